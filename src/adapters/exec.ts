@@ -1,0 +1,46 @@
+// The exec seam: one small interface every transport implements (Kubernetes over WebSocket,
+// over SPDY/3.1, the fallback between them, and the scripted fake the machine tests use).
+// Shaped after client-go's remotecommand Executor: open once, stream, end exactly once.
+import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
+
+export interface ExecRequest {
+  target: ExecTarget;
+  /** argv, one element per word: never a shell string */
+  argv: string[];
+  tty: boolean;
+  /** whether the process gets a stdin stream at all */
+  stdin: boolean;
+  /** initial terminal size for TTY execs */
+  size?: TerminalSize;
+}
+
+/** How an exec ended. Exactly one is reported per stream. */
+export type ExecEnd =
+  | { kind: 'exited'; code: number }
+  | { kind: 'failed'; failure: ExecFailure }
+  | { kind: 'dropped'; reason: string };
+
+export interface ExecListener {
+  /** the stream is established; `protocol` names the wire protocol (e.g. v5.channel.k8s.io) */
+  opened(protocol: string): void;
+  stdout(chunk: Uint8Array): void;
+  stderr(chunk: Uint8Array): void;
+  /** called once, last; nothing is delivered after it */
+  ended(end: ExecEnd): void;
+}
+
+export interface ExecStream {
+  write(data: Uint8Array): void;
+  /** stdin EOF */
+  closeStdin(): void;
+  resize(size: TerminalSize): void;
+  /** stop reading from upstream until resume (flow control); output is buffered by the transport, not dropped */
+  pause(): void;
+  resume(): void;
+  /** end the exec now; `ended` is still reported (as dropped, reason "closed") unless it already was */
+  close(): void;
+}
+
+export interface ExecAdapter {
+  open(request: ExecRequest, listener: ExecListener): ExecStream;
+}

@@ -1,0 +1,61 @@
+// Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
+// or could not start. Closing the terminal retires its alerts.
+import type { ExecTarget } from '../../domain/target.ts';
+import type { Projection } from '../projection.ts';
+
+export interface Alert {
+  /** the seq of the entry that raised it */
+  id: number;
+  sessionId: string;
+  kind: 'timedOut' | 'disconnected' | 'failed' | 'refused';
+  target?: ExecTarget;
+  message: string;
+  at: number;
+}
+
+export interface Alerts {
+  list: Alert[];
+  targets: Record<string, ExecTarget>;
+}
+
+export const alertsProjection: Projection<Alerts> = {
+  initial: () => ({ list: [], targets: {} }),
+  apply(draft, entry) {
+    const raise = (sessionId: string, kind: Alert['kind'], message: string) => {
+      const target = draft.targets[sessionId];
+      draft.list.push({ id: entry.seq, sessionId, kind, target, message, at: entry.time });
+    };
+    const where = (sessionId: string) => {
+      const target = draft.targets[sessionId];
+      return target ? `${target.namespace}/${target.pod} (${target.container})` : sessionId;
+    };
+    switch (entry.type) {
+      case 'session.spawned':
+        draft.targets[entry.sessionId] = entry.target;
+        break;
+      case 'session.timedOut':
+        raise(entry.sessionId, 'timedOut', `The terminal in ${where(entry.sessionId)} was idle for ${Math.round(entry.afterMs / 1000)} s and has been ended. Its output is kept; restart it to continue.`);
+        break;
+      case 'session.disconnected':
+        raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). Its output is kept; restart it to reconnect.`);
+        break;
+      case 'session.failed':
+        raise(entry.sessionId, 'failed', `The terminal in ${where(entry.sessionId)} could not start: ${entry.failure.message}`);
+        break;
+      case 'session.restartRefused':
+        raise(entry.sessionId, 'refused', entry.message);
+        break;
+      case 'session.closed':
+        draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
+        delete draft.targets[entry.sessionId];
+        break;
+    }
+  },
+};
+
+const disconnectText = {
+  streamDropped: 'the stream to the cluster dropped',
+  serverShutdown: 'octant-exec was stopped',
+  restarted: 'octant-exec restarted',
+  podDeleted: 'the pod was deleted',
+} as const;

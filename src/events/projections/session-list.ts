@@ -1,0 +1,122 @@
+// The session list: every terminal that is not closed, as the tabs and the Terminals page show it.
+import { describeCommand, type ExecCommand } from '../../domain/exec-action.ts';
+import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
+import type { DisconnectReason } from '../../machines/facts.ts';
+import type { Projection } from '../projection.ts';
+
+export type SessionState = 'connecting' | 'interactive' | 'idle' | 'timedOut' | 'disconnected' | 'exited' | 'failed';
+
+export interface SessionRow {
+  sessionId: string;
+  requestId: string;
+  target: ExecTarget;
+  command: ExecCommand;
+  /** short text for a tab: the shell or the command line */
+  label: string;
+  interactive: boolean;
+  requestedBy: string;
+  state: SessionState;
+  run: number;
+  /** what the current attempt runs */
+  argv: string[];
+  protocol?: string;
+  exitCode?: number;
+  failure?: ExecFailure;
+  disconnectReason?: DisconnectReason;
+  disconnectDetail?: string;
+  size?: TerminalSize;
+  idleTimeoutMs: number;
+  startedAt: number;
+  lastActivityAt: number;
+  endedAt?: number;
+}
+
+export interface SessionList {
+  /** in the order they were opened */
+  order: string[];
+  byId: Record<string, SessionRow>;
+}
+
+export const sessionListProjection: Projection<SessionList> = {
+  initial: () => ({ order: [], byId: {} }),
+  apply(draft, entry) {
+    if (entry.type === 'session.spawned') {
+      draft.order.push(entry.sessionId);
+      draft.byId[entry.sessionId] = {
+        sessionId: entry.sessionId,
+        requestId: entry.requestId,
+        target: entry.target,
+        command: entry.command,
+        label: describeCommand(entry.command),
+        interactive: entry.interactive,
+        requestedBy: entry.requestedBy,
+        state: 'connecting',
+        run: 1,
+        argv: [],
+        idleTimeoutMs: entry.idleTimeoutMs,
+        startedAt: entry.time,
+        lastActivityAt: entry.time,
+      };
+      return;
+    }
+    if (!('sessionId' in entry)) return;
+    const row = draft.byId[entry.sessionId];
+    if (!row) return;
+    const end = (state: SessionState) => {
+      row.state = state;
+      row.endedAt = entry.time;
+    };
+    switch (entry.type) {
+      case 'session.connecting':
+        Object.assign(row, { state: 'connecting', run: entry.run, argv: entry.argv });
+        break;
+      case 'session.connected':
+        Object.assign(row, { state: 'interactive', protocol: entry.protocol, lastActivityAt: entry.time });
+        break;
+      case 'session.activity':
+        row.lastActivityAt = entry.time;
+        break;
+      case 'session.active':
+        row.state = 'interactive';
+        break;
+      case 'session.idle':
+        row.state = 'idle';
+        break;
+      case 'session.resized':
+        row.size = { cols: entry.cols, rows: entry.rows };
+        break;
+      case 'session.timedOut':
+        end('timedOut');
+        break;
+      case 'session.exited':
+        end('exited');
+        row.exitCode = entry.code;
+        break;
+      case 'session.failed':
+        end('failed');
+        row.failure = entry.failure;
+        break;
+      case 'session.disconnected':
+        end('disconnected');
+        row.disconnectReason = entry.reason;
+        row.disconnectDetail = entry.detail;
+        break;
+      case 'session.restarted':
+        Object.assign(row, { state: 'connecting', run: entry.run, startedAt: entry.time, lastActivityAt: entry.time });
+        delete row.endedAt;
+        delete row.exitCode;
+        delete row.failure;
+        delete row.disconnectReason;
+        delete row.disconnectDetail;
+        break;
+      case 'session.closed':
+        delete draft.byId[entry.sessionId];
+        draft.order.splice(draft.order.indexOf(entry.sessionId), 1);
+        break;
+    }
+  },
+};
+
+export function sessionRows(list: SessionList): SessionRow[] {
+  return list.order.map((id) => list.byId[id]);
+}

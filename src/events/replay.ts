@@ -1,0 +1,32 @@
+// Replay: which logged facts were inputs to the actor system, and the event that reproduces each.
+// Facts the machines derive themselves (spawned, connecting, idle, active, timed out, failed)
+// are not fed back: replaying the inputs at their logged times makes the machines derive them
+// again, which is how a replay proves the machines deterministic.
+import type { SupervisorEvent } from '../machines/supervisor.ts';
+import type { LogEntry } from './log-entry.ts';
+
+export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
+  switch (entry.type) {
+    case 'exec.requested':
+    case 'exec.refused':
+      return { type: 'EXEC', action: entry.action, containers: entry.containers };
+    case 'session.connected':
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol } };
+    case 'session.activity':
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'ACTIVITY' } };
+    case 'session.attemptFailed':
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'FAILED', failure: entry.failure } };
+    case 'session.exited':
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'EXITED', code: entry.code } };
+    case 'session.disconnected':
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'DISCONNECT', reason: entry.reason, ...(entry.detail ? { detail: entry.detail } : {}) } };
+    case 'session.resized':
+      return { type: 'RESIZE', sessionId: entry.sessionId, cols: entry.cols, rows: entry.rows };
+    case 'session.restarted':
+      return { type: 'RESTART', sessionId: entry.sessionId };
+    case 'session.closed':
+      return { type: 'CLOSE', sessionId: entry.sessionId };
+    default:
+      return undefined;
+  }
+}

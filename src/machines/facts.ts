@@ -1,0 +1,41 @@
+// The domain facts the machines report: each becomes one entry of the event log.
+// Never terminal input or output, never tokens: only what happened to whom.
+import type { ExecAction } from '../domain/exec-action.ts';
+import type { ExecFailure, ExecTarget } from '../domain/target.ts';
+
+export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted';
+
+export interface SessionSpawned {
+  type: 'session.spawned';
+  sessionId: string;
+  requestId: string;
+  target: ExecTarget;
+  command: ExecAction['command'];
+  interactive: boolean;
+  requestedBy: string;
+  idleTimeoutMs: number;
+}
+
+export type SessionFact =
+  | SessionSpawned
+  | { type: 'session.connecting'; sessionId: string; run: number; argv: string[] }
+  | { type: 'session.connected'; sessionId: string; protocol: string }
+  | { type: 'session.activity'; sessionId: string }
+  | { type: 'session.resized'; sessionId: string; cols: number; rows: number }
+  | { type: 'session.idle'; sessionId: string }
+  | { type: 'session.active'; sessionId: string }
+  | { type: 'session.timedOut'; sessionId: string; afterMs: number }
+  | { type: 'session.attemptFailed'; sessionId: string; failure: ExecFailure; argv: string[] }
+  | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
+  | { type: 'session.exited'; sessionId: string; code: number }
+  | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
+  | { type: 'session.restarted'; sessionId: string; run: number }
+  | { type: 'session.restartRefused'; sessionId: string; message: string }
+  | { type: 'session.closed'; sessionId: string };
+
+export type ExecFact =
+  | { type: 'exec.requested'; requestId: string; action: ExecAction; containers: string[]; sessionIds: string[] }
+  | { type: 'exec.refused'; requestId: string; action: ExecAction; containers: string[]; message: string };
+
+export type Fact = SessionFact | ExecFact;
+export type FactType = Fact['type'];

@@ -1,0 +1,271 @@
+// One terminal: the life of an exec from "connecting" to "closed", restartable in place.
+// Pure: the exec stream is an invoked actor named `execStream` that the runtime provides;
+// time comes from the clock the actor is created with; facts go to the parent (the supervisor).
+import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
+import type { ExecCommand, ShellName } from '../domain/exec-action.ts';
+import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
+import type { DisconnectReason, SessionFact } from './facts.ts';
+import { attemptsFor, commandNotFoundMessage } from './shells.ts';
+
+export interface TerminalTimings {
+  /** no input or output for this long: shown as idle */
+  idleNoticeMs: number;
+  /** no input or output for this long: the exec is ended */
+  idleTimeoutMs: number;
+  /** no answer from the cluster for this long: the attempt failed */
+  connectTimeoutMs: number;
+}
+
+export interface TerminalInput extends TerminalTimings {
+  sessionId: string;
+  target: ExecTarget;
+  command: ExecCommand;
+  interactive: boolean;
+  autoShells: readonly ShellName[];
+  size: TerminalSize;
+}
+
+export interface TerminalContext extends TerminalInput {
+  /** 1 for the first run, +1 for each restart */
+  run: number;
+  /** index into attemptsFor(command): which shell this run is trying */
+  attempt: number;
+  exitCode?: number;
+  failure?: ExecFailure;
+  disconnectReason?: DisconnectReason;
+}
+
+/** What the runtime's execStream actor gets to open a stream. */
+export interface ExecStreamInput {
+  sessionId: string;
+  target: ExecTarget;
+  argv: string[];
+  interactive: boolean;
+  size: TerminalSize;
+}
+
+export type TerminalEvent =
+  | { type: 'CONNECTED'; protocol: string }
+  | { type: 'ACTIVITY' }
+  | { type: 'EXITED'; code: number }
+  | { type: 'FAILED'; failure: ExecFailure }
+  | { type: 'DISCONNECT'; reason: DisconnectReason; detail?: string }
+  | { type: 'RESIZE'; cols: number; rows: number }
+  | { type: 'RESTART' }
+  | { type: 'CLOSE' };
+
+/** Sent to the stream actor while running. */
+export type StreamCommand = { type: 'RESIZE'; cols: number; rows: number };
+
+export type TerminalReport = { type: 'terminal.fact'; fact: SessionFact };
+
+const argvOf = (context: TerminalContext) => attemptsFor(context.command, context.autoShells)[context.attempt];
+const triedSoFar = (context: TerminalContext) =>
+  attemptsFor(context.command, context.autoShells)
+    .slice(0, context.attempt + 1)
+    .map((argv) => argv[0]);
+
+/** An action that reports the fact `build` makes to the parent (the supervisor logs it). */
+function report(build: (args: { context: TerminalContext; event: TerminalEvent }) => SessionFact) {
+  return { type: 'report', params: build } as const;
+}
+
+const restartOrClose = {
+  RESTART: {
+    target: '#terminal.running',
+    actions: ['beginNewRun', report(({ context }) => ({ type: 'session.restarted', sessionId: context.sessionId, run: context.run }))],
+  },
+} as const;
+
+export const terminalMachine = setup({
+  types: {
+    input: {} as TerminalInput,
+    context: {} as TerminalContext,
+    events: {} as TerminalEvent,
+  },
+  actors: {
+    // The runtime replaces this with a real stream (machine.provide); alone, the machine opens nothing.
+    execStream: fromCallback<StreamCommand, ExecStreamInput>(() => {}),
+  },
+  delays: {
+    idleNotice: ({ context }) => context.idleNoticeMs,
+    idleTimeout: ({ context }) => context.idleTimeoutMs,
+    connectTimeout: ({ context }) => context.connectTimeoutMs,
+  },
+  guards: {
+    anotherShellToTry: ({ context, event }) =>
+      event.type === 'FAILED' &&
+      event.failure.reason === 'commandNotFound' &&
+      'shell' in context.command &&
+      context.attempt + 1 < attemptsFor(context.command, context.autoShells).length,
+  },
+  actions: {
+    report: sendParent((_, fact: SessionFact): TerminalReport => ({ type: 'terminal.fact', fact })),
+    beginNewRun: assign(({ context }) => ({
+      run: context.run + 1,
+      attempt: 0,
+      exitCode: undefined,
+      failure: undefined,
+      disconnectReason: undefined,
+    })),
+    rememberSize: assign(({ context, event }) => (event.type === 'RESIZE' ? { size: { cols: event.cols, rows: event.rows } } : context)),
+  },
+}).createMachine({
+  id: 'terminal',
+  context: ({ input }) => ({ ...input, run: 1, attempt: 0 }),
+  initial: 'running',
+  on: {
+    RESIZE: { actions: ['rememberSize', report(({ context }) => resized(context))] },
+    CLOSE: { target: '.closed', actions: report(({ context }) => ({ type: 'session.closed', sessionId: context.sessionId })) },
+  },
+  states: {
+    running: {
+      entry: report(({ context }) => ({ type: 'session.connecting', sessionId: context.sessionId, run: context.run, argv: argvOf(context) })),
+      invoke: {
+        id: 'stream',
+        src: 'execStream',
+        input: ({ context }) => ({
+          sessionId: context.sessionId,
+          target: context.target,
+          argv: argvOf(context),
+          interactive: context.interactive,
+          size: context.size,
+        }),
+      },
+      initial: 'connecting',
+      on: {
+        RESIZE: {
+          actions: [
+            'rememberSize',
+            report(({ context }) => resized(context)),
+            sendTo('stream', ({ context }): StreamCommand => ({ type: 'RESIZE', ...context.size })),
+          ],
+        },
+        EXITED: {
+          target: 'exited',
+          actions: [
+            assign({ exitCode: ({ event }) => event.code }),
+            report(({ context }) => ({ type: 'session.exited', sessionId: context.sessionId, code: context.exitCode! })),
+          ],
+        },
+        FAILED: [
+          {
+            guard: 'anotherShellToTry',
+            target: 'running',
+            reenter: true,
+            actions: [reportAttemptFailed(), assign({ attempt: ({ context }) => context.attempt + 1 })],
+          },
+          {
+            target: 'failed',
+            actions: [
+              reportAttemptFailed(),
+              assign({ failure: ({ context, event }) => finalFailure(context, event) }),
+              report(({ context }) => ({ type: 'session.failed', sessionId: context.sessionId, failure: context.failure!, tried: triedSoFar(context) })),
+            ],
+          },
+        ],
+        DISCONNECT: {
+          target: 'disconnected',
+          actions: [
+            assign({ disconnectReason: ({ event }) => event.reason }),
+            report(({ context, event }) => ({
+              type: 'session.disconnected',
+              sessionId: context.sessionId,
+              reason: context.disconnectReason!,
+              ...(event.type === 'DISCONNECT' && event.detail ? { detail: event.detail } : {}),
+            })),
+          ],
+        },
+      },
+      states: {
+        connecting: {
+          on: {
+            CONNECTED: {
+              target: 'live',
+              actions: report(({ context, event }) => ({
+                type: 'session.connected',
+                sessionId: context.sessionId,
+                protocol: event.type === 'CONNECTED' ? event.protocol : '',
+              })),
+            },
+          },
+          after: {
+            connectTimeout: {
+              target: '#terminal.failed',
+              actions: [
+                assign({
+                  failure: ({ context }) => ({
+                    reason: 'connection' as const,
+                    message: `The cluster did not start the exec within ${Math.round(context.connectTimeoutMs / 1000)} s. Check that the API server is reachable, then restart.`,
+                  }),
+                }),
+                report(({ context }) => ({ type: 'session.failed', sessionId: context.sessionId, failure: context.failure!, tried: triedSoFar(context) })),
+              ],
+            },
+          },
+        },
+        live: {
+          initial: 'interactive',
+          after: {
+            idleTimeout: {
+              target: '#terminal.timedOut',
+              actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.idleTimeoutMs })),
+            },
+          },
+          on: {
+            // Re-entering `live` restarts both the idle notice and the idle timeout.
+            ACTIVITY: { target: 'live', reenter: true, actions: report(({ context }) => activity(context)) },
+          },
+          states: {
+            interactive: {
+              after: { idleNotice: 'idle' },
+            },
+            idle: {
+              entry: report(({ context }) => ({ type: 'session.idle', sessionId: context.sessionId })),
+              on: {
+                ACTIVITY: {
+                  target: '#terminal.running.live',
+                  reenter: true,
+                  actions: [report(({ context }) => activity(context)), report(({ context }) => ({ type: 'session.active', sessionId: context.sessionId }))],
+                },
+              },
+            },
+          },
+        },
+      },
+    },
+    exited: { on: restartOrClose },
+    failed: { on: restartOrClose },
+    timedOut: { on: restartOrClose },
+    disconnected: { on: restartOrClose },
+    closed: { type: 'final' },
+  },
+});
+
+function resized(context: TerminalContext): SessionFact {
+  return { type: 'session.resized', sessionId: context.sessionId, cols: context.size.cols, rows: context.size.rows };
+}
+
+function activity(context: TerminalContext): SessionFact {
+  return { type: 'session.activity', sessionId: context.sessionId };
+}
+
+function reportAttemptFailed() {
+  return report(({ context, event }) => ({
+    type: 'session.attemptFailed',
+    sessionId: context.sessionId,
+    failure: (event as Extract<TerminalEvent, { type: 'FAILED' }>).failure,
+    argv: argvOf(context),
+  }));
+}
+
+/** A missing executable gets our own sentence (which shells were tried); other failures keep the adapter's. */
+function finalFailure(context: TerminalContext, event: TerminalEvent): ExecFailure {
+  const failure = (event as Extract<TerminalEvent, { type: 'FAILED' }>).failure;
+  if (failure.reason !== 'commandNotFound') return failure;
+  return { reason: 'commandNotFound', message: commandNotFoundMessage(context.command, triedSoFar(context), context.target.container) };
+}
+
+/** The states in which a terminal has no exec running any more. */
+export const endedStates = ['exited', 'failed', 'timedOut', 'disconnected'] as const;
+export type EndedState = (typeof endedStates)[number];

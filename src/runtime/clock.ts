@@ -1,0 +1,107 @@
+// Time for the actor system. Machines never read the time: their `after` timers go through
+// this clock, and the event log stamps facts with `now()`.
+//
+// VirtualClock fires timers strictly in due order, stepping to each due time (xstate's
+// SimulatedClock jumps straight to the target, so a timer armed by another timer's firing
+// would start late). RealTimeClock drives the same virtual time from the wall clock: before any
+// input reaches the actors, `sync()` fires every timer already due, stamped with its due time.
+// So the order of facts in a live log is exactly the order a replay at the logged times
+// reproduces, even when the process was too busy to fire a timer on time.
+
+export interface Clock {
+  now(): number;
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): number;
+  clearTimeout(id: unknown): void;
+  /** bring virtual time up to date (no-op for a manual clock) */
+  sync(): void;
+}
+
+interface Timer {
+  id: number;
+  due: number;
+  fn: () => void;
+}
+
+export class VirtualClock implements Clock {
+  #now: number;
+  #nextId = 1;
+  #timers = new Map<number, Timer>();
+
+  constructor(start = 0) {
+    this.#now = start;
+  }
+
+  now(): number {
+    return this.#now;
+  }
+
+  setTimeout(fn: (...args: unknown[]) => void, ms: number): number {
+    const id = this.#nextId++;
+    this.#timers.set(id, { id, due: this.#now + Math.max(0, ms), fn: fn as () => void });
+    this.timersChanged();
+    return id;
+  }
+
+  clearTimeout(id: unknown): void {
+    if (this.#timers.delete(id as number)) this.timersChanged();
+  }
+
+  sync(): void {}
+
+  /** Move time forward to `time`, firing every timer due on the way, each at its due time. */
+  advanceTo(time: number): void {
+    for (let next = this.nextDue(); next !== undefined && next.due <= time; next = this.nextDue()) {
+      this.#timers.delete(next.id);
+      this.#now = Math.max(this.#now, next.due);
+      next.fn();
+    }
+    this.#now = Math.max(this.#now, time);
+    this.timersChanged();
+  }
+
+  advanceBy(ms: number): void {
+    this.advanceTo(this.#now + ms);
+  }
+
+  /** The earliest pending timer (ties: the one armed first). */
+  protected nextDue(): Timer | undefined {
+    let best: Timer | undefined;
+    for (const timer of this.#timers.values()) if (!best || timer.due < best.due) best = timer;
+    return best;
+  }
+
+  protected timersChanged(): void {}
+}
+
+export class RealTimeClock extends VirtualClock {
+  #wake: ReturnType<typeof globalThis.setTimeout> | undefined;
+  #wakeAt = Infinity;
+
+  constructor(
+    private readonly wallClock: () => number = Date.now,
+    start = wallClock(),
+  ) {
+    super(start);
+  }
+
+  override sync(): void {
+    this.advanceTo(this.wallClock());
+  }
+
+  // Keep one real timer armed for the earliest virtual one.
+  protected override timersChanged(): void {
+    const due = this.nextDue()?.due ?? Infinity;
+    if (due === this.#wakeAt) return;
+    if (this.#wake) globalThis.clearTimeout(this.#wake);
+    this.#wake = undefined;
+    this.#wakeAt = due;
+    if (due === Infinity) return;
+    this.#wake = globalThis.setTimeout(() => {
+      this.#wakeAt = Infinity;
+      this.#wake = undefined;
+      this.sync();
+    }, Math.max(0, due - this.wallClock()));
+    // Timers alone never keep the process alive: servers and sockets do.
+    (this.#wake as { unref?: () => void }).unref?.();
+  }
+}

@@ -1,0 +1,72 @@
+// The data plane inside the server: terminal bytes between exec streams and whoever watches
+// them. Bytes never pass through the actors or the event log; the actors only hear "activity".
+import type { ExecStream } from '../adapters/exec.ts';
+
+export type OutputChannel = 'stdout' | 'stderr';
+
+export interface TerminalIoEvents {
+  output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void;
+  /** a new run's stream opened (restart): viewers may want to mark the boundary */
+  streamOpened(sessionId: string): void;
+  streamClosed(sessionId: string): void;
+}
+
+interface AttachedStream {
+  stream: ExecStream;
+  /** tell the actor someone typed */
+  typed(): void;
+}
+
+export class TerminalIo {
+  #streams = new Map<string, AttachedStream>();
+  #listeners = new Set<Partial<TerminalIoEvents>>();
+
+  /** Listen to every session's output; returns the way to stop. */
+  listen(listener: Partial<TerminalIoEvents>): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  attach(sessionId: string, stream: ExecStream, typed: () => void): void {
+    this.#streams.set(sessionId, { stream, typed });
+    for (const listener of this.#listeners) listener.streamOpened?.(sessionId);
+  }
+
+  detach(sessionId: string, stream: ExecStream): void {
+    if (this.#streams.get(sessionId)?.stream !== stream) return;
+    this.#streams.delete(sessionId);
+    for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
+  }
+
+  output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
+    for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
+  }
+
+  /** Keystrokes for a session; false when it has no running stream. */
+  input(sessionId: string, data: Uint8Array): boolean {
+    const attached = this.#streams.get(sessionId);
+    if (!attached) return false;
+    attached.stream.write(data);
+    attached.typed();
+    return true;
+  }
+
+  closeStdin(sessionId: string): boolean {
+    const attached = this.#streams.get(sessionId);
+    attached?.stream.closeStdin();
+    return attached !== undefined;
+  }
+
+  /** Flow control: stop or restart reading a session's upstream. */
+  pause(sessionId: string): void {
+    this.#streams.get(sessionId)?.stream.pause();
+  }
+
+  resume(sessionId: string): void {
+    this.#streams.get(sessionId)?.stream.resume();
+  }
+
+  isRunning(sessionId: string): boolean {
+    return this.#streams.has(sessionId);
+  }
+}

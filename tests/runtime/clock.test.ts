@@ -1,0 +1,42 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { RealTimeClock, VirtualClock } from '../../src/runtime/clock.ts';
+
+const test = suite('clock');
+
+test('a virtual clock fires timers in due order, each at its due time, including timers armed by timers', () => {
+  const clock = new VirtualClock(0);
+  const fired: [string, number][] = [];
+  clock.setTimeout(() => {
+    fired.push(['a', clock.now()]);
+    clock.setTimeout(() => fired.push(['a+50', clock.now()]), 50);
+  }, 100);
+  clock.setTimeout(() => fired.push(['b', clock.now()]), 120);
+  const cancelled = clock.setTimeout(() => fired.push(['cancelled', clock.now()]), 10);
+  clock.clearTimeout(cancelled);
+  clock.advanceTo(1000);
+  assert.equal(fired, [['a', 100], ['b', 120], ['a+50', 150]]);
+  assert.is(clock.now(), 1000);
+});
+
+test('a real-time clock fires late timers at their due time before the next input', () => {
+  let wall = 1000;
+  const clock = new RealTimeClock(() => wall);
+  const fired: number[] = [];
+  clock.setTimeout(() => fired.push(clock.now()), 100);
+  wall = 1500; // the process was busy: the timer is 400 ms late
+  clock.sync();
+  assert.equal(fired, [1100]);
+  assert.is(clock.now(), 1500);
+});
+
+test('a real-time clock fires on its own when the wall clock passes a due time', async () => {
+  const clock = new RealTimeClock();
+  const keepAlive = setInterval(() => {}, 1000); // the clock's own timer never keeps a process alive
+  const start = clock.now();
+  const fired = await new Promise<number>((resolve) => clock.setTimeout(() => resolve(clock.now()), 5));
+  clearInterval(keepAlive);
+  assert.is(fired, start + 5, 'stamped with its due time');
+});
+
+test.run();

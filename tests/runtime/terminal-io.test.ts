@@ -1,0 +1,56 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { makeSystem, settle, shellIn } from '../support/system.ts';
+
+const test = suite('data plane: bytes beside the actors, activity into them');
+const decode = (chunks: Uint8Array[]) => chunks.map((c) => new TextDecoder().decode(c)).join('');
+
+test('output reaches listeners and never the event log', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  const seen: string[] = [];
+  system.io.listen({ output: (id, channel, chunk) => seen.push(`${id}:${channel}:${decode([chunk])}`) });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  adapter.streams[0].stdout('secret-output').stderr('oops');
+  assert.equal(seen, ['t1:stdout:secret-output', 't1:stderr:oops']);
+  assert.not.match(JSON.stringify(system.entries()), /secret-output/);
+});
+
+test('keystrokes reach the running stream, stay out of the log, and count as activity at most once a second', async () => {
+  const { system, adapter, clock } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  const activityCount = () => system.entries().filter((e) => e.type === 'session.activity').length;
+  const before = activityCount();
+  assert.ok(system.io.input('t1', new TextEncoder().encode('my-password\r')));
+  system.io.input('t1', new TextEncoder().encode('ls\r'));
+  assert.is(adapter.streams[0].input, 'my-password\rls\r');
+  assert.is(activityCount(), before + 1, 'coalesced');
+  clock.advanceBy(1000);
+  system.io.input('t1', new TextEncoder().encode('x'));
+  assert.is(activityCount(), before + 2);
+  assert.not.match(JSON.stringify(system.entries()), /password/);
+});
+
+test('input for a session without a running stream is refused, and stdin can be closed', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  assert.ok(system.io.closeStdin('t1'));
+  assert.is(adapter.streams[0].stdinClosed, true);
+  adapter.streams[0].exit(0);
+  assert.is(system.io.input('t1', new Uint8Array([1])), false);
+  assert.is(system.io.input('t9', new Uint8Array([1])), false);
+});
+
+test('flow control pauses and resumes the upstream of one session', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);
+  await settle();
+  system.io.pause('t2');
+  assert.equal(adapter.streams.map((s) => s.paused), [false, true]);
+  system.io.resume('t2');
+  assert.is(adapter.streams[1].paused, false);
+});
+
+test.run();
