@@ -1,0 +1,57 @@
+// The user's kubeconfig, one KubeConfig per context. Only the user's own identity is used.
+import { KubeConfig } from '@kubernetes/client-node';
+
+export class KubeContexts {
+  readonly #base: KubeConfig;
+  readonly #byContext = new Map<string, KubeConfig>();
+
+  constructor(base: KubeConfig) {
+    this.#base = base;
+  }
+
+  static fromFile(path: string, context?: string): KubeContexts {
+    const config = new KubeConfig();
+    config.loadFromFile(path);
+    if (context) {
+      if (!config.getContextObject(context)) throw new Error(`context "${context}" is not in ${path}; it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+      config.setCurrentContext(context);
+    }
+    return new KubeContexts(config);
+  }
+
+  get current(): string {
+    return this.#base.getCurrentContext();
+  }
+
+  names(): string[] {
+    return this.#base.getContexts().map((context) => context.name);
+  }
+
+  /** The kubeconfig set to `context` (default: the current one). */
+  config(context?: string): KubeConfig {
+    const name = context ?? this.current;
+    let config = this.#byContext.get(name);
+    if (!config) {
+      if (!this.#base.getContextObject(name)) throw new Error(`context "${name}" is not in the kubeconfig`);
+      config = new KubeConfig();
+      config.loadFromString(this.#base.exportConfig());
+      config.setCurrentContext(name);
+      this.#byContext.set(name, config);
+    }
+    return config;
+  }
+
+  /** The user a context runs as, for the audit trail. */
+  user(context?: string): string {
+    return this.config(context).getCurrentUser()?.name ?? 'unknown';
+  }
+
+  server(context?: string): string {
+    return this.config(context).getCurrentCluster()?.server ?? '(no server)';
+  }
+
+  defaultNamespace(context?: string): string {
+    const config = this.config(context);
+    return config.getContextObject(config.getCurrentContext())?.namespace ?? 'default';
+  }
+}

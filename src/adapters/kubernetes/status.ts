@@ -1,0 +1,63 @@
+// What a Kubernetes answer means for an exec: the final metav1.Status on the error channel, or
+// the HTTP answer to a refused upgrade, turned into an exit code or a failure a user can act on.
+import type { ExecEnd } from '../exec.ts';
+import type { ExecFailure } from '../../domain/target.ts';
+
+export interface KubeStatusLike {
+  status?: string;
+  message?: string;
+  reason?: string;
+  code?: number;
+  details?: { causes?: { reason?: string; message?: string }[] };
+}
+
+// Both forms EXEC-PROTOCOL.md records for a missing executable: the OCI runtime's text, inside
+// an InternalError message or printed before an ExitCode 126 status.
+const executableMissing = /executable file not found|no such file or directory/i;
+
+/** The end of an exec from its final status; `outputHead` is the first output bytes, as text. */
+export function endFromStatus(status: KubeStatusLike, outputHead = ''): ExecEnd {
+  if (status.status === 'Success') return { kind: 'exited', code: 0 };
+  const exitCause = status.details?.causes?.find((cause) => cause.reason === 'ExitCode');
+  const code = exitCause ? Number.parseInt(exitCause.message ?? '', 10) : NaN;
+  const message = status.message ?? '';
+  if (status.reason === 'NonZeroExitCode' && Number.isInteger(code) && code >= 0 && code <= 255) {
+    if ((code === 126 || code === 127) && (executableMissing.test(message) || executableMissing.test(outputHead))) {
+      return { kind: 'failed', failure: commandNotFound(message || outputHead) };
+    }
+    return { kind: 'exited', code };
+  }
+  if (executableMissing.test(message)) return { kind: 'failed', failure: commandNotFound(message) };
+  return { kind: 'failed', failure: failureFromHttp(status.code ?? 500, status) };
+}
+
+function commandNotFound(text: string): ExecFailure {
+  return { reason: 'commandNotFound', message: text.trim() };
+}
+
+/** A refused exec request: the HTTP code and, when the server sent one, its Status body. */
+export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}): ExecFailure {
+  const said = status.message ? ` The cluster said: ${status.message}` : '';
+  if (httpCode === 401) {
+    return { reason: 'unauthorized', message: `The cluster did not accept your credentials (401 Unauthorized): they are missing, expired or invalid. Log in again or refresh your kubeconfig, check with "kubectl get pods", then restart.${said}` };
+  }
+  if (httpCode === 403) {
+    return { reason: 'forbidden', message: `You are not allowed to exec here: this needs the "create" verb on "pods/exec" in this namespace. Ask a cluster admin for a Role that grants it.${said}` };
+  }
+  if (httpCode === 404) {
+    return { reason: 'notFound', message: `${status.message ?? 'The pod or namespace was not found'}. It may have been deleted or renamed: refresh the pod list.` };
+  }
+  if (/container not found|is not running|is waiting to start|not running|completed pod|CrashLoopBackOff/i.test(status.message ?? '')) {
+    return { reason: 'containerNotRunning', message: `The container is not running, so nothing can be exec'd into it.${said} Wait for it to start (check its state and logs), then restart.` };
+  }
+  if (executableMissing.test(status.message ?? '')) return commandNotFound(status.message ?? '');
+  return { reason: 'unknown', message: `The cluster refused the exec (HTTP ${httpCode}).${said}` };
+}
+
+/** The cluster could not be reached at all. */
+export function failureFromNetwork(server: string, error: { code?: string; message?: string }): ExecFailure {
+  return {
+    reason: 'connection',
+    message: `Could not reach the cluster at ${server} (${error.code ?? error.message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then restart.`,
+  };
+}

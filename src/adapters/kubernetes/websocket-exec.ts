@@ -1,0 +1,170 @@
+// Exec over WebSocket (v5.channel.k8s.io, falling back to v4) through @kubernetes/client-node's
+// Exec, which builds the request, applies the kubeconfig's credentials and splits the channels.
+// Around it: the cluster's own words when it refuses, pings so a dead connection is noticed,
+// flow control by pausing the socket, resize and stdin EOF frames, and exactly one `ended`.
+import { Exec } from '@kubernetes/client-node';
+import { Writable } from 'node:stream';
+import { Buffer } from 'node:buffer';
+import type WebSocket from 'ws';
+import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
+import type { TerminalSize } from '../../domain/target.ts';
+import { nameProblem } from '../../domain/names.ts';
+import { ChannelSocketDialer, UpgradeRefused } from './channel-socket.ts';
+import type { KubeContexts } from './kubeconfig.ts';
+import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+
+const channel = { stdin: 0, resize: 4, close: 255 } as const;
+/** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
+const outputHeadBytes = 512;
+
+export interface WebSocketExecOptions {
+  /** ping the API server this often (client-go: 5 s) */
+  pingIntervalMs?: number;
+  /** no frame at all for this long: the connection is dead (client-go: 61 s) */
+  deadAfterMs?: number;
+}
+
+export class WebSocketExecAdapter implements ExecAdapter {
+  constructor(
+    private readonly contexts: KubeContexts,
+    private readonly options: WebSocketExecOptions = {},
+  ) {}
+
+  open(request: ExecRequest, listener: ExecListener): ExecStream {
+    return new WebSocketExecStream(this.contexts, request, listener, this.options);
+  }
+}
+
+class WebSocketExecStream implements ExecStream {
+  #socket: WebSocket | undefined;
+  #ended = false;
+  #closing = false;
+  #paused = false;
+  #pending: Buffer[] = [];
+  #outputHead = '';
+  #lastFrame = Date.now();
+  #ping: ReturnType<typeof setInterval> | undefined;
+
+  constructor(
+    private readonly contexts: KubeContexts,
+    private readonly request: ExecRequest,
+    private readonly listener: ExecListener,
+    private readonly options: WebSocketExecOptions,
+  ) {
+    void this.#connect();
+  }
+
+  async #connect(): Promise<void> {
+    const { target } = this.request;
+    for (const [kind, value] of [['namespace', target.namespace], ['pod', target.pod], ['container', target.container]] as const) {
+      const problem = nameProblem(kind, value);
+      if (problem) return this.#end({ kind: 'failed', failure: { reason: 'notFound', message: problem } });
+    }
+    let config;
+    try {
+      config = this.contexts.config(target.context);
+    } catch (error) {
+      return this.#end({ kind: 'failed', failure: { reason: 'unknown', message: String((error as Error).message) } });
+    }
+    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config);
+    const exec = new Exec(config, dialer);
+    try {
+      const socket = (await exec.exec(
+        target.namespace,
+        target.pod,
+        target.container,
+        this.request.argv,
+        this.#sink((chunk) => this.listener.stdout(chunk)),
+        this.request.tty ? null : this.#sink((chunk) => this.listener.stderr(chunk)),
+        null, // stdin frames are written by this class, so EOF and flow control stay ours
+        this.request.tty,
+        (status) => this.#end(endFromStatus(status as KubeStatusLike, this.#outputHead)),
+      )) as unknown as WebSocket;
+      this.#socket = socket;
+      if (this.#closing) return void socket.close(1000);
+      this.#watch(socket);
+      this.listener.opened(socket.protocol);
+      if (this.request.tty && this.request.size) this.resize(this.request.size);
+      for (const frame of this.#pending.splice(0)) socket.send(frame);
+      if (this.#paused) socket.pause();
+    } catch (error) {
+      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status) });
+      this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
+    }
+  }
+
+  #watch(socket: WebSocket): void {
+    const alive = () => (this.#lastFrame = Date.now());
+    socket.on('message', alive);
+    socket.on('pong', alive);
+    socket.on('ping', alive);
+    socket.on('close', (code) => this.#end({ kind: 'dropped', reason: this.#closing ? 'closed' : `the connection to the cluster closed without a status (code ${code})` }));
+    socket.on('error', (error) => this.#end({ kind: 'dropped', reason: error.message }));
+    const interval = this.options.pingIntervalMs ?? 5_000;
+    const deadAfter = this.options.deadAfterMs ?? 61_000;
+    this.#ping = setInterval(() => {
+      // While paused we read nothing, pongs included: silence then is ours, not the cluster's.
+      if (this.#paused) return void (this.#lastFrame = Date.now());
+      if (Date.now() - this.#lastFrame > deadAfter) {
+        this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
+        socket.terminate();
+        return;
+      }
+      socket.ping();
+    }, interval);
+    this.#ping.unref?.();
+  }
+
+  #sink(deliver: (chunk: Uint8Array) => void): Writable {
+    return new Writable({
+      write: (chunk: Buffer, _encoding, done) => {
+        if (this.#outputHead.length < outputHeadBytes) this.#outputHead += chunk.toString('utf8', 0, outputHeadBytes);
+        if (!this.#ended) deliver(chunk);
+        done();
+      },
+    });
+  }
+
+  #send(frame: Buffer): void {
+    if (this.#ended) return;
+    if (this.#socket) this.#socket.send(frame);
+    else this.#pending.push(frame);
+  }
+
+  #end(end: ExecEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    clearInterval(this.#ping);
+    this.listener.ended(end);
+  }
+
+  write(data: Uint8Array): void {
+    this.#send(Buffer.concat([Buffer.of(channel.stdin), data]));
+  }
+
+  closeStdin(): void {
+    // v4 has no way to say it but closing the socket, which loses the exit status.
+    if (this.#socket && this.#socket.protocol !== 'v5.channel.k8s.io') return;
+    this.#send(Buffer.of(channel.close, channel.stdin));
+  }
+
+  resize(size: TerminalSize): void {
+    this.#send(Buffer.concat([Buffer.of(channel.resize), Buffer.from(JSON.stringify({ Width: size.cols, Height: size.rows }))]));
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#socket?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#socket?.resume();
+  }
+
+  close(): void {
+    this.#closing = true;
+    this.#socket?.close(1000);
+    this.#end({ kind: 'dropped', reason: 'closed' });
+  }
+}

@@ -1,0 +1,40 @@
+// A pod as a dashboard needs it before it offers exec: its containers, their states, the default.
+
+export type ContainerKind = 'init' | 'regular' | 'ephemeral';
+
+export interface ContainerInfo {
+  name: string;
+  kind: ContainerKind;
+  state: 'running' | 'waiting' | 'terminated' | 'unknown';
+  /** waiting or terminated reason (CrashLoopBackOff, Completed, …) */
+  reason?: string;
+  exitCode?: number;
+  ready: boolean;
+}
+
+export interface PodSummary {
+  namespace: string;
+  name: string;
+  phase: string;
+  createdAt?: string;
+  labels: Record<string, string>;
+  containers: ContainerInfo[];
+  /** kubectl's choice without -c: the default-container annotation, else the first container */
+  defaultContainer?: string;
+  ready: { ready: number; total: number };
+}
+
+/** Containers exec can reach right now ("All containers" means these). */
+export function execableContainers(pod: PodSummary): string[] {
+  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return [];
+  return pod.containers.filter((c) => c.kind !== 'init' && c.state === 'running').map((c) => c.name);
+}
+
+/** Why exec into this container cannot work now, or undefined when it can. */
+export function notExecableReason(pod: PodSummary, container: string): string | undefined {
+  const info = pod.containers.find((c) => c.name === container);
+  if (!info) return `Pod "${pod.name}" has no container "${container}".`;
+  if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return `Pod "${pod.name}" has ${pod.phase.toLowerCase()}: nothing runs in it any more.`;
+  if (info.state === 'running') return undefined;
+  return `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running.`;
+}

@@ -1,0 +1,44 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { endFromStatus, failureFromHttp, failureFromNetwork } from '../../src/adapters/kubernetes/status.ts';
+
+const test = suite('Kubernetes status → exit code or failure');
+const exitStatus = (code: number, message = `command terminated with non-zero exit code: error executing command, exit code ${code}`) => ({
+  metadata: {},
+  status: 'Failure',
+  reason: 'NonZeroExitCode',
+  message,
+  details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+});
+
+test('Success is exit 0; NonZeroExitCode carries the code', () => {
+  assert.equal(endFromStatus({ status: 'Success' }), { kind: 'exited', code: 0 });
+  assert.equal(endFromStatus(exitStatus(42)), { kind: 'exited', code: 42 });
+  assert.equal(endFromStatus(exitStatus(137)), { kind: 'exited', code: 137 });
+});
+
+test('both forms of a missing executable become commandNotFound', () => {
+  const oci = 'OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown';
+  const internal = endFromStatus({ status: 'Failure', reason: 'InternalError', message: `error executing command in container: failed to exec in container: ${oci}` });
+  assert.is(internal.kind === 'failed' && internal.failure.reason, 'commandNotFound');
+  const viaOutput = endFromStatus(exitStatus(126), oci);
+  assert.is(viaOutput.kind === 'failed' && viaOutput.failure.reason, 'commandNotFound');
+  assert.equal(endFromStatus(exitStatus(126), 'permission denied'), { kind: 'exited', code: 126 }, 'a real 126 stays an exit code');
+});
+
+test('HTTP refusals become sentences that say what to do', () => {
+  const forbidden = failureFromHttp(403, { message: 'pods "secret-db" is forbidden: User "dev" cannot create resource "pods/exec" in API group "" in the namespace "restricted"' });
+  assert.is(forbidden.reason, 'forbidden');
+  assert.match(forbidden.message, /"create" verb on "pods\/exec"/);
+  assert.match(forbidden.message, /User "dev" cannot create/);
+  assert.is(failureFromHttp(401).reason, 'unauthorized');
+  assert.match(failureFromHttp(401).message, /expired/);
+  assert.is(failureFromHttp(404, { message: 'pods "gone" not found' }).reason, 'notFound');
+  assert.is(failureFromHttp(400, { message: 'container not found ("app")' }).reason, 'containerNotRunning');
+  assert.is(failureFromHttp(500, { message: 'boom' }).reason, 'unknown');
+  const network = failureFromNetwork('https://127.0.0.1:1', { code: 'ECONNREFUSED' });
+  assert.is(network.reason, 'connection');
+  assert.match(network.message, /ECONNREFUSED/);
+});
+
+test.run();
