@@ -3,7 +3,7 @@
 // Around it: the cluster's own words when it refuses, pings so a dead connection is noticed,
 // flow control by pausing the socket, resize and stdin EOF frames, and exactly one `ended`.
 import { Exec } from '@kubernetes/client-node';
-import { Writable } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
@@ -13,7 +13,7 @@ import { ChannelSocketDialer, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 
-const channel = { stdin: 0, resize: 4, close: 255 } as const;
+const resizeChannel = 4;
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
 const outputHeadBytes = 512;
 
@@ -40,7 +40,10 @@ class WebSocketExecStream implements ExecStream {
   #ended = false;
   #closing = false;
   #paused = false;
-  #pending: Buffer[] = [];
+  // client-node sends what is written here as stdin frames, and its end as v5's stdin close;
+  // it buffers until the socket is open, so early keystrokes (a paste at connect) are kept.
+  #stdin = new PassThrough();
+  #size: TerminalSize | undefined;
   #outputHead = '';
   #lastFrame = Date.now();
   #ping: ReturnType<typeof setInterval> | undefined;
@@ -76,7 +79,7 @@ class WebSocketExecStream implements ExecStream {
         this.request.argv,
         this.#sink((chunk) => this.listener.stdout(chunk)),
         this.request.tty ? null : this.#sink((chunk) => this.listener.stderr(chunk)),
-        null, // stdin frames are written by this class, so EOF and flow control stay ours
+        this.request.stdin ? this.#stdin : null,
         this.request.tty,
         (status) => this.#end(endFromStatus(status as KubeStatusLike, this.#outputHead)),
       )) as unknown as WebSocket;
@@ -84,8 +87,8 @@ class WebSocketExecStream implements ExecStream {
       if (this.#closing) return void socket.close(1000);
       this.#watch(socket);
       this.listener.opened(socket.protocol);
-      if (this.request.tty && this.request.size) this.resize(this.request.size);
-      for (const frame of this.#pending.splice(0)) socket.send(frame);
+      this.#size ??= this.request.size;
+      if (this.request.tty && this.#size) this.#sendSize(socket, this.#size);
       if (this.#paused) socket.pause();
     } catch (error) {
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status) });
@@ -125,10 +128,8 @@ class WebSocketExecStream implements ExecStream {
     });
   }
 
-  #send(frame: Buffer): void {
-    if (this.#ended) return;
-    if (this.#socket) this.#socket.send(frame);
-    else this.#pending.push(frame);
+  #sendSize(socket: WebSocket, size: TerminalSize): void {
+    socket.send(Buffer.concat([Buffer.of(resizeChannel), Buffer.from(JSON.stringify({ Width: size.cols, Height: size.rows }))]));
   }
 
   #end(end: ExecEnd): void {
@@ -139,17 +140,17 @@ class WebSocketExecStream implements ExecStream {
   }
 
   write(data: Uint8Array): void {
-    this.#send(Buffer.concat([Buffer.of(channel.stdin), data]));
+    if (!this.#ended) this.#stdin.write(data);
   }
 
+  /** On v4 client-node can only say it by closing the socket, which loses the exit status. */
   closeStdin(): void {
-    // v4 has no way to say it but closing the socket, which loses the exit status.
-    if (this.#socket && this.#socket.protocol !== 'v5.channel.k8s.io') return;
-    this.#send(Buffer.of(channel.close, channel.stdin));
+    if (!this.#ended) this.#stdin.end();
   }
 
   resize(size: TerminalSize): void {
-    this.#send(Buffer.concat([Buffer.of(channel.resize), Buffer.from(JSON.stringify({ Width: size.cols, Height: size.rows }))]));
+    this.#size = size;
+    if (this.#socket && !this.#ended) this.#sendSize(this.#socket, size);
   }
 
   pause(): void {
