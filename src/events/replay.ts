@@ -10,6 +10,8 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'exec.requested':
     case 'exec.refused':
       return { type: 'EXEC', action: entry.action, containers: entry.containers };
+    case 'batch.started':
+      return { type: 'BATCH', action: entry.action, targets: entry.targets, skipped: entry.skipped };
     case 'session.connected':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol } };
     case 'session.activity':

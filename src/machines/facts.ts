@@ -1,5 +1,6 @@
 // The domain facts the machines report: each becomes one entry of the event log.
 // Never terminal input or output, never tokens: only what happened to whom.
+import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 
@@ -8,7 +9,9 @@ export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' 
 export interface SessionSpawned {
   type: 'session.spawned';
   sessionId: string;
+  /** the exec action or batch that made it */
   requestId: string;
+  batchId?: string;
   target: ExecTarget;
   command: ExecAction['command'];
   interactive: boolean;
@@ -24,7 +27,7 @@ export type SessionFact =
   | { type: 'session.resized'; sessionId: string; cols: number; rows: number }
   | { type: 'session.idle'; sessionId: string }
   | { type: 'session.active'; sessionId: string }
-  | { type: 'session.timedOut'; sessionId: string; afterMs: number }
+  | { type: 'session.timedOut'; sessionId: string; afterMs: number; cause: 'idle' | 'deadline' }
   | { type: 'session.attemptFailed'; sessionId: string; failure: ExecFailure; argv: string[] }
   | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
   | { type: 'session.exited'; sessionId: string; code: number }
@@ -37,5 +40,9 @@ export type ExecFact =
   | { type: 'exec.requested'; requestId: string; action: ExecAction; containers: string[]; sessionIds: string[] }
   | { type: 'exec.refused'; requestId: string; action: ExecAction; containers: string[]; message: string };
 
-export type Fact = SessionFact | ExecFact;
+export type BatchFact =
+  | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
+  | { type: 'batch.finished'; batchId: string };
+
+export type Fact = SessionFact | ExecFact | BatchFact;
 export type FactType = Fact['type'];

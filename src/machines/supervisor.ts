@@ -1,12 +1,14 @@
-// The supervisor: turns exec actions into terminal actors (one per container), routes user
-// events to them, enforces the live-session limit, and ends every exec on shutdown.
-// Every fact it or its terminals produce is emitted, in order, for the event log.
-import { assign, emit, enqueueActions, setup, type ActorRefFrom } from 'xstate';
-import type { ExecAction, ShellName } from '../domain/exec-action.ts';
-import type { TerminalSize } from '../domain/target.ts';
+// The supervisor: turns exec actions and batches into terminal actors (one per container),
+// routes user events to them, enforces the live-session limit, runs batches within their
+// concurrency, and ends every exec on shutdown. Every fact it or its terminals produce is
+// emitted, in order, for the event log.
+import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
+import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
+import type { ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
+import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { DisconnectReason, Fact } from './facts.ts';
 import { defaultAutoShells } from './shells.ts';
-import { terminalMachine, type TerminalEvent, type TerminalReport, type TerminalTimings } from './terminal.ts';
+import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalReport, type TerminalTimings } from './terminal.ts';
 
 export interface SupervisorConfig extends TerminalTimings {
   maxLiveSessions: number;
@@ -26,18 +28,30 @@ export const defaultSupervisorConfig: SupervisorConfig = {
 export interface SessionEntry {
   /** true while its exec runs (connecting, live or idle) */
   live: boolean;
+  batchId?: string;
+}
+
+export interface BatchEntry {
+  action: BatchAction;
+  /** targets not started yet, in order */
+  queue: ExecTarget[];
+  running: number;
 }
 
 export interface SupervisorContext {
   config: SupervisorConfig;
   requestCount: number;
   sessionCount: number;
+  batchCount: number;
   sessions: Record<string, SessionEntry>;
+  batches: Record<string, BatchEntry>;
 }
 
 export type SupervisorEvent =
   /** `containers` is the action's target resolved against the pod ("all" becomes its running containers) */
   | { type: 'EXEC'; action: ExecAction; containers: string[] }
+  /** `targets` are the containers to run in; `skipped` those that cannot run, reported as such */
+  | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
   | { type: 'RESTART'; sessionId: string }
   | { type: 'CLOSE'; sessionId: string }
@@ -49,6 +63,80 @@ export type SupervisorEvent =
   | TerminalReport;
 
 const endingFacts = new Set<Fact['type']>(['session.exited', 'session.failed', 'session.timedOut', 'session.disconnected']);
+
+/** The part of xstate's action enqueuer the helpers below use. */
+interface Enqueue {
+  emit(fact: Fact): void;
+  assign(values: Partial<SupervisorContext>): void;
+  spawnChild(src: 'terminal', options: { id: string; input: TerminalInput }): void;
+}
+
+interface NewSession {
+  requestId: string;
+  batchId?: string;
+  target: ExecTarget;
+  command: ExecCommand;
+  interactive: boolean;
+  requestedBy: string;
+  idleTimeoutMs: number;
+  deadlineMs?: number;
+}
+
+/** Emit `session.spawned` and spawn its terminal; returns the session id. The caller assigns the count. */
+function spawnSession(enqueue: Enqueue, context: SupervisorContext, index: number, session: NewSession): string {
+  const sessionId = `t${context.sessionCount + index + 1}`;
+  const { deadlineMs, ...spawned } = session;
+  enqueue.emit({ type: 'session.spawned', sessionId, ...spawned });
+  enqueue.spawnChild('terminal', {
+    id: sessionId,
+    input: {
+      sessionId,
+      target: session.target,
+      command: session.command,
+      interactive: session.interactive,
+      autoShells: context.config.autoShells,
+      size: context.config.initialSize,
+      idleNoticeMs: Math.min(context.config.idleNoticeMs, session.idleTimeoutMs),
+      idleTimeoutMs: session.idleTimeoutMs,
+      connectTimeoutMs: context.config.connectTimeoutMs,
+      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
+    },
+  });
+  return sessionId;
+}
+
+const liveCount = (sessions: Record<string, SessionEntry>) => Object.values(sessions).filter((s) => s.live).length;
+
+/**
+ * Start queued batch execs while their batch and the live-session limit allow, and finish
+ * batches with nothing queued or running. Works on copies and assigns them once.
+ */
+function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: Record<string, SessionEntry>, batches: Record<string, BatchEntry>): void {
+  let started = 0;
+  const nextBatches: Record<string, BatchEntry> = {};
+  const nextSessions = { ...sessions };
+  for (const [batchId, batch] of Object.entries(batches)) {
+    const queue = [...batch.queue];
+    let running = batch.running;
+    while (queue.length && running < batch.action.concurrency && liveCount(nextSessions) < context.config.maxLiveSessions) {
+      const sessionId = spawnSession(enqueue, context, started++, {
+        requestId: batchId,
+        batchId,
+        target: queue.shift()!,
+        command: { argv: batch.action.argv },
+        interactive: false,
+        requestedBy: batch.action.requestedBy,
+        idleTimeoutMs: context.config.idleTimeoutMs,
+        deadlineMs: batch.action.timeoutMs,
+      });
+      nextSessions[sessionId] = { live: true, batchId };
+      running++;
+    }
+    if (queue.length === 0 && running === 0) enqueue.emit({ type: 'batch.finished', batchId });
+    else nextBatches[batchId] = { ...batch, queue, running };
+  }
+  enqueue.assign({ sessions: nextSessions, batches: nextBatches, sessionCount: context.sessionCount + started });
+}
 
 export const supervisorMachine = setup({
   types: {
@@ -64,13 +152,15 @@ export const supervisorMachine = setup({
     config: { ...defaultSupervisorConfig, ...input },
     requestCount: 0,
     sessionCount: 0,
+    batchCount: 0,
     sessions: {},
+    batches: {},
   }),
   on: {
     EXEC: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const requestId = `r${context.requestCount + 1}`;
-        const live = Object.values(context.sessions).filter((s) => s.live).length;
+        const live = liveCount(context.sessions);
         const { action, containers } = event;
         const refusal =
           containers.length === 0
@@ -78,47 +168,37 @@ export const supervisorMachine = setup({
             : live + containers.length > context.config.maxLiveSessions
               ? `At most ${context.config.maxLiveSessions} terminals can run at once and ${live} are running. Close some, or start octant-exec with a larger --max-sessions.`
               : undefined;
+        enqueue.assign({ requestCount: context.requestCount + 1 });
         if (refusal) {
-          enqueue.assign({ requestCount: context.requestCount + 1 });
           enqueue.emit({ type: 'exec.refused', requestId, action, containers, message: refusal });
           return;
         }
         const sessionIds = containers.map((_, i) => `t${context.sessionCount + i + 1}`);
-        enqueue.assign({
-          requestCount: context.requestCount + 1,
-          sessionCount: context.sessionCount + containers.length,
-          sessions: { ...context.sessions, ...Object.fromEntries(sessionIds.map((id) => [id, { live: true }])) },
-        });
         enqueue.emit({ type: 'exec.requested', requestId, action, containers, sessionIds });
-        const idleTimeoutMs = action.idleTimeoutMs ?? context.config.idleTimeoutMs;
-        containers.forEach((container, i) => {
-          const sessionId = sessionIds[i];
-          const target = { ...(action.target.context ? { context: action.target.context } : {}), namespace: action.target.namespace, pod: action.target.pod, container };
-          enqueue.emit({
-            type: 'session.spawned',
-            sessionId,
+        const { context: kubeContext, namespace, pod } = action.target;
+        containers.forEach((container, i) =>
+          spawnSession(enqueue, context, i, {
             requestId,
-            target,
+            target: { ...(kubeContext ? { context: kubeContext } : {}), namespace, pod, container },
             command: action.command,
             interactive: action.interactive,
             requestedBy: action.requestedBy,
-            idleTimeoutMs,
-          });
-          enqueue.spawnChild('terminal', {
-            id: sessionId,
-            input: {
-              sessionId,
-              target,
-              command: action.command,
-              interactive: action.interactive,
-              autoShells: context.config.autoShells,
-              size: context.config.initialSize,
-              idleNoticeMs: Math.min(context.config.idleNoticeMs, idleTimeoutMs),
-              idleTimeoutMs,
-              connectTimeoutMs: context.config.connectTimeoutMs,
-            },
-          });
+            idleTimeoutMs: action.idleTimeoutMs ?? context.config.idleTimeoutMs,
+          }),
+        );
+        enqueue.assign({
+          sessionCount: context.sessionCount + containers.length,
+          sessions: { ...context.sessions, ...Object.fromEntries(sessionIds.map((id) => [id, { live: true }])) },
         });
+      }),
+    },
+    BATCH: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const batchId = `b${context.batchCount + 1}`;
+        const action = { ...event.action, concurrency: Math.max(1, Math.floor(event.action.concurrency)) };
+        enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped });
+        enqueue.assign({ batchCount: context.batchCount + 1 });
+        advanceBatches(enqueue, context, context.sessions, { ...context.batches, [batchId]: { action, queue: event.targets, running: 0 } });
       }),
     },
     RESIZE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'RESIZE', cols: event.cols, rows: event.rows })) },
@@ -128,8 +208,7 @@ export const supervisorMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const session = context.sessions[event.sessionId];
         if (!session || session.live) return;
-        const live = Object.values(context.sessions).filter((s) => s.live).length;
-        if (live >= context.config.maxLiveSessions) {
+        if (liveCount(context.sessions) >= context.config.maxLiveSessions) {
           enqueue.emit({
             type: 'session.restartRefused',
             sessionId: event.sessionId,
@@ -148,39 +227,40 @@ export const supervisorMachine = setup({
     DISCONNECT_ALL: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         for (const [id, session] of Object.entries(context.sessions)) if (session.live) enqueue.sendTo(id, { type: 'DISCONNECT', reason: event.reason });
+        // queued batch execs will not start: the batches end with what ran
+        enqueue.assign({ batches: Object.fromEntries(Object.entries(context.batches).map(([id, batch]) => [id, { ...batch, queue: [] }])) });
       }),
     },
     'terminal.fact': {
-      actions: [
-        assign({ sessions: ({ context, event }) => bookkeep(context.sessions, event.fact) }),
-        emit(({ event }) => event.fact),
-        enqueueActions(({ event, enqueue }) => {
-          if (event.fact.type === 'session.closed') enqueue.stopChild(event.fact.sessionId);
-        }),
-      ],
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const { fact } = event;
+        enqueue.emit(fact);
+        const session = context.sessions[fact.sessionId];
+        if (!session) return;
+        if (fact.type === 'session.closed') {
+          const { [fact.sessionId]: _closed, ...rest } = context.sessions;
+          enqueue.assign({ sessions: rest });
+          enqueue.stopChild(fact.sessionId);
+          return;
+        }
+        if (fact.type === 'session.restarted') {
+          enqueue.assign({ sessions: { ...context.sessions, [fact.sessionId]: { ...session, live: true } } });
+          return;
+        }
+        if (!endingFacts.has(fact.type) || !session.live) return;
+        const sessions = { ...context.sessions, [fact.sessionId]: { ...session, live: false } };
+        const batches = { ...context.batches };
+        const batch = session.batchId ? batches[session.batchId] : undefined;
+        if (batch) batches[session.batchId!] = { ...batch, running: batch.running - 1 };
+        // a slot came free: queued batch execs may start
+        advanceBatches(enqueue, context, sessions, batches);
+      }),
     },
   },
 });
 
-function routeIfKnown(
-  context: SupervisorContext,
-  sessionId: string,
-  enqueue: { sendTo: (to: string, event: TerminalEvent) => void },
-  event: TerminalEvent,
-) {
+function routeIfKnown(context: SupervisorContext, sessionId: string, enqueue: { sendTo: (to: string, event: TerminalEvent) => void }, event: TerminalEvent) {
   if (context.sessions[sessionId]) enqueue.sendTo(sessionId, event);
-}
-
-/** Which sessions exist and which run, kept from the facts their terminals report. */
-function bookkeep(sessions: Record<string, SessionEntry>, fact: Fact): Record<string, SessionEntry> {
-  if (!('sessionId' in fact) || !sessions[fact.sessionId]) return sessions;
-  if (fact.type === 'session.closed') {
-    const { [fact.sessionId]: _closed, ...rest } = sessions;
-    return rest;
-  }
-  if (fact.type === 'session.restarted') return { ...sessions, [fact.sessionId]: { live: true } };
-  if (endingFacts.has(fact.type)) return { ...sessions, [fact.sessionId]: { live: false } };
-  return sessions;
 }
 
 export type SupervisorActor = ActorRefFrom<typeof supervisorMachine>;

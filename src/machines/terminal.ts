@@ -17,6 +17,8 @@ export interface TerminalTimings {
 }
 
 export interface TerminalInput extends TerminalTimings {
+  /** end each run after this long whatever it does (a batch's per-exec timeout) */
+  deadlineMs?: number;
   sessionId: string;
   target: ExecTarget;
   command: ExecCommand;
@@ -59,6 +61,8 @@ export type StreamCommand = { type: 'RESIZE'; cols: number; rows: number };
 
 export type TerminalReport = { type: 'terminal.fact'; fact: SessionFact };
 
+const noDeadlineMs = 2 ** 31 - 1;
+
 const argvOf = (context: TerminalContext) => attemptsFor(context.command, context.autoShells)[context.attempt];
 const triedSoFar = (context: TerminalContext) =>
   attemptsFor(context.command, context.autoShells)
@@ -91,8 +95,11 @@ export const terminalMachine = setup({
     idleNotice: ({ context }) => context.idleNoticeMs,
     idleTimeout: ({ context }) => context.idleTimeoutMs,
     connectTimeout: ({ context }) => context.connectTimeoutMs,
+    // Without a deadline the timer is armed far away and its guard never lets it through.
+    deadline: ({ context }) => context.deadlineMs ?? noDeadlineMs,
   },
   guards: {
+    hasDeadline: ({ context }) => context.deadlineMs !== undefined,
     anotherShellToTry: ({ context, event }) =>
       event.type === 'FAILED' &&
       event.failure.reason === 'commandNotFound' &&
@@ -133,6 +140,13 @@ export const terminalMachine = setup({
         }),
       },
       initial: 'connecting',
+      after: {
+        deadline: {
+          guard: 'hasDeadline',
+          target: 'timedOut',
+          actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.deadlineMs!, cause: 'deadline' })),
+        },
+      },
       on: {
         RESIZE: {
           actions: [
@@ -209,7 +223,7 @@ export const terminalMachine = setup({
           after: {
             idleTimeout: {
               target: '#terminal.timedOut',
-              actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.idleTimeoutMs })),
+              actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.idleTimeoutMs, cause: 'idle' })),
             },
           },
           on: {

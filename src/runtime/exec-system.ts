@@ -5,11 +5,14 @@
 // as disconnected ("restarted").
 import { createActor, type Snapshot } from 'xstate';
 import type { ExecAdapter } from '../adapters/exec.ts';
+import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction } from '../domain/exec-action.ts';
+import type { ExecTarget } from '../domain/target.ts';
 import type { LogDamage, LogEntry } from '../events/log-entry.ts';
 import { applyEntry } from '../events/projection.ts';
 import { alertsProjection, type Alerts } from '../events/projections/alerts.ts';
 import { auditTrailProjection, type AuditTrail } from '../events/projections/audit-trail.ts';
+import { batchesProjection, type Batches } from '../events/projections/batches.ts';
 import { sessionListProjection, type SessionList } from '../events/projections/session-list.ts';
 import { inputOf } from '../events/replay.ts';
 import type { EventStore } from '../events/store.ts';
@@ -53,6 +56,7 @@ export class ExecSystem {
   #sessionList: SessionList = sessionListProjection.initial();
   #audit: AuditTrail = auditTrailProjection.initial();
   #alerts: Alerts = alertsProjection.initial();
+  #batches: Batches = batchesProjection.initial();
 
   /** Open a system on a store: replay what it holds, then mark the sessions it left live as disconnected. */
   static open(options: ExecSystemOptions): ExecSystem {
@@ -121,6 +125,7 @@ export class ExecSystem {
     this.#sessionList = applyEntry(sessionListProjection, this.#sessionList, entry);
     this.#audit = applyEntry(auditTrailProjection, this.#audit, entry);
     this.#alerts = applyEntry(alertsProjection, this.#alerts, entry);
+    this.#batches = applyEntry(batchesProjection, this.#batches, entry);
   }
 
   #send(event: SupervisorEvent): void {
@@ -141,6 +146,20 @@ export class ExecSystem {
       stop();
     }
     return result!;
+  }
+
+  /** Run one command in many containers, `concurrency` at a time; returns the batch id. */
+  batch(action: BatchAction, targets: ExecTarget[], skipped: SkippedTarget[]): string {
+    let batchId = '';
+    const stop = this.onEntry((entry) => {
+      if (entry.type === 'batch.started' && !batchId) batchId = entry.batchId;
+    });
+    try {
+      this.#send({ type: 'BATCH', action, targets, skipped });
+    } finally {
+      stop();
+    }
+    return batchId;
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
@@ -186,6 +205,10 @@ export class ExecSystem {
 
   get alerts(): Alerts {
     return this.#alerts;
+  }
+
+  get batches(): Batches {
+    return this.#batches;
   }
 
   /** Entries with seq > `after`, at most `limit` of them. */

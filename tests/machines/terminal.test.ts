@@ -144,7 +144,7 @@ idle('300 s without activity times out, ends the exec and keeps the terminal', (
   assert.is(t.state, 'timedOut');
   assert.is(t.streams[0].stopped, true);
   assert.is(t.status, 'active', 'a timed-out terminal stays until closed');
-  assert.equal(t.facts.at(-1), { type: 'session.timedOut', sessionId: 't1', afterMs: 300_000 });
+  assert.equal(t.facts.at(-1), { type: 'session.timedOut', sessionId: 't1', afterMs: 300_000, cause: 'idle' });
 });
 
 idle('activity resets the timeout, whether it comes while interactive or idle', () => {

@@ -62,6 +62,7 @@ const step = fc.oneof(
   fc.record({ kind: fc.constantFrom('open', 'output', 'exit', 'fail', 'notFound', 'drop', 'type' as const), stream: fc.nat(40), code: fc.integer({ min: 0, max: 255 }) }),
   fc.record({ kind: fc.constantFrom('resize', 'restart', 'close' as const), session: fc.integer({ min: 1, max: 20 }), cols: fc.integer({ min: 1, max: 300 }) }),
   fc.record({ kind: fc.constant('closeAllEnded' as const) }),
+  fc.record({ kind: fc.constant('batch' as const), size: fc.integer({ min: 0, max: 4 }), concurrency: fc.integer({ min: 1, max: 3 }), timeout: fc.option(fc.integer({ min: 1000, max: 60_000 }), { nil: undefined }) }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 400_000 }) }),
 );
 
@@ -110,6 +111,13 @@ test('property: replaying the log of a random run gives equal states and derives
           case 'closeAllEnded':
             live.closeAllEnded();
             break;
+          case 'batch':
+            live.batch(
+              { argv: ['hostname'], requestedBy: 'tester', concurrency: s.concurrency, ...(s.timeout ? { timeoutMs: s.timeout } : {}) },
+              Array.from({ length: s.size }, (_, i) => ({ namespace: 'batch', pod: `worker-${i}`, container: 'main' })),
+              [],
+            );
+            break;
           case 'tick':
             live.clock.advanceBy(s.ms);
             break;
@@ -121,6 +129,7 @@ test('property: replaying the log of a random run gives equal states and derives
       assert.equal(replayed.snapshots(), live.snapshots());
       assert.equal(replayed.sessionList, live.sessionList);
       assert.equal(replayed.auditTrail, live.auditTrail);
+      assert.equal(replayed.batches, live.batches);
     }),
     { numRuns: 150 },
   );

@@ -34,7 +34,13 @@ export const alertsProjection: Projection<Alerts> = {
         draft.targets[entry.sessionId] = entry.target;
         break;
       case 'session.timedOut':
-        raise(entry.sessionId, 'timedOut', `The terminal in ${where(entry.sessionId)} was idle for ${Math.round(entry.afterMs / 1000)} s and has been ended. Its output is kept; restart it to continue.`);
+        raise(
+          entry.sessionId,
+          'timedOut',
+          entry.cause === 'idle'
+            ? `The terminal in ${where(entry.sessionId)} was idle for ${Math.round(entry.afterMs / 1000)} s and has been ended. Its output is kept; restart it to continue.`
+            : `The command in ${where(entry.sessionId)} ran longer than its ${Math.round(entry.afterMs / 1000)} s timeout and has been ended.`,
+        );
         break;
       case 'session.disconnected':
         raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). Its output is kept; restart it to reconnect.`);

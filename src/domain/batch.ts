@@ -1,0 +1,19 @@
+// A batch: one command in many containers at once, each result kept apart.
+import type { ExecTarget } from './target.ts';
+
+export interface BatchAction {
+  argv: string[];
+  requestedBy: string;
+  /** at most this many execs at once */
+  concurrency: number;
+  /** each exec is ended after this long, if set */
+  timeoutMs?: number;
+}
+
+/** A target that was not run, and why (its container is not running, say). */
+export interface SkippedTarget {
+  target: ExecTarget;
+  reason: string;
+}
+
+export const defaultBatchConcurrency = 8;

@@ -1,0 +1,101 @@
+// Batches: for each, one result per container (exit code or why it failed, how long it took)
+// and the totals. Outputs stay with their terminals; only the summary is gathered here.
+import type { ExecTarget } from '../../domain/target.ts';
+import type { Projection } from '../projection.ts';
+
+export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'skipped';
+
+export interface BatchResult {
+  target: ExecTarget;
+  state: BatchResultState;
+  sessionId?: string;
+  exitCode?: number;
+  /** why it failed, timed out, was skipped or disconnected */
+  reason?: string;
+  startedAt?: number;
+  durationMs?: number;
+}
+
+export interface BatchRow {
+  batchId: string;
+  argv: string[];
+  requestedBy: string;
+  concurrency: number;
+  timeoutMs?: number;
+  state: 'running' | 'done';
+  startedAt: number;
+  finishedAt?: number;
+  results: BatchResult[];
+  totals: { succeeded: number; failed: number; skipped: number };
+}
+
+export interface Batches {
+  byId: Record<string, BatchRow>;
+  /** session id → [batch id, result index] */
+  sessions: Record<string, [string, number]>;
+}
+
+const sameTarget = (a: ExecTarget, b: ExecTarget) => a.namespace === b.namespace && a.pod === b.pod && a.container === b.container && a.context === b.context;
+
+export const batchesProjection: Projection<Batches> = {
+  initial: () => ({ byId: {}, sessions: {} }),
+  apply(draft, entry) {
+    if (entry.type === 'batch.started') {
+      draft.byId[entry.batchId] = {
+        batchId: entry.batchId,
+        argv: entry.action.argv,
+        requestedBy: entry.action.requestedBy,
+        concurrency: entry.action.concurrency,
+        timeoutMs: entry.action.timeoutMs,
+        state: 'running',
+        startedAt: entry.time,
+        results: [...entry.targets.map((target) => ({ target, state: 'queued' as const })), ...entry.skipped.map(({ target, reason }) => ({ target, state: 'skipped' as const, reason }))],
+        totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length },
+      };
+      return;
+    }
+    if (entry.type === 'batch.finished') {
+      const batch = draft.byId[entry.batchId];
+      if (batch) Object.assign(batch, { state: 'done', finishedAt: entry.time });
+      return;
+    }
+    if (entry.type === 'session.spawned' && entry.batchId) {
+      const batch = draft.byId[entry.batchId];
+      const index = batch?.results.findIndex((r) => r.state === 'queued' && sameTarget(r.target, entry.target)) ?? -1;
+      if (!batch || index < 0) return;
+      Object.assign(batch.results[index], { state: 'running', sessionId: entry.sessionId, startedAt: entry.time });
+      draft.sessions[entry.sessionId] = [entry.batchId, index];
+      return;
+    }
+    if (!('sessionId' in entry) || !draft.sessions[entry.sessionId]) return;
+    const [batchId, index] = draft.sessions[entry.sessionId];
+    const batch = draft.byId[batchId];
+    const result = batch.results[index];
+    if (result.state !== 'running') return;
+    const finish = (state: BatchResultState, succeeded: boolean, extra: Partial<BatchResult>) => {
+      Object.assign(result, { state, durationMs: entry.time - (result.startedAt ?? entry.time), ...extra });
+      if (succeeded) batch.totals.succeeded++;
+      else batch.totals.failed++;
+    };
+    switch (entry.type) {
+      case 'session.exited':
+        finish('exited', entry.code === 0, { exitCode: entry.code });
+        break;
+      case 'session.failed':
+        finish('failed', false, { reason: entry.failure.message });
+        break;
+      case 'session.timedOut':
+        finish('timedOut', false, { reason: `ran longer than ${Math.round(entry.afterMs / 1000)} s` });
+        break;
+      case 'session.disconnected':
+        finish('disconnected', false, { reason: entry.detail ?? entry.reason });
+        break;
+    }
+  },
+};
+
+/** Failed first, then the rest in their order: what a summary table shows. */
+export function resultsFailedFirst(batch: BatchRow): BatchResult[] {
+  const failed = (r: BatchResult) => r.state !== 'exited' || r.exitCode !== 0;
+  return [...batch.results.filter(failed), ...batch.results.filter((r) => !failed(r))];
+}

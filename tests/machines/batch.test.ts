@@ -1,0 +1,76 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { ExecTarget } from '../../src/domain/target.ts';
+import { resultsFailedFirst } from '../../src/events/projections/batches.ts';
+import { makeSystem, settle } from '../support/system.ts';
+
+const test = suite('supervisor: batches');
+const targets = (n: number): ExecTarget[] => Array.from({ length: n }, (_, i) => ({ namespace: 'batch', pod: `worker-${i}`, container: 'main' }));
+const action = (concurrency: number, timeoutMs?: number) => ({ argv: ['sh', '-c', 'echo $HOSTNAME'], requestedBy: 'tester', concurrency, ...(timeoutMs ? { timeoutMs } : {}) });
+
+test('runs every target, never more than `concurrency` at once, and sums up', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  const batchId = system.batch(action(2), targets(5), [{ target: { namespace: 'batch', pod: 'worker-9', container: 'main' }, reason: 'Container "main" is waiting (CrashLoopBackOff), not running.' }]);
+  assert.is(batchId, 'b1');
+  let peak = 0;
+  for (let round = 0; round < 10 && adapter.live().length; round++) {
+    await settle();
+    peak = Math.max(peak, adapter.live().length);
+    const [first] = adapter.live();
+    first.exit(first.request.target.pod === 'worker-3' ? 1 : 0);
+  }
+  assert.is(peak, 2);
+  assert.is(adapter.streams.length, 5);
+  const batch = system.batches.byId.b1;
+  assert.is(batch.state, 'done');
+  assert.equal(batch.totals, { succeeded: 4, failed: 1, skipped: 1 });
+  assert.equal(batch.results.map((r) => r.state), ['exited', 'exited', 'exited', 'exited', 'exited', 'skipped']);
+  assert.equal(resultsFailedFirst(batch).map((r) => `${r.target.pod}:${r.state}`).slice(0, 2), ['worker-3:exited', 'worker-9:skipped']);
+  assert.ok(batch.results.every((r) => r.state === 'skipped' || typeof r.durationMs === 'number'));
+  assert.is(system.entries().at(-1)!.type, 'batch.finished');
+  assert.ok(system.sessionList.order.length === 5, 'each exec keeps its own terminal');
+});
+
+test('a per-exec timeout ends a slow exec and counts it failed', async () => {
+  const { system, adapter, clock } = makeSystem({ script: (s) => void s.open() });
+  system.batch(action(4, 5_000), targets(2), []);
+  await settle();
+  adapter.streams[0].exit(0);
+  clock.advanceBy(5_000);
+  const batch = system.batches.byId.b1;
+  assert.equal(batch.results.map((r) => r.state), ['exited', 'timedOut']);
+  assert.is(adapter.streams[1].isEnded, true);
+  assert.equal(batch.totals, { succeeded: 1, failed: 1, skipped: 0 });
+  assert.is(batch.state, 'done');
+  assert.match(system.alerts.list.at(-1)!.message, /longer than its 5 s timeout/);
+});
+
+test('the live-session limit holds batches back until a slot frees', async () => {
+  const { system, adapter } = makeSystem({ config: { maxLiveSessions: 1 }, script: (s) => void s.open() });
+  system.batch(action(3), targets(2), []);
+  await settle();
+  assert.is(adapter.live().length, 1);
+  adapter.streams[0].exit(0);
+  await settle();
+  assert.is(adapter.streams.length, 2);
+});
+
+test('shutdown starts nothing queued and finishes the batch with what ran', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  system.batch(action(1), targets(3), []);
+  await settle();
+  system.shutdown();
+  assert.is(adapter.streams.length, 1);
+  const batch = system.batches.byId.b1;
+  assert.is(batch.state, 'done');
+  assert.equal(batch.results.map((r) => r.state), ['disconnected', 'queued', 'queued']);
+});
+
+test('an empty batch (all skipped) is done at once', () => {
+  const { system } = makeSystem();
+  system.batch(action(2), [], [{ target: targets(1)[0], reason: 'not running' }]);
+  assert.is(system.batches.byId.b1.state, 'done');
+  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 1 });
+});
+
+test.run();
