@@ -5,6 +5,7 @@ type Subcommand = (args: string[]) => Promise<number>;
 
 const subcommands: Record<string, () => Promise<Subcommand>> = {
   sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand,
+  batch: async () => (await import('./batch-command.ts')).batchCommand,
 };
 
 const [first, ...rest] = process.argv.slice(2);

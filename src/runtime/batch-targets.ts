@@ -1,0 +1,52 @@
+// From "these pods" or "pods matching this selector", and "this container" or "all containers",
+// to the containers a batch runs in, and the ones it must report as skipped (with why).
+import type { SkippedTarget } from '../domain/batch.ts';
+import { execableContainers, notExecableReason, type PodSummary } from '../domain/pod.ts';
+import type { ExecTarget } from '../domain/target.ts';
+
+export interface PodSource {
+  pods(namespace: string, options: { context?: string; labelSelector?: string }): Promise<PodSummary[]>;
+  pod(namespace: string, name: string, context?: string): Promise<PodSummary>;
+}
+
+export interface BatchSelection {
+  context?: string;
+  namespace: string;
+  /** either pods by name… */
+  pods?: string[];
+  /** …or a label selector */
+  labelSelector?: string;
+  /** one container by name, every container, or (neither) each pod's default container */
+  container?: string;
+  allContainers?: boolean;
+}
+
+export async function resolveBatchTargets(source: PodSource, selection: BatchSelection): Promise<{ targets: ExecTarget[]; skipped: SkippedTarget[] }> {
+  const targets: ExecTarget[] = [];
+  const skipped: SkippedTarget[] = [];
+  const where = (pod: string, container: string): ExecTarget => ({ ...(selection.context ? { context: selection.context } : {}), namespace: selection.namespace, pod, container });
+  let pods: PodSummary[];
+  if (selection.pods?.length) {
+    pods = [];
+    for (const name of selection.pods) {
+      try {
+        pods.push(await source.pod(selection.namespace, name, selection.context));
+      } catch {
+        skipped.push({ target: where(name, selection.container ?? '*'), reason: `Pod "${name}" was not found in namespace "${selection.namespace}".` });
+      }
+    }
+  } else {
+    pods = await source.pods(selection.namespace, { context: selection.context, labelSelector: selection.labelSelector });
+  }
+  for (const pod of pods) {
+    const wanted = selection.allContainers
+      ? pod.containers.filter((c) => c.kind === 'regular').map((c) => c.name)
+      : [selection.container ?? pod.defaultContainer ?? ''];
+    const runnable = new Set(execableContainers(pod));
+    for (const container of wanted) {
+      if (runnable.has(container)) targets.push(where(pod.name, container));
+      else skipped.push({ target: where(pod.name, container), reason: notExecableReason(pod, container) ?? `Container "${container}" cannot be exec'd into.` });
+    }
+  }
+  return { targets, skipped };
+}

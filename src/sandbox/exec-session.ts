@@ -1,0 +1,116 @@
+// Runs one accepted exec: resolves argv[0] inside the container, starts the process (pipes or
+// PTY), and wires it to the transport's channels until it ends with a status.
+import type { TerminalSize } from '../domain/target.ts';
+import type { ExecChannels } from './exec-channels.ts';
+import type { ExecRequest } from './exec-request.ts';
+import type { ContainerRoot } from './container-root.ts';
+import { resolveCommand } from './command-resolver.ts';
+import { execExitCode, execInternalError } from './kube-status.ts';
+import { killGroup, type ProcessGroups } from './process-groups.ts';
+import type { RunningProcess } from './running-process.ts';
+import { spawnOnPipes } from './pipe-process.ts';
+import { spawnOnPty } from './pty-process.ts';
+import { randomBytes } from 'node:crypto';
+
+/** kubectl sends the terminal size right after connecting; wait that long before starting at 80x24. */
+const FIRST_RESIZE_WAIT_MS = 1000;
+const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
+
+export interface ExecHooks {
+  groups: ProcessGroups;
+  /** called once per process actually started */
+  onStarted(pgid: number): void;
+  /** called when the exec is over, whichever way */
+  onEnded(pgid: number | undefined): void;
+}
+
+export async function runExec(request: ExecRequest, root: ContainerRoot, channels: ExecChannels, hooks: ExecHooks): Promise<void> {
+  let gone = false;
+  let proc: RunningProcess | undefined;
+  const pendingResizes: TerminalSize[] = [];
+  // Input can arrive before the process exists (kubectl pipes stdin at once, and a TTY exec
+  // waits for its first size): keep it, in order, until the process takes it.
+  const pendingInput: (Uint8Array | 'eof')[] = [];
+  channels.onStdin((chunk) => (proc ? proc.write(chunk) : pendingInput.push(chunk)));
+  channels.onStdinEnd(() => (proc ? proc.endInput() : pendingInput.push('eof')));
+  let firstResize: (() => void) | undefined;
+  channels.onResize((size) => {
+    if (proc) proc.resize(size);
+    else pendingResizes.push(size);
+    firstResize?.();
+  });
+  channels.onClientGone(() => {
+    gone = true;
+    firstResize?.();
+    if (proc) {
+      killGroup(proc.pgid);
+      proc.resumeOutput(); // a paused reader would never see the end of the output
+    }
+  });
+
+  const resolved = resolveCommand(request.argv[0] ?? '', root.binDir);
+  if ('notFound' in resolved) {
+    channels.finish(commandNotFound(resolved.notFound));
+    hooks.onEnded(undefined);
+    return;
+  }
+
+  if (request.tty && pendingResizes.length === 0) {
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, FIRST_RESIZE_WAIT_MS);
+      firstResize = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    firstResize = undefined;
+  }
+  if (gone) {
+    hooks.onEnded(undefined);
+    return;
+  }
+
+  const spec = {
+    file: resolved.path,
+    argv: request.argv,
+    cwd: root.workDir,
+    env: request.tty ? { TERM: 'xterm', ...root.env } : root.env,
+  };
+  const output = {
+    stdout: (chunk: Uint8Array) => void (channels.stdout(chunk) || proc?.pauseOutput()),
+    stderr: (chunk: Uint8Array) => void (channels.stderr(chunk) || proc?.pauseOutput()),
+  };
+  try {
+    proc = request.tty
+      ? spawnOnPty(spec, pendingResizes.at(-1) ?? DEFAULT_SIZE, output)
+      : spawnOnPipes(spec, request, output);
+  } catch (error) {
+    channels.finish(execInternalError(`error executing command in container: ${(error as Error).message}`));
+    hooks.onEnded(undefined);
+    return;
+  }
+  const running = proc;
+  hooks.groups.add(running.pgid);
+  hooks.onStarted(running.pgid);
+  for (const input of pendingInput.splice(0)) input === 'eof' ? running.endInput() : running.write(input);
+  channels.onDrain(() => running.resumeOutput());
+  if (!request.stdin) running.endInput();
+
+  try {
+    const code = await running.exited;
+    channels.finish(execExitCode(code, request.argv));
+  } catch (error) {
+    channels.finish(execInternalError(`error executing command in container: ${(error as Error).message}`));
+  } finally {
+    killGroup(running.pgid);
+    hooks.onEnded(running.pgid);
+  }
+}
+
+/** containerd's wording when runc cannot find the executable (the InternalError form). */
+function commandNotFound(detail: string) {
+  const execId = randomBytes(32).toString('hex');
+  return execInternalError(
+    `error executing command in container: failed to exec in container: failed to start exec "${execId}": OCI runtime exec failed: exec failed: unable to start container process: ${detail}: unknown`,
+  );
+}

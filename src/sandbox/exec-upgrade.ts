@@ -1,0 +1,63 @@
+// An exec upgrade from admission to process: checks first (nothing starts on a refusal), then
+// the transport that matches the Upgrade header, then the process behind its channels.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ClusterState } from './cluster-state.ts';
+import type { ExecTransport } from './exec-transport.ts';
+import { admitExec } from './exec-admission.ts';
+import { parseCorePath, checkNames, splitRequestUrl } from './api-routes.ts';
+import { refuseUpgrade, refuseUpgradeWithStatus } from './http-replies.ts';
+import { badRequest, pathNotFound } from './kube-status.ts';
+import { prepareContainerRoot } from './container-root.ts';
+import { runExec } from './exec-session.ts';
+import { killGroup, type ProcessGroups } from './process-groups.ts';
+import type { ExecCounter } from './exec-counter.ts';
+
+export interface ExecContext {
+  state: ClusterState;
+  stateDir: string;
+  transports: ExecTransport[];
+  groups: ProcessGroups;
+  /** process groups of each pod's running execs (key "ns/pod"), ended when the pod is deleted */
+  podGroups: Map<string, Set<number>>;
+  /** counts the processes execs start, and how many run at once */
+  execs: ExecCounter;
+}
+
+export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = splitRequestUrl(req.url);
+  const path = parseCorePath(url.pathname);
+  if (!path || path.resource !== 'pods' || path.subresource !== 'exec' || !path.namespace || !path.name) {
+    return refuseUpgradeWithStatus(socket, pathNotFound());
+  }
+  const badName = checkNames(path);
+  if (badName) return refuseUpgradeWithStatus(socket, badName);
+  const admission = admitExec(ctx.state, path.namespace, path.name, url.searchParams);
+  if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
+  if ('kubeletRefused' in admission) return refuseUpgrade(socket, admission.kubeletRefused.code, admission.kubeletRefused.text, 'text/plain; charset=utf-8');
+
+  const transport = ctx.transports.find((t) => t.accepts(req));
+  if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": use WebSocket (v5.channel.k8s.io)`));
+
+  const { request, pod, container } = admission.admitted;
+  const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
+  transport.upgrade(req, socket, head, (channels) => {
+    const root = prepareContainerRoot(ctx.stateDir, pod.namespace, request.pod, container);
+    void runExec(request, root, channels, {
+      groups: ctx.groups,
+      onStarted(pgid) {
+        ctx.execs.started();
+        const groups = ctx.podGroups.get(podKey) ?? new Set<number>();
+        groups.add(pgid);
+        ctx.podGroups.set(podKey, groups);
+        // A pod deleted while its process was starting: end it at once.
+        if (!ctx.state.pod(pod.namespace, request.pod)) killGroup(pgid);
+      },
+      onEnded(pgid) {
+        if (pgid === undefined) return;
+        ctx.execs.ended();
+        ctx.podGroups.get(podKey)?.delete(pgid);
+      },
+    });
+  });
+}

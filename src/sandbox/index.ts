@@ -1,0 +1,139 @@
+// startSandbox: the sandbox cluster in one call. An https server on 127.0.0.1 with a fresh CA,
+// a bearer token, a kubeconfig that points at it, and the pods of a fixture whose containers
+// are real local processes. See docs/sandbox.md.
+import { createServer, type Server } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSandboxTls } from './tls.ts';
+import { hasBearerToken, newBearerToken } from './bearer-token.ts';
+import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture.ts';
+import { demoFixture } from './demo-fixture.ts';
+import { ClusterState } from './cluster-state.ts';
+import { handleApiRequest } from './api-routes.ts';
+import { handleExecUpgrade } from './exec-upgrade.ts';
+import { sendStatus, refuseUpgradeWithStatus } from './http-replies.ts';
+import { unauthorized } from './kube-status.ts';
+import { ProcessGroups, killGroup } from './process-groups.ts';
+import { SANDBOX_CONTEXT, writeKubeconfig } from './kubeconfig.ts';
+import type { ExecTransport } from './exec-transport.ts';
+import { createWebSocketTransport } from './websocket-transport.ts';
+import { createSpdyPlaceholderTransport } from './spdy-placeholder-transport.ts';
+import { ExecCounter } from './exec-counter.ts';
+
+export type ExecTransportName = 'websocket' | 'spdy';
+
+export interface SandboxOptions {
+  /** 0 (default) picks a free port */
+  port?: number;
+  /** a fixture file (JSON) or object; default: the built-in demo fixture */
+  fixture?: string | SandboxFixture;
+  /** kubeconfig, certificates and container directories; default: a new temp dir, removed on close */
+  stateDir?: string;
+  /** default both; 'spdy' answers with a 400 Status until a SPDY transport is registered */
+  execTransports?: ExecTransportName[];
+  /** transports to use instead of the built-in ones of the same name (the SPDY transport plugs in here) */
+  transportOverrides?: Partial<Record<ExecTransportName, ExecTransport>>;
+  /** where to write the kubeconfig; default STATE_DIR/kubeconfig */
+  kubeconfigOut?: string;
+}
+
+export interface Sandbox {
+  /** https://127.0.0.1:PORT */
+  server: string;
+  kubeconfigPath: string;
+  token: string;
+  context: typeof SANDBOX_CONTEXT;
+  caPem: string;
+  stateDir: string;
+  /** processes started by execs so far (a refused or retried exec must not add one) */
+  execCount(): number;
+  /** the most execs that ran at the same time since the start or the last reset */
+  peakConcurrentExecs(): number;
+  resetPeakConcurrentExecs(): void;
+  /** process groups started by execs that still have a live process */
+  liveProcessGroups(): number[];
+  /** deletes a pod: its execs end, watchers get DELETED; false when there was no such pod */
+  deletePod(namespace: string, name: string): boolean;
+  /** ends every exec and watch, stops the server */
+  close(): Promise<void>;
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const fixture = typeof options.fixture === 'string' ? loadFixtureFile(options.fixture) : checkFixture(options.fixture ?? demoFixture);
+  const ownStateDir = !options.stateDir;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
+  mkdirSync(stateDir, { recursive: true });
+
+  const tls = await generateSandboxTls();
+  writeFileSync(join(stateDir, 'ca.crt'), tls.caPem);
+  const token = newBearerToken();
+  const state = new ClusterState(fixture);
+  const groups = new ProcessGroups();
+  const podGroups = new Map<string, Set<number>>();
+  const watches = new Set<ServerResponse>();
+  const execs = new ExecCounter();
+
+  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: createWebSocketTransport, spdy: createSpdyPlaceholderTransport };
+  const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
+
+  state.onPodDeleted((pod) => {
+    const key = `${pod.namespace}/${pod.object.metadata.name as string}`;
+    for (const pgid of podGroups.get(key) ?? []) killGroup(pgid);
+    podGroups.delete(key);
+  });
+
+  let hostPort = '';
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    if (!hasBearerToken(req.headers.authorization, token)) return sendStatus(res, unauthorized());
+    handleApiRequest({ state, hostPort, watches }, req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
+    if (!hasBearerToken(req.headers.authorization, token)) return refuseUpgradeWithStatus(socket, unauthorized());
+    handleExecUpgrade({ state, stateDir, transports, groups, podGroups, execs }, req, socket, head);
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hostPort = `127.0.0.1:${port}`;
+  const url = `https://${hostPort}`;
+  const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
+
+  let closing: Promise<void> | undefined;
+  return {
+    server: url,
+    kubeconfigPath,
+    token,
+    context: SANDBOX_CONTEXT,
+    caPem: tls.caPem,
+    stateDir,
+    execCount: () => execs.total,
+    peakConcurrentExecs: () => execs.peak,
+    resetPeakConcurrentExecs: () => execs.resetPeak(),
+    liveProcessGroups: () => groups.live(),
+    deletePod: (namespace, name) => state.deletePod(namespace, name) !== undefined,
+    close: () =>
+      (closing ??= (async () => {
+        groups.killAll();
+        for (const t of transports) t.close();
+        for (const res of watches) res.end();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections?.();
+        });
+        if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+      })()),
+  };
+}
+
+export { SANDBOX_CONTEXT } from './kubeconfig.ts';
+export type { SandboxFixture } from './fixture.ts';
+export { demoFixture } from './demo-fixture.ts';

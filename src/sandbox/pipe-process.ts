@@ -1,0 +1,47 @@
+// A non-TTY exec: stdout and stderr on separate pipes, stdin a pipe that is closed on EOF.
+import { spawn } from 'node:child_process';
+import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } from './running-process.ts';
+import { killGroup } from './process-groups.ts';
+
+export interface PipeStreams {
+  stdin: boolean;
+  stdout: boolean;
+  stderr: boolean;
+}
+
+export function spawnOnPipes(spec: SpawnSpec, streams: PipeStreams, output: ProcessOutput): RunningProcess {
+  const child = spawn(spec.file, spec.argv.slice(1), {
+    argv0: spec.argv[0],
+    cwd: spec.cwd,
+    env: spec.env,
+    detached: true, // setsid: the exec leads its own process group
+    stdio: [streams.stdin ? 'pipe' : 'ignore', streams.stdout ? 'pipe' : 'ignore', streams.stderr ? 'pipe' : 'ignore'],
+  });
+  const pgid = child.pid ?? 0;
+  child.stdout?.on('data', (chunk: Uint8Array) => output.stdout(chunk));
+  child.stderr?.on('data', (chunk: Uint8Array) => output.stderr(chunk));
+  child.stdin?.on('error', () => {}); // EPIPE when the process stops reading: not an exec failure
+
+  const exited = new Promise<number>((resolve, reject) => {
+    child.once('error', reject);
+    // Once the main process is gone, end what it left behind so the pipes close and
+    // 'close' (which waits for all output) can fire.
+    child.once('exit', () => killGroup(pgid));
+    child.once('close', (code, signal) => resolve(exitCodeOf(code, signal)));
+  });
+  return {
+    pgid,
+    exited,
+    write: (chunk) => void child.stdin?.write(chunk),
+    endInput: () => void child.stdin?.end(),
+    resize: () => {},
+    pauseOutput: () => {
+      child.stdout?.pause();
+      child.stderr?.pause();
+    },
+    resumeOutput: () => {
+      child.stdout?.resume();
+      child.stderr?.resume();
+    },
+  };
+}

@@ -1,0 +1,40 @@
+// What the exec session needs from a started container process, whether it runs on pipes or
+// on a PTY: input, flow control, the group to end, and one exit code once all output is out.
+import type { TerminalSize } from '../domain/target.ts';
+
+export interface SpawnSpec {
+  /** resolved executable inside the container's bin directory */
+  file: string;
+  argv: string[];
+  cwd: string;
+  env: Record<string, string>;
+}
+
+export interface ProcessOutput {
+  stdout(chunk: Uint8Array): void;
+  stderr(chunk: Uint8Array): void;
+}
+
+export interface RunningProcess {
+  /** process group id (= pid: each exec leads a new session) */
+  readonly pgid: number;
+  write(chunk: Uint8Array): void;
+  endInput(): void;
+  resize(size: TerminalSize): void;
+  pauseOutput(): void;
+  resumeOutput(): void;
+  /** resolves with the exit code (128+S for signal S) after every byte of output was delivered */
+  readonly exited: Promise<number>;
+}
+
+const SIGNAL_NUMBERS: Record<string, number> = {
+  SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGILL: 4, SIGTRAP: 5, SIGABRT: 6, SIGBUS: 7, SIGFPE: 8, SIGKILL: 9,
+  SIGUSR1: 10, SIGSEGV: 11, SIGUSR2: 12, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15,
+};
+
+/** The shell convention the kubelet reports too: a process killed by signal S exits 128+S. */
+export function exitCodeOf(code: number | null, signal: string | number | null): number {
+  if (code !== null && code !== undefined && !(signal && code === 0)) return code & 0xff;
+  const number = typeof signal === 'number' ? signal : SIGNAL_NUMBERS[signal ?? ''] ?? 0;
+  return number ? 128 + number : 1;
+}

@@ -1,0 +1,120 @@
+// ExecChannels over one WebSocket of the Kubernetes channel protocol (v4/v5): every frame is
+// binary and starts with its channel byte; see EXEC-PROTOCOL.md for the table.
+import type { WebSocket } from 'ws';
+import type { TerminalSize } from '../domain/target.ts';
+import type { ExecChannels, KubeStatus } from './exec-channels.ts';
+import { parseResizeMessage } from './resize-message.ts';
+
+export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
+
+/** Bytes queued to the socket beyond which the process is paused, and below which it resumes. */
+const HIGH_WATER = 1 << 20;
+const LOW_WATER = 1 << 18;
+/** client-go pings every 5 s; a peer that answers none of ours for this long is gone. */
+const HEARTBEAT_MS = 15_000;
+
+export class WebSocketChannels implements ExecChannels {
+  private readonly stdinListeners: ((chunk: Uint8Array) => void)[] = [];
+  private readonly stdinEndListeners: (() => void)[] = [];
+  private readonly resizeListeners: ((size: TerminalSize) => void)[] = [];
+  private readonly goneListeners: ((reason: string) => void)[] = [];
+  private readonly drainListeners: (() => void)[] = [];
+  private queued = 0;
+  private paused = false;
+  private finished = false;
+  private gone = false;
+  private heard = true;
+  private readonly heartbeat: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly version: 4 | 5,
+  ) {
+    ws.binaryType = 'nodebuffer';
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    ws.on('pong', () => (this.heard = true));
+    ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
+    ws.on('error', (error: Error) => this.lost(error.message));
+    this.heartbeat = setInterval(() => {
+      if (!this.heard) return void ws.terminate();
+      this.heard = false;
+      ws.ping();
+    }, HEARTBEAT_MS);
+    this.heartbeat.unref?.();
+    // Real API servers open with an empty stdout frame; some clients wait for it.
+    this.send(CHANNEL.stdout, new Uint8Array(0));
+  }
+
+  onStdin(listener: (chunk: Uint8Array) => void): void {
+    this.stdinListeners.push(listener);
+  }
+  onStdinEnd(listener: () => void): void {
+    this.stdinEndListeners.push(listener);
+  }
+  onResize(listener: (size: TerminalSize) => void): void {
+    this.resizeListeners.push(listener);
+  }
+  onClientGone(listener: (reason: string) => void): void {
+    this.goneListeners.push(listener);
+  }
+  onDrain(listener: () => void): void {
+    this.drainListeners.push(listener);
+  }
+
+  stdout(chunk: Uint8Array): boolean {
+    return this.send(CHANNEL.stdout, chunk);
+  }
+  stderr(chunk: Uint8Array): boolean {
+    return this.send(CHANNEL.stderr, chunk);
+  }
+
+  finish(status: KubeStatus): void {
+    if (this.finished) return;
+    this.send(CHANNEL.error, new TextEncoder().encode(JSON.stringify(status)));
+    this.finished = true;
+    clearInterval(this.heartbeat);
+    if (!this.gone) this.ws.close(1000);
+  }
+
+  private receive(data: Buffer, isBinary: boolean): void {
+    this.heard = true;
+    if (!isBinary || data.length === 0 || this.finished) return;
+    const payload = data.subarray(1);
+    switch (data[0]) {
+      case CHANNEL.stdin:
+        if (payload.length) for (const l of this.stdinListeners) l(payload);
+        return;
+      case CHANNEL.resize:
+        for (const size of parseResizeMessage(payload.toString('utf8'))) for (const l of this.resizeListeners) l(size);
+        return;
+      case CHANNEL.close:
+        // v5 only: `ff 00` says the client closed its stdin.
+        if (this.version === 5 && payload[0] === CHANNEL.stdin) for (const l of this.stdinEndListeners) l();
+        return;
+    }
+  }
+
+  private send(channel: number, chunk: Uint8Array): boolean {
+    if (this.finished || this.gone) return true;
+    const frame = Buffer.allocUnsafe(chunk.length + 1);
+    frame[0] = channel;
+    frame.set(chunk, 1);
+    this.queued += frame.length;
+    this.ws.send(frame, { binary: true }, () => {
+      this.queued -= frame.length;
+      if (this.paused && this.queued <= LOW_WATER) {
+        this.paused = false;
+        for (const l of this.drainListeners) l();
+      }
+    });
+    if (this.queued > HIGH_WATER) this.paused = true;
+    return !this.paused;
+  }
+
+  private lost(reason: string): void {
+    clearInterval(this.heartbeat);
+    if (this.gone) return;
+    this.gone = true;
+    if (!this.finished) for (const l of this.goneListeners) l(reason);
+  }
+}

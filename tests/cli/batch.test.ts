@@ -1,0 +1,60 @@
+// `octant-exec batch` against the sandbox cluster, as a user runs it.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
+import { runCli } from '../support/cli.ts';
+
+const test = suite('octant-exec batch');
+let sandbox: Sandbox & { scratch: string };
+
+test.before(async () => {
+  sandbox = await startTestSandbox();
+});
+test.after(() => sandbox.close());
+
+const batch = (...args: string[]) => runCli(['batch', '--kubeconfig', sandbox.kubeconfigPath, ...args]);
+
+test('every container of the worker pods: six results with the right pod names, summary 6 succeeded', async () => {
+  const r = await batch('-n', 'batch', '-l', 'app=worker', '--all-containers', '--', 'sh', '-c', 'echo $HOSTNAME');
+  assert.is(r.code, 0, r.stderr);
+  const lines = r.stdout.trim().split('\n').sort();
+  assert.equal(lines, ['worker-0/logger | worker-0', 'worker-0/main | worker-0', 'worker-1/logger | worker-1', 'worker-1/main | worker-1', 'worker-2/logger | worker-2', 'worker-2/main | worker-2']);
+  assert.match(r.stderr, /6 succeeded, 0 failed, 0 skipped/);
+});
+
+test('one failing container makes the exit status 1 and the summary names it, first', async () => {
+  const r = await batch('-n', 'batch', '-l', 'app=worker', '-c', 'main', '--output', 'grouped', '--', 'sh', '-c', 'test $HOSTNAME != worker-1');
+  assert.is(r.code, 1);
+  const table = r.stderr.split('\n').filter((line) => line.includes('/main'));
+  assert.match(table[0], /^worker-1\/main .* exit 1$/);
+  assert.match(r.stderr, /2 succeeded, 1 failed, 0 skipped/);
+  assert.match(r.stdout, /==> worker-1\/main \(exit 1\) <==/);
+});
+
+test('--concurrency 2 never has more than two execs at once in the cluster', async () => {
+  sandbox.resetPeakConcurrentExecs();
+  const r = await batch('-n', 'batch', '-l', 'app=worker', '--all-containers', '--concurrency', '2', '--', 'sleep', '0.3');
+  assert.is(r.code, 0, r.stderr);
+  assert.is(sandbox.peakConcurrentExecs(), 2);
+});
+
+test('a container that is not running is reported as skipped, with the reason', async () => {
+  const r = await batch('--output', 'json', 'web', 'crashloop', '--', 'true');
+  assert.is(r.code, 1);
+  const doc = JSON.parse(r.stdout);
+  const crash = doc.results.find((x: { pod: string }) => x.pod === 'crashloop');
+  assert.is(crash.state, 'skipped');
+  assert.match(crash.reason, /CrashLoopBackOff/);
+  assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1 });
+});
+
+test('bad command lines get one line and exit 2, before any cluster call', async () => {
+  const noCommand = await batch('-l', 'app=worker');
+  assert.is(noCommand.code, 2);
+  assert.match(noCommand.stderr, /no command given/);
+  const badPod = await batch('Web/../x', '--', 'id');
+  assert.is(badPod.code, 2);
+  assert.match(badPod.stderr, /not a valid pod name/);
+});
+
+test.run();

@@ -1,0 +1,58 @@
+// When the client goes away (kubectl killed, socket dropped) or the pod is deleted, the exec's
+// whole process group ends: nothing is left running in the sandbox.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { groupAlive, startKubectl, startTestSandbox, waitFor, withTimeout } from '../support/sandbox.ts';
+import { openExec } from '../support/sandbox-exec-client.ts';
+
+const sandbox = await startTestSandbox();
+test.after(() => sandbox.close());
+
+async function newGroup(before: number[]): Promise<number> {
+  let pgid: number | undefined;
+  await waitFor(() => (pgid = sandbox.liveProcessGroups().find((g) => !before.includes(g))) !== undefined, 15_000, 'the exec to start');
+  return pgid!;
+}
+
+test('killing kubectl mid-stream ends the process group, children included', async () => {
+  const before = sandbox.liveProcessGroups();
+  // `sleep; echo` keeps sh waiting on a child, so ending only sh would leave sleep behind.
+  const run = startKubectl(sandbox, '1.33', ['exec', 'web', '--', 'sh', '-c', 'sleep 300; echo never']);
+  const pgid = await newGroup(before);
+  run.child.kill('SIGKILL');
+  await withTimeout(run.done, 10_000, 'kubectl to die');
+  await waitFor(() => !groupAlive(pgid), 10_000, `process group ${pgid} to end`);
+  assert.not.ok(sandbox.liveProcessGroups().includes(pgid));
+});
+
+test('a TTY exec whose socket drops ends its process group', async () => {
+  const before = sandbox.liveProcessGroups();
+  const session = await openExec(sandbox, { pod: 'web', container: 'nginx', command: ['sh', '-c', 'sleep 300'], stdin: true, tty: true, stderr: false });
+  session.send(4, '{"Width":80,"Height":24}');
+  const pgid = await newGroup(before);
+  session.ws.terminate();
+  await waitFor(() => !groupAlive(pgid), 10_000, `process group ${pgid} to end`);
+});
+
+test('deleting the pod ends its execs with SIGKILL (137) and a normal close', async () => {
+  const before = sandbox.liveProcessGroups();
+  const session = await openExec(sandbox, { namespace: 'batch', pod: 'worker-0', container: 'main', command: ['sleep', '300'] });
+  const pgid = await newGroup(before);
+  assert.ok(sandbox.deletePod('batch', 'worker-0'));
+  const { code } = await withTimeout(session.closed, 10_000, 'the exec to end');
+  assert.is(code, 1000);
+  assert.equal((session.status()?.details as { causes: { message: string }[] }).causes[0].message, '137');
+  assert.not.ok(groupAlive(pgid));
+});
+
+test('close() ends every exec still running', async () => {
+  const own = await import('../support/sandbox.ts').then((m) => m.startTestSandbox());
+  const session = await openExec(own, { pod: 'web', container: 'nginx', command: ['sleep', '300'] });
+  let pgid: number | undefined;
+  await waitFor(() => (pgid = own.liveProcessGroups()[0]) !== undefined, 10_000, 'the exec to start');
+  await own.close();
+  await withTimeout(session.closed, 10_000, 'the socket to close');
+  assert.not.ok(groupAlive(pgid!));
+});
+
+test.run();

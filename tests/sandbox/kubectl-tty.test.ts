@@ -1,0 +1,45 @@
+// kubectl exec -it in a real terminal (a tmux pane): the shell sees the pane's size, follows a
+// resize of the window, and its exit code comes back through kubectl.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { join } from 'node:path';
+import { TMUX, kubectlBinary, requireTool, startTestSandbox, waitFor } from '../support/sandbox.ts';
+
+requireTool(TMUX);
+const sandbox = await startTestSandbox();
+const socket = `octant-exec-sandbox-test-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, ...args], { encoding: 'utf8' });
+const screen = () => tmux('capture-pane', '-p', '-t', 'exec');
+test.after(async () => {
+  try {
+    tmux('kill-server');
+  } catch {
+    // already gone
+  }
+  await sandbox.close();
+});
+
+const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+test('kubectl exec -it sees the pane size, then the new size after tmux resize-window', async () => {
+  const home = mkdtempSync(join(sandbox.scratch, 'home-'));
+  const command = [kubectlBinary('1.33'), '--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'exec', '-it', 'web', '--', 'sh'].map(quote).join(' ');
+  tmux('new-session', '-d', '-s', 'exec', '-x', '100', '-y', '30', `HOME=${quote(home)} ${command}`);
+  tmux('set-option', '-t', 'exec', 'remain-on-exit', 'on');
+  await waitFor(() => /^[#$] ?$/m.test(screen()), 15_000, `the shell prompt`);
+
+  tmux('send-keys', '-t', 'exec', 'stty size', 'Enter');
+  await waitFor(() => /^30 100$/m.test(screen()), 10_000, '"30 100" from stty size');
+
+  tmux('resize-window', '-t', 'exec', '-x', '120', '-y', '40');
+  tmux('send-keys', '-t', 'exec', 'stty size', 'Enter');
+  await waitFor(() => /^40 120$/m.test(screen()), 10_000, '"40 120" from stty size after the resize');
+
+  tmux('send-keys', '-t', 'exec', 'exit 7', 'Enter');
+  await waitFor(() => tmux('display-message', '-p', '-t', 'exec', '#{pane_dead}').trim() === '1', 10_000, 'kubectl to end');
+  assert.is(tmux('display-message', '-p', '-t', 'exec', '#{pane_dead_status}').trim(), '7');
+});
+
+test.run();

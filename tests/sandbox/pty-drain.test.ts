@@ -1,0 +1,34 @@
+// A TTY exec must deliver the last bytes a process writes right before it exits: node-pty has
+// been seen dropping them, and a prompt or summary line lost at exit is a visible bug.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { openExec } from '../support/sandbox-exec-client.ts';
+
+const sandbox = await startTestSandbox();
+test.after(() => sandbox.close());
+
+async function ttyExec(command: string[]): Promise<string> {
+  const session = await openExec(sandbox, { pod: 'web', container: 'nginx', command, stdin: true, tty: true, stderr: false });
+  session.send(4, '{"Width":80,"Height":24}');
+  await session.closed;
+  assert.equal(session.status(), { metadata: {}, status: 'Success' });
+  return session.stdout();
+}
+
+test('the final output right before exit always arrives (100 runs)', async () => {
+  for (let i = 0; i < 100; i++) {
+    const output = await ttyExec(['printf', `end-marker-${i}`]);
+    assert.is(output, `end-marker-${i}`, `run ${i}`);
+  }
+});
+
+test('a burst of output followed by exit arrives whole (20 runs)', async () => {
+  for (let i = 0; i < 20; i++) {
+    const output = await ttyExec(['sh', '-c', `seq 1 5000; printf 'end-marker-${i}'`]);
+    assert.ok(output.startsWith('1\r\n2\r\n'), `run ${i} start`);
+    assert.ok(output.endsWith(`5000\r\nend-marker-${i}`), `run ${i} end: ${JSON.stringify(output.slice(-40))}`);
+  }
+});
+
+test.run();

@@ -1,0 +1,137 @@
+// Test helpers around the sandbox cluster: start one, run a real kubectl against it with a
+// fresh discovery cache, talk to its API and exec endpoint directly, and wait for conditions.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
+
+export type { Sandbox };
+
+export const KUBECTL_DIR = '/usr/lib/google-cloud-sdk/bin';
+export const KUBECTL_VERSIONS = ['1.30', '1.31', '1.32', '1.33'] as const;
+export const KUBECTL_DISPATCHER = '/usr/bin/kubectl';
+export const TMUX = '/usr/bin/tmux';
+
+export function kubectlBinary(version: string): string {
+  return `${KUBECTL_DIR}/kubectl.${version}`;
+}
+
+/** Tests that need a tool fail without it (CI must install it), with a message that says so. */
+export function requireTool(path: string): void {
+  if (!existsSync(path)) throw new Error(`${path} is missing: install it (these tests run real clients and never skip)`);
+}
+
+export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox & { scratch: string }> {
+  const sandbox = await startSandbox(options);
+  const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-test-'));
+  const close = sandbox.close;
+  return Object.assign(sandbox, {
+    scratch,
+    close: async () => {
+      await close();
+      rmSync(scratch, { recursive: true, force: true });
+    },
+  });
+}
+
+export interface RunResult {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface KubectlRun {
+  child: ChildProcess;
+  done: Promise<RunResult>;
+}
+
+/**
+ * Starts kubectl against the sandbox with its own HOME and discovery cache, so every run does
+ * discovery from scratch like a first-time user. `binary` is a version ("1.33") or a path.
+ */
+export function startKubectl(sandbox: Sandbox & { scratch: string }, binary: string, args: string[], input?: Uint8Array | string): KubectlRun {
+  const file = binary.startsWith('/') ? binary : kubectlBinary(binary);
+  requireTool(file);
+  const home = mkdtempSync(join(sandbox.scratch, 'home-'));
+  const child = spawn(file, ['--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), ...args], {
+    env: { PATH: '/usr/bin:/bin', HOME: home },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  const stdout: Buffer[] = [];
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => stdout.push(c));
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  child.stdin!.on('error', () => {});
+  if (input !== undefined) child.stdin!.end(input);
+  const done = new Promise<RunResult>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', (code, signal) => resolve({ code, signal, stdout: Buffer.concat(stdout), stderr }));
+  });
+  return { child, done };
+}
+
+export async function kubectl(sandbox: Sandbox & { scratch: string }, binary: string, args: string[], input?: Uint8Array | string): Promise<RunResult> {
+  const run = startKubectl(sandbox, binary, args, input);
+  if (input === undefined) run.child.stdin!.end();
+  return withTimeout(run.done, 30_000, `kubectl ${args.join(' ')}`);
+}
+
+export interface HttpResult {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** One request to the sandbox API, with its token unless `token: null`. */
+export function apiRequest(sandbox: Sandbox, path: string, init: { method?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  const token = init.token === undefined ? sandbox.token : init.token;
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(sandbox.server);
+    // host/port/path apart: a URL string would be normalised (`%2E%2E` resolved) before sending.
+    const req = request({
+      hostname,
+      port,
+      path,
+      method: init.method ?? 'GET',
+      ca: sandbox.caPem,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** Waits until check() is true, checking on every turn of a short interval; fails after timeoutMs. */
+export async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout>;
+  return Promise.race([
+    promise.finally(() => clearTimeout(timer)),
+    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms))),
+  ]);
+}
+
+/** True while any process of the group exists. */
+export function groupAlive(pgid: number): boolean {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
