@@ -5,7 +5,7 @@ import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
 import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
-import { isDnsLabel, isDnsSubdomain } from './kube-names.ts';
+import { isValidName } from '../domain/names.ts';
 import { podFilter } from './pod-queries.ts';
 
 export interface ApiContext {
@@ -40,9 +40,9 @@ export function parseCorePath(pathname: string): CorePath | undefined {
 
 /** 400 for names that cannot exist, before any lookup. */
 export function checkNames(path: CorePath): StatusError | undefined {
-  if (path.namespace !== undefined && !isDnsLabel(path.namespace)) return badRequest(`invalid namespace name "${path.namespace}": must be a DNS-1123 label`);
-  if (path.resource === 'namespaces' && path.name !== undefined && !isDnsLabel(path.name)) return badRequest(`invalid namespace name "${path.name}": must be a DNS-1123 label`);
-  if (path.resource === 'pods' && path.name !== undefined && !isDnsSubdomain(path.name)) return badRequest(`invalid pod name "${path.name}": must be a DNS-1123 subdomain`);
+  if (path.namespace !== undefined && !isValidName('namespace', path.namespace)) return badRequest(`invalid namespace name "${path.namespace}": must be a DNS-1123 label`);
+  if (path.resource === 'namespaces' && path.name !== undefined && !isValidName('namespace', path.name)) return badRequest(`invalid namespace name "${path.name}": must be a DNS-1123 label`);
+  if (path.resource === 'pods' && path.name !== undefined && !isValidName('pod', path.name)) return badRequest(`invalid pod name "${path.name}": must be a DNS-1123 subdomain`);
   return undefined;
 }
 

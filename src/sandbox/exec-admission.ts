@@ -5,7 +5,7 @@ import type { ClusterState, SandboxPod } from './cluster-state.ts';
 import type { ContainerFixture } from './fixture.ts';
 import { parseExecQuery, type ExecRequest } from './exec-request.ts';
 import { badRequest, forbidden, notFound, type StatusError } from './kube-status.ts';
-import { isDnsLabel } from './kube-names.ts';
+import { isValidName } from '../domain/names.ts';
 import { isRunning } from './pod-objects.ts';
 
 export type Admission =
@@ -28,7 +28,7 @@ export function admitExec(state: ClusterState, namespace: string, podName: strin
     if (names.length > 1) return { refused: badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`) };
     containerName = names[0];
   }
-  if (!isDnsLabel(containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
+  if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
   const container = pod.fixture.containers.find((c) => c.name === containerName);
   if (!container) return { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
   if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };

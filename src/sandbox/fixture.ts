@@ -1,7 +1,7 @@
 // The sandbox's cluster description: namespaces, pods, containers and what each container's
 // image holds. Loaded from JSON (see docs/sandbox.md) or the built-in demo fixture.
 import { readFileSync } from 'node:fs';
-import { isDnsLabel, isDnsSubdomain } from './kube-names.ts';
+import { isValidName } from '../domain/names.ts';
 
 export type ContainerStateFixture =
   | 'running'
@@ -61,21 +61,21 @@ export function checkFixture(value: unknown, where = 'fixture'): SandboxFixture 
   const seenNamespaces = new Set<string>();
   fixture.namespaces.forEach((ns, i) => {
     const at = `namespaces[${i}]`;
-    if (typeof ns?.name !== 'string' || !isDnsLabel(ns.name)) fail(`${at}.name`, 'must be a DNS-1123 label');
+    if (typeof ns?.name !== 'string' || !isValidName('namespace', ns.name)) fail(`${at}.name`, 'must be a DNS-1123 label');
     if (seenNamespaces.has(ns.name)) fail(`${at}.name`, `repeats "${ns.name}"`);
     seenNamespaces.add(ns.name);
     if (!Array.isArray(ns.pods)) fail(`${at}.pods`, 'must be an array');
     const seenPods = new Set<string>();
     ns.pods.forEach((pod, j) => {
       const podAt = `${at}.pods[${j}]`;
-      if (typeof pod?.name !== 'string' || !isDnsSubdomain(pod.name)) fail(`${podAt}.name`, 'must be a DNS-1123 subdomain');
+      if (typeof pod?.name !== 'string' || !isValidName('pod', pod.name)) fail(`${podAt}.name`, 'must be a DNS-1123 subdomain');
       if (seenPods.has(pod.name)) fail(`${podAt}.name`, `repeats "${pod.name}"`);
       seenPods.add(pod.name);
       if (!Array.isArray(pod.containers) || pod.containers.length === 0) fail(`${podAt}.containers`, 'must be a non-empty array');
       const seenContainers = new Set<string>();
       [...pod.containers, ...(pod.initContainers ?? [])].forEach((c, k) => {
         const cAt = `${podAt}.containers[${k}]`;
-        if (typeof c?.name !== 'string' || !isDnsLabel(c.name)) fail(`${cAt}.name`, 'must be a DNS-1123 label');
+        if (typeof c?.name !== 'string' || !isValidName('container', c.name)) fail(`${cAt}.name`, 'must be a DNS-1123 label');
         if (seenContainers.has(c.name)) fail(`${cAt}.name`, `repeats "${c.name}"`);
         seenContainers.add(c.name);
         for (const list of ['shells', 'tools'] as const) {

@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseLabelSelector } from '../../src/sandbox/label-selector.ts';
 import { parseResizeMessage } from '../../src/sandbox/resize-message.ts';
-import { isDnsLabel, isDnsSubdomain } from '../../src/sandbox/kube-names.ts';
 import { resolveCommand } from '../../src/sandbox/command-resolver.ts';
 import { checkFixture } from '../../src/sandbox/fixture.ts';
 import { demoFixture } from '../../src/sandbox/demo-fixture.ts';
@@ -38,13 +37,6 @@ test('resize messages: any key case, clamped, malformed ignored, several per fra
   assert.equal(parseResizeMessage('not json'), []);
   assert.equal(parseResizeMessage('null'), []);
   assert.equal(parseResizeMessage('{"Width":80,"Height":24}\n{"Width":90,"Height":25}\n'), [{ cols: 80, rows: 24 }, { cols: 90, rows: 25 }]);
-});
-
-test('Kubernetes names', () => {
-  assert.ok(isDnsLabel('web-1'));
-  for (const bad of ['', 'Web', 'a_b', 'a/b', '..', 'a b', '-a', 'a'.repeat(64)]) assert.not.ok(isDnsLabel(bad), bad);
-  assert.ok(isDnsSubdomain('web.v1-2'));
-  assert.not.ok(isDnsSubdomain('x'.repeat(254)));
 });
 
 test('commands resolve inside the container bin directory only', () => {
