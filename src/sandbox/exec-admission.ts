@@ -8,8 +8,14 @@ import { badRequest, forbidden, notFound, type StatusError } from './kube-status
 import { isValidName } from '../domain/names.ts';
 import { isRunning } from './pod-objects.ts';
 
+export interface Admitted {
+  request: ExecRequest;
+  pod: SandboxPod;
+  container: ContainerFixture;
+}
+
 export type Admission =
-  | { admitted: { request: ExecRequest; pod: SandboxPod; container: ContainerFixture } }
+  | { admitted: Admitted }
   | { refused: StatusError }
   /** the kubelet answers in plain text, which the API server passes through */
   | { kubeletRefused: { code: number; text: string } };

@@ -30,4 +30,8 @@ export interface ExecChannels {
   onDrain(listener: () => void): void;
   /** write the final status and close normally; nothing is written after it */
   finish(status: KubeStatus): void;
+  /** fault injection: drop the connection at once, without a close frame or a status */
+  abort(): void;
+  /** fault injection: stop reading and writing (pings unanswered) but keep the connection open */
+  stall(): void;
 }

@@ -4,14 +4,15 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ClusterState } from './cluster-state.ts';
 import type { ExecTransport } from './exec-transport.ts';
-import { admitExec } from './exec-admission.ts';
+import { admitExec, type Admitted } from './exec-admission.ts';
 import { parseCorePath, checkNames, splitRequestUrl } from './api-routes.ts';
 import { refuseUpgrade, refuseUpgradeWithStatus } from './http-replies.ts';
-import { badRequest, pathNotFound } from './kube-status.ts';
+import { badRequest, injectedFailure, pathNotFound } from './kube-status.ts';
 import { prepareContainerRoot } from './container-root.ts';
 import { runExec } from './exec-session.ts';
 import { killGroup, type ProcessGroups } from './process-groups.ts';
 import type { ExecCounter } from './exec-counter.ts';
+import { withFaults, type FaultPlan, type SandboxFaults } from './faults.ts';
 
 export interface ExecContext {
   state: ClusterState;
@@ -22,6 +23,7 @@ export interface ExecContext {
   podGroups: Map<string, Set<number>>;
   /** counts the processes execs start, and how many run at once */
   execs: ExecCounter;
+  faults: SandboxFaults;
 }
 
 export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
@@ -39,11 +41,22 @@ export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket
   const transport = ctx.transports.find((t) => t.accepts(req));
   if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": use WebSocket (v5.channel.k8s.io)`));
 
-  const { request, pod, container } = admission.admitted;
+  const { admitted } = admission;
+  const plan = ctx.faults.planFor(admitted.pod.namespace, admitted.request.pod);
+  if (plan?.execHttpStatus) return refuseUpgradeWithStatus(socket, injectedFailure(plan.execHttpStatus));
+  if (plan?.upgradeDelayMs) {
+    setTimeout(() => upgrade(ctx, transport, req, socket, head, admitted, plan), plan.upgradeDelayMs);
+    return;
+  }
+  upgrade(ctx, transport, req, socket, head, admitted, plan);
+}
+
+function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessage, socket: Duplex, head: Buffer, admitted: Admitted, plan: FaultPlan | undefined): void {
+  const { request, pod, container } = admitted;
   const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
   transport.upgrade(req, socket, head, (channels) => {
     const root = prepareContainerRoot(ctx.stateDir, pod.namespace, request.pod, container);
-    void runExec(request, root, channels, {
+    void runExec(request, root, withFaults(channels, plan), {
       groups: ctx.groups,
       onStarted(pgid) {
         ctx.execs.started();

@@ -2,6 +2,7 @@
 // image holds. Loaded from JSON (see docs/sandbox.md) or the built-in demo fixture.
 import { readFileSync } from 'node:fs';
 import { isValidName } from '../domain/names.ts';
+import { faultPlanProblem, type FaultPlan } from './faults.ts';
 
 export type ContainerStateFixture =
   | 'running'
@@ -39,6 +40,8 @@ export interface SandboxFixture {
   /** the user name the sandbox's RBAC refusals name; default "octant-exec-sandbox-user" */
   user?: string;
   namespaces: NamespaceFixture[];
+  /** faults to inject from the start (faults.ts, docs/sandbox.md) */
+  faults?: FaultPlan[];
 }
 
 /** Reads and checks a fixture file; throws an Error whose message says what is wrong and where. */
@@ -86,6 +89,11 @@ export function checkFixture(value: unknown, where = 'fixture'): SandboxFixture 
         }
       });
     });
+  });
+  if (fixture.faults !== undefined && !Array.isArray(fixture.faults)) fail('faults', 'must be an array of fault plans');
+  (fixture.faults ?? []).forEach((plan, i) => {
+    const problem = faultPlanProblem(plan);
+    if (problem) fail(`faults[${i}]`, problem);
   });
   return fixture;
 }

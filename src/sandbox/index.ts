@@ -22,6 +22,7 @@ import type { ExecTransport } from './exec-transport.ts';
 import { createWebSocketTransport } from './websocket-transport.ts';
 import { createSpdyPlaceholderTransport } from './spdy-placeholder-transport.ts';
 import { ExecCounter } from './exec-counter.ts';
+import { SandboxFaults, type FaultPlan } from './faults.ts';
 
 export type ExecTransportName = 'websocket' | 'spdy';
 
@@ -57,6 +58,10 @@ export interface Sandbox {
   liveProcessGroups(): number[];
   /** deletes a pod: its execs end, watchers get DELETED; false when there was no such pod */
   deletePod(namespace: string, name: string): boolean;
+  /** fault injection (docs/sandbox.md): plans for execs from now on; [] for none */
+  setFaults(plans: FaultPlan[]): void;
+  /** like an API server restart: new connections are refused for `ms`, then served again */
+  refuseConnectionsFor(ms: number): Promise<void>;
   /** ends every exec and watch, stops the server */
   close(): Promise<void>;
 }
@@ -75,6 +80,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const podGroups = new Map<string, Set<number>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
+  const faults = new SandboxFaults(fixture.faults);
 
   const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: createWebSocketTransport, spdy: createSpdyPlaceholderTransport };
   const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
@@ -93,7 +99,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
     if (!hasBearerToken(req.headers.authorization, token)) return refuseUpgradeWithStatus(socket, unauthorized());
-    handleExecUpgrade({ state, stateDir, transports, groups, podGroups, execs }, req, socket, head);
+    handleExecUpgrade({ state, stateDir, transports, groups, podGroups, execs, faults }, req, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
@@ -120,6 +126,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     resetPeakConcurrentExecs: () => execs.resetPeak(),
     liveProcessGroups: () => groups.live(),
     deletePod: (namespace, name) => state.deletePod(namespace, name) !== undefined,
+    setFaults: (plans) => faults.set(plans),
+    refuseConnectionsFor: async (ms) => {
+      // Stop listening (connections get ECONNREFUSED, as from a restarting API server), then listen again on the same port.
+      server.close(); // its callback waits for open connections: running execs go on
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    },
     close: () =>
       (closing ??= (async () => {
         groups.killAll();

@@ -23,6 +23,9 @@ export const notFound = (kind: 'pods' | 'namespaces', name: string) =>
 
 export const pathNotFound = () => failure(404, 'NotFound', 'the server could not find the requested resource');
 
+/** A fault injected on purpose (faults.ts): the code asked for, worded like the API server's InternalError. */
+export const injectedFailure = (code: number) => failure(code, 'InternalError', `Internal error occurred: injected fault (HTTP ${code})`);
+
 export const methodNotAllowed = () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
 /** The RBAC refusal, word for word as the API server's authorizer phrases it. */

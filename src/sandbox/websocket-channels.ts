@@ -23,6 +23,7 @@ export class WebSocketChannels implements ExecChannels {
   private paused = false;
   private finished = false;
   private gone = false;
+  private stalled = false;
   private heard = true;
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
@@ -76,6 +77,16 @@ export class WebSocketChannels implements ExecChannels {
     if (!this.gone) this.ws.close(1000);
   }
 
+  abort(): void {
+    this.ws.terminate();
+  }
+
+  stall(): void {
+    this.stalled = true;
+    clearInterval(this.heartbeat);
+    this.ws.pause();
+  }
+
   private receive(data: Buffer, isBinary: boolean): void {
     this.heard = true;
     if (!isBinary || data.length === 0 || this.finished) return;
@@ -95,6 +106,7 @@ export class WebSocketChannels implements ExecChannels {
   }
 
   private send(channel: number, chunk: Uint8Array): boolean {
+    if (this.stalled) return false;
     if (this.finished || this.gone) return true;
     const frame = Buffer.allocUnsafe(chunk.length + 1);
     frame[0] = channel;
