@@ -8,12 +8,13 @@ export interface Projection<Model> {
   apply(draft: Draft<Model>, entry: LogEntry): void;
 }
 
-export function applyEntry<Model>(projection: Projection<Model>, model: Model, entry: LogEntry): Model {
-  return produce(model, (draft) => projection.apply(draft, entry));
+/** The model after `entries`, in one immer draft: copying a large model once, not per entry. */
+export function applyEntries<Model>(projection: Projection<Model>, model: Model, entries: Iterable<LogEntry>): Model {
+  return produce(model, (draft) => {
+    for (const entry of entries) projection.apply(draft, entry);
+  });
 }
 
 export function project<Model>(projection: Projection<Model>, entries: Iterable<LogEntry>): Model {
-  return produce(projection.initial(), (draft) => {
-    for (const entry of entries) projection.apply(draft, entry);
-  });
+  return applyEntries(projection, projection.initial(), entries);
 }

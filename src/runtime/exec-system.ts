@@ -9,7 +9,7 @@ import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecTarget } from '../domain/target.ts';
 import type { LogDamage, LogEntry } from '../events/log-entry.ts';
-import { applyEntry } from '../events/projection.ts';
+import { applyEntries } from '../events/projection.ts';
 import { alertsProjection, type Alerts } from '../events/projections/alerts.ts';
 import { auditTrailProjection, type AuditTrail } from '../events/projections/audit-trail.ts';
 import { batchesProjection, type Batches } from '../events/projections/batches.ts';
@@ -57,6 +57,8 @@ export class ExecSystem {
   #audit: AuditTrail = auditTrailProjection.initial();
   #alerts: Alerts = alertsProjection.initial();
   #batches: Batches = batchesProjection.initial();
+  /** entries not yet folded into the projections: they are folded in one go when one is read */
+  #unprojected: LogEntry[] = [];
 
   /** Open a system on a store: replay what it holds, then mark the sessions it left live as disconnected. */
   static open(options: ExecSystemOptions): ExecSystem {
@@ -104,8 +106,8 @@ export class ExecSystem {
         this.clock.advanceTo(entry.time);
         const input = inputOf(entry);
         if (input) this.#supervisor.send(input);
-        this.#project(entry);
       }
+      this.#unprojected.push(...entries);
     } finally {
       this.#replaying = false;
     }
@@ -117,15 +119,18 @@ export class ExecSystem {
     const entry = { ...fact, seq: (this.#entries.at(-1)?.seq ?? 0) + 1, time: this.clock.now() } as LogEntry;
     this.#store.append(entry);
     this.#entries.push(entry);
-    this.#project(entry);
+    this.#unprojected.push(entry);
     for (const listener of this.#listeners) listener(entry);
   }
 
-  #project(entry: LogEntry): void {
-    this.#sessionList = applyEntry(sessionListProjection, this.#sessionList, entry);
-    this.#audit = applyEntry(auditTrailProjection, this.#audit, entry);
-    this.#alerts = applyEntry(alertsProjection, this.#alerts, entry);
-    this.#batches = applyEntry(batchesProjection, this.#batches, entry);
+  #projected(): void {
+    if (this.#unprojected.length === 0) return;
+    const entries = this.#unprojected;
+    this.#unprojected = [];
+    this.#sessionList = applyEntries(sessionListProjection, this.#sessionList, entries);
+    this.#audit = applyEntries(auditTrailProjection, this.#audit, entries);
+    this.#alerts = applyEntries(alertsProjection, this.#alerts, entries);
+    this.#batches = applyEntries(batchesProjection, this.#batches, entries);
   }
 
   #send(event: SupervisorEvent): void {
@@ -196,18 +201,22 @@ export class ExecSystem {
   }
 
   get sessionList(): SessionList {
+    this.#projected();
     return this.#sessionList;
   }
 
   get auditTrail(): AuditTrail {
+    this.#projected();
     return this.#audit;
   }
 
   get alerts(): Alerts {
+    this.#projected();
     return this.#alerts;
   }
 
   get batches(): Batches {
+    this.#projected();
     return this.#batches;
   }
 

@@ -37,7 +37,7 @@ test('property: random damage keeps every untouched entry and reports the rest',
         const result = parseJsonl(text);
         const untouched = lines.map((_, i) => i).filter((i) => !touched.has(i));
         // every untouched line is read back as it was written
-        for (const i of untouched) assert.ok(result.entries.some((e) => e.seq === i + 1 && e.sessionId === `t${i}`), `line ${i + 1} lost`);
+        for (const i of untouched) assert.ok(result.entries.some((e) => e.seq === i + 1 && 'sessionId' in e && e.sessionId === `t${i}`), `line ${i + 1} lost`);
         // order is kept
         const seqs = result.entries.map((e) => e.seq);
         assert.equal(seqs, [...seqs].sort((a, b) => a - b));
