@@ -2,9 +2,10 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { machineFacts, renderTable, type Figure, type FigureResult } from './harness.ts';
+import { batchFigure } from './figures/batch.ts';
 import { eventLogFigure } from './figures/event-log.ts';
 
-const figures: Figure[] = [eventLogFigure];
+const figures: Figure[] = [batchFigure, eventLogFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
