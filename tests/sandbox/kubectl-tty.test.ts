@@ -38,8 +38,10 @@ test('kubectl exec -it sees the pane size, then the new size after tmux resize-w
   await waitFor(() => /^40 120$/m.test(screen()), 10_000, '"40 120" from stty size after the resize');
 
   tmux('send-keys', '-t', 'exec', 'exit 7', 'Enter');
-  await waitFor(() => tmux('display-message', '-p', '-t', 'exec', '#{pane_dead}').trim() === '1', 10_000, 'kubectl to end');
-  assert.is(tmux('display-message', '-p', '-t', 'exec', '#{pane_dead_status}').trim(), '7');
+  // tmux marks the pane dead a moment before it has the exit status: wait for both
+  const status = () => tmux('display-message', '-p', '-t', 'exec', '#{pane_dead}:#{pane_dead_status}:#{pane_dead_signal}').trim();
+  await waitFor(() => /^1:\d+:|^1::\d+/.test(status()), 10_000, 'kubectl to end with a status');
+  assert.is(status(), '1:7:');
 });
 
 test.run();

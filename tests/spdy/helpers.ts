@@ -1,0 +1,75 @@
+// Shared by the SPDY tests: a connected TCP socket pair and a scripted raw peer that speaks
+// frames directly, so a test can play a misbehaving or a strictly flow-controlling peer.
+import net from 'node:net';
+import { encodeFrame, type Frame, type HeaderFrame } from '../../src/spdy/frames.ts';
+import { decodeHeaderBlock, encodeHeaderBlock, type SpdyHeaders } from '../../src/spdy/header-block.ts';
+import { HeaderDeflater, HeaderInflater } from '../../src/spdy/header-compression.ts';
+import { FrameParser } from '../../src/spdy/parser.ts';
+
+export async function socketPair(): Promise<[net.Socket, net.Socket]> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const accepted = new Promise<net.Socket>((resolve) => server.once('connection', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  const dialled = net.connect(port, '127.0.0.1');
+  await new Promise<void>((resolve) => dialled.once('connect', () => resolve()));
+  const other = await accepted;
+  server.close();
+  return [dialled, other];
+}
+
+export type DecodedFrame = Frame & { headers?: SpdyHeaders };
+
+/** The far end of a socket, driven frame by frame by the test. */
+export class RawPeer {
+  readonly frames: DecodedFrame[] = [];
+  private readonly parser = new FrameParser();
+  private readonly deflater = new HeaderDeflater();
+  private readonly inflater = new HeaderInflater();
+  private chain: Promise<void> = Promise.resolve();
+  private waiters: (() => void)[] = [];
+
+  constructor(readonly socket: net.Socket) {
+    socket.on('data', (chunk: Uint8Array) => {
+      for (const frame of this.parser.push(chunk)) {
+        this.chain = this.chain.then(async () => {
+          const decoded: DecodedFrame = { ...frame };
+          if ('headerBlock' in frame) decoded.headers = decodeHeaderBlock(await this.inflater.inflate(frame.headerBlock));
+          this.frames.push(decoded);
+          for (const wake of this.waiters.splice(0)) wake();
+        });
+      }
+    });
+  }
+
+  /** Resolves with the first received frame (from `from` on) that matches. */
+  async next(match: (frame: DecodedFrame) => boolean, from = 0): Promise<DecodedFrame> {
+    for (;;) {
+      const found = this.frames.slice(from).find(match);
+      if (found) return found;
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  send(frame: Frame): void {
+    this.socket.write(encodeFrame(frame));
+  }
+
+  async sendWithHeaders(frame: HeaderFrame, headers: SpdyHeaders): Promise<void> {
+    const headerBlock = await this.deflater.deflate(encodeHeaderBlock(headers));
+    this.socket.write(encodeFrame({ ...frame, headerBlock }));
+  }
+
+  close(): void {
+    this.deflater.close();
+    this.inflater.close();
+    this.socket.destroy();
+  }
+}
+
+export const dataBytes = (frames: DecodedFrame[], streamId: number): number =>
+  frames.reduce((sum, f) => sum + (f.type === 'data' && f.streamId === streamId ? f.data.length : 0), 0);
+
+export function onceEvent<T extends unknown[]>(emitter: { once(event: string, listener: (...args: T) => void): unknown }, event: string): Promise<T> {
+  return new Promise((resolve) => emitter.once(event, (...args: T) => resolve(args)));
+}
