@@ -14,6 +14,9 @@ import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } f
 import { killGroup } from './process-groups.ts';
 import { nativePty } from './pty-binding.ts';
 
+/** How long to wait for the drain marker before reporting the exit with what arrived. */
+const markerWaitMs = 2_000;
+
 export function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessOutput): RunningProcess {
   const native = nativePty();
   let resolveExit!: (code: number) => void;
@@ -33,6 +36,8 @@ export function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessO
     try {
       tail = Buffer.alloc(0);
       writeSync(slave, marker);
+      // A marker that never comes back (a terminal stopped by XOFF and never resumed) must not hold the exit.
+      setTimeout(finish, markerWaitMs).unref?.();
     } catch {
       finish(); // the terminal is stopped (XOFF) or gone: nothing more will come out of it
     }
