@@ -2,7 +2,7 @@
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
 import process from 'node:process';
 import { spawn } from 'node:child_process';
-import { accessSync, constants } from 'node:fs';
+import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_PORT, SOCKET_PATH, defaultStateDir, startOctantExec, type OctantExecOptions } from '../server/app.ts';
 
@@ -179,19 +179,30 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.log(`octant-exec: event log in ${app.stateDir}; terminal socket at ${SOCKET_PATH}`);
     console.log(`octant-exec: open ${openUrl}`);
   }
-  if (parsed.open) openBrowser(openUrl);
+  if (parsed.open) openBrowser(openUrl, app.stateDir);
 
   const signal = await new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('SIGINT'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
+    const stop = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
   });
   await app.close();
-  if (!parsed.json) console.error(`octant-exec: stopped (${signal}); every terminal ended`);
+  console.error(`octant-exec: stopped (${signal}); every terminal ended`);
   return 0;
 }
 
-/** xdg-open (Linux) or open (macOS) when one is on the PATH; otherwise say so. */
-function openBrowser(url: string): void {
+/**
+ * xdg-open (Linux) or open (macOS) when one is on the PATH; otherwise say so. Like Jupyter, it
+ * opens a small redirect file (readable by this user only) rather than the URL itself, so the
+ * token never shows in another process's arguments.
+ */
+function openBrowser(url: string, stateDir: string): void {
   const opener = ['xdg-open', 'open'].find((name) =>
     (process.env.PATH ?? '').split(delimiter).some((dir) => {
       try {
@@ -203,7 +214,11 @@ function openBrowser(url: string): void {
     }),
   );
   if (!opener) return void console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
-  const child = spawn(opener, [url], { stdio: 'ignore', detached: true });
+  const file = join(stateDir, 'open.html');
+  const target = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>octant-exec</title><p>Opening octant-exec…</p>\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  const child = spawn(opener, [file], { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`octant-exec: ${opener} failed: open the URL yourself.`));
   child.unref();
 }

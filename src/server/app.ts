@@ -1,0 +1,297 @@
+// The octant-exec server, wired: a cluster (the user's kubeconfig, or the sandbox started here),
+// the actor system on the state directory's event log, the HTTP API, the stream hub and the
+// page. Every request passes the front door first (security.ts): Host, then Origin, then the
+// token, before any work.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
+import { WebSocketExecAdapter } from '../adapters/kubernetes/websocket-exec.ts';
+import type { ExecAdapter } from '../adapters/exec.ts';
+import { JsonlStore } from '../events/jsonl-store.ts';
+import { ExecSystem } from '../runtime/exec-system.ts';
+import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
+import { ClusterReader } from './cluster-reader.ts';
+import { handleApi, readJson } from './http-api.ts';
+import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
+import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
+import { SessionPodGuard } from './pod-guard.ts';
+import { PodWatches } from './pod-watch.ts';
+import { StaticUi } from './static-ui.ts';
+import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
+
+export const DEFAULT_PORT = 7788;
+export const SOCKET_PATH = '/api/v1/stream';
+const LOGIN_PATH = '/api/v1/session';
+
+export interface OctantExecOptions {
+  /** address to listen on; default 127.0.0.1 */
+  host?: string;
+  /** default 7788; 0 picks a free port */
+  port?: number;
+  /** a kubeconfig file to use (must be usable); default $KUBECONFIG, then ~/.kube/config, then the sandbox */
+  kubeconfig?: string;
+  context?: string;
+  /** start the built-in sandbox cluster even when a kubeconfig exists */
+  sandbox?: boolean;
+  sandboxOptions?: Omit<SandboxOptions, 'stateDir'>;
+  stateDir: string;
+  idleTimeoutSeconds?: number;
+  maxSessions?: number;
+  /** origins allowed to frame /embed and open sockets from it */
+  embedOrigins?: string[];
+  /** extra names the Host header may carry (besides 127.0.0.1, localhost and [::1]) */
+  hostNames?: string[];
+  /** the built UI; default dist/ui of the package */
+  uiDir?: string;
+  hub?: StreamHubOptions;
+  /** adapter to use instead of WebSocket exec (tests) */
+  adapter?: (contexts: KubeContexts) => ExecAdapter;
+  /** the environment to look for KUBECONFIG and HOME in; default process.env */
+  env?: Record<string, string | undefined>;
+  warn?: (message: string) => void;
+}
+
+export interface RunningApp {
+  url: string;
+  token: string;
+  port: number;
+  socketUrl: string;
+  cluster: 'sandbox' | 'kubeconfig';
+  /** one line: which cluster, and why */
+  clusterNote: string;
+  kubeconfigPath: string;
+  stateDir: string;
+  system: ExecSystem;
+  hub: StreamHub;
+  sandbox?: Sandbox;
+  server: Server;
+  /** end every exec, close every socket, stop the sandbox; safe to call twice */
+  close(): Promise<void>;
+}
+
+/** Which kubeconfig to use: the explicit one, $KUBECONFIG's first file, ~/.kube/config; undefined for none usable. */
+export function chooseKubeconfig(options: Pick<OctantExecOptions, 'kubeconfig' | 'context' | 'env'>): { path: string; contexts: KubeContexts } | { problem: string } | undefined {
+  const env = options.env ?? process.env;
+  if (options.kubeconfig) {
+    try {
+      return { path: options.kubeconfig, contexts: usable(options.kubeconfig, options.context) };
+    } catch (error) {
+      return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${(error as Error).message}` };
+    }
+  }
+  const candidates = [...(env.KUBECONFIG ?? '').split(delimiter).filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
+  for (const path of candidates) {
+    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    try {
+      return { path, contexts: usable(path, options.context) };
+    } catch (error) {
+      if (options.context) return { problem: `${path} cannot be used: ${(error as Error).message}` };
+    }
+  }
+  return undefined;
+}
+
+function usable(path: string, context: string | undefined): KubeContexts {
+  const contexts = KubeContexts.fromFile(path, context);
+  if (!contexts.current) throw new Error('it has no current context (pass --context)');
+  contexts.config(); // throws when the current context points nowhere
+  return contexts;
+}
+
+export function defaultStateDir(env: Record<string, string | undefined> = process.env): string {
+  return join(env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state'), 'octant-exec');
+}
+
+export async function startOctantExec(options: OctantExecOptions): Promise<RunningApp> {
+  const warn = options.warn ?? ((message: string) => console.error(`octant-exec: ${message}`));
+  mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+
+  let sandbox: Sandbox | undefined;
+  let contexts: KubeContexts;
+  let kubeconfigPath: string;
+  let clusterNote: string;
+  const chosen = options.sandbox ? undefined : chooseKubeconfig(options);
+  if (chosen && 'problem' in chosen) throw new Error(chosen.problem);
+  if (chosen) {
+    contexts = chosen.contexts;
+    kubeconfigPath = chosen.path;
+    clusterNote = `cluster: context "${contexts.current}" from ${chosen.path} (${contexts.server()})`;
+  } else {
+    sandbox = await startSandbox({ ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') });
+    kubeconfigPath = sandbox.kubeconfigPath;
+    contexts = KubeContexts.fromFile(kubeconfigPath);
+    clusterNote = `cluster: the built-in sandbox at ${sandbox.server} (${options.sandbox ? '--sandbox' : 'no usable kubeconfig found'}); kubectl --kubeconfig ${kubeconfigPath}`;
+  }
+
+  let system: ExecSystem | undefined;
+  let server: Server | undefined;
+  let hub: StreamHub | undefined;
+  let pods: PodWatches | undefined;
+  try {
+    system = ExecSystem.open({
+      adapter: options.adapter ? options.adapter(contexts) : new WebSocketExecAdapter(contexts),
+      store: new JsonlStore(join(options.stateDir, 'events.jsonl')),
+      config: {
+        ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
+        ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
+      },
+      warn,
+    });
+    const reader = new ClusterReader(contexts);
+    let guard: SessionPodGuard | undefined;
+    pods = new PodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
+    guard = new SessionPodGuard(system, pods);
+    hub = new StreamHub(system, options.hub, pods);
+    const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
+    const token = newToken();
+    const host = options.host ?? '127.0.0.1';
+    let door: FrontDoor | undefined;
+    const info: Record<string, unknown> = {};
+    const app = { system, reader, hub, ui, info, door: () => door!, warn };
+    server = createServer((req, res) => void handleRequest(app, req, res));
+    server.on('upgrade', (req, socket, head) => handleUpgrade(app, req, socket, head));
+    server.on('clientError', (_error, socket) => socket.destroy());
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    const hostNames = [...(options.hostNames ?? [])];
+    if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host)) hostNames.push(host.includes(':') ? `[${host}]` : host);
+    door = new FrontDoor({ token, port, hostNames, embedOrigins: options.embedOrigins });
+    const base = `${urlHost(host)}:${port}`;
+    const url = `http://${base}/`;
+    const socketUrl = `ws://${base}${SOCKET_PATH}`;
+    Object.assign(info, {
+      cluster: sandbox ? 'sandbox' : 'kubeconfig',
+      context: contexts.current,
+      user: contexts.user(),
+      socket: SOCKET_PATH,
+      idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
+      maxSessions: options.maxSessions ?? null,
+      uiBuilt: ui.built,
+      limits: hub.options,
+    });
+
+    let closing: Promise<void> | undefined;
+    const [s, h, sys, p, g] = [server, hub, system, pods, guard];
+    return {
+      url,
+      token,
+      port,
+      socketUrl,
+      cluster: sandbox ? 'sandbox' : 'kubeconfig',
+      clusterNote,
+      kubeconfigPath,
+      stateDir: options.stateDir,
+      system: sys,
+      hub: h,
+      sandbox,
+      server: s,
+      close: () =>
+        (closing ??= (async () => {
+          g.close();
+          p.close();
+          sys.shutdown(); // every exec ends; the log says why and is closed
+          h.close();
+          await new Promise<void>((resolve) => {
+            s.close(() => resolve());
+            s.closeAllConnections();
+          });
+          await sandbox?.close();
+        })()),
+    };
+  } catch (error) {
+    pods?.close();
+    hub?.close();
+    server?.close();
+    system?.shutdown();
+    await sandbox?.close();
+    throw error;
+  }
+}
+
+/** The host to print in the URL: the address listened on, or loopback for a wildcard. */
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::' || host === '127.0.0.1') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+interface AppParts {
+  system: ExecSystem;
+  reader: ClusterReader;
+  hub: StreamHub;
+  ui: StaticUi;
+  info: Record<string, unknown>;
+  door(): FrontDoor;
+  warn(message: string): void;
+}
+
+const authStatus: Record<AuthProblem, number> = { missing: 401, wrong: 401, tokenInQuery: 400 };
+
+async function handleRequest(app: AppParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const door = app.door();
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return sendError(res, 400, 'The request path is not valid.');
+  }
+  for (const [name, value] of Object.entries(securityHeaders(url.pathname, door.embedOrigins))) res.setHeader(name, value as string);
+  // DNS rebinding: a foreign Host never reaches anything, the page included.
+  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, 'This Host is not allowed: open octant-exec through the URL it printed (127.0.0.1 or localhost).');
+  try {
+    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
+      // A page elsewhere may not drive the API even when the browser would send the cookie.
+      const origin = req.headers.origin;
+      if (origin !== undefined && !door.originAllowed(origin)) throw new HttpError(403, 'Requests from this Origin are not allowed.');
+      if (url.pathname === LOGIN_PATH) return await login(door, req, res, url);
+      const problem = door.authenticate(req);
+      if (problem) {
+        res.setHeader('WWW-Authenticate', 'Bearer');
+        throw new HttpError(authStatus[problem], authMessages[problem]);
+      }
+      if (!url.pathname.startsWith('/api/v1/')) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
+      return await handleApi(app, req, res, url.pathname.slice('/api/v1'.length), url);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
+    if (!app.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');
+  } catch (error) {
+    if (error instanceof HttpError) return sendError(res, error.status, error.message);
+    app.warn(`internal error on ${req.method} ${url.pathname}: ${(error as Error)?.message ?? String(error)}`);
+    sendError(res, 500, 'Internal error: the server log has a line about it.');
+  }
+}
+
+/** The page trades the token (from the URL fragment) for the session cookie, once. */
+async function login(door: FrontDoor, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  if (url.search) throw new HttpError(400, 'The token goes in the JSON body, never in the query string.');
+  if (req.method !== 'POST') throw new HttpError(405, 'POST {"token": "…"} here to get the session cookie.');
+  const body = await readJson(req);
+  const token = (body as { token?: unknown })?.token;
+  if (typeof token !== 'string' || token.length > 512) throw new HttpError(400, 'The body must be {"token": "…"}.');
+  if (!sameSecret(token, door.token)) throw new HttpError(401, authMessages.wrong);
+  sendJson(res, 200, { ok: true }, { 'Set-Cookie': door.sessionCookie() });
+}
+
+function handleUpgrade(app: AppParts, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
+  const door = app.door();
+  let pathname: string;
+  try {
+    pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
+  } catch {
+    return refuseUpgrade(socket, 400, 'The request path is not valid.');
+  }
+  if (!door.hostAllowed(req.headers.host)) return refuseUpgrade(socket, 403, 'This Host is not allowed.');
+  if (!door.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'Sockets are only accepted from the octant-exec page (or a configured --embed-origin): this Origin is not allowed.');
+  if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
+  const problem = door.authenticate(req);
+  if (problem) return refuseUpgrade(socket, authStatus[problem], authMessages[problem]);
+  app.hub.handleUpgrade(req, socket, head);
+}

@@ -1,0 +1,103 @@
+// The body of POST /api/v1/exec, checked strictly before anything reaches the cluster: known
+// keys only, Kubernetes names (SECURITY.md item 4), commands as argv arrays (item 6). A command
+// line typed as text is split on whitespace, word by word, and never given to a shell.
+import { shellNames, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
+import { checkName } from './cluster-reader.ts';
+import { HttpError } from './replies.ts';
+
+export const ARGV_MAX_WORDS = 256;
+export const ARGV_MAX_BYTES = 32 * 1024;
+/** longest per-action idle timeout a request may ask for: a day */
+const MAX_IDLE_SECONDS = 86_400;
+
+export interface ExecBody {
+  context?: string;
+  namespace: string;
+  pod: string;
+  containers: string[] | 'all';
+  command: ExecCommand;
+  interactive: boolean;
+  idleTimeoutMs?: number;
+}
+
+const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'idleTimeoutSeconds']);
+
+export function parseExecBody(body: unknown): ExecBody {
+  if (!isObject(body)) throw new HttpError(400, 'The body must be a JSON object: {namespace, pod, containers, command, interactive}.');
+  for (const key of Object.keys(body)) if (!allowedKeys.has(key)) throw new HttpError(400, `Unknown field "${key.slice(0, 40)}": allowed are ${[...allowedKeys].join(', ')}.`);
+  const { context, namespace, pod, container, containers, command, interactive, idleTimeoutSeconds } = body;
+  if (context !== undefined && (typeof context !== 'string' || context === '' || context.length > 253)) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
+  checkName('namespace', namespace);
+  checkName('pod', pod);
+  if (container !== undefined && containers !== undefined) throw new HttpError(400, 'Give either container or containers, not both.');
+  let chosen: string[] | 'all';
+  if (containers === 'all') chosen = 'all';
+  else if (container !== undefined) chosen = [container as string];
+  else if (Array.isArray(containers)) chosen = containers as string[];
+  else throw new HttpError(400, 'containers must be "all" or a list of container names (or give one container).');
+  if (chosen !== 'all') {
+    if (chosen.length === 0 || chosen.length > 64) throw new HttpError(400, 'containers must name 1 to 64 containers.');
+    for (const name of chosen) checkName('container', name);
+    if (new Set(chosen).size !== chosen.length) throw new HttpError(400, 'containers names a container twice.');
+  }
+  if (interactive !== undefined && typeof interactive !== 'boolean') throw new HttpError(400, 'interactive must be true or false.');
+  let idleTimeoutMs: number | undefined;
+  if (idleTimeoutSeconds !== undefined) {
+    if (typeof idleTimeoutSeconds !== 'number' || !Number.isInteger(idleTimeoutSeconds) || idleTimeoutSeconds < 1 || idleTimeoutSeconds > MAX_IDLE_SECONDS) {
+      throw new HttpError(400, `idleTimeoutSeconds must be a whole number from 1 to ${MAX_IDLE_SECONDS}.`);
+    }
+    idleTimeoutMs = idleTimeoutSeconds * 1000;
+  }
+  return {
+    ...(context !== undefined ? { context: context as string } : {}),
+    namespace,
+    pod,
+    containers: chosen,
+    command: parseCommand(command),
+    interactive: interactive ?? true,
+    ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+  };
+}
+
+function parseCommand(command: unknown): ExecCommand {
+  if (command === undefined) return { shell: 'auto' };
+  if (!isObject(command) || Object.keys(command).length !== 1) throw new HttpError(400, 'command must be {"shell": "auto"|"sh"|"bash"|"zsh"|"fish"}, {"argv": [...]} or {"line": "..."}.');
+  if ('shell' in command) {
+    const shell = command.shell;
+    if (shell !== 'auto' && !shellNames.includes(shell as never)) throw new HttpError(400, `shell must be one of auto, ${shellNames.join(', ')}.`);
+    return { shell: shell as 'auto' | ShellName };
+  }
+  if ('argv' in command) return { argv: checkArgv(command.argv) };
+  if ('line' in command) {
+    if (typeof command.line !== 'string') throw new HttpError(400, 'command.line must be a string.');
+    return { argv: checkArgv(splitCommandLine(command.line)) };
+  }
+  throw new HttpError(400, 'command must have one of shell, argv or line.');
+}
+
+/**
+ * The documented rule for a command typed as one line: split on runs of whitespace. No quotes,
+ * no escapes, no variables, no shell: `ls; rm -rf /` runs `ls;` with the arguments `rm`, `-rf`, `/`.
+ * Whoever needs a shell says so: `sh -c` plus one argv word is only possible through `argv`.
+ */
+export function splitCommandLine(line: string): string[] {
+  return line.split(/\s+/).filter((word) => word !== '');
+}
+
+function checkArgv(argv: unknown): string[] {
+  if (!Array.isArray(argv) || argv.length === 0) throw new HttpError(400, 'The command needs at least one word (argv is a non-empty list of strings).');
+  if (argv.length > ARGV_MAX_WORDS) throw new HttpError(400, `The command has more than ${ARGV_MAX_WORDS} words.`);
+  let bytes = 0;
+  for (const word of argv) {
+    if (typeof word !== 'string') throw new HttpError(400, 'Every argv word must be a string.');
+    if (word.includes('\0')) throw new HttpError(400, 'argv words cannot contain NUL characters.');
+    bytes += Buffer.byteLength(word);
+  }
+  if (argv[0] === '') throw new HttpError(400, 'The program (argv[0]) cannot be empty.');
+  if (bytes > ARGV_MAX_BYTES) throw new HttpError(400, `The command is longer than ${ARGV_MAX_BYTES} bytes.`);
+  return argv as string[];
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,173 @@
+// The HTTP API under /api/v1 (docs/api.md): cluster views, exec actions and the projections of
+// the event log. The caller (app.ts) has already checked Host and authentication; this file
+// checks every input before any cluster call or actor event.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ExecAction } from '../domain/exec-action.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import type { ClusterReader } from './cluster-reader.ts';
+import { parseExecBody } from './exec-body.ts';
+import { HttpError, sendJson } from './replies.ts';
+
+/** largest JSON body the API reads */
+export const MAX_BODY_BYTES = 64 * 1024;
+const MAX_EVENTS_PAGE = 1000;
+
+export interface ApiContext {
+  system: ExecSystem;
+  reader: ClusterReader;
+  /** what GET /api/v1/info tells the page */
+  info: Record<string, unknown>;
+}
+
+type Handler = (ctx: ApiContext, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
+
+interface Route {
+  method: 'GET' | 'POST';
+  pattern: RegExp;
+  handler: Handler;
+  /** the status of a success; default 200 */
+  status?: number;
+}
+
+const segment = '([^/]+)';
+const routes: Route[] = [
+  { method: 'GET', pattern: /^\/info$/, handler: (ctx) => ctx.info },
+  { method: 'GET', pattern: /^\/contexts$/, handler: (ctx) => ({ contexts: ctx.reader.listContexts() }) },
+  { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url) => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
+  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]) => ({ pods: await ctx.reader.pods(ns, contextParam(url)) }) },
+  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]) => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
+  { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
+  { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
+  { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
+  { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
+  { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
+  { method: 'GET', pattern: /^\/audit$/, handler: (ctx) => ({ records: ctx.system.auditTrail.records }) },
+  { method: 'GET', pattern: /^\/alerts$/, handler: (ctx) => ({ alerts: ctx.system.alerts.list }) },
+  { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(ctx, url) },
+  { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx) => ctx.system.snapshots() },
+];
+
+/** Answers one API call; `path` is the part after /api/v1. */
+export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
+  const matching = routes.filter((route) => route.pattern.test(path));
+  if (matching.length === 0) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
+  const route = matching.find((r) => r.method === req.method);
+  if (!route) throw new HttpError(405, `${req.method} is not allowed here; use ${matching.map((r) => r.method).join(' or ')}.`);
+  let params: string[];
+  try {
+    params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);
+  } catch {
+    throw new HttpError(400, 'The path is not valid percent-encoding.');
+  }
+  sendJson(res, route.status ?? 200, await route.handler(ctx, req, url, params));
+}
+
+function contextParam(url: URL): string | undefined {
+  const context = url.searchParams.get('context');
+  if (context === null) return undefined;
+  if (context === '' || context.length > 253) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
+  return context;
+}
+
+async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<unknown> {
+  const body = parseExecBody(await readJson(req));
+  let containers: string[];
+  if (body.containers === 'all') {
+    const pod = await ctx.reader.pod(body.namespace, body.pod, body.context);
+    containers = pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
+    if (containers.length === 0) throw new HttpError(409, `No container of pod "${body.pod}" is running, so there is nothing to exec into: check the pod's state.`);
+  } else {
+    containers = body.containers;
+  }
+  const action: ExecAction = {
+    target: { ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod: body.pod, containers: body.containers },
+    command: body.command,
+    interactive: body.interactive,
+    requestedBy: requestedBy(ctx, body.context),
+    ...(body.idleTimeoutMs !== undefined ? { idleTimeoutMs: body.idleTimeoutMs } : {}),
+  };
+  const result = ctx.system.exec(action, containers);
+  if ('refused' in result) throw new HttpError(429, result.refused);
+  return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
+}
+
+function requestedBy(ctx: ApiContext, context: string | undefined): string {
+  try {
+    return ctx.reader.contexts.user(context);
+  } catch (error) {
+    throw new HttpError(404, (error as Error).message);
+  }
+}
+
+function sessions(ctx: ApiContext): unknown {
+  const list = ctx.system.sessionList;
+  return { sessions: list.order.map((id) => list.byId[id]) };
+}
+
+function knownSession(ctx: ApiContext, id: string): void {
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+}
+
+/** Runs `act` and collects the log entries it caused, synchronously. */
+function during(ctx: ApiContext, act: () => void) {
+  const seen: ReturnType<ExecSystem['entries']> = [];
+  const stop = ctx.system.onEntry((entry) => seen.push(entry));
+  try {
+    act();
+  } finally {
+    stop();
+  }
+  return seen;
+}
+
+function restart(ctx: ApiContext, id: string): unknown {
+  knownSession(ctx, id);
+  const row = ctx.system.sessionList.byId[id];
+  if (!['exited', 'failed', 'timedOut', 'disconnected'].includes(row.state)) throw new HttpError(409, `Session ${id} is still running (${row.state}); only an ended session can be restarted.`);
+  const seen = during(ctx, () => ctx.system.restart(id));
+  const refused = seen.find((e) => e.type === 'session.restartRefused');
+  if (refused && 'message' in refused) throw new HttpError(429, String(refused.message));
+  return { sessionId: id, run: ctx.system.sessionList.byId[id]?.run };
+}
+
+function close(ctx: ApiContext, id: string): unknown {
+  knownSession(ctx, id);
+  ctx.system.close(id);
+  return { sessionId: id, closed: ctx.system.sessionList.byId[id] === undefined };
+}
+
+function closeAllEnded(ctx: ApiContext): unknown {
+  const seen = during(ctx, () => ctx.system.closeAllEnded());
+  return { closed: seen.filter((e) => e.type === 'session.closed').map((e) => ('sessionId' in e ? e.sessionId : '')) };
+}
+
+function events(ctx: ApiContext, url: URL): unknown {
+  const number = (name: string, fallback: number, max: number) => {
+    const text = url.searchParams.get(name);
+    if (text === null) return fallback;
+    if (!/^\d{1,12}$/.test(text)) throw new HttpError(400, `${name} must be a whole number.`);
+    return Math.min(Number(text), max);
+  };
+  const after = number('after', 0, Number.MAX_SAFE_INTEGER);
+  const limit = Math.max(1, number('limit', 200, MAX_EVENTS_PAGE));
+  const entries = ctx.system.entries(after, limit + 1);
+  const page = entries.slice(0, limit);
+  return { entries: page, next: entries.length > limit ? page.at(-1)!.seq : null };
+}
+
+/** Reads a JSON body: application/json only (a cross-site form cannot send it without a preflight we never answer), at most MAX_BODY_BYTES. */
+export async function readJson(req: IncomingMessage): Promise<unknown> {
+  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'Send the body as Content-Type: application/json.');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON.');
+  }
+}

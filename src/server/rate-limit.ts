@@ -1,0 +1,25 @@
+// A token bucket: `rate` units a second, bursts up to `burst`. Used per socket for messages and
+// input bytes (SECURITY.md item 5); time comes from `now` so tests can drive it.
+export class TokenBucket {
+  #tokens: number;
+  #last: number;
+
+  constructor(
+    readonly rate: number,
+    readonly burst: number,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#tokens = burst;
+    this.#last = now();
+  }
+
+  /** Takes `amount` tokens if there are enough; false (and nothing taken) otherwise. */
+  take(amount = 1): boolean {
+    const now = this.now();
+    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+    this.#last = now;
+    if (amount > this.#tokens) return false;
+    this.#tokens -= amount;
+    return true;
+  }
+}

@@ -1,0 +1,81 @@
+// A session's server-side scrollback: the last `limit` bytes of its output, so a browser that
+// reloads or reconnects gets its screen back. Offsets count every byte the session ever wrote,
+// so a client can say where it stopped and be told exactly how much it missed.
+//
+// A raw byte ring rather than a headless terminal: it costs a copy per byte and nothing else, and
+// replaying it through xterm.js rebuilds a line-oriented screen exactly. A full-screen program
+// (top, vim) redraws on the next resize, which the page sends on attach.
+export class Scrollback {
+  #chunks: Uint8Array[] = [];
+  #size = 0;
+  /** offset of the first byte still held */
+  #start = 0;
+
+  constructor(readonly limit: number) {
+    if (!(limit > 0)) throw new Error('scrollback limit must be positive');
+  }
+
+  get start(): number {
+    return this.#start;
+  }
+
+  /** offset just past the last byte written */
+  get end(): number {
+    return this.#start + this.#size;
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  append(chunk: Uint8Array): void {
+    if (chunk.length === 0) return;
+    this.#chunks.push(chunk.slice()); // the producer may reuse its buffer
+    this.#size += chunk.length;
+    this.#trim();
+  }
+
+  /** Bytes from `from` (clamped to what is held) to the end. */
+  since(from: number): { from: number; bytes: Uint8Array } {
+    const start = Math.min(Math.max(from, this.#start), this.end);
+    const out = new Uint8Array(this.end - start);
+    let offset = this.#start;
+    let written = 0;
+    for (const chunk of this.#chunks) {
+      const chunkEnd = offset + chunk.length;
+      if (chunkEnd > start) {
+        const part = chunk.subarray(Math.max(0, start - offset));
+        out.set(part, written);
+        written += part.length;
+      }
+      offset = chunkEnd;
+    }
+    return { from: start, bytes: out };
+  }
+
+  #trim(): void {
+    let excess = this.#size - this.limit;
+    while (excess > 0) {
+      const first = this.#chunks[0];
+      if (first.length <= excess) {
+        this.#chunks.shift();
+        this.#drop(first.length);
+        excess -= first.length;
+        continue;
+      }
+      // Cut inside the first chunk, then on to the next UTF-8 character start, so a replay
+      // never begins with half a character.
+      let cut = excess;
+      while (cut < first.length && (first[cut] & 0xc0) === 0x80) cut++;
+      this.#chunks[0] = first.subarray(cut);
+      this.#drop(cut);
+      if (this.#chunks[0].length === 0) this.#chunks.shift();
+      excess = 0;
+    }
+  }
+
+  #drop(bytes: number): void {
+    this.#size -= bytes;
+    this.#start += bytes;
+  }
+}

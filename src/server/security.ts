@@ -1,0 +1,122 @@
+// The server's front door (SECURITY.md items 2, 3 and 7): a per-launch token compared in constant
+// time, a session cookie traded for it once, a Host allowlist against DNS rebinding, an Origin
+// check on every socket upgrade, and the headers every answer carries. Nothing here logs, and
+// nothing here ever puts the token anywhere but the cookie it sets.
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+
+/** 256 bits from the CSPRNG (SECURITY.md asks for at least 128). */
+const TOKEN_BYTES = 32;
+export const COOKIE_NAME = 'octant_exec_session';
+/** Query parameters that look like a credential: an API call carrying one is refused outright. */
+const CREDENTIAL_PARAMS = ['token', 'access_token', 'auth', 'authorization', 'key'];
+
+export function newToken(): string {
+  return randomBytes(TOKEN_BYTES).toString('base64url');
+}
+
+/** Constant-time equality: both sides hashed first, so neither length nor content leaks through timing. */
+export function sameSecret(given: string, secret: string): boolean {
+  const digest = (value: string) => createHash('sha256').update(value).digest();
+  return timingSafeEqual(digest(given), digest(secret));
+}
+
+export type AuthProblem = 'missing' | 'wrong' | 'tokenInQuery';
+
+export interface FrontDoorOptions {
+  token: string;
+  /** the port the server listens on (the Host allowlist needs it) */
+  port: number;
+  /** extra host names (with or without :port) the Host header may carry, e.g. for --allow-remote */
+  hostNames?: string[];
+  /** origins allowed to frame /embed and open sockets from it, e.g. Octant's http://127.0.0.1:7777 */
+  embedOrigins?: string[];
+}
+
+/** Every check of a request against the launch's secrets and names, in one place. */
+export class FrontDoor {
+  readonly token: string;
+  readonly port: number;
+  readonly embedOrigins: readonly string[];
+  readonly #hosts: Set<string>;
+  readonly #origins: Set<string>;
+
+  constructor(options: FrontDoorOptions) {
+    this.token = options.token;
+    this.port = options.port;
+    this.embedOrigins = (options.embedOrigins ?? []).map(normalizeOrigin);
+    const loopback = ['127.0.0.1', 'localhost', '[::1]'];
+    const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
+    this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
+    this.#origins = new Set([...[...this.#hosts].map((host) => `http://${host}`), ...this.embedOrigins]);
+  }
+
+  /** DNS rebinding: a page on evil.example that resolves to 127.0.0.1 still sends Host: evil.example. */
+  hostAllowed(host: string | undefined): boolean {
+    if (!host) return false;
+    const name = host.toLowerCase();
+    return this.#hosts.has(name) || (!/:\d+$/.test(name) && this.port === 80 && this.#hosts.has(`${name}:80`));
+  }
+
+  /** A socket upgrade must come from the app's own page or a configured embedder; no Origin at all is refused too. */
+  originAllowed(origin: string | undefined): boolean {
+    if (!origin) return false;
+    try {
+      return this.#origins.has(normalizeOrigin(origin));
+    } catch {
+      return false;
+    }
+  }
+
+  /** Who may call the API: the session cookie or an `Authorization: Bearer` header, never a query string. */
+  authenticate(req: IncomingMessage): AuthProblem | undefined {
+    const url = new URL(req.url ?? '/', 'http://x');
+    for (const name of url.searchParams.keys()) if (CREDENTIAL_PARAMS.includes(name.toLowerCase())) return 'tokenInQuery';
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
+    const cookie = cookieValue(req.headers.cookie, COOKIE_NAME);
+    const given = bearer ?? cookie;
+    if (given === undefined) return 'missing';
+    return sameSecret(given, this.token) ? undefined : 'wrong';
+  }
+
+  /** The Set-Cookie header value that keeps the token after the page traded it once. */
+  sessionCookie(): string {
+    return `${COOKIE_NAME}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+  }
+}
+
+function normalizeOrigin(origin: string): string {
+  const url = new URL(origin);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`origin ${origin} is not http(s)`);
+  return url.origin;
+}
+
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    if (eq > 0 && part.slice(0, eq).trim() === name) return part.slice(eq + 1).trim();
+  }
+  return undefined;
+}
+
+/** Words for each refusal: said to the client, never with the value it sent. */
+export const authMessages: Record<AuthProblem, string> = {
+  missing: 'Authentication required: open the URL octant-exec printed (it carries the token), or send Authorization: Bearer TOKEN.',
+  wrong: 'The token is not valid for this server (a restart makes old tokens useless): open the URL octant-exec printed last.',
+  tokenInQuery: 'A token in a query string is refused (query strings end up in logs): send the cookie or Authorization: Bearer TOKEN.',
+};
+
+/**
+ * Headers for every answer. The page may be framed only at /embed, and only by configured
+ * embedders; everything else refuses every frame. No CORS headers, ever.
+ */
+export function securityHeaders(path: string, embedOrigins: readonly string[]): OutgoingHttpHeaders {
+  const embeddable = path === '/embed' || path.startsWith('/embed/');
+  const ancestors = embeddable && embedOrigins.length ? embedOrigins.join(' ') : "'none'";
+  return {
+    'Content-Security-Policy': `default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
+    'X-Content-Type-Options': 'nosniff',
+    'Referrer-Policy': 'no-referrer',
+    ...(embeddable ? {} : { 'X-Frame-Options': 'DENY' }),
+  };
+}

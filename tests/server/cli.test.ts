@@ -1,0 +1,198 @@
+// `octant-exec` as a user runs it: flags, the ready line, and SIGTERM ending every exec and
+// every sandbox process.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from './support.ts';
+import { groupAlive } from '../support/sandbox.ts';
+import { parseServeArgs } from '../../src/cli/serve-command.ts';
+
+const entry = new URL('./serve-main.ts', import.meta.url).pathname;
+const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+interface Cli {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: () => string;
+  exit: Promise<number | null>;
+}
+
+/** The CLI in its own process, with a HOME that has no kubeconfig. */
+function runCli(args: string[], pathPrefix?: string): Cli {
+  const home = mkdtempSync(join(scratch, 'home-'));
+  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', entry]] : [process.execPath, ['--import', 'tsx', entry]];
+  const child = spawn(file, [...pre, ...args], { env: { PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  let pending = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    pending += c.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    stdout.push(...lines);
+  });
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stdout, stderr: () => stderr, exit };
+}
+
+/**
+ * SIGTERM, then a clean exit 0 after the shutdown. Deno's node:child_process reports a child it
+ * signalled as killed by the signal (code null) even when the child handled it and exited 0, so
+ * there the line the CLI prints after its shutdown completed is the evidence.
+ */
+async function stopWithSigterm(cli: Cli): Promise<void> {
+  cli.child.kill('SIGTERM');
+  const code = await withTimeout(cli.exit, 20_000, 'the CLI to stop');
+  await new Promise((r) => setImmediate(r));
+  assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended\n$/);
+  if (!deno) assert.is(code, 0);
+}
+
+async function finished(args: string[]): Promise<{ code: number | null; stdout: string[]; stderr: string }> {
+  const cli = runCli(args);
+  const code = await withTimeout(cli.exit, 30_000, `octant-exec ${args.join(' ')}`);
+  await new Promise((r) => setImmediate(r));
+  return { code, stdout: cli.stdout, stderr: cli.stderr() };
+}
+
+test('--help explains the flags and exits 0', async () => {
+  const { code, stdout } = await finished(['--help']);
+  assert.is(code, 0);
+  const text = stdout.join('\n');
+  for (const flag of ['--port', '--host', '--allow-remote', '--kubeconfig', '--context', '--sandbox', '--idle-timeout', '--state-dir', '--max-sessions', '--embed-origin', '--open', '--json']) assert.ok(text.includes(flag), flag);
+});
+
+test('unknown flags and bad values: one line on stderr, exit 2', async () => {
+  for (const args of [['--bogus'], ['--port', 'abc'], ['--host', '0.0.0.0']]) {
+    const { code, stderr, stdout } = await finished(args);
+    assert.is(code, 2, args.join(' '));
+    assert.is(stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${stderr}`);
+    assert.match(stderr, /^octant-exec: /);
+    assert.equal(stdout, []);
+  }
+});
+
+test('every bad value is refused by the parser with a one-line reason', () => {
+  const cases = [['--port', '70000'], ['--idle-timeout', '0'], ['--max-sessions', '-1'], ['--embed-origin', 'javascript:alert(1)'], ['--state-dir'], ['--json=yes'], ['--sandbox', '--kubeconfig', 'x'], ['--allow-host', 'a b']];
+  for (const args of cases) {
+    assert.throws(() => parseServeArgs(args, {}), (e: Error) => !e.message.includes('\n') && e.message.length > 10, args.join(' '));
+  }
+  const ok = parseServeArgs(['--host=0.0.0.0', '--allow-remote', '--embed-origin', 'http://127.0.0.1:7777/x', '--embed-origin', 'https://octant.example'], { XDG_STATE_HOME: '/s' });
+  assert.equal(ok.options.embedOrigins, ['http://127.0.0.1:7777', 'https://octant.example']);
+  assert.is(ok.options.stateDir, '/s/octant-exec');
+  assert.is(parseServeArgs([], { HOME: '/h' }).options.stateDir, '/h/.local/state/octant-exec');
+});
+
+test('the ready line carries the URL with its token; the URL works; SIGTERM exits 0', async () => {
+  const stateDir = join(scratch, 'state-text');
+  const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--idle-timeout', '60']);
+  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/)#token=([A-Za-z0-9_-]{43})$/.exec(l)).find((m) => m !== null);
+  await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 60_000, 'the ready line');
+  const url = readyLine();
+  assert.ok(url, `stdout: ${cli.stdout.join('\n')}\nstderr: ${cli.stderr()}`);
+  const [, , port, token] = url!;
+  assert.ok(cli.stdout.some((l) => /^octant-exec: cluster: the built-in sandbox at https:\/\/127\.0\.0\.1:\d+ \(--sandbox\)/.test(l)), cli.stdout.join('\n'));
+  const app = { port: Number(port), token, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` } as unknown as TestApp;
+  assert.is((await call(app, '/', { token: null })).status, 200);
+  const login = await call(app, '/api/v1/session', { token: null, body: { token } });
+  assert.is(login.status, 200);
+  assert.is((await call(app, '/api/v1/info')).json.cluster, 'sandbox');
+  assert.not.ok(cli.stderr().includes(token));
+  await stopWithSigterm(cli);
+});
+
+test('--open hands the browser a redirect file readable only by the user, never the token as an argument', async () => {
+  const bin = mkdtempSync(join(scratch, 'bin-'));
+  const record = join(bin, 'opened.txt');
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
+  const stateDir = join(scratch, 'state-open');
+  const cli = runCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir], bin);
+  await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 60_000, 'xdg-open to be called');
+  const ready = JSON.parse(cli.stdout[0]);
+  const opened = readFileSync(record, 'utf8');
+  assert.is(opened, join(stateDir, 'open.html'));
+  assert.not.ok(opened.includes(ready.token));
+  assert.ok(readFileSync(opened, 'utf8').includes(`${ready.url}#token=${ready.token}`));
+  assert.is(statSync(opened).mode & 0o777, 0o600);
+  await stopWithSigterm(cli);
+});
+
+test('--json prints exactly one line; with no kubeconfig it picks the sandbox; SIGTERM ends every exec and sandbox process', async () => {
+  const stateDir = join(scratch, 'state-json');
+  const cli = runCli(['--json', '--port', '0', '--state-dir', stateDir]);
+  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 60_000, 'the JSON line');
+  const ready = JSON.parse(cli.stdout[0]);
+  assert.equal(Object.keys(ready).sort(), ['cluster', 'port', 'socket', 'stateDir', 'token', 'url']);
+  assert.is(ready.cluster, 'sandbox');
+  assert.is(ready.url, `http://127.0.0.1:${ready.port}/`);
+  assert.is(ready.socket, `ws://127.0.0.1:${ready.port}/api/v1/stream`);
+  assert.is(ready.stateDir, stateDir);
+  assert.not.ok(cli.stderr().includes(ready.token));
+  const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
+
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'echo pid=$$; sleep 300; echo never'] }, interactive: false });
+  const [shell] = await openExec(app, { namespace: 'batch', pod: 'worker-0', containers: ['main'], command: { shell: 'sh' } });
+  const tab = await StreamClient.open(app);
+  await tab.attach(id);
+  await tab.waitForText(id, /pid=\d+\n/);
+  const pid = Number(/pid=(\d+)/.exec(tab.text(id))![1]);
+  await tab.attach(shell);
+  tab.type(shell, 'echo shell=$$\r');
+  await tab.waitForText(shell, /shell=\d+\r\n/);
+  const shellPid = Number(/shell=(\d+)\r\n/.exec(tab.text(shell))![1]);
+  assert.ok(groupAlive(pid), 'the command runs in its own process group');
+  assert.ok(groupAlive(shellPid), 'the shell runs in its own process group');
+
+  await stopWithSigterm(cli);
+  assert.is(cli.stdout.length, 1);
+  await waitFor(() => !groupAlive(pid) && !groupAlive(shellPid), 10_000, `process groups ${pid} and ${shellPid} to end`);
+  await tab.closed;
+  const log = readFileSync(join(stateDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  for (const sessionId of [id, shell]) {
+    assert.ok(log.some((e) => e.type === 'session.disconnected' && e.sessionId === sessionId && e.reason === 'serverShutdown'), `${sessionId} disconnected by the shutdown`);
+  }
+  assert.not.ok(JSON.stringify(log).includes(ready.token));
+});
+
+test('after a crash (SIGKILL) a restart on the same state dir shows the live sessions as disconnected (restarted)', async () => {
+  const stateDir = join(scratch, 'state-crash');
+  const cli = runCli(['--sandbox', '--json', '--port', '0', '--state-dir', stateDir]);
+  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 60_000, 'the JSON line');
+  const ready = JSON.parse(cli.stdout[0]);
+  const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
+  const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+  const tab = await StreamClient.open(app);
+  await tab.attach(shell);
+  tab.type(shell, 'echo shell=$$\r');
+  await tab.waitForText(shell, /shell=\d+\r\n/);
+  const shellPid = Number(/shell=(\d+)\r\n/.exec(tab.text(shell))![1]);
+  cli.child.kill('SIGKILL');
+  await withTimeout(cli.exit, 10_000, 'the CLI to die');
+  await tab.closed;
+  // The shell lost its terminal with the server: it gets SIGHUP. Never leave one behind.
+  try {
+    await waitFor(() => !groupAlive(shellPid), 10_000, `the orphaned shell ${shellPid} to end`);
+  } finally {
+    if (groupAlive(shellPid)) process.kill(-shellPid, 'SIGKILL');
+  }
+
+  const again = await startTestApp({ stateDir });
+  try {
+    const row = (await call(again, '/api/v1/sessions')).json.sessions.find((s: { sessionId: string }) => s.sessionId === shell);
+    assert.is(row.state, 'disconnected');
+    assert.is(row.disconnectReason, 'restarted');
+    const alerts = (await call(again, '/api/v1/alerts')).json.alerts;
+    assert.ok(alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === shell && a.kind === 'disconnected'));
+  } finally {
+    await again.close();
+  }
+});
+
+test.run();
