@@ -1,0 +1,49 @@
+// Builds the web UI into dist/ui: index.html, app.js, app.css and favicon.svg, nothing else. Everything the
+// page loads comes from the app itself (no CDN) and nothing is inline, so the server's
+// `Content-Security-Policy: default-src 'self'` holds. Prints the gzip size of what a browser loads.
+import { build } from 'esbuild';
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { gzipSync } from 'node:zlib';
+
+export interface UiBuild {
+  outdir: string;
+  /** bytes of app.js + app.css, raw and gzipped */
+  bytes: number;
+  gzipBytes: number;
+}
+
+export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } = {}): Promise<UiBuild> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await build({
+    entryPoints: { app: 'ui/main.tsx' },
+    outdir,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    minify: options.minify ?? true,
+    sourcemap: false,
+    legalComments: 'none',
+    // xterm's stylesheet and ours end up in app.css next to app.js
+    loader: { '.css': 'css' },
+    logLevel: 'warning',
+  });
+  for (const file of ['index.html', 'favicon.svg']) copyFileSync(join('ui', file), join(outdir, file));
+  const assets = ['app.js', 'app.css'].map((name) => readFileSync(join(outdir, name)));
+  return {
+    outdir,
+    bytes: assets.reduce((sum, b) => sum + b.length, 0),
+    gzipBytes: assets.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0),
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await buildUi();
+  const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(`built ${result.outdir}: app.js + app.css ${kib(result.bytes)}, ${kib(result.gzipBytes)} gzipped`);
+}

@@ -1,0 +1,48 @@
+// A short idle timeout in the browser: the terminal ends, an alert names the pod and container,
+// the tab says "timed out", the text stays on screen read-only, and Restart brings it back.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+
+test.before(async () => {
+  b = await startBrowserApp({ idleTimeoutSeconds: 2 });
+});
+test.after(async () => {
+  await b?.close();
+});
+
+test('an idle terminal times out: alert, timed-out badge, text kept, Restart starts it again', async () => {
+  const { page } = b;
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  const badge = page.locator('[role=tab][aria-label="tools: shell"] .badge');
+  await waitForText(badge, /^live$/);
+  await page.keyboard.type('echo still-$((1+1))\r');
+  await waitForRow(page, /^still-2$/);
+
+  const alert = page.getByRole('alert').filter({ hasText: 'idle' });
+  await alert.waitFor({ timeout: 15_000 });
+  assert.match(await alert.innerText(), /default\/alpine-tools \(tools\)/);
+  await waitForText(badge, /^timed out$/);
+  await waitForRow(page, /^still-2$/);
+  await waitForRow(page, /\[timed out\]/);
+  // read-only: it says so, and keystrokes are not sent (the server would answer "not running")
+  assert.ok(await page.getByRole('tabpanel').getByText('read-only').isVisible());
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('zzz');
+  await page.getByRole('button', { name: 'Restart' }).click();
+  await waitForText(badge, /^live$/);
+  await waitForRow(page, /restarted \(run 2\)/);
+  await waitForRow(page, /^still-2$/);
+  const rows = await page.locator('[role=tabpanel] .xterm-rows').innerText();
+  assert.not.match(rows, /not running/);
+  // closing the terminal retires its alert
+  await page.locator('.tab').getByRole('button', { name: 'Close terminal' }).click();
+  await alert.waitFor({ state: 'detached' });
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test.run();

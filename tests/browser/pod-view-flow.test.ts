@@ -1,0 +1,322 @@
+// The issue's "Must show", in a real Chromium against the server and the sandbox cluster: the
+// printed URL, a one-click shell, resize, "All containers", exit codes on tabs and the Terminals
+// page, closing, reload with reattach, permission and missing-shell messages, the Inspector, and
+// the embed page. Steps share one server and one page, in order.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Duplex } from 'node:stream';
+import type { Page } from 'playwright-core';
+import { screenRows, screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+const upgraded: Duplex[] = [];
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+  // the test's own handle on every socket the page opens, to cut them
+  b.app.server.on('upgrade', (_req, socket) => upgraded.push(socket));
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
+const panel = () => page.getByRole('tabpanel');
+
+async function execDialog(options: { container?: string; shell?: string; command?: string; interactive?: boolean }) {
+  await page.getByRole('button', { name: 'Exec', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
+  await dialog.waitFor();
+  if (options.container) await dialog.getByRole('combobox', { name: 'Container', exact: true }).selectOption({ label: options.container });
+  if (options.shell) await dialog.getByRole('combobox', { name: 'Shell', exact: true }).selectOption({ label: options.shell });
+  if (options.command) await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill(options.command);
+  if (options.interactive === false) await dialog.getByRole('checkbox', { name: 'Interactive', exact: true }).uncheck();
+  return dialog;
+}
+
+test('the printed URL signs in, drops the token from the address bar and lists the pods', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+  assert.not.match(page.url(), /token/);
+  for (const name of ['Pods', 'Terminals', 'Inspector']) assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `${name} link`);
+  for (const pod of ['alpine-tools', 'distroless-app', 'crashloop']) assert.ok(await page.getByRole('link', { name: pod, exact: true }).isVisible(), pod);
+});
+
+test('Shell opens bash in the default container; typed input runs and 42 comes back', async () => {
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  assert.is(await tab('nginx: shell').getAttribute('aria-selected'), 'true');
+  await page.keyboard.type('echo $((6*7))\r');
+  await waitForRow(page, /^42$/);
+});
+
+test('resizing the window resizes the terminal: stty size changes', async () => {
+  const sizeRe = /^size=(\d+) (\d+)$/;
+  const lastSize = async () => (await screenRows(panel())).filter((row) => sizeRe.test(row)).at(-1);
+  await page.keyboard.type('echo size=$(stty size)\r');
+  await waitForRow(page, sizeRe);
+  const before = (await lastSize())!;
+  const rowsBefore = await panel().locator('.xterm-rows > div').count();
+  await page.setViewportSize({ width: 900, height: 640 });
+  await page.waitForFunction((n) => document.querySelectorAll('[role=tabpanel] .xterm-rows > div').length !== n, rowsBefore);
+  await page.keyboard.type('echo size=$(stty size)\r');
+  await waitForRow(page, new RegExp(`^(?!${before}$)size=\\d+ \\d+$`));
+  const after = (await lastSize())!;
+  const [, r0, c0] = sizeRe.exec(before)!.map(Number);
+  const [, r1, c1] = sizeRe.exec(after)!.map(Number);
+  assert.ok(r1 < r0 && c1 < c0, `stty size went from ${before} to ${after}`);
+  const rows = await panel().locator('.xterm-rows > div').count();
+  assert.is(r1, rows, 'the shell has as many rows as the screen shows');
+  await page.setViewportSize({ width: 1280, height: 860 });
+});
+
+test('the Exec dialog: not-running containers cannot be chosen, Escape cancels', async () => {
+  await page.getByRole('link', { name: 'Pods', exact: true }).click();
+  await page.getByRole('link', { name: 'crashloop', exact: true }).click();
+  const dialog = await execDialog({});
+  const options = await dialog.getByRole('combobox', { name: 'Container', exact: true }).locator('option').evaluateAll((els) => els.map((o) => ({ text: (o as HTMLOptionElement).text, disabled: (o as HTMLOptionElement).disabled })));
+  assert.ok(options.length >= 2 && options.every((o) => o.disabled), JSON.stringify(options));
+  assert.ok(options.some((o) => /not running \(waiting: /.test(o.text)), JSON.stringify(options));
+  assert.ok(await dialog.getByRole('button', { name: 'Run' }).isDisabled());
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+  await page.goBack();
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  const again = await execDialog({ command: 'echo "two words" three' });
+  await waitForText(again.locator('#exec-argv'), /\["echo", "two words", "three"\]/);
+  await screenshot(page, 'exec-dialog');
+  await page.keyboard.press('Escape');
+  await again.waitFor({ state: 'detached' });
+});
+
+test('Exec with "All containers" and a non-interactive hostname opens one tab per container, each exited 0', async () => {
+  const dialog = await execDialog({ container: 'All containers', command: 'hostname', interactive: false });
+  await waitForText(dialog.locator('#exec-argv'), /\["hostname"\]/);
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).press('Enter');
+  await dialog.waitFor({ state: 'detached' });
+  for (const name of ['sidecar: hostname', 'nginx: hostname']) await waitForText(badgeOf(name), /^exited 0$/);
+  await tab('sidecar: hostname').click();
+  await waitForRow(page, /^web$/);
+  await screenshot(page, 'pod-view', true);
+});
+
+test('a command with quotes runs as argv; exit 42 shows on the tab and on the Terminals page', async () => {
+  const dialog = await execDialog({ command: `sh -c 'exit 42'` });
+  await waitForText(dialog.locator('#exec-argv'), /\["sh", "-c", "exit 42"\]/);
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await waitForText(badgeOf('nginx: sh -c exit 42'), /^exited 42$/);
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const row = page.locator('tbody tr', { hasText: "sh -c 'exit 42'" });
+  await waitForText(row, /exited 42/);
+  assert.is((await row.locator('td').nth(6).innerText()).trim(), '42');
+  assert.is(await page.locator('tbody tr').count(), 4);
+  await screenshot(page, 'terminals', true);
+});
+
+test('closing a tab ends it and it leaves the Terminals page', async () => {
+  await page.locator('tbody tr', { hasText: "sh -c 'exit 42'" }).getByRole('button', { name: 'Open' }).click();
+  await tab('nginx: sh -c exit 42').waitFor();
+  assert.is(await tab('nginx: sh -c exit 42').getAttribute('aria-selected'), 'true');
+  await page.locator('.tab', { has: tab('nginx: sh -c exit 42') }).getByRole('button', { name: 'Close terminal' }).click();
+  await tab('nginx: sh -c exit 42').waitFor({ state: 'detached' });
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  await page.locator('tbody tr').nth(2).waitFor();
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
+  assert.is(await page.locator('tbody tr', { hasText: 'exit 42' }).count(), 0);
+  // the two ended hostname terminals go with "Close all ended"
+  await page.getByRole('button', { name: 'Close all ended' }).click();
+  await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
+  assert.match(await page.locator('tbody tr').innerText(), /nginx/);
+});
+
+test('a reload keeps the pod, the tab and the live terminal with its output', async () => {
+  await page.locator('tbody tr').getByRole('button', { name: 'Open' }).click();
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  await page.keyboard.type('echo before-$((40+2))\r');
+  await waitForRow(page, /^before-42$/);
+  const url = page.url();
+  await page.reload();
+  assert.is(page.url(), url);
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  assert.is(await tab('nginx: shell').getAttribute('aria-selected'), 'true');
+  await waitForRow(page, /^before-42$/);
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('echo after-$((40+3))\r');
+  await waitForRow(page, /^after-43$/);
+});
+
+test('a dropped socket reconnects and reattaches from where it stopped: nothing lost, nothing twice', async () => {
+  await page.keyboard.type('echo pre-drop-$((1+1))\r');
+  await waitForRow(page, /^pre-drop-2$/);
+  for (const socket of upgraded.splice(0)) socket.destroy();
+  await page.keyboard.type('echo post-drop-$((2+2))\r'); // typed while reconnecting: dropped, or sent on the new socket
+  await page.getByRole('status').filter({ hasText: 'reconnecting' }).waitFor({ state: 'detached' });
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  await page.keyboard.type('\recho back-$((3+3))\r');
+  await waitForRow(page, /^back-6$/);
+  const rows = await screenRows(panel());
+  assert.is(rows.filter((row) => row === 'pre-drop-2').length, 1, 'output before the drop is shown once');
+  assert.ok(upgraded.length >= 1, 'a new socket was opened');
+});
+
+test('Ctrl+Shift+F searches the scrollback and Download saves the transcript', async () => {
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.press('Control+Shift+F');
+  const field = page.getByRole('searchbox', { name: 'Find in terminal' });
+  await field.waitFor();
+  assert.ok(await field.evaluate((el) => el === document.activeElement), 'the search field has the focus');
+  await field.fill('before-42');
+  assert.is(await page.getByText('no match').count(), 0);
+  await field.fill('never-printed-anywhere');
+  await page.getByText('no match').waitFor();
+  await field.press('Escape');
+  await field.waitFor({ state: 'detached' });
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  assert.match(download.suggestedFilename(), /^web-nginx-t1\.txt$/);
+  const path = await download.path();
+  const text = (await import('node:fs')).readFileSync(path!, 'utf8');
+  assert.match(text, /^before-42$/m);
+  assert.match(text, /^after-43$/m);
+});
+
+test('flow control: `yes` streams without unbounded buffering, acks keep it moving, Ctrl+C answers', async () => {
+  const { highWatermark } = b.app.hub.options;
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('yes\r');
+  await page.waitForFunction(() => [...document.querySelectorAll('[role=tabpanel] .xterm-rows > div')].filter((r) => r.textContent === 'y').length > 10);
+  // the server sends on only what this page acknowledged from xterm's write callbacks: sample
+  // every frame until a good megabyte-ish has gone through
+  const seen: number[] = [];
+  let end = 0;
+  const deadline = Date.now() + 20_000;
+  while (end < 512 * 1024) {
+    assert.ok(Date.now() < deadline, `yes produced only ${end} bytes in 20 s`);
+    const stats = b.app.hub.stats('t1')!;
+    seen.push(...stats.viewers);
+    end = stats.end;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
+  }
+  // docs/api.md: per viewer, the watermark plus what was in flight when the pause took effect
+  // (tests/server/flow-control.test.ts allows 2 MiB of that; under Node it is ~200 KiB)
+  assert.ok(Math.max(...seen) <= highWatermark + 2 * 1024 * 1024, `unacknowledged bytes stayed bounded (max ${Math.max(...seen)})`);
+  const started = Date.now();
+  await page.keyboard.press('Control+C');
+  await page.keyboard.type('echo done-$((5+5))\r');
+  await waitForRow(page, /^done-10$/, 10_000);
+  console.log(`    Ctrl+C to the next prompt's output: ${Date.now() - started} ms, after ${(end / 1024 / 1024).toFixed(1)} MiB of yes`);
+  assert.is(b.app.hub.stats('t1')!.paused, false);
+});
+
+test('exec in restricted/secret-db says which permission is missing', async () => {
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('restricted');
+  await page.getByRole('link', { name: 'secret-db', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  const name = (await page.getByRole('tab').first().getAttribute('aria-label'))!;
+  await waitForText(badgeOf(name), /^failed$/);
+  const message = page.locator('.panel-message');
+  await waitForText(message, /create/);
+  assert.match(await message.innerText(), /pods\/exec/);
+  const alert = page.getByRole('alert').filter({ hasText: 'restricted/secret-db' });
+  await alert.waitFor();
+  assert.match(await alert.innerText(), /could not start/);
+});
+
+test('bash in distroless-app fails saying bash is missing; Shell (auto) says which shells were tried', async () => {
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('default');
+  await page.getByRole('link', { name: 'distroless-app', exact: true }).click();
+  await page.getByRole('heading', { name: 'distroless-app' }).waitFor();
+  const dialog = await execDialog({ shell: 'bash' });
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  const name = (await page.getByRole('tab').first().getAttribute('aria-label'))!;
+  assert.match(name, /: bash$/);
+  await waitForText(badgeOf(name), /^failed$/);
+  await waitForText(page.locator('.panel-message'), /bash is not installed/);
+  await waitForRow(page, /bash is not installed/);
+
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  const auto = `${name.split(':')[0]}: shell`;
+  await waitForText(badgeOf(auto), /^failed$/);
+  assert.is(await tab(auto).getAttribute('aria-selected'), 'true');
+  await waitForText(page.locator('.panel-message'), /tried bash, sh/);
+});
+
+test('an alert jumps to its terminal and can be dismissed', async () => {
+  const alert = page.getByRole('alert').filter({ hasText: 'restricted/secret-db' });
+  await alert.getByRole('button', { name: 'Show terminal' }).click();
+  await page.getByRole('heading', { name: 'secret-db' }).waitFor();
+  await alert.getByRole('button', { name: 'Dismiss' }).click();
+  await alert.waitFor({ state: 'detached' });
+});
+
+test('the pod list is live: a deleted pod leaves it, and its terminal is disconnected with an alert', async () => {
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('batch');
+  await page.getByRole('link', { name: 'worker-2', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  const name = (await page.getByRole('tab').first().getAttribute('aria-label'))!;
+  await waitForText(badgeOf(name), /^live$/);
+  await page.getByRole('link', { name: 'All pods' }).click();
+  await page.getByRole('link', { name: 'worker-2', exact: true }).waitFor();
+  assert.ok(b.app.sandbox!.deletePod('batch', 'worker-2'));
+  await page.getByRole('link', { name: 'worker-2', exact: true }).waitFor({ state: 'detached' });
+  assert.ok(await page.getByRole('link', { name: 'worker-1', exact: true }).isVisible());
+  const alert = page.getByRole('alert').filter({ hasText: 'batch/worker-2' });
+  await waitForText(alert, /pod was deleted/);
+  await alert.getByRole('button', { name: 'Show terminal' }).click();
+  await waitForText(badgeOf(name), /^disconnected$/);
+  await waitForText(page.locator('.panel-message'), /deleted/);
+});
+
+test('the Inspector lists the events of these sessions, newest first, and replays the session list', async () => {
+  await page.getByRole('link', { name: 'Inspector', exact: true }).click();
+  const events = page.getByRole('list', { name: 'Events, newest first' });
+  await waitForText(events, /session\.failed/);
+  const text = await events.innerText();
+  for (const type of ['exec.requested', 'session.spawned', 'session.connected', 'session.exited', 'session.closed', 'session.resized', 'session.failed']) assert.ok(text.includes(type), type);
+  const seqs = await events.locator('.seq').allInnerTexts();
+  const numbers = seqs.map((s) => Number(s.slice(1)));
+  assert.equal(numbers, [...numbers].sort((x, y) => y - x), 'newest first');
+  // filter by the first shell's session
+  await page.getByRole('combobox', { name: 'Session', exact: true }).selectOption('t1');
+  await page.waitForFunction(() => [...document.querySelectorAll('ol.events .sid')].every((el) => el.textContent === 't1'));
+  // the session list as it was when t1 had just been spawned
+  await events.getByRole('button', { name: /session\.spawned/ }).click();
+  const replay = page.getByRole('table', { name: 'Session list at the chosen event' });
+  await waitForText(replay, /t1/);
+  assert.match(await replay.innerText(), /connecting/);
+  await page.getByText('Live actors').waitFor();
+  await waitForText(page.locator('.actors'), /supervisor/);
+  await waitForText(page.locator('.actors'), /t1: \{"running":\{"live":"interactive"\}\}/);
+  // every alert can be dismissed; the screenshot shows the Inspector alone
+  while ((await page.getByRole('alert').count()) > 0) await page.getByRole('alert').first().getByRole('button', { name: 'Dismiss' }).click();
+  await page.getByRole('combobox', { name: 'Session', exact: true }).selectOption({ label: 'All sessions' });
+  await page.waitForFunction(() => new Set([...document.querySelectorAll('ol.events .sid')].map((el) => el.textContent)).size > 1);
+  assert.ok(await page.getByRole('table', { name: 'Session list at the chosen event' }).isVisible(), 'the chosen event stays chosen');
+  await screenshot(page, 'inspector', true);
+});
+
+test('the embed page shows the pod view alone and opens a shell with mode=shell', async () => {
+  await page.goto(`${b.app.url}embed?namespace=default&pod=alpine-tools&mode=shell`);
+  await waitForText(badgeOf('tools: shell'), /^live$/);
+  assert.is(await page.getByRole('link', { name: 'Pods', exact: true }).count(), 0);
+  await page.keyboard.type('echo embedded\r');
+  await waitForRow(page, /^embedded$/);
+  // a reload does not open a second shell
+  await page.reload();
+  await waitForRow(page, /^embedded$/);
+  assert.is(await page.getByRole('tab').count(), 1);
+  // shell-all opens what is missing: web has a live shell in nginx already, so only sidecar
+  await page.goto(`${b.app.url}embed?namespace=default&pod=web&mode=shell-all`);
+  await waitForText(badgeOf('sidecar: shell'), /^live$/);
+  assert.is(await page.getByRole('tab', { name: 'nginx: shell', exact: true }).count(), 1);
+});
+
+test('no page error and no Content-Security-Policy violation happened on the way', () => {
+  assert.equal(b.problems, []);
+});
+
+test.run();

@@ -1,0 +1,163 @@
+// The page's socket client against a scripted fake WebSocket: acknowledgements follow the
+// screen's write callbacks, a reconnect reattaches from the offset reached and renews pod
+// watches, a silent server is given up on, and a server that no longer knows us stops retries.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { encodeFrame, FrameKind } from '../../src/server/stream-frames.ts';
+import { SocketClient, type SessionSink } from '../../ui/protocol/socket-client.ts';
+import { waitFor } from '../support/wait.ts';
+
+class FakeSocket {
+  static all: FakeSocket[] = [];
+  readyState = 0;
+  binaryType = 'blob';
+  sent: (string | Uint8Array)[] = [];
+  closedWith: number | undefined;
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  constructor(readonly url: string) {
+    FakeSocket.all.push(this);
+  }
+  send(data: string | Uint8Array) {
+    this.sent.push(data);
+  }
+  close(code?: number) {
+    this.closedWith = code;
+    this.readyState = 3;
+  }
+  // the server's side
+  open() {
+    this.readyState = 1;
+    this.onopen?.();
+    this.json({ type: 'hello', protocol: 1, sessions: [], alerts: [], limits: {} });
+  }
+  json(message: object) {
+    this.onmessage?.({ data: JSON.stringify(message) });
+  }
+  bytes(sessionId: string, text: string) {
+    const frame = encodeFrame(FrameKind.Stdout, sessionId, new TextEncoder().encode(text));
+    this.onmessage?.({ data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) });
+  }
+  drop() {
+    this.readyState = 3;
+    this.onclose?.();
+  }
+  messages(type?: string) {
+    return this.sent.filter((m): m is string => typeof m === 'string').map((m) => JSON.parse(m)).filter((m) => !type || m.type === type);
+  }
+}
+
+function client(options: Partial<ConstructorParameters<typeof SocketClient>[0]> = {}) {
+  FakeSocket.all = [];
+  return new SocketClient({ url: 'ws://x/api/v1/stream', WebSocket: FakeSocket as never, minDelayMs: 1, maxDelayMs: 4, heartbeatMs: 60_000, ...options });
+}
+
+/** A screen that finishes writes only when told, like xterm.js under load. */
+function slowScreen() {
+  const pending: (() => void)[] = [];
+  const text: string[] = [];
+  const sink: SessionSink = {
+    output: (bytes, _channel, written) => {
+      text.push(new TextDecoder().decode(bytes));
+      pending.push(written);
+    },
+  };
+  return { sink, text, finish: () => pending.splice(0).forEach((done) => done()) };
+}
+
+test('acks count bytes only once the screen has written them, coalesced', () => {
+  const c = client({ ackEveryBytes: 1_000_000 });
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  const screen = slowScreen();
+  c.attach('t1', screen.sink);
+  assert.equal(ws.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 0, ack: true }]);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  ws.bytes('t1', 'hello ');
+  ws.bytes('t1', 'world');
+  assert.equal(ws.messages('ack'), [], 'nothing is acknowledged before it is on screen');
+  screen.finish();
+  assert.equal(ws.messages('ack'), [{ type: 'ack', sessionId: 't1', bytes: 11 }], 'one ack once every write is done');
+  assert.is(screen.text.join(''), 'hello world');
+  c.close();
+});
+
+test('a dropped socket reconnects, reattaches from the offset reached and renews pod watches', async () => {
+  const c = client();
+  const states: string[] = [];
+  c.onState((s) => states.push(s));
+  c.connect();
+  FakeSocket.all[0].open();
+  c.watchPods('default');
+  const screen = slowScreen();
+  c.attach('t1', screen.sink);
+  const first = FakeSocket.all[0];
+  first.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  first.bytes('t1', 'abc');
+  first.bytes('t1', 'defg');
+  screen.finish();
+  first.drop();
+  assert.is(c.state, 'reconnecting');
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  const second = FakeSocket.all[1];
+  second.open();
+  assert.equal(second.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 7, ack: true }]);
+  assert.equal(second.messages('watchPods'), [{ type: 'watchPods', namespace: 'default' }]);
+  assert.equal(states, ['open', 'reconnecting', 'open']);
+  // input waits for the server to confirm the attach on the new socket
+  c.input('t1', 'ls\r');
+  assert.is(second.sent.filter((m) => typeof m !== 'string').length, 0);
+  second.json({ type: 'attached', sessionId: 't1', from: 7, to: 7, dropped: 0, restored: false, running: true, session: {} });
+  c.input('t1', 'ls\r');
+  assert.is(second.sent.filter((m) => typeof m !== 'string').length, 1);
+  c.close();
+});
+
+test('resizes are sent only when the size changes, and again after a reattach', () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', slowScreen().sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  c.resize('t1', 100, 30);
+  c.resize('t1', 100, 30);
+  c.resize('t1', 90, 30);
+  assert.equal(ws.messages('resize').map((m) => `${m.cols}x${m.rows}`), ['100x30', '90x30']);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  assert.equal(ws.messages('resize').map((m) => `${m.cols}x${m.rows}`), ['100x30', '90x30', '90x30']);
+  c.close();
+});
+
+test('a server that stays silent after a ping is given up on and the client reconnects', async () => {
+  const c = client({ heartbeatMs: 20 });
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  await waitFor(() => ws.messages('ping').length === 1, 'a ping');
+  await waitFor(() => ws.closedWith === 4000, 'the silent socket closed');
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  c.close();
+});
+
+test('when the server no longer knows the page, retries stop and the state says signed out', async () => {
+  let asked = 0;
+  const c = client({
+    mayRetry: async () => {
+      asked++;
+      return false;
+    },
+  });
+  c.connect();
+  FakeSocket.all[0].drop(); // never opened: first failure retries at once
+  await waitFor(() => FakeSocket.all.length === 2, 'one retry');
+  FakeSocket.all[1].drop();
+  await waitFor(() => c.state === 'signedOut', 'signed out');
+  assert.is(asked, 1);
+  assert.is(FakeSocket.all.length, 2);
+  c.close();
+});
+
+test.run();

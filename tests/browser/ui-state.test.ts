@@ -1,0 +1,99 @@
+// The page's state without a browser: the route in the address bar, the badge words of each
+// terminal state, server messages folded into the store, and the Inspector's replay.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { LogEntry } from '../../src/events/log-entry.ts';
+import type { SessionRow } from '../../src/events/projections/session-list.ts';
+import { applyServerMessage, badge, initialState, tabName } from '../../ui/state/app-state.ts';
+import { sessionListAt } from '../../ui/state/inspector-feed.ts';
+import { readRoute, routeUrl } from '../../ui/state/route.ts';
+import { openSafeLink } from '../../ui/terminal/safe-link.ts';
+
+const row = (over: Partial<SessionRow>): SessionRow => ({
+  sessionId: 't1',
+  requestId: 'r1',
+  target: { namespace: 'default', pod: 'web', container: 'nginx' },
+  command: { shell: 'auto' },
+  label: 'shell',
+  interactive: true,
+  requestedBy: 'me',
+  state: 'interactive',
+  run: 1,
+  argv: ['bash'],
+  idleTimeoutMs: 300_000,
+  startedAt: 1,
+  lastActivityAt: 1,
+  ...over,
+});
+
+test('the route survives a reload: page, namespace, pod and tab are in the address', () => {
+  const url = routeUrl({ page: 'pods', namespace: 'batch', pod: 'worker-0', tab: 't3' });
+  assert.is(url, '/?namespace=batch&pod=worker-0&tab=t3');
+  const [pathname, search] = url.split('?');
+  assert.equal(readRoute({ pathname, search: `?${search}` }), { page: 'pods', context: undefined, namespace: 'batch', pod: 'worker-0', tab: 't3' });
+  assert.is(readRoute({ pathname: '/sessions', search: '' }).page, 'terminals');
+  assert.is(readRoute({ pathname: '/inspector', search: '' }).page, 'inspector');
+  assert.equal(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=shell-all' }).mode, 'shell-all');
+  assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=rm' }).mode, undefined);
+});
+
+test('badges mirror the terminal machine in the words of the issue', () => {
+  const words = (over: Partial<SessionRow>) => badge(row(over)).text;
+  assert.is(words({ state: 'connecting' }), 'connecting');
+  assert.is(words({ state: 'interactive' }), 'live');
+  assert.is(words({ state: 'idle' }), 'idle');
+  assert.is(words({ state: 'timedOut' }), 'timed out');
+  assert.is(words({ state: 'disconnected' }), 'disconnected');
+  assert.is(words({ state: 'exited', exitCode: 42 }), 'exited 42');
+  const failed = badge(row({ state: 'failed', failure: { reason: 'forbidden', message: 'needs create on pods/exec' } }));
+  assert.equal([failed.text, failed.detail], ['failed', 'needs create on pods/exec']);
+  assert.is(tabName(row({ label: 'sh -c exit 42' })), 'nginx: sh -c exit 42');
+});
+
+test('server messages fold into the store: sessions come and go, pods follow the namespace shown', () => {
+  let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
+  const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
+  apply({ type: 'hello', protocol: 1, sessions: [row({})], alerts: [], limits: {} });
+  apply({ type: 'session', session: row({ sessionId: 't2', state: 'exited', exitCode: 0 }) });
+  apply({ type: 'session', session: row({ state: 'idle' }) });
+  assert.equal(state.sessions.order, ['t1', 't2']);
+  assert.is(state.sessions.byId.t1.state, 'idle');
+  apply({ type: 'sessionClosed', sessionId: 't1' });
+  assert.equal(state.sessions.order, ['t2']);
+  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [] };
+  apply({ type: 'pods', namespace: 'other', pods: [{ ...web, namespace: 'other' }] });
+  assert.is(state.pods.loaded, false, 'another namespace is ignored');
+  state = { ...state, pod: { namespace: 'default', name: 'web' } };
+  apply({ type: 'pods', namespace: 'default', pods: [web] });
+  assert.equal(state.pods.list, [web]);
+  assert.equal(state.pod?.view, web, 'the pod view takes its pod from the live list');
+});
+
+test('the Inspector replays the session list as it was at any event', () => {
+  const target = { namespace: 'default', pod: 'web', container: 'nginx' };
+  const entries = [
+    { seq: 1, time: 10, type: 'session.spawned', sessionId: 't1', requestId: 'r1', target, command: { shell: 'auto' }, interactive: true, requestedBy: 'me', idleTimeoutMs: 1000 },
+    { seq: 2, time: 11, type: 'session.connected', sessionId: 't1', protocol: 'v5' },
+    { seq: 3, time: 12, type: 'session.exited', sessionId: 't1', code: 42 },
+    { seq: 4, time: 13, type: 'session.closed', sessionId: 't1' },
+  ] as unknown as LogEntry[];
+  assert.is(sessionListAt(entries, 1).byId.t1.state, 'connecting');
+  assert.is(sessionListAt(entries, 2).byId.t1.state, 'interactive');
+  assert.is(sessionListAt(entries, 3).byId.t1.exitCode, 42);
+  assert.equal(sessionListAt(entries, 4).order, []);
+});
+
+test('links from terminal output open only for http(s), in a new tab without an opener', () => {
+  const opened: string[][] = [];
+  const open = (...args: string[]) => opened.push(args);
+  for (const uri of ['javascript:alert(1)', 'data:text/html,<script>x</script>', 'file:///etc/passwd', 'vbscript:x', 'not a url']) assert.is(openSafeLink(uri, open), false, uri);
+  assert.equal(opened, []);
+  assert.ok(openSafeLink('https://example.com/a?b=c', open));
+  assert.ok(openSafeLink('HTTP://example.com', open));
+  assert.equal(opened, [
+    ['https://example.com/a?b=c', '_blank', 'noopener,noreferrer'],
+    ['http://example.com/', '_blank', 'noopener,noreferrer'],
+  ]);
+});
+
+test.run();

@@ -1,0 +1,57 @@
+// The entry point: reads the token from the URL fragment (and removes it at once), builds the
+// protocol clients, the store and the terminal layer, wires them, and renders the views.
+import '@xterm/xterm/css/xterm.css';
+import './styles.css';
+import { render } from 'preact';
+import { api, ApiError } from './protocol/http-client.ts';
+import { SocketClient } from './protocol/socket-client.ts';
+import { Actions, readDismissed } from './state/actions.ts';
+import { initialState } from './state/app-state.ts';
+import { InspectorFeed } from './state/inspector-feed.ts';
+import { readRoute, routeUrl } from './state/route.ts';
+import { Store } from './state/store.ts';
+import { TerminalManager } from './terminal/terminal-manager.ts';
+import { App } from './views/app.tsx';
+import { Services } from './views/context.ts';
+
+function session(): Storage | undefined {
+  try {
+    return window.sessionStorage;
+  } catch {
+    return undefined;
+  }
+}
+
+const storage = session();
+const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
+const route = readRoute(location, storage);
+// The token must not stay in the address bar, the history or a bookmark.
+history.replaceState(null, '', routeUrl(route));
+
+const store = new Store(initialState(route, readDismissed(storage)));
+const socket = new SocketClient({
+  url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`,
+  // After a failed reconnect, ask the API whether we are still signed in (a restarted server is not).
+  mayRetry: async () => {
+    try {
+      await api.info();
+      return true;
+    } catch (error) {
+      return !(error instanceof ApiError && error.status === 401);
+    }
+  },
+});
+const actions = new Actions({ api, socket, store, history, storage });
+const terminals = new TerminalManager(store, socket);
+const inspector = new InspectorFeed(api, socket);
+window.addEventListener('popstate', () => actions.routeChanged(readRoute(location, storage)));
+
+const root = document.getElementById('app')!;
+root.textContent = ''; // the "Loading…" line of index.html
+render(
+  <Services.Provider value={{ store, actions, terminals, inspector }}>
+    <App />
+  </Services.Provider>,
+  root,
+);
+void actions.start(token);

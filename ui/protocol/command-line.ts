@@ -1,0 +1,55 @@
+// A command typed as one line, split into argv by shell-like quoting, and nothing more: the
+// result is sent as an argv array and never given to a shell (SECURITY.md item 4).
+//
+// The rule (docs/ui.md):
+// - words are separated by unquoted spaces, tabs and newlines;
+// - 'single quotes' keep everything inside literally;
+// - "double quotes" keep everything inside, except that \" \\ \$ and \` stand for the character;
+// - outside quotes, a backslash takes the next character literally;
+// - nothing else is special: no variables, globs, pipes, `;` or `&&`. `ls; rm -rf /` is the
+//   program `ls;` with the arguments `rm`, `-rf` and `/`.
+// Pure: no DOM, no Node. The server may import it to split `{"line": …}` the same way.
+
+export type SplitResult = { argv: string[] } | { error: string };
+
+export function splitCommandLine(line: string): SplitResult {
+  const argv: string[] = [];
+  let word = '';
+  let inWord = false;
+  let quote: "'" | '"' | undefined;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i];
+    if (quote === "'") {
+      if (c === "'") quote = undefined;
+      else word += c;
+      continue;
+    }
+    if (quote === '"') {
+      if (c === '"') quote = undefined;
+      else if (c === '\\' && i + 1 < line.length && '"\\$`'.includes(line[i + 1])) word += line[++i];
+      else word += c;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') {
+      if (inWord) argv.push(word);
+      word = '';
+      inWord = false;
+      continue;
+    }
+    inWord = true;
+    if (c === "'" || c === '"') quote = c;
+    else if (c === '\\') {
+      if (i + 1 >= line.length) return { error: 'The command ends with a lone backslash: remove it or escape it as \\\\.' };
+      word += line[++i];
+    } else word += c;
+  }
+  if (quote) return { error: `A ${quote === "'" ? 'single' : 'double'} quote is not closed: close it or escape it with a backslash.` };
+  if (inWord) argv.push(word);
+  if (argv.length === 0) return { error: 'Type a command, or leave the field empty to open a shell.' };
+  return { argv };
+}
+
+/** argv shown back to the user: each word quoted only when it needs it, so it reads unambiguously. */
+export function formatArgv(argv: string[]): string {
+  return argv.map((word) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`)).join(' ');
+}

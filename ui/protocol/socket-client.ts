@@ -1,0 +1,308 @@
+// The terminal socket (docs/api.md, "The socket protocol"): one WebSocket for every terminal the
+// page shows. Bytes travel in binary frames, control in JSON. Each attached session has a sink
+// that writes to a screen and says when the bytes are on it; the client turns that into `ack`
+// messages (flow control: the server pauses a producer this page cannot keep up with).
+// A dropped socket reconnects with backoff and reattaches every session from the byte offset it
+// had reached, so nothing is shown twice and a gap is reported exactly.
+import { FrameKind, decodeFrame, encodeFrame } from './frames.ts';
+import type { Alert, PodView, SessionRow } from './types.ts';
+
+/** WebSocket.OPEN, without needing the global (tests run where there is none) */
+const OPEN = 1;
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
+
+export type ServerMessage =
+  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; limits: Record<string, number> }
+  | { type: 'session'; session: SessionRow }
+  | { type: 'sessionClosed'; sessionId: string }
+  | { type: 'alerts'; alerts: Alert[] }
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
+  | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
+  | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
+  | { type: 'pods'; namespace: string; context?: string; pods: PodView[] }
+  | { type: 'error'; code: string; message: string; sessionId?: string; namespace?: string; context?: string }
+  | { type: 'pong'; id?: string | number };
+
+export interface AttachInfo {
+  /** bytes before the replay that the server no longer holds */
+  dropped: number;
+  /** the session came back from the event log after a server restart: its output is gone */
+  restored: boolean;
+  /** this is a reattach after the socket dropped, not the first attach */
+  reattach: boolean;
+  /** bytes of held output that follow this message before live output resumes */
+  replayBytes: number;
+}
+
+/** Where one session's bytes go. */
+export interface SessionSink {
+  /** Write bytes to the screen; call `written` once they are on it. */
+  output(bytes: Uint8Array, channel: 'stdout' | 'stderr', written: () => void): void;
+  attached?(info: AttachInfo): void;
+  /** the server detached this session (it was closed) */
+  detached?(reason: string): void;
+  error?(message: string): void;
+}
+
+export interface SocketClientOptions {
+  url: string;
+  /** asked after a failed connect: false stops retrying (e.g. the server no longer knows us) */
+  mayRetry?: () => Promise<boolean>;
+  /** first retry delay; doubles up to maxDelayMs */
+  minDelayMs?: number;
+  maxDelayMs?: number;
+  /** unacknowledged written bytes sent in one ack at most */
+  ackEveryBytes?: number;
+  /** the client pings this often; a server silent for a whole interval after a ping is given up on */
+  heartbeatMs?: number;
+  /** the WebSocket class (tests pass a fake); default the browser's */
+  WebSocket?: new (url: string) => WebSocket;
+}
+
+interface Attachment {
+  sink: SessionSink;
+  /** offset of the next byte we expect (bytes since the session's first output) */
+  offset: number;
+  /** set once the server confirmed an attach on the current socket */
+  live: boolean;
+  everAttached: boolean;
+  unackedWritten: number;
+  inFlight: number;
+  size?: { cols: number; rows: number };
+}
+
+export class SocketClient {
+  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'WebSocket'>> & Pick<SocketClientOptions, 'mayRetry'>;
+  readonly #WebSocket: new (url: string) => WebSocket;
+  readonly #attachments = new Map<string, Attachment>();
+  readonly #listeners = new Set<(message: ServerMessage) => void>();
+  /** pod lists this page watches, by context and namespace: renewed on every reconnect */
+  readonly #podWatches = new Map<string, { namespace: string; context?: string }>();
+  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  #ws: WebSocket | undefined;
+  #state: ConnectionState = 'connecting';
+  #failures = 0;
+  #retry: ReturnType<typeof setTimeout> | undefined;
+  #closed = false;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** anything arrived since the last ping */
+  #heard = false;
+
+  constructor(options: SocketClientOptions) {
+    const { WebSocket: impl, ...rest } = options;
+    this.#options = { minDelayMs: 250, maxDelayMs: 8000, ackEveryBytes: 16 * 1024, heartbeatMs: 15_000, ...rest };
+    this.#WebSocket = impl ?? globalThis.WebSocket;
+  }
+
+  get state(): ConnectionState {
+    return this.#state;
+  }
+
+  connect(): void {
+    if (this.#closed || this.#ws) return;
+    const ws = new this.#WebSocket(this.#options.url);
+    ws.binaryType = 'arraybuffer';
+    this.#ws = ws;
+    let opened = false;
+    ws.onopen = () => {
+      opened = true;
+      this.#heard = true;
+      this.#startHeartbeat(ws);
+    };
+    ws.onmessage = (event) => {
+      this.#heard = true;
+      if (typeof event.data === 'string') this.#control(event.data);
+      else this.#bytes(new Uint8Array(event.data as ArrayBuffer));
+    };
+    ws.onclose = () => this.#lost(ws, opened);
+  }
+
+  /** The socket closed, or went silent: forget its accounting and reconnect. */
+  #lost(ws: WebSocket, opened: boolean): void {
+    if (this.#ws !== ws) return;
+    this.#ws = undefined;
+    clearInterval(this.#heartbeat);
+    ws.onclose = ws.onmessage = ws.onopen = null;
+    for (const a of this.#attachments.values()) {
+      a.live = false;
+      a.inFlight = 0;
+      a.unackedWritten = 0;
+    }
+    if (this.#closed) return;
+    this.#setState('reconnecting');
+    void this.#scheduleRetry(opened);
+  }
+
+  /**
+   * Pings both ways: the server pings us (the browser answers by itself); we ping the server so
+   * a server that vanished without a close frame is noticed within two intervals, not at the
+   * operating system's TCP timeout.
+   */
+  #startHeartbeat(ws: WebSocket): void {
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => {
+      if (!this.#heard) {
+        this.#lost(ws, true);
+        ws.close(4000, 'no answer to ping');
+        return;
+      }
+      this.#heard = false;
+      this.#send({ type: 'ping' });
+    }, this.#options.heartbeatMs);
+  }
+
+  /** Stop for good: no reconnect. */
+  close(): void {
+    this.#closed = true;
+    clearTimeout(this.#retry);
+    clearInterval(this.#heartbeat);
+    this.#ws?.close(1000);
+    this.#ws = undefined;
+  }
+
+  onMessage(listener: (message: ServerMessage) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onState(listener: (state: ConnectionState) => void): () => void {
+    this.#stateListeners.add(listener);
+    return () => this.#stateListeners.delete(listener);
+  }
+
+  isAttached(sessionId: string): boolean {
+    return this.#attachments.has(sessionId);
+  }
+
+  /** Show a session's output in `sink`, from its first byte the server still holds. */
+  attach(sessionId: string, sink: SessionSink): void {
+    if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
+    this.#attachments.set(sessionId, { sink, offset: 0, live: false, everAttached: false, unackedWritten: 0, inFlight: 0 });
+    this.#send({ type: 'attach', sessionId, from: 0, ack: true });
+  }
+
+  detach(sessionId: string): void {
+    if (!this.#attachments.delete(sessionId)) return;
+    this.#send({ type: 'detach', sessionId });
+  }
+
+  /** Live pod list of a namespace: `pods` messages now and on every change, until unwatchPods. */
+  watchPods(namespace: string, context?: string): void {
+    const key = `${context ?? ''}\u0000${namespace}`;
+    if (this.#podWatches.has(key)) return;
+    const where = { namespace, ...(context ? { context } : {}) };
+    this.#podWatches.set(key, where);
+    this.#send({ type: 'watchPods', ...where });
+  }
+
+  unwatchPods(namespace: string, context?: string): void {
+    const key = `${context ?? ''}\u0000${namespace}`;
+    const where = this.#podWatches.get(key);
+    if (!where) return;
+    this.#podWatches.delete(key);
+    this.#send({ type: 'unwatchPods', ...where });
+  }
+
+  /** Keystrokes or a paste. */
+  input(sessionId: string, data: string | Uint8Array): void {
+    const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
+    if (bytes.length === 0 || !this.#attachments.get(sessionId)?.live) return;
+    this.#sendRaw(encodeFrame(FrameKind.Input, sessionId, bytes));
+  }
+
+  resize(sessionId: string, cols: number, rows: number): void {
+    const a = this.#attachments.get(sessionId);
+    if (!a || (a.size?.cols === cols && a.size.rows === rows)) return; // every resize is logged: send changes only
+    a.size = { cols, rows };
+    if (a.live) this.#send({ type: 'resize', sessionId, cols, rows });
+  }
+
+  #setState(state: ConnectionState): void {
+    if (this.#state === state) return;
+    this.#state = state;
+    for (const listener of this.#stateListeners) listener(state);
+  }
+
+  async #scheduleRetry(hadOpened: boolean): Promise<void> {
+    if (hadOpened) this.#failures = 0;
+    this.#failures++;
+    if (this.#failures > 1 && this.#options.mayRetry && !(await this.#options.mayRetry())) {
+      this.#setState('signedOut');
+      return;
+    }
+    const base = Math.min(this.#options.maxDelayMs, this.#options.minDelayMs * 2 ** (this.#failures - 1));
+    const delay = base / 2 + Math.random() * (base / 2); // jitter: many tabs do not reconnect in step
+    clearTimeout(this.#retry);
+    this.#retry = setTimeout(() => this.connect(), delay);
+  }
+
+  #control(text: string): void {
+    let message: ServerMessage;
+    try {
+      message = JSON.parse(text) as ServerMessage;
+    } catch {
+      return;
+    }
+    switch (message.type) {
+      case 'hello':
+        this.#failures = 0;
+        this.#setState('open');
+        // Reattach everything this page shows, each from where it stopped; watch again what it watched.
+        for (const [sessionId, a] of this.#attachments) this.#send({ type: 'attach', sessionId, from: a.offset, ack: true });
+        for (const where of this.#podWatches.values()) this.#send({ type: 'watchPods', ...where });
+        break;
+      case 'attached': {
+        const a = this.#attachments.get(message.sessionId);
+        if (!a) break;
+        const reattach = a.everAttached;
+        a.live = true;
+        a.everAttached = true;
+        a.offset = message.from;
+        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: message.to - message.from });
+        if (a.size) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
+        break;
+      }
+      case 'detached':
+        if (message.reason === 'closed') {
+          const a = this.#attachments.get(message.sessionId);
+          this.#attachments.delete(message.sessionId);
+          a?.sink.detached?.(message.reason);
+        }
+        break;
+      case 'error':
+        if (message.sessionId) this.#attachments.get(message.sessionId)?.sink.error?.(message.message);
+        break;
+    }
+    for (const listener of this.#listeners) listener(message);
+  }
+
+  #bytes(data: Uint8Array): void {
+    const frame = decodeFrame(data);
+    if (typeof frame === 'string') return;
+    const a = this.#attachments.get(frame.sessionId);
+    if (!a || !a.live) return;
+    const length = frame.payload.length;
+    a.offset += length;
+    a.inFlight += length;
+    const socket = this.#ws;
+    a.sink.output(frame.payload, frame.kind === FrameKind.Stderr ? 'stderr' : 'stdout', () => {
+      // A write finishing after a reconnect belongs to the old socket's accounting.
+      if (socket !== this.#ws || this.#attachments.get(frame.sessionId) !== a) return;
+      a.inFlight -= length;
+      a.unackedWritten += length;
+      if (a.unackedWritten >= this.#options.ackEveryBytes || a.inFlight === 0) {
+        this.#send({ type: 'ack', sessionId: frame.sessionId, bytes: a.unackedWritten });
+        a.unackedWritten = 0;
+      }
+    });
+  }
+
+  #send(message: object): void {
+    if (this.#ws?.readyState === OPEN) this.#ws.send(JSON.stringify(message));
+  }
+
+  #sendRaw(bytes: Uint8Array): void {
+    if (this.#ws?.readyState === OPEN) this.#ws.send(bytes as Uint8Array<ArrayBuffer>);
+  }
+}

@@ -1,0 +1,253 @@
+// What the user can do, as functions over the store and the two protocol clients: views call
+// these and never touch fetch or the socket themselves. Every failure lands in the store as a
+// notice carrying the server's sentence.
+import { ApiError, type Api, type ExecRequest } from '../protocol/http-client.ts';
+import type { SocketClient } from '../protocol/socket-client.ts';
+import type { ExecCommand, PodView } from '../protocol/types.ts';
+import { applyServerMessage, isEnded, sessionsOfPod, type AppState } from './app-state.ts';
+import { rememberRoute, routeUrl, type Route } from './route.ts';
+import type { Store } from './store.ts';
+
+const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
+
+export function readDismissed(storage?: Storage): number[] {
+  try {
+    const parsed: unknown = JSON.parse(storage?.getItem(DISMISSED_KEY) ?? '[]');
+    return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
+  } catch {
+    return [];
+  }
+}
+
+export interface Environment {
+  api: Api;
+  socket: SocketClient;
+  store: Store<AppState>;
+  history: Pick<History, 'pushState' | 'replaceState'>;
+  storage?: Storage;
+}
+
+export class Actions {
+  readonly #env: Environment;
+  #noticeId = 0;
+  #podsRequest = 0;
+  #podRequest = 0;
+  #embedModeDone = false;
+
+  constructor(env: Environment) {
+    this.#env = env;
+    env.socket.onMessage((message) => {
+      env.store.update((state) => applyServerMessage(state, message));
+    });
+    env.socket.onState((connection) => env.store.update(() => ({ connection })));
+  }
+
+  get #store() {
+    return this.#env.store;
+  }
+
+  /** Sign in with the token the printed URL carries (in its fragment), then load what the page shows. */
+  async start(token: string | undefined): Promise<void> {
+    const { api, store, socket } = this.#env;
+    try {
+      if (token) await api.signIn(token);
+      const info = await api.info();
+      store.update(() => ({ info, auth: { state: 'ok' } }));
+    } catch (error) {
+      const message =
+        error instanceof ApiError && error.status === 401
+          ? 'This page is not signed in: open the URL octant-exec printed (it carries a one-time token). A restart of octant-exec makes old URLs useless.'
+          : (error as Error).message;
+      store.update(() => ({ auth: { state: 'failed', message }, connection: 'signedOut' }));
+      return;
+    }
+    socket.connect();
+    void this.loadContexts();
+    this.#loadForRoute(store.get().route);
+  }
+
+  // ---- navigation ------------------------------------------------------------------------
+
+  navigate(change: Partial<Route>, how: 'push' | 'replace' = 'push'): void {
+    const before = this.#store.get().route;
+    const route: Route = { ...before, ...change };
+    // another pod starts on its first tab unless one is named
+    if (change.pod !== undefined && change.pod !== before.pod && !('tab' in change)) route.tab = undefined;
+    this.#store.update(() => ({ route }));
+    rememberRoute(route, this.#env.storage);
+    const url = routeUrl(route);
+    if (how === 'push') this.#env.history.pushState(null, '', url);
+    else this.#env.history.replaceState(null, '', url);
+    this.#loadForRoute(route, before);
+  }
+
+  /** The browser went back or forward. */
+  routeChanged(route: Route): void {
+    const before = this.#store.get().route;
+    this.#store.update(() => ({ route }));
+    this.#loadForRoute(route, before);
+  }
+
+  selectTab(sessionId: string): void {
+    this.navigate({ tab: sessionId }, 'replace');
+  }
+
+  /** Jump to a terminal's tab in its pod view (from the Terminals page or an alert). */
+  openSession(sessionId: string): void {
+    const row = this.#store.get().sessions.byId[sessionId];
+    if (!row) return;
+    const page = this.#store.get().route.page === 'embed' ? 'embed' : 'pods';
+    this.navigate({ page, namespace: row.target.namespace, pod: row.target.pod, tab: sessionId, ...(row.target.context ? { context: row.target.context } : {}) });
+  }
+
+  #loadForRoute(route: Route, before?: Route): void {
+    // the pod list (and the pod view's container states) stay live through the socket's pod watch
+    if (before && (before.namespace !== route.namespace || before.context !== route.context)) this.#env.socket.unwatchPods(before.namespace, before.context);
+    this.#env.socket.watchPods(route.namespace, route.context);
+    if (!before || route.namespace !== before.namespace || route.context !== before.context || !this.#store.get().pods.loaded) void this.refreshPods();
+    if (route.pod && (route.pod !== before?.pod || route.namespace !== before?.namespace || !this.#store.get().pod?.view)) void this.loadPod(route.namespace, route.pod);
+    if (!before || route.context !== before.context) void this.loadNamespaces();
+  }
+
+  // ---- cluster views ---------------------------------------------------------------------
+
+  async loadContexts(): Promise<void> {
+    try {
+      const contexts = await this.#env.api.contexts();
+      this.#store.update(() => ({ contexts }));
+    } catch (error) {
+      this.notify((error as Error).message, 'Contexts');
+    }
+  }
+
+  async loadNamespaces(): Promise<void> {
+    try {
+      const namespaces = await this.#env.api.namespaces(this.#store.get().route.context);
+      this.#store.update(() => ({ namespaces }));
+    } catch {
+      // listing namespaces may be forbidden: the picker then takes a typed name
+      this.#store.update(() => ({ namespaces: [] }));
+    }
+  }
+
+  async refreshPods(): Promise<void> {
+    const { namespace, context } = this.#store.get().route;
+    const request = ++this.#podsRequest;
+    if (this.#store.get().pods.namespace !== namespace) this.#store.update(() => ({ pods: { namespace, list: [], loaded: false } }));
+    try {
+      const list = await this.#env.api.pods(namespace, context);
+      if (request !== this.#podsRequest) return;
+      this.#store.update(() => ({ pods: { namespace, list, loaded: true } }));
+    } catch (error) {
+      if (request !== this.#podsRequest) return;
+      this.#store.update(() => ({ pods: { namespace, list: [], loaded: true, error: (error as Error).message } }));
+    }
+  }
+
+  async loadPod(namespace: string, name: string): Promise<PodView | undefined> {
+    const request = ++this.#podRequest;
+    const current = this.#store.get().pod;
+    if (current?.namespace !== namespace || current.name !== name) this.#store.update(() => ({ pod: { namespace, name } }));
+    try {
+      const view = await this.#env.api.pod(namespace, name, this.#store.get().route.context);
+      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, view } }));
+      return view;
+    } catch (error) {
+      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, error: (error as Error).message } }));
+      return undefined;
+    }
+  }
+
+  // ---- terminals -------------------------------------------------------------------------
+
+  /** Run an exec action; selects the first new terminal's tab. Resolves to the new session ids. */
+  async exec(request: Omit<ExecRequest, 'context'>): Promise<string[] | undefined> {
+    const { context } = this.#store.get().route;
+    this.#store.update(() => ({ execPending: true }));
+    try {
+      const result = await this.#env.api.exec({ ...request, ...(context ? { context } : {}) });
+      const route = this.#store.get().route;
+      if (route.namespace === request.namespace && route.pod === request.pod && result.sessionIds[0]) this.selectTab(result.sessionIds[0]);
+      return result.sessionIds;
+    } catch (error) {
+      this.notify((error as Error).message, `Exec in ${request.pod}`);
+      return undefined;
+    } finally {
+      this.#store.update(() => ({ execPending: false }));
+    }
+  }
+
+  /** The one-click shell: auto (bash, then sh) in the default container. */
+  shell(pod: PodView): Promise<string[] | undefined> {
+    const container = pod.defaultContainer ?? pod.containers[0]?.name;
+    if (!container) {
+      this.notify(`Pod "${pod.name}" has no containers to open a shell in.`, 'Shell');
+      return Promise.resolve(undefined);
+    }
+    return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], command: { shell: 'auto' }, interactive: true });
+  }
+
+  /** The embed page's modes (once per page load, after the socket said which terminals exist): a shell in the default container, or one per running container, unless this pod already has them. */
+  async embedMode(pod: PodView, mode: 'shell' | 'shell-all'): Promise<void> {
+    if (this.#embedModeDone) return; // once per page load
+    this.#embedModeDone = true;
+    const open = sessionsOfPod(this.#store.get(), pod.namespace, pod.name).filter((row) => !isEnded(row) && 'shell' in row.command);
+    const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
+    const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));
+    if (missing.length === 0) return;
+    await this.exec({ namespace: pod.namespace, pod: pod.name, containers: missing, command: { shell: 'auto' } satisfies ExecCommand, interactive: true });
+  }
+
+  async restart(sessionId: string): Promise<void> {
+    try {
+      await this.#env.api.restart(sessionId);
+    } catch (error) {
+      this.notify((error as Error).message, 'Restart');
+    }
+  }
+
+  async close(sessionId: string): Promise<void> {
+    const state = this.#store.get();
+    if (state.route.tab === sessionId) {
+      // select a neighbour first so the pod view never shows a closed tab
+      const row = state.sessions.byId[sessionId];
+      const siblings = row ? sessionsOfPod(state, row.target.namespace, row.target.pod).map((r) => r.sessionId) : [];
+      const at = siblings.indexOf(sessionId);
+      const next = siblings[at + 1] ?? siblings[at - 1];
+      this.navigate({ tab: next }, 'replace');
+    }
+    try {
+      await this.#env.api.close(sessionId);
+    } catch (error) {
+      this.notify((error as Error).message, 'Close terminal');
+    }
+  }
+
+  async closeAllEnded(): Promise<void> {
+    try {
+      await this.#env.api.closeAllEnded();
+    } catch (error) {
+      this.notify((error as Error).message, 'Close all ended');
+    }
+  }
+
+  // ---- alerts and notices ----------------------------------------------------------------
+
+  dismissAlert(id: number): void {
+    this.#store.update((state) => ({ dismissed: [...state.dismissed, id] }));
+    try {
+      this.#env.storage?.setItem(DISMISSED_KEY, JSON.stringify(this.#store.get().dismissed.slice(-200)));
+    } catch {
+      // storage disabled: dismissal lasts until reload
+    }
+  }
+
+  notify(message: string, title?: string): void {
+    const id = ++this.#noticeId;
+    this.#store.update((state) => ({ notices: [...state.notices.slice(-4), { id, message, ...(title ? { title } : {}) }] }));
+  }
+
+  dismissNotice(id: number): void {
+    this.#store.update((state) => ({ notices: state.notices.filter((n) => n.id !== id) }));
+  }
+}

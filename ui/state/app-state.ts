@@ -1,0 +1,143 @@
+// The page's state and how server messages change it. Pure functions of (state, message): the
+// socket client feeds them, views read the result. No DOM, no fetch, no timers here.
+import type { ConnectionState, ServerMessage } from '../protocol/socket-client.ts';
+import type { Alert, ContextView, PodView, ServerInfo, SessionRow } from '../protocol/types.ts';
+import type { Route } from './route.ts';
+
+export interface Notice {
+  id: number;
+  message: string;
+  /** where it came from, e.g. "Exec in web" */
+  title?: string;
+}
+
+export interface AppState {
+  route: Route;
+  connection: ConnectionState;
+  /** signing in with the token from the URL; `failed` carries a sentence */
+  auth: { state: 'pending' | 'ok' | 'failed'; message?: string };
+  info?: ServerInfo;
+  contexts: ContextView[];
+  namespaces: string[];
+  pods: { namespace: string; list: PodView[]; loaded: boolean; error?: string };
+  /** the pod the Pod view shows */
+  pod: { namespace: string; name: string; view?: PodView; error?: string } | undefined;
+  sessions: { order: string[]; byId: Record<string, SessionRow> };
+  alerts: Alert[];
+  /** alert ids dismissed in this browser tab */
+  dismissed: number[];
+  notices: Notice[];
+  /** an exec request is on its way: Shell and Exec wait for it */
+  execPending: boolean;
+}
+
+export function initialState(route: Route, dismissed: number[] = []): AppState {
+  return {
+    route,
+    connection: 'connecting',
+    auth: { state: 'pending' },
+    contexts: [],
+    namespaces: [],
+    pods: { namespace: route.namespace, list: [], loaded: false },
+    pod: undefined,
+    sessions: { order: [], byId: {} },
+    alerts: [],
+    dismissed,
+    notices: [],
+    execPending: false,
+  };
+}
+
+export function applyServerMessage(state: AppState, message: ServerMessage): Partial<AppState> | AppState {
+  switch (message.type) {
+    case 'hello': {
+      const byId: Record<string, SessionRow> = {};
+      for (const row of message.sessions) byId[row.sessionId] = row;
+      return { sessions: { order: message.sessions.map((r) => r.sessionId), byId }, alerts: message.alerts };
+    }
+    case 'session':
+    case 'attached': {
+      const row = message.session;
+      const known = row.sessionId in state.sessions.byId;
+      return {
+        sessions: {
+          order: known ? state.sessions.order : [...state.sessions.order, row.sessionId],
+          byId: { ...state.sessions.byId, [row.sessionId]: row },
+        },
+      };
+    }
+    case 'sessionClosed': {
+      if (!(message.sessionId in state.sessions.byId)) return state;
+      const { [message.sessionId]: _gone, ...byId } = state.sessions.byId;
+      return { sessions: { order: state.sessions.order.filter((id) => id !== message.sessionId), byId } };
+    }
+    case 'alerts':
+      return { alerts: message.alerts };
+    case 'pods': {
+      // only the namespace on screen; the pod view takes its pod's fresh container states too
+      if (message.namespace !== state.route.namespace || (message.context ?? undefined) !== (state.route.context ?? undefined)) return state;
+      const change: Partial<AppState> = { pods: { namespace: message.namespace, list: message.pods, loaded: true } };
+      const shown = state.pod;
+      if (shown && shown.namespace === message.namespace) {
+        const view = message.pods.find((p) => p.name === shown.name);
+        if (view) change.pod = { namespace: shown.namespace, name: shown.name, view };
+      }
+      return change;
+    }
+    case 'error':
+      if (message.code === 'watchFailed' && message.namespace === state.route.namespace) return { pods: { ...state.pods, loaded: true, error: message.message } };
+      return state;
+    default:
+      return state;
+  }
+}
+
+// ---- derived views of the state -----------------------------------------------------------
+
+export type BadgeTone = 'busy' | 'ok' | 'quiet' | 'warn' | 'bad' | 'done';
+
+/** The state badge of a terminal, in the words of the issue: connecting, live, idle, timed out, disconnected, exited N, failed. */
+export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?: string } {
+  switch (row.state) {
+    case 'connecting':
+      return { text: 'connecting', tone: 'busy' };
+    case 'interactive':
+      return { text: 'live', tone: 'ok' };
+    case 'idle':
+      return { text: 'idle', tone: 'quiet' };
+    case 'timedOut':
+      return { text: 'timed out', tone: 'warn', detail: `No activity for ${Math.round(row.idleTimeoutMs / 1000)} s: the exec was ended. Restart to continue.` };
+    case 'disconnected':
+      return { text: 'disconnected', tone: 'warn', detail: row.disconnectDetail ?? disconnectWords[row.disconnectReason ?? 'streamDropped'] };
+    case 'exited':
+      return { text: `exited ${row.exitCode ?? '?'}`, tone: row.exitCode === 0 ? 'done' : 'bad' };
+    case 'failed':
+      return { text: 'failed', tone: 'bad', detail: row.failure?.message };
+  }
+}
+
+const disconnectWords: Record<string, string> = {
+  streamDropped: 'The stream to the cluster dropped.',
+  serverShutdown: 'octant-exec was stopped.',
+  restarted: 'octant-exec restarted; the process ended with it.',
+  podDeleted: 'The pod was deleted.',
+};
+
+export function isEnded(row: SessionRow): boolean {
+  return row.state === 'exited' || row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected';
+}
+
+/** The tab's name: container and command, e.g. "nginx: shell". */
+export function tabName(row: SessionRow): string {
+  return `${row.target.container}: ${row.label}`;
+}
+
+export function sessionsOfPod(state: AppState, namespace: string, pod: string): SessionRow[] {
+  return state.sessions.order
+    .map((id) => state.sessions.byId[id])
+    .filter((row) => row && row.target.namespace === namespace && row.target.pod === pod);
+}
+
+export function visibleAlerts(state: AppState): Alert[] {
+  return state.alerts.filter((alert) => !state.dismissed.includes(alert.id));
+}

@@ -1,0 +1,55 @@
+// Where the page is: which screen, namespace, pod and terminal tab. It lives in the address bar
+// (so a reload, a bookmark or Octant's embed URL lands on the same place) and the namespace also
+// in sessionStorage (so the Pods link returns to the namespace last chosen in this browser tab).
+export type Page = 'pods' | 'terminals' | 'inspector' | 'embed';
+
+export interface Route {
+  page: Page;
+  context?: string;
+  namespace: string;
+  pod?: string;
+  tab?: string;
+  /** embed only: open a shell (default container) or one per running container on arrival */
+  mode?: 'shell' | 'shell-all';
+}
+
+const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', inspector: '/inspector', embed: '/embed' };
+const NAMESPACE_KEY = 'octant-exec.namespace';
+const CONTEXT_KEY = 'octant-exec.context';
+
+export function readRoute(location: { pathname: string; search: string }, storage?: Storage): Route {
+  const params = new URLSearchParams(location.search);
+  const path = location.pathname.replace(/\/+$/, '') || '/';
+  const page: Page = path === '/sessions' ? 'terminals' : path === '/inspector' ? 'inspector' : path === '/embed' ? 'embed' : 'pods';
+  const mode = params.get('mode');
+  return {
+    page,
+    context: params.get('context') || storage?.getItem(CONTEXT_KEY) || undefined,
+    namespace: params.get('namespace') || storage?.getItem(NAMESPACE_KEY) || 'default',
+    pod: params.get('pod') || undefined,
+    tab: params.get('tab') || undefined,
+    ...(mode === 'shell' || mode === 'shell-all' ? { mode } : {}),
+  };
+}
+
+export function routeUrl(route: Route): string {
+  const params = new URLSearchParams();
+  if (route.context) params.set('context', route.context);
+  if (route.page === 'pods' || route.page === 'embed') {
+    params.set('namespace', route.namespace);
+    if (route.pod) params.set('pod', route.pod);
+    if (route.pod && route.tab) params.set('tab', route.tab);
+  }
+  const query = params.toString();
+  return paths[route.page] + (query ? `?${query}` : '');
+}
+
+export function rememberRoute(route: Route, storage?: Storage): void {
+  try {
+    storage?.setItem(NAMESPACE_KEY, route.namespace);
+    if (route.context) storage?.setItem(CONTEXT_KEY, route.context);
+    else storage?.removeItem(CONTEXT_KEY);
+  } catch {
+    // storage may be disabled (private mode, sandboxed frame): the address bar still has it
+  }
+}

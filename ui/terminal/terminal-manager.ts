@@ -1,0 +1,46 @@
+// Keeps one TerminalSession per session this page shows, in step with the store: created when a
+// view first needs it, told of every change to its row, disposed when the session is closed.
+import type { SocketClient } from '../protocol/socket-client.ts';
+import type { SessionRow } from '../protocol/types.ts';
+import type { AppState } from '../state/app-state.ts';
+import type { Store } from '../state/store.ts';
+import { TerminalSession } from './terminal-session.ts';
+
+export class TerminalManager {
+  readonly #sessions = new Map<string, TerminalSession>();
+  readonly #socket: SocketClient;
+  readonly #dark: MediaQueryList;
+
+  constructor(store: Store<AppState>, socket: SocketClient) {
+    this.#socket = socket;
+    this.#dark = window.matchMedia('(prefers-color-scheme: dark)');
+    this.#dark.addEventListener('change', () => {
+      for (const session of this.#sessions.values()) session.setTheme(this.#dark.matches);
+    });
+    store.subscribe((state) => this.#sync(state));
+  }
+
+  /** The terminal of a session, created (and attached) on first use. */
+  get(row: SessionRow): TerminalSession {
+    let session = this.#sessions.get(row.sessionId);
+    if (!session) {
+      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches });
+      this.#sessions.set(row.sessionId, session);
+    }
+    return session;
+  }
+
+  peek(sessionId: string): TerminalSession | undefined {
+    return this.#sessions.get(sessionId);
+  }
+
+  #sync(state: AppState): void {
+    for (const [id, session] of this.#sessions) {
+      const row = state.sessions.byId[id];
+      if (!row) {
+        this.#sessions.delete(id);
+        session.dispose();
+      } else if (row !== session.row) session.update(row);
+    }
+  }
+}

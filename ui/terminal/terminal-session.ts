@@ -1,0 +1,233 @@
+// One terminal on the page: an xterm.js screen bound to one session of the socket. It is the
+// sink for the session's bytes (writing them, and saying when they are on screen so the socket
+// can acknowledge them), it sends keystrokes and sizes back, and it writes our own short notes
+// (exited 42, failed: why, restarted) in dim text between the program's output.
+// The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
+import { Terminal, type IDisposable } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import type { AttachInfo, SessionSink, SocketClient } from '../protocol/socket-client.ts';
+import type { SessionRow } from '../protocol/types.ts';
+import { badge, isEnded } from '../state/app-state.ts';
+import { openSafeLink } from './safe-link.ts';
+
+/** Our notes are plain text: strip anything that could be read as a control sequence. */
+function plain(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
+}
+
+export interface TerminalTheme {
+  dark: boolean;
+}
+
+export class TerminalSession implements SessionSink {
+  readonly element: HTMLDivElement;
+  readonly term: Terminal;
+  readonly #fit = new FitAddon();
+  readonly #search = new SearchAddon();
+  readonly #disposables: IDisposable[] = [];
+  readonly #socket: SocketClient;
+  #row: SessionRow;
+  #opened = false;
+  /** replay bytes still to come after an attach; notes wait until the screen has caught up */
+  #replayLeft = 0;
+  #pendingNotes: { text: string; mode: string }[] = [];
+  /** the state and run we last wrote a note for */
+  #noted: { state: string; run: number } | undefined;
+  #onSearchRequest: (() => void) | undefined;
+
+  constructor(row: SessionRow, socket: SocketClient, theme: TerminalTheme) {
+    this.#row = row;
+    this.#socket = socket;
+    this.element = document.createElement('div');
+    this.element.className = 'xterm-host';
+    this.term = new Terminal({
+      convertEol: !row.interactive, // a non-TTY command prints bare \n
+      cursorBlink: row.interactive,
+      disableStdin: !row.interactive || isEnded(row),
+      scrollback: 10_000,
+      fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
+      fontSize: 13,
+      theme: themeFor(theme.dark),
+      allowProposedApi: true, // the search addon's match decorations
+      linkHandler: { activate: (_event, uri) => void openSafeLink(uri), allowNonHttpProtocols: false },
+    });
+    this.term.loadAddon(this.#fit);
+    this.term.loadAddon(this.#search);
+    this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
+    this.#disposables.push(
+      this.term.onData((data) => this.#socket.input(this.#row.sessionId, data)),
+      this.term.onBinary((data) => this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
+      this.term.onResize(({ cols, rows }) => this.#socket.resize(this.#row.sessionId, cols, rows)),
+    );
+    this.term.attachCustomKeyEventHandler((event) => this.#key(event));
+    if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
+    socket.attach(row.sessionId, this);
+  }
+
+  get row(): SessionRow {
+    return this.#row;
+  }
+
+  /** Ctrl+Shift+F inside the terminal asks the view to show its search field. */
+  onSearchRequest(listener: (() => void) | undefined): void {
+    this.#onSearchRequest = listener;
+  }
+
+  /** Put the screen into `parent` (first time: create it) and fit it to the space there. */
+  mount(parent: HTMLElement): void {
+    if (this.element.parentElement !== parent) parent.appendChild(this.element);
+    if (!this.#opened) {
+      this.term.open(this.element);
+      this.#opened = true;
+    }
+    this.fit();
+  }
+
+  unmount(): void {
+    this.element.remove();
+  }
+
+  /** Fit to the element's size; a change is sent to the server through onResize. */
+  fit(): void {
+    if (!this.#opened || !this.element.isConnected || this.element.clientWidth === 0) return;
+    try {
+      this.#fit.fit();
+    } catch {
+      // the renderer is not measured yet; the next fit will do it
+    }
+    this.#socket.resize(this.#row.sessionId, this.term.cols, this.term.rows);
+  }
+
+  focus(): void {
+    this.term.focus();
+  }
+
+  setTheme(dark: boolean): void {
+    this.term.options.theme = themeFor(dark);
+  }
+
+  find(query: string, direction: 'next' | 'previous'): boolean {
+    if (!query) {
+      this.#search.clearDecorations();
+      return false;
+    }
+    const options = { caseSensitive: false, decorations: { matchOverviewRuler: '#888', activeMatchColorOverviewRuler: '#f80', matchBackground: '#6b5d1a', activeMatchBackground: '#b86e00' } };
+    return direction === 'next' ? this.#search.findNext(query, options) : this.#search.findPrevious(query, options);
+  }
+
+  clearSearch(): void {
+    this.#search.clearDecorations();
+  }
+
+  /** The whole scrollback as text, one line per row, wrapped rows joined. */
+  transcript(): string {
+    const buffer = this.term.buffer.active;
+    const lines: string[] = [];
+    for (let i = 0; i < buffer.length; i++) {
+      const line = buffer.getLine(i);
+      if (!line) continue;
+      const text = line.translateToString(true);
+      if (line.isWrapped && lines.length) lines[lines.length - 1] += text;
+      else lines.push(text);
+    }
+    while (lines.length && lines[lines.length - 1] === '') lines.pop();
+    return lines.join('\n') + '\n';
+  }
+
+  /** The server's view of the session changed: read-only when ended, a note on each transition. */
+  update(row: SessionRow): void {
+    const before = this.#row;
+    this.#row = row;
+    this.term.options.disableStdin = !row.interactive || isEnded(row);
+    this.term.options.cursorBlink = row.interactive && !isEnded(row);
+    if (before.run !== row.run && this.#noted) this.#note(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
+    this.#noteState();
+  }
+
+  dispose(): void {
+    this.#socket.detach(this.#row.sessionId);
+    for (const d of this.#disposables) d.dispose();
+    this.term.dispose();
+    this.element.remove();
+  }
+
+  // ---- SessionSink -------------------------------------------------------------------------
+
+  output(bytes: Uint8Array, _channel: 'stdout' | 'stderr', written: () => void): void {
+    this.term.write(bytes, written);
+    if (this.#replayLeft > 0) {
+      this.#replayLeft -= bytes.length;
+      if (this.#replayLeft <= 0) this.#flushNotes();
+    }
+  }
+
+  attached(info: AttachInfo): void {
+    if (info.dropped > 0) this.#noteNow(`… ${info.dropped} bytes of earlier output are no longer kept by the server …`);
+    if (info.restored && !info.reattach) this.#noteNow('(octant-exec restarted since this terminal ran: its earlier output is gone)');
+    this.#replayLeft = info.replayBytes;
+    if (this.#replayLeft <= 0) this.#flushNotes();
+    else this.#noteState();
+  }
+
+  detached(): void {
+    this.#noteNow('(closed)');
+  }
+
+  error(message: string): void {
+    this.#noteNow(message);
+  }
+
+  // ---- notes -------------------------------------------------------------------------------
+
+  #noteState(): void {
+    const row = this.#row;
+    if (this.#noted?.state === row.state && this.#noted.run === row.run) return;
+    this.#noted = { state: row.state, run: row.run };
+    if (!isEnded(row)) return;
+    const b = badge(row);
+    // ended: the cursor goes, nothing will be typed here until a restart
+    this.#note(b.detail ? `[${b.text}] ${b.detail}` : `[${b.text}]`, '\x1b[?25l');
+  }
+
+  /** A note after the output so far; `mode` is a cursor-visibility sequence of our own. */
+  #note(text: string, mode = ''): void {
+    this.#pendingNotes.push({ text, mode });
+    if (this.#replayLeft <= 0) this.#flushNotes();
+  }
+
+  #noteNow(text: string, mode = ''): void {
+    this.term.write(`\r\n\x1b[2m${plain(text)}\x1b[0m\r\n${mode}`);
+  }
+
+  #flushNotes(): void {
+    this.#replayLeft = 0;
+    for (const { text, mode } of this.#pendingNotes.splice(0)) this.#noteNow(text, mode);
+  }
+
+  #key(event: KeyboardEvent): boolean {
+    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
+    const key = event.key.toLowerCase();
+    if (key === 'f') {
+      event.preventDefault();
+      this.#onSearchRequest?.();
+      return false;
+    }
+    if (key === 'c') {
+      const selection = this.term.getSelection();
+      if (selection) void navigator.clipboard?.writeText(selection).catch(() => {});
+      event.preventDefault();
+      return false;
+    }
+    // Ctrl+Shift+V: let the browser paste; xterm takes the paste event (bracketed when asked)
+    if (key === 'v') return false;
+    return true;
+  }
+}
+
+function themeFor(dark: boolean) {
+  return dark
+    ? { background: '#14171c', foreground: '#d7dce2', cursor: '#d7dce2', selectionBackground: '#3a4656' }
+    : { background: '#fbfbfc', foreground: '#1e2329', cursor: '#1e2329', selectionBackground: '#c9d7ea', black: '#1e2329', brightBlack: '#5c6570', white: '#a0a7b0', brightWhite: '#c8ced6', yellow: '#8a6a00', brightYellow: '#7a5d00' };
+}

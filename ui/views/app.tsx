@@ -1,0 +1,46 @@
+// The page: top bar (not on the embed page), alerts, and the screen the route names.
+import { useAppState } from './context.ts';
+import { Alerts } from './alerts.tsx';
+import { Inspector } from './inspector.tsx';
+import { PodList } from './pod-list.tsx';
+import { PodView } from './pod-view.tsx';
+import { TerminalsPage } from './terminals-page.tsx';
+import { TopBar } from './top-bar.tsx';
+
+export function App() {
+  const state = useAppState();
+  const { route } = state;
+  if (state.auth.state === 'failed') {
+    return (
+      <main class="page signed-out">
+        <h1>octant-exec</h1>
+        <p role="alert" class="error">
+          {state.auth.message}
+        </p>
+      </main>
+    );
+  }
+  const embed = route.page === 'embed';
+  return (
+    <div class={embed ? 'app embed' : 'app'}>
+      {!embed && <TopBar />}
+      {state.connection === 'reconnecting' && (
+        <p class="banner" role="status">
+          Connection to octant-exec lost: reconnecting… Terminals keep running on the server.
+        </p>
+      )}
+      {state.connection === 'signedOut' && (
+        <p class="banner error" role="alert">
+          octant-exec no longer accepts this page (was it restarted?): open the URL it printed.
+        </p>
+      )}
+      <Alerts />
+      <main>
+        {route.page === 'pods' && (route.pod ? <PodView /> : <PodList />)}
+        {route.page === 'terminals' && <TerminalsPage />}
+        {route.page === 'inspector' && <Inspector />}
+        {embed && (route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,148 @@
+// The "Exec in pod" dialog: which container (or all), a shell or a command (split into argv by
+// the documented quoting, shown before it runs), interactive or not. Enter runs, Escape cancels.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { splitCommandLine } from '../protocol/command-line.ts';
+import type { ExecCommand, PodView } from '../protocol/types.ts';
+import type { ExecRequest } from '../protocol/http-client.ts';
+
+const ALL = '*all*';
+const shells = [
+  { value: 'auto', text: 'Auto (bash, then sh)' },
+  { value: 'sh', text: 'sh' },
+  { value: 'bash', text: 'bash' },
+  { value: 'zsh', text: 'zsh' },
+  { value: 'fish', text: 'fish' },
+] as const;
+
+export function containerNote(c: PodView['containers'][number]): string {
+  if (c.state === 'running') return '';
+  return c.reason ? `${c.state}: ${c.reason}` : c.state;
+}
+
+export function ExecDialog(props: { pod: PodView; onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
+  const { pod } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const running = pod.containers.filter((c) => c.state === 'running');
+  const preferred = running.find((c) => c.name === pod.defaultContainer) ?? running[0];
+  const [container, setContainer] = useState(preferred?.name ?? ALL);
+  const [shell, setShell] = useState<string>('auto');
+  const [line, setLine] = useState('');
+  const [interactive, setInteractive] = useState(true);
+  const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
+  const problem = parsed && 'error' in parsed ? parsed.error : running.length === 0 ? 'No container of this pod is running.' : undefined;
+
+  useEffect(() => {
+    const d = dialog.current!;
+    if (!d.open) d.showModal();
+    return () => d.open && d.close();
+  }, []);
+
+  const run = () => {
+    if (problem) return;
+    const command: ExecCommand = parsed && 'argv' in parsed ? { argv: parsed.argv } : { shell: shell as 'auto' };
+    props.onRun({ namespace: pod.namespace, pod: pod.name, containers: container === ALL ? 'all' : [container], command, interactive });
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      class="exec-dialog"
+      aria-labelledby="exec-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run();
+        }}
+        onKeyDown={(e) => {
+          const target = e.target as HTMLElement;
+          if (e.key === 'Enter' && target.tagName === 'SELECT') {
+            e.preventDefault();
+            run();
+          }
+        }}
+      >
+        <h2 id="exec-title">Exec in pod</h2>
+        <p class="muted">
+          {pod.namespace}/{pod.name}
+        </p>
+        <div class="field">
+          <label for="exec-container">Container</label>
+          <select id="exec-container" value={container} onChange={(e) => setContainer((e.currentTarget as HTMLSelectElement).value)}>
+            {pod.containers.map((c) => {
+              const note = containerNote(c);
+              return (
+                <option key={c.name} value={c.name} disabled={c.state !== 'running'}>
+                  {c.name}
+                  {c.name === pod.defaultContainer ? ' (default)' : ''}
+                  {note ? ` — not running (${note})` : ''}
+                </option>
+              );
+            })}
+            <option value={ALL} disabled={running.length === 0}>
+              All containers
+            </option>
+          </select>
+        </div>
+        {container === ALL && <p class="hint">One terminal in each running container: {running.map((c) => c.name).join(', ')}.</p>}
+        {pod.containers.some((c) => c.state !== 'running') && (
+          <p class="hint">
+            Not running, so not available:{' '}
+            {pod.containers
+              .filter((c) => c.state !== 'running')
+              .map((c) => `${c.name} (${containerNote(c)})`)
+              .join(', ')}
+            .
+          </p>
+        )}
+        <div class="field">
+          <label for="exec-shell">Shell</label>
+          <select id="exec-shell" value={shell} disabled={!!line.trim()} onChange={(e) => setShell((e.currentTarget as HTMLSelectElement).value)}>
+            {shells.map((s) => (
+              <option key={s.value} value={s.value}>
+                {s.text}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div class="field">
+          <label for="exec-command">Command</label>
+          <input
+            id="exec-command"
+            type="text"
+            value={line}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="empty: open the shell above"
+            aria-describedby="exec-argv"
+            onInput={(e) => setLine((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+        <p id="exec-argv" class={parsed && 'error' in parsed ? 'argv error' : 'argv'} aria-live="polite">
+          {parsed === undefined
+            ? 'Runs the shell chosen above.'
+            : 'error' in parsed
+              ? parsed.error
+              : `Runs argv: [${parsed.argv.map((w) => JSON.stringify(w)).join(', ')}], never through a shell.`}
+        </p>
+        <label class="check">
+          <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
+          <span>Interactive</span>
+        </label>
+        {problem && !(parsed && 'error' in parsed) && <p class="error">{problem}</p>}
+        <div class="buttons">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={!!problem}>
+            Run
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,91 @@
+// A pod: its containers with their states (the default one marked), the two ways in ("Shell":
+// one click, auto shell in the default container; "Exec": the dialog), and its terminal tabs.
+// The embed page is this view alone.
+import { useEffect, useState } from 'preact/hooks';
+import { sessionsOfPod } from '../state/app-state.ts';
+import { useAppState, useServices } from './context.ts';
+import { ExecDialog, containerNote } from './exec-dialog.tsx';
+import { AppLink } from './link.tsx';
+import { TerminalTabs } from './terminal-tabs.tsx';
+
+export function PodView(props: { embed?: boolean }) {
+  const state = useAppState();
+  const { actions } = useServices();
+  const [dialogOpen, setDialogOpen] = useState(false);
+  const { route } = state;
+  const name = route.pod!;
+  const pod = state.pod?.namespace === route.namespace && state.pod.name === name ? state.pod : undefined;
+  const view = pod?.view;
+  const rows = sessionsOfPod(state, route.namespace, name);
+  const defaultContainer = view?.containers.find((c) => c.name === view.defaultContainer);
+
+  useEffect(() => {
+    if (props.embed && route.mode && view && state.connection === 'open') void actions.embedMode(view, route.mode);
+  }, [props.embed, route.mode, view, state.connection]);
+
+  return (
+    <section class="page pod-view" aria-labelledby="pod-title">
+      {!props.embed && (
+        <p class="crumbs">
+          <AppLink to={{ page: 'pods', pod: undefined }}>All pods</AppLink> / {route.namespace}
+        </p>
+      )}
+      <div class="pod-head">
+        <h1 id="pod-title">{name}</h1>
+        {view && <span class={`phase phase-${view.phase.toLowerCase()}`}>{view.phase}</span>}
+        <span class="spacer" />
+        <button type="button" class="primary" disabled={!view || state.execPending || defaultContainer?.state !== 'running'} title={defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined} onClick={() => view && void actions.shell(view)}>
+          Shell
+        </button>
+        <button type="button" disabled={!view || state.execPending} onClick={() => setDialogOpen(true)}>
+          Exec
+        </button>
+      </div>
+      {pod?.error && <p class="error">{pod.error}</p>}
+      {!view && !pod?.error && <p class="muted">Loading pod…</p>}
+      {view && (
+        <table class="grid containers" aria-label="Containers">
+          <thead>
+            <tr>
+              <th>Container</th>
+              <th>State</th>
+              <th>Ready</th>
+              <th>Image</th>
+            </tr>
+          </thead>
+          <tbody>
+            {view.containers.map((c) => (
+              <tr key={c.name}>
+                <td>
+                  {c.name} {c.name === view.defaultContainer && <span class="tag">default</span>}
+                </td>
+                <td>
+                  <span class={`state state-${c.state}`}>{c.state}</span>
+                  {containerNote(c) && c.reason ? <span class="muted"> ({c.reason})</span> : null}
+                </td>
+                <td>{c.ready ? 'yes' : 'no'}</td>
+                <td class="muted mono">{c.image}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {view && defaultContainer && defaultContainer.state !== 'running' && (
+        <p class="hint">
+          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container.
+        </p>
+      )}
+      <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
+      {dialogOpen && view && (
+        <ExecDialog
+          pod={view}
+          onClose={() => setDialogOpen(false)}
+          onRun={(request) => {
+            setDialogOpen(false);
+            void actions.exec(request);
+          }}
+        />
+      )}
+    </section>
+  );
+}

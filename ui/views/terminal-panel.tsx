@@ -1,0 +1,117 @@
+// One terminal's panel: its state and what can be done with it (restart, download, search), and
+// the screen itself, which the terminal layer owns; this view only gives it a place and a size.
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { formatArgv } from '../protocol/command-line.ts';
+import type { SessionRow } from '../protocol/types.ts';
+import { badge, isEnded } from '../state/app-state.ts';
+import { useServices } from './context.ts';
+import { download } from './format.ts';
+
+export function TerminalPanel(props: { row: SessionRow }) {
+  const { row } = props;
+  const { terminals, actions } = useServices();
+  const host = useRef<HTMLDivElement>(null);
+  const searchField = useRef<HTMLInputElement>(null);
+  const [searching, setSearching] = useState(false);
+  const [query, setQuery] = useState('');
+  const [found, setFound] = useState<boolean | undefined>(undefined);
+  const b = badge(row);
+  const ended = isEnded(row);
+
+  // Give the screen its place; keep it fitted as the panel changes size.
+  useEffect(() => {
+    const session = terminals.get(row);
+    const element = host.current!;
+    session.mount(element);
+    session.focus();
+    session.onSearchRequest(() => setSearching(true));
+    const observer = new ResizeObserver(() => session.fit());
+    observer.observe(element);
+    return () => {
+      observer.disconnect();
+      session.onSearchRequest(undefined);
+      session.unmount();
+    };
+  }, [row.sessionId]);
+
+  useEffect(() => {
+    if (searching) searchField.current?.focus();
+  }, [searching]);
+
+  const find = (direction: 'next' | 'previous') => setFound(terminals.peek(row.sessionId)?.find(query, direction));
+  const closeSearch = () => {
+    setSearching(false);
+    terminals.peek(row.sessionId)?.clearSearch();
+    terminals.peek(row.sessionId)?.focus();
+  };
+
+  return (
+    <div class="terminal-panel">
+      <div class="panel-bar">
+        <span class={`badge tone-${b.tone}`} title={b.detail}>
+          {b.text}
+        </span>
+        <span class="argv" title="what runs">
+          {row.argv.length ? formatArgv(row.argv) : row.label}
+        </span>
+        {!row.interactive && <span class="muted">(not interactive)</span>}
+        {ended && row.interactive && <span class="muted">read-only</span>}
+        <span class="spacer" />
+        {ended && (
+          <button type="button" onClick={() => void actions.restart(row.sessionId)}>
+            Restart
+          </button>
+        )}
+        <button type="button" aria-pressed={searching} title="Search the scrollback (Ctrl+Shift+F)" onClick={() => (searching ? closeSearch() : setSearching(true))}>
+          Search
+        </button>
+        <button
+          type="button"
+          title="Save the transcript as a text file"
+          onClick={() => {
+            const text = terminals.peek(row.sessionId)?.transcript() ?? '';
+            download(`${row.target.pod}-${row.target.container}-${row.sessionId}.txt`, text);
+          }}
+        >
+          Download
+        </button>
+      </div>
+      {searching && (
+        <div class="search-bar" role="search">
+          <label>
+            <span class="visually-hidden">Find in terminal</span>
+            <input
+              ref={searchField}
+              type="search"
+              placeholder="Find in scrollback"
+              value={query}
+              onInput={(e) => {
+                const q = (e.currentTarget as HTMLInputElement).value;
+                setQuery(q);
+                setFound(terminals.peek(row.sessionId)?.find(q, 'next'));
+              }}
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') {
+                  e.preventDefault();
+                  find(e.shiftKey ? 'previous' : 'next');
+                } else if (e.key === 'Escape') {
+                  e.preventDefault();
+                  closeSearch();
+                }
+              }}
+            />
+          </label>
+          <button type="button" onClick={() => find('previous')}>
+            Previous
+          </button>
+          <button type="button" onClick={() => find('next')}>
+            Next
+          </button>
+          <span class="muted">{query && found === false ? 'no match' : ''}</span>
+        </div>
+      )}
+      {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
+      <div class="terminal-area" ref={host} />
+    </div>
+  );
+}

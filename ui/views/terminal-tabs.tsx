@@ -1,0 +1,70 @@
+// A pod's terminals as tabs: each named by container and command, with the badge of its state
+// and a "Close terminal" button. Arrow keys move between tabs (WAI-ARIA tabs pattern).
+import { useEffect } from 'preact/hooks';
+import type { SessionRow } from '../protocol/types.ts';
+import { badge, tabName } from '../state/app-state.ts';
+import { useServices } from './context.ts';
+import { TerminalPanel } from './terminal-panel.tsx';
+
+export function TerminalTabs(props: { rows: SessionRow[]; selected: string | undefined; label: string }) {
+  const { actions, terminals } = useServices();
+  const { rows } = props;
+  const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
+  const current = rows.find((r) => r.sessionId === selected);
+  // Every terminal of the pod receives its output, shown or not, so switching tabs is instant.
+  useEffect(() => {
+    for (const row of rows) terminals.get(row);
+  }, [rows.map((r) => r.sessionId).join(' ')]);
+  if (rows.length === 0) return <p class="muted empty-terminals">No terminals in this pod yet: use Shell or Exec.</p>;
+  const move = (from: number, by: number) => {
+    const next = rows[(from + by + rows.length) % rows.length];
+    actions.selectTab(next.sessionId);
+    requestAnimationFrame(() => document.getElementById(`tab-${next.sessionId}`)?.focus());
+  };
+  return (
+    <div class="terminals">
+      <div role="tablist" aria-label={props.label} class="tab-list">
+        {rows.map((row, i) => {
+          const b = badge(row);
+          const isSelected = row.sessionId === selected;
+          return (
+            <div class={isSelected ? 'tab selected' : 'tab'} key={row.sessionId} role="presentation">
+              <button
+                type="button"
+                role="tab"
+                id={`tab-${row.sessionId}`}
+                aria-selected={isSelected}
+                aria-controls={`panel-${row.sessionId}`}
+                aria-label={tabName(row)}
+                aria-describedby={`badge-${row.sessionId}`}
+                tabIndex={isSelected ? 0 : -1}
+                title={b.detail ? `${tabName(row)} — ${b.text}: ${b.detail}` : `${tabName(row)} — ${b.text}`}
+                onClick={() => actions.selectTab(row.sessionId)}
+                onKeyDown={(e) => {
+                  if (e.key === 'ArrowRight') move(i, 1);
+                  else if (e.key === 'ArrowLeft') move(i, -1);
+                  else if (e.key === 'Delete') void actions.close(row.sessionId);
+                }}
+              >
+                <span class="tab-title">
+                  <b>{row.target.container}</b> {row.label}
+                </span>
+                <span id={`badge-${row.sessionId}`} class={`badge tone-${b.tone}`}>
+                  {b.text}
+                </span>
+              </button>
+              <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => void actions.close(row.sessionId)}>
+                ×
+              </button>
+            </div>
+          );
+        })}
+      </div>
+      {current && (
+        <div role="tabpanel" id={`panel-${current.sessionId}`} aria-labelledby={`tab-${current.sessionId}`} class="tab-panel">
+          <TerminalPanel row={current} key={current.sessionId} />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+// Every terminal across pods and namespaces, as the session-list projection has them.
+import { formatArgv } from '../protocol/command-line.ts';
+import type { SessionRow } from '../protocol/types.ts';
+import { badge, isEnded } from '../state/app-state.ts';
+import { useAppState, useServices } from './context.ts';
+import { clock } from './format.ts';
+
+export function TerminalsPage() {
+  const state = useAppState();
+  const { actions } = useServices();
+  const rows = state.sessions.order.map((id) => state.sessions.byId[id]).filter((r): r is SessionRow => !!r);
+  const ended = rows.filter(isEnded).length;
+  return (
+    <section class="page" aria-labelledby="terminals-title">
+      <div class="page-head">
+        <h1 id="terminals-title">Terminals</h1>
+        <span class="muted">
+          {rows.length} open, {ended} ended
+        </span>
+        <span class="spacer" />
+        <button type="button" disabled={ended === 0} onClick={() => void actions.closeAllEnded()}>
+          Close all ended
+        </button>
+      </div>
+      {rows.length === 0 ? (
+        <p class="muted">No terminals. Open one from a pod with Shell or Exec.</p>
+      ) : (
+        <table class="grid" aria-label="Terminals">
+          <thead>
+            <tr>
+              <th>Pod</th>
+              <th>Container</th>
+              <th>Command</th>
+              <th>State</th>
+              <th>Started</th>
+              <th>Last activity</th>
+              <th>Exit code</th>
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => {
+              const b = badge(row);
+              return (
+                <tr key={row.sessionId} data-session={row.sessionId}>
+                  <td>
+                    <span class="muted">{row.target.namespace}/</span>
+                    {row.target.pod}
+                  </td>
+                  <td>{row.target.container}</td>
+                  <td class="mono">{row.argv.length ? formatArgv(row.argv) : row.label}</td>
+                  <td>
+                    <span class={`badge tone-${b.tone}`} title={b.detail}>
+                      {b.text}
+                    </span>
+                  </td>
+                  <td>{clock(row.startedAt)}</td>
+                  <td>{clock(row.lastActivityAt)}</td>
+                  <td>{row.exitCode ?? ''}</td>
+                  <td class="actions">
+                    <button type="button" onClick={() => actions.openSession(row.sessionId)}>
+                      Open
+                    </button>
+                    <button type="button" onClick={() => void actions.close(row.sessionId)}>
+                      Close
+                    </button>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,66 @@
+// The top bar: where you are (context, namespace) and where you can go (Pods, Terminals, Inspector).
+import { useAppState, useServices } from './context.ts';
+import { AppLink } from './link.tsx';
+
+export function TopBar() {
+  const state = useAppState();
+  const { actions } = useServices();
+  const { route, contexts, namespaces } = state;
+  const live = state.sessions.order.filter((id) => ['connecting', 'interactive', 'idle'].includes(state.sessions.byId[id]?.state)).length;
+  const currentContext = route.context ?? contexts.find((c) => c.current)?.name ?? state.info?.context ?? '';
+  const namespaceChoices = namespaces.includes(route.namespace) || namespaces.length === 0 ? namespaces : [route.namespace, ...namespaces];
+  return (
+    <header class="top-bar">
+      <span class="brand">octant-exec</span>
+      <nav aria-label="Main">
+        <AppLink to={{ page: 'pods', pod: undefined }} current={route.page === 'pods'}>
+          Pods
+        </AppLink>
+        <AppLink to={{ page: 'terminals' }} current={route.page === 'terminals'}>
+          Terminals
+        </AppLink>
+        <AppLink to={{ page: 'inspector' }} current={route.page === 'inspector'}>
+          Inspector
+        </AppLink>
+      </nav>
+      <span class="live-count" title="terminals running">
+        {live > 0 ? `${live} running` : ''}
+      </span>
+      <div class="pickers">
+        <span class="picker">
+          <label for="pick-context">Context</label>
+          <select id="pick-context" value={currentContext} onChange={(e) => actions.navigate({ context: (e.currentTarget as HTMLSelectElement).value, pod: undefined, page: route.page === 'embed' ? 'embed' : 'pods' })}>
+            {contexts.length === 0 && <option value={currentContext}>{currentContext || '…'}</option>}
+            {contexts.map((c) => (
+              <option value={c.name} key={c.name}>
+                {c.name}
+              </option>
+            ))}
+          </select>
+        </span>
+        <span class="picker">
+          <label for="pick-namespace">Namespace</label>
+          {namespaceChoices.length > 0 ? (
+            <select id="pick-namespace" value={route.namespace} onChange={(e) => actions.navigate({ namespace: (e.currentTarget as HTMLSelectElement).value, pod: undefined, page: 'pods' })}>
+              {namespaceChoices.map((ns) => (
+                <option value={ns} key={ns}>
+                  {ns}
+                </option>
+              ))}
+            </select>
+          ) : (
+            <input
+              id="pick-namespace"
+              value={route.namespace}
+              size={14}
+              title="Listing namespaces is not allowed: type one and press Enter"
+              onKeyDown={(e) => {
+                if (e.key === 'Enter') actions.navigate({ namespace: (e.currentTarget as HTMLInputElement).value.trim() || 'default', pod: undefined, page: 'pods' });
+              }}
+            />
+          )}
+        </span>
+      </div>
+    </header>
+  );
+}
