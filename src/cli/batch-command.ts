@@ -9,7 +9,7 @@ import { MemoryStore } from '../events/store.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
 import { BatchPrinter, batchOutputModes, type BatchOutputMode } from './batch-output.ts';
-import { chooseCluster } from './cluster-choice.ts';
+import { chooseCluster } from '../runtime/cluster-choice.ts';
 import { UsageError, positiveInteger } from './usage.ts';
 
 const help = `Usage: octant-exec batch [options] (-l SELECTOR | POD...) -- COMMAND [ARGS...]
@@ -85,8 +85,13 @@ export async function batchCommand(args: string[]): Promise<number> {
     throw error;
   }
 
-  const cluster = await chooseCluster({ kubeconfig: values.kubeconfig, context: values.context, sandbox: values.sandbox });
-  process.stderr.write(`octant-exec: ${cluster.description}\n`);
+  let cluster;
+  try {
+    cluster = await chooseCluster({ kubeconfig: values.kubeconfig, context: values.context, sandbox: values.sandbox });
+  } catch (error) {
+    return usage((error as Error).message);
+  }
+  process.stderr.write(`octant-exec: ${cluster.note}\n`);
   const system = ExecSystem.open({ adapter: new WebSocketExecAdapter(cluster.contexts), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
   const stop = () => system.shutdown();
   process.once('SIGINT', stop);

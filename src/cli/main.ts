@@ -1,17 +1,21 @@
-// octant-exec's command line: one entry, one file per subcommand.
+// octant-exec's command line: one entry, one file per subcommand. With no subcommand (or only
+// flags) it serves the browser app.
 import process from 'node:process';
 
 type Subcommand = (args: string[]) => Promise<number>;
 
 const subcommands: Record<string, () => Promise<Subcommand>> = {
-  sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand,
+  serve: async () => (await import('./serve-command.ts')).serveCommand,
   batch: async () => (await import('./batch-command.ts')).batchCommand,
+  sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand,
 };
 
-const [first, ...rest] = process.argv.slice(2);
-const load = first && subcommands[first];
+const args = process.argv.slice(2);
+const named = args[0] !== undefined && !args[0].startsWith('-');
+const name = named ? args[0] : 'serve';
+const load = subcommands[name];
 if (!load) {
-  console.error(first ? `octant-exec: unknown command "${first}"; try: ${Object.keys(subcommands).join(', ')}` : 'octant-exec: the server arrives with issue #4; for now try: octant-exec sandbox --help');
+  console.error(`octant-exec: unknown command "${name}"; the commands are ${Object.keys(subcommands).join(', ')} (octant-exec COMMAND --help)`);
   process.exit(2);
 }
-process.exitCode = await (await load())(rest);
+process.exitCode = await (await load())(named ? args.slice(1) : args);

@@ -5,16 +5,17 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
+import type { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
 import { WebSocketExecAdapter } from '../adapters/kubernetes/websocket-exec.ts';
 import type { ExecAdapter } from '../adapters/exec.ts';
 import { JsonlStore } from '../events/jsonl-store.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
+import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
+import { chooseCluster } from '../runtime/cluster-choice.ts';
 import { ClusterReader } from './cluster-reader.ts';
 import { handleApi, readJson } from './http-api.ts';
 import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
@@ -74,35 +75,6 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-/** Which kubeconfig to use: the explicit one, $KUBECONFIG's first file, ~/.kube/config; undefined for none usable. */
-export function chooseKubeconfig(options: Pick<OctantExecOptions, 'kubeconfig' | 'context' | 'env'>): { path: string; contexts: KubeContexts } | { problem: string } | undefined {
-  const env = options.env ?? process.env;
-  if (options.kubeconfig) {
-    try {
-      return { path: options.kubeconfig, contexts: usable(options.kubeconfig, options.context) };
-    } catch (error) {
-      return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${(error as Error).message}` };
-    }
-  }
-  const candidates = [...(env.KUBECONFIG ?? '').split(delimiter).filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
-  for (const path of candidates) {
-    if (!existsSync(path) || !statSync(path).isFile()) continue;
-    try {
-      return { path, contexts: usable(path, options.context) };
-    } catch (error) {
-      if (options.context) return { problem: `${path} cannot be used: ${(error as Error).message}` };
-    }
-  }
-  return undefined;
-}
-
-function usable(path: string, context: string | undefined): KubeContexts {
-  const contexts = KubeContexts.fromFile(path, context);
-  if (!contexts.current) throw new Error('it has no current context (pass --context)');
-  contexts.config(); // throws when the current context points nowhere
-  return contexts;
-}
-
 export function defaultStateDir(env: Record<string, string | undefined> = process.env): string {
   return join(env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state'), 'octant-exec');
 }
@@ -111,22 +83,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const warn = options.warn ?? ((message: string) => console.error(`octant-exec: ${message}`));
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
 
-  let sandbox: Sandbox | undefined;
-  let contexts: KubeContexts;
-  let kubeconfigPath: string;
-  let clusterNote: string;
-  const chosen = options.sandbox ? undefined : chooseKubeconfig(options);
-  if (chosen && 'problem' in chosen) throw new Error(chosen.problem);
-  if (chosen) {
-    contexts = chosen.contexts;
-    kubeconfigPath = chosen.path;
-    clusterNote = `cluster: context "${contexts.current}" from ${chosen.path} (${contexts.server()})`;
-  } else {
-    sandbox = await startSandbox({ ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') });
-    kubeconfigPath = sandbox.kubeconfigPath;
-    contexts = KubeContexts.fromFile(kubeconfigPath);
-    clusterNote = `cluster: the built-in sandbox at ${sandbox.server} (${options.sandbox ? '--sandbox' : 'no usable kubeconfig found'}); kubectl --kubeconfig ${kubeconfigPath}`;
-  }
+  const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } });
+  const { contexts, kubeconfigPath, sandbox } = cluster;
 
   let system: ExecSystem | undefined;
   let server: Server | undefined;
@@ -168,7 +126,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const url = `http://${base}/`;
     const socketUrl = `ws://${base}${SOCKET_PATH}`;
     Object.assign(info, {
-      cluster: sandbox ? 'sandbox' : 'kubeconfig',
+      cluster: cluster.kind,
       context: contexts.current,
       user: contexts.user(),
       socket: SOCKET_PATH,
@@ -185,8 +143,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       token,
       port,
       socketUrl,
-      cluster: sandbox ? 'sandbox' : 'kubeconfig',
-      clusterNote,
+      cluster: cluster.kind,
+      clusterNote: cluster.note,
       kubeconfigPath,
       stateDir: options.stateDir,
       system: sys,
@@ -203,7 +161,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
             s.close(() => resolve());
             s.closeAllConnections();
           });
-          await sandbox?.close();
+          await cluster.close();
         })()),
     };
   } catch (error) {
@@ -211,7 +169,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     hub?.close();
     server?.close();
     system?.shutdown();
-    await sandbox?.close();
+    await cluster.close();
     throw error;
   }
 }
