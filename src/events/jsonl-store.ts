@@ -45,19 +45,46 @@ function endsWithNewline(fd: number): boolean {
 
 /** Every intact entry of a JSONL log, in order, and a note for every line that is not one. */
 export function parseJsonl(text: string): { entries: LogEntry[]; damage: LogDamage[] } {
-  const entries: LogEntry[] = [];
+  const candidates: { line: number; entry: LogEntry }[] = [];
   const damage: LogDamage[] = [];
-  const lines = text.split('\n');
-  lines.forEach((line, index) => {
+  text.split('\n').forEach((line, index) => {
     if (line.trim() === '') return;
-    const problem = checkLine(line, entries.at(-1)?.seq ?? 0);
-    if (typeof problem === 'string') damage.push({ line: index + 1, problem });
-    else entries.push(problem);
+    const entry = checkLine(line);
+    if (typeof entry === 'string') damage.push({ line: index + 1, problem: entry });
+    else candidates.push({ line: index + 1, entry });
   });
-  return { entries, damage };
+  // Sequence numbers only grow. A line whose number was damaged into another valid one would
+  // make every good line after it look out of order; keeping the longest increasing run instead
+  // drops just the odd one out.
+  const kept = new Set(longestIncreasing(candidates.map((c) => c.entry.seq)));
+  candidates.forEach((candidate, i) => {
+    if (!kept.has(i)) damage.push({ line: candidate.line, problem: `sequence ${candidate.entry.seq} is out of order` });
+  });
+  damage.sort((a, b) => a.line - b.line);
+  return { entries: candidates.filter((_, i) => kept.has(i)).map((c) => c.entry), damage };
 }
 
-function checkLine(line: string, lastSeq: number): LogEntry | string {
+/** Indexes of a longest strictly increasing subsequence, the one with the smallest values on ties. */
+function longestIncreasing(values: number[]): number[] {
+  const tails: number[] = []; // tails[k]: index of the smallest last value of an increasing run of length k+1
+  const previous: number[] = new Array(values.length).fill(-1);
+  values.forEach((value, i) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (values[tails[mid]] < value) low = mid + 1;
+      else high = mid;
+    }
+    if (low > 0) previous[i] = tails[low - 1];
+    tails[low] = i;
+  });
+  const run: number[] = [];
+  for (let i = tails.at(-1) ?? -1; i >= 0; i = previous[i]) run.push(i);
+  return run.reverse();
+}
+
+function checkLine(line: string): LogEntry | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -67,6 +94,5 @@ function checkLine(line: string, lastSeq: number): LogEntry | string {
   if (typeof value !== 'object' || value === null) return 'not an entry';
   const entry = value as Partial<LogEntry>;
   if (typeof entry.type !== 'string' || typeof entry.seq !== 'number' || typeof entry.time !== 'number') return 'missing type, seq or time';
-  if (entry.seq <= lastSeq) return `sequence ${entry.seq} after ${lastSeq}`;
   return entry as LogEntry;
 }

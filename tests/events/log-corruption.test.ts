@@ -47,7 +47,7 @@ test('property: random damage keeps every untouched entry and reports the rest',
         assert.is(kept + result.damage.length, nonEmpty);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: Number(process.env.FC_RUNS ?? 300), ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
   );
 });
 
