@@ -1,6 +1,8 @@
 // The body of POST /api/v1/exec, checked strictly before anything reaches the cluster: known
 // keys only, Kubernetes names (SECURITY.md item 4), commands as argv arrays (item 6). A command
-// line typed as text is split on whitespace, word by word, and never given to a shell.
+// line typed as text is split by the shell-like quoting rule of src/domain/command-line.ts and
+// never given to a shell.
+import { splitCommandLine } from '../domain/command-line.ts';
 import { shellNames, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
 import { checkName } from './cluster-reader.ts';
 import { HttpError } from './replies.ts';
@@ -70,18 +72,11 @@ function parseCommand(command: unknown): ExecCommand {
   if ('argv' in command) return { argv: checkArgv(command.argv) };
   if ('line' in command) {
     if (typeof command.line !== 'string') throw new HttpError(400, 'command.line must be a string.');
-    return { argv: checkArgv(splitCommandLine(command.line)) };
+    const split = splitCommandLine(command.line);
+    if ('error' in split) throw new HttpError(400, split.error);
+    return { argv: checkArgv(split.argv) };
   }
   throw new HttpError(400, 'command must have one of shell, argv or line.');
-}
-
-/**
- * The documented rule for a command typed as one line: split on runs of whitespace. No quotes,
- * no escapes, no variables, no shell: `ls; rm -rf /` runs `ls;` with the arguments `rm`, `-rf`, `/`.
- * Whoever needs a shell says so: `sh -c` plus one argv word is only possible through `argv`.
- */
-export function splitCommandLine(line: string): string[] {
-  return line.split(/\s+/).filter((word) => word !== '');
 }
 
 function checkArgv(argv: unknown): string[] {

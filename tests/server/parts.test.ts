@@ -7,7 +7,7 @@ import { FrameKind, decodeFrame, encodeFrame } from '../../src/server/stream-fra
 import { Scrollback } from '../../src/server/scrollback.ts';
 import { TokenBucket } from '../../src/server/rate-limit.ts';
 import { FrontDoor, cookieValue, newToken, sameSecret } from '../../src/server/security.ts';
-import { parseExecBody, splitCommandLine } from '../../src/server/exec-body.ts';
+import { parseExecBody } from '../../src/server/exec-body.ts';
 import { HttpError } from '../../src/server/replies.ts';
 import { isProblem, parseClientMessage } from '../../src/server/stream-messages.ts';
 
@@ -99,7 +99,9 @@ test('exec bodies: defaults, "all", and a command line split on whitespace witho
     interactive: true,
   });
   assert.is(parseExecBody({ namespace: 'default', pod: 'web', containers: 'all', idleTimeoutSeconds: 5 }).idleTimeoutMs, 5000);
-  assert.equal(splitCommandLine('  ls; rm  -rf /\t"quoted word" $HOME '), ['ls;', 'rm', '-rf', '/', '"quoted', 'word"', '$HOME']);
+  assert.equal(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', command: { line: `  ls; rm  -rf /\t"quoted word" $HOME sh -c 'exit 42'` } }).command, {
+    argv: ['ls;', 'rm', '-rf', '/', 'quoted word', '$HOME', 'sh', '-c', 'exit 42'],
+  });
   assert.equal(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', command: { argv: ['sh', '-c', 'echo $((1+1))'] } }).command, { argv: ['sh', '-c', 'echo $((1+1))'] });
   const refusal = (body: unknown) => {
     try {
@@ -113,6 +115,7 @@ test('exec bodies: defaults, "all", and a command line split on whitespace witho
   assert.is(refusal({ namespace: 'a', pod: 'b', containers: ['c', 'c'] }), 400);
   assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', containers: ['c'] }), 400);
   assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', command: { line: '   ' } }), 400);
+  assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', command: { line: "echo 'unclosed" } }), 400);
   assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', command: { argv: ['a\0b'] } }), 400);
   assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', command: { argv: Array(257).fill('x') } }), 400);
   assert.is(refusal({ namespace: 'a', pod: 'b', container: 'c', command: { shell: 'sh', argv: ['x'] } }), 400);

@@ -1,7 +1,7 @@
 // The "Exec in pod" dialog: which container (or all), a shell or a command (split into argv by
 // the documented quoting, shown before it runs), interactive or not. Enter runs, Escape cancels.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
-import { splitCommandLine } from '../protocol/command-line.ts';
+import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, PodView } from '../protocol/types.ts';
 import type { ExecRequest } from '../protocol/http-client.ts';
 

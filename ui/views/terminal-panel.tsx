@@ -1,7 +1,7 @@
 // One terminal's panel: its state and what can be done with it (restart, download, search), and
 // the screen itself, which the terminal layer owns; this view only gives it a place and a size.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatArgv } from '../protocol/command-line.ts';
+import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../protocol/types.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { useServices } from './context.ts';

@@ -1,5 +1,5 @@
 // Every terminal across pods and namespaces, as the session-list projection has them.
-import { formatArgv } from '../protocol/command-line.ts';
+import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../protocol/types.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';

@@ -1,14 +1,15 @@
 // A command typed as one line, split into argv by shell-like quoting, and nothing more: the
 // result is sent as an argv array and never given to a shell (SECURITY.md item 4).
 //
-// The rule (docs/ui.md):
+// The rule (docs/api.md, docs/ui.md):
 // - words are separated by unquoted spaces, tabs and newlines;
 // - 'single quotes' keep everything inside literally;
 // - "double quotes" keep everything inside, except that \" \\ \$ and \` stand for the character;
 // - outside quotes, a backslash takes the next character literally;
 // - nothing else is special: no variables, globs, pipes, `;` or `&&`. `ls; rm -rf /` is the
 //   program `ls;` with the arguments `rm`, `-rf` and `/`.
-// Pure: no DOM, no Node. The server may import it to split `{"line": …}` the same way.
+// Pure: no DOM, no Node. The page splits what the user types with it and shows the argv before
+// running; the server splits `{"line": …}` with it, so both read a line the same way.
 
 export type SplitResult = { argv: string[] } | { error: string };
 

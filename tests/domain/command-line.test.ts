@@ -1,7 +1,7 @@
 // The Exec dialog's command field: shell-like quoting into argv, never a shell.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { formatArgv, splitCommandLine } from '../../ui/protocol/command-line.ts';
+import { formatArgv, splitCommandLine } from '../../src/domain/command-line.ts';
 
 const argv = (line: string) => {
   const result = splitCommandLine(line);

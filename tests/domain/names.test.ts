@@ -1,6 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isValidName, nameProblem } from '../src/domain/names.ts';
+import { isValidName, nameProblem } from '../../src/domain/names.ts';
 
 const test = suite('Kubernetes names');
 
