@@ -5,6 +5,7 @@ export type ContainerKind = 'init' | 'regular' | 'ephemeral';
 export interface ContainerInfo {
   name: string;
   kind: ContainerKind;
+  image: string;
   state: 'running' | 'waiting' | 'terminated' | 'unknown';
   /** waiting or terminated reason (CrashLoopBackOff, Completed, …) */
   reason?: string;
@@ -22,6 +23,15 @@ export interface PodSummary {
   /** kubectl's choice without -c: the default-container annotation, else the first container */
   defaultContainer?: string;
   ready: { ready: number; total: number };
+}
+
+/** A kubeconfig context as a dashboard lists it. */
+export interface ContextSummary {
+  name: string;
+  current: boolean;
+  user: string;
+  server: string;
+  namespace: string;
 }
 
 /** Containers exec can reach right now ("All containers" means these). */

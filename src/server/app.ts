@@ -16,7 +16,7 @@ import { JsonlStore } from '../events/jsonl-store.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
-import { ClusterReader } from './cluster-reader.ts';
+import { ClusterError, ClusterReader } from '../adapters/kubernetes/cluster.ts';
 import { handleApi, readJson } from './http-api.ts';
 import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
 import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
@@ -220,7 +220,7 @@ async function handleRequest(app: AppParts, req: IncomingMessage, res: ServerRes
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
     if (!app.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');
   } catch (error) {
-    if (error instanceof HttpError) return sendError(res, error.status, error.message);
+    if (error instanceof HttpError || error instanceof ClusterError) return sendError(res, error.status, error.message);
     app.warn(`internal error on ${req.method} ${url.pathname}: ${(error as Error)?.message ?? String(error)}`);
     sendError(res, 500, 'Internal error: the server log has a line about it.');
   }

@@ -4,7 +4,7 @@
 // never given to a shell.
 import { splitCommandLine } from '../domain/command-line.ts';
 import { shellNames, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
-import { checkName } from './cluster-reader.ts';
+import { nameProblem, type NameKind } from '../domain/names.ts';
 import { HttpError } from './replies.ts';
 
 export const ARGV_MAX_WORDS = 256;
@@ -91,6 +91,11 @@ function checkArgv(argv: unknown): string[] {
   if (argv[0] === '') throw new HttpError(400, 'The program (argv[0]) cannot be empty.');
   if (bytes > ARGV_MAX_BYTES) throw new HttpError(400, `The command is longer than ${ARGV_MAX_BYTES} bytes.`);
   return argv as string[];
+}
+
+function checkName(kind: NameKind, value: unknown): asserts value is string {
+  const problem = nameProblem(kind, value);
+  if (problem) throw new HttpError(400, problem);
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

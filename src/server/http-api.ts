@@ -4,7 +4,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { ClusterReader } from './cluster-reader.ts';
+import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { execableContainers } from '../domain/pod.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
 
@@ -34,7 +35,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: /^\/info$/, handler: (ctx) => ctx.info },
   { method: 'GET', pattern: /^\/contexts$/, handler: (ctx) => ({ contexts: ctx.reader.listContexts() }) },
   { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url) => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
-  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]) => ({ pods: await ctx.reader.pods(ns, contextParam(url)) }) },
+  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]) => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]) => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
   { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
@@ -74,7 +75,7 @@ async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<unknow
   let containers: string[];
   if (body.containers === 'all') {
     const pod = await ctx.reader.pod(body.namespace, body.pod, body.context);
-    containers = pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
+    containers = execableContainers(pod);
     if (containers.length === 0) throw new HttpError(409, `No container of pod "${body.pod}" is running, so there is nothing to exec into: check the pod's state.`);
   } else {
     containers = body.containers;

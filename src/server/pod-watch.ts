@@ -2,13 +2,15 @@
 // subscriber, stopped when the last one leaves. A watch that ends is started again from a fresh
 // list after a delay that doubles up to a minute (no retry storm against a cluster that refuses).
 import { Watch, type V1Pod } from '@kubernetes/client-node';
-import { podView, type ClusterReader, type PodView } from './cluster-reader.ts';
+import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { podSummary } from '../adapters/kubernetes/pod-summary.ts';
+import type { PodSummary } from '../domain/pod.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
 
 export interface PodListener {
-  pods(pods: PodView[]): void;
+  pods(pods: PodSummary[]): void;
   error(message: string): void;
 }
 
@@ -67,7 +69,7 @@ export class PodWatches {
 
   async #start(watch: NamespaceWatch): Promise<void> {
     try {
-      const list = await this.reader.podList(watch.namespace, watch.context);
+      const list = await this.reader.podList(watch.namespace, { context: watch.context });
       if (watch.stopped) return;
       const before = new Set(watch.pods.keys());
       watch.pods = new Map(list.pods.map((pod) => [pod.metadata?.name ?? '', pod]));
@@ -127,7 +129,7 @@ export class PodWatches {
     });
   }
 
-  #views(watch: NamespaceWatch): PodView[] {
-    return [...watch.pods.values()].map(podView).sort((a, b) => a.name.localeCompare(b.name));
+  #views(watch: NamespaceWatch): PodSummary[] {
+    return [...watch.pods.values()].map(podSummary).sort((a, b) => a.name.localeCompare(b.name));
   }
 }

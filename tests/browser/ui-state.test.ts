@@ -60,7 +60,7 @@ test('server messages fold into the store: sessions come and go, pods follow the
   assert.is(state.sessions.byId.t1.state, 'idle');
   apply({ type: 'sessionClosed', sessionId: 't1' });
   assert.equal(state.sessions.order, ['t2']);
-  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [] };
+  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
   apply({ type: 'pods', namespace: 'other', pods: [{ ...web, namespace: 'other' }] });
   assert.is(state.pods.loaded, false, 'another namespace is ignored');
   state = { ...state, pod: { namespace: 'default', name: 'web' } };

@@ -1,6 +1,6 @@
 // The HTTP API (/api/v1, docs/api.md) as typed calls. Every failure becomes an ApiError carrying
 // the server's own sentence, which the views show as it is: the server words them for users.
-import type { ActorSnapshots, ContextView, ExecCommand, LogEntry, PodView, ServerInfo } from './types.ts';
+import type { ActorSnapshots, ContextSummary, ExecCommand, LogEntry, PodSummary, ServerInfo } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -59,10 +59,10 @@ export const api = {
   /** Trades the token from the printed URL for the session cookie. */
   signIn: (token: string) => call<{ ok: true }>('/session', { body: { token } }),
   info: () => call<ServerInfo>('/info'),
-  contexts: () => call<{ contexts: ContextView[] }>('/contexts').then((r) => r.contexts),
+  contexts: () => call<{ contexts: ContextSummary[] }>('/contexts').then((r) => r.contexts),
   namespaces: (context?: string) => call<{ namespaces: string[] }>(`/namespaces${withContext(context)}`).then((r) => r.namespaces),
-  pods: (namespace: string, context?: string) => call<{ pods: PodView[] }>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),
-  pod: (namespace: string, pod: string, context?: string) => call<{ pod: PodView }>(`/namespaces/${seg(namespace)}/pods/${seg(pod)}${withContext(context)}`).then((r) => r.pod),
+  pods: (namespace: string, context?: string) => call<{ pods: PodSummary[] }>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),
+  pod: (namespace: string, pod: string, context?: string) => call<{ pod: PodSummary }>(`/namespaces/${seg(namespace)}/pods/${seg(pod)}${withContext(context)}`).then((r) => r.pod),
   exec: (request: ExecRequest) => call<ExecResult>('/exec', { body: request }),
   restart: (sessionId: string) => call<{ sessionId: string; run: number }>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
   close: (sessionId: string) => call<{ sessionId: string; closed: boolean }>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),

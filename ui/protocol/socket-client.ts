@@ -5,7 +5,7 @@
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
 import { FrameKind, decodeFrame, encodeFrame } from './frames.ts';
-import type { Alert, PodView, SessionRow } from './types.ts';
+import type { Alert, PodSummary, SessionRow } from './types.ts';
 
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
@@ -20,7 +20,7 @@ export type ServerMessage =
   | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
-  | { type: 'pods'; namespace: string; context?: string; pods: PodView[] }
+  | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
   | { type: 'error'; code: string; message: string; sessionId?: string; namespace?: string; context?: string }
   | { type: 'pong'; id?: string | number };
 

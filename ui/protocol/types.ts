@@ -1,6 +1,6 @@
 // The shapes the server sends, taken from the server's own modules (type-only imports: nothing
 // of the server ends up in the bundle), so a change there breaks the UI's type-check, not the page.
-export type { PodView, ContainerView, ContextView } from '../../src/server/cluster-reader.ts';
+export type { PodSummary, ContainerInfo, ContextSummary } from '../../src/domain/pod.ts';
 export type { SessionRow, SessionState, SessionList } from '../../src/events/projections/session-list.ts';
 export type { Alert } from '../../src/events/projections/alerts.ts';
 export type { LogEntry } from '../../src/events/log-entry.ts';

@@ -3,10 +3,11 @@
 // notice carrying the server's sentence.
 import { ApiError, type Api, type ExecRequest } from '../protocol/http-client.ts';
 import type { SocketClient } from '../protocol/socket-client.ts';
-import type { ExecCommand, PodView } from '../protocol/types.ts';
+import type { ExecCommand, PodSummary } from '../protocol/types.ts';
 import { applyServerMessage, isEnded, sessionsOfPod, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
+import { execableContainers } from '../../src/domain/pod.ts';
 
 const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
 
@@ -144,7 +145,7 @@ export class Actions {
     }
   }
 
-  async loadPod(namespace: string, name: string): Promise<PodView | undefined> {
+  async loadPod(namespace: string, name: string): Promise<PodSummary | undefined> {
     const request = ++this.#podRequest;
     const current = this.#store.get().pod;
     if (current?.namespace !== namespace || current.name !== name) this.#store.update(() => ({ pod: { namespace, name } }));
@@ -178,7 +179,7 @@ export class Actions {
   }
 
   /** The one-click shell: auto (bash, then sh) in the default container. */
-  shell(pod: PodView): Promise<string[] | undefined> {
+  shell(pod: PodSummary): Promise<string[] | undefined> {
     const container = pod.defaultContainer ?? pod.containers[0]?.name;
     if (!container) {
       this.notify(`Pod "${pod.name}" has no containers to open a shell in.`, 'Shell');
@@ -188,11 +189,11 @@ export class Actions {
   }
 
   /** The embed page's modes (once per page load, after the socket said which terminals exist): a shell in the default container, or one per running container, unless this pod already has them. */
-  async embedMode(pod: PodView, mode: 'shell' | 'shell-all'): Promise<void> {
+  async embedMode(pod: PodSummary, mode: 'shell' | 'shell-all'): Promise<void> {
     if (this.#embedModeDone) return; // once per page load
     this.#embedModeDone = true;
     const open = sessionsOfPod(this.#store.get(), pod.namespace, pod.name).filter((row) => !isEnded(row) && 'shell' in row.command);
-    const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
+    const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : execableContainers(pod);
     const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));
     if (missing.length === 0) return;
     await this.exec({ namespace: pod.namespace, pod: pod.name, containers: missing, command: { shell: 'auto' } satisfies ExecCommand, interactive: true });

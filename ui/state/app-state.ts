@@ -1,7 +1,7 @@
 // The page's state and how server messages change it. Pure functions of (state, message): the
 // socket client feeds them, views read the result. No DOM, no fetch, no timers here.
 import type { ConnectionState, ServerMessage } from '../protocol/socket-client.ts';
-import type { Alert, ContextView, PodView, ServerInfo, SessionRow } from '../protocol/types.ts';
+import type { Alert, ContextSummary, PodSummary, ServerInfo, SessionRow } from '../protocol/types.ts';
 import type { Route } from './route.ts';
 
 export interface Notice {
@@ -17,11 +17,11 @@ export interface AppState {
   /** signing in with the token from the URL; `failed` carries a sentence */
   auth: { state: 'pending' | 'ok' | 'failed'; message?: string };
   info?: ServerInfo;
-  contexts: ContextView[];
+  contexts: ContextSummary[];
   namespaces: string[];
-  pods: { namespace: string; list: PodView[]; loaded: boolean; error?: string };
+  pods: { namespace: string; list: PodSummary[]; loaded: boolean; error?: string };
   /** the pod the Pod view shows */
-  pod: { namespace: string; name: string; view?: PodView; error?: string } | undefined;
+  pod: { namespace: string; name: string; view?: PodSummary; error?: string } | undefined;
   sessions: { order: string[]; byId: Record<string, SessionRow> };
   alerts: Alert[];
   /** alert ids dismissed in this browser tab */

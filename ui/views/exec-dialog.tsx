@@ -2,7 +2,7 @@
 // the documented quoting, shown before it runs), interactive or not. Enter runs, Escape cancels.
 import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
-import type { ExecCommand, PodView } from '../protocol/types.ts';
+import type { ExecCommand, PodSummary } from '../protocol/types.ts';
 import type { ExecRequest } from '../protocol/http-client.ts';
 
 const ALL = '*all*';
@@ -14,12 +14,12 @@ const shells = [
   { value: 'fish', text: 'fish' },
 ] as const;
 
-export function containerNote(c: PodView['containers'][number]): string {
+export function containerNote(c: PodSummary['containers'][number]): string {
   if (c.state === 'running') return '';
   return c.reason ? `${c.state}: ${c.reason}` : c.state;
 }
 
-export function ExecDialog(props: { pod: PodView; onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
+export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
   const { pod } = props;
   const dialog = useRef<HTMLDialogElement>(null);
   const running = pod.containers.filter((c) => c.state === 'running');

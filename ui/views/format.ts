@@ -12,6 +12,17 @@ export function ago(ms: number | undefined, now = Date.now()): string {
   return `${Math.floor(s / 3600)}h ago`;
 }
 
+/** A pod's age as kubectl prints it: 45s, 12m, 3h, 5d. */
+export function age(iso: string | undefined, now = Date.now()): string {
+  const created = iso ? Date.parse(iso) : NaN;
+  if (Number.isNaN(created)) return '—';
+  const s = Math.max(0, Math.floor((now - created) / 1000));
+  if (s < 120) return `${s}s`;
+  if (s < 7200) return `${Math.floor(s / 60)}m`;
+  if (s < 172_800) return `${Math.floor(s / 3600)}h`;
+  return `${Math.floor(s / 86_400)}d`;
+}
+
 /** Saves text as a file through a temporary link (no inline script, CSP-safe). */
 export function download(name: string, text: string): void {
   const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));

@@ -1,5 +1,6 @@
 // The pods of the namespace (kept live by the socket's pod watch); each name links to its Pod view.
 import { useAppState } from './context.ts';
+import { age } from './format.ts';
 import { AppLink } from './link.tsx';
 
 export function PodList() {
@@ -21,13 +22,13 @@ export function PodList() {
               <th>Name</th>
               <th>Ready</th>
               <th>Phase</th>
+              <th>Age</th>
               <th>Containers</th>
               <th>Terminals</th>
             </tr>
           </thead>
           <tbody>
             {pods.list.map((pod) => {
-              const ready = pod.containers.filter((c) => c.ready).length;
               const open = terminalsOf(pod.name);
               return (
                 <tr key={pod.name}>
@@ -35,12 +36,18 @@ export function PodList() {
                     <AppLink to={{ page: 'pods', pod: pod.name }}>{pod.name}</AppLink>
                   </td>
                   <td>
-                    {ready}/{pod.containers.length}
+                    {pod.ready.ready}/{pod.ready.total}
                   </td>
                   <td>
                     <span class={`phase phase-${pod.phase.toLowerCase()}`}>{pod.phase}</span>
                   </td>
-                  <td class="muted">{pod.containers.map((c) => c.name).join(', ')}</td>
+                  <td title={pod.createdAt}>{age(pod.createdAt)}</td>
+                  <td class="muted">
+                    {pod.containers
+                      .filter((c) => c.kind === 'regular')
+                      .map((c) => c.name)
+                      .join(', ')}
+                  </td>
                   <td>{open > 0 ? open : ''}</td>
                 </tr>
               );

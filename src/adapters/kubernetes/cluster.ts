@@ -1,44 +1,115 @@
-// Reading the cluster for a dashboard: namespaces, pods with their containers, live pod changes.
-// Always as the user's own kubeconfig identity.
-import { CoreV1Api, Watch, type V1Pod } from '@kubernetes/client-node';
-import type { PodSummary } from '../../domain/pod.ts';
+// Reading the cluster for a dashboard: contexts, namespaces, pods with their containers and
+// states. Always as the user's own kubeconfig identity (SECURITY.md item 8); names are checked
+// before any call (item 4); a refusal becomes a ClusterError whose sentence names what is missing.
+import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { nameProblem, type NameKind } from '../../domain/names.ts';
+import type { ContextSummary, PodSummary } from '../../domain/pod.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
 
-export type PodChange = { type: 'ADDED' | 'MODIFIED' | 'DELETED'; pod: PodSummary };
+/** A cluster read that failed: `status` is the HTTP status that best says why (400, 401, 403, 404, 502). */
+export class ClusterError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export class ClusterReader {
-  constructor(private readonly contexts: KubeContexts) {}
+  readonly #apis = new Map<string, CoreV1Api>();
 
-  #api(context?: string): CoreV1Api {
-    return this.contexts.config(context).makeApiClient(CoreV1Api);
+  constructor(readonly contexts: KubeContexts) {}
+
+  listContexts(): ContextSummary[] {
+    return this.contexts.names().map((name) => ({
+      name,
+      current: name === this.contexts.current,
+      user: this.contexts.user(name),
+      server: this.contexts.server(name),
+      namespace: this.contexts.defaultNamespace(name),
+    }));
   }
 
   async namespaces(context?: string): Promise<string[]> {
-    const list = await this.#api(context).listNamespace();
+    const list = await this.#call(context, 'list', 'namespaces', undefined, (api) => api.listNamespace());
     return list.items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
   }
 
   async pods(namespace: string, options: { context?: string; labelSelector?: string } = {}): Promise<PodSummary[]> {
-    const list = await this.#api(options.context).listNamespacedPod({ namespace, labelSelector: options.labelSelector });
-    return list.items.map(podSummary);
+    return (await this.podList(namespace, options)).pods.map(podSummary);
+  }
+
+  /** The pods as the cluster has them, with the list's resourceVersion (where a watch starts). */
+  async podList(namespace: string, options: { context?: string; labelSelector?: string } = {}): Promise<{ pods: V1Pod[]; resourceVersion?: string }> {
+    checkName('namespace', namespace);
+    const list = await this.#call(options.context, 'list', 'pods', namespace, (api) => api.listNamespacedPod({ namespace, labelSelector: options.labelSelector }));
+    return { pods: list.items, resourceVersion: list.metadata?.resourceVersion };
   }
 
   async pod(namespace: string, name: string, context?: string): Promise<PodSummary> {
-    return podSummary(await this.#api(context).readNamespacedPod({ name, namespace }));
+    checkName('namespace', namespace);
+    checkName('pod', name);
+    return podSummary(await this.#call(context, 'get', 'pods', namespace, (api) => api.readNamespacedPod({ namespace, name })));
   }
 
-  /** Follow a namespace's pods until `stop()`; `ended` reports why the watch ended (restart it then). */
-  async watchPods(namespace: string, onChange: (change: PodChange) => void, ended: (error?: unknown) => void, context?: string): Promise<{ stop(): void }> {
-    const watch = new Watch(this.contexts.config(context));
-    const controller = await watch.watch(
-      `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
-      {},
-      (type: string, object: V1Pod) => {
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onChange({ type, pod: podSummary(object) });
-      },
-      (error: unknown) => ended(error),
-    );
-    return { stop: () => controller.abort() };
+  /** The kubeconfig for a context, checked to exist. */
+  config(context?: string): KubeConfig {
+    this.#checkContext(context);
+    return this.contexts.config(context);
+  }
+
+  #checkContext(context: string | undefined): void {
+    if (context !== undefined && !this.contexts.names().includes(context)) {
+      throw new ClusterError(404, `Context "${context}" is not in the kubeconfig; it has: ${this.contexts.names().join(', ')}.`);
+    }
+  }
+
+  #api(context?: string): CoreV1Api {
+    const name = context ?? this.contexts.current;
+    let api = this.#apis.get(name);
+    if (!api) {
+      api = this.contexts.config(name).makeApiClient(CoreV1Api);
+      this.#apis.set(name, api);
+    }
+    return api;
+  }
+
+  async #call<T>(context: string | undefined, verb: string, resource: string, namespace: string | undefined, call: (api: CoreV1Api) => Promise<T>): Promise<T> {
+    this.#checkContext(context);
+    try {
+      return await call(this.#api(context));
+    } catch (error) {
+      throw clusterError(error, verb, resource, namespace, this.contexts.server(context));
+    }
+  }
+}
+
+function checkName(kind: NameKind, value: unknown): void {
+  const problem = nameProblem(kind, value);
+  if (problem) throw new ClusterError(400, problem);
+}
+
+function clusterError(error: unknown, verb: string, resource: string, namespace: string | undefined, server: string): ClusterError {
+  const where = namespace ? ` in namespace "${namespace}"` : '';
+  if (error instanceof ApiException) {
+    const said = clusterMessage(error.body);
+    if (error.code === 401) return new ClusterError(401, `The cluster did not accept your credentials (401): they are missing, expired or invalid. Refresh your kubeconfig and check with "kubectl get pods".${said}`);
+    if (error.code === 403) return new ClusterError(403, `You are not allowed to ${verb} ${resource}${where}: this needs the "${verb}" verb on "${resource}". Ask a cluster admin for a Role that grants it.${said}`);
+    if (error.code === 404) return new ClusterError(404, `Not found${where}.${said}`);
+    return new ClusterError(502, `The cluster answered ${error.code} to ${verb} ${resource}${where}.${said}`);
+  }
+  const e = error as { code?: string; message?: string };
+  return new ClusterError(502, `Could not reach the cluster at ${server} (${e.code ?? e.message ?? 'network error'}).`);
+}
+
+function clusterMessage(body: unknown): string {
+  try {
+    const parsed = typeof body === 'string' ? JSON.parse(body) : body;
+    const message = (parsed as { message?: unknown })?.message;
+    return typeof message === 'string' ? ` The cluster said: ${message}` : '';
+  } catch {
+    return '';
   }
 }

@@ -1,5 +1,5 @@
 // From a Kubernetes Pod object to the PodSummary the UI and the exec actions use.
-import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
+import type { V1Container, V1ContainerStatus, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import type { ContainerInfo, ContainerKind, PodSummary } from '../../domain/pod.ts';
 
 const defaultContainerAnnotation = 'kubectl.kubernetes.io/default-container';
@@ -9,18 +9,19 @@ export function podSummary(pod: V1Pod): PodSummary {
   for (const status of [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? []), ...(pod.status?.ephemeralContainerStatuses ?? [])]) {
     statuses.set(status.name, status);
   }
-  const describe = (name: string, kind: ContainerKind): ContainerInfo => {
+  const describe = (container: V1Container | V1EphemeralContainer, kind: ContainerKind): ContainerInfo => {
+    const { name } = container;
+    const base = { name, kind, image: container.image ?? '', ready: statuses.get(name)?.ready ?? false };
     const state = statuses.get(name)?.state;
-    const ready = statuses.get(name)?.ready ?? false;
-    if (state?.running) return { name, kind, state: 'running', ready };
-    if (state?.waiting) return { name, kind, state: 'waiting', reason: state.waiting.reason, ready };
-    if (state?.terminated) return { name, kind, state: 'terminated', reason: state.terminated.reason, exitCode: state.terminated.exitCode, ready };
-    return { name, kind, state: 'unknown', ready };
+    if (state?.running) return { ...base, state: 'running' };
+    if (state?.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason };
+    if (state?.terminated) return { ...base, state: 'terminated', reason: state.terminated.reason, exitCode: state.terminated.exitCode };
+    return { ...base, state: 'unknown' };
   };
   const containers = [
-    ...(pod.spec?.initContainers ?? []).map((c) => describe(c.name, 'init')),
-    ...(pod.spec?.containers ?? []).map((c) => describe(c.name, 'regular')),
-    ...(pod.spec?.ephemeralContainers ?? []).map((c) => describe(c.name, 'ephemeral')),
+    ...(pod.spec?.initContainers ?? []).map((c) => describe(c, 'init')),
+    ...(pod.spec?.containers ?? []).map((c) => describe(c, 'regular')),
+    ...(pod.spec?.ephemeralContainers ?? []).map((c) => describe(c, 'ephemeral')),
   ];
   const regular = containers.filter((c) => c.kind === 'regular');
   const annotated = pod.metadata?.annotations?.[defaultContainerAnnotation];
