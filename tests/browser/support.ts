@@ -103,10 +103,11 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeout = 1
   await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
 }
 
+/** Every run saves into artifacts/; docs/screenshots is refreshed only on request (UPDATE_DOCS_SCREENSHOTS=1). */
 export async function screenshot(page: Page, name: string, docs = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });
   await page.screenshot({ path: join(ARTIFACTS, `${name}.png`) });
-  if (docs) {
+  if (docs && process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
     mkdirSync('docs/screenshots', { recursive: true });
     await page.screenshot({ path: join('docs/screenshots', `${name}.png`) });
   }
