@@ -2,7 +2,8 @@
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
 import process from 'node:process';
 import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
 import { DEFAULT_PORT, SOCKET_PATH, defaultStateDir, startOctantExec, type OctantExecOptions } from '../server/app.ts';
 
@@ -46,6 +47,16 @@ export interface ServeArgs {
 }
 
 const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** The page's files, built on the first start of a fresh checkout (so `npm start` just works). */
+async function builtUi(): Promise<string> {
+  const dir = fileURLToPath(new URL('../../dist/ui', import.meta.url));
+  if (existsSync(join(dir, 'index.html'))) return dir;
+  console.error('octant-exec: building the page (first start of this checkout)…');
+  const { buildUi } = await import('../../scripts/build-ui.ts');
+  await buildUi(dir);
+  return dir;
+}
 
 /** Parses the flags; throws an Error with a one-line message for anything it does not accept. */
 export function parseServeArgs(args: string[], env: Record<string, string | undefined> = process.env): ServeArgs {
@@ -166,6 +177,7 @@ export async function serveCommand(args: string[]): Promise<number> {
   }
   let app;
   try {
+    options.uiDir ??= await builtUi();
     app = await startOctantExec(options);
   } catch (error) {
     console.error(`octant-exec: ${(error as Error).message}`);
