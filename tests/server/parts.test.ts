@@ -90,7 +90,7 @@ test('front door: Host and Origin allowlists with the port; credentials from coo
   assert.is(cookieValue(' x=1 ;octant_exec_session=v ', 'octant_exec_session'), 'v');
 });
 
-test('exec bodies: defaults, "all", and a command line split on whitespace without any shell rule', () => {
+test('exec bodies: defaults, "all", and a command line split by the quoting rule, never by a shell', () => {
   assert.equal(parseExecBody({ namespace: 'default', pod: 'web', container: 'nginx' }), {
     namespace: 'default',
     pod: 'web',
