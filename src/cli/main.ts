@@ -2,6 +2,9 @@
 // flags) it serves the browser app.
 import process from 'node:process';
 
+// Deprecation notices from dependencies (punycode, under Deno) tell a user nothing they can act on.
+process.noDeprecation = true;
+
 type Subcommand = (args: string[]) => Promise<number>;
 
 const subcommands: Record<string, () => Promise<Subcommand>> = {

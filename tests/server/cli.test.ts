@@ -2,45 +2,21 @@
 // every sandbox process.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from './support.ts';
 import { groupAlive } from '../support/sandbox.ts';
+import { startCli, type Cli } from '../support/cli.ts';
 import { parseServeArgs } from '../../src/cli/serve-command.ts';
 
-const entry = new URL('./serve-main.ts', import.meta.url).pathname;
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+const deno = (globalThis as { Deno?: unknown }).Deno;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Cli {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: () => string;
-  exit: Promise<number | null>;
-}
-
-/** The CLI in its own process, with a HOME that has no kubeconfig. */
-function runCli(args: string[], pathPrefix?: string): Cli {
-  const home = mkdtempSync(join(scratch, 'home-'));
-  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', entry]] : [process.execPath, ['--import', 'tsx', entry]];
-  const child = spawn(file, [...pre, ...args], { env: { PATH: pathPrefix ? `${pathPrefix}:${process.env.PATH}` : process.env.PATH, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const stdout: string[] = [];
-  let pending = '';
-  let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => {
-    pending += c.toString();
-    const lines = pending.split('\n');
-    pending = lines.pop()!;
-    stdout.push(...lines);
-  });
-  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  return { child, stdout, stderr: () => stderr, exit };
-}
+/** The serve command (the default) in its own process. */
+const runCli = (args: string[], pathPrefix?: string): Cli => startCli(args, { pathPrefix });
 
 /**
  * SIGTERM, then a clean exit 0 after the shutdown. Deno's node:child_process reports a child it

@@ -1,29 +1,45 @@
-// Runs the octant-exec command line as a user would, as a child process.
-import { spawn } from 'node:child_process';
+// The octant-exec command line as a user runs it: its own process (Node through tsx, or Deno
+// when the tests run under Deno), its own HOME with no kubeconfig, output collected.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import process from 'node:process';
+import { withTimeout } from './sandbox.ts';
 
-export interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+
+export interface Cli {
+  child: ChildProcess;
+  /** complete stdout lines so far */
+  stdout: string[];
+  stderr(): string;
+  exit: Promise<number | null>;
 }
 
-export const tsxBinary = join(process.cwd(), 'node_modules', '.bin', 'tsx');
-
-export function runCli(args: string[], options: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(tsxBinary, ['src/cli/main.ts', ...args], { env: { ...process.env, ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`octant-exec ${args.join(' ')} did not finish in ${options.timeoutMs ?? 60_000} ms\n${stderr}`));
-    }, options.timeoutMs ?? 60_000);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
+export function startCli(args: string[], options: { pathPrefix?: string } = {}): Cli {
+  const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
+  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', entry]] : [process.execPath, ['--import', 'tsx', entry]];
+  const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
+  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const stdout: string[] = [];
+  let pending = '';
+  let stderr = '';
+  child.stdout!.on('data', (c: Buffer) => {
+    pending += c.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop()!;
+    stdout.push(...lines);
   });
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  return { child, stdout, stderr: () => stderr, exit };
+}
+
+/** Runs a command to its end. */
+export async function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args);
+  const code = await withTimeout(cli.exit, timeoutMs, `octant-exec ${args.join(' ')}`);
+  return { code, stdout: cli.stdout.map((line) => `${line}\n`).join(''), stderr: cli.stderr() };
 }
