@@ -17,7 +17,11 @@ export interface ExecRequest {
 /** How an exec ended. Exactly one is reported per stream. */
 export type ExecEnd =
   | { kind: 'exited'; code: number }
-  | { kind: 'failed'; failure: ExecFailure }
+  /**
+   * `upgradeRefused`: the HTTP status when the server answered the exec upgrade with something
+   * other than 101, i.e. nothing started (what a fallback between transports goes by)
+   */
+  | { kind: 'failed'; failure: ExecFailure; upgradeRefused?: number }
   | { kind: 'dropped'; reason: string };
 
 export interface ExecListener {

@@ -1,15 +1,17 @@
 // `octant-exec sandbox`: runs the sandbox cluster alone until SIGINT/SIGTERM, for kubectl, the
 // app in another process, or a person poking at it.
 import process from 'node:process';
-import { startSandbox, type SandboxOptions } from '../sandbox/index.ts';
+import { startSandbox, type ExecTransportName, type SandboxOptions } from '../sandbox/index.ts';
 
-const USAGE = `usage: octant-exec sandbox [--port N] [--fixture FILE] [--kubeconfig-out FILE] [--state-dir DIR] [--json] [--help]
+const USAGE = `usage: octant-exec sandbox [--port N] [--fixture FILE] [--kubeconfig-out FILE] [--state-dir DIR] [--exec-transports LIST] [--json] [--help]
 
 Runs a local Kubernetes API subset whose pods are local processes (see docs/sandbox.md).
   --port N               port on 127.0.0.1 (0, the default, picks a free one)
   --fixture FILE         cluster description (JSON); default: the built-in demo cluster
   --kubeconfig-out FILE  where to write the kubeconfig; default: STATE_DIR/kubeconfig
   --state-dir DIR        certificates, kubeconfig and container directories; default: a temp dir
+  --exec-transports LIST exec upgrades served, comma-separated: websocket, spdy (default both);
+                         e.g. spdy alone refuses WebSocket so kubectl 1.30+ falls back to SPDY
   --json                 print one JSON line when ready: {"server","kubeconfig","context"}
   --help                 this text`;
 
@@ -46,6 +48,9 @@ export function parseSandboxArgs(args: string[]): Parsed {
       case '--state-dir':
         parsed.options.stateDir = value();
         break;
+      case '--exec-transports':
+        parsed.options.execTransports = parseExecTransports(value());
+        break;
       case '--json':
         parsed.json = true;
         break;
@@ -58,6 +63,16 @@ export function parseSandboxArgs(args: string[]): Parsed {
     }
   }
   return parsed;
+}
+
+const EXEC_TRANSPORTS: readonly ExecTransportName[] = ['websocket', 'spdy'];
+
+function parseExecTransports(text: string): ExecTransportName[] {
+  const names = text.split(',').map((name) => name.trim().toLowerCase());
+  for (const name of names) {
+    if (!(EXEC_TRANSPORTS as readonly string[]).includes(name)) throw new Error(`--exec-transports takes ${EXEC_TRANSPORTS.join(', ')} (comma-separated), not "${name}"`);
+  }
+  return [...new Set(names as ExecTransportName[])];
 }
 
 export async function sandboxCommand(args: string[]): Promise<number> {

@@ -39,7 +39,8 @@ export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket
   if ('kubeletRefused' in admission) return refuseUpgrade(socket, admission.kubeletRefused.code, admission.kubeletRefused.text, 'text/plain; charset=utf-8');
 
   const transport = ctx.transports.find((t) => t.accepts(req));
-  if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": use WebSocket (v5.channel.k8s.io)`));
+  // Refused before anything starts: a client that can fall back (kubectl 1.30+) retries over SPDY.
+  if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": this server serves exec over ${ctx.transports.map((t) => t.name).join(', ') || 'nothing'}`));
 
   const { admitted } = admission;
   const plan = ctx.faults.planFor(admitted.pod.namespace, admitted.request.pod);

@@ -20,7 +20,7 @@ import { ProcessGroups, killGroup } from './process-groups.ts';
 import { SANDBOX_CONTEXT, writeKubeconfig } from './kubeconfig.ts';
 import type { ExecTransport } from './exec-transport.ts';
 import { createWebSocketTransport } from './websocket-transport.ts';
-import { createSpdyPlaceholderTransport } from './spdy-placeholder-transport.ts';
+import { createSpdyTransport } from './spdy-transport.ts';
 import { ExecCounter } from './exec-counter.ts';
 import { SandboxFaults, type FaultPlan } from './faults.ts';
 
@@ -33,9 +33,12 @@ export interface SandboxOptions {
   fixture?: string | SandboxFixture;
   /** kubeconfig, certificates and container directories; default: a new temp dir, removed on close */
   stateDir?: string;
-  /** default both; 'spdy' answers with a 400 Status until a SPDY transport is registered */
+  /**
+   * which exec upgrades are served; default both. An upgrade of a transport left out is refused
+   * with a 400 Status before anything starts (without 'websocket', kubectl 1.30+ falls back to SPDY)
+   */
   execTransports?: ExecTransportName[];
-  /** transports to use instead of the built-in ones of the same name (the SPDY transport plugs in here) */
+  /** transports to use instead of the built-in ones of the same name (tests plug in instrumented ones) */
   transportOverrides?: Partial<Record<ExecTransportName, ExecTransport>>;
   /** where to write the kubeconfig; default STATE_DIR/kubeconfig */
   kubeconfigOut?: string;
@@ -82,7 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const execs = new ExecCounter();
   const faults = new SandboxFaults(fixture.faults);
 
-  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: createWebSocketTransport, spdy: createSpdyPlaceholderTransport };
+  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: createWebSocketTransport, spdy: () => createSpdyTransport() };
   const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
 
   state.onPodDeleted((pod) => {

@@ -34,8 +34,8 @@ export class ChannelSocketDialer {
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
-        readBody(response).then((body) => {
-          reject(new UpgradeRefused(response.statusCode ?? 0, parseStatus(body)));
+        readStatusBody(response).then((status) => {
+          reject(new UpgradeRefused(response.statusCode ?? 0, status));
           socket.terminate();
         });
       });
@@ -47,6 +47,11 @@ export class ChannelSocketDialer {
       });
     });
   }
+}
+
+/** The body of a refused upgrade as a Status (or the server's text as its message); the SPDY dialer shares it. */
+export async function readStatusBody(response: IncomingMessage): Promise<KubeStatusLike> {
+  return parseStatus(await readBody(response));
 }
 
 function readBody(response: IncomingMessage): Promise<string> {

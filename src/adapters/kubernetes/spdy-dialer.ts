@@ -1,0 +1,55 @@
+// Dials the SPDY/3.1 exec upgrade the way kubectl does: POST to the exec URL with
+// `Upgrade: SPDY/3.1` and one X-Stream-Protocol-Version header per version, with the
+// kubeconfig's credentials and TLS settings. A non-101 answer becomes UpgradeRefused with the
+// server's Status, exactly as the WebSocket dialer reports it.
+import type { KubeConfig } from '@kubernetes/client-node';
+import http from 'node:http';
+import https from 'node:https';
+import type { Socket } from 'node:net';
+import { SpdySession } from '../../spdy/session.ts';
+import { UpgradeRefused, readStatusBody } from './channel-socket.ts';
+
+/** In order of preference: v5 first, as kubectl 1.29+ offers; v4 is the oldest with exit codes. */
+export const spdyProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
+
+export interface SpdyConnection {
+  session: SpdySession;
+  /** the X-Stream-Protocol-Version the server chose */
+  protocol: string;
+  socket: Socket;
+}
+
+export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal): Promise<SpdyConnection> {
+  const server = config.getCurrentCluster()?.server;
+  if (!server) throw new Error('the kubeconfig context has no cluster server');
+  const url = new URL(server.replace(/\/$/, '') + path);
+  const options: https.RequestOptions = {
+    method: 'POST',
+    hostname: url.hostname.replace(/^\[|\]$/g, ''),
+    port: url.port || undefined,
+    path: url.pathname + url.search,
+    // node sends one header line per array element: what the API server's negotiation reads.
+    headers: { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': spdyProtocols, 'Content-Length': '0' },
+    signal,
+  };
+  await config.applyToHTTPSOptions(options);
+  const request = (url.protocol === 'https:' ? https : http).request(options);
+  return new Promise((resolve, reject) => {
+    request.once('upgrade', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      const protocol = String(response.headers['x-stream-protocol-version'] ?? '');
+      if (!spdyProtocols.includes(protocol)) {
+        socket.destroy();
+        // A 101 we cannot use: the server may already be waiting for streams, but no process
+        // starts before they are open, so nothing ran.
+        return reject(new Error(`the cluster switched to SPDY with protocol "${protocol}", expected one of ${spdyProtocols.join(', ')}`));
+      }
+      socket.setNoDelay(true);
+      resolve({ session: new SpdySession(socket, { role: 'client', head }), protocol, socket });
+    });
+    request.once('response', (response: http.IncomingMessage) => {
+      readStatusBody(response).then((status) => reject(new UpgradeRefused(response.statusCode ?? 0, status)));
+    });
+    request.once('error', reject);
+    request.end();
+  });
+}

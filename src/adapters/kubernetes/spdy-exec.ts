@@ -1,0 +1,295 @@
+// Exec over SPDY/3.1 (remotecommand v5/v4), the transport kubectl 1.29 and older speak and the
+// one kubectl 1.30+ falls back to: one SPDY stream per channel, opened one after the other
+// (each after the server's SYN_REPLY, as kubectl does), stdin EOF as the stdin stream's FIN, a
+// resize stream of JSON objects, the Status on the error stream. Around it, like the WebSocket
+// adapter: the cluster's own words when it refuses, pings for liveness, pause by not reading,
+// and exactly one `ended`.
+import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
+import type { TerminalSize } from '../../domain/target.ts';
+import { nameProblem } from '../../domain/names.ts';
+import type { SpdySession } from '../../spdy/session.ts';
+import type { SpdyStream } from '../../spdy/stream.ts';
+import type { SpdyHeaders } from '../../spdy/header-block.ts';
+import { UpgradeRefused } from './channel-socket.ts';
+import { dialSpdy } from './spdy-dialer.ts';
+import type { KubeContexts } from './kubeconfig.ts';
+import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+
+/** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
+const outputHeadBytes = 512;
+/**
+ * After the status, how long to wait for stdout/stderr to end. Our sandbox ends them before the
+ * status; an API server may end them only when it closes the connection right after.
+ */
+const outputAfterStatusMs = 2_000;
+/** client-go's createStreamResponseTimeout: a stream the server does not answer by then fails the exec. */
+const streamReplyTimeoutMs = 30_000;
+
+export interface SpdyExecOptions {
+  /** ping the API server this often (client-go: 5 s) */
+  pingIntervalMs?: number;
+  /** no frame and no ping answer for this long: the connection is dead (client-go: 61 s) */
+  deadAfterMs?: number;
+}
+
+/** How `opened` names this transport: the remotecommand version and the framing under it. */
+export const spdyProtocolName = (version: string): string => `${version} over SPDY/3.1`;
+
+export class SpdyExecAdapter implements ExecAdapter {
+  constructor(
+    private readonly contexts: KubeContexts,
+    private readonly options: SpdyExecOptions = {},
+  ) {}
+
+  open(request: ExecRequest, listener: ExecListener): ExecStream {
+    return new SpdyExecStream(this.contexts, request, listener, this.options);
+  }
+}
+
+/** The exec URL's path and query, as kubectl and client-node build it. */
+export function execPath(request: ExecRequest): string {
+  const { namespace, pod, container } = request.target;
+  const query = new URLSearchParams();
+  for (const word of request.argv) query.append('command', word);
+  query.set('container', container);
+  query.set('stdin', String(request.stdin));
+  query.set('stdout', 'true');
+  // With a TTY the terminal merges both: kubectl asks for no stderr.
+  query.set('stderr', String(!request.tty));
+  query.set('tty', String(request.tty));
+  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/exec?${query}`;
+}
+
+interface Streams {
+  error?: SpdyStream;
+  stdin?: SpdyStream;
+  stdout?: SpdyStream;
+  stderr?: SpdyStream;
+  resize?: SpdyStream;
+}
+
+class SpdyExecStream implements ExecStream {
+  #session: SpdySession | undefined;
+  #streams: Streams = {};
+  #open = false;
+  #ended = false;
+  #closing = false;
+  #paused = false;
+  /** stdin written before the stdin stream is open, in order; 'eof' for closeStdin */
+  #pendingStdin: (Uint8Array | 'eof')[] = [];
+  #size: TerminalSize | undefined;
+  #outputHead = '';
+  #status: KubeStatusLike | undefined;
+  #outputsOpen = 0;
+  #lastHeard = Date.now();
+  #timers: ReturnType<typeof setTimeout>[] = [];
+
+  constructor(
+    private readonly contexts: KubeContexts,
+    private readonly request: ExecRequest,
+    private readonly listener: ExecListener,
+    private readonly options: SpdyExecOptions,
+  ) {
+    void this.#connect();
+  }
+
+  async #connect(): Promise<void> {
+    const { target } = this.request;
+    for (const [kind, value] of [['namespace', target.namespace], ['pod', target.pod], ['container', target.container]] as const) {
+      const problem = nameProblem(kind, value);
+      if (problem) return this.#end({ kind: 'failed', failure: { reason: 'notFound', message: problem } });
+    }
+    let config;
+    try {
+      config = this.contexts.config(target.context);
+    } catch (error) {
+      return this.#end({ kind: 'failed', failure: { reason: 'unknown', message: String((error as Error).message) } });
+    }
+    let connection;
+    try {
+      connection = await dialSpdy(config, execPath(this.request));
+    } catch (error) {
+      if (error instanceof UpgradeRefused) {
+        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status), upgradeRefused: error.httpCode });
+      }
+      return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
+    }
+    const { session, protocol } = connection;
+    this.#session = session;
+    if (this.#closing || this.#ended) return void session.destroy();
+    session.on('close', (error) => this.#sessionGone(error));
+    this.#watch(session);
+    try {
+      await this.#openStreams(session);
+    } catch (error) {
+      if (!this.#ended) this.#end({ kind: 'dropped', reason: `the cluster did not accept the exec streams (${(error as Error).message})` });
+      return void session.destroy();
+    }
+    if (this.#ended) return;
+    this.#open = true;
+    this.listener.opened(spdyProtocolName(protocol));
+    for (const input of this.#pendingStdin.splice(0)) this.#sendStdin(input);
+    this.#size ??= this.request.size;
+    if (this.#size) this.#sendSize(this.#size);
+    if (this.#paused) this.pause();
+  }
+
+  /** One at a time, each after the server's reply: the order and pace kubectl uses. */
+  async #openStreams(session: SpdySession): Promise<void> {
+    const open = async (streamtype: keyof Streams): Promise<SpdyStream> => {
+      const stream = session.openStream({ streamtype } satisfies SpdyHeaders);
+      stream.on('error', () => {}); // a reset shows as the stream closing; the session reports the rest
+      this.#streams[streamtype] = stream;
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no reply to the ${streamtype} stream within ${streamReplyTimeoutMs / 1000} s`)), streamReplyTimeoutMs);
+      });
+      try {
+        await Promise.race([stream.response, timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+      return stream;
+    };
+    const error = await open('error');
+    let statusText = '';
+    error.on('data', (chunk: Buffer) => {
+      this.#heard();
+      statusText += chunk.toString('utf8');
+    });
+    error.on('end', () => this.#statusArrived(statusText));
+    if (this.request.stdin) await open('stdin');
+    this.#output(await open('stdout'), (chunk) => this.listener.stdout(chunk));
+    if (!this.request.tty) this.#output(await open('stderr'), (chunk) => this.listener.stderr(chunk));
+    if (this.request.tty) await open('resize');
+  }
+
+  #output(stream: SpdyStream, deliver: (chunk: Uint8Array) => void): void {
+    this.#outputsOpen++;
+    let done = false;
+    const finished = () => {
+      if (done) return;
+      done = true;
+      this.#outputsOpen--;
+      this.#maybeFinish();
+    };
+    stream.on('data', (chunk: Buffer) => {
+      this.#heard();
+      if (this.#outputHead.length < outputHeadBytes) this.#outputHead += chunk.toString('utf8', 0, outputHeadBytes);
+      if (!this.#ended) deliver(chunk);
+    });
+    stream.on('end', finished);
+    stream.on('close', finished);
+  }
+
+  /** client-go: an empty error stream is success, anything else a Status. */
+  #statusArrived(text: string): void {
+    if (this.#ended) return;
+    let status: KubeStatusLike = { status: 'Success' };
+    if (text.trim()) {
+      try {
+        status = JSON.parse(text) as KubeStatusLike;
+      } catch {
+        status = { status: 'Failure', message: `error stream: ${text.trim().slice(0, 500)}` };
+      }
+    }
+    this.#status = status;
+    this.#timers.push(setTimeout(() => this.#finish(), outputAfterStatusMs));
+    this.#maybeFinish();
+  }
+
+  #maybeFinish(): void {
+    if (this.#status && this.#outputsOpen === 0) this.#finish();
+  }
+
+  #finish(): void {
+    if (this.#status) this.#end(endFromStatus(this.#status, this.#outputHead));
+  }
+
+  #sessionGone(error: Error | undefined): void {
+    if (this.#status) return this.#finish();
+    this.#end({ kind: 'dropped', reason: this.#closing ? 'closed' : `the connection to the cluster closed without a status${error ? ` (${error.message})` : ''}` });
+  }
+
+  #heard(): void {
+    this.#lastHeard = Date.now();
+  }
+
+  #watch(session: SpdySession): void {
+    const deadAfter = this.options.deadAfterMs ?? 61_000;
+    const ping = setInterval(() => {
+      // While paused we read nothing (the socket itself may be paused): silence then is ours.
+      if (this.#paused) return this.#heard();
+      if (Date.now() - this.#lastHeard > deadAfter) {
+        this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
+        session.destroy();
+        return;
+      }
+      session.ping().then(() => this.#heard(), () => {});
+    }, this.options.pingIntervalMs ?? 5_000);
+    ping.unref?.();
+    this.#timers.push(ping);
+  }
+
+  #sendStdin(input: Uint8Array | 'eof'): void {
+    const stdin = this.#streams.stdin;
+    if (!stdin || stdin.destroyed || stdin.writableEnded) return;
+    if (input === 'eof') stdin.end();
+    else stdin.write(input);
+  }
+
+  #sendSize(size: TerminalSize): void {
+    const resize = this.#streams.resize;
+    if (resize && !resize.destroyed && !resize.writableEnded) resize.write(`${JSON.stringify({ Width: size.cols, Height: size.rows })}\n`);
+  }
+
+  #end(end: ExecEnd): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    // Like kubectl once it has the status: cancel what is still open, GOAWAY, close.
+    if (this.#session) {
+      for (const stream of Object.values(this.#streams) as SpdyStream[]) stream.destroy();
+      this.#session.close();
+      const session = this.#session;
+      setTimeout(() => session.destroy(), 1_000).unref?.();
+    }
+    this.listener.ended(end);
+  }
+
+  write(data: Uint8Array): void {
+    if (this.#ended || !this.request.stdin) return;
+    if (this.#open) this.#sendStdin(data);
+    else this.#pendingStdin.push(data);
+  }
+
+  closeStdin(): void {
+    if (this.#ended || !this.request.stdin) return;
+    if (this.#open) this.#sendStdin('eof');
+    else this.#pendingStdin.push('eof');
+  }
+
+  resize(size: TerminalSize): void {
+    this.#size = size;
+    if (this.#open && !this.#ended) this.#sendSize(size);
+  }
+
+  pause(): void {
+    this.#paused = true;
+    this.#streams.stdout?.pause();
+    this.#streams.stderr?.pause();
+  }
+
+  resume(): void {
+    this.#paused = false;
+    this.#heard();
+    if (!this.#open) return;
+    this.#streams.stdout?.resume();
+    this.#streams.stderr?.resume();
+  }
+
+  close(): void {
+    this.#closing = true;
+    this.#end({ kind: 'dropped', reason: 'closed' });
+  }
+}
