@@ -2,7 +2,7 @@
 import process from 'node:process';
 import { parseArgs } from 'node:util';
 import { ClusterReader } from '../adapters/kubernetes/cluster.ts';
-import { WebSocketExecAdapter } from '../adapters/kubernetes/websocket-exec.ts';
+import { execAdapterFor, parseExecTransportChoice, type ExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import { defaultBatchConcurrency } from '../domain/batch.ts';
 import { nameProblem } from '../domain/names.ts';
 import { MemoryStore } from '../events/store.ts';
@@ -33,6 +33,7 @@ Cluster:
       --kubeconfig FILE    (default: $KUBECONFIG, then ~/.kube/config)
       --context NAME       kubeconfig context (default: the current one)
       --sandbox            use the built-in sandbox cluster
+      --exec-transport T   auto (default: WebSocket, SPDY when refused), websocket, or spdy
 The summary table goes to stderr. Exit status: 0 when every container ran and exited 0, else 1
 (2 for a usage error). Containers that are not running are reported as skipped and count as not 0.
 `;
@@ -56,6 +57,7 @@ export async function batchCommand(args: string[]): Promise<number> {
         kubeconfig: { type: 'string' },
         context: { type: 'string' },
         sandbox: { type: 'boolean' },
+        'exec-transport': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -67,7 +69,7 @@ export async function batchCommand(args: string[]): Promise<number> {
     process.stdout.write(help);
     return 0;
   }
-  let concurrency: number, timeoutMs: number | undefined, output: BatchOutputMode;
+  let concurrency: number, timeoutMs: number | undefined, output: BatchOutputMode, transport: ExecTransportChoice;
   try {
     if (command.length === 0) throw new UsageError('no command given: put it after --, e.g. octant-exec batch -l app=web -- hostname');
     if (!values.selector && pods.length === 0) throw new UsageError('say which pods: -l SELECTOR or pod names');
@@ -79,6 +81,7 @@ export async function batchCommand(args: string[]): Promise<number> {
     concurrency = values.concurrency === undefined ? defaultBatchConcurrency : positiveInteger('--concurrency', values.concurrency);
     timeoutMs = values.timeout === undefined ? undefined : positiveInteger('--timeout', values.timeout) * 1000;
     output = (values.output ?? 'prefixed') as BatchOutputMode;
+    transport = asUsage(() => parseExecTransportChoice(values['exec-transport']));
     if (!batchOutputModes.includes(output)) throw new UsageError(`--output must be one of ${batchOutputModes.join(', ')}`);
   } catch (error) {
     if (error instanceof UsageError) return usage(error.message);
@@ -92,7 +95,7 @@ export async function batchCommand(args: string[]): Promise<number> {
     return usage((error as Error).message);
   }
   process.stderr.write(`octant-exec: ${cluster.note}\n`);
-  const system = ExecSystem.open({ adapter: new WebSocketExecAdapter(cluster.contexts), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
+  const system = ExecSystem.open({ adapter: execAdapterFor(cluster.contexts, transport), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
   const stop = () => system.shutdown();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
@@ -129,6 +132,14 @@ export async function batchCommand(args: string[]): Promise<number> {
     process.off('SIGTERM', stop);
     system.shutdown();
     await cluster.close();
+  }
+}
+
+function asUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    throw new UsageError((error as Error).message);
   }
 }
 

@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, chmodSync, constants, existsSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
+import { parseExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import { DEFAULT_PORT, SOCKET_PATH, defaultStateDir, startOctantExec, type OctantExecOptions } from '../server/app.ts';
 
 const USAGE = `usage: octant-exec [options]
@@ -25,6 +26,8 @@ Options:
   --kubeconfig FILE     kubeconfig to use
   --context NAME        kubeconfig context to use (default: its current context)
   --sandbox             use the built-in sandbox cluster even when a kubeconfig exists
+  --exec-transport T    auto (default: WebSocket, SPDY/3.1 when the WebSocket upgrade is
+                        refused, like kubectl), websocket, or spdy
   --idle-timeout SECS   end a terminal after this many idle seconds (default 300)
   --max-sessions N      most terminals running at once (default 64)
   --scrollback BYTES    output kept per terminal for reattach (default 1048576)
@@ -105,6 +108,9 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
       case '--sandbox':
         noValue();
         o.sandbox = true;
+        break;
+      case '--exec-transport':
+        o.execTransport = parseExecTransportChoice(value());
         break;
       case '--idle-timeout':
         o.idleTimeoutSeconds = wholeNumber(flag, value(), 1, 86_400);

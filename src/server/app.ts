@@ -10,7 +10,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
-import { WebSocketExecAdapter } from '../adapters/kubernetes/websocket-exec.ts';
+import { execAdapterFor, type ExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import type { ExecAdapter } from '../adapters/exec.ts';
 import { JsonlStore } from '../events/jsonl-store.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
@@ -50,7 +50,9 @@ export interface OctantExecOptions {
   /** the built UI; default dist/ui of the package */
   uiDir?: string;
   hub?: StreamHubOptions;
-  /** adapter to use instead of WebSocket exec (tests) */
+  /** how execs reach the cluster: auto (WebSocket, SPDY when refused; default), websocket, spdy */
+  execTransport?: ExecTransportChoice;
+  /** adapter to use instead (tests) */
   adapter?: (contexts: KubeContexts) => ExecAdapter;
   /** the environment to look for KUBECONFIG and HOME in; default process.env */
   env?: Record<string, string | undefined>;
@@ -92,7 +94,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let pods: PodWatches | undefined;
   try {
     system = ExecSystem.open({
-      adapter: options.adapter ? options.adapter(contexts) : new WebSocketExecAdapter(contexts),
+      adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
       store: new JsonlStore(join(options.stateDir, 'events.jsonl')),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
