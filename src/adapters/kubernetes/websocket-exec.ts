@@ -40,6 +40,8 @@ class WebSocketExecStream implements ExecStream {
   #ended = false;
   #closing = false;
   #paused = false;
+  /** output that arrived while paused: a socket may still hand over what it had already read */
+  #held: { deliver: (chunk: Uint8Array) => void; chunk: Uint8Array }[] = [];
   // client-node sends what is written here as stdin frames, and its end as v5's stdin close;
   // it buffers until the socket is open, so early keystrokes (a paste at connect) are kept.
   #stdin = new PassThrough();
@@ -122,7 +124,9 @@ class WebSocketExecStream implements ExecStream {
     return new Writable({
       write: (chunk: Buffer, _encoding, done) => {
         if (this.#outputHead.length < outputHeadBytes) this.#outputHead += chunk.toString('utf8', 0, outputHeadBytes);
-        if (!this.#ended) deliver(chunk);
+        if (this.#ended) return done();
+        if (this.#paused) this.#held.push({ deliver, chunk });
+        else deliver(chunk);
         done();
       },
     });
@@ -134,9 +138,18 @@ class WebSocketExecStream implements ExecStream {
 
   #end(end: ExecEnd): void {
     if (this.#ended) return;
+    this.#release(true); // the exec is over: what it wrote goes before how it ended
     this.#ended = true;
     clearInterval(this.#ping);
     this.listener.ended(end);
+  }
+
+  /** Deliver held output, stopping if a delivery pauses us again (unless `all`). */
+  #release(all = false): void {
+    while (this.#held.length && (all || !this.#paused)) {
+      const { deliver, chunk } = this.#held.shift()!;
+      deliver(chunk);
+    }
   }
 
   write(data: Uint8Array): void {
@@ -160,7 +173,8 @@ class WebSocketExecStream implements ExecStream {
 
   resume(): void {
     this.#paused = false;
-    this.#socket?.resume();
+    this.#release();
+    if (!this.#paused) this.#socket?.resume(); // a delivery above may have paused again
   }
 
   close(): void {
