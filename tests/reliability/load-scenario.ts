@@ -70,6 +70,9 @@ class HashingViewer {
   }
 }
 
+/** Sessions per socket, as in one browser tab: within the hub's per-socket limits. */
+const sessionsPerViewer = 50;
+
 export async function runLoad(params: LoadParams): Promise<LoadReport> {
   const app = await startTestApp({ maxSessions: params.sessions + 10, hub: { scrollbackBytes: 64 * 1024 } });
   const delay = monitorEventLoopDelay({ resolution: 10 });
@@ -78,9 +81,16 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
   const started = performance.now();
   const problems: string[] = [];
-  const viewer = new HashingViewer(app);
+  const viewers = Array.from({ length: Math.ceil(params.sessions / sessionsPerViewer) }, () => new HashingViewer(app));
+  const viewerOf = new Map<string, HashingViewer>();
+  const watch = (id: string) => {
+    const viewer = viewers[viewerOf.size % viewers.length];
+    viewerOf.set(id, viewer);
+    viewer.attach(id);
+  };
+  const seen = (id: string) => viewerOf.get(id)!.seen.get(id)!;
   try {
-    await viewer.opened();
+    await Promise.all(viewers.map((v) => v.opened()));
     const interactive = Math.floor(params.sessions / 2);
     const oneShots = params.sessions - interactive;
     const plan: { id: string; kind: 'typing' | 'random' | 'text' | 'quick'; expectExit: number; expectText?: string }[] = [];
@@ -99,12 +109,12 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
         const id = await open({ argv: ['sh', '-c', `echo quick-${i}; exit ${code}`] }, false);
         plan.push({ id, kind: 'quick', expectExit: code, expectText: `quick-${i}\n` });
       }
-      viewer.attach(plan.at(-1)!.id);
+      watch(plan.at(-1)!.id);
     }
     for (let i = 0; i < interactive; i++) {
       const id = await open({ shell: 'sh' }, true);
       plan.push({ id, kind: 'typing', expectExit: i % 5 });
-      viewer.attach(id);
+      watch(id);
     }
     // the typists: each echoes a marker, then exits with its code
     const typists = plan.filter((p) => p.kind === 'typing');
@@ -112,9 +122,9 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
       const states = await Promise.all(typists.map((p) => sessionState(app, p.id)));
       return states.every((s) => s && s.state !== 'connecting');
     }, 'every shell connected', 120_000);
-    typists.forEach((p, i) => viewer.type(p.id, `echo typed-$((${i}+1000))\r`));
-    await waitFor(() => typists.every((p, i) => viewer.seen.get(p.id)!.tail.includes(`typed-${i + 1000}`)), 'every typist saw its echo', 120_000);
-    typists.forEach((p) => viewer.type(p.id, `exit ${p.expectExit}\r`));
+    typists.forEach((p, i) => viewerOf.get(p.id)!.type(p.id, `echo typed-$((${i}+1000))\r`));
+    await waitFor(() => typists.every((p, i) => seen(p.id).tail.includes(`typed-${i + 1000}`)), 'every typist saw its echo', 120_000);
+    typists.forEach((p) => viewerOf.get(p.id)!.type(p.id, `exit ${p.expectExit}\r`));
 
     const ended = (row: { state: string } | undefined) => row && ['exited', 'failed', 'disconnected', 'timedOut'].includes(row.state);
     await waitFor(async () => {
@@ -123,21 +133,21 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
     }, 'every session ended', 600_000);
     for (const p of plan) {
       const row = await sessionState(app, p.id);
-      const seen = viewer.seen.get(p.id)!;
+      const got = seen(p.id);
       if (row.state !== 'exited' || row.exitCode !== p.expectExit) problems.push(`${p.id} (${p.kind}): ${row.state} ${row.exitCode ?? ''}, expected exit ${p.expectExit}`);
       if (p.kind === 'random') {
-        const wrote = seen.stderr.split(' ')[0];
-        if (seen.bytes !== params.bytes) problems.push(`${p.id}: ${seen.bytes} bytes arrived, ${params.bytes} written`);
-        if (seen.hash.copy().digest('hex') !== wrote) problems.push(`${p.id}: sha256 differs from what the process wrote`);
+        const wrote = got.stderr.split(' ')[0];
+        if (got.bytes !== params.bytes) problems.push(`${p.id}: ${got.bytes} bytes arrived, ${params.bytes} written`);
+        if (got.hash.copy().digest('hex') !== wrote) problems.push(`${p.id}: sha256 differs from what the process wrote`);
       }
       if (p.expectText !== undefined) {
         const expected = createHash('sha256').update(p.expectText).digest('hex');
-        if (seen.hash.copy().digest('hex') !== expected) problems.push(`${p.id} (${p.kind}): the text differs (${seen.bytes} bytes, ${p.expectText.length} expected)`);
+        if (got.hash.copy().digest('hex') !== expected) problems.push(`${p.id} (${p.kind}): the text differs (${got.bytes} bytes, ${p.expectText.length} expected)`);
       }
     }
     return {
       sessions: plan.length,
-      streamedBytes: [...viewer.seen.values()].reduce((sum, s) => sum + s.bytes, 0),
+      streamedBytes: viewers.flatMap((v) => [...v.seen.values()]).reduce((sum, s) => sum + s.bytes, 0),
       seconds: (performance.now() - started) / 1000,
       peakRssMiB: Math.round(peakRss / 2 ** 20),
       eventLoopDelayP99Ms: Math.round(delay.percentile(99) / 1e6),
@@ -146,7 +156,7 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
   } finally {
     clearInterval(sampler);
     delay.disable();
-    viewer.ws.close();
+    for (const viewer of viewers) viewer.ws.close();
     await app.close();
   }
 }
