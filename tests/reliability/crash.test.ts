@@ -1,0 +1,67 @@
+// Crash consistency: the server is killed (SIGKILL) in the middle of a burst of exec actions and
+// its log is torn at the end; a restart on the same state directory replays what was written,
+// reports the torn tail, shows every session the log knows (live ones as disconnected), and works.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseJsonl } from '../../src/events/jsonl-store.ts';
+import { project } from '../../src/events/projection.ts';
+import { sessionListProjection } from '../../src/events/projections/session-list.ts';
+import { startCli } from '../support/cli.ts';
+import { withTimeout } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
+import { call, openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
+
+test('SIGKILL during a burst of exec actions, a torn last line: the restart replays, reports and works', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-crash-'));
+  const cli = startCli(['--sandbox', '--json', '--port', '0', '--state-dir', stateDir]);
+  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the ready line', 60_000);
+  const ready = JSON.parse(cli.stdout[0]);
+  const first = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
+
+  // A burst: one-shots and shells, fired together; the server dies while they are under way.
+  let answered = 0;
+  const burst = Array.from({ length: 24 }, (_, i) =>
+    openExec(first, { namespace: 'batch', pod: `worker-${i % 3}`, containers: ['main'], command: i % 2 ? { shell: 'sh' } : { argv: ['sh', '-c', `echo burst-${i}; exit ${i % 4}`] }, interactive: i % 2 === 1 })
+      .then(() => answered++)
+      .catch(() => {}),
+  );
+  await waitFor(() => answered >= 6, 'some of the burst to be answered', 30_000);
+  cli.child.kill('SIGKILL');
+  await withTimeout(cli.exit, 10_000, 'the server to die');
+  await Promise.all(burst);
+  const log = join(stateDir, 'events.jsonl');
+  appendFileSync(log, '{"seq":999999,"time":17,"type":"session.conn'); // a write the crash tore in half
+  const written = parseJsonl(readFileSync(log, 'utf8'));
+  assert.is(written.damage.length, 1, 'only the torn line is damaged');
+  const before = project(sessionListProjection, written.entries);
+  assert.ok(before.order.length >= 6, `${before.order.length} sessions were logged`);
+
+  const warnings: string[] = [];
+  const again = await startTestApp({ stateDir, warn: (message) => warnings.push(message) });
+  try {
+    assert.ok(warnings.some((w) => /event log line \d+ skipped: not JSON/.test(w)), warnings.join('\n'));
+    const rows = (await call(again, '/api/v1/sessions')).json.sessions as { sessionId: string; state: string; exitCode?: number; disconnectReason?: string }[];
+    assert.equal(rows.map((r) => r.sessionId), before.order, 'every session the log knew, in order');
+    for (const row of rows) {
+      const was = before.byId[row.sessionId];
+      if (['connecting', 'interactive', 'idle'].includes(was.state)) {
+        assert.is(row.state, 'disconnected', `${row.sessionId} was ${was.state}`);
+        assert.is(row.disconnectReason, 'restarted');
+      } else {
+        assert.is(row.state, was.state, `${row.sessionId} keeps how it ended`);
+        assert.is(row.exitCode, was.exitCode);
+      }
+    }
+    // and the restarted server works: a new session runs, with an id that does not collide
+    const [id] = await openExec(again, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['true'] }, interactive: false });
+    assert.not.ok(before.order.includes(id));
+    await waitFor(async () => (await sessionState(again, id))?.state === 'exited', 'the new session to run');
+  } finally {
+    await again.close();
+  }
+});
+
+test.run();
