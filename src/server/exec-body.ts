@@ -69,14 +69,21 @@ function parseCommand(command: unknown): ExecCommand {
     if (shell !== 'auto' && !shellNames.includes(shell as never)) throw new HttpError(400, `shell must be one of auto, ${shellNames.join(', ')}.`);
     return { shell: shell as 'auto' | ShellName };
   }
-  if ('argv' in command) return { argv: checkArgv(command.argv) };
+  if ('argv' in command || 'line' in command) return { argv: parseArgvCommand(command) };
+  throw new HttpError(400, 'command must have one of shell, argv or line.');
+}
+
+/** A custom command, `{"argv": [...]}` or `{"line": "..."}` (split by the documented rule), as argv. */
+export function parseArgvCommand(command: unknown): string[] {
+  if (!isObject(command) || Object.keys(command).length !== 1) throw new HttpError(400, 'command must be {"argv": [...]} or {"line": "..."}.');
+  if ('argv' in command) return checkArgv(command.argv);
   if ('line' in command) {
     if (typeof command.line !== 'string') throw new HttpError(400, 'command.line must be a string.');
     const split = splitCommandLine(command.line);
     if ('error' in split) throw new HttpError(400, split.error);
-    return { argv: checkArgv(split.argv) };
+    return checkArgv(split.argv);
   }
-  throw new HttpError(400, 'command must have one of shell, argv or line.');
+  throw new HttpError(400, 'command must have argv or line.');
 }
 
 function checkArgv(argv: unknown): string[] {
@@ -93,11 +100,11 @@ function checkArgv(argv: unknown): string[] {
   return argv as string[];
 }
 
-function checkName(kind: NameKind, value: unknown): asserts value is string {
+export function checkName(kind: NameKind, value: unknown): asserts value is string {
   const problem = nameProblem(kind, value);
   if (problem) throw new HttpError(400, problem);
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
+export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -6,6 +6,9 @@ import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
 import { execableContainers } from '../domain/pod.ts';
+import { resolveBatchTargets } from '../runtime/batch-targets.ts';
+import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
+import { batchView, batchViews } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
 
@@ -38,6 +41,9 @@ const routes: Route[] = [
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]) => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]) => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
+  { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
+  { method: 'GET', pattern: /^\/batches$/, handler: (ctx) => ({ batches: batchViews(ctx.system.batches) }) },
+  { method: 'GET', pattern: new RegExp(`^/batches/${segment}$`), handler: (ctx, _req, _url, [id]) => batch(ctx, id) },
   { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
@@ -90,6 +96,27 @@ async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<unknow
   const result = ctx.system.exec(action, containers);
   if ('refused' in result) throw new HttpError(429, result.refused);
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
+}
+
+async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<unknown> {
+  const body = parseBatchBody(await readJson(req));
+  // the context is checked (and its user named) before the pods are read
+  const user = requestedBy(ctx, body.context);
+  const { targets, skipped } = await resolveBatchTargets(ctx.reader, body);
+  if (targets.length === 0 && skipped.length === 0) {
+    throw new HttpError(404, `No pod in namespace "${body.namespace}" matches the label selector "${body.labelSelector?.slice(0, 200)}".`);
+  }
+  if (targets.length > BATCH_MAX_TARGETS) {
+    throw new HttpError(400, `The batch would run in ${targets.length} containers; one batch runs in at most ${BATCH_MAX_TARGETS}: narrow the selector or name a container.`);
+  }
+  const batchId = ctx.system.batch({ argv: body.argv, requestedBy: user, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
+  return { batchId, targets, skipped };
+}
+
+function batch(ctx: ApiContext, id: string): unknown {
+  const row = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? ctx.system.batches.byId[id] : undefined;
+  if (!row) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
+  return { batch: batchView(row) };
 }
 
 function requestedBy(ctx: ApiContext, context: string | undefined): string {

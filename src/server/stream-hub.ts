@@ -13,10 +13,12 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { LogEntry } from '../events/log-entry.ts';
 import type { Alerts } from '../events/projections/alerts.ts';
+import type { BatchRow } from '../events/projections/batches.ts';
 import type { SessionRow } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import type { PodWatches } from './pod-watch.ts';
+import { batchView, batchViews } from './batch-view.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { Scrollback } from './scrollback.ts';
 import { FrameKind, decodeFrame, encodeFrame } from './stream-frames.ts';
@@ -94,6 +96,8 @@ export class StreamHub {
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
   readonly #sentRows = new Map<string, SessionRow>();
+  /** the projection's row of each batch as last pushed: a new row (immer) means it changed */
+  readonly #sentBatches = new Map<string, BatchRow>();
   /** keystrokes typed while a session was still connecting */
   readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
   #sentAlerts: Alerts;
@@ -120,6 +124,7 @@ export class StreamHub {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: this.options.maxPayload, perMessageDeflate: false, clientTracking: false });
     this.#sentAlerts = system.alerts;
     for (const id of system.sessionList.order) this.#sentRows.set(id, system.sessionList.byId[id]);
+    for (const [id, row] of Object.entries(system.batches.byId)) this.#sentBatches.set(id, row);
     this.#stop.push(
       system.io.listen({
         output: (id, channel, chunk) => this.#output(id, channel, chunk),
@@ -188,6 +193,7 @@ export class StreamHub {
       protocol: PROTOCOL_VERSION,
       sessions: this.#rows(),
       alerts: this.#system.alerts.list,
+      batches: batchViews(this.#system.batches),
       limits: {
         maxPayload: o.maxPayload,
         scrollbackBytes: o.scrollbackBytes,
@@ -298,11 +304,24 @@ export class StreamHub {
         this.#broadcast({ type: 'session', session: row });
       }
     }
+    this.#batchEntry(entry);
     const alerts = this.#system.alerts;
     if (alerts !== this.#sentAlerts) {
       this.#sentAlerts = alerts;
       this.#broadcast({ type: 'alerts', alerts: alerts.list });
     }
+  }
+
+  /** A batch started or finished, or one of its sessions moved: every page gets the batch's new summary. */
+  #batchEntry(entry: LogEntry): void {
+    let batchId: string | undefined;
+    if (entry.type === 'batch.started' || entry.type === 'batch.finished') batchId = entry.batchId;
+    else if ('sessionId' in entry) batchId = this.#system.batches.sessions[entry.sessionId]?.[0];
+    if (batchId === undefined) return;
+    const row = this.#system.batches.byId[batchId];
+    if (!row || this.#sentBatches.get(batchId) === row) return;
+    this.#sentBatches.set(batchId, row);
+    this.#broadcast({ type: 'batch', batch: batchView(row) });
   }
 
   #sessionClosed(sessionId: string): void {

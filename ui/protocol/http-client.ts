@@ -1,6 +1,6 @@
 // The HTTP API (/api/v1, docs/api.md) as typed calls. Every failure becomes an ApiError carrying
 // the server's own sentence, which the views show as it is: the server words them for users.
-import type { ActorSnapshots, ContextSummary, ExecCommand, LogEntry, PodSummary, ServerInfo } from './types.ts';
+import type { ActorSnapshots, BatchRow, ContextSummary, ExecCommand, ExecTarget, LogEntry, PodSummary, ServerInfo, SkippedTarget } from './types.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -24,6 +24,25 @@ export interface ExecResult {
   requestId: string;
   sessionIds: string[];
   containers: string[];
+}
+
+/** POST /api/v1/batches: pods by name or by label selector, all containers or one, a custom command. */
+export interface BatchRequest {
+  context?: string;
+  namespace: string;
+  pods?: string[];
+  labelSelector?: string;
+  container?: string;
+  allContainers?: true;
+  command: { argv: string[] } | { line: string };
+  concurrency?: number;
+  timeoutSeconds?: number;
+}
+
+export interface BatchStarted {
+  batchId: string;
+  targets: ExecTarget[];
+  skipped: SkippedTarget[];
 }
 
 async function call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -64,6 +83,9 @@ export const api = {
   pods: (namespace: string, context?: string) => call<{ pods: PodSummary[] }>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),
   pod: (namespace: string, pod: string, context?: string) => call<{ pod: PodSummary }>(`/namespaces/${seg(namespace)}/pods/${seg(pod)}${withContext(context)}`).then((r) => r.pod),
   exec: (request: ExecRequest) => call<ExecResult>('/exec', { body: request }),
+  runBatch: (request: BatchRequest) => call<BatchStarted>('/batches', { body: request }),
+  batches: () => call<{ batches: BatchRow[] }>('/batches').then((r) => r.batches),
+  batch: (batchId: string) => call<{ batch: BatchRow }>(`/batches/${seg(batchId)}`).then((r) => r.batch),
   restart: (sessionId: string) => call<{ sessionId: string; run: number }>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
   close: (sessionId: string) => call<{ sessionId: string; closed: boolean }>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
   closeAllEnded: () => call<{ closed: string[] }>('/sessions/close-ended', { method: 'POST' }),

@@ -5,7 +5,7 @@
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
 import { FrameKind, decodeFrame, encodeFrame } from './frames.ts';
-import type { Alert, PodSummary, SessionRow } from './types.ts';
+import type { Alert, BatchRow, PodSummary, SessionRow } from './types.ts';
 
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
@@ -13,10 +13,11 @@ const OPEN = 1;
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
 
 export type ServerMessage =
-  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; limits: Record<string, number> }
+  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; batches?: BatchRow[]; limits: Record<string, number> }
   | { type: 'session'; session: SessionRow }
   | { type: 'sessionClosed'; sessionId: string }
   | { type: 'alerts'; alerts: Alert[] }
+  | { type: 'batch'; batch: BatchRow }
   | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }

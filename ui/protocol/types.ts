@@ -3,6 +3,8 @@
 export type { PodSummary, ContainerInfo, ContextSummary } from '../../src/domain/pod.ts';
 export type { SessionRow, SessionState, SessionList } from '../../src/events/projections/session-list.ts';
 export type { Alert } from '../../src/events/projections/alerts.ts';
+export type { BatchRow, BatchResult, BatchResultState } from '../../src/events/projections/batches.ts';
+export type { SkippedTarget } from '../../src/domain/batch.ts';
 export type { LogEntry } from '../../src/events/log-entry.ts';
 export type { ExecCommand, ShellName } from '../../src/domain/exec-action.ts';
 export type { ExecTarget } from '../../src/domain/target.ts';

@@ -1,10 +1,10 @@
 // What the user can do, as functions over the store and the two protocol clients: views call
 // these and never touch fetch or the socket themselves. Every failure lands in the store as a
 // notice carrying the server's sentence.
-import { ApiError, type Api, type ExecRequest } from '../protocol/http-client.ts';
+import { ApiError, type Api, type BatchRequest, type ExecRequest } from '../protocol/http-client.ts';
 import type { SocketClient } from '../protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../protocol/types.ts';
-import { applyServerMessage, isEnded, sessionsOfPod, type AppState } from './app-state.ts';
+import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
@@ -197,6 +197,42 @@ export class Actions {
     const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));
     if (missing.length === 0) return;
     await this.exec({ namespace: pod.namespace, pod: pod.name, containers: missing, command: { shell: 'auto' } satisfies ExecCommand, interactive: true });
+  }
+
+  // ---- batches ---------------------------------------------------------------------------
+
+  /** Check or uncheck a pod on the Pods list. */
+  selectPod(pod: string, selected: boolean): void {
+    this.#store.update((state) => {
+      const current = currentSelection(state);
+      const pods = current.pods.filter((name) => name !== pod);
+      return { selection: { ...current, pods: selected ? [...pods, pod] : pods } };
+    });
+  }
+
+  setLabelSelector(labelSelector: string): void {
+    this.#store.update((state) => ({ selection: { ...currentSelection(state), labelSelector } }));
+  }
+
+  /** Start a batch and show its page. Resolves to the batch id, or undefined when the server refused (the notice says why). */
+  async runBatch(request: Omit<BatchRequest, 'context'>): Promise<string | undefined> {
+    const { context } = this.#store.get().route;
+    this.#store.update(() => ({ execPending: true }));
+    try {
+      const { batchId } = await this.#env.api.runBatch({ ...request, ...(context ? { context } : {}) });
+      this.navigate({ page: 'batch', batch: batchId, pod: undefined, tab: undefined });
+      // the socket brings the summary; read it once in case this answer came first
+      if (!this.#store.get().batches.byId[batchId]) {
+        const batch = await this.#env.api.batch(batchId).catch(() => undefined);
+        if (batch && !this.#store.get().batches.byId[batchId]) this.#store.update((state) => ({ batches: withBatch(state.batches, batch) }));
+      }
+      return batchId;
+    } catch (error) {
+      this.notify((error as Error).message, 'Run in all containers');
+      return undefined;
+    } finally {
+      this.#store.update(() => ({ execPending: false }));
+    }
   }
 
   async restart(sessionId: string): Promise<void> {

@@ -1,7 +1,7 @@
 // The page's state and how server messages change it. Pure functions of (state, message): the
 // socket client feeds them, views read the result. No DOM, no fetch, no timers here.
 import type { ConnectionState, ServerMessage } from '../protocol/socket-client.ts';
-import type { Alert, ContextSummary, PodSummary, ServerInfo, SessionRow } from '../protocol/types.ts';
+import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow } from '../protocol/types.ts';
 import type { Route } from './route.ts';
 
 export interface Notice {
@@ -9,6 +9,14 @@ export interface Notice {
   message: string;
   /** where it came from, e.g. "Exec in web" */
   title?: string;
+}
+
+/** The pods chosen on the Pods list for a batch: checked by name, or a typed label selector. */
+export interface PodSelection {
+  /** the namespace the choice was made in: another namespace starts with nothing chosen */
+  namespace: string;
+  pods: string[];
+  labelSelector: string;
 }
 
 export interface AppState {
@@ -23,6 +31,9 @@ export interface AppState {
   /** the pod the Pod view shows */
   pod: { namespace: string; name: string; view?: PodSummary; error?: string } | undefined;
   sessions: { order: string[]; byId: Record<string, SessionRow> };
+  /** the batches projection as the socket pushes it, in the order started */
+  batches: { order: string[]; byId: Record<string, BatchRow> };
+  selection: PodSelection;
   alerts: Alert[];
   /** alert ids dismissed in this browser tab */
   dismissed: number[];
@@ -41,6 +52,8 @@ export function initialState(route: Route, dismissed: number[] = []): AppState {
     pods: { namespace: route.namespace, list: [], loaded: false },
     pod: undefined,
     sessions: { order: [], byId: {} },
+    batches: { order: [], byId: {} },
+    selection: { namespace: route.namespace, pods: [], labelSelector: '' },
     alerts: [],
     dismissed,
     notices: [],
@@ -53,8 +66,16 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
     case 'hello': {
       const byId: Record<string, SessionRow> = {};
       for (const row of message.sessions) byId[row.sessionId] = row;
-      return { sessions: { order: message.sessions.map((r) => r.sessionId), byId }, alerts: message.alerts };
+      const batches: Record<string, BatchRow> = {};
+      for (const batch of message.batches ?? []) batches[batch.batchId] = batch;
+      return {
+        sessions: { order: message.sessions.map((r) => r.sessionId), byId },
+        alerts: message.alerts,
+        batches: { order: (message.batches ?? []).map((b) => b.batchId), byId: batches },
+      };
     }
+    case 'batch':
+      return { batches: withBatch(state.batches, message.batch) };
     case 'session':
     case 'attached': {
       const row = message.session;
@@ -92,7 +113,56 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
   }
 }
 
+/** The batches with this one added or replaced. */
+export function withBatch(batches: AppState['batches'], batch: BatchRow): AppState['batches'] {
+  const known = batch.batchId in batches.byId;
+  return { order: known ? batches.order : [...batches.order, batch.batchId], byId: { ...batches.byId, [batch.batchId]: batch } };
+}
+
 // ---- derived views of the state -----------------------------------------------------------
+
+/** The pod selection of the namespace on screen (a choice made in another namespace does not count). */
+export function currentSelection(state: AppState): PodSelection {
+  const { selection, route } = state;
+  return selection.namespace === route.namespace ? selection : { namespace: route.namespace, pods: [], labelSelector: '' };
+}
+
+/** One row of a batch summary in words: exit N, failed: why, skipped: why, running, queued. */
+export function batchResultText(result: BatchResult): { text: string; tone: BadgeTone } {
+  switch (result.state) {
+    case 'queued':
+      return { text: 'queued', tone: 'quiet' };
+    case 'running':
+      return { text: 'running', tone: 'busy' };
+    case 'exited':
+      return { text: `exit ${result.exitCode ?? '?'}`, tone: result.exitCode === 0 ? 'done' : 'bad' };
+    case 'failed':
+      return { text: `failed: ${result.reason ?? 'unknown reason'}`, tone: 'bad' };
+    case 'timedOut':
+      return { text: `timed out: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'disconnected':
+      return { text: `disconnected: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'skipped':
+      return { text: `skipped: ${result.reason ?? ''}`.trim(), tone: 'quiet' };
+  }
+}
+
+/** "1.2 s", "350 ms", or a dash while it has not ended. */
+export function durationText(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export function batchTotalsText(batch: BatchRow): string {
+  const { succeeded, failed, skipped } = batch.totals;
+  return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped`;
+}
+
+/** The terminals of a batch that are still open, in the batch's target order. */
+export function sessionsOfBatch(state: AppState, batch: BatchRow): SessionRow[] {
+  const ids = new Set(batch.results.map((r) => r.sessionId).filter((id): id is string => !!id));
+  return state.sessions.order.filter((id) => ids.has(id)).map((id) => state.sessions.byId[id]).filter((row): row is SessionRow => !!row);
+}
 
 export type BadgeTone = 'busy' | 'ok' | 'quiet' | 'warn' | 'bad' | 'done';
 

@@ -25,7 +25,7 @@ export class InspectorFeed {
   constructor(api: Api, socket: SocketClient) {
     this.#api = api;
     socket.onMessage((message) => {
-      if (this.#active > 0 && (message.type === 'session' || message.type === 'sessionClosed' || message.type === 'alerts' || message.type === 'hello')) void this.refresh();
+      if (this.#active > 0 && (message.type === 'session' || message.type === 'sessionClosed' || message.type === 'alerts' || message.type === 'batch' || message.type === 'hello')) void this.refresh();
     });
   }
 

@@ -1,7 +1,7 @@
 // Where the page is: which screen, namespace, pod and terminal tab. It lives in the address bar
 // (so a reload, a bookmark or Octant's embed URL lands on the same place) and the namespace also
 // in sessionStorage (so the Pods link returns to the namespace last chosen in this browser tab).
-export type Page = 'pods' | 'terminals' | 'inspector' | 'embed';
+export type Page = 'pods' | 'terminals' | 'batch' | 'inspector' | 'embed';
 
 export interface Route {
   page: Page;
@@ -9,19 +9,22 @@ export interface Route {
   namespace: string;
   pod?: string;
   tab?: string;
+  /** batch page only: which batch (`/batches?id=b1`) */
+  batch?: string;
   /** embed only: open a shell (default container) or one per running container on arrival */
   mode?: 'shell' | 'shell-all';
 }
 
-const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', inspector: '/inspector', embed: '/embed' };
+const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', embed: '/embed' };
 const NAMESPACE_KEY = 'octant-exec.namespace';
 const CONTEXT_KEY = 'octant-exec.context';
 
 export function readRoute(location: { pathname: string; search: string }, storage?: Storage): Route {
   const params = new URLSearchParams(location.search);
   const path = location.pathname.replace(/\/+$/, '') || '/';
-  const page: Page = path === '/sessions' ? 'terminals' : path === '/inspector' ? 'inspector' : path === '/embed' ? 'embed' : 'pods';
+  const page: Page = path === '/sessions' ? 'terminals' : path === '/batches' ? 'batch' : path === '/inspector' ? 'inspector' : path === '/embed' ? 'embed' : 'pods';
   const mode = params.get('mode');
+  const batch = page === 'batch' ? params.get('id') : null;
   return {
     page,
     context: params.get('context') || storage?.getItem(CONTEXT_KEY) || undefined,
@@ -29,6 +32,7 @@ export function readRoute(location: { pathname: string; search: string }, storag
     pod: params.get('pod') || undefined,
     tab: params.get('tab') || undefined,
     ...(mode === 'shell' || mode === 'shell-all' ? { mode } : {}),
+    ...(batch ? { batch } : {}),
   };
 }
 
@@ -39,6 +43,10 @@ export function routeUrl(route: Route): string {
     params.set('namespace', route.namespace);
     if (route.pod) params.set('pod', route.pod);
     if (route.pod && route.tab) params.set('tab', route.tab);
+  }
+  if (route.page === 'batch' && route.batch) {
+    params.set('id', route.batch);
+    if (route.tab) params.set('tab', route.tab);
   }
   const query = params.toString();
   return paths[route.page] + (query ? `?${query}` : '');

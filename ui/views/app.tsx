@@ -1,6 +1,7 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names.
 import { useAppState } from './context.ts';
 import { Alerts } from './alerts.tsx';
+import { BatchPage } from './batch-page.tsx';
 import { Inspector } from './inspector.tsx';
 import { PodList } from './pod-list.tsx';
 import { PodView } from './pod-view.tsx';
@@ -38,6 +39,7 @@ export function App() {
       <main>
         {route.page === 'pods' && (route.pod ? <PodView /> : <PodList />)}
         {route.page === 'terminals' && <TerminalsPage />}
+        {route.page === 'batch' && <BatchPage />}
         {route.page === 'inspector' && <Inspector />}
         {embed && (route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
       </main>

@@ -4,6 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, PodSummary } from '../protocol/types.ts';
 import type { ExecRequest } from '../protocol/http-client.ts';
+import { argvPreview } from './command-preview.ts';
 
 const ALL = '*all*';
 const shells = [
@@ -123,11 +124,7 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
           />
         </div>
         <p id="exec-argv" class={parsed && 'error' in parsed ? 'argv error' : 'argv'} aria-live="polite">
-          {parsed === undefined
-            ? 'Runs the shell chosen above.'
-            : 'error' in parsed
-              ? parsed.error
-              : `Runs argv: [${parsed.argv.map((w) => JSON.stringify(w)).join(', ')}], never through a shell.`}
+          {argvPreview(parsed, 'Runs the shell chosen above.')}
         </p>
         <label class="check">
           <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />

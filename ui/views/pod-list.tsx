@@ -1,17 +1,48 @@
 // The pods of the namespace (kept live by the socket's pod watch); each name links to its Pod view.
-import { useAppState } from './context.ts';
+// Pods can be checked, or chosen by a typed label selector, for "Run in all containers": one
+// command in every container of them (a batch), which opens the batch's page.
+import { useState } from 'preact/hooks';
+import { currentSelection } from '../state/app-state.ts';
+import { BatchDialog } from './batch-dialog.tsx';
+import { useAppState, useServices } from './context.ts';
 import { age } from './format.ts';
 import { AppLink } from './link.tsx';
 
 export function PodList() {
   const state = useAppState();
+  const { actions } = useServices();
+  const [dialogOpen, setDialogOpen] = useState(false);
   const { pods, route } = state;
+  const selection = currentSelection(state);
+  const selector = selection.labelSelector.trim();
+  // pods checked here that the list still has (a deleted pod drops out of the choice)
+  const checked = selection.pods.filter((name) => pods.list.some((p) => p.name === name));
   const terminalsOf = (pod: string) => state.sessions.order.filter((id) => state.sessions.byId[id]?.target.namespace === route.namespace && state.sessions.byId[id]?.target.pod === pod).length;
   return (
     <section class="page" aria-labelledby="pods-title">
       <h1 id="pods-title">
         Pods <span class="muted">in {route.namespace}</span>
       </h1>
+      <div class="batch-bar">
+        <label for="pods-selector">Label selector</label>
+        <input
+          id="pods-selector"
+          type="text"
+          value={selection.labelSelector}
+          size={28}
+          autoComplete="off"
+          spellcheck={false}
+          placeholder="e.g. app=worker"
+          aria-describedby="pods-batch-hint"
+          onInput={(e) => actions.setLabelSelector((e.currentTarget as HTMLInputElement).value)}
+        />
+        <button type="button" disabled={(checked.length === 0 && !selector) || state.execPending} onClick={() => setDialogOpen(true)}>
+          Run in all containers
+        </button>
+        <span id="pods-batch-hint" class="hint">
+          {selector ? `The pods matching ${selector} (checkboxes are ignored while a selector is typed).` : checked.length ? `${checked.length} pod${checked.length === 1 ? '' : 's'} chosen.` : 'Check pods or type a label selector to run one command in all their containers.'}
+        </span>
+      </div>
       {pods.error && <p class="error">{pods.error}</p>}
       {!pods.loaded && <p class="muted">Loading pods…</p>}
       {pods.loaded && !pods.error && pods.list.length === 0 && <p class="muted">No pods in namespace {route.namespace}.</p>}
@@ -19,6 +50,9 @@ export function PodList() {
         <table class="grid">
           <thead>
             <tr>
+              <th class="select">
+                <span class="visually-hidden">Selected</span>
+              </th>
               <th>Name</th>
               <th>Ready</th>
               <th>Phase</th>
@@ -32,6 +66,9 @@ export function PodList() {
               const open = terminalsOf(pod.name);
               return (
                 <tr key={pod.name}>
+                  <td class="select">
+                    <input type="checkbox" aria-label={`Select ${pod.name}`} checked={checked.includes(pod.name)} disabled={!!selector} onChange={(e) => actions.selectPod(pod.name, (e.currentTarget as HTMLInputElement).checked)} />
+                  </td>
                   <td>
                     <AppLink to={{ page: 'pods', pod: pod.name }}>{pod.name}</AppLink>
                   </td>
@@ -54,6 +91,16 @@ export function PodList() {
             })}
           </tbody>
         </table>
+      )}
+      {dialogOpen && (
+        <BatchDialog
+          targets={selector ? { namespace: route.namespace, labelSelector: selector } : { namespace: route.namespace, pods: checked }}
+          onClose={() => setDialogOpen(false)}
+          onRun={(request) => {
+            setDialogOpen(false);
+            void actions.runBatch(request);
+          }}
+        />
       )}
     </section>
   );

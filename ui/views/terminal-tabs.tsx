@@ -6,7 +6,14 @@ import { badge, tabName } from '../state/app-state.ts';
 import { useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
 
-export function TerminalTabs(props: { rows: SessionRow[]; selected: string | undefined; label: string }) {
+export function TerminalTabs(props: {
+  rows: SessionRow[];
+  selected: string | undefined;
+  label: string;
+  /** where the tabs span several pods (a batch), each is named by pod too: "worker-0/main: hostname" */
+  withPod?: boolean;
+  empty?: string;
+}) {
   const { actions, terminals } = useServices();
   const { rows } = props;
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
@@ -15,7 +22,8 @@ export function TerminalTabs(props: { rows: SessionRow[]; selected: string | und
   useEffect(() => {
     for (const row of rows) terminals.get(row);
   }, [rows.map((r) => r.sessionId).join(' ')]);
-  if (rows.length === 0) return <p class="muted empty-terminals">No terminals in this pod yet: use Shell or Exec.</p>;
+  if (rows.length === 0) return <p class="muted empty-terminals">{props.empty ?? 'No terminals in this pod yet: use Shell or Exec.'}</p>;
+  const nameOf = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
   const move = (from: number, by: number) => {
     const next = rows[(from + by + rows.length) % rows.length];
     actions.selectTab(next.sessionId);
@@ -35,10 +43,10 @@ export function TerminalTabs(props: { rows: SessionRow[]; selected: string | und
                 id={`tab-${row.sessionId}`}
                 aria-selected={isSelected}
                 aria-controls={`panel-${row.sessionId}`}
-                aria-label={tabName(row)}
+                aria-label={nameOf(row)}
                 aria-describedby={`badge-${row.sessionId}`}
                 tabIndex={isSelected ? 0 : -1}
-                title={b.detail ? `${tabName(row)} — ${b.text}: ${b.detail}` : `${tabName(row)} — ${b.text}`}
+                title={b.detail ? `${nameOf(row)} — ${b.text}: ${b.detail}` : `${nameOf(row)} — ${b.text}`}
                 onClick={() => actions.selectTab(row.sessionId)}
                 onKeyDown={(e) => {
                   if (e.key === 'ArrowRight') move(i, 1);
@@ -47,7 +55,7 @@ export function TerminalTabs(props: { rows: SessionRow[]; selected: string | und
                 }}
               >
                 <span class="tab-title">
-                  <b>{row.target.container}</b> {row.label}
+                  <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {row.label}
                 </span>
                 <span id={`badge-${row.sessionId}`} class={`badge tone-${b.tone}`}>
                   {b.text}

@@ -2,6 +2,7 @@
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../protocol/types.ts';
 import { badge, isEnded } from '../state/app-state.ts';
+import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 
@@ -73,6 +74,10 @@ export function TerminalsPage() {
           </tbody>
         </table>
       )}
+      <h2 id="batches-title" class="batches-head">
+        Batches
+      </h2>
+      <BatchList />
     </section>
   );
 }

@@ -16,7 +16,7 @@ export function TopBar() {
         <AppLink to={{ page: 'pods', pod: undefined }} current={route.page === 'pods'}>
           Pods
         </AppLink>
-        <AppLink to={{ page: 'terminals' }} current={route.page === 'terminals'}>
+        <AppLink to={{ page: 'terminals' }} current={route.page === 'terminals' || route.page === 'batch'}>
           Terminals
         </AppLink>
         <AppLink to={{ page: 'inspector' }} current={route.page === 'inspector'}>

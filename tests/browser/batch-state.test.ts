@@ -1,0 +1,68 @@
+// The batch parts of the page's state without a browser: the batch page's address, `batch`
+// messages folded into the store (and the whole list from `hello`), the summary's words, the pod
+// selection that belongs to one namespace.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { BatchRow } from '../../src/events/projections/batches.ts';
+import { applyServerMessage, batchResultText, batchTotalsText, currentSelection, durationText, initialState, type AppState } from '../../ui/state/app-state.ts';
+import { readRoute, routeUrl } from '../../ui/state/route.ts';
+
+const batch = (over: Partial<BatchRow> = {}): BatchRow => ({
+  batchId: 'b1',
+  argv: ['hostname'],
+  requestedBy: 'me',
+  concurrency: 8,
+  state: 'running',
+  startedAt: 1,
+  results: [{ target: { namespace: 'batch', pod: 'worker-0', container: 'main' }, state: 'running', sessionId: 't1', startedAt: 1 }],
+  totals: { succeeded: 0, failed: 0, skipped: 0 },
+  ...over,
+});
+
+test('the batch page lives at /batches?id=…, with its selected tab', () => {
+  const url = routeUrl({ page: 'batch', namespace: 'batch', batch: 'b3', tab: 't7' });
+  assert.is(url, '/batches?id=b3&tab=t7');
+  const [pathname, search] = url.split('?');
+  const route = readRoute({ pathname, search: `?${search}` });
+  assert.is(route.page, 'batch');
+  assert.is(route.batch, 'b3');
+  assert.is(route.tab, 't7');
+  assert.is(readRoute({ pathname: '/', search: '?id=b3' }).batch, undefined, 'only the batch page reads an id');
+  assert.is(routeUrl({ page: 'batch', namespace: 'default' }), '/batches');
+});
+
+test('hello brings every batch; a batch message adds or replaces one', () => {
+  let state: AppState = initialState(readRoute({ pathname: '/', search: '' }));
+  const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
+  apply({ type: 'hello', protocol: 1, sessions: [], alerts: [], batches: [batch()], limits: {} });
+  assert.equal(state.batches.order, ['b1']);
+  apply({ type: 'batch', batch: batch({ state: 'done', totals: { succeeded: 1, failed: 0, skipped: 0 } }) });
+  assert.equal(state.batches.order, ['b1']);
+  assert.is(state.batches.byId.b1.state, 'done');
+  apply({ type: 'batch', batch: batch({ batchId: 'b2' }) });
+  assert.equal(state.batches.order, ['b1', 'b2']);
+  apply({ type: 'hello', protocol: 1, sessions: [], alerts: [], limits: {} });
+  assert.equal(state.batches.order, [], 'an older server without batches in hello');
+});
+
+test('a summary row in words: exit N, failed/skipped with the reason, running; totals; durations', () => {
+  const target = { namespace: 'n', pod: 'p', container: 'c' };
+  assert.equal(batchResultText({ target, state: 'exited', exitCode: 0 }), { text: 'exit 0', tone: 'done' });
+  assert.equal(batchResultText({ target, state: 'exited', exitCode: 3 }), { text: 'exit 3', tone: 'bad' });
+  assert.is(batchResultText({ target, state: 'failed', reason: 'shell missing' }).text, 'failed: shell missing');
+  assert.is(batchResultText({ target, state: 'skipped', reason: 'waiting: CrashLoopBackOff' }).text, 'skipped: waiting: CrashLoopBackOff');
+  assert.is(batchResultText({ target, state: 'running' }).text, 'running');
+  assert.is(batchTotalsText(batch({ totals: { succeeded: 4, failed: 1, skipped: 2 } })), '4 succeeded, 1 failed, 2 skipped');
+  assert.is(durationText(undefined), '—');
+  assert.is(durationText(350), '350 ms');
+  assert.is(durationText(1250), '1.3 s');
+});
+
+test('pods chosen in one namespace are not chosen in another', () => {
+  const state = initialState(readRoute({ pathname: '/', search: '?namespace=batch' }));
+  const chosen = { ...state, selection: { namespace: 'batch', pods: ['worker-0'], labelSelector: '' } };
+  assert.equal(currentSelection(chosen).pods, ['worker-0']);
+  assert.equal(currentSelection({ ...chosen, route: { ...chosen.route, namespace: 'default' } }).pods, []);
+});
+
+test.run();

@@ -1,0 +1,113 @@
+// The issue's batch flow in a real Chromium against the server and the sandbox cluster: check the
+// three worker pods, "Run in all containers" with `hostname`, read the summary (six rows, each
+// exit 0), jump from a row to its terminal, find the batch again from the Terminals page; then a
+// label selector with a command that fails in one pod: the failures are listed first.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const runButton = () => page.getByRole('button', { name: 'Run in all containers', exact: true });
+const summary = () => page.getByRole('table', { name: 'Batch summary', exact: true });
+
+/** The summary's rows as [container, result, duration] texts. */
+async function summaryRows(): Promise<string[][]> {
+  return summary()
+    .locator('tbody tr')
+    .evaluateAll((rows) => rows.map((row) => [...row.querySelectorAll('td')].slice(0, 3).map((td) => (td.textContent ?? '').trim())));
+}
+
+async function runBatch(command: string, concurrency?: string) {
+  await runButton().click();
+  const dialog = page.getByRole('dialog', { name: 'Run in all containers' });
+  await dialog.waitFor();
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill(command);
+  if (concurrency) await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).fill(concurrency);
+  await waitForText(dialog.locator('#batch-argv'), /Runs argv: \[/);
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+}
+
+test('select the three worker pods, run hostname in all containers: six rows, each exit 0', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('batch');
+  await page.getByRole('link', { name: 'worker-2', exact: true }).waitFor();
+  assert.ok(await runButton().isDisabled(), 'nothing chosen yet');
+  for (const pod of ['worker-0', 'worker-1', 'worker-2']) await page.getByRole('checkbox', { name: `Select ${pod}`, exact: true }).check();
+  assert.ok(await runButton().isEnabled());
+
+  await runButton().click();
+  const dialog = page.getByRole('dialog', { name: 'Run in all containers' });
+  await dialog.waitFor();
+  assert.ok(await dialog.getByRole('button', { name: 'Run', exact: true }).isDisabled(), 'no command yet');
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('hostname');
+  await waitForText(dialog.locator('#batch-argv'), /\["hostname"\]/);
+  assert.is(await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).inputValue(), '8');
+  assert.ok(await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).isVisible());
+  await screenshot(page, 'batch-dialog');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await dialog.waitFor({ state: 'detached' });
+
+  await page.getByRole('heading', { name: 'Batch b1', exact: true }).waitFor();
+  await waitForText(page.getByRole('status', { name: 'Totals' }), /^6 succeeded, 0 failed, 0 skipped$/);
+  const rows = await summaryRows();
+  assert.is(rows.length, 6);
+  assert.equal(rows.map((r) => r[0]).sort(), ['worker-0/logger', 'worker-0/main', 'worker-1/logger', 'worker-1/main', 'worker-2/logger', 'worker-2/main']);
+  for (const [where, result, duration] of rows) {
+    assert.is(result, 'exit 0', where);
+    assert.match(duration, /^\d+(\.\d)? (ms|s)$/, where);
+  }
+  await screenshot(page, 'batch', true);
+});
+
+test('"Open" on a row shows that container\'s terminal, with the pod name in it', async () => {
+  const row = summary().locator('tbody tr', { hasText: 'worker-1/logger' });
+  await row.getByRole('button', { name: 'Open', exact: true }).click();
+  const tab = page.getByRole('tab', { name: 'worker-1/logger: hostname', exact: true });
+  await waitForText(page.locator(`[role=tab][aria-label="worker-1/logger: hostname"][aria-selected=true] .badge`), /^exited 0$/);
+  assert.is(await tab.getAttribute('aria-selected'), 'true');
+  await waitForRow(page, /^worker-1$/);
+  assert.match(page.url(), /\/batches\?id=b1&tab=t\d+$/);
+});
+
+test('the batch is reachable from the Terminals page; its sessions are ordinary terminals there', async () => {
+  await page.getByRole('link', { name: 'Terminals', exact: true }).first().click();
+  await page.getByRole('heading', { name: 'Terminals', exact: true }).waitFor();
+  assert.is(await page.getByRole('table', { name: 'Terminals', exact: true }).locator('tbody tr').count(), 6);
+  const batches = page.getByRole('table', { name: 'Batches', exact: true });
+  assert.match(await batches.innerText(), /6 succeeded, 0 failed, 0 skipped/);
+  await batches.getByRole('link', { name: 'Batch b1', exact: true }).click();
+  await page.getByRole('heading', { name: 'Batch b1', exact: true }).waitFor();
+  assert.is((await summaryRows()).length, 6);
+});
+
+test('a label selector instead of checkboxes; failed containers are listed first', async () => {
+  await page.getByRole('link', { name: 'Pods', exact: true }).click();
+  await page.getByRole('link', { name: 'worker-2', exact: true }).waitFor();
+  await page.getByRole('textbox', { name: 'Label selector', exact: true }).fill('app=worker');
+  assert.ok(await page.getByRole('checkbox', { name: 'Select worker-0', exact: true }).isDisabled(), 'the selector decides');
+  await runBatch(`sh -c 'test $HOSTNAME != worker-1'`, '2');
+  await page.getByRole('heading', { name: 'Batch b2', exact: true }).waitFor();
+  await waitForText(page.getByRole('status', { name: 'Totals' }), /^4 succeeded, 2 failed, 0 skipped$/);
+  const rows = await summaryRows();
+  assert.equal(
+    rows.slice(0, 2).map((r) => `${r[0]} ${r[1]}`).sort(),
+    ['worker-1/logger exit 1', 'worker-1/main exit 1'],
+  );
+  assert.ok(rows.slice(2).every((r) => r[1] === 'exit 0'), JSON.stringify(rows));
+  assert.equal(b.problems, []);
+});
+
+test.run();

@@ -1,0 +1,133 @@
+// The Exec dialog in batch mode, "Run in all containers": one non-interactive command (split into
+// argv by the documented quoting, shown before it runs) in every container of the chosen pods,
+// at most "Concurrency" at once, each ended after "Timeout (s)" if given. Enter runs, Escape cancels.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
+import { splitCommandLine } from '../../src/domain/command-line.ts';
+import type { BatchRequest } from '../protocol/http-client.ts';
+import { argvPreview } from './command-preview.ts';
+
+const MAX_CONCURRENCY = 64;
+const MAX_TIMEOUT_SECONDS = 86_400;
+
+export interface BatchTargets {
+  namespace: string;
+  /** pods by name, or… */
+  pods?: string[];
+  /** …the pods a label selector matches */
+  labelSelector?: string;
+}
+
+/** "a whole number from min to max", or undefined when `text` is not one */
+function wholeNumber(text: string, min: number, max: number): number | undefined {
+  if (!/^\s*\d{1,6}\s*$/.test(text)) return undefined;
+  const n = Number(text);
+  return n >= min && n <= max ? n : undefined;
+}
+
+export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omit<BatchRequest, 'context'>) => void; onClose: () => void }) {
+  const { targets } = props;
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [line, setLine] = useState('');
+  const [concurrency, setConcurrency] = useState(String(defaultBatchConcurrency));
+  const [timeout, setTimeoutText] = useState('');
+  const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
+  const chosenConcurrency = wholeNumber(concurrency, 1, MAX_CONCURRENCY);
+  const chosenTimeout = timeout.trim() ? wholeNumber(timeout, 1, MAX_TIMEOUT_SECONDS) : undefined;
+  const problem =
+    parsed === undefined
+      ? 'Type the command to run in every container.'
+      : 'error' in parsed
+        ? parsed.error
+        : chosenConcurrency === undefined
+          ? `Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}.`
+          : timeout.trim() && chosenTimeout === undefined
+            ? `The timeout must be empty (none) or a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`
+            : undefined;
+
+  useEffect(() => {
+    const d = dialog.current!;
+    if (!d.open) d.showModal();
+    return () => d.open && d.close();
+  }, []);
+
+  const run = () => {
+    if (problem || !parsed || 'error' in parsed) return;
+    props.onRun({
+      namespace: targets.namespace,
+      ...(targets.labelSelector ? { labelSelector: targets.labelSelector } : { pods: targets.pods ?? [] }),
+      allContainers: true,
+      command: { argv: parsed.argv },
+      concurrency: chosenConcurrency,
+      ...(chosenTimeout !== undefined ? { timeoutSeconds: chosenTimeout } : {}),
+    });
+  };
+
+  return (
+    <dialog
+      ref={dialog}
+      class="exec-dialog batch-dialog"
+      aria-labelledby="batch-title"
+      onCancel={(e) => {
+        e.preventDefault();
+        props.onClose();
+      }}
+    >
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          run();
+        }}
+      >
+        <h2 id="batch-title">Run in all containers</h2>
+        <p class="muted">
+          {targets.labelSelector ? (
+            <>
+              Every running container of the pods matching <code>{targets.labelSelector}</code> in {targets.namespace}
+            </>
+          ) : (
+            <>
+              Every running container of {targets.pods?.join(', ')} in {targets.namespace}
+            </>
+          )}
+          . Containers that are not running are reported as skipped.
+        </p>
+        <div class="field">
+          <label for="batch-command">Command</label>
+          <input
+            id="batch-command"
+            type="text"
+            value={line}
+            autoComplete="off"
+            spellcheck={false}
+            placeholder="e.g. cat /etc/os-release"
+            aria-describedby="batch-argv"
+            onInput={(e) => setLine((e.currentTarget as HTMLInputElement).value)}
+          />
+        </div>
+        <p id="batch-argv" class={parsed && 'error' in parsed ? 'argv error' : 'argv'} aria-live="polite">
+          {argvPreview(parsed, 'Not interactive: each container gets its own terminal with the output.')}
+        </p>
+        <div class="field-row">
+          <div class="field">
+            <label for="batch-concurrency">Concurrency</label>
+            <input id="batch-concurrency" type="number" min={1} max={MAX_CONCURRENCY} step={1} value={concurrency} onInput={(e) => setConcurrency((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+          <div class="field">
+            <label for="batch-timeout">Timeout (s)</label>
+            <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
+          </div>
+        </div>
+        {problem && parsed !== undefined && !('error' in parsed) && <p class="error">{problem}</p>}
+        <div class="buttons">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={!!problem}>
+            Run
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}
