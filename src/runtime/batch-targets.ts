@@ -31,7 +31,9 @@ export async function resolveBatchTargets(source: PodSource, selection: BatchSel
     for (const name of selection.pods) {
       try {
         pods.push(await source.pod(selection.namespace, name, selection.context));
-      } catch {
+      } catch (error) {
+        // a missing pod is a result; a refusal or an unreachable cluster is the batch's failure
+        if ((error as { status?: number }).status !== 404) throw error;
         skipped.push({ target: where(name, selection.container ?? '*'), reason: `Pod "${name}" was not found in namespace "${selection.namespace}".` });
       }
     }
