@@ -40,6 +40,8 @@ export interface SandboxOptions {
   execTransports?: ExecTransportName[];
   /** transports to use instead of the built-in ones of the same name (tests plug in instrumented ones) */
   transportOverrides?: Partial<Record<ExecTransportName, ExecTransport>>;
+  /** how often an exec connection must show life (a frame, a ping, a pong); default 15 s */
+  heartbeatMs?: number;
   /** where to write the kubeconfig; default STATE_DIR/kubeconfig */
   kubeconfigOut?: string;
 }
@@ -85,7 +87,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const execs = new ExecCounter();
   const faults = new SandboxFaults(fixture.faults);
 
-  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: createWebSocketTransport, spdy: () => createSpdyTransport() };
+  const heartbeat = { heartbeatMs: options.heartbeatMs };
+  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: () => createWebSocketTransport(heartbeat), spdy: () => createSpdyTransport(heartbeat) };
   const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
 
   state.onPodDeleted((pod) => {

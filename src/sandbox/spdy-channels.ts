@@ -8,6 +8,7 @@ import type { SpdySession } from '../spdy/session.ts';
 import type { SpdyStream } from '../spdy/stream.ts';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { ResizeStreamDecoder } from './spdy-resize-stream.ts';
+import { DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';
 
 export interface SpdyExecStreams {
   error: SpdyStream;
@@ -17,8 +18,6 @@ export interface SpdyExecStreams {
   resize?: SpdyStream;
 }
 
-/** kubectl pings every 5 s; a client that answers none of ours for this long is gone. */
-const HEARTBEAT_MS = 15_000;
 /**
  * After the status, the client closes the connection (kubectl: RST_STREAM for its open streams,
  * GOAWAY, close). One that does not is cut off after this long, like the kubelet's close timeout.
@@ -43,6 +42,7 @@ export class SpdyChannels implements ExecChannels {
     private readonly streams: SpdyExecStreams,
     /** the negotiated remotecommand version; over SPDY v4 and v5 behave the same */
     readonly version: 4 | 5,
+    heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     for (const stream of Object.values(streams) as SpdyStream[]) stream.on('error', () => {}); // a reset stream is not our crash
     streams.stdin?.on('data', (chunk: Uint8Array) => {
@@ -57,6 +57,8 @@ export class SpdyChannels implements ExecChannels {
     });
     for (const output of [streams.stdout, streams.stderr]) output?.on('drain', () => this.drainListeners.forEach((l) => l()));
     session.on('close', (error) => this.lost(error ? error.message : 'connection closed'));
+    // A client that holds its reading (flow control) cannot answer our pings, but still pings.
+    session.on('peerPing', () => (this.pingOutstanding = false));
     this.heartbeat = setInterval(() => {
       if (this.pingOutstanding) return void session.destroy();
       this.pingOutstanding = true;
@@ -64,7 +66,7 @@ export class SpdyChannels implements ExecChannels {
         () => (this.pingOutstanding = false),
         () => {},
       );
-    }, HEARTBEAT_MS);
+    }, heartbeatMs);
     this.heartbeat.unref?.();
   }
 

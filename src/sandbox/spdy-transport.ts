@@ -35,7 +35,7 @@ export function chooseSpdyProtocol(offered: string[]): Protocol | undefined {
   return (Object.keys(SPDY_PROTOCOLS) as Protocol[]).find((p) => offered.includes(p));
 }
 
-export function createSpdyTransport(options: { streamCreationTimeoutMs?: number } = {}): ExecTransport {
+export function createSpdyTransport(options: { streamCreationTimeoutMs?: number; heartbeatMs?: number } = {}): ExecTransport {
   const sessions = new Set<SpdySession>();
   return {
     name: 'spdy',
@@ -82,7 +82,7 @@ export function createSpdyTransport(options: { streamCreationTimeoutMs?: number 
         if ([...wanted].every((t) => streams[t])) {
           started = true;
           clearTimeout(timeout);
-          start(new SpdyChannels(session, socket, streams as SpdyExecStreams, SPDY_PROTOCOLS[protocol]));
+          start(new SpdyChannels(session, socket, streams as SpdyExecStreams, SPDY_PROTOCOLS[protocol], options.heartbeatMs));
         }
       });
     },

@@ -10,8 +10,8 @@ export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, cl
 /** Bytes queued to the socket beyond which the process is paused, and below which it resumes. */
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 1 << 18;
-/** client-go pings every 5 s; a peer that answers none of ours for this long is gone. */
-const HEARTBEAT_MS = 15_000;
+/** client-go pings every 5 s; a peer that sends nothing and answers none of our pings for this long is gone. */
+export const DEFAULT_HEARTBEAT_MS = 15_000;
 
 export class WebSocketChannels implements ExecChannels {
   private readonly stdinListeners: ((chunk: Uint8Array) => void)[] = [];
@@ -30,17 +30,20 @@ export class WebSocketChannels implements ExecChannels {
   constructor(
     private readonly ws: WebSocket,
     private readonly version: 4 | 5,
+    heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    // A client that holds its reading (flow control) still pings: that is enough to be alive.
     ws.on('pong', () => (this.heard = true));
+    ws.on('ping', () => (this.heard = true));
     ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
     ws.on('error', (error: Error) => this.lost(error.message));
     this.heartbeat = setInterval(() => {
       if (!this.heard) return void ws.terminate();
       this.heard = false;
       ws.ping();
-    }, HEARTBEAT_MS);
+    }, heartbeatMs);
     this.heartbeat.unref?.();
     // Real API servers open with an empty stdout frame; some clients wait for it.
     this.send(CHANNEL.stdout, new Uint8Array(0));

@@ -21,7 +21,7 @@ export function chooseProtocol(offered: string | undefined): Protocol | undefine
   return (Object.keys(WEBSOCKET_PROTOCOLS) as Protocol[]).find((p) => names.includes(p));
 }
 
-export function createWebSocketTransport(): ExecTransport {
+export function createWebSocketTransport(options: { heartbeatMs?: number } = {}): ExecTransport {
   const server = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD_BYTES,
@@ -40,7 +40,7 @@ export function createWebSocketTransport(): ExecTransport {
           badRequest(`unable to upgrade: no supported WebSocket subprotocol in "${offered}"; this server speaks ${Object.keys(WEBSOCKET_PROTOCOLS).join(', ')}`),
         );
       }
-      server.handleUpgrade(request, socket, head, (ws) => start(new WebSocketChannels(ws, WEBSOCKET_PROTOCOLS[protocol])));
+      server.handleUpgrade(request, socket, head, (ws) => start(new WebSocketChannels(ws, WEBSOCKET_PROTOCOLS[protocol], options.heartbeatMs)));
     },
     close() {
       for (const ws of server.clients) ws.terminate();

@@ -54,6 +54,8 @@ export interface SpdySessionEvents {
   goaway: [lastGoodStreamId: number, status: number];
   /** the connection is gone; every stream has been destroyed (without an error). `error` if it failed */
   close: [error?: Error];
+  /** the peer pinged us (answered already): it is alive, even if it reads nothing now */
+  peerPing: [];
 }
 
 interface PendingWrite {
@@ -321,7 +323,11 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
         return this.onWindowUpdate(frame);
       case 'ping': {
         const ours = frame.id % 2 === (this.role === 'client' ? 1 : 0);
-        if (!ours) return this.write(encodeFrame(frame));
+        if (!ours) {
+          this.write(encodeFrame(frame));
+          this.emit('peerPing');
+          return;
+        }
         const pending = this.pings.get(frame.id);
         this.pings.delete(frame.id);
         pending?.resolve(performance.now() - pending.sentAt);

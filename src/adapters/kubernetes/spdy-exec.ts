@@ -219,8 +219,9 @@ class SpdyExecStream implements ExecStream {
     const deadAfter = this.options.deadAfterMs ?? 61_000;
     const ping = setInterval(() => {
       // While paused we read nothing (the socket itself may be paused): silence then is ours.
-      if (this.#paused) return this.#heard();
-      if (Date.now() - this.#lastHeard > deadAfter) {
+      // Pinging goes on, so the cluster hears us and keeps the connection while we hold it.
+      if (this.#paused) this.#heard();
+      else if (Date.now() - this.#lastHeard > deadAfter) {
         this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
         session.destroy();
         return;

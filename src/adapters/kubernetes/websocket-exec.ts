@@ -109,8 +109,9 @@ class WebSocketExecStream implements ExecStream {
     const deadAfter = this.options.deadAfterMs ?? 61_000;
     this.#ping = setInterval(() => {
       // While paused we read nothing, pongs included: silence then is ours, not the cluster's.
-      if (this.#paused) return void (this.#lastFrame = Date.now());
-      if (Date.now() - this.#lastFrame > deadAfter) {
+      // Pinging goes on, so the cluster hears us and keeps the connection while we hold it.
+      if (this.#paused) this.#lastFrame = Date.now();
+      else if (Date.now() - this.#lastFrame > deadAfter) {
         this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
         socket.terminate();
         return;
