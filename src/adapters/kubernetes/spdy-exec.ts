@@ -6,7 +6,6 @@
 // and exactly one `ended`.
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
-import { nameProblem } from '../../domain/names.ts';
 import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { SpdyHeaders } from '../../spdy/header-block.ts';
@@ -14,6 +13,7 @@ import { UpgradeRefused } from './channel-socket.ts';
 import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+import { configForExec } from './exec-target.ts';
 
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
 const outputHeadBytes = 512;
@@ -95,16 +95,9 @@ class SpdyExecStream implements ExecStream {
 
   async #connect(): Promise<void> {
     const { target } = this.request;
-    for (const [kind, value] of [['namespace', target.namespace], ['pod', target.pod], ['container', target.container]] as const) {
-      const problem = nameProblem(kind, value);
-      if (problem) return this.#end({ kind: 'failed', failure: { reason: 'notFound', message: problem } });
-    }
-    let config;
-    try {
-      config = this.contexts.config(target.context);
-    } catch (error) {
-      return this.#end({ kind: 'failed', failure: { reason: 'unknown', message: String((error as Error).message) } });
-    }
+    const found = configForExec(this.contexts, target);
+    if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
+    const { config } = found;
     let connection;
     try {
       connection = await dialSpdy(config, execPath(this.request));

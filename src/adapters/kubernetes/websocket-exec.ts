@@ -8,10 +8,10 @@ import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
-import { nameProblem } from '../../domain/names.ts';
 import { ChannelSocketDialer, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+import { configForExec } from './exec-target.ts';
 
 const resizeChannel = 4;
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
@@ -61,16 +61,9 @@ class WebSocketExecStream implements ExecStream {
 
   async #connect(): Promise<void> {
     const { target } = this.request;
-    for (const [kind, value] of [['namespace', target.namespace], ['pod', target.pod], ['container', target.container]] as const) {
-      const problem = nameProblem(kind, value);
-      if (problem) return this.#end({ kind: 'failed', failure: { reason: 'notFound', message: problem } });
-    }
-    let config;
-    try {
-      config = this.contexts.config(target.context);
-    } catch (error) {
-      return this.#end({ kind: 'failed', failure: { reason: 'unknown', message: String((error as Error).message) } });
-    }
+    const found = configForExec(this.contexts, target);
+    if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
+    const { config } = found;
     const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config);
     const exec = new Exec(config, dialer);
     try {
