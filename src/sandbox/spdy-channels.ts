@@ -3,12 +3,12 @@
 // the status on the error stream. The transport hands these over only once every stream the
 // request asked for is open.
 import type { Duplex } from 'node:stream';
-import type { TerminalSize } from '../domain/target.ts';
 import type { SpdySession } from '../spdy/session.ts';
 import type { SpdyStream } from '../spdy/stream.ts';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { ResizeStreamDecoder } from './spdy-resize-stream.ts';
 import { DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';
+import { ChannelListeners } from './channel-listeners.ts';
 
 export interface SpdyExecStreams {
   error: SpdyStream;
@@ -24,12 +24,7 @@ export interface SpdyExecStreams {
  */
 const CLOSE_GRACE_MS = 5_000;
 
-export class SpdyChannels implements ExecChannels {
-  private readonly stdinListeners: ((chunk: Uint8Array) => void)[] = [];
-  private readonly stdinEndListeners: (() => void)[] = [];
-  private readonly resizeListeners: ((size: TerminalSize) => void)[] = [];
-  private readonly goneListeners: ((reason: string) => void)[] = [];
-  private readonly drainListeners: (() => void)[] = [];
+export class SpdyChannels extends ChannelListeners implements ExecChannels {
   private finished = false;
   private gone = false;
   private stalled = false;
@@ -44,18 +39,19 @@ export class SpdyChannels implements ExecChannels {
     readonly version: 4 | 5,
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
+    super();
     for (const stream of Object.values(streams) as SpdyStream[]) stream.on('error', () => {}); // a reset stream is not our crash
     streams.stdin?.on('data', (chunk: Uint8Array) => {
-      if (!this.finished && chunk.length) for (const l of this.stdinListeners) l(chunk);
+      if (!this.finished && chunk.length) this.emit('stdin', chunk);
     });
     streams.stdin?.on('end', () => {
-      if (!this.finished) for (const l of this.stdinEndListeners) l();
+      if (!this.finished) this.emit('stdinEnd', undefined);
     });
     const sizes = new ResizeStreamDecoder();
     streams.resize?.on('data', (chunk: Uint8Array) => {
-      for (const size of sizes.push(chunk)) if (!this.finished) for (const l of this.resizeListeners) l(size);
+      for (const size of sizes.push(chunk)) if (!this.finished) this.emit('resize', size);
     });
-    for (const output of [streams.stdout, streams.stderr]) output?.on('drain', () => this.drainListeners.forEach((l) => l()));
+    for (const output of [streams.stdout, streams.stderr]) output?.on('drain', () => this.emit('drain', undefined));
     session.on('close', (error) => this.lost(error ? error.message : 'connection closed'));
     // A client that holds its reading (flow control) cannot answer our pings, but still pings.
     session.on('peerPing', () => (this.pingOutstanding = false));
@@ -68,22 +64,6 @@ export class SpdyChannels implements ExecChannels {
       );
     }, heartbeatMs);
     this.heartbeat.unref?.();
-  }
-
-  onStdin(listener: (chunk: Uint8Array) => void): void {
-    this.stdinListeners.push(listener);
-  }
-  onStdinEnd(listener: () => void): void {
-    this.stdinEndListeners.push(listener);
-  }
-  onResize(listener: (size: TerminalSize) => void): void {
-    this.resizeListeners.push(listener);
-  }
-  onClientGone(listener: (reason: string) => void): void {
-    this.goneListeners.push(listener);
-  }
-  onDrain(listener: () => void): void {
-    this.drainListeners.push(listener);
   }
 
   stdout(chunk: Uint8Array): boolean {
@@ -133,7 +113,7 @@ export class SpdyChannels implements ExecChannels {
     clearInterval(this.heartbeat);
     if (this.gone) return;
     this.gone = true;
-    if (!this.finished) for (const l of this.goneListeners) l(reason);
+    if (!this.finished) this.emit('gone', reason);
   }
 }
 

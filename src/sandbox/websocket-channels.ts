@@ -1,9 +1,9 @@
 // ExecChannels over one WebSocket of the Kubernetes channel protocol (v4/v5): every frame is
 // binary and starts with its channel byte; see EXEC-PROTOCOL.md for the table.
 import type { WebSocket } from 'ws';
-import type { TerminalSize } from '../domain/target.ts';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { parseResizeMessage } from './resize-message.ts';
+import { ChannelListeners } from './channel-listeners.ts';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
@@ -13,12 +13,7 @@ const LOW_WATER = 1 << 18;
 /** client-go pings every 5 s; a peer that sends nothing and answers none of our pings for this long is gone. */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
-export class WebSocketChannels implements ExecChannels {
-  private readonly stdinListeners: ((chunk: Uint8Array) => void)[] = [];
-  private readonly stdinEndListeners: (() => void)[] = [];
-  private readonly resizeListeners: ((size: TerminalSize) => void)[] = [];
-  private readonly goneListeners: ((reason: string) => void)[] = [];
-  private readonly drainListeners: (() => void)[] = [];
+export class WebSocketChannels extends ChannelListeners implements ExecChannels {
   private queued = 0;
   private paused = false;
   private finished = false;
@@ -32,6 +27,7 @@ export class WebSocketChannels implements ExecChannels {
     private readonly version: 4 | 5,
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
+    super();
     ws.binaryType = 'nodebuffer';
     ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
     // A client that holds its reading (flow control) still pings: that is enough to be alive.
@@ -47,22 +43,6 @@ export class WebSocketChannels implements ExecChannels {
     this.heartbeat.unref?.();
     // Real API servers open with an empty stdout frame; some clients wait for it.
     this.send(CHANNEL.stdout, new Uint8Array(0));
-  }
-
-  onStdin(listener: (chunk: Uint8Array) => void): void {
-    this.stdinListeners.push(listener);
-  }
-  onStdinEnd(listener: () => void): void {
-    this.stdinEndListeners.push(listener);
-  }
-  onResize(listener: (size: TerminalSize) => void): void {
-    this.resizeListeners.push(listener);
-  }
-  onClientGone(listener: (reason: string) => void): void {
-    this.goneListeners.push(listener);
-  }
-  onDrain(listener: () => void): void {
-    this.drainListeners.push(listener);
   }
 
   stdout(chunk: Uint8Array): boolean {
@@ -96,14 +76,14 @@ export class WebSocketChannels implements ExecChannels {
     const payload = data.subarray(1);
     switch (data[0]) {
       case CHANNEL.stdin:
-        if (payload.length) for (const l of this.stdinListeners) l(payload);
+        if (payload.length) this.emit('stdin', payload);
         return;
       case CHANNEL.resize:
-        for (const size of parseResizeMessage(payload.toString('utf8'))) for (const l of this.resizeListeners) l(size);
+        for (const size of parseResizeMessage(payload.toString('utf8'))) this.emit('resize', size);
         return;
       case CHANNEL.close:
         // v5 only: `ff 00` says the client closed its stdin.
-        if (this.version === 5 && payload[0] === CHANNEL.stdin) for (const l of this.stdinEndListeners) l();
+        if (this.version === 5 && payload[0] === CHANNEL.stdin) this.emit('stdinEnd', undefined);
         return;
     }
   }
@@ -119,7 +99,7 @@ export class WebSocketChannels implements ExecChannels {
       this.queued -= frame.length;
       if (this.paused && this.queued <= LOW_WATER) {
         this.paused = false;
-        for (const l of this.drainListeners) l();
+        this.emit('drain', undefined);
       }
     });
     if (this.queued > HIGH_WATER) this.paused = true;
@@ -130,6 +110,6 @@ export class WebSocketChannels implements ExecChannels {
     clearInterval(this.heartbeat);
     if (this.gone) return;
     this.gone = true;
-    if (!this.finished) for (const l of this.goneListeners) l(reason);
+    if (!this.finished) this.emit('gone', reason);
   }
 }
