@@ -34,7 +34,7 @@ async function runBatch(command: string, concurrency?: string) {
   await dialog.waitFor();
   await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill(command);
   if (concurrency) await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).fill(concurrency);
-  await waitForText(dialog.locator('#batch-argv'), /Runs argv: \[/);
+  await waitForText(dialog.locator('#batch-command-argv'), /Runs argv: \[/);
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await dialog.waitFor({ state: 'detached' });
 }
@@ -53,7 +53,7 @@ test('select the three worker pods, run hostname in all containers: six rows, ea
   await dialog.waitFor();
   assert.ok(await dialog.getByRole('button', { name: 'Run', exact: true }).isDisabled(), 'no command yet');
   await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('hostname');
-  await waitForText(dialog.locator('#batch-argv'), /\["hostname"\]/);
+  await waitForText(dialog.locator('#batch-command-argv'), /\["hostname"\]/);
   assert.is(await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).inputValue(), '8');
   assert.ok(await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).isVisible());
   await screenshot(page, 'batch-dialog');

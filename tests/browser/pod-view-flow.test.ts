@@ -88,7 +88,7 @@ test('the Exec dialog: not-running containers cannot be chosen, Escape cancels',
   await page.getByRole('link', { name: 'web', exact: true }).click();
   await waitForText(badgeOf('nginx: shell'), /^live$/);
   const again = await execDialog({ command: 'echo "two words" three' });
-  await waitForText(again.locator('#exec-argv'), /\["echo", "two words", "three"\]/);
+  await waitForText(again.locator('#exec-command-argv'), /\["echo", "two words", "three"\]/);
   await screenshot(page, 'exec-dialog');
   await page.keyboard.press('Escape');
   await again.waitFor({ state: 'detached' });
@@ -96,7 +96,7 @@ test('the Exec dialog: not-running containers cannot be chosen, Escape cancels',
 
 test('Exec with "All containers" and a non-interactive hostname opens one tab per container, each exited 0', async () => {
   const dialog = await execDialog({ container: 'All containers', command: 'hostname', interactive: false });
-  await waitForText(dialog.locator('#exec-argv'), /\["hostname"\]/);
+  await waitForText(dialog.locator('#exec-command-argv'), /\["hostname"\]/);
   await dialog.getByRole('textbox', { name: 'Command', exact: true }).press('Enter');
   await dialog.waitFor({ state: 'detached' });
   for (const name of ['sidecar: hostname', 'nginx: hostname']) await waitForText(badgeOf(name), /^exited 0$/);
@@ -107,7 +107,7 @@ test('Exec with "All containers" and a non-interactive hostname opens one tab pe
 
 test('a command with quotes runs as argv; exit 42 shows on the tab and on the Terminals page', async () => {
   const dialog = await execDialog({ command: `sh -c 'exit 42'` });
-  await waitForText(dialog.locator('#exec-argv'), /\["sh", "-c", "exit 42"\]/);
+  await waitForText(dialog.locator('#exec-command-argv'), /\["sh", "-c", "exit 42"\]/);
   await dialog.getByRole('button', { name: 'Run' }).click();
   await waitForText(badgeOf('nginx: sh -c exit 42'), /^exited 42$/);
   await page.getByRole('link', { name: 'Terminals', exact: true }).click();

@@ -5,7 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { BatchRequest } from '../protocol/http-client.ts';
-import { argvPreview } from './command-preview.ts';
+import { CommandField } from './command-field.tsx';
 
 const MAX_CONCURRENCY = 64;
 const MAX_TIMEOUT_SECONDS = 86_400;
@@ -92,22 +92,7 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
           )}
           . Containers that are not running are reported as skipped.
         </p>
-        <div class="field">
-          <label for="batch-command">Command</label>
-          <input
-            id="batch-command"
-            type="text"
-            value={line}
-            autoComplete="off"
-            spellcheck={false}
-            placeholder="e.g. cat /etc/os-release"
-            aria-describedby="batch-argv"
-            onInput={(e) => setLine((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <p id="batch-argv" class={parsed && 'error' in parsed ? 'argv error' : 'argv'} aria-live="polite">
-          {argvPreview(parsed, 'Not interactive: each container gets its own terminal with the output.')}
-        </p>
+        <CommandField id="batch-command" line={line} parsed={parsed} placeholder="e.g. cat /etc/os-release" whenEmpty="Not interactive: each container gets its own terminal with the output." onLine={setLine} />
         <div class="field-row">
           <div class="field">
             <label for="batch-concurrency">Concurrency</label>

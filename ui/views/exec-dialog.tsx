@@ -4,7 +4,7 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, PodSummary } from '../protocol/types.ts';
 import type { ExecRequest } from '../protocol/http-client.ts';
-import { argvPreview } from './command-preview.ts';
+import { CommandField } from './command-field.tsx';
 
 const ALL = '*all*';
 const shells = [
@@ -110,22 +110,7 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
             ))}
           </select>
         </div>
-        <div class="field">
-          <label for="exec-command">Command</label>
-          <input
-            id="exec-command"
-            type="text"
-            value={line}
-            autoComplete="off"
-            spellcheck={false}
-            placeholder="empty: open the shell above"
-            aria-describedby="exec-argv"
-            onInput={(e) => setLine((e.currentTarget as HTMLInputElement).value)}
-          />
-        </div>
-        <p id="exec-argv" class={parsed && 'error' in parsed ? 'argv error' : 'argv'} aria-live="polite">
-          {argvPreview(parsed, 'Runs the shell chosen above.')}
-        </p>
+        <CommandField id="exec-command" line={line} parsed={parsed} placeholder="empty: open the shell above" whenEmpty="Runs the shell chosen above." onLine={setLine} />
         <label class="check">
           <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
           <span>Interactive</span>
