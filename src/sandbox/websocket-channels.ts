@@ -19,6 +19,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   private finished = false;
   private gone = false;
   private stalled = false;
+  private aborting = false;
   private heard = true;
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
@@ -60,8 +61,10 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     if (!this.gone) this.ws.close(1000);
   }
 
+  /** Drop the connection like a broken network would, but only after the bytes already sent are on the wire. */
   abort(): void {
-    this.ws.terminate();
+    this.aborting = true;
+    if (this.queued === 0) this.ws.terminate();
   }
 
   stall(): void {
@@ -89,7 +92,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   }
 
   private send(channel: number, chunk: Uint8Array): boolean {
-    if (this.stalled) return false;
+    if (this.stalled || this.aborting) return false;
     if (this.finished || this.gone) return true;
     const frame = Buffer.allocUnsafe(chunk.length + 1);
     frame[0] = channel;
@@ -97,6 +100,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     this.queued += frame.length;
     this.ws.send(frame, { binary: true }, () => {
       this.queued -= frame.length;
+      if (this.aborting && this.queued === 0) return void this.ws.terminate();
       if (this.paused && this.queued <= LOW_WATER) {
         this.paused = false;
         this.emit('drain', undefined);
