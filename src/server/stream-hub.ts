@@ -101,6 +101,8 @@ export class StreamHub {
   /** keystrokes typed while a session was still connecting */
   readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
   #sentAlerts: Alerts;
+  /** log entries not yet pushed to the pages */
+  #unsent: LogEntry[] = [];
   readonly #stop: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval>;
 
@@ -292,10 +294,21 @@ export class StreamHub {
 
   // ---- control plane -------------------------------------------------------------------------
 
+  /**
+   * Log entries come in bursts (an exec, its spawns, activity): they are folded into the pages'
+   * view once per turn of the event loop, so reading the projections costs once per burst.
+   */
   #entry(entry: LogEntry): void {
     if (entry.type === 'session.spawned') this.#spawnedHere.add(entry.sessionId);
-    if ('sessionId' in entry) {
-      const id = entry.sessionId;
+    this.#unsent.push(entry);
+    if (this.#unsent.length === 1) setImmediate(() => this.#push());
+  }
+
+  #push(): void {
+    const entries = this.#unsent.splice(0);
+    const sessions = new Set<string>();
+    for (const entry of entries) if ('sessionId' in entry) sessions.add(entry.sessionId);
+    for (const id of sessions) {
       const row = this.#system.sessionList.byId[id];
       if (!row) {
         if (this.#sentRows.delete(id) || this.#streams.has(id)) this.#sessionClosed(id);
@@ -304,7 +317,7 @@ export class StreamHub {
         this.#broadcast({ type: 'session', session: row });
       }
     }
-    this.#batchEntry(entry);
+    for (const entry of entries) this.#batchEntry(entry);
     const alerts = this.#system.alerts;
     if (alerts !== this.#sentAlerts) {
       this.#sentAlerts = alerts;

@@ -90,7 +90,7 @@ test('concurrency 2: the cluster never has more than two of the batch execs at o
   assert.is(app.sandbox!.peakConcurrentExecs(), 2);
 });
 
-test('the socket pushes the summary as it changes: started, each result, done', async () => {
+test('the socket pushes the summary as it changes, in order, ending done', async () => {
   const from = tab.messages.length;
   const started = await startBatch({ namespace: 'batch', pods: ['worker-0'], container: 'main', command: { argv: ['true'] }, timeoutSeconds: 30 });
   await finished(started.batchId);
@@ -98,7 +98,11 @@ test('the socket pushes the summary as it changes: started, each result, done', 
     .slice(from)
     .filter((m) => m.type === 'batch' && m.batch.batchId === started.batchId)
     .map((m) => `${m.batch.state}:${m.batch.results[0].state}`);
-  assert.equal(states, ['running:queued', 'running:running', 'running:exited', 'done:exited']);
+  // pushes are folded once per turn of the event loop, so quick steps may arrive together: in order, ending done
+  const steps = ['running:queued', 'running:running', 'running:exited', 'done:exited'];
+  assert.ok(states.length >= 1 && states.at(-1) === 'done:exited', states.join(' → '));
+  assert.equal(states.map((state) => steps.indexOf(state)), [...states.map((state) => steps.indexOf(state))].sort(), states.join(' → '));
+  assert.ok(states.every((state) => steps.includes(state)), states.join(' → '));
   const hello = (await StreamClient.open(app)).messages[0];
   assert.ok(hello.batches.some((b: { batchId: string; state: string }) => b.batchId === started.batchId && b.state === 'done'), 'hello carries every batch');
 });
