@@ -107,7 +107,7 @@ export class ExecSystem {
         const input = inputOf(entry);
         if (input) this.#supervisor.send(input);
       }
-      this.#unprojected.push(...entries);
+      this.#unprojected = this.#unprojected.concat(entries); // not push(...entries): a long log overflows the stack
     } finally {
       this.#replaying = false;
     }

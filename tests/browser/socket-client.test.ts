@@ -131,6 +131,28 @@ test('resizes are sent only when the size changes, and again after a reattach', 
   c.close();
 });
 
+test('a big paste goes in input frames far below the server limit, in order, nothing lost', () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', slowScreen().sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const paste = new Uint8Array(300 * 1024).map((_, i) => i % 251);
+  c.input('t1', paste);
+  const frames = ws.sent.filter((m): m is Uint8Array => typeof m !== 'string');
+  assert.ok(frames.length >= 10);
+  assert.ok(frames.every((f) => f.length <= 32 * 1024 + 8), 'each frame well under 256 KiB');
+  const joined = new Uint8Array(frames.reduce((n, f) => n + f.length - 4, 0));
+  let at = 0;
+  for (const f of frames) {
+    joined.set(f.subarray(4), at); // kind, id length, "t1"
+    at += f.length - 4;
+  }
+  assert.equal([...joined], [...paste]);
+  c.close();
+});
+
 test('a server that stays silent after a ping is given up on and the client reconnects', async () => {
   const c = client({ heartbeatMs: 20 });
   c.connect();

@@ -54,6 +54,16 @@ test('a torn tail is reported and the rest replays', async () => {
   assert.is(second.system.replayReport.divergence, undefined);
 });
 
+test('a long log (200,000 entries) replays without overflowing anything', () => {
+  const store = new MemoryStore();
+  for (let seq = 1; seq <= 200_000; seq++) store.entries.push({ seq, time: 1_000 + seq, type: 'session.idle', sessionId: 'gone' });
+  const warnings: string[] = [];
+  const system = ExecSystem.open({ adapter: new FakeExecAdapter(), store, clock: (s) => new VirtualClock(s), warn: (m) => warnings.push(m) });
+  assert.is(system.replayReport.entries, 200_000);
+  assert.equal(system.sessionList.order, []);
+  assert.is(system.entries(199_990).length, 10);
+});
+
 // Drive random exec actions, stream events, user events and clock steps through a live system,
 // then replay its log into a fresh one: every terminal's state and the session list must match,
 // and the replay must derive exactly the facts that were logged.

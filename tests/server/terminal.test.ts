@@ -154,6 +154,17 @@ test('a UTF-8 character split across two writes reaches the viewer byte for byte
   await call(app, `/api/v1/sessions/${shell}/close`, { body: {} });
 });
 
+test('fast typing is never refused: 1500 keystrokes sent at once all reach the process', async () => {
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'stty raw -echo; head -c 1500 | wc -c'] } });
+  const tab = await StreamClient.open(app);
+  await tab.attach(id);
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the exec to start');
+  for (let i = 0; i < 1500; i++) tab.type(id, 'k');
+  await tab.waitForText(id, /\b1500\b/);
+  assert.not.ok(tab.messages.some((m) => m.type === 'error'), JSON.stringify(tab.messages.filter((m) => m.type === 'error')));
+  await tab.close();
+});
+
 test('bad socket messages get an error message and the socket keeps working', async () => {
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);

@@ -7,6 +7,9 @@
 import { FrameKind, decodeFrame, encodeFrame } from './frames.ts';
 import type { Alert, BatchRow, PodSummary, SessionRow } from './types.ts';
 
+/** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
+const INPUT_FRAME_BYTES = 32 * 1024;
+
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
 
@@ -205,11 +208,11 @@ export class SocketClient {
     this.#send({ type: 'unwatchPods', ...where });
   }
 
-  /** Keystrokes or a paste. */
+  /** Keystrokes or a paste; a large paste goes in frames well under the server's maxPayload. */
   input(sessionId: string, data: string | Uint8Array): void {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length === 0 || !this.#attachments.get(sessionId)?.live) return;
-    this.#sendRaw(encodeFrame(FrameKind.Input, sessionId, bytes));
+    for (let at = 0; at < bytes.length; at += INPUT_FRAME_BYTES) this.#sendRaw(encodeFrame(FrameKind.Input, sessionId, bytes.subarray(at, at + INPUT_FRAME_BYTES)));
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
