@@ -1,0 +1,73 @@
+// Figure 1: keystroke echo. 1-byte round trips through an interactive `cat` in raw mode
+// (`stty raw -echo`), sequential, for octant-exec (scripted page → server → client-node adapter →
+// sandbox), kubectl exec -it (in a PTY, against the same sandbox), and the floors: the same
+// command in a bare PTY, and a 1-byte echo over a bare `ws` between two Node processes.
+import { interleave, quantile, type Figure, type Series } from '../harness.ts';
+import { roundTrips, WsFloor } from '../measure.ts';
+import { rawThen, readUntil, startBenchApp, type Launcher } from '../terminals.ts';
+
+const WARMUP = 20;
+
+export const echoFigure: Figure = {
+  id: '1',
+  title: 'Keystroke echo: 1-byte round trips through `cat` in raw mode (sequential)',
+  async run(ctx) {
+    const count = ctx.quick ? 200 : 2000;
+    // 2000 keystrokes as fast as they echo pass the server's control-message rate (200 a second,
+    // bursts of 1000), which counts input frames too: raised here, probed in figure 3.
+    const bench = await startBenchApp({ hub: { messagesPerSecond: 1_000_000 } });
+    const floorWs = await WsFloor.start();
+    const p50: Record<string, number[]> = {};
+    const p99: Record<string, number[]> = {};
+    const record = (subject: string, times: number[]) => {
+      (p50[subject] ??= []).push(quantile(times, 0.5));
+      (p99[subject] ??= []).push(quantile(times, 0.99));
+    };
+    const viaTerminal = (launcher: Launcher) => async () => {
+      const term = await launcher.open(rawThen('cat'));
+      await readUntil(term, 'R');
+      await roundTrips(term, WARMUP);
+      record(launcher.subject, await roundTrips(term, count));
+      term.close();
+      await term.exited;
+    };
+    try {
+      await interleave(ctx.rounds, {
+        octant: viaTerminal(bench.octant),
+        kubectl: viaTerminal(bench.kubectl),
+        pty: viaTerminal(bench.floor),
+        ws: async () => {
+          await floorWs.roundTrips(WARMUP);
+          record('bare ws', await floorWs.roundTrips(count));
+        },
+      });
+    } finally {
+      floorWs.close();
+      await bench.close();
+    }
+    const series: Series[] = [];
+    for (const subject of Object.keys(p50)) {
+      series.push({ subject, metric: 'p50 echo', unit: 'ms', better: 'lower', samples: p50[subject] });
+      series.push({ subject, metric: 'p99 echo', unit: 'ms', better: 'lower', samples: p99[subject] });
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const gap = (a: string, b: string, of: Record<string, number[]>) => (median(of[a]) - median(of[b])).toFixed(3);
+    return {
+      id: this.id,
+      title: this.title,
+      series,
+      ratios: [
+        ['octant-exec', 'kubectl', 'p50 echo'],
+        ['octant-exec', 'kubectl', 'p99 echo'],
+        ['octant-exec', 'bare PTY', 'p50 echo'],
+        ['kubectl', 'bare PTY', 'p50 echo'],
+      ],
+      notes: [
+        `${count} round trips per run, after ${WARMUP} unmeasured; each run's p50 and p99 are one sample`,
+        'octant-exec runs with messagesPerSecond raised: by default every input frame counts against 200 messages a second (bursts of 1000), so sequential typing this fast loses keystrokes (figure 3 probes it)',
+        `octant-exec − kubectl: p50 ${gap('octant-exec', 'kubectl', p50)} ms, p99 ${gap('octant-exec', 'kubectl', p99)} ms (both cross the same sandbox, so this is the server's and page protocol's own cost against kubectl's)`,
+        `octant-exec − bare PTY: p50 ${gap('octant-exec', 'bare PTY', p50)} ms (everything between a keystroke and the process: page socket, server, adapter, sandbox)`,
+      ],
+    };
+  },
+};

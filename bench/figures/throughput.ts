@@ -1,0 +1,92 @@
+// Figure 2: output throughput. `head -c N /dev/zero`, and a text stream (`yes`-style lines), in a
+// raw-mode terminal so the byte count is exact, to a reader that consumes and acknowledges like
+// the page: MB/s from the first byte to the last, for octant-exec, kubectl -it in a PTY, the
+// command in a bare PTY, and a bare `ws` stream between two Node processes. Peak RSS of the
+// server process while octant-exec streams (kubectl's run shows what the sandbox alone costs).
+import { interleave, type Figure, type Series } from '../harness.ts';
+import { drain, WsFloor } from '../measure.ts';
+import { startBenchApp, type Launcher } from '../terminals.ts';
+
+const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ';
+
+export const throughputFigure: Figure = {
+  id: '2',
+  title: 'Output throughput to a reader that acknowledges like the page',
+  async run(ctx) {
+    const bytes = ctx.quick ? 20_000_000 : 200_000_000;
+    const streams = {
+      // `exec cat` keeps the terminal open after the stream: a PTY whose process has exited may lose its last output
+      zeros: `stty raw -echo && head -c ${bytes} /dev/zero && exec cat`,
+      text: `stty raw -echo && yes '${LINE}' | head -c ${bytes} && exec cat`,
+    };
+    const bench = await startBenchApp();
+    const floorWs = await WsFloor.start();
+    const mbps: Record<string, Record<string, number[]>> = { zeros: {}, text: {} };
+    const rssGrowth: Record<string, number[]> = {};
+    const rssStart: number[] = [];
+    const rssPeaks: number[] = [];
+    const baseline = (await bench.usage()).rss;
+
+    /** samples the server's RSS every 50 ms while `work` runs; returns its peak */
+    const watchRss = async (work: Promise<unknown>): Promise<number> => {
+      let peak = (await bench.usage()).rss;
+      let done = false;
+      void work.finally(() => (done = true));
+      while (!done) {
+        peak = Math.max(peak, (await bench.usage()).rss);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      return Math.max(peak, (await bench.usage()).rss);
+    };
+    const viaTerminal = (launcher: Launcher, stream: keyof typeof streams) => async () => {
+      const term = await launcher.open(['sh', '-c', streams[stream]]);
+      const start = launcher.subject === 'bare PTY' ? 0 : (await bench.usage()).rss;
+      if (start) rssStart.push(start);
+      const rate = drain(term, bytes);
+      const peak = start ? await watchRss(rate) : 0;
+      (mbps[stream][launcher.subject] ??= []).push(await rate);
+      if (start) {
+        rssPeaks.push(peak);
+        (rssGrowth[`${launcher.subject}, ${stream}`] ??= []).push((peak - start) / 2 ** 20);
+      }
+      term.close();
+      await term.exited;
+    };
+    try {
+      await interleave(ctx.rounds, {
+        octantZeros: viaTerminal(bench.octant, 'zeros'),
+        kubectlZeros: viaTerminal(bench.kubectl, 'zeros'),
+        ptyZeros: viaTerminal(bench.floor, 'zeros'),
+        ws: async () => void (mbps.zeros['bare ws'] ??= []).push(await floorWs.stream(bytes)),
+        octantText: viaTerminal(bench.octant, 'text'),
+        kubectlText: viaTerminal(bench.kubectl, 'text'),
+        ptyText: viaTerminal(bench.floor, 'text'),
+      });
+    } finally {
+      floorWs.close();
+      await bench.close();
+    }
+    ctx.log(`throughput: ${bytes / 1e6} MB per run`);
+    const series: Series[] = [];
+    for (const [stream, bySubject] of Object.entries(mbps))
+      for (const [subject, samples] of Object.entries(bySubject)) series.push({ subject, metric: stream === 'zeros' ? '/dev/zero' : 'text lines', unit: 'MB/s', better: 'higher', samples });
+    for (const [key, samples] of Object.entries(rssGrowth)) {
+      const [subject, stream] = key.split(', ');
+      series.push({ subject, metric: `server RSS growth during the run, ${stream === 'zeros' ? '/dev/zero' : 'text lines'}`, unit: 'MiB', better: 'lower', samples });
+    }
+    return {
+      id: this.id,
+      title: this.title,
+      series,
+      ratios: [
+        ['octant-exec', 'kubectl', '/dev/zero'],
+        ['octant-exec', 'kubectl', 'text lines'],
+        ['octant-exec', 'bare PTY', '/dev/zero'],
+      ],
+      notes: [
+        `${bytes / 1e6} MB per run; MB = 10^6 bytes; the terminal is in raw mode so exactly that many bytes arrive`,
+        `server RSS: the octant-exec server process alone (the sandbox cluster runs in another process), sampled every 50 ms; growth = peak during the run − RSS at its start. ${(baseline / 2 ** 20).toFixed(0)} MiB when idle at the start, ${(Math.min(...rssStart) / 2 ** 20).toFixed(0)}–${(Math.max(...rssStart) / 2 ** 20).toFixed(0)} MiB at the start of the runs, ${(Math.max(...rssPeaks) / 2 ** 20).toFixed(0)} MiB at most. kubectl's row is the same server process, idle meanwhile (kubectl does not go through it): a control for the noise`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,127 @@
+// The scripted browser: the page's own socket client (ui/protocol/socket-client.ts), unchanged,
+// on the `ws` package instead of the browser's WebSocket, plus the two HTTP calls a tab makes.
+// It speaks docs/api.md exactly like the UI: binary frames, `attach`, and an `ack` once the bytes
+// are consumed (here: handed to the figure, which is what xterm's write callback means).
+import WebSocket from 'ws';
+import { SocketClient, type ServerMessage } from '../ui/protocol/socket-client.ts';
+
+export interface AppAddress {
+  url: string;
+  token: string;
+  socketUrl: string;
+}
+
+export interface ExecBody {
+  namespace: string;
+  pod: string;
+  containers: string[];
+  command: { argv: string[] } | { shell: string };
+  interactive?: boolean;
+}
+
+export interface HubSession {
+  sessionId: string;
+  input(data: string | Uint8Array): void;
+  /** resolves when the session's exec stream closed (the process ended) */
+  readonly closed: Promise<void>;
+}
+
+/** A `ws` WebSocket that presents itself like the app's page: its Origin and the token. */
+function pageWebSocket(app: AppAddress): new (url: string) => globalThis.WebSocket {
+  const origin = new URL(app.url).origin;
+  return class extends WebSocket {
+    constructor(url: string) {
+      super(url, { origin, headers: { Authorization: `Bearer ${app.token}` } });
+    }
+  } as unknown as new (url: string) => globalThis.WebSocket;
+}
+
+export class HubClient {
+  readonly #app: AppAddress;
+  readonly #socket: SocketClient;
+  readonly #waiters = new Set<(message: ServerMessage) => void>();
+
+  private constructor(app: AppAddress) {
+    this.#app = app;
+    this.#socket = new SocketClient({ url: app.socketUrl, WebSocket: pageWebSocket(app), mayRetry: async () => false });
+    this.#socket.onMessage((message) => {
+      for (const waiter of [...this.#waiters]) waiter(message);
+    });
+  }
+
+  static async connect(app: AppAddress): Promise<HubClient> {
+    const client = new HubClient(app);
+    const hello = client.#next((m) => m.type === 'hello');
+    client.#socket.connect();
+    await hello;
+    return client;
+  }
+
+  /** The next server message that matches (no timeout: a figure that hangs is a broken product). */
+  #next<T extends ServerMessage>(match: (message: ServerMessage) => boolean): Promise<T> {
+    return new Promise((resolve) => {
+      const waiter = (message: ServerMessage) => {
+        if (!match(message)) return;
+        this.#waiters.delete(waiter);
+        resolve(message as T);
+      };
+      this.#waiters.add(waiter);
+    });
+  }
+
+  /** POST /api/v1/exec; resolves with the session ids. */
+  async exec(body: ExecBody): Promise<string[]> {
+    const response = await fetch(new URL('/api/v1/exec', this.#app.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#app.token}`, origin: new URL(this.#app.url).origin },
+      body: JSON.stringify(body),
+    });
+    const answer = (await response.json()) as { sessionIds?: string[]; error?: { message: string } };
+    if (response.status !== 201 || !answer.sessionIds) throw new Error(`POST /exec: ${response.status} ${answer.error?.message ?? ''}`);
+    return answer.sessionIds;
+  }
+
+  /** POST /api/v1/sessions/ID/close: ends it and drops it from the list. */
+  async closeSession(sessionId: string): Promise<void> {
+    const response = await fetch(new URL(`/api/v1/sessions/${sessionId}/close`, this.#app.url), {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.#app.token}`, origin: new URL(this.#app.url).origin },
+    });
+    await response.arrayBuffer();
+  }
+
+  /**
+   * Attach like a tab does; every output byte goes to `onData` and is then acknowledged.
+   * `onError` hears the server refusing something for this session (input dropped, …).
+   */
+  async attach(sessionId: string, onData: (bytes: Uint8Array) => void, onError: (message: string) => void, size = { cols: 120, rows: 40 }): Promise<HubSession> {
+    const attached = this.#next((m) => m.type === 'attached' && m.sessionId === sessionId);
+    const closed = this.#next((m) => (m.type === 'stream' && m.sessionId === sessionId && m.state === 'closed') || (m.type === 'session' && m.session.sessionId === sessionId && !['connecting', 'interactive', 'idle'].includes(m.session.state))).then(() => {});
+    this.#socket.resize(sessionId, size.cols, size.rows);
+    this.#socket.attach(sessionId, {
+      output: (bytes, _channel, written) => {
+        onData(bytes);
+        written();
+      },
+      error: onError,
+    });
+    await attached;
+    return {
+      sessionId,
+      input: (data) => this.#socket.input(sessionId, data),
+      closed,
+    };
+  }
+
+  watchPods(namespace: string): void {
+    this.#socket.watchPods(namespace);
+  }
+
+  onMessage(listener: (message: ServerMessage) => void): () => void {
+    return this.#socket.onMessage(listener);
+  }
+
+  close(): void {
+    this.#socket.close();
+  }
+}

@@ -1,0 +1,27 @@
+// The server under test in its own Node process, as a user runs it: the bench process plays the
+// browser (and kubectl's terminal), so the server's memory and CPU are measured apart from them.
+// Options come as one JSON argument; the process answers on its IPC channel:
+//   ready  {url, token, socketUrl, kubeconfigPath}    once started
+//   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
+// and closes everything on {type: "close"} (or on SIGTERM).
+import process from 'node:process';
+import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
+
+const options = JSON.parse(process.argv[2] ?? '{}') as OctantExecOptions;
+const app = await startOctantExec({ ...options, env: { HOME: process.env.HOME }, warn: () => {} });
+const send = (message: object) => process.send?.(message);
+
+async function close(): Promise<void> {
+  await app.close();
+  process.exit(0);
+}
+
+process.on('message', (message: { type: string }) => {
+  if (message.type === 'usage') {
+    const cpu = process.cpuUsage();
+    send({ type: 'usage', rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
+  } else if (message.type === 'close') void close();
+});
+process.on('SIGTERM', () => void close());
+process.on('disconnect', () => void close());
+send({ type: 'ready', url: app.url, token: app.token, socketUrl: app.socketUrl, kubeconfigPath: app.kubeconfigPath });

@@ -1,0 +1,240 @@
+// The three ways a figure runs a command in a terminal, behind one small interface:
+//   octant-exec: POST /exec and attach, through the server, the client-node adapter and the sandbox;
+//   kubectl:     `kubectl exec -it` in a PTY (kubectl wants a terminal), against the same sandbox;
+//   bare PTY:    the command itself in a PTY on this machine (the floor: no cluster, no network).
+import pty from '@lydell/node-pty';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { fork, spawn } from 'node:child_process';
+import type { OctantExecOptions } from '../src/server/app.ts';
+import type { SandboxFixture } from '../src/sandbox/index.ts';
+import { HubClient, type AppAddress } from './hub-client.ts';
+import { kubectl133, kubectlHome, tsx } from './processes.ts';
+
+export type Chunk = string | Uint8Array;
+
+export interface BenchTerminal {
+  write(data: string | Uint8Array): void;
+  /** every chunk from now on goes to `listener` (chunks that came before it are handed over first) */
+  listen(listener: (chunk: Chunk) => void): void;
+  readonly exited: Promise<void>;
+  close(): void;
+}
+
+export interface Launcher {
+  subject: string;
+  /** a TTY terminal running argv in the bench container */
+  open(argv: string[]): Promise<BenchTerminal>;
+}
+
+/** The container every figure runs in: a busybox-like image with sh and coreutils. */
+export const TARGET = { namespace: 'default', pod: 'alpine-tools', container: 'tools' };
+
+/** A terminal's output, kept until someone listens. */
+class Outlet {
+  #listener: ((chunk: Chunk) => void) | undefined;
+  #pending: Chunk[] = [];
+  push(chunk: Chunk): void {
+    if (this.#listener) this.#listener(chunk);
+    else this.#pending.push(chunk);
+  }
+  listen(listener: (chunk: Chunk) => void): void {
+    this.#listener = listener;
+    const pending = this.#pending;
+    this.#pending = [];
+    for (const chunk of pending) listener(chunk);
+  }
+}
+
+export const text = (chunk: Chunk): string => (typeof chunk === 'string' ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength).toString('latin1'));
+
+/** Reads a terminal until its output (from now) matches; resolves with that output. */
+export function readUntil(term: BenchTerminal, pattern: RegExp | string): Promise<string> {
+  return new Promise((resolve) => {
+    let seen = '';
+    term.listen((chunk) => {
+      seen += text(chunk);
+      if (typeof pattern === 'string' ? seen.includes(pattern) : pattern.test(seen)) {
+        term.listen(() => {});
+        resolve(seen);
+      }
+    });
+  });
+}
+
+/** The shell line that puts the terminal in raw mode, says so with `R`, then runs `command`. */
+export const rawThen = (command: string): string[] => ['sh', '-c', `stty raw -echo && printf R && exec ${command}`];
+
+function ptyTerminal(file: string, args: string[], env: Record<string, string | undefined>): BenchTerminal {
+  const outlet = new Outlet();
+  const child = pty.spawn(file, args, { name: 'xterm-256color', cols: 120, rows: 40, env: env as Record<string, string> });
+  child.onData((data) => outlet.push(data));
+  const exited = new Promise<void>((resolve) => child.onExit(() => resolve()));
+  return {
+    write: (data) => child.write(typeof data === 'string' ? data : Buffer.from(data).toString('latin1')),
+    listen: (listener) => outlet.listen(listener),
+    exited,
+    close: () => {
+      try {
+        child.kill('SIGKILL');
+      } catch {
+        // already gone
+      }
+    },
+  };
+}
+
+export function barePty(): Launcher {
+  return { subject: 'bare PTY', open: async (argv) => ptyTerminal(argv[0], argv.slice(1), process.env) };
+}
+
+export function kubectlPty(kubeconfigPath: string): Launcher & { home: string } {
+  const home = kubectlHome();
+  const env = { ...process.env, HOME: home };
+  return {
+    subject: 'kubectl',
+    home,
+    open: async (argv) =>
+      ptyTerminal(kubectl133, ['--kubeconfig', kubeconfigPath, '--cache-dir', join(home, 'cache'), '-n', TARGET.namespace, 'exec', '-it', TARGET.pod, '-c', TARGET.container, '--', ...argv], env),
+  };
+}
+
+export function octantExec(client: HubClient, onError?: (message: string) => void): Launcher {
+  return {
+    subject: 'octant-exec',
+    open: async (argv) => {
+      const [sessionId] = await client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive: true });
+      return attachTerminal(client, sessionId, onError);
+    },
+  };
+}
+
+/**
+ * A refusal the figure did not ask for (a keystroke dropped by a rate limit, …) would leave it
+ * waiting for an echo forever: by default it ends the run, loudly, as the breakage it is.
+ */
+const refusalBreaks = (sessionId: string) => (message: string) => {
+  throw new Error(`the server refused something for session ${sessionId}: ${message}`);
+};
+
+export async function attachTerminal(client: HubClient, sessionId: string, onError: (message: string) => void = refusalBreaks(sessionId)): Promise<BenchTerminal> {
+  const outlet = new Outlet();
+  const session = await client.attach(sessionId, (bytes) => outlet.push(bytes), onError);
+  return {
+    write: (data) => session.input(data),
+    listen: (listener) => outlet.listen(listener),
+    exited: session.closed,
+    close: () => void client.closeSession(sessionId).catch(() => {}),
+  };
+}
+
+export interface ServerUsage {
+  /** the server process's resident memory, bytes */
+  rss: number;
+  /** CPU time it has used since it started (user + system), ms */
+  cpuMs: number;
+}
+
+export interface BenchApp {
+  app: AppAddress & { kubeconfigPath: string };
+  client: HubClient;
+  octant: Launcher;
+  kubectl: Launcher;
+  /** kubectl's HOME (its discovery cache) */
+  kubectlHome: string;
+  floor: Launcher;
+  /** the server process's memory and CPU now */
+  usage(): Promise<ServerUsage>;
+  close(): Promise<void>;
+}
+
+export interface BenchAppOptions {
+  fixture?: SandboxFixture;
+  hub?: OctantExecOptions['hub'];
+  maxSessions?: number;
+  /** the built page to serve (figure 8) */
+  uiDir?: string;
+}
+
+/** The sandbox cluster in its own process (`octant-exec sandbox`), like a real cluster is elsewhere. */
+async function startSandboxProcess(dir: string, fixture?: SandboxFixture): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
+  const args = ['src/cli/main.ts', 'sandbox', '--json', '--state-dir', join(dir, 'sandbox')];
+  if (fixture) {
+    writeFileSync(join(dir, 'fixture.json'), JSON.stringify(fixture));
+    args.push('--fixture', join(dir, 'fixture.json'));
+  }
+  const child = spawn(tsx, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const orphan = () => child.kill('SIGTERM'); // a run that breaks leaves nothing behind
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
+  const line = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (data: Buffer) => {
+      out += data.toString();
+      if (out.includes('\n')) resolve(out.split('\n')[0]);
+    });
+    void exited.then(() => reject(new Error('the sandbox process exited before it was ready')));
+  });
+  const { kubeconfig } = JSON.parse(line) as { kubeconfig: string };
+  return {
+    kubeconfigPath: kubeconfig,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}
+
+/**
+ * Three processes, as in use: the sandbox cluster, the server (bench/server-process.ts) pointed
+ * at it with a kubeconfig, and this one playing the page (and kubectl's terminal). The server's
+ * memory and CPU are then its own.
+ */
+export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
+  const sandbox = await startSandboxProcess(stateDir, options.fixture);
+  const serverOptions: OctantExecOptions = {
+    kubeconfig: sandbox.kubeconfigPath,
+    port: 0,
+    stateDir: join(stateDir, 'server'),
+    maxSessions: options.maxSessions ?? 64,
+    hub: options.hub,
+    uiDir: options.uiDir,
+  };
+  const child = fork('bench/server-process.ts', [JSON.stringify(serverOptions)], { execPath: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const orphan = () => child.kill('SIGTERM');
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
+  const waiters: ((message: { type: string } & Record<string, unknown>) => void)[] = [];
+  child.on('message', (message: { type: string } & Record<string, unknown>) => waiters.shift()?.(message));
+  const reply = <T>() => new Promise<T>((resolve) => waiters.push((m) => resolve(m as T)));
+  const ready = await Promise.race([reply<{ url: string; token: string; socketUrl: string }>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
+  const app = { url: ready.url, token: ready.token, socketUrl: ready.socketUrl, kubeconfigPath: sandbox.kubeconfigPath };
+  const client = await HubClient.connect(app);
+  const kubectl = kubectlPty(app.kubeconfigPath);
+  return {
+    app,
+    client,
+    octant: octantExec(client),
+    kubectl,
+    kubectlHome: kubectl.home,
+    floor: barePty(),
+    usage: () => {
+      const answer = reply<ServerUsage>();
+      child.send({ type: 'usage' });
+      return answer;
+    },
+    close: async () => {
+      client.close();
+      child.send({ type: 'close' });
+      await exited;
+      await sandbox.stop();
+      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(kubectl.home, { recursive: true, force: true });
+    },
+  };
+}
