@@ -8,6 +8,7 @@ import type { ExecEnd, ExecRequest, ExecStream } from '../../src/adapters/exec.t
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
+import { runExec } from '../support/exec-run.ts';
 import { waitFor } from '../support/wait.ts';
 
 const test = suite('client-node WebSocket exec adapter');
@@ -20,27 +21,7 @@ test.before(async () => {
 });
 test.after(() => sandbox.close());
 
-function run(request: Partial<ExecRequest> & { argv: string[] }, onOpen: (stream: ExecStream) => void = () => {}) {
-  const stdout: Buffer[] = [];
-  const stderr: Buffer[] = [];
-  let protocol = '';
-  let stream!: ExecStream;
-  const ended = new Promise<ExecEnd>((resolve) => {
-    stream = adapter.open(
-      { target: { namespace: 'default', pod: 'web', container: 'nginx' }, tty: false, stdin: false, ...request },
-      {
-        opened: (p) => {
-          protocol = p;
-          onOpen(stream);
-        },
-        stdout: (chunk) => stdout.push(Buffer.from(chunk)),
-        stderr: (chunk) => stderr.push(Buffer.from(chunk)),
-        ended: resolve,
-      },
-    );
-  });
-  return { stream, ended, stdout: () => Buffer.concat(stdout), stderr: () => Buffer.concat(stderr).toString(), protocol: () => protocol };
-}
+const run = (request: Partial<ExecRequest> & { argv: string[] }, onOpen?: (stream: ExecStream) => void) => runExec(adapter, request, onOpen);
 
 test('stdout and stderr stay apart, and the exit code comes back', async () => {
   const r = run({ argv: ['sh', '-c', 'echo to-out; echo to-err >&2; exit 3'] });

@@ -10,7 +10,7 @@ import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { countedTransports } from './support.ts';
-import { runExec } from './adapter-support.ts';
+import { runExec } from '../support/exec-run.ts';
 
 const test = suite('fallback exec adapter');
 const text = (s: string) => new TextEncoder().encode(s);

@@ -7,7 +7,7 @@ import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { runExec } from './adapter-support.ts';
+import { runExec } from '../support/exec-run.ts';
 
 const test = suite('SPDY/3.1 exec adapter');
 let sandbox: Sandbox & { scratch: string };

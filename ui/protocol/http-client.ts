@@ -1,6 +1,7 @@
 // The HTTP API (/api/v1, docs/api.md) as typed calls. Every failure becomes an ApiError carrying
 // the server's own sentence, which the views show as it is: the server words them for users.
-import type { ActorSnapshots, BatchRow, ContextSummary, ExecCommand, ExecTarget, LogEntry, PodSummary, ServerInfo, SkippedTarget } from './types.ts';
+import type { ActorSnapshots, BatchRow, ContextSummary, ExecTarget, LogEntry, PodSummary, ServerInfo, SkippedTarget } from './types.ts';
+import type { ExecBody } from '../../src/server/exec-body.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -11,14 +12,8 @@ export class ApiError extends Error {
   }
 }
 
-export interface ExecRequest {
-  context?: string;
-  namespace: string;
-  pod: string;
-  containers: string[] | 'all';
-  command: ExecCommand;
-  interactive: boolean;
-}
+/** POST /api/v1/exec, as the page sends it (the server's ExecBody: argv, never a line) */
+export type ExecRequest = Omit<ExecBody, 'idleTimeoutMs'>;
 
 export interface ExecResult {
   requestId: string;
