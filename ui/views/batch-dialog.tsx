@@ -1,7 +1,8 @@
 // The Exec dialog in batch mode, "Run in all containers": one non-interactive command (split into
 // argv by the documented quoting, shown before it runs) in every container of the chosen pods,
 // at most "Concurrency" at once, each ended after "Timeout (s)" if given. Enter runs, Escape cancels.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
+import { ModalForm } from './modal-form.tsx';
 import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { BatchRequest } from '../protocol/http-client.ts';
@@ -27,7 +28,6 @@ function wholeNumber(text: string, min: number, max: number): number | undefined
 
 export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omit<BatchRequest, 'context'>) => void; onClose: () => void }) {
   const { targets } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
   const [line, setLine] = useState('');
   const [concurrency, setConcurrency] = useState(String(defaultBatchConcurrency));
   const [timeout, setTimeoutText] = useState('');
@@ -45,12 +45,6 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
             ? `The timeout must be empty (none) or a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`
             : undefined;
 
-  useEffect(() => {
-    const d = dialog.current!;
-    if (!d.open) d.showModal();
-    return () => d.open && d.close();
-  }, []);
-
   const run = () => {
     if (problem || !parsed || 'error' in parsed) return;
     props.onRun({
@@ -64,55 +58,39 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
   };
 
   return (
-    <dialog
-      ref={dialog}
-      class="exec-dialog batch-dialog"
-      aria-labelledby="batch-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-      >
-        <h2 id="batch-title">Run in all containers</h2>
-        <p class="muted">
-          {targets.labelSelector ? (
-            <>
-              Every running container of the pods matching <code>{targets.labelSelector}</code> in {targets.namespace}
-            </>
-          ) : (
-            <>
-              Every running container of {targets.pods?.join(', ')} in {targets.namespace}
-            </>
-          )}
-          . Containers that are not running are reported as skipped.
-        </p>
-        <CommandField id="batch-command" line={line} parsed={parsed} placeholder="e.g. cat /etc/os-release" whenEmpty="Not interactive: each container gets its own terminal with the output." onLine={setLine} />
-        <div class="field-row">
-          <div class="field">
-            <label for="batch-concurrency">Concurrency</label>
-            <input id="batch-concurrency" type="number" min={1} max={MAX_CONCURRENCY} step={1} value={concurrency} onInput={(e) => setConcurrency((e.currentTarget as HTMLInputElement).value)} />
-          </div>
-          <div class="field">
-            <label for="batch-timeout">Timeout (s)</label>
-            <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
-          </div>
+    <ModalForm class="exec-dialog batch-dialog" titleId="batch-title" title="Run in all containers" onClose={props.onClose} onRun={run}>
+      <p class="muted">
+        {targets.labelSelector ? (
+          <>
+            Every running container of the pods matching <code>{targets.labelSelector}</code> in {targets.namespace}
+          </>
+        ) : (
+          <>
+            Every running container of {targets.pods?.join(', ')} in {targets.namespace}
+          </>
+        )}
+        . Containers that are not running are reported as skipped.
+      </p>
+      <CommandField id="batch-command" line={line} parsed={parsed} placeholder="e.g. cat /etc/os-release" whenEmpty="Not interactive: each container gets its own terminal with the output." onLine={setLine} />
+      <div class="field-row">
+        <div class="field">
+          <label for="batch-concurrency">Concurrency</label>
+          <input id="batch-concurrency" type="number" min={1} max={MAX_CONCURRENCY} step={1} value={concurrency} onInput={(e) => setConcurrency((e.currentTarget as HTMLInputElement).value)} />
         </div>
-        {problem && parsed !== undefined && !('error' in parsed) && <p class="error">{problem}</p>}
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={!!problem}>
-            Run
-          </button>
+        <div class="field">
+          <label for="batch-timeout">Timeout (s)</label>
+          <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
         </div>
-      </form>
-    </dialog>
+      </div>
+      {problem && parsed !== undefined && !('error' in parsed) && <p class="error">{problem}</p>}
+      <div class="buttons">
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={!!problem}>
+          Run
+        </button>
+      </div>
+    </ModalForm>
   );
 }

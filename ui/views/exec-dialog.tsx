@@ -1,6 +1,7 @@
 // The "Exec in pod" dialog: which container (or all), a shell or a command (split into argv by
 // the documented quoting, shown before it runs), interactive or not. Enter runs, Escape cancels.
-import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
+import { ModalForm } from './modal-form.tsx';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, PodSummary } from '../protocol/types.ts';
 import type { ExecRequest } from '../protocol/http-client.ts';
@@ -22,7 +23,6 @@ export function containerNote(c: PodSummary['containers'][number]): string {
 
 export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
   const { pod } = props;
-  const dialog = useRef<HTMLDialogElement>(null);
   const running = pod.containers.filter((c) => c.state === 'running');
   const preferred = running.find((c) => c.name === pod.defaultContainer) ?? running[0];
   const [container, setContainer] = useState(preferred?.name ?? ALL);
@@ -32,12 +32,6 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
   const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
   const problem = parsed && 'error' in parsed ? parsed.error : running.length === 0 ? 'No container of this pod is running.' : undefined;
 
-  useEffect(() => {
-    const d = dialog.current!;
-    if (!d.open) d.showModal();
-    return () => d.open && d.close();
-  }, []);
-
   const run = () => {
     if (problem) return;
     const command: ExecCommand = parsed && 'argv' in parsed ? { argv: parsed.argv } : { shell: shell as 'auto' };
@@ -45,86 +39,63 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
   };
 
   return (
-    <dialog
-      ref={dialog}
-      class="exec-dialog"
-      aria-labelledby="exec-title"
-      onCancel={(e) => {
-        e.preventDefault();
-        props.onClose();
-      }}
-    >
-      <form
-        onSubmit={(e) => {
-          e.preventDefault();
-          run();
-        }}
-        onKeyDown={(e) => {
-          const target = e.target as HTMLElement;
-          if (e.key === 'Enter' && target.tagName === 'SELECT') {
-            e.preventDefault();
-            run();
-          }
-        }}
-      >
-        <h2 id="exec-title">Exec in pod</h2>
-        <p class="muted">
-          {pod.namespace}/{pod.name}
-        </p>
-        <div class="field">
-          <label for="exec-container">Container</label>
-          <select id="exec-container" value={container} onChange={(e) => setContainer((e.currentTarget as HTMLSelectElement).value)}>
-            {pod.containers.map((c) => {
-              const note = containerNote(c);
-              return (
-                <option key={c.name} value={c.name} disabled={c.state !== 'running'}>
-                  {c.name}
-                  {c.name === pod.defaultContainer ? ' (default)' : ''}
-                  {note ? ` — not running (${note})` : ''}
-                </option>
-              );
-            })}
-            <option value={ALL} disabled={running.length === 0}>
-              All containers
-            </option>
-          </select>
-        </div>
-        {container === ALL && <p class="hint">One terminal in each running container: {running.map((c) => c.name).join(', ')}.</p>}
-        {pod.containers.some((c) => c.state !== 'running') && (
-          <p class="hint">
-            Not running, so not available:{' '}
-            {pod.containers
-              .filter((c) => c.state !== 'running')
-              .map((c) => `${c.name} (${containerNote(c)})`)
-              .join(', ')}
-            .
-          </p>
-        )}
-        <div class="field">
-          <label for="exec-shell">Shell</label>
-          <select id="exec-shell" value={shell} disabled={!!line.trim()} onChange={(e) => setShell((e.currentTarget as HTMLSelectElement).value)}>
-            {shells.map((s) => (
-              <option key={s.value} value={s.value}>
-                {s.text}
+    <ModalForm class="exec-dialog" titleId="exec-title" title="Exec in pod" onClose={props.onClose} onRun={run}>
+      <p class="muted">
+        {pod.namespace}/{pod.name}
+      </p>
+      <div class="field">
+        <label for="exec-container">Container</label>
+        <select id="exec-container" value={container} onChange={(e) => setContainer((e.currentTarget as HTMLSelectElement).value)}>
+          {pod.containers.map((c) => {
+            const note = containerNote(c);
+            return (
+              <option key={c.name} value={c.name} disabled={c.state !== 'running'}>
+                {c.name}
+                {c.name === pod.defaultContainer ? ' (default)' : ''}
+                {note ? ` — not running (${note})` : ''}
               </option>
-            ))}
-          </select>
-        </div>
-        <CommandField id="exec-command" line={line} parsed={parsed} placeholder="empty: open the shell above" whenEmpty="Runs the shell chosen above." onLine={setLine} />
-        <label class="check">
-          <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
-          <span>Interactive</span>
-        </label>
-        {problem && !(parsed && 'error' in parsed) && <p class="error">{problem}</p>}
-        <div class="buttons">
-          <button type="button" onClick={props.onClose}>
-            Cancel
-          </button>
-          <button type="submit" class="primary" disabled={!!problem}>
-            Run
-          </button>
-        </div>
-      </form>
-    </dialog>
+            );
+          })}
+          <option value={ALL} disabled={running.length === 0}>
+            All containers
+          </option>
+        </select>
+      </div>
+      {container === ALL && <p class="hint">One terminal in each running container: {running.map((c) => c.name).join(', ')}.</p>}
+      {pod.containers.some((c) => c.state !== 'running') && (
+        <p class="hint">
+          Not running, so not available:{' '}
+          {pod.containers
+            .filter((c) => c.state !== 'running')
+            .map((c) => `${c.name} (${containerNote(c)})`)
+            .join(', ')}
+          .
+        </p>
+      )}
+      <div class="field">
+        <label for="exec-shell">Shell</label>
+        <select id="exec-shell" value={shell} disabled={!!line.trim()} onChange={(e) => setShell((e.currentTarget as HTMLSelectElement).value)}>
+          {shells.map((s) => (
+            <option key={s.value} value={s.value}>
+              {s.text}
+            </option>
+          ))}
+        </select>
+      </div>
+      <CommandField id="exec-command" line={line} parsed={parsed} placeholder="empty: open the shell above" whenEmpty="Runs the shell chosen above." onLine={setLine} />
+      <label class="check">
+        <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
+        <span>Interactive</span>
+      </label>
+      {problem && !(parsed && 'error' in parsed) && <p class="error">{problem}</p>}
+      <div class="buttons">
+        <button type="button" onClick={props.onClose}>
+          Cancel
+        </button>
+        <button type="submit" class="primary" disabled={!!problem}>
+          Run
+        </button>
+      </div>
+    </ModalForm>
   );
 }
