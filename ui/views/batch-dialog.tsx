@@ -58,7 +58,7 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
   };
 
   return (
-    <ModalForm class="exec-dialog batch-dialog" titleId="batch-title" title="Run in all containers" onClose={props.onClose} onRun={run}>
+    <ModalForm class="exec-dialog batch-dialog" titleId="batch-title" title="Run in all containers" problem={problem ? { text: problem, shown: parsed !== undefined && !('error' in parsed) } : undefined} onClose={props.onClose} onRun={run}>
       <p class="muted">
         {targets.labelSelector ? (
           <>
@@ -81,15 +81,6 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
           <label for="batch-timeout">Timeout (s)</label>
           <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
         </div>
-      </div>
-      {problem && parsed !== undefined && !('error' in parsed) && <p class="error">{problem}</p>}
-      <div class="buttons">
-        <button type="button" onClick={props.onClose}>
-          Cancel
-        </button>
-        <button type="submit" class="primary" disabled={!!problem}>
-          Run
-        </button>
       </div>
     </ModalForm>
   );

@@ -39,7 +39,7 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
   };
 
   return (
-    <ModalForm class="exec-dialog" titleId="exec-title" title="Exec in pod" onClose={props.onClose} onRun={run}>
+    <ModalForm class="exec-dialog" titleId="exec-title" title="Exec in pod" problem={problem ? { text: problem, shown: !(parsed && 'error' in parsed) } : undefined} onClose={props.onClose} onRun={run}>
       <p class="muted">
         {pod.namespace}/{pod.name}
       </p>
@@ -87,15 +87,6 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
         <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
         <span>Interactive</span>
       </label>
-      {problem && !(parsed && 'error' in parsed) && <p class="error">{problem}</p>}
-      <div class="buttons">
-        <button type="button" onClick={props.onClose}>
-          Cancel
-        </button>
-        <button type="submit" class="primary" disabled={!!problem}>
-          Run
-        </button>
-      </div>
     </ModalForm>
   );
 }

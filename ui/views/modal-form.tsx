@@ -1,9 +1,20 @@
 // A modal dialog holding one form, as the Exec and batch dialogs are: it opens as a modal,
 // Escape cancels, submitting runs, and Enter on a select runs too (as it does in a text field).
+// Below the fields: the problem that keeps it from running, if any, then Cancel and Run.
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef } from 'preact/hooks';
 
-export function ModalForm(props: { class: string; titleId: string; title: string; onClose: () => void; onRun: () => void; children: ComponentChildren }) {
+export function ModalForm(props: {
+  class: string;
+  titleId: string;
+  title: string;
+  /** why it cannot run; `shown` is false when a field already says it */
+  problem?: { text: string; shown: boolean };
+  onClose: () => void;
+  onRun: () => void;
+  children: ComponentChildren;
+}) {
+  const { problem } = props;
   const dialog = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = dialog.current!;
@@ -34,6 +45,15 @@ export function ModalForm(props: { class: string; titleId: string; title: string
       >
         <h2 id={props.titleId}>{props.title}</h2>
         {props.children}
+        {problem?.shown && <p class="error">{problem.text}</p>}
+        <div class="buttons">
+          <button type="button" onClick={props.onClose}>
+            Cancel
+          </button>
+          <button type="submit" class="primary" disabled={!!problem}>
+            Run
+          </button>
+        </div>
       </form>
     </dialog>
   );
