@@ -15,7 +15,7 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'session.connected':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol } };
     case 'session.activity':
-      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'ACTIVITY' } };
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'ACTIVITY', ...(entry.quietMs ? { quietMs: entry.quietMs } : {}) } };
     case 'session.attemptFailed':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'FAILED', failure: entry.failure } };
     case 'session.exited':

@@ -23,7 +23,8 @@ export type SessionFact =
   | SessionSpawned
   | { type: 'session.connecting'; sessionId: string; run: number; argv: string[] }
   | { type: 'session.connected'; sessionId: string; protocol: string }
-  | { type: 'session.activity'; sessionId: string }
+  /** input or output `quietMs` before this entry's time (absent: at it) */
+  | { type: 'session.activity'; sessionId: string; quietMs?: number }
   | { type: 'session.resized'; sessionId: string; cols: number; rows: number }
   | { type: 'session.idle'; sessionId: string }
   | { type: 'session.active'; sessionId: string }

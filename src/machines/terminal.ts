@@ -35,6 +35,8 @@ export interface TerminalContext extends TerminalInput {
   exitCode?: number;
   failure?: ExecFailure;
   disconnectReason?: DisconnectReason;
+  /** how long the terminal had already been quiet when `live` was last entered (see ACTIVITY) */
+  quietMs: number;
 }
 
 /** What the runtime's execStream actor gets to open a stream. */
@@ -44,11 +46,19 @@ export interface ExecStreamInput {
   argv: string[];
   interactive: boolean;
   size: TerminalSize;
+  /** the machine turns idle after this much quiet: activity needs telling only before then */
+  idleNoticeMs: number;
 }
 
 export type TerminalEvent =
   | { type: 'CONNECTED'; protocol: string }
-  | { type: 'ACTIVITY' }
+  /**
+   * Input or output happened `quietMs` before this event (0 or absent: just now). The runtime
+   * tells the machine late on purpose, just before its idle notice would fire, so a busy
+   * terminal costs one log entry per notice period; the idle timers still count from the real
+   * moment of the activity, and a replay of the logged value decides exactly the same.
+   */
+  | { type: 'ACTIVITY'; quietMs?: number }
   | { type: 'EXITED'; code: number }
   | { type: 'FAILED'; failure: ExecFailure }
   | { type: 'DISCONNECT'; reason: DisconnectReason; detail?: string }
@@ -92,8 +102,9 @@ export const terminalMachine = setup({
     execStream: fromCallback<StreamCommand, ExecStreamInput>(() => {}),
   },
   delays: {
-    idleNotice: ({ context }) => context.idleNoticeMs,
-    idleTimeout: ({ context }) => context.idleTimeoutMs,
+    // At least 1 ms: a timer never falls due at the instant it is armed (snapshots rely on that).
+    idleNotice: ({ context }) => Math.max(1, context.idleNoticeMs - context.quietMs),
+    idleTimeout: ({ context }) => Math.max(1, context.idleTimeoutMs - context.quietMs),
     connectTimeout: ({ context }) => context.connectTimeoutMs,
     // Without a deadline the timer is armed far away and its guard never lets it through.
     deadline: ({ context }) => context.deadlineMs ?? noDeadlineMs,
@@ -116,10 +127,11 @@ export const terminalMachine = setup({
       disconnectReason: undefined,
     })),
     rememberSize: assign(({ context, event }) => (event.type === 'RESIZE' ? { size: { cols: event.cols, rows: event.rows } } : context)),
+    rememberQuiet: assign({ quietMs: ({ event }) => (event.type === 'ACTIVITY' ? (event.quietMs ?? 0) : 0) }),
   },
 }).createMachine({
   id: 'terminal',
-  context: ({ input }) => ({ ...input, run: 1, attempt: 0 }),
+  context: ({ input }) => ({ ...input, run: 1, attempt: 0, quietMs: 0 }),
   initial: 'running',
   on: {
     RESIZE: { actions: ['rememberSize', report(({ context }) => resized(context))] },
@@ -137,6 +149,7 @@ export const terminalMachine = setup({
           argv: argvOf(context),
           interactive: context.interactive,
           size: context.size,
+          idleNoticeMs: context.idleNoticeMs,
         }),
       },
       initial: 'connecting',
@@ -196,11 +209,14 @@ export const terminalMachine = setup({
           on: {
             CONNECTED: {
               target: 'live',
-              actions: report(({ context, event }) => ({
-                type: 'session.connected',
-                sessionId: context.sessionId,
-                protocol: event.type === 'CONNECTED' ? event.protocol : '',
-              })),
+              actions: [
+                'rememberQuiet',
+                report(({ context, event }) => ({
+                  type: 'session.connected',
+                  sessionId: context.sessionId,
+                  protocol: event.type === 'CONNECTED' ? event.protocol : '',
+                })),
+              ],
             },
           },
           after: {
@@ -228,7 +244,7 @@ export const terminalMachine = setup({
           },
           on: {
             // Re-entering `live` restarts both the idle notice and the idle timeout.
-            ACTIVITY: { target: 'live', reenter: true, actions: report(({ context }) => activity(context)) },
+            ACTIVITY: { target: 'live', reenter: true, actions: ['rememberQuiet', report(({ context }) => activity(context))] },
           },
           states: {
             interactive: {
@@ -240,7 +256,7 @@ export const terminalMachine = setup({
                 ACTIVITY: {
                   target: '#terminal.running.live',
                   reenter: true,
-                  actions: [report(({ context }) => activity(context)), report(({ context }) => ({ type: 'session.active', sessionId: context.sessionId }))],
+                  actions: ['rememberQuiet', report(({ context }) => activity(context)), report(({ context }) => ({ type: 'session.active', sessionId: context.sessionId }))],
                 },
               },
             },
@@ -261,7 +277,7 @@ function resized(context: TerminalContext): SessionFact {
 }
 
 function activity(context: TerminalContext): SessionFact {
-  return { type: 'session.activity', sessionId: context.sessionId };
+  return { type: 'session.activity', sessionId: context.sessionId, ...(context.quietMs ? { quietMs: context.quietMs } : {}) };
 }
 
 function reportAttemptFailed() {

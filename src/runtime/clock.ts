@@ -6,7 +6,9 @@
 // would start late). RealTimeClock drives the same virtual time from the wall clock: before any
 // input reaches the actors, `sync()` fires every timer already due, stamped with its due time.
 // So the order of facts in a live log is exactly the order a replay at the logged times
-// reproduces, even when the process was too busy to fire a timer on time.
+// reproduces, even when the process was too busy to fire a timer on time. A replay feeds an
+// input logged at time T after every timer due by T; an input the runtime itself sends at a set
+// time (setInputTimeout) is therefore fired after the ordinary timers due at that time too.
 
 export interface Clock {
   now(): number;
@@ -14,12 +16,15 @@ export interface Clock {
   clearTimeout(id: unknown): void;
   /** bring virtual time up to date (no-op for a manual clock) */
   sync(): void;
+  /** like setTimeout, for a callback that sends an input: it runs after every ordinary timer due by then */
+  setInputTimeout(fn: () => void, ms: number): number;
 }
 
 interface Timer {
   id: number;
   due: number;
   fn: () => void;
+  input: boolean;
 }
 
 export class VirtualClock implements Clock {
@@ -36,8 +41,16 @@ export class VirtualClock implements Clock {
   }
 
   setTimeout(fn: (...args: unknown[]) => void, ms: number): number {
+    return this.#arm(fn as () => void, ms, false);
+  }
+
+  setInputTimeout(fn: () => void, ms: number): number {
+    return this.#arm(fn, ms, true);
+  }
+
+  #arm(fn: () => void, ms: number, input: boolean): number {
     const id = this.#nextId++;
-    this.#timers.set(id, { id, due: this.#now + Math.max(0, ms), fn: fn as () => void });
+    this.#timers.set(id, { id, due: this.#now + Math.max(0, ms), fn, input });
     this.timersChanged();
     return id;
   }
@@ -63,10 +76,12 @@ export class VirtualClock implements Clock {
     this.advanceTo(this.#now + ms);
   }
 
-  /** The earliest pending timer (ties: the one armed first). */
+  /** The earliest pending timer (ties: ordinary timers before input timers, then the one armed first). */
   protected nextDue(): Timer | undefined {
     let best: Timer | undefined;
-    for (const timer of this.#timers.values()) if (!best || timer.due < best.due) best = timer;
+    for (const timer of this.#timers.values()) {
+      if (!best || timer.due < best.due || (timer.due === best.due && best.input && !timer.input)) best = timer;
+    }
     return best;
   }
 

@@ -11,8 +11,6 @@ export interface ExecStreamDeps {
   adapter: ExecAdapter;
   io: TerminalIo;
   clock: Clock;
-  /** at most one ACTIVITY per session per this many ms: keeps the log small, idle timing exact to this */
-  activityIntervalMs: number;
   /** while a log is replayed, terminals must not open real streams */
   replaying(): boolean;
 }
@@ -22,51 +20,97 @@ export function execStreamActor(deps: ExecStreamDeps) {
     if (deps.replaying()) return;
     let stopped = false;
     let ended = false;
-    let lastActivity = -Infinity;
     const deliver = (event: TerminalEvent) => {
       if (stopped) return;
       // Timers due before this input fire first, so the log keeps the order replay reproduces.
       deps.clock.sync();
       sendBack(event);
     };
-    const active = () => {
-      deps.clock.sync();
-      if (deps.clock.now() - lastActivity < deps.activityIntervalMs) return;
-      lastActivity = deps.clock.now();
-      deliver({ type: 'ACTIVITY' });
-    };
+    const activity = lateActivity(deps.clock, input.idleNoticeMs, (event) => !stopped && sendBack(event));
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
     stream = deps.adapter.open(
       { target: input.target, argv: input.argv, tty: input.interactive, stdin: input.interactive, size: input.size },
       {
-        opened: (protocol) => deliver({ type: 'CONNECTED', protocol }),
+        opened: (protocol) => {
+          deliver({ type: 'CONNECTED', protocol });
+          activity.connected();
+        },
         stdout: (chunk) => {
           deps.io.output(input.sessionId, 'stdout', chunk);
-          active();
+          activity.happened();
         },
         stderr: (chunk) => {
           deps.io.output(input.sessionId, 'stderr', chunk);
-          active();
+          activity.happened();
         },
         ended: (end) => {
           ended = true;
           if (stream) deps.io.detach(input.sessionId, stream);
+          activity.flush();
           deliver(eventFor(end));
         },
       },
     );
-    if (!ended) deps.io.attach(input.sessionId, stream, active);
+    if (!ended) deps.io.attach(input.sessionId, stream, () => activity.happened());
     const opened = stream;
     receive((command) => {
       if (command.type === 'RESIZE') opened.resize({ cols: command.cols, rows: command.rows });
     });
     return () => {
       stopped = true;
+      activity.stop();
       deps.io.detach(input.sessionId, opened);
       if (!ended) opened.close();
     };
   });
+}
+
+/**
+ * Tells the machine about activity as late as its decisions allow: at once when it is idle (or
+ * about to turn idle), otherwise once, 1 ms before its idle notice would fire, with how long ago
+ * the latest activity was. A terminal busy for an hour makes about 60 log entries, not 3600, and
+ * its idle timers still count from the real last keystroke or output.
+ */
+function lateActivity(clock: Clock, idleNoticeMs: number, send: (event: TerminalEvent) => void) {
+  let live = false;
+  /** when the machine believes the latest activity happened (its idle timers count from here) */
+  let told = 0;
+  let pending: number | undefined;
+  let check: number | undefined;
+  const tell = (at: number) => {
+    told = at;
+    pending = undefined;
+    send({ type: 'ACTIVITY', ...(clock.now() > at ? { quietMs: clock.now() - at } : {}) });
+  };
+  return {
+    connected() {
+      live = true;
+      told = clock.now();
+    },
+    happened() {
+      clock.sync(); // timers due before now fire first: the order replay reproduces
+      const now = clock.now();
+      // still connecting (the machine has no idle timers yet), or nothing new within this ms
+      if (!live || now <= told) return;
+      const lastCall = told + idleNoticeMs - 1;
+      if (now >= lastCall) return tell(now);
+      pending = now;
+      check ??= clock.setInputTimeout(() => {
+        check = undefined;
+        if (pending !== undefined) tell(pending);
+      }, lastCall - now);
+    },
+    /** The exec ended: what is still untold goes first, so the session list shows the real last activity. */
+    flush() {
+      clock.sync();
+      if (pending !== undefined) tell(pending);
+    },
+    stop() {
+      if (check !== undefined) clock.clearTimeout(check);
+      check = undefined;
+    },
+  };
 }
 
 function eventFor(end: ExecEnd): TerminalEvent {

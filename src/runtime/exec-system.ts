@@ -29,7 +29,6 @@ export interface ExecSystemOptions {
   config?: Partial<SupervisorConfig>;
   /** makes the clock, starting at `start` (the first logged time when replaying); default real time */
   clock?: (start: number) => VirtualClock;
-  activityIntervalMs?: number;
   /** where warnings go (a damaged log, a replay that diverged) */
   warn?: (message: string) => void;
 }
@@ -83,7 +82,6 @@ export class ExecSystem {
           adapter: options.adapter,
           io: this.io,
           clock: this.clock,
-          activityIntervalMs: options.activityIntervalMs ?? 1000,
           replaying: () => this.#replaying,
         }),
       },

@@ -160,6 +160,22 @@ idle('activity resets the timeout, whether it comes while interactive or idle', 
   assert.is(t.state, 'timedOut');
 });
 
+idle('activity told late counts from when it happened: quietMs shortens both idle timers', () => {
+  const t = startTerminal();
+  t.send({ type: 'CONNECTED', protocol: 'p' });
+  t.advance(59_000);
+  t.send({ type: 'ACTIVITY', quietMs: 45_000 }); // the last output was at 14 s
+  assert.equal(t.facts.at(-1), { type: 'session.activity', sessionId: 't1', quietMs: 45_000 });
+  t.advance(14_000);
+  assert.equal(t.state, { running: { live: 'interactive' } });
+  t.advance(1_000);
+  assert.equal(t.state, { running: { live: 'idle' } }, 'idle 60 s after the real activity, at 74 s');
+  t.advance(239_000);
+  assert.equal(t.state, { running: { live: 'idle' } });
+  t.advance(1_000);
+  assert.is(t.state, 'timedOut', 'timed out 300 s after the real activity, at 314 s');
+});
+
 idle('the timeout is configurable per terminal', () => {
   const t = startTerminal({ idleTimeoutMs: 5_000, idleNoticeMs: 2_000 });
   t.send({ type: 'CONNECTED', protocol: 'p' });

@@ -81,7 +81,7 @@ test('property: replaying the log of a random run gives equal states and derives
     fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
       const store = new MemoryStore();
       const adapter = new FakeExecAdapter();
-      const live = ExecSystem.open({ adapter, store, config: { maxLiveSessions: 6 }, clock: (s) => new VirtualClock(s), activityIntervalMs: 1000 });
+      const live = ExecSystem.open({ adapter, store, config: { maxLiveSessions: 6 }, clock: (s) => new VirtualClock(s) });
       for (const s of steps) {
         const stream = 'stream' in s ? adapter.streams[s.stream % Math.max(1, adapter.streams.length)] : undefined;
         switch (s.kind) {

@@ -74,7 +74,7 @@ export const sessionListProjection: Projection<SessionList> = {
         Object.assign(row, { state: 'interactive', protocol: entry.protocol, lastActivityAt: entry.time });
         break;
       case 'session.activity':
-        row.lastActivityAt = entry.time;
+        row.lastActivityAt = entry.time - (entry.quietMs ?? 0);
         break;
       case 'session.active':
         row.state = 'interactive';
