@@ -25,6 +25,7 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'session.resized':
       return { type: 'RESIZE', sessionId: entry.sessionId, cols: entry.cols, rows: entry.rows };
     case 'session.restarted':
+    case 'session.restartRefused': // refused again on replay, like exec.refused
       return { type: 'RESTART', sessionId: entry.sessionId };
     case 'session.closed':
       return { type: 'CLOSE', sessionId: entry.sessionId };
