@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
-import { JsonlStore } from '../../src/events/jsonl-store.ts';
+import { FileStore } from '../../src/events/file-store.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
@@ -13,7 +13,7 @@ import type { Figure } from '../harness.ts';
 /** A realistic log: sessions that open, stay active a while (1 s activity ticks), and exit. */
 function recordLog(path: string, events: number): number {
   const adapter = new FakeExecAdapter();
-  const system = ExecSystem.open({ adapter, store: new JsonlStore(path), clock: (start) => new VirtualClock(start), config: { maxLiveSessions: 1_000 } });
+  const system = ExecSystem.open({ adapter, store: new FileStore(path), clock: (start) => new VirtualClock(start), config: { maxLiveSessions: 1_000 } });
   let count = 0;
   system.onEntry(() => count++);
   const started = performance.now();
@@ -42,13 +42,13 @@ export const eventLogFigure: Figure = {
     const bytes: number[] = [];
     for (let round = 0; round < ctx.rounds; round++) {
       const dir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-log-'));
-      const path = join(dir, 'events.jsonl');
+      const path = dir;
       // the append rate includes the machines deciding each fact: that is what a live server pays
       append.push(recordLog(path, events));
-      const entries: LogEntry[] = new JsonlStore(path).load().entries;
-      bytes.push(statSync(path).size / entries.length);
+      const entries: LogEntry[] = [...new FileStore(path).read(0)];
+      bytes.push(statSync(join(dir, 'log', 'events-000000000001.jsonl')).size / entries.length);
       const started = performance.now();
-      ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: new JsonlStore(path), clock: (start) => new VirtualClock(start), config: { maxLiveSessions: 1_000 } });
+      ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: new FileStore(path), clock: (start) => new VirtualClock(start), config: { maxLiveSessions: 1_000 } });
       replay.push(entries.length / ((performance.now() - started) / 1000));
       rmSync(dir, { recursive: true, force: true });
       ctx.log(`event log round ${round + 1}: ${entries.length} entries`);

@@ -1,24 +1,85 @@
-// Where the event log lives. Two stores behind this one interface: memory (tests) and a JSONL
-// file (the embedded default). Appends are synchronous so that a fact is on its way to the
-// disk before the actors take their next step.
+// Where the event log lives: one interface, so a second store (a database) drops in beside the
+// files without the machines or projections knowing. Appends are synchronous so that a fact is
+// on its way to the disk before the actors take their next step. A start reads the newest usable
+// snapshot and the entries after it, so its cost does not grow with history; compaction removes
+// what no snapshot or reader needs any more.
+import { CompactionPlanner, type CompactionPolicy, type CompactionReport } from './compaction-rules.ts';
 import type { LogDamage, LogEntry } from './log-entry.ts';
 
+/** The state a start needs, as of entry `seq`. */
+export interface Snapshot {
+  /** the last entry it covers */
+  seq: number;
+  /** the version of `state`'s shape: a reader skips a format it does not know */
+  format: number;
+  /** ms since the epoch, when it was taken */
+  time: number;
+  state: unknown;
+}
+
+export interface StoredSnapshot {
+  /** where it is kept, as warnings name it */
+  name: string;
+  seq: number;
+  /** reads and checks it; throws an Error saying what is wrong (damaged, truncated) */
+  load(): Snapshot;
+}
+
 export interface EventStore {
-  /** every intact entry, oldest first, and what was damaged */
-  load(): { entries: LogEntry[]; damage: LogDamage[] };
+  /** the entries with seq > `after`, oldest first, read as they are consumed; each damaged line is reported and skipped */
+  read(after: number, onDamage?: (damage: LogDamage) => void): Iterable<LogEntry>;
+  /** stores one entry, or throws (a full disk) having stored nothing of it */
   append(entry: LogEntry): void;
+  /** stores a snapshot whole or not at all, or throws; older ones beyond the last few are let go */
+  putSnapshot(snapshot: Snapshot): void;
+  /** the snapshots kept, newest first */
+  snapshots(): StoredSnapshot[];
+  /** the highest seq compaction has worked through: only a snapshot at or after it can start a system */
+  compactedThrough(): number;
+  /** removes what `policy` allows of the entries it covers (never the newest ones) */
+  compact(policy: CompactionPolicy): Promise<CompactionReport>;
   close(): void;
 }
 
+/** How many snapshots a store keeps: one can be damaged and a start still needs no full replay. */
+export const SNAPSHOTS_KEPT = 3;
+
+/** The log in memory, for tests and one-shot commands. Snapshots go through JSON as they would to a disk. */
 export class MemoryStore implements EventStore {
   readonly entries: LogEntry[] = [];
+  #snapshots: { seq: number; json: string }[] = [];
+  #compactedThrough = 0;
 
-  load() {
-    return { entries: [...this.entries], damage: [] };
+  *read(after: number): Iterable<LogEntry> {
+    for (const entry of this.entries) if (entry.seq > after) yield entry;
   }
 
   append(entry: LogEntry): void {
     this.entries.push(structuredClone(entry));
+  }
+
+  putSnapshot(snapshot: Snapshot): void {
+    this.#snapshots = [{ seq: snapshot.seq, json: JSON.stringify(snapshot) }, ...this.#snapshots].slice(0, SNAPSHOTS_KEPT);
+  }
+
+  snapshots(): StoredSnapshot[] {
+    return this.#snapshots.map(({ seq, json }) => ({ name: `memory snapshot ${seq}`, seq, load: () => JSON.parse(json) as Snapshot }));
+  }
+
+  compactedThrough(): number {
+    return this.#compactedThrough;
+  }
+
+  async compact(policy: CompactionPolicy): Promise<CompactionReport> {
+    const planner = new CompactionPlanner(policy);
+    for (const entry of this.entries) planner.observe(entry);
+    const rules = planner.rules();
+    const before = this.entries.length;
+    const kept = this.entries.flatMap((entry) => rules.apply(entry) ?? []);
+    this.entries.length = 0;
+    for (const entry of kept) this.entries.push(entry); // not push(...kept): a long log overflows the stack
+    this.#compactedThrough = Math.max(this.#compactedThrough, policy.through);
+    return { removed: before - kept.length, auditRecords: rules.recordsKept, rewritten: before === kept.length ? 0 : 1 };
   }
 
   close(): void {}

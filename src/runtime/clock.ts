@@ -76,6 +76,12 @@ export class VirtualClock implements Clock {
     this.advanceTo(this.#now + ms);
   }
 
+  /** Whether a timer is due at or before `time` (a snapshot is only taken when none is due by now). */
+  hasTimerDueBy(time: number): boolean {
+    const next = this.nextDue();
+    return next !== undefined && next.due <= time;
+  }
+
   /** The earliest pending timer (ties: ordinary timers before input timers, then the one armed first). */
   protected nextDue(): Timer | undefined {
     let best: Timer | undefined;

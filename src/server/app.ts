@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import type { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
 import { execAdapterFor, type ExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import type { ExecAdapter } from '../adapters/exec.ts';
-import { JsonlStore } from '../events/jsonl-store.ts';
+import { FileStore } from '../events/file-store.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
@@ -95,7 +95,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   try {
     system = ExecSystem.open({
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
-      store: new JsonlStore(join(options.stateDir, 'events.jsonl')),
+      store: new FileStore(options.stateDir, { warn }),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),

@@ -135,6 +135,7 @@ export class StreamHub {
         streamClosed: (id) => this.#streamChanged(id, 'closed'),
       }),
       system.onEntry((entry) => this.#entry(entry)),
+      system.onAlerts(() => this.#pushAlerts()),
     );
     this.#pinger = setInterval(() => this.#heartbeat(), this.options.pingIntervalMs);
     (this.#pinger as { unref?: () => void }).unref?.();
@@ -319,6 +320,10 @@ export class StreamHub {
       }
     }
     for (const entry of entries) this.#batchEntry(entry);
+    this.#pushAlerts();
+  }
+
+  #pushAlerts(): void {
     const alerts = this.#system.alerts;
     if (alerts !== this.#sentAlerts) {
       this.#sentAlerts = alerts;

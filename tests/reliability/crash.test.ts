@@ -3,10 +3,11 @@
 // reports the torn tail, shows every session the log knows (live ones as disconnected), and works.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseJsonl } from '../../src/events/jsonl-store.ts';
+import { FileStore } from '../../src/events/file-store.ts';
+import type { LogDamage } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
 import { startCli } from '../support/cli.ts';
@@ -32,17 +33,18 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
   cli.child.kill('SIGKILL');
   await withTimeout(cli.exit, 10_000, 'the server to die');
   await Promise.all(burst);
-  const log = join(stateDir, 'events.jsonl');
-  appendFileSync(log, '{"seq":999999,"time":17,"type":"session.conn'); // a write the crash tore in half
-  const written = parseJsonl(readFileSync(log, 'utf8'));
-  assert.is(written.damage.length, 1, 'only the torn line is damaged');
-  const before = project(sessionListProjection, written.entries);
+  const segment = readdirSync(join(stateDir, 'log')).sort().at(-1)!;
+  appendFileSync(join(stateDir, 'log', segment), '{"seq":999999,"time":17,"type":"session.conn'); // a write the crash tore in half
+  const damage: LogDamage[] = [];
+  const written = [...new FileStore(stateDir).read(0, (d) => damage.push(d))];
+  assert.is(damage.length, 1, 'only the torn line is damaged');
+  const before = project(sessionListProjection, written);
   assert.ok(before.order.length >= 6, `${before.order.length} sessions were logged`);
 
   const warnings: string[] = [];
   const again = await startTestApp({ stateDir, warn: (message) => warnings.push(message) });
   try {
-    assert.ok(warnings.some((w) => /event log line \d+ skipped: not JSON/.test(w)), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.startsWith(`event log: log/${segment} line`) && w.includes('skipped: not JSON')), warnings.join('\n'));
     const rows = (await call(again, '/api/v1/sessions')).json.sessions as { sessionId: string; state: string; exitCode?: number; disconnectReason?: string }[];
     assert.equal(rows.map((r) => r.sessionId), before.order, 'every session the log knew, in order');
     for (const row of rows) {
@@ -61,6 +63,7 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
     await waitFor(async () => (await sessionState(again, id))?.state === 'exited', 'the new session to run');
   } finally {
     await again.close();
+    rmSync(stateDir, { recursive: true, force: true });
   }
 });
 

@@ -1,28 +1,27 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { MemoryStore } from '../../src/events/store.ts';
-import { JsonlStore } from '../../src/events/jsonl-store.ts';
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { FileStore } from '../../src/events/file-store.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
+import { MemoryStore, type EventStore, type StoredSnapshot } from '../../src/events/store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { appendFileSync } from 'node:fs';
+import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('replay: restart from the event log');
 
-test('after a restart the session list comes back, live sessions marked disconnected (restarted)', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'octant-exec-replay-')), 'events.jsonl');
-  const first = makeSystem({ store: new JsonlStore(path), script: (s) => void s.open() });
+test('after a restart the session list comes back, live sessions marked disconnected (restarted)', () => withTempDir(async (dir) => {
+  const first = makeSystem({ store: new FileStore(dir), script: (s) => void s.open() });
   first.system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);
   await settle();
   first.adapter.streams[1].exit(7);
   // the process dies here: no shutdown, the log is all that is left
   const warnings: string[] = [];
-  const second = makeSystem({ store: new JsonlStore(path), warnings });
+  const second = makeSystem({ store: new FileStore(dir), warnings });
   assert.equal(warnings, []);
   const rows = second.system.sessionList;
   assert.equal(rows.order, ['t1', 't2']);
@@ -38,21 +37,20 @@ test('after a restart the session list comes back, live sessions marked disconne
   second.system.restart('t1');
   assert.is(second.adapter.streams.length, 2);
   assert.is(second.system.sessionList.byId.t1.run, 2);
-});
+}));
 
-test('a torn tail is reported and the rest replays', async () => {
-  const path = join(mkdtempSync(join(tmpdir(), 'octant-exec-replay-')), 'events.jsonl');
-  const first = makeSystem({ store: new JsonlStore(path), script: (s) => void s.open() });
+test('a torn tail is reported, naming its file, and the rest replays', () => withTempDir(async (dir) => {
+  const first = makeSystem({ store: new FileStore(dir), script: (s) => void s.open() });
   first.system.exec(shellIn('web'), ['nginx']);
   await settle();
-  appendFileSync(path, '{"seq":99,"ti');
+  appendFileSync(join(dir, 'log', readdirSync(join(dir, 'log'))[0]), '{"seq":99,"ti');
   const warnings: string[] = [];
-  const second = makeSystem({ store: new JsonlStore(path), warnings });
+  const second = makeSystem({ store: new FileStore(dir), warnings });
   assert.is(warnings.length, 1);
-  assert.match(warnings[0], /line \d+ skipped/);
+  assert.match(warnings[0], /^event log: log\/events-000000000001\.jsonl line \d+ skipped: not JSON/);
   assert.is(second.system.sessionList.byId.t1.state, 'disconnected');
   assert.is(second.system.replayReport.divergence, undefined);
-});
+}));
 
 test('a long log (200,000 entries) replays without overflowing anything', () => {
   const store = new MemoryStore();
@@ -64,19 +62,43 @@ test('a long log (200,000 entries) replays without overflowing anything', () => 
   assert.is(system.entries(199_990).length, 10);
 });
 
-// Drive random exec actions, stream events, user events and clock steps through a live system,
-// then replay its log into a fresh one: every terminal's state and the session list must match,
-// and the replay must derive exactly the facts that were logged.
+// Drive random exec actions, stream events, user events, busy terminals and clock steps through a
+// live system that writes snapshots now and then; then rebuild it from its log alone, and from
+// each snapshot plus the entries after it. Every terminal's state and every projection must be
+// the same (as JSON: what the API serves and a snapshot keeps), every replay must derive exactly
+// the facts that were logged, and the rebuilt systems must go on alike: the same timers fire.
 const step = fc.oneof(
   fc.record({ kind: fc.constant('exec' as const), all: fc.boolean(), shell: fc.constantFrom('auto', 'sh', 'bash'), oneShot: fc.boolean() }),
   fc.record({ kind: fc.constantFrom('open', 'output', 'exit', 'fail', 'notFound', 'drop', 'type' as const), stream: fc.nat(40), code: fc.integer({ min: 0, max: 255 }) }),
+  fc.record({ kind: fc.constant('busy' as const), stream: fc.nat(40), ms: fc.integer({ min: 1, max: 200_000 }), every: fc.integer({ min: 1, max: 30_000 }) }),
   fc.record({ kind: fc.constantFrom('resize', 'restart', 'close' as const), session: fc.integer({ min: 1, max: 20 }), cols: fc.integer({ min: 1, max: 300 }) }),
   fc.record({ kind: fc.constant('closeAllEnded' as const) }),
   fc.record({ kind: fc.constant('batch' as const), size: fc.integer({ min: 0, max: 4 }), concurrency: fc.integer({ min: 1, max: 3 }), timeout: fc.option(fc.integer({ min: 1000, max: 60_000 }), { nil: undefined }) }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 400_000 }) }),
+  fc.record({ kind: fc.constant('snapshot' as const) }),
 );
 
-test('property: replaying the log of a random run gives equal states and derives the same facts', async () => {
+/** The log of `base` (its entries as they are now) with only `snapshot` to start from; what a rebuilt system appends stays its own. */
+function forkOf(base: MemoryStore, snapshot?: StoredSnapshot): EventStore & { appended: LogEntry[] } {
+  const entries = [...base.entries];
+  const appended: LogEntry[] = [];
+  return {
+    appended,
+    read: (after) => entries.filter((entry) => entry.seq > after),
+    append: (entry) => void appended.push(entry),
+    putSnapshot: () => {},
+    snapshots: () => (snapshot ? [snapshot] : []),
+    compactedThrough: () => 0,
+    compact: () => base.compact({ through: 0 }),
+    close: () => {},
+  };
+}
+
+const json = (value: unknown) => JSON.parse(JSON.stringify(value));
+const stateOf = (system: ExecSystem) =>
+  json({ actors: system.snapshots(), sessionList: system.sessionList, auditTrail: system.auditTrail, alerts: system.alerts, batches: system.batches });
+
+test('property: a random run rebuilt from its whole log, or from any snapshot and the entries after it, is the same system', async () => {
   await fc.assert(
     fc.asyncProperty(fc.array(step, { maxLength: 60 }), async (steps) => {
       const store = new MemoryStore();
@@ -93,6 +115,12 @@ test('property: replaying the log of a random run gives equal states and derives
             break;
           case 'output':
             stream?.stdout('x');
+            break;
+          case 'busy':
+            for (let ms = 0; ms < s.ms; ms += s.every) {
+              live.clock.advanceBy(s.every);
+              stream?.stdout('y');
+            }
             break;
           case 'type':
             live.io.input(`t${(s.stream % 20) + 1}`, new Uint8Array([65]));
@@ -131,17 +159,31 @@ test('property: replaying the log of a random run gives equal states and derives
           case 'tick':
             live.clock.advanceBy(s.ms);
             break;
+          case 'snapshot':
+            live.writeSnapshot();
+            break;
         }
         await settle();
       }
-      const replayed = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, config: { maxLiveSessions: 6 }, clock: (s) => new VirtualClock(s) });
-      assert.is(replayed.replayReport.divergence, undefined);
-      assert.equal(replayed.snapshots(), live.snapshots());
-      assert.equal(replayed.sessionList, live.sessionList);
-      assert.equal(replayed.auditTrail, live.auditTrail);
-      assert.equal(replayed.batches, live.batches);
+      const rebuild = (snapshot?: StoredSnapshot) => {
+        const fork = forkOf(store, snapshot);
+        const system = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: fork, config: { maxLiveSessions: 6 }, clock: (s) => new VirtualClock(s), fromSnapshot: snapshot !== undefined });
+        assert.is(system.replayReport.divergence, undefined);
+        assert.is(system.replayReport.snapshot?.seq, snapshot?.seq);
+        return { system, fork };
+      };
+      const whole = rebuild();
+      assert.equal(stateOf(whole.system), stateOf(live));
+      const rebuilt = store.snapshots().map((snapshot) => rebuild(snapshot));
+      for (const { system } of rebuilt) assert.equal(stateOf(system), stateOf(whole.system), 'snapshot + tail = full replay');
+      // and they go on alike: a day later, the same timers have fired, with the same facts
+      for (const { system } of [whole, ...rebuilt]) system.clock.advanceBy(86_400_000);
+      for (const { system, fork } of rebuilt) {
+        assert.equal(stateOf(system), stateOf(whole.system));
+        assert.equal(fork.appended, whole.fork.appended);
+      }
     }),
-    { numRuns: 150 },
+    { numRuns: Number(process.env.FC_RUNS ?? 150), ...(process.env.FC_SEED ? { seed: Number(process.env.FC_SEED) } : {}) },
   );
 });
 

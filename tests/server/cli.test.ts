@@ -3,6 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { FileStore } from '../../src/events/file-store.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -130,7 +132,7 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   assert.is(cli.stdout.length, 1);
   await waitFor(() => !groupAlive(pid) && !groupAlive(shellPid), 10_000, `process groups ${pid} and ${shellPid} to end`);
   await tab.closed;
-  const log = readFileSync(join(stateDir, 'events.jsonl'), 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+  const log = [...new FileStore(stateDir).read(0)] as (LogEntry & { sessionId?: string; reason?: string })[];
   for (const sessionId of [id, shell]) {
     assert.ok(log.some((e) => e.type === 'session.disconnected' && e.sessionId === sessionId && e.reason === 'serverShutdown'), `${sessionId} disconnected by the shutdown`);
   }

@@ -1,13 +1,15 @@
 // Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
-// or could not start. Closing the terminal retires its alerts.
+// or could not start. Closing the terminal retires its alerts. (One more kind, `storage`, is
+// not from the log: the system raises it while the log cannot be written.)
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
 
 export interface Alert {
-  /** the seq of the entry that raised it */
+  /** the seq of the entry that raised it (0: none, for `storage`) */
   id: number;
+  /** '' for `storage` */
   sessionId: string;
-  kind: 'timedOut' | 'disconnected' | 'failed' | 'refused';
+  kind: 'timedOut' | 'disconnected' | 'failed' | 'refused' | 'storage';
   target?: ExecTarget;
   message: string;
   at: number;

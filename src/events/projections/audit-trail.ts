@@ -1,6 +1,10 @@
 // The audit trail: one record per run of every exec: who ran what, where, when, and how it
-// ended. Built only from facts, so it never holds keystrokes or output.
+// ended. Built only from facts, so it never holds keystrokes or output. In memory it keeps the
+// latest runs only (a start must not grow with history); the whole trail is the log's, and
+// `octant-exec log export` writes it out.
+import type { Draft } from 'immer';
 import type { ExecTarget } from '../../domain/target.ts';
+import type { LogEntry } from '../log-entry.ts';
 import type { Projection } from '../projection.ts';
 
 export type AuditOutcome =
@@ -24,76 +28,99 @@ export interface AuditRecord {
   outcome?: AuditOutcome;
 }
 
+/** What every run of a session shares. */
+type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'target' | 'interactive'>;
+
 export interface AuditTrail {
   records: AuditRecord[];
-  /** index into records of each session's current run */
-  openRun: Record<string, number>;
+  /** every session not closed: what its runs share, and its current run's record, numbered among all records ever (records[n - dropped]) */
+  sessions: Record<string, { base: SessionBase; current: number }>;
+  /** how many of the oldest records were let go */
+  dropped: number;
 }
 
-export const auditTrailProjection: Projection<AuditTrail> = {
-  initial: () => ({ records: [], openRun: {} }),
-  apply(draft, entry) {
-    const current = () => ('sessionId' in entry ? draft.records[draft.openRun[entry.sessionId]] : undefined);
-    const finish = (outcome: AuditOutcome) => {
+/** runs the server keeps in memory (and GET /audit shows) */
+export const AUDIT_RECORDS_KEPT = 10_000;
+
+/** The trail, keeping at most about `keep` finished records (the oldest go first; a run still open stays). */
+export function auditTrail(keep: number): Projection<AuditTrail> {
+  return {
+    initial: () => ({ records: [], sessions: {}, dropped: 0 }),
+    apply(draft, entry) {
+      applyAuditEntry(draft, entry);
+      // Let go in batches, so a long trail is not shifted on every run.
+      if (draft.records.length > keep + Math.ceil(keep / 10)) dropFinished(draft, draft.records.length - keep);
+    },
+  };
+}
+
+export const auditTrailProjection = auditTrail(AUDIT_RECORDS_KEPT);
+
+/** Removes up to `count` of the oldest records, stopping at the first run still open; returns how many went. */
+export function dropFinished(trail: Draft<AuditTrail>, count: number): number {
+  let finished = 0;
+  while (finished < count && finished < trail.records.length && trail.records[finished].outcome) finished++;
+  trail.records.splice(0, finished);
+  trail.dropped += finished;
+  return finished;
+}
+
+function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
+  const session = 'sessionId' in entry ? draft.sessions[entry.sessionId] : undefined;
+  // undefined when the run's record was let go: it is finished, so nothing changes it any more
+  const current = () => (session ? draft.records[session.current - draft.dropped] : undefined);
+  const startRun = (base: SessionBase, run: number) => {
+    draft.sessions[base.sessionId!] = { base, current: draft.dropped + draft.records.length };
+    draft.records.push({ ...base, run, argv: [], startedAt: entry.time });
+  };
+  const finish = (outcome: AuditOutcome) => {
+    const record = current();
+    if (!record || record.outcome) return;
+    record.outcome = outcome;
+    record.endedAt = entry.time;
+  };
+  switch (entry.type) {
+    case 'exec.refused':
+      draft.records.push({
+        requestId: entry.requestId,
+        who: entry.action.requestedBy,
+        target: { namespace: entry.action.target.namespace, pod: entry.action.target.pod },
+        argv: 'argv' in entry.action.command ? entry.action.command.argv : [entry.action.command.shell],
+        interactive: entry.action.interactive,
+        startedAt: entry.time,
+        endedAt: entry.time,
+        outcome: { kind: 'refused', message: entry.message },
+      });
+      break;
+    case 'audit.record':
+      draft.records.push(entry.record);
+      break;
+    case 'session.spawned':
+      startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, target: entry.target, interactive: entry.interactive }, 1);
+      break;
+    case 'session.connecting': {
       const record = current();
-      if (!record || record.outcome) return;
-      record.outcome = outcome;
-      record.endedAt = entry.time;
-    };
-    switch (entry.type) {
-      case 'exec.refused':
-        draft.records.push({
-          requestId: entry.requestId,
-          who: entry.action.requestedBy,
-          target: { namespace: entry.action.target.namespace, pod: entry.action.target.pod },
-          argv: 'argv' in entry.action.command ? entry.action.command.argv : [entry.action.command.shell],
-          interactive: entry.action.interactive,
-          startedAt: entry.time,
-          endedAt: entry.time,
-          outcome: { kind: 'refused', message: entry.message },
-        });
-        break;
-      case 'session.spawned':
-        draft.openRun[entry.sessionId] = draft.records.length;
-        draft.records.push({
-          requestId: entry.requestId,
-          sessionId: entry.sessionId,
-          run: 1,
-          who: entry.requestedBy,
-          target: entry.target,
-          argv: [],
-          interactive: entry.interactive,
-          startedAt: entry.time,
-        });
-        break;
-      case 'session.connecting': {
-        const record = current();
-        if (record) record.argv = entry.argv;
-        break;
-      }
-      case 'session.restarted': {
-        const previous = current();
-        if (!previous) break;
-        draft.openRun[entry.sessionId] = draft.records.length;
-        draft.records.push({ ...previous, run: entry.run, argv: [], startedAt: entry.time, endedAt: undefined, outcome: undefined });
-        break;
-      }
-      case 'session.exited':
-        finish({ kind: 'exited', code: entry.code });
-        break;
-      case 'session.failed':
-        finish({ kind: 'failed', reason: entry.failure.reason, message: entry.failure.message });
-        break;
-      case 'session.timedOut':
-        finish({ kind: 'timedOut' });
-        break;
-      case 'session.disconnected':
-        finish({ kind: 'disconnected', reason: entry.reason });
-        break;
-      case 'session.closed':
-        finish({ kind: 'closed' });
-        delete draft.openRun[entry.sessionId];
-        break;
+      if (record) record.argv = entry.argv;
+      break;
     }
-  },
-};
+    case 'session.restarted':
+      if (session) startRun(session.base, entry.run);
+      break;
+    case 'session.exited':
+      finish({ kind: 'exited', code: entry.code });
+      break;
+    case 'session.failed':
+      finish({ kind: 'failed', reason: entry.failure.reason, message: entry.failure.message });
+      break;
+    case 'session.timedOut':
+      finish({ kind: 'timedOut' });
+      break;
+    case 'session.disconnected':
+      finish({ kind: 'disconnected', reason: entry.reason });
+      break;
+    case 'session.closed':
+      finish({ kind: 'closed' });
+      delete draft.sessions[entry.sessionId];
+      break;
+  }
+}

@@ -1,5 +1,7 @@
 // Batches: for each, one result per container (exit code or why it failed, how long it took)
-// and the totals. Outputs stay with their terminals; only the summary is gathered here.
+// and the totals. Outputs stay with their terminals; only the summary is gathered here. The
+// latest batches only: a start must not grow with history (each run is in the audit trail).
+import type { Draft } from 'immer';
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
 
@@ -35,6 +37,9 @@ export interface Batches {
   sessions: Record<string, [string, number]>;
 }
 
+/** batches kept (GET /batches shows them); the oldest finished ones go first */
+export const BATCHES_KEPT = 1_000;
+
 const sameTarget = (a: ExecTarget, b: ExecTarget) => a.namespace === b.namespace && a.pod === b.pod && a.container === b.container && a.context === b.context;
 
 export const batchesProjection: Projection<Batches> = {
@@ -52,6 +57,7 @@ export const batchesProjection: Projection<Batches> = {
         results: [...entry.targets.map((target) => ({ target, state: 'queued' as const })), ...entry.skipped.map(({ target, reason }) => ({ target, state: 'skipped' as const, reason }))],
         totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length },
       };
+      if (Object.keys(draft.byId).length > BATCHES_KEPT + BATCHES_KEPT / 10) dropOldestDone(draft, BATCHES_KEPT);
       return;
     }
     if (entry.type === 'batch.finished') {
@@ -93,6 +99,18 @@ export const batchesProjection: Projection<Batches> = {
     }
   },
 };
+
+/** Lets go of the oldest finished batches (ids are in the order started) until `keep` are left. */
+function dropOldestDone(draft: Draft<Batches>, keep: number): void {
+  let extra = Object.keys(draft.byId).length - keep;
+  for (const [batchId, batch] of Object.entries(draft.byId)) {
+    if (extra <= 0) break;
+    if (batch.state !== 'done') continue;
+    for (const result of batch.results) if (result.sessionId) delete draft.sessions[result.sessionId];
+    delete draft.byId[batchId];
+    extra--;
+  }
+}
 
 /** Failed first, then the rest in their order: what a summary table shows. */
 export function resultsFailedFirst(batch: BatchRow): BatchResult[] {

@@ -1,0 +1,82 @@
+// Lines of a log to entries: every line is checked (JSON, an object with type, seq and time),
+// and sequence numbers must grow. A line whose number was damaged into another valid one would
+// make every good line after it look out of order; keeping the longest increasing run instead
+// drops just the odd one out. The run is chosen over a window of lines, so a log of any length
+// streams through in constant memory.
+import type { SourceLine } from './line-reader.ts';
+import type { LogDamage, LogEntry } from './log-entry.ts';
+
+export type CheckedLine = SourceLine & ({ entry: LogEntry; problem?: undefined } | { entry?: undefined; problem: string });
+
+/** lines decided at a time; as many again are looked ahead */
+const WINDOW = 512;
+
+/** Every non-blank line with seq > `after` (or damaged), in order, as an entry or with its problem. */
+export function* checkLines(lines: Iterable<SourceLine>, after = 0): Generator<CheckedLine, void, undefined> {
+  let window: CheckedLine[] = [];
+  let floor = after;
+  const decide = function* (count: number) {
+    const candidates = window.map((item, i) => (item.entry && item.entry.seq > floor ? i : -1)).filter((i) => i >= 0);
+    const kept = new Set(longestIncreasing(candidates.map((i) => window[i].entry!.seq)).map((k) => candidates[k]));
+    for (let i = 0; i < count; i++) {
+      const item = window[i];
+      if (item.entry && !kept.has(i)) {
+        yield { ...item, entry: undefined, problem: `sequence ${item.entry.seq} is out of order` } as CheckedLine;
+      } else {
+        if (item.entry) floor = item.entry.seq;
+        yield item;
+      }
+    }
+    window = window.slice(count);
+  };
+  for (const line of lines) {
+    if (line.text.trim() === '') continue;
+    const checked = checkLine(line.text);
+    if (typeof checked === 'string') window.push({ ...line, problem: checked });
+    else if (checked.seq > after) window.push({ ...line, entry: checked });
+    if (window.length === 2 * WINDOW) yield* decide(WINDOW);
+  }
+  yield* decide(window.length);
+}
+
+/** The intact entries of `lines` with seq > `after`; each damaged line is reported to `onDamage`. */
+export function* readEntries(lines: Iterable<SourceLine>, after: number, onDamage: (damage: LogDamage) => void): Generator<LogEntry, void, undefined> {
+  for (const item of checkLines(lines, after)) {
+    if (item.entry) yield item.entry;
+    else onDamage({ file: item.file, line: item.line, problem: item.problem });
+  }
+}
+
+/** Indexes of a longest strictly increasing subsequence, the one with the smallest values on ties. */
+function longestIncreasing(values: number[]): number[] {
+  const tails: number[] = []; // tails[k]: index of the smallest last value of an increasing run of length k+1
+  const previous: number[] = new Array(values.length).fill(-1);
+  values.forEach((value, i) => {
+    let low = 0;
+    let high = tails.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (values[tails[mid]] < value) low = mid + 1;
+      else high = mid;
+    }
+    if (low > 0) previous[i] = tails[low - 1];
+    tails[low] = i;
+  });
+  const run: number[] = [];
+  for (let i = tails.at(-1) ?? -1; i >= 0; i = previous[i]) run.push(i);
+  return run.reverse();
+}
+
+function checkLine(line: string): LogEntry | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'not JSON (a torn or corrupt line)';
+  }
+  if (typeof value !== 'object' || value === null) return 'not an entry';
+  const entry = value as Partial<LogEntry>;
+  if (typeof entry.type !== 'string' || typeof entry.seq !== 'number' || typeof entry.time !== 'number') return 'missing type, seq or time';
+  if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) return `sequence ${entry.seq} is not a number from 1 up`;
+  return entry as LogEntry;
+}

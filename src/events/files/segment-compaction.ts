@@ -1,0 +1,127 @@
+// Compaction of a state directory's segments: the rules are decided from the whole log first
+// (compaction-rules.ts), then every sealed segment that a usable snapshot covers completely is
+// rewritten without what the rules remove, one at a time, each atomically (a new file renamed
+// over the old). The newest segment, the one being appended to, is never touched, so a running
+// server and `octant-exec log compact` can share the directory. A crash leaves each segment
+// either as it was or as it became, never half of it.
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkLines } from '../checked-lines.ts';
+import { CompactionPlanner, type CompactionPolicy, type CompactionReport, type CompactionRules } from '../compaction-rules.ts';
+import { sourceLines } from '../line-reader.ts';
+import type { LogEntry } from '../log-entry.ts';
+import { AtomicFile, TEMP_SUFFIX } from './atomic-file.ts';
+import { takeLock } from './compaction-lock.ts';
+import { COMPACTED_FILE, LOCK_FILE, LOG_DIR, listSegments, type NumberedFile } from './layout.ts';
+
+export interface CompactionCheckpoints {
+  /** a segment's new file is half written */
+  midway?(): void;
+  /** a segment's new file is whole, not yet renamed over the old one */
+  beforeRename?(): void;
+}
+
+/** lines handled between two turns of the event loop: a server keeps answering while it compacts */
+const LINES_PER_TURN = 5_000;
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+export async function compactSegments(stateDir: string, entries: () => Iterable<LogEntry>, policy: CompactionPolicy, checkpoints: CompactionCheckpoints = {}): Promise<CompactionReport> {
+  if (!existsSync(join(stateDir, LOG_DIR))) return { removed: 0, auditRecords: 0, rewritten: 0 }; // nothing written yet
+  const lock = takeLock(join(stateDir, LOG_DIR, LOCK_FILE));
+  if ('heldBy' in lock) return { removed: 0, auditRecords: 0, rewritten: 0, busy: `another compaction is running (${lock.heldBy})` };
+  try {
+    removeLeftovers(join(stateDir, LOG_DIR));
+    const planner = new CompactionPlanner(policy);
+    let seen = 0;
+    for (const entry of entries()) {
+      planner.observe(entry);
+      if (++seen % LINES_PER_TURN === 0) await nextTurn();
+    }
+    const rules = planner.rules();
+    // From here on a start needs a snapshot at or after `through`: say so before anything goes.
+    writeCompactedThrough(stateDir, Math.max(readCompactedThrough(stateDir), policy.through));
+    const report: CompactionReport = { removed: 0, auditRecords: 0, rewritten: 0 };
+    for (const segment of coveredSegments(stateDir, policy.through)) {
+      const removed = await rewrite(segment, rules, checkpoints);
+      if (removed === undefined) continue;
+      report.removed += removed;
+      report.rewritten++;
+    }
+    report.auditRecords = rules.recordsKept;
+    return report;
+  } finally {
+    lock.release();
+  }
+}
+
+/** The seq compaction has worked through (0: never); unreadable counts as never, with the caller told. */
+export function readCompactedThrough(stateDir: string, warn?: (message: string) => void): number {
+  const path = join(stateDir, LOG_DIR, COMPACTED_FILE);
+  if (!existsSync(path)) return 0;
+  try {
+    const through = (JSON.parse(readFileSync(path, 'utf8')) as { through?: unknown }).through;
+    if (typeof through === 'number') return through;
+  } catch {
+    // reported below
+  }
+  warn?.(`${LOG_DIR}/${COMPACTED_FILE} is damaged: the log is read as if never compacted`);
+  return 0;
+}
+
+function writeCompactedThrough(stateDir: string, through: number): void {
+  const file = new AtomicFile(join(stateDir, LOG_DIR, COMPACTED_FILE));
+  file.write(JSON.stringify({ through }) + '\n');
+  file.commit();
+}
+
+/** Sealed segments (not the newest) whose every entry is at or before `through`. */
+function coveredSegments(stateDir: string, through: number): NumberedFile[] {
+  const segments = listSegments(stateDir).filter((segment) => segment.name.startsWith(`${LOG_DIR}/`));
+  return segments.filter((_, i) => i + 1 < segments.length && segments[i + 1].seq - 1 <= through);
+}
+
+/** Rewrites one segment by the rules; returns how many entries went, or undefined when nothing changed. */
+async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoints: CompactionCheckpoints): Promise<number | undefined> {
+  const file = new AtomicFile(segment.path);
+  let removed = 0;
+  let changed = false;
+  let pending: string[] = [];
+  const flush = () => {
+    file.write(pending.join(''));
+    pending = [];
+  };
+  try {
+    let count = 0;
+    for (const item of checkLines(sourceLines(segment.name, segment.path))) {
+      const kept = item.entry && rules.apply(item.entry);
+      // damaged lines stay as they are: they are skipped on reading, never thrown away
+      if (!item.entry || kept === item.entry) pending.push(item.text + '\n');
+      else if (kept) pending.push(JSON.stringify(kept) + '\n');
+      else removed++;
+      changed ||= kept !== item.entry;
+      if (++count === 1) {
+        flush();
+        checkpoints.midway?.();
+      }
+      if (count % LINES_PER_TURN === 0) {
+        flush();
+        await nextTurn();
+      }
+    }
+    flush();
+  } catch (error) {
+    file.abort();
+    throw error;
+  }
+  if (!changed) {
+    file.abort();
+    return undefined;
+  }
+  file.commit(checkpoints.beforeRename);
+  return removed;
+}
+
+/** Temporary files of a compaction that was killed: nothing refers to them. */
+function removeLeftovers(logDir: string): void {
+  for (const name of readdirSync(logDir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(logDir, name), { force: true });
+}

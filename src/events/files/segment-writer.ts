@@ -1,0 +1,91 @@
+// The write side of the log: appends each entry as one line to the newest segment, and starts a
+// new segment once this one is full. A crash can tear the last line; opening makes sure the
+// next entry starts on a fresh line, so a torn tail never glues itself onto a good entry. A
+// write that fails (a full disk) is cut back off, so the segment never keeps half a line.
+import { Buffer } from 'node:buffer';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LogEntry } from '../log-entry.ts';
+import { syncFolder, writeFully } from './atomic-file.ts';
+import { LEGACY_LOG, LOG_DIR, listSegments, segmentName } from './layout.ts';
+
+export class SegmentWriter {
+  readonly #stateDir: string;
+  readonly #segmentBytes: number;
+  /** runs with the new segment made and nothing in it yet (tests crash there) */
+  readonly #rolled: () => void;
+  #fd: number | undefined;
+  #size = 0;
+
+  constructor(stateDir: string, segmentBytes: number, rolled: () => void) {
+    this.#stateDir = stateDir;
+    this.#segmentBytes = segmentBytes;
+    this.#rolled = rolled;
+  }
+
+  append(entry: LogEntry): void {
+    const line = Buffer.from(JSON.stringify(entry) + '\n');
+    if (this.#fd === undefined) this.#openNewest(entry.seq);
+    else if (this.#size > 0 && this.#size + line.length > this.#segmentBytes) this.#roll(entry.seq);
+    try {
+      writeFully(this.#fd!, line);
+    } catch (error) {
+      ftruncateSync(this.#fd!, this.#size);
+      throw error;
+    }
+    this.#size += line.length;
+  }
+
+  /** Flushes what was appended to the disk (before a snapshot that covers it is written). */
+  sync(): void {
+    if (this.#fd !== undefined) fsyncSync(this.#fd);
+  }
+
+  close(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
+  }
+
+  #openNewest(seq: number): void {
+    const dir = join(this.#stateDir, LOG_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    moveLegacyLog(this.#stateDir);
+    const newest = listSegments(this.#stateDir).at(-1);
+    this.#open(newest?.path ?? join(dir, segmentName(seq)));
+    if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) this.#size += writeFully(this.#fd!, '\n');
+  }
+
+  #roll(seq: number): void {
+    fsyncSync(this.#fd!);
+    this.close();
+    this.#open(join(this.#stateDir, LOG_DIR, segmentName(seq)));
+    syncFolder(join(this.#stateDir, LOG_DIR));
+    this.#rolled();
+  }
+
+  #open(path: string): void {
+    this.#fd = openSync(path, 'a+', 0o600);
+    this.#size = fstatSync(this.#fd).size;
+  }
+}
+
+/**
+ * A 0.1.0 state directory has the whole log in events.jsonl, which 0.1.0 started at seq 1: it
+ * becomes the first segment as it is (a rename: nothing copied, nothing lost).
+ */
+function moveLegacyLog(stateDir: string): void {
+  try {
+    renameSync(join(stateDir, LEGACY_LOG), join(stateDir, LOG_DIR, segmentName(1)));
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw error;
+  }
+  syncFolder(stateDir);
+  syncFolder(join(stateDir, LOG_DIR));
+}
+
+function endsWithNewline(fd: number, size: number): boolean {
+  const last = new Uint8Array(1);
+  readSync(fd, last, 0, 1, size - 1);
+  return last[0] === 0x0a;
+}

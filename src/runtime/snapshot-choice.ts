@@ -1,0 +1,34 @@
+// Which of a store's snapshots can start a system: whole (the store checks its bytes), in the
+// format this version reads, holding what a start needs. What is wrong with the others is said,
+// naming each, and they are passed over: never a crash, and the log itself is untouched.
+import type { EventStore } from '../events/store.ts';
+import { SNAPSHOT_FORMAT, isSystemState, type SystemState } from './system-snapshot.ts';
+
+export interface UsableSnapshot {
+  name: string;
+  seq: number;
+  state: SystemState;
+}
+
+/** Usable snapshots, newest first, each read only when reached. */
+export function* usableSnapshots(store: EventStore, warn: (message: string) => void): Generator<UsableSnapshot, void, undefined> {
+  for (const stored of store.snapshots()) {
+    let snapshot;
+    try {
+      snapshot = stored.load();
+    } catch (error) {
+      warn(`${stored.name} skipped: ${(error as Error).message}`);
+      continue;
+    }
+    if (snapshot.format !== SNAPSHOT_FORMAT) warn(`${stored.name} skipped: it is in format ${snapshot.format}, and this octant-exec reads format ${SNAPSHOT_FORMAT}`);
+    else if (!isSystemState(snapshot.state)) warn(`${stored.name} skipped: it does not hold what a start needs`);
+    else yield { name: stored.name, seq: snapshot.seq, state: snapshot.state };
+  }
+}
+
+/** How far compaction may go: the second newest usable snapshot, so a start still has one to fall back on. */
+export function compactionBase(store: EventStore, warn: (message: string) => void): number | undefined {
+  let usable = 0;
+  for (const snapshot of usableSnapshots(store, warn)) if (++usable === 2) return snapshot.seq;
+  return undefined;
+}

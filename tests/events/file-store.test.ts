@@ -1,0 +1,135 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FileStore } from '../../src/events/file-store.ts';
+import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const test = suite('event log: segment files');
+const entry = (seq: number): LogEntry => ({ seq, time: 1000 + seq, type: 'session.exited', sessionId: `t${seq}`, code: seq % 256 });
+const readAll = (store: FileStore, after = 0) => {
+  const damage: LogDamage[] = [];
+  const seqs = [...store.read(after, (d) => damage.push(d))].map((e) => e.seq);
+  return { seqs, damage };
+};
+const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
+
+test('appends roll into new segments by size; reading streams them back in order, from any seq', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(join(dir, 'state'), { segmentBytes: 1024 }); // the state folder is made on first append
+    assert.equal(readAll(store), { seqs: [], damage: [] });
+    for (let seq = 1; seq <= 100; seq++) store.append(entry(seq));
+    store.close();
+    const segments = readdirSync(join(dir, 'state', 'log')).sort();
+    assert.ok(segments.length >= 5, `${segments.length} segments`);
+    assert.is(segments[0], 'events-000000000001.jsonl');
+    for (const name of segments) assert.ok(statSync(join(dir, 'state', 'log', name)).size <= 1024, `${name} over the size`);
+    const reopened = new FileStore(join(dir, 'state'), { segmentBytes: 1024 });
+    assert.equal(readAll(reopened), { seqs: range(1, 100), damage: [] });
+    assert.equal(readAll(reopened, 57).seqs, range(58, 100));
+    reopened.append(entry(101));
+    assert.equal(readAll(reopened, 99).seqs, [100, 101]);
+  }));
+
+test('the files are private to the user', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(dir);
+    store.append(entry(1));
+    store.putSnapshot({ seq: 1, format: 1, time: 1, state: {} });
+    assert.is(statSync(join(dir, 'log')).mode & 0o777, 0o700);
+    assert.is(statSync(join(dir, 'log', 'events-000000000001.jsonl')).mode & 0o777, 0o600);
+    assert.is(statSync(join(dir, 'snapshots')).mode & 0o777, 0o700);
+    assert.is(statSync(join(dir, 'snapshots', 'snapshot-000000000001.json')).mode & 0o777, 0o600);
+  }));
+
+test('paging through the log a page at a time sees every entry once, also across a compaction of a page it read', () =>
+  withTempDir(async (dir) => {
+    const store = new FileStore(dir, { segmentBytes: 2048 });
+    for (let seq = 1; seq <= 300; seq++) store.append(seq % 2 ? { seq, time: seq, type: 'session.activity', sessionId: 'gone' } : entry(seq));
+    store.append({ seq: 301, time: 301, type: 'session.closed', sessionId: 'gone' });
+    const pages: number[] = [];
+    let after = 0;
+    for (let page = 0; ; page++) {
+      const seqs = [...take(store.read(after), 7)].map((e) => e.seq);
+      if (seqs.length === 0) break;
+      pages.push(...seqs);
+      after = seqs.at(-1)!;
+      if (page === 10) await store.compact({ through: 301 }); // rewrites the segments under the reader
+    }
+    const remaining = readAll(store).seqs;
+    assert.ok(remaining.length < 250, `the compaction removed activity (${remaining.length} entries left)`);
+    assert.equal(pages.filter((seq) => seq <= 77), range(1, 77));
+    assert.equal(pages.filter((seq) => seq > 77), remaining.filter((seq) => seq > 77), 'after it, exactly what the log holds');
+  }));
+
+test('a torn last line is skipped, named, and the next append starts on a fresh line', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(dir);
+    store.append(entry(1));
+    store.append(entry(2));
+    store.close();
+    appendFileSync(join(dir, 'log', 'events-000000000001.jsonl'), '{"seq":3,"time":1003,"type":"sess');
+    const reopened = new FileStore(dir);
+    assert.equal(readAll(reopened), { seqs: [1, 2], damage: [{ file: 'log/events-000000000001.jsonl', line: 3, problem: 'not JSON (a torn or corrupt line)' }] });
+    reopened.append(entry(3));
+    const after = readAll(reopened);
+    assert.equal(after.seqs, [1, 2, 3], 'the new entry was not glued onto the torn one');
+    assert.is(after.damage.length, 1);
+  }));
+
+test('a corrupt line in the middle of a segment is named, and every intact entry around it kept', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(dir, { segmentBytes: 400 });
+    for (let seq = 1; seq <= 12; seq++) store.append(entry(seq));
+    store.close();
+    const second = readdirSync(join(dir, 'log')).sort()[1];
+    const path = join(dir, 'log', second);
+    const lines = readFileSync(path, 'utf8').split('\n');
+    lines.splice(1, 0, '#garbage', '"str"', '{"seq":1,"time":1,"type":"x"}');
+    writeFileSync(path, lines.join('\n'));
+    const { seqs, damage } = readAll(new FileStore(dir));
+    assert.equal(seqs, range(1, 12));
+    assert.equal(damage.map((d) => [d.file, d.line]), [2, 3, 4].map((line) => [`log/${second}`, line]));
+    assert.match(damage[2].problem, /sequence 1 is out of order/);
+  }));
+
+test('a 0.1.0 state directory: events.jsonl is read as the first segment, then moved into log/ as it is', () =>
+  withTempDir((dir) => {
+    const fixture = readFileSync(new URL('fixtures/v0.1.0-events.jsonl', import.meta.url), 'utf8');
+    writeFileSync(join(dir, 'events.jsonl'), fixture + '{"seq":141,"ti'); // and torn by a crash
+    const store = new FileStore(dir);
+    const before = readAll(store);
+    assert.equal(before.seqs, range(1, 140));
+    assert.equal(before.damage.map((d) => d.file), ['events.jsonl']);
+    store.append({ seq: 141, time: 2e12, type: 'session.closed', sessionId: 't8' });
+    store.close();
+    assert.not.ok(existsSync(join(dir, 'events.jsonl')));
+    assert.ok(readFileSync(join(dir, 'log', 'events-000000000001.jsonl'), 'utf8').startsWith(fixture), 'the old log, byte for byte');
+    assert.equal(readAll(new FileStore(dir)).seqs, range(1, 141));
+  }));
+
+test('stray files in log/ and snapshots/ are named in a warning and left alone', () =>
+  withTempDir((dir) => {
+    new FileStore(dir).append(entry(1));
+    mkdirSync(join(dir, 'snapshots'));
+    writeFileSync(join(dir, 'log', 'notes.txt'), 'mine');
+    writeFileSync(join(dir, 'snapshots', 'snapshot-12.json'), '{}');
+    writeFileSync(join(dir, 'log', 'events-000000000002.jsonl.tmp'), 'a compaction was killed');
+    const warnings: string[] = [];
+    const store = new FileStore(dir, { warn: (w) => warnings.push(w) });
+    assert.equal(readAll(store).seqs, [1]);
+    assert.equal(warnings.sort(), ['log/notes.txt is not part of the event log: left alone and not read', 'snapshots/snapshot-12.json is not part of the event log: left alone and not read']);
+    assert.is(readFileSync(join(dir, 'log', 'notes.txt'), 'utf8'), 'mine');
+    assert.equal(store.snapshots(), []);
+  }));
+
+function* take<T>(items: Iterable<T>, count: number): Generator<T> {
+  if (count <= 0) return;
+  for (const item of items) {
+    yield item;
+    if (--count === 0) return;
+  }
+}
+
+test.run();
