@@ -11,6 +11,7 @@ const subcommands: Record<string, () => Promise<Subcommand>> = {
   serve: async () => (await import('./serve-command.ts')).serveCommand,
   batch: async () => (await import('./batch-command.ts')).batchCommand,
   sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand,
+  log: async () => (await import('./log-command.ts')).logCommand,
 };
 
 const args = process.argv.slice(2);

@@ -6,7 +6,8 @@ import { accessSync, chmodSync, constants, existsSync, writeFileSync } from 'nod
 import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
 import { parseExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
-import { DEFAULT_PORT, SOCKET_PATH, defaultStateDir, startOctantExec, type OctantExecOptions } from '../server/app.ts';
+import { DEFAULT_PORT, SOCKET_PATH, startOctantExec, type OctantExecOptions } from '../server/app.ts';
+import { defaultStateDir } from './state-dir.ts';
 
 const USAGE = `usage: octant-exec [options]
 
@@ -33,13 +34,20 @@ Options:
   --scrollback BYTES    output kept per terminal for reattach (default 1048576)
   --state-dir DIR       event log and sandbox files (default $XDG_STATE_HOME/octant-exec,
                         else ~/.local/state/octant-exec)
+  --retain DAYS         remove ended sessions from the event log after this many quiet days,
+                        keeping one audit record per run (default 90; 0 keeps everything)
+  --retain-audit DAYS   remove those audit records too after this many days (default 0: keep)
+  --snapshot-every N    write a snapshot of the state after N log entries (default 10000)…
+  --snapshot-interval SECS
+                        …or SECS after the last one, if anything happened (default 600)
   --embed-origin URL    an origin allowed to frame /embed and open sockets from it, e.g.
                         Octant's http://127.0.0.1:7777 (repeatable; none by default)
   --open, --no-open     open the URL in a browser (default: --no-open)
   --json                print one JSON line when ready: {url, token, port, socket, cluster, stateDir}
   --help                this text
 
-Stop it with Ctrl-C: every terminal is ended and the event log kept.`;
+Stop it with Ctrl-C: every terminal is ended and the event log kept. \`octant-exec log --help\`
+shows the commands that look after the event log.`;
 
 export interface ServeArgs {
   options: OctantExecOptions;
@@ -123,6 +131,18 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
         break;
       case '--state-dir':
         o.stateDir = value();
+        break;
+      case '--retain':
+        ((o.log ??= {}).retention ??= {}).days = wholeNumber(flag, value(), 0, 36_500);
+        break;
+      case '--retain-audit':
+        ((o.log ??= {}).retention ??= {}).auditDays = wholeNumber(flag, value(), 0, 36_500);
+        break;
+      case '--snapshot-every':
+        ((o.log ??= {}).snapshots ??= {}).everyEntries = wholeNumber(flag, value(), 100, 10_000_000);
+        break;
+      case '--snapshot-interval':
+        ((o.log ??= {}).snapshots ??= {}).everyMs = wholeNumber(flag, value(), 10, 86_400) * 1000;
         break;
       case '--embed-origin': {
         const text = value();

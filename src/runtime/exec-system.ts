@@ -85,6 +85,7 @@ export class ExecSystem {
   #matcher = new FactMatcher();
   #listeners = new Set<(entry: LogEntry) => void>();
   #alertListeners = new Set<() => void>();
+  #snapshotListeners = new Set<(seq: number) => void>();
   #storageAlert: Alert | undefined;
   #alertsShown: { from: Alerts; storage: Alert; shown: Alerts } | undefined;
   #snapshotPolicy: SnapshotPolicy | undefined;
@@ -223,6 +224,7 @@ export class ExecSystem {
     }
     this.#sinceSnapshot = 0;
     this.#lastSnapshotAt = this.#clock.now();
+    for (const listener of this.#snapshotListeners) listener(this.#lastSeq);
     return true;
   }
 
@@ -315,6 +317,12 @@ export class ExecSystem {
   onEntry(listener: (entry: LogEntry) => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** Told each time a snapshot has been written, with the seq it covers. */
+  onSnapshot(listener: (seq: number) => void): () => void {
+    this.#snapshotListeners.add(listener);
+    return () => this.#snapshotListeners.delete(listener);
   }
 
   /** Told when the alerts change without a log entry (the log could not be written, or can again). */

@@ -6,14 +6,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { mkdirSync } from 'node:fs';
-import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
 import { execAdapterFor, type ExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import type { ExecAdapter } from '../adapters/exec.ts';
-import { FileStore } from '../events/file-store.ts';
-import { ExecSystem } from '../runtime/exec-system.ts';
+import { FileStore, type FileStoreOptions } from '../events/file-store.ts';
+import { ExecSystem, type SnapshotPolicy } from '../runtime/exec-system.ts';
+import { DEFAULT_RETENTION, LogUpkeep, type Retention } from '../runtime/log-upkeep.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
 import { ClusterError, ClusterReader } from '../adapters/kubernetes/cluster.ts';
@@ -54,6 +54,8 @@ export interface OctantExecOptions {
   execTransport?: ExecTransportChoice;
   /** adapter to use instead (tests) */
   adapter?: (contexts: KubeContexts) => ExecAdapter;
+  /** the event log: how long it keeps ended sessions, when it writes snapshots, its segment size */
+  log?: { retention?: Partial<Retention>; snapshots?: Partial<SnapshotPolicy>; segmentBytes?: FileStoreOptions['segmentBytes'] };
   /** the environment to look for KUBECONFIG and HOME in; default process.env */
   env?: Record<string, string | undefined>;
   warn?: (message: string) => void;
@@ -77,10 +79,6 @@ export interface RunningApp {
   close(): Promise<void>;
 }
 
-export function defaultStateDir(env: Record<string, string | undefined> = process.env): string {
-  return join(env.XDG_STATE_HOME || join(env.HOME ?? homedir(), '.local', 'state'), 'octant-exec');
-}
-
 export async function startOctantExec(options: OctantExecOptions): Promise<RunningApp> {
   const warn = options.warn ?? ((message: string) => console.error(`octant-exec: ${message}`));
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
@@ -89,19 +87,23 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const { contexts, kubeconfigPath, sandbox } = cluster;
 
   let system: ExecSystem | undefined;
+  let upkeep: LogUpkeep | undefined;
   let server: Server | undefined;
   let hub: StreamHub | undefined;
   let pods: PodWatches | undefined;
   try {
+    const store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
     system = ExecSystem.open({
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
-      store: new FileStore(options.stateDir, { warn }),
+      store,
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
       },
+      snapshots: options.log?.snapshots,
       warn,
     });
+    upkeep = new LogUpkeep(system, store, { ...DEFAULT_RETENTION, ...options.log?.retention }, warn);
     const reader = new ClusterReader(contexts);
     let guard: SessionPodGuard | undefined;
     pods = new PodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
@@ -139,7 +141,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     });
 
     let closing: Promise<void> | undefined;
-    const [s, h, sys, p, g] = [server, hub, system, pods, guard];
+    const [s, h, sys, p, g, u] = [server, hub, system, pods, guard, upkeep];
     return {
       url,
       token,
@@ -157,7 +159,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         (closing ??= (async () => {
           g.close();
           p.close();
-          sys.shutdown(); // every exec ends; the log says why and is closed
+          await u.close();
+          sys.shutdown(); // every exec ends; the log says why, gets a snapshot, and is closed
           h.close();
           await new Promise<void>((resolve) => {
             s.close(() => resolve());
@@ -170,6 +173,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     pods?.close();
     hub?.close();
     server?.close();
+    await upkeep?.close();
     system?.shutdown();
     await cluster.close();
     throw error;

@@ -1,0 +1,29 @@
+// `octant-exec log compact`: what the server does every hour, now.
+import process from 'node:process';
+import { compactionPolicy, DEFAULT_RETENTION } from '../runtime/log-upkeep.ts';
+import type { LogOptions } from './log-command.ts';
+import { UsageError } from './usage.ts';
+
+export async function compactCommand({ store, retain, retainAudit }: LogOptions): Promise<number> {
+  const retention = { days: days('--retain', retain, DEFAULT_RETENTION.days), auditDays: days('--retain-audit', retainAudit, DEFAULT_RETENTION.auditDays) };
+  const problems: string[] = [];
+  const policy = compactionPolicy(store, retention, Date.now(), (message) => problems.push(message));
+  for (const problem of problems) process.stderr.write(`octant-exec log compact: ${problem}\n`);
+  if (!policy) {
+    process.stdout.write('nothing to compact yet: compaction needs two usable snapshots, which the server writes every 10,000 entries or 10 minutes, and when it stops\n');
+    return 0;
+  }
+  const report = await store.compact(policy);
+  if (report.busy) {
+    process.stderr.write(`octant-exec log compact: ${report.busy}; try again once it is over\n`);
+    return 1;
+  }
+  process.stdout.write(`compacted through seq ${policy.through}: ${report.removed.toLocaleString('en-US')} entries removed, ${report.auditRecords} audit records kept in place of removed runs, ${report.rewritten} segments rewritten\n`);
+  return 0;
+}
+
+function days(flag: string, text: string | undefined, fallback: number): number {
+  if (text === undefined) return fallback;
+  if (!/^\d{1,5}$/.test(text)) throw new UsageError(`${flag} takes a whole number of days (0 keeps everything), not "${text.slice(0, 40)}"`);
+  return Number(text);
+}

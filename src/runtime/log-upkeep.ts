@@ -1,0 +1,70 @@
+// Keeps the log from growing without end while the server runs: after a snapshot, at most once
+// an hour, it compacts what the second newest usable snapshot covers (so a start always has
+// one to fall back on), under the retention policy. `octant-exec log compact` does the same now.
+import type { CompactionPolicy, CompactionReport } from '../events/compaction-rules.ts';
+import type { EventStore } from '../events/store.ts';
+import type { ExecSystem } from './exec-system.ts';
+import { compactionBase } from './snapshot-choice.ts';
+
+export interface Retention {
+  /** sessions ended and quiet this long are removed from the log, but for their audit records; 0: keep everything */
+  days: number;
+  /** kept audit records of runs that ended this long ago go too; 0: keep them */
+  auditDays: number;
+}
+
+export const DEFAULT_RETENTION: Retention = { days: 90, auditDays: 0 };
+export const COMPACT_EVERY_MS = 60 * 60_000;
+const DAY_MS = 86_400_000;
+
+/** What a compaction now may do, or undefined when there are not yet two usable snapshots. */
+export function compactionPolicy(store: EventStore, retention: Retention, now: number, warn: (message: string) => void): CompactionPolicy | undefined {
+  const through = compactionBase(store, warn);
+  if (through === undefined) return undefined;
+  return {
+    through,
+    ...(retention.days > 0 ? { expireBefore: now - retention.days * DAY_MS } : {}),
+    ...(retention.auditDays > 0 ? { dropRecordsBefore: now - retention.auditDays * DAY_MS } : {}),
+  };
+}
+
+export class LogUpkeep {
+  #running: Promise<CompactionReport | undefined> | undefined;
+  #lastRun = -Infinity;
+  readonly #stop: () => void;
+
+  constructor(
+    private readonly system: ExecSystem,
+    private readonly store: EventStore,
+    private readonly retention: Retention,
+    private readonly warn: (message: string) => void,
+  ) {
+    this.#stop = system.onSnapshot(() => {
+      if (this.system.clock.now() - this.#lastRun >= COMPACT_EVERY_MS) void this.compact();
+    });
+  }
+
+  /** Compacts now, unless a compaction is already under way; resolves with what it did. */
+  compact(): Promise<CompactionReport | undefined> {
+    this.#running ??= this.#compact().finally(() => (this.#running = undefined));
+    return this.#running;
+  }
+
+  async #compact(): Promise<CompactionReport | undefined> {
+    this.#lastRun = this.system.clock.now();
+    const policy = compactionPolicy(this.store, this.retention, this.system.clock.now(), this.warn);
+    if (!policy) return undefined;
+    try {
+      return await this.store.compact(policy);
+    } catch (error) {
+      this.warn(`compaction of the event log stopped (${(error as Error).message}): each segment is whole, compacted or as it was; it is tried again in an hour`);
+      return undefined;
+    }
+  }
+
+  /** Stops compacting after snapshots; resolves once a compaction under way is over (each is safe to stop, but tidier to finish). */
+  async close(): Promise<void> {
+    this.#stop();
+    await this.#running;
+  }
+}
