@@ -21,6 +21,7 @@ import type { Fact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
 import { RealTimeClock, type VirtualClock } from './clock.ts';
+import { errorText } from './error-text.ts';
 import { execStreamActor } from './exec-stream-actor.ts';
 import { FactMatcher } from './fact-matcher.ts';
 import { LiveRuns, isRunStart } from './live-runs.ts';
@@ -218,7 +219,7 @@ export class ExecSystem {
     try {
       this.#store.putSnapshot({ seq: this.#lastSeq, format: SNAPSHOT_FORMAT, time: this.#clock.now(), state });
     } catch (error) {
-      this.#warn(`no snapshot written (${(error as Error).message}): the log is whole, and a snapshot is tried again in ${RETRY_MS / 1000} s`);
+      this.#warn(`no snapshot written (${errorText(error)}): the log is whole, and a snapshot is tried again in ${RETRY_MS / 1000} s`);
       this.#nextSnapshotTry = this.#clock.now() + RETRY_MS;
       return false;
     }

@@ -4,6 +4,7 @@
 import type { CompactionPolicy, CompactionReport } from '../events/compaction-rules.ts';
 import type { EventStore } from '../events/store.ts';
 import type { ExecSystem } from './exec-system.ts';
+import { errorText } from './error-text.ts';
 import { compactionBase } from './snapshot-choice.ts';
 
 export interface Retention {
@@ -57,7 +58,7 @@ export class LogUpkeep {
     try {
       return await this.store.compact(policy);
     } catch (error) {
-      this.warn(`compaction of the event log stopped (${(error as Error).message}): each segment is whole, compacted or as it was; it is tried again in an hour`);
+      this.warn(`compaction of the event log stopped (${errorText(error)}): each segment is whole, compacted or as it was; it is tried again in an hour`);
       return undefined;
     }
   }

@@ -4,6 +4,7 @@
 // (with why) and when it resumes.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { EventStore } from '../events/store.ts';
+import { errorText } from './error-text.ts';
 
 export const RETRY_MS = 5_000;
 
@@ -37,7 +38,7 @@ export class LogWriter {
       for (; written < this.#waiting.length; written++) this.#store.append(this.#waiting[written]);
     } catch (error) {
       this.#waiting = this.#waiting.slice(written);
-      const problem = (error as Error).message ?? String(error);
+      const problem = errorText(error);
       if (this.#problem === undefined) this.#report(problem);
       this.#problem = problem;
       this.#retry ??= setTimeout(() => {

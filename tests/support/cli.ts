@@ -1,7 +1,7 @@
 // The octant-exec command line as a user runs it: its own process (Node through tsx, or Deno
 // when the tests run under Deno), its own HOME with no kubeconfig, output collected.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -18,9 +18,11 @@ export interface Cli {
   exit: Promise<number | null>;
 }
 
-export function startCli(args: string[], options: { pathPrefix?: string } = {}): Cli {
+/** Starts octant-exec (or another script: `options.script`, a path) in its own process. */
+export function startCli(args: string[], options: { pathPrefix?: string; script?: string } = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
-  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', entry]] : [process.execPath, ['--import', 'tsx', entry]];
+  const script = options.script ?? entry;
+  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
   const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
@@ -33,7 +35,12 @@ export function startCli(args: string[], options: { pathPrefix?: string } = {}):
     stdout.push(...lines);
   });
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
-  const exit = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
+  const exit = new Promise<number | null>((resolve) =>
+    child.on('close', (code) => {
+      rmSync(home, { recursive: true, force: true });
+      resolve(code);
+    }),
+  );
   return { child, stdout, stderr: () => stderr, exit };
 }
 

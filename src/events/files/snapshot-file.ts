@@ -50,7 +50,8 @@ export function readSnapshotFile(path: string, expectedSeq: number): Snapshot {
   if (header.seq !== expectedSeq) throw new Error(`its header says seq ${header.seq}, its name ${expectedSeq}`);
   const body = bytes.subarray(newline + 1);
   if (body.length < header.bytes) throw new Error(`truncated: ${body.length} of ${header.bytes} bytes`);
-  if (body.length > header.bytes) throw new Error(`damaged: ${body.length - header.bytes} bytes more than its header says`);
+  const extra = body.length - header.bytes;
+  if (extra > 0) throw new Error(`damaged: ${extra} byte${extra === 1 ? '' : 's'} more than its header says`);
   if (sha256(body) !== header.sha256) throw new Error('damaged: its checksum does not match');
   return { seq: header.seq, format: header.format, time: header.time, state: JSON.parse(body.toString('utf8')) };
 }

@@ -1,0 +1,119 @@
+// `octant-exec log` as a user runs it, on the state directory of a system that keeps running
+// (and appending) meanwhile: nothing the tools do may harm it.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { appendFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { FileStore } from '../../src/events/file-store.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
+import { runCli } from '../support/cli.ts';
+import { settle, shellIn } from '../support/system.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const test = suite('octant-exec log');
+const DAY = 86_400_000;
+
+/** A running system with 200 days of history: sessions every few days, two snapshots, small segments. */
+async function running(dir: string) {
+  const adapter = new FakeExecAdapter((s) => void s.open());
+  const start = Date.now() - 200 * DAY;
+  const system = ExecSystem.open({ adapter, store: new FileStore(dir, { segmentBytes: 8192 }), clock: () => new VirtualClock(start), snapshots: false });
+  for (let day = 0; day < 200; day += 5) {
+    system.exec({ ...shellIn('web'), requestedBy: `user-${day}` }, ['nginx']);
+    await settle();
+    for (let i = 0; i < 30; i++) {
+      system.clock.advanceBy(50_000);
+      adapter.last().stdout('x');
+    }
+    adapter.last().exit(day % 3);
+    system.close(system.sessionList.order.at(-1)!);
+    system.clock.advanceTo(start + (day + 5) * DAY);
+    if (day === 190) system.writeSnapshot();
+  }
+  system.exec(shellIn('web'), ['nginx']); // live while the tools run
+  await settle();
+  system.writeSnapshot();
+  return { system, adapter };
+}
+
+const log = (dir: string, ...args: string[]) => runCli(['log', ...args, '--state-dir', dir]);
+
+test('stats, verify and export read a running system\'s directory; compact removes what retention allows; the system goes on', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter } = await running(dir);
+    const stats = await log(dir, 'stats', '--json');
+    assert.is(stats.code, 0, stats.stderr);
+    const s = JSON.parse(stats.stdout);
+    assert.is(s.entries, system.entries().length);
+    assert.is(s.snapshots.files, 2);
+    assert.ok(s.segments.files > 3, `${s.segments.files} segments`);
+    assert.is(s.damagedLines, 0);
+    assert.is(s.compactedThrough, 0);
+    const text = await log(dir, 'stats');
+    assert.match(text.stdout, /^entries\s+[\d,]+ \(seq 1 to [\d,]+\)$/m);
+
+    const verified = await log(dir, 'verify');
+    assert.is(verified.code, 0, verified.stdout);
+    assert.match(verified.stdout, /^event log ok: [\d,]+ entries, 2 of 2 snapshots usable$/m);
+
+    const exported = await log(dir, 'export');
+    assert.is(exported.code, 0, exported.stderr);
+    const records = exported.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    assert.equal(records.map((r) => r.who), [...Array.from({ length: 40 }, (_, i) => `user-${i * 5}`), 'tester']);
+    assert.equal(records[1].outcome, { kind: 'exited', code: 2 });
+    const recent = await log(dir, 'export', '--since', new Date(Date.now() - 30 * DAY).toISOString().slice(0, 10));
+    assert.ok(recent.stdout.trim().split('\n').length <= 8, 'only the runs of the last 30 days');
+
+    const compacted = await log(dir, 'compact', '--retain', '90');
+    assert.is(compacted.code, 0, compacted.stderr);
+    assert.match(compacted.stdout, /^compacted through seq \d+: [\d,]+ entries removed, \d+ audit records kept in place of removed runs, \d+ segments rewritten$/m);
+    const after = await log(dir, 'export');
+    assert.equal(after.stdout, exported.stdout, 'the audit trail is the same after compaction');
+    assert.ok(JSON.parse((await log(dir, 'stats', '--json')).stdout).entries < s.entries);
+
+    // the running system appends on, and a restart on the directory finds everything
+    system.clock.advanceBy(1000);
+    adapter.last().exit(0);
+    system.shutdown();
+    const again = ExecSystem.open({ adapter: new FakeExecAdapter(), store: new FileStore(dir), clock: (t) => new VirtualClock(t), snapshots: false, warn: (w) => assert.unreachable(w) });
+    assert.is(again.sessionList.byId[system.sessionList.order[0]].exitCode, 0);
+    assert.is((await log(dir, 'verify')).code, 0);
+  }));
+
+test('verify lists each damaged line and snapshot with its file and exits 1; stray files are noted, not damage', () =>
+  withTempDir(async (dir) => {
+    const { system } = await running(dir);
+    system.shutdown();
+    const segments = readdirSync(join(dir, 'log')).filter((name) => name.endsWith('.jsonl')).sort();
+    appendFileSync(join(dir, 'log', segments[1]), '{"torn":\n');
+    appendFileSync(join(dir, 'log', 'notes.txt'), 'mine\n');
+    const snapshot = readdirSync(join(dir, 'snapshots')).sort()[0];
+    appendFileSync(join(dir, 'snapshots', snapshot), 'x');
+    const verified = await log(dir, 'verify');
+    assert.is(verified.code, 1);
+    assert.equal(verified.stdout.trim().split('\n').slice(0, 3), [
+      'note: log/notes.txt is not part of the event log: left alone and not read',
+      `log/${segments[1]} line ${verified.stdout.match(/line (\d+)/)![1]}: not JSON (a torn or corrupt line)`,
+      `snapshots/${snapshot} skipped: damaged: 1 byte more than its header says`,
+    ]);
+    assert.match(verified.stdout, /event log damaged: 2 problems/);
+  }));
+
+test('bad input: unknown command, bad flags and a missing directory get one line each', () =>
+  withTempDir(async (dir) => {
+    for (const [args, code, pattern] of [
+      [['log', 'frobnicate', '--state-dir', dir], 2, /unknown command "frobnicate"/],
+      [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number of days/],
+      [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
+      [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
+    ] as const) {
+      const r = await runCli([...args]);
+      assert.is(r.code, code, args.join(' '));
+      assert.is(r.stderr.trim().split('\n').length, 1, r.stderr);
+      assert.match(r.stderr, pattern);
+    }
+  }));
+
+test.run();

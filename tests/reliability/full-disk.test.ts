@@ -1,0 +1,109 @@
+// A full disk under the event log, for real: a 1 MiB tmpfs filled to the last byte. The
+// terminals keep running, an alert and stderr say what is wrong, entries wait in memory in order
+// and are written once there is room; a snapshot is never half written. (Needs root for mount,
+// as CI has; without it the test fails, it does not skip.)
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { FileStore } from '../../src/events/file-store.ts';
+import type { LogDamage } from '../../src/events/log-entry.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
+import { settle, shellIn } from '../support/system.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { waitFor } from '../support/wait.ts';
+
+const test = suite('event log: a full disk');
+
+async function onTinyDisk(body: (dir: string) => Promise<void>): Promise<void> {
+  await withTempDir(async (mountPoint) => {
+    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'octant-exec-test', mountPoint], { encoding: 'utf8' });
+    assert.is(mounted.status, 0, `mount a 1 MiB tmpfs (needs root): ${mounted.stderr}`);
+    try {
+      await body(mountPoint);
+    } finally {
+      spawnSync('umount', ['-l', mountPoint]);
+    }
+  });
+}
+
+/** Fills the disk with 4 KiB files until it refuses; returns them, to free space by removing some. */
+function fill(dir: string): string[] {
+  mkdirSync(join(dir, 'filler'), { recursive: true });
+  const files: string[] = [];
+  for (let i = 0; ; i++) {
+    const path = join(dir, 'filler', String(i));
+    try {
+      writeFileSync(path, new Uint8Array(4096));
+      files.push(path);
+    } catch (error) {
+      assert.is((error as NodeJS.ErrnoException).code, 'ENOSPC');
+      rmSync(path, { force: true });
+      return files;
+    }
+  }
+}
+
+test('appending on a full disk: terminals run on, alert and stderr say so, entries wait and are written in order once there is room', () =>
+  onTinyDisk(async (dir) => {
+    const state = join(dir, 'state');
+    const warnings: string[] = [];
+    const adapter = new FakeExecAdapter((s) => void s.open());
+    const system = ExecSystem.open({ adapter, store: new FileStore(state), clock: () => new VirtualClock(Date.UTC(2026, 0, 1)), warn: (w) => warnings.push(w), snapshots: false });
+    system.exec(shellIn('web'), ['nginx']);
+    await settle();
+    const filler = fill(dir);
+    for (let i = 0; i < 100; i++) {
+      system.clock.advanceBy(70_000); // idle, then active again: a few entries each time, more than the last page holds
+      adapter.last().stdout('x');
+    }
+    assert.equal(warnings.length, 1, warnings.join("\n"));
+    assert.match(warnings[0], /^the event log cannot be written \(.*ENOSPC.*\): terminals keep running; entries wait in memory and are tried again every 5 s$/);
+    const alert = system.alerts.list.find((a) => a.kind === 'storage');
+    assert.ok(alert, 'a storage alert');
+    assert.match(alert!.message, /cannot be written .*Terminals keep running/);
+    assert.is(system.sessionList.byId.t1.state, 'interactive', 'the terminal runs on');
+    assert.ok(system.io.input('t1', new Uint8Array([65])), 'and takes input');
+    assert.not.ok(system.writeSnapshot(), 'no snapshot while entries wait');
+    const waiting = system.entries(0).map((e) => e.seq);
+    assert.equal(waiting, Array.from({ length: waiting.length }, (_, i) => i + 1), 'what is shown is whole and in order');
+
+    for (const path of filler.slice(0, 16)) rmSync(path);
+    await waitFor(() => !system.alerts.list.some((a) => a.kind === 'storage'), 'the retry to write what waited', 15_000);
+    assert.match(warnings.at(-1)!, /^the event log is written again/);
+    const damage: LogDamage[] = [];
+    const written = [...new FileStore(state).read(0, (d) => damage.push(d))].map((e) => e.seq);
+    assert.equal(damage, [], 'no half line was left by a refused write');
+    assert.equal(written, waiting);
+    system.shutdown();
+    const again = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: new FileStore(state), clock: (t) => new VirtualClock(t), fromSnapshot: false });
+    assert.is(again.replayReport.divergence, undefined);
+  }));
+
+test('a snapshot on a full disk is never half written: it is skipped, said, and tried again later', () =>
+  onTinyDisk(async (dir) => {
+    const state = join(dir, 'state');
+    const warnings: string[] = [];
+    const adapter = new FakeExecAdapter((s) => void s.open());
+    const store = new FileStore(state);
+    const system = ExecSystem.open({ adapter, store, clock: () => new VirtualClock(Date.UTC(2026, 0, 1)), warn: (w) => warnings.push(w), snapshots: false });
+    for (let i = 0; i < 40; i++) system.exec({ ...shellIn('web'), requestedBy: `someone-with-a-long-name-${'x'.repeat(200)}-${i}` }, ['nginx']);
+    await settle();
+    assert.ok(system.writeSnapshot(), 'a first snapshot while there is room');
+    system.clock.advanceBy(1_000);
+    adapter.last().exit(0);
+    const filler = fill(dir);
+    rmSync(filler.pop()!); // room for log lines, not for a snapshot
+    assert.not.ok(system.writeSnapshot());
+    assert.match(warnings.at(-1)!, /^no snapshot written \(.*ENOSPC.*\): the log is whole, and a snapshot is tried again in 5 s$/);
+    assert.equal(readdirSync(join(state, 'snapshots')).length, 1, 'no half snapshot, not even a temporary file');
+    assert.is(store.snapshots()[0].load().seq, store.snapshots()[0].seq, 'the earlier snapshot is whole');
+    for (const path of filler) rmSync(path);
+    assert.ok(system.writeSnapshot(), 'written once there is room');
+    system.shutdown();
+  }));
+
+test.run();
