@@ -34,6 +34,8 @@ export interface Figure {
   id: string;
   title: string;
   run(ctx: BenchContext): Promise<FigureResult>;
+  /** after how long the run calls this figure stuck (default 15 minutes): for figures that take long by design */
+  stuckMinutes?(quick: boolean): number;
 }
 
 export function summarize(samples: number[]): { median: number; min: number; max: number } {

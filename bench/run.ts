@@ -20,7 +20,7 @@ const onlyAt = args.indexOf('--only');
 const only = onlyAt >= 0 ? new Set(args[onlyAt + 1]?.split(',')) : undefined;
 const chosen = figures.filter((f) => !only || only.has(f.id));
 
-const STUCK_MINUTES = 15;
+const DEFAULT_STUCK_MINUTES = 15;
 const started = performance.now();
 const results: FigureResult[] = [];
 const failed: { id: string; title: string; error: string }[] = [];
@@ -28,10 +28,11 @@ for (const figure of chosen) {
   const at = performance.now();
   process.stderr.write(`figure ${figure.id}: ${figure.title}\n`);
   // Not a time limit on the figure: a guard so a hang (a broken product) fails the run instead of holding CI forever.
+  const stuckMinutes = figure.stuckMinutes?.(quick) ?? DEFAULT_STUCK_MINUTES;
   const watchdog = setTimeout(() => {
-    process.stderr.write(`figure ${figure.id} is stuck: no result after ${STUCK_MINUTES} minutes\n`);
+    process.stderr.write(`figure ${figure.id} is stuck: no result after ${stuckMinutes} minutes\n`);
     process.exit(1);
-  }, STUCK_MINUTES * 60_000);
+  }, stuckMinutes * 60_000);
   try {
     results.push(await figure.run({ quick, rounds: quick ? 1 : 3, log: (message) => process.stderr.write(`  ${message}\n`) }));
   } catch (error) {

@@ -1,5 +1,6 @@
 // `octant-exec log compact`: what the server does every hour, now.
 import process from 'node:process';
+import { DEFAULT_SNAPSHOT_POLICY } from '../runtime/exec-system.ts';
 import { compactionPolicy, DEFAULT_RETENTION } from '../runtime/log-upkeep.ts';
 import type { LogOptions } from './log-command.ts';
 import { UsageError } from './usage.ts';
@@ -10,7 +11,7 @@ export async function compactCommand({ store, retain, retainAudit }: LogOptions)
   const policy = compactionPolicy(store, retention, Date.now(), (message) => problems.push(message));
   for (const problem of problems) process.stderr.write(`octant-exec log compact: ${problem}\n`);
   if (!policy) {
-    process.stdout.write('nothing to compact yet: compaction needs two usable snapshots, which the server writes every 10,000 entries or 10 minutes, and when it stops\n');
+    process.stdout.write(`nothing to compact yet: compaction needs two usable snapshots, which the server writes every ${DEFAULT_SNAPSHOT_POLICY.everyEntries.toLocaleString('en-US')} entries or ${DEFAULT_SNAPSHOT_POLICY.everyMs / 60_000} minutes (by default), and when it stops\n`);
     return 0;
   }
   const report = await store.compact(policy);

@@ -7,6 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { delimiter, join } from 'node:path';
 import { parseExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import { DEFAULT_PORT, SOCKET_PATH, startOctantExec, type OctantExecOptions } from '../server/app.ts';
+import { DEFAULT_SNAPSHOT_POLICY } from '../runtime/exec-system.ts';
+import { DEFAULT_RETENTION } from '../runtime/log-upkeep.ts';
 import { defaultStateDir } from './state-dir.ts';
 
 const USAGE = `usage: octant-exec [options]
@@ -35,11 +37,11 @@ Options:
   --state-dir DIR       event log and sandbox files (default $XDG_STATE_HOME/octant-exec,
                         else ~/.local/state/octant-exec)
   --retain DAYS         remove ended sessions from the event log after this many quiet days,
-                        keeping one audit record per run (default 90; 0 keeps everything)
+                        keeping one audit record per run (default ${DEFAULT_RETENTION.days}; 0 keeps everything)
   --retain-audit DAYS   remove those audit records too after this many days (default 0: keep)
-  --snapshot-every N    write a snapshot of the state after N log entries (default 10000)…
+  --snapshot-every N    write a snapshot of the state after N log entries (default ${DEFAULT_SNAPSHOT_POLICY.everyEntries})…
   --snapshot-interval SECS
-                        …or SECS after the last one, if anything happened (default 600)
+                        …or SECS after the last one, if anything happened (default ${DEFAULT_SNAPSHOT_POLICY.everyMs / 1000})
   --embed-origin URL    an origin allowed to frame /embed and open sockets from it, e.g.
                         Octant's http://127.0.0.1:7777 (repeatable; none by default)
   --open, --no-open     open the URL in a browser (default: --no-open)

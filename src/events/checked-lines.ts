@@ -31,6 +31,8 @@ export function* checkLines(lines: Iterable<SourceLine>, after = 0): Generator<C
   };
   for (const line of lines) {
     if (line.text.trim() === '') continue;
+    const before = after > 0 ? quickSeq(line.text) : undefined;
+    if (before !== undefined && before <= after) continue; // not wanted: not even parsed
     const checked = checkLine(line.text);
     if (typeof checked === 'string') window.push({ ...line, problem: checked });
     else if (checked.seq > after) window.push({ ...line, entry: checked });
@@ -45,6 +47,21 @@ export function* readEntries(lines: Iterable<SourceLine>, after: number, onDamag
     if (item.entry) yield item.entry;
     else onDamage({ file: item.file, line: item.line, problem: item.problem });
   }
+}
+
+/** An entry line's seq, read off its end where the writer puts it (`…,"seq":N,"time":T}`), else from the whole line. */
+export function seqOf(text: string): number | undefined {
+  const quick = quickSeq(text);
+  if (quick !== undefined) return quick;
+  const checked = checkLine(text);
+  return typeof checked === 'string' ? undefined : checked.seq;
+}
+
+const SEQ_AT_END = /,"seq":(\d+),"time":[-\d.e+]+}$/;
+
+function quickSeq(text: string): number | undefined {
+  const match = SEQ_AT_END.exec(text);
+  return match ? Number(match[1]) : undefined;
 }
 
 /** Indexes of a longest strictly increasing subsequence, the one with the smallest values on ties. */

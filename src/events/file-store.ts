@@ -2,9 +2,9 @@
 // appended to and rolled by size, read line by line as a stream; snapshots written atomically;
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
 // log` tools can read the directory of a running server.
-import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { checkLines } from './checked-lines.ts';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { checkLines, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import { TEMP_SUFFIX } from './files/atomic-file.ts';
 import { SNAPSHOT_DIR, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
@@ -28,11 +28,14 @@ export interface FileStoreOptions {
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 
-/** Where the last read stopped: the next page of a reader that pages through the log starts there. */
+/**
+ * Where entry `after` is: a read of what follows it starts there, once the line there is found
+ * to be that entry still (a compaction may have rewritten the file). The last entry a read gave
+ * (the next page of a reader paging through the log), and the last entry of each snapshot.
+ */
 interface ReadCursor {
   after: number;
   path: string;
-  inode: number;
   position: LinePosition;
 }
 
@@ -41,6 +44,7 @@ export class FileStore implements EventStore {
   readonly #options: FileStoreOptions;
   #writer: SegmentWriter | undefined;
   #cursor: ReadCursor | undefined;
+  #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
   #snapshotLeftoversGone = false;
 
@@ -56,20 +60,27 @@ export class FileStore implements EventStore {
         onDamage({ file: item.file, line: item.line, problem: item.problem });
         continue;
       }
-      const path = join(this.stateDir, item.file);
-      if (this.#cursor?.path !== path) this.#cursor = { after: 0, path, inode: inodeOf(path), position: { offset: 0, line: 0 } };
-      Object.assign(this.#cursor, { after: item.entry.seq, position: { offset: item.end, line: item.line } });
+      this.#cursor = { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } };
       yield item.entry;
     }
   }
 
   *#lines(after: number): Generator<SourceLine, void, undefined> {
     const segments = listSegments(this.stateDir);
-    const cursor = this.#cursor;
-    const resumeAt = cursor && cursor.after === after ? segments.findIndex((s) => s.path === cursor.path && inodeOf(s.path) === cursor.inode) : -1;
+    const cursor = (this.#cursor?.after === after ? this.#cursor : undefined) ?? this.#snapshotEnds.get(after);
+    const at = cursor ? segments.findIndex((s) => s.path === cursor.path) : -1;
+    if (at >= 0) {
+      const lines = sourceLines(segments[at].name, segments[at].path, cursor!.position);
+      const first = lines.next();
+      if (!first.done && seqOf(first.value.text) === after) {
+        yield* lines;
+        for (const segment of segments.slice(at + 1)) yield* sourceLines(segment.name, segment.path);
+        return;
+      }
+      lines.return(undefined);
+    }
     // A segment holds the seqs from its name up to the next segment's: start in the last one that can hold after + 1.
-    const start = resumeAt >= 0 ? resumeAt : Math.max(0, segments.findLastIndex((s) => s.seq <= after + 1));
-    for (let i = start; i < segments.length; i++) yield* sourceLines(segments[i].name, segments[i].path, i === resumeAt ? cursor!.position : undefined);
+    for (const segment of segments.slice(Math.max(0, segments.findLastIndex((s) => s.seq <= after + 1)))) yield* sourceLines(segment.name, segment.path);
   }
 
   append(entry: LogEntry): void {
@@ -87,7 +98,8 @@ export class FileStore implements EventStore {
       this.#snapshotLeftoversGone = true;
     }
     const checkpoint = this.#options.checkpoint;
-    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, {
+    const last = this.#writer?.lastEntry();
+    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, last && { segment: relative(this.stateDir, last.path), offset: last.offset, line: last.line }, {
       midway: () => checkpoint?.('snapshot half written'),
       beforeRename: () => checkpoint?.('snapshot before rename'),
     });
@@ -95,7 +107,15 @@ export class FileStore implements EventStore {
   }
 
   snapshots(): StoredSnapshot[] {
-    return listSnapshots(this.stateDir).map((file) => ({ name: file.name, seq: file.seq, load: () => readSnapshotFile(file.path, file.seq) }));
+    return listSnapshots(this.stateDir).map((file) => ({
+      name: file.name,
+      seq: file.seq,
+      load: () => {
+        const { snapshot, last } = readSnapshotFile(file.path, file.seq);
+        if (last) this.#snapshotEnds.set(snapshot.seq, { after: snapshot.seq, path: join(this.stateDir, last.segment), position: { offset: last.offset, line: last.line } });
+        return snapshot;
+      },
+    }));
   }
 
   compactedThrough(): number {
@@ -122,6 +142,3 @@ export class FileStore implements EventStore {
   }
 }
 
-function inodeOf(path: string): number {
-  return statSync(path).ino;
-}

@@ -9,7 +9,9 @@ export interface FileLine {
   text: string;
   /** 1-based line number in the file */
   line: number;
-  /** byte offset just after this line (and its '\n'): where reading can resume */
+  /** byte offset where this line starts */
+  start: number;
+  /** byte offset just after this line (and its '\n') */
   end: number;
   /** false for a last line with no '\n' after it: torn by a crash, or being written */
   complete: boolean;
@@ -20,6 +22,7 @@ export interface SourceLine extends FileLine {
   file: string;
 }
 
+/** A place to start reading at: the start of a line. */
 export interface LinePosition {
   offset: number;
   /** lines before `offset` */
@@ -45,15 +48,16 @@ export function* readLines(path: string, from: LinePosition = { offset: 0, line:
       for (let newline = chunk.indexOf(10, start); newline >= 0 && newline < read; newline = chunk.indexOf(10, start)) {
         const bytes = carried.length ? Buffer.concat([...carried, chunk.subarray(start, newline)]) : chunk.subarray(start, newline);
         carried = [];
+        const begins = lineStart;
         lineStart += bytes.length + 1;
-        yield { text: bytes.toString('utf8'), line: ++line, end: lineStart, complete: true };
+        yield { text: bytes.toString('utf8'), line: ++line, start: begins, end: lineStart, complete: true };
         start = newline + 1;
       }
       if (start < read) carried.push(Buffer.from(chunk.subarray(start, read)));
     }
     if (carried.length) {
       const bytes = Buffer.concat(carried);
-      yield { text: bytes.toString('utf8'), line: ++line, end: lineStart + bytes.length, complete: false };
+      yield { text: bytes.toString('utf8'), line: ++line, start: lineStart, end: lineStart + bytes.length, complete: false };
     }
   } finally {
     closeSync(fd);

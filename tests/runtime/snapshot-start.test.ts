@@ -54,6 +54,22 @@ test('a start reads the newest snapshot and only the entries after it', () =>
     assert.equal(system.entries(lastSeq).map((e) => e.seq), [lastSeq + 1, lastSeq + 2, lastSeq + 3], 'the restart disconnected the live sessions, with the next seqs');
   }));
 
+test('a start does not read the log before its snapshot: it begins where the snapshot says the next entry is', () =>
+  withTempDir(async (dir) => {
+    await history(dir);
+    const segment = join(dir, 'log', readdirSync(join(dir, 'log'))[0]);
+    const bytes = readFileSync(segment);
+    bytes.fill(0x23, 0, bytes.indexOf(10)); // the first line, overwritten in place with '#'s
+    writeFileSync(segment, bytes);
+    const warnings: string[] = [];
+    const { system } = makeSystem({ store: new FileStore(dir), warnings });
+    assert.equal(warnings, [], 'the damaged first line was never read');
+    assert.ok(system.replayReport.snapshot);
+    const damage: string[] = [];
+    for (const _ of new FileStore(dir).read(0, (d) => damage.push(`${d.file} line ${d.line}`)));
+    assert.equal(damage, [`log/${readdirSync(join(dir, 'log'))[0]} line 1`], 'a whole read does see it');
+  }));
+
 test('damaged, truncated and unknown-format snapshots are skipped, each named, and the next one used', () =>
   withTempDir(async (dir) => {
     const { sessions } = await history(dir);

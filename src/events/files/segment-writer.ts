@@ -15,7 +15,11 @@ export class SegmentWriter {
   /** runs with the new segment made and nothing in it yet (tests crash there) */
   readonly #rolled: () => void;
   #fd: number | undefined;
+  #path = '';
   #size = 0;
+  #lines = 0;
+  /** where the last line appended to this segment starts, if any */
+  #lastLine: { offset: number; line: number } | undefined;
 
   constructor(stateDir: string, segmentBytes: number, rolled: () => void) {
     this.#stateDir = stateDir;
@@ -33,7 +37,17 @@ export class SegmentWriter {
       ftruncateSync(this.#fd!, this.#size);
       throw error;
     }
+    this.#lastLine = { offset: this.#size, line: this.#lines };
     this.#size += line.length;
+    this.#lines++;
+  }
+
+  /**
+   * Where the last entry appended is: a snapshot of it keeps this, so a start finds the entries
+   * after it without reading the segment from its start. `line`: lines before it.
+   */
+  lastEntry(): { path: string; offset: number; line: number } | undefined {
+    return this.#lastLine && { path: this.#path, ...this.#lastLine };
   }
 
   /** Flushes what was appended to the disk (before a snapshot that covers it is written). */
@@ -52,7 +66,10 @@ export class SegmentWriter {
     moveLegacyLog(this.#stateDir);
     const newest = listSegments(this.#stateDir).at(-1);
     this.#open(newest?.path ?? join(dir, segmentName(seq)));
-    if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) this.#size += writeFully(this.#fd!, '\n');
+    if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) {
+      this.#size += writeFully(this.#fd!, '\n');
+      this.#lines++;
+    }
   }
 
   #roll(seq: number): void {
@@ -65,8 +82,23 @@ export class SegmentWriter {
 
   #open(path: string): void {
     this.#fd = openSync(path, 'a+', 0o600);
+    this.#path = path;
+    this.#lastLine = undefined;
     this.#size = fstatSync(this.#fd).size;
+    this.#lines = countLines(this.#fd, this.#size);
   }
+}
+
+/** Lines in the first `size` bytes of a file (a last line without '\n' counts): line numbers for warnings. */
+function countLines(fd: number, size: number): number {
+  const chunk = Buffer.allocUnsafe(1 << 20);
+  let lines = 0;
+  for (let position = 0; position < size; ) {
+    const read = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
+    for (let at = chunk.indexOf(10, 0); at >= 0 && at < read; at = chunk.indexOf(10, at + 1)) lines++;
+    position += read;
+  }
+  return size > 0 && !endsWithNewline(fd, size) ? lines + 1 : lines;
 }
 
 /**

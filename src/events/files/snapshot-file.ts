@@ -12,6 +12,15 @@ const MAGIC = 'octant-exec snapshot';
 /** pieces the state is written in: a crash test can stop halfway through one */
 const PIECE_BYTES = 64 * 1024;
 
+/** Where the snapshot's last entry was written (a start checks it is still there, then reads on). */
+export interface LastEntry {
+  /** relative to the state directory */
+  segment: string;
+  offset: number;
+  /** lines before `offset` */
+  line: number;
+}
+
 interface Header {
   file: typeof MAGIC;
   seq: number;
@@ -19,12 +28,13 @@ interface Header {
   time: number;
   bytes: number;
   sha256: string;
+  last?: LastEntry;
 }
 
 /** Writes `snapshot` to `path` whole or not at all; `midway` runs with half of it written. */
-export function writeSnapshotFile(path: string, snapshot: Snapshot, checkpoints: { midway?: () => void; beforeRename?: () => void } = {}): void {
+export function writeSnapshotFile(path: string, snapshot: Snapshot, last: LastEntry | undefined, checkpoints: { midway?: () => void; beforeRename?: () => void } = {}): void {
   const body = Buffer.from(JSON.stringify(snapshot.state) + '\n');
-  const header: Header = { file: MAGIC, seq: snapshot.seq, format: snapshot.format, time: snapshot.time, bytes: body.length, sha256: sha256(body) };
+  const header: Header = { file: MAGIC, seq: snapshot.seq, format: snapshot.format, time: snapshot.time, bytes: body.length, sha256: sha256(body), ...(last ? { last } : {}) };
   const file = new AtomicFile(path);
   file.write(JSON.stringify(header) + '\n');
   const pieces = Math.max(1, Math.ceil(body.length / PIECE_BYTES));
@@ -36,7 +46,7 @@ export function writeSnapshotFile(path: string, snapshot: Snapshot, checkpoints:
 }
 
 /** Reads and checks a snapshot file; throws an Error saying what is wrong with it. */
-export function readSnapshotFile(path: string, expectedSeq: number): Snapshot {
+export function readSnapshotFile(path: string, expectedSeq: number): { snapshot: Snapshot; last?: LastEntry } {
   const bytes = readFileSync(path);
   const newline = bytes.indexOf(10);
   if (newline < 0) throw new Error('truncated: no header line');
@@ -53,7 +63,8 @@ export function readSnapshotFile(path: string, expectedSeq: number): Snapshot {
   const extra = body.length - header.bytes;
   if (extra > 0) throw new Error(`damaged: ${extra} byte${extra === 1 ? '' : 's'} more than its header says`);
   if (sha256(body) !== header.sha256) throw new Error('damaged: its checksum does not match');
-  return { seq: header.seq, format: header.format, time: header.time, state: JSON.parse(body.toString('utf8')) };
+  const snapshot = { seq: header.seq, format: header.format, time: header.time, state: JSON.parse(body.toString('utf8')) };
+  return { snapshot, ...(header.last ? { last: header.last } : {}) };
 }
 
 function sha256(bytes: Uint8Array): string {

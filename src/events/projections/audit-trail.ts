@@ -40,7 +40,7 @@ export interface AuditTrail {
 }
 
 /** runs the server keeps in memory (and GET /audit shows) */
-export const AUDIT_RECORDS_KEPT = 10_000;
+export const AUDIT_RECORDS_KEPT = 2_000;
 
 /** The trail, keeping at most about `keep` finished records (the oldest go first; a run still open stays). */
 export function auditTrail(keep: number): Projection<AuditTrail> {

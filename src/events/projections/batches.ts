@@ -38,7 +38,7 @@ export interface Batches {
 }
 
 /** batches kept (GET /batches shows them); the oldest finished ones go first */
-export const BATCHES_KEPT = 1_000;
+export const BATCHES_KEPT = 200;
 
 const sameTarget = (a: ExecTarget, b: ExecTarget) => a.namespace === b.namespace && a.pod === b.pod && a.container === b.container && a.context === b.context;
 
