@@ -118,6 +118,7 @@ export const eventLogFigure: Figure = {
       }
       const appendRate = generator.entries / ((performance.now() - growStarted) / 1000);
       generator.crash();
+      if (generator.warnings.length) throw new Error(`the history warned: ${generator.warnings.slice(0, 3).join('; ')}`);
 
       const smallest = checkpoints.get(sizeName(sizes[0]))!;
       const replayStarted = performance.now();

@@ -47,6 +47,7 @@ export class FileStore implements EventStore {
   #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
   #snapshotLeftoversGone = false;
+  #closed = false;
 
   constructor(stateDir: string, options: FileStoreOptions = {}) {
     this.stateDir = stateDir;
@@ -84,11 +85,13 @@ export class FileStore implements EventStore {
   }
 
   append(entry: LogEntry): void {
+    this.#refuseWhenClosed();
     this.#writer ??= new SegmentWriter(this.stateDir, this.#options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, () => this.#options.checkpoint?.('segment rolled'));
     this.#writer.append(entry);
   }
 
   putSnapshot(snapshot: Snapshot): void {
+    this.#refuseWhenClosed();
     this.#writer?.sync(); // a snapshot never covers entries that are not on the disk
     const dir = join(this.stateDir, SNAPSHOT_DIR);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -130,9 +133,15 @@ export class FileStore implements EventStore {
     });
   }
 
+  /** Closes the log for writing, for good (reading goes on). */
   close(): void {
     this.#writer?.close();
     this.#writer = undefined;
+    this.#closed = true;
+  }
+
+  #refuseWhenClosed(): void {
+    if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
   }
 
   #warnStrays(): void {

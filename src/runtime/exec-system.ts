@@ -200,7 +200,7 @@ export class ExecSystem {
     this.#snapshotQueued = true;
     queueMicrotask(() => {
       this.#snapshotQueued = false;
-      this.writeSnapshot();
+      if (this.#snapshotPolicy) this.writeSnapshot(); // unless shut down meanwhile
     });
   }
 
@@ -310,6 +310,7 @@ export class ExecSystem {
   shutdown(): void {
     this.#send({ type: 'DISCONNECT_ALL', reason: 'serverShutdown' });
     if (this.#snapshotPolicy) this.writeSnapshot();
+    this.#snapshotPolicy = undefined;
     this.#supervisor.stop();
     if (!this.#writer.flush()) this.#warn(`${this.#writer.waiting.length} entries of the event log could not be written before stopping, and are lost`);
     this.#writer.close();

@@ -101,8 +101,11 @@ test('verify lists each damaged line and snapshot with its file and exits 1; str
     assert.match(verified.stdout, /event log damaged: 2 problems/);
   }));
 
-test('bad input: unknown command, bad flags and a missing directory get one line each', () =>
+test('--help names the four commands; bad input (unknown command, bad flags, a missing directory) gets one line each', () =>
   withTempDir(async (dir) => {
+    const help = await runCli(['log', '--help']);
+    assert.is(help.code, 0);
+    for (const command of ['stats', 'verify', 'compact', 'export', '--retain', '--since']) assert.ok(help.stdout.includes(command), command);
     for (const [args, code, pattern] of [
       [['log', 'frobnicate', '--state-dir', dir], 2, /unknown command "frobnicate"/],
       [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number of days/],

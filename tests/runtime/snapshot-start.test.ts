@@ -101,6 +101,21 @@ test('a snapshot in a format this version does not read is skipped with a warnin
     assert.is(system.replayReport.snapshot?.name, `snapshots/${snapshotFiles(dir)[1]}`);
   }));
 
+test('a whole snapshot whose actors cannot be restored (a state the machine does not know) is skipped too', () =>
+  withTempDir(async (dir) => {
+    await history(dir);
+    const store = new FileStore(dir);
+    const newest = store.snapshots()[0].load();
+    const state = newest.state as { supervisor: { children: Record<string, { snapshot: { value: unknown } }> } };
+    state.supervisor.children.t1.snapshot.value = 'somewhere new';
+    store.putSnapshot(newest);
+    const warnings: string[] = [];
+    const { system } = makeSystem({ store: new FileStore(dir), warnings });
+    assert.is(warnings.length, 1);
+    assert.match(warnings[0], /^snapshots\/snapshot-\d{12}\.json skipped: its actors cannot be restored \(.+\)$/);
+    assert.is(system.replayReport.snapshot?.name, `snapshots/${snapshotFiles(dir)[1]}`);
+  }));
+
 test('with no usable snapshot an uncompacted log is replayed whole: the same sessions, nothing lost', () =>
   withTempDir(async (dir) => {
     const { sessions } = await history(dir);
