@@ -27,7 +27,7 @@ import { FactMatcher } from './fact-matcher.ts';
 import { LiveRuns, isRunStart } from './live-runs.ts';
 import { LogWriter, RETRY_MS } from './log-writer.ts';
 import { ProjectionSet } from './projection-set.ts';
-import { usableSnapshots, type UsableSnapshot } from './snapshot-choice.ts';
+import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
 import { SNAPSHOT_FORMAT, parkLiveTerminals, type PersistedSupervisor, type SystemState } from './system-snapshot.ts';
 import { TerminalIo } from './terminal-io.ts';
 
@@ -376,21 +376,4 @@ export class ExecSystem {
     }
     return { supervisor: { value: snapshot.value, context: snapshot.context }, terminals };
   }
-}
-
-/** The newest usable snapshot a start may begin from; throws when the log needs one and none is usable. */
-function startingSnapshot(store: EventStore, warn: (message: string) => void): UsableSnapshot | undefined {
-  const through = store.compactedThrough();
-  for (const snapshot of usableSnapshots(store, warn)) if (snapshot.seq >= through) return snapshot;
-  if (through > 0) {
-    throw new Error(
-      `the event log was compacted through entry ${through}, and no snapshot at or after it can be read (see above): restore the snapshots from a backup, or start with another --state-dir. Nothing was changed.`,
-    );
-  }
-  return undefined;
-}
-
-function firstEntry(store: EventStore): LogEntry | undefined {
-  for (const entry of store.read(0)) return entry;
-  return undefined;
 }

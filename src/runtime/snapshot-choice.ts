@@ -2,6 +2,7 @@
 // format this version reads, holding what a start needs. What is wrong with the others is said,
 // naming each, and they are passed over: never a crash, and the log itself is untouched.
 import { createActor, type Snapshot } from 'xstate';
+import type { LogEntry } from '../events/log-entry.ts';
 import type { EventStore } from '../events/store.ts';
 import { supervisorMachine } from '../machines/supervisor.ts';
 import { errorText } from './error-text.ts';
@@ -50,5 +51,23 @@ function restoreProblem(state: SystemState): string | undefined {
 export function compactionBase(store: EventStore, warn: (message: string) => void): number | undefined {
   let usable = 0;
   for (const snapshot of usableSnapshots(store, warn)) if (++usable === 2) return snapshot.seq;
+  return undefined;
+}
+
+/** The newest usable snapshot a start may begin from; throws when the log needs one and none is usable. */
+export function startingSnapshot(store: EventStore, warn: (message: string) => void): UsableSnapshot | undefined {
+  const through = store.compactedThrough();
+  for (const snapshot of usableSnapshots(store, warn)) if (snapshot.seq >= through) return snapshot;
+  if (through > 0) {
+    throw new Error(
+      `the event log was compacted through entry ${through}, and no snapshot at or after it can be read (see above): restore the snapshots from a backup, or start with another --state-dir. Nothing was changed.`,
+    );
+  }
+  return undefined;
+}
+
+/** Where a whole replay begins (its time starts the clock). */
+export function firstEntry(store: EventStore): LogEntry | undefined {
+  for (const entry of store.read(0)) return entry;
   return undefined;
 }
