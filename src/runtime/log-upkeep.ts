@@ -52,9 +52,9 @@ export class LogUpkeep {
   }
 
   async #compact(): Promise<CompactionReport | undefined> {
-    this.#lastRun = this.system.clock.now();
     const policy = compactionPolicy(this.store, this.retention, this.system.clock.now(), this.warn);
-    if (!policy) return undefined;
+    if (!policy) return undefined; // not two snapshots yet: the next one tries again
+    this.#lastRun = this.system.clock.now();
     try {
       return await this.store.compact(policy);
     } catch (error) {
