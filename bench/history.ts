@@ -48,7 +48,8 @@ export class HistoryGenerator {
   #system!: ExecSystem;
   #store!: FileStore;
   #adapter!: FakeExecAdapter;
-  #day = Date.UTC(2026, 0, 1, 8);
+  // Far enough back that even 10M entries (about three years of such days) end before today, as a real history does.
+  #day = Date.UTC(2023, 0, 1, 8);
   #count = 0;
 
   constructor(dir: string) {

@@ -94,13 +94,23 @@ export class VirtualClock implements Clock {
   protected timersChanged(): void {}
 }
 
+/** The longest delay a JavaScript timer takes (about 24.8 days); a longer one would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** The real timers a RealTimeClock uses (the global ones; tests look at what it asks for). */
+export interface RealTimers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(id: unknown): void;
+}
+
 export class RealTimeClock extends VirtualClock {
-  #wake: ReturnType<typeof globalThis.setTimeout> | undefined;
+  #wake: unknown;
   #wakeAt = Infinity;
 
   constructor(
     private readonly wallClock: () => number = Date.now,
     start = wallClock(),
+    private readonly timers: RealTimers = { setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (id) => globalThis.clearTimeout(id as number) },
   ) {
     super(start);
   }
@@ -109,19 +119,21 @@ export class RealTimeClock extends VirtualClock {
     this.advanceTo(this.wallClock());
   }
 
-  // Keep one real timer armed for the earliest virtual one.
+  // Keep one real timer armed for the earliest virtual one. One further away than a real timer
+  // can wait (a far deadline; a log whose times are ahead of this machine's clock) wakes at the
+  // longest wait, finds nothing due, and is armed again for the rest.
   protected override timersChanged(): void {
     const due = this.nextDue()?.due ?? Infinity;
     if (due === this.#wakeAt) return;
-    if (this.#wake) globalThis.clearTimeout(this.#wake);
+    if (this.#wake !== undefined) this.timers.clearTimeout(this.#wake);
     this.#wake = undefined;
     this.#wakeAt = due;
     if (due === Infinity) return;
-    this.#wake = globalThis.setTimeout(() => {
+    this.#wake = this.timers.setTimeout(() => {
       this.#wakeAt = Infinity;
       this.#wake = undefined;
       this.sync();
-    }, Math.max(0, due - this.wallClock()));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, due - this.wallClock())));
     // Timers alone never keep the process alive: servers and sockets do.
     (this.#wake as { unref?: () => void }).unref?.();
   }

@@ -19,6 +19,22 @@ test('a virtual clock fires timers in due order, each at its due time, including
   assert.is(clock.now(), 1000);
 });
 
+test('a timer further away than a real timer can wait (a log ahead of this clock) waits in the longest steps, then fires', () => {
+  let wall = 0;
+  const armed: { fn: () => void; ms: number }[] = [];
+  const clock = new RealTimeClock(() => wall, 100 * 86_400_000, { setTimeout: (fn, ms) => armed.push({ fn, ms }), clearTimeout: () => {} });
+  const fired: number[] = [];
+  clock.setTimeout(() => fired.push(clock.now()), 60_000); // the virtual clock is 100 days ahead of the wall clock
+  assert.equal(armed.map((a) => a.ms), [2 ** 31 - 1], 'never more than a real timer takes');
+  for (let step = 0; fired.length === 0 && step < 10; step++) {
+    wall += armed.at(-1)!.ms;
+    armed.at(-1)!.fn();
+  }
+  assert.equal(fired, [100 * 86_400_000 + 60_000]);
+  assert.is(armed.length, 5, 'four longest waits, then the rest');
+  assert.ok(armed.every((a) => a.ms >= 0 && a.ms <= 2 ** 31 - 1));
+});
+
 test('a real-time clock fires late timers at their due time before the next input', () => {
   let wall = 1000;
   const clock = new RealTimeClock(() => wall);
