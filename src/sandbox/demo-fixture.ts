@@ -2,12 +2,15 @@
 // (default container, shell-less image, crash-looping container, RBAC refusal, label selection).
 import type { SandboxFixture } from './fixture.ts';
 
+/** What busybox (and so alpine) images carry besides sh. */
+const BUSYBOX = ['coreutils', 'procps', 'textutils'];
+
 const worker = (i: number) => ({
   name: `worker-${i}`,
   labels: { app: 'worker' },
   containers: [
-    { name: 'main', image: 'busybox:1.36', shells: ['sh'], tools: ['coreutils'], env: { WORKER_INDEX: String(i) } },
-    { name: 'logger', image: 'busybox:1.36', shells: ['sh'], tools: ['coreutils'] },
+    { name: 'main', image: 'busybox:1.36', shells: ['sh'], tools: BUSYBOX, env: { WORKER_INDEX: String(i) } },
+    { name: 'logger', image: 'busybox:1.36', shells: ['sh'], tools: BUSYBOX },
   ],
 });
 
@@ -21,11 +24,11 @@ export const demoFixture: SandboxFixture = {
           labels: { app: 'web', tier: 'frontend' },
           annotations: { 'kubectl.kubernetes.io/default-container': 'nginx' },
           containers: [
-            { name: 'sidecar', image: 'busybox:1.36', shells: ['sh'], tools: ['coreutils'] },
+            { name: 'sidecar', image: 'busybox:1.36', shells: ['sh'], tools: BUSYBOX },
             { name: 'nginx', image: 'nginx:1.27', shells: ['bash', 'sh'], tools: ['coreutils'], env: { NGINX_PORT: '80' } },
           ],
         },
-        { name: 'alpine-tools', labels: { app: 'tools' }, containers: [{ name: 'tools', image: 'alpine:3.20', shells: ['sh'], tools: ['coreutils'] }] },
+        { name: 'alpine-tools', labels: { app: 'tools' }, containers: [{ name: 'tools', image: 'alpine:3.20', shells: ['sh'], tools: BUSYBOX }] },
         { name: 'distroless-app', labels: { app: 'distroless' }, containers: [{ name: 'app', image: 'gcr.io/distroless/static:nonroot' }] },
         {
           name: 'crashloop',

@@ -1,12 +1,12 @@
-// Runs one accepted exec: resolves argv[0] inside the container, starts the process (pipes or
-// PTY), and wires it to the transport's channels until it ends with a status.
+// Runs one accepted exec: waits for the container runtime to say how to start argv in the
+// container (or why it cannot), starts the process (pipes or PTY), and wires it to the
+// transport's channels until it ends with a status.
 import type { TerminalSize } from '../domain/target.ts';
 import type { ExecChannels } from './exec-channels.ts';
 import type { ExecRequest } from './exec-request.ts';
-import type { ContainerRoot } from './container-root.ts';
-import { resolveCommand } from './command-resolver.ts';
+import type { ExecPreparation } from './container-runtime.ts';
 import { execExitCode, execInternalError } from './kube-status.ts';
-import { killGroup, type ProcessGroups } from './process-groups.ts';
+import type { ExecSessions } from './exec-sessions.ts';
 import type { RunningProcess } from './running-process.ts';
 import { spawnOnPipes } from './pipe-process.ts';
 import { spawnOnPty } from './pty-process.ts';
@@ -17,14 +17,15 @@ const FIRST_RESIZE_WAIT_MS = 1000;
 const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
 
 export interface ExecHooks {
-  groups: ProcessGroups;
+  sessions: ExecSessions;
   /** called once per process actually started */
-  onStarted(pgid: number): void;
+  onStarted(proc: RunningProcess): void;
   /** called when the exec is over, whichever way */
-  onEnded(pgid: number | undefined): void;
+  onEnded(proc: RunningProcess | undefined): void;
 }
 
-export async function runExec(request: ExecRequest, root: ContainerRoot, channels: ExecChannels, hooks: ExecHooks): Promise<void> {
+/** `preparation` is already under way (a pod's sandbox may still be starting): input and sizes wait for it. */
+export async function runExec(request: ExecRequest, preparation: Promise<ExecPreparation>, channels: ExecChannels, hooks: ExecHooks): Promise<void> {
   let gone = false;
   let proc: RunningProcess | undefined;
   const pendingResizes: TerminalSize[] = [];
@@ -43,14 +44,21 @@ export async function runExec(request: ExecRequest, root: ContainerRoot, channel
     gone = true;
     firstResize?.();
     if (proc) {
-      killGroup(proc.pgid);
+      proc.end();
       proc.resumeOutput(); // a paused reader would never see the end of the output
     }
   });
 
-  const resolved = resolveCommand(request.argv[0] ?? '', root.binDir);
-  if ('notFound' in resolved) {
-    channels.finish(commandNotFound(resolved.notFound));
+  let prepared: ExecPreparation;
+  try {
+    prepared = await preparation;
+  } catch (error) {
+    channels.finish(execInternalError(`error executing command in container: failed to start the container: ${(error as Error).message}`));
+    hooks.onEnded(undefined);
+    return;
+  }
+  if ('notFound' in prepared) {
+    channels.finish(commandNotFound(prepared.notFound));
     hooks.onEnded(undefined);
     return;
   }
@@ -70,19 +78,16 @@ export async function runExec(request: ExecRequest, root: ContainerRoot, channel
     return;
   }
 
-  const spec = {
-    file: resolved.path,
-    argv: request.argv,
-    cwd: root.workDir,
-    env: request.tty ? { TERM: 'xterm', ...root.env } : root.env,
-  };
+  const { spec: launch } = prepared;
+  const spec = request.tty ? { ...launch, env: { TERM: 'xterm', ...launch.env } } : launch;
   const output = {
     stdout: (chunk: Uint8Array) => void (channels.stdout(chunk) || proc?.pauseOutput()),
     stderr: (chunk: Uint8Array) => void (channels.stderr(chunk) || proc?.pauseOutput()),
   };
+  const startSize = pendingResizes.length;
   try {
     proc = request.tty
-      ? spawnOnPty(spec, pendingResizes.at(-1) ?? DEFAULT_SIZE, output)
+      ? await spawnOnPty(spec, pendingResizes.at(-1) ?? DEFAULT_SIZE, output)
       : spawnOnPipes(spec, request, output);
   } catch (error) {
     channels.finish(execInternalError(`error executing command in container: ${(error as Error).message}`));
@@ -90,8 +95,10 @@ export async function runExec(request: ExecRequest, root: ContainerRoot, channel
     return;
   }
   const running = proc;
-  hooks.groups.add(running.pgid);
-  hooks.onStarted(running.pgid);
+  hooks.sessions.add(running);
+  hooks.onStarted(running);
+  if (gone) running.end(); // the client left while the terminal was being set up
+  if (pendingResizes.length > startSize) running.resize(pendingResizes.at(-1)!);
   for (const input of pendingInput.splice(0)) input === 'eof' ? running.endInput() : running.write(input);
   channels.onDrain(() => running.resumeOutput());
   if (!request.stdin) running.endInput();
@@ -102,8 +109,8 @@ export async function runExec(request: ExecRequest, root: ContainerRoot, channel
   } catch (error) {
     channels.finish(execInternalError(`error executing command in container: ${(error as Error).message}`));
   } finally {
-    killGroup(running.pgid);
-    hooks.onEnded(running.pgid);
+    running.end();
+    hooks.onEnded(running);
   }
 }
 

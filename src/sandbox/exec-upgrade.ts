@@ -8,19 +8,20 @@ import { admitExec, type Admitted } from './exec-admission.ts';
 import { parseCorePath, checkNames, splitRequestUrl } from './api-routes.ts';
 import { refuseUpgrade, refuseUpgradeWithStatus } from './http-replies.ts';
 import { badRequest, injectedFailure, pathNotFound } from './kube-status.ts';
-import { prepareContainerRoot } from './container-root.ts';
 import { runExec } from './exec-session.ts';
-import { killGroup, type ProcessGroups } from './process-groups.ts';
+import type { ExecSessions } from './exec-sessions.ts';
+import type { ContainerRuntime } from './container-runtime.ts';
+import type { RunningProcess } from './running-process.ts';
 import type { ExecCounter } from './exec-counter.ts';
 import { withFaults, type FaultPlan, type SandboxFaults } from './faults.ts';
 
 export interface ExecContext {
   state: ClusterState;
-  stateDir: string;
+  runtime: ContainerRuntime;
   transports: ExecTransport[];
-  groups: ProcessGroups;
-  /** process groups of each pod's running execs (key "ns/pod"), ended when the pod is deleted */
-  podGroups: Map<string, Set<number>>;
+  sessions: ExecSessions;
+  /** each pod's running execs (key "ns/pod"), ended when the pod is deleted */
+  podExecs: Map<string, Set<RunningProcess>>;
   /** counts the processes execs start, and how many run at once */
   execs: ExecCounter;
   faults: SandboxFaults;
@@ -56,21 +57,20 @@ function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessag
   const { request, pod, container } = admitted;
   const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
   transport.upgrade(req, socket, head, (channels) => {
-    const root = prepareContainerRoot(ctx.stateDir, pod.namespace, request.pod, container);
-    void runExec(request, root, withFaults(channels, plan), {
-      groups: ctx.groups,
-      onStarted(pgid) {
+    void runExec(request, ctx.runtime.prepareExec(pod, container, request.argv, request.tty), withFaults(channels, plan), {
+      sessions: ctx.sessions,
+      onStarted(proc) {
         ctx.execs.started();
-        const groups = ctx.podGroups.get(podKey) ?? new Set<number>();
-        groups.add(pgid);
-        ctx.podGroups.set(podKey, groups);
+        const execs = ctx.podExecs.get(podKey) ?? new Set<RunningProcess>();
+        execs.add(proc);
+        ctx.podExecs.set(podKey, execs);
         // A pod deleted while its process was starting: end it at once.
-        if (!ctx.state.pod(pod.namespace, request.pod)) killGroup(pgid);
+        if (!ctx.state.pod(pod.namespace, request.pod)) proc.end();
       },
-      onEnded(pgid) {
-        if (pgid === undefined) return;
+      onEnded(proc) {
+        if (proc === undefined) return;
         ctx.execs.ended();
-        ctx.podGroups.get(podKey)?.delete(pgid);
+        ctx.podExecs.get(podKey)?.delete(proc);
       },
     });
   });

@@ -27,6 +27,8 @@ export interface PodFixture {
   annotations?: Record<string, string>;
   /** every exec into this pod is refused like an RBAC denial (403) */
   execForbidden?: boolean;
+  /** the pod's containers share one PID namespace (each sees the others' processes), as in Kubernetes */
+  shareProcessNamespace?: boolean;
   containers: ContainerFixture[];
   initContainers?: ContainerFixture[];
 }
@@ -42,6 +44,8 @@ export interface SandboxFixture {
   namespaces: NamespaceFixture[];
   /** faults to inject from the start (faults.ts, docs/sandbox.md) */
   faults?: FaultPlan[];
+  /** the most processes one pod may have at once, like the kubelet's podPidsLimit; default 1024 */
+  podPidsLimit?: number;
 }
 
 /** Reads and checks a fixture file; throws an Error whose message says what is wrong and where. */
@@ -75,6 +79,7 @@ export function checkFixture(value: unknown, where = 'fixture'): SandboxFixture 
       if (seenPods.has(pod.name)) fail(`${podAt}.name`, `repeats "${pod.name}"`);
       seenPods.add(pod.name);
       if (!Array.isArray(pod.containers) || pod.containers.length === 0) fail(`${podAt}.containers`, 'must be a non-empty array');
+      if (pod.shareProcessNamespace !== undefined && typeof pod.shareProcessNamespace !== 'boolean') fail(`${podAt}.shareProcessNamespace`, 'must be true or false');
       const seenContainers = new Set<string>();
       [...pod.containers, ...(pod.initContainers ?? [])].forEach((c, k) => {
         const cAt = `${podAt}.containers[${k}]`;
@@ -90,6 +95,9 @@ export function checkFixture(value: unknown, where = 'fixture'): SandboxFixture 
       });
     });
   });
+  if (fixture.podPidsLimit !== undefined && !(Number.isInteger(fixture.podPidsLimit) && fixture.podPidsLimit >= 8 && fixture.podPidsLimit <= 1_000_000)) {
+    fail('podPidsLimit', 'must be a whole number from 8 to 1000000');
+  }
   if (fixture.faults !== undefined && !Array.isArray(fixture.faults)) fail('faults', 'must be an array of fault plans');
   (fixture.faults ?? []).forEach((plan, i) => {
     const problem = faultPlanProblem(plan);

@@ -1,7 +1,7 @@
 // A non-TTY exec: stdout and stderr on separate pipes, stdin a pipe that is closed on EOF.
 import { spawn } from 'node:child_process';
 import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } from './running-process.ts';
-import { killGroup } from './process-groups.ts';
+import { killGroup } from './exec-sessions.ts';
 
 export interface PipeStreams {
   stdin: boolean;
@@ -43,5 +43,7 @@ export function spawnOnPipes(spec: SpawnSpec, streams: PipeStreams, output: Proc
       child.stdout?.resume();
       child.stderr?.resume();
     },
+    // Without a terminal there is no job control: everything the exec starts stays in its group.
+    end: () => killGroup(pgid),
   };
 }

@@ -59,6 +59,7 @@ export function podObject(namespace: string, pod: PodFixture, createdAt: string,
     spec: {
       containers: pod.containers.map(containerSpec),
       ...(pod.initContainers?.length ? { initContainers: pod.initContainers.map(containerSpec) } : {}),
+      ...(pod.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
       restartPolicy: 'Always',
       nodeName: 'octant-exec-sandbox',
       hostname: pod.name,

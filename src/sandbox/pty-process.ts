@@ -1,54 +1,48 @@
 // A TTY exec on a pseudo-terminal: one output stream (stdout), the size set from resize messages.
-// The child leads a new session with the terminal as its controlling tty, so its pid is the
-// process group to end.
+// The process leads a new session with the terminal as its controlling tty (terminal-start.ts).
 //
 // Draining: the sandbox holds the terminal's slave side open itself, so the master never sees
-// EIO while output is still queued. When the process is reaped, the rest of its group is ended
-// and a random marker is written to the slave; output is complete once the marker comes out of
+// EIO while output is still queued. When the process is reaped, everything else on its terminal
+// is ended and a random marker is written to the slave; output is complete once the marker comes out of
 // the master, since a terminal keeps order. The marker is cut off and never reaches the client.
-import { closeSync, constants, openSync, writeSync } from 'node:fs';
+import { closeSync, statSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { randomBytes } from 'node:crypto';
 import type { TerminalSize } from '../domain/target.ts';
 import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } from './running-process.ts';
-import { killGroup } from './process-groups.ts';
+import { endTerminal, killGroup } from './exec-sessions.ts';
 import { nativePty } from './pty-binding.ts';
+import { forkOnTerminal, spawnOnTerminal } from './terminal-start.ts';
 
 /** How long to wait for the drain marker before reporting the exit with what arrived. */
 const markerWaitMs = 2_000;
 
-export function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessOutput): RunningProcess {
-  const native = nativePty();
+export async function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessOutput): Promise<RunningProcess> {
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   let exitCode: number | undefined;
-  let slave: number | undefined;
   // Upper-case hex survives output post-processing (even `stty olcuc`) unchanged.
   const marker = Buffer.from(randomBytes(16).toString('hex').toUpperCase());
   let tail: Buffer | undefined; // output held back after exit while looking for the marker
   let done = false;
 
-  const env = Object.entries(spec.env).map(([k, v]) => `${k}=${v}`);
-  const term = native.fork(spec.file, spec.argv.slice(1), env, spec.cwd, size.cols, size.rows, -1, -1, true, '', (code, signal) => {
-    exitCode = exitCodeOf(signal ? null : code, signal || null);
-    killGroup(term.pid);
-    if (slave === undefined) return finish();
+  const start = spec.claimsTerminal ? spawnOnTerminal : forkOnTerminal;
+  const term = await start(spec, size, (code, signal) => {
+    exitCode = exitCodeOf(code, signal);
+    endAll();
+    if (term.slave === undefined) return finish();
     try {
       tail = Buffer.alloc(0);
-      writeSync(slave, marker);
+      writeSync(term.slave, marker);
       // A marker that never comes back (a terminal stopped by XOFF and never resumed) must not hold the exit.
       setTimeout(finish, markerWaitMs).unref?.();
     } catch {
       finish(); // the terminal is stopped (XOFF) or gone: nothing more will come out of it
     }
   });
-  try {
-    slave = openSync(term.pty, constants.O_RDWR | constants.O_NOCTTY | constants.O_NONBLOCK);
-  } catch {
-    slave = undefined; // the process is already gone; EIO ends the reading as before
-  }
+  const device = statSync(term.pty).rdev;
 
-  const master = new ReadStream(term.fd);
+  const master = new ReadStream(term.master);
   master.on('data', (chunk: Buffer) => {
     if (done) return;
     if (!tail) return output.stdout(chunk);
@@ -62,11 +56,18 @@ export function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessO
   master.on('error', () => finish());
   master.on('close', () => finish());
 
+  // Job-control groups too, wherever the terminal's session leads. Only while this side still holds
+  // the terminal: once it is closed, its number may belong to someone else's terminal.
+  function endAll(): void {
+    killGroup(term.pid);
+    if (!done) endTerminal(device);
+  }
+
   function finish(): void {
     if (done || exitCode === undefined) return;
     done = true;
     if (tail?.length) output.stdout(tail);
-    if (slave !== undefined) closeSync(slave);
+    if (term.slave !== undefined) closeSync(term.slave);
     master.destroy();
     resolveExit(exitCode);
   }
@@ -76,8 +77,9 @@ export function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessO
     exited,
     write: (chunk) => void (done || master.write(chunk)),
     endInput: () => {}, // a terminal has no EOF of its own: the user types Ctrl-D
-    resize: (next) => done || native.resize(term.fd, next.cols, next.rows),
+    resize: (next) => done || nativePty().resize(term.master, next.cols, next.rows),
     pauseOutput: () => master.pause(),
     resumeOutput: () => master.resume(),
+    end: endAll,
   };
 }

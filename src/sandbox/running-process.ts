@@ -3,11 +3,16 @@
 import type { TerminalSize } from '../domain/target.ts';
 
 export interface SpawnSpec {
-  /** resolved executable inside the container's bin directory */
+  /** the program to start on this machine: the command itself, or what leads into its container */
   file: string;
   argv: string[];
   cwd: string;
   env: Record<string, string>;
+  /**
+   * On a terminal: the command takes the terminal as its controlling tty itself (setsid -c in a
+   * container), so it must start without one (terminal-start.ts)
+   */
+  claimsTerminal?: boolean;
 }
 
 export interface ProcessOutput {
@@ -23,6 +28,8 @@ export interface RunningProcess {
   resize(size: TerminalSize): void;
   pauseOutput(): void;
   resumeOutput(): void;
+  /** ends every process the exec started, children and their children included */
+  end(): void;
   /** resolves with the exit code (128+S for signal S) after every byte of output was delivered */
   readonly exited: Promise<number>;
 }

@@ -134,6 +134,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       socket: SOCKET_PATH,
       idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
       maxSessions: options.maxSessions ?? null,
+      sandboxIsolation: sandbox?.isolation ?? null,
       uiBuilt: ui.built,
       limits: hub.options,
     });

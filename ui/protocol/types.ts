@@ -17,6 +17,8 @@ export interface ServerInfo {
   socket: string;
   idleTimeoutSeconds: number;
   maxSessions: number | null;
+  /** how the built-in sandbox keeps its containers from this machine; null with a real cluster */
+  sandboxIsolation: 'bubblewrap' | 'none' | null;
 }
 
 /** GET /api/v1/snapshots: every actor's state value and context (no secrets) */
