@@ -3,12 +3,12 @@
 // sessions, transports and the API never know which.
 import type { SandboxPod } from './cluster-state.ts';
 import type { ContainerFixture } from './fixture.ts';
-import type { SpawnSpec } from './running-process.ts';
+import type { ExecLaunch } from './running-process.ts';
 
 export type Isolation = 'bubblewrap' | 'none';
 
 /** How to start an exec, or runc's words for why it cannot start ("exec: \"bash\": executable file not found in $PATH"). */
-export type ExecPreparation = { spec: SpawnSpec } | { notFound: string };
+export type ExecPreparation = { launch: ExecLaunch } | { notFound: string };
 
 export interface ContainerRuntime {
   readonly isolation: Isolation;
@@ -20,7 +20,7 @@ export interface ContainerRuntime {
    */
   startPods(pods: SandboxPod[]): void;
   /** Starts the pod's containers if they are not running yet; throws with a reason when they cannot start. */
-  prepareExec(pod: SandboxPod, container: ContainerFixture, argv: string[], tty: boolean): Promise<ExecPreparation>;
+  prepareExec(pod: SandboxPod, container: ContainerFixture, argv: string[]): Promise<ExecPreparation>;
   /** The pod is gone: stops everything that runs in it and removes its files. */
   deletePod(namespace: string, name: string): Promise<void>;
   /** Stops every pod. */

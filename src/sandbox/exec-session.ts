@@ -15,6 +15,8 @@ import { randomBytes } from 'node:crypto';
 /** kubectl sends the terminal size right after connecting; wait that long before starting at 80x24. */
 const FIRST_RESIZE_WAIT_MS = 1000;
 const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
+/** What a container runtime sets for a TTY exec. */
+const TERMINAL_ENV = { TERM: 'xterm' };
 
 export interface ExecHooks {
   sessions: ExecSessions;
@@ -78,8 +80,7 @@ export async function runExec(request: ExecRequest, preparation: Promise<ExecPre
     return;
   }
 
-  const { spec: launch } = prepared;
-  const spec = request.tty ? { ...launch, env: { TERM: 'xterm', ...launch.env } } : launch;
+  const { launch } = prepared;
   const output = {
     stdout: (chunk: Uint8Array) => void (channels.stdout(chunk) || proc?.pauseOutput()),
     stderr: (chunk: Uint8Array) => void (channels.stderr(chunk) || proc?.pauseOutput()),
@@ -87,8 +88,8 @@ export async function runExec(request: ExecRequest, preparation: Promise<ExecPre
   const startSize = pendingResizes.length;
   try {
     proc = request.tty
-      ? await spawnOnPty(spec, pendingResizes.at(-1) ?? DEFAULT_SIZE, output)
-      : spawnOnPipes(spec, request, output);
+      ? await spawnOnPty(launch, pendingResizes.at(-1) ?? DEFAULT_SIZE, TERMINAL_ENV, output)
+      : spawnOnPipes(launch, request, output);
   } catch (error) {
     channels.finish(execInternalError(`error executing command in container: ${(error as Error).message}`));
     hooks.onEnded(undefined);

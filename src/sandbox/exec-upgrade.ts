@@ -57,7 +57,7 @@ function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessag
   const { request, pod, container } = admitted;
   const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
   transport.upgrade(req, socket, head, (channels) => {
-    void runExec(request, ctx.runtime.prepareExec(pod, container, request.argv, request.tty), withFaults(channels, plan), {
+    void runExec(request, ctx.runtime.prepareExec(pod, container, request.argv), withFaults(channels, plan), {
       sessions: ctx.sessions,
       onStarted(proc) {
         ctx.execs.started();

@@ -1,6 +1,6 @@
-// A non-TTY exec: stdout and stderr on separate pipes, stdin a pipe that is closed on EOF.
-import { spawn } from 'node:child_process';
-import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } from './running-process.ts';
+// A non-TTY exec: stdout and stderr on separate pipes, stdin a pipe that is closed on EOF. Streams
+// the client did not ask for are closed (stdin) or read and dropped (stdout, stderr).
+import { exitCodeOf, type ExecLaunch, type ProcessOutput, type RunningProcess } from './running-process.ts';
 import { killGroup } from './exec-sessions.ts';
 
 export interface PipeStreams {
@@ -9,17 +9,11 @@ export interface PipeStreams {
   stderr: boolean;
 }
 
-export function spawnOnPipes(spec: SpawnSpec, streams: PipeStreams, output: ProcessOutput): RunningProcess {
-  const child = spawn(spec.file, spec.argv.slice(1), {
-    argv0: spec.argv[0],
-    cwd: spec.cwd,
-    env: spec.env,
-    detached: true, // setsid: the exec leads its own process group
-    stdio: [streams.stdin ? 'pipe' : 'ignore', streams.stdout ? 'pipe' : 'ignore', streams.stderr ? 'pipe' : 'ignore'],
-  });
-  const pgid = child.pid ?? 0;
-  child.stdout?.on('data', (chunk: Uint8Array) => output.stdout(chunk));
-  child.stderr?.on('data', (chunk: Uint8Array) => output.stderr(chunk));
+export function spawnOnPipes(launch: ExecLaunch, streams: PipeStreams, output: ProcessOutput): RunningProcess {
+  const child = launch.start({ kind: 'pipes' }, {});
+  const pgid = child.pid ?? 0; // the launch leads its own session and process group
+  child.stdout?.on('data', (chunk: Uint8Array) => streams.stdout && output.stdout(chunk));
+  child.stderr?.on('data', (chunk: Uint8Array) => streams.stderr && output.stderr(chunk));
   child.stdin?.on('error', () => {}); // EPIPE when the process stops reading: not an exec failure
 
   const exited = new Promise<number>((resolve, reject) => {

@@ -1,5 +1,5 @@
 // A TTY exec on a pseudo-terminal: one output stream (stdout), the size set from resize messages.
-// The process leads a new session with the terminal as its controlling tty (terminal-start.ts).
+// The command leads a new session with the terminal as its controlling tty (terminal-start.ts).
 //
 // Draining: the sandbox holds the terminal's slave side open itself, so the master never sees
 // EIO while output is still queued. When the process is reaped, everything else on its terminal
@@ -9,15 +9,15 @@ import { closeSync, statSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { randomBytes } from 'node:crypto';
 import type { TerminalSize } from '../domain/target.ts';
-import { exitCodeOf, type ProcessOutput, type RunningProcess, type SpawnSpec } from './running-process.ts';
+import { exitCodeOf, type ExecLaunch, type ProcessOutput, type RunningProcess } from './running-process.ts';
 import { endTerminal, killGroup } from './exec-sessions.ts';
 import { nativePty } from './pty-binding.ts';
-import { forkOnTerminal, spawnOnTerminal } from './terminal-start.ts';
+import { startOnTerminal } from './terminal-start.ts';
 
 /** How long to wait for the drain marker before reporting the exit with what arrived. */
 const markerWaitMs = 2_000;
 
-export async function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: ProcessOutput): Promise<RunningProcess> {
+export async function spawnOnPty(launch: ExecLaunch, size: TerminalSize, env: Record<string, string>, output: ProcessOutput): Promise<RunningProcess> {
   let resolveExit!: (code: number) => void;
   const exited = new Promise<number>((resolve) => (resolveExit = resolve));
   let exitCode: number | undefined;
@@ -26,11 +26,9 @@ export async function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: Pr
   let tail: Buffer | undefined; // output held back after exit while looking for the marker
   let done = false;
 
-  const start = spec.claimsTerminal ? spawnOnTerminal : forkOnTerminal;
-  const term = await start(spec, size, (code, signal) => {
+  const term = await startOnTerminal(launch, size, env, (code, signal) => {
     exitCode = exitCodeOf(code, signal);
     endAll();
-    if (term.slave === undefined) return finish();
     try {
       tail = Buffer.alloc(0);
       writeSync(term.slave, marker);
@@ -52,7 +50,7 @@ export async function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: Pr
     tail = tail.subarray(0, at);
     finish();
   });
-  // EIO: every slave holder is gone. With our own hold this happens only if opening it failed.
+  // EIO would mean every slave holder is gone: with our own hold, only once the terminal is closed.
   master.on('error', () => finish());
   master.on('close', () => finish());
 
@@ -67,7 +65,7 @@ export async function spawnOnPty(spec: SpawnSpec, size: TerminalSize, output: Pr
     if (done || exitCode === undefined) return;
     done = true;
     if (tail?.length) output.stdout(tail);
-    if (term.slave !== undefined) closeSync(term.slave);
+    closeSync(term.slave);
     master.destroy();
     resolveExit(exitCode);
   }

@@ -1,18 +1,19 @@
 // What the exec session needs from a started container process, whether it runs on pipes or
 // on a PTY: input, flow control, the group to end, and one exit code once all output is out.
+import type { ChildProcess } from 'node:child_process';
 import type { TerminalSize } from '../domain/target.ts';
 
-export interface SpawnSpec {
-  /** the program to start on this machine: the command itself, or what leads into its container */
-  file: string;
-  argv: string[];
-  cwd: string;
-  env: Record<string, string>;
-  /**
-   * On a terminal: the command takes the terminal as its controlling tty itself (setsid -c in a
-   * container), so it must start without one (terminal-start.ts)
-   */
-  claimsTerminal?: boolean;
+/** Where an exec's first process talks: its three pipes, or the terminal at a path. */
+export type ProcessIo = { kind: 'pipes' } | { kind: 'terminal'; tty: string };
+
+/**
+ * How a container runtime starts an exec on this machine: detached (a session of its own, with no
+ * controlling terminal), stdio three pipes. On a terminal the command runs on the terminal, opened
+ * by path, and claims it as its controlling terminal itself (terminal-leader.ts); the pipes are
+ * then unused.
+ */
+export interface ExecLaunch {
+  start(io: ProcessIo, extraEnv: Record<string, string>): ChildProcess;
 }
 
 export interface ProcessOutput {

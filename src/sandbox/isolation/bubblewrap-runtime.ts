@@ -64,7 +64,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
         for (const pod of toStart) if (!closed) await podSandbox(pod.namespace, pod.fixture).catch(() => {}); // its first exec reports why
       })();
     },
-    prepareExec: async (pod, container, argv, tty) => (await podSandbox(pod.namespace, pod.fixture)).prepareExec(container, argv, tty),
+    prepareExec: async (pod, container, argv) => (await podSandbox(pod.namespace, pod.fixture)).prepareExec(container, argv),
     deletePod,
     async close() {
       closed = true;

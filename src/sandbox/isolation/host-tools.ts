@@ -2,7 +2,7 @@
 // container's namespaces, util-linux's nsenter joins them for an exec, setpriv drops what root
 // inside a container must not keep, setsid gives a terminal exec its session inside the container,
 // prlimit sets a process limit where no cgroup can be made, cat stands in for a container's main
-// process, bash starts each of them cleanly (launcher.ts).
+// process, env sets an exec's environment, bash starts each of them cleanly (launcher.ts).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -14,6 +14,7 @@ export interface IsolationTools {
   setsid: string;
   prlimit: string;
   cat: string;
+  env: string;
   bash: string;
 }
 
@@ -25,6 +26,7 @@ const PACKAGES: Record<keyof IsolationTools, string> = {
   setsid: 'util-linux',
   prlimit: 'util-linux',
   cat: 'coreutils',
+  env: 'coreutils',
   bash: 'bash',
 };
 
@@ -34,12 +36,17 @@ export function defaultToolDirs(): string[] {
   return [...new Set([...path, '/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'])];
 }
 
+/** Where this machine keeps a program, or undefined. */
+export function findTool(name: string, dirs = defaultToolDirs()): string | undefined {
+  return dirs.map((dir) => join(dir, name)).find(isExecutable);
+}
+
 /** Every tool's path, or the install line for the ones that are missing. */
 export function findIsolationTools(dirs = defaultToolDirs()): IsolationTools | { missing: string } {
   const found: Partial<IsolationTools> = {};
   const missing: (keyof IsolationTools)[] = [];
   for (const tool of Object.keys(PACKAGES) as (keyof IsolationTools)[]) {
-    const path = dirs.map((dir) => join(dir, tool)).find(isExecutable);
+    const path = findTool(tool, dirs);
     if (path) found[tool] = path;
     else missing.push(tool);
   }

@@ -4,6 +4,7 @@
 // UTS (hostname = pod name), IPC and cgroup namespaces, and a PID namespace of its own, or the
 // pod's shared one when the pod says shareProcessNamespace. Each is a holder (holder.ts) that
 // execs join with nsenter.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ContainerFixture, PodFixture } from '../fixture.ts';
 import { isRunning } from '../pod-objects.ts';
@@ -13,7 +14,9 @@ import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
 import type { IsolationTools } from './host-tools.ts';
 import type { PodPids } from './pids-limit.ts';
 import type { ExecPreparation } from '../container-runtime.ts';
-import { launching } from './launcher.ts';
+import { commandForStdin, launching } from './launcher.ts';
+import type { ExecLaunch } from '../running-process.ts';
+import { killGroup } from '../exec-sessions.ts';
 import { findExecutable } from './path-in-root.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
 
@@ -36,6 +39,7 @@ export interface PodSandboxContext {
 
 export class PodSandbox {
   private readonly containers = new Map<string, Promise<RunningContainer>>();
+  private spare: ChildProcess | undefined;
   private stopped = false;
 
   private constructor(
@@ -66,6 +70,7 @@ export class PodSandbox {
       throw error;
     }
     const sandbox = new PodSandbox(ctx, pod, userNamespace, sharedPids);
+    sandbox.spare = sandbox.newLauncher();
     // A container that cannot start says why at its exec (which tries again); the pod is up either way.
     await Promise.allSettled(pod.containers.filter(isRunning).map((container) => sandbox.container(container)));
     return sandbox;
@@ -105,30 +110,62 @@ export class PodSandbox {
   }
 
   /**
-   * How to run argv in the container: nsenter joins the container's namespaces and root, then
-   * setpriv (bound inside, so it runs from the container's own libraries) empties the capability
-   * bounding set and sets no_new_privs before the command starts. Root inside thus keeps no
-   * capability even in its own user namespace: it cannot mount, remount a read-only bind, chroot
-   * or trace anything beyond what its uid already allows. On a terminal, setsid -c then makes the
-   * command lead a session inside the container with the terminal as its own, as runc does.
+   * How to run argv in the container: env sets its environment, nsenter joins the container's
+   * namespaces and root, then setpriv (bound inside, so it runs from the container's own
+   * libraries) empties the capability bounding set and sets no_new_privs before the command
+   * starts. Root inside thus keeps no capability even in its own user namespace: it cannot mount,
+   * remount a read-only bind, chroot or trace anything beyond what its uid already allows. On a
+   * terminal, setsid --ctty then makes the command lead a session inside the container with the
+   * terminal as its own, as runc does.
    */
-  async prepareExec(container: ContainerFixture, argv: string[], tty: boolean): Promise<ExecPreparation> {
+  async prepareExec(container: ContainerFixture, argv: string[]): Promise<ExecPreparation> {
     const { image, holder } = await this.container(container);
     const found = findExecutable(`/proc/${holder.nsPid}/root`, argv[0] ?? '', image.env.PATH ?? '');
     if ('notFound' in found) return found;
     const { tools, pids } = this.ctx;
-    const command = launching(tools.bash, { keepFds: 2, cgroupProcs: pids.cgroupProcs }, [
-      ...(pids.nproc ? [tools.prlimit, `--nproc=${pids.nproc}`] : []),
-      tools.nsenter, '--preserve-credentials', `--target=${holder.nsPid}`, '--user', '--mount', '--pid', '--uts', '--ipc', '--cgroup', '--root', '--wdns=/', '--',
-      `${SANDBOX_BIN}/setpriv`, '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
-      ...(tty ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []), ...argv,
-    ]);
-    return { spec: { file: command[0], argv: command, cwd: '/', env: image.env, claimsTerminal: tty } };
+    const launch: ExecLaunch = {
+      start: (io, extraEnv) => {
+        const terminal = io.kind === 'terminal';
+        const command = [
+          tools.env, '-i', ...Object.entries({ ...image.env, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
+          ...(pids.nproc ? [tools.prlimit, `--nproc=${pids.nproc}`] : []),
+          tools.nsenter, '--preserve-credentials', `--target=${holder.nsPid}`, '--user', '--mount', '--pid', '--uts', '--ipc', '--cgroup', '--root', '--wdns=/', '--',
+          `${SANDBOX_BIN}/setpriv`, '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
+          ...(terminal ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []), ...argv,
+        ];
+        const launcher = this.takeLauncher();
+        launcher.stdin!.write(commandForStdin(command, terminal ? io.tty : undefined));
+        return launcher;
+      },
+    };
+    return { launch };
+  }
+
+  /**
+   * A launcher that has already closed what it inherited and joined the pod's cgroup (the slow
+   * part), waiting for its command on stdin; the next one starts as this one is taken.
+   */
+  private takeLauncher(): ChildProcess {
+    const alive = (launcher: ChildProcess | undefined) => launcher?.pid !== undefined && launcher.exitCode === null && launcher.signalCode === null;
+    const ready = alive(this.spare) ? this.spare! : this.newLauncher();
+    this.spare = undefined;
+    setImmediate(() => (this.spare ??= this.stopped ? undefined : this.newLauncher()));
+    return ready;
+  }
+
+  private newLauncher(): ChildProcess {
+    const [file, ...args] = launching(this.ctx.tools.bash, { keepFds: 2, cgroupProcs: this.ctx.pids.cgroupProcs });
+    const launcher = spawn(file, args, { cwd: '/', env: {}, stdio: 'pipe', detached: true });
+    // A launcher that fails or is killed (its pod deleted) before it reads its command: its exit says so.
+    launcher.on('error', () => {});
+    launcher.stdin!.on('error', () => {});
+    return launcher;
   }
 
   /** Stops every sandbox of the pod (killing the holders ends their PID namespaces) and removes the layers. */
   async stop(): Promise<void> {
     this.stopped = true;
+    if (this.spare?.pid) killGroup(this.spare.pid);
     const containers = await Promise.allSettled(this.containers.values());
     const holders = [...containers.flatMap((c) => (c.status === 'fulfilled' ? [c.value.holder] : [])), ...(this.sharedPids ? [this.sharedPids] : []), this.userNamespace];
     for (const holder of holders) holder.stop();
