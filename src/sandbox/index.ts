@@ -7,26 +7,26 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSandboxTls } from './tls.ts';
-import { hasBearerToken, newBearerToken } from './bearer-token.ts';
-import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture.ts';
-import { demoFixture } from './demo-fixture.ts';
-import { ClusterState } from './cluster-state.ts';
-import { handleApiRequest } from './api-routes.ts';
-import { handleExecUpgrade } from './exec-upgrade.ts';
-import { sendStatus, refuseUpgradeWithStatus } from './http-replies.ts';
-import { unauthorized } from './kube-status.ts';
-import { ExecSessions } from './exec-sessions.ts';
-import type { RunningProcess } from './running-process.ts';
-import type { ContainerRuntime, Isolation } from './container-runtime.ts';
-import { hostRuntime } from './host-runtime.ts';
+import { generateSandboxTls } from './api/tls.ts';
+import { hasBearerToken, newBearerToken } from './api/bearer-token.ts';
+import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture/fixture.ts';
+import { demoFixture } from './fixture/demo-fixture.ts';
+import { ClusterState } from './api/cluster-state.ts';
+import { handleApiRequest } from './api/api-routes.ts';
+import { handleExecUpgrade } from './exec/exec-upgrade.ts';
+import { sendStatus, refuseUpgradeWithStatus } from './api/http-replies.ts';
+import { unauthorized } from './api/kube-status.ts';
+import { ExecProcesses } from './processes/exec-processes.ts';
+import type { RunningProcess } from './processes/running-process.ts';
+import type { ContainerRuntime, Isolation } from './containers/container-runtime.ts';
+import { hostRuntime } from './containers/host-runtime.ts';
 import { startBubblewrapRuntime } from './isolation/bubblewrap-runtime.ts';
-import { SANDBOX_CONTEXT, writeKubeconfig } from './kubeconfig.ts';
-import type { ExecTransport } from './exec-transport.ts';
-import { createWebSocketTransport } from './websocket-transport.ts';
-import { createSpdyTransport } from './spdy-transport.ts';
-import { ExecCounter } from './exec-counter.ts';
-import { SandboxFaults, type FaultPlan } from './faults.ts';
+import { SANDBOX_CONTEXT, writeKubeconfig } from './api/kubeconfig.ts';
+import type { ExecTransport } from './transports/exec-transport.ts';
+import { createWebSocketTransport } from './transports/websocket-transport.ts';
+import { createSpdyTransport } from './transports/spdy-transport.ts';
+import { ExecCounter } from './exec/exec-counter.ts';
+import { SandboxFaults, type FaultPlan } from './faults/faults.ts';
 
 export type ExecTransportName = 'websocket' | 'spdy';
 
@@ -105,7 +105,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
     throw error;
   }
-  const sessions = new ExecSessions();
+  const sessions = new ExecProcesses();
   const podExecs = new Map<string, Set<RunningProcess>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
@@ -184,6 +184,6 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 }
 
-export { SANDBOX_CONTEXT } from './kubeconfig.ts';
-export type { SandboxFixture } from './fixture.ts';
-export { demoFixture } from './demo-fixture.ts';
+export { SANDBOX_CONTEXT } from './api/kubeconfig.ts';
+export type { SandboxFixture } from './fixture/fixture.ts';
+export { demoFixture } from './fixture/demo-fixture.ts';

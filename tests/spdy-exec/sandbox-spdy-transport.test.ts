@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
-import { createSpdyTransport } from '../../src/sandbox/spdy-transport.ts';
+import { createSpdyTransport } from '../../src/sandbox/transports/spdy-transport.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 

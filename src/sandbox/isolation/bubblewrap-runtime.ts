@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerRuntime } from '../container-runtime.ts';
-import type { PodFixture } from '../fixture.ts';
+import type { ContainerRuntime } from '../containers/container-runtime.ts';
+import type { PodFixture } from '../fixture/fixture.ts';
 import { findIsolationTools, type IsolationTools } from './host-tools.ts';
 import { PidsLimit } from './pids-limit.ts';
 import { PodSandbox } from './pod-sandbox.ts';

@@ -3,8 +3,8 @@
 // in /etc, and its environment.
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import type { ContainerFixture } from '../fixture.ts';
-import { hostBinary, programNames } from '../tool-catalog.ts';
+import type { ContainerFixture } from '../fixture/fixture.ts';
+import { hostBinary, programNames } from '../containers/tool-catalog.ts';
 
 /** The PATH a container gets unless its image sets one (the usual Linux image default). */
 export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';

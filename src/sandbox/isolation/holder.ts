@@ -7,7 +7,7 @@
 // Arguments go through a pipe (bwrap --args) so that a container's `ps` shows PID 1 as
 // "bwrap --args 3 -- pause", not every path of this machine that built it.
 import { spawn } from 'node:child_process';
-import { killGroup } from '../exec-sessions.ts';
+import { killGroup } from '../processes/exec-processes.ts';
 import type { IsolationTools } from './host-tools.ts';
 import { launching } from './launcher.ts';
 

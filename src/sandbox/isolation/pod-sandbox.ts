@@ -6,17 +6,17 @@
 // execs join with nsenter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ContainerFixture, PodFixture } from '../fixture.ts';
-import { isRunning } from '../pod-objects.ts';
+import type { ContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import { isRunning } from '../api/pod-objects.ts';
 import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
 import { containerImage, type ContainerImage } from './container-image.ts';
 import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
 import type { IsolationTools } from './host-tools.ts';
 import type { PodPids } from './pids-limit.ts';
-import type { ExecPreparation } from '../container-runtime.ts';
+import type { ExecPreparation } from '../containers/container-runtime.ts';
 import { commandForStdin, launching } from './launcher.ts';
-import type { ExecLaunch } from '../running-process.ts';
-import { killGroup } from '../exec-sessions.ts';
+import type { ExecLaunch } from '../processes/running-process.ts';
+import { killGroup } from '../processes/exec-processes.ts';
 import { findExecutable } from './path-in-root.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
 

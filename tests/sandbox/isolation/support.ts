@@ -2,7 +2,7 @@
 // would reach for (mount, unshare, chroot, ln, ps, kill), and helpers that run one command in a
 // container with a deadline and read what came back.
 import { readlinkSync, readdirSync } from 'node:fs';
-import type { SandboxFixture } from '../../../src/sandbox/fixture.ts';
+import type { SandboxFixture } from '../../../src/sandbox/fixture/fixture.ts';
 import { startTestSandbox, withTimeout, type Sandbox } from '../../support/sandbox.ts';
 import { runExec } from '../../support/sandbox-exec-client.ts';
 

@@ -1,7 +1,7 @@
 // The contract between an exec transport of the sandbox (WebSocket v4/v5, SPDY/3.1) and the
 // process runner behind it. A transport parses its wire format into these calls; the runner
 // never sees frames, and a transport never sees processes.
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 
 /** A Kubernetes metav1.Status, as written on the error channel / stream. */
 export interface KubeStatus {

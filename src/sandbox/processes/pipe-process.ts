@@ -1,7 +1,7 @@
 // A non-TTY exec: stdout and stderr on separate pipes, stdin a pipe that is closed on EOF. Streams
 // the client did not ask for are closed (stdin) or read and dropped (stdout, stderr).
 import { exitCodeOf, type ExecLaunch, type ProcessOutput, type RunningProcess } from './running-process.ts';
-import { killGroup } from './exec-sessions.ts';
+import { killGroup } from './exec-processes.ts';
 
 export interface PipeStreams {
   stdin: boolean;

@@ -6,8 +6,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ExecTransport } from './exec-transport.ts';
 import { WebSocketChannels } from './websocket-channels.ts';
-import { badRequest } from './kube-status.ts';
-import { refuseUpgradeWithStatus } from './http-replies.ts';
+import { badRequest } from '../api/kube-status.ts';
+import { refuseUpgradeWithStatus } from '../api/http-replies.ts';
 
 /** In order of preference. */
 export const WEBSOCKET_PROTOCOLS = { 'v5.channel.k8s.io': 5, 'v4.channel.k8s.io': 4 } as const;

@@ -5,7 +5,7 @@ import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
 import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
-import { isValidName } from '../domain/names.ts';
+import { isValidName } from '../../domain/names.ts';
 import { podFilter } from './pod-queries.ts';
 
 export interface ApiContext {

@@ -1,7 +1,7 @@
 // Turns fixture entries into the v1 objects a real API server returns, with the metadata and
 // status fields that kubectl and dashboards read (uid, timestamps, phase, container states).
 import { randomUUID } from 'node:crypto';
-import type { ContainerFixture, ContainerStateFixture, PodFixture } from './fixture.ts';
+import type { ContainerFixture, ContainerStateFixture, PodFixture } from '../fixture/fixture.ts';
 
 export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 

@@ -1,12 +1,12 @@
 // The checks an exec passes before any transport sees it, in the API server's and kubelet's
 // order and wording: names (400), pod (404), RBAC (403), container choice (400), streams and
 // command (400), then the kubelet's refusal for a container that is not running.
-import type { ClusterState, SandboxPod } from './cluster-state.ts';
-import type { ContainerFixture } from './fixture.ts';
+import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
+import type { ContainerFixture } from '../fixture/fixture.ts';
 import { parseExecQuery, type ExecRequest } from './exec-request.ts';
-import { badRequest, forbidden, notFound, type StatusError } from './kube-status.ts';
-import { isValidName } from '../domain/names.ts';
-import { isRunning } from './pod-objects.ts';
+import { badRequest, forbidden, notFound, type StatusError } from '../api/kube-status.ts';
+import { isValidName } from '../../domain/names.ts';
+import { isRunning } from '../api/pod-objects.ts';
 
 export interface Admitted {
   request: ExecRequest;

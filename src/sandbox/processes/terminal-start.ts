@@ -9,7 +9,7 @@
 // child (the bubblewrap runtime's launcher.ts does).
 import { closeSync, constants, openSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 import { nativePty } from './pty-binding.ts';
 import type { ExecLaunch } from './running-process.ts';
 

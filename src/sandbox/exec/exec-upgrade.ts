@@ -2,24 +2,24 @@
 // the transport that matches the Upgrade header, then the process behind its channels.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ClusterState } from './cluster-state.ts';
-import type { ExecTransport } from './exec-transport.ts';
+import type { ClusterState } from '../api/cluster-state.ts';
+import type { ExecTransport } from '../transports/exec-transport.ts';
 import { admitExec, type Admitted } from './exec-admission.ts';
-import { parseCorePath, checkNames, splitRequestUrl } from './api-routes.ts';
-import { refuseUpgrade, refuseUpgradeWithStatus } from './http-replies.ts';
-import { badRequest, injectedFailure, pathNotFound } from './kube-status.ts';
+import { parseCorePath, checkNames, splitRequestUrl } from '../api/api-routes.ts';
+import { refuseUpgrade, refuseUpgradeWithStatus } from '../api/http-replies.ts';
+import { badRequest, injectedFailure, pathNotFound } from '../api/kube-status.ts';
 import { runExec } from './exec-session.ts';
-import type { ExecSessions } from './exec-sessions.ts';
-import type { ContainerRuntime } from './container-runtime.ts';
-import type { RunningProcess } from './running-process.ts';
+import type { ExecProcesses } from '../processes/exec-processes.ts';
+import type { ContainerRuntime } from '../containers/container-runtime.ts';
+import type { RunningProcess } from '../processes/running-process.ts';
 import type { ExecCounter } from './exec-counter.ts';
-import { withFaults, type FaultPlan, type SandboxFaults } from './faults.ts';
+import { withFaults, type FaultPlan, type SandboxFaults } from '../faults/faults.ts';
 
 export interface ExecContext {
   state: ClusterState;
   runtime: ContainerRuntime;
   transports: ExecTransport[];
-  sessions: ExecSessions;
+  sessions: ExecProcesses;
   /** each pod's running execs (key "ns/pod"), ended when the pod is deleted */
   podExecs: Map<string, Set<RunningProcess>>;
   /** counts the processes execs start, and how many run at once */

@@ -22,7 +22,7 @@ interface Started {
 /** How long endAll waits for the processes it ended to be reaped. */
 const END_ALL_WAIT_MS = 5_000;
 
-export class ExecSessions {
+export class ExecProcesses {
   private readonly started = new Set<Started>();
 
   add(exec: Started): void {

@@ -1,6 +1,6 @@
 // Fault injection: what can go wrong between a cluster and a client, on demand, so tests can
 // prove every failure ends cleanly. A plan applies to the execs of the pods it matches.
-import type { ExecChannels } from './exec-channels.ts';
+import type { ExecChannels } from '../transports/exec-channels.ts';
 
 export interface FaultPlan {
   /** which execs it applies to; all when absent */

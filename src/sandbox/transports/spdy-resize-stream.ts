@@ -2,7 +2,7 @@
 // json.Encoder, so newline-separated, but the kubelet reads them with a json.Decoder and needs
 // no separator) cut into DATA frames anywhere. This decoder finds each whole top-level object
 // and hands it to the one size parser the sandbox has.
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 import { parseResizeMessage } from './resize-message.ts';
 
 /** A client that sends this much without closing an object is not sending sizes. */

@@ -3,7 +3,7 @@
 // its whole PATH, so "bash is missing in this image" is true for every program that looks.
 import { chmodSync, mkdirSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ContainerFixture } from './fixture.ts';
+import type { ContainerFixture } from '../fixture/fixture.ts';
 import { hostBinary, programNames, SHIMS } from './tool-catalog.ts';
 
 export interface ContainerRoot {

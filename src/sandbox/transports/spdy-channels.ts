@@ -3,8 +3,8 @@
 // the status on the error stream. The transport hands these over only once every stream the
 // request asked for is open.
 import type { Duplex } from 'node:stream';
-import type { SpdySession } from '../spdy/session.ts';
-import type { SpdyStream } from '../spdy/stream.ts';
+import type { SpdySession } from '../../spdy/session.ts';
+import type { SpdyStream } from '../../spdy/stream.ts';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { ResizeStreamDecoder } from './spdy-resize-stream.ts';
 import { DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';

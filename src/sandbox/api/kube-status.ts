@@ -1,6 +1,6 @@
 // metav1.Status bodies the way the API server words them, so clients (kubectl, client-node,
 // our own adapters) take the same branches they take against a real cluster.
-import type { KubeStatus } from './exec-channels.ts';
+import type { KubeStatus } from '../transports/exec-channels.ts';
 
 export interface StatusError {
   code: number;

@@ -8,9 +8,9 @@
 import { closeSync, statSync, writeSync } from 'node:fs';
 import { ReadStream } from 'node:tty';
 import { randomBytes } from 'node:crypto';
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 import { exitCodeOf, type ExecLaunch, type ProcessOutput, type RunningProcess } from './running-process.ts';
-import { endTerminal, killGroup } from './exec-sessions.ts';
+import { endTerminal, killGroup } from './exec-processes.ts';
 import { nativePty } from './pty-binding.ts';
 import { startOnTerminal } from './terminal-start.ts';
 

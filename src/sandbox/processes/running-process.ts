@@ -1,7 +1,7 @@
 // What the exec session needs from a started container process, whether it runs on pipes or
 // on a PTY: input, flow control, the group to end, and one exit code once all output is out.
 import type { ChildProcess } from 'node:child_process';
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 
 /** Where an exec's first process talks: its three pipes, or the terminal at a path. */
 export type ProcessIo = { kind: 'pipes' } | { kind: 'terminal'; tty: string };

@@ -3,14 +3,14 @@
 // X-Stream-Protocol-Version headers, answers 101, then waits until the client has opened every
 // stream the query asked for before anything starts (see docs/spdy.md, "Exec over SPDY").
 import type { IncomingMessage } from 'node:http';
-import { SpdySession } from '../spdy/session.ts';
-import { RstStatus } from '../spdy/frames.ts';
-import type { SpdyStream } from '../spdy/stream.ts';
+import { SpdySession } from '../../spdy/session.ts';
+import { RstStatus } from '../../spdy/frames.ts';
+import type { SpdyStream } from '../../spdy/stream.ts';
 import type { ExecTransport } from './exec-transport.ts';
-import { parseExecQuery } from './exec-request.ts';
-import { splitRequestUrl } from './api-routes.ts';
-import { badRequest } from './kube-status.ts';
-import { refuseUpgradeWithStatus } from './http-replies.ts';
+import { parseExecQuery } from '../exec/exec-request.ts';
+import { splitRequestUrl } from '../api/api-routes.ts';
+import { badRequest } from '../api/kube-status.ts';
+import { refuseUpgradeWithStatus } from '../api/http-replies.ts';
 import { SpdyChannels, type SpdyExecStreams } from './spdy-channels.ts';
 
 /** In order of preference. v3 and older carry no exit code in their status: not served. */

@@ -1,9 +1,9 @@
 // Where the sandbox's containers live, behind one seam: bubblewrap (each container in namespaces
 // of its own, the default) or plain processes on this machine (--sandbox-unisolated). Exec
 // sessions, transports and the API never know which.
-import type { SandboxPod } from './cluster-state.ts';
-import type { ContainerFixture } from './fixture.ts';
-import type { ExecLaunch } from './running-process.ts';
+import type { SandboxPod } from '../api/cluster-state.ts';
+import type { ContainerFixture } from '../fixture/fixture.ts';
+import type { ExecLaunch } from '../processes/running-process.ts';
 
 export type Isolation = 'bubblewrap' | 'none';
 

@@ -1,7 +1,7 @@
 // Terminal size messages: kubectl writes `{"Width":100,"Height":30}`, client-node writes
 // `{"height":30,"width":100}`; keys are matched case-insensitively and values clamped, and
 // anything malformed is ignored rather than passed to the PTY.
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 
 export const MIN_TERMINAL_SIDE = 1;
 export const MAX_TERMINAL_SIDE = 1000;

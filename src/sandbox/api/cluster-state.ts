@@ -1,7 +1,7 @@
 // The sandbox's live objects: namespaces and pods built from the fixture, pod deletion, and the
 // watch fan-out (ADDED/MODIFIED/DELETED) that list-and-watch clients rely on.
 import { randomUUID } from 'node:crypto';
-import type { PodFixture, SandboxFixture } from './fixture.ts';
+import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
 import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
 
 export interface SandboxPod {

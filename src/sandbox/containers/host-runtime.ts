@@ -3,11 +3,11 @@
 // expect; nothing keeps a hostile one from the rest of the machine.
 import { spawn } from 'node:child_process';
 import type { ContainerRuntime } from './container-runtime.ts';
-import type { ExecLaunch } from './running-process.ts';
+import type { ExecLaunch } from '../processes/running-process.ts';
 import { prepareContainerRoot } from './container-root.ts';
 import { resolveCommand } from './command-resolver.ts';
-import { onTerminal } from './terminal-leader.ts';
-import { findTool } from './isolation/host-tools.ts';
+import { onTerminal } from '../processes/terminal-leader.ts';
+import { findTool } from '../isolation/host-tools.ts';
 
 export function hostRuntime(stateDir: string): ContainerRuntime {
   return {

@@ -1,15 +1,15 @@
 // Runs one accepted exec: waits for the container runtime to say how to start argv in the
 // container (or why it cannot), starts the process (pipes or PTY), and wires it to the
 // transport's channels until it ends with a status.
-import type { TerminalSize } from '../domain/target.ts';
-import type { ExecChannels } from './exec-channels.ts';
+import type { TerminalSize } from '../../domain/target.ts';
+import type { ExecChannels } from '../transports/exec-channels.ts';
 import type { ExecRequest } from './exec-request.ts';
-import type { ExecPreparation } from './container-runtime.ts';
-import { execExitCode, execInternalError } from './kube-status.ts';
-import type { ExecSessions } from './exec-sessions.ts';
-import type { RunningProcess } from './running-process.ts';
-import { spawnOnPipes } from './pipe-process.ts';
-import { spawnOnPty } from './pty-process.ts';
+import type { ExecPreparation } from '../containers/container-runtime.ts';
+import { execExitCode, execInternalError } from '../api/kube-status.ts';
+import type { ExecProcesses } from '../processes/exec-processes.ts';
+import type { RunningProcess } from '../processes/running-process.ts';
+import { spawnOnPipes } from '../processes/pipe-process.ts';
+import { spawnOnPty } from '../processes/pty-process.ts';
 import { randomBytes } from 'node:crypto';
 
 /** kubectl sends the terminal size right after connecting; wait that long before starting at 80x24. */
@@ -19,7 +19,7 @@ const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
 const TERMINAL_ENV = { TERM: 'xterm' };
 
 export interface ExecHooks {
-  sessions: ExecSessions;
+  sessions: ExecProcesses;
   /** called once per process actually started */
   onStarted(proc: RunningProcess): void;
   /** called when the exec is over, whichever way */

@@ -1,6 +1,6 @@
 // The listening half of ExecChannels, the same for every transport: who wants stdin, stdin's
 // end, sizes, the client going away, and drain. A transport extends it and calls `emit`.
-import type { TerminalSize } from '../domain/target.ts';
+import type { TerminalSize } from '../../domain/target.ts';
 
 interface ChannelEvents {
   stdin: Uint8Array;
