@@ -24,6 +24,7 @@ import { SessionPodGuard } from './pod-guard.ts';
 import { PodWatches } from './pod-watch.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
+import type { ServerInfo } from '../protocol/index.ts';
 
 export const DEFAULT_PORT = 7788;
 export const SOCKET_PATH = '/api/v1/stream';
@@ -111,7 +112,17 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const token = newToken();
     const host = options.host ?? '127.0.0.1';
     let door: FrontDoor | undefined;
-    const info: Record<string, unknown> = {};
+    const info: ServerInfo = {
+      cluster: cluster.kind,
+      context: contexts.current,
+      user: contexts.user(),
+      socket: SOCKET_PATH,
+      idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
+      maxSessions: options.maxSessions ?? null,
+      sandboxIsolation: sandbox?.isolation ?? null,
+      uiBuilt: ui.built,
+      limits: hub.limits,
+    };
     const app = { system, reader, hub, ui, info, door: () => door!, warn };
     server = createServer((req, res) => void handleRequest(app, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(app, req, socket, head));
@@ -127,18 +138,6 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const base = `${urlHost(host)}:${port}`;
     const url = `http://${base}/`;
     const socketUrl = `ws://${base}${SOCKET_PATH}`;
-    Object.assign(info, {
-      cluster: cluster.kind,
-      context: contexts.current,
-      user: contexts.user(),
-      socket: SOCKET_PATH,
-      idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
-      maxSessions: options.maxSessions ?? null,
-      sandboxIsolation: sandbox?.isolation ?? null,
-      uiBuilt: ui.built,
-      limits: hub.options,
-    });
-
     let closing: Promise<void> | undefined;
     const [s, h, sys, p, g] = [server, hub, system, pods, guard];
     return {
@@ -188,7 +187,7 @@ interface AppParts {
   reader: ClusterReader;
   hub: StreamHub;
   ui: StaticUi;
-  info: Record<string, unknown>;
+  info: ServerInfo;
   door(): FrontDoor;
   warn(message: string): void;
 }

@@ -2,11 +2,9 @@
 // session (pod-watch.ts, shared with the pages' own watches); a pod deleted, or marked for
 // deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream.
 import type { LogEntry } from '../events/log-entry.ts';
-import type { SessionState } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { PodWatches } from './pod-watch.ts';
-
-const running: ReadonlySet<SessionState> = new Set(['connecting', 'interactive', 'idle']);
+import { isRunning, namespaceKey } from '../protocol/index.ts';
 
 export class SessionPodGuard {
   readonly #subscriptions = new Map<string, () => void>();
@@ -25,7 +23,7 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (row && running.has(row.state) && row.target.namespace === namespace && row.target.pod === pod && row.target.context === context) this.system.podDeleted(id);
+      if (row && isRunning(row.state) && row.target.namespace === namespace && row.target.pod === pod && row.target.context === context) this.system.podDeleted(id);
     }
   }
 
@@ -44,7 +42,7 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (row && running.has(row.state)) needed.set(`${row.target.context ?? ''}\u0000${row.target.namespace}`, { context: row.target.context, namespace: row.target.namespace });
+      if (row && isRunning(row.state)) needed.set(namespaceKey(row.target.context, row.target.namespace), { context: row.target.context, namespace: row.target.namespace });
     }
     for (const [key, stop] of this.#subscriptions) {
       if (!needed.has(key)) {

@@ -5,6 +5,7 @@ import { Watch, type V1Pod } from '@kubernetes/client-node';
 import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
 import { podSummary } from '../adapters/kubernetes/pod-summary.ts';
 import type { PodSummary } from '../domain/pod.ts';
+import { namespaceKey } from '../protocol/index.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
@@ -39,7 +40,7 @@ export class PodWatches {
 
   /** Current pods now and on every change; returns the way to stop. */
   subscribe(context: string | undefined, namespace: string, listener: PodListener): () => void {
-    const key = `${context ?? ''}\u0000${namespace}`;
+    const key = namespaceKey(context, namespace);
     let watch = this.#watches.get(key);
     if (!watch) {
       watch = { context, namespace, listeners: new Set(), pods: new Map(), retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };

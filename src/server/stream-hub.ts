@@ -1,6 +1,6 @@
 // The browser stream hub: one WebSocket per browser tab carries every terminal it shows, each
 // addressed by its session id (docs/api.md, "The socket protocol"). Terminal bytes go in binary
-// frames (stream-frames.ts), control in JSON text frames. Every session's output is kept in a
+// frames (src/protocol/frames.ts), control in JSON text frames. Every session's output is kept in a
 // bounded scrollback (scrollback.ts) for attach and reattach, and sent to every viewer in the
 // order it came. Flow control: each viewer acknowledges the bytes it has written to its screen;
 // when any viewer of a session has more than the high watermark unacknowledged, the session's
@@ -21,10 +21,8 @@ import type { PodWatches } from './pod-watch.ts';
 import { batchView, batchViews } from './batch-view.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { Scrollback } from './scrollback.ts';
-import { FrameKind, decodeFrame, encodeFrame } from './stream-frames.ts';
-import { MAX_TERMINAL_SIZE, isProblem, parseClientMessage, type ErrorCode } from './stream-messages.ts';
-
-export const PROTOCOL_VERSION = 1;
+import { FrameKind, MAX_TERMINAL_SIZE, PROTOCOL_VERSION, decodeFrame, encodeFrame, namespaceKey, type ErrorCode, type HubLimits, type ServerMessage } from '../protocol/index.ts';
+import { isProblem, parseClientMessage } from './client-messages.ts';
 /** ws closes a socket whose frame is bigger than this with 1009 (message too big). */
 export const DEFAULT_MAX_PAYLOAD = 256 * 1024;
 /** replay is sent in frames of at most this many payload bytes */
@@ -51,8 +49,6 @@ export interface StreamHubOptions {
   /** pod lists one socket may watch at once; default 16 */
   maxPodWatchesPerSocket?: number;
 }
-
-export type { ErrorCode } from './stream-messages.ts';
 
 interface Viewer {
   client: Client;
@@ -158,6 +154,21 @@ export class StreamHub {
     };
   }
 
+  /** The limits a page works under (its hello, and GET /api/v1/info). */
+  get limits(): HubLimits {
+    const o = this.options;
+    return {
+      maxPayload: o.maxPayload,
+      scrollbackBytes: o.scrollbackBytes,
+      highWatermark: o.highWatermark,
+      lowWatermark: o.lowWatermark,
+      pingIntervalMs: o.pingIntervalMs,
+      messagesPerSecond: o.messagesPerSecond,
+      inputBytesPerSecond: o.inputBytesPerSecond,
+      maxTerminalSize: MAX_TERMINAL_SIZE,
+    };
+  }
+
   get clientCount(): number {
     return this.#clients.size;
   }
@@ -191,23 +202,7 @@ export class StreamHub {
     // ws reports a protocol fault (an oversized frame: 1009) here and closes the socket itself.
     ws.on('error', () => {});
     ws.on('close', () => this.#disconnect(client));
-    this.#sendJson(client, {
-      type: 'hello',
-      protocol: PROTOCOL_VERSION,
-      sessions: this.#rows(),
-      alerts: this.#system.alerts.list,
-      batches: batchViews(this.#system.batches),
-      limits: {
-        maxPayload: o.maxPayload,
-        scrollbackBytes: o.scrollbackBytes,
-        highWatermark: o.highWatermark,
-        lowWatermark: o.lowWatermark,
-        pingIntervalMs: o.pingIntervalMs,
-        messagesPerSecond: o.messagesPerSecond,
-        inputBytesPerSecond: o.inputBytesPerSecond,
-        maxTerminalSize: MAX_TERMINAL_SIZE,
-      },
-    });
+    this.#sendJson(client, { type: 'hello', protocol: PROTOCOL_VERSION, sessions: this.#rows(), alerts: this.#system.alerts.list, batches: batchViews(this.#system.batches), limits: this.limits });
   }
 
   #disconnect(client: Client): void {
@@ -442,7 +437,7 @@ export class StreamHub {
   }
 
   #watchPods(client: Client, watch: boolean, namespace: string, context: string | undefined): void {
-    const key = `${context ?? ''}\u0000${namespace}`;
+    const key = namespaceKey(context, namespace);
     const existing = client.podWatches.get(key);
     if (!watch) {
       existing?.();
@@ -474,12 +469,12 @@ export class StreamHub {
     return list.order.map((id) => list.byId[id]);
   }
 
-  #broadcast(message: object): void {
+  #broadcast(message: ServerMessage): void {
     const text = JSON.stringify(message);
     for (const client of this.#clients) if (client.ws.readyState === WebSocket.OPEN) client.ws.send(text);
   }
 
-  #sendJson(client: Client, message: object): void {
+  #sendJson(client: Client, message: ServerMessage): void {
     if (client.ws.readyState === WebSocket.OPEN) client.ws.send(JSON.stringify(message));
   }
 

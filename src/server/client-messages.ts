@@ -1,34 +1,8 @@
-// The JSON control messages a client sends on the stream socket (docs/api.md, "Client →
-// server"), checked field by field. Anything else becomes a problem the hub sends back as an
-// error message: never a throw, never a crash.
+// The JSON control messages a client sends on the terminal socket (src/protocol/, docs/api.md
+// "Client → server"), checked field by field. Anything else becomes a problem the hub sends back
+// as an error message: never a throw, never a crash.
 import { nameProblem } from '../domain/names.ts';
-
-/** a control message is small; anything bigger is refused */
-export const MAX_CONTROL_BYTES = 4096;
-export const MAX_TERMINAL_SIZE = 1000;
-const sessionIdPattern = /^[A-Za-z0-9_.-]{1,64}$/;
-
-export type ErrorCode =
-  | 'badMessage'
-  | 'unknownType'
-  | 'unknownSession'
-  | 'notAttached'
-  | 'notRunning'
-  | 'badResize'
-  | 'badAck'
-  | 'rateLimited'
-  | 'tooManyAttached'
-  | 'watchFailed';
-
-export type ClientMessage =
-  | { type: 'ping'; id?: string | number }
-  | { type: 'attach'; sessionId: string; from: number; ack: boolean }
-  | { type: 'detach'; sessionId: string }
-  /** cols and rows already rounded and clamped to 1..MAX_TERMINAL_SIZE */
-  | { type: 'resize'; sessionId: string; cols: number; rows: number }
-  | { type: 'ack'; sessionId: string; bytes: number }
-  | { type: 'eof'; sessionId: string }
-  | { type: 'watchPods' | 'unwatchPods'; namespace: string; context?: string };
+import { CLIENT_MESSAGE_TYPES, MAX_CONTROL_BYTES, MAX_TERMINAL_SIZE, isId, type ClientMessage, type ErrorCode } from '../protocol/index.ts';
 
 export interface MessageProblem {
   problem: ErrorCode;
@@ -37,7 +11,7 @@ export interface MessageProblem {
 }
 
 const sessionTypes = ['attach', 'detach', 'resize', 'ack', 'eof'] as const;
-const knownTypes = ['ping', ...sessionTypes, 'watchPods', 'unwatchPods'];
+const knownTypes: readonly string[] = CLIENT_MESSAGE_TYPES;
 
 export function isProblem(parsed: ClientMessage | MessageProblem): parsed is MessageProblem {
   return 'problem' in parsed;
@@ -65,7 +39,7 @@ export function parseClientMessage(data: Uint8Array): ClientMessage | MessagePro
     return { type, namespace: m.namespace as string, ...(m.context !== undefined ? { context: m.context as string } : {}) };
   }
   const sessionId = m.sessionId;
-  if (typeof sessionId !== 'string' || !sessionIdPattern.test(sessionId)) return { problem: 'badMessage', message: `"${type}" needs a sessionId.` };
+  if (!isId(sessionId)) return { problem: 'badMessage', message: `"${type}" needs a sessionId.` };
   switch (type as (typeof sessionTypes)[number]) {
     case 'attach': {
       const { from, ack } = m;
