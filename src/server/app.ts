@@ -16,12 +16,13 @@ import { JsonlStore } from '../events/jsonl-store.ts';
 import { ExecSystem } from '../runtime/exec-system.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
-import { ClusterError, ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { KubePodWatches } from '../adapters/kubernetes/pod-watches.ts';
+import { ClusterError, type ClusterView, type PodWatching } from '../adapters/cluster.ts';
 import { handleApi, readJson } from './http-api.ts';
 import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
 import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
 import { SessionPodGuard } from './pod-guard.ts';
-import { PodWatches } from './pod-watch.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import type { ServerInfo } from '../protocol/index.ts';
@@ -92,7 +93,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let system: ExecSystem | undefined;
   let server: Server | undefined;
   let hub: StreamHub | undefined;
-  let pods: PodWatches | undefined;
+  let pods: PodWatching | undefined;
   try {
     system = ExecSystem.open({
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
@@ -105,7 +106,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     });
     const reader = new ClusterReader(contexts);
     let guard: SessionPodGuard | undefined;
-    pods = new PodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
+    pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
     hub = new StreamHub(system, options.hub, pods);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
@@ -184,7 +185,7 @@ function urlHost(host: string): string {
 
 interface AppParts {
   system: ExecSystem;
-  reader: ClusterReader;
+  reader: ClusterView;
   hub: StreamHub;
   ui: StaticUi;
   info: ServerInfo;

@@ -4,7 +4,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import type { ClusterView } from '../adapters/cluster.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
@@ -39,7 +39,7 @@ const MAX_EVENTS_PAGE = 1000;
 
 export interface ApiContext {
   system: ExecSystem;
-  reader: ClusterReader;
+  reader: ClusterView;
   /** what GET /api/v1/info tells the page */
   info: ServerInfo;
 }
@@ -142,7 +142,7 @@ function batch(ctx: ApiContext, id: string): BatchReply {
 
 function requestedBy(ctx: ApiContext, context: string | undefined): string {
   try {
-    return ctx.reader.contexts.user(context);
+    return ctx.reader.userOf(context);
   } catch (error) {
     throw new HttpError(404, (error as Error).message);
   }

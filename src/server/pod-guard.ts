@@ -1,9 +1,9 @@
 // Ends the execs into a pod that goes away. The server watches the namespaces of every running
-// session (pod-watch.ts, shared with the pages' own watches); a pod deleted, or marked for
+// session (the cluster adapter's pod watches, shared with the pages' own); a pod deleted, or marked for
 // deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { PodWatches } from './pod-watch.ts';
+import type { PodWatching } from '../adapters/cluster.ts';
 import { isRunning, namespaceKey } from '../protocol/index.ts';
 
 export class SessionPodGuard {
@@ -12,7 +12,7 @@ export class SessionPodGuard {
 
   constructor(
     private readonly system: ExecSystem,
-    private readonly watches: PodWatches,
+    private readonly watches: PodWatching,
   ) {
     this.#stop = system.onEntry((entry) => this.#changed(entry));
     this.#sync();

@@ -17,7 +17,7 @@ import type { BatchRow } from '../events/projections/batches.ts';
 import type { SessionRow } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
-import type { PodWatches } from './pod-watch.ts';
+import type { PodWatching } from '../adapters/cluster.ts';
 import { batchView, batchViews } from './batch-view.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { Scrollback } from './scrollback.ts';
@@ -102,9 +102,9 @@ export class StreamHub {
   readonly #stop: (() => void)[] = [];
   #pinger: ReturnType<typeof setInterval>;
 
-  readonly #pods: PodWatches | undefined;
+  readonly #pods: PodWatching | undefined;
 
-  constructor(system: ExecSystem, options: StreamHubOptions = {}, pods?: PodWatches) {
+  constructor(system: ExecSystem, options: StreamHubOptions = {}, pods?: PodWatching) {
     this.#system = system;
     this.#pods = pods;
     this.options = {

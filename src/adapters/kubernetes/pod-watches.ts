@@ -2,21 +2,14 @@
 // subscriber, stopped when the last one leaves. A watch that ends is started again from a fresh
 // list after a delay that doubles up to a minute (no retry storm against a cluster that refuses).
 import { Watch, type V1Pod } from '@kubernetes/client-node';
-import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
-import { podSummary } from '../adapters/kubernetes/pod-summary.ts';
-import type { PodSummary } from '../domain/pod.ts';
-import { namespaceKey } from '../protocol/index.ts';
+import type { ClusterReader } from './cluster.ts';
+import { podSummary } from './pod-summary.ts';
+import type { PodSummary } from '../../domain/pod.ts';
+import { namespaceKey } from '../../protocol/index.ts';
+import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
-
-export interface PodListener {
-  pods(pods: PodSummary[]): void;
-  error(message: string): void;
-}
-
-/** A pod went away (deleted, or being deleted): the server ends the execs into it. */
-export type PodGone = (context: string | undefined, namespace: string, pod: string) => void;
 
 interface NamespaceWatch {
   context: string | undefined;
@@ -30,7 +23,7 @@ interface NamespaceWatch {
   stopped: boolean;
 }
 
-export class PodWatches {
+export class KubePodWatches implements PodWatching {
   readonly #watches = new Map<string, NamespaceWatch>();
 
   constructor(
@@ -38,7 +31,6 @@ export class PodWatches {
     private readonly gone: PodGone = () => {},
   ) {}
 
-  /** Current pods now and on every change; returns the way to stop. */
   subscribe(context: string | undefined, namespace: string, listener: PodListener): () => void {
     const key = namespaceKey(context, namespace);
     let watch = this.#watches.get(key);
