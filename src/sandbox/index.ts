@@ -73,6 +73,8 @@ export interface Sandbox {
   warnings: string[];
   /** processes started by execs so far (a refused or retried exec must not add one) */
   execCount(): number;
+  /** execs handed over by a transport so far: counted the moment the transport has what it needs, before the process starts */
+  execsBegun(): number;
   /** the most execs that ran at the same time since the start or the last reset */
   peakConcurrentExecs(): number;
   resetPeakConcurrentExecs(): void;
@@ -157,6 +159,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     isolation: runtime.isolation,
     warnings: runtime.warnings,
     execCount: () => execs.total,
+    execsBegun: () => execs.begunTotal,
     peakConcurrentExecs: () => execs.peak,
     resetPeakConcurrentExecs: () => execs.resetPeak(),
     liveProcessGroups: () => sessions.live(),

@@ -57,6 +57,7 @@ function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessag
   const { request, pod, container } = admitted;
   const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
   transport.upgrade(req, socket, head, (channels) => {
+    ctx.execs.begun();
     void runExec(request, ctx.runtime.prepareExec(pod, container, request.argv), withFaults(channels, plan), {
       sessions: ctx.sessions,
       onStarted(proc) {
