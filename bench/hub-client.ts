@@ -3,20 +3,13 @@
 // It speaks docs/api.md exactly like the UI: binary frames, `attach`, and an `ack` once the bytes
 // are consumed (here: handed to the figure, which is what xterm's write callback means).
 import WebSocket from 'ws';
-import { SocketClient, type ServerMessage } from '../ui/protocol/socket-client.ts';
+import { SocketClient } from '../ui/protocol/socket-client.ts';
+import type { ExecRequest, ServerMessage } from '../src/protocol/index.ts';
 
 export interface AppAddress {
   url: string;
   token: string;
   socketUrl: string;
-}
-
-export interface ExecBody {
-  namespace: string;
-  pod: string;
-  containers: string[];
-  command: { argv: string[] } | { shell: string };
-  interactive?: boolean;
 }
 
 export interface HubSession {
@@ -70,7 +63,7 @@ export class HubClient {
   }
 
   /** POST /api/v1/exec; resolves with the session ids. */
-  async exec(body: ExecBody): Promise<string[]> {
+  async exec(body: ExecRequest): Promise<string[]> {
     const response = await fetch(new URL('/api/v1/exec', this.#app.url), {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${this.#app.token}`, origin: new URL(this.#app.url).origin },

@@ -90,20 +90,20 @@ export function barePty(): Launcher {
   return { subject: 'bare PTY', open: async (argv) => ptyTerminal(argv[0], argv.slice(1), process.env) };
 }
 
-export function kubectlPty(kubeconfigPath: string): Launcher & { home: string } {
+export function kubectlPty(kubeconfigPath: string, subject = 'kubectl'): Launcher & { home: string } {
   const home = kubectlHome();
   const env = { ...process.env, HOME: home };
   return {
-    subject: 'kubectl',
+    subject,
     home,
     open: async (argv) =>
       ptyTerminal(kubectl133, ['--kubeconfig', kubeconfigPath, '--cache-dir', join(home, 'cache'), '-n', TARGET.namespace, 'exec', '-it', TARGET.pod, '-c', TARGET.container, '--', ...argv], env),
   };
 }
 
-export function octantExec(client: HubClient, onError?: (message: string) => void): Launcher {
+export function octantExec(client: HubClient, onError?: (message: string) => void, subject = 'octant-exec'): Launcher {
   return {
-    subject: 'octant-exec',
+    subject,
     open: async (argv) => {
       const [sessionId] = await client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive: true });
       return attachTerminal(client, sessionId, onError);
@@ -156,11 +156,16 @@ export interface BenchAppOptions {
   maxSessions?: number;
   /** the built page to serve (figure 8) */
   uiDir?: string;
+  /**
+   * 'none': the sandbox runs its containers unisolated (--sandbox-unisolated), to measure what
+   * isolation costs; its launchers' subjects say so
+   */
+  isolation?: 'none';
 }
 
 /** The sandbox cluster in its own process (`octant-exec sandbox`), like a real cluster is elsewhere. */
-async function startSandboxProcess(dir: string, fixture?: SandboxFixture): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
-  const args = ['src/cli/main.ts', 'sandbox', '--json', '--state-dir', join(dir, 'sandbox')];
+async function startSandboxProcess(dir: string, fixture?: SandboxFixture, isolation?: 'none'): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
+  const args = ['src/cli/main.ts', 'sandbox', '--json', '--state-dir', join(dir, 'sandbox'), ...(isolation === 'none' ? ['--sandbox-unisolated'] : [])];
   if (fixture) {
     writeFileSync(join(dir, 'fixture.json'), JSON.stringify(fixture));
     args.push('--fixture', join(dir, 'fixture.json'));
@@ -195,7 +200,7 @@ async function startSandboxProcess(dir: string, fixture?: SandboxFixture): Promi
  */
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
-  const sandbox = await startSandboxProcess(stateDir, options.fixture);
+  const sandbox = await startSandboxProcess(stateDir, options.fixture, options.isolation);
   const serverOptions: OctantExecOptions = {
     kubeconfig: sandbox.kubeconfigPath,
     port: 0,
@@ -215,11 +220,12 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
   const ready = await Promise.race([reply<{ url: string; token: string; socketUrl: string }>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
   const app = { url: ready.url, token: ready.token, socketUrl: ready.socketUrl, kubeconfigPath: sandbox.kubeconfigPath };
   const client = await HubClient.connect(app);
-  const kubectl = kubectlPty(app.kubeconfigPath);
+  const unisolated = options.isolation === 'none' ? ', unisolated sandbox' : '';
+  const kubectl = kubectlPty(app.kubeconfigPath, `kubectl${unisolated}`);
   return {
     app,
     client,
-    octant: octantExec(client),
+    octant: octantExec(client, undefined, `octant-exec${unisolated}`),
     kubectl,
     kubectlHome: kubectl.home,
     floor: barePty(),

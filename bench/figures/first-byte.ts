@@ -1,11 +1,13 @@
 // Figure 4: time to first byte. From the exec request to the first byte of `echo hi` (no TTY),
 // and to a shell prompt (`sh` in a TTY): octant-exec (POST /exec, attach, first frame), kubectl
-// exec (process start included, as a user runs it), and the same command started locally (floor).
+// exec (process start included, as a user runs it), and the same command started locally (floor);
+// octant-exec and kubectl also against a sandbox whose containers are not isolated, for what
+// isolation costs.
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { interleave, quantile, type Figure, type Series } from '../harness.ts';
 import { kubectl133 } from '../processes.ts';
-import { attachTerminal, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal } from '../terminals.ts';
+import { attachTerminal, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal, type Launcher } from '../terminals.ts';
 
 const PROMPT = /[$#] $/;
 
@@ -38,33 +40,41 @@ export const firstByteFigure: Figure = {
   async run(ctx) {
     const runs = ctx.quick ? 10 : 50;
     const bench: BenchApp = await startBenchApp();
-    const home = bench.kubectlHome;
-    const kubectlArgs = ['--kubeconfig', bench.app.kubeconfigPath, '--cache-dir', join(home, 'cache'), '-n', TARGET.namespace, 'exec', TARGET.pod, '-c', TARGET.container, '--'];
-    const env = { ...process.env, HOME: home };
+    const unisolated: BenchApp = await startBenchApp({ isolation: 'none' });
+    const kubectlArgs = (app: BenchApp) => ['--kubeconfig', app.app.kubeconfigPath, '--cache-dir', join(app.kubectlHome, 'cache'), '-n', TARGET.namespace, 'exec', TARGET.pod, '-c', TARGET.container, '--'];
+    const env = (app: BenchApp) => ({ ...process.env, HOME: app.kubectlHome });
     const samples: Record<string, Record<string, number[]>> = { 'echo hi': {}, prompt: {} };
     const add = (metric: string, subject: string, ms: number): void => {
       (samples[metric][subject] ??= []).push(ms);
     };
     try {
-      await firstStdout(kubectl133, [...kubectlArgs, 'true'], env).catch(() => {}); // warm kubectl's discovery cache, as a user's is
+      for (const app of [bench, unisolated]) await firstStdout(kubectl133, [...kubectlArgs(app), 'true'], env(app)).catch(() => {}); // warm kubectl's discovery cache, as a user's is
+      const octantEcho = (app: BenchApp) => async () => {
+        const started = performance.now();
+        const [sessionId] = await app.client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv: ['echo', 'hi'] }, interactive: false });
+        const term = await attachTerminal(app.client, sessionId);
+        await readUntil(term, 'h');
+        add('echo hi', app.octant.subject, performance.now() - started);
+        await term.exited;
+        term.close();
+      };
+      const kubectlEcho = (app: BenchApp) => async () => add('echo hi', app.kubectl.subject, await firstStdout(kubectl133, [...kubectlArgs(app), 'echo', 'hi'], env(app)));
+      const prompt = (launcher: Launcher) => async () => add('prompt', launcher.subject, await untilPrompt(() => launcher.open(['sh'])));
       await interleave(runs, {
-        octantEcho: async () => {
-          const started = performance.now();
-          const [sessionId] = await bench.client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv: ['echo', 'hi'] }, interactive: false });
-          const term = await attachTerminal(bench.client, sessionId);
-          await readUntil(term, 'h');
-          add('echo hi', 'octant-exec', performance.now() - started);
-          await term.exited;
-          term.close();
-        },
-        kubectlEcho: async () => add('echo hi', 'kubectl', await firstStdout(kubectl133, [...kubectlArgs, 'echo', 'hi'], env)),
+        octantEcho: octantEcho(bench),
+        unisolatedEcho: octantEcho(unisolated),
+        kubectlEcho: kubectlEcho(bench),
+        kubectlUnisolatedEcho: kubectlEcho(unisolated),
         localEcho: async () => add('echo hi', 'local process', await firstStdout('echo', ['hi'], process.env)),
-        octantPrompt: async () => add('prompt', 'octant-exec', await untilPrompt(() => bench.octant.open(['sh']))),
-        kubectlPrompt: async () => add('prompt', 'kubectl', await untilPrompt(() => bench.kubectl.open(['sh']))),
-        ptyPrompt: async () => add('prompt', 'bare PTY', await untilPrompt(() => bench.floor.open(['sh']))),
+        octantPrompt: prompt(bench.octant),
+        unisolatedPrompt: prompt(unisolated.octant),
+        kubectlPrompt: prompt(bench.kubectl),
+        kubectlUnisolatedPrompt: prompt(unisolated.kubectl),
+        ptyPrompt: prompt(bench.floor),
       });
     } finally {
       await bench.close();
+      await unisolated.close();
     }
     const series: Series[] = [];
     const notes: string[] = [`${runs} runs of each, interleaved; p50 and p99 by nearest rank`];
@@ -83,6 +93,10 @@ export const firstByteFigure: Figure = {
         ['octant-exec', 'kubectl', 'first byte of `echo hi`'],
         ['octant-exec', 'kubectl', 'shell prompt'],
         ['octant-exec', 'bare PTY', 'shell prompt'],
+        ['octant-exec', 'octant-exec, unisolated sandbox', 'first byte of `echo hi`'],
+        ['octant-exec', 'octant-exec, unisolated sandbox', 'shell prompt'],
+        ['kubectl', 'kubectl, unisolated sandbox', 'first byte of `echo hi`'],
+        ['kubectl', 'kubectl, unisolated sandbox', 'shell prompt'],
       ],
       notes,
     };

@@ -3,7 +3,7 @@
 // MB/s for octant-exec, kubectl -it in a PTY, and the bare PTY. The server's input limit
 // (`inputBytesPerSecond`, default 1 MiB/s, bursts of 4 MiB) is raised for the MB/s figure so it
 // measures the path, and a probe shows what the default limit does to the same paste.
-import type { ServerMessage } from '../../ui/protocol/socket-client.ts';
+import type { ServerMessage } from '../../src/protocol/index.ts';
 import { interleave, type Figure } from '../harness.ts';
 import { paste } from '../measure.ts';
 import { octantExec, readUntil, startBenchApp, type Launcher } from '../terminals.ts';

@@ -1,7 +1,8 @@
 // Figure 2: output throughput. `head -c N /dev/zero`, and a text stream (`yes`-style lines), in a
 // raw-mode terminal so the byte count is exact, to a reader that consumes and acknowledges like
 // the page: MB/s from the first byte to the last, for octant-exec, kubectl -it in a PTY, the
-// command in a bare PTY, and a bare `ws` stream between two Node processes. Peak RSS of the
+// command in a bare PTY, and a bare `ws` stream between two Node processes; octant-exec and kubectl
+// also against a sandbox whose containers are not isolated, for what isolation costs. Peak RSS of the
 // server process while octant-exec streams (kubectl's run shows what the sandbox alone costs).
 import { interleave, type Figure, type Series } from '../harness.ts';
 import { drain, WsFloor } from '../measure.ts';
@@ -20,6 +21,7 @@ export const throughputFigure: Figure = {
       text: `stty raw -echo && yes '${LINE}' | head -c ${bytes} && exec cat`,
     };
     const bench = await startBenchApp();
+    const unisolated = await startBenchApp({ isolation: 'none' });
     const floorWs = await WsFloor.start();
     const mbps: Record<string, Record<string, number[]>> = { zeros: {}, text: {} };
     const rssGrowth: Record<string, number[]> = {};
@@ -40,7 +42,8 @@ export const throughputFigure: Figure = {
     };
     const viaTerminal = (launcher: Launcher, stream: keyof typeof streams) => async () => {
       const term = await launcher.open(['sh', '-c', streams[stream]]);
-      const start = launcher.subject === 'bare PTY' ? 0 : (await bench.usage()).rss;
+      // the server's memory only for the main bench app's subjects
+      const start = launcher === bench.octant || launcher === bench.kubectl ? (await bench.usage()).rss : 0;
       if (start) rssStart.push(start);
       const rate = drain(term, bytes);
       const peak = start ? await watchRss(rate) : 0;
@@ -55,16 +58,21 @@ export const throughputFigure: Figure = {
     try {
       await interleave(ctx.rounds, {
         octantZeros: viaTerminal(bench.octant, 'zeros'),
+        unisolatedZeros: viaTerminal(unisolated.octant, 'zeros'),
         kubectlZeros: viaTerminal(bench.kubectl, 'zeros'),
+        kubectlUnisolatedZeros: viaTerminal(unisolated.kubectl, 'zeros'),
         ptyZeros: viaTerminal(bench.floor, 'zeros'),
         ws: async () => void (mbps.zeros['bare ws'] ??= []).push(await floorWs.stream(bytes)),
         octantText: viaTerminal(bench.octant, 'text'),
+        unisolatedText: viaTerminal(unisolated.octant, 'text'),
         kubectlText: viaTerminal(bench.kubectl, 'text'),
+        kubectlUnisolatedText: viaTerminal(unisolated.kubectl, 'text'),
         ptyText: viaTerminal(bench.floor, 'text'),
       });
     } finally {
       floorWs.close();
       await bench.close();
+      await unisolated.close();
     }
     ctx.log(`throughput: ${bytes / 1e6} MB per run`);
     const series: Series[] = [];
@@ -82,6 +90,10 @@ export const throughputFigure: Figure = {
         ['octant-exec', 'kubectl', '/dev/zero'],
         ['octant-exec', 'kubectl', 'text lines'],
         ['octant-exec', 'bare PTY', '/dev/zero'],
+        ['octant-exec', 'octant-exec, unisolated sandbox', '/dev/zero'],
+        ['octant-exec', 'octant-exec, unisolated sandbox', 'text lines'],
+        ['kubectl', 'kubectl, unisolated sandbox', '/dev/zero'],
+        ['kubectl', 'kubectl, unisolated sandbox', 'text lines'],
       ],
       notes: [
         `${bytes / 1e6} MB per run; MB = 10^6 bytes; the terminal is in raw mode so exactly that many bytes arrive`,

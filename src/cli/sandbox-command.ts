@@ -3,16 +3,19 @@
 import process from 'node:process';
 import { startSandbox, type ExecTransportName, type SandboxOptions } from '../sandbox/index.ts';
 
-const USAGE = `usage: octant-exec sandbox [--port N] [--fixture FILE] [--kubeconfig-out FILE] [--state-dir DIR] [--exec-transports LIST] [--json] [--help]
+const USAGE = `usage: octant-exec sandbox [--port N] [--fixture FILE] [--kubeconfig-out FILE] [--state-dir DIR] [--exec-transports LIST] [--sandbox-unisolated] [--json] [--help]
 
-Runs a local Kubernetes API subset whose pods are local processes (see docs/sandbox.md).
+Runs a local Kubernetes API subset whose pods are local processes, each container inside
+bubblewrap with nothing of this machine in sight (see docs/sandbox.md).
   --port N               port on 127.0.0.1 (0, the default, picks a free one)
   --fixture FILE         cluster description (JSON); default: the built-in demo cluster
   --kubeconfig-out FILE  where to write the kubeconfig; default: STATE_DIR/kubeconfig
   --state-dir DIR        certificates, kubeconfig and container directories; default: a temp dir
   --exec-transports LIST exec upgrades served, comma-separated: websocket, spdy (default both);
                          e.g. spdy alone refuses WebSocket so kubectl 1.30+ falls back to SPDY
-  --json                 print one JSON line when ready: {"server","kubeconfig","context"}
+  --sandbox-unisolated   run containers as plain processes of yours on this machine, where
+                         bubblewrap cannot run (a shell in one can read and change your files)
+  --json                 print one JSON line when ready: {"server","kubeconfig","context","isolation"}
   --help                 this text`;
 
 interface Parsed {
@@ -50,6 +53,9 @@ export function parseSandboxArgs(args: string[]): Parsed {
         break;
       case '--exec-transports':
         parsed.options.execTransports = parseExecTransports(value());
+        break;
+      case '--sandbox-unisolated':
+        parsed.options.isolation = 'none';
         break;
       case '--json':
         parsed.json = true;
@@ -94,8 +100,9 @@ export async function sandboxCommand(args: string[]): Promise<number> {
     console.error(`octant-exec sandbox: ${(error as Error).message}`);
     return 1;
   }
+  for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);
   if (parsed.json) {
-    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context }));
+    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation }));
   } else {
     console.log(`sandbox cluster at ${sandbox.server}\n  kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n  (Ctrl-C ends it and every exec)`);
   }

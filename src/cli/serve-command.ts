@@ -29,6 +29,8 @@ Options:
   --kubeconfig FILE     kubeconfig to use
   --context NAME        kubeconfig context to use (default: its current context)
   --sandbox             use the built-in sandbox cluster even when a kubeconfig exists
+  --sandbox-unisolated  run the sandbox's containers as plain processes of yours, where
+                        bubblewrap cannot run (a shell in one can read and change your files)
   --exec-transport T    auto (default: WebSocket, SPDY/3.1 when the WebSocket upgrade is
                         refused, like kubectl), websocket, or spdy
   --idle-timeout SECS   end a terminal after this many idle seconds (default 300)
@@ -118,6 +120,10 @@ export function parseServeArgs(args: string[], env: Record<string, string | unde
       case '--sandbox':
         noValue();
         o.sandbox = true;
+        break;
+      case '--sandbox-unisolated':
+        noValue();
+        o.sandboxOptions = { ...o.sandboxOptions, isolation: 'none' };
         break;
       case '--exec-transport':
         o.execTransport = parseExecTransportChoice(value());
@@ -211,6 +217,7 @@ export async function serveCommand(args: string[]): Promise<number> {
     console.error(`octant-exec: ${(error as Error).message}`);
     return 1;
   }
+  for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
   const openUrl = `${app.url}#token=${app.token}`;
   if (parsed.json) {
     console.log(JSON.stringify({ url: app.url, token: app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));

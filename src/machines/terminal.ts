@@ -295,7 +295,3 @@ function finalFailure(context: TerminalContext, event: TerminalEvent): ExecFailu
   if (failure.reason !== 'commandNotFound') return failure;
   return { reason: 'commandNotFound', message: commandNotFoundMessage(context.command, triedSoFar(context), context.target.container) };
 }
-
-/** The states in which a terminal has no exec running any more. */
-export const endedStates = ['exited', 'failed', 'timedOut', 'disconnected'] as const;
-export type EndedState = (typeof endedStates)[number];

@@ -7,22 +7,26 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { generateSandboxTls } from './tls.ts';
-import { hasBearerToken, newBearerToken } from './bearer-token.ts';
-import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture.ts';
-import { demoFixture } from './demo-fixture.ts';
-import { ClusterState } from './cluster-state.ts';
-import { handleApiRequest } from './api-routes.ts';
-import { handleExecUpgrade } from './exec-upgrade.ts';
-import { sendStatus, refuseUpgradeWithStatus } from './http-replies.ts';
-import { unauthorized } from './kube-status.ts';
-import { ProcessGroups, killGroup } from './process-groups.ts';
-import { SANDBOX_CONTEXT, writeKubeconfig } from './kubeconfig.ts';
-import type { ExecTransport } from './exec-transport.ts';
-import { createWebSocketTransport } from './websocket-transport.ts';
-import { createSpdyTransport } from './spdy-transport.ts';
-import { ExecCounter } from './exec-counter.ts';
-import { SandboxFaults, type FaultPlan } from './faults.ts';
+import { generateSandboxTls } from './api/tls.ts';
+import { hasBearerToken, newBearerToken } from './api/bearer-token.ts';
+import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture/fixture.ts';
+import { demoFixture } from './fixture/demo-fixture.ts';
+import { ClusterState } from './api/cluster-state.ts';
+import { handleApiRequest } from './api/api-routes.ts';
+import { handleExecUpgrade } from './exec/exec-upgrade.ts';
+import { sendStatus, refuseUpgradeWithStatus } from './api/http-replies.ts';
+import { unauthorized } from './api/kube-status.ts';
+import { ExecProcesses } from './processes/exec-processes.ts';
+import type { RunningProcess } from './processes/running-process.ts';
+import type { ContainerRuntime, Isolation } from './containers/container-runtime.ts';
+import { hostRuntime } from './containers/host-runtime.ts';
+import { startBubblewrapRuntime } from './isolation/bubblewrap-runtime.ts';
+import { SANDBOX_CONTEXT, writeKubeconfig } from './api/kubeconfig.ts';
+import type { ExecTransport } from './transports/exec-transport.ts';
+import { createWebSocketTransport } from './transports/websocket-transport.ts';
+import { createSpdyTransport } from './transports/spdy-transport.ts';
+import { ExecCounter } from './exec/exec-counter.ts';
+import { SandboxFaults, type FaultPlan } from './faults/faults.ts';
 
 export type ExecTransportName = 'websocket' | 'spdy';
 
@@ -44,7 +48,16 @@ export interface SandboxOptions {
   heartbeatMs?: number;
   /** where to write the kubeconfig; default STATE_DIR/kubeconfig */
   kubeconfigOut?: string;
+  /**
+   * 'bubblewrap' (default): every container in namespaces of its own, nothing of this machine in
+   * sight (docs/sandbox.md); start-up fails, saying how to fix it, where bubblewrap cannot run.
+   * 'none': containers are plain processes of this user (--sandbox-unisolated)
+   */
+  isolation?: Isolation;
 }
+
+/** The most processes one pod may have at once, unless the fixture says otherwise (podPidsLimit). */
+const DEFAULT_POD_PIDS_LIMIT = 1024;
 
 export interface Sandbox {
   /** https://127.0.0.1:PORT */
@@ -54,8 +67,14 @@ export interface Sandbox {
   context: typeof SANDBOX_CONTEXT;
   caPem: string;
   stateDir: string;
+  /** how containers are kept from this machine: 'bubblewrap', or 'none' (--sandbox-unisolated) */
+  isolation: Isolation;
+  /** what start-up had to settle for, one sentence each (unisolated containers, no process limit) */
+  warnings: string[];
   /** processes started by execs so far (a refused or retried exec must not add one) */
   execCount(): number;
+  /** execs handed over by a transport so far: counted the moment the transport has what it needs, before the process starts */
+  execsBegun(): number;
   /** the most execs that ran at the same time since the start or the last reset */
   peakConcurrentExecs(): number;
   resetPeakConcurrentExecs(): void;
@@ -81,8 +100,15 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   writeFileSync(join(stateDir, 'ca.crt'), tls.caPem);
   const token = newBearerToken();
   const state = new ClusterState(fixture);
-  const groups = new ProcessGroups();
-  const podGroups = new Map<string, Set<number>>();
+  let runtime: ContainerRuntime;
+  try {
+    runtime = options.isolation === 'none' ? hostRuntime(stateDir) : await startBubblewrapRuntime({ stateDir, podPidsLimit: fixture.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT });
+  } catch (error) {
+    if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const sessions = new ExecProcesses();
+  const podExecs = new Map<string, Set<RunningProcess>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
   const faults = new SandboxFaults(fixture.faults);
@@ -92,9 +118,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
 
   state.onPodDeleted((pod) => {
-    const key = `${pod.namespace}/${pod.object.metadata.name as string}`;
-    for (const pgid of podGroups.get(key) ?? []) killGroup(pgid);
-    podGroups.delete(key);
+    const name = pod.object.metadata.name as string;
+    const key = `${pod.namespace}/${name}`;
+    for (const exec of podExecs.get(key) ?? []) exec.end();
+    podExecs.delete(key);
+    void runtime.deletePod(pod.namespace, name);
   });
 
   let hostPort = '';
@@ -105,7 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
     if (!hasBearerToken(req.headers.authorization, token)) return refuseUpgradeWithStatus(socket, unauthorized());
-    handleExecUpgrade({ state, stateDir, transports, groups, podGroups, execs, faults }, req, socket, head);
+    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults }, req, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
@@ -116,6 +144,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const port = (server.address() as AddressInfo).port;
   hostPort = `127.0.0.1:${port}`;
   const url = `https://${hostPort}`;
+  runtime.startPods(state.pods());
   const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
 
@@ -127,10 +156,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     context: SANDBOX_CONTEXT,
     caPem: tls.caPem,
     stateDir,
+    isolation: runtime.isolation,
+    warnings: runtime.warnings,
     execCount: () => execs.total,
+    execsBegun: () => execs.begunTotal,
     peakConcurrentExecs: () => execs.peak,
     resetPeakConcurrentExecs: () => execs.resetPeak(),
-    liveProcessGroups: () => groups.live(),
+    liveProcessGroups: () => sessions.live(),
     deletePod: (namespace, name) => state.deletePod(namespace, name) !== undefined,
     setFaults: (plans) => faults.set(plans),
     refuseConnectionsFor: async (ms) => {
@@ -141,18 +173,20 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     },
     close: () =>
       (closing ??= (async () => {
-        groups.killAll();
+        const ended = sessions.endAll();
         for (const t of transports) t.close();
         for (const res of watches) res.end();
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections?.();
         });
+        await ended;
+        await runtime.close();
         if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
       })()),
   };
 }
 
-export { SANDBOX_CONTEXT } from './kubeconfig.ts';
-export type { SandboxFixture } from './fixture.ts';
-export { demoFixture } from './demo-fixture.ts';
+export { SANDBOX_CONTEXT } from './api/kubeconfig.ts';
+export type { SandboxFixture } from './fixture/fixture.ts';
+export { demoFixture } from './fixture/demo-fixture.ts';

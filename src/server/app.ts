@@ -16,14 +16,16 @@ import { ExecSystem, type SnapshotPolicy } from '../runtime/exec-system.ts';
 import { DEFAULT_RETENTION, LogUpkeep, type Retention } from '../runtime/log-upkeep.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
-import { ClusterError, ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import { KubePodWatches } from '../adapters/kubernetes/pod-watches.ts';
+import { ClusterError, type ClusterView, type PodWatching } from '../adapters/cluster.ts';
 import { handleApi, readJson } from './http-api.ts';
 import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
 import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
 import { SessionPodGuard } from './pod-guard.ts';
-import { PodWatches } from './pod-watch.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
+import type { ServerInfo } from '../protocol/index.ts';
 
 export const DEFAULT_PORT = 7788;
 export const SOCKET_PATH = '/api/v1/stream';
@@ -90,7 +92,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let upkeep: LogUpkeep | undefined;
   let server: Server | undefined;
   let hub: StreamHub | undefined;
-  let pods: PodWatches | undefined;
+  let pods: PodWatching | undefined;
   try {
     const store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
     system = ExecSystem.open({
@@ -106,14 +108,24 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     upkeep = new LogUpkeep(system, store, { ...DEFAULT_RETENTION, ...options.log?.retention }, warn);
     const reader = new ClusterReader(contexts);
     let guard: SessionPodGuard | undefined;
-    pods = new PodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
+    pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
     hub = new StreamHub(system, options.hub, pods);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = newToken();
     const host = options.host ?? '127.0.0.1';
     let door: FrontDoor | undefined;
-    const info: Record<string, unknown> = {};
+    const info: ServerInfo = {
+      cluster: cluster.kind,
+      context: contexts.current,
+      user: contexts.user(),
+      socket: SOCKET_PATH,
+      idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
+      maxSessions: options.maxSessions ?? null,
+      sandboxIsolation: sandbox?.isolation ?? null,
+      uiBuilt: ui.built,
+      limits: hub.limits,
+    };
     const app = { system, reader, hub, ui, info, door: () => door!, warn };
     server = createServer((req, res) => void handleRequest(app, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(app, req, socket, head));
@@ -129,17 +141,6 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const base = `${urlHost(host)}:${port}`;
     const url = `http://${base}/`;
     const socketUrl = `ws://${base}${SOCKET_PATH}`;
-    Object.assign(info, {
-      cluster: cluster.kind,
-      context: contexts.current,
-      user: contexts.user(),
-      socket: SOCKET_PATH,
-      idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
-      maxSessions: options.maxSessions ?? null,
-      uiBuilt: ui.built,
-      limits: hub.options,
-    });
-
     let closing: Promise<void> | undefined;
     const [s, h, sys, p, g, u] = [server, hub, system, pods, guard, upkeep];
     return {
@@ -188,10 +189,10 @@ function urlHost(host: string): string {
 
 interface AppParts {
   system: ExecSystem;
-  reader: ClusterReader;
+  reader: ClusterView;
   hub: StreamHub;
   ui: StaticUi;
-  info: Record<string, unknown>;
+  info: ServerInfo;
   door(): FrontDoor;
   warn(message: string): void;
 }

@@ -4,13 +4,34 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { ClusterReader } from '../adapters/kubernetes/cluster.ts';
+import type { ClusterView } from '../adapters/cluster.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView, batchViews } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
+import {
+  isEnded,
+  isId,
+  type ActorSnapshots,
+  type AlertsReply,
+  type AuditReply,
+  type BatchesReply,
+  type BatchReply,
+  type BatchStarted,
+  type CloseEndedReply,
+  type CloseReply,
+  type ContextsReply,
+  type EventsReply,
+  type ExecStarted,
+  type NamespacesReply,
+  type PodReply,
+  type PodsReply,
+  type RestartReply,
+  type ServerInfo,
+  type SessionsReply,
+} from '../protocol/index.ts';
 
 /** largest JSON body the API reads */
 export const MAX_BODY_BYTES = 64 * 1024;
@@ -18,9 +39,9 @@ const MAX_EVENTS_PAGE = 1000;
 
 export interface ApiContext {
   system: ExecSystem;
-  reader: ClusterReader;
+  reader: ClusterView;
   /** what GET /api/v1/info tells the page */
-  info: Record<string, unknown>;
+  info: ServerInfo;
 }
 
 type Handler = (ctx: ApiContext, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
@@ -35,23 +56,23 @@ interface Route {
 
 const segment = '([^/]+)';
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/info$/, handler: (ctx) => ctx.info },
-  { method: 'GET', pattern: /^\/contexts$/, handler: (ctx) => ({ contexts: ctx.reader.listContexts() }) },
-  { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url) => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
-  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]) => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
-  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]) => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
+  { method: 'GET', pattern: /^\/info$/, handler: (ctx): ServerInfo => ctx.info },
+  { method: 'GET', pattern: /^\/contexts$/, handler: (ctx): ContextsReply => ({ contexts: ctx.reader.listContexts() }) },
+  { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url): Promise<NamespacesReply> => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
+  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]): Promise<PodsReply> => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
+  { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]): Promise<PodReply> => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
   { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
-  { method: 'GET', pattern: /^\/batches$/, handler: (ctx) => ({ batches: batchViews(ctx.system.batches) }) },
+  { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: batchViews(ctx.system.batches) }) },
   { method: 'GET', pattern: new RegExp(`^/batches/${segment}$`), handler: (ctx, _req, _url, [id]) => batch(ctx, id) },
   { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
-  { method: 'GET', pattern: /^\/audit$/, handler: (ctx) => ({ records: ctx.system.auditTrail.records }) },
-  { method: 'GET', pattern: /^\/alerts$/, handler: (ctx) => ({ alerts: ctx.system.alerts.list }) },
+  { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: ctx.system.auditTrail.records }) },
+  { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: ctx.system.alerts.list }) },
   { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(ctx, url) },
-  { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx) => ctx.system.snapshots() },
+  { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx): ActorSnapshots => ctx.system.snapshots() },
 ];
 
 /** Answers one API call; `path` is the part after /api/v1. */
@@ -76,7 +97,7 @@ function contextParam(url: URL): string | undefined {
   return context;
 }
 
-async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<unknown> {
+async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<ExecStarted> {
   const body = parseExecBody(await readJson(req));
   let containers: string[];
   if (body.containers === 'all') {
@@ -98,7 +119,7 @@ async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<unknow
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
 }
 
-async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<unknown> {
+async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<BatchStarted> {
   const body = parseBatchBody(await readJson(req));
   // the context is checked (and its user named) before the pods are read
   const user = requestedBy(ctx, body.context);
@@ -113,27 +134,27 @@ async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<unkno
   return { batchId, targets, skipped };
 }
 
-function batch(ctx: ApiContext, id: string): unknown {
-  const row = /^[A-Za-z0-9_-]{1,64}$/.test(id) ? ctx.system.batches.byId[id] : undefined;
+function batch(ctx: ApiContext, id: string): BatchReply {
+  const row = isId(id) ? ctx.system.batches.byId[id] : undefined;
   if (!row) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
   return { batch: batchView(row) };
 }
 
 function requestedBy(ctx: ApiContext, context: string | undefined): string {
   try {
-    return ctx.reader.contexts.user(context);
+    return ctx.reader.userOf(context);
   } catch (error) {
     throw new HttpError(404, (error as Error).message);
   }
 }
 
-function sessions(ctx: ApiContext): unknown {
+function sessions(ctx: ApiContext): SessionsReply {
   const list = ctx.system.sessionList;
   return { sessions: list.order.map((id) => list.byId[id]) };
 }
 
 function knownSession(ctx: ApiContext, id: string): void {
-  if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+  if (!isId(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
 }
 
 /** Runs `act` and collects the log entries it caused, synchronously. */
@@ -148,28 +169,28 @@ function during(ctx: ApiContext, act: () => void) {
   return seen;
 }
 
-function restart(ctx: ApiContext, id: string): unknown {
+function restart(ctx: ApiContext, id: string): RestartReply {
   knownSession(ctx, id);
   const row = ctx.system.sessionList.byId[id];
-  if (!['exited', 'failed', 'timedOut', 'disconnected'].includes(row.state)) throw new HttpError(409, `Session ${id} is still running (${row.state}); only an ended session can be restarted.`);
+  if (!isEnded(row.state)) throw new HttpError(409, `Session ${id} is still running (${row.state}); only an ended session can be restarted.`);
   const seen = during(ctx, () => ctx.system.restart(id));
   const refused = seen.find((e) => e.type === 'session.restartRefused');
   if (refused && 'message' in refused) throw new HttpError(429, String(refused.message));
-  return { sessionId: id, run: ctx.system.sessionList.byId[id]?.run };
+  return { sessionId: id, run: ctx.system.sessionList.byId[id].run };
 }
 
-function close(ctx: ApiContext, id: string): unknown {
+function close(ctx: ApiContext, id: string): CloseReply {
   knownSession(ctx, id);
   ctx.system.close(id);
   return { sessionId: id, closed: ctx.system.sessionList.byId[id] === undefined };
 }
 
-function closeAllEnded(ctx: ApiContext): unknown {
+function closeAllEnded(ctx: ApiContext): CloseEndedReply {
   const seen = during(ctx, () => ctx.system.closeAllEnded());
   return { closed: seen.filter((e) => e.type === 'session.closed').map((e) => ('sessionId' in e ? e.sessionId : '')) };
 }
 
-function events(ctx: ApiContext, url: URL): unknown {
+function events(ctx: ApiContext, url: URL): EventsReply {
   const number = (name: string, fallback: number, max: number) => {
     const text = url.searchParams.get(name);
     if (text === null) return fallback;

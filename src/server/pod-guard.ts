@@ -1,12 +1,10 @@
 // Ends the execs into a pod that goes away. The server watches the namespaces of every running
-// session (pod-watch.ts, shared with the pages' own watches); a pod deleted, or marked for
+// session (the cluster adapter's pod watches, shared with the pages' own); a pod deleted, or marked for
 // deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream.
 import type { LogEntry } from '../events/log-entry.ts';
-import type { SessionState } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { PodWatches } from './pod-watch.ts';
-
-const running: ReadonlySet<SessionState> = new Set(['connecting', 'interactive', 'idle']);
+import type { PodWatching } from '../adapters/cluster.ts';
+import { isRunning, namespaceKey } from '../protocol/index.ts';
 
 export class SessionPodGuard {
   readonly #subscriptions = new Map<string, () => void>();
@@ -14,7 +12,7 @@ export class SessionPodGuard {
 
   constructor(
     private readonly system: ExecSystem,
-    private readonly watches: PodWatches,
+    private readonly watches: PodWatching,
   ) {
     this.#stop = system.onEntry((entry) => this.#changed(entry));
     this.#sync();
@@ -25,7 +23,7 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (row && running.has(row.state) && row.target.namespace === namespace && row.target.pod === pod && row.target.context === context) this.system.podDeleted(id);
+      if (row && isRunning(row.state) && row.target.namespace === namespace && row.target.pod === pod && row.target.context === context) this.system.podDeleted(id);
     }
   }
 
@@ -44,7 +42,7 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (row && running.has(row.state)) needed.set(`${row.target.context ?? ''}\u0000${row.target.namespace}`, { context: row.target.context, namespace: row.target.namespace });
+      if (row && isRunning(row.state)) needed.set(namespaceKey(row.target.context, row.target.namespace), { context: row.target.context, namespace: row.target.namespace });
     }
     for (const [key, stop] of this.#subscriptions) {
       if (!needed.has(key)) {

@@ -1,6 +1,7 @@
 // A SPDY/3.1 connection over a byte stream (the socket after an HTTP upgrade), in either role.
-// It owns the two header compression contexts, the stream table and the flow control
-// windows; streams only ever talk to it through StreamHost.
+// It owns the two header compression contexts, the stream table and the receive windows;
+// outgoing DATA and the peer's windows are data-sender.ts's, the order of outgoing frames
+// ordered-writer.ts's. Streams only ever talk to it through StreamHost.
 //
 // Ordering is the one subtle part: header blocks are (de)compressed asynchronously by zlib,
 // but frames must leave and be handled in wire order, because each compressed block depends
@@ -9,7 +10,10 @@
 import { EventEmitter } from 'node:events';
 import type { Duplex } from 'node:stream';
 import { SpdyProtocolError } from './errors.ts';
-import { DEFAULT_INITIAL_WINDOW_SIZE, MAX_WINDOW_SIZE, ReceiveWindow, SendWindow } from './flow-control.ts';
+import { DEFAULT_INITIAL_WINDOW_SIZE, ReceiveWindow } from './flow-control.ts';
+import { DataSender } from './data-sender.ts';
+import { OrderedWriter, type Outgoing } from './ordered-writer.ts';
+import { Pings } from './pings.ts';
 import {
   encodeFrame,
   type Frame,
@@ -25,8 +29,7 @@ import { HeaderDeflater, HeaderInflater } from './header-compression.ts';
 import { FrameParser, type FrameParserOptions } from './parser.ts';
 import { SpdyStream, type StreamHost } from './stream.ts';
 
-/** We cut outgoing DATA into frames of at most this, so one big write cannot hog the connection. */
-export const MAX_OUTGOING_DATA_FRAME = 16 * 1024;
+export { MAX_OUTGOING_DATA_FRAME } from './data-sender.ts';
 
 export type SpdyRole = 'client' | 'server';
 
@@ -36,14 +39,7 @@ export interface SpdySessionOptions extends FrameParserOptions {
   head?: Uint8Array;
   /** our receive window per stream; announced with SETTINGS when it is not the default 64 KiB */
   initialWindowSize?: number;
-  /**
-   * When to hold DATA back because the peer's window is used up.
-   * - 'auto' (default): once the peer shows it does flow control (any WINDOW_UPDATE, or a
-   *   SETTINGS with an initial window). Kubernetes' SPDY peers (kubectl, API server, kubelet:
-   *   Go's spdystream) never send WINDOW_UPDATE and ignore ours; honouring a window they never
-   *   reopen would stall every exec after 64 KiB. TCP backpressure still applies.
-   * - 'strict': always, as the SPDY/3.1 draft says.
-   */
+  /** 'strict': hold DATA back by the peer's windows always; 'auto' (default): see data-sender.ts */
   peerFlowControl?: 'auto' | 'strict';
 }
 
@@ -58,28 +54,10 @@ export interface SpdySessionEvents {
   peerPing: [];
 }
 
-interface PendingWrite {
-  data: Uint8Array;
-  done: (error?: Error | null) => void;
-}
-
 interface StreamState {
   stream: SpdyStream;
-  send: SendWindow;
   receive: ReceiveWindow;
-  queue: PendingWrite[];
-  /** our FIN, waiting behind queued data */
-  fin: ((error?: Error | null) => void) | undefined;
 }
-
-interface PendingPing {
-  sentAt: number;
-  resolve: (roundTripMs: number) => void;
-  reject: (error: Error) => void;
-}
-
-/** Outgoing bytes, or a promise of them while a header block is being compressed. */
-type Outgoing = Uint8Array | Promise<Uint8Array>;
 
 export class SpdySession extends EventEmitter<SpdySessionEvents> implements StreamHost {
   readonly role: SpdyRole;
@@ -88,21 +66,15 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   private readonly deflater = new HeaderDeflater();
   private readonly inflater = new HeaderInflater();
   private readonly streams = new Map<number, StreamState>();
-  private readonly pings = new Map<number, PendingPing>();
+  private readonly pings: Pings;
   private readonly receiveWindowSize: number;
-  private readonly strictFlowControl: boolean;
-  private peerInitialWindow = DEFAULT_INITIAL_WINDOW_SIZE;
-  private peerUsesStreamWindows = false;
-  private peerUsesSessionWindow = false;
-  private readonly sessionSend = new SendWindow(DEFAULT_INITIAL_WINDOW_SIZE);
+  private readonly sender: DataSender;
+  private readonly writer: OrderedWriter;
   private readonly sessionReceive = new ReceiveWindow(DEFAULT_INITIAL_WINDOW_SIZE);
   private nextStreamId: number;
-  private nextPingId: number;
   private lastPeerStreamId = 0;
   private readonly inbound: Frame[] = [];
   private inboundBusy = false;
-  private readonly outbound: Outgoing[] = [];
-  private outboundBusy = false;
   /** streams whose unread data passed their window: the socket stays paused until they drain */
   private readonly overrun = new Set<SpdyStream>();
   private sentGoAway = false;
@@ -117,13 +89,21 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     this.role = options.role;
     this.parser = new FrameParser(options);
     this.receiveWindowSize = options.initialWindowSize ?? DEFAULT_INITIAL_WINDOW_SIZE;
-    this.strictFlowControl = options.peerFlowControl === 'strict';
+    this.writer = new OrderedWriter(
+      (bytes) => socket.write(bytes),
+      (error) => this.destroy(error),
+      () => this.endIfIdle(),
+    );
+    this.sender = new DataSender(
+      { data: (streamId, data, fin) => this.write(encodeFrame({ type: 'data', streamId, fin, data })), blocked: () => socket.writableNeedDrain },
+      options.peerFlowControl === 'strict',
+    );
     // SPDY: client-initiated streams and pings are odd, the server's even.
     this.nextStreamId = this.role === 'client' ? 1 : 2;
-    this.nextPingId = this.role === 'client' ? 1 : 2;
+    this.pings = new Pings(this.role, (id) => this.write(encodeFrame({ type: 'ping', id })));
 
     socket.on('data', (chunk: Uint8Array) => this.onBytes(chunk));
-    socket.on('drain', () => this.flushAll());
+    socket.on('drain', () => this.sender.flushAll());
     socket.on('end', () => socket.end());
     socket.on('error', (error: Error) => (this.failure ??= error));
     socket.on('close', () => this.teardown(this.failure));
@@ -165,12 +145,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   /** Sends a PING; resolves with the round trip in milliseconds, rejects if the session ends first. */
   ping(): Promise<number> {
     if (this.closed) return Promise.reject(new Error('SPDY session is closed'));
-    const id = this.nextPingId;
-    this.nextPingId = (this.nextPingId + 2) % 0x100000000;
-    return new Promise((resolve, reject) => {
-      this.pings.set(id, { sentAt: performance.now(), resolve, reject });
-      this.write(encodeFrame({ type: 'ping', id }));
-    });
+    return this.pings.ping();
   }
 
   /** Tells the peer we accept no new streams (GOAWAY); existing streams carry on. */
@@ -202,17 +177,11 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   // ---- StreamHost --------------------------------------------------------------------------
 
   sendData(stream: SpdyStream, chunk: Uint8Array, done: (error?: Error | null) => void): void {
-    const state = this.streams.get(stream.id);
-    if (!state || this.closed) return done(new Error('SPDY session is closed'));
-    state.queue.push({ data: chunk, done });
-    this.flush(state);
+    if (this.closed || !this.sender.send(stream.id, chunk, done)) done(new Error('SPDY session is closed'));
   }
 
   sendFin(stream: SpdyStream, done: (error?: Error | null) => void): void {
-    const state = this.streams.get(stream.id);
-    if (!state || this.closed) return done(new Error('SPDY session is closed'));
-    state.fin = done;
-    this.flush(state);
+    if (this.closed || !this.sender.finish(stream.id, done)) done(new Error('SPDY session is closed'));
   }
 
   sendReply(stream: SpdyStream, headers: SpdyHeaders, fin: boolean): void {
@@ -239,9 +208,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     if (!state) return;
     this.streams.delete(stream.id);
     this.overrun.delete(stream);
-    const gone = new Error(`SPDY stream ${stream.id} was closed`);
-    for (const pending of state.queue.splice(0)) pending.done(gone);
-    state.fin?.(gone);
+    this.sender.close(stream.id, new Error(`SPDY stream ${stream.id} was closed`));
     if (this.closed) return;
     if (this.overrun.size === 0 && this.socket.isPaused()) this.socket.resume();
     if (reset !== undefined) this.write(encodeFrame({ type: 'rst_stream', streamId: stream.id, status: reset }));
@@ -321,18 +288,11 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
         return this.onSettings(frame);
       case 'window_update':
         return this.onWindowUpdate(frame);
-      case 'ping': {
-        const ours = frame.id % 2 === (this.role === 'client' ? 1 : 0);
-        if (!ours) {
-          this.write(encodeFrame(frame));
-          this.emit('peerPing');
-          return;
-        }
-        const pending = this.pings.get(frame.id);
-        this.pings.delete(frame.id);
-        pending?.resolve(performance.now() - pending.sentAt);
+      case 'ping':
+        if (this.pings.isOurs(frame.id)) return this.pings.echoed(frame.id);
+        this.write(encodeFrame(frame));
+        this.emit('peerPing');
         return;
-      }
       case 'goaway': {
         this.receivedGoAway = true;
         // Our streams above lastGoodStreamId were never seen by the peer.
@@ -367,31 +327,11 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   }
 
   private onSettings(frame: SettingsFrame): void {
-    for (const setting of frame.settings) {
-      if (setting.id !== SettingId.InitialWindowSize) continue;
-      if (setting.value > MAX_WINDOW_SIZE) throw new SpdyProtocolError('protocol-error', `initial window of ${setting.value}`);
-      this.peerUsesStreamWindows = true;
-      const change = setting.value - this.peerInitialWindow;
-      this.peerInitialWindow = setting.value;
-      for (const state of this.streams.values()) {
-        if (change >= 0) state.send.grow(change);
-        else state.send.spend(-change);
-      }
-    }
-    this.flushAll();
+    for (const setting of frame.settings) if (setting.id === SettingId.InitialWindowSize) this.sender.peerInitialWindow(setting.value);
   }
 
   private onWindowUpdate(frame: WindowUpdateFrame): void {
-    this.peerUsesStreamWindows = true;
-    if (frame.streamId === 0) {
-      this.peerUsesSessionWindow = true;
-      if (!this.sessionSend.grow(frame.delta)) throw new SpdyProtocolError('protocol-error', 'session window above 2^31-1');
-      return this.flushAll();
-    }
-    const state = this.streams.get(frame.streamId);
-    if (!state) return;
-    if (!state.send.grow(frame.delta)) return state.stream.reset(RstStatus.FlowControlError);
-    this.flush(state);
+    if (!this.sender.peerWindowUpdate(frame.streamId, frame.delta)) this.streams.get(frame.streamId)?.stream.reset(RstStatus.FlowControlError);
   }
 
   private creditSession(bytes: number): void {
@@ -403,50 +343,9 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
 
   private track(streamId: number, headers: SpdyHeaders): SpdyStream {
     const stream = new SpdyStream(this, streamId, headers, this.receiveWindowSize);
-    this.streams.set(streamId, {
-      stream,
-      send: new SendWindow(this.peerInitialWindow),
-      receive: new ReceiveWindow(this.receiveWindowSize),
-      queue: [],
-      fin: undefined,
-    });
+    this.streams.set(streamId, { stream, receive: new ReceiveWindow(this.receiveWindowSize) });
+    this.sender.open(streamId);
     return stream;
-  }
-
-  /** How many bytes of DATA the stream may send right now. */
-  private allowance(state: StreamState): number {
-    let allowed = MAX_OUTGOING_DATA_FRAME;
-    if (this.strictFlowControl || this.peerUsesStreamWindows) allowed = Math.min(allowed, state.send.available);
-    if (this.strictFlowControl || this.peerUsesSessionWindow) allowed = Math.min(allowed, this.sessionSend.available);
-    return allowed;
-  }
-
-  private flush(state: StreamState): void {
-    const streamId = state.stream.id;
-    while (state.queue.length && !this.socket.writableNeedDrain) {
-      const head = state.queue[0]!;
-      const size = Math.min(head.data.length, this.allowance(state));
-      if (size <= 0 && head.data.length > 0) return; // wait for WINDOW_UPDATE
-      state.send.spend(size);
-      this.sessionSend.spend(size);
-      if (size) this.write(encodeFrame({ type: 'data', streamId, fin: false, data: head.data.subarray(0, size) }));
-      if (size === head.data.length) {
-        state.queue.shift();
-        head.done();
-      } else {
-        head.data = head.data.subarray(size);
-      }
-    }
-    if (!state.queue.length && state.fin) {
-      const done = state.fin;
-      state.fin = undefined;
-      this.write(encodeFrame({ type: 'data', streamId, fin: true, data: new Uint8Array(0) }));
-      done();
-    }
-  }
-
-  private flushAll(): void {
-    for (const state of this.streams.values()) this.flush(state);
   }
 
   private writeHeaderFrame(frame: HeaderFrame): void {
@@ -454,33 +353,11 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   }
 
   private write(bytes: Outgoing): void {
-    if (this.closed) return;
-    if (!this.outboundBusy && !(bytes instanceof Promise)) {
-      this.socket.write(bytes);
-      return;
-    }
-    this.outbound.push(bytes);
-    if (!this.outboundBusy) void this.drainOutbound();
-  }
-
-  private async drainOutbound(): Promise<void> {
-    this.outboundBusy = true;
-    try {
-      while (this.outbound.length) {
-        const bytes = await this.outbound.shift()!;
-        if (this.closed) return;
-        this.socket.write(bytes);
-      }
-    } catch (error) {
-      this.destroy(error as Error);
-    } finally {
-      this.outboundBusy = false;
-    }
-    this.endIfIdle();
+    if (!this.closed) this.writer.write(bytes);
   }
 
   private endIfIdle(): void {
-    if (this.closing && !this.closed && this.streams.size === 0 && !this.outboundBusy) this.socket.end();
+    if (this.closing && !this.closed && this.streams.size === 0 && !this.writer.busy) this.socket.end();
   }
 
   // ---- the end ---------------------------------------------------------------------------
@@ -506,10 +383,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     // session's 'close' carries the reason.
     for (const { stream } of [...this.streams.values()]) stream.destroy();
     this.streams.clear();
-    const gone = error ?? new Error('SPDY session closed');
-    for (const ping of this.pings.values()) ping.reject(gone);
-    this.pings.clear();
-    this.outbound.length = 0;
+    this.pings.failAll(error ?? new Error('SPDY session closed'));
+    this.writer.stop();
     this.inbound.length = 0;
     this.deflater.close();
     this.inflater.close();

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import type { BatchRow } from '../../src/events/projections/batches.ts';
 import { applyServerMessage, batchResultText, batchTotalsText, currentSelection, durationText, initialState, type AppState } from '../../ui/state/app-state.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
+import { hello } from '../support/hello.ts';
 
 const batch = (over: Partial<BatchRow> = {}): BatchRow => ({
   batchId: 'b1',
@@ -34,14 +35,14 @@ test('the batch page lives at /batches?id=…, with its selected tab', () => {
 test('hello brings every batch; a batch message adds or replaces one', () => {
   let state: AppState = initialState(readRoute({ pathname: '/', search: '' }));
   const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
-  apply({ type: 'hello', protocol: 1, sessions: [], alerts: [], batches: [batch()], limits: {} });
+  apply(hello({ batches: [batch()] }));
   assert.equal(state.batches.order, ['b1']);
   apply({ type: 'batch', batch: batch({ state: 'done', totals: { succeeded: 1, failed: 0, skipped: 0 } }) });
   assert.equal(state.batches.order, ['b1']);
   assert.is(state.batches.byId.b1.state, 'done');
   apply({ type: 'batch', batch: batch({ batchId: 'b2' }) });
   assert.equal(state.batches.order, ['b1', 'b2']);
-  apply({ type: 'hello', protocol: 1, sessions: [], alerts: [], limits: {} });
+  apply(hello());
   assert.equal(state.batches.order, [], 'an older server without batches in hello');
 });
 

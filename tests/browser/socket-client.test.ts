@@ -3,9 +3,10 @@
 // watches, a silent server is given up on, and a server that no longer knows us stops retries.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { encodeFrame, FrameKind } from '../../src/server/stream-frames.ts';
+import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
 import { SocketClient, type SessionSink } from '../../ui/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
+import { hello } from '../support/hello.ts';
 
 class FakeSocket {
   static all: FakeSocket[] = [];
@@ -30,7 +31,7 @@ class FakeSocket {
   open() {
     this.readyState = 1;
     this.onopen?.();
-    this.json({ type: 'hello', protocol: 1, sessions: [], alerts: [], limits: {} });
+    this.json(hello());
   }
   json(message: object) {
     this.onmessage?.({ data: JSON.stringify(message) });

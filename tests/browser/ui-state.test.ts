@@ -8,6 +8,7 @@ import { applyServerMessage, badge, initialState, tabName } from '../../ui/state
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
+import { hello } from '../support/hello.ts';
 
 const row = (over: Partial<SessionRow>): SessionRow => ({
   sessionId: 't1',
@@ -53,7 +54,7 @@ test('badges mirror the terminal machine in the words of the issue', () => {
 test('server messages fold into the store: sessions come and go, pods follow the namespace shown', () => {
   let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
   const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
-  apply({ type: 'hello', protocol: 1, sessions: [row({})], alerts: [], limits: {} });
+  apply(hello({ sessions: [row({})] }));
   apply({ type: 'session', session: row({ sessionId: 't2', state: 'exited', exitCode: 0 }) });
   apply({ type: 'session', session: row({ state: 'idle' }) });
   assert.equal(state.sessions.order, ['t1', 't2']);

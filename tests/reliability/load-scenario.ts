@@ -5,7 +5,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
-import { FrameKind, decodeFrame, encodeFrame } from '../../src/server/stream-frames.ts';
+import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -5,8 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { formatArgv, splitCommandLine } from '../../src/domain/command-line.ts';
-import { FrameKind, MAX_SESSION_ID_BYTES, decodeFrame, encodeFrame } from '../../src/server/stream-frames.ts';
-import { MAX_TERMINAL_SIZE, isProblem, parseClientMessage } from '../../src/server/stream-messages.ts';
+import { FrameKind, MAX_ID_LENGTH, decodeFrame, encodeFrame } from '../../src/protocol/index.ts';
+import { isProblem, parseClientMessage } from '../../src/server/client-messages.ts';
+import { MAX_TERMINAL_SIZE } from '../../src/protocol/index.ts';
 
 const test = suite('robustness: the browser protocol');
 const sessionId = fc.stringMatching(/^[A-Za-z0-9_.-]{1,64}$/);
@@ -17,7 +18,7 @@ test('property: any bytes decode to a frame or a sentence, never an exception', 
       const frame = decodeFrame(bytes);
       if (typeof frame === 'string') return;
       assert.ok([FrameKind.Stdout, FrameKind.Stderr, FrameKind.Input].includes(frame.kind));
-      assert.ok(frame.sessionId.length >= 1 && frame.sessionId.length <= MAX_SESSION_ID_BYTES);
+      assert.ok(frame.sessionId.length >= 1 && frame.sessionId.length <= MAX_ID_LENGTH);
     }),
     { numRuns: 2000 },
   );

@@ -6,8 +6,8 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { EventEmitter } from 'node:events';
 import type { WebSocket } from 'ws';
-import { MAX_TERMINAL_SIDE, MIN_TERMINAL_SIDE, parseResizeMessage } from '../../src/sandbox/resize-message.ts';
-import { WebSocketChannels } from '../../src/sandbox/websocket-channels.ts';
+import { MAX_TERMINAL_SIDE, MIN_TERMINAL_SIDE, parseResizeMessage } from '../../src/sandbox/transports/resize-message.ts';
+import { WebSocketChannels } from '../../src/sandbox/transports/websocket-channels.ts';
 import type { TerminalSize } from '../../src/domain/target.ts';
 
 const test = suite('robustness: resize messages and channel frames');

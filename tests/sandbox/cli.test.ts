@@ -3,11 +3,11 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { withTimeout } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/sandbox.ts';
 import { parseSandboxArgs } from '../../src/cli/sandbox-command.ts';
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
@@ -20,6 +20,7 @@ test('flags parse; unknown flags and bad values are refused', () => {
   assert.throws(() => parseSandboxArgs(['--port', 'x']), /--port must be a number/);
   assert.throws(() => parseSandboxArgs(['--port', '70000']), /--port must be a number/);
   assert.throws(() => parseSandboxArgs(['--fixture']), /--fixture needs a value/);
+  assert.is(parseSandboxArgs(['--sandbox-unisolated']).options.isolation, 'none');
 });
 
 test('a bad flag exits 2 with one line on stderr', () => {
@@ -40,7 +41,7 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     await withTimeout(new Promise<void>((resolve) => child.stdout!.on('data', () => stdout.includes('\n') && resolve())), 30_000, 'the ready line');
     const ready = JSON.parse(stdout.split('\n')[0]);
     assert.match(ready.server, /^https:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(ready, { server: ready.server, kubeconfig, context: 'octant-exec-sandbox' });
+    assert.equal(ready, { server: ready.server, kubeconfig, context: 'octant-exec-sandbox', isolation: 'bubblewrap' });
 
     // A long exec through a real kubectl, then SIGTERM to the sandbox.
     const kubectl = spawn('/usr/lib/google-cloud-sdk/bin/kubectl.1.33', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'exec', 'web', '--', 'sleep', '300'], { stdio: 'ignore', env: { HOME: dir, PATH: '/usr/bin:/bin' } });
@@ -56,7 +57,8 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     assert.is(await withTimeout(exited, 15_000, 'the sandbox to exit'), 0);
     assert.is(stdout.trim().split('\n').length, 1);
     await withTimeout(kubectlDone, 15_000, 'kubectl to end');
-    for (const pid of pids) assert.throws(() => process.kill(pid, 0), undefined, `sleep ${pid} still runs`);
+    // Killed with their container: gone once reaped, a moment after the sandbox exits.
+    await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, `sleep ${pids.join(', ')} to end`);
   } finally {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

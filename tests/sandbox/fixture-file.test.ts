@@ -1,11 +1,11 @@
-// A sandbox from a fixture file: the container's environment, HOSTNAME and a PATH holding only
-// the programs its image declares.
+// A sandbox from a fixture file: the container's environment, HOSTNAME, and a filesystem holding
+// only the programs its image declares.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestSandbox } from '../support/sandbox.ts';
+import { startTestSandbox, waitFor } from '../support/sandbox.ts';
 import { runExec } from '../support/sandbox-exec-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'octant-exec-fixture-'));
@@ -23,19 +23,27 @@ test.after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('env holds HOSTNAME = pod name and the fixture env; PATH is the container bin dir', async () => {
+test('env holds HOSTNAME = pod name, HOME, the usual PATH and the fixture env', async () => {
   const session = await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['env'] });
   const env = Object.fromEntries(session.stdout().trim().split('\n').map((line) => line.split(/=(.*)/s).slice(0, 2)));
   assert.is(env.HOSTNAME, 'cart-7f9');
   assert.is(env.MODE, 'test');
-  assert.is(env.PATH, join(dir, 'state', 'containers', 'shop', 'cart-7f9', 'app', 'bin'));
-  assert.equal(readdirSync(env.PATH).sort(), ['cat', 'env', 'sh']);
+  assert.is(env.HOME, '/root');
+  assert.is(env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
 });
 
-test('the working directory is the container own directory', async () => {
-  const session = await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo "$PWD"; ls'] });
-  assert.match(session.stdout(), join(dir, 'state', 'containers', 'shop', 'cart-7f9', 'app', 'root'));
+test('the image holds exactly the programs it declares; the working directory is /', async () => {
+  const session = await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo "$PWD"; echo /usr/bin/* /usr/sbin/* /usr/local/bin/*; ls'] });
+  assert.is(session.stdout(), '/\n/usr/bin/cat /usr/bin/env /usr/bin/sh /usr/sbin/* /usr/local/bin/*\n');
   assert.match(session.stderr(), 'ls: not found');
+});
+
+test('the writable layer lives under the state directory while the pod does', async () => {
+  await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo kept > /root/note'] });
+  const layer = join(dir, 'state', 'pods', 'shop', 'cart-7f9', 'app');
+  assert.is(readFileSync(join(layer, 'root', 'note'), 'utf8'), 'kept\n');
+  assert.ok(sandbox.deletePod('shop', 'cart-7f9'));
+  await waitFor(() => !existsSync(layer), 10_000, 'the layer to go with the pod');
 });
 
 test.run();

@@ -29,10 +29,17 @@ test('stdout and stderr stay apart', async () => {
 });
 
 test('-c sidecar reaches the sidecar; no -c reaches the default container nginx', async () => {
-  const sidecar = await kubectl(sandbox, '1.33', ['exec', 'web', '-c', 'sidecar', '--', 'sh', '-c', 'echo "$PATH"']);
-  const nginx = await kubectl(sandbox, '1.33', ['exec', 'web', '--', 'sh', '-c', 'echo "$PATH"; echo "$NGINX_PORT"; hostname']);
-  assert.match(sidecar.stdout.toString(), /\/web\/sidecar\/bin\n$/);
-  assert.match(nginx.stdout.toString(), /\/web\/nginx\/bin\n80\nweb\n$/);
+  const image = '. /etc/os-release; echo "$PRETTY_NAME"; echo "$NGINX_PORT"; hostname';
+  const sidecar = await kubectl(sandbox, '1.33', ['exec', 'web', '-c', 'sidecar', '--', 'sh', '-c', image]);
+  const nginx = await kubectl(sandbox, '1.33', ['exec', 'web', '--', 'sh', '-c', image]);
+  assert.is(sidecar.stdout.toString(), 'busybox:1.36 (octant-exec sandbox image)\n\nweb\n');
+  assert.is(nginx.stdout.toString(), 'nginx:1.27 (octant-exec sandbox image)\n80\nweb\n');
+});
+
+test('kubectl exec web -c nginx -- cat /proc/sys/kernel/hostname prints web', async () => {
+  const result = await kubectl(sandbox, '1.33', ['exec', 'web', '-c', 'nginx', '--', 'cat', '/proc/sys/kernel/hostname']);
+  assert.is(result.code, 0, result.stderr);
+  assert.is(result.stdout.toString(), 'web\n');
 });
 
 test('stdin EOF reaches the process: printf a\\nb\\n | kubectl exec -i web -- wc -l prints 2', async () => {

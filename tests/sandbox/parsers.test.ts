@@ -5,12 +5,12 @@ import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parseLabelSelector } from '../../src/sandbox/label-selector.ts';
-import { parseResizeMessage } from '../../src/sandbox/resize-message.ts';
-import { resolveCommand } from '../../src/sandbox/command-resolver.ts';
-import { checkFixture } from '../../src/sandbox/fixture.ts';
-import { demoFixture } from '../../src/sandbox/demo-fixture.ts';
-import { exitCodeOf } from '../../src/sandbox/running-process.ts';
+import { parseLabelSelector } from '../../src/sandbox/api/label-selector.ts';
+import { parseResizeMessage } from '../../src/sandbox/transports/resize-message.ts';
+import { resolveCommand } from '../../src/sandbox/containers/command-resolver.ts';
+import { checkFixture } from '../../src/sandbox/fixture/fixture.ts';
+import { demoFixture } from '../../src/sandbox/fixture/demo-fixture.ts';
+import { exitCodeOf } from '../../src/sandbox/processes/running-process.ts';
 
 test('label selectors: equality, inequality, set membership, existence', () => {
   const labels = { app: 'web', tier: 'frontend' };

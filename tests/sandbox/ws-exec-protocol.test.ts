@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
 import { apiRequest, startTestSandbox, waitFor, withTimeout, groupAlive } from '../support/sandbox.ts';
 import { execPath, openExec, runExec } from '../support/sandbox-exec-client.ts';
-import { MAX_PAYLOAD_BYTES } from '../../src/sandbox/websocket-transport.ts';
+import { MAX_PAYLOAD_BYTES } from '../../src/sandbox/transports/websocket-transport.ts';
 
 const sandbox = await startTestSandbox();
 test.after(() => sandbox.close());

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from './support.ts';
-import { groupAlive } from '../support/sandbox.ts';
+import { spawnSync } from 'node:child_process';
 import { startCli, type Cli } from '../support/cli.ts';
 import { parseServeArgs } from '../../src/cli/serve-command.ts';
 
@@ -17,8 +17,16 @@ const deno = (globalThis as { Deno?: unknown }).Deno;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
-/** The serve command (the default) in its own process. */
-const runCli = (args: string[], pathPrefix?: string): Cli => startCli(args, { pathPrefix });
+/** The serve command (the default) in its own process; one a failed test left running is killed after the file. */
+const started: Cli[] = [];
+const runCli = (args: string[], pathPrefix?: string): Cli => {
+  const cli = startCli(args, { pathPrefix });
+  started.push(cli);
+  return cli;
+};
+test.after(() => {
+  for (const cli of started) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+});
 
 /**
  * SIGTERM, then a clean exit 0 after the shutdown. Deno's node:child_process reports a child it
@@ -117,22 +125,21 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   assert.not.ok(cli.stderr().includes(ready.token));
   const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
 
-  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'echo pid=$$; sleep 300; echo never'] }, interactive: false });
+  // Unusual durations, so that this machine's own view of the container processes can find them.
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'echo started; sleep 300.25; echo never'] }, interactive: false });
   const [shell] = await openExec(app, { namespace: 'batch', pod: 'worker-0', containers: ['main'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(id);
-  await tab.waitForText(id, /pid=\d+\n/);
-  const pid = Number(/pid=(\d+)/.exec(tab.text(id))![1]);
+  await tab.waitForText(id, /started\n/);
   await tab.attach(shell);
-  tab.type(shell, 'echo shell=$$\r');
-  await tab.waitForText(shell, /shell=\d+\r\n/);
-  const shellPid = Number(/shell=(\d+)\r\n/.exec(tab.text(shell))![1]);
-  assert.ok(groupAlive(pid), 'the command runs in its own process group');
-  assert.ok(groupAlive(shellPid), 'the shell runs in its own process group');
+  tab.type(shell, 'sleep 301.25\r');
+  const running = (args: string) => spawnSync('pgrep', ['-f', '-x', args], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  await waitFor(() => running('sleep 300.25').length === 1 && running('sleep 301.25').length === 1, 10_000, 'both sleeps to run');
+  const pids = [...running('sleep 300.25'), ...running('sleep 301.25')];
 
   await stopWithSigterm(cli);
   assert.is(cli.stdout.length, 1);
-  await waitFor(() => !groupAlive(pid) && !groupAlive(shellPid), 10_000, `process groups ${pid} and ${shellPid} to end`);
+  await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, `processes ${pids.join(', ')} to end`);
   await tab.closed;
   const log = [...new FileStore(stateDir).read(0)] as (LogEntry & { sessionId?: string; reason?: string })[];
   for (const sessionId of [id, shell]) {
@@ -150,17 +157,18 @@ test('after a crash (SIGKILL) a restart on the same state dir shows the live ses
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(shell);
-  tab.type(shell, 'echo shell=$$\r');
-  await tab.waitForText(shell, /shell=\d+\r\n/);
-  const shellPid = Number(/shell=(\d+)\r\n/.exec(tab.text(shell))![1]);
+  tab.type(shell, 'sleep 302.25\r');
+  const sleeping = () => spawnSync('pgrep', ['-f', '-x', 'sleep 302.25'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  await waitFor(() => sleeping().length === 1, 10_000, 'the sleep in the shell to run');
+  const [sleepPid] = sleeping();
   cli.child.kill('SIGKILL');
   await withTimeout(cli.exit, 10_000, 'the CLI to die');
   await tab.closed;
-  // The shell lost its terminal with the server: it gets SIGHUP. Never leave one behind.
+  // The container's processes die with the server (its sandboxes die with their parent). Never leave one behind.
   try {
-    await waitFor(() => !groupAlive(shellPid), 10_000, `the orphaned shell ${shellPid} to end`);
+    await waitFor(() => !existsSync(`/proc/${sleepPid}`), 10_000, `the orphaned sleep ${sleepPid} to end`);
   } finally {
-    if (groupAlive(shellPid)) process.kill(-shellPid, 'SIGKILL');
+    if (existsSync(`/proc/${sleepPid}`)) process.kill(sleepPid, 'SIGKILL');
   }
 
   const again = await startTestApp({ stateDir });

@@ -3,13 +3,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
-import { FrameKind, decodeFrame, encodeFrame } from '../../src/server/stream-frames.ts';
+import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
 import { TokenBucket } from '../../src/server/rate-limit.ts';
 import { FrontDoor, cookieValue, newToken, sameSecret } from '../../src/server/security.ts';
 import { parseExecBody } from '../../src/server/exec-body.ts';
 import { HttpError } from '../../src/server/replies.ts';
-import { isProblem, parseClientMessage } from '../../src/server/stream-messages.ts';
+import { isProblem, parseClientMessage } from '../../src/server/client-messages.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
-import { FrameKind, decodeFrame, encodeFrame } from '../../src/server/stream-frames.ts';
+import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { waitFor } from '../support/sandbox.ts';
 
 export { waitFor, withTimeout } from '../support/sandbox.ts';

@@ -3,7 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { MAX_RESIZE_OBJECT_CHARS, ResizeStreamDecoder } from '../../src/sandbox/spdy-resize-stream.ts';
+import { MAX_RESIZE_OBJECT_CHARS, ResizeStreamDecoder } from '../../src/sandbox/transports/spdy-resize-stream.ts';
 
 const encode = (s: string) => new TextEncoder().encode(s);
 

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { Buffer } from 'node:buffer';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
-import { createSpdyTransport } from '../../src/sandbox/spdy-transport.ts';
+import { createSpdyTransport } from '../../src/sandbox/transports/spdy-transport.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -91,10 +91,13 @@ test('the process starts only once every requested stream is open, then status o
   const error = await open(session, 'error');
   const stdin = await open(session, 'stdin');
   stdin.write('early input\n');
+  const begun = sandbox.execsBegun();
   const stdout = await open(session, 'stdout');
-  await new Promise((resolve) => setTimeout(resolve, 200));
-  assert.is(sandbox.execCount(), before, 'started before stderr was open');
+  await session.ping(); // the server has handled every frame sent before the ping, stdout's SYN_STREAM included
+  assert.is(sandbox.execsBegun(), begun, 'handed over before stderr was open');
+  assert.is(sandbox.execCount(), before);
   const stderr = await open(session, 'stderr');
+  assert.is(sandbox.execsBegun(), begun + 1, 'handed over with the last stream');
   await waitFor(() => sandbox.execCount() === before + 1, 'the process to start');
   const out = collect(stdout);
   collect(stderr);

@@ -1,8 +1,8 @@
 // Shared by the SPDY exec tests: which kubectl speaks SPDY how, a kubectl run with extra
 // environment, and a sandbox transport wrapper that counts the upgrades each transport took.
-import type { ExecTransport } from '../../src/sandbox/exec-transport.ts';
-import { createSpdyTransport } from '../../src/sandbox/spdy-transport.ts';
-import { createWebSocketTransport } from '../../src/sandbox/websocket-transport.ts';
+import type { ExecTransport } from '../../src/sandbox/transports/exec-transport.ts';
+import { createSpdyTransport } from '../../src/sandbox/transports/spdy-transport.ts';
+import { createWebSocketTransport } from '../../src/sandbox/transports/websocket-transport.ts';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';

@@ -55,6 +55,20 @@ export class RawPeer {
     this.socket.write(encodeFrame(frame));
   }
 
+  #pingId = 1;
+
+  /**
+   * Resolves once the session has handled every frame sent before, and everything it wrote in
+   * answer has arrived: frames are handled and written in order, so its echo of a PING comes last.
+   */
+  async barrier(): Promise<void> {
+    const id = this.#pingId;
+    this.#pingId += 2; // a client's pings are odd
+    const from = this.frames.length;
+    this.send({ type: 'ping', id });
+    await this.next((frame) => frame.type === 'ping' && frame.id === id, from);
+  }
+
   async sendWithHeaders(frame: HeaderFrame, headers: SpdyHeaders): Promise<void> {
     const headerBlock = await this.deflater.deflate(encodeHeaderBlock(headers));
     this.socket.write(encodeFrame({ ...frame, headerBlock }));

@@ -5,6 +5,7 @@ import { GoAwayStatus, RstStatus } from '../../src/spdy/frames.ts';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { dataBytes, onceEvent, RawPeer, socketPair } from './helpers.ts';
+import { waitFor } from '../support/wait.ts';
 
 async function sessions() {
   const [a, b] = await socketPair();
@@ -143,25 +144,23 @@ async function strictPair(peerFlowControl: 'strict' | 'auto') {
   await peer.sendWithHeaders({ type: 'syn_stream', streamId: 1, associatedToStreamId: 0, priority: 0, slot: 0, fin: false, unidirectional: false, headerBlock: new Uint8Array() }, { streamtype: 'stdout' });
   const [stream] = await opened;
   stream.reply();
-  return { session, peer, stream };
+  return { session, peer, stream, socket: ours };
 }
-
-const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
 
 test('strict flow control: the sender stops at the window and resumes on WINDOW_UPDATE', async () => {
   const { session, peer, stream } = await strictPair('strict');
   const total = 200 * 1024;
   let finished = false;
   stream.end(new Uint8Array(total), () => (finished = true));
-  await settle();
+  await peer.barrier();
   assert.is(dataBytes(peer.frames, 1), DEFAULT_INITIAL_WINDOW_SIZE);
   assert.not.ok(finished);
   // The stream window alone is not enough: SPDY/3.1 also limits the whole session.
   peer.send({ type: 'window_update', streamId: 1, delta: 50_000 });
-  await settle();
+  await peer.barrier();
   assert.is(dataBytes(peer.frames, 1), DEFAULT_INITIAL_WINDOW_SIZE);
   peer.send({ type: 'window_update', streamId: 0, delta: 50_000 });
-  await settle();
+  await peer.barrier();
   assert.is(dataBytes(peer.frames, 1), DEFAULT_INITIAL_WINDOW_SIZE + 50_000);
   peer.send({ type: 'window_update', streamId: 1, delta: total });
   peer.send({ type: 'window_update', streamId: 0, delta: total });
@@ -175,9 +174,9 @@ test('strict flow control: the sender stops at the window and resumes on WINDOW_
 test('SETTINGS_INITIAL_WINDOW_SIZE changes the window of open streams', async () => {
   const { session, peer, stream } = await strictPair('strict');
   peer.send({ type: 'settings', clear: false, settings: [{ id: 7, value: 1000, flags: 0 }] });
-  await settle();
+  await peer.barrier();
   stream.write(new Uint8Array(5000));
-  await settle();
+  await peer.barrier();
   assert.is(dataBytes(peer.frames, 1), 1000);
   session.destroy();
   peer.close();
@@ -196,9 +195,9 @@ test('auto flow control: a peer that never sends WINDOW_UPDATE (kubectl) is not 
 test('auto flow control: windows apply as soon as the peer sends a WINDOW_UPDATE', async () => {
   const { session, peer, stream } = await strictPair('auto');
   peer.send({ type: 'window_update', streamId: 1, delta: 1 });
-  await settle();
+  await peer.barrier();
   stream.write(new Uint8Array(100 * 1024));
-  await settle();
+  await peer.barrier();
   assert.is(dataBytes(peer.frames, 1), DEFAULT_INITIAL_WINDOW_SIZE + 1);
   session.destroy();
   peer.close();
@@ -209,7 +208,7 @@ test('WINDOW_UPDATEs go out as the consumer reads, for the stream and the sessio
   stream.pause();
   const chunk = new Uint8Array(40 * 1024);
   peer.send({ type: 'data', streamId: 1, fin: false, data: chunk });
-  await settle();
+  await peer.barrier();
   assert.not.ok(peer.frames.some((f) => f.type === 'window_update'), 'no update before the consumer reads');
   stream.resume();
   const update = await peer.next((f) => f.type === 'window_update' && f.streamId === 1);
@@ -221,10 +220,11 @@ test('WINDOW_UPDATEs go out as the consumer reads, for the stream and the sessio
 });
 
 test('a peer that overruns our window is slowed by pausing the socket, not dropped', async () => {
-  const { session, peer, stream } = await strictPair('auto');
+  const { session, peer, stream, socket } = await strictPair('auto');
   stream.pause();
   for (let i = 0; i < 5; i++) peer.send({ type: 'data', streamId: 1, fin: i === 4, data: new Uint8Array(32 * 1024) });
-  await settle();
+  // Once the unread data passes our window the session stops reading its socket; the rest waits in TCP.
+  await waitFor(() => socket.isPaused(), 'the socket to be paused');
   let received = stream.readableLength;
   assert.ok(received > DEFAULT_INITIAL_WINDOW_SIZE && received < 5 * 32 * 1024, `buffered ${received}`);
   stream.on('data', (chunk: Uint8Array) => (received += chunk.length));

@@ -1,7 +1,24 @@
 // The HTTP API (/api/v1, docs/api.md) as typed calls. Every failure becomes an ApiError carrying
 // the server's own sentence, which the views show as it is: the server words them for users.
-import type { ActorSnapshots, BatchRow, ContextSummary, ExecTarget, LogEntry, PodSummary, ServerInfo, SkippedTarget } from './types.ts';
-import type { ExecBody } from '../../src/server/exec-body.ts';
+import type {
+  ActorSnapshots,
+  BatchesReply,
+  BatchReply,
+  BatchRequest,
+  BatchStarted,
+  CloseEndedReply,
+  CloseReply,
+  ContextsReply,
+  EventsReply,
+  ExecRequest,
+  ExecStarted,
+  NamespacesReply,
+  PodReply,
+  PodsReply,
+  RestartReply,
+  ServerInfo,
+  SignInReply,
+} from '../../src/protocol/index.ts';
 
 export class ApiError extends Error {
   constructor(
@@ -10,34 +27,6 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
-}
-
-/** POST /api/v1/exec, as the page sends it (the server's ExecBody: argv, never a line) */
-export type ExecRequest = Omit<ExecBody, 'idleTimeoutMs'>;
-
-export interface ExecResult {
-  requestId: string;
-  sessionIds: string[];
-  containers: string[];
-}
-
-/** POST /api/v1/batches: pods by name or by label selector, all containers or one, a custom command. */
-export interface BatchRequest {
-  context?: string;
-  namespace: string;
-  pods?: string[];
-  labelSelector?: string;
-  container?: string;
-  allContainers?: true;
-  command: { argv: string[] } | { line: string };
-  concurrency?: number;
-  timeoutSeconds?: number;
-}
-
-export interface BatchStarted {
-  batchId: string;
-  targets: ExecTarget[];
-  skipped: SkippedTarget[];
 }
 
 async function call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
@@ -71,20 +60,20 @@ const withContext = (context?: string) => (context ? `?context=${seg(context)}` 
 
 export const api = {
   /** Trades the token from the printed URL for the session cookie. */
-  signIn: (token: string) => call<{ ok: true }>('/session', { body: { token } }),
+  signIn: (token: string) => call<SignInReply>('/session', { body: { token } }),
   info: () => call<ServerInfo>('/info'),
-  contexts: () => call<{ contexts: ContextSummary[] }>('/contexts').then((r) => r.contexts),
-  namespaces: (context?: string) => call<{ namespaces: string[] }>(`/namespaces${withContext(context)}`).then((r) => r.namespaces),
-  pods: (namespace: string, context?: string) => call<{ pods: PodSummary[] }>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),
-  pod: (namespace: string, pod: string, context?: string) => call<{ pod: PodSummary }>(`/namespaces/${seg(namespace)}/pods/${seg(pod)}${withContext(context)}`).then((r) => r.pod),
-  exec: (request: ExecRequest) => call<ExecResult>('/exec', { body: request }),
+  contexts: () => call<ContextsReply>('/contexts').then((r) => r.contexts),
+  namespaces: (context?: string) => call<NamespacesReply>(`/namespaces${withContext(context)}`).then((r) => r.namespaces),
+  pods: (namespace: string, context?: string) => call<PodsReply>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),
+  pod: (namespace: string, pod: string, context?: string) => call<PodReply>(`/namespaces/${seg(namespace)}/pods/${seg(pod)}${withContext(context)}`).then((r) => r.pod),
+  exec: (request: ExecRequest) => call<ExecStarted>('/exec', { body: request }),
   runBatch: (request: BatchRequest) => call<BatchStarted>('/batches', { body: request }),
-  batches: () => call<{ batches: BatchRow[] }>('/batches').then((r) => r.batches),
-  batch: (batchId: string) => call<{ batch: BatchRow }>(`/batches/${seg(batchId)}`).then((r) => r.batch),
-  restart: (sessionId: string) => call<{ sessionId: string; run: number }>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
-  close: (sessionId: string) => call<{ sessionId: string; closed: boolean }>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
-  closeAllEnded: () => call<{ closed: string[] }>('/sessions/close-ended', { method: 'POST' }),
-  events: (after = 0, limit = 1000) => call<{ entries: LogEntry[]; next: number | null }>(`/events?after=${after}&limit=${limit}`),
+  batches: () => call<BatchesReply>('/batches').then((r) => r.batches),
+  batch: (batchId: string) => call<BatchReply>(`/batches/${seg(batchId)}`).then((r) => r.batch),
+  restart: (sessionId: string) => call<RestartReply>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
+  close: (sessionId: string) => call<CloseReply>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
+  closeAllEnded: () => call<CloseEndedReply>('/sessions/close-ended', { method: 'POST' }),
+  events: (after = 0, limit = 1000) => call<EventsReply>(`/events?after=${after}&limit=${limit}`),
   snapshots: () => call<ActorSnapshots>('/snapshots'),
 };
 

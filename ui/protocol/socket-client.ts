@@ -4,8 +4,7 @@
 // messages (flow control: the server pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
-import { FrameKind, decodeFrame, encodeFrame } from './frames.ts';
-import type { Alert, BatchRow, PodSummary, SessionRow } from './types.ts';
+import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from '../../src/protocol/index.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
@@ -14,19 +13,6 @@ const INPUT_FRAME_BYTES = 32 * 1024;
 const OPEN = 1;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
-
-export type ServerMessage =
-  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; batches?: BatchRow[]; limits: Record<string, number> }
-  | { type: 'session'; session: SessionRow }
-  | { type: 'sessionClosed'; sessionId: string }
-  | { type: 'alerts'; alerts: Alert[] }
-  | { type: 'batch'; batch: BatchRow }
-  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
-  | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
-  | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
-  | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
-  | { type: 'error'; code: string; message: string; sessionId?: string; namespace?: string; context?: string }
-  | { type: 'pong'; id?: string | number };
 
 export interface AttachInfo {
   /** bytes before the replay that the server no longer holds */
@@ -193,7 +179,7 @@ export class SocketClient {
 
   /** Live pod list of a namespace: `pods` messages now and on every change, until unwatchPods. */
   watchPods(namespace: string, context?: string): void {
-    const key = `${context ?? ''}\u0000${namespace}`;
+    const key = namespaceKey(context, namespace);
     if (this.#podWatches.has(key)) return;
     const where = { namespace, ...(context ? { context } : {}) };
     this.#podWatches.set(key, where);
@@ -201,7 +187,7 @@ export class SocketClient {
   }
 
   unwatchPods(namespace: string, context?: string): void {
-    const key = `${context ?? ''}\u0000${namespace}`;
+    const key = namespaceKey(context, namespace);
     const where = this.#podWatches.get(key);
     if (!where) return;
     this.#podWatches.delete(key);

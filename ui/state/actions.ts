@@ -1,9 +1,10 @@
 // What the user can do, as functions over the store and the two protocol clients: views call
 // these and never touch fetch or the socket themselves. Every failure lands in the store as a
 // notice carrying the server's sentence.
-import { ApiError, type Api, type BatchRequest, type ExecRequest } from '../protocol/http-client.ts';
+import { ApiError, type Api } from '../protocol/http-client.ts';
+import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../protocol/socket-client.ts';
-import type { ExecCommand, PodSummary } from '../protocol/types.ts';
+import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
 import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';

@@ -1,7 +1,8 @@
 // The page's state and how server messages change it. Pure functions of (state, message): the
 // socket client feeds them, views read the result. No DOM, no fetch, no timers here.
-import type { ConnectionState, ServerMessage } from '../protocol/socket-client.ts';
-import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow } from '../protocol/types.ts';
+import { isEnded as isEndedState } from '../../src/protocol/index.ts';
+import type { ConnectionState } from '../protocol/socket-client.ts';
+import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow, ServerMessage } from '../../src/protocol/index.ts';
 import type { Route } from './route.ts';
 
 export interface Notice {
@@ -194,7 +195,7 @@ const disconnectWords: Record<string, string> = {
 };
 
 export function isEnded(row: SessionRow): boolean {
-  return row.state === 'exited' || row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected';
+  return isEndedState(row.state);
 }
 
 /** The tab's name: container and command, e.g. "nginx: shell". */

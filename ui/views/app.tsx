@@ -25,6 +25,11 @@ export function App() {
   return (
     <div class={embed ? 'app embed' : 'app'}>
       {!embed && <TopBar />}
+      {state.info?.sandboxIsolation === 'none' && (
+        <p class="banner error" role="alert">
+          Sandbox containers are not isolated (--sandbox-unisolated): a shell in one runs as you on this machine and can read and change your files.
+        </p>
+      )}
       {state.connection === 'reconnecting' && (
         <p class="banner" role="status">
           Connection to octant-exec lost: reconnecting… Terminals keep running on the server.

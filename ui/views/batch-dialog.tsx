@@ -5,7 +5,7 @@ import { useMemo, useState } from 'preact/hooks';
 import { ModalForm } from './modal-form.tsx';
 import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
-import type { BatchRequest } from '../protocol/http-client.ts';
+import type { BatchRequest } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
 
 const MAX_CONCURRENCY = 64;

@@ -2,7 +2,7 @@
 // way to its terminal), the totals, and the batch's terminals as tabs, since batch sessions are
 // ordinary terminals. Without a batch id, the list of batches (also on the Terminals page).
 import { formatArgv } from '../../src/domain/command-line.ts';
-import type { BatchRow } from '../protocol/types.ts';
+import type { BatchRow } from '../../src/protocol/index.ts';
 import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';

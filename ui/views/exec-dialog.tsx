@@ -3,8 +3,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ModalForm } from './modal-form.tsx';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
-import type { ExecCommand, PodSummary } from '../protocol/types.ts';
-import type { ExecRequest } from '../protocol/http-client.ts';
+import type { ExecCommand, ExecRequest, PodSummary } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
 
 const ALL = '*all*';

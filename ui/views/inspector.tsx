@@ -2,7 +2,7 @@
 // actor, and, for a chosen event, the session list as it was then, replayed here from the log
 // with the server's own projection.
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { LogEntry, SessionRow } from '../protocol/types.ts';
+import type { LogEntry, SessionRow } from '../../src/protocol/index.ts';
 import { sessionListAt } from '../state/inspector-feed.ts';
 import { useSelect, useServices } from './context.ts';
 import { clock } from './format.ts';

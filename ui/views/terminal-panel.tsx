@@ -2,7 +2,7 @@
 // the screen itself, which the terminal layer owns; this view only gives it a place and a size.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
-import type { SessionRow } from '../protocol/types.ts';
+import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { useServices } from './context.ts';
 import { download } from './format.ts';

@@ -1,7 +1,7 @@
 // A pod's terminals as tabs: each named by container and command, with the badge of its state
 // and a "Close terminal" button. Arrow keys move between tabs (WAI-ARIA tabs pattern).
 import { useEffect } from 'preact/hooks';
-import type { SessionRow } from '../protocol/types.ts';
+import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, tabName } from '../state/app-state.ts';
 import { useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';

@@ -1,6 +1,6 @@
 // Every terminal across pods and namespaces, as the session-list projection has them.
 import { formatArgv } from '../../src/domain/command-line.ts';
-import type { SessionRow } from '../protocol/types.ts';
+import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';

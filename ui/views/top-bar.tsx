@@ -1,12 +1,13 @@
 // The top bar: where you are (context, namespace) and where you can go (Pods, Terminals, Inspector).
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
+import { isRunning } from '../../src/protocol/index.ts';
 
 export function TopBar() {
   const state = useAppState();
   const { actions } = useServices();
   const { route, contexts, namespaces } = state;
-  const live = state.sessions.order.filter((id) => ['connecting', 'interactive', 'idle'].includes(state.sessions.byId[id]?.state)).length;
+  const live = state.sessions.order.filter((id) => state.sessions.byId[id] && isRunning(state.sessions.byId[id].state)).length;
   const currentContext = route.context ?? contexts.find((c) => c.current)?.name ?? state.info?.context ?? '';
   const namespaceChoices = namespaces.includes(route.namespace) || namespaces.length === 0 ? namespaces : [route.namespace, ...namespaces];
   return (

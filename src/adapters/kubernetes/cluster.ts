@@ -6,18 +6,9 @@ import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { ContextSummary, PodSummary } from '../../domain/pod.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
+import { ClusterError, type ClusterView } from '../cluster.ts';
 
-/** A cluster read that failed: `status` is the HTTP status that best says why (400, 401, 403, 404, 502). */
-export class ClusterError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export class ClusterReader {
+export class ClusterReader implements ClusterView {
   readonly #apis = new Map<string, CoreV1Api>();
 
   constructor(readonly contexts: KubeContexts) {}
@@ -30,6 +21,10 @@ export class ClusterReader {
       server: this.contexts.server(name),
       namespace: this.contexts.defaultNamespace(name),
     }));
+  }
+
+  userOf(context?: string): string {
+    return this.contexts.user(context);
   }
 
   async namespaces(context?: string): Promise<string[]> {

@@ -3,8 +3,10 @@ import { describeCommand, type ExecCommand } from '../../domain/exec-action.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
 import type { DisconnectReason } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
+import type { TerminalState } from '../../protocol/terminal-states.ts';
 
-export type SessionState = 'connecting' | 'interactive' | 'idle' | 'timedOut' | 'disconnected' | 'exited' | 'failed';
+/** A terminal's state as the list shows it (src/protocol/terminal-states.ts). */
+export type SessionState = TerminalState;
 
 export interface SessionRow {
   sessionId: string;

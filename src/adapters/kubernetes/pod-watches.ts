@@ -1,0 +1,128 @@
+// Live pod lists for the socket: one list-then-watch per (context, namespace), shared by every
+// subscriber, stopped when the last one leaves. A watch that ends is started again from a fresh
+// list after a delay that doubles up to a minute (no retry storm against a cluster that refuses).
+import { Watch, type V1Pod } from '@kubernetes/client-node';
+import type { ClusterReader } from './cluster.ts';
+import { podSummary } from './pod-summary.ts';
+import type { PodSummary } from '../../domain/pod.ts';
+import { namespaceKey } from '../../protocol/index.ts';
+import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
+
+const FIRST_RETRY_MS = 1000;
+const MAX_RETRY_MS = 60_000;
+
+interface NamespaceWatch {
+  context: string | undefined;
+  namespace: string;
+  listeners: Set<PodListener>;
+  pods: Map<string, V1Pod>;
+  abort?: AbortController;
+  retryMs: number;
+  retry?: ReturnType<typeof setTimeout>;
+  pushScheduled: boolean;
+  stopped: boolean;
+}
+
+export class KubePodWatches implements PodWatching {
+  readonly #watches = new Map<string, NamespaceWatch>();
+
+  constructor(
+    private readonly reader: ClusterReader,
+    private readonly gone: PodGone = () => {},
+  ) {}
+
+  subscribe(context: string | undefined, namespace: string, listener: PodListener): () => void {
+    const key = namespaceKey(context, namespace);
+    let watch = this.#watches.get(key);
+    if (!watch) {
+      watch = { context, namespace, listeners: new Set(), pods: new Map(), retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
+      this.#watches.set(key, watch);
+      void this.#start(watch);
+    } else if (watch.abort || watch.pods.size > 0) {
+      listener.pods(this.#views(watch));
+    }
+    watch.listeners.add(listener);
+    const current = watch;
+    return () => {
+      current.listeners.delete(listener);
+      if (current.listeners.size === 0) this.#stop(key, current);
+    };
+  }
+
+  close(): void {
+    for (const [key, watch] of this.#watches) this.#stop(key, watch);
+  }
+
+  #stop(key: string, watch: NamespaceWatch): void {
+    watch.stopped = true;
+    clearTimeout(watch.retry);
+    watch.abort?.abort();
+    if (this.#watches.get(key) === watch) this.#watches.delete(key);
+  }
+
+  async #start(watch: NamespaceWatch): Promise<void> {
+    try {
+      const list = await this.reader.podList(watch.namespace, { context: watch.context });
+      if (watch.stopped) return;
+      const before = new Set(watch.pods.keys());
+      watch.pods = new Map(list.pods.map((pod) => [pod.metadata?.name ?? '', pod]));
+      for (const name of before) if (!watch.pods.has(name)) this.gone(watch.context, watch.namespace, name);
+      this.#push(watch);
+      const abort = await new Watch(this.reader.config(watch.context)).watch(
+        `/api/v1/namespaces/${encodeURIComponent(watch.namespace)}/pods`,
+        { resourceVersion: list.resourceVersion, allowWatchBookmarks: true },
+        (type, object: V1Pod) => this.#event(watch, type, object),
+        (error) => this.#ended(watch, error),
+      );
+      if (watch.stopped) abort.abort();
+      else watch.abort = abort;
+    } catch (error) {
+      this.#ended(watch, error);
+    }
+  }
+
+  #event(watch: NamespaceWatch, type: string, pod: V1Pod): void {
+    const name = pod?.metadata?.name;
+    if (!name || type === 'BOOKMARK') return;
+    watch.retryMs = FIRST_RETRY_MS; // the watch works: a later drop starts over quickly
+    if (type === 'DELETED') {
+      watch.pods.delete(name);
+      this.gone(watch.context, watch.namespace, name);
+    } else if (type === 'ADDED' || type === 'MODIFIED') {
+      watch.pods.set(name, pod);
+      if (pod.metadata?.deletionTimestamp) this.gone(watch.context, watch.namespace, name);
+    } else {
+      return;
+    }
+    this.#push(watch);
+  }
+
+  #ended(watch: NamespaceWatch, error: unknown): void {
+    if (watch.stopped) return;
+    watch.abort = undefined;
+    const status = (error as { statusCode?: number; code?: number })?.statusCode ?? (error as { status?: number })?.status;
+    const message = (error as { message?: string })?.message;
+    if (error && (status === 403 || status === 401 || /forbidden|unauthorized/i.test(message ?? ''))) {
+      for (const listener of watch.listeners) listener.error(message ?? 'The cluster refused to list pods here.');
+    }
+    watch.retry = setTimeout(() => void this.#start(watch), watch.retryMs);
+    (watch.retry as { unref?: () => void }).unref?.();
+    watch.retryMs = Math.min(watch.retryMs * 2, MAX_RETRY_MS);
+  }
+
+  /** Several events in one turn make one push. */
+  #push(watch: NamespaceWatch): void {
+    if (watch.pushScheduled) return;
+    watch.pushScheduled = true;
+    setImmediate(() => {
+      watch.pushScheduled = false;
+      if (watch.stopped) return;
+      const pods = this.#views(watch);
+      for (const listener of watch.listeners) listener.pods(pods);
+    });
+  }
+
+  #views(watch: NamespaceWatch): PodSummary[] {
+    return [...watch.pods.values()].map(podSummary).sort((a, b) => a.name.localeCompare(b.name));
+  }
+}

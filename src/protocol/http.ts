@@ -1,0 +1,128 @@
+// The HTTP API under /api/v1 (docs/api.md, "HTTP API"): what each route takes and answers. The
+// server's handlers are typed with these, and the page's calls too.
+import type { HubLimits } from './socket-messages.ts';
+import type { Alert, AuditRecord, BatchRow, ContextSummary, ExecCommand, ExecTarget, LogEntry, PodSummary, SessionRow, SkippedTarget } from './wire-types.ts';
+
+export const API_PREFIX = '/api/v1';
+
+/** Every failure: a status and a sentence a user can act on. */
+export interface ApiErrorBody {
+  error: { status: number; message: string };
+}
+
+/** POST /session: the token from the printed URL, traded for the session cookie. */
+export interface SignInRequest {
+  token: string;
+}
+export interface SignInReply {
+  ok: true;
+}
+
+/** GET /info */
+export interface ServerInfo {
+  cluster: 'sandbox' | 'kubeconfig';
+  context: string;
+  user: string;
+  /** the terminal socket's path */
+  socket: string;
+  idleTimeoutSeconds: number;
+  maxSessions: number | null;
+  /** how the built-in sandbox keeps its containers from this machine; null with a real cluster */
+  sandboxIsolation: 'bubblewrap' | 'none' | null;
+  /** whether the page's files were found (a checkout must build them first) */
+  uiBuilt: boolean;
+  limits: HubLimits;
+}
+
+export interface ContextsReply {
+  contexts: ContextSummary[];
+}
+export interface NamespacesReply {
+  namespaces: string[];
+}
+export interface PodsReply {
+  pods: PodSummary[];
+}
+export interface PodReply {
+  pod: PodSummary;
+}
+
+/**
+ * POST /exec: one container (`container`), several (`containers`) or all; a shell, an argv, or a
+ * command line (`line`, split by the documented quoting rule, never given to a shell).
+ */
+export interface ExecRequest {
+  context?: string;
+  namespace: string;
+  pod: string;
+  container?: string;
+  containers?: string[] | 'all';
+  command?: ExecCommand | { line: string };
+  /** default true: a TTY with stdin */
+  interactive?: boolean;
+  idleTimeoutSeconds?: number;
+}
+export interface ExecStarted {
+  requestId: string;
+  sessionIds: string[];
+  containers: string[];
+}
+
+/** POST /batches: pods by name or by label selector, all containers or one, a custom command. */
+export interface BatchRequest {
+  context?: string;
+  namespace: string;
+  pods?: string[];
+  labelSelector?: string;
+  container?: string;
+  allContainers?: true;
+  command: { argv: string[] } | { line: string };
+  concurrency?: number;
+  timeoutSeconds?: number;
+}
+export interface BatchStarted {
+  batchId: string;
+  targets: ExecTarget[];
+  skipped: SkippedTarget[];
+}
+export interface BatchesReply {
+  batches: BatchRow[];
+}
+export interface BatchReply {
+  batch: BatchRow;
+}
+
+export interface SessionsReply {
+  sessions: SessionRow[];
+}
+/** POST /sessions/ID/restart */
+export interface RestartReply {
+  sessionId: string;
+  run: number;
+}
+/** POST /sessions/ID/close */
+export interface CloseReply {
+  sessionId: string;
+  closed: boolean;
+}
+/** POST /sessions/close-ended */
+export interface CloseEndedReply {
+  closed: string[];
+}
+
+export interface AuditReply {
+  records: AuditRecord[];
+}
+export interface AlertsReply {
+  alerts: Alert[];
+}
+/** GET /events?after=SEQ&limit=N: a page of the event log; `next` is the seq to ask after, or null at the end. */
+export interface EventsReply {
+  entries: LogEntry[];
+  next: number | null;
+}
+/** GET /snapshots: every actor's state value and context (no secrets) */
+export interface ActorSnapshots {
+  supervisor: { value: unknown; context: unknown };
+  terminals: Record<string, { value: unknown; context: unknown }>;
+}

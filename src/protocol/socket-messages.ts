@@ -1,0 +1,64 @@
+// The terminal socket's JSON messages (docs/api.md, "The socket protocol"), both ways, with the
+// protocol version, the error codes and the limits a server announces in its hello. Terminal
+// bytes go in binary frames (frames.ts), never here.
+import type { Alert, BatchRow, PodSummary, SessionRow } from './wire-types.ts';
+
+/** Raised when a message changes meaning; a page that sees another version reloads. */
+export const PROTOCOL_VERSION = 1;
+/** A control message is small; a bigger one is refused. */
+export const MAX_CONTROL_BYTES = 4096;
+/** Columns and rows are clamped to 1..this. */
+export const MAX_TERMINAL_SIZE = 1000;
+
+export const CLIENT_MESSAGE_TYPES = ['ping', 'attach', 'detach', 'resize', 'ack', 'eof', 'watchPods', 'unwatchPods'] as const;
+
+/** What a client sends (after the server's checks: cols and rows rounded and clamped, `from` and `ack` filled in). */
+export type ClientMessage =
+  | { type: 'ping'; id?: string | number }
+  /** show a session's output from byte `from`; `ack`: this client acknowledges what it has drawn */
+  | { type: 'attach'; sessionId: string; from: number; ack: boolean }
+  | { type: 'detach'; sessionId: string }
+  | { type: 'resize'; sessionId: string; cols: number; rows: number }
+  /** `bytes` of the session's output are on the screen since the last ack */
+  | { type: 'ack'; sessionId: string; bytes: number }
+  /** the end of input (non-TTY sessions) */
+  | { type: 'eof'; sessionId: string }
+  | { type: 'watchPods' | 'unwatchPods'; namespace: string; context?: string };
+
+export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'stream', 'pods', 'error', 'pong'] as const;
+
+export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed'] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** The limits a server works under, told in its hello (names as in the server's options). */
+export interface HubLimits {
+  maxPayload: number;
+  scrollbackBytes: number;
+  highWatermark: number;
+  lowWatermark: number;
+  pingIntervalMs: number;
+  messagesPerSecond: number;
+  inputBytesPerSecond: number;
+  maxTerminalSize: number;
+}
+
+export type ServerMessage =
+  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; batches: BatchRow[]; limits: HubLimits }
+  | { type: 'session'; session: SessionRow }
+  | { type: 'sessionClosed'; sessionId: string }
+  | { type: 'alerts'; alerts: Alert[] }
+  | { type: 'batch'; batch: BatchRow }
+  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone */
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
+  | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
+  | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
+  | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
+  | { type: 'error'; code: ErrorCode; message: string; sessionId?: string; namespace?: string; context?: string }
+  | { type: 'pong'; id?: string | number };
+
+// Each list names every member of its union: a type added to one and not the other fails to compile.
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+const clientTypesComplete: Exactly<(typeof CLIENT_MESSAGE_TYPES)[number], ClientMessage['type']> = true;
+const serverTypesComplete: Exactly<(typeof SERVER_MESSAGE_TYPES)[number], ServerMessage['type']> = true;
+void clientTypesComplete;
+void serverTypesComplete;

@@ -1,0 +1,127 @@
+// The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch.
+// Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain request to it gets 400.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { ClusterState, WatchEvent } from './cluster-state.ts';
+import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
+import { sendJson, sendStatus } from './http-replies.ts';
+import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
+import { isValidName } from '../../domain/names.ts';
+import { podFilter } from './pod-queries.ts';
+
+export interface ApiContext {
+  state: ClusterState;
+  hostPort: string;
+  /** open watch responses, ended when the sandbox closes */
+  watches: Set<ServerResponse>;
+}
+
+/** `/api/v1/namespaces/NS/pods/NAME/SUB` split into its parts (undefined when absent). */
+export interface CorePath {
+  namespace?: string;
+  resource?: string;
+  name?: string;
+  subresource?: string;
+}
+
+export function parseCorePath(pathname: string): CorePath | undefined {
+  const m = /^\/api\/v1(?:\/namespaces\/([^/]+))?(?:\/([^/]+)(?:\/([^/]+)(?:\/([^/]+))?)?)?\/?$/.exec(pathname);
+  if (!m) return undefined;
+  let parts: (string | undefined)[];
+  try {
+    parts = m.slice(1).map((p) => (p === undefined ? undefined : decodeURIComponent(p)));
+  } catch {
+    return undefined; // malformed percent-encoding
+  }
+  const [namespace, resource, name, subresource] = parts;
+  // `/api/v1/namespaces/NS` is the namespace itself, not a namespaced collection.
+  if (namespace !== undefined && resource === undefined) return { resource: 'namespaces', name: namespace };
+  return { namespace, resource, name, subresource };
+}
+
+/** 400 for names that cannot exist, before any lookup. */
+export function checkNames(path: CorePath): StatusError | undefined {
+  if (path.namespace !== undefined && !isValidName('namespace', path.namespace)) return badRequest(`invalid namespace name "${path.namespace}": must be a DNS-1123 label`);
+  if (path.resource === 'namespaces' && path.name !== undefined && !isValidName('namespace', path.name)) return badRequest(`invalid namespace name "${path.name}": must be a DNS-1123 label`);
+  if (path.resource === 'pods' && path.name !== undefined && !isValidName('pod', path.name)) return badRequest(`invalid pod name "${path.name}": must be a DNS-1123 subdomain`);
+  return undefined;
+}
+
+/**
+ * The path exactly as sent and the query. WHATWG URL parsing would resolve `%2E%2E` segments
+ * and turn `/namespaces/%2E%2E/pods` into another resource; names must be judged as sent.
+ */
+export function splitRequestUrl(raw: string | undefined): { pathname: string; searchParams: URLSearchParams } {
+  const text = raw ?? '/';
+  const q = text.indexOf('?');
+  return q < 0 ? { pathname: text, searchParams: new URLSearchParams() } : { pathname: text.slice(0, q), searchParams: new URLSearchParams(text.slice(q + 1)) };
+}
+
+export function handleApiRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+  const url = splitRequestUrl(req.url);
+  const method = req.method ?? 'GET';
+  const get = method === 'GET';
+  switch (url.pathname.replace(/\/$/, '')) {
+    case '/version':
+      return get ? sendJson(res, 200, SERVER_VERSION) : sendStatus(res, methodNotAllowed());
+    case '/api':
+      return get ? sendJson(res, 200, apiVersions(ctx.hostPort)) : sendStatus(res, methodNotAllowed());
+    case '/apis':
+      return get ? sendJson(res, 200, API_GROUP_LIST) : sendStatus(res, methodNotAllowed());
+    case '/api/v1':
+      return get ? sendJson(res, 200, CORE_V1_RESOURCES) : sendStatus(res, methodNotAllowed());
+  }
+  const path = parseCorePath(url.pathname);
+  if (!path) return sendStatus(res, pathNotFound());
+  const badName = checkNames(path);
+  if (badName) return sendStatus(res, badName);
+
+  if (path.resource === 'namespaces' && get) return namespaces(ctx, path, res);
+  if (path.resource === 'pods' && path.subresource === undefined) {
+    if (get && path.name === undefined) return listOrWatchPods(ctx, path.namespace, url.searchParams, req, res);
+    if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
+      const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
+      return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
+    }
+  }
+  if (path.resource === 'pods' && path.subresource === 'exec') {
+    // What the API server says to an exec request that did not ask to upgrade.
+    return sendStatus(res, badRequest('Upgrade request required'));
+  }
+  return sendStatus(res, path.resource === 'pods' || path.resource === 'namespaces' ? methodNotAllowed() : pathNotFound());
+}
+
+function namespaces(ctx: ApiContext, path: CorePath, res: ServerResponse): void {
+  if (path.name === undefined) {
+    return sendJson(res, 200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: ctx.state.namespaces() });
+  }
+  const ns = ctx.state.namespace(path.name);
+  return ns ? sendJson(res, 200, ns) : sendStatus(res, notFound('namespaces', path.name));
+}
+
+function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+  const filter = podFilter(query);
+  if (typeof filter !== 'function') return sendStatus(res, filter);
+  const pods = ctx.state.pods(namespace).map((p) => p.object).filter(filter);
+  const watch = query.get('watch');
+  if (watch !== 'true' && watch !== '1') {
+    return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
+  }
+
+  res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Transfer-Encoding': 'chunked' });
+  const write = (event: WatchEvent) => void res.write(`${JSON.stringify(event)}\n`);
+  // A watch that starts from a list's resourceVersion wants only what came after it; one
+  // without (or with "0") first gets every current pod as ADDED, as the API server sends it.
+  const fromVersion = query.get('resourceVersion');
+  if (!fromVersion || fromVersion === '0') for (const pod of pods) write({ type: 'ADDED', object: pod });
+  const unsubscribe = ctx.state.watchPods(namespace, (event) => filter(event.object) && write(event));
+  ctx.watches.add(res);
+  const end = () => {
+    unsubscribe();
+    ctx.watches.delete(res);
+    if (!res.writableEnded) res.end();
+  };
+  const timeoutSeconds = Number(query.get('timeoutSeconds'));
+  if (timeoutSeconds > 0) setTimeout(end, timeoutSeconds * 1000).unref?.();
+  req.on('close', end);
+  res.on('close', end);
+}

@@ -1,0 +1,96 @@
+// The sandbox's live objects: namespaces and pods built from the fixture, pod deletion, and the
+// watch fan-out (ADDED/MODIFIED/DELETED) that list-and-watch clients rely on.
+import { randomUUID } from 'node:crypto';
+import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
+import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
+
+export interface SandboxPod {
+  namespace: string;
+  fixture: PodFixture;
+  object: KubeObject;
+}
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+export interface WatchEvent {
+  type: WatchEventType;
+  object: KubeObject;
+}
+type WatchListener = (event: WatchEvent) => void;
+
+export class ClusterState {
+  readonly user: string;
+  private version = 1;
+  private readonly namespaceObjects = new Map<string, KubeObject>();
+  private readonly podsByKey = new Map<string, SandboxPod>();
+  private readonly watchers = new Set<{ namespace?: string; listener: WatchListener }>();
+  private readonly deletionListeners = new Set<(pod: SandboxPod) => void>();
+
+  constructor(fixture: SandboxFixture, now = new Date()) {
+    this.user = fixture.user ?? 'octant-exec-sandbox-user';
+    const createdAt = now.toISOString().replace(/\.\d+Z$/, 'Z');
+    for (const ns of fixture.namespaces) {
+      this.namespaceObjects.set(ns.name, namespaceObject(ns.name, randomUUID(), createdAt, this.nextVersion()));
+      for (const pod of ns.pods) {
+        this.podsByKey.set(key(ns.name, pod.name), { namespace: ns.name, fixture: pod, object: podObject(ns.name, pod, createdAt, this.nextVersion()) });
+      }
+    }
+  }
+
+  get resourceVersion(): string {
+    return String(this.version);
+  }
+
+  namespaces(): KubeObject[] {
+    return [...this.namespaceObjects.values()];
+  }
+
+  hasNamespace(name: string): boolean {
+    return this.namespaceObjects.has(name);
+  }
+
+  namespace(name: string): KubeObject | undefined {
+    return this.namespaceObjects.get(name);
+  }
+
+  /** Pods of one namespace, or of all when namespace is undefined. */
+  pods(namespace?: string): SandboxPod[] {
+    return [...this.podsByKey.values()].filter((p) => namespace === undefined || p.namespace === namespace);
+  }
+
+  pod(namespace: string, name: string): SandboxPod | undefined {
+    return this.podsByKey.get(key(namespace, name));
+  }
+
+  deletePod(namespace: string, name: string): SandboxPod | undefined {
+    const pod = this.podsByKey.get(key(namespace, name));
+    if (!pod) return undefined;
+    this.podsByKey.delete(key(namespace, name));
+    const metadata = { ...pod.object.metadata, resourceVersion: this.nextVersion(), deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), deletionGracePeriodSeconds: 0 };
+    const deleted = { ...pod, object: { ...pod.object, metadata } };
+    for (const listener of this.deletionListeners) listener(deleted);
+    this.emit(namespace, { type: 'DELETED', object: deleted.object });
+    return deleted;
+  }
+
+  onPodDeleted(listener: (pod: SandboxPod) => void): void {
+    this.deletionListeners.add(listener);
+  }
+
+  /** Subscribes to pod events of one namespace (or all); returns the unsubscribe function. */
+  watchPods(namespace: string | undefined, listener: WatchListener): () => void {
+    const entry = { namespace, listener };
+    this.watchers.add(entry);
+    return () => this.watchers.delete(entry);
+  }
+
+  private emit(namespace: string, event: WatchEvent): void {
+    for (const w of this.watchers) if (w.namespace === undefined || w.namespace === namespace) w.listener(event);
+  }
+
+  private nextVersion(): string {
+    this.version += 1;
+    return String(this.version);
+  }
+}
+
+const key = (namespace: string, name: string) => `${namespace}/${name}`;

@@ -1,0 +1,72 @@
+// metav1.Status bodies the way the API server words them, so clients (kubectl, client-node,
+// our own adapters) take the same branches they take against a real cluster.
+import type { KubeStatus } from '../transports/exec-channels.ts';
+
+export interface StatusError {
+  code: number;
+  status: KubeStatus;
+}
+
+function failure(code: number, reason: string, message: string, details?: KubeStatus['details']): StatusError {
+  return {
+    code,
+    status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code },
+  };
+}
+
+export const unauthorized = () => failure(401, 'Unauthorized', 'Unauthorized');
+
+export const badRequest = (message: string) => failure(400, 'BadRequest', message);
+
+export const notFound = (kind: 'pods' | 'namespaces', name: string) =>
+  failure(404, 'NotFound', `${kind} "${name}" not found`, { name, kind });
+
+export const pathNotFound = () => failure(404, 'NotFound', 'the server could not find the requested resource');
+
+/** A fault injected on purpose (faults.ts): the code asked for, worded like the API server's InternalError. */
+export const injectedFailure = (code: number) => failure(code, 'InternalError', `Internal error occurred: injected fault (HTTP ${code})`);
+
+export const methodNotAllowed = () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+
+/** The RBAC refusal, word for word as the API server's authorizer phrases it. */
+export function forbidden(user: string, verb: string, resource: string, subresource: string, name: string, namespace: string): StatusError {
+  const full = subresource ? `${resource}/${subresource}` : resource;
+  return failure(
+    403,
+    'Forbidden',
+    `${resource} "${name}" is forbidden: User "${user}" cannot ${verb} resource "${full}" in API group "" in the namespace "${namespace}"`,
+    { name, kind: resource },
+  );
+}
+
+export const execSuccess = (): KubeStatus => ({ metadata: {}, status: 'Success' });
+
+/**
+ * What containerd's streaming server reports for a process that ended with a non-zero code
+ * (0–255); the message wraps its `error executing command [argv], exit code N`.
+ */
+export function execExitCode(code: number, argv: string[]): KubeStatus {
+  if (code === 0) return execSuccess();
+  return {
+    metadata: {},
+    status: 'Failure',
+    reason: 'NonZeroExitCode',
+    message: `command terminated with non-zero exit code: error executing command [${argv.join(' ')}], exit code ${code}`,
+    details: { causes: [{ reason: 'ExitCode', message: String(code) }] },
+  };
+}
+
+/**
+ * apierrors.NewInternalError as the kubelet's streaming server writes it for an exec that could
+ * not start: kubectl prints `error: Internal error occurred: …` and exits 1.
+ */
+export function execInternalError(cause: string): KubeStatus {
+  return {
+    metadata: {},
+    status: 'Failure',
+    reason: 'InternalError',
+    message: `Internal error occurred: ${cause}`,
+    details: { causes: [{ message: cause }] },
+    code: 500,
+  };
+}

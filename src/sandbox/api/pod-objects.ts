@@ -1,0 +1,95 @@
+// Turns fixture entries into the v1 objects a real API server returns, with the metadata and
+// status fields that kubectl and dashboards read (uid, timestamps, phase, container states).
+import { randomUUID } from 'node:crypto';
+import type { ContainerFixture, ContainerStateFixture, PodFixture } from '../fixture/fixture.ts';
+
+export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
+
+function containerState(state: ContainerStateFixture | undefined, startedAt: string) {
+  if (!state || state === 'running') return { running: { startedAt } };
+  if ('waiting' in state) return { waiting: { ...state.waiting } };
+  return { terminated: { ...state.terminated, startedAt, finishedAt: startedAt } };
+}
+
+export function isRunning(container: ContainerFixture): boolean {
+  return !container.state || container.state === 'running';
+}
+
+function containerSpec(c: ContainerFixture) {
+  return {
+    name: c.name,
+    image: c.image ?? 'sandbox/unnamed:latest',
+    env: Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value })),
+    imagePullPolicy: 'IfNotPresent',
+    terminationMessagePath: '/dev/termination-log',
+    terminationMessagePolicy: 'File',
+  };
+}
+
+function containerStatus(c: ContainerFixture, startedAt: string, index: number) {
+  const running = isRunning(c);
+  const waiting = typeof c.state === 'object' && 'waiting' in c.state;
+  return {
+    name: c.name,
+    image: c.image ?? 'sandbox/unnamed:latest',
+    imageID: '',
+    containerID: `containerd://${randomUUID().replace(/-/g, '')}${index}`,
+    ready: running,
+    started: running,
+    restartCount: waiting ? 7 : 0,
+    state: containerState(c.state, startedAt),
+    ...(waiting ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: startedAt } } } : {}),
+  };
+}
+
+export function podObject(namespace: string, pod: PodFixture, createdAt: string, resourceVersion: string): KubeObject {
+  const ready = pod.containers.every(isRunning);
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name: pod.name,
+      namespace,
+      uid: randomUUID(),
+      resourceVersion,
+      creationTimestamp: createdAt,
+      labels: { ...(pod.labels ?? {}) },
+      annotations: { ...(pod.annotations ?? {}) },
+    },
+    spec: {
+      containers: pod.containers.map(containerSpec),
+      ...(pod.initContainers?.length ? { initContainers: pod.initContainers.map(containerSpec) } : {}),
+      ...(pod.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
+      restartPolicy: 'Always',
+      nodeName: 'octant-exec-sandbox',
+      hostname: pod.name,
+    },
+    status: {
+      phase: 'Running',
+      conditions: [
+        { type: 'Initialized', status: 'True', lastTransitionTime: createdAt },
+        { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: createdAt },
+        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: createdAt },
+        { type: 'PodScheduled', status: 'True', lastTransitionTime: createdAt },
+      ],
+      hostIP: '127.0.0.1',
+      podIP: '127.0.0.1',
+      startTime: createdAt,
+      qosClass: 'BestEffort',
+      containerStatuses: pod.containers.map((c, i) => containerStatus(c, createdAt, i)),
+      ...(pod.initContainers?.length
+        ? { initContainerStatuses: pod.initContainers.map((c, i) => ({ ...containerStatus({ ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } }, createdAt, i), ready: true })) }
+        : {}),
+    },
+  };
+}
+
+export function namespaceObject(name: string, uid: string, createdAt: string, resourceVersion: string): KubeObject {
+  return {
+    kind: 'Namespace',
+    apiVersion: 'v1',
+    metadata: { name, uid, resourceVersion, creationTimestamp: createdAt, labels: { 'kubernetes.io/metadata.name': name } },
+    spec: { finalizers: ['kubernetes'] },
+    status: { phase: 'Active' },
+  };
+}

@@ -1,0 +1,44 @@
+// The checks an exec passes before any transport sees it, in the API server's and kubelet's
+// order and wording: names (400), pod (404), RBAC (403), container choice (400), streams and
+// command (400), then the kubelet's refusal for a container that is not running.
+import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
+import type { ContainerFixture } from '../fixture/fixture.ts';
+import { parseExecQuery, type ExecRequest } from './exec-request.ts';
+import { badRequest, forbidden, notFound, type StatusError } from '../api/kube-status.ts';
+import { isValidName } from '../../domain/names.ts';
+import { isRunning } from '../api/pod-objects.ts';
+
+export interface Admitted {
+  request: ExecRequest;
+  pod: SandboxPod;
+  container: ContainerFixture;
+}
+
+export type Admission =
+  | { admitted: Admitted }
+  | { refused: StatusError }
+  /** the kubelet answers in plain text, which the API server passes through */
+  | { kubeletRefused: { code: number; text: string } };
+
+export function admitExec(state: ClusterState, namespace: string, podName: string, query: URLSearchParams): Admission {
+  const parsed = parseExecQuery(namespace, podName, query);
+  const pod = state.pod(namespace, podName);
+  if (!pod) return { refused: notFound('pods', podName) };
+  if (pod.fixture.execForbidden) return { refused: forbidden(state.user, 'create', 'pods', 'exec', podName, namespace) };
+
+  const names = pod.fixture.containers.map((c) => c.name);
+  let containerName = parsed.container;
+  if (!containerName) {
+    // The API server itself does not read the default-container annotation (kubectl does);
+    // with several containers it asks the client to choose.
+    if (names.length > 1) return { refused: badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`) };
+    containerName = names[0];
+  }
+  if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
+  const container = pod.fixture.containers.find((c) => c.name === containerName);
+  if (!container) return { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
+  if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };
+  if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
+  if (!isRunning(container)) return { kubeletRefused: { code: 500, text: `container not found ("${containerName}")` } };
+  return { admitted: { request: { ...parsed, container: containerName }, pod, container } };
+}

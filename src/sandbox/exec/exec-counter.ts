@@ -1,0 +1,40 @@
+// How many execs the sandbox has run and runs now: tests use it to prove a command ran exactly
+// once (no double start on a transport fallback) and that a batch kept its concurrency.
+export class ExecCounter {
+  #begun = 0;
+  #started = 0;
+  #running = 0;
+  #peak = 0;
+
+  /** a transport handed an exec over: its process is being started (counted at once, before any await) */
+  begun(): void {
+    this.#begun++;
+  }
+
+  started(): void {
+    this.#started++;
+    this.#running++;
+    this.#peak = Math.max(this.#peak, this.#running);
+  }
+
+  ended(): void {
+    this.#running--;
+  }
+
+  get begunTotal(): number {
+    return this.#begun;
+  }
+
+  get total(): number {
+    return this.#started;
+  }
+
+  get peak(): number {
+    return this.#peak;
+  }
+
+  /** start measuring the peak again from what runs now */
+  resetPeak(): void {
+    this.#peak = this.#running;
+  }
+}

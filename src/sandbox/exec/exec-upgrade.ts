@@ -1,0 +1,78 @@
+// An exec upgrade from admission to process: checks first (nothing starts on a refusal), then
+// the transport that matches the Upgrade header, then the process behind its channels.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ClusterState } from '../api/cluster-state.ts';
+import type { ExecTransport } from '../transports/exec-transport.ts';
+import { admitExec, type Admitted } from './exec-admission.ts';
+import { parseCorePath, checkNames, splitRequestUrl } from '../api/api-routes.ts';
+import { refuseUpgrade, refuseUpgradeWithStatus } from '../api/http-replies.ts';
+import { badRequest, injectedFailure, pathNotFound } from '../api/kube-status.ts';
+import { runExec } from './exec-session.ts';
+import type { ExecProcesses } from '../processes/exec-processes.ts';
+import type { ContainerRuntime } from '../containers/container-runtime.ts';
+import type { RunningProcess } from '../processes/running-process.ts';
+import type { ExecCounter } from './exec-counter.ts';
+import { withFaults, type FaultPlan, type SandboxFaults } from '../faults/faults.ts';
+
+export interface ExecContext {
+  state: ClusterState;
+  runtime: ContainerRuntime;
+  transports: ExecTransport[];
+  sessions: ExecProcesses;
+  /** each pod's running execs (key "ns/pod"), ended when the pod is deleted */
+  podExecs: Map<string, Set<RunningProcess>>;
+  /** counts the processes execs start, and how many run at once */
+  execs: ExecCounter;
+  faults: SandboxFaults;
+}
+
+export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const url = splitRequestUrl(req.url);
+  const path = parseCorePath(url.pathname);
+  if (!path || path.resource !== 'pods' || path.subresource !== 'exec' || !path.namespace || !path.name) {
+    return refuseUpgradeWithStatus(socket, pathNotFound());
+  }
+  const badName = checkNames(path);
+  if (badName) return refuseUpgradeWithStatus(socket, badName);
+  const admission = admitExec(ctx.state, path.namespace, path.name, url.searchParams);
+  if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
+  if ('kubeletRefused' in admission) return refuseUpgrade(socket, admission.kubeletRefused.code, admission.kubeletRefused.text, 'text/plain; charset=utf-8');
+
+  const transport = ctx.transports.find((t) => t.accepts(req));
+  // Refused before anything starts: a client that can fall back (kubectl 1.30+) retries over SPDY.
+  if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": this server serves exec over ${ctx.transports.map((t) => t.name).join(', ') || 'nothing'}`));
+
+  const { admitted } = admission;
+  const plan = ctx.faults.planFor(admitted.pod.namespace, admitted.request.pod);
+  if (plan?.execHttpStatus) return refuseUpgradeWithStatus(socket, injectedFailure(plan.execHttpStatus));
+  if (plan?.upgradeDelayMs) {
+    setTimeout(() => upgrade(ctx, transport, req, socket, head, admitted, plan), plan.upgradeDelayMs);
+    return;
+  }
+  upgrade(ctx, transport, req, socket, head, admitted, plan);
+}
+
+function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessage, socket: Duplex, head: Buffer, admitted: Admitted, plan: FaultPlan | undefined): void {
+  const { request, pod, container } = admitted;
+  const podKey = `${pod.namespace}/${pod.object.metadata.name as string}`;
+  transport.upgrade(req, socket, head, (channels) => {
+    ctx.execs.begun();
+    void runExec(request, ctx.runtime.prepareExec(pod, container, request.argv), withFaults(channels, plan), {
+      sessions: ctx.sessions,
+      onStarted(proc) {
+        ctx.execs.started();
+        const execs = ctx.podExecs.get(podKey) ?? new Set<RunningProcess>();
+        execs.add(proc);
+        ctx.podExecs.set(podKey, execs);
+        // A pod deleted while its process was starting: end it at once.
+        if (!ctx.state.pod(pod.namespace, request.pod)) proc.end();
+      },
+      onEnded(proc) {
+        if (proc === undefined) return;
+        ctx.execs.ended();
+        ctx.podExecs.get(podKey)?.delete(proc);
+      },
+    });
+  });
+}

@@ -1,0 +1,93 @@
+// The default container runtime: every sandbox pod in namespaces of its own (pod-sandbox.ts),
+// started at its first exec and kept until it is deleted or the sandbox closes. Start-up checks
+// that bubblewrap is installed and allowed to make user namespaces, and says how to fix it when not.
+import { spawn } from 'node:child_process';
+import { chmodSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ContainerRuntime } from '../containers/container-runtime.ts';
+import type { PodFixture } from '../fixture/fixture.ts';
+import { findIsolationTools, type IsolationTools } from './host-tools.ts';
+import { PidsLimit } from './pids-limit.ts';
+import { PodSandbox } from './pod-sandbox.ts';
+import { removeWritableLayer } from './writable-layer.ts';
+
+export interface BubblewrapOptions {
+  stateDir: string;
+  /** the most processes one pod may have at once */
+  podPidsLimit: number;
+  /** where to find bwrap and the rest; default the PATH and the usual directories */
+  toolDirs?: string[];
+}
+
+export async function startBubblewrapRuntime(options: BubblewrapOptions): Promise<ContainerRuntime> {
+  const tools = findIsolationTools(options.toolDirs);
+  if ('missing' in tools) throw new Error(tools.missing);
+  await checkUserNamespaces(tools);
+
+  // Layers of pods from an earlier run are stale: a pod starts from its image.
+  const podsDir = join(options.stateDir, 'pods');
+  removeWritableLayer(podsDir);
+  mkdirSync(podsDir, { recursive: true });
+  chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
+  const pids = PidsLimit.create(options.podPidsLimit);
+  const pods = new Map<string, { namespace: string; name: string; sandbox: Promise<PodSandbox> }>();
+  const deleted = new Set<string>(); // pods are never made again under the same name
+  let closed = false;
+  // Both are DNS names, so "_" can be in neither: a key, and a cgroup name, that cannot collide.
+  const keyOf = (namespace: string, name: string) => `${namespace}_${name}`;
+
+  const podSandbox = (namespace: string, fixture: PodFixture) => {
+    const key = keyOf(namespace, fixture.name);
+    const known = pods.get(key);
+    if (known) return known.sandbox;
+    if (closed || deleted.has(key)) return Promise.reject(new Error(closed ? 'the sandbox is shutting down' : `pod ${fixture.name} was deleted`));
+    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), pids: pids.forPod(key) }, fixture);
+    pods.set(key, { namespace, name: fixture.name, sandbox });
+    sandbox.catch(() => pods.get(key)?.sandbox === sandbox && pods.delete(key)); // the next exec tries again
+    return sandbox;
+  };
+
+  const deletePod = async (namespace: string, name: string) => {
+    const key = keyOf(namespace, name);
+    const known = pods.get(key);
+    pods.delete(key);
+    deleted.add(key);
+    await (await known?.sandbox.catch(() => undefined))?.stop();
+    await pids.releasePod(key);
+  };
+
+  return {
+    isolation: 'bubblewrap',
+    warnings: pids.warning ? [pids.warning] : [],
+    startPods(toStart) {
+      void (async () => {
+        for (const pod of toStart) if (!closed) await podSandbox(pod.namespace, pod.fixture).catch(() => {}); // its first exec reports why
+      })();
+    },
+    prepareExec: async (pod, container, argv) => (await podSandbox(pod.namespace, pod.fixture)).prepareExec(container, argv),
+    deletePod,
+    async close() {
+      closed = true;
+      await Promise.all([...pods.values()].map((pod) => deletePod(pod.namespace, pod.name)));
+      await pids.close();
+      removeWritableLayer(podsDir);
+    },
+  };
+}
+
+/** One throwaway sandbox with the namespaces a pod needs: fails with bubblewrap's own reason, and what to do. */
+async function checkUserNamespaces(tools: IsolationTools): Promise<void> {
+  const probe = spawn(tools.bwrap, ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--', tools.cat, '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  probe.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
+  const code = await new Promise<number | null>((resolve) => {
+    probe.once('error', () => resolve(null));
+    probe.once('close', resolve);
+  });
+  if (code === 0) return;
+  throw new Error(
+    `the sandbox cannot isolate its containers: bubblewrap failed (${stderr.trim().split('\n').join('; ') || `exit ${code}`}). ` +
+      'User namespaces may be turned off here (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, or on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns): ' +
+      'turn them on, or start with --sandbox-unisolated to run the containers as plain processes of yours on this machine',
+  );
+}

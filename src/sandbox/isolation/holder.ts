@@ -1,0 +1,92 @@
+// A holder is a bubblewrap process that makes namespaces and keeps them alive for others to join.
+// Its main process is "pause": the host's cat, bound at /dev/.sandbox/pause, reading a pipe this
+// side keeps open. A byte written into that pipe comes back only once bubblewrap has built the
+// sandbox and started pause, which is how this side knows the namespaces are ready; and when
+// this process dies the pipe closes, pause ends, and the holder goes with it.
+//
+// Arguments go through a pipe (bwrap --args) so that a container's `ps` shows PID 1 as
+// "bwrap --args 3 -- pause", not every path of this machine that built it.
+import { spawn } from 'node:child_process';
+import { killGroup } from '../processes/exec-processes.ts';
+import type { IsolationTools } from './host-tools.ts';
+import { launching } from './launcher.ts';
+
+/** Where helper programs sit inside every sandbox (a bubblewrap-made /dev, not the writable layer). */
+export const SANDBOX_BIN = '/dev/.sandbox';
+/** How long bubblewrap may take to build a sandbox on a busy machine. */
+const READY_TIMEOUT_MS = 15_000;
+
+export interface HolderOptions {
+  /** bwrap options: everything but --args, --info-fd and the command (pause) */
+  args: string[];
+  /** namespace files (/proc/PID/ns/…) the holder gets as fds 5, 6… (for bwrap --userns 5, --pidns 6) */
+  namespaces?: string[];
+  /** a cgroup.procs file the holder joins before bwrap starts */
+  cgroupProcs?: string;
+}
+
+export interface Holder {
+  /** pid of the process inside the sandbox whose namespaces execs join */
+  readonly nsPid: number;
+  /** resolves when the holder has ended, whatever ended it */
+  readonly ended: Promise<void>;
+  /** ends the holder and everything in a PID namespace it made */
+  stop(): void;
+}
+
+/** Puts pause where the holder finds it. */
+export function pauseArgs(tools: IsolationTools): string[] {
+  return ['--ro-bind', tools.cat, `${SANDBOX_BIN}/pause`, '--chdir', '/'];
+}
+
+export async function startHolder(tools: IsolationTools, options: HolderOptions): Promise<Holder> {
+  // stdin, stdout, stderr, the arguments (3) and the info (4); the launcher opens the namespaces at 5, 6
+  const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs }, [tools.bwrap, '--args', '3', '--', 'pause']);
+  const child = spawn(command[0], command.slice(1), {
+    // pause finds itself on this PATH; nothing else of this process's environment goes in.
+    env: { PATH: SANDBOX_BIN },
+    stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
+    detached: true, // its own process group: stop() ends bwrap, its init and pause together
+  });
+  const [pauseIn, pauseOut, errors, argsPipe, infoPipe] = child.stdio as unknown as NodeJS.ReadWriteStream[];
+  let stderr = '';
+  errors.setEncoding('utf8');
+  errors.on('data', (text: string) => void (stderr.length < 4096 && (stderr += text)));
+  const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = () => child.pid !== undefined && killGroup(child.pid);
+
+  argsPipe.end(['--info-fd', '4', ...options.args].map((arg) => `${arg}\0`).join(''));
+  pauseIn.on('error', () => {});
+  // bwrap writes {"child-pid": N, …} as soon as it has cloned, long before pause can answer.
+  const nsPid = new Promise<number>((resolve) => {
+    let info = '';
+    infoPipe.setEncoding('utf8');
+    infoPipe.on('data', (text: string) => {
+      info += text;
+      const pid = Number(/"child-pid":\s*(\d+)/.exec(info)?.[1]);
+      if (pid) resolve(pid);
+    });
+    infoPipe.on('end', () => resolve(0));
+  });
+  const answered = new Promise<void>((resolve) => pauseOut.once('data', () => resolve()));
+
+  return new Promise<Holder>((resolve, reject) => {
+    const fail = (why: string) => {
+      clearTimeout(timer);
+      stop();
+      reject(new Error(why));
+    };
+    const timer = setTimeout(() => fail(`bubblewrap did not start the sandbox within ${READY_TIMEOUT_MS / 1000} s`), READY_TIMEOUT_MS);
+    const onExit = () => fail(`bubblewrap failed: ${stderr.trim().split('\n')[0] || 'it exited without a word'}`);
+    child.once('error', (error) => fail(`bubblewrap could not be started: ${error.message}`));
+    child.once('exit', onExit);
+    void Promise.all([nsPid, answered]).then(([pid]) => {
+      clearTimeout(timer);
+      child.off('exit', onExit);
+      pauseOut.resume(); // whatever else comes out of pause is drained, never read
+      if (!pid) return fail('bubblewrap did not say which process it started');
+      resolve({ nsPid: pid, ended, stop });
+    });
+    pauseIn.write('.');
+  });
+}

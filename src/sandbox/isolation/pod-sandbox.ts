@@ -1,0 +1,176 @@
+// One sandbox pod: a user namespace of its own (root inside is the user who started octant-exec,
+// with no capabilities outside it, and no way to make further user namespaces), and in it one
+// sandbox per running container: its own mount namespace over a fresh writable layer, its own
+// UTS (hostname = pod name), IPC and cgroup namespaces, and a PID namespace of its own, or the
+// pod's shared one when the pod says shareProcessNamespace. Each is a holder (holder.ts) that
+// execs join with nsenter.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import type { ContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import { isRunning } from '../api/pod-objects.ts';
+import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
+import { containerImage, type ContainerImage } from './container-image.ts';
+import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
+import type { IsolationTools } from './host-tools.ts';
+import type { PodPids } from './pids-limit.ts';
+import type { ExecPreparation } from '../containers/container-runtime.ts';
+import { commandForStdin, launching } from './launcher.ts';
+import type { ExecLaunch } from '../processes/running-process.ts';
+import { killGroup } from '../processes/exec-processes.ts';
+import { findExecutable } from './path-in-root.ts';
+import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
+
+/** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
+const OWN_NAMESPACES = ['--unshare-ipc', '--unshare-uts', '--unshare-cgroup'];
+/** Sandboxes keep no capabilities (bwrap run by root would otherwise pass all of them on) and die with their parent. */
+const HARDENING = ['--cap-drop', 'ALL', '--die-with-parent'];
+
+interface RunningContainer {
+  image: ContainerImage;
+  holder: Holder;
+}
+
+export interface PodSandboxContext {
+  tools: IsolationTools;
+  /** where the pod's writable layers go (one directory per container) */
+  layersDir: string;
+  pids: PodPids;
+}
+
+export class PodSandbox {
+  private readonly containers = new Map<string, Promise<RunningContainer>>();
+  private spare: ChildProcess | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly ctx: PodSandboxContext,
+    private readonly pod: PodFixture,
+    private readonly userNamespace: Holder,
+    private readonly sharedPids: Holder | undefined,
+  ) {}
+
+  static async start(ctx: PodSandboxContext, pod: PodFixture): Promise<PodSandbox> {
+    const { tools, pids } = ctx;
+    const userNamespace = await startHolder(tools, {
+      args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', pod.name, ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
+      cgroupProcs: pids.cgroupProcs,
+    });
+    let sharedPids: Holder | undefined;
+    try {
+      // The PID namespace containers share must belong to the pod's user namespace: one more holder, made inside it.
+      if (pod.shareProcessNamespace) {
+        sharedPids = await startHolder(tools, {
+          args: ['--userns', '5', '--uid', '0', '--gid', '0', '--unshare-pid', ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
+          namespaces: [`/proc/${userNamespace.nsPid}/ns/user`],
+          cgroupProcs: pids.cgroupProcs,
+        });
+      }
+    } catch (error) {
+      userNamespace.stop();
+      throw error;
+    }
+    const sandbox = new PodSandbox(ctx, pod, userNamespace, sharedPids);
+    sandbox.spare = sandbox.newLauncher();
+    // A container that cannot start says why at its exec (which tries again); the pod is up either way.
+    await Promise.allSettled(pod.containers.filter(isRunning).map((container) => sandbox.container(container)));
+    return sandbox;
+  }
+
+  /** The running container's sandbox, started (again, with a fresh layer) if it is not running. */
+  container(container: ContainerFixture): Promise<RunningContainer> {
+    if (this.stopped) return Promise.reject(new Error(`pod ${this.pod.name} is being deleted`));
+    let running = this.containers.get(container.name);
+    if (!running) {
+      running = this.startContainer(container);
+      this.containers.set(container.name, running);
+      // pause killed from inside (the container's main process ended): the next exec restarts it, fresh, like the kubelet would.
+      void running.then(({ holder }) => holder.ended).then(() => this.containers.get(container.name) === running && this.containers.delete(container.name), () => this.containers.delete(container.name));
+    }
+    return running;
+  }
+
+  private async startContainer(container: ContainerFixture): Promise<RunningContainer> {
+    const { tools } = this.ctx;
+    const image = containerImage(this.pod.name, container);
+    const layer = join(this.ctx.layersDir, container.name);
+    createWritableLayer(layer, image.files);
+    const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(this.sharedPids ? [`/proc/${this.sharedPids.nsPid}/ns/pid`] : [])];
+    const pidArgs = this.sharedPids ? ['--pidns', '6'] : ['--unshare-pid'];
+    const programs = image.programs.flatMap(({ source, dest }) => ['--ro-bind', source, dest]);
+    const holder = await startHolder(tools, {
+      args: [
+        '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', this.pod.name, ...HARDENING,
+        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), '--dev', '/dev',
+        '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, ...pauseArgs(tools),
+      ],
+      namespaces,
+      cgroupProcs: this.ctx.pids.cgroupProcs,
+    });
+    return { image, holder };
+  }
+
+  /**
+   * How to run argv in the container: env sets its environment, nsenter joins the container's
+   * namespaces and root, then setpriv (bound inside, so it runs from the container's own
+   * libraries) empties the capability bounding set and sets no_new_privs before the command
+   * starts. Root inside thus keeps no capability even in its own user namespace: it cannot mount,
+   * remount a read-only bind, chroot or trace anything beyond what its uid already allows. On a
+   * terminal, setsid --ctty then makes the command lead a session inside the container with the
+   * terminal as its own, as runc does.
+   */
+  async prepareExec(container: ContainerFixture, argv: string[]): Promise<ExecPreparation> {
+    const { image, holder } = await this.container(container);
+    const found = findExecutable(`/proc/${holder.nsPid}/root`, argv[0] ?? '', image.env.PATH ?? '');
+    if ('notFound' in found) return found;
+    const { tools, pids } = this.ctx;
+    const launch: ExecLaunch = {
+      start: (io, extraEnv) => {
+        const terminal = io.kind === 'terminal';
+        const command = [
+          tools.env, '-i', ...Object.entries({ ...image.env, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
+          ...(pids.nproc ? [tools.prlimit, `--nproc=${pids.nproc}`] : []),
+          tools.nsenter, '--preserve-credentials', `--target=${holder.nsPid}`, '--user', '--mount', '--pid', '--uts', '--ipc', '--cgroup', '--root', '--wdns=/', '--',
+          `${SANDBOX_BIN}/setpriv`, '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
+          ...(terminal ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []), ...argv,
+        ];
+        const launcher = this.takeLauncher();
+        launcher.stdin!.write(commandForStdin(command, terminal ? io.tty : undefined));
+        return launcher;
+      },
+    };
+    return { launch };
+  }
+
+  /**
+   * A launcher that has already closed what it inherited and joined the pod's cgroup (the slow
+   * part), waiting for its command on stdin; the next one starts as this one is taken.
+   */
+  private takeLauncher(): ChildProcess {
+    const alive = (launcher: ChildProcess | undefined) => launcher?.pid !== undefined && launcher.exitCode === null && launcher.signalCode === null;
+    const ready = alive(this.spare) ? this.spare! : this.newLauncher();
+    this.spare = undefined;
+    setImmediate(() => (this.spare ??= this.stopped ? undefined : this.newLauncher()));
+    return ready;
+  }
+
+  private newLauncher(): ChildProcess {
+    const [file, ...args] = launching(this.ctx.tools.bash, { keepFds: 2, cgroupProcs: this.ctx.pids.cgroupProcs });
+    const launcher = spawn(file, args, { cwd: '/', env: {}, stdio: 'pipe', detached: true });
+    // A launcher that fails or is killed (its pod deleted) before it reads its command: its exit says so.
+    launcher.on('error', () => {});
+    launcher.stdin!.on('error', () => {});
+    return launcher;
+  }
+
+  /** Stops every sandbox of the pod (killing the holders ends their PID namespaces) and removes the layers. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.spare?.pid) killGroup(this.spare.pid);
+    const containers = await Promise.allSettled(this.containers.values());
+    const holders = [...containers.flatMap((c) => (c.status === 'fulfilled' ? [c.value.holder] : [])), ...(this.sharedPids ? [this.sharedPids] : []), this.userNamespace];
+    for (const holder of holders) holder.stop();
+    await Promise.all(holders.map((h) => h.ended));
+    removeWritableLayer(this.ctx.layersDir);
+  }
+}
+

@@ -1,0 +1,122 @@
+// The stream hub's control plane: what the event log's projections say, pushed to every page
+// (session rows, closed sessions, batches, alerts), and the live pod lists a page watches. Log
+// entries come in bursts (an exec, its spawns, activity): they are folded into the pages' view
+// once per turn of the event loop, so reading the projections costs once per burst.
+import type { PodWatching } from '../adapters/cluster.ts';
+import type { LogEntry } from '../events/log-entry.ts';
+import type { Alerts } from '../events/projections/alerts.ts';
+import type { BatchRow } from '../events/projections/batches.ts';
+import type { SessionRow } from '../events/projections/session-list.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import { PROTOCOL_VERSION, namespaceKey, type HubLimits, type ServerMessage } from '../protocol/index.ts';
+import { batchView, batchViews } from './batch-view.ts';
+import type { DataPlane } from './data-plane.ts';
+import type { StreamHubOptions } from './hub-options.ts';
+import type { HubSocket } from './hub-sockets.ts';
+
+export class ControlPlane {
+  readonly #sentRows = new Map<string, SessionRow>();
+  /** the projection's row of each batch as last pushed: a new row (immer) means it changed */
+  readonly #sentBatches = new Map<string, BatchRow>();
+  #sentAlerts: Alerts;
+  /** log entries not yet pushed to the pages */
+  #unsent: LogEntry[] = [];
+  /** pod lists each socket watches, by namespace key, with the way to stop each */
+  readonly #podWatches = new Map<HubSocket, Map<string, () => void>>();
+  readonly #stop: (() => void)[];
+
+  constructor(
+    private readonly system: ExecSystem,
+    private readonly data: DataPlane,
+    private readonly broadcast: (message: ServerMessage) => void,
+    private readonly options: Required<StreamHubOptions>,
+    private readonly pods: PodWatching | undefined,
+  ) {
+    this.#sentAlerts = system.alerts;
+    for (const id of system.sessionList.order) this.#sentRows.set(id, system.sessionList.byId[id]);
+    for (const [id, row] of Object.entries(system.batches.byId)) this.#sentBatches.set(id, row);
+    // alerts also change without an entry: the log could not be written, or can again
+    this.#stop = [system.onEntry((entry) => this.#entry(entry)), system.onAlerts(() => this.#pushAlerts())];
+  }
+
+  hello(socket: HubSocket, limits: HubLimits): void {
+    const list = this.system.sessionList;
+    socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, sessions: list.order.map((id) => list.byId[id]), alerts: this.system.alerts.list, batches: batchViews(this.system.batches), limits });
+  }
+
+  watchPods(socket: HubSocket, watch: boolean, namespace: string, context: string | undefined): void {
+    const key = namespaceKey(context, namespace);
+    const watches = this.#podWatches.get(socket) ?? new Map<string, () => void>();
+    this.#podWatches.set(socket, watches);
+    const existing = watches.get(key);
+    if (!watch) {
+      existing?.();
+      watches.delete(key);
+      return;
+    }
+    if (existing) return;
+    if (!this.pods) return socket.error('watchFailed', 'This server does not watch pods.');
+    if (watches.size >= this.options.maxPodWatchesPerSocket) return socket.error('tooManyAttached', `One socket can watch at most ${this.options.maxPodWatchesPerSocket} pod lists.`);
+    const where = { namespace, ...(context !== undefined ? { context } : {}) };
+    watches.set(
+      key,
+      this.pods.subscribe(context, namespace, {
+        pods: (pods) => socket.send({ type: 'pods', ...where, pods }),
+        error: (message) => socket.send({ type: 'error', code: 'watchFailed', message, ...where }),
+      }),
+    );
+  }
+
+  disconnected(socket: HubSocket): void {
+    for (const stop of this.#podWatches.get(socket)?.values() ?? []) stop();
+    this.#podWatches.delete(socket);
+  }
+
+  close(): void {
+    for (const stop of this.#stop) stop();
+  }
+
+  #entry(entry: LogEntry): void {
+    if (entry.type === 'session.spawned') this.data.spawned(entry.sessionId);
+    this.#unsent.push(entry);
+    if (this.#unsent.length === 1) setImmediate(() => this.#push());
+  }
+
+  #push(): void {
+    const entries = this.#unsent.splice(0);
+    const sessions = new Set<string>();
+    for (const entry of entries) if ('sessionId' in entry) sessions.add(entry.sessionId);
+    for (const id of sessions) {
+      const row = this.system.sessionList.byId[id];
+      if (!row) {
+        const wasShown = this.#sentRows.delete(id);
+        if (this.data.closed(id) || wasShown) this.broadcast({ type: 'sessionClosed', sessionId: id });
+      } else if (this.#sentRows.get(id) !== row) {
+        this.#sentRows.set(id, row);
+        this.broadcast({ type: 'session', session: row });
+      }
+    }
+    for (const entry of entries) this.#batchEntry(entry);
+    this.#pushAlerts();
+  }
+
+  #pushAlerts(): void {
+    const alerts = this.system.alerts;
+    if (alerts !== this.#sentAlerts) {
+      this.#sentAlerts = alerts;
+      this.broadcast({ type: 'alerts', alerts: alerts.list });
+    }
+  }
+
+  /** A batch started or finished, or one of its sessions moved: every page gets the batch's new summary. */
+  #batchEntry(entry: LogEntry): void {
+    let batchId: string | undefined;
+    if (entry.type === 'batch.started' || entry.type === 'batch.finished') batchId = entry.batchId;
+    else if ('sessionId' in entry) batchId = this.system.batches.sessions[entry.sessionId]?.[0];
+    if (batchId === undefined) return;
+    const row = this.system.batches.byId[batchId];
+    if (!row || this.#sentBatches.get(batchId) === row) return;
+    this.#sentBatches.set(batchId, row);
+    this.broadcast({ type: 'batch', batch: batchView(row) });
+  }
+}

@@ -1,0 +1,241 @@
+// The stream hub's data plane: terminal bytes, never through the event log. Every session's
+// output is kept in a bounded scrollback (scrollback.ts) for attach and reattach and sent to every
+// viewer in the order it came, in binary frames. Flow control: each viewer acknowledges the bytes
+// it has drawn; when any viewer of a session is more than the high watermark behind, the
+// session's exec stops being read upstream until every viewer is back under the low watermark, so
+// a fast producer never grows memory here, and keystrokes (Ctrl-C) still go through. Input typed
+// while a session is still connecting is held a little and sent when its stream opens.
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import type { OutputChannel } from '../runtime/terminal-io.ts';
+import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
+import type { StreamHubOptions } from './hub-options.ts';
+import type { HubSocket } from './hub-sockets.ts';
+import { Scrollback } from './scrollback.ts';
+
+/** replay is sent in frames of at most this many payload bytes */
+const REPLAY_FRAME_BYTES = 64 * 1024;
+/** keystrokes kept for a session that is still connecting */
+const MAX_PENDING_INPUT = 64 * 1024;
+
+type SessionMessage = Extract<ClientMessage, { type: 'attach' | 'detach' | 'resize' | 'ack' | 'eof' }>;
+
+interface Viewer {
+  socket: HubSocket;
+  sessionId: string;
+  /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
+  unacked: number;
+  acks: boolean;
+}
+
+interface SessionStream {
+  scrollback: Scrollback;
+  viewers: Set<Viewer>;
+  paused: boolean;
+}
+
+export interface SessionStreamStats {
+  scrollbackBytes: number;
+  start: number;
+  end: number;
+  paused: boolean;
+  /** unacknowledged bytes of each viewer */
+  viewers: number[];
+}
+
+export class DataPlane {
+  readonly #streams = new Map<string, SessionStream>();
+  /** what each socket shows, by session id */
+  readonly #viewers = new Map<HubSocket, Map<string, Viewer>>();
+  /** sessions spawned by this process: the others came back from the log and their output is gone */
+  readonly #spawnedHere = new Set<string>();
+  readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
+  readonly #stop: () => void;
+
+  constructor(
+    private readonly system: ExecSystem,
+    private readonly options: Required<StreamHubOptions>,
+  ) {
+    this.#stop = system.io.listen({
+      output: (id, channel, chunk) => this.#output(id, channel, chunk),
+      streamOpened: (id) => this.#streamChanged(id, 'opened'),
+      streamClosed: (id) => this.#streamChanged(id, 'closed'),
+    });
+  }
+
+  stats(sessionId: string): SessionStreamStats | undefined {
+    const stream = this.#streams.get(sessionId);
+    if (!stream) return undefined;
+    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked) };
+  }
+
+  spawned(sessionId: string): void {
+    this.#spawnedHere.add(sessionId);
+  }
+
+  /** The session is closed: its bytes are dropped and its viewers told. Whether it had a stream here. */
+  closed(sessionId: string): boolean {
+    const stream = this.#streams.get(sessionId);
+    this.#streams.delete(sessionId);
+    this.#spawnedHere.delete(sessionId);
+    this.#pendingInput.delete(sessionId);
+    for (const viewer of stream?.viewers ?? []) {
+      this.#viewers.get(viewer.socket)?.delete(sessionId);
+      viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
+    }
+    return stream !== undefined;
+  }
+
+  disconnected(socket: HubSocket): void {
+    for (const viewer of this.#viewers.get(socket)?.values() ?? []) this.#removeViewer(viewer);
+    this.#viewers.delete(socket);
+  }
+
+  message(socket: HubSocket, message: SessionMessage): void {
+    if (message.type === 'attach') return this.#attach(socket, message.sessionId, message.from, message.ack);
+    const { sessionId } = message;
+    const viewer = this.#viewers.get(socket)?.get(sessionId);
+    if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
+    switch (message.type) {
+      case 'detach':
+        this.#viewers.get(socket)?.delete(sessionId);
+        this.#removeViewer(viewer);
+        return socket.send({ type: 'detached', sessionId, reason: 'request' });
+      case 'resize':
+        return this.system.resize(sessionId, message.cols, message.rows);
+      case 'ack': {
+        viewer.unacked = Math.max(0, viewer.unacked - message.bytes);
+        const stream = this.#streams.get(sessionId);
+        if (stream) this.#flow(sessionId, stream);
+        return;
+      }
+      case 'eof':
+        if (!this.system.io.closeStdin(sessionId)) socket.error('notRunning', `Session ${sessionId} is not running.`, sessionId);
+        return;
+    }
+  }
+
+  input(socket: HubSocket, data: Uint8Array): void {
+    const frame = decodeFrame(data);
+    if (typeof frame === 'string') return socket.error('badMessage', frame);
+    if (frame.kind !== FrameKind.Input) return socket.error('badMessage', 'Clients send only input frames (kind 16).', frame.sessionId);
+    if (!this.#viewers.get(socket)?.has(frame.sessionId)) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
+    // Keystrokes are counted in bytes only: one frame per key is what typing looks like.
+    if (!socket.inputBytes.take(frame.payload.length)) {
+      return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: this input was dropped.`, frame.sessionId);
+    }
+    if (this.system.io.input(frame.sessionId, frame.payload)) return;
+    // Typed while the exec is still connecting: kept (a little) and sent when the stream opens.
+    if (this.system.sessionList.byId[frame.sessionId]?.state === 'connecting') {
+      const pending = this.#pendingInput.get(frame.sessionId) ?? { chunks: [], bytes: 0 };
+      if (pending.bytes + frame.payload.length <= MAX_PENDING_INPUT) {
+        pending.chunks.push(frame.payload.slice());
+        pending.bytes += frame.payload.length;
+        this.#pendingInput.set(frame.sessionId, pending);
+        return;
+      }
+    }
+    socket.error('notRunning', `Session ${frame.sessionId} is not running: restart it to type again.`, frame.sessionId);
+  }
+
+  close(): void {
+    this.#stop();
+  }
+
+  #stream(sessionId: string): SessionStream {
+    let stream = this.#streams.get(sessionId);
+    if (!stream) {
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false };
+      this.#streams.set(sessionId, stream);
+    }
+    return stream;
+  }
+
+  #output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
+    // Late bytes of a session already closed have nowhere to go.
+    if (!this.#streams.has(sessionId) && !this.system.sessionList.byId[sessionId]) return;
+    const stream = this.#stream(sessionId);
+    stream.scrollback.append(chunk);
+    if (stream.viewers.size === 0) return;
+    const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
+    for (const viewer of stream.viewers) this.#sendBytes(viewer, frame, chunk.length);
+    this.#flow(sessionId, stream);
+  }
+
+  #sendBytes(viewer: Viewer, frame: Uint8Array, bytes: number): void {
+    // A viewer that does not acknowledge is counted down once the socket has written the frame.
+    const written = viewer.acks
+      ? undefined
+      : () => {
+          viewer.unacked = Math.max(0, viewer.unacked - bytes);
+          const stream = this.#streams.get(viewer.sessionId);
+          if (stream) this.#flow(viewer.sessionId, stream);
+        };
+    if (viewer.socket.sendFrame(frame, written)) viewer.unacked += bytes;
+  }
+
+  /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. */
+  #flow(sessionId: string, stream: SessionStream): void {
+    const { highWatermark, lowWatermark } = this.options;
+    let over = false;
+    let under = true;
+    for (const viewer of stream.viewers) {
+      if (viewer.unacked > highWatermark) over = true;
+      if (viewer.unacked > lowWatermark) under = false;
+    }
+    if (!stream.paused && over) {
+      stream.paused = true;
+      this.system.io.pause(sessionId);
+    } else if (stream.paused && under) {
+      stream.paused = false;
+      this.system.io.resume(sessionId);
+    }
+  }
+
+  #streamChanged(sessionId: string, state: 'opened' | 'closed'): void {
+    const stream = this.#streams.get(sessionId);
+    // A restart opens a new stream, which starts unpaused: keep holding it while a viewer is behind.
+    if (state === 'opened' && stream?.paused) this.system.io.pause(sessionId);
+    const pending = this.#pendingInput.get(sessionId);
+    this.#pendingInput.delete(sessionId);
+    if (state === 'opened') for (const chunk of pending?.chunks ?? []) this.system.io.input(sessionId, chunk);
+    for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
+  }
+
+  #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean): void {
+    const row = this.system.sessionList.byId[sessionId];
+    if (!row) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
+    const shown = this.#viewers.get(socket) ?? new Map<string, Viewer>();
+    this.#viewers.set(socket, shown);
+    const previous = shown.get(sessionId);
+    if (previous) this.#removeViewer(previous);
+    else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
+    const stream = this.#stream(sessionId);
+    const wanted = Math.min(from, stream.scrollback.end);
+    const replay = stream.scrollback.since(wanted);
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack };
+    shown.set(sessionId, viewer);
+    socket.send({
+      type: 'attached',
+      sessionId,
+      from: replay.from,
+      to: stream.scrollback.end,
+      dropped: replay.from - wanted,
+      restored: !this.#spawnedHere.has(sessionId),
+      running: this.system.io.isRunning(sessionId),
+      session: row,
+    });
+    for (let at = 0; at < replay.bytes.length; at += REPLAY_FRAME_BYTES) {
+      const part = replay.bytes.subarray(at, at + REPLAY_FRAME_BYTES);
+      this.#sendBytes(viewer, encodeFrame(FrameKind.Stdout, sessionId, part), part.length);
+    }
+    stream.viewers.add(viewer);
+    this.#flow(sessionId, stream);
+  }
+
+  #removeViewer(viewer: Viewer): void {
+    const stream = this.#streams.get(viewer.sessionId);
+    if (!stream) return;
+    stream.viewers.delete(viewer);
+    this.#flow(viewer.sessionId, stream);
+  }
+}

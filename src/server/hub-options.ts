@@ -1,0 +1,57 @@
+// The stream hub's limits, with their defaults, said once. A page learns them in its hello
+// (src/protocol, HubLimits); a server sets them with --scrollback or in code (StreamHubOptions).
+import { MAX_TERMINAL_SIZE, type HubLimits } from '../protocol/index.ts';
+
+export interface StreamHubOptions {
+  /** bytes of output kept per session for attach and reattach */
+  scrollbackBytes?: number;
+  /** unacknowledged bytes of one viewer above which the session's upstream pauses */
+  highWatermark?: number;
+  /** ... and below which (for every viewer) it resumes */
+  lowWatermark?: number;
+  /** a frame bigger than this closes its socket with 1009 (message too big) */
+  maxPayload?: number;
+  /** the server pings each socket this often; one without a pong by the next ping is dropped */
+  pingIntervalMs?: number;
+  /** control messages a socket may send per second, bursts up to 5x (acks are free) */
+  messagesPerSecond?: number;
+  /** input bytes a socket may send per second, bursts up to 4x */
+  inputBytesPerSecond?: number;
+  /** sessions one socket may attach at once */
+  maxAttachedPerSocket?: number;
+  /** pod lists one socket may watch at once */
+  maxPodWatchesPerSocket?: number;
+}
+
+export const HUB_DEFAULTS: Required<StreamHubOptions> = {
+  scrollbackBytes: 1024 * 1024,
+  // low enough that Ctrl-C under a flood answers quickly in a browser, high enough for full speed (bench figures 2 and 8)
+  highWatermark: 64 * 1024,
+  lowWatermark: 16 * 1024,
+  maxPayload: 256 * 1024,
+  pingIntervalMs: 15_000,
+  messagesPerSecond: 200,
+  inputBytesPerSecond: 4 * 1024 * 1024,
+  maxAttachedPerSocket: 256,
+  maxPodWatchesPerSocket: 16,
+};
+
+export function hubOptions(options: StreamHubOptions = {}): Required<StreamHubOptions> {
+  const resolved = { ...HUB_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
+  if (!(resolved.lowWatermark < resolved.highWatermark)) throw new Error('the low watermark must be below the high watermark');
+  return resolved;
+}
+
+/** What a page is told of the limits it works under. */
+export function hubLimits(o: Required<StreamHubOptions>): HubLimits {
+  return {
+    maxPayload: o.maxPayload,
+    scrollbackBytes: o.scrollbackBytes,
+    highWatermark: o.highWatermark,
+    lowWatermark: o.lowWatermark,
+    pingIntervalMs: o.pingIntervalMs,
+    messagesPerSecond: o.messagesPerSecond,
+    inputBytesPerSecond: o.inputBytesPerSecond,
+    maxTerminalSize: MAX_TERMINAL_SIZE,
+  };
+}

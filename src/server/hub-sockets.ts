@@ -1,0 +1,132 @@
+// The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
+// with no pong by the next ping is dropped) and its rate limits (control messages and input bytes,
+// SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
+// (client-messages.ts), pings answered here, the rest handed on.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, WebSocket, type RawData } from 'ws';
+import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
+import { isProblem, parseClientMessage } from './client-messages.ts';
+import type { StreamHubOptions } from './hub-options.ts';
+import { TokenBucket } from './rate-limit.ts';
+
+/** One browser socket, as both planes see it. */
+export interface HubSocket {
+  send(message: ServerMessage): void;
+  /** a binary frame; `written` once the socket has written it out. False when the socket is closed. */
+  sendFrame(frame: Uint8Array, written?: () => void): boolean;
+  error(code: ErrorCode, message: string, sessionId?: string): void;
+  /** input bytes this socket may still send now */
+  readonly inputBytes: TokenBucket;
+}
+
+export interface SocketHandlers {
+  connected(socket: HubSocket): void;
+  binary(socket: HubSocket, data: Uint8Array): void;
+  control(socket: HubSocket, message: ClientMessage): void;
+  disconnected(socket: HubSocket): void;
+}
+
+interface Connection extends HubSocket {
+  ws: WebSocket;
+  alive: boolean;
+  messages: TokenBucket;
+}
+
+export class HubSockets {
+  readonly #wss: WebSocketServer;
+  readonly #connections = new Set<Connection>();
+  readonly #pinger: ReturnType<typeof setInterval>;
+
+  constructor(
+    private readonly options: Required<StreamHubOptions>,
+    private readonly handlers: SocketHandlers,
+  ) {
+    this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
+    this.#pinger = setInterval(() => this.#heartbeat(), options.pingIntervalMs);
+    (this.#pinger as { unref?: () => void }).unref?.();
+  }
+
+  get count(): number {
+    return this.#connections.size;
+  }
+
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws));
+  }
+
+  /** Every socket that is open. */
+  *open(): Iterable<HubSocket> {
+    for (const connection of this.#connections) if (connection.ws.readyState === WebSocket.OPEN) yield connection;
+  }
+
+  close(): void {
+    clearInterval(this.#pinger);
+    for (const connection of this.#connections) connection.ws.close(1001, 'server shutting down');
+    this.#connections.clear();
+    this.#wss.close();
+  }
+
+  #connect(ws: WebSocket): void {
+    const o = this.options;
+    const connection: Connection = {
+      ws,
+      alive: true,
+      messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
+      inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
+      send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
+      sendFrame: (frame, written) => {
+        if (ws.readyState !== WebSocket.OPEN) return false;
+        if (written) ws.send(frame, () => written());
+        else ws.send(frame);
+        return true;
+      },
+      error: (code, message, sessionId) => connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) }),
+    };
+    this.#connections.add(connection);
+    ws.on('pong', () => (connection.alive = true));
+    ws.on('message', (data, isBinary) => {
+      connection.alive = true;
+      if (isBinary) this.handlers.binary(connection, toBytes(data));
+      else this.#control(connection, toBytes(data));
+    });
+    // ws reports a protocol fault (an oversized frame: 1009) here and closes the socket itself.
+    ws.on('error', () => {});
+    ws.on('close', () => this.#disconnect(connection));
+    this.handlers.connected(connection);
+  }
+
+  #control(connection: Connection, data: Uint8Array): void {
+    const message = parseClientMessage(data);
+    // Acks come as fast as output does, cost nothing, and dropping one would stall the session for
+    // good: they are exempt from the message rate. Everything else counts, refusals included.
+    if (isProblem(message) || message.type !== 'ack') {
+      if (!connection.messages.take(1)) return connection.error('rateLimited', `More than ${this.options.messagesPerSecond} messages a second: this one was dropped.`);
+    }
+    if (isProblem(message)) return connection.error(message.problem, message.message, message.sessionId);
+    if (message.type === 'ping') return connection.send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
+    this.handlers.control(connection, message);
+  }
+
+  #disconnect(connection: Connection): void {
+    if (this.#connections.delete(connection)) this.handlers.disconnected(connection);
+  }
+
+  #heartbeat(): void {
+    for (const connection of this.#connections) {
+      if (!connection.alive) {
+        connection.ws.terminate(); // no pong since the last ping: the browser is gone
+        this.#disconnect(connection);
+        continue;
+      }
+      connection.alive = false;
+      connection.ws.ping();
+    }
+  }
+}
+
+function toBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}

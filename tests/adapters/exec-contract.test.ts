@@ -1,0 +1,155 @@
+// The exec adapter contract (src/adapters/exec.ts), proved the same way for every transport:
+// client-node's WebSocket, octant-exec's SPDY/3.1, and the fallback between them, each against
+// the sandbox cluster. A new transport joins by adding a line to `transports`.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { KubeConfig } from '@kubernetes/client-node';
+import type { ExecAdapter, ExecEnd } from '../../src/adapters/exec.ts';
+import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
+import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
+import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
+import { FallbackExecAdapter } from '../../src/adapters/kubernetes/fallback-exec.ts';
+import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
+import { runExec } from '../support/exec-run.ts';
+import { waitFor } from '../support/wait.ts';
+
+interface Liveness {
+  pingIntervalMs?: number;
+  deadAfterMs?: number;
+}
+
+const transports: { name: string; protocol: string; make(contexts: KubeContexts, liveness?: Liveness): ExecAdapter }[] = [
+  { name: 'WebSocket (client-node)', protocol: 'v5.channel.k8s.io', make: (contexts, liveness) => new WebSocketExecAdapter(contexts, liveness) },
+  { name: 'SPDY/3.1', protocol: 'v5.channel.k8s.io over SPDY/3.1', make: (contexts, liveness) => new SpdyExecAdapter(contexts, liveness) },
+  {
+    name: 'fallback (WebSocket first)',
+    protocol: 'v5.channel.k8s.io',
+    make: (contexts, liveness) => new FallbackExecAdapter(new WebSocketExecAdapter(contexts, liveness), new SpdyExecAdapter(contexts, liveness)),
+  },
+];
+
+const text = (s: string) => new TextEncoder().encode(s);
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+for (const transport of transports) {
+  const test = suite(`exec adapter contract: ${transport.name}`);
+  let sandbox: Sandbox & { scratch: string };
+  let adapter: ExecAdapter;
+  test.before(async () => {
+    sandbox = await startTestSandbox();
+    adapter = transport.make(KubeContexts.fromFile(sandbox.kubeconfigPath));
+  });
+  test.after(() => sandbox.close());
+  test.after.each(() => sandbox.setFaults([]));
+
+  test('the exit code comes back; stdout and stderr stay apart; the protocol is named', async () => {
+    const before = sandbox.execCount();
+    const r = runExec(adapter, { argv: ['sh', '-c', 'echo to-out; echo to-err >&2; exit 3'] });
+    assert.equal(await r.ended, { kind: 'exited', code: 3 });
+    assert.is(r.stdout().toString(), 'to-out\n');
+    assert.is(r.stderr(), 'to-err\n');
+    assert.is(r.protocol(), transport.protocol);
+    assert.is(sandbox.execCount(), before + 1, 'the command ran once');
+    assert.equal(await runExec(adapter, { argv: ['true'] }).ended, { kind: 'exited', code: 0 });
+  });
+
+  test('input and its end, written before the stream opened, reach the process: wc -l counts 2', async () => {
+    const r = runExec(adapter, { argv: ['wc', '-l'], stdin: true });
+    r.stream.write(text('a\nb\n'));
+    r.stream.closeStdin();
+    assert.equal(await r.ended, { kind: 'exited', code: 0 });
+    assert.is(r.stdout().toString().trim(), '2');
+  });
+
+  test('5 MB of random bytes come back through cat unchanged', async () => {
+    const data = randomBytes(5 * 1024 * 1024);
+    const r = runExec(adapter, { argv: ['cat'], stdin: true }, (s) => {
+      for (let at = 0; at < data.length; at += 64 * 1024) s.write(data.subarray(at, at + 64 * 1024));
+      s.closeStdin();
+    });
+    assert.equal(await r.ended, { kind: 'exited', code: 0 });
+    assert.is(r.stdout().length, data.length);
+    assert.is(sha(r.stdout()), sha(data));
+  });
+
+  test('a terminal starts at the requested size, follows a resize and exits with its code', async () => {
+    const r = runExec(adapter, { argv: ['sh'], tty: true, stdin: true, size: { cols: 91, rows: 17 } }, (s) => s.write(text('stty size\r')));
+    await waitFor(() => /17 91/.test(r.stdout().toString()), 'the first size');
+    r.stream.resize({ cols: 120, rows: 33 });
+    r.stream.write(text('stty size\r'));
+    await waitFor(() => /33 120/.test(r.stdout().toString()), 'the new size');
+    r.stream.write(text('exit 9\r'));
+    assert.equal(await r.ended, { kind: 'exited', code: 9 });
+    assert.is(r.stderr(), '');
+  });
+
+  test('refusals say what the cluster said, and nothing runs: bad names, RBAC, a crash-looping container, a missing shell', async () => {
+    const before = sandbox.execCount();
+    const badName = await runExec(adapter, { argv: ['id'], target: { namespace: 'default', pod: '../etc', container: 'nginx' } }).ended;
+    assert.is(badName.kind === 'failed' && badName.failure.reason, 'notFound');
+    const rbac = await runExec(adapter, { target: { namespace: 'restricted', pod: 'secret-db', container: 'db' }, argv: ['id'] }).ended;
+    assert.is(rbac.kind === 'failed' && rbac.failure.reason, 'forbidden');
+    assert.match(rbac.kind === 'failed' ? rbac.failure.message : '', 'cannot create resource "pods/exec"');
+    const crash = await runExec(adapter, { target: { namespace: 'default', pod: 'crashloop', container: 'app' }, argv: ['sh'] }).ended;
+    assert.is(crash.kind === 'failed' && crash.failure.reason, 'containerNotRunning');
+    const shellless = await runExec(adapter, { target: { namespace: 'default', pod: 'distroless-app', container: 'app' }, argv: ['sh'] }).ended;
+    assert.is(shellless.kind === 'failed' && shellless.failure.reason, 'commandNotFound');
+    assert.is(sandbox.execCount(), before);
+  });
+
+  test('an unreachable cluster is a connection failure naming the server', async () => {
+    const config = new KubeConfig();
+    config.loadFromString(readFileSync(sandbox.kubeconfigPath, 'utf8').replace(sandbox.server, 'https://127.0.0.1:9'));
+    const end = await runExec(transport.make(new KubeContexts(config)), { argv: ['id'] }).ended;
+    assert.is(end.kind === 'failed' && end.failure.reason, 'connection');
+    assert.match(end.kind === 'failed' ? end.failure.message : '', /127\.0\.0\.1:9/);
+  });
+
+  test('pause holds the output back, resume delivers all of it', async () => {
+    const total = 4 * 1024 * 1024;
+    const r = runExec(adapter, { argv: ['head', '-c', String(total), '/dev/zero'] }, (s) => s.pause());
+    // paused: what arrives levels off (socket and stream buffers full), well short of the total
+    let seen = -1;
+    let since = Date.now();
+    await waitFor(() => {
+      if (r.stdout().length !== seen) [seen, since] = [r.stdout().length, Date.now()];
+      return Date.now() - since > 300;
+    }, 'the output to level off while paused');
+    assert.ok(r.stdout().length < total, `${r.stdout().length} bytes arrived while paused`);
+    r.stream.resume();
+    assert.equal(await r.ended, { kind: 'exited', code: 0 });
+    assert.is(r.stdout().length, total);
+  });
+
+  test('close() ends the exec once, as dropped "closed", and the sandbox ends its processes', async () => {
+    const groups = sandbox.liveProcessGroups().length;
+    let ends = 0;
+    const r = runExec(adapter, { argv: ['sleep', '300'] });
+    void r.ended.then(() => ends++);
+    await waitFor(() => sandbox.liveProcessGroups().length > groups, 'sleep to start');
+    r.stream.close();
+    r.stream.close();
+    assert.equal(await r.ended, { kind: 'dropped', reason: 'closed' } satisfies ExecEnd);
+    await waitFor(() => sandbox.liveProcessGroups().length === groups, 'the process to end');
+    assert.is(ends, 1);
+  });
+
+  test('a connection the cluster drops mid-output is reported as dropped', async () => {
+    sandbox.setFaults([{ pod: 'web', dropAfterBytes: 10_000 }]);
+    const r = runExec(adapter, { argv: ['head', '-c', '1000000', '/dev/zero'] });
+    assert.is((await r.ended).kind, 'dropped');
+    assert.ok(r.stdout().length <= 10_000);
+  });
+
+  test('a stalled connection (no data, no ping answers) is dropped by the liveness check', async () => {
+    sandbox.setFaults([{ pod: 'web', stallAfterMs: 100, stallForMs: 20_000 }]);
+    const quick = transport.make(KubeContexts.fromFile(sandbox.kubeconfigPath), { pingIntervalMs: 100, deadAfterMs: 600 });
+    const end = await runExec(quick, { argv: ['sleep', '30'] }).ended;
+    assert.is(end.kind, 'dropped');
+    assert.match(end.kind === 'dropped' ? end.reason : '', 'no answer from the cluster');
+  });
+
+  test.run();
+}

@@ -1,0 +1,87 @@
+// PID namespaces and the process limit: a container sees its own processes (and its pod's, with
+// shareProcessNamespace), a fork bomb stops at the pod's limit while this machine and the other
+// pods go on, and a container whose main process is killed comes back fresh at the next exec.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
+import { POD_PIDS_LIMIT, processesInNamespaceOf, run, sh, startLab } from './support.ts';
+import { withTimeout } from '../../support/sandbox.ts';
+import { waitFor } from '../../support/wait.ts';
+import { openExec, type ExecSession } from '../../support/sandbox-exec-client.ts';
+
+const sandbox = await startLab();
+test.after(() => sandbox.close());
+
+/** Starts a long exec and returns it with the host pid of its process inside the container. */
+async function startLong(pod: string, container: string, command: string[]): Promise<{ session: ExecSession; inside: number }> {
+  const before = new Set(sandbox.liveProcessGroups());
+  const session = await openExec(sandbox, { namespace: 'lab', pod, container, command });
+  const leader = await waitFor(() => sandbox.liveProcessGroups().find((g) => !before.has(g)), `${command.join(' ')} to start`);
+  // The leader runs on this machine's side (it joins the container); its child is inside.
+  const inside = await waitFor(() => childOf(leader), 'the process inside the container');
+  return { session, inside };
+}
+
+function childOf(parent: number): number | undefined {
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === parent) return Number(name);
+    } catch {
+      // gone
+    }
+  }
+  return undefined;
+}
+
+test('containers of a shareProcessNamespace pod see each other; containers of another pod do not', async () => {
+  const shared = await startLong('shared', 'a', ['sleep', '301']);
+  const apart = await startLong('apart', 'a', ['sleep', '302']);
+  try {
+    const inShared = await run(sandbox, 'shared', ['ps', '-e', '-o', 'args='], 'b');
+    assert.match(inShared.stdout, /^sleep 301$/m);
+    const inApart = await run(sandbox, 'apart', ['ps', '-e', '-o', 'args='], 'b');
+    assert.not.match(inApart.stdout, /sleep 30[12]/);
+    const inOwn = await run(sandbox, 'apart', ['ps', '-e', '-o', 'args='], 'a');
+    assert.match(inOwn.stdout, /^sleep 302$/m);
+    assert.not.match(inOwn.stdout, /sleep 301/);
+  } finally {
+    shared.session.ws.close();
+    apart.session.ws.close();
+  }
+});
+
+test(`a fork bomb stops at the pod's limit (${POD_PIDS_LIMIT}) while this machine and the other pods go on`, async () => {
+  // A process that outlives the bomb names the container's PID namespace.
+  const witness = await startLong('bomb', 'main', ['sleep', '600']);
+  // Every b waits for its pipeline, and bash retries a fork that fails: the bomb grows to the limit and holds there.
+  const bomb = await startLong('bomb', 'main', ['bash', '-c', 'b() { b | b; }; b']);
+  try {
+    await waitFor(() => {
+      const count = processesInNamespaceOf(witness.inside).length;
+      assert.ok(count <= POD_PIDS_LIMIT, `${count} processes in the bomb's container`);
+      assert.is(spawnSync('/bin/true').status, 0, 'this machine can still start a process');
+      return count >= POD_PIDS_LIMIT - 8; // the pod's own holders and the exec's host side count too
+    }, 'the bomb to reach the limit', 20_000);
+    const other = await run(sandbox, 'victim', ['echo', 'still here']);
+    assert.is(other.stdout, 'still here\n');
+    assert.ok(processesInNamespaceOf(witness.inside).length <= POD_PIDS_LIMIT);
+  } finally {
+    bomb.session.ws.close();
+    witness.session.ws.close();
+  }
+  assert.ok(sandbox.deletePod('lab', 'bomb'));
+  await waitFor(() => sandbox.liveProcessGroups().length === 0, 'every exec to end', 15_000);
+});
+
+test("killing every process of a container ends it; the next exec starts it again, fresh", async () => {
+  await sh(sandbox, 'victim', 'echo before > /root/mark');
+  const killed = await sh(sandbox, 'victim', 'kill -KILL -1; sleep 5');
+  assert.is(killed.code, 137); // the container's PID namespace went with its init
+  const again = await withTimeout(sh(sandbox, 'victim', 'cat /root/mark 2>&1; echo "cat=$?"'), 20_000, 'an exec into the restarted container');
+  assert.match(again.stdout, /^cat=1$/m);
+});
+
+test.run();

@@ -1,0 +1,73 @@
+// Where isolation cannot be had, the sandbox says so in one line and what to do: bubblewrap (or
+// another tool) missing, or user namespaces refused. --sandbox-unisolated runs it as plain
+// processes instead, and says that too.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { findIsolationTools, defaultToolDirs } from '../../../src/sandbox/isolation/host-tools.ts';
+import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
+import { startTestSandbox, withTimeout } from '../../support/sandbox.ts';
+import { runExec } from '../../support/sandbox-exec-client.ts';
+
+const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-isolation-setup-'));
+test.after(() => rmSync(scratch, { recursive: true, force: true }));
+
+test('every tool is found on this machine', () => {
+  const tools = findIsolationTools(defaultToolDirs());
+  assert.not.ok('missing' in tools, 'missing' in tools ? tools.missing : '');
+});
+
+test('without bubblewrap: one line that says how to install it, and the way around', () => {
+  const found = findIsolationTools([join(scratch, 'nothing-here')]);
+  assert.ok('missing' in found);
+  const line = (found as { missing: string }).missing;
+  assert.not.match(line, '\n');
+  assert.match(line, 'bwrap');
+  assert.match(line, 'sudo apt-get install -y bubblewrap');
+  assert.match(line, '--sandbox-unisolated');
+});
+
+test('user namespaces refused: start-up fails with bubblewrap\'s reason and what to turn on', async () => {
+  const dir = join(scratch, 'refusing');
+  const real = findIsolationTools();
+  if ('missing' in real) throw new Error(real.missing);
+  mkdirSync(dir);
+  for (const [tool, path] of Object.entries(real)) if (tool !== 'bwrap') symlinkSync(path, join(dir, tool));
+  // What bwrap prints where the kernel (or AppArmor) refuses unprivileged user namespaces.
+  writeFileSync(join(dir, 'bwrap'), '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n', { mode: 0o755 });
+  const error = await startBubblewrapRuntime({ stateDir: join(scratch, 'state'), podPidsLimit: 64, toolDirs: [dir] }).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  assert.ok(error, 'start-up went on without isolation');
+  assert.not.match(error!.message, '\n');
+  assert.match(error!.message, 'bwrap: setting up uid map: Permission denied');
+  assert.match(error!.message, 'user.max_user_namespaces');
+  assert.match(error!.message, '--sandbox-unisolated');
+});
+
+test('isolation "none" runs the containers as plain processes, and says so', async () => {
+  const sandbox = await startTestSandbox({ isolation: 'none' });
+  try {
+    assert.is(sandbox.isolation, 'none');
+    assert.match(sandbox.warnings.join('\n'), 'NOT isolated');
+    const session = await withTimeout(runExec(sandbox, { pod: 'web', container: 'nginx', command: ['sh', '-c', 'echo "$PATH"'] }), 30_000, 'an unisolated exec');
+    assert.match(session.stdout(), /containers\/default\/web\/nginx\/bin\n$/);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('the default is bubblewrap, with no warning where a pids cgroup or an rlimit bounds each pod', async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    assert.is(sandbox.isolation, 'bubblewrap');
+    assert.equal(sandbox.warnings, []);
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test.run();
