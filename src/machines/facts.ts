@@ -34,7 +34,8 @@ export type SessionFact =
   | { type: 'session.exited'; sessionId: string; code: number }
   | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
   | { type: 'session.restarted'; sessionId: string; run: number }
-  | { type: 'session.restartRefused'; sessionId: string; message: string }
+  /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */
+  | { type: 'session.restartRefused'; sessionId: string; message: string; because?: 'running' }
   | { type: 'session.closed'; sessionId: string };
 
 export type ExecFact =

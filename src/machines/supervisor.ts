@@ -207,7 +207,16 @@ export const supervisorMachine = setup({
     RESTART: {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const session = context.sessions[event.sessionId];
-        if (!session || session.live) return;
+        if (!session) return;
+        if (session.live) {
+          enqueue.emit({
+            type: 'session.restartRefused',
+            sessionId: event.sessionId,
+            message: `Session ${event.sessionId} is still running; only an ended session can be restarted.`,
+            because: 'running',
+          });
+          return;
+        }
         if (liveCount(context.sessions) >= context.config.maxLiveSessions) {
           enqueue.emit({
             type: 'session.restartRefused',

@@ -56,6 +56,8 @@ export interface ExecSystemOptions {
 }
 
 export type ExecResult = { requestId: string; sessionIds: string[] } | { requestId: string; refused: string };
+/** `because: 'running'`: the terminal has not ended; else too many terminals run */
+export type RestartResult = { run: number } | { refused: string; because?: 'running' };
 
 export interface ReplayReport {
   /** entries replayed: those after the snapshot */
@@ -86,6 +88,8 @@ export class ExecSystem {
   #mode: Mode = 'live';
   #matcher = new FactMatcher();
   #listeners = new Set<(entry: LogEntry) => void>();
+  /** the entries the command being sent has caused so far (see #command) */
+  #caused: LogEntry[] | undefined;
   #alertListeners = new Set<() => void>();
   #snapshotListeners = new Set<(seq: number) => void>();
   #storageAlert: Alert | undefined;
@@ -185,6 +189,7 @@ export class ExecSystem {
   #record(fact: Fact): void {
     const entry = { ...fact, seq: ++this.#lastSeq, time: this.#clock.now() } as LogEntry;
     this.#writer.append(entry);
+    this.#caused?.push(entry);
     this.#projections.add(entry);
     this.#liveRuns.observe(entry);
     for (const listener of this.#listeners) listener(entry);
@@ -256,49 +261,59 @@ export class ExecSystem {
     this.#supervisor.send(event);
   }
 
+  /**
+   * Sends a command and returns the entries it caused, in order: the machines take an event to
+   * its end synchronously, children included, so a command's result is among them. Each command
+   * below reads its answer from these facts; the rules behind it live in the machines alone.
+   */
+  #command(event: SupervisorEvent): LogEntry[] {
+    const outer = this.#caused;
+    const caused: LogEntry[] = (this.#caused = []);
+    try {
+      this.#send(event);
+    } finally {
+      this.#caused = outer;
+    }
+    return caused;
+  }
+
   /** Start an exec action; `containers` is its target resolved against the pod. */
   exec(action: ExecAction, containers: string[]): ExecResult {
-    let result: ExecResult | undefined;
-    const stop = this.onEntry((entry) => {
-      if (entry.type === 'exec.requested' && !result) result = { requestId: entry.requestId, sessionIds: entry.sessionIds };
-      if (entry.type === 'exec.refused' && !result) result = { requestId: entry.requestId, refused: entry.message };
-    });
-    try {
-      this.#send({ type: 'EXEC', action, containers });
-    } finally {
-      stop();
+    for (const entry of this.#command({ type: 'EXEC', action, containers })) {
+      if (entry.type === 'exec.requested') return { requestId: entry.requestId, sessionIds: entry.sessionIds };
+      if (entry.type === 'exec.refused') return { requestId: entry.requestId, refused: entry.message };
     }
-    return result!;
+    throw new Error('an exec action caused neither exec.requested nor exec.refused');
   }
 
   /** Run one command in many containers, `concurrency` at a time; returns the batch id. */
   batch(action: BatchAction, targets: ExecTarget[], skipped: SkippedTarget[]): string {
-    let batchId = '';
-    const stop = this.onEntry((entry) => {
-      if (entry.type === 'batch.started' && !batchId) batchId = entry.batchId;
-    });
-    try {
-      this.#send({ type: 'BATCH', action, targets, skipped });
-    } finally {
-      stop();
-    }
-    return batchId;
+    const started = this.#command({ type: 'BATCH', action, targets, skipped }).find((entry) => entry.type === 'batch.started');
+    if (!started) throw new Error('a batch caused no batch.started');
+    return started.batchId;
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
     this.#send({ type: 'RESIZE', sessionId, cols, rows });
   }
 
-  restart(sessionId: string): void {
-    this.#send({ type: 'RESTART', sessionId });
+  /** Runs an ended terminal's command again; undefined when there is no such terminal. */
+  restart(sessionId: string): RestartResult | undefined {
+    for (const entry of this.#command({ type: 'RESTART', sessionId })) {
+      if (entry.type === 'session.restarted') return { run: entry.run };
+      if (entry.type === 'session.restartRefused') return { refused: entry.message, ...(entry.because ? { because: entry.because } : {}) };
+    }
+    return undefined;
   }
 
-  close(sessionId: string): void {
-    this.#send({ type: 'CLOSE', sessionId });
+  /** Closes a terminal (ending its exec if it runs); whether it was there to close. */
+  close(sessionId: string): boolean {
+    return this.#command({ type: 'CLOSE', sessionId }).some((entry) => entry.type === 'session.closed');
   }
 
-  closeAllEnded(): void {
-    this.#send({ type: 'CLOSE_ALL_ENDED' });
+  /** Closes every ended terminal; the ids closed. */
+  closeAllEnded(): string[] {
+    return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
   }
 
   /** A terminal's pod went away: its exec is over for that reason. */

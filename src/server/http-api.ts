@@ -12,7 +12,6 @@ import { batchView, batchViews } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
 import {
-  isEnded,
   isId,
   type ActorSnapshots,
   type AlertsReply,
@@ -157,37 +156,21 @@ function knownSession(ctx: ApiContext, id: string): void {
   if (!isId(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
 }
 
-/** Runs `act` and collects the log entries it caused, synchronously. */
-function during(ctx: ApiContext, act: () => void) {
-  const seen: ReturnType<ExecSystem['entries']> = [];
-  const stop = ctx.system.onEntry((entry) => seen.push(entry));
-  try {
-    act();
-  } finally {
-    stop();
-  }
-  return seen;
-}
-
 function restart(ctx: ApiContext, id: string): RestartReply {
   knownSession(ctx, id);
-  const row = ctx.system.sessionList.byId[id];
-  if (!isEnded(row.state)) throw new HttpError(409, `Session ${id} is still running (${row.state}); only an ended session can be restarted.`);
-  const seen = during(ctx, () => ctx.system.restart(id));
-  const refused = seen.find((e) => e.type === 'session.restartRefused');
-  if (refused && 'message' in refused) throw new HttpError(429, String(refused.message));
-  return { sessionId: id, run: ctx.system.sessionList.byId[id].run };
+  const result = ctx.system.restart(id);
+  if (!result) throw new HttpError(404, `There is no open session "${id}".`);
+  if ('refused' in result) throw new HttpError(result.because === 'running' ? 409 : 429, result.refused);
+  return { sessionId: id, run: result.run };
 }
 
 function close(ctx: ApiContext, id: string): CloseReply {
   knownSession(ctx, id);
-  ctx.system.close(id);
-  return { sessionId: id, closed: ctx.system.sessionList.byId[id] === undefined };
+  return { sessionId: id, closed: ctx.system.close(id) };
 }
 
 function closeAllEnded(ctx: ApiContext): CloseEndedReply {
-  const seen = during(ctx, () => ctx.system.closeAllEnded());
-  return { closed: seen.filter((e) => e.type === 'session.closed').map((e) => ('sessionId' in e ? e.sessionId : '')) };
+  return { closed: ctx.system.closeAllEnded() };
 }
 
 function events(ctx: ApiContext, url: URL): EventsReply {

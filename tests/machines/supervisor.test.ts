@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 
@@ -58,10 +58,39 @@ test('ended terminals do not count against the limit; restart is refused when fu
   adapter.streams[0].exit(0);
   const second = system.exec(shellIn('web'), ['nginx']);
   assert.ok('sessionIds' in second);
-  system.restart('t1');
+  assert.equal(system.restart('t1'), { refused: 'At most 1 terminals can run at once. Close one, then restart.' });
   assert.is(system.sessionList.byId.t1.state, 'exited');
   assert.is(system.entries().at(-1)!.type, 'session.restartRefused');
   assert.is(system.alerts.list.at(-1)!.kind, 'refused');
+});
+
+test('a running terminal is not restarted: the supervisor refuses, says why, and raises no alert', async () => {
+  const { system } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  const alerts = system.alerts.list.length;
+  assert.equal(system.restart('t1'), { refused: 'Session t1 is still running; only an ended session can be restarted.', because: 'running' });
+  assert.is(system.sessionList.byId.t1.run, 1);
+  assert.is(system.sessionList.byId.t1.state, 'interactive');
+  const last = system.entries().at(-1)!;
+  assert.ok(last.type === 'session.restartRefused' && last.because === 'running');
+  assert.is(system.alerts.list.length, alerts);
+  assert.is(system.restart('t9'), undefined, 'no such terminal: nothing happens, nothing is logged');
+  assert.is(system.entries().at(-1)!.seq, last.seq);
+});
+
+test('commands answer with what they caused: close and close-all-ended name the terminals closed', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);
+  system.exec(shellIn('db'), ['postgres']);
+  await settle();
+  adapter.streams[0].exit(0);
+  adapter.streams[2].exit(1);
+  await settle();
+  assert.equal(system.closeAllEnded(), ['t1', 't3']);
+  assert.is(system.close('t2'), true, 'a running terminal closes (its exec ends)');
+  assert.is(system.close('t2'), false, 'already gone');
+  assert.equal(system.sessionList.order, []);
 });
 
 test('an action with no running container is refused', () => {

@@ -51,7 +51,8 @@ export const alertsProjection: Projection<Alerts> = {
         raise(entry.sessionId, 'failed', `The terminal in ${where(entry.sessionId)} could not start: ${entry.failure.message}`);
         break;
       case 'session.restartRefused':
-        raise(entry.sessionId, 'refused', entry.message);
+        // a restart of a running terminal is answered to the one who asked, and changes nothing to alert about
+        if (entry.because !== 'running') raise(entry.sessionId, 'refused', entry.message);
         break;
       case 'session.closed':
         draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
