@@ -1,7 +1,7 @@
 // The exec adapter contract (src/adapters/exec.ts), proved the same way for every transport:
 // client-node's WebSocket, octant-exec's SPDY/3.1, and the fallback between them, each against
 // the sandbox cluster. A new transport joins by adding a line to `transports`.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';

@@ -1,7 +1,7 @@
 // The batch parts of the page's state without a browser: the batch page's address, `batch`
 // messages folded into the store (and the whole list from `hello`), the summary's words, the pod
 // selection that belongs to one namespace.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { BatchRow } from '../../src/events/projections/batches.ts';
 import { applyServerMessage, batchResultText, batchTotalsText, currentSelection, durationText, initialState, type AppState } from '../../ui/state/app-state.ts';

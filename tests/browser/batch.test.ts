@@ -2,7 +2,7 @@
 // three worker pods, "Run in all containers" with `hostname`, read the summary (six rows, each
 // exit 0), jump from a row to its terminal, find the batch again from the Terminals page; then a
 // label selector with a command that fails in one pod: the failures are listed first.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';

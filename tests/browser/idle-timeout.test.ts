@@ -1,6 +1,6 @@
 // A short idle timeout in the browser: the terminal ends, an alert names the pod and container,
 // the tab says "timed out", the text stays on screen read-only, and Restart brings it back.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 

@@ -2,7 +2,7 @@
 // printed URL, a one-click shell, resize, "All containers", exit codes on tabs and the Terminals
 // page, closing, reload with reattach, permission and missing-shell messages, the Inspector, and
 // the embed page. Steps share one server and one page, in order.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Duplex } from 'node:stream';
 import type { Page } from 'playwright-core';

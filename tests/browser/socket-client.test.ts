@@ -1,7 +1,7 @@
 // The page's socket client against a scripted fake WebSocket: acknowledgements follow the
 // screen's write callbacks, a reconnect reattaches from the offset reached and renews pod
 // watches, a silent server is given up on, and a server that no longer knows us stops retries.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
 import { SocketClient, type SessionSink } from '../../ui/protocol/socket-client.ts';

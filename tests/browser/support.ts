@@ -8,6 +8,7 @@ import process from 'node:process';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
+import { removeAtRunEnd } from '../support/run-end.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'artifacts/browser';
@@ -18,7 +19,7 @@ export function builtUi(): Promise<string> {
   return (built ??= (async () => {
     const dir = mkdtempSync(join(tmpdir(), 'octant-exec-ui-'));
     await buildUi(dir, { minify: false });
-    process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+    removeAtRunEnd(dir);
     return dir;
   })());
 }

@@ -1,6 +1,6 @@
 // The page's state without a browser: the route in the address bar, the badge words of each
 // terminal state, server messages folded into the store, and the Inspector's replay.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';

@@ -1,6 +1,6 @@
 // With --sandbox-unisolated the page says, on every screen, that sandbox containers are plain
 // processes of the user: nobody should mistake them for isolated ones.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBrowserApp, type BrowserApp } from './support.ts';
 

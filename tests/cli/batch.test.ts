@@ -1,5 +1,5 @@
 // `octant-exec batch` against the sandbox cluster, as a user runs it.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { runCli } from '../support/cli.ts';

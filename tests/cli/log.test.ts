@@ -1,6 +1,6 @@
 // `octant-exec log` as a user runs it, on the state directory of a system that keeps running
 // (and appending) meanwhile: nothing the tools do may harm it.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';

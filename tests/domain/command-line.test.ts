@@ -1,5 +1,5 @@
 // The Exec dialog's command field: shell-like quoting into argv, never a shell.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { formatArgv, splitCommandLine } from '../../src/domain/command-line.ts';
 

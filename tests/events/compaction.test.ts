@@ -1,6 +1,6 @@
 // Compaction and retention: what goes, what stays, and that nothing a start or an auditor needs
 // is lost.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,7 +1,7 @@
 // Property: whatever happens to the bytes of an event log, reading it never throws, keeps every
 // line that was not touched, in order, and reports the damaged ones. The file is read in chunks
 // of a few bytes, so lines fall across chunk boundaries everywhere.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { project } from '../../src/events/projection.ts';
 import { alertsProjection } from '../../src/events/projections/alerts.ts';

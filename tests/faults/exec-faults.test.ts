@@ -1,7 +1,7 @@
 // Faults between the cluster and octant-exec, injected in the sandbox: each must end the
 // terminal in a bounded time with the right state and reason, keep its output, leave no process
 // in the sandbox, and let a restart work once the fault clears.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';

@@ -1,7 +1,7 @@
 // A viewer that falls behind makes octant-exec stop reading an exec (flow control) for as long
 // as it needs: the cluster must not take that silence for a dead client. The client keeps
 // pinging while it holds its reading, and the sandbox (like an API server) counts that as life.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { ExecEnd } from '../../src/adapters/exec.ts';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';

@@ -1,6 +1,6 @@
 // The actor core driving real execs: supervisor → terminal → client-node WebSocket adapter →
 // sandbox cluster → real processes.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { ExecTarget } from '../../src/domain/target.ts';
 import { resultsFailedFirst } from '../../src/events/projections/batches.ts';

@@ -1,4 +1,4 @@
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTerminal } from '../support/terminal-harness.ts';
 

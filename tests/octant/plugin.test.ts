@@ -1,20 +1,19 @@
 // The Octant plugin as Octant runs it: one ES5 script, instantiated in a fresh JS context with
 // Octant's own instantiation line, asked for a Pod's tab.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { parse } from 'acorn';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { buildOctantPlugin } from '../../scripts/build-octant.ts';
+import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('Octant plugin');
 let source = '';
 
 test.before(async () => {
-  const file = await buildOctantPlugin(join(mkdtempSync(join(tmpdir(), 'octant-plugin-')), 'octant-exec.js'), 'http://127.0.0.1:7788/');
-  source = readFileSync(file, 'utf8');
+  source = await withTempDir(async (dir) => readFileSync(await buildOctantPlugin(join(dir, 'octant-exec.js'), 'http://127.0.0.1:7788/'), 'utf8'));
 });
 
 type Json = Record<string, any>;
@@ -107,7 +106,7 @@ test('an unstructured wrapper is read too; an object without a name is an error'
 test('the server URL must be http(s)', async () => {
   let error: unknown;
   try {
-    await buildOctantPlugin(join(mkdtempSync(join(tmpdir(), 'octant-plugin-')), 'x.js'), 'javascript:alert(1)');
+    await withTempDir((dir) => buildOctantPlugin(join(dir, 'x.js'), 'javascript:alert(1)'));
   } catch (e) {
     error = e;
   }

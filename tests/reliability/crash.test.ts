@@ -1,7 +1,7 @@
 // Crash consistency: the server is killed (SIGKILL) in the middle of a burst of exec actions and
 // its log is torn at the end; a restart on the same state directory replays what was written,
 // reports the torn tail, shows every session the log knows (live ones as disconnected), and works.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,7 +11,7 @@ import type { LogDamage } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
 import { startCli } from '../support/cli.ts';
-import { withTimeout } from '../support/sandbox.ts';
+import { withTimeout } from '../support/wait.ts';
 import { waitFor } from '../support/wait.ts';
 import { call, openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
 

@@ -2,7 +2,7 @@
 // terminals keep running, an alert and stderr say what is wrong, entries wait in memory in order
 // and are written once there is room; a snapshot is never half written. (Needs root for mount,
 // as CI has; without it the test fails, it does not skip.)
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';

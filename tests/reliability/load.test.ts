@@ -1,6 +1,6 @@
 // The load scenario in its short form (the full one is `npm run test:load`): nothing lost,
 // nothing out of order, no exit code wrong or missing.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { runLoad } from './load-scenario.ts';
 

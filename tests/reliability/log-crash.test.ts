@@ -2,7 +2,7 @@
 // its rename, right after a segment roll, halfway through a compaction and just before its
 // rename. Each time the next start succeeds, nothing written before the kill is lost, and the
 // state is exactly what a replay of the whole log gives.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { compactionPolicy } from '../../src/runtime/log-upkeep.ts';
 import { startCli } from '../support/cli.ts';
-import { withTimeout } from '../support/sandbox.ts';
+import { withTimeout } from '../support/wait.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 

@@ -1,7 +1,7 @@
 // Slow consumers: a viewer that stops reading holds only its own session (the exec pauses), the
 // server keeps no more than its watermarks and scrollback for it, other sessions run at full
 // speed meanwhile, and when it resumes it gets every byte, or is told exactly how many it missed.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
 import { StreamClient, openExec, sessionState, startTestApp } from '../server/support.ts';

@@ -1,7 +1,7 @@
 // Property tests of what a browser sends the server: binary frames, JSON control messages, and a
 // typed command line. Random, truncated, oversized and wrong-type input never throws; what is
 // accepted is within bounds; the command-line rule reads back what its own quoting writes.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { formatArgv, splitCommandLine } from '../../src/domain/command-line.ts';

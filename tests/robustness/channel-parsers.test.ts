@@ -1,7 +1,7 @@
 // Property tests of the sandbox's parsers of what a client sends: resize messages and the
 // Kubernetes channel framing (v4/v5). Random, truncated and oversized input must never throw,
 // and what comes out must be within bounds.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { EventEmitter } from 'node:events';

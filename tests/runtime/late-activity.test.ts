@@ -1,7 +1,7 @@
 // Activity is told to the terminal machine late: one log entry per idle-notice period for a busy
 // terminal instead of one a second, while the idle notice and the timeout still count from the
 // real last keystroke or output, live and after a replay.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { MemoryStore } from '../../src/events/store.ts';

@@ -1,6 +1,6 @@
 // The server's upkeep of its log: after a snapshot, at most once an hour, compaction through the
 // second newest snapshot, under the retention policy; never more than one at a time.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';

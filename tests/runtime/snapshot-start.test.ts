@@ -1,6 +1,6 @@
 // A start is "newest usable snapshot + the entries after it": what it reads, what it skips (and
 // says so, naming the file), and what it does when nothing usable is left.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { copyFileSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -1,9 +1,10 @@
 // The read API of the sandbox as clients meet it: token required, discovery, namespaces, pods
 // with label selectors, watch events, delete, and Status bodies with the right codes.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { request } from 'node:https';
-import { apiRequest, startTestSandbox, waitFor, withTimeout } from '../support/sandbox.ts';
+import { apiRequest, startTestSandbox } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 
 const sandbox = await startTestSandbox();
 test.after(() => sandbox.close());
@@ -93,12 +94,12 @@ test('watch: ADDED for each pod first, then DELETED when a pod is deleted', asyn
     }),
   );
   req.end();
-  await waitFor(() => lines.length === 3, 10_000, 'three ADDED events');
+  await waitFor(() => lines.length === 3, 'three ADDED events', 10_000);
   assert.equal(lines.map((l) => `${l.type} ${l.object.metadata.name}`).sort(), ['ADDED worker-0', 'ADDED worker-1', 'ADDED worker-2']);
 
   const deleted = await json('/api/v1/namespaces/batch/pods/worker-2', { method: 'DELETE' });
   assert.is(deleted.status, 200);
-  await waitFor(() => lines.length === 4, 10_000, 'the DELETED event');
+  await waitFor(() => lines.length === 4, 'the DELETED event', 10_000);
   assert.is(lines[3].type, 'DELETED');
   assert.is(lines[3].object.metadata.name, 'worker-2');
   assert.is((await json('/api/v1/namespaces/batch/pods/worker-2')).status, 404);

@@ -1,13 +1,13 @@
 // `octant-exec sandbox` as a process: one JSON line when ready, a kubeconfig that works, exit 0
 // on SIGTERM with every exec ended, exit 2 with a one-line error on bad flags.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { waitFor, withTimeout } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { parseSandboxArgs } from '../../src/cli/sandbox-command.ts';
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
@@ -58,7 +58,7 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     assert.is(stdout.trim().split('\n').length, 1);
     await withTimeout(kubectlDone, 15_000, 'kubectl to end');
     // Killed with their container: gone once reaped, a moment after the sandbox exits.
-    await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, `sleep ${pids.join(', ')} to end`);
+    await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), `sleep ${pids.join(', ')} to end`, 10_000);
   } finally {
     child.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });

@@ -1,8 +1,9 @@
 // When the client goes away (kubectl killed, socket dropped) or the pod is deleted, the exec's
 // whole process group ends: nothing is left running in the sandbox.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { groupAlive, startKubectl, startTestSandbox, waitFor, withTimeout } from '../support/sandbox.ts';
+import { groupAlive, startKubectl, startTestSandbox } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { openExec } from '../support/sandbox-exec-client.ts';
 
 const sandbox = await startTestSandbox();
@@ -10,7 +11,7 @@ test.after(() => sandbox.close());
 
 async function newGroup(before: number[]): Promise<number> {
   let pgid: number | undefined;
-  await waitFor(() => (pgid = sandbox.liveProcessGroups().find((g) => !before.includes(g))) !== undefined, 15_000, 'the exec to start');
+  await waitFor(() => (pgid = sandbox.liveProcessGroups().find((g) => !before.includes(g))) !== undefined, 'the exec to start', 15_000);
   return pgid!;
 }
 
@@ -21,7 +22,7 @@ test('killing kubectl mid-stream ends the process group, children included', asy
   const pgid = await newGroup(before);
   run.child.kill('SIGKILL');
   await withTimeout(run.done, 10_000, 'kubectl to die');
-  await waitFor(() => !groupAlive(pgid), 10_000, `process group ${pgid} to end`);
+  await waitFor(() => !groupAlive(pgid), `process group ${pgid} to end`, 10_000);
   assert.not.ok(sandbox.liveProcessGroups().includes(pgid));
 });
 
@@ -31,7 +32,7 @@ test('a TTY exec whose socket drops ends its process group', async () => {
   session.send(4, '{"Width":80,"Height":24}');
   const pgid = await newGroup(before);
   session.ws.terminate();
-  await waitFor(() => !groupAlive(pgid), 10_000, `process group ${pgid} to end`);
+  await waitFor(() => !groupAlive(pgid), `process group ${pgid} to end`, 10_000);
 });
 
 test('deleting the pod ends its execs with SIGKILL (137) and a normal close', async () => {
@@ -42,18 +43,18 @@ test('deleting the pod ends its execs with SIGKILL (137) and a normal close', as
   const { code } = await withTimeout(session.closed, 10_000, 'the exec to end');
   assert.is(code, 1000);
   assert.equal((session.status()?.details as { causes: { message: string }[] }).causes[0].message, '137');
-  await waitFor(() => !groupAlive(pgid), 10_000, `process group ${pgid} to be gone`);
+  await waitFor(() => !groupAlive(pgid), `process group ${pgid} to be gone`, 10_000);
 });
 
 test('close() ends every exec still running', async () => {
   const own = await import('../support/sandbox.ts').then((m) => m.startTestSandbox());
   const session = await openExec(own, { pod: 'web', container: 'nginx', command: ['sleep', '300'] });
   let pgid: number | undefined;
-  await waitFor(() => (pgid = own.liveProcessGroups()[0]) !== undefined, 10_000, 'the exec to start');
+  await waitFor(() => (pgid = own.liveProcessGroups()[0]) !== undefined, 'the exec to start', 10_000);
   await own.close();
   await withTimeout(session.closed, 10_000, 'the socket to close');
   // Killed with its container; the last of it is reaped by this machine's init a moment later.
-  await waitFor(() => !groupAlive(pgid!), 10_000, `process group ${pgid} to be gone`);
+  await waitFor(() => !groupAlive(pgid!), `process group ${pgid} to be gone`, 10_000);
 });
 
 test.run();

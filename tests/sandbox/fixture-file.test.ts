@@ -1,11 +1,12 @@
 // A sandbox from a fixture file: the container's environment, HOSTNAME, and a filesystem holding
 // only the programs its image declares.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startTestSandbox, waitFor } from '../support/sandbox.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
 import { runExec } from '../support/sandbox-exec-client.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'octant-exec-fixture-'));
@@ -43,7 +44,7 @@ test('the writable layer lives under the state directory while the pod does', as
   const layer = join(dir, 'state', 'pods', 'shop', 'cart-7f9', 'app');
   assert.is(readFileSync(join(layer, 'root', 'note'), 'utf8'), 'kept\n');
   assert.ok(sandbox.deletePod('shop', 'cart-7f9'));
-  await waitFor(() => !existsSync(layer), 10_000, 'the layer to go with the pod');
+  await waitFor(() => !existsSync(layer), 'the layer to go with the pod', 10_000);
 });
 
 test.run();

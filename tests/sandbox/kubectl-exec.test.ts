@@ -1,6 +1,6 @@
 // Real kubectl binaries against the sandbox: exit codes, streams, containers, stdin EOF, large
 // binary data, and the refusals a real cluster gives (missing shell, RBAC, crash-looping container).
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { KUBECTL_DISPATCHER, KUBECTL_VERSIONS, kubectl, startTestSandbox } from '../support/sandbox.ts';

@@ -1,6 +1,6 @@
 // The small parsers the sandbox judges client input with: label selectors, resize messages,
 // Kubernetes names, command resolution, fixtures.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';

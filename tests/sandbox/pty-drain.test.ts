@@ -1,6 +1,6 @@
 // A TTY exec must deliver the last bytes a process writes right before it exits: node-pty has
 // been seen dropping them, and a prompt or summary line lost at exit is a visible bug.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { openExec } from '../support/sandbox-exec-client.ts';

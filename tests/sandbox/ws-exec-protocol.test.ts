@@ -1,10 +1,11 @@
 // The WebSocket channel protocol at the frame level: what kubectl and client-node rely on but
 // do not show (subprotocol choice, first empty frame, status frame and close code, v5 stdin
 // EOF, resize parsing, pings, payload limit), and refusals that must start nothing.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import WebSocket from 'ws';
-import { apiRequest, startTestSandbox, waitFor, withTimeout, groupAlive } from '../support/sandbox.ts';
+import { apiRequest, startTestSandbox, groupAlive } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { execPath, openExec, runExec } from '../support/sandbox-exec-client.ts';
 import { MAX_PAYLOAD_BYTES } from '../../src/sandbox/transports/websocket-transport.ts';
 
@@ -71,7 +72,7 @@ test('a process killed by a signal reports 128+S', async () => {
 test('resize: keys in any case, values clamped, malformed messages ignored', async () => {
   const session = await openExec(sandbox, { ...nginx, command: ['sh', '-c', 'read a; stty size; read b; stty size; read c; stty size'], stdin: true, tty: true, stderr: false });
   session.send(4, '{"height":30,"width":100}');
-  const size = async (expected: string) => waitFor(() => session.stdout().includes(expected), 10_000, `stty size ${expected}`);
+  const size = async (expected: string) => waitFor(() => session.stdout().includes(expected), `stty size ${expected}`, 10_000);
   session.send(0, '\r');
   await size('30 100');
   session.send(4, 'not json');
@@ -98,11 +99,11 @@ test('a frame over maxPayload closes the socket with 1009 and ends the exec', as
   const before = sandbox.liveProcessGroups();
   const session = await openExec(sandbox, { ...nginx, command: ['cat'], stdin: true });
   let pgid: number | undefined;
-  await waitFor(() => (pgid = sandbox.liveProcessGroups().find((g) => !before.includes(g))) !== undefined, 10_000, 'cat to start');
+  await waitFor(() => (pgid = sandbox.liveProcessGroups().find((g) => !before.includes(g))) !== undefined, 'cat to start', 10_000);
   session.send(0, Buffer.alloc(MAX_PAYLOAD_BYTES + 10));
   const { code } = await withTimeout(session.closed, 10_000, 'the close');
   assert.is(code, 1009);
-  await waitFor(() => !groupAlive(pgid!), 10_000, 'cat to end');
+  await waitFor(() => !groupAlive(pgid!), 'cat to end', 10_000);
 });
 
 test('an upgrade without the token gets 401 and starts nothing', async () => {

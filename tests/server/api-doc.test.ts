@@ -1,7 +1,7 @@
 // docs/api.md and src/protocol/ say the same thing: every message type both ways, every error
 // code, the limits a server announces and the fields of GET /api/v1/info, read from a running
 // server. A message added on one side and not the other fails here.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import { CLIENT_MESSAGE_TYPES, ERROR_CODES, SERVER_MESSAGE_TYPES } from '../../src/protocol/index.ts';

@@ -2,7 +2,7 @@
 // the worker pods, a failing container, a container that is not running, bodies that are refused
 // before any cluster call, the concurrency limit as the cluster sees it, and the socket's live
 // `batch` messages.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, call, startTestApp, type Message, type TestApp } from './support.ts';
 

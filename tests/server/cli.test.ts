@@ -1,6 +1,6 @@
 // `octant-exec` as a user runs it: flags, the ready line, and SIGTERM ending every exec and
 // every sandbox process.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { FileStore } from '../../src/events/file-store.ts';
@@ -8,7 +8,8 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from './support.ts';
+import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { spawnSync } from 'node:child_process';
 import { startCli, type Cli } from '../support/cli.ts';
 import { parseServeArgs } from '../../src/cli/serve-command.ts';
@@ -82,7 +83,7 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
   const stateDir = join(scratch, 'state-text');
   const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--idle-timeout', '60']);
   const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/)#token=([A-Za-z0-9_-]{43})$/.exec(l)).find((m) => m !== null);
-  await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 60_000, 'the ready line');
+  await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 'the ready line', 60_000);
   const url = readyLine();
   assert.ok(url, `stdout: ${cli.stdout.join('\n')}\nstderr: ${cli.stderr()}`);
   const [, , port, token] = url!;
@@ -102,7 +103,7 @@ test('--open hands the browser a redirect file readable only by the user, never 
   writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
   const stateDir = join(scratch, 'state-open');
   const cli = runCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir], bin);
-  await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 60_000, 'xdg-open to be called');
+  await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 'xdg-open to be called', 60_000);
   const ready = JSON.parse(cli.stdout[0]);
   const opened = readFileSync(record, 'utf8');
   assert.is(opened, join(stateDir, 'open.html'));
@@ -115,7 +116,7 @@ test('--open hands the browser a redirect file readable only by the user, never 
 test('--json prints exactly one line; with no kubeconfig it picks the sandbox; SIGTERM ends every exec and sandbox process', async () => {
   const stateDir = join(scratch, 'state-json');
   const cli = runCli(['--json', '--port', '0', '--state-dir', stateDir]);
-  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 60_000, 'the JSON line');
+  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the JSON line', 60_000);
   const ready = JSON.parse(cli.stdout[0]);
   assert.equal(Object.keys(ready).sort(), ['cluster', 'port', 'socket', 'stateDir', 'token', 'url']);
   assert.is(ready.cluster, 'sandbox');
@@ -134,12 +135,12 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   await tab.attach(shell);
   tab.type(shell, 'sleep 301.25\r');
   const running = (args: string) => spawnSync('pgrep', ['-f', '-x', args], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-  await waitFor(() => running('sleep 300.25').length === 1 && running('sleep 301.25').length === 1, 10_000, 'both sleeps to run');
+  await waitFor(() => running('sleep 300.25').length === 1 && running('sleep 301.25').length === 1, 'both sleeps to run', 10_000);
   const pids = [...running('sleep 300.25'), ...running('sleep 301.25')];
 
   await stopWithSigterm(cli);
   assert.is(cli.stdout.length, 1);
-  await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), 10_000, `processes ${pids.join(', ')} to end`);
+  await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), `processes ${pids.join(', ')} to end`, 10_000);
   await tab.closed;
   const log = [...new FileStore(stateDir).read(0)] as (LogEntry & { sessionId?: string; reason?: string })[];
   for (const sessionId of [id, shell]) {
@@ -151,7 +152,7 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
 test('after a crash (SIGKILL) a restart on the same state dir shows the live sessions as disconnected (restarted)', async () => {
   const stateDir = join(scratch, 'state-crash');
   const cli = runCli(['--sandbox', '--json', '--port', '0', '--state-dir', stateDir]);
-  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 60_000, 'the JSON line');
+  await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the JSON line', 60_000);
   const ready = JSON.parse(cli.stdout[0]);
   const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
@@ -159,14 +160,14 @@ test('after a crash (SIGKILL) a restart on the same state dir shows the live ses
   await tab.attach(shell);
   tab.type(shell, 'sleep 302.25\r');
   const sleeping = () => spawnSync('pgrep', ['-f', '-x', 'sleep 302.25'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-  await waitFor(() => sleeping().length === 1, 10_000, 'the sleep in the shell to run');
+  await waitFor(() => sleeping().length === 1, 'the sleep in the shell to run', 10_000);
   const [sleepPid] = sleeping();
   cli.child.kill('SIGKILL');
   await withTimeout(cli.exit, 10_000, 'the CLI to die');
   await tab.closed;
   // The container's processes die with the server (its sandboxes die with their parent). Never leave one behind.
   try {
-    await waitFor(() => !existsSync(`/proc/${sleepPid}`), 10_000, `the orphaned sleep ${sleepPid} to end`);
+    await waitFor(() => !existsSync(`/proc/${sleepPid}`), `the orphaned sleep ${sleepPid} to end`, 10_000);
   } finally {
     if (existsSync(`/proc/${sleepPid}`)) process.kill(sleepPid, 'SIGKILL');
   }

@@ -1,8 +1,9 @@
 // Flow control end to end: a viewer that does not acknowledge what it got holds the exec's
 // upstream, so `yes` grows no buffer here past the watermarks, and Ctrl-C still lands.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { StreamClient, openExec, sessionState, startTestApp, waitFor } from './support.ts';
+import { StreamClient, openExec, sessionState, startTestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 const highWatermark = 64 * 1024;
 const scrollbackBytes = 256 * 1024;
@@ -13,9 +14,9 @@ test('a slow viewer under `yes` keeps the hub bounded and paused, and its Ctrl-C
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   const slow = await StreamClient.open(app, { autoAck: false });
   await slow.attach(id);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
   slow.type(id, 'yes\r');
-  await waitFor(() => app.hub.stats(id)?.paused === true, 15_000, 'the hub to pause the upstream');
+  await waitFor(() => app.hub.stats(id)?.paused === true, 'the hub to pause the upstream', 15_000);
   const atPause = app.hub.stats(id)!;
 
   // Give the producer a full second to misbehave: nothing may pile up while paused.
@@ -33,7 +34,7 @@ test('a slow viewer under `yes` keeps the hub bounded and paused, and its Ctrl-C
   const started = Date.now();
   slow.autoAck = true;
   slow.send({ type: 'ack', sessionId: id, bytes: slow.received(id) });
-  await waitFor(() => app.hub.stats(id)?.paused === false, 10_000, 'the hub to resume');
+  await waitFor(() => app.hub.stats(id)?.paused === false, 'the hub to resume', 10_000);
   slow.type(id, 'echo after-$((5*5))\r');
   await slow.waitForText(id, /after-25\r\n/, 5_000); // SECURITY.md asks for 1 s; a loaded CI machine gets some slack
   console.log(`    (Ctrl-C to the answer of the next command: ${Date.now() - started} ms)`);
@@ -47,12 +48,12 @@ test('a viewer without acks is held by its socket instead, and a fast viewer is 
   assert.ok(attached.running);
   const slow = await StreamClient.open(app, { autoAck: false });
   await slow.attach(id);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
   noAcks.type(id, 'seq 1 100000\r');
-  await waitFor(() => app.hub.stats(id)?.paused === true, 15_000, 'the slow viewer to pause the upstream');
+  await waitFor(() => app.hub.stats(id)?.paused === true, 'the slow viewer to pause the upstream', 15_000);
   // The slow viewer leaves: the session resumes for the one that keeps up by itself.
   await slow.close();
-  await waitFor(() => app.hub.stats(id)?.viewers.length === 1, 5_000, 'the slow viewer to be gone');
+  await waitFor(() => app.hub.stats(id)?.viewers.length === 1, 'the slow viewer to be gone', 5_000);
   await noAcks.waitForText(id, /\r\n100000\r\n/, 30_000);
   noAcks.type(id, '\x04');
   await noAcks.close();

@@ -1,12 +1,13 @@
 // A terminal's life around the socket: the idle timeout, a browser that vanishes without a close
 // frame, a server restart on the same state directory, and the user's own kubeconfig.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamClient, call, openExec, sessionState, startTestApp, waitFor, type TestApp } from './support.ts';
+import { StreamClient, call, openExec, sessionState, startTestApp, type TestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 
 test('idle for the timeout: the exec ends, an alert is raised, the terminal keeps its scrollback', async () => {
@@ -17,7 +18,7 @@ test('idle for the timeout: the exec ends, an alert is raised, the terminal keep
     await tab.attach(id);
     tab.type(id, 'echo idle-$((4+4))\r');
     await tab.waitForText(id, /idle-8\r\n/);
-    await waitFor(async () => (await sessionState(app, id))?.state === 'timedOut', 15_000, 'the idle timeout');
+    await waitFor(async () => (await sessionState(app, id))?.state === 'timedOut', 'the idle timeout', 15_000);
     const alerts = await call(app, '/api/v1/alerts');
     assert.ok(alerts.json.alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'timedOut'));
     await tab.next((m) => m.type === 'alerts' && m.alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'timedOut'), 'the alert pushed');
@@ -60,10 +61,10 @@ test('a browser that vanishes without a close frame is dropped by the heartbeat;
   const app = await startTestApp({ hub: { pingIntervalMs: 200 } });
   try {
     const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
-    await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+    await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
     await silentSocket(app);
     assert.is(app.hub.clientCount, 1);
-    await waitFor(() => app.hub.clientCount === 0, 5_000, 'the heartbeat to drop the silent socket');
+    await waitFor(() => app.hub.clientCount === 0, 'the heartbeat to drop the silent socket', 5_000);
     assert.ok(app.system.io.isRunning(id));
     assert.is((await sessionState(app, id)).state, 'interactive');
   } finally {
@@ -77,8 +78,8 @@ test('a restart on the same state directory brings the session list back, old se
     const first = await startTestApp({ stateDir: dir });
     const [ended] = await openExec(first, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'exit 3'] }, interactive: false });
     const [live] = await openExec(first, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
-    await waitFor(async () => (await sessionState(first, ended))?.state === 'exited', 15_000, 'the first command to exit');
-    await waitFor(async () => (await sessionState(first, live))?.state === 'interactive', 15_000, 'the shell to connect');
+    await waitFor(async () => (await sessionState(first, ended))?.state === 'exited', 'the first command to exit', 15_000);
+    await waitFor(async () => (await sessionState(first, live))?.state === 'interactive', 'the shell to connect', 15_000);
     const oldToken = first.token;
     await first.close();
 
@@ -100,7 +101,7 @@ test('a restart on the same state directory brings the session list back, old se
       assert.is(attached.running, false);
       // restarting an old session opens a fresh exec in the new sandbox
       assert.is((await call(second, `/api/v1/sessions/${live}/restart`, { body: {} })).status, 200);
-      await waitFor(async () => (await sessionState(second, live))?.state === 'interactive', 15_000, 'the restarted shell');
+      await waitFor(async () => (await sessionState(second, live))?.state === 'interactive', 'the restarted shell', 15_000);
       tab.type(live, 'echo back-$((6+6))\r');
       await tab.waitForText(live, /back-12\r\n/);
       await tab.close();
@@ -142,7 +143,7 @@ test('with a usable kubeconfig the server uses it: contexts, namespaces, pods wi
     const tab = await StreamClient.open(app);
     await tab.attach(id);
     await tab.waitForText(id, 'worker-1');
-    await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 15_000, 'the command to exit');
+    await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 'the command to exit', 15_000);
     assert.is(cluster.execCount(), before + 1);
     const record = (await call(app, '/api/v1/audit')).json.records.find((r: { sessionId?: string }) => r.sessionId === id);
     assert.is(record.who, cluster.context); // the kubeconfig user the sandbox writes
@@ -162,12 +163,12 @@ test('the socket pushes live pod lists; a deleted pod ends its sessions with the
     assert.equal(first.pods.map((p: { name: string }) => p.name), ['worker-0', 'worker-1', 'worker-2']);
     assert.equal(first.pods[0].containers.map((c: { name: string; state: string }) => `${c.name}:${c.state}`), ['main:running', 'logger:running']);
     const [id] = await openExec(app, { namespace: 'batch', pod: 'worker-2', containers: ['main'], command: { shell: 'sh' } });
-    await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+    await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
     const seen = tab.messages.length;
     assert.ok(app.sandbox!.deletePod('batch', 'worker-2'));
     const after = await tab.next((m) => m.type === 'pods' && m.namespace === 'batch', 'the pod list without worker-2', seen);
     assert.equal(after.pods.map((p: { name: string }) => p.name), ['worker-0', 'worker-1']);
-    await waitFor(async () => !['connecting', 'interactive', 'idle'].includes((await sessionState(app, id))?.state), 15_000, 'the session to end');
+    await waitFor(async () => !['connecting', 'interactive', 'idle'].includes((await sessionState(app, id))?.state), 'the session to end', 15_000);
     const row = await sessionState(app, id);
     assert.is(row.state, 'disconnected', JSON.stringify(row));
     assert.is(row.disconnectReason, 'podDeleted');
@@ -206,7 +207,7 @@ test('no permission to exec: the session fails with a sentence naming pods/exec,
   const app = await startTestApp();
   try {
     const [id] = await openExec(app, { namespace: 'restricted', pod: 'secret-db', containers: ['db'], command: { shell: 'auto' } });
-    await waitFor(async () => (await sessionState(app, id))?.state === 'failed', 15_000, 'the exec to fail');
+    await waitFor(async () => (await sessionState(app, id))?.state === 'failed', 'the exec to fail', 15_000);
     const row = await sessionState(app, id);
     assert.is(row.failure.reason, 'forbidden');
     assert.match(row.failure.message, /pods\/exec/);

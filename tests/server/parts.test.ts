@@ -1,6 +1,6 @@
 // The server's small parts on their own: frames, the scrollback, the token bucket, the front
 // door's checks and the exec body rules.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';

@@ -1,6 +1,6 @@
 // The front door (SECURITY.md items 1–5, 7): token, cookie, Host and Origin checks, names
 // refused before any cluster call, and the headers every answer carries.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';

@@ -7,9 +7,8 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
-import { waitFor } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
 
-export { waitFor, withTimeout } from '../support/sandbox.ts';
 
 export interface TestApp extends RunningApp {
   dir: string;
@@ -181,14 +180,14 @@ export class StreamClient {
   /** The first message from index `from` on that matches. */
   async next(match: (m: Message) => boolean, what: string, from = 0, timeoutMs = 15_000): Promise<Message> {
     let found: Message | undefined;
-    await waitFor(() => (found = this.messages.slice(from).find(match)) !== undefined, timeoutMs, what);
+    await waitFor(() => (found = this.messages.slice(from).find(match)) !== undefined, what, timeoutMs);
     return found!;
   }
 
   async waitForText(sessionId: string, pattern: RegExp | string, timeoutMs = 15_000): Promise<void> {
     const test = (text: string) => (typeof pattern === 'string' ? text.includes(pattern) : pattern.test(text));
     try {
-      await waitFor(() => test(this.text(sessionId)), timeoutMs, `${JSON.stringify(String(pattern))} in ${sessionId}'s output`);
+      await waitFor(() => test(this.text(sessionId)), `${JSON.stringify(String(pattern))} in ${sessionId}'s output`, timeoutMs);
     } catch (error) {
       throw new Error(`${(error as Error).message}; it ends with ${JSON.stringify(this.text(sessionId).slice(-300))}`);
     }

@@ -1,8 +1,9 @@
 // Terminals over the socket against the sandbox: a full interactive session, "all containers",
 // reattach with scrollback, several viewers, and the socket's answers to bad messages.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { StreamClient, call, openExec, sessionState, startTestApp, waitFor } from './support.ts';
+import { StreamClient, call, openExec, sessionState, startTestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 const app = await startTestApp();
 test.after(() => app.close());
@@ -13,17 +14,17 @@ test('a full interactive session: 42, resize, exit 7 in the session list and the
   const attached = await tab.attach(id);
   assert.is(attached.dropped, 0);
   assert.is(attached.restored, false);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
   tab.type(id, 'echo $((6*7))\r');
   await tab.waitForText(id, /[\r\n]42\r\n/);
 
   tab.send({ type: 'resize', sessionId: id, cols: 100, rows: 40 });
-  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 100, 10_000, 'the resize to reach the session list');
+  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 100, 'the resize to reach the session list', 10_000);
   tab.type(id, 'stty size\r');
   await tab.waitForText(id, /[\r\n]40 100\r\n/);
 
   tab.type(id, 'exit 7\r');
-  await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 15_000, 'the shell to exit');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 'the shell to exit', 15_000);
   assert.is((await sessionState(app, id)).exitCode, 7);
   const audit = await call(app, '/api/v1/audit');
   const record = audit.json.records.find((r: { sessionId?: string }) => r.sessionId === id);
@@ -52,7 +53,7 @@ test('"all containers" on web opens one terminal per running container', async (
 
 test('a command is argv end to end: "ls; rm -rf /" is one word and never reaches a shell', async () => {
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', container: 'nginx', command: { argv: ['ls; rm -rf /'] }, interactive: false });
-  await waitFor(async () => ['failed', 'exited'].includes((await sessionState(app, id))?.state), 15_000, 'the command to end');
+  await waitFor(async () => ['failed', 'exited'].includes((await sessionState(app, id))?.state), 'the command to end', 15_000);
   const row = await sessionState(app, id);
   assert.equal(row.argv, ['ls; rm -rf /']);
   assert.is(row.state, 'failed');
@@ -74,7 +75,7 @@ test('reattach after a socket drop gets the scrollback, and "from" gets only wha
   const seenBytes = first.received(id);
   first.ws.terminate(); // no close frame
   await first.closed;
-  await waitFor(() => app.hub.stats(id)?.viewers.length === 0, 5_000, 'the hub to drop the socket');
+  await waitFor(() => app.hub.stats(id)?.viewers.length === 0, 'the hub to drop the socket', 5_000);
 
   const again = await StreamClient.open(app);
   const attached = await again.attach(id);
@@ -89,7 +90,7 @@ test('reattach after a socket drop gets the scrollback, and "from" gets only wha
   const third = await StreamClient.open(app);
   const partial = await third.attach(id, { from: seenBytes });
   assert.is(partial.from, seenBytes);
-  await waitFor(() => third.received(id) >= partial.to - seenBytes, 5_000, 'the replay');
+  await waitFor(() => third.received(id) >= partial.to - seenBytes, 'the replay', 5_000);
   assert.equal(third.bytes(id).subarray(0, partial.to - seenBytes), again.bytes(id).subarray(seenBytes, partial.to));
   assert.not.ok(third.text(id).includes('before-21\r\n'));
   await again.close();
@@ -101,14 +102,14 @@ test('a truncated scrollback says how many bytes were dropped', async () => {
   const small = await startTestApp({ hub: { scrollbackBytes: 4096 } });
   try {
     const [id] = await openExec(small, { namespace: 'default', pod: 'web', container: 'nginx', command: { argv: ['sh', '-c', 'seq 1 5000; sleep 30'] }, interactive: false });
-    await waitFor(() => (small.hub.stats(id)?.end ?? 0) >= 23_893, 15_000, 'seq to print everything');
+    await waitFor(() => (small.hub.stats(id)?.end ?? 0) >= 23_893, 'seq to print everything', 15_000);
     const tab = await StreamClient.open(small);
     const attached = await tab.attach(id);
     assert.is(attached.to, 23_893); // the bytes of "1\n" … "5000\n"
     assert.ok(attached.dropped > 0);
     assert.is(attached.from, attached.dropped);
     assert.ok(attached.to - attached.from <= 4096);
-    await waitFor(() => tab.received(id) === attached.to - attached.from, 5_000, 'the replay');
+    await waitFor(() => tab.received(id) === attached.to - attached.from, 'the replay', 5_000);
     assert.ok(tab.text(id).endsWith('4999\n5000\n'));
     await tab.close();
   } finally {
@@ -126,7 +127,7 @@ test('two viewers get identical bytes in the same order', async () => {
   b.type(id, 'echo done-$((1+2))\r');
   await a.waitForText(id, /done-3\r\n/);
   await b.waitForText(id, /done-3\r\n/);
-  await waitFor(() => a.received(id) === b.received(id), 5_000, 'both viewers to have the same byte count');
+  await waitFor(() => a.received(id) === b.received(id), 'both viewers to have the same byte count', 5_000);
   assert.ok(a.bytes(id).equals(b.bytes(id)));
   assert.ok(a.text(id).includes('\r\n3000\r\n'));
   await a.close();
@@ -138,18 +139,18 @@ test('a UTF-8 character split across two writes reaches the viewer byte for byte
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', container: 'nginx', command: { argv: ['sh', '-c', "printf '\\342\\202'; sleep 0.3; printf '\\254\\n'"] }, interactive: false });
   const tab = await StreamClient.open(app);
   await tab.attach(id);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 15_000, 'printf to finish');
-  await waitFor(() => tab.received(id) === 4, 5_000, 'all four bytes');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 'printf to finish', 15_000);
+  await waitFor(() => tab.received(id) === 4, 'all four bytes', 5_000);
   assert.equal([...tab.bytes(id)], [0xe2, 0x82, 0xac, 0x0a]);
   assert.is(tab.text(id), '€\n');
 
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   await tab.attach(shell);
-  await waitFor(async () => (await sessionState(app, shell))?.state === 'interactive', 15_000, 'the shell to connect');
+  await waitFor(async () => (await sessionState(app, shell))?.state === 'interactive', 'the shell to connect', 15_000);
   tab.type(shell, new Uint8Array([...new TextEncoder().encode('echo x'), 0xe2, 0x82]));
   tab.type(shell, new Uint8Array([0xac, ...new TextEncoder().encode('y\r')]));
   // x€y twice: the terminal's echo of what was typed, then the shell's answer (the prompt may come anywhere around them)
-  await waitFor(() => tab.text(shell).split('x€y\r\n').length === 3, 15_000, 'the echo and the answer');
+  await waitFor(() => tab.text(shell).split('x€y\r\n').length === 3, 'the echo and the answer', 15_000);
   await tab.close();
   await call(app, `/api/v1/sessions/${shell}/close`, { body: {} });
 });
@@ -158,7 +159,7 @@ test('fast typing is never refused: 1500 keystrokes sent at once all reach the p
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'stty raw -echo; head -c 1500 | wc -c'] } });
   const tab = await StreamClient.open(app);
   await tab.attach(id);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the exec to start');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the exec to start', 15_000);
   for (let i = 0; i < 1500; i++) tab.type(id, 'k');
   await tab.waitForText(id, /\b1500\b/);
   assert.not.ok(tab.messages.some((m) => m.type === 'error'), JSON.stringify(tab.messages.filter((m) => m.type === 'error')));
@@ -183,15 +184,15 @@ test('bad socket messages get an error message and the socket keeps working', as
   await errorAfter(() => tab.ws.send(new Uint8Array([0x10, 0])), 'badMessage');
   await errorAfter(() => tab.ws.send(new Uint8Array([0x01, 2, 0x74, 0x31, 0x41])), 'badMessage');
   await tab.attach(id);
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 15_000, 'the shell to connect');
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
   await errorAfter(() => tab.send({ type: 'resize', sessionId: id, cols: 'wide', rows: 10 }), 'badResize');
   await errorAfter(() => tab.send({ type: 'ack', sessionId: id, bytes: -5 }), 'badAck');
   // sizes are clamped to 1..1000
   tab.send({ type: 'resize', sessionId: id, cols: 0, rows: -3 });
-  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1, 10_000, 'the clamped resize 1x1');
+  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1, 'the clamped resize 1x1', 10_000);
   assert.equal((await sessionState(app, id)).size, { cols: 1, rows: 1 });
   tab.send({ type: 'resize', sessionId: id, cols: 100_000, rows: 100_000 });
-  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1000, 10_000, 'the clamped resize 1000x1000');
+  await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1000, 'the clamped resize 1000x1000', 10_000);
   assert.equal((await sessionState(app, id)).size, { cols: 1000, rows: 1000 });
   tab.send({ type: 'resize', sessionId: id, cols: 80, rows: 24 });
   tab.send({ type: 'ping', id: 7 });

@@ -1,6 +1,6 @@
 // The fallback adapter (WebSocket, then SPDY/3.1 when the WebSocket upgrade is refused) against
 // the sandbox, and its rule on scripted adapters: what falls back, what does not, what is replayed.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../../src/adapters/exec.ts';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';

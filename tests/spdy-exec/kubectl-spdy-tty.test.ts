@@ -2,12 +2,13 @@
 // size and follows a resize (the resize stream), and Ctrl-C interrupts `sleep 30` the way it
 // does on a cluster: kubectl sends the 0x03 byte on stdin, the container's terminal turns it
 // into SIGINT for the foreground job, the shell survives and the session goes on.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
-import { TMUX, kubectlBinary, requireTool, startTestSandbox, waitFor } from '../support/sandbox.ts';
+import { TMUX, kubectlBinary, requireTool, startTestSandbox } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
 import { SPDY_KUBECTLS } from './support.ts';
 
 requireTool(TMUX);
@@ -45,23 +46,23 @@ SPDY_KUBECTLS.forEach((client, index) => {
     const command = [file, '--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'exec', '-it', 'web', '--', 'sh'].map(quote).join(' ');
     tmux('new-session', '-d', '-s', pane, '-x', '100', '-y', '30', `${env} ${command}; echo "kubectl exited $?"`);
     tmux('set-option', '-t', pane, 'remain-on-exit', 'on');
-    await waitFor(() => /^[#$] ?$/m.test(screen()), 15_000, 'the shell prompt');
+    await waitFor(() => /^[#$] ?$/m.test(screen()), 'the shell prompt', 15_000);
 
     tmux('send-keys', '-t', pane, 'stty size', 'Enter');
-    await waitFor(() => /^30 100$/m.test(screen()), 10_000, '"30 100" from stty size');
+    await waitFor(() => /^30 100$/m.test(screen()), '"30 100" from stty size', 10_000);
     tmux('resize-window', '-t', pane, '-x', '120', '-y', '40');
     tmux('send-keys', '-t', pane, 'stty size', 'Enter');
-    await waitFor(() => /^40 120$/m.test(screen()), 10_000, '"40 120" from stty size after the resize');
+    await waitFor(() => /^40 120$/m.test(screen()), '"40 120" from stty size after the resize', 10_000);
 
     const others = new Set(sleeps());
     const sleeping = () => sleeps().some((pid) => !others.has(pid));
     tmux('send-keys', '-t', pane, 'sleep 30; echo "sleep ended $?"', 'Enter');
-    await waitFor(() => sleeping(), 5_000, 'sleep 30 to run');
+    await waitFor(() => sleeping(), 'sleep 30 to run', 5_000);
     const interrupted = Date.now();
     tmux('send-keys', '-t', pane, 'C-c');
     // the shell prints its prompt again (sh does not run the rest of an interrupted line)
     tmux('send-keys', '-t', pane, 'echo still-$((40+2))', 'Enter');
-    await waitFor(() => /still-42$/m.test(screen()), 10_000, 'the shell to answer after Ctrl-C').catch((error) => {
+    await waitFor(() => /still-42$/m.test(screen()), 'the shell to answer after Ctrl-C', 10_000).catch((error) => {
       throw new Error(`${error.message}; the pane:\n${screen()}`);
     });
     assert.ok(Date.now() - interrupted < 10_000);
@@ -71,7 +72,7 @@ SPDY_KUBECTLS.forEach((client, index) => {
     tmux('send-keys', '-t', pane, 'exit 7', 'Enter');
     // the pane's own shell prints kubectl's exit status (tmux's #{pane_dead_status} is
     // sometimes left empty when the pane dies under load)
-    await waitFor(() => /^kubectl exited 7$/m.test(screen()), 10_000, 'kubectl to exit with 7').catch((error) => {
+    await waitFor(() => /^kubectl exited 7$/m.test(screen()), 'kubectl to exit with 7', 10_000).catch((error) => {
       throw new Error(`${error.message}; the pane:\n${screen()}`);
     });
   });

@@ -1,6 +1,6 @@
 // Real kubectl over SPDY/3.1 against the sandbox: 1.27 and 1.28 (v4 only), 1.29 (v5), 1.32 with
 // KUBECTL_REMOTE_COMMAND_WEBSOCKETS=false, and 1.33 falling back from a refused WebSocket.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { startTestSandbox } from '../support/sandbox.ts';

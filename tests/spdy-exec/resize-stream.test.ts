@@ -1,6 +1,6 @@
 // The SPDY resize stream decoder: a sequence of JSON size objects, with or without separators,
 // cut into DATA frames anywhere (even inside a UTF-8 character), gives the same sizes as whole.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { MAX_RESIZE_OBJECT_CHARS, ResizeStreamDecoder } from '../../src/sandbox/transports/spdy-resize-stream.ts';

@@ -1,5 +1,5 @@
 // `octant-exec sandbox --exec-transports`: which exec upgrades the sandbox serves.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { parseSandboxArgs } from '../../src/cli/sandbox-command.ts';
 

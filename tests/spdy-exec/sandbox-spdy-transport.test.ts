@@ -1,7 +1,7 @@
 // The sandbox's SPDY/3.1 exec transport on the wire, driven by our client session: protocol
 // negotiation, the process starting only once every requested stream is open, stray streams,
 // a resize stream cut anywhere, pings, the client going away, and a client that never finishes.
-import { suite } from 'uvu';
+import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';

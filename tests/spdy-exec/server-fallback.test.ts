@@ -1,6 +1,6 @@
 // The whole app against a cluster that refuses WebSocket exec (an old API server, a proxy): the
 // default transport setting falls back to SPDY, and the terminal works, its command run once.
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, openExec, sessionState, startTestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';

@@ -7,7 +7,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { Buffer } from 'node:buffer';
-import { kubectlBinary, requireTool, withTimeout, type RunResult, type Sandbox } from '../support/sandbox.ts';
+import { kubectlBinary, requireTool, type RunResult, type Sandbox } from '../support/sandbox.ts';
+import { withTimeout } from '../support/wait.ts';
 
 /** Every kubectl that execs over SPDY/3.1 here, and the environment that makes it. */
 export const SPDY_KUBECTLS = [

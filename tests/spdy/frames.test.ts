@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { SpdyProtocolError } from '../../src/spdy/errors.ts';
 import { encodeFrame, type Frame, MAX_FRAME_PAYLOAD } from '../../src/spdy/frames.ts';

@@ -1,6 +1,6 @@
 import zlib from 'node:zlib';
 import fc from 'fast-check';
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { SPDY3_DICTIONARY } from '../../src/spdy/dictionary.ts';
 import { SpdyProtocolError } from '../../src/spdy/errors.ts';

@@ -1,15 +1,16 @@
 // Real kubectl 1.27 (a SPDY client nobody here wrote) against our server-side session: just
 // enough Kubernetes API for `kubectl exec` to reach the SPDY upgrade, then a scripted exec.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
+import { withTimeout } from '../support/wait.ts';
 
 const KUBECTL = '/usr/lib/google-cloud-sdk/bin/kubectl.1.27';
 
@@ -102,8 +103,14 @@ test('kubectl 1.27 execs over our SPDY session: streams, stdin EOF, output and e
   kubectl.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
   kubectl.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
   kubectl.stdin.end('from stdin');
-  const code = await new Promise<number | null>((resolve) => kubectl.on('close', resolve));
-  server.close();
+  let code: number | null;
+  try {
+    code = await withTimeout(new Promise<number | null>((resolve) => kubectl.on('close', resolve)), 30_000, 'kubectl exec to end');
+  } finally {
+    kubectl.kill('SIGKILL');
+    server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 
   assert.is(seen.upgrade?.upgrade, 'SPDY/3.1');
   assert.equal(seen.upgrade?.offered, ['v4.channel.k8s.io', 'v3.channel.k8s.io', 'v2.channel.k8s.io', 'channel.k8s.io']);

@@ -1,4 +1,4 @@
-import { test } from 'uvu';
+import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { DEFAULT_INITIAL_WINDOW_SIZE, ReceiveWindow, SendWindow } from '../../src/spdy/flow-control.ts';
 import { GoAwayStatus, RstStatus } from '../../src/spdy/frames.ts';

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { withTimeout } from './sandbox.ts';
+import { withTimeout } from './wait.ts';
 
 const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname;
 const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
@@ -24,7 +24,7 @@ export function startCli(args: string[], options: { pathPrefix?: string; script?
   const script = options.script ?? entry;
   const [file, pre] = deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home, TMPDIR: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';

@@ -1,7 +1,7 @@
 // Nothing of this machine is in a sandbox container's sight: not the project, not the home
 // folder, not the sandbox's own token, kubeconfig and certificates, not this machine's processes;
 // and what a container does to its own filesystem (rm -rf /, symlinks out) stays in its layer.
-import { test } from 'uvu';
+import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { randomBytes } from 'node:crypto';
 import { startLab, run, sh } from './support.ts';
-import { waitFor } from '../../support/sandbox.ts';
+import { waitFor } from '../../support/wait.ts';
 
 const sandbox = await startLab();
 const secret = randomBytes(8).toString('hex');
@@ -81,7 +81,7 @@ test('a symlink in the writable layer leads inside the container, never to this 
   assert.match(String(viaLink.status?.message), 'exec: "/root/node": stat /root/node: no such file or directory');
   // Deleting the pod removes its layer without following the links planted in it.
   assert.ok(sandbox.deletePod('lab', 'bystander'));
-  await waitFor(() => !existsSync(join(sandbox.stateDir, 'pods', 'lab', 'bystander')), 10_000, "the bystander's layer to go");
+  await waitFor(() => !existsSync(join(sandbox.stateDir, 'pods', 'lab', 'bystander')), "the bystander's layer to go", 10_000);
   for (const canary of canaries) assert.is(readFileSync(canary, 'utf8'), `canary ${secret}\n`);
 });
 

@@ -1,7 +1,7 @@
 // argv[0] looked up inside a container's root from outside it: symlinks are followed inside the
 // root only (an absolute link, or one climbing with "..", never reaches this machine's files),
 // loops end, and the words are runc's.
-import { test } from 'uvu';
+import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

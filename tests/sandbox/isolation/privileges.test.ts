@@ -2,10 +2,10 @@
 // classic ways out of a container (mount, remount a read-only bind, unshare, chroot, sysctls
 // through /proc) are refused, while what a container's root may do (its own files, exit codes,
 // signals to its own processes) works as in Kubernetes.
-import { test } from 'uvu';
+import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startLab, run, sh } from './support.ts';
-import { withTimeout } from '../../support/sandbox.ts';
+import { withTimeout } from '../../support/wait.ts';
 import { openExec } from '../../support/sandbox-exec-client.ts';
 
 const sandbox = await startLab();

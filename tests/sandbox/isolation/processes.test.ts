@@ -1,12 +1,12 @@
 // PID namespaces and the process limit: a container sees its own processes (and its pod's, with
 // shareProcessNamespace), a fork bomb stops at the pod's limit while this machine and the other
 // pods go on, and a container whose main process is killed comes back fresh at the next exec.
-import { test } from 'uvu';
+import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { POD_PIDS_LIMIT, processesInNamespaceOf, run, sh, startLab } from './support.ts';
-import { withTimeout } from '../../support/sandbox.ts';
+import { withTimeout } from '../../support/wait.ts';
 import { waitFor } from '../../support/wait.ts';
 import { openExec, type ExecSession } from '../../support/sandbox-exec-client.ts';
 

@@ -1,14 +1,15 @@
 // Where isolation cannot be had, the sandbox says so in one line and what to do: bubblewrap (or
 // another tool) missing, or user namespaces refused. --sandbox-unisolated runs it as plain
 // processes instead, and says that too.
-import { test } from 'uvu';
+import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findIsolationTools, defaultToolDirs } from '../../../src/sandbox/isolation/host-tools.ts';
 import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
-import { startTestSandbox, withTimeout } from '../../support/sandbox.ts';
+import { startTestSandbox } from '../../support/sandbox.ts';
+import { withTimeout } from '../../support/wait.ts';
 import { runExec } from '../../support/sandbox-exec-client.ts';
 
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-isolation-setup-'));

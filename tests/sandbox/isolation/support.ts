@@ -3,7 +3,8 @@
 // container with a deadline and read what came back.
 import { readlinkSync, readdirSync } from 'node:fs';
 import type { SandboxFixture } from '../../../src/sandbox/fixture/fixture.ts';
-import { startTestSandbox, withTimeout, type Sandbox } from '../../support/sandbox.ts';
+import { startTestSandbox, type Sandbox } from '../../support/sandbox.ts';
+import { withTimeout } from '../../support/wait.ts';
 import { runExec } from '../../support/sandbox-exec-client.ts';
 
 const ATTACKER_TOOLS = ['coreutils', 'procps', 'textutils', 'mount', 'umount', 'unshare', 'chroot'];
