@@ -4,7 +4,7 @@
 // `batch` messages.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { StreamClient, call, startTestApp, type Message, type TestApp } from './support.ts';
+import { StreamClient, call, startTestApp, type MessageOf, type TestApp } from './support.ts';
 
 const test = suite('batch API');
 let app: TestApp;
@@ -26,8 +26,8 @@ async function startBatch(body: Record<string, unknown>) {
 }
 
 /** The socket's last `batch` message once that batch is done. */
-async function finished(batchId: string): Promise<Message['batch']> {
-  const done = await tab.next((m) => m.type === 'batch' && m.batch.batchId === batchId && m.batch.state === 'done', `batch ${batchId} done`);
+async function finished(batchId: string): Promise<MessageOf<'batch'>['batch']> {
+  const done = await tab.next('batch', (m) => m.batch.batchId === batchId && m.batch.state === 'done', `batch ${batchId} done`);
   return done.batch;
 }
 
@@ -47,9 +47,10 @@ test('-l app=worker in every container: six results, each exit 0 with its own po
     assert.is(result.exitCode, 0, where(result));
     assert.type(result.durationMs, 'number');
     // batch sessions are ordinary terminals: their output is attached like any other
-    await tab.attach(result.sessionId);
-    await tab.waitForText(result.sessionId, `${result.target.pod}\n`);
-    assert.is(tab.text(result.sessionId).trim(), result.target.pod);
+    const id = result.sessionId!; // every result ran: none was skipped
+    await tab.attach(id);
+    await tab.waitForText(id, `${result.target.pod}\n`);
+    assert.is(tab.text(id).trim(), result.target.pod);
   }
   const listed = await call(app, '/api/v1/batches');
   assert.is(listed.status, 200);
@@ -64,7 +65,7 @@ test('a failing container counts as failed, and is listed first', async () => {
   assert.equal(batch.totals, { succeeded: 2, failed: 1, skipped: 0 });
   assert.is(where(batch.results[0]), 'worker-1/main');
   assert.is(batch.results[0].exitCode, 1);
-  assert.ok(batch.results.slice(1).every((r: { exitCode: number }) => r.exitCode === 0));
+  assert.ok(batch.results.slice(1).every((r) => r.exitCode === 0));
 });
 
 test('a container that is not running is skipped with its reason, and the rest still runs', async () => {
@@ -75,9 +76,10 @@ test('a container that is not running is skipped with its reason, and the rest s
   assert.match(started.skipped[0].reason, /CrashLoopBackOff/);
   const batch = await finished(started.batchId);
   assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 1 });
-  const skipped = batch.results.find((r: { state: string }) => r.state === 'skipped');
+  const skipped = batch.results.find((r) => r.state === 'skipped');
+  assert.ok(skipped, 'a skipped result');
   assert.is(where(skipped), 'crashloop/app');
-  assert.match(skipped.reason, /CrashLoopBackOff/);
+  assert.match(skipped.reason ?? '', /CrashLoopBackOff/);
   assert.is(where(batch.results[0]), 'crashloop/app', 'what did not succeed comes first');
 });
 
@@ -96,14 +98,14 @@ test('the socket pushes the summary as it changes, in order, ending done', async
   await finished(started.batchId);
   const states = tab.messages
     .slice(from)
-    .filter((m) => m.type === 'batch' && m.batch.batchId === started.batchId)
+    .filter((m): m is MessageOf<'batch'> => m.type === 'batch' && m.batch.batchId === started.batchId)
     .map((m) => `${m.batch.state}:${m.batch.results[0].state}`);
   // pushes are folded once per turn of the event loop, so quick steps may arrive together: in order, ending done
   const steps = ['running:queued', 'running:running', 'running:exited', 'done:exited'];
   assert.ok(states.length >= 1 && states.at(-1) === 'done:exited', states.join(' → '));
   assert.equal(states.map((state) => steps.indexOf(state)), [...states.map((state) => steps.indexOf(state))].sort(), states.join(' → '));
   assert.ok(states.every((state) => steps.includes(state)), states.join(' → '));
-  const hello = (await StreamClient.open(app)).messages[0];
+  const { hello } = await StreamClient.open(app);
   assert.ok(hello.batches.some((b: { batchId: string; state: string }) => b.batchId === started.batchId && b.state === 'done'), 'hello carries every batch');
 });
 

@@ -21,7 +21,7 @@ test('idle for the timeout: the exec ends, an alert is raised, the terminal keep
     await waitFor(async () => (await sessionState(app, id))?.state === 'timedOut', 'the idle timeout', 15_000);
     const alerts = await call(app, '/api/v1/alerts');
     assert.ok(alerts.json.alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'timedOut'));
-    await tab.next((m) => m.type === 'alerts' && m.alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'timedOut'), 'the alert pushed');
+    await tab.next('alerts', (m) => m.alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'timedOut'), 'the alert pushed');
     const audit = await call(app, '/api/v1/audit');
     assert.equal(audit.json.records.find((r: { sessionId?: string }) => r.sessionId === id).outcome, { kind: 'timedOut' });
     const later = await StreamClient.open(app);
@@ -33,7 +33,7 @@ test('idle for the timeout: the exec ends, an alert is raised, the terminal keep
     const restarted = await call(app, `/api/v1/sessions/${id}/restart`, { body: {} });
     assert.is(restarted.status, 200);
     assert.is(restarted.json.run, 2);
-    await later.next((m) => m.type === 'stream' && m.sessionId === id && m.state === 'opened', 'the new run');
+    await later.next('stream', (m) => m.sessionId === id && m.state === 'opened', 'the new run');
     later.type(id, 'echo again-$((4+5))\r');
     await later.waitForText(id, /again-9\r\n/);
     await tab.close();
@@ -94,7 +94,7 @@ test('a restart on the same state directory brings the session list back, old se
       assert.is(sessions[1].state, 'disconnected');
       assert.is(sessions[1].disconnectReason, 'serverShutdown');
       const tab = await StreamClient.open(second);
-      const hello = tab.messages[0];
+      const { hello } = tab;
       assert.is(hello.sessions.length, 2);
       const attached = await tab.attach(live);
       assert.is(attached.restored, true);
@@ -159,14 +159,14 @@ test('the socket pushes live pod lists; a deleted pod ends its sessions with the
   try {
     const tab = await StreamClient.open(app);
     tab.send({ type: 'watchPods', namespace: 'batch' });
-    const first = await tab.next((m) => m.type === 'pods' && m.namespace === 'batch', 'the pod list');
+    const first = await tab.next('pods', (m) => m.namespace === 'batch', 'the pod list');
     assert.equal(first.pods.map((p: { name: string }) => p.name), ['worker-0', 'worker-1', 'worker-2']);
     assert.equal(first.pods[0].containers.map((c: { name: string; state: string }) => `${c.name}:${c.state}`), ['main:running', 'logger:running']);
     const [id] = await openExec(app, { namespace: 'batch', pod: 'worker-2', containers: ['main'], command: { shell: 'sh' } });
     await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
     const seen = tab.messages.length;
     assert.ok(app.sandbox!.deletePod('batch', 'worker-2'));
-    const after = await tab.next((m) => m.type === 'pods' && m.namespace === 'batch', 'the pod list without worker-2', seen);
+    const after = await tab.next('pods', (m) => m.namespace === 'batch', 'the pod list without worker-2', seen);
     assert.equal(after.pods.map((p: { name: string }) => p.name), ['worker-0', 'worker-1']);
     await waitFor(async () => !['connecting', 'interactive', 'idle'].includes((await sessionState(app, id))?.state), 'the session to end', 15_000);
     const row = await sessionState(app, id);
@@ -174,7 +174,7 @@ test('the socket pushes live pod lists; a deleted pod ends its sessions with the
     assert.is(row.disconnectReason, 'podDeleted');
     tab.send({ type: 'unwatchPods', namespace: 'batch' });
     tab.send({ type: 'watchPods', namespace: 'Bad/Name' });
-    const error = await tab.next((m) => m.type === 'error', 'the bad namespace error', seen);
+    const error = await tab.next('error', () => true, 'the bad namespace error', seen);
     assert.is(error.code, 'badMessage');
     await tab.close();
   } finally {
@@ -195,7 +195,7 @@ test('limits: --max-sessions refuses with a sentence; input over the rate is dro
     await tab.attach(id);
     const seen = tab.messages.length;
     tab.type(id, 'x'.repeat(5000)); // over the burst of 4 s × 1000 bytes
-    const error = await tab.next((m) => m.type === 'error', 'the rate error', seen);
+    const error = await tab.next('error', () => true, 'the rate error', seen);
     assert.is(error.code, 'rateLimited');
     await tab.close();
   } finally {

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
+import type { ServerMessage } from '../../src/protocol/socket-messages.ts';
 import { waitFor } from '../support/wait.ts';
 
 
@@ -105,10 +106,8 @@ export function tryUpgrade(app: TestApp, options: { origin?: string | null; host
   });
 }
 
-export interface Message {
-  type: string;
-  [key: string]: any;
-}
+export type Message = ServerMessage;
+export type MessageOf<K extends Message['type']> = Extract<Message, { type: K }>;
 
 /** A browser tab's socket: collects control messages and each session's bytes. */
 export class StreamClient {
@@ -144,8 +143,15 @@ export class StreamClient {
       ws.once('unexpected-response', (_req, res) => reject(new Error(`upgrade refused: ${res.statusCode}`)));
       ws.once('error', reject);
     });
-    await client.next((m) => m.type === 'hello', 'hello');
+    await client.next('hello', () => true, 'hello');
     return client;
+  }
+
+  /** The hello the server sent first. */
+  get hello(): MessageOf<'hello'> {
+    const [first] = this.messages;
+    if (first?.type !== 'hello') throw new Error(`the first message is ${first?.type}, not hello`);
+    return first;
   }
 
   send(message: unknown): void {
@@ -171,17 +177,16 @@ export class StreamClient {
     return this.bytes(sessionId).toString('utf8');
   }
 
-  async attach(sessionId: string, extra: Record<string, unknown> = {}): Promise<Message> {
+  async attach(sessionId: string, extra: Record<string, unknown> = {}): Promise<MessageOf<'attached'>> {
     const seen = this.messages.length;
     this.send({ type: 'attach', sessionId, ...extra });
-    return this.next((m) => m.type === 'attached' && m.sessionId === sessionId, `attached ${sessionId}`, seen);
+    return this.next('attached', (m) => m.sessionId === sessionId, `attached ${sessionId}`, seen);
   }
 
-  /** The first message from index `from` on that matches. */
-  async next(match: (m: Message) => boolean, what: string, from = 0, timeoutMs = 15_000): Promise<Message> {
-    let found: Message | undefined;
-    await waitFor(() => (found = this.messages.slice(from).find(match)) !== undefined, what, timeoutMs);
-    return found!;
+  /** The first message of that type from index `from` on that matches. */
+  async next<K extends Message['type']>(type: K, match: (m: MessageOf<K>) => boolean, what: string, from = 0, timeoutMs = 15_000): Promise<MessageOf<K>> {
+    const fits = (m: Message): m is MessageOf<K> => m.type === type && match(m as MessageOf<K>);
+    return waitFor(() => this.messages.slice(from).find(fits), what, timeoutMs);
   }
 
   async waitForText(sessionId: string, pattern: RegExp | string, timeoutMs = 15_000): Promise<void> {

@@ -31,12 +31,12 @@ test('a full interactive session: 42, resize, exit 7 in the session list and the
   assert.equal(record.outcome, { kind: 'exited', code: 7 });
   assert.equal(record.target, { namespace: 'default', pod: 'web', container: 'nginx' });
   // the viewer heard the session end
-  await tab.next((m) => m.type === 'session' && m.session.sessionId === id && m.session.state === 'exited', 'the exited session pushed');
-  await tab.next((m) => m.type === 'stream' && m.sessionId === id && m.state === 'closed', 'the stream closed');
+  await tab.next('session', (m) => m.session.sessionId === id && m.session.state === 'exited', 'the exited session pushed');
+  await tab.next('stream', (m) => m.sessionId === id && m.state === 'closed', 'the stream closed');
   // typing into an ended session says so
   const seen = tab.messages.length;
   tab.type(id, 'x');
-  const error = await tab.next((m) => m.type === 'error', 'an error', seen);
+  const error = await tab.next('error', () => true, 'an error', seen);
   assert.is(error.code, 'notRunning');
   await tab.close();
 });
@@ -172,7 +172,7 @@ test('bad socket messages get an error message and the socket keeps working', as
   const errorAfter = async (send: () => void, code: string) => {
     const seen = tab.messages.length;
     send();
-    const m = await tab.next((x) => x.type === 'error', `error ${code}`, seen);
+    const m = await tab.next('error', () => true, `error ${code}`, seen);
     assert.is(m.code, code);
     assert.not.match(m.message, /at .*\.ts/);
   };
@@ -196,7 +196,7 @@ test('bad socket messages get an error message and the socket keeps working', as
   assert.equal((await sessionState(app, id)).size, { cols: 1000, rows: 1000 });
   tab.send({ type: 'resize', sessionId: id, cols: 80, rows: 24 });
   tab.send({ type: 'ping', id: 7 });
-  await tab.next((m) => m.type === 'pong' && m.id === 7, 'pong');
+  await tab.next('pong', (m) => m.id === 7, 'pong');
   tab.type(id, 'echo still-$((2*2))\r');
   await tab.waitForText(id, /[\r\n]still-4\r\n/);
   await tab.close();
@@ -222,8 +222,8 @@ test('closing a session detaches its viewers and tells every socket', async () =
   const tab = await StreamClient.open(app);
   await tab.attach(id);
   assert.is((await call(app, `/api/v1/sessions/${id}/close`, { body: {} })).status, 200);
-  await tab.next((m) => m.type === 'detached' && m.sessionId === id && m.reason === 'closed', 'detached');
-  await tab.next((m) => m.type === 'sessionClosed' && m.sessionId === id, 'sessionClosed');
+  await tab.next('detached', (m) => m.sessionId === id && m.reason === 'closed', 'detached');
+  await tab.next('sessionClosed', (m) => m.sessionId === id, 'sessionClosed');
   assert.is(app.hub.stats(id), undefined);
   assert.is((await call(app, `/api/v1/sessions/${id}/close`, { body: {} })).status, 404);
   await tab.close();
