@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import { SocketClient } from '../ui/protocol/socket-client.ts';
 import type { ExecRequest, ServerMessage } from '../src/protocol/index.ts';
+import { isEnded } from '../src/protocol/terminal-states.ts';
 
 export interface AppAddress {
   url: string;
@@ -89,7 +90,7 @@ export class HubClient {
    */
   async attach(sessionId: string, onData: (bytes: Uint8Array) => void, onError: (message: string) => void, size = { cols: 120, rows: 40 }): Promise<HubSession> {
     const attached = this.#next((m) => m.type === 'attached' && m.sessionId === sessionId);
-    const closed = this.#next((m) => (m.type === 'stream' && m.sessionId === sessionId && m.state === 'closed') || (m.type === 'session' && m.session.sessionId === sessionId && !['connecting', 'interactive', 'idle'].includes(m.session.state))).then(() => {});
+    const closed = this.#next((m) => (m.type === 'stream' && m.sessionId === sessionId && m.state === 'closed') || (m.type === 'session' && m.session.sessionId === sessionId && isEnded(m.session.state))).then(() => {});
     this.#socket.resize(sessionId, size.cols, size.rows);
     this.#socket.attach(sessionId, {
       output: (bytes, _channel, written) => {

@@ -10,6 +10,7 @@ import { MemoryStore } from '../../src/events/store.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
+import { isEnded } from '../../src/protocol/terminal-states.ts';
 
 const test = suite('faults: dropped, stalled, refused, slow');
 let sandbox: Sandbox & { scratch: string };
@@ -38,7 +39,7 @@ const run = (argv: string[], pod = 'web', container = 'nginx'): string => {
   return result.sessionIds[0];
 };
 const row = (id: string) => system.sessionList.byId[id];
-const ended = (id: string) => ['exited', 'failed', 'disconnected', 'timedOut'].includes(row(id).state);
+const ended = (id: string) => isEnded(row(id).state);
 
 test('a connection dropped after N bytes: disconnected, output up to the drop kept, restart works', async () => {
   sandbox.setFaults([{ pod: 'web', dropAfterBytes: 5_000 }]);

@@ -14,6 +14,7 @@ import { startCli } from '../support/cli.ts';
 import { withTimeout } from '../support/wait.ts';
 import { waitFor } from '../support/wait.ts';
 import { call, openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
+import { isRunning } from '../../src/protocol/terminal-states.ts';
 
 test('SIGKILL during a burst of exec actions, a torn last line: the restart replays, reports and works', async () => {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-crash-'));
@@ -49,7 +50,7 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
     assert.equal(rows.map((r) => r.sessionId), before.order, 'every session the log knew, in order');
     for (const row of rows) {
       const was = before.byId[row.sessionId];
-      if (['connecting', 'interactive', 'idle'].includes(was.state)) {
+      if (isRunning(was.state)) {
         assert.is(row.state, 'disconnected', `${row.sessionId} was ${was.state}`);
         assert.is(row.disconnectReason, 'restarted');
       } else {

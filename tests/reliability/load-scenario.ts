@@ -6,8 +6,9 @@ import { createHash, type Hash } from 'node:crypto';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import WebSocket from 'ws';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
-import { openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
+import { openExec, sessionRow, sessionState, startTestApp, type TestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';
+import { isEnded, type SessionRow } from '../../src/protocol/index.ts';
 
 export interface LoadParams {
   sessions: number;
@@ -126,13 +127,13 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
     await waitFor(() => typists.every((p, i) => seen(p.id).tail.includes(`typed-${i + 1000}`)), 'every typist saw its echo', 120_000);
     typists.forEach((p) => viewerOf.get(p.id)!.type(p.id, `exit ${p.expectExit}\r`));
 
-    const ended = (row: { state: string } | undefined) => row && ['exited', 'failed', 'disconnected', 'timedOut'].includes(row.state);
+    const ended = (row: SessionRow | undefined) => row && isEnded(row.state);
     await waitFor(async () => {
       const rows = await Promise.all(plan.map((p) => sessionState(app, p.id)));
       return rows.every(ended);
     }, 'every session ended', 600_000);
     for (const p of plan) {
-      const row = await sessionState(app, p.id);
+      const row = await sessionRow(app, p.id);
       const got = seen(p.id);
       if (row.state !== 'exited' || row.exitCode !== p.expectExit) problems.push(`${p.id} (${p.kind}): ${row.state} ${row.exitCode ?? ''}, expected exit ${p.expectExit}`);
       if (p.kind === 'random') {

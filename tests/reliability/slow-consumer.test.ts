@@ -4,7 +4,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { StreamClient, openExec, sessionState, startTestApp } from '../server/support.ts';
+import { StreamClient, openExec, sessionRow, sessionState, startTestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const highWatermark = 64 * 1024;
@@ -35,7 +35,7 @@ test('a stalled viewer pauses only its session, stays bounded, and gets every by
   assert.ok(held.paused, 'still paused');
   assert.ok(held.viewers[0] <= highWatermark + 2 * 1024 * 1024, `${held.viewers[0]} bytes unacknowledged`);
   assert.ok(held.scrollbackBytes <= scrollbackBytes);
-  assert.is((await sessionState(app, slowId)).state, 'interactive', 'the stalled session is held, not ended');
+  assert.is((await sessionRow(app, slowId)).state, 'interactive', 'the stalled session is held, not ended');
 
   // Resume: acknowledge as a catching-up page would; every byte arrives, in order.
   stalled.autoAck = true;

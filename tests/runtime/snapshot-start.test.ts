@@ -13,6 +13,7 @@ import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { isRunning } from '../../src/protocol/terminal-states.ts';
 
 const test = suite('start: snapshot + tail');
 
@@ -32,7 +33,7 @@ async function history(dir: string) {
   system.resize('t6', 100, 30);
   clock.advanceBy(1_000);
   const rows = system.sessionList;
-  const live = rows.order.filter((id) => ['connecting', 'interactive', 'idle'].includes(rows.byId[id].state));
+  const live = rows.order.filter((id) => isRunning(rows.byId[id].state));
   return { sessions: [...rows.order], live, lastSeq: system.entries().at(-1)!.seq };
 }
 
@@ -157,7 +158,7 @@ test('a 0.1.0 state directory opens with every session listed, live ones disconn
     assert.is(first.system.replayReport.divergence, undefined, 'the old log replays exactly: its one-a-second activity too');
     assert.equal(first.system.sessionList.order, then.order);
     for (const id of then.order) {
-      const live = ['connecting', 'interactive', 'idle'].includes(then.byId[id].state);
+      const live = isRunning(then.byId[id].state);
       assert.is(first.system.sessionList.byId[id].state, live ? 'disconnected' : then.byId[id].state, id);
     }
     assert.equal(

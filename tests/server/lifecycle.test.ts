@@ -6,9 +6,10 @@ import { connect } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { StreamClient, call, openExec, sessionState, startTestApp, type TestApp } from './support.ts';
+import { StreamClient, call, openExec, sessionRow, sessionState, startTestApp, type TestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
+import { isEnded } from '../../src/protocol/terminal-states.ts';
 
 test('idle for the timeout: the exec ends, an alert is raised, the terminal keeps its scrollback', async () => {
   const app = await startTestApp({ idleTimeoutSeconds: 2 });
@@ -66,7 +67,7 @@ test('a browser that vanishes without a close frame is dropped by the heartbeat;
     assert.is(app.hub.clientCount, 1);
     await waitFor(() => app.hub.clientCount === 0, 'the heartbeat to drop the silent socket', 5_000);
     assert.ok(app.system.io.isRunning(id));
-    assert.is((await sessionState(app, id)).state, 'interactive');
+    assert.is((await sessionRow(app, id)).state, 'interactive');
   } finally {
     await app.close();
   }
@@ -168,8 +169,8 @@ test('the socket pushes live pod lists; a deleted pod ends its sessions with the
     assert.ok(app.sandbox!.deletePod('batch', 'worker-2'));
     const after = await tab.next('pods', (m) => m.namespace === 'batch', 'the pod list without worker-2', seen);
     assert.equal(after.pods.map((p: { name: string }) => p.name), ['worker-0', 'worker-1']);
-    await waitFor(async () => !['connecting', 'interactive', 'idle'].includes((await sessionState(app, id))?.state), 'the session to end', 15_000);
-    const row = await sessionState(app, id);
+    await waitFor(async () => isEnded((await sessionRow(app, id)).state), 'the session to end', 15_000);
+    const row = await sessionRow(app, id);
     assert.is(row.state, 'disconnected', JSON.stringify(row));
     assert.is(row.disconnectReason, 'podDeleted');
     tab.send({ type: 'unwatchPods', namespace: 'batch' });
@@ -208,9 +209,9 @@ test('no permission to exec: the session fails with a sentence naming pods/exec,
   try {
     const [id] = await openExec(app, { namespace: 'restricted', pod: 'secret-db', containers: ['db'], command: { shell: 'auto' } });
     await waitFor(async () => (await sessionState(app, id))?.state === 'failed', 'the exec to fail', 15_000);
-    const row = await sessionState(app, id);
-    assert.is(row.failure.reason, 'forbidden');
-    assert.match(row.failure.message, /pods\/exec/);
+    const row = await sessionRow(app, id);
+    assert.is(row.failure?.reason, 'forbidden');
+    assert.match(row.failure?.message ?? '', /pods\/exec/);
     const alerts = (await call(app, '/api/v1/alerts')).json.alerts;
     assert.ok(alerts.some((a: { sessionId: string; kind: string }) => a.sessionId === id && a.kind === 'failed'));
   } finally {

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import WebSocket from 'ws';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
-import type { ServerMessage } from '../../src/protocol/socket-messages.ts';
+import type { ServerMessage, SessionRow, SessionsReply } from '../../src/protocol/index.ts';
 import { waitFor } from '../support/wait.ts';
 
 
@@ -211,7 +211,15 @@ export async function openExec(app: TestApp, body: Record<string, unknown>): Pro
   return res.json.sessionIds;
 }
 
-export async function sessionState(app: TestApp, sessionId: string): Promise<any> {
+/** The session's row as GET /sessions lists it; fails if it is not listed. */
+export async function sessionRow(app: TestApp, sessionId: string): Promise<SessionRow> {
+  const row = await sessionState(app, sessionId);
+  if (!row) throw new Error(`session ${sessionId} is not listed`);
+  return row;
+}
+
+/** The session's row as GET /sessions lists it, if it is listed. */
+export async function sessionState(app: TestApp, sessionId: string): Promise<SessionRow | undefined> {
   const res = await call(app, '/api/v1/sessions');
-  return res.json.sessions.find((s: { sessionId: string }) => s.sessionId === sessionId);
+  return (res.json as SessionsReply).sessions.find((s) => s.sessionId === sessionId);
 }

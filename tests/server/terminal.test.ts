@@ -2,7 +2,7 @@
 // reattach with scrollback, several viewers, and the socket's answers to bad messages.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { StreamClient, call, openExec, sessionState, startTestApp } from './support.ts';
+import { StreamClient, call, openExec, sessionRow, sessionState, startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const app = await startTestApp();
@@ -25,7 +25,7 @@ test('a full interactive session: 42, resize, exit 7 in the session list and the
 
   tab.type(id, 'exit 7\r');
   await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 'the shell to exit', 15_000);
-  assert.is((await sessionState(app, id)).exitCode, 7);
+  assert.is((await sessionRow(app, id)).exitCode, 7);
   const audit = await call(app, '/api/v1/audit');
   const record = audit.json.records.find((r: { sessionId?: string }) => r.sessionId === id);
   assert.equal(record.outcome, { kind: 'exited', code: 7 });
@@ -53,16 +53,16 @@ test('"all containers" on web opens one terminal per running container', async (
 
 test('a command is argv end to end: "ls; rm -rf /" is one word and never reaches a shell', async () => {
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', container: 'nginx', command: { argv: ['ls; rm -rf /'] }, interactive: false });
-  await waitFor(async () => ['failed', 'exited'].includes((await sessionState(app, id))?.state), 'the command to end', 15_000);
-  const row = await sessionState(app, id);
+  await waitFor(async () => ['failed', 'exited'].includes((await sessionRow(app, id)).state), 'the command to end', 15_000);
+  const row = await sessionRow(app, id);
   assert.equal(row.argv, ['ls; rm -rf /']);
   assert.is(row.state, 'failed');
-  assert.is(row.failure.reason, 'commandNotFound');
+  assert.is(row.failure?.reason, 'commandNotFound');
   const [line] = await openExec(app, { namespace: 'default', pod: 'web', container: 'nginx', command: { line: 'echo ls; rm -rf /' }, interactive: false });
   const tab = await StreamClient.open(app);
   await tab.attach(line);
   await tab.waitForText(line, 'ls; rm -rf /');
-  assert.equal((await sessionState(app, line)).argv, ['echo', 'ls;', 'rm', '-rf', '/']);
+  assert.equal((await sessionRow(app, line)).argv, ['echo', 'ls;', 'rm', '-rf', '/']);
   await tab.close();
 });
 
@@ -190,10 +190,10 @@ test('bad socket messages get an error message and the socket keeps working', as
   // sizes are clamped to 1..1000
   tab.send({ type: 'resize', sessionId: id, cols: 0, rows: -3 });
   await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1, 'the clamped resize 1x1', 10_000);
-  assert.equal((await sessionState(app, id)).size, { cols: 1, rows: 1 });
+  assert.equal((await sessionRow(app, id)).size, { cols: 1, rows: 1 });
   tab.send({ type: 'resize', sessionId: id, cols: 100_000, rows: 100_000 });
   await waitFor(async () => (await sessionState(app, id))?.size?.cols === 1000, 'the clamped resize 1000x1000', 10_000);
-  assert.equal((await sessionState(app, id)).size, { cols: 1000, rows: 1000 });
+  assert.equal((await sessionRow(app, id)).size, { cols: 1000, rows: 1000 });
   tab.send({ type: 'resize', sessionId: id, cols: 80, rows: 24 });
   tab.send({ type: 'ping', id: 7 });
   await tab.next('pong', (m) => m.id === 7, 'pong');
