@@ -4,7 +4,7 @@
 // (item 6: `{"line"}` is split by src/domain/command-line.ts, never given to a shell).
 import { defaultBatchConcurrency } from '../domain/batch.ts';
 import type { BatchSelection } from '../runtime/batch-targets.ts';
-import { checkName, isObject, parseArgvCommand } from './exec-body.ts';
+import { checkName, isObject, optionalSeconds, parseArgvCommand, wholeNumber } from './exec-body.ts';
 import { HttpError } from './replies.ts';
 
 /** pods one request may name */
@@ -54,20 +54,8 @@ export function parseBatchBody(body: unknown): BatchBody {
   if (command === undefined) throw new HttpError(400, 'A batch needs a command: {"argv": [...]} or {"line": "..."}.');
   const argv = parseArgvCommand(command);
 
-  let chosenConcurrency = defaultBatchConcurrency;
-  if (concurrency !== undefined) {
-    if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > BATCH_MAX_CONCURRENCY) {
-      throw new HttpError(400, `concurrency must be a whole number from 1 to ${BATCH_MAX_CONCURRENCY}.`);
-    }
-    chosenConcurrency = concurrency;
-  }
-  let timeoutMs: number | undefined;
-  if (timeoutSeconds !== undefined) {
-    if (typeof timeoutSeconds !== 'number' || !Number.isInteger(timeoutSeconds) || timeoutSeconds < 1 || timeoutSeconds > MAX_TIMEOUT_SECONDS) {
-      throw new HttpError(400, `timeoutSeconds must be a whole number from 1 to ${MAX_TIMEOUT_SECONDS}.`);
-    }
-    timeoutMs = timeoutSeconds * 1000;
-  }
+  const chosenConcurrency = concurrency === undefined ? defaultBatchConcurrency : wholeNumber('concurrency', concurrency, 1, BATCH_MAX_CONCURRENCY);
+  const timeoutMs = optionalSeconds('timeoutSeconds', timeoutSeconds, MAX_TIMEOUT_SECONDS);
 
   return {
     ...(context !== undefined ? { context: context as string } : {}),

@@ -43,13 +43,7 @@ export function parseExecBody(body: unknown): ExecBody {
     if (new Set(chosen).size !== chosen.length) throw new HttpError(400, 'containers names a container twice.');
   }
   if (interactive !== undefined && typeof interactive !== 'boolean') throw new HttpError(400, 'interactive must be true or false.');
-  let idleTimeoutMs: number | undefined;
-  if (idleTimeoutSeconds !== undefined) {
-    if (typeof idleTimeoutSeconds !== 'number' || !Number.isInteger(idleTimeoutSeconds) || idleTimeoutSeconds < 1 || idleTimeoutSeconds > MAX_IDLE_SECONDS) {
-      throw new HttpError(400, `idleTimeoutSeconds must be a whole number from 1 to ${MAX_IDLE_SECONDS}.`);
-    }
-    idleTimeoutMs = idleTimeoutSeconds * 1000;
-  }
+  const idleTimeoutMs = optionalSeconds('idleTimeoutSeconds', idleTimeoutSeconds, MAX_IDLE_SECONDS);
   return {
     ...(context !== undefined ? { context: context as string } : {}),
     namespace,
@@ -103,6 +97,17 @@ function checkArgv(argv: unknown): string[] {
 export function checkName(kind: NameKind, value: unknown): asserts value is string {
   const problem = nameProblem(kind, value);
   if (problem) throw new HttpError(400, problem);
+}
+
+/** `value` if it is a whole number from `min` to `max`, else a 400 naming `name` and the range. */
+export function wholeNumber(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) throw new HttpError(400, `${name} must be a whole number from ${min} to ${max}.`);
+  return value;
+}
+
+/** An optional number of seconds from 1 to `max`, in milliseconds. */
+export function optionalSeconds(name: string, value: unknown, max: number): number | undefined {
+  return value === undefined ? undefined : wholeNumber(name, value, 1, max) * 1000;
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {
