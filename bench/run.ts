@@ -3,6 +3,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import process from 'node:process';
 import { machineFacts, renderTable, type Figure, type FigureResult } from './harness.ts';
+import { useRunTempDir } from '../tests/support/run-temp-dir.ts';
 import { echoFigure } from './figures/echo.ts';
 import { throughputFigure } from './figures/throughput.ts';
 import { inputFigure } from './figures/input.ts';
@@ -27,10 +28,13 @@ const failed: { id: string; title: string; error: string }[] = [];
 for (const figure of chosen) {
   const at = performance.now();
   process.stderr.write(`figure ${figure.id}: ${figure.title}\n`);
+  // A benchmark removes what it creates: each figure's own temp folder shows what it did not.
+  const temp = useRunTempDir('octant-exec-bench-');
   // Not a time limit on the figure: a guard so a hang (a broken product) fails the run instead of holding CI forever.
   const stuckMinutes = figure.stuckMinutes?.(quick) ?? DEFAULT_STUCK_MINUTES;
   const watchdog = setTimeout(() => {
     process.stderr.write(`figure ${figure.id} is stuck: no result after ${stuckMinutes} minutes\n`);
+    temp.remove();
     process.exit(1);
   }, stuckMinutes * 60_000);
   try {
@@ -42,6 +46,9 @@ for (const figure of chosen) {
     failed.push({ id: figure.id, title: figure.title, error: message.split('\n').slice(0, 3).join(' ') });
   }
   clearTimeout(watchdog);
+  const left = temp.leftBehind();
+  if (left.length) failed.push({ id: figure.id, title: figure.title, error: `left behind in the temp folder: ${left.join(', ')}` });
+  temp.remove();
   process.stderr.write(`  (${((performance.now() - at) / 1000).toFixed(1)} s)\n`);
 }
 

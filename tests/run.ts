@@ -2,12 +2,12 @@
 // given (default: tests/), runs them as uvu suites in one process, and ends with a plain
 // "N passed, N failed" line that CI can read. Files that cannot run under Deno are listed in
 // deno-exclusions.ts with the reason; the Deno run prints how many it left out.
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { denoExclusions } from './deno-exclusions.ts';
 import { runEndCleanups } from './support/run-end.ts';
+import { useRunTempDir } from './support/run-temp-dir.ts';
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
@@ -29,8 +29,7 @@ if (suites.length === 0) {
 
 // Every test removes what it creates. The run gets a temp folder of its own (children inherit
 // TMPDIR), and whatever is left in it at the end fails the run, by name.
-const runTemp = mkdtempSync(join(tmpdir(), 'octant-exec-tests-'));
-process.env.TMPDIR = runTemp;
+const runTemp = useRunTempDir('octant-exec-tests-');
 
 // uvu prints its totals but does not return them: read them off its own output.
 const captured: string[] = [];
@@ -42,7 +41,7 @@ process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
 
 const watchdog = setTimeout(() => {
   console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
-  rmSync(runTemp, { recursive: true, force: true });
+  runTemp.remove();
   process.exit(1);
 }, watchdogMinutes * 60_000);
 watchdog.unref?.();
@@ -62,10 +61,9 @@ if (excluded.length) {
   for (const file of excluded) console.log(`  ${file}: ${denoExclusions[file]}`);
 }
 runEndCleanups();
-// tsx-<uid> is tsx's compile cache for the children run through it: tsx's, not a test's
-const leftBehind = readdirSync(runTemp).filter((name) => !/^tsx-\d+$/.test(name));
+const leftBehind = runTemp.leftBehind();
 if (leftBehind.length) console.log(`left behind in the temp folder by the tests (each test removes what it creates): ${leftBehind.join(', ')}`);
-rmSync(runTemp, { recursive: true, force: true });
+runTemp.remove();
 const failed = total - passed;
 console.log(`tests: ${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 if (failed !== 0 || Number.isNaN(total) || skipped !== 0 || leftBehind.length) process.exitCode = 1;

@@ -1,6 +1,7 @@
 // Figure 6: `true` in every container of N pods × 2 containers: octant-exec batch (default
 // concurrency) against a sequential kubectl loop and `xargs -P 8` kubectl, all against the
 // same sandbox cluster, each a whole command as a user runs it (process start included).
+import { rmSync } from 'node:fs';
 import { startSandbox } from '../../src/sandbox/index.ts';
 import { interleave, type Figure } from '../harness.ts';
 import { benchFixture } from '../sandbox-fixture.ts';
@@ -35,6 +36,7 @@ export const batchFigure: Figure = {
       });
     } finally {
       await sandbox.close();
+      rmSync(home, { recursive: true, force: true });
     }
     ctx.log(`batch: ${pods * 2} execs per run`);
     return {
