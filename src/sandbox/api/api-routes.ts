@@ -1,5 +1,6 @@
 // The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch.
-// Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain request to it gets 400.
+// Every request here has passed the front door (auth/front-door.ts). Exec arrives as an upgrade
+// and is handled in exec-upgrade.ts; a plain request to it gets 400.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
@@ -7,6 +8,8 @@ import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
 import { podFilter } from './pod-queries.ts';
+import { splitRequestUrl } from './request-url.ts';
+import { isWatch } from '../auth/request-attributes.ts';
 
 export interface ApiContext {
   state: ClusterState;
@@ -46,16 +49,7 @@ export function checkNames(path: CorePath): StatusError | undefined {
   return undefined;
 }
 
-/**
- * The path exactly as sent and the query. WHATWG URL parsing would resolve `%2E%2E` segments
- * and turn `/namespaces/%2E%2E/pods` into another resource; names must be judged as sent.
- */
-export function splitRequestUrl(raw: string | undefined): { pathname: string; searchParams: URLSearchParams } {
-  const text = raw ?? '/';
-  const q = text.indexOf('?');
-  return q < 0 ? { pathname: text, searchParams: new URLSearchParams() } : { pathname: text.slice(0, q), searchParams: new URLSearchParams(text.slice(q + 1)) };
-}
-
+/** Answers a request that the front door admitted. */
 export function handleApiRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
   const url = splitRequestUrl(req.url);
   const method = req.method ?? 'GET';
@@ -102,8 +96,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   const filter = podFilter(query);
   if (typeof filter !== 'function') return sendStatus(res, filter);
   const pods = ctx.state.pods(namespace).map((p) => p.object).filter(filter);
-  const watch = query.get('watch');
-  if (watch !== 'true' && watch !== '1') {
+  if (!isWatch(query)) {
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
   }
 
