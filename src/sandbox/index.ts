@@ -164,7 +164,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
-    handleApiRequest({ state, hostPort, watches }, req, res);
+    handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error

@@ -56,6 +56,11 @@ export async function call(sandbox: Sandbox, path: string, init: Call = {}): Pro
   return { status, body, json: () => JSON.parse(body) };
 }
 
+/** A review object created (POSTed) as JSON, as client-node would send it. */
+export function createReview(sandbox: Sandbox, group: string, resource: string, object: unknown, init: Call = {}): Promise<Answer> {
+  return call(sandbox, `/apis/${group}/v1/${resource}`, { method: 'POST', body: JSON.stringify(object), ...init, headers: { 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+}
+
 /** How an exec upgrade over `transport` is answered: 101 (then closed at once) or a refusal with its Status. */
 export async function upgrade(sandbox: Sandbox, path: string, transport: 'websocket' | 'spdy', init: Call = {}): Promise<Answer> {
   const headers =

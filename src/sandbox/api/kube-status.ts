@@ -8,7 +8,7 @@ export interface StatusError {
   status: KubeStatus;
 }
 
-function failure(code: number, reason: string, message: string, details?: KubeStatus['details']): StatusError {
+export function failure(code: number, reason: string, message: string, details?: KubeStatus['details']): StatusError {
   return {
     code,
     status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code },
