@@ -15,7 +15,7 @@ bubblewrap with nothing of this machine in sight (see docs/sandbox.md).
                          e.g. spdy alone refuses WebSocket so kubectl 1.30+ falls back to SPDY
   --sandbox-unisolated   run containers as plain processes of yours on this machine, where
                          bubblewrap cannot run (a shell in one can read and change your files)
-  --json                 print one JSON line when ready: {"server","kubeconfig","context","isolation"}
+  --json                 print one JSON line when ready: {"server","kubeconfig","context","isolation","users","audit"}
   --help                 this text`;
 
 interface Parsed {
@@ -102,7 +102,8 @@ export async function sandboxCommand(args: string[]): Promise<number> {
   }
   for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);
   if (parsed.json) {
-    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation }));
+    const users = Object.fromEntries(Object.entries(sandbox.users).map(([name, user]) => [name, user.kubeconfigPath]));
+    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation, users, audit: sandbox.auditLogPath }));
   } else {
     console.log(`sandbox cluster at ${sandbox.server}\n  kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n  (Ctrl-C ends it and every exec)`);
   }

@@ -1,6 +1,7 @@
 // startSandbox: the sandbox cluster in one call. An https server on 127.0.0.1 with a fresh CA,
 // a bearer token, a kubeconfig that points at it, and the pods of a fixture whose containers
-// are real local processes. See docs/sandbox.md.
+// are real local processes; the fixture's users, each with a token and kubeconfig of its own,
+// RBAC over every request, and an audit log of them. See docs/sandbox.md.
 import { createServer, type Server } from 'node:https';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -8,25 +9,32 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateSandboxTls } from './api/tls.ts';
-import { hasBearerToken, newBearerToken } from './api/bearer-token.ts';
+import { newBearerToken, TokenAuthenticator } from './auth/token-authenticator.ts';
 import { checkFixture, loadFixtureFile, type SandboxFixture } from './fixture/fixture.ts';
 import { demoFixture } from './fixture/demo-fixture.ts';
 import { ClusterState } from './api/cluster-state.ts';
 import { handleApiRequest } from './api/api-routes.ts';
 import { handleExecUpgrade } from './exec/exec-upgrade.ts';
-import { sendStatus, refuseUpgradeWithStatus } from './api/http-replies.ts';
-import { unauthorized } from './api/kube-status.ts';
+import { sendStatus, refuseUpgradeWithStatus, statusSentOn } from './api/http-replies.ts';
 import { ExecProcesses } from './processes/exec-processes.ts';
 import type { RunningProcess } from './processes/running-process.ts';
 import type { ContainerRuntime, Isolation } from './containers/container-runtime.ts';
 import { hostRuntime } from './containers/host-runtime.ts';
 import { startBubblewrapRuntime } from './isolation/bubblewrap-runtime.ts';
-import { SANDBOX_CONTEXT, writeKubeconfig } from './api/kubeconfig.ts';
+import { SANDBOX_CONTEXT, userKubeconfigPath, writeKubeconfig } from './api/kubeconfig.ts';
 import type { ExecTransport } from './transports/exec-transport.ts';
 import { createWebSocketTransport } from './transports/websocket-transport.ts';
 import { createSpdyTransport } from './transports/spdy-transport.ts';
 import { ExecCounter } from './exec/exec-counter.ts';
 import { SandboxFaults, type FaultPlan } from './faults/faults.ts';
+import { sandboxIdentities } from './auth/identities.ts';
+import { admitRequest, type Access } from './auth/front-door.ts';
+import { execForbiddenAuthorizer } from './auth/exec-forbidden.ts';
+import { unionAuthorizer } from './rbac/authorizer.ts';
+import { sandboxRbac } from './rbac/sandbox-rbac.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { AuditEntry } from './audit/audit-entry.ts';
+import { watchUpgradeAnswer } from './audit/upgrade-answer.ts';
 
 export type ExecTransportName = 'websocket' | 'spdy';
 
@@ -59,11 +67,29 @@ export interface SandboxOptions {
 /** The most processes one pod may have at once, unless the fixture says otherwise (podPidsLimit). */
 const DEFAULT_POD_PIDS_LIMIT = 1024;
 
+/** One of the fixture's users (docs/sandbox.md, "People and permissions"). */
+export interface SandboxUser {
+  /** the name the API sees: `alice`, `system:serviceaccount:octant-exec:octant-exec` */
+  username: string;
+  /** its groups (the API adds system:authenticated) */
+  groups: string[];
+  token: string;
+  /** next to the admin's kubeconfig, the user's name in the file name */
+  kubeconfigPath: string;
+  /** its context (and cluster) name, `octant-exec-sandbox-NAME` */
+  context: string;
+}
+
 export interface Sandbox {
   /** https://127.0.0.1:PORT */
   server: string;
+  /** the admin's kubeconfig: user system:masters, allowed everything */
   kubeconfigPath: string;
   token: string;
+  /** the fixture's users by name (`alice`, `bob`, `carol`, `octant-exec` in the demo fixture) */
+  users: Record<string, SandboxUser>;
+  /** the API audit log: one audit.k8s.io/v1 Event per request, JSON Lines, in the state folder */
+  auditLogPath: string;
   context: typeof SANDBOX_CONTEXT;
   caPem: string;
   stateDir: string;
@@ -92,6 +118,8 @@ export interface Sandbox {
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const fixture = typeof options.fixture === 'string' ? loadFixtureFile(options.fixture) : checkFixture(options.fixture ?? demoFixture);
+  // Read before anything is made, so a bad RBAC file stops the start with its name and line.
+  const rbac = sandboxRbac(fixture);
   const ownStateDir = !options.stateDir;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
   mkdirSync(stateDir, { recursive: true });
@@ -99,6 +127,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const tls = await generateSandboxTls();
   writeFileSync(join(stateDir, 'ca.crt'), tls.caPem);
   const token = newBearerToken();
+  const identities = sandboxIdentities(fixture, token);
   const state = new ClusterState(fixture);
   let runtime: ContainerRuntime;
   try {
@@ -112,6 +141,10 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
   const faults = new SandboxFaults(fixture.faults);
+
+  const everyone = [identities.admin, ...identities.users.values()];
+  const access: Access = { tokens: new TokenAuthenticator(everyone), authorizer: unionAuthorizer([execForbiddenAuthorizer(state), rbac]) };
+  const audit = new AuditLog(join(stateDir, 'audit.jsonl'), everyone.map((identity) => identity.token));
 
   const heartbeat = { heartbeatMs: options.heartbeatMs };
   const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: () => createWebSocketTransport(heartbeat), spdy: () => createSpdyTransport(heartbeat) };
@@ -127,13 +160,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
 
   let hostPort = '';
   const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
-    if (!hasBearerToken(req.headers.authorization, token)) return sendStatus(res, unauthorized());
-    handleApiRequest({ state, hostPort, watches }, req, res);
+    const entry = new AuditEntry(req);
+    res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
+    const admission = admitRequest(access, req, entry);
+    if ('refused' in admission) return sendStatus(res, admission.refused);
+    handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
-    if (!hasBearerToken(req.headers.authorization, token)) return refuseUpgradeWithStatus(socket, unauthorized());
-    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults }, req, socket, head);
+    const entry = new AuditEntry(req);
+    const answer = watchUpgradeAnswer(socket);
+    // An exec's record is complete when its connection ends, as kube-apiserver's is.
+    socket.once('close', () => audit.record(entry, answer(), statusSentOn(socket)));
+    const admission = admitRequest(access, req, entry);
+    if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
+    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer }, admission.caller, entry.attributes, req, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
@@ -147,12 +188,21 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   runtime.startPods(state.pods());
   const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
+  const users: Record<string, SandboxUser> = {};
+  for (const [name, { user, token }] of identities.users) {
+    const path = userKubeconfigPath(kubeconfigPath, name);
+    const context = `${SANDBOX_CONTEXT}-${name}`;
+    writeKubeconfig(path, { server: url, caPem: tls.caPem, token, context, user: name });
+    users[name] = { username: user.username, groups: user.groups, token, kubeconfigPath: path, context };
+  }
 
   let closing: Promise<void> | undefined;
   return {
     server: url,
     kubeconfigPath,
     token,
+    users,
+    auditLogPath: audit.path,
     context: SANDBOX_CONTEXT,
     caPem: tls.caPem,
     stateDir,
@@ -182,6 +232,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         });
         await ended;
         await runtime.close();
+        audit.close();
         if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
       })()),
   };

@@ -27,10 +27,13 @@ test('the token is 256 bits of base64url', () => {
   assert.match(sandbox.token, /^[A-Za-z0-9_-]{43}$/);
 });
 
-test('discovery: /version minor 33, /api, /apis, /api/v1 with pods/exec', async () => {
+test('discovery: /version minor 33, /api, /apis (the review groups), /api/v1 with pods/exec', async () => {
   assert.is((await json('/version')).body.minor, '33');
   assert.equal((await json('/api')).body.versions, ['v1']);
-  assert.equal((await json('/apis')).body.groups, []);
+  assert.equal(
+    (await json('/apis')).body.groups.map((g: { name: string; preferredVersion: { groupVersion: string } }) => `${g.name} ${g.preferredVersion.groupVersion}`),
+    ['authentication.k8s.io authentication.k8s.io/v1', 'authorization.k8s.io authorization.k8s.io/v1'],
+  );
   const resources = (await json('/api/v1')).body.resources.map((r: { name: string }) => r.name);
   for (const name of ['pods', 'pods/exec', 'namespaces']) assert.ok(resources.includes(name), name);
 });

@@ -1,5 +1,7 @@
-// The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch.
-// Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain request to it gets 400.
+// The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch,
+// and the review APIs (group-routes.ts). Every request here has passed the front door
+// (auth/front-door.ts). Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain
+// request to it gets 400.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
@@ -7,12 +9,19 @@ import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
 import { podFilter } from './pod-queries.ts';
+import { splitRequestUrl } from './request-url.ts';
+import { handleGroupRequest } from './group-routes.ts';
+import { isWatch } from '../auth/request-attributes.ts';
+import type { Access } from '../auth/front-door.ts';
+import type { UserInfo } from '../auth/user-info.ts';
 
 export interface ApiContext {
   state: ClusterState;
   hostPort: string;
   /** open watch responses, ended when the sandbox closes */
   watches: Set<ServerResponse>;
+  /** tokens and authorizer, for the reviews */
+  access: Access;
 }
 
 /** `/api/v1/namespaces/NS/pods/NAME/SUB` split into its parts (undefined when absent). */
@@ -46,17 +55,8 @@ export function checkNames(path: CorePath): StatusError | undefined {
   return undefined;
 }
 
-/**
- * The path exactly as sent and the query. WHATWG URL parsing would resolve `%2E%2E` segments
- * and turn `/namespaces/%2E%2E/pods` into another resource; names must be judged as sent.
- */
-export function splitRequestUrl(raw: string | undefined): { pathname: string; searchParams: URLSearchParams } {
-  const text = raw ?? '/';
-  const q = text.indexOf('?');
-  return q < 0 ? { pathname: text, searchParams: new URLSearchParams() } : { pathname: text.slice(0, q), searchParams: new URLSearchParams(text.slice(q + 1)) };
-}
-
-export function handleApiRequest(ctx: ApiContext, req: IncomingMessage, res: ServerResponse): void {
+/** Answers a request that the front door admitted; `caller` is who it acts as. */
+export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: IncomingMessage, res: ServerResponse): void {
   const url = splitRequestUrl(req.url);
   const method = req.method ?? 'GET';
   const get = method === 'GET';
@@ -70,6 +70,7 @@ export function handleApiRequest(ctx: ApiContext, req: IncomingMessage, res: Ser
     case '/api/v1':
       return get ? sendJson(res, 200, CORE_V1_RESOURCES) : sendStatus(res, methodNotAllowed());
   }
+  if (url.pathname.startsWith('/apis/')) return handleGroupRequest({ caller, ...ctx.access }, req, res, url.pathname);
   const path = parseCorePath(url.pathname);
   if (!path) return sendStatus(res, pathNotFound());
   const badName = checkNames(path);
@@ -102,8 +103,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   const filter = podFilter(query);
   if (typeof filter !== 'function') return sendStatus(res, filter);
   const pods = ctx.state.pods(namespace).map((p) => p.object).filter(filter);
-  const watch = query.get('watch');
-  if (watch !== 'true' && watch !== '1') {
+  if (!isWatch(query)) {
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
   }
 

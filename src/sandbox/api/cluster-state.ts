@@ -18,7 +18,6 @@ export interface WatchEvent {
 type WatchListener = (event: WatchEvent) => void;
 
 export class ClusterState {
-  readonly user: string;
   private version = 1;
   private readonly namespaceObjects = new Map<string, KubeObject>();
   private readonly podsByKey = new Map<string, SandboxPod>();
@@ -26,7 +25,6 @@ export class ClusterState {
   private readonly deletionListeners = new Set<(pod: SandboxPod) => void>();
 
   constructor(fixture: SandboxFixture, now = new Date()) {
-    this.user = fixture.user ?? 'octant-exec-sandbox-user';
     const createdAt = now.toISOString().replace(/\.\d+Z$/, 'Z');
     for (const ns of fixture.namespaces) {
       this.namespaceObjects.set(ns.name, namespaceObject(ns.name, randomUUID(), createdAt, this.nextVersion()));

@@ -4,6 +4,15 @@ import type { ServerResponse } from 'node:http';
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { StatusError } from './kube-status.ts';
+import type { KubeStatus } from '../transports/exec-channels.ts';
+
+// The Status each refusal carried, for the audit record of its request.
+const statusesSent = new WeakMap<ServerResponse | Duplex, KubeStatus>();
+
+/** The Status this response or upgrade socket was refused with, if it was. */
+export function statusSentOn(target: ServerResponse | Duplex): KubeStatus | undefined {
+  return statusesSent.get(target);
+}
 
 const COMMON_HEADERS = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' };
 
@@ -14,6 +23,7 @@ export function sendJson(res: ServerResponse, code: number, body: unknown): void
 }
 
 export function sendStatus(res: ServerResponse, error: StatusError): void {
+  statusesSent.set(res, error.status);
   sendJson(res, error.code, error.status);
 }
 
@@ -30,5 +40,6 @@ export function refuseUpgrade(socket: Duplex, code: number, body: string, conten
 }
 
 export function refuseUpgradeWithStatus(socket: Duplex, error: StatusError): void {
+  statusesSent.set(socket, error.status);
   refuseUpgrade(socket, error.code, JSON.stringify(error.status));
 }

@@ -1,13 +1,14 @@
 // metav1.Status bodies the way the API server words them, so clients (kubectl, client-node,
 // our own adapters) take the same branches they take against a real cluster.
 import type { KubeStatus } from '../transports/exec-channels.ts';
+import type { Attributes } from '../rbac/attributes.ts';
 
 export interface StatusError {
   code: number;
   status: KubeStatus;
 }
 
-function failure(code: number, reason: string, message: string, details?: KubeStatus['details']): StatusError {
+export function failure(code: number, reason: string, message: string, details?: KubeStatus['details']): StatusError {
   return {
     code,
     status: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, ...(details ? { details } : {}), code },
@@ -28,15 +29,26 @@ export const injectedFailure = (code: number) => failure(code, 'InternalError', 
 
 export const methodNotAllowed = () => failure(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
 
-/** The RBAC refusal, word for word as the API server's authorizer phrases it. */
-export function forbidden(user: string, verb: string, resource: string, subresource: string, name: string, namespace: string): StatusError {
+/**
+ * An authorizer's refusal, word for word as the API server writes it:
+ * `pods "web" is forbidden: User "bob" cannot create resource "pods/exec" in API group "" in the namespace "default"`,
+ * `users "alice" is forbidden: User "bob" cannot impersonate resource "users" in API group "" at the cluster scope`,
+ * `forbidden: User "bob" cannot get path "/logs"`; the authorizer's reason, if any, after a colon.
+ */
+export function forbidden(username: string, attributes: Attributes, reason = ''): StatusError {
+  // The API server escapes these so that no message reads as HTML; quotes stay.
+  const escape = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  const because = reason ? `: ${reason}` : '';
+  if (!attributes.resourceRequest) {
+    return failure(403, 'Forbidden', `forbidden: ${escape(`User "${username}" cannot ${attributes.verb} path "${attributes.path}"`)}${because}`, {});
+  }
+  const { verb, apiGroup, resource, subresource, namespace, name } = attributes;
   const full = subresource ? `${resource}/${subresource}` : resource;
-  return failure(
-    403,
-    'Forbidden',
-    `${resource} "${name}" is forbidden: User "${user}" cannot ${verb} resource "${full}" in API group "" in the namespace "${namespace}"`,
-    { name, kind: resource },
-  );
+  const scope = namespace ? `in the namespace "${namespace}"` : 'at the cluster scope';
+  const what = apiGroup ? `${resource}.${apiGroup}` : resource;
+  const subject = name ? `${what} "${name}"` : what;
+  const message = `${subject} is forbidden: ${escape(`User "${username}" cannot ${verb} resource "${full}" in API group "${apiGroup}" ${scope}`)}${because}`;
+  return failure(403, 'Forbidden', message, { ...(name ? { name } : {}), ...(apiGroup ? { group: apiGroup } : {}), kind: resource });
 }
 
 export const execSuccess = (): KubeStatus => ({ metadata: {}, status: 'Success' });

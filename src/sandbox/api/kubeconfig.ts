@@ -1,6 +1,8 @@
-// The kubeconfig the sandbox hands out: CA data, server URL and bearer token under one context,
-// set as current, so `kubectl --kubeconfig FILE` and client-node's loadFromFile work unchanged.
+// The kubeconfigs the sandbox hands out, its admin's and one per user: CA data, server URL and
+// bearer token under one context, set as current, so `kubectl --kubeconfig FILE` and
+// client-node's loadFromFile work unchanged.
 import { writeFileSync } from 'node:fs';
+import { join, parse } from 'node:path';
 
 export const SANDBOX_CONTEXT = 'octant-exec-sandbox';
 
@@ -9,9 +11,13 @@ export interface KubeconfigFields {
   caPem: string;
   token: string;
   namespace?: string;
+  /** the name of the cluster and the context; the admin's is SANDBOX_CONTEXT */
+  context?: string;
+  /** the name of the user entry; default: the context's */
+  user?: string;
 }
 
-export function kubeconfigYaml({ server, caPem, token, namespace = 'default' }: KubeconfigFields): string {
+export function kubeconfigYaml({ server, caPem, token, namespace = 'default', context = SANDBOX_CONTEXT, user = context }: KubeconfigFields): string {
   const caData = Buffer.from(caPem).toString('base64');
   // Every value is quoted as JSON, which is valid YAML, so no character can break the file.
   const q = JSON.stringify;
@@ -19,21 +25,21 @@ export function kubeconfigYaml({ server, caPem, token, namespace = 'default' }: 
     'apiVersion: v1',
     'kind: Config',
     'clusters:',
-    `- name: ${q(SANDBOX_CONTEXT)}`,
+    `- name: ${q(context)}`,
     '  cluster:',
     `    server: ${q(server)}`,
     `    certificate-authority-data: ${q(caData)}`,
     'users:',
-    `- name: ${q(SANDBOX_CONTEXT)}`,
+    `- name: ${q(user)}`,
     '  user:',
     `    token: ${q(token)}`,
     'contexts:',
-    `- name: ${q(SANDBOX_CONTEXT)}`,
+    `- name: ${q(context)}`,
     '  context:',
-    `    cluster: ${q(SANDBOX_CONTEXT)}`,
-    `    user: ${q(SANDBOX_CONTEXT)}`,
+    `    cluster: ${q(context)}`,
+    `    user: ${q(user)}`,
     `    namespace: ${q(namespace)}`,
-    `current-context: ${q(SANDBOX_CONTEXT)}`,
+    `current-context: ${q(context)}`,
     'preferences: {}',
     '',
   ].join('\n');
@@ -42,4 +48,10 @@ export function kubeconfigYaml({ server, caPem, token, namespace = 'default' }: 
 /** Written owner-only: the token in it runs commands on this machine. */
 export function writeKubeconfig(path: string, fields: KubeconfigFields): void {
   writeFileSync(path, kubeconfigYaml(fields), { mode: 0o600 });
+}
+
+/** Where a user's kubeconfig goes: next to the admin's, the user's name before its extension (`kubeconfig-alice`, `kc-alice.yaml`). */
+export function userKubeconfigPath(adminPath: string, user: string): string {
+  const { dir, name, ext } = parse(adminPath);
+  return join(dir, `${name}-${user}${ext}`);
 }

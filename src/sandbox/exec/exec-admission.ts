@@ -1,10 +1,10 @@
-// The checks an exec passes before any transport sees it, in the API server's and kubelet's
-// order and wording: names (400), pod (404), RBAC (403), container choice (400), streams and
-// command (400), then the kubelet's refusal for a container that is not running.
+// The checks an exec passes before any transport sees it, after authorization (exec-upgrade.ts),
+// in the API server's and kubelet's order and wording: pod (404), container choice (400), streams
+// and command (400), then the kubelet's refusal for a container that is not running.
 import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
 import type { ContainerFixture } from '../fixture/fixture.ts';
 import { parseExecQuery, type ExecRequest } from './exec-request.ts';
-import { badRequest, forbidden, notFound, type StatusError } from '../api/kube-status.ts';
+import { badRequest, notFound, type StatusError } from '../api/kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
 import { isRunning } from '../api/pod-objects.ts';
 
@@ -24,7 +24,6 @@ export function admitExec(state: ClusterState, namespace: string, podName: strin
   const parsed = parseExecQuery(namespace, podName, query);
   const pod = state.pod(namespace, podName);
   if (!pod) return { refused: notFound('pods', podName) };
-  if (pod.fixture.execForbidden) return { refused: forbidden(state.user, 'create', 'pods', 'exec', podName, namespace) };
 
   const names = pod.fixture.containers.map((c) => c.name);
   let containerName = parsed.container;

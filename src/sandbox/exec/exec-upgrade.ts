@@ -1,11 +1,13 @@
 // An exec upgrade from admission to process: checks first (nothing starts on a refusal), then
-// the transport that matches the Upgrade header, then the process behind its channels.
+// the transport that matches the Upgrade header, then the process behind its channels. The front
+// door (auth/front-door.ts) has already authenticated it and authorized its verb.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ClusterState } from '../api/cluster-state.ts';
 import type { ExecTransport } from '../transports/exec-transport.ts';
 import { admitExec, type Admitted } from './exec-admission.ts';
-import { parseCorePath, checkNames, splitRequestUrl } from '../api/api-routes.ts';
+import { parseCorePath, checkNames } from '../api/api-routes.ts';
+import { splitRequestUrl } from '../api/request-url.ts';
 import { refuseUpgrade, refuseUpgradeWithStatus } from '../api/http-replies.ts';
 import { badRequest, injectedFailure, pathNotFound } from '../api/kube-status.ts';
 import { runExec } from './exec-session.ts';
@@ -14,6 +16,10 @@ import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { RunningProcess } from '../processes/running-process.ts';
 import type { ExecCounter } from './exec-counter.ts';
 import { withFaults, type FaultPlan, type SandboxFaults } from '../faults/faults.ts';
+import type { Authorizer } from '../rbac/authorizer.ts';
+import type { Attributes } from '../rbac/attributes.ts';
+import { authorize } from '../auth/front-door.ts';
+import type { UserInfo } from '../auth/user-info.ts';
 
 export interface ExecContext {
   state: ClusterState;
@@ -25,9 +31,11 @@ export interface ExecContext {
   /** counts the processes execs start, and how many run at once */
   execs: ExecCounter;
   faults: SandboxFaults;
+  authorizer: Authorizer;
 }
 
-export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+/** `caller`: who the upgrade acts as; `attributes`: what the front door authorized (`get` for a WebSocket's GET, `create` for SPDY's POST). */
+export function handleExecUpgrade(ctx: ExecContext, caller: UserInfo, attributes: Attributes, req: IncomingMessage, socket: Duplex, head: Buffer): void {
   const url = splitRequestUrl(req.url);
   const path = parseCorePath(url.pathname);
   if (!path || path.resource !== 'pods' || path.subresource !== 'exec' || !path.namespace || !path.name) {
@@ -35,6 +43,12 @@ export function handleExecUpgrade(ctx: ExecContext, req: IncomingMessage, socket
   }
   const badName = checkNames(path);
   if (badName) return refuseUpgradeWithStatus(socket, badName);
+  // Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission): a WebSocket upgrade is a GET,
+  // authorized as `get`, and must be allowed `create` as well, as SPDY's POST is.
+  if (attributes.verb !== 'create') {
+    const { refused } = authorize(ctx.authorizer, caller, { ...attributes, verb: 'create' });
+    if (refused) return refuseUpgradeWithStatus(socket, refused);
+  }
   const admission = admitExec(ctx.state, path.namespace, path.name, url.searchParams);
   if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
   if ('kubeletRefused' in admission) return refuseUpgrade(socket, admission.kubeletRefused.code, admission.kubeletRefused.text, 'text/plain; charset=utf-8');

@@ -11,7 +11,7 @@ export interface KubeStatus {
   status: 'Success' | 'Failure';
   message?: string;
   reason?: string;
-  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message: string }[] };
+  details?: { name?: string; group?: string; kind?: string; causes?: { reason?: string; message: string; field?: string }[] };
   code?: number;
 }
 

@@ -8,7 +8,7 @@ import { RstStatus } from '../../spdy/frames.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { ExecTransport } from './exec-transport.ts';
 import { parseExecQuery } from '../exec/exec-request.ts';
-import { splitRequestUrl } from '../api/api-routes.ts';
+import { splitRequestUrl } from '../api/request-url.ts';
 import { badRequest } from '../api/kube-status.ts';
 import { refuseUpgradeWithStatus } from '../api/http-replies.ts';
 import { SpdyChannels, type SpdyExecStreams } from './spdy-channels.ts';

@@ -1,0 +1,81 @@
+// Talking to the sandbox as one of its people: requests with any token, impersonation headers
+// (repeated ones as repeated lines) and a body; exec upgrades over either transport that report
+// how they were answered; and the sandbox's audit log, read back.
+import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request, type RequestOptions } from 'node:https';
+import type { Sandbox } from '../../src/sandbox/index.ts';
+import { withTimeout } from './wait.ts';
+
+export interface Call {
+  method?: string;
+  /** the bearer token; default the admin's; null for none */
+  token?: string | null;
+  headers?: Record<string, string | string[]>;
+  body?: string | Uint8Array;
+}
+
+export interface Answer {
+  status: number;
+  body: string;
+  /** the body as JSON (a Status or an object) */
+  json(): Record<string, any>;
+}
+
+function send(sandbox: Sandbox, path: string, call: Call, extra: RequestOptions['headers'] = {}): Promise<{ status: number; body: string; upgraded: boolean }> {
+  const token = call.token === undefined ? sandbox.token : call.token;
+  const { hostname, port } = new URL(sandbox.server);
+  return new Promise((resolve, reject) => {
+    // host/port/path apart: a URL string would be normalised before sending.
+    const req = request({
+      hostname,
+      port,
+      path,
+      method: call.method ?? 'GET',
+      ca: sandbox.caPem,
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra, ...(call.headers ?? {}) },
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, upgraded: false }));
+    });
+    // Switched: nothing more is wanted from it; closing it ends whatever the sandbox started.
+    req.on('upgrade', (res, socket) => {
+      socket.destroy();
+      resolve({ status: res.statusCode ?? 101, body: '', upgraded: true });
+    });
+    req.on('error', reject);
+    req.end(call.body);
+  });
+}
+
+/** One request to the sandbox API. */
+export async function call(sandbox: Sandbox, path: string, init: Call = {}): Promise<Answer> {
+  const { status, body } = await withTimeout(send(sandbox, path, init), 15_000, `${init.method ?? 'GET'} ${path}`);
+  return { status, body, json: () => JSON.parse(body) };
+}
+
+/** A review object created (POSTed) as JSON, as client-node would send it. */
+export function createReview(sandbox: Sandbox, group: string, resource: string, object: unknown, init: Call = {}): Promise<Answer> {
+  return call(sandbox, `/apis/${group}/v1/${resource}`, { method: 'POST', body: JSON.stringify(object), ...init, headers: { 'Content-Type': 'application/json', ...(init.headers ?? {}) } });
+}
+
+/** How an exec upgrade over `transport` is answered: 101 (then closed at once) or a refusal with its Status. */
+export async function upgrade(sandbox: Sandbox, path: string, transport: 'websocket' | 'spdy', init: Call = {}): Promise<Answer> {
+  const headers =
+    transport === 'websocket'
+      ? { Connection: 'Upgrade', Upgrade: 'websocket', 'Sec-WebSocket-Version': '13', 'Sec-WebSocket-Key': randomBytes(16).toString('base64'), 'Sec-WebSocket-Protocol': 'v5.channel.k8s.io' }
+      : { Connection: 'Upgrade', Upgrade: 'SPDY/3.1', 'X-Stream-Protocol-Version': 'v4.channel.k8s.io' };
+  const method = transport === 'websocket' ? 'GET' : 'POST';
+  const { status, body } = await withTimeout(send(sandbox, path, { method, ...init }, headers), 15_000, `${transport} upgrade of ${path}`);
+  return { status, body, json: () => JSON.parse(body) };
+}
+
+/** The audit log's events, oldest first. */
+export function auditEvents(sandbox: Sandbox): Record<string, any>[] {
+  return readFileSync(sandbox.auditLogPath, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line));
+}
