@@ -3,6 +3,7 @@
 // how they were answered; and the sandbox's audit log, read back.
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { withTimeout } from './wait.ts';
@@ -22,7 +23,8 @@ export interface Answer {
   json(): Record<string, any>;
 }
 
-function send(sandbox: Sandbox, path: string, call: Call, extra: RequestOptions['headers'] = {}): Promise<{ status: number; body: string; upgraded: boolean }> {
+/** One request, answered or upgraded (an upgraded socket is closed at once). */
+export function send(sandbox: Sandbox, path: string, call: Call, extra: RequestOptions['headers'] = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; upgraded: boolean }> {
   const token = call.token === undefined ? sandbox.token : call.token;
   const { hostname, port } = new URL(sandbox.server);
   return new Promise((resolve, reject) => {
@@ -38,12 +40,12 @@ function send(sandbox: Sandbox, path: string, call: Call, extra: RequestOptions[
     req.on('response', (res) => {
       let body = '';
       res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, upgraded: false }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, upgraded: false }));
     });
     // Switched: nothing more is wanted from it; closing it ends whatever the sandbox started.
     req.on('upgrade', (res, socket) => {
       socket.destroy();
-      resolve({ status: res.statusCode ?? 101, body: '', upgraded: true });
+      resolve({ status: res.statusCode ?? 101, headers: res.headers, body: '', upgraded: true });
     });
     req.on('error', reject);
     req.end(call.body);

@@ -1,12 +1,12 @@
 // Test helpers around the sandbox cluster: start one, run a real kubectl against it with a
-// fresh discovery cache, talk to its API and exec endpoint directly, and wait for conditions.
+// fresh discovery cache, and talk to its API and exec endpoint directly.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/index.ts';
 import { withTimeout } from './wait.ts';
+import { send } from './sandbox-access.ts';
 
 export type { Sandbox };
 
@@ -87,27 +87,9 @@ export interface HttpResult {
 }
 
 /** One request to the sandbox API, with its token unless `token: null`. */
-export function apiRequest(sandbox: Sandbox, path: string, init: { method?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<HttpResult> {
-  const token = init.token === undefined ? sandbox.token : init.token;
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(sandbox.server);
-    // host/port/path apart: a URL string would be normalised (`%2E%2E` resolved) before sending.
-    const req = request({
-      hostname,
-      port,
-      path,
-      method: init.method ?? 'GET',
-      ca: sandbox.caPem,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(init.headers ?? {}) },
-    });
-    req.on('response', (res) => {
-      let body = '';
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
+export async function apiRequest(sandbox: Sandbox, path: string, init: { method?: string; token?: string | null; headers?: Record<string, string> } = {}): Promise<HttpResult> {
+  const { status, headers, body } = await send(sandbox, path, init);
+  return { status, headers, body };
 }
 
 /** True while any process of the group exists. */
