@@ -8,10 +8,12 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from './support.ts';
+import { StreamClient, call, openExec, startTestApp, waitFor, withTimeout, type TestApp } from '../server/support.ts';
 import { spawnSync } from 'node:child_process';
 import { startCli, type Cli } from '../support/cli.ts';
-import { parseServeArgs } from '../../src/cli/serve-command.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
+import { serveOptions } from '../../src/cli/serve/serve-options.ts';
+import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
 
 const deno = (globalThis as { Deno?: unknown }).Deno;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
@@ -60,10 +62,12 @@ test('unknown flags and bad values: one line on stderr, exit 2', async () => {
     const { code, stderr, stdout } = await finished(args);
     assert.is(code, 2, args.join(' '));
     assert.is(stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${stderr}`);
-    assert.match(stderr, /^octant-exec: /);
+    assert.match(stderr, /^octant-exec: .* \(see octant-exec --help\)$/m);
     assert.equal(stdout, []);
   }
 });
+
+const parseServeArgs = (args: string[], env: Record<string, string | undefined>) => serveOptions(parseFlags(serveSpec, args).values, env);
 
 test('every bad value is refused by the parser with a one-line reason', () => {
   const cases = [['--port', '70000'], ['--idle-timeout', '0'], ['--max-sessions', '-1'], ['--embed-origin', 'javascript:alert(1)'], ['--state-dir'], ['--json=yes'], ['--sandbox', '--kubeconfig', 'x'], ['--allow-host', 'a b'], ['--retain', '-1'], ['--retain', 'forever'], ['--retain-audit', '1.5'], ['--snapshot-every', '5'], ['--snapshot-interval', '0']];
@@ -99,7 +103,8 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
 test('--open hands the browser a redirect file readable only by the user, never the token as an argument', async () => {
   const bin = mkdtempSync(join(scratch, 'bin-'));
   const record = join(bin, 'opened.txt');
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
+  // written aside and renamed: the record appears whole or not at all
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}.part' && mv '${record}.part' '${record}'\n`, { mode: 0o755 });
   const stateDir = join(scratch, 'state-open');
   const cli = runCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir], bin);
   await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 60_000, 'xdg-open to be called');
