@@ -6,6 +6,9 @@ import { fileURLToPath } from 'node:url';
 
 const root = new URL('../../', import.meta.url);
 
+/** Running the TypeScript sources (npm start, the tests), not the built package. */
+export const runningFromSource = import.meta.url.endsWith('.ts');
+
 export function packagePath(relative: string): string {
   return fileURLToPath(new URL(relative, root));
 }

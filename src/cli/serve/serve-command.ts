@@ -1,24 +1,12 @@
 // `octant-exec` (serve, the default command): starts the server against the user's kubeconfig or
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
 import process from 'node:process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { openBrowser } from './open-browser.ts';
-import { packagePath } from '../package-files.ts';
+import { pageDir } from './page-dir.ts';
 import { isLoopback, serveOptions } from './serve-options.ts';
 import type { serveSpec } from './serve-spec.ts';
-
-/** The page's files, built on the first start of a fresh checkout (so `npm start` just works). */
-async function builtUi(): Promise<string> {
-  const dir = packagePath('dist/ui');
-  if (existsSync(join(dir, 'index.html'))) return dir;
-  console.error('octant-exec: building the page (first start of this checkout)…');
-  const { buildUi } = await import('../../../scripts/build-ui.ts');
-  await buildUi(dir);
-  return dir;
-}
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
@@ -27,7 +15,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   }
   let app;
   try {
-    options.uiDir = await builtUi();
+    options.uiDir = await pageDir();
     app = await startOctantExec(options);
   } catch (error) {
     console.error(`octant-exec: ${(error as Error).message}`);
