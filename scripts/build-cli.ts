@@ -6,11 +6,31 @@
 // finds it in node_modules at run time, so @lydell/node-pty is the package's one dependency.
 // Every output file sits directly in dist/cli/, two folders below the package's root as its
 // sources are in src/cli/: src/cli/package-files.ts counts on that.
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { rmSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // CommonJS dependencies call require() for Node's own modules; an ES module has no require.
 const requireShim = "import { createRequire as __octantExecRequire } from 'node:module'; const require = __octantExecRequire(import.meta.url);";
+
+/**
+ * client-node's config.js (KubeConfig) takes two names from the index of its generated API, and
+ * that index re-exports all of it, so esbuild would put the whole API on every start-up path
+ * (about 100 ms; src/adapters/kubernetes/core-api.ts loads it when first used). This hands
+ * config.js an index of just those two; a client-node that asks for more fails the build.
+ */
+const clientNodeGenIndex: Plugin = {
+  name: 'client-node-gen-index',
+  setup(build) {
+    build.onResolve({ filter: /^\.\/gen\/index\.js$/ }, (args) =>
+      /[\\/]@kubernetes[\\/]client-node[\\/]dist[\\/]config\.js$/.test(args.importer) ? { path: args.importer, namespace: 'client-node-gen' } : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'client-node-gen' }, (args) => ({
+      contents: "export { createConfiguration } from './gen/configuration.js';\nexport { ServerConfiguration } from './gen/servers.js';\n",
+      resolveDir: dirname(args.path),
+    }));
+  },
+};
 
 export async function buildCli(outdir = 'dist/cli'): Promise<Metafile> {
   rmSync(outdir, { recursive: true, force: true });
@@ -31,6 +51,7 @@ export async function buildCli(outdir = 'dist/cli'): Promise<Metafile> {
     banner: { js: requireShim },
     // optional native helpers of ws: ws works without them, as it does when they are not installed
     external: ['bufferutil', 'utf-8-validate'],
+    plugins: [clientNodeGenIndex],
     metafile: true,
     logLevel: 'warning',
   });
