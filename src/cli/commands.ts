@@ -4,6 +4,7 @@
 import { batchSpec } from './batch/batch-spec.ts';
 import type { CommandSpec, ParsedArgs } from './flags.ts';
 import { logSpec } from './log/log-spec.ts';
+import { octantSpec } from './octant/octant-spec.ts';
 import { sandboxSpec } from './sandbox/sandbox-spec.ts';
 import { serveSpec } from './serve/serve-spec.ts';
 
@@ -24,4 +25,5 @@ export const commands: Record<string, Command> = {
   batch: command(batchSpec, async () => (await import('./batch/batch-command.ts')).batchCommand),
   sandbox: command(sandboxSpec, async () => (await import('./sandbox/sandbox-command.ts')).sandboxCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
+  octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
 };

@@ -3,25 +3,27 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parse } from 'acorn';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { buildOctantPlugin } from '../../scripts/build-octant.ts';
+import { pluginWithUrl } from '../../src/octant/plugin-file.ts';
+import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('Octant plugin');
 let source = '';
 
-test.before(async () => {
-  const file = await buildOctantPlugin(join(mkdtempSync(join(tmpdir(), 'octant-plugin-')), 'octant-exec.js'), 'http://127.0.0.1:7788/');
-  source = readFileSync(file, 'utf8');
-});
+test.before(() =>
+  withTempDir(async (dir) => {
+    source = readFileSync(await buildOctantPlugin(join(dir, 'octant-exec.js'), 'http://127.0.0.1:7788/'), 'utf8');
+  }),
+);
 
 type Json = Record<string, any>;
 
-function loadPlugin(): Json {
+function loadPlugin(file = source): Json {
   const context = createContext({ dashboardClient: { Get() {} }, httpClient: { Get() {} } });
-  runInContext(source, context);
+  runInContext(file, context);
   // the line Octant 0.25 runs (pkg/plugin/javascript/runtime.go)
   return runInContext('var _concretePlugin = new _octantPlugin(dashboardClient, httpClient); _concretePlugin', context);
 }
@@ -107,11 +109,21 @@ test('an unstructured wrapper is read too; an object without a name is an error'
 test('the server URL must be http(s)', async () => {
   let error: unknown;
   try {
-    await buildOctantPlugin(join(mkdtempSync(join(tmpdir(), 'octant-plugin-')), 'x.js'), 'javascript:alert(1)');
+    await withTempDir((dir) => buildOctantPlugin(join(dir, 'x.js'), 'javascript:alert(1)'));
   } catch (e) {
     error = e;
   }
   assert.match(String(error), /must be an http\(s\) URL/);
+  assert.throws(() => pluginWithUrl(source, 'http://x/"+alert(1)+"'), /must be an http\(s\) URL/);
+});
+
+test("the address is the file's first line; another one takes its place, once", () => {
+  assert.match(source, /^var OCTANT_EXEC_URL = "http:\/\/127\.0\.0\.1:7788\/";\n/);
+  const moved = pluginWithUrl(source, 'https://exec.example:9443');
+  assert.is(moved.split('\n')[0], 'var OCTANT_EXEC_URL = "https://exec.example:9443";');
+  assert.is(moved.match(/OCTANT_EXEC_URL = /g)!.length, 1);
+  const url = new URL(loadPlugin(moved).tabHandler({ object: pod('default', 'web') }).tab.contents.config.sections[0][0].view.config.url);
+  assert.is(url.origin, 'https://exec.example:9443');
 });
 
 test.run();
