@@ -2,6 +2,7 @@
 // come from it) and its code, imported only when the command runs, so each command loads only
 // what it uses and --help or bad input answer at once.
 import { batchSpec } from './batch/batch-spec.ts';
+import { completionSpec } from './completion/completion-spec.ts';
 import type { CommandSpec, ParsedArgs } from './flags.ts';
 import { logSpec } from './log/log-spec.ts';
 import { octantSpec } from './octant/octant-spec.ts';
@@ -26,4 +27,8 @@ export const commands: Record<string, Command> = {
   sandbox: command(sandboxSpec, async () => (await import('./sandbox/sandbox-command.ts')).sandboxCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
   octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
+  completion: command(completionSpec, async () => (await import('./completion/completion-command.ts')).completionCommand),
 };
+
+/** What the shell completion scripts call: `octant-exec __complete WORD…` (not listed in the help). */
+export const COMPLETE_COMMAND = '__complete';

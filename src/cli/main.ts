@@ -2,7 +2,7 @@
 // it serves the browser app. Flags are parsed from each command's spec before its code is
 // imported, so --help, --version and bad input answer without loading the server.
 import process from 'node:process';
-import { commands } from './commands.ts';
+import { COMPLETE_COMMAND, commands } from './commands.ts';
 import { parseFlags, unknown } from './flags.ts';
 import { columns, renderHelp } from './help.ts';
 import { packageVersion } from './package-files.ts';
@@ -14,6 +14,7 @@ process.noDeprecation = true;
 async function main(args: string[]): Promise<number> {
   const named = args[0] !== undefined && !args[0].startsWith('-');
   const name = named ? args[0] : 'serve';
+  if (name === COMPLETE_COMMAND) return (await import('./completion/complete-command.ts')).completeCommand(args.slice(1));
   const command = commands[name];
   const program = command && name !== 'serve' ? `octant-exec ${name}` : 'octant-exec';
   try {
