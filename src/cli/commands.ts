@@ -9,7 +9,7 @@ import { octantSpec } from './octant/octant-spec.ts';
 import { sandboxSpec } from './sandbox/sandbox-spec.ts';
 import { serveSpec } from './serve/serve-spec.ts';
 
-export type Run<S extends CommandSpec> = (parsed: ParsedArgs<S>) => Promise<number>;
+type Run<S extends CommandSpec> = (parsed: ParsedArgs<S>) => Promise<number>;
 
 export interface Command {
   spec: CommandSpec;

@@ -29,7 +29,7 @@ function spelling(name: string, flag: FlagSpec, shorts: boolean): string {
   return shorts ? `    ${long}` : long;
 }
 
-export function columnWidth(rows: [string, string][]): number {
+function columnWidth(rows: [string, string][]): number {
   return Math.min(MAX_LEFT, Math.max(...rows.map(([left]) => left.length))) + 2;
 }
 
