@@ -61,9 +61,11 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     assert.equal(ready, { server: ready.server, kubeconfig, context: 'octant-exec-sandbox', isolation: 'bubblewrap' });
 
     // A long exec through a real kubectl, then SIGTERM to the sandbox.
-    const kubectl = spawn('/usr/lib/google-cloud-sdk/bin/kubectl.1.33', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'exec', 'web', '--', 'sleep', '300'], { stdio: 'ignore', env: { HOME: dir, PATH: '/usr/bin:/bin' } });
+    // a duration of this run's own, so that pgrep finds this exec and no other (another run of the suite may be sleeping too)
+    const duration = `300.${process.pid}${Date.now() % 1000}`;
+    const kubectl = spawn('/usr/lib/google-cloud-sdk/bin/kubectl.1.33', ['--kubeconfig', kubeconfig, '--cache-dir', join(dir, 'cache'), 'exec', 'web', '--', 'sleep', duration], { stdio: 'ignore', env: { HOME: dir, PATH: '/usr/bin:/bin' } });
     const kubectlDone = new Promise<void>((resolve) => kubectl.once('close', () => resolve()));
-    const sleeping = () => spawnSync('pgrep', ['-f', '-x', 'sleep 300'], { encoding: 'utf8' }).stdout.trim();
+    const sleeping = () => spawnSync('pgrep', ['-f', '-x', `sleep ${duration}`], { encoding: 'utf8' }).stdout.trim();
     await waitFor(() => sleeping() !== '', 15_000, 'the exec to start');
     const pids = sleeping().split('\n').filter(Boolean).map(Number);
     // process.kill, not child.kill: Deno's child.kill records the signal as the cause of death

@@ -16,6 +16,8 @@ import { serveOptions } from '../../src/cli/serve/serve-options.ts';
 import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
 
 const deno = (globalThis as { Deno?: unknown }).Deno;
+/** Digits of this run's own for sleep durations, which tests find their processes by. */
+const unique = `${process.pid}${Date.now() % 1000}`;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -130,17 +132,19 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   assert.not.ok(cli.stderr().includes(ready.token));
   const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
 
-  // Unusual durations, so that this machine's own view of the container processes can find them.
-  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'echo started; sleep 300.25; echo never'] }, interactive: false });
+  // Unusual durations, so that this machine's own view of the container processes can find them
+  // (this run's own: another run of the suite may be sleeping too).
+  const [long, longer] = [`300.${unique}`, `301.${unique}`];
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', `echo started; sleep ${long}; echo never`] }, interactive: false });
   const [shell] = await openExec(app, { namespace: 'batch', pod: 'worker-0', containers: ['main'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(id);
   await tab.waitForText(id, /started\n/);
   await tab.attach(shell);
-  tab.type(shell, 'sleep 301.25\r');
+  tab.type(shell, `sleep ${longer}\r`);
   const running = (args: string) => spawnSync('pgrep', ['-f', '-x', args], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-  await waitFor(() => running('sleep 300.25').length === 1 && running('sleep 301.25').length === 1, 10_000, 'both sleeps to run');
-  const pids = [...running('sleep 300.25'), ...running('sleep 301.25')];
+  await waitFor(() => running(`sleep ${long}`).length === 1 && running(`sleep ${longer}`).length === 1, 10_000, 'both sleeps to run');
+  const pids = [...running(`sleep ${long}`), ...running(`sleep ${longer}`)];
 
   await stopWithSigterm(cli);
   assert.is(cli.stdout.length, 1);
@@ -162,8 +166,8 @@ test('after a crash (SIGKILL) a restart on the same state dir shows the live ses
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(shell);
-  tab.type(shell, 'sleep 302.25\r');
-  const sleeping = () => spawnSync('pgrep', ['-f', '-x', 'sleep 302.25'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  tab.type(shell, `sleep 302.${unique}\r`);
+  const sleeping = () => spawnSync('pgrep', ['-f', '-x', `sleep 302.${unique}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
   await waitFor(() => sleeping().length === 1, 10_000, 'the sleep in the shell to run');
   const [sleepPid] = sleeping();
   cli.child.kill('SIGKILL');
