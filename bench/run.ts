@@ -12,8 +12,9 @@ import { scaleFigure } from './figures/scale.ts';
 import { batchFigure } from './figures/batch.ts';
 import { eventLogFigure } from './figures/event-log.ts';
 import { browserFigure } from './figures/browser.ts';
+import { startupFigure } from './figures/startup.ts';
 
-const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure];
+const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,6 +1,30 @@
 #!/usr/bin/env node
-// `npx octant-exec`: runs the TypeScript command line through tsx (Node 20 has no type stripping).
-import { register } from 'tsx/esm/api';
+// `octant-exec`: runs the built command line, dist/cli/main.js (made by `npm run build`, shipped
+// in the package): plain JavaScript, nothing compiled at start. In a checkout, `npm start` runs
+// the TypeScript sources instead. A build that is missing or damaged gets one sentence naming the
+// file, not a module-resolution trace. (Source maps are next to every built file: with
+// NODE_OPTIONS=--enable-source-maps, stack traces name the TypeScript sources. They are not on
+// by default: reading them costs a start about 80 ms.)
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import process from 'node:process';
+import { fileURLToPath } from 'node:url';
 
-register();
-await import('../src/cli/main.ts');
+try {
+  await import(new URL('../dist/cli/main.js', import.meta.url).href);
+} catch (error) {
+  const missing = error?.code === 'ERR_MODULE_NOT_FOUND' && /Cannot find (?:module|package) '([^']+)'/.exec(error.message)?.[1];
+  if (!missing && !(error instanceof SyntaxError)) throw error;
+  const what = missing ? `${missing.startsWith('/') ? missing : `the package ${missing}`} is missing` : `${damagedFile() ?? 'a built file'} is damaged (${error.message})`;
+  const checkout = existsSync(new URL('../src/cli/main.ts', import.meta.url));
+  const remedy = checkout ? 'run `npm run build` in this checkout (or `npm start`, which runs the sources)' : 'install octant-exec again';
+  process.stderr.write(`octant-exec: the built program is incomplete: ${what}; ${remedy}\n`);
+  process.exitCode = 1;
+}
+
+/** The built file that does not parse (a SyntaxError of an ES module does not say which). */
+function damagedFile() {
+  const dir = fileURLToPath(new URL('../dist/cli/', import.meta.url));
+  const files = readdirSync(dir).filter((name) => name.endsWith('.js'));
+  return files.map((name) => dir + name).find((file) => spawnSync(process.execPath, ['--check', file]).status !== 0);
+}

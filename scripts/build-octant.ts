@@ -1,24 +1,27 @@
 // Builds the Octant plugin: one ES5 file, dist/octant/octant-exec.js, that defines the global
-// `_octantPlugin` Octant instantiates. The server URL is baked in from OCTANT_EXEC_URL.
+// `_octantPlugin` Octant instantiates. Its first line sets the octant-exec address, from
+// OCTANT_EXEC_URL (default http://127.0.0.1:7788); `octant-exec octant install --url` rewrites it.
 import { build } from 'esbuild';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import process from 'node:process';
-
-export const defaultServerUrl = 'http://127.0.0.1:7788';
+import { checkServerUrl, defaultServerUrl, pluginWithUrl } from '../src/octant/plugin-file.ts';
 
 export async function buildOctantPlugin(outfile = 'dist/octant/octant-exec.js', serverUrl = process.env.OCTANT_EXEC_URL ?? defaultServerUrl): Promise<string> {
-  if (!/^https?:\/\/[^\s"'\\]+$/.test(serverUrl)) throw new Error(`OCTANT_EXEC_URL must be an http(s) URL, not ${JSON.stringify(serverUrl)}`);
-  await build({
+  checkServerUrl(serverUrl);
+  const result = await build({
     entryPoints: ['src/octant/plugin.ts'],
-    outfile,
+    write: false,
     bundle: true,
     format: 'iife',
     globalName: '__octantExec',
     // esbuild fails the build on any syntax newer than ES5, so the rule cannot be broken silently
     target: 'es5',
-    define: { OCTANT_EXEC_URL: JSON.stringify(serverUrl) },
     footer: { js: 'var _octantPlugin = __octantExec.ExecPlugin;' },
     logLevel: 'warning',
   });
+  mkdirSync(dirname(outfile), { recursive: true });
+  writeFileSync(outfile, pluginWithUrl(result.outputFiles[0].text, serverUrl));
   return outfile;
 }
 

@@ -1,7 +1,7 @@
 // Builds the web UI into dist/ui: index.html, app.js, app.css and favicon.svg, nothing else. Everything the
 // page loads comes from the app itself (no CDN) and nothing is inline, so the server's
 // `Content-Security-Policy: default-src 'self'` holds. Prints the gzip size of what a browser loads.
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -12,12 +12,14 @@ export interface UiBuild {
   /** bytes of app.js + app.css, raw and gzipped */
   bytes: number;
   gzipBytes: number;
+  /** what went into it (the build's third-party notices come from this) */
+  metafile: Metafile;
 }
 
 export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } = {}): Promise<UiBuild> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
-  await build({
+  const { metafile } = await build({
     entryPoints: { app: 'ui/main.tsx' },
     outdir,
     bundle: true,
@@ -31,6 +33,7 @@ export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } 
     legalComments: 'none',
     // xterm's stylesheet and ours end up in app.css next to app.js
     loader: { '.css': 'css' },
+    metafile: true,
     logLevel: 'warning',
   });
   for (const file of ['index.html', 'favicon.svg']) copyFileSync(join('ui', file), join(outdir, file));
@@ -39,6 +42,7 @@ export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } 
     outdir,
     bytes: assets.reduce((sum, b) => sum + b.length, 0),
     gzipBytes: assets.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0),
+    metafile,
   };
 }
 

@@ -1,25 +1,45 @@
-// octant-exec's command line: one entry, one file per subcommand. With no subcommand (or only
-// flags) it serves the browser app.
+// octant-exec's command line: one entry, one folder per command. With no command (or only flags)
+// it serves the browser app. Flags are parsed from each command's spec before its code is
+// imported, so --help, --version and bad input answer without loading the server.
 import process from 'node:process';
+import { COMPLETE_COMMAND, commands } from './commands.ts';
+import { parseFlags, unknown } from './flags.ts';
+import { columns, renderHelp } from './help.ts';
+import { packageVersion } from './package-files.ts';
+import { UsageError } from './usage.ts';
 
 // Deprecation notices from dependencies (punycode, under Deno) tell a user nothing they can act on.
 process.noDeprecation = true;
 
-type Subcommand = (args: string[]) => Promise<number>;
-
-const subcommands: Record<string, () => Promise<Subcommand>> = {
-  serve: async () => (await import('./serve-command.ts')).serveCommand,
-  batch: async () => (await import('./batch-command.ts')).batchCommand,
-  sandbox: async () => (await import('./sandbox-command.ts')).sandboxCommand,
-  log: async () => (await import('./log-command.ts')).logCommand,
-};
-
-const args = process.argv.slice(2);
-const named = args[0] !== undefined && !args[0].startsWith('-');
-const name = named ? args[0] : 'serve';
-const load = subcommands[name];
-if (!load) {
-  console.error(`octant-exec: unknown command "${name}"; the commands are ${Object.keys(subcommands).join(', ')} (octant-exec COMMAND --help)`);
-  process.exit(2);
+async function main(args: string[]): Promise<number> {
+  const named = args[0] !== undefined && !args[0].startsWith('-');
+  const name = named ? args[0] : 'serve';
+  if (name === COMPLETE_COMMAND) return (await import('./completion/complete-command.ts')).completeCommand(args.slice(1));
+  const command = commands[name];
+  const program = command && name !== 'serve' ? `octant-exec ${name}` : 'octant-exec';
+  try {
+    if (!command) throw new UsageError(`${unknown('command', name, Object.keys(commands))}: the commands are ${Object.keys(commands).join(', ')}`);
+    const parsed = parseFlags(command.spec, named ? args.slice(1) : args);
+    if (parsed.values.help) {
+      process.stdout.write(name === 'serve' ? topHelp() : renderHelp(command.spec));
+      return 0;
+    }
+    if (parsed.values.version) {
+      process.stdout.write(`octant-exec ${packageVersion()}\n`);
+      return 0;
+    }
+    return await (await command.load())(parsed);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`${program}: ${error.message} (see ${program} --help)\n`);
+    return 2;
+  }
 }
-process.exitCode = await (await load())(named ? args.slice(1) : args);
+
+/** The default command's help, then every command. */
+function topHelp(): string {
+  const list = columns(Object.values(commands).map(({ spec }) => [spec.name, spec.summary]));
+  return `${renderHelp(commands.serve.spec)}\nCommands (octant-exec COMMAND --help for each):\n${list}\n`;
+}
+
+process.exitCode = await main(process.argv.slice(2));

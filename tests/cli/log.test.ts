@@ -108,7 +108,7 @@ test('--help names the four commands; bad input (unknown command, bad flags, a m
     for (const command of ['stats', 'verify', 'compact', 'export', '--retain', '--since']) assert.ok(help.stdout.includes(command), command);
     for (const [args, code, pattern] of [
       [['log', 'frobnicate', '--state-dir', dir], 2, /unknown command "frobnicate"/],
-      [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number of days/],
+      [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number from 0 to 36500, not "forever"/],
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
     ] as const) {

@@ -24,13 +24,13 @@ interface Import {
   typeOnly: boolean;
 }
 
-/** Static imports, re-exports and dynamic import() of each file, with whether they carry types only. */
+/** Static imports, re-exports and import() of each file, with whether they carry types only (`import type`, `typeof import()`). */
 function importsOf(path: string): Import[] {
   const text = read(path);
   const found: Import[] = [];
   for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+'([^']+)'/gm)) found.push({ target: match[3], typeOnly: Boolean(match[2]) });
   for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push({ target: match[1], typeOnly: false });
-  for (const match of text.matchAll(/\bimport\(\s*'([^']+)'\s*\)/g)) found.push({ target: match[1], typeOnly: false });
+  for (const match of text.matchAll(/(\btypeof\s+)?\bimport\(\s*'([^']+)'\s*\)/g)) found.push({ target: match[2], typeOnly: Boolean(match[1]) });
   return found;
 }
 

@@ -7,20 +7,23 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { buildOctantPlugin } from '../../scripts/build-octant.ts';
+import { pluginWithUrl } from '../../src/octant/plugin-file.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('Octant plugin');
 let source = '';
 
-test.before(async () => {
-  source = await withTempDir(async (dir) => readFileSync(await buildOctantPlugin(join(dir, 'octant-exec.js'), 'http://127.0.0.1:7788/'), 'utf8'));
-});
+test.before(() =>
+  withTempDir(async (dir) => {
+    source = readFileSync(await buildOctantPlugin(join(dir, 'octant-exec.js'), 'http://127.0.0.1:7788/'), 'utf8');
+  }),
+);
 
 type Json = Record<string, any>;
 
-function loadPlugin(): Json {
+function loadPlugin(file = source): Json {
   const context = createContext({ dashboardClient: { Get() {} }, httpClient: { Get() {} } });
-  runInContext(source, context);
+  runInContext(file, context);
   // the line Octant 0.25 runs (pkg/plugin/javascript/runtime.go)
   return runInContext('var _concretePlugin = new _octantPlugin(dashboardClient, httpClient); _concretePlugin', context);
 }
@@ -111,6 +114,16 @@ test('the server URL must be http(s)', async () => {
     error = e;
   }
   assert.match(String(error), /must be an http\(s\) URL/);
+  assert.throws(() => pluginWithUrl(source, 'http://x/"+alert(1)+"'), /must be an http\(s\) URL/);
+});
+
+test("the address is the file's first line; another one takes its place, once", () => {
+  assert.match(source, /^var OCTANT_EXEC_URL = "http:\/\/127\.0\.0\.1:7788\/";\n/);
+  const moved = pluginWithUrl(source, 'https://exec.example:9443');
+  assert.is(moved.split('\n')[0], 'var OCTANT_EXEC_URL = "https://exec.example:9443";');
+  assert.is(moved.match(/OCTANT_EXEC_URL = /g)!.length, 1);
+  const url = new URL(loadPlugin(moved).tabHandler({ object: pod('default', 'web') }).tab.contents.config.sections[0][0].view.config.url);
+  assert.is(url.origin, 'https://exec.example:9443');
 });
 
 test.run();

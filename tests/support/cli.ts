@@ -1,5 +1,6 @@
 // The octant-exec command line as a user runs it: its own process (Node through tsx, or Deno
-// when the tests run under Deno), its own HOME with no kubeconfig, output collected.
+// when the tests run under Deno; or an installed octant-exec as it is), its own HOME with no
+// kubeconfig, output collected.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -18,13 +19,23 @@ export interface Cli {
   exit: Promise<number | null>;
 }
 
-/** Starts octant-exec (or another script: `options.script`, a path) in its own process. */
-export function startCli(args: string[], options: { pathPrefix?: string; script?: string } = {}): Cli {
+export interface CliOptions {
+  pathPrefix?: string;
+  /** another script of this checkout to run (a path) */
+  script?: string;
+  /** an executable to run as it is (an installed octant-exec), instead of a script */
+  program?: string;
+  /** more environment (HOME is the fresh one unless given) */
+  env?: Record<string, string>;
+}
+
+/** Starts octant-exec (or another script, or program) in its own process. */
+export function startCli(args: string[], options: CliOptions = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
   const script = options.script ?? entry;
-  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
+  const [file, pre] = options.program ? [options.program, []] : deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home, TMPDIR: tmpdir() }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';
@@ -45,8 +56,8 @@ export function startCli(args: string[], options: { pathPrefix?: string; script?
 }
 
 /** Runs a command to its end. */
-export async function runCli(args: string[], timeoutMs = 60_000): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const cli = startCli(args);
+export async function runCli(args: string[], timeoutMs = 60_000, options: CliOptions = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const cli = startCli(args, options);
   const code = await withTimeout(cli.exit, timeoutMs, `octant-exec ${args.join(' ')}`);
   return { code, stdout: cli.stdout.map((line) => `${line}\n`).join(''), stderr: cli.stderr() };
 }

@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
 
 /** v5 adds the stdin-close frame; v4 is the oldest with exit codes in a Status. */
@@ -30,6 +31,7 @@ export class ChannelSocketDialer {
     if (!server) throw new Error('the kubeconfig context has no cluster server');
     const options: WebSocket.ClientOptions = { maxPayload: maxFrameBytes };
     await this.config.applyToHTTPSOptions(options);
+    shareSecureContext(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);

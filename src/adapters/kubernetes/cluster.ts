@@ -1,12 +1,22 @@
 // Reading the cluster for a dashboard: contexts, namespaces, pods with their containers and
 // states. Always as the user's own kubeconfig identity (SECURITY.md item 8); names are checked
 // before any call (item 4); a refusal becomes a ClusterError whose sentence names what is missing.
-import { ApiException, CoreV1Api, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { ContextSummary, PodSummary } from '../../domain/pod.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
 import { ClusterError, type ClusterView } from '../cluster.ts';
+
+type CoreApi = typeof import('./core-api.ts');
+type CoreV1Api = InstanceType<CoreApi['CoreV1Api']>;
+
+let coreApi: Promise<CoreApi> | undefined;
+
+/** Loaded at the first call (see core-api.ts). */
+function loadCoreApi(): Promise<CoreApi> {
+  return (coreApi ??= import('./core-api.ts'));
+}
 
 export class ClusterReader implements ClusterView {
   readonly #apis = new Map<string, CoreV1Api>();
@@ -61,11 +71,11 @@ export class ClusterReader implements ClusterView {
     }
   }
 
-  #api(context?: string): CoreV1Api {
+  #api(context: string | undefined, core: CoreApi): CoreV1Api {
     const name = context ?? this.contexts.current;
     let api = this.#apis.get(name);
     if (!api) {
-      api = this.contexts.config(name).makeApiClient(CoreV1Api);
+      api = this.contexts.config(name).makeApiClient(core.CoreV1Api);
       this.#apis.set(name, api);
     }
     return api;
@@ -73,10 +83,11 @@ export class ClusterReader implements ClusterView {
 
   async #call<T>(context: string | undefined, verb: string, resource: string, namespace: string | undefined, call: (api: CoreV1Api) => Promise<T>): Promise<T> {
     this.#checkContext(context);
+    const core = await loadCoreApi();
     try {
-      return await call(this.#api(context));
+      return await call(this.#api(context, core));
     } catch (error) {
-      throw clusterError(error, verb, resource, namespace, this.contexts.server(context));
+      throw clusterError(error, core.ApiException, verb, resource, namespace, this.contexts.server(context));
     }
   }
 }
@@ -86,7 +97,7 @@ function checkName(kind: NameKind, value: unknown): void {
   if (problem) throw new ClusterError(400, problem);
 }
 
-function clusterError(error: unknown, verb: string, resource: string, namespace: string | undefined, server: string): ClusterError {
+function clusterError(error: unknown, ApiException: CoreApi['ApiException'], verb: string, resource: string, namespace: string | undefined, server: string): ClusterError {
   const where = namespace ? ` in namespace "${namespace}"` : '';
   if (error instanceof ApiException) {
     const said = clusterMessage(error.body);

@@ -1,5 +1,6 @@
 // The user's kubeconfig, one KubeConfig per context. Only the user's own identity is used.
-import { KubeConfig } from '@kubernetes/client-node';
+// client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
+import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 
 export class KubeContexts {
   readonly #base: KubeConfig;

@@ -1,7 +1,9 @@
 // Live pod lists for the socket: one list-then-watch per (context, namespace), shared by every
 // subscriber, stopped when the last one leaves. A watch that ends is started again from a fresh
 // list after a delay that doubles up to a minute (no retry storm against a cluster that refuses).
-import { Watch, type V1Pod } from '@kubernetes/client-node';
+import type { V1Pod } from '@kubernetes/client-node';
+// client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { ClusterReader } from './cluster.ts';
 import { podSummary } from './pod-summary.ts';
 import type { PodSummary } from '../../domain/pod.ts';

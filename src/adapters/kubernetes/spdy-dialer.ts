@@ -8,6 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { SpdySession } from '../../spdy/session.ts';
 import { UpgradeRefused, readStatusBody } from './channel-socket.ts';
+import { shareSecureContext } from './secure-contexts.ts';
 
 /** In order of preference: v5 first, as kubectl 1.29+ offers; v4 is the oldest with exit codes. */
 export const spdyProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -33,6 +34,7 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
     signal,
   };
   await config.applyToHTTPSOptions(options);
+  shareSecureContext(options);
   const request = (url.protocol === 'https:' ? https : http).request(options);
   return new Promise((resolve, reject) => {
     request.once('upgrade', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {

@@ -2,7 +2,8 @@
 // Exec, which builds the request, applies the kubeconfig's credentials and splits the channels.
 // Around it: the cluster's own words when it refuses, pings so a dead connection is noticed,
 // flow control by pausing the socket, resize and stdin EOF frames, and exactly one `ended`.
-import { Exec } from '@kubernetes/client-node';
+// client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
+import { Exec } from '@kubernetes/client-node/dist/exec.js';
 import { PassThrough, Writable } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';

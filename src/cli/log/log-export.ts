@@ -1,9 +1,9 @@
 // `octant-exec log export`: the audit trail as JSON Lines on stdout, one record per run, in the
 // order the runs started: for anyone who must keep it longer than the log does.
 import process from 'node:process';
-import { auditRecords } from '../events/audit-records.ts';
+import { auditRecords } from '../../events/audit-records.ts';
 import type { LogOptions } from './log-command.ts';
-import { UsageError } from './usage.ts';
+import { UsageError } from '../usage.ts';
 
 export async function exportCommand({ store, since }: LogOptions): Promise<number> {
   const from = since === undefined ? -Infinity : parseSince(since);

@@ -8,13 +8,17 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+import { StreamClient, call, openExec, startTestApp, type TestApp } from '../server/support.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { spawnSync } from 'node:child_process';
 import { startCli, type Cli } from '../support/cli.ts';
-import { parseServeArgs } from '../../src/cli/serve-command.ts';
+import { parseFlags } from '../../src/cli/flags.ts';
+import { serveOptions } from '../../src/cli/serve/serve-options.ts';
+import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
 
 const deno = (globalThis as { Deno?: unknown }).Deno;
+/** Digits of this run's own for sleep durations, which tests find their processes by. */
+const unique = `${process.pid}${Date.now() % 1000}`;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
@@ -61,10 +65,12 @@ test('unknown flags and bad values: one line on stderr, exit 2', async () => {
     const { code, stderr, stdout } = await finished(args);
     assert.is(code, 2, args.join(' '));
     assert.is(stderr.trim().split('\n').length, 1, `${args.join(' ')}: ${stderr}`);
-    assert.match(stderr, /^octant-exec: /);
+    assert.match(stderr, /^octant-exec: .* \(see octant-exec --help\)$/m);
     assert.equal(stdout, []);
   }
 });
+
+const parseServeArgs = (args: string[], env: Record<string, string | undefined>) => serveOptions(parseFlags(serveSpec, args).values, env);
 
 test('every bad value is refused by the parser with a one-line reason', () => {
   const cases = [['--port', '70000'], ['--idle-timeout', '0'], ['--max-sessions', '-1'], ['--embed-origin', 'javascript:alert(1)'], ['--state-dir'], ['--json=yes'], ['--sandbox', '--kubeconfig', 'x'], ['--allow-host', 'a b'], ['--retain', '-1'], ['--retain', 'forever'], ['--retain-audit', '1.5'], ['--snapshot-every', '5'], ['--snapshot-interval', '0']];
@@ -100,7 +106,8 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
 test('--open hands the browser a redirect file readable only by the user, never the token as an argument', async () => {
   const bin = mkdtempSync(join(scratch, 'bin-'));
   const record = join(bin, 'opened.txt');
-  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}'\n`, { mode: 0o755 });
+  // written aside and renamed: the record appears whole or not at all
+  writeFileSync(join(bin, 'xdg-open'), `#!/bin/sh\nprintf '%s' "$1" > '${record}.part' && mv '${record}.part' '${record}'\n`, { mode: 0o755 });
   const stateDir = join(scratch, 'state-open');
   const cli = runCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir], bin);
   await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 'xdg-open to be called', 60_000);
@@ -126,17 +133,19 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   assert.not.ok(cli.stderr().includes(ready.token));
   const app = { port: ready.port, token: ready.token, host: `127.0.0.1:${ready.port}`, origin: `http://127.0.0.1:${ready.port}` } as unknown as TestApp;
 
-  // Unusual durations, so that this machine's own view of the container processes can find them.
-  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'echo started; sleep 300.25; echo never'] }, interactive: false });
+  // Unusual durations, so that this machine's own view of the container processes can find them
+  // (this run's own: another run of the suite may be sleeping too).
+  const [long, longer] = [`300.${unique}`, `301.${unique}`];
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', `echo started; sleep ${long}; echo never`] }, interactive: false });
   const [shell] = await openExec(app, { namespace: 'batch', pod: 'worker-0', containers: ['main'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(id);
   await tab.waitForText(id, /started\n/);
   await tab.attach(shell);
-  tab.type(shell, 'sleep 301.25\r');
+  tab.type(shell, `sleep ${longer}\r`);
   const running = (args: string) => spawnSync('pgrep', ['-f', '-x', args], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
-  await waitFor(() => running('sleep 300.25').length === 1 && running('sleep 301.25').length === 1, 'both sleeps to run', 10_000);
-  const pids = [...running('sleep 300.25'), ...running('sleep 301.25')];
+  await waitFor(() => running(`sleep ${long}`).length === 1 && running(`sleep ${longer}`).length === 1, 'both sleeps to run', 10_000);
+  const pids = [...running(`sleep ${long}`), ...running(`sleep ${longer}`)];
 
   await stopWithSigterm(cli);
   assert.is(cli.stdout.length, 1);
@@ -158,8 +167,8 @@ test('after a crash (SIGKILL) a restart on the same state dir shows the live ses
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   const tab = await StreamClient.open(app);
   await tab.attach(shell);
-  tab.type(shell, 'sleep 302.25\r');
-  const sleeping = () => spawnSync('pgrep', ['-f', '-x', 'sleep 302.25'], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
+  tab.type(shell, `sleep 302.${unique}\r`);
+  const sleeping = () => spawnSync('pgrep', ['-f', '-x', `sleep 302.${unique}`], { encoding: 'utf8' }).stdout.trim().split('\n').filter(Boolean).map(Number);
   await waitFor(() => sleeping().length === 1, 'the sleep in the shell to run', 10_000);
   const [sleepPid] = sleeping();
   cli.child.kill('SIGKILL');

@@ -1,7 +1,7 @@
 // `octant-exec log stats`: what the event log holds and what it weighs.
 import process from 'node:process';
 import { statSync } from 'node:fs';
-import { LEGACY_LOG, listSegments, listSnapshots } from '../events/files/layout.ts';
+import { LEGACY_LOG, listSegments, listSnapshots } from '../../events/files/layout.ts';
 import type { LogOptions } from './log-command.ts';
 
 export interface LogStats {

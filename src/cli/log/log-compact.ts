@@ -1,9 +1,9 @@
 // `octant-exec log compact`: what the server does every hour, now.
 import process from 'node:process';
-import { DEFAULT_SNAPSHOT_POLICY } from '../runtime/exec-system.ts';
-import { compactionPolicy, DEFAULT_RETENTION } from '../runtime/log-upkeep.ts';
+import { DEFAULT_SNAPSHOT_POLICY } from '../../runtime/exec-system.ts';
+import { compactionPolicy, DEFAULT_RETENTION } from '../../runtime/log-upkeep.ts';
 import type { LogOptions } from './log-command.ts';
-import { UsageError } from './usage.ts';
+import { wholeNumber } from '../usage.ts';
 
 export async function compactCommand({ store, retain, retainAudit }: LogOptions): Promise<number> {
   const retention = { days: days('--retain', retain, DEFAULT_RETENTION.days), auditDays: days('--retain-audit', retainAudit, DEFAULT_RETENTION.auditDays) };
@@ -23,8 +23,7 @@ export async function compactCommand({ store, retain, retainAudit }: LogOptions)
   return 0;
 }
 
+/** Days as the serve command takes them (0 keeps everything). */
 function days(flag: string, text: string | undefined, fallback: number): number {
-  if (text === undefined) return fallback;
-  if (!/^\d{1,5}$/.test(text)) throw new UsageError(`${flag} takes a whole number of days (0 keeps everything), not "${text.slice(0, 40)}"`);
-  return Number(text);
+  return text === undefined ? fallback : wholeNumber(flag, text, 0, 36_500);
 }

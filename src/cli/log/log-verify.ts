@@ -2,7 +2,7 @@
 // listed with its file; exit 1 when anything is damaged. Files that are not part of the log are
 // named but are not damage.
 import process from 'node:process';
-import { usableSnapshots } from '../runtime/snapshot-choice.ts';
+import { usableSnapshots } from '../../runtime/snapshot-choice.ts';
 import type { LogOptions } from './log-command.ts';
 
 export async function verifyCommand({ store, warnings }: LogOptions): Promise<number> {

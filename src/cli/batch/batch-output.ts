@@ -1,12 +1,10 @@
 // How `octant-exec batch` prints: each line as it arrives with its pod/container (prefixed),
 // each container's output as one block when it ends (grouped), or one JSON document (json);
 // then the summary table on stderr, failed ones first.
-import type { BatchResult, BatchRow } from '../events/projections/batches.ts';
-import { resultsFailedFirst } from '../events/projections/batches.ts';
-import type { OutputChannel } from '../runtime/terminal-io.ts';
-
-export type BatchOutputMode = 'prefixed' | 'grouped' | 'json';
-export const batchOutputModes: readonly BatchOutputMode[] = ['prefixed', 'grouped', 'json'];
+import type { BatchResult, BatchRow } from '../../events/projections/batches.ts';
+import { resultsFailedFirst } from '../../events/projections/batches.ts';
+import type { OutputChannel } from '../../runtime/terminal-io.ts';
+import type { BatchOutputMode } from './batch-spec.ts';
 
 interface Captured {
   label: string;

@@ -1,0 +1,79 @@
+// `octant-exec batch`: one command in many containers at once, each result apart.
+import process from 'node:process';
+import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
+import { execAdapterFor } from '../../adapters/kubernetes/exec-transport-choice.ts';
+import { defaultBatchConcurrency } from '../../domain/batch.ts';
+import { nameProblem, type NameKind } from '../../domain/names.ts';
+import { MemoryStore } from '../../events/store.ts';
+import { resolveBatchTargets } from '../../runtime/batch-targets.ts';
+import { chooseCluster } from '../../runtime/cluster-choice.ts';
+import { ExecSystem } from '../../runtime/exec-system.ts';
+import type { ParsedArgs } from '../flags.ts';
+import { UsageError, oneOf, wholeNumber } from '../usage.ts';
+import { BatchPrinter } from './batch-output.ts';
+import { batchOutputModes, batchSpec } from './batch-spec.ts';
+
+export async function batchCommand({ values, operands: pods, command }: ParsedArgs<typeof batchSpec>): Promise<number> {
+  if (command.length === 0) throw new UsageError('no command given: put it after --, e.g. octant-exec batch -l app=web -- hostname');
+  if (!values.selector && pods.length === 0) throw new UsageError('say which pods: -l SELECTOR or pod names');
+  if (values.selector && pods.length) throw new UsageError('use either -l SELECTOR or pod names, not both');
+  if (values.container && values['all-containers']) throw new UsageError('use either -c CONTAINER or --all-containers, not both');
+  for (const pod of pods) checkName('pod', pod);
+  if (values.container) checkName('container', values.container);
+  if (values.namespace) checkName('namespace', values.namespace);
+  const concurrency = values.concurrency === undefined ? defaultBatchConcurrency : wholeNumber('--concurrency', values.concurrency, 1);
+  const timeoutMs = values.timeout === undefined ? undefined : wholeNumber('--timeout', values.timeout, 1) * 1000;
+  const output = oneOf('--output', values.output ?? 'prefixed', batchOutputModes);
+  const transport = values['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', values['exec-transport'], batchSpec.flags['exec-transport'].completes);
+
+  let cluster;
+  try {
+    cluster = await chooseCluster({ kubeconfig: values.kubeconfig, context: values.context, sandbox: values.sandbox });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  process.stderr.write(`octant-exec: ${cluster.note}\n`);
+  const system = ExecSystem.open({ adapter: execAdapterFor(cluster.contexts, transport), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
+  const stop = () => system.shutdown();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const namespace = values.namespace ?? cluster.contexts.defaultNamespace();
+    const { targets, skipped } = await resolveBatchTargets(new ClusterReader(cluster.contexts), {
+      namespace,
+      pods,
+      labelSelector: values.selector,
+      container: values.container,
+      allContainers: values['all-containers'],
+    });
+    const printer = new BatchPrinter(output, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+    const label = (sessionId: string) => {
+      const target = system.sessionList.byId[sessionId]?.target;
+      return target ? `${target.pod}/${target.container}` : sessionId;
+    };
+    system.io.listen({ output: (sessionId, channel, chunk) => printer.output(sessionId, label(sessionId), channel, chunk) });
+    const finished = new Promise<string>((resolve) =>
+      system.onEntry((entry) => {
+        if (entry.type === 'batch.finished') resolve(entry.batchId);
+        if (entry.type !== 'session.exited' && entry.type !== 'session.failed' && entry.type !== 'session.timedOut' && entry.type !== 'session.disconnected') return;
+        const row = system.batches.sessions[entry.sessionId];
+        if (row) printer.ended(entry.sessionId, label(entry.sessionId), system.batches.byId[row[0]].results[row[1]]);
+      }),
+    );
+    const batchId = system.batch({ argv: command, requestedBy: cluster.contexts.user(), concurrency, ...(timeoutMs ? { timeoutMs } : {}) }, targets, skipped);
+    await finished;
+    const batch = system.batches.byId[batchId];
+    printer.finish(batch);
+    return batch.totals.failed === 0 && batch.totals.skipped === 0 && batch.totals.succeeded > 0 ? 0 : 1;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    system.shutdown();
+    await cluster.close();
+  }
+}
+
+function checkName(kind: NameKind, value: string): void {
+  const problem = nameProblem(kind, value);
+  if (problem) throw new UsageError(problem);
+}

@@ -1,0 +1,21 @@
+// Files of the build output (dist/): shipped in the package, made by `npm run build` in a
+// checkout. Run from the sources of a checkout that was never built, a missing one is built on
+// demand by the repository's own script, which only this path imports: it needs esbuild, a
+// development dependency, and the package has no scripts/.
+import { existsSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { packagePath, runningFromSource } from './package-files.ts';
+
+/**
+ * The path of `file` (relative to the package), built first from source when it is missing.
+ * `build` gets the module of `script` (a path in the repository).
+ */
+export async function builtOutput<M>(file: string, what: string, script: string, build: (module: M) => Promise<unknown>): Promise<string> {
+  const path = packagePath(file);
+  if (existsSync(path)) return path;
+  if (!runningFromSource) throw new Error(`${what} is missing: there is no ${path} (an incomplete install: install octant-exec again)`);
+  console.error(`octant-exec: building ${what} (first use in this checkout)…`);
+  // a URL in a variable: a bundler must not follow it into the package
+  await build((await import(pathToFileURL(packagePath(script)).href)) as M);
+  return path;
+}

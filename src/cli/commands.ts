@@ -1,0 +1,34 @@
+// Every command of octant-exec: its spec (plain data: the help, the errors and the completion
+// come from it) and its code, imported only when the command runs, so each command loads only
+// what it uses and --help or bad input answer at once.
+import { batchSpec } from './batch/batch-spec.ts';
+import { completionSpec } from './completion/completion-spec.ts';
+import type { CommandSpec, ParsedArgs } from './flags.ts';
+import { logSpec } from './log/log-spec.ts';
+import { octantSpec } from './octant/octant-spec.ts';
+import { sandboxSpec } from './sandbox/sandbox-spec.ts';
+import { serveSpec } from './serve/serve-spec.ts';
+
+type Run<S extends CommandSpec> = (parsed: ParsedArgs<S>) => Promise<number>;
+
+export interface Command {
+  spec: CommandSpec;
+  load(): Promise<Run<CommandSpec>>;
+}
+
+function command<S extends CommandSpec>(spec: S, load: () => Promise<Run<S>>): Command {
+  return { spec, load: load as Command['load'] };
+}
+
+/** The default command is the first. */
+export const commands: Record<string, Command> = {
+  serve: command(serveSpec, async () => (await import('./serve/serve-command.ts')).serveCommand),
+  batch: command(batchSpec, async () => (await import('./batch/batch-command.ts')).batchCommand),
+  sandbox: command(sandboxSpec, async () => (await import('./sandbox/sandbox-command.ts')).sandboxCommand),
+  log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
+  octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
+  completion: command(completionSpec, async () => (await import('./completion/completion-command.ts')).completionCommand),
+};
+
+/** What the shell completion scripts call: `octant-exec __complete WORD…` (not listed in the help). */
+export const COMPLETE_COMMAND = '__complete';

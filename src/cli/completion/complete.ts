@@ -1,0 +1,57 @@
+// What completes the word under the cursor, from the words before it and the commands' specs:
+// a command name, a flag, a flag's value (fixed words, or names from the kubeconfig and the
+// cluster), a subcommand, or an operand (batch's pod names). Nothing means "file names" to the
+// shell scripts.
+import { parseArgs } from 'node:util';
+import { commands } from '../commands.ts';
+import { flagsOf, parseArgsOptions, type Completes, type FlagSpec } from '../flags.ts';
+
+export type ClusterNameKind = 'context' | 'namespace' | 'pod';
+
+/** What the words so far say about where to look: the flags of the same names. */
+export interface Given {
+  kubeconfig?: string;
+  context?: string;
+  namespace?: string;
+}
+
+export type ClusterNames = (kind: ClusterNameKind, given: Given) => Promise<string[]>;
+
+/** `words`: everything after `octant-exec`, the last one being the word to complete (maybe ""). */
+export async function completions(words: string[], names: ClusterNames): Promise<string[]> {
+  const current = words.at(-1) ?? '';
+  const before = words.slice(0, -1);
+  const matching = (candidates: readonly string[]) => candidates.filter((c) => c.startsWith(current));
+  if (before.length === 0 && !current.startsWith('-')) return matching(Object.keys(commands));
+  const named = before.length > 0 && !before[0].startsWith('-');
+  const spec = commands[named ? before[0] : 'serve']?.spec;
+  if (!spec) return [];
+  const rest = named ? before.slice(1) : before;
+  if (spec.commandAfterDashes && rest.includes('--')) return []; // the words of the command to run
+  const flags = flagsOf(spec);
+  const { values, positionals } = parseArgs({ args: rest, options: parseArgsOptions(flags), strict: false, allowPositionals: true });
+  const given = { kubeconfig: text(values.kubeconfig), context: text(values.context), namespace: text(values.namespace) };
+  const previous = rest.at(-1);
+  const pending = previous === undefined ? undefined : flagOf(previous, flags);
+  if (pending?.type === 'string') return matching(await valuesOf(pending.completes, given, names));
+  if (current.startsWith('-')) return matching(Object.keys(flags).map((name) => `--${name}`));
+  if (spec.subcommands && positionals.length === 0) return matching(Object.keys(spec.subcommands));
+  return matching(await valuesOf(spec.operands, given, names));
+}
+
+function valuesOf(completes: Completes | undefined, given: Given, names: ClusterNames): Promise<readonly string[]> {
+  if (completes === undefined || completes === 'file') return Promise.resolve([]);
+  if (typeof completes === 'string') return names(completes, given);
+  return Promise.resolve(completes);
+}
+
+/** The flag a word names when its value is the next word (`--namespace`, `-n`; not `--namespace=x`). */
+function flagOf(word: string, flags: { readonly [name: string]: FlagSpec }): FlagSpec | undefined {
+  if (word.startsWith('--')) return flags[word.slice(2)];
+  if (/^-[A-Za-z]$/.test(word)) return Object.values(flags).find((flag) => flag.short === word[1]);
+  return undefined;
+}
+
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}

@@ -1,0 +1,121 @@
+// The one flag parser of every command: node:util's parseArgs (its tokens) over the command's
+// spec, so every command takes flags the same way (--flag VALUE, --flag=VALUE, -f VALUE, -fVALUE,
+// -- before words that start with a dash) and refuses them in the same words, naming the nearest
+// valid spelling. A spec is plain data: the help text and shell completion are made from it too.
+import { parseArgs } from 'node:util';
+import { nearest } from './nearest.ts';
+import { UsageError } from './usage.ts';
+
+/** What completes a flag's value or an operand: fixed words, or names read from the kubeconfig and the cluster. */
+export type Completes = readonly string[] | 'context' | 'namespace' | 'pod' | 'file';
+
+export interface FlagSpec {
+  readonly type: 'string' | 'boolean';
+  readonly short?: string;
+  /** may be given more than once; the values are kept in order */
+  readonly multiple?: boolean;
+  /** what the value is, as the help shows it: N, FILE, NAME, … */
+  readonly value?: string;
+  /** lines after the first are continuation lines */
+  readonly help: string;
+  /** the heading it is listed under (default "Options") */
+  readonly section?: string;
+  readonly completes?: Completes;
+}
+
+export interface CommandSpec {
+  /** as typed after `octant-exec` */
+  readonly name: string;
+  /** what follows "Usage: " */
+  readonly usage: string;
+  /** one line, for the list of commands */
+  readonly summary: string;
+  /** what the command does, between the usage line and the flags */
+  readonly about?: string;
+  readonly flags: { readonly [name: string]: FlagSpec };
+  /** the words the first operand must be (log's stats, verify, …), each with its line of help */
+  readonly subcommands?: { readonly [name: string]: string };
+  /** what the operands are, for completion */
+  readonly operands?: Completes;
+  /** the words after `--` are a command to run, not operands (batch) */
+  readonly commandAfterDashes?: boolean;
+  /** after the flags */
+  readonly footer?: string;
+}
+
+type ValueOf<F extends FlagSpec> = F['type'] extends 'boolean' ? boolean : F['multiple'] extends true ? string[] : string;
+
+export type FlagValues<S extends CommandSpec> = { -readonly [K in keyof S['flags']]?: ValueOf<S['flags'][K]> } & { help?: boolean };
+
+export interface ParsedArgs<S extends CommandSpec = CommandSpec> {
+  values: FlagValues<S>;
+  /** the first operand, when the command has subcommands */
+  subcommand?: string;
+  /** the words that are not flags (after the subcommand) */
+  operands: string[];
+  /** the words after `--`, for a command that runs one */
+  command: string[];
+}
+
+/** Every command takes --help; it is not repeated in each spec. */
+export const helpFlag: FlagSpec = { type: 'boolean', short: 'h', help: 'this text' };
+
+export function flagsOf(spec: CommandSpec): { readonly [name: string]: FlagSpec } {
+  return { ...spec.flags, help: helpFlag };
+}
+
+/** The flags as node:util's parseArgs takes them. */
+export function parseArgsOptions(flags: { readonly [name: string]: FlagSpec }): Record<string, { type: 'string' | 'boolean'; short?: string }> {
+  return Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
+}
+
+/** Throws a UsageError (one line) for anything the spec does not accept. */
+export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string[]): ParsedArgs<S> {
+  const split = spec.commandAfterDashes ? args.indexOf('--') : -1;
+  const flags = flagsOf(spec);
+  const options = parseArgsOptions(flags);
+  // not strict: parseArgs's own errors are long and name no alternative; the tokens say everything needed
+  const { tokens } = parseArgs({ args: split >= 0 ? args.slice(0, split) : [...args], options, strict: false, allowPositionals: true, tokens: true });
+  const values: Record<string, string | boolean | string[]> = {};
+  const operands: string[] = [];
+  for (const token of tokens) {
+    if (token.kind === 'positional') operands.push(token.value);
+    if (token.kind !== 'option') continue;
+    const flag = flags[token.name];
+    if (!flag) throw new UsageError(unknownFlag(token.rawName, flags));
+    if (flag.type === 'boolean') {
+      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
+      values[token.name] = true;
+    } else {
+      // `--port --json` would take "--json" as the port: a value that starts with -- must be given as --port=VALUE
+      if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`);
+      if (flag.multiple) ((values[token.name] ??= []) as string[]).push(token.value);
+      else values[token.name] = token.value;
+    }
+  }
+  const parsed: ParsedArgs<S> = { values: values as FlagValues<S>, operands, command: split >= 0 ? args.slice(split + 1) : [] };
+  if (spec.subcommands && !values.help) {
+    const names = Object.keys(spec.subcommands);
+    const [word, ...rest] = operands;
+    if (word === undefined) throw new UsageError(`which command? ${listed(names)}`);
+    if (!names.includes(word)) throw new UsageError(`${unknown('command', word, names)}: use ${listed(names)}`);
+    parsed.subcommand = word;
+    parsed.operands = rest;
+  }
+  return parsed;
+}
+
+/** `unknown option "--nmespace" (did you mean --namespace?)` */
+function unknownFlag(raw: string, flags: { readonly [name: string]: FlagSpec }): string {
+  const spellings = Object.entries(flags).flatMap(([name, f]) => [`--${name}`, ...(f.short ? [`-${f.short}`] : [])]);
+  return unknown('option', raw, raw.startsWith('--') ? spellings.filter((s) => s.startsWith('--')) : spellings);
+}
+
+export function unknown(what: string, word: string, valid: readonly string[]): string {
+  const guess = nearest(word, valid);
+  return `unknown ${what} "${word.slice(0, 60)}"${guess ? ` (did you mean ${guess}?)` : ''}`;
+}
+
+function listed(names: string[]): string {
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`;
+}

@@ -1,0 +1,45 @@
+// `octant-exec log`: look after the event log of a state directory (stats, verify, compact,
+// export). Each reads the directory of a server that may be running without harming it:
+// reading changes nothing, and compaction only rewrites sealed segments, under a lock.
+import process from 'node:process';
+import { existsSync } from 'node:fs';
+import { FileStore } from '../../events/file-store.ts';
+import type { ParsedArgs } from '../flags.ts';
+import { defaultStateDir } from '../state-dir.ts';
+import { UsageError } from '../usage.ts';
+import { compactCommand } from './log-compact.ts';
+import { exportCommand } from './log-export.ts';
+import type { logSpec } from './log-spec.ts';
+import { statsCommand } from './log-stats.ts';
+import { verifyCommand } from './log-verify.ts';
+
+const commands = { stats: statsCommand, verify: verifyCommand, compact: compactCommand, export: exportCommand };
+
+export interface LogOptions {
+  store: FileStore;
+  /** what the store said while it was read (stray files, an unreadable marker) */
+  warnings: string[];
+  json: boolean;
+  retain?: string;
+  retainAudit?: string;
+  since?: string;
+}
+
+export async function logCommand({ values, subcommand, operands }: ParsedArgs<typeof logSpec>): Promise<number> {
+  const name = subcommand as keyof typeof commands;
+  if (operands.length) throw new UsageError(`log ${name} takes no arguments, not "${operands.join(' ').slice(0, 60)}"`);
+  const stateDir = values['state-dir'] || defaultStateDir();
+  if (!existsSync(stateDir)) {
+    process.stderr.write(`octant-exec log: there is no state directory at ${stateDir}: give the server's --state-dir\n`);
+    return 1;
+  }
+  const warnings: string[] = [];
+  const store = new FileStore(stateDir, { warn: (message) => warnings.push(message) });
+  try {
+    return await commands[name]({ store, warnings, json: !!values.json, retain: values.retain, retainAudit: values['retain-audit'], since: values.since });
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    process.stderr.write(`octant-exec log ${name}: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

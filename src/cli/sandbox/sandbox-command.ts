@@ -1,0 +1,32 @@
+// `octant-exec sandbox`: runs the sandbox cluster alone until SIGINT/SIGTERM, for kubectl, the
+// app in another process, or a person poking at it.
+import process from 'node:process';
+import { startSandbox } from '../../sandbox/index.ts';
+import type { ParsedArgs } from '../flags.ts';
+import { sandboxOptions } from './sandbox-options.ts';
+import type { sandboxSpec } from './sandbox-spec.ts';
+
+export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>): Promise<number> {
+  const options = sandboxOptions(values);
+  let sandbox;
+  try {
+    sandbox = await startSandbox(options);
+  } catch (error) {
+    console.error(`octant-exec sandbox: ${(error as Error).message}`);
+    return 1;
+  }
+  for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);
+  if (values.json) {
+    const users = Object.fromEntries(Object.entries(sandbox.users).map(([name, user]) => [name, user.kubeconfigPath]));
+    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation, users, audit: sandbox.auditLogPath }));
+  } else {
+    console.log(`sandbox cluster at ${sandbox.server}\n  kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n  (Ctrl-C ends it and every exec)`);
+  }
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGINT', () => resolve('SIGINT'));
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+  });
+  await sandbox.close();
+  if (!values.json) console.error(`sandbox stopped (${signal})`);
+  return 0;
+}

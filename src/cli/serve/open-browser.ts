@@ -1,0 +1,28 @@
+// --open: the URL in a browser, through xdg-open (Linux) or open (macOS) when one is on the PATH.
+// Like Jupyter, it opens a small redirect file (readable by this user only) rather than the URL
+// itself, so the token never shows in another process's arguments.
+import process from 'node:process';
+import { spawn } from 'node:child_process';
+import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export function openBrowser(url: string, stateDir: string): void {
+  const opener = ['xdg-open', 'open'].find((name) =>
+    (process.env.PATH ?? '').split(delimiter).some((dir) => {
+      try {
+        accessSync(join(dir, name), constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  if (!opener) return void console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
+  const file = join(stateDir, 'open.html');
+  const target = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>octant-exec</title><p>Opening octant-exec…</p>\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  const child = spawn(opener, [file], { stdio: 'ignore', detached: true });
+  child.on('error', () => console.error(`octant-exec: ${opener} failed: open the URL yourself.`));
+  child.unref();
+}

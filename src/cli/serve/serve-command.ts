@@ -1,0 +1,49 @@
+// `octant-exec` (serve, the default command): starts the server against the user's kubeconfig or
+// the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
+import process from 'node:process';
+import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
+import type { ParsedArgs } from '../flags.ts';
+import { openBrowser } from './open-browser.ts';
+import { pageDir } from './page-dir.ts';
+import { isLoopback, serveOptions } from './serve-options.ts';
+import type { serveSpec } from './serve-spec.ts';
+
+export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
+  const { options, open, json } = serveOptions(values);
+  if (options.host && !isLoopback(options.host)) {
+    console.error(`octant-exec: WARNING: listening on ${options.host}: anyone who can reach it and has the token can run commands in your containers.`);
+  }
+  let app;
+  try {
+    options.uiDir = await pageDir();
+    app = await startOctantExec(options);
+  } catch (error) {
+    console.error(`octant-exec: ${(error as Error).message}`);
+    return 1;
+  }
+  for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
+  const openUrl = `${app.url}#token=${app.token}`;
+  if (json) {
+    console.log(JSON.stringify({ url: app.url, token: app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
+  } else {
+    console.log(`octant-exec: ${app.clusterNote}`);
+    console.log(`octant-exec: event log in ${app.stateDir}; terminal socket at ${SOCKET_PATH}`);
+    console.log(`octant-exec: open ${openUrl}`);
+  }
+  if (open) openBrowser(openUrl, app.stateDir);
+
+  const signal = await new Promise<string>((resolve) => {
+    const stop = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = stop('SIGINT');
+    const onTerm = stop('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+  });
+  await app.close();
+  console.error(`octant-exec: stopped (${signal}); every terminal ended`);
+  return 0;
+}

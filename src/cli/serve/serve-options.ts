@@ -1,0 +1,68 @@
+// The serve command's flags as server options: every value checked, each refusal one line.
+import process from 'node:process';
+import type { OctantExecOptions } from '../../server/app.ts';
+import type { FlagValues } from '../flags.ts';
+import { defaultStateDir } from '../state-dir.ts';
+import { UsageError, oneOf, wholeNumber } from '../usage.ts';
+import { serveSpec } from './serve-spec.ts';
+
+export interface ServeArgs {
+  options: OctantExecOptions;
+  open: boolean;
+  json: boolean;
+}
+
+const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
+
+export function isLoopback(host: string): boolean {
+  return loopback.has(host);
+}
+
+export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<string, string | undefined> = process.env): ServeArgs {
+  const v = values;
+  const whole = (flag: keyof typeof v, min: number, max: number) => (v[flag] === undefined ? undefined : wholeNumber(`--${flag}`, v[flag] as string, min, max));
+  if (v.host !== undefined && !isLoopback(v.host) && !v['allow-remote']) {
+    throw new UsageError(`--host ${v.host} is not a loopback address: add --allow-remote if you really mean to let other machines reach it`);
+  }
+  if (v.sandbox && v.kubeconfig) throw new UsageError('--sandbox and --kubeconfig exclude each other');
+  if (v.open && v['no-open']) throw new UsageError('--open and --no-open exclude each other');
+  for (const name of v['allow-host'] ?? []) {
+    if (!/^[A-Za-z0-9.-]+(:\d+)?$|^\[[0-9A-Fa-f:.]+\](:\d+)?$/.test(name)) throw new UsageError(`--allow-host takes a host name or address, not "${name.slice(0, 60)}"`);
+  }
+  const retention = { days: whole('retain', 0, 36_500), auditDays: whole('retain-audit', 0, 36_500) };
+  const interval = whole('snapshot-interval', 10, 86_400);
+  const snapshots = { everyEntries: whole('snapshot-every', 100, 10_000_000), everyMs: interval === undefined ? undefined : interval * 1000 };
+  const scrollbackBytes = whole('scrollback', 1024, 256 * 1024 * 1024);
+  const options: OctantExecOptions = {
+    stateDir: v['state-dir'] || defaultStateDir(env),
+    port: whole('port', 0, 65_535),
+    host: v.host,
+    hostNames: v['allow-host'],
+    kubeconfig: v.kubeconfig,
+    context: v.context,
+    sandbox: v.sandbox,
+    sandboxOptions: v['sandbox-unisolated'] ? { isolation: 'none' } : undefined,
+    execTransport: v['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', v['exec-transport'], serveSpec.flags['exec-transport'].completes),
+    idleTimeoutSeconds: whole('idle-timeout', 1, 86_400),
+    maxSessions: whole('max-sessions', 1, 10_000),
+    hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
+    embedOrigins: v['embed-origin']?.map(embedOrigin),
+    log: { retention: defined(retention), snapshots: defined(snapshots) },
+  };
+  return { options: defined(options) as OctantExecOptions, open: !!v.open, json: !!v.json };
+}
+
+function embedOrigin(text: string): string {
+  try {
+    const url = new URL(text);
+    if (url.protocol === 'http:' || url.protocol === 'https:') return url.origin;
+  } catch {
+    // said below
+  }
+  throw new UsageError(`--embed-origin takes an http(s) origin like http://127.0.0.1:7777, not "${text.slice(0, 60)}"`);
+}
+
+/** The object without its undefined fields, so the server's own defaults apply to those. */
+function defined<T extends object>(object: T): Partial<T> {
+  return Object.fromEntries(Object.entries(object).filter(([, value]) => value !== undefined)) as Partial<T>;
+}

@@ -1,0 +1,41 @@
+// The flags of `octant-exec` (serve, the default command). Plain data, loaded for --help and
+// completion without the server; the defaults shown here are the code's (tests/cli/help.test.ts
+// holds them to it).
+import type { CommandSpec } from '../flags.ts';
+
+export const serveSpec = {
+  name: 'serve',
+  usage: 'octant-exec [serve] [options]',
+  summary: 'the browser app (the default command): a local server and the URL to open',
+  about: `Opens terminals in Kubernetes containers from your browser. Starts a local server and prints
+the URL to open (it carries a one-time token; keep it to yourself).
+
+Cluster: with a usable kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) it uses that
+cluster and its current context; without one, or with --sandbox, it starts the built-in sandbox
+cluster, whose pods are processes on this machine.`,
+  flags: {
+    port: { type: 'string', value: 'N', help: 'port on the host (default 7788; 0 picks a free one)' },
+    host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1); any other one needs\n--allow-remote' },
+    'allow-remote': { type: 'boolean', help: 'allow --host to be a non-loopback address (anyone who reaches it\nand has the token can run commands in your containers)' },
+    'allow-host': { type: 'string', multiple: true, value: 'NAME', help: 'another name the browser may use for this server (repeatable)' },
+    kubeconfig: { type: 'string', value: 'FILE', help: 'kubeconfig to use', completes: 'file' },
+    context: { type: 'string', value: 'NAME', help: 'kubeconfig context to use (default: its current context)', completes: 'context' },
+    sandbox: { type: 'boolean', help: 'use the built-in sandbox cluster even when a kubeconfig exists' },
+    'sandbox-unisolated': { type: 'boolean', help: "run the sandbox's containers as plain processes of yours, where\nbubblewrap cannot run (a shell in one can read and change your\nfiles)" },
+    'exec-transport': { type: 'string', value: 'T', help: 'auto (default: WebSocket, SPDY/3.1 when the WebSocket upgrade is\nrefused, like kubectl), websocket, or spdy', completes: ['auto', 'websocket', 'spdy'] },
+    'idle-timeout': { type: 'string', value: 'SECS', help: 'end a terminal after this many idle seconds (default 300)' },
+    'max-sessions': { type: 'string', value: 'N', help: 'most terminals running at once (default 64)' },
+    scrollback: { type: 'string', value: 'BYTES', help: 'output kept per terminal for reattach (default 1048576)' },
+    'state-dir': { type: 'string', value: 'DIR', help: 'event log and sandbox files (default $XDG_STATE_HOME/octant-exec,\nelse ~/.local/state/octant-exec)', completes: 'file' },
+    retain: { type: 'string', value: 'DAYS', help: 'remove ended sessions from the event log after this many quiet days,\nkeeping one audit record per run (default 90; 0 keeps everything)' },
+    'retain-audit': { type: 'string', value: 'DAYS', help: 'remove those audit records too after this many days\n(default 0: keep)' },
+    'snapshot-every': { type: 'string', value: 'N', help: 'write a snapshot of the state after N log entries (default 500)…' },
+    'snapshot-interval': { type: 'string', value: 'SECS', help: '…or SECS after the last one, if anything happened (default 600)' },
+    'embed-origin': { type: 'string', multiple: true, value: 'URL', help: "an origin allowed to frame /embed and open sockets from it, e.g.\nOctant's http://127.0.0.1:7777 (repeatable; none by default)" },
+    open: { type: 'boolean', help: 'open the URL in a browser' },
+    'no-open': { type: 'boolean', help: 'do not (the default)' },
+    json: { type: 'boolean', help: 'print one JSON line when ready:\n{url, token, port, socket, cluster, stateDir}' },
+    version: { type: 'boolean', help: "print octant-exec's version" },
+  },
+  footer: 'Stop it with Ctrl-C: every terminal is ended and the event log kept.',
+} as const satisfies CommandSpec;

@@ -1,0 +1,19 @@
+// The plugin as a file: a first line that sets octant-exec's address (goja has no environment to
+// read, so the address is fixed in the file), then the ES5 body esbuild made from plugin.ts.
+// Node side: the build and `octant-exec octant install` use this; it is not part of the plugin.
+
+export const defaultServerUrl = 'http://127.0.0.1:7788';
+
+const urlLine = /^var OCTANT_EXEC_URL = "[^"\\\n]*";\n/;
+
+/** Throws unless `url` is an http(s) URL that can stand in a JavaScript string as it is. */
+export function checkServerUrl(url: string): void {
+  if (!/^https?:\/\/[^\s"'\\]+$/.test(url)) throw new Error(`the octant-exec address must be an http(s) URL, not ${JSON.stringify(url.slice(0, 100))}`);
+}
+
+/** The plugin with `url` as its address; `source` is the body, or a plugin file whose address it replaces. */
+export function pluginWithUrl(source: string, url: string): string {
+  checkServerUrl(url);
+  return `var OCTANT_EXEC_URL = ${JSON.stringify(url)};\n${source.replace(urlLine, '')}`;
+}
+

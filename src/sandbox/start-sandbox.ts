@@ -1,0 +1,166 @@
+// startSandbox: the sandbox cluster in one call. An https server on 127.0.0.1 with a fresh CA,
+// a bearer token, a kubeconfig that points at it, and the pods of a fixture whose containers
+// are real local processes; the fixture's users, each with a token and kubeconfig of its own,
+// RBAC over every request, and an audit log of them. Loaded by index.ts when a sandbox starts.
+// See docs/sandbox.md.
+import { createServer, type Server } from 'node:https';
+import type { ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateSandboxTls } from './api/tls.ts';
+import { newBearerToken, TokenAuthenticator } from './auth/token-authenticator.ts';
+import { checkFixture, loadFixtureFile } from './fixture/fixture.ts';
+import { demoFixture } from './fixture/demo-fixture.ts';
+import { ClusterState } from './api/cluster-state.ts';
+import { handleApiRequest } from './api/api-routes.ts';
+import { handleExecUpgrade } from './exec/exec-upgrade.ts';
+import { sendStatus, refuseUpgradeWithStatus, statusSentOn } from './api/http-replies.ts';
+import { ExecProcesses } from './processes/exec-processes.ts';
+import type { RunningProcess } from './processes/running-process.ts';
+import type { ContainerRuntime } from './containers/container-runtime.ts';
+import { hostRuntime } from './containers/host-runtime.ts';
+import { startBubblewrapRuntime } from './isolation/bubblewrap-runtime.ts';
+import { SANDBOX_CONTEXT, userKubeconfigPath, writeKubeconfig } from './api/kubeconfig.ts';
+import type { ExecTransport } from './transports/exec-transport.ts';
+import { createWebSocketTransport } from './transports/websocket-transport.ts';
+import { createSpdyTransport } from './transports/spdy-transport.ts';
+import { ExecCounter } from './exec/exec-counter.ts';
+import { SandboxFaults } from './faults/faults.ts';
+import { sandboxIdentities } from './auth/identities.ts';
+import { admitRequest, type Access } from './auth/front-door.ts';
+import { execForbiddenAuthorizer } from './auth/exec-forbidden.ts';
+import { unionAuthorizer } from './rbac/authorizer.ts';
+import { sandboxRbac } from './rbac/sandbox-rbac.ts';
+import { AuditLog } from './audit/audit-log.ts';
+import { AuditEntry } from './audit/audit-entry.ts';
+import { watchUpgradeAnswer } from './audit/upgrade-answer.ts';
+
+import type { ExecTransportName, Sandbox, SandboxOptions, SandboxUser } from './index.ts';
+
+/** The most processes one pod may have at once, unless the fixture says otherwise (podPidsLimit). */
+const DEFAULT_POD_PIDS_LIMIT = 1024;
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const fixture = typeof options.fixture === 'string' ? loadFixtureFile(options.fixture) : checkFixture(options.fixture ?? demoFixture);
+  // Read before anything is made, so a bad RBAC file stops the start with its name and line.
+  const rbac = sandboxRbac(fixture);
+  const ownStateDir = !options.stateDir;
+  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
+  mkdirSync(stateDir, { recursive: true });
+
+  const tls = await generateSandboxTls();
+  writeFileSync(join(stateDir, 'ca.crt'), tls.caPem);
+  const token = newBearerToken();
+  const identities = sandboxIdentities(fixture, token);
+  const state = new ClusterState(fixture);
+  let runtime: ContainerRuntime;
+  try {
+    runtime = options.isolation === 'none' ? hostRuntime(stateDir) : await startBubblewrapRuntime({ stateDir, podPidsLimit: fixture.podPidsLimit ?? DEFAULT_POD_PIDS_LIMIT });
+  } catch (error) {
+    if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  }
+  const sessions = new ExecProcesses();
+  const podExecs = new Map<string, Set<RunningProcess>>();
+  const watches = new Set<ServerResponse>();
+  const execs = new ExecCounter();
+  const faults = new SandboxFaults(fixture.faults);
+
+  const everyone = [identities.admin, ...identities.users.values()];
+  const access: Access = { tokens: new TokenAuthenticator(everyone), authorizer: unionAuthorizer([execForbiddenAuthorizer(state), rbac]) };
+  const audit = new AuditLog(join(stateDir, 'audit.jsonl'), everyone.map((identity) => identity.token));
+
+  const heartbeat = { heartbeatMs: options.heartbeatMs };
+  const builtIn: Record<ExecTransportName, () => ExecTransport> = { websocket: () => createWebSocketTransport(heartbeat), spdy: () => createSpdyTransport(heartbeat) };
+  const transports = (options.execTransports ?? ['websocket', 'spdy']).map((name) => options.transportOverrides?.[name] ?? builtIn[name]());
+
+  state.onPodDeleted((pod) => {
+    const name = pod.object.metadata.name as string;
+    const key = `${pod.namespace}/${name}`;
+    for (const exec of podExecs.get(key) ?? []) exec.end();
+    podExecs.delete(key);
+    void runtime.deletePod(pod.namespace, name);
+  });
+
+  let hostPort = '';
+  const server: Server = createServer({ key: tls.keyPem, cert: tls.certPem }, (req, res) => {
+    const entry = new AuditEntry(req);
+    res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
+    const admission = admitRequest(access, req, entry);
+    if ('refused' in admission) return sendStatus(res, admission.refused);
+    handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
+  });
+  server.on('upgrade', (req, socket, head) => {
+    socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
+    const entry = new AuditEntry(req);
+    const answer = watchUpgradeAnswer(socket);
+    // An exec's record is complete when its connection ends, as kube-apiserver's is.
+    socket.once('close', () => audit.record(entry, answer(), statusSentOn(socket)));
+    const admission = admitRequest(access, req, entry);
+    if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
+    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer }, admission.caller, entry.attributes, req, socket, head);
+  });
+  server.on('clientError', (_error, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  hostPort = `127.0.0.1:${port}`;
+  const url = `https://${hostPort}`;
+  runtime.startPods(state.pods());
+  const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
+  writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
+  const users: Record<string, SandboxUser> = {};
+  for (const [name, { user, token }] of identities.users) {
+    const path = userKubeconfigPath(kubeconfigPath, name);
+    const context = `${SANDBOX_CONTEXT}-${name}`;
+    writeKubeconfig(path, { server: url, caPem: tls.caPem, token, context, user: name });
+    users[name] = { username: user.username, groups: user.groups, token, kubeconfigPath: path, context };
+  }
+
+  let closing: Promise<void> | undefined;
+  return {
+    server: url,
+    kubeconfigPath,
+    token,
+    users,
+    auditLogPath: audit.path,
+    context: SANDBOX_CONTEXT,
+    caPem: tls.caPem,
+    stateDir,
+    isolation: runtime.isolation,
+    warnings: runtime.warnings,
+    execCount: () => execs.total,
+    execsBegun: () => execs.begunTotal,
+    peakConcurrentExecs: () => execs.peak,
+    resetPeakConcurrentExecs: () => execs.resetPeak(),
+    liveProcessGroups: () => sessions.live(),
+    deletePod: (namespace, name) => state.deletePod(namespace, name) !== undefined,
+    setFaults: (plans) => faults.set(plans),
+    refuseConnectionsFor: async (ms) => {
+      // Stop listening (connections get ECONNREFUSED, as from a restarting API server), then listen again on the same port.
+      server.close(); // its callback waits for open connections: running execs go on
+      await new Promise((resolve) => setTimeout(resolve, ms));
+      await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
+    },
+    close: () =>
+      (closing ??= (async () => {
+        const ended = sessions.endAll();
+        for (const t of transports) t.close();
+        for (const res of watches) res.end();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections?.();
+        });
+        await ended;
+        await runtime.close();
+        audit.close();
+        if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+      })()),
+  };
+}
+

@@ -1,0 +1,50 @@
+// Bad command lines as a user types them, every command alike: one line on stderr that says what
+// is wrong and the nearest valid spelling, exit 2, no stack trace; --help and --version answer.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import { runCli } from '../support/cli.ts';
+
+const test = suite('bad input');
+
+test('each mistake gets one line naming it and the nearest spelling, exit 2, nothing on stdout', async () => {
+  const cases: [string[], string][] = [
+    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, log, octant, completion (see octant-exec --help)'],
+    [['--prot', '80'], 'octant-exec: unknown option "--prot" (did you mean --port?) (see octant-exec --help)'],
+    [['batch', '--namepsace', 'x', 'web', '--', 'id'], 'octant-exec batch: unknown option "--namepsace" (did you mean --namespace?) (see octant-exec batch --help)'],
+    [['sandbox', '--port'], 'octant-exec sandbox: --port needs a value (see octant-exec sandbox --help)'],
+    [['log', 'verfy'], 'octant-exec log: unknown command "verfy" (did you mean verify?): use stats, verify, compact or export (see octant-exec log --help)'],
+    [['octant', 'instal'], 'octant-exec octant: unknown command "instal" (did you mean install?): use install or uninstall (see octant-exec octant --help)'],
+    [['octant', 'install', '--url', 'file:///etc/passwd'], 'octant-exec octant: --url: the octant-exec address must be an http(s) URL, not "file:///etc/passwd" (see octant-exec octant --help)'],
+    [['completion', 'fish'], 'octant-exec completion: unknown command "fish": use bash or zsh (see octant-exec completion --help)'],
+    [['--json=yes'], 'octant-exec: --json takes no value (see octant-exec --help)'],
+  ];
+  const results = await Promise.all(cases.map(([args]) => runCli(args)));
+  results.forEach((r, i) => {
+    const [args, line] = cases[i];
+    assert.is(r.code, 2, args.join(' '));
+    assert.is(r.stderr, `${line}\n`, args.join(' '));
+    assert.is(r.stdout, '', args.join(' '));
+  });
+});
+
+test('--help prints the usage of the command and exits 0; the top one lists every command', async () => {
+  const [top, batch, log] = await Promise.all([runCli(['--help']), runCli(['batch', '-h']), runCli(['log', '--help'])]);
+  assert.is(top.code, 0);
+  assert.match(top.stdout, /^Usage: octant-exec \[serve\] \[options\]$/m);
+  for (const command of ['batch', 'sandbox', 'log', 'octant', 'completion']) assert.match(top.stdout, new RegExp(`^  ${command} +\\S`, 'm'), command);
+  assert.not.match(top.stdout, /__complete/);
+  assert.is(batch.code, 0);
+  assert.match(batch.stdout, /^Usage: octant-exec batch /);
+  assert.is(log.code, 0);
+  assert.match(log.stdout, /^ {2}verify +checks every line/m);
+});
+
+test("--version prints the package's version", async () => {
+  const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  const r = await runCli(['--version']);
+  assert.is(r.code, 0);
+  assert.is(r.stdout, `octant-exec ${version}\n`);
+});
+
+test.run();

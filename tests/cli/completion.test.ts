@@ -1,0 +1,103 @@
+// Shell completion: what completes each word (from the specs, the kubeconfig and the cluster),
+// and the scripts in the real shells: bash through `complete`, zsh through compdef, each calling
+// octant-exec back for the words, against the sandbox cluster.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { completions, type ClusterNameKind, type Given } from '../../src/cli/completion/complete.ts';
+import { requireTool, startTestSandbox, type Sandbox } from '../support/sandbox.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const test = suite('completion');
+const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+
+/** Cluster names that say what they were asked for. */
+const asked: [ClusterNameKind, Given][] = [];
+const names = async (kind: ClusterNameKind, given: Given) => {
+  asked.push([kind, given]);
+  return { context: ['dev', 'prod'], namespace: ['default', 'batch'], pod: ['web', 'worker-0', 'worker-1'] }[kind];
+};
+const complete = (...words: string[]) => completions(words, names);
+
+test('commands, then their flags, subcommands and fixed values, matching what is typed', async () => {
+  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'log', 'octant', 'completion']);
+  assert.equal(await complete('ba'), ['batch']);
+  assert.equal(await complete('batch', '--all'), ['--all-containers']);
+  assert.equal(await complete('--sandbox-u'), ['--sandbox-unisolated'], 'the default command has its flags at the top');
+  assert.equal(await complete('batch', '--output', ''), ['prefixed', 'grouped', 'json']);
+  assert.equal(await complete('--exec-transport', 'w'), ['websocket']);
+  assert.equal(await complete('log', ''), ['stats', 'verify', 'compact', 'export']);
+  assert.equal(await complete('log', 'stats', ''), [], 'no second subcommand');
+  assert.equal(await complete('completion', 'z'), ['zsh']);
+  assert.equal(await complete('batch', '--kubeconfig', ''), [], 'a file: the shell completes file names');
+  assert.equal(await complete('nosuch', ''), []);
+});
+
+test('contexts, namespaces and pods come from the cluster, asked with the flags given so far', async () => {
+  asked.length = 0;
+  assert.equal(await complete('--context', 'p'), ['prod']);
+  assert.equal(await complete('batch', '--kubeconfig', '/k', '--context=dev', '-n', ''), ['default', 'batch']);
+  assert.equal(await complete('batch', '-n', 'batch', '--context', 'dev', 'worker-'), ['worker-0', 'worker-1']);
+  assert.equal(await complete('batch', '--namespace=batch', 'w'), ['web', 'worker-0', 'worker-1']);
+  assert.equal(asked, [
+    ['context', { kubeconfig: undefined, context: undefined, namespace: undefined }],
+    ['namespace', { kubeconfig: '/k', context: 'dev', namespace: undefined }],
+    ['pod', { kubeconfig: undefined, context: 'dev', namespace: 'batch' }],
+    ['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }],
+  ]);
+  assert.equal(await complete('batch', 'web', '--', ''), [], 'after -- come the words of the command to run');
+});
+
+/** A folder with `octant-exec` in it that runs this checkout's sources, as the scripts call it. */
+function binWith(dir: string): string {
+  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
+  const run = deno ? `'${deno.execPath()}' run -A '${main}'` : `'${process.execPath}' --import tsx '${main}'`;
+  writeFileSync(join(dir, 'octant-exec'), `#!/bin/sh\nexec ${run} "$@"\n`, { mode: 0o755 });
+  return dir;
+}
+
+/** Runs `script` in a shell (its own process: the sandbox in this one must keep answering); stdout lines. */
+function shell(shellPath: string, bin: string, sandbox: Sandbox, script: string): Promise<string[]> {
+  requireTool(shellPath);
+  const args = shellPath.endsWith('zsh') ? ['-f', '-c', script] : ['--norc', '--noprofile', '-c', script];
+  const env = { PATH: `${bin}:/usr/bin:/bin`, HOME: bin, KUBECONFIG: sandbox.kubeconfigPath };
+  return new Promise((resolve, reject) =>
+    execFile(shellPath, args, { env, cwd: new URL('../..', import.meta.url).pathname, timeout: 120_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${shellPath}: ${error.message}\n${stderr}`)) : resolve(stdout.split('\n').filter(Boolean)),
+    ),
+  );
+}
+
+test('bash: `complete` registers it; commands, namespaces and pods of the sandbox complete', async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    await withTempDir(async (dir) => {
+      const bin = binWith(dir);
+      const at = (...words: string[]) => `COMP_WORDS=(octant-exec ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _octant_exec; printf '%s\\n' "\${COMPREPLY[@]}"; echo ---`;
+      const out = await shell('/bin/bash', bin, sandbox, ['source <(octant-exec completion bash)', 'complete -p octant-exec', at('sa'), at('batch', '-n', ''), at('batch', '-n', 'batch', 'worker-'), at('batch', '--output', 'g')].join('\n'));
+      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---']);
+    });
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test('zsh: compdef registers it; candidates go to compadd, and file names when there are none', async () => {
+  const sandbox = await startTestSandbox();
+  try {
+    await withTempDir(async (dir) => {
+      const bin = binWith(dir);
+      // compadd and _files work only inside a completion widget: stand-ins print what they were given
+      const at = (...words: string[]) => `words=(octant-exec ${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length + 1}; _octant_exec; print -- ---`;
+      const script = ['autoload -Uz compinit && compinit -u -D', 'source <(octant-exec completion zsh)', 'print -r -- "$_comps[octant-exec]"', "compadd() { shift; print -l -- \"$@\"; }", '_files() { print -- FILES; }', at('lo'), at('batch', '-n', 'batch', ''), at('--kubeconfig', '')].join('\n');
+      assert.equal(await shell('/usr/bin/zsh', bin, sandbox, script), ['_octant_exec', 'log', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'FILES', '---']);
+    });
+  } finally {
+    await sandbox.close();
+  }
+});
+
+test.run();
