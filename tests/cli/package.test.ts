@@ -51,8 +51,8 @@ async function stop(cli: Cli): Promise<void> {
 
 test('the tarball holds bin/, dist/ and the manifest: no sources, tests, bench or docs', () => {
   const files = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).trim().split('\n');
-  assert.equal(files.filter((f) => !/^package\/(bin\/|dist\/(cli|ui|octant)\/|dist\/THIRD-PARTY-NOTICES\.txt$|package\.json$|README\.md$)/.test(f)), []);
-  for (const needed of ['package/bin/octant-exec.mjs', 'package/dist/cli/main.js', 'package/dist/cli/main.js.map', 'package/dist/ui/index.html', 'package/dist/octant/octant-exec.js']) assert.ok(files.includes(needed), needed);
+  assert.equal(files.filter((f) => !/^package\/(bin\/|dist\/(cli|ui|octant)\/|dist\/THIRD-PARTY-NOTICES\.txt$|deploy\/rbac\.yaml$|package\.json$|README\.md$)/.test(f)), []);
+  for (const needed of ['package/bin/octant-exec.mjs', 'package/dist/cli/main.js', 'package/dist/cli/main.js.map', 'package/dist/ui/index.html', 'package/dist/octant/octant-exec.js', 'package/deploy/rbac.yaml']) assert.ok(files.includes(needed), needed);
   assert.match(readFileSync(join(pkg.root, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8'), /^@kubernetes\/client-node [\d.]+ \(Apache-2\.0\)$/m);
 });
 

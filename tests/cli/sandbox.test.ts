@@ -1,5 +1,6 @@
-// `octant-exec sandbox` as a process: one JSON line when ready, a kubeconfig that works, exit 0
-// on SIGTERM with every exec ended, exit 2 with a one-line error on bad flags; and its flags.
+// `octant-exec sandbox` as a process: one JSON line when ready (with each user's kubeconfig and
+// the audit log), a kubeconfig that works, exit 0 on SIGTERM with every exec ended, exit 2 with
+// a one-line error on bad flags; and its flags.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
@@ -58,7 +59,10 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     await withTimeout(new Promise<void>((resolve) => child.stdout!.on('data', () => stdout.includes('\n') && resolve())), 30_000, 'the ready line');
     const ready = JSON.parse(stdout.split('\n')[0]);
     assert.match(ready.server, /^https:\/\/127\.0\.0\.1:\d+$/);
-    assert.equal(ready, { server: ready.server, kubeconfig, context: 'octant-exec-sandbox', isolation: 'bubblewrap' });
+    // Each user's kubeconfig next to the admin's, the audit log in the state folder.
+    const users = Object.fromEntries(['alice', 'bob', 'carol', 'octant-exec'].map((name) => [name, join(dir, `kc-${name}.yaml`)]));
+    assert.equal(ready, { server: ready.server, kubeconfig, context: 'octant-exec-sandbox', isolation: 'bubblewrap', users, audit: join(dir, 'state', 'audit.jsonl') });
+    for (const path of [...Object.values(users), ready.audit]) assert.ok(existsSync(path), path);
 
     // A long exec through a real kubectl, then SIGTERM to the sandbox.
     // a duration of this run's own, so that pgrep finds this exec and no other (another run of the suite may be sleeping too)
