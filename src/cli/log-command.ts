@@ -21,7 +21,7 @@ Commands:
   stats                  entries, segments, snapshots, bytes, the oldest entry
   verify                 checks every line and every snapshot, lists each problem; exit 1 on damage
   compact                removes now what retention allows (the server does it every hour):
-                         activity of ended sessions, and sessions ended and quiet for --retain
+                         activity of ended sessions, and sessions closed and quiet for --retain
                          days, keeping one audit record per run
   export                 the audit trail (one record per run: who, target, argv, start, end,
                          how it ended) as JSON Lines on stdout, oldest first
