@@ -1,13 +1,15 @@
 // The event log in a state directory (layout in files/layout.ts): segments of JSON Lines,
 // appended to and rolled by size, read line by line as a stream; snapshots written atomically;
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
-// log` tools can read the directory of a running server.
+// log` tools can read the directory of a running server. One process writes: the first append
+// or snapshot takes log/writer.lock, and a second process is refused.
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkLines, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import { TEMP_SUFFIX } from './files/atomic-file.ts';
-import { SNAPSHOT_DIR, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
+import { takeLock, type Lock } from './files/file-lock.ts';
+import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
 import { SegmentWriter } from './files/segment-writer.ts';
 import { readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
@@ -43,6 +45,7 @@ export class FileStore implements EventStore {
   readonly stateDir: string;
   readonly #options: FileStoreOptions;
   #writer: SegmentWriter | undefined;
+  #writerLock: Lock | undefined;
   #cursor: ReadCursor | undefined;
   #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
@@ -84,14 +87,31 @@ export class FileStore implements EventStore {
     for (const segment of segments.slice(Math.max(0, segments.findLastIndex((s) => s.seq <= after + 1)))) yield* sourceLines(segment.name, segment.path);
   }
 
+  /**
+   * Takes the state directory for this process's writes, or throws one sentence naming the
+   * process that has it. The first append or snapshot takes it too; a server takes it before it
+   * replays anything, so a second one stops before writing a line.
+   */
+  lockForWriting(): void {
+    if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
+    if (this.#writerLock) return;
+    const dir = join(this.stateDir, LOG_DIR);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true });
+    if ('heldBy' in lock) {
+      throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
+    }
+    this.#writerLock = lock;
+  }
+
   append(entry: LogEntry): void {
-    this.#refuseWhenClosed();
+    this.lockForWriting();
     this.#writer ??= new SegmentWriter(this.stateDir, this.#options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, () => this.#options.checkpoint?.('segment rolled'));
     this.#writer.append(entry);
   }
 
   putSnapshot(snapshot: Snapshot): void {
-    this.#refuseWhenClosed();
+    this.lockForWriting();
     this.#writer?.sync(); // a snapshot never covers entries that are not on the disk
     const dir = join(this.stateDir, SNAPSHOT_DIR);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
@@ -137,11 +157,9 @@ export class FileStore implements EventStore {
   close(): void {
     this.#writer?.close();
     this.#writer = undefined;
+    this.#writerLock?.release();
+    this.#writerLock = undefined;
     this.#closed = true;
-  }
-
-  #refuseWhenClosed(): void {
-    if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
   }
 
   #warnStrays(): void {

@@ -9,6 +9,7 @@ import process from 'node:process';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { auditRecords } from '../../src/events/audit-records.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { auditTrail } from '../../src/events/projections/audit-trail.ts';
@@ -52,8 +53,8 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
     assert.ok(system.writeSnapshot());
     busy(40); // more segments after the newest snapshot
     const before = [...store.read(0)];
-    const newest = readdirSync(join(dir, 'log')).sort().at(-1)!;
-    const newestBytes = readFileSync(join(dir, 'log', newest));
+    const newest = listSegments(dir).at(-1)!.path;
+    const newestBytes = readFileSync(newest);
     const startBefore = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, config: { maxLiveSessions: 3 }, clock: (s) => new VirtualClock(s) });
     const policy = compactionPolicy(store, { days: 0, auditDays: 0 }, system.clock.now(), () => {})!;
     assert.is(policy.through, store.snapshots()[1].seq, 'the base is the second newest snapshot');
@@ -68,7 +69,7 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
       assert.ok(entry.seq <= policy.through);
     }
     assert.equal(after.filter((e) => e.seq > policy.through), before.filter((e) => e.seq > policy.through), 'nothing after the base');
-    assert.ok(readFileSync(join(dir, 'log', newest)).equals(newestBytes), 'the newest segment, being appended to, is never touched');
+    assert.ok(readFileSync(newest).equals(newestBytes), 'the newest segment, being appended to, is never touched');
     assert.equal(wholeTrail(after), wholeTrail(before), 'the audit trail read from the log is the same');
     const startAfter = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, config: { maxLiveSessions: 3 }, clock: (s) => new VirtualClock(s) });
     assert.is(startAfter.replayReport.divergence, undefined);

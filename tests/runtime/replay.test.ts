@@ -1,10 +1,10 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
-import { appendFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { appendFileSync } from 'node:fs';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { MemoryStore, type EventStore, type StoredSnapshot } from '../../src/events/store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
@@ -43,7 +43,7 @@ test('a torn tail is reported, naming its file, and the rest replays', () => wit
   const first = makeSystem({ store: new FileStore(dir), script: (s) => void s.open() });
   first.system.exec(shellIn('web'), ['nginx']);
   await settle();
-  appendFileSync(join(dir, 'log', readdirSync(join(dir, 'log'))[0]), '{"seq":99,"ti');
+  appendFileSync(listSegments(dir)[0].path, '{"seq":99,"ti');
   const warnings: string[] = [];
   const second = makeSystem({ store: new FileStore(dir), warnings });
   assert.is(warnings.length, 1);

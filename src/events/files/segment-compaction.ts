@@ -11,7 +11,7 @@ import { CompactionPlanner, type CompactionPolicy, type CompactionReport, type C
 import { sourceLines } from '../line-reader.ts';
 import type { LogEntry } from '../log-entry.ts';
 import { AtomicFile, TEMP_SUFFIX } from './atomic-file.ts';
-import { takeLock } from './compaction-lock.ts';
+import { takeLock } from './file-lock.ts';
 import { COMPACTED_FILE, LOCK_FILE, LOG_DIR, listSegments, type NumberedFile } from './layout.ts';
 
 export interface CompactionCheckpoints {
