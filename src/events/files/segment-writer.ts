@@ -67,7 +67,12 @@ export class SegmentWriter {
     const newest = listSegments(this.#stateDir).at(-1);
     this.#open(newest?.path ?? join(dir, segmentName(seq)));
     if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) {
-      this.#size += writeFully(this.#fd!, '\n');
+      try {
+        this.#size += writeFully(this.#fd!, '\n');
+      } catch (error) {
+        this.close(); // a full disk: the next append opens again and puts the torn tail on its own line first
+        throw error;
+      }
       this.#lines++;
     }
   }
