@@ -49,12 +49,15 @@ export function* readEntries(lines: Iterable<SourceLine>, after: number, onDamag
   }
 }
 
+/** The entry a line holds, if it is a whole and valid one. */
+export function entryOf(text: string): LogEntry | undefined {
+  const checked = checkLine(text);
+  return typeof checked === 'string' ? undefined : checked;
+}
+
 /** An entry line's seq, read off its end where the writer puts it (`…,"seq":N,"time":T}`), else from the whole line. */
 export function seqOf(text: string): number | undefined {
-  const quick = quickSeq(text);
-  if (quick !== undefined) return quick;
-  const checked = checkLine(text);
-  return typeof checked === 'string' ? undefined : checked.seq;
+  return quickSeq(text) ?? entryOf(text)?.seq;
 }
 
 const SEQ_AT_END = /,"seq":(\d+),"time":[-\d.e+]+}$/;

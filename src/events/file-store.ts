@@ -3,16 +3,16 @@
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
 // log` tools can read the directory of a running server. One process writes: the first append
 // or snapshot takes log/writer.lock, and a second process is refused.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { checkLines, seqOf } from './checked-lines.ts';
+import { checkLines, entryOf, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import { TEMP_SUFFIX } from './files/atomic-file.ts';
 import { takeLock, type Lock } from './files/file-lock.ts';
 import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
 import { SegmentWriter } from './files/segment-writer.ts';
-import { readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
+import { entryDigest, readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
 import { sourceLines, type LinePosition, type SourceLine } from './line-reader.ts';
 import type { LogDamage, LogEntry } from './log-entry.ts';
 import { SNAPSHOTS_KEPT, type EventStore, type Snapshot, type StoredSnapshot } from './store.ts';
@@ -122,10 +122,16 @@ export class FileStore implements EventStore {
     }
     const checkpoint = this.#options.checkpoint;
     const last = this.#writer?.lastEntry();
-    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, last && { segment: relative(this.stateDir, last.path), offset: last.offset, line: last.line }, {
+    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, last && { segment: relative(this.stateDir, last.path), offset: last.offset, line: last.line, digest: entryDigest(last.entry) }, {
       midway: () => checkpoint?.('snapshot half written'),
       beforeRename: () => checkpoint?.('snapshot before rename'),
     });
+    // One past the entry this writer is at is another copy's (snapshots/ restored newer than log/):
+    // kept, it would count among the newest and push this log's own snapshots out.
+    for (const ahead of listSnapshots(this.stateDir).filter((file) => file.seq > snapshot.seq)) {
+      rmSync(ahead.path, { force: true });
+      this.#options.warn?.(`${ahead.name} removed: it covered entries up to ${ahead.seq}, and this log is at ${snapshot.seq} (a snapshot of another copy of the log)`);
+    }
     for (const old of listSnapshots(this.stateDir).slice(SNAPSHOTS_KEPT)) rmSync(old.path, { force: true });
   }
 
@@ -135,10 +141,23 @@ export class FileStore implements EventStore {
       seq: file.seq,
       load: () => {
         const { snapshot, last } = readSnapshotFile(file.path, file.seq);
-        if (last) this.#snapshotEnds.set(snapshot.seq, { after: snapshot.seq, path: join(this.stateDir, last.segment), position: { offset: last.offset, line: last.line } });
+        const end = last && { after: snapshot.seq, path: join(this.stateDir, last.segment), position: { offset: last.offset, line: last.line } };
+        // Compaction may have removed the last entry of a snapshot it went through; never a later one.
+        if (snapshot.seq > this.compactedThrough() && !this.#holds(snapshot.seq, last?.digest, end)) {
+          throw new Error(`its last entry (seq ${snapshot.seq}) is not in the log: it is ahead of it, from another copy (was snapshots/ copied after log/?)`);
+        }
+        if (end) this.#snapshotEnds.set(snapshot.seq, end);
         return snapshot;
       },
     }));
+  }
+
+  /** Whether entry `seq` is in the log (as `digest` says it was, when known): looked for where `end` says first, else from its segment on. */
+  #holds(seq: number, digest: string | undefined, end: ReadCursor | undefined): boolean {
+    const isIt = (entry: LogEntry | undefined) => entry?.seq === seq && (digest === undefined || entryDigest(entry) === digest);
+    if (end && isIt(entryAt(end))) return true;
+    for (const entry of this.read(seq - 1)) return isIt(entry);
+    return false;
   }
 
   compactedThrough(): number {
@@ -169,3 +188,9 @@ export class FileStore implements EventStore {
   }
 }
 
+/** The entry on the line at `cursor`, if that line is one (and the file is still there). */
+function entryAt(cursor: ReadCursor): LogEntry | undefined {
+  if (!existsSync(cursor.path)) return undefined;
+  for (const line of sourceLines('', cursor.path, cursor.position)) return entryOf(line.text);
+  return undefined;
+}

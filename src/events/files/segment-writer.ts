@@ -18,8 +18,8 @@ export class SegmentWriter {
   #path = '';
   #size = 0;
   #lines = 0;
-  /** where the last line appended to this segment starts, if any */
-  #lastLine: { offset: number; line: number } | undefined;
+  /** where the last line appended to this segment starts, if any, and its entry */
+  #lastLine: { offset: number; line: number; entry: LogEntry } | undefined;
 
   constructor(stateDir: string, segmentBytes: number, rolled: () => void) {
     this.#stateDir = stateDir;
@@ -37,7 +37,7 @@ export class SegmentWriter {
       ftruncateSync(this.#fd!, this.#size);
       throw error;
     }
-    this.#lastLine = { offset: this.#size, line: this.#lines };
+    this.#lastLine = { offset: this.#size, line: this.#lines, entry };
     this.#size += line.length;
     this.#lines++;
   }
@@ -46,7 +46,7 @@ export class SegmentWriter {
    * Where the last entry appended is: a snapshot of it keeps this, so a start finds the entries
    * after it without reading the segment from its start. `line`: lines before it.
    */
-  lastEntry(): { path: string; offset: number; line: number } | undefined {
+  lastEntry(): { path: string; offset: number; line: number; entry: LogEntry } | undefined {
     return this.#lastLine && { path: this.#path, ...this.#lastLine };
   }
 
