@@ -137,7 +137,10 @@ export class ExecSystem {
     if (!how.restore) return;
     if (options.snapshots !== false) this.#snapshotPolicy = { ...DEFAULT_SNAPSHOT_POLICY, ...options.snapshots };
     this.#sinceSnapshot = this.replayReport.entries;
-    this.#send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
+    // Not #send: syncing first would fire the replay's timers (idle, connect, a deadline) across the
+    // downtime, ending as timed out or failed what the server simply lost. Stamped with the last time
+    // the log vouches for (when the old process died is not known), it replays exactly.
+    this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
   }
 
   /** Live terminals come back by replaying their runs (see system-snapshot.ts); nothing they report is logged again. */

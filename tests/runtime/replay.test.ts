@@ -7,7 +7,7 @@ import { FileStore } from '../../src/events/file-store.ts';
 import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { MemoryStore, type EventStore, type StoredSnapshot } from '../../src/events/store.ts';
-import { VirtualClock } from '../../src/runtime/clock.ts';
+import { RealTimeClock, VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -37,6 +37,40 @@ test('after a restart the session list comes back, live sessions marked disconne
   second.system.restart('t1');
   assert.is(second.adapter.streams.length, 2);
   assert.is(second.system.sessionList.byId.t1.run, 2);
+}));
+
+test('after a crash and a long downtime, live sessions come back disconnected (restarted), not ended by timers that fell due meanwhile', () => withTempDir(async (dir) => {
+  let wall = Date.now(); // where the clock of a new log starts
+  const clock = (start: number) => new RealTimeClock(() => wall, start, { setTimeout: () => 0, clearTimeout: () => {} }); // time moves only when the test says
+  const adapter = new FakeExecAdapter((s) => void (s.request.target.container === 'nginx' && s.open()));
+  const store = new FileStore(dir);
+  const first = ExecSystem.open({ adapter, store, clock, snapshots: false });
+  first.exec(shellIn('web', 'all'), ['nginx', 'sidecar']); // t1 runs; t2 is still connecting (its 30 s connect timeout armed)
+  await settle();
+  first.batch({ argv: ['sleep', '1000'], requestedBy: 'carol', concurrency: 1, timeoutMs: 60_000 }, [{ namespace: 'batch', pod: 'w-0', container: 'main' }], []); // t3: a 60 s deadline
+  await settle();
+  wall += 5_000;
+  adapter.streams[0].stdout('hi');
+  wall += 5_000;
+  first.resize('t1', 100, 30);
+  const lastLogged = first.entries().at(-1)!;
+  store.close(); // SIGKILL: no shutdown
+  wall += 20 * 60_000; // back 20 minutes later: every idle, connect and deadline timer fell due in the downtime
+  const warnings: string[] = [];
+  const second = ExecSystem.open({ adapter: new FakeExecAdapter(), store: new FileStore(dir), clock, warn: (w) => warnings.push(w), snapshots: false });
+  assert.equal(warnings, []);
+  const after = second.entries(lastLogged.seq);
+  assert.equal(after.map((e) => [e.type, 'sessionId' in e ? e.sessionId : '', 'reason' in e ? e.reason : '']), [
+    ['session.disconnected', 't1', 'restarted'],
+    ['session.disconnected', 't2', 'restarted'],
+    ['session.disconnected', 't3', 'restarted'],
+    ['batch.finished', '', ''],
+  ]);
+  assert.ok(after.every((e) => e.time === lastLogged.time), 'stamped with the last moment the log vouches for');
+  for (const id of ['t1', 't2', 't3']) assert.equal([second.sessionList.byId[id].state, second.sessionList.byId[id].disconnectReason], ['disconnected', 'restarted'], id);
+  const replayed = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: new FileStore(dir), clock: (s) => new VirtualClock(s), fromSnapshot: false });
+  assert.is(replayed.replayReport.divergence, undefined, 'the log replays exactly');
+  second.shutdown();
 }));
 
 test('a torn tail is reported, naming its file, and the rest replays', () => withTempDir(async (dir) => {
