@@ -24,7 +24,7 @@ import { RealTimeClock, type VirtualClock } from './clock.ts';
 import { errorText } from './error-text.ts';
 import { execStreamActor } from './exec-stream-actor.ts';
 import { FactMatcher } from './fact-matcher.ts';
-import { LiveRuns, isRunStart } from './live-runs.ts';
+import { LiveRuns, seedingSteps } from './live-runs.ts';
 import { LogWriter, RETRY_MS } from './log-writer.ts';
 import { ProjectionSet } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
@@ -147,10 +147,10 @@ export class ExecSystem {
   #seed(state: SystemState): void {
     this.#mode = 'seeding';
     try {
-      for (const entry of state.liveRuns) {
-        this.#clock.advanceTo(entry.time);
-        if (isRunStart(entry)) (this.#supervisor.getSnapshot().children[entry.sessionId] as AnyActorRef | undefined)?.send({ type: 'RESTART' });
-        else this.#supervisor.send(inputOf(entry)!);
+      for (const step of seedingSteps(state.liveRuns)) {
+        this.#clock.advanceTo(step.time);
+        if ('restart' in step) (this.#supervisor.getSnapshot().children[step.sessionId] as AnyActorRef | undefined)?.send({ type: 'RESTART' });
+        else this.#supervisor.send(step.event);
       }
       this.#clock.advanceTo(state.clock);
     } finally {
