@@ -32,8 +32,9 @@ export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Where entry `after` is: a read of what follows it starts there, once the line there is found
- * to be that entry still (a compaction may have rewritten the file). The last entry a read gave
- * (the next page of a reader paging through the log), and the last entry of each snapshot.
+ * to be that entry still (a compaction may have rewritten the file). The last two entries a read
+ * gave (the next page of a reader paging through the log, who read one entry past its page to
+ * learn whether there is more), and the last entry of each snapshot.
  */
 interface ReadCursor {
   after: number;
@@ -46,7 +47,8 @@ export class FileStore implements EventStore {
   readonly #options: FileStoreOptions;
   #writer: SegmentWriter | undefined;
   #writerLock: Lock | undefined;
-  #cursor: ReadCursor | undefined;
+  /** the last two entries a read gave, the latest last */
+  #cursors: ReadCursor[] = [];
   #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
   #snapshotLeftoversGone = false;
@@ -64,14 +66,14 @@ export class FileStore implements EventStore {
         onDamage({ file: item.file, line: item.line, problem: item.problem });
         continue;
       }
-      this.#cursor = { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } };
+      this.#cursors = [...this.#cursors.slice(-1), { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } }];
       yield item.entry;
     }
   }
 
   *#lines(after: number): Generator<SourceLine, void, undefined> {
     const segments = listSegments(this.stateDir);
-    const cursor = (this.#cursor?.after === after ? this.#cursor : undefined) ?? this.#snapshotEnds.get(after);
+    const cursor = this.#cursors.find((c) => c.after === after) ?? this.#snapshotEnds.get(after);
     const at = cursor ? segments.findIndex((s) => s.path === cursor.path) : -1;
     if (at >= 0) {
       const lines = sourceLines(segments[at].name, segments[at].path, cursor!.position);

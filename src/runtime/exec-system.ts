@@ -376,10 +376,8 @@ export class ExecSystem {
   /** Entries with seq > `after`, at most `limit` of them, read from the store (and those still waiting to be written). */
   entries(after = 0, limit = Infinity): LogEntry[] {
     const page: LogEntry[] = [];
-    for (const entry of this.#store.read(after)) {
-      if (page.length >= limit) return page;
-      page.push(entry);
-    }
+    // Not one entry more than asked: the store's read cursor is where the last one read ends (the next page starts there).
+    if (limit > 0) for (const entry of this.#store.read(after)) if (page.push(entry) >= limit) return page;
     for (const entry of this.#writer.waiting) if (page.length < limit && entry.seq > (page.at(-1)?.seq ?? after)) page.push(entry);
     return page;
   }

@@ -2,8 +2,12 @@ import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('event log: segment files');
@@ -61,6 +65,40 @@ test('paging through the log a page at a time sees every entry once, also across
     assert.ok(remaining.length < 250, `the compaction removed activity (${remaining.length} entries left)`);
     assert.equal(pages.filter((seq) => seq <= 77), range(1, 77));
     assert.equal(pages.filter((seq) => seq > 77), remaining.filter((seq) => seq > 77), 'after it, exactly what the log holds');
+  }));
+
+test('paging as GET /events does (a page and one entry more, to learn there is more) reads on from where the last page ended, never from the segment start', () =>
+  withTempDir((dir) => {
+    /** A store that counts the damaged lines its reads come across: a read of the segment from its start meets the one spoiled below. */
+    class CountingStore extends FileStore {
+      damaged = 0;
+      override *read(after = 0, onDamage: (damage: LogDamage) => void = () => {}): Generator<LogEntry, void, undefined> {
+        yield* super.read(after, (damage) => {
+          this.damaged++;
+          onDamage(damage);
+        });
+      }
+    }
+    const store = new CountingStore(dir);
+    for (let seq = 1; seq <= 300; seq++) store.append({ seq, time: 1000 + seq, type: 'session.idle', sessionId: 'gone' });
+    const system = ExecSystem.open({ adapter: new FakeExecAdapter(), store, clock: (s) => new VirtualClock(s), snapshots: false });
+    const seen: number[] = [];
+    let after = 0;
+    for (let page = 0; ; page++) {
+      const entries = system.entries(after, 10 + 1); // as src/server/http-api.ts asks
+      seen.push(...entries.slice(0, 10).map((e) => e.seq));
+      if (entries.length <= 10) break;
+      after = entries[9].seq;
+      if (page === 0) {
+        const segment = listSegments(dir)[0].path;
+        const bytes = readFileSync(segment);
+        bytes.fill(0x23, 0, bytes.indexOf(10)); // the first line, spoiled in place with '#'s
+        writeFileSync(segment, bytes);
+      }
+    }
+    assert.equal(seen, range(1, 300));
+    assert.is(store.damaged, 0, 'no page read the segment from its start again');
+    store.close();
   }));
 
 test('a torn last line is skipped, named, and the next append starts on a fresh line', () =>
