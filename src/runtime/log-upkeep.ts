@@ -54,10 +54,11 @@ export class LogUpkeep {
   }
 
   async #compact(): Promise<CompactionReport | undefined> {
-    const policy = compactionPolicy(this.store, this.retention, this.system.clock.now(), this.warn);
-    if (!policy) return undefined; // not two snapshots yet: the next one tries again
-    this.#lastRun = this.system.clock.now();
     try {
+      // In the try: reading the snapshots can fail too (EMFILE, EIO), and nobody awaits a compaction a snapshot started.
+      const policy = compactionPolicy(this.store, this.retention, this.system.clock.now(), this.warn);
+      if (!policy) return undefined; // not two snapshots yet: the next one tries again
+      this.#lastRun = this.system.clock.now();
       if (policy.expireBefore !== undefined) this.#closeEndedBefore(policy.expireBefore);
       return await this.store.compact(policy);
     } catch (error) {

@@ -84,4 +84,25 @@ test('retention closes terminals that ended longer ago than it keeps: logged lik
     system.shutdown();
   }));
 
+test('a compaction that cannot read the snapshots is told in a warning and tried again later; it never rejects', () =>
+  withTempDir(async (dir) => {
+    let failing = false;
+    /** The state directory's snapshots folder gives out (EMFILE on a busy server, EIO) once the system runs. */
+    class FailingStore extends FileStore {
+      override snapshots() {
+        if (failing) throw Object.assign(new Error('EMFILE: too many open files, scandir'), { code: 'EMFILE' });
+        return super.snapshots();
+      }
+    }
+    const store = new FailingStore(dir);
+    const system = ExecSystem.open({ adapter: new FakeExecAdapter(), store, clock: () => new VirtualClock(Date.UTC(2026, 0, 1)), snapshots: false });
+    const warnings: string[] = [];
+    const upkeep = new LogUpkeep(system, store, { days: 90, auditDays: 0 }, (w) => warnings.push(w));
+    failing = true;
+    assert.is(await upkeep.compact(), undefined);
+    assert.equal(warnings, ['compaction of the event log stopped (EMFILE: too many open files, scandir): each segment is whole, compacted or as it was; it is tried again in an hour']);
+    await upkeep.close();
+    system.shutdown();
+  }));
+
 test.run();
