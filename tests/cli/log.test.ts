@@ -8,9 +8,10 @@ import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { withTimeout } from '../support/wait.ts';
 
 const test = suite('octant-exec log');
 const DAY = 86_400_000;
@@ -99,6 +100,16 @@ test('verify lists each damaged line and snapshot with its file and exits 1; str
       `snapshots/${snapshot} skipped: damaged: 1 byte more than its header says`,
     ]);
     assert.match(verified.stdout, /event log damaged: 2 problems/);
+  }));
+
+test('export to a reader that goes away (log export | head) stops quietly: exit 0, nothing on stderr', () =>
+  withTempDir(async (dir) => {
+    const { system } = await running(dir);
+    system.shutdown();
+    const cli = startCli(['log', 'export', '--state-dir', dir]);
+    cli.child.stdout!.destroy(); // the reader is gone before the first line: every write meets a closed pipe
+    assert.is(await withTimeout(cli.exit, 60_000, 'log export to end'), 0, cli.stderr());
+    assert.is(cli.stderr(), '');
   }));
 
 test('--help names the four commands; bad input (unknown command, bad flags, a missing directory) gets one line each', () =>
