@@ -34,6 +34,8 @@ Options:
 `;
 
 const commands = { stats: statsCommand, verify: verifyCommand, compact: compactCommand, export: exportCommand };
+/** the flags each command takes besides --state-dir: any other is refused, not silently ignored */
+const takes: Record<keyof typeof commands, string[]> = { stats: ['json'], verify: [], compact: ['retain', 'retain-audit'], export: ['since'] };
 
 export interface LogOptions {
   store: FileStore;
@@ -70,6 +72,8 @@ export async function logCommand(args: string[]): Promise<number> {
   }
   const name = positionals[0];
   if (positionals.length !== 1 || !(name in commands)) return usage(name === undefined ? 'which command? stats, verify, compact or export' : `unknown command "${positionals.join(' ').slice(0, 60)}": use stats, verify, compact or export`);
+  const stray = Object.keys(values).find((flag) => flag !== 'state-dir' && !takes[name as keyof typeof commands].includes(flag));
+  if (stray) return usage(`--${stray} does not apply to log ${name}`);
   const stateDir = values['state-dir'] || defaultStateDir();
   if (!existsSync(stateDir)) {
     process.stderr.write(`octant-exec log: there is no state directory at ${stateDir}: give the server's --state-dir\n`);

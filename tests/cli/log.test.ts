@@ -112,7 +112,7 @@ test('export to a reader that goes away (log export | head) stops quietly: exit 
     assert.is(cli.stderr(), '');
   }));
 
-test('--help names the four commands; bad input (unknown command, bad flags, a missing directory) gets one line each', () =>
+test('--help names the four commands; bad input (unknown command, bad flags, flags of another command, a missing directory) gets one line each', () =>
   withTempDir(async (dir) => {
     const help = await runCli(['log', '--help']);
     assert.is(help.code, 0);
@@ -122,6 +122,10 @@ test('--help names the four commands; bad input (unknown command, bad flags, a m
       [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number of days/],
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
+      [['log', 'verify', '--json', '--state-dir', dir], 2, /^octant-exec log: --json does not apply to log verify \(see octant-exec log --help\)\n$/],
+      [['log', 'export', '--retain', '5', '--state-dir', dir], 2, /--retain does not apply to log export/],
+      [['log', 'compact', '--since', '2026-01-01', '--state-dir', dir], 2, /--since does not apply to log compact/],
+      [['log', 'stats', '--retain-audit', '5', '--state-dir', dir], 2, /--retain-audit does not apply to log stats/],
     ] as const) {
       const r = await runCli([...args]);
       assert.is(r.code, code, args.join(' '));
