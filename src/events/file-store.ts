@@ -11,7 +11,7 @@ import { TEMP_SUFFIX } from './files/atomic-file.ts';
 import { takeLock, type Lock } from './files/file-lock.ts';
 import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
-import { SegmentWriter } from './files/segment-writer.ts';
+import { SegmentWriter, moveLegacyLog } from './files/segment-writer.ts';
 import { entryDigest, readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
 import { sourceLines, type LinePosition, type SourceLine } from './line-reader.ts';
 import type { LogDamage, LogEntry } from './log-entry.ts';
@@ -102,6 +102,12 @@ export class FileStore implements EventStore {
     const lock = takeLock(join(dir, WRITER_LOCK), { shared: true });
     if ('heldBy' in lock) {
       throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
+    }
+    try {
+      moveLegacyLog(this.stateDir); // before a line is written: a server with two first segments stops here
+    } catch (error) {
+      lock.release();
+      throw error;
     }
     this.#writerLock = lock;
   }

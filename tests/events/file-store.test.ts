@@ -1,6 +1,6 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
@@ -145,6 +145,29 @@ test('a 0.1.0 state directory: events.jsonl is read as the first segment, then m
     assert.not.ok(existsSync(join(dir, 'events.jsonl')));
     assert.ok(readFileSync(join(dir, 'log', 'events-000000000001.jsonl'), 'utf8').startsWith(fixture), 'the old log, byte for byte');
     assert.equal(readAll(new FileStore(dir)).seqs, range(1, 141));
+  }));
+
+test('a 0.1.0 events.jsonl beside a first segment (copied back after the upgrade) never replaces it: writing is refused in one sentence; a move a crash cut short is finished', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(dir);
+    store.append(entry(1));
+    store.close();
+    const first = join(dir, 'log', 'events-000000000001.jsonl');
+    const ours = readFileSync(first, 'utf8');
+    writeFileSync(join(dir, 'events.jsonl'), readFileSync(new URL('fixtures/v0.1.0-events.jsonl', import.meta.url), 'utf8'));
+    const again = new FileStore(dir);
+    assert.throws(
+      () => again.append(entry(2)),
+      (error: Error) => error.message === `${join(dir, 'events.jsonl')} (a log of octant-exec 0.1.0) and ${first} are both there, and neither may replace the other: move the one you do not want out of the state directory, then start again`,
+    );
+    assert.is(readFileSync(first, 'utf8'), ours, 'the first segment as it was');
+    assert.ok(existsSync(join(dir, 'events.jsonl')));
+    assert.not.ok(readdirSync(join(dir, 'log')).includes('writer.lock'), 'and the directory let go');
+    rmSync(first);
+    linkSync(join(dir, 'events.jsonl'), first); // killed between the two steps of the move
+    new FileStore(dir).lockForWriting();
+    assert.not.ok(existsSync(join(dir, 'events.jsonl')));
+    assert.equal(readAll(new FileStore(dir)).seqs, range(1, 140));
   }));
 
 test('stray files in log/ and snapshots/ are named in a warning and left alone', () =>
