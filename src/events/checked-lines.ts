@@ -4,7 +4,7 @@
 // drops just the odd one out. The run is chosen over a window of lines, so a log of any length
 // streams through in constant memory.
 import type { SourceLine } from './line-reader.ts';
-import type { LogDamage, LogEntry } from './log-entry.ts';
+import type { LogEntry } from './log-entry.ts';
 
 export type CheckedLine = SourceLine & ({ entry: LogEntry; problem?: undefined } | { entry?: undefined; problem: string });
 
@@ -39,14 +39,6 @@ export function* checkLines(lines: Iterable<SourceLine>, after = 0): Generator<C
     if (window.length === 2 * WINDOW) yield* decide(WINDOW);
   }
   yield* decide(window.length);
-}
-
-/** The intact entries of `lines` with seq > `after`; each damaged line is reported to `onDamage`. */
-export function* readEntries(lines: Iterable<SourceLine>, after: number, onDamage: (damage: LogDamage) => void): Generator<LogEntry, void, undefined> {
-  for (const item of checkLines(lines, after)) {
-    if (item.entry) yield item.entry;
-    else onDamage({ file: item.file, line: item.line, problem: item.problem });
-  }
 }
 
 /** The entry a line holds, if it is a whole and valid one. */

@@ -10,6 +10,7 @@
 //   would go on in the log (the server's upkeep closes ended sessions of that age first);
 // - with audit retention, `audit.record` entries of runs that ended before `dropRecordsBefore`,
 //   and the closes of their sessions.
+import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import { applyEntries } from './projection.ts';
 import { auditTrail, type AuditRecord, type AuditTrail } from './projections/audit-trail.ts';
 import type { LogEntry } from './log-entry.ts';
@@ -53,7 +54,6 @@ export interface CompactionRules {
   readonly recordsKept: number;
 }
 
-const endings = new Set(['session.exited', 'session.failed', 'session.timedOut', 'session.disconnected', 'session.closed']);
 /** folded into the audit trail at a time (immer copies the trail once per batch) */
 const AUDIT_BATCH = 1_000;
 
@@ -83,7 +83,7 @@ export class CompactionPlanner {
       this.#sessions.set(entry.sessionId, summary);
       if (!(entry.type === 'session.closed' && summary.ended)) summary.lastTime = entry.time;
       if (!covered) summary.later = true;
-      else if (endings.has(entry.type)) Object.assign(summary, { lastEnd: entry.seq, ended: true, closed: entry.type === 'session.closed' });
+      else if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') Object.assign(summary, { lastEnd: entry.seq, ended: true, closed: entry.type === 'session.closed' });
       else if (entry.type === 'session.restarted') summary.ended = false;
       if (entry.type === 'session.spawned' && entry.batchId) this.#batches.get(entry.batchId)?.sessions.push(entry.sessionId);
     }

@@ -3,11 +3,11 @@
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
 // log` tools can read the directory of a running server. One process writes: the first append
 // or snapshot takes log/writer.lock, and a second process is refused.
-import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkLines, entryOf, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
-import { TEMP_SUFFIX } from './files/atomic-file.ts';
+import { makeFolder, removeTempFiles } from './files/atomic-file.ts';
 import { takeLock, type Lock } from './files/file-lock.ts';
 import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
@@ -98,7 +98,7 @@ export class FileStore implements EventStore {
     if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
     if (this.#writerLock) return;
     const dir = join(this.stateDir, LOG_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir);
     const lock = takeLock(join(dir, WRITER_LOCK), { shared: true });
     if ('heldBy' in lock) {
       throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
@@ -122,10 +122,9 @@ export class FileStore implements EventStore {
     this.lockForWriting();
     this.#writer?.sync(); // a snapshot never covers entries that are not on the disk
     const dir = join(this.stateDir, SNAPSHOT_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir);
     if (!this.#snapshotLeftoversGone) {
-      // half a snapshot from a killed run: only the writer of snapshots (this process) makes them
-      for (const name of readdirSync(dir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(dir, name), { force: true });
+      removeTempFiles(dir); // half a snapshot from a killed run: only the writer of snapshots (this process) makes them
       this.#snapshotLeftoversGone = true;
     }
     const checkpoint = this.#options.checkpoint;
@@ -154,10 +153,17 @@ export class FileStore implements EventStore {
         if (snapshot.seq > this.compactedThrough() && !this.#holds(snapshot.seq, last?.digest, end)) {
           throw new Error(`its last entry (seq ${snapshot.seq}) is not in the log: it is ahead of it, from another copy (was snapshots/ copied after log/?)`);
         }
-        if (end) this.#snapshotEnds.set(snapshot.seq, end);
+        if (end) this.#rememberEnd(end);
         return snapshot;
       },
     }));
+  }
+
+  /** Keeps where the last few snapshots loaded end (a start reads on from the one it loaded last). */
+  #rememberEnd(end: ReadCursor): void {
+    this.#snapshotEnds.delete(end.after);
+    this.#snapshotEnds.set(end.after, end);
+    for (const after of this.#snapshotEnds.keys()) if (this.#snapshotEnds.size > SNAPSHOTS_KEPT) this.#snapshotEnds.delete(after);
   }
 
   /** Whether entry `seq` is in the log (as `digest` says it was, when known): looked for where `end` says first, else from its segment on. */

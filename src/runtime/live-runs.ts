@@ -14,11 +14,11 @@
 // Replayed alone, the latest ACTIVITY would come too late: the idle timeout armed by the entry
 // before it could fall due first. `seedingSteps` therefore holds the idle timers off from that
 // entry to it (an ACTIVITY whose activity is still to come, overwritten by the real one).
+import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { LogEntry } from '../events/log-entry.ts';
 import { inputOf } from '../events/replay.ts';
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 
-const runEnds = new Set(['session.exited', 'session.failed', 'session.timedOut', 'session.disconnected', 'session.closed']);
 /** inputs that change nothing a later one of their kind does not set again */
 const replaced = new Set(['session.activity', 'session.resized']);
 
@@ -33,7 +33,7 @@ export class LiveRuns {
   observe(entry: LogEntry): void {
     if (!('sessionId' in entry)) return;
     if (isRunStart(entry)) return void this.#runs.set(entry.sessionId, [entry]);
-    if (runEnds.has(entry.type)) return void this.#runs.delete(entry.sessionId);
+    if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') return void this.#runs.delete(entry.sessionId);
     const run = this.#runs.get(entry.sessionId);
     if (!run || !inputOf(entry) || entry.type === 'session.restartRefused') return;
     if (replaced.has(entry.type)) {

@@ -6,8 +6,8 @@
 // replaces: root running `octant-exec log compact` on a user's state directory must not leave
 // files that user's server cannot open.
 import { Buffer } from 'node:buffer';
-import { closeSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { closeSync, fchownSync, fsyncSync, lstatSync, mkdirSync, openSync, readdirSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import process from 'node:process';
 
 export const TEMP_SUFFIX = '.tmp';
@@ -87,6 +87,21 @@ export function writeFully(fd: number, chunk: string | Uint8Array): number {
   const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
   for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done, bytes.length - done);
   return bytes.length;
+}
+
+/** Removes the temporary files in `dir`: what killed writes left there (its one writer of that kind calls this, under its lock). */
+export function removeTempFiles(dir: string): void {
+  for (const name of readdirSync(dir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(dir, name), { force: true });
+}
+
+/** Makes `path` (mode 0700) and the folders above it it needs, each made durable in its parent as a new file is. */
+export function makeFolder(path: string): void {
+  const first = mkdirSync(path, { recursive: true, mode: 0o700 });
+  if (first === undefined) return; // there already
+  for (let made = path; ; made = dirname(made)) {
+    syncFolder(dirname(made));
+    if (made === first) return;
+  }
 }
 
 /** Makes a folder's entries (a new or renamed file) durable; where the platform cannot, the rename is still atomic. */

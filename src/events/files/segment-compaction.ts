@@ -4,13 +4,13 @@
 // over the old). The newest segment, the one being appended to, is never touched, so a running
 // server and `octant-exec log compact` can share the directory. A crash leaves each segment
 // either as it was or as it became, never half of it.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLines } from '../checked-lines.ts';
 import { CompactionPlanner, type CompactionPolicy, type CompactionReport, type CompactionRules } from '../compaction-rules.ts';
 import { sourceLines } from '../line-reader.ts';
 import type { LogEntry } from '../log-entry.ts';
-import { AtomicFile, TEMP_SUFFIX } from './atomic-file.ts';
+import { AtomicFile, removeTempFiles } from './atomic-file.ts';
 import { takeLock } from './file-lock.ts';
 import { COMPACTED_FILE, LOCK_FILE, LOG_DIR, listSegments, type NumberedFile } from './layout.ts';
 
@@ -30,7 +30,7 @@ export async function compactSegments(stateDir: string, entries: () => Iterable<
   const lock = takeLock(join(stateDir, LOG_DIR, LOCK_FILE));
   if ('heldBy' in lock) return { removed: 0, auditRecords: 0, rewritten: 0, busy: `another compaction is running (${lock.heldBy})` };
   try {
-    removeLeftovers(join(stateDir, LOG_DIR));
+    removeTempFiles(join(stateDir, LOG_DIR)); // a compaction killed halfway: nothing refers to them
     const planner = new CompactionPlanner(policy);
     let seen = 0;
     for (const entry of entries()) {
@@ -119,9 +119,4 @@ async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoint
   }
   file.commit(checkpoints.beforeRename);
   return removed;
-}
-
-/** Temporary files of a compaction that was killed: nothing refers to them. */
-function removeLeftovers(logDir: string): void {
-  for (const name of readdirSync(logDir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(logDir, name), { force: true });
 }

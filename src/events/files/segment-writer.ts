@@ -3,10 +3,10 @@
 // next entry starts on a fresh line, so a torn tail never glues itself onto a good entry. A
 // write that fails (a full disk) is cut back off, so the segment never keeps half a line.
 import { Buffer } from 'node:buffer';
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, mkdirSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEntry } from '../log-entry.ts';
-import { syncFolder, writeFully } from './atomic-file.ts';
+import { makeFolder, syncFolder, writeFully } from './atomic-file.ts';
 import { LEGACY_LOG, LOG_DIR, listSegments, segmentName } from './layout.ts';
 
 export class SegmentWriter {
@@ -62,9 +62,10 @@ export class SegmentWriter {
 
   #openNewest(seq: number): void {
     const dir = join(this.#stateDir, LOG_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir);
     const newest = listSegments(this.#stateDir).at(-1);
     this.#open(newest?.path ?? join(dir, segmentName(seq)));
+    if (!newest) syncFolder(dir); // the first segment: its name survives a power cut, as a rolled one's does
     if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) {
       try {
         this.#size += writeFully(this.#fd!, '\n');
