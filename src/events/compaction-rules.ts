@@ -50,6 +50,8 @@ interface SessionSummary {
 export interface CompactionRules {
   /** the entry as it stays, its replacement, or undefined when it goes */
   apply(entry: LogEntry): LogEntry | undefined;
+  /** whether `apply` would replace or remove the entry (and nothing is counted) */
+  changes(entry: LogEntry): boolean;
   /** how many audit records `apply` has put in place of removed runs */
   readonly recordsKept: number;
 }
@@ -122,45 +124,47 @@ export class CompactionPlanner {
     }
     let recordsKept = 0;
     // A run start becomes its record; without one (never expected) the entry stays as it is.
-    const keep = (entry: LogEntry, record: AuditRecord | undefined): LogEntry => {
-      if (!record) return entry;
-      recordsKept++;
-      return { type: 'audit.record', record, seq: entry.seq, time: entry.time };
-    };
+    const keep = (entry: LogEntry, record: AuditRecord | undefined): LogEntry => (record ? { type: 'audit.record', record, seq: entry.seq, time: entry.time } : entry);
     const batchExpired = (batchId: string) => {
       const batch = this.#batches.get(batchId);
       return !!batch && batch.finishedAt !== undefined && this.#old(batch.finishedAt) && batch.sessions.every(expired);
+    };
+    const decide = (entry: LogEntry): LogEntry | undefined => {
+      if (entry.seq > through) return entry;
+      switch (entry.type) {
+        case 'audit.record': {
+          const endedAt = entry.record.endedAt ?? entry.record.startedAt;
+          return dropRecordsBefore !== undefined && endedAt < dropRecordsBefore ? undefined : entry;
+        }
+        case 'exec.refused':
+          return this.#old(entry.time) ? keep(entry, records.get(`refused ${entry.requestId}`)) : entry;
+        case 'exec.requested':
+          return this.#requests.get(entry.requestId)?.every(expired) ? undefined : entry;
+        case 'batch.started':
+        case 'batch.finished':
+          return batchExpired(entry.batchId) ? undefined : entry;
+      }
+      if (!('sessionId' in entry)) return entry;
+      if (expired(entry.sessionId)) {
+        if (entry.type === 'session.spawned') return keep(entry, records.get(`${entry.sessionId} 1`));
+        if (entry.type === 'session.restarted') return keep(entry, records.get(`${entry.sessionId} ${entry.run}`));
+        // The close stays beside the records: a reader of the trail then knows the session is over.
+        if (entry.type === 'session.closed') return dropRecordsBefore !== undefined && entry.time < dropRecordsBefore ? undefined : entry;
+        return undefined;
+      }
+      const ran = sessions.get(entry.sessionId);
+      return entry.type === 'session.activity' && ran && entry.seq < ran.lastEnd ? undefined : entry;
     };
     return {
       get recordsKept() {
         return recordsKept;
       },
       apply: (entry) => {
-        if (entry.seq > through) return entry;
-        switch (entry.type) {
-          case 'audit.record': {
-            const endedAt = entry.record.endedAt ?? entry.record.startedAt;
-            return dropRecordsBefore !== undefined && endedAt < dropRecordsBefore ? undefined : entry;
-          }
-          case 'exec.refused':
-            return this.#old(entry.time) ? keep(entry, records.get(`refused ${entry.requestId}`)) : entry;
-          case 'exec.requested':
-            return this.#requests.get(entry.requestId)?.every(expired) ? undefined : entry;
-          case 'batch.started':
-          case 'batch.finished':
-            return batchExpired(entry.batchId) ? undefined : entry;
-        }
-        if (!('sessionId' in entry)) return entry;
-        if (expired(entry.sessionId)) {
-          if (entry.type === 'session.spawned') return keep(entry, records.get(`${entry.sessionId} 1`));
-          if (entry.type === 'session.restarted') return keep(entry, records.get(`${entry.sessionId} ${entry.run}`));
-          // The close stays beside the records: a reader of the trail then knows the session is over.
-          if (entry.type === 'session.closed') return dropRecordsBefore !== undefined && entry.time < dropRecordsBefore ? undefined : entry;
-          return undefined;
-        }
-        const ran = sessions.get(entry.sessionId);
-        return entry.type === 'session.activity' && ran && entry.seq < ran.lastEnd ? undefined : entry;
+        const kept = decide(entry);
+        if (kept !== entry && kept?.type === 'audit.record') recordsKept++;
+        return kept;
       },
+      changes: (entry) => decide(entry) !== entry,
     };
   }
 }

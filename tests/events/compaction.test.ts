@@ -77,6 +77,35 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
     assert.equal(json(startAfter.snapshots()), json(startBefore.snapshots()));
   }));
 
+test('a compaction with nothing left to remove writes no file: segments that stay as they are are only read', () =>
+  withTempDir(async (dir) => {
+    const { adapter, system, busy } = open(dir);
+    for (let i = 0; i < 3; i++) {
+      system.exec(shellIn('web'), ['nginx']);
+      await settle();
+      busy(40);
+      adapter.last().exit(0);
+    }
+    system.exec(shellIn('web'), ['nginx']); // live from here on
+    await settle();
+    assert.ok(system.writeSnapshot());
+    busy(5);
+    assert.ok(system.writeSnapshot());
+    busy(40); // the snapshots' segments sealed
+    const points: string[] = [];
+    const store = new FileStore(dir, { checkpoint: (point) => points.push(point) });
+    const policy = compactionPolicy(store, { days: 0, auditDays: 0 }, system.clock.now(), () => {})!;
+    const first = await store.compact(policy);
+    assert.ok(first.rewritten > 0 && first.removed > 0, 'the first one removes the activity of ended runs');
+    assert.is(points.filter((p) => p === 'compaction half written').length, first.rewritten, 'a new file for each segment rewritten, and no other');
+    points.length = 0;
+    const bytes = listSegments(dir).map((segment) => readFileSync(segment.path));
+    const again = await store.compact(policy);
+    assert.equal([again.removed, again.rewritten], [0, 0]);
+    assert.equal(points, [], 'not a temporary file begun');
+    assert.equal(listSegments(dir).map((segment) => readFileSync(segment.path)), bytes);
+  }));
+
 test('retention: closed sessions quiet before the cutoff go, one audit record per run and the close stay; recent ones, ended ones never closed, and their requests stay', () =>
   withTempDir(async (dir) => {
     const { adapter, store, system, busy } = open(dir);

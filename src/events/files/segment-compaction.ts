@@ -42,9 +42,8 @@ export async function compactSegments(stateDir: string, entries: () => Iterable<
     writeCompactedThrough(stateDir, Math.max(readCompactedThrough(stateDir), policy.through));
     const report: CompactionReport = { removed: 0, auditRecords: 0, rewritten: 0 };
     for (const segment of coveredSegments(stateDir, policy.through)) {
-      const removed = await rewrite(segment, rules, checkpoints);
-      if (removed === undefined) continue;
-      report.removed += removed;
+      if (!(await changesAny(segment, rules))) continue; // as it is: not written again (compaction runs hourly over the same sealed segments)
+      report.removed += await rewrite(segment, rules, checkpoints);
       report.rewritten++;
     }
     report.auditRecords = rules.recordsKept;
@@ -80,11 +79,20 @@ function coveredSegments(stateDir: string, through: number): NumberedFile[] {
   return segments.filter((_, i) => i + 1 < segments.length && segments[i + 1].seq - 1 <= through);
 }
 
-/** Rewrites one segment by the rules; returns how many entries went, or undefined when nothing changed. */
-async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoints: CompactionCheckpoints): Promise<number | undefined> {
+/** Whether the rules replace or remove anything in `segment`: read up to the first entry they do. */
+async function changesAny(segment: NumberedFile, rules: CompactionRules): Promise<boolean> {
+  let count = 0;
+  for (const item of checkLines(sourceLines(segment.name, segment.path))) {
+    if (item.entry && rules.changes(item.entry)) return true;
+    if (++count % LINES_PER_TURN === 0) await nextTurn();
+  }
+  return false;
+}
+
+/** Rewrites one segment by the rules; returns how many entries went. */
+async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoints: CompactionCheckpoints): Promise<number> {
   const file = new AtomicFile(segment.path);
   let removed = 0;
-  let changed = false;
   let pending: string[] = [];
   const flush = () => {
     file.write(pending.join(''));
@@ -98,7 +106,6 @@ async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoint
       if (!item.entry || kept === item.entry) pending.push(item.text + '\n');
       else if (kept) pending.push(JSON.stringify(kept) + '\n');
       else removed++;
-      changed ||= kept !== item.entry;
       if (++count === 1) {
         flush();
         checkpoints.midway?.();
@@ -112,10 +119,6 @@ async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoint
   } catch (error) {
     file.abort();
     throw error;
-  }
-  if (!changed) {
-    file.abort();
-    return undefined;
   }
   file.commit(checkpoints.beforeRename);
   return removed;
