@@ -4,7 +4,7 @@
 // drops just the odd one out. The run is chosen over a window of lines, so a log of any length
 // streams through in constant memory.
 import type { SourceLine } from './line-reader.ts';
-import type { LogDamage, LogEntry } from './log-entry.ts';
+import type { LogEntry } from './log-entry.ts';
 
 export type CheckedLine = SourceLine & ({ entry: LogEntry; problem?: undefined } | { entry?: undefined; problem: string });
 
@@ -41,20 +41,15 @@ export function* checkLines(lines: Iterable<SourceLine>, after = 0): Generator<C
   yield* decide(window.length);
 }
 
-/** The intact entries of `lines` with seq > `after`; each damaged line is reported to `onDamage`. */
-export function* readEntries(lines: Iterable<SourceLine>, after: number, onDamage: (damage: LogDamage) => void): Generator<LogEntry, void, undefined> {
-  for (const item of checkLines(lines, after)) {
-    if (item.entry) yield item.entry;
-    else onDamage({ file: item.file, line: item.line, problem: item.problem });
-  }
+/** The entry a line holds, if it is a whole and valid one. */
+export function entryOf(text: string): LogEntry | undefined {
+  const checked = checkLine(text);
+  return typeof checked === 'string' ? undefined : checked;
 }
 
 /** An entry line's seq, read off its end where the writer puts it (`…,"seq":N,"time":T}`), else from the whole line. */
 export function seqOf(text: string): number | undefined {
-  const quick = quickSeq(text);
-  if (quick !== undefined) return quick;
-  const checked = checkLine(text);
-  return typeof checked === 'string' ? undefined : checked.seq;
+  return quickSeq(text) ?? entryOf(text)?.seq;
 }
 
 const SEQ_AT_END = /,"seq":(\d+),"time":[-\d.e+]+}$/;

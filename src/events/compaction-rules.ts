@@ -2,11 +2,15 @@
 // every store. Only entries a usable snapshot covers (seq <= `through`) are touched; a start never
 // reads them again, so removing them changes what the log tells a reader, never the state:
 // - activity entries of a run that has ended: they only ever said "still busy";
-// - with retention, every entry of a session that ended, and saw nothing since, before
-//   `expireBefore`, except for one `audit.record` per run (who, target, argv, start, end, how
-//   it ended) at the run's start, so the audit trail read from the log stays whole; and refused
-//   exec actions and finished batches of that age, the same way;
-// - with audit retention, `audit.record` entries of runs that ended before `dropRecordsBefore`.
+// - with retention, every entry of a session that is closed and saw nothing before its close
+//   since `expireBefore`, except for one `audit.record` per run (who, target, argv, start, end,
+//   how it ended) at the run's start and its `session.closed`, so the audit trail read from the
+//   log stays whole; and refused exec actions and finished batches of that age, the same way.
+//   A session not closed is never expired, however old: it is still in the state, and a restart
+//   would go on in the log (the server's upkeep closes ended sessions of that age first);
+// - with audit retention, `audit.record` entries of runs that ended before `dropRecordsBefore`,
+//   and the closes of their sessions.
+import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import { applyEntries } from './projection.ts';
 import { auditTrail, type AuditRecord, type AuditTrail } from './projections/audit-trail.ts';
 import type { LogEntry } from './log-entry.ts';
@@ -35,6 +39,9 @@ interface SessionSummary {
   lastEnd: number;
   /** ended or closed, and not restarted since */
   ended: boolean;
+  /** closed at or before `through`: nothing more can happen to it */
+  closed: boolean;
+  /** its latest entry's time; not its close after it had ended (retention closes what it found quiet) */
   lastTime: number;
   /** it has entries after `through`: still moving, never removed */
   later: boolean;
@@ -43,11 +50,12 @@ interface SessionSummary {
 export interface CompactionRules {
   /** the entry as it stays, its replacement, or undefined when it goes */
   apply(entry: LogEntry): LogEntry | undefined;
+  /** whether `apply` would replace or remove the entry (and nothing is counted) */
+  changes(entry: LogEntry): boolean;
   /** how many audit records `apply` has put in place of removed runs */
   readonly recordsKept: number;
 }
 
-const endings = new Set(['session.exited', 'session.failed', 'session.timedOut', 'session.disconnected', 'session.closed']);
 /** folded into the audit trail at a time (immer copies the trail once per batch) */
 const AUDIT_BATCH = 1_000;
 
@@ -73,11 +81,11 @@ export class CompactionPlanner {
   observe(entry: LogEntry): void {
     const covered = entry.seq <= this.#policy.through;
     if ('sessionId' in entry) {
-      const summary = this.#sessions.get(entry.sessionId) ?? { lastEnd: 0, ended: false, lastTime: entry.time, later: false };
+      const summary = this.#sessions.get(entry.sessionId) ?? { lastEnd: 0, ended: false, closed: false, lastTime: entry.time, later: false };
       this.#sessions.set(entry.sessionId, summary);
-      summary.lastTime = entry.time;
+      if (!(entry.type === 'session.closed' && summary.ended)) summary.lastTime = entry.time;
       if (!covered) summary.later = true;
-      else if (endings.has(entry.type)) Object.assign(summary, { lastEnd: entry.seq, ended: true });
+      else if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') Object.assign(summary, { lastEnd: entry.seq, ended: true, closed: entry.type === 'session.closed' });
       else if (entry.type === 'session.restarted') summary.ended = false;
       if (entry.type === 'session.spawned' && entry.batchId) this.#batches.get(entry.batchId)?.sessions.push(entry.sessionId);
     }
@@ -106,7 +114,7 @@ export class CompactionPlanner {
     const sessions = this.#sessions;
     const expired = (sessionId: string) => {
       const s = sessions.get(sessionId);
-      return !!s && s.ended && !s.later && this.#old(s.lastTime);
+      return !!s && s.closed && !s.later && this.#old(s.lastTime);
     };
     // The kept records, by the run (or refusal) they stand for.
     const records = new Map<string, AuditRecord>();
@@ -116,43 +124,47 @@ export class CompactionPlanner {
     }
     let recordsKept = 0;
     // A run start becomes its record; without one (never expected) the entry stays as it is.
-    const keep = (entry: LogEntry, record: AuditRecord | undefined): LogEntry => {
-      if (!record) return entry;
-      recordsKept++;
-      return { type: 'audit.record', record, seq: entry.seq, time: entry.time };
-    };
+    const keep = (entry: LogEntry, record: AuditRecord | undefined): LogEntry => (record ? { type: 'audit.record', record, seq: entry.seq, time: entry.time } : entry);
     const batchExpired = (batchId: string) => {
       const batch = this.#batches.get(batchId);
       return !!batch && batch.finishedAt !== undefined && this.#old(batch.finishedAt) && batch.sessions.every(expired);
+    };
+    const decide = (entry: LogEntry): LogEntry | undefined => {
+      if (entry.seq > through) return entry;
+      switch (entry.type) {
+        case 'audit.record': {
+          const endedAt = entry.record.endedAt ?? entry.record.startedAt;
+          return dropRecordsBefore !== undefined && endedAt < dropRecordsBefore ? undefined : entry;
+        }
+        case 'exec.refused':
+          return this.#old(entry.time) ? keep(entry, records.get(`refused ${entry.requestId}`)) : entry;
+        case 'exec.requested':
+          return this.#requests.get(entry.requestId)?.every(expired) ? undefined : entry;
+        case 'batch.started':
+        case 'batch.finished':
+          return batchExpired(entry.batchId) ? undefined : entry;
+      }
+      if (!('sessionId' in entry)) return entry;
+      if (expired(entry.sessionId)) {
+        if (entry.type === 'session.spawned') return keep(entry, records.get(`${entry.sessionId} 1`));
+        if (entry.type === 'session.restarted') return keep(entry, records.get(`${entry.sessionId} ${entry.run}`));
+        // The close stays beside the records: a reader of the trail then knows the session is over.
+        if (entry.type === 'session.closed') return dropRecordsBefore !== undefined && entry.time < dropRecordsBefore ? undefined : entry;
+        return undefined;
+      }
+      const ran = sessions.get(entry.sessionId);
+      return entry.type === 'session.activity' && ran && entry.seq < ran.lastEnd ? undefined : entry;
     };
     return {
       get recordsKept() {
         return recordsKept;
       },
       apply: (entry) => {
-        if (entry.seq > through) return entry;
-        switch (entry.type) {
-          case 'audit.record': {
-            const endedAt = entry.record.endedAt ?? entry.record.startedAt;
-            return dropRecordsBefore !== undefined && endedAt < dropRecordsBefore ? undefined : entry;
-          }
-          case 'exec.refused':
-            return this.#old(entry.time) ? keep(entry, records.get(`refused ${entry.requestId}`)) : entry;
-          case 'exec.requested':
-            return this.#requests.get(entry.requestId)?.every(expired) ? undefined : entry;
-          case 'batch.started':
-          case 'batch.finished':
-            return batchExpired(entry.batchId) ? undefined : entry;
-        }
-        if (!('sessionId' in entry)) return entry;
-        if (expired(entry.sessionId)) {
-          if (entry.type === 'session.spawned') return keep(entry, records.get(`${entry.sessionId} 1`));
-          if (entry.type === 'session.restarted') return keep(entry, records.get(`${entry.sessionId} ${entry.run}`));
-          return undefined;
-        }
-        const ran = sessions.get(entry.sessionId);
-        return entry.type === 'session.activity' && ran && entry.seq < ran.lastEnd ? undefined : entry;
+        const kept = decide(entry);
+        if (kept !== entry && kept?.type === 'audit.record') recordsKept++;
+        return kept;
       },
+      changes: (entry) => decide(entry) !== entry,
     };
   }
 }

@@ -1,16 +1,18 @@
 // The event log in a state directory (layout in files/layout.ts): segments of JSON Lines,
 // appended to and rolled by size, read line by line as a stream; snapshots written atomically;
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
-// log` tools can read the directory of a running server.
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+// log` tools can read the directory of a running server. One process writes: the first append
+// or snapshot takes log/writer.lock, and a second process is refused.
+import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { checkLines, seqOf } from './checked-lines.ts';
+import { checkLines, entryOf, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
-import { TEMP_SUFFIX } from './files/atomic-file.ts';
-import { SNAPSHOT_DIR, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
+import { makeFolder, removeTempFiles } from './files/atomic-file.ts';
+import { takeLock, type Lock } from './files/file-lock.ts';
+import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
-import { SegmentWriter } from './files/segment-writer.ts';
-import { readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
+import { SegmentWriter, moveLegacyLog } from './files/segment-writer.ts';
+import { entryDigest, readSnapshotFile, writeSnapshotFile } from './files/snapshot-file.ts';
 import { sourceLines, type LinePosition, type SourceLine } from './line-reader.ts';
 import type { LogDamage, LogEntry } from './log-entry.ts';
 import { SNAPSHOTS_KEPT, type EventStore, type Snapshot, type StoredSnapshot } from './store.ts';
@@ -30,8 +32,9 @@ export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 /**
  * Where entry `after` is: a read of what follows it starts there, once the line there is found
- * to be that entry still (a compaction may have rewritten the file). The last entry a read gave
- * (the next page of a reader paging through the log), and the last entry of each snapshot.
+ * to be that entry still (a compaction may have rewritten the file). The last two entries a read
+ * gave (the next page of a reader paging through the log, who read one entry past its page to
+ * learn whether there is more), and the last entry of each snapshot.
  */
 interface ReadCursor {
   after: number;
@@ -43,7 +46,9 @@ export class FileStore implements EventStore {
   readonly stateDir: string;
   readonly #options: FileStoreOptions;
   #writer: SegmentWriter | undefined;
-  #cursor: ReadCursor | undefined;
+  #writerLock: Lock | undefined;
+  /** the last two entries a read gave, the latest last */
+  #cursors: ReadCursor[] = [];
   #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
   #snapshotLeftoversGone = false;
@@ -61,14 +66,14 @@ export class FileStore implements EventStore {
         onDamage({ file: item.file, line: item.line, problem: item.problem });
         continue;
       }
-      this.#cursor = { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } };
+      this.#cursors = [...this.#cursors.slice(-1), { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } }];
       yield item.entry;
     }
   }
 
   *#lines(after: number): Generator<SourceLine, void, undefined> {
     const segments = listSegments(this.stateDir);
-    const cursor = (this.#cursor?.after === after ? this.#cursor : undefined) ?? this.#snapshotEnds.get(after);
+    const cursor = this.#cursors.find((c) => c.after === after) ?? this.#snapshotEnds.get(after);
     const at = cursor ? segments.findIndex((s) => s.path === cursor.path) : -1;
     if (at >= 0) {
       const lines = sourceLines(segments[at].name, segments[at].path, cursor!.position);
@@ -84,28 +89,56 @@ export class FileStore implements EventStore {
     for (const segment of segments.slice(Math.max(0, segments.findLastIndex((s) => s.seq <= after + 1)))) yield* sourceLines(segment.name, segment.path);
   }
 
+  /**
+   * Takes the state directory for this process's writes, or throws one sentence naming the
+   * process that has it. The first append or snapshot takes it too; a server takes it before it
+   * replays anything, so a second one stops before writing a line.
+   */
+  lockForWriting(): void {
+    if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
+    if (this.#writerLock) return;
+    const dir = join(this.stateDir, LOG_DIR);
+    makeFolder(dir);
+    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true });
+    if ('heldBy' in lock) {
+      throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
+    }
+    try {
+      moveLegacyLog(this.stateDir); // before a line is written: a server with two first segments stops here
+    } catch (error) {
+      lock.release();
+      throw error;
+    }
+    this.#writerLock = lock;
+  }
+
   append(entry: LogEntry): void {
-    this.#refuseWhenClosed();
+    this.lockForWriting();
     this.#writer ??= new SegmentWriter(this.stateDir, this.#options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, () => this.#options.checkpoint?.('segment rolled'));
     this.#writer.append(entry);
   }
 
   putSnapshot(snapshot: Snapshot): void {
-    this.#refuseWhenClosed();
+    this.lockForWriting();
     this.#writer?.sync(); // a snapshot never covers entries that are not on the disk
     const dir = join(this.stateDir, SNAPSHOT_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeFolder(dir);
     if (!this.#snapshotLeftoversGone) {
-      // half a snapshot from a killed run: only the writer of snapshots (this process) makes them
-      for (const name of readdirSync(dir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(dir, name), { force: true });
+      removeTempFiles(dir); // half a snapshot from a killed run: only the writer of snapshots (this process) makes them
       this.#snapshotLeftoversGone = true;
     }
     const checkpoint = this.#options.checkpoint;
     const last = this.#writer?.lastEntry();
-    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, last && { segment: relative(this.stateDir, last.path), offset: last.offset, line: last.line }, {
+    writeSnapshotFile(join(dir, snapshotName(snapshot.seq)), snapshot, last && { segment: relative(this.stateDir, last.path), offset: last.offset, line: last.line, digest: entryDigest(last.entry) }, {
       midway: () => checkpoint?.('snapshot half written'),
       beforeRename: () => checkpoint?.('snapshot before rename'),
     });
+    // One past the entry this writer is at is another copy's (snapshots/ restored newer than log/):
+    // kept, it would count among the newest and push this log's own snapshots out.
+    for (const ahead of listSnapshots(this.stateDir).filter((file) => file.seq > snapshot.seq)) {
+      rmSync(ahead.path, { force: true });
+      this.#options.warn?.(`${ahead.name} removed: it covered entries up to ${ahead.seq}, and this log is at ${snapshot.seq} (a snapshot of another copy of the log)`);
+    }
     for (const old of listSnapshots(this.stateDir).slice(SNAPSHOTS_KEPT)) rmSync(old.path, { force: true });
   }
 
@@ -115,10 +148,30 @@ export class FileStore implements EventStore {
       seq: file.seq,
       load: () => {
         const { snapshot, last } = readSnapshotFile(file.path, file.seq);
-        if (last) this.#snapshotEnds.set(snapshot.seq, { after: snapshot.seq, path: join(this.stateDir, last.segment), position: { offset: last.offset, line: last.line } });
+        const end = last && { after: snapshot.seq, path: join(this.stateDir, last.segment), position: { offset: last.offset, line: last.line } };
+        // Compaction may have removed the last entry of a snapshot it went through; never a later one.
+        if (snapshot.seq > this.compactedThrough() && !this.#holds(snapshot.seq, last?.digest, end)) {
+          throw new Error(`its last entry (seq ${snapshot.seq}) is not in the log: it is ahead of it, from another copy (was snapshots/ copied after log/?)`);
+        }
+        if (end) this.#rememberEnd(end);
         return snapshot;
       },
     }));
+  }
+
+  /** Keeps where the last few snapshots loaded end (a start reads on from the one it loaded last). */
+  #rememberEnd(end: ReadCursor): void {
+    this.#snapshotEnds.delete(end.after);
+    this.#snapshotEnds.set(end.after, end);
+    for (const after of this.#snapshotEnds.keys()) if (this.#snapshotEnds.size > SNAPSHOTS_KEPT) this.#snapshotEnds.delete(after);
+  }
+
+  /** Whether entry `seq` is in the log (as `digest` says it was, when known): looked for where `end` says first, else from its segment on. */
+  #holds(seq: number, digest: string | undefined, end: ReadCursor | undefined): boolean {
+    const isIt = (entry: LogEntry | undefined) => entry?.seq === seq && (digest === undefined || entryDigest(entry) === digest);
+    if (end && isIt(entryAt(end))) return true;
+    for (const entry of this.read(seq - 1)) return isIt(entry);
+    return false;
   }
 
   compactedThrough(): number {
@@ -137,11 +190,9 @@ export class FileStore implements EventStore {
   close(): void {
     this.#writer?.close();
     this.#writer = undefined;
+    this.#writerLock?.release();
+    this.#writerLock = undefined;
     this.#closed = true;
-  }
-
-  #refuseWhenClosed(): void {
-    if (this.#closed) throw new Error('the event log was closed: nothing more is written to it');
   }
 
   #warnStrays(): void {
@@ -151,3 +202,9 @@ export class FileStore implements EventStore {
   }
 }
 
+/** The entry on the line at `cursor`, if that line is one (and the file is still there). */
+function entryAt(cursor: ReadCursor): LogEntry | undefined {
+  if (!existsSync(cursor.path)) return undefined;
+  for (const line of sourceLines('', cursor.path, cursor.position)) return entryOf(line.text);
+  return undefined;
+}

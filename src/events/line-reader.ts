@@ -11,10 +11,6 @@ export interface FileLine {
   line: number;
   /** byte offset where this line starts */
   start: number;
-  /** byte offset just after this line (and its '\n') */
-  end: number;
-  /** false for a last line with no '\n' after it: torn by a crash, or being written */
-  complete: boolean;
 }
 
 /** A line and the file it is in, as warnings name it. */
@@ -50,14 +46,14 @@ export function* readLines(path: string, from: LinePosition = { offset: 0, line:
         carried = [];
         const begins = lineStart;
         lineStart += bytes.length + 1;
-        yield { text: bytes.toString('utf8'), line: ++line, start: begins, end: lineStart, complete: true };
+        yield { text: bytes.toString('utf8'), line: ++line, start: begins };
         start = newline + 1;
       }
       if (start < read) carried.push(Buffer.from(chunk.subarray(start, read)));
     }
     if (carried.length) {
       const bytes = Buffer.concat(carried);
-      yield { text: bytes.toString('utf8'), line: ++line, start: lineStart, end: lineStart + bytes.length, complete: false };
+      yield { text: bytes.toString('utf8'), line: ++line, start: lineStart };
     }
   } finally {
     closeSync(fd);

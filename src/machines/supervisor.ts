@@ -5,6 +5,7 @@
 import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
+import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { DisconnectReason, Fact } from './facts.ts';
 import { defaultAutoShells } from './shells.ts';
@@ -61,8 +62,6 @@ export type SupervisorEvent =
   /** hand a stream event to one terminal: used by replay, and by the runtime for pod deletion */
   | { type: 'DELIVER'; sessionId: string; event: TerminalEvent }
   | TerminalReport;
-
-const endingFacts = new Set<Fact['type']>(['session.exited', 'session.failed', 'session.timedOut', 'session.disconnected']);
 
 /** The part of xstate's action enqueuer the helpers below use. */
 interface Enqueue {
@@ -256,7 +255,7 @@ export const supervisorMachine = setup({
           enqueue.assign({ sessions: { ...context.sessions, [fact.sessionId]: { ...session, live: true } } });
           return;
         }
-        if (!endingFacts.has(fact.type) || !session.live) return;
+        if (!RUN_ENDING_FACTS.has(fact.type) || !session.live) return;
         const sessions = { ...context.sessions, [fact.sessionId]: { ...session, live: false } };
         const batches = { ...context.batches };
         const batch = session.batchId ? batches[session.batchId] : undefined;

@@ -24,7 +24,7 @@ import { RealTimeClock, type VirtualClock } from './clock.ts';
 import { errorText } from './error-text.ts';
 import { execStreamActor } from './exec-stream-actor.ts';
 import { FactMatcher } from './fact-matcher.ts';
-import { LiveRuns, isRunStart } from './live-runs.ts';
+import { LiveRuns, seedingSteps } from './live-runs.ts';
 import { LogWriter, RETRY_MS } from './log-writer.ts';
 import { ProjectionSet } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
@@ -137,17 +137,20 @@ export class ExecSystem {
     if (!how.restore) return;
     if (options.snapshots !== false) this.#snapshotPolicy = { ...DEFAULT_SNAPSHOT_POLICY, ...options.snapshots };
     this.#sinceSnapshot = this.replayReport.entries;
-    this.#send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
+    // Not #send: syncing first would fire the replay's timers (idle, connect, a deadline) across the
+    // downtime, ending as timed out or failed what the server simply lost. Stamped with the last time
+    // the log vouches for (when the old process died is not known), it replays exactly.
+    this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
   }
 
   /** Live terminals come back by replaying their runs (see system-snapshot.ts); nothing they report is logged again. */
   #seed(state: SystemState): void {
     this.#mode = 'seeding';
     try {
-      for (const entry of state.liveRuns) {
-        this.#clock.advanceTo(entry.time);
-        if (isRunStart(entry)) (this.#supervisor.getSnapshot().children[entry.sessionId] as AnyActorRef | undefined)?.send({ type: 'RESTART' });
-        else this.#supervisor.send(inputOf(entry)!);
+      for (const step of seedingSteps(state.liveRuns)) {
+        this.#clock.advanceTo(step.time);
+        if ('restart' in step) (this.#supervisor.getSnapshot().children[step.sessionId] as AnyActorRef | undefined)?.send({ type: 'RESTART' });
+        else this.#supervisor.send(step.event);
       }
       this.#clock.advanceTo(state.clock);
     } finally {
@@ -373,10 +376,8 @@ export class ExecSystem {
   /** Entries with seq > `after`, at most `limit` of them, read from the store (and those still waiting to be written). */
   entries(after = 0, limit = Infinity): LogEntry[] {
     const page: LogEntry[] = [];
-    for (const entry of this.#store.read(after)) {
-      if (page.length >= limit) return page;
-      page.push(entry);
-    }
+    // Not one entry more than asked: the store's read cursor is where the last one read ends (the next page starts there).
+    if (limit > 0) for (const entry of this.#store.read(after)) if (page.push(entry) >= limit) return page;
     for (const entry of this.#writer.waiting) if (page.length < limit && entry.seq > (page.at(-1)?.seq ?? after)) page.push(entry);
     return page;
   }

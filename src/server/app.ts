@@ -88,13 +88,25 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } });
   const { contexts, kubeconfigPath, sandbox } = cluster;
 
+  let store: FileStore | undefined;
   let system: ExecSystem | undefined;
   let upkeep: LogUpkeep | undefined;
   let server: Server | undefined;
   let hub: StreamHub | undefined;
   let pods: PodWatching | undefined;
   try {
-    const store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
+    let app: AppParts | undefined; // set in the same turn as `listen` returns: no request is read before
+    server = createServer((req, res) => void handleRequest(app!, req, res));
+    server.on('upgrade', (req, socket, head) => handleUpgrade(app!, req, socket, head));
+    server.on('clientError', (_error, socket) => socket.destroy());
+    const host = options.host ?? '127.0.0.1';
+    // Listen before the log is touched: a port in use (another octant-exec?) stops the start having written nothing.
+    await new Promise<void>((resolve, reject) => {
+      server!.once('error', reject);
+      server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
+    });
+    store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
+    store.lockForWriting(); // one server per state directory: a second stops here, naming the first
     system = ExecSystem.open({
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
       store,
@@ -113,7 +125,6 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     hub = new StreamHub(system, options.hub, pods);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = newToken();
-    const host = options.host ?? '127.0.0.1';
     let door: FrontDoor | undefined;
     const info: ServerInfo = {
       cluster: cluster.kind,
@@ -126,14 +137,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       uiBuilt: ui.built,
       limits: hub.limits,
     };
-    const app = { system, reader, hub, ui, info, door: () => door!, warn };
-    server = createServer((req, res) => void handleRequest(app, req, res));
-    server.on('upgrade', (req, socket, head) => handleUpgrade(app, req, socket, head));
-    server.on('clientError', (_error, socket) => socket.destroy());
-    await new Promise<void>((resolve, reject) => {
-      server!.once('error', reject);
-      server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
-    });
+    app = { system, reader, hub, ui, info, door: () => door!, warn };
     const port = (server.address() as AddressInfo).port;
     const hostNames = [...(options.hostNames ?? [])];
     if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host)) hostNames.push(host.includes(':') ? `[${host}]` : host);
@@ -175,7 +179,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     hub?.close();
     server?.close();
     await upkeep?.close();
-    system?.shutdown();
+    if (system) system.shutdown();
+    else store?.close(); // lets go of the state directory, if this start had taken it
     await cluster.close();
     throw error;
   }

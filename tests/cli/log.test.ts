@@ -8,9 +8,10 @@ import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { withTimeout } from '../support/wait.ts';
 
 const test = suite('octant-exec log');
 const DAY = 86_400_000;
@@ -101,7 +102,17 @@ test('verify lists each damaged line and snapshot with its file and exits 1; str
     assert.match(verified.stdout, /event log damaged: 2 problems/);
   }));
 
-test('--help names the four commands; bad input (unknown command, bad flags, a missing directory) gets one line each', () =>
+test('export to a reader that goes away (log export | head) stops quietly: exit 0, nothing on stderr', () =>
+  withTempDir(async (dir) => {
+    const { system } = await running(dir);
+    system.shutdown();
+    const cli = startCli(['log', 'export', '--state-dir', dir]);
+    cli.child.stdout!.destroy(); // the reader is gone before the first line: every write meets a closed pipe
+    assert.is(await withTimeout(cli.exit, 60_000, 'log export to end'), 0, cli.stderr());
+    assert.is(cli.stderr(), '');
+  }));
+
+test('--help names the four commands; bad input (unknown command, bad flags, flags of another command, a missing directory) gets one line each', () =>
   withTempDir(async (dir) => {
     const help = await runCli(['log', '--help']);
     assert.is(help.code, 0);
@@ -111,6 +122,10 @@ test('--help names the four commands; bad input (unknown command, bad flags, a m
       [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number from 0 to 36500, not "forever"/],
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
+      [['log', 'verify', '--json', '--state-dir', dir], 2, /^octant-exec log: --json does not apply to log verify \(see octant-exec log --help\)\n$/],
+      [['log', 'export', '--retain', '5', '--state-dir', dir], 2, /--retain does not apply to log export/],
+      [['log', 'compact', '--since', '2026-01-01', '--state-dir', dir], 2, /--since does not apply to log compact/],
+      [['log', 'stats', '--retain-audit', '5', '--state-dir', dir], 2, /--retain-audit does not apply to log stats/],
     ] as const) {
       const r = await runCli([...args]);
       assert.is(r.code, code, args.join(' '));

@@ -7,7 +7,9 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { auditRecords } from '../../src/events/audit-records.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { auditTrail } from '../../src/events/projections/audit-trail.ts';
@@ -51,8 +53,8 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
     assert.ok(system.writeSnapshot());
     busy(40); // more segments after the newest snapshot
     const before = [...store.read(0)];
-    const newest = readdirSync(join(dir, 'log')).sort().at(-1)!;
-    const newestBytes = readFileSync(join(dir, 'log', newest));
+    const newest = listSegments(dir).at(-1)!.path;
+    const newestBytes = readFileSync(newest);
     const startBefore = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, config: { maxLiveSessions: 3 }, clock: (s) => new VirtualClock(s) });
     const policy = compactionPolicy(store, { days: 0, auditDays: 0 }, system.clock.now(), () => {})!;
     assert.is(policy.through, store.snapshots()[1].seq, 'the base is the second newest snapshot');
@@ -67,7 +69,7 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
       assert.ok(entry.seq <= policy.through);
     }
     assert.equal(after.filter((e) => e.seq > policy.through), before.filter((e) => e.seq > policy.through), 'nothing after the base');
-    assert.ok(readFileSync(join(dir, 'log', newest)).equals(newestBytes), 'the newest segment, being appended to, is never touched');
+    assert.ok(readFileSync(newest).equals(newestBytes), 'the newest segment, being appended to, is never touched');
     assert.equal(wholeTrail(after), wholeTrail(before), 'the audit trail read from the log is the same');
     const startAfter = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, config: { maxLiveSessions: 3 }, clock: (s) => new VirtualClock(s) });
     assert.is(startAfter.replayReport.divergence, undefined);
@@ -75,7 +77,36 @@ test('activity of ended runs goes; live runs, other entries, and everything afte
     assert.equal(json(startAfter.snapshots()), json(startBefore.snapshots()));
   }));
 
-test('retention: sessions ended and quiet before the cutoff go, one audit record per run stays; recent ones and their requests stay', () =>
+test('a compaction with nothing left to remove writes no file: segments that stay as they are are only read', () =>
+  withTempDir(async (dir) => {
+    const { adapter, system, busy } = open(dir);
+    for (let i = 0; i < 3; i++) {
+      system.exec(shellIn('web'), ['nginx']);
+      await settle();
+      busy(40);
+      adapter.last().exit(0);
+    }
+    system.exec(shellIn('web'), ['nginx']); // live from here on
+    await settle();
+    assert.ok(system.writeSnapshot());
+    busy(5);
+    assert.ok(system.writeSnapshot());
+    busy(40); // the snapshots' segments sealed
+    const points: string[] = [];
+    const store = new FileStore(dir, { checkpoint: (point) => points.push(point) });
+    const policy = compactionPolicy(store, { days: 0, auditDays: 0 }, system.clock.now(), () => {})!;
+    const first = await store.compact(policy);
+    assert.ok(first.rewritten > 0 && first.removed > 0, 'the first one removes the activity of ended runs');
+    assert.is(points.filter((p) => p === 'compaction half written').length, first.rewritten, 'a new file for each segment rewritten, and no other');
+    points.length = 0;
+    const bytes = listSegments(dir).map((segment) => readFileSync(segment.path));
+    const again = await store.compact(policy);
+    assert.equal([again.removed, again.rewritten], [0, 0]);
+    assert.equal(points, [], 'not a temporary file begun');
+    assert.equal(listSegments(dir).map((segment) => readFileSync(segment.path)), bytes);
+  }));
+
+test('retention: closed sessions quiet before the cutoff go, one audit record per run and the close stay; recent ones, ended ones never closed, and their requests stay', () =>
   withTempDir(async (dir) => {
     const { adapter, store, system, busy } = open(dir);
     system.exec(shellIn('web'), ['nginx']); // t1: two runs, then closed, all on day 0
@@ -91,21 +122,25 @@ test('retention: sessions ended and quiet before the cutoff go, one audit record
     system.batch({ argv: ['hostname'], requestedBy: 'carol', concurrency: 2 }, [0, 1].map((i) => ({ namespace: 'batch', pod: `w-${i}`, container: 'main' })), []); // t2, t3
     await settle();
     for (const stream of adapter.live()) stream.exit(0);
+    assert.equal(system.closeAllEnded(), ['t2', 't3']);
     system.exec(shellIn('db'), ['pg']); // t4: ended on day 0, restarted on day 95
     await settle();
     adapter.last().exit(1);
+    system.exec(shellIn('db'), ['pg']); // t5: ended on day 0, never closed: still listed, so kept
+    await settle();
+    adapter.last().exit(2);
     system.clock.advanceBy(95 * DAY);
     system.restart('t4');
     await settle();
     busy(10);
     adapter.last().exit(0);
-    system.exec(shellIn('web'), ['nginx']); // t5: recent
+    system.exec(shellIn('web'), ['nginx']); // t6: recent
     await settle();
     busy(10);
     adapter.last().exit(0);
     assert.ok(system.writeSnapshot());
     system.clock.advanceBy(1000);
-    system.close('t5');
+    system.close('t6');
     assert.ok(system.writeSnapshot());
     busy(200); // a new segment after the base, so every entry before it is in sealed ones
     system.exec(shellIn('web'), ['nginx']);
@@ -121,17 +156,67 @@ test('retention: sessions ended and quiet before the cutoff go, one audit record
       [['t1', 1, 'exited'], ['t1', 2, 'exited'], ['r2', null, 'refused'], ['t2', 1, 'exited'], ['t3', 1, 'exited']],
     );
     assert.is(report.auditRecords, 5);
-    for (const id of ['t1', 't2', 't3']) assert.not.ok(after.some((e) => sessionOf(e) === id), `${id} removed`);
+    for (const id of ['t1', 't2', 't3']) assert.equal(after.filter((e) => sessionOf(e) === id).map((e) => e.type), ['session.closed'], `${id} removed but for its close`);
     assert.not.ok(after.some((e) => e.type === 'batch.started' || e.type === 'batch.finished' || e.type === 'exec.refused'), 'the old batch and refusal removed');
     assert.ok(after.some((e) => e.type === 'session.spawned' && e.sessionId === 't4'), 't4 saw a restart within 90 days: kept whole');
-    assert.ok(after.some((e) => e.type === 'session.spawned' && e.sessionId === 't5'), 't5 is recent: kept');
-    assert.equal(after.filter((e) => e.type === 'exec.requested').map((e) => (e.type === 'exec.requested' ? e.sessionIds : [])), [['t4'], ['t5'], ['t6']]);
+    assert.equal(before.filter((e) => sessionOf(e) === 't5' && e.type !== 'session.activity'), after.filter((e) => sessionOf(e) === 't5'), 't5 ended long ago but was never closed: kept (but for its activity)');
+    assert.ok(after.some((e) => e.type === 'session.spawned' && e.sessionId === 't6'), 't6 is recent: kept');
+    assert.equal(after.filter((e) => e.type === 'exec.requested').map((e) => (e.type === 'exec.requested' ? e.sessionIds : [])), [['t4'], ['t5'], ['t6'], ['t7']]);
     assert.equal(wholeTrail(after), wholeTrail(before), 'the audit trail read from the log is the same');
 
     const dropRecords = compactionPolicy(store, { days: 90, auditDays: 30 }, system.clock.now(), () => {})!;
     await store.compact(dropRecords);
-    assert.not.ok([...store.read(0)].some((e) => e.type === 'audit.record'), '--retain-audit removed the records of runs ended 95 days ago');
+    const left = [...store.read(0)];
+    assert.not.ok(left.some((e) => e.type === 'audit.record'), '--retain-audit removed the records of runs ended 95 days ago');
+    assert.not.ok(left.some((e) => ['t1', 't2', 't3'].includes(sessionOf(e)!)), 'and the closes of their sessions');
   }));
+
+test('an ended session never closed is not expired: restarted after the retention age, every run of it stays in log export', () =>
+  withTempDir(async (dir) => {
+    const { adapter, store, system, busy } = open(dir);
+    const compact = async () => {
+      for (let i = 0; i < 2; i++) {
+        system.exec(shellIn('web'), ['nginx']);
+        await settle();
+        busy(60); // a segment or more of other entries, so what came before is sealed
+        adapter.last().exit(0);
+        system.close(system.sessionList.order.at(-1)!);
+        assert.ok(system.writeSnapshot());
+      }
+      busy(1);
+      const policy = compactionPolicy(store, { days: 90, auditDays: 0 }, system.clock.now(), () => {})!;
+      return { policy, report: await store.compact(policy) };
+    };
+    system.exec(shellIn('db'), ['pg']); // t1, left on screen after it ended
+    await settle();
+    adapter.last().exit(0);
+    system.clock.advanceBy(100 * DAY);
+    await compact();
+    assert.ok([...store.read(0)].some((e) => e.type === 'session.spawned' && e.sessionId === 't1'), 'still listed: not expired');
+    assert.equal(system.restart('t1'), { run: 2 });
+    await settle();
+    adapter.last().exit(7);
+    const exited = system.entries().at(-1)!;
+    const { policy, report } = await compact();
+    assert.ok(policy.through > exited.seq && report.rewritten > 0, 'the restarted run was in what the compaction went through');
+    const runs = [...auditRecords(store.read(0))].filter((r) => r.sessionId === 't1');
+    assert.equal(runs.map((r) => [r.run, r.argv, r.outcome]), [
+      [1, ['bash'], { kind: 'exited', code: 0 }],
+      [2, ['bash'], { kind: 'exited', code: 7 }],
+    ]);
+    assert.equal(runs, system.auditTrail.records.filter((r) => r.sessionId === 't1'), 'the log says what the server says');
+  }));
+
+test('a log compacted by an earlier build (a session never closed, its runs kept as audit records): a later restart is a run of its own', () => {
+  const record = { requestId: 'r1', sessionId: 't1', run: 1, who: 'tester', target: { namespace: 'default', pod: 'db', container: 'pg' }, argv: ['bash'], interactive: true, startedAt: 1, endedAt: 2, outcome: { kind: 'exited' as const, code: 0 } };
+  const log: LogEntry[] = [
+    { seq: 1, time: 1, type: 'audit.record', record },
+    { seq: 5, time: 50, type: 'session.restarted', sessionId: 't1', run: 2 },
+    { seq: 6, time: 50, type: 'session.connecting', sessionId: 't1', run: 2, argv: ['sh'] },
+    { seq: 7, time: 60, type: 'session.exited', sessionId: 't1', code: 7 },
+  ];
+  assert.equal([...auditRecords(log)], [record, { ...record, run: 2, argv: ['sh'], startedAt: 50, endedAt: 60, outcome: { kind: 'exited', code: 7 } }]);
+});
 
 test('one compaction at a time: a lock held by a live process is respected, one left by a dead process is taken over', () =>
   withTempDir(async (dir) => {

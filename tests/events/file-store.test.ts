@@ -1,9 +1,13 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('event log: segment files');
@@ -63,6 +67,40 @@ test('paging through the log a page at a time sees every entry once, also across
     assert.equal(pages.filter((seq) => seq > 77), remaining.filter((seq) => seq > 77), 'after it, exactly what the log holds');
   }));
 
+test('paging as GET /events does (a page and one entry more, to learn there is more) reads on from where the last page ended, never from the segment start', () =>
+  withTempDir((dir) => {
+    /** A store that counts the damaged lines its reads come across: a read of the segment from its start meets the one spoiled below. */
+    class CountingStore extends FileStore {
+      damaged = 0;
+      override *read(after = 0, onDamage: (damage: LogDamage) => void = () => {}): Generator<LogEntry, void, undefined> {
+        yield* super.read(after, (damage) => {
+          this.damaged++;
+          onDamage(damage);
+        });
+      }
+    }
+    const store = new CountingStore(dir);
+    for (let seq = 1; seq <= 300; seq++) store.append({ seq, time: 1000 + seq, type: 'session.idle', sessionId: 'gone' });
+    const system = ExecSystem.open({ adapter: new FakeExecAdapter(), store, clock: (s) => new VirtualClock(s), snapshots: false });
+    const seen: number[] = [];
+    let after = 0;
+    for (let page = 0; ; page++) {
+      const entries = system.entries(after, 10 + 1); // as src/server/http-api.ts asks
+      seen.push(...entries.slice(0, 10).map((e) => e.seq));
+      if (entries.length <= 10) break;
+      after = entries[9].seq;
+      if (page === 0) {
+        const segment = listSegments(dir)[0].path;
+        const bytes = readFileSync(segment);
+        bytes.fill(0x23, 0, bytes.indexOf(10)); // the first line, spoiled in place with '#'s
+        writeFileSync(segment, bytes);
+      }
+    }
+    assert.equal(seen, range(1, 300));
+    assert.is(store.damaged, 0, 'no page read the segment from its start again');
+    store.close();
+  }));
+
 test('a torn last line is skipped, named, and the next append starts on a fresh line', () =>
   withTempDir((dir) => {
     const store = new FileStore(dir);
@@ -107,6 +145,29 @@ test('a 0.1.0 state directory: events.jsonl is read as the first segment, then m
     assert.not.ok(existsSync(join(dir, 'events.jsonl')));
     assert.ok(readFileSync(join(dir, 'log', 'events-000000000001.jsonl'), 'utf8').startsWith(fixture), 'the old log, byte for byte');
     assert.equal(readAll(new FileStore(dir)).seqs, range(1, 141));
+  }));
+
+test('a 0.1.0 events.jsonl beside a first segment (copied back after the upgrade) never replaces it: writing is refused in one sentence; a move a crash cut short is finished', () =>
+  withTempDir((dir) => {
+    const store = new FileStore(dir);
+    store.append(entry(1));
+    store.close();
+    const first = join(dir, 'log', 'events-000000000001.jsonl');
+    const ours = readFileSync(first, 'utf8');
+    writeFileSync(join(dir, 'events.jsonl'), readFileSync(new URL('fixtures/v0.1.0-events.jsonl', import.meta.url), 'utf8'));
+    const again = new FileStore(dir);
+    assert.throws(
+      () => again.append(entry(2)),
+      (error: Error) => error.message === `${join(dir, 'events.jsonl')} (a log of octant-exec 0.1.0) and ${first} are both there, and neither may replace the other: move the one you do not want out of the state directory, then start again`,
+    );
+    assert.is(readFileSync(first, 'utf8'), ours, 'the first segment as it was');
+    assert.ok(existsSync(join(dir, 'events.jsonl')));
+    assert.not.ok(readdirSync(join(dir, 'log')).includes('writer.lock'), 'and the directory let go');
+    rmSync(first);
+    linkSync(join(dir, 'events.jsonl'), first); // killed between the two steps of the move
+    new FileStore(dir).lockForWriting();
+    assert.not.ok(existsSync(join(dir, 'events.jsonl')));
+    assert.equal(readAll(new FileStore(dir)).seqs, range(1, 140));
   }));
 
 test('stray files in log/ and snapshots/ are named in a warning and left alone', () =>

@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readEntries } from '../../src/events/checked-lines.ts';
+import { checkLines } from '../../src/events/checked-lines.ts';
 import { readLines } from '../../src/events/line-reader.ts';
 import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -21,7 +21,12 @@ function readLog(path: string, chunkBytes: number): { entries: LogEntry[]; damag
   const lines = (function* () {
     for (const line of readLines(path, undefined, chunkBytes)) yield { ...line, file: 'events' };
   })();
-  return { entries: [...readEntries(lines, 0, (d) => damage.push(d))], damage };
+  const read: LogEntry[] = [];
+  for (const item of checkLines(lines)) {
+    if (item.entry) read.push(item.entry);
+    else damage.push({ file: item.file, line: item.line, problem: item.problem });
+  }
+  return { entries: read, damage };
 }
 
 test('property: random damage keeps every untouched entry and reports the rest', () =>

@@ -3,10 +3,11 @@
 // reports the torn tail, shows every session the log knows (live ones as disconnected), and works.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import type { LogDamage } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
@@ -34,8 +35,8 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
   cli.child.kill('SIGKILL');
   await withTimeout(cli.exit, 10_000, 'the server to die');
   await Promise.all(burst);
-  const segment = readdirSync(join(stateDir, 'log')).sort().at(-1)!;
-  appendFileSync(join(stateDir, 'log', segment), '{"seq":999999,"time":17,"type":"session.conn'); // a write the crash tore in half
+  const segment = listSegments(stateDir).at(-1)!.name;
+  appendFileSync(join(stateDir, segment), '{"seq":999999,"time":17,"type":"session.conn'); // a write the crash tore in half
   const damage: LogDamage[] = [];
   const written = [...new FileStore(stateDir).read(0, (d) => damage.push(d))];
   assert.is(damage.length, 1, 'only the torn line is damaged');
@@ -45,7 +46,7 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
   const warnings: string[] = [];
   const again = await startTestApp({ stateDir, warn: (message) => warnings.push(message) });
   try {
-    assert.ok(warnings.some((w) => w.startsWith(`event log: log/${segment} line`) && w.includes('skipped: not JSON')), warnings.join('\n'));
+    assert.ok(warnings.some((w) => w.startsWith(`event log: ${segment} line`) && w.includes('skipped: not JSON')), warnings.join('\n'));
     const rows = (await call(again, '/api/v1/sessions')).json.sessions as { sessionId: string; state: string; exitCode?: number; disconnectReason?: string }[];
     assert.equal(rows.map((r) => r.sessionId), before.order, 'every session the log knew, in order');
     for (const row of rows) {

@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
-import type { LogDamage } from '../../src/events/log-entry.ts';
+import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { settle, shellIn } from '../support/system.ts';
@@ -104,6 +104,31 @@ test('a snapshot on a full disk is never half written: it is skipped, said, and 
     for (const path of filler) rmSync(path);
     assert.ok(system.writeSnapshot(), 'written once there is room');
     system.shutdown();
+  }));
+
+test('a torn last line and a disk still full at the next start: the next entry is never glued onto the torn bytes', () =>
+  onTinyDisk(async (dir) => {
+    const state = join(dir, 'state');
+    mkdirSync(join(state, 'log'), { recursive: true });
+    const line = (seq: number) => JSON.stringify({ type: 'session.idle', sessionId: 't1', seq, time: 1000 + seq }) + '\n';
+    let text = '';
+    let seq = 0;
+    while (text.length + line(seq + 1).length < 4096 - 40) text += line(++seq);
+    const torn = JSON.stringify({ type: 'session.idle', sessionId: 't1', pad: 'x'.repeat(200), seq: seq + 1, time: 1000 }) + '\n';
+    text += torn.slice(0, 4096 - text.length); // torn by a power cut, exactly at a page's end: its '\n' needs a new page
+    writeFileSync(join(state, 'log', 'events-000000000001.jsonl'), text);
+    const filler = fill(dir);
+    const store = new FileStore(state);
+    const next = (at: number): LogEntry => ({ type: 'session.active', sessionId: 't1', seq: at, time: 1000 + at });
+    assert.throws(() => store.append(next(seq + 1)), (error: NodeJS.ErrnoException) => error.code === 'ENOSPC', 'the disk is full'); // Deno words the message its own way
+    for (const path of filler.slice(0, 8)) rmSync(path);
+    store.append(next(seq + 1)); // the log writer tries again once there is room
+    store.append(next(seq + 2));
+    store.close();
+    const damage: LogDamage[] = [];
+    const read = [...new FileStore(state).read(seq - 1, (d) => damage.push(d))];
+    assert.equal(read.map((e) => [e.seq, e.type]), [[seq, 'session.idle'], [seq + 1, 'session.active'], [seq + 2, 'session.active']]);
+    assert.equal(damage.map((d) => [d.line, d.problem]), [[seq + 1, 'not JSON (a torn or corrupt line)']], 'the torn line alone, on its own');
   }));
 
 test.run();

@@ -2,10 +2,12 @@
 // says so, naming the file), and what it does when nothing usable is left.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { copyFileSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { copyFileSync, cpSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { auditRecords } from '../../src/events/audit-records.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { listSegments } from '../../src/events/files/layout.ts';
 import { project } from '../../src/events/projection.ts';
 import { auditTrailProjection } from '../../src/events/projections/audit-trail.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
@@ -58,7 +60,8 @@ test('a start reads the newest snapshot and only the entries after it', () =>
 test('a start does not read the log before its snapshot: it begins where the snapshot says the next entry is', () =>
   withTempDir(async (dir) => {
     await history(dir);
-    const segment = join(dir, 'log', readdirSync(join(dir, 'log'))[0]);
+    const [first] = listSegments(dir);
+    const segment = first.path;
     const bytes = readFileSync(segment);
     bytes.fill(0x23, 0, bytes.indexOf(10)); // the first line, overwritten in place with '#'s
     writeFileSync(segment, bytes);
@@ -68,7 +71,7 @@ test('a start does not read the log before its snapshot: it begins where the sna
     assert.ok(system.replayReport.snapshot);
     const damage: string[] = [];
     for (const _ of new FileStore(dir).read(0, (d) => damage.push(`${d.file} line ${d.line}`)));
-    assert.equal(damage, [`log/${readdirSync(join(dir, 'log'))[0]} line 1`], 'a whole read does see it');
+    assert.equal(damage, [`${first.name} line 1`], 'a whole read does see it');
   }));
 
 test('damaged, truncated and unknown-format snapshots are skipped, each named, and the next one used', () =>
@@ -142,6 +145,54 @@ test('a compacted log with no usable snapshot is not opened: one sentence says w
       (error: Error) => /compacted through entry 5, and no snapshot at or after it can be read .*restore the snapshots from a backup.*Nothing was changed\.$/.test(error.message) && !error.message.includes('\n'),
     );
     assert.is(warnings.length, 3, 'each snapshot was named first');
+  }));
+
+test('a snapshot ahead of the log (snapshots/ copied after log/ while the server ran) is skipped, and so is one whose last entry the log has under its seq but not as it was', () =>
+  withTempDir(async (dir) => {
+    const [live, copy, second] = [join(dir, 'live'), join(dir, 'copy'), join(dir, 'second')];
+    const { system, adapter } = makeSystem({ store: new FileStore(live), script: (s) => void s.open() });
+    const session = async (who: string) => {
+      system.exec({ ...shellIn('web'), requestedBy: who }, ['nginx']);
+      await settle();
+      adapter.last().exit(0);
+      assert.ok(system.writeSnapshot());
+    };
+    await session('alice');
+    cpSync(join(live, 'log'), join(copy, 'log'), { recursive: true }); // a backup copies log/ …
+    await session('mallory'); // … the server goes on …
+    cpSync(join(live, 'snapshots'), join(copy, 'snapshots'), { recursive: true }); // … then snapshots/
+    cpSync(copy, second, { recursive: true });
+    const [ahead, older] = snapshotFiles(copy);
+    const aheadSeq = Number(/\d+/.exec(ahead)![0]);
+    const warnings: string[] = [];
+    const restored = makeSystem({ store: new FileStore(copy), warnings, script: (s) => void s.open() });
+    const skipped = `snapshots/${ahead} skipped: its last entry (seq ${aheadSeq}) is not in the log: it is ahead of it, from another copy (was snapshots/ copied after log/?)`;
+    assert.equal(warnings, [skipped]);
+    assert.is(restored.system.replayReport.snapshot?.name, `snapshots/${older}`);
+    const logged = () => [...new FileStore(copy).read(0)];
+    assert.equal(restored.system.sessionList, project(sessionListProjection, logged()), 'the state is what the log holds: no mallory');
+    for (let i = 0; i < 4; i++) restored.system.exec({ ...shellIn('web'), requestedBy: 'bob' }, ['nginx']); // the log goes on past the ahead snapshot's seq, with other entries
+    await settle();
+    const seqs = logged().map((e) => e.seq);
+    assert.ok(seqs.at(-1)! > aheadSeq);
+    assert.equal(seqs, seqs.map((_, i) => i + 1), 'no gap in the log');
+    assert.equal([...auditRecords(logged())].map((r) => r.sessionId), restored.system.sessionList.order, 'the log export has every session the state has');
+
+    warnings.length = 0;
+    const again = makeSystem({ store: new FileStore(copy), warnings }); // after a crash: the log has that seq now, as another entry
+    assert.equal(warnings, [skipped]);
+    assert.is(again.system.replayReport.snapshot?.name, `snapshots/${older}`);
+    assert.is(again.system.replayReport.divergence, undefined);
+
+    // A writer that takes a snapshot below it lets it go: it would count among the newest, and push this log's own out.
+    warnings.length = 0;
+    const other = makeSystem({ store: new FileStore(second, { warn: (w) => warnings.push(w) }), warnings });
+    other.system.exec(shellIn('web'), ['nginx']);
+    assert.ok(other.system.writeSnapshot());
+    const at = Number(/\d+/.exec(snapshotFiles(second)[0])![0]);
+    assert.ok(at < aheadSeq);
+    assert.equal(warnings, [skipped, `snapshots/${ahead} removed: it covered entries up to ${aheadSeq}, and this log is at ${at} (a snapshot of another copy of the log)`]);
+    assert.not.ok(snapshotFiles(second).includes(ahead));
   }));
 
 test('a 0.1.0 state directory opens with every session listed, live ones disconnected, and the next start needs no replay', () =>

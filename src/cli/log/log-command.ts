@@ -14,6 +14,8 @@ import { statsCommand } from './log-stats.ts';
 import { verifyCommand } from './log-verify.ts';
 
 const commands = { stats: statsCommand, verify: verifyCommand, compact: compactCommand, export: exportCommand };
+/** the flags each subcommand takes besides --state-dir: any other is refused, not silently ignored */
+const takes: Record<keyof typeof commands, string[]> = { stats: ['json'], verify: [], compact: ['retain', 'retain-audit'], export: ['since'] };
 
 export interface LogOptions {
   store: FileStore;
@@ -28,6 +30,8 @@ export interface LogOptions {
 export async function logCommand({ values, subcommand, operands }: ParsedArgs<typeof logSpec>): Promise<number> {
   const name = subcommand as keyof typeof commands;
   if (operands.length) throw new UsageError(`log ${name} takes no arguments, not "${operands.join(' ').slice(0, 60)}"`);
+  const stray = Object.keys(values).find((flag) => flag !== 'state-dir' && values[flag as keyof typeof values] !== undefined && !takes[name].includes(flag));
+  if (stray) throw new UsageError(`--${stray} does not apply to log ${name}`);
   const stateDir = values['state-dir'] || defaultStateDir();
   if (!existsSync(stateDir)) {
     process.stderr.write(`octant-exec log: there is no state directory at ${stateDir}: give the server's --state-dir\n`);

@@ -7,17 +7,20 @@ import { UsageError } from '../usage.ts';
 
 export async function exportCommand({ store, since }: LogOptions): Promise<number> {
   const from = since === undefined ? -Infinity : parseSince(since);
+  const out = new Stdout();
   let damaged = 0;
   let lines: string[] = [];
   for (const record of auditRecords(store.read(0, () => damaged++))) {
     if (record.startedAt < from) continue;
     lines.push(JSON.stringify(record) + '\n');
     if (lines.length >= 1_000) {
-      await write(lines.join(''));
+      await out.write(lines.join(''));
       lines = [];
+      if (out.gone) return 0; // `log export | head`: the reader has what it wanted
     }
   }
-  await write(lines.join(''));
+  await out.write(lines.join(''));
+  if (out.gone) return 0;
   if (damaged) process.stderr.write(`octant-exec log export: ${damaged} damaged lines of the log were skipped (octant-exec log verify lists them)\n`);
   return 0;
 }
@@ -28,8 +31,24 @@ function parseSince(text: string): number {
   return time;
 }
 
-/** Writes to stdout, waiting when a slow reader makes it buffer. */
-function write(text: string): Promise<void> {
-  if (text === '' || process.stdout.write(text)) return Promise.resolve();
-  return new Promise((resolve) => process.stdout.once('drain', () => resolve()));
+/** Stdout for a stream of lines: waits when a slow reader makes it buffer; stops when the reader goes away (EPIPE). */
+class Stdout {
+  gone = false;
+  #wake: (() => void) | undefined;
+
+  constructor() {
+    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+      this.gone = true;
+      this.#wake?.();
+    });
+  }
+
+  write(text: string): Promise<void> {
+    if (text === '' || this.gone || process.stdout.write(text)) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.#wake = resolve;
+      process.stdout.once('drain', () => resolve());
+    });
+  }
 }

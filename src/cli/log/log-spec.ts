@@ -9,7 +9,7 @@ export const logSpec = {
   subcommands: {
     stats: 'entries, segments, snapshots, bytes, the oldest entry',
     verify: 'checks every line and every snapshot, lists each problem;\nexit 1 on damage',
-    compact: 'removes now what retention allows (the server does it every hour):\nactivity of ended sessions, and sessions ended and quiet for --retain\ndays, keeping one audit record per run',
+    compact: 'removes now what retention allows (the server does it every hour):\nactivity of ended sessions, and sessions closed and quiet for --retain\ndays, keeping one audit record per run',
     export: 'the audit trail (one record per run: who, target, argv, start, end,\nhow it ended) as JSON Lines on stdout, oldest first',
   },
   flags: {

@@ -3,6 +3,7 @@
 //   log/events-000000000001.jsonl     segments, named by the first seq they were started with
 //   log/compacted.json                {"through": N}: compaction removed entries up to N; a start needs a snapshot at or after N
 //   log/compact.lock                  held (with the holder's pid) while a compaction runs
+//   log/writer.lock                   held by the process that appends and snapshots (the server)
 //   snapshots/snapshot-000000004711.json
 // and *.tmp files while something is being written.
 import { existsSync, readdirSync } from 'node:fs';
@@ -14,6 +15,7 @@ export const LOG_DIR = 'log';
 export const SNAPSHOT_DIR = 'snapshots';
 export const COMPACTED_FILE = 'compacted.json';
 export const LOCK_FILE = 'compact.lock';
+export const WRITER_LOCK = 'writer.lock';
 
 const SEGMENT = /^events-(\d{12})\.jsonl$/;
 const SNAPSHOT = /^snapshot-(\d{12})\.json$/;
@@ -44,7 +46,7 @@ export function listSnapshots(stateDir: string): NumberedFile[] {
 
 /** Files in log/ and snapshots/ that are none of the above: they are left alone, and named in a warning. */
 export function strayFiles(stateDir: string): string[] {
-  const known = { [LOG_DIR]: [SEGMENT, /^compacted\.json$/, /^compact\.lock$/], [SNAPSHOT_DIR]: [SNAPSHOT] };
+  const known = { [LOG_DIR]: [SEGMENT, /^compacted\.json$/, /^(compact|writer)\.lock(\.takeover)?$/], [SNAPSHOT_DIR]: [SNAPSHOT] };
   return Object.entries(known).flatMap(([dir, patterns]) =>
     names(join(stateDir, dir))
       .filter((name) => !name.endsWith(TEMP_SUFFIX) && !patterns.some((pattern) => pattern.test(name)))

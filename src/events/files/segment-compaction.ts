@@ -4,14 +4,14 @@
 // over the old). The newest segment, the one being appended to, is never touched, so a running
 // server and `octant-exec log compact` can share the directory. A crash leaves each segment
 // either as it was or as it became, never half of it.
-import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkLines } from '../checked-lines.ts';
 import { CompactionPlanner, type CompactionPolicy, type CompactionReport, type CompactionRules } from '../compaction-rules.ts';
 import { sourceLines } from '../line-reader.ts';
 import type { LogEntry } from '../log-entry.ts';
-import { AtomicFile, TEMP_SUFFIX } from './atomic-file.ts';
-import { takeLock } from './compaction-lock.ts';
+import { AtomicFile, removeTempFiles } from './atomic-file.ts';
+import { takeLock } from './file-lock.ts';
 import { COMPACTED_FILE, LOCK_FILE, LOG_DIR, listSegments, type NumberedFile } from './layout.ts';
 
 export interface CompactionCheckpoints {
@@ -30,7 +30,7 @@ export async function compactSegments(stateDir: string, entries: () => Iterable<
   const lock = takeLock(join(stateDir, LOG_DIR, LOCK_FILE));
   if ('heldBy' in lock) return { removed: 0, auditRecords: 0, rewritten: 0, busy: `another compaction is running (${lock.heldBy})` };
   try {
-    removeLeftovers(join(stateDir, LOG_DIR));
+    removeTempFiles(join(stateDir, LOG_DIR)); // a compaction killed halfway: nothing refers to them
     const planner = new CompactionPlanner(policy);
     let seen = 0;
     for (const entry of entries()) {
@@ -42,9 +42,8 @@ export async function compactSegments(stateDir: string, entries: () => Iterable<
     writeCompactedThrough(stateDir, Math.max(readCompactedThrough(stateDir), policy.through));
     const report: CompactionReport = { removed: 0, auditRecords: 0, rewritten: 0 };
     for (const segment of coveredSegments(stateDir, policy.through)) {
-      const removed = await rewrite(segment, rules, checkpoints);
-      if (removed === undefined) continue;
-      report.removed += removed;
+      if (!(await changesAny(segment, rules))) continue; // as it is: not written again (compaction runs hourly over the same sealed segments)
+      report.removed += await rewrite(segment, rules, checkpoints);
       report.rewritten++;
     }
     report.auditRecords = rules.recordsKept;
@@ -80,11 +79,20 @@ function coveredSegments(stateDir: string, through: number): NumberedFile[] {
   return segments.filter((_, i) => i + 1 < segments.length && segments[i + 1].seq - 1 <= through);
 }
 
-/** Rewrites one segment by the rules; returns how many entries went, or undefined when nothing changed. */
-async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoints: CompactionCheckpoints): Promise<number | undefined> {
+/** Whether the rules replace or remove anything in `segment`: read up to the first entry they do. */
+async function changesAny(segment: NumberedFile, rules: CompactionRules): Promise<boolean> {
+  let count = 0;
+  for (const item of checkLines(sourceLines(segment.name, segment.path))) {
+    if (item.entry && rules.changes(item.entry)) return true;
+    if (++count % LINES_PER_TURN === 0) await nextTurn();
+  }
+  return false;
+}
+
+/** Rewrites one segment by the rules; returns how many entries went. */
+async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoints: CompactionCheckpoints): Promise<number> {
   const file = new AtomicFile(segment.path);
   let removed = 0;
-  let changed = false;
   let pending: string[] = [];
   const flush = () => {
     file.write(pending.join(''));
@@ -98,7 +106,6 @@ async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoint
       if (!item.entry || kept === item.entry) pending.push(item.text + '\n');
       else if (kept) pending.push(JSON.stringify(kept) + '\n');
       else removed++;
-      changed ||= kept !== item.entry;
       if (++count === 1) {
         flush();
         checkpoints.midway?.();
@@ -113,15 +120,6 @@ async function rewrite(segment: NumberedFile, rules: CompactionRules, checkpoint
     file.abort();
     throw error;
   }
-  if (!changed) {
-    file.abort();
-    return undefined;
-  }
   file.commit(checkpoints.beforeRename);
   return removed;
-}
-
-/** Temporary files of a compaction that was killed: nothing refers to them. */
-function removeLeftovers(logDir: string): void {
-  for (const name of readdirSync(logDir)) if (name.endsWith(TEMP_SUFFIX)) rmSync(join(logDir, name), { force: true });
 }

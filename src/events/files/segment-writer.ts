@@ -3,10 +3,10 @@
 // next entry starts on a fresh line, so a torn tail never glues itself onto a good entry. A
 // write that fails (a full disk) is cut back off, so the segment never keeps half a line.
 import { Buffer } from 'node:buffer';
-import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LogEntry } from '../log-entry.ts';
-import { syncFolder, writeFully } from './atomic-file.ts';
+import { makeFolder, syncFolder, writeFully } from './atomic-file.ts';
 import { LEGACY_LOG, LOG_DIR, listSegments, segmentName } from './layout.ts';
 
 export class SegmentWriter {
@@ -18,8 +18,8 @@ export class SegmentWriter {
   #path = '';
   #size = 0;
   #lines = 0;
-  /** where the last line appended to this segment starts, if any */
-  #lastLine: { offset: number; line: number } | undefined;
+  /** where the last line appended to this segment starts, if any, and its entry */
+  #lastLine: { offset: number; line: number; entry: LogEntry } | undefined;
 
   constructor(stateDir: string, segmentBytes: number, rolled: () => void) {
     this.#stateDir = stateDir;
@@ -37,7 +37,7 @@ export class SegmentWriter {
       ftruncateSync(this.#fd!, this.#size);
       throw error;
     }
-    this.#lastLine = { offset: this.#size, line: this.#lines };
+    this.#lastLine = { offset: this.#size, line: this.#lines, entry };
     this.#size += line.length;
     this.#lines++;
   }
@@ -46,7 +46,7 @@ export class SegmentWriter {
    * Where the last entry appended is: a snapshot of it keeps this, so a start finds the entries
    * after it without reading the segment from its start. `line`: lines before it.
    */
-  lastEntry(): { path: string; offset: number; line: number } | undefined {
+  lastEntry(): { path: string; offset: number; line: number; entry: LogEntry } | undefined {
     return this.#lastLine && { path: this.#path, ...this.#lastLine };
   }
 
@@ -62,12 +62,17 @@ export class SegmentWriter {
 
   #openNewest(seq: number): void {
     const dir = join(this.#stateDir, LOG_DIR);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    moveLegacyLog(this.#stateDir);
+    makeFolder(dir);
     const newest = listSegments(this.#stateDir).at(-1);
     this.#open(newest?.path ?? join(dir, segmentName(seq)));
+    if (!newest) syncFolder(dir); // the first segment: its name survives a power cut, as a rolled one's does
     if (this.#size > 0 && !endsWithNewline(this.#fd!, this.#size)) {
-      this.#size += writeFully(this.#fd!, '\n');
+      try {
+        this.#size += writeFully(this.#fd!, '\n');
+      } catch (error) {
+        this.close(); // a full disk: the next append opens again and puts the torn tail on its own line first
+        throw error;
+      }
       this.#lines++;
     }
   }
@@ -103,15 +108,25 @@ function countLines(fd: number, size: number): number {
 
 /**
  * A 0.1.0 state directory has the whole log in events.jsonl, which 0.1.0 started at seq 1: it
- * becomes the first segment as it is (a rename: nothing copied, nothing lost).
+ * becomes the first segment as it is (a new name for the same file: nothing copied, nothing
+ * lost). A link, not a rename, so that a first segment already there is never replaced: then
+ * events.jsonl was copied back, or 0.1.0 ran again, after the upgrade, and a person must choose.
  */
-function moveLegacyLog(stateDir: string): void {
+export function moveLegacyLog(stateDir: string): void {
+  const legacy = join(stateDir, LEGACY_LOG);
+  const first = join(stateDir, LOG_DIR, segmentName(1));
   try {
-    renameSync(join(stateDir, LEGACY_LOG), join(stateDir, LOG_DIR, segmentName(1)));
+    linkSync(legacy, first);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return; // no 0.1.0 log
+    if (code !== 'EEXIST') throw error;
+    // The same file is a move a crash cut short (finished below); another file is not ours to choose.
+    if (!sameFile(legacy, first)) {
+      throw new Error(`${legacy} (a log of octant-exec 0.1.0) and ${first} are both there, and neither may replace the other: move the one you do not want out of the state directory, then start again`);
+    }
   }
+  unlinkSync(legacy);
   syncFolder(stateDir);
   syncFolder(join(stateDir, LOG_DIR));
 }
@@ -120,4 +135,9 @@ function endsWithNewline(fd: number, size: number): boolean {
   const last = new Uint8Array(1);
   readSync(fd, last, 0, 1, size - 1);
   return last[0] === 0x0a;
+}
+
+function sameFile(a: string, b: string): boolean {
+  const [x, y] = [statSync(a), statSync(b)];
+  return x.dev === y.dev && x.ino === y.ino;
 }

@@ -4,6 +4,7 @@
 import { Buffer } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import type { LogEntry } from '../log-entry.ts';
 import type { Snapshot } from '../store.ts';
 import { AtomicFile } from './atomic-file.ts';
 
@@ -19,6 +20,13 @@ export interface LastEntry {
   offset: number;
   /** lines before `offset` */
   line: number;
+  /** entryDigest of the entry: tells it from another entry with its seq (a log restored from an older copy, then written on); absent in the first snapshots of this format */
+  digest?: string;
+}
+
+/** The SHA-256 of an entry's line as the writer writes it. */
+export function entryDigest(entry: LogEntry): string {
+  return sha256(Buffer.from(JSON.stringify(entry) + '\n'));
 }
 
 interface Header {

@@ -92,9 +92,15 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
         outcome: { kind: 'refused', message: entry.message },
       });
       break;
-    case 'audit.record':
+    case 'audit.record': {
+      // A run retention removed. Its session stays known until its close (kept beside the
+      // records): a log compacted by an earlier build expired sessions that were never closed,
+      // and a restart of one is a run of its own, with what every run of the session shares.
+      const { requestId, sessionId, who, target, interactive } = entry.record;
+      if (sessionId !== undefined) draft.sessions[sessionId] = { base: { requestId, sessionId, who, target, interactive }, current: draft.dropped + draft.records.length };
       draft.records.push(entry.record);
       break;
+    }
     case 'session.spawned':
       startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, target: entry.target, interactive: entry.interactive }, 1);
       break;

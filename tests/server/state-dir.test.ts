@@ -1,0 +1,99 @@
+// One server per state directory: a second one, or one whose port is taken, stops before it
+// writes a line of the log, and says why in one line. The `octant-exec log` tools, which only
+// read (and compact under their own lock), keep working beside a running server (tests/cli/log.test.ts).
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import process from 'node:process';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { FileStore } from '../../src/events/file-store.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
+import { startOctantExec, type OctantExecOptions } from '../../src/server/app.ts';
+import { startCli } from '../support/cli.ts';
+import { settle, shellIn } from '../support/system.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { withTimeout } from '../support/wait.ts';
+
+const test = suite('one server per state directory');
+
+/** A kubeconfig nothing is asked of at a start (no cluster answers at port 9). */
+function kubeconfig(dir: string): string {
+  const path = join(dir, 'kubeconfig');
+  writeFileSync(
+    path,
+    'apiVersion: v1\nkind: Config\ncurrent-context: c\nclusters: [{name: k, cluster: {server: "https://127.0.0.1:9"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: c, context: {cluster: k, user: u}}]\n',
+  );
+  return path;
+}
+
+const start = (options: Partial<OctantExecOptions> & { stateDir: string }) =>
+  startOctantExec({ port: 0, adapter: () => new FakeExecAdapter((s) => void s.open()), warn: () => {}, ...options });
+
+/** Every file of the state directory's log and snapshots, with its bytes. */
+function logFiles(stateDir: string): Record<string, string> {
+  const files: Record<string, string> = {};
+  for (const dir of ['log', 'snapshots']) {
+    let names: string[] = [];
+    try {
+      names = readdirSync(join(stateDir, dir));
+    } catch {
+      continue; // not made yet
+    }
+    for (const name of names) {
+      const path = join(stateDir, dir, name);
+      files[`${dir}/${name}`] = lstatSync(path).isSymbolicLink() ? `-> ${readlinkSync(path)}` : readFileSync(path, 'latin1'); // a lock is a link
+    }
+  }
+  return files;
+}
+
+test('a second server on the same state directory stops before writing, naming the first and what to do', () =>
+  withTempDir(async (dir) => {
+    const stateDir = join(dir, 'state');
+    const config = kubeconfig(dir);
+    const first = await start({ stateDir, kubeconfig: config });
+    try {
+      first.system.exec(shellIn('web'), ['nginx']);
+      await settle();
+      const before = logFiles(stateDir);
+      const second = startCli(['--kubeconfig', config, '--port', '0', '--state-dir', stateDir]);
+      try {
+        assert.is(await withTimeout(second.exit, 30_000, 'the second server to stop'), 1);
+      } finally {
+        if (second.child.exitCode === null && second.child.kill('SIGKILL')) await withTimeout(second.exit, 10_000, 'the second server to be killed');
+      }
+      assert.is(second.stderr(), `octant-exec: the event log in ${stateDir} is being written by process ${process.pid} (another octant-exec?): stop that one first, or give this one another --state-dir\n`);
+      assert.equal(logFiles(stateDir), before, 'not a byte written');
+      assert.ok('sessionIds' in first.system.exec(shellIn('web'), ['nginx']), 'the first server goes on');
+    } finally {
+      await first.close();
+    }
+    assert.not.ok(readdirSync(join(stateDir, 'log')).includes('writer.lock'), 'a server that stops lets go of the directory');
+  }));
+
+test('a port in use stops a start before it touches the log', () =>
+  withTempDir(async (dir) => {
+    const config = kubeconfig(dir);
+    const stateDir = join(dir, 'crashed');
+    const store = new FileStore(stateDir);
+    const system = ExecSystem.open({ adapter: new FakeExecAdapter((s) => void s.open()), store, clock: () => new VirtualClock(Date.now()), snapshots: false });
+    system.exec(shellIn('web'), ['nginx']);
+    await settle();
+    store.close(); // the process dies with the session live: a start would disconnect it and take a snapshot
+    const before = logFiles(stateDir);
+    const other = await start({ stateDir: join(dir, 'other'), kubeconfig: config });
+    try {
+      const refused = await start({ stateDir, kubeconfig: config, port: other.port }).then(
+        (app) => app.close(), // not expected: the assertion below then fails
+        (error: NodeJS.ErrnoException) => error,
+      );
+      assert.is(refused?.code, 'EADDRINUSE');
+      assert.equal(logFiles(stateDir), before, 'nothing replayed into it, no session disconnected, no snapshot');
+    } finally {
+      await other.close();
+    }
+  }));
+
+test.run();
