@@ -1,7 +1,8 @@
 // The house rules, checked rather than hoped for: every folder imports only what
 // docs/architecture.md's folder table allows (the table is the rule, read from the doc), client-node
-// only in the Kubernetes adapters, no file under src/ or ui/ past 400 lines, and every test file
-// under a deadline (its suite comes from tests/support/test.ts, not from uvu).
+// only in the Kubernetes adapters, no file under src/ or ui/ past 400 lines, every test file
+// under a deadline (its suite comes from tests/support/test.ts, not from uvu), and none left as
+// .only or .skip.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
@@ -116,6 +117,11 @@ test('no file under src/ or ui/ is longer than 400 lines', () => {
 test('every test file takes suite and test from tests/support/test.ts, so each test runs under a deadline', () => {
   const direct = sourceFiles('tests', /\.test\.ts$/).filter((file) => importsOf(file).some(({ target }) => target === 'uvu'));
   assert.equal(direct, []);
+});
+
+test('no test is left as .only (the rest of its file would quietly not run) or .skip', () => {
+  const marked = sourceFiles('tests', /\.test\.ts$/).filter((file) => /\b(test|it|suite)\.(only|skip)\(/.test(read(file)) || /^\s*\w+\.(only|skip)\(/m.test(read(file)));
+  assert.equal(marked, []);
 });
 
 test.run();
