@@ -46,7 +46,9 @@ async function ready(cli: Cli): Promise<Record<string, any>> {
 
 async function stop(cli: Cli): Promise<void> {
   cli.child.kill('SIGTERM');
-  await withTimeout(cli.exit, 20_000, 'the process to stop');
+  await withTimeout(cli.exit, 20_000, 'the process to stop').catch((error) => {
+    throw new Error(`${(error as Error).message}; its stderr ends: ${cli.stderr().slice(-500)}`);
+  });
 }
 
 test('the tarball holds bin/, dist/ and the manifest: no sources, tests, bench or docs', () => {
