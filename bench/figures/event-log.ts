@@ -11,7 +11,7 @@
 // - Rates: entries appended per second while growing the history (the machines deciding each
 //   fact, as a live server does), and a full replay of the smallest history (actors + projections).
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, linkSync, mkdirSync, lstatSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -37,7 +37,12 @@ function copyForStart(from: string, to: string): void {
 }
 
 const median = (samples: number[]) => summarize(samples).median;
-const bytesIn = (dir: string) => (existsSync(dir) ? readdirSync(dir).reduce((total, name) => total + statSync(join(dir, name)).size, 0) : 0);
+/** The log's data in `dir`: regular files only (the writer's lock is a symbolic link to nothing: see file-lock.ts). */
+function bytesIn(dir: string): number {
+  if (!existsSync(dir)) return 0;
+  const sizes = readdirSync(dir).map((name) => lstatSync(join(dir, name), { throwIfNoEntry: false }));
+  return sizes.reduce((total, stat) => total + (stat?.isFile() ? stat.size : 0), 0);
+}
 
 interface StartSample {
   ms: number;
