@@ -1,10 +1,13 @@
 // The exec seam: one small interface every transport implements (Kubernetes over WebSocket,
 // over SPDY/3.1, the fallback between them, and the scripted fake the machine tests use).
 // Shaped after client-go's remotecommand Executor: open once, stream, end exactly once.
+import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
 
 export interface ExecRequest {
   target: ExecTarget;
+  /** team mode: the exec impersonates this person (Impersonate-User, Impersonate-Group), with the server's own credentials */
+  person?: Person;
   /** argv, one element per word: never a shell string */
   argv: string[];
   tty: boolean;

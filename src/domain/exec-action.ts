@@ -1,4 +1,5 @@
 // An exec action: what a user asks for when they click "Shell" or "Exec" (one container or all).
+import type { Person } from './person.ts';
 import type { ExecTarget } from './target.ts';
 
 export type ShellName = 'sh' | 'bash' | 'zsh' | 'fish';
@@ -11,8 +12,10 @@ export interface ExecAction {
   target: Omit<ExecTarget, 'container'> & { containers: string[] | 'all' };
   command: ExecCommand;
   interactive: boolean;
-  /** who asked: the kube context user, for the audit trail */
+  /** who asked, for the audit trail: the signed-in person in team mode, else the kube context's user */
   requestedBy: string;
+  /** team mode: the person it is done for; every cluster call for it impersonates them, and they own it */
+  person?: Person;
   /** per-action idle timeout override, in ms */
   idleTimeoutMs?: number;
 }

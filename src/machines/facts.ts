@@ -2,6 +2,7 @@
 // Never terminal input or output, never tokens: only what happened to whom.
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction } from '../domain/exec-action.ts';
+import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 
 export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted';
@@ -16,6 +17,8 @@ export interface SessionSpawned {
   command: ExecAction['command'];
   interactive: boolean;
   requestedBy: string;
+  /** team mode: the person it runs for (impersonated in every cluster call), its owner */
+  person?: Person;
   idleTimeoutMs: number;
 }
 

@@ -7,6 +7,7 @@ import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
+import type { Person } from '../domain/person.ts';
 import type { DisconnectReason, Fact } from './facts.ts';
 import { defaultAutoShells } from './shells.ts';
 import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalReport, type TerminalTimings } from './terminal.ts';
@@ -77,6 +78,7 @@ interface NewSession {
   command: ExecCommand;
   interactive: boolean;
   requestedBy: string;
+  person?: Person;
   idleTimeoutMs: number;
   deadlineMs?: number;
 }
@@ -91,6 +93,7 @@ function spawnSession(enqueue: Enqueue, context: SupervisorContext, index: numbe
     input: {
       sessionId,
       target: session.target,
+      ...(session.person ? { person: session.person } : {}),
       command: session.command,
       interactive: session.interactive,
       autoShells: context.config.autoShells,
@@ -125,6 +128,7 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
         command: { argv: batch.action.argv },
         interactive: false,
         requestedBy: batch.action.requestedBy,
+        ...(batch.action.person ? { person: batch.action.person } : {}),
         idleTimeoutMs: context.config.idleTimeoutMs,
         deadlineMs: batch.action.timeoutMs,
       });
@@ -182,6 +186,7 @@ export const supervisorMachine = setup({
             command: action.command,
             interactive: action.interactive,
             requestedBy: action.requestedBy,
+            ...(action.person ? { person: action.person } : {}),
             idleTimeoutMs: action.idleTimeoutMs ?? context.config.idleTimeoutMs,
           }),
         );

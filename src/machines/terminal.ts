@@ -3,6 +3,7 @@
 // time comes from the clock the actor is created with; facts go to the parent (the supervisor).
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { ExecCommand, ShellName } from '../domain/exec-action.ts';
+import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { DisconnectReason, SessionFact } from './facts.ts';
 import { attemptsFor, commandNotFoundMessage } from './shells.ts';
@@ -21,6 +22,8 @@ export interface TerminalInput extends TerminalTimings {
   deadlineMs?: number;
   sessionId: string;
   target: ExecTarget;
+  /** team mode: whom the cluster calls impersonate */
+  person?: Person;
   command: ExecCommand;
   interactive: boolean;
   autoShells: readonly ShellName[];
@@ -43,6 +46,7 @@ export interface TerminalContext extends TerminalInput {
 export interface ExecStreamInput {
   sessionId: string;
   target: ExecTarget;
+  person?: Person;
   argv: string[];
   interactive: boolean;
   size: TerminalSize;
@@ -146,6 +150,7 @@ export const terminalMachine = setup({
         input: ({ context }) => ({
           sessionId: context.sessionId,
           target: context.target,
+          ...(context.person ? { person: context.person } : {}),
           argv: argvOf(context),
           interactive: context.interactive,
           size: context.size,

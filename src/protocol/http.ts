@@ -18,6 +18,28 @@ export interface SignInReply {
   ok: true;
 }
 
+/** How people sign in (docs/team-mode.md): `local` is one person with the printed URL's token. */
+export type AuthMode = 'local' | 'proxy' | 'oidc' | 'kube-token';
+export const AUTH_MODES: readonly AuthMode[] = ['local', 'proxy', 'oidc', 'kube-token'];
+
+/** Who the caller is, in a team mode. */
+export interface SignedIn {
+  mode: Exclude<AuthMode, 'local'>;
+  user: string;
+  groups: string[];
+  /** in an --admin-group: sees every terminal (watch, not type) and the whole audit trail */
+  admin: boolean;
+  /** POST here to sign out; null when the proxy in front signs people out */
+  signOut: string | null;
+}
+
+/** GET /permissions?namespace=N[&context=C]: what the caller may do there, as the cluster answers for them. */
+export interface PermissionsReply {
+  namespace: string;
+  /** `create pods/exec`: Shell, Exec, Run in all containers */
+  exec: { allowed: boolean; reason: string };
+}
+
 /** GET /info */
 export interface ServerInfo {
   cluster: 'sandbox' | 'kubeconfig';
@@ -32,6 +54,8 @@ export interface ServerInfo {
   /** whether the page's files were found (a checkout must build them first) */
   uiBuilt: boolean;
   limits: HubLimits;
+  /** the caller, in a team mode; null in local mode */
+  signedIn: SignedIn | null;
 }
 
 export interface ContextsReply {

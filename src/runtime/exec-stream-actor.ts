@@ -30,7 +30,7 @@ export function execStreamActor(deps: ExecStreamDeps) {
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
     stream = deps.adapter.open(
-      { target: input.target, argv: input.argv, tty: input.interactive, stdin: input.interactive, size: input.size },
+      { target: input.target, ...(input.person ? { person: input.person } : {}), argv: input.argv, tty: input.interactive, stdin: input.interactive, size: input.size },
       {
         opened: (protocol) => {
           deliver({ type: 'CONNECTED', protocol });

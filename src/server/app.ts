@@ -23,6 +23,7 @@ import { handleApi, readJson } from './http-api.ts';
 import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
 import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
 import { SessionPodGuard } from './pod-guard.ts';
+import { LOCAL_CALLER } from './caller.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import type { ServerInfo } from '../protocol/index.ts';
@@ -126,7 +127,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = newToken();
     let door: FrontDoor | undefined;
-    const info: ServerInfo = {
+    const info: AppParts['info'] = {
       cluster: cluster.kind,
       context: contexts.current,
       user: contexts.user(),
@@ -197,7 +198,7 @@ interface AppParts {
   reader: ClusterView;
   hub: StreamHub;
   ui: StaticUi;
-  info: ServerInfo;
+  info: Omit<ServerInfo, 'signedIn'>;
   door(): FrontDoor;
   warn(message: string): void;
 }
@@ -227,7 +228,7 @@ async function handleRequest(app: AppParts, req: IncomingMessage, res: ServerRes
         throw new HttpError(authStatus[problem], authMessages[problem]);
       }
       if (!url.pathname.startsWith('/api/v1/')) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
-      return await handleApi(app, req, res, url.pathname.slice('/api/v1'.length), url);
+      return await handleApi(app, LOCAL_CALLER, req, res, url.pathname.slice('/api/v1'.length), url);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
     if (!app.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');
@@ -263,5 +264,5 @@ function handleUpgrade(app: AppParts, req: IncomingMessage, socket: Duplex, head
   if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
   const problem = door.authenticate(req);
   if (problem) return refuseUpgrade(socket, authStatus[problem], authMessages[problem]);
-  app.hub.handleUpgrade(req, socket, head);
+  app.hub.handleUpgrade(req, socket, head, LOCAL_CALLER);
 }

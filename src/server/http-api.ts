@@ -11,6 +11,7 @@ import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView, batchViews } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
+import { signedIn, type Caller } from './caller.ts';
 import {
   isId,
   type ActorSnapshots,
@@ -39,11 +40,16 @@ const MAX_EVENTS_PAGE = 1000;
 export interface ApiContext {
   system: ExecSystem;
   reader: ClusterView;
-  /** what GET /api/v1/info tells the page */
-  info: ServerInfo;
+  /** what GET /api/v1/info tells the page, but for who is asking */
+  info: Omit<ServerInfo, 'signedIn'>;
 }
 
-type Handler = (ctx: ApiContext, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
+/** One call: the server's parts and who makes it. */
+interface ApiCall extends ApiContext {
+  caller: Caller;
+}
+
+type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -55,7 +61,7 @@ interface Route {
 
 const segment = '([^/]+)';
 const routes: Route[] = [
-  { method: 'GET', pattern: /^\/info$/, handler: (ctx): ServerInfo => ctx.info },
+  { method: 'GET', pattern: /^\/info$/, handler: (ctx): ServerInfo => ({ ...ctx.info, signedIn: signedIn(ctx.caller) }) },
   { method: 'GET', pattern: /^\/contexts$/, handler: (ctx): ContextsReply => ({ contexts: ctx.reader.listContexts() }) },
   { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url): Promise<NamespacesReply> => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]): Promise<PodsReply> => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
@@ -75,7 +81,7 @@ const routes: Route[] = [
 ];
 
 /** Answers one API call; `path` is the part after /api/v1. */
-export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
+export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
   const matching = routes.filter((route) => route.pattern.test(path));
   if (matching.length === 0) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
   const route = matching.find((r) => r.method === req.method);
@@ -86,7 +92,7 @@ export async function handleApi(ctx: ApiContext, req: IncomingMessage, res: Serv
   } catch {
     throw new HttpError(400, 'The path is not valid percent-encoding.');
   }
-  sendJson(res, route.status ?? 200, await route.handler(ctx, req, url, params));
+  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, caller }, req, url, params));
 }
 
 function contextParam(url: URL): string | undefined {
@@ -96,7 +102,7 @@ function contextParam(url: URL): string | undefined {
   return context;
 }
 
-async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<ExecStarted> {
+async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {
   const body = parseExecBody(await readJson(req));
   let containers: string[];
   if (body.containers === 'all') {
@@ -118,7 +124,7 @@ async function createExec(ctx: ApiContext, req: IncomingMessage): Promise<ExecSt
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
 }
 
-async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<BatchStarted> {
+async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {
   const body = parseBatchBody(await readJson(req));
   // the context is checked (and its user named) before the pods are read
   const user = requestedBy(ctx, body.context);
@@ -133,13 +139,13 @@ async function createBatch(ctx: ApiContext, req: IncomingMessage): Promise<Batch
   return { batchId, targets, skipped };
 }
 
-function batch(ctx: ApiContext, id: string): BatchReply {
+function batch(ctx: ApiCall, id: string): BatchReply {
   const row = isId(id) ? ctx.system.batches.byId[id] : undefined;
   if (!row) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
   return { batch: batchView(row) };
 }
 
-function requestedBy(ctx: ApiContext, context: string | undefined): string {
+function requestedBy(ctx: ApiCall, context: string | undefined): string {
   try {
     return ctx.reader.userOf(context);
   } catch (error) {
@@ -147,16 +153,16 @@ function requestedBy(ctx: ApiContext, context: string | undefined): string {
   }
 }
 
-function sessions(ctx: ApiContext): SessionsReply {
+function sessions(ctx: ApiCall): SessionsReply {
   const list = ctx.system.sessionList;
   return { sessions: list.order.map((id) => list.byId[id]) };
 }
 
-function knownSession(ctx: ApiContext, id: string): void {
+function knownSession(ctx: ApiCall, id: string): void {
   if (!isId(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
 }
 
-function restart(ctx: ApiContext, id: string): RestartReply {
+function restart(ctx: ApiCall, id: string): RestartReply {
   knownSession(ctx, id);
   const result = ctx.system.restart(id);
   if (!result) throw new HttpError(404, `There is no open session "${id}".`);
@@ -164,16 +170,16 @@ function restart(ctx: ApiContext, id: string): RestartReply {
   return { sessionId: id, run: result.run };
 }
 
-function close(ctx: ApiContext, id: string): CloseReply {
+function close(ctx: ApiCall, id: string): CloseReply {
   knownSession(ctx, id);
   return { sessionId: id, closed: ctx.system.close(id) };
 }
 
-function closeAllEnded(ctx: ApiContext): CloseEndedReply {
+function closeAllEnded(ctx: ApiCall): CloseEndedReply {
   return { closed: ctx.system.closeAllEnded() };
 }
 
-function events(ctx: ApiContext, url: URL): EventsReply {
+function events(ctx: ApiCall, url: URL): EventsReply {
   const number = (name: string, fallback: number, max: number) => {
     const text = url.searchParams.get(name);
     if (text === null) return fallback;

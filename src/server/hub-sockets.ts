@@ -9,6 +9,7 @@ import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.
 import { isProblem, parseClientMessage } from './client-messages.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import { TokenBucket } from './rate-limit.ts';
+import type { Caller } from './caller.ts';
 
 /** One browser socket, as both planes see it. */
 export interface HubSocket {
@@ -18,6 +19,8 @@ export interface HubSocket {
   error(code: ErrorCode, message: string, sessionId?: string): void;
   /** input bytes this socket may still send now */
   readonly inputBytes: TokenBucket;
+  /** who opened it: what it may see and do */
+  readonly caller: Caller;
 }
 
 export interface SocketHandlers {
@@ -51,8 +54,8 @@ export class HubSockets {
     return this.#connections.size;
   }
 
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws));
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void {
+    this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, caller));
   }
 
   /** Every socket that is open. */
@@ -67,10 +70,11 @@ export class HubSockets {
     this.#wss.close();
   }
 
-  #connect(ws: WebSocket): void {
+  #connect(ws: WebSocket, caller: Caller): void {
     const o = this.options;
     const connection: Connection = {
       ws,
+      caller,
       alive: true,
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),

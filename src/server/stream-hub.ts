@@ -14,6 +14,7 @@ import { ControlPlane } from './control-plane.ts';
 import { DataPlane, type SessionStreamStats } from './data-plane.ts';
 import { hubLimits, hubOptions, type StreamHubOptions } from './hub-options.ts';
 import { HubSockets } from './hub-sockets.ts';
+import type { Caller } from './caller.ts';
 
 export type { StreamHubOptions } from './hub-options.ts';
 export type { SessionStreamStats } from './data-plane.ts';
@@ -42,9 +43,9 @@ export class StreamHub {
     });
   }
 
-  /** Take over an upgrade that has passed the Host, Origin and token checks. */
-  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    this.#sockets.handleUpgrade(req, socket, head);
+  /** Take over an upgrade that has passed the Host, Origin and sign-in checks, for `caller`. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void {
+    this.#sockets.handleUpgrade(req, socket, head, caller);
   }
 
   /** The limits a page works under (its hello, and GET /api/v1/info). */

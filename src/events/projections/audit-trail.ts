@@ -3,6 +3,7 @@
 // latest runs only (a start must not grow with history); the whole trail is the log's, and
 // `octant-exec log export` writes it out.
 import type { Draft } from 'immer';
+import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
 import type { LogEntry } from '../log-entry.ts';
 import type { Projection } from '../projection.ts';
@@ -20,6 +21,8 @@ export interface AuditRecord {
   sessionId?: string;
   run?: number;
   who: string;
+  /** team mode: the person (with the groups the cluster saw) it ran for */
+  person?: Person;
   target: Partial<ExecTarget> & { namespace: string; pod: string };
   argv: string[];
   interactive: boolean;
@@ -29,7 +32,7 @@ export interface AuditRecord {
 }
 
 /** What every run of a session shares. */
-type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'target' | 'interactive'>;
+type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive'>;
 
 export interface AuditTrail {
   records: AuditRecord[];
@@ -84,6 +87,7 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       draft.records.push({
         requestId: entry.requestId,
         who: entry.action.requestedBy,
+        ...(entry.action.person ? { person: entry.action.person } : {}),
         target: { namespace: entry.action.target.namespace, pod: entry.action.target.pod },
         argv: 'argv' in entry.action.command ? entry.action.command.argv : [entry.action.command.shell],
         interactive: entry.action.interactive,
@@ -96,13 +100,13 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       // A run retention removed. Its session stays known until its close (kept beside the
       // records): a log compacted by an earlier build expired sessions that were never closed,
       // and a restart of one is a run of its own, with what every run of the session shares.
-      const { requestId, sessionId, who, target, interactive } = entry.record;
-      if (sessionId !== undefined) draft.sessions[sessionId] = { base: { requestId, sessionId, who, target, interactive }, current: draft.dropped + draft.records.length };
+      const { requestId, sessionId, who, person, target, interactive } = entry.record;
+      if (sessionId !== undefined) draft.sessions[sessionId] = { base: { requestId, sessionId, who, ...(person ? { person } : {}), target, interactive }, current: draft.dropped + draft.records.length };
       draft.records.push(entry.record);
       break;
     }
     case 'session.spawned':
-      startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, target: entry.target, interactive: entry.interactive }, 1);
+      startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, ...(entry.person ? { person: entry.person } : {}), target: entry.target, interactive: entry.interactive }, 1);
       break;
     case 'session.connecting': {
       const record = current();

@@ -2,6 +2,7 @@
 // and the totals. Outputs stay with their terminals; only the summary is gathered here. The
 // latest batches only: a start must not grow with history (each run is in the audit trail).
 import type { Draft } from 'immer';
+import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
 
@@ -22,6 +23,8 @@ export interface BatchRow {
   batchId: string;
   argv: string[];
   requestedBy: string;
+  /** team mode: whom it runs for, its owner */
+  person?: Person;
   concurrency: number;
   timeoutMs?: number;
   state: 'running' | 'done';
@@ -50,6 +53,7 @@ export const batchesProjection: Projection<Batches> = {
         batchId: entry.batchId,
         argv: entry.action.argv,
         requestedBy: entry.action.requestedBy,
+        ...(entry.action.person ? { person: entry.action.person } : {}),
         concurrency: entry.action.concurrency,
         timeoutMs: entry.action.timeoutMs,
         state: 'running',

@@ -1,5 +1,6 @@
 // The session list: every terminal that is not closed, as the tabs and the Terminals page show it.
 import { describeCommand, type ExecCommand } from '../../domain/exec-action.ts';
+import type { Person } from '../../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
 import type { DisconnectReason } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
@@ -17,6 +18,8 @@ export interface SessionRow {
   label: string;
   interactive: boolean;
   requestedBy: string;
+  /** team mode: whom it runs for, its owner */
+  person?: Person;
   state: SessionState;
   run: number;
   /** what the current attempt runs */
@@ -52,6 +55,7 @@ export const sessionListProjection: Projection<SessionList> = {
         label: describeCommand(entry.command),
         interactive: entry.interactive,
         requestedBy: entry.requestedBy,
+        ...(entry.person ? { person: entry.person } : {}),
         state: 'connecting',
         run: 1,
         argv: [],

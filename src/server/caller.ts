@@ -1,0 +1,34 @@
+// Who is calling, as every route and the socket see it once the front door let them in. In local
+// mode there is one person (whoever holds the printed URL's token), who owns everything; in a team
+// mode each person owns what they started, and members of an --admin-group watch the rest.
+import type { Person } from '../domain/person.ts';
+import type { AuthMode, SignedIn } from '../protocol/index.ts';
+
+export interface Caller {
+  mode: AuthMode;
+  /** the signed-in person; absent in local mode */
+  person?: Person;
+  /** may see (never type into) what others own, and read the whole audit trail and the log */
+  admin: boolean;
+  /** where the page signs out (POST); null when the mode has no sign-out of its own */
+  signOut: string | null;
+}
+
+export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };
+
+/** What GET /info tells the page about the caller. */
+export function signedIn(caller: Caller): SignedIn | null {
+  if (caller.mode === 'local' || !caller.person) return null;
+  return { mode: caller.mode, user: caller.person.user, groups: caller.person.groups, admin: caller.admin, signOut: caller.signOut };
+}
+
+/** Whether the caller may act on something started for `owner` (undefined: started in local mode). */
+export function owns(caller: Caller, owner: Person | undefined): boolean {
+  if (!caller.person) return true;
+  return owner !== undefined && owner.user === caller.person.user;
+}
+
+/** Whether the caller may see it: their own, or anything for an admin. */
+export function sees(caller: Caller, owner: Person | undefined): boolean {
+  return caller.admin || owns(caller, owner);
+}
