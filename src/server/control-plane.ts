@@ -1,5 +1,6 @@
 // The stream hub's control plane: what the event log's projections say, pushed to every page
-// (session rows, closed sessions, batches, alerts), and the live pod lists a page watches. Log
+// (session rows, closed sessions, batches, alerts) that may see it (visible.ts: in a team mode a
+// person's own, an admin's everyone's), and the live pod lists a page watches. Log
 // entries come in bursts (an exec, its spawns, activity): they are folded into the pages' view
 // once per turn of the event loop, so reading the projections costs once per burst.
 import type { PodWatching } from '../adapters/cluster.ts';
@@ -9,7 +10,10 @@ import type { BatchRow } from '../events/projections/batches.ts';
 import type { SessionRow } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { PROTOCOL_VERSION, namespaceKey, type HubLimits, type ServerMessage } from '../protocol/index.ts';
-import { batchView, batchViews } from './batch-view.ts';
+import type { Person } from '../domain/person.ts';
+import { batchView } from './batch-view.ts';
+import { sees } from './caller.ts';
+import { visibleAlerts, visibleBatches, visibleSessions } from './visible.ts';
 import type { DataPlane } from './data-plane.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
@@ -28,7 +32,7 @@ export class ControlPlane {
   constructor(
     private readonly system: ExecSystem,
     private readonly data: DataPlane,
-    private readonly broadcast: (message: ServerMessage) => void,
+    private readonly sockets: () => Iterable<HubSocket>,
     private readonly options: Required<StreamHubOptions>,
     private readonly pods: PodWatching | undefined,
   ) {
@@ -40,8 +44,8 @@ export class ControlPlane {
   }
 
   hello(socket: HubSocket, limits: HubLimits): void {
-    const list = this.system.sessionList;
-    socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, sessions: list.order.map((id) => list.byId[id]), alerts: this.system.alerts.list, batches: batchViews(this.system.batches), limits });
+    const { system } = this;
+    socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, sessions: visibleSessions(system, socket.caller), alerts: visibleAlerts(system, socket.caller), batches: visibleBatches(system, socket.caller), limits });
   }
 
   watchPods(socket: HubSocket, watch: boolean, namespace: string, context: string | undefined): void {
@@ -89,11 +93,13 @@ export class ControlPlane {
     for (const id of sessions) {
       const row = this.system.sessionList.byId[id];
       if (!row) {
-        const wasShown = this.#sentRows.delete(id);
-        if (this.data.closed(id) || wasShown) this.broadcast({ type: 'sessionClosed', sessionId: id });
+        const shown = this.#sentRows.get(id);
+        this.#sentRows.delete(id);
+        // a row never pushed was seen by nobody (spawned and closed in one burst): only its stream's viewers, told by the data plane
+        if (this.data.closed(id) || shown) this.#sendTo(shown?.person, { type: 'sessionClosed', sessionId: id });
       } else if (this.#sentRows.get(id) !== row) {
         this.#sentRows.set(id, row);
-        this.broadcast({ type: 'session', session: row });
+        this.#sendTo(row.person, { type: 'session', session: row });
       }
     }
     for (const entry of entries) this.#batchEntry(entry);
@@ -104,7 +110,7 @@ export class ControlPlane {
     const alerts = this.system.alerts;
     if (alerts !== this.#sentAlerts) {
       this.#sentAlerts = alerts;
-      this.broadcast({ type: 'alerts', alerts: alerts.list });
+      for (const socket of this.sockets()) socket.send({ type: 'alerts', alerts: visibleAlerts(this.system, socket.caller) });
     }
   }
 
@@ -117,6 +123,11 @@ export class ControlPlane {
     const row = this.system.batches.byId[batchId];
     if (!row || this.#sentBatches.get(batchId) === row) return;
     this.#sentBatches.set(batchId, row);
-    this.broadcast({ type: 'batch', batch: batchView(row) });
+    this.#sendTo(row.person, { type: 'batch', batch: batchView(row) });
+  }
+
+  /** To every page that may see what `owner` started. */
+  #sendTo(owner: Person | undefined, message: ServerMessage): void {
+    for (const socket of this.sockets()) if (sees(socket.caller, owner)) socket.send(message);
   }
 }

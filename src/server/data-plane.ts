@@ -4,13 +4,16 @@
 // it has drawn; when any viewer of a session is more than the high watermark behind, the
 // session's exec stops being read upstream until every viewer is back under the low watermark, so
 // a fast producer never grows memory here, and keystrokes (Ctrl-C) still go through. Input typed
-// while a session is still connecting is held a little and sent when its stream opens.
+// while a session is still connecting is held a little and sent when its stream opens. In a team
+// mode a socket attaches only to what its caller may see, and an admin watching another person's
+// terminal is read-only: no input, resize or end of input.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
+import { owns, sees } from './caller.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
@@ -25,6 +28,8 @@ interface Viewer {
   /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
   unacked: number;
   acks: boolean;
+  /** watching another person's terminal (an admin): no input, resize or eof */
+  readOnly: boolean;
 }
 
 interface SessionStream {
@@ -95,6 +100,7 @@ export class DataPlane {
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
+    if (viewer.readOnly && (message.type === 'resize' || message.type === 'eof')) return this.#refuseReadOnly(viewer);
     switch (message.type) {
       case 'detach':
         this.#viewers.get(socket)?.delete(sessionId);
@@ -118,7 +124,9 @@ export class DataPlane {
     const frame = decodeFrame(data);
     if (typeof frame === 'string') return socket.error('badMessage', frame);
     if (frame.kind !== FrameKind.Input) return socket.error('badMessage', 'Clients send only input frames (kind 16).', frame.sessionId);
-    if (!this.#viewers.get(socket)?.has(frame.sessionId)) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
+    const viewer = this.#viewers.get(socket)?.get(frame.sessionId);
+    if (!viewer) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
+    if (viewer.readOnly) return this.#refuseReadOnly(viewer);
     // Keystrokes are counted in bytes only: one frame per key is what typing looks like.
     if (!socket.inputBytes.take(frame.payload.length)) {
       return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: this input was dropped.`, frame.sessionId);
@@ -203,7 +211,8 @@ export class DataPlane {
 
   #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean): void {
     const row = this.system.sessionList.byId[sessionId];
-    if (!row) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
+    // another person's terminal is as unknown as one that never was: its id is not confirmed
+    if (!row || !sees(socket.caller, row.person)) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
     const shown = this.#viewers.get(socket) ?? new Map<string, Viewer>();
     this.#viewers.set(socket, shown);
     const previous = shown.get(sessionId);
@@ -212,7 +221,7 @@ export class DataPlane {
     const stream = this.#stream(sessionId);
     const wanted = Math.min(from, stream.scrollback.end);
     const replay = stream.scrollback.since(wanted);
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack };
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: !owns(socket.caller, row.person) };
     shown.set(sessionId, viewer);
     socket.send({
       type: 'attached',
@@ -230,6 +239,11 @@ export class DataPlane {
     }
     stream.viewers.add(viewer);
     this.#flow(sessionId, stream);
+  }
+
+  #refuseReadOnly(viewer: Viewer): void {
+    const owner = this.system.sessionList.byId[viewer.sessionId]?.person?.user ?? 'the local user';
+    viewer.socket.error('readOnly', `You are watching ${owner}'s terminal: only ${owner} can type in it or resize it.`, viewer.sessionId);
   }
 
   #removeViewer(viewer: Viewer): void {

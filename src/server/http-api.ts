@@ -3,16 +3,19 @@
 // checks every input before any cluster call or actor event.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
+import type { Person } from '../domain/person.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { ClusterView } from '../adapters/cluster.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
-import { batchView, batchViews } from './batch-view.ts';
+import { batchView } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
-import { signedIn, type Caller } from './caller.ts';
+import { owns, sees, signedIn, type Caller } from './caller.ts';
+import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
 import {
+  isEnded,
   isId,
   type ActorSnapshots,
   type AlertsReply,
@@ -30,6 +33,7 @@ import {
   type PodsReply,
   type RestartReply,
   type ServerInfo,
+  type SessionRow,
   type SessionsReply,
 } from '../protocol/index.ts';
 
@@ -68,16 +72,16 @@ const routes: Route[] = [
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]): Promise<PodReply> => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
   { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
-  { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: batchViews(ctx.system.batches) }) },
+  { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: visibleBatches(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: new RegExp(`^/batches/${segment}$`), handler: (ctx, _req, _url, [id]) => batch(ctx, id) },
   { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
-  { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: ctx.system.auditTrail.records }) },
-  { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: ctx.system.alerts.list }) },
-  { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(ctx, url) },
-  { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx): ActorSnapshots => ctx.system.snapshots() },
+  { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },
+  { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: visibleAlerts(ctx.system, ctx.caller) }) },
+  { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(adminOnly(ctx), url) },
+  { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx): ActorSnapshots => adminOnly(ctx).system.snapshots() },
 ];
 
 /** Answers one API call; `path` is the part after /api/v1. */
@@ -116,7 +120,7 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
     target: { ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod: body.pod, containers: body.containers },
     command: body.command,
     interactive: body.interactive,
-    requestedBy: requestedBy(ctx, body.context),
+    ...actingFor(ctx, body.context),
     ...(body.idleTimeoutMs !== undefined ? { idleTimeoutMs: body.idleTimeoutMs } : {}),
   };
   const result = ctx.system.exec(action, containers);
@@ -127,7 +131,7 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
 async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {
   const body = parseBatchBody(await readJson(req));
   // the context is checked (and its user named) before the pods are read
-  const user = requestedBy(ctx, body.context);
+  const who = actingFor(ctx, body.context);
   const { targets, skipped } = await resolveBatchTargets(ctx.reader, body);
   if (targets.length === 0 && skipped.length === 0) {
     throw new HttpError(404, `No pod in namespace "${body.namespace}" matches the label selector "${body.labelSelector?.slice(0, 200)}".`);
@@ -135,35 +139,49 @@ async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchSta
   if (targets.length > BATCH_MAX_TARGETS) {
     throw new HttpError(400, `The batch would run in ${targets.length} containers; one batch runs in at most ${BATCH_MAX_TARGETS}: narrow the selector or name a container.`);
   }
-  const batchId = ctx.system.batch({ argv: body.argv, requestedBy: user, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
+  const batchId = ctx.system.batch({ argv: body.argv, ...who, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
   return { batchId, targets, skipped };
 }
 
 function batch(ctx: ApiCall, id: string): BatchReply {
   const row = isId(id) ? ctx.system.batches.byId[id] : undefined;
-  if (!row) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
+  // another person's batch is as unknown as one that never was: its id is not confirmed
+  if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
   return { batch: batchView(row) };
 }
 
-function requestedBy(ctx: ApiCall, context: string | undefined): string {
+/** Who an action is for: the signed-in person in a team mode (the cluster calls impersonate them), else the context's user. */
+function actingFor(ctx: ApiCall, context: string | undefined): { requestedBy: string; person?: Person } {
+  let contextUser: string;
   try {
-    return ctx.reader.userOf(context);
+    contextUser = ctx.reader.userOf(context); // also: the context exists
   } catch (error) {
     throw new HttpError(404, (error as Error).message);
   }
+  const { person } = ctx.caller;
+  return person ? { requestedBy: person.user, person } : { requestedBy: contextUser };
 }
 
 function sessions(ctx: ApiCall): SessionsReply {
-  const list = ctx.system.sessionList;
-  return { sessions: list.order.map((id) => list.byId[id]) };
+  return { sessions: visibleSessions(ctx.system, ctx.caller) };
 }
 
-function knownSession(ctx: ApiCall, id: string): void {
-  if (!isId(id) || !ctx.system.sessionList.byId[id]) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+/** A session the caller may act on: 404 for one they may not see (never confirm another person's id), 403 for one an admin only watches. */
+function ownedSession(ctx: ApiCall, id: string): SessionRow {
+  const row = isId(id) ? ctx.system.sessionList.byId[id] : undefined;
+  if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+  if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Session ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can restart or close it.`);
+  return row;
+}
+
+/** The inspector's raw views show every person's terminals: in a team mode, for admins only. */
+function adminOnly(ctx: ApiCall): ApiCall {
+  if (ctx.caller.person && !ctx.caller.admin) throw new HttpError(403, 'The event log and the actors are shown to admins only (members of an --admin-group).');
+  return ctx;
 }
 
 function restart(ctx: ApiCall, id: string): RestartReply {
-  knownSession(ctx, id);
+  ownedSession(ctx, id);
   const result = ctx.system.restart(id);
   if (!result) throw new HttpError(404, `There is no open session "${id}".`);
   if ('refused' in result) throw new HttpError(result.because === 'running' ? 409 : 429, result.refused);
@@ -171,12 +189,15 @@ function restart(ctx: ApiCall, id: string): RestartReply {
 }
 
 function close(ctx: ApiCall, id: string): CloseReply {
-  knownSession(ctx, id);
+  ownedSession(ctx, id);
   return { sessionId: id, closed: ctx.system.close(id) };
 }
 
+/** In a team mode, the caller's own ended terminals only (an admin's too: watching is not owning). */
 function closeAllEnded(ctx: ApiCall): CloseEndedReply {
-  return { closed: ctx.system.closeAllEnded() };
+  if (!ctx.caller.person) return { closed: ctx.system.closeAllEnded() };
+  const ended = visibleSessions(ctx.system, ctx.caller).filter((row) => isEnded(row.state) && owns(ctx.caller, row.person));
+  return { closed: ended.filter((row) => ctx.system.close(row.sessionId)).map((row) => row.sessionId) };
 }
 
 function events(ctx: ApiCall, url: URL): EventsReply {

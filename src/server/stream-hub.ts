@@ -9,7 +9,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { PodWatching } from '../adapters/cluster.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { HubLimits, ServerMessage } from '../protocol/index.ts';
+import type { HubLimits } from '../protocol/index.ts';
 import { ControlPlane } from './control-plane.ts';
 import { DataPlane, type SessionStreamStats } from './data-plane.ts';
 import { hubLimits, hubOptions, type StreamHubOptions } from './hub-options.ts';
@@ -28,7 +28,7 @@ export class StreamHub {
   constructor(system: ExecSystem, options: StreamHubOptions = {}, pods?: PodWatching) {
     this.options = hubOptions(options);
     this.#data = new DataPlane(system, this.options);
-    this.#control = new ControlPlane(system, this.#data, (message) => this.#broadcast(message), this.options, pods);
+    this.#control = new ControlPlane(system, this.#data, () => this.#sockets.open(), this.options, pods);
     this.#sockets = new HubSockets(this.options, {
       connected: (socket) => this.#control.hello(socket, this.limits),
       binary: (socket, data) => this.#data.input(socket, data),
@@ -67,9 +67,5 @@ export class StreamHub {
     this.#data.close();
     this.#control.close();
     this.#sockets.close();
-  }
-
-  #broadcast(message: ServerMessage): void {
-    for (const socket of this.#sockets.open()) socket.send(message);
   }
 }
