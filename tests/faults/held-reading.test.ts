@@ -11,7 +11,8 @@ import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 
 const test = suite('flow control outlasts the heartbeat');
-const heartbeatMs = 300;
+// long enough that a busy machine (a flood of `yes` on 2 cores) never stalls a ping past it
+const heartbeatMs = 1_000;
 let sandbox: Sandbox & { scratch: string };
 test.before(async () => {
   sandbox = await startTestSandbox({ heartbeatMs });
@@ -22,7 +23,7 @@ for (const [name, make] of [
   ['WebSocket', (c: KubeContexts) => new WebSocketExecAdapter(c, { pingIntervalMs: 100, deadAfterMs: 1_000 })],
   ['SPDY', (c: KubeContexts) => new SpdyExecAdapter(c, { pingIntervalMs: 100, deadAfterMs: 1_000 })],
 ] as const) {
-  test(`${name}: an exec held for five heartbeats keeps running and streams again on resume`, async () => {
+  test(`${name}: an exec held for four heartbeats keeps running and streams again on resume`, async () => {
     const adapter = make(KubeContexts.fromFile(sandbox.kubeconfigPath));
     let received = 0;
     let ended: ExecEnd | undefined;
@@ -33,7 +34,7 @@ for (const [name, make] of [
     await waitFor(() => received > 0, 'output');
     stream.pause();
     // the scenario: hold the reading well past the sandbox's heartbeat
-    await new Promise((resolve) => setTimeout(resolve, 5 * heartbeatMs));
+    await new Promise((resolve) => setTimeout(resolve, 4 * heartbeatMs));
     assert.is(ended, undefined, `the exec ended while held: ${JSON.stringify(ended)}`);
     const before = received;
     stream.resume();
