@@ -2,6 +2,7 @@
 // the server's own sentence, which the views show as it is: the server words them for users.
 import type {
   ActorSnapshots,
+  AuditReply,
   BatchesReply,
   BatchReply,
   BatchRequest,
@@ -14,6 +15,7 @@ import type {
   ExecStarted,
   NamespacesReply,
   PodReply,
+  PermissionsReply,
   PodsReply,
   RestartReply,
   ServerInfo,
@@ -30,9 +32,13 @@ export class ApiError extends Error {
 }
 
 async function call<T>(path: string, init: { method?: string; body?: unknown } = {}): Promise<T> {
+  return request<T>(`/api/v1${path}`, init);
+}
+
+async function request<T>(url: string, init: { method?: string; body?: unknown }): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(`/api/v1${path}`, {
+    response = await fetch(url, {
       method: init.method ?? (init.body === undefined ? 'GET' : 'POST'),
       credentials: 'same-origin',
       headers: init.body === undefined ? {} : { 'Content-Type': 'application/json' },
@@ -58,10 +64,24 @@ async function call<T>(path: string, init: { method?: string; body?: unknown } =
 const seg = encodeURIComponent;
 const withContext = (context?: string) => (context ? `?context=${seg(context)}` : '');
 
+/** A path on this server ("/…", never "//host/…" or a full URL): sign-out posts only to our own origin. */
+export function isOwnPath(url: string): boolean {
+  return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\');
+}
+
 export const api = {
   /** Trades the token from the printed URL for the session cookie. */
   signIn: (token: string) => call<SignInReply>('/session', { body: { token } }),
   info: () => call<ServerInfo>('/info'),
+  /** Team mode: POST {} to the address `info.signedIn.signOut` names. */
+  signOut: (url: string) => {
+    if (!isOwnPath(url)) return Promise.reject(new ApiError(0, `The server named a sign-out address that is not its own (${url.slice(0, 80)}): not signing out there.`));
+    return request<unknown>(url, { body: {} });
+  },
+  /** Team mode: may the caller exec in this namespace? The server asks the cluster as them. */
+  permissions: (namespace: string, context?: string) => call<PermissionsReply>(`/permissions?namespace=${seg(namespace)}${context ? `&context=${seg(context)}` : ''}`),
+  /** The audit trail as far as the caller may see it (the server's latest runs). */
+  audit: () => call<AuditReply>('/audit').then((r) => r.records),
   contexts: () => call<ContextsReply>('/contexts').then((r) => r.contexts),
   namespaces: (context?: string) => call<NamespacesReply>(`/namespaces${withContext(context)}`).then((r) => r.namespaces),
   pods: (namespace: string, context?: string) => call<PodsReply>(`/namespaces/${seg(namespace)}/pods${withContext(context)}`).then((r) => r.pods),

@@ -9,6 +9,8 @@ import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
+import type { AuditFilter } from './audit.ts';
+import { execPermission, permissionKey, wantsPermissions } from './team.ts';
 
 const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
 
@@ -27,6 +29,8 @@ export interface Environment {
   store: Store<AppState>;
   history: Pick<History, 'pushState' | 'replaceState'>;
   storage?: Storage;
+  /** load another address for good (after a sign-out); default: location.assign */
+  leave?: (url: string) => void;
 }
 
 export class Actions {
@@ -109,6 +113,13 @@ export class Actions {
     if (!before || route.namespace !== before.namespace || route.context !== before.context || !this.#store.get().pods.loaded) void this.refreshPods();
     if (route.pod && (route.pod !== before?.pod || route.namespace !== before?.namespace || !this.#store.get().pod?.view)) void this.loadPod(route.namespace, route.pod);
     if (!before || route.context !== before.context) void this.loadNamespaces();
+    // team mode: what the person may do here, once per namespace shown (the answer is kept)
+    const changed = !before || route.namespace !== before.namespace || route.context !== before.context;
+    const state = this.#store.get();
+    if ((route.page === 'pods' || route.page === 'embed') && wantsPermissions(state) && (changed || !(permissionKey(route.namespace, route.context) in state.permissions))) {
+      void this.loadPermissions(route.namespace, route.context);
+    }
+    if (route.page === 'audit' && (before?.page !== 'audit' || !state.audit.loaded)) void this.loadAudit();
   }
 
   // ---- cluster views ---------------------------------------------------------------------
@@ -160,6 +171,48 @@ export class Actions {
     }
   }
 
+  // ---- team mode -------------------------------------------------------------------------
+
+  /** Ask whether the person may exec in a namespace; until the answer (or on a failure) the actions stay on. */
+  async loadPermissions(namespace: string, context?: string): Promise<void> {
+    const key = permissionKey(namespace, context);
+    this.#store.update((state) => ({ permissions: { ...state.permissions, [key]: { ...state.permissions[key], loading: true } } }));
+    try {
+      const { exec } = await this.#env.api.permissions(namespace, context);
+      this.#store.update((state) => ({ permissions: { ...state.permissions, [key]: { exec, loading: false } } }));
+    } catch (error) {
+      this.#store.update((state) => ({ permissions: { ...state.permissions, [key]: { loading: false, error: (error as Error).message } } }));
+    }
+  }
+
+  /** Sign out where the server says, then start over at / (which signs in again, or shows why not). */
+  async signOut(): Promise<void> {
+    const url = this.#store.get().info?.signedIn?.signOut;
+    if (!url) return;
+    try {
+      await this.#env.api.signOut(url);
+    } catch (error) {
+      this.notify((error as Error).message, 'Sign out');
+      return;
+    }
+    this.#env.socket.close();
+    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))('/');
+  }
+
+  async loadAudit(): Promise<void> {
+    this.#store.update((state) => ({ audit: { ...state.audit, loading: true } }));
+    try {
+      const records = await this.#env.api.audit();
+      this.#store.update((state) => ({ audit: { ...state.audit, records, loading: false, loaded: true, error: undefined } }));
+    } catch (error) {
+      this.#store.update((state) => ({ audit: { ...state.audit, loading: false, loaded: true, error: (error as Error).message } }));
+    }
+  }
+
+  setAuditFilter(change: Partial<AuditFilter>): void {
+    this.#store.update((state) => ({ audit: { ...state.audit, filter: { ...state.audit.filter, ...change } } }));
+  }
+
   // ---- terminals -------------------------------------------------------------------------
 
   /** Run an exec action; selects the first new terminal's tab. Resolves to the new session ids. */
@@ -193,6 +246,7 @@ export class Actions {
   async embedMode(pod: PodSummary, mode: 'shell' | 'shell-all'): Promise<void> {
     if (this.#embedModeDone) return; // once per page load
     this.#embedModeDone = true;
+    if (!execPermission(this.#store.get()).allowed) return; // the Shell button says why
     const open = sessionsOfPod(this.#store.get(), pod.namespace, pod.name).filter((row) => !isEnded(row) && 'shell' in row.command);
     const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : execableContainers(pod);
     const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));

@@ -4,6 +4,8 @@ import { isEnded as isEndedState } from '../../src/protocol/index.ts';
 import type { ConnectionState } from '../protocol/socket-client.ts';
 import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow, ServerMessage } from '../../src/protocol/index.ts';
 import type { Route } from './route.ts';
+import { initialAudit, type AuditView } from './audit.ts';
+import type { PermissionEntry } from './team.ts';
 
 export interface Notice {
   id: number;
@@ -41,6 +43,12 @@ export interface AppState {
   notices: Notice[];
   /** an exec request is on its way: Shell and Exec wait for it */
   execPending: boolean;
+  /** team mode: what the caller may do, by context and namespace (state/team.ts, permissionKey) */
+  permissions: Record<string, PermissionEntry>;
+  /** sessions the server told this page it may only watch (socket error `readOnly`) */
+  readOnly: string[];
+  /** the Audit page */
+  audit: AuditView;
 }
 
 export function initialState(route: Route, dismissed: number[] = []): AppState {
@@ -59,6 +67,9 @@ export function initialState(route: Route, dismissed: number[] = []): AppState {
     dismissed,
     notices: [],
     execPending: false,
+    permissions: {},
+    readOnly: [],
+    audit: initialAudit(),
   };
 }
 
@@ -91,7 +102,8 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
     case 'sessionClosed': {
       if (!(message.sessionId in state.sessions.byId)) return state;
       const { [message.sessionId]: _gone, ...byId } = state.sessions.byId;
-      return { sessions: { order: state.sessions.order.filter((id) => id !== message.sessionId), byId } };
+      const readOnly = state.readOnly.includes(message.sessionId) ? { readOnly: state.readOnly.filter((id) => id !== message.sessionId) } : {};
+      return { sessions: { order: state.sessions.order.filter((id) => id !== message.sessionId), byId }, ...readOnly };
     }
     case 'alerts':
       return { alerts: message.alerts };
@@ -108,6 +120,8 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
     }
     case 'error':
       if (message.code === 'watchFailed' && message.namespace === state.route.namespace) return { pods: { ...state.pods, loaded: true, error: message.message } };
+      // an admin's keystroke or resize reached someone else's terminal: from now on it is only watched
+      if (message.code === 'readOnly' && message.sessionId && !state.readOnly.includes(message.sessionId)) return { readOnly: [...state.readOnly, message.sessionId] };
       return state;
     default:
       return state;

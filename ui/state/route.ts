@@ -1,7 +1,7 @@
 // Where the page is: which screen, namespace, pod and terminal tab. It lives in the address bar
 // (so a reload, a bookmark or Octant's embed URL lands on the same place) and the namespace also
 // in sessionStorage (so the Pods link returns to the namespace last chosen in this browser tab).
-export type Page = 'pods' | 'terminals' | 'batch' | 'inspector' | 'embed';
+export type Page = 'pods' | 'terminals' | 'batch' | 'inspector' | 'audit' | 'embed';
 
 export interface Route {
   page: Page;
@@ -15,14 +15,14 @@ export interface Route {
   mode?: 'shell' | 'shell-all';
 }
 
-const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', embed: '/embed' };
+const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', audit: '/audit', embed: '/embed' };
 const NAMESPACE_KEY = 'octant-exec.namespace';
 const CONTEXT_KEY = 'octant-exec.context';
 
 export function readRoute(location: { pathname: string; search: string }, storage?: Storage): Route {
   const params = new URLSearchParams(location.search);
   const path = location.pathname.replace(/\/+$/, '') || '/';
-  const page: Page = path === '/sessions' ? 'terminals' : path === '/batches' ? 'batch' : path === '/inspector' ? 'inspector' : path === '/embed' ? 'embed' : 'pods';
+  const page = (Object.keys(paths) as Page[]).find((name) => paths[name] === path) ?? 'pods';
   const mode = params.get('mode');
   const batch = page === 'batch' ? params.get('id') : null;
   return {

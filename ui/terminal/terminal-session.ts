@@ -17,8 +17,10 @@ function plain(text: string): string {
   return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
 }
 
-export interface TerminalTheme {
+export interface TerminalOptions {
   dark: boolean;
+  /** team mode: someone else's terminal, watched (an admin's view): nothing typed or resized here is sent */
+  readOnly?: boolean;
 }
 
 export class TerminalSession implements SessionSink {
@@ -36,20 +38,22 @@ export class TerminalSession implements SessionSink {
   /** the state and run we last wrote a note for */
   #noted: { state: string; run: number } | undefined;
   #onSearchRequest: (() => void) | undefined;
+  #readOnly: boolean;
 
-  constructor(row: SessionRow, socket: SocketClient, theme: TerminalTheme) {
+  constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
     this.#row = row;
     this.#socket = socket;
+    this.#readOnly = options.readOnly ?? false;
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
     this.term = new Terminal({
       convertEol: !row.interactive, // a non-TTY command prints bare \n
-      cursorBlink: row.interactive,
-      disableStdin: !row.interactive || isEnded(row),
+      cursorBlink: row.interactive && !this.#readOnly,
+      disableStdin: this.#inputOff(row),
       scrollback: 10_000,
       fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: 13,
-      theme: themeFor(theme.dark),
+      theme: themeFor(options.dark),
       allowProposedApi: true, // the search addon's match decorations
       linkHandler: { activate: (_event, uri) => void openSafeLink(uri), allowNonHttpProtocols: false },
     });
@@ -57,9 +61,10 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(this.#search);
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
     this.#disposables.push(
-      this.term.onData((data) => this.#socket.input(this.#row.sessionId, data)),
-      this.term.onBinary((data) => this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
-      this.term.onResize(({ cols, rows }) => this.#socket.resize(this.#row.sessionId, cols, rows)),
+      // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
+      this.term.onData((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, data)),
+      this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
+      this.term.onResize(({ cols, rows }) => this.#readOnly || this.#socket.resize(this.#row.sessionId, cols, rows)),
     );
     this.term.attachCustomKeyEventHandler((event) => this.#key(event));
     if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
@@ -89,15 +94,44 @@ export class TerminalSession implements SessionSink {
     this.element.remove();
   }
 
-  /** Fit to the element's size; a change is sent to the server through onResize. */
+  get readOnly(): boolean {
+    return this.#readOnly;
+  }
+
+  /** Watched, not typed into: no keystrokes, no sizes; the screen takes the owner's size instead. */
+  setReadOnly(readOnly: boolean): void {
+    if (readOnly === this.#readOnly) return;
+    this.#readOnly = readOnly;
+    this.term.options.disableStdin = this.#inputOff(this.#row);
+    this.fit();
+  }
+
+  /**
+   * Fit to the element's size; a change is sent to the server through onResize. A watched
+   * terminal is never resized by this page: it shows the owner's size, so lines wrap as theirs do.
+   */
   fit(): void {
     if (!this.#opened || !this.element.isConnected || this.element.clientWidth === 0) return;
+    if (this.#readOnly) {
+      const size = this.#row.size;
+      if (size && (size.cols !== this.term.cols || size.rows !== this.term.rows)) this.term.resize(size.cols, size.rows);
+      else if (!size) this.#fitQuietly();
+      return;
+    }
+    this.#fitQuietly();
+    this.#socket.resize(this.#row.sessionId, this.term.cols, this.term.rows);
+  }
+
+  #fitQuietly(): void {
     try {
       this.#fit.fit();
     } catch {
       // the renderer is not measured yet; the next fit will do it
     }
-    this.#socket.resize(this.#row.sessionId, this.term.cols, this.term.rows);
+  }
+
+  #inputOff(row: SessionRow): boolean {
+    return this.#readOnly || !row.interactive || isEnded(row);
   }
 
   focus(): void {
@@ -140,8 +174,9 @@ export class TerminalSession implements SessionSink {
   update(row: SessionRow): void {
     const before = this.#row;
     this.#row = row;
-    this.term.options.disableStdin = !row.interactive || isEnded(row);
-    this.term.options.cursorBlink = row.interactive && !isEnded(row);
+    this.term.options.disableStdin = this.#inputOff(row);
+    this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
+    if (this.#readOnly && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#noted) this.#note(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
     this.#noteState();
   }

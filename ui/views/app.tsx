@@ -1,6 +1,7 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names.
 import { useAppState } from './context.ts';
 import { Alerts } from './alerts.tsx';
+import { AuditPage } from './audit-page.tsx';
 import { BatchPage } from './batch-page.tsx';
 import { Inspector } from './inspector.tsx';
 import { PodList } from './pod-list.tsx';
@@ -37,7 +38,9 @@ export function App() {
       )}
       {state.connection === 'signedOut' && (
         <p class="banner error" role="alert">
-          octant-exec no longer accepts this page (was it restarted?): open the URL it printed.
+          {state.info?.signedIn
+            ? 'Your sign-in has ended (signed out, expired, or octant-exec restarted): reload the page to sign in again.'
+            : 'octant-exec no longer accepts this page (was it restarted?): open the URL it printed.'}
         </p>
       )}
       <Alerts />
@@ -46,6 +49,7 @@ export function App() {
         {route.page === 'terminals' && <TerminalsPage />}
         {route.page === 'batch' && <BatchPage />}
         {route.page === 'inspector' && <Inspector />}
+        {route.page === 'audit' && <AuditPage />}
         {embed && (route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
       </main>
     </div>

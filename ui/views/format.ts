@@ -24,8 +24,8 @@ export function age(iso: string | undefined, now = Date.now()): string {
 }
 
 /** Saves text as a file through a temporary link (no inline script, CSP-safe). */
-export function download(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+export function download(name: string, text: string, type = 'text/plain'): void {
+  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
   const a = document.createElement('a');
   a.href = url;
   a.download = name;

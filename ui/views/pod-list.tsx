@@ -7,6 +7,7 @@ import { BatchDialog } from './batch-dialog.tsx';
 import { useAppState, useServices } from './context.ts';
 import { age } from './format.ts';
 import { AppLink } from './link.tsx';
+import { ExecDenied, useExecGate } from './permission.tsx';
 
 export function PodList() {
   const state = useAppState();
@@ -17,6 +18,7 @@ export function PodList() {
   const selector = selection.labelSelector.trim();
   // pods checked here that the list still has (a deleted pod drops out of the choice)
   const checked = selection.pods.filter((name) => pods.list.some((p) => p.name === name));
+  const gate = useExecGate();
   const terminalsOf = (pod: string) => state.sessions.order.filter((id) => state.sessions.byId[id]?.target.namespace === route.namespace && state.sessions.byId[id]?.target.pod === pod).length;
   return (
     <section class="page" aria-labelledby="pods-title">
@@ -36,13 +38,14 @@ export function PodList() {
           aria-describedby="pods-batch-hint"
           onInput={(e) => actions.setLabelSelector((e.currentTarget as HTMLInputElement).value)}
         />
-        <button type="button" disabled={(checked.length === 0 && !selector) || state.execPending} onClick={() => setDialogOpen(true)}>
+        <button type="button" {...gate.props({ disabled: (checked.length === 0 && !selector) || state.execPending, describedBy: 'pods-batch-hint' })} onClick={() => setDialogOpen(true)}>
           Run in all containers
         </button>
         <span id="pods-batch-hint" class="hint">
           {selector ? `The pods matching ${selector} (checkboxes are ignored while a selector is typed).` : checked.length ? `${checked.length} pod${checked.length === 1 ? '' : 's'} chosen.` : 'Check pods or type a label selector to run one command in all their containers.'}
         </span>
       </div>
+      <ExecDenied reason={gate.reason} />
       {pods.error && <p class="error">{pods.error}</p>}
       {!pods.loaded && <p class="muted">Loading pods…</p>}
       {pods.loaded && !pods.error && pods.list.length === 0 && <p class="muted">No pods in namespace {route.namespace}.</p>}
@@ -92,7 +95,7 @@ export function PodList() {
           </tbody>
         </table>
       )}
-      {dialogOpen && (
+      {dialogOpen && gate.allowed && (
         <BatchDialog
           targets={selector ? { namespace: route.namespace, labelSelector: selector } : { namespace: route.namespace, pods: checked }}
           onClose={() => setDialogOpen(false)}

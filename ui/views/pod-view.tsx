@@ -6,7 +6,9 @@ import { sessionsOfPod } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
 import { ExecDialog, containerNote } from './exec-dialog.tsx';
 import { AppLink } from './link.tsx';
+import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
+import { permissionKey } from '../state/team.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
@@ -18,10 +20,13 @@ export function PodView(props: { embed?: boolean }) {
   const view = pod?.view;
   const rows = sessionsOfPod(state, route.namespace, name);
   const defaultContainer = view?.containers.find((c) => c.name === view.defaultContainer);
+  const gate = useExecGate();
+  // team mode: the embed page's shells wait for the permission answer (a "no" opens none)
+  const asking = state.permissions[permissionKey(route.namespace, route.context)]?.loading ?? false;
 
   useEffect(() => {
-    if (props.embed && route.mode && view && state.connection === 'open') void actions.embedMode(view, route.mode);
-  }, [props.embed, route.mode, view, state.connection]);
+    if (props.embed && route.mode && view && state.connection === 'open' && !asking) void actions.embedMode(view, route.mode);
+  }, [props.embed, route.mode, view, state.connection, asking]);
 
   return (
     <section class="page pod-view" aria-labelledby="pod-title">
@@ -34,13 +39,19 @@ export function PodView(props: { embed?: boolean }) {
         <h1 id="pod-title">{name}</h1>
         {view && <span class={`phase phase-${view.phase.toLowerCase()}`}>{view.phase}</span>}
         <span class="spacer" />
-        <button type="button" class="primary" disabled={!view || state.execPending || defaultContainer?.state !== 'running'} title={defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined} onClick={() => view && void actions.shell(view)}>
+        <button
+          type="button"
+          class="primary"
+          {...gate.props({ disabled: !view || state.execPending || defaultContainer?.state !== 'running', title: defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined })}
+          onClick={() => view && void actions.shell(view)}
+        >
           Shell
         </button>
-        <button type="button" disabled={!view || state.execPending} onClick={() => setDialogOpen(true)}>
+        <button type="button" {...gate.props({ disabled: !view || state.execPending })} onClick={() => setDialogOpen(true)}>
           Exec
         </button>
       </div>
+      <ExecDenied reason={gate.reason} />
       {pod?.error && <p class="error">{pod.error}</p>}
       {!view && !pod?.error && <p class="muted">Loading pod…</p>}
       {view && (
@@ -76,7 +87,7 @@ export function PodView(props: { embed?: boolean }) {
         </p>
       )}
       <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
-      {dialogOpen && view && (
+      {dialogOpen && view && gate.allowed && (
         <ExecDialog
           pod={view}
           onClose={() => setDialogOpen(false)}

@@ -4,7 +4,8 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
-import { useServices } from './context.ts';
+import { watchedOwner } from '../state/team.ts';
+import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 
 export function TerminalPanel(props: { row: SessionRow }) {
@@ -17,6 +18,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const [found, setFound] = useState<boolean | undefined>(undefined);
   const b = badge(row);
   const ended = isEnded(row);
+  const owner = watchedOwner(useAppState(), row);
 
   // Give the screen its place; keep it fitted as the panel changes size.
   useEffect(() => {
@@ -55,9 +57,14 @@ export function TerminalPanel(props: { row: SessionRow }) {
           {row.argv.length ? formatArgv(row.argv) : row.label}
         </span>
         {!row.interactive && <span class="muted">(not interactive)</span>}
-        {ended && row.interactive && <span class="muted">read-only</span>}
+        {ended && row.interactive && !owner && <span class="muted">read-only</span>}
+        {owner && (
+          <span class="badge tone-warn" data-testid="read-only" title={`${owner}'s terminal: you watch it; what you type is not sent`}>
+            read-only: watching {owner}
+          </span>
+        )}
         <span class="spacer" />
-        {ended && (
+        {ended && !owner && (
           <button type="button" onClick={() => void actions.restart(row.sessionId)}>
             Restart
           </button>

@@ -1,9 +1,11 @@
 // A pod's terminals as tabs: each named by container and command, with the badge of its state
-// and a "Close terminal" button. Arrow keys move between tabs (WAI-ARIA tabs pattern).
+// and a "Close terminal" button. Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team
+// mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
 import { useEffect } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, tabName } from '../state/app-state.ts';
-import { useServices } from './context.ts';
+import { watchedOwner } from '../state/team.ts';
+import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
 
 export function TerminalTabs(props: {
@@ -15,6 +17,7 @@ export function TerminalTabs(props: {
   empty?: string;
 }) {
   const { actions, terminals } = useServices();
+  const state = useAppState();
   const { rows } = props;
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
   const current = rows.find((r) => r.sessionId === selected);
@@ -35,6 +38,7 @@ export function TerminalTabs(props: {
         {rows.map((row, i) => {
           const b = badge(row);
           const isSelected = row.sessionId === selected;
+          const owner = watchedOwner(state, row);
           return (
             <div class={isSelected ? 'tab selected' : 'tab'} key={row.sessionId} role="presentation">
               <button
@@ -44,14 +48,14 @@ export function TerminalTabs(props: {
                 aria-selected={isSelected}
                 aria-controls={`panel-${row.sessionId}`}
                 aria-label={nameOf(row)}
-                aria-describedby={`badge-${row.sessionId}`}
+                aria-describedby={owner ? `badge-${row.sessionId} watching-${row.sessionId}` : `badge-${row.sessionId}`}
                 tabIndex={isSelected ? 0 : -1}
                 title={b.detail ? `${nameOf(row)} — ${b.text}: ${b.detail}` : `${nameOf(row)} — ${b.text}`}
                 onClick={() => actions.selectTab(row.sessionId)}
                 onKeyDown={(e) => {
                   if (e.key === 'ArrowRight') move(i, 1);
                   else if (e.key === 'ArrowLeft') move(i, -1);
-                  else if (e.key === 'Delete') void actions.close(row.sessionId);
+                  else if (e.key === 'Delete' && !owner) void actions.close(row.sessionId);
                 }}
               >
                 <span class="tab-title">
@@ -60,10 +64,17 @@ export function TerminalTabs(props: {
                 <span id={`badge-${row.sessionId}`} class={`badge tone-${b.tone}`}>
                   {b.text}
                 </span>
+                {owner && (
+                  <span id={`watching-${row.sessionId}`} class="badge tone-quiet watching" data-testid="watching">
+                    watching {owner}
+                  </span>
+                )}
               </button>
-              <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => void actions.close(row.sessionId)}>
-                ×
-              </button>
+              {!owner && (
+                <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => void actions.close(row.sessionId)}>
+                  ×
+                </button>
+              )}
             </div>
           );
         })}

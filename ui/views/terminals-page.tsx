@@ -1,16 +1,19 @@
-// Every terminal across pods and namespaces, as the session-list projection has them.
+// Every terminal across pods and namespaces, as the session-list projection has them. In a team
+// mode: the person's own, and for an admin everyone's, with whose each is ("Person").
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
+import { signedIn, watchedOwner } from '../state/team.ts';
 
 export function TerminalsPage() {
   const state = useAppState();
   const { actions } = useServices();
   const rows = state.sessions.order.map((id) => state.sessions.byId[id]).filter((r): r is SessionRow => !!r);
   const ended = rows.filter(isEnded).length;
+  const team = signedIn(state) !== null;
   return (
     <section class="page" aria-labelledby="terminals-title">
       <div class="page-head">
@@ -29,6 +32,7 @@ export function TerminalsPage() {
         <table class="grid" aria-label="Terminals">
           <thead>
             <tr>
+              {team && <th>Person</th>}
               <th>Pod</th>
               <th>Container</th>
               <th>Command</th>
@@ -44,8 +48,10 @@ export function TerminalsPage() {
           <tbody>
             {rows.map((row) => {
               const b = badge(row);
+              const owner = watchedOwner(state, row);
               return (
                 <tr key={row.sessionId} data-session={row.sessionId}>
+                  {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
                   <td>
                     <span class="muted">{row.target.namespace}/</span>
                     {row.target.pod}
@@ -64,9 +70,13 @@ export function TerminalsPage() {
                     <button type="button" onClick={() => actions.openSession(row.sessionId)}>
                       Open
                     </button>
-                    <button type="button" onClick={() => void actions.close(row.sessionId)}>
-                      Close
-                    </button>
+                    {owner ? (
+                      <span class="badge tone-quiet">watching</span>
+                    ) : (
+                      <button type="button" onClick={() => void actions.close(row.sessionId)}>
+                        Close
+                      </button>
+                    )}
                   </td>
                 </tr>
               );

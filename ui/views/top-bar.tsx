@@ -1,7 +1,10 @@
-// The top bar: where you are (context, namespace) and where you can go (Pods, Terminals, Inspector).
+// The top bar: where you are (context, namespace), where you can go (Pods, Terminals, Inspector,
+// and Audit for admins), and in a team mode who is signed in.
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
 import { isRunning } from '../../src/protocol/index.ts';
+import { SignedInBox } from './signed-in.tsx';
+import { mayInspect } from '../state/team.ts';
 
 export function TopBar() {
   const state = useAppState();
@@ -20,9 +23,16 @@ export function TopBar() {
         <AppLink to={{ page: 'terminals' }} current={route.page === 'terminals' || route.page === 'batch'}>
           Terminals
         </AppLink>
-        <AppLink to={{ page: 'inspector' }} current={route.page === 'inspector'}>
-          Inspector
-        </AppLink>
+        {mayInspect(state) && (
+          <AppLink to={{ page: 'inspector' }} current={route.page === 'inspector'}>
+            Inspector
+          </AppLink>
+        )}
+        {state.info?.signedIn?.admin && (
+          <AppLink to={{ page: 'audit' }} current={route.page === 'audit'}>
+            Audit
+          </AppLink>
+        )}
       </nav>
       <span class="live-count" title="terminals running">
         {live > 0 ? `${live} running` : ''}
@@ -62,6 +72,7 @@ export function TopBar() {
           )}
         </span>
       </div>
+      <SignedInBox />
     </header>
   );
 }

@@ -1,0 +1,42 @@
+# octant-exec's image for a team install (deploy/, docs/team-mode.md): the package built and packed
+# in one stage, then installed as a user installs it (`npm install -g` of the packed tarball) in a
+# slim Node 20 stage that runs it as user 10001, who owns nothing but the state directory.
+#
+# This file is not built on the project's own machines: they have no Docker engine and reach no
+# image registry. What is checked instead: tests/deploy/manifests.test.ts (the stages, the user,
+# the port, the entry point and the state directory, against deploy/), and tests/cli/package.test.ts
+# (`npm pack` of the checkout installed offline into an empty folder, and the installed
+# `octant-exec` run by Node alone, which is what the second stage does).
+#
+#   docker build -t registry.example.com/octant-exec:0.1.0 .
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /src
+# the dependencies first, so a change to the code does not fetch them again
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+# what the build and the package need of the checkout (as tests/support/package-install.ts copies it)
+COPY tsconfig.json README.md ./
+COPY bin/ bin/
+COPY scripts/ scripts/
+COPY src/ src/
+COPY ui/ ui/
+COPY deploy/ deploy/
+# dist/, then the tarball `npm publish` would upload (--ignore-scripts: prepack would build again)
+RUN npm run build
+RUN npm pack --ignore-scripts --pack-destination /pack
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production
+COPY --from=build /pack/ /pack/
+# Only the runtime dependency is fetched (node-pty's prebuilt binary); the rest is bundled in dist/.
+RUN npm install -g --omit=dev --no-audit --no-fund /pack/octant-exec-*.tgz && rm -rf /pack /root/.npm
+# The state directory (deploy/ mounts a volume here and passes --state-dir); the root filesystem
+# stays read-only at run time.
+RUN mkdir -p /var/lib/octant-exec && chown 10001:10001 /var/lib/octant-exec && chmod 0700 /var/lib/octant-exec
+USER 10001:10001
+WORKDIR /var/lib/octant-exec
+ENV HOME=/var/lib/octant-exec
+EXPOSE 7788
+ENTRYPOINT ["octant-exec"]
+CMD ["serve", "--help"]

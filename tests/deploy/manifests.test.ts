@@ -1,0 +1,222 @@
+// The team install in deploy/ and the Dockerfile, checked as far as this machine can without a
+// cluster or a Docker engine: every YAML file parses into Kubernetes objects; the names that must
+// agree do (the service account, its binding, the volume claim, the Service's port, the Ingress);
+// each Deployment runs one replica, non-root with a read-only root filesystem and nothing to
+// escalate with, probes /healthz and /readyz, keeps its state on the volume; the server's
+// arguments are ones `octant-exec serve` takes (its own flag parser and spec decide); and the image
+// runs what the manifests expect.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { loadAll } from 'js-yaml';
+import { parseFlags } from '../../src/cli/flags.ts';
+import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
+
+const root = new URL('../../', import.meta.url).pathname;
+const deploy = join(root, 'deploy');
+
+// deno-lint-ignore no-explicit-any
+type Obj = Record<string, any>;
+
+function yamlFiles(dir: string): string[] {
+  return readdirSync(dir)
+    .sort()
+    .flatMap((name) => {
+      const path = join(dir, name);
+      if (statSync(path).isDirectory()) return yamlFiles(path);
+      return /\.ya?ml$/.test(name) ? [path] : [];
+    });
+}
+
+const files = yamlFiles(deploy).map((path) => ({ name: relative(deploy, path), objects: loadAll(readFileSync(path, 'utf8')).filter((doc) => doc != null) as Obj[] }));
+const all = files.flatMap((file) => file.objects.map((object) => ({ file: file.name, object })));
+const ofKind = (kind: string) => all.filter(({ object }) => object.kind === kind);
+const one = (kind: string) => {
+  const found = ofKind(kind);
+  assert.is(found.length, 1, `one ${kind} in deploy/ (found ${found.map((f) => f.file).join(', ') || 'none'})`);
+  return found[0].object;
+};
+const deployments = () => ofKind('Deployment');
+const NAMESPACE = 'octant-exec';
+const cluster = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'Kustomization']);
+
+/** The server's container of a Deployment and its arguments after `serve`. */
+function server(deployment: Obj): { container: Obj; args: string[] } {
+  const container = deployment.spec.template.spec.containers.find((c: Obj) => c.name === 'octant-exec');
+  assert.ok(container, 'a container named octant-exec');
+  const args: string[] = container.args;
+  assert.is(args[0], 'serve', 'the command is serve');
+  return { container, args: args.slice(1) };
+}
+
+/** `--name=value` or `--name value` → value (the last one given) */
+function flag(args: string[], name: string): string | undefined {
+  let value: string | undefined;
+  args.forEach((arg, i) => {
+    if (arg === `--${name}`) value = args[i + 1] ?? '';
+    else if (arg.startsWith(`--${name}=`)) value = arg.slice(name.length + 3);
+  });
+  return value;
+}
+
+test('every file in deploy/ parses into Kubernetes objects, each in the octant-exec namespace unless cluster-wide', () => {
+  assert.ok(files.length >= 8, `deploy/ has its manifests (${files.map((f) => f.name).join(', ')})`);
+  for (const { file, object } of all) {
+    assert.type(object.apiVersion, 'string', `${file}: apiVersion`);
+    assert.type(object.kind, 'string', `${file}: kind`);
+    if (object.kind === 'Kustomization') continue;
+    assert.type(object.metadata?.name, 'string', `${file}: metadata.name`);
+    if (!cluster.has(object.kind)) assert.is(object.metadata.namespace, NAMESPACE, `${file}: ${object.kind} ${object.metadata.name} is in ${NAMESPACE}`);
+  }
+  assert.is(one('Namespace').metadata.name, NAMESPACE);
+});
+
+test('the kustomization lists files that exist, the RBAC among them, and leaves the examples out', () => {
+  const resources: string[] = one('Kustomization').resources;
+  for (const resource of resources) assert.ok(files.some((f) => f.name === resource), `${resource} exists in deploy/`);
+  assert.ok(resources.includes('rbac.yaml'));
+  assert.ok(resources.includes('deployment.yaml'));
+  assert.not.ok(resources.some((r) => r.includes('example')), 'examples are applied by hand');
+  const kinds = resources.flatMap((r) => files.find((f) => f.name === r)!.objects.map((o) => o.kind)).sort();
+  assert.equal(kinds, ['ClusterRole', 'ClusterRoleBinding', 'Deployment', 'Namespace', 'PersistentVolumeClaim', 'Service', 'ServiceAccount']);
+});
+
+test('the service account, its binding and every Deployment name the same identity', () => {
+  const account = one('ServiceAccount');
+  const binding = one('ClusterRoleBinding');
+  const role = one('ClusterRole');
+  assert.equal(binding.subjects, [{ kind: 'ServiceAccount', name: account.metadata.name, namespace: account.metadata.namespace }]);
+  assert.equal(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
+  for (const { file, object } of deployments()) {
+    assert.is(object.spec.template.spec.serviceAccountName, account.metadata.name, file);
+    assert.is(object.spec.template.spec.automountServiceAccountToken, true, `${file}: --in-cluster needs the token`);
+  }
+});
+
+test('each Deployment: one replica, recreated, non-root, read-only root, nothing to escalate with, RuntimeDefault seccomp', () => {
+  assert.ok(deployments().length >= 2, 'the proxy-mode Deployment and the OIDC example');
+  for (const { file, object } of deployments()) {
+    assert.is(object.spec.replicas, 1, `${file}: one writer of the event log`);
+    assert.is(object.spec.strategy?.type, 'Recreate', `${file}: the old pod lets go of the log first`);
+    const pod = object.spec.template.spec;
+    assert.is(pod.securityContext.runAsNonRoot, true, file);
+    assert.is(pod.securityContext.runAsUser, 10001, file);
+    assert.is(pod.securityContext.seccompProfile?.type, 'RuntimeDefault', file);
+    assert.equal(object.spec.selector.matchLabels, { 'app.kubernetes.io/name': 'octant-exec' }, file);
+    assert.is(pod.hostNetwork ?? false, false, file);
+    for (const container of pod.containers as Obj[]) {
+      const where = `${file}: ${container.name}`;
+      const sc = container.securityContext ?? {};
+      assert.is(sc.allowPrivilegeEscalation, false, `${where}: allowPrivilegeEscalation`);
+      assert.is(sc.readOnlyRootFilesystem, true, `${where}: readOnlyRootFilesystem`);
+      assert.equal(sc.capabilities?.drop, ['ALL'], `${where}: capabilities`);
+      assert.not.ok(sc.capabilities?.add?.length, `${where}: no capability added`);
+      assert.is(sc.runAsNonRoot ?? pod.securityContext.runAsNonRoot, true, `${where}: runAsNonRoot`);
+      assert.is(sc.privileged ?? false, false, `${where}: not privileged`);
+      assert.is((sc.seccompProfile ?? pod.securityContext.seccompProfile)?.type, 'RuntimeDefault', `${where}: seccomp`);
+      assert.ok(container.resources?.requests?.memory && container.resources?.limits?.memory, `${where}: memory requested and limited`);
+    }
+    assert.is(server(object).container.securityContext.runAsUser, 10001, `${file}: the image's user`);
+  }
+});
+
+test("the server's probes: liveness /healthz, readiness /readyz, on a port the container opens", () => {
+  for (const { file, object } of deployments()) {
+    const { container } = server(object);
+    const ports = new Map<string | number, number>((container.ports as Obj[]).flatMap((p) => [[p.name, p.containerPort] as [string, number], [p.containerPort, p.containerPort] as [number, number]]));
+    assert.is(container.livenessProbe?.httpGet?.path, '/healthz', `${file}: liveness`);
+    assert.is(container.readinessProbe?.httpGet?.path, '/readyz', `${file}: readiness`);
+    for (const probe of [container.livenessProbe, container.readinessProbe, container.startupProbe].filter(Boolean)) {
+      assert.ok(ports.has(probe.httpGet.port), `${file}: probe port ${probe.httpGet.port} is the container's`);
+      assert.is(ports.get(probe.httpGet.port), Number(flag(server(object).args, 'port')), `${file}: the probe reaches --port`);
+    }
+  }
+});
+
+test('the state directory is the volume claim, mounted where --state-dir says; /tmp is an emptyDir', () => {
+  const claim = one('PersistentVolumeClaim');
+  for (const { file, object } of deployments()) {
+    const { container, args } = server(object);
+    const volumes = new Map<string, Obj>((object.spec.template.spec.volumes as Obj[]).map((v) => [v.name, v]));
+    const mountAt = (path: string) => (container.volumeMounts as Obj[]).find((m) => m.mountPath === path);
+    const stateDir = flag(args, 'state-dir');
+    assert.ok(stateDir, `${file}: --state-dir`);
+    const state = mountAt(stateDir!);
+    assert.ok(state, `${file}: a volume at ${stateDir}`);
+    assert.is(volumes.get(state.name)?.persistentVolumeClaim?.claimName, claim.metadata.name, `${file}: the state volume is the claim`);
+    assert.ok(volumes.get(mountAt('/tmp')?.name)?.emptyDir, `${file}: /tmp is an emptyDir`);
+  }
+});
+
+test('the server takes every argument the manifests give it (serve --help lists them)', () => {
+  for (const { file, object } of deployments()) {
+    const { args } = server(object);
+    try {
+      parseFlags(serveSpec, args);
+    } catch (error) {
+      assert.unreachable(`${file}: octant-exec serve ${args.join(' ')}: ${(error as Error).message}`);
+    }
+    assert.ok(args.includes('--in-cluster'), `${file}: --in-cluster`);
+    assert.match(flag(args, 'auth') ?? '', /^(proxy|oidc|kube-token)$/, `${file}: a team sign-in`);
+    assert.is(flag(args, 'admin-group'), 'octant-admins', file);
+  }
+});
+
+test('proxy mode: people reach oauth2-proxy, which forwards to the server on loopback, the one peer it trusts', () => {
+  const service = one('Service');
+  const proxied = deployments().filter(({ object }) => flag(server(object).args, 'auth') === 'proxy');
+  assert.is(proxied.length, 1, 'deployment.yaml is the proxy-mode install');
+  for (const { file, object } of deployments()) {
+    const pod = object.spec.template.spec;
+    const target = service.spec.ports[0].targetPort;
+    const owners = (pod.containers as Obj[]).filter((c) => (c.ports ?? []).some((p: Obj) => p.name === target));
+    assert.is(owners.length, 1, `${file}: one container has the Service's target port ${target}`);
+    assert.equal(service.spec.selector, object.spec.template.metadata.labels, `${file}: the Service selects the pod`);
+    const { args } = server(object);
+    if (flag(args, 'auth') !== 'proxy') {
+      assert.is(owners[0].name, 'octant-exec', `${file}: without a proxy, people reach the server itself`);
+      continue;
+    }
+    assert.is(flag(args, 'trusted-proxy'), '127.0.0.1/32', `${file}: only the sidecar is trusted`);
+    const proxy = owners[0];
+    assert.is(proxy.name, 'oauth2-proxy', `${file}: the Service goes to the proxy, never around it`);
+    assert.is(flag(proxy.args, 'upstream'), `http://127.0.0.1:${flag(args, 'port')}/`, `${file}: the proxy forwards to the server on loopback`);
+    assert.is(flag(proxy.args, 'pass-user-headers'), 'true', `${file}: X-Forwarded-User/Groups/Email`);
+  }
+});
+
+test('the Ingress: the Service, WebSocket timeouts of an hour, and the host the server allows', () => {
+  const ingress = one('Ingress');
+  const service = one('Service');
+  assert.is(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-read-timeout'], '3600');
+  assert.is(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'], '3600');
+  const rule = ingress.spec.rules[0];
+  assert.equal(rule.http.paths[0].backend.service, { name: service.metadata.name, port: { name: service.spec.ports[0].name } });
+  for (const { file, object } of deployments()) assert.is(flag(server(object).args, 'allow-host'), rule.host, `${file}: --allow-host is the Ingress host`);
+  assert.ok(ingress.spec.tls?.[0]?.hosts?.includes(rule.host), 'TLS for the host');
+});
+
+test('the Dockerfile: a build stage and a slim Node 20 stage that installs the packed package and runs it as the manifests expect', () => {
+  const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
+  const froms = [...text.matchAll(/^FROM .*$/gm)];
+  assert.is(froms.length, 2, 'two stages');
+  for (const [from] of froms) assert.match(from, /^FROM node:20-[a-z]+-slim\b/);
+  const build = text.slice(0, froms[1].index);
+  const runtime = text.slice(froms[1].index);
+  for (const step of ['npm ci', 'npm run build', 'npm pack']) assert.ok(build.includes(step), `the build stage runs ${step}`);
+  assert.match(runtime, /npm install -g --omit=dev\b.*\.tgz/);
+  assert.match(runtime, /^USER 10001(:10001)?$/m);
+  assert.match(runtime, /^ENTRYPOINT \["octant-exec"\]$/m, 'exec form: the server is PID 1 and gets SIGTERM');
+  const { container, args } = server(deployments()[0].object);
+  assert.ok(runtime.includes(`EXPOSE ${flag(args, 'port')}`), 'EXPOSE is the --port the manifests use');
+  assert.ok(new RegExp(`^WORKDIR ${flag(args, 'state-dir')}$`, 'm').test(runtime), 'the working directory is the state directory');
+  assert.ok(container.image.endsWith(`:${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`), "the manifests' image tag is the package's version");
+  const ignored = readFileSync(join(root, '.dockerignore'), 'utf8').split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('#'));
+  for (const name of ['node_modules', 'dist', '.git']) assert.ok(ignored.includes(name), `.dockerignore keeps ${name} out`);
+  for (const copied of [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1].split(/\s+/))) {
+    assert.not.ok(ignored.includes(copied.replace(/\/$/, '')), `${copied} is copied, so not ignored`);
+  }
+});
+
+test.run();
