@@ -1,6 +1,6 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { endFromStatus, failureFromHttp, failureFromNetwork } from '../../src/adapters/kubernetes/status.ts';
+import { endFromStatus, failureFromHttp, failureFromNetwork, impersonationRefusal } from '../../src/adapters/kubernetes/status.ts';
 
 const test = suite('Kubernetes status → exit code or failure');
 const exitStatus = (code: number, message = `command terminated with non-zero exit code: error executing command, exit code ${code}`) => ({
@@ -39,6 +39,22 @@ test('HTTP refusals become sentences that say what to do', () => {
   const network = failureFromNetwork('https://127.0.0.1:1', { code: 'ECONNREFUSED' });
   assert.is(network.reason, 'connection');
   assert.match(network.message, /ECONNREFUSED/);
+});
+
+test('a 403 for a person names them and the namespace; a refused impersonation names what the operator must grant', () => {
+  const bob = { user: 'bob', groups: ['viewers'] };
+  const lacking = failureFromHttp(403, { message: 'pods "web" is forbidden: User "bob" cannot create resource "pods/exec" in API group "" in the namespace "default"' }, { person: bob, namespace: 'default' });
+  assert.is(lacking.reason, 'forbidden');
+  assert.match(lacking.message, '"bob" is not allowed to exec here: this needs the "create" verb on "pods/exec" in namespace "default"');
+  assert.match(lacking.message, 'create pods/exec');
+  const group = failureFromHttp(403, {
+    message: 'groups "dev" is forbidden: User "system:serviceaccount:team:octant-exec" cannot impersonate resource "groups" in API group "" at the cluster scope',
+  }, { person: bob, namespace: 'default' });
+  assert.is(group.reason, 'forbidden');
+  assert.match(group.message, `octant-exec's own identity (system:serviceaccount:team:octant-exec) may not impersonate group "dev": grant it impersonate on users and groups, see deploy/rbac.yaml.`);
+  assert.not.match(group.message, 'pods/exec');
+  assert.match(impersonationRefusal({ message: 'users "alice" is forbidden: User "x" cannot impersonate resource "users" in API group "" at the cluster scope' }) ?? '', 'may not impersonate user "alice"');
+  assert.is(impersonationRefusal({ message: 'pods "web" is forbidden: User "bob" cannot create resource "pods/exec"' }), undefined);
 });
 
 test.run();

@@ -1,15 +1,22 @@
 // Reading the cluster for a dashboard: contexts, namespaces, pods with their containers and
-// states. Always as the user's own kubeconfig identity (SECURITY.md item 8); names are checked
-// before any call (item 4); a refusal becomes a ClusterError whose sentence names what is missing.
+// states, and "may I" answers. As the kubeconfig's own identity (SECURITY.md item 8), or, through
+// `as(person)`, as that person: impersonated with the server's own credentials, so the cluster's
+// RBAC decides what they see. Names are checked before any call (item 4); a refusal becomes a
+// ClusterError whose sentence names what is missing.
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { nameProblem, type NameKind } from '../../domain/names.ts';
+import type { Person } from '../../domain/person.ts';
 import type { ContextSummary, PodSummary } from '../../domain/pod.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
-import { ClusterError, type ClusterView } from '../cluster.ts';
+import { AccessAnswers, accessAnswer, accessCheckProblem, reviewBody, type AccessAnswerOptions } from './access-review.ts';
+import { impersonating, personKey, personProblem } from './impersonation.ts';
+import { impersonationRefusal } from './status.ts';
+import { ClusterError, type AccessAnswer, type AccessCheck, type ClusterView } from '../cluster.ts';
 
 type CoreApi = typeof import('./core-api.ts');
-type CoreV1Api = InstanceType<CoreApi['CoreV1Api']>;
+type Apis = { core: InstanceType<CoreApi['CoreV1Api']>; authorization: InstanceType<CoreApi['AuthorizationV1Api']> };
+type CallOptions = { httpApi: ReturnType<CoreApi['impersonatingHttp']> } | undefined;
 
 let coreApi: Promise<CoreApi> | undefined;
 
@@ -18,10 +25,39 @@ function loadCoreApi(): Promise<CoreApi> {
   return (coreApi ??= import('./core-api.ts'));
 }
 
-export class ClusterReader implements ClusterView {
-  readonly #apis = new Map<string, CoreV1Api>();
+export type ClusterReaderOptions = AccessAnswerOptions;
 
-  constructor(readonly contexts: KubeContexts) {}
+/** What every view of one reader shares: one API client per context, and the kept access answers. */
+interface Shared {
+  apis: Map<string, Apis>;
+  answers: AccessAnswers;
+}
+
+export class ClusterReader implements ClusterView {
+  #shared: Shared;
+  #person: Person | undefined;
+  /** the person's HTTP library, made at the view's first call */
+  #options: CallOptions;
+
+  constructor(
+    readonly contexts: KubeContexts,
+    options: ClusterReaderOptions = {},
+  ) {
+    this.#shared = { apis: new Map(), answers: new AccessAnswers(options) };
+  }
+
+  /** A view acting as `person`, sharing this reader's clients and answers: one object, nothing registered. */
+  as(person: Person): ClusterReader {
+    const view = new ClusterReader(this.contexts);
+    view.#shared = this.#shared;
+    view.#person = person;
+    return view;
+  }
+
+  /** whom this view acts as; undefined: the kubeconfig's own identity */
+  get person(): Person | undefined {
+    return this.#person;
+  }
 
   listContexts(): ContextSummary[] {
     return this.contexts.names().map((name) => ({
@@ -34,11 +70,12 @@ export class ClusterReader implements ClusterView {
   }
 
   userOf(context?: string): string {
-    return this.contexts.user(context);
+    const user = this.contexts.user(context); // throws for a context that does not exist
+    return this.#person?.user ?? user;
   }
 
   async namespaces(context?: string): Promise<string[]> {
-    const list = await this.#call(context, 'list', 'namespaces', undefined, (api) => api.listNamespace());
+    const list = await this.#call(context, 'list', 'namespaces', undefined, (apis, options) => apis.core.listNamespace({}, options));
     return list.items.map((ns) => ns.metadata?.name ?? '').filter(Boolean);
   }
 
@@ -49,20 +86,32 @@ export class ClusterReader implements ClusterView {
   /** The pods as the cluster has them, with the list's resourceVersion (where a watch starts). */
   async podList(namespace: string, options: { context?: string; labelSelector?: string } = {}): Promise<{ pods: V1Pod[]; resourceVersion?: string }> {
     checkName('namespace', namespace);
-    const list = await this.#call(options.context, 'list', 'pods', namespace, (api) => api.listNamespacedPod({ namespace, labelSelector: options.labelSelector }));
+    const list = await this.#call(options.context, 'list', 'pods', namespace, (apis, call) => apis.core.listNamespacedPod({ namespace, labelSelector: options.labelSelector }, call));
     return { pods: list.items, resourceVersion: list.metadata?.resourceVersion };
   }
 
   async pod(namespace: string, name: string, context?: string): Promise<PodSummary> {
     checkName('namespace', namespace);
     checkName('pod', name);
-    return podSummary(await this.#call(context, 'get', 'pods', namespace, (api) => api.readNamespacedPod({ namespace, name })));
+    return podSummary(await this.#call(context, 'get', 'pods', namespace, (apis, options) => apis.core.readNamespacedPod({ namespace, name }, options)));
   }
 
-  /** The kubeconfig for a context, checked to exist. */
+  canI(check: AccessCheck): Promise<AccessAnswer> {
+    const problem = accessCheckProblem(check);
+    if (problem) return Promise.reject(new ClusterError(400, problem));
+    const question = [check.context ?? this.contexts.current, check.namespace, check.verb, check.resource, check.subresource ?? ''];
+    return this.#shared.answers.answer(`${personKey(this.#person)}\n${JSON.stringify(question)}`, async () => {
+      const review = await this.#call(check.context, 'create', 'selfsubjectaccessreviews', undefined, (apis, options) => apis.authorization.createSelfSubjectAccessReview({ body: reviewBody(check) }, options));
+      return accessAnswer(check, review.status);
+    });
+  }
+
+  /** The kubeconfig for a context, checked to exist; impersonating the person of an `as` view. */
   config(context?: string): KubeConfig {
     this.#checkContext(context);
-    return this.contexts.config(context);
+    this.#checkPerson();
+    const config = this.contexts.config(context);
+    return this.#person ? impersonating(config, this.#person) : config;
   }
 
   #checkContext(context: string | undefined): void {
@@ -71,23 +120,32 @@ export class ClusterReader implements ClusterView {
     }
   }
 
-  #api(context: string | undefined, core: CoreApi): CoreV1Api {
-    const name = context ?? this.contexts.current;
-    let api = this.#apis.get(name);
-    if (!api) {
-      api = this.contexts.config(name).makeApiClient(core.CoreV1Api);
-      this.#apis.set(name, api);
-    }
-    return api;
+  /** Nothing with a control character reaches a header line: refused before any request. */
+  #checkPerson(): void {
+    const problem = this.#person && personProblem(this.#person);
+    if (problem) throw new ClusterError(400, `${problem} Nothing was sent; sign in again.`);
   }
 
-  async #call<T>(context: string | undefined, verb: string, resource: string, namespace: string | undefined, call: (api: CoreV1Api) => Promise<T>): Promise<T> {
+  #apis(context: string | undefined, core: CoreApi): Apis {
+    const name = context ?? this.contexts.current;
+    let apis = this.#shared.apis.get(name);
+    if (!apis) {
+      const config = this.contexts.config(name);
+      apis = { core: config.makeApiClient(core.CoreV1Api), authorization: config.makeApiClient(core.AuthorizationV1Api) };
+      this.#shared.apis.set(name, apis);
+    }
+    return apis;
+  }
+
+  async #call<T>(context: string | undefined, verb: string, resource: string, namespace: string | undefined, call: (apis: Apis, options: CallOptions) => Promise<T>): Promise<T> {
     this.#checkContext(context);
+    this.#checkPerson();
     const core = await loadCoreApi();
+    if (this.#person) this.#options ??= { httpApi: core.impersonatingHttp(this.#person) };
     try {
-      return await call(this.#api(context, core));
+      return await call(this.#apis(context, core), this.#options);
     } catch (error) {
-      throw clusterError(error, core.ApiException, verb, resource, namespace, this.contexts.server(context));
+      throw clusterError(error, core.ApiException, verb, resource, namespace, this.contexts.server(context), this.#person);
     }
   }
 }
@@ -97,12 +155,16 @@ function checkName(kind: NameKind, value: unknown): void {
   if (problem) throw new ClusterError(400, problem);
 }
 
-function clusterError(error: unknown, ApiException: CoreApi['ApiException'], verb: string, resource: string, namespace: string | undefined, server: string): ClusterError {
+function clusterError(error: unknown, ApiException: CoreApi['ApiException'], verb: string, resource: string, namespace: string | undefined, server: string, person: Person | undefined): ClusterError {
   const where = namespace ? ` in namespace "${namespace}"` : '';
   if (error instanceof ApiException) {
-    const said = clusterMessage(error.body);
+    const message = clusterMessage(error.body);
+    const said = message ? ` The cluster said: ${message}` : '';
     if (error.code === 401) return new ClusterError(401, `The cluster did not accept your credentials (401): they are missing, expired or invalid. Refresh your kubeconfig and check with "kubectl get pods".${said}`);
-    if (error.code === 403) return new ClusterError(403, `You are not allowed to ${verb} ${resource}${where}: this needs the "${verb}" verb on "${resource}". Ask a cluster admin for a Role that grants it.${said}`);
+    const refusal = error.code === 403 ? impersonationRefusal({ message }) : undefined;
+    if (refusal) return new ClusterError(403, refusal);
+    const who = person ? `${JSON.stringify(person.user)} is` : 'You are';
+    if (error.code === 403) return new ClusterError(403, `${who} not allowed to ${verb} ${resource}${where}: this needs the "${verb}" verb on "${resource}". Ask a cluster admin for a Role that grants it.${said}`);
     if (error.code === 404) return new ClusterError(404, `Not found${where}.${said}`);
     return new ClusterError(502, `The cluster answered ${error.code} to ${verb} ${resource}${where}.${said}`);
   }
@@ -110,11 +172,12 @@ function clusterError(error: unknown, ApiException: CoreApi['ApiException'], ver
   return new ClusterError(502, `Could not reach the cluster at ${server} (${e.code ?? e.message ?? 'network error'}).`);
 }
 
+/** The message of the Status the cluster answered with, or ''. */
 function clusterMessage(body: unknown): string {
   try {
     const parsed = typeof body === 'string' ? JSON.parse(body) : body;
     const message = (parsed as { message?: unknown })?.message;
-    return typeof message === 'string' ? ` The cluster said: ${message}` : '';
+    return typeof message === 'string' ? message : '';
   } catch {
     return '';
   }

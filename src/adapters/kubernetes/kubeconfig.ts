@@ -1,13 +1,30 @@
-// The user's kubeconfig, one KubeConfig per context. Only the user's own identity is used.
+// The user's kubeconfig, one KubeConfig per context, or (--in-cluster) the pod's service account
+// as a one-context kubeconfig. Only that identity's credentials are used; a person's calls add
+// impersonation on top of them (impersonation.ts).
 // client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
+import type { Authenticator } from '@kubernetes/client-node/dist/auth.js';
+import { inClusterIdentity, type InClusterOptions } from './in-cluster.ts';
 
 export class KubeContexts {
   readonly #base: KubeConfig;
   readonly #byContext = new Map<string, KubeConfig>();
 
-  constructor(base: KubeConfig) {
+  /** `authenticators`: ours for auth-provider users (the in-cluster token), given to every context's copy */
+  constructor(
+    base: KubeConfig,
+    private readonly authenticators: Authenticator[] = [],
+  ) {
     this.#base = base;
+    for (const authenticator of authenticators) base.addAuthenticator(authenticator);
+  }
+
+  /** The pod's own service account (see in-cluster.ts); throws an Error that says what is missing. */
+  static inCluster(options: InClusterOptions = {}): KubeContexts {
+    const identity = inClusterIdentity(options);
+    const config = new KubeConfig();
+    config.loadFromOptions(identity.options);
+    return new KubeContexts(config, [identity.token]);
   }
 
   static fromFile(path: string, context?: string): KubeContexts {
@@ -37,6 +54,7 @@ export class KubeContexts {
       config = new KubeConfig();
       config.loadFromString(this.#base.exportConfig());
       config.setCurrentContext(name);
+      for (const authenticator of this.authenticators) config.addAuthenticator(authenticator);
       this.#byContext.set(name, config);
     }
     return config;

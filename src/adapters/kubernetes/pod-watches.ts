@@ -1,6 +1,8 @@
-// Live pod lists for the socket: one list-then-watch per (context, namespace), shared by every
-// subscriber, stopped when the last one leaves. A watch that ends is started again from a fresh
-// list after a delay that doubles up to a minute (no retry storm against a cluster that refuses).
+// Live pod lists for the socket: one list-then-watch per (person, context, namespace), shared by
+// every subscriber, stopped when the last one leaves. A person's list and watch are made as them
+// (impersonated), so each sees what the cluster lets them see; without a person, as the
+// kubeconfig's identity. A watch that ends is started again from a fresh list after a delay that
+// doubles up to a minute (no retry storm against a cluster that refuses).
 import type { V1Pod } from '@kubernetes/client-node';
 // client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
@@ -9,11 +11,15 @@ import { podSummary } from './pod-summary.ts';
 import type { PodSummary } from '../../domain/pod.ts';
 import { namespaceKey } from '../../protocol/index.ts';
 import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
+import type { Person } from '../../domain/person.ts';
+import { personKey, personProblem } from './impersonation.ts';
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60_000;
 
 interface NamespaceWatch {
+  /** the reader as the watch's person (or the reader itself) */
+  reader: ClusterReader;
   context: string | undefined;
   namespace: string;
   listeners: Set<PodListener>;
@@ -33,11 +39,17 @@ export class KubePodWatches implements PodWatching {
     private readonly gone: PodGone = () => {},
   ) {}
 
-  subscribe(context: string | undefined, namespace: string, listener: PodListener): () => void {
-    const key = namespaceKey(context, namespace);
+  subscribe(context: string | undefined, namespace: string, listener: PodListener, person?: Person): () => void {
+    const problem = person && personProblem(person);
+    if (problem) {
+      listener.error(`${problem} Nothing was sent; sign in again.`);
+      return () => {};
+    }
+    const key = `${personKey(person)}\n${namespaceKey(context, namespace)}`;
     let watch = this.#watches.get(key);
     if (!watch) {
-      watch = { context, namespace, listeners: new Set(), pods: new Map(), retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
+      const reader = person ? this.reader.as(person) : this.reader;
+      watch = { reader, context, namespace, listeners: new Set(), pods: new Map(), retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
       this.#watches.set(key, watch);
       void this.#start(watch);
     } else if (watch.abort || watch.pods.size > 0) {
@@ -64,13 +76,13 @@ export class KubePodWatches implements PodWatching {
 
   async #start(watch: NamespaceWatch): Promise<void> {
     try {
-      const list = await this.reader.podList(watch.namespace, { context: watch.context });
+      const list = await watch.reader.podList(watch.namespace, { context: watch.context });
       if (watch.stopped) return;
       const before = new Set(watch.pods.keys());
       watch.pods = new Map(list.pods.map((pod) => [pod.metadata?.name ?? '', pod]));
       for (const name of before) if (!watch.pods.has(name)) this.gone(watch.context, watch.namespace, name);
       this.#push(watch);
-      const abort = await new Watch(this.reader.config(watch.context)).watch(
+      const abort = await new Watch(watch.reader.config(watch.context)).watch(
         `/api/v1/namespaces/${encodeURIComponent(watch.namespace)}/pods`,
         { resourceVersion: list.resourceVersion, allowWatchBookmarks: true },
         (type, object: V1Pod) => this.#event(watch, type, object),

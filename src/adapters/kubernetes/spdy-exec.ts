@@ -3,7 +3,8 @@
 // (each after the server's SYN_REPLY, as kubectl does), stdin EOF as the stdin stream's FIN, a
 // resize stream of JSON objects, the Status on the error stream. Around it, like the WebSocket
 // adapter: the cluster's own words when it refuses, pings for liveness, pause by not reading,
-// and exactly one `ended`.
+// and exactly one `ended`. With a person on the request, the kubeconfig is the impersonating one
+// (exec-target.ts), whose applyToHTTPSOptions adds the headers to the upgrade.
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
 import type { SpdySession } from '../../spdy/session.ts';
@@ -95,7 +96,7 @@ class SpdyExecStream implements ExecStream {
 
   async #connect(): Promise<void> {
     const { target } = this.request;
-    const found = configForExec(this.contexts, target);
+    const found = configForExec(this.contexts, target, this.request.person);
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
     let connection;
@@ -103,7 +104,7 @@ class SpdyExecStream implements ExecStream {
       connection = await dialSpdy(config, execPath(this.request));
     } catch (error) {
       if (error instanceof UpgradeRefused) {
-        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status), upgradeRefused: error.httpCode });
+        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace }), upgradeRefused: error.httpCode });
       }
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }

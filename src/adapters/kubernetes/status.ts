@@ -2,6 +2,7 @@
 // the HTTP answer to a refused upgrade, turned into an exit code or a failure a user can act on.
 import type { ExecEnd } from '../exec.ts';
 import type { ExecFailure } from '../../domain/target.ts';
+import type { Person } from '../../domain/person.ts';
 
 export interface KubeStatusLike {
   status?: string;
@@ -35,14 +36,24 @@ function commandNotFound(text: string): ExecFailure {
   return { reason: 'commandNotFound', message: text.trim() };
 }
 
+/** Who the exec was for, so a refusal can name them and the namespace. */
+export interface ExecFor {
+  person?: Person;
+  namespace?: string;
+}
+
 /** A refused exec request: the HTTP code and, when the server sent one, its Status body. */
-export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}): ExecFailure {
+export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, execFor: ExecFor = {}): ExecFailure {
   const said = status.message ? ` The cluster said: ${status.message}` : '';
   if (httpCode === 401) {
     return { reason: 'unauthorized', message: `The cluster did not accept your credentials (401 Unauthorized): they are missing, expired or invalid. Log in again or refresh your kubeconfig, check with "kubectl get pods", then restart.${said}` };
   }
   if (httpCode === 403) {
-    return { reason: 'forbidden', message: `You are not allowed to exec here: this needs the "create" verb on "pods/exec" in this namespace. Ask a cluster admin for a Role that grants it.${said}` };
+    const refusal = impersonationRefusal(status);
+    if (refusal) return { reason: 'forbidden', message: refusal };
+    const where = execFor.namespace ? `in namespace "${execFor.namespace}"` : 'in this namespace';
+    const who = execFor.person ? `${JSON.stringify(execFor.person.user)} is` : 'You are';
+    return { reason: 'forbidden', message: `${who} not allowed to exec here: this needs the "create" verb on "pods/exec" ${where}. Ask a cluster admin for a Role that grants create pods/exec.${said}` };
   }
   if (httpCode === 404) {
     return { reason: 'notFound', message: `${status.message ?? 'The pod or namespace was not found'}. It may have been deleted or renamed: refresh the pod list.` };
@@ -60,4 +71,22 @@ export function failureFromNetwork(server: string, error: { code?: string; messa
     reason: 'connection',
     message: `Could not reach the cluster at ${server} (${error.code ?? error.message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then restart.`,
   };
+}
+
+/**
+ * When a 403 says that the server's own identity may not impersonate (rather than that the person
+ * may not do the thing): the sentence an operator needs, else undefined. The API server words it
+ * `users "alice" is forbidden: User "system:serviceaccount:…" cannot impersonate resource "users" …`.
+ */
+export function impersonationRefusal(status: KubeStatusLike): string | undefined {
+  const message = status.message ?? '';
+  const refused = /User "([^"]*)" cannot impersonate resource "([^"]*)"/.exec(message);
+  if (!refused) return undefined;
+  const [, identity, resource] = refused;
+  const name = /^\S+ "([^"]*)" is forbidden/.exec(message)?.[1];
+  const kind = { users: 'user', groups: 'group', serviceaccounts: 'service account', uids: 'uid' }[resource] ?? resource;
+  return (
+    `octant-exec's own identity (${identity}) may not impersonate ${kind}${name !== undefined ? ` ${JSON.stringify(name)}` : ''}: ` +
+    `grant it impersonate on users and groups, see deploy/rbac.yaml. The cluster said: ${message}`
+  );
 }

@@ -2,6 +2,7 @@
 // Exec, which builds the request, applies the kubeconfig's credentials and splits the channels.
 // Around it: the cluster's own words when it refuses, pings so a dead connection is noticed,
 // flow control by pausing the socket, resize and stdin EOF frames, and exactly one `ended`.
+// With a person on the request, the kubeconfig is the impersonating one (exec-target.ts).
 // client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
 import { Exec } from '@kubernetes/client-node/dist/exec.js';
 import { PassThrough, Writable } from 'node:stream';
@@ -62,7 +63,7 @@ class WebSocketExecStream implements ExecStream {
 
   async #connect(): Promise<void> {
     const { target } = this.request;
-    const found = configForExec(this.contexts, target);
+    const found = configForExec(this.contexts, target, this.request.person);
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
     const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config);
@@ -87,7 +88,7 @@ class WebSocketExecStream implements ExecStream {
       if (this.request.tty && this.#size) this.#sendSize(socket, this.#size);
       if (this.#paused) socket.pause();
     } catch (error) {
-      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status), upgradeRefused: error.httpCode });
+      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }
   }
