@@ -81,6 +81,17 @@ test('canI asks as the person: alice may exec in default, not in restricted; bob
   assert.is(review.user.username, SERVER_USER);
 });
 
+test('a name beyond ASCII reaches the cluster as itself in a review (a POST with a body) as in a read', async () => {
+  const zoe: Person = { user: 'zoë', groups: ['développeurs'] };
+  assert.is((await reader.as(zoe).canI(exec('default'))).allowed, false);
+  await refusal(reader.as(zoe).pods('default'));
+  const asked = await waitFor(() => auditEvents(sandbox).filter((e) => e.impersonatedUser?.username === 'zoë'), "zoë's requests in the audit log");
+  assert.equal(asked.map((e) => [e.objectRef?.resource, e.impersonatedUser.groups]), [
+    ['selfsubjectaccessreviews', ['développeurs', 'system:authenticated']],
+    ['pods', ['développeurs', 'system:authenticated']],
+  ]);
+});
+
 test('canI answers are kept 10 s per person and question, then asked again; a bad question is a 400 before any request', async () => {
   now = 1_000_000;
   const dave: Person = { user: 'dave', groups: ['dev'] };

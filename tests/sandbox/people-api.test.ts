@@ -7,6 +7,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { Buffer } from 'node:buffer';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { call, createReview } from '../support/sandbox-access.ts';
 import { kubeconfigYaml } from '../../src/sandbox/api/kubeconfig.ts';
@@ -84,6 +85,9 @@ test('impersonation: the server acts as a person with exactly the groups it name
     username: 'system:serviceaccount:ci:robot',
     groups: ['system:serviceaccounts', 'system:serviceaccounts:ci', 'system:authenticated'],
   });
+  // A name beyond ASCII goes out as its UTF-8 bytes (a client's header is bytes): it is that name, not its Latin-1 reading.
+  const utf8Bytes = (name: string) => Buffer.from(name, 'utf8').toString('latin1');
+  assert.equal(await whoAmI(carol.token, { 'Impersonate-User': utf8Bytes('zoë'), 'Impersonate-Group': utf8Bytes('développeurs') }), { username: 'zoë', groups: ['développeurs', 'system:authenticated'] });
   // The request then runs as that person: alice's group may read default's pods, alice alone may not.
   const pods = (headers: Record<string, string | string[]>) => call(sandbox, '/api/v1/namespaces/default/pods', { token: server.token, headers });
   assert.is((await pods({ 'Impersonate-User': 'alice', 'Impersonate-Group': 'dev' })).status, 200);

@@ -48,7 +48,8 @@ export function send(sandbox: Sandbox, path: string, call: Call, extra: RequestO
       resolve({ status: res.statusCode ?? 101, headers: res.headers, body: '', upgraded: true });
     });
     req.on('error', reject);
-    req.end(call.body);
+    // bytes, so the headers go out as their own Latin-1 bytes (with a string, Node writes them with the body, as UTF-8)
+    req.end(call.body === undefined ? undefined : Buffer.from(call.body));
   });
 }
 

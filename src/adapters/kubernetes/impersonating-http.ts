@@ -38,6 +38,8 @@ function send(request: RequestContext, person: Person): Promise<ResponseContext>
       });
     });
     outgoing.on('error', reject);
-    outgoing.end(body);
+    // As bytes: a string body is written in one piece with the headers, in its encoding (UTF-8),
+    // which would encode the names' UTF-8 bytes (already Latin-1 characters, see impersonation.ts) twice.
+    outgoing.end(body === undefined ? undefined : Buffer.from(body, 'utf8'));
   });
 }

@@ -4,6 +4,7 @@
 // `impersonate` verb on each thing asked for (users, serviceaccounts, groups, and uids and
 // userextras in authentication.k8s.io); the request then runs as the new user, who has exactly
 // the groups asked for (a person's own groups are not looked up) plus system:authenticated.
+import { Buffer } from 'node:buffer';
 import { resourceAttributes, type ResourceAttributes } from '../rbac/attributes.ts';
 import type { Authorizer } from '../rbac/authorizer.ts';
 import { badRequest, forbidden, type StatusError } from '../api/kube-status.ts';
@@ -19,11 +20,11 @@ export type HeaderLines = Record<string, string[] | undefined>;
 export type Impersonation = { none: true } | { user: UserInfo } | { refused: StatusError };
 
 export function impersonate(headers: HeaderLines, requestor: UserInfo, authorizer: Authorizer): Impersonation {
-  const username = headers['impersonate-user']?.[0] ?? '';
-  const groups = headers['impersonate-group'] ?? [];
-  const uid = headers['impersonate-uid']?.[0] ?? '';
+  const username = utf8(headers['impersonate-user']?.[0] ?? '');
+  const groups = (headers['impersonate-group'] ?? []).map(utf8);
+  const uid = utf8(headers['impersonate-uid']?.[0] ?? '');
   const extras = Object.entries(headers).flatMap(([header, values]) =>
-    header.startsWith(EXTRA_PREFIX) ? (values ?? []).map((value) => ({ key: unescapeKey(header.slice(EXTRA_PREFIX.length)), value })) : [],
+    header.startsWith(EXTRA_PREFIX) ? (values ?? []).map((value) => ({ key: unescapeKey(header.slice(EXTRA_PREFIX.length)), value: utf8(value) })) : [],
   );
   if (!username) {
     if (groups.length === 0 && !uid && extras.length === 0) return { none: true };
@@ -58,6 +59,11 @@ export function impersonate(headers: HeaderLines, requestor: UserInfo, authorize
       ...(extras.length ? { extra } : {}),
     },
   };
+}
+
+/** Node reads header bytes as Latin-1; the API server takes them as the UTF-8 a client sends (`zoë`, not `zoÃ«`). */
+function utf8(value: string): string {
+  return Buffer.from(value, 'latin1').toString('utf8');
 }
 
 /** Extra keys are percent-encoded in header names; a malformed one is kept as sent, as the API server does. */
