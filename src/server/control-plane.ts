@@ -64,10 +64,15 @@ export class ControlPlane {
     const where = { namespace, ...(context !== undefined ? { context } : {}) };
     watches.set(
       key,
-      this.pods.subscribe(context, namespace, {
-        pods: (pods) => socket.send({ type: 'pods', ...where, pods }),
-        error: (message) => socket.send({ type: 'error', code: 'watchFailed', message, ...where }),
-      }),
+      this.pods.subscribe(
+        context,
+        namespace,
+        {
+          pods: (pods) => socket.send({ type: 'pods', ...where, pods }),
+          error: (message) => socket.send({ type: 'error', code: 'watchFailed', message, ...where }),
+        },
+        socket.caller.person, // a person sees the pods the cluster lets them see
+      ),
     );
   }
 

@@ -30,6 +30,7 @@ import {
   type ExecStarted,
   type NamespacesReply,
   type PodReply,
+  type PermissionsReply,
   type PodsReply,
   type RestartReply,
   type ServerInfo,
@@ -48,7 +49,7 @@ export interface ApiContext {
   info: Omit<ServerInfo, 'signedIn'>;
 }
 
-/** One call: the server's parts and who makes it. */
+/** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
 interface ApiCall extends ApiContext {
   caller: Caller;
 }
@@ -70,6 +71,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: /^\/namespaces$/, handler: async (ctx, _req, url): Promise<NamespacesReply> => ({ namespaces: await ctx.reader.namespaces(contextParam(url)) }) },
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods$`), handler: async (ctx, _req, url, [ns]): Promise<PodsReply> => ({ pods: await ctx.reader.pods(ns, { context: contextParam(url) }) }) },
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]): Promise<PodReply> => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
+  { method: 'GET', pattern: /^\/permissions$/, handler: (ctx, _req, url) => permissions(ctx, url) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
   { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
   { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: visibleBatches(ctx.system, ctx.caller) }) },
@@ -96,7 +98,8 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
   } catch {
     throw new HttpError(400, 'The path is not valid percent-encoding.');
   }
-  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, caller }, req, url, params));
+  const reader = caller.person ? ctx.reader.as(caller.person) : ctx.reader;
+  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, reader, caller }, req, url, params));
 }
 
 function contextParam(url: URL): string | undefined {
@@ -104,6 +107,16 @@ function contextParam(url: URL): string | undefined {
   if (context === null) return undefined;
   if (context === '' || context.length > 253) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
   return context;
+}
+
+/** What the page may offer in a namespace: local mode needs no question (one person, the kubeconfig's rights decide at exec). */
+async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
+  const namespace = url.searchParams.get('namespace');
+  if (!namespace) throw new HttpError(400, 'Say which namespace: /api/v1/permissions?namespace=NAME[&context=CONTEXT].');
+  const context = contextParam(url);
+  if (!ctx.caller.person) return { namespace, exec: { allowed: true, reason: 'Local mode: execs use your kubeconfig, whose rights the cluster checks at each exec.' } };
+  const exec = await ctx.reader.canI({ namespace, ...(context !== undefined ? { context } : {}), verb: 'create', resource: 'pods', subresource: 'exec' });
+  return { namespace, exec };
 }
 
 async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {

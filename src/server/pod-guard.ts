@@ -1,9 +1,12 @@
 // Ends the execs into a pod that goes away. The server watches the namespaces of every running
 // session (the cluster adapter's pod watches, shared with the pages' own); a pod deleted, or marked for
-// deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream.
+// deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream. In a team
+// mode each watch is made as a person whose session runs there: the server's own identity may not
+// list pods (deploy/rbac.yaml), and the person may, since they exec there.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { PodWatching } from '../adapters/cluster.ts';
+import type { Person } from '../domain/person.ts';
 import { isRunning, namespaceKey } from '../protocol/index.ts';
 
 export class SessionPodGuard {
@@ -38,11 +41,13 @@ export class SessionPodGuard {
   }
 
   #sync(): void {
-    const needed = new Map<string, { context: string | undefined; namespace: string }>();
+    const needed = new Map<string, { context: string | undefined; namespace: string; person?: Person }>();
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (row && isRunning(row.state)) needed.set(namespaceKey(row.target.context, row.target.namespace), { context: row.target.context, namespace: row.target.namespace });
+      if (!row || !isRunning(row.state)) continue;
+      const { context, namespace } = row.target;
+      needed.set(`${row.person?.user ?? ''}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
     }
     for (const [key, stop] of this.#subscriptions) {
       if (!needed.has(key)) {
@@ -50,8 +55,8 @@ export class SessionPodGuard {
         this.#subscriptions.delete(key);
       }
     }
-    for (const [key, { context, namespace }] of needed) {
-      if (!this.#subscriptions.has(key)) this.#subscriptions.set(key, this.watches.subscribe(context, namespace, { pods: () => {}, error: () => {} }));
+    for (const [key, { context, namespace, person }] of needed) {
+      if (!this.#subscriptions.has(key)) this.#subscriptions.set(key, this.watches.subscribe(context, namespace, { pods: () => {}, error: () => {} }, person));
     }
   }
 }
