@@ -108,10 +108,12 @@ test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () 
 test('CSRF rule for changes: Origin when sent, else Fetch Metadata; reads always pass', () => {
   const door = new FrontDoor({ token: 't', port: 7788, embedOrigins: ['http://127.0.0.1:7777'], publicOrigins: ['https://exec.example.com'] });
   const req = (method: string, headers: Record<string, string>) => ({ method, headers }) as unknown as IncomingMessage;
-  for (const headers of [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://exec.example.com' }]) {
+  const refused: Record<string, string>[] = [{ origin: 'https://evil.example' }, { origin: 'null' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-site' }, { origin: 'http://exec.example.com' }];
+  for (const headers of refused) {
     assert.ok(crossSiteProblem(req('POST', headers), door), JSON.stringify(headers));
   }
-  for (const headers of [{}, { origin: 'http://127.0.0.1:7788' }, { origin: 'https://exec.example.com', 'sec-fetch-site': 'same-origin' }, { origin: 'http://127.0.0.1:7777', 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'same-origin' }]) {
+  const passed: Record<string, string>[] = [{}, { origin: 'http://127.0.0.1:7788' }, { origin: 'https://exec.example.com', 'sec-fetch-site': 'same-origin' }, { origin: 'http://127.0.0.1:7777', 'sec-fetch-site': 'same-site' }, { 'sec-fetch-site': 'same-origin' }];
+  for (const headers of passed) {
     assert.is(crossSiteProblem(req('POST', headers), door), undefined, JSON.stringify(headers));
   }
   assert.is(crossSiteProblem(req('GET', { origin: 'https://evil.example' }), door), undefined);

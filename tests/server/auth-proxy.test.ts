@@ -45,7 +45,8 @@ test('a comma-injected group: two groups when the proxy says it, nothing at all 
 });
 
 test('the proxy without a user header: 401 that says so', async () => {
-  for (const headers of [{}, { 'X-Forwarded-User': '  ' }, { 'X-Forwarded-Email': 'alice@example.com', 'X-Forwarded-Groups': 'dev' }]) {
+  const cases: Record<string, string>[] = [{}, { 'X-Forwarded-User': '  ' }, { 'X-Forwarded-Email': 'alice@example.com', 'X-Forwarded-Groups': 'dev' }];
+  for (const headers of cases) {
     const answer = await info(headers);
     assert.is(answer.status, 401, JSON.stringify(headers));
     assert.match(answer.json.error.message, /X-Forwarded-User/);
