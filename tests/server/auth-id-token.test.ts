@@ -117,7 +117,10 @@ test('the signing keys: fetched once, again for a key id not seen, but at most e
     assert.is(fetches, 2, 'one fetch for both');
     assert.equal(await cache.key({ alg: 'RS256', kty: 'RSA' }), jwks[0], 'no kid: the one RSA key');
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections(); // fetch keeps its connection alive
+    });
   }
 });
 

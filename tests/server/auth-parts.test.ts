@@ -15,7 +15,7 @@ import { SessionStore } from '../../src/server/auth/sessions.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
 import { OidcFlows, FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
 import { crossSiteProblem } from '../../src/server/auth/same-origin.ts';
-import { localPath } from '../../src/server/auth/auth-pages.ts';
+import { localPath } from '../../src/server/auth/local-path.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
 import { KubeTokenAuthenticator, KUBE_TOKEN_SESSION_MS } from '../../src/server/auth/kube-token-auth.ts';
 import type { Authenticator } from '../../src/server/auth/authenticator.ts';
@@ -170,7 +170,12 @@ async function around(auth: Authenticator): Promise<{ port: number; close(): Pro
     res.end(JSON.stringify('caller' in verdict ? verdict.caller : verdict.refused));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+  return { port: (server.address() as AddressInfo).port, close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }
 
 test('kube-token: a session ends 8 hours after sign-in however busy; a cluster that cannot review tokens is a 502 that says why', async () => {

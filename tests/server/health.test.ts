@@ -57,7 +57,10 @@ test('before the system is open and while it closes: readyz 503, healthz ok, eve
     assert.is(api.status, 503);
     assert.match(api.json.error.message, /starting/);
   } finally {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   }
 });
 

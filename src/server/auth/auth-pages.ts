@@ -32,9 +32,3 @@ export function sendContinue(res: ServerResponse, title: string, sentence: strin
   res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store', ...headers });
   res.end(html);
 }
-
-/** Where to go after signing in: a path of this server only (never //elsewhere), else the start page. */
-export function localPath(value: string | null | undefined): string {
-  if (!value || value.length > 200 || !/^\/(?![/\\])[A-Za-z0-9/_.~-]*$/.test(value)) return '/';
-  return value;
-}
