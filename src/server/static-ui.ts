@@ -33,11 +33,6 @@ const placeholder = `<!doctype html>
 /** Pages of the single-page app: each is index.html (or embed.html for /embed when it exists). */
 const appPages = new Set(['/', '/index.html', '/embed', '/embed/', '/sessions', '/inspector', '/batches']);
 
-/** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */
-export function isAppPage(pathname: string): boolean {
-  return appPages.has(pathname);
-}
-
 export class StaticUi {
   readonly root: string | undefined;
 
@@ -92,4 +87,9 @@ export class StaticUi {
     else createReadStream(file).on('error', () => res.destroy()).pipe(res);
     return true;
   }
+}
+
+/** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */
+export function isAppPage(pathname: string): boolean {
+  return appPages.has(pathname);
 }

@@ -90,6 +90,11 @@ test('sign-out ends the session on the server: its cookie is refused afterwards 
   assert.is(after.status, 401);
   assert.match(after.json.error.message, /Your sign-in has ended/);
   assert.is((await upgrade(app.port, { Cookie: cookie })).status, 401);
+  // as the page signs out: a fetch POSTing {} as JSON
+  const again = (await signIn(alice.token)).jar;
+  const byPage = await send(app.port, '/auth/sign-out', { body: '{}', headers: { Cookie: again.header(), Origin: app.origin, 'Content-Type': 'application/json' } });
+  assert.equal([byPage.status, byPage.json], [200, { signedOut: true, next: null }]);
+  assert.is((await info(again)).status, 401);
 });
 
 test('login CSRF: a sign-in post without the form this server gave, or from another site, is refused', async () => {

@@ -15,7 +15,9 @@ export function signOut(req: IncomingMessage, res: ServerResponse, door: FrontDo
   if (problem) return sendMessage(res, 403, 'Sign out', problem);
   const { session, cookie } = sessions.end(req);
   const target = next(session !== undefined);
-  if ((req.headers.accept ?? '').includes('application/json')) return sendJson(res, 200, { signedOut: true, next: target }, { 'Set-Cookie': cookie });
+  // The page's fetch (JSON in, or JSON asked for) gets JSON; a form post gets a page.
+  const json = (req.headers.accept ?? '').includes('application/json') || (req.headers['content-type'] ?? '').startsWith('application/json');
+  if (json) return sendJson(res, 200, { signedOut: true, next: target }, { 'Set-Cookie': cookie });
   if (target) return sendContinue(res, 'Signed out', 'You are signed out of octant-exec; now signing out at your identity provider.', target, { 'Set-Cookie': cookie });
   sendMessage(res, 200, 'Signed out', 'You are signed out of octant-exec.', { href: SIGN_IN_PATH, text: 'Sign in again' }, { 'Set-Cookie': cookie });
 }
