@@ -1,10 +1,9 @@
 // The octant-exec server, wired: a cluster (the user's kubeconfig, or the sandbox started here),
 // the actor system on the state directory's event log, the HTTP API, the stream hub and the
-// page. Every request passes the front door first (security.ts): Host, then Origin, then the
-// token, before any work.
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+// page. Every request passes the front door first (requests.ts): Host, then Origin, then the
+// sign-in mode's Authenticator (auth/), before any work.
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,19 +17,20 @@ import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
 import { ClusterReader } from '../adapters/kubernetes/cluster.ts';
 import { KubePodWatches } from '../adapters/kubernetes/pod-watches.ts';
-import { ClusterError, type ClusterView, type PodWatching } from '../adapters/cluster.ts';
-import { handleApi, readJson } from './http-api.ts';
-import { HttpError, refuseUpgrade, sendError, sendJson } from './replies.ts';
-import { FrontDoor, authMessages, newToken, sameSecret, securityHeaders, type AuthProblem } from './security.ts';
+import type { PodWatching } from '../adapters/cluster.ts';
+import { reviewToken } from '../adapters/kubernetes/token-review.ts';
+import { FrontDoor, newToken } from './security.ts';
 import { SessionPodGuard } from './pod-guard.ts';
-import { LOCAL_CALLER } from './caller.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
-import type { ServerInfo } from '../protocol/index.ts';
+import type { AuthMode } from '../protocol/index.ts';
+import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
+import { chooseAuthenticator } from './auth/choose-authenticator.ts';
+import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
 
+export { SOCKET_PATH } from './requests.ts';
+export type { AuthOptions } from './auth/auth-settings.ts';
 export const DEFAULT_PORT = 7788;
-export const SOCKET_PATH = '/api/v1/stream';
-const LOGIN_PATH = '/api/v1/session';
 
 export interface OctantExecOptions {
   /** address to listen on; default 127.0.0.1 */
@@ -62,11 +62,27 @@ export interface OctantExecOptions {
   /** the environment to look for KUBECONFIG and HOME in; default process.env */
   env?: Record<string, string | undefined>;
   warn?: (message: string) => void;
+  /** how people sign in (docs/team-mode.md); default local: the printed URL's per-launch token */
+  auth?: AuthOptions;
+  /** in a team mode, members of these groups see every terminal (watch, not type) and the whole audit trail */
+  adminGroups?: string[];
+  /**
+   * the URL people open when a proxy or an Ingress is in front (https://exec.example.com): its Host
+   * and origin are allowed, cookies get Secure when it is https, and OIDC's redirect URL is
+   * URL/auth/callback; default the URL the server prints
+   */
+  publicUrl?: string;
+  /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
+  inCluster?: boolean;
+  /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
+  serviceAccountDir?: string;
 }
 
 export interface RunningApp {
   url: string;
+  /** local mode's per-launch token; it opens nothing in a team mode */
   token: string;
+  auth: AuthMode;
   port: number;
   socketUrl: string;
   cluster: 'sandbox' | 'kubeconfig';
@@ -84,8 +100,11 @@ export interface RunningApp {
 
 export async function startOctantExec(options: OctantExecOptions): Promise<RunningApp> {
   const warn = options.warn ?? ((message: string) => console.error(`octant-exec: ${message}`));
+  const auth = authSettings(options.auth); // a bad sign-in setup stops here, before anything starts
+  const publicOrigin = options.publicUrl === undefined ? undefined : publicUrlOrigin(options.publicUrl);
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
 
+  // inCluster and serviceAccountDir go through to chooseCluster with the rest of the options.
   const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } });
   const { contexts, kubeconfigPath, sandbox } = cluster;
 
@@ -96,9 +115,10 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let hub: StreamHub | undefined;
   let pods: PodWatching | undefined;
   try {
-    let app: AppParts | undefined; // set in the same turn as `listen` returns: no request is read before
-    server = createServer((req, res) => void handleRequest(app!, req, res));
-    server.on('upgrade', (req, socket, head) => handleUpgrade(app!, req, socket, head));
+    // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
+    const gate: Gate = { readiness: 'starting' };
+    server = createServer((req, res) => void handleRequest(gate, req, res));
+    server.on('upgrade', (req, socket, head) => handleUpgrade(gate, req, socket, head));
     server.on('clientError', (_error, socket) => socket.destroy());
     const host = options.host ?? '127.0.0.1';
     // Listen before the log is touched: a port in use (another octant-exec?) stops the start having written nothing.
@@ -126,8 +146,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     hub = new StreamHub(system, options.hub, pods);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = newToken();
-    let door: FrontDoor | undefined;
-    const info: AppParts['info'] = {
+    const info: ServerParts['info'] = {
       cluster: cluster.kind,
       context: contexts.current,
       user: contexts.user(),
@@ -138,19 +157,24 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       uiBuilt: ui.built,
       limits: hub.limits,
     };
-    app = { system, reader, hub, ui, info, door: () => door!, warn };
     const port = (server.address() as AddressInfo).port;
     const hostNames = [...(options.hostNames ?? [])];
     if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host)) hostNames.push(host.includes(':') ? `[${host}]` : host);
-    door = new FrontDoor({ token, port, hostNames, embedOrigins: options.embedOrigins });
+    const door = new FrontDoor({ token, port, hostNames, embedOrigins: options.embedOrigins, publicOrigins: publicOrigin ? [publicOrigin] : [] });
     const base = `${urlHost(host)}:${port}`;
-    const url = `http://${base}/`;
-    const socketUrl = `ws://${base}${SOCKET_PATH}`;
+    const url = publicOrigin ? `${publicOrigin}/` : `http://${base}/`;
+    const socketUrl = `${publicOrigin ? publicOrigin.replace(/^http/, 'ws') : `ws://${base}`}${SOCKET_PATH}`;
+    const authenticator = chooseAuthenticator(auth, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn });
+    const openHub = hub;
+    authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
+    gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn };
+    gate.readiness = 'open';
     let closing: Promise<void> | undefined;
     const [s, h, sys, p, g, u] = [server, hub, system, pods, guard, upkeep];
     return {
       url,
       token,
+      auth: authenticator.mode,
       port,
       socketUrl,
       cluster: cluster.kind,
@@ -163,6 +187,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       server: s,
       close: () =>
         (closing ??= (async () => {
+          gate.readiness = 'closing';
           g.close();
           p.close();
           await u.close();
@@ -193,76 +218,16 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-interface AppParts {
-  system: ExecSystem;
-  reader: ClusterView;
-  hub: StreamHub;
-  ui: StaticUi;
-  info: Omit<ServerInfo, 'signedIn'>;
-  door(): FrontDoor;
-  warn(message: string): void;
-}
-
-const authStatus: Record<AuthProblem, number> = { missing: 401, wrong: 401, tokenInQuery: 400 };
-
-async function handleRequest(app: AppParts, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const door = app.door();
+/** The origin of --public-url: http(s), nothing after the host but an optional "/". */
+function publicUrlOrigin(text: string): string {
   let url: URL;
   try {
-    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    url = new URL(text);
   } catch {
-    return sendError(res, 400, 'The request path is not valid.');
+    throw new Error(`--public-url must be a URL like https://exec.example.com, not "${text.slice(0, 60)}"`);
   }
-  for (const [name, value] of Object.entries(securityHeaders(url.pathname, door.embedOrigins))) res.setHeader(name, value as string);
-  // DNS rebinding: a foreign Host never reaches anything, the page included.
-  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, 'This Host is not allowed: open octant-exec through the URL it printed (127.0.0.1 or localhost).');
-  try {
-    if (url.pathname === '/api' || url.pathname.startsWith('/api/')) {
-      // A page elsewhere may not drive the API even when the browser would send the cookie.
-      const origin = req.headers.origin;
-      if (origin !== undefined && !door.originAllowed(origin)) throw new HttpError(403, 'Requests from this Origin are not allowed.');
-      if (url.pathname === LOGIN_PATH) return await login(door, req, res, url);
-      const problem = door.authenticate(req);
-      if (problem) {
-        res.setHeader('WWW-Authenticate', 'Bearer');
-        throw new HttpError(authStatus[problem], authMessages[problem]);
-      }
-      if (!url.pathname.startsWith('/api/v1/')) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
-      return await handleApi(app, LOCAL_CALLER, req, res, url.pathname.slice('/api/v1'.length), url);
-    }
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
-    if (!app.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');
-  } catch (error) {
-    if (error instanceof HttpError || error instanceof ClusterError) return sendError(res, error.status, error.message);
-    app.warn(`internal error on ${req.method} ${url.pathname}: ${(error as Error)?.message ?? String(error)}`);
-    sendError(res, 500, 'Internal error: the server log has a line about it.');
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || (url.pathname !== '/' && url.pathname !== '') || url.search || url.hash || url.username) {
+    throw new Error('--public-url is the origin people open, like https://exec.example.com, without a path, query or credentials');
   }
-}
-
-/** The page trades the token (from the URL fragment) for the session cookie, once. */
-async function login(door: FrontDoor, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-  if (url.search) throw new HttpError(400, 'The token goes in the JSON body, never in the query string.');
-  if (req.method !== 'POST') throw new HttpError(405, 'POST {"token": "…"} here to get the session cookie.');
-  const body = await readJson(req);
-  const token = (body as { token?: unknown })?.token;
-  if (typeof token !== 'string' || token.length > 512) throw new HttpError(400, 'The body must be {"token": "…"}.');
-  if (!sameSecret(token, door.token)) throw new HttpError(401, authMessages.wrong);
-  sendJson(res, 200, { ok: true }, { 'Set-Cookie': door.sessionCookie() });
-}
-
-function handleUpgrade(app: AppParts, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
-  const door = app.door();
-  let pathname: string;
-  try {
-    pathname = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
-  } catch {
-    return refuseUpgrade(socket, 400, 'The request path is not valid.');
-  }
-  if (!door.hostAllowed(req.headers.host)) return refuseUpgrade(socket, 403, 'This Host is not allowed.');
-  if (!door.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'Sockets are only accepted from the octant-exec page (or a configured --embed-origin): this Origin is not allowed.');
-  if (pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
-  const problem = door.authenticate(req);
-  if (problem) return refuseUpgrade(socket, authStatus[problem], authMessages[problem]);
-  app.hub.handleUpgrade(req, socket, head, LOCAL_CALLER);
+  return url.origin;
 }

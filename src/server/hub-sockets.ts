@@ -63,6 +63,11 @@ export class HubSockets {
     for (const connection of this.#connections) if (connection.ws.readyState === WebSocket.OPEN) yield connection;
   }
 
+  /** Closes every socket `caller` opened (its session ended): 1008, with `reason` for the page. */
+  closeFor(caller: Caller, reason: string): void {
+    for (const connection of this.#connections) if (connection.caller === caller) connection.ws.close(1008, reason);
+  }
+
   close(): void {
     clearInterval(this.#pinger);
     for (const connection of this.#connections) connection.ws.close(1001, 'server shutting down');

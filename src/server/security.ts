@@ -1,7 +1,8 @@
 // The server's front door (SECURITY.md items 2, 3 and 7): a per-launch token compared in constant
 // time, a session cookie traded for it once, a Host allowlist against DNS rebinding, an Origin
 // check on every socket upgrade, and the headers every answer carries. Nothing here logs, and
-// nothing here ever puts the token anywhere but the cookie it sets.
+// nothing here ever puts the token anywhere but the cookie it sets. The team modes (auth/) use the
+// Host and Origin checks and the headers; the token is local mode's (auth/local-auth.ts).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 
@@ -31,6 +32,11 @@ export interface FrontDoorOptions {
   hostNames?: string[];
   /** origins allowed to frame /embed and open sockets from it, e.g. Octant's http://127.0.0.1:7777 */
   embedOrigins?: string[];
+  /**
+   * origins people reach the server at through a proxy or an Ingress (https://exec.example.com):
+   * the Host they carry (as the browser sends it, without a default port) and the origin itself are allowed
+   */
+  publicOrigins?: string[];
 }
 
 /** Every check of a request against the launch's secrets and names, in one place. */
@@ -49,6 +55,10 @@ export class FrontDoor {
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
     this.#origins = new Set([...[...this.#hosts].map((host) => `http://${host}`), ...this.embedOrigins]);
+    for (const origin of (options.publicOrigins ?? []).map((text) => new URL(text))) {
+      this.#hosts.add(origin.host.toLowerCase());
+      this.#origins.add(origin.origin);
+    }
   }
 
   /** DNS rebinding: a page on evil.example that resolves to 127.0.0.1 still sends Host: evil.example. */
@@ -70,8 +80,7 @@ export class FrontDoor {
 
   /** Who may call the API: the session cookie or an `Authorization: Bearer` header, never a query string. */
   authenticate(req: IncomingMessage): AuthProblem | undefined {
-    const url = new URL(req.url ?? '/', 'http://x');
-    for (const name of url.searchParams.keys()) if (CREDENTIAL_PARAMS.includes(name.toLowerCase())) return 'tokenInQuery';
+    if (credentialInQuery(new URL(req.url ?? '/', 'http://x'))) return 'tokenInQuery';
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
     const cookie = cookieValue(req.headers.cookie, COOKIE_NAME);
     const given = bearer ?? cookie;
@@ -83,6 +92,12 @@ export class FrontDoor {
   sessionCookie(): string {
     return `${COOKIE_NAME}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
   }
+}
+
+/** Whether the query has a parameter named like a credential: such a call is refused whatever else it carries (query strings end up in logs). */
+export function credentialInQuery(url: URL): boolean {
+  for (const name of url.searchParams.keys()) if (CREDENTIAL_PARAMS.includes(name.toLowerCase())) return true;
+  return false;
 }
 
 function normalizeOrigin(origin: string): string {

@@ -88,3 +88,8 @@ export class StaticUi {
     return true;
   }
 }
+
+/** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */
+export function isAppPage(pathname: string): boolean {
+  return appPages.has(pathname);
+}

@@ -48,6 +48,11 @@ export class StreamHub {
     this.#sockets.handleUpgrade(req, socket, head, caller);
   }
 
+  /** Closes the sockets of a session that ended (sign-out): what it opened stops at once. */
+  closeFor(caller: Caller, reason: string): void {
+    this.#sockets.closeFor(caller, reason);
+  }
+
   /** The limits a page works under (its hello, and GET /api/v1/info). */
   get limits(): HubLimits {
     return hubLimits(this.options);

@@ -10,7 +10,8 @@ import type { serveSpec } from './serve-spec.ts';
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
-  if (options.host && !isLoopback(options.host)) {
+  const team = options.auth !== undefined && options.auth.mode !== 'local';
+  if (options.host && !isLoopback(options.host) && !team) {
     console.error(`octant-exec: WARNING: listening on ${options.host}: anyone who can reach it and has the token can run commands in your containers.`);
   }
   let app;
@@ -22,12 +23,14 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     return 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
-  const openUrl = `${app.url}#token=${app.token}`;
+  // In a team mode people sign in: the URL carries no token, and the launch's token opens nothing.
+  const openUrl = team ? app.url : `${app.url}#token=${app.token}`;
   if (json) {
-    console.log(JSON.stringify({ url: app.url, token: app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
+    console.log(JSON.stringify({ url: app.url, token: team ? null : app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
   } else {
     console.log(`octant-exec: ${app.clusterNote}`);
     console.log(`octant-exec: event log in ${app.stateDir}; terminal socket at ${SOCKET_PATH}`);
+    if (team) console.log(`octant-exec: people sign in with --auth ${app.auth}; /healthz and /readyz answer probes`);
     console.log(`octant-exec: open ${openUrl}`);
   }
   if (open) openBrowser(openUrl, app.stateDir);

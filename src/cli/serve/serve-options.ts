@@ -5,6 +5,7 @@ import type { FlagValues } from '../flags.ts';
 import { defaultStateDir } from '../state-dir.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { serveSpec } from './serve-spec.ts';
+import { teamOptions } from './serve-auth-options.ts';
 
 export interface ServeArgs {
   options: OctantExecOptions;
@@ -21,7 +22,10 @@ export function isLoopback(host: string): boolean {
 export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<string, string | undefined> = process.env): ServeArgs {
   const v = values;
   const whole = (flag: keyof typeof v, min: number, max: number) => (v[flag] === undefined ? undefined : wholeNumber(`--${flag}`, v[flag] as string, min, max));
-  if (v.host !== undefined && !isLoopback(v.host) && !v['allow-remote']) {
+  const beyondLoopback = v.host !== undefined && !isLoopback(v.host);
+  // A team mode signs people in, so it may listen where they can reach it; local mode's one token may not.
+  const team = teamOptions(v, beyondLoopback);
+  if (beyondLoopback && !team.auth && !v['allow-remote']) {
     throw new UsageError(`--host ${v.host} is not a loopback address: add --allow-remote if you really mean to let other machines reach it`);
   }
   if (v.sandbox && v.kubeconfig) throw new UsageError('--sandbox and --kubeconfig exclude each other');
@@ -48,6 +52,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     log: { retention: defined(retention), snapshots: defined(snapshots) },
+    ...team,
   };
   return { options: defined(options) as OctantExecOptions, open: !!v.open, json: !!v.json };
 }

@@ -12,7 +12,10 @@ the URL to open (it carries a one-time token; keep it to yourself).
 
 Cluster: with a usable kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) it uses that
 cluster and its current context; without one, or with --sandbox, it starts the built-in sandbox
-cluster, whose pods are processes on this machine.`,
+cluster, whose pods are processes on this machine.
+
+Team mode (--auth proxy, oidc or kube-token): people sign in, and every exec runs as the person
+who asked, impersonated by the server's own identity (docs/team-mode.md).`,
   flags: {
     port: { type: 'string', value: 'N', help: 'port on the host (default 7788; 0 picks a free one)' },
     host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1); any other one needs\n--allow-remote' },
@@ -36,6 +39,17 @@ cluster, whose pods are processes on this machine.`,
     'no-open': { type: 'boolean', help: 'do not (the default)' },
     json: { type: 'boolean', help: 'print one JSON line when ready:\n{url, token, port, socket, cluster, stateDir}' },
     version: { type: 'boolean', help: "print octant-exec's version" },
+    auth: { type: 'string', value: 'MODE', section: 'Team mode', help: "how people sign in: local (default: one person, the printed URL's\ntoken), proxy, oidc or kube-token", completes: ['local', 'proxy', 'oidc', 'kube-token'] },
+    'admin-group': { type: 'string', multiple: true, value: 'GROUP', section: 'Team mode', help: "its members see everyone's terminals (watch, not type) and the\nwhole audit trail (repeatable; none by default)" },
+    'public-url': { type: 'string', value: 'URL', section: 'Team mode', help: 'the URL people open, when a proxy or an Ingress is in front\n(https://exec.example.com): allowed as Host and Origin, Secure\ncookies when https, and the OIDC redirect is URL/auth/callback' },
+    'trusted-proxy': { type: 'string', multiple: true, value: 'CIDR', section: 'Team mode', help: 'proxy: the authenticating proxy\'s addresses (repeatable; at least\none): only they may send X-Forwarded-User and -Groups' },
+    'oidc-issuer': { type: 'string', value: 'URL', section: 'Team mode', help: 'oidc: the issuer URL (https; its discovery document and keys are\nread from it)' },
+    'oidc-client-id': { type: 'string', value: 'ID', section: 'Team mode', help: 'oidc: the client id registered with the issuer' },
+    'oidc-client-secret-file': { type: 'string', value: 'FILE', section: 'Team mode', help: 'oidc: a file holding the client secret (never on the command line)', completes: 'file' },
+    'oidc-username-claim': { type: 'string', value: 'CLAIM', section: 'Team mode', help: "oidc: the ID token claim that is the Kubernetes user name\n(default sub, as kube-apiserver's; email is common)" },
+    'oidc-groups-claim': { type: 'string', value: 'CLAIM', section: 'Team mode', help: 'oidc: the ID token claim that lists the groups (default groups)' },
+    'in-cluster': { type: 'boolean', section: 'Team mode', help: "the server's own identity from its pod's service account, not a\nkubeconfig" },
+    'service-account-dir': { type: 'string', value: 'DIR', section: 'Team mode', help: 'with --in-cluster: where the token, ca.crt and namespace are\n(default /var/run/secrets/kubernetes.io/serviceaccount)', completes: 'file' },
   },
   footer: 'Stop it with Ctrl-C: every terminal is ended and the event log kept.',
 } as const satisfies CommandSpec;

@@ -1,0 +1,32 @@
+// How people get in (docs/team-mode.md): one Authenticator per sign-in mode turns a request or a
+// socket upgrade into a Caller, or into a refusal, and answers the mode's own routes (a sign-in
+// page, a callback, a sign-out). The server asks the mode chosen at start and no other: a mode that
+// refuses never falls back to another.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { AuthMode } from '../../protocol/index.ts';
+import type { Caller } from '../caller.ts';
+
+/** A request that may not go on: its status, and a sentence that never carries the credential it was sent. */
+export interface Refusal {
+  status: number;
+  message: string;
+  headers?: Record<string, string>;
+}
+
+export type Verdict = { caller: Caller } | { refused: Refusal };
+
+export interface Authenticator {
+  readonly mode: AuthMode;
+  /** the page a browser without a session is sent to (oidc, kube-token); null when the mode has none */
+  readonly signInPage: string | null;
+  /** Who makes this request or upgrade. Synchronous: sessions are in memory, a proxy's headers in the request. */
+  identify(req: IncomingMessage): Verdict;
+  /** Answers one of the mode's own routes; false when `url` is none of them. */
+  route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
+  /** Called with the caller of every session that is ended (signed out), so its sockets can be closed. */
+  onEnded(listener: (caller: Caller) => void): void;
+}
+
+export function refused(status: number, message: string, headers?: Record<string, string>): { refused: Refusal } {
+  return { refused: { status, message, ...(headers ? { headers } : {}) } };
+}

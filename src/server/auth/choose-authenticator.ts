@@ -1,0 +1,34 @@
+// The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it).
+import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
+import type { FrontDoor } from '../security.ts';
+import type { Authenticator } from './authenticator.ts';
+import { CALLBACK_PATH } from './auth-paths.ts';
+import type { AuthSettings } from './auth-settings.ts';
+import { KubeTokenAuthenticator } from './kube-token-auth.ts';
+import { LocalAuthenticator } from './local-auth.ts';
+import { OidcAuthenticator } from './oidc-auth.ts';
+import { ProxyAuthenticator } from './proxy-auth.ts';
+
+export interface AuthenticatorParts {
+  door: FrontDoor;
+  adminGroups: readonly string[];
+  /** the origin people's browsers reach the server at: https://exec.example.com, or http://127.0.0.1:PORT */
+  publicOrigin: string;
+  review(token: string): Promise<TokenReviewResult>;
+  warn(message: string): void;
+}
+
+export function chooseAuthenticator(settings: AuthSettings, parts: AuthenticatorParts): Authenticator {
+  const adminGroups = new Set(parts.adminGroups);
+  const secure = parts.publicOrigin.startsWith('https:');
+  switch (settings.mode) {
+    case 'local':
+      return new LocalAuthenticator(parts.door);
+    case 'proxy':
+      return new ProxyAuthenticator(settings.peers, adminGroups);
+    case 'kube-token':
+      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn });
+    case 'oidc':
+      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH });
+  }
+}

@@ -1,0 +1,124 @@
+// --auth kube-token: a person pastes a Kubernetes bearer token on the sign-in page; the server asks
+// the cluster whose it is (TokenReview, as the server itself) and from then on acts as that user
+// and their groups, through a server-side session. The token is used for that one review and then
+// dropped: it is never stored, logged, echoed in a page or a message.
+//
+// A session lasts a fixed 8 hours from sign-in (a working day). The cluster is not asked again:
+// revoking the token does not end a session (sign-out or a restart does), but every exec runs as
+// the person, so taking away their RBAC takes effect at once.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
+import { TokenReviewFailed } from '../../adapters/kubernetes/token-review.ts';
+import type { Caller } from '../caller.ts';
+import { TokenBucket } from '../rate-limit.ts';
+import { cookieValue, type FrontDoor } from '../security.ts';
+import type { Authenticator, Verdict } from './authenticator.ts';
+import { sendMessage, sendPage } from './auth-pages.ts';
+import { localPath } from './local-path.ts';
+import { SIGN_IN_PATH, SIGN_OUT_PATH } from './auth-paths.ts';
+import { clearCookie, setCookie } from './cookies.ts';
+import { readForm } from './form-body.ts';
+import { FormTokens } from './form-tokens.ts';
+import { kubeTokenForm } from './kube-token-page.ts';
+import { personFrom } from './person-names.ts';
+import { crossSiteProblem } from './same-origin.ts';
+import { CookieSessions } from './session-cookies.ts';
+import { SessionStore } from './sessions.ts';
+import { signOut } from './sign-out.ts';
+import { teamCaller } from './team-caller.ts';
+
+export const KUBE_TOKEN_SESSION_MS = 8 * 3600_000;
+const FORM_COOKIE = 'octant_exec_form';
+/** The form's cookie outlives a long pause on the page, not a day. */
+const FORM_SECONDS = 3600;
+/** Bearer tokens are base64url and dots (JWTs) or similar; a bound and no blanks or controls. */
+const TOKEN_SHAPE = /^[\x21-\x7e]{1,16384}$/;
+
+export interface KubeTokenOptions {
+  door: FrontDoor;
+  adminGroups: ReadonlySet<string>;
+  /** cookies with Secure (people reach the server over https) */
+  secure: boolean;
+  /** the TokenReview, as the server's own identity */
+  review(token: string): Promise<TokenReviewResult>;
+  warn(message: string): void;
+  sessionMs?: number;
+  now?: () => number;
+}
+
+export class KubeTokenAuthenticator implements Authenticator {
+  readonly mode = 'kube-token' as const;
+  readonly signInPage = SIGN_IN_PATH;
+  readonly #sessions: CookieSessions;
+  readonly #forms = new FormTokens();
+  // Every attempt costs the cluster a TokenReview: a burst of typos is fine, a flood is not.
+  readonly #attempts = new TokenBucket(5, 20);
+  readonly #now: () => number;
+
+  constructor(private readonly options: KubeTokenOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#sessions = new CookieSessions(new SessionStore(this.#now), options.secure, SIGN_IN_PATH);
+  }
+
+  identify(req: IncomingMessage): Verdict {
+    return this.#sessions.identify(req);
+  }
+
+  onEnded(listener: (caller: Caller) => void): void {
+    this.#sessions.store.onEnded(listener);
+  }
+
+  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (url.pathname === SIGN_OUT_PATH) {
+      signOut(req, res, this.options.door, this.#sessions, () => null);
+      return true;
+    }
+    if (url.pathname !== SIGN_IN_PATH) return false;
+    if (req.method === 'GET' || req.method === 'HEAD') this.#form(res, localPath(url.searchParams.get('then')));
+    else if (req.method === 'POST') await this.#signIn(req, res);
+    else sendMessage(res, 405, 'Sign in', 'Open this page with GET, and send the form with POST.');
+    return true;
+  }
+
+  #form(res: ServerResponse, then: string, status = 200, problem?: string): void {
+    const { cookie, field } = this.#forms.issue();
+    const setForm = setCookie(FORM_COOKIE, cookie, { path: SIGN_IN_PATH, sameSite: 'Strict', secure: this.options.secure, maxAge: FORM_SECONDS });
+    sendPage(res, status, 'Sign in to octant-exec', kubeTokenForm(field, then, problem), { 'Set-Cookie': setForm });
+  }
+
+  async #signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const crossSite = crossSiteProblem(req, this.options.door);
+    if (crossSite) return sendMessage(res, 403, 'Sign in', crossSite);
+    const form = await readForm(req);
+    const then = localPath(form.get('then'));
+    if (!this.#forms.valid(cookieValue(req.headers.cookie, FORM_COOKIE), form.get('csrf') ?? undefined)) {
+      return this.#form(res, then, 403, 'This form was not the one this server gave you (it expired, or the server restarted): paste the token again here.');
+    }
+    if (!this.#attempts.take()) return this.#form(res, then, 429, 'Too many sign-in attempts right now: wait a few seconds and try again.');
+    const token = (form.get('token') ?? '').trim().replace(/^Bearer\s+/i, '');
+    if (!TOKEN_SHAPE.test(token)) return this.#form(res, then, 400, 'That is not a bearer token: paste the token alone, on one line, without spaces.');
+    let review: TokenReviewResult;
+    try {
+      review = await this.options.review(token);
+    } catch (error) {
+      const why = error instanceof TokenReviewFailed ? error.message : String((error as Error)?.message ?? error);
+      this.options.warn(`kube-token sign-in: the cluster could not check a token: ${why}`);
+      const forbidden = error instanceof TokenReviewFailed && error.httpCode === 403;
+      const advice = forbidden ? "this server's own identity may not create tokenreviews (deploy/ grants it)" : 'the server log says why';
+      return this.#form(res, then, 502, `The cluster could not check the token: ${advice}. Try again later, or tell your admin.`);
+    }
+    if (!review.authenticated) {
+      this.options.warn(`kube-token sign-in refused: the cluster did not authenticate the token (TokenReview) from ${req.socket.remoteAddress ?? 'an unknown peer'}`);
+      return this.#form(res, then, 401, 'The cluster did not accept this token (it is wrong, expired or revoked): get a fresh one and paste it again.');
+    }
+    const person = personFrom(review.username, review.groups, { user: "the TokenReview's user", groups: "the TokenReview's groups" });
+    if ('problem' in person) return this.#form(res, then, 400, `${person.problem} octant-exec cannot act as this user.`);
+    const now = this.#now();
+    const caller = teamCaller('kube-token', person, this.options.adminGroups, SIGN_OUT_PATH);
+    const session = this.#sessions.start(caller, now + (this.options.sessionMs ?? KUBE_TOKEN_SESSION_MS), now);
+    const dropForm = clearCookie(FORM_COOKIE, { path: SIGN_IN_PATH, sameSite: 'Strict', secure: this.options.secure });
+    // The post came from our own page, so this redirect is same-site and the Strict cookie goes with it.
+    res.writeHead(303, { Location: then, 'Set-Cookie': [session, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    res.end();
+  }
+}

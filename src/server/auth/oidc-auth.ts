@@ -1,0 +1,187 @@
+// --auth oidc: OpenID Connect, authorization code flow with PKCE, against the team's issuer.
+// GET /auth/sign-in sends the browser to the provider; the provider sends it back to
+// /auth/callback with a code, which the server trades (with its client secret and the PKCE
+// verifier) for an ID token, checks (id-token.ts), and turns into a server-side session. The
+// person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
+// server's own OIDC flags read them (but without a prefix: the claim is the user name as it is).
+//
+// A session ends when the ID token does, or after 8 hours if that is sooner: the provider decides
+// how long a sign-in holds, and a restart or sign-out ends it early.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Person } from '../../domain/person.ts';
+import type { Caller } from '../caller.ts';
+import { sameSecret, cookieValue, type FrontDoor } from '../security.ts';
+import type { Authenticator, Verdict } from './authenticator.ts';
+import { sendContinue, sendMessage } from './auth-pages.ts';
+import { localPath } from './local-path.ts';
+import { CALLBACK_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from './auth-paths.ts';
+import { clearCookie, setCookie } from './cookies.ts';
+import { IdTokenRejected, verifyIdToken, type IdTokenClaims } from './id-token.ts';
+import { IssuerUnreachable } from './issuer-fetch.ts';
+import { JwksCache } from './jwks.ts';
+import { CodeRefused, exchangeCode } from './oidc-code-exchange.ts';
+import { DiscoveryCache } from './oidc-discovery.ts';
+import { FLOW_MS, OidcFlows } from './oidc-flows.ts';
+import { personFrom } from './person-names.ts';
+import { CookieSessions } from './session-cookies.ts';
+import { SessionStore } from './sessions.ts';
+import { signOut } from './sign-out.ts';
+import { teamCaller } from './team-caller.ts';
+
+export const OIDC_SESSION_CAP_MS = 8 * 3600_000;
+const FLOW_COOKIE = 'octant_exec_oidc';
+
+export interface OidcOptions {
+  door: FrontDoor;
+  adminGroups: ReadonlySet<string>;
+  secure: boolean;
+  warn(message: string): void;
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** this server's CALLBACK_PATH as the browser reaches it, registered with the provider */
+  redirectUri: string;
+  usernameClaim: string;
+  groupsClaim: string;
+  sessionCapMs?: number;
+  now?: () => number;
+}
+
+export class OidcAuthenticator implements Authenticator {
+  readonly mode = 'oidc' as const;
+  readonly signInPage = SIGN_IN_PATH;
+  readonly #sessions: CookieSessions;
+  readonly #flows: OidcFlows;
+  readonly #discovery: DiscoveryCache;
+  readonly #keys: JwksCache;
+  readonly #now: () => number;
+
+  constructor(private readonly options: OidcOptions) {
+    this.#now = options.now ?? Date.now;
+    this.#sessions = new CookieSessions(new SessionStore(this.#now), options.secure, SIGN_IN_PATH);
+    this.#flows = new OidcFlows(this.#now);
+    this.#discovery = new DiscoveryCache(options.issuer, this.#now);
+    this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
+  }
+
+  identify(req: IncomingMessage): Verdict {
+    return this.#sessions.identify(req);
+  }
+
+  onEnded(listener: (caller: Caller) => void): void {
+    this.#sessions.store.onEnded(listener);
+  }
+
+  async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    switch (url.pathname) {
+      case SIGN_IN_PATH:
+        if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'Open this page with GET.');
+        else await this.#begin(res, localPath(url.searchParams.get('then')));
+        return true;
+      case CALLBACK_PATH:
+        if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'The identity provider comes back here with GET.');
+        else await this.#callback(req, res, url);
+        return true;
+      case SIGN_OUT_PATH: {
+        const discovery = await this.#discovery.known();
+        const end = discovery?.endSessionEndpoint;
+        signOut(req, res, this.options.door, this.#sessions, () => (end ? withParams(end, { client_id: this.options.clientId }) : null));
+        return true;
+      }
+      default:
+        return false;
+    }
+  }
+
+  /** Verifies an ID token as the callback does (exported for the attack tests: forged tokens go straight here). */
+  verify(idToken: string, nonce: string): Promise<IdTokenClaims> {
+    return verifyIdToken(idToken, { issuer: this.options.issuer, clientId: this.options.clientId, nonce, now: this.#now() }, (wanted) => this.#keys.key(wanted));
+  }
+
+  async #begin(res: ServerResponse, then: string): Promise<void> {
+    let discovery;
+    try {
+      discovery = await this.#discovery.get();
+    } catch (error) {
+      return this.#unreachable(res, error);
+    }
+    const { cookie, flow, challenge } = this.#flows.begin(then);
+    // Ask for what the provider offers of these: email and groups claims are often behind scopes.
+    const extra = ['email', 'profile', 'groups'].filter((scope) => (discovery.scopes.length ? discovery.scopes.includes(scope) : scope !== 'groups'));
+    const target = withParams(discovery.authorizationEndpoint, {
+      response_type: 'code',
+      client_id: this.options.clientId,
+      redirect_uri: this.options.redirectUri,
+      scope: ['openid', ...extra].join(' '),
+      state: flow.state,
+      nonce: flow.nonce,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+    });
+    // Lax, not Strict: it must come back with the provider's (cross-site, top-level GET) redirect.
+    const flowCookie = setCookie(FLOW_COOKIE, cookie, { path: CALLBACK_PATH, sameSite: 'Lax', secure: this.options.secure, maxAge: FLOW_MS / 1000 });
+    res.writeHead(303, { Location: target, 'Set-Cookie': flowCookie, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    res.end();
+  }
+
+  async #callback(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const dropFlow = clearCookie(FLOW_COOKIE, { path: CALLBACK_PATH, sameSite: 'Lax', secure: this.options.secure });
+    const again = { href: SIGN_IN_PATH, text: 'Sign in again' };
+    const refuse = (status: number, sentence: string) => {
+      this.options.warn(`oidc sign-in refused: ${sentence}`);
+      sendMessage(res, status, 'Sign-in failed', sentence, again, { 'Set-Cookie': dropFlow });
+    };
+    const flow = this.#flows.take(cookieValue(req.headers.cookie, FLOW_COOKIE));
+    if (!flow) return refuse(400, 'This sign-in has expired, was finished already, or was started in another browser: sign in again.');
+    const params = url.searchParams;
+    if (!sameSecret(params.get('state') ?? '', flow.state)) return refuse(400, 'The answer from the identity provider does not belong to the sign-in this browser started (state): sign in again.');
+    const iss = params.get('iss'); // RFC 9207: which provider answered, against mix-ups
+    if (iss !== null && iss !== this.options.issuer) return refuse(400, 'The answer came from another identity provider than --oidc-issuer.');
+    const error = params.get('error');
+    if (error !== null) return refuse(401, `The identity provider did not sign you in: ${/^[\x20-\x7e]{1,64}$/.test(error) ? error : 'an error'}.`);
+    const code = params.get('code');
+    if (!code || code.length > 4096) return refuse(400, 'The identity provider sent no code back.');
+    let claims: IdTokenClaims;
+    try {
+      const discovery = await this.#discovery.get();
+      const idToken = await exchangeCode({ tokenEndpoint: discovery.tokenEndpoint, clientId: this.options.clientId, clientSecret: this.options.clientSecret, redirectUri: this.options.redirectUri, code, verifier: flow.verifier });
+      claims = await this.verify(idToken, flow.nonce);
+    } catch (error) {
+      if (error instanceof CodeRefused) return refuse(401, error.message);
+      if (error instanceof IdTokenRejected) return refuse(401, error.message);
+      return this.#unreachable(res, error, dropFlow);
+    }
+    const person = personOf(claims, this.options.usernameClaim, this.options.groupsClaim);
+    if ('problem' in person) return refuse(403, person.problem);
+    const now = this.#now();
+    const expiresAt = Math.min(claims.exp * 1000, now + (this.options.sessionCapMs ?? OIDC_SESSION_CAP_MS));
+    const session = this.#sessions.start(teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH), expiresAt, now);
+    // The browser came here on the provider's cross-site redirect. A redirect from here would still
+    // count as part of that cross-site navigation, and the SameSite=Strict cookie set now would not
+    // go with it (the page would find itself signed out). A page of ours that moves on by itself
+    // starts a new, same-site navigation, and the cookie goes with that one.
+    sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session, dropFlow] });
+  }
+
+  #unreachable(res: ServerResponse, error: unknown, dropFlow?: string): void {
+    const sentence = error instanceof IssuerUnreachable ? error.message : `internal error: ${(error as Error)?.message ?? String(error)}`;
+    this.options.warn(`oidc sign-in: ${sentence}`);
+    sendMessage(res, 502, 'Sign-in failed', 'The identity provider could not be reached or answered something unusable: try again later (the server log says more).', { href: SIGN_IN_PATH, text: 'Try again' }, dropFlow ? { 'Set-Cookie': dropFlow } : {});
+  }
+}
+
+function personOf(claims: IdTokenClaims, usernameClaim: string, groupsClaim: string): Person | { problem: string } {
+  const user = claims[usernameClaim];
+  if (typeof user !== 'string') return { problem: `The ID token has no ${usernameClaim} claim to take your user name from: ask your admin to check --oidc-username-claim.` };
+  if (usernameClaim === 'email' && claims.email_verified === false) return { problem: 'The identity provider has not verified your e-mail address, which is your user name here.' };
+  const raw = claims[groupsClaim];
+  const groups = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+  if (!Array.isArray(groups) || groups.some((group) => typeof group !== 'string')) return { problem: `The ID token's ${groupsClaim} claim is not a list of names: ask your admin to check --oidc-groups-claim.` };
+  return personFrom(user, groups as string[], { user: `the ID token's ${usernameClaim} claim`, groups: `the ID token's ${groupsClaim} claim` });
+}
+
+function withParams(base: string, params: Record<string, string>): string {
+  const url = new URL(base);
+  for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
+  return url.toString();
+}

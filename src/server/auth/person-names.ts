@@ -1,0 +1,37 @@
+// User and group names that come from outside (a proxy's headers, a TokenReview, an ID token's
+// claims) are checked before they become a Person: they end up in Impersonate-* headers, the event
+// log and the page. Kubernetes itself puts almost no limit on them; these are ours, generous for
+// real names and tight enough that a forged header cannot smuggle in control characters or bulk.
+import type { Person } from '../../domain/person.ts';
+
+export const MAX_NAME_LENGTH = 256;
+export const MAX_GROUPS = 100;
+
+// C0 and C1 controls (a newline in a header value would split an audit line or an Impersonate header)
+// and the Unicode replacement character, which means the bytes were not UTF-8.
+const forbidden = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+
+/** Why `name` cannot be a user or group name, or undefined when it can. */
+export function nameProblem(name: string): string | undefined {
+  if (name === '') return 'is empty';
+  if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
+  if (forbidden.test(name)) return 'has control characters or bytes that are not UTF-8';
+  return undefined;
+}
+
+/**
+ * A Person from a user name and groups, or a sentence saying what is wrong (never the value
+ * itself: it may be an attacker's, or a credential pasted in the wrong field). `source` names where
+ * they came from, as a user would look for it ("X-Forwarded-Groups", "the ID token's groups claim").
+ */
+export function personFrom(user: string, groups: readonly string[], source: { user: string; groups: string }): Person | { problem: string } {
+  const userProblem = nameProblem(user);
+  if (userProblem) return { problem: `The user name in ${source.user} ${userProblem}.` };
+  const unique = [...new Set(groups)];
+  if (unique.length > MAX_GROUPS) return { problem: `${source.groups} lists more than ${MAX_GROUPS} groups.` };
+  for (const group of unique) {
+    const problem = nameProblem(group);
+    if (problem) return { problem: `A group in ${source.groups} ${problem}.` };
+  }
+  return { user, groups: unique };
+}

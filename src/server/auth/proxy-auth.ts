@@ -1,0 +1,77 @@
+// --auth proxy: behind an authenticating proxy (oauth2-proxy and the like), which signs people in
+// and tells us who they are in X-Forwarded-User, X-Forwarded-Groups and X-Forwarded-Email. Anyone
+// can send those headers, so they count only when the TCP peer itself is a --trusted-proxy (never a
+// header such as X-Forwarded-For, which the sender writes). Any other peer, or a trusted one without
+// a user, is refused: there is no other way in.
+//
+// Groups are one comma-separated header, as oauth2-proxy joins them: a group whose NAME contains a
+// comma cannot be expressed, and "dev,octant-admins" is two groups. That is why only the proxy may
+// set the header (it overwrites what the browser sent), and why a peer that is not the proxy gets
+// nothing at all rather than its headers minus the groups.
+import { Buffer } from 'node:buffer';
+import type { IncomingMessage } from 'node:http';
+import { refused, type Authenticator, type Verdict } from './authenticator.ts';
+import { nameProblem, personFrom } from './person-names.ts';
+import { teamCaller } from './team-caller.ts';
+import type { TrustedPeers } from './trusted-peers.ts';
+
+export const USER_HEADER = 'x-forwarded-user';
+export const GROUPS_HEADER = 'x-forwarded-groups';
+export const EMAIL_HEADER = 'x-forwarded-email';
+/** Longest groups header read: MAX_GROUPS names of MAX_NAME_LENGTH, with commas, and room to spare. */
+const MAX_GROUPS_HEADER = 32 * 1024;
+
+export class ProxyAuthenticator implements Authenticator {
+  readonly mode = 'proxy' as const;
+  readonly signInPage = null;
+
+  constructor(
+    private readonly peers: TrustedPeers,
+    private readonly adminGroups: ReadonlySet<string>,
+  ) {}
+
+  identify(req: IncomingMessage): Verdict {
+    if (!this.peers.has(req.socket.remoteAddress)) {
+      return refused(401, 'This server takes who you are only from its authenticating proxy, and this request did not come through it: open octant-exec at the address your team gave you.');
+    }
+    const user = single(req, USER_HEADER);
+    if (user === 'repeated') return refused(400, 'The request carries X-Forwarded-User more than once: the proxy must send exactly one.');
+    if (user === undefined || user.trim() === '') {
+      return refused(401, 'The proxy did not say who you are (no X-Forwarded-User): sign in through the proxy again, or ask your admin to make it pass the user header (oauth2-proxy: --pass-user-headers).');
+    }
+    const email = single(req, EMAIL_HEADER);
+    if (email === 'repeated') return refused(400, 'The request carries X-Forwarded-Email more than once: the proxy must send at most one.');
+    // Not the user name (X-Forwarded-User is), but checked like it: a bad value means a broken or forged header.
+    const emailProblem = email === undefined ? undefined : nameProblem(email.trim());
+    if (emailProblem) return refused(400, `The e-mail address in X-Forwarded-Email ${emailProblem}.`);
+    const groupsText = fromLatin1(req.headers[GROUPS_HEADER]);
+    if (groupsText.length > MAX_GROUPS_HEADER) return refused(400, `X-Forwarded-Groups is longer than ${MAX_GROUPS_HEADER} characters.`);
+    const groups = groupsText
+      .split(',')
+      .map((group) => group.trim())
+      .filter((group) => group !== '');
+    const person = personFrom(user.trim(), groups, { user: 'X-Forwarded-User', groups: 'X-Forwarded-Groups' });
+    if ('problem' in person) return refused(400, `${person.problem} Ask your admin to check the proxy's user and group headers.`);
+    return { caller: teamCaller('proxy', person, this.adminGroups, null) };
+  }
+
+  async route(): Promise<boolean> {
+    return false; // the proxy signs people in and out
+  }
+
+  onEnded(): void {}
+}
+
+/** A header that must appear at most once (Node joins repeats of an unknown header with ", "). */
+function single(req: IncomingMessage, name: string): string | undefined | 'repeated' {
+  let count = 0;
+  for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) count++;
+  if (count > 1) return 'repeated';
+  return count === 0 ? undefined : fromLatin1(req.headers[name]);
+}
+
+/** Node reads header bytes as Latin-1; proxies send names as UTF-8 (josé arrives as josÃ©). */
+function fromLatin1(value: string | string[] | undefined): string {
+  const text = Array.isArray(value) ? value.join(',') : (value ?? '');
+  return Buffer.from(text, 'latin1').toString('utf8');
+}

@@ -1,0 +1,107 @@
+// Every HTTP request and socket upgrade, checked in this order before any work: the probes (no
+// Host check, no credentials: health.ts), Host (DNS rebinding), Origin, the sign-in mode's own
+// routes, then who is calling (the Authenticator of the mode the server runs in, and no other),
+// and for the team modes the CSRF checks of same-origin.ts. Then the API, the page or the hub.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { ClusterView } from '../adapters/cluster.ts';
+import { ClusterError } from '../adapters/cluster.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import type { ServerInfo } from '../protocol/index.ts';
+import type { Authenticator, Refusal } from './auth/authenticator.ts';
+import { crossSiteProblem } from './auth/same-origin.ts';
+import { answerProbe, isProbe, type Readiness } from './health.ts';
+import { handleApi } from './http-api.ts';
+import { HttpError, refuseUpgrade, sendError } from './replies.ts';
+import { authMessages, credentialInQuery, securityHeaders, type FrontDoor } from './security.ts';
+import { isAppPage, type StaticUi } from './static-ui.ts';
+import type { StreamHub } from './stream-hub.ts';
+
+export const SOCKET_PATH = '/api/v1/stream';
+
+/** The server's parts, once the event log is open and the system restored. */
+export interface ServerParts {
+  system: ExecSystem;
+  reader: ClusterView;
+  hub: StreamHub;
+  ui: StaticUi;
+  info: Omit<ServerInfo, 'signedIn'>;
+  door: FrontDoor;
+  auth: Authenticator;
+  warn(message: string): void;
+}
+
+/** What the listener knows from its first moment: whether the server is ready, and its parts once they are. */
+export interface Gate {
+  readiness: Readiness;
+  parts?: ServerParts;
+}
+
+const STARTING = 'octant-exec is starting: try again in a moment.';
+
+export async function handleRequest(gate: Gate, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return sendError(res, 400, 'The request path is not valid.');
+  }
+  const parts = gate.parts;
+  for (const [name, value] of Object.entries(securityHeaders(url.pathname, parts?.door.embedOrigins ?? []))) res.setHeader(name, value as string);
+  if (isProbe(url.pathname)) return answerProbe(req, res, url.pathname, gate.readiness);
+  if (!parts) return sendError(res, 503, STARTING);
+  const { door, auth } = parts;
+  // DNS rebinding: a foreign Host never reaches anything, the page included.
+  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, 'This Host is not allowed: open octant-exec through the URL it printed (127.0.0.1 or localhost).');
+  try {
+    const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
+    // A page elsewhere may not drive the API even when the browser would send the cookie.
+    if (api && req.headers.origin !== undefined && !door.originAllowed(req.headers.origin)) throw new HttpError(403, 'Requests from this Origin are not allowed.');
+    if (await auth.route(req, res, url)) return;
+    if (api) {
+      if (auth.mode !== 'local' && credentialInQuery(url)) throw new HttpError(400, authMessages.tokenInQuery);
+      const verdict = auth.identify(req);
+      if ('refused' in verdict) return refuse(res, verdict.refused);
+      const crossSite = auth.mode === 'local' ? undefined : crossSiteProblem(req, door);
+      if (crossSite) throw new HttpError(403, crossSite);
+      if (!url.pathname.startsWith('/api/v1/')) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
+      return await handleApi(parts, verdict.caller, req, res, url.pathname.slice('/api/v1'.length), url);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
+    // A browser opening the app without a session goes to the sign-in page first, and comes back here.
+    if (auth.signInPage && isAppPage(url.pathname) && 'refused' in auth.identify(req)) {
+      res.writeHead(303, { Location: `${auth.signInPage}?then=${encodeURIComponent(url.pathname)}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+      return void res.end();
+    }
+    if (!parts.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');
+  } catch (error) {
+    if (error instanceof HttpError || error instanceof ClusterError) return sendError(res, error.status, error.message);
+    parts.warn(`internal error on ${req.method} ${url.pathname}: ${(error as Error)?.message ?? String(error)}`);
+    sendError(res, 500, 'Internal error: the server log has a line about it.');
+  }
+}
+
+export function handleUpgrade(gate: Gate, req: IncomingMessage, socket: Duplex, head: Buffer): void {
+  socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
+  const parts = gate.parts;
+  if (!parts) return refuseUpgrade(socket, 503, STARTING);
+  const { door, auth } = parts;
+  let url: URL;
+  try {
+    url = new URL(req.url ?? '/', 'http://127.0.0.1');
+  } catch {
+    return refuseUpgrade(socket, 400, 'The request path is not valid.');
+  }
+  if (!door.hostAllowed(req.headers.host)) return refuseUpgrade(socket, 403, 'This Host is not allowed.');
+  if (!door.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'Sockets are only accepted from the octant-exec page (or a configured --embed-origin): this Origin is not allowed.');
+  if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
+  if (auth.mode !== 'local' && credentialInQuery(url)) return refuseUpgrade(socket, 400, authMessages.tokenInQuery);
+  const verdict = auth.identify(req);
+  if ('refused' in verdict) return refuseUpgrade(socket, verdict.refused.status, verdict.refused.message);
+  parts.hub.handleUpgrade(req, socket, head, verdict.caller);
+}
+
+function refuse(res: ServerResponse, refusal: Refusal): void {
+  for (const [name, value] of Object.entries(refusal.headers ?? {})) res.setHeader(name, value);
+  sendError(res, refusal.status, refusal.message);
+}
