@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
+import { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
 import { execAdapterFor, type ExecTransportChoice } from '../adapters/kubernetes/exec-transport-choice.ts';
 import type { ExecAdapter } from '../adapters/exec.ts';
 import { FileStore, type FileStoreOptions } from '../events/file-store.ts';
@@ -106,7 +106,13 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
 
   // inCluster and serviceAccountDir go through to chooseCluster with the rest of the options.
   const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } });
-  const { contexts, kubeconfigPath, sandbox } = cluster;
+  const { sandbox } = cluster;
+  // In a team mode the sandbox is reached as a deployed server reaches its cluster: as its
+  // `octant-exec` identity, whose only rights are deploy/rbac.yaml's (impersonation, reviews), so
+  // every person's call impersonates them and the sandbox's RBAC decides as a real cluster would.
+  const serverIdentity = auth.mode !== 'local' && sandbox ? sandbox.users['octant-exec'].kubeconfigPath : undefined;
+  const kubeconfigPath = serverIdentity ?? cluster.kubeconfigPath;
+  const contexts = serverIdentity ? KubeContexts.fromFile(serverIdentity) : cluster.contexts;
 
   let store: FileStore | undefined;
   let system: ExecSystem | undefined;

@@ -193,7 +193,7 @@ test('the Ingress: the Service, WebSocket timeouts of an hour, and the host the 
   assert.is(ingress.metadata.annotations['nginx.ingress.kubernetes.io/proxy-send-timeout'], '3600');
   const rule = ingress.spec.rules[0];
   assert.equal(rule.http.paths[0].backend.service, { name: service.metadata.name, port: { name: service.spec.ports[0].name } });
-  for (const { file, object } of deployments()) assert.is(flag(server(object).args, 'allow-host'), rule.host, `${file}: --allow-host is the Ingress host`);
+  for (const { file, object } of deployments()) assert.is(flag(server(object).args, 'public-url'), `https://${rule.host}`, `${file}: --public-url is the Ingress host, over https`);
   assert.ok(ingress.spec.tls?.[0]?.hosts?.includes(rule.host), 'TLS for the host');
 });
 
