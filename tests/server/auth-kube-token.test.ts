@@ -5,25 +5,15 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTestApp } from './support.ts';
-import { Jar, formOf, send, upgrade, type Answer } from './auth-support.ts';
+import { Jar, formOf, send, upgrade } from './auth-support.ts';
+import { FORM, kubeTokenSignIn } from './team-sign-in.ts';
 import { waitFor } from '../support/wait.ts';
 
 const warnings: string[] = [];
 const app = await startTestApp({ auth: { mode: 'kube-token' }, adminGroups: ['octant-admins'], warn: (m) => warnings.push(m) });
 test.after(() => app.close());
 const { alice, carol } = app.sandbox!.users;
-const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
-
-async function signIn(token: string, options: { origin?: string; then?: string } = {}): Promise<{ answer: Answer; jar: Jar }> {
-  const jar = new Jar();
-  const page = await send(app.port, `/auth/sign-in?then=${encodeURIComponent(options.then ?? '/')}`);
-  assert.is(page.status, 200);
-  jar.take(page.cookies);
-  const { action, fields } = formOf(page.body);
-  const answer = await send(app.port, action, { body: new URLSearchParams({ ...fields, token }).toString(), headers: { ...FORM, Cookie: jar.header(), Origin: options.origin ?? app.origin } });
-  jar.take(answer.cookies);
-  return { answer, jar };
-}
+const signIn = (token: string, options: { origin?: string; then?: string } = {}) => kubeTokenSignIn(app.port, app.origin, token, options);
 
 const info = (jar: Jar) => send(app.port, '/api/v1/info', { headers: { Cookie: jar.header() } });
 

@@ -134,8 +134,10 @@ export class StreamClient {
     ws.on('error', () => {});
   }
 
-  static async open(app: TestApp, options: { autoAck?: boolean } = {}): Promise<StreamClient> {
-    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/api/v1/stream`, { headers: { Authorization: `Bearer ${app.token}`, Host: app.host }, origin: app.origin });
+  /** `as`: a team mode's credentials (cookie or proxy headers, and the address to come from) instead of the launch token. */
+  static async open(app: TestApp, options: { autoAck?: boolean; as?: { headers: Record<string, string>; from?: string } } = {}): Promise<StreamClient> {
+    const credentials = options.as?.headers ?? { Authorization: `Bearer ${app.token}` };
+    const ws = new WebSocket(`ws://127.0.0.1:${app.port}/api/v1/stream`, { headers: { ...credentials, Host: app.host }, origin: app.origin, ...(options.as?.from ? { localAddress: options.as.from } : {}) });
     const client = new StreamClient(ws);
     client.autoAck = options.autoAck ?? true;
     await new Promise<void>((resolve, reject) => {
