@@ -18,6 +18,12 @@ export interface SignInReply {
   ok: true;
 }
 
+/** POST to `SignedIn.signOut` (Accept: application/json): `next` is where the browser goes on, the OIDC issuer's end-session page, or null. */
+export interface SignOutReply {
+  signedOut: true;
+  next: string | null;
+}
+
 /** How people sign in (docs/team-mode.md): `local` is one person with the printed URL's token. */
 export type AuthMode = 'local' | 'proxy' | 'oidc' | 'kube-token';
 export const AUTH_MODES: readonly AuthMode[] = ['local', 'proxy', 'oidc', 'kube-token'];

@@ -28,6 +28,12 @@ export function owns(caller: Caller, owner: Person | undefined): boolean {
   return owner !== undefined && owner.user === caller.person.user;
 }
 
+/** The same user with the same groups (in any order): what a terminal runs as must be what its owner is now. */
+export function samePerson(a: Person, b: Person): boolean {
+  const groups = (person: Person) => [...new Set(person.groups)].sort().join('\n');
+  return a.user === b.user && groups(a) === groups(b);
+}
+
 /** Whether the caller may see it: their own, or anything for an admin. */
 export function sees(caller: Caller, owner: Person | undefined): boolean {
   return caller.admin || owns(caller, owner);

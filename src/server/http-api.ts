@@ -12,7 +12,7 @@ import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';
 import { parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
-import { owns, sees, signedIn, type Caller } from './caller.ts';
+import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
 import {
   isEnded,
@@ -180,12 +180,16 @@ function sessions(ctx: ApiCall): SessionsReply {
 }
 
 /** A session the caller may act on: 404 for one they may not see (never confirm another person's id), 403 for one an admin only watches. */
-function ownedSession(ctx: ApiCall, id: string): SessionRow {
+function ownedSession(ctx: ApiCall, id: string, action: 'restart' | 'close'): SessionRow {
   const row = isId(id) ? ctx.system.sessionList.byId[id] : undefined;
   if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+  // A terminal from before team mode has no owner to close it: an admin may (not restart it: it would run as nobody's).
+  if (action === 'close' && !row.person && ctx.caller.admin) return row;
   if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Session ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can restart or close it.`);
   return row;
 }
+
+const listed = (groups: string[]) => (groups.length ? groups.map((g) => `"${g}"`).join(', ') : 'none');
 
 /** The inspector's raw views show every person's terminals: in a team mode, for admins only. */
 function adminOnly(ctx: ApiCall): ApiCall {
@@ -194,7 +198,13 @@ function adminOnly(ctx: ApiCall): ApiCall {
 }
 
 function restart(ctx: ApiCall, id: string): RestartReply {
-  ownedSession(ctx, id);
+  const row = ownedSession(ctx, id, 'restart');
+  // A restart runs as the terminal was started, groups included: someone whose groups changed since
+  // (removed from one at the identity provider) must not get their old rights back with it.
+  const { person } = ctx.caller;
+  if (person && row.person && !samePerson(person, row.person)) {
+    throw new HttpError(409, `This terminal was started when your groups were ${listed(row.person.groups)}; they are ${listed(person.groups)} now: open a new terminal, which runs with what you may do today.`);
+  }
   const result = ctx.system.restart(id);
   if (!result) throw new HttpError(404, `There is no open session "${id}".`);
   if ('refused' in result) throw new HttpError(result.because === 'running' ? 409 : 429, result.refused);
@@ -202,7 +212,7 @@ function restart(ctx: ApiCall, id: string): RestartReply {
 }
 
 function close(ctx: ApiCall, id: string): CloseReply {
-  ownedSession(ctx, id);
+  ownedSession(ctx, id, 'close');
   return { sessionId: id, closed: ctx.system.close(id) };
 }
 

@@ -184,6 +184,16 @@ test('sign out posts to the address the server named, closes the socket, and sta
   assert.equal(left, ['/']);
 });
 
+test("an OIDC sign-out goes on to the issuer's end-session page the server names (never to anything but http(s))", async () => {
+  const end = 'https://issuer.example.com/session/end?client_id=octant-exec';
+  for (const [next, expected] of [[end, end], ['javascript:alert(1)', '/'], [null, '/']] as const) {
+    const { actions, left } = harness(carol, { page: 'terminals', namespace: 'default' }, { signOut: () => ({ signedOut: true, next }) });
+    await actions.start(undefined);
+    await actions.signOut();
+    assert.equal(left, [expected], String(next));
+  }
+});
+
 test('a refused sign-out stays on the page with a notice', async () => {
   const { actions, store, left } = harness(carol, { page: 'terminals', namespace: 'default' }, {
     signOut: () => {

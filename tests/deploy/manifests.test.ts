@@ -90,7 +90,25 @@ test('the service account, its binding and every Deployment name the same identi
   assert.equal(binding.roleRef, { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name });
   for (const { file, object } of deployments()) {
     assert.is(object.spec.template.spec.serviceAccountName, account.metadata.name, file);
-    assert.is(object.spec.template.spec.automountServiceAccountToken, true, `${file}: --in-cluster needs the token`);
+  }
+});
+
+test("the service account's token reaches the octant-exec container, and no other (a sidecar facing the network never holds it)", () => {
+  const tokenPath = '/var/run/secrets/kubernetes.io/serviceaccount';
+  for (const { file, object } of deployments()) {
+    const pod = object.spec.template.spec;
+    const containers = pod.containers as Obj[];
+    const projected = new Set((pod.volumes as Obj[]).filter((v) => v.projected?.sources?.some((s: Obj) => s.serviceAccountToken?.path === 'token')).map((v) => v.name));
+    const holds = (container: Obj) => (container.volumeMounts ?? []).some((m: Obj) => projected.has(m.name) && m.mountPath === tokenPath);
+    if (pod.automountServiceAccountToken === true) {
+      assert.is(containers.length, 1, `${file}: an automounted token goes to every container`);
+      continue;
+    }
+    assert.is(pod.automountServiceAccountToken, false, file);
+    assert.ok(holds(server(object).container), `${file}: --in-cluster reads the token at ${tokenPath}`);
+    for (const container of containers.filter((c) => c !== server(object).container)) assert.not.ok(holds(container), `${file}: ${container.name} holds the token`);
+    const sources = (pod.volumes as Obj[]).find((v) => projected.has(v.name))!.projected.sources as Obj[];
+    assert.ok(sources.some((s) => s.configMap?.items?.some((i: Obj) => i.path === 'ca.crt')) && sources.some((s) => s.downwardAPI?.items?.some((i: Obj) => i.path === 'namespace')), `${file}: the CA and the namespace beside the token`);
   }
 });
 

@@ -20,6 +20,7 @@ import type {
   RestartReply,
   ServerInfo,
   SignInReply,
+  SignOutReply,
 } from '../../src/protocol/index.ts';
 
 export class ApiError extends Error {
@@ -76,7 +77,7 @@ export const api = {
   /** Team mode: POST {} to the address `info.signedIn.signOut` names. */
   signOut: (url: string) => {
     if (!isOwnPath(url)) return Promise.reject(new ApiError(0, `The server named a sign-out address that is not its own (${url.slice(0, 80)}): not signing out there.`));
-    return request<unknown>(url, { body: {} });
+    return request<SignOutReply>(url, { body: {} });
   },
   /** Team mode: may the caller exec in this namespace? The server asks the cluster as them. */
   permissions: (namespace: string, context?: string) => call<PermissionsReply>(`/permissions?namespace=${seg(namespace)}${context ? `&context=${seg(context)}` : ''}`),

@@ -185,18 +185,22 @@ export class Actions {
     }
   }
 
-  /** Sign out where the server says, then start over at / (which signs in again, or shows why not). */
+  /**
+   * Sign out where the server says, then go where it says next (the OIDC issuer's end-session page:
+   * else the issuer's own session would sign the person straight back in), or start over at /.
+   */
   async signOut(): Promise<void> {
     const url = this.#store.get().info?.signedIn?.signOut;
     if (!url) return;
+    let next: string | null | undefined;
     try {
-      await this.#env.api.signOut(url);
+      next = (await this.#env.api.signOut(url))?.next;
     } catch (error) {
       this.notify((error as Error).message, 'Sign out');
       return;
     }
     this.#env.socket.close();
-    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))('/');
+    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))(next && /^https?:\/\//.test(next) ? next : '/');
   }
 
   async loadAudit(): Promise<void> {
