@@ -1,9 +1,10 @@
 // Talking to the sandbox as one of its people: requests with any token, impersonation headers
 // (repeated ones as repeated lines) and a body; exec upgrades over either transport that report
 // how they were answered; and the sandbox's audit log, read back.
+import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { IncomingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 import { request, type RequestOptions } from 'node:https';
 import type { Sandbox } from '../../src/sandbox/index.ts';
 import { withTimeout } from './wait.ts';
@@ -24,6 +25,17 @@ export interface Answer {
 }
 
 /** One request, answered or upgraded (an upgraded socket is closed at once). */
+/**
+ * Header values are given as the bytes to send (a UTF-8 name as Latin-1 characters). Deno's
+ * node:https writes the headers of a request with a body as UTF-8 text: there they go as the text
+ * those bytes spell, so the same bytes reach the sandbox in both runtimes.
+ */
+function asSent(headers: OutgoingHttpHeaders, withBody: boolean): OutgoingHttpHeaders {
+  if (!withBody || typeof (globalThis as { Deno?: unknown }).Deno === 'undefined') return headers;
+  const text = (value: string) => Buffer.from(value, 'latin1').toString('utf8');
+  return Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, typeof value === 'string' ? text(value) : Array.isArray(value) ? value.map(text) : value]));
+}
+
 export function send(sandbox: Sandbox, path: string, call: Call, extra: RequestOptions['headers'] = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: string; upgraded: boolean }> {
   const token = call.token === undefined ? sandbox.token : call.token;
   const { hostname, port } = new URL(sandbox.server);
@@ -35,7 +47,7 @@ export function send(sandbox: Sandbox, path: string, call: Call, extra: RequestO
       path,
       method: call.method ?? 'GET',
       ca: sandbox.caPem,
-      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...extra, ...(call.headers ?? {}) },
+      headers: asSent({ ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(extra as OutgoingHttpHeaders), ...(call.headers ?? {}) }, call.body !== undefined),
     });
     req.on('response', (res) => {
       let body = '';

@@ -11,6 +11,15 @@ import https from 'node:https';
 import type { Person } from '../../domain/person.ts';
 import { addImpersonation } from './impersonation.ts';
 
+/**
+ * Deno's node:https writes the headers of a request that has a body as UTF-8 text (Node writes them
+ * as Latin-1 when the body is bytes, below): there the names go as text, so the bytes on the wire
+ * are the same UTF-8 in both runtimes (tests/adapters/impersonated-reads.test.ts, under both).
+ */
+const HEADERS_WITH_A_BODY_AS_UTF8 = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
+const asUtf8Text = (value: OutgoingHttpHeaders[string]): OutgoingHttpHeaders[string] =>
+  Array.isArray(value) ? value.map((v) => Buffer.from(v, 'latin1').toString('utf8')) : typeof value === 'string' ? Buffer.from(value, 'latin1').toString('utf8') : value;
+
 /** For a person already checked with personProblem. */
 export function impersonatingHttp(person: Person): HttpLibrary {
   return wrapHttpLibrary({ send: (request) => send(request, person) });
@@ -25,6 +34,9 @@ function send(request: RequestContext, person: Person): Promise<ResponseContext>
   if (body !== undefined) headers['Content-Length'] = Buffer.byteLength(body);
   const options = { method: request.getHttpMethod(), headers, agent: request.getAgent(), signal: request.getSignal() };
   addImpersonation(options, person);
+  if (body !== undefined && HEADERS_WITH_A_BODY_AS_UTF8) {
+    for (const name of Object.keys(headers)) if (/^impersonate-/i.test(name)) headers[name] = asUtf8Text(headers[name]);
+  }
   return new Promise((resolve, reject) => {
     const outgoing = (url.protocol === 'https:' ? https : http).request(url, options, (response) => {
       const chunks: Buffer[] = [];
