@@ -1,7 +1,7 @@
 // What the user can do, as functions over the store and the two protocol clients: views call
 // these and never touch fetch or the socket themselves. Every failure lands in the store as a
 // notice carrying the server's sentence.
-import { ApiError, type Api } from '../protocol/http-client.ts';
+import { afterSignOut, ApiError, type Api } from '../protocol/http-client.ts';
 import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
@@ -189,14 +189,17 @@ export class Actions {
   async signOut(): Promise<void> {
     const url = this.#store.get().info?.signedIn?.signOut;
     if (!url) return;
+    let reply: Awaited<ReturnType<Api['signOut']>>;
     try {
-      await this.#env.api.signOut(url);
+      reply = await this.#env.api.signOut(url);
     } catch (error) {
       this.notify((error as Error).message, 'Sign out');
       return;
     }
     this.#env.socket.close();
-    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))('/');
+    // On to the identity provider's end-session page when the server names one: back at `/`, a
+    // provider still signed in would sign the same person in again without asking (OIDC).
+    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))(afterSignOut(reply?.next));
   }
 
   async loadAudit(): Promise<void> {
