@@ -9,6 +9,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { removeAtRunEnd } from '../support/run-end.ts';
+import { TestIssuer } from '../server/team-sign-in.ts';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'artifacts/browser';
@@ -112,4 +113,131 @@ export async function screenshot(page: Page, name: string, docs = false): Promis
     mkdirSync('docs/screenshots', { recursive: true });
     await page.screenshot({ path: join('docs/screenshots', `${name}.png`) });
   }
+}
+
+// ---- team mode ------------------------------------------------------------------------------
+// The server in `--auth oidc` with the real OpenID Provider of tests/server/team-sign-in.ts
+// (oidc-provider on loopback), and one Chromium in which every person has a browser context of
+// their own, so their cookies stay apart as on separate machines.
+
+/** One person's browser: a context of their own (cookies apart) and its page. */
+export interface PersonBrowser {
+  name: string;
+  context: BrowserContext;
+  page: Page;
+  /** uncaught page errors and Content-Security-Policy violations seen so far */
+  problems: string[];
+}
+
+export interface TeamBrowserApp {
+  app: RunningApp;
+  idp: TestIssuer;
+  /** the app's address as people type it: no token, a team mode signs them in */
+  url: string;
+  origin: string;
+  /** what the server warned about (refused sign-ins and the like) */
+  warnings: string[];
+  /** a new browser context and page for `name` */
+  person(name: string): Promise<PersonBrowser>;
+  close(): Promise<void>;
+}
+
+/** Fails, loudly, without Chromium: a skipped browser test is not a passed one. */
+function requireChromium(): void {
+  if (existsSync(CHROMIUM)) return;
+  const message = `Chromium is missing at ${CHROMIUM}: browser tests cannot run. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`;
+  console.error(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
+  throw new Error(message);
+}
+
+/** The sandbox behind `--auth oidc` (`--admin-group octant-admins`), its issuer, and a browser for people. */
+export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = {}): Promise<TeamBrowserApp> {
+  requireChromium();
+  const uiDir = await builtUi();
+  const idp = await new TestIssuer().listen();
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-browser-'));
+  const warnings: string[] = [];
+  const unquiet = quietProvider();
+  // undone last first, on a failed start too
+  const cleanUp: (() => Promise<void> | void)[] = [() => rmSync(stateDir, { recursive: true, force: true }), () => idp.close(), unquiet];
+  const close = async () => {
+    for (const step of cleanUp.splice(0).reverse()) await Promise.resolve().then(step).catch(() => {});
+  };
+  try {
+    const app = await startOctantExec({
+      sandbox: true,
+      port: 0,
+      stateDir,
+      uiDir,
+      warn: (message) => warnings.push(message),
+      auth: { mode: 'oidc', issuer: idp.issuer, clientId: TestIssuer.CLIENT_ID, clientSecretFile: idp.secretFile },
+      adminGroups: ['octant-admins'],
+      ...options,
+    });
+    cleanUp.push(() => app.close());
+    const origin = new URL(app.url).origin;
+    // the provider's one client has the app's callback as its redirect URI
+    await idp.serve({ port: app.port, origin });
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    });
+    cleanUp.push(() => browser.close());
+    return {
+      app,
+      idp,
+      url: app.url,
+      origin,
+      warnings,
+      close,
+      person: async (name) => {
+        const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+        const page = await context.newPage();
+        page.setDefaultTimeout(15_000);
+        const problems: string[] = [];
+        page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
+        page.on('console', (message) => {
+          if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+        });
+        return { name, context, page, problems };
+      },
+    };
+  } catch (error) {
+    await close();
+    throw error;
+  }
+}
+
+/**
+ * Signs the person in as they would: the app's address without a token, the provider's login page
+ * (its development login takes any password) and its consent page, then back on the app, where the
+ * top bar names them. Resolves once it does.
+ */
+export async function signInAtProvider(team: TeamBrowserApp, person: PersonBrowser): Promise<void> {
+  const { page, name: user } = person;
+  await page.goto(team.url);
+  await page.waitForURL((url) => url.origin === team.idp.issuer, { timeout: 15_000 });
+  await page.locator('input[name=login]').fill(user);
+  await page.locator('input[name=password]').fill('any password');
+  await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
+  // the consent page (its first time for this person): the provider asks to share the claims
+  await page.getByRole('button', { name: 'Continue', exact: true }).click();
+  await page.waitForURL((url) => url.origin === team.origin && !url.pathname.startsWith('/auth/'), { timeout: 15_000 });
+  await waitForText(page.getByTestId('signed-in-user'), new RegExp(`^${user}$`));
+}
+
+/**
+ * oidc-provider prints a NOTICE the first time each of its development pages is shown (the logout
+ * pages here): while a team app runs those lines are kept out of the test output, as
+ * tests/server/team-sign-in.ts does for its start. Returns the undo.
+ */
+function quietProvider(): () => void {
+  const { warn, info } = console;
+  const unless = (print: typeof console.warn) => (...args: unknown[]) => {
+    if (!/^oidc-provider (WARNING|NOTICE)/.test(String(args[0]))) print(...args);
+  };
+  console.warn = unless(warn);
+  console.info = unless(info);
+  return () => Object.assign(console, { warn, info });
 }

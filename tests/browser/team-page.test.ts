@@ -1,170 +1,202 @@
-// The page's side of team mode in a real Chromium, against today's server in local mode with the
-// team-mode answers put in by the test (Playwright's request and WebSocket routing): /info says
-// carol (an admin) is signed in, /permissions says no exec in `default`, and the socket names
-// alice as the owner of every terminal. It proves what the page does with those answers: who is
-// signed in, Shell/Exec/Run in all containers off with the cluster's reason, someone else's
-// terminal watched (nothing typed or resized is sent, a readOnly error is a sentence), the Audit
-// page with its filters and JSON Lines export, and sign-out. The same flows through the real
-// sign-in modes and a real second person belong to the server's team-mode browser tests.
+// The page in team mode as three people live it, in a real Chromium against the server in
+// `--auth oidc` (`--admin-group octant-admins`) with the sandbox cluster, each person signed in at
+// a real OpenID Provider on loopback in a browser context of their own: bob (group viewers) has
+// Shell, Exec and Run in all containers off with the cluster's own reason, and an exec sent past
+// them fails naming pods/exec; alice (dev) opens a shell in default/web and sees only her own
+// terminals; carol (octant-admins) finds alice's terminal on the Terminals page and watches it,
+// alice's output reaching her and nothing she types or resizes ever sent; carol's Audit page lists
+// alice's and bob's runs, filters by person and exports what it shows as JSON Lines. No answer of
+// the server is rewritten: the test only watches what the pages send and show. Steps run in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
-import type { Page, WebSocketRoute } from 'playwright-core';
-import { decodeFrame, FrameKind, type PermissionsReply, type ServerInfo, type SignedIn } from '../../src/protocol/index.ts';
-import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import type { Page } from 'playwright-core';
+import { decodeFrame, FrameKind, type AuditRecord } from '../../src/protocol/index.ts';
+import { screenRows, screenshot, signInAtProvider, startTeamBrowserApp, waitForRow, waitForText, type PersonBrowser, type TeamBrowserApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
-const carol: SignedIn = { mode: 'oidc', user: 'carol', groups: ['octant-admins', 'dev'], admin: true, signOut: '/test/sign-out' };
-const alice = { user: 'alice', groups: ['dev'] };
-const DENIED = 'RBAC: carol may not create pods/exec in namespace default';
+const DENIED = /create pods\/exec in namespace "default"/;
 
-let b: BrowserApp;
-let page: Page;
-let toPage: WebSocketRoute | undefined;
-const asked: string[] = [];
-const signOuts: { method: string; body: string | null }[] = [];
-/** what the page sent on its socket: input frames by session, and JSON control messages */
-const sent: { input: string[]; control: { type: string; [key: string]: unknown }[] } = { input: [], control: [] };
-
-/** Every session row the server sends is alice's. */
-function asAlices(text: string): string {
-  const message = JSON.parse(text) as { type: string; sessions?: object[]; session?: object };
-  if (message.sessions) message.sessions = message.sessions.map((row) => ({ ...row, person: alice }));
-  if (message.session) message.session = { ...message.session, person: alice };
-  return JSON.stringify(message);
-}
+let team: TeamBrowserApp;
+let alice: PersonBrowser;
+let bob: PersonBrowser;
+let carol: PersonBrowser;
+/** the namespaces each page asked GET /permissions about */
+const asked: Record<string, string[]> = { alice: [], bob: [], carol: [] };
+/** what carol's page sent on its socket: input frames (their session ids) and JSON control messages */
+const carolSent: { input: string[]; control: { type: string; [key: string]: unknown }[] } = { input: [], control: [] };
+/** alice's shell */
+let shellId = '';
 
 test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-  await page.route('**/api/v1/info', async (route) => {
-    const real = (await (await route.fetch()).json()) as ServerInfo;
-    await route.fulfill({ json: { ...real, signedIn: carol } satisfies ServerInfo });
-  });
-  await page.route('**/api/v1/permissions?*', async (route) => {
-    const namespace = new URL(route.request().url()).searchParams.get('namespace') ?? '';
-    asked.push(namespace);
-    const reply: PermissionsReply = { namespace, exec: namespace === 'default' ? { allowed: false, reason: DENIED } : { allowed: true, reason: '' } };
-    await route.fulfill({ json: reply });
-  });
-  await page.route('**/test/sign-out', async (route) => {
-    signOuts.push({ method: route.request().method(), body: route.request().postData() });
-    await route.fulfill({ json: {} });
-  });
-  await page.routeWebSocket('**/api/v1/stream', (ws) => {
-    toPage = ws;
-    const server = ws.connectToServer();
-    ws.onMessage((message) => {
-      if (typeof message === 'string') sent.control.push(JSON.parse(message));
-      else {
-        const frame = decodeFrame(new Uint8Array(message));
-        if (typeof frame !== 'string' && frame.kind === FrameKind.Input) sent.input.push(frame.sessionId);
-      }
-      server.send(message);
+  team = await startTeamBrowserApp();
+  alice = await team.person('alice');
+  bob = await team.person('bob');
+  carol = await team.person('carol');
+  for (const person of [alice, bob, carol]) {
+    person.page.on('request', (request) => {
+      const url = new URL(request.url());
+      if (url.pathname === '/api/v1/permissions') asked[person.name].push(url.searchParams.get('namespace') ?? '');
     });
-    server.onMessage((message) => ws.send(typeof message === 'string' ? asAlices(message) : message));
+  }
+  carol.page.on('websocket', (ws) => {
+    if (!ws.url().endsWith('/api/v1/stream')) return;
+    ws.on('framesent', ({ payload }) => {
+      if (typeof payload === 'string') carolSent.control.push(JSON.parse(payload));
+      else {
+        const frame = decodeFrame(new Uint8Array(payload));
+        if (typeof frame !== 'string' && frame.kind === FrameKind.Input) carolSent.input.push(frame.sessionId);
+      }
+    });
   });
+  for (const person of [alice, bob, carol]) await signInAtProvider(team, person);
 });
 test.after(async () => {
-  await b?.close();
+  await team?.close();
 });
 
-const runButton = () => page.getByRole('button', { name: 'Run in all containers', exact: true });
+const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
+const openPod = async (page: Page, name: string) => {
+  await page.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { name }).waitFor();
+};
+const terminalRows = (page: Page) => page.getByRole('table', { name: 'Terminals', exact: true }).locator('tbody tr');
 
-test('the top bar shows who is signed in, their groups on hover, the admin badge, Audit and Sign out', async () => {
-  await page.goto(b.openUrl);
-  await page.getByRole('link', { name: 'web', exact: true }).waitFor();
-  const box = page.getByRole('group', { name: 'Signed in' });
-  assert.is(await box.getByTestId('signed-in-user').innerText(), 'carol');
-  assert.match((await box.locator('[title]').first().getAttribute('title')) ?? '', /octant-admins, dev/);
-  assert.ok(await box.getByTestId('admin-badge').isVisible());
-  assert.ok(await box.getByRole('button', { name: 'Sign out', exact: true }).isVisible());
-  for (const name of ['Pods', 'Terminals', 'Inspector', 'Audit']) assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `${name} link`);
-});
-
-test('where the cluster says no, Shell, Exec and Run in all containers are off, with its reason', async () => {
+test('bob may not exec in default: Shell, Exec and Run in all containers are off, with the reason the cluster gave', async () => {
+  const { page } = bob;
   await page.getByRole('checkbox', { name: 'Select web', exact: true }).check();
-  assert.ok(await runButton().isDisabled(), 'a pod is chosen, but no exec here');
-  assert.is(await runButton().getAttribute('title'), DENIED);
-  assert.match((await runButton().getAttribute('aria-describedby')) ?? '', /\bexec-denied\b/);
-  assert.is(await page.getByTestId('exec-denied').innerText(), DENIED);
-  await page.getByRole('link', { name: 'web', exact: true }).click();
-  await page.getByRole('heading', { name: 'web' }).waitFor();
+  const run = button(page, 'Run in all containers');
+  await waitFor(async () => await run.isDisabled(), "the cluster's answer for default");
+  const reason = await page.getByTestId('exec-denied').innerText();
+  assert.match(reason, DENIED);
+  assert.is(await run.getAttribute('title'), reason);
+  assert.match((await run.getAttribute('aria-describedby')) ?? '', /\bexec-denied\b/);
+
+  await openPod(page, 'web');
   for (const name of ['Shell', 'Exec']) {
-    const button = page.getByRole('button', { name, exact: true });
-    assert.ok(await button.isDisabled(), name);
-    assert.is(await button.getAttribute('title'), DENIED, name);
-    assert.match((await button.getAttribute('aria-describedby')) ?? '', /\bexec-denied\b/, name);
+    assert.ok(await button(page, name).isDisabled(), name);
+    assert.is(await button(page, name).getAttribute('title'), reason, name);
+    assert.match((await button(page, name).getAttribute('aria-describedby')) ?? '', /\bexec-denied\b/, name);
   }
-  assert.equal(asked, ['default'], 'asked once for the namespace, not again for its pod');
+  assert.is(await page.getByTestId('exec-denied').innerText(), reason);
+  assert.equal(asked.bob, ['default'], 'asked once for the namespace, not again for its pod');
   await screenshot(page, 'team-exec-denied');
+
+  // the same place for alice (group dev): the answer is the person's, not the namespace's
+  await openPod(alice.page, 'web');
+  await waitFor(() => asked.alice.includes('default'), "alice's page asking");
+  for (const name of ['Shell', 'Exec']) await waitFor(async () => await button(alice.page, name).isEnabled(), `${name} on for alice`);
+  assert.is(await alice.page.getByTestId('exec-denied').count(), 0);
+  assert.equal(bob.problems, []);
 });
 
-test("an admin watches someone else's terminal: nothing typed or resized is sent, readOnly is a sentence", async () => {
-  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('batch');
-  await page.getByRole('link', { name: 'worker-0', exact: true }).click();
-  const shell = page.getByRole('button', { name: 'Shell', exact: true });
-  await waitFor(async () => await shell.isEnabled(), 'Shell on in batch');
-  assert.equal(asked, ['default', 'batch']);
-  await shell.click();
-  const tab = page.getByRole('tab', { name: 'main: shell', exact: true });
+test('an exec bob sends past the disabled buttons is refused by the cluster, and his tab says pods/exec', async () => {
+  const started = await bob.page.evaluate(async () => {
+    const answer = await fetch('/api/v1/exec', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({ namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['id'] }, interactive: false }),
+    });
+    return { status: answer.status, body: await answer.text() };
+  });
+  assert.is(started.status, 201, started.body);
+  const tab = bob.page.getByRole('tab', { name: 'nginx: id', exact: true });
+  await waitForText(tab.locator('.badge').first(), /^failed$/);
+  assert.match((await tab.getAttribute('title')) ?? '', /^nginx: id — failed: .*pods\/exec/);
+});
+
+test('alice opens a shell in default/web, types, and sees its output; her Terminals page has hers only, and bob’s only his', async () => {
+  const { page } = alice;
+  await button(page, 'Shell').click();
+  const tab = page.getByRole('tab', { name: 'nginx: shell', exact: true });
   await waitForText(tab.locator('.badge').first(), /^live$/);
-  const sessionId = ((await tab.getAttribute('id')) ?? '').replace(/^tab-/, '');
-  assert.is(await tab.getByTestId('watching').innerText(), 'watching alice');
-  assert.is(await page.locator('.tab.selected').getByRole('button', { name: 'Close terminal' }).count(), 0, "no closing alice's terminal");
+  shellId = ((await tab.getAttribute('id')) ?? '').replace(/^tab-/, '');
+  assert.ok(shellId, 'the tab names its session');
+  assert.is(await tab.getByTestId('watching').count(), 0, 'her own terminal, not watched');
+  await page.getByRole('tabpanel').locator('.xterm').click();
+  await page.keyboard.type('echo alice-$((6*7))\r');
+  await waitForRow(page, /^alice-42$/);
+
+  for (const [person, count, who] of [[alice, 1, 'alice'], [bob, 1, 'bob']] as const) {
+    await person.page.getByRole('link', { name: 'Terminals', exact: true }).click();
+    await waitFor(async () => (await terminalRows(person.page).count()) === count, `${who}'s Terminals page`);
+    assert.match(await terminalRows(person.page).first().locator('td').first().innerText(), new RegExp(`^${who}$`), `${who}'s Person column`);
+  }
+  await page.goBack();
+  await waitForRow(page, /^alice-42$/);
+});
+
+test("carol opens alice's terminal from the Terminals page and watches it: alice's output reaches her, nothing she types or resizes is sent", async () => {
+  const { page } = carol;
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const row = page.locator(`tr[data-session="${shellId}"]`);
+  await row.waitFor();
+  assert.is(await row.locator('td').first().innerText(), 'alice', 'the Person column');
+  assert.is(await row.getByRole('button', { name: 'Close', exact: true }).count(), 0, "no closing alice's terminal");
+  await row.getByRole('button', { name: 'Open', exact: true }).click();
+
+  const tab = page.getByRole('tab', { name: 'nginx: shell', exact: true });
+  await waitForText(tab.getByTestId('watching'), /^watching alice$/);
+  assert.is(await tab.getAttribute('aria-selected'), 'true');
   assert.match(await page.getByRole('tabpanel').getByTestId('read-only').innerText(), /read-only: watching alice/);
+  assert.is(await page.locator('.tab.selected').getByRole('button', { name: 'Close terminal' }).count(), 0, "no closing alice's terminal");
+  assert.is(await button(page, 'Restart').count(), 0);
+  await waitForRow(page, /^alice-42$/);
 
   await page.getByRole('tabpanel').locator('.xterm').click();
-  await page.keyboard.type('echo typed-by-carol\r');
+  await page.keyboard.type('echo carol-was-here\r');
   await page.setViewportSize({ width: 900, height: 640 });
-  // anything typed or resized would be on the socket before the page's next message: leave the namespace and come back
-  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('default');
-  await waitFor(() => sent.control.some((m) => m.type === 'watchPods' && m.namespace === 'default' && sent.control.some((u) => u.type === 'unwatchPods' && u.namespace === 'batch')), 'the page moving on');
+  // typing or resizing would be on the socket before the page's next message: leave the namespace and come back
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('batch');
+  await waitFor(() => carolSent.control.some((m) => m.type === 'watchPods' && m.namespace === 'batch'), "carol's page moving on");
   await page.setViewportSize({ width: 1280, height: 860 });
-  assert.equal(sent.input, [], 'no keystrokes sent');
+  assert.equal(carolSent.input, [], 'no keystrokes sent');
   assert.equal(
-    sent.control.filter((m) => m.type === 'resize'),
+    carolSent.control.filter((m) => m.type === 'resize' || m.type === 'input'),
     [],
     'no sizes sent',
   );
-
+  assert.ok(carolSent.control.some((m) => m.type === 'attach' && m.sessionId === shellId), 'she attached to watch');
   await page.goBack();
   await tab.waitFor();
-  toPage!.send(JSON.stringify({ type: 'error', code: 'readOnly', sessionId, message: "You are watching alice's terminal: it is read-only." }));
-  await waitForRow(page, /You are watching alice's terminal: it is read-only\./);
+
+  await alice.page.getByRole('tabpanel').locator('.xterm').click();
+  await alice.page.keyboard.type('echo second-$((7*8))\r');
+  await waitForRow(alice.page, /^second-56$/);
+  await waitForRow(page, /^second-56$/);
+  assert.not.ok((await screenRows(alice.page.getByRole('tabpanel'))).some((r) => r.includes('carol-was-here')), "alice's screen never shows carol's text");
+  assert.not.ok((await screenRows(page.getByRole('tabpanel'))).some((r) => /carol-was-here|read-only/.test(r)), "carol's text was never sent, so never refused");
   await screenshot(page, 'team-watching');
-  assert.equal(b.problems, []);
+  assert.equal(carol.problems, []);
+  assert.equal(alice.problems, []);
 });
 
-test('the Audit page lists the runs, filters them, and exports what it shows as JSON Lines', async () => {
+test("carol's Audit page lists alice's and bob's runs, filters by person, and exports what it shows as JSON Lines", async () => {
+  const { page } = carol;
   await page.getByRole('link', { name: 'Audit', exact: true }).click();
   const table = page.getByRole('table', { name: 'Audit trail', exact: true });
   await table.waitFor();
-  assert.match(await page.getByText('octant-exec log export').innerText(), /log export/);
-  assert.ok((await table.locator('tbody tr').count()) >= 1);
-  await page.getByRole('combobox', { name: 'Pod', exact: true }).selectOption('batch/worker-0');
-  await page.getByRole('combobox', { name: 'Outcome', exact: true }).selectOption({ label: 'running' });
-  await waitFor(async () => (await table.locator('tbody tr').count()) === 1, 'one running run in batch/worker-0');
-  assert.match(await table.locator('tbody tr').innerText(), /batch\/worker-0\/main[\s\S]*running/);
-  await page.getByRole('combobox', { name: 'Outcome', exact: true }).selectOption({ label: 'refused' });
-  await page.getByText('No run matches these filters.').waitFor();
-  assert.ok(await page.getByRole('button', { name: 'Export JSON Lines', exact: true }).isDisabled(), 'nothing to export');
-  await page.getByRole('combobox', { name: 'Outcome', exact: true }).selectOption({ label: 'Any' });
+  const who = async () => (await table.locator('tbody tr').evaluateAll((rows) => rows.map((r) => (r.children[1] as HTMLElement).innerText.split(' ')[0]))).sort();
+  assert.equal(await who(), ['alice', 'bob']);
+  assert.match(await table.locator('tbody tr', { hasText: 'alice' }).innerText(), /default\/web\/nginx[\s\S]*yes[\s\S]*running/);
+  assert.match(await table.locator('tbody tr', { hasText: 'bob' }).innerText(), /default\/web\/nginx[\s\S]*id[\s\S]*no[\s\S]*failed: .*pods\/exec/);
 
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export JSON Lines', exact: true }).click()]);
+  const person = page.getByRole('combobox', { name: 'Person', exact: true });
+  await person.selectOption('bob');
+  await waitFor(async () => (await who()).join() === 'bob', "bob's runs only");
+  assert.match(await page.getByTestId('audit-count').innerText(), /^1 of 2 runs$/);
+  const [download] = await Promise.all([page.waitForEvent('download'), button(page, 'Export JSON Lines').click()]);
   assert.match(download.suggestedFilename(), /^octant-exec-audit-\d{4}-\d{2}-\d{2}\.jsonl$/);
   const lines = readFileSync(await download.path(), 'utf8').split('\n').filter(Boolean);
-  assert.is(lines.length, await table.locator('tbody tr').count());
-  for (const line of lines) assert.is((JSON.parse(line) as { target: { pod: string } }).target.pod, 'worker-0');
-  await screenshot(page, 'team-audit');
-});
+  const exported = lines.map((line) => JSON.parse(line) as AuditRecord);
+  const server = (await (await page.request.get(`${team.origin}/api/v1/audit`)).json()).records as AuditRecord[];
+  assert.equal(exported, server.filter((r) => r.person?.user === 'bob'), "the file holds the server's records of bob, as they are");
+  assert.equal(exported.map((r) => [r.person, r.target.pod, r.outcome?.kind]), [[{ user: 'bob', groups: ['viewers'] }, 'web', 'failed']]);
 
-test('Sign out posts {} to the address the server named and starts over at /', async () => {
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Sign out', exact: true }).click()]);
-  assert.equal(signOuts, [{ method: 'POST', body: '{}' }]);
-  assert.is(new URL(page.url()).pathname, '/');
-  await page.getByRole('group', { name: 'Signed in' }).waitFor();
-  assert.equal(b.problems, []);
+  await person.selectOption('alice');
+  await waitFor(async () => (await who()).join() === 'alice', "alice's runs only");
+  await screenshot(page, 'team-audit');
+  assert.equal(carol.problems, []);
 });
 
 test.run();

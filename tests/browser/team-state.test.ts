@@ -1,6 +1,7 @@
 // Team mode in the page's state, without a browser: the permission question asked once per
 // namespace shown (and never in local mode), exec actions off only on the cluster's "no";
-// terminals of someone else only watched; sign-out to the server's own address; the Audit
+// terminals of someone else only watched; sign-out to the server's own address, then on to the
+// identity provider's end-session page when the server names one; the Audit
 // page's filters, words and JSON Lines export.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -11,7 +12,7 @@ import { auditChoices, exportFileName, filterAudit, newestFirst, NO_AUDIT_FILTER
 import { readRoute, routeUrl, type Route } from '../../ui/state/route.ts';
 import { Store } from '../../ui/state/store.ts';
 import { execPermission, isWatched, mayInspect, permissionKey, watchedOwner } from '../../ui/state/team.ts';
-import { ApiError, isOwnPath, type Api } from '../../ui/protocol/http-client.ts';
+import { afterSignOut, ApiError, isOwnPath, type Api } from '../../ui/protocol/http-client.ts';
 import type { SocketClient } from '../../ui/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -184,14 +185,17 @@ test('sign out posts to the address the server named, closes the socket, and sta
   assert.equal(left, ['/']);
 });
 
-test("an OIDC sign-out goes on to the issuer's end-session page the server names (never to anything but http(s))", async () => {
-  const end = 'https://issuer.example.com/session/end?client_id=octant-exec';
-  for (const [next, expected] of [[end, end], ['javascript:alert(1)', '/'], [null, '/']] as const) {
-    const { actions, left } = harness(carol, { page: 'terminals', namespace: 'default' }, { signOut: () => ({ signedOut: true, next }) });
-    await actions.start(undefined);
-    await actions.signOut();
-    assert.equal(left, [expected], String(next));
-  }
+test("sign out goes on to the provider's end-session page the server names (OIDC), and only to an http(s) one", async () => {
+  const end = 'https://issuer.example/session/end?client_id=octant-exec';
+  const { actions, calls, left } = harness(carol, { page: 'pods', namespace: 'default' }, { signOut: () => ({ signedOut: true, next: end }) });
+  await actions.start(undefined);
+  await actions.signOut();
+  assert.equal(calls.slice(1), ['signOut /auth/logout', 'socket closed']);
+  assert.equal(left, [end]);
+  assert.is(afterSignOut(null), '/');
+  assert.is(afterSignOut(undefined), '/');
+  for (const next of ['javascript:alert(1)', 'data:text/html,hi', 'not a url', '', 42]) assert.is(afterSignOut(next), '/', String(next));
+  assert.is(afterSignOut('http://127.0.0.1:9/session/end'), 'http://127.0.0.1:9/session/end');
 });
 
 test('a refused sign-out stays on the page with a notice', async () => {

@@ -62,6 +62,17 @@ async function request<T>(url: string, init: { method?: string; body?: unknown }
   return body as T;
 }
 
+/** Where to go after signing out: the provider's end-session page when the server names an http(s) one, else this server's start. */
+export function afterSignOut(next: unknown): string {
+  if (typeof next !== 'string') return '/';
+  try {
+    const url = new URL(next);
+    return url.protocol === 'https:' || url.protocol === 'http:' ? url.href : '/';
+  } catch {
+    return '/';
+  }
+}
+
 const seg = encodeURIComponent;
 const withContext = (context?: string) => (context ? `?context=${seg(context)}` : '');
 
@@ -74,7 +85,7 @@ export const api = {
   /** Trades the token from the printed URL for the session cookie. */
   signIn: (token: string) => call<SignInReply>('/session', { body: { token } }),
   info: () => call<ServerInfo>('/info'),
-  /** Team mode: POST {} to the address `info.signedIn.signOut` names. */
+  /** Team mode: POST {} to the address `info.signedIn.signOut` names; `next` is the identity provider's end-session page, if any. */
   signOut: (url: string) => {
     if (!isOwnPath(url)) return Promise.reject(new ApiError(0, `The server named a sign-out address that is not its own (${url.slice(0, 80)}): not signing out there.`));
     return request<SignOutReply>(url, { body: {} });

@@ -1,7 +1,7 @@
 // What the user can do, as functions over the store and the two protocol clients: views call
 // these and never touch fetch or the socket themselves. Every failure lands in the store as a
 // notice carrying the server's sentence.
-import { ApiError, type Api } from '../protocol/http-client.ts';
+import { afterSignOut, ApiError, type Api } from '../protocol/http-client.ts';
 import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
@@ -185,22 +185,21 @@ export class Actions {
     }
   }
 
-  /**
-   * Sign out where the server says, then go where it says next (the OIDC issuer's end-session page:
-   * else the issuer's own session would sign the person straight back in), or start over at /.
-   */
+  /** Sign out where the server says, then start over at / (which signs in again, or shows why not). */
   async signOut(): Promise<void> {
     const url = this.#store.get().info?.signedIn?.signOut;
     if (!url) return;
-    let next: string | null | undefined;
+    let reply: Awaited<ReturnType<Api['signOut']>>;
     try {
-      next = (await this.#env.api.signOut(url))?.next;
+      reply = await this.#env.api.signOut(url);
     } catch (error) {
       this.notify((error as Error).message, 'Sign out');
       return;
     }
     this.#env.socket.close();
-    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))(next && /^https?:\/\//.test(next) ? next : '/');
+    // On to the identity provider's end-session page when the server names one: back at `/`, a
+    // provider still signed in would sign the same person in again without asking (OIDC).
+    (this.#env.leave ?? ((to: string) => globalThis.location.assign(to)))(afterSignOut(reply?.next));
   }
 
   async loadAudit(): Promise<void> {
