@@ -7,17 +7,20 @@ import type { BatchRow } from '../events/projections/batches.ts';
 import type { SessionRow } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { batchViews } from './batch-view.ts';
-import { sees, type Caller } from './caller.ts';
+import { owns, sees, type Caller } from './caller.ts';
 
 export function visibleSessions(system: ExecSystem, caller: Caller): SessionRow[] {
   const list = system.sessionList;
   return list.order.map((id) => list.byId[id]).filter((row) => sees(caller, row.person));
 }
 
-/** A terminal's alerts go with the terminal; the log's own (`storage`, no session) concern everyone. */
+/**
+ * A terminal's alerts are its owner's, an admin's included (watching someone's terminal is no reason
+ * to be alerted about it); the log's own (`storage`, no session) concern everyone.
+ */
 export function visibleAlerts(system: ExecSystem, caller: Caller): Alert[] {
   const rows = system.sessionList.byId;
-  return system.alerts.list.filter((alert) => alert.sessionId === '' || (rows[alert.sessionId] !== undefined && sees(caller, rows[alert.sessionId].person)));
+  return system.alerts.list.filter((alert) => alert.sessionId === '' || (rows[alert.sessionId] !== undefined && owns(caller, rows[alert.sessionId].person)));
 }
 
 export function visibleBatches(system: ExecSystem, caller: Caller): BatchRow[] {
