@@ -15,6 +15,7 @@ import { execPermission, isWatched, mayInspect, permissionKey, watchedOwner } fr
 import { afterSignOut, ApiError, isOwnPath, type Api } from '../../ui/protocol/http-client.ts';
 import type { SocketClient } from '../../ui/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
+import { sessionRow } from '../support/session-row.ts';
 
 const alice: SignedIn = { mode: 'proxy', user: 'alice', groups: ['dev'], admin: false, signOut: '/api/v1/session/sign-out' };
 const carol: SignedIn = { mode: 'oidc', user: 'carol', groups: ['octant-admins'], admin: true, signOut: '/auth/logout' };
@@ -32,23 +33,7 @@ const info = (signedIn: SignedIn | null): ServerInfo => ({
   signedIn,
 });
 
-const row = (over: Partial<SessionRow>): SessionRow => ({
-  sessionId: 't1',
-  requestId: 'r1',
-  target: { namespace: 'default', pod: 'web', container: 'nginx' },
-  command: { shell: 'auto' },
-  label: 'shell',
-  interactive: true,
-  requestedBy: 'octant-exec',
-  person: { user: 'alice', groups: ['dev'] },
-  state: 'interactive',
-  run: 1,
-  argv: ['bash'],
-  idleTimeoutMs: 300_000,
-  startedAt: 1,
-  lastActivityAt: 1,
-  ...over,
-});
+const row = (over: Partial<SessionRow>): SessionRow => sessionRow({ requestedBy: 'octant-exec', person: { user: 'alice', groups: ['dev'] }, ...over });
 
 const stateWith = (signedIn: SignedIn | null, over: Partial<AppState> = {}): AppState => ({ ...initialState({ page: 'pods', namespace: 'default', pod: 'web' }), info: info(signedIn), ...over });
 

@@ -9,23 +9,9 @@ import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
 import { hello } from '../support/hello.ts';
+import { sessionRow } from '../support/session-row.ts';
 
-const row = (over: Partial<SessionRow>): SessionRow => ({
-  sessionId: 't1',
-  requestId: 'r1',
-  target: { namespace: 'default', pod: 'web', container: 'nginx' },
-  command: { shell: 'auto' },
-  label: 'shell',
-  interactive: true,
-  requestedBy: 'me',
-  state: 'interactive',
-  run: 1,
-  argv: ['bash'],
-  idleTimeoutMs: 300_000,
-  startedAt: 1,
-  lastActivityAt: 1,
-  ...over,
-});
+const row = sessionRow;
 
 test('the route survives a reload: page, namespace, pod and tab are in the address', () => {
   const url = routeUrl({ page: 'pods', namespace: 'batch', pod: 'worker-0', tab: 't3' });
