@@ -194,6 +194,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       close: () =>
         (closing ??= (async () => {
           gate.readiness = 'closing';
+          authenticator.close(); // its session timers
           g.close();
           p.close();
           await u.close();

@@ -1,6 +1,7 @@
 // The team-mode flags of `octant-exec` (serve): what each mode needs, the combinations refused in
-// one line, what reaches the server; and a team-mode server as a user starts it, whose ready line
-// carries no token.
+// one line, what reaches the server, the warnings said at start; and a team-mode server as a user
+// starts it, whose ready line carries no token, and which warns when it listens beyond loopback
+// without https.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { parseFlags } from '../../src/cli/flags.ts';
 import { renderHelp } from '../../src/cli/help.ts';
 import { serveOptions } from '../../src/cli/serve/serve-options.ts';
 import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
+import { serveWarnings } from '../../src/cli/serve/serve-warnings.ts';
 import { UsageError } from '../../src/cli/usage.ts';
 import { DEFAULT_GROUPS_CLAIM, DEFAULT_USERNAME_CLAIM } from '../../src/server/auth/auth-settings.ts';
 import { AUTH_MODES } from '../../src/protocol/index.ts';
@@ -27,6 +29,8 @@ test('each mode with what it needs reaches the server as it was given; local mod
   const team = options(['--auth', 'kube-token', '--admin-group', 'a', '--admin-group', 'b', '--public-url', 'https://exec.example.com', '--in-cluster', '--service-account-dir', '/sa']);
   assert.equal([team.auth, team.adminGroups, team.publicUrl, team.inCluster, team.serviceAccountDir], [{ mode: 'kube-token' }, ['a', 'b'], 'https://exec.example.com', true, '/sa']);
   assert.equal(options([...oidc, '--oidc-username-claim', 'email', '--oidc-groups-claim', 'roles']).auth, { mode: 'oidc', issuer: 'https://login.example.com', clientId: 'octant-exec', clientSecretFile: '/run/secret', usernameClaim: 'email', groupsClaim: 'roles' });
+  assert.equal(options([...oidc, '--oidc-username-prefix', 'oidc:', '--oidc-groups-prefix', 'oidc:']).auth, { mode: 'oidc', issuer: 'https://login.example.com', clientId: 'octant-exec', clientSecretFile: '/run/secret', usernamePrefix: 'oidc:', groupsPrefix: 'oidc:' });
+  assert.equal(options(['--auth', 'proxy', '--trusted-proxy', '127.0.0.1', '--proxy-username-prefix', 'corp:', '--proxy-groups-prefix', 'corp:']).auth, { mode: 'proxy', trustedProxies: ['127.0.0.1'], usernamePrefix: 'corp:', groupsPrefix: 'corp:' });
   assert.equal(options([...oidc, '--host', '0.0.0.0', '--public-url', 'https://exec.example.com']).host, '0.0.0.0', 'a team mode may listen beyond loopback without --allow-remote');
 });
 
@@ -38,6 +42,8 @@ test('combinations that cannot work: one line each, saying what to give', () => 
     [[...oidc, '--host', '0.0.0.0'], /needs --public-url/],
     [['--trusted-proxy', '10.0.0.0/8'], /--trusted-proxy is for --auth proxy, not --auth local/],
     [['--auth', 'kube-token', '--oidc-issuer', 'https://x'], /--oidc-issuer is for --auth oidc, not --auth kube-token/],
+    [['--auth', 'kube-token', '--oidc-username-prefix', 'oidc:'], /--oidc-username-prefix is for --auth oidc, not --auth kube-token/],
+    [[...oidc, '--proxy-groups-prefix', 'x:'], /--proxy-groups-prefix is for --auth proxy, not --auth oidc/],
     [['--admin-group', 'x'], /--admin-group is for a team mode/],
     [['--public-url', 'https://exec.example.com'], /--public-url is for a team mode/],
     [['--auth', 'kube-token', '--public-url', 'https://exec.example.com/app'], /--public-url takes the origin people open/],
@@ -55,13 +61,25 @@ test('combinations that cannot work: one line each, saying what to give', () => 
 test('help lists the team-mode flags with the defaults the code has', () => {
   const help = renderHelp(serveSpec);
   assert.match(help, /\nTeam mode:\n {2}--auth MODE/);
-  for (const flag of ['--trusted-proxy CIDR', '--admin-group GROUP', '--public-url URL', '--oidc-issuer URL', '--oidc-client-id ID', '--oidc-client-secret-file FILE', '--oidc-username-claim CLAIM', '--oidc-groups-claim CLAIM', '--in-cluster', '--service-account-dir DIR']) assert.ok(help.includes(flag), flag);
+  for (const flag of ['--trusted-proxy CIDR', '--admin-group GROUP', '--public-url URL', '--oidc-issuer URL', '--oidc-client-id ID', '--oidc-client-secret-file FILE', '--oidc-username-claim CLAIM', '--oidc-groups-claim CLAIM', '--oidc-username-prefix TEXT', '--oidc-groups-prefix TEXT', '--proxy-username-prefix TEXT', '--proxy-groups-prefix TEXT', '--in-cluster', '--service-account-dir DIR']) assert.ok(help.includes(flag), flag);
   assert.match(serveSpec.flags['oidc-username-claim'].help, `(default ${DEFAULT_USERNAME_CLAIM},`);
   assert.match(serveSpec.flags['oidc-groups-claim'].help, `(default ${DEFAULT_GROUPS_CLAIM})`);
   assert.equal(serveSpec.flags.auth.completes, AUTH_MODES);
 });
 
-test('a team-mode server as a user starts it: no token in its ready line, probes answer, SIGTERM stops it', async () => {
+test('the warnings at start: local mode beyond loopback; a team mode beyond loopback without an https --public-url, naming what crosses in the clear', () => {
+  const warnings = (args: string[]) => serveWarnings(options(args));
+  assert.equal(warnings([]), []);
+  assert.equal(warnings(['--host', '0.0.0.0', '--allow-remote']), ['listening on 0.0.0.0: anyone who can reach it and has the token can run commands in your containers.']);
+  assert.equal(warnings(['--auth', 'kube-token', '--host', '0.0.0.0']), ['--auth kube-token on 0.0.0.0 without an https --public-url: tokens and cookies cross the network in the clear; put TLS in front (an Ingress) and pass --public-url https://…']);
+  assert.equal(warnings(['--auth', 'kube-token', '--host', '10.1.2.3', '--public-url', 'http://exec.example.com']), ['--auth kube-token on 10.1.2.3 without an https --public-url: tokens and cookies cross the network in the clear; put TLS in front (an Ingress) and pass --public-url https://…']);
+  assert.match(warnings([...oidc, '--host', '0.0.0.0', '--public-url', 'http://exec.example.com'])[0], /^--auth oidc on 0\.0\.0\.0 without an https --public-url: session cookies cross the network in the clear/);
+  assert.equal(warnings(['--auth', 'kube-token', '--host', '0.0.0.0', '--public-url', 'https://exec.example.com']), [], 'TLS in front: nothing to say');
+  assert.equal(warnings(['--auth', 'kube-token']), [], 'loopback: nothing to say');
+  assert.equal(warnings(['--auth', 'kube-token', '--host', '::1']), []);
+});
+
+test('a team-mode server as a user starts it: no token in its ready line, probes answer, a warning for plain http beyond loopback, SIGTERM stops it', async () => {
   const state = mkdtempSync(join(tmpdir(), 'octant-exec-team-cli-'));
   const cli = startCli(['--sandbox', '--port', '0', '--state-dir', state, '--json', '--auth', 'proxy', '--trusted-proxy', '127.0.0.2/32', '--host', '0.0.0.0']);
   try {
@@ -74,6 +92,7 @@ test('a team-mode server as a user starts it: no token in its ready line, probes
     assert.is((await send(ready.port, '/api/v1/info', { from: '127.0.0.2', headers: { 'X-Forwarded-User': 'alice' } })).json.signedIn.user, 'alice');
     assert.is((await send(ready.port, '/api/v1/info', { headers: { 'X-Forwarded-User': 'alice' } })).status, 401);
     assert.not.match(cli.stderr(), /WARNING: listening/, 'people sign in: no warning about a token anyone could use');
+    assert.match(cli.stderr(), /^octant-exec: WARNING: --auth proxy on 0\.0\.0\.0 without an https --public-url: people's requests and the proxy's cookies cross the network in the clear; put TLS in front \(an Ingress\) and pass --public-url https:\/\/…$/m);
   } finally {
     cli.child.kill('SIGTERM');
     await withTimeout(cli.exit, 20_000, 'the CLI to stop');

@@ -13,7 +13,7 @@ const warnings: string[] = [];
 const app = await startTestApp({ auth: { mode: 'kube-token' }, adminGroups: ['octant-admins'], warn: (m) => warnings.push(m) });
 test.after(() => app.close());
 const { alice, carol } = app.sandbox!.users;
-const signIn = (token: string, options: { origin?: string; then?: string } = {}) => kubeTokenSignIn(app.port, app.origin, token, options);
+const signIn = (token: string, options: { origin?: string; then?: string; from?: string } = {}) => kubeTokenSignIn(app.port, app.origin, token, options);
 
 const info = (jar: Jar) => send(app.port, '/api/v1/info', { headers: { Cookie: jar.header() } });
 
@@ -102,6 +102,24 @@ test('login CSRF: a sign-in post without the form this server gave, or from anot
   assert.is(mixed.status, 403);
   const json = await send(app.port, '/auth/sign-in', { body: JSON.stringify({ token: alice.token }), headers: { 'Content-Type': 'application/json', Cookie: other.header() } });
   assert.is(json.status, 415);
+});
+
+test('a flood of sign-in attempts from one address is 429 for that address only: another still signs in', async () => {
+  const flooder = '127.0.0.4';
+  const page = await send(app.port, '/auth/sign-in', { from: flooder });
+  const jar = new Jar().take(page.cookies);
+  const body = new URLSearchParams({ ...formOf(page.body).fields, token: 'not a token' }).toString();
+  const statuses: number[] = [];
+  for (let i = 0; i < 40 && !statuses.includes(429); i++) {
+    statuses.push((await send(app.port, '/auth/sign-in', { body, from: flooder, headers: { ...FORM, Cookie: jar.header(), Origin: app.origin } })).status);
+  }
+  assert.is(statuses.at(-1), 429, statuses.join(' '));
+  const refused = await send(app.port, '/auth/sign-in', { body, from: flooder, headers: { ...FORM, Cookie: jar.header(), Origin: app.origin } });
+  assert.is(refused.status, 429);
+  assert.match(refused.body, /Too many sign-in attempts from your address/);
+  const { answer, jar: other } = await signIn(alice.token, { from: '127.0.0.5' });
+  assert.is(answer.status, 303, answer.body);
+  assert.is((await info(other)).json.signedIn.user, 'alice');
 });
 
 test('CSRF on the API: a cross-origin POST with the session cookie is refused, the same POST from the page is not', async () => {

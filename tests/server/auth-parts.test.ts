@@ -1,5 +1,6 @@
-// The sign-in modes' parts, each on its own: trusted proxy ranges, the names a person may have,
-// sessions and their fixed lifetimes, the sign-in form's CSRF tokens, OIDC flows (one use), the
+// The sign-in modes' parts, each on its own: trusted proxy ranges, the names a person may have
+// (and the system: names a proxy or an issuer may not give), sessions and their fixed lifetimes
+// ending on time, the sign-in form's CSRF tokens, OIDC flows (one use, bounded per address), the
 // CSRF rule for changes, the settings a start refuses, and kube-token's answers when the clock
 // runs out or the cluster cannot check a token.
 import { test } from '../support/test.ts';
@@ -11,13 +12,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedPeers } from '../../src/server/auth/trusted-peers.ts';
 import { MAX_GROUPS, nameProblem, personFrom } from '../../src/server/auth/person-names.ts';
-import { SessionStore } from '../../src/server/auth/sessions.ts';
+import { AssertedNames, NO_PREFIXES } from '../../src/server/auth/asserted-person.ts';
+import { ProxyAuthenticator } from '../../src/server/auth/proxy-auth.ts';
+import { PeerLimits, peerKey } from '../../src/server/auth/peer-limits.ts';
+import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
-import { OidcFlows, FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
+import { OidcFlows, FLOW_MS, MAX_FLOWS, MAX_FLOWS_PER_PEER } from '../../src/server/auth/oidc-flows.ts';
 import { crossSiteProblem } from '../../src/server/auth/same-origin.ts';
 import { localPath } from '../../src/server/auth/local-path.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
-import { KubeTokenAuthenticator, KUBE_TOKEN_SESSION_MS } from '../../src/server/auth/kube-token-auth.ts';
+import { KubeTokenAuthenticator } from '../../src/server/auth/kube-token-auth.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
 import type { Authenticator } from '../../src/server/auth/authenticator.ts';
 import { TokenReviewFailed, type TokenReviewResult } from '../../src/adapters/kubernetes/token-review.ts';
 import { FrontDoor } from '../../src/server/security.ts';
@@ -41,10 +46,16 @@ test('trusted proxies: IPv4 and IPv6 ranges, bare addresses, IPv4 seen through a
   }
 });
 
-test('names from outside: control characters, bad UTF-8, over 256 characters, over 100 groups are refused, duplicates merged', () => {
+test('names from outside: control and invisible format characters, bad UTF-8, over 256 characters, over 100 groups are refused, duplicates merged', () => {
   assert.is(nameProblem('alice@example.com'), undefined);
   assert.is(nameProblem('system:serviceaccount:ns:name'), undefined);
+  assert.is(nameProblem('josé.garcía@example.com'), undefined);
+  assert.is(nameProblem('王小明'), undefined);
   for (const bad of ['', 'a\nb', 'a\u0000', 'a\u0085', 'bad\ufffd', 'x'.repeat(257)]) assert.ok(nameProblem(bad), JSON.stringify(bad));
+  // Unicode format characters (Cf): alice\u200b shows as alice on the Audit page; U+202E reads backwards
+  for (const invisible of ['alice\u200b', '\u202eecila', 'ali\u00adce', 'al\u200dice', '\ufeffalice', 'alice\u2066', 'alice\u2028', 'alice\ud800']) {
+    assert.match(nameProblem(invisible) ?? '', /invisible formatting characters/, JSON.stringify(invisible));
+  }
   const source = { user: 'U', groups: 'G' };
   assert.equal(personFrom('alice', ['dev', 'dev', 'ops'], source), { user: 'alice', groups: ['dev', 'ops'] });
   assert.match((personFrom('alice', Array.from({ length: MAX_GROUPS + 1 }, (_, i) => `g${i}`), source) as { problem: string }).problem, /G lists more than 100 groups/);
@@ -53,9 +64,9 @@ test('names from outside: control characters, bad UTF-8, over 256 characters, ov
   assert.not.ok(problem.includes('secret'), 'the value is never repeated');
 });
 
-test('sessions: a fixed lifetime, ended at sign-out, the store never holding a usable id, the oldest going when full', () => {
-  let clock = 0;
-  const store = new SessionStore(() => clock, 3);
+test('sessions: a fixed lifetime, ended on time by their own timer, ended at sign-out, the store never holding a usable id, the oldest going when full', () => {
+  const clock = new VirtualClock(0);
+  const store = new SessionStore(clock, 3);
   const ended: Caller[] = [];
   store.onEnded((caller) => ended.push(caller));
   const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
@@ -63,21 +74,81 @@ test('sessions: a fixed lifetime, ended at sign-out, the store never holding a u
   const id = store.start(alice, 1000);
   assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(store.find(id), { session: { caller: alice, expiresAt: 1000 } });
-  clock = 999;
+  clock.advanceTo(999);
   assert.ok('session' in store.find(id), 'use does not extend it, and it holds until its end');
-  clock = 1000;
+  assert.equal(ended, []);
+  clock.advanceTo(1000);
+  assert.equal(ended, [alice], 'an expiry is told when it happens, like a sign-out, with no lookup');
+  assert.is(store.size, 0);
   assert.equal(store.find(id), { problem: 'ended' });
-  assert.equal(ended, [alice], 'an expiry met is told like a sign-out');
   assert.equal(store.find(undefined), { problem: 'missing' });
   assert.equal(store.find('made-up'), { problem: 'ended' });
   const bob = caller('bob');
   const bobId = store.start(bob, 5000);
   assert.is(store.end(bobId)?.caller, bob);
   assert.equal(store.find(bobId), { problem: 'ended' });
-  const ids = ['a', 'b', 'c', 'd'].map((name) => store.start(caller(name), 5000));
+  clock.advanceTo(5000);
+  assert.equal(ended, [alice, bob], "a signed-out session's timer is gone with it: told once");
+  const ids = ['a', 'b', 'c', 'd'].map((name) => store.start(caller(name), 9000));
   assert.is(store.size, 3);
   assert.equal(store.find(ids[0]), { problem: 'ended' }, 'the oldest went when the store was full');
   assert.ok('session' in store.find(ids[3]));
+  store.close();
+  clock.advanceTo(20_000);
+  assert.is(ended.length, 3, 'after close() no timer fires (only the one pushed out by the full store was told)');
+});
+
+test('sessions: an end beyond what one timer can wait is waited for in steps, and still told on time', () => {
+  const clock = new VirtualClock(0);
+  const store = new SessionStore(clock);
+  const ended: string[] = [];
+  store.onEnded((caller) => ended.push(caller.person!.user));
+  const far = 40 * 24 * 3600_000; // 40 days: past the 24.8 days of one timer
+  store.start({ mode: 'oidc', person: { user: 'alice', groups: [] }, admin: false, signOut: null }, far);
+  clock.advanceTo(2 ** 31);
+  assert.equal(ended, [], 'the first timer woke early, and waits on');
+  clock.advanceTo(far);
+  assert.equal(ended, ['alice']);
+});
+
+test('names a proxy or an issuer asserts: prefixes first, a system: user refused, system: groups dropped and said once each', () => {
+  const warnings: string[] = [];
+  const source = { user: 'U', groups: 'G' };
+  const plain = new AssertedNames(NO_PREFIXES, 'proxy sign-in', (m) => warnings.push(m));
+  assert.equal(plain.person('alice', ['dev', 'system:masters', 'system:authenticated', 'ops'], source), { user: 'alice', groups: ['dev', 'ops'] });
+  assert.equal(plain.person('bob', ['system:masters'], source), { user: 'bob', groups: [] });
+  assert.equal(warnings.length, 2, warnings.join('\n'));
+  assert.match(warnings[0], /^proxy sign-in: dropped the group "system:masters" from G: groups starting with "system:" are Kubernetes' own/);
+  assert.match(warnings[1], /"system:authenticated"/);
+  for (const user of ['system:admin', 'system:serviceaccount:kube-system:default', 'system:kube-controller-manager']) {
+    const refused = plain.person(user, ['dev'], source) as { problem: string; reserved?: true };
+    assert.ok(refused.reserved, user);
+    assert.match(refused.problem, /^The user name in U starts with "system:", which Kubernetes keeps for its own components and service accounts/);
+  }
+  assert.equal(plain.person('System:admin', [], source), { user: 'System:admin', groups: [] }, 'Kubernetes names are case-sensitive: only system: is its own');
+  assert.match((plain.person('alice\u200b', [], source) as { problem: string }).problem, /invisible formatting/);
+  const prefixed = new AssertedNames({ username: 'oidc:', groups: 'oidc:' }, 'oidc sign-in', (m) => warnings.push(m));
+  assert.equal(prefixed.person('system:admin', ['system:masters', 'dev'], source), { user: 'oidc:system:admin', groups: ['oidc:system:masters', 'oidc:dev'] }, "with the cluster's prefixes nothing collides with Kubernetes' own names");
+  assert.is(warnings.length, 2);
+});
+
+test('a proxy with --proxy-username-prefix and --proxy-groups-prefix: the names carry them; a system: user is 403 with a sentence', async () => {
+  const warnings: string[] = [];
+  const auth = new ProxyAuthenticator(new TrustedPeers(['127.0.0.2/32']), new Set(['corp:octant-admins']), { username: 'corp:', groups: 'corp:' }, (m) => warnings.push(m));
+  const bare = new ProxyAuthenticator(new TrustedPeers(['127.0.0.2/32']), new Set(), NO_PREFIXES, (m) => warnings.push(m));
+  const servers = [await around(auth), await around(bare)];
+  try {
+    const carol = await send(servers[0].port, '/', { from: '127.0.0.2', headers: { 'X-Forwarded-User': 'carol', 'X-Forwarded-Groups': 'octant-admins,system:masters' } });
+    assert.equal([carol.json.person, carol.json.admin], [{ user: 'corp:carol', groups: ['corp:octant-admins', 'corp:system:masters'] }, true]);
+    const masters = await send(servers[1].port, '/', { from: '127.0.0.2', headers: { 'X-Forwarded-User': 'mallory', 'X-Forwarded-Groups': 'dev,system:masters' } });
+    assert.equal(masters.json.person, { user: 'mallory', groups: ['dev'] });
+    const admin = await send(servers[1].port, '/', { from: '127.0.0.2', headers: { 'X-Forwarded-User': 'system:admin' } });
+    assert.is(admin.status, 403);
+    assert.match(admin.json.message, /X-Forwarded-User starts with "system:".*never acts as such a name.*--proxy-username-prefix/);
+    assert.equal(warnings.length, 1, warnings.join('\n'));
+  } finally {
+    for (const server of servers) await server.close();
+  }
 });
 
 test('the sign-in form token: valid only with the cookie it was made for, from this server', () => {
@@ -103,6 +174,42 @@ test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () 
   const late = flows.begin('/');
   clock = FLOW_MS;
   assert.is(flows.take(late.cookie), undefined);
+});
+
+test('sign-in limits per address: one address used up leaves the others theirs, under a ceiling for all, in a bounded map', () => {
+  let clock = 0;
+  const limits = new PeerLimits({ rate: 1, burst: 3 }, { rate: 10, burst: 8 }, () => clock, 4);
+  for (let i = 0; i < 3; i++) assert.is(limits.take('10.0.0.1'), undefined);
+  assert.is(limits.take('10.0.0.1'), 'peer');
+  assert.is(limits.take('::ffff:10.0.0.1'), 'peer', 'the same address through a dual-stack socket');
+  assert.is(limits.take('10.0.0.2'), undefined, 'another address is not held back by the first');
+  for (let i = 0; i < 4; i++) limits.take(`10.0.1.${i}`);
+  assert.is(limits.take('10.0.0.3'), 'everyone', 'the ceiling for all still holds');
+  assert.ok(limits.peers <= 4, 'at most maxPeers buckets');
+  clock = 1000;
+  assert.is(limits.take('10.0.0.9'), undefined, 'time refills');
+  assert.is(peerKey('2001:db8:1:2::5'), peerKey('2001:db8:1:2:ffff::9'), 'an IPv6 /64 is one peer');
+  assert.is.not(peerKey('2001:db8:1:2::5'), peerKey('2001:db8:1:3::5'));
+  assert.is(peerKey('::ffff:192.0.2.1'), peerKey('192.0.2.1'));
+  assert.is(peerKey(undefined), 'unknown');
+});
+
+test('OIDC flows: one address flooding sign-ins ends only its own; the whole stays bounded', () => {
+  let clock = 0;
+  const flows = new OidcFlows(() => clock);
+  const bob = flows.begin('/', '10.0.0.2');
+  const first = flows.begin('/', '10.0.0.1');
+  for (let i = 0; i < 2000; i++) flows.begin('/', i % 2 ? '10.0.0.1' : '::ffff:10.0.0.1');
+  assert.is(flows.size, MAX_FLOWS_PER_PEER + 1);
+  assert.ok(flows.take(bob.cookie), "another address's sign-in is still there");
+  assert.is(flows.take(first.cookie), undefined, "the flooder's oldest went");
+  const carol = flows.begin('/', 'fd00::1');
+  for (let i = 0; i < MAX_FLOWS; i++) flows.begin('/', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+  assert.is(flows.size, MAX_FLOWS, 'at most MAX_FLOWS in all');
+  assert.is(flows.take(carol.cookie), undefined, 'past the ceiling the oldest goes, whoever began it');
+  clock = FLOW_MS;
+  flows.begin('/', '10.0.0.9');
+  assert.is(flows.size, 1, 'expired flows are let go');
 });
 
 test('CSRF rule for changes: Origin when sent, else Fetch Metadata; reads always pass', () => {
@@ -132,7 +239,9 @@ test('a start refuses a sign-in setup that cannot work, in a sentence, before an
     const secret = join(dir, 'secret');
     writeFileSync(secret, 's3cret\n');
     const oidc = { mode: 'oidc' as const, issuer: 'https://login.example.com', clientId: 'octant-exec', clientSecretFile: secret };
-    assert.equal(authSettings(oidc), { mode: 'oidc', issuer: oidc.issuer, clientId: 'octant-exec', clientSecret: 's3cret', usernameClaim: 'sub', groupsClaim: 'groups' });
+    assert.equal(authSettings(oidc), { mode: 'oidc', issuer: oidc.issuer, clientId: 'octant-exec', clientSecret: 's3cret', usernameClaim: 'sub', groupsClaim: 'groups', prefixes: NO_PREFIXES, sessionMs: SESSION_MS });
+    assert.equal((authSettings({ ...oidc, usernamePrefix: 'oidc:', groupsPrefix: '-' }) as { prefixes: unknown }).prefixes, { username: 'oidc:', groups: '' }, '"-" is none, as for kube-apiserver');
+    assert.equal(authSettings({ mode: 'kube-token' }), { mode: 'kube-token', sessionMs: SESSION_MS });
     const cases: [unknown, RegExp][] = [
       [{ mode: 'proxy', trustedProxies: [] }, /needs --trusted-proxy/],
       [{ mode: 'proxy', trustedProxies: ['nope'] }, /--trusted-proxy: "nope" is not an address range/],
@@ -142,6 +251,10 @@ test('a start refuses a sign-in setup that cannot work, in a sentence, before an
       [{ ...oidc, clientSecretFile: join(dir, 'missing') }, /cannot be read: ENOENT/],
       [{ ...oidc, usernameClaim: 'a b' }, /--oidc-username-claim takes a claim name/],
       [{ mode: 'ldap' }, /--auth takes local, proxy, oidc or kube-token/],
+      [{ ...oidc, usernamePrefix: 'system:' }, /--oidc-username-prefix must not start with "system:"/],
+      [{ mode: 'proxy', trustedProxies: ['127.0.0.1'], groupsPrefix: 'system:x:' }, /--proxy-groups-prefix must not start with "system:"/],
+      [{ mode: 'proxy', trustedProxies: ['127.0.0.1'], usernamePrefix: 'a\u200b' }, /--proxy-username-prefix must be printable/],
+      [{ mode: 'kube-token', sessionMs: SESSION_MS + 1 }, /a session lasts at most 8 hours/],
     ];
     writeFileSync(join(dir, 'empty'), '\n');
     cases.push([{ ...oidc, clientSecretFile: join(dir, 'empty') }, /must hold the client secret alone/]);
@@ -178,11 +291,11 @@ async function around(auth: Authenticator): Promise<{ port: number; close(): Pro
   };
 }
 
-test('kube-token: a session ends 8 hours after sign-in however busy; a cluster that cannot review tokens is a 502 that says why', async () => {
-  let clock = 1_000_000;
+test('kube-token: a session ends 8 hours after sign-in however busy, told when it ends; a cluster that cannot review tokens is a 502 that says why', async () => {
+  const clock = new VirtualClock(1_000_000);
   let review: () => Promise<TokenReviewResult> = async () => ({ authenticated: true, username: 'alice', groups: ['dev'] });
   const warnings: string[] = [];
-  const auth = new KubeTokenAuthenticator({ door: new FrontDoor({ token: 't', port: 1 }), adminGroups: new Set(), secure: true, review: () => review(), warn: (m) => warnings.push(m), now: () => clock });
+  const auth = new KubeTokenAuthenticator({ door: new FrontDoor({ token: 't', port: 1 }), adminGroups: new Set(), secure: true, review: () => review(), warn: (m) => warnings.push(m), clock });
   const ended: Caller[] = [];
   auth.onEnded((caller) => ended.push(caller));
   const server = await around(auth);
@@ -199,13 +312,14 @@ test('kube-token: a session ends 8 hours after sign-in however busy; a cluster t
     const { answer, jar } = await signIn();
     assert.is(answer.status, 303);
     assert.match(answer.cookies.join('\n'), /Max-Age=28800; Secure/);
-    clock += KUBE_TOKEN_SESSION_MS - 1;
+    clock.advanceBy(SESSION_MS - 1);
     assert.is((await send(server.port, '/', { headers: { Cookie: jar.header() } })).json.person.user, 'alice');
-    clock += 1;
+    assert.is(ended.length, 0);
+    clock.advanceBy(1);
+    assert.is(ended.length, 1, 'the end is told when it comes, without a request (the sockets close then)');
     const late = await send(server.port, '/', { headers: { Cookie: jar.header() } });
     assert.is(late.status, 401);
     assert.match(late.json.message, /Your sign-in has ended/);
-    assert.is(ended.length, 1);
     review = async () => {
       throw new TokenReviewFailed(403, 'the API server answered the TokenReview with HTTP 403: tokenreviews.authentication.k8s.io is forbidden');
     };
@@ -216,8 +330,42 @@ test('kube-token: a session ends 8 hours after sign-in however busy; a cluster t
     review = async () => ({ authenticated: true, username: 'alice\nforged-audit-line', groups: [] });
     assert.is((await signIn()).answer.status, 400);
     assert.not.ok(warnings.some((w) => w.includes(token)), 'no log line has the token');
+    // The cluster's own answer is taken as it is, system: names included: the token already is that identity.
+    review = async () => ({ authenticated: true, username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
+    const robot = await signIn();
+    assert.equal((await send(server.port, '/', { headers: { Cookie: robot.jar.header() } })).json.person, { user: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
   } finally {
+    auth.close();
     await server.close();
+  }
+});
+
+test('the session cookie: __Host-octant_exec_session when Secure (https), octant_exec_session on http; each mode reads only its own name', async () => {
+  const review = async (): Promise<TokenReviewResult> => ({ authenticated: true, username: 'alice', groups: [] });
+  const make = (secure: boolean) => new KubeTokenAuthenticator({ door: new FrontDoor({ token: 't', port: 1 }), adminGroups: new Set(), secure, review, warn: () => {} });
+  const auths = [make(true), make(false)];
+  const servers = [await around(auths[0]), await around(auths[1])];
+  const signIn = async (port: number) => {
+    const jar = new Jar();
+    const page = await send(port, '/auth/sign-in');
+    jar.take(page.cookies);
+    const answer = await send(port, '/auth/sign-in', { body: new URLSearchParams({ ...formOf(page.body).fields, token: 'a.b.c' }).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() } });
+    return answer.cookies.find((c) => c.includes('octant_exec_session='))!;
+  };
+  try {
+    const secure = await signIn(servers[0].port);
+    assert.match(secure, /^__Host-octant_exec_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800; Secure$/);
+    assert.not.match(secure, /Domain=/i);
+    const plain = await signIn(servers[1].port);
+    assert.match(plain, /^octant_exec_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800$/);
+    const id = (line: string) => line.split(';')[0].split('=')[1];
+    assert.is((await send(servers[0].port, '/', { headers: { Cookie: `__Host-octant_exec_session=${id(secure)}` } })).status, 200);
+    assert.is((await send(servers[0].port, '/', { headers: { Cookie: `octant_exec_session=${id(secure)}` } })).status, 401, 'over https the unprefixed name (which a sibling subdomain could set) is not read');
+    const out = await send(servers[0].port, '/auth/sign-out', { method: 'POST', headers: { Cookie: `__Host-octant_exec_session=${id(secure)}`, Accept: 'application/json' } });
+    assert.match(out.cookies.join('\n'), /^__Host-octant_exec_session=; HttpOnly; SameSite=Strict; Path=\/; Max-Age=0; Secure$/m);
+  } finally {
+    for (const auth of auths) auth.close();
+    for (const server of servers) await server.close();
   }
 });
 

@@ -1,7 +1,8 @@
 // --auth proxy end to end: who a request is comes from X-Forwarded-User/-Groups, and only when
 // the TCP peer is a --trusted-proxy (here 127.0.0.2; every other test connection is from
 // 127.0.0.1). Forged headers from anyone else, a missing user, bad names: refused, never another
-// way in. A comma in the groups header splits, which is why only the proxy may set it.
+// way in. A comma in the groups header splits, which is why only the proxy may set it. Even the
+// proxy cannot make anyone one of Kubernetes' own system: names.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
@@ -9,15 +10,17 @@ import { startTestApp } from './support.ts';
 import { send, upgrade } from './auth-support.ts';
 
 const PROXY = '127.0.0.2';
-const app = await startTestApp({ auth: { mode: 'proxy', trustedProxies: ['127.0.0.2/32', 'fd00::/8'] }, adminGroups: ['octant-admins'] });
+const warnings: string[] = [];
+const app = await startTestApp({ auth: { mode: 'proxy', trustedProxies: ['127.0.0.2/32', 'fd00::/8'] }, adminGroups: ['octant-admins'], warn: (m) => warnings.push(m) });
 test.after(() => app.close());
 
 const info = (headers: Record<string, string>, from = PROXY) => send(app.port, '/api/v1/info', { headers, from });
 
-test('through the trusted proxy, a request is the person it names, with their groups trimmed and empties dropped', async () => {
+test('through the trusted proxy, a request is the person it names, with their groups trimmed and empties and system: ones dropped', async () => {
   const alice = await info({ 'X-Forwarded-User': 'alice', 'X-Forwarded-Groups': ' dev, ,system:authenticated,', 'X-Forwarded-Email': 'alice@example.com' });
   assert.is(alice.status, 200, alice.body);
-  assert.equal(alice.json.signedIn, { mode: 'proxy', user: 'alice', groups: ['dev', 'system:authenticated'], admin: false, signOut: null });
+  // the API server adds system:authenticated to every impersonated user itself
+  assert.equal(alice.json.signedIn, { mode: 'proxy', user: 'alice', groups: ['dev'], admin: false, signOut: null });
   const carol = await info({ 'X-Forwarded-User': 'carol', 'X-Forwarded-Groups': 'octant-admins' });
   assert.equal(carol.json.signedIn, { mode: 'proxy', user: 'carol', groups: ['octant-admins'], admin: true, signOut: null });
   // the proxy sends UTF-8; Node reads header bytes as Latin-1
@@ -82,6 +85,27 @@ test('control characters, bytes that are not UTF-8, over-long names, too many gr
     });
   });
   assert.is(twice, 400);
+});
+
+test("a proxy cannot make anyone Kubernetes' own: a system: user is refused with a sentence, system:masters and its kin are dropped", async () => {
+  const before = warnings.length;
+  const mallory = await info({ 'X-Forwarded-User': 'mallory', 'X-Forwarded-Groups': 'dev,system:masters,system:nodes' });
+  assert.is(mallory.status, 200, mallory.body);
+  assert.equal(mallory.json.signedIn.groups, ['dev'], 'no header makes anyone cluster-admin');
+  await info({ 'X-Forwarded-User': 'mallory', 'X-Forwarded-Groups': 'system:masters' });
+  const said = warnings.slice(before);
+  assert.equal(said.filter((w) => w.includes('"system:masters"')).length, 1, `once per group: ${said.join('\n')}`);
+  assert.match(said.join('\n'), /proxy sign-in: dropped the group "system:nodes" from X-Forwarded-Groups/);
+  for (const user of ['system:admin', 'system:kube-controller-manager', 'system:serviceaccount:kube-system:default']) {
+    const refused = await info({ 'X-Forwarded-User': user, 'X-Forwarded-Groups': 'dev' });
+    assert.is(refused.status, 403, user);
+    assert.match(refused.json.error.message, /The user name in X-Forwarded-User starts with "system:", which Kubernetes keeps for its own components and service accounts: octant-exec never acts as such a name/);
+    assert.is((await upgrade(app.port, { 'X-Forwarded-User': user }, { from: PROXY })).status, 403);
+  }
+  // a zero-width space: alice\u200b would show as alice on the Audit page
+  const invisible = await info({ 'X-Forwarded-User': Buffer.from('alice\u200b').toString('latin1') });
+  assert.is(invisible.status, 400);
+  assert.match(invisible.json.error.message, /invisible formatting characters/);
 });
 
 test('socket upgrades take the person from the proxy too; forged headers get 401', async () => {

@@ -30,13 +30,14 @@ export function proxyCredentials(user: string): Credentials {
 export const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
 /** Pastes `token` on the kube-token sign-in page; the jar then holds the session cookie (when it was accepted). */
-export async function kubeTokenSignIn(port: number, origin: string, token: string, options: { origin?: string; then?: string } = {}): Promise<{ answer: Answer; jar: Jar }> {
+export async function kubeTokenSignIn(port: number, origin: string, token: string, options: { origin?: string; then?: string; from?: string } = {}): Promise<{ answer: Answer; jar: Jar }> {
   const jar = new Jar();
-  const page = await send(port, `/auth/sign-in?then=${encodeURIComponent(options.then ?? '/')}`);
+  const from = options.from ? { from: options.from } : {};
+  const page = await send(port, `/auth/sign-in?then=${encodeURIComponent(options.then ?? '/')}`, from);
   assert.is(page.status, 200);
   jar.take(page.cookies);
   const { action, fields } = formOf(page.body);
-  const answer = await send(port, action, { body: new URLSearchParams({ ...fields, token }).toString(), headers: { ...FORM, Cookie: jar.header(), Origin: options.origin ?? origin } });
+  const answer = await send(port, action, { body: new URLSearchParams({ ...fields, token }).toString(), headers: { ...FORM, Cookie: jar.header(), Origin: options.origin ?? origin }, ...from });
   jar.take(answer.cookies);
   return { answer, jar };
 }
@@ -47,8 +48,14 @@ export class TestIssuer {
   static readonly SECRET = 'the-client-secret-of-octant-exec';
   readonly #server = createServer();
   readonly #dir = mkdtempSync(join(tmpdir(), 'octant-exec-oidc-'));
+  readonly #people: Record<string, string[]>;
   #app: { port: number; origin: string } | undefined;
   issuer = '';
+
+  /** `people`: more accounts than PEOPLE (their sub is the login name), with their groups. */
+  constructor(options: { people?: Record<string, string[]> } = {}) {
+    this.#people = { ...PEOPLE, ...options.people };
+  }
 
   /** The file octant-exec reads the client secret from. */
   get secretFile(): string {
@@ -66,12 +73,13 @@ export class TestIssuer {
     this.#app = app;
     // oidc-provider warns, on import and construction, about the development defaults wanted here
     // (an in-memory store, its own login pages, Node 20): those lines are kept out of the output.
+    const people = this.#people;
     const { default: Provider } = await quietly(() => import('oidc-provider'));
     const provider: ProviderType = await quietly(async () => new Provider(this.issuer, {
       clients: [{ client_id: TestIssuer.CLIENT_ID, client_secret: TestIssuer.SECRET, redirect_uris: [`${app.origin}/auth/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
       async findAccount(_ctx, id) {
-        if (!(id in PEOPLE)) return undefined;
-        return { accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true, groups: PEOPLE[id] }) };
+        if (!(id in people)) return undefined;
+        return { accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true, groups: people[id] }) };
       },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
       scopes: ['openid', 'email', 'groups'],
@@ -79,7 +87,8 @@ export class TestIssuer {
       conformIdTokenClaims: false,
       cookies: { keys: ['a-key-for-the-test-provider-cookies'] },
       features: { devInteractions: { enabled: true } },
-      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 3600 },
+      // ID tokens of 5 minutes, as Keycloak issues them: a session must not end with them
+      ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 300 },
     }));
     this.#server.on('request', provider.callback());
   }
@@ -93,8 +102,8 @@ export class TestIssuer {
   }
 
   /** Starts a sign-in at the app; the app's jar (the flow cookie) and its answer, which sends the browser to the provider. */
-  async begin(): Promise<{ appJar: Jar; start: Answer }> {
-    const start = await send(this.#served.port, '/auth/sign-in?then=/sessions');
+  async begin(from?: string): Promise<{ appJar: Jar; start: Answer }> {
+    const start = await send(this.#served.port, '/auth/sign-in?then=/sessions', from ? { from } : {});
     return { appJar: new Jar().take(start.cookies), start };
   }
 
@@ -125,16 +134,16 @@ export class TestIssuer {
     throw new Error('the provider never sent the browser back');
   }
 
-  callback(url: URL, jar: Jar): Promise<Answer> {
-    return send(this.#served.port, url.pathname + url.search, { headers: { Cookie: jar.header() } });
+  callback(url: URL, jar: Jar, from?: string): Promise<Answer> {
+    return send(this.#served.port, url.pathname + url.search, { headers: { Cookie: jar.header() }, ...(from ? { from } : {}) });
   }
 
-  /** The whole flow as `user`; the jar then holds the session cookie. */
-  async signIn(user: string): Promise<{ jar: Jar; answer: Answer; url: URL; flowJar: Jar }> {
-    const { appJar, start } = await this.begin();
+  /** The whole flow as `user` (from the address `from`, else 127.0.0.1); the jar then holds the session cookie. */
+  async signIn(user: string, from?: string): Promise<{ jar: Jar; answer: Answer; url: URL; flowJar: Jar }> {
+    const { appJar, start } = await this.begin(from);
     const url = await this.atProvider(String(start.headers.location), user);
     const flowJar = new Jar().take(start.cookies);
-    const answer = await this.callback(url, appJar);
+    const answer = await this.callback(url, appJar, from);
     appJar.take(answer.cookies);
     return { jar: appJar, answer, url, flowJar };
   }

@@ -10,8 +10,8 @@ import type { serveSpec } from './serve-spec.ts';
 
 type TeamOptions = Pick<OctantExecOptions, 'auth' | 'adminGroups' | 'publicUrl' | 'inCluster' | 'serviceAccountDir'>;
 
-const PROXY_FLAGS = ['trusted-proxy'] as const;
-const OIDC_FLAGS = ['oidc-issuer', 'oidc-client-id', 'oidc-client-secret-file', 'oidc-username-claim', 'oidc-groups-claim'] as const;
+const PROXY_FLAGS = ['trusted-proxy', 'proxy-username-prefix', 'proxy-groups-prefix'] as const;
+const OIDC_FLAGS = ['oidc-issuer', 'oidc-client-id', 'oidc-client-secret-file', 'oidc-username-claim', 'oidc-groups-claim', 'oidc-username-prefix', 'oidc-groups-prefix'] as const;
 const TEAM_FLAGS = ['admin-group', 'public-url'] as const;
 
 export function teamOptions(v: FlagValues<typeof serveSpec>, listensBeyondLoopback: boolean): TeamOptions {
@@ -44,7 +44,12 @@ function authOptions(mode: AuthMode, v: FlagValues<typeof serveSpec>, listensBey
       } catch (error) {
         throw new UsageError(`--trusted-proxy: ${(error as Error).message}`);
       }
-      return { mode, trustedProxies: v['trusted-proxy'] };
+      return {
+        mode,
+        trustedProxies: v['trusted-proxy'],
+        ...(v['proxy-username-prefix'] !== undefined ? { usernamePrefix: v['proxy-username-prefix'] } : {}),
+        ...(v['proxy-groups-prefix'] !== undefined ? { groupsPrefix: v['proxy-groups-prefix'] } : {}),
+      };
     case 'oidc': {
       const missing = (['oidc-issuer', 'oidc-client-id', 'oidc-client-secret-file'] as const).filter((flag) => !v[flag]);
       if (missing.length) throw new UsageError(`--auth oidc needs ${missing.map((flag) => `--${flag}`).join(', ')}`);
@@ -56,6 +61,8 @@ function authOptions(mode: AuthMode, v: FlagValues<typeof serveSpec>, listensBey
         clientSecretFile: v['oidc-client-secret-file']!,
         ...(v['oidc-username-claim'] ? { usernameClaim: v['oidc-username-claim'] } : {}),
         ...(v['oidc-groups-claim'] ? { groupsClaim: v['oidc-groups-claim'] } : {}),
+        ...(v['oidc-username-prefix'] !== undefined ? { usernamePrefix: v['oidc-username-prefix'] } : {}),
+        ...(v['oidc-groups-prefix'] !== undefined ? { groupsPrefix: v['oidc-groups-prefix'] } : {}),
       };
     }
   }

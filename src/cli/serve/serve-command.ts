@@ -5,15 +5,14 @@ import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { openBrowser } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
-import { isLoopback, serveOptions } from './serve-options.ts';
+import { serveOptions } from './serve-options.ts';
+import { serveWarnings } from './serve-warnings.ts';
 import type { serveSpec } from './serve-spec.ts';
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
   const team = options.auth !== undefined && options.auth.mode !== 'local';
-  if (options.host && !isLoopback(options.host) && !team) {
-    console.error(`octant-exec: WARNING: listening on ${options.host}: anyone who can reach it and has the token can run commands in your containers.`);
-  }
+  for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let app;
   try {
     options.uiDir = await pageDir();

@@ -3,36 +3,52 @@
 // secret is read here, from its file (never a flag: command lines are visible to every process).
 import { Buffer } from 'node:buffer';
 import { readFileSync } from 'node:fs';
-import type { AuthMode } from '../../protocol/index.ts';
+import { RESERVED_PREFIX, type NamePrefixes } from './asserted-person.ts';
+import { nameProblem } from './person-names.ts';
+import { SESSION_MS } from './sessions.ts';
 import { TrustedPeers } from './trusted-peers.ts';
 
 /** As kube-apiserver's --oidc-username-claim: the subject, stable and unique at the provider. */
 export const DEFAULT_USERNAME_CLAIM = 'sub';
 export const DEFAULT_GROUPS_CLAIM = 'groups';
 const MAX_SECRET_BYTES = 4096;
+const MAX_PREFIX_LENGTH = 128;
+
+/** What proxy and oidc prepend to the names they are given (--proxy-username-prefix …); none by default. */
+interface PrefixOptions {
+  usernamePrefix?: string;
+  groupsPrefix?: string;
+}
+
+/** Tests only, not a flag: a session shorter than SESSION_MS, to see one end. */
+interface LifetimeOptions {
+  sessionMs?: number;
+}
 
 export type AuthOptions =
   | { mode: 'local' }
-  | { mode: 'proxy'; trustedProxies: string[] }
-  | { mode: 'kube-token' }
-  | { mode: 'oidc'; issuer: string; clientId: string; clientSecretFile: string; usernameClaim?: string; groupsClaim?: string };
+  | ({ mode: 'proxy'; trustedProxies: string[] } & PrefixOptions)
+  | ({ mode: 'kube-token' } & LifetimeOptions)
+  | ({ mode: 'oidc'; issuer: string; clientId: string; clientSecretFile: string; usernameClaim?: string; groupsClaim?: string } & PrefixOptions & LifetimeOptions);
 
 export type AuthSettings =
   | { mode: 'local' }
-  | { mode: 'proxy'; peers: TrustedPeers }
-  | { mode: 'kube-token' }
-  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; usernameClaim: string; groupsClaim: string };
+  | { mode: 'proxy'; peers: TrustedPeers; prefixes: NamePrefixes }
+  | { mode: 'kube-token'; sessionMs: number }
+  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; usernameClaim: string; groupsClaim: string; prefixes: NamePrefixes; sessionMs: number };
 
 export function authSettings(options: AuthOptions | undefined): AuthSettings {
-  const mode: AuthMode = options?.mode ?? 'local';
-  if (!options || options.mode === 'local' || options.mode === 'kube-token') return { mode } as AuthSettings;
+  if (!options || options.mode === 'local') return { mode: 'local' };
+  if (options.mode === 'kube-token') return { mode: 'kube-token', sessionMs: lifetime(options.sessionMs) };
   if (options.mode === 'proxy') {
     if (!options.trustedProxies?.length) throw new Error('--auth proxy needs --trusted-proxy CIDR (the address range of the authenticating proxy): without it, anyone could say who they are');
+    let peers: TrustedPeers;
     try {
-      return { mode: 'proxy', peers: new TrustedPeers(options.trustedProxies) };
+      peers = new TrustedPeers(options.trustedProxies);
     } catch (error) {
       throw new Error(`--trusted-proxy: ${(error as Error).message}`);
     }
+    return { mode: 'proxy', peers, prefixes: prefixes('proxy', options) };
   }
   if (options.mode !== 'oidc') throw new Error(`--auth takes local, proxy, oidc or kube-token, not "${String((options as { mode: unknown }).mode).slice(0, 40)}"`);
   const missing = [!options.issuer && '--oidc-issuer URL', !options.clientId && '--oidc-client-id ID', !options.clientSecretFile && '--oidc-client-secret-file FILE'].filter(Boolean);
@@ -41,7 +57,31 @@ export function authSettings(options: AuthOptions | undefined): AuthSettings {
   if (!/^[\x21-\x7e]{1,256}$/.test(options.clientId)) throw new Error('--oidc-client-id must be printable, without spaces, at most 256 characters');
   const usernameClaim = claimName('--oidc-username-claim', options.usernameClaim ?? DEFAULT_USERNAME_CLAIM);
   const groupsClaim = claimName('--oidc-groups-claim', options.groupsClaim ?? DEFAULT_GROUPS_CLAIM);
-  return { mode: 'oidc', issuer: options.issuer, clientId: options.clientId, clientSecret: readSecret(options.clientSecretFile), usernameClaim, groupsClaim };
+  const named = prefixes('oidc', options);
+  const sessionMs = lifetime(options.sessionMs);
+  return { mode: 'oidc', issuer: options.issuer, clientId: options.clientId, clientSecret: readSecret(options.clientSecretFile), usernameClaim, groupsClaim, prefixes: named, sessionMs };
+}
+
+/**
+ * --MODE-username-prefix and --MODE-groups-prefix: any printable text, `-` meaning none (as
+ * kube-apiserver's flags take it), and never a `system:` one, which would make every name one of
+ * Kubernetes' own (and so refuse everyone).
+ */
+function prefixes(mode: 'proxy' | 'oidc', options: PrefixOptions): NamePrefixes {
+  const one = (kind: 'username' | 'groups', value: string | undefined): string => {
+    if (value === undefined || value === '' || value === '-') return '';
+    const flag = `--${mode}-${kind}-prefix`;
+    if (value.length > MAX_PREFIX_LENGTH || nameProblem(value)) throw new Error(`${flag} must be printable, at most ${MAX_PREFIX_LENGTH} characters`);
+    if (value.startsWith(RESERVED_PREFIX)) throw new Error(`${flag} must not start with "${RESERVED_PREFIX}": those names are Kubernetes' own, and octant-exec never acts as one`);
+    return value;
+  };
+  return { username: one('username', options.usernamePrefix), groups: one('groups', options.groupsPrefix) };
+}
+
+function lifetime(ms: number | undefined): number {
+  if (ms === undefined) return SESSION_MS;
+  if (!(ms > 0 && ms <= SESSION_MS)) throw new Error(`a session lasts at most ${SESSION_MS / 3600_000} hours`);
+  return ms;
 }
 
 /** https, or http on loopback (a provider on this machine, in development); nothing after the path. */

@@ -23,8 +23,10 @@ export interface Authenticator {
   identify(req: IncomingMessage): Verdict;
   /** Answers one of the mode's own routes; false when `url` is none of them. */
   route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
-  /** Called with the caller of every session that is ended (signed out), so its sockets can be closed. */
+  /** Called with the caller of every session that ends (signed out, or expired: when it happens), so its sockets can be closed. */
   onEnded(listener: (caller: Caller) => void): void;
+  /** The server is closing: the mode's timers stop. */
+  close(): void;
 }
 
 export function refused(status: number, message: string, headers?: Record<string, string>): { refused: Refusal } {

@@ -25,9 +25,9 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
     case 'local':
       return new LocalAuthenticator(parts.door);
     case 'proxy':
-      return new ProxyAuthenticator(settings.peers, adminGroups);
+      return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn);
     case 'kube-token':
-      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn });
+      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn, sessionMs: settings.sessionMs });
     case 'oidc':
       return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH });
   }

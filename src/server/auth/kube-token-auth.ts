@@ -3,14 +3,18 @@
 // and their groups, through a server-side session. The token is used for that one review and then
 // dropped: it is never stored, logged, echoed in a page or a message.
 //
-// A session lasts a fixed 8 hours from sign-in (a working day). The cluster is not asked again:
-// revoking the token does not end a session (sign-out or a restart does), but every exec runs as
-// the person, so taking away their RBAC takes effect at once.
+// A session lasts a fixed 8 hours from sign-in (a working day), and ends then by itself, closing
+// its sockets. The cluster is not asked again: revoking the token does not end a session (sign-out
+// or a restart does), but every exec runs as the person, so taking away their RBAC takes effect at once.
+//
+// The names are taken as the TokenReview gives them, `system:` ones included (unlike proxy and
+// oidc, asserted-person.ts): the answer is the cluster's own authentication of the token, so
+// system:serviceaccount:… or the group system:masters is what the token already is, and
+// impersonating it gives the person nothing the pasted token did not already give them.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import { TokenReviewFailed } from '../../adapters/kubernetes/token-review.ts';
 import type { Caller } from '../caller.ts';
-import { TokenBucket } from '../rate-limit.ts';
 import { cookieValue, type FrontDoor } from '../security.ts';
 import type { Authenticator, Verdict } from './authenticator.ts';
 import { sendMessage, sendPage } from './auth-pages.ts';
@@ -20,14 +24,18 @@ import { clearCookie, setCookie } from './cookies.ts';
 import { readForm } from './form-body.ts';
 import { FormTokens } from './form-tokens.ts';
 import { kubeTokenForm } from './kube-token-page.ts';
+import { PeerLimits, type Rate } from './peer-limits.ts';
 import { personFrom } from './person-names.ts';
 import { crossSiteProblem } from './same-origin.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SessionStore } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
-export const KUBE_TOKEN_SESSION_MS = 8 * 3600_000;
+// Every attempt costs the cluster a TokenReview: a burst of typos is fine, a flood is not, and one
+// address flooding must not lock the others out (peer-limits.ts).
+export const ATTEMPTS_PER_PEER: Rate = { rate: 5, burst: 20 };
+export const ATTEMPTS_IN_ALL: Rate = { rate: 50, burst: 200 };
 const FORM_COOKIE = 'octant_exec_form';
 /** The form's cookie outlives a long pause on the page, not a day. */
 const FORM_SECONDS = 3600;
@@ -42,8 +50,9 @@ export interface KubeTokenOptions {
   /** the TokenReview, as the server's own identity */
   review(token: string): Promise<TokenReviewResult>;
   warn(message: string): void;
+  /** default SESSION_MS (8 hours); shorter in tests */
   sessionMs?: number;
-  now?: () => number;
+  clock?: SessionClock;
 }
 
 export class KubeTokenAuthenticator implements Authenticator {
@@ -51,13 +60,13 @@ export class KubeTokenAuthenticator implements Authenticator {
   readonly signInPage = SIGN_IN_PATH;
   readonly #sessions: CookieSessions;
   readonly #forms = new FormTokens();
-  // Every attempt costs the cluster a TokenReview: a burst of typos is fine, a flood is not.
-  readonly #attempts = new TokenBucket(5, 20);
-  readonly #now: () => number;
+  readonly #attempts: PeerLimits;
+  readonly #clock: SessionClock;
 
   constructor(private readonly options: KubeTokenOptions) {
-    this.#now = options.now ?? Date.now;
-    this.#sessions = new CookieSessions(new SessionStore(this.#now), options.secure, SIGN_IN_PATH);
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#sessions = new CookieSessions(new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
+    this.#attempts = new PeerLimits(ATTEMPTS_PER_PEER, ATTEMPTS_IN_ALL, () => this.#clock.now());
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -66,6 +75,10 @@ export class KubeTokenAuthenticator implements Authenticator {
 
   onEnded(listener: (caller: Caller) => void): void {
     this.#sessions.store.onEnded(listener);
+  }
+
+  close(): void {
+    this.#sessions.store.close();
   }
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
@@ -94,7 +107,8 @@ export class KubeTokenAuthenticator implements Authenticator {
     if (!this.#forms.valid(cookieValue(req.headers.cookie, FORM_COOKIE), form.get('csrf') ?? undefined)) {
       return this.#form(res, then, 403, 'This form was not the one this server gave you (it expired, or the server restarted): paste the token again here.');
     }
-    if (!this.#attempts.take()) return this.#form(res, then, 429, 'Too many sign-in attempts right now: wait a few seconds and try again.');
+    const limited = this.#attempts.take(req.socket.remoteAddress);
+    if (limited) return this.#form(res, then, 429, limited === 'peer' ? 'Too many sign-in attempts from your address: wait a few seconds and try again.' : 'Too many sign-in attempts right now: wait a few seconds and try again.');
     const token = (form.get('token') ?? '').trim().replace(/^Bearer\s+/i, '');
     if (!TOKEN_SHAPE.test(token)) return this.#form(res, then, 400, 'That is not a bearer token: paste the token alone, on one line, without spaces.');
     let review: TokenReviewResult;
@@ -113,9 +127,9 @@ export class KubeTokenAuthenticator implements Authenticator {
     }
     const person = personFrom(review.username, review.groups, { user: "the TokenReview's user", groups: "the TokenReview's groups" });
     if ('problem' in person) return this.#form(res, then, 400, `${person.problem} octant-exec cannot act as this user.`);
-    const now = this.#now();
+    const now = this.#clock.now();
     const caller = teamCaller('kube-token', person, this.options.adminGroups, SIGN_OUT_PATH);
-    const session = this.#sessions.start(caller, now + (this.options.sessionMs ?? KUBE_TOKEN_SESSION_MS), now);
+    const session = this.#sessions.start(caller, now + (this.options.sessionMs ?? SESSION_MS), now);
     const dropForm = clearCookie(FORM_COOKIE, { path: SIGN_IN_PATH, sameSite: 'Strict', secure: this.options.secure });
     // The post came from our own page, so this redirect is same-site and the Strict cookie goes with it.
     res.writeHead(303, { Location: then, 'Set-Cookie': [session, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });

@@ -38,4 +38,6 @@ export class LocalAuthenticator implements Authenticator {
   }
 
   onEnded(): void {}
+
+  close(): void {}
 }

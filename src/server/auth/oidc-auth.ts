@@ -3,10 +3,14 @@
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
 // verifier) for an ID token, checks (id-token.ts), and turns into a server-side session. The
 // person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
-// server's own OIDC flags read them (but without a prefix: the claim is the user name as it is).
+// server's own OIDC flags read them, with --oidc-username-prefix and --oidc-groups-prefix prepended
+// as kube-apiserver does (none by default), and never a `system:` name (asserted-person.ts).
 //
-// A session ends when the ID token does, or after 8 hours if that is sooner: the provider decides
-// how long a sign-in holds, and a restart or sign-out ends it early.
+// The ID token's exp only gates the sign-in: the token must be valid when it arrives. The session
+// then lasts a fixed 8 hours (as kube-token's), never extended, and ends by itself then, closing
+// its sockets; sign-out or a restart ends it early. (Providers issue short ID tokens, Keycloak's
+// last 5 minutes, meant to be checked once, not to time a session: octant-exec keeps no refresh
+// token to renew them with.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
@@ -22,14 +26,17 @@ import { JwksCache } from './jwks.ts';
 import { CodeRefused, exchangeCode } from './oidc-code-exchange.ts';
 import { DiscoveryCache } from './oidc-discovery.ts';
 import { FLOW_MS, OidcFlows } from './oidc-flows.ts';
-import { personFrom } from './person-names.ts';
+import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
+import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SessionStore } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
-export const OIDC_SESSION_CAP_MS = 8 * 3600_000;
 const FLOW_COOKIE = 'octant_exec_oidc';
+// A sign-in is a click; an office behind one address signing in at nine is well within these.
+export const SIGN_INS_PER_PEER: Rate = { rate: 5, burst: 30 };
+export const SIGN_INS_IN_ALL: Rate = { rate: 100, burst: 1000 };
 
 export interface OidcOptions {
   door: FrontDoor;
@@ -43,8 +50,10 @@ export interface OidcOptions {
   redirectUri: string;
   usernameClaim: string;
   groupsClaim: string;
-  sessionCapMs?: number;
-  now?: () => number;
+  prefixes: NamePrefixes;
+  /** default SESSION_MS (8 hours); shorter in tests */
+  sessionMs?: number;
+  clock?: SessionClock;
 }
 
 export class OidcAuthenticator implements Authenticator {
@@ -54,14 +63,19 @@ export class OidcAuthenticator implements Authenticator {
   readonly #flows: OidcFlows;
   readonly #discovery: DiscoveryCache;
   readonly #keys: JwksCache;
+  readonly #names: AssertedNames;
+  readonly #signIns: PeerLimits;
   readonly #now: () => number;
 
   constructor(private readonly options: OidcOptions) {
-    this.#now = options.now ?? Date.now;
-    this.#sessions = new CookieSessions(new SessionStore(this.#now), options.secure, SIGN_IN_PATH);
+    const clock = options.clock ?? SYSTEM_CLOCK;
+    this.#now = () => clock.now();
+    this.#sessions = new CookieSessions(new SessionStore(clock), options.secure, SIGN_IN_PATH);
     this.#flows = new OidcFlows(this.#now);
     this.#discovery = new DiscoveryCache(options.issuer, this.#now);
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
+    this.#names = new AssertedNames(options.prefixes, 'oidc sign-in', options.warn);
+    this.#signIns = new PeerLimits(SIGN_INS_PER_PEER, SIGN_INS_IN_ALL, this.#now);
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -72,11 +86,15 @@ export class OidcAuthenticator implements Authenticator {
     this.#sessions.store.onEnded(listener);
   }
 
+  close(): void {
+    this.#sessions.store.close();
+  }
+
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     switch (url.pathname) {
       case SIGN_IN_PATH:
         if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'Open this page with GET.');
-        else await this.#begin(res, localPath(url.searchParams.get('then')));
+        else await this.#begin(req, res, localPath(url.searchParams.get('then')));
         return true;
       case CALLBACK_PATH:
         if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'The identity provider comes back here with GET.');
@@ -98,14 +116,19 @@ export class OidcAuthenticator implements Authenticator {
     return verifyIdToken(idToken, { issuer: this.options.issuer, clientId: this.options.clientId, nonce, now: this.#now() }, (wanted) => this.#keys.key(wanted));
   }
 
-  async #begin(res: ServerResponse, then: string): Promise<void> {
+  async #begin(req: IncomingMessage, res: ServerResponse, then: string): Promise<void> {
+    const limited = this.#signIns.take(req.socket.remoteAddress);
+    if (limited) {
+      const whose = limited === 'peer' ? 'Too many sign-ins from your address' : 'Too many sign-ins right now';
+      return sendMessage(res, 429, 'Sign in', `${whose}: wait a few seconds and try again.`, { href: SIGN_IN_PATH, text: 'Try again' });
+    }
     let discovery;
     try {
       discovery = await this.#discovery.get();
     } catch (error) {
       return this.#unreachable(res, error);
     }
-    const { cookie, flow, challenge } = this.#flows.begin(then);
+    const { cookie, flow, challenge } = this.#flows.begin(then, req.socket.remoteAddress);
     // Ask for what the provider offers of these: email and groups claims are often behind scopes.
     const extra = ['email', 'profile', 'groups'].filter((scope) => (discovery.scopes.length ? discovery.scopes.includes(scope) : scope !== 'groups'));
     const target = withParams(discovery.authorizationEndpoint, {
@@ -151,16 +174,30 @@ export class OidcAuthenticator implements Authenticator {
       if (error instanceof IdTokenRejected) return refuse(401, error.message);
       return this.#unreachable(res, error, dropFlow);
     }
-    const person = personOf(claims, this.options.usernameClaim, this.options.groupsClaim);
+    const person = this.#personOf(claims);
     if ('problem' in person) return refuse(403, person.problem);
     const now = this.#now();
-    const expiresAt = Math.min(claims.exp * 1000, now + (this.options.sessionCapMs ?? OIDC_SESSION_CAP_MS));
+    // Fixed from now: the ID token's exp was checked (verify), and says nothing about the session.
+    const expiresAt = now + (this.options.sessionMs ?? SESSION_MS);
     const session = this.#sessions.start(teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH), expiresAt, now);
     // The browser came here on the provider's cross-site redirect. A redirect from here would still
     // count as part of that cross-site navigation, and the SameSite=Strict cookie set now would not
     // go with it (the page would find itself signed out). A page of ours that moves on by itself
     // starts a new, same-site navigation, and the cookie goes with that one.
     sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session, dropFlow] });
+  }
+
+  #personOf(claims: IdTokenClaims): Person | { problem: string } {
+    const { usernameClaim, groupsClaim } = this.options;
+    const user = claims[usernameClaim];
+    if (typeof user !== 'string') return { problem: `The ID token has no ${usernameClaim} claim to take your user name from: ask your admin to check --oidc-username-claim.` };
+    if (usernameClaim === 'email' && claims.email_verified === false) return { problem: 'The identity provider has not verified your e-mail address, which is your user name here.' };
+    const raw = claims[groupsClaim];
+    const groups = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
+    if (!Array.isArray(groups) || groups.some((group) => typeof group !== 'string')) return { problem: `The ID token's ${groupsClaim} claim is not a list of names: ask your admin to check --oidc-groups-claim.` };
+    const person = this.#names.person(user, groups as string[], { user: `the ID token's ${usernameClaim} claim`, groups: `the ID token's ${groupsClaim} claim` });
+    if ('reserved' in person) return { problem: `${person.problem} Ask your admin to set --oidc-username-prefix as the cluster's own, or another --oidc-username-claim.` };
+    return person;
   }
 
   #unreachable(res: ServerResponse, error: unknown, dropFlow?: string): void {
@@ -170,15 +207,6 @@ export class OidcAuthenticator implements Authenticator {
   }
 }
 
-function personOf(claims: IdTokenClaims, usernameClaim: string, groupsClaim: string): Person | { problem: string } {
-  const user = claims[usernameClaim];
-  if (typeof user !== 'string') return { problem: `The ID token has no ${usernameClaim} claim to take your user name from: ask your admin to check --oidc-username-claim.` };
-  if (usernameClaim === 'email' && claims.email_verified === false) return { problem: 'The identity provider has not verified your e-mail address, which is your user name here.' };
-  const raw = claims[groupsClaim];
-  const groups = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
-  if (!Array.isArray(groups) || groups.some((group) => typeof group !== 'string')) return { problem: `The ID token's ${groupsClaim} claim is not a list of names: ask your admin to check --oidc-groups-claim.` };
-  return personFrom(user, groups as string[], { user: `the ID token's ${usernameClaim} claim`, groups: `the ID token's ${groupsClaim} claim` });
-}
 
 function withParams(base: string, params: Record<string, string>): string {
   const url = new URL(base);

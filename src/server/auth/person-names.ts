@@ -7,15 +7,20 @@ import type { Person } from '../../domain/person.ts';
 export const MAX_NAME_LENGTH = 256;
 export const MAX_GROUPS = 100;
 
-// C0 and C1 controls (a newline in a header value would split an audit line or an Impersonate header)
-// and the Unicode replacement character, which means the bytes were not UTF-8.
-const forbidden = /[\u0000-\u001f\u007f-\u009f\ufffd]/;
+// - control characters (Cc: C0 and C1; a newline in a header value would split an audit line or an
+//   Impersonate header), and the line and paragraph separators (Zl, Zp), which break lines too;
+// - invisible format characters (Cf: the zero-width space U+200B, the bidi overrides U+202E and
+//   their kin, the soft hyphen…): `alice\u200b` shows as alice on the Audit page, and a bidi
+//   override makes a name read backwards; Kubernetes names nobody that way on purpose;
+// - lone surrogates (Cs, possible in a JSON claim) and the replacement character U+FFFD, which
+//   means the bytes were not UTF-8.
+const forbidden = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\ufffd]/u;
 
 /** Why `name` cannot be a user or group name, or undefined when it can. */
 export function nameProblem(name: string): string | undefined {
   if (name === '') return 'is empty';
   if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
-  if (forbidden.test(name)) return 'has control characters or bytes that are not UTF-8';
+  if (forbidden.test(name)) return 'has control characters, invisible formatting characters (such as a zero-width space) or bytes that are not UTF-8';
   return undefined;
 }
 

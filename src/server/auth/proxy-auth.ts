@@ -8,10 +8,15 @@
 // comma cannot be expressed, and "dev,octant-admins" is two groups. That is why only the proxy may
 // set the header (it overwrites what the browser sent), and why a peer that is not the proxy gets
 // nothing at all rather than its headers minus the groups.
+//
+// The names are the proxy's word, not the cluster's: --proxy-username-prefix and
+// --proxy-groups-prefix are prepended, and `system:` names are refused or dropped
+// (asserted-person.ts), so no header makes anyone system:masters.
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
+import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { refused, type Authenticator, type Verdict } from './authenticator.ts';
-import { nameProblem, personFrom } from './person-names.ts';
+import { nameProblem } from './person-names.ts';
 import { teamCaller } from './team-caller.ts';
 import type { TrustedPeers } from './trusted-peers.ts';
 
@@ -24,11 +29,16 @@ const MAX_GROUPS_HEADER = 32 * 1024;
 export class ProxyAuthenticator implements Authenticator {
   readonly mode = 'proxy' as const;
   readonly signInPage = null;
+  readonly #names: AssertedNames;
 
   constructor(
     private readonly peers: TrustedPeers,
     private readonly adminGroups: ReadonlySet<string>,
-  ) {}
+    prefixes: NamePrefixes,
+    warn: (message: string) => void,
+  ) {
+    this.#names = new AssertedNames(prefixes, 'proxy sign-in', warn);
+  }
 
   identify(req: IncomingMessage): Verdict {
     if (!this.peers.has(req.socket.remoteAddress)) {
@@ -50,8 +60,11 @@ export class ProxyAuthenticator implements Authenticator {
       .split(',')
       .map((group) => group.trim())
       .filter((group) => group !== '');
-    const person = personFrom(user.trim(), groups, { user: 'X-Forwarded-User', groups: 'X-Forwarded-Groups' });
-    if ('problem' in person) return refused(400, `${person.problem} Ask your admin to check the proxy's user and group headers.`);
+    const person = this.#names.person(user.trim(), groups, { user: 'X-Forwarded-User', groups: 'X-Forwarded-Groups' });
+    if ('problem' in person) {
+      if (person.reserved) return refused(403, `${person.problem} Ask your admin to check the proxy's user header, or --proxy-username-prefix.`);
+      return refused(400, `${person.problem} Ask your admin to check the proxy's user and group headers.`);
+    }
     return { caller: teamCaller('proxy', person, this.adminGroups, null) };
   }
 
@@ -60,6 +73,8 @@ export class ProxyAuthenticator implements Authenticator {
   }
 
   onEnded(): void {}
+
+  close(): void {}
 }
 
 /** A header that must appear at most once (Node joins repeats of an unknown header with ", "). */

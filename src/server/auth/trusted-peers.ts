@@ -47,7 +47,7 @@ function masked(value: bigint, prefix: number, v6: boolean): bigint {
 }
 
 /** The address as a number; an IPv4-mapped IPv6 address as its IPv4 one unless `unmap` is false. */
-function parseAddress(text: string, unmap = true): { v6: boolean; value: bigint } | undefined {
+export function parseAddress(text: string, unmap = true): { v6: boolean; value: bigint } | undefined {
   const address = text.replace(/%.*$/, ''); // a zone (fe80::1%eth0) says nothing about who it is
   if (isIPv4(address)) return { v6: false, value: address.split('.').reduce((sum, part) => (sum << 8n) | BigInt(part), 0n) };
   if (!isIPv6(address)) return undefined;
