@@ -70,7 +70,7 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
     if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
     // A browser opening the app without a session goes to the sign-in page first, and comes back here.
     if (auth.signInPage && isAppPage(url.pathname) && 'refused' in auth.identify(req)) {
-      res.writeHead(303, { Location: `${auth.signInPage}?then=${encodeURIComponent(url.pathname)}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+      res.writeHead(303, { Location: `${auth.signInPage}?then=${encodeURIComponent(url.pathname + url.search)}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });
       return void res.end();
     }
     if (!parts.ui.serve(req, res, url.pathname, {})) throw new HttpError(404, 'Not found.');

@@ -42,6 +42,10 @@ test('without a session: the API and the socket say to sign in, the pages send t
   const page = await send(app.port, '/batches');
   assert.is(page.status, 303);
   assert.is(page.headers.location, '/auth/sign-in?then=%2Fbatches');
+  // a link to a pod's view keeps its query through the sign-in
+  const link = await send(app.port, '/?namespace=default&pod=web');
+  assert.is(link.headers.location, '/auth/sign-in?then=%2F%3Fnamespace%3Ddefault%26pod%3Dweb');
+  assert.is((await signIn(alice.token, { then: '/?namespace=default&pod=web' })).answer.headers.location, '/?namespace=default&pod=web');
   const { answer } = await signIn(alice.token, { then: '//evil.example/x' });
   assert.is(answer.headers.location, '/', 'never a redirect off this server');
 });

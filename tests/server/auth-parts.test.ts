@@ -229,8 +229,8 @@ test('CSRF rule for changes: Origin when sent, else Fetch Metadata; reads always
 });
 
 test('where a sign-in sends the browser on: a path of this server, never another site', () => {
-  for (const ok of ['/', '/sessions', '/embed/', '/batches']) assert.is(localPath(ok), ok);
-  for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example/', 'sessions', '/a b', '/x?y', null, undefined, `/${'a'.repeat(300)}`]) assert.is(localPath(bad), '/', String(bad));
+  for (const ok of ['/', '/sessions', '/embed/', '/batches', '/?namespace=default&pod=web&tab=t3', '/embed?namespace=batch&pod=worker-0&container=main', '/?context=kind-kind%2Fx']) assert.is(localPath(ok), ok);
+  for (const bad of ['//evil.example', '/\\evil.example', 'https://evil.example/', 'sessions', '/a b', '/x?y"><script>', '/x?a b', '//x?y', null, undefined, `/${'a'.repeat(1000)}`]) assert.is(localPath(bad), '/', String(bad));
 });
 
 test('a start refuses a sign-in setup that cannot work, in a sentence, before anything starts', async () => {
