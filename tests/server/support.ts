@@ -1,6 +1,5 @@
 // Test helpers for the server: start it in-process against a fresh sandbox, call its API with
 // any Host/Origin/credentials, and a socket client that speaks the stream protocol.
-import { request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import type { ServerMessage, SessionRow, SessionsReply } from '../../src/protocol/index.ts';
 import { waitFor } from '../support/wait.ts';
+import { send } from './auth-support.ts';
 
 
 export interface TestApp extends RunningApp {
@@ -63,25 +63,7 @@ export function call(app: TestApp, path: string, options: CallOptions = {}): Pro
     ...(body !== undefined ? { 'Content-Type': options.contentType ?? 'application/json' } : {}),
     ...(options.headers ?? {}),
   };
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: app.port, path, method: options.method ?? (body !== undefined ? 'POST' : 'GET'), headers });
-    req.on('response', (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (text += c));
-      res.on('end', () => {
-        let json: unknown;
-        try {
-          json = JSON.parse(text);
-        } catch {
-          json = undefined;
-        }
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, json });
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
+  return send(app.port, path, { method: options.method, headers, body });
 }
 
 /** Tries a socket upgrade; resolves with the HTTP status of a refusal, or 101 (and closes it). */
