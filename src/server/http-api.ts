@@ -10,7 +10,7 @@ import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';
-import { parseExecBody } from './exec-body.ts';
+import { checkName, parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
@@ -113,6 +113,7 @@ function contextParam(url: URL): string | undefined {
 async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
   const namespace = url.searchParams.get('namespace');
   if (!namespace) throw new HttpError(400, 'Say which namespace: /api/v1/permissions?namespace=NAME[&context=CONTEXT].');
+  checkName('namespace', namespace);
   const context = contextParam(url);
   if (!ctx.caller.person) return { namespace, exec: { allowed: true, reason: 'Local mode: execs use your kubeconfig, whose rights the cluster checks at each exec.' } };
   const exec = await ctx.reader.canI({ namespace, ...(context !== undefined ? { context } : {}), verb: 'create', resource: 'pods', subresource: 'exec' });

@@ -214,4 +214,14 @@ test('unknown paths: 404 with a JSON body; a preflight gets no CORS answer', asy
   assert.is((await call(app, '/api/v1/sessions', { method: 'DELETE' })).status, 405);
 });
 
+test('GET /permissions in local mode: allowed without asking the cluster; the namespace checked as a name', async () => {
+  const ok = await call(app, '/api/v1/permissions?namespace=default');
+  assert.is(ok.status, 200);
+  assert.equal([ok.json.namespace, ok.json.exec.allowed], ['default', true]);
+  assert.is((await call(app, '/api/v1/permissions')).status, 400);
+  const bad = await call(app, '/api/v1/permissions?namespace=..%2Fx');
+  assert.is(bad.status, 400);
+  assert.match(bad.json.error.message, 'namespace');
+});
+
 test.run();
