@@ -47,7 +47,8 @@ export class SessionPodGuard {
       const row = list.byId[id];
       if (!row || !isRunning(row.state)) continue;
       const { context, namespace } = row.target;
-      needed.set(`${row.person?.user ?? ''}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
+      const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
+      needed.set(`${who}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
     }
     for (const [key, stop] of this.#subscriptions) {
       if (!needed.has(key)) {

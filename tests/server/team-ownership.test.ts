@@ -1,7 +1,8 @@
 // Ownership across time in team mode: a restart runs a terminal as it was started, so someone
 // whose groups changed since must open a new one instead (their old rights do not come back with
 // it); and terminals from before team mode (the same state directory in local mode) have no owner:
-// nobody sees them but admins, who may close them, never restart them.
+// nobody sees them but admins, who may close them, never restart them. And a deleted pod ends its
+// owner's terminals, though the server's own identity may not list pods.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -64,6 +65,20 @@ test('a terminal from before team mode: nobody sees it but admins, who may close
   assert.match(restart.json.error.message, 'from before team mode');
   assert.is((await as('carol', ['octant-admins'], `/sessions/${local}/close`, {})).status, 200);
   assert.not.ok(((await as('carol', ['octant-admins'], '/sessions')).json.sessions as SessionRow[]).some((s) => s.sessionId === local));
+});
+
+test("a deleted pod ends its owner's terminal (podDeleted): the server watches it as the owner, since it may list no pods itself", async () => {
+  const started = await as('alice', ['dev'], '/exec', { namespace: 'batch', pod: 'worker-1', containers: ['main'], command: { shell: 'sh' } });
+  assert.is(started.status, 201, started.body);
+  const id: string = started.json.sessionIds[0];
+  const row = async () => ((await as('alice', ['dev'], '/sessions')).json.sessions as SessionRow[]).find((s) => s.sessionId === id);
+  await waitFor(async () => (await row())?.state === 'interactive', 'the shell running');
+  assert.ok(app.sandbox!.deletePod('batch', 'worker-1'));
+  const ended = await waitFor(async () => {
+    const r = await row();
+    return r?.state === 'disconnected' ? r : undefined;
+  }, 'the terminal ended by the deletion');
+  assert.is(ended.disconnectReason, 'podDeleted');
 });
 
 test.run();

@@ -113,6 +113,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   // without (or with "0") first gets every current pod as ADDED, as the API server sends it.
   const fromVersion = query.get('resourceVersion');
   if (!fromVersion || fromVersion === '0') for (const pod of pods) write({ type: 'ADDED', object: pod });
+  else for (const event of ctx.state.eventsSince(Number(fromVersion), namespace)) if (filter(event.object)) write(event);
   const unsubscribe = ctx.state.watchPods(namespace, (event) => filter(event.object) && write(event));
   ctx.watches.add(res);
   const end = () => {

@@ -1,5 +1,7 @@
 // The sandbox's live objects: namespaces and pods built from the fixture, pod deletion, and the
-// watch fan-out (ADDED/MODIFIED/DELETED) that list-and-watch clients rely on.
+// watch fan-out (ADDED/MODIFIED/DELETED) that list-and-watch clients rely on. Like the API server's
+// watch cache, recent events are kept, so a watch started from a list's resourceVersion gets
+// what happened between the list and its start instead of missing it.
 import { randomUUID } from 'node:crypto';
 import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
 import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
@@ -17,12 +19,16 @@ export interface WatchEvent {
 }
 type WatchListener = (event: WatchEvent) => void;
 
+/** events kept for watches that start from an older resourceVersion */
+const EVENTS_KEPT = 1000;
+
 export class ClusterState {
   private version = 1;
   private readonly namespaceObjects = new Map<string, KubeObject>();
   private readonly podsByKey = new Map<string, SandboxPod>();
   private readonly watchers = new Set<{ namespace?: string; listener: WatchListener }>();
   private readonly deletionListeners = new Set<(pod: SandboxPod) => void>();
+  private readonly recent: { namespace: string; version: number; event: WatchEvent }[] = [];
 
   constructor(fixture: SandboxFixture, now = new Date()) {
     const createdAt = now.toISOString().replace(/\.\d+Z$/, 'Z');
@@ -81,7 +87,14 @@ export class ClusterState {
     return () => this.watchers.delete(entry);
   }
 
+  /** The kept events after resourceVersion `after`, oldest first (of one namespace, or of all). */
+  eventsSince(after: number, namespace?: string): WatchEvent[] {
+    return this.recent.filter((e) => e.version > after && (namespace === undefined || e.namespace === namespace)).map((e) => e.event);
+  }
+
   private emit(namespace: string, event: WatchEvent): void {
+    this.recent.push({ namespace, version: Number(event.object.metadata.resourceVersion), event });
+    if (this.recent.length > EVENTS_KEPT) this.recent.shift();
     for (const w of this.watchers) if (w.namespace === undefined || w.namespace === namespace) w.listener(event);
   }
 
