@@ -5,7 +5,7 @@
 // See docs/sandbox.md.
 import { createServer, type Server } from 'node:https';
 import type { ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,8 @@ import type { ExecTransportName, Sandbox, SandboxOptions, SandboxUser } from './
 
 /** The most processes one pod may have at once, unless the fixture says otherwise (podPidsLimit). */
 const DEFAULT_POD_PIDS_LIMIT = 1024;
+/** How long a closing sandbox waits for exec connections to end before it cuts them. */
+const CLOSE_GRACE_MS = 2000;
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const fixture = typeof options.fixture === 'string' ? loadFixtureFile(options.fixture) : checkFixture(options.fixture ?? demoFixture);
@@ -91,6 +93,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
     handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
+  });
+  // Every connection, for the shutdown: upgraded ones (execs) and ones still in their TLS
+  // handshake are not the HTTP server's to close.
+  const connections = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
   });
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => {}); // a client that vanishes mid-handshake is not our error
@@ -155,6 +164,12 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         await new Promise<void>((resolve) => {
           server.close(() => resolve());
           server.closeAllConnections?.();
+          // A connection with no session to end it (an exec still being admitted, a handshake on a
+          // busy machine) would hold the close forever: after a moment for the ended sessions'
+          // last frames, whatever is still connected is cut.
+          setTimeout(() => {
+            for (const socket of connections) socket.destroy();
+          }, CLOSE_GRACE_MS).unref();
         });
         await ended;
         await runtime.close();

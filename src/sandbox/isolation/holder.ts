@@ -7,6 +7,7 @@
 // Arguments go through a pipe (bwrap --args) so that a container's `ps` shows PID 1 as
 // "bwrap --args 3 -- pause", not every path of this machine that built it.
 import { spawn } from 'node:child_process';
+import process from 'node:process';
 import { killGroup } from '../processes/exec-processes.ts';
 import type { IsolationTools } from './host-tools.ts';
 import { launching } from './launcher.ts';
@@ -52,8 +53,22 @@ export async function startHolder(tools: IsolationTools, options: HolderOptions)
   let stderr = '';
   errors.setEncoding('utf8');
   errors.on('data', (text: string) => void (stderr.length < 4096 && (stderr += text)));
+  let closed = false;
   const ended = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stop = () => child.pid !== undefined && killGroup(child.pid);
+  void ended.then(() => (closed = true));
+  // bubblewrap's first process in the sandbox (its init, the pid its info names) holds our stdio
+  // pipes too, and a group kill does not always reach it (seen: init alive, bwrap and pause gone,
+  // `close` never coming). Killing it takes down everything in the PID namespace it heads.
+  let sandboxInit = 0;
+  const stop = () => {
+    if (child.pid !== undefined) killGroup(child.pid);
+    if (!sandboxInit || closed) return; // once closed, its pid may be another process's
+    try {
+      process.kill(sandboxInit, 'SIGKILL');
+    } catch {
+      // ESRCH: it went with the group
+    }
+  };
 
   argsPipe.end(['--info-fd', '4', ...options.args].map((arg) => `${arg}\0`).join(''));
   pauseIn.on('error', () => {});
@@ -64,7 +79,7 @@ export async function startHolder(tools: IsolationTools, options: HolderOptions)
     infoPipe.on('data', (text: string) => {
       info += text;
       const pid = Number(/"child-pid":\s*(\d+)/.exec(info)?.[1]);
-      if (pid) resolve(pid);
+      if (pid) resolve((sandboxInit = pid));
     });
     infoPipe.on('end', () => resolve(0));
   });
