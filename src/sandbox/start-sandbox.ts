@@ -162,14 +162,18 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
         for (const t of transports) t.close();
         for (const res of watches) res.end();
         await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          server.closeAllConnections?.();
           // A connection with no session to end it (an exec still being admitted, a handshake on a
           // busy machine) would hold the close forever: after a moment for the ended sessions'
           // last frames, whatever is still connected is cut.
-          setTimeout(() => {
+          const cut = setTimeout(() => {
             for (const socket of connections) socket.destroy();
-          }, CLOSE_GRACE_MS).unref();
+          }, CLOSE_GRACE_MS);
+          cut.unref();
+          server.close(() => {
+            clearTimeout(cut);
+            resolve();
+          });
+          server.closeAllConnections?.();
         });
         await ended;
         await runtime.close();
