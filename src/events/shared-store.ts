@@ -1,0 +1,81 @@
+// The event log when several octant-exec replicas share it (PostgreSQL). Unlike the file store,
+// a replica does not number its entries: the store gives each one its place in one global order,
+// and tells every replica (the writer included) every entry once it is stored, in that order. The
+// projections fold exactly that stream, so every replica's session list is the same fold of the
+// same log. Writes are asynchronous and buffered: a store that stops answering for a while loses
+// nothing a replica decided meanwhile, and writes nothing twice when it answers again.
+//
+// Each replica holds a lease in the store, renewed by a heartbeat. A replica whose lease ran out
+// (killed, cut off, paused) is reaped by one of the others, which marks its live terminals
+// disconnected; the lost replica, if it comes back, finds its lease gone and must stop acting as
+// the owner of anything. Every time in these rules is the database's clock, never a replica's.
+import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
+import type { LogEntry } from './log-entry.ts';
+import type { Snapshot } from './store.ts';
+
+type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
+
+/** An entry as a replica decides it; the store gives it its seq. */
+export type UnnumberedEntry = WithoutSeq<LogEntry>;
+
+export interface ReplicaInfo {
+  /** short, unique among the replicas that ever used the store ([a-z0-9]{6}); prefixes the ids the replica gives out */
+  id: string;
+  /** where the other replicas reach it (its --advertise URL) */
+  advertise: string;
+}
+
+/** What a start begins from. */
+export interface SharedStart {
+  /** the newest snapshot of a format the caller accepts, if any */
+  snapshot?: Snapshot;
+  /** every entry after the snapshot's seq (all of them when there is none), in seq order */
+  entries: LogEntry[];
+}
+
+export interface SharedStoreListeners {
+  /** entries stored by any replica, this one included: each exactly once, in seq order */
+  entries(entries: LogEntry[]): void;
+  /** the store stopped answering (with why, password never included) or answers again (undefined) */
+  availability(problem: string | undefined): void;
+  /** this replica's lease is gone (another replica reaped it): it owns no terminal any more, and what it had not written was dropped */
+  leaseLost(): void;
+}
+
+export interface SharedStore {
+  readonly replica: ReplicaInfo;
+  /** false while the store does not answer */
+  readonly available: boolean;
+  /** the secret replicas share (created with the schema): signs replica-to-replica requests and sign-in sessions */
+  readonly sharedKey: Uint8Array;
+  /** reads the start; call once, before listen */
+  start(acceptFormat: (format: number) => boolean): Promise<SharedStart>;
+  /** begins delivering entries after `afterSeq`, availability and lease changes */
+  listen(listeners: SharedStoreListeners, afterSeq: number): void;
+  /**
+   * Queues entries to be stored in this order; they come back through `entries` once stored.
+   * Throws, queuing nothing, when the buffer of unwritten entries is full (the store has been
+   * unavailable for long).
+   */
+  append(entries: UnnumberedEntry[]): void;
+  /** resolves once everything appended so far is stored and delivered; rejects after `timeoutMs` */
+  flushed(timeoutMs: number): Promise<void>;
+  /** entries with seq > `after`, at most `limit`, oldest first */
+  read(after: number, limit: number): Promise<LogEntry[]>;
+  putSnapshot(snapshot: Snapshot): Promise<void>;
+  /** the highest seq compaction has worked through */
+  compactedThrough(): Promise<number>;
+  /** as the file store's; one replica at a time (the others get `busy`) */
+  compact(policy: CompactionPolicy): Promise<CompactionReport>;
+  /** the replicas whose lease is current */
+  liveReplicas(): Promise<ReplicaInfo[]>;
+  /**
+   * Replicas whose lease ran out, each handed to exactly one caller across all replicas, which
+   * then writes what became of their terminals.
+   */
+  claimLostReplicas(): Promise<ReplicaInfo[]>;
+  /** takes over a terminal whose owner is lost; true for exactly one caller per (session, former owner) */
+  adopt(sessionId: string, formerOwner: string): Promise<boolean>;
+  /** writes what waits (for at most `timeoutMs`), gives up the lease, and closes the connections */
+  close(timeoutMs?: number): Promise<void>;
+}
