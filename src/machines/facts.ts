@@ -5,7 +5,8 @@ import type { ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 
-export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted';
+/** replicaLost: the replica that held its exec stream stopped answering (several replicas share one log) */
+export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted' | 'replicaLost';
 
 export interface SessionSpawned {
   type: 'session.spawned';
@@ -20,6 +21,8 @@ export interface SessionSpawned {
   /** team mode: the person it runs for (impersonated in every cluster call), its owner */
   person?: Person;
   idleTimeoutMs: number;
+  /** the replica that holds its exec stream, when several share one log */
+  replica?: string;
 }
 
 export type SessionFact =
@@ -39,7 +42,9 @@ export type SessionFact =
   | { type: 'session.restarted'; sessionId: string; run: number }
   /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */
   | { type: 'session.restartRefused'; sessionId: string; message: string; because?: 'running' }
-  | { type: 'session.closed'; sessionId: string };
+  | { type: 'session.closed'; sessionId: string }
+  /** replica `replica` took over an ended terminal of replica `from`, which was lost */
+  | { type: 'session.adopted'; sessionId: string; replica: string; from: string };
 
 export type ExecFact =
   | { type: 'exec.requested'; requestId: string; action: ExecAction; containers: string[]; sessionIds: string[] }

@@ -14,6 +14,11 @@ import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalR
 
 export interface SupervisorConfig extends TerminalTimings {
   maxLiveSessions: number;
+  /**
+   * Several replicas share one log: this one's id. It prefixes the ids given out here (abc123-t1),
+   * so no two replicas ever give out the same, and each terminal names its owner.
+   */
+  replica?: string;
   autoShells: readonly ShellName[];
   initialSize: TerminalSize;
 }
@@ -62,7 +67,20 @@ export type SupervisorEvent =
   | { type: 'DISCONNECT_ALL'; reason: DisconnectReason }
   /** hand a stream event to one terminal: used by replay, and by the runtime for pod deletion */
   | { type: 'DELIVER'; sessionId: string; event: TerminalEvent }
+  /** take over an ended terminal of a lost replica (its row in the session list says what it ran), to restart or close it here */
+  | { type: 'ADOPT'; from: string; session: AdoptedSession }
   | TerminalReport;
+
+export interface AdoptedSession {
+  sessionId: string;
+  target: ExecTarget;
+  command: ExecCommand;
+  interactive: boolean;
+  person?: Person;
+  idleTimeoutMs: number;
+  /** its last run */
+  run: number;
+}
 
 /** The part of xstate's action enqueuer the helpers below use. */
 interface Enqueue {
@@ -83,27 +101,32 @@ interface NewSession {
   deadlineMs?: number;
 }
 
+/** The `n`th id of a kind (t: terminal, r: request, b: batch) given out by this supervisor. */
+const idOf = (config: SupervisorConfig, kind: 't' | 'r' | 'b', n: number) => (config.replica ? `${config.replica}-${kind}${n}` : `${kind}${n}`);
+
+/** What a terminal actor starts from. */
+function terminalInput(config: SupervisorConfig, session: Omit<NewSession, 'requestId' | 'requestedBy'> & { sessionId: string }): TerminalInput {
+  return {
+    sessionId: session.sessionId,
+    target: session.target,
+    ...(session.person ? { person: session.person } : {}),
+    command: session.command,
+    interactive: session.interactive,
+    autoShells: config.autoShells,
+    size: config.initialSize,
+    idleNoticeMs: Math.min(config.idleNoticeMs, session.idleTimeoutMs),
+    idleTimeoutMs: session.idleTimeoutMs,
+    connectTimeoutMs: config.connectTimeoutMs,
+    ...(session.deadlineMs !== undefined ? { deadlineMs: session.deadlineMs } : {}),
+  };
+}
+
 /** Emit `session.spawned` and spawn its terminal; returns the session id. The caller assigns the count. */
 function spawnSession(enqueue: Enqueue, context: SupervisorContext, index: number, session: NewSession): string {
-  const sessionId = `t${context.sessionCount + index + 1}`;
-  const { deadlineMs, ...spawned } = session;
-  enqueue.emit({ type: 'session.spawned', sessionId, ...spawned });
-  enqueue.spawnChild('terminal', {
-    id: sessionId,
-    input: {
-      sessionId,
-      target: session.target,
-      ...(session.person ? { person: session.person } : {}),
-      command: session.command,
-      interactive: session.interactive,
-      autoShells: context.config.autoShells,
-      size: context.config.initialSize,
-      idleNoticeMs: Math.min(context.config.idleNoticeMs, session.idleTimeoutMs),
-      idleTimeoutMs: session.idleTimeoutMs,
-      connectTimeoutMs: context.config.connectTimeoutMs,
-      ...(deadlineMs !== undefined ? { deadlineMs } : {}),
-    },
-  });
+  const sessionId = idOf(context.config, 't', context.sessionCount + index + 1);
+  const { deadlineMs: _deadline, ...spawned } = session;
+  enqueue.emit({ type: 'session.spawned', sessionId, ...spawned, ...(context.config.replica ? { replica: context.config.replica } : {}) });
+  enqueue.spawnChild('terminal', { id: sessionId, input: terminalInput(context.config, { ...session, sessionId }) });
   return sessionId;
 }
 
@@ -162,7 +185,7 @@ export const supervisorMachine = setup({
   on: {
     EXEC: {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        const requestId = `r${context.requestCount + 1}`;
+        const requestId = idOf(context.config, 'r', context.requestCount + 1);
         const live = liveCount(context.sessions);
         const { action, containers } = event;
         const refusal =
@@ -176,7 +199,7 @@ export const supervisorMachine = setup({
           enqueue.emit({ type: 'exec.refused', requestId, action, containers, message: refusal });
           return;
         }
-        const sessionIds = containers.map((_, i) => `t${context.sessionCount + i + 1}`);
+        const sessionIds = containers.map((_, i) => idOf(context.config, 't', context.sessionCount + i + 1));
         enqueue.emit({ type: 'exec.requested', requestId, action, containers, sessionIds });
         const { context: kubeContext, namespace, pod } = action.target;
         containers.forEach((container, i) =>
@@ -198,7 +221,7 @@ export const supervisorMachine = setup({
     },
     BATCH: {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        const batchId = `b${context.batchCount + 1}`;
+        const batchId = idOf(context.config, 'b', context.batchCount + 1);
         const action = { ...event.action, concurrency: Math.max(1, Math.floor(event.action.concurrency)) };
         enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped });
         enqueue.assign({ batchCount: context.batchCount + 1 });
@@ -230,6 +253,15 @@ export const supervisorMachine = setup({
           return;
         }
         enqueue.sendTo(event.sessionId, { type: 'RESTART' });
+      }),
+    },
+    ADOPT: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const { session } = event;
+        if (!context.config.replica || context.sessions[session.sessionId]) return;
+        enqueue.emit({ type: 'session.adopted', sessionId: session.sessionId, replica: context.config.replica, from: event.from });
+        enqueue.spawnChild('terminal', { id: session.sessionId, input: { ...terminalInput(context.config, session), adoptedRun: session.run } });
+        enqueue.assign({ sessions: { ...context.sessions, [session.sessionId]: { live: false } } });
       }),
     },
     CLOSE_ALL_ENDED: {

@@ -28,6 +28,8 @@ export interface TerminalInput extends TerminalTimings {
   interactive: boolean;
   autoShells: readonly ShellName[];
   size: TerminalSize;
+  /** taken over from a lost replica after run `adoptedRun` ended there: it starts ended, ready to restart or close */
+  adoptedRun?: number;
 }
 
 export interface TerminalContext extends TerminalInput {
@@ -114,6 +116,7 @@ export const terminalMachine = setup({
     deadline: ({ context }) => context.deadlineMs ?? noDeadlineMs,
   },
   guards: {
+    adopted: ({ context }) => context.adoptedRun !== undefined,
     hasDeadline: ({ context }) => context.deadlineMs !== undefined,
     anotherShellToTry: ({ context, event }) =>
       event.type === 'FAILED' &&
@@ -135,13 +138,15 @@ export const terminalMachine = setup({
   },
 }).createMachine({
   id: 'terminal',
-  context: ({ input }) => ({ ...input, run: 1, attempt: 0, quietMs: 0 }),
-  initial: 'running',
+  context: ({ input }) => ({ ...input, run: input.adoptedRun ?? 1, attempt: 0, quietMs: 0 }),
+  initial: 'starting',
   on: {
     RESIZE: { actions: ['rememberSize', report(({ context }) => resized(context))] },
     CLOSE: { target: '.closed', actions: report(({ context }) => ({ type: 'session.closed', sessionId: context.sessionId })) },
   },
   states: {
+    // passed through at once: an adopted terminal rests ended, where its lost replica left it
+    starting: { always: [{ guard: 'adopted', target: 'disconnected' }, { target: 'running' }] },
     running: {
       entry: report(({ context }) => ({ type: 'session.connecting', sessionId: context.sessionId, run: context.run, argv: argvOf(context) })),
       invoke: {

@@ -5,6 +5,12 @@
 // at the same times rebuild the same actors. Sessions that were live when the last process
 // stopped come back as disconnected ("restarted"). Every so often, and on shutdown, a snapshot
 // is written, so a start costs the same after a day or after a year.
+//
+// Several replicas can share one log (a SharedStore: PostgreSQL). Then each replica's machines
+// hold only the terminals it runs, the store numbers the entries in one global order, and the
+// projections fold what the store delivers, every replica's entries alike, so every replica shows
+// the same lists. Nothing is replayed into the machines at a start: a replica starts empty, and
+// the terminals of a replica that was lost are marked disconnected by another (replicaLost).
 import { createActor, type AnyActorRef, type Snapshot as ActorSnapshot } from 'xstate';
 import type { ExecAdapter } from '../adapters/exec.ts';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
@@ -17,6 +23,8 @@ import type { Batches } from '../events/projections/batches.ts';
 import type { SessionList } from '../events/projections/session-list.ts';
 import { inputOf } from '../events/replay.ts';
 import type { EventStore } from '../events/store.ts';
+import type { ReplicaInfo, SharedStart, SharedStore, UnnumberedEntry } from '../events/shared-store.ts';
+import { isRunning } from '../protocol/terminal-states.ts';
 import type { Fact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
@@ -28,7 +36,7 @@ import { LiveRuns, seedingSteps } from './live-runs.ts';
 import { LogWriter, RETRY_MS } from './log-writer.ts';
 import { ProjectionSet } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
-import { SNAPSHOT_FORMAT, parkLiveTerminals, type PersistedSupervisor, type SystemState } from './system-snapshot.ts';
+import { SHARED_SNAPSHOT_FORMAT, SNAPSHOT_FORMAT, parkLiveTerminals, type PersistedSupervisor, type SharedState, type SystemState } from './system-snapshot.ts';
 import { TerminalIo } from './terminal-io.ts';
 
 export interface SnapshotPolicy {
@@ -55,6 +63,14 @@ export interface ExecSystemOptions {
   fromSnapshot?: boolean;
 }
 
+export interface SharedExecSystemOptions extends Omit<ExecSystemOptions, 'store' | 'clock' | 'fromSnapshot'> {
+  store: SharedStore;
+  /** what store.start() returned */
+  start: SharedStart;
+  /** told once when this replica's lease is gone: its terminals were ended without a word in the log (another replica wrote what became of them) */
+  onLeaseLost?: () => void;
+}
+
 export type ExecResult = { requestId: string; sessionIds: string[] } | { requestId: string; refused: string };
 /** `because: 'running'`: the terminal has not ended; else too many terminals run */
 export type RestartResult = { run: number } | { refused: string; because?: 'running' };
@@ -72,16 +88,20 @@ export interface ReplayReport {
 /** a replay this long without a snapshot gets a line saying it is under way */
 const LONG_REPLAY = 200_000;
 
-type Mode = 'live' | 'replaying' | 'seeding';
+/** forfeited: a replica that lost its lease; what its machines still report is not its to log */
+type Mode = 'live' | 'replaying' | 'seeding' | 'forfeited';
 
 export class ExecSystem {
   readonly io = new TerminalIo();
   readonly replayReport: ReplayReport;
   #clock: VirtualClock;
   #supervisor;
-  #store: EventStore;
+  #store: EventStore | undefined;
+  /** the log several replicas share, when it is one */
+  #shared: SharedStore | undefined;
+  #onLeaseLost: (() => void) | undefined;
   #warn: (message: string) => void;
-  #writer: LogWriter;
+  #writer: LogWriter | undefined;
   #projections: ProjectionSet;
   #liveRuns: LiveRuns;
   #lastSeq = 0;
@@ -110,22 +130,43 @@ export class ExecSystem {
     return new ExecSystem(options, { restore: false });
   }
 
-  private constructor(options: ExecSystemOptions, how: { restore: boolean }) {
-    this.#store = options.store;
+  /** Open a replica on a shared log: its projections from the start read, its machines empty. */
+  static openShared(options: SharedExecSystemOptions): ExecSystem {
+    return new ExecSystem(options, { shared: options });
+  }
+
+  private constructor(options: ExecSystemOptions | SharedExecSystemOptions, how: { restore: boolean } | { shared: SharedExecSystemOptions }) {
     const warn = (this.#warn = options.warn ?? ((message: string) => console.warn(`octant-exec: ${message}`)));
+    if ('shared' in how) {
+      const { store, start } = how.shared;
+      this.#shared = store;
+      this.#onLeaseLost = how.shared.onLeaseLost;
+      this.#clock = new RealTimeClock(Date.now, Date.now());
+      this.#supervisor = this.#createSupervisor(options, { ...options.config, replica: store.replica.id });
+      const snapshot = start.snapshot?.state as SharedState | undefined;
+      this.#projections = new ProjectionSet(snapshot?.projections);
+      this.#liveRuns = new LiveRuns();
+      this.#lastSeq = start.snapshot?.seq ?? 0;
+      this.#supervisor.start();
+      for (const entry of start.entries) this.#projections.add(entry);
+      this.#lastSeq = start.entries.at(-1)?.seq ?? this.#lastSeq;
+      this.replayReport = { entries: start.entries.length, damage: [], ...(start.snapshot ? { snapshot: { name: `snapshot ${start.snapshot.seq}`, seq: start.snapshot.seq } } : {}) };
+      this.#lastSnapshotAt = this.#clock.now();
+      if (options.snapshots !== false) this.#snapshotPolicy = { ...DEFAULT_SNAPSHOT_POLICY, ...options.snapshots };
+      this.#sinceSnapshot = start.entries.length;
+      store.listen({ entries: (entries) => this.#delivered(entries), availability: (problem) => this.#storageProblem(problem), leaseLost: () => this.#leaseLost() }, this.#lastSeq);
+      return;
+    }
+    options = options as ExecSystemOptions;
+    this.#store = options.store;
     this.#writer = new LogWriter(options.store, (problem) => this.#storageProblem(problem));
     const start = options.fromSnapshot === false ? undefined : startingSnapshot(options.store, warn);
     const makeClock = options.clock ?? ((time) => new RealTimeClock(Date.now, time));
     this.#clock = makeClock(start ? Math.min(start.state.liveRuns[0]?.time ?? Infinity, start.state.clock) : (firstEntry(options.store)?.time ?? Date.now()));
-    const terminal = terminalMachine.provide({
-      actors: { execStream: execStreamActor({ adapter: options.adapter, io: this.io, clock: this.#clock, replaying: () => this.#mode !== 'live' }) },
-    });
-    const machine = supervisorMachine.provide({ actors: { terminal } });
     const input = options.config ?? {};
     // The configuration is this start's (flags may have changed since the snapshot); the rest is the snapshot's.
     const restored = start && { ...start.state.supervisor, context: { ...start.state.supervisor.context, config: { ...defaultSupervisorConfig, ...input } } };
-    this.#supervisor = createActor(machine, { input, clock: this.#clock, ...(restored ? { snapshot: restored as unknown as ActorSnapshot<unknown> } : {}) });
-    this.#supervisor.on('*', (fact) => this.#fact(fact));
+    this.#supervisor = this.#createSupervisor(options, input, restored);
     this.#projections = new ProjectionSet(start?.state.projections);
     this.#liveRuns = new LiveRuns(start?.state.liveRuns);
     this.#lastSeq = start?.seq ?? 0;
@@ -141,6 +182,16 @@ export class ExecSystem {
     // downtime, ending as timed out or failed what the server simply lost. Stamped with the last time
     // the log vouches for (when the old process died is not known), it replays exactly.
     this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
+  }
+
+  #createSupervisor(options: { adapter: ExecAdapter }, input: Partial<SupervisorConfig>, restored?: PersistedSupervisor) {
+    const terminal = terminalMachine.provide({
+      actors: { execStream: execStreamActor({ adapter: options.adapter, io: this.io, clock: this.#clock, replaying: () => this.#mode !== 'live' }) },
+    });
+    const machine = supervisorMachine.provide({ actors: { terminal } });
+    const supervisor = createActor(machine, { input, clock: this.#clock, ...(restored ? { snapshot: restored as unknown as ActorSnapshot<unknown> } : {}) });
+    supervisor.on('*', (fact) => this.#fact(fact));
+    return supervisor;
   }
 
   /** Live terminals come back by replaying their runs (see system-snapshot.ts); nothing they report is logged again. */
@@ -168,7 +219,7 @@ export class ExecSystem {
     let entries = 0;
     this.#mode = 'replaying';
     try {
-      for (const entry of this.#store.read(after, onDamage)) {
+      for (const entry of this.#store!.read(after, onDamage)) {
         this.#clock.advanceTo(entry.time);
         this.#matcher.logged(entry);
         const input = inputOf(entry);
@@ -190,14 +241,50 @@ export class ExecSystem {
   }
 
   #record(fact: Fact): void {
+    if (this.#shared) {
+      // Numbered by the store; the projections fold it when the store delivers it, in the global order.
+      const entry = { ...fact, time: this.#clock.now() } as UnnumberedEntry;
+      this.#caused?.push({ ...entry, seq: 0 } as LogEntry);
+      this.#appendShared(entry);
+      return;
+    }
     const entry = { ...fact, seq: ++this.#lastSeq, time: this.#clock.now() } as LogEntry;
-    this.#writer.append(entry);
+    this.#writer!.append(entry);
     this.#caused?.push(entry);
-    this.#projections.add(entry);
-    this.#liveRuns.observe(entry);
-    for (const listener of this.#listeners) listener(entry);
-    this.#sinceSnapshot++;
+    this.#folded([entry]);
+  }
+
+  /** Entries now in the log, in its order: the projections and the listeners get them. */
+  #folded(entries: LogEntry[]): void {
+    for (const entry of entries) {
+      this.#projections.add(entry);
+      this.#liveRuns.observe(entry);
+      this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
+      for (const listener of this.#listeners) listener(entry);
+      this.#sinceSnapshot++;
+    }
     this.#snapshotWhenDue();
+  }
+
+  #delivered(entries: LogEntry[]): void {
+    // Only what is new: a snapshot or the start may already have covered some.
+    this.#folded(entries.filter((entry) => entry.seq > this.#lastSeq));
+  }
+
+  #appendShared(entry: UnnumberedEntry): void {
+    try {
+      this.#shared!.append([entry]);
+    } catch (error) {
+      this.#warn(`an entry of the event log is lost (${errorText(error)}): ${entry.type}`);
+    }
+  }
+
+  /** This replica's lease is gone: another replica has written what became of its terminals. Everything here ends, silently. */
+  #leaseLost(): void {
+    this.#warn('this replica lost its lease in the shared event log (it was paused or cut off for longer than the lease): its terminals were marked disconnected by another replica, and it ends them now');
+    this.#mode = 'forfeited';
+    this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'replicaLost' });
+    this.#onLeaseLost?.();
   }
 
   #snapshotWhenDue(): void {
@@ -218,7 +305,8 @@ export class ExecSystem {
    * whether it wrote one; a failure (a full disk) is told and tried again a little later.
    */
   writeSnapshot(): boolean {
-    if (this.#sinceSnapshot === 0 || this.#writer.waiting.length > 0 || this.#clock.hasTimerDueBy(this.#clock.now())) return false;
+    if (this.#shared) return this.#writeSharedSnapshot();
+    if (this.#sinceSnapshot === 0 || this.#writer!.waiting.length > 0 || this.#clock.hasTimerDueBy(this.#clock.now())) return false;
     const state: SystemState = {
       clock: this.#clock.now(),
       supervisor: parkLiveTerminals(this.#supervisor.getPersistedSnapshot() as unknown as PersistedSupervisor),
@@ -226,7 +314,7 @@ export class ExecSystem {
       projections: this.#projections.models,
     };
     try {
-      this.#store.putSnapshot({ seq: this.#lastSeq, format: SNAPSHOT_FORMAT, time: this.#clock.now(), state });
+      this.#store!.putSnapshot({ seq: this.#lastSeq, format: SNAPSHOT_FORMAT, time: this.#clock.now(), state });
     } catch (error) {
       this.#warn(`no snapshot written (${errorText(error)}): the log is whole, and a snapshot is tried again in ${RETRY_MS / 1000} s`);
       this.#nextSnapshotTry = this.#clock.now() + RETRY_MS;
@@ -238,10 +326,35 @@ export class ExecSystem {
     return true;
   }
 
+  /** Of a shared log, only the projections: the machines hold nothing another replica could use. */
+  #writeSharedSnapshot(): boolean {
+    if (this.#sinceSnapshot === 0 || !this.#shared!.available) return false;
+    const state: SharedState = { clock: this.#clock.now(), projections: this.#projections.models };
+    const seq = this.#lastSeq;
+    this.#sinceSnapshot = 0;
+    this.#lastSnapshotAt = this.#clock.now();
+    this.#shared!.putSnapshot({ seq, format: SHARED_SNAPSHOT_FORMAT, time: this.#clock.now(), state }).then(
+      () => {
+        for (const listener of this.#snapshotListeners) listener(seq);
+      },
+      (error: unknown) => this.#warn(`no snapshot written (${errorText(error)}): the log is whole, and the next one is tried later`),
+    );
+    return true;
+  }
+
   #storageProblem(problem: string | undefined): void {
     if (problem === undefined) {
       this.#storageAlert = undefined;
-      this.#warn('the event log is written again: every entry that waited is on the disk');
+      this.#warn(this.#shared ? 'the event log\'s database answers again: every entry that waited is written' : 'the event log is written again: every entry that waited is on the disk');
+    } else if (this.#shared) {
+      this.#storageAlert = {
+        id: 0,
+        sessionId: '',
+        kind: 'storage',
+        message: `The event log's database does not answer (${problem}). Running terminals go on, and what happens is written when it answers again; no new terminal can start until then.`,
+        at: this.#clock.now(),
+      };
+      this.#warn(`the event log's database does not answer (${problem}): terminals keep running; entries wait in memory, new execs are refused`);
     } else {
       this.#storageAlert = {
         id: 0,
@@ -278,6 +391,58 @@ export class ExecSystem {
       this.#caused = outer;
     }
     return caused;
+  }
+
+  /**
+   * Why no new terminal can start now (the shared log's database does not answer), if so. A file
+   * log that cannot be written does not stop execs: its entries wait in memory.
+   */
+  get refusesExecs(): string | undefined {
+    if (!this.#shared || this.#shared.available) return undefined;
+    return "The event log's database does not answer, so no new terminal can start: running terminals go on. Try again when it is back (the page shows a banner until then).";
+  }
+
+  /** Resolves once what the commands so far caused is in the log and folded into the lists (at once for a file log). */
+  async settled(timeoutMs = 5_000): Promise<void> {
+    await this.#shared?.flushed(timeoutMs);
+  }
+
+  /** This replica, when several share the log. */
+  get replica(): ReplicaInfo | undefined {
+    return this.#shared?.replica;
+  }
+
+  /** Whether this process holds the terminal's actor (in a shared log, whether this replica owns it). */
+  holds(sessionId: string): boolean {
+    return sessionId in this.#supervisor.getSnapshot().context.sessions;
+  }
+
+  /**
+   * Replica `lost` stopped answering: its terminals that were running are over (this replica was
+   * handed the job by the store, so it is written once).
+   */
+  replicaLost(lost: ReplicaInfo): string[] {
+    const ended: string[] = [];
+    for (const row of Object.values(this.sessionList.byId)) {
+      if (row.replica !== lost.id || !isRunning(row.state)) continue;
+      this.#appendShared({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail: `replica ${lost.id} (${lost.advertise}) stopped answering`, time: this.#clock.now() });
+      ended.push(row.sessionId);
+    }
+    return ended;
+  }
+
+  /**
+   * Takes over an ended terminal of a lost replica, so it can be restarted or closed here. False
+   * when another replica took it first, or it is not a lost replica's ended terminal.
+   */
+  async adopt(sessionId: string): Promise<boolean> {
+    const row = this.sessionList.byId[sessionId];
+    const shared = this.#shared;
+    if (!shared || !row?.replica || row.replica === shared.replica.id || isRunning(row.state) || this.holds(sessionId)) return false;
+    if (!(await shared.adopt(sessionId, row.replica))) return false;
+    const { target, command, interactive, person, idleTimeoutMs, run } = row;
+    this.#send({ type: 'ADOPT', from: row.replica, session: { sessionId, target, command, interactive, ...(person ? { person } : {}), idleTimeoutMs, run } });
+    return this.holds(sessionId);
   }
 
   /** Start an exec action; `containers` is its target resolved against the pod. */
@@ -324,15 +489,19 @@ export class ExecSystem {
     this.#send({ type: 'DELIVER', sessionId, event: { type: 'DISCONNECT', reason: 'podDeleted' } });
   }
 
-  /** End every exec (the server is stopping). The log keeps why, and a snapshot lets the next start skip the replay. */
-  shutdown(): void {
-    this.#send({ type: 'DISCONNECT_ALL', reason: 'serverShutdown' });
+  /**
+   * End every exec (the server is stopping). The log keeps why, and a snapshot lets the next start
+   * skip the replay. A shared log is written (for a few seconds at most) before the lease is given up.
+   */
+  async shutdown(): Promise<void> {
+    if (this.#mode !== 'forfeited') this.#send({ type: 'DISCONNECT_ALL', reason: 'serverShutdown' });
     if (this.#snapshotPolicy) this.writeSnapshot();
     this.#snapshotPolicy = undefined;
     this.#supervisor.stop();
-    if (!this.#writer.flush()) this.#warn(`${this.#writer.waiting.length} entries of the event log could not be written before stopping, and are lost`);
-    this.#writer.close();
-    this.#store.close();
+    if (this.#shared) return this.#shared.close(5_000);
+    if (!this.#writer!.flush()) this.#warn(`${this.#writer!.waiting.length} entries of the event log could not be written before stopping, and are lost`);
+    this.#writer!.close();
+    this.#store!.close();
   }
 
   onEntry(listener: (entry: LogEntry) => void): () => void {
@@ -375,11 +544,17 @@ export class ExecSystem {
 
   /** Entries with seq > `after`, at most `limit` of them, read from the store (and those still waiting to be written). */
   entries(after = 0, limit = Infinity): LogEntry[] {
+    if (!this.#store) throw new Error('a shared log is read with readEntries()');
     const page: LogEntry[] = [];
     // Not one entry more than asked: the store's read cursor is where the last one read ends (the next page starts there).
     if (limit > 0) for (const entry of this.#store.read(after)) if (page.push(entry) >= limit) return page;
-    for (const entry of this.#writer.waiting) if (page.length < limit && entry.seq > (page.at(-1)?.seq ?? after)) page.push(entry);
+    for (const entry of this.#writer!.waiting) if (page.length < limit && entry.seq > (page.at(-1)?.seq ?? after)) page.push(entry);
     return page;
+  }
+
+  /** As entries(), from either kind of store. */
+  async readEntries(after: number, limit: number): Promise<LogEntry[]> {
+    return this.#shared ? this.#shared.read(after, limit) : this.entries(after, limit);
   }
 
   /** The live snapshot of the supervisor and every terminal, for the inspector and for tests. */

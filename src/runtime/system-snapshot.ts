@@ -32,6 +32,15 @@ export interface SystemState {
   projections: ProjectionModels;
 }
 
+/** The version of SharedState, a shared log's snapshot (a store of its own: never mixed with SystemState). */
+export const SHARED_SNAPSHOT_FORMAT = 1;
+
+/** A shared log's snapshot: only the projections. A replica's machines start empty; nothing of them is the others' to restore. */
+export interface SharedState {
+  clock: number;
+  projections: ProjectionModels;
+}
+
 /** The persisted supervisor with every live terminal parked: ended, one run back, nothing running. */
 export function parkLiveTerminals(persisted: PersistedSupervisor): PersistedSupervisor {
   const children = Object.fromEntries(

@@ -206,6 +206,7 @@ const disconnectWords: Record<string, string> = {
   serverShutdown: 'octant-exec was stopped.',
   restarted: 'octant-exec restarted; the process ended with it.',
   podDeleted: 'The pod was deleted.',
+  replicaLost: 'The octant-exec replica that held it stopped answering; restart it to run it on another.',
 };
 
 export function isEnded(row: SessionRow): boolean {

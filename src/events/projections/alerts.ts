@@ -67,4 +67,5 @@ const disconnectText = {
   serverShutdown: 'octant-exec was stopped',
   restarted: 'octant-exec restarted',
   podDeleted: 'the pod was deleted',
+  replicaLost: 'the octant-exec replica that held it stopped answering',
 } as const;

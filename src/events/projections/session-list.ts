@@ -20,6 +20,8 @@ export interface SessionRow {
   requestedBy: string;
   /** team mode: whom it runs for, its owner */
   person?: Person;
+  /** the replica that holds its exec stream, when several share one log */
+  replica?: string;
   state: SessionState;
   run: number;
   /** what the current attempt runs */
@@ -56,6 +58,7 @@ export const sessionListProjection: Projection<SessionList> = {
         interactive: entry.interactive,
         requestedBy: entry.requestedBy,
         ...(entry.person ? { person: entry.person } : {}),
+        ...(entry.replica ? { replica: entry.replica } : {}),
         state: 'connecting',
         run: 1,
         argv: [],
@@ -114,6 +117,9 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.failure;
         delete row.disconnectReason;
         delete row.disconnectDetail;
+        break;
+      case 'session.adopted':
+        row.replica = entry.replica;
         break;
       case 'session.closed':
         delete draft.byId[entry.sessionId];

@@ -1,0 +1,178 @@
+// The shared-log contract (src/events/shared-store.ts) in memory, for the runtime's tests of
+// several replicas in one process: what the machines and projections do with a shared log, not
+// how PostgreSQL keeps it (tests/events/postgres/ test that against a real server). One MemoryLog
+// is the database; each replica opens its own MemorySharedStore on it. Deliveries are
+// asynchronous, as a database's are, and the log can be made to stop answering.
+import type { CompactionReport } from '../../src/events/compaction-rules.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
+import type { ReplicaInfo, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
+import type { Snapshot } from '../../src/events/store.ts';
+
+export class MemoryLog {
+  readonly entries: LogEntry[] = [];
+  readonly snapshots: Snapshot[] = [];
+  /** the live replicas; a lost one is removed by claimLostReplicas */
+  readonly replicas = new Map<string, ReplicaInfo & { expired: boolean }>();
+  readonly adoptions = new Set<string>();
+  readonly stores = new Set<MemorySharedStore>();
+  readonly sharedKey = new Uint8Array(32).fill(7);
+  available = true;
+  #next = 0;
+
+  open(advertise: string, id = `r${++this.#next}x`.padEnd(6, '0')): MemorySharedStore {
+    const store = new MemorySharedStore(this, { id, advertise });
+    this.replicas.set(id, { id, advertise, expired: false });
+    this.stores.add(store);
+    return store;
+  }
+
+  /** The database stops answering, or answers again (each store writes what waited). */
+  setAvailable(available: boolean): void {
+    this.available = available;
+    for (const store of this.stores) store.availabilityChanged();
+  }
+
+  /** A replica's lease runs out (killed, or paused past it). */
+  expire(replicaId: string): void {
+    const replica = this.replicas.get(replicaId);
+    if (replica) replica.expired = true;
+  }
+
+  append(entries: UnnumberedEntry[]): void {
+    for (const entry of entries) this.entries.push({ ...structuredClone(entry), seq: this.entries.length + 1 } as LogEntry);
+    for (const store of this.stores) store.deliverSoon();
+  }
+}
+
+export class MemorySharedStore implements SharedStore {
+  readonly #log: MemoryLog;
+  readonly replica: ReplicaInfo;
+  #listeners: SharedStoreListeners | undefined;
+  #delivered = 0;
+  #waiting: UnnumberedEntry[] = [];
+  #wasAvailable = true;
+  #lost = false;
+  #flushWaiters: (() => void)[] = [];
+  #deliveryQueued = false;
+
+  constructor(log: MemoryLog, replica: ReplicaInfo) {
+    this.#log = log;
+    this.replica = replica;
+  }
+
+  get available(): boolean {
+    return this.#log.available;
+  }
+
+  get sharedKey(): Uint8Array {
+    return this.#log.sharedKey;
+  }
+
+  async start(acceptFormat: (format: number) => boolean): Promise<SharedStart> {
+    const snapshot = this.#log.snapshots.findLast((s) => acceptFormat(s.format));
+    return { ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}), entries: this.#log.entries.filter((e) => e.seq > (snapshot?.seq ?? 0)).map((e) => structuredClone(e)) };
+  }
+
+  listen(listeners: SharedStoreListeners, afterSeq: number): void {
+    this.#listeners = listeners;
+    this.#delivered = afterSeq;
+    this.deliverSoon();
+  }
+
+  append(entries: UnnumberedEntry[]): void {
+    if (this.#lost) throw new Error('this replica lost its lease: it writes nothing more');
+    this.#waiting.push(...entries);
+    this.#write();
+  }
+
+  #write(): void {
+    if (!this.#log.available || this.#waiting.length === 0) return;
+    if (this.#log.replicas.get(this.replica.id)?.expired !== false) return this.#loseLease();
+    const waiting = this.#waiting;
+    this.#waiting = [];
+    this.#log.append(waiting);
+  }
+
+  #loseLease(): void {
+    if (this.#lost) return;
+    this.#lost = true;
+    this.#waiting = [];
+    this.#listeners?.leaseLost();
+  }
+
+  /** The heartbeat of a real store: finds out that its lease is gone. */
+  heartbeat(): void {
+    if (this.#log.replicas.get(this.replica.id)?.expired !== false) this.#loseLease();
+  }
+
+  availabilityChanged(): void {
+    if (this.#log.available === this.#wasAvailable) return;
+    this.#wasAvailable = this.#log.available;
+    this.#listeners?.availability(this.#log.available ? undefined : 'memory log made unavailable by the test');
+    this.#write();
+  }
+
+  deliverSoon(): void {
+    if (this.#deliveryQueued || !this.#listeners) return;
+    this.#deliveryQueued = true;
+    setTimeout(() => {
+      this.#deliveryQueued = false;
+      const fresh = this.#log.entries.filter((e) => e.seq > this.#delivered).map((e) => structuredClone(e));
+      if (fresh.length) {
+        this.#delivered = fresh.at(-1)!.seq;
+        this.#listeners?.entries(fresh);
+      }
+      if (this.#waiting.length === 0) for (const resolve of this.#flushWaiters.splice(0)) resolve();
+    }, 0);
+  }
+
+  flushed(timeoutMs: number): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the shared log did not take the entries within ${timeoutMs} ms`)), timeoutMs);
+      this.#flushWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.deliverSoon();
+    });
+  }
+
+  async read(after: number, limit: number): Promise<LogEntry[]> {
+    return this.#log.entries.filter((e) => e.seq > after).slice(0, limit);
+  }
+
+  async putSnapshot(snapshot: Snapshot): Promise<void> {
+    this.#log.snapshots.push(structuredClone(snapshot));
+  }
+
+  async compactedThrough(): Promise<number> {
+    return 0;
+  }
+
+  async compact(): Promise<CompactionReport> {
+    return { removed: 0, auditRecords: 0, rewritten: 0, busy: 'the memory log does not compact' };
+  }
+
+  async liveReplicas(): Promise<ReplicaInfo[]> {
+    return [...this.#log.replicas.values()].filter((r) => !r.expired).map(({ id, advertise }) => ({ id, advertise }));
+  }
+
+  async claimLostReplicas(): Promise<ReplicaInfo[]> {
+    const lost = [...this.#log.replicas.values()].filter((r) => r.expired);
+    for (const replica of lost) this.#log.replicas.delete(replica.id);
+    return lost.map(({ id, advertise }) => ({ id, advertise }));
+  }
+
+  async adopt(sessionId: string, formerOwner: string): Promise<boolean> {
+    const key = `${sessionId}/${formerOwner}`;
+    if (this.#log.adoptions.has(key)) return false;
+    this.#log.adoptions.add(key);
+    return true;
+  }
+
+  async close(): Promise<void> {
+    this.#write();
+    this.#log.replicas.delete(this.replica.id);
+    this.#log.stores.delete(this);
+  }
+}
