@@ -5,3 +5,9 @@ export interface Person {
   user: string;
   groups: string[];
 }
+
+/** Whether a value read from outside (a signed header, a stored session) has a person's shape. */
+export function isPerson(value: unknown): value is Person {
+  const person = value as Partial<Person> | null;
+  return typeof person?.user === 'string' && person.user.length > 0 && Array.isArray(person.groups) && person.groups.every((group) => typeof group === 'string');
+}

@@ -12,6 +12,11 @@ import { execAdapterFor, type ExecTransportChoice } from '../adapters/kubernetes
 import type { ExecAdapter } from '../adapters/exec.ts';
 import { FileStore, type FileStoreOptions } from '../events/file-store.ts';
 import { ExecSystem, type SnapshotPolicy } from '../runtime/exec-system.ts';
+import type { SharedStore } from '../events/shared-store.ts';
+import { ReplicaWatch } from '../runtime/replica-watch.ts';
+import { SHARED_SNAPSHOT_FORMAT } from '../runtime/system-snapshot.ts';
+import { ReplicaAuth } from './replicas/replica-auth.ts';
+import { ReplicaPeers } from './replicas/replica-peers.ts';
 import { DEFAULT_RETENTION, LogUpkeep, type Retention } from '../runtime/log-upkeep.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
@@ -72,6 +77,11 @@ export interface OctantExecOptions {
    * URL/auth/callback; default the URL the server prints
    */
   publicUrl?: string;
+  /**
+   * an event log several replicas share (docs/scaling.md) instead of the state directory's files:
+   * how to open it, and where the other replicas reach this one (its --advertise URL)
+   */
+  sharedLog?: { open(advertise: string): Promise<SharedStore>; advertise: string };
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
   inCluster?: boolean;
   /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
@@ -94,6 +104,8 @@ export interface RunningApp {
   hub: StreamHub;
   sandbox?: Sandbox;
   server: Server;
+  /** resolves, with why, if the server must stop by itself (a replica that lost its lease in the shared log) */
+  fatal: Promise<string>;
   /** end every exec, close every socket, stop the sandbox; safe to call twice */
   close(): Promise<void>;
 }
@@ -114,7 +126,12 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const kubeconfigPath = serverIdentity ?? cluster.kubeconfigPath;
   const contexts = serverIdentity ? KubeContexts.fromFile(serverIdentity) : cluster.contexts;
 
+  let mustStop: (why: string) => void = () => {};
+  const fatal = new Promise<string>((resolve) => (mustStop = resolve));
   let store: FileStore | undefined;
+  let shared: SharedStore | undefined;
+  let watch: ReplicaWatch | undefined;
+  let peers: ReplicaPeers | undefined;
   let system: ExecSystem | undefined;
   let upkeep: LogUpkeep | undefined;
   let server: Server | undefined;
@@ -132,24 +149,33 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       server!.once('error', reject);
       server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
     });
-    store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
-    store.lockForWriting(); // one server per state directory: a second stops here, naming the first
-    system = ExecSystem.open({
+    const systemOptions = {
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
-      store,
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
       },
       snapshots: options.log?.snapshots,
       warn,
-    });
-    upkeep = new LogUpkeep(system, store, { ...DEFAULT_RETENTION, ...options.log?.retention }, warn);
+    };
+    if (options.sharedLog) {
+      shared = await options.sharedLog.open(options.sharedLog.advertise);
+      const start = await shared.start((format) => format === SHARED_SNAPSHOT_FORMAT);
+      system = ExecSystem.openShared({ ...systemOptions, store: shared, start, onLeaseLost: () => mustStop('this replica lost its lease in the shared event log') });
+      watch = new ReplicaWatch(system, shared, warn);
+      await watch.start();
+      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(shared.sharedKey, auth.mode), watch);
+    } else {
+      store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
+      store.lockForWriting(); // one server per state directory: a second stops here, naming the first
+      system = ExecSystem.open({ ...systemOptions, store });
+      upkeep = new LogUpkeep(system, store, { ...DEFAULT_RETENTION, ...options.log?.retention }, warn);
+    }
     const reader = new ClusterReader(contexts);
     let guard: SessionPodGuard | undefined;
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
-    hub = new StreamHub(system, options.hub, pods);
+    hub = new StreamHub(system, options.hub, pods, peers);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = newToken();
     const info: ServerParts['info'] = {
@@ -165,6 +191,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     };
     const port = (server.address() as AddressInfo).port;
     const hostNames = [...(options.hostNames ?? [])];
+    // the other replicas call this one at its advertised address
+    if (options.sharedLog) hostNames.push(new URL(options.sharedLog.advertise).host);
     if (!['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::'].includes(host)) hostNames.push(host.includes(':') ? `[${host}]` : host);
     const door = new FrontDoor({ token, port, hostNames, embedOrigins: options.embedOrigins, publicOrigins: publicOrigin ? [publicOrigin] : [] });
     const base = `${urlHost(host)}:${port}`;
@@ -173,10 +201,10 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const authenticator = chooseAuthenticator(auth, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn });
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
-    gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn };
+    gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;
-    const [s, h, sys, p, g, u] = [server, hub, system, pods, guard, upkeep];
+    const [s, h, sys, p, g, u, w] = [server, hub, system, pods, guard, upkeep, watch];
     return {
       url,
       token,
@@ -191,14 +219,16 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       hub: h,
       sandbox,
       server: s,
+      fatal,
       close: () =>
         (closing ??= (async () => {
           gate.readiness = 'closing';
           authenticator.close(); // its session timers
           g.close();
           p.close();
-          await u.close();
-          sys.shutdown(); // every exec ends; the log says why, gets a snapshot, and is closed
+          await u?.close();
+          await w?.close();
+          await sys.shutdown(); // every exec ends; the log says why, gets a snapshot, and is closed (a shared one: its lease given up)
           h.close();
           await new Promise<void>((resolve) => {
             s.close(() => resolve());
@@ -212,8 +242,10 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     hub?.close();
     server?.close();
     await upkeep?.close();
-    if (system) system.shutdown();
+    await watch?.close();
+    if (system) await system.shutdown();
     else store?.close(); // lets go of the state directory, if this start had taken it
+    if (shared && !system) await shared.close(0).catch(() => undefined);
     await cluster.close();
     throw error;
   }

@@ -14,6 +14,7 @@ import { checkName, parseExecBody } from './exec-body.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
+import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import {
   isEnded,
   isId,
@@ -47,11 +48,17 @@ export interface ApiContext {
   reader: ClusterView;
   /** what GET /api/v1/info tells the page, but for who is asking */
   info: Omit<ServerInfo, 'signedIn'>;
+  /** the other replicas, when several share the log */
+  peers?: ReplicaPeers;
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
 interface ApiCall extends ApiContext {
   caller: Caller;
+  /** the replica that sent this call on (it is answered here, never sent on again) */
+  via?: string;
+  /** the path after /api/v1, to send a call on to the replica that holds a terminal */
+  path: string;
 }
 
 type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
@@ -87,7 +94,7 @@ const routes: Route[] = [
 ];
 
 /** Answers one API call; `path` is the part after /api/v1. */
-export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMessage, res: ServerResponse, path: string, url: URL): Promise<void> {
+export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMessage, res: ServerResponse, path: string, url: URL, via?: string): Promise<void> {
   const matching = routes.filter((route) => route.pattern.test(path));
   if (matching.length === 0) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
   const route = matching.find((r) => r.method === req.method);
@@ -99,7 +106,7 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
     throw new HttpError(400, 'The path is not valid percent-encoding.');
   }
   const reader = caller.person ? ctx.reader.as(caller.person) : ctx.reader;
-  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, reader, caller }, req, url, params));
+  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, reader, caller, path: `/api/v1${path}`, ...(via ? { via } : {}) }, req, url, params));
 }
 
 function contextParam(url: URL): string | undefined {
@@ -120,8 +127,20 @@ async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
   return { namespace, exec };
 }
 
+/** No new terminal while the shared log's database does not answer (503, with why). */
+function refuseWhileStoreIsDown(ctx: ApiCall): void {
+  const refusal = ctx.system.refusesExecs;
+  if (refusal) throw new HttpError(503, refusal);
+}
+
+/** What a command caused is in the lists before the answer goes (a shared log writes asynchronously); a slow log only delays it. */
+async function settled(ctx: ApiCall): Promise<void> {
+  await ctx.system.settled().catch(() => undefined);
+}
+
 async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {
   const body = parseExecBody(await readJson(req));
+  refuseWhileStoreIsDown(ctx);
   let containers: string[];
   if (body.containers === 'all') {
     const pod = await ctx.reader.pod(body.namespace, body.pod, body.context);
@@ -139,11 +158,13 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
   };
   const result = ctx.system.exec(action, containers);
   if ('refused' in result) throw new HttpError(429, result.refused);
+  await settled(ctx);
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
 }
 
 async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {
   const body = parseBatchBody(await readJson(req));
+  refuseWhileStoreIsDown(ctx);
   // the context is checked (and its user named) before the pods are read
   const who = actingFor(ctx, body.context);
   const { targets, skipped } = await resolveBatchTargets(ctx.reader, body);
@@ -154,6 +175,7 @@ async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchSta
     throw new HttpError(400, `The batch would run in ${targets.length} containers; one batch runs in at most ${BATCH_MAX_TARGETS}: narrow the selector or name a container.`);
   }
   const batchId = ctx.system.batch({ argv: body.argv, ...who, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
+  await settled(ctx);
   return { batchId, targets, skipped };
 }
 
@@ -198,33 +220,59 @@ function adminOnly(ctx: ApiCall): ApiCall {
   return ctx;
 }
 
-function restart(ctx: ApiCall, id: string): RestartReply {
+/**
+ * Where a command about a terminal is carried out. Here, when this process holds it (always, with
+ * one process). Another replica's: that replica answers, and its answer is this one's. A lost
+ * replica's, ended: this replica takes it over and carries it out.
+ */
+async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: unknown } | 'here'> {
+  const { peers, system } = ctx;
+  if (!peers || system.holds(row.sessionId) || !row.replica || ctx.via) return 'here';
+  if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
+  if (await system.adopt(row.sessionId)) return 'here';
+  throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);
+}
+
+async function restart(ctx: ApiCall, id: string): Promise<RestartReply> {
   const row = ownedSession(ctx, id, 'restart');
+  refuseWhileStoreIsDown(ctx);
   // A restart runs as the terminal was started, groups included: someone whose groups changed since
   // (removed from one at the identity provider) must not get their old rights back with it.
   const { person } = ctx.caller;
   if (person && row.person && !samePerson(person, row.person)) {
     throw new HttpError(409, `This terminal was started when your groups were ${listed(row.person.groups)}; they are ${listed(person.groups)} now: open a new terminal, which runs with what you may do today.`);
   }
+  const where = await holder(ctx, row);
+  if (where !== 'here') return where.answer as RestartReply;
   const result = ctx.system.restart(id);
   if (!result) throw new HttpError(404, `There is no open session "${id}".`);
   if ('refused' in result) throw new HttpError(result.because === 'running' ? 409 : 429, result.refused);
+  await settled(ctx);
   return { sessionId: id, run: result.run };
 }
 
-function close(ctx: ApiCall, id: string): CloseReply {
-  ownedSession(ctx, id, 'close');
-  return { sessionId: id, closed: ctx.system.close(id) };
+async function close(ctx: ApiCall, id: string): Promise<CloseReply> {
+  const row = ownedSession(ctx, id, 'close');
+  const where = await holder(ctx, row);
+  if (where !== 'here') return where.answer as CloseReply;
+  const closed = ctx.system.close(id);
+  await settled(ctx);
+  return { sessionId: id, closed };
 }
 
-/** In a team mode, the caller's own ended terminals only (an admin's too: watching is not owning). */
-function closeAllEnded(ctx: ApiCall): CloseEndedReply {
-  if (!ctx.caller.person) return { closed: ctx.system.closeAllEnded() };
+/** In a team mode, the caller's own ended terminals only (an admin's too: watching is not owning); with replicas, each on its holder. */
+async function closeAllEnded(ctx: ApiCall): Promise<CloseEndedReply> {
+  if (!ctx.caller.person && !ctx.peers) return { closed: ctx.system.closeAllEnded() };
   const ended = visibleSessions(ctx.system, ctx.caller).filter((row) => isEnded(row.state) && owns(ctx.caller, row.person));
-  return { closed: ended.filter((row) => ctx.system.close(row.sessionId)).map((row) => row.sessionId) };
+  const closed: string[] = [];
+  for (const row of ended) {
+    const one = await close({ ...ctx, path: `/api/v1/sessions/${encodeURIComponent(row.sessionId)}/close` }, row.sessionId).catch(() => undefined);
+    if (one?.closed) closed.push(row.sessionId);
+  }
+  return { closed };
 }
 
-function events(ctx: ApiCall, url: URL): EventsReply {
+async function events(ctx: ApiCall, url: URL): Promise<EventsReply> {
   const number = (name: string, fallback: number, max: number) => {
     const text = url.searchParams.get(name);
     if (text === null) return fallback;
@@ -233,7 +281,7 @@ function events(ctx: ApiCall, url: URL): EventsReply {
   };
   const after = number('after', 0, Number.MAX_SAFE_INTEGER);
   const limit = Math.max(1, number('limit', 200, MAX_EVENTS_PAGE));
-  const entries = ctx.system.entries(after, limit + 1);
+  const entries = await ctx.system.readEntries(after, limit + 1);
   const page = entries.slice(0, limit);
   return { entries: page, next: entries.length > limit ? page.at(-1)!.seq : null };
 }

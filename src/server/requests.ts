@@ -16,8 +16,13 @@ import { HttpError, refuseUpgrade, sendError } from './replies.ts';
 import { authMessages, credentialInQuery, securityHeaders, type FrontDoor } from './security.ts';
 import { isAppPage, type StaticUi } from './static-ui.ts';
 import type { StreamHub } from './stream-hub.ts';
+import type { Caller } from './caller.ts';
+import { REPLICA_HEADER } from './replicas/replica-auth.ts';
+import type { ReplicaPeers } from './replicas/replica-peers.ts';
 
-export const SOCKET_PATH = '/api/v1/stream';
+import { SOCKET_PATH } from './socket-path.ts';
+
+export { SOCKET_PATH } from './socket-path.ts';
 
 /** The server's parts, once the event log is open and the system restored. */
 export interface ServerParts {
@@ -28,7 +33,22 @@ export interface ServerParts {
   info: Omit<ServerInfo, 'signedIn'>;
   door: FrontDoor;
   auth: Authenticator;
+  /** the other replicas, when several share the log */
+  peers?: ReplicaPeers;
   warn(message: string): void;
+}
+
+/**
+ * A call another replica sent on for its caller, when it carries that replica's voucher: the
+ * caller it names; a refusal when the voucher is not good (forged, expired, for another path);
+ * undefined when the request is not from a replica.
+ */
+function vouchedCaller(parts: ServerParts, req: IncomingMessage, path: string): { caller: Caller; via: string } | { refused: Refusal } | undefined {
+  const header = req.headers[REPLICA_HEADER];
+  if (header === undefined) return undefined;
+  const vouched = parts.peers?.auth.check(header, req.method ?? 'GET', path);
+  if (!vouched) return { refused: { status: 401, message: 'The replica voucher is not valid here (another key, expired, or for another request).' } };
+  return { caller: vouched.caller, via: vouched.from };
 }
 
 /** What the listener knows from its first moment: whether the server is ready, and its parts once they are. */
@@ -60,6 +80,9 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
     if (await auth.route(req, res, url)) return;
     if (api) {
       if (auth.mode !== 'local' && credentialInQuery(url)) throw new HttpError(400, authMessages.tokenInQuery);
+      const fromReplica = vouchedCaller(parts, req, url.pathname);
+      if (fromReplica && 'refused' in fromReplica) return refuse(res, fromReplica.refused);
+      if (fromReplica) return await handleApi(parts, fromReplica.caller, req, res, url.pathname.slice('/api/v1'.length), url, fromReplica.via);
       const verdict = auth.identify(req);
       if ('refused' in verdict) return refuse(res, verdict.refused);
       const crossSite = auth.mode === 'local' ? undefined : crossSiteProblem(req, door);
@@ -93,10 +116,12 @@ export function handleUpgrade(gate: Gate, req: IncomingMessage, socket: Duplex, 
     return refuseUpgrade(socket, 400, 'The request path is not valid.');
   }
   if (!door.hostAllowed(req.headers.host)) return refuseUpgrade(socket, 403, 'This Host is not allowed.');
-  if (!door.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'Sockets are only accepted from the octant-exec page (or a configured --embed-origin): this Origin is not allowed.');
+  // Another replica's relay link is no page: it has no Origin, and its voucher says whom it is for.
+  const fromReplica = vouchedCaller(parts, req, url.pathname);
+  if (!fromReplica && !door.originAllowed(req.headers.origin)) return refuseUpgrade(socket, 403, 'Sockets are only accepted from the octant-exec page (or a configured --embed-origin): this Origin is not allowed.');
   if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
   if (auth.mode !== 'local' && credentialInQuery(url)) return refuseUpgrade(socket, 400, authMessages.tokenInQuery);
-  const verdict = auth.identify(req);
+  const verdict = fromReplica ?? auth.identify(req);
   if ('refused' in verdict) return refuseUpgrade(socket, verdict.refused.status, verdict.refused.message);
   parts.hub.handleUpgrade(req, socket, head, verdict.caller);
 }

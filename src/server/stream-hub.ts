@@ -13,8 +13,15 @@ import type { HubLimits } from '../protocol/index.ts';
 import { ControlPlane } from './control-plane.ts';
 import { DataPlane, type SessionStreamStats } from './data-plane.ts';
 import { hubLimits, hubOptions, type StreamHubOptions } from './hub-options.ts';
-import { HubSockets } from './hub-sockets.ts';
+import { HubSockets, type HubSocket } from './hub-sockets.ts';
 import type { Caller } from './caller.ts';
+import { decodeFrame, type ClientMessage } from '../protocol/index.ts';
+import { Relay } from './replicas/relay.ts';
+import type { ReplicaPeers } from './replicas/replica-peers.ts';
+
+/** how long an attach waits for a terminal the shared log has not delivered yet (opened a moment ago through another replica) */
+const UNKNOWN_WAIT_MS = 1_000;
+const UNKNOWN_POLL_MS = 25;
 
 export type { StreamHubOptions } from './hub-options.ts';
 export type { SessionStreamStats } from './data-plane.ts';
@@ -24,23 +31,54 @@ export class StreamHub {
   readonly #sockets: HubSockets;
   readonly #data: DataPlane;
   readonly #control: ControlPlane;
+  readonly #relay: Relay | undefined;
 
-  constructor(system: ExecSystem, options: StreamHubOptions = {}, pods?: PodWatching) {
+  constructor(
+    private readonly system: ExecSystem,
+    options: StreamHubOptions = {},
+    pods?: PodWatching,
+    private readonly peers?: ReplicaPeers,
+  ) {
     this.options = hubOptions(options);
+    this.#relay = peers && new Relay(peers);
     this.#data = new DataPlane(system, this.options);
     this.#control = new ControlPlane(system, this.#data, () => this.#sockets.open(), this.options, pods);
     this.#sockets = new HubSockets(this.options, {
       connected: (socket) => this.#control.hello(socket, this.limits),
-      binary: (socket, data) => this.#data.input(socket, data),
+      binary: (socket, data) => {
+        const frame = this.#relay && decodeFrame(data);
+        const holder = frame && typeof frame !== 'string' ? this.#holder(frame.sessionId) : undefined;
+        if (holder) this.#relay!.input(socket, data, holder);
+        else this.#data.input(socket, data);
+      },
       control: (socket, message) => {
-        if ('sessionId' in message) this.#data.message(socket, message);
+        if ('sessionId' in message) this.#sessionMessage(socket, message);
         else if ('namespace' in message) this.#control.watchPods(socket, message.type === 'watchPods', message.namespace, message.context);
       },
       disconnected: (socket) => {
+        this.#relay?.disconnected(socket);
         this.#data.disconnected(socket);
         this.#control.disconnected(socket);
       },
     });
+  }
+
+  /** The replica that holds a terminal, when it is another live one (its bytes are relayed from there). */
+  #holder(sessionId: string): string | undefined {
+    if (!this.peers || this.system.holds(sessionId)) return undefined;
+    const replica = this.system.sessionList.byId[sessionId]?.replica;
+    return replica && replica !== this.peers.self.id && this.peers.advertise(replica) ? replica : undefined;
+  }
+
+  #sessionMessage(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>, waited = 0): void {
+    // A terminal opened a moment ago through another replica may not be in this replica's lists yet.
+    if (this.peers && message.type === 'attach' && !this.system.sessionList.byId[message.sessionId] && waited < UNKNOWN_WAIT_MS) {
+      setTimeout(() => this.#sessionMessage(socket, message, waited + UNKNOWN_POLL_MS), UNKNOWN_POLL_MS);
+      return;
+    }
+    const holder = this.#holder(message.sessionId);
+    if (holder) this.#relay!.message(socket, message, holder);
+    else this.#data.message(socket, message);
   }
 
   /** Take over an upgrade that has passed the Host, Origin and sign-in checks, for `caller`. */
@@ -69,6 +107,7 @@ export class StreamHub {
 
   /** Close every socket (1001, going away) and stop listening to the system. */
   close(): void {
+    this.#relay?.close();
     this.#data.close();
     this.#control.close();
     this.#sockets.close();

@@ -158,6 +158,11 @@ export class MemorySharedStore implements SharedStore {
   }
 
   async claimLostReplicas(): Promise<ReplicaInfo[]> {
+    // A replica whose own lease ran out judges no other: it learns that it is lost instead.
+    if (this.#log.replicas.get(this.replica.id)?.expired !== false) {
+      this.#loseLease();
+      return [];
+    }
     const lost = [...this.#log.replicas.values()].filter((r) => r.expired);
     for (const replica of lost) this.#log.replicas.delete(replica.id);
     return lost.map(({ id, advertise }) => ({ id, advertise }));

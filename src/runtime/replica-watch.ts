@@ -1,0 +1,61 @@
+// Each replica keeps an eye on the others through the shared log: every few seconds it asks the
+// store for replicas whose lease ran out (the store hands each to one replica only, which writes
+// what became of its terminals: replicaLost) and for the live ones (where each can be reached).
+import type { ReplicaInfo, SharedStore } from '../events/shared-store.ts';
+import { errorText } from './error-text.ts';
+import type { ExecSystem } from './exec-system.ts';
+
+/** A lost replica is noticed within its lease (10 s) plus this: under the 15 s the terminals' viewers are promised. */
+export const WATCH_EVERY_MS = 2_000;
+
+export class ReplicaWatch {
+  #live = new Map<string, ReplicaInfo>();
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #ticking: Promise<void> | undefined;
+  #problem: string | undefined;
+
+  constructor(
+    private readonly system: ExecSystem,
+    private readonly store: SharedStore,
+    private readonly warn: (message: string) => void,
+    private readonly everyMs = WATCH_EVERY_MS,
+  ) {}
+
+  /** Looks once now (so the directory is known before the first request), then every `everyMs`. */
+  async start(): Promise<void> {
+    await this.tick();
+    this.#timer = setInterval(() => void this.tick(), this.everyMs);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** One look; never two at once. */
+  tick(): Promise<void> {
+    return (this.#ticking ??= this.#look().finally(() => (this.#ticking = undefined)));
+  }
+
+  async #look(): Promise<void> {
+    if (!this.store.available) return;
+    try {
+      for (const lost of await this.store.claimLostReplicas()) {
+        const ended = this.system.replicaLost(lost);
+        this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
+      }
+      this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
+      this.#problem = undefined;
+    } catch (error) {
+      const problem = errorText(error);
+      if (problem !== this.#problem) this.warn(`cannot look at the other replicas (${problem}); trying again every ${this.everyMs / 1000} s`);
+      this.#problem = problem;
+    }
+  }
+
+  /** A live replica, as of the last look. */
+  live(id: string): ReplicaInfo | undefined {
+    return this.#live.get(id);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.#ticking;
+  }
+}

@@ -1,0 +1,92 @@
+// Two replicas of the server on one shared log (in memory: the runtime's side of it; the real
+// database is tests/integration/replicas-postgres.test.ts's), both in front of one sandbox. A
+// terminal opened through one is listed by both; a page on the other types into it and reads its
+// bytes through the relay; commands on it go to the replica that holds it; when that replica is
+// lost, the other marks it disconnected and restarts it.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { createServer } from 'node:net';
+import { MemoryLog } from '../support/memory-shared-store.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
+import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+
+const test = suite('replicas: one service from two servers', { deadlineMs: 120_000 });
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+async function replica(log: MemoryLog, kubeconfig: string): Promise<TestApp> {
+  const port = await freePort();
+  const advertise = `http://127.0.0.1:${port}`;
+  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => log.open(at) } });
+}
+
+test('a terminal opened through one replica is listed, watched, typed into and closed through the other', async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const a = await replica(log, sandbox.kubeconfigPath);
+  const b = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+    assert.match(id, new RegExp(`^${a.system.replica!.id}-t1$`));
+    await waitFor(async () => (await call(b, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string }) => row.sessionId === id), 'B lists the terminal');
+
+    const page = await StreamClient.open(b);
+    pages.push(page);
+    const attached = await page.attach(id, { from: 0, ack: true });
+    assert.is(attached.sessionId, id);
+    page.type(id, 'echo relayed-$((6*7))\n');
+    await page.waitForText(id, 'relayed-42');
+    assert.ok(a.hub.stats(id)?.viewers.length === 1, 'the holder sees the relayed viewer');
+
+    // Closing through B is carried out by A, which holds it.
+    const closed = await call(b, `/api/v1/sessions/${id}/close`, { method: 'POST', body: {} });
+    assert.is(closed.status, 200, closed.body);
+    assert.is(closed.json.closed, true);
+    await waitFor(async () => !(await call(a, '/api/v1/sessions')).json.sessions.some((row: { sessionId: string }) => row.sessionId === id), 'gone from A');
+  } finally {
+    for (const page of pages) await page.close();
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+});
+
+test("a lost replica's terminal is marked disconnected by the other, which restarts it; the lost one stops by itself", async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const a = await replica(log, sandbox.kubeconfigPath);
+  const b = await replica(log, sandbox.kubeconfigPath);
+  try {
+    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+    await waitFor(() => b.system.sessionList.byId[id]?.state === 'interactive', 'running, as B sees');
+    log.expire(a.system.replica!.id);
+    await waitFor(() => b.system.sessionList.byId[id]?.state === 'disconnected', 'B marks it disconnected', 15_000);
+    assert.is(b.system.sessionList.byId[id].disconnectReason, 'replicaLost');
+
+    const restarted = await call(b, `/api/v1/sessions/${id}/restart`, { method: 'POST', body: {} });
+    assert.is(restarted.status, 200, restarted.body);
+    assert.is(restarted.json.run, 2);
+    assert.ok(b.system.holds(id), 'B took it over');
+    await waitFor(() => b.system.sessionList.byId[id]?.state === 'interactive', 'its new run is live');
+    assert.is(b.system.sessionList.byId[id].replica, b.system.replica!.id);
+
+    // A writes something (its own terminal's end, say) and finds its lease gone.
+    a.system.resize(id, 100, 30);
+    a.system.close(id);
+    assert.match(await Promise.race([a.fatal, new Promise<string>((resolve) => setTimeout(() => resolve('not yet'), 5_000))]), /lost its lease/);
+  } finally {
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+});
+
+test.run();
