@@ -19,7 +19,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     app = await startOctantExec(options);
   } catch (error) {
     console.error(`octant-exec: ${(error as Error).message}`);
-    return 1;
+    return (error as { exitCode?: number }).exitCode ?? 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
   // In a team mode people sign in: the URL carries no token, and the launch's token opens nothing.
@@ -28,13 +28,17 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     console.log(JSON.stringify({ url: app.url, token: team ? null : app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
   } else {
     console.log(`octant-exec: ${app.clusterNote}`);
-    console.log(`octant-exec: event log in ${app.stateDir}; terminal socket at ${SOCKET_PATH}`);
+    const replica = app.system.replica;
+    const log = replica ? `event log shared in PostgreSQL, as replica ${replica.id} reached at ${replica.advertise}` : `event log in ${app.stateDir}`;
+    console.log(`octant-exec: ${log}; terminal socket at ${SOCKET_PATH}`);
     if (team) console.log(`octant-exec: people sign in with --auth ${app.auth}; /healthz and /readyz answer probes`);
     console.log(`octant-exec: open ${openUrl}`);
   }
   if (open) openBrowser(openUrl, app.stateDir);
 
   const signal = await new Promise<string>((resolve) => {
+    // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
+    void app.fatal.then((why) => resolve(why));
     const stop = (name: string) => () => {
       process.off('SIGINT', onInt);
       process.off('SIGTERM', onTerm);
@@ -47,5 +51,5 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   });
   await app.close();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
-  return 0;
+  return signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1;
 }

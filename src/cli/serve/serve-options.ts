@@ -6,6 +6,7 @@ import { defaultStateDir } from '../state-dir.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { serveSpec } from './serve-spec.ts';
 import { teamOptions } from './serve-auth-options.ts';
+import { sharedLogOptions } from './store-options.ts';
 
 export interface ServeArgs {
   options: OctantExecOptions;
@@ -53,6 +54,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     log: { retention: defined(retention), snapshots: defined(snapshots) },
     ...team,
+    ...sharedLogOptions(v),
   };
   return { options: defined(options) as OctantExecOptions, open: !!v.open, json: !!v.json };
 }
