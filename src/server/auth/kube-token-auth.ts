@@ -28,7 +28,7 @@ import { PeerLimits, type Rate } from './peer-limits.ts';
 import { personFrom } from './person-names.ts';
 import { crossSiteProblem } from './same-origin.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
@@ -53,6 +53,8 @@ export interface KubeTokenOptions {
   /** default SESSION_MS (8 hours); shorter in tests */
   sessionMs?: number;
   clock?: SessionClock;
+  /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
+  sessions?: Sessions;
 }
 
 export class KubeTokenAuthenticator implements Authenticator {
@@ -65,7 +67,7 @@ export class KubeTokenAuthenticator implements Authenticator {
 
   constructor(private readonly options: KubeTokenOptions) {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
-    this.#sessions = new CookieSessions(new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
+    this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
     this.#attempts = new PeerLimits(ATTEMPTS_PER_PEER, ATTEMPTS_IN_ALL, () => this.#clock.now());
   }
 
@@ -130,9 +132,10 @@ export class KubeTokenAuthenticator implements Authenticator {
     const now = this.#clock.now();
     const caller = teamCaller('kube-token', person, this.options.adminGroups, SIGN_OUT_PATH);
     const session = this.#sessions.start(caller, now + (this.options.sessionMs ?? SESSION_MS), now);
+    if ('problem' in session) return this.#form(res, then, 400, session.problem);
     const dropForm = clearCookie(FORM_COOKIE, { path: SIGN_IN_PATH, sameSite: 'Strict', secure: this.options.secure });
     // The post came from our own page, so this redirect is same-site and the Strict cookie goes with it.
-    res.writeHead(303, { Location: then, 'Set-Cookie': [session, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    res.writeHead(303, { Location: then, 'Set-Cookie': [session.setCookie, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });
     res.end();
   }
 }

@@ -29,7 +29,7 @@ import { FLOW_MS, OidcFlows } from './oidc-flows.ts';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
@@ -54,6 +54,8 @@ export interface OidcOptions {
   /** default SESSION_MS (8 hours); shorter in tests */
   sessionMs?: number;
   clock?: SessionClock;
+  /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
+  sessions?: Sessions;
 }
 
 export class OidcAuthenticator implements Authenticator {
@@ -70,7 +72,7 @@ export class OidcAuthenticator implements Authenticator {
   constructor(private readonly options: OidcOptions) {
     const clock = options.clock ?? SYSTEM_CLOCK;
     this.#now = () => clock.now();
-    this.#sessions = new CookieSessions(new SessionStore(clock), options.secure, SIGN_IN_PATH);
+    this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(clock), options.secure, SIGN_IN_PATH);
     this.#flows = new OidcFlows(this.#now);
     this.#discovery = new DiscoveryCache(options.issuer, this.#now);
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
@@ -180,11 +182,12 @@ export class OidcAuthenticator implements Authenticator {
     // Fixed from now: the ID token's exp was checked (verify), and says nothing about the session.
     const expiresAt = now + (this.options.sessionMs ?? SESSION_MS);
     const session = this.#sessions.start(teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH), expiresAt, now);
+    if ('problem' in session) return refuse(400, session.problem);
     // The browser came here on the provider's cross-site redirect. A redirect from here would still
     // count as part of that cross-site navigation, and the SameSite=Strict cookie set now would not
     // go with it (the page would find itself signed out). A page of ours that moves on by itself
     // starts a new, same-site navigation, and the cookie goes with that one.
-    sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session, dropFlow] });
+    sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session.setCookie, dropFlow] });
   }
 
   #personOf(claims: IdTokenClaims): Person | { problem: string } {
