@@ -1,4 +1,6 @@
-// The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it).
+// The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it),
+// and how its sessions are kept: signed cookies when a session key was given (every replica with the
+// key takes them), else this process's memory. The authenticators see only the Sessions seam.
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import type { FrontDoor } from '../security.ts';
 import type { Authenticator } from './authenticator.ts';
@@ -8,6 +10,8 @@ import { KubeTokenAuthenticator } from './kube-token-auth.ts';
 import { LocalAuthenticator } from './local-auth.ts';
 import { OidcAuthenticator } from './oidc-auth.ts';
 import { ProxyAuthenticator } from './proxy-auth.ts';
+import type { Sessions } from './sessions.ts';
+import { SignedSessions } from './signed-sessions.ts';
 
 export interface AuthenticatorParts {
   door: FrontDoor;
@@ -27,8 +31,13 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
     case 'proxy':
       return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn);
     case 'kube-token':
-      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn, sessionMs: settings.sessionMs });
+      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn, sessionMs: settings.sessionMs, ...signed(settings) });
     case 'oidc':
-      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH });
+      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH, ...signed(settings) });
   }
+}
+
+/** Signed sessions when there is a key; nothing (the authenticator's own in-memory store) when not. */
+function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }): { sessions?: Sessions } {
+  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode) } : {};
 }
