@@ -1,7 +1,7 @@
 // Sign-in across replicas: two real servers in kube-token mode with the same session key (one from
 // --session-key-file, one handed the key's bytes, as a shared store would), each with its own
 // sandbox and state. A person signs in on A; the cookie A made is that person on B, for the API and
-// for a socket; a tampered copy is not signed in (401, not 500); sign-out on A ends the session on
+// for a socket, and the sign-in form from one replica may be posted to the other; a tampered copy is not signed in (401, not 500); sign-out on A ends the session on
 // A and, without shared revocations, not on B (the limit docs/team-mode.md states).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -10,8 +10,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestApp } from './support.ts';
-import { send, upgrade } from './auth-support.ts';
-import { kubeTokenSignIn } from './team-sign-in.ts';
+import { Jar, formOf, send, upgrade } from './auth-support.ts';
+import { FORM, kubeTokenSignIn } from './team-sign-in.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'octant-exec-replicas-'));
 const key = randomBytes(32);
@@ -53,6 +53,17 @@ test('signed in on A, the same cookie is that person on B; signed out on A, it e
   assert.is((await send(a.port, '/api/v1/info', { headers: { Cookie: cookie } })).status, 401, 'revoked on the replica that signed out');
   assert.is((await upgrade(a.port, { Cookie: cookie })).status, 401);
   assert.is((await send(b.port, '/api/v1/info', { headers: { Cookie: cookie } })).status, 200, 'B has no word of it until revocations are shared: a copy of the cookie works there until it expires');
+});
+
+test('the sign-in form one replica gave is taken by another (a round-robin proxy sends the page and the post to either)', async () => {
+  const jar = new Jar();
+  const page = await send(b.port, '/auth/sign-in?then=/');
+  jar.take(page.cookies);
+  const { action, fields } = formOf(page.body);
+  const posted = await send(a.port, action, { body: new URLSearchParams({ ...fields, token: a.sandbox!.users.alice.token }).toString(), headers: { ...FORM, Cookie: jar.header(), Origin: a.origin } });
+  assert.is(posted.status, 303, posted.body);
+  jar.take(posted.cookies);
+  assert.is((await send(b.port, '/api/v1/info', { headers: { Cookie: jar.header() } })).json.signedIn.user, 'alice');
 });
 
 test('a server with another key, or none, does not take the cookie', async () => {

@@ -5,6 +5,7 @@ import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.t
 import type { FrontDoor } from '../security.ts';
 import type { Authenticator } from './authenticator.ts';
 import { CALLBACK_PATH } from './auth-paths.ts';
+import { FormTokens } from './form-tokens.ts';
 import type { AuthSettings } from './auth-settings.ts';
 import { KubeTokenAuthenticator } from './kube-token-auth.ts';
 import { LocalAuthenticator } from './local-auth.ts';
@@ -31,7 +32,17 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
     case 'proxy':
       return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn);
     case 'kube-token':
-      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn, sessionMs: settings.sessionMs, ...signed(settings) });
+      return new KubeTokenAuthenticator({
+        door: parts.door,
+        adminGroups,
+        secure,
+        review: parts.review,
+        warn: parts.warn,
+        sessionMs: settings.sessionMs,
+        ...signed(settings),
+        // the form from one replica, posted to another, is taken there
+        ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
+      });
     case 'oidc':
       return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH, ...signed(settings) });
   }

@@ -55,18 +55,21 @@ export interface KubeTokenOptions {
   clock?: SessionClock;
   /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
   sessions?: Sessions;
+  /** the sign-in form's CSRF tokens; default this launch's own (replicas share theirs: choose-authenticator.ts) */
+  forms?: FormTokens;
 }
 
 export class KubeTokenAuthenticator implements Authenticator {
   readonly mode = 'kube-token' as const;
   readonly signInPage = SIGN_IN_PATH;
   readonly #sessions: CookieSessions;
-  readonly #forms = new FormTokens();
+  readonly #forms: FormTokens;
   readonly #attempts: PeerLimits;
   readonly #clock: SessionClock;
 
   constructor(private readonly options: KubeTokenOptions) {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#forms = options.forms ?? new FormTokens();
     this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
     this.#attempts = new PeerLimits(ATTEMPTS_PER_PEER, ATTEMPTS_IN_ALL, () => this.#clock.now());
   }
