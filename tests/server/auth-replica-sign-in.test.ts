@@ -1,8 +1,9 @@
 // Sign-in across replicas: two real servers in kube-token mode with the same session key (one from
 // --session-key-file, one handed the key's bytes, as a shared store would), each with its own
 // sandbox and state. A person signs in on A; the cookie A made is that person on B, for the API and
-// for a socket, and the sign-in form from one replica may be posted to the other; a tampered copy is not signed in (401, not 500); sign-out on A ends the session on
-// A and, without shared revocations, not on B (the limit docs/team-mode.md states).
+// for a socket, and the sign-in form from one replica may be posted to the other; a tampered copy
+// is not signed in (401, not 500); sign-out on A ends the session on A and, without shared
+// revocations, not on B (the limit docs/team-mode.md states).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';

@@ -1,11 +1,13 @@
 // --auth kube-token: a person pastes a Kubernetes bearer token on the sign-in page; the server asks
 // the cluster whose it is (TokenReview, as the server itself) and from then on acts as that user
-// and their groups, through a server-side session. The token is used for that one review and then
-// dropped: it is never stored, logged, echoed in a page or a message.
+// and their groups, through a session (sessions.ts: in memory, or a signed cookie replicas share).
+// The token is used for that one review and then dropped: it is never stored, logged, echoed in a
+// page or a message.
 //
 // A session lasts a fixed 8 hours from sign-in (a working day), and ends then by itself, closing
 // its sockets. The cluster is not asked again: revoking the token does not end a session (sign-out
-// or a restart does), but every exec runs as the person, so taking away their RBAC takes effect at once.
+// does, and a restart when sessions are in memory), but every exec runs as the person, so taking
+// away their RBAC takes effect at once.
 //
 // The names are taken as the TokenReview gives them, `system:` ones included (unlike proxy and
 // oidc, asserted-person.ts): the answer is the cluster's own authentication of the token, so

@@ -1,16 +1,16 @@
 // --auth oidc: OpenID Connect, authorization code flow with PKCE, against the team's issuer.
 // GET /auth/sign-in sends the browser to the provider; the provider sends it back to
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
-// verifier) for an ID token, checks (id-token.ts), and turns into a server-side session. The
-// person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
+// verifier) for an ID token, checks (id-token.ts), and turns into a session (in memory, or a signed
+// cookie replicas share). The person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
 // server's own OIDC flags read them, with --oidc-username-prefix and --oidc-groups-prefix prepended
 // as kube-apiserver does (none by default), and never a `system:` name (asserted-person.ts).
 //
 // The ID token's exp only gates the sign-in: the token must be valid when it arrives. The session
 // then lasts a fixed 8 hours (as kube-token's), never extended, and ends by itself then, closing
-// its sockets; sign-out or a restart ends it early. (Providers issue short ID tokens, Keycloak's
-// last 5 minutes, meant to be checked once, not to time a session: octant-exec keeps no refresh
-// token to renew them with.)
+// its sockets; sign-out (or a restart, when sessions are in memory) ends it early. (Providers issue
+// short ID tokens, Keycloak's last 5 minutes, meant to be checked once, not to time a session:
+// octant-exec keeps no refresh token to renew them with.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
