@@ -2,9 +2,10 @@
 // GET /auth/sign-in sends the browser to the provider; the provider sends it back to
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
 // verifier) for an ID token, checks (id-token.ts), and turns into a session (in memory, or a signed
-// cookie replicas share). The person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
-// server's own OIDC flags read them, with --oidc-username-prefix and --oidc-groups-prefix prepended
-// as kube-apiserver does (none by default), and never a `system:` name (asserted-person.ts).
+// cookie replicas share). The person is the ID token's --oidc-username-claim and
+// --oidc-groups-claim, as the Kubernetes API server's own OIDC flags read them, with
+// --oidc-username-prefix and --oidc-groups-prefix prepended as kube-apiserver does (none by
+// default), and never a `system:` name (asserted-person.ts).
 //
 // The ID token's exp only gates the sign-in: the token must be valid when it arrives. The session
 // then lasts a fixed 8 hours (as kube-token's), never extended, and ends by itself then, closing
