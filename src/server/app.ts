@@ -31,6 +31,7 @@ import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
+import { tokenFromFile } from './auth/token-file.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
 
 export { SOCKET_PATH } from './requests.ts';
@@ -69,6 +70,8 @@ export interface OctantExecOptions {
   warn?: (message: string) => void;
   /** how people sign in (docs/team-mode.md); default local: the printed URL's per-launch token */
   auth?: AuthOptions;
+  /** local mode's token from this file (made, 0600, when missing), so that replicas share it; default a new one per launch */
+  tokenFile?: string;
   /** in a team mode, members of these groups see every terminal (watch, not type) and the whole audit trail */
   adminGroups?: string[];
   /**
@@ -177,7 +180,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     guard = new SessionPodGuard(system, pods);
     hub = new StreamHub(system, options.hub, pods, peers);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
-    const token = newToken();
+    const token = options.tokenFile === undefined ? newToken() : tokenFromFile(options.tokenFile);
     const info: ServerParts['info'] = {
       cluster: cluster.kind,
       context: contexts.current,

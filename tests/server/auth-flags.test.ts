@@ -32,6 +32,9 @@ test('each mode with what it needs reaches the server as it was given; local mod
   assert.equal(options([...oidc, '--oidc-username-prefix', 'oidc:', '--oidc-groups-prefix', 'oidc:']).auth, { mode: 'oidc', issuer: 'https://login.example.com', clientId: 'octant-exec', clientSecretFile: '/run/secret', usernamePrefix: 'oidc:', groupsPrefix: 'oidc:' });
   assert.equal(options(['--auth', 'proxy', '--trusted-proxy', '127.0.0.1', '--proxy-username-prefix', 'corp:', '--proxy-groups-prefix', 'corp:']).auth, { mode: 'proxy', trustedProxies: ['127.0.0.1'], usernamePrefix: 'corp:', groupsPrefix: 'corp:' });
   assert.equal(options([...oidc, '--host', '0.0.0.0', '--public-url', 'https://exec.example.com']).host, '0.0.0.0', 'a team mode may listen beyond loopback without --allow-remote');
+  assert.equal(options(['--auth', 'kube-token', '--session-key-file', '/run/key']).auth, { mode: 'kube-token', sessionKeyFile: '/run/key' });
+  assert.equal((options([...oidc, '--session-key-file', '/run/key']).auth as { sessionKeyFile?: string }).sessionKeyFile, '/run/key');
+  assert.is(options(['--token-file', '/run/token']).tokenFile, '/run/token');
 });
 
 test('combinations that cannot work: one line each, saying what to give', () => {
@@ -52,6 +55,9 @@ test('combinations that cannot work: one line each, saying what to give', () => 
     [['--in-cluster', '--sandbox'], /leave out --sandbox/],
     [['--service-account-dir', '/sa'], /--service-account-dir goes with --in-cluster/],
     [['--host', '0.0.0.0'], /--allow-remote/],
+    [['--auth', 'kube-token', '--token-file', 't'], /--token-file is for --auth local \(its token opens nothing in a team mode\), not --auth kube-token/],
+    [['--session-key-file', 'k'], /--session-key-file is for --auth kube-token or oidc, which keep sessions, not --auth local/],
+    [['--auth', 'proxy', '--trusted-proxy', '127.0.0.1', '--session-key-file', 'k'], /--session-key-file is for --auth kube-token or oidc, .*not --auth proxy/],
   ];
   for (const [args, message] of cases) {
     assert.throws(() => options(args), (e: Error) => e instanceof UsageError && message.test(e.message) && !e.message.includes('\n'), args.join(' '));
@@ -61,10 +67,11 @@ test('combinations that cannot work: one line each, saying what to give', () => 
 test('help lists the team-mode flags with the defaults the code has', () => {
   const help = renderHelp(serveSpec);
   assert.match(help, /\nTeam mode:\n {2}--auth MODE/);
-  for (const flag of ['--trusted-proxy CIDR', '--admin-group GROUP', '--public-url URL', '--oidc-issuer URL', '--oidc-client-id ID', '--oidc-client-secret-file FILE', '--oidc-username-claim CLAIM', '--oidc-groups-claim CLAIM', '--oidc-username-prefix TEXT', '--oidc-groups-prefix TEXT', '--proxy-username-prefix TEXT', '--proxy-groups-prefix TEXT', '--in-cluster', '--service-account-dir DIR']) assert.ok(help.includes(flag), flag);
+  for (const flag of ['--trusted-proxy CIDR', '--admin-group GROUP', '--public-url URL', '--oidc-issuer URL', '--oidc-client-id ID', '--oidc-client-secret-file FILE', '--oidc-username-claim CLAIM', '--oidc-groups-claim CLAIM', '--oidc-username-prefix TEXT', '--oidc-groups-prefix TEXT', '--proxy-username-prefix TEXT', '--proxy-groups-prefix TEXT', '--in-cluster', '--service-account-dir DIR', '--session-key-file FILE']) assert.ok(help.includes(flag), flag);
   assert.match(serveSpec.flags['oidc-username-claim'].help, `(default ${DEFAULT_USERNAME_CLAIM},`);
   assert.match(serveSpec.flags['oidc-groups-claim'].help, `(default ${DEFAULT_GROUPS_CLAIM})`);
   assert.equal(serveSpec.flags.auth.completes, AUTH_MODES);
+  assert.match(help, /\n {2}--token-file FILE +local mode: the token from FILE/);
 });
 
 test('the warnings at start: local mode beyond loopback; a team mode beyond loopback without an https --public-url, naming what crosses in the clear', () => {

@@ -19,6 +19,8 @@ export function teamOptions(v: FlagValues<typeof serveSpec>, listensBeyondLoopba
   const given = (flags: readonly (keyof typeof v)[]) => flags.filter((flag) => v[flag] !== undefined);
   const stray = [...(mode === 'local' ? given(TEAM_FLAGS) : []), ...(mode === 'proxy' ? [] : given(PROXY_FLAGS)), ...(mode === 'oidc' ? [] : given(OIDC_FLAGS))];
   if (stray.length) throw new UsageError(`--${stray[0]} is for ${OIDC_FLAGS.includes(stray[0] as never) ? '--auth oidc' : PROXY_FLAGS.includes(stray[0] as never) ? '--auth proxy' : 'a team mode (--auth proxy, oidc or kube-token)'}, not --auth ${mode}`);
+  if (v['token-file'] !== undefined && mode !== 'local') throw new UsageError(`--token-file is for --auth local (its token opens nothing in a team mode), not --auth ${mode}`);
+  if (v['session-key-file'] !== undefined && mode !== 'kube-token' && mode !== 'oidc') throw new UsageError(`--session-key-file is for --auth kube-token or oidc, which keep sessions, not --auth ${mode}`);
   if (v['in-cluster'] && (v.kubeconfig || v.sandbox || v.context)) throw new UsageError(`--in-cluster uses the pod's service account: leave out --${v.kubeconfig ? 'kubeconfig' : v.sandbox ? 'sandbox' : 'context'}`);
   if (v['service-account-dir'] && !v['in-cluster']) throw new UsageError('--service-account-dir goes with --in-cluster');
   if (v['public-url'] !== undefined) publicUrl(v['public-url']);
@@ -35,8 +37,9 @@ export function teamOptions(v: FlagValues<typeof serveSpec>, listensBeyondLoopba
 function authOptions(mode: AuthMode, v: FlagValues<typeof serveSpec>, listensBeyondLoopback: boolean): AuthOptions {
   switch (mode) {
     case 'local':
-    case 'kube-token':
       return { mode };
+    case 'kube-token':
+      return { mode, ...sessionKeyFile(v) };
     case 'proxy':
       if (!v['trusted-proxy']) throw new UsageError('--auth proxy needs --trusted-proxy CIDR (the proxy\'s address range, e.g. 10.0.0.0/8 or 127.0.0.1/32 for a sidecar): without it, anyone could say who they are');
       try {
@@ -63,9 +66,15 @@ function authOptions(mode: AuthMode, v: FlagValues<typeof serveSpec>, listensBey
         ...(v['oidc-groups-claim'] ? { groupsClaim: v['oidc-groups-claim'] } : {}),
         ...(v['oidc-username-prefix'] !== undefined ? { usernamePrefix: v['oidc-username-prefix'] } : {}),
         ...(v['oidc-groups-prefix'] !== undefined ? { groupsPrefix: v['oidc-groups-prefix'] } : {}),
+        ...sessionKeyFile(v),
       };
     }
   }
+}
+
+/** kube-token and oidc: the file the server reads the session key from at start. */
+function sessionKeyFile(v: FlagValues<typeof serveSpec>): { sessionKeyFile?: string } {
+  return v['session-key-file'] !== undefined ? { sessionKeyFile: v['session-key-file'] } : {};
 }
 
 function publicUrl(text: string): void {

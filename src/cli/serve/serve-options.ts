@@ -52,6 +52,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     maxSessions: whole('max-sessions', 1, 10_000),
     hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
     embedOrigins: v['embed-origin']?.map(embedOrigin),
+    tokenFile: v['token-file'],
     log: { retention: defined(retention), snapshots: defined(snapshots) },
     ...team,
     ...sharedLogOptions(v),

@@ -6,6 +6,8 @@ import { readFileSync } from 'node:fs';
 import { RESERVED_PREFIX, type NamePrefixes } from './asserted-person.ts';
 import { nameProblem } from './person-names.ts';
 import { SESSION_MS } from './sessions.ts';
+import { sessionKeyFromFile } from './session-key-file.ts';
+import { MIN_KEY_BYTES } from './signed-session-value.ts';
 import { TrustedPeers } from './trusted-peers.ts';
 
 /** As kube-apiserver's --oidc-username-claim: the subject, stable and unique at the provider. */
@@ -25,21 +27,36 @@ interface LifetimeOptions {
   sessionMs?: number;
 }
 
+/**
+ * kube-token and oidc: a key (32 bytes or more) to sign session cookies with, so that every
+ * replica given the same key takes them (signed-sessions.ts); from a file, or handed over (read
+ * from a shared store). Without one, sessions are kept in this process's memory.
+ */
+interface SessionKeyOptions {
+  sessionKeyFile?: string;
+  sessionKey?: Uint8Array;
+}
+
 export type AuthOptions =
   | { mode: 'local' }
   | ({ mode: 'proxy'; trustedProxies: string[] } & PrefixOptions)
-  | ({ mode: 'kube-token' } & LifetimeOptions)
-  | ({ mode: 'oidc'; issuer: string; clientId: string; clientSecretFile: string; usernameClaim?: string; groupsClaim?: string } & PrefixOptions & LifetimeOptions);
+  | ({ mode: 'kube-token' } & LifetimeOptions & SessionKeyOptions)
+  | ({ mode: 'oidc'; issuer: string; clientId: string; clientSecretFile: string; usernameClaim?: string; groupsClaim?: string } & PrefixOptions & LifetimeOptions & SessionKeyOptions);
+
+/** The key session cookies are signed with, when sessions are signed rather than kept in memory. */
+interface SessionKeySetting {
+  sessionKey?: Uint8Array;
+}
 
 export type AuthSettings =
   | { mode: 'local' }
   | { mode: 'proxy'; peers: TrustedPeers; prefixes: NamePrefixes }
-  | { mode: 'kube-token'; sessionMs: number }
-  | { mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; usernameClaim: string; groupsClaim: string; prefixes: NamePrefixes; sessionMs: number };
+  | ({ mode: 'kube-token'; sessionMs: number } & SessionKeySetting)
+  | ({ mode: 'oidc'; issuer: string; clientId: string; clientSecret: string; usernameClaim: string; groupsClaim: string; prefixes: NamePrefixes; sessionMs: number } & SessionKeySetting);
 
 export function authSettings(options: AuthOptions | undefined): AuthSettings {
   if (!options || options.mode === 'local') return { mode: 'local' };
-  if (options.mode === 'kube-token') return { mode: 'kube-token', sessionMs: lifetime(options.sessionMs) };
+  if (options.mode === 'kube-token') return { mode: 'kube-token', sessionMs: lifetime(options.sessionMs), ...sessionKey(options) };
   if (options.mode === 'proxy') {
     if (!options.trustedProxies?.length) throw new Error('--auth proxy needs --trusted-proxy CIDR (the address range of the authenticating proxy): without it, anyone could say who they are');
     let peers: TrustedPeers;
@@ -59,7 +76,8 @@ export function authSettings(options: AuthOptions | undefined): AuthSettings {
   const groupsClaim = claimName('--oidc-groups-claim', options.groupsClaim ?? DEFAULT_GROUPS_CLAIM);
   const named = prefixes('oidc', options);
   const sessionMs = lifetime(options.sessionMs);
-  return { mode: 'oidc', issuer: options.issuer, clientId: options.clientId, clientSecret: readSecret(options.clientSecretFile), usernameClaim, groupsClaim, prefixes: named, sessionMs };
+  const key = sessionKey(options);
+  return { mode: 'oidc', issuer: options.issuer, clientId: options.clientId, clientSecret: readSecret(options.clientSecretFile), usernameClaim, groupsClaim, prefixes: named, sessionMs, ...key };
 }
 
 /**
@@ -82,6 +100,15 @@ function lifetime(ms: number | undefined): number {
   if (ms === undefined) return SESSION_MS;
   if (!(ms > 0 && ms <= SESSION_MS)) throw new Error(`a session lasts at most ${SESSION_MS / 3600_000} hours`);
   return ms;
+}
+
+/** The key from its file or as given (not both), long enough to sign with; none: sessions in memory. */
+function sessionKey(options: SessionKeyOptions): SessionKeySetting {
+  if (options.sessionKeyFile !== undefined && options.sessionKey !== undefined) throw new Error('a session key comes from --session-key-file or from the shared store, not both');
+  const key = options.sessionKeyFile === undefined ? options.sessionKey : sessionKeyFromFile(options.sessionKeyFile);
+  if (key === undefined) return {};
+  if (key.byteLength < MIN_KEY_BYTES) throw new Error(`the session key has ${key.byteLength} bytes; it needs at least ${MIN_KEY_BYTES} random bytes`);
+  return { sessionKey: key };
 }
 
 /** https, or http on loopback (a provider on this machine, in development); nothing after the path. */

@@ -1,13 +1,18 @@
-// The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it).
+// The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it),
+// and how its sessions are kept: signed cookies when a session key was given (every replica with the
+// key takes them), else this process's memory. The authenticators see only the Sessions seam.
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import type { FrontDoor } from '../security.ts';
 import type { Authenticator } from './authenticator.ts';
 import { CALLBACK_PATH } from './auth-paths.ts';
+import { FormTokens } from './form-tokens.ts';
 import type { AuthSettings } from './auth-settings.ts';
 import { KubeTokenAuthenticator } from './kube-token-auth.ts';
 import { LocalAuthenticator } from './local-auth.ts';
 import { OidcAuthenticator } from './oidc-auth.ts';
 import { ProxyAuthenticator } from './proxy-auth.ts';
+import type { Sessions } from './sessions.ts';
+import { SignedSessions } from './signed-sessions.ts';
 
 export interface AuthenticatorParts {
   door: FrontDoor;
@@ -27,8 +32,23 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
     case 'proxy':
       return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn);
     case 'kube-token':
-      return new KubeTokenAuthenticator({ door: parts.door, adminGroups, secure, review: parts.review, warn: parts.warn, sessionMs: settings.sessionMs });
+      return new KubeTokenAuthenticator({
+        door: parts.door,
+        adminGroups,
+        secure,
+        review: parts.review,
+        warn: parts.warn,
+        sessionMs: settings.sessionMs,
+        ...signed(settings),
+        // the form from one replica, posted to another, is taken there
+        ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
+      });
     case 'oidc':
-      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH });
+      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH, ...signed(settings) });
   }
+}
+
+/** Signed sessions when there is a key; nothing (the authenticator's own in-memory store) when not. */
+function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }): { sessions?: Sessions } {
+  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode) } : {};
 }

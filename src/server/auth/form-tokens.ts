@@ -4,11 +4,20 @@
 // HMAC(per-launch key, cookie) in a hidden field; a post must bring both, matching. Another site can
 // read neither (no CORS), and even a cookie planted from a sibling domain is useless without the
 // key. A restart changes the key: a form left open across it asks to be loaded again.
+//
+// Replicas behind one address given a session key derive this key from it (forSessionKey), so a
+// form one replica gave may be posted to another: a round-robin proxy sends the two requests to
+// either.
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 
 export class FormTokens {
-  readonly #key = randomBytes(32);
+  constructor(private readonly key: Uint8Array = randomBytes(32)) {}
+
+  /** Form tokens every replica with this session key takes (a key of their own, not the cookies'). */
+  static forSessionKey(sessionKey: Uint8Array): FormTokens {
+    return new FormTokens(createHmac('sha256', sessionKey).update('octant-exec sign-in form').digest());
+  }
 
   /** A new pair: the cookie's value and the form field's. */
   issue(): { cookie: string; field: string } {
@@ -24,6 +33,6 @@ export class FormTokens {
   }
 
   #field(cookie: string): string {
-    return createHmac('sha256', this.#key).update(cookie).digest('base64url');
+    return createHmac('sha256', this.key).update(cookie).digest('base64url');
   }
 }

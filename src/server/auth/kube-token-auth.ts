@@ -1,11 +1,13 @@
 // --auth kube-token: a person pastes a Kubernetes bearer token on the sign-in page; the server asks
 // the cluster whose it is (TokenReview, as the server itself) and from then on acts as that user
-// and their groups, through a server-side session. The token is used for that one review and then
-// dropped: it is never stored, logged, echoed in a page or a message.
+// and their groups, through a session (sessions.ts: in memory, or a signed cookie replicas share).
+// The token is used for that one review and then dropped: it is never stored, logged, echoed in a
+// page or a message.
 //
 // A session lasts a fixed 8 hours from sign-in (a working day), and ends then by itself, closing
 // its sockets. The cluster is not asked again: revoking the token does not end a session (sign-out
-// or a restart does), but every exec runs as the person, so taking away their RBAC takes effect at once.
+// does, and a restart when sessions are in memory), but every exec runs as the person, so taking
+// away their RBAC takes effect at once.
 //
 // The names are taken as the TokenReview gives them, `system:` ones included (unlike proxy and
 // oidc, asserted-person.ts): the answer is the cluster's own authentication of the token, so
@@ -28,7 +30,7 @@ import { PeerLimits, type Rate } from './peer-limits.ts';
 import { personFrom } from './person-names.ts';
 import { crossSiteProblem } from './same-origin.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
@@ -53,19 +55,24 @@ export interface KubeTokenOptions {
   /** default SESSION_MS (8 hours); shorter in tests */
   sessionMs?: number;
   clock?: SessionClock;
+  /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
+  sessions?: Sessions;
+  /** the sign-in form's CSRF tokens; default this launch's own (replicas share theirs: choose-authenticator.ts) */
+  forms?: FormTokens;
 }
 
 export class KubeTokenAuthenticator implements Authenticator {
   readonly mode = 'kube-token' as const;
   readonly signInPage = SIGN_IN_PATH;
   readonly #sessions: CookieSessions;
-  readonly #forms = new FormTokens();
+  readonly #forms: FormTokens;
   readonly #attempts: PeerLimits;
   readonly #clock: SessionClock;
 
   constructor(private readonly options: KubeTokenOptions) {
     this.#clock = options.clock ?? SYSTEM_CLOCK;
-    this.#sessions = new CookieSessions(new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
+    this.#forms = options.forms ?? new FormTokens();
+    this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(this.#clock), options.secure, SIGN_IN_PATH);
     this.#attempts = new PeerLimits(ATTEMPTS_PER_PEER, ATTEMPTS_IN_ALL, () => this.#clock.now());
   }
 
@@ -130,9 +137,10 @@ export class KubeTokenAuthenticator implements Authenticator {
     const now = this.#clock.now();
     const caller = teamCaller('kube-token', person, this.options.adminGroups, SIGN_OUT_PATH);
     const session = this.#sessions.start(caller, now + (this.options.sessionMs ?? SESSION_MS), now);
+    if ('problem' in session) return this.#form(res, then, 400, session.problem);
     const dropForm = clearCookie(FORM_COOKIE, { path: SIGN_IN_PATH, sameSite: 'Strict', secure: this.options.secure });
     // The post came from our own page, so this redirect is same-site and the Strict cookie goes with it.
-    res.writeHead(303, { Location: then, 'Set-Cookie': [session, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    res.writeHead(303, { Location: then, 'Set-Cookie': [session.setCookie, dropForm], 'Cache-Control': 'no-store', 'Content-Length': 0 });
     res.end();
   }
 }

@@ -1,16 +1,17 @@
 // --auth oidc: OpenID Connect, authorization code flow with PKCE, against the team's issuer.
 // GET /auth/sign-in sends the browser to the provider; the provider sends it back to
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
-// verifier) for an ID token, checks (id-token.ts), and turns into a server-side session. The
-// person is the ID token's --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API
-// server's own OIDC flags read them, with --oidc-username-prefix and --oidc-groups-prefix prepended
-// as kube-apiserver does (none by default), and never a `system:` name (asserted-person.ts).
+// verifier) for an ID token, checks (id-token.ts), and turns into a session (in memory, or a signed
+// cookie replicas share). The person is the ID token's --oidc-username-claim and
+// --oidc-groups-claim, as the Kubernetes API server's own OIDC flags read them, with
+// --oidc-username-prefix and --oidc-groups-prefix prepended as kube-apiserver does (none by
+// default), and never a `system:` name (asserted-person.ts).
 //
 // The ID token's exp only gates the sign-in: the token must be valid when it arrives. The session
 // then lasts a fixed 8 hours (as kube-token's), never extended, and ends by itself then, closing
-// its sockets; sign-out or a restart ends it early. (Providers issue short ID tokens, Keycloak's
-// last 5 minutes, meant to be checked once, not to time a session: octant-exec keeps no refresh
-// token to renew them with.)
+// its sockets; sign-out (or a restart, when sessions are in memory) ends it early. (Providers issue
+// short ID tokens, Keycloak's last 5 minutes, meant to be checked once, not to time a session:
+// octant-exec keeps no refresh token to renew them with.)
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
@@ -29,7 +30,7 @@ import { FLOW_MS, OidcFlows } from './oidc-flows.ts';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
-import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock } from './sessions.ts';
+import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
@@ -54,6 +55,8 @@ export interface OidcOptions {
   /** default SESSION_MS (8 hours); shorter in tests */
   sessionMs?: number;
   clock?: SessionClock;
+  /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
+  sessions?: Sessions;
 }
 
 export class OidcAuthenticator implements Authenticator {
@@ -70,7 +73,7 @@ export class OidcAuthenticator implements Authenticator {
   constructor(private readonly options: OidcOptions) {
     const clock = options.clock ?? SYSTEM_CLOCK;
     this.#now = () => clock.now();
-    this.#sessions = new CookieSessions(new SessionStore(clock), options.secure, SIGN_IN_PATH);
+    this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(clock), options.secure, SIGN_IN_PATH);
     this.#flows = new OidcFlows(this.#now);
     this.#discovery = new DiscoveryCache(options.issuer, this.#now);
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
@@ -180,11 +183,12 @@ export class OidcAuthenticator implements Authenticator {
     // Fixed from now: the ID token's exp was checked (verify), and says nothing about the session.
     const expiresAt = now + (this.options.sessionMs ?? SESSION_MS);
     const session = this.#sessions.start(teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH), expiresAt, now);
+    if ('problem' in session) return refuse(400, session.problem);
     // The browser came here on the provider's cross-site redirect. A redirect from here would still
     // count as part of that cross-site navigation, and the SameSite=Strict cookie set now would not
     // go with it (the page would find itself signed out). A page of ours that moves on by itself
     // starts a new, same-site navigation, and the cookie goes with that one.
-    sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session, dropFlow] });
+    sendContinue(res, 'Signed in', `Signed in as ${person.user}.`, flow.then, { 'Set-Cookie': [session.setCookie, dropFlow] });
   }
 
   #personOf(claims: IdTokenClaims): Person | { problem: string } {

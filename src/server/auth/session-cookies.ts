@@ -12,7 +12,7 @@ import { COOKIE_NAME, cookieValue } from '../security.ts';
 import type { Caller } from '../caller.ts';
 import { refused, type Verdict } from './authenticator.ts';
 import { clearCookie, setCookie } from './cookies.ts';
-import type { Session, SessionStore } from './sessions.ts';
+import type { Session, Sessions } from './sessions.ts';
 
 /** The session cookie's name: with the __Host- prefix whenever the cookie is Secure. */
 export function sessionCookieName(secure: boolean): string {
@@ -23,7 +23,7 @@ export class CookieSessions {
   readonly #name: string;
 
   constructor(
-    readonly store: SessionStore,
+    readonly store: Sessions,
     private readonly secure: boolean,
     private readonly signInPage: string,
   ) {
@@ -37,10 +37,11 @@ export class CookieSessions {
     return refused(401, `Your sign-in has ended (it expired, you signed out, or the server restarted): sign in again at ${this.signInPage}.`);
   }
 
-  /** Starts a session; returns the Set-Cookie header that hands its id to the browser. */
-  start(caller: Caller, expiresAt: number, now: number): string {
-    const id = this.store.start(caller, expiresAt);
-    return setCookie(this.#name, id, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 });
+  /** Starts a session: the Set-Cookie header that hands it to the browser, or why none could be made. */
+  start(caller: Caller, expiresAt: number, now: number): { setCookie: string } | { problem: string } {
+    const value = this.store.start(caller, expiresAt);
+    if (typeof value !== 'string') return value;
+    return { setCookie: setCookie(this.#name, value, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 }) };
   }
 
   /** Ends the request's session, if any; returns it and the Set-Cookie header that removes the cookie. */

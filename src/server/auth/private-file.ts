@@ -1,0 +1,28 @@
+// Secrets the server reads from files of their own (--token-file, --session-key-file), checked
+// before their content is believed. A file every user of the machine may read is refused, as ssh
+// refuses a private key that is "too open": anyone there could take the token or forge sessions.
+// A file its group may read is taken: Kubernetes mounts a Secret that way for a pod with an
+// fsGroup (0440, as deploy/ mounts them), and that group is the pod's own.
+import type { Buffer } from 'node:buffer';
+import { readFileSync, statSync } from 'node:fs';
+
+/** Keys and tokens are short: a large file is the wrong file. */
+const MAX_BYTES = 4096;
+
+/** The file's bytes; refused with a sentence naming the flag, the file and what to do. */
+export function readPrivateFile(flag: string, file: string): Buffer {
+  let bytes: Buffer;
+  let mode: number;
+  try {
+    mode = statSync(file).mode;
+    bytes = readFileSync(file);
+  } catch (error) {
+    throw new Error(`${flag} ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+  if (mode & 0o004) {
+    const octal = (mode & 0o777).toString(8).padStart(4, '0');
+    throw new Error(`${flag} ${file} may be read by every user of this machine (mode ${octal}): chmod 600 ${file} (from a Kubernetes Secret: defaultMode 0400, or 0440 with the pod's fsGroup)`);
+  }
+  if (bytes.length > MAX_BYTES) throw new Error(`${flag} ${file} is ${bytes.length} bytes: it should hold one secret alone (at most ${MAX_BYTES} bytes)`);
+  return bytes;
+}

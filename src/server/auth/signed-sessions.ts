@@ -1,0 +1,78 @@
+// Sessions as signed cookies (signed-session-value.ts), for replicas behind one address: a cookie
+// made on one replica is taken by every replica started with the same session key, because the
+// cookie itself says who and until when, and only the key's holders can have made it. Nothing
+// needs sharing but the key.
+//
+// Each replica still keeps the sessions it has seen (live-sessions.ts): the same Caller object for
+// every request and socket of one session, and a timer that ends it on time here, closing its
+// sockets, as in-memory sessions do. Sign-out revokes the session's id (revocations.ts): on this
+// replica at once; on the others only when the revocations are shared (docs/team-mode.md says so).
+import { Buffer } from 'node:buffer';
+import { randomBytes } from 'node:crypto';
+import type { AuthMode } from '../../protocol/index.ts';
+import type { Caller } from '../caller.ts';
+import { LiveSessions } from './live-sessions.ts';
+import { MemoryRevocations, type Revocations } from './revocations.ts';
+import { cookieKey, seal, unseal } from './signed-session-value.ts';
+import { MAX_SESSIONS, SYSTEM_CLOCK, type Lookup, type Session, type SessionClock, type Sessions } from './sessions.ts';
+
+export interface SignedSessionsOptions {
+  clock?: SessionClock;
+  /** default: this process's sign-outs only */
+  revocations?: Revocations;
+  /** sessions this replica keeps a timer for; past it the oldest seen is told ended here (its sockets close; its cookie still works) */
+  maxSessions?: number;
+}
+
+export class SignedSessions implements Sessions {
+  readonly #key: Buffer;
+  readonly #clock: SessionClock;
+  readonly #live: LiveSessions;
+  readonly revocations: Revocations;
+
+  /** `mode`: the sign-in mode whose cookies these are; a cookie signed for another is none. */
+  constructor(sessionKey: Uint8Array, private readonly mode: Exclude<AuthMode, 'local' | 'proxy'>, options: SignedSessionsOptions = {}) {
+    this.#key = cookieKey(sessionKey);
+    this.#clock = options.clock ?? SYSTEM_CLOCK;
+    this.#live = new LiveSessions(this.#clock, options.maxSessions ?? MAX_SESSIONS);
+    this.revocations = options.revocations ?? new MemoryRevocations(() => this.#clock.now());
+  }
+
+  start(caller: Caller, expiresAt: number): string | { problem: string } {
+    const sid = randomBytes(16).toString('base64url');
+    const value = seal(this.#key, { sid, caller, expiresAt });
+    if (!value) return { problem: 'Your name and groups are too long to fit in a browser cookie: ask your admin to send fewer groups (the groups claim or the identity provider).' };
+    this.#live.add(sid, { caller, expiresAt });
+    return value;
+  }
+
+  find(value: string | undefined): Lookup {
+    if (!value) return { problem: 'missing' };
+    const opened = unseal(this.#key, value, this.mode, this.#clock.now());
+    if (!opened) return { problem: 'ended' };
+    if (this.revocations.isRevoked(opened.sid)) {
+      this.#live.drop(opened.sid); // revoked elsewhere: its sockets here close too
+      return { problem: 'ended' };
+    }
+    const known = this.#live.get(opened.sid);
+    if (known) return { session: known };
+    const session: Session = { caller: opened.caller, expiresAt: opened.expiresAt };
+    this.#live.add(opened.sid, session);
+    return { session };
+  }
+
+  end(value: string | undefined): Session | undefined {
+    const opened = value ? unseal(this.#key, value, this.mode, this.#clock.now()) : undefined;
+    if (!opened || this.revocations.isRevoked(opened.sid)) return undefined;
+    this.revocations.revoke(opened.sid, opened.expiresAt);
+    return this.#live.drop(opened.sid) ?? { caller: opened.caller, expiresAt: opened.expiresAt };
+  }
+
+  onEnded(listener: (caller: Caller) => void): void {
+    this.#live.onEnded(listener);
+  }
+
+  close(): void {
+    this.#live.close();
+  }
+}
