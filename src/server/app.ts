@@ -17,6 +17,7 @@ import { ReplicaWatch } from '../runtime/replica-watch.ts';
 import { SHARED_SNAPSHOT_FORMAT } from '../runtime/system-snapshot.ts';
 import { ReplicaAuth } from './replicas/replica-auth.ts';
 import { ReplicaPeers } from './replicas/replica-peers.ts';
+import { derivedKey } from './replicas/derived-key.ts';
 import { DEFAULT_RETENTION, LogUpkeep, type Retention } from '../runtime/log-upkeep.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
@@ -167,7 +168,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.openShared({ ...systemOptions, store: shared, start, onLeaseLost: () => mustStop('this replica lost its lease in the shared event log') });
       watch = new ReplicaWatch(system, shared, warn);
       await watch.start();
-      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(shared.sharedKey, auth.mode), watch);
+      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode), watch);
     } else {
       store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
       store.lockForWriting(); // one server per state directory: a second stops here, naming the first
@@ -201,7 +202,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const base = `${urlHost(host)}:${port}`;
     const url = publicOrigin ? `${publicOrigin}/` : `http://${base}/`;
     const socketUrl = `${publicOrigin ? publicOrigin.replace(/^http/, 'ws') : `ws://${base}`}${SOCKET_PATH}`;
-    const authenticator = chooseAuthenticator(auth, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn });
+    // Replicas sign their sign-in cookies with a key from the shared log, unless one was given: a cookie made by one is good on all.
+    const sessionKey = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') && !auth.sessionKey ? { sessionKey: derivedKey(shared.sharedKey, 'sign-in sessions') } : {};
+    const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn });
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
     gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };

@@ -10,7 +10,12 @@ const inTheClear = {
   'kube-token': 'tokens and cookies',
 } as const;
 
-export function serveWarnings(options: Pick<OctantExecOptions, 'host' | 'auth' | 'publicUrl'>): string[] {
+export function serveWarnings(options: Pick<OctantExecOptions, 'host' | 'auth' | 'publicUrl' | 'sharedLog' | 'tokenFile'>): string[] {
+  const replicas = options.sharedLog && (options.auth?.mode ?? 'local') === 'local' && options.tokenFile === undefined ? ['replicas in local mode without --token-file: each prints a token of its own, and a page signed in on one is refused by the others; give them one --token-file.'] : [];
+  return [...replicas, ...exposure(options)];
+}
+
+function exposure(options: Pick<OctantExecOptions, 'host' | 'auth' | 'publicUrl'>): string[] {
   const host = options.host;
   if (host === undefined || isLoopback(host)) return [];
   const mode = options.auth?.mode ?? 'local';
