@@ -14,7 +14,7 @@ export interface TailOptions {
   listenClient: () => Client;
   pollMs: number;
   deliver: (entries: LogEntry[]) => void;
-  /** a read or the LISTEN connection failed */
+  /** a read failed */
   failed: (error: Error) => void;
   /** a read succeeded */
   answered: () => void;
@@ -75,11 +75,11 @@ export class Tail {
   #listen(): void {
     const client = this.#options.listenClient();
     this.#listener = client;
-    const drop = (error?: Error) => {
+    // A LISTEN connection lost is not the store lost (the reads say whether it answers): the next poll connects again.
+    const drop = () => {
       if (this.#listener !== client) return;
-      this.#listener = undefined; // the next poll connects again
+      this.#listener = undefined;
       client.end().catch(() => {});
-      if (error && !this.#stopped) this.#options.failed(error);
     };
     client.on('notification', () => void this.poll());
     client.on('error', drop);
