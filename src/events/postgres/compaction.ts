@@ -9,7 +9,7 @@ import { bodyOf, entriesAfter } from './entry-rows.ts';
 import { withTransaction } from './transaction.ts';
 
 /** Any number, the same in every replica, not the migrations' */
-const COMPACTION_LOCK = 0x6f637401;
+export const COMPACTION_LOCK = 0x6f637401;
 const WRITE_CHUNK = 1_000;
 
 export function compact(pool: Pool, policy: CompactionPolicy): Promise<CompactionReport> {
