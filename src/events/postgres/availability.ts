@@ -20,6 +20,11 @@ export class Availability {
     return this.#problem === undefined;
   }
 
+  /** why it does not answer, while it does not */
+  get problem(): string | undefined {
+    return this.#problem;
+  }
+
   /** from now on, changes go to `tell` */
   onChange(tell: (problem: string | undefined) => void): void {
     this.#tell = tell;

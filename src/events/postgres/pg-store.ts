@@ -40,6 +40,8 @@ export interface PgStoreOptions {
 
 const DEFAULTS = { leaseMs: 10_000, heartbeatMs: 2_500, pollMs: 500, maxBuffered: 50_000, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000 };
 const POOL_SIZE = 4;
+/** how much longer than the server's statement timeout the client waits before giving up on a query */
+const QUERY_GRACE_MS = 2_000;
 
 type Settings = typeof DEFAULTS & Pick<PgStoreOptions, 'url' | 'advertise'> & { warn: (message: string) => void };
 
@@ -72,6 +74,8 @@ export class PgStore implements SharedStore {
       max: POOL_SIZE,
       connectionTimeoutMillis: settings.connectTimeoutMs,
       statement_timeout: settings.statementTimeoutMs,
+      // a server that hangs (paused, a half-open connection) never sends its statement timeout
+      query_timeout: settings.statementTimeoutMs + QUERY_GRACE_MS,
       keepAlive: true,
       application_name: 'octant-exec',
     });
@@ -131,7 +135,7 @@ export class PgStore implements SharedStore {
       },
       afterSeq,
     );
-    if (!this.#health.available) listeners.availability(describeStoreError(undefined, url));
+    if (!this.#health.available) listeners.availability(this.#health.problem);
     if (this.#leaseLost) listeners.leaseLost();
   }
 
