@@ -8,9 +8,13 @@ const cleanups: (() => void)[] = [];
 
 /** Removes `dir` when the run ends. */
 export function removeAtRunEnd(dir: string): void {
-  const remove = () => rmSync(dir, { recursive: true, force: true });
-  cleanups.push(remove);
-  process.on('exit', remove);
+  atRunEnd(() => rmSync(dir, { recursive: true, force: true }));
+}
+
+/** Runs `cleanup` (synchronous, and harmless when there is nothing left to clean) when the run ends. */
+export function atRunEnd(cleanup: () => void): void {
+  cleanups.push(cleanup);
+  process.on('exit', cleanup);
 }
 
 export function runEndCleanups(): void {

@@ -1,0 +1,95 @@
+// Replicas and their leases, all timed by the database's clock (a replica's clock may be minutes
+// off). A lease is current until `lease_until`; a replica renews it with each heartbeat, and once
+// it has run out the replica never renews it again: another replica claims it (exactly one, the
+// UPDATE's row lock decides) and writes what became of its terminals.
+//
+// A restart of PostgreSQL gives every lease a full period from the moment the server is back:
+// while it was down no replica could renew, and none of them is lost for that.
+import { randomInt } from 'node:crypto';
+import type { Pool, PoolClient } from 'pg';
+import type { ReplicaInfo } from '../shared-store.ts';
+import { StoreProblem } from './connection-errors.ts';
+import { withTransaction } from './transaction.ts';
+
+/** When a replica's lease ends, as SQL over a `replicas` row. */
+export const LEASE_END = `greatest(lease_until, pg_postmaster_start_time() + lease_ms * interval '1 millisecond')`;
+
+const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+const ID_LENGTH = 6;
+
+function randomId(): string {
+  return Array.from({ length: ID_LENGTH }, () => ID_ALPHABET[randomInt(ID_ALPHABET.length)]).join('');
+}
+
+export interface Registration {
+  advertise: string;
+  leaseMs: number;
+  /** waits one lease period at most for a replica with the same address to go */
+  sleep: (ms: number) => Promise<void>;
+}
+
+/** Takes a new replica id with a current lease; waits for, then refuses, a live replica with the same address. */
+export async function register(pool: Pool, { advertise, leaseMs, sleep }: Registration): Promise<ReplicaInfo> {
+  const giveUpAt = Date.now() + leaseMs;
+  for (;;) {
+    const other = await withTransaction(pool, async (client) => {
+      // Two replicas starting with one address at once: the second waits here, then sees the first.
+      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [advertise]);
+      const live = await client.query<{ id: string }>(`SELECT id FROM replicas WHERE advertise = $1 AND ended IS NULL AND ${LEASE_END} >= now()`, [advertise]);
+      if (live.rows.length) return live.rows[0].id;
+      for (;;) {
+        const id = randomId();
+        const taken = await client.query(
+          `INSERT INTO replicas (id, advertise, lease_ms, lease_until) VALUES ($1, $2, $3::integer, now() + $3::integer * interval '1 millisecond') ON CONFLICT (id) DO NOTHING`,
+          [id, advertise, leaseMs],
+        );
+        if (taken.rowCount === 1) return { id, advertise };
+      }
+    });
+    if (typeof other !== 'string') return other;
+    if (Date.now() >= giveUpAt) {
+      throw new StoreProblem(`replica ${other} is live with the same advertised address (${advertise}): give each replica its own --advertise, or stop the other first`);
+    }
+    await sleep(Math.min(leaseMs / 10, 500));
+  }
+}
+
+/** Renews the lease; false when it has run out (or was claimed, or ended): the replica is lost. */
+export async function renew(pool: Pool, id: string): Promise<boolean> {
+  const { rowCount } = await pool.query(`UPDATE replicas SET lease_until = now() + lease_ms * interval '1 millisecond' WHERE id = $1 AND ended IS NULL AND ${LEASE_END} >= now()`, [id]);
+  return rowCount === 1;
+}
+
+/**
+ * In a transaction that writes as the replica: whether its lease is current, holding its row so
+ * that no claim of it commits before the transaction does.
+ */
+export async function holdLease(client: PoolClient, id: string): Promise<boolean> {
+  const { rows } = await client.query(`SELECT 1 FROM replicas WHERE id = $1 AND ended IS NULL AND ${LEASE_END} >= now() FOR SHARE`, [id]);
+  return rows.length === 1;
+}
+
+export async function liveReplicas(pool: Pool): Promise<ReplicaInfo[]> {
+  const { rows } = await pool.query<ReplicaInfo>(`SELECT id, advertise FROM replicas WHERE ended IS NULL AND ${LEASE_END} >= now() ORDER BY started, id`);
+  return rows;
+}
+
+/** The replicas whose lease ran out, now ended and claimed by `claimer`: each one goes to one caller only. */
+export async function claimLost(pool: Pool, claimer: string): Promise<ReplicaInfo[]> {
+  const { rows } = await pool.query<ReplicaInfo>(
+    `UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() RETURNING id, advertise`,
+    [claimer],
+  );
+  return rows;
+}
+
+/** A clean stop: the lease given up, and the replica not handed to a claimer. */
+export async function endLease(pool: Pool, id: string): Promise<void> {
+  await pool.query('UPDATE replicas SET ended = now() WHERE id = $1 AND ended IS NULL', [id]);
+}
+
+/** true for the one caller that takes `sessionId` over from `formerOwner` */
+export async function adopt(pool: Pool, adopter: string, sessionId: string, formerOwner: string): Promise<boolean> {
+  const { rowCount } = await pool.query('INSERT INTO adoptions (session_id, former_owner, adopted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sessionId, formerOwner, adopter]);
+  return rowCount === 1;
+}

@@ -1,0 +1,82 @@
+// The store's tables, created and migrated by the server itself. Each migration runs once, in
+// order, in one transaction with the version it brings, under an advisory lock: replicas starting
+// at once wait for one another, and the second finds the work done. A database migrated by a newer
+// octant-exec is left alone (an older one would misread it).
+import { randomBytes } from 'node:crypto';
+import type { PoolClient } from 'pg';
+import { StoreProblem } from './connection-errors.ts';
+
+type Migration = (client: PoolClient) => Promise<unknown>;
+
+/** index + 1 is the version a migration brings; only ever appended to */
+const MIGRATIONS: Migration[] = [
+  async (client) => {
+    await client.query(`
+      -- body: the entry as JSON, without its seq (text, not jsonb: it comes back byte for byte)
+      CREATE TABLE entries (
+        seq bigint PRIMARY KEY,
+        replica text NOT NULL,
+        local_no bigint NOT NULL,
+        time bigint NOT NULL,
+        type text NOT NULL,
+        body text NOT NULL,
+        UNIQUE (replica, local_no)
+      );
+      -- the last seq given out: appends lock this row until they commit, so seqs commit in order
+      CREATE TABLE head (one boolean PRIMARY KEY DEFAULT true CHECK (one), seq bigint NOT NULL);
+      INSERT INTO head (seq) VALUES (0);
+      CREATE TABLE snapshots (seq bigint PRIMARY KEY, format integer NOT NULL, time bigint NOT NULL, state text NOT NULL);
+      CREATE TABLE meta (
+        one boolean PRIMARY KEY DEFAULT true CHECK (one),
+        compacted_through bigint NOT NULL DEFAULT 0,
+        shared_key bytea NOT NULL
+      );
+      -- rows stay once ended (a clean stop, or claimed after its lease ran out): ids are never reused
+      CREATE TABLE replicas (
+        id text PRIMARY KEY,
+        advertise text NOT NULL,
+        lease_ms integer NOT NULL,
+        lease_until timestamptz NOT NULL,
+        started timestamptz NOT NULL DEFAULT now(),
+        ended timestamptz,
+        claimed_by text
+      );
+      CREATE INDEX replicas_open ON replicas (advertise) WHERE ended IS NULL;
+      CREATE TABLE adoptions (
+        session_id text NOT NULL,
+        former_owner text NOT NULL,
+        adopted_by text NOT NULL,
+        at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (session_id, former_owner)
+      );`);
+    await client.query('INSERT INTO meta (shared_key) VALUES ($1)', [randomBytes(32)]);
+  },
+];
+
+/** The schema version this code writes and reads. */
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Any number, the same in every replica: the lock migrations are made under. */
+const MIGRATION_LOCK = 0x6f637400;
+
+/** Brings the database's schema to SCHEMA_VERSION, or throws (a StoreProblem when it is newer). */
+export async function migrate(client: PoolClient): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+    await client.query('CREATE TABLE IF NOT EXISTS schema_versions (version integer PRIMARY KEY, applied timestamptz NOT NULL DEFAULT now())');
+    const { rows } = await client.query<{ version: number | null }>('SELECT max(version) AS version FROM schema_versions');
+    const current = rows[0].version ?? 0;
+    if (current > SCHEMA_VERSION) {
+      throw new StoreProblem(`the database's schema is version ${current}, newer than this octant-exec knows (${SCHEMA_VERSION}): run a newer octant-exec, or point this one at another database`);
+    }
+    for (let version = current + 1; version <= SCHEMA_VERSION; version++) {
+      await MIGRATIONS[version - 1](client);
+      await client.query('INSERT INTO schema_versions (version) VALUES ($1)', [version]);
+    }
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {});
+    throw error;
+  }
+}

@@ -1,0 +1,38 @@
+// Snapshots in the store: the newest SNAPSHOTS_KEPT are kept. A start takes the newest one whose
+// format the caller accepts, that parses, and that compaction has not gone past (the entries it
+// stands on would be gone), then every entry after it.
+import type { Pool } from 'pg';
+import type { LogEntry } from '../log-entry.ts';
+import type { SharedStart } from '../shared-store.ts';
+import { SNAPSHOTS_KEPT, type Snapshot } from '../store.ts';
+import { entriesAfter } from './entry-rows.ts';
+import { withTransaction } from './transaction.ts';
+
+export function putSnapshot(pool: Pool, snapshot: Snapshot): Promise<void> {
+  return withTransaction(pool, async (client) => {
+    await client.query(
+      'INSERT INTO snapshots (seq, format, time, state) VALUES ($1, $2, $3, $4) ON CONFLICT (seq) DO UPDATE SET format = EXCLUDED.format, time = EXCLUDED.time, state = EXCLUDED.state',
+      [snapshot.seq, snapshot.format, snapshot.time, JSON.stringify(snapshot.state)],
+    );
+    await client.query('DELETE FROM snapshots WHERE seq NOT IN (SELECT seq FROM snapshots ORDER BY seq DESC LIMIT $1)', [SNAPSHOTS_KEPT]);
+  });
+}
+
+export async function readStart(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): Promise<SharedStart> {
+  const { rows } = await pool.query<{ seq: string; format: number; time: string; state: string; usable: boolean }>(
+    'SELECT s.seq, s.format, s.time, s.state, s.seq >= m.compacted_through AS usable FROM snapshots s, meta m ORDER BY s.seq DESC',
+  );
+  let snapshot: Snapshot | undefined;
+  for (const row of rows) {
+    if (!row.usable || !acceptFormat(row.format)) continue;
+    try {
+      snapshot = { seq: Number(row.seq), format: row.format, time: Number(row.time), state: JSON.parse(row.state) };
+      break;
+    } catch (error) {
+      warn(`snapshot ${row.seq} in the store is skipped: ${(error as Error).message}`);
+    }
+  }
+  const entries: LogEntry[] = [];
+  for await (const page of entriesAfter(pool, snapshot?.seq ?? 0)) for (const entry of page) entries.push(entry);
+  return { snapshot, entries };
+}

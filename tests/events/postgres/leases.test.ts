@@ -1,0 +1,113 @@
+// Leases: a replica whose lease ran out is handed to exactly one claimer, a terminal is adopted
+// once, a lost replica writes nothing more (it is told, and what waited is dropped), and two
+// replicas cannot share an advertised address.
+import { suite } from '../../support/test.ts';
+import * as assert from 'uvu/assert';
+import { PgStore } from '../../../src/events/postgres/pg-store.ts';
+import { startCluster, type PgCluster } from '../../support/postgres.ts';
+import { entries, idOf, listening } from '../../support/shared-store-events.ts';
+import { waitFor } from '../../support/wait.ts';
+
+const test = suite<{ cluster: PgCluster }>('PostgreSQL store: leases', { context: {} as { cluster: PgCluster } });
+
+test.before(async (context) => {
+  context.cluster = await startCluster();
+});
+
+test.after(async ({ cluster }) => {
+  await cluster?.remove();
+});
+
+/** A replica that never renews its short lease: as one paused (SIGSTOP) past it. */
+const paused = (url: string, advertise: string) => PgStore.open({ url, advertise, leaseMs: 500, heartbeatMs: 3_600_000 });
+
+const sorted = (ids: string[]) => [...ids].sort();
+
+test('a replica whose lease ran out is claimed by exactly one of two claimers, and is no longer live', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const [a, b] = await Promise.all([PgStore.open({ url, advertise: 'http://a:1' }), PgStore.open({ url, advertise: 'http://b:1' })]);
+  const lost = await Promise.all([paused(url, 'http://c:1'), paused(url, 'http://d:1')]);
+  try {
+    assert.is(new Set([a, b, ...lost].map((s) => s.replica.id)).size, 4, 'ids are unique');
+    for (const store of [a, b, ...lost]) assert.match(store.replica.id, /^[a-z0-9]{6}$/);
+    await waitFor(async () => (await a.liveReplicas()).length === 2, 'the paused replicas to lose their leases', 5_000);
+    assert.equal(sorted((await b.liveReplicas()).map((r) => r.id)), sorted([a.replica.id, b.replica.id]));
+    const claims = await Promise.all([a.claimLostReplicas(), b.claimLostReplicas(), a.claimLostReplicas(), b.claimLostReplicas()]);
+    const claimed = claims.flat();
+    assert.equal(sorted(claimed.map((r) => r.id)), sorted(lost.map((s) => s.replica.id)), 'each lost replica claimed once');
+    assert.equal(claimed.find((r) => r.id === lost[0].replica.id)?.advertise, 'http://c:1');
+    assert.equal(await a.claimLostReplicas(), [], 'nothing left to claim');
+  } finally {
+    await Promise.all([a, b, ...lost].map((s) => s.close()));
+  }
+});
+
+test('a terminal of a lost replica is adopted by one replica only', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const [a, b] = await Promise.all([PgStore.open({ url, advertise: 'http://a:1' }), PgStore.open({ url, advertise: 'http://b:1' })]);
+  try {
+    const tries = await Promise.all([a.adopt('c00001-1', 'c00001'), b.adopt('c00001-1', 'c00001'), a.adopt('c00001-1', 'c00001')]);
+    assert.equal(tries.filter(Boolean).length, 1, 'true once');
+    assert.ok(await b.adopt('c00001-2', 'c00001'), 'another terminal of the same replica is another adoption');
+    assert.ok(await a.adopt('c00001-1', 'd00001'), 'the same session from another former owner (adopted again after a second loss)');
+  } finally {
+    await Promise.all([a.close(), b.close()]);
+  }
+});
+
+test('a replica reaped while paused is told its lease is lost at its next write, drops what waited, and never writes again', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const a = await listening(await PgStore.open({ url, advertise: 'http://a:1' }));
+  const gone = await listening(await paused(url, 'http://c:1'));
+  try {
+    gone.store.append(entries('c', 0, 2));
+    await gone.store.flushed(5_000);
+    await waitFor(async () => (await a.store.claimLostReplicas()).length === 1, 'the paused replica to be reaped', 5_000);
+    gone.store.append(entries('c', 2, 3)); // it wakes up and goes on as if nothing happened
+    await waitFor(() => gone.seen.leaseLosses === 1, 'the lost replica to be told');
+    assert.throws(() => gone.store.append(entries('c', 5, 1)), /lost its lease/);
+    assert.match(await gone.store.flushed(1_000).then(() => 'flushed', (error: Error) => error.message), /lost its lease/);
+    assert.throws(() => gone.store.adopt('x', 'y'), /adopts no terminal/);
+    a.store.append(entries('a', 0, 1));
+    await a.store.flushed(5_000);
+    await waitFor(() => gone.seen.delivered.some((e) => idOf(e) === 'a-0'), 'the lost replica to go on reading the log');
+    assert.equal((await a.store.read(0, 100)).map(idOf), ['c-0', 'c-1', 'a-0'], 'nothing written after the lease was lost');
+    assert.is(gone.seen.leaseLosses, 1);
+  } finally {
+    await Promise.all([a.store.close(), gone.store.close()]);
+  }
+});
+
+test('a lease that runs out is lost at the next heartbeat, with nothing being written', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const a = await PgStore.open({ url, advertise: 'http://a:1' });
+  // heartbeats further apart than the lease: as a replica paused between two of them
+  const late = await listening(await PgStore.open({ url, advertise: 'http://c:1', leaseMs: 300, heartbeatMs: 700 }));
+  try {
+    await waitFor(() => late.seen.leaseLosses === 1, 'the late heartbeat to find the lease gone');
+    assert.equal((await a.claimLostReplicas()).map((r) => r.id), [late.store.replica.id], 'still claimed by another replica, which writes what became of its terminals');
+  } finally {
+    await Promise.all([a.close(), late.store.close()]);
+  }
+});
+
+test('a second replica with the same advertised address waits one lease period, then is refused; after a clean stop it starts at once', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const first = await PgStore.open({ url, advertise: 'http://same:1', leaseMs: 800, heartbeatMs: 200 });
+  try {
+    const started = Date.now();
+    const refused = await PgStore.open({ url, advertise: 'http://same:1', leaseMs: 800 }).then(
+      (store) => store.close().then(() => undefined),
+      (error: Error) => error.message,
+    );
+    assert.match(refused ?? 'it started', `replica ${first.replica.id} is live with the same advertised address (http://same:1)`);
+    assert.not.match(refused!, /\n/);
+    assert.ok(Date.now() - started >= 800, 'it waited for the lease to lapse');
+  } finally {
+    await first.close();
+  }
+  const next = await PgStore.open({ url, advertise: 'http://same:1', leaseMs: 800 });
+  await next.close();
+});
+
+test.run();
