@@ -11,8 +11,14 @@ import type { ReplicaInfo } from '../shared-store.ts';
 import { StoreProblem } from './connection-errors.ts';
 import { withTransaction } from './transaction.ts';
 
-/** When a replica's lease ends, as SQL over a `replicas` row. */
-export const LEASE_END = `greatest(lease_until, pg_postmaster_start_time() + lease_ms * interval '1 millisecond')`;
+/** When a replica's lease ends, as SQL over a `replicas` row (named `row`, when it has a name). */
+const leaseEnd = (row?: string) => {
+  const column = (name: string) => (row ? `${row}.${name}` : name);
+  return `greatest(${column('lease_until')}, pg_postmaster_start_time() + ${column('lease_ms')} * interval '1 millisecond')`;
+};
+export const LEASE_END = leaseEnd();
+/** The replica $1 holds a current lease: only such a replica judges the others or takes their terminals. */
+const CALLER_IS_LIVE = `EXISTS (SELECT 1 FROM replicas caller WHERE caller.id = $1 AND caller.ended IS NULL AND ${leaseEnd('caller')} >= now())`;
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const ID_LENGTH = 6;
@@ -74,10 +80,14 @@ export async function liveReplicas(pool: Pool): Promise<ReplicaInfo[]> {
   return rows;
 }
 
-/** The replicas whose lease ran out, now ended and claimed by `claimer`: each one goes to one caller only. */
+/**
+ * The replicas whose lease ran out, now ended and claimed by `claimer`: each one goes to one caller
+ * only, and never to a replica whose own lease ran out (paused past it, it would judge the others
+ * by a clock that stopped, and claim itself).
+ */
 export async function claimLost(pool: Pool, claimer: string): Promise<ReplicaInfo[]> {
   const { rows } = await pool.query<ReplicaInfo>(
-    `UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() RETURNING id, advertise`,
+    `UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() AND id <> $1 AND ${CALLER_IS_LIVE} RETURNING id, advertise`,
     [claimer],
   );
   return rows;
@@ -90,6 +100,6 @@ export async function endLease(pool: Pool, id: string): Promise<void> {
 
 /** true for the one caller that takes `sessionId` over from `formerOwner` */
 export async function adopt(pool: Pool, adopter: string, sessionId: string, formerOwner: string): Promise<boolean> {
-  const { rowCount } = await pool.query('INSERT INTO adoptions (session_id, former_owner, adopted_by) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [sessionId, formerOwner, adopter]);
+  const { rowCount } = await pool.query(`INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} ON CONFLICT DO NOTHING`, [adopter, sessionId, formerOwner]);
   return rowCount === 1;
 }

@@ -42,6 +42,20 @@ test('a replica whose lease ran out is claimed by exactly one of two claimers, a
   }
 });
 
+test('a replica whose own lease ran out claims no one, itself included, and adopts nothing', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const [stale, other] = await Promise.all([paused(url, 'http://s:1'), paused(url, 'http://o:1')]);
+  const live = await PgStore.open({ url, advertise: 'http://l:1' });
+  try {
+    await waitFor(async () => (await live.liveReplicas()).length === 1, 'the paused replicas to lose their leases', 5_000);
+    assert.equal(await stale.claimLostReplicas(), [], 'a lost replica judges nobody');
+    assert.not.ok(await stale.adopt('o00001-t1', other.replica.id), 'nor takes a terminal over');
+    assert.equal(sorted((await live.claimLostReplicas()).map((r) => r.id)), sorted([stale.replica.id, other.replica.id]), 'both left for a live replica to claim');
+  } finally {
+    await Promise.all([stale, other, live].map((s) => s.close()));
+  }
+});
+
 test('a terminal of a lost replica is adopted by one replica only', async ({ cluster }) => {
   const url = await cluster.createDatabase();
   const [a, b] = await Promise.all([PgStore.open({ url, advertise: 'http://a:1' }), PgStore.open({ url, advertise: 'http://b:1' })]);
