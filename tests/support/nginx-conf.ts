@@ -1,0 +1,80 @@
+// The configuration of the tests' nginx: a plain round-robin reverse proxy, HTTP and WebSocket,
+// in front of the replicas, as an Ingress puts one in front of the pods
+// (deploy/ingress.example.yaml). Everything nginx writes (pid, temp files) goes into one folder
+// the test owns, and its log to stderr, which nginx.ts reads.
+import { join } from 'node:path';
+import process from 'node:process';
+
+export interface NginxConfOptions {
+  /** the folder nginx writes in */
+  dir: string;
+  /** the loopback port it listens on */
+  port: number;
+  /** the upstreams, `host:port` each, taken in turn */
+  upstreams: string[];
+  /** seconds a proxied connection may be quiet, each way, before nginx closes it */
+  idleTimeoutSeconds: number;
+}
+
+/** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 one: nothing else reaches the file. */
+const UPSTREAM = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+
+export function nginxConf({ dir, port, upstreams, idleTimeoutSeconds }: NginxConfOptions): string {
+  if (upstreams.length === 0) throw new Error('nginx needs at least one upstream');
+  for (const upstream of upstreams) if (!UPSTREAM.test(upstream)) throw new Error(`an upstream is host:port, not ${JSON.stringify(upstream)}`);
+  if (!Number.isInteger(idleTimeoutSeconds) || idleTimeoutSeconds < 1) throw new Error(`the idle timeout is whole seconds, at least 1, not ${idleTimeoutSeconds}`);
+  const path = (name: string) => JSON.stringify(join(dir, name));
+  return `# written by tests/support/nginx-conf.ts
+daemon off;
+worker_processes 1;
+pid ${path('nginx.pid')};
+# notice: the lines nginx.ts waits for (worker started, reload done) are notices
+error_log stderr notice;
+${rootUser()}
+events {
+  worker_connections 1024;
+}
+
+http {
+  access_log off;
+  client_body_temp_path ${path('client-body')};
+  proxy_temp_path ${path('proxy')};
+  fastcgi_temp_path ${path('fastcgi')};
+  uwsgi_temp_path ${path('uwsgi')};
+  scgi_temp_path ${path('scgi')};
+
+  # a WebSocket's Upgrade goes through; any other request closes its upstream connection
+  map $http_upgrade $connection_upgrade {
+    default upgrade;
+    '' close;
+  }
+
+  # round robin, nginx's default; an upstream that refuses a connection is passed over
+  upstream replicas {
+${upstreams.map((upstream) => `    server ${upstream};`).join('\n')}
+  }
+
+  server {
+    listen 127.0.0.1:${port};
+    location / {
+      proxy_pass http://replicas;
+      proxy_http_version 1.1;
+      proxy_set_header Upgrade $http_upgrade;
+      proxy_set_header Connection $connection_upgrade;
+      # the Host the client used, which the server checks (--public-url, --allow-host)
+      proxy_set_header Host $http_host;
+      proxy_read_timeout ${idleTimeoutSeconds}s;
+      proxy_send_timeout ${idleTimeoutSeconds}s;
+    }
+  }
+}
+`;
+}
+
+/**
+ * Run as root, nginx's workers would become `nobody`, which cannot enter the test's folder
+ * (mode 0700, as mkdtemp makes it) and whose group Debian does not have: they stay root.
+ */
+function rootUser(): string {
+  return process.getuid?.() === 0 ? 'user root;' : '';
+}
