@@ -1,0 +1,212 @@
+// Issue 17's proof, with the real things: PostgreSQL 15, three octant-exec replicas (programs, as
+// deployed) sharing its log, nginx in front of them as a round-robin proxy, and the sandbox as
+// the cluster. Terminals are opened through random replicas and watched through others, each
+// viewer hashing what it gets.
+// - One replica is SIGKILLed mid-stream: every terminal it did not hold arrives whole at its
+//   viewers (those whose sockets went through it reconnect and reattach where they stopped);
+//   those it held are disconnected (replicaLost) on every other replica within 15 s and restart
+//   through another; the audit trail has every run exactly once.
+// - The database is then stopped for 10 s: running terminals go on, new execs are refused with
+//   why and a banner shows; after it is back everything decided meanwhile is in the log once.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import process from 'node:process';
+import { startCli, type Cli } from '../support/cli.ts';
+import { freePort } from '../support/free-port.ts';
+import { startNginx, type Nginx } from '../support/nginx.ts';
+import { PageSocket } from '../support/page-socket.ts';
+import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { processTree } from '../support/process-tree.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
+
+const test = suite('replicas on PostgreSQL behind nginx', { deadlineMs: 300_000 });
+
+const TERMINALS = 60;
+const LINES = 100;
+const TOKEN = 'replicas-test-token-'.padEnd(43, 'x');
+/** every container of the fixture with a shell and `sleep` */
+const CONTAINERS = [
+  ['default', 'web', 'nginx'],
+  ['default', 'web', 'sidecar'],
+  ['default', 'alpine-tools', 'tools'],
+  ...[0, 1, 2].flatMap((i) => [
+    ['batch', `worker-${i}`, 'main'],
+    ['batch', `worker-${i}`, 'logger'],
+  ]),
+];
+
+/** A terminal that prints LINES numbered lines, `pause` s apart: its expected output is known exactly. */
+const printer = (tag: string, pause: string) => ['sh', '-c', `i=0; while [ $i -lt ${LINES} ]; do echo "$0 line $i"; i=$((i+1)); sleep ${pause}; done`, tag];
+const expectedSha = (tag: string) => createHash('sha256').update(Array.from({ length: LINES }, (_, i) => `${tag} line ${i}\n`).join('')).digest('hex');
+
+interface Replica {
+  port: number;
+  cli: Cli;
+  url: string;
+}
+
+interface Row {
+  sessionId: string;
+  state: string;
+  replica?: string;
+  run: number;
+  disconnectReason?: string;
+}
+
+async function api(base: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; json: any }> {
+  const response = await fetch(new URL(path, base), {
+    method,
+    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
+  return { status: response.status, json: await response.json().catch(() => ({})) };
+}
+
+const rowsOf = async (base: string): Promise<Row[]> => (await api(base, '/api/v1/sessions')).json.sessions;
+
+test('sixty terminals through three replicas: one SIGKILLed, then the database stopped for 10 s', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-replicas-'));
+  let cluster: PgCluster | undefined;
+  let nginx: Nginx | undefined;
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
+  const replicas: Replica[] = [];
+  const pages: PageSocket[] = [];
+  try {
+    cluster = await startCluster();
+    const storeUrl = await cluster.createDatabase();
+    writeFileSync(join(dir, 'store-url'), storeUrl, { mode: 0o600 });
+    writeFileSync(join(dir, 'token'), TOKEN, { mode: 0o600 });
+    sandbox = await startTestSandbox();
+    const ports = [await freePort(), await freePort(), await freePort()];
+    nginx = await startNginx({ upstreams: ports.map((port) => `127.0.0.1:${port}`) });
+    for (const [i, port] of ports.entries()) {
+      const cli = startCli([
+        'serve', '--kubeconfig', sandbox.kubeconfigPath, '--state-dir', join(dir, `replica-${i}`), '--port', String(port),
+        '--store-file', join(dir, 'store-url'), '--advertise', `http://127.0.0.1:${port}`, '--token-file', join(dir, 'token'),
+        '--allow-host', `127.0.0.1:${nginx.port}`, '--max-sessions', '200',
+      ]);
+      replicas.push({ port, cli, url: `http://127.0.0.1:${port}` });
+    }
+    for (const replica of replicas) await waitFor(() => replica.cli.stdout.some((line) => line.includes('octant-exec: open')), `replica on ${replica.port} ready`, 60_000);
+    const replicaIds = await Promise.all(replicas.map(async (r) => (await api(r.url, '/api/v1/info')).json));
+    assert.ok(replicaIds.every((info) => info.uiBuilt !== undefined), 'every replica answers');
+
+    // Pages on the proxy: each socket lands on some replica, round robin.
+    for (let i = 0; i < 6; i++) pages.push(new PageSocket(nginx.url, TOKEN));
+    const tags: string[] = [];
+    const ids: string[] = [];
+    for (let i = 0; i < TERMINALS; i++) {
+      const [namespace, pod, container] = CONTAINERS[i % CONTAINERS.length];
+      const tag = `term${i}`;
+      const opened = await api(nginx.url, '/api/v1/exec', 'POST', { namespace, pod, containers: [container], command: { argv: printer(tag, '0.12') }, interactive: false });
+      assert.is(opened.status, 201, JSON.stringify(opened.json));
+      tags.push(tag);
+      ids.push(opened.json.sessionIds[0]);
+      pages[i % pages.length].attach(ids[i]);
+    }
+    const holders = new Set(ids.map((id) => id.split('-')[0]));
+    assert.is(holders.size, 3, 'the proxy spread the terminals over the three replicas');
+
+    // Mid-stream: the replica that holds the first terminal is killed, as a node lost.
+    await waitFor(() => pages.every((page, p) => ids.filter((_, i) => i % pages.length === p).every((id) => page.received(id).bytes > 0)), 'every terminal streaming to its viewer', 60_000);
+    const victimInfo = await Promise.all(replicas.map(async (r) => ({ r, rows: await rowsOf(r.url) })));
+    const victimId = ids[0].split('-')[0];
+    const victim = replicas.find((r) => r.cli.stdout.some((line) => line.includes(`as replica ${victimId} `)))!;
+    assert.ok(victim, `the replica ${victimId} among the three (${victimInfo.length})`);
+    const killedAt = Date.now();
+    for (const pid of processTree(victim.cli.child.pid!)) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    }
+    const survivors = replicas.filter((r) => r !== victim);
+    const lostIds = ids.filter((id) => id.startsWith(`${victimId}-`));
+    const keptIds = ids.filter((id) => !id.startsWith(`${victimId}-`));
+    for (const survivor of survivors) {
+      await waitFor(async () => {
+        const rows = await rowsOf(survivor.url);
+        return lostIds.every((id) => rows.find((row) => row.sessionId === id)?.disconnectReason === 'replicaLost');
+      }, `replica ${survivor.port} marks the lost replica's ${lostIds.length} terminals disconnected`, 20_000);
+      assert.ok(Date.now() - killedAt < 15_000, `within 15 s (${Date.now() - killedAt} ms)`);
+    }
+
+    // Everything the lost replica did not hold arrives whole, also at viewers whose socket went through it.
+    for (const [i, id] of ids.entries()) {
+      if (!keptIds.includes(id)) continue;
+      const page = pages[i % pages.length];
+      await waitFor(() => page.received(id).bytes >= Array.from({ length: LINES }, (_, n) => `${tags[i]} line ${n}\n`).join('').length, `all of ${id}'s output at its viewer`, 60_000).catch((error) => {
+        throw new Error(`${(error as Error).message}: ${page.received(id).bytes} bytes, ending ${JSON.stringify(page.received(id).tail)}`);
+      });
+      assert.is(page.sha256(id), expectedSha(tags[i]), `${id}: every byte, once, in order`);
+    }
+
+    // A lost terminal restarts through another replica.
+    const restarted = await api(survivors[0].url, `/api/v1/sessions/${lostIds[0]}/restart`, 'POST', {});
+    assert.is(restarted.status, 200, JSON.stringify(restarted.json));
+    await waitFor(async () => (await rowsOf(survivors[1].url)).find((row) => row.sessionId === lostIds[0] && row.run === 2 && row.replica !== victimId), 'its second run listed on the other survivor');
+
+    // The audit trail has every run exactly once.
+    const records: { sessionId: string; run: number }[] = (await api(survivors[1].url, '/api/v1/audit')).json.records;
+    for (const id of ids) assert.is(records.filter((r) => r.sessionId === id && r.run === 1).length, 1, `${id} run 1 once in the audit`);
+    assert.is(records.filter((r) => r.sessionId === lostIds[0] && r.run === 2).length, 1, 'the restart once in the audit');
+
+    // The database stops for 10 s while terminals run.
+    const during: string[] = [];
+    const duringTags: string[] = [];
+    for (let i = 0; i < 6; i++) {
+      const [namespace, pod, container] = CONTAINERS[i % CONTAINERS.length];
+      const opened = await api(survivors[i % 2].url, '/api/v1/exec', 'POST', { namespace, pod, containers: [container], command: { argv: printer(`outage${i}`, '0.15') }, interactive: false });
+      assert.is(opened.status, 201, JSON.stringify(opened.json));
+      during.push(opened.json.sessionIds[0]);
+      duringTags.push(`outage${i}`);
+      pages[1].attach(during[i]);
+    }
+    await waitFor(() => during.every((id) => pages[1].received(id).bytes > 0), 'the new terminals streaming');
+    await cluster.stop();
+    const stoppedAt = Date.now();
+    const refused = await waitFor(async () => {
+      const answer = await api(survivors[0].url, '/api/v1/exec', 'POST', { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+      return answer.status === 503 ? answer : undefined;
+    }, 'a new exec refused while the database is down', 15_000);
+    assert.match(refused.json.error.message, /database does not answer/);
+    const alerts = (await api(survivors[1].url, '/api/v1/alerts')).json.alerts as { kind: string }[];
+    assert.ok(alerts.some((alert) => alert.kind === 'storage'), 'a banner for the page');
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
+    await cluster.start();
+
+    for (const [i, id] of during.entries()) {
+      await waitFor(() => pages[1].received(id).bytes >= Array.from({ length: LINES }, (_, n) => `${duringTags[i]} line ${n}\n`).join('').length, `${id}'s output, streamed through the outage`, 60_000);
+      assert.is(pages[1].sha256(id), expectedSha(duringTags[i]), `${id}: every byte`);
+    }
+    for (const survivor of survivors) {
+      await waitFor(async () => {
+        const rows = await rowsOf(survivor.url);
+        return during.every((id) => rows.find((row) => row.sessionId === id)?.state === 'exited');
+      }, `the exits decided during the outage reach replica ${survivor.port}`, 30_000);
+    }
+    const database = new URL(storeUrl).pathname.slice(1);
+    const duplicates = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM (SELECT body->>'sessionId' AS s, body->>'type' AS t FROM entries WHERE body->>'type' IN ('session.spawned', 'session.exited', 'exec.requested') GROUP BY 1, 2 HAVING count(*) > 1) d`);
+    assert.is(Number(duplicates[0].n), 0, 'no entry written twice');
+    const exits = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM entries WHERE body->>'type' = 'session.exited' AND body->>'sessionId' = ANY($1)`, [during]);
+    assert.is(Number(exits[0].n), during.length, 'every exit decided during the outage written once');
+  } finally {
+    for (const page of pages) page.close();
+    for (const replica of replicas) {
+      if (replica.cli.child.exitCode === null && replica.cli.child.signalCode === null) replica.cli.child.kill('SIGTERM');
+      await withTimeout(replica.cli.exit, 20_000, `replica ${replica.port} to stop`).catch(() => replica.cli.child.kill('SIGKILL'));
+    }
+    await nginx?.stop();
+    await sandbox?.close();
+    await cluster?.remove();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
