@@ -47,13 +47,6 @@ const replicaLayouts = () => deployments().filter(({ object }) => replicated(obj
  * Flags of the replica layout that `serve` does not take yet (issue 17 is adding them). Once it
  * does, the test below says so: take the flag out of this list, and the parse checks it too.
  */
-const COMING_FLAGS = ['store-file', 'advertise', 'session-key-file'];
-
-/** `args` without the coming flags and their values */
-function withoutComing(args: string[]): string[] {
-  const names = COMING_FLAGS.map((name) => `--${name}`);
-  return args.filter((arg, i) => !names.some((name) => arg === name || arg.startsWith(`${name}=`) || args[i - 1] === name));
-}
 
 const NAMESPACE = 'octant-exec';
 const cluster = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'Kustomization']);
@@ -203,7 +196,7 @@ test('the server takes every argument the manifests give it (serve --help lists 
   for (const { file, object } of deployments()) {
     const { args } = server(object);
     try {
-      parseFlags(serveSpec, withoutComing(args));
+      parseFlags(serveSpec, args);
     } catch (error) {
       assert.unreachable(`${file}: octant-exec serve ${args.join(' ')}: ${(error as Error).message}`);
     }
@@ -211,11 +204,6 @@ test('the server takes every argument the manifests give it (serve --help lists 
     assert.match(flag(args, 'auth') ?? '', /^(proxy|oidc|kube-token)$/, `${file}: a team sign-in`);
     assert.is(flag(args, 'admin-group'), 'octant-admins', file);
   }
-});
-
-test('the flags the replica layout waits for are not in serve yet (when one lands, take it out of COMING_FLAGS)', () => {
-  const flags: Record<string, unknown> = serveSpec.flags;
-  for (const name of COMING_FLAGS) assert.not.ok(name in flags, `serve takes --${name} now: remove it from COMING_FLAGS, so the manifests' use of it is checked`);
 });
 
 test("the replica layout: a PodDisruptionBudget over the replicas' pods, one taken down at a time", () => {
@@ -235,8 +223,8 @@ test("the replica layout: a PodDisruptionBudget over the replicas' pods, one tak
   assert.equal(ofKind('PodDisruptionBudget').map(({ file }) => file), ['replicas.yaml'], 'a single replica gets no budget (it could never be drained)');
 });
 
-test('the replica layout: the store URL and the session key come from Secrets mounted read-only, at the files the arguments name', () => {
-  const secrets = { 'store-file': { secret: 'octant-exec-store', key: 'url' }, 'session-key-file': { secret: 'octant-exec-session', key: 'session-key' } };
+test('the replica layout: the store URL comes from a Secret mounted read-only, at the file the argument names', () => {
+  const secrets = { 'store-file': { secret: 'octant-exec-store', key: 'url' } };
   for (const { file, object } of replicaLayouts()) {
     const { container, args } = server(object);
     const volumes = new Map<string, Obj>((object.spec.template.spec.volumes as Obj[]).map((v) => [v.name, v]));
