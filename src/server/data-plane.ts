@@ -159,8 +159,9 @@ export class DataPlane {
   }
 
   #output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
-    // Late bytes of a session already closed have nowhere to go.
-    if (!this.#streams.has(sessionId) && !this.system.sessionList.byId[sessionId]) return;
+    // Late bytes of a session already closed have nowhere to go. A terminal this process holds
+    // keeps its first bytes even before a shared log has delivered its spawn to the lists.
+    if (!this.#streams.has(sessionId) && !this.system.holds(sessionId) && !this.system.sessionList.byId[sessionId]) return;
     const stream = this.#stream(sessionId);
     stream.scrollback.append(chunk);
     if (stream.viewers.size === 0) return;

@@ -142,7 +142,9 @@ test('sixty terminals through three replicas: one SIGKILLed, then the database s
       if (!keptIds.includes(id)) continue;
       const page = pages[i % pages.length];
       await waitFor(() => page.received(id).bytes >= Array.from({ length: LINES }, (_, n) => `${tags[i]} line ${n}\n`).join('').length, `all of ${id}'s output at its viewer`, 60_000).catch((error) => {
-        throw new Error(`${(error as Error).message}: ${page.received(id).bytes} bytes, ending ${JSON.stringify(page.received(id).tail)}`);
+        const lines = page.received(id).text.split('\n');
+        const missing = Array.from({ length: LINES }, (_, n) => `${tags[i]} line ${n}`).filter((line) => !lines.includes(line));
+        throw new Error(`${(error as Error).message}: ${page.received(id).bytes} bytes; missing ${JSON.stringify(missing)}; ${lines.length} lines, of which out of place: ${JSON.stringify(lines.filter((line, n) => line && line !== `${tags[i]} line ${n}`).slice(0, 5))}`);
       });
       assert.is(page.sha256(id), expectedSha(tags[i]), `${id}: every byte, once, in order`);
     }
@@ -192,9 +194,9 @@ test('sixty terminals through three replicas: one SIGKILLed, then the database s
       }, `the exits decided during the outage reach replica ${survivor.port}`, 30_000);
     }
     const database = new URL(storeUrl).pathname.slice(1);
-    const duplicates = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM (SELECT body->>'sessionId' AS s, body->>'type' AS t FROM entries WHERE body->>'type' IN ('session.spawned', 'session.exited', 'exec.requested') GROUP BY 1, 2 HAVING count(*) > 1) d`);
+    const duplicates = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM (SELECT coalesce(body::jsonb->>'sessionId', body::jsonb->>'requestId') AS s, body::jsonb->>'type' AS t FROM entries WHERE body::jsonb->>'type' IN ('session.spawned', 'session.exited', 'exec.requested') GROUP BY 1, 2 HAVING count(*) > 1) d`);
     assert.is(Number(duplicates[0].n), 0, 'no entry written twice');
-    const exits = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM entries WHERE body->>'type' = 'session.exited' AND body->>'sessionId' = ANY($1)`, [during]);
+    const exits = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM entries WHERE body::jsonb->>'type' = 'session.exited' AND body::jsonb->>'sessionId' = ANY($1)`, [during]);
     assert.is(Number(exits[0].n), during.length, 'every exit decided during the outage written once');
   } finally {
     for (const page of pages) page.close();

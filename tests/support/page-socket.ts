@@ -9,7 +9,8 @@ import type { ServerMessage } from '../../src/protocol/index.ts';
 interface Received {
   hash: Hash;
   bytes: number;
-  tail: string;
+  /** what arrived, as text (for a message saying what is missing) */
+  text: string;
 }
 
 export class PageSocket {
@@ -32,21 +33,21 @@ export class PageSocket {
 
   /** Shows a terminal, as a tab does: every byte hashed, then acknowledged. */
   attach(sessionId: string): void {
-    const received: Received = { hash: createHash('sha256'), bytes: 0, tail: '' };
+    const received: Received = { hash: createHash('sha256'), bytes: 0, text: '' };
     this.#received.set(sessionId, received);
     this.client.attach(sessionId, {
       output: (bytes, _channel, written) => {
         received.hash.update(bytes);
         received.bytes += bytes.length;
-        received.tail = (received.tail + Buffer.from(bytes).toString('utf8')).slice(-200);
+        received.text += Buffer.from(bytes).toString('utf8');
         written();
       },
     });
   }
 
-  received(sessionId: string): { bytes: number; tail: string } {
+  received(sessionId: string): { bytes: number; text: string } {
     const received = this.#received.get(sessionId);
-    return { bytes: received?.bytes ?? 0, tail: received?.tail ?? '' };
+    return { bytes: received?.bytes ?? 0, text: received?.text ?? '' };
   }
 
   /** The sha256 of every byte received for the terminal (once: it ends the hash). */
