@@ -17,7 +17,8 @@ import { ProxyAuthenticator } from '../../src/server/auth/proxy-auth.ts';
 import { PeerLimits, peerKey } from '../../src/server/auth/peer-limits.ts';
 import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
-import { OidcFlows, FLOW_MS, MAX_FLOWS, MAX_FLOWS_PER_PEER } from '../../src/server/auth/oidc-flows.ts';
+import { FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
+import { MAX_FLOWS, MAX_FLOWS_PER_PEER, MemoryFlows } from '../../src/server/auth/memory-flows.ts';
 import { crossSiteProblem } from '../../src/server/auth/same-origin.ts';
 import { localPath } from '../../src/server/auth/local-path.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
@@ -164,7 +165,7 @@ test('the sign-in form token: valid only with the cookie it was made for, from t
 
 test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () => {
   let clock = 0;
-  const flows = new OidcFlows(() => clock);
+  const flows = new MemoryFlows(() => clock);
   const { cookie, flow, challenge } = flows.begin('/sessions');
   assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
   assert.not.equal(flow.state, flow.nonce);
@@ -196,7 +197,7 @@ test('sign-in limits per address: one address used up leaves the others theirs, 
 
 test('OIDC flows: one address flooding sign-ins ends only its own; the whole stays bounded', () => {
   let clock = 0;
-  const flows = new OidcFlows(() => clock);
+  const flows = new MemoryFlows(() => clock);
   const bob = flows.begin('/', '10.0.0.2');
   const first = flows.begin('/', '10.0.0.1');
   for (let i = 0; i < 2000; i++) flows.begin('/', i % 2 ? '10.0.0.1' : '::ffff:10.0.0.1');
