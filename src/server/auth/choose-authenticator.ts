@@ -1,6 +1,7 @@
 // The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it),
-// and how its sessions are kept: signed cookies when a session key was given (every replica with the
-// key takes them), else this process's memory. The authenticators see only the Sessions seam.
+// and how its sessions (and OIDC's sign-ins under way) are kept: signed cookies when a session key
+// was given (every replica with the key takes them), else this process's memory. The
+// authenticators see only the Sessions and OidcFlows seams.
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import type { FrontDoor } from '../security.ts';
 import type { Authenticator } from './authenticator.ts';
@@ -12,6 +13,7 @@ import { LocalAuthenticator } from './local-auth.ts';
 import { OidcAuthenticator } from './oidc-auth.ts';
 import { ProxyAuthenticator } from './proxy-auth.ts';
 import type { Sessions } from './sessions.ts';
+import { SignedFlows } from './signed-flows.ts';
 import { SignedSessions } from './signed-sessions.ts';
 
 export interface AuthenticatorParts {
@@ -44,7 +46,17 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
         ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
       });
     case 'oidc':
-      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH, ...signed(settings) });
+      return new OidcAuthenticator({
+        ...settings,
+        door: parts.door,
+        adminGroups,
+        secure,
+        warn: parts.warn,
+        redirectUri: parts.publicOrigin + CALLBACK_PATH,
+        ...signed(settings),
+        // the provider's answer may come back to another replica than the one that sent the browser there
+        ...(settings.sessionKey ? { flows: new SignedFlows(settings.sessionKey) } : {}),
+      });
   }
 }
 
