@@ -8,11 +8,11 @@ import type { CompactionPolicy, CompactionReport } from '../compaction-rules.ts'
 import type { LogEntry } from '../log-entry.ts';
 import type { ReplicaInfo, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
 import type { Snapshot } from '../store.ts';
-import { appendBatch } from './append-batch.ts';
+import { appendBatch, ENTRIES_CHANNEL } from './append-batch.ts';
 import { Availability } from './availability.ts';
 import { compact } from './compaction.ts';
 import { describeStoreError } from './connection-errors.ts';
-import { readEntries } from './entry-rows.ts';
+import { entriesAfter, readEntries } from './entry-rows.ts';
 import * as leases from './leases.ts';
 import { migrate } from './schema.ts';
 import { putSnapshot, readStart } from './snapshots.ts';
@@ -56,7 +56,7 @@ export class PgStore implements SharedStore {
   readonly #queue: WriteQueue;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #listeners: SharedStoreListeners | undefined;
-  #tail: Tail | undefined;
+  #tail: Tail<LogEntry> | undefined;
   #writing = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** the seq of the last entry this replica stored */
@@ -124,11 +124,13 @@ export class PgStore implements SharedStore {
     this.#listeners = listeners;
     const { url, connectTimeoutMs, pollMs } = this.#settings;
     const listenClient = () => new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, application_name: `octant-exec listen ${this.replica.id}` });
-    this.#tail = new Tail(
+    this.#tail = new Tail<LogEntry>(
       {
-        pool: this.#pool,
         listenClient,
+        channel: ENTRIES_CHANNEL,
         pollMs,
+        pages: (after) => entriesAfter(this.#pool, after),
+        position: (entry) => entry.seq,
         deliver: (entries) => this.#deliver(entries),
         failed: (error) => this.#health.failed(error),
         answered: () => this.#health.answered(),
