@@ -12,6 +12,7 @@ import { KubeTokenAuthenticator } from './kube-token-auth.ts';
 import { LocalAuthenticator } from './local-auth.ts';
 import { OidcAuthenticator } from './oidc-auth.ts';
 import { ProxyAuthenticator } from './proxy-auth.ts';
+import type { Revocations } from './revocations.ts';
 import type { Sessions } from './sessions.ts';
 import { SignedFlows } from './signed-flows.ts';
 import { SignedSessions } from './signed-sessions.ts';
@@ -23,6 +24,8 @@ export interface AuthenticatorParts {
   publicOrigin: string;
   review(token: string): Promise<TokenReviewResult>;
   warn(message: string): void;
+  /** where signed sessions' sign-outs are kept; default this process's memory (shared-revocations.ts shares them) */
+  revocations?: Revocations;
 }
 
 export function chooseAuthenticator(settings: AuthSettings, parts: AuthenticatorParts): Authenticator {
@@ -41,7 +44,7 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
         review: parts.review,
         warn: parts.warn,
         sessionMs: settings.sessionMs,
-        ...signed(settings),
+        ...signed(settings, parts.revocations),
         // the form from one replica, posted to another, is taken there
         ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
       });
@@ -53,7 +56,7 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
         secure,
         warn: parts.warn,
         redirectUri: parts.publicOrigin + CALLBACK_PATH,
-        ...signed(settings),
+        ...signed(settings, parts.revocations),
         // the provider's answer may come back to another replica than the one that sent the browser there
         ...(settings.sessionKey ? { flows: new SignedFlows(settings.sessionKey) } : {}),
       });
@@ -61,6 +64,6 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
 }
 
 /** Signed sessions when there is a key; nothing (the authenticator's own in-memory store) when not. */
-function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }): { sessions?: Sessions } {
-  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode) } : {};
+function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }, revocations: Revocations | undefined): { sessions?: Sessions } {
+  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode, revocations ? { revocations } : {}) } : {};
 }
