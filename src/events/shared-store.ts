@@ -9,6 +9,11 @@
 // (killed, cut off, paused) is reaped by one of the others, which marks its live terminals
 // disconnected; the lost replica, if it comes back, finds its lease gone and must stop acting as
 // the owner of anything. Every time in these rules is the database's clock, never a replica's.
+//
+// Beside the log, the store carries the sign-outs of signed sign-in sessions (revokeSignIn), so
+// that a session ended on one replica is refused by all (src/server/auth/shared-revocations.ts).
+// They are not log entries: each matters only until its session would have ended anyway, and the
+// store forgets it then.
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import type { LogEntry } from './log-entry.ts';
 import type { Snapshot } from './store.ts';
@@ -31,6 +36,14 @@ export interface SharedStart {
   snapshot?: Snapshot;
   /** every entry after the snapshot's seq (all of them when there is none), in seq order */
   entries: LogEntry[];
+}
+
+/** A signed-out sign-in session, as the store keeps it: never the cookie, only a hash of its id. */
+export interface RevokedSignIn {
+  /** the SHA-256 of the session's id, base64url */
+  idHash: string;
+  /** when the session would have ended by itself (ms since the epoch, the revoking replica's clock): kept until then */
+  expiresAt: number;
 }
 
 export interface SharedStoreListeners {
@@ -76,6 +89,17 @@ export interface SharedStore {
   claimLostReplicas(): Promise<ReplicaInfo[]>;
   /** takes over a terminal whose owner is lost; true for exactly one caller per (session, former owner) */
   adopt(sessionId: string, formerOwner: string): Promise<boolean>;
+  /**
+   * Ends a sign-in session on every replica until `expiresAt`. Queued as `append` is: while the
+   * store does not answer it waits, and is written when it answers again. Throws once closed.
+   */
+  revokeSignIn(idHash: string, expiresAt: number): void;
+  /**
+   * Tells `listener` the sign-ins revoked by any replica, this one included: at once those stored
+   * (some perhaps expired), then each new one within about a second (a notification, and the
+   * catch-up read). One listener per store; a revocation may be told more than once.
+   */
+  listenRevocations(listener: (revoked: RevokedSignIn[]) => void): void;
   /** writes what waits (for at most `timeoutMs`), gives up the lease, and closes the connections */
   close(timeoutMs?: number): Promise<void>;
 }

@@ -32,6 +32,7 @@ import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
+import { SharedRevocations } from './auth/shared-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
 
@@ -204,7 +205,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const socketUrl = `${publicOrigin ? publicOrigin.replace(/^http/, 'ws') : `ws://${base}`}${SOCKET_PATH}`;
     // Replicas sign their sign-in cookies with a key from the shared log, unless one was given: a cookie made by one is good on all.
     const sessionKey = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') && !auth.sessionKey ? { sessionKey: derivedKey(shared.sharedKey, 'sign-in sessions') } : {};
-    const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn });
+    // ...and hear of each other's sign-outs through it.
+    const revocations = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') ? { revocations: new SharedRevocations(shared, warn) } : {};
+    const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
     gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };

@@ -17,7 +17,10 @@ import { ProxyAuthenticator } from '../../src/server/auth/proxy-auth.ts';
 import { PeerLimits, peerKey } from '../../src/server/auth/peer-limits.ts';
 import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
-import { OidcFlows, FLOW_MS, MAX_FLOWS, MAX_FLOWS_PER_PEER } from '../../src/server/auth/oidc-flows.ts';
+import { FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
+import { MAX_FLOWS, MAX_FLOWS_PER_PEER, MemoryFlows } from '../../src/server/auth/memory-flows.ts';
+import { SignedFlows } from '../../src/server/auth/signed-flows.ts';
+import { UsedStates } from '../../src/server/auth/used-states.ts';
 import { crossSiteProblem } from '../../src/server/auth/same-origin.ts';
 import { localPath } from '../../src/server/auth/local-path.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
@@ -164,7 +167,7 @@ test('the sign-in form token: valid only with the cookie it was made for, from t
 
 test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () => {
   let clock = 0;
-  const flows = new OidcFlows(() => clock);
+  const flows = new MemoryFlows(() => clock);
   const { cookie, flow, challenge } = flows.begin('/sessions');
   assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
   assert.not.equal(flow.state, flow.nonce);
@@ -174,6 +177,37 @@ test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () 
   const late = flows.begin('/');
   clock = FLOW_MS;
   assert.is(flows.take(late.cookie), undefined);
+});
+
+test('signed OIDC flows: any replica with the key takes the cookie, each once; another key, a change or 10 minutes, none', () => {
+  let clock = 0;
+  const key = new Uint8Array(32).fill(3);
+  const here = new SignedFlows(key, () => clock);
+  const there = new SignedFlows(key, () => clock);
+  const { cookie, flow, challenge } = here.begin('/sessions');
+  assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
+  assert.equal(there.take(cookie), flow, 'another replica with the key');
+  assert.is(there.take(cookie), undefined, 'one use there');
+  assert.equal(here.take(cookie), flow, 'unused here yet: the provider stops that replay (its code is used)');
+  assert.is(new SignedFlows(new Uint8Array(32).fill(4), () => clock).take(here.begin('/').cookie), undefined, 'another key');
+  assert.is(here.take(undefined), undefined);
+  assert.is(here.take('f1.e30.' + 'A'.repeat(43)), undefined, 'a MAC that does not match');
+  const late = here.begin('/');
+  clock = FLOW_MS;
+  assert.is(there.take(late.cookie), undefined, 'expired');
+});
+
+test('used states: each once until its flow expires, and a bounded memory', () => {
+  let clock = 0;
+  const used = new UsedStates(() => clock, 3);
+  assert.ok(used.use('s1', 10));
+  assert.not.ok(used.use('s1', 10));
+  for (const state of ['s2', 's3', 's4']) used.use(state, 10);
+  assert.is(used.size, 3, 'at most max');
+  assert.ok(used.use('s1', 10), 'the oldest was forgotten past the bound');
+  clock = 10;
+  used.use('s5', 20);
+  assert.is(used.size, 1, 'expired ones go first');
 });
 
 test('sign-in limits per address: one address used up leaves the others theirs, under a ceiling for all, in a bounded map', () => {
@@ -196,7 +230,7 @@ test('sign-in limits per address: one address used up leaves the others theirs, 
 
 test('OIDC flows: one address flooding sign-ins ends only its own; the whole stays bounded', () => {
   let clock = 0;
-  const flows = new OidcFlows(() => clock);
+  const flows = new MemoryFlows(() => clock);
   const bob = flows.begin('/', '10.0.0.2');
   const first = flows.begin('/', '10.0.0.1');
   for (let i = 0; i < 2000; i++) flows.begin('/', i % 2 ? '10.0.0.1' : '::ffff:10.0.0.1');

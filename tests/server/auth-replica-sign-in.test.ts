@@ -2,8 +2,9 @@
 // --session-key-file, one handed the key's bytes, as a shared store would), each with its own
 // sandbox and state. A person signs in on A; the cookie A made is that person on B, for the API and
 // for a socket, and the sign-in form from one replica may be posted to the other; a tampered copy
-// is not signed in (401, not 500); sign-out on A ends the session on A and, without shared
-// revocations, not on B (the limit docs/team-mode.md states).
+// is not signed in (401, not 500); sign-out on A ends the session on A and, with no shared store
+// to carry it, not on B (the limit docs/team-mode.md states; replicas that share a store hear of
+// it: auth-replica-sign-out.test.ts).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
@@ -53,7 +54,7 @@ test('signed in on A, the same cookie is that person on B; signed out on A, it e
   assert.match(out.cookies.join('\n'), /octant_exec_session=; HttpOnly; SameSite=Strict; Path=\/; Max-Age=0/, 'the browser drops the cookie');
   assert.is((await send(a.port, '/api/v1/info', { headers: { Cookie: cookie } })).status, 401, 'revoked on the replica that signed out');
   assert.is((await upgrade(a.port, { Cookie: cookie })).status, 401);
-  assert.is((await send(b.port, '/api/v1/info', { headers: { Cookie: cookie } })).status, 200, 'B has no word of it until revocations are shared: a copy of the cookie works there until it expires');
+  assert.is((await send(b.port, '/api/v1/info', { headers: { Cookie: cookie } })).status, 200, 'B, sharing only the key, has no word of it: a copy of the cookie works there until it expires');
 });
 
 test('the sign-in form one replica gave is taken by another (a round-robin proxy sends the page and the post to either)', async () => {

@@ -2,10 +2,12 @@
 // several replicas in one process: what the machines and projections do with a shared log, not
 // how PostgreSQL keeps it (tests/events/postgres/ test that against a real server). One MemoryLog
 // is the database; each replica opens its own MemorySharedStore on it. Deliveries are
-// asynchronous, as a database's are, and the log can be made to stop answering.
+// asynchronous, as a database's are, and the log can be made to stop answering. Sign-outs
+// (revokeSignIn) are kept beside the entries and delivered the same way; expired ones are not
+// swept here (the tests' sessions outlive them).
 import type { CompactionReport } from '../../src/events/compaction-rules.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
-import type { ReplicaInfo, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
+import type { ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
 import type { Snapshot } from '../../src/events/store.ts';
 
 export class MemoryLog {
@@ -14,6 +16,7 @@ export class MemoryLog {
   /** the live replicas; a lost one is removed by claimLostReplicas */
   readonly replicas = new Map<string, ReplicaInfo & { expired: boolean }>();
   readonly adoptions = new Set<string>();
+  readonly revocations: RevokedSignIn[] = [];
   readonly stores = new Set<MemorySharedStore>();
   readonly sharedKey = new Uint8Array(32).fill(7);
   available = true;
@@ -42,6 +45,11 @@ export class MemoryLog {
     for (const entry of entries) this.entries.push({ ...structuredClone(entry), seq: this.entries.length + 1 } as LogEntry);
     for (const store of this.stores) store.deliverSoon();
   }
+
+  revoke(revoked: RevokedSignIn[]): void {
+    this.revocations.push(...structuredClone(revoked));
+    for (const store of this.stores) store.deliverSoon();
+  }
 }
 
 export class MemorySharedStore implements SharedStore {
@@ -50,6 +58,10 @@ export class MemorySharedStore implements SharedStore {
   #listeners: SharedStoreListeners | undefined;
   #delivered = 0;
   #waiting: UnnumberedEntry[] = [];
+  #revocationListener: ((revoked: RevokedSignIn[]) => void) | undefined;
+  #revocationsDelivered = 0;
+  #revoking: RevokedSignIn[] = [];
+  #closed = false;
   #wasAvailable = true;
   #lost = false;
   #flushWaiters: (() => void)[] = [];
@@ -85,8 +97,21 @@ export class MemorySharedStore implements SharedStore {
     this.#write();
   }
 
+  revokeSignIn(idHash: string, expiresAt: number): void {
+    if (this.#closed) throw new Error('the shared log was closed');
+    this.#revoking.push({ idHash, expiresAt });
+    this.#write();
+  }
+
+  listenRevocations(listener: (revoked: RevokedSignIn[]) => void): void {
+    this.#revocationListener = listener;
+    this.deliverSoon();
+  }
+
   #write(): void {
-    if (!this.#log.available || this.#waiting.length === 0) return;
+    if (!this.#log.available) return;
+    if (this.#revoking.length) this.#log.revoke(this.#revoking.splice(0));
+    if (this.#waiting.length === 0) return;
     if (this.#log.replicas.get(this.replica.id)?.expired !== false) return this.#loseLease();
     const waiting = this.#waiting;
     this.#waiting = [];
@@ -113,10 +138,13 @@ export class MemorySharedStore implements SharedStore {
   }
 
   deliverSoon(): void {
-    if (this.#deliveryQueued || !this.#listeners) return;
+    if (this.#deliveryQueued || !(this.#listeners || this.#revocationListener)) return;
     this.#deliveryQueued = true;
     setTimeout(() => {
       this.#deliveryQueued = false;
+      const revoked = this.#log.revocations.slice(this.#revocationsDelivered);
+      this.#revocationsDelivered += revoked.length;
+      if (revoked.length) this.#revocationListener?.(structuredClone(revoked));
       const fresh = this.#log.entries.filter((e) => e.seq > this.#delivered).map((e) => structuredClone(e));
       if (fresh.length) {
         this.#delivered = fresh.at(-1)!.seq;
@@ -177,6 +205,7 @@ export class MemorySharedStore implements SharedStore {
 
   async close(): Promise<void> {
     this.#write();
+    this.#closed = true;
     this.#log.replicas.delete(this.replica.id);
     this.#log.stores.delete(this);
   }

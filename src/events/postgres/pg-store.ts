@@ -2,18 +2,20 @@
 // together: the write queue drained by one append transaction at a time, the tail that delivers
 // what any replica stored, the heartbeat that keeps this replica's lease, and what happens when
 // PostgreSQL stops answering (entries wait, in order, and are written when it answers again) or
-// the lease is found gone (what waits is dropped, nothing more is written).
+// the lease is found gone (what waits is dropped, nothing more is written). Sign-outs
+// (revocations.ts) wait and are delivered the same way, on a table and a channel of their own.
 import pg from 'pg';
 import type { CompactionPolicy, CompactionReport } from '../compaction-rules.ts';
 import type { LogEntry } from '../log-entry.ts';
-import type { ReplicaInfo, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
+import type { ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
 import type { Snapshot } from '../store.ts';
-import { appendBatch } from './append-batch.ts';
+import { appendBatch, ENTRIES_CHANNEL } from './append-batch.ts';
 import { Availability } from './availability.ts';
 import { compact } from './compaction.ts';
 import { describeStoreError } from './connection-errors.ts';
-import { readEntries } from './entry-rows.ts';
+import { entriesAfter, readEntries } from './entry-rows.ts';
 import * as leases from './leases.ts';
+import { REVOCATIONS_CHANNEL, RevocationWriter, revocationsAfter, type StoredRevocation } from './revocations.ts';
 import { migrate } from './schema.ts';
 import { putSnapshot, readStart } from './snapshots.ts';
 import { Tail } from './tail.ts';
@@ -56,7 +58,9 @@ export class PgStore implements SharedStore {
   readonly #queue: WriteQueue;
   readonly #heartbeat: ReturnType<typeof setInterval>;
   #listeners: SharedStoreListeners | undefined;
-  #tail: Tail | undefined;
+  #tail: Tail<LogEntry> | undefined;
+  readonly #revocations: RevocationWriter;
+  #revocationTail: Tail<StoredRevocation> | undefined;
   #writing = false;
   #retry: ReturnType<typeof setTimeout> | undefined;
   /** the seq of the last entry this replica stored */
@@ -104,9 +108,13 @@ export class PgStore implements SharedStore {
     this.sharedKey = sharedKey;
     this.#queue = new WriteQueue(settings.maxBuffered);
     this.#health = new Availability(settings.url);
+    this.#revocations = new RevocationWriter(pool, this.#health, () => void this.#revocationTail?.poll());
     this.#health.onChange((problem) => {
       this.#listeners?.availability(problem);
-      if (problem === undefined) this.#write(); // what waited goes now, not at the next retry
+      if (problem !== undefined) return;
+      // what waited goes now, not at the next retry
+      this.#write();
+      this.#revocations.write();
     });
     this.#heartbeat = setInterval(() => void this.#renew(), settings.heartbeatMs);
   }
@@ -122,13 +130,13 @@ export class PgStore implements SharedStore {
   listen(listeners: SharedStoreListeners, afterSeq: number): void {
     if (this.#tail) throw new Error('the event store is already being listened to');
     this.#listeners = listeners;
-    const { url, connectTimeoutMs, pollMs } = this.#settings;
-    const listenClient = () => new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, application_name: `octant-exec listen ${this.replica.id}` });
-    this.#tail = new Tail(
+    this.#tail = new Tail<LogEntry>(
       {
-        pool: this.#pool,
-        listenClient,
-        pollMs,
+        listenClient: this.#listenClient('listen'),
+        channel: ENTRIES_CHANNEL,
+        pollMs: this.#settings.pollMs,
+        pages: (after) => entriesAfter(this.#pool, after),
+        position: (entry) => entry.seq,
         deliver: (entries) => this.#deliver(entries),
         failed: (error) => this.#health.failed(error),
         answered: () => this.#health.answered(),
@@ -137,6 +145,40 @@ export class PgStore implements SharedStore {
     );
     if (!this.#health.available) listeners.availability(this.#health.problem);
     if (this.#leaseLost) listeners.leaseLost();
+  }
+
+  revokeSignIn(idHash: string, expiresAt: number): void {
+    if (this.#closing) throw new Error('the event store was closed: nothing more is written to it');
+    this.#revocations.add(idHash, expiresAt);
+  }
+
+  listenRevocations(listener: (revoked: RevokedSignIn[]) => void): void {
+    if (this.#revocationTail) throw new Error('the sign-outs in the event store are already being listened to');
+    this.#revocationTail = new Tail<StoredRevocation>(
+      {
+        listenClient: this.#listenClient('revocations'),
+        channel: REVOCATIONS_CHANNEL,
+        pollMs: this.#settings.pollMs,
+        pages: (after) => revocationsAfter(this.#pool, after),
+        position: (revoked) => revoked.no,
+        deliver: (rows) => {
+          try {
+            listener(rows.map(({ idHash, expiresAt }) => ({ idHash, expiresAt })));
+          } catch (error) {
+            this.#settings.warn(`a listener of the sign-outs in the event store failed: ${(error as Error).message}`);
+          }
+        },
+        failed: (error) => this.#health.failed(error),
+        answered: () => this.#health.answered(),
+      },
+      0,
+    );
+  }
+
+  /** A LISTEN connection, named for pg_stat_activity after what it waits for. */
+  #listenClient(what: 'listen' | 'revocations'): () => pg.Client {
+    const { url, connectTimeoutMs } = this.#settings;
+    return () => new pg.Client({ connectionString: url, connectionTimeoutMillis: connectTimeoutMs, keepAlive: true, application_name: `octant-exec ${what} ${this.replica.id}` });
   }
 
   append(entries: UnnumberedEntry[]): void {
@@ -273,10 +315,11 @@ export class PgStore implements SharedStore {
     this.#closing = true;
     clearInterval(this.#heartbeat);
     await this.#settled(timeoutMs, false).catch((error: Error) => this.#settings.warn(`closing the event store: ${error.message}`));
+    await this.#revocations.close();
     this.#closed = true;
     clearTimeout(this.#retry);
     if (!this.#leaseLost) await leases.endLease(this.#pool, this.replica.id).catch(() => {}); // unreachable: the lease runs out instead
-    await this.#tail?.stop();
+    await Promise.all([this.#tail?.stop(), this.#revocationTail?.stop()]);
     await this.#pool.end();
   }
 }

@@ -51,6 +51,19 @@ const MIGRATIONS: Migration[] = [
       );`);
     await client.query('INSERT INTO meta (shared_key) VALUES ($1)', [randomBytes(32)]);
   },
+  // Signed-out sign-in sessions (revocations.ts): the hash of the session's id, never the cookie,
+  // kept until the session would have ended anyway. Numbered from a locked head row, as entries
+  // are, so a reader of `no > last` skips none.
+  (client) =>
+    client.query(`
+      CREATE TABLE revocations (
+        no bigint PRIMARY KEY,
+        id_hash text NOT NULL UNIQUE,
+        expires_at bigint NOT NULL
+      );
+      CREATE INDEX revocations_expiry ON revocations (expires_at);
+      CREATE TABLE revocation_head (one boolean PRIMARY KEY DEFAULT true CHECK (one), no bigint NOT NULL);
+      INSERT INTO revocation_head (no) VALUES (0);`),
 ];
 
 /** The schema version this code writes and reads. */

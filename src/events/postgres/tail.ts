@@ -1,27 +1,30 @@
-// Delivery: every entry stored by any replica, each once and in seq order. A LISTEN connection
-// wakes the reader as soon as an append commits; a poll every `pollMs` (and one right after each
-// of this replica's own commits) catches up whatever a notification missed: a LISTEN connection
-// that dropped, a notification sent while it reconnected. Reading is always `seq > last`, which
-// the append transaction makes safe (seqs commit in order).
-import type { Client, Pool } from 'pg';
-import type { LogEntry } from '../log-entry.ts';
-import { ENTRIES_CHANNEL } from './append-batch.ts';
-import { entriesAfter } from './entry-rows.ts';
+// Delivery: everything stored by any replica, each once and in order, for the entries and for
+// the sign-outs alike. A LISTEN connection wakes the reader as soon as a write commits; a poll
+// every `pollMs` (and one right after each of this replica's own commits) catches up whatever a
+// notification missed: a LISTEN connection that dropped, a notification sent while it
+// reconnected. Reading is always `position > last`, which the writing transactions make safe (each
+// takes its positions from a row it locks until COMMIT, so positions commit in order).
+import type { Client } from 'pg';
 
-export interface TailOptions {
-  pool: Pool;
+export interface TailOptions<T> {
   /** a new, unconnected client for LISTEN */
   listenClient: () => Client;
+  /** the channel the writers notify on */
+  channel: string;
   pollMs: number;
-  deliver: (entries: LogEntry[]) => void;
+  /** what is stored after position `after`, a page at a time, in order */
+  pages: (after: number) => AsyncIterable<T[]>;
+  /** an item's position */
+  position: (item: T) => number;
+  deliver: (items: T[]) => void;
   /** a read failed */
   failed: (error: Error) => void;
   /** a read succeeded */
   answered: () => void;
 }
 
-export class Tail {
-  readonly #options: TailOptions;
+export class Tail<T> {
+  readonly #options: TailOptions<T>;
   #last: number;
   #timer: ReturnType<typeof setInterval>;
   #listener: Client | undefined;
@@ -29,14 +32,14 @@ export class Tail {
   #readAgain = false;
   #stopped = false;
 
-  constructor(options: TailOptions, after: number) {
+  constructor(options: TailOptions<T>, after: number) {
     this.#options = options;
     this.#last = after;
     this.#timer = setInterval(() => this.poll(), options.pollMs);
     this.poll();
   }
 
-  /** the seq of the last entry delivered */
+  /** the position of the last item delivered */
   get last(): number {
     return this.#last;
   }
@@ -61,10 +64,10 @@ export class Tail {
 
   async #read(): Promise<void> {
     try {
-      for await (const entries of entriesAfter(this.#options.pool, this.#last)) {
+      for await (const items of this.#options.pages(this.#last)) {
         if (this.#stopped) return;
-        this.#last = entries[entries.length - 1].seq;
-        this.#options.deliver(entries);
+        this.#last = this.#options.position(items[items.length - 1]);
+        this.#options.deliver(items);
       }
       this.#options.answered();
     } catch (error) {
@@ -86,8 +89,8 @@ export class Tail {
     client.on('end', () => drop());
     client
       .connect()
-      .then(() => client.query(`LISTEN ${ENTRIES_CHANNEL}`))
-      .then(() => this.poll()) // what was appended while it connected
+      .then(() => client.query(`LISTEN ${this.#options.channel}`))
+      .then(() => this.poll()) // what was written while it connected
       .catch(drop);
   }
 

@@ -1,6 +1,7 @@
 // The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it),
-// and how its sessions are kept: signed cookies when a session key was given (every replica with the
-// key takes them), else this process's memory. The authenticators see only the Sessions seam.
+// and how its sessions (and OIDC's sign-ins under way) are kept: signed cookies when a session key
+// was given (every replica with the key takes them), else this process's memory. The
+// authenticators see only the Sessions and OidcFlows seams.
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import type { FrontDoor } from '../security.ts';
 import type { Authenticator } from './authenticator.ts';
@@ -11,7 +12,9 @@ import { KubeTokenAuthenticator } from './kube-token-auth.ts';
 import { LocalAuthenticator } from './local-auth.ts';
 import { OidcAuthenticator } from './oidc-auth.ts';
 import { ProxyAuthenticator } from './proxy-auth.ts';
+import type { Revocations } from './revocations.ts';
 import type { Sessions } from './sessions.ts';
+import { SignedFlows } from './signed-flows.ts';
 import { SignedSessions } from './signed-sessions.ts';
 
 export interface AuthenticatorParts {
@@ -21,6 +24,8 @@ export interface AuthenticatorParts {
   publicOrigin: string;
   review(token: string): Promise<TokenReviewResult>;
   warn(message: string): void;
+  /** where signed sessions' sign-outs are kept; default this process's memory (shared-revocations.ts shares them) */
+  revocations?: Revocations;
 }
 
 export function chooseAuthenticator(settings: AuthSettings, parts: AuthenticatorParts): Authenticator {
@@ -39,16 +44,26 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
         review: parts.review,
         warn: parts.warn,
         sessionMs: settings.sessionMs,
-        ...signed(settings),
+        ...signed(settings, parts.revocations),
         // the form from one replica, posted to another, is taken there
         ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
       });
     case 'oidc':
-      return new OidcAuthenticator({ ...settings, door: parts.door, adminGroups, secure, warn: parts.warn, redirectUri: parts.publicOrigin + CALLBACK_PATH, ...signed(settings) });
+      return new OidcAuthenticator({
+        ...settings,
+        door: parts.door,
+        adminGroups,
+        secure,
+        warn: parts.warn,
+        redirectUri: parts.publicOrigin + CALLBACK_PATH,
+        ...signed(settings, parts.revocations),
+        // the provider's answer may come back to another replica than the one that sent the browser there
+        ...(settings.sessionKey ? { flows: new SignedFlows(settings.sessionKey) } : {}),
+      });
   }
 }
 
 /** Signed sessions when there is a key; nothing (the authenticator's own in-memory store) when not. */
-function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }): { sessions?: Sessions } {
-  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode) } : {};
+function signed(settings: { mode: 'kube-token' | 'oidc'; sessionKey?: Uint8Array }, revocations: Revocations | undefined): { sessions?: Sessions } {
+  return settings.sessionKey ? { sessions: new SignedSessions(settings.sessionKey, settings.mode, revocations ? { revocations } : {}) } : {};
 }

@@ -2,7 +2,8 @@
 // GET /auth/sign-in sends the browser to the provider; the provider sends it back to
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
 // verifier) for an ID token, checks (id-token.ts), and turns into a session (in memory, or a signed
-// cookie replicas share). The person is the ID token's --oidc-username-claim and
+// cookie replicas share). The sign-in under way waits in memory too, or with a session key in a
+// signed flow cookie, so that the callback may reach another replica (oidc-flows.ts). The person is the ID token's --oidc-username-claim and
 // --oidc-groups-claim, as the Kubernetes API server's own OIDC flags read them, with
 // --oidc-username-prefix and --oidc-groups-prefix prepended as kube-apiserver does (none by
 // default), and never a `system:` name (asserted-person.ts).
@@ -26,7 +27,8 @@ import { IssuerUnreachable } from './issuer-fetch.ts';
 import { JwksCache } from './jwks.ts';
 import { CodeRefused, exchangeCode } from './oidc-code-exchange.ts';
 import { DiscoveryCache } from './oidc-discovery.ts';
-import { FLOW_MS, OidcFlows } from './oidc-flows.ts';
+import { MemoryFlows } from './memory-flows.ts';
+import { FLOW_MS, type OidcFlows } from './oidc-flows.ts';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
@@ -57,6 +59,8 @@ export interface OidcOptions {
   clock?: SessionClock;
   /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
   sessions?: Sessions;
+  /** how sign-ins under way are kept (choose-authenticator.ts); default in this process's memory */
+  flows?: OidcFlows;
 }
 
 export class OidcAuthenticator implements Authenticator {
@@ -74,7 +78,7 @@ export class OidcAuthenticator implements Authenticator {
     const clock = options.clock ?? SYSTEM_CLOCK;
     this.#now = () => clock.now();
     this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(clock), options.secure, SIGN_IN_PATH);
-    this.#flows = new OidcFlows(this.#now);
+    this.#flows = options.flows ?? new MemoryFlows(this.#now);
     this.#discovery = new DiscoveryCache(options.issuer, this.#now);
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
     this.#names = new AssertedNames(options.prefixes, 'oidc sign-in', options.warn);

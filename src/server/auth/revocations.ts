@@ -2,7 +2,7 @@
 // cookie holds everything, so ending it early means remembering its id until it would have
 // expired anyway. Reads are synchronous, as identifying a request is: an implementation shared
 // between replicas (through the shared store) keeps its own copy in memory and fills it from
-// there. MemoryRevocations knows this process's sign-outs only.
+// there (shared-revocations.ts). MemoryRevocations knows this process's sign-outs only.
 export interface Revocations {
   /** Session `id` is ended; it need not be remembered past `expiresAt`, when it ends by itself. */
   revoke(id: string, expiresAt: number): void;

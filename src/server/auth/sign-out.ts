@@ -1,6 +1,6 @@
 // POST /auth/sign-out (kube-token, oidc): ends the session at once, so the cookie is worthless even
-// if a copy survives (with signed sessions: on this replica, until revocations are shared,
-// revocations.ts), and closes the sockets it opened here. The page's fetch gets JSON;
+// if a copy survives (with signed sessions: on this replica, and on the others when they share a
+// store, shared-revocations.ts), and closes the sockets it opened here. The page's fetch gets JSON;
 // a form post gets a page. `next` is where to go on (the identity provider's end-session page).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { sendJson } from '../replies.ts';

@@ -6,7 +6,8 @@
 // Each replica still keeps the sessions it has seen (live-sessions.ts): the same Caller object for
 // every request and socket of one session, and a timer that ends it on time here, closing its
 // sockets, as in-memory sessions do. Sign-out revokes the session's id (revocations.ts): on this
-// replica at once; on the others only when the revocations are shared (docs/team-mode.md says so).
+// replica at once; on the others when the replicas share a store (shared-revocations.ts), and not
+// at all when they share only the key (docs/team-mode.md says so).
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { AuthMode } from '../../protocol/index.ts';

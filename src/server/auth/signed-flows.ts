@@ -1,0 +1,87 @@
+// OIDC flows (oidc-flows.ts) carried by the flow cookie itself, for replicas behind one address:
+// the provider's answer may come back to another replica than the one that sent the browser
+// there, and every replica given the same session key takes the cookie. `f1.PAYLOAD.MAC`: PAYLOAD
+// is the JSON {state, nonce, verifier, then, exp} in base64url, MAC its HMAC-SHA256 under a key
+// derived from the session key for this use only (a session cookie, a form token or a flow cookie
+// is never taken for another). The expiry is inside what is signed, 10 minutes from the start.
+//
+// The cookie is bound to its state: the callback must bring the same `state` (oidc-auth.ts), and
+// a state is taken once on each replica (used-states.ts). A copy brought to another replica within
+// its 10 minutes would find its state unused there; what stops that replay is the provider, which
+// trades a code once only. Nothing in the cookie opens anything by itself: the PKCE verifier is
+// not kept secret from the browser that started the sign-in, and trading a code needs the client
+// secret too, which never leaves the server.
+//
+// Nothing is kept per flow, so there is nothing to bound but the used states: the sign-in page's
+// own rate limits (oidc-auth.ts) bound how many flows can begin.
+import { Buffer } from 'node:buffer';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { FLOW_MS, freshFlow, type Flow, type OidcFlows } from './oidc-flows.ts';
+import { UsedStates } from './used-states.ts';
+
+const VERSION = 'f1';
+/** `then` is at most 1000 characters (local-path.ts): a real flow cookie is well under this. */
+const MAX_VALUE_LENGTH = 3000;
+const MAC_BYTES = 32;
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+interface Payload {
+  state: string;
+  nonce: string;
+  verifier: string;
+  then: string;
+  exp: number;
+}
+
+export class SignedFlows implements OidcFlows {
+  readonly #key: Buffer;
+  readonly #used: UsedStates;
+
+  constructor(
+    sessionKey: Uint8Array,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#key = createHmac('sha256', sessionKey).update('octant-exec oidc flow cookie').digest();
+    this.#used = new UsedStates(now);
+  }
+
+  begin(then: string): { cookie: string; flow: Flow; challenge: string } {
+    const { flow, challenge } = freshFlow(then, this.now() + FLOW_MS);
+    const payload: Payload = { state: flow.state, nonce: flow.nonce, verifier: flow.verifier, then: flow.then, exp: flow.expiresAt };
+    const signed = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    return { cookie: `${signed}.${this.#mac(signed).toString('base64url')}`, flow, challenge };
+  }
+
+  take(cookie: string | undefined): Flow | undefined {
+    const flow = cookie ? this.#open(cookie) : undefined;
+    if (!flow || !(this.now() < flow.expiresAt) || !this.#used.use(flow.state, flow.expiresAt)) return undefined;
+    return flow;
+  }
+
+  /** The flow in a cookie this key signed; anything else (changed, cut, another key or version) is none. */
+  #open(value: string): Flow | undefined {
+    if (value.length > MAX_VALUE_LENGTH) return undefined;
+    const parts = value.split('.');
+    if (parts.length !== 3 || parts[0] !== VERSION || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) return undefined;
+    const given = Buffer.from(parts[2], 'base64url');
+    if (given.length !== MAC_BYTES || !timingSafeEqual(given, this.#mac(`${parts[0]}.${parts[1]}`))) return undefined;
+    const p = parsed(parts[1]);
+    return p && { state: p.state, nonce: p.nonce, verifier: p.verifier, then: p.then, expiresAt: p.exp };
+  }
+
+  #mac(signed: string): Buffer {
+    return createHmac('sha256', this.#key).update(signed).digest();
+  }
+}
+
+/** Signed by us, so well-formed; checked anyway, as a value from outside. */
+function parsed(text: string): Payload | undefined {
+  let p: Partial<Payload>;
+  try {
+    p = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  const ok = typeof p === 'object' && p !== null && [p.state, p.nonce, p.verifier, p.then].every((field) => typeof field === 'string') && Number.isFinite(p.exp);
+  return ok ? (p as Payload) : undefined;
+}
