@@ -8,6 +8,15 @@ import { errorText } from './error-text.ts';
 
 export const RETRY_MS = 5_000;
 
+/** Entries with seq > `after`, at most `limit`: the store's, then those still waiting to be written. */
+export function logPage(store: EventStore, waiting: readonly LogEntry[], after: number, limit: number): LogEntry[] {
+  const page: LogEntry[] = [];
+  // Not one entry more than asked: the store's read cursor is where the last one read ends (the next page starts there).
+  if (limit > 0) for (const entry of store.read(after)) if (page.push(entry) >= limit) return page;
+  for (const entry of waiting) if (page.length < limit && entry.seq > (page.at(-1)?.seq ?? after)) page.push(entry);
+  return page;
+}
+
 export class LogWriter {
   readonly #store: EventStore;
   readonly #report: (problem: string | undefined) => void;

@@ -37,7 +37,7 @@ export class ReplicaWatch {
     if (!this.store.available) return;
     try {
       for (const lost of await this.store.claimLostReplicas()) {
-        const ended = this.system.replicaLost(lost);
+        const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
         this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
       }
       this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));

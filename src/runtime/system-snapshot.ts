@@ -53,6 +53,11 @@ export function parkLiveTerminals(persisted: PersistedSupervisor): PersistedSupe
   return { ...persisted, children };
 }
 
+/** What a file log's snapshot holds now: every live terminal parked (see above). */
+export function systemState(clock: number, persisted: unknown, liveRuns: LogEntry[], projections: ProjectionModels): SystemState {
+  return { clock, supervisor: parkLiveTerminals(persisted as PersistedSupervisor), liveRuns, projections };
+}
+
 /** Enough of a SystemState's shape to try restoring it (its bytes were checked by the store). */
 export function isSystemState(value: unknown): value is SystemState {
   const state = value as Partial<SystemState> | null;

@@ -129,7 +129,7 @@ async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
 
 /** No new terminal while the shared log's database does not answer (503, with why). */
 function refuseWhileStoreIsDown(ctx: ApiCall): void {
-  const refusal = ctx.system.refusesExecs;
+  const refusal = ctx.system.shared?.refusesExecs;
   if (refusal) throw new HttpError(503, refusal);
 }
 

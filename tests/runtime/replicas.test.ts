@@ -60,7 +60,7 @@ test("a lost replica's running terminals end as replicaLost, written once, and a
   // B and C both look for lost replicas: the store hands A to one of them.
   const [lostToB, lostToC] = [await b.store.claimLostReplicas(), await c.store.claimLostReplicas()];
   assert.is(lostToB.length + lostToC.length, 1);
-  assert.equal(b.system.replicaLost(lostToB[0]).sort(), [...started.sessionIds].sort());
+  assert.equal(b.system.shared!.endTerminalsOf(lostToB[0], b.system.sessionList, Date.now()).sort(), [...started.sessionIds].sort());
   await b.system.settled();
   for (const r of [b, c]) {
     await waitFor(() => started.sessionIds.every((id) => r.system.sessionList.byId[id]?.state === 'disconnected'), 'both disconnected');
@@ -97,14 +97,14 @@ test('while the log does not answer: new execs are refused with why, running ter
   assert.ok('sessionIds' in started);
   await a.system.settled();
   log.setAvailable(false);
-  assert.match(a.system.refusesExecs ?? '', /database does not answer/);
+  assert.match(a.system.shared!.refusesExecs ?? '', /database does not answer/);
   assert.ok(a.system.alerts.list.some((alert) => alert.kind === 'storage'), 'a banner');
   a.system.resize(started.sessionIds[0], 100, 40);
   a.adapter.live()[0].exit(0);
   await new Promise((resolve) => setTimeout(resolve, 10));
   assert.is(b.system.sessionList.byId[started.sessionIds[0]].state, 'interactive', 'the exit is not written yet');
   log.setAvailable(true);
-  assert.is(a.system.refusesExecs, undefined);
+  assert.is(a.system.shared!.refusesExecs, undefined);
   await waitFor(() => b.system.sessionList.byId[started.sessionIds[0]]?.state === 'exited', 'the exit reaches B');
   const types = log.entries.map((e) => e.type);
   assert.is(types.filter((t) => t === 'session.exited').length, 1, 'written once');

@@ -27,7 +27,7 @@ test('a terminal opened through one replica is listed, watched, typed into and c
   const pages: StreamClient[] = [];
   try {
     const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
-    assert.match(id, new RegExp(`^${a.system.replica!.id}-t1$`));
+    assert.match(id, new RegExp(`^${a.system.shared!.replica.id}-t1$`));
     await waitFor(async () => (await call(b, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string }) => row.sessionId === id), 'B lists the terminal');
 
     const page = await StreamClient.open(b);
@@ -59,7 +59,7 @@ test("a lost replica's terminal is marked disconnected by the other, which resta
   try {
     const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     await waitFor(() => b.system.sessionList.byId[id]?.state === 'interactive', 'running, as B sees');
-    log.expire(a.system.replica!.id);
+    log.expire(a.system.shared!.replica.id);
     await waitFor(() => b.system.sessionList.byId[id]?.state === 'disconnected', 'B marks it disconnected', 15_000);
     assert.is(b.system.sessionList.byId[id].disconnectReason, 'replicaLost');
 
@@ -68,7 +68,7 @@ test("a lost replica's terminal is marked disconnected by the other, which resta
     assert.is(restarted.json.run, 2);
     assert.ok(b.system.holds(id), 'B took it over');
     await waitFor(() => b.system.sessionList.byId[id]?.state === 'interactive', 'its new run is live');
-    assert.is(b.system.sessionList.byId[id].replica, b.system.replica!.id);
+    assert.is(b.system.sessionList.byId[id].replica, b.system.shared!.replica.id);
 
     // A writes something (its own terminal's end, say) and finds its lease gone.
     a.system.resize(id, 100, 30);

@@ -28,7 +28,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     console.log(JSON.stringify({ url: app.url, token: team ? null : app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
   } else {
     console.log(`octant-exec: ${app.clusterNote}`);
-    const replica = app.system.replica;
+    const replica = app.system.shared?.replica;
     const log = replica ? `event log shared in PostgreSQL, as replica ${replica.id} reached at ${replica.advertise}` : `event log in ${app.stateDir}`;
     console.log(`octant-exec: ${log}; terminal socket at ${SOCKET_PATH}`);
     if (team) console.log(`octant-exec: people sign in with --auth ${app.auth}; /healthz and /readyz answer probes`);

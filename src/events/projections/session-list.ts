@@ -4,7 +4,7 @@ import type { Person } from '../../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
 import type { DisconnectReason } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
-import type { TerminalState } from '../../protocol/terminal-states.ts';
+import { isRunning, type TerminalState } from '../../protocol/terminal-states.ts';
 
 /** A terminal's state as the list shows it (src/protocol/terminal-states.ts). */
 export type SessionState = TerminalState;
@@ -131,4 +131,9 @@ export const sessionListProjection: Projection<SessionList> = {
 
 export function sessionRows(list: SessionList): SessionRow[] {
   return list.order.map((id) => list.byId[id]);
+}
+
+/** Whether the terminal's exec runs now (connecting, interactive or idle). */
+export function runs(row: SessionRow): boolean {
+  return isRunning(row.state);
 }

@@ -1,0 +1,67 @@
+// A replica's side of an event log several replicas share (events/shared-store.ts): what it
+// appends and what it refuses while the database does not answer, the terminals it ends for a
+// lost replica, the ones it takes over from one, and its snapshots (only the projections).
+import type { LogEntry } from '../events/log-entry.ts';
+import type { ReplicaInfo, SharedStore, UnnumberedEntry } from '../events/shared-store.ts';
+import { runs, type SessionList, type SessionRow } from '../events/projections/session-list.ts';
+import type { SupervisorEvent } from '../machines/supervisor.ts';
+import { errorText } from './error-text.ts';
+import { SHARED_SNAPSHOT_FORMAT, type SharedState } from './system-snapshot.ts';
+
+export class SharedLog {
+  constructor(
+    readonly store: SharedStore,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  get replica(): ReplicaInfo {
+    return this.store.replica;
+  }
+
+  /** Queues an entry; one the store cannot take any more (its buffer full after a long outage) is lost, and said so. */
+  append(entry: UnnumberedEntry): void {
+    try {
+      this.store.append([entry]);
+    } catch (error) {
+      this.warn(`an entry of the event log is lost (${errorText(error)}): ${entry.type}`);
+    }
+  }
+
+  /** Why no new terminal can start now, if so: the database does not answer. */
+  get refusesExecs(): string | undefined {
+    if (this.store.available) return undefined;
+    return "The event log's database does not answer, so no new terminal can start: running terminals go on. Try again when it is back (the page shows a banner until then).";
+  }
+
+  /** Ends the running terminals of replica `lost` in the log (the store handed it to this replica alone); their ids. */
+  endTerminalsOf(lost: ReplicaInfo, list: SessionList, now: number): string[] {
+    const ended = Object.values(list.byId).filter((row) => row.replica === lost.id && runs(row));
+    const detail = `replica ${lost.id} (${lost.advertise}) stopped answering`;
+    for (const row of ended) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, time: now });
+    return ended.map((row) => row.sessionId);
+  }
+
+  /**
+   * The event that takes `row` over here: when it is an ended terminal of another replica, one
+   * not live any more (else its holder answers for it), and the store lets this replica have it.
+   */
+  async adoption(row: SessionRow | undefined): Promise<Extract<SupervisorEvent, { type: 'ADOPT' }> | undefined> {
+    if (!row?.replica || row.replica === this.replica.id || runs(row)) return undefined;
+    if (!(await this.store.adopt(row.sessionId, row.replica))) return undefined;
+    const { sessionId, target, command, interactive, person, idleTimeoutMs, run } = row;
+    return { type: 'ADOPT', from: row.replica, session: { sessionId, target, command, interactive, ...(person ? { person } : {}), idleTimeoutMs, run } };
+  }
+
+  /** Writes a snapshot of `state` as of `seq`, unless the database does not answer; `written` once it is stored. */
+  writeSnapshot(seq: number, state: SharedState, time: number, written: () => void): boolean {
+    if (!this.store.available) return false;
+    this.store.putSnapshot({ seq, format: SHARED_SNAPSHOT_FORMAT, time, state }).then(written, (error: unknown) =>
+      this.warn(`no snapshot written (${errorText(error)}): the log is whole, and the next one is tried later`),
+    );
+    return true;
+  }
+
+  read(after: number, limit: number): Promise<LogEntry[]> {
+    return this.store.read(after, limit);
+  }
+}
