@@ -59,6 +59,8 @@ export interface SharedStore {
   readonly replica: ReplicaInfo;
   /** false while the store does not answer */
   readonly available: boolean;
+  /** ms since the epoch on the database's clock, as this replica estimates it: what the replicas agree on, whatever their own clocks say */
+  now(): number;
   /** the secret replicas share (created with the schema): signs replica-to-replica requests and sign-in sessions */
   readonly sharedKey: Uint8Array;
   /** reads the start; call once, before listen */

@@ -169,7 +169,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.openShared({ ...systemOptions, store: shared, start, onLeaseLost: () => mustStop('this replica lost its lease in the shared event log') });
       watch = new ReplicaWatch(system, shared, warn);
       await watch.start();
-      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode), watch);
+      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now()), watch);
     } else {
       store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
       store.lockForWriting(); // one server per state directory: a second stops here, naming the first

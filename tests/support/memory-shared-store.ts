@@ -76,6 +76,10 @@ export class MemorySharedStore implements SharedStore {
     return this.#log.available;
   }
 
+  now(): number {
+    return Date.now();
+  }
+
   get sharedKey(): Uint8Array {
     return this.#log.sharedKey;
   }

@@ -15,6 +15,7 @@ import { compact } from './compaction.ts';
 import { describeStoreError } from './connection-errors.ts';
 import { entriesAfter, readEntries } from './entry-rows.ts';
 import * as leases from './leases.ts';
+import { DatabaseClock } from './database-clock.ts';
 import { REVOCATIONS_CHANNEL, RevocationWriter, revocationsAfter, type StoredRevocation } from './revocations.ts';
 import { migrate } from './schema.ts';
 import { putSnapshot, readStart } from './snapshots.ts';
@@ -28,6 +29,8 @@ export interface PgStoreOptions {
   advertise: string;
   /** how long a lease lasts unrenewed (default 10 s) */
   leaseMs?: number;
+  /** this replica's own clock (tests skew it; default Date.now) */
+  localClock?: () => number;
   /** how often it is renewed (default 2.5 s) */
   heartbeatMs?: number;
   /** the catch-up read, for what a notification missed (default 500 ms) */
@@ -45,7 +48,7 @@ const POOL_SIZE = 4;
 /** how much longer than the server's statement timeout the client waits before giving up on a query */
 const QUERY_GRACE_MS = 2_000;
 
-type Settings = typeof DEFAULTS & Pick<PgStoreOptions, 'url' | 'advertise'> & { warn: (message: string) => void };
+type Settings = typeof DEFAULTS & Pick<PgStoreOptions, 'url' | 'advertise' | 'localClock'> & { warn: (message: string) => void };
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -94,14 +97,22 @@ export class PgStore implements SharedStore {
       }
       const { rows } = await pool.query<{ shared_key: Uint8Array }>('SELECT shared_key FROM meta');
       const replica = await leases.register(pool, { advertise: settings.advertise, leaseMs: settings.leaseMs, sleep });
-      return new PgStore(settings, pool, replica, new Uint8Array(rows[0].shared_key));
+      const clock = new DatabaseClock(settings.localClock ?? Date.now);
+      await clock.read(pool);
+      return new PgStore(settings, pool, replica, new Uint8Array(rows[0].shared_key), clock);
     } catch (error) {
       await pool.end().catch(() => {});
       throw new Error(describeStoreError(error, settings.url));
     }
   }
 
-  private constructor(settings: Settings, pool: pg.Pool, replica: ReplicaInfo, sharedKey: Uint8Array) {
+  private constructor(
+    settings: Settings,
+    pool: pg.Pool,
+    replica: ReplicaInfo,
+    sharedKey: Uint8Array,
+    private readonly clock: DatabaseClock,
+  ) {
     this.#settings = settings;
     this.#pool = pool;
     this.replica = replica;
@@ -121,6 +132,10 @@ export class PgStore implements SharedStore {
 
   get available(): boolean {
     return this.#health.available;
+  }
+
+  now(): number {
+    return this.clock.now();
   }
 
   start(acceptFormat: (format: number) => boolean): Promise<SharedStart> {
@@ -216,8 +231,9 @@ export class PgStore implements SharedStore {
   async #renew(): Promise<void> {
     if (this.#leaseLost) return;
     try {
-      if (await leases.renew(this.#pool, this.replica.id)) this.#health.answered();
-      else this.#loseLease();
+      if (!(await leases.renew(this.#pool, this.replica.id))) return this.#loseLease();
+      this.#health.answered();
+      await this.clock.read(this.#pool);
     } catch (error) {
       this.#health.failed(error);
     }

@@ -1,8 +1,9 @@
 // How one replica vouches for a caller to another: a header signed with the key the replicas share
 // (kept in the shared log's database, so only what can read the log can sign). It names the
 // sending replica, the caller as the sender checked them, the method and path it is good for, and
-// a short expiry: a captured header opens nothing else, and nothing for long. Without a shared
-// key (one process on a file log) the header is never honoured.
+// a short expiry: a captured header opens nothing else, and nothing for long. The expiry is on the
+// database's clock (the store's estimate of it), so replicas whose own clocks are minutes apart
+// still agree. Without a shared key (one process on a file log) the header is never honoured.
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
@@ -11,6 +12,8 @@ import type { Caller } from '../caller.ts';
 export const REPLICA_HEADER = 'x-octant-exec-replica';
 /** how long a signed header is good for: a request on its way, with clocks a little apart */
 export const REPLICA_HEADER_MS = 60_000;
+/** how far apart two replicas' estimates of the shared clock may be */
+const CLOCK_SLACK_MS = 5_000;
 /** a header longer than this is not one of ours */
 const MAX_HEADER = 4096;
 
@@ -34,22 +37,27 @@ export interface Vouched {
 export class ReplicaAuth {
   readonly #key: Uint8Array;
   readonly #mode: Caller['mode'];
+  readonly #now: () => number;
 
-  constructor(key: Uint8Array, mode: Caller['mode']) {
+  /** `now`: the clock the replicas share (the database's) */
+  constructor(key: Uint8Array, mode: Caller['mode'], now: () => number) {
     if (key.length < 32) throw new Error('the replicas\' shared key must be at least 32 bytes');
     this.#key = key;
     this.#mode = mode;
+    this.#now = now;
   }
 
   /** The header that lets replica `from` act for `caller` on `method path` at another replica. */
-  sign(from: string, caller: Caller, method: string, path: string, now = Date.now()): string {
+  sign(from: string, caller: Caller, method: string, path: string): string {
+    const now = this.#now();
     const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), admin: caller.admin };
     const body = Buffer.from(JSON.stringify(voucher)).toString('base64url');
     return `${body}.${this.#mac(body)}`;
   }
 
   /** The caller a request carries, when its header is ours, unexpired and for this very request; undefined otherwise. */
-  check(header: string | string[] | undefined, method: string, path: string, now = Date.now()): Vouched | undefined {
+  check(header: string | string[] | undefined, method: string, path: string): Vouched | undefined {
+    const now = this.#now();
     if (typeof header !== 'string' || header.length > MAX_HEADER) return undefined;
     const [body, mac, ...rest] = header.split('.');
     if (!body || !mac || rest.length) return undefined;
@@ -62,7 +70,8 @@ export class ReplicaAuth {
     } catch {
       return undefined;
     }
-    if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(voucher.exp > now) || typeof voucher.from !== 'string') return undefined;
+    // Expired, or from further ahead than a voucher's life: a clock (or a forger) this side cannot trust.
+    if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(voucher.exp > now && voucher.exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
     return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), admin: voucher.admin === true, signOut: null } };
