@@ -6,16 +6,19 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { freePort } from '../support/free-port.ts';
+import { createHash } from 'node:crypto';
 import { MemoryLog } from '../support/memory-shared-store.ts';
+import { startTcpCutter } from '../support/tcp-cutter.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
 
 const test = suite('replicas: one service from two servers', { deadlineMs: 120_000 });
 
-async function replica(log: MemoryLog, kubeconfig: string): Promise<TestApp> {
-  const port = await freePort();
-  const advertise = `http://127.0.0.1:${port}`;
+/** `reachedAt`: where the other replicas reach it (a port forwarding to it), when not its own */
+async function replica(log: MemoryLog, kubeconfig: string, port?: number, reachedAt?: number): Promise<TestApp> {
+  port ??= await freePort();
+  const advertise = `http://127.0.0.1:${reachedAt ?? port}`;
   return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => log.open(at) } });
 }
 
@@ -77,6 +80,46 @@ test("a lost replica's terminal is marked disconnected by the other, which resta
   } finally {
     await b.close();
     await a.close();
+    await sandbox.close();
+  }
+});
+
+test('a relay cut mid-stream reconnects and goes on where the page stopped, every byte once; the holder waits for the page behind the relay', async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const portA = await freePort();
+  const cutter = await startTcpCutter(portA);
+  const a = await replica(log, sandbox.kubeconfigPath, portA, cutter.port);
+  const b = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    const lines = 3000;
+    const expected = Array.from({ length: lines }, (_, i) => `line-${i}\n`).join('');
+    const script = `i=0; while [ $i -lt ${lines} ]; do echo line-$i; i=$((i+1)); [ $((i % 150)) -eq 0 ] && sleep 0.1; done`;
+    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['sh', '-c', script] }, interactive: false });
+    const page = await StreamClient.open(b);
+    pages.push(page);
+    await page.attach(id, { from: 0, ack: true });
+    await waitFor(() => page.received(id) > 2_000, 'some lines through the relay');
+    assert.ok(cutter.cut() > 0, 'the relay link was cut');
+    await waitFor(() => page.received(id) >= expected.length, 'every line, after the link came back', 30_000);
+    assert.is(createHash('sha256').update(page.bytes(id)).digest('hex'), createHash('sha256').update(expected).digest('hex'), 'every byte once, in order');
+
+    // Flow control reaches through: a page that stops acknowledging holds the holder's stream.
+    const [flood] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['sh', '-c', 'yes 0123456789abcdef | head -c 20000000'] }, interactive: false });
+    const slow = await StreamClient.open(b, { autoAck: false });
+    pages.push(slow);
+    await slow.attach(flood, { from: 0, ack: true });
+    await waitFor(() => a.hub.stats(flood)?.paused, 'the holder pauses the exec for the page behind the relay', 20_000);
+    const held = slow.received(flood);
+    assert.ok(held < 20_000_000, `the page got ${held} bytes and the rest waits`);
+    slow.send({ type: 'ack', sessionId: flood, bytes: held });
+    await waitFor(() => slow.received(flood) > held, 'an ack through the relay lets more come');
+  } finally {
+    for (const page of pages) await page.close();
+    await b.close();
+    await a.close();
+    await cutter.close();
     await sandbox.close();
   }
 });

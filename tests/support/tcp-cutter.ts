@@ -1,0 +1,38 @@
+// A TCP forwarder between two parts of the system that can cut every connection through it at
+// once, as a network fault or a proxy restart would: what reconnects must carry on exactly.
+import { connect, createServer, type Server, type Socket } from 'node:net';
+
+export interface TcpCutter {
+  port: number;
+  /** destroys every connection through it now (new ones still pass) */
+  cut(): number;
+  close(): Promise<void>;
+}
+
+export async function startTcpCutter(targetPort: number): Promise<TcpCutter> {
+  const open = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(targetPort, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      open.add(socket);
+      socket.on('close', () => open.delete(socket));
+      socket.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    port: (server.address() as { port: number }).port,
+    cut: () => {
+      const count = open.size;
+      for (const socket of open) socket.destroy();
+      return count;
+    },
+    close: async () => {
+      for (const socket of open) socket.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
