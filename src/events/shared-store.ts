@@ -78,6 +78,8 @@ export interface SharedStore {
   /** entries with seq > `after`, at most `limit`, oldest first */
   read(after: number, limit: number): Promise<LogEntry[]>;
   putSnapshot(snapshot: Snapshot): Promise<void>;
+  /** the seq of the second newest usable snapshot (accepted, whole, not compacted past): how far compaction may go, so a start keeps one to fall back on */
+  compactionBase(acceptFormat: (format: number) => boolean): Promise<number | undefined>;
   /** the highest seq compaction has worked through */
   compactedThrough(): Promise<number>;
   /** as the file store's; one replica at a time (the others get `busy`) */
@@ -89,7 +91,7 @@ export interface SharedStore {
    * then writes what became of their terminals.
    */
   claimLostReplicas(): Promise<ReplicaInfo[]>;
-  /** takes over a terminal whose owner is lost; true for exactly one caller per (session, former owner) */
+  /** takes over a terminal whose owner is lost (never a live one's); true for exactly one caller per (session, former owner) */
   adopt(sessionId: string, formerOwner: string): Promise<boolean>;
   /**
    * Ends a sign-in session on every replica until `expiresAt`. Queued as `append` is: while the

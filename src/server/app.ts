@@ -18,7 +18,7 @@ import { SHARED_SNAPSHOT_FORMAT } from '../runtime/system-snapshot.ts';
 import { ReplicaAuth } from './replicas/replica-auth.ts';
 import { ReplicaPeers } from './replicas/replica-peers.ts';
 import { derivedKey } from './replicas/derived-key.ts';
-import { DEFAULT_RETENTION, LogUpkeep, type Retention } from '../runtime/log-upkeep.ts';
+import { DEFAULT_RETENTION, LogUpkeep, fileLog, type Retention } from '../runtime/log-upkeep.ts';
 import type { Sandbox, SandboxOptions } from '../sandbox/index.ts';
 import { chooseCluster } from '../runtime/cluster-choice.ts';
 import { ClusterReader } from '../adapters/kubernetes/cluster.ts';
@@ -154,6 +154,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       server!.once('error', reject);
       server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
     });
+    const retention = { ...DEFAULT_RETENTION, ...options.log?.retention };
     const systemOptions = {
       adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
       config: {
@@ -169,12 +170,14 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.openShared({ ...systemOptions, store: shared, start, onLeaseLost: () => mustStop('this replica lost its lease in the shared event log') });
       watch = new ReplicaWatch(system, shared, warn);
       await watch.start();
+      const sharedLog = shared;
+      upkeep = new LogUpkeep(system, { compactionBase: () => sharedLog.compactionBase((format) => format === SHARED_SNAPSHOT_FORMAT), compact: (policy) => sharedLog.compact(policy) }, retention, warn);
       peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now()), watch);
     } else {
       store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
       store.lockForWriting(); // one server per state directory: a second stops here, naming the first
       system = ExecSystem.open({ ...systemOptions, store });
-      upkeep = new LogUpkeep(system, store, { ...DEFAULT_RETENTION, ...options.log?.retention }, warn);
+      upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
     }
     const reader = new ClusterReader(contexts);
     let guard: SessionPodGuard | undefined;

@@ -7,7 +7,7 @@ import { auditRecords } from '../../src/events/audit-records.ts';
 import { FileStore } from '../../src/events/file-store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
-import { LogUpkeep } from '../../src/runtime/log-upkeep.ts';
+import { LogUpkeep, fileLog } from '../../src/runtime/log-upkeep.ts';
 import type { SystemState } from '../../src/runtime/system-snapshot.ts';
 import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -20,7 +20,8 @@ function upkept(dir: string, { close = false } = {}) {
   const adapter = new FakeExecAdapter((s) => void s.open());
   const store = new FileStore(dir, { segmentBytes: 2048 });
   const system = ExecSystem.open({ adapter, store, clock: () => new VirtualClock(Date.UTC(2026, 0, 1)), snapshots: { everyEntries: 50 } });
-  const upkeep = new LogUpkeep(system, store, { days: 90, auditDays: 0 }, (w) => assert.unreachable(w));
+  const unexpected = (w: string) => assert.unreachable(w);
+  const upkeep = new LogUpkeep(system, fileLog(store, unexpected), { days: 90, auditDays: 0 }, unexpected);
   /** `sessions` busy shells, one after another, each run to its end (and closed, with `close`) */
   const work = async (sessions: number) => {
     for (let i = 0; i < sessions; i++) {
@@ -97,7 +98,8 @@ test('a compaction that cannot read the snapshots is told in a warning and tried
     const store = new FailingStore(dir);
     const system = ExecSystem.open({ adapter: new FakeExecAdapter(), store, clock: () => new VirtualClock(Date.UTC(2026, 0, 1)), snapshots: false });
     const warnings: string[] = [];
-    const upkeep = new LogUpkeep(system, store, { days: 90, auditDays: 0 }, (w) => warnings.push(w));
+    const warn = (w: string) => void warnings.push(w);
+    const upkeep = new LogUpkeep(system, fileLog(store, warn), { days: 90, auditDays: 0 }, warn);
     failing = true;
     assert.is(await upkeep.compact(), undefined);
     assert.equal(warnings, ['compaction of the event log stopped (EMFILE: too many open files, scandir): each segment is whole, compacted or as it was; it is tried again in an hour']);

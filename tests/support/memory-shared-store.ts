@@ -177,6 +177,10 @@ export class MemorySharedStore implements SharedStore {
     this.#log.snapshots.push(structuredClone(snapshot));
   }
 
+  async compactionBase(acceptFormat: (format: number) => boolean): Promise<number | undefined> {
+    return this.#log.snapshots.filter((s) => acceptFormat(s.format)).at(-2)?.seq;
+  }
+
   async compactedThrough(): Promise<number> {
     return 0;
   }

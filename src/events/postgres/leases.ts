@@ -98,8 +98,10 @@ export async function endLease(pool: Pool, id: string): Promise<void> {
   await pool.query('UPDATE replicas SET ended = now() WHERE id = $1 AND ended IS NULL', [id]);
 }
 
-/** true for the one caller that takes `sessionId` over from `formerOwner` */
+/** true for the one caller that takes `sessionId` over from `formerOwner`, a replica that is not live */
 export async function adopt(pool: Pool, adopter: string, sessionId: string, formerOwner: string): Promise<boolean> {
-  const { rowCount } = await pool.query(`INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} ON CONFLICT DO NOTHING`, [adopter, sessionId, formerOwner]);
+  // Never from a replica that is live: it still holds the terminal, and answers for it.
+  const formerIsLive = `EXISTS (SELECT 1 FROM replicas former WHERE former.id = $3 AND former.ended IS NULL AND ${leaseEnd('former')} >= now())`;
+  const { rowCount } = await pool.query(`INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} AND NOT ${formerIsLive} ON CONFLICT DO NOTHING`, [adopter, sessionId, formerOwner]);
   return rowCount === 1;
 }

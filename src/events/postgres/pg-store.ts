@@ -18,7 +18,7 @@ import * as leases from './leases.ts';
 import { DatabaseClock } from './database-clock.ts';
 import { REVOCATIONS_CHANNEL, RevocationWriter, revocationsAfter, type StoredRevocation } from './revocations.ts';
 import { migrate } from './schema.ts';
-import { putSnapshot, readStart } from './snapshots.ts';
+import { compactionBase, putSnapshot, readStart } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { WriteQueue } from './write-queue.ts';
 
@@ -297,6 +297,10 @@ export class PgStore implements SharedStore {
 
   putSnapshot(snapshot: Snapshot): Promise<void> {
     return putSnapshot(this.#pool, snapshot);
+  }
+
+  compactionBase(acceptFormat: (format: number) => boolean): Promise<number | undefined> {
+    return compactionBase(this.#pool, acceptFormat, this.#settings.warn);
   }
 
   async compactedThrough(): Promise<number> {

@@ -18,19 +18,33 @@ export function putSnapshot(pool: Pool, snapshot: Snapshot): Promise<void> {
   });
 }
 
-export async function readStart(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): Promise<SharedStart> {
+/** The snapshots a start may begin from, newest first, each parsed only when reached; what is wrong with the others is said. */
+async function* usableSnapshots(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): AsyncGenerator<Snapshot> {
   const { rows } = await pool.query<{ seq: string; format: number; time: string; state: string; usable: boolean }>(
     'SELECT s.seq, s.format, s.time, s.state, s.seq >= m.compacted_through AS usable FROM snapshots s, meta m ORDER BY s.seq DESC',
   );
-  let snapshot: Snapshot | undefined;
   for (const row of rows) {
     if (!row.usable || !acceptFormat(row.format)) continue;
     try {
-      snapshot = { seq: Number(row.seq), format: row.format, time: Number(row.time), state: JSON.parse(row.state) };
-      break;
+      yield { seq: Number(row.seq), format: row.format, time: Number(row.time), state: JSON.parse(row.state) };
     } catch (error) {
       warn(`snapshot ${row.seq} in the store is skipped: ${(error as Error).message}`);
     }
+  }
+}
+
+/** The second newest usable snapshot's seq: compaction goes no further, so a start keeps one to fall back on. */
+export async function compactionBase(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): Promise<number | undefined> {
+  let usable = 0;
+  for await (const snapshot of usableSnapshots(pool, acceptFormat, warn)) if (++usable === 2) return snapshot.seq;
+  return undefined;
+}
+
+export async function readStart(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): Promise<SharedStart> {
+  let snapshot: Snapshot | undefined;
+  for await (const usable of usableSnapshots(pool, acceptFormat, warn)) {
+    snapshot = usable;
+    break;
   }
   const entries: LogEntry[] = [];
   for await (const page of entriesAfter(pool, snapshot?.seq ?? 0)) for (const entry of page) entries.push(entry);

@@ -64,6 +64,7 @@ test('a terminal of a lost replica is adopted by one replica only', async ({ clu
     assert.equal(tries.filter(Boolean).length, 1, 'true once');
     assert.ok(await b.adopt('c00001-2', 'c00001'), 'another terminal of the same replica is another adoption');
     assert.ok(await a.adopt('c00001-1', 'd00001'), 'the same session from another former owner (adopted again after a second loss)');
+    assert.not.ok(await a.adopt(`${b.replica.id}-t1`, b.replica.id), 'never from a live replica: it holds the terminal and answers for it');
   } finally {
     await Promise.all([a.close(), b.close()]);
   }
