@@ -7,7 +7,10 @@
 import process from 'node:process';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as OctantExecOptions;
+/** the options a figure can send as JSON */
+export type ServerProcessOptions = OctantExecOptions;
+
+const options = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
 const app = await startOctantExec({ ...options, env: { HOME: process.env.HOME }, warn: () => {} });
 const send = (message: object) => process.send?.(message);
 
