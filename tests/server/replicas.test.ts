@@ -5,21 +5,13 @@
 // lost, the other marks it disconnected and restarts it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
 
 const test = suite('replicas: one service from two servers', { deadlineMs: 120_000 });
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 async function replica(log: MemoryLog, kubeconfig: string): Promise<TestApp> {
   const port = await freePort();
