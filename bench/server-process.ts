@@ -27,6 +27,11 @@ process.on('message', (message: { type: string }) => {
     send({ type: 'usage', rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (message.type === 'close') void close();
 });
+// A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.
+void app.fatal.then((why) => {
+  process.stderr.write(`server-process: ${why}\n`);
+  void close();
+});
 process.on('SIGTERM', () => void close());
 process.on('disconnect', () => void close());
 send({ type: 'ready', url: app.url, token: app.token, socketUrl: app.socketUrl, kubeconfigPath: app.kubeconfigPath });
