@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import type { ExecRequest } from '../src/protocol/index.ts';
 import type { OctantExecOptions } from '../src/server/app.ts';
 import type { SandboxFixture } from '../src/sandbox/index.ts';
 import { HubClient, type AppAddress } from './hub-client.ts';
@@ -32,6 +33,9 @@ export interface Launcher {
 
 /** The container every figure runs in: a busybox-like image with sh and coreutils. */
 export const TARGET = { namespace: 'default', pod: 'alpine-tools', container: 'tools' };
+
+/** The exec request for `argv` in TARGET. */
+export const inTarget = (argv: string[], interactive: boolean): ExecRequest => ({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive });
 
 /** A terminal's output, kept until someone listens. */
 class Outlet {
@@ -106,7 +110,7 @@ export function octantExec(client: HubClient, onError?: (message: string) => voi
   return {
     subject,
     open: async (argv) => {
-      const [sessionId] = await client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive: true });
+      const [sessionId] = await client.exec(inTarget(argv, true));
       return attachTerminal(client, sessionId, onError);
     },
   };
