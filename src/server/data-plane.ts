@@ -159,8 +159,10 @@ export class DataPlane {
   }
 
   #output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
-    // Late bytes of a session already closed have nowhere to go.
-    if (!this.#streams.has(sessionId) && !this.system.sessionList.byId[sessionId]) return;
+    // Late bytes of a session already closed have nowhere to go. A terminal this process holds is
+    // not closed, even before its row is listed: on a shared log the lists fold an entry only when
+    // the store delivers it back, and a command can print (and end) before that.
+    if (!this.#streams.has(sessionId) && !this.system.sessionList.byId[sessionId] && !this.system.holds(sessionId)) return;
     const stream = this.#stream(sessionId);
     stream.scrollback.append(chunk);
     if (stream.viewers.size === 0) return;
