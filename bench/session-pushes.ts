@@ -18,6 +18,11 @@ export class SessionPushes {
     });
   }
 
+  /** whether the page has heard of `sessionId` yet */
+  has(sessionId: string): boolean {
+    return this.#first.has(sessionId);
+  }
+
   /** performance.now() at the first push for `sessionId` (no timeout: a push that never comes is a broken product) */
   first(sessionId: string): Promise<number> {
     const at = this.#first.get(sessionId);
