@@ -13,8 +13,9 @@ import { batchFigure } from './figures/batch.ts';
 import { eventLogFigure } from './figures/event-log.ts';
 import { browserFigure } from './figures/browser.ts';
 import { startupFigure } from './figures/startup.ts';
+import { replicasFigure } from './figures/replicas.ts';
 
-const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure];
+const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -3,12 +3,17 @@
 // Options come as one JSON argument; the process answers on its IPC channel:
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
 //   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
-// and closes everything on {type: "close"} (or on SIGTERM).
+// and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
+// replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
+import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
 
-const options = JSON.parse(process.argv[2] ?? '{}') as OctantExecOptions;
-const app = await startOctantExec({ ...options, env: { HOME: process.env.HOME }, warn: () => {} });
+/** the options a figure can send as JSON (the shared log as the CLI's flags: it cannot travel as functions) */
+export type ServerProcessOptions = Omit<OctantExecOptions, 'sharedLog'> & Pick<StoreFlags, 'store' | 'advertise'>;
+
+const { store, advertise, ...options } = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
+const app = await startOctantExec({ ...options, ...sharedLogOptions({ store, advertise }), env: { HOME: process.env.HOME }, warn: () => {} });
 const send = (message: object) => process.send?.(message);
 
 async function close(): Promise<void> {
@@ -21,6 +26,11 @@ process.on('message', (message: { type: string }) => {
     const cpu = process.cpuUsage();
     send({ type: 'usage', rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (message.type === 'close') void close();
+});
+// A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.
+void app.fatal.then((why) => {
+  process.stderr.write(`server-process: ${why}\n`);
+  void close();
 });
 process.on('SIGTERM', () => void close());
 process.on('disconnect', () => void close());

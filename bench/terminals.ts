@@ -3,15 +3,17 @@
 //   kubectl:     `kubectl exec -it` in a PTY (kubectl wants a terminal), against the same sandbox;
 //   bare PTY:    the command itself in a PTY on this machine (the floor: no cluster, no network).
 import pty from '@lydell/node-pty';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { fork, spawn } from 'node:child_process';
+import type { ExecRequest } from '../src/protocol/index.ts';
 import type { OctantExecOptions } from '../src/server/app.ts';
 import type { SandboxFixture } from '../src/sandbox/index.ts';
 import { HubClient, type AppAddress } from './hub-client.ts';
-import { kubectl133, kubectlHome, tsx } from './processes.ts';
+import { kubectl133, kubectlHome } from './processes.ts';
+import { startSandboxProcess } from './sandbox-process.ts';
+import { forkServer, type ServerUsage } from './server-fork.ts';
 
 export type Chunk = string | Uint8Array;
 
@@ -31,6 +33,9 @@ export interface Launcher {
 
 /** The container every figure runs in: a busybox-like image with sh and coreutils. */
 export const TARGET = { namespace: 'default', pod: 'alpine-tools', container: 'tools' };
+
+/** The exec request for `argv` in TARGET. */
+export const inTarget = (argv: string[], interactive: boolean): ExecRequest => ({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive });
 
 /** A terminal's output, kept until someone listens. */
 class Outlet {
@@ -105,7 +110,7 @@ export function octantExec(client: HubClient, onError?: (message: string) => voi
   return {
     subject,
     open: async (argv) => {
-      const [sessionId] = await client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv }, interactive: true });
+      const [sessionId] = await client.exec(inTarget(argv, true));
       return attachTerminal(client, sessionId, onError);
     },
   };
@@ -128,13 +133,6 @@ export async function attachTerminal(client: HubClient, sessionId: string, onErr
     exited: session.closed,
     close: () => void client.closeSession(sessionId).catch(() => {}),
   };
-}
-
-export interface ServerUsage {
-  /** the server process's resident memory, bytes */
-  rss: number;
-  /** CPU time it has used since it started (user + system), ms */
-  cpuMs: number;
 }
 
 export interface BenchApp {
@@ -163,36 +161,6 @@ export interface BenchAppOptions {
   isolation?: 'none';
 }
 
-/** The sandbox cluster in its own process (`octant-exec sandbox`), like a real cluster is elsewhere. */
-async function startSandboxProcess(dir: string, fixture?: SandboxFixture, isolation?: 'none'): Promise<{ kubeconfigPath: string; stop(): Promise<void> }> {
-  const args = ['src/cli/main.ts', 'sandbox', '--json', '--state-dir', join(dir, 'sandbox'), ...(isolation === 'none' ? ['--sandbox-unisolated'] : [])];
-  if (fixture) {
-    writeFileSync(join(dir, 'fixture.json'), JSON.stringify(fixture));
-    args.push('--fixture', join(dir, 'fixture.json'));
-  }
-  const child = spawn(tsx, args, { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const orphan = () => child.kill('SIGTERM'); // a run that breaks leaves nothing behind
-  process.once('exit', orphan);
-  void exited.then(() => process.off('exit', orphan));
-  const line = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (data: Buffer) => {
-      out += data.toString();
-      if (out.includes('\n')) resolve(out.split('\n')[0]);
-    });
-    void exited.then(() => reject(new Error('the sandbox process exited before it was ready')));
-  });
-  const { kubeconfig } = JSON.parse(line) as { kubeconfig: string };
-  return {
-    kubeconfigPath: kubeconfig,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
-}
-
 /**
  * Three processes, as in use: the sandbox cluster, the server (bench/server-process.ts) pointed
  * at it with a kubeconfig, and this one playing the page (and kubectl's terminal). The server's
@@ -201,24 +169,15 @@ async function startSandboxProcess(dir: string, fixture?: SandboxFixture, isolat
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const sandbox = await startSandboxProcess(stateDir, options.fixture, options.isolation);
-  const serverOptions: OctantExecOptions = {
+  const server = await forkServer({
     kubeconfig: sandbox.kubeconfigPath,
     port: 0,
     stateDir: join(stateDir, 'server'),
     maxSessions: options.maxSessions ?? 64,
     hub: options.hub,
     uiDir: options.uiDir,
-  };
-  const child = fork('bench/server-process.ts', [JSON.stringify(serverOptions)], { execPath: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const orphan = () => child.kill('SIGTERM');
-  process.once('exit', orphan);
-  void exited.then(() => process.off('exit', orphan));
-  const waiters: ((message: { type: string } & Record<string, unknown>) => void)[] = [];
-  child.on('message', (message: { type: string } & Record<string, unknown>) => waiters.shift()?.(message));
-  const reply = <T>() => new Promise<T>((resolve) => waiters.push((m) => resolve(m as T)));
-  const ready = await Promise.race([reply<{ url: string; token: string; socketUrl: string }>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
-  const app = { url: ready.url, token: ready.token, socketUrl: ready.socketUrl, kubeconfigPath: sandbox.kubeconfigPath };
+  });
+  const app = { ...server.app, kubeconfigPath: sandbox.kubeconfigPath };
   const client = await HubClient.connect(app);
   const unisolated = options.isolation === 'none' ? ', unisolated sandbox' : '';
   const kubectl = kubectlPty(app.kubeconfigPath, `kubectl${unisolated}`);
@@ -229,15 +188,10 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     kubectl,
     kubectlHome: kubectl.home,
     floor: barePty(),
-    usage: () => {
-      const answer = reply<ServerUsage>();
-      child.send({ type: 'usage' });
-      return answer;
-    },
+    usage: () => server.usage(),
     close: async () => {
       client.close();
-      child.send({ type: 'close' });
-      await exited;
+      await server.close();
       await sandbox.stop();
       rmSync(stateDir, { recursive: true, force: true });
       rmSync(kubectl.home, { recursive: true, force: true });

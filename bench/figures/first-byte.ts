@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { interleave, quantile, type Figure, type Series } from '../harness.ts';
 import { kubectl133 } from '../processes.ts';
-import { attachTerminal, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal, type Launcher } from '../terminals.ts';
+import { attachTerminal, inTarget, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal, type Launcher } from '../terminals.ts';
 
 const PROMPT = /[$#] $/;
 
@@ -51,7 +51,7 @@ export const firstByteFigure: Figure = {
       for (const app of [bench, unisolated]) await firstStdout(kubectl133, [...kubectlArgs(app), 'true'], env(app)).catch(() => {}); // warm kubectl's discovery cache, as a user's is
       const octantEcho = (app: BenchApp) => async () => {
         const started = performance.now();
-        const [sessionId] = await app.client.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { argv: ['echo', 'hi'] }, interactive: false });
+        const [sessionId] = await app.client.exec(inTarget(['echo', 'hi'], false));
         const term = await attachTerminal(app.client, sessionId);
         await readUntil(term, 'h');
         add('echo hi', app.octant.subject, performance.now() - started);

@@ -54,6 +54,25 @@ test('a terminal opened through one replica is listed, watched, typed into and c
   }
 });
 
+test('a command that prints before its own entries come back from the log keeps its output', async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  log.deliveryDelayMs = 1000; // longer than `echo` takes to print through the sandbox
+  const a = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['echo', 'printed-at-once'] }, interactive: false });
+    const page = await StreamClient.open(a);
+    pages.push(page);
+    await page.attach(id, { from: 0, ack: true });
+    await page.waitForText(id, 'printed-at-once', 5_000);
+  } finally {
+    for (const page of pages) await page.close();
+    await a.close();
+    await sandbox.close();
+  }
+});
+
 test("a lost replica's terminal is marked disconnected by the other, which restarts it; the lost one stops by itself", async () => {
   const sandbox = await startTestSandbox();
   const log = new MemoryLog();

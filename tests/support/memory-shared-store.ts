@@ -20,6 +20,8 @@ export class MemoryLog {
   readonly stores = new Set<MemorySharedStore>();
   readonly sharedKey = new Uint8Array(32).fill(7);
   available = true;
+  /** how long an entry takes to come back to the replicas (a database's round trip and NOTIFY) */
+  deliveryDelayMs = 0;
   #next = 0;
 
   open(advertise: string, id = `r${++this.#next}x`.padEnd(6, '0')): MemorySharedStore {
@@ -155,7 +157,7 @@ export class MemorySharedStore implements SharedStore {
         this.#listeners?.entries(fresh);
       }
       if (this.#waiting.length === 0) for (const resolve of this.#flushWaiters.splice(0)) resolve();
-    }, 0);
+    }, this.#log.deliveryDelayMs);
   }
 
   flushed(timeoutMs: number): Promise<void> {

@@ -1,0 +1,131 @@
+// Figure 10: replicas. Two server processes share one event log in PostgreSQL (docs/scaling.md).
+// A terminal is held by the replica that opened it (A); a page whose socket reached the other
+// replica (B) gets its bytes relayed from A. Measured in one run, interleaved, for a page on the
+// holder and a page on the other replica: exec → first output byte, keystroke echo, and how soon
+// a terminal opened through A appears in the page's session list.
+import { interleave, quantile, summarize, type Figure, type Series } from '../harness.ts';
+import { roundTrips } from '../measure.ts';
+import { startReplicaBench } from '../replica-bench.ts';
+import { SessionPushes } from '../session-pushes.ts';
+import { attachTerminal, inTarget, rawThen, readUntil } from '../terminals.ts';
+
+const HOLDER = 'page on the holder';
+const RELAY = 'page on the other replica';
+const SUBJECTS = [HOLDER, RELAY] as const;
+type Subject = (typeof SUBJECTS)[number];
+const WARMUP_KEYS = 20;
+const METRICS = { firstByte: 'p50 first byte of `echo hi`', echo50: 'p50 echo', echo99: 'p99 echo', listed50: 'p50 session listed', listed99: 'p99 session listed' };
+
+export const replicasFigure: Figure = {
+  id: '10',
+  title: 'Replicas on one PostgreSQL log: a page on the holder vs a page on the other replica',
+  stuckMinutes: (quick) => (quick ? 3 : 10),
+  async run(ctx) {
+    const execs = ctx.quick ? 20 : 50;
+    const keys = ctx.quick ? 200 : 2000;
+    // as in figure 1: sequential typing this fast would pass the control-message rate
+    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 } });
+    const { a, b } = bench;
+    const pageOf = { [HOLDER]: a.page, [RELAY]: b.page };
+    const pushes = { [HOLDER]: new SessionPushes(a.page), [RELAY]: new SessionPushes(b.page) };
+    const series = new Map<string, Series>();
+    const record = (subject: string, metric: string, value: number) => {
+      const key = `${subject}\n${metric}`;
+      if (!series.has(key)) series.set(key, { subject, metric, unit: 'ms', better: 'lower', samples: [] });
+      series.get(key)!.samples.push(value);
+    };
+    /** relayed first-byte runs in which B listed the terminal by the time POST /exec answered, of all */
+    const listedByB = { yes: 0, runs: 0 };
+    const all = { firstByte: { [HOLDER]: [] as number[], [RELAY]: [] as number[] }, listed: { [HOLDER]: [] as number[], [RELAY]: [] as number[] } };
+
+    /** POST /exec on A, attach from the page on `subject`; ms to the first byte of `echo hi`, and whether that page listed it when POST answered */
+    const firstByte = async (subject: Subject): Promise<{ ms: number; listed: boolean }> => {
+      const started = performance.now();
+      const [sessionId] = await a.page.exec(inTarget(['echo', 'hi'], false));
+      const listed = pushes[subject].has(sessionId);
+      const term = await attachTerminal(pageOf[subject], sessionId);
+      await readUntil(term, 'h');
+      const ms = performance.now() - started;
+      // not `term.exited`: a command this short may have ended before the attach, its end already pushed
+      await a.page.closeSession(sessionId);
+      return { ms, listed };
+    };
+    /** POST /exec on A; ms to the first `session` push for it on each page */
+    const listing = async (): Promise<Record<string, number>> => {
+      const started = performance.now();
+      const [sessionId] = await a.page.exec(inTarget(['true'], false));
+      const [onHolder, onOther] = await Promise.all(SUBJECTS.map((subject) => pushes[subject].first(sessionId)));
+      await a.page.closeSession(sessionId);
+      return { [HOLDER]: onHolder - started, [RELAY]: onOther - started };
+    };
+    /** an interactive `cat` opened through A, typed into from the page on `subject`; ms per round trip */
+    const echo = async (subject: Subject): Promise<number[]> => {
+      const [sessionId] = await a.page.exec(inTarget(rawThen('cat'), true));
+      const term = await attachTerminal(pageOf[subject], sessionId);
+      await readUntil(term, 'R');
+      await roundTrips(term, WARMUP_KEYS);
+      const times = await roundTrips(term, keys);
+      term.close();
+      await term.exited;
+      return times;
+    };
+
+    try {
+      // untimed: the first exec through each replica, B's first relay link to A
+      for (const subject of SUBJECTS) await firstByte(subject);
+      await listing();
+      for (let round = 0; round < ctx.rounds; round++) {
+        const firstBytes = { [HOLDER]: [] as number[], [RELAY]: [] as number[] };
+        const listings = { [HOLDER]: [] as number[], [RELAY]: [] as number[] };
+        await interleave(execs, {
+          holder: async () => void firstBytes[HOLDER].push((await firstByte(HOLDER)).ms),
+          relay: async () => {
+            // B relays an attach only once it lists the terminal (until then it polls): how often it already did
+            const { ms, listed } = await firstByte(RELAY);
+            firstBytes[RELAY].push(ms);
+            listedByB.runs++;
+            if (listed) listedByB.yes++;
+          },
+          listed: async () => {
+            const times = await listing();
+            for (const subject of SUBJECTS) listings[subject].push(times[subject]);
+          },
+        });
+        for (const subject of SUBJECTS) {
+          record(subject, METRICS.firstByte, quantile(firstBytes[subject], 0.5));
+          record(subject, METRICS.listed50, quantile(listings[subject], 0.5));
+          record(subject, METRICS.listed99, quantile(listings[subject], 0.99));
+          all.firstByte[subject].push(...firstBytes[subject]);
+          all.listed[subject].push(...listings[subject]);
+        }
+        for (const subject of SUBJECTS) {
+          const times = await echo(subject);
+          record(subject, METRICS.echo50, quantile(times, 0.5));
+          record(subject, METRICS.echo99, quantile(times, 0.99));
+        }
+      }
+    } finally {
+      for (const subject of SUBJECTS) pushes[subject].stop();
+      await bench.close();
+    }
+    const median = (metric: string, subject: string) => summarize(series.get(`${subject}\n${metric}`)!.samples).median;
+    const gap = (metric: string) => (median(metric, RELAY) - median(metric, HOLDER)).toFixed(2);
+    const overall = (samples: Record<string, number[]>, subject: string) => `p50 ${quantile(samples[subject], 0.5).toFixed(1)} ms, p99 ${quantile(samples[subject], 0.99).toFixed(1)} ms`;
+    return {
+      id: this.id,
+      title: this.title,
+      series: [...series.values()],
+      ratios: Object.values(METRICS).map((metric) => [RELAY, HOLDER, metric]),
+      notes: [
+        'two replicas (server processes) on one PostgreSQL 15 database and one sandbox; every terminal is opened by POST /exec on replica A, which holds it; "page on the other replica" is a page socket on B, whose bytes B relays from A',
+        `first byte: from POST /exec to the first byte of \`echo hi\` on the page, attached on A or on B; ${execs} execs of each per round, interleaved with the listing below, one untimed of each first; each round's p50 is one sample. On B the attach also waits (polling every 25 ms) until B has the terminal in its lists`,
+        `echo: ${keys} 1-byte round trips through \`cat\` in raw mode per round (after ${WARMUP_KEYS} unmeasured), typed on the page on A or on B; messagesPerSecond raised on both, as in figure 1`,
+        `session listed: from POST /exec on A to the first \`session\` push for that terminal on a page on A (for reference: its own entries) and on B (the shared log: the insert, NOTIFY, B's read, its projection, its push); ${execs} execs of \`true\` per round`,
+        `over all rounds, first byte: page on the holder ${overall(all.firstByte, HOLDER)}; page on the other replica ${overall(all.firstByte, RELAY)}`,
+        `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
+        `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
+        `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for its next 25 ms poll)`,
+      ],
+    };
+  },
+};

@@ -1,0 +1,45 @@
+// The server under test (bench/server-process.ts) forked from the bench: its address once it is
+// ready, its memory and CPU on request, and a clean stop. A run that breaks leaves no server behind.
+import { fork } from 'node:child_process';
+import process from 'node:process';
+import type { AppAddress } from './hub-client.ts';
+import { tsx } from './processes.ts';
+import type { ServerProcessOptions } from './server-process.ts';
+
+export interface ServerUsage {
+  /** the server process's resident memory, bytes */
+  rss: number;
+  /** CPU time it has used since it started (user + system), ms */
+  cpuMs: number;
+}
+
+export interface ServerProcess {
+  app: AppAddress;
+  /** the server process's memory and CPU now */
+  usage(): Promise<ServerUsage>;
+  close(): Promise<void>;
+}
+
+export async function forkServer(options: ServerProcessOptions): Promise<ServerProcess> {
+  const child = fork('bench/server-process.ts', [JSON.stringify(options)], { execPath: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const orphan = () => child.kill('SIGTERM');
+  process.once('exit', orphan);
+  void exited.then(() => process.off('exit', orphan));
+  const waiters: ((message: { type: string } & Record<string, unknown>) => void)[] = [];
+  child.on('message', (message: { type: string } & Record<string, unknown>) => waiters.shift()?.(message));
+  const reply = <T>() => new Promise<T>((resolve) => waiters.push((m) => resolve(m as T)));
+  const ready = await Promise.race([reply<AppAddress>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
+  return {
+    app: { url: ready.url, token: ready.token, socketUrl: ready.socketUrl },
+    usage: () => {
+      const answer = reply<ServerUsage>();
+      child.send({ type: 'usage' });
+      return answer;
+    },
+    close: async () => {
+      child.send({ type: 'close' });
+      await exited;
+    },
+  };
+}
