@@ -18,10 +18,8 @@ import type { Caller } from './caller.ts';
 import { decodeFrame, type ClientMessage } from '../protocol/index.ts';
 import { Relay } from './replicas/relay.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
+import { ListingWaits } from './replicas/listing-waits.ts';
 
-/** how long an attach waits for a terminal the shared log has not delivered yet (opened a moment ago through another replica) */
-const UNKNOWN_WAIT_MS = 1_000;
-const UNKNOWN_POLL_MS = 25;
 
 export type { StreamHubOptions } from './hub-options.ts';
 export type { SessionStreamStats } from './data-plane.ts';
@@ -32,6 +30,7 @@ export class StreamHub {
   readonly #data: DataPlane;
   readonly #control: ControlPlane;
   readonly #relay: Relay | undefined;
+  readonly #listing: ListingWaits | undefined;
 
   constructor(
     private readonly system: ExecSystem,
@@ -41,6 +40,7 @@ export class StreamHub {
   ) {
     this.options = hubOptions(options);
     this.#relay = peers && new Relay(peers);
+    this.#listing = peers && new ListingWaits(system);
     this.#data = new DataPlane(system, this.options);
     this.#control = new ControlPlane(system, this.#data, () => this.#sockets.open(), this.options, pods);
     this.#sockets = new HubSockets(this.options, {
@@ -56,6 +56,7 @@ export class StreamHub {
         else if ('namespace' in message) this.#control.watchPods(socket, message.type === 'watchPods', message.namespace, message.context);
       },
       disconnected: (socket) => {
+        this.#listing?.disconnected(socket);
         this.#relay?.disconnected(socket);
         this.#data.disconnected(socket);
         this.#control.disconnected(socket);
@@ -70,12 +71,13 @@ export class StreamHub {
     return replica && replica !== this.peers.self.id && this.peers.advertise(replica) ? replica : undefined;
   }
 
-  #sessionMessage(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>, waited = 0): void {
+  #sessionMessage(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
     // A terminal opened a moment ago through another replica may not be in this replica's lists yet.
-    if (this.peers && message.type === 'attach' && !this.system.sessionList.byId[message.sessionId] && waited < UNKNOWN_WAIT_MS) {
-      setTimeout(() => this.#sessionMessage(socket, message, waited + UNKNOWN_POLL_MS), UNKNOWN_POLL_MS);
-      return;
-    }
+    if (this.#listing && message.type === 'attach') this.#listing.whenListed(socket, message.sessionId, () => this.#toHolder(socket, message));
+    else this.#toHolder(socket, message);
+  }
+
+  #toHolder(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
     const holder = this.#holder(message.sessionId);
     if (holder) this.#relay!.message(socket, message, holder);
     else this.#data.message(socket, message);
@@ -107,6 +109,7 @@ export class StreamHub {
 
   /** Close every socket (1001, going away) and stop listening to the system. */
   close(): void {
+    this.#listing?.close();
     this.#relay?.close();
     this.#data.close();
     this.#control.close();
