@@ -15,6 +15,8 @@ type SessionMessage = Extract<ClientMessage, { sessionId: string }>;
 /** a link that cannot be opened again after this many tries in a row tells its terminals so */
 const MAX_RETRIES = 5;
 const RETRY_MS = 500;
+/** a holder that answers no ping for this long is gone (a node lost sends no close) */
+const PING_MS = 10_000;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
 const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error']);
 
@@ -30,6 +32,7 @@ class Link {
   readonly shown = new Map<string, Shown>();
   #retries = 0;
   #closed = false;
+  #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly page: HubSocket,
@@ -51,6 +54,7 @@ class Link {
 
   close(): void {
     this.#closed = true;
+    clearInterval(this.#heartbeat);
     this.#ws?.close(1000, 'page gone');
   }
 
@@ -64,16 +68,32 @@ class Link {
       const queued = this.#queue;
       this.#queue = [];
       for (const data of queued) ws.send(data);
+      this.#watch(ws);
     });
     ws.on('message', (data: RawData, binary: boolean) => this.#fromHolder(data as Buffer, binary));
     ws.on('error', () => {}); // its close follows
     ws.on('close', () => {
       if (this.#closed || ws !== this.#ws) return;
-      // Reattach each terminal where the page's bytes stopped, on a new link.
-      this.#queue = [...this.shown].map(([sessionId, shown]) => JSON.stringify({ type: 'attach', sessionId, from: shown.offset, ack: shown.ack }));
+      clearInterval(this.#heartbeat);
+      // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent meanwhile.
+      const attaches = [...this.shown].map(([sessionId, shown]) => JSON.stringify({ type: 'attach', sessionId, from: shown.offset, ack: shown.ack }));
+      this.#queue = [...attaches, ...this.#queue];
       if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
       setTimeout(() => this.#closed || this.#open(), RETRY_MS * this.#retries).unref?.();
     });
+  }
+
+  /** Pings the holder; one that does not answer within PING_MS is cut (and the link opened again). */
+  #watch(ws: WebSocket): void {
+    let answered = true;
+    ws.on('pong', () => (answered = true));
+    clearInterval(this.#heartbeat);
+    this.#heartbeat = setInterval(() => {
+      if (!answered) return void ws.terminate();
+      answered = false;
+      ws.ping();
+    }, PING_MS);
+    (this.#heartbeat as { unref?: () => void }).unref?.();
   }
 
   #fromHolder(data: Buffer, binary: boolean): void {
@@ -86,7 +106,7 @@ class Link {
       this.page.sendFrame(data);
       return;
     }
-    let message: { type?: string; sessionId?: string; from?: number; reason?: string };
+    let message: { type?: string; sessionId?: string; from?: number; code?: string };
     try {
       message = JSON.parse(data.toString('utf8'));
     } catch {
@@ -94,7 +114,8 @@ class Link {
     }
     if (!message.sessionId || !FOR_THE_PAGE.has(message.type ?? '') || !this.shown.has(message.sessionId)) return;
     if (message.type === 'attached') this.shown.get(message.sessionId)!.offset = message.from ?? 0;
-    if (message.type === 'detached' || (message.type === 'error' && !this.#ws)) this.shown.delete(message.sessionId);
+    // The page no longer shows it: nothing to reattach should the link drop.
+    if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
   }
 
