@@ -37,6 +37,7 @@ export class ReplicaWatch {
     if (!this.store.available) return;
     try {
       for (const lost of await this.store.claimLostReplicas()) {
+        this.#live.delete(lost.id); // at once: nothing is sent there any more
         const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
         this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
       }

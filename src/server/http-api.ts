@@ -228,6 +228,9 @@ function adminOnly(ctx: ApiCall): ApiCall {
 async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: unknown } | 'here'> {
   const { peers, system } = ctx;
   if (!peers || system.holds(row.sessionId) || !row.replica || ctx.via) return 'here';
+  // The log may say the holder was lost before this replica's watch has seen it go: take it over
+  // then (the store refuses if its holder is live after all, say one that adopted it since).
+  if (row.disconnectReason === 'replicaLost' && (await system.adopt(row.sessionId))) return 'here';
   if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
   if (await system.adopt(row.sessionId)) return 'here';
   throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);

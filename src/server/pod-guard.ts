@@ -45,7 +45,8 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      if (!row || !isRunning(row.state)) continue;
+      // With replicas, each guards the terminals it holds: only it can end their execs.
+      if (!row || !isRunning(row.state) || !this.system.holds(id)) continue;
       const { context, namespace } = row.target;
       const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
       needed.set(`${who}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });

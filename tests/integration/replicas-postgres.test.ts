@@ -11,24 +11,15 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import process from 'node:process';
-import { startCli, type Cli } from '../support/cli.ts';
-import { freePort } from '../support/free-port.ts';
 import { startNginx, type Nginx } from '../support/nginx.ts';
 import { PageSocket } from '../support/page-socket.ts';
-import { startCluster, type PgCluster } from '../support/postgres.ts';
-import { processTree } from '../support/process-tree.ts';
-import { startTestSandbox } from '../support/sandbox.ts';
-import { waitFor, withTimeout } from '../support/wait.ts';
+import { startReplicaPrograms, type ReplicaPrograms } from '../support/replica-programs.ts';
+import { waitFor } from '../support/wait.ts';
 
 const test = suite('replicas on PostgreSQL behind nginx', { deadlineMs: 300_000 });
 
 const TERMINALS = 60;
 const LINES = 100;
-const TOKEN = 'replicas-test-token-'.padEnd(43, 'x');
 /** every container of the fixture with a shell and `sleep` */
 const CONTAINERS = [
   ['default', 'web', 'nginx'],
@@ -44,12 +35,6 @@ const CONTAINERS = [
 const printer = (tag: string, pause: string) => ['sh', '-c', `i=0; while [ $i -lt ${LINES} ]; do echo "$0 line $i"; i=$((i+1)); sleep ${pause}; done`, tag];
 const expectedSha = (tag: string) => createHash('sha256').update(Array.from({ length: LINES }, (_, i) => `${tag} line ${i}\n`).join('')).digest('hex');
 
-interface Replica {
-  port: number;
-  cli: Cli;
-  url: string;
-}
-
 interface Row {
   sessionId: string;
   state: string;
@@ -58,52 +43,27 @@ interface Row {
   disconnectReason?: string;
 }
 
-async function api(base: string, path: string, method = 'GET', body?: unknown): Promise<{ status: number; json: any }> {
-  const response = await fetch(new URL(path, base), {
-    method,
-    headers: { authorization: `Bearer ${TOKEN}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  return { status: response.status, json: await response.json().catch(() => ({})) };
-}
-
-const rowsOf = async (base: string): Promise<Row[]> => (await api(base, '/api/v1/sessions')).json.sessions;
-
 test('sixty terminals through three replicas: one SIGKILLed, then the database stopped for 10 s', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-replicas-'));
-  let cluster: PgCluster | undefined;
   let nginx: Nginx | undefined;
-  let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
-  const replicas: Replica[] = [];
+  let programs: ReplicaPrograms | undefined;
   const pages: PageSocket[] = [];
   try {
-    cluster = await startCluster();
-    const storeUrl = await cluster.createDatabase();
-    writeFileSync(join(dir, 'store-url'), storeUrl, { mode: 0o600 });
-    writeFileSync(join(dir, 'token'), TOKEN, { mode: 0o600 });
-    sandbox = await startTestSandbox();
-    const ports = [await freePort(), await freePort(), await freePort()];
-    nginx = await startNginx({ upstreams: ports.map((port) => `127.0.0.1:${port}`) });
-    for (const [i, port] of ports.entries()) {
-      const cli = startCli([
-        'serve', '--kubeconfig', sandbox.kubeconfigPath, '--state-dir', join(dir, `replica-${i}`), '--port', String(port),
-        '--store-file', join(dir, 'store-url'), '--advertise', `http://127.0.0.1:${port}`, '--token-file', join(dir, 'token'),
-        '--allow-host', `127.0.0.1:${nginx.port}`, '--max-sessions', '200',
-      ]);
-      replicas.push({ port, cli, url: `http://127.0.0.1:${port}` });
-    }
-    for (const replica of replicas) await waitFor(() => replica.cli.stdout.some((line) => line.includes('octant-exec: open')), `replica on ${replica.port} ready`, 60_000);
-    const replicaIds = await Promise.all(replicas.map(async (r) => (await api(r.url, '/api/v1/info')).json));
-    assert.ok(replicaIds.every((info) => info.uiBuilt !== undefined), 'every replica answers');
+    programs = await startReplicaPrograms(3, async (ports) => {
+      nginx = await startNginx({ upstreams: ports.map((port) => `127.0.0.1:${port}`) });
+      return ['--allow-host', `127.0.0.1:${nginx.port}`, '--max-sessions', '200'];
+    });
+    const { api, cluster, database, replicas, token } = programs;
+    const proxy = nginx!.url;
+    const rowsOf = async (base: string): Promise<Row[]> => (await api(base, '/api/v1/sessions')).json.sessions;
 
     // Pages on the proxy: each socket lands on some replica, round robin.
-    for (let i = 0; i < 6; i++) pages.push(new PageSocket(nginx.url, TOKEN));
+    for (let i = 0; i < 6; i++) pages.push(new PageSocket(proxy, token));
     const tags: string[] = [];
     const ids: string[] = [];
     for (let i = 0; i < TERMINALS; i++) {
       const [namespace, pod, container] = CONTAINERS[i % CONTAINERS.length];
       const tag = `term${i}`;
-      const opened = await api(nginx.url, '/api/v1/exec', 'POST', { namespace, pod, containers: [container], command: { argv: printer(tag, '0.12') }, interactive: false });
+      const opened = await api(proxy, '/api/v1/exec', 'POST', { namespace, pod, containers: [container], command: { argv: printer(tag, '0.12') }, interactive: false });
       assert.is(opened.status, 201, JSON.stringify(opened.json));
       tags.push(tag);
       ids.push(opened.json.sessionIds[0]);
@@ -114,18 +74,11 @@ test('sixty terminals through three replicas: one SIGKILLed, then the database s
 
     // Mid-stream: the replica that holds the first terminal is killed, as a node lost.
     await waitFor(() => pages.every((page, p) => ids.filter((_, i) => i % pages.length === p).every((id) => page.received(id).bytes > 0)), 'every terminal streaming to its viewer', 60_000);
-    const victimInfo = await Promise.all(replicas.map(async (r) => ({ r, rows: await rowsOf(r.url) })));
     const victimId = ids[0].split('-')[0];
-    const victim = replicas.find((r) => r.cli.stdout.some((line) => line.includes(`as replica ${victimId} `)))!;
-    assert.ok(victim, `the replica ${victimId} among the three (${victimInfo.length})`);
+    const victim = replicas.find((r) => r.id === victimId)!;
+    assert.ok(victim, `the replica ${victimId} among the three`);
     const killedAt = Date.now();
-    for (const pid of processTree(victim.cli.child.pid!)) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        // gone already
-      }
-    }
+    victim.signal('SIGKILL');
     const survivors = replicas.filter((r) => r !== victim);
     const lostIds = ids.filter((id) => id.startsWith(`${victimId}-`));
     const keptIds = ids.filter((id) => !id.startsWith(`${victimId}-`));
@@ -193,21 +146,14 @@ test('sixty terminals through three replicas: one SIGKILLed, then the database s
         return during.every((id) => rows.find((row) => row.sessionId === id)?.state === 'exited');
       }, `the exits decided during the outage reach replica ${survivor.port}`, 30_000);
     }
-    const database = new URL(storeUrl).pathname.slice(1);
     const duplicates = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM (SELECT coalesce(body::jsonb->>'sessionId', body::jsonb->>'requestId') AS s, body::jsonb->>'type' AS t FROM entries WHERE body::jsonb->>'type' IN ('session.spawned', 'session.exited', 'exec.requested') GROUP BY 1, 2 HAVING count(*) > 1) d`);
     assert.is(Number(duplicates[0].n), 0, 'no entry written twice');
     const exits = await cluster.admin<{ n: string }>(database, `SELECT count(*) AS n FROM entries WHERE body::jsonb->>'type' = 'session.exited' AND body::jsonb->>'sessionId' = ANY($1)`, [during]);
     assert.is(Number(exits[0].n), during.length, 'every exit decided during the outage written once');
   } finally {
     for (const page of pages) page.close();
-    for (const replica of replicas) {
-      if (replica.cli.child.exitCode === null && replica.cli.child.signalCode === null) replica.cli.child.kill('SIGTERM');
-      await withTimeout(replica.cli.exit, 20_000, `replica ${replica.port} to stop`).catch(() => replica.cli.child.kill('SIGKILL'));
-    }
+    await programs?.close();
     await nginx?.stop();
-    await sandbox?.close();
-    await cluster?.remove();
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 

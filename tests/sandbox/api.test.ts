@@ -109,6 +109,18 @@ test('watch: ADDED for each pod first, then DELETED when a pod is deleted', asyn
   req.destroy();
 });
 
+test('a watch with nothing to tell answers its headers at once, as the API server does (a client can stop it before any event)', async () => {
+  const list = await json('/api/v1/namespaces/default/pods');
+  const req = request(`${sandbox.server}/api/v1/namespaces/default/pods?watch=true&resourceVersion=${list.body.metadata.resourceVersion}`, { ca: sandbox.caPem, headers: { Authorization: `Bearer ${sandbox.token}` } });
+  let status: number | undefined;
+  req.on('response', (res) => (status = res.statusCode));
+  req.on('error', () => {});
+  req.end();
+  await waitFor(() => status, 'the watch response with no event yet', 10_000);
+  assert.is(status, 200);
+  req.destroy();
+});
+
 test('the kubeconfig names the context, server, CA and token', async () => {
   const { readFileSync, statSync } = await import('node:fs');
   const text = readFileSync(sandbox.kubeconfigPath, 'utf8');

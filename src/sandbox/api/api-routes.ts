@@ -108,6 +108,9 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   }
 
   res.writeHead(200, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store', 'Transfer-Encoding': 'chunked' });
+  // The headers go now, as the API server sends them, not with the first event (which may never
+  // come): a client's watch is open, and can be stopped, from this moment.
+  res.flushHeaders();
   const write = (event: WatchEvent) => void res.write(`${JSON.stringify(event)}\n`);
   // A watch that starts from a list's resourceVersion wants only what came after it; one
   // without (or with "0") first gets every current pod as ADDED, as the API server sends it.

@@ -9,6 +9,7 @@
 import { Buffer } from 'node:buffer';
 import { createPublicKey, timingSafeEqual, verify, type JsonWebKey } from 'node:crypto';
 import type { KeyWanted } from './jwks.ts';
+import { fromBase64urlJson } from './base64url-json.ts';
 
 /** Clocks of the provider and this server may differ this much. */
 export const SKEW_SECONDS = 30;
@@ -83,12 +84,8 @@ function checkClaims(claims: Record<string, unknown>, expected: Expected): void 
 }
 
 function decodeJson(part: string, what: string): Record<string, unknown> {
-  try {
-    const value = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value;
-  } catch {
-    // said below
-  }
+  const value = fromBase64urlJson(part);
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
   throw new IdTokenRejected(`The ID token's ${what} is not a JSON object.`);
 }
 

@@ -18,6 +18,7 @@ import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { FLOW_MS, freshFlow, type Flow, type OidcFlows } from './oidc-flows.ts';
 import { UsedStates } from './used-states.ts';
+import { fromBase64urlJson, toBase64urlJson } from './base64url-json.ts';
 
 const VERSION = 'f1';
 /** `then` is at most 1000 characters (local-path.ts): a real flow cookie is well under this. */
@@ -48,7 +49,7 @@ export class SignedFlows implements OidcFlows {
   begin(then: string): { cookie: string; flow: Flow; challenge: string } {
     const { flow, challenge } = freshFlow(then, this.now() + FLOW_MS);
     const payload: Payload = { state: flow.state, nonce: flow.nonce, verifier: flow.verifier, then: flow.then, exp: flow.expiresAt };
-    const signed = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+    const signed = `${VERSION}.${toBase64urlJson(payload)}`;
     return { cookie: `${signed}.${this.#mac(signed).toString('base64url')}`, flow, challenge };
   }
 
@@ -76,12 +77,7 @@ export class SignedFlows implements OidcFlows {
 
 /** Signed by us, so well-formed; checked anyway, as a value from outside. */
 function parsed(text: string): Payload | undefined {
-  let p: Partial<Payload>;
-  try {
-    p = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const p = fromBase64urlJson(text) as Partial<Payload> | undefined;
   const ok = typeof p === 'object' && p !== null && [p.state, p.nonce, p.verifier, p.then].every((field) => typeof field === 'string') && Number.isFinite(p.exp);
   return ok ? (p as Payload) : undefined;
 }

@@ -9,6 +9,7 @@ import { Buffer } from 'node:buffer';
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuthMode } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
+import { fromBase64urlJson, toBase64urlJson } from './base64url-json.ts';
 
 export const VERSION = 'v1';
 /** Browsers keep a cookie of up to 4096 bytes, name included: a longer value would be dropped silently. */
@@ -45,7 +46,7 @@ export function cookieKey(sessionKey: Uint8Array): Buffer {
 export function seal(key: Buffer, session: SignedSession): string | undefined {
   const { caller } = session;
   const payload: Payload = { sid: session.sid, exp: session.expiresAt, mode: caller.mode, user: caller.person!.user, groups: caller.person!.groups, admin: caller.admin, signOut: caller.signOut };
-  const signed = `${VERSION}.${Buffer.from(JSON.stringify(payload)).toString('base64url')}`;
+  const signed = `${VERSION}.${toBase64urlJson(payload)}`;
   const value = `${signed}.${mac(key, signed).toString('base64url')}`;
   return value.length <= MAX_VALUE_LENGTH ? value : undefined;
 }
@@ -69,12 +70,7 @@ function mac(key: Buffer, signed: string): Buffer {
 }
 
 function parsed(text: string): Payload | undefined {
-  let p: Partial<Payload>;
-  try {
-    p = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
-  } catch {
-    return undefined;
-  }
+  const p = fromBase64urlJson(text) as Partial<Payload> | undefined;
   const strings = (list: unknown) => Array.isArray(list) && list.every((item) => typeof item === 'string');
   const ok = typeof p === 'object' && p !== null && typeof p.sid === 'string' && Number.isFinite(p.exp) && typeof p.user === 'string' && strings(p.groups) && typeof p.admin === 'boolean' && (p.signOut === null || typeof p.signOut === 'string');
   return ok ? (p as Payload) : undefined;

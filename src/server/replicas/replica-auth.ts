@@ -8,6 +8,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
+import { fromBase64urlJson, toBase64urlJson } from '../auth/base64url-json.ts';
 
 export const REPLICA_HEADER = 'x-octant-exec-replica';
 /** how long a signed header is good for: a request on its way, with clocks a little apart */
@@ -51,7 +52,7 @@ export class ReplicaAuth {
   sign(from: string, caller: Caller, method: string, path: string): string {
     const now = this.#now();
     const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), admin: caller.admin };
-    const body = Buffer.from(JSON.stringify(voucher)).toString('base64url');
+    const body = toBase64urlJson(voucher);
     return `${body}.${this.#mac(body)}`;
   }
 
@@ -64,14 +65,11 @@ export class ReplicaAuth {
     const expected = Buffer.from(this.#mac(body));
     const given = Buffer.from(mac);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return undefined;
-    let voucher: Voucher;
-    try {
-      voucher = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as Voucher;
-    } catch {
-      return undefined;
-    }
+    const voucher = fromBase64urlJson(body) as Partial<Voucher> | null | undefined;
+    if (typeof voucher !== 'object' || voucher === null) return undefined;
     // Expired, or from further ahead than a voucher's life: a clock (or a forger) this side cannot trust.
-    if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(voucher.exp > now && voucher.exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
+    const exp = typeof voucher.exp === 'number' ? voucher.exp : NaN;
+    if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
     return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), admin: voucher.admin === true, signOut: null } };
