@@ -59,6 +59,10 @@ export interface SharedStore {
   readonly replica: ReplicaInfo;
   /** false while the store does not answer */
   readonly available: boolean;
+  /** since when (this process's clock, ms) it has answered without a break */
+  answeringSince(): number;
+  /** how long a lease lasts unrenewed, ms */
+  readonly leaseMs: number;
   /** ms since the epoch on the database's clock, as this replica estimates it: what the replicas agree on, whatever their own clocks say */
   now(): number;
   /** the secret replicas share (created with the schema): signs replica-to-replica requests and sign-in sessions */

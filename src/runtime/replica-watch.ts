@@ -36,7 +36,10 @@ export class ReplicaWatch {
   async #look(): Promise<void> {
     if (!this.store.available) return;
     try {
-      for (const lost of await this.store.claimLostReplicas()) {
+      // Just back from an outage, this replica judges nobody for a lease period: the others were
+      // cut off too, maybe, and get that long to renew before they are taken for lost.
+      const judging = Date.now() - this.store.answeringSince() >= this.store.leaseMs;
+      for (const lost of judging ? await this.store.claimLostReplicas() : []) {
         this.#live.delete(lost.id); // at once: nothing is sent there any more
         const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
         this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);

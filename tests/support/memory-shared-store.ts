@@ -82,6 +82,13 @@ export class MemorySharedStore implements SharedStore {
     return Date.now();
   }
 
+  /** the memory log has no outage that could make a replica late renewing: it judges at once */
+  answeringSince(): number {
+    return 0;
+  }
+
+  readonly leaseMs = 10_000;
+
   get sharedKey(): Uint8Array {
     return this.#log.sharedKey;
   }

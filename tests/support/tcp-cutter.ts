@@ -6,12 +6,17 @@ export interface TcpCutter {
   port: number;
   /** destroys every connection through it now (new ones still pass) */
   cut(): number;
+  /** cuts everything and refuses what comes, until release(): the far side unreachable */
+  hold(): void;
+  release(): void;
   close(): Promise<void>;
 }
 
 export async function startTcpCutter(targetPort: number): Promise<TcpCutter> {
   const open = new Set<Socket>();
+  let held = false;
   const server: Server = createServer((client) => {
+    if (held) return void client.destroy();
     const upstream = connect(targetPort, '127.0.0.1');
     for (const socket of [client, upstream]) {
       open.add(socket);
@@ -29,6 +34,13 @@ export async function startTcpCutter(targetPort: number): Promise<TcpCutter> {
       const count = open.size;
       for (const socket of open) socket.destroy();
       return count;
+    },
+    hold: () => {
+      held = true;
+      for (const socket of open) socket.destroy();
+    },
+    release: () => {
+      held = false;
     },
     close: async () => {
       for (const socket of open) socket.destroy();

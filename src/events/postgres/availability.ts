@@ -11,6 +11,7 @@ export class Availability {
   #problem: string | undefined;
   #failures = 0;
   #tell: (problem: string | undefined) => void = () => {};
+  #answeringSince = Date.now();
 
   constructor(url: string) {
     this.#url = url;
@@ -23,6 +24,11 @@ export class Availability {
   /** why it does not answer, while it does not */
   get problem(): string | undefined {
     return this.#problem;
+  }
+
+  /** since when (this process's clock) it has answered without a break: since the start, or the last outage's end */
+  get answeringSince(): number {
+    return this.#answeringSince;
   }
 
   /** from now on, changes go to `tell` */
@@ -41,6 +47,7 @@ export class Availability {
     this.#failures = 0;
     if (this.#problem === undefined) return;
     this.#problem = undefined;
+    this.#answeringSince = Date.now();
     this.#tell(undefined);
   }
 

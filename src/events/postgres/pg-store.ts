@@ -138,6 +138,14 @@ export class PgStore implements SharedStore {
     return this.clock.now();
   }
 
+  answeringSince(): number {
+    return this.#health.answeringSince;
+  }
+
+  get leaseMs(): number {
+    return this.#settings.leaseMs;
+  }
+
   start(acceptFormat: (format: number) => boolean): Promise<SharedStart> {
     return readStart(this.#pool, acceptFormat, this.#settings.warn);
   }
