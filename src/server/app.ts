@@ -86,7 +86,7 @@ export interface OctantExecOptions {
    * an event log several replicas share (docs/scaling.md) instead of the state directory's files:
    * how to open it, and where the other replicas reach this one (its --advertise URL)
    */
-  sharedLog?: { open(advertise: string): Promise<SharedStore>; advertise: string };
+  sharedLog?: { open(advertise: string, warn: (message: string) => void): Promise<SharedStore>; advertise: string };
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
   inCluster?: boolean;
   /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
@@ -165,7 +165,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       warn,
     };
     if (options.sharedLog) {
-      shared = await options.sharedLog.open(options.sharedLog.advertise);
+      shared = await options.sharedLog.open(options.sharedLog.advertise, warn);
       const start = await shared.start((format) => format === SHARED_SNAPSHOT_FORMAT);
       system = ExecSystem.openShared({ ...systemOptions, store: shared, start, onLeaseLost: () => mustStop('this replica lost its lease in the shared event log') });
       watch = new ReplicaWatch(system, shared, warn);

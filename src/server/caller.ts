@@ -12,6 +12,8 @@ export interface Caller {
   admin: boolean;
   /** where the page signs out (POST); null when the mode has no sign-out of its own */
   signOut: string | null;
+  /** the replica that vouched for this caller: what it sends is answered here, never sent on again */
+  via?: string;
 }
 
 export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };

@@ -9,10 +9,10 @@ export class StartRefused extends Error {
   readonly exitCode = 2;
 }
 
-export async function openPostgresLog(url: string, advertise: string, warn?: (message: string) => void): Promise<SharedStore> {
+export async function openPostgresLog(url: string, advertise: string, warn: (message: string) => void): Promise<SharedStore> {
   const { PgStore } = await import('../events/postgres/pg-store.ts');
   try {
-    return await PgStore.open({ url, advertise, ...(warn ? { warn } : {}) });
+    return await PgStore.open({ url, advertise, warn });
   } catch (error) {
     throw new StartRefused(`the shared event log cannot be opened: ${(error as Error).message}`);
   }

@@ -47,8 +47,8 @@ export class StreamHub {
       connected: (socket) => this.#control.hello(socket, this.limits),
       binary: (socket, data) => {
         const frame = this.#relay && decodeFrame(data);
-        const holder = frame && typeof frame !== 'string' ? this.#holder(frame.sessionId) : undefined;
-        if (holder) this.#relay!.input(socket, data, holder);
+        const holder = frame && typeof frame !== 'string' ? this.#holder(socket, frame.sessionId) : undefined;
+        if (holder) this.#relay!.input(socket, data, (frame as { sessionId: string }).sessionId, holder);
         else this.#data.input(socket, data);
       },
       control: (socket, message) => {
@@ -65,8 +65,9 @@ export class StreamHub {
   }
 
   /** The replica that holds a terminal, when it is another live one (its bytes are relayed from there). */
-  #holder(sessionId: string): string | undefined {
-    if (!this.peers || this.system.holds(sessionId)) return undefined;
+  #holder(socket: HubSocket, sessionId: string): string | undefined {
+    // A relay link from another replica is answered here, never relayed again (no chains, no loops).
+    if (!this.peers || socket.caller.via || this.system.holds(sessionId)) return undefined;
     const replica = this.system.sessionList.byId[sessionId]?.replica;
     return replica && replica !== this.peers.self.id && this.peers.advertise(replica) ? replica : undefined;
   }
@@ -78,7 +79,7 @@ export class StreamHub {
   }
 
   #toHolder(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
-    const holder = this.#holder(message.sessionId);
+    const holder = this.#holder(socket, message.sessionId);
     if (holder) this.#relay!.message(socket, message, holder);
     else this.#data.message(socket, message);
   }

@@ -16,7 +16,7 @@ test('a voucher carries the caller to another replica, for that request only', (
   const b = new ReplicaAuth(key, 'oidc', () => shared);
   const header = a.sign('abc123', alice, 'POST', path);
   const vouched = b.check(header, 'POST', path);
-  assert.equal(vouched, { from: 'abc123', caller: { mode: 'oidc', person: alice.person, admin: false, signOut: null } });
+  assert.equal(vouched, { from: 'abc123', caller: { mode: 'oidc', person: alice.person, admin: false, signOut: null, via: 'abc123' } });
   assert.is(b.check(header, 'GET', path), undefined, 'another method');
   assert.is(b.check(header, 'POST', '/api/v1/sessions/abc123-t2/close'), undefined, 'another path');
   shared += REPLICA_HEADER_MS;

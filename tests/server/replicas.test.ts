@@ -134,6 +134,14 @@ test('a relay cut mid-stream reconnects and goes on where the page stopped, ever
     assert.ok(held < 20_000_000, `the page got ${held} bytes and the rest waits`);
     slow.send({ type: 'ack', sessionId: flood, bytes: held });
     await waitFor(() => slow.received(flood) > held, 'an ack through the relay lets more come');
+
+    // A client that never acknowledges (ack: false) is acknowledged for by the relay as its socket
+    // writes: it gets far more than the scrollback and a watermark, which stop a stream nobody acks.
+    await slow.close();
+    const silent = await StreamClient.open(b, { autoAck: false });
+    pages.push(silent);
+    await silent.attach(flood, { from: 0, ack: false });
+    await waitFor(() => silent.received(flood) > 4_000_000, 'megabytes more, with no ack from the client', 30_000);
   } finally {
     for (const page of pages) await page.close();
     await b.close();

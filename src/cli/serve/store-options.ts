@@ -12,7 +12,7 @@ export interface StoreFlags {
   advertise?: string;
 }
 
-export function sharedLogOptions(flags: StoreFlags, warn?: (message: string) => void): Pick<OctantExecOptions, 'sharedLog'> {
+export function sharedLogOptions(flags: StoreFlags): Pick<OctantExecOptions, 'sharedLog'> {
   if (flags.store !== undefined && flags['store-file'] !== undefined) throw new UsageError('--store and --store-file exclude each other: give one');
   const url = flags['store-file'] !== undefined ? readStoreFile(flags['store-file']) : flags.store;
   if (url === undefined) {
@@ -21,7 +21,8 @@ export function sharedLogOptions(flags: StoreFlags, warn?: (message: string) => 
   }
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--store takes a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE (the default, without --store, is the state directory\'s files)');
   if (flags.advertise === undefined) throw new UsageError('a shared --store needs --advertise URL: where the other replicas reach this one (in a pod: http://$(POD_IP):7788)');
-  return { sharedLog: { advertise: advertiseUrl(flags.advertise), open: (advertise) => openPostgresLog(url, advertise, warn) } };
+  // The store's warnings (a lost lease, a snapshot skipped) go where the server's go.
+  return { sharedLog: { advertise: advertiseUrl(flags.advertise), open: (advertise, warn) => openPostgresLog(url, advertise, warn) } };
 }
 
 function readStoreFile(path: string): string {

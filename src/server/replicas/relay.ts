@@ -2,8 +2,10 @@
 // for that terminal go to the holder over a replica-to-replica socket (the page's caller vouched
 // for with the shared key), and what comes back for it goes to the page unchanged. The holder
 // sees one more viewer, with the page's own acks, so flow control, reattach offsets and
-// read-only watching work as on the holder itself. One link per page socket and holder. A link
-// that drops is opened again and every terminal on it reattached where its bytes stopped.
+// read-only watching work as on the holder itself. A page that does not acknowledge (an API
+// client) is acknowledged for by the relay as the page's socket writes its bytes, so the holder
+// still never sends faster than that socket takes them. One link per page socket and holder. A
+// link that drops is opened again and every terminal on it reattached where its bytes stopped.
 import { WebSocket, type RawData } from 'ws';
 import { FrameKind, decodeFrame, type ClientMessage } from '../../protocol/index.ts';
 import type { HubSocket } from '../hub-sockets.ts';
@@ -15,14 +17,17 @@ type SessionMessage = Extract<ClientMessage, { sessionId: string }>;
 /** a link that cannot be opened again after this many tries in a row tells its terminals so */
 const MAX_RETRIES = 5;
 const RETRY_MS = 500;
-/** a holder that answers no ping for this long is gone (a node lost sends no close) */
+/** a holder that answers no ping for this long is gone (a node lost sends no close); a handshake gets as long */
 const PING_MS = 10_000;
+/** what a page may send while its link is down: past it, what it sends is refused, not queued */
+const MAX_QUEUED = 1_000;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
 const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error']);
 
 interface Shown {
   /** the next byte the page has not received */
   offset: number;
+  /** whether the page acknowledges what it drew itself (else the relay does, as its socket writes) */
   ack: boolean;
 }
 
@@ -38,18 +43,26 @@ class Link {
     private readonly page: HubSocket,
     private readonly holder: string,
     private readonly peers: ReplicaPeers,
+    private readonly gone: () => void,
   ) {
-    this.#open();
+    // Not in the constructor itself: a link that cannot be opened is told gone, and must be made first.
+    queueMicrotask(() => this.#open());
   }
 
-  send(data: string | Uint8Array): void {
-    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(data);
-    else this.#queue.push(data);
+  send(data: string | Uint8Array, sessionId: string): void {
+    if (this.#ws?.readyState === WebSocket.OPEN) return this.#ws.send(data);
+    if (this.#queue.length < MAX_QUEUED) return void this.#queue.push(data);
+    this.page.error('rateLimited', 'The link to the replica that runs this terminal is down, and what was sent meanwhile is more than it holds: this was dropped.', sessionId);
   }
 
   attach(sessionId: string, from: number, ack: boolean): void {
     this.shown.set(sessionId, { offset: from, ack });
-    this.send(JSON.stringify({ type: 'attach', sessionId, from, ack }));
+    this.send(this.#attachMessage(sessionId), sessionId);
+  }
+
+  /** Always with acks at the holder: a page that sends none is acknowledged for by the relay. */
+  #attachMessage(sessionId: string): string {
+    return JSON.stringify({ type: 'attach', sessionId, from: this.shown.get(sessionId)!.offset, ack: true });
   }
 
   close(): void {
@@ -59,10 +72,11 @@ class Link {
   }
 
   #open(): void {
+    if (this.#closed) return;
     const advertise = this.peers.advertise(this.holder);
     if (!advertise) return this.#lost(`replica ${this.holder} is not answering`);
     const url = new URL(SOCKET_PATH, advertise.replace(/^http/, 'ws'));
-    const ws = (this.#ws = new WebSocket(url, { headers: this.peers.voucher(this.page.caller, 'GET', SOCKET_PATH), perMessageDeflate: false }));
+    const ws = (this.#ws = new WebSocket(url, { headers: this.peers.voucher(this.page.caller, 'GET', SOCKET_PATH), perMessageDeflate: false, handshakeTimeout: PING_MS }));
     ws.on('open', () => {
       this.#retries = 0;
       const queued = this.#queue;
@@ -76,7 +90,7 @@ class Link {
       if (this.#closed || ws !== this.#ws) return;
       clearInterval(this.#heartbeat);
       // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent meanwhile.
-      const attaches = [...this.shown].map(([sessionId, shown]) => JSON.stringify({ type: 'attach', sessionId, from: shown.offset, ack: shown.ack }));
+      const attaches = [...this.shown.keys()].map((sessionId) => this.#attachMessage(sessionId));
       this.#queue = [...attaches, ...this.#queue];
       if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
       setTimeout(() => this.#closed || this.#open(), RETRY_MS * this.#retries).unref?.();
@@ -103,7 +117,9 @@ class Link {
       const shown = this.shown.get(frame.sessionId);
       if (!shown || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr)) return;
       shown.offset += frame.payload.length;
-      this.page.sendFrame(data);
+      const bytes = frame.payload.length;
+      const written = shown.ack ? undefined : () => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(JSON.stringify({ type: 'ack', sessionId: frame.sessionId, bytes }));
+      this.page.sendFrame(data, written);
       return;
     }
     let message: { type?: string; sessionId?: string; from?: number; code?: string };
@@ -120,9 +136,11 @@ class Link {
   }
 
   #lost(why: string): void {
-    this.#closed = true;
+    this.close();
+    this.#queue = [];
     for (const sessionId of this.shown.keys()) this.page.error('notRunning', `This terminal's output comes from another octant-exec replica, and ${why}: reload the page to try again.`, sessionId);
     this.shown.clear();
+    this.gone(); // what the page sends for this holder next opens a new link
   }
 }
 
@@ -136,12 +154,14 @@ export class Relay {
     const link = this.#link(page, holder);
     if (message.type === 'attach') return link.attach(message.sessionId, message.from, message.ack);
     if (message.type === 'detach') link.shown.delete(message.sessionId);
-    link.send(JSON.stringify(message));
+    // A page that does not acknowledge has its acks made by the relay: its own would count twice.
+    if (message.type === 'ack' && link.shown.get(message.sessionId)?.ack === false) return;
+    link.send(JSON.stringify(message), message.sessionId);
   }
 
   /** Sends a page's input frame for a terminal held by replica `holder` there (the holder checks and limits it). */
-  input(page: HubSocket, frame: Uint8Array, holder: string): void {
-    this.#link(page, holder).send(frame);
+  input(page: HubSocket, frame: Uint8Array, sessionId: string, holder: string): void {
+    this.#link(page, holder).send(frame, sessionId);
   }
 
   disconnected(page: HubSocket): void {
@@ -157,7 +177,12 @@ export class Relay {
     let links = this.#links.get(page);
     if (!links) this.#links.set(page, (links = new Map()));
     let link = links.get(holder);
-    if (!link) links.set(holder, (link = new Link(page, holder, this.peers)));
+    if (!link) {
+      const made: Link = new Link(page, holder, this.peers, () => {
+        if (links.get(holder) === made) links.delete(holder);
+      });
+      links.set(holder, (link = made));
+    }
     return link;
   }
 }

@@ -32,6 +32,7 @@ export class ReplicaPeers {
   async forward(id: string, caller: Caller, method: 'GET' | 'POST', path: string): Promise<unknown> {
     const advertise = this.advertise(id);
     if (!advertise) throw new HttpError(503, `The replica that runs this terminal (${id}) is not answering; if it is lost, its terminals are marked disconnected within seconds. Try again then.`);
+    // The replicas' own addresses stay between them: the page is told the replica's id only.
     let response: Response;
     try {
       response = await fetch(new URL(path, advertise), {
@@ -41,7 +42,7 @@ export class ReplicaPeers {
         signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
       });
     } catch (error) {
-      throw new HttpError(503, `The replica that runs this terminal (${id} at ${advertise}) did not answer (${(error as Error).message}). Try again in a few seconds.`);
+      throw new HttpError(503, `The replica that runs this terminal (${id}) did not answer (${(error as Error).message}). Try again in a few seconds.`);
     }
     const body = (await response.json().catch(() => ({}))) as { error?: { message?: string } };
     if (!response.ok) throw new HttpError(response.status, body.error?.message ?? `The replica that runs this terminal answered ${response.status}.`);
