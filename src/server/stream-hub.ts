@@ -74,7 +74,7 @@ export class StreamHub {
 
   #sessionMessage(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
     // A terminal opened a moment ago through another replica may not be in this replica's lists yet.
-    if (this.#listing && message.type === 'attach') this.#listing.whenListed(socket, message.sessionId, () => this.#toHolder(socket, message));
+    if (this.#listing && (message.type === 'attach' || this.#listing.pending(socket, message.sessionId))) this.#listing.whenListed(socket, message.sessionId, () => this.#toHolder(socket, message));
     else this.#toHolder(socket, message);
   }
 

@@ -31,6 +31,11 @@ export class ListingWaits {
     this.#waits.set(sessionId, [...(this.#waits.get(sessionId) ?? []), wait]);
   }
 
+  /** Whether something of `socket`'s waits for `sessionId`: what it sends next about it waits behind (a detach must not overtake its attach). */
+  pending(socket: HubSocket, sessionId: string): boolean {
+    return this.#waits.get(sessionId)?.some((wait) => wait.socket === socket) ?? false;
+  }
+
   disconnected(socket: HubSocket): void {
     for (const [sessionId, waits] of this.#waits) {
       for (const wait of waits.filter((w) => w.socket === socket)) clearTimeout(wait.timer);

@@ -1,10 +1,11 @@
 // How one replica vouches for a caller to another: a header signed with the key the replicas share
 // (kept in the shared log's database, so only what can read the log can sign). It names the
 // sending replica, the caller as the sender checked them, the method and path it is good for, and
-// a short expiry: a captured header opens nothing else, and nothing for long. The expiry is on the
+// a short expiry: a captured header opens nothing else, and nothing for long; each is good once
+// (a random id, remembered until it expires), so a copy taken on the way is no use. The expiry is on the
 // database's clock (the store's estimate of it), so replicas whose own clocks are minutes apart
 // still agree. Without a shared key (one process on a file log) the header is never honoured.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
@@ -15,6 +16,8 @@ export const REPLICA_HEADER = 'x-octant-exec-replica';
 export const REPLICA_HEADER_MS = 60_000;
 /** how far apart two replicas' estimates of the shared clock may be */
 const CLOCK_SLACK_MS = 5_000;
+/** vouchers remembered as used at most: a minute of a busy service's replica calls */
+const MAX_USED = 100_000;
 /** a header longer than this is not one of ours */
 const MAX_HEADER = 4096;
 
@@ -25,6 +28,8 @@ interface Voucher {
   from: string;
   /** e.g. "POST /api/v1/sessions/abc123-t1/close" */
   for: string;
+  /** random: each voucher is good once */
+  id: string;
   exp: number;
   person?: Person;
   admin: boolean;
@@ -39,6 +44,8 @@ export class ReplicaAuth {
   readonly #key: Uint8Array;
   readonly #mode: Caller['mode'];
   readonly #now: () => number;
+  /** the ids of vouchers used, with when each expires */
+  readonly #used = new Map<string, number>();
 
   /** `now`: the clock the replicas share (the database's) */
   constructor(key: Uint8Array, mode: Caller['mode'], now: () => number) {
@@ -51,7 +58,7 @@ export class ReplicaAuth {
   /** The header that lets replica `from` act for `caller` on `method path` at another replica. */
   sign(from: string, caller: Caller, method: string, path: string): string {
     const now = this.#now();
-    const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), admin: caller.admin };
+    const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), admin: caller.admin };
     const body = toBase64urlJson(voucher);
     return `${body}.${this.#mac(body)}`;
   }
@@ -71,8 +78,19 @@ export class ReplicaAuth {
     const exp = typeof voucher.exp === 'number' ? voucher.exp : NaN;
     if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
+    if (typeof voucher.id !== 'string' || !this.#firstUse(voucher.id, exp, now)) return undefined;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
     return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
+  }
+
+  /** Whether voucher `id` is used now for the first time; it is remembered until it expires. */
+  #firstUse(id: string, exp: number, now: number): boolean {
+    if (this.#used.has(id)) return false;
+    if (this.#used.size >= MAX_USED) for (const [old, until] of this.#used) if (until <= now) this.#used.delete(old);
+    // Still full of live ones: refuse rather than forget one that could then be used again.
+    if (this.#used.size >= MAX_USED) return false;
+    this.#used.set(id, exp);
+    return true;
   }
 
   #mac(body: string): string {
