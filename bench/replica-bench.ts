@@ -25,7 +25,7 @@ export interface ReplicaBench {
   close(): Promise<void>;
 }
 
-export async function startReplicaBench(options: { hub?: StreamHubOptions } = {}): Promise<ReplicaBench> {
+export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSessions?: number } = {}): Promise<ReplicaBench> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const postgres = await startCluster();
   const store = await postgres.createDatabase();
@@ -36,7 +36,7 @@ export async function startReplicaBench(options: { hub?: StreamHubOptions } = {}
       kubeconfig: sandbox.kubeconfigPath,
       port,
       stateDir: join(stateDir, name),
-      maxSessions: 64,
+      maxSessions: options.maxSessions ?? 64,
       hub: options.hub,
       tokenFile: join(stateDir, 'token'),
       store,

@@ -2,18 +2,26 @@
 // A terminal is held by the replica that opened it (A); a page whose socket reached the other
 // replica (B) gets its bytes relayed from A. Measured in one run, interleaved, for a page on the
 // holder and a page on the other replica: exec → first output byte, keystroke echo, and how soon
-// a terminal opened through A appears in the page's session list.
+// a terminal opened through A appears in the page's session list. Then, as figure 5 measures one
+// server: each replica's memory per idle shell A holds, and per shell also watched from a page on B.
 import { interleave, quantile, summarize, type Figure, type Series } from '../harness.ts';
 import { roundTrips } from '../measure.ts';
 import { startReplicaBench } from '../replica-bench.ts';
 import { SessionPushes } from '../session-pushes.ts';
-import { attachTerminal, inTarget, rawThen, readUntil } from '../terminals.ts';
+import { attachTerminal, inTarget, rawThen, readUntil, TARGET } from '../terminals.ts';
+import { HubClient, type AppAddress } from '../hub-client.ts';
 
 const HOLDER = 'page on the holder';
 const RELAY = 'page on the other replica';
 const SUBJECTS = [HOLDER, RELAY] as const;
 type Subject = (typeof SUBJECTS)[number];
 const WARMUP_KEYS = 20;
+/** as in figure 5: idle shells per page socket (a tab's worth), opened 8 at a time */
+const PER_SOCKET = 100;
+const OPENERS = 8;
+/** the project's goal for a server's memory per idle terminal, KiB */
+const GOAL_KIB = 100;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const METRICS = { firstByte: 'p50 first byte of `echo hi`', echo50: 'p50 echo', echo99: 'p99 echo', listed50: 'p50 session listed', listed99: 'p99 session listed' };
 
 export const replicasFigure: Figure = {
@@ -24,7 +32,9 @@ export const replicasFigure: Figure = {
     const execs = ctx.quick ? 20 : 50;
     const keys = ctx.quick ? 200 : 2000;
     // as in figure 1: sequential typing this fast would pass the control-message rate
-    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 } });
+    const idle = ctx.quick ? 50 : 500;
+    // as in figure 5, --max-sessions raised for the idle shells (the default is 64)
+    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions: idle + 20 });
     const { a, b } = bench;
     const pageOf = { [HOLDER]: a.page, [RELAY]: b.page };
     const pushes = { [HOLDER]: new SessionPushes(a.page), [RELAY]: new SessionPushes(b.page) };
@@ -70,6 +80,34 @@ export const replicasFigure: Figure = {
       return times;
     };
 
+    /** pages of the memory measure, each a socket of PER_SOCKET idle shells */
+    const idlePages: HubClient[] = [];
+    /** `idle` terminals, the i-th being `terminalOf(i, page)`, each attached by a page on `app` (PER_SOCKET a page) until its shell prompt shows; their ids */
+    const attachIdle = async (app: AppAddress, terminalOf: (i: number, page: HubClient) => Promise<string>): Promise<string[]> => {
+      const pages: HubClient[] = [];
+      for (let i = 0; i < idle; i += PER_SOCKET) pages.push(await HubClient.connect(app));
+      idlePages.push(...pages);
+      const sessionIds: string[] = [];
+      let next = 0;
+      const opener = async () => {
+        while (next < idle) {
+          const i = next++;
+          const page = pages[Math.floor(i / PER_SOCKET)];
+          sessionIds[i] = await terminalOf(i, page);
+          // on B the output is replayed from its first byte, so it ends with the prompt too
+          await readUntil(await attachTerminal(page, sessionIds[i]), /[$#] $/);
+        }
+      };
+      await Promise.all(Array.from({ length: OPENERS }, opener));
+      return sessionIds;
+    };
+    /** both replicas' RSS, bytes, after a second's rest */
+    const rss = async () => {
+      await sleep(1_000);
+      return { a: (await a.server.usage()).rss, b: (await b.server.usage()).rss };
+    };
+    let memory: { before: { a: number; b: number }; held: { a: number; b: number }; relayed: { a: number; b: number }; openSeconds: number; relaySeconds: number } | undefined;
+
     try {
       // untimed: the first exec through each replica, B's first relay link to A
       for (const subject of SUBJECTS) await firstByte(subject);
@@ -104,17 +142,48 @@ export const replicasFigure: Figure = {
           record(subject, METRICS.echo99, quantile(times, 0.99));
         }
       }
+
+      // Memory, once, after the rounds (which leave no terminal open): `idle` interactive shells
+      // opened through A and attached by pages on A, as figure 5 opens them on one server; then
+      // each also attached by a page on B, whose bytes B relays from A.
+      const before = await rss();
+      let opened = performance.now();
+      const sessionIds = await attachIdle(a.server.app, async (_, page) => (await page.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { shell: 'sh' }, interactive: true }))[0]);
+      const openSeconds = (performance.now() - opened) / 1000;
+      const held = await rss();
+      opened = performance.now();
+      await attachIdle(b.server.app, async (i) => sessionIds[i]);
+      const relaySeconds = (performance.now() - opened) / 1000;
+      memory = { before, held, relayed: await rss(), openSeconds, relaySeconds };
+      ctx.log(`replicas: ${idle} idle shells opened through A in ${openSeconds.toFixed(1)} s, attached from B in ${relaySeconds.toFixed(1)} s`);
     } finally {
+      for (const page of idlePages) page.close();
       for (const subject of SUBJECTS) pushes[subject].stop();
       await bench.close();
     }
     const median = (metric: string, subject: string) => summarize(series.get(`${subject}\n${metric}`)!.samples).median;
     const gap = (metric: string) => (median(metric, RELAY) - median(metric, HOLDER)).toFixed(2);
     const overall = (samples: Record<string, number[]>, subject: string) => `p50 ${quantile(samples[subject], 0.5).toFixed(1)} ms, p99 ${quantile(samples[subject], 0.99).toFixed(1)} ms`;
+    const { before, held, relayed, openSeconds, relaySeconds } = memory!;
+    /** KiB per terminal between two RSS readings */
+    const per = (from: number, to: number) => (to - from) / 1024 / idle;
+    const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+    const perGiB = (kib: number) => Math.round(2 ** 20 / kib).toLocaleString('en');
+    const kibSeries = (subject: string, metric: string, kib: number): Series => ({ subject, metric, unit: 'KiB', better: 'lower', samples: [kib] });
+    const HOLDS = 'replica A (holds them)';
+    const RELAYS = 'replica B (relays them)';
+    const holderIdle = per(before.a, held.a);
+    const holderWatched = per(before.a, relayed.a);
     return {
       id: this.id,
       title: this.title,
-      series: [...series.values()],
+      series: [
+        ...series.values(),
+        kibSeries(HOLDS, `RSS per idle terminal (${idle})`, holderIdle),
+        kibSeries(HOLDS, `RSS per relayed viewer of one (${idle})`, per(held.a, relayed.a)),
+        kibSeries(RELAYS, `RSS per terminal listed, not watched (${idle})`, per(before.b, held.b)),
+        kibSeries(RELAYS, `RSS per relayed terminal (${idle})`, per(held.b, relayed.b)),
+      ],
       ratios: Object.values(METRICS).map((metric) => [RELAY, HOLDER, metric]),
       notes: [
         'two replicas (server processes) on one PostgreSQL 15 database and one sandbox; every terminal is opened by POST /exec on replica A, which holds it; "page on the other replica" is a page socket on B, whose bytes B relays from A',
@@ -125,6 +194,9 @@ export const replicasFigure: Figure = {
         `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
         `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
         `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for its next 25 ms poll)`,
+        `memory, once after the rounds, as figure 5 measures one server: ${idle} interactive \`sh\` opened through A ${OPENERS} at a time in ${openSeconds.toFixed(1)} s, each attached by a page on A (sockets of ${PER_SOCKET}); then each also attached by a page on B (sockets of ${PER_SOCKET}: one relay link to A each) in ${relaySeconds.toFixed(2)} s; RSS of each server process alone, a second after each step; --max-sessions raised to ${idle + 20}`,
+        `RSS, A: ${mib(before.a)} MiB before, ${mib(held.a)} MiB holding ${idle} idle terminals, ${mib(relayed.a)} MiB with each also watched from B; B: ${mib(before.b)}, ${mib(held.b)} (listing them), ${mib(relayed.b)} MiB (relaying them)`,
+        `terminals per GiB of a replica's RSS: ${perGiB(holderIdle)} held at the measured ${holderIdle.toFixed(0)} KiB, ${perGiB(holderWatched)} held and each watched through the relay (${holderWatched.toFixed(0)} KiB), against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
       ],
     };
   },
