@@ -48,14 +48,20 @@ export const replicasFigure: Figure = {
     const listedByB = { yes: 0, runs: 0 };
     const all = { firstByte: { [HOLDER]: [] as number[], [RELAY]: [] as number[] }, listed: { [HOLDER]: [] as number[], [RELAY]: [] as number[] } };
 
+    /** where the first byte's time goes, over all rounds: POST /exec answered, `attached` on the page (ms from the start) */
+    const steps = { answered: { [HOLDER]: [] as number[], [RELAY]: [] as number[] }, attached: { [HOLDER]: [] as number[], [RELAY]: [] as number[] } };
     /** POST /exec on A, attach from the page on `subject`; ms to the first byte of `echo hi`, and whether that page listed it when POST answered */
     const firstByte = async (subject: Subject): Promise<{ ms: number; listed: boolean }> => {
       const started = performance.now();
       const [sessionId] = await a.page.exec(inTarget(['echo', 'hi'], false));
+      const answered = performance.now() - started;
       const listed = pushes[subject].has(sessionId);
       const term = await attachTerminal(pageOf[subject], sessionId);
+      const attached = performance.now() - started;
       await readUntil(term, 'h');
       const ms = performance.now() - started;
+      steps.answered[subject].push(answered);
+      steps.attached[subject].push(attached);
       // not `term.exited`: a command this short may have ended before the attach, its end already pushed
       await a.page.closeSession(sessionId);
       return { ms, listed };
@@ -164,6 +170,7 @@ export const replicasFigure: Figure = {
     const median = (metric: string, subject: string) => summarize(series.get(`${subject}\n${metric}`)!.samples).median;
     const gap = (metric: string) => (median(metric, RELAY) - median(metric, HOLDER)).toFixed(2);
     const overall = (samples: Record<string, number[]>, subject: string) => `p50 ${quantile(samples[subject], 0.5).toFixed(1)} ms, p99 ${quantile(samples[subject], 0.99).toFixed(1)} ms`;
+    const p50 = (samples: Record<string, number[]>, subject: string) => quantile(samples[subject], 0.5).toFixed(1);
     const { before, held, relayed, openSeconds, relaySeconds } = memory!;
     /** KiB per terminal between two RSS readings */
     const per = (from: number, to: number) => (to - from) / 1024 / idle;
@@ -187,13 +194,14 @@ export const replicasFigure: Figure = {
       ratios: Object.values(METRICS).map((metric) => [RELAY, HOLDER, metric]),
       notes: [
         'two replicas (server processes) on one PostgreSQL 15 database and one sandbox; every terminal is opened by POST /exec on replica A, which holds it; "page on the other replica" is a page socket on B, whose bytes B relays from A',
-        `first byte: from POST /exec to the first byte of \`echo hi\` on the page, attached on A or on B; ${execs} execs of each per round, interleaved with the listing below, one untimed of each first; each round's p50 is one sample. On B the attach also waits (polling every 25 ms) until B has the terminal in its lists`,
+        `first byte: from POST /exec to the first byte of \`echo hi\` on the page, attached on A or on B; ${execs} execs of each per round, interleaved with the listing below, one untimed of each first; each round's p50 is one sample. On B the attach also waits until B has the terminal in its lists (it goes on when the shared log delivers it)`,
         `echo: ${keys} 1-byte round trips through \`cat\` in raw mode per round (after ${WARMUP_KEYS} unmeasured), typed on the page on A or on B; messagesPerSecond raised on both, as in figure 1`,
         `session listed: from POST /exec on A to the first \`session\` push for that terminal on a page on A (for reference: its own entries) and on B (the shared log: the insert, NOTIFY, B's read, its projection, its push); ${execs} execs of \`true\` per round`,
         `over all rounds, first byte: page on the holder ${overall(all.firstByte, HOLDER)}; page on the other replica ${overall(all.firstByte, RELAY)}`,
+        `where the first byte's time goes, p50 over all rounds (ms from POST /exec): answered ${p50(steps.answered, HOLDER)} and ${p50(steps.answered, RELAY)}, \`attached\` on the page ${p50(steps.attached, HOLDER)} and ${p50(steps.attached, RELAY)}, first byte ${p50(all.firstByte, HOLDER)} and ${p50(all.firstByte, RELAY)} (page on the holder, page on the other replica)`,
         `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
         `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
-        `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for its next 25 ms poll)`,
+        `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for the shared log to deliver it)`,
         `memory, once after the rounds, as figure 5 measures one server: ${idle} interactive \`sh\` opened through A ${OPENERS} at a time in ${openSeconds.toFixed(1)} s, each attached by a page on A (sockets of ${PER_SOCKET}); then each also attached by a page on B (sockets of ${PER_SOCKET}: one relay link to A each) in ${relaySeconds.toFixed(2)} s; RSS of each server process alone, a second after each step; --max-sessions raised to ${idle + 20}`,
         `RSS, A: ${mib(before.a)} MiB before, ${mib(held.a)} MiB holding ${idle} idle terminals, ${mib(relayed.a)} MiB with each also watched from B; B: ${mib(before.b)}, ${mib(held.b)} (listing them), ${mib(relayed.b)} MiB (relaying them)`,
         `terminals per GiB of a replica's RSS: ${perGiB(holderIdle)} held at the measured ${holderIdle.toFixed(0)} KiB, ${perGiB(holderWatched)} held and each watched through the relay (${holderWatched.toFixed(0)} KiB), against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
