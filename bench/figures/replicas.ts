@@ -8,7 +8,8 @@ import { interleave, quantile, summarize, type Figure, type Series } from '../ha
 import { roundTrips } from '../measure.ts';
 import { startReplicaBench } from '../replica-bench.ts';
 import { SessionPushes } from '../session-pushes.ts';
-import { attachTerminal, inTarget, rawThen, readUntil, TARGET } from '../terminals.ts';
+import { fixtureFor } from '../sandbox-fixture.ts';
+import { attachTerminal, inTarget, rawThen, readPrompt, readUntil, TARGET } from '../terminals.ts';
 import { HubClient, type AppAddress } from '../hub-client.ts';
 
 const HOLDER = 'page on the holder';
@@ -33,8 +34,8 @@ export const replicasFigure: Figure = {
     const keys = ctx.quick ? 200 : 2000;
     // as in figure 1: sequential typing this fast would pass the control-message rate
     const idle = ctx.quick ? 50 : 500;
-    // as in figure 5, --max-sessions raised for the idle shells (the default is 64)
-    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions: idle + 20 });
+    // as in figure 5, --max-sessions (default 64) and the pod's process limit raised for the idle shells
+    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions: idle + 20, fixture: fixtureFor(idle + 20) });
     const { a, b } = bench;
     const pageOf = { [HOLDER]: a.page, [RELAY]: b.page };
     const pushes = { [HOLDER]: new SessionPushes(a.page), [RELAY]: new SessionPushes(b.page) };
@@ -101,7 +102,7 @@ export const replicasFigure: Figure = {
           const page = pages[Math.floor(i / PER_SOCKET)];
           sessionIds[i] = await terminalOf(i, page);
           // on B the output is replayed from its first byte, so it ends with the prompt too
-          await readUntil(await attachTerminal(page, sessionIds[i]), /[$#] $/);
+          await readPrompt(await attachTerminal(page, sessionIds[i]));
         }
       };
       await Promise.all(Array.from({ length: OPENERS }, opener));
@@ -202,7 +203,7 @@ export const replicasFigure: Figure = {
         `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
         `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
         `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for the shared log to deliver it)`,
-        `memory, once after the rounds, as figure 5 measures one server: ${idle} interactive \`sh\` opened through A ${OPENERS} at a time in ${openSeconds.toFixed(1)} s, each attached by a page on A (sockets of ${PER_SOCKET}); then each also attached by a page on B (sockets of ${PER_SOCKET}: one relay link to A each) in ${relaySeconds.toFixed(2)} s; RSS of each server process alone, a second after each step; --max-sessions raised to ${idle + 20}`,
+        `memory, once after the rounds, as figure 5 measures one server: ${idle} interactive \`sh\` opened through A ${OPENERS} at a time in ${openSeconds.toFixed(1)} s, each attached by a page on A (sockets of ${PER_SOCKET}); then each also attached by a page on B (sockets of ${PER_SOCKET}: one relay link to A each) in ${relaySeconds.toFixed(2)} s; RSS of each server process alone, a second after each step; --max-sessions raised to ${idle + 20} and the pod's process limit to ${fixtureFor(idle + 20).podPidsLimit}`,
         `RSS, A: ${mib(before.a)} MiB before, ${mib(held.a)} MiB holding ${idle} idle terminals, ${mib(relayed.a)} MiB with each also watched from B; B: ${mib(before.b)}, ${mib(held.b)} (listing them), ${mib(relayed.b)} MiB (relaying them)`,
         `terminals per GiB of a replica's RSS: ${perGiB(holderIdle)} held at the measured ${holderIdle.toFixed(0)} KiB, ${perGiB(holderWatched)} held and each watched through the relay (${holderWatched.toFixed(0)} KiB), against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
       ],
