@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { SandboxFixture } from '../src/sandbox/index.ts';
 import type { StreamHubOptions } from '../src/server/stream-hub.ts';
 import { freePort } from '../tests/support/free-port.ts';
 import { startCluster } from '../tests/support/postgres.ts';
@@ -25,18 +26,18 @@ export interface ReplicaBench {
   close(): Promise<void>;
 }
 
-export async function startReplicaBench(options: { hub?: StreamHubOptions } = {}): Promise<ReplicaBench> {
+export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSessions?: number; fixture?: SandboxFixture } = {}): Promise<ReplicaBench> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const postgres = await startCluster();
   const store = await postgres.createDatabase();
-  const sandbox = await startSandboxProcess(stateDir);
+  const sandbox = await startSandboxProcess(stateDir, options.fixture);
   const replica = async (name: string): Promise<Replica> => {
     const port = await freePort();
     const server = await forkServer({
       kubeconfig: sandbox.kubeconfigPath,
       port,
       stateDir: join(stateDir, name),
-      maxSessions: 64,
+      maxSessions: options.maxSessions ?? 64,
       hub: options.hub,
       tokenFile: join(stateDir, 'token'),
       store,

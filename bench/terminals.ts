@@ -69,6 +69,12 @@ export function readUntil(term: BenchTerminal, pattern: RegExp | string): Promis
   });
 }
 
+/** Reads a shell until its prompt; throws if the shell ends first (a prompt that never comes would hang the figure). */
+export async function readPrompt(term: BenchTerminal): Promise<void> {
+  const ended = term.exited.then(() => Promise.reject(new Error('a shell ended before its prompt')));
+  await Promise.race([readUntil(term, /[$#] $/), ended]);
+}
+
 /** The shell line that puts the terminal in raw mode, says so with `R`, then runs `command`. */
 export const rawThen = (command: string): string[] => ['sh', '-c', `stty raw -echo && printf R && exec ${command}`];
 

@@ -4,7 +4,8 @@
 // and p99 keystroke echo, against the same 20 typing with no idle sessions (same run).
 import { quantile, type Figure } from '../harness.ts';
 import { HubClient } from '../hub-client.ts';
-import { attachTerminal, octantExec, rawThen, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal } from '../terminals.ts';
+import { fixtureFor } from '../sandbox-fixture.ts';
+import { attachTerminal, octantExec, rawThen, readPrompt, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal } from '../terminals.ts';
 
 const PER_SOCKET = 100;
 const ACTIVE = 20;
@@ -62,7 +63,7 @@ export const scaleFigure: Figure = {
     const idle = ctx.quick ? 50 : 500;
     const typingMs = ctx.quick ? 3_000 : 10_000;
     const cpuWindowMs = ctx.quick ? 2_000 : 5_000;
-    const bench = await startBenchApp({ maxSessions: idle + ACTIVE + 10 });
+    const bench = await startBenchApp({ maxSessions: idle + ACTIVE + 10, fixture: fixtureFor(idle + ACTIVE) });
     const pages: HubClient[] = [];
     try {
       await typing(bench, 1_000); // unmeasured: the first sessions pay for code loading and JIT warm-up
@@ -78,7 +79,7 @@ export const scaleFigure: Figure = {
           const page = pages[Math.floor(next / PER_SOCKET)];
           next++;
           const [sessionId] = await page.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { shell: 'sh' }, interactive: true });
-          await readUntil(await attachTerminal(page, sessionId), /[$#] $/);
+          await readPrompt(await attachTerminal(page, sessionId));
         }
       };
       await Promise.all(Array.from({ length: 8 }, openOne));
@@ -110,7 +111,7 @@ export const scaleFigure: Figure = {
           `one run (opening ${idle} shells is the expensive part: ${openSeconds.toFixed(1)} s, 8 at a time, each attached by a page socket of ${PER_SOCKET} sessions)`,
           `server RSS: ${(rssBefore / 2 ** 20).toFixed(0)} MiB before, ${(rssIdle / 2 ** 20).toFixed(0)} MiB with ${idle} idle sessions, ${(rssAfter / 2 ** 20).toFixed(0)} MiB after the second typing phase; the server process alone (the sandbox and its shells are other processes)`,
           `CPU measured over ${cpuWindowMs / 1000} s of the server process (user + system); echo: ${ACTIVE} sessions × 10 keys/s for ${typingMs / 1000} s, ${echoAlone.length} and ${echoCrowded.length} keystrokes`,
-          `the default --max-sessions is 64: this figure raises it to ${idle + ACTIVE + 10}`,
+          `the default --max-sessions is 64: this figure raises it to ${idle + ACTIVE + 10}, and the pod's process limit (podPidsLimit, default 1024) to ${fixtureFor(idle + ACTIVE).podPidsLimit}`,
         ],
       };
     } finally {
