@@ -19,6 +19,8 @@ const MAX_RETRIES = 5;
 const RETRY_MS = 500;
 /** a holder that answers no ping for this long is gone (a node lost sends no close); a handshake gets as long */
 const PING_MS = 10_000;
+/** the relay's own acks (for a page that sends none) come at most this far apart, as the page's client sends its own: one per frame would pass the holder's message rate */
+const ACK_EVERY_BYTES = 16 * 1024;
 /** what a page may send while its link is down: past it, what it sends is refused, not queued */
 const MAX_QUEUED = 1_000;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
@@ -29,6 +31,9 @@ interface Shown {
   offset: number;
   /** whether the page acknowledges what it drew itself (else the relay does, as its socket writes) */
   ack: boolean;
+  /** for the relay's acks: bytes given to the page's socket and not written yet, and written and not acknowledged */
+  inFlight: number;
+  unacked: number;
 }
 
 class Link {
@@ -56,7 +61,7 @@ class Link {
   }
 
   attach(sessionId: string, from: number, ack: boolean): void {
-    this.shown.set(sessionId, { offset: from, ack });
+    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, unacked: 0 });
     this.send(this.#attachMessage(sessionId), sessionId);
   }
 
@@ -90,6 +95,7 @@ class Link {
       if (this.#closed || ws !== this.#ws) return;
       clearInterval(this.#heartbeat);
       // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent meanwhile.
+      for (const shown of this.shown.values()) Object.assign(shown, { inFlight: 0, unacked: 0 });
       const attaches = [...this.shown.keys()].map((sessionId) => this.#attachMessage(sessionId));
       this.#queue = [...attaches, ...this.#queue];
       if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
@@ -117,9 +123,7 @@ class Link {
       const shown = this.shown.get(frame.sessionId);
       if (!shown || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr)) return;
       shown.offset += frame.payload.length;
-      const bytes = frame.payload.length;
-      const written = shown.ack ? undefined : () => this.#ws?.readyState === WebSocket.OPEN && this.#ws.send(JSON.stringify({ type: 'ack', sessionId: frame.sessionId, bytes }));
-      this.page.sendFrame(data, written);
+      this.page.sendFrame(data, shown.ack ? undefined : this.#ackWhenWritten(frame.sessionId, shown, frame.payload.length));
       return;
     }
     let message: { type?: string; sessionId?: string; from?: number; code?: string };
@@ -133,6 +137,21 @@ class Link {
     // The page no longer shows it: nothing to reattach should the link drop.
     if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
+  }
+
+  /** For a page that sends no acks: acknowledges for it once its socket has written the bytes, a batch at a time. */
+  #ackWhenWritten(sessionId: string, shown: Shown, bytes: number): () => void {
+    const ws = this.#ws;
+    shown.inFlight += bytes;
+    return () => {
+      // An ack belongs to the link it counts for: after a reattach the holder starts counting anew.
+      if (ws !== this.#ws) return;
+      shown.inFlight -= bytes;
+      shown.unacked += bytes;
+      if (shown.unacked < ACK_EVERY_BYTES && shown.inFlight > 0) return;
+      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', sessionId, bytes: shown.unacked }));
+      shown.unacked = 0;
+    };
   }
 
   #lost(why: string): void {
