@@ -137,11 +137,15 @@ test('a relay cut mid-stream reconnects and goes on where the page stopped, ever
 
     // A client that never acknowledges (ack: false) is acknowledged for by the relay as its socket
     // writes: it gets far more than the scrollback and a watermark, which stop a stream nobody acks.
-    await slow.close();
+    // It attaches while the slow page still holds the stream, so the flood cannot end unwatched.
     const silent = await StreamClient.open(b, { autoAck: false });
     pages.push(silent);
     await silent.attach(flood, { from: 0, ack: false });
-    await waitFor(() => silent.received(flood) > 4_000_000, 'megabytes more, with no ack from the client', 30_000);
+    await slow.close();
+    const beyond = 2 * 1024 * 1024; // the scrollback (1 MiB) and a watermark are all a stream nobody acks gets
+    await waitFor(() => silent.received(flood) > beyond, 'megabytes more, with no ack from the client', 60_000).catch((error: Error) => {
+      throw new Error(`${error.message}: ${silent.received(flood)} bytes; the holder: ${JSON.stringify(a.hub.stats(flood))}`);
+    });
   } finally {
     for (const page of pages) await page.close();
     await b.close();
