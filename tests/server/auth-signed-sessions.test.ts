@@ -48,6 +48,7 @@ test('signed sessions: tampered, another key, truncated, over-long, expired, ano
   const value = cookieOf(sessions, alice, 1000);
   const [version, payload, mac] = value.split('.');
   const json = JSON.parse(Buffer.from(payload, 'base64url').toString());
+  const BASE64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
   const forged = (changes: object) => `${version}.${Buffer.from(JSON.stringify({ ...json, ...changes })).toString('base64url')}.${mac}`;
   // A correctly signed value with another version: a format this replica does not know.
   const signedAs = (prefix: string) => {
@@ -59,6 +60,8 @@ test('signed sessions: tampered, another key, truncated, over-long, expired, ano
     'admin added': forged({ admin: true }),
     'expiry pushed': forged({ exp: 10 ** 12 }),
     'a flipped MAC byte': `${version}.${payload}.${(mac[0] === 'A' ? 'B' : 'A') + mac.slice(1)}`,
+    // the last letter of 32 bytes in base64url carries two spare bits: the same bytes, spelled otherwise
+    'the MAC spelled another way': `${version}.${payload}.${mac.slice(0, -1)}${BASE64URL[BASE64URL.indexOf(mac.at(-1)!) ^ 1]}`,
     'another key': cookieOf(new SignedSessions(randomBytes(32), 'kube-token', { clock }), alice, 1000),
     'another mode': cookieOf(new SignedSessions(KEY, 'oidc', { clock }), { ...alice, mode: 'oidc' }, 1000),
     truncated: value.slice(0, -5),

@@ -65,7 +65,8 @@ export class SignedFlows implements OidcFlows {
     const parts = value.split('.');
     if (parts.length !== 3 || parts[0] !== VERSION || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) return undefined;
     const given = Buffer.from(parts[2], 'base64url');
-    if (given.length !== MAC_BYTES || !timingSafeEqual(given, this.#mac(`${parts[0]}.${parts[1]}`))) return undefined;
+    // Only the one spelling we write: base64url's last letter has spare bits another letter could flip unseen.
+    if (given.length !== MAC_BYTES || given.toString('base64url') !== parts[2] || !timingSafeEqual(given, this.#mac(`${parts[0]}.${parts[1]}`))) return undefined;
     const p = parsed(parts[1]);
     return p && { state: p.state, nonce: p.nonce, verifier: p.verifier, then: p.then, expiresAt: p.exp };
   }

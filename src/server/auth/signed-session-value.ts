@@ -57,7 +57,8 @@ export function unseal(key: Buffer, value: string, mode: AuthMode, now: number):
   const parts = value.split('.');
   if (parts.length !== 3 || parts[0] !== VERSION || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) return undefined;
   const given = Buffer.from(parts[2], 'base64url');
-  if (given.length !== MAC_BYTES || !timingSafeEqual(given, mac(key, `${parts[0]}.${parts[1]}`))) return undefined;
+  // Only the one spelling we write: base64url's last letter has spare bits another letter could flip unseen.
+  if (given.length !== MAC_BYTES || given.toString('base64url') !== parts[2] || !timingSafeEqual(given, mac(key, `${parts[0]}.${parts[1]}`))) return undefined;
   const payload = parsed(parts[1]);
   // Signed by us, so well-formed; checked anyway, as a value from outside.
   if (!payload || payload.mode !== mode || !(now < payload.exp)) return undefined;

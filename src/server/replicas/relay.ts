@@ -17,8 +17,13 @@ type SessionMessage = Extract<ClientMessage, { sessionId: string }>;
 /** a link that cannot be opened again after this many tries in a row tells its terminals so */
 const MAX_RETRIES = 5;
 const RETRY_MS = 500;
-/** a holder that answers no ping for this long is gone (a node lost sends no close); a handshake gets as long */
-const PING_MS = 10_000;
+/**
+ * A holder that answers no ping for this long is gone (a node lost sends no close); a handshake
+ * gets as long. Generous: a busy holder that answers late must not lose its relayed viewers (while
+ * a link is down the holder has no viewer to hold its stream for), and a lost one is marked so by
+ * the replicas' watch within seconds anyway.
+ */
+const PING_MS = 30_000;
 /** the relay's own acks (for a page that sends none) come at most this far apart, as the page's client sends its own: one per frame would pass the holder's message rate */
 const ACK_EVERY_BYTES = 16 * 1024;
 /** what a page may send while its link is down: past it, what it sends is refused, not queued */
