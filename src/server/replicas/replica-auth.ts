@@ -9,6 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
+import { UsedStates } from '../auth/used-states.ts';
 import { fromBase64urlJson, toBase64urlJson } from '../auth/base64url-json.ts';
 
 export const REPLICA_HEADER = 'x-octant-exec-replica';
@@ -44,8 +45,8 @@ export class ReplicaAuth {
   readonly #key: Uint8Array;
   readonly #mode: Caller['mode'];
   readonly #now: () => number;
-  /** the ids of vouchers used, with when each expires */
-  readonly #used = new Map<string, number>();
+  /** the ids of vouchers used, each remembered until it expires */
+  readonly #used: UsedStates;
 
   /** `now`: the clock the replicas share (the database's) */
   constructor(key: Uint8Array, mode: Caller['mode'], now: () => number) {
@@ -53,6 +54,7 @@ export class ReplicaAuth {
     this.#key = key;
     this.#mode = mode;
     this.#now = now;
+    this.#used = new UsedStates(now, MAX_USED);
   }
 
   /** The header that lets replica `from` act for `caller` on `method path` at another replica. */
@@ -78,19 +80,9 @@ export class ReplicaAuth {
     const exp = typeof voucher.exp === 'number' ? voucher.exp : NaN;
     if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
-    if (typeof voucher.id !== 'string' || !this.#firstUse(voucher.id, exp, now)) return undefined;
+    if (typeof voucher.id !== 'string' || !this.#used.use(voucher.id, exp)) return undefined;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
     return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
-  }
-
-  /** Whether voucher `id` is used now for the first time; it is remembered until it expires. */
-  #firstUse(id: string, exp: number, now: number): boolean {
-    if (this.#used.has(id)) return false;
-    if (this.#used.size >= MAX_USED) for (const [old, until] of this.#used) if (until <= now) this.#used.delete(old);
-    // Still full of live ones: refuse rather than forget one that could then be used again.
-    if (this.#used.size >= MAX_USED) return false;
-    this.#used.set(id, exp);
-    return true;
   }
 
   #mac(body: string): string {
