@@ -17,7 +17,7 @@ export const REPLICA_HEADER = 'x-octant-exec-replica';
 export const REPLICA_HEADER_MS = 60_000;
 /** how far apart two replicas' estimates of the shared clock may be */
 const CLOCK_SLACK_MS = 5_000;
-/** vouchers remembered as used at most: a minute of a busy service's replica calls */
+/** vouchers remembered as used at most (a minute of a busy service's replica calls); past it the oldest is forgotten */
 const MAX_USED = 100_000;
 /** a header longer than this is not one of ours */
 const MAX_HEADER = 4096;
