@@ -1,6 +1,7 @@
 // The exec seam: one small interface every transport implements (Kubernetes over WebSocket,
 // over SPDY/3.1, the fallback between them, and the scripted fake the machine tests use).
 // Shaped after client-go's remotecommand Executor: open once, stream, end exactly once.
+import type { ActionMode } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
 
@@ -15,6 +16,8 @@ export interface ExecRequest {
   stdin: boolean;
   /** initial terminal size for TTY execs */
   size?: TerminalSize;
+  /** what the action does beyond a plain exec; adapters that prepare it (debug, copy, attach) act on it */
+  mode?: ActionMode;
 }
 
 /** How an exec ended. Exactly one is reported per stream. */

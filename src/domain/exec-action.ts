@@ -8,6 +8,26 @@ export const shellNames: readonly ShellName[] = ['sh', 'bash', 'zsh', 'fish'];
 /** A shell (`auto` tries the configured shells in order) or an explicit argv. */
 export type ExecCommand = { shell: 'auto' | ShellName } | { argv: string[] };
 
+/**
+ * What an action does beyond a plain exec of its command in its container (absent: a plain exec).
+ * - debug: an ephemeral container of `image`, targeting the chosen container, is added (or a
+ *   running one of the same image and target reused) and the terminal runs in it;
+ * - copy: a copy of the pod, with the chosen container kept alive and no probes or labels, is
+ *   created; the terminal runs in the copy, which is deleted when the terminal closes;
+ * - attach: the terminal attaches to the container's main process instead of starting one;
+ * - upload / download: files in or out at `path` through tar over exec; the bytes flow to an
+ *   HTTP request, not to viewers.
+ */
+export type ActionMode =
+  | { kind: 'debug'; image: string }
+  | { kind: 'copy' }
+  | { kind: 'attach' }
+  | { kind: 'upload'; path: string }
+  | { kind: 'download'; path: string };
+export type ActionKind = 'exec' | ActionMode['kind'];
+
+export const kindOf = (mode: ActionMode | undefined): ActionKind => mode?.kind ?? 'exec';
+
 export interface ExecAction {
   target: Omit<ExecTarget, 'container'> & { containers: string[] | 'all' };
   command: ExecCommand;
@@ -18,6 +38,8 @@ export interface ExecAction {
   person?: Person;
   /** per-action idle timeout override, in ms */
   idleTimeoutMs?: number;
+  /** absent: a plain exec */
+  mode?: ActionMode;
 }
 
 /** The containers of a pod as far as exec is concerned, resolved before the action reaches the supervisor. */

@@ -1,7 +1,7 @@
 // The domain facts the machines report: each becomes one entry of the event log.
 // Never terminal input or output, never tokens: only what happened to whom.
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
-import type { ExecAction } from '../domain/exec-action.ts';
+import type { ActionMode, ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 
@@ -21,6 +21,8 @@ export interface SessionSpawned {
   /** team mode: the person it runs for (impersonated in every cluster call), its owner */
   person?: Person;
   idleTimeoutMs: number;
+  /** the action's mode (debug, copy, attach, upload, download); absent: a plain exec */
+  mode?: ActionMode;
   /** the replica that holds its exec stream, when several share one log */
   replica?: string;
 }

@@ -4,7 +4,7 @@
 // emitted, in order, for the event log.
 import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
-import type { ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
+import type { ActionMode, ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
@@ -78,6 +78,7 @@ export interface AdoptedSession {
   interactive: boolean;
   person?: Person;
   idleTimeoutMs: number;
+  mode?: ActionMode;
   /** its last run */
   run: number;
 }
@@ -99,6 +100,7 @@ interface NewSession {
   person?: Person;
   idleTimeoutMs: number;
   deadlineMs?: number;
+  mode?: ActionMode;
 }
 
 /** The `n`th id of a kind (t: terminal, r: request, b: batch) given out by this supervisor. */
@@ -118,6 +120,7 @@ function terminalInput(config: SupervisorConfig, session: Omit<NewSession, 'requ
     idleTimeoutMs: session.idleTimeoutMs,
     connectTimeoutMs: config.connectTimeoutMs,
     ...(session.deadlineMs !== undefined ? { deadlineMs: session.deadlineMs } : {}),
+    ...(session.mode ? { mode: session.mode } : {}),
   };
 }
 
@@ -211,6 +214,7 @@ export const supervisorMachine = setup({
             requestedBy: action.requestedBy,
             ...(action.person ? { person: action.person } : {}),
             idleTimeoutMs: action.idleTimeoutMs ?? context.config.idleTimeoutMs,
+            ...(action.mode ? { mode: action.mode } : {}),
           }),
         );
         enqueue.assign({

@@ -2,7 +2,7 @@
 // Pure: the exec stream is an invoked actor named `execStream` that the runtime provides;
 // time comes from the clock the actor is created with; facts go to the parent (the supervisor).
 import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
-import type { ExecCommand, ShellName } from '../domain/exec-action.ts';
+import type { ActionMode, ExecCommand, ShellName } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { DisconnectReason, SessionFact } from './facts.ts';
@@ -30,6 +30,8 @@ export interface TerminalInput extends TerminalTimings {
   size: TerminalSize;
   /** taken over from a lost replica after run `adoptedRun` ended there: it starts ended, ready to restart or close */
   adoptedRun?: number;
+  /** absent: a plain exec */
+  mode?: ActionMode;
 }
 
 export interface TerminalContext extends TerminalInput {
@@ -54,6 +56,7 @@ export interface ExecStreamInput {
   size: TerminalSize;
   /** the machine turns idle after this much quiet: activity needs telling only before then */
   idleNoticeMs: number;
+  mode?: ActionMode;
 }
 
 export type TerminalEvent =
@@ -160,6 +163,7 @@ export const terminalMachine = setup({
           interactive: context.interactive,
           size: context.size,
           idleNoticeMs: context.idleNoticeMs,
+          ...(context.mode ? { mode: context.mode } : {}),
         }),
       },
       initial: 'connecting',

@@ -30,7 +30,16 @@ export function execStreamActor(deps: ExecStreamDeps) {
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
     stream = deps.adapter.open(
-      { target: input.target, ...(input.person ? { person: input.person } : {}), argv: input.argv, tty: input.interactive, stdin: input.interactive, size: input.size },
+      {
+        target: input.target,
+        ...(input.person ? { person: input.person } : {}),
+        argv: input.argv,
+        tty: input.interactive,
+        // an upload feeds tar's stdin without a terminal
+        stdin: input.interactive || input.mode?.kind === 'upload',
+        size: input.size,
+        ...(input.mode ? { mode: input.mode } : {}),
+      },
       {
         opened: (protocol) => {
           deliver({ type: 'CONNECTED', protocol });

@@ -131,8 +131,10 @@ test('sixty terminals through three replicas: one SIGKILLed, then the database s
       return answer.status === 503 ? answer : undefined;
     }, 'a new exec refused while the database is down', 15_000);
     assert.match(refused.json.error.message, /database does not answer/);
-    const alerts = (await api(survivors[1].url, '/api/v1/alerts')).json.alerts as { kind: string }[];
-    assert.ok(alerts.some((alert) => alert.kind === 'storage'), 'a banner for the page');
+    // Each replica finds the outage on its own (its next write or catch-up read), so the other one may learn a moment later.
+    for (const survivor of survivors) {
+      await waitFor(async () => ((await api(survivor.url, '/api/v1/alerts')).json.alerts as { kind: string }[]).some((alert) => alert.kind === 'storage'), `a banner for the page on replica ${survivor.port}`, 15_000);
+    }
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, 10_000 - (Date.now() - stoppedAt))));
     await cluster.start();
 

@@ -3,6 +3,7 @@
 // latest runs only (a start must not grow with history); the whole trail is the log's, and
 // `octant-exec log export` writes it out.
 import type { Draft } from 'immer';
+import type { ActionMode } from '../../domain/exec-action.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
 import type { LogEntry } from '../log-entry.ts';
@@ -26,13 +27,15 @@ export interface AuditRecord {
   target: Partial<ExecTarget> & { namespace: string; pod: string };
   argv: string[];
   interactive: boolean;
+  /** debug (with its image), copy, attach, upload or download (with the path); absent: a plain exec */
+  mode?: ActionMode;
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
 }
 
 /** What every run of a session shares. */
-type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive'>;
+type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive' | 'mode'>;
 
 export interface AuditTrail {
   records: AuditRecord[];
@@ -91,6 +94,7 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
         target: { namespace: entry.action.target.namespace, pod: entry.action.target.pod },
         argv: 'argv' in entry.action.command ? entry.action.command.argv : [entry.action.command.shell],
         interactive: entry.action.interactive,
+        ...(entry.action.mode ? { mode: entry.action.mode } : {}),
         startedAt: entry.time,
         endedAt: entry.time,
         outcome: { kind: 'refused', message: entry.message },
@@ -100,13 +104,13 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       // A run retention removed. Its session stays known until its close (kept beside the
       // records): a log compacted by an earlier build expired sessions that were never closed,
       // and a restart of one is a run of its own, with what every run of the session shares.
-      const { requestId, sessionId, who, person, target, interactive } = entry.record;
-      if (sessionId !== undefined) draft.sessions[sessionId] = { base: { requestId, sessionId, who, ...(person ? { person } : {}), target, interactive }, current: draft.dropped + draft.records.length };
+      const { requestId, sessionId, who, person, target, interactive, mode } = entry.record;
+      if (sessionId !== undefined) draft.sessions[sessionId] = { base: { requestId, sessionId, who, ...(person ? { person } : {}), target, interactive, ...(mode ? { mode } : {}) }, current: draft.dropped + draft.records.length };
       draft.records.push(entry.record);
       break;
     }
     case 'session.spawned':
-      startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, ...(entry.person ? { person: entry.person } : {}), target: entry.target, interactive: entry.interactive }, 1);
+      startRun({ requestId: entry.requestId, sessionId: entry.sessionId, who: entry.requestedBy, ...(entry.person ? { person: entry.person } : {}), target: entry.target, interactive: entry.interactive, ...(entry.mode ? { mode: entry.mode } : {}) }, 1);
       break;
     case 'session.connecting': {
       const record = current();

@@ -1,5 +1,5 @@
 // The session list: every terminal that is not closed, as the tabs and the Terminals page show it.
-import { describeCommand, type ExecCommand } from '../../domain/exec-action.ts';
+import { describeCommand, type ActionMode, type ExecCommand } from '../../domain/exec-action.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
 import type { DisconnectReason } from '../../machines/facts.ts';
@@ -22,6 +22,8 @@ export interface SessionRow {
   person?: Person;
   /** the replica that holds its exec stream, when several share one log */
   replica?: string;
+  /** debug, copy, attach, upload or download; absent: a plain exec */
+  mode?: ActionMode;
   state: SessionState;
   run: number;
   /** what the current attempt runs */
@@ -59,6 +61,7 @@ export const sessionListProjection: Projection<SessionList> = {
         requestedBy: entry.requestedBy,
         ...(entry.person ? { person: entry.person } : {}),
         ...(entry.replica ? { replica: entry.replica } : {}),
+        ...(entry.mode ? { mode: entry.mode } : {}),
         state: 'connecting',
         run: 1,
         argv: [],
