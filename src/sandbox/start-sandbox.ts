@@ -27,6 +27,7 @@ import type { ExecTransport } from './transports/exec-transport.ts';
 import { createWebSocketTransport } from './transports/websocket-transport.ts';
 import { createSpdyTransport } from './transports/spdy-transport.ts';
 import { ExecCounter } from './exec/exec-counter.ts';
+import { MainProcesses } from './containers/main-processes.ts';
 import { SandboxFaults } from './faults/faults.ts';
 import { sandboxIdentities } from './auth/identities.ts';
 import { admitRequest, type Access } from './auth/front-door.ts';
@@ -65,6 +66,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const sessions = new ExecProcesses();
+  const mainProcesses = new MainProcesses(state, runtime);
   const podExecs = new Map<string, Set<RunningProcess>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
@@ -83,6 +85,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const key = `${pod.namespace}/${name}`;
     for (const exec of podExecs.get(key) ?? []) exec.end();
     podExecs.delete(key);
+    mainProcesses.deletePod(pod.namespace, name);
     void runtime.deletePod(pod.namespace, name);
   });
 
@@ -121,6 +124,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   hostPort = `127.0.0.1:${port}`;
   const url = `https://${hostPort}`;
   runtime.startPods(state.pods());
+  mainProcesses.startPods(state.pods());
   const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
   const users: Record<string, SandboxUser> = {};
@@ -176,6 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           server.closeAllConnections?.();
         });
         await ended;
+        await mainProcesses.close();
         await runtime.close();
         audit.close();
         if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
