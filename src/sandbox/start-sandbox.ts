@@ -16,6 +16,7 @@ import { demoFixture } from './fixture/demo-fixture.ts';
 import { ClusterState } from './api/cluster-state.ts';
 import { handleApiRequest } from './api/api-routes.ts';
 import { handleExecUpgrade } from './exec/exec-upgrade.ts';
+import { handleAttachUpgrade } from './attach/attach-upgrade.ts';
 import { sendStatus, refuseUpgradeWithStatus, statusSentOn } from './api/http-replies.ts';
 import { ExecProcesses } from './processes/exec-processes.ts';
 import type { RunningProcess } from './processes/running-process.ts';
@@ -112,7 +113,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     socket.once('close', () => audit.record(entry, answer(), statusSentOn(socket)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
-    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer }, admission.caller, entry.attributes, req, socket, head);
+    const handle = entry.attributes.resourceRequest && entry.attributes.subresource === 'attach' ? handleAttachUpgrade : handleExecUpgrade;
+    handle({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer, mainProcesses }, admission.caller, entry.attributes, req, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
