@@ -96,7 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
-    handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
+    handleApiRequest({ state, hostPort, watches, access, mainProcesses }, admission.caller, req, res);
   });
   // Every connection, for the shutdown: upgraded ones (execs) and ones still in their TLS
   // handshake are not the HTTP server's to close.
