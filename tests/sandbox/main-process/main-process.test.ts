@@ -5,7 +5,7 @@ import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { apiRequest, startTestSandbox } from '../../support/sandbox.ts';
 import { waitFor } from '../../support/wait.ts';
-import { openExec } from '../../support/sandbox-exec-client.ts';
+import { openExec, runExec } from '../../support/sandbox-exec-client.ts';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mainProcessFixture } from './fixture.ts';
 
@@ -69,6 +69,16 @@ for (const isolation of ['bubblewrap', 'none'] as const) {
     assert.ok(running.state.running);
     assert.is(running.ready, true);
   });
+
+  // Only where the container has a PID namespace of its own: unisolated, kill -1 would reach every process of this user.
+  if (isolation === 'bubblewrap') {
+    test('kill -KILL -1 inside the container ends the main process: terminated with 137', async () => {
+      await runExec(sandbox, { namespace: 'demo', pod: 'victim', command: ['sh', '-c', 'kill -KILL -1'] });
+      const ended = await waitFor(async () => terminated(await pod('victim'), 'app'), 'the victim container to terminate');
+      assert.is(ended.exitCode, 137);
+      assert.is(ended.reason, 'Error');
+    });
+  }
 
   test('deleting the pod kills its main process', async () => {
     await waitFor(() => processesWith(marker).length > 0, 'the doomed main process to run');
