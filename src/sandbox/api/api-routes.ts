@@ -1,5 +1,5 @@
-// The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch,
-// and the review APIs (group-routes.ts). Every request here has passed the front door
+// The API subset: discovery, namespaces, pods list/get/watch/delete, pod creation and the
+// ephemeralcontainers subresource (pod-writes.ts), and the review APIs (group-routes.ts). Every request here has passed the front door
 // (auth/front-door.ts). Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain
 // request to it gets 400.
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -14,6 +14,8 @@ import { handleGroupRequest } from './group-routes.ts';
 import { isWatch } from '../auth/request-attributes.ts';
 import type { Access } from '../auth/front-door.ts';
 import type { UserInfo } from '../auth/user-info.ts';
+import type { SandboxKubelet } from '../kubelet/kubelet.ts';
+import { createPod, ephemeralContainers } from './pod-writes.ts';
 
 export interface ApiContext {
   state: ClusterState;
@@ -22,6 +24,8 @@ export interface ApiContext {
   watches: Set<ServerResponse>;
   /** tokens and authorizer, for the reviews */
   access: Access;
+  /** runs what the writes create (pods, ephemeral containers) */
+  kubelet: SandboxKubelet;
 }
 
 /** `/api/v1/namespaces/NS/pods/NAME/SUB` split into its parts (undefined when absent). */
@@ -79,10 +83,14 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
   if (path.resource === 'namespaces' && get) return namespaces(ctx, path, res);
   if (path.resource === 'pods' && path.subresource === undefined) {
     if (get && path.name === undefined) return listOrWatchPods(ctx, path.namespace, url.searchParams, req, res);
+    if (method === 'POST' && path.name === undefined && path.namespace !== undefined) return void createPod(ctx, path.namespace, req, res);
     if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
       const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
       return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
     }
+  }
+  if (path.resource === 'pods' && path.subresource === 'ephemeralcontainers' && path.namespace !== undefined && path.name !== undefined) {
+    return void ephemeralContainers(ctx, path.namespace, path.name, req, res);
   }
   if (path.resource === 'pods' && path.subresource === 'exec') {
     // What the API server says to an exec request that did not ask to upgrade.

@@ -34,7 +34,8 @@ export function admitExec(state: ClusterState, namespace: string, podName: strin
     containerName = names[0];
   }
   if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
-  const container = pod.fixture.containers.find((c) => c.name === containerName);
+  // Ephemeral (debug) containers take execs too, as on a node; the API server never picks one by default.
+  const container = [...pod.fixture.containers, ...(pod.fixture.ephemeralContainers ?? [])].find((c) => c.name === containerName);
   if (!container) return { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
   if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };
   if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
