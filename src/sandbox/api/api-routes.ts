@@ -1,7 +1,7 @@
 // The API subset: discovery, namespaces, pods list/get/watch/delete, pod creation and the
-// ephemeralcontainers subresource (pod-writes.ts), and the review APIs (group-routes.ts). Every request here has passed the front door
-// (auth/front-door.ts). Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain
-// request to it gets 400.
+// ephemeralcontainers subresource (pod-writes.ts), and the review APIs (group-routes.ts). Every
+// request here has passed the front door (auth/front-door.ts). Exec and attach arrive as upgrades
+// (exec-upgrade.ts, attach-upgrade.ts); a plain request to either gets 400. pods/log is pod-log.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
@@ -16,6 +16,8 @@ import type { Access } from '../auth/front-door.ts';
 import type { UserInfo } from '../auth/user-info.ts';
 import type { SandboxKubelet } from '../kubelet/kubelet.ts';
 import { createPod, ephemeralContainers } from './pod-writes.ts';
+import type { MainProcesses } from '../containers/main-processes.ts';
+import { handlePodLog } from './pod-log.ts';
 
 export interface ApiContext {
   state: ClusterState;
@@ -26,6 +28,8 @@ export interface ApiContext {
   access: Access;
   /** runs what the writes create (pods, ephemeral containers) */
   kubelet: SandboxKubelet;
+  /** the containers' main processes, whose output pods/log serves */
+  mainProcesses: MainProcesses;
 }
 
 /** `/api/v1/namespaces/NS/pods/NAME/SUB` split into its parts (undefined when absent). */
@@ -92,7 +96,10 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
   if (path.resource === 'pods' && path.subresource === 'ephemeralcontainers' && path.namespace !== undefined && path.name !== undefined) {
     return void ephemeralContainers(ctx, path.namespace, path.name, req, res);
   }
-  if (path.resource === 'pods' && path.subresource === 'exec') {
+  if (path.resource === 'pods' && path.subresource === 'log' && get && path.namespace !== undefined && path.name !== undefined) {
+    return handlePodLog(ctx.state, ctx.mainProcesses, path.namespace, path.name, url.searchParams, req, res);
+  }
+  if (path.resource === 'pods' && (path.subresource === 'exec' || path.subresource === 'attach')) {
     // What the API server says to an exec request that did not ask to upgrade.
     return sendStatus(res, badRequest('Upgrade request required'));
   }

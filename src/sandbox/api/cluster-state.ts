@@ -74,21 +74,6 @@ export class ClusterState {
     return pod;
   }
 
-  /**
-   * Changes a pod (its status as its containers start and end, an ephemeral container added):
-   * `change` gets the current pod and returns its new fixture and object; watchers get MODIFIED.
-   * Undefined when the pod is gone (deleted meanwhile).
-   */
-  updatePod(namespace: string, name: string, change: (pod: SandboxPod) => Pick<SandboxPod, 'fixture' | 'object'>): SandboxPod | undefined {
-    const current = this.podsByKey.get(key(namespace, name));
-    if (!current) return undefined;
-    const { fixture, object } = change(current);
-    const pod = { namespace, fixture, object: { ...object, metadata: { ...object.metadata, resourceVersion: this.nextVersion() } } };
-    this.podsByKey.set(key(namespace, name), pod);
-    this.emit(namespace, { type: 'MODIFIED', object: pod.object });
-    return pod;
-  }
-
   deletePod(namespace: string, name: string): SandboxPod | undefined {
     const pod = this.podsByKey.get(key(namespace, name));
     if (!pod) return undefined;
@@ -98,6 +83,20 @@ export class ClusterState {
     for (const listener of this.deletionListeners) listener(deleted);
     this.emit(namespace, { type: 'DELETED', object: deleted.object });
     return deleted;
+  }
+
+  /**
+   * Replaces a pod (its fixture, its object or both) with a new resourceVersion, and tells
+   * watchers (MODIFIED). Returns the new pod, or undefined when the pod is gone.
+   */
+  updatePod(namespace: string, name: string, update: (pod: SandboxPod) => SandboxPod): SandboxPod | undefined {
+    const current = this.podsByKey.get(key(namespace, name));
+    if (!current) return undefined;
+    const next = update(current);
+    const updated = { ...next, object: { ...next.object, metadata: { ...next.object.metadata, resourceVersion: this.nextVersion() } } };
+    this.podsByKey.set(key(namespace, name), updated);
+    this.emit(namespace, { type: 'MODIFIED', object: updated.object });
+    return updated;
   }
 
   onPodDeleted(listener: (pod: SandboxPod) => void): void {

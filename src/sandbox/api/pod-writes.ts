@@ -50,7 +50,7 @@ export async function ephemeralContainers(ctx: ApiContext, namespace: string, na
     const fixture = { ...current.fixture, ephemeralContainers: [...(current.fixture.ephemeralContainers ?? []), ...added] };
     const startTime = String(current.object.metadata.creationTimestamp);
     const spec = { ...(current.object.spec as object), ephemeralContainers: checked.update.containers };
-    return { fixture, object: { ...current.object, spec, status: podStatus(fixture, startTime) } };
+    return { ...current, fixture, object: { ...current.object, spec, status: podStatus(fixture, startTime) } };
   });
   if (!updated) return sendStatus(res, notFound('pods', name));
   sendJson(res, 200, updated.object);
