@@ -5,7 +5,7 @@
 // make pods kept as given (labels, owner references); kubectl debug sends its copy as protobuf.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRequest, kubectl, startTestSandbox } from '../../support/sandbox.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -55,11 +55,15 @@ test('kubectl debug crashloop --copy-to: the copy runs the command (ok), is a po
   // kubectl sent it as protobuf: these came through that encoding.
   assert.equal([copy.spec.containers[0].stdin, copy.spec.containers[0].image, copy.spec.restartPolicy], [true, 'busybox:1.36', 'Always']);
   assert.equal(copy.status.containerStatuses[0].state.terminated?.exitCode, 0);
+  const layers = join(sandbox.stateDir, 'pods', 'default', 'crashloop-debug');
+  assert.ok(existsSync(layers), 'the copy has layers of its own');
   const deleted = await run('delete', 'pod', 'crashloop-debug');
   assert.is(deleted.code, 0, deleted.stderr);
   const gone = await run('get', 'pod', 'crashloop-debug');
   assert.is(gone.code, 1);
   assert.match(gone.stderr, 'pods "crashloop-debug" not found');
+  // Its containers are stopped and their layers removed with it.
+  await waitFor(() => !existsSync(layers), "the copy's layers to be removed");
 });
 
 test('a pod from a manifest keeps its labels and owner references; an unknown image waits; bad ones are refused', async () => {
