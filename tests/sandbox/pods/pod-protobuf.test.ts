@@ -5,7 +5,7 @@
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { decodeObject } from '../../../src/sandbox/api/request-body.ts';
-import { POD_PROTOBUF } from '../../../src/sandbox/api/pod-protobuf.ts';
+import { inlineEmbeddedFields, POD_PROTOBUF } from '../../../src/sandbox/api/pod-protobuf.ts';
 
 // A minimal protobuf writer: each field a key (number << 3 | wire type) and its value.
 const varint = (n: number): number[] => (n < 0x80 ? [n] : [(n & 0x7f) | 0x80, ...varint(Math.floor(n / 128))]);
@@ -38,6 +38,14 @@ test('a protobuf Pod decodes to the fields the sandbox keeps', () => {
       shareProcessNamespace: true,
     },
   });
+});
+
+test('an ephemeral container, nested in protobuf as Go embeds it, comes out with its fields inline as in JSON', () => {
+  const debug = message(34, message(1, bytes(1, 'dbg'), bytes(2, 'busybox:1.36'), number(16, 1)), bytes(2, 'app'));
+  const body = Buffer.concat([message(1, bytes(1, 'p')), message(2, container, debug)]);
+  const decoded = decodeObject(Buffer.concat([Buffer.from('k8s\0', 'latin1'), message(1, bytes(1, 'v1'), bytes(2, 'Pod')), bytes(2, body)]), 'application/vnd.kubernetes.protobuf', expected);
+  assert.ok('value' in decoded);
+  assert.equal((inlineEmbeddedFields(decoded.value).spec as any).ephemeralContainers, [{ name: 'dbg', image: 'busybox:1.36', stdin: true, targetContainerName: 'app' }]);
 });
 
 test('a truncated protobuf Pod is refused as unrecognized, not half read', () => {
