@@ -72,8 +72,9 @@ export function metadataMapProblems(map: unknown, field: string, values: 'label'
   for (const [key, value] of Object.entries(map)) {
     if (!QUALIFIED_NAME.test(key) || key.length > 316) problems.push(invalidValue(field, key, "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
     if (typeof value !== 'string') problems.push(invalidValue(`${field}[${key}]`, value, 'must be a string'));
-    else if (values === 'label' && (value.length > 63 || !LABEL_VALUE.test(value))) {
-      problems.push(invalidValue(`${field}`, value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
+    else if (values === 'label' && value.length > 63) problems.push(invalidValue(field, value, 'must be no more than 63 characters'));
+    else if (values === 'label' && !LABEL_VALUE.test(value)) {
+      problems.push(invalidValue(field, value, "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character"));
     }
   }
   return problems;

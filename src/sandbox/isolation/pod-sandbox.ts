@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import { isRunning } from '../api/pod-objects.ts';
 import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
-import { containerImage, type ContainerImage } from './container-image.ts';
+import { containerImage, podHostname, type ContainerImage } from './container-image.ts';
 import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
 import type { IsolationTools } from './host-tools.ts';
 import type { PodPids } from './pids-limit.ts';
@@ -53,7 +53,7 @@ export class PodSandbox {
   static async start(ctx: PodSandboxContext, pod: PodFixture): Promise<PodSandbox> {
     const { tools, pids } = ctx;
     const userNamespace = await startHolder(tools, {
-      args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', pod.name, ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
+      args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', podHostname(pod.name), ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
       cgroupProcs: pids.cgroupProcs,
     });
     let sharedPids: Holder | undefined;
@@ -115,7 +115,7 @@ export class PodSandbox {
     const programs = image.programs.flatMap(({ source, dest }) => ['--ro-bind', source, dest]);
     const holder = await startHolder(tools, {
       args: [
-        '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', this.pod.name, ...HARDENING,
+        '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
         '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), '--dev', '/dev',
         '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, ...pauseArgs(tools),
       ],

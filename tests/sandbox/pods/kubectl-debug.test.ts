@@ -96,4 +96,15 @@ test('a pod from a manifest keeps its labels and owner references; an unknown im
   assert.match(removal.stderr, 'spec.ephemeralContainers: Forbidden: existing ephemeral containers');
 });
 
+test('a pod whose name is longer than a hostname may be runs, with its name cut to 63 characters as the kubelet cuts it', async () => {
+  const name = `${'a'.repeat(62)}-and-more`;
+  const manifest = join(sandbox.scratch, 'long-name.json');
+  writeFileSync(manifest, JSON.stringify({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '1000'] }] } }));
+  assert.is((await run('create', '--validate=false', '-f', manifest)).code, 0);
+  await waitFor(async () => (await podJson(name)).status.containerStatuses[0].state.running, 'the long-named pod running', 20_000);
+  const exec = await run('exec', name, '--', 'sh', '-c', 'hostname; cat /etc/hostname');
+  // 63 characters end in "-", which a hostname may not end with.
+  assert.is(exec.out, `${'a'.repeat(62)}\n${'a'.repeat(62)}\n`, exec.stderr);
+});
+
 test.run();
