@@ -5,7 +5,7 @@
 // make pods kept as given (labels, owner references); kubectl debug sends its copy as protobuf.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { apiRequest, kubectl, startTestSandbox } from '../../support/sandbox.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -16,6 +16,18 @@ const run = async (...args: string[]) => {
   const result = await kubectl(sandbox, '1.33', args);
   return { ...result, out: result.stdout.toString() };
 };
+/** Whether a process with exactly this argv runs anywhere on this machine. */
+function hostProcessRuns(argv: string[]): boolean {
+  const wanted = `${argv.join('\0')}\0`;
+  return readdirSync('/proc').some((entry) => {
+    if (!/^\d+$/.test(entry)) return false;
+    try {
+      return readFileSync(`/proc/${entry}/cmdline`, 'utf8') === wanted;
+    } catch {
+      return false; // gone meanwhile
+    }
+  });
+}
 const podJson = async (name: string) => JSON.parse((await apiRequest(sandbox, `/api/v1/namespaces/default/pods/${name}`)).body);
 
 test("kubectl debug --target into distroless-app: /proc/1/root is the target's filesystem, not the debug image's", async () => {
@@ -42,6 +54,11 @@ test("a debug container sees the target's processes, and only the pod's", async 
   assert.match(result.out, 'sleep 4242');
   assert.match(result.out, 'ps -eo args');
   assert.not.match(result.out, 'kubectl', 'nothing of this machine');
+
+  // Deleting the pod ends its main process (and the debug container's), seen from this machine.
+  assert.ok(hostProcessRuns(['sleep', '4242']), 'the main process runs on this machine');
+  assert.is((await run('delete', 'pod', 'sleeper')).code, 0);
+  await waitFor(() => !hostProcessRuns(['sleep', '4242']), 'the main process to end with its pod');
 });
 
 test('kubectl debug crashloop --copy-to: the copy runs the command (ok), is a pod like any other, and is deleted', async () => {
