@@ -64,7 +64,8 @@ export interface TerminatedState {
   finishedAt: Date;
 }
 
-const timestamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+/** A time as the API server writes it: RFC 3339, whole seconds. */
+export const timestamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
 
 /**
  * The pod object after one of its containers (or ephemeral containers) ended: its status says

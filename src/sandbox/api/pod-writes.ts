@@ -8,7 +8,7 @@ import { sendJson, sendStatus } from './http-replies.ts';
 import { alreadyExists, methodNotAllowed, notFound } from './kube-status.ts';
 import { podToCreate } from './pod-create.ts';
 import { inlineEmbeddedFields, POD_PROTOBUF } from './pod-protobuf.ts';
-import { podStatus } from './pod-objects.ts';
+import { podStatus, timestamp } from './pod-objects.ts';
 import { readBody, readObjectBody } from './request-body.ts';
 import { applyPatch } from './patches.ts';
 import { updateEphemeralContainers } from './ephemeral-containers.ts';
@@ -20,13 +20,12 @@ const readPod = async (req: IncomingMessage) => {
   const read = await readObjectBody(req, POD_BODY);
   return 'value' in read ? { value: inlineEmbeddedFields(read.value) } : read;
 };
-const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export async function createPod(ctx: ApiContext, namespace: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const read = await readPod(req);
   if ('refused' in read) return sendStatus(res, read.refused);
   if (!ctx.state.hasNamespace(namespace)) return sendStatus(res, notFound('namespaces', namespace));
-  const now = timestamp();
+  const now = timestamp(new Date());
   const made = podToCreate(namespace, read.value, now);
   if ('refused' in made) return sendStatus(res, made.refused);
   const name = String(made.pod.metadata.name);

@@ -3,9 +3,9 @@
 // be pulled (its container then waits in ErrImagePull, as on a node whose registry says no).
 // Fixture pods name their images freely; this catalogue is only for pods made through the API.
 
-/** What busybox (and alpine, which is busybox) carries besides sh. */
-const BUSYBOX_TOOLS = ['coreutils', 'procps', 'textutils', 'tar'];
-const DEBIAN_TOOLS = ['coreutils', 'tar'];
+/** What busybox (and alpine, which is busybox) carries besides sh; `tar` comes with any shell (tool-catalog.ts). */
+const BUSYBOX_TOOLS = ['coreutils', 'procps', 'textutils'];
+const DEBIAN_TOOLS = ['coreutils'];
 
 export interface CatalogueImage {
   shells: string[];
