@@ -34,7 +34,8 @@ export function podToCreate(namespace: string, body: Json, now: string): { pod: 
       ...body,
       kind: 'Pod',
       apiVersion: 'v1',
-      metadata: { ...metadata, namespace, uid: randomUUID(), creationTimestamp: now },
+      // The system's fields are the API server's to set: a client's deletionTimestamp would show a new pod as Terminating.
+      metadata: { ...withoutSystemFields(metadata), namespace, uid: randomUUID(), creationTimestamp: now },
       spec: {
         restartPolicy: 'Always',
         terminationGracePeriodSeconds: 30,
@@ -52,6 +53,11 @@ export function podToCreate(namespace: string, body: Json, now: string): { pod: 
       },
     },
   };
+}
+
+function withoutSystemFields(metadata: Json): Json {
+  const { deletionTimestamp: _deleted, deletionGracePeriodSeconds: _grace, resourceVersion: _version, selfLink: _link, managedFields: _managed, ...kept } = metadata;
+  return kept;
 }
 
 function withContainerDefaults(container: Json): Json {

@@ -33,7 +33,7 @@ const currentVersion = async () => (await call(sandbox, PODS)).json().metadata.r
 test('a created pod keeps its labels, annotations, owner references and restart policy; the API server fills in the rest', async () => {
   const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'web-7f9', uid: 'd9607e19-f88f-11e6-a518-42010a800195', controller: true, blockOwnerDeletion: true };
   const created = await post({
-    ...pod('kept', { labels: { app: 'kept', tier: 'x' }, annotations: { 'example.com/note': 'kept as given' }, ownerReferences: [owner] }),
+    ...pod('kept', { labels: { app: 'kept', tier: 'x' }, annotations: { 'example.com/note': 'kept as given' }, ownerReferences: [owner], uid: 'chosen-by-client', deletionTimestamp: '2020-01-01T00:00:00Z' }),
     spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox:1.36', command: ['sleep', '1000'], stdin: true, tty: true, env: [{ name: 'MODE', value: 'debug' }] }] },
   });
   assert.is(created.status, 201, created.body);
@@ -43,6 +43,7 @@ test('a created pod keeps its labels, annotations, owner references and restart 
   assert.equal(object.metadata.ownerReferences, [owner]);
   assert.is(object.metadata.namespace, 'default');
   assert.match(object.metadata.uid, /^[0-9a-f-]{36}$/);
+  assert.is(object.metadata.deletionTimestamp, undefined, 'a new pod is not Terminating, whatever the client says');
   assert.is(object.spec.restartPolicy, 'Never');
   assert.is(object.spec.nodeName, 'octant-exec-sandbox');
   assert.equal(object.spec.securityContext, {});
