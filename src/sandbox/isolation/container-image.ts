@@ -23,7 +23,16 @@ export interface ContainerImage {
   env: Record<string, string>;
 }
 
+/**
+ * A pod's hostname, as the kubelet makes it: its name cut to 63 characters (the kernel takes no
+ * more, nor does DNS a label), without a trailing "-" or ".".
+ */
+export function podHostname(podName: string): string {
+  return podName.slice(0, 63).replace(/[-.]+$/, '');
+}
+
 export function containerImage(podName: string, container: ContainerFixture): ContainerImage {
+  const hostname = podHostname(podName);
   const programs = programNames(container.shells, container.tools).flatMap((name) => {
     const source = hostBinary(name);
     return source ? [{ source, dest: `${dirname(source).endsWith('sbin') ? '/usr/sbin' : '/usr/bin'}/${basename(source)}` }] : [];
@@ -32,16 +41,16 @@ export function containerImage(podName: string, container: ContainerFixture): Co
   const files: Record<string, string> = {
     '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
     '/etc/group': 'root:x:0:\nnogroup:x:65534:\n',
-    '/etc/hostname': `${podName}\n`,
+    '/etc/hostname': `${hostname}\n`,
     // The kubelet writes the pod's own name next to localhost.
-    '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${podName}\n`,
+    '/etc/hosts': `127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n127.0.0.1\t${hostname}\n`,
     '/etc/nsswitch.conf': 'passwd: files\ngroup: files\nhosts: files dns\n',
     '/etc/resolv.conf': hostResolvConf(),
     '/etc/os-release': `NAME="octant-exec sandbox"\nID=octant-exec-sandbox\nPRETTY_NAME="${image.replace(/["\\$`]/g, '')} (octant-exec sandbox image)"\n`,
   };
   // Debian-based images set the prompt people recognise (root@pod:/#) here.
   if (programs.some((p) => p.dest === '/usr/bin/bash')) files['/etc/bash.bashrc'] = "PS1='\\u@\\h:\\w\\$ '\n";
-  return { programs, files, env: { PATH: CONTAINER_PATH, HOME: '/root', HOSTNAME: podName, ...(container.env ?? {}) } };
+  return { programs, files, env: { PATH: CONTAINER_PATH, HOME: '/root', HOSTNAME: hostname, ...(container.env ?? {}) } };
 }
 
 /** The pods share this machine's network, so its resolver configuration is theirs too. */

@@ -6,10 +6,10 @@
 // execs join with nsenter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import { isRunning } from '../api/pod-objects.ts';
 import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
-import { containerImage, type ContainerImage } from './container-image.ts';
+import { containerImage, podHostname, type ContainerImage } from './container-image.ts';
 import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
 import type { IsolationTools } from './host-tools.ts';
 import type { PodPids } from './pids-limit.ts';
@@ -18,6 +18,7 @@ import { commandForStdin, launching } from './launcher.ts';
 import type { ExecLaunch } from '../processes/running-process.ts';
 import { killGroup } from '../processes/exec-processes.ts';
 import { findExecutable } from './path-in-root.ts';
+import { refuseNulBytes } from '../containers/nul-bytes.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
 
 /** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
@@ -52,7 +53,7 @@ export class PodSandbox {
   static async start(ctx: PodSandboxContext, pod: PodFixture): Promise<PodSandbox> {
     const { tools, pids } = ctx;
     const userNamespace = await startHolder(tools, {
-      args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', pod.name, ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
+      args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', podHostname(pod.name), ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
       cgroupProcs: pids.cgroupProcs,
     });
     let sharedPids: Holder | undefined;
@@ -89,17 +90,32 @@ export class PodSandbox {
     return running;
   }
 
-  private async startContainer(container: ContainerFixture): Promise<RunningContainer> {
+  /**
+   * Adds an ephemeral (debug) container: its own image, layer and mount namespace, and, when it
+   * names a target, the target container's PID namespace, as on a node: its `ps` shows the
+   * target's processes and `/proc/1/root` is the target's filesystem. Never restarted.
+   */
+  async startEphemeral(container: EphemeralContainerFixture): Promise<void> {
+    const target = this.pod.containers.find((c) => c.name === container.targetContainerName);
+    const targetPids = target ? (await this.container(target)).holder : undefined;
+    const running = this.startContainer(container, targetPids);
+    this.containers.set(container.name, running);
+    void running.catch(() => this.containers.delete(container.name));
+    await running;
+  }
+
+  /** Starts a container's holder; in `pidsOf`'s PID namespace when given, else the pod's shared one or its own. */
+  private async startContainer(container: ContainerFixture, pidsOf = this.sharedPids): Promise<RunningContainer> {
     const { tools } = this.ctx;
     const image = containerImage(this.pod.name, container);
     const layer = join(this.ctx.layersDir, container.name);
     createWritableLayer(layer, image.files);
-    const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(this.sharedPids ? [`/proc/${this.sharedPids.nsPid}/ns/pid`] : [])];
-    const pidArgs = this.sharedPids ? ['--pidns', '6'] : ['--unshare-pid'];
+    const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(pidsOf ? [`/proc/${pidsOf.nsPid}/ns/pid`] : [])];
+    const pidArgs = pidsOf ? ['--pidns', '6'] : ['--unshare-pid'];
     const programs = image.programs.flatMap(({ source, dest }) => ['--ro-bind', source, dest]);
     const holder = await startHolder(tools, {
       args: [
-        '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', this.pod.name, ...HARDENING,
+        '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
         '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), '--dev', '/dev',
         '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, ...pauseArgs(tools),
       ],
@@ -120,6 +136,8 @@ export class PodSandbox {
    */
   async prepareExec(container: ContainerFixture, argv: string[]): Promise<ExecPreparation> {
     const { image, holder } = await this.container(container);
+    const refused = refuseNulBytes(argv, image.env);
+    if (refused) return refused;
     const found = findExecutable(`/proc/${holder.nsPid}/root`, argv[0] ?? '', image.env.PATH ?? '');
     if ('notFound' in found) return found;
     const { tools, pids } = this.ctx;
