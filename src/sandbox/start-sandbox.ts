@@ -16,6 +16,7 @@ import { demoFixture } from './fixture/demo-fixture.ts';
 import { ClusterState } from './api/cluster-state.ts';
 import { handleApiRequest } from './api/api-routes.ts';
 import { handleExecUpgrade } from './exec/exec-upgrade.ts';
+import { handleAttachUpgrade } from './attach/attach-upgrade.ts';
 import { sendStatus, refuseUpgradeWithStatus, statusSentOn } from './api/http-replies.ts';
 import { ExecProcesses } from './processes/exec-processes.ts';
 import type { RunningProcess } from './processes/running-process.ts';
@@ -27,6 +28,7 @@ import type { ExecTransport } from './transports/exec-transport.ts';
 import { createWebSocketTransport } from './transports/websocket-transport.ts';
 import { createSpdyTransport } from './transports/spdy-transport.ts';
 import { ExecCounter } from './exec/exec-counter.ts';
+import { MainProcesses } from './containers/main-processes.ts';
 import { SandboxFaults } from './faults/faults.ts';
 import { sandboxIdentities } from './auth/identities.ts';
 import { admitRequest, type Access } from './auth/front-door.ts';
@@ -65,6 +67,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     throw error;
   }
   const sessions = new ExecProcesses();
+  const mainProcesses = new MainProcesses(state, runtime);
   const podExecs = new Map<string, Set<RunningProcess>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
@@ -83,6 +86,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const key = `${pod.namespace}/${name}`;
     for (const exec of podExecs.get(key) ?? []) exec.end();
     podExecs.delete(key);
+    mainProcesses.deletePod(pod.namespace, name);
     void runtime.deletePod(pod.namespace, name);
   });
 
@@ -92,7 +96,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
-    handleApiRequest({ state, hostPort, watches, access }, admission.caller, req, res);
+    handleApiRequest({ state, hostPort, watches, access, mainProcesses }, admission.caller, req, res);
   });
   // Every connection, for the shutdown: upgraded ones (execs) and ones still in their TLS
   // handshake are not the HTTP server's to close.
@@ -109,7 +113,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     socket.once('close', () => audit.record(entry, answer(), statusSentOn(socket)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
-    handleExecUpgrade({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer }, admission.caller, entry.attributes, req, socket, head);
+    const handle = entry.attributes.resourceRequest && entry.attributes.subresource === 'attach' ? handleAttachUpgrade : handleExecUpgrade;
+    handle({ state, runtime, transports, sessions, podExecs, execs, faults, authorizer: access.authorizer, mainProcesses }, admission.caller, entry.attributes, req, socket, head);
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
@@ -121,6 +126,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   hostPort = `127.0.0.1:${port}`;
   const url = `https://${hostPort}`;
   runtime.startPods(state.pods());
+  mainProcesses.startPods(state.pods());
   const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
   writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
   const users: Record<string, SandboxUser> = {};
@@ -176,6 +182,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           server.closeAllConnections?.();
         });
         await ended;
+        await mainProcesses.close();
         await runtime.close();
         audit.close();
         if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });

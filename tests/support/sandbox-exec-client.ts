@@ -22,6 +22,23 @@ export function execPath(q: ExecQuery): string {
   return `/api/v1/namespaces/${q.namespace ?? 'default'}/pods/${q.pod}/exec?${params}`;
 }
 
+export interface AttachQuery {
+  namespace?: string;
+  pod: string;
+  container?: string;
+  stdin?: boolean;
+  stdout?: boolean;
+  stderr?: boolean;
+  tty?: boolean;
+}
+
+export function attachPath(q: AttachQuery): string {
+  const params = new URLSearchParams();
+  if (q.container) params.set('container', q.container);
+  for (const flag of ['stdin', 'stdout', 'stderr', 'tty'] as const) if (q[flag] ?? (flag !== 'stdin' && flag !== 'tty')) params.set(flag, 'true');
+  return `/api/v1/namespaces/${q.namespace ?? 'default'}/pods/${q.pod}/attach?${params}`;
+}
+
 export interface Frame {
   channel: number;
   data: Buffer;
@@ -40,9 +57,14 @@ export interface ExecSession {
 }
 
 export function openExec(sandbox: Sandbox, q: ExecQuery, protocols: string[] = ['v5.channel.k8s.io']): Promise<ExecSession> {
-  const ws = new WebSocket(`${sandbox.server.replace('https', 'wss')}${execPath(q)}`, protocols, {
+  return openStream(sandbox, execPath(q), protocols);
+}
+
+/** A channel-protocol WebSocket to any streaming path (exec, attach), as `token` (default: the admin's). */
+export function openStream(sandbox: Sandbox, path: string, protocols: string[] = ['v5.channel.k8s.io'], token = sandbox.token): Promise<ExecSession> {
+  const ws = new WebSocket(`${sandbox.server.replace('https', 'wss')}${path}`, protocols, {
     ca: sandbox.caPem,
-    headers: { Authorization: `Bearer ${sandbox.token}` },
+    headers: { Authorization: `Bearer ${token}` },
   });
   const frames: Frame[] = [];
   ws.on('message', (data: Buffer) => frames.push({ channel: data[0], data: data.subarray(1) }));

@@ -53,12 +53,12 @@ export interface KubectlRun {
  * Starts kubectl against the sandbox with its own HOME and discovery cache, so every run does
  * discovery from scratch like a first-time user. `binary` is a version ("1.33") or a path.
  */
-export function startKubectl(sandbox: Sandbox & { scratch: string }, binary: string, args: string[], input?: Uint8Array | string): KubectlRun {
+export function startKubectl(sandbox: Sandbox & { scratch: string }, binary: string, args: string[], input?: Uint8Array | string, env: Record<string, string> = {}): KubectlRun {
   const file = binary.startsWith('/') ? binary : kubectlBinary(binary);
   requireTool(file);
   const home = mkdtempSync(join(sandbox.scratch, 'home-'));
   const child = spawn(file, ['--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), ...args], {
-    env: { PATH: '/usr/bin:/bin', HOME: home },
+    env: { PATH: '/usr/bin:/bin', HOME: home, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   const stdout: Buffer[] = [];

@@ -1,7 +1,7 @@
 // The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch,
 // and the review APIs (group-routes.ts). Every request here has passed the front door
-// (auth/front-door.ts). Exec arrives as an upgrade and is handled in exec-upgrade.ts; a plain
-// request to it gets 400.
+// (auth/front-door.ts). Exec and attach arrive as upgrades (exec-upgrade.ts, attach-upgrade.ts);
+// a plain request to either gets 400. pods/log is pod-log.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
@@ -14,6 +14,8 @@ import { handleGroupRequest } from './group-routes.ts';
 import { isWatch } from '../auth/request-attributes.ts';
 import type { Access } from '../auth/front-door.ts';
 import type { UserInfo } from '../auth/user-info.ts';
+import type { MainProcesses } from '../containers/main-processes.ts';
+import { handlePodLog } from './pod-log.ts';
 
 export interface ApiContext {
   state: ClusterState;
@@ -22,6 +24,8 @@ export interface ApiContext {
   watches: Set<ServerResponse>;
   /** tokens and authorizer, for the reviews */
   access: Access;
+  /** the containers' main processes, whose output pods/log serves */
+  mainProcesses: MainProcesses;
 }
 
 /** `/api/v1/namespaces/NS/pods/NAME/SUB` split into its parts (undefined when absent). */
@@ -84,7 +88,10 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
       return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
     }
   }
-  if (path.resource === 'pods' && path.subresource === 'exec') {
+  if (path.resource === 'pods' && path.subresource === 'log' && get && path.namespace !== undefined && path.name !== undefined) {
+    return handlePodLog(ctx.state, ctx.mainProcesses, path.namespace, path.name, url.searchParams, req, res);
+  }
+  if (path.resource === 'pods' && (path.subresource === 'exec' || path.subresource === 'attach')) {
     // What the API server says to an exec request that did not ask to upgrade.
     return sendStatus(res, badRequest('Upgrade request required'));
   }

@@ -76,6 +76,20 @@ export class ClusterState {
     return deleted;
   }
 
+  /**
+   * Replaces a pod (its fixture, its object or both) with a new resourceVersion, and tells
+   * watchers (MODIFIED). Returns the new pod, or undefined when the pod is gone.
+   */
+  updatePod(namespace: string, name: string, update: (pod: SandboxPod) => SandboxPod): SandboxPod | undefined {
+    const current = this.podsByKey.get(key(namespace, name));
+    if (!current) return undefined;
+    const next = update(current);
+    const updated = { ...next, object: { ...next.object, metadata: { ...next.object.metadata, resourceVersion: this.nextVersion() } } };
+    this.podsByKey.set(key(namespace, name), updated);
+    this.emit(namespace, { type: 'MODIFIED', object: updated.object });
+    return updated;
+  }
+
   onPodDeleted(listener: (pod: SandboxPod) => void): void {
     this.deletionListeners.add(listener);
   }

@@ -19,7 +19,12 @@ function containerSpec(c: ContainerFixture) {
   return {
     name: c.name,
     image: c.image ?? 'sandbox/unnamed:latest',
+    ...(c.command ? { command: [...c.command] } : {}),
+    ...(c.args ? { args: [...c.args] } : {}),
     env: Object.entries(c.env ?? {}).map(([name, value]) => ({ name, value })),
+    ...(c.stdin ? { stdin: true } : {}),
+    ...(c.stdinOnce ? { stdinOnce: true } : {}),
+    ...(c.tty ? { tty: true } : {}),
     imagePullPolicy: 'IfNotPresent',
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -39,6 +44,50 @@ function containerStatus(c: ContainerFixture, startedAt: string, index: number) 
     restartCount: waiting ? 7 : 0,
     state: containerState(c.state, startedAt),
     ...(waiting ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: startedAt } } } : {}),
+  };
+}
+
+/** A container's state as the kubelet reports it once its main process has ended. */
+export interface TerminatedState {
+  exitCode: number;
+  reason: string;
+  message?: string;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+const timestamp = (date: Date) => date.toISOString().replace(/\.\d+Z$/, 'Z');
+
+/**
+ * The pod object after one of its containers (or ephemeral containers) ended: its status says
+ * terminated with the exit code, not ready; the pod is no longer Ready either.
+ */
+export function withContainerTerminated(pod: KubeObject, container: string, ended: TerminatedState): KubeObject {
+  const status = pod.status as Record<string, unknown>;
+  const state = {
+    terminated: {
+      exitCode: ended.exitCode,
+      reason: ended.reason,
+      ...(ended.message ? { message: ended.message } : {}),
+      startedAt: timestamp(ended.startedAt),
+      finishedAt: timestamp(ended.finishedAt),
+    },
+  };
+  const patch = (statuses: unknown) =>
+    Array.isArray(statuses) ? statuses.map((s: Record<string, unknown>) => (s.name === container ? { ...s, state, ready: false, started: false } : s)) : statuses;
+  const containerStatuses = patch(status.containerStatuses) as Record<string, unknown>[];
+  const ready = containerStatuses.every((s) => s.ready === true) ? 'True' : 'False';
+  const conditions = (status.conditions as Record<string, unknown>[]).map((c) =>
+    (c.type === 'Ready' || c.type === 'ContainersReady') && c.status !== ready ? { ...c, status: ready, lastTransitionTime: timestamp(ended.finishedAt) } : c,
+  );
+  return {
+    ...pod,
+    status: {
+      ...status,
+      conditions,
+      containerStatuses,
+      ...(status.ephemeralContainerStatuses ? { ephemeralContainerStatuses: patch(status.ephemeralContainerStatuses) } : {}),
+    },
   };
 }
 

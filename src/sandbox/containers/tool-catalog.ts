@@ -22,9 +22,17 @@ export const SHIMS: Record<string, string> = {
 
 const HOST_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 
+/**
+ * What every image with a shell carries besides: `tar`, which `kubectl cp` runs in the container
+ * (`tar cf - …` to copy out, `tar xmf - -C DIR` to copy in); busybox, alpine and Debian images
+ * all have one. A shell-less (distroless) image has none, and `kubectl cp` fails there as it does
+ * against a real cluster.
+ */
+const WITH_A_SHELL = ['tar'];
+
 /** Program names for a container's declared shells and tools, bundles expanded, duplicates dropped. */
 export function programNames(shells: string[] = [], tools: string[] = []): string[] {
-  return [...new Set([...shells, ...tools.flatMap((t) => BUNDLES[t] ?? [t])])];
+  return [...new Set([...shells, ...tools.flatMap((t) => BUNDLES[t] ?? [t]), ...(shells.length > 0 ? WITH_A_SHELL : [])])];
 }
 
 /** Where the host keeps this program, or undefined when it has none (it is then left out). */

@@ -25,19 +25,32 @@ export function admitExec(state: ClusterState, namespace: string, podName: strin
   const pod = state.pod(namespace, podName);
   if (!pod) return { refused: notFound('pods', podName) };
 
+  const chosen = chooseContainer(pod, podName, parsed.container);
+  if ('refused' in chosen) return chosen;
+  const { container } = chosen;
+  const containerName = container.name;
+  if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };
+  if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
+  if (!isRunning(container)) return containerNotFound(containerName);
+  return { admitted: { request: { ...parsed, container: containerName }, pod, container } };
+}
+
+/**
+ * The container a request names, as the API server picks it for exec, attach and logs: the only
+ * one when none is named (the API server does not read the default-container annotation; kubectl
+ * does), else the one named.
+ */
+export function chooseContainer(pod: SandboxPod, podName: string, requested: string): { container: ContainerFixture } | { refused: StatusError } {
   const names = pod.fixture.containers.map((c) => c.name);
-  let containerName = parsed.container;
+  let containerName = requested;
   if (!containerName) {
-    // The API server itself does not read the default-container annotation (kubectl does);
-    // with several containers it asks the client to choose.
     if (names.length > 1) return { refused: badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`) };
     containerName = names[0];
   }
   if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
   const container = pod.fixture.containers.find((c) => c.name === containerName);
-  if (!container) return { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
-  if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };
-  if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
-  if (!isRunning(container)) return { kubeletRefused: { code: 500, text: `container not found ("${containerName}")` } };
-  return { admitted: { request: { ...parsed, container: containerName }, pod, container } };
+  return container ? { container } : { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
 }
+
+/** The kubelet's plain-text refusal for a container that is not running. */
+export const containerNotFound = (container: string) => ({ kubeletRefused: { code: 500, text: `container not found ("${container}")` } });

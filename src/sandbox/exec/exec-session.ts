@@ -9,14 +9,11 @@ import { execExitCode, execInternalError } from '../api/kube-status.ts';
 import type { ExecProcesses } from '../processes/exec-processes.ts';
 import type { RunningProcess } from '../processes/running-process.ts';
 import { spawnOnPipes } from '../processes/pipe-process.ts';
-import { spawnOnPty } from '../processes/pty-process.ts';
+import { DEFAULT_SIZE, spawnOnPty, TERMINAL_ENV } from '../processes/pty-process.ts';
 import { randomBytes } from 'node:crypto';
 
 /** kubectl sends the terminal size right after connecting; wait that long before starting at 80x24. */
 const FIRST_RESIZE_WAIT_MS = 1000;
-const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
-/** What a container runtime sets for a TTY exec. */
-const TERMINAL_ENV = { TERM: 'xterm' };
 
 export interface ExecHooks {
   sessions: ExecProcesses;

@@ -6,7 +6,7 @@ import type { Duplex } from 'node:stream';
 import type { ClusterState } from '../api/cluster-state.ts';
 import type { ExecTransport } from '../transports/exec-transport.ts';
 import { admitExec, type Admitted } from './exec-admission.ts';
-import { parseCorePath, checkNames } from '../api/api-routes.ts';
+import { parseCorePath, checkNames, type CorePath } from '../api/api-routes.ts';
 import { splitRequestUrl } from '../api/request-url.ts';
 import { refuseUpgrade, refuseUpgradeWithStatus } from '../api/http-replies.ts';
 import { badRequest, injectedFailure, pathNotFound } from '../api/kube-status.ts';
@@ -36,26 +36,15 @@ export interface ExecContext {
 
 /** `caller`: who the upgrade acts as; `attributes`: what the front door authorized (`get` for a WebSocket's GET, `create` for SPDY's POST). */
 export function handleExecUpgrade(ctx: ExecContext, caller: UserInfo, attributes: Attributes, req: IncomingMessage, socket: Duplex, head: Buffer): void {
-  const url = splitRequestUrl(req.url);
-  const path = parseCorePath(url.pathname);
-  if (!path || path.resource !== 'pods' || path.subresource !== 'exec' || !path.namespace || !path.name) {
-    return refuseUpgradeWithStatus(socket, pathNotFound());
-  }
-  const badName = checkNames(path);
-  if (badName) return refuseUpgradeWithStatus(socket, badName);
-  // Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission): a WebSocket upgrade is a GET,
-  // authorized as `get`, and must be allowed `create` as well, as SPDY's POST is.
-  if (attributes.verb !== 'create') {
-    const { refused } = authorize(ctx.authorizer, caller, { ...attributes, verb: 'create' });
-    if (refused) return refuseUpgradeWithStatus(socket, refused);
-  }
+  const target = checkStreamUpgrade(ctx.authorizer, caller, attributes, req, socket, 'exec');
+  if (!target) return;
+  const { path, url } = target;
   const admission = admitExec(ctx.state, path.namespace, path.name, url.searchParams);
   if ('refused' in admission) return refuseUpgradeWithStatus(socket, admission.refused);
   if ('kubeletRefused' in admission) return refuseUpgrade(socket, admission.kubeletRefused.code, admission.kubeletRefused.text, 'text/plain; charset=utf-8');
 
-  const transport = ctx.transports.find((t) => t.accepts(req));
-  // Refused before anything starts: a client that can fall back (kubectl 1.30+) retries over SPDY.
-  if (!transport) return refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": this server serves exec over ${ctx.transports.map((t) => t.name).join(', ') || 'nothing'}`));
+  const transport = transportFor(ctx.transports, req, socket);
+  if (!transport) return;
 
   const { admitted } = admission;
   const plan = ctx.faults.planFor(admitted.pod.namespace, admitted.request.pod);
@@ -65,6 +54,42 @@ export function handleExecUpgrade(ctx: ExecContext, caller: UserInfo, attributes
     return;
   }
   upgrade(ctx, transport, req, socket, head, admitted, plan);
+}
+
+/**
+ * What an exec and an attach upgrade both pass after the front door: the path (404), names (400),
+ * and for a WebSocket, `create` as well as `get` (403). Answers a refusal itself and returns
+ * undefined; else the pod's path and the query.
+ */
+export function checkStreamUpgrade(authorizer: Authorizer, caller: UserInfo, attributes: Attributes, req: IncomingMessage, socket: Duplex, subresource: string): { path: Required<Pick<CorePath, 'namespace' | 'name'>>; url: ReturnType<typeof splitRequestUrl> } | undefined {
+  const url = splitRequestUrl(req.url);
+  const path = parseCorePath(url.pathname);
+  if (!path || path.resource !== 'pods' || path.subresource !== subresource || !path.namespace || !path.name) {
+    refuseUpgradeWithStatus(socket, pathNotFound());
+    return undefined;
+  }
+  const badName = checkNames(path);
+  if (badName) {
+    refuseUpgradeWithStatus(socket, badName);
+    return undefined;
+  }
+  // Kubernetes 1.35 (AuthorizePodWebsocketUpgradeCreatePermission): a WebSocket upgrade is a GET,
+  // authorized as `get`, and must be allowed `create` as well, as SPDY's POST is.
+  if (attributes.verb !== 'create') {
+    const { refused } = authorize(authorizer, caller, { ...attributes, verb: 'create' });
+    if (refused) {
+      refuseUpgradeWithStatus(socket, refused);
+      return undefined;
+    }
+  }
+  return { path: { namespace: path.namespace, name: path.name }, url };
+}
+
+/** The transport for this upgrade, or undefined after a 400 that lets kubectl fall back to SPDY (nothing has started). */
+export function transportFor(transports: ExecTransport[], req: IncomingMessage, socket: Duplex): ExecTransport | undefined {
+  const transport = transports.find((t) => t.accepts(req));
+  if (!transport) refuseUpgradeWithStatus(socket, badRequest(`unsupported upgrade "${req.headers.upgrade ?? ''}": this server serves exec over ${transports.map((t) => t.name).join(', ') || 'nothing'}`));
+  return transport;
 }
 
 function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessage, socket: Duplex, head: Buffer, admitted: Admitted, plan: FaultPlan | undefined): void {

@@ -14,6 +14,11 @@ import { endTerminal, killGroup } from './exec-processes.ts';
 import { nativePty } from './pty-binding.ts';
 import { startOnTerminal } from './terminal-start.ts';
 
+/** A terminal's size until its client says otherwise. */
+export const DEFAULT_SIZE: TerminalSize = { cols: 80, rows: 24 };
+/** What a container runtime sets for a process on a terminal. */
+export const TERMINAL_ENV = { TERM: 'xterm' };
+
 /** How long to wait for the drain marker before reporting the exit with what arrived. */
 const markerWaitMs = 2_000;
 
