@@ -93,6 +93,8 @@ export interface ExecRequest {
   /** default true: a TTY with stdin */
   interactive?: boolean;
   idleTimeoutSeconds?: number;
+  /** debug, copy or attach (docs/api.md); absent: a plain exec */
+  mode?: { kind: 'debug'; image: string } | { kind: 'copy' } | { kind: 'attach' };
 }
 export interface ExecStarted {
   requestId: string;
