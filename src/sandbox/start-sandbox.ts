@@ -23,6 +23,7 @@ import type { RunningProcess } from './processes/running-process.ts';
 import type { ContainerRuntime } from './containers/container-runtime.ts';
 import { hostRuntime } from './containers/host-runtime.ts';
 import { startBubblewrapRuntime } from './isolation/bubblewrap-runtime.ts';
+import { SandboxKubelet } from './kubelet/kubelet.ts';
 import { SANDBOX_CONTEXT, userKubeconfigPath, writeKubeconfig } from './api/kubeconfig.ts';
 import type { ExecTransport } from './transports/exec-transport.ts';
 import { createWebSocketTransport } from './transports/websocket-transport.ts';
@@ -68,6 +69,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   }
   const sessions = new ExecProcesses();
   const mainProcesses = new MainProcesses(state, runtime);
+  const kubelet = new SandboxKubelet(state, runtime, mainProcesses);
   const podExecs = new Map<string, Set<RunningProcess>>();
   const watches = new Set<ServerResponse>();
   const execs = new ExecCounter();
@@ -96,7 +98,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
-    handleApiRequest({ state, hostPort, watches, access, mainProcesses }, admission.caller, req, res);
+    handleApiRequest({ state, hostPort, watches, access, kubelet, mainProcesses }, admission.caller, req, res);
   });
   // Every connection, for the shutdown: upgraded ones (execs) and ones still in their TLS
   // handshake are not the HTTP server's to close.

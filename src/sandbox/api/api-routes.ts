@@ -1,7 +1,7 @@
-// The read side of the API subset plus pod deletion: discovery, namespaces, pods list/get/watch,
-// and the review APIs (group-routes.ts). Every request here has passed the front door
-// (auth/front-door.ts). Exec and attach arrive as upgrades (exec-upgrade.ts, attach-upgrade.ts);
-// a plain request to either gets 400. pods/log is pod-log.ts.
+// The API subset: discovery, namespaces, pods list/get/watch/delete, pod creation and the
+// ephemeralcontainers subresource (pod-writes.ts), and the review APIs (group-routes.ts). Every
+// request here has passed the front door (auth/front-door.ts). Exec and attach arrive as upgrades
+// (exec-upgrade.ts, attach-upgrade.ts); a plain request to either gets 400. pods/log is pod-log.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ClusterState, WatchEvent } from './cluster-state.ts';
 import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from './discovery.ts';
@@ -14,6 +14,8 @@ import { handleGroupRequest } from './group-routes.ts';
 import { isWatch } from '../auth/request-attributes.ts';
 import type { Access } from '../auth/front-door.ts';
 import type { UserInfo } from '../auth/user-info.ts';
+import type { SandboxKubelet } from '../kubelet/kubelet.ts';
+import { createPod, ephemeralContainers } from './pod-writes.ts';
 import type { MainProcesses } from '../containers/main-processes.ts';
 import { handlePodLog } from './pod-log.ts';
 
@@ -24,6 +26,8 @@ export interface ApiContext {
   watches: Set<ServerResponse>;
   /** tokens and authorizer, for the reviews */
   access: Access;
+  /** runs what the writes create (pods, ephemeral containers) */
+  kubelet: SandboxKubelet;
   /** the containers' main processes, whose output pods/log serves */
   mainProcesses: MainProcesses;
 }
@@ -83,10 +87,14 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
   if (path.resource === 'namespaces' && get) return namespaces(ctx, path, res);
   if (path.resource === 'pods' && path.subresource === undefined) {
     if (get && path.name === undefined) return listOrWatchPods(ctx, path.namespace, url.searchParams, req, res);
+    if (method === 'POST' && path.name === undefined && path.namespace !== undefined) return void createPod(ctx, path.namespace, req, res);
     if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
       const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
       return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
     }
+  }
+  if (path.resource === 'pods' && path.subresource === 'ephemeralcontainers' && path.namespace !== undefined && path.name !== undefined) {
+    return void ephemeralContainers(ctx, path.namespace, path.name, req, res);
   }
   if (path.resource === 'pods' && path.subresource === 'log' && get && path.namespace !== undefined && path.name !== undefined) {
     return handlePodLog(ctx.state, ctx.mainProcesses, path.namespace, path.name, url.searchParams, req, res);

@@ -1,7 +1,8 @@
-// The sandbox's live objects: namespaces and pods built from the fixture, pod deletion, and the
-// watch fan-out (ADDED/MODIFIED/DELETED) that list-and-watch clients rely on. Like the API server's
-// watch cache, recent events are kept, so a watch started from a list's resourceVersion gets
-// what happened between the list and its start instead of missing it.
+// The sandbox's live objects: namespaces and pods built from the fixture or created through the
+// API, their changes and deletion, and the watch fan-out (ADDED/MODIFIED/DELETED) that
+// list-and-watch clients rely on. Like the API server's watch cache, recent events are kept, so a
+// watch started from a list's resourceVersion gets what happened between the list and its start
+// instead of missing it.
 import { randomUUID } from 'node:crypto';
 import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
 import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
@@ -63,6 +64,14 @@ export class ClusterState {
 
   pod(namespace: string, name: string): SandboxPod | undefined {
     return this.podsByKey.get(key(namespace, name));
+  }
+
+  /** A pod made through the API (pod-create.ts): stored with the next resourceVersion, ADDED to watchers. */
+  addPod(namespace: string, fixture: PodFixture, object: KubeObject): SandboxPod {
+    const pod = { namespace, fixture, object: { ...object, metadata: { ...object.metadata, resourceVersion: this.nextVersion() } } };
+    this.podsByKey.set(key(namespace, fixture.name), pod);
+    this.emit(namespace, { type: 'ADDED', object: pod.object });
+    return pod;
   }
 
   deletePod(namespace: string, name: string): SandboxPod | undefined {

@@ -82,3 +82,20 @@ export function execInternalError(cause: string): KubeStatus {
     code: 500,
   };
 }
+
+export const alreadyExists = (kind: 'pods', name: string) => failure(409, 'AlreadyExists', `${kind} "${name}" already exists`, { name, kind });
+
+/** One field's problem, as apimachinery's field.Error has it: `Required value`, `Invalid value: "x": why`, `Forbidden: why`… */
+export interface FieldProblem {
+  field: string;
+  reason: 'FieldValueRequired' | 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueDuplicate' | 'FieldValueNotFound' | 'FieldValueNotSupported';
+  /** the error's body, without the field: `Required value` */
+  message: string;
+}
+
+/** A 422 Invalid as the API server words it: one problem inline, several in brackets. */
+export function invalid(kind: 'Pod', name: string, problems: FieldProblem[]): StatusError {
+  const each = problems.map((p) => `${p.field}: ${p.message}`);
+  const message = `${kind} "${name}" is invalid: ${each.length === 1 ? each[0] : `[${each.join(', ')}]`}`;
+  return failure(422, 'Invalid', message, { name, kind, causes: problems.map(({ reason, message, field }) => ({ reason, message, field })) });
+}

@@ -5,6 +5,12 @@ import type { ContainerFixture, ContainerStateFixture, PodFixture } from '../fix
 
 export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
+/** The sandbox's one node, where every pod is scheduled. */
+export const SANDBOX_NODE = 'octant-exec-sandbox';
+
+/** Waiting reasons of a container that has never started: its pod is still Pending. */
+const NOT_STARTED = ['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff'];
+
 function containerState(state: ContainerStateFixture | undefined, startedAt: string) {
   if (!state || state === 'running') return { running: { startedAt } };
   if ('waiting' in state) return { waiting: { ...state.waiting } };
@@ -31,9 +37,11 @@ function containerSpec(c: ContainerFixture) {
   };
 }
 
-function containerStatus(c: ContainerFixture, startedAt: string, index: number) {
+export function containerStatus(c: ContainerFixture, startedAt: string, index: number) {
   const running = isRunning(c);
   const waiting = typeof c.state === 'object' && 'waiting' in c.state;
+  // A container waiting to start for the first time has never run; one in back-off has, many times.
+  const restarting = waiting && !NOT_STARTED.includes((c.state as { waiting: { reason: string } }).waiting.reason);
   return {
     name: c.name,
     image: c.image ?? 'sandbox/unnamed:latest',
@@ -41,9 +49,9 @@ function containerStatus(c: ContainerFixture, startedAt: string, index: number) 
     containerID: `containerd://${randomUUID().replace(/-/g, '')}${index}`,
     ready: running,
     started: running,
-    restartCount: waiting ? 7 : 0,
+    restartCount: restarting ? 7 : 0,
     state: containerState(c.state, startedAt),
-    ...(waiting ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: startedAt } } } : {}),
+    ...(restarting ? { lastState: { terminated: { exitCode: 1, reason: 'Error', startedAt, finishedAt: startedAt } } } : {}),
   };
 }
 
@@ -92,7 +100,6 @@ export function withContainerTerminated(pod: KubeObject, container: string, ende
 }
 
 export function podObject(namespace: string, pod: PodFixture, createdAt: string, resourceVersion: string): KubeObject {
-  const ready = pod.containers.every(isRunning);
   return {
     kind: 'Pod',
     apiVersion: 'v1',
@@ -110,26 +117,36 @@ export function podObject(namespace: string, pod: PodFixture, createdAt: string,
       ...(pod.initContainers?.length ? { initContainers: pod.initContainers.map(containerSpec) } : {}),
       ...(pod.shareProcessNamespace ? { shareProcessNamespace: true } : {}),
       restartPolicy: 'Always',
-      nodeName: 'octant-exec-sandbox',
+      // Always there on a pod the API server returns (defaulted): kubectl debug reads it unchecked.
+      securityContext: {},
+      nodeName: SANDBOX_NODE,
       hostname: pod.name,
     },
-    status: {
-      phase: 'Running',
-      conditions: [
-        { type: 'Initialized', status: 'True', lastTransitionTime: createdAt },
-        { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: createdAt },
-        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: createdAt },
-        { type: 'PodScheduled', status: 'True', lastTransitionTime: createdAt },
-      ],
-      hostIP: '127.0.0.1',
-      podIP: '127.0.0.1',
-      startTime: createdAt,
-      qosClass: 'BestEffort',
-      containerStatuses: pod.containers.map((c, i) => containerStatus(c, createdAt, i)),
-      ...(pod.initContainers?.length
-        ? { initContainerStatuses: pod.initContainers.map((c, i) => ({ ...containerStatus({ ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } }, createdAt, i), ready: true })) }
-        : {}),
-    },
+    status: podStatus(pod, createdAt),
+  };
+}
+
+/** A pod's status from its containers' states: Pending until every container has started once. */
+export function podStatus(pod: PodFixture, startTime: string): Record<string, unknown> {
+  const ready = pod.containers.every(isRunning);
+  const notStarted = (c: ContainerFixture) => typeof c.state === 'object' && 'waiting' in c.state && NOT_STARTED.includes(c.state.waiting.reason);
+  return {
+    phase: pod.containers.some(notStarted) ? 'Pending' : 'Running',
+    conditions: [
+      { type: 'Initialized', status: 'True', lastTransitionTime: startTime },
+      { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: startTime },
+      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: startTime },
+      { type: 'PodScheduled', status: 'True', lastTransitionTime: startTime },
+    ],
+    hostIP: '127.0.0.1',
+    podIP: '127.0.0.1',
+    startTime,
+    qosClass: 'BestEffort',
+    containerStatuses: pod.containers.map((c, i) => containerStatus(c, startTime, i)),
+    ...(pod.initContainers?.length
+      ? { initContainerStatuses: pod.initContainers.map((c, i) => ({ ...containerStatus({ ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } }, startTime, i), ready: true })) }
+      : {}),
+    ...(pod.ephemeralContainers?.length ? { ephemeralContainerStatuses: pod.ephemeralContainers.map((c, i) => ({ ...containerStatus(c, startTime, i), ready: false })) } : {}),
   };
 }
 

@@ -7,10 +7,16 @@
 export const PROTOBUF_CONTENT_TYPE = 'application/vnd.kubernetes.protobuf';
 const MAGIC = Buffer.from('k8s\0', 'latin1');
 
-/** Field number → JSON name and what it holds: one string, repeated strings, bytes, or a message. */
+/**
+ * Field number → JSON name and what it holds: one string, repeated strings, bytes, a bool or a
+ * whole number (varints), a message, repeated messages (`[Schema]`), or a map<string, string>
+ * (on the wire, repeated {1: key, 2: value} entries).
+ */
 export interface Schema {
-  [field: number]: [name: string, holds: 'string' | 'strings' | 'bytes' | Schema];
+  [field: number]: [name: string, holds: 'string' | 'strings' | 'bytes' | 'bool' | 'int' | 'map' | Schema | [Schema]];
 }
+
+const MAP_ENTRY: Schema = { 1: ['key', 'string'], 2: ['value', 'string'] };
 
 const UNKNOWN: Schema = { 1: ['typeMeta', { 1: ['apiVersion', 'string'], 2: ['kind', 'string'] }], 2: ['raw', 'bytes'] };
 
@@ -43,8 +49,13 @@ function decodeMessage(bytes: Buffer, schema: Schema): Record<string, unknown> {
       if (at + n > bytes.length) throw new Error(`field ${field} runs past the end`);
       at += n;
     };
-    if (wireType === 0) varint();
-    else if (wireType === 1) skip(8);
+    if (wireType === 0) {
+      const value = varint();
+      const known = schema[field];
+      if (known?.[1] === 'bool') result[known[0]] = value !== 0;
+      // int64s below zero come as ten-byte two's complement; none of the fields read here is negative.
+      else if (known?.[1] === 'int') result[known[0]] = value;
+    } else if (wireType === 1) skip(8);
     else if (wireType === 5) skip(4);
     else if (wireType === 2) {
       const length = varint();
@@ -55,9 +66,16 @@ function decodeMessage(bytes: Buffer, schema: Schema): Record<string, unknown> {
       if (!known) continue;
       const [name, holds] = known;
       if (holds === 'bytes') result[name] = value;
-      else if (holds === 'string') result[name] = value.toString('utf8');
+      // Go's protobuf writes every plain string field, empty or not; its JSON leaves the empty ones out (omitempty).
+      else if (holds === 'string') {
+        if (value.length > 0) result[name] = value.toString('utf8');
+      }
       else if (holds === 'strings') result[name] = [...((result[name] as string[] | undefined) ?? []), value.toString('utf8')];
-      else result[name] = decodeMessage(value, holds);
+      else if (holds === 'map') {
+        const entry = decodeMessage(value, MAP_ENTRY);
+        result[name] = { ...((result[name] as Record<string, string> | undefined) ?? {}), [String(entry.key ?? '')]: String(entry.value ?? '') };
+      } else if (Array.isArray(holds)) result[name] = [...((result[name] as unknown[] | undefined) ?? []), decodeMessage(value, holds[0])];
+      else if (typeof holds === 'object') result[name] = decodeMessage(value, holds);
     } else throw new Error(`field ${field} has wire type ${wireType}, which protobuf does not have`);
   }
   return result;

@@ -24,7 +24,8 @@ export async function readObjectBody(req: IncomingMessage, expected: ExpectedObj
   return 'refused' in read ? read : decodeObject(read.bytes, req.headers['content-type'] ?? '', expected);
 }
 
-function readBody(req: IncomingMessage): Promise<{ bytes: Buffer } | { refused: StatusError }> {
+/** The body's bytes (a patch, say), with the same size limit. */
+export function readBody(req: IncomingMessage): Promise<{ bytes: Buffer } | { refused: StatusError }> {
   const tooLarge = { refused: failure(413, 'RequestEntityTooLarge', `Request entity too large: limit is ${MAX_REQUEST_BYTES}`) };
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];

@@ -2,7 +2,7 @@
 // of its own, the default) or plain processes on this machine (--sandbox-unisolated). Exec
 // sessions, transports and the API never know which.
 import type { SandboxPod } from '../api/cluster-state.ts';
-import type { ContainerFixture } from '../fixture/fixture.ts';
+import type { ContainerFixture, EphemeralContainerFixture } from '../fixture/fixture.ts';
 import type { ExecLaunch } from '../processes/running-process.ts';
 
 export type Isolation = 'bubblewrap' | 'none';
@@ -19,6 +19,10 @@ export interface ContainerRuntime {
    * running before anyone execs into them (an exec into a pod not started yet starts it at once).
    */
   startPods(pods: SandboxPod[]): void;
+  /** Starts a pod created through the API (a pod of the same name deleted before is gone first); rejects with the reason it cannot start. */
+  startPod(pod: SandboxPod): Promise<void>;
+  /** Starts a debug container in a running pod, in its target container's PID namespace when it names one. */
+  startEphemeralContainer(pod: SandboxPod, container: EphemeralContainerFixture): Promise<void>;
   /** Starts the pod's containers if they are not running yet; throws with a reason when they cannot start. */
   prepareExec(pod: SandboxPod, container: ContainerFixture, argv: string[]): Promise<ExecPreparation>;
   /** The pod is gone: stops everything that runs in it and removes its files. */

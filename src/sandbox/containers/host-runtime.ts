@@ -14,6 +14,9 @@ export function hostRuntime(stateDir: string): ContainerRuntime {
     isolation: 'none',
     warnings: ['sandbox containers are NOT isolated (--sandbox-unisolated): a shell in one runs as you, on this machine, and can read and change your files'],
     startPods() {}, // plain processes have nothing to start
+    async startPod() {},
+    // No namespaces to join: an unisolated debug container is its image's PATH, like any other.
+    async startEphemeralContainer() {},
     async prepareExec(pod, container, argv) {
       const root = prepareContainerRoot(stateDir, pod.namespace, pod.fixture.name, container);
       const resolved = resolveCommand(argv[0] ?? '', root.binDir);

@@ -89,10 +89,15 @@ export class MainProcesses {
       startedAt: main.startedAt,
       finishedAt: main.finishedAt ?? new Date(),
     };
+    const terminated = <C extends ContainerFixture>(c: C): C => (c.name === container.name ? { ...c, state: { terminated: { exitCode: code, reason: ended.reason } } } : c);
     this.state.updatePod(pod.namespace, pod.fixture.name, (current) => ({
       ...current,
       // The fixture says so too: exec and attach check it, as the kubelet refuses a stopped container.
-      fixture: { ...current.fixture, containers: current.fixture.containers.map((c) => (c.name === container.name ? { ...c, state: { terminated: { exitCode: code, reason: ended.reason } } } : c)) },
+      fixture: {
+        ...current.fixture,
+        containers: current.fixture.containers.map(terminated),
+        ...(current.fixture.ephemeralContainers ? { ephemeralContainers: current.fixture.ephemeralContainers.map(terminated) } : {}),
+      },
       object: withContainerTerminated(current.object, container.name, ended),
     }));
   }

@@ -48,7 +48,8 @@ export function chooseContainer(pod: SandboxPod, podName: string, requested: str
     containerName = names[0];
   }
   if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
-  const container = pod.fixture.containers.find((c) => c.name === containerName);
+  // Ephemeral (debug) containers take execs and attaches too, as on a node; the API server never picks one by default.
+  const container = [...pod.fixture.containers, ...(pod.fixture.ephemeralContainers ?? [])].find((c) => c.name === containerName);
   return container ? { container } : { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
 }
 

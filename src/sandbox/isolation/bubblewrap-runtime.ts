@@ -31,7 +31,9 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
   chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
   const pids = PidsLimit.create(options.podPidsLimit);
   const pods = new Map<string, { namespace: string; name: string; sandbox: Promise<PodSandbox> }>();
-  const deleted = new Set<string>(); // pods are never made again under the same name
+  // A deleted pod is not started again by a late exec; only a new pod of that name (startPod) is,
+  // once the old one's layers and cgroup are gone.
+  const deleted = new Map<string, Promise<void>>();
   let closed = false;
   // Both are DNS names, so "_" can be in neither: a key, and a cgroup name, that cannot collide.
   const keyOf = (namespace: string, name: string) => `${namespace}_${name}`;
@@ -51,9 +53,12 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const key = keyOf(namespace, name);
     const known = pods.get(key);
     pods.delete(key);
-    deleted.add(key);
-    await (await known?.sandbox.catch(() => undefined))?.stop();
-    await pids.releasePod(key);
+    const stopped = (async () => {
+      await (await known?.sandbox.catch(() => undefined))?.stop();
+      await pids.releasePod(key);
+    })();
+    deleted.set(key, stopped);
+    await stopped;
   };
 
   return {
@@ -64,6 +69,13 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
         for (const pod of toStart) if (!closed) await podSandbox(pod.namespace, pod.fixture).catch(() => {}); // its first exec reports why
       })();
     },
+    async startPod(pod) {
+      const key = keyOf(pod.namespace, pod.fixture.name);
+      await deleted.get(key);
+      deleted.delete(key);
+      await podSandbox(pod.namespace, pod.fixture);
+    },
+    startEphemeralContainer: async (pod, container) => (await podSandbox(pod.namespace, pod.fixture)).startEphemeral(container),
     prepareExec: async (pod, container, argv) => (await podSandbox(pod.namespace, pod.fixture)).prepareExec(container, argv),
     deletePod,
     async close() {

@@ -6,7 +6,7 @@
 // execs join with nsenter.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
-import type { ContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import { isRunning } from '../api/pod-objects.ts';
 import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
 import { containerImage, type ContainerImage } from './container-image.ts';
@@ -89,13 +89,28 @@ export class PodSandbox {
     return running;
   }
 
-  private async startContainer(container: ContainerFixture): Promise<RunningContainer> {
+  /**
+   * Adds an ephemeral (debug) container: its own image, layer and mount namespace, and, when it
+   * names a target, the target container's PID namespace, as on a node: its `ps` shows the
+   * target's processes and `/proc/1/root` is the target's filesystem. Never restarted.
+   */
+  async startEphemeral(container: EphemeralContainerFixture): Promise<void> {
+    const target = this.pod.containers.find((c) => c.name === container.targetContainerName);
+    const targetPids = target ? (await this.container(target)).holder : undefined;
+    const running = this.startContainer(container, targetPids);
+    this.containers.set(container.name, running);
+    void running.catch(() => this.containers.delete(container.name));
+    await running;
+  }
+
+  /** Starts a container's holder; in `pidsOf`'s PID namespace when given, else the pod's shared one or its own. */
+  private async startContainer(container: ContainerFixture, pidsOf = this.sharedPids): Promise<RunningContainer> {
     const { tools } = this.ctx;
     const image = containerImage(this.pod.name, container);
     const layer = join(this.ctx.layersDir, container.name);
     createWritableLayer(layer, image.files);
-    const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(this.sharedPids ? [`/proc/${this.sharedPids.nsPid}/ns/pid`] : [])];
-    const pidArgs = this.sharedPids ? ['--pidns', '6'] : ['--unshare-pid'];
+    const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(pidsOf ? [`/proc/${pidsOf.nsPid}/ns/pid`] : [])];
+    const pidArgs = pidsOf ? ['--pidns', '6'] : ['--unshare-pid'];
     const programs = image.programs.flatMap(({ source, dest }) => ['--ro-bind', source, dest]);
     const holder = await startHolder(tools, {
       args: [

@@ -26,6 +26,7 @@ export const mainProcessFixture: SandboxFixture = {
           ],
         },
         { name: 'console', containers: [{ name: 'console', shells: ['sh'], tools: BUSYBOX, command: ['sh'], stdin: true, tty: true }] },
+        { name: 'waiting', containers: [{ name: 'app', shells: ['sh'], command: ['sh'], state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
         { name: 'chatty', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sh', '-c', 'seq 1 5; echo done; sleep 1000'] }] },
       ],
     },

@@ -1,0 +1,97 @@
+// The sandbox's node agent for pods made through the API: it starts a created pod's containers
+// (and their main processes) in the container runtime, or an added ephemeral container in its
+// pod, and reports each change in the pod's status (ContainerCreating → running, or ErrImagePull
+// → ImagePullBackOff for an image the catalogue lacks), so watchers see the MODIFIED events a
+// real kubelet's updates cause. Like a kubelet, which sees a container's state at its next relist
+// (every second), it reports "running" only once a main process has lived that long: a command
+// that ends sooner is first seen terminated (main-processes.ts reports that), so a client waiting
+// for the container turns to its logs instead of attaching to a process already gone.
+import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
+import { isRunning, podStatus } from '../api/pod-objects.ts';
+import type { ContainerRuntime } from '../containers/container-runtime.ts';
+import type { MainProcesses } from '../containers/main-processes.ts';
+import type { MainProcess } from '../processes/main-process.ts';
+import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
+
+/** The kubelet's PLEG relist period. */
+const RELIST_MS = 1000;
+
+const waitingFor = (c: ContainerFixture, reason: string) => typeof c.state === 'object' && 'waiting' in c.state && c.state.waiting.reason === reason;
+
+/** After a failed pull the kubelet backs off; the sandbox says so at once, since no pull will ever succeed. */
+function backedOff<C extends ContainerFixture>(c: C): C {
+  return waitingFor(c, 'ErrImagePull') ? { ...c, state: { waiting: { reason: 'ImagePullBackOff', message: `Back-off pulling image "${c.image}"` } } } : c;
+}
+
+/** Containers that are being created are now running; the rest (ended meanwhile, say) stay as they are. */
+const started = <C extends ContainerFixture>(c: C): C => (waitingFor(c, 'ContainerCreating') ? { ...c, state: 'running' } : c);
+
+/** A container the runtime could not start, as the kubelet reports a runtime failure. */
+const failedToStart =
+  (why: string) =>
+  <C extends ContainerFixture>(c: C): C =>
+    waitingFor(c, 'ContainerCreating') ? { ...c, state: { waiting: { reason: 'CreateContainerError', message: why } } } : c;
+
+/** Resolves when the main process ends or has lived through a relist, whichever comes first. */
+function seenByRelist(main: Promise<MainProcess>): Promise<void> {
+  return main.then(
+    (m) =>
+      new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, RELIST_MS);
+        timer.unref?.();
+        void m.exited.then(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      }),
+  );
+}
+
+export class SandboxKubelet {
+  constructor(
+    private readonly state: ClusterState,
+    private readonly runtime: ContainerRuntime,
+    private readonly mainProcesses: MainProcesses,
+  ) {}
+
+  /** Runs a pod just created (stored Pending): pulls, starts, reports. Resolves when its status says how it went. */
+  async runPod(pod: SandboxPod): Promise<void> {
+    const { namespace } = pod;
+    const name = pod.fixture.name;
+    if (pod.fixture.containers.some((c) => waitingFor(c, 'ErrImagePull'))) this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(backedOff) }));
+    const runnable = { ...pod, fixture: { ...pod.fixture, containers: pod.fixture.containers.map(started) } };
+    try {
+      await this.runtime.startPod(runnable);
+    } catch (error) {
+      return this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(failedToStart((error as Error).message)) }));
+    }
+    if (!this.state.pod(namespace, name)) return; // deleted while it started
+    await Promise.all(runnable.fixture.containers.filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
+    this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(started) }));
+  }
+
+  /** Starts an ephemeral container already in the pod's spec and status (waiting), and reports it running. */
+  async runEphemeral(pod: SandboxPod, container: EphemeralContainerFixture): Promise<void> {
+    const { namespace } = pod;
+    const name = pod.fixture.name;
+    const update = (change: (c: EphemeralContainerFixture) => EphemeralContainerFixture) =>
+      this.report(namespace, name, (f) => ({ ...f, ephemeralContainers: (f.ephemeralContainers ?? []).map((c) => (c.name === container.name ? change(c) : c)) }));
+    if (waitingFor(container, 'ErrImagePull')) return update(backedOff);
+    const running = started(container);
+    try {
+      await this.runtime.startEphemeralContainer(pod, running);
+    } catch (error) {
+      return update(failedToStart((error as Error).message));
+    }
+    await seenByRelist(this.mainProcesses.start(pod, running));
+    update(started);
+  }
+
+  /** A new status from the changed fixture; nothing when the pod was deleted meanwhile. */
+  private report(namespace: string, name: string, change: (fixture: PodFixture) => PodFixture): void {
+    this.state.updatePod(namespace, name, (current) => {
+      const fixture = change(current.fixture);
+      return { ...current, fixture, object: { ...current.object, status: podStatus(fixture, String(current.object.metadata.creationTimestamp)) } };
+    });
+  }
+}

@@ -1,0 +1,48 @@
+// What the runtime runs for a pod created through the API: its spec read as a fixture pod, each
+// container's image looked up in the catalogue (its shells and tools), its command, args, stdin,
+// tty and plain env values kept. A container whose image is not in the catalogue never starts:
+// it waits in ErrImagePull.
+import type { ContainerFixture, ContainerStateFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import type { KubeObject } from '../api/pod-objects.ts';
+import { catalogueImage, imagePullMessage } from '../containers/image-catalogue.ts';
+
+type Json = Record<string, unknown>;
+
+/** The state of a container the kubelet is about to start: creating, or its image cannot be pulled. */
+export function startingState(image: string): ContainerStateFixture {
+  return catalogueImage(image) ? { waiting: { reason: 'ContainerCreating' } } : { waiting: { reason: 'ErrImagePull', message: imagePullMessage(image) } };
+}
+
+export function containerFromSpec(spec: Json): ContainerFixture {
+  const image = String(spec.image);
+  const env = Array.isArray(spec.env) ? (spec.env as Json[]).filter((e) => typeof e.value === 'string').map((e) => [String(e.name), String(e.value)]) : [];
+  return {
+    name: String(spec.name),
+    image,
+    ...(catalogueImage(image) ?? { shells: [], tools: [] }),
+    env: Object.fromEntries(env),
+    ...(Array.isArray(spec.command) ? { command: spec.command as string[] } : {}),
+    ...(Array.isArray(spec.args) ? { args: spec.args as string[] } : {}),
+    stdin: spec.stdin === true,
+    tty: spec.tty === true,
+    state: startingState(image),
+  };
+}
+
+export function ephemeralFromSpec(spec: Json): EphemeralContainerFixture {
+  return { ...containerFromSpec(spec), ...(typeof spec.targetContainerName === 'string' && spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}) };
+}
+
+export function fixtureFromPod(pod: KubeObject): PodFixture {
+  const spec = pod.spec as Json;
+  const list = (name: string) => (Array.isArray(spec[name]) ? (spec[name] as Json[]) : []);
+  return {
+    name: String(pod.metadata.name),
+    labels: (pod.metadata.labels as Record<string, string> | undefined) ?? {},
+    annotations: (pod.metadata.annotations as Record<string, string> | undefined) ?? {},
+    shareProcessNamespace: spec.shareProcessNamespace === true,
+    containers: list('containers').map(containerFromSpec),
+    // Init containers are shown as completed; the sandbox does not run them.
+    ...(list('initContainers').length ? { initContainers: list('initContainers').map(containerFromSpec) } : {}),
+  };
+}
