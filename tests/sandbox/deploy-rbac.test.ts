@@ -1,6 +1,6 @@
 // deploy/rbac.yaml, the permissions the project ships for a deployed octant-exec, grants what the
 // server needs (impersonate people and their groups, TokenReview, SubjectAccessReview) and
-// nothing it can do without: no pods, no exec or attach, no service accounts, uids or extras to
+// nothing it can do without: no pods, no exec, attach or logs, no service accounts, uids or extras to
 // impersonate; and only to its own service account.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -37,6 +37,7 @@ test('and nothing else: no pods, no exec or attach, no other identities to wear,
     ['create', 'pods', { subresource: 'exec', namespace: 'default', name: 'web' }],
     ['get', 'pods', { subresource: 'exec', namespace: 'default', name: 'web' }],
     ['create', 'pods', { subresource: 'attach', namespace: 'default', name: 'web' }],
+    ['get', 'pods', { subresource: 'log', namespace: 'default', name: 'web' }],
     ['get', 'secrets', { namespace: 'octant-exec', name: 'x' }],
     ['impersonate', 'serviceaccounts', { namespace: 'kube-system', name: 'default' }],
     ['impersonate', 'uids', { apiGroup: 'authentication.k8s.io', name: '1234' }],

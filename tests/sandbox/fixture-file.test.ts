@@ -33,9 +33,9 @@ test('env holds HOSTNAME = pod name, HOME, the usual PATH and the fixture env', 
   assert.is(env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
 });
 
-test('the image holds exactly the programs it declares; the working directory is /', async () => {
+test('the image holds exactly the programs it declares, and tar as it has a shell; the working directory is /', async () => {
   const session = await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo "$PWD"; echo /usr/bin/* /usr/sbin/* /usr/local/bin/*; ls'] });
-  assert.is(session.stdout(), '/\n/usr/bin/cat /usr/bin/env /usr/bin/sh /usr/sbin/* /usr/local/bin/*\n');
+  assert.is(session.stdout(), '/\n/usr/bin/cat /usr/bin/env /usr/bin/sh /usr/bin/tar /usr/sbin/* /usr/local/bin/*\n');
   assert.match(session.stderr(), 'ls: not found');
 });
 

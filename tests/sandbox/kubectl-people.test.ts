@@ -30,12 +30,14 @@ const QUESTIONS = [
   ['delete', 'pods'],
   ['create', 'pods/exec'],
   ['list', 'namespaces'],
+  ['create', 'pods', '--subresource=attach'],
+  ['get', 'pods', '--subresource=log', '-n', 'batch'],
 ];
 
 for (const [name, expected] of [
-  ['alice', 'yes yes no yes yes no no no no'],
-  ['bob', 'no no no no yes yes no no no'],
-  ['carol', 'yes yes yes yes yes yes yes yes yes'],
+  ['alice', 'yes yes no yes yes no no no no yes yes'],
+  ['bob', 'no no no no yes yes no no no no no'],
+  ['carol', 'yes yes yes yes yes yes yes yes yes yes yes'],
 ] as const) {
   test(`kubectl auth can-i: yes and no for ${name} as Kubernetes answers them`, async () => {
     const answers: string[] = [];

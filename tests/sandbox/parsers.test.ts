@@ -72,4 +72,15 @@ test('fixtures: the demo passes; mistakes are named with their place', () => {
   assert.throws(() => checkFixture({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [{ name: 'c' }, { name: 'c' }] }] }] }), /repeats "c"/);
 });
 
+test('fixtures: a main process is argv lists and boolean flags, as a pod spec has them', () => {
+  const withContainer = (container: object) => ({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [{ name: 'c', ...container }] }] }] });
+  assert.ok(checkFixture(withContainer({ command: ['sh', '-c'], args: ['echo hi'], stdin: true, stdinOnce: true, tty: true })));
+  assert.throws(() => checkFixture(withContainer({ command: 'sh -c "echo hi"' })), /containers\[0\]\.command must be an array of strings/);
+  assert.throws(() => checkFixture(withContainer({ command: ['sh', 3] })), /command must be an array of strings/);
+  assert.throws(() => checkFixture(withContainer({ command: [] })), /command must name a program first/);
+  assert.throws(() => checkFixture(withContainer({ args: ['x'] })), /args needs a command: sandbox images have no entrypoint/);
+  assert.throws(() => checkFixture(withContainer({ command: ['sh'], tty: 'yes' })), /tty must be true or false/);
+  assert.throws(() => checkFixture(withContainer({ command: ['sh'], stdinOnce: true })), /stdinOnce needs stdin: true/);
+});
+
 test.run();

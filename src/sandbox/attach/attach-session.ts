@@ -24,7 +24,11 @@ export function runAttach(request: ExecRequest, stdinOnce: boolean, main: Promis
     channels.onStdinEnd(() => void main.then((m) => (stdinOnce && !request.tty ? m.closeStdin() : end(true))));
   }
   if (request.tty) channels.onResize((size) => void main.then((m) => !over && m.resize(size)));
-  channels.onClientGone(() => end(false));
+  // A client that vanishes has ended its stdin too: for stdinOnce, the process's goes with it.
+  channels.onClientGone(() => {
+    if (request.stdin && stdinOnce && !request.tty) void main.then((m) => m.closeStdin());
+    end(false);
+  });
 
   void main.then((m) => {
     if (over) return;

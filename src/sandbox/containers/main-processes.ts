@@ -36,9 +36,12 @@ export class MainProcesses {
     const key = keyOf(pod.namespace, pod.fixture.name, container.name);
     let main = this.byContainer.get(key);
     if (!main) {
-      main = this.closed ? Promise.resolve(MainProcess.idle()) : this.launch(pod, container);
-      this.byContainer.set(key, main);
-      void main.then((started) => started.exited.then(() => this.reportEnd(pod, container, started)));
+      const launched = this.closed ? Promise.resolve(MainProcess.idle()) : this.launch(pod, container);
+      this.byContainer.set(key, launched);
+      // Only while it is still this container's: a pod deleted and made again under the same name
+      // has a main process of its own, whose status an old one must not overwrite.
+      void launched.then((started) => started.exited.then(() => this.byContainer.get(key) === launched && this.reportEnd(pod, container, started)));
+      main = launched;
     }
     return main;
   }

@@ -4,7 +4,8 @@ import type { SandboxFixture } from '../../../src/sandbox/fixture/fixture.ts';
 
 const BUSYBOX = ['coreutils', 'procps', 'textutils'];
 
-export const mainProcessFixture: SandboxFixture = {
+/** The test cluster; `marker` goes into the command line of pod `doomed`'s main process, to find it among this machine's processes. */
+export const mainProcessFixture = (marker = 'doomed-main-process'): SandboxFixture => ({
   users: [{ name: 'viewer', groups: ['viewers'] }],
   rbac: [
     { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pod-viewer' }, rules: [{ apiGroups: [''], resources: ['pods', 'pods/log'], verbs: ['get', 'list', 'watch'] }] },
@@ -27,8 +28,10 @@ export const mainProcessFixture: SandboxFixture = {
         },
         { name: 'console', containers: [{ name: 'console', shells: ['sh'], tools: BUSYBOX, command: ['sh'], stdin: true, tty: true }] },
         { name: 'waiting', containers: [{ name: 'app', shells: ['sh'], command: ['sh'], state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
+        { name: 'doomed', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sh', '-c', `echo up; sleep 1000; : ${marker}`] }] },
+        { name: 'victim', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sleep', '1000'] }] },
         { name: 'chatty', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sh', '-c', 'seq 1 5; echo done; sleep 1000'] }] },
       ],
     },
   ],
-};
+});

@@ -30,7 +30,7 @@ const consoleRunning = async () => {
 };
 
 // The audit log tells the transports apart: a WebSocket upgrade is a GET (verb get), SPDY's a POST (create).
-const transports = [
+const transports: { name: string; env: Record<string, string>; verb: string }[] = [
   { name: 'WebSocket', env: {}, verb: 'get' },
   { name: 'SPDY', env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' }, verb: 'create' },
 ];

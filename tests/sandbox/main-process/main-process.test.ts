@@ -5,15 +5,28 @@ import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { apiRequest, startTestSandbox } from '../../support/sandbox.ts';
 import { waitFor } from '../../support/wait.ts';
-import { openExec } from '../../support/sandbox-exec-client.ts';
+import { openExec, runExec } from '../../support/sandbox-exec-client.ts';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mainProcessFixture } from './fixture.ts';
+
+/** Processes on this machine whose command line holds the marker. */
+function processesWith(marker: string): number[] {
+  return readdirSync('/proc').filter((name) => /^\d+$/.test(name)).filter((pid) => {
+    try {
+      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+    } catch {
+      return false; // gone while we looked
+    }
+  }).map(Number);
+}
 
 type Status = { name: string; ready: boolean; state: Record<string, Record<string, unknown>> };
 type Pod = { metadata: { resourceVersion: string }; status: { containerStatuses: Status[]; conditions: { type: string; status: string }[] } };
 
 for (const isolation of ['bubblewrap', 'none'] as const) {
   const test = suite(`main process (${isolation})`);
-  const sandbox = await startTestSandbox({ fixture: mainProcessFixture, isolation });
+  const marker = `doomed-${isolation}-${process.pid}`;
+  const sandbox = await startTestSandbox({ fixture: mainProcessFixture(marker), isolation });
   test.after(() => sandbox.close());
 
   const pod = async (name: string): Promise<Pod> => JSON.parse((await apiRequest(sandbox, `/api/v1/namespaces/demo/pods/${name}`)).body);
@@ -55,6 +68,30 @@ for (const isolation of ['bubblewrap', 'none'] as const) {
     const running = (await pod('chatty')).status.containerStatuses[0];
     assert.ok(running.state.running);
     assert.is(running.ready, true);
+  });
+
+  // Only where the container has a PID namespace of its own: unisolated, kill -1 would reach every process of this user.
+  if (isolation === 'bubblewrap') {
+    test('kill -KILL -1 inside the container ends the main process: terminated with 137', async () => {
+      await runExec(sandbox, { namespace: 'demo', pod: 'victim', command: ['sh', '-c', 'kill -KILL -1'] });
+      const ended = await waitFor(async () => terminated(await pod('victim'), 'app'), 'the victim container to terminate');
+      assert.is(ended.exitCode, 137);
+      assert.is(ended.reason, 'Error');
+    });
+  }
+
+  test('deleting the pod kills its main process', async () => {
+    await waitFor(() => processesWith(marker).length > 0, 'the doomed main process to run');
+    assert.ok(sandbox.deletePod('demo', 'doomed'));
+    await waitFor(() => processesWith(marker).length === 0, 'the doomed main process to be gone');
+  });
+
+  test('closing the sandbox ends every main process', async () => {
+    const closing = `closing-${isolation}-${process.pid}`;
+    const other = await startTestSandbox({ fixture: mainProcessFixture(closing), isolation });
+    await waitFor(() => processesWith(closing).length > 0, 'the main process of the second sandbox to run');
+    await other.close();
+    assert.equal(processesWith(closing), []);
   });
 
   test.run();

@@ -8,7 +8,7 @@ import { waitFor, withTimeout } from '../../support/wait.ts';
 import { attachPath, openStream } from '../../support/sandbox-exec-client.ts';
 import { mainProcessFixture } from './fixture.ts';
 
-const sandbox = await startTestSandbox({ fixture: mainProcessFixture });
+const sandbox = await startTestSandbox({ fixture: mainProcessFixture() });
 test.after(() => sandbox.close());
 
 const log = (pod: string, query = '', token?: string) => apiRequest(sandbox, `/api/v1/namespaces/demo/pods/${pod}/log${query}`, token ? { token } : {});
