@@ -57,4 +57,21 @@ test('an attach takes no command and one container', async () => {
   assert.is(all.status, 400);
 });
 
+test('attach over SPDY/3.1 (the fallback transport) reaches the main process too', async () => {
+  const spdy = await startTestApp({ execTransport: 'spdy' });
+  try {
+    const [id] = await openExec(spdy, consoleAttach);
+    const tab = await StreamClient.open(spdy);
+    await tab.attach(id);
+    await waitFor(async () => (await sessionState(spdy, id))?.state === 'interactive', 'the attach to connect', 15_000);
+    assert.match((await sessionRow(spdy, id)).protocol ?? '', /over SPDY\/3\.1/);
+    tab.type(id, 'echo "spdy $((6*7))"\r');
+    await tab.waitForText(id, 'spdy 42');
+    await call(spdy, `/api/v1/sessions/${id}/close`, { body: {} });
+    await tab.close();
+  } finally {
+    await spdy.close();
+  }
+});
+
 test.run();
