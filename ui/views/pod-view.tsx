@@ -121,7 +121,7 @@ export function PodView(props: { embed?: boolean }) {
       )}
       {view && defaultContainer && defaultContainer.state !== 'running' && (
         <p class="hint">
-          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container.
+          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container{needsDebugCopy(view) ? ', or Debug copy for a shell in a copy of this pod' : ''}.
         </p>
       )}
       <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
