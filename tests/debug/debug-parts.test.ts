@@ -11,6 +11,8 @@ import { debugImageList, debugImageProblem } from '../../src/domain/debug-images
 import { parseExecBody } from '../../src/server/exec-body.ts';
 import { HttpError } from '../../src/server/replies.ts';
 import { nameProblem } from '../../src/domain/names.ts';
+import { serveOptions } from '../../src/cli/serve/serve-options.ts';
+import { UsageError } from '../../src/cli/usage.ts';
 
 const probe = { exec: { command: ['true'] } };
 const crashloop: V1Pod = {
@@ -80,6 +82,12 @@ test('debug images: busybox:1.36 by default, the flags otherwise; anything else 
   assert.throws(() => debugImageList(['busybox; rm -rf /']), /not an image reference/);
   assert.is(debugImageProblem('busybox:1.36', ['busybox:1.36']), undefined);
   assert.match(debugImageProblem('evil/miner:latest', ['busybox:1.36'])!, /"evil\/miner:latest" is not allowed here: this server offers busybox:1\.36/);
+});
+
+test('--debug-image: repeatable, checked at start (a usage error names the bad one)', () => {
+  assert.equal(serveOptions({ 'debug-image': ['busybox:1.36', 'nicolaka/netshoot:v0.13'] } as never, {}).options.debugImages, ['busybox:1.36', 'nicolaka/netshoot:v0.13']);
+  assert.is(serveOptions({} as never, {}).options.debugImages, undefined, 'the server default applies');
+  assert.throws(() => serveOptions({ 'debug-image': ['busybox:1.36 --privileged'] } as never, {}), (error: unknown) => error instanceof UsageError && /not an image reference/.test(error.message));
 });
 
 test("a request's mode: checked strictly, debug images from the server's list only", () => {
