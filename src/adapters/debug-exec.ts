@@ -9,11 +9,14 @@ import type { ExecFailure, FailureReason } from '../domain/target.ts';
 import { ClusterError } from './cluster.ts';
 import type { PodChanges } from './pod-changes.ts';
 import { DeferredExecStream } from './deferred-exec.ts';
+import { debugImageProblem } from '../domain/debug-images.ts';
 
 export class DebugExecAdapter implements ExecAdapter {
   constructor(
     private readonly transport: ExecAdapter,
     private readonly pods: Pick<PodChanges, 'debugContainer'>,
+    /** the images allowed now: a restart of a run logged under an older list is held to this one */
+    private readonly images?: readonly string[],
   ) {}
 
   open(request: ExecRequest, listener: ExecListener): ExecStream {
@@ -25,6 +28,11 @@ export class DebugExecAdapter implements ExecAdapter {
       if (!ended) listener.ended(how);
       ended = true;
     };
+    const refused = this.images && debugImageProblem(mode.image, this.images);
+    if (refused) {
+      queueMicrotask(() => end({ kind: 'failed', failure: { reason: 'forbidden', message: refused } }));
+      return stream;
+    }
     this.pods.debugContainer({ target: request.target, image: mode.image, command: request.argv, ...(request.person ? { person: request.person } : {}) }).then(
       ({ name, created }) => {
         if (stream.closed) return end({ kind: 'dropped', reason: 'closed' });

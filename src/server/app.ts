@@ -167,7 +167,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const debugImages = debugImageList(options.debugImages);
     const systemOptions = {
       // debug actions get their debug container first (debug-exec.ts), whatever carries the exec
-      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport), podChanges),
+      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport), podChanges, debugImages),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),

@@ -99,6 +99,16 @@ test("the cluster's refusal (no patch on pods/ephemeralcontainers) ends the run 
   assert.equal(heard.ended, [{ kind: 'failed', failure: { reason: 'forbidden', message: 'You are not allowed to patch pods/ephemeralcontainers in namespace "default".' } }]);
 });
 
+test('a run whose image is no longer on the list (a restart after the flags changed) fails, and nothing is added', async () => {
+  const pods = pendingPods();
+  const { heard, l } = listener();
+  new DebugExecAdapter(new FakeExecAdapter(), pods, ['nicolaka/netshoot:v0.13']).open(request, l);
+  await settle();
+  assert.is(pods.asked.length, 0);
+  assert.is(heard.ended.length, 1);
+  assert.match(heard.ended[0].kind === 'failed' ? heard.ended[0].failure.message : '', /"busybox:1\.36" is not allowed here: this server offers nicolaka\/netshoot:v0\.13/);
+});
+
 test('the log says which debug container each run used, and a replay of it derives the same', async () => {
   const store = new MemoryStore();
   const transport = new FakeExecAdapter((s) => void s.open());
