@@ -70,6 +70,10 @@ test('fixtures: the demo passes; mistakes are named with their place', () => {
   assert.throws(() => checkFixture({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [] }] }] }), /pods\[0\]\.containers must be a non-empty array/);
   assert.throws(() => checkFixture({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [{ name: 'c', shells: ['../sh'] }] }] }] }), /shells must be an array of program names/);
   assert.throws(() => checkFixture({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [{ name: 'c' }, { name: 'c' }] }] }] }), /repeats "c"/);
+  assert.throws(
+    () => checkFixture({ namespaces: [{ name: 'a', pods: [{ name: 'p', containers: [{ name: 'c' }], ephemeralContainers: [{ name: 'd' }] }] }] }),
+    /pods\[0\]\.ephemeralContainers cannot be given in a fixture: debug containers are added to a running pod \(kubectl debug\)/,
+  );
 });
 
 test('fixtures: a main process is argv lists and boolean flags, as a pod spec has them', () => {

@@ -65,3 +65,16 @@ const POD_SPEC: Schema = {
 };
 
 export const POD_PROTOBUF: Schema = { 1: ['metadata', OBJECT_META], 2: ['spec', POD_SPEC] };
+
+type Json = Record<string, unknown>;
+
+/**
+ * Go embeds EphemeralContainerCommon in EphemeralContainer, so JSON has its fields inline while
+ * protobuf nests them (field 1): a decoded pod gets them inline, as the JSON of the same pod.
+ */
+export function inlineEmbeddedFields(pod: Json): Json {
+  const spec = pod.spec as Json | undefined;
+  if (!spec || !Array.isArray(spec.ephemeralContainers)) return pod;
+  const ephemeralContainers = (spec.ephemeralContainers as Json[]).map(({ ephemeralContainerCommon, ...rest }) => ({ ...(ephemeralContainerCommon as Json | undefined), ...rest }));
+  return { ...pod, spec: { ...spec, ephemeralContainers } };
+}

@@ -10,6 +10,10 @@ const SUBDOMAIN_MESSAGE =
   "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const QUALIFIED_NAME = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+/** Kubernetes' relaxed environment variable names: printable ASCII but "=" (1.30+). */
+const ENV_NAME = /^[\x20-\x3c\x3e-\x7e]+$/;
+const ENV_NAME_MESSAGE = 'a valid environment variable name must consist only of printable ASCII characters other than \'=\'';
+const NUL_MESSAGE = 'must not contain a NUL byte';
 export const RESTART_POLICIES = ['Always', 'OnFailure', 'Never'];
 
 const shown = (value: unknown) => JSON.stringify(typeof value === 'string' && value.length > 100 ? `${value.slice(0, 100)}…` : value);
@@ -41,13 +45,18 @@ export function containerProblems(container: unknown, field: string): FieldProbl
   const nameProblem = containerNameProblem(container.name, `${field}.name`);
   if (nameProblem) problems.push(nameProblem);
   if (typeof container.image !== 'string' || container.image.trim() === '') problems.push(required(`${field}.image`));
-  for (const list of ['command', 'args'] as const) if (!isStringList(container[list])) problems.push(invalidValue(`${field}.${list}`, container[list], 'must be a list of strings'));
+  for (const list of ['command', 'args'] as const) {
+    if (!isStringList(container[list])) problems.push(invalidValue(`${field}.${list}`, container[list], 'must be a list of strings'));
+    else (container[list] as string[] | undefined)?.forEach((word, i) => word.includes('\0') && problems.push(invalidValue(`${field}.${list}[${i}]`, word, NUL_MESSAGE)));
+  }
   if (container.env !== undefined) {
     if (!Array.isArray(container.env)) problems.push(invalidValue(`${field}.env`, container.env, 'must be a list'));
     else
       container.env.forEach((env: unknown, i) => {
         if (!isObject(env) || typeof env.name !== 'string' || env.name === '') problems.push(required(`${field}.env[${i}].name`));
+        else if (!ENV_NAME.test(env.name)) problems.push(invalidValue(`${field}.env[${i}].name`, env.name, ENV_NAME_MESSAGE));
         else if (env.value !== undefined && typeof env.value !== 'string') problems.push(invalidValue(`${field}.env[${i}].value`, env.value, 'must be a string'));
+        else if (typeof env.value === 'string' && env.value.includes('\0')) problems.push(invalidValue(`${field}.env[${i}].value`, env.value, NUL_MESSAGE));
       });
   }
   for (const flag of ['stdin', 'stdinOnce', 'tty'] as const) if (container[flag] !== undefined && typeof container[flag] !== 'boolean') problems.push(invalidValue(`${field}.${flag}`, container[flag], 'must be true or false'));

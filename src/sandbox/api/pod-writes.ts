@@ -7,7 +7,7 @@ import type { ApiContext } from './api-routes.ts';
 import { sendJson, sendStatus } from './http-replies.ts';
 import { alreadyExists, methodNotAllowed, notFound } from './kube-status.ts';
 import { podToCreate } from './pod-create.ts';
-import { POD_PROTOBUF } from './pod-protobuf.ts';
+import { inlineEmbeddedFields, POD_PROTOBUF } from './pod-protobuf.ts';
 import { podStatus } from './pod-objects.ts';
 import { readBody, readObjectBody } from './request-body.ts';
 import { applyPatch } from './patches.ts';
@@ -15,10 +15,15 @@ import { updateEphemeralContainers } from './ephemeral-containers.ts';
 import { ephemeralFromSpec, fixtureFromPod } from '../kubelet/pod-fixture.ts';
 
 const POD_BODY = { kind: 'Pod', apiVersion: 'v1', protobuf: POD_PROTOBUF };
+/** A Pod body, JSON or protobuf, in the JSON shape. */
+const readPod = async (req: IncomingMessage) => {
+  const read = await readObjectBody(req, POD_BODY);
+  return 'value' in read ? { value: inlineEmbeddedFields(read.value) } : read;
+};
 const timestamp = () => new Date().toISOString().replace(/\.\d+Z$/, 'Z');
 
 export async function createPod(ctx: ApiContext, namespace: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const read = await readObjectBody(req, POD_BODY);
+  const read = await readPod(req);
   if ('refused' in read) return sendStatus(res, read.refused);
   if (!ctx.state.hasNamespace(namespace)) return sendStatus(res, notFound('namespaces', namespace));
   const now = timestamp();
@@ -35,7 +40,7 @@ export async function createPod(ctx: ApiContext, namespace: string, req: Incomin
 export async function ephemeralContainers(ctx: ApiContext, namespace: string, name: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const method = req.method ?? 'GET';
   if (!['GET', 'PATCH', 'PUT'].includes(method)) return sendStatus(res, methodNotAllowed());
-  const read = method === 'PUT' ? await readObjectBody(req, POD_BODY) : method === 'PATCH' ? await readBody(req) : undefined;
+  const read = method === 'PUT' ? await readPod(req) : method === 'PATCH' ? await readBody(req) : undefined;
   if (read && 'refused' in read) return sendStatus(res, read.refused);
   const pod = ctx.state.pod(namespace, name);
   if (!pod) return sendStatus(res, notFound('pods', name));

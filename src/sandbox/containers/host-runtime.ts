@@ -6,6 +6,7 @@ import type { ContainerRuntime } from './container-runtime.ts';
 import type { ExecLaunch } from '../processes/running-process.ts';
 import { prepareContainerRoot } from './container-root.ts';
 import { resolveCommand } from './command-resolver.ts';
+import { refuseNulBytes } from './nul-bytes.ts';
 import { onTerminal } from '../processes/terminal-leader.ts';
 import { findTool } from '../isolation/host-tools.ts';
 
@@ -19,6 +20,8 @@ export function hostRuntime(stateDir: string): ContainerRuntime {
     async startEphemeralContainer() {},
     async prepareExec(pod, container, argv) {
       const root = prepareContainerRoot(stateDir, pod.namespace, pod.fixture.name, container);
+      const refused = refuseNulBytes(argv, root.env);
+      if (refused) return refused;
       const resolved = resolveCommand(argv[0] ?? '', root.binDir);
       if ('notFound' in resolved) return resolved;
       const launch: ExecLaunch = {

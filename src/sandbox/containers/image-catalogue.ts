@@ -10,6 +10,12 @@ const DEBIAN_TOOLS = ['coreutils', 'tar'];
 export interface CatalogueImage {
   shells: string[];
   tools: string[];
+  /**
+   * The image's CMD, run when the spec gives neither command nor args (no image here has an
+   * ENTRYPOINT, so args alone are the whole command, as with busybox). None: the image's server
+   * is stood in by an idle main process (nginx, postgres: their programs are not in the sandbox).
+   */
+  cmd?: string[];
 }
 
 interface Entry extends CatalogueImage {
@@ -18,11 +24,11 @@ interface Entry extends CatalogueImage {
 }
 
 const IMAGES: Record<string, Entry> = {
-  busybox: { tags: ['1.36', '1.37', 'latest'], shells: ['sh'], tools: BUSYBOX_TOOLS },
-  alpine: { tags: ['3.20', '3.21', 'latest'], shells: ['sh'], tools: BUSYBOX_TOOLS },
+  busybox: { tags: ['1.36', '1.37', 'latest'], shells: ['sh'], tools: BUSYBOX_TOOLS, cmd: ['sh'] },
+  alpine: { tags: ['3.20', '3.21', 'latest'], shells: ['sh'], tools: BUSYBOX_TOOLS, cmd: ['/bin/sh'] },
   nginx: { tags: ['1.27', 'latest'], shells: ['bash', 'sh'], tools: DEBIAN_TOOLS },
   postgres: { tags: ['16', 'latest'], shells: ['bash', 'sh'], tools: DEBIAN_TOOLS },
-  ubuntu: { tags: ['24.04', 'latest'], shells: ['bash', 'sh'], tools: [...DEBIAN_TOOLS, 'procps', 'textutils'] },
+  ubuntu: { tags: ['24.04', 'latest'], shells: ['bash', 'sh'], tools: [...DEBIAN_TOOLS, 'procps', 'textutils'], cmd: ['/bin/bash'] },
   'gcr.io/distroless/static': { tags: ['nonroot', 'latest'], shells: [], tools: [] },
 };
 
@@ -39,7 +45,9 @@ function repositoryAndTag(reference: string): { repository: string; tag: string 
 export function catalogueImage(reference: string): CatalogueImage | undefined {
   const { repository, tag } = repositoryAndTag(reference);
   const entry = Object.hasOwn(IMAGES, repository) ? IMAGES[repository] : undefined;
-  return entry?.tags.includes(tag) ? { shells: entry.shells, tools: entry.tools } : undefined;
+  if (!entry?.tags.includes(tag)) return undefined;
+  const { tags: _, ...image } = entry;
+  return image;
 }
 
 /** The kubelet's default pull policy: Always for :latest (or no tag), IfNotPresent otherwise. */

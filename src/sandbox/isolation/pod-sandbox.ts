@@ -18,6 +18,7 @@ import { commandForStdin, launching } from './launcher.ts';
 import type { ExecLaunch } from '../processes/running-process.ts';
 import { killGroup } from '../processes/exec-processes.ts';
 import { findExecutable } from './path-in-root.ts';
+import { refuseNulBytes } from '../containers/nul-bytes.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
 
 /** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
@@ -135,6 +136,8 @@ export class PodSandbox {
    */
   async prepareExec(container: ContainerFixture, argv: string[]): Promise<ExecPreparation> {
     const { image, holder } = await this.container(container);
+    const refused = refuseNulBytes(argv, image.env);
+    if (refused) return refused;
     const found = findExecutable(`/proc/${holder.nsPid}/root`, argv[0] ?? '', image.env.PATH ?? '');
     if ('notFound' in found) return found;
     const { tools, pids } = this.ctx;

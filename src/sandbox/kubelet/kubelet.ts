@@ -77,6 +77,9 @@ export class SandboxKubelet {
     const update = (change: (c: EphemeralContainerFixture) => EphemeralContainerFixture) =>
       this.report(namespace, name, (f) => ({ ...f, ephemeralContainers: (f.ephemeralContainers ?? []).map((c) => (c.name === container.name ? change(c) : c)) }));
     if (waitingFor(container, 'ErrImagePull')) return update(backedOff);
+    // A PID namespace to join exists only while its container runs (a crash-looping one has none).
+    const target = pod.fixture.containers.find((c) => c.name === container.targetContainerName);
+    if (target && !isRunning(target)) return update(failedToStart(`target container "${target.name}" is not running: no process namespace to join`));
     const running = started(container);
     try {
       await this.runtime.startEphemeralContainer(pod, running);

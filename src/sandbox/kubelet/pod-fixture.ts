@@ -13,17 +13,29 @@ export function startingState(image: string): ContainerStateFixture {
   return catalogueImage(image) ? { waiting: { reason: 'ContainerCreating' } } : { waiting: { reason: 'ErrImagePull', message: imagePullMessage(image) } };
 }
 
+/** The main process's argv, as a runtime makes it: command and args, else args alone (no image here has an ENTRYPOINT), else the image's CMD. */
+function mainArgv(spec: Json, cmd: string[] | undefined): string[] | undefined {
+  const list = (value: unknown) => (Array.isArray(value) && value.length > 0 ? (value as string[]) : undefined);
+  const command = list(spec.command);
+  const args = list(spec.args);
+  if (command) return [...command, ...(args ?? [])];
+  return args ?? cmd;
+}
+
 export function containerFromSpec(spec: Json): ContainerFixture {
   const image = String(spec.image);
   const env = Array.isArray(spec.env) ? (spec.env as Json[]).filter((e) => typeof e.value === 'string').map((e) => [String(e.name), String(e.value)]) : [];
+  const { shells, tools, cmd } = catalogueImage(image) ?? { shells: [], tools: [] };
+  const argv = mainArgv(spec, cmd);
   return {
     name: String(spec.name),
     image,
-    ...(catalogueImage(image) ?? { shells: [], tools: [] }),
+    shells,
+    tools,
     env: Object.fromEntries(env),
-    ...(Array.isArray(spec.command) ? { command: spec.command as string[] } : {}),
-    ...(Array.isArray(spec.args) ? { args: spec.args as string[] } : {}),
+    ...(argv ? { command: argv } : {}),
     stdin: spec.stdin === true,
+    stdinOnce: spec.stdinOnce === true,
     tty: spec.tty === true,
     state: startingState(image),
   };

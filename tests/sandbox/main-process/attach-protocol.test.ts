@@ -76,6 +76,12 @@ for (const isolation of ['bubblewrap', 'none'] as const) {
     assert.is(JSON.parse(denied!.body).message, 'pods "console" is forbidden: User "viewer" cannot get resource "pods/attach" in API group "" in the namespace "demo"');
   });
 
+  test('an execForbidden pod refuses attach to everyone, the admin included', async () => {
+    const denied = await refusal(attach({ pod: 'locked', stdin: true }));
+    assert.is(denied?.status, 403);
+    assert.is(JSON.parse(denied!.body).message, 'pods "locked" is forbidden: User "octant-exec-sandbox-user" cannot create resource "pods/attach" in API group "" in the namespace "demo"');
+  });
+
   test('a container that has ended cannot be attached to (the kubelet says container not found)', async () => {
     await waitFor(async () => !(await running('exits')), 'exits to end');
     const gone = await refusal(attach({ pod: 'exits' }));

@@ -29,6 +29,7 @@ export const mainProcessFixture = (marker = 'doomed-main-process'): SandboxFixtu
         { name: 'console', containers: [{ name: 'console', shells: ['sh'], tools: BUSYBOX, command: ['sh'], stdin: true, tty: true }] },
         { name: 'waiting', containers: [{ name: 'app', shells: ['sh'], command: ['sh'], state: { waiting: { reason: 'CrashLoopBackOff' } } }] },
         { name: 'doomed', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sh', '-c', `echo up; sleep 1000; : ${marker}`] }] },
+        { name: 'locked', execForbidden: true, containers: [{ name: 'app', shells: ['sh'], command: ['sleep', '1000'], stdin: true }] },
         { name: 'victim', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sleep', '1000'] }] },
         { name: 'chatty', containers: [{ name: 'app', shells: ['sh'], tools: BUSYBOX, command: ['sh', '-c', 'seq 1 5; echo done; sleep 1000'] }] },
       ],

@@ -103,6 +103,17 @@ test('an image the sandbox lacks waits in ImagePullBackOff; the pod itself goes 
   assert.is((await call(sandbox, SUB)).json().status.phase, 'Running');
 });
 
+test('a debug container whose target is not running (crash-looping) cannot start: CreateContainerError says why', async () => {
+  const crashloop = '/api/v1/namespaces/default/pods/crashloop/ephemeralcontainers';
+  const added = await call(sandbox, crashloop, { method: 'PATCH', body: JSON.stringify({ spec: { ephemeralContainers: [debugger_('dbg-c', { targetContainerName: 'app' })] } }), headers: { 'Content-Type': STRATEGIC } });
+  assert.is(added.status, 200, added.body);
+  const waiting = await waitFor(async () => {
+    const status = (await call(sandbox, crashloop)).json().status.ephemeralContainerStatuses[0];
+    return status.state.waiting?.reason === 'CreateContainerError' && status;
+  }, 'CreateContainerError');
+  assert.is(waiting.state.waiting.message, 'target container "app" is not running: no process namespace to join');
+});
+
 test('RBAC: patch on pods/ephemeralcontainers (alice may, bob may not); the pod 404s when absent', async () => {
   const refused = await patch(STRATEGIC, { spec: { ephemeralContainers: [debugger_('bobs')] } }, bob.token);
   assert.is(refused.status, 403);
