@@ -125,6 +125,7 @@ test('the log says which debug container each run used, and a replay of it deriv
   assert.is(system.sessionList.byId[id].debugContainer, 'debugger-run2');
   const connected = system.entries().filter((e) => e.type === 'session.connected');
   assert.equal(connected.map((e) => 'debugContainer' in e && e.debugContainer), ['debugger-run1', 'debugger-run2']);
+  assert.equal(system.auditTrail.records.filter((r) => r.sessionId === id).map((r) => [r.run, r.debugContainer]), [[1, 'debugger-run1'], [2, 'debugger-run2']]);
   const again = ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, clock: (start) => new VirtualClock(start), warn: () => {} });
   assert.is(again.replayReport.divergence, undefined);
   assert.is(again.sessionList.byId[id].debugContainer, 'debugger-run2');
