@@ -25,7 +25,9 @@ export function PodView(props: { embed?: boolean }) {
   const gate = useExecGate();
   // team mode: the embed page's shells wait for the permission answer (a "no" opens none)
   const asking = state.permissions[permissionKey(route.namespace, route.context)]?.loading ?? false;
-  const debugImage = state.info?.debugImages[0];
+  const debugImages = state.info?.debugImages ?? [];
+  const [chosenImage, setChosenImage] = useState<string | undefined>(undefined);
+  const debugImage = chosenImage && debugImages.includes(chosenImage) ? chosenImage : debugImages[0];
   const busy = !view || state.execPending;
 
   useEffect(() => {
@@ -118,6 +120,18 @@ export function PodView(props: { embed?: boolean }) {
             ))}
           </tbody>
         </table>
+      )}
+      {view && debugImages.length > 1 && (
+        <p class="field debug-image">
+          <label for="debug-image">Debug image</label>{' '}
+          <select id="debug-image" value={debugImage} onChange={(e) => setChosenImage((e.currentTarget as HTMLSelectElement).value)}>
+            {debugImages.map((image) => (
+              <option key={image} value={image}>
+                {image}
+              </option>
+            ))}
+          </select>
+        </p>
       )}
       {view && defaultContainer && defaultContainer.state !== 'running' && (
         <p class="hint">
