@@ -139,11 +139,11 @@ function ModeNote(props: { row: SessionRow }) {
   if (row.mode?.kind === 'debug') {
     return (
       <p class="mode-note" data-testid="debug-note">
-        Debug container {row.debugContainer ?? '(starting)'} ({row.mode.image}) shares {row.target.container}'s processes: its files are under /proc/1/root.
+        Debug container {row.debugContainer ?? '(starting)'} ({row.mode.image}) shares {row.target.container}'s processes: its files are under /proc/1/root. No prompt? Press Enter (a new debug container's shell printed it before this tab joined).
       </p>
     );
   }
-  if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: closing this tab detaches and leaves it running.</p>;
+  if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: what it prints from now on shows here (no prompt? press Enter); closing this tab detaches and leaves it running.</p>;
   const noShell = row.state === 'failed' && row.failure?.reason === 'commandNotFound' && 'shell' in row.command;
   if (!noShell || !image) return null;
   return (
