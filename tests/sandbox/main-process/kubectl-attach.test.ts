@@ -63,8 +63,14 @@ test('kubectl attach -it console in a real terminal: the shell gets the terminal
   const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
   const command = [kubectlBinary('1.33'), '--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'attach', '-it', 'console'].map(quote).join(' ');
   tmux('new-session', '-d', '-s', 'attach', '-x', '100', '-y', '30', `HOME=${quote(home)} ${command}`);
+  // kubectl says it is attached before it reads the keyboard; keys typed sooner may be lost.
+  await waitFor(() => screen().includes("If you don't see a command prompt"), 'kubectl attached', 20_000).catch((error) => {
+    throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
+  });
   tmux('send-keys', '-t', 'attach', 'stty size', 'Enter');
-  await waitFor(() => /^30 100\r?$/m.test(screen()), '"30 100" from stty size in the attached shell', 20_000);
+  await waitFor(() => /^30 100\s*$/m.test(screen()), '"30 100" from stty size in the attached shell', 20_000).catch((error) => {
+    throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
+  });
   tmux('kill-server');
   await waitFor(async () => (await consoleRunning()) && (await kubectl(sandbox, '1.33', ['logs', 'console', '--tail=5'])).stdout.toString().includes('30 100'), 'the shell to live on, with stty size in its log');
 });
