@@ -30,9 +30,15 @@ export type ExecEnd =
   | { kind: 'failed'; failure: ExecFailure; upgradeRefused?: number }
   | { kind: 'dropped'; reason: string };
 
+/** What an adapter prepared for a run before its stream opened (debug-exec.ts), for the log. */
+export interface PreparedNote {
+  /** the ephemeral container the run is in (mode debug) */
+  debugContainer?: string;
+}
+
 export interface ExecListener {
   /** the stream is established; `protocol` names the wire protocol (e.g. v5.channel.k8s.io) */
-  opened(protocol: string): void;
+  opened(protocol: string, prepared?: PreparedNote): void;
   stdout(chunk: Uint8Array): void;
   stderr(chunk: Uint8Array): void;
   /** called once, last; nothing is delivered after it */

@@ -13,14 +13,15 @@ export type ExecCommand = { shell: 'auto' | ShellName } | { argv: string[] };
  * - debug: an ephemeral container of `image`, targeting the chosen container, is added (or a
  *   running one of the same image and target reused) and the terminal runs in it;
  * - copy: a copy of the pod, with the chosen container kept alive and no probes or labels, is
- *   created; the terminal runs in the copy, which is deleted when the terminal closes;
+ *   created; the terminal runs in the copy (the action's target), which is deleted when the
+ *   terminal closes or times out; `source` names the pod it copies;
  * - attach: the terminal attaches to the container's main process instead of starting one;
  * - upload / download: files in or out at `path` through tar over exec; the bytes flow to an
  *   HTTP request, not to viewers.
  */
 export type ActionMode =
   | { kind: 'debug'; image: string }
-  | { kind: 'copy' }
+  | { kind: 'copy'; source?: string }
   | { kind: 'attach' }
   | { kind: 'upload'; path: string }
   | { kind: 'download'; path: string };

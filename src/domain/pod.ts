@@ -11,6 +11,10 @@ export interface ContainerInfo {
   reason?: string;
   exitCode?: number;
   ready: boolean;
+  /** the spec asks for a stdin stream (attach reaches the main process only then) */
+  stdin?: boolean;
+  /** the spec asks for a TTY */
+  tty?: boolean;
 }
 
 export interface PodSummary {
@@ -47,4 +51,17 @@ export function notExecableReason(pod: PodSummary, container: string): string | 
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return `Pod "${pod.name}" has ${pod.phase.toLowerCase()}: nothing runs in it any more.`;
   if (info.state === 'running') return undefined;
   return `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running.`;
+}
+
+/** Why attaching to this container cannot work, or undefined when it can: its main process must have a stdin and be running. */
+export function notAttachableReason(pod: PodSummary, container: string): string | undefined {
+  const info = pod.containers.find((c) => c.name === container);
+  if (info && !info.stdin) return `Container "${container}" was not started with stdin ("stdin: true" in its spec), so its main process reads no input: attach is not possible. Open a shell in it instead.`;
+  return notExecableReason(pod, container);
+}
+
+/** A pod a debug copy is for: one whose containers do not run, or keep crashing. */
+export function needsDebugCopy(pod: PodSummary): boolean {
+  const regular = pod.containers.filter((c) => c.kind === 'regular');
+  return pod.phase !== 'Running' || regular.some((c) => c.state !== 'running' || c.reason === 'CrashLoopBackOff');
 }

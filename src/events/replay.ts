@@ -13,7 +13,7 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'batch.started':
       return { type: 'BATCH', action: entry.action, targets: entry.targets, skipped: entry.skipped };
     case 'session.connected':
-      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol } };
+      return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol, ...(entry.debugContainer ? { debugContainer: entry.debugContainer } : {}) } };
     case 'session.activity':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'ACTIVITY', ...(entry.quietMs ? { quietMs: entry.quietMs } : {}) } };
     case 'session.attemptFailed':

@@ -30,7 +30,8 @@ export interface SessionSpawned {
 export type SessionFact =
   | SessionSpawned
   | { type: 'session.connecting'; sessionId: string; run: number; argv: string[] }
-  | { type: 'session.connected'; sessionId: string; protocol: string }
+  /** `debugContainer`: the ephemeral container a debug action's run is in (added for it, or reused) */
+  | { type: 'session.connected'; sessionId: string; protocol: string; debugContainer?: string }
   /** input or output `quietMs` before this entry's time (absent: at it) */
   | { type: 'session.activity'; sessionId: string; quietMs?: number }
   | { type: 'session.resized'; sessionId: string; cols: number; rows: number }

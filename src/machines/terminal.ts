@@ -60,7 +60,8 @@ export interface ExecStreamInput {
 }
 
 export type TerminalEvent =
-  | { type: 'CONNECTED'; protocol: string }
+  /** `debugContainer`: where a debug action's run is (the adapter chose it: added or reused) */
+  | { type: 'CONNECTED'; protocol: string; debugContainer?: string }
   /**
    * Input or output happened `quietMs` before this event (0 or absent: just now). The runtime
    * tells the machine late on purpose, just before its idle notice would fire, so a busy
@@ -229,6 +230,7 @@ export const terminalMachine = setup({
                   type: 'session.connected',
                   sessionId: context.sessionId,
                   protocol: event.type === 'CONNECTED' ? event.protocol : '',
+                  ...(event.type === 'CONNECTED' && event.debugContainer ? { debugContainer: event.debugContainer } : {}),
                 })),
               ],
             },

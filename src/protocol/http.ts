@@ -60,6 +60,8 @@ export interface ServerInfo {
   /** whether the page's files were found (a checkout must build them first) */
   uiBuilt: boolean;
   limits: HubLimits;
+  /** the images the Debug action offers (the server's --debug-image list), the first the default */
+  debugImages: string[];
   /** the caller, in a team mode; null in local mode */
   signedIn: SignedIn | null;
 }
@@ -91,6 +93,8 @@ export interface ExecRequest {
   /** default true: a TTY with stdin */
   interactive?: boolean;
   idleTimeoutSeconds?: number;
+  /** debug, copy or attach (docs/api.md); absent: a plain exec */
+  mode?: { kind: 'debug'; image: string } | { kind: 'copy' } | { kind: 'attach' };
 }
 export interface ExecStarted {
   requestId: string;

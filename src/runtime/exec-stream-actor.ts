@@ -41,8 +41,8 @@ export function execStreamActor(deps: ExecStreamDeps) {
         ...(input.mode ? { mode: input.mode } : {}),
       },
       {
-        opened: (protocol) => {
-          deliver({ type: 'CONNECTED', protocol });
+        opened: (protocol, prepared) => {
+          deliver({ type: 'CONNECTED', protocol, ...(prepared?.debugContainer ? { debugContainer: prepared.debugContainer } : {}) });
           activity.connected();
         },
         stdout: (chunk) => {

@@ -27,6 +27,10 @@ import type { PodWatching } from '../adapters/cluster.ts';
 import { reviewToken } from '../adapters/kubernetes/token-review.ts';
 import { FrontDoor, newToken } from './security.ts';
 import { SessionPodGuard } from './pod-guard.ts';
+import { DebugCopies } from './debug-copies.ts';
+import { KubePodChanges } from '../adapters/kubernetes/debug-pods.ts';
+import { DebugExecAdapter } from '../adapters/debug-exec.ts';
+import { debugImageList } from '../domain/debug-images.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import type { AuthMode } from '../protocol/index.ts';
@@ -63,6 +67,8 @@ export interface OctantExecOptions {
   hub?: StreamHubOptions;
   /** how execs reach the cluster: auto (WebSocket, SPDY when refused; default), websocket, spdy */
   execTransport?: ExecTransportChoice;
+  /** the images the Debug action may add as debug containers (--debug-image); default busybox:1.36 */
+  debugImages?: string[];
   /** adapter to use instead (tests) */
   adapter?: (contexts: KubeContexts) => ExecAdapter;
   /** the event log: how long it keeps ended sessions, when it writes snapshots, its segment size */
@@ -142,6 +148,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let server: Server | undefined;
   let hub: StreamHub | undefined;
   let pods: PodWatching | undefined;
+  let copies: DebugCopies | undefined;
   try {
     // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
     const gate: Gate = { readiness: 'starting' };
@@ -155,8 +162,12 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       server!.listen(options.port ?? DEFAULT_PORT, host, () => resolve());
     });
     const retention = { ...DEFAULT_RETENTION, ...options.log?.retention };
+    const reader = new ClusterReader(contexts);
+    const podChanges = new KubePodChanges(reader);
+    const debugImages = debugImageList(options.debugImages);
     const systemOptions = {
-      adapter: options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport),
+      // debug actions get their debug container first (debug-exec.ts), whatever carries the exec
+      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport), podChanges, debugImages),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
@@ -179,7 +190,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.open({ ...systemOptions, store });
       upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
     }
-    const reader = new ClusterReader(contexts);
+    // a replica joining a shared log leaves the others' copies alone: they are theirs to delete
+    copies = new DebugCopies(system, podChanges, warn, !options.sharedLog);
     let guard: SessionPodGuard | undefined;
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
@@ -196,6 +208,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       sandboxIsolation: sandbox?.isolation ?? null,
       uiBuilt: ui.built,
       limits: hub.limits,
+      debugImages,
     };
     const port = (server.address() as AddressInfo).port;
     const hostNames = [...(options.hostNames ?? [])];
@@ -213,10 +226,10 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
-    gate.parts = { system, reader, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
+    gate.parts = { system, reader, pods: podChanges, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;
-    const [s, h, sys, p, g, u, w] = [server, hub, system, pods, guard, upkeep, watch];
+    const [s, h, sys, p, g, u, w, c] = [server, hub, system, pods, guard, upkeep, watch, copies];
     return {
       url,
       token,
@@ -240,6 +253,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
           p.close();
           await u?.close();
           await w?.close();
+          await c.close(); // the copies being deleted are (the rest are deleted at the next start)
           await sys.shutdown(); // every exec ends; the log says why, gets a snapshot, and is closed (a shared one: its lease given up)
           h.close();
           await new Promise<void>((resolve) => {
@@ -250,6 +264,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         })()),
     };
   } catch (error) {
+    await copies?.close();
     pods?.close();
     hub?.close();
     server?.close();

@@ -3,7 +3,9 @@
 // line typed as text is split by the shell-like quoting rule of src/domain/command-line.ts and
 // never given to a shell.
 import { splitCommandLine } from '../domain/command-line.ts';
-import { shellNames, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
+import { shellNames, type ActionMode, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
+import { DEFAULT_DEBUG_IMAGES } from '../domain/debug-images.ts';
+import { parseMode } from './mode-body.ts';
 import { nameProblem, type NameKind } from '../domain/names.ts';
 import { HttpError } from './replies.ts';
 
@@ -20,14 +22,17 @@ export interface ExecBody {
   command: ExecCommand;
   interactive: boolean;
   idleTimeoutMs?: number;
+  /** absent: a plain exec */
+  mode?: ActionMode;
 }
 
-const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'idleTimeoutSeconds']);
+const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'idleTimeoutSeconds', 'mode']);
 
-export function parseExecBody(body: unknown): ExecBody {
+/** `debugImages`: what a debug action may run (the server's --debug-image list). */
+export function parseExecBody(body: unknown, debugImages: readonly string[] = DEFAULT_DEBUG_IMAGES): ExecBody {
   if (!isObject(body)) throw new HttpError(400, 'The body must be a JSON object: {namespace, pod, containers, command, interactive}.');
   for (const key of Object.keys(body)) if (!allowedKeys.has(key)) throw new HttpError(400, `Unknown field "${key.slice(0, 40)}": allowed are ${[...allowedKeys].join(', ')}.`);
-  const { context, namespace, pod, container, containers, command, interactive, idleTimeoutSeconds } = body;
+  const { context, namespace, pod, container, containers, command, interactive, idleTimeoutSeconds, mode } = body;
   if (context !== undefined && (typeof context !== 'string' || context === '' || context.length > 253)) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
   checkName('namespace', namespace);
   checkName('pod', pod);
@@ -44,6 +49,12 @@ export function parseExecBody(body: unknown): ExecBody {
   }
   if (interactive !== undefined && typeof interactive !== 'boolean') throw new HttpError(400, 'interactive must be true or false.');
   const idleTimeoutMs = optionalSeconds('idleTimeoutSeconds', idleTimeoutSeconds, MAX_IDLE_SECONDS);
+  const parsedMode = parseMode(mode, debugImages);
+  if (parsedMode) {
+    if (chosen === 'all' || chosen.length !== 1) throw new HttpError(400, `A ${parsedMode.kind} action is for one container: give "container".`);
+    if (interactive === false) throw new HttpError(400, `A ${parsedMode.kind} action opens a terminal: interactive cannot be false.`);
+    if (parsedMode.kind === 'attach' && command !== undefined) throw new HttpError(400, 'An attach runs no command (it joins the main process): leave command out.');
+  }
   return {
     ...(context !== undefined ? { context: context as string } : {}),
     namespace,
@@ -52,6 +63,7 @@ export function parseExecBody(body: unknown): ExecBody {
     command: parseCommand(command),
     interactive: interactive ?? true,
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
+    ...(parsedMode ? { mode: parsedMode } : {}),
   };
 }
 

@@ -11,6 +11,8 @@ import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';
 import { checkName, parseExecBody } from './exec-body.ts';
+import { modeAction } from './mode-actions.ts';
+import type { PodChanges } from '../adapters/pod-changes.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
@@ -50,6 +52,8 @@ export interface ApiContext {
   info: Omit<ServerInfo, 'signedIn'>;
   /** the other replicas, when several share the log */
   peers?: ReplicaPeers;
+  /** what debug copies are made with (mode copy) */
+  pods: PodChanges;
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
@@ -139,7 +143,7 @@ async function settled(ctx: ApiCall): Promise<void> {
 }
 
 async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {
-  const body = parseExecBody(await readJson(req));
+  const body = parseExecBody(await readJson(req), ctx.info.debugImages);
   refuseWhileStoreIsDown(ctx);
   let containers: string[];
   if (body.containers === 'all') {
@@ -149,15 +153,21 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
   } else {
     containers = body.containers;
   }
+  const who = actingFor(ctx, body.context);
+  const { pod, command, mode } = body.mode ? await modeAction({ ...body, mode: body.mode, containers }, ctx.reader, ctx.pods, who) : body;
   const action: ExecAction = {
-    target: { ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod: body.pod, containers: body.containers },
-    command: body.command,
+    target: { ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod, containers: body.containers },
+    command,
     interactive: body.interactive,
-    ...actingFor(ctx, body.context),
+    ...who,
     ...(body.idleTimeoutMs !== undefined ? { idleTimeoutMs: body.idleTimeoutMs } : {}),
+    ...(mode ? { mode } : {}),
   };
   const result = ctx.system.exec(action, containers);
-  if ('refused' in result) throw new HttpError(429, result.refused);
+  if ('refused' in result) {
+    if (mode?.kind === 'copy') await ctx.pods.deleteCopy({ ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod }, who.person).catch(() => undefined);
+    throw new HttpError(429, result.refused);
+  }
   await settled(ctx);
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
 }

@@ -2,6 +2,7 @@
 // Host check, no credentials: health.ts), Host (DNS rebinding), Origin, the sign-in mode's own
 // routes, then who is calling (the Authenticator of the mode the server runs in, and no other),
 // and for the team modes the CSRF checks of same-origin.ts. Then the API, the page or the hub.
+import type { PodChanges } from '../adapters/pod-changes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ClusterView } from '../adapters/cluster.ts';
@@ -28,6 +29,8 @@ export { SOCKET_PATH } from './socket-path.ts';
 export interface ServerParts {
   system: ExecSystem;
   reader: ClusterView;
+  /** debug copies are made with these */
+  pods: PodChanges;
   hub: StreamHub;
   ui: StaticUi;
   info: Omit<ServerInfo, 'signedIn'>;

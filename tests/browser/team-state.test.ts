@@ -28,6 +28,7 @@ const info = (signedIn: SignedIn | null): ServerInfo => ({
   idleTimeoutSeconds: 300,
   maxSessions: 64,
   sandboxIsolation: null,
+  debugImages: ['busybox:1.36'],
   uiBuilt: true,
   limits: { maxPayload: 1, scrollbackBytes: 1, highWatermark: 1, lowWatermark: 1, pingIntervalMs: 1, messagesPerSecond: 1, inputBytesPerSecond: 1, maxTerminalSize: 1 },
   signedIn,

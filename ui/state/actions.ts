@@ -245,6 +245,21 @@ export class Actions {
     return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], command: { shell: 'auto' }, interactive: true });
   }
 
+  /** A debug container (`image`, from the server's list) aimed at `container`, with a shell in a new tab. */
+  debug(pod: { namespace: string; name: string }, container: string, image: string): Promise<string[] | undefined> {
+    return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], command: { shell: 'auto' }, interactive: true, mode: { kind: 'debug', image } });
+  }
+
+  /** A debug copy of the pod, `container` kept alive, with a shell in it (the copy is deleted with the terminal). */
+  debugCopy(pod: PodSummary, container: string): Promise<string[] | undefined> {
+    return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], command: { shell: 'auto' }, interactive: true, mode: { kind: 'copy' } });
+  }
+
+  /** Joins the container's main process (its spec must have stdin); closing the tab detaches. */
+  attach(pod: PodSummary, container: string): Promise<string[] | undefined> {
+    return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], interactive: true, mode: { kind: 'attach' } });
+  }
+
   /** The embed page's modes (once per page load, after the socket said which terminals exist): a shell in the default container, or one per running container, unless this pod already has them. */
   async embedMode(pod: PodSummary, mode: 'shell' | 'shell-all'): Promise<void> {
     if (this.#embedModeDone) return; // once per page load

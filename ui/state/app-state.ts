@@ -215,13 +215,28 @@ export function isEnded(row: SessionRow): boolean {
 
 /** The tab's name: container and command, e.g. "nginx: shell". */
 export function tabName(row: SessionRow): string {
-  return `${row.target.container}: ${row.label}`;
+  return `${row.target.container}: ${modeLabel(row) ?? row.label}`;
 }
 
+/** What a debug, copy or attach terminal is, said on its tab: "Debug busybox:1.36 → app", "COPY of crashloop", "Attach". */
+export function modeLabel(row: SessionRow): string | undefined {
+  switch (row.mode?.kind) {
+    case 'debug':
+      return `Debug ${row.mode.image} → ${row.target.container}`;
+    case 'copy':
+      return `COPY of ${row.mode.source ?? 'a pod'}: ${row.label}`;
+    case 'attach':
+      return 'Attach';
+    default:
+      return undefined;
+  }
+}
+
+/** A pod's terminals, with the terminals in its debug copies (they are about this pod). */
 export function sessionsOfPod(state: AppState, namespace: string, pod: string): SessionRow[] {
   return state.sessions.order
     .map((id) => state.sessions.byId[id])
-    .filter((row) => row && row.target.namespace === namespace && row.target.pod === pod);
+    .filter((row) => row && row.target.namespace === namespace && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
 }
 
 export function visibleAlerts(state: AppState): Alert[] {

@@ -1,6 +1,7 @@
-// A pod: its containers with their states (the default one marked), the two ways in ("Shell":
-// one click, auto shell in the default container; "Exec": the dialog), and its terminal tabs.
-// The embed page is this view alone.
+// A pod: its containers with their states (the default one marked), the ways in ("Shell": one
+// click, auto shell in the default container; "Exec": the dialog; per container "Debug", a debug
+// container aimed at it, and "Attach" where its spec has stdin; "Debug copy" for a pod that does
+// not run or keeps crashing), and its terminal tabs. The embed page is this view alone.
 import { useEffect, useState } from 'preact/hooks';
 import { sessionsOfPod } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
@@ -9,6 +10,7 @@ import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
+import { needsDebugCopy } from '../../src/domain/pod.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
@@ -23,6 +25,10 @@ export function PodView(props: { embed?: boolean }) {
   const gate = useExecGate();
   // team mode: the embed page's shells wait for the permission answer (a "no" opens none)
   const asking = state.permissions[permissionKey(route.namespace, route.context)]?.loading ?? false;
+  const debugImages = state.info?.debugImages ?? [];
+  const [chosenImage, setChosenImage] = useState<string | undefined>(undefined);
+  const debugImage = chosenImage && debugImages.includes(chosenImage) ? chosenImage : debugImages[0];
+  const busy = !view || state.execPending;
 
   useEffect(() => {
     if (props.embed && route.mode && view && state.connection === 'open' && !asking) void actions.embedMode(view, route.mode);
@@ -47,9 +53,18 @@ export function PodView(props: { embed?: boolean }) {
         >
           Shell
         </button>
-        <button type="button" {...gate.props({ disabled: !view || state.execPending })} onClick={() => setDialogOpen(true)}>
+        <button type="button" {...gate.props({ disabled: busy })} onClick={() => setDialogOpen(true)}>
           Exec
         </button>
+        {view && defaultContainer && needsDebugCopy(view) && (
+          <button
+            type="button"
+            {...gate.props({ disabled: busy, title: `Make a copy of this pod with ${defaultContainer.name} kept alive (no probes, no labels) and open a shell in it; the copy is deleted when the terminal closes` })}
+            onClick={() => void actions.debugCopy(view, defaultContainer.name)}
+          >
+            Debug copy
+          </button>
+        )}
       </div>
       <ExecDenied reason={gate.reason} />
       {pod?.error && <p class="error">{pod.error}</p>}
@@ -62,6 +77,9 @@ export function PodView(props: { embed?: boolean }) {
               <th>State</th>
               <th>Ready</th>
               <th>Image</th>
+              <th>
+                <span class="visually-hidden">Actions</span>
+              </th>
             </tr>
           </thead>
           <tbody>
@@ -76,14 +94,48 @@ export function PodView(props: { embed?: boolean }) {
                 </td>
                 <td>{c.ready ? 'yes' : 'no'}</td>
                 <td class="muted mono">{c.image}</td>
+                <td class="row-actions">
+                  {c.kind === 'regular' && debugImage && (
+                    <button
+                      type="button"
+                      {...gate.props({ disabled: busy, title: `Add a debug container (${debugImage}) that sees ${c.name}'s processes and files, and open a shell in it` })}
+                      aria-label={`Debug ${c.name}`}
+                      onClick={() => void actions.debug(view, c.name, debugImage)}
+                    >
+                      Debug
+                    </button>
+                  )}
+                  {c.stdin && (
+                    <button
+                      type="button"
+                      {...gate.props({ disabled: busy || c.state !== 'running', title: `Attach to ${c.name}'s main process; closing the tab detaches and leaves it running` })}
+                      aria-label={`Attach to ${c.name}`}
+                      onClick={() => void actions.attach(view, c.name)}
+                    >
+                      Attach
+                    </button>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {view && debugImages.length > 1 && (
+        <p class="field debug-image">
+          <label for="debug-image">Debug image</label>{' '}
+          <select id="debug-image" value={debugImage} onChange={(e) => setChosenImage((e.currentTarget as HTMLSelectElement).value)}>
+            {debugImages.map((image) => (
+              <option key={image} value={image}>
+                {image}
+              </option>
+            ))}
+          </select>
+        </p>
+      )}
       {view && defaultContainer && defaultContainer.state !== 'running' && (
         <p class="hint">
-          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container.
+          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container{needsDebugCopy(view) ? ', or Debug copy for a shell in a copy of this pod' : ''}.
         </p>
       )}
       <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />

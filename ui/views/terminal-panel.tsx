@@ -83,6 +83,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
           Download
         </button>
       </div>
+      <ModeNote row={row} />
       {searching && (
         <div class="search-bar" role="search">
           <label>
@@ -120,5 +121,37 @@ export function TerminalPanel(props: { row: SessionRow }) {
       {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
       <div class="terminal-area" ref={host} />
     </div>
+  );
+}
+
+/** What makes this terminal different from a plain exec, said plainly; the way to a debug container when no shell was found. */
+function ModeNote(props: { row: SessionRow }) {
+  const { row } = props;
+  const { actions } = useServices();
+  const image = useAppState().info?.debugImages[0];
+  if (row.mode?.kind === 'copy') {
+    return (
+      <p class="mode-note copy-note" data-testid="copy-note">
+        This is a COPY of pod <b>{row.mode.source}</b> (pod {row.target.pod}, {row.target.container} kept alive, no probes, no labels): not the real pod. The copy is deleted when this terminal is closed or times out.
+      </p>
+    );
+  }
+  if (row.mode?.kind === 'debug') {
+    return (
+      <p class="mode-note" data-testid="debug-note">
+        Debug container {row.debugContainer ?? '(starting)'} ({row.mode.image}) shares {row.target.container}'s processes: its files are under /proc/1/root. No prompt? Press Enter (a new debug container's shell printed it before this tab joined).
+      </p>
+    );
+  }
+  if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: what it prints from now on shows here (no prompt? press Enter); closing this tab detaches and leaves it running.</p>;
+  const noShell = row.state === 'failed' && row.failure?.reason === 'commandNotFound' && 'shell' in row.command;
+  if (!noShell || !image) return null;
+  return (
+    <p class="mode-note">
+      No shell in this image.{' '}
+      <button type="button" onClick={() => void actions.debug({ namespace: row.target.namespace, name: row.target.pod }, row.target.container, image)}>
+        Debug with {image}
+      </button>
+    </p>
   );
 }

@@ -3,7 +3,7 @@
 // mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
 import { useEffect } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, tabName } from '../state/app-state.ts';
+import { badge, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
@@ -59,7 +59,7 @@ export function TerminalTabs(props: {
                 }}
               >
                 <span class="tab-title">
-                  <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {row.label}
+                  <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? row.label}
                 </span>
                 <span id={`badge-${row.sessionId}`} class={`badge tone-${b.tone}`}>
                   {b.text}

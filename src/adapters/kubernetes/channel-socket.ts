@@ -24,9 +24,18 @@ export class UpgradeRefused extends Error {
 }
 
 export class ChannelSocketDialer {
-  constructor(private readonly config: KubeConfig) {}
+  /**
+   * `path`: dial this instead of the path client-node's Exec asks for. An attach takes it: Exec
+   * handles the channels and the closing Status as an attach needs (client-node's Attach drops
+   * the Status), and only its URL (…/attach, no command) differs.
+   */
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly path?: string,
+  ) {}
 
-  async connect(path: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
+  async connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
+    const path = this.path ?? requested;
     const server = this.config.getCurrentCluster()?.server;
     if (!server) throw new Error('the kubeconfig context has no cluster server');
     const options: WebSocket.ClientOptions = { maxPayload: maxFrameBytes };

@@ -16,7 +16,7 @@ import { ClusterError, type AccessAnswer, type AccessCheck, type ClusterView } f
 
 type CoreApi = typeof import('./core-api.ts');
 type Apis = { core: InstanceType<CoreApi['CoreV1Api']>; authorization: InstanceType<CoreApi['AuthorizationV1Api']> };
-type CallOptions = { httpApi: ReturnType<CoreApi['impersonatingHttp']> } | undefined;
+export type CallOptions = { httpApi: ReturnType<CoreApi['impersonatingHttp']> } | undefined;
 
 let coreApi: Promise<CoreApi> | undefined;
 
@@ -104,6 +104,15 @@ export class ClusterReader implements ClusterView {
       const review = await this.#call(check.context, 'create', 'selfsubjectaccessreviews', undefined, (apis, options) => apis.authorization.createSelfSubjectAccessReview({ body: reviewBody(check) }, options));
       return accessAnswer(check, review.status);
     });
+  }
+
+  /**
+   * Any core API call (the pod changes of debug-pods.ts: ephemeral containers, copies), made as
+   * this view's person like the reads, a refusal becoming the same ClusterError sentence.
+   */
+  core<T>(context: string | undefined, verb: string, resource: string, namespace: string, call: (api: Apis['core'], options: CallOptions) => Promise<T>): Promise<T> {
+    checkName('namespace', namespace);
+    return this.#call(context, verb, resource, namespace, (apis, options) => call(apis.core, options));
   }
 
   /** The kubeconfig for a context, checked to exist; impersonating the person of an `as` view. */

@@ -11,7 +11,7 @@ export function podSummary(pod: V1Pod): PodSummary {
   }
   const describe = (container: V1Container | V1EphemeralContainer, kind: ContainerKind): ContainerInfo => {
     const { name } = container;
-    const base = { name, kind, image: container.image ?? '', ready: statuses.get(name)?.ready ?? false };
+    const base = { name, kind, image: container.image ?? '', ready: statuses.get(name)?.ready ?? false, ...(container.stdin ? { stdin: true } : {}), ...(container.tty ? { tty: true } : {}) };
     const state = statuses.get(name)?.state;
     if (state?.running) return { ...base, state: 'running' };
     if (state?.waiting) return { ...base, state: 'waiting', reason: state.waiting.reason };

@@ -1,4 +1,4 @@
-// Exec over SPDY/3.1 (remotecommand v5/v4), the transport kubectl 1.29 and older speak and the
+// Exec (or attach, mode attach) over SPDY/3.1 (remotecommand v5/v4), the transport kubectl 1.29 and older speak and the
 // one kubectl 1.30+ falls back to: one SPDY stream per channel, opened one after the other
 // (each after the server's SYN_REPLY, as kubectl does), stdin EOF as the stdin stream's FIN, a
 // resize stream of JSON objects, the Status on the error stream. Around it, like the WebSocket
@@ -15,6 +15,7 @@ import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
+import { channelPath } from './channel-path.ts';
 
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
 const outputHeadBytes = 512;
@@ -45,20 +46,6 @@ export class SpdyExecAdapter implements ExecAdapter {
   open(request: ExecRequest, listener: ExecListener): ExecStream {
     return new SpdyExecStream(this.contexts, request, listener, this.options);
   }
-}
-
-/** The exec URL's path and query, as kubectl and client-node build it. */
-export function execPath(request: ExecRequest): string {
-  const { namespace, pod, container } = request.target;
-  const query = new URLSearchParams();
-  for (const word of request.argv) query.append('command', word);
-  query.set('container', container);
-  query.set('stdin', String(request.stdin));
-  query.set('stdout', 'true');
-  // With a TTY the terminal merges both: kubectl asks for no stderr.
-  query.set('stderr', String(!request.tty));
-  query.set('tty', String(request.tty));
-  return `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/exec?${query}`;
 }
 
 interface Streams {
@@ -101,7 +88,7 @@ class SpdyExecStream implements ExecStream {
     const { config } = found;
     let connection;
     try {
-      connection = await dialSpdy(config, execPath(this.request));
+      connection = await dialSpdy(config, channelPath(this.request));
     } catch (error) {
       if (error instanceof UpgradeRefused) {
         return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace }), upgradeRefused: error.httpCode });

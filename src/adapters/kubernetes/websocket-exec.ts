@@ -1,5 +1,6 @@
-// Exec over WebSocket (v5.channel.k8s.io, falling back to v4) through @kubernetes/client-node's
-// Exec, which builds the request, applies the kubeconfig's credentials and splits the channels.
+// Exec (or attach, mode attach) over WebSocket (v5.channel.k8s.io, falling back to v4) through
+// @kubernetes/client-node's Exec, which builds the request, applies the kubeconfig's credentials
+// and splits the channels.
 // Around it: the cluster's own words when it refuses, pings so a dead connection is noticed,
 // flow control by pausing the socket, resize and stdin EOF frames, and exactly one `ended`.
 // With a person on the request, the kubeconfig is the impersonating one (exec-target.ts).
@@ -14,6 +15,7 @@ import { ChannelSocketDialer, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
+import { channelPath } from './channel-path.ts';
 
 const resizeChannel = 4;
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
@@ -66,7 +68,7 @@ class WebSocketExecStream implements ExecStream {
     const found = configForExec(this.contexts, target, this.request.person);
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
-    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config);
+    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config, this.request.mode?.kind === 'attach' ? channelPath(this.request) : undefined);
     const exec = new Exec(config, dialer);
     try {
       const socket = (await exec.exec(

@@ -5,6 +5,7 @@ import type { FlagValues } from '../flags.ts';
 import { defaultStateDir } from '../state-dir.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { serveSpec } from './serve-spec.ts';
+import { debugImageList } from '../../domain/debug-images.ts';
 import { teamOptions } from './serve-auth-options.ts';
 import { sharedLogOptions } from './store-options.ts';
 
@@ -50,6 +51,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     execTransport: v['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', v['exec-transport'], serveSpec.flags['exec-transport'].completes),
     idleTimeoutSeconds: whole('idle-timeout', 1, 86_400),
     maxSessions: whole('max-sessions', 1, 10_000),
+    debugImages: v['debug-image'] === undefined ? undefined : checkedDebugImages(v['debug-image']),
     hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     tokenFile: v['token-file'],
@@ -58,6 +60,14 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     ...sharedLogOptions(v),
   };
   return { options: defined(options) as OctantExecOptions, open: !!v.open, json: !!v.json };
+}
+
+function checkedDebugImages(images: string[]): string[] {
+  try {
+    return debugImageList(images);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 function embedOrigin(text: string): string {

@@ -29,6 +29,8 @@ export interface AuditRecord {
   interactive: boolean;
   /** debug (with its image), copy, attach, upload or download (with the path); absent: a plain exec */
   mode?: ActionMode;
+  /** mode debug: the debug container the run was in */
+  debugContainer?: string;
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
@@ -115,6 +117,11 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
     case 'session.connecting': {
       const record = current();
       if (record) record.argv = entry.argv;
+      break;
+    }
+    case 'session.connected': {
+      const record = current();
+      if (record && entry.debugContainer) record.debugContainer = entry.debugContainer;
       break;
     }
     case 'session.restarted':

@@ -29,6 +29,8 @@ export interface SessionRow {
   /** what the current attempt runs */
   argv: string[];
   protocol?: string;
+  /** mode debug: the ephemeral container its latest run connected to */
+  debugContainer?: string;
   exitCode?: number;
   failure?: ExecFailure;
   disconnectReason?: DisconnectReason;
@@ -83,7 +85,7 @@ export const sessionListProjection: Projection<SessionList> = {
         Object.assign(row, { state: 'connecting', run: entry.run, argv: entry.argv });
         break;
       case 'session.connected':
-        Object.assign(row, { state: 'interactive', protocol: entry.protocol, lastActivityAt: entry.time });
+        Object.assign(row, { state: 'interactive', protocol: entry.protocol, lastActivityAt: entry.time, ...(entry.debugContainer ? { debugContainer: entry.debugContainer } : {}) });
         break;
       case 'session.activity':
         row.lastActivityAt = entry.time - (entry.quietMs ?? 0);

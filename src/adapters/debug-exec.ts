@@ -1,0 +1,64 @@
+// Debug actions (mode debug) before their exec: an adapter around the transport that first gets
+// a debug container running (PodChanges: a running one of the same image for the same target is
+// reused, else one is added), then opens the terminal's stream in it. A container added for
+// this run is attached to (its main process is the shell, started for this terminal); a reused
+// one gets a new shell exec'd, so two tabs never share one shell. Every other request passes
+// straight through. Which debug container a run used goes with `opened`, for the log.
+import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from './exec.ts';
+import type { ExecFailure, FailureReason } from '../domain/target.ts';
+import { ClusterError } from './cluster.ts';
+import type { PodChanges } from './pod-changes.ts';
+import { DeferredExecStream } from './deferred-exec.ts';
+import { debugImageProblem } from '../domain/debug-images.ts';
+
+export class DebugExecAdapter implements ExecAdapter {
+  constructor(
+    private readonly transport: ExecAdapter,
+    private readonly pods: Pick<PodChanges, 'debugContainer'>,
+    /** the images allowed now: a restart of a run logged under an older list is held to this one */
+    private readonly images?: readonly string[],
+  ) {}
+
+  open(request: ExecRequest, listener: ExecListener): ExecStream {
+    const { mode } = request;
+    if (mode?.kind !== 'debug') return this.transport.open(request, listener);
+    const stream = new DeferredExecStream();
+    let ended = false;
+    const end = (how: ExecEnd) => {
+      if (!ended) listener.ended(how);
+      ended = true;
+    };
+    const refused = this.images && debugImageProblem(mode.image, this.images);
+    if (refused) {
+      queueMicrotask(() => end({ kind: 'failed', failure: { reason: 'forbidden', message: refused } }));
+      return stream;
+    }
+    this.pods.debugContainer({ target: request.target, image: mode.image, command: request.argv, ...(request.person ? { person: request.person } : {}) }).then(
+      ({ name, created }) => {
+        if (stream.closed) return end({ kind: 'dropped', reason: 'closed' });
+        const inDebugContainer: ExecRequest = { ...request, target: { ...request.target, container: name }, mode: created ? { kind: 'attach' } : undefined };
+        stream.begin(this.transport.open(inDebugContainer, { ...listener, opened: (protocol) => listener.opened(protocol, { debugContainer: name }), ended: end }));
+      },
+      (error: unknown) => end({ kind: 'failed', failure: preparationFailure(error) }),
+    );
+    return {
+      write: (data) => stream.write(data),
+      closeStdin: () => stream.closeStdin(),
+      resize: (size) => stream.resize(size),
+      pause: () => stream.pause(),
+      resume: () => stream.resume(),
+      close: () => {
+        stream.close();
+        end({ kind: 'dropped', reason: 'closed' });
+      },
+    };
+  }
+}
+
+const reasonByStatus: Record<number, FailureReason> = { 401: 'unauthorized', 403: 'forbidden', 404: 'notFound', 409: 'containerNotRunning', 502: 'connection', 504: 'containerNotRunning' };
+
+/** The cluster's refusal (a ClusterError names what is missing) as the run's failure. */
+function preparationFailure(error: unknown): ExecFailure {
+  if (error instanceof ClusterError) return { reason: reasonByStatus[error.status] ?? 'unknown', message: error.message };
+  return { reason: 'unknown', message: `The debug container could not be prepared: ${(error as Error)?.message ?? String(error)}` };
+}

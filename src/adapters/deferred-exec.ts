@@ -1,0 +1,54 @@
+// An exec stream whose real stream opens later (after a debug container is ready): what the
+// caller does meanwhile (keystrokes, a resize, a pause) is kept in order and done to the real
+// stream when it arrives. A close before then means the real stream is never opened.
+import type { ExecStream } from './exec.ts';
+import type { TerminalSize } from '../domain/target.ts';
+
+export class DeferredExecStream implements ExecStream {
+  #stream: ExecStream | undefined;
+  #waiting: ((stream: ExecStream) => void)[] = [];
+  #closed = false;
+
+  /** whether close() came first: the owner then opens nothing */
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  /** The real stream: what was kept is done to it now, in order. */
+  begin(stream: ExecStream): void {
+    this.#stream = stream;
+    for (const action of this.#waiting.splice(0)) action(stream);
+  }
+
+  #do(action: (stream: ExecStream) => void): void {
+    if (this.#stream) action(this.#stream);
+    else this.#waiting.push(action);
+  }
+
+  write(data: Uint8Array): void {
+    const copy = data.slice(); // the caller may reuse its buffer before the stream opens
+    this.#do((stream) => stream.write(copy));
+  }
+
+  closeStdin(): void {
+    this.#do((stream) => stream.closeStdin());
+  }
+
+  resize(size: TerminalSize): void {
+    this.#do((stream) => stream.resize(size));
+  }
+
+  pause(): void {
+    this.#do((stream) => stream.pause());
+  }
+
+  resume(): void {
+    this.#do((stream) => stream.resume());
+  }
+
+  close(): void {
+    this.#closed = true;
+    this.#waiting.length = 0;
+    this.#stream?.close();
+  }
+}

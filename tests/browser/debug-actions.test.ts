@@ -1,0 +1,99 @@
+// Debug, Attach and Debug copy in a real Chromium against the server and the sandbox: a shell-less
+// container's failed Shell offers Debug, whose tab is a busybox shell seeing the target's files;
+// Attach appears only for a container whose spec has stdin and reaches its main process; Debug
+// copy of a crash-looping pod opens a shell in a copy the tab calls a COPY, deleted on close.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
+const openPod = async (name: string) => {
+  await page.getByRole('link', { name: 'All pods', exact: true }).click().catch(() => undefined);
+  await page.getByRole('link', { name, exact: true }).click();
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+};
+const closeTab = (name: string) => page.locator(`[role=tab][aria-label="${name}"] + .tab-close`).click();
+/** The pods of default as the server's API has them (not the page's list). */
+const podNames = async (): Promise<string[]> => {
+  const res = await fetch(`${b.app.url}api/v1/namespaces/default/pods`, { headers: { Authorization: `Bearer ${b.app.token}` } });
+  return ((await res.json()) as { pods: { name: string }[] }).pods.map((p) => p.name);
+};
+
+test('a failed auto shell in distroless-app offers Debug; its tab is a busybox shell that sees the app through /proc/1/root', async () => {
+  await openPod('distroless-app');
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(badgeOf('app: shell'), /^failed$/);
+  await page.getByRole('button', { name: 'Debug with busybox:1.36', exact: true }).click();
+  const name = 'app: Debug busybox:1.36 → app';
+  await waitForText(badgeOf(name), /^live$/, 30_000);
+  assert.is(await tab(name).getAttribute('aria-selected'), 'true');
+  await waitForText(page.getByTestId('debug-note'), /Debug container debugger-[a-z0-9]{5} \(busybox:1\.36\)/);
+  await page.keyboard.type('grep -h PRETTY /proc/1/root/etc/os-release\r');
+  await waitForRow(page, /^PRETTY_NAME="gcr\.io\/distroless\/static:nonroot/);
+  await screenshot(page, 'debug-container');
+});
+
+test('the Debug button on a container row opens another debug tab in the same debug container', async () => {
+  const first = await page.getByTestId('debug-note').innerText();
+  await page.getByRole('button', { name: 'Debug app', exact: true }).click();
+  await page.waitForFunction(() => document.querySelectorAll('[role=tab][aria-label="app: Debug busybox:1.36 → app"]').length === 2);
+  await page.getByRole('tab', { name: 'app: Debug busybox:1.36 → app' }).nth(1).click();
+  await waitForText(page.getByTestId('debug-note'), new RegExp(first.match(/debugger-[a-z0-9]{5}/)![0]), 30_000);
+});
+
+test('Attach is offered only where the spec has stdin; it reaches the main process, and closing the tab leaves it running', async () => {
+  await openPod('web');
+  assert.is(await page.getByRole('button', { name: /^Attach to / }).count(), 0, 'web has no container with stdin');
+  await openPod('console');
+  await page.getByRole('button', { name: 'Attach to console', exact: true }).click();
+  await waitForText(badgeOf('console: Attach'), /^live$/);
+  await page.keyboard.type('echo attached-$((6*7))\r');
+  await waitForRow(page, /^attached-42$/);
+  await closeTab('console: Attach');
+  await tab('console: Attach').waitFor({ state: 'detached' });
+  // still there: a second attach reaches the same shell, whose history has the first command
+  await page.getByRole('button', { name: 'Attach to console', exact: true }).click();
+  await waitForText(badgeOf('console: Attach'), /^live$/);
+  await page.keyboard.type('echo again-$((6*7))\r');
+  await waitForRow(page, /^again-42$/);
+});
+
+test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop, and closing it deletes the copy', async () => {
+  await openPod('web');
+  assert.is(await page.getByRole('button', { name: 'Debug copy', exact: true }).count(), 0, 'a running pod needs no copy');
+  await openPod('crashloop');
+  await page.getByRole('button', { name: 'Debug copy', exact: true }).click();
+  const name = 'app: COPY of crashloop: shell';
+  await waitForText(badgeOf(name), /^live$/, 30_000);
+  await waitForText(page.getByTestId('copy-note'), /This is a COPY of pod crashloop \(pod crashloop-debug-[a-z0-9]{5}/);
+  const copy = (await page.getByTestId('copy-note').innerText()).match(/crashloop-debug-[a-z0-9]{5}/)![0];
+  await page.keyboard.type('cat /etc/hostname\r');
+  await waitForRow(page, new RegExp(`^${copy}$`));
+  assert.ok((await podNames()).includes(copy));
+  await screenshot(page, 'debug-copy');
+  await closeTab(name);
+  await tab(name).waitFor({ state: 'detached' });
+  await page.waitForFunction(async (url) => !((await (await fetch(url)).json()) as { pods: { name: string }[] }).pods.some((p) => p.name.startsWith('crashloop-debug-')), `${b.app.url}api/v1/namespaces/default/pods`, { timeout: 15_000 });
+  assert.not.ok((await podNames()).includes(copy));
+});
+
+test('nothing went wrong in the page', () => {
+  assert.equal(b.problems, []);
+});
+
+test.run();
