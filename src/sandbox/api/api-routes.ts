@@ -126,7 +126,9 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   // The headers go now, as the API server sends them, not with the first event (which may never
   // come): a client's watch is open, and can be stopped, from this moment.
   res.flushHeaders();
-  const write = (event: WatchEvent) => void res.write(`${JSON.stringify(event)}\n`);
+  // The sandbox's close ends open watches at once; their 'close' (which unsubscribes) comes a
+  // tick later, and pods ended by the close still report meanwhile.
+  const write = (event: WatchEvent) => void (!res.writableEnded && res.write(`${JSON.stringify(event)}\n`));
   // A watch that starts from a list's resourceVersion wants only what came after it; one
   // without (or with "0") first gets every current pod as ADDED, as the API server sends it.
   const fromVersion = query.get('resourceVersion');
