@@ -53,10 +53,15 @@ export function notExecableReason(pod: PodSummary, container: string): string | 
   return `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running.`;
 }
 
-/** Why attaching to this container cannot work, or undefined when it can: its main process must have a stdin and be running. */
+/**
+ * Why attaching to this container cannot work, or undefined when it can: its main process must
+ * have a stdin and a terminal (a tab is a terminal; a process without one gets no prompt and no
+ * carriage returns), and be running.
+ */
 export function notAttachableReason(pod: PodSummary, container: string): string | undefined {
   const info = pod.containers.find((c) => c.name === container);
   if (info && !info.stdin) return `Container "${container}" was not started with stdin ("stdin: true" in its spec), so its main process reads no input: attach is not possible. Open a shell in it instead.`;
+  if (info && !info.tty) return `Container "${container}" was started without a terminal ("tty: true" in its spec), so a tab cannot show its main process as it expects: use "kubectl attach -i -n ${pod.namespace} ${pod.name} -c ${container}" instead, or open a shell in it.`;
   return notExecableReason(pod, container);
 }
 

@@ -226,7 +226,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
-    gate.parts = { system, reader, pods: podChanges, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
+    gate.parts = { system, reader, pods: podChanges, copies, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;
     const [s, h, sys, p, g, u, w, c] = [server, hub, system, pods, guard, upkeep, watch, copies];

@@ -20,6 +20,8 @@ export class DebugCopies {
   readonly #stop: () => void;
   /** deletes under way, for close() and tests */
   readonly #deleting = new Set<Promise<void>>();
+  /** why the copy of each terminal still listed was deleted, so a Restart can say so instead of failing on a missing pod */
+  readonly #deleted = new Map<string, { pod: string; why: string }>();
 
   /** `sweep`: delete the copies the log lists now (a start on this server's own log; not a replica joining a shared one) */
   constructor(
@@ -39,7 +41,10 @@ export class DebugCopies {
 
   #heard(entry: LogEntry): void {
     if (entry.type === 'session.spawned' && entry.mode?.kind === 'copy') this.#copies.set(entry.sessionId, { target: entry.target, ...(entry.person ? { person: entry.person } : {}) });
-    else if (entry.type === 'session.closed') this.#delete(entry.sessionId, 'its terminal was closed');
+    else if (entry.type === 'session.closed') {
+      this.#deleted.delete(entry.sessionId);
+      this.#delete(entry.sessionId, 'its terminal was closed');
+    }
     else if (entry.type === 'session.timedOut') this.#delete(entry.sessionId, 'its terminal timed out');
   }
 
@@ -48,11 +53,18 @@ export class DebugCopies {
     if (!copy) return;
     this.#copies.delete(sessionId);
     const { context, namespace, pod } = copy.target;
+    this.#deleted.set(sessionId, { pod, why });
     const deleting = this.pods
       .deleteCopy({ ...(context ? { context } : {}), namespace, pod }, copy.person)
       .catch((error) => this.warn(`the debug copy "${pod}" in namespace "${namespace}" (${why}) could not be deleted: ${errorText(error)}. Delete it with "kubectl delete pod -n ${namespace} ${pod}".`))
       .finally(() => this.#deleting.delete(deleting));
     this.#deleting.add(deleting);
+  }
+
+  /** Why a terminal cannot restart: its copy was deleted (undefined: it was not, or it is no copy). */
+  restartRefusal(sessionId: string): string | undefined {
+    const deleted = this.#deleted.get(sessionId);
+    return deleted && `The debug copy "${deleted.pod}" was deleted (${deleted.why}), so this terminal cannot restart: close it and open a new Debug copy.`;
   }
 
   /** Resolves when the deletes under way have ended. */

@@ -1,6 +1,7 @@
 // The HTTP API under /api/v1 (docs/api.md): cluster views, exec actions and the projections of
 // the event log. The caller (app.ts) has already checked Host and authentication; this file
 // checks every input before any cluster call or actor event.
+import type { DebugCopies } from './debug-copies.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
@@ -54,6 +55,8 @@ export interface ApiContext {
   peers?: ReplicaPeers;
   /** what debug copies are made with (mode copy) */
   pods: PodChanges;
+  /** the debug copies this server deleted, for a Restart of their terminals */
+  copies: Pick<DebugCopies, 'restartRefusal'>;
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
@@ -257,6 +260,8 @@ async function restart(ctx: ApiCall, id: string): Promise<RestartReply> {
   }
   const where = await holder(ctx, row);
   if (where !== 'here') return where.answer as RestartReply;
+  const copyGone = ctx.copies.restartRefusal(id);
+  if (copyGone) throw new HttpError(409, copyGone);
   const result = ctx.system.restart(id);
   if (!result) throw new HttpError(404, `There is no open session "${id}".`);
   if ('refused' in result) throw new HttpError(result.because === 'running' ? 409 : 429, result.refused);

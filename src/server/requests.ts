@@ -2,6 +2,7 @@
 // Host check, no credentials: health.ts), Host (DNS rebinding), Origin, the sign-in mode's own
 // routes, then who is calling (the Authenticator of the mode the server runs in, and no other),
 // and for the team modes the CSRF checks of same-origin.ts. Then the API, the page or the hub.
+import type { DebugCopies } from './debug-copies.ts';
 import type { PodChanges } from '../adapters/pod-changes.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -31,6 +32,8 @@ export interface ServerParts {
   reader: ClusterView;
   /** debug copies are made with these */
   pods: PodChanges;
+  /** the debug copies deleted, for a Restart of their terminals */
+  copies: Pick<DebugCopies, 'restartRefusal'>;
   hub: StreamHub;
   ui: StaticUi;
   info: Omit<ServerInfo, 'signedIn'>;

@@ -47,6 +47,8 @@ test('a 403 for a person names them and the namespace; a refused impersonation n
   assert.is(lacking.reason, 'forbidden');
   assert.match(lacking.message, '"bob" is not allowed to exec here: this needs the "create" verb on "pods/exec" in namespace "default"');
   assert.match(lacking.message, 'create pods/exec');
+  const attach = failureFromHttp(403, {}, { person: bob, namespace: 'default', subresource: 'attach' });
+  assert.match(attach.message, '"bob" is not allowed to attach here: this needs the "create" verb on "pods/attach" in namespace "default"');
   const group = failureFromHttp(403, {
     message: 'groups "dev" is forbidden: User "system:serviceaccount:team:octant-exec" cannot impersonate resource "groups" in API group "" at the cluster scope',
   }, { person: bob, namespace: 'default' });

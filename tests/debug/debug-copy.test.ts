@@ -46,12 +46,17 @@ test('a debug copy of crashloop runs a shell, says what it copies, and is delete
   }
 });
 
-test("a debug copy is deleted when its terminal times out idle", async () => {
+test('a debug copy is deleted when its terminal times out idle, and its Restart says so', async () => {
   const app = await startTestApp();
   try {
     const { id, copy } = await copyTerminal(app, { idleTimeoutSeconds: 2 });
     await waitFor(async () => (await sessionState(app, id))?.state === 'timedOut', 'the idle timeout', 15_000);
     await waitFor(async () => !(await podNames(app)).includes(copy), 'the copy to be deleted after the timeout', 15_000);
+    // a Restart would exec into a pod that is gone: it says why instead, and starts nothing
+    const restart = await call(app, `/api/v1/sessions/${id}/restart`, { body: {} });
+    assert.is(restart.status, 409);
+    assert.match(restart.json.error.message, `The debug copy "${copy}" was deleted (its terminal timed out)`);
+    assert.is((await sessionRow(app, id)).run, 1);
   } finally {
     await app.close();
   }

@@ -43,11 +43,12 @@ test('Debug copy is for a pod not running or with a container not running or cra
   assert.is(needsDebugCopy(pod([{ state: 'terminated', reason: 'Error' }], 'Failed')), true);
 });
 
-test('attach: only a running container whose spec has stdin', () => {
-  assert.is(notAttachableReason(pod([{ stdin: true }]), 'c0'), undefined);
+test('attach: only a running container whose spec has stdin and tty', () => {
+  assert.is(notAttachableReason(pod([{ stdin: true, tty: true }]), 'c0'), undefined);
   assert.match(notAttachableReason(pod([{}]), 'c0')!, /was not started with stdin/);
-  assert.match(notAttachableReason(pod([{ stdin: true, state: 'waiting', reason: 'CrashLoopBackOff' }]), 'c0')!, /not running/);
-  assert.match(notAttachableReason(pod([{ stdin: true }]), 'nope')!, /has no container "nope"/);
+  assert.match(notAttachableReason(pod([{ stdin: true }]), 'c0')!, /started without a terminal.*kubectl attach -i/);
+  assert.match(notAttachableReason(pod([{ stdin: true, tty: true, state: 'waiting', reason: 'CrashLoopBackOff' }]), 'c0')!, /not running/);
+  assert.match(notAttachableReason(pod([{ stdin: true, tty: true }]), 'nope')!, /has no container "nope"/);
 });
 
 test.run();

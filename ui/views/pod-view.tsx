@@ -1,6 +1,6 @@
 // A pod: its containers with their states (the default one marked), the ways in ("Shell": one
 // click, auto shell in the default container; "Exec": the dialog; per container "Debug", a debug
-// container aimed at it, and "Attach" where its spec has stdin; "Debug copy" for a pod that does
+// container aimed at it, and "Attach" where its spec has stdin and tty; "Debug copy" for a pod that does
 // not run or keeps crashing), and its terminal tabs. The embed page is this view alone.
 import { useEffect, useState } from 'preact/hooks';
 import { sessionsOfPod } from '../state/app-state.ts';
@@ -105,10 +105,10 @@ export function PodView(props: { embed?: boolean }) {
                       Debug
                     </button>
                   )}
-                  {c.stdin && (
+                  {c.stdin && c.tty && (
                     <button
                       type="button"
-                      {...gate.props({ disabled: busy || c.state !== 'running', title: `Attach to ${c.name}'s main process; closing the tab detaches and leaves it running` })}
+                      {...gate.props({ disabled: busy || c.state !== 'running', title: `Attach to ${c.name}'s main process; closing the tab detaches and leaves it running (unless its spec says stdinOnce: then its input ends)` })}
                       aria-label={`Attach to ${c.name}`}
                       onClick={() => void actions.attach(view, c.name)}
                     >

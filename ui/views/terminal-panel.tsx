@@ -143,7 +143,7 @@ function ModeNote(props: { row: SessionRow }) {
       </p>
     );
   }
-  if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: what it prints from now on shows here (no prompt? press Enter); closing this tab detaches and leaves it running.</p>;
+  if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: what it prints from now on shows here (no prompt? press Enter); closing this tab detaches and leaves it running (a container whose spec says stdinOnce gets no more input after the first attach ends).</p>;
   const noShell = row.state === 'failed' && row.failure?.reason === 'commandNotFound' && 'shell' in row.command;
   if (!noShell || !image) return null;
   return (

@@ -91,7 +91,7 @@ class SpdyExecStream implements ExecStream {
       connection = await dialSpdy(config, channelPath(this.request));
     } catch (error) {
       if (error instanceof UpgradeRefused) {
-        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace }), upgradeRefused: error.httpCode });
+        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       }
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }

@@ -40,6 +40,8 @@ function commandNotFound(text: string): ExecFailure {
 export interface ExecFor {
   person?: Person;
   namespace?: string;
+  /** what was asked: an exec (default) or an attach to the main process */
+  subresource?: 'exec' | 'attach';
 }
 
 /** A refused exec request: the HTTP code and, when the server sent one, its Status body. */
@@ -53,7 +55,8 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
     if (refusal) return { reason: 'forbidden', message: refusal };
     const where = execFor.namespace ? `in namespace "${execFor.namespace}"` : 'in this namespace';
     const who = execFor.person ? `${JSON.stringify(execFor.person.user)} is` : 'You are';
-    return { reason: 'forbidden', message: `${who} not allowed to exec here: this needs the "create" verb on "pods/exec" ${where}. Ask a cluster admin for a Role that grants create pods/exec.${said}` };
+    const sub = execFor.subresource ?? 'exec';
+    return { reason: 'forbidden', message: `${who} not allowed to ${sub} here: this needs the "create" verb on "pods/${sub}" ${where}. Ask a cluster admin for a Role that grants create pods/${sub}.${said}` };
   }
   if (httpCode === 404) {
     return { reason: 'notFound', message: `${status.message ?? 'The pod or namespace was not found'}. It may have been deleted or renamed: refresh the pod list.` };

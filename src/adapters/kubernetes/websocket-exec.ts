@@ -90,7 +90,7 @@ class WebSocketExecStream implements ExecStream {
       if (this.request.tty && this.#size) this.#sendSize(socket, this.#size);
       if (this.#paused) socket.pause();
     } catch (error) {
-      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace }), upgradeRefused: error.httpCode });
+      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }
   }
