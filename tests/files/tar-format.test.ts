@@ -13,6 +13,7 @@ import { localEntries } from '../../src/files/local-entries.ts';
 import { encodeHeader, BLOCK } from '../../src/files/tar-header.ts';
 import { TarError } from '../../src/files/tar-error.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { fixChecksum } from '../support/tar-blocks.ts';
 
 const test = suite('tar format');
 
@@ -142,10 +143,10 @@ test('a wrong checksum, a non-octal size and a negative base-256 size are refuse
   await refused(Buffer.concat([badSum, end]), /checksum/);
   const badSize = Buffer.from(good);
   badSize.write('9', 124, 'latin1');
-  await refused(Buffer.concat([fixSum(badSize), end]), /checksum|octal/);
+  await refused(Buffer.concat([fixChecksum(badSize), end]), /checksum|octal/);
   const negative = Buffer.from(good);
   negative[124] = 0xff;
-  await refused(Buffer.concat([fixSum(negative), end]), /negative/);
+  await refused(Buffer.concat([fixChecksum(negative), end]), /negative/);
 });
 
 test('a truncated stream is refused: in a header, in the data, and with no end blocks', async () => {
@@ -160,7 +161,7 @@ test('an entry that claims more data than the stream holds fails; a link with da
   await refused(lying, /truncated|ends/);
   const link = Buffer.from(encodeHeader({ name: 'l', type: 'symlink', mode: 0o777, mtime: 0, size: 0, linkname: 'x' }));
   link.write('00000001000\0', 124, 'latin1');
-  await refused(Buffer.concat([fixSum(link), Buffer.alloc(BLOCK), end]), /lying/);
+  await refused(Buffer.concat([fixChecksum(link), Buffer.alloc(BLOCK), end]), /lying/);
 });
 
 test('an oversized long-name or pax header is refused before it is read', async () => {
@@ -168,12 +169,5 @@ test('an oversized long-name or pax header is refused before it is read', async 
   await refused(Buffer.concat([header, end]), /larger/);
 });
 
-function fixSum(block: Buffer): Buffer {
-  block.fill(0x20, 148, 156);
-  let sum = 0;
-  for (let i = 0; i < BLOCK; i++) sum += block[i];
-  block.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148, 8, 'latin1');
-  return block;
-}
 
 test.run();
