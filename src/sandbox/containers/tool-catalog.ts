@@ -8,7 +8,7 @@ const BUNDLES: Record<string, string[]> = {
     'cat', 'wc', 'head', 'tail', 'ls', 'id', 'env', 'sleep', 'printf', 'echo', 'yes', 'tr', 'stty', 'tty',
     'sha256sum', 'md5sum', 'base64', 'true', 'false', 'seq', 'tee', 'dd', 'mkdir', 'rm', 'cp', 'mv', 'pwd',
     'date', 'uname', 'sort', 'uniq', 'cut', 'basename', 'dirname', 'touch', 'test', 'nproc', 'whoami',
-    'hostname', 'ln', 'chmod', 'readlink', 'stat', 'du',
+    'hostname', 'ln', 'chmod', 'readlink', 'stat', 'du', 'tar',
   ],
   procps: ['ps', 'kill', 'top', 'pkill', 'pgrep'],
   textutils: ['grep', 'sed', 'awk'],
