@@ -15,10 +15,10 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
   }
   if (outcome.kind === 'ended') return new HttpError(outcome.message.includes('cancelled') ? 409 : 504, outcome.message);
   const said = firstLines(stderr);
-  if (/No such file or directory|Cannot stat|Cannot open/i.test(stderr)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
   if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, such as /tmp (tar said: ${said}).`);
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);
   if (/Read-only file system/i.test(stderr)) return new HttpError(409, `"${path}" is on a read-only file system in the ${where}: choose a writable path such as /tmp (tar said: ${said}).`);
+  if (/No such file or directory|Cannot stat/i.test(stderr)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
   const code = outcome.kind === 'exited' ? outcome.code : -1;
   return new HttpError(502, `tar in the ${where} exited with ${code}${said ? `: ${said}` : ' and said nothing'}.`);
 }
