@@ -20,7 +20,7 @@ export function filesUrl(app: TestApp, route: 'upload' | 'download', where: Wher
 }
 
 export async function uploadTo(app: TestApp, where: Where, body: Uint8Array, contentType = 'application/octet-stream'): Promise<{ status: number; json: any }> {
-  const res = await fetch(filesUrl(app, 'upload', where), { method: 'POST', headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': contentType }, body });
+  const res = await fetch(filesUrl(app, 'upload', where), { method: 'POST', headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': contentType }, body: new Blob([new Uint8Array(body)]) });
   return { status: res.status, json: await res.json() };
 }
 
