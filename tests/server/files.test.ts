@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { call, StreamClient, startTestApp } from './support.ts';
-import { downloadFrom, runIn, sha256, uploadTo } from './files-support.ts';
+import { downloadFrom, filesUrl, runIn, sha256, uploadTo } from './files-support.ts';
 import { writeTar } from '../../src/files/tar-writer.ts';
 import { localEntries } from '../../src/files/local-entries.ts';
 import { extractTar } from '../../src/files/safe-extract.ts';
@@ -44,6 +44,26 @@ test('a 3 MB file goes up and comes back with the same sha256; both are audited 
   assert.equal(records.find((r) => r.sessionId === down.headers.get('x-octant-exec-session'))?.mode, { kind: 'download', path: '/tmp/random.bin' });
   const open = (await call(app, '/api/v1/sessions')).json.sessions.map((s: { sessionId: string }) => s.sessionId);
   assert.not.ok(open.includes(up.json.sessionId), 'a finished transfer leaves the terminals list');
+  // its bytes never went to the stream hub: no scrollback was kept for it
+  assert.is(app.hub.stats(down.headers.get('x-octant-exec-session')!), undefined);
+  assert.is(app.hub.stats(up.json.sessionId), undefined);
+});
+
+test('closing a running download cancels it: the answer is cut short, its session ends', async () => {
+  await runIn(app, 'web', 'nginx', ['sh', '-c', 'head -c 67108864 /dev/zero > /tmp/big.bin']);
+  const res = await fetch(filesUrl(app, 'download', { pod: 'web', container: 'nginx', path: '/tmp/big.bin' }), { headers: { Authorization: `Bearer ${app.token}` } });
+  assert.is(res.status, 200);
+  const sessionId = res.headers.get('x-octant-exec-session')!;
+  const row = (await call(app, '/api/v1/sessions')).json.sessions.find((s: { sessionId: string }) => s.sessionId === sessionId);
+  assert.equal(row?.mode, { kind: 'download', path: '/tmp/big.bin' }, 'listed with its kind and path while it runs');
+  assert.is((await call(app, `/api/v1/sessions/${sessionId}/close`, { method: 'POST' })).status, 200);
+  let bytes = 0;
+  await (async () => {
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  })().catch(() => undefined);
+  assert.ok(bytes < 67108864, `${bytes} bytes arrived of a cancelled download`);
+  const records = (await call(app, '/api/v1/audit')).json.records as { sessionId: string; outcome: { kind: string } }[];
+  assert.is.not(records.find((r) => r.sessionId === sessionId)?.outcome.kind, 'exited');
 });
 
 test('a directory goes up as a tar and comes back as a .tar.gz of the same files', async () => {
@@ -144,6 +164,18 @@ test('a container whose tar lies (escaping names, a wrong size, another file) fa
     }
   } finally {
     await runIn(app, 'alpine-tools', 'tools', ['rm', '/usr/local/bin/tar']);
+  }
+});
+
+test('over SPDY too (kubectl 1.29 and older speak only SPDY): a file up and back with the same sha256', async () => {
+  const spdy = await startTestApp({ execTransport: 'spdy' });
+  try {
+    const data = randomBytes(2 * 1024 * 1024);
+    assert.is((await uploadTo(spdy, { pod: 'web', container: 'nginx', path: '/tmp', name: 'spdy.bin' }, data)).status, 201);
+    const down = await downloadFrom(spdy, { pod: 'web', container: 'nginx', path: '/tmp/spdy.bin' });
+    assert.is(sha256(down.body), sha256(data));
+  } finally {
+    await spdy.close();
   }
 });
 
