@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 
 import { join } from 'node:path';
 import { runCli } from '../support/cli.ts';
 import { startTestApp } from '../server/support.ts';
-import { sha256 } from '../server/files-support.ts';
+import { sha256, withLyingTar } from '../server/files-support.ts';
+import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const app = await startTestApp();
@@ -56,6 +57,28 @@ test('what cannot be copied says why and exits 1, leaving no partial file', asyn
     const noTar = await cp('distroless-app:/etc/passwd', join(dir, 'p'));
     assert.is(noTar.code, 1);
     assert.match(noTar.stderr, /has no tar.*debug container/);
+  });
+});
+
+test('a container that plants a symlink inside and writes through it: cp refuses, nothing lands outside DST', async () => {
+  // each entry passes the server's checks (names under "lie", the link points inside); only the
+  // extraction can see that "lie/a/x" would be written through the symlink "a" to "sub/.." = outside
+  const entries: WriteEntry[] = [
+    { name: 'lie', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: 'lie/sub', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: 'lie/a', type: 'symlink', mode: 0o777, mtime: 0, linkname: 'sub/..' },
+    { name: 'lie/a/x', type: 'file', mode: 0o644, mtime: 0, size: 4, body: (async function* () { yield Buffer.from('evil'); })() },
+  ];
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar(entries)) chunks.push(chunk);
+  await withTempDir(async (dir) => {
+    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
+      const run = await cp('alpine-tools:/lie', join(dir, 'dst'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /through the symlink/);
+    });
+    assert.equal(readdirSync(dir), ['dst'], 'nothing beside DST');
+    assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');
   });
 });
 

@@ -1,6 +1,8 @@
 // Calling the file routes of a test server with real bodies (fetch), and running a short command
 // in a container to set up or check what a transfer did.
 import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { writeTar } from '../../src/files/tar-writer.ts';
 import { call, openExec, sessionState, type TestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -43,4 +45,25 @@ export async function runIn(app: TestApp, pod: string, container: string, argv: 
   const row = await sessionState(app, id);
   if (row?.state !== 'exited' || row.exitCode !== 0) throw new Error(`${argv.join(' ')} ended ${row?.state} ${row?.exitCode}`);
   await call(app, `/api/v1/sessions/${id}/close`, { method: 'POST' });
+}
+
+/**
+ * Runs `body` while the container's `tar` is a script that prints `stream` whatever it is asked,
+ * as a hostile image's tar could (the sandbox's PATH has /usr/local/bin first); then removes it.
+ */
+export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>): Promise<void> {
+  const put = async (where: Where, data: Uint8Array, type?: string) => {
+    const res = await uploadTo(app, where, data, type);
+    if (res.status !== 201) throw new Error(`planting the lying tar: ${res.status} ${JSON.stringify(res.json)}`);
+  };
+  await put({ pod, container, path: '/tmp', name: 'lie.tar' }, stream);
+  const script = Buffer.from('#!/bin/sh\ncat /tmp/lie.tar\n');
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([{ name: 'tar', type: 'file', mode: 0o755, mtime: 0, size: script.length, body: Readable.from([script]) }])) chunks.push(chunk);
+  await put({ pod, container, path: '/usr/local/bin' }, Buffer.concat(chunks), 'application/x-tar');
+  try {
+    await body();
+  } finally {
+    await runIn(app, pod, container, ['rm', '-f', '/usr/local/bin/tar', '/tmp/lie.tar']);
+  }
 }
