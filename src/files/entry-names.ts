@@ -12,16 +12,25 @@ export function entryParts(name: string): string[] {
   return parts;
 }
 
-/** Whether a symlink at `linkParts` (its own path's components) pointing to `target` resolves inside the root. */
-export function linkStaysInside(linkParts: string[], target: string): boolean {
+/**
+ * Whether a symlink at `linkParts` (its own path's components) pointing to `target` resolves
+ * inside the root, read on the names alone. A target whose way passes through another symlink
+ * (`isLink`) cannot be read that way — "y -> ." then "x -> y/z/../.." looks inside and is not
+ * (CVE-2019-11251's chain) — so it does not count as inside.
+ */
+export function linkStaysInside(linkParts: string[], target: string, isLink: (parts: string[]) => boolean = () => false): boolean {
   if (target === '' || target.startsWith('/')) return false;
   const at = linkParts.slice(0, -1);
+  if (at.some((_, i) => isLink(at.slice(0, i + 1)))) return false;
   for (const part of target.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
       if (at.length === 0) return false;
       at.pop();
-    } else at.push(part);
+    } else {
+      at.push(part);
+      if (isLink(at)) return false;
+    }
   }
   return true;
 }

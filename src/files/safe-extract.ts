@@ -4,7 +4,7 @@
 // "link/file"), symlinks and hard links must point inside, and devices and fifos are refused.
 // Files are written as their data arrives (memory stays flat), without the setuid/setgid bits.
 // The first refused entry stops the extraction: what came before it is inside the destination.
-import { constants, promises as fs } from 'node:fs';
+import { constants, lstatSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { entryParts, linkStaysInside, show } from './entry-names.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
@@ -47,7 +47,7 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, destination:
         report.files++;
         break;
       case 'symlink':
-        if (!linkStaysInside(parts, entry.linkname)) throw new TarError(`the tar entry "${show(entry.name)}" is a symlink to "${show(entry.linkname)}", outside the destination: refused`);
+        if (!linkStaysInside(parts, entry.linkname, (at) => isSymlink(join(root, ...at)))) throw new TarError(`the tar entry "${show(entry.name)}" is a symlink to "${show(entry.linkname)}", outside the destination: refused`);
         await replace(path, entry.name);
         await fs.symlink(entry.linkname, path);
         report.links++;
@@ -68,6 +68,14 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, destination:
     }
   }
   return report;
+}
+
+function isSymlink(path: string): boolean {
+  try {
+    return lstatSync(path).isSymbolicLink();
+  } catch {
+    return false;
+  }
 }
 
 /** Creates the missing directories above `parts`, refusing any existing one that is a symlink or not a directory. */

@@ -60,9 +60,9 @@ test('what cannot be copied says why and exits 1, leaving no partial file', asyn
   });
 });
 
-test('a container that plants a symlink inside and writes through it: cp refuses, nothing lands outside DST', async () => {
-  // each entry passes the server's checks (names under "lie", the link points inside); only the
-  // extraction can see that "lie/a/x" would be written through the symlink "a" to "sub/.." = outside
+test('a container that plants a symlink and writes through it: the copy fails, nothing lands through it or beside DST', async () => {
+  // every name is under "lie" and the link points inside; "lie/a/x" goes through it (the server
+  // cuts the stream there; the local extraction would refuse it too: tests/files/tar-slip.test.ts)
   const entries: WriteEntry[] = [
     { name: 'lie', type: 'directory', mode: 0o755, mtime: 0 },
     { name: 'lie/sub', type: 'directory', mode: 0o755, mtime: 0 },
@@ -75,9 +75,9 @@ test('a container that plants a symlink inside and writes through it: cp refuses
     await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
       const run = await cp('alpine-tools:/lie', join(dir, 'dst'));
       assert.is(run.code, 1, run.stderr);
-      assert.match(run.stderr, /through the symlink/);
+      assert.match(run.stderr, /cut off|cut the connection|through the symlink/, run.stderr);
     });
-    assert.equal(readdirSync(dir), ['dst'], 'nothing beside DST');
+    assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
     assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');
   });
 });

@@ -89,6 +89,10 @@ test('CVE-2019-11251: two symlinks, each harmless alone, chained to escape', asy
   assert.match(message, /through the symlink/);
 });
 
+test('CVE-2019-11251, the link-only chain: "y -> ." then "x -> y/z/../.." looks inside by its name and is not', async () => {
+  assert.match(await extractRefused([symlink('y', '.'), symlink('x', 'y/z/../..')]), /outside the destination/);
+});
+
 test('a symlink already in the destination is never written through', async () => {
   const message = await extractRefused([file('planted/outside')], (dest) => symlinkSync('..', join(dest, 'planted')));
   assert.match(message, /through the symlink/);

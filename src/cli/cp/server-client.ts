@@ -48,7 +48,15 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
-    req.once('error', (error) => reject(new ServerError(`cannot reach the octant-exec server at ${access.url.origin}: ${error.message}`)));
+    req.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ServerError(
+          error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND'
+            ? `cannot reach the octant-exec server at ${access.url.origin}: ${error.message}`
+            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the copy did not complete (a container tar stream it cannot trust is stopped this way)`,
+        ),
+      ),
+    );
   });
   if (body) {
     // An early answer (an error before the body is read) ends the sending; the rest is not needed.
