@@ -242,6 +242,8 @@ class SpdyExecStream implements ExecStream {
     if (this.#ended) return;
     this.#ended = true;
     for (const timer of this.#timers) clearTimeout(timer);
+    // stdin that never got out will not: its writers go on (to find the exec over)
+    for (const input of this.#pendingStdin.splice(0)) if (input !== 'eof') input.sent?.();
     // Like kubectl once it has the status: cancel what is still open, GOAWAY, close.
     if (this.#session) {
       for (const stream of Object.values(this.#streams) as SpdyStream[]) stream.destroy();
