@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { call, StreamClient, startTestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 import { downloadFrom, filesUrl, runIn, sha256, uploadTo, withLyingTar } from './files-support.ts';
 import { writeTar } from '../../src/files/tar-writer.ts';
 import { localEntries } from '../../src/files/local-entries.ts';
@@ -154,6 +155,22 @@ test('a container whose tar lies (escaping names, a wrong size, another file) fa
       }
     });
   }
+});
+
+test('a client that goes away mid-upload stops tar: its session ends and leaves the list, audited as not finished', async () => {
+  const { request } = await import('node:http');
+  const req = request(filesUrl(app, 'upload', { pod: 'web', container: 'nginx', path: '/tmp', name: 'cut.bin' }), {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': 10 * 2 ** 20 },
+  });
+  req.on('error', () => {});
+  req.write(Buffer.alloc(2 ** 20));
+  const row = await waitFor(async () => (await call(app, '/api/v1/sessions')).json.sessions.find((s: { mode?: { kind: string; path: string } }) => s.mode?.kind === 'upload'), 'the upload listed');
+  req.destroy();
+  await waitFor(async () => !(await call(app, '/api/v1/sessions')).json.sessions.some((s: { sessionId: string }) => s.sessionId === row.sessionId), 'the upload to leave the list');
+  const record = (await call(app, '/api/v1/audit')).json.records.find((r: { sessionId: string }) => r.sessionId === row.sessionId);
+  assert.ok(record, 'audited');
+  assert.is.not(record.outcome?.kind === 'exited' && record.outcome.code === 0, true, JSON.stringify(record.outcome));
 });
 
 test('over SPDY too (kubectl 1.29 and older speak only SPDY): a file up and back with the same sha256', async () => {

@@ -28,6 +28,7 @@ export class TransferRun {
   readonly output: ChunkQueue;
   readonly ended: Promise<TransferOutcome>;
   #stderr = '';
+  #closed = false;
   /** how it ended, once it has (the output has ended by then too) */
   outcome: TransferOutcome | undefined;
   #release: () => void;
@@ -119,6 +120,8 @@ export class TransferRun {
 
   /** Ends the transfer (cancels it if it still runs) and takes it off the terminals list; its audit record stays. */
   close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
     this.#stopWatching();
     this.#release();
     this.output.end();

@@ -51,6 +51,7 @@ export async function upload(call: FilesCall, req: IncomingMessage, url: URL): P
     return { requestId: run.requestId, sessionId: run.sessionId, bytes, skipped: count.skipped };
   } catch (error) {
     if (error instanceof TarError) throw run.outcome && !succeeded(run) ? transferFailure(run.outcome, run.stderr, target, params.path) : new HttpError(400, `The upload is not a tar that can be used: ${error.message}.`);
+    if (req.readableAborted && !(error instanceof HttpError)) throw new HttpError(400, 'The upload was cut off before its end (the client went away or cancelled): tar was stopped, and what it had written stays.');
     throw error;
   } finally {
     run.close();
