@@ -75,7 +75,7 @@ test('a container that plants a symlink and writes through it: the copy fails, n
     await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
       const run = await cp('alpine-tools:/lie', join(dir, 'dst'));
       assert.is(run.code, 1, run.stderr);
-      assert.match(run.stderr, /cut off|cut the connection|through the symlink/, run.stderr);
+      assert.match(run.stderr, /cut off|cut the connection|closed the connection|through the symlink/, run.stderr);
     });
     assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
     assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');

@@ -58,8 +58,12 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   if (res.headers['content-type'] === 'application/gzip') {
     await fs.mkdir(local, { recursive: true });
     // the archive holds NAME/…: its contents go into DST itself
+    const gunzip = createGunzip();
+    // an answer cut short must end the extraction (some runtimes end such a body without an error)
+    res.once('close', () => !res.complete && gunzip.destroy(new Error('cut off')));
+    res.once('error', (error) => gunzip.destroy(error));
     try {
-      await extractTar(res.pipe(createGunzip()), local, { place: (parts) => parts.slice(1) });
+      await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
     } catch (error) {
       if (error instanceof TarError) throw error;
       throw new ServerError(`the download of ${remote.path} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);

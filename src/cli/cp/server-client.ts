@@ -48,6 +48,8 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
+    // a connection closed without an answer (some runtimes report no error for it)
+    req.once('close', () => reject(new ServerError(`the octant-exec server at ${access.url.origin} closed the connection without an answer: the copy did not complete`)));
     req.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new ServerError(

@@ -44,10 +44,12 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     const disposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
     if (head.type === 'file') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
       await pipeline(Readable.from(head.body), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
     } else if (head.type === 'directory') {
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      res.flushHeaders();
       await pipeline(Readable.from(writeTar(checkedEntries(withFirst(head, entries), { skipped: 0 }, base))), createGzip(), res, { end: false });
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
