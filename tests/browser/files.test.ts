@@ -6,6 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
 import type { Page } from 'playwright-core';
 import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
@@ -64,6 +65,30 @@ test('a path that does not exist fails with the server\'s sentence', async () =>
   const item = page.getByTestId('transfer').filter({ hasText: '/tmp/never-there' });
   await waitForText(item, /failed: "\/tmp\/never-there" does not exist in the container "nginx"/);
   assert.equal(b.problems, []);
+});
+
+test('a transfer in progress is on the Terminals page with its kind and path, and Close there cancels it', async () => {
+  // an upload that stays open: half its announced bytes sent, the rest held back
+  const req = request(`${b.app.url}api/v1/files/upload?namespace=default&pod=web&container=nginx&path=/tmp&name=held.bin`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${b.app.token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': 2 * 2 ** 20 },
+  });
+  const answer = new Promise<number>((resolve) => {
+    req.once('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', () => resolve(0));
+  });
+  req.write(Buffer.alloc(2 ** 20));
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const row = page.locator('tr', { has: page.getByTestId('transfer-kind') });
+  await waitForText(row.getByTestId('transfer-kind'), /^upload \/tmp$/);
+  assert.is(await row.getByRole('button', { name: 'Open' }).count(), 0, 'a transfer has no screen to open');
+  await row.getByRole('button', { name: 'Close' }).click();
+  assert.is(await answer, 409, 'the held upload is answered as cancelled');
+  await row.waitFor({ state: 'detached' });
+  req.destroy();
 });
 
 test.run();

@@ -36,10 +36,15 @@ export async function upload(call: FilesCall, req: IncomingMessage, url: URL): P
   const run = new TransferRun(call.system, target, call.who, { kind: 'upload', path: params.path }, ['tar', 'xmf', '-', '-C', params.path]);
   const count = { skipped: 0 };
   let bytes = 0;
+  // the body as it comes, until the transfer ends (closed, timed out): a client holding its body back does not hold the answer
+  const ended = run.ended.then(() => 'ended' as const);
   const counted = (async function* () {
-    for await (const chunk of req as AsyncIterable<Uint8Array>) {
-      bytes += chunk.length;
-      yield chunk;
+    const body = (req as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+    for (;;) {
+      const next = await Promise.race([body.next(), ended]);
+      if (next === 'ended' || next.done) return;
+      bytes += next.value.length;
+      yield next.value;
     }
   })();
   try {
