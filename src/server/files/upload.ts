@@ -37,11 +37,22 @@ export async function upload(call: FilesCall, req: IncomingMessage, url: URL): P
   const count = { skipped: 0 };
   let bytes = 0;
   // the body as it comes, until the transfer ends (closed, timed out): a client holding its body back does not hold the answer
-  const ended = run.ended.then(() => 'ended' as const);
+  // (one waiter at a time: a Promise.race per chunk would keep every chunk alive until the end)
+  let stopped = false;
+  let stop: (() => void) | undefined;
+  void run.ended.then(() => {
+    stopped = true;
+    stop?.();
+  });
   const counted = (async function* () {
     const body = (req as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
     for (;;) {
-      const next = await Promise.race([body.next(), ended]);
+      const next = await new Promise<IteratorResult<Uint8Array> | 'ended'>((resolve, reject) => {
+        if (stopped) return resolve('ended');
+        stop = () => resolve('ended');
+        body.next().then(resolve, reject);
+      });
+      stop = undefined;
       if (next === 'ended' || next.done) return;
       bytes += next.value.length;
       yield next.value;
