@@ -67,6 +67,28 @@ test('a path that does not exist fails with the server\'s sentence', async () =>
   assert.equal(b.problems, []);
 });
 
+test('Cancel on a running upload stops it and says so', async () => {
+  // the request is held on its way out until the test lets it go, so the upload is surely running
+  let release: (() => Promise<void>) | undefined;
+  const held = new Promise<void>((resolve) =>
+    void page.route('**/api/v1/files/upload?**', (route) => {
+      release = () => route.abort();
+      resolve();
+    }),
+  );
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Upload to nginx' });
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'cancelled.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1024) });
+  await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+  await held;
+  const item = page.getByTestId('transfer').filter({ hasText: 'cancelled.bin' });
+  await item.getByRole('button', { name: 'Cancel' }).click();
+  await waitForText(item, /cancelled: Cancelled\./);
+  assert.is(await item.getByRole('button', { name: 'Cancel' }).count(), 0);
+  await release!();
+  await page.unroute('**/api/v1/files/upload?**');
+});
+
 test('a transfer in progress is on the Terminals page with its kind and path, and Close there cancels it', async () => {
   // an upload that stays open: half its announced bytes sent, the rest held back
   const req = request(`${b.app.url}api/v1/files/upload?namespace=default&pod=web&container=nginx&path=/tmp&name=held.bin`, {
