@@ -14,8 +14,9 @@ import { eventLogFigure } from './figures/event-log.ts';
 import { browserFigure } from './figures/browser.ts';
 import { startupFigure } from './figures/startup.ts';
 import { replicasFigure } from './figures/replicas.ts';
+import { filesFigure } from './figures/files.ts';
 
-const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure];
+const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure, filesFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -11,6 +11,8 @@ import { InspectorFeed } from './state/inspector-feed.ts';
 import { readRoute, routeUrl } from './state/route.ts';
 import { Store } from './state/store.ts';
 import { TerminalManager } from './terminal/terminal-manager.ts';
+import { TransferActions } from './state/transfer-actions.ts';
+import { download } from './views/format.ts';
 import { App } from './views/app.tsx';
 import { Services } from './views/context.ts';
 
@@ -44,12 +46,13 @@ const socket = new SocketClient({
 const actions = new Actions({ api, socket, store, history, storage });
 const terminals = new TerminalManager(store, socket);
 const inspector = new InspectorFeed(api, socket);
+const transfers = new TransferActions(store, api, (name, blob) => download(name, blob));
 window.addEventListener('popstate', () => actions.routeChanged(readRoute(location, storage)));
 
 const root = document.getElementById('app')!;
 root.textContent = ''; // the "Loading…" line of index.html
 render(
-  <Services.Provider value={{ store, actions, terminals, inspector }}>
+  <Services.Provider value={{ store, actions, terminals, inspector, transfers }}>
     <App />
   </Services.Provider>,
   root,

@@ -42,7 +42,7 @@ export class DebugExecAdapter implements ExecAdapter {
       (error: unknown) => end({ kind: 'failed', failure: preparationFailure(error) }),
     );
     return {
-      write: (data) => stream.write(data),
+      write: (data, sent) => stream.write(data, sent),
       closeStdin: () => stream.closeStdin(),
       resize: (size) => stream.resize(size),
       pause: () => stream.pause(),

@@ -7,6 +7,8 @@ import type { TerminalSize } from '../domain/target.ts';
 export class DeferredExecStream implements ExecStream {
   #stream: ExecStream | undefined;
   #waiting: ((stream: ExecStream) => void)[] = [];
+  /** `sent` of writes still kept: told at a close before the stream came (they will never be sent) */
+  #unsent: (() => void)[] = [];
   #closed = false;
 
   /** whether close() came first: the owner then opens nothing */
@@ -17,6 +19,7 @@ export class DeferredExecStream implements ExecStream {
   /** The real stream: what was kept is done to it now, in order. */
   begin(stream: ExecStream): void {
     this.#stream = stream;
+    this.#unsent.length = 0;
     for (const action of this.#waiting.splice(0)) action(stream);
   }
 
@@ -25,9 +28,11 @@ export class DeferredExecStream implements ExecStream {
     else this.#waiting.push(action);
   }
 
-  write(data: Uint8Array): void {
+  write(data: Uint8Array, sent?: () => void): void {
+    if (this.#stream) return this.#stream.write(data, sent);
     const copy = data.slice(); // the caller may reuse its buffer before the stream opens
-    this.#do((stream) => stream.write(copy));
+    if (sent) this.#unsent.push(sent);
+    this.#waiting.push((stream) => stream.write(copy, sent));
   }
 
   closeStdin(): void {
@@ -49,6 +54,7 @@ export class DeferredExecStream implements ExecStream {
   close(): void {
     this.#closed = true;
     this.#waiting.length = 0;
+    for (const sent of this.#unsent.splice(0)) sent();
     this.#stream?.close();
   }
 }

@@ -46,7 +46,12 @@ export interface ExecListener {
 }
 
 export interface ExecStream {
-  write(data: Uint8Array): void;
+  /**
+   * stdin bytes; `sent`, when given, is called once they have left this process's buffers (or
+   * will never be sent, the exec being over): a bulk writer (an upload) waits for it before the
+   * next chunk, so memory stays flat however fast it could read
+   */
+  write(data: Uint8Array, sent?: () => void): void;
   /** stdin EOF */
   closeStdin(): void;
   resize(size: TerminalSize): void;

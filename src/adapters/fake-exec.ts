@@ -54,8 +54,9 @@ export class FakeStream implements ExecStream {
   }
 
   // What the exec's user does (the ExecStream interface):
-  write(data: Uint8Array): void {
+  write(data: Uint8Array, sent?: () => void): void {
     this.written.push(data);
+    if (sent) queueMicrotask(sent);
   }
 
   closeStdin(): void {

@@ -3,6 +3,7 @@
 // what it uses and --help or bad input answer at once.
 import { batchSpec } from './batch/batch-spec.ts';
 import { completionSpec } from './completion/completion-spec.ts';
+import { cpSpec } from './cp/cp-spec.ts';
 import type { CommandSpec, ParsedArgs } from './flags.ts';
 import { logSpec } from './log/log-spec.ts';
 import { octantSpec } from './octant/octant-spec.ts';
@@ -25,6 +26,7 @@ export const commands: Record<string, Command> = {
   serve: command(serveSpec, async () => (await import('./serve/serve-command.ts')).serveCommand),
   batch: command(batchSpec, async () => (await import('./batch/batch-command.ts')).batchCommand),
   sandbox: command(sandboxSpec, async () => (await import('./sandbox/sandbox-command.ts')).sandboxCommand),
+  cp: command(cpSpec, async () => (await import('./cp/cp-command.ts')).cpCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
   octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
   completion: command(completionSpec, async () => (await import('./completion/completion-command.ts')).completionCommand),

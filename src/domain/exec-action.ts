@@ -29,6 +29,9 @@ export type ActionKind = 'exec' | ActionMode['kind'];
 
 export const kindOf = (mode: ActionMode | undefined): ActionKind => mode?.kind ?? 'exec';
 
+/** An upload or a download: its bytes go to one HTTP request, never to a terminal's viewers. */
+export const isTransfer = (mode: ActionMode | undefined): mode is Extract<ActionMode, { kind: 'upload' | 'download' }> => mode?.kind === 'upload' || mode?.kind === 'download';
+
 export interface ExecAction {
   target: Omit<ExecTarget, 'container'> & { containers: string[] | 'all' };
   command: ExecCommand;

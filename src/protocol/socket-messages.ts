@@ -27,7 +27,7 @@ export type ClientMessage =
 
 export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'stream', 'pods', 'error', 'pong'] as const;
 
-export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed', 'readOnly'] as const;
+export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed', 'readOnly', 'notATerminal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 
 /** The limits a server works under, told in its hello (names as in the server's options). */

@@ -20,6 +20,8 @@ interface AttachedStream {
 export class TerminalIo {
   #streams = new Map<string, AttachedStream>();
   #listeners = new Set<Partial<TerminalIoEvents>>();
+  /** sessions whose output has one reader (a file transfer's HTTP answer): it never reaches the listeners, viewers or scrollback */
+  #claimed = new Map<string, (channel: OutputChannel, chunk: Uint8Array) => void>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -38,15 +40,25 @@ export class TerminalIo {
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
   }
 
+  /** Takes a session's output for `reader` alone; returns the way to let go (later output then has nowhere to go). */
+  claim(sessionId: string, reader: (channel: OutputChannel, chunk: Uint8Array) => void): () => void {
+    this.#claimed.set(sessionId, reader);
+    return () => {
+      if (this.#claimed.get(sessionId) === reader) this.#claimed.set(sessionId, () => {});
+    };
+  }
+
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
+    const reader = this.#claimed.get(sessionId);
+    if (reader) return reader(channel, chunk);
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
   }
 
-  /** Keystrokes for a session; false when it has no running stream. */
-  input(sessionId: string, data: Uint8Array): boolean {
+  /** Keystrokes (or an upload's bytes) for a session; false when it has no running stream. `sent`: see ExecStream.write. */
+  input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const attached = this.#streams.get(sessionId);
     if (!attached) return false;
-    attached.stream.write(data);
+    attached.stream.write(data, sent);
     attached.typed();
     return true;
   }

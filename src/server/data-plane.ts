@@ -14,6 +14,7 @@ import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
 import { owns, sees } from './caller.ts';
+import { isTransfer } from '../domain/exec-action.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
@@ -214,6 +215,7 @@ export class DataPlane {
     const row = this.system.sessionList.byId[sessionId];
     // another person's terminal is as unknown as one that never was: its id is not confirmed
     if (!row || !sees(socket.caller, row.person)) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
+    if (isTransfer(row.mode)) return socket.error('notATerminal', `Session ${sessionId} is a file ${row.mode.kind}: its bytes go to the HTTP request that started it, and there is nothing to show. Close it to cancel it.`, sessionId);
     const shown = this.#viewers.get(socket) ?? new Map<string, Viewer>();
     this.#viewers.set(socket, shown);
     const previous = shown.get(sessionId);

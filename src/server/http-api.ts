@@ -18,6 +18,9 @@ import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
+import type { FilesCall } from './files/files-call.ts';
+import { upload } from './files/upload.ts';
+import { download } from './files/download.ts';
 import {
   isEnded,
   isId,
@@ -68,7 +71,7 @@ interface ApiCall extends ApiContext {
   path: string;
 }
 
-type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[]) => Promise<unknown> | unknown;
+type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
 
 interface Route {
   method: 'GET' | 'POST';
@@ -76,6 +79,8 @@ interface Route {
   handler: Handler;
   /** the status of a success; default 200 */
   status?: number;
+  /** the handler writes the answer itself (a download's bytes) */
+  raw?: boolean;
 }
 
 const segment = '([^/]+)';
@@ -94,6 +99,8 @@ const routes: Route[] = [
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
+  { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
+  { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true },
   { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: visibleAlerts(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(adminOnly(ctx), url) },
@@ -113,7 +120,8 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
     throw new HttpError(400, 'The path is not valid percent-encoding.');
   }
   const reader = caller.person ? ctx.reader.as(caller.person) : ctx.reader;
-  sendJson(res, route.status ?? 200, await route.handler({ ...ctx, reader, caller, path: `/api/v1${path}`, ...(via ? { via } : {}) }, req, url, params));
+  const answer = await route.handler({ ...ctx, reader, caller, path: `/api/v1${path}`, ...(via ? { via } : {}) }, req, url, params, res);
+  if (!route.raw) sendJson(res, route.status ?? 200, answer);
 }
 
 function contextParam(url: URL): string | undefined {
@@ -190,6 +198,12 @@ async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchSta
   const batchId = ctx.system.batch({ argv: body.argv, ...who, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
   await settled(ctx);
   return { batchId, targets, skipped };
+}
+
+/** A file transfer runs as the caller, like an exec (docs/api.md, "Files"). */
+function filesCall(ctx: ApiCall, url: URL): FilesCall {
+  refuseWhileStoreIsDown(ctx);
+  return { system: ctx.system, reader: ctx.reader, who: actingFor(ctx, contextParam(url)) };
 }
 
 function batch(ctx: ApiCall, id: string): BatchReply {

@@ -74,6 +74,26 @@ for (const transport of transports) {
     assert.is(sha(r.stdout()), sha(data));
   });
 
+  test("stdin written one chunk at a time, each after the last one's sent callback, arrives whole; sent is told even when the exec is over", async () => {
+    const data = randomBytes(4 * 1024 * 1024);
+    let told = 0;
+    const r = runExec(adapter, { argv: ['sha256sum'], stdin: true }, (s) => {
+      const next = (at: number) => {
+        if (at >= data.length) return s.closeStdin();
+        s.write(data.subarray(at, at + 256 * 1024), () => {
+          told++;
+          next(at + 256 * 1024);
+        });
+      };
+      next(0);
+    });
+    assert.equal(await r.ended, { kind: 'exited', code: 0 });
+    assert.is(told, 16);
+    assert.is(r.stdout().toString().split(' ')[0], sha(data));
+    // a write after the end still hears back, so a writer waiting on it goes on to find the exec over
+    await new Promise<void>((resolve) => r.stream.write(text('late'), resolve));
+  });
+
   test('a terminal starts at the requested size, follows a resize and exits with its code', async () => {
     const r = runExec(adapter, { argv: ['sh'], tty: true, stdin: true, size: { cols: 91, rows: 17 } }, (s) => s.write(text('stty size\r')));
     await waitFor(() => /17 91/.test(r.stdout().toString()), 'the first size');

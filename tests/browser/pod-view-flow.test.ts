@@ -177,7 +177,7 @@ test('Ctrl+Shift+F searches the scrollback and Download saves the transcript', a
   await page.getByText('no match').waitFor();
   await field.press('Escape');
   await field.waitFor({ state: 'detached' });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download' }).click()]);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
   assert.match(download.suggestedFilename(), /^web-nginx-t1\.txt$/);
   const path = await download.path();
   const text = (await import('node:fs')).readFileSync(path!, 'utf8');

@@ -23,7 +23,7 @@ const names = async (kind: ClusterNameKind, given: Given) => {
 const complete = (...words: string[]) => completions(words, names);
 
 test('commands, then their flags, subcommands and fixed values, matching what is typed', async () => {
-  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'log', 'octant', 'completion']);
+  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'cp', 'log', 'octant', 'completion']);
   assert.equal(await complete('ba'), ['batch']);
   assert.equal(await complete('batch', '--all'), ['--all-containers']);
   assert.equal(await complete('--sandbox-u'), ['--sandbox-unisolated'], 'the default command has its flags at the top');

@@ -38,6 +38,33 @@ test('input for a session without a running stream is refused, and stdin can be 
   assert.is(system.io.input('t9', new Uint8Array([1])), false);
 });
 
+test('a claimed session\'s output goes to its one reader, never to the listeners (a file transfer\'s bytes)', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  const heard: string[] = [];
+  system.io.listen({ output: (id, _channel, chunk) => heard.push(`${id}:${decode([chunk])}`) });
+  system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);
+  await settle();
+  const claimed: string[] = [];
+  const release = system.io.claim('t1', (channel, chunk) => claimed.push(`${channel}:${decode([chunk])}`));
+  adapter.streams[0].stdout('tar-bytes').stderr('tar: warning');
+  adapter.streams[1].stdout('terminal');
+  assert.equal(claimed, ['stdout:tar-bytes', 'stderr:tar: warning']);
+  assert.equal(heard, ['t2:terminal']);
+  release();
+  adapter.streams[0].stdout('late');
+  assert.equal(heard, ['t2:terminal'], 'late output of a released transfer goes nowhere');
+});
+
+test('input\'s sent callback tells a bulk writer when to go on', async () => {
+  const { system } = makeSystem({ script: (s) => void s.open() });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  let sent = 0;
+  assert.ok(system.io.input('t1', new Uint8Array(10), () => sent++));
+  await settle();
+  assert.is(sent, 1);
+});
+
 test('flow control pauses and resumes the upstream of one session', async () => {
   const { system, adapter } = makeSystem({ script: (s) => void s.open() });
   system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);

@@ -84,6 +84,24 @@ export function peopleScenario(test: Test, setup: () => TeamSetup): void {
     assert.ok((await api('bob', '/alerts')).json.alerts.some((a: { sessionId: string }) => a.sessionId === bobsExec), "bob's alert");
   });
 
+  test("files go in as the person: alice's upload is an exec impersonating her, bob's is refused naming pods/exec", async () => {
+    const upload = (who: string, name: string) =>
+      send(app.port, `/api/v1/files/upload?namespace=default&pod=web&container=nginx&path=/tmp&name=${name}`, {
+        headers: { ...as[who].headers, Origin: app.origin, 'Content-Type': 'text/plain' },
+        body: `from ${who}`,
+        ...(as[who].from ? { from: as[who].from } : {}),
+      });
+    const alices = await upload('alice', 'alice.txt');
+    assert.is(alices.status, 201, alices.body);
+    const exec = await waitFor(() => auditEvents(app.sandbox!).find((e) => e.objectRef?.subresource === 'exec' && e.requestURI.includes('command=tar') && e.impersonatedUser?.username === 'alice'), "alice's tar in the audit log");
+    assert.is(exec.user.username, SERVER_USER);
+    const record = (await api('alice', '/audit')).json.records.find((r: { sessionId: string }) => r.sessionId === alices.json.sessionId);
+    assert.equal([record?.mode, record?.person?.user], [{ kind: 'upload', path: '/tmp' }, 'alice']);
+    const bobs = await upload('bob', 'bob.txt');
+    assert.is(bobs.status, 403, bobs.body);
+    assert.match(bobs.json.error.message, 'pods/exec');
+  });
+
   test("another person's terminal, batch, alert and audit record: absent from lists, 404 on every route and on the socket", async () => {
     const batch = await api('alice', '/batches', { namespace: 'default', pods: ['web'], container: 'nginx', command: { argv: ['true'] } });
     assert.is(batch.status, 201, batch.body);

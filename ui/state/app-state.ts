@@ -6,6 +6,8 @@ import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerIn
 import type { Route } from './route.ts';
 import { initialAudit, type AuditView } from './audit.ts';
 import type { PermissionEntry } from './team.ts';
+import type { Transfer } from './transfers.ts';
+import { isTransfer } from '../../src/domain/exec-action.ts';
 
 export interface Notice {
   id: number;
@@ -49,6 +51,8 @@ export interface AppState {
   readOnly: string[];
   /** the Audit page */
   audit: AuditView;
+  /** file uploads and downloads this page started, running and the last few finished */
+  transfers: Transfer[];
 }
 
 export function initialState(route: Route, dismissed: number[] = []): AppState {
@@ -70,6 +74,7 @@ export function initialState(route: Route, dismissed: number[] = []): AppState {
     permissions: {},
     readOnly: [],
     audit: initialAudit(),
+    transfers: [],
   };
 }
 
@@ -232,11 +237,11 @@ export function modeLabel(row: SessionRow): string | undefined {
   }
 }
 
-/** A pod's terminals, with the terminals in its debug copies (they are about this pod). */
+/** A pod's terminals, as tabs, with the terminals in its debug copies (they are about this pod); file transfers are listed on the Terminals page only (they have no screen). */
 export function sessionsOfPod(state: AppState, namespace: string, pod: string): SessionRow[] {
   return state.sessions.order
     .map((id) => state.sessions.byId[id])
-    .filter((row) => row && row.target.namespace === namespace && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
+    .filter((row) => row && row.target.namespace === namespace && !isTransfer(row.mode) && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
 }
 
 export function visibleAlerts(state: AppState): Alert[] {

@@ -6,12 +6,14 @@ import type { AppState } from '../state/app-state.ts';
 import type { InspectorFeed } from '../state/inspector-feed.ts';
 import type { Store } from '../state/store.ts';
 import type { TerminalManager } from '../terminal/terminal-manager.ts';
+import type { TransferActions } from '../state/transfer-actions.ts';
 
 export interface AppServices {
   store: Store<AppState>;
   actions: Actions;
   terminals: TerminalManager;
   inspector: InspectorFeed;
+  transfers: TransferActions;
 }
 
 export const Services = createContext<AppServices>(undefined as unknown as AppServices);

@@ -23,9 +23,9 @@ export function age(iso: string | undefined, now = Date.now()): string {
   return `${Math.floor(s / 86_400)}d`;
 }
 
-/** Saves text as a file through a temporary link (no inline script, CSP-safe). */
-export function download(name: string, text: string, type = 'text/plain'): void {
-  const url = URL.createObjectURL(new Blob([text], { type: `${type};charset=utf-8` }));
+/** Saves text (or a blob) as a file through a temporary link (no inline script, CSP-safe). */
+export function download(name: string, content: string | Blob, type = 'text/plain'): void {
+  const url = URL.createObjectURL(typeof content === 'string' ? new Blob([content], { type: `${type};charset=utf-8` }) : content);
   const a = document.createElement('a');
   a.href = url;
   a.download = name;
@@ -34,3 +34,4 @@ export function download(name: string, text: string, type = 'text/plain'): void 
   a.remove();
   setTimeout(() => URL.revokeObjectURL(url), 10_000);
 }
+

@@ -12,6 +12,8 @@ export function ModalForm(props: {
   problem?: { text: string; shown: boolean };
   onClose: () => void;
   onRun: () => void;
+  /** the submit button's word (default Run) */
+  runLabel?: string;
   children: ComponentChildren;
 }) {
   const { problem } = props;
@@ -51,7 +53,7 @@ export function ModalForm(props: {
             Cancel
           </button>
           <button type="submit" class="primary" disabled={!!problem}>
-            Run
+            {props.runLabel ?? 'Run'}
           </button>
         </div>
       </form>

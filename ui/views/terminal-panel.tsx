@@ -7,6 +7,8 @@ import { badge, isEnded } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
+import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
+import { TransferList } from './transfer-list.tsx';
 
 export function TerminalPanel(props: { row: SessionRow }) {
   const { row } = props;
@@ -18,7 +20,14 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const [found, setFound] = useState<boolean | undefined>(undefined);
   const b = badge(row);
   const ended = isEnded(row);
-  const owner = watchedOwner(useAppState(), row);
+  const state = useAppState();
+  const owner = watchedOwner(state, row);
+  const { transfers } = useServices();
+  const [filesDialog, setFilesDialog] = useState<{ kind: 'upload'; files?: File[] } | { kind: 'download' } | undefined>(undefined);
+  const [dropping, setDropping] = useState(false);
+  // files go to a running container, by its owner (a watcher may not act in it)
+  const canCopy = !owner && !ended;
+  const mine = state.transfers.filter((t) => t.target.namespace === row.target.namespace && t.target.pod === row.target.pod && t.target.container === row.target.container);
 
   // Give the screen its place; keep it fitted as the panel changes size.
   useEffect(() => {
@@ -68,6 +77,16 @@ export function TerminalPanel(props: { row: SessionRow }) {
           <button type="button" onClick={() => void actions.restart(row.sessionId)}>
             Restart
           </button>
+        )}
+        {canCopy && (
+          <>
+            <button type="button" title={`Put files into ${row.target.container} (or drop them on the terminal)`} onClick={() => setFilesDialog({ kind: 'upload' })}>
+              Upload…
+            </button>
+            <button type="button" title={`Get a file or directory out of ${row.target.container}`} onClick={() => setFilesDialog({ kind: 'download' })}>
+              Download…
+            </button>
+          </>
         )}
         <button type="button" aria-pressed={searching} title="Search the scrollback (Ctrl+Shift+F)" onClick={() => (searching ? closeSearch() : setSearching(true))}>
           Search
@@ -119,7 +138,45 @@ export function TerminalPanel(props: { row: SessionRow }) {
         </div>
       )}
       {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
-      <div class="terminal-area" ref={host} />
+      <TransferList transfers={mine} />
+      <div
+        class={dropping ? 'terminal-area dropping' : 'terminal-area'}
+        ref={host}
+        onDragOver={(e) => {
+          if (!canCopy || !e.dataTransfer?.types.includes('Files')) return;
+          e.preventDefault();
+          setDropping(true);
+        }}
+        onDragLeave={() => setDropping(false)}
+        onDrop={(e) => {
+          setDropping(false);
+          const files = [...(e.dataTransfer?.files ?? [])];
+          if (!canCopy || files.length === 0) return;
+          e.preventDefault();
+          setFilesDialog({ kind: 'upload', files });
+        }}
+      />
+      {filesDialog?.kind === 'upload' && (
+        <UploadDialog
+          row={row}
+          {...(filesDialog.files ? { files: filesDialog.files } : {})}
+          onClose={() => setFilesDialog(undefined)}
+          onRun={(dir, files) => {
+            setFilesDialog(undefined);
+            void transfers.upload(row, dir, files);
+          }}
+        />
+      )}
+      {filesDialog?.kind === 'download' && (
+        <DownloadDialog
+          row={row}
+          onClose={() => setFilesDialog(undefined)}
+          onRun={(path) => {
+            setFilesDialog(undefined);
+            void transfers.download(row, path);
+          }}
+        />
+      )}
     </div>
   );
 }

@@ -7,6 +7,7 @@ import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
+import { isTransfer } from '../../src/domain/exec-action.ts';
 
 export function TerminalsPage() {
   const state = useAppState();
@@ -57,7 +58,7 @@ export function TerminalsPage() {
                     {row.target.pod}
                   </td>
                   <td>{row.target.container}</td>
-                  <td class="mono">{row.argv.length ? formatArgv(row.argv) : row.label}</td>
+                  <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : row.argv.length ? formatArgv(row.argv) : row.label}</td>
                   <td>
                     <span class={`badge tone-${b.tone}`} title={b.detail}>
                       {b.text}
@@ -67,9 +68,11 @@ export function TerminalsPage() {
                   <td>{clock(row.lastActivityAt)}</td>
                   <td>{row.exitCode ?? ''}</td>
                   <td class="actions">
-                    <button type="button" onClick={() => actions.openSession(row.sessionId)}>
-                      Open
-                    </button>
+                    {!isTransfer(row.mode) && (
+                      <button type="button" onClick={() => actions.openSession(row.sessionId)}>
+                        Open
+                      </button>
+                    )}
                     {owner ? (
                       <span class="badge tone-quiet">watching</span>
                     ) : (

@@ -81,9 +81,12 @@ class FallbackExecStream implements ExecStream {
     if (this.#current) action(this.#current);
   }
 
-  write(data: Uint8Array): void {
+  write(data: Uint8Array, sent?: () => void): void {
     const copy = data.slice(); // the caller may reuse its buffer before a replay
-    this.#do((stream) => stream.write(copy));
+    // told once, by the stream that carries it (a replayed write may be sent twice)
+    let told = false;
+    const once = sent && (() => !told && ((told = true), sent()));
+    this.#do((stream) => stream.write(copy, once));
   }
 
   closeStdin(): void {

@@ -64,7 +64,7 @@ class SpdyExecStream implements ExecStream {
   #closing = false;
   #paused = false;
   /** stdin written before the stdin stream is open, in order; 'eof' for closeStdin */
-  #pendingStdin: (Uint8Array | 'eof')[] = [];
+  #pendingStdin: ({ data: Uint8Array; sent?: () => void } | 'eof')[] = [];
   #size: TerminalSize | undefined;
   #outputHead = '';
   #status: KubeStatusLike | undefined;
@@ -109,7 +109,7 @@ class SpdyExecStream implements ExecStream {
     if (this.#ended) return;
     this.#open = true;
     this.listener.opened(spdyProtocolName(protocol));
-    for (const input of this.#pendingStdin.splice(0)) this.#sendStdin(input);
+    for (const input of this.#pendingStdin.splice(0)) input === 'eof' ? this.#sendStdin('eof') : this.#sendStdin(input.data, input.sent);
     this.#size ??= this.request.size;
     if (this.#size) this.#sendSize(this.#size);
     if (this.#paused) this.pause();
@@ -213,11 +213,11 @@ class SpdyExecStream implements ExecStream {
     this.#timers.push(ping);
   }
 
-  #sendStdin(input: Uint8Array | 'eof'): void {
+  #sendStdin(input: Uint8Array | 'eof', sent?: () => void): void {
     const stdin = this.#streams.stdin;
-    if (!stdin || stdin.destroyed || stdin.writableEnded) return;
+    if (!stdin || stdin.destroyed || stdin.writableEnded) return sent?.();
     if (input === 'eof') stdin.end();
-    else stdin.write(input);
+    else stdin.write(input, () => sent?.());
   }
 
   #sendSize(size: TerminalSize): void {
@@ -229,6 +229,8 @@ class SpdyExecStream implements ExecStream {
     if (this.#ended) return;
     this.#ended = true;
     for (const timer of this.#timers) clearTimeout(timer);
+    // stdin that never got out will not: its writers go on (to find the exec over)
+    for (const input of this.#pendingStdin.splice(0)) if (input !== 'eof') input.sent?.();
     // Like kubectl once it has the status: cancel what is still open, GOAWAY, close.
     if (this.#session) {
       for (const stream of Object.values(this.#streams) as SpdyStream[]) stream.destroy();
@@ -239,10 +241,10 @@ class SpdyExecStream implements ExecStream {
     this.listener.ended(end);
   }
 
-  write(data: Uint8Array): void {
-    if (this.#ended || !this.request.stdin) return;
-    if (this.#open) this.#sendStdin(data);
-    else this.#pendingStdin.push(data);
+  write(data: Uint8Array, sent?: () => void): void {
+    if (this.#ended || !this.request.stdin) return sent?.();
+    if (this.#open) this.#sendStdin(data, sent);
+    else this.#pendingStdin.push({ data, ...(sent ? { sent } : {}) });
   }
 
   closeStdin(): void {

@@ -20,6 +20,8 @@ import { channelPath } from './channel-path.ts';
 const resizeChannel = 4;
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
 const outputHeadBytes = 512;
+/** stdin bytes queued for the socket above this: a bulk writer waits until they are out */
+const stdinHighWater = 1 << 20;
 
 export interface WebSocketExecOptions {
   /** ping the API server this often (client-go: 5 s) */
@@ -53,6 +55,8 @@ class WebSocketExecStream implements ExecStream {
   #outputHead = '';
   #lastFrame = Date.now();
   #ping: ReturnType<typeof setInterval> | undefined;
+  /** writers waiting for the socket to open before their bytes can be on their way */
+  #waitingToSend: (() => void)[] = [];
 
   constructor(
     private readonly contexts: KubeContexts,
@@ -89,6 +93,7 @@ class WebSocketExecStream implements ExecStream {
       this.#size ??= this.request.size;
       if (this.request.tty && this.#size) this.#sendSize(socket, this.#size);
       if (this.#paused) socket.pause();
+      for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
@@ -139,6 +144,7 @@ class WebSocketExecStream implements ExecStream {
     this.#release(true); // the exec is over: what it wrote goes before how it ended
     this.#ended = true;
     clearInterval(this.#ping);
+    for (const sent of this.#waitingToSend.splice(0)) sent();
     this.listener.ended(end);
   }
 
@@ -150,8 +156,24 @@ class WebSocketExecStream implements ExecStream {
     }
   }
 
-  write(data: Uint8Array): void {
-    if (!this.#ended) this.#stdin.write(data);
+  write(data: Uint8Array, sent?: () => void): void {
+    if (this.#ended) return sent?.();
+    this.#stdin.write(data);
+    if (sent) this.#whenSent(sent);
+  }
+
+  /**
+   * Calls `sent` once the socket's send buffer is below the high water mark. client-node sends
+   * stdin on the stream's next turn, so the check waits for that; a ping queued behind a full
+   * buffer is written once all before it is, and its callback says so.
+   */
+  #whenSent(sent: () => void): void {
+    const socket = this.#socket;
+    if (!socket) return void this.#waitingToSend.push(sent);
+    setImmediate(() => {
+      if (this.#ended || socket.bufferedAmount < stdinHighWater) return sent();
+      socket.ping(undefined, undefined, () => sent());
+    });
   }
 
   /** On v4 client-node can only say it by closing the socket, which loses the exit status. */

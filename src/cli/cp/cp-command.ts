@@ -1,0 +1,90 @@
+// `octant-exec cp SRC DST`: kubectl cp's syntax, through a running server's file routes
+// (docs/api.md, "Files"). Up: the local file or directory as a tar, named as DST's last part and
+// extracted in DST's directory (DST ending in "/" keeps SRC's name). Down: a file is written as
+// it arrives and checked against its announced length; a directory arrives as a .tar.gz and is
+// extracted safely into DST (created if missing), holding the directory's contents as kubectl cp does.
+import { createWriteStream, promises as fs } from 'node:fs';
+import { basename, join } from 'node:path';
+import { posix } from 'node:path';
+import process from 'node:process';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip } from 'node:zlib';
+import { localEntries } from '../../files/local-entries.ts';
+import { extractTar } from '../../files/safe-extract.ts';
+import { TarError } from '../../files/tar-error.ts';
+import { writeTar } from '../../files/tar-writer.ts';
+import type { ParsedArgs } from '../flags.ts';
+import { UsageError } from '../usage.ts';
+import { copySpec, type RemoteSpec } from './cp-args.ts';
+import type { cpSpec } from './cp-spec.ts';
+import { callServer, ServerError, serverAccess, type ServerAccess } from './server-client.ts';
+
+type Values = ParsedArgs<typeof cpSpec>['values'];
+
+export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>): Promise<number> {
+  if (operands.length !== 2) throw new UsageError('give a source and a destination: octant-exec cp SRC DST');
+  const [from, to] = operands.map(copySpec);
+  if ('remote' in from === 'remote' in to) throw new UsageError('one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local');
+  const access = serverAccess(values);
+  try {
+    if ('remote' in to && 'local' in from) await upload(access, values, from.local, to.remote);
+    else if ('remote' in from && 'local' in to) await download(access, values, from.remote, to.local);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ServerError || error instanceof TarError || (error as NodeJS.ErrnoException).code)) throw error;
+    process.stderr.write(`octant-exec cp: ${(error as Error).message}\n`);
+    return 1;
+  }
+}
+
+function where(values: Values, remote: RemoteSpec, path: string): Record<string, string | undefined> {
+  return { context: values.context, namespace: remote.namespace ?? values.namespace ?? 'default', pod: remote.pod, container: values.container, path };
+}
+
+async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<void> {
+  await fs.lstat(local); // a missing source says so before the server is asked
+  const into = remote.path.endsWith('/') || remote.path === '/';
+  const dir = into ? remote.path : posix.dirname(remote.path);
+  const name = into ? basename(local) : posix.basename(remote.path);
+  const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
+  const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
+  const res = await callServer(access, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
+  res.resume();
+}
+
+async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
+  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
+  if (res.headers['content-type'] === 'application/gzip') {
+    await fs.mkdir(local, { recursive: true });
+    // the archive holds NAME/…: its contents go into DST itself
+    const gunzip = createGunzip();
+    // an answer cut short must end the extraction (some runtimes end such a body without an error)
+    res.once('close', () => !res.complete && gunzip.destroy(new Error('cut off')));
+    res.once('error', (error) => gunzip.destroy(error));
+    try {
+      await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
+    } catch (error) {
+      if (error instanceof TarError) throw error;
+      throw new ServerError(`the download of ${remote.path} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
+    }
+    return;
+  }
+  const stat = await fs.stat(local).catch(() => undefined);
+  const target = stat?.isDirectory() ? join(local, posix.basename(remote.path)) : local;
+  const expected = Number(res.headers['content-length']);
+  let received = 0;
+  res.on('data', (chunk: Buffer) => (received += chunk.length));
+  try {
+    await pipeline(res, createWriteStream(target));
+    if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
+  } catch (error) {
+    await fs.rm(target, { force: true });
+    throw error instanceof ServerError ? error : new ServerError(`the download of ${remote.path} was cut off: try again`);
+  }
+}
+
+function absolute(path: string): string {
+  if (!path.startsWith('/')) throw new UsageError(`the path in the container must be absolute (start with /), not "${path.slice(0, 100)}"`);
+  return path;
+}

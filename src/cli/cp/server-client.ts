@@ -1,0 +1,83 @@
+// How a client command reaches a running octant-exec server: its URL from --server or
+// $OCTANT_EXEC_URL, its token from --token-file or $OCTANT_EXEC_TOKEN (never an argument: other
+// users can read a process's arguments), sent as a bearer token. Answers that are errors become
+// the server's own sentence.
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { UsageError } from '../usage.ts';
+
+export interface ServerAccess {
+  url: URL;
+  token: string;
+}
+
+export class ServerError extends Error {}
+
+export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env): ServerAccess {
+  const where = flags.server ?? env.OCTANT_EXEC_URL;
+  const how = 'start one with `octant-exec --json` and set OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from its url and token';
+  if (!where) throw new UsageError(`say which octant-exec server to use (--server URL or $OCTANT_EXEC_URL): ${how}`);
+  let url: URL;
+  try {
+    url = new URL(where);
+  } catch {
+    throw new UsageError(`"${where.slice(0, 100)}" is not a URL: give the server's, e.g. http://127.0.0.1:7788/`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the server URL must be http:// or https://');
+  let token = env.OCTANT_EXEC_TOKEN;
+  if (flags['token-file']) {
+    try {
+      token = readFileSync(flags['token-file'], 'utf8').trim();
+    } catch (error) {
+      throw new UsageError(`cannot read --token-file: ${(error as Error).message}`);
+    }
+  }
+  if (!token) throw new UsageError(`no token for the server (--token-file FILE or $OCTANT_EXEC_TOKEN): ${how}`);
+  return { url, token };
+}
+
+/** One call; `body` is streamed (with backpressure). Resolves with the answer once its headers are in; error answers throw their sentence. */
+export async function callServer(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined>, body?: { type: string; stream: Readable }): Promise<IncomingMessage> {
+  const url = new URL(path, access.url);
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
+  const answer = new Promise<IncomingMessage>((resolve, reject) => {
+    req.once('response', resolve);
+    // a connection closed without an answer (some runtimes report no error for it)
+    req.once('close', () => reject(new ServerError(`the octant-exec server at ${access.url.origin} closed the connection without an answer: the copy did not complete`)));
+    req.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        new ServerError(
+          error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND'
+            ? `cannot reach the octant-exec server at ${access.url.origin}: ${error.message}`
+            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the copy did not complete (a container tar stream it cannot trust is stopped this way)`,
+        ),
+      ),
+    );
+  });
+  if (body) {
+    // An early answer (an error before the body is read) ends the sending; the rest is not needed.
+    const sending = pipeline(body.stream, req);
+    sending.catch(() => {});
+    await Promise.race([sending, answer]);
+  }
+  else req.end();
+  const res = await answer;
+  if (res.statusCode && res.statusCode >= 400) throw new ServerError(await errorSentence(res));
+  return res;
+}
+
+async function errorSentence(res: IncomingMessage): Promise<string> {
+  let text = '';
+  for await (const chunk of res) if (text.length < 16_384) text += chunk;
+  try {
+    return JSON.parse(text).error.message;
+  } catch {
+    return `the server answered ${res.statusCode}`;
+  }
+}

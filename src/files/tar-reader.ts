@@ -1,0 +1,113 @@
+// Reads a tar stream entry by entry, each entry's data streamed (memory stays flat for any size):
+// POSIX ustar, GNU long names ('L', 'K') and pax extended headers ('x'; 'g' is read and ignored).
+// A damaged, truncated or lying stream ends the reading with a TarError, never with a guess.
+// Names are returned as the stream has them: checking them is entry-names.ts's job.
+import { BytePull } from './byte-pull.ts';
+import { BLOCK, isZeroBlock, padding, parseHeader, type EntryType } from './tar-header.ts';
+import { TarError } from './tar-error.ts';
+
+/** a long name, long link name or pax header larger than this is refused: no real path needs more */
+export const MAX_META_BYTES = 64 * 1024;
+
+export interface TarEntry {
+  name: string;
+  type: Exclude<EntryType, 'longName' | 'longLink' | 'pax' | 'paxGlobal'>;
+  /** the raw type flag, to name an entry type that is refused */
+  typeflag: string;
+  mode: number;
+  size: number;
+  mtime: number;
+  linkname: string;
+  /** the entry's data; read it before asking for the next entry, or it is skipped */
+  body: AsyncIterable<Uint8Array>;
+}
+
+/** Entry types that carry no data: a size on one of them is a lie the stream tells. */
+const NO_DATA = new Set<EntryType>(['symlink', 'hardlink', 'device', 'fifo']);
+
+export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
+  const pull = new BytePull(source);
+  try {
+    let longName: string | undefined;
+    let longLink: string | undefined;
+    let pax: Record<string, string> = {};
+    for (;;) {
+      const block = await pull.exactly(BLOCK, 'a header');
+      if (!block) throw new TarError('the tar stream ends without its end-of-archive blocks: it is truncated');
+      if (isZeroBlock(block)) return; // the end (what follows, the second zero block and padding, is not read)
+      const header = parseHeader(block);
+      const meta = header.type === 'longName' || header.type === 'longLink' || header.type === 'pax' || header.type === 'paxGlobal';
+      if (meta) {
+        if (header.size > MAX_META_BYTES) throw new TarError(`a tar extension header of ${header.size} bytes is larger than the ${MAX_META_BYTES} allowed`);
+        const data = (await pull.exactly(header.size, 'an extension header')) ?? new Uint8Array(0);
+        if (data.length < header.size) throw new TarError('the tar stream ends in the middle of an extension header');
+        await pull.skip(padding(header.size), 'padding');
+        if (header.type === 'longName') longName = cString(data);
+        else if (header.type === 'longLink') longLink = cString(data);
+        else if (header.type === 'pax') pax = { ...pax, ...parsePax(data) };
+        else parsePax(data); // global: checked, not applied
+        continue;
+      }
+      const size = pax.size !== undefined ? paxSize(pax.size) : header.size;
+      if (NO_DATA.has(header.type) && size !== 0) throw new TarError(`the tar entry "${short(header.name)}" is a ${header.type} with ${size} bytes of data: the stream is lying about its sizes`);
+      let consumed = false;
+      const entry: TarEntry = {
+        name: pax.path ?? longName ?? header.name,
+        type: header.type as TarEntry['type'],
+        typeflag: header.typeflag,
+        mode: header.mode,
+        size,
+        mtime: header.mtime,
+        linkname: pax.linkpath ?? longLink ?? header.linkname,
+        body: {
+          [Symbol.asyncIterator]: () => {
+            if (consumed) throw new Error('a tar entry body is read once');
+            consumed = true;
+            return pull.stream(size, `the data of "${short(entry.name)}"`);
+          },
+        },
+      };
+      longName = longLink = undefined;
+      pax = {};
+      const before = pull.offset;
+      yield entry;
+      // What the consumer did not read is read past here, so the next header is where it should be.
+      const read = pull.offset - before;
+      if (read > size) throw new Error('read past a tar entry');
+      await pull.skip(size - read + padding(size), `the data of "${short(entry.name)}"`);
+    }
+  } finally {
+    await pull.close();
+  }
+}
+
+function cString(data: Uint8Array): string {
+  const nul = data.indexOf(0);
+  return Buffer.from(nul === -1 ? data : data.subarray(0, nul)).toString('utf8');
+}
+
+/** pax records: "LENGTH key=value\n", LENGTH counting the whole record in bytes. */
+function parsePax(data: Uint8Array): Record<string, string> {
+  const records: Record<string, string> = {};
+  let at = 0;
+  while (at < data.length) {
+    const space = data.indexOf(0x20, at);
+    const lengthText = space === -1 ? '' : Buffer.from(data.subarray(at, space)).toString('latin1');
+    if (!/^[1-9][0-9]{0,5}$/.test(lengthText)) throw new TarError('a pax header record has no valid length');
+    const end = at + Number(lengthText);
+    if (end > data.length || end <= space + 1 || data[end - 1] !== 0x0a) throw new TarError('a pax header record has a wrong length');
+    const record = Buffer.from(data.subarray(space + 1, end - 1)).toString('utf8');
+    const equals = record.indexOf('=');
+    if (equals <= 0) throw new TarError('a pax header record has no key=value');
+    records[record.slice(0, equals)] = record.slice(equals + 1);
+    at = end;
+  }
+  return records;
+}
+
+function paxSize(text: string): number {
+  if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) throw new TarError('a pax size is not a whole number');
+  return Number(text);
+}
+
+const short = (name: string) => (name.length > 120 ? `${name.slice(0, 120)}…` : name);

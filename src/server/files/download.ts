@@ -1,0 +1,74 @@
+// GET /api/v1/files/download: `tar cf - -C DIR ./NAME` in the container, read with the safe
+// reader as it comes. One regular file → its bytes (Content-Length from its header); a directory
+// → a gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
+// truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
+// started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file.
+import type { ServerResponse } from 'node:http';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
+import { checkedEntries } from '../../files/checked-entries.ts';
+import { entryParts } from '../../files/entry-names.ts';
+import { readTar, type TarEntry } from '../../files/tar-reader.ts';
+import { TarError } from '../../files/tar-error.ts';
+import { writeTar } from '../../files/tar-writer.ts';
+import { HttpError } from '../replies.ts';
+import { transferTarget, type FilesCall } from './files-call.ts';
+import { transferParams } from './transfer-params.ts';
+import { transferFailure } from './transfer-failure.ts';
+import { TransferRun } from './transfer-run.ts';
+
+export const SESSION_HEADER = 'X-Octant-Exec-Session';
+
+export async function download(call: FilesCall, res: ServerResponse, url: URL): Promise<void> {
+  const params = transferParams(url);
+  if (params.path === '/') throw new HttpError(400, 'Name a file or directory to download, not / itself.');
+  const target = await transferTarget(call, params);
+  const dir = posix.dirname(params.path);
+  const base = posix.basename(params.path);
+  // "./NAME": a name that starts with "-" is never taken for one of tar's options
+  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path }, ['tar', 'cf', '-', '-C', dir, `./${base}`]);
+  // a client that goes away cancels the transfer
+  res.once('close', () => run.close());
+  const entries = readTar(run.output);
+  try {
+    const first = await entries.next();
+    if (first.done) {
+      const outcome = await run.ended;
+      throw outcome.kind === 'exited' && outcome.code === 0 ? new HttpError(502, `tar in container "${target.container}" sent an empty archive for "${params.path}".`) : transferFailure(outcome, run.stderr, target, params.path);
+    }
+    const head = first.value;
+    const parts = entryParts(head.name);
+    if (parts.length !== 1 || parts[0] !== base) throw new TarError(`the first entry is "${head.name.slice(0, 200)}", not "${base}"`);
+    const disposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+    if (head.type === 'file') {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
+      await pipeline(Readable.from(head.body), res, { end: false });
+      for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
+    } else if (head.type === 'directory') {
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      res.flushHeaders();
+      await pipeline(Readable.from(writeTar(checkedEntries(withFirst(head, entries), { skipped: 0 }, base))), createGzip(), res, { end: false });
+    } else {
+      throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
+    }
+    const outcome = await run.ended;
+    if (outcome.kind !== 'exited' || outcome.code !== 0) throw transferFailure(outcome, run.stderr, target, params.path);
+    res.end();
+  } catch (error) {
+    const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
+    const reason = error instanceof TarError ? (failed ? transferFailure(run.outcome!, run.stderr, target, params.path) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
+    // Started answers are cut, never finished: the client sees a failed download, not a short file.
+    if (res.headersSent) return void res.destroy();
+    throw reason;
+  } finally {
+    run.close();
+  }
+}
+
+async function* withFirst(first: TarEntry, rest: AsyncIterator<TarEntry>): AsyncGenerator<TarEntry> {
+  yield first;
+  for (let next = await rest.next(); !next.done; next = await rest.next()) yield next.value;
+}

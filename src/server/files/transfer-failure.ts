@@ -1,0 +1,30 @@
+// Why a transfer did not work, as an HTTP error with a sentence that says what to do: from how
+// its exec ended and what `tar` wrote on stderr (GNU tar's and busybox tar's wordings).
+import { HttpError } from '../replies.ts';
+import type { TransferOutcome, TransferTarget } from './transfer-run.ts';
+
+const statusByReason: Record<string, number> = { forbidden: 403, unauthorized: 401, notFound: 404, containerNotRunning: 409, connection: 502 };
+
+export function transferFailure(outcome: TransferOutcome, stderr: string, target: TransferTarget, path: string): HttpError {
+  const where = `container "${target.container}" of pod "${target.pod}"`;
+  if (outcome.kind === 'failed') {
+    if (outcome.reason === 'commandNotFound') {
+      return new HttpError(422, `The ${where} has no tar, which copying files needs (distroless images have none). Add a debug container that has it — POST /api/v1/exec with "mode": {"kind": "debug", "image": "busybox:1.36"}, or the page's Debug button — and copy through it (the target's files are under /proc/1/root there).`);
+    }
+    return new HttpError(statusByReason[outcome.reason] ?? 502, outcome.message);
+  }
+  if (outcome.kind === 'ended') return new HttpError(outcome.message.includes('cancelled') ? 409 : 504, outcome.message);
+  const said = firstLines(stderr);
+  if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, such as /tmp (tar said: ${said}).`);
+  if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);
+  if (/Read-only file system/i.test(stderr)) return new HttpError(409, `"${path}" is on a read-only file system in the ${where}: choose a writable path such as /tmp (tar said: ${said}).`);
+  if (/No such file or directory|Cannot stat/i.test(stderr)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
+  const code = outcome.kind === 'exited' ? outcome.code : -1;
+  return new HttpError(502, `tar in the ${where} exited with ${code}${said ? `: ${said}` : ' and said nothing'}.`);
+}
+
+function firstLines(text: string): string {
+  const lines = text.split('\n').map((line) => line.trim()).filter((line) => line && !/Exiting with failure status/.test(line));
+  const joined = lines.slice(0, 3).join(' / ');
+  return joined.length > 300 ? `${joined.slice(0, 300)}…` : joined;
+}

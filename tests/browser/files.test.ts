@@ -1,0 +1,116 @@
+// Files in and out from the page, in a real Chromium against the server and the sandbox: Upload
+// from a terminal tab (a file chosen in the dialog) with the progress bar finishing at its size,
+// the bytes checked inside the container, Download of the same file with the same sha256, and a
+// missing path shown as the server's sentence. Steps share one server and one page, in order.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import type { Page } from 'playwright-core';
+import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+const data = randomBytes(3 * 1024 * 1024);
+const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+});
+test.after(async () => {
+  await b?.close();
+});
+
+test('a shell in web, then Upload… puts a chosen file into /tmp with a progress bar that ends at its size', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(page.locator('[role=tab][aria-label="nginx: shell"] .badge'), /^live$/);
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Upload to nginx' });
+  await dialog.waitFor();
+  assert.is(await dialog.getByRole('textbox', { name: 'Directory in the container' }).inputValue(), '/tmp');
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'page-upload.bin', mimeType: 'application/octet-stream', buffer: data });
+  await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+  const item = page.getByTestId('transfer').filter({ hasText: 'page-upload.bin' });
+  await waitForText(item, /done: page-upload\.bin is in \/tmp/, 30_000);
+  assert.match(await item.innerText(), /3\.1 MB of 3\.1 MB, [\d.]+ [KMG]?B\/s/);
+  assert.is(await item.locator('progress').evaluate((el) => (el as HTMLProgressElement).value), 1);
+  await screenshot(page, 'files-upload');
+  // the container has the same bytes
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('sha256sum /tmp/page-upload.bin\r');
+  await waitForRow(page, new RegExp(`^${sha(data)}  /tmp/page-upload\\.bin$`));
+});
+
+test('Download… saves the same file back, byte for byte', async () => {
+  await page.getByRole('button', { name: 'Download…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Download from nginx' });
+  await dialog.getByRole('textbox').fill('/tmp/page-upload.bin');
+  const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download', exact: true }).click()]);
+  assert.is(download.suggestedFilename(), 'page-upload.bin');
+  assert.is(sha(readFileSync((await download.path())!)), sha(data));
+  const item = page.getByTestId('transfer').filter({ hasText: '/tmp/page-upload.bin' });
+  await waitForText(item, /done: saved as page-upload\.bin/);
+  assert.is(await item.locator('progress').evaluate((el) => (el as HTMLProgressElement).value), 1);
+});
+
+test('a path that does not exist fails with the server\'s sentence', async () => {
+  await page.getByRole('button', { name: 'Download…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Download from nginx' });
+  await dialog.getByRole('textbox').fill('/tmp/never-there');
+  await dialog.getByRole('button', { name: 'Download', exact: true }).click();
+  const item = page.getByTestId('transfer').filter({ hasText: '/tmp/never-there' });
+  await waitForText(item, /failed: "\/tmp\/never-there" does not exist in the container "nginx"/);
+  assert.equal(b.problems, []);
+});
+
+test('Cancel on a running upload stops it and says so', async () => {
+  // the request is held on its way out until the test lets it go, so the upload is surely running
+  let release: (() => Promise<void>) | undefined;
+  const held = new Promise<void>((resolve) =>
+    void page.route('**/api/v1/files/upload?**', (route) => {
+      release = () => route.abort();
+      resolve();
+    }),
+  );
+  await page.getByRole('button', { name: 'Upload…' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Upload to nginx' });
+  await dialog.locator('input[type=file]').setInputFiles({ name: 'cancelled.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1024) });
+  await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
+  await held;
+  const item = page.getByTestId('transfer').filter({ hasText: 'cancelled.bin' });
+  await item.getByRole('button', { name: 'Cancel' }).click();
+  await waitForText(item, /cancelled: Cancelled\./);
+  assert.is(await item.getByRole('button', { name: 'Cancel' }).count(), 0);
+  await release!();
+  await page.unroute('**/api/v1/files/upload?**');
+});
+
+test('a transfer in progress is on the Terminals page with its kind and path, and Close there cancels it', async () => {
+  // an upload that stays open: half its announced bytes sent, the rest held back
+  const req = request(`${b.app.url}api/v1/files/upload?namespace=default&pod=web&container=nginx&path=/tmp&name=held.bin`, {
+    method: 'POST',
+    headers: { Authorization: `Bearer ${b.app.token}`, 'Content-Type': 'application/octet-stream', 'Content-Length': 2 * 2 ** 20 },
+  });
+  const answer = new Promise<number>((resolve) => {
+    req.once('response', (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.once('error', () => resolve(0));
+  });
+  req.write(Buffer.alloc(2 ** 20));
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const row = page.locator('tr', { has: page.getByTestId('transfer-kind') });
+  await waitForText(row.getByTestId('transfer-kind'), /^upload \/tmp$/);
+  assert.is(await row.getByRole('button', { name: 'Open' }).count(), 0, 'a transfer has no screen to open');
+  await row.getByRole('button', { name: 'Close' }).click();
+  assert.is(await answer, 409, 'the held upload is answered as cancelled');
+  await row.waitFor({ state: 'detached' });
+  req.destroy();
+});
+
+test.run();

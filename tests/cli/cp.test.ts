@@ -1,0 +1,93 @@
+// `octant-exec cp` as a user runs it, against a server with the sandbox: a file and a directory
+// into a container and back with equal sha256 (kubectl cp's syntax and naming), the server's
+// sentence and exit 1 when the copy cannot be done, and exit 2 for what is not a copy.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { runCli } from '../support/cli.ts';
+import { startTestApp } from '../server/support.ts';
+import { sha256, withLyingTar } from '../server/files-support.ts';
+import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const app = await startTestApp();
+test.after(() => app.close());
+const env = { OCTANT_EXEC_URL: `http://127.0.0.1:${app.port}/`, OCTANT_EXEC_TOKEN: app.token };
+const cp = (...args: string[]) => runCli(['cp', ...args], 60_000, { env });
+
+test('a file goes in as DST names it and comes back with the same sha256', async () => {
+  await withTempDir(async (dir) => {
+    const data = randomBytes(2 * 1024 * 1024 + 3);
+    writeFileSync(join(dir, 'in.bin'), data);
+    const up = await cp(join(dir, 'in.bin'), 'default/web:/tmp/cp-file.bin', '-c', 'nginx');
+    assert.is(up.code, 0, up.stderr);
+    const down = await cp('web:/tmp/cp-file.bin', join(dir, 'out.bin'), '-c', 'nginx');
+    assert.is(down.code, 0, down.stderr);
+    assert.is(sha256(readFileSync(join(dir, 'out.bin'))), sha256(data));
+    // into an existing local directory: the container's name is kept
+    const intoDir = await cp('web:/tmp/cp-file.bin', dir, '-c', 'nginx');
+    assert.is(intoDir.code, 0, intoDir.stderr);
+    assert.is(sha256(readFileSync(join(dir, 'cp-file.bin'))), sha256(data));
+  });
+});
+
+test('a directory goes in and comes back: DST holds its contents, as with kubectl cp', async () => {
+  await withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'site/css'), { recursive: true });
+    writeFileSync(join(dir, 'site/index.html'), '<h1>hi</h1>');
+    const css = randomBytes(50_000);
+    writeFileSync(join(dir, 'site/css/x.css'), css);
+    const up = await cp(join(dir, 'site'), 'web:/tmp/cp-site', '-c', 'sidecar');
+    assert.is(up.code, 0, up.stderr);
+    const down = await cp('web:/tmp/cp-site', join(dir, 'back'), '-c', 'sidecar');
+    assert.is(down.code, 0, down.stderr);
+    assert.equal(readdirSync(join(dir, 'back')).sort(), ['css', 'index.html']);
+    assert.is(sha256(readFileSync(join(dir, 'back/css/x.css'))), sha256(css));
+  });
+});
+
+test('what cannot be copied says why and exits 1, leaving no partial file', async () => {
+  await withTempDir(async (dir) => {
+    const missing = await cp('web:/tmp/not-there', join(dir, 'x'), '-c', 'nginx');
+    assert.is(missing.code, 1);
+    assert.match(missing.stderr, /"\/tmp\/not-there" does not exist/);
+    assert.not.ok(existsSync(join(dir, 'x')));
+    const noTar = await cp('distroless-app:/etc/passwd', join(dir, 'p'));
+    assert.is(noTar.code, 1);
+    assert.match(noTar.stderr, /has no tar.*debug container/);
+  });
+});
+
+test('a container that plants a symlink and writes through it: the copy fails, nothing lands through it or beside DST', async () => {
+  // every name is under "lie" and the link points inside; "lie/a/x" goes through it (the server
+  // cuts the stream there; the local extraction would refuse it too: tests/files/tar-slip.test.ts)
+  const entries: WriteEntry[] = [
+    { name: 'lie', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: 'lie/sub', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: 'lie/a', type: 'symlink', mode: 0o777, mtime: 0, linkname: 'sub/..' },
+    { name: 'lie/a/x', type: 'file', mode: 0o644, mtime: 0, size: 4, body: (async function* () { yield Buffer.from('evil'); })() },
+  ];
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar(entries)) chunks.push(chunk);
+  await withTempDir(async (dir) => {
+    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
+      const run = await cp('alpine-tools:/lie', join(dir, 'dst'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /cut off|cut the connection|closed the connection|through the symlink/, run.stderr);
+    });
+    assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
+    assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');
+  });
+});
+
+test('usage errors exit 2: two local paths, no server, a relative container path', async () => {
+  assert.is((await cp('a', 'b')).code, 2);
+  const noServer = await runCli(['cp', 'x', 'web:/tmp/x'], 30_000, { env: {} });
+  assert.is(noServer.code, 2);
+  assert.match(noServer.stderr, /OCTANT_EXEC_URL/);
+  assert.is((await cp('web:tmp/x', '/tmp/y')).code, 2);
+});
+
+test.run();

@@ -1,0 +1,81 @@
+// What the server passes on from an untrusted tar stream (a container's download, a client's
+// upload): escaping names and entries through an earlier symlink stop it; links that point
+// outside (by name, or through another link), hard links and devices are left out and counted.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { checkedEntries } from '../../src/files/checked-entries.ts';
+import { readTar } from '../../src/files/tar-reader.ts';
+import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
+import { encodeHeader, BLOCK } from '../../src/files/tar-header.ts';
+import { TarError } from '../../src/files/tar-error.ts';
+import { fixChecksum } from '../support/tar-blocks.ts';
+
+const test = suite('checked entries');
+
+const dir = (name: string): WriteEntry => ({ name, type: 'directory', mode: 0o755, mtime: 0 });
+const link = (name: string, linkname: string): WriteEntry => ({ name, type: 'symlink', mode: 0o777, mtime: 0, linkname });
+const file = (name: string): WriteEntry => ({ name, type: 'file', mode: 0o644, mtime: 0, size: 1, body: (async function* () { yield Buffer.from('x'); })() });
+
+async function bytesOf(entries: WriteEntry[], extra: Uint8Array[] = []): Promise<Uint8Array[]> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar(entries)) chunks.push(chunk);
+  // extra blocks go before the end-of-archive blocks
+  return extra.length ? [...chunks.slice(0, -1), ...extra, new Uint8Array(BLOCK * 2)] : chunks;
+}
+
+async function check(chunks: Uint8Array[], root?: string): Promise<{ names: string[]; skipped: number }> {
+  const count = { skipped: 0 };
+  const names: string[] = [];
+  const source = (async function* () {
+    yield* chunks;
+  })();
+  for await (const entry of checkedEntries(readTar(source), count, root)) {
+    names.push(entry.name);
+    for await (const _ of entry.body ?? []);
+  }
+  return { names, skipped: count.skipped };
+}
+
+async function lying(chunks: Uint8Array[], pattern: RegExp, root?: string): Promise<void> {
+  try {
+    await check(chunks, root);
+  } catch (error) {
+    assert.instance(error, TarError);
+    assert.match((error as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('the stream passed');
+}
+
+test('a plain tree passes whole, "./" dropped, inside links kept', async () => {
+  const result = await check(await bytesOf([dir('./d'), file('./d/f'), link('./d/l', 'f')]), 'd');
+  assert.equal(result, { names: ['d', 'd/f', 'd/l'], skipped: 0 });
+});
+
+test('".." and absolute names stop the stream, and so does a name not under the root asked for', async () => {
+  await lying(await bytesOf([dir('d'), file('d/../../x')]), /climbs out/);
+  await lying(await bytesOf([file('/etc/x')]), /absolute/);
+  await lying(await bytesOf([dir('other')]), /not under "d"/, 'd');
+});
+
+test('links that point outside are left out: by name, from the root, and through another link', async () => {
+  const result = await check(await bytesOf([dir('d'), link('d/up', '..'), link('d/abs', '/etc/passwd'), link('d/y', '.'), link('d/x', 'y/z/../..')]), 'd');
+  assert.equal(result, { names: ['d', 'd/y'], skipped: 3 });
+});
+
+test('an entry written through a symlink sent earlier stops the stream', async () => {
+  await lying(await bytesOf([dir('d'), dir('d/sub'), link('d/a', 'sub'), file('d/a/x')]), /goes through a symlink/, 'd');
+});
+
+test('hard links, devices and fifos are left out and counted', async () => {
+  const blocks = ['1', '3', '6'].map((flag, i) => {
+    const header = Buffer.from(encodeHeader({ name: `d/special${i}`, type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+    header[156] = flag.charCodeAt(0);
+    if (flag === '1') header.write('d/f', 157, 'utf8');
+    return fixChecksum(header);
+  });
+  const result = await check(await bytesOf([dir('d'), file('d/f')], blocks), 'd');
+  assert.equal(result, { names: ['d', 'd/f'], skipped: 3 });
+});
+
+test.run();

@@ -1,0 +1,173 @@
+// The tar reader and writer against GNU tar, the format the containers' `tar` speaks: what one
+// writes the other reads back byte for byte, long names and big sizes included, and a damaged or
+// lying stream is refused with a TarError, never half-believed.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readTar } from '../../src/files/tar-reader.ts';
+import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
+import { localEntries } from '../../src/files/local-entries.ts';
+import { encodeHeader, BLOCK } from '../../src/files/tar-header.ts';
+import { TarError } from '../../src/files/tar-error.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { fixChecksum } from '../support/tar-blocks.ts';
+
+const test = suite('tar format');
+
+async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Buffer[] = [];
+  for await (const chunk of chunks) parts.push(Buffer.from(chunk));
+  return Buffer.concat(parts);
+}
+
+/** Splits a buffer into chunks of `size` bytes: the reader must not care where chunks end. */
+async function* chunked(data: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
+  for (let at = 0; at < data.length; at += size) yield data.subarray(at, at + size);
+}
+
+async function entriesOf(data: Uint8Array, chunkSize = 7) {
+  const out: { name: string; type: string; linkname: string; data: Buffer; mode: number }[] = [];
+  for await (const entry of readTar(chunked(data, chunkSize))) out.push({ name: entry.name, type: entry.type, linkname: entry.linkname, mode: entry.mode, data: await collect(entry.body) });
+  return out;
+}
+
+async function refused(data: Uint8Array, pattern: RegExp): Promise<void> {
+  try {
+    await entriesOf(data);
+  } catch (error) {
+    assert.instance(error, TarError);
+    assert.match((error as Error).message, pattern);
+    return;
+  }
+  assert.unreachable('the stream was read without complaint');
+}
+
+const sha = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+test('GNU tar archives (ustar, gnu and pax formats) are read with their long names, links and data', async () => {
+  await withTempDir(async (dir) => {
+    const src = join(dir, 'src');
+    const deep = join(src, 'd'.repeat(80), 'e'.repeat(80));
+    mkdirSync(deep, { recursive: true });
+    const data = randomBytes(70_001);
+    writeFileSync(join(deep, 'f'.repeat(120)), data);
+    writeFileSync(join(src, 'small'), 'hi\n');
+    symlinkSync('small', join(src, 'link'));
+    for (const format of ['gnu', 'pax']) {
+      const archive = execFileSync('tar', ['--format', format, '-cf', '-', '-C', dir, 'src']);
+      const entries = await entriesOf(archive);
+      const big = entries.find((e) => e.name.endsWith('f'.repeat(120)));
+      assert.ok(big, `${format}: the long name is read`);
+      assert.is(big!.name, `src/${'d'.repeat(80)}/${'e'.repeat(80)}/${'f'.repeat(120)}`);
+      assert.is(sha(big!.data), sha(data), `${format}: the data`);
+      const link = entries.find((e) => e.name === 'src/link');
+      assert.equal([link?.type, link?.linkname], ['symlink', 'small']);
+      assert.is(entries.find((e) => e.name === 'src/small')?.data.toString(), 'hi\n');
+    }
+    // ustar splits a long path into its prefix field
+    const name = `${'p'.repeat(90)}/${'q'.repeat(60)}`;
+    mkdirSync(join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, 'r'), 'ustar');
+    const ustar = execFileSync('tar', ['--format', 'ustar', '-cf', '-', '-C', dir, name]);
+    const entries = await entriesOf(ustar);
+    assert.is(entries.find((e) => e.name === `${name}/r`)?.data.toString(), 'ustar');
+  });
+});
+
+test('what the writer writes, GNU tar extracts identically (long names, links, modes)', async () => {
+  await withTempDir(async (dir) => {
+    const data = randomBytes(100_000);
+    const longName = `dir/${'x'.repeat(150)}`;
+    const entries: WriteEntry[] = [
+      { name: 'dir', type: 'directory', mode: 0o755, mtime: 1_700_000_000 },
+      { name: longName, type: 'file', mode: 0o640, mtime: 1_700_000_000, size: data.length, body: chunked(data, 4096) },
+      { name: 'dir/link', type: 'symlink', mode: 0o777, mtime: 1_700_000_000, linkname: 'y'.repeat(120) },
+      { name: 'dir/empty', type: 'file', mode: 0o600, mtime: 1_700_000_000, size: 0 },
+    ];
+    const archive = await collect(writeTar(entries));
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    execFileSync('tar', ['xmf', '-', '-C', out], { input: archive });
+    assert.is(sha(readFileSync(join(out, longName))), sha(data));
+    assert.is(execFileSync('stat', ['-c', '%a', join(out, longName)]).toString().trim(), '640');
+    assert.is(execFileSync('readlink', [join(out, 'dir/link')]).toString().trim(), 'y'.repeat(120));
+    assert.is(readFileSync(join(out, 'dir/empty')).length, 0);
+    // and our own reader agrees
+    const read = await entriesOf(archive, 1000);
+    assert.equal(read.map((e) => e.name), ['dir/', longName, 'dir/link', 'dir/empty']);
+  });
+});
+
+test('a size above 8 GiB is written in base-256 and read back', async () => {
+  const size = 2 ** 33 + 5;
+  const header = encodeHeader({ name: 'big', type: 'file', mode: 0o644, mtime: 0, size });
+  const tail = new Uint8Array(BLOCK * 2);
+  // only the header matters here: the reader reports the size before any data is read
+  const stream = (async function* () {
+    yield header;
+    yield tail;
+  })();
+  for await (const entry of readTar(stream)) {
+    assert.is(entry.size, size);
+    break;
+  }
+  // GNU tar reads the header the same way (its listing shows the size)
+  const listed = spawnSync('tar', ['tvf', '-'], { input: Buffer.concat([header, Buffer.alloc(BLOCK * 2)]) }).stdout.toString();
+  assert.match(listed, new RegExp(`\\b${size}\\b`));
+});
+
+test('a local directory is tarred as GNU tar would extract it', async () => {
+  await withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'a/b'), { recursive: true });
+    writeFileSync(join(dir, 'a/b/c.txt'), 'content');
+    symlinkSync('b/c.txt', join(dir, 'a/l'));
+    const archive = await collect(writeTar(localEntries(join(dir, 'a'), 'a')));
+    const out = join(dir, 'out');
+    mkdirSync(out);
+    execFileSync('tar', ['xf', '-', '-C', out], { input: archive });
+    assert.is(readFileSync(join(out, 'a/l'), 'utf8'), 'content');
+  });
+});
+
+const file = (name: string, size: number, body: Uint8Array = new Uint8Array(size)) =>
+  Buffer.concat([encodeHeader({ name, type: 'file', mode: 0o644, mtime: 0, size }), body, new Uint8Array((BLOCK - (body.length % BLOCK)) % BLOCK)]);
+const end = Buffer.alloc(BLOCK * 2);
+
+test('a wrong checksum, a non-octal size and a negative base-256 size are refused', async () => {
+  const good = file('a', 3, Buffer.from('abc'));
+  const badSum = Buffer.from(good);
+  badSum[0] = 'b'.charCodeAt(0);
+  await refused(Buffer.concat([badSum, end]), /checksum/);
+  const badSize = Buffer.from(good);
+  badSize.write('9', 124, 'latin1');
+  await refused(Buffer.concat([fixChecksum(badSize), end]), /checksum|octal/);
+  const negative = Buffer.from(good);
+  negative[124] = 0xff;
+  await refused(Buffer.concat([fixChecksum(negative), end]), /negative/);
+});
+
+test('a truncated stream is refused: in a header, in the data, and with no end blocks', async () => {
+  const whole = Buffer.concat([file('a', 1000, randomBytes(1000)), end]);
+  await refused(whole.subarray(0, 300), /truncated|ends/);
+  await refused(whole.subarray(0, 900), /truncated|ends/);
+  await refused(whole.subarray(0, 1536), /end-of-archive/);
+});
+
+test('an entry that claims more data than the stream holds fails; a link with data is a lie', async () => {
+  const lying = Buffer.concat([encodeHeader({ name: 'a', type: 'file', mode: 0o644, mtime: 0, size: 10_000 }), Buffer.alloc(1024), end]);
+  await refused(lying, /truncated|ends/);
+  const link = Buffer.from(encodeHeader({ name: 'l', type: 'symlink', mode: 0o777, mtime: 0, size: 0, linkname: 'x' }));
+  link.write('00000001000\0', 124, 'latin1');
+  await refused(Buffer.concat([fixChecksum(link), Buffer.alloc(BLOCK), end]), /lying/);
+});
+
+test('an oversized long-name or pax header is refused before it is read', async () => {
+  const header = Buffer.from(encodeHeader({ name: '././@LongLink', type: 'longName', mode: 0, mtime: 0, size: 10 * 1024 * 1024 }));
+  await refused(Buffer.concat([header, end]), /larger/);
+});
+
+
+test.run();

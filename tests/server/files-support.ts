@@ -1,0 +1,69 @@
+// Calling the file routes of a test server with real bodies (fetch), and running a short command
+// in a container to set up or check what a transfer did.
+import { createHash } from 'node:crypto';
+import { Readable } from 'node:stream';
+import { writeTar } from '../../src/files/tar-writer.ts';
+import { call, openExec, sessionState, type TestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
+
+export interface Where {
+  namespace?: string;
+  pod: string;
+  container?: string;
+  path: string;
+  name?: string;
+}
+
+export function filesUrl(app: TestApp, route: 'upload' | 'download', where: Where): string {
+  const query = new URLSearchParams({ namespace: where.namespace ?? 'default', pod: where.pod, path: where.path });
+  if (where.container) query.set('container', where.container);
+  if (where.name) query.set('name', where.name);
+  return `http://127.0.0.1:${app.port}/api/v1/files/${route}?${query}`;
+}
+
+export async function uploadTo(app: TestApp, where: Where, body: Uint8Array, contentType = 'application/octet-stream'): Promise<{ status: number; json: any }> {
+  const res = await fetch(filesUrl(app, 'upload', where), { method: 'POST', headers: { Authorization: `Bearer ${app.token}`, 'Content-Type': contentType }, body: new Blob([new Uint8Array(body)]) });
+  return { status: res.status, json: await res.json() };
+}
+
+/** status 0: the connection was cut (a download that failed after its answer had started) */
+export async function downloadFrom(app: TestApp, where: Where): Promise<{ status: number; headers: Headers; body: Buffer }> {
+  try {
+    const res = await fetch(filesUrl(app, 'download', where), { headers: { Authorization: `Bearer ${app.token}` } });
+    return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
+  } catch {
+    return { status: 0, headers: new Headers(), body: Buffer.alloc(0) };
+  }
+}
+
+export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+
+/** Runs argv (no TTY) in a container and waits for it to exit 0. */
+export async function runIn(app: TestApp, pod: string, container: string, argv: string[], namespace = 'default'): Promise<void> {
+  const [id] = await openExec(app, { namespace, pod, containers: [container], command: { argv }, interactive: false });
+  await waitFor(async () => ['exited', 'failed'].includes((await sessionState(app, id))?.state ?? ''), `${argv.join(' ')} to end`, 20_000);
+  const row = await sessionState(app, id);
+  if (row?.state !== 'exited' || row.exitCode !== 0) throw new Error(`${argv.join(' ')} ended ${row?.state} ${row?.exitCode}`);
+  await call(app, `/api/v1/sessions/${id}/close`, { method: 'POST' });
+}
+
+/**
+ * Runs `body` while the container's `tar` is a script that prints `stream` whatever it is asked,
+ * as a hostile image's tar could (the sandbox's PATH has /usr/local/bin first); then removes it.
+ */
+export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>): Promise<void> {
+  const put = async (where: Where, data: Uint8Array, type?: string) => {
+    const res = await uploadTo(app, where, data, type);
+    if (res.status !== 201) throw new Error(`planting the lying tar: ${res.status} ${JSON.stringify(res.json)}`);
+  };
+  await put({ pod, container, path: '/tmp', name: 'lie.tar' }, stream);
+  const script = Buffer.from('#!/bin/sh\ncat /tmp/lie.tar\n');
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([{ name: 'tar', type: 'file', mode: 0o755, mtime: 0, size: script.length, body: Readable.from([script]) }])) chunks.push(chunk);
+  await put({ pod, container, path: '/usr/local/bin' }, Buffer.concat(chunks), 'application/x-tar');
+  try {
+    await body();
+  } finally {
+    await runIn(app, pod, container, ['rm', '-f', '/usr/local/bin/tar', '/tmp/lie.tar']);
+  }
+}

@@ -1,0 +1,39 @@
+// The Upload and Download dialogs of a terminal: which files to put where (default the
+// container's /tmp), or which path to get. Paths must be absolute, as the server asks.
+import { useState } from 'preact/hooks';
+import type { SessionRow } from '../../src/protocol/index.ts';
+import { ModalForm } from './modal-form.tsx';
+
+const pathProblem = (path: string) => (path.startsWith('/') ? undefined : 'The path must be absolute: start it with /.');
+
+export function UploadDialog(props: { row: SessionRow; files?: File[]; onClose: () => void; onRun: (dir: string, files: File[]) => void }) {
+  const [dir, setDir] = useState('/tmp');
+  const [files, setFiles] = useState<File[]>(props.files ?? []);
+  const problem = pathProblem(dir) ?? (files.length === 0 ? 'Choose at least one file.' : undefined);
+  return (
+    <ModalForm class="files-dialog" titleId="upload-title" title={`Upload to ${props.row.target.container}`} problem={problem ? { text: problem, shown: true } : undefined} onClose={props.onClose} onRun={() => props.onRun(dir, files)} runLabel="Upload">
+      <label>
+        Directory in the container
+        <input type="text" value={dir} required onInput={(e) => setDir((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+      <label>
+        Files
+        <input type="file" multiple onChange={(e) => setFiles([...((e.currentTarget as HTMLInputElement).files ?? [])])} />
+      </label>
+      {files.length > 0 && <p class="muted">{files.map((f) => f.name).join(', ')}</p>}
+    </ModalForm>
+  );
+}
+
+export function DownloadDialog(props: { row: SessionRow; onClose: () => void; onRun: (path: string) => void }) {
+  const [path, setPath] = useState('/tmp/');
+  const problem = pathProblem(path) ?? (path === '/' ? 'Name a file or directory, not / itself.' : undefined);
+  return (
+    <ModalForm class="files-dialog" titleId="download-title" title={`Download from ${props.row.target.container}`} problem={problem ? { text: problem, shown: true } : undefined} onClose={props.onClose} onRun={() => props.onRun(path)} runLabel="Download">
+      <label>
+        File or directory (a directory comes as .tar.gz)
+        <input type="text" value={path} required onInput={(e) => setPath((e.currentTarget as HTMLInputElement).value)} />
+      </label>
+    </ModalForm>
+  );
+}

@@ -1,0 +1,41 @@
+// The file transfers of one container, each with a progress bar, bytes and rate, and Cancel
+// while it runs (or its outcome, with a button to clear it).
+import type { Transfer } from '../state/transfers.ts';
+import { fraction, progressText } from '../state/transfers.ts';
+import { useServices } from './context.ts';
+
+export function TransferList(props: { transfers: Transfer[] }) {
+  const { transfers } = useServices();
+  if (props.transfers.length === 0) return null;
+  return (
+    <ul class="transfers" aria-label="File transfers">
+      {props.transfers.map((t) => {
+        const done = fraction(t);
+        return (
+          <li key={t.id} class={`transfer transfer-${t.state}`} data-testid="transfer">
+            <span class="transfer-label">
+              {t.kind === 'upload' ? '↑' : '↓'} {t.label}
+            </span>
+            <progress max={1} {...(done !== undefined ? { value: done } : {})} aria-label={`${t.kind} of ${t.label}`} />
+            <span class="muted transfer-progress">{progressText(t)}</span>
+            {t.state === 'running' ? (
+              <button type="button" onClick={() => transfers.cancel(t.id)}>
+                Cancel
+              </button>
+            ) : (
+              <>
+                <span class={t.state === 'done' ? 'transfer-outcome' : 'transfer-outcome error'} role={t.state === 'failed' ? 'alert' : undefined}>
+                  {t.state === 'done' ? 'done' : t.state}
+                  {t.message ? `: ${t.message}` : ''}
+                </span>
+                <button type="button" aria-label="Clear" title="Clear" onClick={() => transfers.dismiss(t.id)}>
+                  ×
+                </button>
+              </>
+            )}
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
