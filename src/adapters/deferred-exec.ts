@@ -1,10 +1,10 @@
 // An exec stream whose real stream opens later (after a debug container is ready): what the
 // caller does meanwhile (keystrokes, a resize, a pause) is kept in order and done to the real
 // stream when it arrives. A close before then means the real stream is never opened.
+import { ForwardingExecStream } from './forwarding-stream.ts';
 import type { ExecStream } from './exec.ts';
-import type { TerminalSize } from '../domain/target.ts';
 
-export class DeferredExecStream implements ExecStream {
+export class DeferredExecStream extends ForwardingExecStream {
   #stream: ExecStream | undefined;
   #waiting: ((stream: ExecStream) => void)[] = [];
   /** `sent` of writes still kept: told at a close before the stream came (they will never be sent) */
@@ -23,7 +23,7 @@ export class DeferredExecStream implements ExecStream {
     for (const action of this.#waiting.splice(0)) action(stream);
   }
 
-  #do(action: (stream: ExecStream) => void): void {
+  protected forward(action: (stream: ExecStream) => void): void {
     if (this.#stream) action(this.#stream);
     else this.#waiting.push(action);
   }
@@ -33,22 +33,6 @@ export class DeferredExecStream implements ExecStream {
     const copy = data.slice(); // the caller may reuse its buffer before the stream opens
     if (sent) this.#unsent.push(sent);
     this.#waiting.push((stream) => stream.write(copy, sent));
-  }
-
-  closeStdin(): void {
-    this.#do((stream) => stream.closeStdin());
-  }
-
-  resize(size: TerminalSize): void {
-    this.#do((stream) => stream.resize(size));
-  }
-
-  pause(): void {
-    this.#do((stream) => stream.pause());
-  }
-
-  resume(): void {
-    this.#do((stream) => stream.resume());
   }
 
   close(): void {

@@ -17,8 +17,8 @@
 //   needed, and what docs tell people to grant) is refused over WebSocket and served over SPDY.
 //   A 401/404 is repeated by the SPDY attempt, which costs one round trip and reports the same.
 // - When both are refused, the SPDY answer is what ends the exec, as kubectl prints it.
+import { ForwardingExecStream } from '../forwarding-stream.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
-import type { TerminalSize } from '../../domain/target.ts';
 
 /** client-go's shouldFallback, in ExecEnd terms: the upgrade was answered with an HTTP error. */
 export function upgradeWasRefused(end: ExecEnd): boolean {
@@ -37,7 +37,7 @@ export class FallbackExecAdapter implements ExecAdapter {
   }
 }
 
-class FallbackExecStream implements ExecStream {
+class FallbackExecStream extends ForwardingExecStream {
   #current: ExecStream | undefined;
   #fellBack = false;
   #opened = false;
@@ -52,6 +52,7 @@ class FallbackExecStream implements ExecStream {
     private readonly request: ExecRequest,
     private readonly listener: ExecListener,
   ) {
+    super();
     const first = primary.open(request, {
       opened: (protocol) => {
         this.#opened = true;
@@ -76,7 +77,7 @@ class FallbackExecStream implements ExecStream {
     for (const again of this.#replay.splice(0)) again(second);
   }
 
-  #do(action: (stream: ExecStream) => void): void {
+  protected forward(action: (stream: ExecStream) => void): void {
     if (!this.#opened && !this.#fellBack) this.#replay.push(action);
     if (this.#current) action(this.#current);
   }
@@ -86,23 +87,7 @@ class FallbackExecStream implements ExecStream {
     // told once, by the stream that carries it (a replayed write may be sent twice)
     let told = false;
     const once = sent && (() => !told && ((told = true), sent()));
-    this.#do((stream) => stream.write(copy, once));
-  }
-
-  closeStdin(): void {
-    this.#do((stream) => stream.closeStdin());
-  }
-
-  resize(size: TerminalSize): void {
-    this.#do((stream) => stream.resize(size));
-  }
-
-  pause(): void {
-    this.#do((stream) => stream.pause());
-  }
-
-  resume(): void {
-    this.#do((stream) => stream.resume());
+    this.forward((stream) => stream.write(copy, once));
   }
 
   close(): void {

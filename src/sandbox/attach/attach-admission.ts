@@ -5,10 +5,10 @@
 // kubelet takes it from the spec, since a running process cannot change it.
 import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
 import type { ContainerFixture } from '../fixture/fixture.ts';
-import { parseExecQuery, type ExecRequest } from '../exec/exec-request.ts';
-import { badRequest, notFound } from '../api/kube-status.ts';
+import type { ExecRequest } from '../exec/exec-request.ts';
+import { badRequest } from '../api/kube-status.ts';
 import { isRunning } from '../api/pod-objects.ts';
-import { chooseContainer, containerNotFound, type Admission as ExecAdmission } from '../exec/exec-admission.ts';
+import { admitTarget, containerNotFound, type Admission as ExecAdmission } from '../exec/exec-admission.ts';
 
 export interface AdmittedAttach {
   request: ExecRequest;
@@ -19,12 +19,9 @@ export interface AdmittedAttach {
 export type AttachAdmission = { admitted: AdmittedAttach } | Exclude<ExecAdmission, { admitted: unknown }>;
 
 export function admitAttach(state: ClusterState, namespace: string, podName: string, query: URLSearchParams): AttachAdmission {
-  const parsed = parseExecQuery(namespace, podName, query);
-  const pod = state.pod(namespace, podName);
-  if (!pod) return { refused: notFound('pods', podName) };
-  const chosen = chooseContainer(pod, podName, parsed.container);
-  if ('refused' in chosen) return chosen;
-  const { container } = chosen;
+  const target = admitTarget(state, namespace, podName, query);
+  if ('refused' in target) return target;
+  const { parsed, pod, container } = target;
   if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
   // containerd would drop such input without a word; a client that thinks it is typing into the
   // process deserves to hear that nothing reads it.

@@ -21,18 +21,24 @@ export type Admission =
   | { kubeletRefused: { code: number; text: string } };
 
 export function admitExec(state: ClusterState, namespace: string, podName: string, query: URLSearchParams): Admission {
-  const parsed = parseExecQuery(namespace, podName, query);
-  const pod = state.pod(namespace, podName);
-  if (!pod) return { refused: notFound('pods', podName) };
-
-  const chosen = chooseContainer(pod, podName, parsed.container);
-  if ('refused' in chosen) return chosen;
-  const { container } = chosen;
+  const target = admitTarget(state, namespace, podName, query);
+  if ('refused' in target) return target;
+  const { parsed, pod, container } = target;
   const containerName = container.name;
   if (parsed.argv.length === 0) return { refused: badRequest('you must specify at least 1 command: one "command" query parameter per argv element') };
   if (!parsed.stdin && !parsed.stdout && !parsed.stderr) return { refused: badRequest('you must specify at least 1 of stdin, stdout, stderr') };
   if (!isRunning(container)) return containerNotFound(containerName);
   return { admitted: { request: { ...parsed, container: containerName }, pod, container } };
+}
+
+/** What exec and attach check first: the request's query, its pod (404) and its container (400). */
+export function admitTarget(state: ClusterState, namespace: string, podName: string, query: URLSearchParams): { parsed: ExecRequest; pod: SandboxPod; container: ContainerFixture } | { refused: StatusError } {
+  const parsed = parseExecQuery(namespace, podName, query);
+  const pod = state.pod(namespace, podName);
+  if (!pod) return { refused: notFound('pods', podName) };
+  const chosen = chooseContainer(pod, podName, parsed.container);
+  if ('refused' in chosen) return chosen;
+  return { parsed, pod, container: chosen.container };
 }
 
 /**
