@@ -23,7 +23,7 @@ test.after(() => rmSync(scratch, { recursive: true, force: true }));
 function made(state: ClusterState, name: string): SandboxPod {
   const now = timestamp(new Date());
   const result = podToCreate('default', { metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox:1.36', command: ['sleep', '1000'] }] } }, now);
-  if ('refused' in result) throw new Error(result.refused.message);
+  if ('refused' in result) throw new Error(String(result.refused.status.message));
   const fixture = fixtureFromPod(result.pod);
   return state.addPod('default', fixture, { ...result.pod, status: podStatus(fixture, now) });
 }
