@@ -56,7 +56,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     pods.delete(key);
     const earlier = deleted.get(key);
     const stopped = (async () => {
-      await earlier;
+      await earlier?.catch(() => {}); // its failure was its own deletion's to report
       await (await known?.sandbox.catch(() => undefined))?.stop();
       await pids.releasePod(key);
     })();
