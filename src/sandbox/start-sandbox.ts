@@ -44,6 +44,8 @@ import type { ExecTransportName, Sandbox, SandboxOptions, SandboxUser } from './
 
 /** The most processes one pod may have at once, unless the fixture says otherwise (podPidsLimit). */
 const DEFAULT_POD_PIDS_LIMIT = 1024;
+/** The most pods made through the API that may exist at once, unless the fixture says otherwise (createdPodsLimit). */
+const DEFAULT_CREATED_PODS_LIMIT = 50;
 /** How long a closing sandbox waits for exec connections to end before it cuts them. */
 const CLOSE_GRACE_MS = 2000;
 
@@ -98,7 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     res.once('close', () => audit.record(entry, res.statusCode, statusSentOn(res)));
     const admission = admitRequest(access, req, entry);
     if ('refused' in admission) return sendStatus(res, admission.refused);
-    handleApiRequest({ state, hostPort, watches, access, kubelet, mainProcesses }, admission.caller, req, res);
+    handleApiRequest({ state, hostPort, watches, access, kubelet, mainProcesses, createdPodsLimit: fixture.createdPodsLimit ?? DEFAULT_CREATED_PODS_LIMIT }, admission.caller, req, res);
   });
   // Every connection, for the shutdown: upgraded ones (execs) and ones still in their TLS
   // handshake are not the HTTP server's to close.

@@ -26,6 +26,8 @@ export interface ApiContext {
   watches: Set<ServerResponse>;
   /** tokens and authorizer, for the reviews */
   access: Access;
+  /** the most pods made through the API that may exist at once (createdPodsLimit) */
+  createdPodsLimit: number;
   /** runs what the writes create (pods, ephemeral containers) */
   kubelet: SandboxKubelet;
   /** the containers' main processes, whose output pods/log serves */

@@ -27,6 +27,8 @@ export class ClusterState {
   private version = 1;
   private readonly namespaceObjects = new Map<string, KubeObject>();
   private readonly podsByKey = new Map<string, SandboxPod>();
+  /** keys of the pods made through the API (addPod) that still exist: what the pod quota counts */
+  private readonly created = new Set<string>();
   private readonly watchers = new Set<{ namespace?: string; listener: WatchListener }>();
   private readonly deletionListeners = new Set<(pod: SandboxPod) => void>();
   private readonly recent: { namespace: string; version: number; event: WatchEvent }[] = [];
@@ -66,10 +68,16 @@ export class ClusterState {
     return this.podsByKey.get(key(namespace, name));
   }
 
+  /** How many pods made through the API exist now, in every namespace. */
+  get createdPodCount(): number {
+    return this.created.size;
+  }
+
   /** A pod made through the API (pod-create.ts): stored with the next resourceVersion, ADDED to watchers. */
   addPod(namespace: string, fixture: PodFixture, object: KubeObject): SandboxPod {
     const pod = { namespace, fixture, object: { ...object, metadata: { ...object.metadata, resourceVersion: this.nextVersion() } } };
     this.podsByKey.set(key(namespace, fixture.name), pod);
+    this.created.add(key(namespace, fixture.name));
     this.emit(namespace, { type: 'ADDED', object: pod.object });
     return pod;
   }
@@ -78,6 +86,7 @@ export class ClusterState {
     const pod = this.podsByKey.get(key(namespace, name));
     if (!pod) return undefined;
     this.podsByKey.delete(key(namespace, name));
+    this.created.delete(key(namespace, name));
     const metadata = { ...pod.object.metadata, resourceVersion: this.nextVersion(), deletionTimestamp: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), deletionGracePeriodSeconds: 0 };
     const deleted = { ...pod, object: { ...pod.object, metadata } };
     for (const listener of this.deletionListeners) listener(deleted);

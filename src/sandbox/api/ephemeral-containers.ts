@@ -6,17 +6,12 @@
 import { invalid, type FieldProblem, type StatusError } from './kube-status.ts';
 import type { KubeObject } from './pod-objects.ts';
 import { containerProblems, duplicate, forbiddenField, notFoundValue } from './pod-validation.ts';
-import { defaultPullPolicy } from '../containers/image-catalogue.ts';
+import { withContainerDefaults } from './pod-create.ts';
 
 type Json = Record<string, unknown>;
 
 /** Fields of Container an ephemeral container may not set (validation.go's list, the ones clients send). */
 const NOT_FOR_EPHEMERAL = ['ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle', 'resizePolicy', 'restartPolicy'];
-
-/** An ephemeral container with the API server's defaults; applied to old and new alike, so an unchanged one compares equal. */
-function withDefaults(container: Json): Json {
-  return { terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: defaultPullPolicy(String(container.image)), resources: {}, ...container };
-}
 
 export interface EphemeralUpdate {
   /** the pod's new spec.ephemeralContainers, defaults filled in */
@@ -27,11 +22,12 @@ export interface EphemeralUpdate {
 
 export function updateEphemeralContainers(pod: KubeObject, patched: Json): { update: EphemeralUpdate } | { refused: StatusError } {
   const spec = pod.spec as Json;
-  const before = ((spec.ephemeralContainers as Json[] | undefined) ?? []).map(withDefaults);
+  // Defaults go on old and new alike, so an unchanged container compares equal.
+  const before = ((spec.ephemeralContainers as Json[] | undefined) ?? []).map(withContainerDefaults);
   const asked = (patched.spec as Json | undefined)?.ephemeralContainers ?? [];
   const name = String(pod.metadata.name);
   if (!Array.isArray(asked)) return { refused: invalid('Pod', name, [{ field: 'spec.ephemeralContainers', reason: 'FieldValueInvalid', message: 'Invalid value: must be a list' }]) };
-  const after = asked.map((c: unknown) => (typeof c === 'object' && c !== null && !Array.isArray(c) ? withDefaults(c as Json) : (c as Json)));
+  const after = asked.map((c: unknown) => (typeof c === 'object' && c !== null && !Array.isArray(c) ? withContainerDefaults(c as Json) : (c as Json)));
 
   const problems: FieldProblem[] = [];
   for (const old of before) {

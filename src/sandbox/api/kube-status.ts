@@ -83,6 +83,13 @@ export function execInternalError(cause: string): KubeStatus {
   };
 }
 
+/**
+ * A create past the sandbox's pod quota, in a ResourceQuota's words: `pods "x" is forbidden:
+ * exceeded quota: sandbox-created-pods, requested: pods=1, used: pods=50, limited: pods=50`.
+ */
+export const exceededPodQuota = (name: string, used: number, limited: number) =>
+  failure(403, 'Forbidden', `pods "${name}" is forbidden: exceeded quota: sandbox-created-pods, requested: pods=1, used: pods=${used}, limited: pods=${limited}`, { name, kind: 'pods' });
+
 export const alreadyExists = (kind: 'pods', name: string) => failure(409, 'AlreadyExists', `${kind} "${name}" already exists`, { name, kind });
 
 /** One field's problem, as apimachinery's field.Error has it: `Required value`, `Invalid value: "x": why`, `Forbidden: why`… */

@@ -60,7 +60,8 @@ function withoutSystemFields(metadata: Json): Json {
   return kept;
 }
 
-function withContainerDefaults(container: Json): Json {
+/** A container with the API server's defaults (pods' and ephemeral containers' alike). */
+export function withContainerDefaults(container: Json): Json {
   return {
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',

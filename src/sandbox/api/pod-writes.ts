@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ApiContext } from './api-routes.ts';
 import { sendJson, sendStatus } from './http-replies.ts';
-import { alreadyExists, methodNotAllowed, notFound } from './kube-status.ts';
+import { alreadyExists, exceededPodQuota, methodNotAllowed, notFound } from './kube-status.ts';
 import { podToCreate } from './pod-create.ts';
 import { inlineEmbeddedFields, POD_PROTOBUF } from './pod-protobuf.ts';
 import { podStatus, timestamp } from './pod-objects.ts';
@@ -29,6 +29,8 @@ export async function createPod(ctx: ApiContext, namespace: string, req: Incomin
   const made = podToCreate(namespace, read.value, now);
   if ('refused' in made) return sendStatus(res, made.refused);
   const name = String(made.pod.metadata.name);
+  // Each pod is processes and files on this machine: a quota, checked before storage as the API server's admission does.
+  if (ctx.state.createdPodCount >= ctx.createdPodsLimit) return sendStatus(res, exceededPodQuota(name, ctx.state.createdPodCount, ctx.createdPodsLimit));
   if (ctx.state.pod(namespace, name)) return sendStatus(res, alreadyExists('pods', name));
   const fixture = fixtureFromPod(made.pod);
   const pod = ctx.state.addPod(namespace, fixture, { ...made.pod, status: podStatus(fixture, now) });

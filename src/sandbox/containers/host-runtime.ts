@@ -7,6 +7,7 @@ import type { ExecLaunch } from '../processes/running-process.ts';
 import { prepareContainerRoot } from './container-root.ts';
 import { resolveCommand } from './command-resolver.ts';
 import { refuseNulBytes } from './nul-bytes.ts';
+import { refuseLoaderVariables } from './loader-variables.ts';
 import { onTerminal } from '../processes/terminal-leader.ts';
 import { findTool } from '../isolation/host-tools.ts';
 
@@ -20,7 +21,7 @@ export function hostRuntime(stateDir: string): ContainerRuntime {
     async startEphemeralContainer() {},
     async prepareExec(pod, container, argv) {
       const root = prepareContainerRoot(stateDir, pod.namespace, pod.fixture.name, container);
-      const refused = refuseNulBytes(argv, root.env);
+      const refused = refuseNulBytes(argv, root.env) ?? refuseLoaderVariables(argv, root.env);
       if (refused) return refused;
       const resolved = resolveCommand(argv[0] ?? '', root.binDir);
       if ('notFound' in resolved) return resolved;

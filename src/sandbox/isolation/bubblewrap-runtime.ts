@@ -32,7 +32,8 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
   const pids = PidsLimit.create(options.podPidsLimit);
   const pods = new Map<string, { namespace: string; name: string; sandbox: Promise<PodSandbox> }>();
   // A deleted pod is not started again by a late exec; only a new pod of that name (startPod) is,
-  // once the old one's layers and cgroup are gone.
+  // once the old one's layers and cgroup are gone. Each deletion's promise ends after the earlier
+  // one's, so the latest is gone only when every earlier pod of the name is.
   const deleted = new Map<string, Promise<void>>();
   let closed = false;
   // Both are DNS names, so "_" can be in neither: a key, and a cgroup name, that cannot collide.
@@ -53,7 +54,9 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const key = keyOf(namespace, name);
     const known = pods.get(key);
     pods.delete(key);
+    const earlier = deleted.get(key);
     const stopped = (async () => {
+      await earlier?.catch(() => {}); // its failure was its own deletion's to report
       await (await known?.sandbox.catch(() => undefined))?.stop();
       await pids.releasePod(key);
     })();
@@ -71,7 +74,11 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     },
     async startPod(pod) {
       const key = keyOf(pod.namespace, pod.fixture.name);
-      await deleted.get(key);
+      const before = deleted.get(key);
+      await before;
+      // Deleted itself while the earlier pod stopped: its sandbox must not start (nothing would stop
+      // it, and a later pod of the name would get it). A later pod's startPod waits for this deletion.
+      if (deleted.get(key) !== before) throw new Error(`pod ${pod.fixture.name} was deleted before it started`);
       deleted.delete(key);
       await podSandbox(pod.namespace, pod.fixture);
     },

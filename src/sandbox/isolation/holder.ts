@@ -70,8 +70,10 @@ export async function startHolder(tools: IsolationTools, options: HolderOptions)
     }
   };
 
+  // A launcher that fails before bwrap reads its arguments (its cgroup gone, say) resets these
+  // pipes: its exit says why, and an unhandled reset would take the whole sandbox down.
+  for (const pipe of [pauseIn, pauseOut, errors, argsPipe, infoPipe]) pipe.on('error', () => {});
   argsPipe.end(['--info-fd', '4', ...options.args].map((arg) => `${arg}\0`).join(''));
-  pauseIn.on('error', () => {});
   // bwrap writes {"child-pid": N, …} as soon as it has cloned, long before pause can answer.
   const nsPid = new Promise<number>((resolve) => {
     let info = '';

@@ -2,7 +2,8 @@
 // container's namespaces, util-linux's nsenter joins them for an exec, setpriv drops what root
 // inside a container must not keep, setsid gives a terminal exec its session inside the container,
 // prlimit sets a process limit where no cgroup can be made, cat stands in for a container's main
-// process, env sets an exec's environment, bash starts each of them cleanly (launcher.ts).
+// process, env sets an exec's environment (inside the container only), bash starts each of them
+// cleanly (launcher.ts).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';

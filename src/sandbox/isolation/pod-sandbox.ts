@@ -117,7 +117,7 @@ export class PodSandbox {
       args: [
         '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
         '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), '--dev', '/dev',
-        '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, ...pauseArgs(tools),
+        '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, '--ro-bind', tools.env, `${SANDBOX_BIN}/env`, ...pauseArgs(tools),
       ],
       namespaces,
       cgroupProcs: this.ctx.pids.cgroupProcs,
@@ -126,13 +126,16 @@ export class PodSandbox {
   }
 
   /**
-   * How to run argv in the container: env sets its environment, nsenter joins the container's
-   * namespaces and root, then setpriv (bound inside, so it runs from the container's own
-   * libraries) empties the capability bounding set and sets no_new_privs before the command
-   * starts. Root inside thus keeps no capability even in its own user namespace: it cannot mount,
-   * remount a read-only bind, chroot or trace anything beyond what its uid already allows. On a
-   * terminal, setsid --ctty then makes the command lead a session inside the container with the
-   * terminal as its own, as runc does.
+   * How to run argv in the container: nsenter joins the container's namespaces and root, then
+   * setpriv (bound inside, so it runs from the container's own libraries) empties the capability
+   * bounding set and sets no_new_privs before the command starts. Root inside thus keeps no
+   * capability even in its own user namespace: it cannot mount, remount a read-only bind, chroot
+   * or trace anything beyond what its uid already allows. On a terminal, setsid --ctty then makes
+   * the command lead a session inside the container with the terminal as its own, as runc does.
+   * Last, env (bound inside too) gives the command the container's environment. Only there: the
+   * environment is the pod's author's to choose (LD_PRELOAD naming a library in another pod's root,
+   * say), and every program before it runs on this machine, or with capabilities; they start with
+   * the launcher's empty one.
    */
   async prepareExec(container: ContainerFixture, argv: string[]): Promise<ExecPreparation> {
     const { image, holder } = await this.container(container);
@@ -145,11 +148,15 @@ export class PodSandbox {
       start: (io, extraEnv) => {
         const terminal = io.kind === 'terminal';
         const command = [
-          tools.env, '-i', ...Object.entries({ ...image.env, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
           ...(pids.nproc ? [tools.prlimit, `--nproc=${pids.nproc}`] : []),
           tools.nsenter, '--preserve-credentials', `--target=${holder.nsPid}`, '--user', '--mount', '--pid', '--uts', '--ipc', '--cgroup', '--root', '--wdns=/', '--',
           `${SANDBOX_BIN}/setpriv`, '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
-          ...(terminal ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []), ...argv,
+          ...(terminal ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []),
+          // "--": a variable named like an option (-S) is still a variable.
+          `${SANDBOX_BIN}/env`, '-i', '--', ...Object.entries({ ...image.env, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
+          // env takes every word with "=" for a variable, a program "a=b" too: setpriv, adding nothing, runs it.
+          ...(argv[0]?.includes('=') ? [`${SANDBOX_BIN}/setpriv`, '--no-new-privs', '--'] : []),
+          ...argv,
         ];
         const launcher = this.takeLauncher();
         launcher.stdin!.write(commandForStdin(command, terminal ? io.tty : undefined));

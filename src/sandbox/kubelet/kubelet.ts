@@ -56,26 +56,22 @@ export class SandboxKubelet {
 
   /** Runs a pod just created (stored Pending): pulls, starts, reports. Resolves when its status says how it went. */
   async runPod(pod: SandboxPod): Promise<void> {
-    const { namespace } = pod;
-    const name = pod.fixture.name;
-    if (pod.fixture.containers.some((c) => waitingFor(c, 'ErrImagePull'))) this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(backedOff) }));
+    if (pod.fixture.containers.some((c) => waitingFor(c, 'ErrImagePull'))) this.report(pod, (f) => ({ ...f, containers: f.containers.map(backedOff) }));
     const runnable = { ...pod, fixture: { ...pod.fixture, containers: pod.fixture.containers.map(started) } };
     try {
       await this.runtime.startPod(runnable);
     } catch (error) {
-      return this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(failedToStart((error as Error).message)) }));
+      return this.report(pod, (f) => ({ ...f, containers: f.containers.map(failedToStart((error as Error).message)) }));
     }
-    if (!this.state.pod(namespace, name)) return; // deleted while it started
+    if (!this.isCurrent(pod)) return; // deleted while it started
     await Promise.all(runnable.fixture.containers.filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
-    this.report(namespace, name, (f) => ({ ...f, containers: f.containers.map(started) }));
+    this.report(pod, (f) => ({ ...f, containers: f.containers.map(started) }));
   }
 
   /** Starts an ephemeral container already in the pod's spec and status (waiting), and reports it running. */
   async runEphemeral(pod: SandboxPod, container: EphemeralContainerFixture): Promise<void> {
-    const { namespace } = pod;
-    const name = pod.fixture.name;
     const update = (change: (c: EphemeralContainerFixture) => EphemeralContainerFixture) =>
-      this.report(namespace, name, (f) => ({ ...f, ephemeralContainers: (f.ephemeralContainers ?? []).map((c) => (c.name === container.name ? change(c) : c)) }));
+      this.report(pod, (f) => ({ ...f, ephemeralContainers: (f.ephemeralContainers ?? []).map((c) => (c.name === container.name ? change(c) : c)) }));
     if (waitingFor(container, 'ErrImagePull')) return update(backedOff);
     // A PID namespace to join exists only while its container runs (a crash-looping one has none).
     const target = pod.fixture.containers.find((c) => c.name === container.targetContainerName);
@@ -86,13 +82,24 @@ export class SandboxKubelet {
     } catch (error) {
       return update(failedToStart((error as Error).message));
     }
+    if (!this.isCurrent(pod)) return; // deleted while it started
     await seenByRelist(this.mainProcesses.start(pod, running));
     update(started);
   }
 
-  /** A new status from the changed fixture; nothing when the pod was deleted meanwhile. */
-  private report(namespace: string, name: string, change: (fixture: PodFixture) => PodFixture): void {
-    this.state.updatePod(namespace, name, (current) => {
+  /**
+   * Whether the pod is still stored: not deleted, nor replaced by a new pod of its name (another
+   * uid), whose containers a late start or report of this one's must not touch (its main
+   * processes are looked up by name).
+   */
+  private isCurrent(pod: SandboxPod): boolean {
+    return this.state.pod(pod.namespace, pod.fixture.name)?.object.metadata.uid === pod.object.metadata.uid;
+  }
+
+  /** A new status from the changed fixture; nothing when the pod was deleted (or made again) meanwhile. */
+  private report(pod: SandboxPod, change: (fixture: PodFixture) => PodFixture): void {
+    if (!this.isCurrent(pod)) return;
+    this.state.updatePod(pod.namespace, pod.fixture.name, (current) => {
       const fixture = change(current.fixture);
       return { ...current, fixture, object: { ...current.object, status: podStatus(fixture, String(current.object.metadata.creationTimestamp)) } };
     });
