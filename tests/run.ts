@@ -12,7 +12,7 @@ import { useRunTempDir } from './support/run-temp-dir.ts';
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['tests'];
-const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 14);
+const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 20);
 
 function findTests(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];
@@ -33,9 +33,14 @@ const runTemp = useRunTempDir('octant-exec-tests-');
 
 // uvu prints its totals but does not return them: read them off its own output.
 const captured: string[] = [];
+// When each file's suites started (uvu names the file first), to say where the run's time went.
+const fileStarts: { file: string; at: number }[] = [];
 const write = process.stdout.write.bind(process.stdout);
 process.stdout.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-  captured.push(typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk));
+  const text = typeof chunk === 'string' ? chunk : new TextDecoder().decode(chunk);
+  const file = /^(?:\x1b\[[0-9;]*m)*(tests\/\S+\.test\.ts)/.exec(text)?.[1];
+  if (file) fileStarts.push({ file, at: Date.now() });
+  captured.push(text);
   return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
 }) as typeof process.stdout.write;
 
@@ -51,6 +56,9 @@ const { run } = await import('uvu/run');
 await run(suites.map((s) => ({ ...s, file: s.file.replace(/^\//, '') })), { bail: false });
 clearTimeout(watchdog);
 process.stdout.write = write;
+const ended = Date.now();
+const durations = fileStarts.map(({ file, at }, i) => ({ file, ms: (fileStarts[i + 1]?.at ?? ended) - at })).sort((a, b) => b.ms - a.ms);
+console.log(`slowest files: ${durations.slice(0, 12).map(({ file, ms }) => `${file} ${(ms / 1000).toFixed(0)} s`).join(', ')}`);
 
 const plain = captured.join('').replace(/\x1b\[[0-9;]*m/g, '');
 const total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? NaN);
