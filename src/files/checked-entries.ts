@@ -7,6 +7,9 @@ import type { TarEntry } from './tar-reader.ts';
 import type { WriteEntry } from './tar-writer.ts';
 import { TarError } from './tar-error.ts';
 
+/** what the symlink names remembered for the checks may add up to */
+const MAX_LINK_NAME_BYTES = 16 * 2 ** 20;
+
 export interface CheckedCount {
   skipped: number;
 }
@@ -14,6 +17,7 @@ export interface CheckedCount {
 export async function* checkedEntries(entries: AsyncIterable<TarEntry>, count: CheckedCount, root?: string): AsyncGenerator<WriteEntry> {
   /** the symlinks passed on so far: nothing may go through one of them (its real place is not its name's) */
   const links = new Set<string>();
+  let linkBytes = 0;
   const isLink = (parts: string[]) => links.has(parts.join('/'));
   for await (const entry of entries) {
     const parts = entryParts(entry.name);
@@ -26,6 +30,8 @@ export async function* checkedEntries(entries: AsyncIterable<TarEntry>, count: C
     else if (entry.type === 'directory') yield { ...base, type: 'directory' };
     else if (entry.type === 'symlink' && linkStaysInside(root === undefined ? parts : parts.slice(1), entry.linkname, (at) => isLink(root === undefined ? at : [root, ...at]))) {
       links.add(name);
+      linkBytes += name.length;
+      if (linkBytes > MAX_LINK_NAME_BYTES) throw new TarError(`the tar stream has more than ${MAX_LINK_NAME_BYTES / 2 ** 20} MiB of symlink names: too many to check, so it is refused`);
       yield { ...base, type: 'symlink', linkname: entry.linkname };
     } else count.skipped++;
   }

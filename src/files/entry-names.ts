@@ -16,18 +16,22 @@ export function entryParts(name: string): string[] {
  * Whether a symlink at `linkParts` (its own path's components) pointing to `target` resolves
  * inside the root, read on the names alone. A target whose way passes through another symlink
  * (`isLink`) cannot be read that way — "y -> ." then "x -> y/z/../.." looks inside and is not
- * (CVE-2019-11251's chain) — so it does not count as inside.
+ * (CVE-2019-11251's chain) — so it does not count as inside. Nor does a ".." after a name: that
+ * name may become a symlink later in the stream ("x -> y/.." then "y -> ."), so only leading ".."
+ * parts, which climb the link's own known directories, are read.
  */
 export function linkStaysInside(linkParts: string[], target: string, isLink: (parts: string[]) => boolean = () => false): boolean {
   if (target === '' || target.startsWith('/')) return false;
   const at = linkParts.slice(0, -1);
   if (at.some((_, i) => isLink(at.slice(0, i + 1)))) return false;
+  let named = false;
   for (const part of target.split('/')) {
     if (part === '' || part === '.') continue;
     if (part === '..') {
-      if (at.length === 0) return false;
+      if (at.length === 0 || named) return false;
       at.pop();
     } else {
+      named = true;
       at.push(part);
       if (isLink(at)) return false;
     }

@@ -31,6 +31,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
     let longName: string | undefined;
     let longLink: string | undefined;
     let pax: Record<string, string> = {};
+    /** extension headers since the last entry: a stream of nothing else must not grow memory */
+    let metaBytes = 0;
     for (;;) {
       const block = await pull.exactly(BLOCK, 'a header');
       if (!block) throw new TarError('the tar stream ends without its end-of-archive blocks: it is truncated');
@@ -38,7 +40,8 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       const header = parseHeader(block);
       const meta = header.type === 'longName' || header.type === 'longLink' || header.type === 'pax' || header.type === 'paxGlobal';
       if (meta) {
-        if (header.size > MAX_META_BYTES) throw new TarError(`a tar extension header of ${header.size} bytes is larger than the ${MAX_META_BYTES} allowed`);
+        metaBytes += header.size;
+        if (metaBytes > MAX_META_BYTES) throw new TarError(`the tar extension headers before one entry hold ${metaBytes} bytes: larger than the ${MAX_META_BYTES} allowed`);
         const data = (await pull.exactly(header.size, 'an extension header')) ?? new Uint8Array(0);
         if (data.length < header.size) throw new TarError('the tar stream ends in the middle of an extension header');
         await pull.skip(padding(header.size), 'padding');
@@ -68,6 +71,7 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
         },
       };
       longName = longLink = undefined;
+      metaBytes = 0;
       pax = {};
       const before = pull.offset;
       yield entry;

@@ -17,6 +17,9 @@ interface AttachedStream {
   typed(): void;
 }
 
+/** A claim that was let go: the output that still comes goes nowhere, not to the viewers. */
+const letGo = () => {};
+
 export class TerminalIo {
   #streams = new Map<string, AttachedStream>();
   #listeners = new Set<Partial<TerminalIoEvents>>();
@@ -37,6 +40,8 @@ export class TerminalIo {
   detach(sessionId: string, stream: ExecStream): void {
     if (this.#streams.get(sessionId)?.stream !== stream) return;
     this.#streams.delete(sessionId);
+    // its stream is over: a let-go claim has nothing more to keep from the viewers
+    if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
   }
 
@@ -44,7 +49,7 @@ export class TerminalIo {
   claim(sessionId: string, reader: (channel: OutputChannel, chunk: Uint8Array) => void): () => void {
     this.#claimed.set(sessionId, reader);
     return () => {
-      if (this.#claimed.get(sessionId) === reader) this.#claimed.set(sessionId, () => {});
+      if (this.#claimed.get(sessionId) === reader) this.#claimed.set(sessionId, letGo);
     };
   }
 

@@ -169,5 +169,26 @@ test('an oversized long-name or pax header is refused before it is read', async 
   await refused(Buffer.concat([header, end]), /larger/);
 });
 
+test('a run of extension headers, each small, is refused once they add up past the bound (memory stays bounded)', async () => {
+  /** one pax record ("LEN key=value\n", LEN counting itself) of about `bytes` bytes */
+  const record = (key: string, bytes: number) => {
+    const body = ` ${key}=${'v'.repeat(bytes)}\n`;
+    let total = body.length + String(body.length).length;
+    total = body.length + String(total).length;
+    return Buffer.from(`${total}${body}`);
+  };
+  const paxHeader = (i: number) => {
+    const data = record(`octant.key${i}`, 30 * 1024);
+    const padded = Buffer.concat([data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK)]);
+    const header = Buffer.from(encodeHeader({ name: 'PaxHeaders/x', type: 'file', mode: 0o644, mtime: 0, size: data.length }));
+    header.write('x', 156, 1, 'latin1'); // a pax extended header for the next entry
+    return Buffer.concat([fixChecksum(header), padded]);
+  };
+  const file = Buffer.from(encodeHeader({ name: 'x', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  // two of them are within the bound and are read; a third before the same entry is not
+  assert.equal((await entriesOf(Buffer.concat([paxHeader(1), paxHeader(2), file, end]))).map((e) => e.name), ['x']);
+  await refused(Buffer.concat([paxHeader(1), paxHeader(2), paxHeader(3), file, end]), /extension headers before one entry hold \d+ bytes: larger/);
+});
+
 
 test.run();

@@ -93,6 +93,10 @@ test('CVE-2019-11251, the link-only chain: "y -> ." then "x -> y/z/../.." looks 
   assert.match(await extractRefused([symlink('y', '.'), symlink('x', 'y/z/../..')]), /outside the destination/);
 });
 
+test('the same chain in the other order: "x -> y/.." first, "y -> ." after, is refused', async () => {
+  assert.match(await extractRefused([symlink('x', 'y/..'), symlink('y', '.')]), /outside the destination/);
+});
+
 test('a symlink already in the destination is never written through', async () => {
   const message = await extractRefused([file('planted/outside')], (dest) => symlinkSync('..', join(dest, 'planted')));
   assert.match(message, /through the symlink/);

@@ -64,6 +64,10 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
     res.once('error', (error) => gunzip.destroy(error));
     try {
       await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
+      // The archive's end is not the answer's: the server cuts the answer when the container's
+      // tar fails after writing it all (a file it could not read), and that must not pass as whole.
+      if (!res.complete) await new Promise<void>((resolve) => res.once('close', resolve).resume());
+      if (!res.complete) throw new Error('cut off');
     } catch (error) {
       if (error instanceof TarError) throw error;
       throw new ServerError(`the download of ${remote.path} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
