@@ -13,8 +13,9 @@ const app = await startTestApp({ hub: { highWatermark, lowWatermark: 16 * 1024, 
 test.after(() => app.close());
 
 const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
-// writes N random bytes on stdout and their sha256 on stderr
-const randomStream = (bytes: number) => ({ argv: ['sh', '-c', `head -c ${bytes} /dev/urandom | tee data.$$; sha256sum < data.$$ >&2; rm data.$$`] });
+// writes N random bytes and then their sha256, both on stdout: stdout and stderr are separate
+// streams with no order between them (a paused stdout lets stderr overtake it), one stream has
+const randomStream = (bytes: number) => ({ argv: ['sh', '-c', `head -c ${bytes} /dev/urandom | tee data.$$; sha256sum < data.$$; rm data.$$`] });
 
 test('a stalled viewer pauses only its session, stays bounded, and gets every byte when it resumes', async () => {
   // viewers connect first and attach at once, so they see every byte from the start
