@@ -157,6 +157,21 @@ test('a container whose tar lies (escaping names, a wrong size, another file) fa
   }
 });
 
+test('a whole-looking file from a tar that then fails (a file that shrank, padded with zeros) is cut short, never handed over as whole', async () => {
+  const data = randomBytes(100_000);
+  const stream = Buffer.concat([encodeHeader({ name: './lie', type: 'file', mode: 0o644, mtime: 0, size: data.length }), data, Buffer.alloc((512 - (data.length % 512)) % 512), Buffer.alloc(1024)]);
+  await withLyingTar(app, 'alpine-tools', 'tools', stream, async () => {
+    const down = await downloadFrom(app, { pod: 'alpine-tools', path: '/lie' });
+    assert.is(down.status, 0, 'the answer was cut: the client cannot keep it as whole');
+  }, 2);
+  // the same stream from a tar that exits 0 arrives whole: the hold-back only waits for the verdict
+  await withLyingTar(app, 'alpine-tools', 'tools', stream, async () => {
+    const down = await downloadFrom(app, { pod: 'alpine-tools', path: '/lie' });
+    assert.is(down.status, 200);
+    assert.is(sha256(down.body), sha256(data));
+  });
+});
+
 test('a client that goes away mid-upload stops tar: its session ends and leaves the list, audited as not finished', async () => {
   const { request } = await import('node:http');
   const req = request(filesUrl(app, 'upload', { pod: 'web', container: 'nginx', path: '/tmp', name: 'cut.bin' }), {

@@ -42,10 +42,12 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     const parts = entryParts(head.name);
     if (parts.length !== 1 || parts[0] !== base) throw new TarError(`the first entry is "${head.name.slice(0, 200)}", not "${base}"`);
     const disposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+    /** a single file's last bytes, sent only once tar has said it read the file well */
+    const held: { last?: Uint8Array } = {};
     if (head.type === 'file') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
       res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
-      await pipeline(Readable.from(head.body), res, { end: false });
+      await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
     } else if (head.type === 'directory') {
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
@@ -56,7 +58,7 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     }
     const outcome = await run.ended;
     if (outcome.kind !== 'exited' || outcome.code !== 0) throw transferFailure(outcome, run.stderr, target, params.path);
-    res.end();
+    res.end(held.last);
   } catch (error) {
     const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
     const reason = error instanceof TarError ? (failed ? transferFailure(run.outcome!, run.stderr, target, params.path) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
@@ -65,6 +67,18 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     throw reason;
   } finally {
     run.close();
+  }
+}
+
+/**
+ * A body but its last chunk, kept in `held`: GNU tar pads a file that shrank or could not be read
+ * to its announced size and exits non-zero, so a file's end is not proof it came whole; the
+ * caller sends the last chunk only after tar's exit says so (else the answer is cut short).
+ */
+async function* allButLast(body: AsyncIterable<Uint8Array>, held: { last?: Uint8Array }): AsyncGenerator<Uint8Array> {
+  for await (const chunk of body) {
+    if (held.last) yield held.last;
+    held.last = chunk;
   }
 }
 
