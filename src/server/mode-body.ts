@@ -11,7 +11,7 @@ const keysByKind: Record<string, readonly string[]> = { debug: ['kind', 'image']
 
 export function parseMode(mode: unknown, debugImages: readonly string[]): ActionMode | undefined {
   if (mode === undefined) return undefined;
-  if (!isObject(mode) || typeof mode.kind !== 'string' || !(mode.kind in keysByKind)) {
+  if (!isObject(mode) || typeof mode.kind !== 'string' || !Object.hasOwn(keysByKind, mode.kind)) {
     throw new HttpError(400, 'mode must be {"kind": "debug", "image": IMAGE}, {"kind": "copy"} or {"kind": "attach"} (absent: a plain exec).');
   }
   const allowed = keysByKind[mode.kind];

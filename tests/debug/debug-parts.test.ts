@@ -99,6 +99,9 @@ test("a request's mode: checked strictly, debug images from the server's list on
     [{ ...body, mode: { kind: 'debug' } }, /not allowed here/],
     [{ ...body, mode: { kind: 'copy', source: 'other' } }, /Unknown field "mode.source"/],
     [{ ...body, mode: { kind: 'shell' } }, /mode must be/],
+    // names every object inherits are no kinds (they once reached a 500)
+    [{ ...body, mode: { kind: 'toString' } }, /mode must be/],
+    [{ ...body, mode: { kind: '__proto__' } }, /mode must be/],
     [{ ...body, mode: 'debug' }, /mode must be/],
     [{ namespace: 'default', pod: 'web', containers: 'all', mode: { kind: 'copy' } }, /one container/],
     [{ ...body, interactive: false, mode: { kind: 'debug', image: 'busybox:1.36' } }, /interactive cannot be false/],
