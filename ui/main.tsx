@@ -7,6 +7,7 @@ import { api, ApiError } from './protocol/http-client.ts';
 import { SocketClient } from './protocol/socket-client.ts';
 import { Actions, readDismissed } from './state/actions.ts';
 import { initialState } from './state/app-state.ts';
+import { readPreferences } from './state/preferences.ts';
 import { InspectorFeed } from './state/inspector-feed.ts';
 import { readRoute, routeUrl } from './state/route.ts';
 import { Store } from './state/store.ts';
@@ -16,21 +17,23 @@ import { download } from './views/format.ts';
 import { App } from './views/app.tsx';
 import { Services } from './views/context.ts';
 
-function session(): Storage | undefined {
+/** sessionStorage or localStorage, or nothing where the browser denies it (no cookies allowed). */
+function storageOf(kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
   try {
-    return window.sessionStorage;
+    return window[kind];
   } catch {
     return undefined;
   }
 }
 
-const storage = session();
+const storage = storageOf('sessionStorage');
+const preferenceStorage = storageOf('localStorage');
 const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
 const route = readRoute(location, storage);
 // The token must not stay in the address bar, the history or a bookmark.
 history.replaceState(null, '', routeUrl(route));
 
-const store = new Store(initialState(route, readDismissed(storage)));
+const store = new Store(initialState(route, readDismissed(storage), readPreferences(preferenceStorage)));
 const socket = new SocketClient({
   url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`,
   // After a failed reconnect, ask the API whether we are still signed in (a restarted server is not).
@@ -43,8 +46,8 @@ const socket = new SocketClient({
     }
   },
 });
-const actions = new Actions({ api, socket, store, history, storage });
-const terminals = new TerminalManager(store, socket);
+const actions = new Actions({ api, socket, store, history, storage, preferenceStorage });
+const terminals = new TerminalManager(store, socket, { zoom: (step) => actions.zoom(step) });
 const inspector = new InspectorFeed(api, socket);
 const transfers = new TransferActions(store, api, (name, blob) => download(name, blob));
 window.addEventListener('popstate', () => actions.routeChanged(readRoute(location, storage)));

@@ -5,9 +5,16 @@
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from '../../src/protocol/index.ts';
+import { TokenBucket } from '../../src/server/rate-limit.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
+/** Input waits while the browser still holds this much unsent on the socket (a paste of 10 MB is not copied into it at once). */
+const INPUT_BUFFERED_BYTES = 256 * 1024;
+/** How soon waiting input looks again for room (the socket's buffer or the rate budget). */
+const INPUT_RETRY_MS = 15;
+/** The server's input limit before its hello says otherwise (docs/api.md: 4 MiB/s). */
+const DEFAULT_INPUT_BYTES_PER_SECOND = 4 * 1024 * 1024;
 
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
@@ -33,6 +40,8 @@ export interface SessionSink {
   /** the server detached this session (it was closed) */
   detached?(reason: string): void;
   error?(message: string): void;
+  /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went */
+  inputPending?(bytes: number): void;
 }
 
 export interface SocketClientOptions {
@@ -48,6 +57,8 @@ export interface SocketClientOptions {
   heartbeatMs?: number;
   /** the WebSocket class (tests pass a fake); default the browser's */
   WebSocket?: new (url: string) => WebSocket;
+  /** the clock of the input pacing (tests drive it) */
+  now?: () => number;
 }
 
 interface Attachment {
@@ -63,7 +74,7 @@ interface Attachment {
 }
 
 export class SocketClient {
-  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'WebSocket'>> & Pick<SocketClientOptions, 'mayRetry'>;
+  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'WebSocket' | 'now'>> & Pick<SocketClientOptions, 'mayRetry'>;
   readonly #WebSocket: new (url: string) => WebSocket;
   readonly #attachments = new Map<string, Attachment>();
   readonly #listeners = new Set<(message: ServerMessage) => void>();
@@ -78,11 +89,19 @@ export class SocketClient {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** anything arrived since the last ping */
   #heard = false;
+  /** input not yet sent, in the order typed or pasted, across sessions (the server's budget is per socket) */
+  readonly #outbox: { sessionId: string; bytes: Uint8Array }[] = [];
+  /** our own copy of the server's input budget, kept below it so a paste is never dropped as rateLimited */
+  #inputBudget: TokenBucket;
+  #inputRetry: ReturnType<typeof setTimeout> | undefined;
+  readonly #now: () => number;
 
   constructor(options: SocketClientOptions) {
-    const { WebSocket: impl, ...rest } = options;
+    const { WebSocket: impl, now, ...rest } = options;
     this.#options = { minDelayMs: 250, maxDelayMs: 8000, ackEveryBytes: 16 * 1024, heartbeatMs: 15_000, ...rest };
     this.#WebSocket = impl ?? globalThis.WebSocket;
+    this.#now = now ?? Date.now;
+    this.#inputBudget = inputBudget(DEFAULT_INPUT_BYTES_PER_SECOND, this.#now);
   }
 
   get state(): ConnectionState {
@@ -119,6 +138,8 @@ export class SocketClient {
       a.inFlight = 0;
       a.unackedWritten = 0;
     }
+    // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
+    this.#dropInput(() => true);
     if (this.#closed) return;
     this.#setState('reconnecting');
     void this.#scheduleRetry(opened);
@@ -145,6 +166,7 @@ export class SocketClient {
   /** Stop for good: no reconnect. */
   close(): void {
     this.#closed = true;
+    this.#dropInput(() => true);
     clearTimeout(this.#retry);
     clearInterval(this.#heartbeat);
     this.#ws?.close(1000);
@@ -173,6 +195,7 @@ export class SocketClient {
   }
 
   detach(sessionId: string): void {
+    this.cancelInput(sessionId);
     if (!this.#attachments.delete(sessionId)) return;
     this.#send({ type: 'detach', sessionId });
   }
@@ -194,11 +217,58 @@ export class SocketClient {
     this.#send({ type: 'unwatchPods', ...where });
   }
 
-  /** Keystrokes or a paste; a large paste goes in frames well under the server's maxPayload. */
+  /**
+   * Keystrokes or a paste, in order. A large paste goes out in frames well under the server's
+   * maxPayload, paced: within the server's input rate (so none of it is dropped as rateLimited)
+   * and only while the socket's send buffer has room, so the page never holds megabytes in it
+   * nor stops to send them. The sink hears how much is still waiting (inputPending).
+   */
   input(sessionId: string, data: string | Uint8Array): void {
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length === 0 || !this.#attachments.get(sessionId)?.live) return;
-    for (let at = 0; at < bytes.length; at += INPUT_FRAME_BYTES) this.#sendRaw(encodeFrame(FrameKind.Input, sessionId, bytes.subarray(at, at + INPUT_FRAME_BYTES)));
+    this.#outbox.push({ sessionId, bytes });
+    this.#tellPending(sessionId);
+    this.#sendInput();
+  }
+
+  /** Drop what is still waiting of this session's input (a paste being sent): what went stays sent. */
+  cancelInput(sessionId: string): void {
+    this.#dropInput((id) => id === sessionId);
+  }
+
+  #sendInput(): void {
+    clearTimeout(this.#inputRetry);
+    this.#inputRetry = undefined;
+    const ws = this.#ws;
+    while (this.#outbox.length > 0 && ws?.readyState === OPEN) {
+      const head = this.#outbox[0];
+      const size = Math.min(head.bytes.length, INPUT_FRAME_BYTES, this.#inputBudget.burst);
+      if (ws.bufferedAmount > INPUT_BUFFERED_BYTES || !this.#inputBudget.take(size)) {
+        this.#inputRetry = setTimeout(() => this.#sendInput(), INPUT_RETRY_MS);
+        return;
+      }
+      this.#sendRaw(encodeFrame(FrameKind.Input, head.sessionId, head.bytes.subarray(0, size)));
+      if (size === head.bytes.length) this.#outbox.shift();
+      else head.bytes = head.bytes.subarray(size);
+      this.#tellPending(head.sessionId);
+    }
+  }
+
+  #dropInput(which: (sessionId: string) => boolean): void {
+    const dropped = new Set<string>();
+    for (let i = this.#outbox.length - 1; i >= 0; i--) {
+      if (!which(this.#outbox[i].sessionId)) continue;
+      dropped.add(this.#outbox[i].sessionId);
+      this.#outbox.splice(i, 1);
+    }
+    if (this.#outbox.length === 0) clearTimeout(this.#inputRetry);
+    for (const sessionId of dropped) this.#tellPending(sessionId);
+  }
+
+  #tellPending(sessionId: string): void {
+    let bytes = 0;
+    for (const item of this.#outbox) if (item.sessionId === sessionId) bytes += item.bytes.length;
+    this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
@@ -237,6 +307,7 @@ export class SocketClient {
     switch (message.type) {
       case 'hello':
         this.#failures = 0;
+        if (message.limits?.inputBytesPerSecond > 0) this.#inputBudget = inputBudget(message.limits.inputBytesPerSecond, this.#now);
         this.#setState('open');
         // Reattach everything this page shows, each from where it stopped; watch again what it watched.
         for (const [sessionId, a] of this.#attachments) this.#send({ type: 'attach', sessionId, from: a.offset, ack: true });
@@ -295,4 +366,12 @@ export class SocketClient {
   #sendRaw(bytes: Uint8Array): void {
     if (this.#ws?.readyState === OPEN) this.#ws.send(bytes as Uint8Array<ArrayBuffer>);
   }
+}
+
+/**
+ * The page's input budget: below the server's (docs/api.md: its rate, bursts of four seconds'
+ * worth) by a margin, because frames sent apart may reach the server together.
+ */
+function inputBudget(serverBytesPerSecond: number, now: () => number): TokenBucket {
+  return new TokenBucket(serverBytesPerSecond * 0.9, serverBytesPerSecond * 2, now);
 }

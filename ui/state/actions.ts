@@ -11,6 +11,7 @@ import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
 import type { AuditFilter } from './audit.ts';
 import { execPermission, permissionKey, wantsPermissions } from './team.ts';
+import { steppedFontSize, validFontSize, writePreferences, type Preferences } from './preferences.ts';
 
 const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
 
@@ -29,6 +30,8 @@ export interface Environment {
   store: Store<AppState>;
   history: Pick<History, 'pushState' | 'replaceState'>;
   storage?: Storage;
+  /** where this browser keeps its settings for good (localStorage) */
+  preferenceStorage?: Storage;
   /** load another address for good (after a sign-out); default: location.assign */
   leave?: (url: string) => void;
 }
@@ -260,6 +263,16 @@ export class Actions {
     return this.exec({ namespace: pod.namespace, pod: pod.name, containers: [container], interactive: true, mode: { kind: 'attach' } });
   }
 
+  /** "Shell in all containers": an auto shell in every container exec can reach now, a tab each. */
+  shellAll(pod: PodSummary): Promise<string[] | undefined> {
+    const containers = execableContainers(pod);
+    if (containers.length === 0) {
+      this.notify(`No container of pod "${pod.name}" is running: there is nothing to open a shell in.`, 'Shell in all containers');
+      return Promise.resolve(undefined);
+    }
+    return this.exec({ namespace: pod.namespace, pod: pod.name, containers, command: { shell: 'auto' }, interactive: true });
+  }
+
   /** The embed page's modes (once per page load, after the socket said which terminals exist): a shell in the default container, or one per running container, unless this pod already has them. */
   async embedMode(pod: PodSummary, mode: 'shell' | 'shell-all'): Promise<void> {
     if (this.#embedModeDone) return; // once per page load
@@ -339,6 +352,22 @@ export class Actions {
     } catch (error) {
       this.notify((error as Error).message, 'Close all ended');
     }
+  }
+
+  // ---- settings ----------------------------------------------------------------------------
+
+  /** Change this browser's settings (kept in localStorage); the terminals follow the store. */
+  setPreferences(change: Partial<Preferences>): void {
+    this.#store.update((state) => {
+      const next = { ...state.preferences, ...change };
+      return { preferences: { ...next, fontSize: validFontSize(next.fontSize) } };
+    });
+    writePreferences(this.#store.get().preferences, this.#env.preferenceStorage);
+  }
+
+  /** Ctrl/Cmd + (1), − (-1), 0 (back to the default) on a terminal. */
+  zoom(step: -1 | 0 | 1): void {
+    this.setPreferences({ fontSize: steppedFontSize(this.#store.get().preferences.fontSize, step) });
   }
 
   // ---- alerts and notices ----------------------------------------------------------------

@@ -7,6 +7,7 @@ import type { Route } from './route.ts';
 import { initialAudit, type AuditView } from './audit.ts';
 import type { PermissionEntry } from './team.ts';
 import type { Transfer } from './transfers.ts';
+import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 
 export interface Notice {
@@ -53,9 +54,11 @@ export interface AppState {
   audit: AuditView;
   /** file uploads and downloads this page started, running and the last few finished */
   transfers: Transfer[];
+  /** this browser's terminal settings (state/preferences.ts) */
+  preferences: Preferences;
 }
 
-export function initialState(route: Route, dismissed: number[] = []): AppState {
+export function initialState(route: Route, dismissed: number[] = [], preferences: Preferences = DEFAULT_PREFERENCES): AppState {
   return {
     route,
     connection: 'connecting',
@@ -75,6 +78,7 @@ export function initialState(route: Route, dismissed: number[] = []): AppState {
     readOnly: [],
     audit: initialAudit(),
     transfers: [],
+    preferences,
   };
 }
 

@@ -1,22 +1,33 @@
 // Keeps one TerminalSession per session this page shows, in step with the store: created when a
 // view first needs it, told of every change to its row (and whether it is only watched: someone
-// else's terminal in a team mode), disposed when the session is closed.
+// else's terminal in a team mode) and of this browser's settings (font size, copy on select),
+// disposed when the session is closed.
 import type { SocketClient } from '../protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import type { AppState } from '../state/app-state.ts';
 import type { Store } from '../state/store.ts';
 import { isWatched } from '../state/team.ts';
+import type { Preferences } from '../state/preferences.ts';
 import { TerminalSession } from './terminal-session.ts';
+
+export interface TerminalManagerOptions {
+  /** Ctrl/Cmd + (1), − (-1) or 0 on any terminal: the font size setting changes (and comes back through the store) */
+  zoom: (step: -1 | 0 | 1) => void;
+}
 
 export class TerminalManager {
   readonly #sessions = new Map<string, TerminalSession>();
   readonly #socket: SocketClient;
   readonly #dark: MediaQueryList;
   readonly #store: Store<AppState>;
+  readonly #options: TerminalManagerOptions;
+  #preferences: Preferences;
 
-  constructor(store: Store<AppState>, socket: SocketClient) {
+  constructor(store: Store<AppState>, socket: SocketClient, options: TerminalManagerOptions) {
     this.#socket = socket;
     this.#store = store;
+    this.#options = options;
+    this.#preferences = store.get().preferences;
     this.#dark = window.matchMedia('(prefers-color-scheme: dark)');
     this.#dark.addEventListener('change', () => {
       for (const session of this.#sessions.values()) session.setTheme(this.#dark.matches);
@@ -28,7 +39,8 @@ export class TerminalManager {
   get(row: SessionRow): TerminalSession {
     let session = this.#sessions.get(row.sessionId);
     if (!session) {
-      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row) });
+      const { fontSize, copyOnSelect } = this.#preferences;
+      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, zoom: this.#options.zoom });
       this.#sessions.set(row.sessionId, session);
     }
     return session;
@@ -39,6 +51,9 @@ export class TerminalManager {
   }
 
   #sync(state: AppState): void {
+    const preferences = state.preferences;
+    const changed = preferences !== this.#preferences;
+    this.#preferences = preferences;
     for (const [id, session] of this.#sessions) {
       const row = state.sessions.byId[id];
       if (!row) {
@@ -48,6 +63,7 @@ export class TerminalManager {
         // first read-only (a watcher's size follows the row), then the row's own changes
         session.setReadOnly(isWatched(state, row));
         if (row !== session.row) session.update(row);
+        if (changed) session.setPreferences(preferences);
       }
     }
   }

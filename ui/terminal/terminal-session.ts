@@ -1,7 +1,8 @@
 // One terminal on the page: an xterm.js screen bound to one session of the socket. It is the
 // sink for the session's bytes (writing them, and saying when they are on screen so the socket
 // can acknowledge them), it sends keystrokes and sizes back, and it writes our own short notes
-// (exited 42, failed: why, restarted) in dim text between the program's output.
+// (exited 42, failed: why, restarted) in dim text between the program's output. It also holds
+// what the right-click menu and the keys do to it: copy, paste, select all, clear, font size.
 // The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
@@ -21,6 +22,18 @@ export interface TerminalOptions {
   dark: boolean;
   /** team mode: someone else's terminal, watched (an admin's view): nothing typed or resized here is sent */
   readOnly?: boolean;
+  /** CSS pixels (state/preferences.ts bounds it) */
+  fontSize: number;
+  /** a selection goes to the clipboard as soon as it is made */
+  copyOnSelect: boolean;
+  /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
+  zoom: (step: -1 | 0 | 1) => void;
+}
+
+/** Input of this terminal still on its way to the server (a big paste), for a progress line. */
+export interface InputProgress {
+  sent: number;
+  total: number;
 }
 
 export class TerminalSession implements SessionSink {
@@ -39,11 +52,18 @@ export class TerminalSession implements SessionSink {
   #noted: { state: string; run: number } | undefined;
   #onSearchRequest: (() => void) | undefined;
   #readOnly: boolean;
+  #copyOnSelect: boolean;
+  readonly #zoom: TerminalOptions['zoom'];
+  /** the paste being sent: its size, and who shows its progress */
+  #inputTotal = 0;
+  #onInputProgress: ((progress: InputProgress | undefined) => void) | undefined;
 
   constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
     this.#row = row;
     this.#socket = socket;
     this.#readOnly = options.readOnly ?? false;
+    this.#copyOnSelect = options.copyOnSelect;
+    this.#zoom = options.zoom;
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
     this.term = new Terminal({
@@ -52,7 +72,7 @@ export class TerminalSession implements SessionSink {
       disableStdin: this.#inputOff(row),
       scrollback: 10_000,
       fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
-      fontSize: 13,
+      fontSize: options.fontSize,
       theme: themeFor(options.dark),
       allowProposedApi: true, // the search addon's match decorations
       linkHandler: { activate: (_event, uri) => void openSafeLink(uri), allowNonHttpProtocols: false },
@@ -65,6 +85,9 @@ export class TerminalSession implements SessionSink {
       this.term.onData((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, data)),
       this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
       this.term.onResize(({ cols, rows }) => this.#readOnly || this.#socket.resize(this.#row.sessionId, cols, rows)),
+      this.term.onSelectionChange(() => {
+        if (this.#copyOnSelect && this.term.hasSelection()) void this.copySelection();
+      }),
     );
     this.term.attachCustomKeyEventHandler((event) => this.#key(event));
     if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
@@ -138,6 +161,65 @@ export class TerminalSession implements SessionSink {
     this.term.focus();
   }
 
+  /** Font size and copy on select, as this browser's settings say (fitting again: the server gets the new cols and rows). */
+  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean }): void {
+    this.#copyOnSelect = preferences.copyOnSelect;
+    if (this.term.options.fontSize === preferences.fontSize) return;
+    this.term.options.fontSize = preferences.fontSize;
+    this.fit();
+  }
+
+  /** Whether keystrokes and pastes reach the process (not ended, interactive, not only watched). */
+  get takesInput(): boolean {
+    return !this.#inputOff(this.#row);
+  }
+
+  /** Copy the selection; resolves to why it could not, or undefined. */
+  async copySelection(): Promise<string | undefined> {
+    const selection = this.term.getSelection();
+    if (!selection) return 'Nothing is selected: select text with the mouse first (or Select all).';
+    if (!navigator.clipboard?.writeText) return noClipboard;
+    try {
+      await navigator.clipboard.writeText(selection);
+      return undefined;
+    } catch (error) {
+      return `The browser refused to write to the clipboard (${(error as Error).message}): allow clipboard access for this site, or copy with Ctrl+Shift+C.`;
+    }
+  }
+
+  /** Paste the clipboard's text as typed (bracketed when the program asks); resolves to why it could not, or undefined. */
+  async pasteFromClipboard(): Promise<string | undefined> {
+    if (!this.takesInput) return 'This terminal takes no input now: nothing was pasted.';
+    if (!navigator.clipboard?.readText) return noClipboard;
+    let text: string;
+    try {
+      text = await navigator.clipboard.readText();
+    } catch (error) {
+      return `The browser refused to read the clipboard (${(error as Error).message}): allow clipboard access for this site, or paste with Ctrl+Shift+V.`;
+    }
+    if (text) this.term.paste(text);
+    this.focus();
+    return undefined;
+  }
+
+  selectAll(): void {
+    this.term.selectAll();
+  }
+
+  /** Empty the screen and scrollback here (the program is not told; its next output starts at the top). */
+  clear(): void {
+    this.term.clear();
+  }
+
+  /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
+  onInputProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
+    this.#onInputProgress = listener;
+  }
+
+  /** Stop sending the rest of a paste. */
+  cancelInput(): void {
+    this.#socket.cancelInput(this.#row.sessionId);
+  }
   setTheme(dark: boolean): void {
     this.term.options.theme = themeFor(dark);
   }
@@ -206,6 +288,11 @@ export class TerminalSession implements SessionSink {
     else this.#noteState();
   }
 
+  inputPending(bytes: number): void {
+    this.#inputTotal = bytes === 0 ? 0 : Math.max(this.#inputTotal, bytes);
+    this.#onInputProgress?.(bytes === 0 ? undefined : { sent: this.#inputTotal - bytes, total: this.#inputTotal });
+  }
+
   detached(): void {
     this.#noteNow('(closed)');
   }
@@ -242,6 +329,12 @@ export class TerminalSession implements SessionSink {
   }
 
   #key(event: KeyboardEvent): boolean {
+    const step = event.type === 'keydown' ? zoomStep(event) : undefined;
+    if (step !== undefined) {
+      event.preventDefault(); // the terminal's text gets bigger, not the whole page
+      this.#zoom(step);
+      return false;
+    }
     if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
     const key = event.key.toLowerCase();
     if (key === 'f') {
@@ -250,8 +343,7 @@ export class TerminalSession implements SessionSink {
       return false;
     }
     if (key === 'c') {
-      const selection = this.term.getSelection();
-      if (selection) void navigator.clipboard?.writeText(selection).catch(() => {});
+      if (this.term.hasSelection()) void this.copySelection();
       event.preventDefault();
       return false;
     }
@@ -259,6 +351,17 @@ export class TerminalSession implements SessionSink {
     if (key === 'v') return false;
     return true;
   }
+}
+
+const noClipboard = 'This browser gives the page no clipboard access here (it needs https or localhost): use Ctrl+Shift+C and Ctrl+Shift+V.';
+
+/** Ctrl/Cmd with + (or =, its unshifted key), − and 0, as browsers zoom a page: 1, -1, 0; anything else undefined. */
+function zoomStep(event: KeyboardEvent): -1 | 0 | 1 | undefined {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return undefined;
+  if (event.key === '+' || event.key === '=' || event.code === 'NumpadAdd') return 1;
+  if (event.key === '-' || event.key === '_' || event.code === 'NumpadSubtract') return -1;
+  if (event.key === '0' || event.code === 'Numpad0') return 0;
+  return undefined;
 }
 
 function themeFor(dark: boolean) {

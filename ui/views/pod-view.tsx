@@ -1,5 +1,6 @@
 // A pod: its containers with their states (the default one marked), the ways in ("Shell": one
-// click, auto shell in the default container; "Exec": the dialog; per container "Debug", a debug
+// click, auto shell in the default container; "Shell in all containers", for a pod with more than
+// one: a tab with an auto shell in each running container at once; "Exec": the dialog; per container "Debug", a debug
 // container aimed at it, and "Attach" where its spec has stdin and tty; "Debug copy" for a pod that does
 // not run or keeps crashing), and its terminal tabs. The embed page is this view alone.
 import { useEffect, useState } from 'preact/hooks';
@@ -10,7 +11,7 @@ import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
-import { needsDebugCopy } from '../../src/domain/pod.ts';
+import { execableContainers, needsDebugCopy } from '../../src/domain/pod.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
@@ -29,6 +30,7 @@ export function PodView(props: { embed?: boolean }) {
   const [chosenImage, setChosenImage] = useState<string | undefined>(undefined);
   const debugImage = chosenImage && debugImages.includes(chosenImage) ? chosenImage : debugImages[0];
   const busy = !view || state.execPending;
+  const reachable = view ? execableContainers(view) : [];
 
   useEffect(() => {
     if (props.embed && route.mode && view && state.connection === 'open' && !asking) void actions.embedMode(view, route.mode);
@@ -53,6 +55,15 @@ export function PodView(props: { embed?: boolean }) {
         >
           Shell
         </button>
+        {view && view.containers.filter((c) => c.kind !== 'init').length > 1 && (
+          <button
+            type="button"
+            {...gate.props({ disabled: busy || reachable.length === 0, title: reachable.length ? `Open a shell (bash, then sh) in each running container at once: ${reachable.join(', ')}` : 'No container of this pod is running' })}
+            onClick={() => void actions.shellAll(view)}
+          >
+            Shell in all containers
+          </button>
+        )}
         <button type="button" {...gate.props({ disabled: busy })} onClick={() => setDialogOpen(true)}>
           Exec
         </button>

@@ -1,5 +1,6 @@
-// One terminal's panel: its state and what can be done with it (restart, download, search), and
-// the screen itself, which the terminal layer owns; this view only gives it a place and a size.
+// One terminal's panel: its state and what can be done with it (restart, download, search, the
+// right-click menu), a big paste's progress, and the screen itself, which the terminal layer owns;
+// this view only gives it a place and a size.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -9,6 +10,9 @@ import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
+import { TerminalMenu } from './terminal-menu.tsx';
+import type { InputProgress } from '../terminal/terminal-session.ts';
+import { bytes } from '../state/transfers.ts';
 
 export function TerminalPanel(props: { row: SessionRow }) {
   const { row } = props;
@@ -25,6 +29,9 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const { transfers } = useServices();
   const [filesDialog, setFilesDialog] = useState<{ kind: 'upload'; files?: File[] } | { kind: 'download' } | undefined>(undefined);
   const [dropping, setDropping] = useState(false);
+  const [menuAt, setMenuAt] = useState<{ x: number; y: number } | undefined>(undefined);
+  const [clipboardProblem, setClipboardProblem] = useState<string | undefined>(undefined);
+  const [pasting, setPasting] = useState<InputProgress | undefined>(undefined);
   // files go to a running container, by its owner (a watcher may not act in it)
   const canCopy = !owner && !ended;
   const mine = state.transfers.filter((t) => t.target.namespace === row.target.namespace && t.target.pod === row.target.pod && t.target.container === row.target.container);
@@ -36,11 +43,13 @@ export function TerminalPanel(props: { row: SessionRow }) {
     session.mount(element);
     session.focus();
     session.onSearchRequest(() => setSearching(true));
+    session.onInputProgress(setPasting);
     const observer = new ResizeObserver(() => session.fit());
     observer.observe(element);
     return () => {
       observer.disconnect();
       session.onSearchRequest(undefined);
+      session.onInputProgress(undefined);
       session.unmount();
     };
   }, [row.sessionId]);
@@ -139,9 +148,29 @@ export function TerminalPanel(props: { row: SessionRow }) {
       )}
       {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
       <TransferList transfers={mine} />
+      {pasting && (
+        <p class="panel-message paste-progress" role="status">
+          Pasting: {bytes(pasting.sent)} of {bytes(pasting.total)} sent (paced to what the server takes)…{' '}
+          <button type="button" onClick={() => terminals.peek(row.sessionId)?.cancelInput()}>
+            Stop pasting
+          </button>
+        </p>
+      )}
+      {clipboardProblem && (
+        <p class="panel-message warn" role="alert">
+          {clipboardProblem}{' '}
+          <button type="button" onClick={() => setClipboardProblem(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
       <div
         class={dropping ? 'terminal-area dropping' : 'terminal-area'}
         ref={host}
+        onContextMenu={(e) => {
+          e.preventDefault(); // ours instead of the browser's
+          setMenuAt({ x: e.clientX, y: e.clientY });
+        }}
         onDragOver={(e) => {
           if (!canCopy || !e.dataTransfer?.types.includes('Files')) return;
           e.preventDefault();
@@ -156,6 +185,15 @@ export function TerminalPanel(props: { row: SessionRow }) {
           setFilesDialog({ kind: 'upload', files });
         }}
       />
+      {menuAt && (
+        <TerminalMenu
+          session={terminals.get(row)}
+          at={menuAt}
+          onSearch={() => setSearching(true)}
+          onProblem={setClipboardProblem}
+          onClose={() => setMenuAt(undefined)}
+        />
+      )}
       {filesDialog?.kind === 'upload' && (
         <UploadDialog
           row={row}

@@ -1,5 +1,5 @@
 // A pod's terminals as tabs: each named by container and command, with the badge of its state
-// and a "Close terminal" button. Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team
+// and a "Close terminal" button (a running one asks first: close-terminal.tsx). Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team
 // mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
 import { useEffect } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -7,6 +7,7 @@ import { badge, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
+import { useCloseTerminal } from './close-terminal.tsx';
 
 export function TerminalTabs(props: {
   rows: SessionRow[];
@@ -19,6 +20,7 @@ export function TerminalTabs(props: {
   const { actions, terminals } = useServices();
   const state = useAppState();
   const { rows } = props;
+  const closing = useCloseTerminal();
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
   const current = rows.find((r) => r.sessionId === selected);
   // Every terminal of the pod receives its output, shown or not, so switching tabs is instant.
@@ -55,7 +57,7 @@ export function TerminalTabs(props: {
                 onKeyDown={(e) => {
                   if (e.key === 'ArrowRight') move(i, 1);
                   else if (e.key === 'ArrowLeft') move(i, -1);
-                  else if (e.key === 'Delete' && !owner) void actions.close(row.sessionId);
+                  else if (e.key === 'Delete' && !owner) closing.close(row);
                 }}
               >
                 <span class="tab-title">
@@ -71,7 +73,7 @@ export function TerminalTabs(props: {
                 )}
               </button>
               {!owner && (
-                <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => void actions.close(row.sessionId)}>
+                <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => closing.close(row)}>
                   ×
                 </button>
               )}
@@ -84,6 +86,7 @@ export function TerminalTabs(props: {
           <TerminalPanel row={current} key={current.sessionId} />
         </div>
       )}
+      {closing.dialog}
     </div>
   );
 }

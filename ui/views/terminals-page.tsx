@@ -8,6 +8,7 @@ import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
+import { useCloseTerminal } from './close-terminal.tsx';
 
 export function TerminalsPage() {
   const state = useAppState();
@@ -15,6 +16,7 @@ export function TerminalsPage() {
   const rows = state.sessions.order.map((id) => state.sessions.byId[id]).filter((r): r is SessionRow => !!r);
   const ended = rows.filter(isEnded).length;
   const team = signedIn(state) !== null;
+  const closing = useCloseTerminal();
   return (
     <section class="page" aria-labelledby="terminals-title">
       <div class="page-head">
@@ -76,7 +78,7 @@ export function TerminalsPage() {
                     {owner ? (
                       <span class="badge tone-quiet">watching</span>
                     ) : (
-                      <button type="button" onClick={() => void actions.close(row.sessionId)}>
+                      <button type="button" onClick={() => closing.close(row)}>
                         Close
                       </button>
                     )}
@@ -91,6 +93,7 @@ export function TerminalsPage() {
         Batches
       </h2>
       <BatchList />
+      {closing.dialog}
     </section>
   );
 }

@@ -1,15 +1,18 @@
 // The top bar: where you are (context, namespace), where you can go (Pods, Terminals, Inspector,
-// and Audit for admins), and in a team mode who is signed in.
+// and Audit for admins), this browser's Settings, and in a team mode who is signed in.
+import { useState } from 'preact/hooks';
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
 import { isRunning } from '../../src/protocol/index.ts';
 import { SignedInBox } from './signed-in.tsx';
 import { mayInspect } from '../state/team.ts';
+import { SettingsDialog } from './settings-dialog.tsx';
 
 export function TopBar() {
   const state = useAppState();
   const { actions } = useServices();
   const { route, contexts, namespaces } = state;
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const live = state.sessions.order.filter((id) => state.sessions.byId[id] && isRunning(state.sessions.byId[id].state)).length;
   const currentContext = route.context ?? contexts.find((c) => c.current)?.name ?? state.info?.context ?? '';
   const namespaceChoices = namespaces.includes(route.namespace) || namespaces.length === 0 ? namespaces : [route.namespace, ...namespaces];
@@ -72,7 +75,11 @@ export function TopBar() {
           )}
         </span>
       </div>
+      <button type="button" class="settings-button" title="Terminal settings for this browser: font size, confirm on close, copy on select" onClick={() => setSettingsOpen(true)}>
+        Settings
+      </button>
       <SignedInBox />
+      {settingsOpen && <SettingsDialog onClose={() => setSettingsOpen(false)} />}
     </header>
   );
 }

@@ -1,0 +1,65 @@
+// What a person sets for their terminals in this browser (localStorage, so every tab and every
+// later visit has it): the font size, whether closing a running terminal asks first, whether a
+// selection is copied at once. A stored value is untrusted (another version of the page, or a
+// hand edit, may have written it): anything out of range or of the wrong kind is the default.
+import type { SessionRow } from '../../src/protocol/index.ts';
+import { isTransfer } from '../../src/domain/exec-action.ts';
+import { isEnded } from './app-state.ts';
+
+export interface Preferences {
+  /** the terminal's font size in CSS pixels, FONT_SIZE.min..FONT_SIZE.max */
+  fontSize: number;
+  /** closing a terminal whose process still runs asks first */
+  confirmClose: boolean;
+  /** a selection in a terminal goes to the clipboard as soon as it is made */
+  copyOnSelect: boolean;
+}
+
+export const FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
+
+export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false };
+
+const PREFERENCES_KEY = 'octant-exec.preferences';
+
+/** A whole number of pixels within bounds, or the default for anything else (NaN, strings, 1e9). */
+export function validFontSize(value: unknown): number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= FONT_SIZE.min && value <= FONT_SIZE.max ? value : FONT_SIZE.default;
+}
+
+/** One step bigger (+1), smaller (-1), or back to the default (0), never past the bounds. */
+export function steppedFontSize(current: number, step: -1 | 0 | 1): number {
+  if (step === 0) return FONT_SIZE.default;
+  return Math.min(FONT_SIZE.max, Math.max(FONT_SIZE.min, validFontSize(current) + step));
+}
+
+export function readPreferences(storage?: Storage): Preferences {
+  let stored: unknown;
+  try {
+    stored = JSON.parse(storage?.getItem(PREFERENCES_KEY) ?? '{}');
+  } catch {
+    stored = {};
+  }
+  const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+  return {
+    fontSize: validFontSize(s.fontSize),
+    confirmClose: typeof s.confirmClose === 'boolean' ? s.confirmClose : DEFAULT_PREFERENCES.confirmClose,
+    copyOnSelect: typeof s.copyOnSelect === 'boolean' ? s.copyOnSelect : DEFAULT_PREFERENCES.copyOnSelect,
+  };
+}
+
+export function writePreferences(preferences: Preferences, storage?: Storage): void {
+  try {
+    storage?.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
+  } catch {
+    // storage full or disabled: the settings last until the page is left
+  }
+}
+
+/**
+ * Closing this terminal would end a process that still runs: ask first (when the person wants
+ * that). An ended terminal, an attach (closing detaches; the process goes on) and a file transfer
+ * (Close cancels it, there is nothing to lose by accident) close at once.
+ */
+export function closeNeedsConfirm(row: SessionRow, preferences: Preferences): boolean {
+  return preferences.confirmClose && !isEnded(row) && row.mode?.kind !== 'attach' && !isTransfer(row.mode);
+}

@@ -1,0 +1,49 @@
+// "Settings" in the top bar: this browser's terminal settings, one line each. A change applies at
+// once to every open terminal and is kept for good in this browser (state/preferences.ts).
+import { useState } from 'preact/hooks';
+import { FONT_SIZE } from '../state/preferences.ts';
+import { useAppState, useServices } from './context.ts';
+import { ModalForm } from './modal-form.tsx';
+
+export function SettingsDialog(props: { onClose: () => void }) {
+  const { actions } = useServices();
+  const { preferences } = useAppState();
+  // the field as typed; the setting changes only for a size within bounds
+  const [typed, setTyped] = useState(String(preferences.fontSize));
+  const size = Number(typed);
+  const sizeProblem = Number.isInteger(size) && size >= FONT_SIZE.min && size <= FONT_SIZE.max ? undefined : `The font size is a whole number of pixels from ${FONT_SIZE.min} to ${FONT_SIZE.max}.`;
+  return (
+    <ModalForm class="settings-dialog" titleId="settings-title" title="Settings" runLabel="Done" onClose={props.onClose} onRun={props.onClose}>
+      <p class="muted">For the terminals in this browser; kept here, not on the server.</p>
+      <div class="field">
+        <label for="setting-font-size">Font size (px)</label>
+        <input
+          id="setting-font-size"
+          type="number"
+          min={FONT_SIZE.min}
+          max={FONT_SIZE.max}
+          step={1}
+          value={typed}
+          aria-describedby="setting-font-size-hint"
+          onInput={(e) => {
+            const text = (e.currentTarget as HTMLInputElement).value;
+            setTyped(text);
+            const n = Number(text);
+            if (text.trim() && Number.isInteger(n) && n >= FONT_SIZE.min && n <= FONT_SIZE.max) actions.setPreferences({ fontSize: n });
+          }}
+        />
+      </div>
+      <p id="setting-font-size-hint" class={sizeProblem ? 'error' : 'hint'}>
+        {sizeProblem ?? `Also Ctrl (⌘) + and − in a terminal, Ctrl (⌘) 0 for the default (${FONT_SIZE.default}).`}
+      </p>
+      <label class="check">
+        <input type="checkbox" checked={preferences.confirmClose} onChange={(e) => actions.setPreferences({ confirmClose: (e.currentTarget as HTMLInputElement).checked })} />
+        <span>Ask before closing a terminal that still runs</span>
+      </label>
+      <label class="check">
+        <input type="checkbox" checked={preferences.copyOnSelect} onChange={(e) => actions.setPreferences({ copyOnSelect: (e.currentTarget as HTMLInputElement).checked })} />
+        <span>Copy on select</span>
+      </label>
+    </ModalForm>
+  );
+}
