@@ -1,0 +1,193 @@
+// Issue 19's asks, in a real Chromium against the server and the sandbox: "Shell in all containers"
+// in one click; the font size (Ctrl + − 0 and the Settings dialog), bounded, kept in this browser,
+// applied to every terminal and sent to the server as a new size; closing a running terminal asks
+// first (a setting turns that off), and "Close" on the Terminals page works in every state,
+// disconnected included. Steps share one server and one page, in order.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { screenRows, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const tab = (name: string) => page.getByRole('tab', { name, exact: true });
+const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
+const closeButton = (name: string) => page.locator('.tab', { has: tab(name) }).getByRole('button', { name: 'Close terminal' });
+const confirmDialog = () => page.getByRole('dialog', { name: 'Close a running terminal?' });
+/** The font size the shown terminal's rows are drawn in, in px. */
+const shownFontSize = () => page.locator('[role=tabpanel] .xterm-rows').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
+const storedPreferences = () => page.evaluate(() => JSON.parse(localStorage.getItem('octant-exec.preferences') ?? 'null'));
+
+/** The shell's own idea of its size (what the server last sent it), asked afresh each time. */
+async function sttySize(mark: string): Promise<{ rows: number; cols: number }> {
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type(`echo ${mark}=$(stty size)\r`);
+  await waitForRow(page, new RegExp(`^${mark}=\\d+ \\d+$`));
+  const line = (await screenRows(page.getByRole('tabpanel'))).filter((row) => row.startsWith(`${mark}=`)).at(-1)!;
+  const [rows, cols] = line.slice(mark.length + 1).split(' ').map(Number);
+  return { rows, cols };
+}
+
+async function openSettings() {
+  await page.getByRole('button', { name: 'Settings', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Settings' });
+  await dialog.waitFor();
+  return dialog;
+}
+
+test('"Shell in all containers" opens a live shell in each container of web at once; a one-container pod has no such button', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
+  await page.getByRole('heading', { name: 'alpine-tools' }).waitFor();
+  await page.getByRole('button', { name: 'Shell', exact: true }).waitFor();
+  assert.is(await page.getByRole('button', { name: 'Shell in all containers' }).count(), 0);
+  await page.getByRole('link', { name: 'All pods' }).click();
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell in all containers' }).click();
+  for (const name of ['sidecar: shell', 'nginx: shell']) await waitForText(badgeOf(name), /^live$/);
+  assert.is(await page.getByRole('tab').count(), 2);
+  await tab('sidecar: shell').click();
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('echo in-$((1+2))\r');
+  await waitForRow(page, /^in-3$/);
+});
+
+test('Ctrl + and − change the font size of every terminal and refit them (the shell gets the new size); Ctrl 0 resets', async () => {
+  await tab('nginx: shell').click();
+  assert.is(await shownFontSize(), 13);
+  const before = await sttySize('a');
+  await page.keyboard.press('Control+=');
+  await page.keyboard.press('Control+=');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 15);
+  const bigger = await sttySize('b');
+  assert.ok(bigger.cols < before.cols && bigger.rows <= before.rows, `stty size went from ${JSON.stringify(before)} to ${JSON.stringify(bigger)}`);
+  assert.equal(await storedPreferences(), { fontSize: 15, confirmClose: true, copyOnSelect: false });
+  // the other terminal, not shown while the size changed, has it too, and told its shell
+  await tab('sidecar: shell').click();
+  assert.is(await shownFontSize(), 15);
+  assert.equal(await sttySize('c'), bigger);
+  await page.keyboard.press('Control+-');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 14);
+  await page.keyboard.press('Control+0');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 13);
+  assert.equal(await sttySize('d'), before);
+});
+
+test('the font size stops at 8 and 32 px', async () => {
+  for (let i = 0; i < 25; i++) await page.keyboard.press('Control+-');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 8);
+  assert.is((await storedPreferences()).fontSize, 8);
+  for (let i = 0; i < 30; i++) await page.keyboard.press('Control+Shift+=');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 32);
+  assert.is((await storedPreferences()).fontSize, 32);
+  await page.keyboard.press('Control+0');
+});
+
+test('Settings: a font size typed in range applies at once and survives a reload; out of range is refused with a sentence', async () => {
+  const dialog = await openSettings();
+  const field = dialog.getByRole('spinbutton', { name: 'Font size (px)' });
+  assert.is(await field.inputValue(), '13');
+  await field.fill('40');
+  await waitForText(dialog.locator('#setting-font-size-hint'), /whole number of pixels from 8 to 32/);
+  assert.is((await storedPreferences()).fontSize, 13);
+  await field.fill('17');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 17);
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.reload();
+  await waitForText(badgeOf('sidecar: shell'), /^live$/);
+  assert.is(await shownFontSize(), 17);
+});
+
+test('a stored font size out of range, or garbage, is the default', async () => {
+  for (const stored of ['{"fontSize":500,"confirmClose":"no","copyOnSelect":1}', '{"fontSize":"big"}', 'not json', '[7]']) {
+    await page.evaluate((value) => localStorage.setItem('octant-exec.preferences', value), stored);
+    await page.reload();
+    await waitForText(badgeOf('sidecar: shell'), /^live$/);
+    assert.is(await shownFontSize(), 13, stored);
+  }
+  const dialog = await openSettings();
+  assert.is(await dialog.getByRole('spinbutton', { name: 'Font size (px)' }).inputValue(), '13');
+  assert.ok(await dialog.getByRole('checkbox', { name: 'Ask before closing a terminal that still runs' }).isChecked());
+  assert.not.ok(await dialog.getByRole('checkbox', { name: 'Copy on select' }).isChecked());
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});
+
+test('closing a running terminal asks first: Cancel keeps it, "Close terminal" ends it', async () => {
+  await closeButton('nginx: shell').click();
+  const dialog = confirmDialog();
+  await dialog.waitFor();
+  assert.match(await dialog.innerText(), /still runs in nginx \(default\/web\)/);
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  await tab('nginx: shell').focus();
+  await page.keyboard.press('Delete'); // the keyboard's way asks too
+  await dialog.waitFor();
+  await dialog.getByRole('button', { name: 'Close terminal' }).click();
+  await tab('nginx: shell').waitFor({ state: 'detached' });
+});
+
+test('an ended terminal closes at once; with the setting off a running one does too', async () => {
+  await tab('sidecar: shell').click();
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('exit 3\r');
+  await waitForText(badgeOf('sidecar: shell'), /^exited 3$/);
+  await closeButton('sidecar: shell').click();
+  await tab('sidecar: shell').waitFor({ state: 'detached' });
+  assert.is(await confirmDialog().count(), 0);
+
+  const dialog = await openSettings();
+  await dialog.getByRole('checkbox', { name: 'Ask before closing a terminal that still runs' }).uncheck();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  assert.is((await storedPreferences()).confirmClose, false);
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(badgeOf('nginx: shell'), /^live$/);
+  await closeButton('nginx: shell').click();
+  await tab('nginx: shell').waitFor({ state: 'detached' });
+  assert.is(await confirmDialog().count(), 0);
+  const again = await openSettings();
+  await again.getByRole('checkbox', { name: 'Ask before closing a terminal that still runs' }).check();
+  await again.getByRole('button', { name: 'Done' }).click();
+});
+
+test('"Close" on the Terminals page works in every state: disconnected and exited at once, live after the question', async () => {
+  await page.getByRole('button', { name: 'Shell in all containers' }).click();
+  for (const name of ['sidecar: shell', 'nginx: shell']) await waitForText(badgeOf(name), /^live$/);
+  await tab('sidecar: shell').click();
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('exit 0\r');
+  await waitForText(badgeOf('sidecar: shell'), /^exited 0$/);
+  await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('batch');
+  await page.getByRole('link', { name: 'worker-2', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(badgeOf('main: shell'), /^live$/);
+  assert.ok(b.app.sandbox!.deletePod('batch', 'worker-2'));
+  await waitForText(badgeOf('main: shell'), /^disconnected$/);
+
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const row = (text: string) => page.locator('tbody tr', { hasText: text });
+  await waitForText(row('worker-2'), /disconnected/);
+  assert.is(await page.locator('tbody tr').count(), 3);
+  await row('worker-2').getByRole('button', { name: 'Close' }).click();
+  await row('worker-2').waitFor({ state: 'detached' });
+  await row('exited 0').getByRole('button', { name: 'Close' }).click();
+  await row('exited 0').waitFor({ state: 'detached' });
+  assert.is(await confirmDialog().count(), 0);
+  await row('live').getByRole('button', { name: 'Close' }).click();
+  await confirmDialog().getByRole('button', { name: 'Close terminal' }).click();
+  await page.getByText('No terminals.').waitFor();
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test.run();
