@@ -221,14 +221,17 @@ export class SocketClient {
    * Keystrokes or a paste, in order. A large paste goes out in frames well under the server's
    * maxPayload, paced: within the server's input rate (so none of it is dropped as rateLimited)
    * and only while the socket's send buffer has room, so the page never holds megabytes in it
-   * nor stops to send them. The sink hears how much is still waiting (inputPending).
+   * nor stops to send them. The sink hears how much is still waiting (inputPending). False when
+   * the session is not attached on an open socket (reconnecting): the input is dropped.
    */
-  input(sessionId: string, data: string | Uint8Array): void {
+  input(sessionId: string, data: string | Uint8Array): boolean {
+    if (!this.#attachments.get(sessionId)?.live) return false;
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
-    if (bytes.length === 0 || !this.#attachments.get(sessionId)?.live) return;
+    if (bytes.length === 0) return true;
     this.#outbox.push({ sessionId, bytes });
     this.#tellPending(sessionId);
     this.#sendInput();
+    return true;
   }
 
   /** Drop what is still waiting of this session's input (a paste being sent): what went stays sent. */

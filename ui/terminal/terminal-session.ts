@@ -30,10 +30,27 @@ export interface TerminalOptions {
   zoom: (step: -1 | 0 | 1) => void;
 }
 
-/** Input of this terminal still on its way to the server (a big paste), for a progress line. */
+/** A big paste on its way to the server, for a progress line: characters sent of all pasted. */
 export interface InputProgress {
   sent: number;
   total: number;
+}
+
+/**
+ * A paste longer than this goes out in pieces of this many characters, each handed to the socket
+ * only when little of the last waits there: the page never encodes, converts or holds megabytes
+ * in one go, so it keeps drawing and answering while a 10 MB paste goes out.
+ */
+const PASTE_PIECE = 64 * 1024;
+/** the next piece goes to the socket once less than this (bytes) waits there */
+const PASTE_LOW_WATER = 256 * 1024;
+
+/** Input waiting behind a big paste, in order: typed text as it is, pasted text converted as xterm.js would. */
+interface QueuedInput {
+  text: string;
+  /** characters of it already handed to the socket */
+  at: number;
+  paste?: { bracketed: boolean };
 }
 
 export class TerminalSession implements SessionSink {
@@ -54,8 +71,12 @@ export class TerminalSession implements SessionSink {
   #readOnly: boolean;
   #copyOnSelect: boolean;
   readonly #zoom: TerminalOptions['zoom'];
-  /** the paste being sent: its size, and who shows its progress */
-  #inputTotal = 0;
+  /** a big paste (and what was typed after it) waiting to go out: #feed hands it on piece by piece */
+  #queue: QueuedInput[] = [];
+  #pasted = { handed: 0, total: 0 };
+  /** bytes of our input the socket still holds (it tells us as it sends) */
+  #socketPending = 0;
+  #feedScheduled = false;
   #onInputProgress: ((progress: InputProgress | undefined) => void) | undefined;
 
   constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
@@ -82,7 +103,7 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
     this.#disposables.push(
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
-      this.term.onData((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, data)),
+      this.term.onData((data) => this.#readOnly || this.#type(data)),
       this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
       this.term.onResize(({ cols, rows }) => this.#readOnly || this.#socket.resize(this.#row.sessionId, cols, rows)),
       this.term.onSelectionChange(() => {
@@ -90,6 +111,18 @@ export class TerminalSession implements SessionSink {
       }),
     );
     this.term.attachCustomKeyEventHandler((event) => this.#key(event));
+    // every paste takes one way (ours: a big one goes out in pieces), Ctrl+Shift+V and the browser's menu too
+    this.element.addEventListener(
+      'paste',
+      (event) => {
+        const text = event.clipboardData?.getData('text/plain');
+        if (text === undefined) return;
+        event.preventDefault();
+        event.stopPropagation();
+        this.paste(text);
+      },
+      true,
+    );
     if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
     socket.attach(row.sessionId, this);
   }
@@ -126,6 +159,7 @@ export class TerminalSession implements SessionSink {
     if (readOnly === this.#readOnly) return;
     this.#readOnly = readOnly;
     this.term.options.disableStdin = this.#inputOff(this.#row);
+    if (readOnly) this.cancelInput();
     this.fit();
   }
 
@@ -197,9 +231,69 @@ export class TerminalSession implements SessionSink {
     } catch (error) {
       return `The browser refused to read the clipboard (${(error as Error).message}): allow clipboard access for this site, or paste with Ctrl+Shift+V.`;
     }
-    if (text) this.term.paste(text);
+    this.paste(text);
     this.focus();
     return undefined;
+  }
+
+  /** Paste text as typed: newlines as Enter, bracketed when the program asked (as xterm.js does); a big one in pieces. */
+  paste(text: string): void {
+    if (!this.takesInput || text === '') return;
+    if (text.length <= PASTE_PIECE && this.#queue.length === 0) {
+      this.term.paste(text);
+      return;
+    }
+    this.term.scrollToBottom();
+    this.#queue.push({ text, at: 0, paste: { bracketed: this.term.modes.bracketedPasteMode } });
+    this.#pasted.total += text.length;
+    this.#feed();
+  }
+
+  /** Keystrokes go at once, unless a paste is still going out: then after it. */
+  #type(data: string): void {
+    if (this.#queue.length > 0) this.#queue.push({ text: data, at: 0 });
+    else this.#socket.input(this.#row.sessionId, data);
+  }
+
+  /** Hand the socket the next pieces while little waits there. */
+  #feed(): void {
+    this.#feedScheduled = false;
+    while (this.#queue.length > 0 && this.#socketPending < PASTE_LOW_WATER) {
+      const item = this.#queue[0];
+      let piece: string;
+      if (!item.paste) {
+        piece = item.text;
+        this.#queue.shift();
+      } else {
+        let end = Math.min(item.text.length, item.at + PASTE_PIECE);
+        const last = item.text.charCodeAt(end - 1);
+        // never between \r and \n (one Enter) nor inside a surrogate pair (one character)
+        if (end < item.text.length && ((last === 13 && item.text.charCodeAt(end) === 10) || (last >= 0xd800 && last <= 0xdbff))) end++;
+        piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
+        if (item.paste.bracketed && item.at === 0) piece = `\x1b[200~${piece}`;
+        if (end === item.text.length) {
+          if (item.paste.bracketed) piece += '\x1b[201~';
+          this.#queue.shift();
+        }
+        this.#pasted.handed += end - item.at;
+        item.at = end;
+      }
+      if (!this.#socket.input(this.#row.sessionId, piece)) {
+        // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
+        this.#queue = [];
+        break;
+      }
+    }
+    this.#tellProgress();
+  }
+
+  #tellProgress(): void {
+    if (this.#queue.length === 0 && this.#socketPending === 0) {
+      this.#pasted = { handed: 0, total: 0 };
+      this.#onInputProgress?.(undefined);
+    } else if (this.#pasted.total > 0) {
+      this.#onInputProgress?.({ sent: Math.max(0, this.#pasted.handed - this.#socketPending), total: this.#pasted.total });
+    }
   }
 
   selectAll(): void {
@@ -216,9 +310,14 @@ export class TerminalSession implements SessionSink {
     this.#onInputProgress = listener;
   }
 
-  /** Stop sending the rest of a paste. */
+  /** Stop sending the rest of a paste (and what was typed after it); a bracketed paste is closed, so the program leaves paste mode. */
   cancelInput(): void {
+    const head = this.#queue[0];
+    const bracketOpen = head?.paste?.bracketed === true && head.at > 0;
+    this.#queue = [];
     this.#socket.cancelInput(this.#row.sessionId);
+    if (bracketOpen) this.#socket.input(this.#row.sessionId, '\x1b[201~');
+    this.#tellProgress();
   }
   setTheme(dark: boolean): void {
     this.term.options.theme = themeFor(dark);
@@ -257,6 +356,8 @@ export class TerminalSession implements SessionSink {
     const before = this.#row;
     this.#row = row;
     this.term.options.disableStdin = this.#inputOff(row);
+    // ended: the rest of a paste would only be refused, piece by piece
+    if (this.#queue.length > 0 && this.#inputOff(row)) this.cancelInput();
     this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
     if (this.#readOnly && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#noted) this.#note(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
@@ -289,8 +390,12 @@ export class TerminalSession implements SessionSink {
   }
 
   inputPending(bytes: number): void {
-    this.#inputTotal = bytes === 0 ? 0 : Math.max(this.#inputTotal, bytes);
-    this.#onInputProgress?.(bytes === 0 ? undefined : { sent: this.#inputTotal - bytes, total: this.#inputTotal });
+    this.#socketPending = bytes;
+    // told from inside the socket's sending: the next piece goes after it, not in the middle
+    if (this.#queue.length > 0 && bytes < PASTE_LOW_WATER && !this.#feedScheduled) {
+      this.#feedScheduled = true;
+      queueMicrotask(() => this.#feed());
+    } else if (this.#pasted.total > 0) this.#tellProgress();
   }
 
   detached(): void {

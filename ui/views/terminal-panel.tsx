@@ -12,7 +12,6 @@ import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
 import type { InputProgress } from '../terminal/terminal-session.ts';
-import { bytes } from '../state/transfers.ts';
 
 export function TerminalPanel(props: { row: SessionRow }) {
   const { row } = props;
@@ -150,7 +149,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
       <TransferList transfers={mine} />
       {pasting && (
         <p class="panel-message paste-progress" role="status">
-          Pasting: {bytes(pasting.sent)} of {bytes(pasting.total)} sent (paced to what the server takes)…{' '}
+          Pasting: {Math.floor((pasting.sent / pasting.total) * 100)}% sent (paced to what the server takes)…{' '}
           <button type="button" onClick={() => terminals.peek(row.sessionId)?.cancelInput()}>
             Stop pasting
           </button>
