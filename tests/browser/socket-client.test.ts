@@ -12,6 +12,8 @@ class FakeSocket {
   static all: FakeSocket[] = [];
   readyState = 0;
   binaryType = 'blob';
+  /** what the browser would still hold unsent */
+  bufferedAmount = 0;
   sent: (string | Uint8Array)[] = [];
   closedWith: number | undefined;
   onopen: (() => void) | null = null;
@@ -151,6 +153,55 @@ test('a big paste goes in input frames far below the server limit, in order, not
     at += f.length - 4;
   }
   assert.equal([...joined], [...paste]);
+  c.close();
+});
+
+test('a big paste is paced: within the server\'s input rate, only while the socket\'s buffer has room, the sink told what waits; cancel drops the rest', async () => {
+  let now = 0;
+  const c = client({ now: () => now });
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  // a server taking 100 kB/s: the page keeps to 90 kB/s with bursts of 200 kB
+  ws.json(hello({ limits: { ...hello().limits, inputBytesPerSecond: 100_000 } }));
+  const pending: number[] = [];
+  c.attach('t1', { ...slowScreen().sink, inputPending: (bytes) => pending.push(bytes) });
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const inputFrames = () => ws.sent.filter((m): m is Uint8Array => typeof m !== 'string');
+  const sentBytes = () => inputFrames().reduce((n, f) => n + f.length - 4, 0);
+
+  // the browser's buffer is full: nothing goes yet, all of it waits
+  ws.bufferedAmount = 1024 * 1024;
+  const paste = new Uint8Array(500_000).map((_, i) => i % 253);
+  assert.ok(c.input('t1', paste));
+  assert.is(sentBytes(), 0);
+  assert.is(pending.at(-1), 500_000);
+  // room again: the burst goes, not more
+  ws.bufferedAmount = 0;
+  await waitFor(() => sentBytes() > 0, 'the first frames');
+  assert.is(sentBytes(), 6 * 32 * 1024, 'six 32 KiB frames fit in the 200 kB burst');
+  assert.is(pending.at(-1), 500_000 - 6 * 32 * 1024);
+  // a second later, 90 kB more of budget: two more frames
+  now += 1000;
+  await waitFor(() => sentBytes() > 6 * 32 * 1024, 'frames after a second');
+  assert.is(sentBytes(), 8 * 32 * 1024);
+  // cancel: the rest is dropped, what was sent is the paste's beginning, in order
+  c.cancelInput('t1');
+  assert.is(pending.at(-1), 0);
+  const joined = new Uint8Array(sentBytes());
+  let at = 0;
+  for (const f of inputFrames()) {
+    joined.set(f.subarray(4), at);
+    at += f.length - 4;
+  }
+  assert.equal([...joined], [...paste.subarray(0, joined.length)]);
+  // a keystroke now goes at once: nothing waits before it
+  now += 1000;
+  assert.ok(c.input('t1', 'x'));
+  assert.equal([...inputFrames().at(-1)!.subarray(4)], [0x78]);
+  // reconnecting: input is refused (dropped), and says so
+  ws.drop();
+  assert.is(c.input('t1', 'y'), false);
   c.close();
 });
 

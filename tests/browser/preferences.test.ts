@@ -1,0 +1,60 @@
+// This browser's terminal settings without a browser: the font size bounded and stepped, a stored
+// value that is out of range or garbage read as the default, and which closes ask first.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { closeNeedsConfirm, DEFAULT_PREFERENCES, FONT_SIZE, readPreferences, steppedFontSize, validFontSize, writePreferences } from '../../ui/state/preferences.ts';
+import { sessionRow } from '../support/session-row.ts';
+
+/** A Storage of one map, as localStorage behaves. */
+function memoryStorage(initial: Record<string, string> = {}): Storage {
+  const items = new Map(Object.entries(initial));
+  return {
+    get length() {
+      return items.size;
+    },
+    clear: () => items.clear(),
+    getItem: (key) => items.get(key) ?? null,
+    key: (i) => [...items.keys()][i] ?? null,
+    removeItem: (key) => void items.delete(key),
+    setItem: (key, value) => void items.set(key, String(value)),
+  };
+}
+
+test('the font size is a whole number of pixels from 8 to 32; anything else is the default', () => {
+  assert.equal([FONT_SIZE.min, FONT_SIZE.max, FONT_SIZE.default], [8, 32, 13]);
+  for (const good of [8, 13, 32]) assert.is(validFontSize(good), good);
+  for (const bad of [7, 33, 12.5, NaN, Infinity, -1, '14', null, undefined, {}, 1e9]) assert.is(validFontSize(bad), 13, String(bad));
+});
+
+test('Ctrl + and − step by one pixel and stop at the bounds; Ctrl 0 is the default', () => {
+  assert.is(steppedFontSize(13, 1), 14);
+  assert.is(steppedFontSize(13, -1), 12);
+  assert.is(steppedFontSize(32, 1), 32);
+  assert.is(steppedFontSize(8, -1), 8);
+  assert.is(steppedFontSize(20, 0), 13);
+  assert.is(steppedFontSize(999, 1), 14, 'a bad current size steps from the default');
+});
+
+test('settings read back as written; a stored value out of range or of the wrong kind is the default', () => {
+  const storage = memoryStorage();
+  assert.equal(readPreferences(storage), DEFAULT_PREFERENCES);
+  writePreferences({ fontSize: 20, confirmClose: false, copyOnSelect: true }, storage);
+  assert.equal(readPreferences(storage), { fontSize: 20, confirmClose: false, copyOnSelect: true });
+  const stored = (text: string) => readPreferences(memoryStorage({ 'octant-exec.preferences': text }));
+  assert.equal(stored('{"fontSize":500,"confirmClose":"no","copyOnSelect":1}'), DEFAULT_PREFERENCES);
+  assert.equal(stored('{"fontSize":16,"confirmClose":false}'), { ...DEFAULT_PREFERENCES, fontSize: 16, confirmClose: false });
+  for (const garbage of ['not json', '[16]', 'null', '42', '"x"', '{"__proto__":{"fontSize":20}}']) assert.equal(stored(garbage), DEFAULT_PREFERENCES, garbage);
+  assert.equal(readPreferences(undefined), DEFAULT_PREFERENCES, 'no storage (denied by the browser)');
+});
+
+test('closing asks first only for a process that still runs, and only when the setting says so', () => {
+  const ask = DEFAULT_PREFERENCES;
+  for (const state of ['connecting', 'interactive', 'idle'] as const) assert.ok(closeNeedsConfirm(sessionRow({ state }), ask), state);
+  for (const state of ['exited', 'failed', 'timedOut', 'disconnected'] as const) assert.not.ok(closeNeedsConfirm(sessionRow({ state }), ask), state);
+  assert.ok(closeNeedsConfirm(sessionRow({ interactive: false }), ask), 'a running command too');
+  assert.not.ok(closeNeedsConfirm(sessionRow({ mode: { kind: 'attach' } }), ask), 'closing an attach detaches: the process goes on');
+  assert.not.ok(closeNeedsConfirm(sessionRow({ mode: { kind: 'upload', path: '/tmp' } }), ask), 'Close cancels a transfer');
+  assert.not.ok(closeNeedsConfirm(sessionRow(), { ...ask, confirmClose: false }));
+});
+
+test.run();
