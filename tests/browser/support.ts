@@ -105,6 +105,21 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeout = 1
   await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
 }
 
+/** Right-clicks the shown terminal and waits for its menu. */
+export async function openTerminalMenu(page: Page): Promise<Locator> {
+  await page.locator('[role=tabpanel] .xterm-screen').click({ button: 'right', position: { x: 40, y: 20 } });
+  const menu = page.getByRole('menu', { name: 'Terminal' });
+  await menu.waitFor();
+  return menu;
+}
+
+/** Chooses an item of the shown terminal's right-click menu; resolves once the menu is gone. */
+export async function chooseInTerminalMenu(page: Page, item: string): Promise<void> {
+  const menu = await openTerminalMenu(page);
+  await menu.getByRole('menuitem', { name: item, exact: true }).click();
+  await menu.waitFor({ state: 'detached' });
+}
+
 /** Every run saves into artifacts/; docs/screenshots is refreshed only on request (UPDATE_DOCS_SCREENSHOTS=1). */
 export async function screenshot(page: Page, name: string, docs = false): Promise<void> {
   mkdirSync(ARTIFACTS, { recursive: true });

@@ -1,0 +1,88 @@
+// A 10 MB paste through the terminal's right-click menu, in a real Chromium against the server and
+// the sandbox: it goes out paced (the server's input rate, the socket's send buffer) while the page
+// keeps drawing its progress, and arrives whole; "Stop pasting" drops the rest.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type { Page } from 'playwright-core';
+import { chooseInTerminalMenu, screenRows, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+const SIZE = 10_000_000;
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+  await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(b.app.url).origin });
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const progress = () => page.getByRole('tabpanel').getByRole('status');
+
+/**
+ * Pastes 10 MB through the menu and resolves, once it is all out (or stopped), to the progress
+ * line as each animation frame drew it: recorded in the page, because this process also runs the
+ * server that takes the paste, and would look too late. With `stopAt`, "Stop pasting" is clicked
+ * in the first frame that shows at least that percentage.
+ */
+async function pasteTenMegabytes(stopAt?: number): Promise<string[]> {
+  await page.evaluate(
+    async ([n, stop]) => {
+      await navigator.clipboard.writeText('0123456789'.repeat(n / 10));
+      // a property, not a named function: tsx would wrap a name in a helper the page lacks
+      const record = window as unknown as { pasteFrames: string[]; pasteFrame: number; drawn: () => void };
+      record.pasteFrames = [];
+      record.drawn = () => {
+        const line = document.querySelector('[role=tabpanel] [role=status]');
+        if (line?.textContent?.startsWith('Pasting')) {
+          record.pasteFrames.push(line.textContent);
+          if (stop != null && Number(/(\d+)%/.exec(line.textContent)?.[1]) >= stop) line.querySelector('button')?.click();
+        }
+        record.pasteFrame = requestAnimationFrame(record.drawn);
+      };
+      record.drawn();
+    },
+    [SIZE, stopAt] as const,
+  );
+  await chooseInTerminalMenu(page, 'Paste');
+  await page.waitForFunction(() => (window as unknown as { pasteFrames: string[] }).pasteFrames.length > 0, undefined, { timeout: 30_000 });
+  await progress().waitFor({ state: 'detached', timeout: 30_000 });
+  return page.evaluate(() => {
+    const record = window as unknown as { pasteFrames: string[]; pasteFrame: number };
+    cancelAnimationFrame(record.pasteFrame);
+    return record.pasteFrames;
+  });
+}
+
+test('a 10 MB paste arrives whole, none of it refused by the server\'s input rate limit', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await waitForText(page.locator('[role=tab][aria-label="nginx: shell"] .badge'), /^live$/);
+  // raw, no echo: the shell's side counts exactly what was pasted
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type(`stty raw -echo; head -c ${SIZE} > /tmp/pasted; stty sane; echo got=$(wc -c < /tmp/pasted)\r`);
+  const frames = await pasteTenMegabytes();
+  // the page kept drawing while the paste went out: its progress in several frames, rising
+  assert.ok(new Set(frames).size >= 2, `progress drawn: ${JSON.stringify([...new Set(frames)])}`);
+  assert.match(frames[0], /^Pasting: \d+% sent/);
+  await waitForRow(page, new RegExp(`^got=${SIZE}$`), 30_000);
+  assert.not.ok((await screenRows(page.getByRole('tabpanel'))).some((row) => /faster than/.test(row)));
+});
+
+test('"Stop pasting" drops the rest: less arrives, and the terminal takes keys again', async () => {
+  await page.keyboard.type(`stty -icanon -echo; head -c ${SIZE} > /tmp/cut; stty sane; echo\r`);
+  const frames = await pasteTenMegabytes(20);
+  assert.ok(frames.length > 0);
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.press('Control+C'); // head still waits for the rest: interrupt it
+  await page.keyboard.type('echo cut=$(wc -c < /tmp/cut)\r');
+  await waitForRow(page, /^cut=\d+$/);
+  const cut = Number((await screenRows(page.getByRole('tabpanel'))).find((row) => /^cut=\d+$/.test(row))!.slice(4));
+  assert.ok(cut < SIZE, `${cut} bytes arrived of ${SIZE}`);
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test.run();
