@@ -87,6 +87,8 @@ test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop
   assert.ok((await podNames()).includes(copy));
   await screenshot(page, 'debug-copy');
   await closeTab(name);
+  // its shell still runs: closing asks first (close-terminal.tsx)
+  await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal' }).click();
   await tab(name).waitFor({ state: 'detached' });
   await page.waitForFunction(async (url) => !((await (await fetch(url)).json()) as { pods: { name: string }[] }).pods.some((p) => p.name.startsWith('crashloop-debug-')), `${b.app.url}api/v1/namespaces/default/pods`, { timeout: 15_000 });
   assert.not.ok((await podNames()).includes(copy));

@@ -42,6 +42,8 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   assert.not.match(rows, /not running/);
   // closing the terminal retires its alert
   await page.locator('.tab').getByRole('button', { name: 'Close terminal' }).click();
+  // restarted, its shell runs again: closing asks first (close-terminal.tsx)
+  await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal' }).click();
   await alert.waitFor({ state: 'detached' });
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
