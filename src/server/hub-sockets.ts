@@ -8,7 +8,7 @@ import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { isProblem, parseClientMessage } from './client-messages.ts';
 import type { StreamHubOptions } from './hub-options.ts';
-import { TokenBucket } from './rate-limit.ts';
+import { TokenBucket } from '../domain/token-bucket.ts';
 import type { Caller } from './caller.ts';
 
 /** One browser socket, as both planes see it. */

@@ -5,7 +5,7 @@ import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
-import { TokenBucket } from '../../src/server/rate-limit.ts';
+import { TokenBucket } from '../../src/domain/token-bucket.ts';
 import { FrontDoor, cookieValue, newToken, sameSecret } from '../../src/server/security.ts';
 import { parseExecBody } from '../../src/server/exec-body.ts';
 import { HttpError } from '../../src/server/replies.ts';

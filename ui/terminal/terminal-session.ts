@@ -12,6 +12,7 @@ import type { AttachInfo, SessionSink, SocketClient } from '../protocol/socket-c
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
+import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
 
 /** Our notes are plain text: strip anything that could be read as a control sequence. */
 function plain(text: string): string {
@@ -28,29 +29,6 @@ export interface TerminalOptions {
   copyOnSelect: boolean;
   /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
   zoom: (step: -1 | 0 | 1) => void;
-}
-
-/** A big paste on its way to the server, for a progress line: characters sent of all pasted. */
-export interface InputProgress {
-  sent: number;
-  total: number;
-}
-
-/**
- * A paste longer than this goes out in pieces of this many characters, each handed to the socket
- * only when little of the last waits there: the page never encodes, converts or holds megabytes
- * in one go, so it keeps drawing and answering while a 10 MB paste goes out.
- */
-const PASTE_PIECE = 64 * 1024;
-/** the next piece goes to the socket once less than this (bytes) waits there */
-const PASTE_LOW_WATER = 256 * 1024;
-
-/** Input waiting behind a big paste, in order: typed text as it is, pasted text converted as xterm.js would. */
-interface QueuedInput {
-  text: string;
-  /** characters of it already handed to the socket */
-  at: number;
-  paste?: { bracketed: boolean };
 }
 
 export class TerminalSession implements SessionSink {
@@ -71,13 +49,8 @@ export class TerminalSession implements SessionSink {
   #readOnly: boolean;
   #copyOnSelect: boolean;
   readonly #zoom: TerminalOptions['zoom'];
-  /** a big paste (and what was typed after it) waiting to go out: #feed hands it on piece by piece */
-  #queue: QueuedInput[] = [];
-  #pasted = { handed: 0, total: 0 };
-  /** bytes of our input the socket still holds (it tells us as it sends) */
-  #socketPending = 0;
-  #feedScheduled = false;
-  #onInputProgress: ((progress: InputProgress | undefined) => void) | undefined;
+  /** keystrokes and pastes on their way to the socket (a big paste in pieces) */
+  readonly #input: InputQueue;
 
   constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
     this.#row = row;
@@ -85,6 +58,7 @@ export class TerminalSession implements SessionSink {
     this.#readOnly = options.readOnly ?? false;
     this.#copyOnSelect = options.copyOnSelect;
     this.#zoom = options.zoom;
+    this.#input = new InputQueue({ input: (text) => this.#socket.input(row.sessionId, text), cancel: () => this.#socket.cancelInput(row.sessionId) });
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
     this.term = new Terminal({
@@ -103,7 +77,7 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
     this.#disposables.push(
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
-      this.term.onData((data) => this.#readOnly || this.#type(data)),
+      this.term.onData((data) => this.#readOnly || this.#input.type(data)),
       this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
       this.term.onResize(({ cols, rows }) => this.#readOnly || this.#socket.resize(this.#row.sessionId, cols, rows)),
       this.term.onSelectionChange(() => {
@@ -239,61 +213,12 @@ export class TerminalSession implements SessionSink {
   /** Paste text as typed: newlines as Enter, bracketed when the program asked (as xterm.js does); a big one in pieces. */
   paste(text: string): void {
     if (!this.takesInput || text === '') return;
-    if (text.length <= PASTE_PIECE && this.#queue.length === 0) {
+    if (text.length <= PASTE_PIECE && !this.#input.busy) {
       this.term.paste(text);
       return;
     }
     this.term.scrollToBottom();
-    this.#queue.push({ text, at: 0, paste: { bracketed: this.term.modes.bracketedPasteMode } });
-    this.#pasted.total += text.length;
-    this.#feed();
-  }
-
-  /** Keystrokes go at once, unless a paste is still going out: then after it. */
-  #type(data: string): void {
-    if (this.#queue.length > 0) this.#queue.push({ text: data, at: 0 });
-    else this.#socket.input(this.#row.sessionId, data);
-  }
-
-  /** Hand the socket the next pieces while little waits there. */
-  #feed(): void {
-    this.#feedScheduled = false;
-    while (this.#queue.length > 0 && this.#socketPending < PASTE_LOW_WATER) {
-      const item = this.#queue[0];
-      let piece: string;
-      if (!item.paste) {
-        piece = item.text;
-        this.#queue.shift();
-      } else {
-        let end = Math.min(item.text.length, item.at + PASTE_PIECE);
-        const last = item.text.charCodeAt(end - 1);
-        // never between \r and \n (one Enter) nor inside a surrogate pair (one character)
-        if (end < item.text.length && ((last === 13 && item.text.charCodeAt(end) === 10) || (last >= 0xd800 && last <= 0xdbff))) end++;
-        piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
-        if (item.paste.bracketed && item.at === 0) piece = `\x1b[200~${piece}`;
-        if (end === item.text.length) {
-          if (item.paste.bracketed) piece += '\x1b[201~';
-          this.#queue.shift();
-        }
-        this.#pasted.handed += end - item.at;
-        item.at = end;
-      }
-      if (!this.#socket.input(this.#row.sessionId, piece)) {
-        // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
-        this.#queue = [];
-        break;
-      }
-    }
-    this.#tellProgress();
-  }
-
-  #tellProgress(): void {
-    if (this.#queue.length === 0 && this.#socketPending === 0) {
-      this.#pasted = { handed: 0, total: 0 };
-      this.#onInputProgress?.(undefined);
-    } else if (this.#pasted.total > 0) {
-      this.#onInputProgress?.({ sent: Math.max(0, this.#pasted.handed - this.#socketPending), total: this.#pasted.total });
-    }
+    this.#input.paste(text, this.term.modes.bracketedPasteMode);
   }
 
   selectAll(): void {
@@ -307,18 +232,14 @@ export class TerminalSession implements SessionSink {
 
   /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
   onInputProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
-    this.#onInputProgress = listener;
+    this.#input.onProgress(listener);
   }
 
-  /** Stop sending the rest of a paste (and what was typed after it); a bracketed paste is closed, so the program leaves paste mode. */
+  /** Stop sending the rest of a paste. */
   cancelInput(): void {
-    const head = this.#queue[0];
-    const bracketOpen = head?.paste?.bracketed === true && head.at > 0;
-    this.#queue = [];
-    this.#socket.cancelInput(this.#row.sessionId);
-    if (bracketOpen) this.#socket.input(this.#row.sessionId, '\x1b[201~');
-    this.#tellProgress();
+    this.#input.cancel();
   }
+
   setTheme(dark: boolean): void {
     this.term.options.theme = themeFor(dark);
   }
@@ -357,7 +278,7 @@ export class TerminalSession implements SessionSink {
     this.#row = row;
     this.term.options.disableStdin = this.#inputOff(row);
     // ended: the rest of a paste would only be refused, piece by piece
-    if (this.#queue.length > 0 && this.#inputOff(row)) this.cancelInput();
+    if (this.#input.busy && this.#inputOff(row)) this.cancelInput();
     this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
     if (this.#readOnly && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#noted) this.#note(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
@@ -390,12 +311,7 @@ export class TerminalSession implements SessionSink {
   }
 
   inputPending(bytes: number): void {
-    this.#socketPending = bytes;
-    // told from inside the socket's sending: the next piece goes after it, not in the middle
-    if (this.#queue.length > 0 && bytes < PASTE_LOW_WATER && !this.#feedScheduled) {
-      this.#feedScheduled = true;
-      queueMicrotask(() => this.#feed());
-    } else if (this.#pasted.total > 0) this.#tellProgress();
+    this.#input.socketPending(bytes);
   }
 
   detached(): void {

@@ -11,7 +11,7 @@ import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
-import type { InputProgress } from '../terminal/terminal-session.ts';
+import type { InputProgress } from '../terminal/input-queue.ts';
 
 export function TerminalPanel(props: { row: SessionRow }) {
   const { row } = props;

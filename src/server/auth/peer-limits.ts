@@ -6,7 +6,7 @@
 //
 // The peer is the TCP peer. Behind an Ingress or a proxy that is the Ingress for everyone, and these
 // limits act as one; per-person limits then belong to the Ingress (ingress-nginx: limit-rps).
-import { TokenBucket } from '../rate-limit.ts';
+import { TokenBucket } from '../../domain/token-bucket.ts';
 import { parseAddress } from './trusted-peers.ts';
 
 export const MAX_PEERS = 10_000;

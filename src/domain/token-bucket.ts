@@ -1,5 +1,6 @@
 // A token bucket: `rate` units a second, bursts up to `burst`. Used per socket for messages and
-// input bytes (SECURITY.md item 5); time comes from `now` so tests can drive it.
+// input bytes (SECURITY.md item 5), and by the page to keep its input under the server's;
+// time comes from `now` so tests can drive it.
 export class TokenBucket {
   #tokens: number;
   #last: number;

@@ -1,0 +1,132 @@
+// One terminal's input on its way to the socket. Keystrokes go at once; a paste over PASTE_PIECE
+// characters goes in pieces of that size, each handed to the socket only when little of the last
+// waits there (the socket tells: SessionSink.inputPending), converted as xterm.js converts a
+// paste (newlines as Enter, bracketed when the program asked). So the page never encodes,
+// converts or holds megabytes in one go and keeps drawing while a 10 MB paste goes out; what is
+// typed meanwhile goes after it.
+
+/** A big paste on its way to the server, for a progress line: characters sent of all pasted. */
+export interface InputProgress {
+  sent: number;
+  total: number;
+}
+
+/** A paste longer than this goes out in pieces of this many characters. */
+export const PASTE_PIECE = 64 * 1024;
+/** the next piece goes to the socket once less than this (bytes) waits there */
+const PASTE_LOW_WATER = 256 * 1024;
+const BRACKET_START = '\x1b[200~';
+const BRACKET_END = '\x1b[201~';
+
+/** Input waiting behind a big paste, in order: typed text as it is, pasted text converted piece by piece. */
+interface QueuedInput {
+  text: string;
+  /** characters of it already handed to the socket */
+  at: number;
+  paste?: { bracketed: boolean };
+}
+
+export interface InputSocket {
+  /** false: the socket did not take it (reconnecting) */
+  input(text: string): boolean;
+  /** drop what the socket still holds of this terminal's input */
+  cancel(): void;
+}
+
+export class InputQueue {
+  #queue: QueuedInput[] = [];
+  #pasted = { handed: 0, total: 0 };
+  /** bytes of our input the socket still holds */
+  #socketPending = 0;
+  #feedScheduled = false;
+  readonly #socket: InputSocket;
+  #onProgress: ((progress: InputProgress | undefined) => void) | undefined;
+
+  constructor(socket: InputSocket) {
+    this.#socket = socket;
+  }
+
+  /** Whether anything waits here (then a small paste queues too, to keep the order). */
+  get busy(): boolean {
+    return this.#queue.length > 0;
+  }
+
+  /** Keystrokes go at once, unless a paste is still going out: then after it. */
+  type(data: string): void {
+    if (this.#queue.length > 0) this.#queue.push({ text: data, at: 0 });
+    else this.#socket.input(data);
+  }
+
+  /** A big paste, sent in pieces (`bracketed`: the program asked for bracketed paste). */
+  paste(text: string, bracketed: boolean): void {
+    this.#queue.push({ text, at: 0, paste: { bracketed } });
+    this.#pasted.total += text.length;
+    this.#feed();
+  }
+
+  /** Stop sending the rest (and what was typed after it); a bracketed paste is closed, so the program leaves paste mode. */
+  cancel(): void {
+    const head = this.#queue[0];
+    const bracketOpen = head?.paste?.bracketed === true && head.at > 0;
+    this.#queue = [];
+    this.#socket.cancel();
+    if (bracketOpen) this.#socket.input(BRACKET_END);
+    this.#tellProgress();
+  }
+
+  /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
+  onProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
+    this.#onProgress = listener;
+  }
+
+  /** The socket says how much of our input it still holds. */
+  socketPending(bytes: number): void {
+    this.#socketPending = bytes;
+    // told from inside the socket's sending: the next piece goes after it, not in the middle
+    if (this.#queue.length > 0 && bytes < PASTE_LOW_WATER && !this.#feedScheduled) {
+      this.#feedScheduled = true;
+      queueMicrotask(() => this.#feed());
+    } else if (this.#pasted.total > 0) this.#tellProgress();
+  }
+
+  /** Hand the socket the next pieces while little waits there. */
+  #feed(): void {
+    this.#feedScheduled = false;
+    while (this.#queue.length > 0 && this.#socketPending < PASTE_LOW_WATER) {
+      const item = this.#queue[0];
+      let piece: string;
+      if (!item.paste) {
+        piece = item.text;
+        this.#queue.shift();
+      } else {
+        let end = Math.min(item.text.length, item.at + PASTE_PIECE);
+        const last = item.text.charCodeAt(end - 1);
+        // never between \r and \n (one Enter) nor inside a surrogate pair (one character)
+        if (end < item.text.length && ((last === 13 && item.text.charCodeAt(end) === 10) || (last >= 0xd800 && last <= 0xdbff))) end++;
+        piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
+        if (item.paste.bracketed && item.at === 0) piece = BRACKET_START + piece;
+        if (end === item.text.length) {
+          if (item.paste.bracketed) piece += BRACKET_END;
+          this.#queue.shift();
+        }
+        this.#pasted.handed += end - item.at;
+        item.at = end;
+      }
+      if (!this.#socket.input(piece)) {
+        // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
+        this.#queue = [];
+        break;
+      }
+    }
+    this.#tellProgress();
+  }
+
+  #tellProgress(): void {
+    if (this.#queue.length === 0 && this.#socketPending === 0) {
+      this.#pasted = { handed: 0, total: 0 };
+      this.#onProgress?.(undefined);
+    } else if (this.#pasted.total > 0) {
+      this.#onProgress?.({ sent: Math.max(0, this.#pasted.handed - this.#socketPending), total: this.#pasted.total });
+    }
+  }
+}
