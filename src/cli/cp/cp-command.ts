@@ -18,7 +18,7 @@ import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import type { cpSpec } from './cp-spec.ts';
-import { callServer, ServerError, serverAccess, type ServerAccess } from './server-client.ts';
+import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
 
