@@ -29,13 +29,19 @@ export interface CliOptions {
   env?: Record<string, string>;
 }
 
+/** The program and arguments that run octant-exec (or another script, or program) with `args`: for a terminal multiplexer to run. */
+export function cliArgv(args: string[], options: Pick<CliOptions, 'script' | 'program'> = {}): string[] {
+  const script = options.script ?? entry;
+  if (options.program) return [options.program, ...args];
+  return deno ? [deno.execPath(), 'run', '-A', script, ...args] : [process.execPath, '--import', 'tsx', script, ...args];
+}
+
 /** Starts octant-exec (or another script, or program) in its own process. */
 export function startCli(args: string[], options: CliOptions = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
-  const script = options.script ?? entry;
-  const [file, pre] = options.program ? [options.program, []] : deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
+  const [file, ...rest] = cliArgv(args, options);
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';

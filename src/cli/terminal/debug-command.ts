@@ -31,7 +31,7 @@ export async function debugCommand({ values, operands }: ParsedArgs<typeof debug
       access,
       program,
       request: { ...target, mode: { kind: 'debug', image } },
-      notice: () => `a debug container of ${serverText(image)} in ${target.pod}, sharing ${target.container}'s processes (its files under /proc/1/root)`,
+      notice: () => `a debug container of ${serverText(image)} in ${target.pod}, sharing ${target.container}'s processes (its files under /proc/1/root); press Enter if no prompt shows`,
     });
   }).catch((error) => {
     if (error instanceof ServerError) return fail(program, error.message);

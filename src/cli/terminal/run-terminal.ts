@@ -52,6 +52,11 @@ export async function runTerminal(run: TerminalRun): Promise<number> {
   }
 }
 
+/** A sentence of the protocol's inside one of ours. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
 function say(run: TerminalRun, line: string): void {
   process.stderr.write(`${run.program}: ${line}\n`);
 }
@@ -88,7 +93,7 @@ class SessionView {
     this.#ended = new Promise((resolve) => (this.#end = resolve));
     const origin = run.access.url.origin;
     this.#client = serverSocket(run.access, {
-      protocolError: (what) => this.#finish({ code: 1, sentence: `the server at ${origin} sent ${serverText(what)}, which is not the terminal protocol: is --server an octant-exec server of this version?` }),
+      protocolError: (what) => this.#finish({ code: 1, sentence: `the server at ${origin} sent ${lowerFirst(serverText(what).replace(/\.$/, ''))}, which is not the terminal protocol: is --server an octant-exec server of this version?` }),
     });
     this.#client.onState((state) => {
       if (state !== 'reconnecting') return;
