@@ -1,9 +1,9 @@
 // The terminal socket of a running server (docs/api.md, "The socket protocol") for a command
-// line client: the page's own socket client (ui/protocol/socket-client.ts: attach, acks, input,
+// line client: the page's own socket client (src/protocol/socket-client.ts: attach, acks, input,
 // resize) on the `ws` package, which can send what a browser sends by itself: the server's
 // Origin, and the token as a bearer header (never in the URL).
 import WebSocket from 'ws';
-import { SocketClient, type SocketClientOptions } from '../../../ui/protocol/socket-client.ts';
+import { SocketClient, type SocketClientOptions } from '../../protocol/socket-client.ts';
 import { API_PREFIX } from '../../protocol/index.ts';
 import type { ServerAccess } from './server-client.ts';
 

@@ -1,10 +1,10 @@
-// The terminal socket (docs/api.md, "The socket protocol"): one WebSocket for every terminal the
-// page shows. Bytes travel in binary frames, control in JSON. Each attached session has a sink
+// The terminal socket's client (docs/api.md, "The socket protocol"): one WebSocket for every
+// terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary frames, control in JSON. Each attached session has a sink
 // that writes to a screen and says when the bytes are on it; the client turns that into `ack`
 // messages (flow control: the server pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
-import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from '../../src/protocol/index.ts';
+import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
