@@ -1,11 +1,13 @@
 // `octant-exec exec`, `attach` and `debug` as a user runs them, against one server with the
-// sandbox: without a terminal (stdout and stderr apart, the command's exit code), and in a real
+// sandbox: without a terminal (stdout and stderr apart, the command's exit code, stdin piped in
+// whole and its end passed on), and in a real
 // terminal (tmux): a shell round trip that leaves the terminal as it was, an attach that
 // detaches and leaves the process running, a debug container that sees a distroless
 // container's files, a debug copy that is gone once the terminal ends; what the server refuses
 // is exit 1 with its sentence (usage errors: bad-input.test.ts).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
 import { cliArgv, runCli } from '../support/cli.ts';
 import { requireTool, TMUX } from '../support/sandbox.ts';
 import { startTmux, type TmuxTerminal } from '../support/tmux.ts';
@@ -40,6 +42,18 @@ test('exec without a terminal: stdout and stderr apart, the exit code is the com
   const missing = await cli('exec', 'web', '--', 'no-such-program');
   assert.is(missing.code, 1);
   assert.match(missing.stderr, /"no-such-program" was not found in container/);
+});
+
+test('exec with a pipe: stdin reaches the command whole, and its end ends it', async () => {
+  const data = randomBytes(1024 * 1024 + 7);
+  const [sum, lines] = await Promise.all([
+    runCli(['exec', '-c', 'nginx', 'web', '--', 'sha256sum'], 60_000, { env, input: data }),
+    runCli(['exec', 'web', '--', 'wc', '-l'], 60_000, { env, input: 'a\nb\nc\n' }),
+  ]);
+  assert.is(sum.code, 0, sum.stderr);
+  assert.is(sum.stdout, `${createHash('sha256').update(data).digest('hex')}  -\n`);
+  assert.is(lines.code, 0, lines.stderr);
+  assert.is(lines.stdout.trim(), '3');
 });
 
 test('exec in a terminal: a shell with this terminal\'s size, its exit code, and the terminal cooked again after', async () => {

@@ -112,6 +112,12 @@ test('exec bodies: defaults, "all", and a command line split by the quoting rule
     interactive: true,
   });
   assert.is(parseExecBody({ namespace: 'default', pod: 'web', containers: 'all', idleTimeoutSeconds: 5 }).idleTimeoutMs, 5000);
+  // stdin without a terminal (a pipe), only for a non-interactive exec
+  assert.is(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', interactive: false, stdin: true }).stdin, true);
+  assert.not.ok('stdin' in parseExecBody({ namespace: 'a', pod: 'b', container: 'c', interactive: false, stdin: false }));
+  for (const body of [{ stdin: true }, { interactive: true, stdin: true }, { interactive: false, stdin: 'yes' }]) {
+    assert.throws(() => parseExecBody({ namespace: 'a', pod: 'b', container: 'c', ...body }), (error: unknown) => error instanceof HttpError && error.status === 400, JSON.stringify(body));
+  }
   assert.equal(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', command: { line: `  ls; rm  -rf /\t"quoted word" $HOME sh -c 'exit 42'` } }).command, {
     argv: ['ls;', 'rm', '-rf', '/', 'quoted word', '$HOME', 'sh', '-c', 'exit 42'],
   });

@@ -16,7 +16,7 @@ export async function execCommand({ values, operands, command }: ParsedArgs<type
     runTerminal({
       access,
       program,
-      request: { ...target, container, command: command.length > 0 ? { argv: command } : { shell: 'auto' }, interactive: process.stdin.isTTY === true },
+      request: { ...target, container, command: command.length > 0 ? { argv: command } : { shell: 'auto' }, ...(process.stdin.isTTY ? {} : { interactive: false, stdin: true }) },
     }),
   );
 }

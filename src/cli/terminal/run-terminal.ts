@@ -9,9 +9,9 @@ import process from 'node:process';
 import { isEnded, isId, PROTOCOL_VERSION, type ExecRequest, type ExecStarted, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
 import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { serverSocket } from '../server/server-socket.ts';
-import { DetachKeys } from './detach-keys.ts';
 import { LocalTerminal } from './local-terminal.ts';
 import { outcomeOf, type Outcome } from './session-end.ts';
+import { pumpStdin } from './stdin-pump.ts';
 
 export interface TerminalRun {
   access: ServerAccess;
@@ -82,6 +82,9 @@ class SessionView {
   #offset = 0;
   #replayTo = 0;
   #endedRow: SessionRow | undefined;
+  #stopStdin: (() => void) | undefined;
+  /** the server's, from its hello */
+  #inputBytesPerSecond = 1024 * 1024;
   readonly #client;
   readonly #stopSignals: () => void;
 
@@ -129,13 +132,18 @@ class SessionView {
       case 'hello':
         this.#hello = true;
         if (message.protocol !== PROTOCOL_VERSION) return this.#finish({ code: 1, sentence: `the server speaks protocol ${serverText(String(message.protocol))}, this client ${PROTOCOL_VERSION}: use the same octant-exec version on both sides` });
+        if (Number.isSafeInteger(message.limits?.inputBytesPerSecond) && message.limits.inputBytesPerSecond > 0) this.#inputBytesPerSecond = message.limits.inputBytesPerSecond;
         return this.#ready.resolve();
       case 'attached':
         if (message.sessionId !== this.#sessionId) return;
         this.#offset = message.from;
         this.#replayTo = message.to;
         this.#started(message.session);
+        if (message.running) this.#running();
         return this.#sawRow(message.session);
+      case 'stream':
+        if (message.sessionId === this.#sessionId && message.state === 'opened') this.#running();
+        return;
       case 'session':
         if (message.session?.sessionId === this.#sessionId) this.#sawRow(message.session);
         return;
@@ -161,7 +169,7 @@ class SessionView {
     if (this.#endedRow && this.#offset >= this.#replayTo) this.#finish(outcomeOf(this.#endedRow));
   }
 
-  /** Attached: keys and size go to the session from now on (earlier keys would be dropped). */
+  /** Attached: told what it is, this terminal raw, its size sent. */
   #started(row: SessionRow): void {
     const sessionId = this.#sessionId;
     if (this.#over || !sessionId) return;
@@ -171,19 +179,20 @@ class SessionView {
       this.local.raw();
       this.local.onResize(({ cols, rows }) => this.#client.resize(sessionId, cols, rows));
     }
-    // without a terminal on the server's side there is no stdin to send to
-    if (this.run.request.interactive === false) return;
-    const detachKeys = this.run.detachable && this.local.tty ? new DetachKeys() : undefined;
-    process.stdin.on('data', (chunk: Buffer) => {
-      if (this.#over) return;
-      const { send, detach } = detachKeys ? detachKeys.filter(chunk) : { send: chunk, detach: false };
-      this.#client.input(sessionId, send);
-      if (detach) this.#detach();
-    });
-    process.stdin.on('end', () => {
-      if (this.run.detachable) this.#detach();
-      else this.#client.eof(sessionId);
-    });
+  }
+
+  /** The process runs: stdin goes to it from now on (the server holds little of what comes sooner, and no end). */
+  #running(): void {
+    const sessionId = this.#sessionId;
+    if (this.#over || !sessionId || this.#stopStdin) return;
+    this.#stopStdin = pumpStdin(
+      {
+        send: (bytes) => this.#client.input(sessionId, bytes),
+        end: () => (this.run.detachable ? this.#detach() : this.#client.eof(sessionId)),
+        detach: () => this.#detach(),
+      },
+      { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
+    );
   }
 
   #detach(): void {
@@ -208,6 +217,7 @@ class SessionView {
     // before the session starts, the end is the start's failure
     this.#ready.reject(new ServerError(outcome.sentence ?? 'ended before the terminal started'));
     this.#stopSignals();
+    this.#stopStdin?.();
     this.#client.close();
     process.stdin.pause();
     process.stdin.destroy();
