@@ -10,10 +10,11 @@ export const execSpec = {
 the page. Without a command: the container's shell (the server's shells in order). With one
 (after --): that program and its arguments, never through a shell.
 When stdin is a terminal, the command gets one (raw keys, this terminal's size, like kubectl
-exec -it); otherwise it runs without one: its stdout and stderr come out apart here (no
-stdin: the server's exec without a terminal has none).
+exec -it); otherwise it runs without one (kubectl exec -i): stdin is piped to it and its end
+passed on, its stdout and stderr come out apart here.
   octant-exec exec web                         a shell in web's default container
-  octant-exec exec -c nginx web -- ls -l /etc  a command`,
+  octant-exec exec -c nginx web -- ls -l /etc  a command
+  octant-exec exec web -- sha256sum < file     a pipe`,
   operands: 'pod',
   commandAfterDashes: true,
   flags: { ...targetFlags, ...serverFlags },
