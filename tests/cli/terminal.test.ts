@@ -108,7 +108,8 @@ test('debug --copy crashloop: told it is a COPY, runs in the copy, and the copy 
 
 test('what the server refuses, or a server that is not there: exit 1 with the sentence that says why', async () => {
   const other = (changes: Record<string, string>, ...args: string[]) => runCli(args, 60_000, { env: { ...env, ...changes } });
-  const [unknownPod, unknownContainer, notAttachable, badImage, wrongToken, noServer] = await Promise.all([
+  const [forbidden, unknownPod, unknownContainer, notAttachable, badImage, wrongToken, noServer] = await Promise.all([
+    cli('exec', '-n', 'restricted', 'secret-db', '--', 'true'),
     cli('exec', 'nope', '--', 'true'),
     cli('exec', '-c', 'zz', 'web', '--', 'true'),
     cli('attach', 'web'),
@@ -117,6 +118,7 @@ test('what the server refuses, or a server that is not there: exit 1 with the se
     other({ OCTANT_EXEC_URL: 'http://127.0.0.1:1/' }, 'exec', 'web', '--', 'true'),
   ]);
   const expected: [typeof unknownPod, RegExp][] = [
+    [forbidden, /not allowed to exec here: this needs the "create" verb on "pods\/exec" in namespace "restricted"/],
     [unknownPod, /pods "nope" not found/],
     [unknownContainer, /pod "web" has no container "zz": its containers are sidecar, nginx/],
     [notAttachable, /stdin/],

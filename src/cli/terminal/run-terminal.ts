@@ -28,8 +28,8 @@ const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
 
 export async function runTerminal(run: TerminalRun): Promise<number> {
   const local = new LocalTerminal();
-  // The socket first: attached right after the start, the session's first bytes come live, on
-  // their own stream (a replay of held output gives stderr as stdout).
+  // The socket first: a server that refuses it is found before anything starts, and the attach
+  // follows the start at once.
   const view = new SessionView(run, local);
   let sessionId: string | undefined;
   try {
@@ -47,9 +47,20 @@ export async function runTerminal(run: TerminalRun): Promise<number> {
   } finally {
     view.close();
     local.restore();
-    // ends it if it still runs and takes it off the list; for an attach, only a detach
-    if (sessionId) await callServerJson(run.access, 'POST', `/api/v1/sessions/${sessionId}/close`).catch(() => undefined);
+    // ends it if it still runs and takes it off the list; for an attach, only a detach (a server
+    // that does not answer is not waited for long: its idle timeout ends the terminal)
+    if (sessionId) await closeSession(run.access, sessionId);
   }
+}
+
+const CLOSE_WAIT_MS = 5000;
+
+async function closeSession(access: ServerAccess, sessionId: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  const closing = callServerJson(access, 'POST', `/api/v1/sessions/${sessionId}/close`).then(() => undefined, () => undefined);
+  await Promise.race([closing, late]);
+  clearTimeout(timer);
 }
 
 /** A sentence of the protocol's inside one of ours. */
@@ -174,7 +185,7 @@ class SessionView {
     const sessionId = this.#sessionId;
     if (this.#over || !sessionId) return;
     const notice = this.run.notice?.(row);
-    if (notice) process.stderr.write(`${this.run.program}: ${notice}\r\n`);
+    if (notice) process.stderr.write(`${this.run.program}: ${notice}\n`); // before raw mode: \n is a new line
     if (this.local.tty) {
       this.local.raw();
       this.local.onResize(({ cols, rows }) => this.#client.resize(sessionId, cols, rows));
