@@ -26,7 +26,7 @@ export function startTmux(name: string, argv: string[], env: Record<string, stri
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
     screen,
-    waitFor: (pattern, what, timeoutMs = 20_000) =>
+    waitFor: (pattern, what, timeoutMs = 30_000) =>
       // a screen read is a process: ten a second are enough, and leave the machine to the test
       waitFor(async () => pattern.test(screen()) || (await new Promise((resolve) => setTimeout(resolve, 100)), false), what, timeoutMs).then(
         () => undefined,
