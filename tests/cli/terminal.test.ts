@@ -56,11 +56,14 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
   assert.is(lines.stdout.trim(), '3');
 });
 
-test('exec in a terminal: a shell with this terminal\'s size, its exit code, and the terminal cooked again after', async () => {
+test('exec in a terminal: a shell with this terminal\'s size (and its next one), its exit code, and the terminal cooked again after', async () => {
   const terminal = inTerminal('exec', 'exec', '-c', 'nginx', 'web');
   await terminal.waitFor(/# $/m, 'the shell prompt');
   terminal.keys('stty size; echo shell-$((6*7))', 'Enter');
   await terminal.waitFor(/^30 100\s*\nshell-42/m, 'the size and the answer');
+  terminal.resize(90, 25);
+  terminal.keys('clear; stty size', 'Enter');
+  await terminal.waitFor(/^25 90\s*$/m, 'the new size, after SIGWINCH');
   terminal.keys('exit 5', 'Enter');
   await terminal.waitFor(/EXIT=5\nMODE=icanon/, 'exit 5, the terminal cooked again');
 });

@@ -8,6 +8,8 @@ export interface TmuxTerminal {
   /** tmux key names (`Enter`, `C-p`) or text */
   keys(...keys: string[]): void;
   screen(): string;
+  /** the terminal gets this size (its program a SIGWINCH) */
+  resize(cols: number, rows: number): void;
   /** waits until the screen matches, or fails showing it */
   waitFor(pattern: RegExp, what: string, timeoutMs?: number): Promise<void>;
   kill(): void;
@@ -26,6 +28,7 @@ export function startTmux(name: string, argv: string[], env: Record<string, stri
   return {
     keys: (...keys) => void tmux('send-keys', '-t', 'main', ...keys),
     screen,
+    resize: (cols, rows) => void tmux('resize-window', '-t', 'main', '-x', String(cols), '-y', String(rows)),
     waitFor: (pattern, what, timeoutMs = 30_000) =>
       // a screen read is a process: ten a second are enough, and leave the machine to the test
       waitFor(async () => pattern.test(screen()) || (await new Promise((resolve) => setTimeout(resolve, 100)), false), what, timeoutMs).then(
