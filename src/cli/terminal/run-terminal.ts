@@ -230,6 +230,7 @@ class SessionView {
     this.#stopSignals();
     this.#stopStdin?.();
     this.#client.close();
+    this.local.restore(); // while stdin is still open: raw mode is set through it
     process.stdin.pause();
     process.stdin.destroy();
     let pending = 2;
