@@ -37,9 +37,11 @@ export class LocalTerminal {
       const size = this.size();
       if (size) changed(size);
     };
+    // Read first: Deno refreshes stdout's size in a SIGWINCH listener of its own, added at the
+    // first read; added after ours, ours would read the old size.
+    tell();
     process.on('SIGWINCH', tell);
     this.#stopResize = () => process.off('SIGWINCH', tell);
-    tell();
   }
 
   restore(): void {
