@@ -1,7 +1,7 @@
 // `octant-exec exec` against a server that misbehaves, a stand-in that speaks just enough of the
-// API and the socket: a socket that drops mid-session, frames that are not the protocol. Each
-// ends the command with exit 1 and a sentence that says what happened, the terminal restored,
-// and the session closed on the way out.
+// API and the socket: a socket that drops mid-session, frames that are not the protocol, another
+// protocol version. Each ends the command with exit 1 and a sentence that says what happened,
+// the terminal restored, and a session that was started closed on the way out.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -25,6 +25,8 @@ const behaviours: Record<string, (ws: WebSocket) => void> = {
 
 const closed: string[] = [];
 let pod = '';
+/** the protocol version the stand-in says hello with */
+let protocol = 1;
 const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
   let body = '';
   for await (const chunk of req) body += chunk;
@@ -44,7 +46,7 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
 });
 const sockets = new WebSocketServer({ server, path: '/api/v1/stream' });
 sockets.on('connection', (ws) => {
-  ws.send(JSON.stringify({ type: 'hello', protocol: 1, sessions: [], alerts: [], batches: [], limits: {} }));
+  ws.send(JSON.stringify({ type: 'hello', protocol, sessions: [], alerts: [], batches: [], limits: {} }));
   ws.on('message', (data, binary) => {
     if (binary || JSON.parse(String(data)).type !== 'attach') return;
     const session = { sessionId: 't1', state: 'interactive', target: { namespace: 'default', pod, container: 'main' } };
@@ -74,6 +76,17 @@ test('frames that are not the protocol: a sentence naming what came, exit 1', as
   assert.match(frame.stderr, /sent unknown binary frame kind 127, which is not the terminal protocol: is --server an octant-exec server/);
   assert.is(text.code, 1, text.stderr);
   assert.match(text.stderr, /sent a text frame that is not JSON, which is not the terminal protocol/);
+});
+
+test('a server of another protocol version: said before anything starts, exit 1', async () => {
+  protocol = 2;
+  try {
+    const run = await runCli(['exec', 'drop'], 30_000, { env });
+    assert.is(run.code, 1, run.stderr);
+    assert.match(run.stderr, /the server speaks protocol 2, this client 1: use the same octant-exec version on both sides/);
+  } finally {
+    protocol = 1;
+  }
 });
 
 test('in a terminal, a drop puts the terminal back in its mode before saying so', async () => {

@@ -8,10 +8,10 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
-import { cliArgv, runCli } from '../support/cli.ts';
+import { cliArgv, runCli, startCli } from '../support/cli.ts';
 import { requireTool, TMUX } from '../support/sandbox.ts';
 import { startTmux, type TmuxTerminal } from '../support/tmux.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { call, startTestApp } from '../server/support.ts';
 import type { PodsReply, SessionsReply } from '../../src/protocol/index.ts';
 
@@ -54,6 +54,15 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
   assert.is(sum.stdout, `${createHash('sha256').update(data).digest('hex')}  -\n`);
   assert.is(lines.code, 0, lines.stderr);
   assert.is(lines.stdout.trim(), '3');
+});
+
+test('exec ended by SIGTERM: exit 143, said, and its session closed (the command ends with it)', async () => {
+  const run = startCli(['exec', '-c', 'nginx', 'web', '--', 'sleep', '1000'], { env });
+  const running = await waitFor(async () => (await sessions()).find((row) => row.argv.join(' ') === 'sleep 1000' && row.state === 'interactive'), 'sleep 1000 running', 30_000);
+  run.child.kill('SIGTERM');
+  assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), 143);
+  assert.match(run.stderr(), /SIGTERM: the terminal was ended/);
+  assert.not.ok((await sessions()).some((row) => row.sessionId === running.sessionId), 'the session is closed');
 });
 
 test('exec in a terminal: a shell with this terminal\'s size (and its next one), its exit code, and the terminal cooked again after', async () => {
