@@ -8,6 +8,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
+import process from 'node:process';
 import { cliArgv, runCli, startCli } from '../support/cli.ts';
 import { requireTool, TMUX } from '../support/sandbox.ts';
 import { startTmux, type TmuxTerminal } from '../support/tmux.ts';
@@ -59,7 +60,8 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
 test('exec ended by SIGTERM: exit 143, said, and its session closed (the command ends with it)', async () => {
   const run = startCli(['exec', '-c', 'nginx', 'web', '--', 'sleep', '1000'], { env });
   const running = await waitFor(async () => (await sessions()).find((row) => row.argv.join(' ') === 'sleep 1000' && row.state === 'interactive'), 'sleep 1000 running', 30_000);
-  run.child.kill('SIGTERM');
+  // as another process would (Deno's child.kill() reports its own signal, not the exit status)
+  process.kill(run.child.pid!, 'SIGTERM');
   assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), 143);
   assert.match(run.stderr(), /SIGTERM: the terminal was ended/);
   assert.not.ok((await sessions()).some((row) => row.sessionId === running.sessionId), 'the session is closed');
