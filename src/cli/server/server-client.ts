@@ -55,7 +55,7 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
         new ServerError(
           error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND'
             ? `cannot reach the octant-exec server at ${access.url.origin}: ${error.message}`
-            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the request did not complete (a container tar stream it cannot trust is stopped this way)`,
+            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the request did not complete${path.startsWith('/api/v1/files/') ? ' (a container tar stream it cannot trust is stopped this way)' : ''}`,
         ),
       ),
     );
