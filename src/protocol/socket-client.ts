@@ -1,7 +1,8 @@
 // The terminal socket's client (docs/api.md, "The socket protocol"): one WebSocket for every
-// terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary frames, control in JSON. Each attached session has a sink
-// that writes to a screen and says when the bytes are on it; the client turns that into `ack`
-// messages (flow control: the server pauses a producer this page cannot keep up with).
+// terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary
+// frames, control in JSON. Each attached session has a sink that writes to a screen and says
+// when the bytes are on it; the client turns that into `ack` messages (flow control: the server
+// pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
