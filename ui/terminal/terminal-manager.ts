@@ -1,7 +1,7 @@
 // Keeps one TerminalSession per session this page shows, in step with the store: created when a
 // view first needs it, told of every change to its row (and whether it is only watched: someone
 // else's terminal in a team mode), disposed when the session is closed.
-import type { SocketClient } from '../protocol/socket-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import type { AppState } from '../state/app-state.ts';
 import type { Store } from '../state/store.ts';

@@ -1,10 +1,11 @@
-// The terminal socket (docs/api.md, "The socket protocol"): one WebSocket for every terminal the
-// page shows. Bytes travel in binary frames, control in JSON. Each attached session has a sink
-// that writes to a screen and says when the bytes are on it; the client turns that into `ack`
-// messages (flow control: the server pauses a producer this page cannot keep up with).
+// The terminal socket's client (docs/api.md, "The socket protocol"): one WebSocket for every
+// terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary
+// frames, control in JSON. Each attached session has a sink that writes to a screen and says
+// when the bytes are on it; the client turns that into `ack` messages (flow control: the server
+// pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
-import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from '../../src/protocol/index.ts';
+import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
@@ -46,6 +47,8 @@ export interface SocketClientOptions {
   ackEveryBytes?: number;
   /** the client pings this often; a server silent for a whole interval after a ping is given up on */
   heartbeatMs?: number;
+  /** a text frame that is not JSON, or a binary frame that is not the protocol's (the page ignores them; a command-line client stops) */
+  protocolError?: (sentence: string) => void;
   /** the WebSocket class (tests pass a fake); default the browser's */
   WebSocket?: new (url: string) => WebSocket;
 }
@@ -63,7 +66,7 @@ interface Attachment {
 }
 
 export class SocketClient {
-  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'WebSocket'>> & Pick<SocketClientOptions, 'mayRetry'>;
+  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'protocolError' | 'WebSocket'>> & Pick<SocketClientOptions, 'mayRetry' | 'protocolError'>;
   readonly #WebSocket: new (url: string) => WebSocket;
   readonly #attachments = new Map<string, Attachment>();
   readonly #listeners = new Set<(message: ServerMessage) => void>();
@@ -201,6 +204,11 @@ export class SocketClient {
     for (let at = 0; at < bytes.length; at += INPUT_FRAME_BYTES) this.#sendRaw(encodeFrame(FrameKind.Input, sessionId, bytes.subarray(at, at + INPUT_FRAME_BYTES)));
   }
 
+  /** The end of input: the process's stdin is closed (a session without a terminal). */
+  eof(sessionId: string): void {
+    if (this.#attachments.get(sessionId)?.live) this.#send({ type: 'eof', sessionId });
+  }
+
   resize(sessionId: string, cols: number, rows: number): void {
     const a = this.#attachments.get(sessionId);
     if (!a || (a.size?.cols === cols && a.size.rows === rows)) return; // every resize is logged: send changes only
@@ -232,6 +240,11 @@ export class SocketClient {
     try {
       message = JSON.parse(text) as ServerMessage;
     } catch {
+      this.#options.protocolError?.('a text frame that is not JSON');
+      return;
+    }
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
+      this.#options.protocolError?.('a message without a type');
       return;
     }
     switch (message.type) {
@@ -269,7 +282,7 @@ export class SocketClient {
 
   #bytes(data: Uint8Array): void {
     const frame = decodeFrame(data);
-    if (typeof frame === 'string') return;
+    if (typeof frame === 'string') return this.#options.protocolError?.(frame);
     const a = this.#attachments.get(frame.sessionId);
     if (!a || !a.live) return;
     const length = frame.payload.length;
