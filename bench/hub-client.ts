@@ -1,9 +1,9 @@
-// The scripted browser: the page's own socket client (ui/protocol/socket-client.ts), unchanged,
+// The scripted browser: the page's own socket client (src/protocol/socket-client.ts), unchanged,
 // on the `ws` package instead of the browser's WebSocket, plus the two HTTP calls a tab makes.
 // It speaks docs/api.md exactly like the UI: binary frames, `attach`, and an `ack` once the bytes
 // are consumed (here: handed to the figure, which is what xterm's write callback means).
 import WebSocket from 'ws';
-import { SocketClient } from '../ui/protocol/socket-client.ts';
+import { SocketClient } from '../src/protocol/socket-client.ts';
 import type { ExecRequest, ServerMessage } from '../src/protocol/index.ts';
 import { isEnded } from '../src/protocol/terminal-states.ts';
 

@@ -4,7 +4,7 @@ import '@xterm/xterm/css/xterm.css';
 import './styles.css';
 import { render } from 'preact';
 import { api, ApiError } from './protocol/http-client.ts';
-import { SocketClient } from './protocol/socket-client.ts';
+import { SocketClient } from '../src/protocol/socket-client.ts';
 import { Actions, readDismissed } from './state/actions.ts';
 import { initialState } from './state/app-state.ts';
 import { readPreferences } from './state/preferences.ts';

@@ -4,6 +4,9 @@
 import { batchSpec } from './batch/batch-spec.ts';
 import { completionSpec } from './completion/completion-spec.ts';
 import { cpSpec } from './cp/cp-spec.ts';
+import { attachSpec } from './terminal/attach-spec.ts';
+import { debugSpec } from './terminal/debug-spec.ts';
+import { execSpec } from './terminal/exec-spec.ts';
 import type { CommandSpec, ParsedArgs } from './flags.ts';
 import { logSpec } from './log/log-spec.ts';
 import { octantSpec } from './octant/octant-spec.ts';
@@ -26,6 +29,9 @@ export const commands: Record<string, Command> = {
   serve: command(serveSpec, async () => (await import('./serve/serve-command.ts')).serveCommand),
   batch: command(batchSpec, async () => (await import('./batch/batch-command.ts')).batchCommand),
   sandbox: command(sandboxSpec, async () => (await import('./sandbox/sandbox-command.ts')).sandboxCommand),
+  exec: command(execSpec, async () => (await import('./terminal/exec-command.ts')).execCommand),
+  attach: command(attachSpec, async () => (await import('./terminal/attach-command.ts')).attachCommand),
+  debug: command(debugSpec, async () => (await import('./terminal/debug-command.ts')).debugCommand),
   cp: command(cpSpec, async () => (await import('./cp/cp-command.ts')).cpCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
   octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),

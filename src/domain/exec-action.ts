@@ -36,6 +36,8 @@ export interface ExecAction {
   target: Omit<ExecTarget, 'container'> & { containers: string[] | 'all' };
   command: ExecCommand;
   interactive: boolean;
+  /** without a terminal, stdin all the same (ended by the client's eof) */
+  stdin?: true;
   /** who asked, for the audit trail: the signed-in person in team mode, else the kube context's user */
   requestedBy: string;
   /** team mode: the person it is done for; every cluster call for it impersonates them, and they own it */

@@ -17,6 +17,8 @@ export interface SessionSpawned {
   target: ExecTarget;
   command: ExecAction['command'];
   interactive: boolean;
+  /** no terminal, but stdin */
+  stdin?: true;
   requestedBy: string;
   /** team mode: the person it runs for (impersonated in every cluster call), its owner */
   person?: Person;

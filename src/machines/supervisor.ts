@@ -76,6 +76,7 @@ export interface AdoptedSession {
   target: ExecTarget;
   command: ExecCommand;
   interactive: boolean;
+  stdin?: true;
   person?: Person;
   idleTimeoutMs: number;
   mode?: ActionMode;
@@ -96,6 +97,7 @@ interface NewSession {
   target: ExecTarget;
   command: ExecCommand;
   interactive: boolean;
+  stdin?: true;
   requestedBy: string;
   person?: Person;
   idleTimeoutMs: number;
@@ -114,6 +116,7 @@ function terminalInput(config: SupervisorConfig, session: Omit<NewSession, 'requ
     ...(session.person ? { person: session.person } : {}),
     command: session.command,
     interactive: session.interactive,
+    ...(session.stdin ? { stdin: true as const } : {}),
     autoShells: config.autoShells,
     size: config.initialSize,
     idleNoticeMs: Math.min(config.idleNoticeMs, session.idleTimeoutMs),
@@ -211,6 +214,7 @@ export const supervisorMachine = setup({
             target: { ...(kubeContext ? { context: kubeContext } : {}), namespace, pod, container },
             command: action.command,
             interactive: action.interactive,
+            ...(action.stdin ? { stdin: true as const } : {}),
             requestedBy: action.requestedBy,
             ...(action.person ? { person: action.person } : {}),
             idleTimeoutMs: action.idleTimeoutMs ?? context.config.idleTimeoutMs,

@@ -26,6 +26,8 @@ export interface TerminalInput extends TerminalTimings {
   person?: Person;
   command: ExecCommand;
   interactive: boolean;
+  /** no terminal, but stdin (ended by the client) */
+  stdin?: true;
   autoShells: readonly ShellName[];
   size: TerminalSize;
   /** taken over from a lost replica after run `adoptedRun` ended there: it starts ended, ready to restart or close */
@@ -53,6 +55,7 @@ export interface ExecStreamInput {
   person?: Person;
   argv: string[];
   interactive: boolean;
+  stdin?: true;
   size: TerminalSize;
   /** the machine turns idle after this much quiet: activity needs telling only before then */
   idleNoticeMs: number;
@@ -162,6 +165,7 @@ export const terminalMachine = setup({
           ...(context.person ? { person: context.person } : {}),
           argv: argvOf(context),
           interactive: context.interactive,
+          ...(context.stdin ? { stdin: true as const } : {}),
           size: context.size,
           idleNoticeMs: context.idleNoticeMs,
           ...(context.mode ? { mode: context.mode } : {}),

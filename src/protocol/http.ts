@@ -92,6 +92,8 @@ export interface ExecRequest {
   command?: ExecCommand | { line: string };
   /** default true: a TTY with stdin */
   interactive?: boolean;
+  /** with `interactive: false`: stdin anyway (no TTY), ended by the socket's `eof` (`octant-exec exec` with a pipe) */
+  stdin?: boolean;
   idleTimeoutSeconds?: number;
   /** debug, copy or attach (docs/api.md); absent: a plain exec */
   mode?: { kind: 'debug'; image: string } | { kind: 'copy' } | { kind: 'attach' };

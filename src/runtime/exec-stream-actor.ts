@@ -35,8 +35,8 @@ export function execStreamActor(deps: ExecStreamDeps) {
         ...(input.person ? { person: input.person } : {}),
         argv: input.argv,
         tty: input.interactive,
-        // an upload feeds tar's stdin without a terminal
-        stdin: input.interactive || input.mode?.kind === 'upload',
+        // an upload feeds tar's stdin without a terminal, as a client may feed a command's
+        stdin: input.interactive || input.stdin === true || input.mode?.kind === 'upload',
         size: input.size,
         ...(input.mode ? { mode: input.mode } : {}),
       },

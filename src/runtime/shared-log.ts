@@ -48,8 +48,8 @@ export class SharedLog {
   async adoption(row: SessionRow | undefined): Promise<Extract<SupervisorEvent, { type: 'ADOPT' }> | undefined> {
     if (!row?.replica || row.replica === this.replica.id || runs(row)) return undefined;
     if (!(await this.store.adopt(row.sessionId, row.replica))) return undefined;
-    const { sessionId, target, command, interactive, person, idleTimeoutMs, run, mode } = row;
-    return { type: 'ADOPT', from: row.replica, session: { sessionId, target, command, interactive, ...(person ? { person } : {}), idleTimeoutMs, run, ...(mode ? { mode } : {}) } };
+    const { sessionId, target, command, interactive, stdin, person, idleTimeoutMs, run, mode } = row;
+    return { type: 'ADOPT', from: row.replica, session: { sessionId, target, command, interactive, ...(stdin ? { stdin } : {}), ...(person ? { person } : {}), idleTimeoutMs, run, ...(mode ? { mode } : {}) } };
   }
 
   /** Writes a snapshot of `state` as of `seq`, unless the database does not answer; `written` once it is stored. */

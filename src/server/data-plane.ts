@@ -164,7 +164,7 @@ export class DataPlane {
     // keeps its first bytes even before a shared log has delivered its spawn to the lists.
     if (!this.#streams.has(sessionId) && !this.system.holds(sessionId) && !this.system.sessionList.byId[sessionId]) return;
     const stream = this.#stream(sessionId);
-    stream.scrollback.append(chunk);
+    stream.scrollback.append(chunk, channel);
     if (stream.viewers.size === 0) return;
     const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
     for (const viewer of stream.viewers) this.#sendBytes(viewer, frame, chunk.length);
@@ -236,9 +236,14 @@ export class DataPlane {
       running: this.system.io.isRunning(sessionId),
       session: row,
     });
-    for (let at = 0; at < replay.bytes.length; at += REPLAY_FRAME_BYTES) {
-      const part = replay.bytes.subarray(at, at + REPLAY_FRAME_BYTES);
-      this.#sendBytes(viewer, encodeFrame(FrameKind.Stdout, sessionId, part), part.length);
+    let runStart = 0;
+    for (const run of replay.runs) {
+      const kind = run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout;
+      for (let at = runStart; at < runStart + run.length; at += REPLAY_FRAME_BYTES) {
+        const part = replay.bytes.subarray(at, Math.min(at + REPLAY_FRAME_BYTES, runStart + run.length));
+        this.#sendBytes(viewer, encodeFrame(kind, sessionId, part), part.length);
+      }
+      runStart += run.length;
     }
     stream.viewers.add(viewer);
     this.#flow(sessionId, stream);

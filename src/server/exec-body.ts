@@ -21,18 +21,20 @@ export interface ExecBody {
   containers: string[] | 'all';
   command: ExecCommand;
   interactive: boolean;
+  /** a non-interactive exec with stdin */
+  stdin?: true;
   idleTimeoutMs?: number;
   /** absent: a plain exec */
   mode?: ActionMode;
 }
 
-const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'idleTimeoutSeconds', 'mode']);
+const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'stdin', 'idleTimeoutSeconds', 'mode']);
 
 /** `debugImages`: what a debug action may run (the server's --debug-image list). */
 export function parseExecBody(body: unknown, debugImages: readonly string[] = DEFAULT_DEBUG_IMAGES): ExecBody {
   if (!isObject(body)) throw new HttpError(400, 'The body must be a JSON object: {namespace, pod, containers, command, interactive}.');
   for (const key of Object.keys(body)) if (!allowedKeys.has(key)) throw new HttpError(400, `Unknown field "${key.slice(0, 40)}": allowed are ${[...allowedKeys].join(', ')}.`);
-  const { context, namespace, pod, container, containers, command, interactive, idleTimeoutSeconds, mode } = body;
+  const { context, namespace, pod, container, containers, command, interactive, stdin, idleTimeoutSeconds, mode } = body;
   if (context !== undefined && (typeof context !== 'string' || context === '' || context.length > 253)) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
   checkName('namespace', namespace);
   checkName('pod', pod);
@@ -48,6 +50,8 @@ export function parseExecBody(body: unknown, debugImages: readonly string[] = DE
     if (new Set(chosen).size !== chosen.length) throw new HttpError(400, 'containers names a container twice.');
   }
   if (interactive !== undefined && typeof interactive !== 'boolean') throw new HttpError(400, 'interactive must be true or false.');
+  if (stdin !== undefined && typeof stdin !== 'boolean') throw new HttpError(400, 'stdin must be true or false.');
+  if (stdin === true && interactive !== false) throw new HttpError(400, 'stdin is for an exec without a terminal (interactive: false); a terminal has stdin already.');
   const idleTimeoutMs = optionalSeconds('idleTimeoutSeconds', idleTimeoutSeconds, MAX_IDLE_SECONDS);
   const parsedMode = parseMode(mode, debugImages);
   if (parsedMode) {
@@ -62,6 +66,7 @@ export function parseExecBody(body: unknown, debugImages: readonly string[] = DE
     containers: chosen,
     command: parseCommand(command),
     interactive: interactive ?? true,
+    ...(stdin === true ? { stdin: true as const } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(parsedMode ? { mode: parsedMode } : {}),
   };

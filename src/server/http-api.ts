@@ -170,6 +170,7 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
     target: { ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod, containers: body.containers },
     command,
     interactive: body.interactive,
+    ...(body.stdin ? { stdin: true as const } : {}),
     ...who,
     ...(body.idleTimeoutMs !== undefined ? { idleTimeoutMs: body.idleTimeoutMs } : {}),
     ...(mode ? { mode } : {}),

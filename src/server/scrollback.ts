@@ -4,9 +4,20 @@
 //
 // A raw byte ring rather than a headless terminal: it costs a copy per byte and nothing else, and
 // replaying it through xterm.js rebuilds a line-oriented screen exactly. A full-screen program
-// (top, vim) redraws on the next resize, which the page sends on attach.
+// (top, vim) redraws on the next resize, which the page sends on attach. Each chunk keeps the
+// stream it came on, so a replay gives a non-interactive session's stderr as stderr.
+import type { OutputChannel } from '../runtime/terminal-io.ts';
+
+/** `length` bytes of a replay that came on one stream, in order. */
+export interface ReplayRun {
+  channel: OutputChannel;
+  length: number;
+}
+
 export class Scrollback {
   #chunks: Uint8Array[] = [];
+  /** the stream of each chunk */
+  #channels: OutputChannel[] = [];
   #size = 0;
   /** offset of the first byte still held */
   #start = 0;
@@ -28,29 +39,35 @@ export class Scrollback {
     return this.#size;
   }
 
-  append(chunk: Uint8Array): void {
+  append(chunk: Uint8Array, channel: OutputChannel = 'stdout'): void {
     if (chunk.length === 0) return;
     this.#chunks.push(chunk.slice()); // the producer may reuse its buffer
+    this.#channels.push(channel);
     this.#size += chunk.length;
     this.#trim();
   }
 
-  /** Bytes from `from` (clamped to what is held) to the end. */
-  since(from: number): { from: number; bytes: Uint8Array } {
+  /** Bytes from `from` (clamped to what is held) to the end; `runs` says which stream each stretch of them came on. */
+  since(from: number): { from: number; bytes: Uint8Array; runs: ReplayRun[] } {
     const start = Math.min(Math.max(from, this.#start), this.end);
     const out = new Uint8Array(this.end - start);
+    const runs: ReplayRun[] = [];
     let offset = this.#start;
     let written = 0;
-    for (const chunk of this.#chunks) {
+    this.#chunks.forEach((chunk, index) => {
       const chunkEnd = offset + chunk.length;
       if (chunkEnd > start) {
         const part = chunk.subarray(Math.max(0, start - offset));
         out.set(part, written);
         written += part.length;
+        const channel = this.#channels[index];
+        const last = runs.at(-1);
+        if (last?.channel === channel) last.length += part.length;
+        else runs.push({ channel, length: part.length });
       }
       offset = chunkEnd;
-    }
-    return { from: start, bytes: out };
+    });
+    return { from: start, bytes: out, runs };
   }
 
   #trim(): void {
@@ -59,6 +76,7 @@ export class Scrollback {
       const first = this.#chunks[0];
       if (first.length <= excess) {
         this.#chunks.shift();
+        this.#channels.shift();
         this.#drop(first.length);
         excess -= first.length;
         continue;
@@ -69,7 +87,10 @@ export class Scrollback {
       while (cut < first.length && (first[cut] & 0xc0) === 0x80) cut++;
       this.#chunks[0] = first.subarray(cut);
       this.#drop(cut);
-      if (this.#chunks[0].length === 0) this.#chunks.shift();
+      if (this.#chunks[0].length === 0) {
+        this.#chunks.shift();
+        this.#channels.shift();
+      }
       excess = 0;
     }
   }

@@ -4,7 +4,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
-import { SocketClient, type SessionSink } from '../../ui/protocol/socket-client.ts';
+import { SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
 import { hello } from '../support/hello.ts';
 
@@ -132,6 +132,26 @@ test('resizes are sent only when the size changes, and again after a reattach', 
   ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
   assert.equal(ws.messages('resize').map((m) => `${m.cols}x${m.rows}`), ['100x30', '90x30', '90x30']);
   c.close();
+});
+
+test('eof is sent for an attached session only; what is not the protocol is told to protocolError and shown nowhere', () => {
+  const problems: string[] = [];
+  const c = client({ protocolError: (sentence) => problems.push(sentence) });
+  const shown: string[] = [];
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', { output: (bytes, _channel, written) => (shown.push(new TextDecoder().decode(bytes)), written()) });
+  c.eof('t1'); // not attached yet: nothing to close
+  assert.equal(ws.messages('eof'), []);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  c.eof('t1');
+  assert.equal(ws.messages('eof'), [{ type: 'eof', sessionId: 't1' }]);
+  ws.onmessage?.({ data: 'not json' });
+  ws.onmessage?.({ data: 'null' });
+  ws.onmessage?.({ data: new Uint8Array([0x7f, 2, 0x74, 0x31, 0x41]).buffer });
+  assert.equal(problems, ['a text frame that is not JSON', 'a message without a type', 'Unknown binary frame kind 127.']);
+  assert.equal(shown, []);
 });
 
 test('a big paste goes in input frames far below the server limit, in order, nothing lost', () => {

@@ -102,7 +102,13 @@ export async function waitForRow(page: Page, pattern: RegExp, timeout = 15_000):
 /** Waits (bounded) until the locator's text matches. */
 export async function waitForText(locator: Locator, pattern: RegExp, timeout = 15_000): Promise<void> {
   const handle = await locator.elementHandle({ timeout });
-  await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
+  try {
+    await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
+  } catch (error) {
+    // what it showed instead (a badge saying "failed", say) is what a failure report needs
+    const shown = await handle?.evaluate((el) => `"${(el as HTMLElement).innerText}"${(el as HTMLElement).title ? ` (title: ${(el as HTMLElement).title})` : ''}`).catch(() => 'nothing (the element is gone)');
+    throw new Error(`${(error as Error).message.split('\n')[0]}: waited for ${pattern} and the element shows ${shown}`);
+  }
 }
 
 /** Right-clicks the shown terminal and waits for its menu. */

@@ -13,7 +13,7 @@ import { readRoute, routeUrl, type Route } from '../../ui/state/route.ts';
 import { Store } from '../../ui/state/store.ts';
 import { execPermission, isWatched, mayInspect, permissionKey, watchedOwner } from '../../ui/state/team.ts';
 import { afterSignOut, ApiError, isOwnPath, type Api } from '../../ui/protocol/http-client.ts';
-import type { SocketClient } from '../../ui/protocol/socket-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
 import { sessionRow } from '../support/session-row.ts';
 

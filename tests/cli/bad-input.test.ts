@@ -9,7 +9,7 @@ const test = suite('bad input');
 
 test('each mistake gets one line naming it and the nearest spelling, exit 2, nothing on stdout', async () => {
   const cases: [string[], string][] = [
-    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, cp, log, octant, completion (see octant-exec --help)'],
+    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, exec, attach, debug, cp, log, octant, completion (see octant-exec --help)'],
     [['--prot', '80'], 'octant-exec: unknown option "--prot" (did you mean --port?) (see octant-exec --help)'],
     [['batch', '--namepsace', 'x', 'web', '--', 'id'], 'octant-exec batch: unknown option "--namepsace" (did you mean --namespace?) (see octant-exec batch --help)'],
     [['sandbox', '--port'], 'octant-exec sandbox: --port needs a value (see octant-exec sandbox --help)'],
@@ -18,6 +18,10 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['octant', 'install', '--url', 'file:///etc/passwd'], 'octant-exec octant: --url: the octant-exec address must be an http(s) URL, not "file:///etc/passwd" (see octant-exec octant --help)'],
     [['completion', 'fish'], 'octant-exec completion: unknown command "fish": use bash or zsh (see octant-exec completion --help)'],
     [['--json=yes'], 'octant-exec: --json takes no value (see octant-exec --help)'],
+    [['exec', '-n', 'x'], 'octant-exec exec: name the pod: octant-exec exec [options] POD [-- COMMAND [ARG...]] (see octant-exec exec --help)'],
+    [['attach', 'web', 'console'], 'octant-exec attach: one pod, not 2 ("console"…): octant-exec attach [options] POD (see octant-exec attach --help)'],
+    [['debug', 'Bad_Name'], 'octant-exec debug: "Bad_Name" is not a valid pod name: use lowercase letters, digits, "-" and ".", at most 253 characters. (see octant-exec debug --help)'],
+    [['debug', '--copy', '--image', 'busybox:1.36', 'crashloop'], 'octant-exec debug: --copy runs the shell in a copy of the pod, not in an image: give --copy or --image, not both (see octant-exec debug --help)'],
     [['cp', './a', './b'], 'octant-exec cp: one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local (see octant-exec cp --help)'],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(args)));
@@ -33,7 +37,7 @@ test('--help prints the usage of the command and exits 0; the top one lists ever
   const [top, batch, log] = await Promise.all([runCli(['--help']), runCli(['batch', '-h']), runCli(['log', '--help'])]);
   assert.is(top.code, 0);
   assert.match(top.stdout, /^Usage: octant-exec \[serve\] \[options\]$/m);
-  for (const command of ['batch', 'sandbox', 'cp', 'log', 'octant', 'completion']) assert.match(top.stdout, new RegExp(`^  ${command} +\\S`, 'm'), command);
+  for (const command of ['batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'log', 'octant', 'completion']) assert.match(top.stdout, new RegExp(`^  ${command} +\\S`, 'm'), command);
   assert.not.match(top.stdout, /__complete/);
   assert.is(batch.code, 0);
   assert.match(batch.stdout, /^Usage: octant-exec batch /);

@@ -23,8 +23,9 @@ const names = async (kind: ClusterNameKind, given: Given) => {
 const complete = (...words: string[]) => completions(words, names);
 
 test('commands, then their flags, subcommands and fixed values, matching what is typed', async () => {
-  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'cp', 'log', 'octant', 'completion']);
+  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'log', 'octant', 'completion']);
   assert.equal(await complete('ba'), ['batch']);
+  assert.equal(await complete('debug', '--co'), ['--container', '--context', '--copy']);
   assert.equal(await complete('batch', '--all'), ['--all-containers']);
   assert.equal(await complete('--sandbox-u'), ['--sandbox-unisolated'], 'the default command has its flags at the top');
   assert.equal(await complete('batch', '--output', ''), ['prefixed', 'grouped', 'json']);
@@ -49,6 +50,10 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
     ['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }],
   ]);
   assert.equal(await complete('batch', 'web', '--', ''), [], 'after -- come the words of the command to run');
+  assert.equal(await complete('exec', 'web', '--', ''), [], "exec's command too");
+  asked.length = 0;
+  assert.equal(await complete('attach', '-n', 'batch', 'worker-1'), ['worker-1'], 'the pod of exec, attach and debug');
+  assert.equal(asked, [['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }]]);
 });
 
 /** A folder with `octant-exec` in it that runs this checkout's sources, as the scripts call it. */

@@ -53,6 +53,19 @@ test('scrollback: never starts a replay inside a UTF-8 character, and copies wha
   assert.is(sb.start, 3);
 });
 
+test('scrollback: a replay says which stream each stretch of bytes came on', () => {
+  const sb = new Scrollback(10);
+  sb.append(bytes('abc'), 'stdout');
+  sb.append(bytes('de'), 'stdout');
+  sb.append(bytes('FGH'), 'stderr');
+  sb.append(bytes('ij'), 'stdout');
+  assert.equal(sb.since(0).runs, [{ channel: 'stdout', length: 5 }, { channel: 'stderr', length: 3 }, { channel: 'stdout', length: 2 }]);
+  assert.equal(sb.since(6).runs, [{ channel: 'stderr', length: 2 }, { channel: 'stdout', length: 2 }]);
+  sb.append(bytes('klmnop'), 'stderr'); // trims "abc", "de" and "F"
+  assert.equal(sb.since(0).runs, [{ channel: 'stderr', length: 2 }, { channel: 'stdout', length: 2 }, { channel: 'stderr', length: 6 }]);
+  assert.is(new TextDecoder().decode(sb.since(0).bytes), 'GHijklmnop');
+});
+
 test('token bucket: bursts, then the rate', () => {
   let now = 0;
   const bucket = new TokenBucket(10, 20, () => now);
@@ -99,6 +112,12 @@ test('exec bodies: defaults, "all", and a command line split by the quoting rule
     interactive: true,
   });
   assert.is(parseExecBody({ namespace: 'default', pod: 'web', containers: 'all', idleTimeoutSeconds: 5 }).idleTimeoutMs, 5000);
+  // stdin without a terminal (a pipe), only for a non-interactive exec
+  assert.is(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', interactive: false, stdin: true }).stdin, true);
+  assert.not.ok('stdin' in parseExecBody({ namespace: 'a', pod: 'b', container: 'c', interactive: false, stdin: false }));
+  for (const body of [{ stdin: true }, { interactive: true, stdin: true }, { interactive: false, stdin: 'yes' }]) {
+    assert.throws(() => parseExecBody({ namespace: 'a', pod: 'b', container: 'c', ...body }), (error: unknown) => error instanceof HttpError && error.status === 400, JSON.stringify(body));
+  }
   assert.equal(parseExecBody({ namespace: 'a', pod: 'b', container: 'c', command: { line: `  ls; rm  -rf /\t"quoted word" $HOME sh -c 'exit 42'` } }).command, {
     argv: ['ls;', 'rm', '-rf', '/', 'quoted word', '$HOME', 'sh', '-c', 'exit 42'],
   });

@@ -124,6 +124,8 @@ test('two viewers get identical bytes in the same order', async () => {
   await a.attach(id);
   await b.attach(id);
   a.type(id, 'seq 1 3000\r');
+  // b types once seq has printed all: typed at once, b's line could reach the shell first
+  await a.waitForText(id, /\r\n3000\r\n/);
   b.type(id, 'echo done-$((1+2))\r');
   await a.waitForText(id, /done-3\r\n/);
   await b.waitForText(id, /done-3\r\n/);

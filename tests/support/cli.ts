@@ -27,15 +27,24 @@ export interface CliOptions {
   program?: string;
   /** more environment (HOME is the fresh one unless given) */
   env?: Record<string, string>;
+  /** piped to stdin, then its end (default: no stdin, /dev/null) */
+  input?: Uint8Array | string;
+}
+
+/** The program and arguments that run octant-exec (or another script, or program) with `args`: for a terminal multiplexer to run. */
+export function cliArgv(args: string[], options: Pick<CliOptions, 'script' | 'program'> = {}): string[] {
+  const script = options.script ?? entry;
+  if (options.program) return [options.program, ...args];
+  return deno ? [deno.execPath(), 'run', '-A', script, ...args] : [process.execPath, '--import', 'tsx', script, ...args];
 }
 
 /** Starts octant-exec (or another script, or program) in its own process. */
 export function startCli(args: string[], options: CliOptions = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
-  const script = options.script ?? entry;
-  const [file, pre] = options.program ? [options.program, []] : deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, ['--import', 'tsx', script]];
+  const [file, ...rest] = cliArgv(args, options);
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, [...pre, ...args], { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  if (options.input !== undefined) child.stdin!.on('error', () => {}).end(options.input);
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';

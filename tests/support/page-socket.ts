@@ -3,7 +3,7 @@
 // package. Each terminal's bytes are hashed as they arrive (and kept, to say what went wrong).
 import { createHash, type Hash } from 'node:crypto';
 import WebSocket from 'ws';
-import { SocketClient } from '../../ui/protocol/socket-client.ts';
+import { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ServerMessage } from '../../src/protocol/index.ts';
 
 interface Received {

@@ -3,7 +3,7 @@
 // notice carrying the server's sentence.
 import { afterSignOut, ApiError, type Api } from '../protocol/http-client.ts';
 import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
-import type { SocketClient } from '../protocol/socket-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
 import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';

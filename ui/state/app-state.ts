@@ -1,7 +1,7 @@
 // The page's state and how server messages change it. Pure functions of (state, message): the
 // socket client feeds them, views read the result. No DOM, no fetch, no timers here.
 import { isEnded as isEndedState } from '../../src/protocol/index.ts';
-import type { ConnectionState } from '../protocol/socket-client.ts';
+import type { ConnectionState } from '../../src/protocol/socket-client.ts';
 import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow, ServerMessage } from '../../src/protocol/index.ts';
 import type { Route } from './route.ts';
 import { initialAudit, type AuditView } from './audit.ts';

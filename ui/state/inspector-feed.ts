@@ -4,7 +4,7 @@
 import { project } from '../../src/events/projection.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
 import type { Api } from '../protocol/http-client.ts';
-import type { SocketClient } from '../protocol/socket-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ActorSnapshots, LogEntry, SessionList } from '../../src/protocol/index.ts';
 import { Store } from './store.ts';
 

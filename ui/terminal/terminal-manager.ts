@@ -2,7 +2,7 @@
 // view first needs it, told of every change to its row (and whether it is only watched: someone
 // else's terminal in a team mode) and of this browser's settings (font size, copy on select),
 // disposed when the session is closed.
-import type { SocketClient } from '../protocol/socket-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import type { AppState } from '../state/app-state.ts';
 import type { Store } from '../state/store.ts';

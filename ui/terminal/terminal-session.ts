@@ -8,7 +8,7 @@ import { Terminal, type IDisposable } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
-import type { AttachInfo, SessionSink, SocketClient } from '../protocol/socket-client.ts';
+import type { AttachInfo, SessionSink, SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';

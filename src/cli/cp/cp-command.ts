@@ -18,7 +18,7 @@ import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import type { cpSpec } from './cp-spec.ts';
-import { callServer, ServerError, serverAccess, type ServerAccess } from './server-client.ts';
+import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
 
@@ -62,6 +62,9 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
     // an answer cut short must end the extraction (some runtimes end such a body without an error)
     res.once('close', () => !res.complete && gunzip.destroy(new Error('cut off')));
     res.once('error', (error) => gunzip.destroy(error));
+    // while the extraction reads, it gets gunzip's errors; after the archive's end nothing listens,
+    // and a cut answer is told by res.complete below, not by a crash
+    gunzip.on('error', () => {});
     try {
       await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
       // The archive's end is not the answer's: the server cuts the answer when the container's

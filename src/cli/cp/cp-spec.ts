@@ -1,5 +1,6 @@
 // The flags of `octant-exec cp`. Plain data, loaded for --help and completion without the copy code.
 import type { CommandSpec } from '../flags.ts';
+import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const cpSpec = {
   name: 'cp',
@@ -13,15 +14,8 @@ container, written [NAMESPACE/]POD:PATH; the other is a local path.
 What comes out of a container is extracted safely: nothing is written outside DST (no "..",
 absolute names, links that point outside, or writes through symlinks).`,
   operands: 'file',
-  flags: {
-    container: { type: 'string', short: 'c', value: 'NAME', help: "the container (default: the pod's default container)" },
-    namespace: { type: 'string', short: 'n', value: 'NS', help: 'namespace of a POD given without one (default "default")', completes: 'namespace' },
-    context: { type: 'string', value: 'NAME', help: "the server's kubeconfig context to use (default: its current one)", completes: 'context' },
-    server: { type: 'string', value: 'URL', help: 'the octant-exec server (default: $OCTANT_EXEC_URL)' },
-    'token-file': { type: 'string', value: 'FILE', help: "a file holding the server's token (default: $OCTANT_EXEC_TOKEN)", completes: 'file' },
-  },
-  footer: `The server and its token: \`octant-exec --json\` prints both ({"url", "token"}); set
-OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).
+  flags: { ...targetFlags, ...serverFlags },
+  footer: `${serverFooter}
 Exit status: 0 when the copy is complete, 1 when it failed (the server's sentence on stderr),
 2 for a usage error.`,
 } as const satisfies CommandSpec;

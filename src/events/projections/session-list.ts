@@ -17,6 +17,8 @@ export interface SessionRow {
   /** short text for a tab: the shell or the command line */
   label: string;
   interactive: boolean;
+  /** no terminal, but stdin */
+  stdin?: true;
   requestedBy: string;
   /** team mode: whom it runs for, its owner */
   person?: Person;
@@ -60,6 +62,7 @@ export const sessionListProjection: Projection<SessionList> = {
         command: entry.command,
         label: describeCommand(entry.command),
         interactive: entry.interactive,
+        ...(entry.stdin ? { stdin: true as const } : {}),
         requestedBy: entry.requestedBy,
         ...(entry.person ? { person: entry.person } : {}),
         ...(entry.replica ? { replica: entry.replica } : {}),

@@ -1,11 +1,12 @@
-// The terminal socket (docs/api.md, "The socket protocol"): one WebSocket for every terminal the
-// page shows. Bytes travel in binary frames, control in JSON. Each attached session has a sink
-// that writes to a screen and says when the bytes are on it; the client turns that into `ack`
-// messages (flow control: the server pauses a producer this page cannot keep up with).
+// The terminal socket's client (docs/api.md, "The socket protocol"): one WebSocket for every
+// terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary
+// frames, control in JSON. Each attached session has a sink that writes to a screen and says
+// when the bytes are on it; the client turns that into `ack` messages (flow control: the server
+// pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly.
-import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from '../../src/protocol/index.ts';
-import { TokenBucket } from '../../src/domain/token-bucket.ts';
+import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
+import { TokenBucket } from '../domain/token-bucket.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
@@ -55,6 +56,8 @@ export interface SocketClientOptions {
   ackEveryBytes?: number;
   /** the client pings this often; a server silent for a whole interval after a ping is given up on */
   heartbeatMs?: number;
+  /** a text frame that is not JSON, or a binary frame that is not the protocol's (the page ignores them; a command-line client stops) */
+  protocolError?: (sentence: string) => void;
   /** the WebSocket class (tests pass a fake); default the browser's */
   WebSocket?: new (url: string) => WebSocket;
   /** the clock of the input pacing (tests drive it) */
@@ -74,7 +77,7 @@ interface Attachment {
 }
 
 export class SocketClient {
-  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'WebSocket' | 'now'>> & Pick<SocketClientOptions, 'mayRetry'>;
+  readonly #options: Required<Omit<SocketClientOptions, 'mayRetry' | 'protocolError' | 'WebSocket' | 'now'>> & Pick<SocketClientOptions, 'mayRetry' | 'protocolError'>;
   readonly #WebSocket: new (url: string) => WebSocket;
   readonly #attachments = new Map<string, Attachment>();
   readonly #listeners = new Set<(message: ServerMessage) => void>();
@@ -274,6 +277,11 @@ export class SocketClient {
     this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
   }
 
+  /** The end of input: the process's stdin is closed (a session without a terminal). */
+  eof(sessionId: string): void {
+    if (this.#attachments.get(sessionId)?.live) this.#send({ type: 'eof', sessionId });
+  }
+
   resize(sessionId: string, cols: number, rows: number): void {
     const a = this.#attachments.get(sessionId);
     if (!a || (a.size?.cols === cols && a.size.rows === rows)) return; // every resize is logged: send changes only
@@ -305,6 +313,11 @@ export class SocketClient {
     try {
       message = JSON.parse(text) as ServerMessage;
     } catch {
+      this.#options.protocolError?.('a text frame that is not JSON');
+      return;
+    }
+    if (typeof message !== 'object' || message === null || typeof message.type !== 'string') {
+      this.#options.protocolError?.('a message without a type');
       return;
     }
     switch (message.type) {
@@ -343,7 +356,7 @@ export class SocketClient {
 
   #bytes(data: Uint8Array): void {
     const frame = decodeFrame(data);
-    if (typeof frame === 'string') return;
+    if (typeof frame === 'string') return this.#options.protocolError?.(frame);
     const a = this.#attachments.get(frame.sessionId);
     if (!a || !a.live) return;
     const length = frame.payload.length;

@@ -6,7 +6,7 @@ import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../usage.ts';
 
@@ -49,13 +49,13 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     req.once('response', resolve);
     // a connection closed without an answer (some runtimes report no error for it)
-    req.once('close', () => reject(new ServerError(`the octant-exec server at ${access.url.origin} closed the connection without an answer: the copy did not complete`)));
+    req.once('close', () => reject(new ServerError(`the octant-exec server at ${access.url.origin} closed the connection without an answer: the request did not complete`)));
     req.once('error', (error: NodeJS.ErrnoException) =>
       reject(
         new ServerError(
           error.code === 'ECONNREFUSED' || error.code === 'ENOTFOUND'
             ? `cannot reach the octant-exec server at ${access.url.origin}: ${error.message}`
-            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the copy did not complete (a container tar stream it cannot trust is stopped this way)`,
+            : `the octant-exec server at ${access.url.origin} cut the connection (${error.message}): the request did not complete${path.startsWith('/api/v1/files/') ? ' (a container tar stream it cannot trust is stopped this way)' : ''}`,
         ),
       ),
     );
@@ -72,12 +72,40 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   return res;
 }
 
+/** Far more than any JSON answer a client command asks for (a pod, an exec's ids, the info). */
+const MAX_ANSWER_CHARS = 1024 * 1024;
+
+/** A call with a JSON body (if any) whose answer is JSON: the answer, parsed. */
+export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {
+  const stream = body === undefined ? undefined : { type: 'application/json', stream: Readable.from([Buffer.from(JSON.stringify(body))]) };
+  const res = await callServer(access, method, path, query, stream);
+  let text = '';
+  for await (const chunk of res) {
+    text += chunk;
+    if (text.length > MAX_ANSWER_CHARS) throw new ServerError(`the server at ${access.url.origin} answered ${path} with more than ${MAX_ANSWER_CHARS} characters: is it an octant-exec server?`);
+  }
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ServerError(`the server at ${access.url.origin} answered ${path} with something that is not JSON: is it an octant-exec server?`);
+  }
+}
+
 async function errorSentence(res: IncomingMessage): Promise<string> {
   let text = '';
   for await (const chunk of res) if (text.length < 16_384) text += chunk;
   try {
-    return JSON.parse(text).error.message;
+    const message = JSON.parse(text).error.message;
+    if (typeof message === 'string') return serverText(message);
   } catch {
-    return `the server answered ${res.statusCode}`;
+    // not the API's error shape: said below
   }
+  return `the server answered ${res.statusCode}`;
 }
+
+/** A sentence from the server as it may reach a terminal: bounded, no control characters (no escape sequence from a hostile server). */
+export function serverText(text: string): string {
+  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f]/g, ' ');
+  return clean.length > 1000 ? `${clean.slice(0, 1000)}…` : clean;
+}
+

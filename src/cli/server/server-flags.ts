@@ -1,0 +1,19 @@
+// The flags every client of a running server takes: where the server is and its token, and
+// which container (in which namespace and kube context) a command acts on. One wording for cp,
+// exec, attach and debug.
+import type { FlagSpec } from '../flags.ts';
+
+export const serverFlags = {
+  server: { type: 'string', value: 'URL', help: 'the octant-exec server (default: $OCTANT_EXEC_URL)' },
+  'token-file': { type: 'string', value: 'FILE', help: "a file holding the server's token (default: $OCTANT_EXEC_TOKEN)", completes: 'file' },
+} as const satisfies Record<string, FlagSpec>;
+
+export const targetFlags = {
+  container: { type: 'string', short: 'c', value: 'NAME', help: "the container (default: the pod's default container)" },
+  namespace: { type: 'string', short: 'n', value: 'NS', help: 'namespace of a POD given without one (default "default")', completes: 'namespace' },
+  context: { type: 'string', value: 'NAME', help: "the server's kubeconfig context to use (default: its current one)", completes: 'context' },
+} as const satisfies Record<string, FlagSpec>;
+
+/** How to reach the server, for the footer of each client command's help. */
+export const serverFooter = `The server and its token: \`octant-exec --json\` prints both ({"url", "token"}); set
+OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).`;

@@ -1,0 +1,24 @@
+// `octant-exec attach POD`: this terminal on the container's main process; Ctrl-P Ctrl-Q leaves
+// it running.
+import type { ParsedArgs } from '../flags.ts';
+import { serverAccess } from '../server/server-client.ts';
+import type { attachSpec } from './attach-spec.ts';
+import { DETACH_KEYS_NAME } from './detach-keys.ts';
+import { runTerminal } from './run-terminal.ts';
+import { targetOperand } from './terminal-target.ts';
+import { withTarget } from './with-target.ts';
+
+export async function attachCommand({ values, operands }: ParsedArgs<typeof attachSpec>): Promise<number> {
+  const { pod, namespace } = targetOperand(operands, values, 'octant-exec attach [options] POD');
+  const access = serverAccess(values);
+  const program = 'octant-exec attach';
+  return withTarget(program, access, pod, namespace, values, (target) =>
+    runTerminal({
+      access,
+      program,
+      request: { ...target, mode: { kind: 'attach' } },
+      detachable: true,
+      notice: () => `attached to ${target.pod}/${target.container}: ${DETACH_KEYS_NAME} detaches (the process goes on); press Enter if no prompt shows`,
+    }),
+  );
+}

@@ -1,0 +1,18 @@
+// The flags of `octant-exec attach`. Plain data, loaded for --help and completion without the terminal code.
+import type { CommandSpec } from '../flags.ts';
+import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
+import { DETACH_KEYS_NAME } from './detach-keys.ts';
+
+export const attachSpec = {
+  name: 'attach',
+  usage: 'octant-exec attach [options] POD',
+  summary: "this terminal on a container's main process (kubectl attach -it)",
+  about: `Joins the main process of a container whose spec has stdin and tty (an interactive
+console, say), through a running octant-exec server. ${DETACH_KEYS_NAME} leaves: only this
+client ends, the process goes on and can be attached again. Ctrl-C and Ctrl-D go to the process.`,
+  operands: 'pod',
+  flags: { ...targetFlags, ...serverFlags },
+  footer: `${serverFooter}
+Exit status: 0 after a detach or when the process ended with 0, its exit code when it ended;
+1 when the attach failed or the connection was lost; 2 for a usage error.`,
+} as const satisfies CommandSpec;

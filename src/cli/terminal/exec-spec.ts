@@ -1,0 +1,24 @@
+// The flags of `octant-exec exec`. Plain data, loaded for --help and completion without the terminal code.
+import type { CommandSpec } from '../flags.ts';
+import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
+
+export const execSpec = {
+  name: 'exec',
+  usage: 'octant-exec exec [options] POD [-- COMMAND [ARG...]]',
+  summary: 'a shell or a command in a container, in this terminal (kubectl exec -it)',
+  about: `Runs through a running octant-exec server, which audits and lists it like a terminal of
+the page. Without a command: the container's shell (the server's shells in order). With one
+(after --): that program and its arguments, never through a shell.
+When stdin is a terminal, the command gets one (raw keys, this terminal's size, like kubectl
+exec -it); otherwise it runs without one (kubectl exec -i): stdin is piped to it and its end
+passed on, its stdout and stderr come out apart here.
+  octant-exec exec web                         a shell in web's default container
+  octant-exec exec -c nginx web -- ls -l /etc  a command
+  octant-exec exec web -- sha256sum < file     a pipe`,
+  operands: 'pod',
+  commandAfterDashes: true,
+  flags: { ...targetFlags, ...serverFlags },
+  footer: `${serverFooter}
+Exit status: the command's own; 1 when it could not run or the connection was lost (the
+server's sentence on stderr); 2 for a usage error.`,
+} as const satisfies CommandSpec;

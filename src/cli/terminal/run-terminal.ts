@@ -1,0 +1,241 @@
+// One terminal of a running server in this process's terminal: the action is started with
+// POST /exec, its session shown through the socket (output to stdout and stderr as it comes,
+// acknowledged once written: a slow terminal holds the remote process back, as in the page),
+// keys and size sent to it, and its end turned into this command's exit. Whatever way it ends
+// (the remote end, a detach, a signal, a lost connection, garbage from the server), this
+// terminal's mode is restored and the session is closed, as the page's tab close does: an
+// attach only detaches, a debug copy is deleted.
+import process from 'node:process';
+import { isEnded, isId, PROTOCOL_VERSION, type ExecRequest, type ExecStarted, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
+import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
+import { serverSocket } from '../server/server-socket.ts';
+import { LocalTerminal } from './local-terminal.ts';
+import { outcomeOf, type Outcome } from './session-end.ts';
+import { pumpStdin } from './stdin-pump.ts';
+
+export interface TerminalRun {
+  access: ServerAccess;
+  request: ExecRequest;
+  /** `octant-exec exec`, for the messages */
+  program: string;
+  /** attach: Ctrl-P Ctrl-Q leaves, and the end of a piped stdin too (the process goes on) */
+  detachable?: boolean;
+  /** a line for stderr once attached (what this terminal is, how to leave it) */
+  notice?(row: SessionRow): string | undefined;
+}
+
+const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+
+export async function runTerminal(run: TerminalRun): Promise<number> {
+  const local = new LocalTerminal();
+  // The socket first: a server that refuses it is found before anything starts, and the attach
+  // follows the start at once.
+  const view = new SessionView(run, local);
+  let sessionId: string | undefined;
+  try {
+    await view.ready;
+    sessionId = await start(run);
+    const outcome = await view.show(sessionId);
+    local.restore();
+    if (outcome.sentence) say(run, outcome.sentence);
+    return outcome.code;
+  } catch (error) {
+    if (!(error instanceof ServerError)) throw error;
+    local.restore();
+    say(run, error.message);
+    return 1;
+  } finally {
+    view.close();
+    local.restore();
+    // ends it if it still runs and takes it off the list; for an attach, only a detach (a server
+    // that does not answer is not waited for long: its idle timeout ends the terminal)
+    if (sessionId) await closeSession(run.access, sessionId);
+  }
+}
+
+const CLOSE_WAIT_MS = 5000;
+
+async function closeSession(access: ServerAccess, sessionId: string): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, CLOSE_WAIT_MS)));
+  const closing = callServerJson(access, 'POST', `/api/v1/sessions/${sessionId}/close`).then(() => undefined, () => undefined);
+  await Promise.race([closing, late]);
+  clearTimeout(timer);
+}
+
+/** A sentence of the protocol's inside one of ours. */
+function lowerFirst(text: string): string {
+  return text.charAt(0).toLowerCase() + text.slice(1);
+}
+
+function say(run: TerminalRun, line: string): void {
+  process.stderr.write(`${run.program}: ${line}\n`);
+}
+
+async function start(run: TerminalRun): Promise<string> {
+  const started = await callServerJson<ExecStarted>(run.access, 'POST', '/api/v1/exec', {}, run.request);
+  const sessionId = started?.sessionIds?.[0];
+  if (!isId(sessionId)) throw new ServerError(`the server at ${run.access.url.origin} started no terminal it could name: is it an octant-exec server?`);
+  return sessionId;
+}
+
+/** The socket side of one session, until it ends one way or another. */
+class SessionView {
+  /** the server said hello; rejects with a ServerError when the socket could not be opened */
+  readonly ready: Promise<void>;
+  #ready!: { resolve: () => void; reject: (error: Error) => void };
+  #end!: (outcome: Outcome) => void;
+  readonly #ended: Promise<Outcome>;
+  #sessionId: string | undefined;
+  #over = false;
+  #hello = false;
+  /** offset reached, and where the replay that follows `attached` ends */
+  #offset = 0;
+  #replayTo = 0;
+  #endedRow: SessionRow | undefined;
+  #stopStdin: (() => void) | undefined;
+  /** the server's, from its hello */
+  #inputBytesPerSecond = 1024 * 1024;
+  readonly #client;
+  readonly #stopSignals: () => void;
+
+  constructor(
+    readonly run: TerminalRun,
+    readonly local: LocalTerminal,
+  ) {
+    this.ready = new Promise((resolve, reject) => (this.#ready = { resolve, reject }));
+    this.#ended = new Promise((resolve) => (this.#end = resolve));
+    const origin = run.access.url.origin;
+    this.#client = serverSocket(run.access, {
+      protocolError: (what) => this.#finish({ code: 1, sentence: `the server at ${origin} sent ${lowerFirst(serverText(what).replace(/\.$/, ''))}, which is not the terminal protocol: is --server an octant-exec server of this version?` }),
+    });
+    this.#client.onState((state) => {
+      if (state !== 'reconnecting') return;
+      const sentence = !this.#hello
+        ? `the octant-exec server at ${origin} refused or dropped the terminal socket: check that it runs and that the token is its own`
+        : `the connection to the octant-exec server at ${origin} dropped${this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : ''}`;
+      this.#finish({ code: 1, sentence });
+    });
+    this.#client.onMessage((message) => this.#message(message));
+    this.#stopSignals = this.#onSignals();
+    this.#client.connect();
+  }
+
+  /** Shows the session until it ends (or the view ends). */
+  show(sessionId: string): Promise<Outcome> {
+    this.#sessionId = sessionId;
+    this.#client.attach(sessionId, {
+      output: (bytes, channel, written) => {
+        this.#offset += bytes.length;
+        (channel === 'stderr' ? process.stderr : process.stdout).write(bytes, () => written());
+        this.#maybeEnded();
+      },
+    });
+    return this.#ended;
+  }
+
+  close(): void {
+    this.#finish({ code: 1 });
+  }
+
+  #message(message: ServerMessage): void {
+    switch (message.type) {
+      case 'hello':
+        this.#hello = true;
+        if (message.protocol !== PROTOCOL_VERSION) return this.#finish({ code: 1, sentence: `the server speaks protocol ${serverText(String(message.protocol))}, this client ${PROTOCOL_VERSION}: use the same octant-exec version on both sides` });
+        if (Number.isSafeInteger(message.limits?.inputBytesPerSecond) && message.limits.inputBytesPerSecond > 0) this.#inputBytesPerSecond = message.limits.inputBytesPerSecond;
+        return this.#ready.resolve();
+      case 'attached':
+        if (message.sessionId !== this.#sessionId) return;
+        this.#offset = message.from;
+        this.#replayTo = message.to;
+        this.#started(message.session);
+        if (message.running) this.#running();
+        return this.#sawRow(message.session);
+      case 'stream':
+        if (message.sessionId === this.#sessionId && message.state === 'opened') this.#running();
+        return;
+      case 'session':
+        if (message.session?.sessionId === this.#sessionId) this.#sawRow(message.session);
+        return;
+      case 'sessionClosed':
+      case 'detached':
+        if (message.sessionId === this.#sessionId) this.#finish({ code: 1, sentence: 'the terminal was closed on the server (in the page, or by another client)' });
+        return;
+      case 'error':
+        // input that arrives after the end is refused; that end is told by the session row
+        if (message.sessionId === this.#sessionId && message.code !== 'notRunning') this.#finish({ code: 1, sentence: `the server refused this terminal: ${serverText(String(message.message))}` });
+        return;
+    }
+  }
+
+  #sawRow(row: SessionRow): void {
+    if (typeof row !== 'object' || row === null || typeof row.state !== 'string' || !isEnded(row.state)) return;
+    this.#endedRow = row;
+    this.#maybeEnded();
+  }
+
+  /** Ended, and every byte it wrote before that is here. */
+  #maybeEnded(): void {
+    if (this.#endedRow && this.#offset >= this.#replayTo) this.#finish(outcomeOf(this.#endedRow));
+  }
+
+  /** Attached: told what it is, this terminal raw, its size sent. */
+  #started(row: SessionRow): void {
+    const sessionId = this.#sessionId;
+    if (this.#over || !sessionId) return;
+    const notice = this.run.notice?.(row);
+    if (notice) process.stderr.write(`${this.run.program}: ${notice}\n`); // before raw mode: \n is a new line
+    if (this.local.tty) {
+      this.local.raw();
+      this.local.onResize(({ cols, rows }) => this.#client.resize(sessionId, cols, rows));
+    }
+  }
+
+  /** The process runs: stdin goes to it from now on (the server holds little of what comes sooner, and no end). */
+  #running(): void {
+    const sessionId = this.#sessionId;
+    if (this.#over || !sessionId || this.#stopStdin) return;
+    this.#stopStdin = pumpStdin(
+      {
+        send: (bytes) => this.#client.input(sessionId, bytes),
+        end: () => (this.run.detachable ? this.#detach() : this.#client.eof(sessionId)),
+        detach: () => this.#detach(),
+      },
+      { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
+    );
+  }
+
+  #detach(): void {
+    // the cursor may sit after a prompt
+    if (this.local.tty) process.stderr.write('\r\n');
+    this.#finish({ code: 0, sentence: 'detached: the process goes on running (attach again to go on with it)' });
+  }
+
+  #onSignals(): () => void {
+    const handlers = Object.entries(SIGNALS).map(([signal, number]) => {
+      const handler = () => this.#finish({ code: 128 + number, sentence: `${signal}: the terminal was ended` });
+      process.on(signal, handler);
+      return () => process.off(signal, handler);
+    });
+    return () => handlers.forEach((off) => off());
+  }
+
+  /** Once: stdout and stderr are written out before the outcome is told. */
+  #finish(outcome: Outcome): void {
+    if (this.#over) return;
+    this.#over = true;
+    // before the session starts, the end is the start's failure
+    this.#ready.reject(new ServerError(outcome.sentence ?? 'ended before the terminal started'));
+    this.#stopSignals();
+    this.#stopStdin?.();
+    this.#client.close();
+    this.local.restore(); // while stdin is still open: raw mode is set through it
+    process.stdin.pause();
+    process.stdin.destroy();
+    let pending = 2;
+    const flushed = () => --pending === 0 && this.#end(outcome);
+    process.stdout.write('', flushed);
+    process.stderr.write('', flushed);
+  }
+}

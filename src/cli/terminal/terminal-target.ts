@@ -1,0 +1,43 @@
+// The container a terminal command acts on: POD (checked as a name here), -n, --context, and -c
+// or else the pod's default container, read from the server (an unknown pod is its 404, in its
+// words; an unknown container is named with the pod's own list).
+import { nameProblem, type NameKind } from '../../domain/names.ts';
+import type { PodReply } from '../../protocol/index.ts';
+import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
+import { UsageError } from '../usage.ts';
+
+export interface TerminalTarget {
+  context?: string;
+  namespace: string;
+  pod: string;
+  container: string;
+}
+
+export interface TargetFlags {
+  namespace?: string;
+  context?: string;
+  container?: string;
+}
+
+/** The one operand, POD, and the target flags, checked before the server is asked. */
+export function targetOperand(operands: string[], flags: TargetFlags, usage: string): { pod: string; namespace: string } {
+  if (operands.length !== 1) throw new UsageError(operands.length === 0 ? `name the pod: ${usage}` : `one pod, not ${operands.length} ("${operands[1].slice(0, 60)}"…): ${usage}`);
+  const namespace = flags.namespace ?? 'default';
+  const names: [NameKind, string][] = [['pod', operands[0]], ['namespace', namespace], ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
+  for (const [kind, value] of names) {
+    const problem = nameProblem(kind, value);
+    if (problem) throw new UsageError(problem);
+  }
+  return { pod: operands[0], namespace };
+}
+
+export async function resolveTarget(access: ServerAccess, pod: string, namespace: string, flags: TargetFlags): Promise<TerminalTarget> {
+  const { pod: view } = await callServerJson<PodReply>(access, 'GET', `/api/v1/namespaces/${namespace}/pods/${pod}`, { context: flags.context });
+  const names = Array.isArray(view?.containers) ? view.containers.map((c) => String(c?.name)) : [];
+  const container = flags.container ?? (typeof view?.defaultContainer === 'string' ? view.defaultContainer : names[0]);
+  if (container === undefined) throw new ServerError(`the server told nothing of pod "${pod}"'s containers: give one with -c`);
+  if (flags.container !== undefined && names.length > 0 && !names.includes(container)) {
+    throw new ServerError(`pod "${pod}" has no container "${container}": its containers are ${serverText(names.join(', '))}`);
+  }
+  return { ...(flags.context !== undefined ? { context: flags.context } : {}), namespace, pod, container };
+}

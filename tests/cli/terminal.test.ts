@@ -1,0 +1,149 @@
+// `octant-exec exec`, `attach` and `debug` as a user runs them, against one server with the
+// sandbox: without a terminal (stdout and stderr apart, the command's exit code, stdin piped in
+// whole and its end passed on), and in a real
+// terminal (tmux): a shell round trip that leaves the terminal as it was, an attach that
+// detaches and leaves the process running, a debug container that sees a distroless
+// container's files, a debug copy that is gone once the terminal ends; what the server refuses
+// is exit 1 with its sentence (usage errors: bad-input.test.ts).
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { createHash, randomBytes } from 'node:crypto';
+import process from 'node:process';
+import { cliArgv, runCli, startCli } from '../support/cli.ts';
+import { requireTool, TMUX } from '../support/sandbox.ts';
+import { startTmux, type TmuxTerminal } from '../support/tmux.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
+import { call, startTestApp } from '../server/support.ts';
+import type { PodsReply, SessionsReply } from '../../src/protocol/index.ts';
+
+requireTool(TMUX);
+const app = await startTestApp();
+const terminals: TmuxTerminal[] = [];
+test.after(async () => {
+  for (const terminal of terminals) terminal.kill();
+  await app.close();
+});
+const env = { OCTANT_EXEC_URL: `http://127.0.0.1:${app.port}/`, OCTANT_EXEC_TOKEN: app.token };
+const cli = (...args: string[]) => runCli(args, 60_000, { env });
+/** octant-exec in a terminal; once it ends, its exit status and whether the terminal is cooked again (`icanon`, not `-icanon`) */
+const inTerminal = (name: string, ...args: string[]) => {
+  const terminal = startTmux(name, cliArgv(args), { ...env, HOME: app.dir }, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/";' });
+  terminals.push(terminal);
+  return terminal;
+};
+const sessions = async () => ((await call(app, '/api/v1/sessions')).json as SessionsReply).sessions;
+const podNames = async () => ((await call(app, '/api/v1/namespaces/default/pods')).json as PodsReply).pods.map((pod) => pod.name);
+
+test('exec without a terminal: stdout and stderr apart, the exit code is the command\'s, the session is closed after', async () => {
+  const run = await cli('exec', '-c', 'nginx', 'web', '--', 'sh', '-c', 'echo out-$((6*7)); echo err-$((6*8)) >&2; exit 3');
+  assert.is(run.code, 3, run.stderr);
+  assert.is(run.stdout, 'out-42\n');
+  assert.is(run.stderr, 'err-48\n');
+  assert.ok((await sessions()).every((row) => row.argv.join(' ') !== 'sh -c echo out-$((6*7)); echo err-$((6*8)) >&2; exit 3'), 'its session is closed');
+  const missing = await cli('exec', 'web', '--', 'no-such-program');
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /"no-such-program" was not found in container/);
+});
+
+test('exec with a pipe: stdin reaches the command whole, and its end ends it', async () => {
+  const data = randomBytes(1024 * 1024 + 7);
+  const [sum, lines] = await Promise.all([
+    runCli(['exec', '-c', 'nginx', 'web', '--', 'sha256sum'], 60_000, { env, input: data }),
+    runCli(['exec', 'web', '--', 'wc', '-l'], 60_000, { env, input: 'a\nb\nc\n' }),
+  ]);
+  assert.is(sum.code, 0, sum.stderr);
+  assert.is(sum.stdout, `${createHash('sha256').update(data).digest('hex')}  -\n`);
+  assert.is(lines.code, 0, lines.stderr);
+  assert.is(lines.stdout.trim(), '3');
+});
+
+test('exec ended by SIGTERM: exit 143, said, and its session closed (the command ends with it)', async () => {
+  const run = startCli(['exec', '-c', 'nginx', 'web', '--', 'sleep', '1000'], { env });
+  const running = await waitFor(async () => (await sessions()).find((row) => row.argv.join(' ') === 'sleep 1000' && row.state === 'interactive'), 'sleep 1000 running', 30_000);
+  // as another process would (Deno's child.kill() reports its own signal, not the exit status)
+  process.kill(run.child.pid!, 'SIGTERM');
+  assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), 143);
+  assert.match(run.stderr(), /SIGTERM: the terminal was ended/);
+  assert.not.ok((await sessions()).some((row) => row.sessionId === running.sessionId), 'the session is closed');
+});
+
+test('exec in a terminal: a shell with this terminal\'s size (and its next one), its exit code, and the terminal cooked again after', async () => {
+  const terminal = inTerminal('exec', 'exec', '-c', 'nginx', 'web');
+  await terminal.waitFor(/# $/m, 'the shell prompt');
+  terminal.keys('stty size; echo shell-$((6*7))', 'Enter');
+  await terminal.waitFor(/^30 100\s*\nshell-42/m, 'the size and the answer');
+  terminal.resize(90, 25);
+  terminal.keys('clear; stty size', 'Enter');
+  await terminal.waitFor(/^25 90\s*$/m, 'the new size, after SIGWINCH');
+  terminal.keys('exit 5', 'Enter');
+  await terminal.waitFor(/EXIT=5\nMODE=icanon/, 'exit 5, the terminal cooked again');
+});
+
+test('attach to console, detach with Ctrl-P Ctrl-Q: the shell goes on, and the next attach finds it', async () => {
+  const first = inTerminal('attach-1', 'attach', 'console');
+  await first.waitFor(/Ctrl-P Ctrl-Q detaches/, 'the detach keys told');
+  first.keys('echo attached-$((6*7))', 'Enter');
+  await first.waitFor(/^attached-42/m, "the console's answer");
+  first.keys('C-p', 'C-q');
+  await first.waitFor(/detached: the process goes on running[\s\S]*EXIT=0\nMODE=icanon/, 'the detach, exit 0');
+  const second = inTerminal('attach-2', 'attach', 'console');
+  await second.waitFor(/Ctrl-P Ctrl-Q detaches/, 'the detach keys told');
+  second.keys('echo again-$((6*8))', 'Enter');
+  await second.waitFor(/^again-48/m, 'the same shell, still running');
+  second.keys('C-p', 'C-q');
+  await second.waitFor(/EXIT=0/, 'the second detach');
+});
+
+test('debug distroless-app: a busybox shell sees the app container\'s files under /proc/1/root', async () => {
+  const terminal = inTerminal('debug', 'debug', 'distroless-app');
+  await terminal.waitFor(/a debug container of busybox:1\.36 in distroless-app/, 'the debug notice');
+  // the shell is the debug container's main process, attached after it printed its prompt
+  terminal.keys('Enter');
+  await terminal.waitFor(/^# $/m, 'a prompt');
+  terminal.keys('cat /proc/1/root/etc/os-release', 'Enter');
+  await terminal.waitFor(/^ID=octant-exec-sandbox/m, "the app container's os-release");
+  terminal.keys('exit', 'Enter');
+  await terminal.waitFor(/EXIT=0/, 'the end');
+});
+
+test('debug --copy crashloop: told it is a COPY, runs in the copy, and the copy is deleted when the terminal ends', async () => {
+  const terminal = inTerminal('copy', 'debug', '--copy', 'crashloop');
+  await terminal.waitFor(/this is a COPY of crashloop, named crashloop-debug-\w+/, 'the copy notice');
+  const copy = /named (crashloop-debug-\w+)/.exec(terminal.screen())![1];
+  // a shell flushes what was typed before its first prompt
+  await terminal.waitFor(/^# $/m, 'the prompt');
+  terminal.keys('hostname', 'Enter');
+  await terminal.waitFor(new RegExp(`^${copy}\\s*$`, 'm'), 'the shell in the copy');
+  assert.ok((await podNames()).includes(copy));
+  terminal.keys('exit', 'Enter');
+  await terminal.waitFor(/EXIT=0/, 'the end');
+  await waitFor(async () => !(await podNames()).includes(copy), `${copy} deleted`);
+});
+
+test('what the server refuses, or a server that is not there: exit 1 with the sentence that says why', async () => {
+  const other = (changes: Record<string, string>, ...args: string[]) => runCli(args, 60_000, { env: { ...env, ...changes } });
+  const [forbidden, unknownPod, unknownContainer, notAttachable, badImage, wrongToken, noServer] = await Promise.all([
+    cli('exec', '-n', 'restricted', 'secret-db', '--', 'true'),
+    cli('exec', 'nope', '--', 'true'),
+    cli('exec', '-c', 'zz', 'web', '--', 'true'),
+    cli('attach', 'web'),
+    cli('debug', '--image', 'evil:1', 'distroless-app'),
+    other({ OCTANT_EXEC_TOKEN: 'not-the-token' }, 'exec', 'web', '--', 'true'),
+    other({ OCTANT_EXEC_URL: 'http://127.0.0.1:1/' }, 'exec', 'web', '--', 'true'),
+  ]);
+  const expected: [typeof unknownPod, RegExp][] = [
+    [forbidden, /not allowed to exec here: this needs the "create" verb on "pods\/exec" in namespace "restricted"/],
+    [unknownPod, /pods "nope" not found/],
+    [unknownContainer, /pod "web" has no container "zz": its containers are sidecar, nginx/],
+    [notAttachable, /stdin/],
+    [badImage, /busybox:1\.36/],
+    [wrongToken, /token is not valid/],
+    [noServer, /cannot reach the octant-exec server at http:\/\/127\.0\.0\.1:1/],
+  ];
+  for (const [run, sentence] of expected) {
+    assert.is(run.code, 1, run.stderr);
+    assert.match(run.stderr, sentence);
+  }
+});
+
+test.run();

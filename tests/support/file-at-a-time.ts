@@ -1,0 +1,59 @@
+// Runs uvu test files one after another, each imported just before its tests run. uvu's own
+// runner (uvu/run) imports every file first and only then runs the tests, so each file's
+// top-level setup (a sandbox cluster, a server, a database) would start at import and live
+// through the whole run: a hundred sandboxes at once, their processes and timers loading the
+// machine for every later test. Here a file's setup starts when its turn comes and its
+// `after` hooks end it before the next file is imported.
+import { pathToFileURL } from 'node:url';
+import process from 'node:process';
+
+/** How one file went: its tests (uvu's counts) and how long it took, import included. */
+export interface FileResult {
+  file: string;
+  total: number;
+  passed: number;
+  skipped: number;
+  ms: number;
+}
+
+type Runner = () => Promise<[string | true, number, number, number]>;
+declare global {
+  // uvu's globals: UVU_QUEUE[UVU_INDEX] = [file name, ...the runners of its suites]
+  var UVU_DEFER: number | undefined;
+  var UVU_INDEX: number | undefined;
+  var UVU_QUEUE: [string | null, ...Runner[]][];
+}
+
+const write = (text: string) => process.stdout.write(text);
+
+export async function runFiles(files: { name: string; path: string }[]): Promise<FileResult[]> {
+  globalThis.UVU_DEFER = 1; // suites queue their runners instead of starting at once
+  await import('uvu');
+  const results: FileResult[] = [];
+  for (const { name, path } of files) {
+    const started = Date.now();
+    const result = { file: name, total: 0, passed: 0, skipped: 0, ms: 0 };
+    globalThis.UVU_QUEUE.length = 0;
+    globalThis.UVU_QUEUE.push([name]);
+    globalThis.UVU_INDEX = 0;
+    write(`\n\x1b[1m\x1b[4m${name}\x1b[24m\x1b[22m\n`);
+    try {
+      await import(pathToFileURL(path).href);
+      const [, ...runners] = globalThis.UVU_QUEUE[0];
+      for (const runner of runners) {
+        const [errors, passed, skipped, total] = await runner();
+        if (typeof errors === 'string' && errors) write(`\n${errors}\n`);
+        result.total += total;
+        result.passed += passed;
+        result.skipped += skipped;
+      }
+    } catch (error) {
+      // a file whose setup throws counts as one failure, named, and the run goes on
+      write(`\n   FAIL  ${name} could not be loaded: ${(error as Error)?.stack ?? String(error)}\n`);
+      result.total += 1;
+    }
+    result.ms = Date.now() - started;
+    results.push(result);
+  }
+  return results;
+}
