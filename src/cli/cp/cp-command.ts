@@ -4,6 +4,7 @@
 // it arrives and checked against its announced length; a directory arrives as a .tar.gz and is
 // extracted safely into DST (created if missing), holding the directory's contents as kubectl cp does.
 import { createWriteStream, promises as fs } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
@@ -69,7 +70,7 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
       await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
       // The archive's end is not the answer's: the server cuts the answer when the container's
       // tar fails after writing it all (a file it could not read), and that must not pass as whole.
-      if (!res.complete) await new Promise<void>((resolve) => res.once('close', resolve).resume());
+      if (!res.complete) await closed(res);
       if (!res.complete) throw new Error('cut off');
     } catch (error) {
       if (error instanceof TarError) throw error;
@@ -94,4 +95,10 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
 function absolute(path: string): string {
   if (!path.startsWith('/')) throw new UsageError(`the path in the container must be absolute (start with /), not "${path.slice(0, 100)}"`);
   return path;
+}
+
+/** Resolves once the answer's connection is closed, at once when it already is (its 'close' may have come and gone). */
+function closed(res: IncomingMessage): Promise<void> {
+  if (res.closed || res.destroyed) return Promise.resolve();
+  return new Promise<void>((resolve) => res.once('close', resolve).resume());
 }
