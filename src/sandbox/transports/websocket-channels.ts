@@ -21,6 +21,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   private stalled = false;
   private aborting = false;
   private heard = true;
+  private inputPaused = false;
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
   constructor(
@@ -37,7 +38,9 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
     ws.on('error', (error: Error) => this.lost(error.message));
     this.heartbeat = setInterval(() => {
-      if (!this.heard) return void ws.terminate();
+      // While input is paused the client's pongs sit unread behind its stdin; a client that is
+      // gone still shows, as the ping's write to its closed connection fails.
+      if (!this.heard && !this.inputPaused) return void ws.terminate();
       this.heard = false;
       ws.ping();
     }, heartbeatMs);
@@ -53,11 +56,26 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     return this.send(CHANNEL.stderr, chunk);
   }
 
+  /** Stops reading the socket itself: TCP backpressure reaches the client. */
+  pauseInput(): void {
+    if (this.inputPaused || this.finished || this.gone) return;
+    this.inputPaused = true;
+    this.ws.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    if (!this.stalled) this.ws.resume();
+  }
+
   finish(status: KubeStatus): void {
     if (this.finished) return;
     this.send(CHANNEL.error, new TextEncoder().encode(JSON.stringify(status)));
     this.finished = true;
     clearInterval(this.heartbeat);
+    // The client's close frame is behind any stdin it still sent: read on (and drop that input) to see it.
+    this.resumeInput();
     if (!this.gone) this.ws.close(1000);
   }
 
