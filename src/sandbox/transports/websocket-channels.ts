@@ -1,9 +1,11 @@
 // ExecChannels over one WebSocket of the Kubernetes channel protocol (v4/v5): every frame is
 // binary and starts with its channel byte; see EXEC-PROTOCOL.md for the table.
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { parseResizeMessage } from './resize-message.ts';
 import { ChannelListeners } from './channel-listeners.ts';
+import { startReading, stopReading } from './socket-reading.ts';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
@@ -28,6 +30,8 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     private readonly ws: WebSocket,
     private readonly version: 4 | 5,
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    /** the upgraded connection under the WebSocket, for input flow control */
+    private readonly socket?: Duplex,
   ) {
     super();
     ws.binaryType = 'nodebuffer';
@@ -60,13 +64,13 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   pauseInput(): void {
     if (this.inputPaused || this.finished || this.gone) return;
     this.inputPaused = true;
-    this.ws.pause();
+    stopReading(this.socket, () => this.ws.pause());
   }
 
   resumeInput(): void {
     if (!this.inputPaused) return;
     this.inputPaused = false;
-    if (!this.stalled) this.ws.resume();
+    if (!this.stalled) startReading(this.socket, () => this.ws.resume());
   }
 
   finish(status: KubeStatus): void {
