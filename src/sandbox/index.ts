@@ -78,7 +78,7 @@ export interface Sandbox {
    * process) since the start or the last reset: bounded, whatever the client sends
    */
   peakStdinHeld(): number;
-  /** how often an exec stopped reading its client because its process's input was full */
+  /** stdin chunks after which an exec stopped reading its client (its process's input full, or 1 MiB kept before it started) */
   stdinPauses(): number;
   /** starts both stdin counts again from zero */
   resetStdinCounts(): void;
