@@ -73,6 +73,15 @@ export interface Sandbox {
   /** the most execs that ran at the same time since the start or the last reset */
   peakConcurrentExecs(): number;
   resetPeakConcurrentExecs(): void;
+  /**
+   * the most stdin one exec held for its process (queued in the sandbox, not yet taken by the
+   * process) since the start or the last reset: bounded, whatever the client sends
+   */
+  peakStdinHeld(): number;
+  /** stdin chunks after which an exec stopped reading its client (its process's input full, or 1 MiB kept before it started) */
+  stdinPauses(): number;
+  /** starts both stdin counts again from zero */
+  resetStdinCounts(): void;
   /** process groups started by execs that still have a live process */
   liveProcessGroups(): number[];
   /** deletes a pod: its execs end, watchers get DELETED; false when there was no such pod */

@@ -8,6 +8,7 @@ import { readTar } from '../../src/files/tar-reader.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { encodeHeader, BLOCK } from '../../src/files/tar-header.ts';
 import { TarError } from '../../src/files/tar-error.ts';
+import type { TarEntry } from '../../src/files/tar-reader.ts';
 import { fixChecksum } from '../support/tar-blocks.ts';
 
 const test = suite('checked entries');
@@ -81,6 +82,32 @@ test('hard links, devices and fifos are left out and counted', async () => {
   });
   const result = await check(await bytesOf([dir('d'), file('d/f')], blocks), 'd');
   assert.equal(result, { names: ['d', 'd/f'], skipped: 3 });
+});
+
+test('symlink names are remembered up to 16 MiB in all; the link that passes it stops the stream with a sentence that says why', async () => {
+  const CAP = 16 * 2 ** 20;
+  const nameOf = (i: number) => `d/${String(i).padStart(6, '0')}${'n'.repeat(60_000)}`;
+  // entries straight to the checks: the reader's own bounds are tar-format.test.ts's
+  const body = (async function* (): AsyncGenerator<Uint8Array> {})();
+  const links = (async function* (): AsyncGenerator<TarEntry> {
+    yield { name: 'd', type: 'directory', typeflag: '5', mode: 0o755, size: 0, mtime: 0, linkname: '', body };
+    for (let i = 0; ; i++) yield { name: nameOf(i), type: 'symlink', typeflag: '2', mode: 0o777, size: 0, mtime: 0, linkname: 'x', body };
+  })();
+  let passedBytes = 0;
+  let passed = 0;
+  try {
+    for await (const entry of checkedEntries(links, { skipped: 0 }, 'd')) {
+      if (entry.type !== 'symlink') continue;
+      passedBytes += entry.name.length;
+      passed++;
+    }
+    assert.unreachable('an endless run of symlinks passed');
+  } catch (error) {
+    assert.instance(error, TarError);
+    assert.is((error as Error).message, 'the tar stream has more than 16 MiB of symlink names: too many to check, so it is refused');
+  }
+  assert.ok(passedBytes <= CAP, `${passedBytes} bytes of names passed`);
+  assert.ok(passedBytes + nameOf(passed).length > CAP, `refused after ${passed} links although the next one fit`);
 });
 
 test.run();

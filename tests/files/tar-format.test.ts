@@ -164,9 +164,12 @@ test('an entry that claims more data than the stream holds fails; a link with da
   await refused(Buffer.concat([fixChecksum(link), Buffer.alloc(BLOCK), end]), /lying/);
 });
 
-test('an oversized long-name or pax header is refused before it is read', async () => {
+test('an oversized long-name, long-link or pax header is refused before it is read', async () => {
   const header = Buffer.from(encodeHeader({ name: '././@LongLink', type: 'longName', mode: 0, mtime: 0, size: 10 * 1024 * 1024 }));
   await refused(Buffer.concat([header, end]), /larger/);
+  // a GNU long link name ('K') claiming 17 MiB: refused on its header, its data never read
+  const longLink = Buffer.from(encodeHeader({ name: '././@LongLink', type: 'longLink', mode: 0, mtime: 0, size: 17 * 1024 * 1024 }));
+  await refused(Buffer.concat([longLink, end]), /extension headers before one entry hold 17825792 bytes: larger than the 65536 allowed/);
 });
 
 test('a run of extension headers, each small, is refused once they add up past the bound (memory stays bounded)', async () => {

@@ -11,6 +11,7 @@ import type { RunningProcess } from '../processes/running-process.ts';
 import { spawnOnPipes } from '../processes/pipe-process.ts';
 import { DEFAULT_SIZE, spawnOnPty, TERMINAL_ENV } from '../processes/pty-process.ts';
 import { randomBytes } from 'node:crypto';
+import { StdinFlow } from './stdin-flow.ts';
 
 /** kubectl sends the terminal size right after connecting; wait that long before starting at 80x24. */
 const FIRST_RESIZE_WAIT_MS = 1000;
@@ -21,6 +22,8 @@ export interface ExecHooks {
   onStarted(proc: RunningProcess): void;
   /** called when the exec is over, whichever way */
   onEnded(proc: RunningProcess | undefined): void;
+  /** after each stdin chunk: the input bytes the exec holds that its process has not taken, and whether it stopped reading the client */
+  onStdinHeld(bytes: number, paused: boolean): void;
 }
 
 /** `preparation` is already under way (a pod's sandbox may still be starting): input and sizes wait for it. */
@@ -29,10 +32,8 @@ export async function runExec(request: ExecRequest, preparation: Promise<ExecPre
   let proc: RunningProcess | undefined;
   const pendingResizes: TerminalSize[] = [];
   // Input can arrive before the process exists (kubectl pipes stdin at once, and a TTY exec
-  // waits for its first size): keep it, in order, until the process takes it.
-  const pendingInput: (Uint8Array | 'eof')[] = [];
-  channels.onStdin((chunk) => (proc ? proc.write(chunk) : pendingInput.push(chunk)));
-  channels.onStdinEnd(() => (proc ? proc.endInput() : pendingInput.push('eof')));
+  // waits for its first size): kept, bounded, until the process takes it.
+  const stdin = new StdinFlow(channels, hooks.onStdinHeld);
   let firstResize: (() => void) | undefined;
   channels.onResize((size) => {
     if (proc) proc.resize(size);
@@ -97,7 +98,7 @@ export async function runExec(request: ExecRequest, preparation: Promise<ExecPre
   hooks.onStarted(running);
   if (gone) running.end(); // the client left while the terminal was being set up
   if (pendingResizes.length > startSize) running.resize(pendingResizes.at(-1)!);
-  for (const input of pendingInput.splice(0)) input === 'eof' ? running.endInput() : running.write(input);
+  stdin.attach(running);
   channels.onDrain(() => running.resumeOutput());
   if (!request.stdin) running.endInput();
 

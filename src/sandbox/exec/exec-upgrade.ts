@@ -112,6 +112,7 @@ function upgrade(ctx: ExecContext, transport: ExecTransport, req: IncomingMessag
         ctx.execs.ended();
         ctx.podExecs.get(podKey)?.delete(proc);
       },
+      onStdinHeld: (bytes, paused) => ctx.execs.stdinHeld(bytes, paused),
     });
   });
 }

@@ -114,5 +114,7 @@ function bind(channels: ExecChannels): ExecChannels {
     finish: (s) => channels.finish(s),
     abort: () => channels.abort(),
     stall: () => channels.stall(),
+    pauseInput: () => channels.pauseInput(),
+    resumeInput: () => channels.resumeInput(),
   };
 }

@@ -26,7 +26,12 @@ export function spawnOnPipes(launch: ExecLaunch, streams: PipeStreams, output: P
   return {
     pgid,
     exited,
-    write: (chunk) => void child.stdin?.write(chunk),
+    // The pipe's own high-water mark (16 KiB) is the bound: beyond it, write() says stop.
+    write: (chunk) => child.stdin?.write(chunk) ?? true,
+    onInputDrain: (listener) => void child.stdin?.on('drain', listener),
+    get inputQueued() {
+      return child.stdin?.writableLength ?? 0;
+    },
     endInput: () => void child.stdin?.end(),
     resize: () => {},
     pauseOutput: () => {

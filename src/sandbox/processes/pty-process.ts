@@ -78,7 +78,12 @@ export async function spawnOnPty(launch: ExecLaunch, size: TerminalSize, env: Re
   return {
     pgid: term.pid,
     exited,
-    write: (chunk) => void (done || master.write(chunk)),
+    // Once done, input goes nowhere: never full, so a paused client is let go.
+    write: (chunk) => done || master.write(chunk),
+    onInputDrain: (listener) => void master.on('drain', listener),
+    get inputQueued() {
+      return master.writableLength;
+    },
     endInput: () => {}, // a terminal has no EOF of its own: the user types Ctrl-D
     resize: (next) => done || nativePty().resize(term.master, next.cols, next.rows),
     pauseOutput: () => master.pause(),

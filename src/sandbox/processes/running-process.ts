@@ -24,7 +24,15 @@ export interface ProcessOutput {
 export interface RunningProcess {
   /** process group id (= pid: each exec leads a new session) */
   readonly pgid: number;
-  write(chunk: Uint8Array): void;
+  /**
+   * Queues input for the process; false once its input is full (the process is not reading):
+   * stop taking input from the client until onInputDrain's listener runs.
+   */
+  write(chunk: Uint8Array): boolean;
+  /** the process took its queued input (called after every write that returned false) */
+  onInputDrain(listener: () => void): void;
+  /** input bytes queued in the sandbox that the process has not taken yet */
+  readonly inputQueued: number;
   endInput(): void;
   resize(size: TerminalSize): void;
   pauseOutput(): void;

@@ -28,6 +28,12 @@ export interface ExecChannels {
   stdout(chunk: Uint8Array): boolean;
   stderr(chunk: Uint8Array): boolean;
   onDrain(listener: () => void): void;
+  /**
+   * Flow control on input: stop reading the client's stdin (the connection's reading, so TCP
+   * backpressure reaches the client) until resumeInput. The client going away is still noticed.
+   */
+  pauseInput(): void;
+  resumeInput(): void;
   /** write the final status and close normally; nothing is written after it */
   finish(status: KubeStatus): void;
   /** fault injection: drop the connection at once, without a close frame or a status */

@@ -29,6 +29,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
   private gone = false;
   private stalled = false;
   private pingOutstanding = false;
+  private inputPaused = false;
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
   constructor(
@@ -56,7 +57,9 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
     // A client that holds its reading (flow control) cannot answer our pings, but still pings.
     session.on('peerPing', () => (this.pingOutstanding = false));
     this.heartbeat = setInterval(() => {
-      if (this.pingOutstanding) return void session.destroy();
+      // A paused stdin stream can pause the whole socket (a client that ignores our window): the
+      // answer then sits unread. A client that is gone still shows, as the ping's write fails.
+      if (this.pingOutstanding && !this.inputPaused) return void session.destroy();
       this.pingOutstanding = true;
       session.ping().then(
         () => (this.pingOutstanding = false),
@@ -73,10 +76,28 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
     return this.send(this.streams.stderr, chunk);
   }
 
+  /**
+   * Stops reading the stdin stream: its window is not reopened (a client that honours windows
+   * stops sending), and past a window of unread data the session stops reading the socket.
+   */
+  pauseInput(): void {
+    if (this.inputPaused || this.finished || this.gone) return;
+    this.inputPaused = true;
+    this.streams.stdin?.pause();
+  }
+
+  resumeInput(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    this.streams.stdin?.resume();
+  }
+
   finish(status: KubeStatus): void {
     if (this.finished) return;
     this.finished = true;
     clearInterval(this.heartbeat);
+    // Read on (dropping late stdin) so the client's GOAWAY and close are seen.
+    this.resumeInput();
     if (this.gone) return;
     // Output first, each with its FIN (client-go waits for stdout/stderr EOF before it returns
     // the status), then the status and the error stream's FIN.

@@ -1,9 +1,11 @@
 // ExecChannels over one WebSocket of the Kubernetes channel protocol (v4/v5): every frame is
 // binary and starts with its channel byte; see EXEC-PROTOCOL.md for the table.
+import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { parseResizeMessage } from './resize-message.ts';
 import { ChannelListeners } from './channel-listeners.ts';
+import { startReading, stopReading } from './socket-reading.ts';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
@@ -21,12 +23,15 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   private stalled = false;
   private aborting = false;
   private heard = true;
+  private inputPaused = false;
   private readonly heartbeat: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly ws: WebSocket,
     private readonly version: 4 | 5,
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    /** the upgraded connection under the WebSocket, for input flow control */
+    private readonly socket?: Duplex,
   ) {
     super();
     ws.binaryType = 'nodebuffer';
@@ -37,7 +42,9 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
     ws.on('error', (error: Error) => this.lost(error.message));
     this.heartbeat = setInterval(() => {
-      if (!this.heard) return void ws.terminate();
+      // While input is paused the client's pongs sit unread behind its stdin; a client that is
+      // gone still shows, as the ping's write to its closed connection fails.
+      if (!this.heard && !this.inputPaused) return void ws.terminate();
       this.heard = false;
       ws.ping();
     }, heartbeatMs);
@@ -53,11 +60,26 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     return this.send(CHANNEL.stderr, chunk);
   }
 
+  /** Stops reading the socket itself: TCP backpressure reaches the client. */
+  pauseInput(): void {
+    if (this.inputPaused || this.finished || this.gone) return;
+    this.inputPaused = true;
+    stopReading(this.socket, () => this.ws.pause());
+  }
+
+  resumeInput(): void {
+    if (!this.inputPaused) return;
+    this.inputPaused = false;
+    if (!this.stalled) startReading(this.socket, () => this.ws.resume());
+  }
+
   finish(status: KubeStatus): void {
     if (this.finished) return;
     this.send(CHANNEL.error, new TextEncoder().encode(JSON.stringify(status)));
     this.finished = true;
     clearInterval(this.heartbeat);
+    // The client's close frame is behind any stdin it still sent: read on (and drop that input) to see it.
+    this.resumeInput();
     if (!this.gone) this.ws.close(1000);
   }
 

@@ -40,7 +40,7 @@ export function createWebSocketTransport(options: { heartbeatMs?: number } = {})
           badRequest(`unable to upgrade: no supported WebSocket subprotocol in "${offered}"; this server speaks ${Object.keys(WEBSOCKET_PROTOCOLS).join(', ')}`),
         );
       }
-      server.handleUpgrade(request, socket, head, (ws) => start(new WebSocketChannels(ws, WEBSOCKET_PROTOCOLS[protocol], options.heartbeatMs)));
+      server.handleUpgrade(request, socket, head, (ws) => start(new WebSocketChannels(ws, WEBSOCKET_PROTOCOLS[protocol], options.heartbeatMs, socket)));
     },
     close() {
       for (const ws of server.clients) ws.terminate();
