@@ -17,7 +17,9 @@ const test = suite('sandbox SPDY/3.1 exec transport');
 let sandbox: Sandbox & { scratch: string };
 
 test.before(async () => {
-  sandbox = await startTestSandbox({ transportOverrides: { spdy: createSpdyTransport({ streamCreationTimeoutMs: 500 }) } });
+  // short, for the client that never opens its streams (the last test), yet long enough for the
+  // others to open theirs one reply at a time on a busy machine: at 500 ms they were dropped there
+  sandbox = await startTestSandbox({ transportOverrides: { spdy: createSpdyTransport({ streamCreationTimeoutMs: 3000 }) } });
 });
 test.after(() => sandbox.close());
 
