@@ -113,11 +113,15 @@ test('a flood of sign-in attempts from one address is 429 for that address only:
   const page = await send(app.port, '/auth/sign-in', { from: flooder });
   const jar = new Jar().take(page.cookies);
   const body = new URLSearchParams({ ...formOf(page.body).fields, token: 'not a token' }).toString();
+  // Attempts 30 at a time: one after another, each a TokenReview, a busy machine answered them
+  // slower than the bucket refills (5 a second) and never reached the burst of 20.
   const statuses: number[] = [];
-  for (let i = 0; i < 40 && !statuses.includes(429); i++) {
-    statuses.push((await send(app.port, '/auth/sign-in', { body, from: flooder, headers: { ...FORM, Cookie: jar.header(), Origin: app.origin } })).status);
+  for (let wave = 0; wave < 5 && !statuses.includes(429); wave++) {
+    const answers = await Promise.all(Array.from({ length: 30 }, () => send(app.port, '/auth/sign-in', { body, from: flooder, headers: { ...FORM, Cookie: jar.header(), Origin: app.origin } })));
+    statuses.push(...answers.map((answer) => answer.status));
   }
-  assert.is(statuses.at(-1), 429, statuses.join(' '));
+  assert.ok(statuses.includes(429), statuses.join(' '));
+  assert.ok(statuses.every((status) => status === 400 || status === 429), statuses.join(' '));
   const refused = await send(app.port, '/auth/sign-in', { body, from: flooder, headers: { ...FORM, Cookie: jar.header(), Origin: app.origin } });
   assert.is(refused.status, 429);
   assert.match(refused.body, /Too many sign-in attempts from your address/);
