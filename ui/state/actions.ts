@@ -5,6 +5,7 @@ import { afterSignOut, ApiError, type Api } from '../protocol/http-client.ts';
 import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
+import { clockOffsetAfter } from './idle-countdown.ts';
 import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
@@ -46,7 +47,12 @@ export class Actions {
   constructor(env: Environment) {
     this.#env = env;
     env.socket.onMessage((message) => {
-      env.store.update((state) => applyServerMessage(state, message));
+      const receivedAt = Date.now();
+      env.store.update((state) => {
+        const change = applyServerMessage(state, message);
+        const serverClockOffsetMs = clockOffsetAfter(state.serverClockOffsetMs, message, receivedAt);
+        return serverClockOffsetMs === state.serverClockOffsetMs ? change : { ...change, serverClockOffsetMs };
+      });
     });
     env.socket.onState((connection) => env.store.update(() => ({ connection })));
   }

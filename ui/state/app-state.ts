@@ -56,6 +56,8 @@ export interface AppState {
   transfers: Transfer[];
   /** this browser's terminal settings (state/preferences.ts) */
   preferences: Preferences;
+  /** the server's clock minus the page's, as estimated from the rows (state/idle-countdown.ts) */
+  serverClockOffsetMs?: number;
 }
 
 export function initialState(route: Route, dismissed: number[] = [], preferences: Preferences = DEFAULT_PREFERENCES): AppState {

@@ -150,9 +150,10 @@ export function PodView(props: { embed?: boolean }) {
         </p>
       )}
       <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
-      {dialogOpen && view && gate.allowed && (
+      {dialogOpen && view && gate.allowed && state.info && (
         <ExecDialog
           pod={view}
+          serverIdleSeconds={state.info.idleTimeoutSeconds}
           onClose={() => setDialogOpen(false)}
           onRun={(request) => {
             setDialogOpen(false);
