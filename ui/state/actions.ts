@@ -284,7 +284,7 @@ export class Actions {
     if (this.#embedModeDone) return; // once per page load
     this.#embedModeDone = true;
     if (!execPermission(this.#store.get()).allowed) return; // the Shell button says why
-    const open = sessionsOfPod(this.#store.get(), pod.namespace, pod.name).filter((row) => !isEnded(row) && 'shell' in row.command);
+    const open = sessionsOfPod(this.#store.get(), { context: this.#store.get().route.context, namespace: pod.namespace, pod: pod.name }).filter((row) => !isEnded(row) && 'shell' in row.command);
     const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : execableContainers(pod);
     const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));
     if (missing.length === 0) return;
@@ -340,7 +340,7 @@ export class Actions {
     if (state.route.tab === sessionId) {
       // select a neighbour first so the pod view never shows a closed tab
       const row = state.sessions.byId[sessionId];
-      const siblings = row ? sessionsOfPod(state, row.target.namespace, row.target.pod).map((r) => r.sessionId) : [];
+      const siblings = row ? sessionsOfPod(state, row.target).map((r) => r.sessionId) : [];
       const at = siblings.indexOf(sessionId);
       const next = siblings[at + 1] ?? siblings[at - 1];
       this.navigate({ tab: next }, 'replace');

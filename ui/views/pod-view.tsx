@@ -21,7 +21,7 @@ export function PodView(props: { embed?: boolean }) {
   const name = route.pod!;
   const pod = state.pod?.namespace === route.namespace && state.pod.name === name ? state.pod : undefined;
   const view = pod?.view;
-  const rows = sessionsOfPod(state, route.namespace, name);
+  const rows = sessionsOfPod(state, { context: route.context, namespace: route.namespace, pod: name });
   const defaultContainer = view?.containers.find((c) => c.name === view.defaultContainer);
   const gate = useExecGate();
   // team mode: the embed page's shells wait for the permission answer (a "no" opens none)

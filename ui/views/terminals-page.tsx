@@ -56,6 +56,7 @@ export function TerminalsPage() {
                 <tr key={row.sessionId} data-session={row.sessionId}>
                   {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
                   <td>
+                    {row.target.context && <span class="muted context">{row.target.context}: </span>}
                     <span class="muted">{row.target.namespace}/</span>
                     {row.target.pod}
                   </td>
