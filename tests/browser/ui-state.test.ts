@@ -22,6 +22,11 @@ test('the route survives a reload: page, namespace, pod and tab are in the addre
   assert.is(readRoute({ pathname: '/inspector', search: '' }).page, 'inspector');
   assert.equal(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=shell-all' }).mode, 'shell-all');
   assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=rm' }).mode, undefined);
+  // the embed's Terminals page stays at /embed (the only path that may be framed), keeping its pod
+  assert.is(routeUrl({ page: 'embed', namespace: 'a', pod: 'b', view: 'terminals' }), '/embed?namespace=a&pod=b&view=terminals');
+  assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&view=terminals' }).view, 'terminals');
+  assert.is(readRoute({ pathname: '/sessions', search: '?view=terminals' }).view, undefined);
+  assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&view=inspector' }).view, undefined);
 });
 
 test('badges mirror the terminal machine in the words of the issue', () => {

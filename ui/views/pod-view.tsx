@@ -38,11 +38,16 @@ export function PodView(props: { embed?: boolean }) {
 
   return (
     <section class="page pod-view" aria-labelledby="pod-title">
-      {!props.embed && (
-        <p class="crumbs">
-          <AppLink to={{ page: 'pods', pod: undefined }}>All pods</AppLink> / {route.namespace}
-        </p>
-      )}
+      <p class="crumbs">
+        {props.embed ? (
+          // Octant's tab shows this page alone: the Terminals page opens within it (route.ts, view)
+          <AppLink to={{ view: 'terminals' }}>All terminals</AppLink>
+        ) : (
+          <>
+            <AppLink to={{ page: 'pods', pod: undefined }}>All pods</AppLink> / {route.namespace}
+          </>
+        )}
+      </p>
       <div class="pod-head">
         <h1 id="pod-title">{name}</h1>
         {view && <span class={`phase phase-${view.phase.toLowerCase()}`}>{view.phase}</span>}
