@@ -57,6 +57,8 @@ export interface OctantExecOptions {
   sandboxOptions?: Omit<SandboxOptions, 'stateDir'>;
   stateDir: string;
   idleTimeoutSeconds?: number;
+  /** how long a quiet terminal stays live before it is marked idle (default 60, capped by its idle timeout); tests shorten it to see an idle terminal's countdown */
+  idleNoticeSeconds?: number;
   maxSessions?: number;
   /** origins allowed to frame /embed and open sockets from it */
   embedOrigins?: string[];
@@ -170,6 +172,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport), podChanges, debugImages),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
+        ...(options.idleNoticeSeconds !== undefined ? { idleNoticeMs: options.idleNoticeSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
       },
       snapshots: options.log?.snapshots,

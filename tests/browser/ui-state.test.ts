@@ -4,7 +4,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
-import { applyServerMessage, badge, initialState, tabName } from '../../ui/state/app-state.ts';
+import { applyServerMessage, badge, initialState, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
@@ -22,6 +22,11 @@ test('the route survives a reload: page, namespace, pod and tab are in the addre
   assert.is(readRoute({ pathname: '/inspector', search: '' }).page, 'inspector');
   assert.equal(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=shell-all' }).mode, 'shell-all');
   assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&mode=rm' }).mode, undefined);
+  // the embed's Terminals page stays at /embed (the only path that may be framed), keeping its pod
+  assert.is(routeUrl({ page: 'embed', namespace: 'a', pod: 'b', view: 'terminals' }), '/embed?namespace=a&pod=b&view=terminals');
+  assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&view=terminals' }).view, 'terminals');
+  assert.is(readRoute({ pathname: '/sessions', search: '?view=terminals' }).view, undefined);
+  assert.is(readRoute({ pathname: '/embed', search: '?namespace=a&pod=b&view=inspector' }).view, undefined);
 });
 
 test('badges mirror the terminal machine in the words of the issue', () => {
@@ -54,6 +59,20 @@ test('server messages fold into the store: sessions come and go, pods follow the
   apply({ type: 'pods', namespace: 'default', pods: [web] });
   assert.equal(state.pods.list, [web]);
   assert.equal(state.pod?.view, web, 'the pod view takes its pod from the live list');
+});
+
+test('tabs are keyed by kube context too: the same namespace and pod in two clusters are two pod views', () => {
+  // the server's current context is "east"; a row without a context runs there
+  const state: AppState = { ...initialState({ page: 'pods', namespace: 'default', pod: 'web' }), info: { context: 'east' } as AppState['info'] };
+  const inEast = row({ sessionId: 'e1', target: { context: 'east', namespace: 'default', pod: 'web', container: 'nginx' } });
+  const inWest = row({ sessionId: 'w1', target: { context: 'west', namespace: 'default', pod: 'web', container: 'nginx' } });
+  const current = row({ sessionId: 'c1' });
+  state.sessions = { order: ['e1', 'w1', 'c1'], byId: { e1: inEast, w1: inWest, c1: current } };
+  const ids = (context: string | undefined) => sessionsOfPod(state, { context, namespace: 'default', pod: 'web' }).map((r) => r.sessionId);
+  assert.equal(ids('west'), ['w1']);
+  assert.equal(ids('east'), ['e1', 'c1']);
+  assert.equal(ids(undefined), ['e1', 'c1'], 'no context on either side is the current one');
+  assert.equal(sessionsOfPod(state, inWest.target).map((r) => r.sessionId), ['w1'], 'closing a tab picks its neighbour in its own cluster');
 });
 
 test('the Inspector replays the session list as it was at any event', () => {

@@ -22,9 +22,9 @@ test('tabs say what a terminal is: Debug IMAGE → container, COPY of POD, Attac
 test("a copy's terminal is listed with the pod it copies, and with the copy itself", () => {
   const state = initialState({ page: 'pod', namespace: 'default', pod: 'crashloop' } as never);
   state.sessions = { order: ['t1', 't2', 't3', 't4'], byId: { t1: debugRow, t2: copyRow, t3: attachRow, t4: plainRow } } as never;
-  assert.equal(sessionsOfPod(state, 'default', 'crashloop').map((r) => r.sessionId), ['t2']);
-  assert.equal(sessionsOfPod(state, 'default', 'crashloop-debug-x2k4p').map((r) => r.sessionId), ['t2']);
-  assert.equal(sessionsOfPod(state, 'other', 'crashloop'), []);
+  assert.equal(sessionsOfPod(state, { namespace: 'default', pod: 'crashloop' }).map((r) => r.sessionId), ['t2']);
+  assert.equal(sessionsOfPod(state, { namespace: 'default', pod: 'crashloop-debug-x2k4p' }).map((r) => r.sessionId), ['t2']);
+  assert.equal(sessionsOfPod(state, { namespace: 'other', pod: 'crashloop' }), []);
 });
 
 const pod = (containers: Partial<PodSummary['containers'][number]>[], phase = 'Running'): PodSummary => ({

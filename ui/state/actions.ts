@@ -5,6 +5,7 @@ import { afterSignOut, ApiError, type Api } from '../protocol/http-client.ts';
 import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
+import { clockOffsetAfter } from './idle-countdown.ts';
 import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
@@ -46,7 +47,12 @@ export class Actions {
   constructor(env: Environment) {
     this.#env = env;
     env.socket.onMessage((message) => {
-      env.store.update((state) => applyServerMessage(state, message));
+      const receivedAt = Date.now();
+      env.store.update((state) => {
+        const change = applyServerMessage(state, message);
+        const serverClockOffsetMs = clockOffsetAfter(state.serverClockOffsetMs, message, receivedAt);
+        return serverClockOffsetMs === state.serverClockOffsetMs ? change : { ...change, serverClockOffsetMs };
+      });
     });
     env.socket.onState((connection) => env.store.update(() => ({ connection })));
   }
@@ -106,7 +112,7 @@ export class Actions {
     const row = this.#store.get().sessions.byId[sessionId];
     if (!row) return;
     const page = this.#store.get().route.page === 'embed' ? 'embed' : 'pods';
-    this.navigate({ page, namespace: row.target.namespace, pod: row.target.pod, tab: sessionId, ...(row.target.context ? { context: row.target.context } : {}) });
+    this.navigate({ page, view: undefined, namespace: row.target.namespace, pod: row.target.pod, tab: sessionId, ...(row.target.context ? { context: row.target.context } : {}) });
   }
 
   #loadForRoute(route: Route, before?: Route): void {
@@ -278,7 +284,7 @@ export class Actions {
     if (this.#embedModeDone) return; // once per page load
     this.#embedModeDone = true;
     if (!execPermission(this.#store.get()).allowed) return; // the Shell button says why
-    const open = sessionsOfPod(this.#store.get(), pod.namespace, pod.name).filter((row) => !isEnded(row) && 'shell' in row.command);
+    const open = sessionsOfPod(this.#store.get(), { context: this.#store.get().route.context, namespace: pod.namespace, pod: pod.name }).filter((row) => !isEnded(row) && 'shell' in row.command);
     const wanted = mode === 'shell' ? [pod.defaultContainer ?? pod.containers[0]?.name] : execableContainers(pod);
     const missing = wanted.filter((name): name is string => !!name && !open.some((row) => row.target.container === name));
     if (missing.length === 0) return;
@@ -334,7 +340,7 @@ export class Actions {
     if (state.route.tab === sessionId) {
       // select a neighbour first so the pod view never shows a closed tab
       const row = state.sessions.byId[sessionId];
-      const siblings = row ? sessionsOfPod(state, row.target.namespace, row.target.pod).map((r) => r.sessionId) : [];
+      const siblings = row ? sessionsOfPod(state, row.target).map((r) => r.sessionId) : [];
       const at = siblings.indexOf(sessionId);
       const next = siblings[at + 1] ?? siblings[at - 1];
       this.navigate({ tab: next }, 'replace');

@@ -56,6 +56,8 @@ export interface AppState {
   transfers: Transfer[];
   /** this browser's terminal settings (state/preferences.ts) */
   preferences: Preferences;
+  /** the server's clock minus the page's, as estimated from the rows (state/idle-countdown.ts) */
+  serverClockOffsetMs?: number;
 }
 
 export function initialState(route: Route, dismissed: number[] = [], preferences: Preferences = DEFAULT_PREFERENCES): AppState {
@@ -241,11 +243,30 @@ export function modeLabel(row: SessionRow): string | undefined {
   }
 }
 
+/** Where a pod is: the same namespace and pod name in two kube contexts are two pods. */
+export interface PodPlace {
+  /** absent: the server's current context */
+  context?: string;
+  namespace: string;
+  pod: string;
+}
+
+/** Whether two contexts are the same cluster; absent means the server's current one (GET /info's `context`). */
+export function sameContext(state: AppState, a: string | undefined, b: string | undefined): boolean {
+  return (a ?? state.info?.context) === (b ?? state.info?.context);
+}
+
+/** Whether a terminal runs in this namespace of this context. */
+export function inNamespace(state: AppState, row: SessionRow, namespace: string, context: string | undefined): boolean {
+  return row.target.namespace === namespace && sameContext(state, row.target.context, context);
+}
+
 /** A pod's terminals, as tabs, with the terminals in its debug copies (they are about this pod); file transfers are listed on the Terminals page only (they have no screen). */
-export function sessionsOfPod(state: AppState, namespace: string, pod: string): SessionRow[] {
+export function sessionsOfPod(state: AppState, place: PodPlace): SessionRow[] {
+  const { pod } = place;
   return state.sessions.order
     .map((id) => state.sessions.byId[id])
-    .filter((row) => row && row.target.namespace === namespace && !isTransfer(row.mode) && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
+    .filter((row) => row && inNamespace(state, row, place.namespace, place.context) && !isTransfer(row.mode) && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
 }
 
 export function visibleAlerts(state: AppState): Alert[] {

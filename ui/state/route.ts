@@ -13,6 +13,8 @@ export interface Route {
   batch?: string;
   /** embed only: open a shell (default container) or one per running container on arrival */
   mode?: 'shell' | 'shell-all';
+  /** embed only: the Terminals page inside the embed (`view=terminals`), which keeps its pod to go back to; the path stays /embed, the only one that may be framed */
+  view?: 'terminals';
 }
 
 const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', audit: '/audit', embed: '/embed' };
@@ -32,6 +34,7 @@ export function readRoute(location: { pathname: string; search: string }, storag
     pod: params.get('pod') || undefined,
     tab: params.get('tab') || undefined,
     ...(mode === 'shell' || mode === 'shell-all' ? { mode } : {}),
+    ...(page === 'embed' && params.get('view') === 'terminals' ? { view: 'terminals' as const } : {}),
     ...(batch ? { batch } : {}),
   };
 }
@@ -43,6 +46,7 @@ export function routeUrl(route: Route): string {
     params.set('namespace', route.namespace);
     if (route.pod) params.set('pod', route.pod);
     if (route.pod && route.tab) params.set('tab', route.tab);
+    if (route.page === 'embed' && route.view) params.set('view', route.view);
   }
   if (route.page === 'batch' && route.batch) {
     params.set('id', route.batch);

@@ -1,4 +1,5 @@
-// The page: top bar (not on the embed page), alerts, and the screen the route names.
+// The page: top bar (not on the embed page), alerts, and the screen the route names (the embed
+// page: its pod view, or the Terminals page within it).
 import { useAppState } from './context.ts';
 import { Alerts } from './alerts.tsx';
 import { AuditPage } from './audit-page.tsx';
@@ -50,7 +51,7 @@ export function App() {
         {route.page === 'batch' && <BatchPage />}
         {route.page === 'inspector' && <Inspector />}
         {route.page === 'audit' && <AuditPage />}
-        {embed && (route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
+        {embed && (route.view === 'terminals' ? <TerminalsPage embed /> : route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
       </main>
     </div>
   );

@@ -7,6 +7,7 @@ import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { BatchRequest } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
+import { wholeNumber } from '../state/whole-number.ts';
 
 const MAX_CONCURRENCY = 64;
 const MAX_TIMEOUT_SECONDS = 86_400;
@@ -17,13 +18,6 @@ export interface BatchTargets {
   pods?: string[];
   /** …the pods a label selector matches */
   labelSelector?: string;
-}
-
-/** "a whole number from min to max", or undefined when `text` is not one */
-function wholeNumber(text: string, min: number, max: number): number | undefined {
-  if (!/^\s*\d{1,6}\s*$/.test(text)) return undefined;
-  const n = Number(text);
-  return n >= min && n <= max ? n : undefined;
 }
 
 export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omit<BatchRequest, 'context'>) => void; onClose: () => void }) {

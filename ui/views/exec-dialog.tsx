@@ -1,10 +1,13 @@
 // The "Exec in pod" dialog: which container (or all), a shell or a command (split into argv by
-// the documented quoting, shown before it runs), interactive or not. Enter runs, Escape cancels.
+// the documented quoting, shown before it runs), interactive or not, and how long it may stay
+// idle (the server's default at first; out of the server's range it says the range and does not
+// run). Enter runs, Escape cancels.
 import { useMemo, useState } from 'preact/hooks';
 import { ModalForm } from './modal-form.tsx';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, ExecRequest, PodSummary } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
+import { idleFieldDefault, idleTimeoutSeconds, type IdleUnit } from '../state/idle-timeout-field.ts';
 
 const ALL = '*all*';
 const shells = [
@@ -20,7 +23,11 @@ export function containerNote(c: PodSummary['containers'][number]): string {
   return c.reason ? `${c.state}: ${c.reason}` : c.state;
 }
 
-export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
+export function ExecDialog(props: {
+  pod: PodSummary;
+  /** the server's idle timeout (GET /info), the field's default */
+  serverIdleSeconds: number;
+  onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
   const { pod } = props;
   const running = pod.containers.filter((c) => c.state === 'running');
   const preferred = running.find((c) => c.name === pod.defaultContainer) ?? running[0];
@@ -28,13 +35,17 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
   const [shell, setShell] = useState<string>('auto');
   const [line, setLine] = useState('');
   const [interactive, setInteractive] = useState(true);
+  const [idle, setIdle] = useState(() => idleFieldDefault(props.serverIdleSeconds));
   const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
-  const problem = parsed && 'error' in parsed ? parsed.error : running.length === 0 ? 'No container of this pod is running.' : undefined;
+  const idleChoice = idleTimeoutSeconds(idle.text, idle.unit);
+  const problem = parsed && 'error' in parsed ? parsed.error : running.length === 0 ? 'No container of this pod is running.' : 'problem' in idleChoice ? idleChoice.problem : undefined;
 
   const run = () => {
     if (problem) return;
     const command: ExecCommand = parsed && 'argv' in parsed ? { argv: parsed.argv } : { shell: shell as 'auto' };
-    props.onRun({ namespace: pod.namespace, pod: pod.name, containers: container === ALL ? 'all' : [container], command, interactive });
+    // the server's default is left to the server: only a changed timeout is sent
+    const idleTimeout = 'seconds' in idleChoice && idleChoice.seconds !== props.serverIdleSeconds ? { idleTimeoutSeconds: idleChoice.seconds } : {};
+    props.onRun({ namespace: pod.namespace, pod: pod.name, containers: container === ALL ? 'all' : [container], command, interactive, ...idleTimeout });
   };
 
   return (
@@ -86,6 +97,19 @@ export function ExecDialog(props: { pod: PodSummary; onRun: (request: Omit<ExecR
         <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
         <span>Interactive</span>
       </label>
+      <div class="field">
+        <label for="exec-idle">Idle timeout</label>
+        <span class="field-row">
+          <input id="exec-idle" type="number" min={1} step={1} value={idle.text} aria-describedby="exec-idle-hint" onInput={(e) => setIdle({ ...idle, text: (e.currentTarget as HTMLInputElement).value })} />
+          <select aria-label="Idle timeout unit" value={idle.unit} onChange={(e) => setIdle({ ...idle, unit: (e.currentTarget as HTMLSelectElement).value as IdleUnit })}>
+            <option value="s">seconds</option>
+            <option value="min">minutes</option>
+          </select>
+        </span>
+      </div>
+      <p id="exec-idle-hint" class="hint">
+        With no keystroke and no output for this long, the terminal ends (a countdown shows in its last minute). The server's default is {props.serverIdleSeconds} s.
+      </p>
     </ModalForm>
   );
 }

@@ -2,7 +2,7 @@
 // Pods can be checked, or chosen by a typed label selector, for "Run in all containers": one
 // command in every container of them (a batch), which opens the batch's page.
 import { useState } from 'preact/hooks';
-import { currentSelection } from '../state/app-state.ts';
+import { currentSelection, inNamespace } from '../state/app-state.ts';
 import { BatchDialog } from './batch-dialog.tsx';
 import { useAppState, useServices } from './context.ts';
 import { age } from './format.ts';
@@ -19,7 +19,7 @@ export function PodList() {
   // pods checked here that the list still has (a deleted pod drops out of the choice)
   const checked = selection.pods.filter((name) => pods.list.some((p) => p.name === name));
   const gate = useExecGate();
-  const terminalsOf = (pod: string) => state.sessions.order.filter((id) => state.sessions.byId[id]?.target.namespace === route.namespace && state.sessions.byId[id]?.target.pod === pod).length;
+  const terminalsOf = (pod: string) => state.sessions.order.map((id) => state.sessions.byId[id]).filter((row) => row && inNamespace(state, row, route.namespace, route.context) && row.target.pod === pod).length;
   return (
     <section class="page" aria-labelledby="pods-title">
       <h1 id="pods-title">

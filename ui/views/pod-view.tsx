@@ -21,7 +21,7 @@ export function PodView(props: { embed?: boolean }) {
   const name = route.pod!;
   const pod = state.pod?.namespace === route.namespace && state.pod.name === name ? state.pod : undefined;
   const view = pod?.view;
-  const rows = sessionsOfPod(state, route.namespace, name);
+  const rows = sessionsOfPod(state, { context: route.context, namespace: route.namespace, pod: name });
   const defaultContainer = view?.containers.find((c) => c.name === view.defaultContainer);
   const gate = useExecGate();
   // team mode: the embed page's shells wait for the permission answer (a "no" opens none)
@@ -38,11 +38,16 @@ export function PodView(props: { embed?: boolean }) {
 
   return (
     <section class="page pod-view" aria-labelledby="pod-title">
-      {!props.embed && (
-        <p class="crumbs">
-          <AppLink to={{ page: 'pods', pod: undefined }}>All pods</AppLink> / {route.namespace}
-        </p>
-      )}
+      <p class="crumbs">
+        {props.embed ? (
+          // Octant's tab shows this page alone: the Terminals page opens within it (route.ts, view)
+          <AppLink to={{ view: 'terminals' }}>All terminals</AppLink>
+        ) : (
+          <>
+            <AppLink to={{ page: 'pods', pod: undefined }}>All pods</AppLink> / {route.namespace}
+          </>
+        )}
+      </p>
       <div class="pod-head">
         <h1 id="pod-title">{name}</h1>
         {view && <span class={`phase phase-${view.phase.toLowerCase()}`}>{view.phase}</span>}
@@ -150,9 +155,10 @@ export function PodView(props: { embed?: boolean }) {
         </p>
       )}
       <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
-      {dialogOpen && view && gate.allowed && (
+      {dialogOpen && view && gate.allowed && state.info && (
         <ExecDialog
           pod={view}
+          serverIdleSeconds={state.info.idleTimeoutSeconds}
           onClose={() => setDialogOpen(false)}
           onRun={(request) => {
             setDialogOpen(false);

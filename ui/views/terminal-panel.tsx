@@ -11,6 +11,7 @@ import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
+import { useIdleCountdown } from './idle-countdown.tsx';
 import type { InputProgress } from '../terminal/input-queue.ts';
 
 export function TerminalPanel(props: { row: SessionRow }) {
@@ -22,6 +23,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const [query, setQuery] = useState('');
   const [found, setFound] = useState<boolean | undefined>(undefined);
   const b = badge(row);
+  const countdown = useIdleCountdown(row);
   const ended = isEnded(row);
   const state = useAppState();
   const owner = watchedOwner(state, row);
@@ -67,9 +69,14 @@ export function TerminalPanel(props: { row: SessionRow }) {
   return (
     <div class="terminal-panel">
       <div class="panel-bar">
-        <span class={`badge tone-${b.tone}`} title={b.detail}>
+        <span class={`badge tone-${b.tone}`} title={countdown ?? b.detail}>
           {b.text}
         </span>
+        {countdown && (
+          <span class="idle-countdown" role="status">
+            {countdown}
+          </span>
+        )}
         <span class="argv" title="what runs">
           {row.argv.length ? formatArgv(row.argv) : row.label}
         </span>

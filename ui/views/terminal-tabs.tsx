@@ -7,6 +7,7 @@ import { badge, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
+import { useIdleCountdown } from './idle-countdown.tsx';
 import { useCloseTerminal } from './close-terminal.tsx';
 
 export function TerminalTabs(props: {
@@ -63,9 +64,7 @@ export function TerminalTabs(props: {
                 <span class="tab-title">
                   <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? row.label}
                 </span>
-                <span id={`badge-${row.sessionId}`} class={`badge tone-${b.tone}`}>
-                  {b.text}
-                </span>
+                <TabBadge row={row} />
                 {owner && (
                   <span id={`watching-${row.sessionId}`} class="badge tone-quiet watching" data-testid="watching">
                     watching {owner}
@@ -88,5 +87,16 @@ export function TerminalTabs(props: {
       )}
       {closing.dialog}
     </div>
+  );
+}
+
+/** The tab's state badge; an idle terminal's countdown is its title (idle-countdown.tsx). */
+function TabBadge(props: { row: SessionRow }) {
+  const b = badge(props.row);
+  const countdown = useIdleCountdown(props.row);
+  return (
+    <span id={`badge-${props.row.sessionId}`} class={`badge tone-${b.tone}`} title={countdown}>
+      {b.text}
+    </span>
   );
 }

@@ -1,5 +1,7 @@
 // Every terminal across pods and namespaces, as the session-list projection has them. In a team
-// mode: the person's own, and for an admin everyone's, with whose each is ("Person").
+// mode: the person's own, and for an admin everyone's, with whose each is ("Person"). Within the
+// embed page (Octant's tab) it links back to the embed's pod and leaves out the batches, whose
+// pages may not be framed.
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
@@ -9,8 +11,9 @@ import { clock } from './format.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { useCloseTerminal } from './close-terminal.tsx';
+import { AppLink } from './link.tsx';
 
-export function TerminalsPage() {
+export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
   const { actions } = useServices();
   const rows = state.sessions.order.map((id) => state.sessions.byId[id]).filter((r): r is SessionRow => !!r);
@@ -19,6 +22,11 @@ export function TerminalsPage() {
   const closing = useCloseTerminal();
   return (
     <section class="page" aria-labelledby="terminals-title">
+      {props.embed && state.route.pod && (
+        <p class="crumbs">
+          <AppLink to={{ view: undefined }}>Back to {state.route.pod}</AppLink>
+        </p>
+      )}
       <div class="page-head">
         <h1 id="terminals-title">Terminals</h1>
         <span class="muted">
@@ -56,6 +64,7 @@ export function TerminalsPage() {
                 <tr key={row.sessionId} data-session={row.sessionId}>
                   {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
                   <td>
+                    {row.target.context && <span class="muted context">{row.target.context}: </span>}
                     <span class="muted">{row.target.namespace}/</span>
                     {row.target.pod}
                   </td>
@@ -89,10 +98,14 @@ export function TerminalsPage() {
           </tbody>
         </table>
       )}
-      <h2 id="batches-title" class="batches-head">
-        Batches
-      </h2>
-      <BatchList />
+      {!props.embed && (
+        <>
+          <h2 id="batches-title" class="batches-head">
+            Batches
+          </h2>
+          <BatchList />
+        </>
+      )}
       {closing.dialog}
     </section>
   );
