@@ -93,7 +93,8 @@ export class SocketClient {
   /** anything arrived since the last ping */
   #heard = false;
   /** input not yet sent, in the order typed or pasted, across sessions (the server's budget is per socket) */
-  readonly #outbox: { sessionId: string; bytes: Uint8Array }[] = [];
+  /** input waiting to be sent, in order; `eof` marks where the end of input goes */
+  readonly #outbox: { sessionId: string; bytes: Uint8Array; eof?: true }[] = [];
   /** our own copy of the server's input budget, kept below it so a paste is never dropped as rateLimited */
   #inputBudget: TokenBucket;
   #inputRetry: ReturnType<typeof setTimeout> | undefined;
@@ -248,6 +249,11 @@ export class SocketClient {
     const ws = this.#ws;
     while (this.#outbox.length > 0 && ws?.readyState === OPEN) {
       const head = this.#outbox[0];
+      if (head.eof) {
+        this.#outbox.shift();
+        if (this.#attachments.get(head.sessionId)?.live) this.#send({ type: 'eof', sessionId: head.sessionId });
+        continue;
+      }
       const size = Math.min(head.bytes.length, INPUT_FRAME_BYTES, this.#inputBudget.burst);
       if (ws.bufferedAmount > INPUT_BUFFERED_BYTES || !this.#inputBudget.take(size)) {
         this.#inputRetry = setTimeout(() => this.#sendInput(), INPUT_RETRY_MS);
@@ -277,9 +283,11 @@ export class SocketClient {
     this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
   }
 
-  /** The end of input: the process's stdin is closed (a session without a terminal). */
+  /** The end of input: the process's stdin is closed (a session without a terminal), once the input queued before it has gone. */
   eof(sessionId: string): void {
-    if (this.#attachments.get(sessionId)?.live) this.#send({ type: 'eof', sessionId });
+    if (!this.#attachments.get(sessionId)?.live) return;
+    this.#outbox.push({ sessionId, bytes: new Uint8Array(0), eof: true });
+    this.#sendInput();
   }
 
   resize(sessionId: string, cols: number, rows: number): void {

@@ -225,6 +225,26 @@ test('a big paste is paced: within the server\'s input rate, only while the sock
   c.close();
 });
 
+test('eof waits behind the input queued before it: the end of a pipe never overtakes its last bytes', async () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', slowScreen().sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  ws.bufferedAmount = 1024 * 1024; // a slow link: the input waits in the client
+  c.input('t1', new Uint8Array(100_000).fill(0x61));
+  c.eof('t1');
+  assert.equal(ws.messages('eof'), [], 'not before the input');
+  ws.bufferedAmount = 0;
+  await waitFor(() => ws.messages('eof').length === 1, 'the eof');
+  const last = ws.sent.findIndex((m) => typeof m === 'string' && JSON.parse(m).type === 'eof');
+  const inputBytes = ws.sent.slice(0, last).filter((m): m is Uint8Array => typeof m !== 'string').reduce((n, f) => n + f.length - 4, 0);
+  assert.is(inputBytes, 100_000, 'every input byte went before the eof');
+  assert.ok(ws.sent.slice(last + 1).every((m) => typeof m === 'string'), 'no input after it');
+  c.close();
+});
+
 test('a server that stays silent after a ping is given up on and the client reconnects', async () => {
   const c = client({ heartbeatMs: 20 });
   c.connect();

@@ -44,7 +44,9 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   }
   res.writeHead(404).end();
 });
-const sockets = new WebSocketServer({ server, path: '/api/v1/stream' });
+/** when set, the socket's upgrade is refused (403), as a server that does not take the token would */
+let refuseUpgrade = false;
+const sockets = new WebSocketServer({ server, path: '/api/v1/stream', verifyClient: (_info, done) => done(!refuseUpgrade, 403) });
 sockets.on('connection', (ws) => {
   ws.send(JSON.stringify({ type: 'hello', protocol, sessions: [], alerts: [], batches: [], limits: {} }));
   ws.on('message', (data, binary) => {
@@ -68,6 +70,18 @@ test('a socket that drops mid-session: what came is shown, the drop is said, exi
   assert.is(run.stdout, 'partial-output\n');
   assert.match(run.stderr, new RegExp(`the connection to the octant-exec server at http://127\\.0\\.0\\.1:${port} dropped`));
   assert.ok(closed.includes('drop'), 'the session was closed on the way out');
+});
+
+test('a refused socket upgrade: a sentence, exit 1, no crash', async () => {
+  refuseUpgrade = true;
+  try {
+    const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env });
+    assert.is(run.code, 1, run.stderr);
+    assert.match(run.stderr, /refused or dropped the terminal socket: check that it runs and that the token is its own/);
+    assert.not.match(run.stderr, /Unhandled|at .*\.ts:\d+/, 'no stack trace');
+  } finally {
+    refuseUpgrade = false;
+  }
 });
 
 test('frames that are not the protocol: a sentence naming what came, exit 1', async () => {

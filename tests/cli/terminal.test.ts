@@ -67,6 +67,16 @@ test('exec ended by SIGTERM: exit 143, said, and its session closed (the command
   assert.not.ok((await sessions()).some((row) => row.sessionId === running.sessionId), 'the session is closed');
 });
 
+test('a reader that goes away (`… | head -1`): exit 141 as SIGPIPE would, quietly, and the session closed', async () => {
+  const run = startCli(['exec', '-c', 'nginx', 'web', '--', 'sh', '-c', 'while :; do echo y; done'], { env });
+  const running = await waitFor(async () => (await sessions()).find((row) => row.argv.at(-1) === 'while :; do echo y; done' && row.state === 'interactive'), 'the loop running', 30_000);
+  await waitFor(() => run.stdout.length > 0, 'the first line');
+  run.child.stdout!.destroy(); // the reader's end of the pipe closes: the next write is EPIPE
+  assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), 141, run.stderr());
+  assert.not.match(run.stderr(), /Unhandled|EPIPE/, 'no crash, nothing said');
+  await waitFor(async () => !(await sessions()).some((row) => row.sessionId === running.sessionId), 'the session closed', 15_000);
+});
+
 test('exec in a terminal: a shell with this terminal\'s size (and its next one), its exit code, and the terminal cooked again after', async () => {
   const terminal = inTerminal('exec', 'exec', '-c', 'nginx', 'web');
   await terminal.waitFor(/# $/m, 'the shell prompt');

@@ -112,7 +112,7 @@ export class Actions {
     const row = this.#store.get().sessions.byId[sessionId];
     if (!row) return;
     const page = this.#store.get().route.page === 'embed' ? 'embed' : 'pods';
-    this.navigate({ page, view: undefined, namespace: row.target.namespace, pod: row.target.pod, tab: sessionId, ...(row.target.context ? { context: row.target.context } : {}) });
+    this.navigate({ page, view: undefined, namespace: row.target.namespace, pod: row.target.pod, tab: sessionId, context: row.target.context }); // no context: the server's current one, not the page's
   }
 
   #loadForRoute(route: Route, before?: Route): void {

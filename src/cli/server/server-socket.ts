@@ -12,6 +12,9 @@ export function serverSocket(access: ServerAccess, options: Omit<SocketClientOpt
   class ServerWebSocket extends WebSocket {
     constructor(url: string) {
       super(url, { origin, headers: { Authorization: `Bearer ${access.token}` } });
+      // ws emits 'error' (a refused upgrade, a reset, a bad frame) and throws without a listener;
+      // 'close' follows it, and the socket client tells the close
+      this.on('error', () => {});
     }
   }
   const url = `${origin.replace(/^http/, 'ws')}${API_PREFIX}/stream`;

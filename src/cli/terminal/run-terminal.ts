@@ -94,6 +94,9 @@ class SessionView {
   #replayTo = 0;
   #endedRow: SessionRow | undefined;
   #stopStdin: (() => void) | undefined;
+  /** input bytes the socket client still holds (paced) */
+  #inputPending = 0;
+  #detachWhenSent = false;
   /** the server's, from its hello */
   #inputBytesPerSecond = 1024 * 1024;
   readonly #client;
@@ -118,6 +121,11 @@ class SessionView {
     });
     this.#client.onMessage((message) => this.#message(message));
     this.#stopSignals = this.#onSignals();
+    // A reader that went away (`… | head -1`): ended quietly as SIGPIPE would end it (141), the
+    // session closed; any other failure to write is said.
+    for (const out of [process.stdout, process.stderr]) {
+      out.on('error', (error: NodeJS.ErrnoException) => this.#finish(error.code === 'EPIPE' ? { code: 141 } : { code: 1, sentence: `cannot write the terminal's output: ${error.message}` }));
+    }
     this.#client.connect();
   }
 
@@ -129,6 +137,10 @@ class SessionView {
         this.#offset += bytes.length;
         (channel === 'stderr' ? process.stderr : process.stdout).write(bytes, () => written());
         this.#maybeEnded();
+      },
+      inputPending: (bytes) => {
+        this.#inputPending = bytes;
+        if (bytes === 0 && this.#detachWhenSent) this.#detach();
       },
     });
     return this.#ended;
@@ -199,11 +211,17 @@ class SessionView {
     this.#stopStdin = pumpStdin(
       {
         send: (bytes) => this.#client.input(sessionId, bytes),
-        end: () => (this.run.detachable ? this.#detach() : this.#client.eof(sessionId)),
+        // an attach leaves at the end of a pipe, once what was piped has gone
+        end: () => (this.run.detachable ? this.#detachOnceSent() : this.#client.eof(sessionId)),
         detach: () => this.#detach(),
       },
       { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
     );
+  }
+
+  #detachOnceSent(): void {
+    if (this.#inputPending === 0) return this.#detach();
+    this.#detachWhenSent = true;
   }
 
   #detach(): void {

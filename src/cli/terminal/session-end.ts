@@ -22,12 +22,13 @@ export function outcomeOf(row: SessionRow): Outcome {
     case 'exited':
       return { code: validCode(row.exitCode) };
     case 'failed':
-      return { code: 1, sentence: row.failure?.message ? serverText(row.failure.message) : 'it failed (the server gave no reason)' };
+      return { code: 1, sentence: typeof row.failure?.message === 'string' && row.failure.message ? serverText(row.failure.message) : 'it failed (the server gave no reason)' };
     case 'timedOut':
       return { code: 1, sentence: 'it was idle past its timeout and was ended' };
     case 'disconnected': {
-      const why = disconnected[row.disconnectReason ?? ''] ?? 'it was disconnected';
-      return { code: 1, sentence: row.disconnectDetail ? `${why}: ${serverText(row.disconnectDetail)}` : why };
+      const reason = row.disconnectReason;
+      const why = typeof reason === 'string' && Object.hasOwn(disconnected, reason) ? disconnected[reason] : 'it was disconnected';
+      return { code: 1, sentence: typeof row.disconnectDetail === 'string' && row.disconnectDetail ? `${why}: ${serverText(row.disconnectDetail)}` : why };
     }
     default:
       return { code: 1, sentence: `it is still ${row.state}` };

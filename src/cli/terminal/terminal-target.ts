@@ -36,6 +36,8 @@ export async function resolveTarget(access: ServerAccess, pod: string, namespace
   const names = Array.isArray(view?.containers) ? view.containers.map((c) => String(c?.name)) : [];
   const container = flags.container ?? (typeof view?.defaultContainer === 'string' ? view.defaultContainer : names[0]);
   if (container === undefined) throw new ServerError(`the server told nothing of pod "${pod}"'s containers: give one with -c`);
+  // a name from the server is printed and sent back: it must be a name, not control characters
+  if (nameProblem('container', container)) throw new ServerError(`the server named pod "${pod}"'s container "${serverText(container.slice(0, 63))}", which is not a container name: give one with -c`);
   if (flags.container !== undefined && names.length > 0 && !names.includes(container)) {
     throw new ServerError(`pod "${pod}" has no container "${container}": its containers are ${serverText(names.join(', '))}`);
   }
