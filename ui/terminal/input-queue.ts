@@ -17,6 +17,7 @@ export const PASTE_PIECE = 64 * 1024;
 const PASTE_LOW_WATER = 256 * 1024;
 const BRACKET_START = '\x1b[200~';
 const BRACKET_END = '\x1b[201~';
+const utf8 = new TextEncoder();
 
 /** Input waiting behind a big paste, in order: typed text as it is, pasted text converted piece by piece. */
 interface QueuedInput {
@@ -38,6 +39,10 @@ export class InputQueue {
   #pasted = { handed: 0, total: 0 };
   /** bytes of our input the socket still holds */
   #socketPending = 0;
+  /** bytes of input handed to the socket so far (what it sent is this less what it still holds) */
+  #handed = 0;
+  /** where the bracketed paste going out starts and (once its last piece is handed) ends, in handed bytes */
+  #bracket: { startAt: number; endAt?: number } | undefined;
   #feedScheduled = false;
   readonly #socket: InputSocket;
   #onProgress: ((progress: InputProgress | undefined) => void) | undefined;
@@ -66,11 +71,15 @@ export class InputQueue {
 
   /** Stop sending the rest (and what was typed after it); a bracketed paste is closed, so the program leaves paste mode. */
   cancel(): void {
-    const head = this.#queue[0];
-    const bracketOpen = head?.paste?.bracketed === true && head.at > 0;
+    // What went is what the socket no longer holds. The program is in paste mode when the start
+    // marker went and the end marker did not (it may sit in the socket's queue, dropped now).
+    const sent = this.#handed - this.#socketPending;
+    const inPasteMode = this.#bracket !== undefined && sent > this.#bracket.startAt && (this.#bracket.endAt === undefined || sent < this.#bracket.endAt);
     this.#queue = [];
     this.#socket.cancel();
-    if (bracketOpen) this.#socket.input(BRACKET_END);
+    this.#handed = sent;
+    this.#bracket = undefined;
+    if (inPasteMode) this.#hand(BRACKET_END);
     this.#tellProgress();
   }
 
@@ -94,31 +103,43 @@ export class InputQueue {
     this.#feedScheduled = false;
     while (this.#queue.length > 0 && this.#socketPending < PASTE_LOW_WATER) {
       const item = this.#queue[0];
-      let piece: string;
       if (!item.paste) {
-        piece = item.text;
         this.#queue.shift();
+        if (!this.#hand(item.text)) break;
       } else {
         let end = Math.min(item.text.length, item.at + PASTE_PIECE);
         const last = item.text.charCodeAt(end - 1);
         // never between \r and \n (one Enter) nor inside a surrogate pair (one character)
         if (end < item.text.length && ((last === 13 && item.text.charCodeAt(end) === 10) || (last >= 0xd800 && last <= 0xdbff))) end++;
-        piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
-        if (item.paste.bracketed && item.at === 0) piece = BRACKET_START + piece;
-        if (end === item.text.length) {
+        let piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
+        if (item.paste.bracketed && item.at === 0) {
+          piece = BRACKET_START + piece;
+          this.#bracket = { startAt: this.#handed };
+        }
+        const whole = end === item.text.length;
+        if (whole) {
           if (item.paste.bracketed) piece += BRACKET_END;
           this.#queue.shift();
         }
         this.#pasted.handed += end - item.at;
         item.at = end;
-      }
-      if (!this.#socket.input(piece)) {
-        // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
-        this.#queue = [];
-        break;
+        if (!this.#hand(piece)) break;
+        if (whole && item.paste.bracketed && this.#bracket) this.#bracket.endAt = this.#handed;
       }
     }
     this.#tellProgress();
+  }
+
+  /** One piece to the socket; false (and what waits dropped) when it is reconnecting. */
+  #hand(piece: string): boolean {
+    if (!this.#socket.input(piece)) {
+      // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
+      this.#queue = [];
+      this.#bracket = undefined;
+      return false;
+    }
+    this.#handed += utf8.encode(piece).length;
+    return true;
   }
 
   #tellProgress(): void {
