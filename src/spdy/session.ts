@@ -39,6 +39,12 @@ export interface SpdySessionOptions extends FrameParserOptions {
   head?: Uint8Array;
   /** our receive window per stream; announced with SETTINGS when it is not the default 64 KiB */
   initialWindowSize?: number;
+  /**
+   * Announce the window with SETTINGS even when it is the default. A peer that does flow control
+   * only once it sees the other side does (ours, in 'auto') then keeps to it from its first byte,
+   * instead of overrunning a stream whose reader holds back until our first WINDOW_UPDATE.
+   */
+  announceWindow?: boolean;
   /** 'strict': hold DATA back by the peer's windows always; 'auto' (default): see data-sender.ts */
   peerFlowControl?: 'auto' | 'strict';
 }
@@ -108,7 +114,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     socket.on('error', (error: Error) => (this.failure ??= error));
     socket.on('close', () => this.teardown(this.failure));
 
-    if (this.receiveWindowSize !== DEFAULT_INITIAL_WINDOW_SIZE) {
+    if (options.announceWindow || this.receiveWindowSize !== DEFAULT_INITIAL_WINDOW_SIZE) {
       this.write(encodeFrame({
         type: 'settings',
         clear: false,

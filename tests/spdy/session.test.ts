@@ -5,7 +5,7 @@ import { GoAwayStatus, RstStatus } from '../../src/spdy/frames.ts';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { dataBytes, onceEvent, RawPeer, socketPair } from './helpers.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 
 async function sessions() {
   const [a, b] = await socketPair();
@@ -217,6 +217,30 @@ test('WINDOW_UPDATEs go out as the consumer reads, for the stream and the sessio
   assert.is(sessionUpdate.type === 'window_update' && sessionUpdate.delta, chunk.length);
   session.destroy();
   peer.close();
+});
+
+test('a window announced with SETTINGS holds an auto peer to it from the first byte: a paused reader is not overrun', async () => {
+  const [a, b] = await socketPair();
+  const client = new SpdySession(a, { role: 'client' });
+  const server = new SpdySession(b, { role: 'server', announceWindow: true });
+  const accepted = new Promise<SpdyStream>((resolve) => server.on('stream', (s) => (s.reply(), resolve(s))));
+  const stream = client.openStream({ streamtype: 'stdin' });
+  await stream.response;
+  const inbound = await accepted;
+  inbound.pause(); // a process that does not read its stdin
+  stream.write(new Uint8Array(300 * 1024));
+  // an overrun would pause the server's socket: its pings would go unanswered (the deadlock)
+  await withTimeout(Promise.all([client.ping(), server.ping()]), 10_000, 'pings both ways');
+  assert.is(inbound.readableLength, DEFAULT_INITIAL_WINDOW_SIZE, 'exactly the window arrived');
+  assert.not.ok(b.isPaused(), 'no overrun: the socket reads on (pings, WINDOW_UPDATEs)');
+  let received = inbound.readableLength;
+  inbound.on('data', (chunk: Uint8Array) => (received += chunk.length));
+  received = 0;
+  stream.end();
+  inbound.resume();
+  await onceEvent(inbound, 'end');
+  assert.is(received, 300 * 1024);
+  client.destroy();
 });
 
 test('a peer that overruns our window is slowed by pausing the socket, not dropped', async () => {

@@ -62,7 +62,10 @@ export function createSpdyTransport(options: { streamCreationTimeoutMs?: number;
       if (exec.tty) wanted.add('resize');
 
       socket.write(`HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: ${protocol}\r\n\r\n`);
-      const session = new SpdySession(socket, { role: 'server', head });
+      // The window announced: a client that does flow control (octant-exec's) keeps to it from the
+      // first stdin byte, so a paused stdin (backpressure) never overruns the stream and stops the
+      // socket, which would also stop the client's WINDOW_UPDATEs for the output: a deadlock.
+      const session = new SpdySession(socket, { role: 'server', head, announceWindow: true });
       sessions.add(session);
       const streams: Partial<SpdyExecStreams> = {};
       let started = false;
