@@ -250,8 +250,7 @@ export class SocketClient {
     while (this.#outbox.length > 0 && ws?.readyState === OPEN) {
       const head = this.#outbox[0];
       if (head.eof) {
-        this.#outbox.shift();
-        if (this.#attachments.get(head.sessionId)?.live) this.#send({ type: 'eof', sessionId: head.sessionId });
+        this.#send({ type: 'eof', sessionId: this.#outbox.shift()!.sessionId }); // a drop empties the outbox: still attached
         continue;
       }
       const size = Math.min(head.bytes.length, INPUT_FRAME_BYTES, this.#inputBudget.burst);
@@ -285,8 +284,7 @@ export class SocketClient {
 
   /** The end of input: the process's stdin is closed (a session without a terminal), once the input queued before it has gone. */
   eof(sessionId: string): void {
-    if (!this.#attachments.get(sessionId)?.live) return;
-    this.#outbox.push({ sessionId, bytes: new Uint8Array(0), eof: true });
+    if (this.#attachments.get(sessionId)?.live) this.#outbox.push({ sessionId, bytes: new Uint8Array(0), eof: true });
     this.#sendInput();
   }
 
