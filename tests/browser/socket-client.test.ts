@@ -69,6 +69,17 @@ function slowScreen() {
   return { sink, text, finish: () => pending.splice(0).forEach((done) => done()) };
 }
 
+/** A client on an open socket with session t1 attached (to a slow screen), and its socket. */
+function attachedClient() {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', slowScreen().sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  return { c, ws };
+}
+
 test('acks count bytes only once the screen has written them, coalesced', () => {
   const c = client({ ackEveryBytes: 1_000_000 });
   c.connect();
@@ -119,12 +130,7 @@ test('a dropped socket reconnects, reattaches from the offset reached and renews
 });
 
 test('resizes are sent only when the size changes, and again after a reattach', () => {
-  const c = client();
-  c.connect();
-  const ws = FakeSocket.all[0];
-  ws.open();
-  c.attach('t1', slowScreen().sink);
-  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const { c, ws } = attachedClient();
   c.resize('t1', 100, 30);
   c.resize('t1', 100, 30);
   c.resize('t1', 90, 30);
@@ -155,12 +161,7 @@ test('eof is sent for an attached session only; what is not the protocol is told
 });
 
 test('a big paste goes in input frames far below the server limit, in order, nothing lost', () => {
-  const c = client();
-  c.connect();
-  const ws = FakeSocket.all[0];
-  ws.open();
-  c.attach('t1', slowScreen().sink);
-  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const { c, ws } = attachedClient();
   const paste = new Uint8Array(300 * 1024).map((_, i) => i % 251);
   c.input('t1', paste);
   const frames = ws.sent.filter((m): m is Uint8Array => typeof m !== 'string');
@@ -226,12 +227,7 @@ test('a big paste is paced: within the server\'s input rate, only while the sock
 });
 
 test('eof waits behind the input queued before it: the end of a pipe never overtakes its last bytes', async () => {
-  const c = client();
-  c.connect();
-  const ws = FakeSocket.all[0];
-  ws.open();
-  c.attach('t1', slowScreen().sink);
-  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const { c, ws } = attachedClient();
   ws.bufferedAmount = 1024 * 1024; // a slow link: the input waits in the client
   c.input('t1', new Uint8Array(100_000).fill(0x61));
   c.eof('t1');
