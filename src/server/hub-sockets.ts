@@ -1,9 +1,10 @@
 // The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
-// with no pong by the next ping is dropped) and its rate limits (control messages and input bytes,
-// SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
+// that answers none of two pings in a row is dropped) and its rate limits (control messages and
+// input bytes, SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
 // (client-messages.ts), pings answered here, the rest handed on.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { setImmediate } from 'node:timers';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { isProblem, parseClientMessage } from './client-messages.ts';
@@ -30,9 +31,16 @@ export interface SocketHandlers {
   disconnected(socket: HubSocket): void;
 }
 
+/**
+ * Pings a socket may leave unanswered in a row before it is taken for gone. Not one: a pong late
+ * by a busy moment here, or a short --keepalive, is no vanished browser.
+ */
+const MISSED_PINGS_ALLOWED = 1;
+
 interface Connection extends HubSocket {
   ws: WebSocket;
-  alive: boolean;
+  /** pings sent since the socket was last heard from */
+  unanswered: number;
   messages: TokenBucket;
 }
 
@@ -46,7 +54,8 @@ export class HubSockets {
     private readonly handlers: SocketHandlers,
   ) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
-    this.#pinger = setInterval(() => this.#heartbeat(), options.pingIntervalMs);
+    // The check waits for the loop's next turn: answers that came while it was busy are read first.
+    this.#pinger = setInterval(() => setImmediate(() => this.#heartbeat()), options.pingIntervalMs);
     (this.#pinger as { unref?: () => void }).unref?.();
   }
 
@@ -80,7 +89,7 @@ export class HubSockets {
     const connection: Connection = {
       ws,
       caller,
-      alive: true,
+      unanswered: 0,
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
       send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
@@ -93,9 +102,9 @@ export class HubSockets {
       error: (code, message, sessionId) => connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) }),
     };
     this.#connections.add(connection);
-    ws.on('pong', () => (connection.alive = true));
+    ws.on('pong', () => (connection.unanswered = 0));
     ws.on('message', (data, isBinary) => {
-      connection.alive = true;
+      connection.unanswered = 0;
       if (isBinary) this.handlers.binary(connection, toBytes(data));
       else this.#control(connection, toBytes(data));
     });
@@ -123,12 +132,12 @@ export class HubSockets {
 
   #heartbeat(): void {
     for (const connection of this.#connections) {
-      if (!connection.alive) {
-        connection.ws.terminate(); // no pong since the last ping: the browser is gone
+      if (connection.unanswered > MISSED_PINGS_ALLOWED) {
+        connection.ws.terminate(); // silent through two pings: the browser is gone
         this.#disconnect(connection);
         continue;
       }
-      connection.alive = false;
+      connection.unanswered++;
       connection.ws.ping();
     }
   }

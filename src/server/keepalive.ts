@@ -5,7 +5,7 @@
 // terminal's idle timeout counts only what its person types and its process prints.
 import { HUB_DEFAULTS } from './hub-options.ts';
 
-/** The page hop's default: a page socket with no pong by the next ping is dropped, so not too eager. */
+/** The page hop's default, the hub's: a page socket silent through two pings is dropped, so a vanished browser is noticed within 45 s. */
 export const PAGE_KEEPALIVE_DEFAULT_MS = HUB_DEFAULTS.pingIntervalMs;
 /** The cluster hop's default: client-go's (kubectl's) 5 s, as the exec adapters' own. */
 export const CLUSTER_KEEPALIVE_DEFAULT_MS = 5_000;
