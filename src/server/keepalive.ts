@@ -1,6 +1,6 @@
 // The keepalive: how often the server pings on both of its long-lived hops, the page sockets and
 // the exec streams to the cluster, so that a proxy or load balancer that cuts idle connections
-// (nginx's 60 s, many cloud balancers' 30 s) never sees one of them idle. One setting for both
+// (nginx after 60 s by default; 30 s is the shortest common default) never sees one of them idle. One setting for both
 // (--keepalive); without it each hop keeps its own default. The pings are not activity: a
 // terminal's idle timeout counts only what its person types and its process prints.
 import { HUB_DEFAULTS } from './hub-options.ts';
