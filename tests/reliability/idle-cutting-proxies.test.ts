@@ -115,7 +115,11 @@ proxies('with a keepalive longer than the cut, nginx cuts both: the page socket 
   try {
     const id = await shell(long);
     await waitFor(() => long.states.includes('reconnecting'), 'the Ingress to cut the quiet page socket', 10_000);
-    await waitFor(async () => (await sessionState(long.app, id))?.state === 'disconnected', 'the load balancer to cut the quiet exec stream', 10_000);
+    const row = await waitFor(async () => {
+      const row = await sessionState(long.app, id);
+      return row?.state === 'disconnected' && row;
+    }, 'the load balancer to cut the quiet exec stream', 10_000);
+    assert.is(row.disconnectReason, 'streamDropped', 'the exec stream was cut, not the pod or the server');
   } finally {
     await long.stop();
   }
