@@ -1,0 +1,14 @@
+import headless from '@xterm/headless';
+import { rebuildScreen } from './src/server/screen.ts';
+const enc = new TextEncoder();
+let raw = "\x1b[?1049h\x1b[2J\x1b[31;1mred\x1b[0m \x1b[44mblue\x1b[0m\x1b[5;10Hmoved";
+for (let i = 1; i < 3000; i++) raw += `${i}\r\n`;
+const s = await rebuildScreen(enc.encode(raw), { cols: 90, rows: 20 });
+const text = new TextDecoder().decode(s);
+console.log(s.length, text.includes('\x1b[?1049h'), JSON.stringify(text.slice(0, 80)), JSON.stringify(text.slice(-200)));
+const t = new headless.Terminal({ cols: 90, rows: 20, scrollback: 0, allowProposedApi: true });
+await new Promise<void>((r) => t.write(s, r));
+console.log(t.buffer.active.type);
+const t2 = new headless.Terminal({ cols: 90, rows: 20, scrollback: 0, allowProposedApi: true });
+await new Promise<void>((r) => t2.write(text, r));
+console.log(t2.buffer.active.type);
