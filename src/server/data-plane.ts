@@ -15,7 +15,7 @@ import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../prot
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
-import { rebuildScreen } from './screen.ts';
+import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 
@@ -66,6 +66,7 @@ export class DataPlane {
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
   readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
+  readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
 
   constructor(
@@ -283,7 +284,7 @@ export class DataPlane {
       }
       this.#flow(viewer.sessionId, stream);
     };
-    rebuildScreen(bytes, size ?? DEFAULT_SIZE).then(send, () => send(undefined));
+    this.#screens.build(bytes, size ?? DEFAULT_SIZE).then(send, () => send(undefined));
   }
 
   #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number }): void {

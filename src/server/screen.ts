@@ -13,6 +13,10 @@ const { SerializeAddon } = serialize;
 
 /** rows of history above the screen that a screen carries (the page keeps more; the raw replay keeps them all) */
 export const SCREEN_HISTORY_ROWS = 1000;
+/** the parser gets the bytes in pieces this big: it yields to the event loop between pieces, never within one */
+const PARSE_PIECE_BYTES = 32 * 1024;
+/** screens built at once: a page of 256 terminals reloading must not hold 256 headless terminals */
+const CONCURRENT_BUILDS = 2;
 
 export interface ScreenSize {
   cols: number;
@@ -29,8 +33,10 @@ export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows =
   const serializer = new SerializeAddon();
   // The addon is typed against the browser's Terminal; the headless one has the same API it uses.
   term.loadAddon(serializer as unknown as Parameters<typeof term.loadAddon>[0]);
+  for (let at = 0; at < bytes.length; at += PARSE_PIECE_BYTES) term.write(bytes.subarray(at, at + PARSE_PIECE_BYTES));
   return new Promise<Uint8Array>((resolve, reject) => {
-    term.write(bytes, () => {
+    // called once every piece before it is parsed: the screen is exactly that of `bytes`
+    term.write('', () => {
       try {
         resolve(new TextEncoder().encode(serializer.serialize({ scrollback: historyRows })));
       } catch (error) {
@@ -40,4 +46,21 @@ export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows =
       }
     });
   });
+}
+
+/** Builds screens a few at a time, in the order asked: the rest wait their turn. */
+export class ScreenBuilder {
+  #running = 0;
+  readonly #waiting: (() => void)[] = [];
+
+  async build(bytes: Uint8Array, size: ScreenSize): Promise<Uint8Array> {
+    if (this.#running >= CONCURRENT_BUILDS) await new Promise<void>((resolve) => this.#waiting.push(resolve));
+    this.#running++;
+    try {
+      return await rebuildScreen(bytes, size);
+    } finally {
+      this.#running--;
+      this.#waiting.shift()?.();
+    }
+  }
 }
