@@ -242,7 +242,7 @@ export class DataPlane {
     const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: !owns(socket.caller, row.person) };
     shown.set(sessionId, viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
-    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, stream.scrollback.since(0).bytes, row.size);
+    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size);
     const wanted = Math.min(from, stream.scrollback.end);
     const replay = stream.scrollback.since(wanted);
     this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
@@ -256,26 +256,33 @@ export class DataPlane {
   }
 
   /**
-   * The screen that `bytes` (the scrollback up to now, offset `to`) draw, then live output from
-   * `to` on: the viewer joins the stream at once, its live frames held until the screen is sent.
-   * Should the screen fail to build, the same bytes go as a raw replay: nothing is lost either way.
+   * The screen as of offset `to` (now), then live output from `to` on: the viewer joins the
+   * stream at once, its live frames held until the screen is sent. The bytes are read from the
+   * scrollback only when the build's turn comes, so builds waiting their turn hold no copies (the
+   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile). Should
+   * the screen fail to build, the same bytes go as a raw replay: nothing is lost either way.
    */
-  #attachScreen(viewer: Viewer, stream: SessionStream, bytes: Uint8Array, size: { cols: number; rows: number } | undefined): void {
+  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number } | undefined): void {
     const to = stream.scrollback.end;
-    const from = to - bytes.length;
     viewer.held = [];
     stream.viewers.add(viewer);
+    // it left, attached again, or the session was closed while the screen waited or was built
+    const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
+    const upToTo = () => {
+      const held = stream.scrollback.since(0);
+      return { from: held.from, bytes: held.bytes.subarray(0, Math.max(0, to - held.from)) };
+    };
     const send = (screen: Uint8Array | undefined) => {
-      // it left, attached again, or the session was closed while the screen was being built
-      if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) !== viewer || !stream.viewers.has(viewer)) return;
+      if (!current()) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
       if (screen) {
         this.#sendAttached(viewer, { from: to, to, dropped: 0, screen: screen.length });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
-        this.#sendAttached(viewer, { from, to, dropped: 0 });
-        this.#sendInFrames(viewer, FrameKind.Stdout, bytes);
+        const replay = upToTo();
+        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from });
+        this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
       }
       for (const { frame, bytes: length } of held) {
         stream.heldForScreens += length;
@@ -284,7 +291,7 @@ export class DataPlane {
       }
       this.#flow(viewer.sessionId, stream);
     };
-    this.#screens.build(bytes, size ?? DEFAULT_SIZE).then(send, () => send(undefined));
+    this.#screens.build(() => (current() ? { bytes: upToTo().bytes, size: size ?? DEFAULT_SIZE } : undefined)).then(send, () => send(undefined));
   }
 
   #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number }): void {

@@ -48,16 +48,21 @@ export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows =
   });
 }
 
-/** Builds screens a few at a time, in the order asked: the rest wait their turn. */
+/**
+ * Builds screens a few at a time, in the order asked: the rest wait their turn. Each build asks
+ * for its bytes only when its turn comes (undefined: no longer wanted, skipped), so a queue of
+ * waiting builds holds nothing.
+ */
 export class ScreenBuilder {
   #running = 0;
   readonly #waiting: (() => void)[] = [];
 
-  async build(bytes: Uint8Array, size: ScreenSize): Promise<Uint8Array> {
+  async build(source: () => { bytes: Uint8Array; size: ScreenSize } | undefined): Promise<Uint8Array | undefined> {
     if (this.#running >= CONCURRENT_BUILDS) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#running++;
     try {
-      return await rebuildScreen(bytes, size);
+      const wanted = source();
+      return wanted && (await rebuildScreen(wanted.bytes, wanted.size));
     } finally {
       this.#running--;
       this.#waiting.shift()?.();

@@ -1,7 +1,8 @@
 // The data plane's screen attach on its own, with a stand-in system whose output the test emits
 // at exact moments: live output that comes while a viewer's screen is being built waits for it
 // and follows it, byte for byte and in order; it counts against flow control meanwhile; a viewer
-// that leaves, or a session closed, during the build gets nothing more.
+// that leaves, or a session closed, during the build gets nothing more; nor does an attach
+// replaced by another (a client asking again and again).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { DataPlane } from '../../src/server/data-plane.ts';
@@ -102,6 +103,19 @@ test('a viewer that leaves, or a session closed, while its screen is built gets 
   plane.closed('t1');
   await new Promise((resolve) => setTimeout(resolve, 50)); // the build's own turn: long enough to have finished, had it been sent
   assert.equal(closing.got, [{ type: 'detached', sessionId: 't1', reason: 'closed' }]);
+  plane.close();
+});
+
+test('a client that asks for the screen again and again gets one answer, for its last attach', async () => {
+  const { system, output } = standIn();
+  const plane = new DataPlane(system, hubOptions());
+  const { socket, got } = recordingSocket();
+  output('x'.repeat(100_000));
+  for (let i = 0; i < 50; i++) plane.message(socket, { type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true });
+  output('-after');
+  await waitFor(() => got.some((m) => 'kind' in m && m.kind === FrameKind.Stdout), 'the live output after the screen', 5_000);
+  assert.is(got.filter((m) => 'type' in m && m.type === 'attached').length, 1);
+  assert.equal(got.at(-1), { kind: FrameKind.Stdout, text: '-after' });
   plane.close();
 });
 

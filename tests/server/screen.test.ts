@@ -1,6 +1,6 @@
 // screen.ts on its own: a screen rebuilt from bytes that span several parser pieces (with
-// sequences cut at the piece boundaries) draws what the bytes drew, and the builder answers
-// every request, in order, however many come at once.
+// sequences cut at the piece boundaries) draws what the bytes drew, and the builder takes
+// requests two at a time, in order, reading each one's bytes only when its turn comes.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import headless from '@xterm/headless';
@@ -32,11 +32,20 @@ test('a screen rebuilt from bytes across many parser pieces draws what the bytes
   assert.equal(await drawn(screen), expected);
 });
 
-test('the builder answers many requests at once, each with its own screen', async () => {
+test('the builder builds two at a time, asks each for its bytes only on its turn, and skips one no longer wanted', async () => {
   const builder = new ScreenBuilder();
-  const texts = Array.from({ length: 6 }, (_, i) => `screen number ${i}`);
-  const screens = await Promise.all(texts.map((t) => builder.build(new TextEncoder().encode(t), size)));
-  screens.forEach((screen, i) => assert.is(new TextDecoder().decode(screen), texts[i]));
+  const asked: number[] = [];
+  const texts = Array.from({ length: 5 }, (_, i) => `screen number ${i}`);
+  const builds = texts.map((text, i) =>
+    builder.build(() => {
+      asked.push(i);
+      return i === 3 ? undefined : { bytes: new TextEncoder().encode(text), size };
+    }),
+  );
+  assert.equal(asked, [0, 1], 'the others wait, holding no bytes');
+  const screens = await Promise.all(builds);
+  assert.equal(asked, [0, 1, 2, 3, 4]);
+  screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen), i === 3 ? undefined : texts[i]));
 });
 
 test.run();
