@@ -1,6 +1,7 @@
 // The page's socket client against a scripted fake WebSocket: acknowledgements follow the
 // screen's write callbacks, a reconnect reattaches from the offset reached and renews pod
 // watches, a silent server is given up on, and a server that no longer knows us stops retries.
+// A fresh attach may ask for the screen: its frames are drawn and acked, never counted as offset.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
@@ -38,8 +39,8 @@ class FakeSocket {
   json(message: object) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  bytes(sessionId: string, text: string) {
-    const frame = encodeFrame(FrameKind.Stdout, sessionId, new TextEncoder().encode(text));
+  bytes(sessionId: string, text: string, kind = FrameKind.Stdout) {
+    const frame = encodeFrame(kind, sessionId, new TextEncoder().encode(text));
     this.onmessage?.({ data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) });
   }
   drop() {
@@ -267,6 +268,28 @@ test('when the server no longer knows the page, retries stop and the state says 
   await waitFor(() => c.state === 'signedOut', 'signed out');
   assert.is(asked, 1);
   assert.is(FakeSocket.all.length, 2);
+  c.close();
+});
+
+test('a fresh attach asks for the screen; its frames are drawn and acked but not counted; a reattach goes on from the offset', async () => {
+  const c = client({ ackEveryBytes: 1 });
+  c.connect();
+  const first = FakeSocket.all[0];
+  const text: string[] = [];
+  const infos: unknown[] = [];
+  c.attach('t1', { output: (bytes, _channel, written) => (text.push(new TextDecoder().decode(bytes)), written()), attached: (info) => infos.push(info) }, { screen: true });
+  first.open(); // not open when attach was called: the hello's attach asks for the screen
+  assert.equal(first.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true }]);
+  first.json({ type: 'attached', sessionId: 't1', from: 500, to: 500, dropped: 0, restored: false, running: true, session: {}, screen: 6 });
+  assert.equal(infos, [{ dropped: 0, restored: false, reattach: false, replayBytes: 6, screen: true }]);
+  first.bytes('t1', 'SCREEN', FrameKind.Screen);
+  first.bytes('t1', 'live');
+  assert.equal(text, ['SCREEN', 'live']);
+  assert.equal(first.messages('ack').map((m) => m.bytes), [6, 4], 'the screen is acked: the server counted it');
+  first.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  FakeSocket.all[1].open();
+  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 504, ack: true }]);
   c.close();
 });
 

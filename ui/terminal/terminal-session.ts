@@ -4,6 +4,7 @@
 // (exited 42, failed: why, restarted) in dim text between the program's output. It also holds
 // what the right-click menu and the keys do to it: copy, paste, select all, clear, font size.
 // The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
+// A TTY attaches for its screen as the server has it: after a reload, vim or top come back whole.
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -98,7 +99,8 @@ export class TerminalSession implements SessionSink {
       true,
     );
     if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
-    socket.attach(row.sessionId, this);
+    Object.defineProperty(this.element, 'terminal', { value: this.term }); // tests and devtools read its buffer
+    socket.attach(row.sessionId, this, { screen: row.interactive });
   }
 
   get row(): SessionRow {
@@ -305,6 +307,8 @@ export class TerminalSession implements SessionSink {
   attached(info: AttachInfo): void {
     if (info.dropped > 0) this.#noteNow(`… ${info.dropped} bytes of earlier output are no longer kept by the server …`);
     if (info.restored && !info.reattach) this.#noteNow('(octant-exec restarted since this terminal ran: its earlier output is gone)');
+    // a screen is drawn at the session's size; a tab not shown yet refits (and reflows) when shown
+    if (info.screen && !this.#opened && this.#row.size) this.term.resize(this.#row.size.cols, this.#row.size.rows);
     this.#replayLeft = info.replayBytes;
     if (this.#replayLeft <= 0) this.#flushNotes();
     else this.#noteState();
