@@ -14,6 +14,22 @@ const BUNDLES: Record<string, string[]> = {
   textutils: ['grep', 'sed', 'awk'],
 };
 
+/**
+ * What a program reads at run time besides its binary and libraries, bound with it where this
+ * machine has it: fish's prompt, functions and completions are scripts in its share directory
+ * (without them it starts with no prompt at all), zsh's functions and both shells' system-wide
+ * start-up files likewise.
+ */
+const PROGRAM_DATA: Record<string, string[]> = {
+  fish: ['/usr/share/fish', '/etc/fish'],
+  zsh: ['/usr/share/zsh', '/etc/zsh'],
+};
+
+/** The data directories of these programs that this machine has. */
+export function programData(programs: string[]): string[] {
+  return programs.flatMap((name) => (Object.hasOwn(PROGRAM_DATA, name) ? PROGRAM_DATA[name] : [])).filter((path) => existsSync(path));
+}
+
 /** Programs the sandbox provides itself instead of linking a host binary. */
 export const SHIMS: Record<string, string> = {
   // The host's hostname would print the machine's name; a container's prints its pod's.

@@ -12,6 +12,7 @@ import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { MainProcesses } from '../containers/main-processes.ts';
 import type { MainProcess } from '../processes/main-process.ts';
 import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import { allContainers } from '../fixture/start-order.ts';
 
 /** The kubelet's PLEG relist period. */
 const RELIST_MS = 1000;
@@ -31,6 +32,11 @@ const failedToStart =
   (why: string) =>
   <C extends ContainerFixture>(c: C): C =>
     waitingFor(c, 'ContainerCreating') ? { ...c, state: { waiting: { reason: 'CreateContainerError', message: why } } } : c;
+
+/** A change to every container the kubelet starts with the pod: its sidecars (the only init containers the sandbox runs) and its main containers. */
+const everyContainer =
+  (change: (c: ContainerFixture) => ContainerFixture) =>
+  (f: PodFixture): PodFixture => ({ ...f, containers: f.containers.map(change), ...(f.initContainers ? { initContainers: f.initContainers.map(change) } : {}) });
 
 /** Resolves when the main process ends or has lived through a relist, whichever comes first. */
 function seenByRelist(main: Promise<MainProcess>): Promise<void> {
@@ -56,16 +62,16 @@ export class SandboxKubelet {
 
   /** Runs a pod just created (stored Pending): pulls, starts, reports. Resolves when its status says how it went. */
   async runPod(pod: SandboxPod): Promise<void> {
-    if (pod.fixture.containers.some((c) => waitingFor(c, 'ErrImagePull'))) this.report(pod, (f) => ({ ...f, containers: f.containers.map(backedOff) }));
-    const runnable = { ...pod, fixture: { ...pod.fixture, containers: pod.fixture.containers.map(started) } };
+    if (allContainers(pod.fixture).some((c) => waitingFor(c, 'ErrImagePull'))) this.report(pod, everyContainer(backedOff));
+    const runnable = { ...pod, fixture: everyContainer(started)(pod.fixture) };
     try {
       await this.runtime.startPod(runnable);
     } catch (error) {
-      return this.report(pod, (f) => ({ ...f, containers: f.containers.map(failedToStart((error as Error).message)) }));
+      return this.report(pod, everyContainer(failedToStart((error as Error).message)));
     }
     if (!this.isCurrent(pod)) return; // deleted while it started
-    await Promise.all(runnable.fixture.containers.filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
-    this.report(pod, (f) => ({ ...f, containers: f.containers.map(started) }));
+    await Promise.all(allContainers(runnable.fixture).filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
+    this.report(pod, everyContainer(started));
   }
 
   /** Starts an ephemeral container already in the pod's spec and status (waiting), and reports it running. */

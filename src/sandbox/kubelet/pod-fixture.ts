@@ -5,6 +5,7 @@
 import type { ContainerFixture, ContainerStateFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import type { KubeObject } from '../api/pod-objects.ts';
 import { catalogueImage, imagePullMessage } from '../containers/image-catalogue.ts';
+import { COMPLETED } from '../fixture/start-order.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,6 +42,12 @@ export function containerFromSpec(spec: Json): ContainerFixture {
   };
 }
 
+/** An init container of a created pod: a native sidecar (restartPolicy: Always) to start, else one already completed. */
+function initContainerFromSpec(spec: Json): ContainerFixture {
+  const container = containerFromSpec(spec);
+  return spec.restartPolicy === 'Always' ? { ...container, restartPolicy: 'Always' } : { ...container, state: COMPLETED };
+}
+
 export function ephemeralFromSpec(spec: Json): EphemeralContainerFixture {
   return { ...containerFromSpec(spec), ...(typeof spec.targetContainerName === 'string' && spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}) };
 }
@@ -54,7 +61,7 @@ export function fixtureFromPod(pod: KubeObject): PodFixture {
     annotations: (pod.metadata.annotations as Record<string, string> | undefined) ?? {},
     shareProcessNamespace: spec.shareProcessNamespace === true,
     containers: list('containers').map(containerFromSpec),
-    // Init containers are shown as completed; the sandbox does not run them.
-    ...(list('initContainers').length ? { initContainers: list('initContainers').map(containerFromSpec) } : {}),
+    // Plain init containers are shown as completed (the sandbox does not run them); sidecars start with the main containers.
+    ...(list('initContainers').length ? { initContainers: list('initContainers').map(initContainerFromSpec) } : {}),
   };
 }
