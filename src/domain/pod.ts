@@ -1,6 +1,11 @@
 // A pod as a dashboard needs it before it offers exec: its containers, their states, the default.
 
-export type ContainerKind = 'init' | 'regular' | 'ephemeral';
+/**
+ * init: runs to completion before the pod's main containers start; sidecar: a native sidecar (an
+ * init container with restartPolicy: Always), running beside them; regular: a main container;
+ * ephemeral: a debug container added to the running pod.
+ */
+export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 export interface ContainerInfo {
   name: string;
@@ -38,10 +43,22 @@ export interface ContextSummary {
   namespace: string;
 }
 
-/** Containers exec can reach right now ("All containers" means these). */
+/** Whether it runs for the pod's life: a main container or a native sidecar (what kubectl's READY column counts). */
+export const runsWithPod = (c: ContainerInfo): boolean => c.kind === 'regular' || c.kind === 'sidecar';
+
+/**
+ * Containers exec can reach right now, of every kind ("All containers" means these): an init
+ * container while it still runs (a shell in it shows why the pod has not started), sidecars, main
+ * and debug containers.
+ */
 export function execableContainers(pod: PodSummary): string[] {
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return [];
-  return pod.containers.filter((c) => c.kind !== 'init' && c.state === 'running').map((c) => c.name);
+  return pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
+}
+
+/** The init container that holds the pod in its initialization: the one running or failing now, when there is one. */
+export function initializingContainer(pod: PodSummary): ContainerInfo | undefined {
+  return pod.containers.find((c) => c.kind === 'init' && c.state !== 'terminated') ?? pod.containers.find((c) => c.kind === 'init' && c.state === 'terminated' && c.exitCode !== 0);
 }
 
 /** Why exec into this container cannot work now, or undefined when it can. */
@@ -50,7 +67,10 @@ export function notExecableReason(pod: PodSummary, container: string): string | 
   if (!info) return `Pod "${pod.name}" has no container "${container}".`;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return `Pod "${pod.name}" has ${pod.phase.toLowerCase()}: nothing runs in it any more.`;
   if (info.state === 'running') return undefined;
-  return `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running.`;
+  const notRunning = `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running`;
+  const first = info.reason === 'PodInitializing' ? initializingContainer(pod) : undefined;
+  if (first) return `${notRunning}: the pod is still initializing, and init container "${first.name}" (${first.state}) comes first${first.state === 'running' ? '; open a shell in it to see why it has not finished' : ''}.`;
+  return `${notRunning}.`;
 }
 
 /**
