@@ -87,9 +87,11 @@ export function withContainerTerminated(pod: KubeObject, container: string, ende
   const patch = (statuses: unknown) =>
     Array.isArray(statuses) ? statuses.map((s: Record<string, unknown>) => (s.name === container ? { ...s, state, ready: false, started: false } : s)) : statuses;
   const containerStatuses = patch(status.containerStatuses) as Record<string, unknown>[];
-  // A sidecar's main process counts as a container's does (ContainersReady waits for sidecars too).
+  // A sidecar's main process counts as a main container's does (ContainersReady waits for sidecars too).
   const initContainerStatuses = patch(status.initContainerStatuses) as Record<string, unknown>[] | undefined;
-  const sidecars = initContainerStatuses?.filter((s) => ((pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] }).initContainers ?? []).some((c) => c.name === s.name && c.restartPolicy === 'Always')) ?? [];
+  const initSpecs = ((pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] }).initContainers ?? []);
+  const sidecarNames = new Set(initSpecs.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const sidecars = (initContainerStatuses ?? []).filter((s) => sidecarNames.has(String(s.name)));
   const ready = [...containerStatuses, ...sidecars].every((s) => s.ready === true) ? 'True' : 'False';
   const conditions = (status.conditions as Record<string, unknown>[]).map((c) =>
     (c.type === 'Ready' || c.type === 'ContainersReady') && c.status !== ready ? { ...c, status: ready, lastTransitionTime: timestamp(ended.finishedAt) } : c,

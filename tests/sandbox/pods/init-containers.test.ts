@@ -93,6 +93,28 @@ test('a pod made through the API starts its sidecar with its main container; a p
   assert.is(JSON.parse(unnamed.body).message, 'a container name must be specified for pod made-meshed, choose one of: [app worker] or one of the init containers: [setup proxy]');
 });
 
+test("a sidecar whose main process ends is terminated: the pod is no longer ready, and exec into it is refused", async () => {
+  const manifest = {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: { name: 'short-sidecar' },
+    spec: {
+      // lives past the kubelet's first relist (1 s), so it is first seen running
+      initContainers: [{ name: 'proxy', image: 'busybox:1.36', restartPolicy: 'Always', command: ['sleep', '1.5'] }],
+      containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }],
+    },
+  };
+  const created = await kubectl(sandbox, '1.33', ['create', '--validate=false', '-f', '-'], JSON.stringify(manifest));
+  assert.is(created.code, 0, created.stderr);
+  const status = await waitFor(async () => {
+    const s = await podStatus('short-sidecar');
+    return s.init.proxy.state.terminated ? s : undefined;
+  }, 'the sidecar to end');
+  assert.equal([status.init.proxy.ready, status.ready, Boolean(status.main.app.state.running)], [false, 'False', true]);
+  const refused = await kubectl(sandbox, '1.33', ['exec', 'short-sidecar', '-c', 'proxy', '--', 'true']);
+  assert.match(refused.stderr, 'container not found ("proxy")');
+});
+
 test('fixture checks: restartPolicy only on an init container, and only "Always"', () => {
   const pod = (extra: object) => ({ namespaces: [{ name: 'ns', pods: [{ name: 'p', ...extra }] }] });
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app', restartPolicy: 'Always' }] })), /containers\[0\]\.restartPolicy is for init containers only/);
