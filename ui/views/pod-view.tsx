@@ -115,7 +115,7 @@ export function PodView(props: { embed?: boolean }) {
                 <td>
                   {c.name} {c.name === view.defaultContainer && <span class="tag">default</span>}
                   {KIND_TAGS[c.kind] && (
-                    <span class={`tag kind-${c.kind}`} title={KIND_TAGS[c.kind]!.title}>
+                    <span class="tag" title={KIND_TAGS[c.kind]!.title}>
                       {KIND_TAGS[c.kind]!.text}
                     </span>
                   )}
