@@ -93,6 +93,13 @@ test('a pod made through the API starts its sidecar with its main container; a p
   assert.is(JSON.parse(unnamed.body).message, 'a container name must be specified for pod made-meshed, choose one of: [app worker] or one of the init containers: [setup proxy]');
 });
 
+test('kubectl debug --copy-to (a protobuf body) keeps a sidecar a sidecar', async () => {
+  const copied = await kubectl(sandbox, '1.33', ['debug', 'meshed', '--copy-to=meshed-copy', '--container=app', '--', 'sleep', '3600']);
+  assert.is(copied.code, 0, copied.stderr);
+  const { pod } = await podStatus('meshed-copy');
+  assert.equal(pod.spec.initContainers.map((c: { name: string; restartPolicy?: string }) => [c.name, c.restartPolicy ?? '']), [['setup', ''], ['proxy', 'Always']]);
+});
+
 test("a sidecar whose main process ends is terminated: the pod is no longer ready, and exec into it is refused", async () => {
   const manifest = {
     apiVersion: 'v1',
