@@ -47,6 +47,19 @@ test('a pod still initializing: its init container tagged and running, its main 
   await waitForText(page.locator('.hint'), /the pod is still initializing, and init container "migrate" \(running\) comes first/);
 });
 
+test('the Exec dialog names the init container as such, and offers it while the main container is off', async () => {
+  await button('Exec').click();
+  const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
+  const options = await dialog.locator('#exec-container option').evaluateAll((els) => els.map((el) => [(el as HTMLOptionElement).text, (el as HTMLOptionElement).disabled]));
+  assert.equal(options, [
+    ['migrate (init)', false],
+    ['app (default) — not running (waiting: PodInitializing)', true],
+    ['All containers', false],
+  ]);
+  await page.keyboard.press('Escape');
+  await dialog.waitFor({ state: 'detached' });
+});
+
 test('one click opens a shell in the running init container', async () => {
   await button('Shell in migrate').click();
   await waitForText(badgeOf('migrate: shell'), /^live$/);

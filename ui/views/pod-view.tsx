@@ -13,15 +13,8 @@ import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
-import { execableContainers, needsDebugCopy, notExecableReason, type ContainerKind } from '../../src/domain/pod.ts';
-
-/** The tag a container of each kind wears beside its name (a main container wears none). */
-const KIND_TAGS: Record<ContainerKind, { text: string; title: string } | undefined> = {
-  regular: undefined,
-  init: { text: 'init', title: 'An init container: it runs to completion before the main containers start' },
-  sidecar: { text: 'sidecar', title: 'A native sidecar (an init container with restartPolicy: Always): it runs beside the main containers' },
-  ephemeral: { text: 'debug', title: 'A debug (ephemeral) container, added to the running pod' },
-};
+import { execableContainers, needsDebugCopy, notExecableReason } from '../../src/domain/pod.ts';
+import { KIND_TAGS } from './container-kind.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
