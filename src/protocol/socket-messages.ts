@@ -49,7 +49,7 @@ export type ServerMessage =
   | { type: 'alerts'; alerts: Alert[] }
   | { type: 'batch'; batch: BatchRow }
   /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead */
-  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number }
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number } }
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
   | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }

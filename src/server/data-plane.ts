@@ -98,6 +98,7 @@ export class DataPlane {
     this.#pendingInput.delete(sessionId);
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
+      viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
     return stream !== undefined;
@@ -242,7 +243,7 @@ export class DataPlane {
     const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: !owns(socket.caller, row.person) };
     shown.set(sessionId, viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
-    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size);
+    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
     const wanted = Math.min(from, stream.scrollback.end);
     const replay = stream.scrollback.since(wanted);
     this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
@@ -259,27 +260,39 @@ export class DataPlane {
    * The screen as of offset `to` (now), then live output from `to` on: the viewer joins the
    * stream at once, its live frames held until the screen is sent. The bytes are read from the
    * scrollback only when the build's turn comes, so builds waiting their turn hold no copies (the
-   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile). Should
-   * the screen fail to build, the same bytes go as a raw replay: nothing is lost either way.
+   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile; with a
+   * scrollback smaller than the watermark it can, and what was trimmed since the attach is said in
+   * `dropped`). Should the screen fail to build, or nothing before `to` be left to build it from,
+   * the bytes still held go as a raw replay: nothing is lost unsaid either way.
    */
-  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number } | undefined): void {
+  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }): void {
     const to = stream.scrollback.end;
+    const startAtAttach = stream.scrollback.start;
     viewer.held = [];
     stream.viewers.add(viewer);
     // it left, attached again, or the session was closed while the screen waited or was built
     const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
+    /** the bytes still held up to `to`; `from` is where they start (never past `to`) */
     const upToTo = () => {
       const held = stream.scrollback.since(0);
-      return { from: held.from, bytes: held.bytes.subarray(0, Math.max(0, to - held.from)) };
+      const from = Math.min(held.from, to);
+      return { from, bytes: held.bytes.subarray(0, to - from) };
+    };
+    let builtFrom = startAtAttach;
+    const read = () => {
+      const held = upToTo();
+      builtFrom = held.from;
+      return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
     };
     const send = (screen: Uint8Array | undefined) => {
       if (!current()) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
       if (screen) {
-        this.#sendAttached(viewer, { from: to, to, dropped: 0, screen: screen.length });
+        this.#sendAttached(viewer, { from: to, to, dropped: builtFrom - startAtAttach, screen: screen.length, screenSize: size });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
+        // as a raw attach from 0 would be: everything before `from` is gone
         const replay = upToTo();
         this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from });
         this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
@@ -291,10 +304,18 @@ export class DataPlane {
       }
       this.#flow(viewer.sessionId, stream);
     };
-    this.#screens.build(() => (current() ? { bytes: upToTo().bytes, size: size ?? DEFAULT_SIZE } : undefined)).then(send, () => send(undefined));
+    this.#screens
+      .build(viewer.socket, read, current)
+      .then(send, () => send(undefined))
+      .catch((error: unknown) => {
+        // a socket that throws while sent to: this viewer gets nothing more (and never ends the server)
+        console.error(`octant-exec: the screen of ${viewer.sessionId} could not be sent, so that viewer was detached: ${(error as Error)?.message ?? error}`);
+        if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer) this.#viewers.get(viewer.socket)?.delete(viewer.sessionId);
+        this.#removeViewer(viewer);
+      });
   }
 
-  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number }): void {
+  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number } }): void {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
@@ -314,6 +335,7 @@ export class DataPlane {
   }
 
   #removeViewer(viewer: Viewer): void {
+    viewer.held = undefined; // output waiting for its screen: nobody will read it
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;
     stream.viewers.delete(viewer);

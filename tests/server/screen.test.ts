@@ -1,6 +1,7 @@
 // screen.ts on its own: a screen rebuilt from bytes that span several parser pieces (with
-// sequences cut at the piece boundaries) draws what the bytes drew, and the builder takes
-// requests two at a time, in order, reading each one's bytes only when its turn comes.
+// sequences cut at the piece boundaries) draws what the bytes drew, and stops between pieces once
+// no longer wanted; the builder takes requests two at a time (one per socket), in order, reading
+// each one's bytes only when its turn comes.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import headless from '@xterm/headless';
@@ -26,7 +27,7 @@ function busyOutput(): Uint8Array {
 
 test('a screen rebuilt from bytes across many parser pieces draws what the bytes draw', async () => {
   const bytes = busyOutput();
-  const screen = await rebuildScreen(bytes, size);
+  const screen = (await rebuildScreen(bytes, size))!; // always wanted: a screen
   const expected = await drawn(bytes);
   assert.is(expected.buffer, 'alternate');
   assert.equal(await drawn(screen), expected);
@@ -37,15 +38,33 @@ test('the builder builds two at a time, asks each for its bytes only on its turn
   const asked: number[] = [];
   const texts = Array.from({ length: 5 }, (_, i) => `screen number ${i}`);
   const builds = texts.map((text, i) =>
-    builder.build(() => {
-      asked.push(i);
-      return i === 3 ? undefined : { bytes: new TextEncoder().encode(text), size };
-    }),
+    builder.build(
+      `socket ${i}`,
+      () => (asked.push(i), { bytes: new TextEncoder().encode(text), size }),
+      () => i !== 3,
+    ),
   );
   assert.equal(asked, [0, 1], 'the others wait, holding no bytes');
   const screens = await Promise.all(builds);
-  assert.equal(asked, [0, 1, 2, 3, 4]);
+  assert.equal(asked, [0, 1, 2, 4]);
   screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen), i === 3 ? undefined : texts[i]));
+});
+
+test('a build whose viewer is gone stops at the next parser piece', async () => {
+  let asked = 0;
+  const screen = await rebuildScreen(busyOutput(), size, 100, () => ++asked < 3);
+  assert.is(screen, undefined);
+  assert.is(asked, 3, 'two pieces were parsed (of many), then no more');
+});
+
+test('one build at a time per socket: a socket asking again and again leaves a slot to the others', async () => {
+  const builder = new ScreenBuilder();
+  const asked: string[] = [];
+  const build = (owner: string, name: string) => builder.build(owner, () => (asked.push(name), { bytes: new TextEncoder().encode(name), size }), () => true);
+  const builds = [build('page', 'page 1'), build('page', 'page 2'), build('page', 'page 3'), build('other page', 'other')];
+  assert.equal(asked, ['page 1', 'other'], "the page's next builds wait for its first; the other page's starts at once");
+  await Promise.all(builds);
+  assert.equal(asked, ['page 1', 'other', 'page 2', 'page 3']);
 });
 
 test.run();
