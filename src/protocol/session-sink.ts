@@ -12,6 +12,8 @@ export interface AttachInfo {
   replayBytes: number;
   /** what follows is the terminal's screen as it is, for an empty screen, not its raw output */
   screen: boolean;
+  /** with a screen: the size it was built at, which its bytes must be drawn at (then fit: a resize makes the program redraw) */
+  screenSize?: { cols: number; rows: number };
 }
 
 /** Where one session's bytes go. */

@@ -5,7 +5,8 @@
 // pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly. A fresh attach may ask for
-// the terminal's screen as it is instead (a page reload: full-screen programs come back whole).
+// the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
+// drop before the whole screen came asks for it again, as half a screen cannot be gone on from.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
 import type { SessionSink } from './session-sink.ts';
@@ -54,6 +55,8 @@ interface Attachment {
   everAttached: boolean;
   /** a fresh attach asks for the screen (a reattach after a drop goes on from its offset) */
   screen: boolean;
+  /** bytes of the screen announced in `attached` not yet received: a drop before they all came asks for the screen again */
+  screenDue: number;
   unackedWritten: number;
   inFlight: number;
   size?: { cols: number; rows: number };
@@ -180,13 +183,15 @@ export class SocketClient {
    */
   attach(sessionId: string, sink: SessionSink, options: { screen?: boolean } = {}): void {
     if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
-    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, unackedWritten: 0, inFlight: 0 };
+    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, unackedWritten: 0, inFlight: 0 };
     this.#attachments.set(sessionId, a);
     this.#attachMessage(sessionId, a);
   }
 
   #attachMessage(sessionId: string, a: Attachment): void {
-    this.#send({ type: 'attach', sessionId, from: a.offset, ack: true, ...(a.screen && !a.everAttached ? { screen: true } : {}) });
+    // half a screen cannot be gone on from: raw output from its offset would land on a screen half drawn
+    const screen = a.screen && (!a.everAttached || a.screenDue > 0);
+    this.#send({ type: 'attach', sessionId, from: a.offset, ack: true, ...(screen ? { screen: true } : {}) });
   }
 
   detach(sessionId: string): void {
@@ -334,7 +339,8 @@ export class SocketClient {
         a.everAttached = true;
         a.offset = message.from;
         const screen = typeof message.screen === 'number';
-        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen });
+        a.screenDue = screen ? message.screen! : 0;
+        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}) });
         if (a.size) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         break;
       }
@@ -359,6 +365,7 @@ export class SocketClient {
     if (!a || !a.live) return;
     const length = frame.payload.length;
     if (frame.kind !== FrameKind.Screen) a.offset += length; // a screen stands for the bytes before `from`
+    else a.screenDue = Math.max(0, a.screenDue - length);
     a.inFlight += length;
     const socket = this.#ws;
     a.sink.output(frame.payload, frame.kind === FrameKind.Stderr ? 'stderr' : 'stdout', () => {
