@@ -20,11 +20,10 @@ stale.before(async (context) => {
   context.first = await StreamClient.open(context.app);
   await context.first.attach(context.id);
   context.first.type(context.id, 'seq 1 5000\r');
-  await context.first.waitForText(context.id, /\r\n5000\r\n/);
-  context.end = await waitFor(() => {
-    const end = context.app.hub.stats(context.id)?.end ?? 0;
-    return end >= SEQ_BYTES && end;
-  }, 'seq to pass the scrollback', 10_000);
+  // the prompt after seq's output is the session's last byte until the tests type: `end` is final
+  await context.first.waitForText(context.id, /\r\n5000\r\n[#$] $/);
+  context.end = context.app.hub.stats(context.id)!.end;
+  assert.ok(context.end >= SEQ_BYTES, `seq passed the scrollback: ${context.end}`);
 });
 
 stale.after(async ({ app, first }) => {
