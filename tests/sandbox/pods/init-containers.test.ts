@@ -152,11 +152,14 @@ test('a pod stays initialized once its main containers have started, even after 
   assert.not.ok(isInitialized({ name: 'p', initContainers: [{ name: 'proxy', restartPolicy: 'Always', state: { waiting: { reason: 'ImagePullBackOff' } } }], containers: [{ name: 'app', state: { waiting: { reason: 'PodInitializing' } } }] }));
 });
 
-test('fixture checks: restartPolicy only on an init container, and only "Always"', () => {
+test('fixture checks: restartPolicy only on an init container, and only "Always"; no command for a running plain init container', () => {
   const pod = (extra: object) => ({ namespaces: [{ name: 'ns', pods: [{ name: 'p', ...extra }] }] });
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app', restartPolicy: 'Always' }] })), /containers\[0\]\.restartPolicy is for init containers only/);
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', restartPolicy: 'Never' }] })), /initContainers\[0\]\.restartPolicy must be "Always"/);
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'app' }] })), /containers\[0\]\.name repeats "app"/);
+  // A running init container whose command ends would hold its pod unready for good: no command there.
+  assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', state: 'running', command: ['true'] }] })), /initContainers\[0\]\.command cannot be given to a running plain init container/);
+  checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', state: 'running' }, { name: 'proxy', restartPolicy: 'Always', command: ['sleep', '9'] }] }));
 });
 
 test.run();
