@@ -56,10 +56,25 @@ export function execableContainers(pod: PodSummary): string[] {
   return pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
 }
 
-/** The init container that holds the pod in its initialization: the one running or failing now, when there is one. */
-export function initializingContainer(pod: PodSummary): ContainerInfo | undefined {
-  return pod.containers.find((c) => c.kind === 'init' && c.state !== 'terminated') ?? pod.containers.find((c) => c.kind === 'init' && c.state === 'terminated' && c.exitCode !== 0);
+/** A native sidecar: an init container with restartPolicy: Always, which keeps running beside the main containers. */
+export const isSidecar = (spec: { restartPolicy?: unknown }): boolean => spec.restartPolicy === 'Always';
+
+/**
+ * Whether this init container still holds back the containers after it, as the kubelet starts
+ * them: a plain one until it has completed (exit code 0), a sidecar until it runs.
+ */
+export function holdsStart(c: Pick<ContainerInfo, 'kind' | 'state' | 'exitCode'>): boolean {
+  if (c.kind === 'sidecar') return c.state !== 'running';
+  return c.kind === 'init' && !(c.state === 'terminated' && c.exitCode === 0);
 }
+
+/** The init container that holds the pod in its initialization: the first that holds back the rest. */
+export function initializingContainer(pod: PodSummary): ContainerInfo | undefined {
+  return pod.containers.find(holdsStart);
+}
+
+/** "waiting (ImagePullBackOff)", "running": a container's state for a sentence. */
+const stateText = (c: ContainerInfo) => `${c.state}${c.reason ? ` (${c.reason})` : ''}`;
 
 /** Why exec into this container cannot work now, or undefined when it can. */
 export function notExecableReason(pod: PodSummary, container: string): string | undefined {
@@ -67,8 +82,9 @@ export function notExecableReason(pod: PodSummary, container: string): string | 
   if (!info) return `Pod "${pod.name}" has no container "${container}".`;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return `Pod "${pod.name}" has ${pod.phase.toLowerCase()}: nothing runs in it any more.`;
   if (info.state === 'running') return undefined;
-  const notRunning = `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running`;
+  const notRunning = `Container "${container}" is ${stateText(info)}, not running`;
   const first = info.reason === 'PodInitializing' ? initializingContainer(pod) : undefined;
+  if (first?.kind === 'sidecar') return `${notRunning}: the pod is still initializing, and its sidecar "${first.name}", which must run first, is ${stateText(first)}.`;
   if (first) return `${notRunning}: the pod is still initializing, and init container "${first.name}" (${first.state}) comes first${first.state === 'running' ? '; open a shell in it to see why it has not finished' : ''}.`;
   return `${notRunning}.`;
 }
@@ -85,8 +101,13 @@ export function notAttachableReason(pod: PodSummary, container: string): string 
   return notExecableReason(pod, container);
 }
 
-/** A pod a debug copy is for: one whose containers do not run, or keep crashing. */
+/**
+ * A pod a debug copy is for: one whose containers do not run, or keep crashing. Not one whose
+ * default container waits its turn behind an init container: the copy would wait on the same one
+ * (a shell in that init container, or its log, says why it holds the pod).
+ */
 export function needsDebugCopy(pod: PodSummary): boolean {
+  if (pod.containers.find((c) => c.name === pod.defaultContainer)?.reason === 'PodInitializing') return false;
   const regular = pod.containers.filter((c) => c.kind === 'regular');
   return pod.phase !== 'Running' || regular.some((c) => c.state !== 'running' || c.reason === 'CrashLoopBackOff');
 }

@@ -36,7 +36,7 @@ async function openPod(name: string) {
   await page.getByRole('table', { name: 'Containers' }).waitFor();
 }
 
-test('a pod still initializing: its init container tagged and running, its main container waiting; Shell is off and says which init container comes first', async () => {
+test('a pod still initializing: its init container tagged and running, its main container waiting; Shell is off and says which init container comes first, and no Debug copy', async () => {
   await page.goto(b.openUrl);
   await page.getByRole('link', { name: 'migrating', exact: true }).click();
   await page.getByRole('heading', { name: 'migrating' }).waitFor();
@@ -45,6 +45,8 @@ test('a pod still initializing: its init container tagged and running, its main 
   assert.equal(await containerRow('app'), ['app default', 'waiting (PodInitializing)', 'no']);
   assert.ok(await button('Shell').isDisabled(), 'no shell in a main container that has not started');
   await waitForText(page.locator('.hint'), /the pod is still initializing, and init container "migrate" \(running\) comes first/);
+  // A copy would wait on the same init container: no Debug copy (the Pending phase alone would offer one).
+  assert.is(await button('Debug copy').count(), 0);
 });
 
 test('the Exec dialog names the init container as such, and offers it while the main container is off', async () => {

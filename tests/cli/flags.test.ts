@@ -88,7 +88,7 @@ test('help: the usage line, the flags under their headings with their values, co
   assert.ok(text.startsWith('Usage: octant-exec batch [options] (-l SELECTOR | POD...) -- COMMAND [ARGS...]\n'));
   for (const heading of ['Targets:', 'Running:', 'Cluster:', 'Options:']) assert.ok(text.includes(`\n${heading}\n`), heading);
   assert.match(text, /^ {2}-n, --namespace NS {2,}namespace of the pods/m);
-  assert.match(text, /^ {6}--all-containers {2,}every container/m);
+  assert.match(text, /^ {6}--all-containers {2,}every regular container and native sidecar of each pod\n {2,}\(not init or debug containers\)$/m);
   assert.match(text, /^ {2}-h, --help {2,}this text$/m);
   assert.match(renderHelp(serveSpec), /^ {2}--port N {2,}port on the host/m, 'no room kept for short forms when only --help has one');
   assert.match(renderHelp(serveSpec), /^ {2}--help {2,}this text$/m);

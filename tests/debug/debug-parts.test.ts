@@ -156,4 +156,18 @@ test('waiting for a container in a pod still initializing: the bound names the i
   assert.match(slow.message, 'its pod is still initializing: init container "migrate" has not finished (open a shell in it, or read its log: "kubectl logs web-copy -c migrate")');
 });
 
+test('waiting for a container in a pod held by a sidecar that has not started: the bound names the sidecar', async () => {
+  const read = async (): Promise<V1Pod> => ({
+    metadata: { name: 'web-copy' },
+    spec: { initContainers: [{ name: 'proxy', restartPolicy: 'Always' }], containers: [{ name: 'app' }] },
+    status: {
+      phase: 'Pending',
+      initContainerStatuses: [{ name: 'proxy', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } }],
+      containerStatuses: [{ name: 'app', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } } }],
+    },
+  });
+  const slow = await rejection(containerRunning({ read, container: 'app', ephemeral: false, what: 'container "app" of the copy', withinMs: 300 }));
+  assert.match(slow.message, 'its pod is still initializing: its sidecar "proxy" has not started (read its log: "kubectl logs web-copy -c proxy")');
+});
+
 test.run();

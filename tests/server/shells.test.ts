@@ -17,7 +17,7 @@ const shells = [
   { shell: 'sh', line: 'echo "is-$0-${BASH_VERSION:-nobash}-${ZSH_VERSION:-nozsh}"', answer: /is-sh-nobash-nozsh\r\n/ },
   { shell: 'bash', line: 'echo "is-bash-$BASH_VERSION"', answer: /is-bash-5\.\d+/ },
   { shell: 'zsh', line: 'echo "is-zsh-$ZSH_VERSION"', answer: /is-zsh-5\.\d+/ },
-  { shell: 'fish', line: 'echo "is-fish-$FISH_VERSION"', answer: /is-fish-3\.\d+/ },
+  { shell: 'fish', line: 'echo "is-fish-$FISH_VERSION"', answer: /is-fish-\d+\.\d+/ },
 ];
 
 for (const { shell, line, answer } of shells) {

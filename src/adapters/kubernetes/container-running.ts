@@ -4,6 +4,8 @@
 // it with a sentence saying what to check (the init container that holds its pod, when one does).
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { ClusterError } from '../cluster.ts';
+import { initializingContainer } from '../../domain/pod.ts';
+import { podSummary } from './pod-summary.ts';
 
 /** how long a new container may take to run (an image pull included) */
 export const RUNNING_WITHIN_MS = 60_000;
@@ -22,15 +24,11 @@ export interface ContainerRunningOptions {
   withinMs?: number;
 }
 
-/** An init container the pod still waits for: the first that has neither completed nor, a native sidecar, started. */
-function holdingInit(pod: V1Pod): string | undefined {
-  const sidecars = new Set((pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
-  return (pod.status?.initContainerStatuses ?? []).find((s) => (sidecars.has(s.name) ? !s.started : s.state?.terminated?.exitCode !== 0))?.name;
-}
-
 function whatToCheck(pod: V1Pod): string {
-  const init = holdingInit(pod);
-  if (init) return `its pod is still initializing: init container "${init}" has not finished (open a shell in it, or read its log: "kubectl logs ${pod.metadata?.name ?? 'POD'} -c ${init}").`;
+  const init = initializingContainer(podSummary(pod));
+  const log = `read its log: "kubectl logs ${pod.metadata?.name ?? 'POD'} -c ${init?.name}"`;
+  if (init?.kind === 'sidecar') return `its pod is still initializing: its sidecar "${init.name}" has not started (${log}).`;
+  if (init) return `its pod is still initializing: init container "${init.name}" has not finished (open a shell in it, or ${log}).`;
   return 'check its events ("kubectl describe pod") for an image pull or scheduling problem.';
 }
 

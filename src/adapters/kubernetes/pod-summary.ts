@@ -1,6 +1,6 @@
 // From a Kubernetes Pod object to the PodSummary the UI and the exec actions use.
 import type { V1Container, V1ContainerStatus, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
-import { runsWithPod, type ContainerInfo, type ContainerKind, type PodSummary } from '../../domain/pod.ts';
+import { isSidecar, runsWithPod, type ContainerInfo, type ContainerKind, type PodSummary } from '../../domain/pod.ts';
 
 const defaultContainerAnnotation = 'kubectl.kubernetes.io/default-container';
 
@@ -19,8 +19,7 @@ export function podSummary(pod: V1Pod): PodSummary {
     return { ...base, state: 'unknown' };
   };
   const containers = [
-    // restartPolicy: Always on an init container makes it a native sidecar, running beside the main containers
-    ...(pod.spec?.initContainers ?? []).map((c) => describe(c, c.restartPolicy === 'Always' ? 'sidecar' : 'init')),
+    ...(pod.spec?.initContainers ?? []).map((c) => describe(c, isSidecar(c) ? 'sidecar' : 'init')),
     ...(pod.spec?.containers ?? []).map((c) => describe(c, 'regular')),
     ...(pod.spec?.ephemeralContainers ?? []).map((c) => describe(c, 'ephemeral')),
   ];

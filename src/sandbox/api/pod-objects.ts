@@ -2,7 +2,8 @@
 // status fields that kubectl and dashboards read (uid, timestamps, phase, container states).
 import { randomUUID } from 'node:crypto';
 import type { ContainerFixture, ContainerStateFixture, PodFixture } from '../fixture/fixture.ts';
-import { COMPLETED, isInitialized, isSidecar, POD_INITIALIZING } from '../fixture/start-order.ts';
+import { COMPLETED, isInitialized, POD_INITIALIZING } from '../fixture/start-order.ts';
+import { isSidecar } from '../../domain/pod.ts';
 
 export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
@@ -89,8 +90,8 @@ export function withContainerTerminated(pod: KubeObject, container: string, ende
   const containerStatuses = patch(status.containerStatuses) as Record<string, unknown>[];
   // A sidecar's main process counts as a main container's does (ContainersReady waits for sidecars too).
   const initContainerStatuses = patch(status.initContainerStatuses) as Record<string, unknown>[] | undefined;
-  const initSpecs = ((pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] }).initContainers ?? []);
-  const sidecarNames = new Set(initSpecs.filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
+  const initSpecs = (pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] }).initContainers ?? [];
+  const sidecarNames = new Set(initSpecs.filter(isSidecar).map((c) => c.name));
   const sidecars = (initContainerStatuses ?? []).filter((s) => sidecarNames.has(String(s.name)));
   const ready = [...containerStatuses, ...sidecars].every((s) => s.ready === true) ? 'True' : 'False';
   const conditions = (status.conditions as Record<string, unknown>[]).map((c) =>

@@ -53,6 +53,9 @@ export function containerImage(podName: string, container: ContainerFixture): Co
   };
   // Debian-based images set the prompt people recognise (root@pod:/#) here.
   if (programs.some((p) => p.dest === '/usr/bin/bash')) files['/etc/bash.bashrc'] = "PS1='\\u@\\h:\\w\\$ '\n";
+  // Each shell's system-wide start-up file is the image's, never this machine's (whose snippets would run in the container).
+  if (programs.some((p) => p.dest === '/usr/bin/zsh')) files['/etc/zsh/zshrc'] = "PROMPT='%n@%m:%~%# '\n";
+  if (programs.some((p) => p.dest === '/usr/bin/fish')) files['/etc/fish/config.fish'] = '# The image\'s system-wide fish start-up: nothing beyond fish\'s own defaults.\n';
   return { programs, files, env: { PATH: CONTAINER_PATH, HOME: '/root', HOSTNAME: hostname, ...(container.env ?? {}) } };
 }
 

@@ -1,11 +1,13 @@
 // Init containers as a kubelet runs them, with real kubectl: a pod still initializing (its init
 // container runs and takes execs; its main container waits in PodInitializing and refuses them,
 // as the kubelet does), and a native sidecar (restartPolicy: Always) running beside the main
-// container, from the demo fixture and from a pod made through the API.
+// container, from the demo fixture and from a pod made through the API, whose start order holds
+// everything behind an init container whose image cannot be pulled.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { apiRequest, kubectl, startTestSandbox } from '../../support/sandbox.ts';
 import { checkFixture } from '../../../src/sandbox/fixture/fixture.ts';
+import { isInitialized } from '../../../src/sandbox/fixture/start-order.ts';
 import { waitFor } from '../../support/wait.ts';
 
 const sandbox = await startTestSandbox();
@@ -93,6 +95,28 @@ test('a pod made through the API starts its sidecar with its main container; a p
   assert.is(JSON.parse(unnamed.body).message, 'a container name must be specified for pod made-meshed, choose one of: [app worker] or one of the init containers: [setup proxy]');
 });
 
+test('a created pod keeps the start order: an init container whose image cannot be pulled, sidecar or plain, holds the rest in PodInitializing', async () => {
+  const pod = (name: string, initContainers: object[]) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { initContainers, containers: [{ name: 'app', image: 'busybox:1.36', command: ['sleep', '3600'] }] } });
+  const sidecarFirst = pod('held-by-sidecar', [
+    { name: 'proxy', image: 'registry.invalid/proxy:1', restartPolicy: 'Always' },
+    { name: 'setup', image: 'busybox:1.36', command: ['true'] },
+  ]);
+  const plainFirst = pod('held-by-init', [{ name: 'setup', image: 'registry.invalid/setup:1', command: ['true'] }]);
+  const created = await kubectl(sandbox, '1.33', ['create', '--validate=false', '-f', '-'], JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [sidecarFirst, plainFirst] }));
+  assert.is(created.code, 0, created.stderr);
+  for (const [name, holder, waiting] of [['held-by-sidecar', 'proxy', ['setup']], ['held-by-init', 'setup', []]] as const) {
+    const status = await waitFor(async () => {
+      const s = await podStatus(name);
+      return s.init[holder].state.waiting?.reason === 'ImagePullBackOff' ? s : undefined;
+    }, `${holder} of ${name} in ImagePullBackOff`);
+    assert.equal([status.phase, status.initialized, status.ready], ['Pending', 'False', 'False'], name);
+    for (const behind of waiting) assert.is(status.init[behind].state.waiting?.reason, 'PodInitializing', `${name}: ${behind} waits its turn`);
+    assert.is(status.main.app.state.waiting?.reason, 'PodInitializing', `${name}: app waits its turn`);
+    const refused = await kubectl(sandbox, '1.33', ['exec', name, '-c', 'app', '--', 'true']);
+    assert.match(refused.stderr, 'container not found ("app")');
+  }
+});
+
 test('kubectl debug --copy-to (a protobuf body) keeps a sidecar a sidecar', async () => {
   const copied = await kubectl(sandbox, '1.33', ['debug', 'meshed', '--copy-to=meshed-copy', '--container=app', '--', 'sleep', '3600']);
   assert.is(copied.code, 0, copied.stderr);
@@ -122,11 +146,20 @@ test("a sidecar whose main process ends is terminated: the pod is no longer read
   assert.match(refused.stderr, 'container not found ("proxy")');
 });
 
-test('fixture checks: restartPolicy only on an init container, and only "Always"', () => {
+test('a pod stays initialized once its main containers have started, even after its sidecar has ended (as the kubelet keeps the condition)', () => {
+  const ended = { terminated: { exitCode: 0, reason: 'Completed' } };
+  assert.ok(isInitialized({ name: 'p', initContainers: [{ name: 'proxy', restartPolicy: 'Always', state: ended }], containers: [{ name: 'app', state: 'running' }] }));
+  assert.not.ok(isInitialized({ name: 'p', initContainers: [{ name: 'proxy', restartPolicy: 'Always', state: { waiting: { reason: 'ImagePullBackOff' } } }], containers: [{ name: 'app', state: { waiting: { reason: 'PodInitializing' } } }] }));
+});
+
+test('fixture checks: restartPolicy only on an init container, and only "Always"; no command for a running plain init container', () => {
   const pod = (extra: object) => ({ namespaces: [{ name: 'ns', pods: [{ name: 'p', ...extra }] }] });
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app', restartPolicy: 'Always' }] })), /containers\[0\]\.restartPolicy is for init containers only/);
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', restartPolicy: 'Never' }] })), /initContainers\[0\]\.restartPolicy must be "Always"/);
   assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'app' }] })), /containers\[0\]\.name repeats "app"/);
+  // A running init container whose command ends would hold its pod unready for good: no command there.
+  assert.throws(() => checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', state: 'running', command: ['true'] }] })), /initContainers\[0\]\.command cannot be given to a running plain init container/);
+  checkFixture(pod({ containers: [{ name: 'app' }], initContainers: [{ name: 'init', state: 'running' }, { name: 'proxy', restartPolicy: 'Always', command: ['sleep', '9'] }] }));
 });
 
 test.run();
