@@ -23,6 +23,8 @@ export class TerminalRenderer {
   readonly #term: Terminal;
   readonly #host: HTMLElement;
   #webgl: WebglAddon | undefined;
+  /** the addon's context, freed by hand on release: the addon only drops its canvas, and a context lives (and counts against the cap) until garbage collected */
+  #context: WebGL2RenderingContext | undefined;
   #shown = false;
   #allowed: boolean;
 
@@ -73,15 +75,20 @@ export class TerminalRenderer {
       this.#release();
     });
     this.#webgl = addon;
+    // its canvas is the one without a layer class; asking a canvas for the kind of context it has returns that one
+    this.#context = this.#term.element?.querySelector<HTMLCanvasElement>('.xterm-screen > canvas:not([class])')?.getContext('webgl2') ?? undefined;
     holder = this;
     this.#mark();
   }
 
   #release(): void {
     const addon = this.#webgl;
-    this.#webgl = undefined;
+    const context = this.#context;
+    this.#webgl = this.#context = undefined;
     if (holder === this) holder = undefined;
     addon?.dispose(); // xterm.js goes back to its DOM renderer and redraws
+    // after the dispose: the addon no longer listens, so this loss is not taken for the GPU's
+    context?.getExtension('WEBGL_lose_context')?.loseContext();
     this.#mark();
   }
 
