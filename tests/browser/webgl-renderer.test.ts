@@ -44,7 +44,7 @@ async function waitForBufferRow(pattern: RegExp): Promise<void> {
     ([el, source, flags]) => {
       const buffer = (el as unknown as { terminal: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } }).terminal.buffer.active;
       const re = new RegExp(source, flags);
-      for (let i = 0; i < buffer.length; i++) if (re.test(buffer.getLine(i)?.translateToString(true) ?? '')) return true;
+      for (let i = 0; i < buffer.length; i++) if (re.test((buffer.getLine(i)?.translateToString(true) ?? '').trimEnd())) return true;
       return false;
     },
     [host, pattern.source, pattern.flags] as const,
