@@ -14,6 +14,20 @@ import { TestIssuer } from '../server/team-sign-in.ts';
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'artifacts/browser';
 
+export interface BrowserOptions {
+  /** let the page draw with WebGL (Chromium's software WebGL, SwiftShader); off by default, see chromiumArgs */
+  webgl?: boolean;
+}
+
+/**
+ * Chromium's flags. Its software WebGL is there even with --disable-gpu, but the tests read a
+ * screen's text from the DOM renderer's rows (.xterm-rows), which the WebGL renderer does not
+ * draw: WebGL is off unless a test asks for it (webgl-renderer.test.ts reads the buffer instead).
+ */
+export function chromiumArgs(browser: BrowserOptions = {}): string[] {
+  return ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', ...(browser.webgl ? [] : ['--disable-webgl'])];
+}
+
 let built: Promise<string> | undefined;
 /** The page, built once per test process into a temp folder (dist/ui is left alone). */
 export function builtUi(): Promise<string> {
@@ -36,7 +50,7 @@ export interface BrowserApp {
   close(): Promise<void>;
 }
 
-export async function startBrowserApp(options: Partial<OctantExecOptions> = {}): Promise<BrowserApp> {
+export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, browser: BrowserOptions = {}): Promise<BrowserApp> {
   if (!existsSync(CHROMIUM)) {
     const message = `Chromium is missing at ${CHROMIUM}: browser tests cannot run. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`;
     console.error(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
@@ -51,7 +65,7 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}):
     context = await chromium.launchPersistentContext(profile, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: chromiumArgs(browser),
       viewport: { width: 1280, height: 860 },
       acceptDownloads: true,
     });
@@ -202,7 +216,7 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: chromiumArgs(),
     });
     cleanUp.push(() => browser.close());
     return {

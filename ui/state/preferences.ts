@@ -1,6 +1,6 @@
 // What a person sets for their terminals in this browser (localStorage, so every tab and every
 // later visit has it): the font size, whether closing a running terminal asks first, whether a
-// selection is copied at once. A stored value is untrusted (another version of the page, or a
+// selection is copied at once, whether the shown terminal draws with WebGL. A stored value is untrusted (another version of the page, or a
 // hand edit, may have written it): anything out of range or of the wrong kind is the default.
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
@@ -13,11 +13,13 @@ export interface Preferences {
   confirmClose: boolean;
   /** a selection in a terminal goes to the clipboard as soon as it is made */
   copyOnSelect: boolean;
+  /** the shown terminal draws with WebGL where the browser has it (ui/terminal/renderer.ts); off: the DOM renderer */
+  webgl: boolean;
 }
 
 export const FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
 
-export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false };
+export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, webgl: true };
 
 const PREFERENCES_KEY = 'octant-exec.preferences';
 
@@ -44,6 +46,7 @@ export function readPreferences(storage?: Storage): Preferences {
     fontSize: validFontSize(s.fontSize),
     confirmClose: typeof s.confirmClose === 'boolean' ? s.confirmClose : DEFAULT_PREFERENCES.confirmClose,
     copyOnSelect: typeof s.copyOnSelect === 'boolean' ? s.copyOnSelect : DEFAULT_PREFERENCES.copyOnSelect,
+    webgl: typeof s.webgl === 'boolean' ? s.webgl : DEFAULT_PREFERENCES.webgl,
   };
 }
 

@@ -1,6 +1,6 @@
 // Keeps one TerminalSession per session this page shows, in step with the store: created when a
 // view first needs it, told of every change to its row (and whether it is only watched: someone
-// else's terminal in a team mode) and of this browser's settings (font size, copy on select),
+// else's terminal in a team mode) and of this browser's settings (font size, copy on select, WebGL),
 // disposed when the session is closed.
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -39,8 +39,8 @@ export class TerminalManager {
   get(row: SessionRow): TerminalSession {
     let session = this.#sessions.get(row.sessionId);
     if (!session) {
-      const { fontSize, copyOnSelect } = this.#preferences;
-      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, zoom: this.#options.zoom });
+      const { fontSize, copyOnSelect, webgl } = this.#preferences;
+      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, webgl, zoom: this.#options.zoom });
       this.#sessions.set(row.sessionId, session);
     }
     return session;

@@ -14,6 +14,8 @@ import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
 import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
+import { TerminalRenderer } from './renderer.ts';
+import { zoomStep } from './zoom-key.ts';
 
 /** Our notes are plain text: strip anything that could be read as a control sequence. */
 function plain(text: string): string {
@@ -28,6 +30,8 @@ export interface TerminalOptions {
   fontSize: number;
   /** a selection goes to the clipboard as soon as it is made */
   copyOnSelect: boolean;
+  /** the WebGL renderer while shown (renderer.ts), else the DOM renderer */
+  webgl: boolean;
   /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
   zoom: (step: -1 | 0 | 1) => void;
 }
@@ -56,6 +60,7 @@ export class TerminalSession implements SessionSink {
   readonly #zoom: TerminalOptions['zoom'];
   /** keystrokes and pastes on their way to the socket (a big paste in pieces) */
   readonly #input: InputQueue;
+  readonly #renderer: TerminalRenderer;
 
   constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
     this.#row = row;
@@ -80,6 +85,7 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(this.#fit);
     this.term.loadAddon(this.#search);
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
+    this.#renderer = new TerminalRenderer(this.term, this.element, options.webgl);
     this.#disposables.push(
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
       this.term.onData((data) => this.#readOnly || this.#input.type(data)),
@@ -123,10 +129,12 @@ export class TerminalSession implements SessionSink {
       this.term.open(this.element);
       this.#opened = true;
     }
+    this.#renderer.show();
     this.fit();
   }
 
   unmount(): void {
+    this.#renderer.hide();
     this.element.remove();
   }
 
@@ -177,8 +185,9 @@ export class TerminalSession implements SessionSink {
   }
 
   /** Font size and copy on select, as this browser's settings say (fitting again: the server gets the new cols and rows). */
-  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean }): void {
+  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean; webgl: boolean }): void {
     this.#copyOnSelect = preferences.copyOnSelect;
+    this.#renderer.allow(preferences.webgl);
     if (this.term.options.fontSize === preferences.fontSize) return;
     this.term.options.fontSize = preferences.fontSize;
     this.fit();
@@ -295,6 +304,7 @@ export class TerminalSession implements SessionSink {
   dispose(): void {
     this.#socket.detach(this.#row.sessionId);
     for (const d of this.#disposables) d.dispose();
+    this.#renderer.hide();
     this.term.dispose();
     this.element.remove();
   }
@@ -407,18 +417,6 @@ export class TerminalSession implements SessionSink {
 }
 
 const noClipboard = 'This browser gives the page no clipboard access here (it needs https or localhost): use Ctrl+Shift+C and Ctrl+Shift+V.';
-
-/**
- * Ctrl/Cmd with + (or =, its unshifted key), − and 0, as browsers and terminal programs zoom: 1,
- * -1, 0; anything else undefined. Not Ctrl+_ (Ctrl+Shift+−): that sends ^_, readline's undo.
- */
-function zoomStep(event: KeyboardEvent): -1 | 0 | 1 | undefined {
-  if (!(event.ctrlKey || event.metaKey) || event.altKey) return undefined;
-  if (event.key === '+' || event.key === '=' || event.code === 'NumpadAdd') return 1;
-  if (event.key === '-' || event.code === 'NumpadSubtract') return -1;
-  if (event.key === '0' || event.code === 'Numpad0') return 0;
-  return undefined;
-}
 
 function themeFor(dark: boolean) {
   return dark

@@ -44,6 +44,10 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <input type="checkbox" checked={preferences.copyOnSelect} onChange={(e) => actions.setPreferences({ copyOnSelect: (e.currentTarget as HTMLInputElement).checked })} />
         <span>Copy on select</span>
       </label>
+      <label class="check">
+        <input type="checkbox" checked={preferences.webgl} onChange={(e) => actions.setPreferences({ webgl: (e.currentTarget as HTMLInputElement).checked })} />
+        <span>Draw the shown terminal with WebGL (faster; off: the browser's plain renderer)</span>
+      </label>
     </ModalForm>
   );
 }
