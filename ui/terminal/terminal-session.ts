@@ -1,7 +1,7 @@
 // One terminal on the page: an xterm.js screen bound to one session of the socket. It is the
 // sink for the session's bytes (writing them, and saying when they are on screen so the socket
 // can acknowledge them), it sends keystrokes and sizes back, and it writes our own short notes
-// (exited 42, failed: why, restarted) in dim text between the program's output. It also holds
+// (terminal-notes.ts) between the program's output. It also holds
 // what the right-click menu and the keys do to it: copy, paste, select all, clear, font size.
 // The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
 // A TTY attaches for its screen as the server has it: after a reload, vim or top come back whole.
@@ -11,16 +11,12 @@ import { SearchAddon } from '@xterm/addon-search';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { AttachInfo, SessionSink, SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded } from '../state/app-state.ts';
+import { isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
 import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
 import { TerminalRenderer } from './renderer.ts';
 import { zoomStep } from './zoom-key.ts';
-
-/** Our notes are plain text: strip anything that could be read as a control sequence. */
-function plain(text: string): string {
-  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, ' ');
-}
+import { TerminalNotes } from './terminal-notes.ts';
 
 export interface TerminalOptions {
   dark: boolean;
@@ -45,15 +41,11 @@ export class TerminalSession implements SessionSink {
   readonly #socket: SocketClient;
   #row: SessionRow;
   #opened = false;
-  /** replay bytes still to come after an attach; notes wait until the screen has caught up */
-  #replayLeft = 0;
-  #pendingNotes: { text: string; mode: string }[] = [];
   /** screen bytes still to be written after an attach: once they are, the terminal fits its place again */
   #screenLeft = 0;
   /** the terminal is being sized for a screen: the session is not told (it already has that size) */
   #sizingForScreen = false;
-  /** the state and run we last wrote a note for */
-  #noted: { state: string; run: number } | undefined;
+  readonly #notes: TerminalNotes;
   #onSearchRequest: (() => void) | undefined;
   #readOnly: boolean;
   #copyOnSelect: boolean;
@@ -86,6 +78,7 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(this.#search);
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
     this.#renderer = new TerminalRenderer(this.term, this.element, options.webgl);
+    this.#notes = new TerminalNotes(this.term);
     this.#disposables.push(
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
       this.term.onData((data) => this.#readOnly || this.#input.type(data)),
@@ -297,8 +290,8 @@ export class TerminalSession implements SessionSink {
     if (this.#input.busy && this.#inputOff(row)) this.cancelInput();
     this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
     if (this.#readOnly && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
-    if (before.run !== row.run && this.#noted) this.#note(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
-    this.#noteState();
+    if (before.run !== row.run && this.#notes.started) this.#notes.after(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
+    this.#notes.state(row);
   }
 
   dispose(): void {
@@ -315,10 +308,7 @@ export class TerminalSession implements SessionSink {
     const screenEnds = this.#screenLeft > 0 && (this.#screenLeft -= bytes.length) <= 0;
     // the screen is drawn: fit it to its place, and a new size makes the program redraw for it
     this.term.write(bytes, screenEnds ? () => (written(), this.fit()) : written);
-    if (this.#replayLeft > 0) {
-      this.#replayLeft -= bytes.length;
-      if (this.#replayLeft <= 0) this.#flushNotes();
-    }
+    this.#notes.written(bytes.length);
   }
 
   attached(info: AttachInfo): void {
@@ -326,13 +316,14 @@ export class TerminalSession implements SessionSink {
     this.#screenLeft = 0;
     if (info.screen) this.#prepareForScreen(info);
     else if (screenWasDue) this.fit(); // the screen it waited for will not come (a drop, then a raw replay)
-    this.#replayLeft = info.replayBytes;
+    const notes = this.#notes;
+    notes.replayStarts(info.replayBytes);
     const dropped = `… ${info.dropped} bytes of earlier output are no longer kept by the server …`;
     // a screen is drawn on an empty terminal: a note about it follows it
-    if (info.dropped > 0) (info.screen ? this.#pendingNotes.push({ text: dropped, mode: '' }) : this.#noteNow(dropped));
-    if (info.restored && !info.reattach) this.#noteNow('(octant-exec restarted since this terminal ran: its earlier output is gone)');
-    if (this.#replayLeft <= 0) this.#flushNotes();
-    else this.#noteState();
+    if (info.dropped > 0) (info.screen ? notes.after(dropped) : notes.now(dropped));
+    if (info.restored && !info.reattach) notes.now('(octant-exec restarted since this terminal ran: its earlier output is gone)');
+    if (!notes.replaying) notes.flush();
+    else notes.state(this.#row);
   }
 
   /**
@@ -357,38 +348,11 @@ export class TerminalSession implements SessionSink {
   }
 
   detached(): void {
-    this.#noteNow('(closed)');
+    this.#notes.now('(closed)');
   }
 
   error(message: string): void {
-    this.#noteNow(message);
-  }
-
-  // ---- notes -------------------------------------------------------------------------------
-
-  #noteState(): void {
-    const row = this.#row;
-    if (this.#noted?.state === row.state && this.#noted.run === row.run) return;
-    this.#noted = { state: row.state, run: row.run };
-    if (!isEnded(row)) return;
-    const b = badge(row);
-    // ended: the cursor goes, nothing will be typed here until a restart
-    this.#note(b.detail ? `[${b.text}] ${b.detail}` : `[${b.text}]`, '\x1b[?25l');
-  }
-
-  /** A note after the output so far; `mode` is a cursor-visibility sequence of our own. */
-  #note(text: string, mode = ''): void {
-    this.#pendingNotes.push({ text, mode });
-    if (this.#replayLeft <= 0) this.#flushNotes();
-  }
-
-  #noteNow(text: string, mode = ''): void {
-    this.term.write(`\r\n\x1b[2m${plain(text)}\x1b[0m\r\n${mode}`);
-  }
-
-  #flushNotes(): void {
-    this.#replayLeft = 0;
-    for (const { text, mode } of this.#pendingNotes.splice(0)) this.#noteNow(text, mode);
+    this.#notes.now(message);
   }
 
   #key(event: KeyboardEvent): boolean {
