@@ -1,5 +1,6 @@
 // The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
-// with no pong by the next ping is dropped) and its rate limits (control messages and input bytes,
+// that stayed silent from one ping to the next while we were free to read is dropped: see
+// src/domain/heartbeat.ts) and its rate limits (control messages and input bytes,
 // SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
 // (client-messages.ts), pings answered here, the rest handed on.
 import type { IncomingMessage } from 'node:http';
@@ -9,6 +10,7 @@ import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.
 import { isProblem, parseClientMessage } from './client-messages.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
+import { Heartbeat } from '../domain/heartbeat.ts';
 import type { Caller } from './caller.ts';
 
 /** One browser socket, as both planes see it. */
@@ -32,22 +34,19 @@ export interface SocketHandlers {
 
 interface Connection extends HubSocket {
   ws: WebSocket;
-  alive: boolean;
+  heartbeat: Heartbeat;
   messages: TokenBucket;
 }
 
 export class HubSockets {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
-  readonly #pinger: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly options: Required<StreamHubOptions>,
     private readonly handlers: SocketHandlers,
   ) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
-    this.#pinger = setInterval(() => this.#heartbeat(), options.pingIntervalMs);
-    (this.#pinger as { unref?: () => void }).unref?.();
   }
 
   get count(): number {
@@ -69,8 +68,10 @@ export class HubSockets {
   }
 
   close(): void {
-    clearInterval(this.#pinger);
-    for (const connection of this.#connections) connection.ws.close(1001, 'server shutting down');
+    for (const connection of this.#connections) {
+      connection.heartbeat.stop();
+      connection.ws.close(1001, 'server shutting down');
+    }
     this.#connections.clear();
     this.#wss.close();
   }
@@ -80,7 +81,14 @@ export class HubSockets {
     const connection: Connection = {
       ws,
       caller,
-      alive: true,
+      heartbeat: new Heartbeat({
+        intervalMs: o.pingIntervalMs,
+        ping: () => ws.ping(),
+        gone: () => {
+          ws.terminate(); // the browser is gone (or cut off): no pong, no message
+          this.#disconnect(connection);
+        },
+      }),
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
       send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
@@ -93,9 +101,9 @@ export class HubSockets {
       error: (code, message, sessionId) => connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) }),
     };
     this.#connections.add(connection);
-    ws.on('pong', () => (connection.alive = true));
+    ws.on('pong', () => connection.heartbeat.heard());
     ws.on('message', (data, isBinary) => {
-      connection.alive = true;
+      connection.heartbeat.heard();
       if (isBinary) this.handlers.binary(connection, toBytes(data));
       else this.#control(connection, toBytes(data));
     });
@@ -118,19 +126,8 @@ export class HubSockets {
   }
 
   #disconnect(connection: Connection): void {
+    connection.heartbeat.stop();
     if (this.#connections.delete(connection)) this.handlers.disconnected(connection);
-  }
-
-  #heartbeat(): void {
-    for (const connection of this.#connections) {
-      if (!connection.alive) {
-        connection.ws.terminate(); // no pong since the last ping: the browser is gone
-        this.#disconnect(connection);
-        continue;
-      }
-      connection.alive = false;
-      connection.ws.ping();
-    }
   }
 }
 
