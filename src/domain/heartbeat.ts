@@ -1,12 +1,13 @@
 // One heartbeat rule for every connection we keep (the page's socket, the exec adapters, the
 // sandbox's exec transports): a peer is gone when it stayed silent while we were free to hear it,
 // never because our own event loop was busy.
-// A busy loop hurts a wall-clock heartbeat twice: its check runs late, in the timers phase, before
-// the loop reads the sockets (the peer's answer may be sitting unread there), and a peer that
-// shares our process (the sandbox, a test's client) could not answer at all while we were stuck.
-// So silence is counted in checks, each worth one interval however late it ran (the stall is not
-// counted), and a verdict of "gone" waits a few turns of our loop, each of which reads what has
-// arrived: a live peer is heard by then; a stopped or cut-off one stays silent and is dropped.
+// A busy loop hurts a wall-clock heartbeat twice: its check runs late, before the loop reads the
+// sockets (the peer's answer may be sitting unread there), and a peer that shares our process
+// (the sandbox, a test's client) could not answer at all while we were stuck. So silence is
+// counted in checks, each worth one interval however late it ran (the stall is not counted), and
+// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), in
+// which what has arrived is read: a live peer is heard by then; a stopped or cut-off one stays
+// silent and is dropped.
 
 export interface HeartbeatOptions {
   /** how often to check, pinging at each check */
@@ -20,22 +21,29 @@ export interface HeartbeatOptions {
   holding?(): boolean;
 }
 
-/** Turns of our loop a suspected peer gets to be heard: one for a peer in our own process to read the ping, one for us to read its answer, one spare. */
-export const VERDICT_TURNS = 3;
+/** The grace a suspected peer gets, at most: time for a peer in our process to answer and for us to read it. */
+export const MAX_GRACE_MS = 1_000;
+/**
+ * A grace whose timer ran late (the loop stalled again) is given again, this many times at most:
+ * a loop that never gets free still drops a dead peer.
+ */
+export const GRACE_RETRIES = 5;
 
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
   readonly #deadAfterMs: number;
+  readonly #graceMs: number;
   readonly #timer: ReturnType<typeof setInterval>;
   /** the connection just opened: that is as good as a word from the peer */
   #heard = true;
   #silentChecks = 0;
-  #judging = false;
+  #grace: ReturnType<typeof setTimeout> | undefined;
   #stopped = false;
 
   constructor(options: HeartbeatOptions) {
     this.#options = options;
     this.#deadAfterMs = options.deadAfterMs ?? options.intervalMs;
+    this.#graceMs = Math.min(options.intervalMs, MAX_GRACE_MS);
     this.#timer = setInterval(() => this.#check(), options.intervalMs);
     (this.#timer as { unref?: () => void }).unref?.();
   }
@@ -48,35 +56,37 @@ export class Heartbeat {
   stop(): void {
     this.#stopped = true;
     clearInterval(this.#timer);
+    clearTimeout(this.#grace);
   }
 
   #check(): void {
-    if (this.#judging) return;
-    if (this.#takeHeard() || this.#options.holding?.()) this.#silentChecks = 0;
+    if (this.#grace !== undefined) return; // a verdict is pending
+    if (this.#alive()) this.#silentChecks = 0;
     else this.#silentChecks++;
-    if (this.#silentChecks * this.#options.intervalMs >= this.#deadAfterMs) return this.#judge(VERDICT_TURNS);
+    if (this.#silentChecks * this.#options.intervalMs >= this.#deadAfterMs) return this.#judge(GRACE_RETRIES);
     this.#options.ping();
   }
 
-  /** Each setImmediate runs after a poll phase: what the peer sent by then has been read. */
-  #judge(turns: number): void {
-    this.#judging = true;
-    setImmediate(() => {
+  #judge(retries: number): void {
+    const armed = performance.now();
+    this.#grace = setTimeout(() => {
+      this.#grace = undefined;
       if (this.#stopped) return;
-      if (this.#takeHeard() || this.#options.holding?.()) {
-        this.#judging = false;
+      if (this.#alive()) {
         this.#silentChecks = 0;
         return this.#options.ping();
       }
-      if (turns > 1) return this.#judge(turns - 1);
+      const late = performance.now() - armed > 2 * this.#graceMs;
+      if (late && retries > 0) return this.#judge(retries - 1);
       this.stop();
       this.#options.gone();
-    });
+    }, this.#graceMs);
+    (this.#grace as { unref?: () => void }).unref?.();
   }
 
-  #takeHeard(): boolean {
+  #alive(): boolean {
     const heard = this.#heard;
     this.#heard = false;
-    return heard;
+    return heard || (this.#options.holding?.() ?? false);
   }
 }
