@@ -15,8 +15,9 @@ import { browserFigure } from './figures/browser.ts';
 import { startupFigure } from './figures/startup.ts';
 import { replicasFigure } from './figures/replicas.ts';
 import { filesFigure } from './figures/files.ts';
+import { screenFigure } from './figures/screen.ts';
 
-const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure, filesFigure];
+const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure, filesFigure, screenFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,6 +1,11 @@
 // A pod as a dashboard needs it before it offers exec: its containers, their states, the default.
 
-export type ContainerKind = 'init' | 'regular' | 'ephemeral';
+/**
+ * init: runs to completion before the pod's main containers start; sidecar: a native sidecar (an
+ * init container with restartPolicy: Always), running beside them; regular: a main container;
+ * ephemeral: a debug container added to the running pod.
+ */
+export type ContainerKind = 'init' | 'sidecar' | 'regular' | 'ephemeral';
 
 export interface ContainerInfo {
   name: string;
@@ -38,11 +43,38 @@ export interface ContextSummary {
   namespace: string;
 }
 
-/** Containers exec can reach right now ("All containers" means these). */
+/** Whether it runs for the pod's life: a main container or a native sidecar (what kubectl's READY column counts). */
+export const runsWithPod = (c: ContainerInfo): boolean => c.kind === 'regular' || c.kind === 'sidecar';
+
+/**
+ * Containers exec can reach right now, of every kind ("All containers" means these): an init
+ * container while it still runs (a shell in it shows why the pod has not started), sidecars, main
+ * and debug containers.
+ */
 export function execableContainers(pod: PodSummary): string[] {
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return [];
-  return pod.containers.filter((c) => c.kind !== 'init' && c.state === 'running').map((c) => c.name);
+  return pod.containers.filter((c) => c.state === 'running').map((c) => c.name);
 }
+
+/** A native sidecar: an init container with restartPolicy: Always, which keeps running beside the main containers. */
+export const isSidecar = (spec: { restartPolicy?: unknown }): boolean => spec.restartPolicy === 'Always';
+
+/**
+ * Whether this init container still holds back the containers after it, as the kubelet starts
+ * them: a plain one until it has completed (exit code 0), a sidecar until it runs.
+ */
+export function holdsStart(c: Pick<ContainerInfo, 'kind' | 'state' | 'exitCode'>): boolean {
+  if (c.kind === 'sidecar') return c.state !== 'running';
+  return c.kind === 'init' && !(c.state === 'terminated' && c.exitCode === 0);
+}
+
+/** The init container that holds the pod in its initialization: the first that holds back the rest. */
+export function initializingContainer(pod: PodSummary): ContainerInfo | undefined {
+  return pod.containers.find(holdsStart);
+}
+
+/** "waiting (ImagePullBackOff)", "running": a container's state for a sentence. */
+const stateText = (c: ContainerInfo) => `${c.state}${c.reason ? ` (${c.reason})` : ''}`;
 
 /** Why exec into this container cannot work now, or undefined when it can. */
 export function notExecableReason(pod: PodSummary, container: string): string | undefined {
@@ -50,7 +82,11 @@ export function notExecableReason(pod: PodSummary, container: string): string | 
   if (!info) return `Pod "${pod.name}" has no container "${container}".`;
   if (pod.phase === 'Succeeded' || pod.phase === 'Failed') return `Pod "${pod.name}" has ${pod.phase.toLowerCase()}: nothing runs in it any more.`;
   if (info.state === 'running') return undefined;
-  return `Container "${container}" is ${info.state}${info.reason ? ` (${info.reason})` : ''}, not running.`;
+  const notRunning = `Container "${container}" is ${stateText(info)}, not running`;
+  const first = info.reason === 'PodInitializing' ? initializingContainer(pod) : undefined;
+  if (first?.kind === 'sidecar') return `${notRunning}: the pod is still initializing, and its sidecar "${first.name}", which must run first, is ${stateText(first)}.`;
+  if (first) return `${notRunning}: the pod is still initializing, and init container "${first.name}" (${first.state}) comes first${first.state === 'running' ? '; open a shell in it to see why it has not finished' : ''}.`;
+  return `${notRunning}.`;
 }
 
 /**
@@ -65,8 +101,13 @@ export function notAttachableReason(pod: PodSummary, container: string): string 
   return notExecableReason(pod, container);
 }
 
-/** A pod a debug copy is for: one whose containers do not run, or keep crashing. */
+/**
+ * A pod a debug copy is for: one whose containers do not run, or keep crashing. Not one whose
+ * default container waits its turn behind an init container: the copy would wait on the same one
+ * (a shell in that init container, or its log, says why it holds the pod).
+ */
 export function needsDebugCopy(pod: PodSummary): boolean {
+  if (pod.containers.find((c) => c.name === pod.defaultContainer)?.reason === 'PodInitializing') return false;
   const regular = pod.containers.filter((c) => c.kind === 'regular');
   return pod.phase !== 'Running' || regular.some((c) => c.state !== 'running' || c.reason === 'CrashLoopBackOff');
 }

@@ -12,6 +12,8 @@ export enum FrameKind {
   Stdout = 0x01,
   /** server → client: stderr of a non-TTY session */
   Stderr = 0x02,
+  /** server → client: a serialized screen, drawn before the live output (attach with `screen`); not counted in offsets */
+  Screen = 0x03,
   /** client → server: keystrokes or a paste for a session */
   Input = 0x10,
 }
@@ -37,7 +39,7 @@ export function encodeFrame(kind: FrameKind, sessionId: string, payload: Uint8Ar
 export function decodeFrame(data: Uint8Array): Frame | string {
   if (data.length < 3) return 'A binary frame needs a kind byte, a session id length and a session id.';
   const kind = data[0];
-  if (kind !== FrameKind.Stdout && kind !== FrameKind.Stderr && kind !== FrameKind.Input) return `Unknown binary frame kind ${kind}.`;
+  if (kind !== FrameKind.Stdout && kind !== FrameKind.Stderr && kind !== FrameKind.Screen && kind !== FrameKind.Input) return `Unknown binary frame kind ${kind}.`;
   const length = data[1];
   if (length < 1 || length > MAX_ID_LENGTH || data.length < 2 + length) return 'The binary frame\'s session id length does not fit the frame.';
   let sessionId = '';

@@ -4,9 +4,14 @@
 // when the bytes are on it; the client turns that into `ack` messages (flow control: the server
 // pauses a producer this page cannot keep up with).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
-// had reached, so nothing is shown twice and a gap is reported exactly.
+// had reached, so nothing is shown twice and a gap is reported exactly. A fresh attach may ask for
+// the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
+// drop before the whole screen came asks for it again, as half a screen cannot be gone on from.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
+import type { SessionSink } from './session-sink.ts';
+
+export type { AttachInfo, SessionSink } from './session-sink.ts';
 
 /** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
 const INPUT_FRAME_BYTES = 32 * 1024;
@@ -21,29 +26,6 @@ const DEFAULT_INPUT_BYTES_PER_SECOND = 4 * 1024 * 1024;
 const OPEN = 1;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
-
-export interface AttachInfo {
-  /** bytes before the replay that the server no longer holds */
-  dropped: number;
-  /** the session came back from the event log after a server restart: its output is gone */
-  restored: boolean;
-  /** this is a reattach after the socket dropped, not the first attach */
-  reattach: boolean;
-  /** bytes of held output that follow this message before live output resumes */
-  replayBytes: number;
-}
-
-/** Where one session's bytes go. */
-export interface SessionSink {
-  /** Write bytes to the screen; call `written` once they are on it. */
-  output(bytes: Uint8Array, channel: 'stdout' | 'stderr', written: () => void): void;
-  attached?(info: AttachInfo): void;
-  /** the server detached this session (it was closed) */
-  detached?(reason: string): void;
-  error?(message: string): void;
-  /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went */
-  inputPending?(bytes: number): void;
-}
 
 export interface SocketClientOptions {
   url: string;
@@ -71,6 +53,10 @@ interface Attachment {
   /** set once the server confirmed an attach on the current socket */
   live: boolean;
   everAttached: boolean;
+  /** a fresh attach asks for the screen (a reattach after a drop goes on from its offset) */
+  screen: boolean;
+  /** bytes of the screen announced in `attached` not yet received: a drop before they all came asks for the screen again */
+  screenDue: number;
   unackedWritten: number;
   inFlight: number;
   size?: { cols: number; rows: number };
@@ -191,11 +177,21 @@ export class SocketClient {
     return this.#attachments.has(sessionId);
   }
 
-  /** Show a session's output in `sink`, from its first byte the server still holds. */
-  attach(sessionId: string, sink: SessionSink): void {
+  /**
+   * Show a session's output in `sink`, from its first byte the server still holds; with `screen`,
+   * a terminal's screen as it is now (drawn on an empty screen), then its output from there.
+   */
+  attach(sessionId: string, sink: SessionSink, options: { screen?: boolean } = {}): void {
     if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
-    this.#attachments.set(sessionId, { sink, offset: 0, live: false, everAttached: false, unackedWritten: 0, inFlight: 0 });
-    this.#send({ type: 'attach', sessionId, from: 0, ack: true });
+    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, unackedWritten: 0, inFlight: 0 };
+    this.#attachments.set(sessionId, a);
+    this.#attachMessage(sessionId, a);
+  }
+
+  #attachMessage(sessionId: string, a: Attachment): void {
+    // half a screen cannot be gone on from: raw output from its offset would land on a screen half drawn
+    const screen = a.screen && (!a.everAttached || a.screenDue > 0);
+    this.#send({ type: 'attach', sessionId, from: a.offset, ack: true, ...(screen ? { screen: true } : {}) });
   }
 
   detach(sessionId: string): void {
@@ -332,7 +328,7 @@ export class SocketClient {
         if (message.limits?.inputBytesPerSecond > 0) this.#inputBudget = inputBudget(message.limits.inputBytesPerSecond, this.#now);
         this.#setState('open');
         // Reattach everything this page shows, each from where it stopped; watch again what it watched.
-        for (const [sessionId, a] of this.#attachments) this.#send({ type: 'attach', sessionId, from: a.offset, ack: true });
+        for (const [sessionId, a] of this.#attachments) this.#attachMessage(sessionId, a);
         for (const where of this.#podWatches.values()) this.#send({ type: 'watchPods', ...where });
         break;
       case 'attached': {
@@ -342,7 +338,9 @@ export class SocketClient {
         a.live = true;
         a.everAttached = true;
         a.offset = message.from;
-        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: message.to - message.from });
+        const screen = typeof message.screen === 'number';
+        a.screenDue = screen ? message.screen! : 0;
+        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}) });
         if (a.size) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         break;
       }
@@ -366,7 +364,8 @@ export class SocketClient {
     const a = this.#attachments.get(frame.sessionId);
     if (!a || !a.live) return;
     const length = frame.payload.length;
-    a.offset += length;
+    if (frame.kind !== FrameKind.Screen) a.offset += length; // a screen stands for the bytes before `from`
+    else a.screenDue = Math.max(0, a.screenDue - length);
     a.inFlight += length;
     const socket = this.#ws;
     a.sink.output(frame.payload, frame.kind === FrameKind.Stderr ? 'stderr' : 'stdout', () => {

@@ -15,8 +15,8 @@ export const CLIENT_MESSAGE_TYPES = ['ping', 'attach', 'detach', 'resize', 'ack'
 /** What a client sends (after the server's checks: cols and rows rounded and clamped, `from` and `ack` filled in). */
 export type ClientMessage =
   | { type: 'ping'; id?: string | number }
-  /** show a session's output from byte `from`; `ack`: this client acknowledges what it has drawn */
-  | { type: 'attach'; sessionId: string; from: number; ack: boolean }
+  /** show a session's output from byte `from`; `ack`: this client acknowledges what it has drawn; `screen`: a fresh screen wants the terminal's screen as it is, not a raw replay */
+  | { type: 'attach'; sessionId: string; from: number; ack: boolean; screen?: true }
   | { type: 'detach'; sessionId: string }
   | { type: 'resize'; sessionId: string; cols: number; rows: number }
   /** `bytes` of the session's output are on the screen since the last ack */
@@ -48,8 +48,8 @@ export type ServerMessage =
   | { type: 'sessionClosed'; sessionId: string }
   | { type: 'alerts'; alerts: Alert[] }
   | { type: 'batch'; batch: BatchRow }
-  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone */
-  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow }
+  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead */
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number } }
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
   | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }

@@ -1,7 +1,7 @@
 // From "these pods" or "pods matching this selector", and "this container" or "all containers",
 // to the containers a batch runs in, and the ones it must report as skipped (with why).
 import type { SkippedTarget } from '../domain/batch.ts';
-import { execableContainers, notExecableReason, type PodSummary } from '../domain/pod.ts';
+import { execableContainers, notExecableReason, runsWithPod, type PodSummary } from '../domain/pod.ts';
 import type { ExecTarget } from '../domain/target.ts';
 
 export interface PodSource {
@@ -42,7 +42,7 @@ export async function resolveBatchTargets(source: PodSource, selection: BatchSel
   }
   for (const pod of pods) {
     const wanted = selection.allContainers
-      ? pod.containers.filter((c) => c.kind === 'regular').map((c) => c.name)
+      ? pod.containers.filter(runsWithPod).map((c) => c.name)
       : [selection.container ?? pod.defaultContainer ?? ''];
     const runnable = new Set(execableContainers(pod));
     for (const container of wanted) {

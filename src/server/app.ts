@@ -33,6 +33,7 @@ import { DebugExecAdapter } from '../adapters/debug-exec.ts';
 import { debugImageList } from '../domain/debug-images.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
+import { keepaliveIntervals } from './keepalive.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
@@ -66,7 +67,14 @@ export interface OctantExecOptions {
   hostNames?: string[];
   /** the built UI; default dist/ui of the package */
   uiDir?: string;
+  /** the stream hub's limits; its pingIntervalMs, when given, wins over keepaliveMs for the page hop */
   hub?: StreamHubOptions;
+  /**
+   * how often the server pings on both hops, the page sockets and the exec streams to the cluster
+   * (--keepalive; keepalive.ts): shorter than the idle cut of any proxy or load balancer in
+   * between. Default 15 s to the page, 5 s to the cluster
+   */
+  keepaliveMs?: number;
   /** how execs reach the cluster: auto (WebSocket, SPDY when refused; default), websocket, spdy */
   execTransport?: ExecTransportChoice;
   /** the images the Debug action may add as debug containers (--debug-image); default busybox:1.36 */
@@ -126,6 +134,7 @@ export interface RunningApp {
 export async function startOctantExec(options: OctantExecOptions): Promise<RunningApp> {
   const warn = options.warn ?? ((message: string) => console.error(`octant-exec: ${message}`));
   const auth = authSettings(options.auth); // a bad sign-in setup stops here, before anything starts
+  const keepalive = keepaliveIntervals(options.keepaliveMs); // so does a keepalive out of range
   const publicOrigin = options.publicUrl === undefined ? undefined : publicUrlOrigin(options.publicUrl);
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
 
@@ -169,7 +178,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const debugImages = debugImageList(options.debugImages);
     const systemOptions = {
       // debug actions get their debug container first (debug-exec.ts), whatever carries the exec
-      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport), podChanges, debugImages),
+      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport, { pingIntervalMs: keepalive.clusterMs }), podChanges, debugImages),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.idleNoticeSeconds !== undefined ? { idleNoticeMs: options.idleNoticeSeconds * 1000 } : {}),
@@ -198,7 +207,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     let guard: SessionPodGuard | undefined;
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
-    hub = new StreamHub(system, options.hub, pods, peers);
+    hub = new StreamHub(system, { ...options.hub, pingIntervalMs: options.hub?.pingIntervalMs ?? keepalive.pageMs }, pods, peers);
     const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = options.tokenFile === undefined ? newToken() : tokenFromFile(options.tokenFile);
     const info: ServerParts['info'] = {

@@ -42,10 +42,11 @@ export function parseClientMessage(data: Uint8Array): ClientMessage | MessagePro
   if (!isId(sessionId)) return { problem: 'badMessage', message: `"${type}" needs a sessionId.` };
   switch (type as (typeof sessionTypes)[number]) {
     case 'attach': {
-      const { from, ack } = m;
+      const { from, ack, screen } = m;
       if (from !== undefined && (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0)) return { problem: 'badMessage', message: '"from" must be a byte offset (a whole number ≥ 0).', sessionId };
       if (ack !== undefined && typeof ack !== 'boolean') return { problem: 'badMessage', message: '"ack" must be true or false.', sessionId };
-      return { type: 'attach', sessionId, from: (from as number | undefined) ?? 0, ack: ack !== false };
+      if (screen !== undefined && typeof screen !== 'boolean') return { problem: 'badMessage', message: '"screen" must be true or false.', sessionId };
+      return { type: 'attach', sessionId, from: (from as number | undefined) ?? 0, ack: ack !== false, ...(screen ? { screen } : {}) };
     }
     case 'resize': {
       const { cols, rows } = m;

@@ -6,18 +6,23 @@
 // a fast producer never grows memory here, and keystrokes (Ctrl-C) still go through. Input typed
 // while a session is still connecting is held a little and sent when its stream opens. In a team
 // mode a socket attaches only to what its caller may see, and an admin watching another person's
-// terminal is read-only: no input, resize or end of input.
+// terminal is read-only: no input, resize or end of input. A fresh viewer of a terminal may ask
+// for its screen instead of the raw replay (screen.ts rebuilds it from the scrollback); the live
+// output that comes meanwhile waits in its queue, so it goes on from the screen's offset exactly.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
+import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
+/** the size a screen is rebuilt at for a terminal never resized (a PTY's default) */
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
 /** keystrokes kept for a session that is still connecting */
 const MAX_PENDING_INPUT = 64 * 1024;
 
@@ -31,12 +36,16 @@ interface Viewer {
   acks: boolean;
   /** watching another person's terminal (an admin): no input, resize or eof */
   readOnly: boolean;
+  /** live frames held while this viewer's screen is being built (counted in `unacked`, so flow control holds the producer) */
+  held?: { frame: Uint8Array; bytes: number }[];
 }
 
 interface SessionStream {
   scrollback: Scrollback;
   viewers: Set<Viewer>;
   paused: boolean;
+  /** live bytes that waited for a viewer's screen to be built, all told */
+  heldForScreens: number;
 }
 
 export interface SessionStreamStats {
@@ -46,6 +55,8 @@ export interface SessionStreamStats {
   paused: boolean;
   /** unacknowledged bytes of each viewer */
   viewers: number[];
+  /** live bytes that waited for a viewer's screen to be built, all told (one viewer's or another's) */
+  heldForScreens: number;
 }
 
 export class DataPlane {
@@ -55,6 +66,7 @@ export class DataPlane {
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
   readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
+  readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
 
   constructor(
@@ -71,7 +83,7 @@ export class DataPlane {
   stats(sessionId: string): SessionStreamStats | undefined {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
-    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked) };
+    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens };
   }
 
   spawned(sessionId: string): void {
@@ -86,6 +98,7 @@ export class DataPlane {
     this.#pendingInput.delete(sessionId);
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
+      viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
     return stream !== undefined;
@@ -97,7 +110,7 @@ export class DataPlane {
   }
 
   message(socket: HubSocket, message: SessionMessage): void {
-    if (message.type === 'attach') return this.#attach(socket, message.sessionId, message.from, message.ack);
+    if (message.type === 'attach') return this.#attach(socket, message.sessionId, message.from, message.ack, message.screen === true);
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
@@ -153,7 +166,7 @@ export class DataPlane {
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0 };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -172,6 +185,11 @@ export class DataPlane {
   }
 
   #sendBytes(viewer: Viewer, frame: Uint8Array, bytes: number): void {
+    if (viewer.held) {
+      viewer.held.push({ frame, bytes });
+      viewer.unacked += bytes;
+      return;
+    }
     // A viewer that does not acknowledge is counted down once the socket has written the frame.
     const written = viewer.acks
       ? undefined
@@ -211,7 +229,7 @@ export class DataPlane {
     for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
   }
 
-  #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean): void {
+  #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean, screen: boolean): void {
     const row = this.system.sessionList.byId[sessionId];
     // another person's terminal is as unknown as one that never was: its id is not confirmed
     if (!row || !sees(socket.caller, row.person)) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
@@ -222,31 +240,93 @@ export class DataPlane {
     if (previous) this.#removeViewer(previous);
     else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
     const stream = this.#stream(sessionId);
-    const wanted = Math.min(from, stream.scrollback.end);
-    const replay = stream.scrollback.since(wanted);
     const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: !owns(socket.caller, row.person) };
     shown.set(sessionId, viewer);
-    socket.send({
-      type: 'attached',
-      sessionId,
-      from: replay.from,
-      to: stream.scrollback.end,
-      dropped: replay.from - wanted,
-      restored: !this.#spawnedHere.has(sessionId),
-      running: this.system.io.isRunning(sessionId),
-      session: row,
-    });
+    // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
+    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
+    const wanted = Math.min(from, stream.scrollback.end);
+    const replay = stream.scrollback.since(wanted);
+    this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
     let runStart = 0;
     for (const run of replay.runs) {
-      const kind = run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout;
-      for (let at = runStart; at < runStart + run.length; at += REPLAY_FRAME_BYTES) {
-        const part = replay.bytes.subarray(at, Math.min(at + REPLAY_FRAME_BYTES, runStart + run.length));
-        this.#sendBytes(viewer, encodeFrame(kind, sessionId, part), part.length);
-      }
+      this.#sendInFrames(viewer, run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, replay.bytes.subarray(runStart, runStart + run.length));
       runStart += run.length;
     }
     stream.viewers.add(viewer);
     this.#flow(sessionId, stream);
+  }
+
+  /**
+   * The screen as of offset `to` (now), then live output from `to` on: the viewer joins the
+   * stream at once, its live frames held until the screen is sent. The bytes are read from the
+   * scrollback only when the build's turn comes, so builds waiting their turn hold no copies (the
+   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile; with a
+   * scrollback smaller than the watermark it can, and what was trimmed since the attach is said in
+   * `dropped`). Should the screen fail to build, or nothing before `to` be left to build it from,
+   * the bytes still held go as a raw replay: nothing is lost unsaid either way.
+   */
+  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }): void {
+    const to = stream.scrollback.end;
+    const startAtAttach = stream.scrollback.start;
+    viewer.held = [];
+    stream.viewers.add(viewer);
+    // it left, attached again, or the session was closed while the screen waited or was built
+    const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
+    /** the bytes still held up to `to`; `from` is where they start (never past `to`) */
+    const upToTo = () => {
+      const held = stream.scrollback.since(0);
+      const from = Math.min(held.from, to);
+      return { from, bytes: held.bytes.subarray(0, to - from) };
+    };
+    let builtFrom = startAtAttach;
+    const read = () => {
+      const held = upToTo();
+      builtFrom = held.from;
+      return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
+    };
+    const send = (screen: Uint8Array | undefined) => {
+      if (!current()) return;
+      const held = viewer.held ?? [];
+      viewer.held = undefined;
+      if (screen) {
+        this.#sendAttached(viewer, { from: to, to, dropped: builtFrom - startAtAttach, screen: screen.length, screenSize: size });
+        this.#sendInFrames(viewer, FrameKind.Screen, screen);
+      } else {
+        // as a raw attach from 0 would be: everything before `from` is gone
+        const replay = upToTo();
+        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from });
+        this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
+      }
+      for (const { frame, bytes: length } of held) {
+        stream.heldForScreens += length;
+        viewer.unacked -= length;
+        this.#sendBytes(viewer, frame, length);
+      }
+      this.#flow(viewer.sessionId, stream);
+    };
+    this.#screens
+      .build(viewer.socket, read, current)
+      .then(send, () => send(undefined))
+      .catch((error: unknown) => {
+        // a socket that throws while sent to: this viewer gets nothing more (and never ends the server)
+        console.error(`octant-exec: the screen of ${viewer.sessionId} could not be sent, so that viewer was detached: ${(error as Error)?.message ?? error}`);
+        if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer) this.#viewers.get(viewer.socket)?.delete(viewer.sessionId);
+        this.#removeViewer(viewer);
+      });
+  }
+
+  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number } }): void {
+    const { sessionId } = viewer;
+    const session = this.system.sessionList.byId[sessionId];
+    if (!session) return;
+    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session });
+  }
+
+  #sendInFrames(viewer: Viewer, kind: FrameKind, bytes: Uint8Array): void {
+    for (let at = 0; at < bytes.length; at += REPLAY_FRAME_BYTES) {
+      const part = bytes.subarray(at, at + REPLAY_FRAME_BYTES);
+      this.#sendBytes(viewer, encodeFrame(kind, viewer.sessionId, part), part.length);
+    }
   }
 
   #refuseReadOnly(viewer: Viewer): void {
@@ -255,6 +335,7 @@ export class DataPlane {
   }
 
   #removeViewer(viewer: Viewer): void {
+    viewer.held = undefined; // output waiting for its screen: nobody will read it
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;
     stream.viewers.delete(viewer);

@@ -1,5 +1,5 @@
 // The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
-// that stayed silent from one ping to the next while we were free to read is dropped: see
+// that answered none of two pings in a row, counted while we were free to read, is dropped: see
 // src/domain/heartbeat.ts) and its rate limits (control messages and input bytes,
 // SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
 // (client-messages.ts), pings answered here, the rest handed on.
@@ -31,6 +31,12 @@ export interface SocketHandlers {
   control(socket: HubSocket, message: ClientMessage): void;
   disconnected(socket: HubSocket): void;
 }
+
+/**
+ * Pings a socket may leave unanswered in a row before it is taken for gone. Not one: a short
+ * --keepalive, or a pong late by a busy moment at the browser, is no vanished browser.
+ */
+const MISSED_PINGS_ALLOWED = 1;
 
 interface Connection extends HubSocket {
   ws: WebSocket;
@@ -83,6 +89,7 @@ export class HubSockets {
       caller,
       heartbeat: new Heartbeat({
         intervalMs: o.pingIntervalMs,
+        deadAfterMs: (MISSED_PINGS_ALLOWED + 1) * o.pingIntervalMs,
         ping: () => ws.ping(),
         gone: () => {
           ws.terminate(); // the browser is gone (or cut off): no pong, no message

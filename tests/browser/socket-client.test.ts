@@ -1,6 +1,8 @@
 // The page's socket client against a scripted fake WebSocket: acknowledgements follow the
 // screen's write callbacks, a reconnect reattaches from the offset reached and renews pod
 // watches, a silent server is given up on, and a server that no longer knows us stops retries.
+// A fresh attach may ask for the screen: its frames are drawn and acked, never counted as offset;
+// a drop before the whole screen came asks for it again.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
@@ -38,8 +40,8 @@ class FakeSocket {
   json(message: object) {
     this.onmessage?.({ data: JSON.stringify(message) });
   }
-  bytes(sessionId: string, text: string) {
-    const frame = encodeFrame(FrameKind.Stdout, sessionId, new TextEncoder().encode(text));
+  bytes(sessionId: string, text: string, kind = FrameKind.Stdout) {
+    const frame = encodeFrame(kind, sessionId, new TextEncoder().encode(text));
     this.onmessage?.({ data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) });
   }
   drop() {
@@ -267,6 +269,53 @@ test('when the server no longer knows the page, retries stop and the state says 
   await waitFor(() => c.state === 'signedOut', 'signed out');
   assert.is(asked, 1);
   assert.is(FakeSocket.all.length, 2);
+  c.close();
+});
+
+test('a fresh attach asks for the screen; its frames are drawn and acked but not counted; a reattach goes on from the offset', async () => {
+  const c = client({ ackEveryBytes: 1 });
+  c.connect();
+  const first = FakeSocket.all[0];
+  const text: string[] = [];
+  const infos: unknown[] = [];
+  c.attach('t1', { output: (bytes, _channel, written) => (text.push(new TextDecoder().decode(bytes)), written()), attached: (info) => infos.push(info) }, { screen: true });
+  first.open(); // not open when attach was called: the hello's attach asks for the screen
+  assert.equal(first.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true }]);
+  first.json({ type: 'attached', sessionId: 't1', from: 500, to: 500, dropped: 0, restored: false, running: true, session: {}, screen: 6 });
+  assert.equal(infos, [{ dropped: 0, restored: false, reattach: false, replayBytes: 6, screen: true }]);
+  first.bytes('t1', 'SCREEN', FrameKind.Screen);
+  first.bytes('t1', 'live');
+  assert.equal(text, ['SCREEN', 'live']);
+  assert.equal(first.messages('ack').map((m) => m.bytes), [6, 4], 'the screen is acked: the server counted it');
+  first.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  FakeSocket.all[1].open();
+  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 504, ack: true }]);
+  c.close();
+});
+
+test('a drop between two screen frames asks for the screen again: raw output from the offset would land on half a screen', async () => {
+  const c = client({ ackEveryBytes: 1 });
+  c.connect();
+  const first = FakeSocket.all[0];
+  first.open();
+  const infos: unknown[] = [];
+  c.attach('t1', { output: (_bytes, _channel, written) => written(), attached: (info) => infos.push(info) }, { screen: true });
+  first.json({ type: 'attached', sessionId: 't1', from: 500, to: 500, dropped: 0, restored: false, running: true, session: {}, screen: 10, screenSize: { cols: 90, rows: 20 } });
+  first.bytes('t1', 'SCREE', FrameKind.Screen);
+  first.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  const second = FakeSocket.all[1];
+  second.open();
+  assert.equal(second.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 500, ack: true, screen: true }]);
+  second.json({ type: 'attached', sessionId: 't1', from: 520, to: 520, dropped: 0, restored: false, running: true, session: {}, screen: 5, screenSize: { cols: 90, rows: 20 } });
+  assert.equal(infos.at(-1), { dropped: 0, restored: false, reattach: true, replayBytes: 5, screen: true, screenSize: { cols: 90, rows: 20 } }, 'a reattach with a screen: the page starts over');
+  second.bytes('t1', 'WHOLE', FrameKind.Screen);
+  second.bytes('t1', 'live');
+  second.drop();
+  await waitFor(() => FakeSocket.all.length === 3, 'a third socket');
+  FakeSocket.all[2].open();
+  assert.equal(FakeSocket.all[2].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 524, ack: true }], 'the whole screen came: on from the offset');
   c.close();
 });
 

@@ -14,6 +14,7 @@ import { DEFAULT_PORT } from '../../src/server/app.ts';
 import { DEFAULT_SNAPSHOT_POLICY } from '../../src/runtime/exec-system.ts';
 import { DEFAULT_RETENTION } from '../../src/runtime/log-upkeep.ts';
 import { defaultSupervisorConfig } from '../../src/machines/supervisor.ts';
+import { CLUSTER_KEEPALIVE_DEFAULT_MS, KEEPALIVE_MAX_MS, PAGE_KEEPALIVE_DEFAULT_MS } from '../../src/server/keepalive.ts';
 import { HUB_DEFAULTS } from '../../src/server/hub-options.ts';
 import { EXEC_TRANSPORT_CHOICES } from '../../src/adapters/kubernetes/exec-transport-choice.ts';
 import { batchSpec } from '../../src/cli/batch/batch-spec.ts';
@@ -87,7 +88,7 @@ test('help: the usage line, the flags under their headings with their values, co
   assert.ok(text.startsWith('Usage: octant-exec batch [options] (-l SELECTOR | POD...) -- COMMAND [ARGS...]\n'));
   for (const heading of ['Targets:', 'Running:', 'Cluster:', 'Options:']) assert.ok(text.includes(`\n${heading}\n`), heading);
   assert.match(text, /^ {2}-n, --namespace NS {2,}namespace of the pods/m);
-  assert.match(text, /^ {6}--all-containers {2,}every container/m);
+  assert.match(text, /^ {6}--all-containers {2,}every regular container and native sidecar of each pod\n {2,}\(not init or debug containers\)$/m);
   assert.match(text, /^ {2}-h, --help {2,}this text$/m);
   assert.match(renderHelp(serveSpec), /^ {2}--port N {2,}port on the host/m, 'no room kept for short forms when only --help has one');
   assert.match(renderHelp(serveSpec), /^ {2}--help {2,}this text$/m);
@@ -110,6 +111,7 @@ test("the defaults the help states are the code's", () => {
   assert.match(said('idle-timeout'), `(default ${defaultSupervisorConfig.idleTimeoutMs / 1000})`);
   assert.match(said('max-sessions'), `(default ${defaultSupervisorConfig.maxLiveSessions})`);
   assert.match(said('scrollback'), `(default ${HUB_DEFAULTS.scrollbackBytes})`);
+  assert.match(said('keepalive'), `(1 to ${KEEPALIVE_MAX_MS / 1000}; default ${PAGE_KEEPALIVE_DEFAULT_MS / 1000} to the page, ${CLUSTER_KEEPALIVE_DEFAULT_MS / 1000} to the cluster)`);
   assert.equal(serveSpec.flags['exec-transport'].completes, EXEC_TRANSPORT_CHOICES);
   assert.equal(batchSpec.flags['exec-transport'].completes, EXEC_TRANSPORT_CHOICES);
 });

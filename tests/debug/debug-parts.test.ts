@@ -137,7 +137,37 @@ test('waiting for a new container: it runs; it cannot start (bad image) ends at 
   assert.match((await rejection(containerRunning({ read: reads({ terminated: { exitCode: 128, reason: 'StartError' } }), container: 'd', ephemeral: true, what }))).message, /ended before it ran \(StartError\)/);
   const slow = await rejection(containerRunning({ read: reads({ waiting: { reason: 'ContainerCreating' } }), container: 'd', ephemeral: true, what, withinMs: 300 }));
   assert.ok(slow instanceof ClusterError && slow.status === 504);
-  assert.match(slow.message, /did not start within/);
+  assert.match(slow.message, /did not start within 0 s: check its events/);
+});
+
+test('waiting for a container in a pod still initializing: the bound names the init container that holds it, not a sidecar that runs', async () => {
+  const init = (name: string, state: object, started: boolean) => ({ name, image: '', imageID: '', ready: false, restartCount: 0, started, state });
+  const read = async (): Promise<V1Pod> => ({
+    metadata: { name: 'web-copy' },
+    spec: { initContainers: [{ name: 'proxy', restartPolicy: 'Always' }, { name: 'migrate' }], containers: [{ name: 'app' }] },
+    status: {
+      phase: 'Pending',
+      initContainerStatuses: [init('proxy', { running: {} }, true), init('migrate', { running: {} }, true)],
+      containerStatuses: [init('app', { waiting: { reason: 'PodInitializing' } }, false)],
+    },
+  });
+  const slow = await rejection(containerRunning({ read, container: 'app', ephemeral: false, what: 'container "app" of the copy', withinMs: 300 }));
+  assert.ok(slow instanceof ClusterError && slow.status === 504);
+  assert.match(slow.message, 'its pod is still initializing: init container "migrate" has not finished (open a shell in it, or read its log: "kubectl logs web-copy -c migrate")');
+});
+
+test('waiting for a container in a pod held by a sidecar that has not started: the bound names the sidecar', async () => {
+  const read = async (): Promise<V1Pod> => ({
+    metadata: { name: 'web-copy' },
+    spec: { initContainers: [{ name: 'proxy', restartPolicy: 'Always' }], containers: [{ name: 'app' }] },
+    status: {
+      phase: 'Pending',
+      initContainerStatuses: [{ name: 'proxy', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'ContainerCreating' } } }],
+      containerStatuses: [{ name: 'app', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } } }],
+    },
+  });
+  const slow = await rejection(containerRunning({ read, container: 'app', ephemeral: false, what: 'container "app" of the copy', withinMs: 300 }));
+  assert.match(slow.message, 'its pod is still initializing: its sidecar "proxy" has not started (read its log: "kubectl logs web-copy -c proxy")');
 });
 
 test.run();

@@ -2,7 +2,8 @@
 // the upstreams in turn and passes the client's Host, carries a WebSocket both ways, cuts one
 // that stays quiet past the idle timeout (and not one that talks), moves to new upstreams on a
 // reload, and leaves no process behind when stopped, even when it does not answer SIGTERM, nor
-// when the test process ends without stopping it.
+// when the test process ends without stopping it. As a TCP proxy, it carries bytes both ways and
+// cuts a connection quiet past its idle timeout.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn } from 'node:child_process';
@@ -10,7 +11,7 @@ import { createServer, request, type Server } from 'node:http';
 import { readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import process from 'node:process';
-import type { AddressInfo } from 'node:net';
+import { connect, createServer as createTcpServer, type AddressInfo } from 'node:net';
 import WebSocket, { WebSocketServer } from 'ws';
 import { startNginx, type Nginx } from '../support/nginx.ts';
 import { isRunning } from '../support/process-tree.ts';
@@ -142,6 +143,25 @@ harness('cuts a WebSocket quiet for the idle timeout; one that talks stays open'
     talking.socket.close();
   } finally {
     await nginx.stop();
+  }
+});
+
+harness('as a TCP proxy: bytes both ways, and a connection quiet for the idle timeout is cut', async () => {
+  const echo = createTcpServer((socket) => socket.pipe(socket));
+  await new Promise<void>((resolve) => echo.listen(0, '127.0.0.1', resolve));
+  const nginx = await startNginx({ upstreams: [`127.0.0.1:${(echo.address() as AddressInfo).port}`], protocol: 'tcp', idleTimeoutSeconds: 1 });
+  try {
+    const socket = connect(nginx.port, '127.0.0.1');
+    const closed = new Promise<number>((resolve) => socket.on('close', () => resolve(Date.now())));
+    socket.write('hello');
+    const echoed = await withTimeout(new Promise<string>((resolve) => socket.once('data', (data) => resolve(String(data)))), 5_000, 'the echo through nginx');
+    const quietFrom = Date.now();
+    assert.is(echoed, 'hello');
+    const quietFor = (await withTimeout(closed, 10_000, 'nginx to cut the quiet connection')) - quietFrom;
+    assert.ok(quietFor >= 900 && quietFor < 5_000, `cut after ${quietFor} ms of quiet (timeout 1 s)`);
+  } finally {
+    await nginx.stop();
+    echo.close();
   }
 });
 

@@ -61,10 +61,10 @@ test('pods: realistic objects with metadata, spec.containers and container state
 });
 
 test('pods list: all namespaces, one namespace, label selectors (=, !=, in, notin, exists)', async () => {
-  assert.is((await json('/api/v1/pods')).body.items.length, 9);
+  assert.is((await json('/api/v1/pods')).body.items.length, 12);
   assert.equal(names((await json('/api/v1/namespaces/batch/pods?labelSelector=app%3Dworker')).body), ['worker-0', 'worker-1', 'worker-2']);
   assert.equal(names((await json(`/api/v1/pods?labelSelector=${encodeURIComponent('app in (web,db)')}`)).body), ['secret-db', 'web']);
-  assert.equal(names((await json(`/api/v1/namespaces/default/pods?labelSelector=${encodeURIComponent('app!=web,app notin (tools)')}`)).body), ['console', 'crashloop', 'distroless-app']);
+  assert.equal(names((await json(`/api/v1/namespaces/default/pods?labelSelector=${encodeURIComponent('app!=web,app notin (tools,meshed,migrating,shells)')}`)).body), ['console', 'crashloop', 'distroless-app']);
   assert.equal(names((await json(`/api/v1/pods?labelSelector=tier`)).body), ['web']);
   assert.equal(names((await json('/api/v1/pods?fieldSelector=metadata.name%3Dworker-1')).body), ['worker-1']);
   assert.is((await json('/api/v1/namespaces/nope/pods')).body.items.length, 0); // like the API server: an empty list

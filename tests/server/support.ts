@@ -96,6 +96,8 @@ export class StreamClient {
   readonly messages: Message[] = [];
   readonly #chunks = new Map<string, Buffer[]>();
   readonly #sizes = new Map<string, number>();
+  /** screen frames (attach with `screen`), apart from the output: they are not counted in offsets */
+  readonly #screens = new Map<string, Buffer>();
   /** acknowledge every output frame as it arrives (an xterm.js that keeps up) */
   autoAck = true;
   closeCode: number | undefined;
@@ -106,11 +108,12 @@ export class StreamClient {
       if (!isBinary) return void this.messages.push(JSON.parse(data.toString('utf8')));
       const frame = decodeFrame(new Uint8Array(data));
       if (typeof frame === 'string') throw new Error(frame);
+      if (this.autoAck) this.send({ type: 'ack', sessionId: frame.sessionId, bytes: frame.payload.length });
+      if (frame.kind === FrameKind.Screen) return void this.#screens.set(frame.sessionId, Buffer.concat([this.screen(frame.sessionId), frame.payload]));
       const chunks = this.#chunks.get(frame.sessionId) ?? [];
       chunks.push(Buffer.from(frame.payload));
       this.#chunks.set(frame.sessionId, chunks);
       this.#sizes.set(frame.sessionId, (this.#sizes.get(frame.sessionId) ?? 0) + frame.payload.length);
-      if (this.autoAck) this.send({ type: 'ack', sessionId: frame.sessionId, bytes: frame.payload.length });
     });
     this.closed = new Promise((resolve) => ws.on('close', (code) => resolve((this.closeCode = code))));
     ws.on('error', () => {});
@@ -151,6 +154,11 @@ export class StreamClient {
     const chunks = this.#chunks.get(sessionId) ?? [];
     if (chunks.length > 1) this.#chunks.set(sessionId, [Buffer.concat(chunks)]);
     return this.#chunks.get(sessionId)?.[0] ?? Buffer.alloc(0);
+  }
+
+  /** The screen frames of a session received so far. */
+  screen(sessionId: string): Buffer {
+    return this.#screens.get(sessionId) ?? Buffer.alloc(0);
   }
 
   received(sessionId: string): number {

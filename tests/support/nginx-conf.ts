@@ -1,7 +1,8 @@
 // The configuration of the tests' nginx: a plain round-robin reverse proxy, HTTP and WebSocket,
 // in front of the replicas, as an Ingress puts one in front of the pods
-// (deploy/ingress.example.yaml). Everything nginx writes (pid, temp files) goes into one folder
-// the test owns, and its log to stderr, which nginx.ts reads.
+// (deploy/ingress.example.yaml); or a TCP one (nginx's stream module), as a load balancer in
+// front of an API server. Everything nginx writes (pid, temp files) goes into one folder the test
+// owns, and its log to stderr, which nginx.ts reads.
 import { join } from 'node:path';
 import process from 'node:process';
 
@@ -14,17 +15,24 @@ export interface NginxConfOptions {
   upstreams: string[];
   /** seconds a proxied connection may be quiet, each way, before nginx closes it */
   idleTimeoutSeconds: number;
+  /** http (default): HTTP and WebSocket, with the client's Host; tcp: the bytes as they are (TLS passes through) */
+  protocol?: 'http' | 'tcp';
 }
+
+/** Debian builds the stream (TCP) module as a dynamic one (libnginx-mod-stream), loaded by path. */
+export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so';
 
 /** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 one: nothing else reaches the file. */
 const UPSTREAM = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
 
-export function nginxConf({ dir, port, upstreams, idleTimeoutSeconds }: NginxConfOptions): string {
+export function nginxConf({ dir, port, upstreams, idleTimeoutSeconds, protocol = 'http' }: NginxConfOptions): string {
   if (upstreams.length === 0) throw new Error('nginx needs at least one upstream');
   for (const upstream of upstreams) if (!UPSTREAM.test(upstream)) throw new Error(`an upstream is host:port, not ${JSON.stringify(upstream)}`);
   if (!Number.isInteger(idleTimeoutSeconds) || idleTimeoutSeconds < 1) throw new Error(`the idle timeout is whole seconds, at least 1, not ${idleTimeoutSeconds}`);
   const path = (name: string) => JSON.stringify(join(dir, name));
+  const servers = upstreams.map((upstream) => `    server ${upstream};`).join('\n');
   return `# written by tests/support/nginx-conf.ts
+${protocol === 'tcp' ? `load_module ${NGINX_STREAM_MODULE};` : ''}
 daemon off;
 worker_processes 1;
 pid ${path('nginx.pid')};
@@ -34,8 +42,11 @@ ${rootUser()}
 events {
   worker_connections 1024;
 }
+${protocol === 'tcp' ? tcpProxy(port, servers, idleTimeoutSeconds) : httpProxy(path, port, servers, idleTimeoutSeconds)}`;
+}
 
-http {
+function httpProxy(path: (name: string) => string, port: number, servers: string, idleTimeoutSeconds: number): string {
+  return `http {
   access_log off;
   client_body_temp_path ${path('client-body')};
   proxy_temp_path ${path('proxy')};
@@ -51,7 +62,7 @@ http {
 
   # round robin, nginx's default; an upstream that refuses a connection is passed over
   upstream replicas {
-${upstreams.map((upstream) => `    server ${upstream};`).join('\n')}
+${servers}
   }
 
   server {
@@ -66,6 +77,22 @@ ${upstreams.map((upstream) => `    server ${upstream};`).join('\n')}
       proxy_read_timeout ${idleTimeoutSeconds}s;
       proxy_send_timeout ${idleTimeoutSeconds}s;
     }
+  }
+}
+`;
+}
+
+/** A TCP proxy: each connection to the next upstream, cut once no byte went either way for the idle timeout. */
+function tcpProxy(port: number, servers: string, idleTimeoutSeconds: number): string {
+  return `stream {
+  upstream backends {
+${servers}
+  }
+
+  server {
+    listen 127.0.0.1:${port};
+    proxy_pass backends;
+    proxy_timeout ${idleTimeoutSeconds}s;
   }
 }
 `;

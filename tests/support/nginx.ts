@@ -1,5 +1,6 @@
 // nginx from Debian in front of the replicas, as an Ingress in a cluster: a plain round-robin
-// HTTP and WebSocket proxy (nginx-conf.ts), started by the test in the foreground with its own
+// HTTP and WebSocket proxy (nginx-conf.ts); or a TCP proxy, as a load balancer in front of an API
+// server. Started by the test in the foreground with its own
 // configuration in a temp folder, on a free loopback port, needing no root and no system
 // config. However the test ends, nginx ends: stop() in the test's after-hook, and a run-end
 // clean-up (run-end.ts) should the test fail first.
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { freePort } from './free-port.ts';
-import { nginxConf } from './nginx-conf.ts';
+import { NGINX_STREAM_MODULE, nginxConf } from './nginx-conf.ts';
 import { processTree } from './process-tree.ts';
 import { atRunEnd } from './run-end.ts';
 import { withTimeout } from './wait.ts';
@@ -32,12 +33,14 @@ export interface NginxOptions {
   upstreams: string[];
   /** seconds a proxied connection may be quiet, each way, before nginx cuts it (default 3600) */
   idleTimeoutSeconds?: number;
+  /** http (default): HTTP and WebSocket; tcp: bytes as they come, TLS passed through */
+  protocol?: 'http' | 'tcp';
   /** how long stop() gives nginx before SIGKILL (default 5000) */
   stopDeadlineMs?: number;
 }
 
 export interface Nginx {
-  /** http://127.0.0.1:PORT */
+  /** http://127.0.0.1:PORT (a tcp one: its address, whatever runs over it) */
   readonly url: string;
   readonly port: number;
   /** nginx's processes now: the master first, then its workers */
@@ -50,6 +53,7 @@ export interface Nginx {
 
 export async function startNginx(options: NginxOptions): Promise<Nginx> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing: apt-get install nginx (these tests run the real one and never skip)`);
+  if (options.protocol === 'tcp' && !existsSync(NGINX_STREAM_MODULE)) throw new Error(`${NGINX_STREAM_MODULE} is missing: apt-get install libnginx-mod-stream (nginx's TCP proxy)`);
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-nginx-'));
   const confPath = join(dir, 'nginx.conf');
   let running: Running | undefined;
@@ -57,7 +61,7 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     running?.master.killTree();
     rmSync(dir, { recursive: true, force: true });
   });
-  const settings = { dir, upstreams: options.upstreams, idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S };
+  const settings = { dir, upstreams: options.upstreams, idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S, protocol: options.protocol };
   let port = 0;
   try {
     for (let attempt = 1; !running; attempt++) {

@@ -24,6 +24,9 @@ export class PageSocket {
     class PageWebSocket extends WebSocket {
       constructor(socketUrl: string) {
         super(socketUrl, { origin, headers: { Authorization: `Bearer ${token}` } });
+        // a browser's WebSocket reports a failure as an event nobody need handle (onclose follows);
+        // ws throws one nobody listens to, e.g. a socket closed while it was still connecting
+        this.on('error', () => {});
       }
     }
     this.client = new SocketClient({ url: `${origin.replace(/^http/, 'ws')}/api/v1/stream`, WebSocket: PageWebSocket as unknown as new (url: string) => globalThis.WebSocket, minDelayMs: 100, maxDelayMs: 1_000 });

@@ -244,9 +244,9 @@ export class Actions {
     }
   }
 
-  /** The one-click shell: auto (bash, then sh) in the default container. */
-  shell(pod: PodSummary): Promise<string[] | undefined> {
-    const container = pod.defaultContainer ?? pod.containers[0]?.name;
+  /** The one-click shell: auto (bash, then sh) in the default container, or in the one named (a running init container or sidecar, say). */
+  shell(pod: PodSummary, named?: string): Promise<string[] | undefined> {
+    const container = named ?? pod.defaultContainer ?? pod.containers[0]?.name;
     if (!container) {
       this.notify(`Pod "${pod.name}" has no containers to open a shell in.`, 'Shell');
       return Promise.resolve(undefined);

@@ -4,6 +4,7 @@
 // (exited 42, failed: why, restarted) in dim text between the program's output. It also holds
 // what the right-click menu and the keys do to it: copy, paste, select all, clear, font size.
 // The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
+// A TTY attaches for its screen as the server has it: after a reload, vim or top come back whole.
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import { SearchAddon } from '@xterm/addon-search';
@@ -43,6 +44,10 @@ export class TerminalSession implements SessionSink {
   /** replay bytes still to come after an attach; notes wait until the screen has caught up */
   #replayLeft = 0;
   #pendingNotes: { text: string; mode: string }[] = [];
+  /** screen bytes still to be written after an attach: once they are, the terminal fits its place again */
+  #screenLeft = 0;
+  /** the terminal is being sized for a screen: the session is not told (it already has that size) */
+  #sizingForScreen = false;
   /** the state and run we last wrote a note for */
   #noted: { state: string; run: number } | undefined;
   #onSearchRequest: (() => void) | undefined;
@@ -79,7 +84,7 @@ export class TerminalSession implements SessionSink {
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
       this.term.onData((data) => this.#readOnly || this.#input.type(data)),
       this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
-      this.term.onResize(({ cols, rows }) => this.#readOnly || this.#socket.resize(this.#row.sessionId, cols, rows)),
+      this.term.onResize(({ cols, rows }) => this.#readOnly || this.#sizingForScreen || this.#socket.resize(this.#row.sessionId, cols, rows)),
       this.term.onSelectionChange(() => {
         if (this.#copyOnSelect && this.term.hasSelection()) void this.copySelection();
       }),
@@ -98,7 +103,8 @@ export class TerminalSession implements SessionSink {
       true,
     );
     if (!row.interactive) this.term.write('\x1b[?25l'); // nobody types here: no cursor
-    socket.attach(row.sessionId, this);
+    Object.defineProperty(this.element, 'terminal', { value: this.term }); // tests and devtools read its buffer
+    socket.attach(row.sessionId, this, { screen: row.interactive });
   }
 
   get row(): SessionRow {
@@ -140,9 +146,10 @@ export class TerminalSession implements SessionSink {
   /**
    * Fit to the element's size; a change is sent to the server through onResize. A watched
    * terminal is never resized by this page: it shows the owner's size, so lines wrap as theirs do.
+   * A screen being drawn keeps the size it was built at: the fit comes once it is drawn.
    */
   fit(): void {
-    if (!this.#opened || !this.element.isConnected || this.element.clientWidth === 0) return;
+    if (this.#screenLeft > 0 || !this.#opened || !this.element.isConnected || this.element.clientWidth === 0) return;
     if (this.#readOnly) {
       const size = this.#row.size;
       if (size && (size.cols !== this.term.cols || size.rows !== this.term.rows)) this.term.resize(size.cols, size.rows);
@@ -295,7 +302,9 @@ export class TerminalSession implements SessionSink {
   // ---- SessionSink -------------------------------------------------------------------------
 
   output(bytes: Uint8Array, _channel: 'stdout' | 'stderr', written: () => void): void {
-    this.term.write(bytes, written);
+    const screenEnds = this.#screenLeft > 0 && (this.#screenLeft -= bytes.length) <= 0;
+    // the screen is drawn: fit it to its place, and a new size makes the program redraw for it
+    this.term.write(bytes, screenEnds ? () => (written(), this.fit()) : written);
     if (this.#replayLeft > 0) {
       this.#replayLeft -= bytes.length;
       if (this.#replayLeft <= 0) this.#flushNotes();
@@ -303,11 +312,34 @@ export class TerminalSession implements SessionSink {
   }
 
   attached(info: AttachInfo): void {
-    if (info.dropped > 0) this.#noteNow(`… ${info.dropped} bytes of earlier output are no longer kept by the server …`);
-    if (info.restored && !info.reattach) this.#noteNow('(octant-exec restarted since this terminal ran: its earlier output is gone)');
+    const screenWasDue = this.#screenLeft > 0;
+    this.#screenLeft = 0;
+    if (info.screen) this.#prepareForScreen(info);
+    else if (screenWasDue) this.fit(); // the screen it waited for will not come (a drop, then a raw replay)
     this.#replayLeft = info.replayBytes;
+    const dropped = `… ${info.dropped} bytes of earlier output are no longer kept by the server …`;
+    // a screen is drawn on an empty terminal: a note about it follows it
+    if (info.dropped > 0) (info.screen ? this.#pendingNotes.push({ text: dropped, mode: '' }) : this.#noteNow(dropped));
+    if (info.restored && !info.reattach) this.#noteNow('(octant-exec restarted since this terminal ran: its earlier output is gone)');
     if (this.#replayLeft <= 0) this.#flushNotes();
     else this.#noteState();
+  }
+
+  /**
+   * A screen is drawn on an empty terminal of the size it was built at (then fitted, once drawn).
+   * On a reattach the terminal holds part of a screen whose socket dropped: it starts over.
+   */
+  #prepareForScreen(info: AttachInfo): void {
+    if (info.reattach) this.term.reset();
+    this.#screenLeft = info.replayBytes;
+    const size = info.screenSize;
+    if (!size || (size.cols === this.term.cols && size.rows === this.term.rows)) return;
+    this.#sizingForScreen = true;
+    try {
+      this.term.resize(size.cols, size.rows);
+    } finally {
+      this.#sizingForScreen = false;
+    }
   }
 
   inputPending(bytes: number): void {

@@ -8,6 +8,7 @@ import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, ExecRequest, PodSummary } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
 import { idleFieldDefault, idleTimeoutSeconds, type IdleUnit } from '../state/idle-timeout-field.ts';
+import { KIND_TAGS } from './container-kind.ts';
 
 const ALL = '*all*';
 const shells = [
@@ -62,6 +63,7 @@ export function ExecDialog(props: {
               <option key={c.name} value={c.name} disabled={c.state !== 'running'}>
                 {c.name}
                 {c.name === pod.defaultContainer ? ' (default)' : ''}
+                {KIND_TAGS[c.kind] ? ` (${KIND_TAGS[c.kind]!.text})` : ''}
                 {note ? ` — not running (${note})` : ''}
               </option>
             );

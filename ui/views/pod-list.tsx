@@ -8,6 +8,7 @@ import { useAppState, useServices } from './context.ts';
 import { age } from './format.ts';
 import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
+import { runsWithPod } from '../../src/domain/pod.ts';
 
 export function PodList() {
   const state = useAppState();
@@ -84,7 +85,7 @@ export function PodList() {
                   <td title={pod.createdAt}>{age(pod.createdAt)}</td>
                   <td class="muted">
                     {pod.containers
-                      .filter((c) => c.kind === 'regular')
+                      .filter(runsWithPod)
                       .map((c) => c.name)
                       .join(', ')}
                   </td>

@@ -1,8 +1,10 @@
-// A pod: its containers with their states (the default one marked), the ways in ("Shell": one
-// click, auto shell in the default container; "Shell in all containers", for a pod with more than
-// one: a tab with an auto shell in each running container at once; "Exec": the dialog; per container "Debug", a debug
-// container aimed at it, and "Attach" where its spec has stdin and tty; "Debug copy" for a pod that does
-// not run or keeps crashing), and its terminal tabs. The embed page is this view alone.
+// A pod: its containers of every kind with their states (the default one marked; init containers,
+// native sidecars and debug containers tagged), the ways in ("Shell": one click, auto shell in the
+// default container; "Shell in all containers", for a pod with more than one: a tab with an auto
+// shell in each running container at once, a running init container and sidecars included;
+// "Exec": the dialog; per container "Shell" in any other running one, "Debug", a debug container
+// aimed at it, and "Attach" where its spec has stdin and tty; "Debug copy" for a pod that does not
+// run or keeps crashing), and its terminal tabs. The embed page is this view alone.
 import { useEffect, useState } from 'preact/hooks';
 import { sessionsOfPod } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
@@ -11,7 +13,8 @@ import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
-import { execableContainers, needsDebugCopy } from '../../src/domain/pod.ts';
+import { execableContainers, needsDebugCopy, notExecableReason } from '../../src/domain/pod.ts';
+import { KIND_TAGS } from './container-kind.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
@@ -60,7 +63,8 @@ export function PodView(props: { embed?: boolean }) {
         >
           Shell
         </button>
-        {view && view.containers.filter((c) => c.kind !== 'init').length > 1 && (
+        {/* more than one container that can run at once: an init container counts while it runs */}
+        {view && view.containers.filter((c) => c.kind !== 'init' || c.state === 'running').length > 1 && (
           <button
             type="button"
             {...gate.props({ disabled: busy || reachable.length === 0, title: reachable.length ? `Open a shell (bash, then sh) in each running container at once: ${reachable.join(', ')}` : 'No container of this pod is running' })}
@@ -103,6 +107,11 @@ export function PodView(props: { embed?: boolean }) {
               <tr key={c.name}>
                 <td>
                   {c.name} {c.name === view.defaultContainer && <span class="tag">default</span>}
+                  {KIND_TAGS[c.kind] && (
+                    <span class="tag" title={KIND_TAGS[c.kind]!.title}>
+                      {KIND_TAGS[c.kind]!.text}
+                    </span>
+                  )}
                 </td>
                 <td>
                   <span class={`state state-${c.state}`}>{c.state}</span>
@@ -111,6 +120,16 @@ export function PodView(props: { embed?: boolean }) {
                 <td>{c.ready ? 'yes' : 'no'}</td>
                 <td class="muted mono">{c.image}</td>
                 <td class="row-actions">
+                  {c.name !== view.defaultContainer && reachable.includes(c.name) && (
+                    <button
+                      type="button"
+                      {...gate.props({ disabled: busy, title: `Open a shell (bash, then sh) in ${c.name}` })}
+                      aria-label={`Shell in ${c.name}`}
+                      onClick={() => void actions.shell(view, c.name)}
+                    >
+                      Shell
+                    </button>
+                  )}
                   {c.kind === 'regular' && debugImage && (
                     <button
                       type="button"
@@ -149,7 +168,11 @@ export function PodView(props: { embed?: boolean }) {
           </select>
         </p>
       )}
-      {view && defaultContainer && defaultContainer.state !== 'running' && (
+      {view && defaultContainer && defaultContainer.reason === 'PodInitializing' && (
+        // still initializing: what holds it is worth a shell, not a debug copy
+        <p class="hint">{notExecableReason(view, defaultContainer.name)} Shell is off until then.</p>
+      )}
+      {view && defaultContainer && defaultContainer.state !== 'running' && defaultContainer.reason !== 'PodInitializing' && (
         <p class="hint">
           The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container{needsDebugCopy(view) ? ', or Debug copy for a shell in a copy of this pod' : ''}.
         </p>

@@ -1,6 +1,6 @@
 // From a Kubernetes Pod object to the PodSummary the UI and the exec actions use.
 import type { V1Container, V1ContainerStatus, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
-import type { ContainerInfo, ContainerKind, PodSummary } from '../../domain/pod.ts';
+import { isSidecar, runsWithPod, type ContainerInfo, type ContainerKind, type PodSummary } from '../../domain/pod.ts';
 
 const defaultContainerAnnotation = 'kubectl.kubernetes.io/default-container';
 
@@ -19,11 +19,12 @@ export function podSummary(pod: V1Pod): PodSummary {
     return { ...base, state: 'unknown' };
   };
   const containers = [
-    ...(pod.spec?.initContainers ?? []).map((c) => describe(c, 'init')),
+    ...(pod.spec?.initContainers ?? []).map((c) => describe(c, isSidecar(c) ? 'sidecar' : 'init')),
     ...(pod.spec?.containers ?? []).map((c) => describe(c, 'regular')),
     ...(pod.spec?.ephemeralContainers ?? []).map((c) => describe(c, 'ephemeral')),
   ];
   const regular = containers.filter((c) => c.kind === 'regular');
+  const counted = containers.filter(runsWithPod);
   const annotated = pod.metadata?.annotations?.[defaultContainerAnnotation];
   return {
     namespace: pod.metadata?.namespace ?? '',
@@ -33,6 +34,6 @@ export function podSummary(pod: V1Pod): PodSummary {
     labels: pod.metadata?.labels ?? {},
     containers,
     defaultContainer: annotated && regular.some((c) => c.name === annotated) ? annotated : regular[0]?.name,
-    ready: { ready: regular.filter((c) => c.ready).length, total: regular.length },
+    ready: { ready: counted.filter((c) => c.ready).length, total: counted.length },
   };
 }

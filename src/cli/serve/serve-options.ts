@@ -8,6 +8,7 @@ import { serveSpec } from './serve-spec.ts';
 import { debugImageList } from '../../domain/debug-images.ts';
 import { teamOptions } from './serve-auth-options.ts';
 import { sharedLogOptions } from './store-options.ts';
+import { KEEPALIVE_MAX_MS } from '../../server/keepalive.ts';
 
 export interface ServeArgs {
   options: OctantExecOptions;
@@ -39,6 +40,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
   const interval = whole('snapshot-interval', 10, 86_400);
   const snapshots = { everyEntries: whole('snapshot-every', 100, 10_000_000), everyMs: interval === undefined ? undefined : interval * 1000 };
   const scrollbackBytes = whole('scrollback', 1024, 256 * 1024 * 1024);
+  const keepalive = whole('keepalive', 1, KEEPALIVE_MAX_MS / 1000);
   const options: OctantExecOptions = {
     stateDir: v['state-dir'] || defaultStateDir(env),
     port: whole('port', 0, 65_535),
@@ -50,6 +52,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     sandboxOptions: v['sandbox-unisolated'] ? { isolation: 'none' } : undefined,
     execTransport: v['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', v['exec-transport'], serveSpec.flags['exec-transport'].completes),
     idleTimeoutSeconds: whole('idle-timeout', 1, 86_400),
+    keepaliveMs: keepalive === undefined ? undefined : keepalive * 1000,
     maxSessions: whole('max-sessions', 1, 10_000),
     debugImages: v['debug-image'] === undefined ? undefined : checkedDebugImages(v['debug-image']),
     hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },

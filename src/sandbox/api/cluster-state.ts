@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
 import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
+import { inStartOrder } from '../fixture/start-order.ts';
 
 export interface SandboxPod {
   namespace: string;
@@ -38,7 +39,8 @@ export class ClusterState {
     for (const ns of fixture.namespaces) {
       this.namespaceObjects.set(ns.name, namespaceObject(ns.name, randomUUID(), createdAt, this.nextVersion()));
       for (const pod of ns.pods) {
-        this.podsByKey.set(key(ns.name, pod.name), { namespace: ns.name, fixture: pod, object: podObject(ns.name, pod, createdAt, this.nextVersion()) });
+        const started = inStartOrder(pod);
+        this.podsByKey.set(key(ns.name, pod.name), { namespace: ns.name, fixture: started, object: podObject(ns.name, started, createdAt, this.nextVersion()) });
       }
     }
   }

@@ -88,6 +88,12 @@ function podProblems(metadata: Json, spec: Json): FieldProblem[] {
     containers.forEach((container: unknown, i) => {
       const at = `spec.${list}[${i}]`;
       problems.push(...containerProblems(container, at));
+      const policy = asObject(container).restartPolicy;
+      // A container-level restart policy makes an init container a native sidecar; "Always" is the only one there is.
+      if (policy !== undefined && list === 'containers') problems.push(forbiddenField(`${at}.restartPolicy`, 'may not be set for non-init containers'));
+      if (policy !== undefined && list === 'initContainers' && policy !== 'Always') {
+        problems.push({ field: `${at}.restartPolicy`, reason: 'FieldValueNotSupported', message: `Unsupported value: ${JSON.stringify(policy)}: supported values: "Always"` });
+      }
       const name = asObject(container).name;
       if (typeof name === 'string' && seen.has(name)) problems.push(duplicate(`${at}.name`, name));
       if (typeof name === 'string') seen.add(name);

@@ -2,6 +2,8 @@
 // status fields that kubectl and dashboards read (uid, timestamps, phase, container states).
 import { randomUUID } from 'node:crypto';
 import type { ContainerFixture, ContainerStateFixture, PodFixture } from '../fixture/fixture.ts';
+import { COMPLETED, isInitialized, POD_INITIALIZING } from '../fixture/start-order.ts';
+import { isSidecar } from '../../domain/pod.ts';
 
 export type KubeObject = Record<string, unknown> & { metadata: Record<string, unknown> };
 
@@ -9,7 +11,7 @@ export type KubeObject = Record<string, unknown> & { metadata: Record<string, un
 export const SANDBOX_NODE = 'octant-exec-sandbox';
 
 /** Waiting reasons of a container that has never started: its pod is still Pending. */
-const NOT_STARTED = ['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff'];
+const NOT_STARTED = ['ContainerCreating', 'ErrImagePull', 'ImagePullBackOff', POD_INITIALIZING];
 
 function containerState(state: ContainerStateFixture | undefined, startedAt: string) {
   if (!state || state === 'running') return { running: { startedAt } };
@@ -31,6 +33,7 @@ function containerSpec(c: ContainerFixture) {
     ...(c.stdin ? { stdin: true } : {}),
     ...(c.stdinOnce ? { stdinOnce: true } : {}),
     ...(c.tty ? { tty: true } : {}),
+    ...(c.restartPolicy ? { restartPolicy: c.restartPolicy } : {}),
     imagePullPolicy: 'IfNotPresent',
     terminationMessagePath: '/dev/termination-log',
     terminationMessagePolicy: 'File',
@@ -85,7 +88,12 @@ export function withContainerTerminated(pod: KubeObject, container: string, ende
   const patch = (statuses: unknown) =>
     Array.isArray(statuses) ? statuses.map((s: Record<string, unknown>) => (s.name === container ? { ...s, state, ready: false, started: false } : s)) : statuses;
   const containerStatuses = patch(status.containerStatuses) as Record<string, unknown>[];
-  const ready = containerStatuses.every((s) => s.ready === true) ? 'True' : 'False';
+  // A sidecar's main process counts as a main container's does (ContainersReady waits for sidecars too).
+  const initContainerStatuses = patch(status.initContainerStatuses) as Record<string, unknown>[] | undefined;
+  const initSpecs = (pod.spec as { initContainers?: { name: string; restartPolicy?: string }[] }).initContainers ?? [];
+  const sidecarNames = new Set(initSpecs.filter(isSidecar).map((c) => c.name));
+  const sidecars = (initContainerStatuses ?? []).filter((s) => sidecarNames.has(String(s.name)));
+  const ready = [...containerStatuses, ...sidecars].every((s) => s.ready === true) ? 'True' : 'False';
   const conditions = (status.conditions as Record<string, unknown>[]).map((c) =>
     (c.type === 'Ready' || c.type === 'ContainersReady') && c.status !== ready ? { ...c, status: ready, lastTransitionTime: timestamp(ended.finishedAt) } : c,
   );
@@ -95,6 +103,7 @@ export function withContainerTerminated(pod: KubeObject, container: string, ende
       ...status,
       conditions,
       containerStatuses,
+      ...(initContainerStatuses ? { initContainerStatuses } : {}),
       ...(status.ephemeralContainerStatuses ? { ephemeralContainerStatuses: patch(status.ephemeralContainerStatuses) } : {}),
     },
   };
@@ -127,28 +136,44 @@ export function podObject(namespace: string, pod: PodFixture, createdAt: string,
   };
 }
 
-/** A pod's status from its containers' states: Pending until every container has started once. */
+/**
+ * A pod's status from its containers' states (start-order.ts has made them follow from its init
+ * containers'): Pending until every container has started once, Initialized once every init
+ * container has completed or (a sidecar) started, Ready once the main containers and the sidecars
+ * all run.
+ */
 export function podStatus(pod: PodFixture, startTime: string): Record<string, unknown> {
-  const ready = pod.containers.every(isRunning);
+  const sidecars = (pod.initContainers ?? []).filter(isSidecar);
+  const ready = [...pod.containers, ...sidecars].every(isRunning);
+  const initialized = isInitialized(pod);
   const notStarted = (c: ContainerFixture) => typeof c.state === 'object' && 'waiting' in c.state && NOT_STARTED.includes(c.state.waiting.reason);
+  const condition = (type: string, yes: boolean, reason: string) => ({ type, status: yes ? 'True' : 'False', ...(yes ? {} : { reason }), lastTransitionTime: startTime });
   return {
     phase: pod.containers.some(notStarted) ? 'Pending' : 'Running',
     conditions: [
-      { type: 'Initialized', status: 'True', lastTransitionTime: startTime },
-      { type: 'Ready', status: ready ? 'True' : 'False', lastTransitionTime: startTime },
-      { type: 'ContainersReady', status: ready ? 'True' : 'False', lastTransitionTime: startTime },
-      { type: 'PodScheduled', status: 'True', lastTransitionTime: startTime },
+      condition('Initialized', initialized, 'ContainersNotInitialized'),
+      condition('Ready', ready, 'ContainersNotReady'),
+      condition('ContainersReady', ready, 'ContainersNotReady'),
+      condition('PodScheduled', true, ''),
     ],
     hostIP: '127.0.0.1',
     podIP: '127.0.0.1',
     startTime,
     qosClass: 'BestEffort',
     containerStatuses: pod.containers.map((c, i) => containerStatus(c, startTime, i)),
-    ...(pod.initContainers?.length
-      ? { initContainerStatuses: pod.initContainers.map((c, i) => ({ ...containerStatus({ ...c, state: { terminated: { exitCode: 0, reason: 'Completed' } } }, startTime, i), ready: true })) }
-      : {}),
+    ...(pod.initContainers?.length ? { initContainerStatuses: pod.initContainers.map((c, i) => initContainerStatus(c, startTime, i)) } : {}),
     ...(pod.ephemeralContainers?.length ? { ephemeralContainerStatuses: pod.ephemeralContainers.map((c, i) => ({ ...containerStatus(c, startTime, i), ready: false })) } : {}),
   };
+}
+
+/**
+ * An init container's status: ready once it has completed (a plain one) or while it runs (a
+ * sidecar, which has no probe here), never while a plain one still runs; started while running.
+ */
+function initContainerStatus(c: ContainerFixture, startTime: string, index: number) {
+  const status = containerStatus({ ...c, state: c.state ?? (isSidecar(c) ? 'running' : COMPLETED) }, startTime, index);
+  const state = status.state as { running?: unknown; terminated?: { exitCode: number } };
+  return { ...status, ready: isSidecar(c) ? Boolean(state.running) : state.terminated?.exitCode === 0 };
 }
 
 export function namespaceObject(name: string, uid: string, createdAt: string, resourceVersion: string): KubeObject {

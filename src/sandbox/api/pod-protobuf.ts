@@ -37,6 +37,8 @@ const CONTAINER: Schema = {
   17: ['stdinOnce', 'bool'],
   18: ['tty', 'bool'],
   20: ['terminationMessagePolicy', 'string'],
+  // on an init container, "Always" makes it a native sidecar: a copy must keep it one
+  24: ['restartPolicy', 'string'],
 };
 
 const POD_SECURITY_CONTEXT: Schema = { 2: ['runAsUser', 'int'], 3: ['runAsNonRoot', 'bool'], 6: ['runAsGroup', 'int'], 5: ['fsGroup', 'int'] };

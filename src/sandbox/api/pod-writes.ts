@@ -13,6 +13,7 @@ import { readBody, readObjectBody } from './request-body.ts';
 import { applyPatch } from './patches.ts';
 import { updateEphemeralContainers } from './ephemeral-containers.ts';
 import { ephemeralFromSpec, fixtureFromPod } from '../kubelet/pod-fixture.ts';
+import { inStartOrder } from '../fixture/start-order.ts';
 
 const POD_BODY = { kind: 'Pod', apiVersion: 'v1', protobuf: POD_PROTOBUF };
 /** A Pod body, JSON or protobuf, in the JSON shape. */
@@ -32,7 +33,8 @@ export async function createPod(ctx: ApiContext, namespace: string, req: Incomin
   // Each pod is processes and files on this machine: a quota, checked before storage as the API server's admission does.
   if (ctx.state.createdPodCount >= ctx.createdPodsLimit) return sendStatus(res, exceededPodQuota(name, ctx.state.createdPodCount, ctx.createdPodsLimit));
   if (ctx.state.pod(namespace, name)) return sendStatus(res, alreadyExists('pods', name));
-  const fixture = fixtureFromPod(made.pod);
+  // Behind an init container that has not completed or (a sidecar) started, the rest wait in PodInitializing.
+  const fixture = inStartOrder(fixtureFromPod(made.pod));
   const pod = ctx.state.addPod(namespace, fixture, { ...made.pod, status: podStatus(fixture, now) });
   sendJson(res, 201, pod.object);
   void ctx.kubelet.runPod(pod);

@@ -7,6 +7,7 @@
 import type { ClusterState, SandboxPod } from '../api/cluster-state.ts';
 import { isRunning, withContainerTerminated } from '../api/pod-objects.ts';
 import type { ContainerFixture } from '../fixture/fixture.ts';
+import { allContainers } from '../fixture/start-order.ts';
 import type { ContainerRuntime } from './container-runtime.ts';
 import { MainProcess } from '../processes/main-process.ts';
 
@@ -24,7 +25,7 @@ export class MainProcesses {
 
   /** Starts the main process of every running container of these pods. */
   startPods(pods: SandboxPod[]): void {
-    for (const pod of pods) for (const container of pod.fixture.containers.filter(isRunning)) void this.start(pod, container);
+    for (const pod of pods) for (const container of allContainers(pod.fixture).filter(isRunning)) void this.start(pod, container);
   }
 
   /**
@@ -99,6 +100,7 @@ export class MainProcesses {
       fixture: {
         ...current.fixture,
         containers: current.fixture.containers.map(terminated),
+        ...(current.fixture.initContainers ? { initContainers: current.fixture.initContainers.map(terminated) } : {}),
         ...(current.fixture.ephemeralContainers ? { ephemeralContainers: current.fixture.ephemeralContainers.map(terminated) } : {}),
       },
       object: withContainerTerminated(current.object, container.name, ended),

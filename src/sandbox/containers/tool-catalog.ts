@@ -1,6 +1,6 @@
 // What "an image has coreutils" means on this machine: bundle names expand to program names,
 // and program names are found among the host's binaries. Only these end up on a container's PATH.
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const BUNDLES: Record<string, string[]> = {
@@ -13,6 +13,29 @@ const BUNDLES: Record<string, string[]> = {
   procps: ['ps', 'kill', 'top', 'pkill', 'pgrep'],
   textutils: ['grep', 'sed', 'awk'],
 };
+
+/**
+ * What a program reads at run time besides its binary and libraries, bound with it where this
+ * machine has it: fish's prompt, functions and completions are scripts in its share directory
+ * (without them it starts with no prompt at all), zsh's functions likewise. Only the shell's own
+ * files there: its vendor directories hold other packages' snippets (a fish one runs at every
+ * start), this machine's and not an image's. The system-wide start-up files in /etc are the
+ * image's own too (container-image.ts writes them).
+ */
+const PROGRAM_DATA: Record<string, string> = { fish: '/usr/share/fish', zsh: '/usr/share/zsh' };
+/** fish's vendor_conf.d, vendor_functions.d, …; zsh's vendor-completions, vendor-functions */
+const OTHER_PACKAGES = /^vendor[-_]/;
+
+/** The data of these programs that this machine has: the entries of their share directories but other packages'. */
+export function programData(programs: string[]): string[] {
+  return programs.flatMap((name) => {
+    const dir = Object.hasOwn(PROGRAM_DATA, name) ? PROGRAM_DATA[name] : undefined;
+    if (!dir || !existsSync(dir)) return [];
+    return readdirSync(dir)
+      .filter((entry) => !OTHER_PACKAGES.test(entry))
+      .map((entry) => join(dir, entry));
+  });
+}
 
 /** Programs the sandbox provides itself instead of linking a host binary. */
 export const SHIMS: Record<string, string> = {

@@ -7,6 +7,7 @@ import { parseExecQuery, type ExecRequest } from './exec-request.ts';
 import { badRequest, notFound, type StatusError } from '../api/kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
 import { isRunning } from '../api/pod-objects.ts';
+import { allContainers } from '../fixture/start-order.ts';
 
 export interface Admitted {
   request: ExecRequest;
@@ -48,14 +49,18 @@ export function admitTarget(state: ClusterState, namespace: string, podName: str
  */
 export function chooseContainer(pod: SandboxPod, podName: string, requested: string): { container: ContainerFixture } | { refused: StatusError } {
   const names = pod.fixture.containers.map((c) => c.name);
+  const initNames = (pod.fixture.initContainers ?? []).map((c) => c.name);
   let containerName = requested;
   if (!containerName) {
-    if (names.length > 1) return { refused: badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]`) };
+    if (names.length > 1) {
+      const orInit = initNames.length ? ` or one of the init containers: [${initNames.join(' ')}]` : '';
+      return { refused: badRequest(`a container name must be specified for pod ${podName}, choose one of: [${names.join(' ')}]${orInit}`) };
+    }
     containerName = names[0];
   }
   if (!isValidName('container', containerName)) return { refused: badRequest(`invalid container name "${containerName}": must be a DNS-1123 label`) };
-  // Ephemeral (debug) containers take execs and attaches too, as on a node; the API server never picks one by default.
-  const container = [...pod.fixture.containers, ...(pod.fixture.ephemeralContainers ?? [])].find((c) => c.name === containerName);
+  // Init containers (a running one, a sidecar) and ephemeral (debug) containers take execs and attaches too, as on a node; the API server never picks one by default.
+  const container = [...allContainers(pod.fixture), ...(pod.fixture.ephemeralContainers ?? [])].find((c) => c.name === containerName);
   return container ? { container } : { refused: badRequest(`container ${containerName} is not valid for pod ${podName}`) };
 }
 

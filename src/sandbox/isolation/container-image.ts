@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import type { ContainerFixture } from '../fixture/fixture.ts';
-import { hostBinary, programNames } from '../containers/tool-catalog.ts';
+import { hostBinary, programData, programNames } from '../containers/tool-catalog.ts';
 
 /** The PATH a container gets unless its image sets one (the usual Linux image default). */
 export const CONTAINER_PATH = '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin';
@@ -17,6 +17,7 @@ export interface ProgramBind {
 }
 
 export interface ContainerImage {
+  /** its programs and the data they read (programData), bound read-only */
   programs: ProgramBind[];
   /** path in the container → content, written into a fresh writable layer */
   files: Record<string, string>;
@@ -33,10 +34,12 @@ export function podHostname(podName: string): string {
 
 export function containerImage(podName: string, container: ContainerFixture): ContainerImage {
   const hostname = podHostname(podName);
-  const programs = programNames(container.shells, container.tools).flatMap((name) => {
+  const names = programNames(container.shells, container.tools);
+  const binaries = names.flatMap((name) => {
     const source = hostBinary(name);
     return source ? [{ source, dest: `${dirname(source).endsWith('sbin') ? '/usr/sbin' : '/usr/bin'}/${basename(source)}` }] : [];
   });
+  const programs = [...binaries, ...programData(names).map((path) => ({ source: path, dest: path }))];
   const image = container.image ?? 'sandbox/unnamed:latest';
   const files: Record<string, string> = {
     '/etc/passwd': 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n',
@@ -50,6 +53,9 @@ export function containerImage(podName: string, container: ContainerFixture): Co
   };
   // Debian-based images set the prompt people recognise (root@pod:/#) here.
   if (programs.some((p) => p.dest === '/usr/bin/bash')) files['/etc/bash.bashrc'] = "PS1='\\u@\\h:\\w\\$ '\n";
+  // Each shell's system-wide start-up file is the image's, never this machine's (whose snippets would run in the container).
+  if (programs.some((p) => p.dest === '/usr/bin/zsh')) files['/etc/zsh/zshrc'] = "PROMPT='%n@%m:%~%# '\n";
+  if (programs.some((p) => p.dest === '/usr/bin/fish')) files['/etc/fish/config.fish'] = '# The image\'s system-wide fish start-up: nothing beyond fish\'s own defaults.\n';
   return { programs, files, env: { PATH: CONTAINER_PATH, HOME: '/root', HOSTNAME: hostname, ...(container.env ?? {}) } };
 }
 

@@ -8,6 +8,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import { isRunning } from '../api/pod-objects.ts';
+import { allContainers } from '../fixture/start-order.ts';
 import { libraryArgs, binaryLinkArgs, procArgs } from './base-layer.ts';
 import { containerImage, podHostname, type ContainerImage } from './container-image.ts';
 import { startHolder, pauseArgs, SANDBOX_BIN, type Holder } from './holder.ts';
@@ -73,7 +74,7 @@ export class PodSandbox {
     const sandbox = new PodSandbox(ctx, pod, userNamespace, sharedPids);
     sandbox.spare = sandbox.newLauncher();
     // A container that cannot start says why at its exec (which tries again); the pod is up either way.
-    await Promise.allSettled(pod.containers.filter(isRunning).map((container) => sandbox.container(container)));
+    await Promise.allSettled(allContainers(pod).filter(isRunning).map((container) => sandbox.container(container)));
     return sandbox;
   }
 

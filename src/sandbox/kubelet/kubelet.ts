@@ -12,6 +12,8 @@ import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { MainProcesses } from '../containers/main-processes.ts';
 import type { MainProcess } from '../processes/main-process.ts';
 import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
+import { allContainers, inStartOrder, POD_INITIALIZING } from '../fixture/start-order.ts';
+import { fixtureFromPod } from './pod-fixture.ts';
 
 /** The kubelet's PLEG relist period. */
 const RELIST_MS = 1000;
@@ -31,6 +33,17 @@ const failedToStart =
   (why: string) =>
   <C extends ContainerFixture>(c: C): C =>
     waitingFor(c, 'ContainerCreating') ? { ...c, state: { waiting: { reason: 'CreateContainerError', message: why } } } : c;
+
+/** A change to every container of the pod, init containers included. */
+const everyContainer =
+  (change: (c: ContainerFixture) => ContainerFixture) =>
+  (f: PodFixture): PodFixture => ({ ...f, containers: f.containers.map(change), ...(f.initContainers ? { initContainers: f.initContainers.map(change) } : {}) });
+
+/** Each container not started yet (creating, or held in PodInitializing) in the state the plan gives it; the rest (ended meanwhile, say) stay as they are. */
+function asPlanned(planned: PodFixture): (c: ContainerFixture) => ContainerFixture {
+  const states = new Map(allContainers(planned).map((c) => [c.name, c.state]));
+  return (c) => (waitingFor(c, 'ContainerCreating') || waitingFor(c, POD_INITIALIZING) ? { ...c, state: states.get(c.name) ?? c.state } : c);
+}
 
 /** Resolves when the main process ends or has lived through a relist, whichever comes first. */
 function seenByRelist(main: Promise<MainProcess>): Promise<void> {
@@ -54,18 +67,26 @@ export class SandboxKubelet {
     private readonly mainProcesses: MainProcesses,
   ) {}
 
-  /** Runs a pod just created (stored Pending): pulls, starts, reports. Resolves when its status says how it went. */
+  /**
+   * Runs a pod just created (stored Pending, in start order): pulls, starts what the start order
+   * lets start, reports. A failed pull never succeeds here, so an init container whose image
+   * cannot be pulled holds the pod for good, as ImagePullBackOff does on a node. Resolves when
+   * its status says how it went.
+   */
   async runPod(pod: SandboxPod): Promise<void> {
-    if (pod.fixture.containers.some((c) => waitingFor(c, 'ErrImagePull'))) this.report(pod, (f) => ({ ...f, containers: f.containers.map(backedOff) }));
-    const runnable = { ...pod, fixture: { ...pod.fixture, containers: pod.fixture.containers.map(started) } };
+    const spec = fixtureFromPod(pod.object);
+    if (allContainers(spec).some((c) => waitingFor(c, 'ErrImagePull'))) this.report(pod, everyContainer(backedOff));
+    // Where the pod gets to: failed pulls backed off, the rest running, each as far as the start order lets it.
+    const planned = inStartOrder(everyContainer((c) => started(backedOff(c)))(spec));
+    const runnable = { ...pod, fixture: planned };
     try {
       await this.runtime.startPod(runnable);
     } catch (error) {
-      return this.report(pod, (f) => ({ ...f, containers: f.containers.map(failedToStart((error as Error).message)) }));
+      return this.report(pod, everyContainer(failedToStart((error as Error).message)));
     }
     if (!this.isCurrent(pod)) return; // deleted while it started
-    await Promise.all(runnable.fixture.containers.filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
-    this.report(pod, (f) => ({ ...f, containers: f.containers.map(started) }));
+    await Promise.all(allContainers(planned).filter(isRunning).map((c) => seenByRelist(this.mainProcesses.start(runnable, c))));
+    this.report(pod, everyContainer(asPlanned(planned)));
   }
 
   /** Starts an ephemeral container already in the pod's spec and status (waiting), and reports it running. */

@@ -5,6 +5,8 @@
 import type { ContainerFixture, ContainerStateFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import type { KubeObject } from '../api/pod-objects.ts';
 import { catalogueImage, imagePullMessage } from '../containers/image-catalogue.ts';
+import { COMPLETED } from '../fixture/start-order.ts';
+import { isSidecar } from '../../domain/pod.ts';
 
 type Json = Record<string, unknown>;
 
@@ -41,10 +43,22 @@ export function containerFromSpec(spec: Json): ContainerFixture {
   };
 }
 
+/**
+ * An init container of a created pod: a native sidecar (restartPolicy: Always) to start; a plain
+ * one shown completed (the sandbox does not run plain init containers), unless its image cannot be
+ * pulled: it then holds the pod, as it would on a node.
+ */
+function initContainerFromSpec(spec: Json): ContainerFixture {
+  const container = containerFromSpec(spec);
+  if (isSidecar(spec)) return { ...container, restartPolicy: 'Always' };
+  return catalogueImage(container.image ?? '') ? { ...container, state: COMPLETED } : container;
+}
+
 export function ephemeralFromSpec(spec: Json): EphemeralContainerFixture {
   return { ...containerFromSpec(spec), ...(typeof spec.targetContainerName === 'string' && spec.targetContainerName ? { targetContainerName: spec.targetContainerName } : {}) };
 }
 
+/** The pod's spec as the kubelet reads it: each container in the state it gets to when started (creating, or an image pull failed), before the start order holds any back. */
 export function fixtureFromPod(pod: KubeObject): PodFixture {
   const spec = pod.spec as Json;
   const list = (name: string) => (Array.isArray(spec[name]) ? (spec[name] as Json[]) : []);
@@ -54,7 +68,7 @@ export function fixtureFromPod(pod: KubeObject): PodFixture {
     annotations: (pod.metadata.annotations as Record<string, string> | undefined) ?? {},
     shareProcessNamespace: spec.shareProcessNamespace === true,
     containers: list('containers').map(containerFromSpec),
-    // Init containers are shown as completed; the sandbox does not run them.
-    ...(list('initContainers').length ? { initContainers: list('initContainers').map(containerFromSpec) } : {}),
+    // In the order given; start-order.ts says which of them (and whether the main containers) may start.
+    ...(list('initContainers').length ? { initContainers: list('initContainers').map(initContainerFromSpec) } : {}),
   };
 }

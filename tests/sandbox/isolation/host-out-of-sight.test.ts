@@ -1,5 +1,6 @@
 // Nothing of this machine is in a sandbox container's sight: not the project, not the home
-// folder, not the sandbox's own token, kubeconfig and certificates, not this machine's processes;
+// folder, not the sandbox's own token, kubeconfig and certificates, not this machine's processes
+// nor its shells' start-up files;
 // and what a container does to its own filesystem (rm -rf /, symlinks out) stays in its layer.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -31,6 +32,16 @@ test("the project, the home folder and the sandbox's own files are not there, to
   await sh(sandbox, 'victim', 'for p; do mkdir -p "$(dirname "$p")" && echo pwned > "$p"; done 2>/dev/null; true', paths);
   for (const canary of canaries) assert.is(readFileSync(canary, 'utf8'), `canary ${secret}\n`);
   assert.not.match(readFileSync(sandbox.kubeconfigPath, 'utf8'), 'pwned');
+});
+
+test("the shells' start-up files are the image's: not this machine's /etc/fish and /etc/zsh, nor other packages' fish snippets", async () => {
+  const etc = await run(sandbox, 'victim', ['ls', '-A', '/etc/fish', '/etc/zsh']);
+  assert.is(etc.stdout, '/etc/fish:\nconfig.fish\n\n/etc/zsh:\nzshrc\n');
+  assert.not.match((await run(sandbox, 'victim', ['cat', '/etc/fish/config.fish', '/etc/zsh/zshrc'])).stdout, /debian|DEBIAN/);
+  const share = await run(sandbox, 'victim', ['ls', '/usr/share/fish']);
+  if (existsSync('/usr/share/fish/functions')) assert.match(share.stdout, /^functions$/m, "fish's own functions are there");
+  assert.not.match(share.stdout, /vendor/, "none of this machine's vendor_conf.d (nor other vendor directories)");
+  assert.is((await run(sandbox, 'victim', ['fish', '-c', 'echo fish-ran'])).stdout, 'fish-ran\n');
 });
 
 test("the sandbox's bearer token is nowhere in a container: files, environment, command lines", async () => {

@@ -17,7 +17,7 @@ export const labFixture: SandboxFixture = {
     {
       name: 'lab',
       pods: [
-        { name: 'victim', containers: [{ name: 'main', image: 'debian:12', shells: ['sh', 'bash'], tools: ATTACKER_TOOLS }] },
+        { name: 'victim', containers: [{ name: 'main', image: 'debian:12', shells: ['sh', 'bash', 'zsh', 'fish'], tools: ATTACKER_TOOLS }] },
         { name: 'bystander', containers: [{ name: 'main', shells: ['sh'], tools: ['coreutils'] }] },
         { name: 'bomb', containers: [{ name: 'main', shells: ['sh', 'bash'], tools: ['coreutils'] }] },
         { name: 'shared', shareProcessNamespace: true, containers: [{ name: 'a', shells: ['sh'], tools: ATTACKER_TOOLS }, { name: 'b', shells: ['sh'], tools: ATTACKER_TOOLS }] },

@@ -112,6 +112,17 @@ test('bad pods are refused as the API server refuses them: 422 Invalid naming ea
   assert.is(ephemeral.status, 422);
   assert.match(ephemeral.json().message, 'spec.ephemeralContainers: Forbidden: cannot be set on create');
 
+  // A container-level restart policy: only on an init container (a native sidecar), and only "Always".
+  const policies = await post({
+    metadata: { name: 'policies' },
+    spec: { initContainers: [{ name: 'init', image: 'busybox:1.36', restartPolicy: 'Never' }], containers: [{ name: 'app', image: 'busybox:1.36', restartPolicy: 'Always' }] },
+  });
+  assert.is(policies.status, 422);
+  assert.equal(policies.json().details.causes.map((c: any) => [c.reason, c.field, c.message]), [
+    ['FieldValueNotSupported', 'spec.initContainers[0].restartPolicy', 'Unsupported value: "Never": supported values: "Always"'],
+    ['FieldValueForbidden', 'spec.containers[0].restartPolicy', 'Forbidden: may not be set for non-init containers'],
+  ]);
+
   const owner = await post(pod('orphan', { ownerReferences: [{ kind: 'ReplicaSet', name: 'x' }] }));
   assert.is(owner.status, 422);
   assert.equal(owner.json().details.causes.map((c: any) => c.field), ['metadata.ownerReferences[0].apiVersion', 'metadata.ownerReferences[0].uid']);

@@ -1,0 +1,108 @@
+// A terminal's screen, rebuilt on the server from its output for a viewer that attaches fresh (a
+// page reload): the bytes go through a headless xterm.js and come out serialized (characters,
+// colours, cursor, modes, the alternate screen of vim or top, and a bounded history above the
+// screen), so the page draws the screen as it is instead of replaying raw bytes that only a
+// full-screen program's next redraw would put right. Built on demand from the byte scrollback,
+// not kept live per terminal: bench figure 12 and docs/api.md "Screen on attach" say why.
+import headless from '@xterm/headless';
+import serialize from '@xterm/addon-serialize';
+
+// Both packages are CommonJS bundles: their classes come off the default export, under Node and Deno alike.
+const { Terminal } = headless;
+const { SerializeAddon } = serialize;
+
+/** rows of history above the screen that a screen carries (the page keeps more; the raw replay keeps them all) */
+export const SCREEN_HISTORY_ROWS = 1000;
+/** the parser gets the bytes in pieces this big: it yields to the event loop between pieces, never within one */
+const PARSE_PIECE_BYTES = 32 * 1024;
+/** screens built at once: a page of 256 terminals reloading must not hold 256 headless terminals */
+const CONCURRENT_BUILDS = 2;
+
+export interface ScreenSize {
+  cols: number;
+  rows: number;
+}
+
+/**
+ * The screen that `bytes` draw on a terminal of `size`, as bytes that draw it again on an empty
+ * one. Asynchronous: the headless parser takes the bytes a piece at a time, so a big scrollback
+ * never holds the server's event loop for long. `wanted` is asked before each piece: once it says
+ * no (the viewer left), the build stops there and resolves to undefined.
+ */
+export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows = SCREEN_HISTORY_ROWS, wanted: () => boolean = () => true): Promise<Uint8Array | undefined> {
+  const term = new Terminal({ cols: size.cols, rows: size.rows, scrollback: historyRows, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  // The addon is typed against the browser's Terminal; the headless one has the same API it uses.
+  term.loadAddon(serializer as unknown as Parameters<typeof term.loadAddon>[0]);
+  return new Promise<Uint8Array | undefined>((resolve, reject) => {
+    const finish = (result: () => Uint8Array | undefined) => {
+      try {
+        resolve(result());
+      } catch (error) {
+        reject(error);
+      } finally {
+        term.dispose();
+      }
+    };
+    // each piece is written once the one before it is parsed: the screen is exactly that of `bytes`
+    const next = (at: number) => {
+      if (!wanted()) return finish(() => undefined);
+      if (at >= bytes.length) return finish(() => new TextEncoder().encode(serializer.serialize({ scrollback: historyRows })));
+      term.write(bytes.subarray(at, at + PARSE_PIECE_BYTES), () => next(at + PARSE_PIECE_BYTES));
+    };
+    next(0);
+  });
+}
+
+/** What a build needs, read from the scrollback when its turn comes; undefined: nothing to build from. */
+export type ScreenSource = () => { bytes: Uint8Array; size: ScreenSize } | undefined;
+
+/**
+ * Builds screens a few at a time, in the order asked, and at most one at a time for each owner
+ * (a socket): a page that attaches again and again, or reloads with many terminals, waits for
+ * its own builds and never holds every slot. Each build reads its bytes only when its turn comes,
+ * so a queue of waiting builds holds nothing; one no longer `wanted` is skipped, or stopped
+ * between parser pieces.
+ */
+export class ScreenBuilder {
+  #running = 0;
+  /** owners with a build running */
+  readonly #busy = new Set<unknown>();
+  readonly #waiting: { owner: unknown; start: () => void }[] = [];
+
+  async build(owner: unknown, source: ScreenSource, wanted: () => boolean): Promise<Uint8Array | undefined> {
+    if (this.#free(owner)) this.#take(owner);
+    else await new Promise<void>((start) => this.#waiting.push({ owner, start }));
+    try {
+      const read = wanted() ? source() : undefined;
+      return read && (await rebuildScreen(read.bytes, read.size, SCREEN_HISTORY_ROWS, wanted));
+    } finally {
+      this.#running--;
+      this.#busy.delete(owner);
+      this.#startWaiting();
+    }
+  }
+
+  #free(owner: unknown): boolean {
+    return this.#running < CONCURRENT_BUILDS && !this.#busy.has(owner);
+  }
+
+  #take(owner: unknown): void {
+    this.#running++;
+    this.#busy.add(owner);
+  }
+
+  /** The first waiting builds whose owners have none running, while slots are free (the slot is taken for them before they resume). */
+  #startWaiting(): void {
+    for (let i = 0; i < this.#waiting.length && this.#running < CONCURRENT_BUILDS; ) {
+      const { owner, start } = this.#waiting[i];
+      if (this.#busy.has(owner)) {
+        i++;
+        continue;
+      }
+      this.#waiting.splice(i, 1);
+      this.#take(owner);
+      start();
+    }
+  }
+}

@@ -1,0 +1,70 @@
+// screen.ts on its own: a screen rebuilt from bytes that span several parser pieces (with
+// sequences cut at the piece boundaries) draws what the bytes drew, and stops between pieces once
+// no longer wanted; the builder takes requests two at a time (one per socket), in order, reading
+// each one's bytes only when its turn comes.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import headless from '@xterm/headless';
+import { rebuildScreen, ScreenBuilder } from '../../src/server/screen.ts';
+import { screenCells } from '../support/terminal-cells.ts';
+
+const size = { cols: 50, rows: 12 };
+
+async function drawn(bytes: Uint8Array | string) {
+  const term = new headless.Terminal({ ...size, scrollback: 0, allowProposedApi: true });
+  await new Promise<void>((resolve) => term.write(bytes, resolve));
+  const cells = screenCells(term);
+  term.dispose();
+  return cells;
+}
+
+/** Coloured, wide and positioned output, about 200 kB: sequences land across every 32 KiB boundary. */
+function busyOutput(): Uint8Array {
+  let text = '';
+  for (let i = 0; text.length < 200_000; i++) text += `\x1b[3${i % 8};4${(i + 3) % 8}m${i}:日本\x1b[0m \x1b[${(i % 12) + 1};${(i % 40) + 1}H`;
+  return new TextEncoder().encode(`${text}\x1b[?1049h\x1b[2J\x1b[1mtop\x1b[0m\x1b[5;5H`);
+}
+
+test('a screen rebuilt from bytes across many parser pieces draws what the bytes draw', async () => {
+  const bytes = busyOutput();
+  const screen = (await rebuildScreen(bytes, size))!; // always wanted: a screen
+  const expected = await drawn(bytes);
+  assert.is(expected.buffer, 'alternate');
+  assert.equal(await drawn(screen), expected);
+});
+
+test('the builder builds two at a time, asks each for its bytes only on its turn, and skips one no longer wanted', async () => {
+  const builder = new ScreenBuilder();
+  const asked: number[] = [];
+  const texts = Array.from({ length: 5 }, (_, i) => `screen number ${i}`);
+  const builds = texts.map((text, i) =>
+    builder.build(
+      `socket ${i}`,
+      () => (asked.push(i), { bytes: new TextEncoder().encode(text), size }),
+      () => i !== 3,
+    ),
+  );
+  assert.equal(asked, [0, 1], 'the others wait, holding no bytes');
+  const screens = await Promise.all(builds);
+  assert.equal(asked, [0, 1, 2, 4]);
+  screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen), i === 3 ? undefined : texts[i]));
+});
+
+test('a build whose viewer is gone stops at the next parser piece', async () => {
+  let asked = 0;
+  const screen = await rebuildScreen(busyOutput(), size, 100, () => ++asked < 3);
+  assert.is(screen, undefined);
+  assert.is(asked, 3, 'two pieces were parsed (of many), then no more');
+});
+
+test('one build at a time per socket: a socket asking again and again leaves a slot to the others', async () => {
+  const builder = new ScreenBuilder();
+  const asked: string[] = [];
+  const build = (owner: string, name: string) => builder.build(owner, () => (asked.push(name), { bytes: new TextEncoder().encode(name), size }), () => true);
+  const builds = [build('page', 'page 1'), build('page', 'page 2'), build('page', 'page 3'), build('other page', 'other')];
+  assert.equal(asked, ['page 1', 'other'], "the page's next builds wait for its first; the other page's starts at once");
+  await Promise.all(builds);
+  assert.equal(asked, ['page 1', 'other', 'page 2', 'page 3']);
+});
+
+test.run();
