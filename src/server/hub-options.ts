@@ -11,7 +11,7 @@ export interface StreamHubOptions {
   lowWatermark?: number;
   /** a frame bigger than this closes its socket with 1009 (message too big) */
   maxPayload?: number;
-  /** the server pings each socket this often (the keepalive's page hop); one silent through two pings in a row is dropped */
+  /** the server pings each socket this often (the keepalive's page hop); one silent (no pong, no message) through two pings in a row, counted while the server was free to read (src/domain/heartbeat.ts), is dropped */
   pingIntervalMs?: number;
   /** control messages a socket may send per second, bursts up to 5x (acks are free) */
   messagesPerSecond?: number;

@@ -1,15 +1,16 @@
 // The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
-// that answers none of two pings in a row is dropped) and its rate limits (control messages and
-// input bytes, SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
+// that answered none of two pings in a row, counted while we were free to read, is dropped: see
+// src/domain/heartbeat.ts) and its rate limits (control messages and input bytes,
+// SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
 // (client-messages.ts), pings answered here, the rest handed on.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { setImmediate } from 'node:timers';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { isProblem, parseClientMessage } from './client-messages.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
+import { Heartbeat } from '../domain/heartbeat.ts';
 import type { Caller } from './caller.ts';
 
 /** One browser socket, as both planes see it. */
@@ -32,31 +33,26 @@ export interface SocketHandlers {
 }
 
 /**
- * Pings a socket may leave unanswered in a row before it is taken for gone. Not one: a pong late
- * by a busy moment here, or a short --keepalive, is no vanished browser.
+ * Pings a socket may leave unanswered in a row before it is taken for gone. Not one: a short
+ * --keepalive, or a pong late by a busy moment at the browser, is no vanished browser.
  */
 const MISSED_PINGS_ALLOWED = 1;
 
 interface Connection extends HubSocket {
   ws: WebSocket;
-  /** pings sent since the socket was last heard from */
-  unanswered: number;
+  heartbeat: Heartbeat;
   messages: TokenBucket;
 }
 
 export class HubSockets {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
-  readonly #pinger: ReturnType<typeof setInterval>;
 
   constructor(
     private readonly options: Required<StreamHubOptions>,
     private readonly handlers: SocketHandlers,
   ) {
     this.#wss = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload, perMessageDeflate: false, clientTracking: false });
-    // The check waits for the loop's next turn: answers that came while it was busy are read first.
-    this.#pinger = setInterval(() => setImmediate(() => this.#heartbeat()), options.pingIntervalMs);
-    (this.#pinger as { unref?: () => void }).unref?.();
   }
 
   get count(): number {
@@ -78,8 +74,10 @@ export class HubSockets {
   }
 
   close(): void {
-    clearInterval(this.#pinger);
-    for (const connection of this.#connections) connection.ws.close(1001, 'server shutting down');
+    for (const connection of this.#connections) {
+      connection.heartbeat.stop();
+      connection.ws.close(1001, 'server shutting down');
+    }
     this.#connections.clear();
     this.#wss.close();
   }
@@ -89,7 +87,15 @@ export class HubSockets {
     const connection: Connection = {
       ws,
       caller,
-      unanswered: 0,
+      heartbeat: new Heartbeat({
+        intervalMs: o.pingIntervalMs,
+        deadAfterMs: (MISSED_PINGS_ALLOWED + 1) * o.pingIntervalMs,
+        ping: () => ws.ping(),
+        gone: () => {
+          ws.terminate(); // the browser is gone (or cut off): no pong, no message
+          this.#disconnect(connection);
+        },
+      }),
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
       send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
@@ -102,9 +108,9 @@ export class HubSockets {
       error: (code, message, sessionId) => connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) }),
     };
     this.#connections.add(connection);
-    ws.on('pong', () => (connection.unanswered = 0));
+    ws.on('pong', () => connection.heartbeat.heard());
     ws.on('message', (data, isBinary) => {
-      connection.unanswered = 0;
+      connection.heartbeat.heard();
       if (isBinary) this.handlers.binary(connection, toBytes(data));
       else this.#control(connection, toBytes(data));
     });
@@ -127,19 +133,8 @@ export class HubSockets {
   }
 
   #disconnect(connection: Connection): void {
+    connection.heartbeat.stop();
     if (this.#connections.delete(connection)) this.handlers.disconnected(connection);
-  }
-
-  #heartbeat(): void {
-    for (const connection of this.#connections) {
-      if (connection.unanswered > MISSED_PINGS_ALLOWED) {
-        connection.ws.terminate(); // silent through two pings: the browser is gone
-        this.#disconnect(connection);
-        continue;
-      }
-      connection.unanswered++;
-      connection.ws.ping();
-    }
   }
 }
 

@@ -14,6 +14,7 @@ import { FallbackExecAdapter } from '../../src/adapters/kubernetes/fallback-exec
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { runExec } from '../support/exec-run.ts';
 import { waitFor } from '../support/wait.ts';
+import { blockEventLoop } from '../support/block-loop.ts';
 
 interface Liveness {
   pingIntervalMs?: number;
@@ -169,6 +170,16 @@ for (const transport of transports) {
     const end = await runExec(quick, { argv: ['sleep', '30'] }).ended;
     assert.is(end.kind, 'dropped');
     assert.match(end.kind === 'dropped' ? end.reason : '', 'no answer from the cluster');
+  });
+
+  test('a loop held past the liveness deadline is not a dead cluster: the exec runs on and exits', async () => {
+    const quick = transport.make(KubeContexts.fromFile(sandbox.kubeconfigPath), { pingIntervalMs: 100, deadAfterMs: 300 });
+    const r = runExec(quick, { argv: ['sh', '-c', 'echo started; sleep 2; echo done'] });
+    await waitFor(() => r.stdout().toString() === 'started\n', 'the exec running');
+    // the sandbox (in this process) can answer nothing meanwhile: a wall-clock rule sees 1 s of silence
+    blockEventLoop(1_000);
+    assert.equal(await r.ended, { kind: 'exited', code: 0 });
+    assert.is(r.stdout().toString(), 'started\ndone\n');
   });
 
   test.run();

@@ -30,6 +30,8 @@ export interface LoadReport {
 class HashingViewer {
   readonly ws: WebSocket;
   readonly seen = new Map<string, { bytes: number; hash: Hash; stderr: string; tail: string }>();
+  /** how the socket ended, if the server dropped it mid-run (its heartbeat, a limit) */
+  dropped: string | undefined;
 
   constructor(app: TestApp) {
     this.ws = new WebSocket(`ws://127.0.0.1:${app.port}/api/v1/stream`, { headers: { Authorization: `Bearer ${app.token}`, Host: app.host }, origin: app.origin });
@@ -46,6 +48,8 @@ class HashingViewer {
       }
       this.ws.send(JSON.stringify({ type: 'ack', sessionId: frame.sessionId, bytes: frame.payload.length }));
     });
+    this.ws.on('error', (error) => (this.dropped ??= error.message));
+    this.ws.on('close', (code) => (this.dropped ??= `closed with ${code}`));
   }
 
   opened(): Promise<void> {
@@ -132,10 +136,11 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
       const rows = await Promise.all(plan.map((p) => sessionState(app, p.id)));
       return rows.every(ended);
     }, 'every session ended', 600_000);
+    viewers.forEach((v, i) => v.dropped && problems.push(`viewer ${i}: the page socket was dropped (${v.dropped})`));
     for (const p of plan) {
       const row = await sessionRow(app, p.id);
       const got = seen(p.id);
-      if (row.state !== 'exited' || row.exitCode !== p.expectExit) problems.push(`${p.id} (${p.kind}): ${row.state} ${row.exitCode ?? ''}, expected exit ${p.expectExit}`);
+      if (row.state !== 'exited' || row.exitCode !== p.expectExit) problems.push(`${p.id} (${p.kind}): ${row.state} ${row.exitCode ?? ''}${why(row)}, expected exit ${p.expectExit}`);
       if (p.kind === 'random') {
         const wrote = got.stderr.split(' ')[0];
         if (got.bytes !== params.bytes) problems.push(`${p.id}: ${got.bytes} bytes arrived, ${params.bytes} written`);
@@ -160,4 +165,9 @@ export async function runLoad(params: LoadParams): Promise<LoadReport> {
     for (const viewer of viewers) viewer.ws.close();
     await app.close();
   }
+}
+
+/** Why a session disconnected, in the row's own words: which heartbeat (or fault) ended it. */
+function why(row: SessionRow): string {
+  return row.disconnectReason ? ` (${row.disconnectReason}${row.disconnectDetail ? `: ${row.disconnectDetail}` : ''})` : '';
 }

@@ -40,7 +40,13 @@ export function send(port: number, path: string, options: SendOptions = {}): Pro
         resolve({ status: res.statusCode ?? 0, headers: res.headers, body, json, cookies });
       });
     });
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive connection the server closed as we reused it (its keep-alive timer, run late by
+      // a busy loop, fired before it read our request): nothing was answered, so ask again on a new
+      // one, as browsers do.
+      if (req.reusedSocket && error.code === 'ECONNRESET') send(port, path, options).then(resolve, reject);
+      else reject(error);
+    });
     req.end(options.body);
   });
 }

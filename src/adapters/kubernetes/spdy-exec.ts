@@ -16,6 +16,7 @@ import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
 import { channelPath } from './channel-path.ts';
+import { Heartbeat } from '../../domain/heartbeat.ts';
 
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
 const outputHeadBytes = 512;
@@ -30,7 +31,7 @@ const streamReplyTimeoutMs = 30_000;
 export interface SpdyExecOptions {
   /** ping the API server this often (client-go: 5 s) */
   pingIntervalMs?: number;
-  /** no frame and no ping answer for this long: the connection is dead (client-go: 61 s) */
+  /** no frame and no ping answer for this long, counted while we were free to read (src/domain/heartbeat.ts): the connection is dead (client-go: 61 s) */
   deadAfterMs?: number;
 }
 
@@ -69,7 +70,7 @@ class SpdyExecStream implements ExecStream {
   #outputHead = '';
   #status: KubeStatusLike | undefined;
   #outputsOpen = 0;
-  #lastHeard = Date.now();
+  #heartbeat: Heartbeat | undefined;
   #timers: ReturnType<typeof setTimeout>[] = [];
 
   constructor(
@@ -193,24 +194,24 @@ class SpdyExecStream implements ExecStream {
   }
 
   #heard(): void {
-    this.#lastHeard = Date.now();
+    this.#heartbeat?.heard();
   }
 
   #watch(session: SpdySession): void {
     const deadAfter = this.options.deadAfterMs ?? 61_000;
-    const ping = setInterval(() => {
+    this.#heartbeat = new Heartbeat({
+      intervalMs: this.options.pingIntervalMs ?? 5_000,
+      deadAfterMs: deadAfter,
+      // Pinging goes on while paused, so the cluster hears us and keeps the connection while we hold it.
+      ping: () => void session.ping().then(() => this.#heard(), () => {}),
       // While paused we read nothing (the socket itself may be paused): silence then is ours.
-      // Pinging goes on, so the cluster hears us and keeps the connection while we hold it.
-      if (this.#paused) this.#heard();
-      else if (Date.now() - this.#lastHeard > deadAfter) {
+      holding: () => this.#paused,
+      gone: () => {
         this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
         session.destroy();
-        return;
-      }
-      session.ping().then(() => this.#heard(), () => {});
-    }, this.options.pingIntervalMs ?? 5_000);
-    ping.unref?.();
-    this.#timers.push(ping);
+      },
+    });
+    session.on('peerPing', () => this.#heard()); // the cluster's own heartbeat is a frame from it too
   }
 
   #sendStdin(input: Uint8Array | 'eof', sent?: () => void): void {
@@ -228,6 +229,7 @@ class SpdyExecStream implements ExecStream {
   #end(end: ExecEnd): void {
     if (this.#ended) return;
     this.#ended = true;
+    this.#heartbeat?.stop();
     for (const timer of this.#timers) clearTimeout(timer);
     // stdin that never got out will not: its writers go on (to find the exec over)
     for (const input of this.#pendingStdin.splice(0)) if (input !== 'eof') input.sent?.();

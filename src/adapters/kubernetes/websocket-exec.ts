@@ -16,6 +16,7 @@ import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
 import { channelPath } from './channel-path.ts';
+import { Heartbeat } from '../../domain/heartbeat.ts';
 
 const resizeChannel = 4;
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
@@ -26,7 +27,7 @@ const stdinHighWater = 1 << 20;
 export interface WebSocketExecOptions {
   /** ping the API server this often (client-go: 5 s) */
   pingIntervalMs?: number;
-  /** no frame at all for this long: the connection is dead (client-go: 61 s) */
+  /** no frame at all for this long, counted while we were free to read (src/domain/heartbeat.ts): the connection is dead (client-go: 61 s) */
   deadAfterMs?: number;
 }
 
@@ -53,8 +54,7 @@ class WebSocketExecStream implements ExecStream {
   #stdin = new PassThrough();
   #size: TerminalSize | undefined;
   #outputHead = '';
-  #lastFrame = Date.now();
-  #ping: ReturnType<typeof setInterval> | undefined;
+  #heartbeat: Heartbeat | undefined;
   /** writers waiting for the socket to open before their bytes can be on their way */
   #waitingToSend: (() => void)[] = [];
 
@@ -101,26 +101,26 @@ class WebSocketExecStream implements ExecStream {
   }
 
   #watch(socket: WebSocket): void {
-    const alive = () => (this.#lastFrame = Date.now());
+    const deadAfter = this.options.deadAfterMs ?? 61_000;
+    const heartbeat = new Heartbeat({
+      intervalMs: this.options.pingIntervalMs ?? 5_000,
+      deadAfterMs: deadAfter,
+      // Pinging goes on while paused, so the cluster hears us and keeps the connection while we hold it.
+      ping: () => socket.ping(),
+      // While paused we read nothing, pongs included: silence then is ours, not the cluster's.
+      holding: () => this.#paused,
+      gone: () => {
+        this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
+        socket.terminate();
+      },
+    });
+    this.#heartbeat = heartbeat;
+    const alive = () => heartbeat.heard();
     socket.on('message', alive);
     socket.on('pong', alive);
     socket.on('ping', alive);
     socket.on('close', (code) => this.#end({ kind: 'dropped', reason: this.#closing ? 'closed' : `the connection to the cluster closed without a status (code ${code})` }));
     socket.on('error', (error) => this.#end({ kind: 'dropped', reason: error.message }));
-    const interval = this.options.pingIntervalMs ?? 5_000;
-    const deadAfter = this.options.deadAfterMs ?? 61_000;
-    this.#ping = setInterval(() => {
-      // While paused we read nothing, pongs included: silence then is ours, not the cluster's.
-      // Pinging goes on, so the cluster hears us and keeps the connection while we hold it.
-      if (this.#paused) this.#lastFrame = Date.now();
-      else if (Date.now() - this.#lastFrame > deadAfter) {
-        this.#end({ kind: 'dropped', reason: `no answer from the cluster for ${Math.round(deadAfter / 1000)} s` });
-        socket.terminate();
-        return;
-      }
-      socket.ping();
-    }, interval);
-    this.#ping.unref?.();
   }
 
   #sink(deliver: (chunk: Uint8Array) => void): Writable {
@@ -143,7 +143,7 @@ class WebSocketExecStream implements ExecStream {
     if (this.#ended) return;
     this.#release(true); // the exec is over: what it wrote goes before how it ended
     this.#ended = true;
-    clearInterval(this.#ping);
+    this.#heartbeat?.stop();
     for (const sent of this.#waitingToSend.splice(0)) sent();
     this.listener.ended(end);
   }

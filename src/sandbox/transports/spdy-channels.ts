@@ -9,6 +9,7 @@ import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { ResizeStreamDecoder } from './spdy-resize-stream.ts';
 import { DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';
 import { ChannelListeners } from './channel-listeners.ts';
+import { Heartbeat } from '../../domain/heartbeat.ts';
 
 export interface SpdyExecStreams {
   error: SpdyStream;
@@ -28,9 +29,8 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
   private finished = false;
   private gone = false;
   private stalled = false;
-  private pingOutstanding = false;
   private inputPaused = false;
-  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly heartbeat: Heartbeat;
 
   constructor(
     private readonly session: SpdySession,
@@ -41,8 +41,17 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
     heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     super();
+    this.heartbeat = new Heartbeat({
+      intervalMs: heartbeatMs,
+      ping: () => void session.ping().then(() => this.heartbeat.heard(), () => {}),
+      // A paused stdin stream can pause the whole socket (a client that ignores our window): the
+      // answer then sits unread. A client that is gone still shows, as the ping's write fails.
+      holding: () => this.inputPaused,
+      gone: () => session.destroy(),
+    });
     for (const stream of Object.values(streams) as SpdyStream[]) stream.on('error', () => {}); // a reset stream is not our crash
     streams.stdin?.on('data', (chunk: Uint8Array) => {
+      this.heartbeat.heard();
       if (!this.finished && chunk.length) this.emit('stdin', chunk);
     });
     streams.stdin?.on('end', () => {
@@ -50,23 +59,13 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
     });
     const sizes = new ResizeStreamDecoder();
     streams.resize?.on('data', (chunk: Uint8Array) => {
+      this.heartbeat.heard();
       for (const size of sizes.push(chunk)) if (!this.finished) this.emit('resize', size);
     });
     for (const output of [streams.stdout, streams.stderr]) output?.on('drain', () => this.emit('drain', undefined));
     session.on('close', (error) => this.lost(error ? error.message : 'connection closed'));
     // A client that holds its reading (flow control) cannot answer our pings, but still pings.
-    session.on('peerPing', () => (this.pingOutstanding = false));
-    this.heartbeat = setInterval(() => {
-      // A paused stdin stream can pause the whole socket (a client that ignores our window): the
-      // answer then sits unread. A client that is gone still shows, as the ping's write fails.
-      if (this.pingOutstanding && !this.inputPaused) return void session.destroy();
-      this.pingOutstanding = true;
-      session.ping().then(
-        () => (this.pingOutstanding = false),
-        () => {},
-      );
-    }, heartbeatMs);
-    this.heartbeat.unref?.();
+    session.on('peerPing', () => this.heartbeat.heard());
   }
 
   stdout(chunk: Uint8Array): boolean {
@@ -95,7 +94,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
   finish(status: KubeStatus): void {
     if (this.finished) return;
     this.finished = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     // Read on (dropping late stdin) so the client's GOAWAY and close are seen.
     this.resumeInput();
     if (this.gone) return;
@@ -120,7 +119,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
 
   stall(): void {
     this.stalled = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     this.socket.pause();
   }
 
@@ -131,7 +130,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
   }
 
   private lost(reason: string): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     if (this.gone) return;
     this.gone = true;
     if (!this.finished) this.emit('gone', reason);

@@ -6,13 +6,17 @@ import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { parseResizeMessage } from './resize-message.ts';
 import { ChannelListeners } from './channel-listeners.ts';
 import { startReading, stopReading } from './socket-reading.ts';
+import { Heartbeat } from '../../domain/heartbeat.ts';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;
 
 /** Bytes queued to the socket beyond which the process is paused, and below which it resumes. */
 const HIGH_WATER = 1 << 20;
 const LOW_WATER = 1 << 18;
-/** client-go pings every 5 s; a peer that sends nothing and answers none of our pings for this long is gone. */
+/**
+ * client-go pings every 5 s; a peer that sends nothing and answers none of our pings for this long
+ * (counted while we were free to read: src/domain/heartbeat.ts) is gone.
+ */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
 
 export class WebSocketChannels extends ChannelListeners implements ExecChannels {
@@ -22,9 +26,8 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   private gone = false;
   private stalled = false;
   private aborting = false;
-  private heard = true;
   private inputPaused = false;
-  private readonly heartbeat: ReturnType<typeof setInterval>;
+  private readonly heartbeat: Heartbeat;
 
   constructor(
     private readonly ws: WebSocket,
@@ -35,20 +38,20 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   ) {
     super();
     ws.binaryType = 'nodebuffer';
-    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
-    // A client that holds its reading (flow control) still pings: that is enough to be alive.
-    ws.on('pong', () => (this.heard = true));
-    ws.on('ping', () => (this.heard = true));
-    ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
-    ws.on('error', (error: Error) => this.lost(error.message));
-    this.heartbeat = setInterval(() => {
+    this.heartbeat = new Heartbeat({
+      intervalMs: heartbeatMs,
+      ping: () => ws.ping(),
       // While input is paused the client's pongs sit unread behind its stdin; a client that is
       // gone still shows, as the ping's write to its closed connection fails.
-      if (!this.heard && !this.inputPaused) return void ws.terminate();
-      this.heard = false;
-      ws.ping();
-    }, heartbeatMs);
-    this.heartbeat.unref?.();
+      holding: () => this.inputPaused,
+      gone: () => ws.terminate(),
+    });
+    ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(data, isBinary));
+    // A client that holds its reading (flow control) still pings: that is enough to be alive.
+    ws.on('pong', () => this.heartbeat.heard());
+    ws.on('ping', () => this.heartbeat.heard());
+    ws.on('close', (code: number) => this.lost(`connection closed (${code})`));
+    ws.on('error', (error: Error) => this.lost(error.message));
     // Real API servers open with an empty stdout frame; some clients wait for it.
     this.send(CHANNEL.stdout, new Uint8Array(0));
   }
@@ -77,7 +80,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     if (this.finished) return;
     this.send(CHANNEL.error, new TextEncoder().encode(JSON.stringify(status)));
     this.finished = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     // The client's close frame is behind any stdin it still sent: read on (and drop that input) to see it.
     this.resumeInput();
     if (!this.gone) this.ws.close(1000);
@@ -91,12 +94,12 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
 
   stall(): void {
     this.stalled = true;
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     this.ws.pause();
   }
 
   private receive(data: Buffer, isBinary: boolean): void {
-    this.heard = true;
+    this.heartbeat.heard();
     if (!isBinary || data.length === 0 || this.finished) return;
     const payload = data.subarray(1);
     switch (data[0]) {
@@ -133,7 +136,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
   }
 
   private lost(reason: string): void {
-    clearInterval(this.heartbeat);
+    this.heartbeat.stop();
     if (this.gone) return;
     this.gone = true;
     if (!this.finished) this.emit('gone', reason);

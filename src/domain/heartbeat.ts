@@ -1,0 +1,92 @@
+// One heartbeat rule for every connection we keep (the page's socket, the exec adapters, the
+// sandbox's exec transports): a peer is gone when it stayed silent while we were free to hear it,
+// never because our own event loop was busy.
+// A busy loop hurts a wall-clock heartbeat twice: its check runs late, before the loop reads the
+// sockets (the peer's answer may be sitting unread there), and a peer that shares our process
+// (the sandbox, a test's client) could not answer at all while we were stuck. So silence is
+// counted in checks, each worth one interval however late it ran (the stall is not counted), and
+// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), in
+// which what has arrived is read: a live peer is heard by then; a stopped or cut-off one stays
+// silent and is dropped.
+
+export interface HeartbeatOptions {
+  /** how often to check, pinging at each check */
+  intervalMs: number;
+  /** silence, counted as above, after which the peer is gone; default one interval: "no answer by the next ping" */
+  deadAfterMs?: number;
+  ping(): void;
+  /** the peer stayed silent; called at most once, and the heartbeat stops */
+  gone(): void;
+  /** true while we hold our reading (flow control): the silence then is ours, not the peer's */
+  holding?(): boolean;
+}
+
+/** The grace a suspected peer gets, at most: time for a peer in our process to answer and for us to read it. */
+export const MAX_GRACE_MS = 1_000;
+/**
+ * A grace whose timer ran late (the loop stalled again) is given again, this many times at most:
+ * a loop that never gets free still drops a dead peer.
+ */
+export const GRACE_RETRIES = 5;
+
+export class Heartbeat {
+  readonly #options: HeartbeatOptions;
+  readonly #deadAfterMs: number;
+  readonly #graceMs: number;
+  readonly #timer: ReturnType<typeof setInterval>;
+  /** the connection just opened: that is as good as a word from the peer */
+  #heard = true;
+  #silentChecks = 0;
+  #grace: ReturnType<typeof setTimeout> | undefined;
+  #stopped = false;
+
+  constructor(options: HeartbeatOptions) {
+    this.#options = options;
+    this.#deadAfterMs = options.deadAfterMs ?? options.intervalMs;
+    this.#graceMs = Math.min(options.intervalMs, MAX_GRACE_MS);
+    this.#timer = setInterval(() => this.#check(), options.intervalMs);
+    (this.#timer as { unref?: () => void }).unref?.();
+  }
+
+  /** Anything from the peer: a frame, a pong, a ping of its own. */
+  heard(): void {
+    this.#heard = true;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearInterval(this.#timer);
+    clearTimeout(this.#grace);
+  }
+
+  #check(): void {
+    if (this.#grace !== undefined) return; // a verdict is pending
+    if (this.#alive()) this.#silentChecks = 0;
+    else this.#silentChecks++;
+    if (this.#silentChecks * this.#options.intervalMs >= this.#deadAfterMs) return this.#judge(GRACE_RETRIES);
+    this.#options.ping();
+  }
+
+  #judge(retries: number): void {
+    const armed = performance.now();
+    this.#grace = setTimeout(() => {
+      this.#grace = undefined;
+      if (this.#stopped) return;
+      if (this.#alive()) {
+        this.#silentChecks = 0;
+        return this.#options.ping();
+      }
+      const late = performance.now() - armed > 2 * this.#graceMs;
+      if (late && retries > 0) return this.#judge(retries - 1);
+      this.stop();
+      this.#options.gone();
+    }, this.#graceMs);
+    (this.#grace as { unref?: () => void }).unref?.();
+  }
+
+  #alive(): boolean {
+    const heard = this.#heard;
+    this.#heard = false;
+    return heard || (this.#options.holding?.() ?? false);
+  }
+}

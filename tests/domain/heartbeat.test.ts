@@ -1,0 +1,123 @@
+// The heartbeat rule on its own, against a peer over a real loopback socket in this process (as
+// the sandbox and a test's client are): a loop held past the deadline never drops a peer that
+// answers, and a peer that stays silent while we are free to read is dropped.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type net from 'node:net';
+import { Heartbeat, type HeartbeatOptions } from '../../src/domain/heartbeat.ts';
+import { socketPair } from '../spdy/helpers.ts';
+import { blockEventLoop } from '../support/block-loop.ts';
+import { waitFor } from '../support/wait.ts';
+
+const test = suite('heartbeat: silence counted while we could read');
+const intervalMs = 50;
+
+interface Probe {
+  heartbeat: Heartbeat;
+  pings: number;
+  answers: number;
+  gone: boolean;
+  ours: net.Socket;
+  peer: net.Socket;
+}
+
+/** A heartbeat whose pings are bytes to `peer`, and whose peer's bytes are heard. */
+async function probe(options: Partial<HeartbeatOptions> & { answers?: boolean; onPing?: () => void } = {}): Promise<Probe> {
+  const [ours, peer] = await socketPair();
+  const p = { pings: 0, answers: 0, gone: false, ours, peer } as Probe;
+  if (options.answers !== false) peer.on('data', (chunk) => peer.write(chunk));
+  p.heartbeat = new Heartbeat({
+    intervalMs,
+    ping: () => {
+      p.pings++;
+      ours.write('p');
+      options.onPing?.();
+    },
+    gone: () => (p.gone = true),
+    ...options,
+  });
+  ours.on('data', () => {
+    p.answers++;
+    p.heartbeat.heard();
+  });
+  return p;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const done = (p: Probe) => {
+  p.heartbeat.stop();
+  p.ours.destroy();
+  p.peer.destroy();
+};
+
+test('a loop held for ten intervals right after a ping keeps a peer that answers', async () => {
+  // The stall starts before the peer (in this process) could read the ping, and the check comes
+  // due during it: a wall-clock rule finds no answer and drops a live peer.
+  let stalls = 0;
+  const p = await probe({ onPing: () => stalls++ < 3 && blockEventLoop(10 * intervalMs) });
+  try {
+    await waitFor(() => stalls > 3 && p.answers >= 5, 'pings answered after three stalls', 10_000);
+    assert.is(p.gone, false);
+  } finally {
+    done(p);
+  }
+});
+
+test('a loop held while the answer sits unread in our socket keeps the peer', async () => {
+  let stalls = 0;
+  const p = await probe();
+  // The peer has answered; the loop stalls before we read it, past the next check.
+  p.peer.on('data', () => stalls++ < 3 && blockEventLoop(10 * intervalMs));
+  try {
+    await waitFor(() => stalls > 3 && p.answers >= 5, 'answers after three stalls', 10_000);
+    assert.is(p.gone, false);
+  } finally {
+    done(p);
+  }
+});
+
+test('a silent peer is dropped, once, within a few intervals', async () => {
+  const p = await probe({ answers: false });
+  try {
+    await waitFor(() => p.gone, 'the silent peer dropped', 5_000);
+    const pings = p.pings;
+    await sleep(4 * intervalMs);
+    assert.is(p.pings, pings, 'the heartbeat stopped with its verdict');
+  } finally {
+    done(p);
+  }
+});
+
+test('a peer silent while we hold our reading is kept, and dropped once we read again', async () => {
+  let holding = true;
+  const p = await probe({ answers: false, holding: () => holding });
+  try {
+    await waitFor(() => p.pings >= 6, 'six intervals held', 5_000);
+    assert.is(p.gone, false);
+    holding = false;
+    await waitFor(() => p.gone, 'the silent peer dropped once no longer held', 5_000);
+  } finally {
+    done(p);
+  }
+});
+
+test('deadAfterMs of several intervals: a stall longer than it is one interval, silence over it is not', async () => {
+  let stalled = false;
+  // the peer answers nothing, but a byte of its own arrives before the stall
+  const p = await probe({ answers: false, deadAfterMs: 4 * intervalMs });
+  try {
+    p.peer.write('hello');
+    await waitFor(() => p.answers > 0, 'the peer heard');
+    setTimeout(() => {
+      blockEventLoop(10 * intervalMs);
+      stalled = true;
+    }, 0);
+    await waitFor(() => stalled, 'the stall');
+    assert.is(p.gone, false, 'a stall of ten intervals counts as one');
+    await waitFor(() => p.gone, 'the silent peer dropped after four intervals of silence', 5_000);
+  } finally {
+    done(p);
+  }
+});
+
+test.run();
