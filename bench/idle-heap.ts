@@ -53,10 +53,9 @@ try {
   void warm, pages; // held open until here; the pages' sockets end with the server
 } finally {
   // A snapshot stalls the server for seconds, long enough for the pages' heartbeat to drop their
-  // sockets; closing one while it is connecting again is an error event nobody listens to.
-  process.on('uncaughtException', (error) => {
-    if (!/closed before the connection was established/.test(error.message)) throw error;
-  });
+  // sockets; closing them then raises socket errors nobody listens to. The measure is printed:
+  // say so and go on stopping the server and the sandbox.
+  process.on('uncaughtException', (error) => console.error(`while closing: ${error.message}`));
   await bench.close();
   rmSync(dir, { recursive: true, force: true });
 }
