@@ -47,7 +47,10 @@ try {
   }
   // the same objects by their nearest holder with a constructor: which part of the server holds them
   const owners = new Map<string, number>();
-  for (const p of parts) owners.set(p.part.split(/[. ]/)[0], (owners.get(p.part.split(/[. ]/)[0]) ?? 0) + p.bytes);
+  for (const p of parts) {
+    const owner = p.part.split(/[. ]/)[0];
+    owners.set(owner, (owners.get(owner) ?? 0) + p.bytes);
+  }
   console.log('by holder:');
   for (const [owner, bytes] of [...owners].sort((a, b) => b[1] - a[1]).slice(0, 40)) console.log(`  ${(bytes / terminals).toFixed(0).padStart(14)}  ${owner}`);
   void warm, pages; // held open until here; the pages' sockets end with the server
