@@ -17,6 +17,8 @@ export interface ServerProcess {
   app: AppAddress;
   /** the server process's memory and CPU now */
   usage(): Promise<ServerUsage>;
+  /** writes a heap snapshot of the server to `path`; its memory right after (the snapshot collects garbage first) */
+  heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }
 
@@ -36,6 +38,11 @@ export async function forkServer(options: ServerProcessOptions): Promise<ServerP
       const answer = reply<ServerUsage>();
       child.send({ type: 'usage' });
       return answer;
+    },
+    heapSnapshot: async (path) => {
+      const answer = reply<{ memory: NodeJS.MemoryUsage }>();
+      child.send({ type: 'heap', path });
+      return (await answer).memory;
     },
     close: async () => {
       child.send({ type: 'close' });

@@ -3,9 +3,11 @@
 // Options come as one JSON argument; the process answers on its IPC channel:
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
 //   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
+//   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
+import { writeHeapSnapshot } from 'node:v8';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
 
@@ -21,10 +23,13 @@ async function close(): Promise<void> {
   process.exit(0);
 }
 
-process.on('message', (message: { type: string }) => {
+process.on('message', (message: { type: string; path?: string }) => {
   if (message.type === 'usage') {
     const cpu = process.cpuUsage();
     send({ type: 'usage', rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
+  } else if (message.type === 'heap' && message.path) {
+    writeHeapSnapshot(message.path); // collects garbage first, so memoryUsage after it is what is live
+    send({ type: 'heap', memory: process.memoryUsage() });
   } else if (message.type === 'close') void close();
 });
 // A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.

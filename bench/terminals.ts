@@ -151,6 +151,8 @@ export interface BenchApp {
   floor: Launcher;
   /** the server process's memory and CPU now */
   usage(): Promise<ServerUsage>;
+  /** a heap snapshot of the server process to `path`; its memory right after */
+  heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }
 
@@ -195,6 +197,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     kubectlHome: kubectl.home,
     floor: barePty(),
     usage: () => server.usage(),
+    heapSnapshot: (path) => server.heapSnapshot(path),
     close: async () => {
       client.close();
       await server.close();

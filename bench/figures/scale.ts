@@ -5,9 +5,9 @@
 import { quantile, type Figure } from '../harness.ts';
 import { HubClient } from '../hub-client.ts';
 import { fixtureFor } from '../sandbox-fixture.ts';
-import { attachTerminal, octantExec, rawThen, readPrompt, readUntil, startBenchApp, TARGET, type BenchApp, type BenchTerminal } from '../terminals.ts';
+import { PER_SOCKET, openIdleShells } from '../idle-shells.ts';
+import { octantExec, rawThen, readUntil, startBenchApp, type BenchApp, type BenchTerminal } from '../terminals.ts';
 
-const PER_SOCKET = 100;
 const ACTIVE = 20;
 const KEY_INTERVAL_MS = 100;
 
@@ -72,17 +72,7 @@ export const scaleFigure: Figure = {
       const rssBefore = (await bench.usage()).rss;
 
       const opened = performance.now();
-      for (let i = 0; i < idle; i += PER_SOCKET) pages.push(await HubClient.connect(bench.app));
-      let next = 0;
-      const openOne = async () => {
-        while (next < idle) {
-          const page = pages[Math.floor(next / PER_SOCKET)];
-          next++;
-          const [sessionId] = await page.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { shell: 'sh' }, interactive: true });
-          await readPrompt(await attachTerminal(page, sessionId));
-        }
-      };
-      await Promise.all(Array.from({ length: 8 }, openOne));
+      pages.push(...(await openIdleShells(bench.app, idle)));
       const openSeconds = (performance.now() - opened) / 1000;
       await sleep(1_000);
       const rssIdle = (await bench.usage()).rss;

@@ -41,7 +41,9 @@ export class Scrollback {
 
   append(chunk: Uint8Array, channel: OutputChannel = 'stdout'): void {
     if (chunk.length === 0) return;
-    this.#chunks.push(chunk.slice()); // the producer may reuse its buffer
+    // A copy of exactly these bytes: the producer may reuse its buffer, and a view would keep all
+    // of it alive (a Node Buffer's slice() is such a view, not a copy).
+    this.#chunks.push(new Uint8Array(chunk));
     this.#channels.push(channel);
     this.#size += chunk.length;
     this.#trim();

@@ -2,6 +2,7 @@
 // door's checks and the exec body rules.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
+import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
@@ -51,6 +52,19 @@ test('scrollback: never starts a replay inside a UTF-8 character, and copies wha
   const kept = new TextDecoder('utf-8', { fatal: true }).decode(sb.since(0).bytes);
   assert.is(kept, '€b');
   assert.is(sb.start, 3);
+});
+
+test('scrollback: a Node Buffer view is copied too, so an idle session holds the bytes written and not the buffer around them', () => {
+  const sb = new Scrollback(1024);
+  // a prompt as an exec stream hands it over: two bytes in a Buffer over a much larger read buffer
+  const readBuffer = new ArrayBuffer(64 * 1024);
+  const prompt = Buffer.from(readBuffer, 100, 2);
+  prompt.write('$ ', 'latin1');
+  sb.append(prompt);
+  prompt.fill(0); // the producer reuses its buffer
+  structuredClone(readBuffer, { transfer: [readBuffer] }); // and would leave it detached if the scrollback still pointed into it
+  assert.is(new TextDecoder().decode(sb.since(0).bytes), '$ ');
+  assert.is(sb.size, 2);
 });
 
 test('scrollback: a replay says which stream each stretch of bytes came on', () => {

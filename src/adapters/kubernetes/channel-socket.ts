@@ -5,6 +5,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import { dialDirectly } from './direct-dial.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
 
@@ -41,6 +42,7 @@ export class ChannelSocketDialer {
     const options: WebSocket.ClientOptions = { maxPayload: maxFrameBytes };
     await this.config.applyToHTTPSOptions(options);
     shareSecureContext(options);
+    dialDirectly(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
