@@ -79,9 +79,26 @@ export class StreamHub {
   }
 
   #toHolder(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
+    // Held by a replica this one has not seen yet (it started after this one's last look, up to
+    // 2 s ago): answered here, the attach would find no stream and wait for bytes that never come.
+    // Look again first; a replica still not live after it is lost, and its terminal answered here.
+    if (message.type === 'attach' && this.#heldByUnseen(socket, message.sessionId)) {
+      void this.peers!.watch.tick().then(() => this.#route(socket, message));
+      return;
+    }
+    this.#route(socket, message);
+  }
+
+  #route(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
     const holder = this.#holder(socket, message.sessionId);
     if (holder) this.#relay!.message(socket, message, holder);
     else this.#data.message(socket, message);
+  }
+
+  #heldByUnseen(socket: HubSocket, sessionId: string): boolean {
+    if (!this.peers || socket.caller.via || this.system.holds(sessionId)) return false;
+    const replica = this.system.sessionList.byId[sessionId]?.replica;
+    return replica !== undefined && replica !== this.peers.self.id && this.peers.advertise(replica) === undefined;
   }
 
   /** Take over an upgrade that has passed the Host, Origin and sign-in checks, for `caller`. */

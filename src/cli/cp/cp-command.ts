@@ -60,8 +60,11 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
     await fs.mkdir(local, { recursive: true });
     // the archive holds NAME/…: its contents go into DST itself
     const gunzip = createGunzip();
-    // an answer cut short must end the extraction (some runtimes end such a body without an error)
-    res.once('close', () => !res.complete && gunzip.destroy(new Error('cut off')));
+    // an answer cut short must end the extraction (some runtimes end such a body without an error),
+    // also when its 'close' came before we listened (Deno can close it as the headers arrive)
+    const cutShort = () => !res.complete && gunzip.destroy(new Error('cut off'));
+    if (res.closed || res.destroyed) cutShort();
+    else res.once('close', cutShort);
     res.once('error', (error) => gunzip.destroy(error));
     // while the extraction reads, it gets gunzip's errors; after the archive's end nothing listens,
     // and a cut answer is told by res.complete below, not by a crash
