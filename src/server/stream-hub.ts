@@ -66,10 +66,16 @@ export class StreamHub {
 
   /** The replica that holds a terminal, when it is another live one (its bytes are relayed from there). */
   #holder(socket: HubSocket, sessionId: string): string | undefined {
+    const replica = this.#otherReplica(socket, sessionId);
+    return replica && this.peers!.advertise(replica) ? replica : undefined;
+  }
+
+  /** The other replica a terminal's row names, when this one does not hold it. */
+  #otherReplica(socket: HubSocket, sessionId: string): string | undefined {
     // A relay link from another replica is answered here, never relayed again (no chains, no loops).
     if (!this.peers || socket.caller.via || this.system.holds(sessionId)) return undefined;
     const replica = this.system.sessionList.byId[sessionId]?.replica;
-    return replica && replica !== this.peers.self.id && this.peers.advertise(replica) ? replica : undefined;
+    return replica !== this.peers.self.id ? replica : undefined;
   }
 
   #sessionMessage(socket: HubSocket, message: Extract<ClientMessage, { sessionId: string }>): void {
@@ -96,9 +102,8 @@ export class StreamHub {
   }
 
   #heldByUnseen(socket: HubSocket, sessionId: string): boolean {
-    if (!this.peers || socket.caller.via || this.system.holds(sessionId)) return false;
-    const replica = this.system.sessionList.byId[sessionId]?.replica;
-    return replica !== undefined && replica !== this.peers.self.id && this.peers.advertise(replica) === undefined;
+    const replica = this.#otherReplica(socket, sessionId);
+    return replica !== undefined && this.peers!.advertise(replica) === undefined;
   }
 
   /** Take over an upgrade that has passed the Host, Origin and sign-in checks, for `caller`. */
