@@ -7,7 +7,7 @@ import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { ResizeStreamDecoder } from './spdy-resize-stream.ts';
-import { DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';
+import { CLOSING_BACKSTOP_MS, DEFAULT_HEARTBEAT_MS } from './websocket-channels.ts';
 import { ChannelListeners } from './channel-listeners.ts';
 import { Heartbeat } from '../../domain/heartbeat.ts';
 
@@ -19,17 +19,12 @@ export interface SpdyExecStreams {
   resize?: SpdyStream;
 }
 
-/**
- * After the status, the client closes the connection (kubectl: RST_STREAM for its open streams,
- * GOAWAY, close). One that does not is cut off after this long, like the kubelet's close timeout.
- */
-const CLOSE_GRACE_MS = 5_000;
-
 export class SpdyChannels extends ChannelListeners implements ExecChannels {
   private finished = false;
   private gone = false;
   private stalled = false;
   private inputPaused = false;
+  private backstop: ReturnType<typeof setTimeout> | undefined;
   private readonly heartbeat: Heartbeat;
 
   constructor(
@@ -94,7 +89,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
   finish(status: KubeStatus): void {
     if (this.finished) return;
     this.finished = true;
-    this.heartbeat.stop();
+    // The heartbeat runs on until the close (CLOSING_BACKSTOP_MS says why).
     // Read on (dropping late stdin) so the client's GOAWAY and close are seen.
     this.resumeInput();
     if (this.gone) return;
@@ -108,8 +103,11 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
       return flushed(this.streams.error);
     }).then(() => {
       if (this.gone) return;
+      // After the status the client closes the connection (kubectl: RST_STREAM for its open
+      // streams, GOAWAY, close) once it has read everything.
       this.session.close();
-      setTimeout(() => this.session.destroy(), CLOSE_GRACE_MS).unref?.();
+      this.backstop = setTimeout(() => this.session.destroy(), CLOSING_BACKSTOP_MS);
+      this.backstop.unref?.();
     });
   }
 
@@ -131,6 +129,7 @@ export class SpdyChannels extends ChannelListeners implements ExecChannels {
 
   private lost(reason: string): void {
     this.heartbeat.stop();
+    clearTimeout(this.backstop);
     if (this.gone) return;
     this.gone = true;
     if (!this.finished) this.emit('gone', reason);

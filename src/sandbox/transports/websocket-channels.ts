@@ -18,6 +18,14 @@ const LOW_WATER = 1 << 18;
  * (counted while we were free to read: src/domain/heartbeat.ts) is gone.
  */
 export const DEFAULT_HEARTBEAT_MS = 15_000;
+/**
+ * A finished exec's connection stays until the client has read it all (its close frame, GOAWAY
+ * or close says so) or the heartbeat finds it gone; a client that stays alive without ever
+ * closing is cut off after this long. A shorter timer (ws's 30 s closing timeout) cut clients
+ * that held their reading behind a slow viewer: the socket's end reset the connection, and the
+ * output still unread was lost (the load run's streams, 0.1 to 1.4 MB short).
+ */
+export const CLOSING_BACKSTOP_MS = 10 * 60_000;
 
 export class WebSocketChannels extends ChannelListeners implements ExecChannels {
   private queued = 0;
@@ -80,7 +88,7 @@ export class WebSocketChannels extends ChannelListeners implements ExecChannels 
     if (this.finished) return;
     this.send(CHANNEL.error, new TextEncoder().encode(JSON.stringify(status)));
     this.finished = true;
-    this.heartbeat.stop();
+    // The heartbeat runs on until the close: it is what drops a client gone while we wait for it.
     // The client's close frame is behind any stdin it still sent: read on (and drop that input) to see it.
     this.resumeInput();
     if (!this.gone) this.ws.close(1000);

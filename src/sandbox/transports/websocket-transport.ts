@@ -5,7 +5,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ExecTransport } from './exec-transport.ts';
-import { WebSocketChannels } from './websocket-channels.ts';
+import { CLOSING_BACKSTOP_MS, WebSocketChannels } from './websocket-channels.ts';
 import { badRequest } from '../api/kube-status.ts';
 import { refuseUpgradeWithStatus } from '../api/http-replies.ts';
 
@@ -26,6 +26,7 @@ export function createWebSocketTransport(options: { heartbeatMs?: number } = {})
     noServer: true,
     maxPayload: MAX_PAYLOAD_BYTES,
     perMessageDeflate: false,
+    closeTimeout: CLOSING_BACKSTOP_MS,
     handleProtocols: (protocols) => chooseProtocol([...protocols].join(',')) ?? false,
   });
   return {
