@@ -84,7 +84,7 @@ export const browserFigure: Figure = {
       notes: [
         ...(hub ? [`server hub options from BENCH_HUB: ${JSON.stringify(hub)}`] : []),
         `headless Chromium (${CHROMIUM}), 1280×860, software rendering; the render rate counts from Enter to the line after the stream on screen`,
-        `WebGL: ${runs.gpu}; DOM renderer: the same Chromium with --disable-webgl`,
+        `WebGL (forced in the page's settings: Automatic keeps the DOM renderer on a software rasterizer): ${runs.gpu}; DOM renderer: the same Chromium with --disable-webgl`,
       ],
     };
   },
@@ -101,6 +101,8 @@ async function rounds(browser: Browser, url: string, renderer: 'dom' | 'webgl', 
   const r: Rounds = { shellToPrompt: [], render: [], ctrlC: [] };
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   page.setDefaultTimeout(60_000);
+  // WebGL forced: the page's Automatic setting keeps the DOM renderer on a software WebGL like this one
+  if (renderer === 'webgl') await page.addInitScript(`localStorage.setItem('octant-exec.preferences', '{"renderer":"webgl"}')`);
   // UNMASKED_RENDERER names the WebGL implementation (SwiftShader, a GPU); a browser without WebGL has none
   const gpu = await page.evaluate(() => {
     const gl = document.createElement('canvas').getContext('webgl2');

@@ -70,7 +70,7 @@ test('Ctrl + and − change the font size of every terminal and refit them (the 
   await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 15);
   const bigger = await sttySize('b');
   assert.ok(bigger.cols < before.cols && bigger.rows <= before.rows, `stty size went from ${JSON.stringify(before)} to ${JSON.stringify(bigger)}`);
-  assert.equal(await storedPreferences(), { fontSize: 15, confirmClose: true, copyOnSelect: false, webgl: true });
+  assert.equal(await storedPreferences(), { fontSize: 15, confirmClose: true, copyOnSelect: false, renderer: 'auto' });
   // the other terminal, not shown while the size changed, has it too, and told its shell
   await tab('sidecar: shell').click();
   assert.is(await shownFontSize(), 15);

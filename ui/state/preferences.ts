@@ -1,6 +1,6 @@
 // What a person sets for their terminals in this browser (localStorage, so every tab and every
 // later visit has it): the font size, whether closing a running terminal asks first, whether a
-// selection is copied at once, whether the shown terminal draws with WebGL. A stored value is untrusted (another version of the page, or a
+// selection is copied at once, which renderer draws the shown terminal. A stored value is untrusted (another version of the page, or a
 // hand edit, may have written it): anything out of range or of the wrong kind is the default.
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
@@ -13,13 +13,17 @@ export interface Preferences {
   confirmClose: boolean;
   /** a selection in a terminal goes to the clipboard as soon as it is made */
   copyOnSelect: boolean;
-  /** the shown terminal draws with WebGL where the browser has it (ui/terminal/renderer.ts); off: the DOM renderer */
-  webgl: boolean;
+  /** what draws the shown terminal (ui/terminal/renderer.ts): WebGL on a GPU (auto), WebGL wherever the browser has it, or the DOM renderer */
+  renderer: RendererChoice;
 }
+
+/** what draws the shown terminal: WebGL on a GPU only (auto), WebGL wherever the browser has it, or never */
+export type RendererChoice = 'auto' | 'webgl' | 'dom';
+const RENDERER_CHOICES: readonly RendererChoice[] = ['auto', 'webgl', 'dom'];
 
 export const FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
 
-export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, webgl: true };
+export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, renderer: 'auto' };
 
 const PREFERENCES_KEY = 'octant-exec.preferences';
 
@@ -46,7 +50,8 @@ export function readPreferences(storage?: Storage): Preferences {
     fontSize: validFontSize(s.fontSize),
     confirmClose: typeof s.confirmClose === 'boolean' ? s.confirmClose : DEFAULT_PREFERENCES.confirmClose,
     copyOnSelect: typeof s.copyOnSelect === 'boolean' ? s.copyOnSelect : DEFAULT_PREFERENCES.copyOnSelect,
-    webgl: typeof s.webgl === 'boolean' ? s.webgl : DEFAULT_PREFERENCES.webgl,
+    // before the choice of three, a page stored WebGL on or off: off stays off
+    renderer: RENDERER_CHOICES.find((choice) => choice === s.renderer) ?? (s.webgl === false ? 'dom' : DEFAULT_PREFERENCES.renderer),
   };
 }
 

@@ -3,7 +3,12 @@
 // WebGL contexts per page and silently drop the oldest past that, so a terminal takes a context
 // when shown and gives it back when hidden, and the page's one holder is tracked here: a page with
 // 30 tabs never holds more than one. The host element says which renderer draws it
-// (data-renderer="webgl" or "dom"), for tests and devtools.
+// (data-renderer="webgl" or "dom", and data-renderer-note why not WebGL), for tests and devtools.
+//
+// "Automatic" (the default) keeps the DOM renderer where the browser's WebGL is a software
+// rasterizer (SwiftShader, llvmpipe: no GPU, or a blocklisted one): there every frame is drawn on
+// the CPU, and figure 8 of bench/README.md measured the WebGL renderer at 0.31x the DOM renderer's
+// rate. The person can still force WebGL in Settings.
 //
 // No retry: once WebGL cannot be had on this page (no WebGL2, or a context lost that the browser
 // did not restore within the addon's 3 s) every terminal stays on the DOM renderer until the page
@@ -11,6 +16,7 @@
 // blocks WebGL for a page that keeps losing contexts; the DOM renderer always works.
 import type { Terminal } from '@xterm/xterm';
 import { WebglAddon } from '@xterm/addon-webgl';
+import type { RendererChoice } from '../state/preferences.ts';
 
 export type RendererKind = 'webgl' | 'dom';
 
@@ -26,13 +32,13 @@ export class TerminalRenderer {
   /** the addon's context, freed by hand on release: the addon only drops its canvas, and a context lives (and counts against the cap) until garbage collected */
   #context: WebGL2RenderingContext | undefined;
   #shown = false;
-  #allowed: boolean;
+  #choice: RendererChoice;
 
-  /** `allowed`: the person's setting (WebGL may be turned off); nothing is drawn with WebGL until shown. */
-  constructor(term: Terminal, host: HTMLElement, allowed: boolean) {
+  /** `choice`: the person's setting; nothing is drawn with WebGL until shown. */
+  constructor(term: Terminal, host: HTMLElement, choice: RendererChoice) {
     this.#term = term;
     this.#host = host;
-    this.#allowed = allowed;
+    this.#choice = choice;
     this.#mark();
   }
 
@@ -53,13 +59,13 @@ export class TerminalRenderer {
   }
 
   /** The setting changed: WebGL on (when shown) or off at once. */
-  allow(allowed: boolean): void {
-    this.#allowed = allowed;
+  choose(choice: RendererChoice): void {
+    this.#choice = choice;
     this.#choose();
   }
 
   #choose(): void {
-    if (!this.#shown || !this.#allowed || unavailable !== undefined) return this.#release();
+    if (!this.#shown || this.#choice === 'dom' || unavailable !== undefined || this.#softwareOnly()) return this.#release();
     if (this.#webgl) return;
     if (holder) holder.#release();
     const addon = new WebglAddon();
@@ -92,8 +98,34 @@ export class TerminalRenderer {
     this.#mark();
   }
 
+  /** Automatic, and this browser's WebGL is drawn in software: not worth it. */
+  #softwareOnly(): boolean {
+    return this.#choice === 'auto' && softwareRasterizer() !== undefined;
+  }
+
   #mark(): void {
     this.#host.dataset.renderer = this.kind;
-    if (unavailable !== undefined) this.#host.dataset.rendererNote = unavailable;
+    const software = this.#choice === 'auto' && this.#shown ? softwareRasterizer() : undefined;
+    const note = unavailable ?? (software && `this browser draws WebGL in software (${software}), slower than the plain renderer: Settings can force WebGL`);
+    if (note) this.#host.dataset.rendererNote = note;
+    else delete this.#host.dataset.rendererNote;
   }
+}
+
+/** A software rasterizer's name, once asked on this page; hardware and no WebGL at all are undefined. */
+let software: { name: string | undefined } | undefined;
+
+function softwareRasterizer(): string | undefined {
+  software ??= { name: probeSoftware() };
+  return software.name;
+}
+
+function probeSoftware(): string | undefined {
+  const gl = document.createElement('canvas').getContext('webgl2');
+  if (!gl) return undefined; // no WebGL: loading the addon fails and says so
+  // Chromium names the implementation only through the debug extension; Firefox in RENDERER too
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  gl.getExtension('WEBGL_lose_context')?.loseContext(); // a probe must not hold one of the page's few contexts
+  return /swiftshader|llvmpipe|softpipe|software rasterizer|microsoft basic render/i.exec(name)?.[0];
 }

@@ -15,6 +15,7 @@ import { isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
 import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
 import { TerminalRenderer } from './renderer.ts';
+import type { RendererChoice } from '../state/preferences.ts';
 import { zoomStep } from './zoom-key.ts';
 import { TerminalNotes } from './terminal-notes.ts';
 
@@ -27,7 +28,7 @@ export interface TerminalOptions {
   /** a selection goes to the clipboard as soon as it is made */
   copyOnSelect: boolean;
   /** the WebGL renderer while shown (renderer.ts), else the DOM renderer */
-  webgl: boolean;
+  renderer: RendererChoice;
   /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
   zoom: (step: -1 | 0 | 1) => void;
 }
@@ -77,7 +78,7 @@ export class TerminalSession implements SessionSink {
     this.term.loadAddon(this.#fit);
     this.term.loadAddon(this.#search);
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
-    this.#renderer = new TerminalRenderer(this.term, this.element, options.webgl);
+    this.#renderer = new TerminalRenderer(this.term, this.element, options.renderer);
     this.#notes = new TerminalNotes(this.term);
     this.#disposables.push(
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
@@ -178,9 +179,9 @@ export class TerminalSession implements SessionSink {
   }
 
   /** Font size and copy on select, as this browser's settings say (fitting again: the server gets the new cols and rows). */
-  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean; webgl: boolean }): void {
+  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean; renderer: RendererChoice }): void {
     this.#copyOnSelect = preferences.copyOnSelect;
-    this.#renderer.allow(preferences.webgl);
+    this.#renderer.choose(preferences.renderer);
     if (this.term.options.fontSize === preferences.fontSize) return;
     this.term.options.fontSize = preferences.fontSize;
     this.fit();

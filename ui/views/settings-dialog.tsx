@@ -1,7 +1,7 @@
 // "Settings" in the top bar: this browser's terminal settings, one line each. A change applies at
 // once to every open terminal and is kept for good in this browser (state/preferences.ts).
 import { useState } from 'preact/hooks';
-import { FONT_SIZE } from '../state/preferences.ts';
+import { FONT_SIZE, type RendererChoice } from '../state/preferences.ts';
 import { useAppState, useServices } from './context.ts';
 import { ModalForm } from './modal-form.tsx';
 
@@ -44,10 +44,14 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <input type="checkbox" checked={preferences.copyOnSelect} onChange={(e) => actions.setPreferences({ copyOnSelect: (e.currentTarget as HTMLInputElement).checked })} />
         <span>Copy on select</span>
       </label>
-      <label class="check">
-        <input type="checkbox" checked={preferences.webgl} onChange={(e) => actions.setPreferences({ webgl: (e.currentTarget as HTMLInputElement).checked })} />
-        <span>Draw the shown terminal with WebGL (faster; off: the browser's plain renderer)</span>
-      </label>
+      <div class="field">
+        <label for="setting-renderer">Renderer</label>
+        <select id="setting-renderer" value={preferences.renderer} onChange={(e) => actions.setPreferences({ renderer: (e.currentTarget as HTMLSelectElement).value as RendererChoice })}>
+          <option value="auto">Automatic: WebGL on a graphics card, else the plain renderer</option>
+          <option value="webgl">WebGL wherever the browser has it</option>
+          <option value="dom">Plain (the browser's own drawing)</option>
+        </select>
+      </div>
     </ModalForm>
   );
 }

@@ -3,7 +3,7 @@
 // failed or protocol-less upgrade makes kubectl retry over SPDY and the command would run twice.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type ServerOptions } from 'ws';
 import type { ExecTransport } from './exec-transport.ts';
 import { CLOSING_BACKSTOP_MS, WebSocketChannels } from './websocket-channels.ts';
 import { badRequest } from '../api/kube-status.ts';
@@ -22,13 +22,14 @@ export function chooseProtocol(offered: string | undefined): Protocol | undefine
 }
 
 export function createWebSocketTransport(options: { heartbeatMs?: number } = {}): ExecTransport {
+  // closeTimeout is ws's (since 8.19) and not yet in @types/ws
   const server = new WebSocketServer({
     noServer: true,
     maxPayload: MAX_PAYLOAD_BYTES,
     perMessageDeflate: false,
     closeTimeout: CLOSING_BACKSTOP_MS,
     handleProtocols: (protocols) => chooseProtocol([...protocols].join(',')) ?? false,
-  });
+  } as ServerOptions);
   return {
     name: 'websocket',
     accepts: (request) => (request.headers.upgrade ?? '').toLowerCase() === 'websocket',
