@@ -19,6 +19,8 @@ import type { Alerts } from '../events/projections/alerts.ts';
 import type { AuditTrail } from '../events/projections/audit-trail.ts';
 import type { Batches } from '../events/projections/batches.ts';
 import type { SessionList } from '../events/projections/session-list.ts';
+import type { Shares } from '../events/projections/shares.ts';
+import type { ShareFact } from '../domain/share.ts';
 import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
@@ -328,6 +330,11 @@ export class ExecSystem {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
   }
 
+  /** Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()). */
+  share(fact: ShareFact): void {
+    this.#send({ type: 'SHARE', fact });
+  }
+
   /** A terminal's pod went away: its exec is over for that reason. */
   podDeleted(sessionId: string): void {
     this.#send({ type: 'DELIVER', sessionId, event: { type: 'DISCONNECT', reason: 'podDeleted' } });
@@ -379,6 +386,10 @@ export class ExecSystem {
 
   get batches(): Batches {
     return this.#projections.models.batches;
+  }
+
+  get shares(): Shares {
+    return this.#projections.models.shares;
   }
 
   /** Entries with seq > `after`, at most `limit` of them, read from the store (and those still waiting to be written). */
