@@ -54,7 +54,8 @@ export function shareGrant(shares: Shares, caller: Caller, sessionId: string, no
     if (!row || row.sessionId !== sessionId) continue;
     const end = shareEnd(row, who, caller.person, now);
     if (end) {
-      refused ??= end;
+      // a share that picked them says more (it ended) than one that never did
+      if (!refused || refused === 'notYours') refused = end;
       continue;
     }
     const role = row.watchers[who]?.role ?? row.role;

@@ -7,7 +7,7 @@ import { SHARE_TYPED_EVERY_MS, isShareFact } from '../../domain/share.ts';
 import type { LogEntry } from '../../events/log-entry.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import type { Caller } from '../caller.ts';
-import { shareEndMessages, shareGrant, type ShareGrant } from './share-grant.ts';
+import { shareEnd, shareEndMessages, shareGrant, type ShareGrant } from './share-grant.ts';
 
 export interface ShareViewer {
   readonly socket: { readonly caller: Caller };
@@ -106,7 +106,10 @@ export class ShareViewers<V extends ShareViewer> {
       // another of the terminal's shares may still let a person in: they stay, with its role
       const now = found && !('refused' in found) ? found : undefined;
       if (!now) {
-        const why = found && 'refused' in found ? shareEndMessages[found.refused] : shareEndMessages.revoked;
+        // why their own share ended (another of the terminal's may have other reasons)
+        const own = this.system.shares.byId[granted.shareId];
+        const end = own && shareEnd(own, granted.who, viewer.socket.caller.person, this.now());
+        const why = shareEndMessages[end ?? (found && 'refused' in found ? found.refused : 'revoked')];
         this.remove(viewer);
         this.events.ended(viewer, why);
       } else if (now.role !== granted.role) {
