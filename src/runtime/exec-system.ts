@@ -42,6 +42,7 @@ import { SNAPSHOT_FORMAT, systemState, type PersistedSupervisor, type SharedStat
 import { TerminalIo } from './terminal-io.ts';
 import { StorageAlert } from './storage-alert.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
+import { SystemListeners } from './system-listeners.ts';
 
 export { DEFAULT_SNAPSHOT_POLICY } from './exec-system-types.ts';
 export type { ExecResult, ExecSystemOptions, ReplayReport, RestartResult, SharedExecSystemOptions, SnapshotPolicy } from './exec-system-types.ts';
@@ -49,7 +50,7 @@ export type { ExecResult, ExecSystemOptions, ReplayReport, RestartResult, Shared
 /** forfeited: a replica that lost its lease; what its machines still report is not its to log */
 type Mode = 'live' | 'replaying' | 'seeding' | 'forfeited';
 
-export class ExecSystem {
+export class ExecSystem extends SystemListeners {
   readonly io = new TerminalIo();
   readonly replayReport: ReplayReport;
   #clock: VirtualClock;
@@ -65,11 +66,8 @@ export class ExecSystem {
   #lastSeq = 0;
   #mode: Mode = 'live';
   #matcher = new FactMatcher();
-  #listeners = new Set<(entry: LogEntry) => void>();
   /** the entries the command being sent has caused so far (see #command) */
   #caused: LogEntry[] | undefined;
-  #alertListeners = new Set<() => void>();
-  #snapshotListeners = new Set<(seq: number) => void>();
   #storage: StorageAlert;
   #snapshots: SnapshotSchedule;
 
@@ -89,6 +87,7 @@ export class ExecSystem {
   }
 
   private constructor(options: ExecSystemOptions | SharedExecSystemOptions, how: { restore: boolean } | { shared: SharedExecSystemOptions }) {
+    super();
     const warn = (this.#warn = options.warn ?? ((message: string) => console.warn(`octant-exec: ${message}`)));
     this.#storage = new StorageAlert('shared' in how ? 'database' : 'files', warn, () => this.#clock.now());
     if ('shared' in how) {
@@ -180,7 +179,7 @@ export class ExecSystem {
       this.#projections.add(entry);
       this.#liveRuns.observe(entry);
       this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
-      for (const listener of this.#listeners) listener(entry);
+      this.tellEntry(entry);
     }
     this.#snapshots.added(entries.length);
   }
@@ -211,9 +210,7 @@ export class ExecSystem {
   writeSnapshot(): boolean {
     if (!this.#snapshots.due) return false;
     const seq = this.#lastSeq;
-    const told = () => {
-      for (const listener of this.#snapshotListeners) listener(seq);
-    };
+    const told = () => this.tellSnapshot(seq);
     // A shared log's: only the projections, written in the background (told once stored).
     if (this.#shared && !this.#shared.writeSnapshot(seq, { clock: this.#clock.now(), projections: this.#projections.models }, this.#clock.now(), told)) return false;
     if (!this.#shared && !this.#writeFileSnapshot()) return false;
@@ -237,7 +234,7 @@ export class ExecSystem {
 
   #storageProblem(problem: string | undefined): void {
     this.#storage.report(problem);
-    for (const listener of this.#alertListeners) listener();
+    this.tellAlerts();
   }
 
   get clock(): VirtualClock {
@@ -352,23 +349,6 @@ export class ExecSystem {
     if (!this.#writer!.flush()) this.#warn(`${this.#writer!.waiting.length} entries of the event log could not be written before stopping, and are lost`);
     this.#writer!.close();
     this.#store!.close();
-  }
-
-  onEntry(listener: (entry: LogEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  /** Told each time a snapshot has been written, with the seq it covers. */
-  onSnapshot(listener: (seq: number) => void): () => void {
-    this.#snapshotListeners.add(listener);
-    return () => this.#snapshotListeners.delete(listener);
-  }
-
-  /** Told when the alerts change without a log entry (the log could not be written, or can again). */
-  onAlerts(listener: () => void): () => void {
-    this.#alertListeners.add(listener);
-    return () => this.#alertListeners.delete(listener);
   }
 
   get sessionList(): SessionList {
