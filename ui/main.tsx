@@ -13,10 +13,11 @@ import { readRoute, routeUrl } from './state/route.ts';
 import { Store } from './state/store.ts';
 import { TerminalManager } from './terminal/terminal-manager.ts';
 import { TransferActions } from './state/transfer-actions.ts';
+import { ShareActions } from './state/share-actions.ts';
 import { download } from './views/format.ts';
 import { App } from './views/app.tsx';
 import { Services } from './views/context.ts';
-import { startSharedPage } from './views/shared-page.tsx';
+import { startSharedPage } from './shared-main.tsx';
 
 /** sessionStorage or localStorage, or nothing where the browser denies it (no cookies allowed). */
 function storageOf(kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
@@ -60,7 +61,7 @@ function startApp(): void {
   const root = document.getElementById('app')!;
   root.textContent = ''; // the "Loading…" line of index.html
   render(
-    <Services.Provider value={{ store, actions, terminals, inspector, transfers }}>
+    <Services.Provider value={{ store, actions, terminals, inspector, transfers, shares: new ShareActions(api) }}>
       <App />
     </Services.Provider>,
     root,

@@ -5,7 +5,8 @@
 // viewer/participant and Remove for each person.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow, ShareRole, ShareView } from '../../src/protocol/index.ts';
-import { api, ApiError } from '../protocol/http-client.ts';
+import type { ShareAnswer } from '../state/share-actions.ts';
+import { useServices } from './context.ts';
 import { ModalForm } from './modal-form.tsx';
 
 const EXPIRIES: { seconds: number; label: string }[] = [
@@ -17,7 +18,6 @@ const EXPIRIES: { seconds: number; label: string }[] = [
 
 const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
-const problemOf = (error: unknown) => (error instanceof ApiError ? error.message : String(error));
 
 export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: () => void }) {
   const { row, team } = props;
@@ -30,29 +30,32 @@ export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: ()
   const [problem, setProblem] = useState<string | undefined>(undefined);
   const [copied, setCopied] = useState(false);
 
-  const refresh = () =>
-    api.shares(row.sessionId).then(
-      (list) => setShares(list),
-      (error: unknown) => setProblem(problemOf(error)),
-    );
+  const { shares: actions } = useServices();
+
+  const refresh = async () => {
+    const listed = await actions.list(row.sessionId);
+    if ('ok' in listed) setShares(listed.ok);
+    else setProblem(listed.problem);
+  };
   useEffect(() => void refresh(), [row.sessionId]);
 
-  const act = async (step: () => Promise<unknown>) => {
+  /** One step at a time: its problem shown, then the list read again. */
+  const act = async (step: () => Promise<ShareAnswer<unknown>>) => {
     setProblem(undefined);
-    try {
-      await step();
-    } catch (error) {
-      setProblem(problemOf(error));
-    }
+    const done = await step();
+    if ('problem' in done) setProblem(done.problem);
     await refresh();
   };
 
   const missingPeople = team && words(users).length === 0 && words(groups).length === 0;
   const make = () =>
     act(async () => {
-      const made = await api.share(row.sessionId, { role, expiresIn, ...(team && words(users).length ? { users: words(users) } : {}), ...(team && words(groups).length ? { groups: words(groups) } : {}) });
-      setLink(`${location.origin}${made.link}`);
-      setCopied(false);
+      const made = await actions.make(row.sessionId, { role, expiresIn, ...(team && words(users).length ? { users: words(users) } : {}), ...(team && words(groups).length ? { groups: words(groups) } : {}) });
+      if ('ok' in made) {
+        setLink(made.ok);
+        setCopied(false);
+      }
+      return made;
     });
 
   return (
@@ -123,8 +126,9 @@ export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: ()
   );
 }
 
-function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: () => Promise<unknown>) => Promise<void>; onRefresh: () => void }) {
+function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: () => Promise<ShareAnswer<unknown>>) => Promise<void>; onRefresh: () => void }) {
   const { shares, row, act } = props;
+  const { shares: actions } = useServices();
   return (
     <section class="share-list" aria-label="Shares of this terminal">
       <h3>
@@ -140,7 +144,7 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
               {(share.users ?? []).concat(share.groups?.map((g) => `group ${g}`) ?? []).length > 0 && ` · for ${[...(share.users ?? []), ...(share.groups ?? []).map((g) => `group ${g}`)].join(', ')}`}
             </span>
             {share.status === 'live' && (
-              <button type="button" onClick={() => void act(() => api.revokeShare(row.sessionId, share.shareId))}>
+              <button type="button" onClick={() => void act(() => actions.revoke(row.sessionId, share.shareId))}>
                 Revoke
               </button>
             )}
@@ -152,10 +156,10 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
                   </span>
                   {!w.removed && share.status === 'live' && (
                     <>
-                      <button type="button" onClick={() => void act(() => api.changeWatcher(row.sessionId, share.shareId, { who: w.who, role: w.role === 'viewer' ? 'participant' : 'viewer' }))}>
+                      <button type="button" onClick={() => void act(() => actions.change(row.sessionId, share.shareId, { who: w.who, role: w.role === 'viewer' ? 'participant' : 'viewer' }))}>
                         {w.role === 'viewer' ? 'Let type' : 'Make viewer'}
                       </button>
-                      <button type="button" onClick={() => void act(() => api.changeWatcher(row.sessionId, share.shareId, { who: w.who, remove: true }))}>
+                      <button type="button" onClick={() => void act(() => actions.change(row.sessionId, share.shareId, { who: w.who, remove: true }))}>
                         Remove
                       </button>
                     </>
