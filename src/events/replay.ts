@@ -4,6 +4,7 @@
 // again, which is how a replay proves the machines deterministic.
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import type { LogEntry } from './log-entry.ts';
+import type { ShareFact } from '../domain/share.ts';
 
 export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
   switch (entry.type) {
@@ -29,6 +30,18 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
       return { type: 'RESTART', sessionId: entry.sessionId };
     case 'session.closed':
       return { type: 'CLOSE', sessionId: entry.sessionId };
+    case 'share.created':
+    case 'share.revoked':
+    case 'share.claimed':
+    case 'share.joined':
+    case 'share.left':
+    case 'share.roleChanged':
+    case 'share.removed':
+    case 'share.typed': {
+      // the fact as the server decided it: the supervisor emits it again, and the replay matches it with the log
+      const { seq: _seq, time: _time, ...fact } = entry;
+      return { type: 'SHARE', fact: fact as ShareFact };
+    }
     default:
       return undefined;
   }

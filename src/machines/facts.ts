@@ -3,6 +3,7 @@
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ActionMode, ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
+import type { ShareFact } from '../domain/share.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 
 /** replicaLost: the replica that held its exec stream stopped answering (several replicas share one log) */
@@ -59,5 +60,6 @@ export type BatchFact =
   | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
   | { type: 'batch.finished'; batchId: string };
 
-export type Fact = SessionFact | ExecFact | BatchFact;
+/** shares of a live terminal (src/domain/share.ts): decided by the server, logged through the supervisor */
+export type Fact = SessionFact | ExecFact | BatchFact | ShareFact;
 export type FactType = Fact['type'];

@@ -6,3 +6,5 @@ export * from './namespace-key.ts';
 export * from './socket-messages.ts';
 export * from './terminal-states.ts';
 export type * from './wire-types.ts';
+export type * from './shares.ts';
+export { SHARE_ROLES } from './shares.ts';

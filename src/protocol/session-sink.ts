@@ -21,8 +21,8 @@ export interface SessionSink {
   /** Write bytes to the screen; call `written` once they are on it. */
   output(bytes: Uint8Array, channel: 'stdout' | 'stderr', written: () => void): void;
   attached?(info: AttachInfo): void;
-  /** the server detached this session (it was closed) */
-  detached?(reason: string): void;
+  /** the server detached this session (it was closed, or the share that showed it ended: `message` says why) */
+  detached?(reason: string, message?: string): void;
   error?(message: string): void;
   /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went */
   inputPending?(bytes: number): void;

@@ -345,10 +345,11 @@ export class SocketClient {
         break;
       }
       case 'detached':
-        if (message.reason === 'closed') {
+        // closed, or a share that no longer lets this page in: nothing to attach again after a reconnect
+        if (message.reason === 'closed' || message.reason === 'shareEnded') {
           const a = this.#attachments.get(message.sessionId);
           this.#attachments.delete(message.sessionId);
-          a?.sink.detached?.(message.reason);
+          a?.sink.detached?.(message.reason, message.message);
         }
         break;
       case 'error':

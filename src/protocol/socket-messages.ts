@@ -2,6 +2,7 @@
 // protocol version, the error codes and the limits a server announces in its hello. Terminal
 // bytes go in binary frames (frames.ts), never here.
 import type { Alert, BatchRow, PodSummary, SessionRow } from './wire-types.ts';
+import type { ShareRole } from '../domain/share.ts';
 
 /** Raised when a message changes meaning; a page that sees another version reloads. */
 export const PROTOCOL_VERSION = 1;
@@ -25,7 +26,7 @@ export type ClientMessage =
   | { type: 'eof'; sessionId: string }
   | { type: 'watchPods' | 'unwatchPods'; namespace: string; context?: string };
 
-export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'stream', 'pods', 'error', 'pong'] as const;
+export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'shareRole', 'stream', 'pods', 'error', 'pong'] as const;
 
 export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed', 'readOnly', 'notATerminal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -50,7 +51,10 @@ export type ServerMessage =
   | { type: 'batch'; batch: BatchRow }
   /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead */
   | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number } }
-  | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' }
+  /** shareEnded: the share that let this socket in was revoked, expired or removed it (`message` says which) */
+  | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' | 'shareEnded'; message?: string }
+  /** the owner of a shared terminal made this socket's person a viewer or a participant */
+  | { type: 'shareRole'; sessionId: string; role: ShareRole }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
   | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
   | { type: 'error'; code: ErrorCode; message: string; sessionId?: string; namespace?: string; context?: string }

@@ -19,6 +19,8 @@ import type { Alerts } from '../events/projections/alerts.ts';
 import type { AuditTrail } from '../events/projections/audit-trail.ts';
 import type { Batches } from '../events/projections/batches.ts';
 import type { SessionList } from '../events/projections/session-list.ts';
+import type { Shares } from '../events/projections/shares.ts';
+import type { ShareFact } from '../domain/share.ts';
 import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
@@ -40,6 +42,7 @@ import { SNAPSHOT_FORMAT, systemState, type PersistedSupervisor, type SharedStat
 import { TerminalIo } from './terminal-io.ts';
 import { StorageAlert } from './storage-alert.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
+import { SystemListeners } from './system-listeners.ts';
 
 export { DEFAULT_SNAPSHOT_POLICY } from './exec-system-types.ts';
 export type { ExecResult, ExecSystemOptions, ReplayReport, RestartResult, SharedExecSystemOptions, SnapshotPolicy } from './exec-system-types.ts';
@@ -47,7 +50,7 @@ export type { ExecResult, ExecSystemOptions, ReplayReport, RestartResult, Shared
 /** forfeited: a replica that lost its lease; what its machines still report is not its to log */
 type Mode = 'live' | 'replaying' | 'seeding' | 'forfeited';
 
-export class ExecSystem {
+export class ExecSystem extends SystemListeners {
   readonly io = new TerminalIo();
   readonly replayReport: ReplayReport;
   #clock: VirtualClock;
@@ -63,11 +66,8 @@ export class ExecSystem {
   #lastSeq = 0;
   #mode: Mode = 'live';
   #matcher = new FactMatcher();
-  #listeners = new Set<(entry: LogEntry) => void>();
   /** the entries the command being sent has caused so far (see #command) */
   #caused: LogEntry[] | undefined;
-  #alertListeners = new Set<() => void>();
-  #snapshotListeners = new Set<(seq: number) => void>();
   #storage: StorageAlert;
   #snapshots: SnapshotSchedule;
 
@@ -87,6 +87,7 @@ export class ExecSystem {
   }
 
   private constructor(options: ExecSystemOptions | SharedExecSystemOptions, how: { restore: boolean } | { shared: SharedExecSystemOptions }) {
+    super();
     const warn = (this.#warn = options.warn ?? ((message: string) => console.warn(`octant-exec: ${message}`)));
     this.#storage = new StorageAlert('shared' in how ? 'database' : 'files', warn, () => this.#clock.now());
     if ('shared' in how) {
@@ -178,7 +179,7 @@ export class ExecSystem {
       this.#projections.add(entry);
       this.#liveRuns.observe(entry);
       this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
-      for (const listener of this.#listeners) listener(entry);
+      this.tellEntry(entry);
     }
     this.#snapshots.added(entries.length);
   }
@@ -209,9 +210,7 @@ export class ExecSystem {
   writeSnapshot(): boolean {
     if (!this.#snapshots.due) return false;
     const seq = this.#lastSeq;
-    const told = () => {
-      for (const listener of this.#snapshotListeners) listener(seq);
-    };
+    const told = () => this.tellSnapshot(seq);
     // A shared log's: only the projections, written in the background (told once stored).
     if (this.#shared && !this.#shared.writeSnapshot(seq, { clock: this.#clock.now(), projections: this.#projections.models }, this.#clock.now(), told)) return false;
     if (!this.#shared && !this.#writeFileSnapshot()) return false;
@@ -235,7 +234,7 @@ export class ExecSystem {
 
   #storageProblem(problem: string | undefined): void {
     this.#storage.report(problem);
-    for (const listener of this.#alertListeners) listener();
+    this.tellAlerts();
   }
 
   get clock(): VirtualClock {
@@ -328,6 +327,11 @@ export class ExecSystem {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
   }
 
+  /** Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()). */
+  share(fact: ShareFact): void {
+    this.#send({ type: 'SHARE', fact });
+  }
+
   /** A terminal's pod went away: its exec is over for that reason. */
   podDeleted(sessionId: string): void {
     this.#send({ type: 'DELIVER', sessionId, event: { type: 'DISCONNECT', reason: 'podDeleted' } });
@@ -347,23 +351,6 @@ export class ExecSystem {
     this.#store!.close();
   }
 
-  onEntry(listener: (entry: LogEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
-  /** Told each time a snapshot has been written, with the seq it covers. */
-  onSnapshot(listener: (seq: number) => void): () => void {
-    this.#snapshotListeners.add(listener);
-    return () => this.#snapshotListeners.delete(listener);
-  }
-
-  /** Told when the alerts change without a log entry (the log could not be written, or can again). */
-  onAlerts(listener: () => void): () => void {
-    this.#alertListeners.add(listener);
-    return () => this.#alertListeners.delete(listener);
-  }
-
   get sessionList(): SessionList {
     return this.#projections.models.sessionList;
   }
@@ -379,6 +366,10 @@ export class ExecSystem {
 
   get batches(): Batches {
     return this.#projections.models.batches;
+  }
+
+  get shares(): Shares {
+    return this.#projections.models.shares;
   }
 
   /** Entries with seq > `after`, at most `limit` of them, read from the store (and those still waiting to be written). */

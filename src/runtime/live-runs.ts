@@ -14,6 +14,7 @@
 // Replayed alone, the latest ACTIVITY would come too late: the idle timeout armed by the entry
 // before it could fall due first. `seedingSteps` therefore holds the idle timers off from that
 // entry to it (an ACTIVITY whose activity is still to come, overwritten by the real one).
+import { isShareFact } from '../domain/share.ts';
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { LogEntry } from '../events/log-entry.ts';
 import { inputOf } from '../events/replay.ts';
@@ -35,7 +36,8 @@ export class LiveRuns {
     if (isRunStart(entry)) return void this.#runs.set(entry.sessionId, [entry]);
     if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') return void this.#runs.delete(entry.sessionId);
     const run = this.#runs.get(entry.sessionId);
-    if (!run || !inputOf(entry) || entry.type === 'session.restartRefused') return;
+    // a share's facts are the server's decisions, not the run's inputs: a seeded run needs none of them
+    if (!run || !inputOf(entry) || entry.type === 'session.restartRefused' || isShareFact(entry)) return;
     if (replaced.has(entry.type)) {
       // A resize replaces the last resize; an activity the last activity since the run last (re)entered `running` or `live`.
       const previous = run.findLastIndex((e) => e.type === entry.type || (entry.type === 'session.activity' && !replaced.has(e.type)));

@@ -1,4 +1,4 @@
-// The read models of the log (session list, audit trail, alerts, batches), kept current as
+// The read models of the log (session list, audit trail, alerts, batches, shares), kept current as
 // entries come. Entries are folded in when a model is read, or every few thousand entries, so a
 // burst costs one immer copy and a long replay never holds more than a batch of entries.
 import type { LogEntry } from '../events/log-entry.ts';
@@ -7,12 +7,14 @@ import { alertsProjection, type Alerts } from '../events/projections/alerts.ts';
 import { auditTrailProjection, type AuditTrail } from '../events/projections/audit-trail.ts';
 import { batchesProjection, type Batches } from '../events/projections/batches.ts';
 import { sessionListProjection, type SessionList } from '../events/projections/session-list.ts';
+import { sharesProjection, type Shares } from '../events/projections/shares.ts';
 
 export interface ProjectionModels {
   sessionList: SessionList;
   auditTrail: AuditTrail;
   alerts: Alerts;
   batches: Batches;
+  shares: Shares;
 }
 
 const FOLD_EVERY = 5_000;
@@ -21,12 +23,14 @@ export class ProjectionSet {
   #models: ProjectionModels;
   #unfolded: LogEntry[] = [];
 
-  constructor(models?: ProjectionModels) {
-    this.#models = models ?? {
-      sessionList: sessionListProjection.initial(),
-      auditTrail: auditTrailProjection.initial(),
-      alerts: alertsProjection.initial(),
-      batches: batchesProjection.initial(),
+  constructor(models?: Partial<ProjectionModels>) {
+    this.#models = {
+      sessionList: models?.sessionList ?? sessionListProjection.initial(),
+      auditTrail: models?.auditTrail ?? auditTrailProjection.initial(),
+      alerts: models?.alerts ?? alertsProjection.initial(),
+      batches: models?.batches ?? batchesProjection.initial(),
+      // a snapshot from before shares has none (none could have been made)
+      shares: models?.shares ?? sharesProjection.initial(),
     };
   }
 
@@ -51,6 +55,7 @@ export class ProjectionSet {
       auditTrail: applyEntries(auditTrailProjection, m.auditTrail, entries),
       alerts: applyEntries(alertsProjection, m.alerts, entries),
       batches: applyEntries(batchesProjection, m.batches, entries),
+      shares: applyEntries(sharesProjection, m.shares, entries),
     };
   }
 }

@@ -37,6 +37,7 @@ import { keepaliveIntervals } from './keepalive.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
+import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
@@ -235,7 +236,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const sessionKey = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') && !auth.sessionKey ? { sessionKey: derivedKey(shared.sharedKey, 'sign-in sessions') } : {};
     // ...and hear of each other's sign-outs through it.
     const revocations = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') ? { revocations: new SharedRevocations(shared, warn) } : {};
-    const authenticator = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
+    const chosen = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
+    // local mode's share links let a browser in to one terminal (shares/share-links.ts); a team mode's need a signed-in person
+    const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system) : chosen;
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
     gate.parts = { system, reader, pods: podChanges, copies, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };

@@ -14,6 +14,12 @@ export interface Caller {
   signOut: string | null;
   /** the replica that vouched for this caller: what it sends is answered here, never sent on again */
   via?: string;
+  /**
+   * local mode: a browser let in by a share link's cookie, and for nothing but that share's
+   * terminal (src/server/shares/): it owns nothing, sees nothing else, and calls no API but the
+   * shared view's
+   */
+  share?: { shareId: string };
 }
 
 export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };
@@ -26,6 +32,7 @@ export function signedIn(caller: Caller): SignedIn | null {
 
 /** Whether the caller may act on something started for `owner` (undefined: started in local mode). */
 export function owns(caller: Caller, owner: Person | undefined): boolean {
+  if (caller.share) return false;
   if (!caller.person) return true;
   return owner !== undefined && owner.user === caller.person.user;
 }

@@ -18,6 +18,8 @@ import { Scrollback } from './scrollback.ts';
 import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
+import { ShareViewers } from './shares/share-viewers.ts';
+import type { ShareGrant } from './shares/share-grant.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
@@ -34,8 +36,10 @@ interface Viewer {
   /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
   unacked: number;
   acks: boolean;
-  /** watching another person's terminal (an admin): no input, resize or eof */
+  /** watching another person's terminal (an admin, or a share's viewer): no input, resize or eof */
   readOnly: boolean;
+  /** shown through a share (shares/): its grant, checked again whenever the share changes */
+  share?: ShareGrant;
   /** live frames held while this viewer's screen is being built (counted in `unacked`, so flow control holds the producer) */
   held?: { frame: Uint8Array; bytes: number }[];
 }
@@ -68,6 +72,7 @@ export class DataPlane {
   readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
   readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
+  readonly #shares: ShareViewers<Viewer>;
 
   constructor(
     private readonly system: ExecSystem,
@@ -77,6 +82,17 @@ export class DataPlane {
       output: (id, channel, chunk) => this.#output(id, channel, chunk),
       streamOpened: (id) => this.#streamChanged(id, 'opened'),
       streamClosed: (id) => this.#streamChanged(id, 'closed'),
+    });
+    this.#shares = new ShareViewers<Viewer>(system, {
+      ended: (viewer, message) => {
+        if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer) this.#viewers.get(viewer.socket)?.delete(viewer.sessionId);
+        this.#removeViewer(viewer);
+        viewer.socket.send({ type: 'detached', sessionId: viewer.sessionId, reason: 'shareEnded', message });
+      },
+      roleChanged: (viewer) => {
+        viewer.readOnly = viewer.share!.role === 'viewer';
+        viewer.socket.send({ type: 'shareRole', sessionId: viewer.sessionId, role: viewer.share!.role });
+      },
     });
   }
 
@@ -99,6 +115,7 @@ export class DataPlane {
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
       viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
+      if (viewer.share) this.#shares.remove(viewer);
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
     return stream !== undefined;
@@ -115,6 +132,8 @@ export class DataPlane {
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
     if (viewer.readOnly && (message.type === 'resize' || message.type === 'eof')) return this.#refuseReadOnly(viewer);
+    // a participant types, but the size is the owner's window's
+    if (viewer.share && message.type === 'resize') return socket.error('readOnly', `Only the owner of ${sessionId} resizes it: your view follows their size.`, sessionId);
     switch (message.type) {
       case 'detach':
         this.#viewers.get(socket)?.delete(sessionId);
@@ -145,7 +164,10 @@ export class DataPlane {
     if (!socket.inputBytes.take(frame.payload.length)) {
       return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: this input was dropped.`, frame.sessionId);
     }
-    if (this.system.io.input(frame.sessionId, frame.payload)) return;
+    if (this.system.io.input(frame.sessionId, frame.payload)) {
+      if (viewer.share) this.#shares.typed(viewer);
+      return;
+    }
     // Typed while the exec is still connecting: kept (a little) and sent when the stream opens.
     if (this.system.sessionList.byId[frame.sessionId]?.state === 'connecting') {
       const pending = this.#pendingInput.get(frame.sessionId) ?? { chunks: [], bytes: 0 };
@@ -161,6 +183,7 @@ export class DataPlane {
 
   close(): void {
     this.#stop();
+    this.#shares.close();
   }
 
   #stream(sessionId: string): SessionStream {
@@ -231,8 +254,10 @@ export class DataPlane {
 
   #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean, screen: boolean): void {
     const row = this.system.sessionList.byId[sessionId];
+    // a share lets someone watch (or type in) a terminal that is not theirs: its role decides
+    const share = row && !owns(socket.caller, row.person) ? this.#shares.grant(socket.caller, sessionId) : undefined;
     // another person's terminal is as unknown as one that never was: its id is not confirmed
-    if (!row || !sees(socket.caller, row.person)) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
+    if (!row || (!share && !sees(socket.caller, row.person))) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
     if (isTransfer(row.mode)) return socket.error('notATerminal', `Session ${sessionId} is a file ${row.mode.kind}: its bytes go to the HTTP request that started it, and there is nothing to show. Close it to cancel it.`, sessionId);
     const shown = this.#viewers.get(socket) ?? new Map<string, Viewer>();
     this.#viewers.set(socket, shown);
@@ -240,8 +265,9 @@ export class DataPlane {
     if (previous) this.#removeViewer(previous);
     else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
     const stream = this.#stream(sessionId);
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: !owns(socket.caller, row.person) };
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}) };
     shown.set(sessionId, viewer);
+    if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
     if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
     const wanted = Math.min(from, stream.scrollback.end);
@@ -330,12 +356,14 @@ export class DataPlane {
   }
 
   #refuseReadOnly(viewer: Viewer): void {
+    if (viewer.share) return viewer.socket.error('readOnly', `You are a viewer of this shared terminal: only its owner and participants type in it.`, viewer.sessionId);
     const owner = this.system.sessionList.byId[viewer.sessionId]?.person?.user ?? 'the local user';
     viewer.socket.error('readOnly', `You are watching ${owner}'s terminal: only ${owner} can type in it or resize it.`, viewer.sessionId);
   }
 
   #removeViewer(viewer: Viewer): void {
     viewer.held = undefined; // output waiting for its screen: nobody will read it
+    if (viewer.share) this.#shares.remove(viewer);
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;
     stream.viewers.delete(viewer);

@@ -7,6 +7,7 @@ import type { ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { ClusterView } from '../adapters/cluster.ts';
+import { shareRoutes } from './shares/share-api.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
@@ -71,16 +72,18 @@ interface ApiCall extends ApiContext {
   path: string;
 }
 
-type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
+export type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
 
-interface Route {
-  method: 'GET' | 'POST';
+export interface Route {
+  method: 'GET' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
   /** the status of a success; default 200 */
   status?: number;
   /** the handler writes the answer itself (a download's bytes) */
   raw?: boolean;
+  /** a share link's browser may call it (the shared page's own calls); no other route is theirs */
+  forShareLink?: boolean;
 }
 
 const segment = '([^/]+)';
@@ -105,6 +108,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: visibleAlerts(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(adminOnly(ctx), url) },
   { method: 'GET', pattern: /^\/snapshots$/, handler: (ctx): ActorSnapshots => adminOnly(ctx).system.snapshots() },
+  ...shareRoutes(segment),
 ];
 
 /** Answers one API call; `path` is the part after /api/v1. */
@@ -113,6 +117,7 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
   if (matching.length === 0) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
   const route = matching.find((r) => r.method === req.method);
   if (!route) throw new HttpError(405, `${req.method} is not allowed here; use ${matching.map((r) => r.method).join(' or ')}.`);
+  if (caller.share && !route.forShareLink) throw new HttpError(403, 'A share link opens its one terminal and nothing else: open octant-exec\'s own URL for the rest.');
   let params: string[];
   try {
     params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);

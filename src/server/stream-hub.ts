@@ -53,6 +53,8 @@ export class StreamHub {
       },
       control: (socket, message) => {
         if ('sessionId' in message) this.#sessionMessage(socket, message);
+        // a share link's browser sees its one terminal, never the cluster's pods
+        else if ('namespace' in message && socket.caller.share) socket.error('watchFailed', 'A share link shows its one terminal and nothing else.');
         else if ('namespace' in message) this.#control.watchPods(socket, message.type === 'watchPods', message.namespace, message.context);
       },
       disconnected: (socket) => {

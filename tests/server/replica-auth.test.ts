@@ -29,6 +29,13 @@ test('a voucher carries the caller to another replica, for that request only', (
   assert.is(b.check(future, 'POST', path), undefined, 'good for longer than a voucher lives: refused');
 });
 
+test('a share link\'s browser stays limited to its share at the other replica (a local caller without it would own everything)', () => {
+  const a = new ReplicaAuth(key, 'local', () => 1_000);
+  const b = new ReplicaAuth(key, 'local', () => 1_000);
+  const link: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId: 'sAbc' } };
+  assert.equal(b.check(a.sign('abc123', link, 'GET', path), 'GET', path)?.caller, { mode: 'local', share: { shareId: 'sAbc' }, admin: false, signOut: null, via: 'abc123' });
+});
+
 test('anything else is not a voucher: forged, another key, truncated, over-long, a person of the wrong shape', () => {
   const now = () => 1_000;
   const a = new ReplicaAuth(key, 'oidc', now);

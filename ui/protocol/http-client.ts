@@ -21,6 +21,12 @@ import type {
   ServerInfo,
   SignInReply,
   SignOutReply,
+  ShareCreated,
+  SharedReply,
+  ShareRequest,
+  SharesReply,
+  ShareView,
+  WatcherChange,
 } from '../../src/protocol/index.ts';
 
 export class ApiError extends Error {
@@ -107,6 +113,14 @@ export const api = {
   closeAllEnded: () => call<CloseEndedReply>('/sessions/close-ended', { method: 'POST' }),
   events: (after = 0, limit = 1000) => call<EventsReply>(`/events?after=${after}&limit=${limit}`),
   snapshots: () => call<ActorSnapshots>('/snapshots'),
+  /** Sharing a live terminal (docs/api.md, "Sharing a terminal"): the owner's calls */
+  share: (sessionId: string, request: ShareRequest) => call<ShareCreated>(`/sessions/${seg(sessionId)}/shares`, { body: request }),
+  shares: (sessionId: string) => call<SharesReply>(`/sessions/${seg(sessionId)}/shares`).then((r) => r.shares),
+  revokeShare: (sessionId: string, shareId: string) => call<{ share: ShareView }>(`/sessions/${seg(sessionId)}/shares/${seg(shareId)}`, { method: 'DELETE' }),
+  changeWatcher: (sessionId: string, shareId: string, change: WatcherChange) => call<{ share: ShareView }>(`/sessions/${seg(sessionId)}/shares/${seg(shareId)}/watchers`, { body: change }),
+  /** ...and the shared page's: trade a local link's secret for its cookie (once), then ask what it shows */
+  shareSignIn: (id: string, secret: string) => call<{ shareId: string; sessionId: string }>('/share-session', { body: { id, secret } }),
+  shared: (id?: string) => call<SharedReply>(`/shared${id ? `?id=${seg(id)}` : ''}`),
 };
 
 export type Api = typeof api;

@@ -23,6 +23,8 @@ export interface TerminalOptions {
   dark: boolean;
   /** team mode: someone else's terminal, watched (an admin's view): nothing typed or resized here is sent */
   readOnly?: boolean;
+  /** a shared terminal (a participant's view): typed into, but its size is its owner's, never sent from here */
+  sizeFromOwner?: boolean;
   /** CSS pixels (state/preferences.ts bounds it) */
   fontSize: number;
   /** a selection goes to the clipboard as soon as it is made */
@@ -49,6 +51,7 @@ export class TerminalSession implements SessionSink {
   readonly #notes: TerminalNotes;
   #onSearchRequest: (() => void) | undefined;
   #readOnly: boolean;
+  readonly #sizeFromOwner: boolean;
   #copyOnSelect: boolean;
   readonly #zoom: TerminalOptions['zoom'];
   /** keystrokes and pastes on their way to the socket (a big paste in pieces) */
@@ -59,6 +62,7 @@ export class TerminalSession implements SessionSink {
     this.#row = row;
     this.#socket = socket;
     this.#readOnly = options.readOnly ?? false;
+    this.#sizeFromOwner = options.sizeFromOwner ?? false;
     this.#copyOnSelect = options.copyOnSelect;
     this.#zoom = options.zoom;
     this.#input = new InputQueue({ input: (text) => this.#socket.input(row.sessionId, text), cancel: () => this.#socket.cancelInput(row.sessionId) });
@@ -84,7 +88,7 @@ export class TerminalSession implements SessionSink {
       // xterm answers some queries by itself (onData without a keystroke): a watcher sends none of it
       this.term.onData((data) => this.#readOnly || this.#input.type(data)),
       this.term.onBinary((data) => this.#readOnly || this.#socket.input(this.#row.sessionId, Uint8Array.from(data, (c) => c.charCodeAt(0) & 0xff))),
-      this.term.onResize(({ cols, rows }) => this.#readOnly || this.#sizingForScreen || this.#socket.resize(this.#row.sessionId, cols, rows)),
+      this.term.onResize(({ cols, rows }) => this.#ownersSize || this.#sizingForScreen || this.#socket.resize(this.#row.sessionId, cols, rows)),
       this.term.onSelectionChange(() => {
         if (this.#copyOnSelect && this.term.hasSelection()) void this.copySelection();
       }),
@@ -152,7 +156,7 @@ export class TerminalSession implements SessionSink {
    */
   fit(): void {
     if (this.#screenLeft > 0 || !this.#opened || !this.element.isConnected || this.element.clientWidth === 0) return;
-    if (this.#readOnly) {
+    if (this.#ownersSize) {
       const size = this.#row.size;
       if (size && (size.cols !== this.term.cols || size.rows !== this.term.rows)) this.term.resize(size.cols, size.rows);
       else if (!size) this.#fitQuietly();
@@ -168,6 +172,11 @@ export class TerminalSession implements SessionSink {
     } catch {
       // the renderer is not measured yet; the next fit will do it
     }
+  }
+
+  /** the screen takes the owner's size: watched, or typed into through a share */
+  get #ownersSize(): boolean {
+    return this.#readOnly || this.#sizeFromOwner;
   }
 
   #inputOff(row: SessionRow): boolean {
@@ -290,7 +299,7 @@ export class TerminalSession implements SessionSink {
     // ended: the rest of a paste would only be refused, piece by piece
     if (this.#input.busy && this.#inputOff(row)) this.cancelInput();
     this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
-    if (this.#readOnly && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
+    if (this.#ownersSize && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#notes.started) this.#notes.after(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
     this.#notes.state(row);
   }
@@ -348,8 +357,8 @@ export class TerminalSession implements SessionSink {
     this.#input.socketPending(bytes);
   }
 
-  detached(): void {
-    this.#notes.now('(closed)');
+  detached(_reason: string, message?: string): void {
+    this.#notes.now(message ? `(${message})` : '(closed)');
   }
 
   error(message: string): void {

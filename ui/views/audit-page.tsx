@@ -94,6 +94,11 @@ export function AuditPage() {
                   <td>
                     {auditPerson(record)}
                     {record.person && record.person.groups.length > 0 && <span class="muted groups"> ({record.person.groups.join(', ')})</span>}
+                    {record.joined && record.joined.length > 0 && (
+                      <div class="muted joined" data-testid="joined">
+                        joined: {record.joined.map((j) => `${j.who} (${j.role}, ${new Date(j.at).toLocaleTimeString()})`).join(', ')}
+                      </div>
+                    )}
                   </td>
                   <td class="mono">{where}</td>
                   <td class="mono">{record.argv.length ? formatArgv(record.argv) : '—'}</td>

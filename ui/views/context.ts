@@ -7,6 +7,7 @@ import type { InspectorFeed } from '../state/inspector-feed.ts';
 import type { Store } from '../state/store.ts';
 import type { TerminalManager } from '../terminal/terminal-manager.ts';
 import type { TransferActions } from '../state/transfer-actions.ts';
+import type { ShareActions } from '../state/share-actions.ts';
 
 export interface AppServices {
   store: Store<AppState>;
@@ -14,6 +15,7 @@ export interface AppServices {
   terminals: TerminalManager;
   inspector: InspectorFeed;
   transfers: TransferActions;
+  shares: ShareActions;
 }
 
 export const Services = createContext<AppServices>(undefined as unknown as AppServices);

@@ -14,6 +14,8 @@ export function ModalForm(props: {
   onRun: () => void;
   /** the submit button's word (default Run) */
   runLabel?: string;
+  /** the other button's (default Cancel) */
+  cancelLabel?: string;
   children: ComponentChildren;
 }) {
   const { problem } = props;
@@ -50,7 +52,7 @@ export function ModalForm(props: {
         {problem?.shown && <p class="error">{problem.text}</p>}
         <div class="buttons">
           <button type="button" onClick={props.onClose}>
-            Cancel
+            {props.cancelLabel ?? 'Cancel'}
           </button>
           <button type="submit" class="primary" disabled={!!problem}>
             {props.runLabel ?? 'Run'}

@@ -11,6 +11,7 @@ import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
+import { ShareDialog } from './share-dialog.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import type { InputProgress } from '../terminal/input-queue.ts';
 
@@ -33,6 +34,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const [menuAt, setMenuAt] = useState<{ x: number; y: number } | undefined>(undefined);
   const [clipboardProblem, setClipboardProblem] = useState<string | undefined>(undefined);
   const [pasting, setPasting] = useState<InputProgress | undefined>(undefined);
+  const [sharing, setSharing] = useState(false);
   // files go to a running container, by its owner (a watcher may not act in it)
   const canCopy = !owner && !ended;
   const mine = state.transfers.filter((t) => t.target.namespace === row.target.namespace && t.target.pod === row.target.pod && t.target.container === row.target.container);
@@ -91,6 +93,11 @@ export function TerminalPanel(props: { row: SessionRow }) {
         {ended && !owner && (
           <button type="button" onClick={() => void actions.restart(row.sessionId)}>
             Restart
+          </button>
+        )}
+        {canCopy && row.interactive && (
+          <button type="button" title="Let someone watch this terminal, or type in it too, through a link" onClick={() => setSharing(true)}>
+            Share…
           </button>
         )}
         {canCopy && (
@@ -200,6 +207,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
           onClose={() => setMenuAt(undefined)}
         />
       )}
+      {sharing && <ShareDialog row={row} team={!!state.info?.signedIn} onClose={() => setSharing(false)} />}
       {filesDialog?.kind === 'upload' && (
         <UploadDialog
           row={row}

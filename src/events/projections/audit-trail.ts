@@ -6,6 +6,7 @@ import type { Draft } from 'immer';
 import type { ActionMode } from '../../domain/exec-action.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
+import type { ShareRole } from '../../domain/share.ts';
 import type { LogEntry } from '../log-entry.ts';
 import type { Projection } from '../projection.ts';
 
@@ -34,7 +35,12 @@ export interface AuditRecord {
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
+  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, and as what; the first SHARE_JOINS_KEPT */
+  joined?: { who: string; role: ShareRole; shareId: string; at: number }[];
 }
+
+/** joins kept in one run's record (a link reloaded all day must not grow it without end) */
+export const SHARE_JOINS_KEPT = 100;
 
 /** What every run of a session shares. */
 type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive' | 'mode'>;
@@ -139,6 +145,13 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
     case 'session.disconnected':
       finish({ kind: 'disconnected', reason: entry.reason });
       break;
+    case 'share.joined': {
+      const record = current();
+      if (!record) break;
+      record.joined ??= [];
+      if (record.joined.length < SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: entry.role, shareId: entry.shareId, at: entry.time });
+      break;
+    }
     case 'session.closed':
       finish({ kind: 'closed' });
       delete draft.sessions[entry.sessionId];

@@ -9,6 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
+import { isId } from '../../protocol/ids.ts';
 import { UsedStates } from '../auth/used-states.ts';
 import { fromBase64urlJson, toBase64urlJson } from '../auth/base64url-json.ts';
 
@@ -33,6 +34,8 @@ interface Voucher {
   id: string;
   exp: number;
   person?: Person;
+  /** a share link's browser (local mode): it stays limited to that share on the other replica too */
+  share?: { shareId: string };
   admin: boolean;
 }
 
@@ -60,7 +63,7 @@ export class ReplicaAuth {
   /** The header that lets replica `from` act for `caller` on `method path` at another replica. */
   sign(from: string, caller: Caller, method: string, path: string): string {
     const now = this.#now();
-    const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), admin: caller.admin };
+    const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), ...(caller.share ? { share: caller.share } : {}), admin: caller.admin };
     const body = toBase64urlJson(voucher);
     return `${body}.${this.#mac(body)}`;
   }
@@ -80,9 +83,10 @@ export class ReplicaAuth {
     const exp = typeof voucher.exp === 'number' ? voucher.exp : NaN;
     if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
+    if (voucher.share !== undefined && !isId(voucher.share?.shareId)) return undefined;
     if (typeof voucher.id !== 'string' || !this.#used.use(voucher.id, exp)) return undefined;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
-    return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
+    return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), ...(voucher.share ? { share: { shareId: voucher.share.shareId } } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
   }
 
   #mac(body: string): string {

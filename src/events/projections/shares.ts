@@ -1,0 +1,109 @@
+// The share list: every share of a terminal not closed, as its owner's Share dialog lists it and
+// as the server checks a link or a socket against it (src/server/shares/). Built from the log
+// alone, so it is the same after a restart and on every replica; the secrets are not in it, only
+// their hashes. A closed terminal's shares go with it; a share that expired or was revoked stays
+// listed (as such) until then, so its owner sees what became of it.
+import type { ShareFact, ShareRole } from '../../domain/share.ts';
+import type { LogEntry } from '../log-entry.ts';
+import type { Projection } from '../projection.ts';
+
+export interface ShareWatcher {
+  /** their role now (the share's, unless the owner changed it) */
+  role: ShareRole;
+  /** when they first joined */
+  joinedAt: number;
+  /** a socket of theirs shows the terminal now */
+  watching: boolean;
+  /** removed by the owner: the share lets them in no more */
+  removed?: true;
+  /** the last `share.typed` for them */
+  typedAt?: number;
+}
+
+export interface ShareRow {
+  shareId: string;
+  sessionId: string;
+  role: ShareRole;
+  createdAt: number;
+  expiresAt: number;
+  /** team mode: who made it */
+  by?: string;
+  /** team mode: the signed-in people and groups it lets in */
+  users?: string[];
+  groups?: string[];
+  /** local mode: sha256 of the link's secret (hex) */
+  secretHash?: string;
+  /** local mode: sha256 of the cookie the link was traded for, once it was (the link is used up) */
+  cookieHash?: string;
+  revokedAt?: number;
+  /** by who: the signed-in user, or LINK_HOLDER for a local link's browser */
+  watchers: Record<string, ShareWatcher>;
+}
+
+export interface Shares {
+  byId: Record<string, ShareRow>;
+  /** share ids of each terminal, oldest first */
+  bySession: Record<string, string[]>;
+}
+
+/** A server restart or shutdown closed every socket: nobody watches any more. */
+const SOCKETS_GONE = new Set(['serverShutdown', 'restarted']);
+
+export const sharesProjection: Projection<Shares> = {
+  initial: () => ({ byId: {}, bySession: {} }),
+  apply(draft, entry) {
+    if (entry.type === 'session.closed') {
+      for (const id of draft.bySession[entry.sessionId] ?? []) delete draft.byId[id];
+      delete draft.bySession[entry.sessionId];
+      return;
+    }
+    if (entry.type === 'session.disconnected' && SOCKETS_GONE.has(entry.reason)) {
+      for (const id of draft.bySession[entry.sessionId] ?? []) for (const watcher of Object.values(draft.byId[id].watchers)) watcher.watching = false;
+      return;
+    }
+    if (!entry.type.startsWith('share.')) return;
+    const fact = entry as ShareFact & Pick<LogEntry, 'seq' | 'time'>;
+    if (fact.type === 'share.created') {
+      const { type: _type, seq: _seq, time, ...created } = fact;
+      draft.byId[fact.shareId] = { ...created, createdAt: time, watchers: {} };
+      (draft.bySession[fact.sessionId] ??= []).push(fact.shareId);
+      return;
+    }
+    const share = draft.byId[fact.shareId];
+    if (!share) return;
+    switch (fact.type) {
+      case 'share.revoked':
+        share.revokedAt ??= entry.time;
+        return;
+      case 'share.claimed':
+        share.cookieHash = fact.cookieHash;
+        return;
+      case 'share.joined': {
+        const watcher = share.watchers[fact.who];
+        if (watcher) watcher.watching = true;
+        else share.watchers[fact.who] = { role: fact.role, joinedAt: entry.time, watching: true };
+        return;
+      }
+      case 'share.left': {
+        const watcher = share.watchers[fact.who];
+        if (watcher) watcher.watching = false;
+        return;
+      }
+      case 'share.roleChanged': {
+        const watcher = share.watchers[fact.who];
+        if (watcher) watcher.role = fact.role;
+        return;
+      }
+      case 'share.removed': {
+        const watcher = share.watchers[fact.who];
+        if (watcher) Object.assign(watcher, { removed: true, watching: false });
+        return;
+      }
+      case 'share.typed': {
+        const watcher = share.watchers[fact.who];
+        if (watcher) watcher.typedAt = entry.time;
+        return;
+      }
+    }
+  },
+};

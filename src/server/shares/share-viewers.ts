@@ -1,0 +1,121 @@
+// The sockets that show a terminal through a share (data-plane.ts asks here): who joined and
+// left (logged once per person, at their first socket and after their last), who typed (logged
+// at most once per SHARE_TYPED_EVERY_MS a person, never what), and the moment a share stops
+// letting someone in (revoked, expired, removed) or changes their role: each such socket hears
+// it at once, from the log entry (on every replica) or from its share's expiry timer.
+import { SHARE_TYPED_EVERY_MS, isShareFact } from '../../domain/share.ts';
+import type { LogEntry } from '../../events/log-entry.ts';
+import type { ExecSystem } from '../../runtime/exec-system.ts';
+import type { Caller } from '../caller.ts';
+import { shareEnd, shareEndMessages, shareGrant, type ShareGrant } from './share-grant.ts';
+
+export interface ShareViewer {
+  readonly socket: { readonly caller: Caller };
+  readonly sessionId: string;
+  share?: ShareGrant;
+}
+
+export interface ShareViewerEvents<V extends ShareViewer> {
+  /** the share lets this viewer in no more: detach it, saying why */
+  ended(viewer: V, message: string): void;
+  /** the owner changed this viewer's role */
+  roleChanged(viewer: V): void;
+}
+
+const key = (grant: ShareGrant) => `${grant.shareId}\n${grant.who}`;
+
+export class ShareViewers<V extends ShareViewer> {
+  readonly #viewers = new Set<V>();
+  /** each share person's sockets here */
+  readonly #sockets = new Map<string, number>();
+  readonly #typedAt = new Map<string, number>();
+  readonly #timers = new Map<V, ReturnType<typeof setTimeout>>();
+  readonly #stop: () => void;
+  #recheckQueued = false;
+
+  constructor(
+    private readonly system: ExecSystem,
+    private readonly events: ShareViewerEvents<V>,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.#stop = system.onEntry((entry) => this.#entry(entry));
+  }
+
+  /** The grant that lets `caller` watch `sessionId` through a share; undefined when none does. */
+  grant(caller: Caller, sessionId: string): ShareGrant | undefined {
+    const grant = shareGrant(this.system.shares, caller, sessionId, this.now());
+    return grant && !('refused' in grant) ? grant : undefined;
+  }
+
+  /** `viewer` (with its grant) shows the terminal now. */
+  add(viewer: V): void {
+    const grant = viewer.share!;
+    this.#viewers.add(viewer);
+    this.#timers.set(viewer, setTimeout(() => this.#recheck(), Math.max(0, grant.expiresAt - this.now()) + 1));
+    const sockets = this.#sockets.get(key(grant)) ?? 0;
+    this.#sockets.set(key(grant), sockets + 1);
+    if (sockets === 0 && !this.system.shares.byId[grant.shareId]?.watchers[grant.who]?.watching) {
+      this.system.share({ type: 'share.joined', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who, role: grant.role });
+    }
+  }
+
+  /** `viewer` shows the terminal no more (detached, its socket gone, or cut off). */
+  remove(viewer: V): void {
+    if (!this.#viewers.delete(viewer)) return;
+    clearTimeout(this.#timers.get(viewer));
+    this.#timers.delete(viewer);
+    const grant = viewer.share!;
+    const sockets = (this.#sockets.get(key(grant)) ?? 1) - 1;
+    if (sockets > 0) return void this.#sockets.set(key(grant), sockets);
+    this.#sockets.delete(key(grant));
+    // an attach again on the same socket removes the old viewer first: that is no leaving
+    queueMicrotask(() => {
+      if (this.#sockets.has(key(grant)) || !this.system.shares.byId[grant.shareId]?.watchers[grant.who]?.watching) return;
+      this.system.share({ type: 'share.left', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who });
+    });
+  }
+
+  /** A participant's keystrokes went through: the log hears who typed, now and then. */
+  typed(viewer: V): void {
+    const grant = viewer.share!;
+    const now = this.now();
+    const last = this.#typedAt.get(key(grant));
+    if (last !== undefined && now - last < SHARE_TYPED_EVERY_MS) return;
+    this.#typedAt.set(key(grant), now);
+    this.system.share({ type: 'share.typed', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who });
+  }
+
+  close(): void {
+    this.#stop();
+    for (const timer of this.#timers.values()) clearTimeout(timer);
+    this.#timers.clear();
+  }
+
+  #entry(entry: LogEntry): void {
+    if (!isShareFact(entry) || this.#viewers.size === 0 || this.#recheckQueued) return;
+    // after the entry that caused it is folded, and not in the middle of an attach that logged it
+    this.#recheckQueued = true;
+    queueMicrotask(() => this.#recheck());
+  }
+
+  #recheck(): void {
+    this.#recheckQueued = false;
+    for (const viewer of [...this.#viewers]) {
+      const granted = viewer.share!;
+      const found = shareGrant(this.system.shares, viewer.socket.caller, viewer.sessionId, this.now());
+      // another of the terminal's shares may still let a person in: they stay, with its role
+      const now = found && !('refused' in found) ? found : undefined;
+      if (!now) {
+        // why their own share ended (another of the terminal's may have other reasons)
+        const own = this.system.shares.byId[granted.shareId];
+        const end = own && shareEnd(own, granted.who, viewer.socket.caller.person, this.now());
+        const why = shareEndMessages[end ?? (found && 'refused' in found ? found.refused : 'revoked')];
+        this.remove(viewer);
+        this.events.ended(viewer, why);
+      } else if (now.role !== granted.role) {
+        viewer.share = { ...granted, role: now.role };
+        this.events.roleChanged(viewer);
+      }
+    }
+  }
+}

@@ -1,0 +1,83 @@
+// Who a share lets in, and as what (src/server/shares/share-grant.ts), and its secrets
+// (share-secrets.ts): a local link's browser, a picked person or group member, never anyone else;
+// expired, revoked and removed refused with their reasons; the best of several shares wins.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { project } from '../../src/events/projection.ts';
+import { sharesProjection } from '../../src/events/projections/shares.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
+import type { Fact } from '../../src/machines/facts.ts';
+import type { Caller } from '../../src/server/caller.ts';
+import { owns, sees } from '../../src/server/caller.ts';
+import { shareGrant } from '../../src/server/shares/share-grant.ts';
+import { matchesHash, newShareId, newShareSecret, secretHash } from '../../src/server/shares/share-secrets.ts';
+import { isId } from '../../src/protocol/index.ts';
+
+let seq = 0;
+const at = (time: number, fact: Fact): LogEntry => ({ ...fact, seq: ++seq, time }) as LogEntry;
+const person = (user: string, groups: string[] = []): Caller => ({ mode: 'proxy', person: { user, groups }, admin: false, signOut: null });
+const link = (shareId: string): Caller => ({ mode: 'local', admin: false, signOut: null, share: { shareId } });
+
+const shares = project(sharesProjection, [
+  at(0, { type: 'share.created', shareId: 'v', sessionId: 't1', role: 'viewer', expiresAt: 1_000, by: 'alice', users: ['bob'], groups: ['sre'] }),
+  at(0, { type: 'share.created', shareId: 'p', sessionId: 't1', role: 'participant', expiresAt: 500, by: 'alice', users: ['bob'] }),
+  at(0, { type: 'share.created', shareId: 'local', sessionId: 't2', role: 'participant', expiresAt: 1_000, secretHash: secretHash('x') }),
+  at(0, { type: 'share.created', shareId: 'gone', sessionId: 't2', role: 'viewer', expiresAt: 1_000, secretHash: secretHash('y') }),
+  at(10, { type: 'share.revoked', shareId: 'gone', sessionId: 't2' }),
+  at(20, { type: 'share.joined', shareId: 'v', sessionId: 't1', who: 'dave', role: 'viewer' }),
+  at(30, { type: 'share.removed', shareId: 'v', sessionId: 't1', who: 'dave' }),
+  at(40, { type: 'share.joined', shareId: 'local', sessionId: 't2', who: 'link holder', role: 'participant' }),
+  at(50, { type: 'share.roleChanged', shareId: 'local', sessionId: 't2', who: 'link holder', role: 'viewer' }),
+]);
+
+test('a picked person gets the best live share of the terminal; once that one expired, the other', () => {
+  assert.equal(shareGrant(shares, person('bob'), 't1', 100), { shareId: 'p', sessionId: 't1', who: 'bob', role: 'participant', expiresAt: 500 });
+  assert.equal(shareGrant(shares, person('bob'), 't1', 600), { shareId: 'v', sessionId: 't1', who: 'bob', role: 'viewer', expiresAt: 1_000 });
+  assert.equal(shareGrant(shares, person('bob'), 't1', 1_000), { refused: 'expired' });
+});
+
+test('a member of a picked group gets in; anyone else is not theirs; a removed person is refused though their group is picked', () => {
+  assert.is((shareGrant(shares, person('erin', ['sre']), 't1', 100) as { role: string }).role, 'viewer');
+  assert.equal(shareGrant(shares, person('mallory', ['dev']), 't1', 100), { refused: 'notYours' });
+  assert.equal(shareGrant(shares, person('dave', ['sre']), 't1', 100), { refused: 'removed' });
+  // of two shares, one never for her and one for her group that was revoked: she hears it was revoked
+  const two = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't5', role: 'viewer', expiresAt: 1_000, users: ['bob'] }),
+    at(0, { type: 'share.created', shareId: 'b', sessionId: 't5', role: 'viewer', expiresAt: 1_000, groups: ['sre'] }),
+    at(5, { type: 'share.revoked', shareId: 'b', sessionId: 't5' }),
+  ]);
+  assert.equal(shareGrant(two, person('erin', ['sre']), 't5', 100), { refused: 'revoked' });
+  // a terminal nobody shared: no grant, and nothing to say about it
+  assert.is(shareGrant(shares, person('bob'), 't3', 100), undefined);
+});
+
+test('a local link\'s browser: only its own share, only its terminal, at the role the owner set now; revoked is refused', () => {
+  assert.equal(shareGrant(shares, link('local'), 't2', 100), { shareId: 'local', sessionId: 't2', who: 'link holder', role: 'viewer', expiresAt: 1_000 });
+  assert.is(shareGrant(shares, link('local'), 't1', 100), undefined, 'another terminal is unknown to it');
+  assert.equal(shareGrant(shares, link('gone'), 't2', 100), { refused: 'revoked' });
+  // the local mode's own caller (the token's holder) is no share's: it owns the terminal
+  assert.is(shareGrant(shares, { mode: 'local', admin: true, signOut: null }, 't2', 100), undefined);
+});
+
+test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {
+  assert.is(owns(link('local'), undefined), false);
+  assert.is(sees(link('local'), undefined), false);
+  assert.is(owns({ mode: 'local', admin: true, signOut: null }, undefined), true);
+});
+
+test('secrets: 256 random bits, only their hash is kept, and checked against it (a wrong or missing hash never matches)', () => {
+  const secret = newShareSecret();
+  assert.is(Buffer.from(secret, 'base64url').length, 32);
+  assert.is.not(newShareSecret(), secret);
+  const hash = secretHash(secret);
+  assert.match(hash, /^[0-9a-f]{64}$/);
+  assert.ok(matchesHash(secret, hash));
+  assert.not.ok(matchesHash(`${secret}x`, hash));
+  assert.not.ok(matchesHash(secret, undefined));
+  assert.not.ok(matchesHash(secret, 'not hex'));
+  // nothing hashes to all zeroes (what a missing hash is compared with)
+  assert.not.ok(matchesHash('', '0'.repeat(64)));
+  assert.ok(isId(newShareId()));
+});
+
+test.run();

@@ -1,0 +1,102 @@
+// The sockets shown through a share (src/server/shares/share-viewers.ts), against a small log of
+// its own: joined at the first socket and left after the last, typing logged once per 30 s a
+// person, a role change and a revoke told at once, and an expiry cutting a socket off by itself.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { applyEntries } from '../../src/events/projection.ts';
+import { sharesProjection, type Shares } from '../../src/events/projections/shares.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
+import type { ShareFact } from '../../src/domain/share.ts';
+import type { ExecSystem } from '../../src/runtime/exec-system.ts';
+import type { Caller } from '../../src/server/caller.ts';
+import { ShareViewers, type ShareViewer } from '../../src/server/shares/share-viewers.ts';
+import { waitFor } from '../support/wait.ts';
+
+/** The part of ExecSystem the viewers use: a log and its share list. */
+function smallSystem(now: () => number) {
+  let shares: Shares = sharesProjection.initial();
+  const log: LogEntry[] = [];
+  const listeners = new Set<(entry: LogEntry) => void>();
+  const system = {
+    get shares() {
+      return shares;
+    },
+    share(fact: ShareFact) {
+      const entry = { ...fact, seq: log.length + 1, time: now() } as LogEntry;
+      log.push(entry);
+      shares = applyEntries(sharesProjection, shares, [entry]);
+      for (const listener of listeners) listener(entry);
+    },
+    onEntry(listener: (entry: LogEntry) => void) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+  return { system: system as unknown as ExecSystem, log };
+}
+
+const bob: Caller = { mode: 'proxy', person: { user: 'bob', groups: [] }, admin: false, signOut: null };
+const base = { shareId: 's1', sessionId: 't1' };
+
+function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
+  const { system, log } = smallSystem(() => time.now);
+  system.share({ type: 'share.created', ...base, role: 'participant', expiresAt: time.now + expiresInMs, by: 'alice', users: ['bob'] });
+  const told: string[] = [];
+  const viewers = new ShareViewers<ShareViewer>(system, { ended: (_v, message) => told.push(`ended: ${message}`), roleChanged: (v) => told.push(`role: ${v.share!.role}`) }, () => time.now);
+  const open = (): ShareViewer => {
+    const viewer: ShareViewer = { socket: { caller: bob }, sessionId: 't1', share: viewers.grant(bob, 't1') };
+    viewers.add(viewer);
+    return viewer;
+  };
+  return { system, log, viewers, told, open, time };
+}
+
+const types = (log: LogEntry[]) => log.map((e) => e.type);
+
+test('joined at the first socket, left after the last; typing logged at most once per 30 s', async () => {
+  const { log, viewers, open, time } = setUp();
+  const one = open();
+  const two = open();
+  viewers.typed(one);
+  viewers.typed(two);
+  time.now += 29_000;
+  viewers.typed(one);
+  time.now += 2_000;
+  viewers.typed(two);
+  viewers.remove(one);
+  assert.equal(types(log), ['share.created', 'share.joined', 'share.typed', 'share.typed']);
+  viewers.remove(two);
+  await Promise.resolve();
+  assert.equal(types(log).at(-1), 'share.left');
+  // a socket attaching again (removed, then added in one turn) neither leaves nor joins
+  const again = open();
+  const count = log.length;
+  viewers.remove(again);
+  viewers.add(again);
+  await Promise.resolve();
+  assert.is(log.length, count);
+  viewers.close();
+});
+
+test('a role change and a revoke are told at once; an expiry cuts the socket off by itself', async () => {
+  const { system, viewers, told, open } = setUp();
+  const viewer = open();
+  system.share({ type: 'share.roleChanged', ...base, who: 'bob', role: 'viewer' });
+  await waitFor(() => told.length === 1, 'the role change told');
+  assert.equal(told, ['role: viewer']);
+  assert.is(viewer.share!.role, 'viewer');
+  system.share({ type: 'share.revoked', ...base });
+  await waitFor(() => told.length === 2, 'the revoke told');
+  assert.match(told[1], /^ended: The owner revoked this share link/);
+  viewers.close();
+
+  const soon = setUp(50, { now: Date.now() });
+  soon.open();
+  // nothing in the log changes: the share's own end is what cuts it off
+  soon.time.now += 100;
+  await waitFor(() => soon.told.length === 1, 'the expiry told', 5_000);
+  assert.match(soon.told[0], /^ended: This share link has expired/);
+  soon.viewers.close();
+});
+
+test.run();

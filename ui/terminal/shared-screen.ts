@@ -1,0 +1,59 @@
+// The shared page's one terminal (views/shared-page.tsx shows it): a socket of its own and one
+// screen bound to the shared session. Its size is the owner's (never sent from here); a viewer's
+// screen sends no keystrokes. It tells the page when the owner changes this person's role, when
+// the share ends (revoked, expired, removed: the server says which), and when the terminal's run
+// ends or starts again.
+import { SocketClient } from '../../src/protocol/socket-client.ts';
+import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
+import { TerminalSession } from './terminal-session.ts';
+
+export interface SharedScreenEvents {
+  role(role: ShareRole): void;
+  ended(message: string): void;
+  /** the terminal's run is over (true), or runs (false) */
+  finished(finished: boolean): void;
+}
+
+export class SharedScreen {
+  readonly #socket: SocketClient;
+  readonly #session: TerminalSession;
+  readonly #stop: () => void;
+
+  /** `mayRetry`: after a failed reconnect, whether the share still lets this page in */
+  constructor(shared: SharedReply, events: SharedScreenEvents, mayRetry: () => Promise<boolean>) {
+    this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`, mayRetry });
+    const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
+    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize: 14, copyOnSelect: false, webgl: false, zoom: () => {} }));
+    this.#stop = this.#socket.onMessage((message) => {
+      if (!('sessionId' in message) || message.sessionId !== shared.sessionId) return;
+      if (message.type === 'shareRole') {
+        session.setReadOnly(message.role === 'viewer');
+        events.role(message.role);
+      } else if (message.type === 'detached' && message.reason === 'shareEnded') {
+        session.setReadOnly(true);
+        events.ended(message.message ?? 'This share has ended.');
+      } else if (message.type === 'attached') {
+        session.update(message.session);
+        events.finished(!message.running);
+      } else if (message.type === 'stream') {
+        events.finished(message.state === 'closed');
+      }
+    });
+    this.#socket.connect();
+  }
+
+  mount(parent: HTMLElement): void {
+    this.#session.mount(parent);
+    this.#session.focus();
+  }
+
+  fit(): void {
+    this.#session.fit();
+  }
+
+  dispose(): void {
+    this.#stop();
+    this.#session.dispose();
+    this.#socket.close();
+  }
+}
