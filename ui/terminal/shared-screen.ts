@@ -6,6 +6,7 @@
 import { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
 import { TerminalSession } from './terminal-session.ts';
+import { readPreferences } from '../state/preferences.ts';
 
 export interface SharedScreenEvents {
   role(role: ShareRole): void;
@@ -23,7 +24,8 @@ export class SharedScreen {
   constructor(shared: SharedReply, events: SharedScreenEvents, mayRetry: () => Promise<boolean>) {
     this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`, mayRetry });
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize: 14, copyOnSelect: false, webgl: false, zoom: () => {} }));
+    const { fontSize, copyOnSelect, renderer } = readPreferences(localStorage); // this browser's own settings
+    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, zoom: () => {} }));
     this.#stop = this.#socket.onMessage((message) => {
       if (!('sessionId' in message) || message.sessionId !== shared.sessionId) return;
       if (message.type === 'shareRole') {
