@@ -5,6 +5,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'puppeteer-core';
+import { waitFor } from '../support/wait.ts';
 import { startFirefoxApp, type FirefoxApp } from './firefox.ts';
 
 let ff: FirefoxApp;
@@ -29,19 +30,14 @@ function bufferLines(): Promise<string[]> {
 
 /** Until a line of the shown terminal's buffer matches (bounded); resolves to all its lines then. */
 async function waitForLine(pattern: RegExp): Promise<string[]> {
-  await page.waitForFunction(
-    (source: string, flags: string) => {
-      const host = document.querySelector('[role=tabpanel] .xterm-host') as unknown as { terminal: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } } | null;
-      const buffer = host?.terminal.buffer.active;
-      const re = new RegExp(source, flags);
-      for (let i = 0; buffer && i < buffer.length; i++) if (re.test((buffer.getLine(i)?.translateToString(true) ?? '').trimEnd())) return true;
-      return false;
-    },
-    {},
-    pattern.source,
-    pattern.flags,
-  );
-  return bufferLines();
+  let lines: string[] = [];
+  try {
+    await waitFor(async () => (lines = await bufferLines()).some((line) => pattern.test(line)), `a line ${pattern} on the screen`, 15_000);
+  } catch (error) {
+    // what the screen showed instead is what a failure report needs
+    throw new Error(`${(error as Error).message}; the screen shows ${JSON.stringify(lines.filter(Boolean))}`);
+  }
+  return lines;
 }
 
 const bracketedPasteMode = () => page.evaluate(() => (document.querySelector('[role=tabpanel] .xterm-host') as unknown as { terminal: { modes: { bracketedPasteMode: boolean } } }).terminal.modes.bracketedPasteMode);
@@ -85,13 +81,28 @@ test('Ctrl+Shift+V pastes the clipboard, bracketed', async () => {
   });
 });
 
+test('Ctrl+V stays the program\'s key (^V, as in a Linux terminal; Ctrl+C likewise): it pastes nothing', async () => {
+  await putOnClipboard('pasted-by-ctrl-v');
+  // one keystroke read raw (iexten off: ^V is no line-editing key then), its code shown
+  await page.keyboard.type(`stty raw -echo -iexten; echo armed; IFS= read -rn1 k; stty sane; printf 'key=%d\\n' "'$k"\n`);
+  await waitForLine(/^armed$/);
+  await page.keyboard.down('Control');
+  await page.keyboard.press('V');
+  await page.keyboard.up('Control');
+  const lines = await waitForLine(/key=\d+$/);
+  assert.ok(lines.some((line) => line.endsWith('key=22')), `the program got ^V (22): ${JSON.stringify(lines.filter(Boolean))}`);
+  // a paste would be in bash's line before this command, which would then not run
+  await page.keyboard.type('echo after-$((5+5))\n');
+  await waitForLine(/^after-10$/);
+});
+
 test('the right-click menu\'s Paste pastes the clipboard, bracketed', async () => {
   await pasteTwoLines('menu', async () => {
     await page.locator('[role=tabpanel] .xterm-screen').click({ button: 'right', offset: { x: 40, y: 20 } });
     await page.locator('::-p-aria([name="Paste"][role="menuitem"])').click();
     await page.waitForFunction(() => !document.querySelector('[role=menu]'));
   });
-  assert.equal(ff.problems, []);
+  assert.equal(ff.problems, [], 'no page error, no CSP violation');
 });
 
 test.run();
