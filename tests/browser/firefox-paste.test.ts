@@ -4,7 +4,7 @@
 // right-click menu Paste (the Clipboard API's readText). The Chromium side: terminal-menu.test.ts.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { Page } from 'puppeteer-core';
+import type { KeyInput, Page } from 'puppeteer-core';
 import { waitFor } from '../support/wait.ts';
 import { startFirefoxApp, type FirefoxApp } from './firefox.ts';
 
@@ -19,10 +19,13 @@ test.after(async () => {
   await ff?.close();
 });
 
+/** What the page puts on a terminal's host element for tests (ui/terminal/terminal-session.ts): its xterm.js Terminal. */
+type XtermHost = { terminal: { modes: { bracketedPasteMode: boolean }; buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } };
+
 /** The shown terminal's buffer, one string per line, trailing blanks trimmed (read from xterm.js, whatever draws it). */
 function bufferLines(): Promise<string[]> {
   return page.evaluate(() => {
-    const host = document.querySelector('[role=tabpanel] .xterm-host') as unknown as { terminal: { buffer: { active: { length: number; getLine(i: number): { translateToString(trim: boolean): string } | undefined } } } };
+    const host = document.querySelector('[role=tabpanel] .xterm-host') as unknown as XtermHost;
     const buffer = host.terminal.buffer.active;
     return Array.from({ length: buffer.length }, (_, i) => (buffer.getLine(i)?.translateToString(true) ?? '').trimEnd());
   });
@@ -40,8 +43,15 @@ async function waitForLine(pattern: RegExp): Promise<string[]> {
   return lines;
 }
 
-const bracketedPasteMode = () => page.evaluate(() => (document.querySelector('[role=tabpanel] .xterm-host') as unknown as { terminal: { modes: { bracketedPasteMode: boolean } } }).terminal.modes.bracketedPasteMode);
+const bracketedPasteMode = () => page.evaluate(() => (document.querySelector('[role=tabpanel] .xterm-host') as unknown as XtermHost).terminal.modes.bracketedPasteMode);
 const putOnClipboard = (text: string) => page.evaluate((t) => navigator.clipboard.writeText(t), text);
+
+/** Presses `key` with the modifiers held, as a person does (puppeteer's press takes no modifiers). */
+async function pressWith(modifiers: KeyInput[], key: KeyInput): Promise<void> {
+  for (const modifier of modifiers) await page.keyboard.down(modifier);
+  await page.keyboard.press(key);
+  for (const modifier of [...modifiers].reverse()) await page.keyboard.up(modifier);
+}
 
 /**
  * Pastes two commands in one paste and proves bash took it bracketed: both lines wait in its edit
@@ -72,13 +82,7 @@ test('a shell opened from the Pod view in Firefox', async () => {
 
 test('Ctrl+Shift+V pastes the clipboard, bracketed', async () => {
   await page.locator('[role=tabpanel] .xterm-screen').click();
-  await pasteTwoLines('keys', async () => {
-    await page.keyboard.down('Control');
-    await page.keyboard.down('Shift');
-    await page.keyboard.press('V');
-    await page.keyboard.up('Shift');
-    await page.keyboard.up('Control');
-  });
+  await pasteTwoLines('keys', () => pressWith(['Control', 'Shift'], 'V'));
 });
 
 test('Ctrl+V stays the program\'s key (^V, as in a Linux terminal; Ctrl+C likewise): it pastes nothing', async () => {
@@ -86,9 +90,7 @@ test('Ctrl+V stays the program\'s key (^V, as in a Linux terminal; Ctrl+C likewi
   // one keystroke read raw (iexten off: ^V is no line-editing key then), its code shown
   await page.keyboard.type(`stty raw -echo -iexten; echo armed; IFS= read -rn1 k; stty sane; printf 'key=%d\\n' "'$k"\n`);
   await waitForLine(/^armed$/);
-  await page.keyboard.down('Control');
-  await page.keyboard.press('V');
-  await page.keyboard.up('Control');
+  await pressWith(['Control'], 'V');
   const lines = await waitForLine(/key=\d+$/);
   assert.ok(lines.some((line) => line.endsWith('key=22')), `the program got ^V (22): ${JSON.stringify(lines.filter(Boolean))}`);
   // a paste would be in bash's line before this command, which would then not run
