@@ -51,14 +51,8 @@ export interface BrowserApp {
 }
 
 export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, browser: BrowserOptions = {}): Promise<BrowserApp> {
-  if (!existsSync(CHROMIUM)) {
-    const message = `Chromium is missing at ${CHROMIUM}: browser tests cannot run. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`;
-    console.error(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
-    throw new Error(message);
-  }
-  const uiDir = await builtUi();
-  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-browser-'));
-  const app = await startOctantExec({ sandbox: true, port: 0, stateDir, uiDir, warn: () => {}, ...options });
+  requireChromium();
+  const { app, openUrl, close: closeApp } = await startPageServer(options);
   const profile = mkdtempSync(join(tmpdir(), 'octant-exec-chromium-'));
   let context: BrowserContext;
   try {
@@ -70,7 +64,7 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
       acceptDownloads: true,
     });
   } catch (error) {
-    await app.close();
+    await closeApp();
     throw error;
   }
   const page = context.pages()[0] ?? (await context.newPage());
@@ -85,11 +79,36 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
     context,
     page,
     problems,
-    openUrl: `${app.url}#token=${app.token}`,
+    openUrl,
     close: async () => {
       await context.close().catch(() => {});
-      await app.close();
+      await closeApp();
       rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface PageServer {
+  app: RunningApp;
+  /** the URL with its token, as the CLI prints it */
+  openUrl: string;
+  /** stops the app and removes its state folder */
+  close(): Promise<void>;
+}
+
+/** The server against the sandbox, serving the built page, with a state folder of its own: what any browser's test opens. */
+export async function startPageServer(options: Partial<OctantExecOptions> = {}): Promise<PageServer> {
+  const uiDir = await builtUi();
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-browser-'));
+  const app = await startOctantExec({ sandbox: true, port: 0, stateDir, uiDir, warn: () => {}, ...options }).catch((error) => {
+    rmSync(stateDir, { recursive: true, force: true });
+    throw error;
+  });
+  return {
+    app,
+    openUrl: `${app.url}#token=${app.token}`,
+    close: async () => {
+      await app.close();
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
@@ -179,8 +198,13 @@ export interface TeamBrowserApp {
 
 /** Fails, loudly, without Chromium: a skipped browser test is not a passed one. */
 function requireChromium(): void {
-  if (existsSync(CHROMIUM)) return;
-  const message = `Chromium is missing at ${CHROMIUM}: browser tests cannot run. Install it (apt-get install -y chromium) or set CHROMIUM_PATH.`;
+  requireBrowser(CHROMIUM, 'Chromium', 'apt-get install -y chromium', 'CHROMIUM_PATH');
+}
+
+/** Fails, loudly, when a browser the tests drive is not installed at `path`. */
+export function requireBrowser(path: string, name: string, install: string, variable: string): void {
+  if (existsSync(path)) return;
+  const message = `${name} is missing at ${path}: browser tests cannot run. Install it (${install}) or set ${variable}.`;
   console.error(`\n${'!'.repeat(80)}\n${message}\n${'!'.repeat(80)}\n`);
   throw new Error(message);
 }

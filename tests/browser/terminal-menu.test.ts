@@ -1,5 +1,5 @@
 // The terminal's right-click menu in a real Chromium against the server and the sandbox: Copy,
-// Paste, Select all, Clear, Search on a running shell; a clear sentence when the browser refuses
+// Paste (and Ctrl+Shift+V), Select all, Clear, Search on a running shell; a clear sentence when the browser refuses
 // the clipboard; copy on select; and on an ended terminal only Copy, Select all and Search (a
 // 10 MB paste: big-paste.test.ts). Steps share one server and one page.
 import { test } from '../support/test.ts';
@@ -43,7 +43,7 @@ test('the menu offers Copy, Paste, Select all, Clear, Search; a refused clipboar
   await refusal.waitFor({ state: 'detached' });
 });
 
-test('Select all and Copy put the screen on the clipboard; Paste types it; Clear empties the screen; Search opens the field', async () => {
+test('Select all and Copy put the screen on the clipboard; Paste and Ctrl+Shift+V type it; Clear empties the screen; Search opens the field', async () => {
   await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(b.app.url).origin });
   await screen().click();
   await page.keyboard.type('echo menu-$((2+3))\r');
@@ -58,6 +58,12 @@ test('Select all and Copy put the screen on the clipboard; Paste types it; Clear
   await waitForRow(page, /echo pasted-\$\(\(4\+4\)\)$/);
   await page.keyboard.press('Enter');
   await waitForRow(page, /^pasted-8$/);
+  // Ctrl+Shift+V: the browser's own paste event, taken the same way
+  await page.evaluate(() => navigator.clipboard.writeText('echo keys-$((5+5))'));
+  await page.keyboard.press('Control+Shift+V');
+  await waitForRow(page, /echo keys-\$\(\(5\+5\)\)$/);
+  await page.keyboard.press('Enter');
+  await waitForRow(page, /^keys-10$/);
 
   await choose('Clear');
   await page.waitForFunction(() => ![...document.querySelectorAll('[role=tabpanel] .xterm-rows > div')].some((r) => /menu-5|pasted-8/.test(r.textContent ?? '')));

@@ -1,0 +1,59 @@
+// Firefox for the browser tests: Debian's stock firefox-esr, driven over WebDriver BiDi by
+// puppeteer-core. Playwright drives Firefox only through its own patched build, which the tests
+// never download; BiDi is the standard protocol Firefox itself speaks. Without Firefox these
+// tests fail, loudly, as the Chromium ones do (tests/browser/support.ts).
+import process from 'node:process';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import { requireBrowser, startPageServer, type PageServer } from './support.ts';
+
+export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+
+export interface FirefoxApp {
+  server: PageServer;
+  browser: Browser;
+  page: Page;
+  /** uncaught page errors and Content-Security-Policy violations seen so far */
+  problems: string[];
+  close(): Promise<void>;
+}
+
+/** The server against the sandbox and a headless Firefox with one page (not yet opened on the app). */
+export async function startFirefoxApp(): Promise<FirefoxApp> {
+  requireBrowser(FIREFOX, 'Firefox', 'apt-get install -y firefox-esr', 'FIREFOX_PATH');
+  const server = await startPageServer();
+  let browser: Browser;
+  try {
+    browser = await puppeteer.launch({
+      browser: 'firefox',
+      executablePath: FIREFOX,
+      headless: true,
+      defaultViewport: { width: 1280, height: 860 },
+      extraPrefsFirefox: {
+        // Firefox lets a page read the clipboard (navigator.clipboard.readText, the terminal menu's
+        // Paste) only through its own "Paste" prompt, which no test can click; this test-only pref
+        // lets the page read and write it without the prompt, as a granted permission does in Chromium
+        'dom.events.testing.asyncClipboard': true,
+      },
+    });
+  } catch (error) {
+    await server.close();
+    throw error;
+  }
+  const page = await browser.newPage();
+  page.setDefaultTimeout(15_000);
+  const problems: string[] = [];
+  page.on('pageerror', (error) => problems.push(`page error: ${(error as Error).message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);
+  });
+  return {
+    server,
+    browser,
+    page,
+    problems,
+    close: async () => {
+      await browser.close().catch(() => {});
+      await server.close();
+    },
+  };
+}
