@@ -29,6 +29,11 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
       return { type: 'RESTART', sessionId: entry.sessionId };
     case 'session.closed':
       return { type: 'CLOSE', sessionId: entry.sessionId };
+    case 'recording.started':
+    case 'recording.stopped': {
+      const { seq: _seq, time: _time, ...fact } = entry;
+      return { type: 'RECORDING', fact };
+    }
     default:
       return undefined;
   }

@@ -59,5 +59,15 @@ export type BatchFact =
   | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
   | { type: 'batch.finished'; batchId: string };
 
-export type Fact = SessionFact | ExecFact | BatchFact;
+/**
+ * A terminal's run recorded (docs/recordings.md): `file` is the name in the state directory's
+ * recordings/ folder (compressed at rest as `file`.gz once the run ends). Reported by the server's
+ * recorder, passed through the supervisor so that a replay derives them again.
+ */
+export type RecordingFact =
+  | { type: 'recording.started'; sessionId: string; run: number; file: string; input?: true }
+  /** ended: the run ended; limit: --record-max-bytes; user: turned off; failed: the disk refused it */
+  | { type: 'recording.stopped'; sessionId: string; run: number; file: string; reason: 'ended' | 'limit' | 'user' | 'failed'; bytes: number };
+
+export type Fact = SessionFact | ExecFact | BatchFact | RecordingFact;
 export type FactType = Fact['type'];

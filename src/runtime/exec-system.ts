@@ -24,7 +24,7 @@ import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
 import { DEFAULT_SNAPSHOT_POLICY, type ExecResult, type ExecSystemOptions, type ReplayReport, type RestartResult, type SharedExecSystemOptions, type SnapshotPolicy } from './exec-system-types.ts';
 
-import type { Fact } from '../machines/facts.ts';
+import type { Fact, RecordingFact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
 import { RealTimeClock, type VirtualClock } from './clock.ts';
@@ -326,6 +326,11 @@ export class ExecSystem {
   /** Closes every ended terminal; the ids closed. */
   closeAllEnded(): string[] {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
+  }
+
+  /** The recorder started or stopped recording a run: into the log, as a fact the replay derives again. */
+  recording(fact: RecordingFact): void {
+    this.#send({ type: 'RECORDING', fact });
   }
 
   /** A terminal's pod went away: its exec is over for that reason. */
