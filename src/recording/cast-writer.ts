@@ -4,7 +4,7 @@
 // stops there; the terminal does not). Output bytes arrive in chunks that may cut a UTF-8
 // character in two: each direction has its own streaming decoder, so the halves meet again.
 // When the run ends the file is compressed at rest (compressCast).
-import { closeSync, createReadStream, createWriteStream, openSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { errorText } from '../runtime/error-text.ts';
@@ -138,10 +138,16 @@ export class CastWriter {
   }
 }
 
-/** Compresses a finished recording to `path`.gz (mode 0600) and removes `path`; returns the new path. */
+/**
+ * Compresses a finished recording to `path`.gz (mode 0600) and removes `path`; returns the new
+ * path. The .gz appears whole or not at all (written aside, then renamed): a crash meanwhile
+ * leaves the plain file, which plays as it is.
+ */
 export async function compressCast(path: string): Promise<string> {
   const target = `${path}.gz`;
-  await pipeline(createReadStream(path), createGzip(), createWriteStream(target, { flags: 'wx', mode: 0o600 }));
+  const part = `${target}.part`;
+  await pipeline(createReadStream(path), createGzip(), createWriteStream(part, { flags: 'wx', mode: 0o600 }));
+  renameSync(part, target);
   unlinkSync(path);
   return target;
 }
