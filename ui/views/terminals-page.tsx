@@ -33,6 +33,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
           {rows.length} open, {ended} ended
         </span>
         <span class="spacer" />
+        {!props.embed && <AppLink to={{ page: 'recordings', session: undefined }}>Recordings</AppLink>}
         <button type="button" disabled={ended === 0} onClick={() => void actions.closeAllEnded()}>
           Close all ended
         </button>
