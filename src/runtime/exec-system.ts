@@ -23,7 +23,7 @@ import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
 import { DEFAULT_SNAPSHOT_POLICY, type ExecResult, type ExecSystemOptions, type ReplayReport, type RestartResult, type SharedExecSystemOptions, type SnapshotPolicy } from './exec-system-types.ts';
-
+import { Listeners } from './listeners.ts';
 import type { Fact, RecordingFact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
@@ -63,11 +63,11 @@ export class ExecSystem {
   #lastSeq = 0;
   #mode: Mode = 'live';
   #matcher = new FactMatcher();
-  #listeners = new Set<(entry: LogEntry) => void>();
+  #listeners = new Listeners<[entry: LogEntry]>();
   /** the entries the command being sent has caused so far (see #command) */
   #caused: LogEntry[] | undefined;
-  #alertListeners = new Set<() => void>();
-  #snapshotListeners = new Set<(seq: number) => void>();
+  #alertListeners = new Listeners<[]>();
+  #snapshotListeners = new Listeners<[seq: number]>();
   #storage: StorageAlert;
   #snapshots: SnapshotSchedule;
 
@@ -178,7 +178,7 @@ export class ExecSystem {
       this.#projections.add(entry);
       this.#liveRuns.observe(entry);
       this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
-      for (const listener of this.#listeners) listener(entry);
+      this.#listeners.tell(entry);
     }
     this.#snapshots.added(entries.length);
   }
@@ -209,9 +209,7 @@ export class ExecSystem {
   writeSnapshot(): boolean {
     if (!this.#snapshots.due) return false;
     const seq = this.#lastSeq;
-    const told = () => {
-      for (const listener of this.#snapshotListeners) listener(seq);
-    };
+    const told = () => this.#snapshotListeners.tell(seq);
     // A shared log's: only the projections, written in the background (told once stored).
     if (this.#shared && !this.#shared.writeSnapshot(seq, { clock: this.#clock.now(), projections: this.#projections.models }, this.#clock.now(), told)) return false;
     if (!this.#shared && !this.#writeFileSnapshot()) return false;
@@ -235,7 +233,7 @@ export class ExecSystem {
 
   #storageProblem(problem: string | undefined): void {
     this.#storage.report(problem);
-    for (const listener of this.#alertListeners) listener();
+    this.#alertListeners.tell();
   }
 
   get clock(): VirtualClock {
@@ -353,20 +351,17 @@ export class ExecSystem {
   }
 
   onEntry(listener: (entry: LogEntry) => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
+    return this.#listeners.add(listener);
   }
 
   /** Told each time a snapshot has been written, with the seq it covers. */
   onSnapshot(listener: (seq: number) => void): () => void {
-    this.#snapshotListeners.add(listener);
-    return () => this.#snapshotListeners.delete(listener);
+    return this.#snapshotListeners.add(listener);
   }
 
   /** Told when the alerts change without a log entry (the log could not be written, or can again). */
   onAlerts(listener: () => void): () => void {
-    this.#alertListeners.add(listener);
-    return () => this.#alertListeners.delete(listener);
+    return this.#alertListeners.add(listener);
   }
 
   get sessionList(): SessionList {

@@ -128,7 +128,6 @@ export class Actions {
     if ((route.page === 'pods' || route.page === 'embed') && wantsPermissions(state) && (changed || !(permissionKey(route.namespace, route.context) in state.permissions))) {
       void this.loadPermissions(route.namespace, route.context);
     }
-    // the Recordings page lists the recorded runs of the audit trail
     if ((route.page === 'audit' || route.page === 'recordings') && (before?.page !== route.page || !state.audit.loaded)) void this.loadAudit();
   }
 
@@ -333,15 +332,6 @@ export class Actions {
       await this.#env.api.restart(sessionId);
     } catch (error) {
       this.notify((error as Error).message, 'Restart');
-    }
-  }
-
-  /** Starts or stops recording a running terminal; every viewer's tab shows the change (its session row). */
-  async record(sessionId: string, on: boolean): Promise<void> {
-    try {
-      await this.#env.api.record(sessionId, on);
-    } catch (error) {
-      this.notify((error as Error).message, on ? 'Record' : 'Stop recording');
     }
   }
 

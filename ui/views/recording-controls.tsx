@@ -2,6 +2,7 @@
 // recorded (and why it stopped), the owner's Record / Stop recording toggle (a server with
 // --record opt-in), and the way to the terminal's recordings.
 import type { SessionRow } from '../../src/protocol/index.ts';
+import { api } from '../protocol/http-client.ts';
 import { isEnded } from '../state/app-state.ts';
 import { recordingBadge } from '../state/recordings.ts';
 import { useAppState, useServices } from './context.ts';
@@ -25,10 +26,12 @@ export function RecordingControls(props: { row: SessionRow; mine: boolean }) {
   if (!row.interactive || !mode) return null;
   const on = row.recording?.on === true;
   const canToggle = mode === 'opt-in' && props.mine && !isEnded(row);
+  // every viewer's tab shows the change when it comes: the session row, pushed to each page
+  const toggle = () => api.record(row.sessionId, !on).catch((error: Error) => actions.notify(error.message, on ? 'Stop recording' : 'Record'));
   return (
     <>
       {canToggle && (
-        <button type="button" aria-pressed={on} title={on ? 'Stop recording this terminal' : 'Record what this terminal prints from now on, to play back later'} onClick={() => void actions.record(row.sessionId, !on)}>
+        <button type="button" aria-pressed={on} title={on ? 'Stop recording this terminal' : 'Record what this terminal prints from now on, to play back later'} onClick={() => void toggle()}>
           {on ? 'Stop recording' : 'Record'}
         </button>
       )}
