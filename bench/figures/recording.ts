@@ -50,6 +50,7 @@ async function hour(totalBytes: number, maxBytes: number | undefined): Promise<H
     const cpuBefore = process.cpuUsage();
     system.exec({ target: { namespace: 'default', pod: 'web', containers: ['nginx'] }, command: { shell: 'sh' }, interactive: true, requestedBy: 'bench' }, ['nginx']);
     const stream = adapter.last().open();
+    await Promise.resolve(); // the recording begins once the step that opened the stream is over (recorder.ts)
     const count = Math.ceil(totalBytes / CHUNK);
     for (let i = 0; i < count; i++) {
       system.clock.advanceBy(HOUR_MS / count);

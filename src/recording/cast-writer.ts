@@ -29,6 +29,8 @@ export interface CastWriterOptions {
   maxBytes: number;
   /** ms since the epoch (injected: tests drive time) */
   now: () => number;
+  /** the recording's time zero (default: now) */
+  startedAt?: number;
   /** written to the disk at least this often while events come */
   flushMs?: number;
   /** told once when the writer stops by itself: at the limit, or when a write fails (with why) */
@@ -53,7 +55,7 @@ export class CastWriter {
   /** Creates the file (mode 0600; an existing one is never overwritten) and writes the header. */
   constructor(options: CastWriterOptions) {
     this.#options = options;
-    this.#started = options.now();
+    this.#started = options.startedAt ?? options.now();
     const header = `${JSON.stringify({ version: 2, ...options.header })}\n`;
     if (Buffer.byteLength(header) > options.maxBytes) throw new Error(`the recording limit (${options.maxBytes} bytes) leaves no room for its header`);
     this.#fd = openSync(options.path, 'wx', 0o600);
@@ -69,8 +71,9 @@ export class CastWriter {
     return this.#stopped;
   }
 
-  output(chunk: Uint8Array): void {
-    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }));
+  /** `at`: when the output came, if before now (ms since the epoch) */
+  output(chunk: Uint8Array, at?: number): void {
+    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }), at);
   }
 
   input(chunk: Uint8Array): void {
@@ -88,9 +91,9 @@ export class CastWriter {
     this.#end(reason);
   }
 
-  #event(kind: 'o' | 'i' | 'r', data: string): void {
+  #event(kind: 'o' | 'i' | 'r', data: string, at = this.#options.now()): void {
     if (this.#stopped || data === '') return;
-    const seconds = Math.max(0, this.#options.now() - this.#started) / 1000;
+    const seconds = Math.max(0, at - this.#started) / 1000;
     const line = `${JSON.stringify([seconds, kind, data])}\n`;
     const size = Buffer.byteLength(line);
     if (this.bytes + size > this.#options.maxBytes) {

@@ -3,9 +3,13 @@
 // exec stream gives, never through the actors), resizes from the log, and tells the log when a
 // recording starts and stops. Files live in the state directory's recordings/ folder, named by
 // the server (the session id it gave out, the run, the time), never by anything a client sent.
+//
+// A stream opens inside a machine step (a terminal entering its run), before the step has put
+// the run's facts in the session list: the recording then begins once the step is over (a
+// microtask later), keeping what the stream gave meanwhile, so it starts at the stream's first
+// byte and with the run's number. Its facts go into the log as they happen.
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RecordingFact } from '../machines/facts.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
@@ -23,8 +27,15 @@ interface Recording {
   file: string;
 }
 
+/** A stream opened to be recorded, whose recording begins when the machine step is over. */
+interface Opening {
+  at: number;
+  output: Array<{ at: number; chunk: Uint8Array }>;
+}
+
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
+  readonly #opening = new Map<string, Opening>();
   /** terminals whose owner asked for recording (opt-in): each of their runs is recorded, until turned off */
   readonly #wanted = new Set<string>();
   readonly #compressing = new Set<Promise<unknown>>();
@@ -40,12 +51,18 @@ export class Recorder {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#stop = [
       system.io.listen({
-        output: (sessionId, _channel, chunk) => this.#recordings.get(sessionId)?.writer.output(chunk),
+        output: (sessionId, _channel, chunk) => {
+          this.#opening.get(sessionId)?.output.push({ at: this.now(), chunk });
+          this.#recordings.get(sessionId)?.writer.output(chunk);
+        },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
-          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#begin(sessionId);
+          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#open(sessionId);
         },
-        streamClosed: (sessionId) => this.#end(sessionId, 'ended'),
+        streamClosed: (sessionId) => {
+          this.#opening.delete(sessionId); // closed within the step that opened it: an attempt that found nothing to run
+          this.#end(sessionId, 'ended');
+        },
       }),
       system.onEntry((entry) => {
         if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
@@ -69,11 +86,13 @@ export class Recorder {
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
     if (!on) {
       this.#wanted.delete(sessionId);
+      this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
     }
     this.#wanted.add(sessionId);
-    if (this.system.io.isRunning(sessionId)) this.#begin(sessionId);
+    // outside any machine step (an HTTP call): the run is in the list, its recording begins now
+    if (this.system.io.isRunning(sessionId) && !this.#opening.has(sessionId)) this.#begin(sessionId, { at: this.now(), output: [] });
     return undefined;
   }
 
@@ -107,15 +126,26 @@ export class Recorder {
   /** Stops every recording (the server is stopping: their runs end) and waits for the compressions under way. */
   async close(): Promise<void> {
     for (const stop of this.#stop) stop();
+    this.#opening.clear();
     for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
-    await Promise.resolve(); // the stops' facts, told on the next microtask, reach the log first
     await Promise.all(this.#compressing);
   }
 
-  #begin(sessionId: string): void {
+  #open(sessionId: string): void {
+    const opening: Opening = { at: this.now(), output: [] };
+    this.#opening.set(sessionId, opening);
+    queueMicrotask(() => {
+      if (this.#opening.get(sessionId) !== opening) return;
+      this.#opening.delete(sessionId);
+      this.#begin(sessionId, opening);
+    });
+  }
+
+  /** Begins recording a running terminal's run from `opening.at`, with what it printed since. */
+  #begin(sessionId: string, opening: Opening): void {
     const row = this.system.sessionList.byId[sessionId];
     if (this.#recordings.has(sessionId) || !row?.interactive) return;
-    const now = this.now();
+    const now = opening.at;
     const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${now}.cast`;
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
@@ -125,6 +155,7 @@ export class Recorder {
         header: { width: size.cols, height: size.rows, timestamp: Math.floor(now / 1000), command: row.argv.join(' '), env: { TERM } },
         maxBytes: this.policy.maxBytes,
         now: this.now,
+        startedAt: now,
         stoppedItself: (reason, detail) => {
           this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
           this.#end(sessionId, reason);
@@ -135,7 +166,8 @@ export class Recorder {
       return;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
-    this.#tell({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    for (const { at, chunk } of opening.output) writer.output(chunk, at);
   }
 
   #end(sessionId: string, reason: CastStop): void {
@@ -144,18 +176,10 @@ export class Recorder {
     this.#recordings.delete(sessionId);
     recording.writer.stop(reason);
     const { run, file } = recording;
-    this.#tell({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
+    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
     const compressed = compressCast(join(this.dir, file))
       .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
       .finally(() => this.#compressing.delete(compressed));
     this.#compressing.add(compressed);
-  }
-
-  /**
-   * Into the log once the machine step under way is over: a stream opens and closes inside one
-   * (a terminal starting or ending its run), and a fact told then would land within it.
-   */
-  #tell(fact: RecordingFact): void {
-    queueMicrotask(() => this.system.recording(fact));
   }
 }
