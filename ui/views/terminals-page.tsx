@@ -12,6 +12,7 @@ import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { useCloseTerminal } from './close-terminal.tsx';
 import { AppLink } from './link.tsx';
+import { RecordingBadge } from './recording-controls.tsx';
 
 export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
@@ -75,6 +76,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                     <span class={`badge tone-${b.tone}`} title={b.detail}>
                       {b.text}
                     </span>
+                    <RecordingBadge row={row} />
                   </td>
                   <td>{clock(row.startedAt)}</td>
                   <td>{clock(row.lastActivityAt)}</td>
