@@ -22,8 +22,9 @@ export function recordedRuns(records: readonly AuditRecord[], sessionId?: string
   return records.filter((r) => r.recording && r.sessionId !== undefined && r.run !== undefined && (sessionId === undefined || r.sessionId === sessionId)).reverse();
 }
 
-export function sizeText(bytes: number | undefined): string {
-  if (bytes === undefined) return 'being written';
+/** `runEnded`: without a size, a recording whose run has ended was cut off by the server stopping (a crash): it plays as far as it was written. */
+export function sizeText(bytes: number | undefined, runEnded = false): string {
+  if (bytes === undefined) return runEnded ? 'cut off (the server stopped)' : 'being written';
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;

@@ -75,7 +75,7 @@ export function RecordingsPage() {
                 <td class="argv">{formatArgv(record.argv)}</td>
                 <td>{record.run}</td>
                 <td title={record.recording!.stopped === 'limit' ? 'stopped at the size limit (--record-max-bytes)' : undefined}>
-                  {sizeText(record.recording!.bytes)}
+                  {sizeText(record.recording!.bytes, record.outcome !== undefined)}
                   {record.recording!.stopped === 'limit' ? ' (limit)' : ''}
                   {record.recording!.input ? ' · with keystrokes' : ''}
                 </td>
