@@ -104,7 +104,7 @@ const routes: Route[] = [
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: async (ctx, req, _url, [id]) => setRecording(ctx.recorder, heldHere(ctx, ownedSession(ctx, id, 'record')), await readJson(req)) },
-  { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url), raw: true },
+  { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url, ctx.peers !== undefined), raw: true },
   { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
   { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true },
   { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },

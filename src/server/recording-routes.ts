@@ -19,9 +19,10 @@ const READ_SLACK_BYTES = 1024 * 1024;
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
 /** GET /sessions/ID/recording?run=N: the cast, gzip-encoded when the client takes it and the file is whole. */
-export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL): Promise<void> {
+export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
   const path = recorder.path(record.recording!.file);
+  if (!path && replicas) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
   if (!path) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or its file was deleted).`);
   let cast;
   try {

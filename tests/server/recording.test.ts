@@ -6,7 +6,7 @@
 // on the disk (what can be read, said so).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import headless from '@xterm/headless';
@@ -191,6 +191,10 @@ test('a cast damaged on the disk: what can be read, said so in a header; nothing
   const none = await call(app, `/api/v1/sessions/${id}/recording?run=1`);
   assert.is(none.status, 422);
   assert.match(none.json.error.message, 'The recording cannot be read: its compressed data is damaged');
+  rmSync(path);
+  const gone = await call(app, `/api/v1/sessions/${id}/recording?run=1`);
+  assert.is(gone.status, 410);
+  assert.match(gone.json.error.message, 'is gone from the server (retention removed it');
   assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=2`)).status, 404);
   assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=x`)).status, 400);
   assert.is((await call(app, '/api/v1/sessions/nope/recording')).status, 404);
