@@ -49,6 +49,7 @@ export class Recorder {
     private readonly now: () => number = Date.now,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#atRest();
     this.#stop = [
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
@@ -131,6 +132,21 @@ export class Recorder {
     await Promise.all(this.#compressing);
   }
 
+  /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
+  #atRest(): void {
+    for (const name of readdirSync(this.dir)) {
+      if (name.endsWith('.gz.part')) unlinkSync(join(this.dir, name));
+      else if (name.endsWith('.cast') && FILE_NAME.test(name)) this.#compress(name);
+    }
+  }
+
+  #compress(file: string): void {
+    const compressed = compressCast(join(this.dir, file))
+      .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
+      .finally(() => this.#compressing.delete(compressed));
+    this.#compressing.add(compressed);
+  }
+
   #open(sessionId: string): void {
     const opening: Opening = { at: this.now(), output: [] };
     this.#opening.set(sessionId, opening);
@@ -177,9 +193,6 @@ export class Recorder {
     recording.writer.stop(reason);
     const { run, file } = recording;
     this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
-    const compressed = compressCast(join(this.dir, file))
-      .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
-      .finally(() => this.#compressing.delete(compressed));
-    this.#compressing.add(compressed);
+    this.#compress(file);
   }
 }

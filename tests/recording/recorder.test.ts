@@ -129,4 +129,16 @@ test('retention removes the recordings last written before its time; the one bei
     await system.shutdown();
   }));
 
+test('a start compresses what the last process left uncompressed, and removes half-written .gz files', () =>
+  withTempDir(async (dir) => {
+    const cast = `${JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1, command: 'sh', env: { TERM: 'xterm' } })}\n[0.5,"o","cut off here"]\n`;
+    writeFileSync(join(dir, 't3-run1-5.cast'), cast);
+    writeFileSync(join(dir, 't4-run1-6.cast.gz.part'), 'half');
+    const { system, recorder } = recorded(dir);
+    await recorder.close();
+    assert.equal(readdirSync(dir), ['t3-run1-5.cast.gz']);
+    assert.is(gunzipSync(readFileSync(join(dir, 't3-run1-5.cast.gz'))).toString(), cast);
+    await system.shutdown();
+  }));
+
 test.run();
