@@ -50,14 +50,12 @@ async function hour(totalBytes: number, maxBytes: number | undefined): Promise<H
     const cpuBefore = process.cpuUsage();
     system.exec({ target: { namespace: 'default', pod: 'web', containers: ['nginx'] }, command: { shell: 'sh' }, interactive: true, requestedBy: 'bench' }, ['nginx']);
     const stream = adapter.last().open();
-    await Promise.resolve(); // the recording begins once the step that opened the stream is over (recorder.ts)
     const count = Math.ceil(totalBytes / CHUNK);
     for (let i = 0; i < count; i++) {
       system.clock.advanceBy(HOUR_MS / count);
       stream.stdout(chunks[i % chunks.length]);
     }
     const cpu = process.cpuUsage(cpuBefore);
-    await Promise.resolve(); // the recorder tells the log on the next microtask
     const stoppedEarly = recorder && system.sessionList.byId.t1.recording?.stopped;
     const castBytes = recorder ? readdirSync(join(dir, 'recordings')).reduce((sum, name) => sum + statSync(join(dir, 'recordings', name)).size, 0) : 0;
     const compressStart = performance.now();

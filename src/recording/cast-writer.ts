@@ -71,9 +71,8 @@ export class CastWriter {
     return this.#stopped;
   }
 
-  /** `at`: when the output came, if before now (ms since the epoch) */
-  output(chunk: Uint8Array, at?: number): void {
-    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }), at);
+  output(chunk: Uint8Array): void {
+    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }));
   }
 
   input(chunk: Uint8Array): void {
@@ -91,9 +90,9 @@ export class CastWriter {
     this.#end(reason);
   }
 
-  #event(kind: 'o' | 'i' | 'r', data: string, at = this.#options.now()): void {
+  #event(kind: 'o' | 'i' | 'r', data: string): void {
     if (this.#stopped || data === '') return;
-    const seconds = Math.max(0, at - this.#started) / 1000;
+    const seconds = Math.max(0, this.#options.now() - this.#started) / 1000;
     const line = `${JSON.stringify([seconds, kind, data])}\n`;
     const size = Buffer.byteLength(line);
     if (this.bytes + size > this.#options.maxBytes) {

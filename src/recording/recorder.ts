@@ -5,9 +5,9 @@
 // the server (the session id it gave out, the run, the time), never by anything a client sent.
 //
 // A stream opens inside a machine step (a terminal entering its run), before the step has put
-// the run's facts in the session list: the recording then begins once the step is over (a
-// microtask later), keeping what the stream gave meanwhile, so it starts at the stream's first
-// byte and with the run's number. Its facts go into the log as they happen.
+// the run's facts in the session list: its recording begins with its first byte instead (timed
+// from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
+// mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordingPolicy } from '../protocol/http.ts';
@@ -27,10 +27,9 @@ interface Recording {
   file: string;
 }
 
-/** A stream opened to be recorded, whose recording begins when the machine step is over. */
+/** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
-  output: Array<{ at: number; chunk: Uint8Array }>;
 }
 
 export class Recorder {
@@ -53,15 +52,16 @@ export class Recorder {
     this.#stop = [
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
-          this.#opening.get(sessionId)?.output.push({ at: this.now(), chunk });
+          const opening = this.#opening.get(sessionId);
+          if (opening) this.#begin(sessionId, opening);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
-          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#open(sessionId);
+          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#opening.set(sessionId, { at: this.now() });
         },
         streamClosed: (sessionId) => {
-          this.#opening.delete(sessionId); // closed within the step that opened it: an attempt that found nothing to run
+          this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
         },
       }),
@@ -93,7 +93,7 @@ export class Recorder {
     }
     this.#wanted.add(sessionId);
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
-    if (this.system.io.isRunning(sessionId) && !this.#opening.has(sessionId)) this.#begin(sessionId, { at: this.now(), output: [] });
+    if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
     return undefined;
   }
 
@@ -147,18 +147,9 @@ export class Recorder {
     this.#compressing.add(compressed);
   }
 
-  #open(sessionId: string): void {
-    const opening: Opening = { at: this.now(), output: [] };
-    this.#opening.set(sessionId, opening);
-    queueMicrotask(() => {
-      if (this.#opening.get(sessionId) !== opening) return;
-      this.#opening.delete(sessionId);
-      this.#begin(sessionId, opening);
-    });
-  }
-
-  /** Begins recording a running terminal's run from `opening.at`, with what it printed since. */
+  /** Begins recording a running terminal's run, timed from `opening.at`. */
   #begin(sessionId: string, opening: Opening): void {
+    this.#opening.delete(sessionId);
     const row = this.system.sessionList.byId[sessionId];
     if (this.#recordings.has(sessionId) || !row?.interactive) return;
     const now = opening.at;
@@ -183,7 +174,6 @@ export class Recorder {
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
-    for (const { at, chunk } of opening.output) writer.output(chunk, at);
   }
 
   #end(sessionId: string, reason: CastStop): void {

@@ -34,7 +34,7 @@ test('--record all: a terminal is recorded from its first byte, resizes and outp
       const { system, adapter, recorder } = recorded(folder, { input });
       const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
       const stream = adapter.last().open();
-      stream.stdout('$ '); // before the recording's first microtask: kept, and written when it begins
+      stream.stdout('$ '); // its first byte: the recording begins, timed from the stream's opening
       await settle();
       system.clock.advanceBy(1500);
       system.io.input(id, new TextEncoder().encode('top\r'));
@@ -126,6 +126,21 @@ test('retention removes the recordings last written before its time; the one bei
     assert.equal(readdirSync(dir).sort(), [live, 't8-run1-2.cast.gz']);
     await recorder.close();
     await waitFor(() => readdirSync(dir).includes(`${live}.gz`), 'the live one compressed at the end', 5_000);
+    await system.shutdown();
+  }));
+
+test('an attempt that prints nothing and fails (auto mode: no bash) is not recorded; the shell found next is', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter, recorder } = recorded(dir);
+    system.exec(shellIn('web'), ['nginx']);
+    await settle(); // the attempt's stream is open a while, as over a network
+    adapter.last().fail('commandNotFound', 'bash: executable file not found');
+    await settle();
+    assert.is(adapter.streams.length, 2, 'sh was tried next');
+    adapter.last().open().stdout('sh$ ');
+    await recorder.close();
+    assert.equal(system.entries().filter((e) => e.type.startsWith('recording.')).map((e) => e.type), ['recording.started', 'recording.stopped']);
+    assert.equal(readdirSync(dir).length, 1);
     await system.shutdown();
   }));
 
