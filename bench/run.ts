@@ -16,8 +16,9 @@ import { startupFigure } from './figures/startup.ts';
 import { replicasFigure } from './figures/replicas.ts';
 import { filesFigure } from './figures/files.ts';
 import { screenFigure } from './figures/screen.ts';
+import { recordingFigure } from './figures/recording.ts';
 
-const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure, filesFigure, screenFigure];
+const figures: Figure[] = [echoFigure, throughputFigure, inputFigure, firstByteFigure, scaleFigure, batchFigure, eventLogFigure, browserFigure, startupFigure, replicasFigure, filesFigure, screenFigure, recordingFigure];
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');

@@ -1,6 +1,7 @@
 // The entry point: a share link's page (views/shared-page.tsx) has a start of its own. Otherwise it reads the token from the URL fragment (and removes it at once), builds the
 // protocol clients, the store and the terminal layer, wires them, and renders the views.
 import '@xterm/xterm/css/xterm.css';
+import 'asciinema-player/dist/bundle/asciinema-player.css';
 import './styles.css';
 import { render } from 'preact';
 import { api, ApiError } from './protocol/http-client.ts';

@@ -4,7 +4,7 @@
 // again, which is how a replay proves the machines deterministic.
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import type { LogEntry } from './log-entry.ts';
-import type { ShareFact } from '../domain/share.ts';
+import type { ServerFact } from '../machines/facts.ts';
 
 export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
   switch (entry.type) {
@@ -37,10 +37,12 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'share.left':
     case 'share.roleChanged':
     case 'share.removed':
-    case 'share.typed': {
+    case 'share.typed':
+    case 'recording.started':
+    case 'recording.stopped': {
       // the fact as the server decided it: the supervisor emits it again, and the replay matches it with the log
       const { seq: _seq, time: _time, ...fact } = entry;
-      return { type: 'SHARE', fact: fact as ShareFact };
+      return { type: 'SERVER_FACT', fact: fact as ServerFact };
     }
     default:
       return undefined;

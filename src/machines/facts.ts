@@ -60,6 +60,23 @@ export type BatchFact =
   | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
   | { type: 'batch.finished'; batchId: string };
 
-/** shares of a live terminal (src/domain/share.ts): decided by the server, logged through the supervisor */
-export type Fact = SessionFact | ExecFact | BatchFact | ShareFact;
+/**
+ * A terminal's run recorded (docs/recordings.md): `file` is the name in the state directory's
+ * recordings/ folder (compressed at rest as `file`.gz once the run ends). Reported by the server's
+ * recorder, passed through the supervisor so that a replay derives them again.
+ */
+export type RecordingFact =
+  | { type: 'recording.started'; sessionId: string; run: number; file: string; input?: true }
+  /** ended: the run ended; limit: --record-max-bytes; user: turned off; failed: the disk refused it */
+  | { type: 'recording.stopped'; sessionId: string; run: number; file: string; reason: 'ended' | 'limit' | 'user' | 'failed'; bytes: number };
+
+/** What the server decides and the machines only pass on (src/machines/supervisor.ts, SERVER_FACT): logged through the supervisor, so a replay gives it again. */
+export type ServerFact = ShareFact | RecordingFact;
+
+export type Fact = SessionFact | ExecFact | BatchFact | ServerFact;
+
+/** shares (src/domain/share.ts) and recordings (docs/recordings.md) */
+export function isServerFact(fact: { type: string }): fact is ServerFact {
+  return fact.type.startsWith('share.') || fact.type.startsWith('recording.');
+}
 export type FactType = Fact['type'];

@@ -8,8 +8,7 @@ import type { ActionMode, ExecAction, ExecCommand, ShellName } from '../domain/e
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
-import type { ShareFact } from '../domain/share.ts';
-import type { DisconnectReason, Fact } from './facts.ts';
+import type { DisconnectReason, Fact, ServerFact } from './facts.ts';
 import { defaultAutoShells } from './shells.ts';
 import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalReport, type TerminalTimings } from './terminal.ts';
 
@@ -70,8 +69,8 @@ export type SupervisorEvent =
   | { type: 'DELIVER'; sessionId: string; event: TerminalEvent }
   /** take over an ended terminal of a lost replica (its row in the session list says what it ran), to restart or close it here */
   | { type: 'ADOPT'; from: string; session: AdoptedSession }
-  /** a share of a terminal made, used or ended (the server decided it; the log keeps it, and a replay gives it again) */
-  | { type: 'SHARE'; fact: ShareFact }
+  /** a fact the server decided (a share made or used, a recording started or stopped): passed on as it is, the machines decide nothing about it */
+  | { type: 'SERVER_FACT'; fact: ServerFact }
   | TerminalReport;
 
 export interface AdoptedSession {
@@ -275,7 +274,7 @@ export const supervisorMachine = setup({
         enqueue.assign({ sessions: { ...context.sessions, [session.sessionId]: { live: false } } });
       }),
     },
-    SHARE: { actions: enqueueActions(({ event, enqueue }) => enqueue.emit(event.fact)) },
+    SERVER_FACT: { actions: enqueueActions(({ event, enqueue }) => enqueue.emit(event.fact)) },
     CLOSE_ALL_ENDED: {
       actions: enqueueActions(({ context, enqueue }) => {
         for (const [id, session] of Object.entries(context.sessions)) if (!session.live) enqueue.sendTo(id, { type: 'CLOSE' });

@@ -64,6 +64,30 @@ export interface ServerInfo {
   debugImages: string[];
   /** the caller, in a team mode; null in local mode */
   signedIn: SignedIn | null;
+  /** what the server records (serve --record, --record-input, --record-max-bytes; docs/recordings.md) */
+  recording: RecordingPolicy;
+}
+
+/** off: nothing is recorded; opt-in: terminals asked for (the Exec dialog's switch, a tab's toggle); all: every terminal */
+export type RecordMode = 'off' | 'opt-in' | 'all';
+export const RECORD_MODES: readonly RecordMode[] = ['off', 'opt-in', 'all'];
+
+export interface RecordingPolicy {
+  mode: RecordMode;
+  /** keystrokes are recorded too (passwords typed at prompts among them) */
+  input: boolean;
+  /** a recording stops at this size; the terminal goes on */
+  maxBytes: number;
+}
+
+/** POST /sessions/ID/recording: start or stop recording a running terminal (its owner only). */
+export interface RecordingRequest {
+  on: boolean;
+}
+export interface RecordingReply {
+  sessionId: string;
+  /** whether its run is being recorded now */
+  recording: boolean;
 }
 
 export interface ContextsReply {
@@ -97,6 +121,8 @@ export interface ExecRequest {
   idleTimeoutSeconds?: number;
   /** debug, copy or attach (docs/api.md); absent: a plain exec */
   mode?: { kind: 'debug'; image: string } | { kind: 'copy' } | { kind: 'attach' };
+  /** record its runs (a server with --record opt-in; a terminal only) */
+  record?: boolean;
 }
 export interface ExecStarted {
   requestId: string;

@@ -25,8 +25,7 @@ import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
 import { DEFAULT_SNAPSHOT_POLICY, type ExecResult, type ExecSystemOptions, type ReplayReport, type RestartResult, type SharedExecSystemOptions, type SnapshotPolicy } from './exec-system-types.ts';
-
-import type { Fact } from '../machines/facts.ts';
+import type { Fact, RecordingFact, ServerFact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
 import { RealTimeClock, type VirtualClock } from './clock.ts';
@@ -329,7 +328,17 @@ export class ExecSystem extends SystemListeners {
 
   /** Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()). */
   share(fact: ShareFact): void {
-    this.#send({ type: 'SHARE', fact });
+    this.#decided(fact);
+  }
+
+  /** The recorder started or stopped recording a run: into the log, as a fact the replay derives again. */
+  recording(fact: RecordingFact): void {
+    this.#decided(fact);
+  }
+
+  /** A fact the server decided: through the supervisor, which passes it on as it is, so a replay gives it again. */
+  #decided(fact: ServerFact): void {
+    this.#send({ type: 'SERVER_FACT', fact });
   }
 
   /** A terminal's pod went away: its exec is over for that reason. */

@@ -10,11 +10,11 @@
 //   idle timers from its own moment and setting `quietMs`, so it undoes whatever the earlier
 //   ones did (going idle and active again is derived, and a start logs nothing it derives);
 // - of the RESIZEs, the latest: a size is all they leave, in the context;
-// - no refused RESTART: the supervisor only reports it.
+// - no refused RESTART, no recording fact: the supervisor only reports them.
 // Replayed alone, the latest ACTIVITY would come too late: the idle timeout armed by the entry
 // before it could fall due first. `seedingSteps` therefore holds the idle timers off from that
 // entry to it (an ACTIVITY whose activity is still to come, overwritten by the real one).
-import { isShareFact } from '../domain/share.ts';
+import { isServerFact } from '../machines/facts.ts';
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import type { LogEntry } from '../events/log-entry.ts';
 import { inputOf } from '../events/replay.ts';
@@ -36,8 +36,8 @@ export class LiveRuns {
     if (isRunStart(entry)) return void this.#runs.set(entry.sessionId, [entry]);
     if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') return void this.#runs.delete(entry.sessionId);
     const run = this.#runs.get(entry.sessionId);
-    // a share's facts are the server's decisions, not the run's inputs: a seeded run needs none of them
-    if (!run || !inputOf(entry) || entry.type === 'session.restartRefused' || isShareFact(entry)) return;
+    // the server's own facts (shares, recordings) are its decisions, not the run's inputs: a seeded run needs none of them
+    if (!run || !inputOf(entry) || entry.type === 'session.restartRefused' || isServerFact(entry)) return;
     if (replaced.has(entry.type)) {
       // A resize replaces the last resize; an activity the last activity since the run last (re)entered `running` or `live`.
       const previous = run.findLastIndex((e) => e.type === entry.type || (entry.type === 'session.activity' && !replaced.has(e.type)));

@@ -51,6 +51,8 @@ export class LogUpkeep {
   #running: Promise<CompactionReport | undefined> | undefined;
   #lastRun = -Infinity;
   readonly #stop: () => void;
+  /** what else goes with the runs retention lets go (the recordings of the runs) */
+  #alsoExpire: ((before: number) => void) | undefined;
 
   constructor(
     private readonly system: ExecSystem,
@@ -63,6 +65,11 @@ export class LogUpkeep {
     this.#stop = system.onSnapshot(() => {
       if (this.now() - this.#lastRun >= COMPACT_EVERY_MS) void this.compact();
     });
+  }
+
+  /** Each compaction with retention also calls `expire` with the time before which runs are let go. */
+  alsoExpire(expire: (before: number) => void): void {
+    this.#alsoExpire = expire;
   }
 
   /** Compacts now, unless a compaction is already under way; resolves with what it did. */
@@ -78,7 +85,10 @@ export class LogUpkeep {
       if (through === undefined) return undefined; // not two snapshots yet: the next one tries again
       const policy = retentionPolicy(through, this.retention, this.now());
       this.#lastRun = this.now();
-      if (policy.expireBefore !== undefined) await this.#closeEndedBefore(policy.expireBefore);
+      if (policy.expireBefore !== undefined) {
+        await this.#closeEndedBefore(policy.expireBefore);
+        this.#alsoExpire?.(policy.expireBefore);
+      }
       return await this.log.compact(policy);
     } catch (error) {
       this.warn(`compaction of the event log stopped (${errorText(error)}): each segment is whole, compacted or as it was; it is tried again in an hour`);

@@ -6,6 +6,8 @@ export type OutputChannel = 'stdout' | 'stderr';
 
 export interface TerminalIoEvents {
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void;
+  /** keystrokes (or an upload's bytes) that went to a running stream */
+  input(sessionId: string, data: Uint8Array): void;
   /** a new run's stream opened (restart): viewers may want to mark the boundary */
   streamOpened(sessionId: string): void;
   streamClosed(sessionId: string): void;
@@ -65,6 +67,7 @@ export class TerminalIo {
     if (!attached) return false;
     attached.stream.write(data, sent);
     attached.typed();
+    for (const listener of this.#listeners) listener.input?.(sessionId, data);
     return true;
   }
 

@@ -40,6 +40,9 @@ import { chooseAuthenticator } from './auth/choose-authenticator.ts';
 import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
+import { Recorder } from '../recording/recorder.ts';
+import { DEFAULT_RECORDING } from '../recording/recording-policy.ts';
+import type { RecordingPolicy } from '../protocol/http.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
 
 export { SOCKET_PATH } from './requests.ts';
@@ -104,6 +107,8 @@ export interface OctantExecOptions {
    * how to open it, and where the other replicas reach this one (its --advertise URL)
    */
   sharedLog?: { open(advertise: string, warn: (message: string) => void): Promise<SharedStore>; advertise: string };
+  /** what is recorded (--record, --record-input, --record-max-bytes; docs/recordings.md); default opt-in, no keystrokes, 64 MiB */
+  recording?: Partial<RecordingPolicy>;
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
   inCluster?: boolean;
   /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
@@ -161,6 +166,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let hub: StreamHub | undefined;
   let pods: PodWatching | undefined;
   let copies: DebugCopies | undefined;
+  let recorder: Recorder | undefined;
   try {
     // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
     const gate: Gate = { readiness: 'starting' };
@@ -203,6 +209,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.open({ ...systemOptions, store });
       upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
     }
+    recorder = new Recorder(system, join(options.stateDir, 'recordings'), { ...DEFAULT_RECORDING, ...options.recording }, warn);
+    const recordings = recorder;
+    upkeep.alsoExpire((before) => recordings.expire(before));
     // a replica joining a shared log leaves the others' copies alone: they are theirs to delete
     copies = new DebugCopies(system, podChanges, warn, !options.sharedLog);
     let guard: SessionPodGuard | undefined;
@@ -222,6 +231,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       uiBuilt: ui.built,
       limits: hub.limits,
       debugImages,
+      recording: recorder.policy,
     };
     const port = (server.address() as AddressInfo).port;
     const hostNames = [...(options.hostNames ?? [])];
@@ -241,10 +251,10 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system) : chosen;
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
-    gate.parts = { system, reader, pods: podChanges, copies, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
+    gate.parts = { system, reader, pods: podChanges, copies, recorder, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;
-    const [s, h, sys, p, g, u, w, c] = [server, hub, system, pods, guard, upkeep, watch, copies];
+    const [s, h, sys, p, g, u, w, c, r] = [server, hub, system, pods, guard, upkeep, watch, copies, recorder];
     return {
       url,
       token,
@@ -269,6 +279,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
           await u?.close();
           await w?.close();
           await c.close(); // the copies being deleted are (the rest are deleted at the next start)
+          await r.close(); // recordings end with their runs, and are compressed
           await sys.shutdown(); // every exec ends; the log says why, gets a snapshot, and is closed (a shared one: its lease given up)
           h.close();
           await new Promise<void>((resolve) => {
@@ -279,6 +290,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         })()),
     };
   } catch (error) {
+    await recorder?.close();
     await copies?.close();
     pods?.close();
     hub?.close();

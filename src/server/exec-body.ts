@@ -26,15 +26,17 @@ export interface ExecBody {
   idleTimeoutMs?: number;
   /** absent: a plain exec */
   mode?: ActionMode;
+  /** record its runs (docs/recordings.md) */
+  record?: true;
 }
 
-const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'stdin', 'idleTimeoutSeconds', 'mode']);
+const allowedKeys = new Set(['context', 'namespace', 'pod', 'container', 'containers', 'command', 'interactive', 'stdin', 'idleTimeoutSeconds', 'mode', 'record']);
 
 /** `debugImages`: what a debug action may run (the server's --debug-image list). */
 export function parseExecBody(body: unknown, debugImages: readonly string[] = DEFAULT_DEBUG_IMAGES): ExecBody {
   if (!isObject(body)) throw new HttpError(400, 'The body must be a JSON object: {namespace, pod, containers, command, interactive}.');
   for (const key of Object.keys(body)) if (!allowedKeys.has(key)) throw new HttpError(400, `Unknown field "${key.slice(0, 40)}": allowed are ${[...allowedKeys].join(', ')}.`);
-  const { context, namespace, pod, container, containers, command, interactive, stdin, idleTimeoutSeconds, mode } = body;
+  const { context, namespace, pod, container, containers, command, interactive, stdin, idleTimeoutSeconds, mode, record } = body;
   if (context !== undefined && (typeof context !== 'string' || context === '' || context.length > 253)) throw new HttpError(400, 'context must be a context name from GET /api/v1/contexts.');
   checkName('namespace', namespace);
   checkName('pod', pod);
@@ -52,6 +54,8 @@ export function parseExecBody(body: unknown, debugImages: readonly string[] = DE
   if (interactive !== undefined && typeof interactive !== 'boolean') throw new HttpError(400, 'interactive must be true or false.');
   if (stdin !== undefined && typeof stdin !== 'boolean') throw new HttpError(400, 'stdin must be true or false.');
   if (stdin === true && interactive !== false) throw new HttpError(400, 'stdin is for an exec without a terminal (interactive: false); a terminal has stdin already.');
+  if (record !== undefined && typeof record !== 'boolean') throw new HttpError(400, 'record must be true or false.');
+  if (record === true && interactive === false) throw new HttpError(400, 'record is for a terminal: a command without one (interactive: false) is not recorded.');
   const idleTimeoutMs = optionalSeconds('idleTimeoutSeconds', idleTimeoutSeconds, MAX_IDLE_SECONDS);
   const parsedMode = parseMode(mode, debugImages);
   if (parsedMode) {
@@ -69,6 +73,7 @@ export function parseExecBody(body: unknown, debugImages: readonly string[] = DE
     ...(stdin === true ? { stdin: true as const } : {}),
     ...(idleTimeoutMs !== undefined ? { idleTimeoutMs } : {}),
     ...(parsedMode ? { mode: parsedMode } : {}),
+    ...(record === true ? { record: true as const } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import type { FilesCall } from './files/files-call.ts';
 import { upload } from './files/upload.ts';
+import type { Recorder } from '../recording/recorder.ts';
+import { sendRecording, setRecording } from './recording-routes.ts';
 import { download } from './files/download.ts';
 import {
   isEnded,
@@ -61,6 +63,8 @@ export interface ApiContext {
   pods: PodChanges;
   /** the debug copies this server deleted, for a Restart of their terminals */
   copies: Pick<DebugCopies, 'restartRefusal'>;
+  /** records terminal runs, as --record says */
+  recorder: Recorder;
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
@@ -102,6 +106,8 @@ const routes: Route[] = [
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
+  { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: async (ctx, req, _url, [id]) => setRecording(ctx.recorder, heldHere(ctx, ownedSession(ctx, id, 'record')), await readJson(req)) },
+  { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url, ctx.peers !== undefined), raw: true },
   { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
   { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true },
   { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },
@@ -160,6 +166,7 @@ async function settled(ctx: ApiCall): Promise<void> {
 
 async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {
   const body = parseExecBody(await readJson(req), ctx.info.debugImages);
+  if (body.record && ctx.recorder.policy.mode === 'off') throw new HttpError(400, 'This server records nothing (it was started with --record off): leave record out, or ask whoever runs it for --record opt-in.');
   refuseWhileStoreIsDown(ctx);
   let containers: string[];
   if (body.containers === 'all') {
@@ -185,6 +192,8 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
     if (mode?.kind === 'copy') await ctx.pods.deleteCopy({ ...(body.context ? { context: body.context } : {}), namespace: body.namespace, pod }, who.person).catch(() => undefined);
     throw new HttpError(429, result.refused);
   }
+  // before any output: the streams opened already, but their first bytes come after this call
+  if (body.record) for (const id of result.sessionIds) ctx.recorder.set(id, true);
   await settled(ctx);
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
 }
@@ -236,12 +245,12 @@ function sessions(ctx: ApiCall): SessionsReply {
 }
 
 /** A session the caller may act on: 404 for one they may not see (never confirm another person's id), 403 for one an admin only watches. */
-function ownedSession(ctx: ApiCall, id: string, action: 'restart' | 'close'): SessionRow {
+function ownedSession(ctx: ApiCall, id: string, action: 'restart' | 'close' | 'record'): SessionRow {
   const row = isId(id) ? ctx.system.sessionList.byId[id] : undefined;
   if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
   // A terminal from before team mode has no owner to close it: an admin may (not restart it: it would run as nobody's).
   if (action === 'close' && !row.person && ctx.caller.admin) return row;
-  if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Session ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can restart or close it.`);
+  if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Session ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can restart, close or record it.`);
   return row;
 }
 
@@ -267,6 +276,12 @@ async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: unknown 
   if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
   if (await system.adopt(row.sessionId)) return 'here';
   throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);
+}
+
+/** Recordings are made where a terminal's stream is: with replicas, on the one that holds it (not sent on yet: docs/recordings.md). */
+function heldHere(ctx: ApiCall, row: SessionRow): SessionRow {
+  if (ctx.peers && !ctx.system.holds(row.sessionId)) throw new HttpError(409, `Terminal ${row.sessionId} runs on replica ${row.replica ?? '(unknown)'}: its recording is turned on or off there, from a page served by that replica.`);
+  return row;
 }
 
 async function restart(ctx: ApiCall, id: string): Promise<RestartReply> {

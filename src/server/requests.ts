@@ -23,6 +23,7 @@ import { REPLICA_HEADER } from './replicas/replica-auth.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 
 import { SOCKET_PATH } from './socket-path.ts';
+import type { Recorder } from '../recording/recorder.ts';
 
 export { SOCKET_PATH } from './socket-path.ts';
 
@@ -34,6 +35,8 @@ export interface ServerParts {
   pods: PodChanges;
   /** the debug copies deleted, for a Restart of their terminals */
   copies: Pick<DebugCopies, 'restartRefusal'>;
+  /** records terminal runs, as --record says */
+  recorder: Recorder;
   hub: StreamHub;
   ui: StaticUi;
   info: Omit<ServerInfo, 'signedIn'>;

@@ -129,7 +129,9 @@ export function securityHeaders(path: string, embedOrigins: readonly string[]): 
   const embeddable = path === '/embed' || path.startsWith('/embed/');
   const ancestors = embeddable && embedOrigins.length ? embedOrigins.join(' ') : "'none'";
   return {
-    'Content-Security-Policy': `default-src 'self'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
+    // wasm-unsafe-eval: the recordings player (asciinema-player) interprets casts in WebAssembly it
+    // compiles from its own bundled bytes; it lets the page compile WebAssembly, never run eval()
+    'Content-Security-Policy': `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     ...(embeddable ? {} : { 'X-Frame-Options': 'DENY' }),

@@ -31,7 +31,7 @@ const placeholder = `<!doctype html>
 `;
 
 /** Pages of the single-page app: each is index.html (or embed.html for /embed when it exists). */
-const appPages = new Set(['/', '/index.html', '/embed', '/embed/', '/sessions', '/inspector', '/batches', '/audit', '/share']);
+const appPages = new Set(['/', '/index.html', '/embed', '/embed/', '/sessions', '/inspector', '/batches', '/audit', '/share', '/recordings']);
 
 export class StaticUi {
   readonly root: string | undefined;

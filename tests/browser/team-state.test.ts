@@ -31,6 +31,7 @@ const info = (signedIn: SignedIn | null): ServerInfo => ({
   debugImages: ['busybox:1.36'],
   uiBuilt: true,
   limits: { maxPayload: 1, scrollbackBytes: 1, highWatermark: 1, lowWatermark: 1, pingIntervalMs: 1, messagesPerSecond: 1, inputBytesPerSecond: 1, maxTerminalSize: 1 },
+  recording: { mode: 'opt-in', input: false, maxBytes: 1 },
   signedIn,
 });
 

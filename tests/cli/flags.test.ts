@@ -14,6 +14,8 @@ import { DEFAULT_PORT } from '../../src/server/app.ts';
 import { DEFAULT_SNAPSHOT_POLICY } from '../../src/runtime/exec-system.ts';
 import { DEFAULT_RETENTION } from '../../src/runtime/log-upkeep.ts';
 import { defaultSupervisorConfig } from '../../src/machines/supervisor.ts';
+import { DEFAULT_RECORDING } from '../../src/recording/recording-policy.ts';
+import { RECORD_MODES } from '../../src/protocol/http.ts';
 import { CLUSTER_KEEPALIVE_DEFAULT_MS, KEEPALIVE_MAX_MS, PAGE_KEEPALIVE_DEFAULT_MS } from '../../src/server/keepalive.ts';
 import { HUB_DEFAULTS } from '../../src/server/hub-options.ts';
 import { EXEC_TRANSPORT_CHOICES } from '../../src/adapters/kubernetes/exec-transport-choice.ts';
@@ -112,6 +114,9 @@ test("the defaults the help states are the code's", () => {
   assert.match(said('max-sessions'), `(default ${defaultSupervisorConfig.maxLiveSessions})`);
   assert.match(said('scrollback'), `(default ${HUB_DEFAULTS.scrollbackBytes})`);
   assert.match(said('keepalive'), `(1 to ${KEEPALIVE_MAX_MS / 1000}; default ${PAGE_KEEPALIVE_DEFAULT_MS / 1000} to the page, ${CLUSTER_KEEPALIVE_DEFAULT_MS / 1000} to the cluster)`);
+  assert.match(said('record-max-bytes'), `(default ${DEFAULT_RECORDING.maxBytes})`);
+  assert.match(said('record'), `${DEFAULT_RECORDING.mode} (default`);
+  assert.equal(serveSpec.flags.record.completes, RECORD_MODES);
   assert.equal(serveSpec.flags['exec-transport'].completes, EXEC_TRANSPORT_CHOICES);
   assert.equal(batchSpec.flags['exec-transport'].completes, EXEC_TRANSPORT_CHOICES);
 });

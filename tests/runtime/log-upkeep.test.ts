@@ -58,6 +58,8 @@ test('after a snapshot, at most once an hour, the log is compacted through the s
 test('retention closes terminals that ended longer ago than it keeps: logged like any close, gone from the state, then compacted to their audit records', () =>
   withTempDir(async (dir) => {
     const { adapter, store, system, upkeep, work } = upkept(dir, { close: true });
+    const expiredBefore: number[] = []; // what the recordings are told (the server's recorder removes files written before it)
+    upkeep.alsoExpire((before) => expiredBefore.push(before));
     system.exec(shellIn('db'), ['pg']); // t1: ended, left on screen, never closed
     await settle();
     adapter.last().exit(3);
@@ -68,6 +70,8 @@ test('retention closes terminals that ended longer ago than it keeps: logged lik
     system.clock.advanceBy(86_400_000);
     await work(3);
     await waitFor(() => !system.sessionList.byId.t1, 'retention to close t1');
+    const ended = (id: string) => system.entries().find((e) => e.type === 'session.exited' && e.sessionId === id)!.time;
+    assert.ok(expiredBefore.length > 0 && expiredBefore.every((time) => time > ended('t1') && time < ended('t2')), "recordings go with the runs retention lets go: t1's, not t2's");
     const closed = system.entries().find((e) => e.type === 'session.closed' && e.sessionId === 't1')!;
     assert.ok(closed, 'the close is in the log');
     assert.equal(system.sessionList.byId.t2?.state, 'exited', 't2 ended within the retention age: kept on screen');

@@ -17,6 +17,7 @@ import type {
   PodReply,
   PermissionsReply,
   PodsReply,
+  RecordingReply,
   RestartReply,
   ServerInfo,
   SignInReply,
@@ -87,6 +88,29 @@ export function isOwnPath(url: string): boolean {
   return url.startsWith('/') && !url.startsWith('//') && !url.startsWith('/\\');
 }
 
+/** Where a recorded run's cast is (a link to it downloads the .cast file). */
+export function recordingUrl(sessionId: string, run: number): string {
+  return `/api/v1/sessions/${seg(sessionId)}/recording?run=${run}`;
+}
+
+async function castOf(url: string): Promise<{ text: string; damage: string | null }> {
+  let response: Response;
+  try {
+    response = await fetch(url, { credentials: 'same-origin' });
+  } catch {
+    throw new ApiError(0, 'octant-exec cannot be reached: is it still running? Start it again and open the URL it prints.');
+  }
+  const text = await response.text();
+  if (response.ok) return { text, damage: response.headers.get('X-Recording-Damaged') };
+  let message: unknown;
+  try {
+    message = JSON.parse(text)?.error?.message;
+  } catch {
+    message = undefined;
+  }
+  throw new ApiError(response.status, typeof message === 'string' ? message : `The server answered ${response.status}.`);
+}
+
 export const api = {
   /** Trades the token from the printed URL for the session cookie. */
   signIn: (token: string) => call<SignInReply>('/session', { body: { token } }),
@@ -110,6 +134,10 @@ export const api = {
   batch: (batchId: string) => call<BatchReply>(`/batches/${seg(batchId)}`).then((r) => r.batch),
   restart: (sessionId: string) => call<RestartReply>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
   close: (sessionId: string) => call<CloseReply>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
+  /** Starts or stops recording a running terminal (its owner, a server with --record opt-in). */
+  record: (sessionId: string, on: boolean) => call<RecordingReply>(`/sessions/${seg(sessionId)}/recording`, { body: { on } }),
+  /** A recorded run's cast as text, and what is wrong with it when the server could read only part of it. */
+  recording: (sessionId: string, run: number) => castOf(recordingUrl(sessionId, run)),
   closeAllEnded: () => call<CloseEndedReply>('/sessions/close-ended', { method: 'POST' }),
   events: (after = 0, limit = 1000) => call<EventsReply>(`/events?after=${after}&limit=${limit}`),
   snapshots: () => call<ActorSnapshots>('/snapshots'),

@@ -128,7 +128,7 @@ export class Actions {
     if ((route.page === 'pods' || route.page === 'embed') && wantsPermissions(state) && (changed || !(permissionKey(route.namespace, route.context) in state.permissions))) {
       void this.loadPermissions(route.namespace, route.context);
     }
-    if (route.page === 'audit' && (before?.page !== 'audit' || !state.audit.loaded)) void this.loadAudit();
+    if ((route.page === 'audit' || route.page === 'recordings') && (before?.page !== route.page || !state.audit.loaded)) void this.loadAudit();
   }
 
   // ---- cluster views ---------------------------------------------------------------------

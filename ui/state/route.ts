@@ -1,7 +1,7 @@
 // Where the page is: which screen, namespace, pod and terminal tab. It lives in the address bar
 // (so a reload, a bookmark or Octant's embed URL lands on the same place) and the namespace also
 // in sessionStorage (so the Pods link returns to the namespace last chosen in this browser tab).
-export type Page = 'pods' | 'terminals' | 'batch' | 'inspector' | 'audit' | 'embed';
+export type Page = 'pods' | 'terminals' | 'batch' | 'inspector' | 'audit' | 'recordings' | 'embed';
 
 export interface Route {
   page: Page;
@@ -11,13 +11,15 @@ export interface Route {
   tab?: string;
   /** batch page only: which batch (`/batches?id=b1`) */
   batch?: string;
+  /** recordings page only: one terminal's (`/recordings?session=t1`); absent: every terminal's */
+  session?: string;
   /** embed only: open a shell (default container) or one per running container on arrival */
   mode?: 'shell' | 'shell-all';
   /** embed only: the Terminals page inside the embed (`view=terminals`), which keeps its pod to go back to; the path stays /embed, the only one that may be framed */
   view?: 'terminals';
 }
 
-const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', audit: '/audit', embed: '/embed' };
+const paths: Record<Page, string> = { pods: '/', terminals: '/sessions', batch: '/batches', inspector: '/inspector', audit: '/audit', recordings: '/recordings', embed: '/embed' };
 const NAMESPACE_KEY = 'octant-exec.namespace';
 const CONTEXT_KEY = 'octant-exec.context';
 
@@ -27,6 +29,7 @@ export function readRoute(location: { pathname: string; search: string }, storag
   const page = (Object.keys(paths) as Page[]).find((name) => paths[name] === path) ?? 'pods';
   const mode = params.get('mode');
   const batch = page === 'batch' ? params.get('id') : null;
+  const session = page === 'recordings' ? params.get('session') : null;
   return {
     page,
     context: params.get('context') || storage?.getItem(CONTEXT_KEY) || undefined,
@@ -36,6 +39,7 @@ export function readRoute(location: { pathname: string; search: string }, storag
     ...(mode === 'shell' || mode === 'shell-all' ? { mode } : {}),
     ...(page === 'embed' && params.get('view') === 'terminals' ? { view: 'terminals' as const } : {}),
     ...(batch ? { batch } : {}),
+    ...(session ? { session } : {}),
   };
 }
 
@@ -52,6 +56,7 @@ export function routeUrl(route: Route): string {
     params.set('id', route.batch);
     if (route.tab) params.set('tab', route.tab);
   }
+  if (route.page === 'recordings' && route.session) params.set('session', route.session);
   const query = params.toString();
   return paths[route.page] + (query ? `?${query}` : '');
 }

@@ -7,6 +7,7 @@ import { BatchPage } from './batch-page.tsx';
 import { Inspector } from './inspector.tsx';
 import { PodList } from './pod-list.tsx';
 import { PodView } from './pod-view.tsx';
+import { RecordingsPage } from './recordings-page.tsx';
 import { TerminalsPage } from './terminals-page.tsx';
 import { TopBar } from './top-bar.tsx';
 
@@ -51,6 +52,7 @@ export function App() {
         {route.page === 'batch' && <BatchPage />}
         {route.page === 'inspector' && <Inspector />}
         {route.page === 'audit' && <AuditPage />}
+        {route.page === 'recordings' && <RecordingsPage />}
         {embed && (route.view === 'terminals' ? <TerminalsPage embed /> : route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
       </main>
     </div>

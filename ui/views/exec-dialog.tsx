@@ -5,7 +5,7 @@
 import { useMemo, useState } from 'preact/hooks';
 import { ModalForm } from './modal-form.tsx';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
-import type { ExecCommand, ExecRequest, PodSummary } from '../../src/protocol/index.ts';
+import type { ExecCommand, ExecRequest, PodSummary, RecordMode } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
 import { idleFieldDefault, idleTimeoutSeconds, type IdleUnit } from '../state/idle-timeout-field.ts';
 import { KIND_TAGS } from './container-kind.ts';
@@ -28,6 +28,8 @@ export function ExecDialog(props: {
   pod: PodSummary;
   /** the server's idle timeout (GET /info), the field's default */
   serverIdleSeconds: number;
+  /** what the server records (GET /info): opt-in shows the Record switch */
+  recordMode: RecordMode;
   onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
   const { pod } = props;
   const running = pod.containers.filter((c) => c.state === 'running');
@@ -36,6 +38,7 @@ export function ExecDialog(props: {
   const [shell, setShell] = useState<string>('auto');
   const [line, setLine] = useState('');
   const [interactive, setInteractive] = useState(true);
+  const [record, setRecord] = useState(false);
   const [idle, setIdle] = useState(() => idleFieldDefault(props.serverIdleSeconds));
   const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
   const idleChoice = idleTimeoutSeconds(idle.text, idle.unit);
@@ -46,7 +49,8 @@ export function ExecDialog(props: {
     const command: ExecCommand = parsed && 'argv' in parsed ? { argv: parsed.argv } : { shell: shell as 'auto' };
     // the server's default is left to the server: only a changed timeout is sent
     const idleTimeout = 'seconds' in idleChoice && idleChoice.seconds !== props.serverIdleSeconds ? { idleTimeoutSeconds: idleChoice.seconds } : {};
-    props.onRun({ namespace: pod.namespace, pod: pod.name, containers: container === ALL ? 'all' : [container], command, interactive, ...idleTimeout });
+    const recorded = record && interactive && props.recordMode === 'opt-in' ? { record: true } : {};
+    props.onRun({ namespace: pod.namespace, pod: pod.name, containers: container === ALL ? 'all' : [container], command, interactive, ...idleTimeout, ...recorded });
   };
 
   return (
@@ -99,6 +103,14 @@ export function ExecDialog(props: {
         <input type="checkbox" checked={interactive} onChange={(e) => setInteractive((e.currentTarget as HTMLInputElement).checked)} />
         <span>Interactive</span>
       </label>
+      {props.recordMode === 'opt-in' && (
+        <label class="check">
+          <input type="checkbox" checked={record && interactive} disabled={!interactive} onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)} />
+          <span>Record</span>
+          <span class="hint"> what the terminal prints, to play back later (everyone watching sees a REC badge)</span>
+        </label>
+      )}
+      {props.recordMode === 'all' && interactive && <p class="hint">This server records every terminal.</p>}
       <div class="field">
         <label for="exec-idle">Idle timeout</label>
         <span class="field-row">

@@ -182,6 +182,7 @@ export function PodView(props: { embed?: boolean }) {
         <ExecDialog
           pod={view}
           serverIdleSeconds={state.info.idleTimeoutSeconds}
+          recordMode={state.info.recording.mode}
           onClose={() => setDialogOpen(false)}
           onRun={(request) => {
             setDialogOpen(false);

@@ -14,6 +14,7 @@ import { TerminalMenu } from './terminal-menu.tsx';
 import { ShareDialog } from './share-dialog.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import type { InputProgress } from '../terminal/input-queue.ts';
+import { RecordingBadge, RecordingControls } from './recording-controls.tsx';
 
 export function TerminalPanel(props: { row: SessionRow }) {
   const { row } = props;
@@ -83,6 +84,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
           {row.argv.length ? formatArgv(row.argv) : row.label}
         </span>
         {!row.interactive && <span class="muted">(not interactive)</span>}
+        <RecordingBadge row={row} long />
         {ended && row.interactive && !owner && <span class="muted">read-only</span>}
         {owner && (
           <span class="badge tone-warn" data-testid="read-only" title={`${owner}'s terminal: you watch it; what you type is not sent`}>
@@ -110,6 +112,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
             </button>
           </>
         )}
+        <RecordingControls row={row} mine={!owner} />
         <button type="button" aria-pressed={searching} title="Search the scrollback (Ctrl+Shift+F)" onClick={() => (searching ? closeSearch() : setSearching(true))}>
           Search
         </button>

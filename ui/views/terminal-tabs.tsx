@@ -9,6 +9,7 @@ import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import { useCloseTerminal } from './close-terminal.tsx';
+import { RecordingBadge } from './recording-controls.tsx';
 
 export function TerminalTabs(props: {
   rows: SessionRow[];
@@ -65,6 +66,7 @@ export function TerminalTabs(props: {
                   <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? row.label}
                 </span>
                 <TabBadge row={row} />
+                <RecordingBadge row={row} />
                 {owner && (
                   <span id={`watching-${row.sessionId}`} class="badge tone-quiet watching" data-testid="watching">
                     watching {owner}

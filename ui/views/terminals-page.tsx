@@ -12,6 +12,7 @@ import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { useCloseTerminal } from './close-terminal.tsx';
 import { AppLink } from './link.tsx';
+import { RecordingBadge } from './recording-controls.tsx';
 
 export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
@@ -33,6 +34,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
           {rows.length} open, {ended} ended
         </span>
         <span class="spacer" />
+        {!props.embed && <AppLink to={{ page: 'recordings', session: undefined }}>Recordings</AppLink>}
         <button type="button" disabled={ended === 0} onClick={() => void actions.closeAllEnded()}>
           Close all ended
         </button>
@@ -74,6 +76,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                     <span class={`badge tone-${b.tone}`} title={b.detail}>
                       {b.text}
                     </span>
+                    <RecordingBadge row={row} />
                   </td>
                   <td>{clock(row.startedAt)}</td>
                   <td>{clock(row.lastActivityAt)}</td>

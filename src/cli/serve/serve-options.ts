@@ -9,6 +9,8 @@ import { debugImageList } from '../../domain/debug-images.ts';
 import { teamOptions } from './serve-auth-options.ts';
 import { sharedLogOptions } from './store-options.ts';
 import { KEEPALIVE_MAX_MS } from '../../server/keepalive.ts';
+import { RECORD_MODES } from '../../protocol/http.ts';
+import { RECORD_MAX_BYTES, RECORD_MIN_BYTES } from '../../recording/recording-policy.ts';
 
 export interface ServeArgs {
   options: OctantExecOptions;
@@ -41,6 +43,11 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
   const snapshots = { everyEntries: whole('snapshot-every', 100, 10_000_000), everyMs: interval === undefined ? undefined : interval * 1000 };
   const scrollbackBytes = whole('scrollback', 1024, 256 * 1024 * 1024);
   const keepalive = whole('keepalive', 1, KEEPALIVE_MAX_MS / 1000);
+  const recording = {
+    mode: v.record === undefined ? undefined : oneOf('--record', v.record, RECORD_MODES),
+    input: v['record-input'] || undefined,
+    maxBytes: whole('record-max-bytes', RECORD_MIN_BYTES, RECORD_MAX_BYTES),
+  };
   const options: OctantExecOptions = {
     stateDir: v['state-dir'] || defaultStateDir(env),
     port: whole('port', 0, 65_535),
@@ -59,6 +66,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     tokenFile: v['token-file'],
     log: { retention: defined(retention), snapshots: defined(snapshots) },
+    recording: defined(recording),
     ...team,
     ...sharedLogOptions(v),
   };

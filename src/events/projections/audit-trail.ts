@@ -37,6 +37,18 @@ export interface AuditRecord {
   outcome?: AuditOutcome;
   /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, and as what; the first SHARE_JOINS_KEPT */
   joined?: { who: string; role: ShareRole; shareId: string; at: number }[];
+  /** the run's recording, when it was recorded: GET /api/v1/sessions/SESSION/recording?run=RUN */
+  recording?: AuditRecording;
+}
+
+export interface AuditRecording {
+  /** its name in the state directory's recordings/ folder */
+  file: string;
+  /** with keystrokes (--record-input) */
+  input?: true;
+  /** how it stopped, and its size then; absent while it is written */
+  stopped?: 'ended' | 'limit' | 'user' | 'failed';
+  bytes?: number;
 }
 
 /** joins kept in one run's record (a link reloaded all day must not grow it without end) */
@@ -133,6 +145,17 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
     case 'session.restarted':
       if (session) startRun(session.base, entry.run);
       break;
+    case 'recording.started': {
+      const record = runRecord(draft, entry.sessionId, entry.run);
+      if (record) record.recording = { file: entry.file, ...(entry.input ? { input: true as const } : {}) };
+      break;
+    }
+    case 'recording.stopped': {
+      // the stop may come after the run's end, or its session's close: the record is still that run's
+      const record = runRecord(draft, entry.sessionId, entry.run);
+      if (record?.recording?.file === entry.file) Object.assign(record.recording, { stopped: entry.reason, bytes: entry.bytes });
+      break;
+    }
     case 'session.exited':
       finish({ kind: 'exited', code: entry.code });
       break;
@@ -157,4 +180,10 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       delete draft.sessions[entry.sessionId];
       break;
   }
+}
+
+/** The record of a session's run, newest first (undefined when it was let go). */
+function runRecord(trail: Draft<AuditTrail>, sessionId: string, run: number): Draft<AuditRecord> | undefined {
+  for (let i = trail.records.length - 1; i >= 0; i--) if (trail.records[i].sessionId === sessionId && trail.records[i].run === run) return trail.records[i];
+  return undefined;
 }

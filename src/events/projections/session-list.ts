@@ -42,6 +42,18 @@ export interface SessionRow {
   startedAt: number;
   lastActivityAt: number;
   endedAt?: number;
+  /** the current run's recording (docs/recordings.md): on while it is written; absent: not recorded */
+  recording?: RowRecording;
+}
+
+/** What every viewer's tab shows of a recording: a badge while on, and why it stopped. */
+export interface RowRecording {
+  run: number;
+  on: boolean;
+  /** why it stopped (absent while on, or when the run ended before the recorder said so) */
+  stopped?: 'ended' | 'limit' | 'user' | 'failed';
+  /** its size when it stopped */
+  bytes?: number;
 }
 
 export interface SessionList {
@@ -82,6 +94,8 @@ export const sessionListProjection: Projection<SessionList> = {
     const end = (state: SessionState) => {
       row.state = state;
       row.endedAt = entry.time;
+      // a run that ends is recorded no more (the recorder's stop, with the size, may come after)
+      if (row.recording) row.recording.on = false;
     };
     switch (entry.type) {
       case 'session.connecting':
@@ -125,6 +139,13 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.failure;
         delete row.disconnectReason;
         delete row.disconnectDetail;
+        delete row.recording;
+        break;
+      case 'recording.started':
+        row.recording = { run: entry.run, on: true };
+        break;
+      case 'recording.stopped':
+        if (row.recording?.run === entry.run) row.recording = { run: entry.run, on: false, stopped: entry.reason, bytes: entry.bytes };
         break;
       case 'session.adopted':
         row.replica = entry.replica;

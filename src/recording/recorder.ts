@@ -1,0 +1,188 @@
+// The server's recorder: decides which terminal runs are recorded (the --record policy, and what
+// each terminal's owner asked for), feeds each one's writer from the data plane (the bytes the
+// exec stream gives, never through the actors), resizes from the log, and tells the log when a
+// recording starts and stops. Files live in the state directory's recordings/ folder, named by
+// the server (the session id it gave out, the run, the time), never by anything a client sent.
+//
+// A stream opens inside a machine step (a terminal entering its run), before the step has put
+// the run's facts in the session list: its recording begins with its first byte instead (timed
+// from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
+// mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
+import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RecordingPolicy } from '../protocol/http.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import { errorText } from '../runtime/error-text.ts';
+import { CastWriter, compressCast, type CastStop } from './cast-writer.ts';
+
+/** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
+const TERM = 'xterm-256color';
+const DEFAULT_SIZE = { cols: 80, rows: 24 };
+/** a recording's name: what the recorder makes, and all that GET .../recording will open */
+const FILE_NAME = /^[A-Za-z0-9_-]{1,100}\.cast$/;
+
+interface Recording {
+  writer: CastWriter;
+  run: number;
+  file: string;
+}
+
+/** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
+interface Opening {
+  at: number;
+}
+
+export class Recorder {
+  readonly #recordings = new Map<string, Recording>();
+  readonly #opening = new Map<string, Opening>();
+  /** terminals whose owner asked for recording (opt-in): each of their runs is recorded, until turned off */
+  readonly #wanted = new Set<string>();
+  readonly #compressing = new Set<Promise<unknown>>();
+  readonly #stop: Array<() => void>;
+
+  constructor(
+    private readonly system: ExecSystem,
+    readonly dir: string,
+    readonly policy: RecordingPolicy,
+    private readonly warn: (message: string) => void,
+    private readonly now: () => number = Date.now,
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#atRest();
+    this.#stop = [
+      system.io.listen({
+        output: (sessionId, _channel, chunk) => {
+          const opening = this.#opening.get(sessionId);
+          if (opening) this.#begin(sessionId, opening);
+          this.#recordings.get(sessionId)?.writer.output(chunk);
+        },
+        ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
+        streamOpened: (sessionId) => {
+          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#opening.set(sessionId, { at: this.now() });
+        },
+        streamClosed: (sessionId) => {
+          this.#opening.delete(sessionId); // closed before its first byte: nothing to record
+          this.#end(sessionId, 'ended');
+        },
+      }),
+      system.onEntry((entry) => {
+        if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
+        if (entry.type === 'session.closed') this.#wanted.delete(entry.sessionId);
+      }),
+    ];
+  }
+
+  /** Whether a terminal's run is being recorded now. */
+  recording(sessionId: string): boolean {
+    return this.#recordings.has(sessionId);
+  }
+
+  /**
+   * Turns recording of a terminal on (its run now, if it runs, and its next ones) or off; returns
+   * why not when the policy does not allow it. The caller has checked that the terminal is the
+   * caller's, and a terminal (not a command without one).
+   */
+  set(sessionId: string, on: boolean): string | undefined {
+    if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
+    if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
+    if (!on) {
+      this.#wanted.delete(sessionId);
+      this.#opening.delete(sessionId);
+      this.#end(sessionId, 'user');
+      return undefined;
+    }
+    this.#wanted.add(sessionId);
+    // outside any machine step (an HTTP call): the run is in the list, its recording begins now
+    if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
+    return undefined;
+  }
+
+  /** The file of a recording named in the log, as it is now: compressed, or as a crash or a run still going left it. */
+  path(file: string): string | undefined {
+    if (!FILE_NAME.test(file)) return undefined;
+    for (const name of [`${file}.gz`, file]) {
+      const path = join(this.dir, name);
+      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
+    }
+    return undefined;
+  }
+
+  /** Removes the recordings last written before `time` (retention: the log lets their runs go then too); the ones being written stay. */
+  expire(time: number): number {
+    const open = new Set([...this.#recordings.values()].map((r) => r.file));
+    let removed = 0;
+    for (const name of readdirSync(this.dir)) {
+      const path = join(this.dir, name);
+      try {
+        if (open.has(name.replace(/\.gz$/, '')) || statSync(path).mtimeMs >= time) continue;
+        unlinkSync(path);
+        removed++;
+      } catch (error) {
+        this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
+      }
+    }
+    return removed;
+  }
+
+  /** Stops every recording (the server is stopping: their runs end) and waits for the compressions under way. */
+  async close(): Promise<void> {
+    for (const stop of this.#stop) stop();
+    this.#opening.clear();
+    for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
+    await Promise.all(this.#compressing);
+  }
+
+  /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
+  #atRest(): void {
+    for (const name of readdirSync(this.dir)) {
+      if (name.endsWith('.gz.part')) unlinkSync(join(this.dir, name));
+      else if (name.endsWith('.cast') && FILE_NAME.test(name)) this.#compress(name);
+    }
+  }
+
+  #compress(file: string): void {
+    const compressed = compressCast(join(this.dir, file))
+      .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
+      .finally(() => this.#compressing.delete(compressed));
+    this.#compressing.add(compressed);
+  }
+
+  /** Begins recording a running terminal's run, timed from `opening.at`. */
+  #begin(sessionId: string, opening: Opening): void {
+    this.#opening.delete(sessionId);
+    const row = this.system.sessionList.byId[sessionId];
+    if (this.#recordings.has(sessionId) || !row?.interactive) return;
+    const now = opening.at;
+    const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${now}.cast`;
+    const size = row.size ?? DEFAULT_SIZE;
+    let writer: CastWriter;
+    try {
+      writer = new CastWriter({
+        path: join(this.dir, file),
+        header: { width: size.cols, height: size.rows, timestamp: Math.floor(now / 1000), command: row.argv.join(' '), env: { TERM } },
+        maxBytes: this.policy.maxBytes,
+        now: this.now,
+        startedAt: now,
+        stoppedItself: (reason, detail) => {
+          this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
+          this.#end(sessionId, reason);
+        },
+      });
+    } catch (error) {
+      this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
+      return;
+    }
+    this.#recordings.set(sessionId, { writer, run: row.run, file });
+    this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+  }
+
+  #end(sessionId: string, reason: CastStop): void {
+    const recording = this.#recordings.get(sessionId);
+    if (!recording) return;
+    this.#recordings.delete(sessionId);
+    recording.writer.stop(reason);
+    const { run, file } = recording;
+    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
+    this.#compress(file);
+  }
+}

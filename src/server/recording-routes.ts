@@ -1,0 +1,68 @@
+// The recording routes (docs/api.md, "Recordings"): a run's cast, to the person who ran it and
+// admins only (in local mode, whoever holds the token); and turning a live terminal's recording
+// on or off, by its owner. Which run was recorded, and in which file, is the audit trail's: the
+// file name comes from the log, never from the request.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol/index.ts';
+import type { AuditRecord } from '../events/projections/audit-trail.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import { CastDamaged, readCast } from '../recording/cast-file.ts';
+import type { Recorder } from '../recording/recorder.ts';
+import { errorText } from '../runtime/error-text.ts';
+import { isObject } from './exec-body.ts';
+import { sees, type Caller } from './caller.ts';
+import { HttpError } from './replies.ts';
+
+/** read back at most this much more than the limit a recording was written under (its last event may pass it a little) */
+const READ_SLACK_BYTES = 1024 * 1024;
+/** says, beside a cast that could only be read in part, what is wrong with the rest */
+export const DAMAGE_HEADER = 'X-Recording-Damaged';
+
+/** GET /sessions/ID/recording?run=N: the cast, gzip-encoded when the client takes it and the file is whole. */
+export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
+  const record = recordedRun(system, caller, sessionId, url);
+  const path = recorder.path(record.recording!.file);
+  if (!path && replicas) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
+  if (!path) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or its file was deleted).`);
+  let cast;
+  try {
+    cast = await readCast(path, recorder.policy.maxBytes + READ_SLACK_BYTES);
+  } catch (error) {
+    if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} Its file is ${record.recording!.file} in the recordings folder of the state directory.`);
+    throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
+  }
+  const gzip = cast.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  const body = gzip ? cast.gzipped! : Buffer.from(cast.text);
+  res.writeHead(200, {
+    'Content-Type': 'application/x-asciicast',
+    'Content-Length': body.length,
+    'Content-Disposition': `attachment; filename="${record.recording!.file}"`,
+    'Cache-Control': 'no-store',
+    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+    ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
+  });
+  res.end(body);
+}
+
+/** The audit record of the run asked for, if the caller may see it and it was recorded; a 4xx otherwise. */
+function recordedRun(system: ExecSystem, caller: Caller, sessionId: string, url: URL): AuditRecord {
+  const runText = url.searchParams.get('run');
+  if (runText !== null && !/^[1-9]\d{0,8}$/.test(runText)) throw new HttpError(400, 'run must be a run number (1, 2, …) from the audit trail.');
+  const records = isId(sessionId) ? system.auditTrail.records.filter((r) => r.sessionId === sessionId && sees(caller, r.person)) : [];
+  // another person's terminal is as unknown as one that never was: nothing is confirmed
+  if (records.length === 0) throw new HttpError(404, `There is no terminal "${sessionId.slice(0, 64)}" with recordings you may see.`);
+  const run = runText === null ? undefined : Number(runText);
+  const record = records.filter((r) => r.recording && (run === undefined || r.run === run)).at(-1);
+  if (!record) throw new HttpError(404, `${run === undefined ? 'No run' : `Run ${run}`} of terminal ${sessionId} was recorded (the audit trail lists the recorded runs).`);
+  return record;
+}
+
+/** POST /sessions/ID/recording {on}: the caller owns the running terminal (http-api.ts checked). */
+export function setRecording(recorder: Recorder, row: SessionRow, body: unknown): RecordingReply {
+  if (!isObject(body) || typeof body.on !== 'boolean' || Object.keys(body).length !== 1) throw new HttpError(400, 'The body must be {"on": true} or {"on": false}.');
+  if (!row.interactive) throw new HttpError(400, `Terminal ${row.sessionId} runs a command without a terminal: only terminals are recorded.`);
+  if (body.on && isEnded(row.state)) throw new HttpError(409, `Terminal ${row.sessionId} has ended: restart it first, then record.`);
+  const refusal = recorder.set(row.sessionId, body.on);
+  if (refusal) throw new HttpError(400, refusal);
+  return { sessionId: row.sessionId, recording: recorder.recording(row.sessionId) };
+}

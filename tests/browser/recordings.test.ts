@@ -1,0 +1,69 @@
+// Recording and playback in a real Chromium (docs/ui.md "Recordings"): the Exec dialog's Record
+// switch, the REC badge on the tab, Stop recording, the Recordings view with asciinema-player
+// playing the cast, seeking back and forth on its progress bar, and the .cast download. Steps
+// share one server and one page, in order.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+let page: Page;
+
+test.before(async () => {
+  b = await startBrowserApp();
+  page = b.page;
+});
+test.after(async () => {
+  await b?.close();
+});
+
+const tab = () => page.getByRole('tab', { name: 'nginx: shell', exact: true });
+const playerText = () => page.locator('[data-testid=cast-player] .ap-term-text').innerText();
+
+test('the Exec dialog records a shell: its tab wears the REC badge until recording is stopped', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).click();
+  await page.getByRole('button', { name: 'Exec', exact: true }).click();
+  const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
+  await dialog.getByRole('checkbox', { name: 'Record' }).check();
+  await dialog.getByRole('button', { name: 'Run' }).click();
+  await waitForText(tab().locator('[data-testid=recording-badge]'), /REC/);
+  await waitForText(tab().locator('.badge').first(), /^live$/);
+  await page.keyboard.type('echo first-$((1+1))\r');
+  await waitForRow(page, /^first-2$/);
+  await page.keyboard.type('sleep 2; echo second-$((1+2))\r');
+  await waitForRow(page, /^second-3$/);
+  await page.getByRole('button', { name: 'Stop recording' }).click();
+  await waitForText(page.getByRole('tabpanel').locator('[data-testid=recording-badge]'), /^recording stopped$/);
+  assert.is(await page.getByRole('button', { name: 'Record', exact: true }).getAttribute('aria-pressed'), 'false');
+});
+
+test('the Recordings view plays the cast, seeks back and forth, and downloads it', async () => {
+  await page.getByRole('tabpanel').getByRole('link', { name: 'Recordings' }).click();
+  await waitForText(page.getByTestId('recordings-count'), /^1 recorded run$/);
+  await page.getByRole('button', { name: /^Play / }).click();
+  const player = page.getByTestId('cast-player');
+  await player.locator('.ap-player').waitFor();
+  await player.click(); // the start overlay plays it
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
+  assert.match(await playerText(), /first-2/);
+  // paused, then to the start of the progress bar (before anything was typed) and to its end
+  await page.keyboard.press('Space');
+  const bar = player.locator('.ap-progressbar .ap-bar');
+  const box = (await bar.boundingBox())!;
+  await page.mouse.click(box.x + 2, box.y + box.height / 2);
+  await page.waitForFunction(() => !document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('first-2'), undefined, { timeout: 5_000 });
+  await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 5_000 });
+
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download .* as \.cast$/ }).click()]);
+  assert.match(download.suggestedFilename(), /^t\d+-run1-\d+\.cast$/);
+  const cast = readFileSync((await download.path())!, 'utf8').split('\n');
+  assert.is(JSON.parse(cast[0]).version, 2);
+  assert.ok(cast.some((line) => line.includes('second-3')));
+  assert.equal(b.problems, []);
+});
+
+test.run();

@@ -1,0 +1,65 @@
+// Who may get a recording (docs/recordings.md): in team mode the person who ran it and admins;
+// anyone else is answered as if the terminal never was, and may not turn its recording on or off.
+// And a server started with --record off refuses to record, with a sentence.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type { AuditRecord } from '../../src/protocol/index.ts';
+import { waitFor } from '../support/wait.ts';
+import { send } from './auth-support.ts';
+import { call, startTestApp, type TestApp } from './support.ts';
+import { PEOPLE, PROXY_PEER } from './team-sign-in.ts';
+
+const shell = { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' }, record: true };
+let app: TestApp;
+
+const as = (user: string, path: string, body?: unknown) =>
+  send(app.port, `/api/v1${path}`, {
+    from: PROXY_PEER,
+    headers: { 'X-Forwarded-User': user, 'X-Forwarded-Groups': PEOPLE[user].join(','), Origin: app.origin, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+
+test.before(async () => {
+  app = await startTestApp({ auth: { mode: 'proxy', trustedProxies: [`${PROXY_PEER}/32`] }, adminGroups: ['octant-admins'] });
+});
+test.after(() => app?.close());
+
+test("a recording is its owner's and the admins': another person gets a 404 and cannot toggle it", async () => {
+  const started = await as('alice', '/exec', shell);
+  assert.is(started.status, 201, started.body);
+  const id: string = started.json.sessionIds[0];
+  await waitFor(async () => ((await as('alice', '/audit')).json.records as AuditRecord[]).some((r) => r.sessionId === id && r.recording), 'the recording in the audit trail', 15_000);
+  const bobToggles = await as('bob', `/sessions/${id}/recording`, { on: false });
+  assert.is(bobToggles.status, 404, bobToggles.body);
+  const carolToggles = await as('carol', `/sessions/${id}/recording`, { on: false });
+  assert.is(carolToggles.status, 403, 'an admin watches; only the owner acts');
+  assert.is((await as('alice', `/sessions/${id}/close`, {})).status, 200);
+  await waitFor(async () => ((await as('alice', '/audit')).json.records as AuditRecord[]).some((r) => r.sessionId === id && r.recording?.stopped), 'the recording to stop', 15_000);
+
+  const alice = await as('alice', `/sessions/${id}/recording?run=1`);
+  assert.is(alice.status, 200, alice.body);
+  assert.is(JSON.parse(alice.body.split('\n')[0]).version, 2);
+  const carol = await as('carol', `/sessions/${id}/recording?run=1`);
+  assert.is(carol.status, 200);
+  assert.is(carol.body, alice.body);
+  const bob = await as('bob', `/sessions/${id}/recording?run=1`);
+  assert.is(bob.status, 404);
+  assert.not.match(bob.body, '"version"');
+  assert.match(bob.json.error.message, `There is no terminal "${id}" with recordings you may see`);
+  assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=1`, { token: null })).status, 401, 'no credentials, no recording');
+});
+
+test('with --record off: record is refused with a sentence, and the info says so', async () => {
+  const off = await startTestApp({ recording: { mode: 'off' } });
+  try {
+    assert.equal((await call(off, '/api/v1/info')).json.recording, { mode: 'off', input: false, maxBytes: 64 * 1024 * 1024 });
+    const refused = await call(off, '/api/v1/exec', { body: shell });
+    assert.is(refused.status, 400);
+    assert.match(refused.json.error.message, '--record off');
+    assert.equal((await call(off, '/api/v1/sessions')).json.sessions, [], 'nothing started');
+  } finally {
+    await off.close();
+  }
+});
+
+test.run();

@@ -1,0 +1,31 @@
+// What the page says about recordings: a terminal's recording badge (every viewer sees it, from
+// the session row), the runs the audit trail lists as recorded, and a recording's size.
+import type { AuditRecord, SessionRow } from '../../src/protocol/index.ts';
+
+const STOPPED: Record<NonNullable<NonNullable<SessionRow['recording']>['stopped']>, string> = {
+  ended: 'recorded (the run ended)',
+  limit: 'recording stopped: it reached the size limit (the terminal goes on)',
+  user: 'recording stopped',
+  failed: 'recording stopped: the server could not write it',
+};
+
+/** The badge of a terminal's recording, or undefined when its run is not recorded. */
+export function recordingBadge(row: SessionRow): { text: string; detail: string; on: boolean } | undefined {
+  const recording = row.recording;
+  if (!recording) return undefined;
+  if (recording.on) return { text: '● REC', detail: 'This terminal is being recorded: what it prints (and, if the server records input, what is typed) is saved on the server.', on: true };
+  return { text: recording.stopped === 'limit' || recording.stopped === 'failed' ? 'REC stopped' : 'recorded', detail: recording.stopped ? STOPPED[recording.stopped] : 'recorded (the run ended)', on: false };
+}
+
+/** The recorded runs, newest first; only one terminal's when `sessionId` is given. */
+export function recordedRuns(records: readonly AuditRecord[], sessionId?: string): AuditRecord[] {
+  return records.filter((r) => r.recording && r.sessionId !== undefined && r.run !== undefined && (sessionId === undefined || r.sessionId === sessionId)).reverse();
+}
+
+/** `runEnded`: without a size, a recording whose run has ended was cut off by the server stopping (a crash): it plays as far as it was written. */
+export function sizeText(bytes: number | undefined, runEnded = false): string {
+  if (bytes === undefined) return runEnded ? 'cut off (the server stopped)' : 'being written';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
