@@ -32,7 +32,9 @@ try {
     }
   } as unknown as new (url: string) => globalThis.WebSocket;
   const socket = new SocketClient({ url: app.socketUrl, WebSocket: PageSocket, mayRetry: async () => false });
+  const hello = new Promise<void>((resolve) => socket.onMessage((message) => message.type === 'hello' && resolve()));
   socket.connect();
+  await hello;
   const [sessionId] = await bench.client.exec(inTarget(['sh'], true));
   let received = 0;
   let tail = '';
@@ -51,9 +53,10 @@ try {
       throw new Error(`the server refused something: ${message}`);
     },
   });
-  const prompt = async () => {
-    while (!/P> $/.test(tail)) await sleep(5);
+  const prompt = async (shown = /P> $/) => {
+    while (!shown.test(tail)) await sleep(5);
   };
+  await prompt(/[$#] $/);
   socket.input(sessionId, encode("PS1='P''> '\r"));
   await prompt();
   /** each connection's queues, by the side that holds them */
