@@ -93,7 +93,7 @@ export class DataPlane {
         viewer.readOnly = viewer.share!.role === 'viewer';
         viewer.socket.send({ type: 'shareRole', sessionId: viewer.sessionId, role: viewer.share!.role });
       },
-    });
+    }, Date.now, options.shareLeftAfterMs);
   }
 
   stats(sessionId: string): SessionStreamStats | undefined {
@@ -175,6 +175,7 @@ export class DataPlane {
         pending.chunks.push(frame.payload.slice());
         pending.bytes += frame.payload.length;
         this.#pendingInput.set(frame.sessionId, pending);
+        if (viewer.share) this.#shares.typed(viewer);
         return;
       }
     }

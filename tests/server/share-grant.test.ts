@@ -59,6 +59,28 @@ test('a local link\'s browser: only its own share, only its terminal, at the rol
   assert.is(shareGrant(shares, { mode: 'local', admin: true, signOut: null }, 't2', 100), undefined);
 });
 
+test('a person whose sign-in name is "link holder" is a person like any other: not picked, not let in', () => {
+  assert.equal(shareGrant(shares, person('link holder'), 't1', 100), { refused: 'notYours' });
+  assert.equal(shareGrant(shares, person('link holder'), 't2', 100), { refused: 'notYours' });
+  // nor a person named like a prototype key, picked by a group or not
+  assert.equal(shareGrant(shares, person('__proto__', ['sre']), 't1', 100), { refused: 'notYours' });
+});
+
+test('a person picked by several shares: a removal or a demotion on any of them wins', () => {
+  const several = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't6', role: 'participant', expiresAt: 1_000, users: ['bob'] }),
+    at(0, { type: 'share.created', shareId: 'b', sessionId: 't6', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't6', who: 'bob', role: 'participant' }),
+    at(2, { type: 'share.roleChanged', shareId: 'a', sessionId: 't6', who: 'bob', role: 'viewer' }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't6', who: 'erin', role: 'participant' }),
+    at(2, { type: 'share.removed', shareId: 'a', sessionId: 't6', who: 'erin' }),
+  ]);
+  assert.is((shareGrant(several, person('bob', ['sre']), 't6', 100) as { role: string }).role, 'viewer');
+  assert.equal(shareGrant(several, person('erin', ['sre']), 't6', 100), { refused: 'removed' });
+  // someone else of the group is a participant through b
+  assert.is((shareGrant(several, person('frank', ['sre']), 't6', 100) as { role: string }).role, 'participant');
+});
+
 test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {
   assert.is(owns(link('local'), undefined), false);
   assert.is(sees(link('local'), undefined), false);

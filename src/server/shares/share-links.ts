@@ -5,7 +5,6 @@
 // the printed URL's token is still let in as before; a request with only a share cookie is let
 // in as a caller limited to that share (caller.ts `share`), and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LINK_HOLDER } from '../../domain/share.ts';
 import { TokenBucket } from '../../domain/token-bucket.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isId, type ShareSignIn } from '../../protocol/index.ts';
@@ -46,7 +45,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     const shareId = cookie.slice(0, dot);
     const row = dot > 0 && isId(shareId) ? this.system.shares.byId[shareId] : undefined;
     if (!matchesHash(cookie.slice(dot + 1), row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
-    const end = shareEnd(row, LINK_HOLDER, undefined, this.now());
+    const end = shareEnd(row, { share: { shareId } }, this.now());
     if (end) return refused(403, shareEndMessages[end]);
     const caller: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId } };
     return { caller };
@@ -63,7 +62,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     if (!this.#claims.take()) throw new HttpError(429, 'Too many share links were tried just now: wait a few seconds and open the link again.');
     const row = this.system.shares.byId[id];
     if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, or not from this server): ask the owner to send it again.');
-    const end = shareEnd(row, LINK_HOLDER, undefined, this.now());
+    const end = shareEnd(row, { share: { shareId: id } }, this.now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
     if (row.cookieHash !== undefined) throw new HttpError(409, 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.');
     const cookieSecret = newShareSecret();

@@ -3,7 +3,7 @@
 // shows. Only a terminal's owner manages its shares (an admin watches others' terminals, and
 // sharing them is not theirs to decide); anyone else is told there is no such terminal.
 import { LINK_HOLDER, SHARE_DEFAULT_MS, SHARE_MAX_MS, SHARE_ROLES, type ShareRole } from '../../domain/share.ts';
-import type { ShareRow } from '../../events/projections/shares.ts';
+import { watcherOf, type ShareRow } from '../../events/projections/shares.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isEnded, isId, type SessionRow, type ShareCreated, type SharedReply, type SharesReply, type ShareView } from '../../protocol/index.ts';
 import { isTransfer } from '../../domain/exec-action.ts';
@@ -127,13 +127,14 @@ export async function revokeShare(ctx: Sharing, sessionId: string, shareId: stri
 export async function changeWatcher(ctx: Sharing, sessionId: string, shareId: string, body: unknown): Promise<{ share: ShareView }> {
   const share = ownedShare(ctx, sessionId, shareId);
   const { who, role: asked, remove } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (typeof who !== 'string' || !share.watchers[who]) throw new HttpError(400, `"who" must name someone who joined this share (${Object.keys(share.watchers).length ? Object.keys(share.watchers).map((w) => `"${w}"`).join(', ') : 'nobody has yet'}).`);
+  const watcher = typeof who === 'string' ? watcherOf(share, who) : undefined;
+  if (typeof who !== 'string' || !watcher) throw new HttpError(400, `"who" must name someone who joined this share (${Object.keys(share.watchers).length ? Object.keys(share.watchers).map((w) => `"${w}"`).join(', ') : 'nobody has yet'}).`);
   if ((remove === undefined) === (asked === undefined) || (remove !== undefined && remove !== true)) throw new HttpError(400, 'Send either {"who", "role": "viewer"|"participant"} or {"who", "remove": true}.');
   if (remove) {
-    if (!share.watchers[who].removed) ctx.system.share({ type: 'share.removed', shareId, sessionId, who });
+    if (!watcher.removed) ctx.system.share({ type: 'share.removed', shareId, sessionId, who });
   } else {
     const next = role(asked);
-    if (share.watchers[who].role !== next) ctx.system.share({ type: 'share.roleChanged', shareId, sessionId, who, role: next });
+    if (watcher.role !== next) ctx.system.share({ type: 'share.roleChanged', shareId, sessionId, who, role: next });
   }
   await ctx.system.settled().catch(() => undefined);
   return { share: shareView(ctx.system.shares.byId[shareId] ?? share, Date.now()) };
@@ -152,5 +153,5 @@ export function sharedView(ctx: Sharing, url: URL): SharedReply {
   const session = ctx.system.sessionList.byId[row.sessionId];
   if (!session) throw new HttpError(404, missing);
   const who = grant?.who ?? LINK_HOLDER;
-  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? row.watchers[who]?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: session.person?.user ?? 'the local user', session };
+  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? watcherOf(row, who)?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: session.person?.user ?? 'the local user', session };
 }
