@@ -5,7 +5,7 @@
 // the printed URL's token is still let in as before; a request with only a share cookie is let
 // in as a caller limited to that share (caller.ts `share`), and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { TokenBucket } from '../../domain/token-bucket.ts';
+import { PeerLimits, type Rate } from '../auth/peer-limits.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isId, type ShareSignIn } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
@@ -18,22 +18,28 @@ import { matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
 
 export const SHARE_SIGN_IN_PATH = '/api/v1/share-session';
 export const SHARE_COOKIE = 'octant_exec_share';
-/** Links are tried at most this often (a second), in bursts of CLAIM_BURST: a guesser gets a handful a second, of 2^256. */
-const CLAIMS_PER_SECOND = 2;
-const CLAIM_BURST = 20;
+/**
+ * Links tried, per address and by everyone together (a second, in bursts): a guesser gets a
+ * handful a second, of 2^256, and one address using up its own share locks nobody else out.
+ */
+const CLAIMS_PER_PEER: Rate = { rate: 1, burst: 10 };
+const CLAIMS_IN_ALL: Rate = { rate: 10, burst: 50 };
+/** seconds to wait after a 429: a token comes back in a second, at either rate */
+const CLAIM_RETRY_AFTER = '1';
 const MAX_SECRET = 128;
+const ALREADY_OPENED = 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.';
 
 export class ShareLinkAuthenticator implements Authenticator {
   readonly mode = 'local' as const;
   readonly signInPage = null;
-  readonly #claims: TokenBucket;
+  readonly #claims: PeerLimits;
 
   constructor(
     private readonly inner: Authenticator,
     private readonly system: Pick<ExecSystem, 'shares' | 'share' | 'settled'>,
     private readonly now: () => number = Date.now,
   ) {
-    this.#claims = new TokenBucket(CLAIMS_PER_SECOND, CLAIM_BURST, now);
+    this.#claims = new PeerLimits(CLAIMS_PER_PEER, CLAIMS_IN_ALL, now);
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -55,19 +61,29 @@ export class ShareLinkAuthenticator implements Authenticator {
     if (url.pathname !== SHARE_SIGN_IN_PATH) return this.inner.route(req, res, url);
     if (url.search) throw new HttpError(400, 'The link\'s secret goes in the JSON body, never in the query string.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST {"id": "…", "secret": "…"} (from the share link) here to open a shared terminal.');
+    // the owner trying their own link would use it up: the one person it is for could not open it then
+    if ('caller' in this.inner.identify(req)) throw new HttpError(409, 'This browser is the terminal\'s owner: your link was not used, so it still opens for the one person you send it to (in one browser only).');
     const body = (await readJson(req)) as Partial<ShareSignIn> | null;
     const { id, secret } = body ?? {};
     if (!isId(id) || typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET) throw new HttpError(400, 'The body must be {"id": "…", "secret": "…"}, both from the share link.');
     // every try counts, a right one too: a guesser cannot tell which of its tries the limit stopped
-    if (!this.#claims.take()) throw new HttpError(429, 'Too many share links were tried just now: wait a few seconds and open the link again.');
+    const limited = this.#claims.take(req.socket.remoteAddress);
+    if (limited) {
+      const message = limited === 'peer' ? 'Too many share links were tried from your address just now: wait a few seconds and open the link again.' : 'Too many share links were tried just now: wait a few seconds and open the link again.';
+      sendJson(res, 429, { error: { status: 429, message } }, { 'Retry-After': CLAIM_RETRY_AFTER });
+      return true;
+    }
     const row = this.system.shares.byId[id];
     if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, or not from this server): ask the owner to send it again.');
     const end = shareEnd(row, { share: { shareId: id } }, this.now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
-    if (row.cookieHash !== undefined) throw new HttpError(409, 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.');
+    if (row.cookieHash !== undefined) throw new HttpError(409, ALREADY_OPENED);
     const cookieSecret = newShareSecret();
-    this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash: secretHash(cookieSecret) });
+    const cookieHash = secretHash(cookieSecret);
+    this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash });
     await this.system.settled().catch(() => undefined);
+    // another claim (at another replica, or in the same moment) may have come first: it keeps the link
+    if (this.system.shares.byId[id]?.cookieHash !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
     sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}=${id}.${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
     return true;
   }
