@@ -102,6 +102,11 @@ export class DataPlane {
     return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens };
   }
 
+  /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
+  sharedWith(sessionId: string): Set<HubSocket> {
+    return this.#shares.socketsOn(sessionId);
+  }
+
   spawned(sessionId: string): void {
     this.#spawnedHere.add(sessionId);
   }

@@ -86,6 +86,11 @@ export class ShareViewers<V extends ShareViewer> {
     this.#leaving.set(key(grant), setTimeout(leave, this.leftAfterMs));
   }
 
+  /** The sockets shown `sessionId` through a share now: they follow its row (size, state) as its owner does. */
+  socketsOn(sessionId: string): Set<V['socket']> {
+    return new Set([...this.#viewers].filter((viewer) => viewer.sessionId === sessionId).map((viewer) => viewer.socket));
+  }
+
   /** A participant's keystrokes went through: the log hears who typed, now and then. */
   typed(viewer: V): void {
     const grant = viewer.share!;
