@@ -9,6 +9,8 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { Fact } from '../../src/machines/facts.ts';
 import type { Caller } from '../../src/server/caller.ts';
 import { owns, sees } from '../../src/server/caller.ts';
+import { visibleAlerts } from '../../src/server/visible.ts';
+import type { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { shareGrant } from '../../src/server/shares/share-grant.ts';
 import { matchesHash, newShareId, newShareSecret, secretHash } from '../../src/server/shares/share-secrets.ts';
 import { isId } from '../../src/protocol/index.ts';
@@ -85,6 +87,13 @@ test('a share link\'s caller owns nothing and sees nothing (a local caller witho
   assert.is(owns(link('local'), undefined), false);
   assert.is(sees(link('local'), undefined), false);
   assert.is(owns({ mode: 'local', admin: true, signOut: null }, undefined), true);
+});
+
+test('a share link\'s browser is told of no alerts, not even the log\'s own (its path and problem are the server\'s business)', () => {
+  const storage = { id: 0, sessionId: '', kind: 'storage' as const, message: 'cannot write /var/lib/octant-exec/events.log: disk full', at: 1 };
+  const system = { sessionList: { byId: {}, order: [] }, alerts: { list: [storage] } } as unknown as ExecSystem;
+  assert.equal(visibleAlerts(system, link('local')), []);
+  assert.equal(visibleAlerts(system, person('bob')), [storage], 'a signed-in person still hears of it');
 });
 
 test('secrets: 256 random bits, only their hash is kept, and checked against it (a wrong or missing hash never matches)', () => {
