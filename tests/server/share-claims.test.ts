@@ -77,7 +77,8 @@ async function post(auth: ShareLinkAuthenticator, body: unknown, headers: Record
 }
 
 const cookieOf = (answer: Answer) => answer.headers['Set-Cookie'].split(';')[0];
-const withCookie = (cookie: string) => ({ headers: { cookie } }) as unknown as IncomingMessage;
+const withCookie = (cookie: string, url = '/api/v1/shared') => ({ url, headers: { cookie } }) as unknown as IncomingMessage;
+const shareOf = (verdict: ReturnType<ShareLinkAuthenticator['identify']>) => ('caller' in verdict ? verdict.caller.share?.shareId : verdict.refused.status);
 
 function setUp(expiresInMs = 60_000) {
   const clock = { now: Date.now() };
@@ -140,8 +141,23 @@ test('tries are limited per address, with Retry-After: one address flooding lock
 
 test('a cookie names its share: another share\'s cookie, or a forged one, opens nothing', () => {
   const { auth } = setUp();
-  const verdict = auth.identify(withCookie(`${SHARE_COOKIE}=s1.forged`));
+  const verdict = auth.identify(withCookie(`${SHARE_COOKIE}s1=forged`));
   assert.equal('refused' in verdict && verdict.refused.status, 401);
+});
+
+test('two links opened in one browser both keep working: the page names the one it shows', async () => {
+  const { system, auth } = setUp();
+  system.share({ type: 'share.created', shareId: 's2', sessionId: 't2', role: 'viewer', expiresAt: Date.now() + 60_000, secretHash: secretHash('other-secret') });
+  await system.settled();
+  const first = cookieOf(await post(auth, { id: 's1', secret: 'the-secret' }));
+  const second = cookieOf(await post(auth, { id: 's2', secret: 'other-secret' }));
+  assert.is.not(first.split('=')[0], second.split('=')[0], 'one cookie per share');
+  const both = `${first}; ${second}`;
+  assert.is(shareOf(auth.identify(withCookie(both, '/api/v1/shared?id=s1'))), 's1');
+  assert.is(shareOf(auth.identify(withCookie(both, '/api/v1/stream?share=s2'))), 's2');
+  assert.is(shareOf(auth.identify(withCookie(both, '/api/v1/stream'))), 401, 'which one, unsaid: none');
+  assert.is(shareOf(auth.identify(withCookie(first, '/api/v1/stream'))), 's1', 'one cookie alone needs no name');
+  assert.is(shareOf(auth.identify(withCookie(first, '/api/v1/shared?id=s2'))), 401, 'a share this browser did not open');
 });
 
 test.run();

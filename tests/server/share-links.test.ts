@@ -31,7 +31,7 @@ async function claim(link: { id: string; secret: string }): Promise<string> {
   const res = await call(app, '/api/v1/share-session', { token: null, body: { id: link.id, secret: link.secret } });
   assert.is(res.status, 200, res.body);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
-  assert.match(cookie, /^octant_exec_share=/);
+  assert.match(cookie, /^octant_exec_share_s\w+=/);
   return cookie;
 }
 
@@ -176,7 +176,7 @@ test('bad links: wrong or guessed secret, unknown id, a revoked link, the secret
   assert.match(revoked.json.error.message, 'revoked');
   // no share cookie at all, or a made-up one: not let in
   assert.is((await call(app, '/api/v1/shared', { token: null })).status, 401);
-  assert.is((await call(app, '/api/v1/shared', { token: null, cookie: `octant_exec_share=${link.id}.${link.secret}` })).status, 401);
+  assert.is((await call(app, '/api/v1/shared', { token: null, cookie: `octant_exec_share_${link.id}=${link.secret}` })).status, 401);
 });
 
 test('making shares: bad bodies refused with what to send; another terminal\'s share id is not this one\'s', async () => {

@@ -23,7 +23,8 @@ export class SharedScreen {
 
   /** `mayRetry`: after a failed reconnect, whether the share still lets this page in */
   constructor(shared: SharedReply, events: SharedScreenEvents, mayRetry: () => Promise<boolean>) {
-    this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`, mayRetry });
+    // the share named: a browser may hold several links' cookies
+    this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?share=${encodeURIComponent(shared.shareId)}`, mayRetry });
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
     const { fontSize, copyOnSelect, renderer } = readPreferences(localStorage); // this browser's own settings
     const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, zoom: () => {} }));

@@ -11,13 +11,13 @@ import { isId, type ShareSignIn } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
 import { readJson } from '../http-api.ts';
 import { HttpError, sendJson } from '../replies.ts';
-import { cookieValue } from '../security.ts';
 import { refused, type Authenticator, type Verdict } from '../auth/authenticator.ts';
 import { shareEnd, shareEndMessages } from './share-grant.ts';
 import { matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
 
 export const SHARE_SIGN_IN_PATH = '/api/v1/share-session';
-export const SHARE_COOKIE = 'octant_exec_share';
+/** followed by the share's id: one cookie per link, so a second link opened in a browser keeps the first working */
+export const SHARE_COOKIE = 'octant_exec_share_';
 /**
  * Links tried, per address and by everyone together (a second, in bursts): a guesser gets a
  * handful a second, of 2^256, and one address using up its own share locks nobody else out.
@@ -45,12 +45,16 @@ export class ShareLinkAuthenticator implements Authenticator {
   identify(req: IncomingMessage): Verdict {
     const verdict = this.inner.identify(req);
     if ('caller' in verdict) return verdict;
-    const cookie = cookieValue(req.headers.cookie, SHARE_COOKIE);
-    if (cookie === undefined) return verdict;
-    const dot = cookie.indexOf('.');
-    const shareId = cookie.slice(0, dot);
-    const row = dot > 0 && isId(shareId) ? this.system.shares.byId[shareId] : undefined;
-    if (!matchesHash(cookie.slice(dot + 1), row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
+    const held = shareCookies(req.headers.cookie);
+    if (held.size === 0) return verdict;
+    // one browser may hold several links: the shared page names the one it shows (?id= or, on the socket, ?share=)
+    const query = new URL(req.url ?? '/', 'http://any').searchParams;
+    const wanted = query.get('share') ?? query.get('id');
+    const shareId = wanted !== null ? wanted : held.size === 1 ? [...held.keys()][0] : undefined;
+    if (shareId === undefined) return refused(401, 'This browser holds several share links: open the one you want from its link again.');
+    if (!held.has(shareId)) return refused(401, 'This browser has not opened that share link: open it from the link the owner sent you.');
+    const row = this.system.shares.byId[shareId];
+    if (!matchesHash(held.get(shareId)!, row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
     const end = shareEnd(row, { share: { shareId } }, this.now());
     if (end) return refused(403, shareEndMessages[end]);
     const caller: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId } };
@@ -84,7 +88,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     await this.system.settled().catch(() => undefined);
     // another claim (at another replica, or in the same moment) may have come first: it keeps the link
     if (this.system.shares.byId[id]?.cookieHash !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
-    sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}=${id}.${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
+    sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
     return true;
   }
 
@@ -95,4 +99,16 @@ export class ShareLinkAuthenticator implements Authenticator {
   close(): void {
     this.inner.close();
   }
+}
+
+/** The share cookies a request carries: each share's id, with its cookie's secret. */
+function shareCookies(header: string | undefined): Map<string, string> {
+  const held = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const shareId = name.slice(SHARE_COOKIE.length);
+    if (eq > 0 && name.startsWith(SHARE_COOKIE) && isId(shareId)) held.set(shareId, part.slice(eq + 1).trim());
+  }
+  return held;
 }
