@@ -104,7 +104,7 @@ export class ControlPlane {
         if (this.data.closed(id) || shown) this.#sendTo(shown?.person, { type: 'sessionClosed', sessionId: id });
       } else if (this.#sentRows.get(id) !== row) {
         this.#sentRows.set(id, row);
-        this.#sendTo(row.person, { type: 'session', session: row });
+        this.#sendTo(row.person, { type: 'session', session: row }, id);
       }
     }
     for (const entry of entries) this.#batchEntry(entry);
@@ -131,8 +131,9 @@ export class ControlPlane {
     this.#sendTo(row.person, { type: 'batch', batch: batchView(row) });
   }
 
-  /** To every page that may see what `owner` started. */
-  #sendTo(owner: Person | undefined, message: ServerMessage): void {
-    for (const socket of this.sockets()) if (sees(socket.caller, owner)) socket.send(message);
+  /** To every page that may see what `owner` started, and to those shown `sharedSession` through a share (its row only). */
+  #sendTo(owner: Person | undefined, message: ServerMessage, sharedSession?: string): void {
+    const shared = sharedSession === undefined ? undefined : this.data.sharedWith(sharedSession);
+    for (const socket of this.sockets()) if (sees(socket.caller, owner) || shared?.has(socket)) socket.send(message);
   }
 }

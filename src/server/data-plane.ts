@@ -93,13 +93,18 @@ export class DataPlane {
         viewer.readOnly = viewer.share!.role === 'viewer';
         viewer.socket.send({ type: 'shareRole', sessionId: viewer.sessionId, role: viewer.share!.role });
       },
-    });
+    }, Date.now, options.shareLeftAfterMs);
   }
 
   stats(sessionId: string): SessionStreamStats | undefined {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
     return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens };
+  }
+
+  /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
+  sharedWith(sessionId: string): Set<HubSocket> {
+    return this.#shares.socketsOn(sessionId);
   }
 
   spawned(sessionId: string): void {
@@ -175,6 +180,7 @@ export class DataPlane {
         pending.chunks.push(frame.payload.slice());
         pending.bytes += frame.payload.length;
         this.#pendingInput.set(frame.sessionId, pending);
+        if (viewer.share) this.#shares.typed(viewer);
         return;
       }
     }

@@ -21,6 +21,8 @@ export interface StreamHubOptions {
   maxAttachedPerSocket?: number;
   /** pod lists one socket may watch at once */
   maxPodWatchesPerSocket?: number;
+  /** a share's person whose last socket closed is logged as left this long after (back sooner: neither left nor joined again), so attach loops cannot flood the log */
+  shareLeftAfterMs?: number;
 }
 
 export const HUB_DEFAULTS: Required<StreamHubOptions> = {
@@ -34,6 +36,7 @@ export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   inputBytesPerSecond: 4 * 1024 * 1024,
   maxAttachedPerSocket: 256,
   maxPodWatchesPerSocket: 16,
+  shareLeftAfterMs: 30_000,
 };
 
 export function hubOptions(options: StreamHubOptions = {}): Required<StreamHubOptions> {

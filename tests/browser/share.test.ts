@@ -1,6 +1,6 @@
 // Sharing a live terminal in a real Chromium (local mode): the owner's Share dialog makes a link;
 // a SECOND browser context opens it (the shared page: the terminal and a banner); a participant's
-// keystrokes echo, a viewer's are not sent; a link opened again in a third context is refused with
+// keystrokes echo, a viewer's are not sent, and its screen follows the owner's size; a link opened again in a third context is refused with
 // a clear page; Revoke in the owner's dialog cuts the viewer off (waited for with a deadline).
 // Steps share one server, the owner's page and one more browser, in order.
 import { test } from '../support/test.ts';
@@ -90,6 +90,18 @@ test('a viewer sees live output and its keystrokes are not sent; the link again 
   await waitForSharedRow(viewer, /^owner-mark-7$/);
   assert.not.ok((await rowsOf(viewer)).some((row) => row.includes('from-viewer')), 'the viewer\'s keystrokes never reached the terminal');
 
+  // the owner's window shrinks: their terminal gets fewer rows, and the viewer's follows
+  const ownerRows = () => owner.locator('[role=tabpanel] .xterm-rows > div').count();
+  const viewerRows = () => viewer.locator('.shared-terminal .xterm-rows > div').count();
+  const size = owner.viewportSize()!;
+  const rowsBefore = await ownerRows();
+  assert.is(await viewerRows(), rowsBefore, 'the owner\'s size from the start');
+  await owner.setViewportSize({ width: size.width, height: size.height - 200 });
+  await owner.waitForFunction((before) => document.querySelectorAll('[role=tabpanel] .xterm-rows > div').length < before, rowsBefore);
+  const rowsAfter = await ownerRows();
+  await viewer.waitForFunction((rows) => document.querySelectorAll('.shared-terminal .xterm-rows > div').length === rows, rowsAfter, { timeout: 5_000 });
+  await owner.setViewportSize(size);
+
   const second = await otherBrowser(link);
   await waitForText(second.getByRole('alert'), /already opened in another browser/);
   assert.is(await second.title(), 'Share link not usable — octant-exec');
@@ -99,7 +111,7 @@ test('a viewer sees live output and its keystrokes are not sent; the link again 
   const id = /#id=(\w+)&/.exec(link)![1];
   await owner.getByRole('button', { name: 'Share…' }).click();
   await owner.getByRole('dialog').locator(`li[data-share="${id}"] > button`, { hasText: 'Revoke' }).click();
-  await waitForText(viewer.getByRole('alert'), /revoked this share link/, 5_000);
+  await waitForText(viewer.getByRole('alert'), /revoked this share link/, 2_000);
   assert.is(await viewer.title(), 'Share ended — octant-exec');
   await viewer.context().close();
   assert.equal([...b.problems, ...problems], []);

@@ -47,6 +47,28 @@ test('revoked once (the first time stays); a local link claimed keeps only its c
   assert.is(row.revokedAt, 2_200);
 });
 
+test('a second claim of a claimed link changes nothing: the first browser keeps it (replicas may log both)', () => {
+  const row = project(sharesProjection, [
+    at(2_000, { type: 'share.created', shareId: 's3', sessionId: 't3', role: 'viewer', expiresAt: 9_000, secretHash: 'a'.repeat(64) }),
+    at(2_100, { type: 'share.claimed', shareId: 's3', sessionId: 't3', cookieHash: 'b'.repeat(64) }),
+    at(2_101, { type: 'share.claimed', shareId: 's3', sessionId: 't3', cookieHash: 'c'.repeat(64) }),
+  ]).byId.s3;
+  assert.is(row.cookieHash, 'b'.repeat(64));
+});
+
+test('a "who" such as __proto__ is never looked up or written through the prototype', () => {
+  const shares = project(sharesProjection, [
+    at(1_000, { type: 'share.created', ...base, role: 'viewer', expiresAt: 10_000, users: ['bob'] }),
+    at(1_100, { type: 'share.removed', ...base, who: '__proto__' }),
+    at(1_200, { type: 'share.roleChanged', ...base, who: '__proto__', role: 'participant' }),
+    at(1_300, { type: 'share.typed', ...base, who: 'constructor' }),
+    at(1_400, { type: 'share.left', ...base, who: 'toString' }),
+  ]);
+  const probe = {} as Record<string, unknown>;
+  assert.equal([probe.removed, probe.role, probe.watching, probe.typedAt], [undefined, undefined, undefined, undefined]);
+  assert.equal(Object.keys(shares.byId.s1.watchers), []);
+});
+
 test('a server restart leaves nobody watching; closing the terminal takes its shares away', () => {
   const restarted = project(sharesProjection, [...log, at(3_000, { type: 'session.disconnected', sessionId: 't1', reason: 'restarted' })]);
   assert.is(restarted.byId.s1.watchers.bob.watching, false);

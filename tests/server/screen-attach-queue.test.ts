@@ -29,6 +29,7 @@ function standIn() {
     io: { listen: (l: Partial<TerminalIoEvents>) => (io.push(l), () => {}), isRunning: () => true, pause: () => paused.push(true), resume: () => paused.push(false) },
     sessionList: { byId: { t1: row } as Record<string, SessionRow> },
     holds: () => true,
+    onEntry: () => () => {}, // the share viewers' (none here)
   } as unknown as ExecSystem;
   const output = (chunk: string) => io.forEach((l) => l.output?.('t1', 'stdout', bytes(chunk)));
   return { system, output, paused, row };

@@ -9,6 +9,8 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { Fact } from '../../src/machines/facts.ts';
 import type { Caller } from '../../src/server/caller.ts';
 import { owns, sees } from '../../src/server/caller.ts';
+import { visibleAlerts } from '../../src/server/visible.ts';
+import type { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { shareGrant } from '../../src/server/shares/share-grant.ts';
 import { matchesHash, newShareId, newShareSecret, secretHash } from '../../src/server/shares/share-secrets.ts';
 import { isId } from '../../src/protocol/index.ts';
@@ -59,10 +61,39 @@ test('a local link\'s browser: only its own share, only its terminal, at the rol
   assert.is(shareGrant(shares, { mode: 'local', admin: true, signOut: null }, 't2', 100), undefined);
 });
 
+test('a person whose sign-in name is "link holder" is a person like any other: not picked, not let in', () => {
+  assert.equal(shareGrant(shares, person('link holder'), 't1', 100), { refused: 'notYours' });
+  assert.equal(shareGrant(shares, person('link holder'), 't2', 100), { refused: 'notYours' });
+  // nor a person named like a prototype key, picked by a group or not
+  assert.equal(shareGrant(shares, person('__proto__', ['sre']), 't1', 100), { refused: 'notYours' });
+});
+
+test('a person picked by several shares: a removal or a demotion on any of them wins', () => {
+  const several = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't6', role: 'participant', expiresAt: 1_000, users: ['bob'] }),
+    at(0, { type: 'share.created', shareId: 'b', sessionId: 't6', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't6', who: 'bob', role: 'participant' }),
+    at(2, { type: 'share.roleChanged', shareId: 'a', sessionId: 't6', who: 'bob', role: 'viewer' }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't6', who: 'erin', role: 'participant' }),
+    at(2, { type: 'share.removed', shareId: 'a', sessionId: 't6', who: 'erin' }),
+  ]);
+  assert.is((shareGrant(several, person('bob', ['sre']), 't6', 100) as { role: string }).role, 'viewer');
+  assert.equal(shareGrant(several, person('erin', ['sre']), 't6', 100), { refused: 'removed' });
+  // someone else of the group is a participant through b
+  assert.is((shareGrant(several, person('frank', ['sre']), 't6', 100) as { role: string }).role, 'participant');
+});
+
 test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {
   assert.is(owns(link('local'), undefined), false);
   assert.is(sees(link('local'), undefined), false);
   assert.is(owns({ mode: 'local', admin: true, signOut: null }, undefined), true);
+});
+
+test('a share link\'s browser is told of no alerts, not even the log\'s own (its path and problem are the server\'s business)', () => {
+  const storage = { id: 0, sessionId: '', kind: 'storage' as const, message: 'cannot write /var/lib/octant-exec/events.log: disk full', at: 1 };
+  const system = { sessionList: { byId: {}, order: [] }, alerts: { list: [storage] } } as unknown as ExecSystem;
+  assert.equal(visibleAlerts(system, link('local')), []);
+  assert.equal(visibleAlerts(system, person('bob')), [storage], 'a signed-in person still hears of it');
 });
 
 test('secrets: 256 random bits, only their hash is kept, and checked against it (a wrong or missing hash never matches)', () => {

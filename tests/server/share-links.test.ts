@@ -9,7 +9,8 @@ import { StreamClient, call, openExec, sessionState, startTestApp, type TestApp 
 import { waitFor } from '../support/wait.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 
-const app: TestApp = await startTestApp();
+// a person is logged as left soon after their last socket closes (30 s by default)
+const app: TestApp = await startTestApp({ hub: { shareLeftAfterMs: 200 } });
 test.after(() => app.close());
 
 const shell = { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'auto' } };
@@ -30,7 +31,7 @@ async function claim(link: { id: string; secret: string }): Promise<string> {
   const res = await call(app, '/api/v1/share-session', { token: null, body: { id: link.id, secret: link.secret } });
   assert.is(res.status, 200, res.body);
   const cookie = String(res.headers['set-cookie']).split(';')[0];
-  assert.match(cookie, /^octant_exec_share=/);
+  assert.match(cookie, /^octant_exec_share_s\w+=/);
   return cookie;
 }
 
@@ -132,7 +133,8 @@ test('revoke and remove cut an open socket off at once, saying why; the cookie t
         ? await call(app, `/api/v1/sessions/${terminal}/shares/${link.id}`, { method: 'DELETE' })
         : await call(app, `/api/v1/sessions/${terminal}/shares/${link.id}/watchers`, { body: { who: 'link holder', remove: true } });
     assert.is(res.status, 200, res.body);
-    const detached = await viewer.next('detached', (m) => m.sessionId === terminal, `${how}: detached`, seen, 5_000);
+    // at once: well within a second
+    const detached = await viewer.next('detached', (m) => m.sessionId === terminal, `${how}: detached`, seen, 1_000);
     assert.is(detached.reason, 'shareEnded');
     assert.match(detached.message ?? '', how === 'revoke' ? 'revoked' : 'removed you');
     // nothing more reaches it
@@ -174,10 +176,19 @@ test('bad links: wrong or guessed secret, unknown id, a revoked link, the secret
   assert.match(revoked.json.error.message, 'revoked');
   // no share cookie at all, or a made-up one: not let in
   assert.is((await call(app, '/api/v1/shared', { token: null })).status, 401);
-  assert.is((await call(app, '/api/v1/shared', { token: null, cookie: `octant_exec_share=${link.id}.${link.secret}` })).status, 401);
+  assert.is((await call(app, '/api/v1/shared', { token: null, cookie: `octant_exec_share_${link.id}=${link.secret}` })).status, 401);
 });
 
 test('making shares: bad bodies refused with what to send; another terminal\'s share id is not this one\'s', async () => {
+  // a "who" that only the prototype has: nobody joined by that name, and nothing is logged
+  const proto = await share('viewer');
+  const before = (await entries()).length;
+  for (const who of ['__proto__', 'constructor', 'toString']) {
+    const res = await call(app, `/api/v1/sessions/${terminal}/shares/${proto.id}/watchers`, { body: { who, remove: true } });
+    assert.is(res.status, 400, `${who}: ${res.body}`);
+  }
+  assert.is((await entries()).length, before);
+  assert.is(({} as Record<string, unknown>).removed, undefined);
   const bad: [unknown, RegExp][] = [
     [{ role: 'admin' }, /role must be "viewer"/],
     [{ role: 'viewer', expiresIn: 10 }, /expiresIn is in seconds, from 60 to 86400/],
@@ -196,6 +207,27 @@ test('making shares: bad bodies refused with what to send; another terminal\'s s
   assert.is((await call(app, `/api/v1/sessions/${terminal}/shares/${link.id}`, { method: 'DELETE' })).status, 404);
   const expiry = await call(app, `/api/v1/sessions/${terminal}/shares`, { body: { role: 'viewer' } });
   assert.ok(Math.abs(expiry.json.share.expiresAt - expiry.json.share.createdAt - 3_600_000) < 5_000, 'an hour by default');
+});
+
+test('a viewer follows the terminal\'s row: the owner\'s resize, then the run\'s end', async () => {
+  const [short] = await openExec(app, shell);
+  await waitFor(async () => (await sessionState(app, short))?.state === 'interactive', 'the shell to connect', 15_000);
+  const viewer = await StreamClient.open(app, asLink(await claim(await share('viewer', short))));
+  await viewer.attach(short);
+  const owner = await StreamClient.open(app);
+  await owner.attach(short);
+  let seen = viewer.messages.length;
+  owner.send({ type: 'resize', sessionId: short, cols: 91, rows: 17 });
+  const resized = await viewer.next('session', (m) => m.session.sessionId === short && m.session.size?.cols === 91, 'the owner\'s size', seen);
+  assert.equal(resized.session.size, { cols: 91, rows: 17 });
+  seen = viewer.messages.length;
+  owner.type(short, 'exit 4\r');
+  const ended = await viewer.next('session', (m) => m.session.sessionId === short && m.session.state === 'exited', 'the ended state', seen, 15_000);
+  assert.is(ended.session.exitCode, 4);
+  // the owner's other terminal is none of its business
+  assert.not.ok(viewer.messages.some((m) => m.type === 'session' && m.session.sessionId !== short), 'no other terminal\'s row');
+  await call(app, `/api/v1/sessions/${short}/close`, { body: {} });
+  await Promise.all([viewer.close(), owner.close()]);
 });
 
 test('a share of a terminal that ended shows its ended state; the terminal closed, the link opens nothing', async () => {
@@ -220,6 +252,9 @@ test('guesses are limited: a burst of wrong secrets is answered 429 with when to
   const statuses = await Promise.all(Array.from({ length: 40 }, () => call(app, '/api/v1/share-session', { token: null, body: { id: 'guess', secret: 'guess' } }).then((r) => r.status)));
   assert.ok(statuses.includes(429), `some refused as too many: ${statuses.join(' ')}`);
   assert.ok(statuses.every((s) => s === 401 || s === 429), statuses.join(' '));
+  const limited = await call(app, '/api/v1/share-session', { token: null, body: { id: 'guess', secret: 'guess' } });
+  assert.is(limited.status, 429);
+  assert.is(limited.headers['retry-after'], '1');
 });
 
 test.run();

@@ -64,7 +64,7 @@ test('a picked person joins as the share\'s role and types (as alice\'s terminal
   await bob.close();
 });
 
-test('a member of a picked group gets in as a viewer; someone not picked is told there is no such terminal', async () => {
+test('a member of a picked group gets in as a viewer; someone not picked is told the link is not for them, and on the socket that there is no such terminal', async () => {
   const made = await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'viewer', groups: ['viewers'] } });
   const id: string = made.json.share.shareId;
   const erin = await socketAs('erin', ['viewers']);
@@ -85,6 +85,55 @@ test('a member of a picked group gets in as a viewer; someone not picked is told
   const detached = await erin.next('detached', (m) => m.sessionId === terminal, 'erin cut off', cut, 5_000);
   assert.equal([detached.reason, detached.message], ['shareEnded', 'The owner revoked this share link: ask them for a new one if you still need it.']);
   await Promise.all([erin.close(), daveSocket.close()]);
+});
+
+test('a person signed in as "link holder" is no link\'s browser: not picked, not let in, over HTTP or the socket', async () => {
+  const made = await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'participant', users: ['bob'] } });
+  assert.is(made.status, 201, made.body);
+  const shared = await as('link holder', [], `/shared?id=${made.json.share.shareId}`);
+  assert.is(shared.status, 403, shared.body);
+  const socket = await socketAs('link holder', []);
+  const before = socket.messages.length;
+  socket.send({ type: 'attach', sessionId: terminal });
+  assert.is((await socket.next('error', (m) => m.sessionId === terminal, 'refused', before)).code, 'unknownSession');
+  await socket.close();
+});
+
+test('share names are sign-in names: control, bidi and zero-width characters refused, saying which', async () => {
+  for (const users of [['bob\u202e'], ['bo\u200bb'], ['a\nb'], ['x'.repeat(257)]]) {
+    const res = await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'viewer', users } });
+    assert.is(res.status, 400, res.body);
+    assert.match(res.json.error.message, 'users[0]');
+  }
+  assert.is((await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'viewer', users: ['x'.repeat(256)] } })).status, 201);
+});
+
+test('picked by two shares: removed on the one he joined through, he is cut off, though the other picks him too', async () => {
+  const first = await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'participant', users: ['frank'] } });
+  const second = await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'viewer', groups: ['qa'] } });
+  assert.equal([first.status, second.status], [201, 201]);
+  const frank = await socketAs('frank', ['qa']);
+  await frank.attach(terminal);
+  await waitFor(async () => ((await as(...alice, `/sessions/${terminal}/shares`)).json.shares as { shareId: string; watchers: { who: string }[] }[]).some((share) => share.shareId === first.json.share.shareId && share.watchers.some((w) => w.who === 'frank')), 'frank joined through the first');
+  const seen = frank.messages.length;
+  const removed = await as(...alice, `/sessions/${terminal}/shares/${first.json.share.shareId}/watchers`, { body: { who: 'frank', remove: true } });
+  assert.is(removed.status, 200, removed.body);
+  const detached = await frank.next('detached', (m) => m.sessionId === terminal, 'frank cut off', seen, 1_000);
+  assert.equal([detached.reason, detached.message], ['shareEnded', 'The owner removed you from this shared terminal.']);
+  assert.is((await as('frank', ['qa'], `/shared?id=${second.json.share.shareId}`)).status, 410, 'the other share does not let him back');
+  await frank.close();
+});
+
+test('a share of another terminal, asked for by someone it does not pick, tells nothing of that terminal', async () => {
+  const other = await as(...alice, '/exec', { body: { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'auto' } } });
+  const otherId: string = other.json.sessionIds[0];
+  await as(...alice, `/sessions/${terminal}/shares`, { body: { role: 'viewer', users: ['gina'] } });
+  const made = await as(...alice, `/sessions/${otherId}/shares`, { body: { role: 'viewer', users: ['hank'] } });
+  assert.is(made.status, 201, made.body);
+  const asked = await as('gina', [], `/shared?id=${made.json.share.shareId}`);
+  assert.is(asked.status, 403);
+  assert.not.ok(asked.body.includes(otherId), 'not even its id');
+  await as(...alice, `/sessions/${otherId}/close`, { body: {} });
 });
 
 test.run();

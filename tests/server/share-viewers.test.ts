@@ -37,12 +37,14 @@ function smallSystem(now: () => number) {
 
 const bob: Caller = { mode: 'proxy', person: { user: 'bob', groups: [] }, admin: false, signOut: null };
 const base = { shareId: 's1', sessionId: 't1' };
+/** short here: a person is logged as left this long after their last socket */
+const LEFT_AFTER_MS = 30;
 
 function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
   const { system, log } = smallSystem(() => time.now);
   system.share({ type: 'share.created', ...base, role: 'participant', expiresAt: time.now + expiresInMs, by: 'alice', users: ['bob'] });
   const told: string[] = [];
-  const viewers = new ShareViewers<ShareViewer>(system, { ended: (_v, message) => told.push(`ended: ${message}`), roleChanged: (v) => told.push(`role: ${v.share!.role}`) }, () => time.now);
+  const viewers = new ShareViewers<ShareViewer>(system, { ended: (_v, message) => told.push(`ended: ${message}`), roleChanged: (v) => told.push(`role: ${v.share!.role}`) }, () => time.now, LEFT_AFTER_MS);
   const open = (): ShareViewer => {
     const viewer: ShareViewer = { socket: { caller: bob }, sessionId: 't1', share: viewers.grant(bob, 't1') };
     viewers.add(viewer);
@@ -53,7 +55,7 @@ function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
 
 const types = (log: LogEntry[]) => log.map((e) => e.type);
 
-test('joined at the first socket, left after the last; typing logged at most once per 30 s', async () => {
+test('joined at the first socket, left a while after the last; typing logged at most once per 30 s', async () => {
   const { log, viewers, open, time } = setUp();
   const one = open();
   const two = open();
@@ -67,7 +69,8 @@ test('joined at the first socket, left after the last; typing logged at most onc
   assert.equal(types(log), ['share.created', 'share.joined', 'share.typed', 'share.typed']);
   viewers.remove(two);
   await Promise.resolve();
-  assert.equal(types(log).at(-1), 'share.left');
+  assert.equal(types(log).at(-1), 'share.typed', 'not left yet: they may be back at once');
+  await waitFor(() => types(log).at(-1) === 'share.left', 'share.left logged after the grace');
   // a socket attaching again (removed, then added in one turn) neither leaves nor joins
   const again = open();
   const count = log.length;
@@ -75,6 +78,35 @@ test('joined at the first socket, left after the last; typing logged at most onc
   viewers.add(again);
   await Promise.resolve();
   assert.is(log.length, count);
+  viewers.close();
+});
+
+test('a socket attaching and detaching in a loop logs one join, and one leave once it stops', async () => {
+  const { log, viewers, open } = setUp();
+  for (let i = 0; i < 100; i++) {
+    viewers.remove(open());
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  assert.equal(types(log), ['share.created', 'share.joined']);
+  await waitFor(() => log.length === 3, 'the leave logged');
+  assert.equal(types(log), ['share.created', 'share.joined', 'share.left']);
+  viewers.close();
+});
+
+test('a person let in by two shares: when the first expires the socket moves to the other, and is cut at that one\'s expiry', async () => {
+  const time = { now: Date.now() };
+  const { system, viewers, told, open, log } = setUp(50, time);
+  system.share({ type: 'share.created', shareId: 's2', sessionId: 't1', role: 'viewer', expiresAt: time.now + 150, by: 'alice', users: ['bob'] });
+  const viewer = open();
+  assert.is(viewer.share!.shareId, 's1', 'the participant share first');
+  time.now += 100;
+  await waitFor(() => told.length === 1, 'the move told', 5_000);
+  assert.equal(told, ['role: viewer']);
+  assert.equal([viewer.share!.shareId, viewer.share!.expiresAt], ['s2', time.now + 50]);
+  assert.ok(log.some((e) => e.type === 'share.joined' && e.shareId === 's2'), 'joined through the other share');
+  time.now += 100;
+  await waitFor(() => told.length === 2, 'the second expiry told', 5_000);
+  assert.match(told[1], /^ended: This share link has expired/);
   viewers.close();
 });
 

@@ -2,10 +2,11 @@
 // screen bound to the shared session. Its size is the owner's (never sent from here); a viewer's
 // screen sends no keystrokes. It tells the page when the owner changes this person's role, when
 // the share ends (revoked, expired, removed: the server says which), and when the terminal's run
-// ends or starts again.
+// ends or starts again, and follows its row (the owner's size, the run's state) as it changes.
 import { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
 import { TerminalSession } from './terminal-session.ts';
+import { isEnded } from '../state/app-state.ts';
 import { readPreferences } from '../state/preferences.ts';
 
 export interface SharedScreenEvents {
@@ -22,11 +23,17 @@ export class SharedScreen {
 
   /** `mayRetry`: after a failed reconnect, whether the share still lets this page in */
   constructor(shared: SharedReply, events: SharedScreenEvents, mayRetry: () => Promise<boolean>) {
-    this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`, mayRetry });
+    // the share named: a browser may hold several links' cookies
+    this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?share=${encodeURIComponent(shared.shareId)}`, mayRetry });
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
     const { fontSize, copyOnSelect, renderer } = readPreferences(localStorage); // this browser's own settings
     const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, zoom: () => {} }));
     this.#stop = this.#socket.onMessage((message) => {
+      // the terminal's row as it changes: the owner's size, the run's state
+      if (message.type === 'session' && message.session.sessionId === shared.sessionId) {
+        session.update(message.session);
+        return events.finished(isEnded(message.session));
+      }
       if (!('sessionId' in message) || message.sessionId !== shared.sessionId) return;
       if (message.type === 'shareRole') {
         session.setReadOnly(message.role === 'viewer');

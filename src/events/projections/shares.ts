@@ -46,6 +46,17 @@ export interface Shares {
   bySession: Record<string, string[]>;
 }
 
+/**
+ * `who`'s entry in `share`, looked up as an own key only: a hostile `who` such as "__proto__" or
+ * "constructor" names nobody, and is never read or written through Object.prototype.
+ */
+export function watcherOf(share: Pick<ShareRow, 'watchers'>, who: string): ShareWatcher | undefined {
+  return Object.hasOwn(share.watchers, who) ? share.watchers[who] : undefined;
+}
+
+/** The one key an assignment cannot make an own key of (it sets the prototype): nobody by that name joins a list. */
+export const UNKEYABLE_NAME = '__proto__';
+
 /** A server restart or shutdown closed every socket: nobody watches any more. */
 const SOCKETS_GONE = new Set(['serverShutdown', 'restarted']);
 
@@ -76,31 +87,32 @@ export const sharesProjection: Projection<Shares> = {
         share.revokedAt ??= entry.time;
         return;
       case 'share.claimed':
-        share.cookieHash = fact.cookieHash;
+        // the first claim wins: replicas sharing a log may both have logged one
+        share.cookieHash ??= fact.cookieHash;
         return;
       case 'share.joined': {
-        const watcher = share.watchers[fact.who];
+        const watcher = watcherOf(share, fact.who);
         if (watcher) watcher.watching = true;
-        else share.watchers[fact.who] = { role: fact.role, joinedAt: entry.time, watching: true };
+        else if (fact.who !== UNKEYABLE_NAME) share.watchers[fact.who] = { role: fact.role, joinedAt: entry.time, watching: true };
         return;
       }
       case 'share.left': {
-        const watcher = share.watchers[fact.who];
+        const watcher = watcherOf(share, fact.who);
         if (watcher) watcher.watching = false;
         return;
       }
       case 'share.roleChanged': {
-        const watcher = share.watchers[fact.who];
+        const watcher = watcherOf(share, fact.who);
         if (watcher) watcher.role = fact.role;
         return;
       }
       case 'share.removed': {
-        const watcher = share.watchers[fact.who];
+        const watcher = watcherOf(share, fact.who);
         if (watcher) Object.assign(watcher, { removed: true, watching: false });
         return;
       }
       case 'share.typed': {
-        const watcher = share.watchers[fact.who];
+        const watcher = watcherOf(share, fact.who);
         if (watcher) watcher.typedAt = entry.time;
         return;
       }

@@ -2,7 +2,7 @@
 // same): which terminal, as what role, and why not when it does not. The HTTP routes, the share
 // cookie and the socket all ask here.
 import { LINK_HOLDER, type ShareRole } from '../../domain/share.ts';
-import type { ShareRow, Shares } from '../../events/projections/shares.ts';
+import { UNKEYABLE_NAME, watcherOf, type ShareRow, type Shares } from '../../events/projections/shares.ts';
 import type { Caller } from '../caller.ts';
 
 export interface ShareGrant {
@@ -25,18 +25,48 @@ export const shareEndMessages: Record<ShareEnd, string> = {
 };
 
 /** Who `caller` is in a share: a local link's one browser, or a signed-in user. */
-export function shareWho(caller: Caller): string | undefined {
+export function shareWho(caller: Pick<Caller, 'share' | 'person'>): string | undefined {
   return caller.share ? LINK_HOLDER : caller.person?.user;
 }
 
-/** Why `row` does not let `who` in now, or undefined when it does. */
-export function shareEnd(row: ShareRow, who: string, person: Caller['person'], now: number): ShareEnd | undefined {
+/**
+ * Why `row` does not let `caller` in now, or undefined when it does. Whether they are a link's
+ * browser is decided by how they got in (caller.share), never by a name: a person may sign in as
+ * "link holder".
+ */
+export function shareEnd(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>, now: number): ShareEnd | undefined {
+  // someone the share is not for learns nothing more of it
+  const who = shareWho(caller);
+  if (who === undefined || !picked(row, caller, who)) return 'notYours';
   if (row.revokedAt !== undefined) return 'revoked';
   if (now >= row.expiresAt) return 'expired';
-  if (row.watchers[who]?.removed) return 'removed';
-  // a local link's browser is vouched for by its cookie; a person must be one the owner picked
-  if (who !== LINK_HOLDER && !(person && (row.users?.includes(person.user) || row.groups?.some((group) => person.groups.includes(group))))) return 'notYours';
+  if (watcherOf(row, who)?.removed) return 'removed';
   return undefined;
+}
+
+function picked(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>, who: string): boolean {
+  // a local link's browser is vouched for by its cookie, for its own share only (a local one)
+  if (caller.share) return caller.share.shareId === row.shareId && row.secretHash !== undefined;
+  // a person must be one the owner picked, by a name the share list can hold
+  const { person } = caller;
+  return person !== undefined && who !== UNKEYABLE_NAME && (row.users?.includes(person.user) === true || row.groups?.some((group) => person.groups.includes(group)) === true);
+}
+
+/**
+ * What the owner decided for `who` on any share of the terminal: a removal or a demotion to viewer
+ * on one of them holds whichever other share picks them too.
+ */
+function ownerCaps(shares: Shares, sessionId: string, who: string): { removed: boolean; viewerOnly: boolean } {
+  const caps = { removed: false, viewerOnly: false };
+  for (const id of shares.bySession[sessionId] ?? []) {
+    const row = shares.byId[id];
+    const watcher = row && watcherOf(row, who);
+    if (!watcher) continue;
+    if (watcher.removed) caps.removed = true;
+    // a viewer on a participant share: the owner made them one
+    if (watcher.role === 'viewer' && row.role === 'participant') caps.viewerOnly = true;
+  }
+  return caps;
 }
 
 /**
@@ -47,18 +77,20 @@ export function shareGrant(shares: Shares, caller: Caller, sessionId: string, no
   const who = shareWho(caller);
   if (who === undefined) return undefined;
   const ids = caller.share ? [caller.share.shareId] : (shares.bySession[sessionId] ?? []);
+  const caps = caller.share ? { removed: false, viewerOnly: false } : ownerCaps(shares, sessionId, who);
+  if (caps.removed) return { refused: 'removed' };
   let grant: ShareGrant | undefined;
   let refused: ShareEnd | undefined;
   for (const id of ids) {
     const row = shares.byId[id];
     if (!row || row.sessionId !== sessionId) continue;
-    const end = shareEnd(row, who, caller.person, now);
+    const end = shareEnd(row, caller, now);
     if (end) {
       // a share that picked them says more (it ended) than one that never did
       if (!refused || refused === 'notYours') refused = end;
       continue;
     }
-    const role = row.watchers[who]?.role ?? row.role;
+    const role = caps.viewerOnly ? 'viewer' : (watcherOf(row, who)?.role ?? row.role);
     if (!grant || (grant.role === 'viewer' && role === 'participant')) grant = { shareId: id, sessionId, who, role, expiresAt: row.expiresAt };
   }
   return grant ?? (refused ? { refused } : undefined);

@@ -5,48 +5,57 @@
 // the printed URL's token is still let in as before; a request with only a share cookie is let
 // in as a caller limited to that share (caller.ts `share`), and nothing more.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LINK_HOLDER } from '../../domain/share.ts';
-import { TokenBucket } from '../../domain/token-bucket.ts';
+import { PeerLimits, type Rate } from '../auth/peer-limits.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isId, type ShareSignIn } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
 import { readJson } from '../http-api.ts';
 import { HttpError, sendJson } from '../replies.ts';
-import { cookieValue } from '../security.ts';
 import { refused, type Authenticator, type Verdict } from '../auth/authenticator.ts';
 import { shareEnd, shareEndMessages } from './share-grant.ts';
 import { matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
 
 export const SHARE_SIGN_IN_PATH = '/api/v1/share-session';
-export const SHARE_COOKIE = 'octant_exec_share';
-/** Links are tried at most this often (a second), in bursts of CLAIM_BURST: a guesser gets a handful a second, of 2^256. */
-const CLAIMS_PER_SECOND = 2;
-const CLAIM_BURST = 20;
+/** followed by the share's id: one cookie per link, so a second link opened in a browser keeps the first working */
+export const SHARE_COOKIE = 'octant_exec_share_';
+/**
+ * Links tried, per address and by everyone together (a second, in bursts): a guesser gets a
+ * handful a second, of 2^256, and one address using up its own share locks nobody else out.
+ */
+const CLAIMS_PER_PEER: Rate = { rate: 1, burst: 10 };
+const CLAIMS_IN_ALL: Rate = { rate: 10, burst: 50 };
+/** seconds to wait after a 429: a token comes back in a second, at either rate */
+const CLAIM_RETRY_AFTER = '1';
 const MAX_SECRET = 128;
+const ALREADY_OPENED = 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.';
 
 export class ShareLinkAuthenticator implements Authenticator {
   readonly mode = 'local' as const;
   readonly signInPage = null;
-  readonly #claims: TokenBucket;
+  readonly #claims: PeerLimits;
 
   constructor(
     private readonly inner: Authenticator,
     private readonly system: Pick<ExecSystem, 'shares' | 'share' | 'settled'>,
     private readonly now: () => number = Date.now,
   ) {
-    this.#claims = new TokenBucket(CLAIMS_PER_SECOND, CLAIM_BURST, now);
+    this.#claims = new PeerLimits(CLAIMS_PER_PEER, CLAIMS_IN_ALL, now);
   }
 
   identify(req: IncomingMessage): Verdict {
     const verdict = this.inner.identify(req);
     if ('caller' in verdict) return verdict;
-    const cookie = cookieValue(req.headers.cookie, SHARE_COOKIE);
-    if (cookie === undefined) return verdict;
-    const dot = cookie.indexOf('.');
-    const shareId = cookie.slice(0, dot);
-    const row = dot > 0 && isId(shareId) ? this.system.shares.byId[shareId] : undefined;
-    if (!matchesHash(cookie.slice(dot + 1), row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
-    const end = shareEnd(row, LINK_HOLDER, undefined, this.now());
+    const held = shareCookies(req.headers.cookie);
+    if (held.size === 0) return verdict;
+    // one browser may hold several links: the shared page names the one it shows (?id= or, on the socket, ?share=)
+    const query = new URL(req.url ?? '/', 'http://any').searchParams;
+    const wanted = query.get('share') ?? query.get('id');
+    const shareId = wanted !== null ? wanted : held.size === 1 ? [...held.keys()][0] : undefined;
+    if (shareId === undefined) return refused(401, 'This browser holds several share links: open the one you want from its link again.');
+    if (!held.has(shareId)) return refused(401, 'This browser has not opened that share link: open it from the link the owner sent you.');
+    const row = this.system.shares.byId[shareId];
+    if (!matchesHash(held.get(shareId)!, row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
+    const end = shareEnd(row, { share: { shareId } }, this.now());
     if (end) return refused(403, shareEndMessages[end]);
     const caller: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId } };
     return { caller };
@@ -56,20 +65,30 @@ export class ShareLinkAuthenticator implements Authenticator {
     if (url.pathname !== SHARE_SIGN_IN_PATH) return this.inner.route(req, res, url);
     if (url.search) throw new HttpError(400, 'The link\'s secret goes in the JSON body, never in the query string.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST {"id": "…", "secret": "…"} (from the share link) here to open a shared terminal.');
+    // the owner trying their own link would use it up: the one person it is for could not open it then
+    if ('caller' in this.inner.identify(req)) throw new HttpError(409, 'This browser is the terminal\'s owner: your link was not used, so it still opens for the one person you send it to (in one browser only).');
     const body = (await readJson(req)) as Partial<ShareSignIn> | null;
     const { id, secret } = body ?? {};
     if (!isId(id) || typeof secret !== 'string' || secret.length === 0 || secret.length > MAX_SECRET) throw new HttpError(400, 'The body must be {"id": "…", "secret": "…"}, both from the share link.');
     // every try counts, a right one too: a guesser cannot tell which of its tries the limit stopped
-    if (!this.#claims.take()) throw new HttpError(429, 'Too many share links were tried just now: wait a few seconds and open the link again.');
+    const limited = this.#claims.take(req.socket.remoteAddress);
+    if (limited) {
+      const message = limited === 'peer' ? 'Too many share links were tried from your address just now: wait a few seconds and open the link again.' : 'Too many share links were tried just now: wait a few seconds and open the link again.';
+      sendJson(res, 429, { error: { status: 429, message } }, { 'Retry-After': CLAIM_RETRY_AFTER });
+      return true;
+    }
     const row = this.system.shares.byId[id];
     if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, or not from this server): ask the owner to send it again.');
-    const end = shareEnd(row, LINK_HOLDER, undefined, this.now());
+    const end = shareEnd(row, { share: { shareId: id } }, this.now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
-    if (row.cookieHash !== undefined) throw new HttpError(409, 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.');
+    if (row.cookieHash !== undefined) throw new HttpError(409, ALREADY_OPENED);
     const cookieSecret = newShareSecret();
-    this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash: secretHash(cookieSecret) });
+    const cookieHash = secretHash(cookieSecret);
+    this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash });
     await this.system.settled().catch(() => undefined);
-    sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}=${id}.${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
+    // another claim (at another replica, or in the same moment) may have come first: it keeps the link
+    if (this.system.shares.byId[id]?.cookieHash !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
+    sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
     return true;
   }
 
@@ -80,4 +99,16 @@ export class ShareLinkAuthenticator implements Authenticator {
   close(): void {
     this.inner.close();
   }
+}
+
+/** The share cookies a request carries: each share's id, with its cookie's secret. */
+function shareCookies(header: string | undefined): Map<string, string> {
+  const held = new Map<string, string>();
+  for (const part of (header ?? '').split(';')) {
+    const eq = part.indexOf('=');
+    const name = part.slice(0, eq).trim();
+    const shareId = name.slice(SHARE_COOKIE.length);
+    if (eq > 0 && name.startsWith(SHARE_COOKIE) && isId(shareId)) held.set(shareId, part.slice(eq + 1).trim());
+  }
+  return held;
 }

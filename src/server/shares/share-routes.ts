@@ -3,20 +3,22 @@
 // shows. Only a terminal's owner manages its shares (an admin watches others' terminals, and
 // sharing them is not theirs to decide); anyone else is told there is no such terminal.
 import { LINK_HOLDER, SHARE_DEFAULT_MS, SHARE_MAX_MS, SHARE_ROLES, type ShareRole } from '../../domain/share.ts';
-import type { ShareRow } from '../../events/projections/shares.ts';
+import { watcherOf, type ShareRow } from '../../events/projections/shares.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isEnded, isId, type SessionRow, type ShareCreated, type SharedReply, type SharesReply, type ShareView } from '../../protocol/index.ts';
 import { isTransfer } from '../../domain/exec-action.ts';
 import { owns, type Caller } from '../caller.ts';
 import { HttpError } from '../replies.ts';
+import { MAX_NAME_LENGTH, nameProblem } from '../auth/person-names.ts';
 import { shareGrant, shareEndMessages } from './share-grant.ts';
 import { newShareId, newShareSecret, secretHash } from './share-secrets.ts';
 
 /** people and groups one share may name */
 const MAX_NAMES = 50;
-const MAX_NAME = 253;
 /** live and ended shares one terminal may have (a revoked one counts until the terminal closes) */
 export const MAX_SHARES_PER_TERMINAL = 20;
+/** a change this replica could not log (it lost its lease to another, or the log is failing) */
+const NOT_WRITTEN = 'The change could not be written to the event log yet: try again in a moment.';
 
 interface Sharing {
   system: ExecSystem;
@@ -57,12 +59,16 @@ function role(value: unknown): ShareRole {
   return value as ShareRole;
 }
 
+/** Sign-in names, checked as a sign-in checks them (person-names.ts): a share names people by them. */
 function names(field: string, value: unknown): string[] | undefined {
   if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length > MAX_NAMES || !value.every((name) => typeof name === 'string' && name.trim().length > 0 && name.length <= MAX_NAME)) {
-    throw new HttpError(400, `${field} must be a list of at most ${MAX_NAMES} non-empty names.`);
+  if (!Array.isArray(value) || value.length > MAX_NAMES) throw new HttpError(400, `${field} must be a list of at most ${MAX_NAMES} names.`);
+  const trimmed = value.map((name: unknown) => (typeof name === 'string' ? name.trim() : name));
+  for (const [i, name] of trimmed.entries()) {
+    const problem = typeof name === 'string' ? nameProblem(name) : 'is not a string';
+    if (problem) throw new HttpError(400, `${field}[${i}] ${problem}: names are sign-in names, at most ${MAX_NAME_LENGTH} characters.`);
   }
-  const unique = [...new Set(value.map((name: string) => name.trim()))];
+  const unique = [...new Set(trimmed as string[])];
   return unique.length ? unique : undefined;
 }
 
@@ -101,7 +107,7 @@ export async function createShare(ctx: Sharing, sessionId: string, body: unknown
   });
   await ctx.system.settled().catch(() => undefined);
   const created = ctx.system.shares.byId[shareId];
-  if (!created) throw new HttpError(503, 'The share could not be written to the event log yet: try again in a moment.');
+  if (!created) throw new HttpError(503, NOT_WRITTEN);
   // A local link's secret is in the fragment: a browser never sends it, so it is in no server's or
   // proxy's log. A team link has no secret, and its id in the query survives the sign-in's redirects.
   const link = secret ? `/share#id=${shareId}&s=${secret}` : `/share?id=${shareId}`;
@@ -120,6 +126,7 @@ export async function revokeShare(ctx: Sharing, sessionId: string, shareId: stri
   const share = ownedShare(ctx, sessionId, shareId);
   if (share.revokedAt === undefined) ctx.system.share({ type: 'share.revoked', shareId, sessionId });
   await ctx.system.settled().catch(() => undefined);
+  if (ctx.system.shares.byId[shareId] && ctx.system.shares.byId[shareId].revokedAt === undefined) throw new HttpError(503, NOT_WRITTEN);
   return { share: shareView(ctx.system.shares.byId[shareId] ?? share, Date.now()) };
 }
 
@@ -127,16 +134,20 @@ export async function revokeShare(ctx: Sharing, sessionId: string, shareId: stri
 export async function changeWatcher(ctx: Sharing, sessionId: string, shareId: string, body: unknown): Promise<{ share: ShareView }> {
   const share = ownedShare(ctx, sessionId, shareId);
   const { who, role: asked, remove } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-  if (typeof who !== 'string' || !share.watchers[who]) throw new HttpError(400, `"who" must name someone who joined this share (${Object.keys(share.watchers).length ? Object.keys(share.watchers).map((w) => `"${w}"`).join(', ') : 'nobody has yet'}).`);
+  const watcher = typeof who === 'string' ? watcherOf(share, who) : undefined;
+  if (typeof who !== 'string' || !watcher) throw new HttpError(400, `"who" must name someone who joined this share (${Object.keys(share.watchers).length ? Object.keys(share.watchers).map((w) => `"${w}"`).join(', ') : 'nobody has yet'}).`);
   if ((remove === undefined) === (asked === undefined) || (remove !== undefined && remove !== true)) throw new HttpError(400, 'Send either {"who", "role": "viewer"|"participant"} or {"who", "remove": true}.');
   if (remove) {
-    if (!share.watchers[who].removed) ctx.system.share({ type: 'share.removed', shareId, sessionId, who });
+    if (!watcher.removed) ctx.system.share({ type: 'share.removed', shareId, sessionId, who });
   } else {
     const next = role(asked);
-    if (share.watchers[who].role !== next) ctx.system.share({ type: 'share.roleChanged', shareId, sessionId, who, role: next });
+    if (watcher.role !== next) ctx.system.share({ type: 'share.roleChanged', shareId, sessionId, who, role: next });
   }
   await ctx.system.settled().catch(() => undefined);
-  return { share: shareView(ctx.system.shares.byId[shareId] ?? share, Date.now()) };
+  const now = ctx.system.shares.byId[shareId];
+  const after = now && watcherOf(now, who);
+  if (after && (remove ? !after.removed : after.role !== asked)) throw new HttpError(503, NOT_WRITTEN);
+  return { share: shareView(now ?? share, Date.now()) };
 }
 
 /** GET /shared[?id=SHAREID]: what the shared page shows; a link's browser asks about its own share, a person names one. */
@@ -152,5 +163,5 @@ export function sharedView(ctx: Sharing, url: URL): SharedReply {
   const session = ctx.system.sessionList.byId[row.sessionId];
   if (!session) throw new HttpError(404, missing);
   const who = grant?.who ?? LINK_HOLDER;
-  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? row.watchers[who]?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: session.person?.user ?? 'the local user', session };
+  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? watcherOf(row, who)?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: session.person?.user ?? 'the local user', session };
 }

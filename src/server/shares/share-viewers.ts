@@ -1,10 +1,12 @@
 // The sockets that show a terminal through a share (data-plane.ts asks here): who joined and
-// left (logged once per person, at their first socket and after their last), who typed (logged
+// left (logged once per person, at their first socket and a while after their last, so a socket
+// attaching and detaching in a loop logs nothing more), who typed (logged
 // at most once per SHARE_TYPED_EVERY_MS a person, never what), and the moment a share stops
 // letting someone in (revoked, expired, removed) or changes their role: each such socket hears
 // it at once, from the log entry (on every replica) or from its share's expiry timer.
 import { SHARE_TYPED_EVERY_MS, isShareFact } from '../../domain/share.ts';
 import type { LogEntry } from '../../events/log-entry.ts';
+import { watcherOf, type ShareRow } from '../../events/projections/shares.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import type { Caller } from '../caller.ts';
 import { shareEnd, shareEndMessages, shareGrant, type ShareGrant } from './share-grant.ts';
@@ -23,6 +25,7 @@ export interface ShareViewerEvents<V extends ShareViewer> {
 }
 
 const key = (grant: ShareGrant) => `${grant.shareId}\n${grant.who}`;
+const watching = (row: ShareRow | undefined, who: string) => (row && watcherOf(row, who)?.watching) === true;
 
 export class ShareViewers<V extends ShareViewer> {
   readonly #viewers = new Set<V>();
@@ -30,6 +33,8 @@ export class ShareViewers<V extends ShareViewer> {
   readonly #sockets = new Map<string, number>();
   readonly #typedAt = new Map<string, number>();
   readonly #timers = new Map<V, ReturnType<typeof setTimeout>>();
+  /** people whose last socket here closed, to be logged as left unless they come back first */
+  readonly #leaving = new Map<string, ReturnType<typeof setTimeout>>();
   readonly #stop: () => void;
   #recheckQueued = false;
 
@@ -37,6 +42,7 @@ export class ShareViewers<V extends ShareViewer> {
     private readonly system: ExecSystem,
     private readonly events: ShareViewerEvents<V>,
     private readonly now: () => number = Date.now,
+    private readonly leftAfterMs = 30_000,
   ) {
     this.#stop = system.onEntry((entry) => this.#entry(entry));
   }
@@ -51,10 +57,13 @@ export class ShareViewers<V extends ShareViewer> {
   add(viewer: V): void {
     const grant = viewer.share!;
     this.#viewers.add(viewer);
-    this.#timers.set(viewer, setTimeout(() => this.#recheck(), Math.max(0, grant.expiresAt - this.now()) + 1));
+    this.#arm(viewer);
     const sockets = this.#sockets.get(key(grant)) ?? 0;
     this.#sockets.set(key(grant), sockets + 1);
-    if (sockets === 0 && !this.system.shares.byId[grant.shareId]?.watchers[grant.who]?.watching) {
+    const leaving = this.#leaving.get(key(grant));
+    // back before they were logged as gone: they never left
+    if (leaving) return void (clearTimeout(leaving), this.#leaving.delete(key(grant)));
+    if (sockets === 0 && !watching(this.system.shares.byId[grant.shareId], grant.who)) {
       this.system.share({ type: 'share.joined', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who, role: grant.role });
     }
   }
@@ -68,11 +77,18 @@ export class ShareViewers<V extends ShareViewer> {
     const sockets = (this.#sockets.get(key(grant)) ?? 1) - 1;
     if (sockets > 0) return void this.#sockets.set(key(grant), sockets);
     this.#sockets.delete(key(grant));
-    // an attach again on the same socket removes the old viewer first: that is no leaving
-    queueMicrotask(() => {
-      if (this.#sockets.has(key(grant)) || !this.system.shares.byId[grant.shareId]?.watchers[grant.who]?.watching) return;
+    const leave = () => {
+      this.#leaving.delete(key(grant));
+      this.#typedAt.delete(key(grant));
+      if (this.#sockets.has(key(grant)) || !watching(this.system.shares.byId[grant.shareId], grant.who)) return;
       this.system.share({ type: 'share.left', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who });
-    });
+    };
+    this.#leaving.set(key(grant), setTimeout(leave, this.leftAfterMs));
+  }
+
+  /** The sockets shown `sessionId` through a share now: they follow its row (size, state) as its owner does. */
+  socketsOn(sessionId: string): Set<V['socket']> {
+    return new Set([...this.#viewers].filter((viewer) => viewer.sessionId === sessionId).map((viewer) => viewer.socket));
   }
 
   /** A participant's keystrokes went through: the log hears who typed, now and then. */
@@ -87,8 +103,9 @@ export class ShareViewers<V extends ShareViewer> {
 
   close(): void {
     this.#stop();
-    for (const timer of this.#timers.values()) clearTimeout(timer);
+    for (const timer of [...this.#timers.values(), ...this.#leaving.values()]) clearTimeout(timer);
     this.#timers.clear();
+    this.#leaving.clear();
   }
 
   #entry(entry: LogEntry): void {
@@ -108,14 +125,26 @@ export class ShareViewers<V extends ShareViewer> {
       if (!now) {
         // why their own share ended (another of the terminal's may have other reasons)
         const own = this.system.shares.byId[granted.shareId];
-        const end = own && shareEnd(own, granted.who, viewer.socket.caller.person, this.now());
+        const end = own && shareEnd(own, viewer.socket.caller, this.now());
         const why = shareEndMessages[end ?? (found && 'refused' in found ? found.refused : 'revoked')];
         this.remove(viewer);
         this.events.ended(viewer, why);
+      } else if (now.shareId !== granted.shareId) {
+        // let in by another of the terminal's shares now: theirs from here on, to its own expiry
+        this.remove(viewer);
+        viewer.share = now;
+        this.add(viewer);
+        if (now.role !== granted.role) this.events.roleChanged(viewer);
       } else if (now.role !== granted.role) {
-        viewer.share = { ...granted, role: now.role };
+        viewer.share = now;
         this.events.roleChanged(viewer);
       }
     }
+  }
+
+  /** Cut `viewer` off at its share's expiry, even if nothing is logged meanwhile. */
+  #arm(viewer: V): void {
+    clearTimeout(this.#timers.get(viewer));
+    this.#timers.set(viewer, setTimeout(() => this.#recheck(), Math.max(0, viewer.share!.expiresAt - this.now()) + 1));
   }
 }
