@@ -83,6 +83,25 @@ test('a person picked by several shares: a removal or a demotion on any of them 
   assert.is((shareGrant(several, person('frank', ['sre']), 't6', 100) as { role: string }).role, 'participant');
 });
 
+test('a share made after a removal lets the removed person back in: the owner chose to; the shares from before still refuse them', () => {
+  const again = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't7', role: 'participant', expiresAt: 1_000, users: ['erin'] }),
+    at(0, { type: 'share.created', shareId: 'b', sessionId: 't7', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't7', who: 'erin', role: 'participant' }),
+    at(2, { type: 'share.removed', shareId: 'a', sessionId: 't7', who: 'erin' }),
+    at(5, { type: 'share.created', shareId: 'c', sessionId: 't7', role: 'viewer', expiresAt: 1_000, users: ['erin'] }),
+  ]);
+  assert.equal(shareGrant(again, person('erin', ['sre']), 't7', 100), { shareId: 'c', sessionId: 't7', who: 'erin', role: 'viewer', expiresAt: 1_000 });
+  // the same log without the new share: b (made before the removal) still refuses her
+  const before = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't8', role: 'participant', expiresAt: 1_000, users: ['erin'] }),
+    at(0, { type: 'share.created', shareId: 'b', sessionId: 't8', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't8', who: 'erin', role: 'participant' }),
+    at(2, { type: 'share.removed', shareId: 'a', sessionId: 't8', who: 'erin' }),
+  ]);
+  assert.equal(shareGrant(before, person('erin', ['sre']), 't8', 100), { refused: 'removed' });
+});
+
 test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {
   assert.is(owns(link('local'), undefined), false);
   assert.is(sees(link('local'), undefined), false);

@@ -16,6 +16,8 @@ export interface ShareWatcher {
   watching: boolean;
   /** removed by the owner: the share lets them in no more */
   removed?: true;
+  /** when: the removal holds on every share of the terminal made until then, not on a later one */
+  removedAt?: number;
   /** the last `share.typed` for them */
   typedAt?: number;
 }
@@ -108,7 +110,7 @@ export const sharesProjection: Projection<Shares> = {
       }
       case 'share.removed': {
         const watcher = watcherOf(share, fact.who);
-        if (watcher) Object.assign(watcher, { removed: true, watching: false });
+        if (watcher) Object.assign(watcher, { removed: true, watching: false, removedAt: fact.time });
         return;
       }
       case 'share.typed': {

@@ -53,16 +53,18 @@ function picked(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>, who: st
 }
 
 /**
- * What the owner decided for `who` on any share of the terminal: a removal or a demotion to viewer
- * on one of them holds whichever other share picks them too.
+ * What the owner decided for `who` on any share of the terminal: a removal on one of them holds on
+ * every share made until then (a share made later, for them, is the owner letting them back in);
+ * a demotion to viewer holds whichever other share picks them too.
  */
-function ownerCaps(shares: Shares, sessionId: string, who: string): { removed: boolean; viewerOnly: boolean } {
-  const caps = { removed: false, viewerOnly: false };
+function ownerCaps(shares: Shares, sessionId: string, who: string): { removedAt: number; viewerOnly: boolean } {
+  const caps = { removedAt: -Infinity, viewerOnly: false };
   for (const id of shares.bySession[sessionId] ?? []) {
     const row = shares.byId[id];
     const watcher = row && watcherOf(row, who);
     if (!watcher) continue;
-    if (watcher.removed) caps.removed = true;
+    // a removal from before removals were timed (an older snapshot) holds on every share
+    if (watcher.removed) caps.removedAt = Math.max(caps.removedAt, watcher.removedAt ?? Infinity);
     // a viewer on a participant share: the owner made them one
     if (watcher.role === 'viewer' && row.role === 'participant') caps.viewerOnly = true;
   }
@@ -77,14 +79,13 @@ export function shareGrant(shares: Shares, caller: Caller, sessionId: string, no
   const who = shareWho(caller);
   if (who === undefined) return undefined;
   const ids = caller.share ? [caller.share.shareId] : (shares.bySession[sessionId] ?? []);
-  const caps = caller.share ? { removed: false, viewerOnly: false } : ownerCaps(shares, sessionId, who);
-  if (caps.removed) return { refused: 'removed' };
+  const caps = caller.share ? { removedAt: -Infinity, viewerOnly: false } : ownerCaps(shares, sessionId, who);
   let grant: ShareGrant | undefined;
   let refused: ShareEnd | undefined;
   for (const id of ids) {
     const row = shares.byId[id];
     if (!row || row.sessionId !== sessionId) continue;
-    const end = shareEnd(row, caller, now);
+    const end = shareEnd(row, caller, now) ?? (row.createdAt <= caps.removedAt ? 'removed' : undefined);
     if (end) {
       // a share that picked them says more (it ended) than one that never did
       if (!refused || refused === 'notYours') refused = end;
