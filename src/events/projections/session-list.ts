@@ -54,6 +54,8 @@ export interface RowRecording {
   stopped?: 'ended' | 'limit' | 'user' | 'failed';
   /** its size when it stopped */
   bytes?: number;
+  /** keystrokes are recorded too (--record-input): everyone who can type must be told */
+  input?: true;
 }
 
 export interface SessionList {
@@ -142,10 +144,10 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.recording;
         break;
       case 'recording.started':
-        row.recording = { run: entry.run, on: true };
+        row.recording = { run: entry.run, on: true, ...(entry.input ? { input: true as const } : {}) };
         break;
       case 'recording.stopped':
-        if (row.recording?.run === entry.run) row.recording = { run: entry.run, on: false, stopped: entry.reason, bytes: entry.bytes };
+        if (row.recording?.run === entry.run) row.recording = { run: entry.run, on: false, stopped: entry.reason, bytes: entry.bytes, ...(row.recording.input ? { input: true as const } : {}) };
         break;
       case 'session.adopted':
         row.replica = entry.replica;
