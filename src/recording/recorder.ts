@@ -9,6 +9,7 @@
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
@@ -27,6 +28,9 @@ interface Recording {
   file: string;
 }
 
+/** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
+const monotonicNow = () => performance.timeOrigin + performance.now();
+
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
@@ -37,6 +41,7 @@ export class Recorder {
   readonly #opening = new Map<string, Opening>();
   /** terminals whose owner asked for recording (opt-in): each of their runs is recorded, until turned off */
   readonly #wanted = new Set<string>();
+  /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
 
@@ -45,7 +50,7 @@ export class Recorder {
     readonly dir: string,
     readonly policy: RecordingPolicy,
     private readonly warn: (message: string) => void,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicNow,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#atRest();
@@ -107,15 +112,26 @@ export class Recorder {
     return undefined;
   }
 
-  /** Removes the recordings last written before `time` (retention: the log lets their runs go then too); the ones being written stay. */
-  expire(time: number): number {
+  /**
+   * Removes the recordings of the runs that ended before `time` (retention: the log lets those
+   * runs go then too), by the audit trail's end of each run; a run still going keeps its
+   * recording, whenever that stopped. A file whose run the trail has let go (a finished run,
+   * older than the trail's latest runs) goes by when it was last written. Only the recorder's
+   * own names are touched. Resolves with how many went.
+   */
+  async expire(time: number): Promise<number> {
+    const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
     const open = new Set([...this.#recordings.values()].map((r) => r.file));
     let removed = 0;
-    for (const name of readdirSync(this.dir)) {
+    for (const name of await readdir(this.dir)) {
+      const file = name.replace(/\.gz$/, '');
+      if (!FILE_NAME.test(file) || open.has(file)) continue;
       const path = join(this.dir, name);
       try {
-        if (open.has(name.replace(/\.gz$/, '')) || statSync(path).mtimeMs >= time) continue;
-        unlinkSync(path);
+        const run = runs.get(file);
+        const ended = run ? run.endedAt : (await stat(path)).mtimeMs;
+        if (ended === undefined || ended >= time) continue;
+        await unlink(path);
         removed++;
       } catch (error) {
         this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
@@ -129,7 +145,8 @@ export class Recorder {
     for (const stop of this.#stop) stop();
     this.#opening.clear();
     for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
-    await Promise.all(this.#compressing);
+    // stops first, then the compressions they start
+    while (this.#compressing.size > 0) await Promise.all(this.#compressing);
   }
 
   /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
@@ -141,10 +158,7 @@ export class Recorder {
   }
 
   #compress(file: string): void {
-    const compressed = compressCast(join(this.dir, file))
-      .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
-      .finally(() => this.#compressing.delete(compressed));
-    this.#compressing.add(compressed);
+    this.#track(compressCast(join(this.dir, file)).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
   /** Begins recording a running terminal's run, timed from `opening.at`. */
@@ -169,7 +183,10 @@ export class Recorder {
         },
       });
     } catch (error) {
+      // the tab and the log must say it, not only the server's output: a started fact, then its failure
       this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
+      this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+      this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
       return;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
@@ -180,9 +197,19 @@ export class Recorder {
     const recording = this.#recordings.get(sessionId);
     if (!recording) return;
     this.#recordings.delete(sessionId);
-    recording.writer.stop(reason);
-    const { run, file } = recording;
-    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
-    this.#compress(file);
+    const { writer, run, file } = recording;
+    // the fact says what is on the disk: it waits for the last write (and a failure of it)
+    this.#track(
+      writer.stop(reason).then(() => {
+        this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: writer.stopped ?? reason, bytes: writer.bytes });
+        if (writer.bytes > 0) this.#compress(file); // a file that never got its header was removed
+      }),
+    );
+  }
+
+  /** Keeps `work` until it is done, so close() waits for it. */
+  #track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.#compressing.delete(tracked));
+    this.#compressing.add(tracked);
   }
 }

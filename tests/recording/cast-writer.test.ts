@@ -24,7 +24,7 @@ const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n')
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 test('a header line, then output, resize and input events at their times; a character cut in two arrives whole', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w, advance } = writer(path);
     const euro = bytes('€ ok'); // € is 3 bytes: cut after the first
@@ -36,7 +36,7 @@ test('a header line, then output, resize and input events at their times; a char
     advance(5);
     w.input(bytes('ls\r'));
     w.output(bytes('\x1b[31mred\x1b[0m\r\n'));
-    w.stop('ended');
+    await w.stop('ended');
     const [head, ...events] = lines(path);
     assert.equal(head, { version: 2, ...header });
     assert.equal(events, [
@@ -50,12 +50,12 @@ test('a header line, then output, resize and input events at their times; a char
   }));
 
 test('a character still cut when the recording stops is written as a replacement, not lost silently', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w } = writer(path);
     w.output(bytes('a').subarray(0, 1));
     w.output(new Uint8Array([0xe2, 0x82])); // the start of €
-    w.stop('user');
+    await w.stop('user');
     assert.equal(lines(path).slice(1), [
       [0, 'o', 'a'],
       [0, 'o', '\ufffd'],
@@ -63,19 +63,20 @@ test('a character still cut when the recording stops is written as a replacement
   }));
 
 test('at the size limit the recording stops, says so once, and nothing past the limit is written', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const stopped: string[] = [];
     const { w } = writer(path, { maxBytes: 400, stopped });
     for (let i = 0; i < 50; i++) w.output(bytes(`line ${i}\r\n`));
     assert.is(w.stopped, 'limit');
     assert.equal(stopped, ['limit: it reached its limit of 400 bytes']);
+    await w.closed;
     const size = statSync(path).size;
     assert.ok(size <= 400 && size > 300, `${size} bytes`);
     assert.is(w.bytes, size);
     const events = lines(path).slice(1);
     assert.equal(events.map((e) => e[2]), events.map((_, i) => `line ${i}\r\n`), 'whole events, in order, none after the limit');
-    w.stop('ended'); // the run's end later changes nothing
+    await w.stop('ended'); // the run's end later changes nothing
     assert.is(w.stopped, 'limit');
     assert.is(statSync(path).size, size);
   }));
@@ -84,12 +85,13 @@ test('events are on the disk within the flush interval, before the recording sto
   withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w } = writer(path, { flushMs: 20 });
+    await waitFor(() => (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0, 'the header', 5_000);
     const afterHeader = statSync(path).size;
     w.output(bytes('written soon'));
     assert.is(statSync(path).size, afterHeader, 'buffered at first');
     await waitFor(() => statSync(path).size > afterHeader, 'the flush', 5_000);
     assert.equal(lines(path)[1], [0, 'o', 'written soon']);
-    w.stop('ended');
+    await w.stop('ended');
   }));
 
 test('compressed at rest: the .gz holds the same cast, mode 0600, and the plain file is gone', () =>
@@ -97,7 +99,7 @@ test('compressed at rest: the .gz holds the same cast, mode 0600, and the plain 
     const path = join(dir, 'run.cast');
     const { w } = writer(path);
     w.output(bytes('hello\r\n'));
-    w.stop('ended');
+    await w.stop('ended');
     const plain = readFileSync(path);
     const gz = await compressCast(path);
     assert.is(gz, `${path}.gz`);
