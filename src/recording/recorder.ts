@@ -167,7 +167,7 @@ export class Recorder {
     const row = this.system.sessionList.byId[sessionId];
     if (this.#recordings.has(sessionId) || !row?.interactive) return;
     const now = opening.at;
-    const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${now}.cast`;
+    const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {

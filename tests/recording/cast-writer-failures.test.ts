@@ -9,7 +9,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CastWriter, compressCast, type OpenCastFile } from '../../src/recording/cast-writer.ts';
-import { readCast } from '../../src/recording/cast-file.ts';
+import { readBack } from './read-back.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const header = { width: 80, height: 24, timestamp: 1_800_000_000, command: 'bash', env: { TERM: 'xterm-256color' } };
@@ -66,7 +66,7 @@ test('a write that goes half-way and then fails: the torn line is cut off, the c
     assert.is(w.stopped, 'failed');
     assert.equal(stopped, ['failed']);
     assert.is(w.bytes, statSync(torn).size, 'the count is the file');
-    const fromTorn = await readCast(torn, 1 << 20);
+    const fromTorn = await readBack(torn, 1 << 20);
     assert.is(fromTorn.damage, undefined, 'the half line was cut off');
     assert.is(fromTorn.text, `${JSON.stringify({ version: 2, ...header })}\n`);
   }));

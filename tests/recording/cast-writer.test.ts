@@ -8,7 +8,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CastWriter, compressCast } from '../../src/recording/cast-writer.ts';
-import { CastDamaged, readCast } from '../../src/recording/cast-file.ts';
+import { CastDamaged } from '../../src/recording/cast-file.ts';
+import { readBack } from './read-back.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -106,10 +107,10 @@ test('compressed at rest: the .gz holds the same cast, mode 0600, and the plain 
     assert.ok(gunzipSync(readFileSync(gz)).equals(plain));
     assert.is(statSync(gz).mode & 0o777, 0o600);
     assert.is(statSync(path, { throwIfNoEntry: false }), undefined);
-    const read = await readCast(gz, 1 << 20);
+    const read = await readBack(gz, 1 << 20);
     assert.is(read.text, plain.toString());
     assert.is(read.damage, undefined);
-    assert.ok(read.gzipped && Buffer.from(read.gzipped).equals(readFileSync(gz)), 'a whole file can be sent as it is stored');
+    assert.ok(read.stored?.equals(readFileSync(gz)), 'a whole file can be sent as it is stored');
   }));
 
 test('damaged files: read up to the damage and say where; no header at all is refused', () =>
@@ -119,13 +120,13 @@ test('damaged files: read up to the damage and say where; no header at all is re
 
     const torn = join(dir, 'torn.cast'); // a crash mid-line
     writeFileSync(torn, good.slice(0, -5));
-    const fromTorn = await readCast(torn, 1 << 20);
+    const fromTorn = await readBack(torn, 1 << 20);
     assert.is(fromTorn.text, firstTwo);
     assert.match(fromTorn.damage!, /cut off/);
 
     const garbled = join(dir, 'garbled.cast');
     writeFileSync(garbled, good.replace('"second"', 'sec\u0000ond'));
-    const fromGarbled = await readCast(garbled, 1 << 20);
+    const fromGarbled = await readBack(garbled, 1 << 20);
     assert.is(fromGarbled.text, firstTwo);
     assert.match(fromGarbled.damage!, /line 3 is not an asciicast event/);
 
@@ -134,20 +135,20 @@ test('damaged files: read up to the damage and say where; no header at all is re
     for (let i = 1, x = 7; i < 100_000; i++) filler += String.fromCharCode(97 + ((x = (x * 48271) % 2147483647) % 26));
     const gz = gzipSync(good + filler);
     writeFileSync(truncatedGz, gz.subarray(0, gz.length - 200));
-    const fromGz = await readCast(truncatedGz, 1 << 20);
+    const fromGz = await readBack(truncatedGz, 1 << 20);
     assert.ok(fromGz.text.startsWith(good), 'what came before the damage');
     assert.match(fromGz.damage!, /compressed data is damaged/);
-    assert.is(fromGz.gzipped, undefined, 'a damaged file is never sent as stored');
+    assert.is(fromGz.stored, undefined, 'a damaged file is never sent as stored');
 
     const noHeader = join(dir, 'noise.cast.gz');
     writeFileSync(noHeader, Buffer.from('not gzip at all'));
-    const refusal = await readCast(noHeader, 1 << 20).then(() => undefined, (error: Error) => error);
+    const refusal = await readBack(noHeader, 1 << 20).then(() => undefined, (error: Error) => error);
     assert.ok(refusal instanceof CastDamaged, String(refusal));
     assert.match(refusal.message, /cannot be read: its compressed data is damaged/);
 
     const bomb = join(dir, 'bomb.cast.gz');
     writeFileSync(bomb, gzipSync(good + JSON.stringify([2, 'o', 'y'.repeat(2 << 20)]) + '\n'));
-    const fromBomb = await readCast(bomb, 1 << 20);
+    const fromBomb = await readBack(bomb, 1 << 20);
     assert.is(fromBomb.text, good, 'stops at the read limit');
     assert.match(fromBomb.damage!, /larger than 1048576 bytes decompressed/);
   }));
