@@ -39,8 +39,6 @@ interface Opening {
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
-  /** terminals whose owner asked for recording (opt-in): each of their runs is recorded, until turned off */
-  readonly #wanted = new Set<string>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
@@ -63,7 +61,8 @@ export class Recorder {
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
-          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#opening.set(sessionId, { at: this.now() });
+          // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted) this.#opening.set(sessionId, { at: this.now() });
         },
         streamClosed: (sessionId) => {
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
@@ -72,7 +71,6 @@ export class Recorder {
       }),
       system.onEntry((entry) => {
         if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
-        if (entry.type === 'session.closed') this.#wanted.delete(entry.sessionId);
       }),
     ];
   }
@@ -90,13 +88,12 @@ export class Recorder {
   set(sessionId: string, on: boolean): string | undefined {
     if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
+    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) this.system.recording({ type: 'recording.wanted', sessionId, on });
     if (!on) {
-      this.#wanted.delete(sessionId);
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
     }
-    this.#wanted.add(sessionId);
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
     if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
     return undefined;

@@ -44,6 +44,8 @@ export interface SessionRow {
   endedAt?: number;
   /** the current run's recording (docs/recordings.md): on while it is written; absent: not recorded */
   recording?: RowRecording;
+  /** its owner asked for its runs to be recorded (--record opt-in), until they turn it off */
+  recordWanted?: true;
 }
 
 /** What every viewer's tab shows of a recording: a badge while on, and why it stopped. */
@@ -142,6 +144,10 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.disconnectReason;
         delete row.disconnectDetail;
         delete row.recording;
+        break;
+      case 'recording.wanted':
+        if (entry.on) row.recordWanted = true;
+        else delete row.recordWanted;
         break;
       case 'recording.started':
         row.recording = { run: entry.run, on: true, ...(entry.input ? { input: true as const } : {}) };
