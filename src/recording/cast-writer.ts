@@ -46,6 +46,8 @@ export interface CastWriterOptions {
   stoppedItself?: (reason: 'limit' | 'failed', detail: string) => void;
   /** default: a new file, mode 0600, never one that exists */
   openFile?: OpenCastFile;
+  /** the same run's recording, stopped (turned off, now on again): this one goes on in its file, after it closes, with its time zero and no second header */
+  resume?: CastWriter;
 }
 
 /** buffered lines past this size are written at once, whatever the timer */
@@ -85,12 +87,19 @@ export class CastWriter {
    */
   constructor(options: CastWriterOptions) {
     this.#options = options;
-    this.#started = options.startedAt ?? options.now();
+    const { resume } = options;
+    this.#started = resume?.startedAt ?? options.startedAt ?? options.now();
+    this.#lastSeconds = resume ? resume.#lastSeconds : 0;
     const header = `${JSON.stringify({ version: 2, ...options.header })}\n`;
     if (Buffer.byteLength(header) > options.maxBytes) throw new Error(`the recording limit (${options.maxBytes} bytes) leaves no room for its header (the command is too long)`);
     this.#closed = new Promise((resolve) => (this.#close = resolve));
-    this.#queue = this.#opened(header);
-    this.#queued = Buffer.byteLength(header);
+    this.#queue = resume ? this.#resumed(resume, header) : this.#opened(header);
+    this.#queued = resume ? 0 : Buffer.byteLength(header);
+  }
+
+  /** the recording's time zero */
+  get startedAt(): number {
+    return this.#started;
   }
 
   /** bytes on the disk and on their way there; once stopped, what the disk took */
@@ -126,6 +135,22 @@ export class CastWriter {
       this.#end(reason);
     }
     return this.#closed;
+  }
+
+  /** Goes on in the file `previous` wrote, once it is closed; a new file when it left none. */
+  async #resumed(previous: CastWriter, header: string): Promise<void> {
+    await previous.closed;
+    if (previous.bytes === 0) {
+      this.#queued += Buffer.byteLength(header);
+      return this.#opened(header);
+    }
+    try {
+      this.#file = await open(this.#options.path, 'a', 0o600);
+      this.#queued += previous.bytes;
+      this.#written = this.#lineEnd = previous.bytes;
+    } catch (error) {
+      await this.#fail(error, false);
+    }
   }
 
   async #opened(header: string): Promise<void> {

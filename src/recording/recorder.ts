@@ -38,6 +38,8 @@ interface Opening {
 
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
+  /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
+  readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
@@ -67,6 +69,7 @@ export class Recorder {
         streamClosed: (sessionId) => {
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
+          this.#unpause(sessionId);
         },
       }),
       system.onEntry((entry) => {
@@ -118,7 +121,7 @@ export class Recorder {
    */
   async expire(time: number): Promise<number> {
     const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
-    const open = new Set([...this.#recordings.values()].map((r) => r.file));
+    const open = new Set([...this.#recordings.values(), ...this.#paused.values()].map((r) => r.file));
     let removed = 0;
     for (const name of await readdir(this.dir)) {
       const file = name.replace(/\.gz$/, '');
@@ -142,6 +145,7 @@ export class Recorder {
     for (const stop of this.#stop) stop();
     this.#opening.clear();
     for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
+    for (const sessionId of [...this.#paused.keys()]) this.#unpause(sessionId);
     // stops first, then the compressions they start
     while (this.#compressing.size > 0) await Promise.all(this.#compressing);
   }
@@ -164,7 +168,10 @@ export class Recorder {
     const row = this.system.sessionList.byId[sessionId];
     if (this.#recordings.has(sessionId) || !row?.interactive) return;
     const now = opening.at;
-    const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
+    const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
+    if (paused) this.#paused.delete(sessionId);
+    else this.#unpause(sessionId); // an earlier run's: done
+    const file = paused?.file ?? `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
@@ -174,6 +181,7 @@ export class Recorder {
         maxBytes: this.policy.maxBytes,
         now: this.now,
         startedAt: now,
+        ...(paused ? { resume: paused.writer } : {}),
         stoppedItself: (reason, detail) => {
           this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
           this.#end(sessionId, reason);
@@ -195,13 +203,27 @@ export class Recorder {
     if (!recording) return;
     this.#recordings.delete(sessionId);
     const { writer, run, file } = recording;
+    // turned off, its run goes on: on again, it goes on in this file
+    if (reason === 'user') this.#paused.set(sessionId, recording);
     // the fact says what is on the disk: it waits for the last write (and a failure of it)
     this.#track(
       writer.stop(reason).then(() => {
         this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: writer.stopped ?? reason, bytes: writer.bytes });
-        if (writer.bytes > 0) this.#compress(file); // a file that never got its header was removed
+        if (reason !== 'user') this.#compressWhole(writer, file);
       }),
     );
+  }
+
+  /** A recording turned off whose run is over (ended, restarted, or the server stops): compressed at rest. */
+  #unpause(sessionId: string): void {
+    const paused = this.#paused.get(sessionId);
+    if (!paused) return;
+    this.#paused.delete(sessionId);
+    this.#track(paused.writer.closed.then(() => this.#compressWhole(paused.writer, paused.file)));
+  }
+
+  #compressWhole(writer: CastWriter, file: string): void {
+    if (writer.bytes > 0) this.#compress(file); // a file that never got its header was removed
   }
 
   /** Keeps `work` until it is done, so close() waits for it. */
