@@ -61,13 +61,14 @@ async function hour(totalBytes: number, maxBytes: number | undefined): Promise<H
       await new Promise((resolve) => setImmediate(resolve));
     }
     const cpu = process.cpuUsage(cpuBefore);
-    const stoppedEarly = recorder && system.sessionList.byId.t1.recording?.stopped;
     const compressStart = performance.now();
     stream.exit(0);
     await recorder?.close();
     const compressMs = recorder ? performance.now() - compressStart : 0;
     // as written: the size the log gives when the recording stopped (the writes are asynchronous)
     const castBytes = system.auditTrail.records[0]?.recording?.bytes ?? 0;
+    const stopped = system.auditTrail.records[0]?.recording?.stopped;
+    const stoppedEarly = stopped !== 'ended' ? stopped : undefined;
     const gzBytes = recorder ? readdirSync(join(dir, 'recordings')).reduce((sum, name) => sum + statSync(join(dir, 'recordings', name)).size, 0) : 0;
     await system.shutdown();
     return { cpuMs: (cpu.user + cpu.system) / 1000, castBytes, gzBytes, compressMs, ...(stoppedEarly ? { stopped: stoppedEarly } : {}) };
