@@ -14,7 +14,7 @@ const TERMINALS = 40;
 
 test('40 terminals recorded at once: each file is its own terminal\'s output, whole and in order', () =>
   withTempDir(async (dir) => {
-    const { system, adapter } = makeSystem({ config: { maxSessions: TERMINALS + 10 } });
+    const { system, adapter } = makeSystem();
     const recorder = new Recorder(system, dir, { mode: 'all', input: false, maxBytes: 64 << 20 }, () => {}, () => system.clock.now());
     const ids = Array.from({ length: TERMINALS }, () => (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds[0]);
     const streams = ids.map((_, i) => adapter.streams[i].open());
