@@ -1,6 +1,7 @@
 // The owner's opt-in wish to record a terminal is a fact in the log (recording review 5): a
 // server started again from the same log (after a crash, or another replica taking over) still
-// records the terminal's next run; turning it off is kept the same way; a replay derives it.
+// records the terminal's next run, from a snapshot as from the whole log; turning it off is kept
+// the same way.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
@@ -29,10 +30,15 @@ test('a server started again from the log records the next run of a terminal its
     first.adapter.streams[1].open().stdout('not recorded');
     await settle();
     assert.equal(ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store: first.store, warn: () => {} }).sessionList.byId[id].recordWanted, true, 'a replay derives the wish');
-    // the process dies: nothing is closed, the log is all that stays
+    // the server stops (a snapshot is written); the next starts from it
     await first.recorder.close();
+    const audited = first.system.auditTrail.records.map((r) => r.recording);
+    assert.ok(audited[0]?.stopped, 'the first run recorded and stopped');
+    await first.system.shutdown();
 
     const again = server(dir, first.store);
+    assert.ok(again.system.replayReport.snapshot, 'started from a snapshot');
+    assert.equal(again.system.auditTrail.records.map((r) => r.recording), audited, 'the recording facts, from the snapshot');
     assert.is(again.system.sessionList.byId[id]?.recordWanted, true);
     assert.is(again.system.sessionList.byId[other]?.recordWanted, undefined);
     for (const sessionId of [id, other]) {
@@ -46,7 +52,6 @@ test('a server started again from the log records the next run of a terminal its
     const runs = readdirSync(dir).filter((name) => name.startsWith(`${id}-`)).length;
     assert.is(runs, 2, 'both runs of the wished terminal recorded');
     assert.not.ok(readdirSync(dir).some((name) => name.startsWith(`${other}-run2-`)), 'turned off stays off');
-    await first.system.shutdown();
     await again.system.shutdown();
   }));
 
