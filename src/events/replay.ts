@@ -38,6 +38,7 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'share.roleChanged':
     case 'share.removed':
     case 'share.typed':
+    case 'recording.wanted':
     case 'recording.started':
     case 'recording.stopped': {
       // the fact as the server decided it: the supervisor emits it again, and the replay matches it with the log

@@ -66,6 +66,8 @@ export type BatchFact =
  * recorder, passed through the supervisor so that a replay derives them again.
  */
 export type RecordingFact =
+  /** the owner asked (on) or stopped asking (off) for the terminal's runs to be recorded (--record opt-in): kept in the log, so a restart or another replica keeps the wish */
+  | { type: 'recording.wanted'; sessionId: string; on: boolean }
   | { type: 'recording.started'; sessionId: string; run: number; file: string; input?: true }
   /** ended: the run ended; limit: --record-max-bytes; user: turned off; failed: the disk refused it */
   | { type: 'recording.stopped'; sessionId: string; run: number; file: string; reason: 'ended' | 'limit' | 'user' | 'failed'; bytes: number };

@@ -1,12 +1,18 @@
 // One recording of one run, written as asciicast v2 (a JSON header line, then one JSON array per
 // event: [seconds, "o"|"i"|"r", data]) while the run goes on. Lines are buffered and written at
-// least every `flushMs` (a crash loses at most that much), never past `maxBytes` (the recording
-// stops there; the terminal does not). Output bytes arrive in chunks that may cut a UTF-8
-// character in two: each direction has its own streaming decoder, so the halves meet again.
+// least every `flushMs`, and made durable (fdatasync) at most once a `flushMs` (a crash loses at
+// most about that much), never past `maxBytes` (the recording stops there; the terminal does
+// not). Writes are asynchronous, one in flight per writer, so a slow disk never holds the event
+// loop (the terminals' bytes). Output bytes arrive in chunks that may cut a UTF-8 character in
+// two: each direction has its own streaming decoder, so the halves meet again. Event times never
+// go backwards (the clock given should be monotonic; a step back is still clamped).
 // When the run ends the file is compressed at rest (compressCast).
-import { closeSync, createReadStream, createWriteStream, openSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
+import { syncFolder } from '../events/files/atomic-file.ts';
 import { errorText } from '../runtime/error-text.ts';
 
 export interface CastHeader {
@@ -22,53 +28,92 @@ export interface CastHeader {
 /** Why a recording stopped: the run ended, it reached its size limit, someone turned it off, or the disk refused it. */
 export type CastStop = 'ended' | 'limit' | 'user' | 'failed';
 
+/** the file operations the writer uses (tests put a failing disk here) */
+export type OpenCastFile = (path: string) => Promise<Pick<FileHandle, 'write' | 'datasync' | 'truncate' | 'close'>>;
+
 export interface CastWriterOptions {
   path: string;
   header: Omit<CastHeader, 'version'>;
   /** the file never grows past this (the header included) */
   maxBytes: number;
-  /** ms since the epoch (injected: tests drive time) */
+  /** ms, from a clock that should not step back (injected: tests drive time) */
   now: () => number;
   /** the recording's time zero (default: now) */
   startedAt?: number;
   /** written to the disk at least this often while events come */
   flushMs?: number;
-  /** told once when the writer stops by itself: at the limit, or when a write fails (with why) */
+  /** told once when the writer stops by itself: at the limit, or when the file cannot be made or written (with why) */
   stoppedItself?: (reason: 'limit' | 'failed', detail: string) => void;
+  /** default: a new file, mode 0600, never one that exists */
+  openFile?: OpenCastFile;
+  /** the same run's recording, stopped (turned off, now on again): this one goes on in its file, after it closes, with its time zero and no second header */
+  resume?: CastWriter;
 }
 
 /** buffered lines past this size are written at once, whatever the timer */
 const FLUSH_BYTES = 64 * 1024;
 export const CAST_FLUSH_MS = 1000;
 
+const openNew: OpenCastFile = (path) => open(path, 'wx', 0o600);
+
 export class CastWriter {
   readonly #options: CastWriterOptions;
   readonly #started: number;
   readonly #decoders = { o: new TextDecoder(), i: new TextDecoder() };
-  #fd: number | undefined;
+  #file: Awaited<ReturnType<OpenCastFile>> | undefined;
+  /** the writes, one after the other: the last one queued */
+  #queue: Promise<void>;
   #buffer: string[] = [];
   #buffered = 0;
+  /** bytes handed to the queue (the limit counts these) */
+  #queued = 0;
+  /** bytes the disk took */
   #written = 0;
+  /** where the last whole write ended: the file is cut back to it when a write fails half-way */
+  #lineEnd = 0;
+  #syncedAt = -Infinity;
+  /** the last event's time: times never go backwards */
+  #lastSeconds = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   #stopped: CastStop | undefined;
+  #failed = false;
+  readonly #closed: Promise<void>;
+  #close!: () => void;
 
-  /** Creates the file (mode 0600; an existing one is never overwritten) and writes the header. */
+  /**
+   * Starts the file (it is created and its header written in the background): a header larger
+   * than `maxBytes` throws at once; a file that cannot be made or written is removed and
+   * `stoppedItself('failed')` says why.
+   */
   constructor(options: CastWriterOptions) {
     this.#options = options;
-    this.#started = options.startedAt ?? options.now();
+    const { resume } = options;
+    this.#started = resume?.startedAt ?? options.startedAt ?? options.now();
+    this.#lastSeconds = resume ? resume.#lastSeconds : 0;
     const header = `${JSON.stringify({ version: 2, ...options.header })}\n`;
-    if (Buffer.byteLength(header) > options.maxBytes) throw new Error(`the recording limit (${options.maxBytes} bytes) leaves no room for its header`);
-    this.#fd = openSync(options.path, 'wx', 0o600);
-    this.#write(header);
+    if (Buffer.byteLength(header) > options.maxBytes) throw new Error(`the recording limit (${options.maxBytes} bytes) leaves no room for its header (the command is too long)`);
+    this.#closed = new Promise((resolve) => (this.#close = resolve));
+    this.#queue = resume ? this.#resumed(resume, header) : this.#opened(header);
+    this.#queued = resume ? 0 : Buffer.byteLength(header);
   }
 
-  /** bytes on the disk and waiting to be written */
+  /** the recording's time zero */
+  get startedAt(): number {
+    return this.#started;
+  }
+
+  /** bytes on the disk and on their way there; once stopped, what the disk took */
   get bytes(): number {
-    return this.#written + this.#buffered;
+    return this.#queued + this.#buffered;
   }
 
   get stopped(): CastStop | undefined {
     return this.#stopped;
+  }
+
+  /** Settles when the file is closed (everything written and durable, or the failure told). */
+  get closed(): Promise<void> {
+    return this.#closed;
   }
 
   output(chunk: Uint8Array): void {
@@ -83,16 +128,44 @@ export class CastWriter {
     this.#event('r', `${cols}x${rows}`);
   }
 
-  /** Ends the recording (what the decoders still hold goes first) and closes the file; safe to call twice. */
-  stop(reason: CastStop): void {
-    if (this.#stopped) return;
-    for (const kind of ['o', 'i'] as const) this.#event(kind, this.#decoders[kind].decode());
-    this.#end(reason);
+  /** Ends the recording (what the decoders still hold goes first); safe to call twice. Returns `closed`. */
+  stop(reason: CastStop): Promise<void> {
+    if (!this.#stopped) {
+      for (const kind of ['o', 'i'] as const) this.#event(kind, this.#decoders[kind].decode());
+      this.#end(reason);
+    }
+    return this.#closed;
+  }
+
+  /** Goes on in the file `previous` wrote, once it is closed; a new file when it left none. */
+  async #resumed(previous: CastWriter, header: string): Promise<void> {
+    await previous.closed;
+    if (previous.bytes === 0) {
+      this.#queued += Buffer.byteLength(header);
+      return this.#opened(header);
+    }
+    try {
+      this.#file = await open(this.#options.path, 'a', 0o600);
+      this.#queued += previous.bytes;
+      this.#written = this.#lineEnd = previous.bytes;
+    } catch (error) {
+      await this.#fail(error, false);
+    }
+  }
+
+  async #opened(header: string): Promise<void> {
+    try {
+      this.#file = await (this.#options.openFile ?? openNew)(this.#options.path);
+      await this.#put(Buffer.from(header));
+    } catch (error) {
+      // a file without its whole header is no recording: nothing is left behind
+      await this.#fail(error, true);
+    }
   }
 
   #event(kind: 'o' | 'i' | 'r', data: string): void {
     if (this.#stopped || data === '') return;
-    const seconds = Math.max(0, this.#options.now() - this.#started) / 1000;
+    const seconds = (this.#lastSeconds = Math.max(this.#lastSeconds, (this.#options.now() - this.#started) / 1000));
     const line = `${JSON.stringify([seconds, kind, data])}\n`;
     const size = Buffer.byteLength(line);
     if (this.bytes + size > this.#options.maxBytes) {
@@ -106,50 +179,94 @@ export class CastWriter {
     else this.#timer ??= setTimeout(() => this.#flush(), this.#options.flushMs ?? CAST_FLUSH_MS);
   }
 
+  /** Hands what is buffered to the queue. */
   #flush(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    if (this.#buffer.length === 0 || this.#fd === undefined) return;
-    const text = this.#buffer.join('');
+    if (this.#buffer.length === 0) return;
+    const bytes = Buffer.from(this.#buffer.join(''));
     this.#buffer = [];
     this.#buffered = 0;
-    try {
-      this.#write(text);
-    } catch (error) {
-      this.#end('failed');
-      this.#options.stoppedItself?.('failed', `the file could not be written (${errorText(error)})`);
+    this.#queued += bytes.length;
+    this.#queue = this.#queue.then(() => (this.#failed ? undefined : this.#put(bytes).catch((error) => this.#fail(error, false))));
+  }
+
+  /** Writes all of `bytes`, counting what the disk took (a partial write then a failure counts the part); durable at most once a flush interval. */
+  async #put(bytes: Buffer): Promise<void> {
+    for (let at = 0; at < bytes.length; ) {
+      const { bytesWritten } = await this.#file!.write(bytes, at, bytes.length - at);
+      at += bytesWritten;
+      this.#written += bytesWritten;
+    }
+    this.#lineEnd = this.#written;
+    const now = performance.now();
+    if (now - this.#syncedAt >= (this.#options.flushMs ?? CAST_FLUSH_MS)) {
+      this.#syncedAt = now;
+      await this.#file!.datasync();
     }
   }
 
-  #write(text: string): void {
-    const bytes = Buffer.from(text);
-    for (let at = 0; at < bytes.length; ) at += writeSync(this.#fd!, bytes, at);
-    this.#written += bytes.length;
+  /** A write failed: the recording stops there, its file ends at its last whole line (or is removed, `header`: it had none). */
+  async #fail(error: unknown, header: boolean): Promise<void> {
+    if (this.#failed) return;
+    this.#failed = true;
+    this.#stopped = 'failed';
+    this.#clear();
+    // a torn line would read back as damage; the count is what stays on the disk
+    await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
+    await this.#file?.close().catch(() => undefined);
+    this.#file = undefined;
+    if (header) await unlink(this.#options.path).catch(() => undefined);
+    this.#queued = this.#written = header ? 0 : this.#lineEnd;
+    this.#options.stoppedItself?.('failed', `the file could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
+    this.#close();
+  }
+
+  #clear(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#buffer = [];
+    this.#buffered = 0;
   }
 
   #end(reason: CastStop): void {
     if (this.#stopped) return;
-    if (reason !== 'failed') this.#flush();
-    this.#stopped ??= reason;
-    if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
-    this.#buffer = [];
-    this.#buffered = 0;
-    if (this.#fd !== undefined) closeSync(this.#fd);
-    this.#fd = undefined;
+    this.#flush();
+    this.#stopped = reason;
+    this.#clear();
+    this.#queue = this.#queue.then(async () => {
+      if (this.#failed) return;
+      try {
+        await this.#file!.datasync();
+        await this.#file!.close();
+        this.#file = undefined;
+        this.#close();
+      } catch (error) {
+        await this.#fail(error, false);
+      }
+    });
   }
 }
 
 /**
  * Compresses a finished recording to `path`.gz (mode 0600) and removes `path`; returns the new
- * path. The .gz appears whole or not at all (written aside, then renamed): a crash meanwhile
- * leaves the plain file, which plays as it is.
+ * path. The .gz appears whole or not at all (written aside, made durable, then renamed, the
+ * folder made durable before the plain file goes): a crash meanwhile leaves the plain file,
+ * which plays as it is; a failure removes the half-written .gz.part at once.
  */
 export async function compressCast(path: string): Promise<string> {
   const target = `${path}.gz`;
   const part = `${target}.part`;
-  await pipeline(createReadStream(path), createGzip(), createWriteStream(part, { flags: 'wx', mode: 0o600 }));
-  renameSync(part, target);
-  unlinkSync(path);
+  try {
+    await pipeline(createReadStream(path), createGzip(), createWriteStream(part, { flags: 'wx', mode: 0o600 }));
+    const written = await open(part, 'r');
+    await written.sync().finally(() => written.close());
+  } catch (error) {
+    await unlink(part).catch(() => undefined);
+    throw error;
+  }
+  await rename(part, target);
+  syncFolder(dirname(target));
+  await unlink(path);
   return target;
 }

@@ -9,6 +9,7 @@
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
 import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
+import { readdir, stat, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
@@ -27,6 +28,9 @@ interface Recording {
   file: string;
 }
 
+/** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
+const monotonicNow = () => performance.timeOrigin + performance.now();
+
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
@@ -34,9 +38,10 @@ interface Opening {
 
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
+  /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
+  readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
-  /** terminals whose owner asked for recording (opt-in): each of their runs is recorded, until turned off */
-  readonly #wanted = new Set<string>();
+  /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
 
@@ -45,7 +50,7 @@ export class Recorder {
     readonly dir: string,
     readonly policy: RecordingPolicy,
     private readonly warn: (message: string) => void,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicNow,
   ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#atRest();
@@ -58,16 +63,17 @@ export class Recorder {
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
-          if (this.policy.mode === 'all' || this.#wanted.has(sessionId)) this.#opening.set(sessionId, { at: this.now() });
+          // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted) this.#opening.set(sessionId, { at: this.now() });
         },
         streamClosed: (sessionId) => {
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
+          this.#unpause(sessionId);
         },
       }),
       system.onEntry((entry) => {
         if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
-        if (entry.type === 'session.closed') this.#wanted.delete(entry.sessionId);
       }),
     ];
   }
@@ -85,13 +91,12 @@ export class Recorder {
   set(sessionId: string, on: boolean): string | undefined {
     if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
+    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) this.system.recording({ type: 'recording.wanted', sessionId, on });
     if (!on) {
-      this.#wanted.delete(sessionId);
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
     }
-    this.#wanted.add(sessionId);
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
     if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
     return undefined;
@@ -107,15 +112,26 @@ export class Recorder {
     return undefined;
   }
 
-  /** Removes the recordings last written before `time` (retention: the log lets their runs go then too); the ones being written stay. */
-  expire(time: number): number {
-    const open = new Set([...this.#recordings.values()].map((r) => r.file));
+  /**
+   * Removes the recordings of the runs that ended before `time` (retention: the log lets those
+   * runs go then too), by the audit trail's end of each run; a run still going keeps its
+   * recording, whenever that stopped. A file whose run the trail has let go (a finished run,
+   * older than the trail's latest runs) goes by when it was last written. Only the recorder's
+   * own names are touched. Resolves with how many went.
+   */
+  async expire(time: number): Promise<number> {
+    const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
+    const open = new Set([...this.#recordings.values(), ...this.#paused.values()].map((r) => r.file));
     let removed = 0;
-    for (const name of readdirSync(this.dir)) {
+    for (const name of await readdir(this.dir)) {
+      const file = name.replace(/\.gz$/, '');
+      if (!FILE_NAME.test(file) || open.has(file)) continue;
       const path = join(this.dir, name);
       try {
-        if (open.has(name.replace(/\.gz$/, '')) || statSync(path).mtimeMs >= time) continue;
-        unlinkSync(path);
+        const run = runs.get(file);
+        const ended = run ? run.endedAt : (await stat(path)).mtimeMs;
+        if (ended === undefined || ended >= time) continue;
+        await unlink(path);
         removed++;
       } catch (error) {
         this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
@@ -129,7 +145,9 @@ export class Recorder {
     for (const stop of this.#stop) stop();
     this.#opening.clear();
     for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
-    await Promise.all(this.#compressing);
+    for (const sessionId of [...this.#paused.keys()]) this.#unpause(sessionId);
+    // stops first, then the compressions they start
+    while (this.#compressing.size > 0) await Promise.all(this.#compressing);
   }
 
   /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
@@ -141,10 +159,7 @@ export class Recorder {
   }
 
   #compress(file: string): void {
-    const compressed = compressCast(join(this.dir, file))
-      .catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`))
-      .finally(() => this.#compressing.delete(compressed));
-    this.#compressing.add(compressed);
+    this.#track(compressCast(join(this.dir, file)).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
   /** Begins recording a running terminal's run, timed from `opening.at`. */
@@ -153,7 +168,10 @@ export class Recorder {
     const row = this.system.sessionList.byId[sessionId];
     if (this.#recordings.has(sessionId) || !row?.interactive) return;
     const now = opening.at;
-    const file = `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${now}.cast`;
+    const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
+    if (paused) this.#paused.delete(sessionId);
+    else this.#unpause(sessionId); // an earlier run's: done
+    const file = paused?.file ?? `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
@@ -163,13 +181,17 @@ export class Recorder {
         maxBytes: this.policy.maxBytes,
         now: this.now,
         startedAt: now,
+        ...(paused ? { resume: paused.writer } : {}),
         stoppedItself: (reason, detail) => {
           this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
           this.#end(sessionId, reason);
         },
       });
     } catch (error) {
+      // the tab and the log must say it, not only the server's output: a started fact, then its failure
       this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
+      this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+      this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
       return;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
@@ -180,9 +202,33 @@ export class Recorder {
     const recording = this.#recordings.get(sessionId);
     if (!recording) return;
     this.#recordings.delete(sessionId);
-    recording.writer.stop(reason);
-    const { run, file } = recording;
-    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: recording.writer.stopped ?? reason, bytes: recording.writer.bytes });
-    this.#compress(file);
+    const { writer, run, file } = recording;
+    // turned off, its run goes on: on again, it goes on in this file
+    if (reason === 'user') this.#paused.set(sessionId, recording);
+    // the fact says what is on the disk: it waits for the last write (and a failure of it)
+    this.#track(
+      writer.stop(reason).then(() => {
+        this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: writer.stopped ?? reason, bytes: writer.bytes });
+        if (reason !== 'user') this.#compressWhole(writer, file);
+      }),
+    );
+  }
+
+  /** A recording turned off whose run is over (ended, restarted, or the server stops): compressed at rest. */
+  #unpause(sessionId: string): void {
+    const paused = this.#paused.get(sessionId);
+    if (!paused) return;
+    this.#paused.delete(sessionId);
+    this.#track(paused.writer.closed.then(() => this.#compressWhole(paused.writer, paused.file)));
+  }
+
+  #compressWhole(writer: CastWriter, file: string): void {
+    if (writer.bytes > 0) this.#compress(file); // a file that never got its header was removed
+  }
+
+  /** Keeps `work` until it is done, so close() waits for it. */
+  #track(work: Promise<unknown>): void {
+    const tracked = work.finally(() => this.#compressing.delete(tracked));
+    this.#compressing.add(tracked);
   }
 }

@@ -211,7 +211,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     }
     recorder = new Recorder(system, join(options.stateDir, 'recordings'), { ...DEFAULT_RECORDING, ...options.recording }, warn);
     const recordings = recorder;
-    upkeep.alsoExpire((before) => recordings.expire(before));
+    upkeep.alsoExpire((before) => void recordings.expire(before)); // it warns of what it cannot remove itself
     // a replica joining a shared log leaves the others' copies alone: they are theirs to delete
     copies = new DebugCopies(system, podChanges, warn, !options.sharedLog);
     let guard: SessionPodGuard | undefined;

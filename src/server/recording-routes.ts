@@ -3,6 +3,7 @@
 // on or off, by its owner. Which run was recorded, and in which file, is the audit trail's: the
 // file name comes from the log, never from the request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream/promises';
 import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol/index.ts';
 import type { AuditRecord } from '../events/projections/audit-trail.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
@@ -18,30 +19,54 @@ const READ_SLACK_BYTES = 1024 * 1024;
 /** says, beside a cast that could only be read in part, what is wrong with the rest */
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
-/** GET /sessions/ID/recording?run=N: the cast, gzip-encoded when the client takes it and the file is whole. */
+/** recordings read at once: each is a pass over its file and a stream out; more wait their turn */
+const READS_AT_ONCE = 2;
+let reading = 0;
+const waiting: Array<() => void> = [];
+
+async function oneOfFewReads<T>(work: () => Promise<T>): Promise<T> {
+  if (reading >= READS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  else reading++;
+  try {
+    return await work();
+  } finally {
+    const next = waiting.shift();
+    if (next) next(); // the turn passes on: `reading` stays
+    else reading--;
+  }
+}
+
+/** GET /sessions/ID/recording?run=N: the cast, streamed, gzip-encoded as stored when the client takes it and the file is whole. */
 export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
   const path = recorder.path(record.recording!.file);
   if (!path && replicas) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
   if (!path) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or its file was deleted).`);
-  let cast;
-  try {
-    cast = await readCast(path, recorder.policy.maxBytes + READ_SLACK_BYTES);
-  } catch (error) {
-    if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} Its file is ${record.recording!.file} in the recordings folder of the state directory.`);
-    throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
-  }
-  const gzip = cast.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
-  const body = gzip ? cast.gzipped! : Buffer.from(cast.text);
-  res.writeHead(200, {
-    'Content-Type': 'application/x-asciicast',
-    'Content-Length': body.length,
-    'Content-Disposition': `attachment; filename="${record.recording!.file}"`,
-    'Cache-Control': 'no-store',
-    ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-    ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
+  await oneOfFewReads(async () => {
+    let cast;
+    try {
+      cast = await readCast(path, recorder.policy.maxBytes + READ_SLACK_BYTES);
+    } catch (error) {
+      if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} Its file is ${record.recording!.file} in the recordings folder of the state directory.`);
+      throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
+    }
+    try {
+      const gzip = cast.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const stored = gzip ? cast.stored() : undefined;
+      res.writeHead(200, {
+        'Content-Type': 'application/x-asciicast',
+        'Content-Length': stored ? await stored.size : cast.bytes,
+        'Content-Disposition': `attachment; filename="${record.recording!.file}"`,
+        'Cache-Control': 'no-store',
+        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+        ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
+      });
+      // a client that goes away ends the stream: the pipeline's failure is its leaving, nothing to answer
+      await pipeline(stored?.stream ?? cast.text(), res).catch(() => res.destroy());
+    } finally {
+      await cast.close();
+    }
   });
-  res.end(body);
 }
 
 /** The audit record of the run asked for, if the caller may see it and it was recorded; a 4xx otherwise. */

@@ -128,10 +128,13 @@ export const authMessages: Record<AuthProblem, string> = {
 export function securityHeaders(path: string, embedOrigins: readonly string[]): OutgoingHttpHeaders {
   const embeddable = path === '/embed' || path.startsWith('/embed/');
   const ancestors = embeddable && embedOrigins.length ? embedOrigins.join(' ') : "'none'";
+  // wasm-unsafe-eval: the recordings player (asciinema-player) interprets casts in WebAssembly it
+  // compiles from its own bundled bytes; it lets the page compile WebAssembly, never run eval().
+  // Only the app's own pages can reach the player (it navigates in the page, so any of them may):
+  // never the API, a share link's page or the embed.
+  const playsCasts = !embeddable && path !== '/share' && !path.startsWith('/share/') && !path.startsWith('/api/');
   return {
-    // wasm-unsafe-eval: the recordings player (asciinema-player) interprets casts in WebAssembly it
-    // compiles from its own bundled bytes; it lets the page compile WebAssembly, never run eval()
-    'Content-Security-Policy': `default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
+    'Content-Security-Policy': `default-src 'self'; script-src 'self'${playsCasts ? " 'wasm-unsafe-eval'" : ''}; connect-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors ${ancestors}`,
     'X-Content-Type-Options': 'nosniff',
     'Referrer-Policy': 'no-referrer',
     ...(embeddable ? {} : { 'X-Frame-Options': 'DENY' }),

@@ -8,7 +8,8 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { CastWriter, compressCast } from '../../src/recording/cast-writer.ts';
-import { CastDamaged, readCast } from '../../src/recording/cast-file.ts';
+import { CastDamaged } from '../../src/recording/cast-file.ts';
+import { readBack } from './read-back.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -24,7 +25,7 @@ const lines = (path: string) => readFileSync(path, 'utf8').trimEnd().split('\n')
 const bytes = (text: string) => new TextEncoder().encode(text);
 
 test('a header line, then output, resize and input events at their times; a character cut in two arrives whole', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w, advance } = writer(path);
     const euro = bytes('€ ok'); // € is 3 bytes: cut after the first
@@ -36,7 +37,7 @@ test('a header line, then output, resize and input events at their times; a char
     advance(5);
     w.input(bytes('ls\r'));
     w.output(bytes('\x1b[31mred\x1b[0m\r\n'));
-    w.stop('ended');
+    await w.stop('ended');
     const [head, ...events] = lines(path);
     assert.equal(head, { version: 2, ...header });
     assert.equal(events, [
@@ -50,12 +51,12 @@ test('a header line, then output, resize and input events at their times; a char
   }));
 
 test('a character still cut when the recording stops is written as a replacement, not lost silently', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w } = writer(path);
     w.output(bytes('a').subarray(0, 1));
     w.output(new Uint8Array([0xe2, 0x82])); // the start of €
-    w.stop('user');
+    await w.stop('user');
     assert.equal(lines(path).slice(1), [
       [0, 'o', 'a'],
       [0, 'o', '\ufffd'],
@@ -63,19 +64,20 @@ test('a character still cut when the recording stops is written as a replacement
   }));
 
 test('at the size limit the recording stops, says so once, and nothing past the limit is written', () =>
-  withTempDir((dir) => {
+  withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const stopped: string[] = [];
     const { w } = writer(path, { maxBytes: 400, stopped });
     for (let i = 0; i < 50; i++) w.output(bytes(`line ${i}\r\n`));
     assert.is(w.stopped, 'limit');
     assert.equal(stopped, ['limit: it reached its limit of 400 bytes']);
+    await w.closed;
     const size = statSync(path).size;
     assert.ok(size <= 400 && size > 300, `${size} bytes`);
     assert.is(w.bytes, size);
     const events = lines(path).slice(1);
     assert.equal(events.map((e) => e[2]), events.map((_, i) => `line ${i}\r\n`), 'whole events, in order, none after the limit');
-    w.stop('ended'); // the run's end later changes nothing
+    await w.stop('ended'); // the run's end later changes nothing
     assert.is(w.stopped, 'limit');
     assert.is(statSync(path).size, size);
   }));
@@ -84,12 +86,13 @@ test('events are on the disk within the flush interval, before the recording sto
   withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     const { w } = writer(path, { flushMs: 20 });
+    await waitFor(() => (statSync(path, { throwIfNoEntry: false })?.size ?? 0) > 0, 'the header', 5_000);
     const afterHeader = statSync(path).size;
     w.output(bytes('written soon'));
     assert.is(statSync(path).size, afterHeader, 'buffered at first');
     await waitFor(() => statSync(path).size > afterHeader, 'the flush', 5_000);
     assert.equal(lines(path)[1], [0, 'o', 'written soon']);
-    w.stop('ended');
+    await w.stop('ended');
   }));
 
 test('compressed at rest: the .gz holds the same cast, mode 0600, and the plain file is gone', () =>
@@ -97,17 +100,17 @@ test('compressed at rest: the .gz holds the same cast, mode 0600, and the plain 
     const path = join(dir, 'run.cast');
     const { w } = writer(path);
     w.output(bytes('hello\r\n'));
-    w.stop('ended');
+    await w.stop('ended');
     const plain = readFileSync(path);
     const gz = await compressCast(path);
     assert.is(gz, `${path}.gz`);
     assert.ok(gunzipSync(readFileSync(gz)).equals(plain));
     assert.is(statSync(gz).mode & 0o777, 0o600);
     assert.is(statSync(path, { throwIfNoEntry: false }), undefined);
-    const read = await readCast(gz, 1 << 20);
+    const read = await readBack(gz, 1 << 20);
     assert.is(read.text, plain.toString());
     assert.is(read.damage, undefined);
-    assert.ok(read.gzipped && Buffer.from(read.gzipped).equals(readFileSync(gz)), 'a whole file can be sent as it is stored');
+    assert.ok(read.stored?.equals(readFileSync(gz)), 'a whole file can be sent as it is stored');
   }));
 
 test('damaged files: read up to the damage and say where; no header at all is refused', () =>
@@ -117,13 +120,13 @@ test('damaged files: read up to the damage and say where; no header at all is re
 
     const torn = join(dir, 'torn.cast'); // a crash mid-line
     writeFileSync(torn, good.slice(0, -5));
-    const fromTorn = await readCast(torn, 1 << 20);
+    const fromTorn = await readBack(torn, 1 << 20);
     assert.is(fromTorn.text, firstTwo);
     assert.match(fromTorn.damage!, /cut off/);
 
     const garbled = join(dir, 'garbled.cast');
     writeFileSync(garbled, good.replace('"second"', 'sec\u0000ond'));
-    const fromGarbled = await readCast(garbled, 1 << 20);
+    const fromGarbled = await readBack(garbled, 1 << 20);
     assert.is(fromGarbled.text, firstTwo);
     assert.match(fromGarbled.damage!, /line 3 is not an asciicast event/);
 
@@ -132,20 +135,20 @@ test('damaged files: read up to the damage and say where; no header at all is re
     for (let i = 1, x = 7; i < 100_000; i++) filler += String.fromCharCode(97 + ((x = (x * 48271) % 2147483647) % 26));
     const gz = gzipSync(good + filler);
     writeFileSync(truncatedGz, gz.subarray(0, gz.length - 200));
-    const fromGz = await readCast(truncatedGz, 1 << 20);
+    const fromGz = await readBack(truncatedGz, 1 << 20);
     assert.ok(fromGz.text.startsWith(good), 'what came before the damage');
     assert.match(fromGz.damage!, /compressed data is damaged/);
-    assert.is(fromGz.gzipped, undefined, 'a damaged file is never sent as stored');
+    assert.is(fromGz.stored, undefined, 'a damaged file is never sent as stored');
 
     const noHeader = join(dir, 'noise.cast.gz');
     writeFileSync(noHeader, Buffer.from('not gzip at all'));
-    const refusal = await readCast(noHeader, 1 << 20).then(() => undefined, (error: Error) => error);
+    const refusal = await readBack(noHeader, 1 << 20).then(() => undefined, (error: Error) => error);
     assert.ok(refusal instanceof CastDamaged, String(refusal));
     assert.match(refusal.message, /cannot be read: its compressed data is damaged/);
 
     const bomb = join(dir, 'bomb.cast.gz');
     writeFileSync(bomb, gzipSync(good + JSON.stringify([2, 'o', 'y'.repeat(2 << 20)]) + '\n'));
-    const fromBomb = await readCast(bomb, 1 << 20);
+    const fromBomb = await readBack(bomb, 1 << 20);
     assert.is(fromBomb.text, good, 'stops at the read limit');
     assert.match(fromBomb.damage!, /larger than 1048576 bytes decompressed/);
   }));

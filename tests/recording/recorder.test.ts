@@ -96,8 +96,8 @@ test('the limit stops the recording once, says so, and the facts replay to the s
     const stream = adapter.last().open();
     await settle();
     for (let i = 0; i < 300; i++) stream.stdout(`line ${i} of output\r\n`);
-    await settle();
-    assert.is(system.sessionList.byId[id].recording?.stopped, 'limit');
+    // the fact waits for the file's last write
+    await waitFor(() => system.sessionList.byId[id].recording?.stopped === 'limit', 'the stop at the limit', 5_000);
     assert.is(system.sessionList.byId[id].state, 'interactive', 'the terminal goes on');
     assert.equal(warnings.filter((w) => w.includes('limit')).length, 1);
     stream.exit(0);
@@ -117,13 +117,17 @@ test('retention removes the recordings last written before its time; the one bei
     const day = 86_400;
     utimesSync(old, Date.now() / 1000 - 100 * day, Date.now() / 1000 - 100 * day);
     writeFileSync(join(dir, 't8-run1-2.cast.gz'), 'recent');
+    const stranger = join(dir, 'notes.txt'); // not a name the recorder gives: never touched
+    writeFileSync(stranger, 'old');
+    utimesSync(stranger, Date.now() / 1000 - 100 * day, Date.now() / 1000 - 100 * day);
     system.exec(shellIn('web'), ['nginx']);
     adapter.last().open().stdout('live');
     await settle();
+    await waitFor(() => readdirSync(dir).some((name) => name.startsWith('t1-')), 'the live recording made', 5_000);
     const live = readdirSync(dir).find((name) => name.startsWith('t1-'))!;
     utimesSync(join(dir, live), Date.now() / 1000 - 100 * day, Date.now() / 1000 - 100 * day);
-    assert.is(recorder.expire(Date.now() - 90 * day * 1000), 1);
-    assert.equal(readdirSync(dir).sort(), [live, 't8-run1-2.cast.gz']);
+    assert.is(await recorder.expire(Date.now() - 90 * day * 1000), 1);
+    assert.equal(readdirSync(dir).sort(), ['notes.txt', live, 't8-run1-2.cast.gz']);
     await recorder.close();
     await waitFor(() => readdirSync(dir).includes(`${live}.gz`), 'the live one compressed at the end', 5_000);
     await system.shutdown();

@@ -177,6 +177,11 @@ test('headers: CSP, nosniff, no-store on the API, no CORS; frames only /embed fo
   assert.match(embed.body, /embed page/);
   assert.match(String(embed.headers['content-security-policy']), /frame-ancestors http:\/\/127\.0\.0\.1:7777(;|$)/);
   assert.is(embed.headers['x-frame-options'], undefined);
+  // WebAssembly only where a recording can be played: the app's pages, never the API, a share link's page or the embed
+  assert.match(String(page.headers['content-security-policy']), /script-src 'self' 'wasm-unsafe-eval';/);
+  for (const [path, res] of [['/embed', embed], ['/share', await call(app, '/share', { token: null })], ['/api/v1/sessions', api]] as const) {
+    assert.match(String(res.headers['content-security-policy']), /script-src 'self';/, path);
+  }
 });
 
 test('static files: served from the UI folder only, with their types; a missing build gets a placeholder', async () => {

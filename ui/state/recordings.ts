@@ -13,7 +13,7 @@ const STOPPED: Record<NonNullable<NonNullable<SessionRow['recording']>['stopped'
 export function recordingBadge(row: SessionRow): { text: string; detail: string; on: boolean } | undefined {
   const recording = row.recording;
   if (!recording) return undefined;
-  if (recording.on) return { text: '● REC', detail: 'This terminal is being recorded: what it prints (and, if the server records input, what is typed) is saved on the server.', on: true };
+  if (recording.on) return { text: recording.input ? '● REC + keys' : '● REC', detail: `This terminal is being recorded: what it prints${recording.input ? ' and keystrokes (passwords typed at prompts included)' : ''} is saved on the server.`, on: true };
   return { text: recording.stopped === 'limit' || recording.stopped === 'failed' ? 'REC stopped' : 'recorded', detail: recording.stopped ? STOPPED[recording.stopped] : 'recorded (the run ended)', on: false };
 }
 

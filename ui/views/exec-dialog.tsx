@@ -30,6 +30,8 @@ export function ExecDialog(props: {
   serverIdleSeconds: number;
   /** what the server records (GET /info): opt-in shows the Record switch */
   recordMode: RecordMode;
+  /** the server records keystrokes too (--record-input): the switch says so */
+  recordInput: boolean;
   onRun: (request: Omit<ExecRequest, 'context'>) => void; onClose: () => void }) {
   const { pod } = props;
   const running = pod.containers.filter((c) => c.state === 'running');
@@ -107,10 +109,10 @@ export function ExecDialog(props: {
         <label class="check">
           <input type="checkbox" checked={record && interactive} disabled={!interactive} onChange={(e) => setRecord((e.currentTarget as HTMLInputElement).checked)} />
           <span>Record</span>
-          <span class="hint"> what the terminal prints, to play back later (everyone watching sees a REC badge)</span>
+          <span class="hint"> what the terminal prints{props.recordInput ? ' and keystrokes (passwords typed at prompts included)' : ''}, to play back later (everyone watching sees a REC badge)</span>
         </label>
       )}
-      {props.recordMode === 'all' && interactive && <p class="hint">This server records every terminal.</p>}
+      {props.recordMode === 'all' && interactive && <p class="hint">This server records every terminal{props.recordInput ? ', keystrokes included' : ''}.</p>}
       <div class="field">
         <label for="exec-idle">Idle timeout</label>
         <span class="field-row">

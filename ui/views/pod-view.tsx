@@ -183,6 +183,7 @@ export function PodView(props: { embed?: boolean }) {
           pod={view}
           serverIdleSeconds={state.info.idleTimeoutSeconds}
           recordMode={state.info.recording.mode}
+          recordInput={state.info.recording.input}
           onClose={() => setDialogOpen(false)}
           onRun={(request) => {
             setDialogOpen(false);

@@ -5,10 +5,18 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
 import type { SharedScreen, SharedScreenEvents } from '../terminal/shared-screen.ts';
+import { recordingBadge } from '../state/recordings.ts';
+import { RecordingBadge } from './recording-controls.tsx';
+
+/** how often the page asks whether the terminal is recorded now (its socket is not sent the terminal's row) */
+const RECORDING_CHECK_MS = 2000;
 
 type Opened = { kind: 'opening' } | { kind: 'refused'; message: string } | { kind: 'open'; shared: SharedReply };
 
-export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: (shared: SharedReply, events: SharedScreenEvents) => SharedScreen }) {
+type ScreenFor = (shared: SharedReply, events: SharedScreenEvents) => SharedScreen;
+
+/** `recheck`: the share as it is now (GET /shared), for the recording badge */
+export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: ScreenFor; recheck: (shareId: string) => Promise<SharedReply> }) {
   const [opened, setOpened] = useState<Opened>({ kind: 'opening' });
   useEffect(() => {
     props.opening.then(
@@ -28,11 +36,13 @@ export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: (s
       </main>
     );
   }
-  return <SharedTerminal shared={opened.shared} screenFor={props.screenFor} />;
+  return <SharedTerminal shared={opened.shared} screenFor={props.screenFor} recheck={props.recheck} />;
 }
 
-function SharedTerminal(props: { shared: SharedReply; screenFor: (shared: SharedReply, events: SharedScreenEvents) => SharedScreen }) {
+function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor; recheck: (shareId: string) => Promise<SharedReply> }) {
   const { shared } = props;
+  const recording = useRecording(shared, props.recheck);
+  const badge = recording && recordingBadge({ ...shared.session, recording });
   const host = useRef<HTMLElement>(null);
   const [role, setRole] = useState<ShareRole>(shared.role);
   const [ended, setEnded] = useState<string | undefined>(undefined);
@@ -61,8 +71,28 @@ function SharedTerminal(props: { shared: SharedReply; screenFor: (shared: Shared
           </>
         )}
       </p>
+      {badge?.on && (
+        <p class="banner recording-banner" role="status" data-testid="shared-recording">
+          <RecordingBadge row={{ ...shared.session, recording: recording! }} /> {badge.detail}
+        </p>
+      )}
       {finished && !ended && <p class="banner">The terminal has ended: its last screen stays here.</p>}
       <main class="shared-terminal" ref={host} />
     </div>
   );
+}
+
+/** The terminal's recording as the server has it now: a visitor must see it start and stop, and whether keystrokes are kept. */
+function useRecording(shared: SharedReply, recheck: (shareId: string) => Promise<SharedReply>): SharedReply['session']['recording'] {
+  const [recording, setRecording] = useState(shared.session.recording);
+  useEffect(() => {
+    const timer = setInterval(() => {
+      recheck(shared.shareId).then(
+        (now) => setRecording(now.session.recording),
+        () => undefined, // the share ended: the screen's socket says so
+      );
+    }, RECORDING_CHECK_MS);
+    return () => clearInterval(timer);
+  }, [shared.shareId]);
+  return recording;
 }

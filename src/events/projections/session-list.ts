@@ -44,6 +44,8 @@ export interface SessionRow {
   endedAt?: number;
   /** the current run's recording (docs/recordings.md): on while it is written; absent: not recorded */
   recording?: RowRecording;
+  /** its owner asked for its runs to be recorded (--record opt-in), until they turn it off */
+  recordWanted?: true;
 }
 
 /** What every viewer's tab shows of a recording: a badge while on, and why it stopped. */
@@ -54,6 +56,8 @@ export interface RowRecording {
   stopped?: 'ended' | 'limit' | 'user' | 'failed';
   /** its size when it stopped */
   bytes?: number;
+  /** keystrokes are recorded too (--record-input): everyone who can type must be told */
+  input?: true;
 }
 
 export interface SessionList {
@@ -141,11 +145,15 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.disconnectDetail;
         delete row.recording;
         break;
+      case 'recording.wanted':
+        if (entry.on) row.recordWanted = true;
+        else delete row.recordWanted;
+        break;
       case 'recording.started':
-        row.recording = { run: entry.run, on: true };
+        row.recording = { run: entry.run, on: true, ...(entry.input ? { input: true as const } : {}) };
         break;
       case 'recording.stopped':
-        if (row.recording?.run === entry.run) row.recording = { run: entry.run, on: false, stopped: entry.reason, bytes: entry.bytes };
+        if (row.recording?.run === entry.run) row.recording = { run: entry.run, on: false, stopped: entry.reason, bytes: entry.bytes, ...(row.recording.input ? { input: true as const } : {}) };
         break;
       case 'session.adopted':
         row.replica = entry.replica;

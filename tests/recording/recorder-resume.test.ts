@@ -1,0 +1,51 @@
+// Recording turned off and on again in the same run (recording review 4): the run keeps one file,
+// the audit record names it, what was printed while off is not in it, times go on from the run's
+// time zero, and a later run gets its own file again.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import { Recorder } from '../../src/recording/recorder.ts';
+import { makeSystem, settle, shellIn } from '../support/system.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+import { waitFor } from '../support/wait.ts';
+
+test('off then on in the same run: one file, without what was printed while off; the next run has its own', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter } = makeSystem();
+    const recorder = new Recorder(system, dir, { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
+    const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+    const stream = adapter.last().open();
+    stream.stdout('$ ');
+    await settle();
+    recorder.set(id, true);
+    system.clock.advanceBy(1000);
+    stream.stdout('first');
+    recorder.set(id, false);
+    system.clock.advanceBy(1000);
+    stream.stdout('unrecorded');
+    recorder.set(id, true);
+    system.clock.advanceBy(1000);
+    stream.stdout('second');
+    await settle();
+    await waitFor(() => system.sessionList.byId[id].recording?.on === true, 'on again', 5_000);
+    stream.exit(0);
+    assert.equal(system.restart(id), { run: 2 });
+    adapter.last().open().stdout('run two');
+    await settle();
+    await recorder.close();
+
+    const files = readdirSync(dir).sort();
+    assert.equal(files.map((f) => f.replace(/-\d+\.cast\.gz$/, '')), [`${id}-run1`, `${id}-run2`]);
+    const [header, ...events] = gunzipSync(readFileSync(join(dir, files[0]))).toString().trimEnd().split('\n').map((line) => JSON.parse(line));
+    assert.is(header.version, 2);
+    assert.equal(events.map((e) => e[2]), ['first', 'second'], 'one header, both parts, nothing from while it was off');
+    assert.ok(events[1][0] > events[0][0], 'times go on from the run\'s time zero');
+    const run1 = system.auditTrail.records.find((r) => r.sessionId === id && r.run === 1)!;
+    assert.is(`${run1.recording!.file}.gz`, files[0], 'the audit record names the one file');
+    assert.is(run1.recording!.bytes, gunzipSync(readFileSync(join(dir, files[0]))).length);
+    await system.shutdown();
+  }));
+
+test.run();
