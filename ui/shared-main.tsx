@@ -21,7 +21,7 @@ export function startSharedPage(root: HTMLElement): void {
       (error: unknown) => !(error instanceof ApiError && error.status >= 400 && error.status < 500),
     );
   root.textContent = '';
-  render(<SharedPage opening={openShare(id, secret)} screenFor={(shared, events) => new SharedScreen(shared, events, mayRetry(shared.shareId))} recheck={(shareId) => api.shared(shareId)} />, root);
+  render(<SharedPage opening={openShare(id, secret)} screenFor={(shared, events) => new SharedScreen(shared, events, mayRetry(shared.shareId))} />, root);
 }
 
 async function openShare(id: string | undefined, secret: string | undefined): Promise<SharedReply> {

@@ -4,7 +4,7 @@
 // the share ends (revoked, expired, removed: the server says which), and when the terminal's run
 // ends or starts again, and follows its row (the owner's size, the run's state) as it changes.
 import { SocketClient } from '../../src/protocol/socket-client.ts';
-import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
+import type { SessionRow, SharedReply, ShareRole } from '../../src/protocol/index.ts';
 import { TerminalSession } from './terminal-session.ts';
 import { isEnded } from '../state/app-state.ts';
 import { readPreferences } from '../state/preferences.ts';
@@ -14,6 +14,8 @@ export interface SharedScreenEvents {
   ended(message: string): void;
   /** the terminal's run is over (true), or runs (false) */
   finished(finished: boolean): void;
+  /** the terminal's row as it is now (its recording, among the rest) */
+  row(row: SessionRow): void;
 }
 
 export class SharedScreen {
@@ -32,6 +34,7 @@ export class SharedScreen {
       // the terminal's row as it changes: the owner's size, the run's state
       if (message.type === 'session' && message.session.sessionId === shared.sessionId) {
         session.update(message.session);
+        events.row(message.session);
         return events.finished(isEnded(message.session));
       }
       if (!('sessionId' in message) || message.sessionId !== shared.sessionId) return;
@@ -43,6 +46,7 @@ export class SharedScreen {
         events.ended(message.message ?? 'This share has ended.');
       } else if (message.type === 'attached') {
         session.update(message.session);
+        events.row(message.session);
         events.finished(!message.running);
       } else if (message.type === 'stream') {
         events.finished(message.state === 'closed');

@@ -8,15 +8,11 @@ import type { SharedScreen, SharedScreenEvents } from '../terminal/shared-screen
 import { recordingBadge } from '../state/recordings.ts';
 import { RecordingBadge } from './recording-controls.tsx';
 
-/** how often the page asks whether the terminal is recorded now (its socket is not sent the terminal's row) */
-const RECORDING_CHECK_MS = 2000;
-
 type Opened = { kind: 'opening' } | { kind: 'refused'; message: string } | { kind: 'open'; shared: SharedReply };
 
 type ScreenFor = (shared: SharedReply, events: SharedScreenEvents) => SharedScreen;
 
-/** `recheck`: the share as it is now (GET /shared), for the recording badge */
-export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: ScreenFor; recheck: (shareId: string) => Promise<SharedReply> }) {
+export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: ScreenFor }) {
   const [opened, setOpened] = useState<Opened>({ kind: 'opening' });
   useEffect(() => {
     props.opening.then(
@@ -36,12 +32,13 @@ export function SharedPage(props: { opening: Promise<SharedReply>; screenFor: Sc
       </main>
     );
   }
-  return <SharedTerminal shared={opened.shared} screenFor={props.screenFor} recheck={props.recheck} />;
+  return <SharedTerminal shared={opened.shared} screenFor={props.screenFor} />;
 }
 
-function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor; recheck: (shareId: string) => Promise<SharedReply> }) {
+function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor }) {
   const { shared } = props;
-  const recording = useRecording(shared, props.recheck);
+  // a visitor must see recording start and stop, and whether keystrokes are kept: the row pushed to this page says
+  const [recording, setRecording] = useState(shared.session.recording);
   const badge = recording && recordingBadge({ ...shared.session, recording });
   const host = useRef<HTMLElement>(null);
   const [role, setRole] = useState<ShareRole>(shared.role);
@@ -49,7 +46,7 @@ function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor; rech
   const [finished, setFinished] = useState(false);
 
   useEffect(() => {
-    const screen = props.screenFor(shared, { role: setRole, ended: setEnded, finished: setFinished });
+    const screen = props.screenFor(shared, { role: setRole, ended: setEnded, finished: setFinished, row: (row) => setRecording(row.recording) });
     screen.mount(host.current!);
     const observer = new ResizeObserver(() => screen.fit());
     observer.observe(host.current!);
@@ -80,19 +77,4 @@ function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor; rech
       <main class="shared-terminal" ref={host} />
     </div>
   );
-}
-
-/** The terminal's recording as the server has it now: a visitor must see it start and stop, and whether keystrokes are kept. */
-function useRecording(shared: SharedReply, recheck: (shareId: string) => Promise<SharedReply>): SharedReply['session']['recording'] {
-  const [recording, setRecording] = useState(shared.session.recording);
-  useEffect(() => {
-    const timer = setInterval(() => {
-      recheck(shared.shareId).then(
-        (now) => setRecording(now.session.recording),
-        () => undefined, // the share ended: the screen's socket says so
-      );
-    }, RECORDING_CHECK_MS);
-    return () => clearInterval(timer);
-  }, [shared.shareId]);
-  return recording;
 }
