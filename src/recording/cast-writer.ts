@@ -6,13 +6,8 @@
 // loop (the terminals' bytes). Output bytes arrive in chunks that may cut a UTF-8 character in
 // two: each direction has its own streaming decoder, so the halves meet again. Event times never
 // go backwards (the clock given should be monotonic; a step back is still clamped).
-// When the run ends the file is compressed at rest (compressCast).
-import { createReadStream, createWriteStream } from 'node:fs';
-import { open, rename, unlink, type FileHandle } from 'node:fs/promises';
-import { dirname } from 'node:path';
-import { pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { syncFolder } from '../events/files/atomic-file.ts';
+// When the run ends the file is compressed at rest (compress-cast.ts).
+import { open, unlink, type FileHandle } from 'node:fs/promises';
 import { errorText } from '../runtime/error-text.ts';
 
 export interface CastHeader {
@@ -246,27 +241,4 @@ export class CastWriter {
       }
     });
   }
-}
-
-/**
- * Compresses a finished recording to `path`.gz (mode 0600) and removes `path`; returns the new
- * path. The .gz appears whole or not at all (written aside, made durable, then renamed, the
- * folder made durable before the plain file goes): a crash meanwhile leaves the plain file,
- * which plays as it is; a failure removes the half-written .gz.part at once.
- */
-export async function compressCast(path: string): Promise<string> {
-  const target = `${path}.gz`;
-  const part = `${target}.part`;
-  try {
-    await pipeline(createReadStream(path), createGzip(), createWriteStream(part, { flags: 'wx', mode: 0o600 }));
-    const written = await open(part, 'r');
-    await written.sync().finally(() => written.close());
-  } catch (error) {
-    await unlink(part).catch(() => undefined);
-    throw error;
-  }
-  await rename(part, target);
-  syncFolder(dirname(target));
-  await unlink(path);
-  return target;
 }

@@ -14,7 +14,8 @@ import { join } from 'node:path';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
-import { CastWriter, compressCast, type CastStop } from './cast-writer.ts';
+import { CastWriter, type CastStop } from './cast-writer.ts';
+import { compressCast } from './compress-cast.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';

@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CastWriter, compressCast, type OpenCastFile } from '../../src/recording/cast-writer.ts';
+import { CastWriter, type OpenCastFile } from '../../src/recording/cast-writer.ts';
+import { compressCast } from '../../src/recording/compress-cast.ts';
 import { readBack } from './read-back.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
