@@ -1,6 +1,7 @@
 // Recording and playback in a real Chromium (docs/ui.md "Recordings"): the Exec dialog's Record
 // switch, the REC badge on the tab, Stop recording, the Recordings view with asciinema-player
-// playing the cast, seeking back and forth on its progress bar, and the .cast download. Steps
+// playing the cast, seeking back and forth on its progress bar, a new speed that keeps the place,
+// full screen, and the .cast download. Steps
 // share one server and one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -54,15 +55,31 @@ test('the Recordings view plays the cast, seeks back and forth, and downloads it
   const bar = player.locator('.ap-progressbar .ap-bar');
   const box = (await bar.boundingBox())!;
   await page.mouse.click(box.x + 2, box.y + box.height / 2);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('first-2'), undefined, { timeout: 5_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('first-2'), undefined, { timeout: 15_000 });
   await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
-  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 5_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download .* as \.cast$/ }).click()]);
   assert.match(download.suggestedFilename(), /^t\d+-run1-\d+\.cast$/);
   const cast = readFileSync((await download.path())!, 'utf8').split('\n');
   assert.is(JSON.parse(cast[0]).version, 2);
   assert.ok(cast.some((line) => line.includes('second-3')));
+  assert.equal(b.problems, []);
+});
+
+test('a new speed keeps the place in the recording, and f takes the player to full screen and back', async () => {
+  const player = page.getByTestId('cast-player');
+  // the last step left it paused at its end: a player made anew would stand at its start
+  await page.getByLabel('Speed').selectOption('4');
+  await player.locator('.ap-player').waitFor();
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
+  await player.locator('.ap-player').click();
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.fullscreenElement?.closest('[data-testid=cast-player]') != null, undefined, { timeout: 15_000 });
+  // the player knows it only once its button shows "leave full screen": an f before that asks again
+  await player.locator('.ap-icon-fullscreen-off').waitFor({ state: 'attached' });
+  await page.keyboard.press('f');
+  await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: 15_000 });
   assert.equal(b.problems, []);
 });
 

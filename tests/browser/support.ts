@@ -138,8 +138,14 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeout = 1
   try {
     await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
   } catch (error) {
-    // what it showed instead (a badge saying "failed", say) is what a failure report needs
-    const shown = await handle?.evaluate((el) => `"${(el as HTMLElement).innerText}"${(el as HTMLElement).title ? ` (title: ${(el as HTMLElement).title})` : ''}`).catch(() => 'nothing (the element is gone)');
+    // what it showed instead (a badge saying "failed", say) is what a failure report needs, with
+    // the nearest title (a tab's says why its terminal failed)
+    const shown = await handle
+      ?.evaluate((el) => {
+        const title = (el.closest('[title]') as HTMLElement | null)?.title;
+        return `"${(el as HTMLElement).innerText}"${title ? ` (title: ${title})` : ''}`;
+      })
+      .catch(() => 'nothing (the element is gone)');
     throw new Error(`${(error as Error).message.split('\n')[0]}: waited for ${pattern} and the element shows ${shown}`);
   }
 }
