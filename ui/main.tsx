@@ -62,7 +62,7 @@ function startApp(): void {
   const root = document.getElementById('app')!;
   root.textContent = ''; // the "Loading…" line of index.html
   render(
-    <Services.Provider value={{ store, actions, terminals, inspector, transfers, shares: new ShareActions(api) }}>
+    <Services.Provider value={{ store, actions, terminals, inspector, transfers, shares: new ShareActions(api, socket) }}>
       <App />
     </Services.Provider>,
     root,

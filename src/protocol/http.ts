@@ -128,6 +128,12 @@ export interface ExecStarted {
   requestId: string;
   sessionIds: string[];
   containers: string[];
+  /**
+   * the terminals are to be recorded (`record: true`, or `--record all`), but whether the disk
+   * takes it is known only at the stream's first byte, after this answer: watch each row's
+   * `recording` (`on: true`, or `stopped: "failed"`)
+   */
+  recording?: 'pending';
 }
 
 /** POST /batches: pods by name or by label selector, all containers or one, a custom command. */

@@ -3,6 +3,7 @@
 // bytes go in binary frames (frames.ts), never here.
 import type { Alert, BatchRow, PodSummary, SessionRow } from './wire-types.ts';
 import type { ShareRole } from '../domain/share.ts';
+import type { ShareView } from './shares.ts';
 
 /** Raised when a message changes meaning; a page that sees another version reloads. */
 export const PROTOCOL_VERSION = 1;
@@ -26,7 +27,7 @@ export type ClientMessage =
   | { type: 'eof'; sessionId: string }
   | { type: 'watchPods' | 'unwatchPods'; namespace: string; context?: string };
 
-export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'shareRole', 'stream', 'pods', 'error', 'pong'] as const;
+export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'shareRole', 'shares', 'stream', 'pods', 'error', 'pong'] as const;
 
 export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed', 'readOnly', 'notATerminal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -55,6 +56,8 @@ export type ServerMessage =
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' | 'shareEnded'; message?: string }
   /** the owner of a shared terminal made this socket's person a viewer or a participant */
   | { type: 'shareRole'; sessionId: string; role: ShareRole }
+  /** to the owner's pages: the terminal's shares changed (who joined, left, typed; made, revoked), all of them as GET .../shares has them */
+  | { type: 'shares'; sessionId: string; shares: ShareView[] }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
   | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
   | { type: 'error'; code: ErrorCode; message: string; sessionId?: string; namespace?: string; context?: string }

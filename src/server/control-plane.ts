@@ -1,6 +1,7 @@
 // The stream hub's control plane: what the event log's projections say, pushed to every page
 // (session rows, closed sessions, batches, alerts) that may see it (visible.ts: in a team mode a
-// person's own, an admin's everyone's), and the live pod lists a page watches. Log
+// person's own, an admin's everyone's) and a terminal's shares to its owner (shares/share-push.ts),
+// and the live pod lists a page watches. Log
 // entries come in bursts (an exec, its spawns, activity): they are folded into the pages' view
 // once per turn of the event loop, so reading the projections costs once per burst.
 import type { PodWatching } from '../adapters/cluster.ts';
@@ -17,6 +18,7 @@ import { visibleAlerts, visibleBatches, visibleSessions } from './visible.ts';
 import type { DataPlane } from './data-plane.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
+import { SharePush } from './shares/share-push.ts';
 
 export class ControlPlane {
   readonly #sentRows = new Map<string, SessionRow>();
@@ -28,6 +30,7 @@ export class ControlPlane {
   /** pod lists each socket watches, by namespace key, with the way to stop each */
   readonly #podWatches = new Map<HubSocket, Map<string, () => void>>();
   readonly #stop: (() => void)[];
+  readonly #shares: SharePush;
 
   constructor(
     private readonly system: ExecSystem,
@@ -37,6 +40,7 @@ export class ControlPlane {
     private readonly pods: PodWatching | undefined,
   ) {
     this.#sentAlerts = system.alerts;
+    this.#shares = new SharePush(system, sockets);
     for (const id of system.sessionList.order) this.#sentRows.set(id, system.sessionList.byId[id]);
     for (const [id, row] of Object.entries(system.batches.byId)) this.#sentBatches.set(id, row);
     // alerts also change without an entry: the log could not be written, or can again
@@ -107,6 +111,7 @@ export class ControlPlane {
         this.#sendTo(row.person, { type: 'session', session: row }, id);
       }
     }
+    this.#shares.changed(sessions);
     for (const entry of entries) this.#batchEntry(entry);
     this.#pushAlerts();
   }

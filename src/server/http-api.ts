@@ -23,6 +23,7 @@ import type { FilesCall } from './files/files-call.ts';
 import { upload } from './files/upload.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { sendRecording, setRecording } from './recording-routes.ts';
+import { execRecording } from './exec-recording.ts';
 import { download } from './files/download.ts';
 import {
   isEnded,
@@ -195,7 +196,7 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
   // before any output: the streams opened already, but their first bytes come after this call
   if (body.record) for (const id of result.sessionIds) ctx.recorder.set(id, true);
   await settled(ctx);
-  return { requestId: result.requestId, sessionIds: result.sessionIds, containers };
+  return { requestId: result.requestId, sessionIds: result.sessionIds, containers, ...execRecording(ctx.recorder.policy, body) };
 }
 
 async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {

@@ -1,8 +1,8 @@
 // The Share dialog of a live terminal (docs/ui.md, "Sharing a terminal"): make a link for watching
 // (viewer) or typing too (participant), for a while; in a team mode, for the people and groups
 // picked. It shows the link made (once: a local link's secret is never shown again), and every
-// share of the terminal with who joined, when, and whether they watch now, with Revoke, and
-// viewer/participant and Remove for each person.
+// share of the terminal with who joined, when, and whether they watch now (kept current by the
+// server's pushes), with Revoke, and viewer/participant and Remove for each person.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow, ShareRole, ShareView } from '../../src/protocol/index.ts';
 import type { ShareAnswer } from '../state/share-actions.ts';
@@ -32,12 +32,10 @@ export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: ()
 
   const { shares: actions } = useServices();
 
-  const refresh = async () => {
-    const listed = await actions.list(row.sessionId);
-    if ('ok' in listed) setShares(listed.ok);
-    else setProblem(listed.problem);
-  };
-  useEffect(() => void refresh(), [row.sessionId]);
+  const show = (listed: ShareAnswer<ShareView[]>) => ('ok' in listed ? setShares(listed.ok) : setProblem(listed.problem));
+  const refresh = async () => show(await actions.list(row.sessionId));
+  // who joins and leaves shows as it happens: the server pushes the list on every change
+  useEffect(() => actions.follow(row.sessionId, show), [row.sessionId]);
 
   /** One step at a time: its problem shown, then the list read again. */
   const act = async (step: () => Promise<ShareAnswer<unknown>>) => {
