@@ -15,8 +15,8 @@ export interface ServerUsage {
 
 export interface ServerProcess {
   app: AppAddress;
-  /** the server process's memory and CPU now */
-  usage(): Promise<ServerUsage>;
+  /** the server process's memory and CPU now; `afterGc`: after a full garbage collection */
+  usage(afterGc?: boolean): Promise<ServerUsage>;
   /** writes a heap snapshot of the server to `path`; its memory right after (the snapshot collects garbage first) */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
@@ -34,9 +34,9 @@ export async function forkServer(options: ServerProcessOptions): Promise<ServerP
   const ready = await Promise.race([reply<AppAddress>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
   return {
     app: { url: ready.url, token: ready.token, socketUrl: ready.socketUrl },
-    usage: () => {
+    usage: (afterGc = false) => {
       const answer = reply<ServerUsage>();
-      child.send({ type: 'usage' });
+      child.send({ type: 'usage', gc: afterGc });
       return answer;
     },
     heapSnapshot: async (path) => {

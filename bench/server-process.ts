@@ -2,12 +2,14 @@
 // browser (and kubectl's terminal), so the server's memory and CPU are measured apart from them.
 // Options come as one JSON argument; the process answers on its IPC channel:
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
-//   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
+//   usage  {rss, cpuMs, sessions}                      to {type: "usage"}; with {gc: true}, after a full
+//          garbage collection (what the server holds, not its garbage)
 //   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
 import { writeHeapSnapshot } from 'node:v8';
+import { collectGarbage } from './full-gc.ts';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
 
@@ -23,8 +25,9 @@ async function close(): Promise<void> {
   process.exit(0);
 }
 
-process.on('message', (message: { type: string; path?: string }) => {
+process.on('message', (message: { type: string; path?: string; gc?: boolean }) => {
   if (message.type === 'usage') {
+    if (message.gc) collectGarbage();
     const cpu = process.cpuUsage();
     send({ type: 'usage', rss: process.memoryUsage.rss(), cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (message.type === 'heap' && message.path) {

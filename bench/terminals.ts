@@ -149,8 +149,8 @@ export interface BenchApp {
   /** kubectl's HOME (its discovery cache) */
   kubectlHome: string;
   floor: Launcher;
-  /** the server process's memory and CPU now */
-  usage(): Promise<ServerUsage>;
+  /** the server process's memory and CPU now; `afterGc`: after a full garbage collection */
+  usage(afterGc?: boolean): Promise<ServerUsage>;
   /** a heap snapshot of the server process to `path`; its memory right after */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
@@ -196,7 +196,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     kubectl,
     kubectlHome: kubectl.home,
     floor: barePty(),
-    usage: () => server.usage(),
+    usage: (afterGc) => server.usage(afterGc),
     heapSnapshot: (path) => server.heapSnapshot(path),
     close: async () => {
       client.close();
