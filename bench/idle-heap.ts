@@ -25,7 +25,7 @@ try {
   const warm = await openIdleShells(bench.app, WARM);
   await sleep(1_000);
   const rssBefore = (await bench.usage()).rss;
-  const heldBefore = (await bench.usage(true)).rss;
+  const heldBefore = await bench.usage(true);
   const before = await bench.heapSnapshot(join(dir, 'before.heapsnapshot'));
   const pages = await openIdleShells(bench.app, terminals);
   await sleep(1_000);
@@ -34,18 +34,20 @@ try {
   // terminals in it takes more memory than the first, and what malloc keeps of it counts in the
   // RSS read after it. The first snapshot's memory, freed before the terminals open, can be
   // reused by them: this reading leans low where the one after the snapshots leans high.
-  const heldAfter = (await bench.usage(true)).rss;
+  const heldAfter = await bench.usage(true);
   const after = await bench.heapSnapshot(join(dir, 'after.heapsnapshot'));
   const per = (bytes: number) => `${(bytes / terminals / 1024).toFixed(2)} KiB`;
   console.log(`${terminals} idle terminals (after ${WARM} warm-up ones); per terminal:`);
   console.log(`  RSS (before the snapshots)   ${per(rssAfter - rssBefore)}`);
-  console.log(`  RSS (after a full GC)        ${per(heldAfter - heldBefore)}`);
+  console.log(`  RSS (after a full GC)        ${per(heldAfter.rss - heldBefore.rss)}`);
+  console.log(`    JS heap reserved then      ${per(heldAfter.heapTotal - heldBefore.heapTotal)}`);
+  console.log(`    outside V8 then            ${per(heldAfter.rss - heldBefore.rss - (heldAfter.heapTotal - heldBefore.heapTotal) - (heldAfter.external - heldBefore.external))}`);
   console.log(`  JS heap used (after GC)      ${per(after.heapUsed - before.heapUsed)}`);
   console.log(`  JS heap reserved             ${per(after.heapTotal - before.heapTotal)}`);
   console.log(`  external (C++ objects)       ${per(after.external - before.external)}`);
   console.log(`    of it ArrayBuffers         ${per(after.arrayBuffers - before.arrayBuffers)}`);
   console.log(`  RSS (after the snapshots)    ${per(after.rss - before.rss)}`);
-  console.log(`  outside V8 (after a full GC) ${per(heldAfter - heldBefore - (after.heapTotal - before.heapTotal) - (after.external - before.external))}`);
+  console.log(`    outside V8 then            ${per(after.rss - before.rss - (after.heapTotal - before.heapTotal) - (after.external - before.external))}`);
   const parts = heapDiff(join(dir, 'before.heapsnapshot'), join(dir, 'after.heapsnapshot'));
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
   console.log(`new heap objects: ${per(total)} per terminal; the largest parts:`);

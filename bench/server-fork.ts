@@ -9,6 +9,9 @@ import type { ServerProcessOptions } from './server-process.ts';
 export interface ServerUsage {
   /** the server process's resident memory, bytes */
   rss: number;
+  /** of it, what V8 has reserved for the JS heap, and C++ objects tied to JS ones (ArrayBuffers among them), bytes */
+  heapTotal: number;
+  external: number;
   /** CPU time it has used since it started (user + system), ms */
   cpuMs: number;
 }
