@@ -25,8 +25,9 @@ export interface ServerProcess {
   close(): Promise<void>;
 }
 
-export async function forkServer(options: ServerProcessOptions): Promise<ServerProcess> {
-  const child = fork('bench/server-process.ts', [JSON.stringify(options)], { execPath: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `built`: the server process bundled by bench/built-server.ts, run by Node itself; else its sources, through tsx */
+export async function forkServer(options: ServerProcessOptions, built?: string): Promise<ServerProcess> {
+  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const orphan = () => child.kill('SIGTERM');
   process.once('exit', orphan);

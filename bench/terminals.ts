@@ -167,6 +167,8 @@ export interface BenchAppOptions {
    * isolation costs; its launchers' subjects say so
    */
   isolation?: 'none';
+  /** the server process as bench/built-server.ts bundles it (its path), instead of its sources through tsx */
+  builtServer?: string;
 }
 
 /**
@@ -184,7 +186,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     maxSessions: options.maxSessions ?? 64,
     hub: options.hub,
     uiDir: options.uiDir,
-  });
+  }, options.builtServer);
   const app = { ...server.app, kubeconfigPath: sandbox.kubeconfigPath };
   const client = await HubClient.connect(app);
   const unisolated = options.isolation === 'none' ? ', unisolated sandbox' : '';
