@@ -28,21 +28,24 @@ const bench = await startBenchApp({ maxSessions: terminals + WARM + 10, fixture:
 try {
   const warm = await openIdleShells(bench.app, WARM);
   await sleep(1_000);
+  const before = await bench.heapSnapshot(join(dir, 'before.heapsnapshot'));
+  // Read after the first snapshot, not before it: building a snapshot takes native memory that
+  // malloc keeps once it is freed (about 100 MB of RSS here), which a reading before it would
+  // count against the terminals.
   const rssBefore = (await bench.usage()).rss;
   const heldBefore = await bench.usage(true);
-  const before = await bench.heapSnapshot(join(dir, 'before.heapsnapshot'));
   const pages = await openIdleShells(bench.app, terminals);
   await sleep(1_000);
   const rssAfter = (await bench.usage()).rss;
-  // after a full GC but before the second snapshot: building a snapshot of a heap with the new
-  // terminals in it takes more memory than the first, and what malloc keeps of it counts in the
-  // RSS read after it. The first snapshot's memory, freed before the terminals open, can be
-  // reused by them: this reading leans low where the one after the snapshots leans high.
+  // Before the second snapshot, which takes more memory than the first (the heap has the new
+  // terminals in it): what malloc keeps of it counts in the RSS read after it. The first one's
+  // memory, freed before the terminals opened, can be reused by them: the readings between the
+  // snapshots lean low where the one after them leans high.
   const heldAfter = await bench.usage(true);
   const after = await bench.heapSnapshot(join(dir, 'after.heapsnapshot'));
   const per = (bytes: number) => `${(bytes / terminals / 1024).toFixed(2)} KiB`;
   console.log(`${terminals} idle terminals (after ${WARM} warm-up ones), the server ${built ? 'built' : 'from its sources through tsx'}; per terminal:`);
-  console.log(`  RSS (before the snapshots)   ${per(rssAfter - rssBefore)}`);
+  console.log(`  RSS (between the snapshots)  ${per(rssAfter - rssBefore)}`);
   console.log(`  RSS (after a full GC)        ${per(heldAfter.rss - heldBefore.rss)}`);
   console.log(`    JS heap reserved then      ${per(heldAfter.heapTotal - heldBefore.heapTotal)}`);
   console.log(`    outside V8 then            ${per(heldAfter.rss - heldBefore.rss - (heldAfter.heapTotal - heldBefore.heapTotal) - (heldAfter.external - heldBefore.external))}`);
