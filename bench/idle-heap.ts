@@ -1,43 +1,60 @@
 // What one idle interactive terminal costs the server, part by part (issue #20, goal 3):
-//   npx tsx bench/idle-heap.ts [terminals=200]
+//   npx tsx bench/idle-heap.ts [terminals=200] [--built]
 // Starts the bench's three processes (bench/terminals.ts), opens a few shells first so code
 // loading and JIT warm-up are in the baseline, takes a heap snapshot of the server, opens
 // `terminals` idle shells as figure 5 does, takes another, and prints the server's memory growth
 // per terminal (RSS, JS heap, memory outside it) and the new heap objects grouped by part
-// (bench/heap-diff.ts). Not a figure: it explains figure 5's number.
+// (bench/heap-diff.ts). Not a figure: it explains figure 5's number. With --built the server is
+// bundled as the installed program is (bench/built-server.ts) rather than run through tsx.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { heapDiff } from './heap-diff.ts';
+import { builtServerProcess } from './built-server.ts';
 import { openIdleShells } from './idle-shells.ts';
 import { fixtureFor } from './sandbox-fixture.ts';
 import { startBenchApp } from './terminals.ts';
 
 const WARM = 10;
-const terminals = Number(process.argv[2] ?? 200);
-if (!(terminals > 0)) throw new Error('usage: npx tsx bench/idle-heap.ts [terminals]: a positive number of terminals');
+const args = process.argv.slice(2);
+const terminals = Number(args.find((arg) => arg !== '--built') ?? 200);
+if (!(terminals > 0)) throw new Error('usage: npx tsx bench/idle-heap.ts [terminals] [--built]: a positive number of terminals');
+const built = args.includes('--built') ? await builtServerProcess() : undefined;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dir = mkdtempSync(join(tmpdir(), 'octant-exec-heap-'));
-const bench = await startBenchApp({ maxSessions: terminals + WARM + 10, fixture: fixtureFor(terminals + WARM) });
+const bench = await startBenchApp({ maxSessions: terminals + WARM + 10, fixture: fixtureFor(terminals + WARM), builtServer: built?.path });
 try {
   const warm = await openIdleShells(bench.app, WARM);
   await sleep(1_000);
-  const rssBefore = (await bench.usage()).rss;
   const before = await bench.heapSnapshot(join(dir, 'before.heapsnapshot'));
+  // Read after the first snapshot, not before it: building a snapshot takes native memory that
+  // malloc keeps once it is freed (about 100 MB of RSS here), which a reading before it would
+  // count against the terminals.
+  const rssBefore = (await bench.usage()).rss;
+  const heldBefore = await bench.usage(true);
   const pages = await openIdleShells(bench.app, terminals);
   await sleep(1_000);
   const rssAfter = (await bench.usage()).rss;
+  // Before the second snapshot, which takes more memory than the first (the heap has the new
+  // terminals in it): what malloc keeps of it counts in the RSS read after it. The first one's
+  // memory, freed before the terminals opened, can be reused by them: the readings between the
+  // snapshots lean low where the one after them leans high.
+  const heldAfter = await bench.usage(true);
   const after = await bench.heapSnapshot(join(dir, 'after.heapsnapshot'));
   const per = (bytes: number) => `${(bytes / terminals / 1024).toFixed(2)} KiB`;
-  console.log(`${terminals} idle terminals (after ${WARM} warm-up ones); per terminal:`);
-  console.log(`  RSS (before the snapshots)   ${per(rssAfter - rssBefore)}`);
+  console.log(`${terminals} idle terminals (after ${WARM} warm-up ones), the server ${built ? 'built' : 'from its sources through tsx'}; per terminal:`);
+  console.log(`  RSS (between the snapshots)  ${per(rssAfter - rssBefore)}`);
+  console.log(`  RSS (after a full GC)        ${per(heldAfter.rss - heldBefore.rss)}`);
+  console.log(`    JS heap reserved then      ${per(heldAfter.heapTotal - heldBefore.heapTotal)}`);
+  console.log(`    outside V8 then            ${per(heldAfter.rss - heldBefore.rss - (heldAfter.heapTotal - heldBefore.heapTotal) - (heldAfter.external - heldBefore.external))}`);
   console.log(`  JS heap used (after GC)      ${per(after.heapUsed - before.heapUsed)}`);
   console.log(`  JS heap reserved             ${per(after.heapTotal - before.heapTotal)}`);
   console.log(`  external (C++ objects)       ${per(after.external - before.external)}`);
   console.log(`    of it ArrayBuffers         ${per(after.arrayBuffers - before.arrayBuffers)}`);
   console.log(`  RSS (after the snapshots)    ${per(after.rss - before.rss)}`);
+  console.log(`    outside V8 then            ${per(after.rss - before.rss - (after.heapTotal - before.heapTotal) - (after.external - before.external))}`);
   const parts = heapDiff(join(dir, 'before.heapsnapshot'), join(dir, 'after.heapsnapshot'));
   const total = parts.reduce((sum, p) => sum + p.bytes, 0);
   console.log(`new heap objects: ${per(total)} per terminal; the largest parts:`);
@@ -60,6 +77,7 @@ try {
   // say so and go on stopping the server and the sandbox.
   process.on('uncaughtException', (error) => console.error(`while closing: ${error.message}`));
   await bench.close();
+  built?.remove();
   rmSync(dir, { recursive: true, force: true });
 }
 process.exit(0); // the pages' sockets, whose server is gone

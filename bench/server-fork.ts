@@ -9,21 +9,25 @@ import type { ServerProcessOptions } from './server-process.ts';
 export interface ServerUsage {
   /** the server process's resident memory, bytes */
   rss: number;
+  /** of it, what V8 has reserved for the JS heap, and C++ objects tied to JS ones (ArrayBuffers among them), bytes */
+  heapTotal: number;
+  external: number;
   /** CPU time it has used since it started (user + system), ms */
   cpuMs: number;
 }
 
 export interface ServerProcess {
   app: AppAddress;
-  /** the server process's memory and CPU now */
-  usage(): Promise<ServerUsage>;
+  /** the server process's memory and CPU now; `afterGc`: after a full garbage collection */
+  usage(afterGc?: boolean): Promise<ServerUsage>;
   /** writes a heap snapshot of the server to `path`; its memory right after (the snapshot collects garbage first) */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }
 
-export async function forkServer(options: ServerProcessOptions): Promise<ServerProcess> {
-  const child = fork('bench/server-process.ts', [JSON.stringify(options)], { execPath: tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `built`: the server process bundled by bench/built-server.ts, run by Node itself; else its sources, through tsx */
+export async function forkServer(options: ServerProcessOptions, built?: string): Promise<ServerProcess> {
+  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const orphan = () => child.kill('SIGTERM');
   process.once('exit', orphan);
@@ -34,9 +38,9 @@ export async function forkServer(options: ServerProcessOptions): Promise<ServerP
   const ready = await Promise.race([reply<AppAddress>(), exited.then(() => Promise.reject(new Error('the server process exited before it was ready')))]);
   return {
     app: { url: ready.url, token: ready.token, socketUrl: ready.socketUrl },
-    usage: () => {
+    usage: (afterGc = false) => {
       const answer = reply<ServerUsage>();
-      child.send({ type: 'usage' });
+      child.send({ type: 'usage', gc: afterGc });
       return answer;
     },
     heapSnapshot: async (path) => {

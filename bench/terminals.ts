@@ -149,8 +149,8 @@ export interface BenchApp {
   /** kubectl's HOME (its discovery cache) */
   kubectlHome: string;
   floor: Launcher;
-  /** the server process's memory and CPU now */
-  usage(): Promise<ServerUsage>;
+  /** the server process's memory and CPU now; `afterGc`: after a full garbage collection */
+  usage(afterGc?: boolean): Promise<ServerUsage>;
   /** a heap snapshot of the server process to `path`; its memory right after */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
@@ -167,6 +167,8 @@ export interface BenchAppOptions {
    * isolation costs; its launchers' subjects say so
    */
   isolation?: 'none';
+  /** the server process as bench/built-server.ts bundles it (its path), instead of its sources through tsx */
+  builtServer?: string;
 }
 
 /**
@@ -184,7 +186,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     maxSessions: options.maxSessions ?? 64,
     hub: options.hub,
     uiDir: options.uiDir,
-  });
+  }, options.builtServer);
   const app = { ...server.app, kubeconfigPath: sandbox.kubeconfigPath };
   const client = await HubClient.connect(app);
   const unisolated = options.isolation === 'none' ? ', unisolated sandbox' : '';
@@ -196,7 +198,7 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     kubectl,
     kubectlHome: kubectl.home,
     floor: barePty(),
-    usage: () => server.usage(),
+    usage: (afterGc) => server.usage(afterGc),
     heapSnapshot: (path) => server.heapSnapshot(path),
     close: async () => {
       client.close();

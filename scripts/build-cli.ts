@@ -11,7 +11,7 @@ import { rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 // CommonJS dependencies call require() for Node's own modules; an ES module has no require.
-const requireShim = "import { createRequire as __octantExecRequire } from 'node:module'; const require = __octantExecRequire(import.meta.url);";
+export const requireShim = "import { createRequire as __octantExecRequire } from 'node:module'; const require = __octantExecRequire(import.meta.url);";
 
 /**
  * client-node's config.js (KubeConfig) takes two names from the index of its generated API, and
