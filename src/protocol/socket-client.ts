@@ -8,19 +8,11 @@
 // the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
 // drop before the whole screen came asks for it again, as half a screen cannot be gone on from.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
-import { TokenBucket } from '../domain/token-bucket.ts';
+import type { TokenBucket } from '../domain/token-bucket.ts';
+import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget } from './input-pacing.ts';
 import type { SessionSink } from './session-sink.ts';
 
 export type { AttachInfo, SessionSink } from './session-sink.ts';
-
-/** Input frames stay far below the server's maxPayload (256 KiB): a big paste is split, never refused. */
-const INPUT_FRAME_BYTES = 32 * 1024;
-/** Input waits while the browser still holds this much unsent on the socket (a paste of 10 MB is not copied into it at once). */
-const INPUT_BUFFERED_BYTES = 256 * 1024;
-/** How soon waiting input looks again for room (the socket's buffer or the rate budget). */
-const INPUT_RETRY_MS = 15;
-/** The server's input limit before its hello says otherwise (docs/api.md: 4 MiB/s). */
-const DEFAULT_INPUT_BYTES_PER_SECOND = 4 * 1024 * 1024;
 
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
@@ -129,7 +121,7 @@ export class SocketClient {
       a.unackedWritten = 0;
     }
     // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
-    this.#dropInput(() => true);
+    this.#dropInput(() => true, true);
     if (this.#closed) return;
     this.#setState('reconnecting');
     void this.#scheduleRetry(opened);
@@ -261,7 +253,7 @@ export class SocketClient {
     }
   }
 
-  #dropInput(which: (sessionId: string) => boolean): void {
+  #dropInput(which: (sessionId: string) => boolean, lost = false): void {
     const dropped = new Set<string>();
     for (let i = this.#outbox.length - 1; i >= 0; i--) {
       if (!which(this.#outbox[i].sessionId)) continue;
@@ -269,13 +261,15 @@ export class SocketClient {
       this.#outbox.splice(i, 1);
     }
     if (this.#outbox.length === 0) clearTimeout(this.#inputRetry);
-    for (const sessionId of dropped) this.#tellPending(sessionId);
+    for (const sessionId of dropped) this.#tellPending(sessionId, lost);
   }
 
-  #tellPending(sessionId: string): void {
+  #tellPending(sessionId: string, lost = false): void {
     let bytes = 0;
     for (const item of this.#outbox) if (item.sessionId === sessionId) bytes += item.bytes.length;
-    this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
+    const sink = this.#attachments.get(sessionId)?.sink;
+    sink?.inputPending?.(bytes);
+    if (lost) sink?.inputLost?.();
   }
 
   /** The end of input: the process's stdin is closed (a session without a terminal), once the input queued before it has gone. */
@@ -388,12 +382,4 @@ export class SocketClient {
   #sendRaw(bytes: Uint8Array): void {
     if (this.#ws?.readyState === OPEN) this.#ws.send(bytes as Uint8Array<ArrayBuffer>);
   }
-}
-
-/**
- * The page's input budget: below the server's (docs/api.md: its rate, bursts of four seconds'
- * worth) by a margin, because frames sent apart may reach the server together.
- */
-function inputBudget(serverBytesPerSecond: number, now: () => number): TokenBucket {
-  return new TokenBucket(serverBytesPerSecond * 0.9, serverBytesPerSecond * 2, now);
 }

@@ -1,7 +1,8 @@
 // `octant-exec exec` against a server that misbehaves, a stand-in that speaks just enough of the
-// API and the socket: a socket that drops mid-session, frames that are not the protocol, another
-// protocol version. Each ends the command with exit 1 and a sentence that says what happened,
-// the terminal restored, and a session that was started closed on the way out.
+// API and the socket: a socket that drops mid-session (reconnected, and the output goes on from the
+// byte reached; or, when that cannot be, ended), frames that are not the protocol, another protocol
+// version. Each end is exit 1 and a sentence that says what happened, the terminal restored, and a
+// session that was started closed on the way out.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -13,11 +14,28 @@ import { startTmux } from '../support/tmux.ts';
 
 requireTool(TMUX);
 
-/** What the socket does once attached, by the pod's name. */
-const behaviours: Record<string, (ws: WebSocket) => void> = {
-  drop: (ws) => {
-    ws.send(encodeFrame(FrameKind.Stdout, 't1', new TextEncoder().encode('partial-output\n')));
-    setTimeout(() => ws.terminate(), 200);
+const out = (ws: WebSocket, text: string) => ws.send(encodeFrame(FrameKind.Stdout, 't1', new TextEncoder().encode(text)));
+const dropSoon = (ws: WebSocket) => setTimeout(() => ws.terminate(), 200);
+/** where each reattach after a drop asked to go on from */
+const reattachedFrom: number[] = [];
+
+/** What the socket does once attached (`from`: 0 the first time, the offset reached after a drop), by the pod's name. */
+const behaviours: Record<string, (ws: WebSocket, from: number) => void> = {
+  // drops once; attached again, the rest of the output and the end (exit 3)
+  drop: (ws, from) => {
+    if (from > 0) {
+      reattachedFrom.push(from);
+      out(ws, 'rest-output\n');
+      return ws.send(JSON.stringify({ type: 'session', session: { ...sessionOf('drop'), state: 'exited', exitCode: 3 } }));
+    }
+    out(ws, 'partial-output\n');
+    dropSoon(ws);
+  },
+  // drops, and the server is not reachable again
+  'drop-gone': (ws) => {
+    out(ws, 'partial-output\n');
+    refuseUpgrade = true;
+    dropSoon(ws);
   },
   'bad-frame': (ws) => ws.send(new Uint8Array([0x7f, 2, 0x74, 0x31, 0x41])),
   'bad-text': (ws) => ws.send('{"type": "session", '),
@@ -27,6 +45,9 @@ const closed: string[] = [];
 let pod = '';
 /** the protocol version the stand-in says hello with */
 let protocol = 1;
+/** the process runs (stdin goes to it from then on) */
+let running = true;
+const sessionOf = (name: string) => ({ sessionId: 't1', state: 'interactive', target: { namespace: 'default', pod: name, container: 'main' } });
 const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
   let body = '';
   for await (const chunk of req) body += chunk;
@@ -50,10 +71,11 @@ const sockets = new WebSocketServer({ server, path: '/api/v1/stream', verifyClie
 sockets.on('connection', (ws) => {
   ws.send(JSON.stringify({ type: 'hello', protocol, sessions: [], alerts: [], batches: [], limits: {} }));
   ws.on('message', (data, binary) => {
-    if (binary || JSON.parse(String(data)).type !== 'attach') return;
-    const session = { sessionId: 't1', state: 'interactive', target: { namespace: 'default', pod, container: 'main' } };
-    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session }));
-    behaviours[pod](ws);
+    const message = binary ? undefined : JSON.parse(String(data));
+    if (message?.type !== 'attach') return;
+    const from = Number(message.from);
+    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from, to: from, dropped: 0, restored: false, running, session: sessionOf(pod) }));
+    behaviours[pod](ws, from);
   });
 });
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -64,12 +86,49 @@ test.after(async () => {
 });
 const env = { OCTANT_EXEC_URL: `http://127.0.0.1:${port}/`, OCTANT_EXEC_TOKEN: 'any' };
 
-test('a socket that drops mid-session: what came is shown, the drop is said, exit 1, the session closed', async () => {
+const dropped = new RegExp(`the connection to the octant-exec server at http://127\\.0\\.0\\.1:${port} dropped`);
+
+test('a socket that drops mid-session is reconnected: the output goes on from the byte reached, and the exit is the process\'s', async () => {
+  reattachedFrom.length = 0;
   const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env });
-  assert.is(run.code, 1, run.stderr);
-  assert.is(run.stdout, 'partial-output\n');
-  assert.match(run.stderr, new RegExp(`the connection to the octant-exec server at http://127\\.0\\.0\\.1:${port} dropped`));
-  assert.ok(closed.includes('drop'), 'the session was closed on the way out');
+  assert.is(run.code, 3, run.stderr);
+  assert.is(run.stdout, 'partial-output\nrest-output\n');
+  assert.equal(reattachedFrom, ['partial-output\n'.length]);
+  assert.match(run.stderr, new RegExp(`${dropped.source}: reconnecting for up to 60 s \\(the terminal goes on on the server\\)\\noctant-exec exec: reconnected\\n`));
+});
+
+test('a drop before a piped stdin was all sent ends it: the process would miss part of its input', async () => {
+  running = false; // not running yet: the pipe's end has not gone
+  reattachedFrom.length = 0;
+  try {
+    const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env, input: 'some input' });
+    assert.is(run.code, 1, run.stderr);
+    assert.is(run.stdout, 'partial-output\n');
+    assert.match(run.stderr, new RegExp(`${dropped.source} while stdin was piped to the process, which cannot be resumed without losing some of it`));
+    assert.equal(reattachedFrom, [], 'not attached again');
+    assert.ok(closed.includes('drop'), 'the session was closed on the way out');
+  } finally {
+    running = true;
+  }
+});
+
+test('a server gone for longer than OCTANT_EXEC_RECONNECT_SECONDS: exit 1, said; 0 does not reconnect at all', async () => {
+  try {
+    const gone = await runCli(['exec', 'drop-gone'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: '1' } });
+    assert.is(gone.code, 1, gone.stderr);
+    assert.match(gone.stderr, new RegExp(`reconnecting for up to 1 s[\\s\\S]*${dropped.source} and could not be reached again within 1 s: the terminal \\(t1\\) is left to the server's idle timeout`));
+  } finally {
+    refuseUpgrade = false;
+  }
+  reattachedFrom.length = 0;
+  const never = await runCli(['exec', 'drop'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: '0' } });
+  assert.is(never.code, 1, never.stderr);
+  assert.not.match(never.stderr, /reconnecting/);
+  assert.match(never.stderr, dropped);
+  assert.equal(reattachedFrom, []);
+  const bad = await runCli(['exec', 'drop'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: 'soon' } });
+  assert.is(bad.code, 2, bad.stderr);
+  assert.match(bad.stderr, /OCTANT_EXEC_RECONNECT_SECONDS is whole seconds from 0 \(never reconnect\) to 3600, not "soon"/);
 });
 
 test('a refused socket upgrade: a sentence, exit 1, no crash', async () => {
@@ -105,10 +164,10 @@ test('a server of another protocol version: said before anything starts, exit 1'
   }
 });
 
-test('in a terminal, a drop puts the terminal back in its mode before saying so', async () => {
+test('in a terminal, a drop is said on lines of its own, the keys typed meanwhile said lost, and the terminal is put back in its mode at the end', async () => {
   const terminal = startTmux('fault', cliArgv(['exec', 'drop']), env, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/";' });
   try {
-    await terminal.waitFor(/partial-output[\s\S]*dropped[\s\S]*EXIT=1\nMODE=icanon/, 'the drop said, exit 1, the terminal cooked');
+    await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting [^\n]*keys typed meanwhile are lost\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
   } finally {
     terminal.kill();
   }

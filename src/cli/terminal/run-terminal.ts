@@ -1,8 +1,11 @@
 // One terminal of a running server in this process's terminal: the action is started with
 // POST /exec, its session shown through the socket (output to stdout and stderr as it comes,
 // acknowledged once written: a slow terminal holds the remote process back, as in the page),
-// keys and size sent to it, and its end turned into this command's exit. Whatever way it ends
-// (the remote end, a detach, a signal, a lost connection, garbage from the server), this
+// keys and size sent to it, and its end turned into this command's exit. A dropped connection is
+// reconnected, as the page does, and the output goes on from the byte it reached; not when stdin is
+// piped to the process (what was in flight would be lost from the middle of its input), and not
+// past $OCTANT_EXEC_RECONNECT_SECONDS (60 s). Whatever way it ends
+// (the remote end, a detach, a signal, a connection lost for good, garbage from the server), this
 // terminal's mode is restored and the session is closed, as the page's tab close does: an
 // attach only detaches, a debug copy is deleted.
 import process from 'node:process';
@@ -12,6 +15,7 @@ import { serverSocket } from '../server/server-socket.ts';
 import { LocalTerminal } from './local-terminal.ts';
 import { outcomeOf, type Outcome } from './session-end.ts';
 import { pumpStdin } from './stdin-pump.ts';
+import { UsageError } from '../usage.ts';
 
 export interface TerminalRun {
   access: ServerAccess;
@@ -25,12 +29,23 @@ export interface TerminalRun {
 }
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
+/** how long a dropped connection is tried again before the command gives up (a restarted server, a proxy's failover) */
+const RECONNECT_SECONDS = 60;
+
+/** $OCTANT_EXEC_RECONNECT_SECONDS: how long to try again after a drop (0: never), whole seconds up to an hour. */
+function reconnectWithinMs(env: NodeJS.ProcessEnv): number {
+  const given = env.OCTANT_EXEC_RECONNECT_SECONDS;
+  if (given === undefined || given === '') return RECONNECT_SECONDS * 1000;
+  if (!/^\d{1,4}$/.test(given) || Number(given) > 3600) throw new UsageError(`OCTANT_EXEC_RECONNECT_SECONDS is whole seconds from 0 (never reconnect) to 3600, not ${JSON.stringify(given.slice(0, 40))}`);
+  return Number(given) * 1000;
+}
 
 export async function runTerminal(run: TerminalRun): Promise<number> {
+  const reconnectMs = reconnectWithinMs(process.env);
   const local = new LocalTerminal();
   // The socket first: a server that refuses it is found before anything starts, and the attach
   // follows the start at once.
-  const view = new SessionView(run, local);
+  const view = new SessionView(run, local, reconnectMs);
   let sessionId: string | undefined;
   try {
     await view.ready;
@@ -92,6 +107,11 @@ class SessionView {
   /** offset reached, and where the replay that follows `attached` ends */
   #offset = 0;
   #replayTo = 0;
+  #attached = false;
+  /** piped stdin not all sent yet: its end not reached, or some of it lost with a dropped socket */
+  #pipeUnsent: boolean;
+  /** set while a dropped connection is tried again: its end gives up */
+  #outage: ReturnType<typeof setTimeout> | undefined;
   #endedRow: SessionRow | undefined;
   #stopStdin: (() => void) | undefined;
   /** input bytes the socket client still holds (paced) */
@@ -105,7 +125,10 @@ class SessionView {
   constructor(
     readonly run: TerminalRun,
     readonly local: LocalTerminal,
+    /** how long a dropped connection is tried again; 0: not at all */
+    readonly reconnectMs: number,
   ) {
+    this.#pipeUnsent = run.request.stdin === true;
     this.ready = new Promise((resolve, reject) => (this.#ready = { resolve, reject }));
     this.#ended = new Promise((resolve) => (this.#end = resolve));
     const origin = run.access.url.origin;
@@ -113,11 +136,17 @@ class SessionView {
       protocolError: (what) => this.#finish({ code: 1, sentence: `the server at ${origin} sent ${lowerFirst(serverText(what).replace(/\.$/, ''))}, which is not the terminal protocol: is --server an octant-exec server of this version?` }),
     });
     this.#client.onState((state) => {
+      if (state === 'open') return this.#reconnected();
       if (state !== 'reconnecting') return;
-      const sentence = !this.#hello
-        ? `the octant-exec server at ${origin} refused or dropped the terminal socket: check that it runs and that the token is its own`
-        : `the connection to the octant-exec server at ${origin} dropped${this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : ''}`;
-      this.#finish({ code: 1, sentence });
+      if (!this.#hello) return this.#finish({ code: 1, sentence: `the octant-exec server at ${origin} refused or dropped the terminal socket: check that it runs and that the token is its own` });
+      const dropped = `the connection to the octant-exec server at ${origin} dropped`;
+      const leftTo = this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : '';
+      if (!this.#attached) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
+      if (reconnectMs === 0) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
+      if (this.#pipeUnsent) return this.#finish({ code: 1, sentence: `${dropped} while stdin was piped to the process, which cannot be resumed without losing some of it${leftTo}` });
+      const seconds = reconnectMs / 1000;
+      this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server${this.local.tty ? '; keys typed meanwhile are lost' : ''})`);
+      this.#outage = setTimeout(() => this.#finish({ code: 1, sentence: `${dropped} and could not be reached again within ${seconds} s${leftTo}` }), reconnectMs);
     });
     this.#client.onMessage((message) => this.#message(message));
     this.#stopSignals = this.#onSignals();
@@ -142,6 +171,9 @@ class SessionView {
         this.#inputPending = bytes;
         if (bytes === 0 && this.#detachWhenSent) this.#detach();
       },
+      inputLost: () => {
+        if (this.run.request.stdin === true) this.#pipeUnsent = true;
+      },
     });
     return this.#ended;
   }
@@ -159,9 +191,12 @@ class SessionView {
         return this.#ready.resolve();
       case 'attached':
         if (message.sessionId !== this.#sessionId) return;
+        // attached again after a reconnect, from the offset reached: the server may no longer hold all of it
+        if (this.#attached && Number.isSafeInteger(message.dropped) && message.dropped > 0) this.#note(`${message.dropped} bytes of output came while the connection was down and are no longer held by the server`);
         this.#offset = message.from;
         this.#replayTo = message.to;
-        this.#started(message.session);
+        if (!this.#attached) this.#started(message.session);
+        this.#attached = true;
         if (message.running) this.#running();
         return this.#sawRow(message.session);
       case 'stream':
@@ -212,7 +247,11 @@ class SessionView {
       {
         send: (bytes) => this.#client.input(sessionId, bytes),
         // an attach leaves at the end of a pipe, once what was piped has gone
-        end: () => (this.run.detachable ? this.#detachOnceSent() : this.#client.eof(sessionId)),
+        end: () => {
+          if (this.run.detachable) return this.#detachOnceSent();
+          this.#pipeUnsent = false; // the end goes after what is queued: a drop before it is sent tells inputLost
+          this.#client.eof(sessionId);
+        },
         detach: () => this.#detach(),
       },
       { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
@@ -239,10 +278,24 @@ class SessionView {
     return () => handlers.forEach((off) => off());
   }
 
+  /** The socket is open again after a drop: the socket client attaches again from the offset reached. */
+  #reconnected(): void {
+    if (!this.#outage || this.#over) return;
+    clearTimeout(this.#outage);
+    this.#outage = undefined;
+    this.#note('reconnected');
+  }
+
+  /** A line on stderr in the middle of the session (in raw mode a new line needs its \r). */
+  #note(line: string): void {
+    process.stderr.write(this.local.tty ? `\r\n${this.run.program}: ${line}\r\n` : `${this.run.program}: ${line}\n`);
+  }
+
   /** Once: stdout and stderr are written out before the outcome is told. */
   #finish(outcome: Outcome): void {
     if (this.#over) return;
     this.#over = true;
+    clearTimeout(this.#outage);
     // before the session starts, the end is the start's failure
     this.#ready.reject(new ServerError(outcome.sentence ?? 'ended before the terminal started'));
     this.#stopSignals();
