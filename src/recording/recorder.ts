@@ -1,27 +1,24 @@
 // The server's recorder: decides which terminal runs are recorded (the --record policy, and what
 // each terminal's owner asked for), feeds each one's writer from the data plane (the bytes the
 // exec stream gives, never through the actors), resizes from the log, and tells the log when a
-// recording starts and stops. Files live in the state directory's recordings/ folder, named by
-// the server (the session id it gave out, the run, the time), never by anything a client sent.
+// recording starts and stops. Recordings are kept in a RecordingStorage (the state directory's
+// files, or the shared store's database), named by the server (the session id it gave out, the
+// run, the time), never by anything a client sent.
 //
 // A stream opens inside a machine step (a terminal entering its run), before the step has put
 // the run's facts in the session list: its recording begins with its first byte instead (timed
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
-import { compressCast } from './compress-cast.ts';
+import type { ReadCast } from './cast-file.ts';
+import type { RecordingStorage } from './recording-storage.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
-/** a recording's name: what the recorder makes, and all that GET .../recording will open */
-const FILE_NAME = /^[A-Za-z0-9_-]{1,100}\.cast$/;
 
 interface Recording {
   writer: CastWriter;
@@ -48,12 +45,11 @@ export class Recorder {
 
   constructor(
     private readonly system: ExecSystem,
-    readonly dir: string,
+    readonly storage: RecordingStorage,
     readonly policy: RecordingPolicy,
     private readonly warn: (message: string) => void,
     private readonly now: () => number = monotonicNow,
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#atRest();
     this.#stop = [
       system.io.listen({
@@ -103,40 +99,39 @@ export class Recorder {
     return undefined;
   }
 
-  /** The file of a recording named in the log, as it is now: compressed, or as a crash or a run still going left it. */
-  path(file: string): string | undefined {
-    if (!FILE_NAME.test(file)) return undefined;
-    for (const name of [`${file}.gz`, file]) {
-      const path = join(this.dir, name);
-      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
-    }
-    return undefined;
+  /** A recording named in the log, checked as it is read, or undefined when it is gone (storage.read). */
+  read(file: string, maxBytes: number): Promise<ReadCast | undefined> {
+    return this.storage.read(file, maxBytes);
   }
 
   /**
    * Removes the recordings of the runs that ended before `time` (retention: the log lets those
    * runs go then too), by the audit trail's end of each run; a run still going keeps its
-   * recording, whenever that stopped. A file whose run the trail has let go (a finished run,
+   * recording, whenever that stopped. A recording whose run the trail has let go (a finished run,
    * older than the trail's latest runs) goes by when it was last written. Only the recorder's
-   * own names are touched. Resolves with how many went.
+   * own names are touched. Resolves with how many went. In a shared store, recordings that a
+   * replica lost meanwhile left unfinished are finished (compressed) here too.
    */
   async expire(time: number): Promise<number> {
     const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
     const open = new Set([...this.#recordings.values(), ...this.#paused.values()].map((r) => r.file));
     let removed = 0;
-    for (const name of await readdir(this.dir)) {
-      const file = name.replace(/\.gz$/, '');
-      if (!FILE_NAME.test(file) || open.has(file)) continue;
-      const path = join(this.dir, name);
-      try {
-        const run = runs.get(file);
-        const ended = run ? run.endedAt : (await stat(path)).mtimeMs;
+    try {
+      if (this.storage.shared) this.#atRest();
+      for (const { name, writtenAt } of await this.storage.list()) {
+        if (open.has(name)) continue;
+        const run = runs.get(name);
+        const ended = run ? run.endedAt : writtenAt;
         if (ended === undefined || ended >= time) continue;
-        await unlink(path);
-        removed++;
-      } catch (error) {
-        this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
+        try {
+          await this.storage.remove(name);
+          removed++;
+        } catch (error) {
+          this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
+        }
       }
+    } catch (error) {
+      this.warn(`the recordings could not be listed for retention (${errorText(error)}); it is tried again at the next compaction`);
     }
     return removed;
   }
@@ -149,18 +144,21 @@ export class Recorder {
     for (const sessionId of [...this.#paused.keys()]) this.#unpause(sessionId);
     // stops first, then the compressions they start
     while (this.#compressing.size > 0) await Promise.all(this.#compressing);
+    await this.storage.close();
   }
 
-  /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
+  /** What a process left mid-way (it stopped before the runs ended): those recordings compressed. */
   #atRest(): void {
-    for (const name of readdirSync(this.dir)) {
-      if (name.endsWith('.gz.part')) unlinkSync(join(this.dir, name));
-      else if (name.endsWith('.cast') && FILE_NAME.test(name)) this.#compress(name);
-    }
+    this.#track(
+      this.storage.leftovers().then(
+        (names) => names.forEach((name) => this.#compress(name)),
+        (error) => this.warn(`the recordings left unfinished could not be listed (${errorText(error)}); they play as they are`),
+      ),
+    );
   }
 
   #compress(file: string): void {
-    this.#track(compressCast(join(this.dir, file)).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
+    this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
   /** Begins recording a running terminal's run, timed from `opening.at`. */
@@ -177,7 +175,8 @@ export class Recorder {
     let writer: CastWriter;
     try {
       writer = new CastWriter({
-        path: join(this.dir, file),
+        name: file,
+        storage: this.storage,
         header: { width: size.cols, height: size.rows, timestamp: Math.floor(now / 1000), command: row.argv.join(' '), env: { TERM } },
         maxBytes: this.policy.maxBytes,
         now: this.now,

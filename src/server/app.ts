@@ -41,6 +41,7 @@ import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { Recorder } from '../recording/recorder.ts';
+import { FileRecordings } from '../recording/file-recordings.ts';
 import { DEFAULT_RECORDING } from '../recording/recording-policy.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
@@ -209,7 +210,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.open({ ...systemOptions, store });
       upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
     }
-    recorder = new Recorder(system, join(options.stateDir, 'recordings'), { ...DEFAULT_RECORDING, ...options.recording }, warn);
+    // in the shared store when it keeps them (every replica plays every recording), else the state directory's files
+    recorder = new Recorder(system, shared?.recordings?.() ?? new FileRecordings(join(options.stateDir, 'recordings')), { ...DEFAULT_RECORDING, ...options.recording }, warn);
     const recordings = recorder;
     upkeep.alsoExpire((before) => void recordings.expire(before)); // it warns of what it cannot remove itself
     // a replica joining a shared log leaves the others' copies alone: they are theirs to delete
