@@ -32,13 +32,21 @@ const monotonicNow = () => performance.timeOrigin + performance.now();
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
+  /** bytes that came before the log gave the run back (a shared log's round trip): they begin the recording when it does */
+  early: Uint8Array[];
+  earlyBytes: number;
 }
+
+/** early bytes held per terminal at most: past it, they are not kept (a run the log does not give back is not recorded) */
+const EARLY_MAX_BYTES = 1 << 20;
 
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
   /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
   readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
+  /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
+  readonly #wishSent = new Set<string>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
@@ -55,13 +63,13 @@ export class Recorder {
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening) this.#begin(sessionId, opening);
+          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(sessionId, opening, chunk);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted) this.#opening.set(sessionId, { at: this.now() });
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), early: [], earlyBytes: 0 });
         },
         streamClosed: (sessionId) => {
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
@@ -71,6 +79,11 @@ export class Recorder {
       }),
       system.onEntry((entry) => {
         if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
+        if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
+        // the run is in the list now: what it printed before begins its recording
+        const id = (entry as { sessionId?: unknown }).sessionId;
+        const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
+        if (opening && opening.earlyBytes > 0) this.#begin(id as string, opening);
       }),
     ];
   }
@@ -88,14 +101,23 @@ export class Recorder {
   set(sessionId: string, on: boolean): string | undefined {
     if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
-    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) this.system.recording({ type: 'recording.wanted', sessionId, on });
+    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) {
+      // before the fact: a log that folds it at once takes it out again
+      if (on) this.#wishSent.add(sessionId);
+      else this.#wishSent.delete(sessionId);
+      this.system.recording({ type: 'recording.wanted', sessionId, on });
+    }
     if (!on) {
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
     }
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
-    if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
+    if (this.system.io.isRunning(sessionId)) {
+      const opening = this.#opening.get(sessionId) ?? { at: this.now(), early: [], earlyBytes: 0 };
+      // a shared log has not given the run back yet: it begins with the next byte, or when it has
+      if (!this.#begin(sessionId, opening)) this.#opening.set(sessionId, opening);
+    }
     return undefined;
   }
 
@@ -161,11 +183,21 @@ export class Recorder {
     this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
-  /** Begins recording a running terminal's run, timed from `opening.at`. */
-  #begin(sessionId: string, opening: Opening): void {
-    this.#opening.delete(sessionId);
+  #holdEarly(sessionId: string, opening: Opening, chunk: Uint8Array): void {
+    opening.earlyBytes += chunk.length;
+    if (opening.earlyBytes > EARLY_MAX_BYTES) this.#opening.delete(sessionId);
+    else opening.early.push(chunk.slice());
+  }
+
+  /**
+   * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
+   * before; false (nothing done) while the log has not given its run back yet.
+   */
+  #begin(sessionId: string, opening: Opening): boolean {
     const row = this.system.sessionList.byId[sessionId];
-    if (this.#recordings.has(sessionId) || !row?.interactive) return;
+    if (!row) return false;
+    this.#opening.delete(sessionId);
+    if (this.#recordings.has(sessionId) || !row.interactive) return true;
     const now = opening.at;
     const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (paused) this.#paused.delete(sessionId);
@@ -192,10 +224,12 @@ export class Recorder {
       this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
       this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
       this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
-      return;
+      return true;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    for (const chunk of opening.early) writer.output(chunk);
+    return true;
   }
 
   #end(sessionId: string, reason: CastStop): void {
