@@ -17,7 +17,6 @@
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import type { LogEntry } from './log-entry.ts';
 import type { Snapshot } from './store.ts';
-import type { RecordingStorage } from '../recording/recording-storage.ts';
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
 
@@ -109,8 +108,6 @@ export interface SharedStore {
    * catch-up read). One listener per store; a revocation may be told more than once.
    */
   listenRevocations(listener: (revoked: RevokedSignIn[]) => void): void;
-  /** where the replicas keep recordings, when the store keeps them (every replica reads them all); else each replica's state directory. Its own connections: closed by its user. */
-  recordings?(): RecordingStorage;
   /** writes what waits (for at most `timeoutMs`), gives up the lease, and closes the connections */
   close(timeoutMs?: number): Promise<void>;
 }

@@ -21,8 +21,9 @@ import type { CastSink, RecordingStorage } from './recording-storage.ts';
 export interface PgRecordingsOptions {
   url: string;
   replica: string;
-  connectTimeoutMs: number;
-  statementTimeoutMs: number;
+  /** a connection attempt, and each statement, gives up after these (defaults 5 s, 10 s: the event log's) */
+  connectTimeoutMs?: number;
+  statementTimeoutMs?: number;
   /** bytes a recording holds while the database does not answer (default 8 MiB: minutes of a busy terminal) */
   maxHeldBytes?: number;
   /** how long a recording that ends goes on trying to store what it holds (default 10 s) */
@@ -45,13 +46,13 @@ export class PgRecordings implements RecordingStorage {
   readonly #nextSeq = new Map<string, PgCastSink>();
 
   constructor(options: PgRecordingsOptions) {
-    this.#options = { maxHeldBytes: 8 << 20, closeTimeoutMs: 10_000, ...options };
+    this.#options = { maxHeldBytes: 8 << 20, closeTimeoutMs: 10_000, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, ...options };
     this.#pool = new pg.Pool({
       connectionString: options.url,
       max: POOL_SIZE,
-      connectionTimeoutMillis: options.connectTimeoutMs,
-      statement_timeout: options.statementTimeoutMs,
-      query_timeout: options.statementTimeoutMs + 2_000,
+      connectionTimeoutMillis: this.#options.connectTimeoutMs,
+      statement_timeout: this.#options.statementTimeoutMs,
+      query_timeout: this.#options.statementTimeoutMs + 2_000,
       keepAlive: true,
       application_name: `octant-exec recordings ${options.replica}`,
     });

@@ -21,8 +21,6 @@ import { migrate } from './schema.ts';
 import { compactionBase, putSnapshot, readStart } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { WriteQueue } from './write-queue.ts';
-import { PgRecordings } from '../../recording/pg-recordings.ts';
-import type { RecordingStorage } from '../../recording/recording-storage.ts';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -338,11 +336,6 @@ export class PgStore implements SharedStore {
 
   #refuseWhenLost(what: string): void {
     if (this.#leaseLost) throw new Error(`replica ${this.replica.id} lost its lease in the event store: it ${what}`);
-  }
-
-  recordings(): RecordingStorage {
-    const { url, connectTimeoutMs, statementTimeoutMs } = this.#settings;
-    return new PgRecordings({ url, replica: this.replica.id, connectTimeoutMs, statementTimeoutMs });
   }
 
   async close(timeoutMs = 5_000): Promise<void> {
