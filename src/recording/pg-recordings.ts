@@ -42,8 +42,8 @@ export class PgRecordings implements RecordingStorage {
   readonly #pool: pg.Pool;
   readonly #health: Availability;
   readonly #options: Required<PgRecordingsOptions>;
-  /** the next chunk of a recording this process stopped (turned off): turned on again, it goes on there */
-  readonly #nextSeq = new Map<string, PgCastSink>();
+  /** the sinks of the recordings not yet finished: one turned off and on again in its run goes on after its last chunk */
+  readonly #sinks = new Map<string, PgCastSink>();
 
   constructor(options: PgRecordingsOptions) {
     this.#options = { maxHeldBytes: 8 << 20, closeTimeoutMs: 10_000, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, ...options };
@@ -66,19 +66,15 @@ export class PgRecordings implements RecordingStorage {
 
   async open(name: string, append: boolean): Promise<CastSink> {
     const settings = { pool: this.#pool, health: this.#health, replica: this.#options.replica, maxHeldBytes: this.#options.maxHeldBytes, closeTimeoutMs: this.#options.closeTimeoutMs };
-    let nextSeq = 0;
-    if (append) {
-      nextSeq = this.#nextSeq.get(name)?.nextSeq ?? (await this.#lastSeq(name)) + 1;
-      // going on: it is being written again (a finish meanwhile would have compressed it)
-      await this.#pool.query(`UPDATE recordings SET state = 'writing', replica = $2 WHERE name = $1`, [name, this.#options.replica]);
-    }
+    // a recording is finished only when its run ends: one going on is still 'writing'
+    const nextSeq = append ? (this.#sinks.get(name)?.nextSeq ?? (await this.#lastSeq(name)) + 1) : 0;
     const sink = new PgCastSink(settings, name, nextSeq);
-    this.#nextSeq.set(name, sink);
+    this.#sinks.set(name, sink);
     return sink;
   }
 
   async discard(name: string): Promise<void> {
-    this.#nextSeq.delete(name);
+    this.#sinks.delete(name);
     await this.remove(name);
   }
 
@@ -92,7 +88,7 @@ export class PgRecordings implements RecordingStorage {
   }
 
   async finish(name: string): Promise<void> {
-    this.#nextSeq.delete(name);
+    this.#sinks.delete(name);
     await withTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ compressed: boolean }>('SELECT compressed FROM recordings WHERE name = $1 FOR UPDATE', [name]);
       if (rows.length === 0 || rows[0].compressed) return; // removed, or finished by another replica

@@ -3,7 +3,7 @@
 // leaves all it had stored (written within a flush interval, without a stop), which another
 // finishes; the database stopped mid-recording loses nothing and doubles nothing, unless a
 // recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
-// stored stays); retention's remove takes the rows.
+// stored stays); turned off and on, a recording goes on in its rows; retention's remove takes them.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
@@ -110,6 +110,17 @@ test('the database stopped mid-recording: what was written meanwhile is stored a
   } finally {
     await small.close();
   }
+});
+
+test('turned off and on again in its run, a recording goes on in the same rows after its last chunk', async ({ a, b }) => {
+  const first = recorded(a, 'web-run1-6');
+  first.say('before the pause\r\n');
+  await first.w.stop('user');
+  const resumed = new CastWriter({ name: 'web-run1-6', header, maxBytes: 1 << 20, now: () => 0, storage: a, resume: first.w });
+  resumed.output(bytes('after the pause\r\n'));
+  await resumed.stop('ended');
+  assert.equal(await played(b, 'web-run1-6'), { text: `${first.text}${JSON.stringify([0, 'o', 'after the pause\r\n'])}\n`, gzipped: false });
+  assert.is(resumed.bytes, Buffer.byteLength((await played(b, 'web-run1-6'))!.text));
 });
 
 test("retention's remove takes a recording's rows, chunks and all; it is gone for every replica", async (context) => {
