@@ -3,7 +3,8 @@
 // leaves all it had stored (written within a flush interval, without a stop), which another
 // finishes; the database stopped mid-recording loses nothing and doubles nothing, unless a
 // recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
-// stored stays); turned off and on, a recording goes on in its rows; retention's remove takes them.
+// stored stays); a chunk sent again is kept and counted once; turned off and on, a recording goes
+// on in its rows; retention's remove takes them.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
@@ -121,6 +122,20 @@ test('turned off and on again in its run, a recording goes on in the same rows a
   await resumed.stop('ended');
   assert.equal(await played(b, 'web-run1-6'), { text: `${first.text}${JSON.stringify([0, 'o', 'after the pause\r\n'])}\n`, gzipped: false });
   assert.is(resumed.bytes, Buffer.byteLength((await played(b, 'web-run1-6'))!.text));
+});
+
+test('chunks sent again (an answer lost after the commit) are stored and counted once', async (context) => {
+  const first = await context.a.open('web-run1-7', false);
+  const line = Buffer.from(HEADER_LINE);
+  await first.write(line, 0, line.length);
+  await first.datasync();
+  // the same chunk, numbered the same, as a retry after a lost answer sends it
+  const again = await context.a.open('web-run1-7', false);
+  await again.write(line, 0, line.length);
+  await again.datasync();
+  await Promise.all([first.close(), again.close()]);
+  assert.equal(await rows(context, 'web-run1-7'), [{ state: 'writing', compressed: false, bytes: line.length, plain: 1 }]);
+  assert.equal(await played(context.b, 'web-run1-7'), { text: HEADER_LINE, gzipped: false });
 });
 
 test("retention's remove takes a recording's rows, chunks and all; it is gone for every replica", async (context) => {
