@@ -9,6 +9,9 @@
 // the run's facts in the session list: its recording begins with its first byte instead (timed
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
+// A shared log gives the wish and the run's row back after a round trip, when the stream may
+// already print: the wish is remembered here until then, and the bytes before the row (bounded)
+// begin the recording when it comes.
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
