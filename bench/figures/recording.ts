@@ -18,6 +18,7 @@ import process from 'node:process';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { DEFAULT_RECORD_MAX_BYTES } from '../../src/recording/recording-policy.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
@@ -49,7 +50,7 @@ async function hour(totalBytes: number, maxBytes: number | undefined): Promise<H
     const adapter = new FakeExecAdapter();
     const store = new FileStore(dir);
     const system = ExecSystem.open({ adapter, store, clock: () => new VirtualClock(Date.UTC(2026, 11, 1, 12)), snapshots: false, warn: () => {} });
-    const recorder = maxBytes === undefined ? undefined : new Recorder(system, join(dir, 'recordings'), { mode: 'all', input: false, maxBytes }, () => {}, () => system.clock.now());
+    const recorder = maxBytes === undefined ? undefined : new Recorder(system, new FileRecordings(join(dir, 'recordings')), { mode: 'all', input: false, maxBytes }, () => {}, () => system.clock.now());
     const chunks = Array.from({ length: 8 }, (_, i) => chunkOfLines(i * 1000));
     const cpuBefore = process.cpuUsage();
     system.exec({ target: { namespace: 'default', pod: 'web', containers: ['nginx'] }, command: { shell: 'sh' }, interactive: true, requestedBy: 'bench' }, ['nginx']);

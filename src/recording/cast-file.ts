@@ -1,9 +1,9 @@
-// Reading a recording back from the disk, which may have been damaged since (a torn write in a
+// Reading a recording back from where it is kept (a file, or the database's rows), which may have been damaged since (a torn write in a
 // crash, a truncated copy, a flipped byte): it is checked line by line as it streams, and what can
 // be read is given, with a sentence saying where it stops; a file with no readable header is an
 // error. Nothing holds the whole file: a first pass checks it (piece by piece, the event loop free
 // between pieces), a second streams the good part (or the stored .gz, when whole) to the reader.
-// The file is opened before it is checked, so a compression or retention meanwhile does not change what is read.
+// A file is opened (rows: a snapshot taken) before it is checked, so a compression or retention meanwhile does not change what is read.
 import { open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
@@ -27,6 +27,17 @@ export class CastDamaged extends Error {}
 /** a longer line is damage (the writer's lines are one output chunk each): a line is held whole while it is checked */
 export const MAX_LINE_BYTES = 8 * 1024 * 1024;
 
+/** A stored recording read twice: once to check it, once to send it (the same bytes both times). */
+export interface CastSource {
+  /** stored compressed (gzip) */
+  gz: boolean;
+  /** the stored bytes, from the start, as a new stream */
+  stream(): Readable;
+  /** how many bytes are stored */
+  size(): Promise<number>;
+  close(): Promise<void>;
+}
+
 /**
  * Opens and checks a recording (`.cast.gz`, or a `.cast` a crash left uncompressed). `maxBytes`:
  * more than this decompressed is not read (a file grown on the disk, or a gzip bomb put in its
@@ -39,23 +50,27 @@ export async function readCast(path: string, maxBytes: number): Promise<ReadCast
     await checked.close();
     throw error;
   });
-  const gz = path.endsWith('.gz');
+  const source: CastSource = { gz: path.endsWith('.gz'), stream: () => sent.createReadStream(), size: () => sent.stat().then((s) => s.size), close: () => sent.close() };
+  return checkCast(checked.createReadStream(), source, maxBytes).finally(() => checked.close());
+}
+
+/** Checks `first` (a stream of the stored bytes) and gives the good part of `source`'s; closes `source` when it throws. */
+export async function checkCast(first: Readable, source: CastSource, maxBytes: number): Promise<ReadCast> {
+  const { gz } = source;
   const decoded = (raw: Readable) => (gz ? raw.pipe(createGunzip()) : raw);
   try {
-    const { bytes, damage } = await check(decoded(checked.createReadStream()), maxBytes, gz);
+    const { bytes, damage } = await check(decoded(first), maxBytes, gz);
     return {
       bytes,
       gzipped: gz && !damage,
       ...(damage ? { damage } : {}),
-      text: () => firstBytes(decoded(sent.createReadStream()), bytes),
-      stored: () => ({ stream: sent.createReadStream(), size: sent.stat().then((s) => s.size) }),
-      close: () => sent.close(),
+      text: () => firstBytes(decoded(source.stream()), bytes),
+      stored: () => ({ stream: source.stream(), size: source.size() }),
+      close: () => source.close(),
     };
   } catch (error) {
-    await sent.close();
+    await source.close();
     throw error;
-  } finally {
-    await checked.close();
   }
 }
 

@@ -2,13 +2,16 @@
 // event: [seconds, "o"|"i"|"r", data]) while the run goes on. Lines are buffered and written at
 // least every `flushMs`, and made durable (fdatasync) at most once a `flushMs` (a crash loses at
 // most about that much), never past `maxBytes` (the recording stops there; the terminal does
-// not). Writes are asynchronous, one in flight per writer, so a slow disk never holds the event
+// not); a write is always made durable within `flushMs` (a timer armed by the write, so an idle
+// terminal's last output is not left waiting for its next). Where the bytes go is a CastSinks
+// (recording-storage.ts): a file by default, or the database's rows. Writes are asynchronous, one in flight per writer, so a slow disk never holds the event
 // loop (the terminals' bytes). Output bytes arrive in chunks that may cut a UTF-8 character in
 // two: each direction has its own streaming decoder, so the halves meet again. Event times never
 // go backwards (the clock given should be monotonic; a step back is still clamped).
 // When the run ends the file is compressed at rest (compress-cast.ts).
-import { open, unlink, type FileHandle } from 'node:fs/promises';
+import { open, unlink } from 'node:fs/promises';
 import { errorText } from '../runtime/error-text.ts';
+import type { CastSink, CastSinks } from './recording-storage.ts';
 
 export interface CastHeader {
   version: 2;
@@ -23,11 +26,9 @@ export interface CastHeader {
 /** Why a recording stopped: the run ended, it reached its size limit, someone turned it off, or the disk refused it. */
 export type CastStop = 'ended' | 'limit' | 'user' | 'failed';
 
-/** the file operations the writer uses (tests put a failing disk here) */
-export type OpenCastFile = (path: string) => Promise<Pick<FileHandle, 'write' | 'datasync' | 'truncate' | 'close'>>;
-
 export interface CastWriterOptions {
-  path: string;
+  /** its name in `storage` (with the default, files: its path) */
+  name: string;
   header: Omit<CastHeader, 'version'>;
   /** the file never grows past this (the header included) */
   maxBytes: number;
@@ -39,8 +40,8 @@ export interface CastWriterOptions {
   flushMs?: number;
   /** told once when the writer stops by itself: at the limit, or when the file cannot be made or written (with why) */
   stoppedItself?: (reason: 'limit' | 'failed', detail: string) => void;
-  /** default: a new file, mode 0600, never one that exists */
-  openFile?: OpenCastFile;
+  /** where it is written; default: files (a new one mode 0600, never one that exists; tests put a failing disk here) */
+  storage?: CastSinks;
   /** the same run's recording, stopped (turned off, now on again): this one goes on in its file, after it closes, with its time zero and no second header */
   resume?: CastWriter;
 }
@@ -49,13 +50,18 @@ export interface CastWriterOptions {
 const FLUSH_BYTES = 64 * 1024;
 export const CAST_FLUSH_MS = 1000;
 
-const openNew: OpenCastFile = (path) => open(path, 'wx', 0o600);
+/** recordings as files, named by their paths */
+export const castFiles: CastSinks = {
+  noun: 'file',
+  open: (path, append) => open(path, append ? 'a' : 'wx', 0o600),
+  discard: (path) => unlink(path),
+};
 
 export class CastWriter {
   readonly #options: CastWriterOptions;
   readonly #started: number;
   readonly #decoders = { o: new TextDecoder(), i: new TextDecoder() };
-  #file: Awaited<ReturnType<OpenCastFile>> | undefined;
+  #file: CastSink | undefined;
   /** the writes, one after the other: the last one queued */
   #queue: Promise<void>;
   #buffer: string[] = [];
@@ -70,6 +76,8 @@ export class CastWriter {
   /** the last event's time: times never go backwards */
   #lastSeconds = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
+  /** armed by a write not yet made durable: it is, within the flush interval */
+  #syncTimer: ReturnType<typeof setTimeout> | undefined;
   #stopped: CastStop | undefined;
   #failed = false;
   readonly #closed: Promise<void>;
@@ -140,7 +148,7 @@ export class CastWriter {
       return this.#opened(header);
     }
     try {
-      this.#file = await open(this.#options.path, 'a', 0o600);
+      this.#file = await this.#storage.open(this.#options.name, true);
       this.#queued += previous.bytes;
       this.#written = this.#lineEnd = previous.bytes;
     } catch (error) {
@@ -150,7 +158,7 @@ export class CastWriter {
 
   async #opened(header: string): Promise<void> {
     try {
-      this.#file = await (this.#options.openFile ?? openNew)(this.#options.path);
+      this.#file = await this.#storage.open(this.#options.name, false);
       await this.#put(Buffer.from(header));
     } catch (error) {
       // a file without its whole header is no recording: nothing is left behind
@@ -171,7 +179,7 @@ export class CastWriter {
     this.#buffer.push(line);
     this.#buffered += size;
     if (this.#buffered >= FLUSH_BYTES) this.#flush();
-    else this.#timer ??= setTimeout(() => this.#flush(), this.#options.flushMs ?? CAST_FLUSH_MS);
+    else this.#timer ??= setTimeout(() => this.#flush(), this.#flushMs);
   }
 
   /** Hands what is buffered to the queue. */
@@ -194,11 +202,30 @@ export class CastWriter {
       this.#written += bytesWritten;
     }
     this.#lineEnd = this.#written;
-    const now = performance.now();
-    if (now - this.#syncedAt >= (this.#options.flushMs ?? CAST_FLUSH_MS)) {
-      this.#syncedAt = now;
-      await this.#file!.datasync();
-    }
+    const since = performance.now() - this.#syncedAt;
+    if (since >= this.#flushMs) await this.#sync();
+    else this.#syncTimer ??= setTimeout(() => this.#syncLater(), this.#flushMs - since);
+  }
+
+  async #sync(): Promise<void> {
+    if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
+    this.#syncTimer = undefined;
+    this.#syncedAt = performance.now();
+    await this.#file!.datasync();
+  }
+
+  /** The last write, not yet durable: made so, in its turn among the writes. */
+  #syncLater(): void {
+    this.#syncTimer = undefined;
+    this.#queue = this.#queue.then(() => (this.#failed || !this.#file ? undefined : this.#sync().catch((error) => this.#fail(error, false))));
+  }
+
+  get #flushMs(): number {
+    return this.#options.flushMs ?? CAST_FLUSH_MS;
+  }
+
+  get #storage(): CastSinks {
+    return this.#options.storage ?? castFiles;
   }
 
   /** A write failed: the recording stops there, its file ends at its last whole line (or is removed, `header`: it had none). */
@@ -211,15 +238,16 @@ export class CastWriter {
     await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
     await this.#file?.close().catch(() => undefined);
     this.#file = undefined;
-    if (header) await unlink(this.#options.path).catch(() => undefined);
+    if (header) await this.#storage.discard(this.#options.name).catch(() => undefined);
     this.#queued = this.#written = header ? 0 : this.#lineEnd;
-    this.#options.stoppedItself?.('failed', `the file could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
+    this.#options.stoppedItself?.('failed', `the ${this.#storage.noun} could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
     this.#close();
   }
 
   #clear(): void {
     if (this.#timer !== undefined) clearTimeout(this.#timer);
-    this.#timer = undefined;
+    if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
+    this.#timer = this.#syncTimer = undefined;
     this.#buffer = [];
     this.#buffered = 0;
   }

@@ -1,27 +1,27 @@
 // The server's recorder: decides which terminal runs are recorded (the --record policy, and what
 // each terminal's owner asked for), feeds each one's writer from the data plane (the bytes the
 // exec stream gives, never through the actors), resizes from the log, and tells the log when a
-// recording starts and stops. Files live in the state directory's recordings/ folder, named by
-// the server (the session id it gave out, the run, the time), never by anything a client sent.
+// recording starts and stops. Recordings are kept in a RecordingStorage (the state directory's
+// files, or the shared store's database), named by the server (the session id it gave out, the
+// run, the time), never by anything a client sent.
 //
 // A stream opens inside a machine step (a terminal entering its run), before the step has put
 // the run's facts in the session list: its recording begins with its first byte instead (timed
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
-import { mkdirSync, readdirSync, statSync, unlinkSync } from 'node:fs';
-import { readdir, stat, unlink } from 'node:fs/promises';
-import { join } from 'node:path';
+// A shared log gives the wish and the run's row back after a round trip, when the stream may
+// already print: the wish is remembered here until then, and the bytes before the row (bounded)
+// begin the recording when it comes.
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
-import { compressCast } from './compress-cast.ts';
+import type { ReadCast } from './cast-file.ts';
+import type { RecordingStorage } from './recording-storage.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
-/** a recording's name: what the recorder makes, and all that GET .../recording will open */
-const FILE_NAME = /^[A-Za-z0-9_-]{1,100}\.cast$/;
 
 interface Recording {
   writer: CastWriter;
@@ -35,37 +35,44 @@ const monotonicNow = () => performance.timeOrigin + performance.now();
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
+  /** bytes that came before the log gave the run back (a shared log's round trip): they begin the recording when it does */
+  early: Uint8Array[];
+  earlyBytes: number;
 }
+
+/** early bytes held per terminal at most: past it, they are not kept (a run the log does not give back is not recorded) */
+const EARLY_MAX_BYTES = 1 << 20;
 
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
   /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
   readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
+  /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
+  readonly #wishSent = new Set<string>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
 
   constructor(
     private readonly system: ExecSystem,
-    readonly dir: string,
+    readonly storage: RecordingStorage,
     readonly policy: RecordingPolicy,
     private readonly warn: (message: string) => void,
     private readonly now: () => number = monotonicNow,
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
     this.#atRest();
     this.#stop = [
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening) this.#begin(sessionId, opening);
+          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(sessionId, opening, chunk);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
         streamOpened: (sessionId) => {
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted) this.#opening.set(sessionId, { at: this.now() });
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), early: [], earlyBytes: 0 });
         },
         streamClosed: (sessionId) => {
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
@@ -75,6 +82,11 @@ export class Recorder {
       }),
       system.onEntry((entry) => {
         if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
+        if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
+        // the run is in the list now: what it printed before begins its recording
+        const id = (entry as { sessionId?: unknown }).sessionId;
+        const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
+        if (opening && opening.earlyBytes > 0) this.#begin(id as string, opening);
       }),
     ];
   }
@@ -92,51 +104,59 @@ export class Recorder {
   set(sessionId: string, on: boolean): string | undefined {
     if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
-    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) this.system.recording({ type: 'recording.wanted', sessionId, on });
+    if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) {
+      // before the fact: a log that folds it at once takes it out again
+      if (on) this.#wishSent.add(sessionId);
+      else this.#wishSent.delete(sessionId);
+      this.system.recording({ type: 'recording.wanted', sessionId, on });
+    }
     if (!on) {
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
     }
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
-    if (this.system.io.isRunning(sessionId)) this.#begin(sessionId, this.#opening.get(sessionId) ?? { at: this.now() });
+    if (this.system.io.isRunning(sessionId)) {
+      const opening = this.#opening.get(sessionId) ?? { at: this.now(), early: [], earlyBytes: 0 };
+      // a shared log has not given the run back yet: it begins with the next byte, or when it has
+      if (!this.#begin(sessionId, opening)) this.#opening.set(sessionId, opening);
+    }
     return undefined;
   }
 
-  /** The file of a recording named in the log, as it is now: compressed, or as a crash or a run still going left it. */
-  path(file: string): string | undefined {
-    if (!FILE_NAME.test(file)) return undefined;
-    for (const name of [`${file}.gz`, file]) {
-      const path = join(this.dir, name);
-      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return path;
-    }
-    return undefined;
+  /** A recording named in the log, checked as it is read, or undefined when it is gone (storage.read). */
+  read(file: string, maxBytes: number): Promise<ReadCast | undefined> {
+    return this.storage.read(file, maxBytes);
   }
 
   /**
    * Removes the recordings of the runs that ended before `time` (retention: the log lets those
    * runs go then too), by the audit trail's end of each run; a run still going keeps its
-   * recording, whenever that stopped. A file whose run the trail has let go (a finished run,
+   * recording, whenever that stopped. A recording whose run the trail has let go (a finished run,
    * older than the trail's latest runs) goes by when it was last written. Only the recorder's
-   * own names are touched. Resolves with how many went.
+   * own names are touched. Resolves with how many went. In a shared store, recordings that a
+   * replica lost meanwhile left unfinished are finished (compressed) here too.
    */
   async expire(time: number): Promise<number> {
     const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
     const open = new Set([...this.#recordings.values(), ...this.#paused.values()].map((r) => r.file));
     let removed = 0;
-    for (const name of await readdir(this.dir)) {
-      const file = name.replace(/\.gz$/, '');
-      if (!FILE_NAME.test(file) || open.has(file)) continue;
-      const path = join(this.dir, name);
-      try {
-        const run = runs.get(file);
-        const ended = run ? run.endedAt : (await stat(path)).mtimeMs;
+    try {
+      if (this.storage.shared) this.#atRest();
+      for (const { name, writtenAt } of await this.storage.list()) {
+        if (open.has(name)) continue;
+        const run = runs.get(name);
+        const ended = run ? run.endedAt : writtenAt;
         if (ended === undefined || ended >= time) continue;
-        await unlink(path);
-        removed++;
-      } catch (error) {
-        this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
+        try {
+          await this.storage.remove(name);
+          removed++;
+        } catch (error) {
+          this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
+        }
       }
+    } catch (error) {
+      this.warn(`the recordings could not be listed for retention (${errorText(error)}); it is tried again at the next compaction`);
     }
     return removed;
   }
@@ -149,25 +169,38 @@ export class Recorder {
     for (const sessionId of [...this.#paused.keys()]) this.#unpause(sessionId);
     // stops first, then the compressions they start
     while (this.#compressing.size > 0) await Promise.all(this.#compressing);
+    await this.storage.close();
   }
 
-  /** What the last process left mid-way (it stopped before the runs ended): recordings compressed, half-written .gz removed. */
+  /** What a process left mid-way (it stopped before the runs ended): those recordings compressed. */
   #atRest(): void {
-    for (const name of readdirSync(this.dir)) {
-      if (name.endsWith('.gz.part')) unlinkSync(join(this.dir, name));
-      else if (name.endsWith('.cast') && FILE_NAME.test(name)) this.#compress(name);
-    }
+    this.#track(
+      this.storage.leftovers().then(
+        (names) => names.forEach((name) => this.#compress(name)),
+        (error) => this.warn(`the recordings left unfinished could not be listed (${errorText(error)}); they play as they are`),
+      ),
+    );
   }
 
   #compress(file: string): void {
-    this.#track(compressCast(join(this.dir, file)).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
+    this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
-  /** Begins recording a running terminal's run, timed from `opening.at`. */
-  #begin(sessionId: string, opening: Opening): void {
-    this.#opening.delete(sessionId);
+  #holdEarly(sessionId: string, opening: Opening, chunk: Uint8Array): void {
+    opening.earlyBytes += chunk.length;
+    if (opening.earlyBytes > EARLY_MAX_BYTES) this.#opening.delete(sessionId);
+    else opening.early.push(chunk.slice());
+  }
+
+  /**
+   * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
+   * before; false (nothing done) while the log has not given its run back yet.
+   */
+  #begin(sessionId: string, opening: Opening): boolean {
     const row = this.system.sessionList.byId[sessionId];
-    if (this.#recordings.has(sessionId) || !row?.interactive) return;
+    if (!row) return false;
+    this.#opening.delete(sessionId);
+    if (this.#recordings.has(sessionId) || !row.interactive) return true;
     const now = opening.at;
     const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (paused) this.#paused.delete(sessionId);
@@ -177,7 +210,8 @@ export class Recorder {
     let writer: CastWriter;
     try {
       writer = new CastWriter({
-        path: join(this.dir, file),
+        name: file,
+        storage: this.storage,
         header: { width: size.cols, height: size.rows, timestamp: Math.floor(now / 1000), command: row.argv.join(' '), env: { TERM } },
         maxBytes: this.policy.maxBytes,
         now: this.now,
@@ -193,10 +227,12 @@ export class Recorder {
       this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
       this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
       this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
-      return;
+      return true;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    for (const chunk of opening.early) writer.output(chunk);
+    return true;
   }
 
   #end(sessionId: string, reason: CastStop): void {

@@ -41,6 +41,8 @@ import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { Recorder } from '../recording/recorder.ts';
+import { FileRecordings } from '../recording/file-recordings.ts';
+import type { RecordingStorage } from '../recording/recording-storage.ts';
 import { DEFAULT_RECORDING } from '../recording/recording-policy.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
@@ -104,9 +106,10 @@ export interface OctantExecOptions {
   publicUrl?: string;
   /**
    * an event log several replicas share (docs/scaling.md) instead of the state directory's files:
-   * how to open it, and where the other replicas reach this one (its --advertise URL)
+   * how to open it, and where the other replicas reach this one (its --advertise URL); and where
+   * the replicas keep recordings, when that store keeps them too (else each replica's files)
    */
-  sharedLog?: { open(advertise: string, warn: (message: string) => void): Promise<SharedStore>; advertise: string };
+  sharedLog?: { open(advertise: string, warn: (message: string) => void): Promise<SharedStore>; advertise: string; recordings?(replica: string): Promise<RecordingStorage> };
   /** what is recorded (--record, --record-input, --record-max-bytes; docs/recordings.md); default opt-in, no keystrokes, 64 MiB */
   recording?: Partial<RecordingPolicy>;
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
@@ -209,7 +212,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       system = ExecSystem.open({ ...systemOptions, store });
       upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
     }
-    recorder = new Recorder(system, join(options.stateDir, 'recordings'), { ...DEFAULT_RECORDING, ...options.recording }, warn);
+    // in the shared store when it keeps them (every replica plays every recording), else the state directory's files
+    const recordingStorage = shared && options.sharedLog?.recordings ? await options.sharedLog.recordings(shared.replica.id) : new FileRecordings(join(options.stateDir, 'recordings'));
+    recorder = new Recorder(system, recordingStorage, { ...DEFAULT_RECORDING, ...options.recording }, warn);
     const recordings = recorder;
     upkeep.alsoExpire((before) => void recordings.expire(before)); // it warns of what it cannot remove itself
     // a replica joining a shared log leaves the others' copies alone: they are theirs to delete

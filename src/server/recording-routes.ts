@@ -7,7 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol/index.ts';
 import type { AuditRecord } from '../events/projections/audit-trail.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import { CastDamaged, readCast } from '../recording/cast-file.ts';
+import { CastDamaged } from '../recording/cast-file.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { errorText } from '../runtime/error-text.ts';
 import { isObject } from './exec-body.ts';
@@ -36,27 +36,31 @@ async function oneOfFewReads<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** GET /sessions/ID/recording?run=N: the cast, streamed, gzip-encoded as stored when the client takes it and the file is whole. */
+/**
+ * GET /sessions/ID/recording?run=N: the cast, streamed, gzip-encoded as stored when the client
+ * takes it and the recording is whole. From any replica when recordings are in the shared store;
+ * otherwise (files, with replicas) only the one that recorded it has it.
+ */
 export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
-  const path = recorder.path(record.recording!.file);
-  if (!path && replicas) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
-  if (!path) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or its file was deleted).`);
+  const file = record.recording!.file;
   await oneOfFewReads(async () => {
     let cast;
     try {
-      cast = await readCast(path, recorder.policy.maxBytes + READ_SLACK_BYTES);
+      cast = await recorder.read(file, recorder.policy.maxBytes + READ_SLACK_BYTES);
     } catch (error) {
-      if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} Its file is ${record.recording!.file} in the recordings folder of the state directory.`);
+      if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} ${recorder.storage.where(file)}`);
       throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
     }
+    if (!cast && replicas && !recorder.storage.shared) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording kept in files stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
+    if (!cast) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or it was deleted).`);
     try {
       const gzip = cast.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
       const stored = gzip ? cast.stored() : undefined;
       res.writeHead(200, {
         'Content-Type': 'application/x-asciicast',
         'Content-Length': stored ? await stored.size : cast.bytes,
-        'Content-Disposition': `attachment; filename="${record.recording!.file}"`,
+        'Content-Disposition': `attachment; filename="${file}"`,
         'Cache-Control': 'no-store',
         ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
         ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),

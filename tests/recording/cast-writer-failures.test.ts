@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CastWriter, type OpenCastFile } from '../../src/recording/cast-writer.ts';
+import { CastWriter, castFiles } from '../../src/recording/cast-writer.ts';
+import type { CastSinks } from '../../src/recording/recording-storage.ts';
 import { compressCast } from '../../src/recording/compress-cast.ts';
 import { readBack } from './read-back.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -18,8 +19,8 @@ const bytes = (text: string) => new TextEncoder().encode(text);
 const full = () => Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 
 /** A real file whose writes succeed `whole` times, then the next writes `half` of what it is given and the one after fails. */
-function failingDisk(whole: number, half: boolean, closed: string[]): OpenCastFile {
-  return async (path) => {
+function failingDisk(whole: number, half: boolean, closed: string[]): CastSinks {
+  return { ...castFiles, open: async (path) => {
     const file = await open(path, 'wx', 0o600);
     let writes = 0;
     let torn = false;
@@ -39,7 +40,7 @@ function failingDisk(whole: number, half: boolean, closed: string[]): OpenCastFi
         return file.close();
       },
     };
-  };
+  } };
 }
 
 test('a header the disk refuses: the file is closed and removed, the recording stops as failed and says why', () =>
@@ -47,7 +48,7 @@ test('a header the disk refuses: the file is closed and removed, the recording s
     const path = join(dir, 'run.cast');
     const closed: string[] = [];
     const stopped: string[] = [];
-    const w = new CastWriter({ path, header, maxBytes: 1 << 20, now: () => 0, openFile: failingDisk(0, false, closed), stoppedItself: (reason, detail) => stopped.push(`${reason}: ${detail}`) });
+    const w = new CastWriter({ name: path, header, maxBytes: 1 << 20, now: () => 0, storage: failingDisk(0, false, closed), stoppedItself: (reason, detail) => stopped.push(`${reason}: ${detail}`) });
     w.output(bytes('lost'));
     await w.closed;
     assert.is(w.stopped, 'failed');
@@ -61,7 +62,7 @@ test('a write that goes half-way and then fails: the torn line is cut off, the c
   withTempDir(async (dir) => {
     const stopped: string[] = [];
     const torn = join(dir, 'torn.cast');
-    const w = new CastWriter({ path: torn, header, maxBytes: 1 << 20, now: () => 0, openFile: failingDisk(1, true, []), stoppedItself: (reason) => stopped.push(reason) });
+    const w = new CastWriter({ name: torn, header, maxBytes: 1 << 20, now: () => 0, storage: failingDisk(1, true, []), stoppedItself: (reason) => stopped.push(reason) });
     w.output(bytes('kept?\r\n'));
     await w.stop('ended');
     assert.is(w.stopped, 'failed');
@@ -76,7 +77,7 @@ test('a clock stepped back never makes event times go backwards', () =>
   withTempDir(async (dir) => {
     const path = join(dir, 'run.cast');
     let now = 10_000;
-    const w = new CastWriter({ path, header, maxBytes: 1 << 20, now: () => now });
+    const w = new CastWriter({ name: path, header, maxBytes: 1 << 20, now: () => now });
     now += 2000;
     w.output(bytes('a'));
     now -= 5000; // the wall clock stepped back

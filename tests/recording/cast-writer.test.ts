@@ -18,7 +18,7 @@ const header = { width: 80, height: 24, timestamp: 1_800_000_000, command: 'bash
 
 function writer(path: string, options: { maxBytes?: number; flushMs?: number; stopped?: string[] } = {}) {
   let now = 1_800_000_000_000;
-  const w = new CastWriter({ path, header, maxBytes: options.maxBytes ?? 1 << 20, now: () => now, flushMs: options.flushMs ?? 1000, stoppedItself: (reason, detail) => options.stopped?.push(`${reason}: ${detail}`) });
+  const w = new CastWriter({ name: path, header, maxBytes: options.maxBytes ?? 1 << 20, now: () => now, flushMs: options.flushMs ?? 1000, stoppedItself: (reason, detail) => options.stopped?.push(`${reason}: ${detail}`) });
   return { w, advance: (ms: number) => (now += ms) };
 }
 

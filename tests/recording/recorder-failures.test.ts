@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
@@ -13,7 +14,7 @@ import { waitFor } from '../support/wait.ts';
 function recorded(dir: string, maxBytes: number) {
   const warnings: string[] = [];
   const made = makeSystem();
-  const recorder = new Recorder(made.system, dir, { mode: 'all', input: false, maxBytes }, (w) => warnings.push(w), () => made.system.clock.now());
+  const recorder = new Recorder(made.system, new FileRecordings(dir), { mode: 'all', input: false, maxBytes }, (w) => warnings.push(w), () => made.system.clock.now());
   return { ...made, recorder, warnings };
 }
 

@@ -6,6 +6,7 @@ import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { readBack } from './read-back.ts';
@@ -15,7 +16,7 @@ const TERMINALS = 40;
 test('40 terminals recorded at once: each file is its own terminal\'s output, whole and in order', () =>
   withTempDir(async (dir) => {
     const { system, adapter } = makeSystem();
-    const recorder = new Recorder(system, dir, { mode: 'all', input: false, maxBytes: 64 << 20 }, () => {}, () => system.clock.now());
+    const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'all', input: false, maxBytes: 64 << 20 }, () => {}, () => system.clock.now());
     const ids = Array.from({ length: TERMINALS }, () => (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds[0]);
     const streams = ids.map((_, i) => adapter.streams[i].open());
     const expected = ids.map(() => '');

@@ -7,6 +7,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
@@ -14,7 +15,7 @@ import { waitFor } from '../support/wait.ts';
 test('off then on in the same run: one file, without what was printed while off; the next run has its own', () =>
   withTempDir(async (dir) => {
     const { system, adapter } = makeSystem();
-    const recorder = new Recorder(system, dir, { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
+    const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
     const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
     const stream = adapter.last().open();
     stream.stdout('$ ');

@@ -6,6 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readdirSync } from 'node:fs';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import type { EventStore } from '../../src/events/store.ts';
@@ -14,7 +15,7 @@ import { withTempDir } from '../support/temp-dir.ts';
 
 function server(dir: string, store?: EventStore) {
   const made = makeSystem(store ? { store } : {});
-  const recorder = new Recorder(made.system, dir, { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
+  const recorder = new Recorder(made.system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
   return { ...made, recorder };
 }
 

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RecordingPolicy } from '../../src/protocol/http.ts';
 import { Recorder } from '../../src/recording/recorder.ts';
+import { FileRecordings } from '../../src/recording/file-recordings.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
@@ -18,7 +19,7 @@ import { waitFor } from '../support/wait.ts';
 function recorded(dir: string, policy: Partial<RecordingPolicy> = {}) {
   const warnings: string[] = [];
   const made = makeSystem();
-  const recorder = new Recorder(made.system, dir, { mode: 'all', input: false, maxBytes: 1 << 20, ...policy }, (w) => warnings.push(w), () => made.system.clock.now());
+  const recorder = new Recorder(made.system, new FileRecordings(dir), { mode: 'all', input: false, maxBytes: 1 << 20, ...policy }, (w) => warnings.push(w), () => made.system.clock.now());
   return { ...made, recorder, warnings };
 }
 

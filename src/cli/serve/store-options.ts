@@ -3,7 +3,7 @@
 // a URL is never printed with its password.
 import { readFileSync } from 'node:fs';
 import type { OctantExecOptions } from '../../server/app.ts';
-import { openPostgresLog } from '../../server/shared-log.ts';
+import { openPostgresLog, openPostgresRecordings } from '../../server/shared-log.ts';
 import { UsageError } from '../usage.ts';
 
 export interface StoreFlags {
@@ -22,7 +22,7 @@ export function sharedLogOptions(flags: StoreFlags): Pick<OctantExecOptions, 'sh
   if (!/^postgres(ql)?:\/\//.test(url)) throw new UsageError('--store takes a PostgreSQL URL, postgres://USER@HOST:PORT/DATABASE (the default, without --store, is the state directory\'s files)');
   if (flags.advertise === undefined) throw new UsageError('a shared --store needs --advertise URL: where the other replicas reach this one (in a pod: http://$(POD_IP):7788)');
   // The store's warnings (a lost lease, a snapshot skipped) go where the server's go.
-  return { sharedLog: { advertise: advertiseUrl(flags.advertise), open: (advertise, warn) => openPostgresLog(url, advertise, warn) } };
+  return { sharedLog: { advertise: advertiseUrl(flags.advertise), open: (advertise, warn) => openPostgresLog(url, advertise, warn), recordings: (replica) => openPostgresRecordings(url, replica) } };
 }
 
 function readStoreFile(path: string): string {

@@ -64,6 +64,28 @@ const MIGRATIONS: Migration[] = [
       CREATE INDEX revocations_expiry ON revocations (expires_at);
       CREATE TABLE revocation_head (one boolean PRIMARY KEY DEFAULT true CHECK (one), no bigint NOT NULL);
       INSERT INTO revocation_head (no) VALUES (0);`),
+  // Recordings (src/recording/pg-recordings.ts), so any replica plays any, and one outlives its
+  // replica. A recording per run, named by the recorder (session, run, time); its bytes in chunks
+  // numbered from 0 in order, as written (plain), then as one gzip stream cut in chunks once it is
+  // finished (compressed). A chunk's number is its key: one written again after a lost answer is
+  // stored once. `bytes`: the plain bytes stored; `written_at`: the database's ms of the last chunk.
+  (client) =>
+    client.query(`
+      CREATE TABLE recordings (
+        name text PRIMARY KEY,
+        replica text NOT NULL,
+        state text NOT NULL CHECK (state IN ('writing', 'finished')),
+        compressed boolean NOT NULL DEFAULT false,
+        bytes bigint NOT NULL DEFAULT 0,
+        written_at bigint NOT NULL
+      );
+      CREATE TABLE recording_chunks (
+        name text NOT NULL REFERENCES recordings (name) ON DELETE CASCADE,
+        compressed boolean NOT NULL,
+        seq integer NOT NULL,
+        data bytea NOT NULL,
+        PRIMARY KEY (name, compressed, seq)
+      );`),
 ];
 
 /** The schema version this code writes and reads. */

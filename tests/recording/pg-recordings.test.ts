@@ -1,0 +1,175 @@
+// Recordings in PostgreSQL (pg-recordings.ts), replicas on one database: what one records another
+// reads byte for byte, while it is written and once compressed; a replica lost mid-recording
+// leaves all it had stored (written within a flush interval, without a stop), which another
+// finishes; the database stopped mid-recording loses nothing and doubles nothing, unless a
+// recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
+// stored stays); a chunk sent again is kept and counted once; turned off and on, a recording goes
+// on in its rows; retention's remove takes them.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { text } from 'node:stream/consumers';
+import { PgStore, type PgStoreOptions } from '../../src/events/postgres/pg-store.ts';
+import { CastWriter } from '../../src/recording/cast-writer.ts';
+import { PgRecordings, type PgRecordingsOptions } from '../../src/recording/pg-recordings.ts';
+import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { waitFor } from '../support/wait.ts';
+
+interface Context {
+  cluster: PgCluster;
+  url: string;
+  stores: PgStore[];
+  /** replica A's recordings, replica B's */
+  a: PgRecordings;
+  b: PgRecordings;
+}
+
+const test = suite<Context>('recordings in PostgreSQL', { context: {} as Context, deadlineMs: 60_000 });
+
+const storeOptions = (url: string, advertise: string): PgStoreOptions => ({ url, advertise, leaseMs: 1_000, heartbeatMs: 200, connectTimeoutMs: 1_000 });
+const recordings = (url: string, store: PgStore, options: Partial<PgRecordingsOptions> = {}) => new PgRecordings({ url, replica: store.replica.id, connectTimeoutMs: 1_000, statementTimeoutMs: 5_000, ...options });
+
+test.before(async (context) => {
+  context.cluster = await startCluster();
+  context.url = await context.cluster.createDatabase();
+  context.stores = [await PgStore.open(storeOptions(context.url, 'http://a:1')), await PgStore.open(storeOptions(context.url, 'http://b:1'))];
+  context.a = recordings(context.url, context.stores[0]);
+  context.b = recordings(context.url, context.stores[1]);
+});
+
+test.after(async ({ cluster, stores, a, b }) => {
+  await Promise.all([...(stores ?? []).map((store) => store.close(0)), a?.close(), b?.close()]);
+  await cluster?.remove();
+});
+
+const header = { width: 80, height: 24, timestamp: 1_800_000_000, command: 'bash', env: { TERM: 'xterm-256color' } };
+const HEADER_LINE = `${JSON.stringify({ version: 2, ...header })}\n`;
+const bytes = (data: string) => new TextEncoder().encode(data);
+
+/** A writer on `storage` whose clock stands still: every event is at 0 s, so the text it must give is known exactly. */
+function recorded(storage: PgRecordings, name: string, stopped: string[] = []) {
+  const w = new CastWriter({ name, header, maxBytes: 1 << 20, now: () => 0, flushMs: 100, storage, stoppedItself: (reason, detail) => stopped.push(`${reason}: ${detail}`) });
+  const said = { w, text: HEADER_LINE, say: (data: string) => {
+    w.output(bytes(data));
+    said.text += `${JSON.stringify([0, 'o', data])}\n`;
+  } };
+  return said;
+}
+
+/** the recordings' rows, with how many plain chunks each has */
+const rows = ({ cluster, url }: Context, name: string) =>
+  cluster.admin(new URL(url).pathname.slice(1), `SELECT state, compressed, bytes::int, (SELECT count(*)::int FROM recording_chunks c WHERE c.name = r.name AND NOT c.compressed) AS plain FROM recordings r WHERE name = $1`, [name]);
+
+async function played(storage: PgRecordings, name: string): Promise<{ text: string; gzipped: boolean } | undefined> {
+  const cast = await storage.read(name, 1 << 20);
+  if (!cast) return undefined;
+  return { text: await text(cast.text()).finally(() => cast.close()), gzipped: cast.gzipped };
+}
+
+test('recorded on one replica, played on the other: the same bytes while written and once compressed', async (context) => {
+  const { a, b } = context;
+  const r = recorded(a, 'web-run1-1');
+  // past the writer's buffer a few times: several chunks
+  for (let i = 0; i < 200; i++) r.say(`line ${i} \u001b[32mgreen\u001b[0m €\r\n`.repeat(40));
+  await waitFor(async () => (await played(b, 'web-run1-1'))?.text === r.text, 'the other replica to play it while it is written', 10_000);
+  await r.w.stop('ended');
+  assert.is(r.w.bytes, Buffer.byteLength(r.text));
+  await a.finish('web-run1-1');
+  const after = await played(b, 'web-run1-1');
+  assert.ok(after?.gzipped, 'compressed at rest');
+  assert.ok(after.text === r.text, 'the same bytes, compressed');
+  assert.equal(await rows(context, 'web-run1-1'), [{ state: 'finished', compressed: true, bytes: Buffer.byteLength(r.text), plain: 0 }]);
+});
+
+test('the database stopped mid-recording: what was written meanwhile is stored after, each chunk once; one holding past its bound stops as failed, saying why', async (context) => {
+  const { cluster, url, stores, a, b } = context;
+  const small = recordings(url, stores[1], { maxHeldBytes: 4096, closeTimeoutMs: 300 });
+  try {
+    const going = recorded(a, 'web-run1-2');
+    const stopped: string[] = [];
+    const bounded = recorded(small, 'web-run1-3', stopped);
+    going.say('before\r\n');
+    bounded.say('kept\r\n');
+    const kept = bounded.text;
+    await waitFor(async () => (await played(b, 'web-run1-2'))?.text === going.text && (await played(b, 'web-run1-3'))?.text === kept, 'the first lines stored', 5_000);
+    await cluster.stop();
+    for (let i = 0; i < 10; i++) {
+      going.say(`while stopped ${i}\r\n`);
+      bounded.say('x'.repeat(1000));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    await bounded.w.closed;
+    assert.is(bounded.w.stopped, 'failed');
+    assert.equal(stopped.length, 1);
+    assert.match(stopped[0], /^failed: the recording in the database could not be written \(the database has not taken the last \d+ bytes/);
+    await cluster.start();
+    going.say('after\r\n');
+    await going.w.stop('ended');
+    assert.is(going.w.stopped, 'ended', 'nothing lost: the recording went on');
+    assert.equal(await played(b, 'web-run1-2'), { text: going.text, gzipped: false });
+    assert.is((await rows(context, 'web-run1-2'))[0].bytes, Buffer.byteLength(going.text), 'each chunk counted once');
+    assert.equal(await played(b, 'web-run1-3'), { text: kept, gzipped: false }, 'what was stored before the bound stays');
+  } finally {
+    await small.close();
+  }
+});
+
+test('turned off and on again in its run, a recording goes on in the same rows after its last chunk', async ({ a, b }) => {
+  const first = recorded(a, 'web-run1-6');
+  first.say('before the pause\r\n');
+  await first.w.stop('user');
+  const resumed = new CastWriter({ name: 'web-run1-6', header, maxBytes: 1 << 20, now: () => 0, storage: a, resume: first.w });
+  resumed.output(bytes('after the pause\r\n'));
+  await resumed.stop('ended');
+  assert.equal(await played(b, 'web-run1-6'), { text: `${first.text}${JSON.stringify([0, 'o', 'after the pause\r\n'])}\n`, gzipped: false });
+  assert.is(resumed.bytes, Buffer.byteLength((await played(b, 'web-run1-6'))!.text));
+});
+
+test('chunks sent again (an answer lost after the commit) are stored and counted once', async (context) => {
+  const first = await context.a.open('web-run1-7', false);
+  const line = Buffer.from(HEADER_LINE);
+  await first.write(line, 0, line.length);
+  await first.datasync();
+  // the same chunk, numbered the same, as a retry after a lost answer sends it
+  const again = await context.a.open('web-run1-7', false);
+  await again.write(line, 0, line.length);
+  await again.datasync();
+  await Promise.all([first.close(), again.close()]);
+  assert.equal(await rows(context, 'web-run1-7'), [{ state: 'writing', compressed: false, bytes: line.length, plain: 1 }]);
+  assert.equal(await played(context.b, 'web-run1-7'), { text: HEADER_LINE, gzipped: false });
+});
+
+test("retention's remove takes a recording's rows, chunks and all; it is gone for every replica", async (context) => {
+  const { a, b } = context;
+  const r = recorded(a, 'web-run1-4');
+  r.say('soon gone\r\n');
+  await r.w.stop('ended');
+  assert.ok((await b.list()).some((kept) => kept.name === 'web-run1-4'));
+  await b.remove('web-run1-4');
+  assert.is(await played(a, 'web-run1-4'), undefined);
+  assert.equal(await rows(context, 'web-run1-4'), []);
+  assert.equal(await context.cluster.admin(new URL(context.url).pathname.slice(1), `SELECT count(*)::int AS n FROM recording_chunks WHERE name = 'web-run1-4'`), [{ n: 0 }]);
+});
+
+test('a replica lost mid-recording: what it wrote is stored within a flush interval, and another replica finishes it', async ({ url, b }) => {
+  const lost = await PgStore.open(storeOptions(url, 'http://c:1'));
+  const c = recordings(url, lost, { closeTimeoutMs: 300 });
+  const r = recorded(c, 'web-run1-5');
+  for (let i = 0; i < 5; i++) {
+    r.say(`typed ${i}\r\n`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // never stopped: what it wrote reaches the database by itself (the writer's timers), not at a stop
+  await waitFor(async () => (await played(b, 'web-run1-5'))?.text === r.text, 'what it wrote, stored without a stop', 5_000);
+  assert.not.ok((await b.leftovers()).includes('web-run1-5'), 'a live replica keeps its own');
+  await lost.close(0);
+  await c.close();
+  assert.ok((await b.leftovers()).includes('web-run1-5'), "the lost replica's recording is another's to finish");
+  await b.finish('web-run1-5');
+  assert.equal(await played(b, 'web-run1-5'), { text: r.text, gzipped: true });
+  assert.not.ok((await b.leftovers()).includes('web-run1-5'));
+  r.w.output(bytes('after its replica is gone\r\n'));
+  await r.w.stop('ended');
+  assert.is(r.w.stopped, 'failed', 'nothing more is written, and it says so');
+});
+
+test.run();
