@@ -4,10 +4,12 @@
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
 //   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
 //   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
+//   gc     {memory}  to {type: "gc"}: process.memoryUsage() right after two full collections
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
 import { writeHeapSnapshot } from 'node:v8';
+import { collectGarbage } from './gc.ts';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
 
@@ -30,6 +32,11 @@ process.on('message', (message: { type: string; path?: string }) => {
   } else if (message.type === 'heap' && message.path) {
     writeHeapSnapshot(message.path); // collects garbage first, so memoryUsage after it is what is live
     send({ type: 'heap', memory: process.memoryUsage() });
+  } else if (message.type === 'gc') {
+    // twice: objects freed by the first collection's finalizers go in the second
+    collectGarbage();
+    collectGarbage();
+    send({ type: 'gc', memory: process.memoryUsage() });
   } else if (message.type === 'close') void close();
 });
 // A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.

@@ -5,10 +5,9 @@
 // per idle terminal after a short shell session's worth of output (heap after a full GC, many
 // terminals at once), the output rate each can take on one core, and (b)'s price per attach.
 // In-process (no cluster): the subjects are the server's own Scrollback and rebuildScreen.
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import headless from '@xterm/headless';
 import type { Figure, Series } from '../harness.ts';
+import { collectGarbage } from '../gc.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
 import { rebuildScreen, SCREEN_HISTORY_ROWS } from '../../src/server/screen.ts';
 
@@ -28,15 +27,10 @@ function shellOutput(bytes: number): Uint8Array {
   return new TextEncoder().encode(lines.join('')).subarray(0, bytes);
 }
 
-function gc(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 /** the JS heap and the byte arrays outside it (where a scrollback's bytes live) */
 const heapAfterGc = () => {
-  gc();
-  gc();
+  collectGarbage();
+  collectGarbage();
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;
 };
