@@ -19,7 +19,7 @@ export interface ServerProcess {
   usage(): Promise<ServerUsage>;
   /** writes a heap snapshot of the server to `path`; its memory right after (the snapshot collects garbage first) */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
-  /** the server's memory right after full garbage collections: heapUsed and external are what is live */
+  /** the server's memory after full garbage collections, once RSS stops falling: heapUsed and external are what is live */
   memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }

@@ -4,7 +4,7 @@
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
 //   usage  {rss, cpuMs, sessions}                      to {type: "usage"}
 //   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
-//   gc     {memory}  to {type: "gc"}: process.memoryUsage() right after two full collections
+//   gc     {memory}  to {type: "gc"}: process.memoryUsage() after full collections, once RSS stops falling
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
@@ -20,6 +20,24 @@ const { store, advertise, ...options } = JSON.parse(process.argv[2] ?? '{}') as 
 const app = await startOctantExec({ ...options, ...sharedLogOptions({ store, advertise }), env: { HOME: process.env.HOME }, warn: () => {} });
 const send = (message: object) => process.send?.(message);
 
+/**
+ * Memory after full collections (two each time: what the first one's finalizers free goes in the
+ * second), a second apart until RSS falls by less than 1 MiB: the heap and the allocator give pages
+ * back to the system a while after a collection, tens of MiB on a process that was busy.
+ */
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  let previous = Infinity;
+  for (let tries = 0; tries < 10; tries++) {
+    collectGarbage();
+    collectGarbage();
+    const memory = process.memoryUsage();
+    if (previous - memory.rss < 2 ** 20) return memory;
+    previous = memory.rss;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return process.memoryUsage();
+}
+
 async function close(): Promise<void> {
   await app.close();
   process.exit(0);
@@ -33,10 +51,7 @@ process.on('message', (message: { type: string; path?: string }) => {
     writeHeapSnapshot(message.path); // collects garbage first, so memoryUsage after it is what is live
     send({ type: 'heap', memory: process.memoryUsage() });
   } else if (message.type === 'gc') {
-    // twice: objects freed by the first collection's finalizers go in the second
-    collectGarbage();
-    collectGarbage();
-    send({ type: 'gc', memory: process.memoryUsage() });
+    void settledMemory().then((memory) => send({ type: 'gc', memory }));
   } else if (message.type === 'close') void close();
 });
 // A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.
