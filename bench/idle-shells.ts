@@ -32,7 +32,14 @@ export async function attachIdleShells(app: AppAddress, count: number, terminalO
       await readPrompt(await attachTerminal(page, sessionIds[i]));
     }
   };
-  await Promise.all(Array.from({ length: OPENERS }, opener));
+  try {
+    await Promise.all(Array.from({ length: OPENERS }, opener));
+  } catch (error) {
+    // Closed here, or their sockets reconnect to a server the figure then stops, and the refused
+    // connection crashes the bench in place of this error (figure 10 broke so, twice, unexplained).
+    for (const page of pages) page.close();
+    throw error;
+  }
   return { pages, sessionIds };
 }
 
