@@ -1,4 +1,4 @@
-// Two replicas of the server, as docs/scaling.md runs them: two server processes
+// Replicas of the server, as docs/scaling.md runs them: two (and more on request) server processes
 // (bench/server-process.ts) sharing one event log in a throwaway PostgreSQL 15 and one sandbox
 // process, each with a page socket of its own. Each listens on a port chosen beforehand, so its
 // --advertise URL is known when it starts; both read one token file, as local-mode replicas must,
@@ -23,6 +23,8 @@ export interface Replica {
 export interface ReplicaBench {
   a: Replica;
   b: Replica;
+  /** one more replica, a fresh process on the same log and sandbox (figure 10's memory measure) */
+  startReplica(name: string): Promise<Replica>;
   close(): Promise<void>;
 }
 
@@ -46,14 +48,21 @@ export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSe
     return { server, page: await HubClient.connect(server.app) };
   };
   // one after the other: the first makes the token file and the schema the second finds
-  const a = await replica('a');
-  const b = await replica('b');
+  const replicas: Replica[] = [];
+  const startReplica = async (name: string) => {
+    const started = await replica(name);
+    replicas.push(started);
+    return started;
+  };
+  const a = await startReplica('a');
+  const b = await startReplica('b');
   return {
     a,
     b,
+    startReplica,
     close: async () => {
-      for (const { page } of [a, b]) page.close();
-      for (const { server } of [a, b]) await server.close();
+      for (const { page } of replicas) page.close();
+      for (const { server } of replicas) await server.close();
       await sandbox.stop();
       await postgres.remove();
       rmSync(stateDir, { recursive: true, force: true });

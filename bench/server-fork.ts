@@ -22,6 +22,8 @@ export interface ServerProcess {
   usage(afterGc?: boolean): Promise<ServerUsage>;
   /** writes a heap snapshot of the server to `path`; its memory right after (the snapshot collects garbage first) */
   heapSnapshot(path: string): Promise<NodeJS.MemoryUsage>;
+  /** the server's memory after full garbage collections, once RSS stops falling: heapUsed and external are what is live */
+  memoryAfterGc(): Promise<NodeJS.MemoryUsage>;
   close(): Promise<void>;
 }
 
@@ -46,6 +48,11 @@ export async function forkServer(options: ServerProcessOptions, built?: string):
     heapSnapshot: async (path) => {
       const answer = reply<{ memory: NodeJS.MemoryUsage }>();
       child.send({ type: 'heap', path });
+      return (await answer).memory;
+    },
+    memoryAfterGc: async () => {
+      const answer = reply<{ memory: NodeJS.MemoryUsage }>();
+      child.send({ type: 'gc' });
       return (await answer).memory;
     },
     close: async () => {

@@ -2,9 +2,9 @@
 // browser (and kubectl's terminal), so the server's memory and CPU are measured apart from them.
 // Options come as one JSON argument; the process answers on its IPC channel:
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
-//   usage  {rss, heapTotal, external, cpuMs}           to {type: "usage"}; with {gc: true}, after a full
-//          garbage collection and half a second for V8 to hand back the pages it freed
+//   usage  {rss, heapTotal, external, cpuMs}           to {type: "usage"}; with {gc: true}, read as gc reads it
 //   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
+//   gc     {memory}  to {type: "gc"}: process.memoryUsage() after full collections, once RSS stops falling
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
@@ -20,6 +20,23 @@ const { store, advertise, ...options } = JSON.parse(process.argv[2] ?? '{}') as 
 const app = await startOctantExec({ ...options, ...sharedLogOptions({ store, advertise }), env: { HOME: process.env.HOME }, warn: () => {} });
 const send = (message: object) => process.send?.(message);
 
+/**
+ * Memory after full collections (full-gc.ts), a second apart until RSS falls by less than 1 MiB:
+ * the heap and the allocator give pages back to the system a while after a collection, tens of MiB
+ * on a process that was busy.
+ */
+async function settledMemory(): Promise<NodeJS.MemoryUsage> {
+  let previous = Infinity;
+  for (let tries = 0; tries < 10; tries++) {
+    collectGarbage();
+    const memory = process.memoryUsage();
+    if (previous - memory.rss < 2 ** 20) return memory;
+    previous = memory.rss;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return process.memoryUsage();
+}
+
 async function close(): Promise<void> {
   await app.close();
   process.exit(0);
@@ -33,11 +50,12 @@ process.on('message', (message: { type: string; path?: string; gc?: boolean }) =
       send({ type: 'usage', rss, heapTotal, external, cpuMs: (cpu.user + cpu.system) / 1000 });
     };
     if (!message.gc) return reply();
-    collectGarbage();
-    setTimeout(reply, 500); // V8 unmaps freed pages on a thread of its own
+    void settledMemory().then(reply);
   } else if (message.type === 'heap' && message.path) {
     writeHeapSnapshot(message.path); // collects garbage first, so memoryUsage after it is what is live
     send({ type: 'heap', memory: process.memoryUsage() });
+  } else if (message.type === 'gc') {
+    void settledMemory().then((memory) => send({ type: 'gc', memory }));
   } else if (message.type === 'close') void close();
 });
 // A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.

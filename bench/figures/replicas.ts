@@ -3,23 +3,24 @@
 // replica (B) gets its bytes relayed from A. Measured in one run, interleaved, for a page on the
 // holder and a page on the other replica: exec → first output byte, keystroke echo, and how soon
 // a terminal opened through A appears in the page's session list. Then, as figure 5 measures one
-// server: each replica's memory per idle shell A holds, and per shell also watched from a page on B.
+// server, a fresh third replica's memory (after full collections) per idle shell it holds, per
+// shell A holds that it lists, and per shell of A's it relays to a page of its own.
 import { interleave, quantile, summarize, type Figure, type Series } from '../harness.ts';
 import { roundTrips } from '../measure.ts';
-import { startReplicaBench } from '../replica-bench.ts';
+import { startReplicaBench, type Replica } from '../replica-bench.ts';
+import { attachIdleShells, execShell, OPENERS, PER_SOCKET } from '../idle-shells.ts';
 import { SessionPushes } from '../session-pushes.ts';
 import { fixtureFor } from '../sandbox-fixture.ts';
-import { attachTerminal, inTarget, rawThen, readPrompt, readUntil, TARGET } from '../terminals.ts';
-import { HubClient, type AppAddress } from '../hub-client.ts';
+import { attachTerminal, inTarget, rawThen, readUntil } from '../terminals.ts';
+import type { HubClient } from '../hub-client.ts';
 
 const HOLDER = 'page on the holder';
 const RELAY = 'page on the other replica';
 const SUBJECTS = [HOLDER, RELAY] as const;
 type Subject = (typeof SUBJECTS)[number];
 const WARMUP_KEYS = 20;
-/** as in figure 5: idle shells per page socket (a tab's worth), opened 8 at a time */
-const PER_SOCKET = 100;
-const OPENERS = 8;
+/** shells of each kind a fresh replica holds or relays before its memory baseline */
+const WARM = 10;
 /** the project's goal for a server's memory per idle terminal, KiB */
 const GOAL_KIB = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -28,14 +29,17 @@ const METRICS = { firstByte: 'p50 first byte of `echo hi`', echo50: 'p50 echo', 
 export const replicasFigure: Figure = {
   id: '10',
   title: 'Replicas on one PostgreSQL log: a page on the holder vs a page on the other replica',
-  stuckMinutes: (quick) => (quick ? 3 : 10),
+  stuckMinutes: (quick) => (quick ? 4 : 15),
   async run(ctx) {
     const execs = ctx.quick ? 20 : 50;
     const keys = ctx.quick ? 200 : 2000;
     // as in figure 1: sequential typing this fast would pass the control-message rate
     const idle = ctx.quick ? 50 : 500;
-    // as in figure 5, --max-sessions (default 64) and the pod's process limit raised for the idle shells
-    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions: idle + 20, fixture: fixtureFor(idle + 20) });
+    // as in figure 5, --max-sessions (default 64) and the pod's process limit raised for the idle
+    // shells: A and C each hold `idle` and WARM of them at once
+    const maxSessions = idle + 2 * WARM + 20;
+    const shells = 2 * idle + 2 * WARM;
+    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions, fixture: fixtureFor(shells) });
     const { a, b } = bench;
     const pageOf = { [HOLDER]: a.page, [RELAY]: b.page };
     const pushes = { [HOLDER]: new SessionPushes(a.page), [RELAY]: new SessionPushes(b.page) };
@@ -89,33 +93,25 @@ export const replicasFigure: Figure = {
       return times;
     };
 
-    /** pages of the memory measure, each a socket of PER_SOCKET idle shells */
+    /** pages of the memory measure */
     const idlePages: HubClient[] = [];
-    /** `idle` terminals, the i-th being `terminalOf(i, page)`, each attached by a page on `app` (PER_SOCKET a page) until its shell prompt shows; their ids */
-    const attachIdle = async (app: AppAddress, terminalOf: (i: number, page: HubClient) => Promise<string>): Promise<string[]> => {
-      const pages: HubClient[] = [];
-      for (let i = 0; i < idle; i += PER_SOCKET) pages.push(await HubClient.connect(app));
+    /** `count` idle shells, the i-th `terminalOf(i, page)`, attached by pages on `replica`; their ids */
+    const attachIdle = async (replica: Replica, count: number, terminalOf: (i: number, page: HubClient) => Promise<string>): Promise<string[]> => {
+      const { pages, sessionIds } = await attachIdleShells(replica.server.app, count, terminalOf);
       idlePages.push(...pages);
-      const sessionIds: string[] = [];
-      let next = 0;
-      const opener = async () => {
-        while (next < idle) {
-          const i = next++;
-          const page = pages[Math.floor(i / PER_SOCKET)];
-          sessionIds[i] = await terminalOf(i, page);
-          // on B the output is replayed from its first byte, so it ends with the prompt too
-          await readPrompt(await attachTerminal(page, sessionIds[i]));
-        }
-      };
-      await Promise.all(Array.from({ length: OPENERS }, opener));
       return sessionIds;
     };
-    /** both replicas' RSS, bytes, after a second's rest */
-    const rss = async () => {
-      await sleep(1_000);
-      return { a: (await a.server.usage()).rss, b: (await b.server.usage()).rss };
+    /** `count` shells held by `holder`, opened and attached by pages on it, then each attached by a page on `relay` too */
+    const relayIdle = async (holder: Replica, relay: Replica, count: number) => {
+      const sessionIds = await attachIdle(holder, count, (_, page) => execShell(page));
+      await attachIdle(relay, count, async (i) => sessionIds[i]);
     };
-    let memory: { before: { a: number; b: number }; held: { a: number; b: number }; relayed: { a: number; b: number }; openSeconds: number; relaySeconds: number } | undefined;
+    /** a replica's memory after full collections, a second after a step (its sockets and timers settled) */
+    const reading = async (replica: Replica) => {
+      await sleep(1_000);
+      return replica.server.memoryAfterGc();
+    };
+    let memory: { readings: Record<'base' | 'held' | 'listed' | 'relayed', { c: NodeJS.MemoryUsage; a: NodeJS.MemoryUsage }>; heldSeconds: number; relaySeconds: number } | undefined;
 
     try {
       // untimed: the first exec through each replica, B's first relay link to A
@@ -152,21 +148,27 @@ export const replicasFigure: Figure = {
         }
       }
 
-      // Memory, once, after the rounds (which leave no terminal open): `idle` interactive shells
-      // opened through A and attached by pages on A, as figure 5 opens them on one server; then
-      // each also attached by a page on B, whose bytes B relays from A. On processes whose heaps
-      // the rounds have grown, RSS hardly moves as terminals are added (bench/README.md); before
-      // the rounds, closing the 500 made the rounds' first exec fail.
-      const before = await rss();
-      let opened = performance.now();
-      const sessionIds = await attachIdle(a.server.app, async (_, page) => (await page.exec({ namespace: TARGET.namespace, pod: TARGET.pod, containers: [TARGET.container], command: { shell: 'sh' }, interactive: true }))[0]);
-      const openSeconds = (performance.now() - opened) / 1000;
-      const held = await rss();
-      opened = performance.now();
-      await attachIdle(b.server.app, async (i) => sessionIds[i]);
-      const relaySeconds = (performance.now() - opened) / 1000;
-      memory = { before, held, relayed: await rss(), openSeconds, relaySeconds };
-      ctx.log(`replicas: ${idle} idle shells opened through A in ${openSeconds.toFixed(1)} s, attached from B in ${relaySeconds.toFixed(1)} s`);
+      // Memory, once, after the rounds (which leave no terminal open), on a fresh replica C: on the
+      // rounds' grown heaps RSS hardly moves as terminals are added (bench/README.md). C first
+      // holds WARM shells and relays WARM of A's, so code loading, JIT and its first relay link
+      // are in the baseline; then `idle` shells held by C; then `idle` held by A (C lists them);
+      // then each of those also watched from a page on C, which relays it from A.
+      const c = await bench.startReplica('c');
+      const both = async () => ({ c: await reading(c), a: await reading(a) });
+      await attachIdle(c, WARM, (_, page) => execShell(page));
+      await relayIdle(a, c, WARM);
+      const base = await both();
+      let started = performance.now();
+      await attachIdle(c, idle, (_, page) => execShell(page));
+      const heldSeconds = (performance.now() - started) / 1000;
+      const held = await both();
+      const relayIds = await attachIdle(a, idle, (_, page) => execShell(page));
+      const listed = await both();
+      started = performance.now();
+      await attachIdle(c, idle, async (i) => relayIds[i]);
+      const relaySeconds = (performance.now() - started) / 1000;
+      memory = { readings: { base, held, listed, relayed: await both() }, heldSeconds, relaySeconds };
+      ctx.log(`replicas: ${idle} idle shells opened through C in ${heldSeconds.toFixed(1)} s; ${idle} of A's attached from C in ${relaySeconds.toFixed(1)} s`);
     } finally {
       for (const page of idlePages) page.close();
       for (const subject of SUBJECTS) pushes[subject].stop();
@@ -176,25 +178,37 @@ export const replicasFigure: Figure = {
     const gap = (metric: string) => (median(metric, RELAY) - median(metric, HOLDER)).toFixed(2);
     const overall = (samples: Record<string, number[]>, subject: string) => `p50 ${quantile(samples[subject], 0.5).toFixed(1)} ms, p99 ${quantile(samples[subject], 0.99).toFixed(1)} ms`;
     const p50 = (samples: Record<string, number[]>, subject: string) => quantile(samples[subject], 0.5).toFixed(1);
-    const { before, held, relayed, openSeconds, relaySeconds } = memory!;
-    /** KiB per terminal between two RSS readings */
-    const per = (from: number, to: number) => (to - from) / 1024 / idle;
+    const { readings, heldSeconds, relaySeconds } = memory!;
+    /** KiB per terminal between two readings of one replica: RSS, and what is live (JS heap used and memory outside it: buffers) */
+    const per = (from: keyof typeof readings, to: keyof typeof readings, replica: 'a' | 'c') => {
+      const [x, y] = [readings[from][replica], readings[to][replica]];
+      return { rss: (y.rss - x.rss) / 1024 / idle, live: (y.heapUsed + y.external - x.heapUsed - x.external) / 1024 / idle };
+    };
     const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
     const perGiB = (kib: number) => Math.round(2 ** 20 / kib).toLocaleString('en');
     const kibSeries = (subject: string, metric: string, kib: number): Series => ({ subject, metric, unit: 'KiB', better: 'lower', samples: [kib] });
-    const HOLDS = 'replica A (holds them)';
-    const RELAYS = 'replica B (relays them)';
-    const holderIdle = per(before.a, held.a);
-    const holderWatched = per(before.a, relayed.a);
+    const FRESH = 'replica C (fresh)';
+    const HOLDER_A = 'replica A (warm)';
+    const cHeld = per('base', 'held', 'c');
+    const cListed = per('held', 'listed', 'c');
+    const cRelayed = per('listed', 'relayed', 'c');
+    const aHeld = per('held', 'listed', 'a');
+    const aViewer = per('listed', 'relayed', 'a');
+    const memoryLine = (replica: 'a' | 'c') =>
+      (['base', 'held', 'listed', 'relayed'] as const).map((step) => `${step} ${mib(readings[step][replica].rss)}/${mib(readings[step][replica].heapUsed)}/${mib(readings[step][replica].external)}`).join(', ');
     return {
       id: this.id,
       title: this.title,
       series: [
         ...series.values(),
-        kibSeries(HOLDS, `RSS per idle terminal (${idle})`, holderIdle),
-        kibSeries(HOLDS, `RSS per relayed viewer of one (${idle})`, per(held.a, relayed.a)),
-        kibSeries(RELAYS, `RSS per terminal listed, not watched (${idle})`, per(before.b, held.b)),
-        kibSeries(RELAYS, `RSS per relayed terminal (${idle})`, per(held.b, relayed.b)),
+        kibSeries(FRESH, `RSS per idle terminal it holds (${idle})`, cHeld.rss),
+        kibSeries(FRESH, `heap + external per idle terminal it holds (${idle})`, cHeld.live),
+        kibSeries(FRESH, `RSS per terminal A holds, listed (${idle})`, cListed.rss),
+        kibSeries(FRESH, `heap + external per terminal A holds, listed (${idle})`, cListed.live),
+        kibSeries(FRESH, `RSS per terminal it relays from A (${idle})`, cRelayed.rss),
+        kibSeries(FRESH, `heap + external per terminal it relays from A (${idle})`, cRelayed.live),
+        kibSeries(HOLDER_A, `heap + external per idle terminal it holds (${idle})`, aHeld.live),
+        kibSeries(HOLDER_A, `heap + external per viewer relayed by C (${idle})`, aViewer.live),
       ],
       ratios: Object.values(METRICS).map((metric) => [RELAY, HOLDER, metric]),
       notes: [
@@ -207,9 +221,10 @@ export const replicasFigure: Figure = {
         `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
         `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
         `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for the shared log to deliver it)`,
-        `memory, once after the rounds, as figure 5 measures one server: ${idle} interactive \`sh\` opened through A ${OPENERS} at a time in ${openSeconds.toFixed(1)} s, each attached by a page on A (sockets of ${PER_SOCKET}); then each also attached by a page on B (sockets of ${PER_SOCKET}: one relay link to A each) in ${relaySeconds.toFixed(2)} s; RSS of each server process alone, a second after each step; --max-sessions raised to ${idle + 20} and the pod's process limit to ${fixtureFor(idle + 20).podPidsLimit}`,
-        `RSS, A: ${mib(before.a)} MiB before, ${mib(held.a)} MiB holding ${idle} idle terminals, ${mib(relayed.a)} MiB with each also watched from B; B: ${mib(before.b)}, ${mib(held.b)} (listing them), ${mib(relayed.b)} MiB (relaying them)`,
-        `terminals per GiB of a replica's RSS: ${perGiB(holderIdle)} held at the measured ${holderIdle.toFixed(0)} KiB, ${perGiB(holderWatched)} held and each watched through the relay (${holderWatched.toFixed(0)} KiB), against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
+        `memory, once after the rounds, on a fresh replica C started then on the same log: warm-up of ${WARM} \`sh\` held by C and ${WARM} held by A watched from C; then ${idle} interactive \`sh\` opened through C ${OPENERS} at a time, each attached by a page on C (sockets of ${PER_SOCKET}), in ${heldSeconds.toFixed(1)} s; then ${idle} opened through A and attached on A (C lists them); then each of those attached by a page on C too (C relays it from A) in ${relaySeconds.toFixed(1)} s. Each reading a second after its step, after full collections in the replica, repeated a second apart until its RSS fell by less than 1 MiB (pages go back to the system a while after a collection); --max-sessions ${maxSessions}, the pod's process limit ${fixtureFor(shells).podPidsLimit}`,
+        `memory, MiB as RSS/heap used/external, after each step: C: ${memoryLine('c')}; A: ${memoryLine('a')}`,
+        `per terminal, RSS and heap + external: C holds one for ${cHeld.rss.toFixed(1)} and ${cHeld.live.toFixed(1)} KiB, lists one of A's for ${cListed.rss.toFixed(1)} and ${cListed.live.toFixed(1)} KiB, relays one for ${cRelayed.rss.toFixed(1)} and ${cRelayed.live.toFixed(1)} KiB more; A (warm: its RSS says little) holds one for ${aHeld.live.toFixed(1)} KiB of heap + external, and a viewer relayed by C costs it ${aViewer.live.toFixed(1)} KiB`,
+        `terminals per GiB of a replica holding them: ${perGiB(cHeld.rss)} at the measured RSS (${cHeld.rss.toFixed(0)} KiB), ${perGiB(cHeld.live)} at heap + external (${cHeld.live.toFixed(0)} KiB); relayed through a replica: ${perGiB(cListed.rss + cRelayed.rss)} at RSS (${(cListed.rss + cRelayed.rss).toFixed(0)} KiB); against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
       ],
     };
   },

@@ -30,6 +30,12 @@ export interface ReplicaInfo {
   advertise: string;
 }
 
+/** A replica claimed as lost; `claimedFrom` when it was handed on from a claimer lost in turn. */
+export interface LostReplica extends ReplicaInfo {
+  /** the replica that had claimed it, lost before it surely wrote what became of its terminals */
+  claimedFrom?: string;
+}
+
 /** What a start begins from. */
 export interface SharedStart {
   /** the newest snapshot of a format the caller accepts, if any */
@@ -92,10 +98,14 @@ export interface SharedStore {
   liveReplicas(): Promise<ReplicaInfo[]>;
   /**
    * Replicas whose lease ran out, each handed to exactly one caller across all replicas, which
-   * then writes what became of their terminals.
+   * then writes what became of their terminals; with each, those it had claimed (a claimer lost
+   * in turn may not have written theirs). Resolves once what they wrote is delivered.
    */
-  claimLostReplicas(): Promise<ReplicaInfo[]>;
-  /** takes over a terminal whose owner is lost (never a live one's); true for exactly one caller per (session, former owner) */
+  claimLostReplicas(): Promise<LostReplica[]>;
+  /**
+   * takes over a terminal whose owner is lost (never a live one's); true for exactly one caller per
+   * (session, former owner), or once more when that caller ended without writing `session.adopted`
+   */
   adopt(sessionId: string, formerOwner: string): Promise<boolean>;
   /**
    * Ends a sign-in session on every replica until `expiresAt`. Queued as `append` is: while the

@@ -1,6 +1,7 @@
 // Each replica keeps an eye on the others through the shared log: every few seconds it asks the
 // store for replicas whose lease ran out (the store hands each to one replica only, which writes
-// what became of its terminals: replicaLost) and for the live ones (where each can be reached).
+// what became of its terminals: replicaLost; and again to another if that one is lost in turn)
+// and for the live ones (where each can be reached).
 import type { ReplicaInfo, SharedStore } from '../events/shared-store.ts';
 import { errorText } from './error-text.ts';
 import type { ExecSystem } from './exec-system.ts';
@@ -42,7 +43,9 @@ export class ReplicaWatch {
       for (const lost of judging ? await this.store.claimLostReplicas() : []) {
         this.#live.delete(lost.id); // at once: nothing is sent there any more
         const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
-        this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
+        // handed on from a lost claimer: most often that claimer had written it all, and there is nothing to say
+        if (!lost.claimedFrom) this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
+        else if (ended.length) this.warn(`replica ${lost.claimedFrom} was lost while it took over from replica ${lost.id} (${lost.advertise}): ${ended.length} more of ${lost.id}'s terminals are marked disconnected`);
       }
       this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
       this.#problem = undefined;

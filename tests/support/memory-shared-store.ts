@@ -7,7 +7,7 @@
 // swept here (the tests' sessions outlive them).
 import type { CompactionReport } from '../../src/events/compaction-rules.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
-import type { ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
+import type { LostReplica, ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
 import type { Snapshot } from '../../src/events/store.ts';
 
 export class MemoryLog {
@@ -202,7 +202,7 @@ export class MemorySharedStore implements SharedStore {
     return [...this.#log.replicas.values()].filter((r) => !r.expired).map(({ id, advertise }) => ({ id, advertise }));
   }
 
-  async claimLostReplicas(): Promise<ReplicaInfo[]> {
+  async claimLostReplicas(): Promise<LostReplica[]> {
     // A replica whose own lease ran out judges no other: it learns that it is lost instead.
     if (this.#log.replicas.get(this.replica.id)?.expired !== false) {
       this.#loseLease();

@@ -87,14 +87,21 @@ export async function liveReplicas(pool: Pool): Promise<ReplicaInfo[]> {
 /**
  * The replicas whose lease ran out, now ended and claimed by `claimer`: each one goes to one caller
  * only, and never to a replica whose own lease ran out (paused past it, it would judge the others
- * by a clock that stopped, and claim itself).
+ * by a clock that stopped, and claim itself). With each, the replicas it had claimed itself (as
+ * `claimedFrom` it): a claimer lost before it wrote what became of their terminals leaves that to
+ * the next one, who finds written what was (its writes committed before it could be claimed).
  */
 export async function claimLost(pool: Pool, claimer: string): Promise<ReplicaInfo[]> {
-  const { rows } = await pool.query<ReplicaInfo>(
-    `UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() AND id <> $1 AND ${CALLER_IS_LIVE} RETURNING id, advertise`,
+  const { rows } = await pool.query<ReplicaInfo & { claimedFrom: string | null }>(
+    `WITH lost AS (
+       UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() AND id <> $1 AND ${CALLER_IS_LIVE} RETURNING id, advertise
+     ), handed AS (
+       UPDATE replicas handed SET claimed_by = $1 FROM lost WHERE handed.claimed_by = lost.id RETURNING handed.id, handed.advertise, lost.id AS "claimedFrom"
+     )
+     SELECT id, advertise, NULL AS "claimedFrom" FROM lost UNION ALL SELECT id, advertise, "claimedFrom" FROM handed`,
     [claimer],
   );
-  return rows;
+  return rows.map(({ id, advertise, claimedFrom }) => ({ id, advertise, ...(claimedFrom ? { claimedFrom } : {}) }));
 }
 
 /** A clean stop: the lease given up, and the replica not handed to a claimer. */
@@ -102,10 +109,22 @@ export async function endLease(pool: Pool, id: string): Promise<void> {
   await pool.query('UPDATE replicas SET ended = now() WHERE id = $1 AND ended IS NULL', [id]);
 }
 
-/** true for the one caller that takes `sessionId` over from `formerOwner`, a replica that is not live */
+/**
+ * true for the one caller that takes `sessionId` over from `formerOwner`, a replica that is not
+ * live. An adoption whose adopter ended (lost, or stopped) before it wrote `session.adopted` is
+ * taken over in turn: the terminal would otherwise be left to nobody. An adopter that wrote it
+ * made the terminal its own: it is adopted from that adopter then, not from `formerOwner`.
+ */
 export async function adopt(pool: Pool, adopter: string, sessionId: string, formerOwner: string): Promise<boolean> {
   // Never from a replica that is live: it still holds the terminal, and answers for it.
   const formerIsLive = `EXISTS (SELECT 1 FROM replicas former WHERE former.id = $3 AND former.ended IS NULL AND ${leaseEnd('former')} >= now())`;
-  const { rowCount } = await pool.query(`INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} AND NOT ${formerIsLive} ON CONFLICT DO NOTHING`, [adopter, sessionId, formerOwner]);
+  // Ended, it writes nothing more (an append holds its row, so the end waits for one under way).
+  const adopterEnded = 'EXISTS (SELECT 1 FROM replicas gone WHERE gone.id = adoptions.adopted_by AND gone.ended IS NOT NULL)';
+  const adopterWrote = `EXISTS (SELECT 1 FROM entries WHERE replica = adoptions.adopted_by AND type = 'session.adopted' AND body::jsonb ->> 'sessionId' = $2)`;
+  const { rowCount } = await pool.query(
+    `INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} AND NOT ${formerIsLive}
+     ON CONFLICT (session_id, former_owner) DO UPDATE SET adopted_by = excluded.adopted_by, at = now() WHERE ${adopterEnded} AND NOT ${adopterWrote}`,
+    [adopter, sessionId, formerOwner],
+  );
   return rowCount === 1;
 }

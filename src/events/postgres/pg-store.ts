@@ -7,7 +7,7 @@
 import pg from 'pg';
 import type { CompactionPolicy, CompactionReport } from '../compaction-rules.ts';
 import type { LogEntry } from '../log-entry.ts';
-import type { ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
+import type { LostReplica, ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
 import type { Snapshot } from '../store.ts';
 import { appendBatch, ENTRIES_CHANNEL } from './append-batch.ts';
 import { Availability } from './availability.ts';
@@ -324,9 +324,13 @@ export class PgStore implements SharedStore {
     return leases.liveReplicas(this.#pool);
   }
 
-  claimLostReplicas(): Promise<ReplicaInfo[]> {
+  async claimLostReplicas(): Promise<LostReplica[]> {
     this.#refuseWhenLost('claims no other replica');
-    return leases.claimLost(this.#pool, this.replica.id);
+    const lost = await leases.claimLost(this.#pool, this.replica.id);
+    // What the lost replicas wrote committed before the claim: delivered now, the lists the
+    // caller ends their terminals by show it (else it could end a terminal that already ended).
+    if (lost.length) await this.#tail?.readFromNow();
+    return lost;
   }
 
   adopt(sessionId: string, formerOwner: string): Promise<boolean> {

@@ -62,6 +62,12 @@ export class Tail<T> {
     return this.#reading;
   }
 
+  /** Resolves once a read that began after this call is over: what was stored before it is delivered. */
+  async readFromNow(): Promise<void> {
+    await this.#reading; // began before: it may have missed what committed since
+    await this.poll();
+  }
+
   async #read(): Promise<void> {
     try {
       for await (const items of this.#options.pages(this.#last)) {

@@ -1,5 +1,6 @@
 // Leases: a replica whose lease ran out is handed to exactly one claimer, a terminal is adopted
-// once, a lost replica writes nothing more (it is told, and what waited is dropped), and two
+// once (or once more when its adopter ended before writing it; a lost claimer's claims are handed
+// on), a lost replica writes nothing more (it is told, and what waited is dropped), and two
 // replicas cannot share an advertised address.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -129,6 +130,54 @@ test('a second replica with the same advertised address waits one lease period, 
   }
   const next = await PgStore.open({ url, advertise: 'http://same:1', leaseMs: 800 });
   await next.close();
+});
+
+/** A claimer or adopter that dies after its first write: its lease lasts long enough for that write, and is never renewed. */
+const dying = (url: string, advertise: string) => PgStore.open({ url, advertise, leaseMs: 1_500, heartbeatMs: 3_600_000 });
+
+test('a claimer lost before it wrote what became of its claims hands them on to the replica that claims it', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const keeper = await PgStore.open({ url, advertise: 'http://k:1' });
+  const lost = await paused(url, 'http://l:1');
+  await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'the paused replica to lose its lease', 5_000);
+  const claimer = await dying(url, 'http://x:1');
+  try {
+    assert.equal((await claimer.claimLostReplicas()).map((r) => r.id), [lost.replica.id]);
+    assert.equal(await keeper.claimLostReplicas(), [], 'claimed: while its claimer is live, it is that claimer\'s');
+    const handed = await waitFor(async () => {
+      const claimed = await keeper.claimLostReplicas();
+      return claimed.length ? claimed : undefined;
+    }, 'the claimer to be lost in turn', 5_000);
+    assert.equal(handed, [{ id: claimer.replica.id, advertise: 'http://x:1' }, { id: lost.replica.id, advertise: 'http://l:1', claimedFrom: claimer.replica.id }]);
+    assert.equal(await keeper.claimLostReplicas(), [], 'each handed on once');
+  } finally {
+    await Promise.all([keeper, lost, claimer].map((s) => s.close()));
+  }
+});
+
+test('an adoption whose adopter ended before it wrote session.adopted is taken over once; one that wrote it is not', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const keeper = await PgStore.open({ url, advertise: 'http://k:1' });
+  const lost = await paused(url, 'http://l:1');
+  await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'the paused replica to lose its lease', 5_000);
+  const [silent, wrote] = await Promise.all([dying(url, 'http://x:1'), dying(url, 'http://y:1')]);
+  const [left, taken] = [`${lost.replica.id}-t1`, `${lost.replica.id}-t2`];
+  try {
+    assert.ok(await silent.adopt(left, lost.replica.id));
+    assert.ok(await wrote.adopt(taken, lost.replica.id));
+    wrote.append([{ type: 'session.adopted', sessionId: taken, replica: wrote.replica.id, from: lost.replica.id, time: Date.now() }]);
+    await wrote.flushed(5_000);
+    assert.not.ok(await keeper.adopt(left, lost.replica.id), 'not while its adopter is live');
+    await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'both adopters to lose their leases', 5_000);
+    assert.not.ok(await keeper.adopt(left, lost.replica.id), 'nor while its lease ran out unclaimed: it may still renew it and write');
+    assert.equal(sorted((await keeper.claimLostReplicas()).map((r) => r.id)), sorted([lost.replica.id, silent.replica.id, wrote.replica.id]));
+    const tries = await Promise.all([keeper.adopt(left, lost.replica.id), keeper.adopt(left, lost.replica.id)]);
+    assert.equal(tries.filter(Boolean).length, 1, 'taken over once its adopter ended, by one caller');
+    assert.not.ok(await keeper.adopt(taken, lost.replica.id), 'a terminal its adopter made its own is not adopted from its former owner again');
+    assert.ok(await keeper.adopt(taken, wrote.replica.id), 'but from that adopter, now lost');
+  } finally {
+    await Promise.all([keeper, lost, silent, wrote].map((s) => s.close()));
+  }
 });
 
 test.run();
