@@ -26,6 +26,4 @@ export interface SessionSink {
   error?(message: string): void;
   /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went */
   inputPending?(bytes: number): void;
-  /** input (or its end) still waiting to be sent when the socket dropped: it is gone, not sent after the reconnect */
-  inputLost?(): void;
 }

@@ -121,7 +121,7 @@ export class SocketClient {
       a.unackedWritten = 0;
     }
     // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
-    this.#dropInput(() => true, true);
+    this.#dropInput(() => true);
     if (this.#closed) return;
     this.#setState('reconnecting');
     void this.#scheduleRetry(opened);
@@ -253,7 +253,7 @@ export class SocketClient {
     }
   }
 
-  #dropInput(which: (sessionId: string) => boolean, lost = false): void {
+  #dropInput(which: (sessionId: string) => boolean): void {
     const dropped = new Set<string>();
     for (let i = this.#outbox.length - 1; i >= 0; i--) {
       if (!which(this.#outbox[i].sessionId)) continue;
@@ -261,15 +261,13 @@ export class SocketClient {
       this.#outbox.splice(i, 1);
     }
     if (this.#outbox.length === 0) clearTimeout(this.#inputRetry);
-    for (const sessionId of dropped) this.#tellPending(sessionId, lost);
+    for (const sessionId of dropped) this.#tellPending(sessionId);
   }
 
-  #tellPending(sessionId: string, lost = false): void {
+  #tellPending(sessionId: string): void {
     let bytes = 0;
     for (const item of this.#outbox) if (item.sessionId === sessionId) bytes += item.bytes.length;
-    const sink = this.#attachments.get(sessionId)?.sink;
-    sink?.inputPending?.(bytes);
-    if (lost) sink?.inputLost?.();
+    this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
   }
 
   /** The end of input: the process's stdin is closed (a session without a terminal), once the input queued before it has gone. */

@@ -1,6 +1,6 @@
 // `octant-exec exec` against a server that misbehaves, a stand-in that speaks just enough of the
-// API and the socket: a socket that drops mid-session (reconnected, and the output goes on from the
-// byte reached; or, when that cannot be, ended), frames that are not the protocol, another protocol
+// API and the socket: a socket that drops mid-session (in a terminal reconnected, the output going
+// on from the byte reached; without one, ended), frames that are not the protocol, another protocol
 // version. Each end is exit 1 and a sentence that says what happened, the terminal restored, and a
 // session that was started closed on the way out.
 import { test } from '../support/test.ts';
@@ -45,8 +45,6 @@ const closed: string[] = [];
 let pod = '';
 /** the protocol version the stand-in says hello with */
 let protocol = 1;
-/** the process runs (stdin goes to it from then on) */
-let running = true;
 const sessionOf = (name: string) => ({ sessionId: 't1', state: 'interactive', target: { namespace: 'default', pod: name, container: 'main' } });
 const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
   let body = '';
@@ -74,7 +72,7 @@ sockets.on('connection', (ws) => {
     const message = binary ? undefined : JSON.parse(String(data));
     if (message?.type !== 'attach') return;
     const from = Number(message.from);
-    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from, to: from, dropped: 0, restored: false, running, session: sessionOf(pod) }));
+    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from, to: from, dropped: 0, restored: false, running: true, session: sessionOf(pod) }));
     behaviours[pod](ws, from);
   });
 });
@@ -88,44 +86,17 @@ const env = { OCTANT_EXEC_URL: `http://127.0.0.1:${port}/`, OCTANT_EXEC_TOKEN: '
 
 const dropped = new RegExp(`the connection to the octant-exec server at http://127\\.0\\.0\\.1:${port} dropped`);
 
-test('a socket that drops mid-session is reconnected: the output goes on from the byte reached, and the exit is the process\'s', async () => {
+test('without a terminal, a drop mid-session ends it: what came is shown, the drop is said, exit 1, the session closed', async () => {
   reattachedFrom.length = 0;
-  const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env });
-  assert.is(run.code, 3, run.stderr);
-  assert.is(run.stdout, 'partial-output\nrest-output\n');
-  assert.equal(reattachedFrom, ['partial-output\n'.length]);
-  assert.match(run.stderr, new RegExp(`${dropped.source}: reconnecting for up to 60 s \\(the terminal goes on on the server\\)\\noctant-exec exec: reconnected\\n`));
+  const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env, input: 'some input' });
+  assert.is(run.code, 1, run.stderr);
+  assert.is(run.stdout, 'partial-output\n');
+  assert.match(run.stderr, new RegExp(`${dropped.source}, and without a terminal it is not resumed: some of the piped input, or its end, may not have reached the process: the terminal \\(t1\\) is left`));
+  assert.equal(reattachedFrom, [], 'not attached again');
+  assert.ok(closed.includes('drop'), 'the session was closed on the way out');
 });
 
-test('a drop before a piped stdin was all sent ends it: the process would miss part of its input', async () => {
-  running = false; // not running yet: the pipe's end has not gone
-  reattachedFrom.length = 0;
-  try {
-    const run = await runCli(['exec', 'drop', '--', 'cat'], 30_000, { env, input: 'some input' });
-    assert.is(run.code, 1, run.stderr);
-    assert.is(run.stdout, 'partial-output\n');
-    assert.match(run.stderr, new RegExp(`${dropped.source} while stdin was piped to the process, which cannot be resumed without losing some of it`));
-    assert.equal(reattachedFrom, [], 'not attached again');
-    assert.ok(closed.includes('drop'), 'the session was closed on the way out');
-  } finally {
-    running = true;
-  }
-});
-
-test('a server gone for longer than OCTANT_EXEC_RECONNECT_SECONDS: exit 1, said; 0 does not reconnect at all', async () => {
-  try {
-    const gone = await runCli(['exec', 'drop-gone'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: '1' } });
-    assert.is(gone.code, 1, gone.stderr);
-    assert.match(gone.stderr, new RegExp(`reconnecting for up to 1 s[\\s\\S]*${dropped.source} and could not be reached again within 1 s: the terminal \\(t1\\) is left to the server's idle timeout`));
-  } finally {
-    refuseUpgrade = false;
-  }
-  reattachedFrom.length = 0;
-  const never = await runCli(['exec', 'drop'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: '0' } });
-  assert.is(never.code, 1, never.stderr);
-  assert.not.match(never.stderr, /reconnecting/);
-  assert.match(never.stderr, dropped);
-  assert.equal(reattachedFrom, []);
+test('OCTANT_EXEC_RECONNECT_SECONDS that is not whole seconds up to an hour: a usage error', async () => {
   const bad = await runCli(['exec', 'drop'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: 'soon' } });
   assert.is(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /OCTANT_EXEC_RECONNECT_SECONDS is whole seconds from 0 \(never reconnect\) to 3600, not "soon"/);
@@ -164,12 +135,37 @@ test('a server of another protocol version: said before anything starts, exit 1'
   }
 });
 
-test('in a terminal, a drop is said on lines of its own, the keys typed meanwhile said lost, and the terminal is put back in its mode at the end', async () => {
-  const terminal = startTmux('fault', cliArgv(['exec', 'drop']), env, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/";' });
+/** `octant-exec exec POD` in a real terminal (tmux); its exit status and the terminal's mode shown after it */
+const inTerminal = (name: string, pod: string, extraEnv: Record<string, string> = {}) =>
+  startTmux(name, cliArgv(['exec', pod]), { ...env, ...extraEnv }, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/";' });
+
+test('in a terminal, a drop is reconnected: said on lines of its own, keys typed meanwhile said lost, the output going on from the byte reached, the terminal put back in its mode at the end', async () => {
+  reattachedFrom.length = 0;
+  const terminal = inTerminal('fault', 'drop');
   try {
-    await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting [^\n]*keys typed meanwhile are lost\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
+    await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting for up to 60 s [^\n]*keys typed meanwhile are lost\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
+    assert.equal(reattachedFrom, ['partial-output\n'.length], 'attached again from the byte reached');
   } finally {
     terminal.kill();
+  }
+});
+
+test('in a terminal, a server gone past OCTANT_EXEC_RECONNECT_SECONDS ends it, said; 0 never reconnects', async () => {
+  const gone = inTerminal('gone', 'drop-gone', { OCTANT_EXEC_RECONNECT_SECONDS: '1' });
+  try {
+    await gone.waitFor(/reconnecting for up to 1 s[\s\S]*dropped and could not be reached again within 1 s: the terminal \(t1\) is left to the server's idle timeout[\s\S]*EXIT=1\nMODE=icanon/, 'gave up after 1 s');
+  } finally {
+    gone.kill();
+    refuseUpgrade = false;
+  }
+  reattachedFrom.length = 0;
+  const never = inTerminal('never', 'drop', { OCTANT_EXEC_RECONNECT_SECONDS: '0' });
+  try {
+    await never.waitFor(/dropped: the terminal \(t1\) is left[\s\S]*EXIT=1\nMODE=icanon/, 'ended at the drop');
+    assert.not.match(never.screen(), /reconnecting/);
+    assert.equal(reattachedFrom, []);
+  } finally {
+    never.kill();
   }
 });
 

@@ -1,10 +1,11 @@
 // One terminal of a running server in this process's terminal: the action is started with
 // POST /exec, its session shown through the socket (output to stdout and stderr as it comes,
 // acknowledged once written: a slow terminal holds the remote process back, as in the page),
-// keys and size sent to it, and its end turned into this command's exit. A dropped connection is
-// reconnected, as the page does, and the output goes on from the byte it reached; not when stdin is
-// piped to the process (what was in flight would be lost from the middle of its input), and not
-// past $OCTANT_EXEC_RECONNECT_SECONDS (60 s). Whatever way it ends
+// keys and size sent to it, and its end turned into this command's exit. In a terminal, a dropped
+// connection is reconnected, as the page's is, and the output goes on from the byte it reached
+// (keys typed meanwhile are lost, and said to be), up to $OCTANT_EXEC_RECONNECT_SECONDS (60 s).
+// Without a terminal it is not: stdin is piped, and what of it (or of its end) was in flight on the
+// dropped socket cannot be known, so the process could run on a part of its input. Whatever way it ends
 // (the remote end, a detach, a signal, a connection lost for good, garbage from the server), this
 // terminal's mode is restored and the session is closed, as the page's tab close does: an
 // attach only detaches, a debug copy is deleted.
@@ -108,8 +109,6 @@ class SessionView {
   #offset = 0;
   #replayTo = 0;
   #attached = false;
-  /** piped stdin not all sent yet: its end not reached, or some of it lost with a dropped socket */
-  #pipeUnsent: boolean;
   /** set while a dropped connection is tried again: its end gives up */
   #outage: ReturnType<typeof setTimeout> | undefined;
   #endedRow: SessionRow | undefined;
@@ -128,7 +127,6 @@ class SessionView {
     /** how long a dropped connection is tried again; 0: not at all */
     readonly reconnectMs: number,
   ) {
-    this.#pipeUnsent = run.request.stdin === true;
     this.ready = new Promise((resolve, reject) => (this.#ready = { resolve, reject }));
     this.#ended = new Promise((resolve) => (this.#end = resolve));
     const origin = run.access.url.origin;
@@ -143,9 +141,9 @@ class SessionView {
       const leftTo = this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : '';
       if (!this.#attached) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
       if (reconnectMs === 0) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
-      if (this.#pipeUnsent) return this.#finish({ code: 1, sentence: `${dropped} while stdin was piped to the process, which cannot be resumed without losing some of it${leftTo}` });
+      if (!local.tty) return this.#finish({ code: 1, sentence: `${dropped}, and without a terminal it is not resumed: some of the piped input, or its end, may not have reached the process${leftTo}` });
       const seconds = reconnectMs / 1000;
-      this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server${this.local.tty ? '; keys typed meanwhile are lost' : ''})`);
+      this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server; keys typed meanwhile are lost)`);
       this.#outage = setTimeout(() => this.#finish({ code: 1, sentence: `${dropped} and could not be reached again within ${seconds} s${leftTo}` }), reconnectMs);
     });
     this.#client.onMessage((message) => this.#message(message));
@@ -171,9 +169,7 @@ class SessionView {
         this.#inputPending = bytes;
         if (bytes === 0 && this.#detachWhenSent) this.#detach();
       },
-      inputLost: () => {
-        if (this.run.request.stdin === true) this.#pipeUnsent = true;
-      },
+
     });
     return this.#ended;
   }
@@ -247,11 +243,7 @@ class SessionView {
       {
         send: (bytes) => this.#client.input(sessionId, bytes),
         // an attach leaves at the end of a pipe, once what was piped has gone
-        end: () => {
-          if (this.run.detachable) return this.#detachOnceSent();
-          this.#pipeUnsent = false; // the end goes after what is queued: a drop before it is sent tells inputLost
-          this.#client.eof(sessionId);
-        },
+        end: () => (this.run.detachable ? this.#detachOnceSent() : this.#client.eof(sessionId)),
         detach: () => this.#detach(),
       },
       { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
@@ -288,7 +280,7 @@ class SessionView {
 
   /** A line on stderr in the middle of the session (in raw mode a new line needs its \r). */
   #note(line: string): void {
-    process.stderr.write(this.local.tty ? `\r\n${this.run.program}: ${line}\r\n` : `${this.run.program}: ${line}\n`);
+    process.stderr.write(`\r\n${this.run.program}: ${line}\r\n`);
   }
 
   /** Once: stdout and stderr are written out before the outcome is told. */
