@@ -48,6 +48,8 @@ try {
   console.log(`  RSS (between the snapshots)  ${per(rssAfter - rssBefore)}`);
   console.log(`  RSS (after a full GC)        ${per(heldAfter.rss - heldBefore.rss)}`);
   console.log(`    JS heap reserved then      ${per(heldAfter.heapTotal - heldBefore.heapTotal)}`);
+  console.log(`      of it the young gen.     ${per(heldAfter.youngGeneration - heldBefore.youngGeneration)} (grown by the opening's allocation rate, up to a bound per process; a full GC keeps it)`);
+  console.log(`    less the young gen.        ${per(heldAfter.rss - heldBefore.rss - (heldAfter.youngGeneration - heldBefore.youngGeneration))}`);
   console.log(`    outside V8 then            ${per(heldAfter.rss - heldBefore.rss - (heldAfter.heapTotal - heldBefore.heapTotal) - (heldAfter.external - heldBefore.external))}`);
   console.log(`  JS heap used (after GC)      ${per(after.heapUsed - before.heapUsed)}`);
   console.log(`  JS heap reserved             ${per(after.heapTotal - before.heapTotal)}`);

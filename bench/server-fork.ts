@@ -12,6 +12,11 @@ export interface ServerUsage {
   /** of it, what V8 has reserved for the JS heap, and C++ objects tied to JS ones (ArrayBuffers among them), bytes */
   heapTotal: number;
   external: number;
+  /**
+   * of heapTotal, the young generation's (new space's) share, bytes: it grows with the allocation
+   * rate up to a bound per process (the semi-space size), and a full GC keeps it grown
+   */
+  youngGeneration: number;
   /** CPU time it has used since it started (user + system), ms */
   cpuMs: number;
 }

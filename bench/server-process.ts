@@ -2,13 +2,13 @@
 // browser (and kubectl's terminal), so the server's memory and CPU are measured apart from them.
 // Options come as one JSON argument; the process answers on its IPC channel:
 //   ready  {url, token, socketUrl, kubeconfigPath}    once started
-//   usage  {rss, heapTotal, external, cpuMs}           to {type: "usage"}; with {gc: true}, read as gc reads it
+//   usage  {rss, heapTotal, external, youngGeneration, cpuMs}  to {type: "usage"}; with {gc: true}, read as gc reads it
 //   heap   {memory}  to {type: "heap", path}: a heap snapshot written to path (bench/idle-heap.ts)
 //   gc     {memory}  to {type: "gc"}: process.memoryUsage() after full collections, once RSS stops falling
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
 import process from 'node:process';
-import { writeHeapSnapshot } from 'node:v8';
+import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { collectGarbage } from './full-gc.ts';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
@@ -47,7 +47,10 @@ process.on('message', (message: { type: string; path?: string; gc?: boolean }) =
     const reply = () => {
       const cpu = process.cpuUsage();
       const { rss, heapTotal, external } = process.memoryUsage();
-      send({ type: 'usage', rss, heapTotal, external, cpuMs: (cpu.user + cpu.system) / 1000 });
+      const youngGeneration = getHeapSpaceStatistics()
+        .filter((space) => space.space_name === 'new_space' || space.space_name === 'new_large_object_space')
+        .reduce((sum, space) => sum + space.space_size, 0);
+      send({ type: 'usage', rss, heapTotal, external, youngGeneration, cpuMs: (cpu.user + cpu.system) / 1000 });
     };
     if (!message.gc) return reply();
     void settledMemory().then(reply);
