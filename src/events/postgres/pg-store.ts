@@ -328,9 +328,14 @@ export class PgStore implements SharedStore {
     this.#refuseWhenLost('claims no other replica');
     const lost = await leases.claimLost(this.#pool, this.replica.id);
     // What the lost replicas wrote committed before the claim: delivered now, the lists the
-    // caller ends their terminals by show it (else it could end a terminal that already ended).
+    // caller ends their terminals by show it (else it could end a terminal that already ended,
+    // or that another replica took over since). A failed read rejects: the claims come back.
     if (lost.length) await this.#tail?.readFromNow();
     return lost;
+  }
+
+  settleLostReplicas(ids: string[]): Promise<void> {
+    return leases.settleLost(this.#pool, this.replica.id, ids);
   }
 
   adopt(sessionId: string, formerOwner: string): Promise<boolean> {
