@@ -52,6 +52,7 @@ export class ReplicaWatch {
         if (!lost.claimedFrom) this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
         else if (ended.length) this.warn(`replica ${lost.claimedFrom} was lost while it took over from replica ${lost.id} (${lost.advertise}): ${ended.length} more of ${lost.id}'s terminals are marked disconnected`);
       }
+      this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
       if (this.#unsettled.size) {
         // Settled only once stored: until then the claims come back, and go to another replica if this one is lost.
         const settling = [...this.#unsettled];
@@ -59,7 +60,6 @@ export class ReplicaWatch {
         await this.store.settleLostReplicas(settling);
         for (const id of settling) this.#unsettled.delete(id);
       }
-      this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
       this.#problem = undefined;
     } catch (error) {
       const problem = errorText(error);

@@ -83,6 +83,8 @@ export class PgStore implements SharedStore {
       statement_timeout: settings.statementTimeoutMs,
       // a server that hangs (paused, a half-open connection) never sends its statement timeout
       query_timeout: settings.statementTimeoutMs + QUERY_GRACE_MS,
+      // a replica paused mid-append holds its row (and so is never claimed) until its transaction ends
+      idle_in_transaction_session_timeout: settings.statementTimeoutMs,
       keepAlive: true,
       application_name: 'octant-exec',
     });
