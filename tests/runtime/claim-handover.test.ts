@@ -1,7 +1,7 @@
 // A lost replica's claim that its claimer never settled (the claimer lost in turn, stopped, or
 // its answer lost), on the in-memory shared log: another replica's watch marks the terminals
 // disconnected once and settles the claim; an adoption whose answer was lost is made again by the
-// same replica. tests/events/postgres/claims.test.ts tests the same rules against PostgreSQL.
+// same replica. tests/events/postgres/leases.test.ts tests the same rules against PostgreSQL.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
