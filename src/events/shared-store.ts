@@ -98,13 +98,18 @@ export interface SharedStore {
   liveReplicas(): Promise<ReplicaInfo[]>;
   /**
    * Replicas whose lease ran out, each handed to exactly one caller across all replicas, which
-   * then writes what became of their terminals; with each, those it had claimed (a claimer lost
-   * in turn may not have written theirs). Resolves once what they wrote is delivered.
+   * then writes what became of their terminals; with each, those it had claimed and not settled
+   * (a claimer lost in turn may not have written theirs), and those a stopped claimer let go.
+   * The caller's claims come back on every call until it settles them (an answer may be lost).
+   * Resolves once what they wrote is delivered; rejects when that read fails.
    */
   claimLostReplicas(): Promise<LostReplica[]>;
+  /** What became of the terminals of these claimed replicas is stored: they are not asked for again. */
+  settleLostReplicas(ids: string[]): Promise<void>;
   /**
    * takes over a terminal whose owner is lost (never a live one's); true for exactly one caller per
-   * (session, former owner), or once more when that caller ended without writing `session.adopted`
+   * (session, former owner), or once more when that caller ended without writing `session.adopted`;
+   * true again for that caller while it has not written it (the first answer may have been lost)
    */
   adopt(sessionId: string, formerOwner: string): Promise<boolean>;
   /**

@@ -283,7 +283,7 @@ export class ExecSystem extends SystemListeners {
   async adopt(sessionId: string): Promise<boolean> {
     if (this.holds(sessionId)) return false;
     const adoption = await this.#shared?.adoption(this.sessionList.byId[sessionId]);
-    if (adoption) this.#send(adoption);
+    if (adoption && !this.holds(sessionId)) this.#send(adoption); // the store says true again to its adopter: never twice
     return this.holds(sessionId);
   }
 

@@ -1,7 +1,8 @@
 // Each replica keeps an eye on the others through the shared log: every few seconds it asks the
 // store for replicas whose lease ran out (the store hands each to one replica only, which writes
-// what became of its terminals: replicaLost; and again to another if that one is lost in turn)
-// and for the live ones (where each can be reached).
+// what became of its terminals: replicaLost, then tells the store that is stored; until then the
+// claim comes back, and goes to another replica if this one is lost in turn) and for the live
+// ones (where each can be reached).
 import type { ReplicaInfo, SharedStore } from '../events/shared-store.ts';
 import { errorText } from './error-text.ts';
 import type { ExecSystem } from './exec-system.ts';
@@ -14,6 +15,8 @@ export class ReplicaWatch {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticking: Promise<void> | undefined;
   #problem: string | undefined;
+  /** claimed replicas whose terminals this replica marked disconnected, until the store has it */
+  #unsettled = new Set<string>();
 
   constructor(
     private readonly system: ExecSystem,
@@ -42,12 +45,21 @@ export class ReplicaWatch {
       const judging = Date.now() - this.store.answeringSince() >= this.store.leaseMs;
       for (const lost of judging ? await this.store.claimLostReplicas() : []) {
         this.#live.delete(lost.id); // at once: nothing is sent there any more
+        if (this.#unsettled.has(lost.id)) continue; // its terminals' ends are appended, and wait to be stored
         const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
+        this.#unsettled.add(lost.id);
         // handed on from a lost claimer: most often that claimer had written it all, and there is nothing to say
         if (!lost.claimedFrom) this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
         else if (ended.length) this.warn(`replica ${lost.claimedFrom} was lost while it took over from replica ${lost.id} (${lost.advertise}): ${ended.length} more of ${lost.id}'s terminals are marked disconnected`);
       }
       this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
+      if (this.#unsettled.size) {
+        // Settled only once stored: until then the claims come back, and go to another replica if this one is lost.
+        const settling = [...this.#unsettled];
+        await this.system.settled();
+        await this.store.settleLostReplicas(settling);
+        for (const id of settling) this.#unsettled.delete(id);
+      }
       this.#problem = undefined;
     } catch (error) {
       const problem = errorText(error);

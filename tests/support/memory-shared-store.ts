@@ -15,7 +15,10 @@ export class MemoryLog {
   readonly snapshots: Snapshot[] = [];
   /** the live replicas; a lost one is removed by claimLostReplicas */
   readonly replicas = new Map<string, ReplicaInfo & { expired: boolean }>();
-  readonly adoptions = new Set<string>();
+  /** the lost replicas claimed, by whom (none when its claimer stopped first), and whether that one stored their ends */
+  readonly claims = new Map<string, ReplicaInfo & { claimedBy: string | undefined; settled: boolean }>();
+  /** `session/former owner` → the adopter */
+  readonly adoptions = new Map<string, string>();
   readonly revocations: RevokedSignIn[] = [];
   readonly stores = new Set<MemorySharedStore>();
   readonly sharedKey = new Uint8Array(32).fill(7);
@@ -208,15 +211,39 @@ export class MemorySharedStore implements SharedStore {
       this.#loseLease();
       return [];
     }
-    const lost = [...this.#log.replicas.values()].filter((r) => r.expired);
-    for (const replica of lost) this.#log.replicas.delete(replica.id);
-    return lost.map(({ id, advertise }) => ({ id, advertise }));
+    const me = this.replica.id;
+    const lost = new Set<string>();
+    for (const { id, advertise, expired } of this.#log.replicas.values()) {
+      if (!expired) continue;
+      this.#log.replicas.delete(id);
+      this.#log.claims.set(id, { id, advertise, claimedBy: me, settled: false });
+      lost.add(id);
+    }
+    // As PostgreSQL does: the unsettled claims of those just claimed are handed on, those a stopped claimer let go are taken.
+    const from = new Map<string, string>();
+    for (const claim of this.#log.claims.values()) {
+      if (claim.settled || (claim.claimedBy !== undefined && !lost.has(claim.claimedBy))) continue;
+      if (claim.claimedBy) from.set(claim.id, claim.claimedBy);
+      claim.claimedBy = me;
+    }
+    const mine = [...this.#log.claims.values()].filter((claim) => claim.claimedBy === me && !claim.settled);
+    return mine.map(({ id, advertise }) => ({ id, advertise, ...(from.has(id) ? { claimedFrom: from.get(id)! } : {}) }));
+  }
+
+  async settleLostReplicas(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      const claim = this.#log.claims.get(id);
+      if (claim?.claimedBy === this.replica.id) claim.settled = true;
+    }
   }
 
   async adopt(sessionId: string, formerOwner: string): Promise<boolean> {
     const key = `${sessionId}/${formerOwner}`;
-    if (this.#log.adoptions.has(key)) return false;
-    this.#log.adoptions.add(key);
+    const adopter = this.#log.adoptions.get(key);
+    // As PostgreSQL does: taken again by its adopter, or once that one ended, until the adopter wrote session.adopted.
+    const wrote = this.#log.entries.some((e) => e.type === 'session.adopted' && e.sessionId === sessionId && e.replica === adopter);
+    if (adopter !== undefined && (wrote || (adopter !== this.replica.id && this.#log.replicas.has(adopter)))) return false;
+    this.#log.adoptions.set(key, this.replica.id);
     return true;
   }
 
@@ -224,6 +251,8 @@ export class MemorySharedStore implements SharedStore {
     this.#write();
     this.#closed = true;
     this.#log.replicas.delete(this.replica.id);
+    // a clean stop lets go of the claims it did not settle, for the next claimer
+    for (const claim of this.#log.claims.values()) if (claim.claimedBy === this.replica.id && !claim.settled) claim.claimedBy = undefined;
     this.#log.stores.delete(this);
   }
 }

@@ -1,13 +1,13 @@
 // Replicas and their leases, all timed by the database's clock (a replica's clock may be minutes
 // off). A lease is current until `lease_until`; a replica renews it with each heartbeat, and once
 // it has run out the replica never renews it again: another replica claims it (exactly one, the
-// UPDATE's row lock decides) and writes what became of its terminals.
+// UPDATE's row lock decides), writes what became of its terminals, then marks the claim settled.
 //
 // A restart of PostgreSQL gives every lease a full period from the moment the server is back:
 // while it was down no replica could renew, and none of them is lost for that.
 import { randomInt } from 'node:crypto';
 import type { Pool, PoolClient } from 'pg';
-import type { ReplicaInfo } from '../shared-store.ts';
+import type { LostReplica, ReplicaInfo } from '../shared-store.ts';
 import { StoreProblem } from './connection-errors.ts';
 import { withTransaction } from './transaction.ts';
 
@@ -17,7 +17,7 @@ const leaseEnd = (row?: string) => {
   return `greatest(${column('lease_until')}, pg_postmaster_start_time() + ${column('lease_ms')} * interval '1 millisecond')`;
 };
 export const LEASE_END = leaseEnd();
-/** The replica $1 holds a current lease: only such a replica judges the others or takes their terminals. */
+/** The replica $1 holds a current lease: only such a replica takes others' terminals. */
 const CALLER_IS_LIVE = `EXISTS (SELECT 1 FROM replicas caller WHERE caller.id = $1 AND caller.ended IS NULL AND ${leaseEnd('caller')} >= now())`;
 
 const ID_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
@@ -85,35 +85,62 @@ export async function liveReplicas(pool: Pool): Promise<ReplicaInfo[]> {
 }
 
 /**
- * The replicas whose lease ran out, now ended and claimed by `claimer`: each one goes to one caller
- * only, and never to a replica whose own lease ran out (paused past it, it would judge the others
- * by a clock that stopped, and claim itself). With each, the replicas it had claimed itself (as
- * `claimedFrom` it): a claimer lost before it wrote what became of their terminals leaves that to
- * the next one, who finds written what was (its writes committed before it could be claimed).
+ * The replicas this claimer must write what became of the terminals of: those whose lease ran
+ * out, now ended and claimed by it (each by one caller only, and never by a replica whose own
+ * lease ran out: paused past it, it would judge the others by a clock that stopped, and claim
+ * itself); with each, the replicas it had claimed and not settled (as `claimedFrom` it), and any
+ * left unsettled by a claimer that stopped; and this claimer's own claims not yet settled (the
+ * answer to an earlier call may have been lost). A claim stays the claimer's until `settleLost`.
  */
-export async function claimLost(pool: Pool, claimer: string): Promise<ReplicaInfo[]> {
-  const { rows } = await pool.query<ReplicaInfo & { claimedFrom: string | null }>(
-    `WITH lost AS (
-       UPDATE replicas SET ended = now(), claimed_by = $1 WHERE ended IS NULL AND ${LEASE_END} < now() AND id <> $1 AND ${CALLER_IS_LIVE} RETURNING id, advertise
-     ), handed AS (
-       UPDATE replicas handed SET claimed_by = $1 FROM lost WHERE handed.claimed_by = lost.id RETURNING handed.id, handed.advertise, lost.id AS "claimedFrom"
-     )
-     SELECT id, advertise, NULL AS "claimedFrom" FROM lost UNION ALL SELECT id, advertise, "claimedFrom" FROM handed`,
-    [claimer],
-  );
-  return rows.map(({ id, advertise, claimedFrom }) => ({ id, advertise, ...(claimedFrom ? { claimedFrom } : {}) }));
+export function claimLost(pool: Pool, claimer: string): Promise<LostReplica[]> {
+  return withTransaction(pool, async (client) => {
+    // Its own row held: no claim of this claimer commits before this transaction, so whoever
+    // claims it later finds these claims committed, and hands them on.
+    const live = await client.query(`SELECT 1 FROM replicas WHERE id = $1 AND ended IS NULL AND ${LEASE_END} >= now() FOR SHARE`, [claimer]);
+    if (!live.rows.length) return [];
+    // A row held by its own transaction (an append, a claim) is left for the next call: waiting
+    // for it could deadlock with a claimer claiming this one, or outlast the caller's lease.
+    const claimed = await client.query<{ id: string }>(
+      `UPDATE replicas SET ended = coalesce(ended, now()), claimed_by = $1 WHERE id IN (
+         SELECT id FROM replicas WHERE id <> $1 AND (ended IS NULL AND ${LEASE_END} < now() OR ended IS NOT NULL AND claimed_by IS NULL AND settled IS NULL)
+         FOR UPDATE SKIP LOCKED
+       ) RETURNING id`,
+      [claimer],
+    );
+    // A statement of its own: it sees every claim the claimed ones committed before they were claimed.
+    const handed = await client.query<{ id: string; claimedFrom: string }>(
+      `UPDATE replicas SET claimed_by = $1 FROM unnest($2::text[]) AS gone (id) WHERE replicas.claimed_by = gone.id AND replicas.settled IS NULL RETURNING replicas.id, gone.id AS "claimedFrom"`,
+      [claimer, claimed.rows.map((row) => row.id)],
+    );
+    const from = new Map(handed.rows.map((row) => [row.id, row.claimedFrom]));
+    const { rows } = await client.query<ReplicaInfo>('SELECT id, advertise FROM replicas WHERE claimed_by = $1 AND settled IS NULL ORDER BY ended, id', [claimer]);
+    return rows.map(({ id, advertise }) => ({ id, advertise, ...(from.has(id) ? { claimedFrom: from.get(id)! } : {}) }));
+  });
 }
 
-/** A clean stop: the lease given up, and the replica not handed to a claimer. */
+/** Marks claims of `claimer` settled: what became of their terminals is stored. */
+export async function settleLost(pool: Pool, claimer: string, ids: string[]): Promise<void> {
+  await pool.query('UPDATE replicas SET settled = now() WHERE id = ANY($2::text[]) AND claimed_by = $1 AND settled IS NULL', [claimer, ids]);
+}
+
+/**
+ * A clean stop: the lease given up, and the replica not handed to a claimer. Its claims not
+ * settled are let go, for the next claimer to take (it stopped before it surely wrote them).
+ */
 export async function endLease(pool: Pool, id: string): Promise<void> {
-  await pool.query('UPDATE replicas SET ended = now() WHERE id = $1 AND ended IS NULL', [id]);
+  await withTransaction(pool, async (client) => {
+    await client.query('UPDATE replicas SET ended = now(), settled = now() WHERE id = $1 AND ended IS NULL', [id]);
+    await client.query('UPDATE replicas SET claimed_by = NULL WHERE claimed_by = $1 AND settled IS NULL', [id]);
+  });
 }
 
 /**
  * true for the one caller that takes `sessionId` over from `formerOwner`, a replica that is not
  * live. An adoption whose adopter ended (lost, or stopped) before it wrote `session.adopted` is
- * taken over in turn: the terminal would otherwise be left to nobody. An adopter that wrote it
- * made the terminal its own: it is adopted from that adopter then, not from `formerOwner`.
+ * taken over in turn: the terminal would otherwise be left to nobody. Until it wrote it, the
+ * adopter itself gets true again (the answer to its first try may have been lost). An adopter
+ * that wrote it made the terminal its own: it is adopted from that adopter then, not from
+ * `formerOwner`.
  */
 export async function adopt(pool: Pool, adopter: string, sessionId: string, formerOwner: string): Promise<boolean> {
   // Never from a replica that is live: it still holds the terminal, and answers for it.
@@ -123,7 +150,7 @@ export async function adopt(pool: Pool, adopter: string, sessionId: string, form
   const adopterWrote = `EXISTS (SELECT 1 FROM entries WHERE replica = adoptions.adopted_by AND type = 'session.adopted' AND body::jsonb ->> 'sessionId' = $2)`;
   const { rowCount } = await pool.query(
     `INSERT INTO adoptions (session_id, former_owner, adopted_by) SELECT $2, $3, $1 WHERE ${CALLER_IS_LIVE} AND NOT ${formerIsLive}
-     ON CONFLICT (session_id, former_owner) DO UPDATE SET adopted_by = excluded.adopted_by, at = now() WHERE ${adopterEnded} AND NOT ${adopterWrote}`,
+     ON CONFLICT (session_id, former_owner) DO UPDATE SET adopted_by = excluded.adopted_by, at = now() WHERE (adoptions.adopted_by = $1 OR ${adopterEnded}) AND NOT ${adopterWrote}`,
     [adopter, sessionId, formerOwner],
   );
   return rowCount === 1;

@@ -83,6 +83,8 @@ export class PgStore implements SharedStore {
       statement_timeout: settings.statementTimeoutMs,
       // a server that hangs (paused, a half-open connection) never sends its statement timeout
       query_timeout: settings.statementTimeoutMs + QUERY_GRACE_MS,
+      // a replica paused mid-append holds its row (and so is never claimed) until its transaction ends
+      idle_in_transaction_session_timeout: settings.statementTimeoutMs,
       keepAlive: true,
       application_name: 'octant-exec',
     });
@@ -328,9 +330,14 @@ export class PgStore implements SharedStore {
     this.#refuseWhenLost('claims no other replica');
     const lost = await leases.claimLost(this.#pool, this.replica.id);
     // What the lost replicas wrote committed before the claim: delivered now, the lists the
-    // caller ends their terminals by show it (else it could end a terminal that already ended).
+    // caller ends their terminals by show it (else it could end a terminal that already ended,
+    // or that another replica took over since). A failed read rejects: the claims come back.
     if (lost.length) await this.#tail?.readFromNow();
     return lost;
+  }
+
+  settleLostReplicas(ids: string[]): Promise<void> {
+    return leases.settleLost(this.#pool, this.replica.id, ids);
   }
 
   adopt(sessionId: string, formerOwner: string): Promise<boolean> {

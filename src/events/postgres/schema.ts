@@ -86,6 +86,10 @@ const MIGRATIONS: Migration[] = [
         data bytea NOT NULL,
         PRIMARY KEY (name, compressed, seq)
       );`),
+  // A claimed replica is `settled` once its claimer stored what became of its terminals: until
+  // then the claim is asked for again (its answer may have been lost) and is handed on when the
+  // claimer is lost or stops (leases.ts). Rows ended before this column are taken as settled.
+  (client) => client.query('ALTER TABLE replicas ADD COLUMN settled timestamptz; UPDATE replicas SET settled = ended WHERE ended IS NOT NULL'),
 ];
 
 /** The schema version this code writes and reads. */

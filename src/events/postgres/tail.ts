@@ -28,7 +28,7 @@ export class Tail<T> {
   #last: number;
   #timer: ReturnType<typeof setInterval>;
   #listener: Client | undefined;
-  #reading: Promise<void> | undefined;
+  #reading: Promise<Error | undefined> | undefined;
   #readAgain = false;
   #stopped = false;
 
@@ -46,7 +46,22 @@ export class Tail<T> {
 
   /** Reads what is new now (once more after the current read, if one is running); resolves when read. */
   poll(): Promise<void> {
-    if (this.#stopped) return Promise.resolve();
+    return this.#poll().then(() => {});
+  }
+
+  /**
+   * Resolves once a read that began after this call is over: what was stored before it is
+   * delivered. Rejects when that read failed.
+   */
+  async readFromNow(): Promise<void> {
+    await this.#reading; // began before: it may have missed what committed since
+    const failure = await this.#poll();
+    if (failure) throw failure;
+  }
+
+  /** the read's failure, if it failed */
+  #poll(): Promise<Error | undefined> {
+    if (this.#stopped) return Promise.resolve(undefined);
     if (!this.#listener) this.#listen();
     if (this.#reading) {
       this.#readAgain = true;
@@ -62,22 +77,18 @@ export class Tail<T> {
     return this.#reading;
   }
 
-  /** Resolves once a read that began after this call is over: what was stored before it is delivered. */
-  async readFromNow(): Promise<void> {
-    await this.#reading; // began before: it may have missed what committed since
-    await this.poll();
-  }
-
-  async #read(): Promise<void> {
+  async #read(): Promise<Error | undefined> {
     try {
       for await (const items of this.#options.pages(this.#last)) {
-        if (this.#stopped) return;
+        if (this.#stopped) return undefined;
         this.#last = this.#options.position(items[items.length - 1]);
         this.#options.deliver(items);
       }
       this.#options.answered();
+      return undefined;
     } catch (error) {
       this.#options.failed(error as Error);
+      return error as Error;
     }
   }
 

@@ -1,9 +1,13 @@
 // Leases: a replica whose lease ran out is handed to exactly one claimer, a terminal is adopted
-// once (or once more when its adopter ended before writing it; a lost claimer's claims are handed
-// on), a lost replica writes nothing more (it is told, and what waited is dropped), and two
-// replicas cannot share an advertised address.
+// once (or once more when its adopter ended before writing it; again by its adopter, whose answer
+// may be lost), a lost replica writes nothing more (it is told, and what waited is dropped), and
+// two replicas cannot share an advertised address. Claims: a lost claimer's unsettled claims are
+// handed on, a claim never waits for a row held by a transaction (a replica paused mid-append),
+// a claim comes back to its claimer until settled and a clean stop lets it go to the next, and a
+// claim whose read of the log fails rejects rather than answer from a stale list.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
+import pg from 'pg';
 import { PgStore } from '../../../src/events/postgres/pg-store.ts';
 import { startCluster, type PgCluster } from '../../support/postgres.ts';
 import { entries, idOf, listening } from '../../support/shared-store-events.ts';
@@ -34,10 +38,14 @@ test('a replica whose lease ran out is claimed by exactly one of two claimers, a
     await waitFor(async () => (await a.liveReplicas()).length === 2, 'the paused replicas to lose their leases', 5_000);
     assert.equal(sorted((await b.liveReplicas()).map((r) => r.id)), sorted([a.replica.id, b.replica.id]));
     const claims = await Promise.all([a.claimLostReplicas(), b.claimLostReplicas(), a.claimLostReplicas(), b.claimLostReplicas()]);
-    const claimed = claims.flat();
-    assert.equal(sorted(claimed.map((r) => r.id)), sorted(lost.map((s) => s.replica.id)), 'each lost replica claimed once');
+    // a claimer is given its claims again until it settles them (an answer may be lost), never another's
+    const [toA, toB] = [new Set([...claims[0], ...claims[2]].map((r) => r.id)), new Set([...claims[1], ...claims[3]].map((r) => r.id))];
+    assert.not.ok([...toA].some((id) => toB.has(id)), 'no replica claimed by both');
+    const claimed = [...claims[0], ...claims[2], ...claims[1], ...claims[3]].filter((r, i, all) => all.findIndex((o) => o.id === r.id) === i);
+    assert.equal(sorted(claimed.map((r) => r.id)), sorted(lost.map((s) => s.replica.id)), 'each lost replica claimed');
     assert.equal(claimed.find((r) => r.id === lost[0].replica.id)?.advertise, 'http://c:1');
-    assert.equal(await a.claimLostReplicas(), [], 'nothing left to claim');
+    await Promise.all([a.settleLostReplicas([...toA]), b.settleLostReplicas([...toB])]);
+    assert.equal([...(await a.claimLostReplicas()), ...(await b.claimLostReplicas())], [], 'nothing left to claim once settled');
   } finally {
     await Promise.all([a, b, ...lost].map((s) => s.close()));
   }
@@ -61,8 +69,11 @@ test('a terminal of a lost replica is adopted by one replica only', async ({ clu
   const url = await cluster.createDatabase();
   const [a, b] = await Promise.all([PgStore.open({ url, advertise: 'http://a:1' }), PgStore.open({ url, advertise: 'http://b:1' })]);
   try {
-    const tries = await Promise.all([a.adopt('c00001-1', 'c00001'), b.adopt('c00001-1', 'c00001'), a.adopt('c00001-1', 'c00001')]);
-    assert.equal(tries.filter(Boolean).length, 1, 'true once');
+    const tries = await Promise.all([a.adopt('c00001-1', 'c00001'), b.adopt('c00001-1', 'c00001')]);
+    assert.equal(tries.filter(Boolean).length, 1, 'true for one replica');
+    const [adopter, other] = tries[0] ? [a, b] : [b, a];
+    assert.ok(await adopter.adopt('c00001-1', 'c00001'), 'true again for its adopter, which has not written session.adopted (its first answer may have been lost)');
+    assert.not.ok(await other.adopt('c00001-1', 'c00001'), 'never for the other');
     assert.ok(await b.adopt('c00001-2', 'c00001'), 'another terminal of the same replica is another adoption');
     assert.ok(await a.adopt('c00001-1', 'd00001'), 'the same session from another former owner (adopted again after a second loss)');
     assert.not.ok(await a.adopt(`${b.replica.id}-t1`, b.replica.id), 'never from a live replica: it holds the terminal and answers for it');
@@ -148,7 +159,8 @@ test('a claimer lost before it wrote what became of its claims hands them on to 
       const claimed = await keeper.claimLostReplicas();
       return claimed.length ? claimed : undefined;
     }, 'the claimer to be lost in turn', 5_000);
-    assert.equal(handed, [{ id: claimer.replica.id, advertise: 'http://x:1' }, { id: lost.replica.id, advertise: 'http://l:1', claimedFrom: claimer.replica.id }]);
+    assert.equal(handed, [{ id: lost.replica.id, advertise: 'http://l:1', claimedFrom: claimer.replica.id }, { id: claimer.replica.id, advertise: 'http://x:1' }]);
+    await keeper.settleLostReplicas([lost.replica.id, claimer.replica.id]);
     assert.equal(await keeper.claimLostReplicas(), [], 'each handed on once');
   } finally {
     await Promise.all([keeper, lost, claimer].map((s) => s.close()));
@@ -157,9 +169,9 @@ test('a claimer lost before it wrote what became of its claims hands them on to 
 
 test('an adoption whose adopter ended before it wrote session.adopted is taken over once; one that wrote it is not', async ({ cluster }) => {
   const url = await cluster.createDatabase();
-  const keeper = await PgStore.open({ url, advertise: 'http://k:1' });
+  const [keeper, second] = await Promise.all([PgStore.open({ url, advertise: 'http://k:1' }), PgStore.open({ url, advertise: 'http://k:2' })]);
   const lost = await paused(url, 'http://l:1');
-  await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'the paused replica to lose its lease', 5_000);
+  await waitFor(async () => (await keeper.liveReplicas()).length === 2, 'the paused replica to lose its lease', 5_000);
   const [silent, wrote] = await Promise.all([dying(url, 'http://x:1'), dying(url, 'http://y:1')]);
   const [left, taken] = [`${lost.replica.id}-t1`, `${lost.replica.id}-t2`];
   try {
@@ -168,15 +180,85 @@ test('an adoption whose adopter ended before it wrote session.adopted is taken o
     wrote.append([{ type: 'session.adopted', sessionId: taken, replica: wrote.replica.id, from: lost.replica.id, time: Date.now() }]);
     await wrote.flushed(5_000);
     assert.not.ok(await keeper.adopt(left, lost.replica.id), 'not while its adopter is live');
-    await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'both adopters to lose their leases', 5_000);
+    await waitFor(async () => (await keeper.liveReplicas()).length === 2, 'both adopters to lose their leases', 5_000);
     assert.not.ok(await keeper.adopt(left, lost.replica.id), 'nor while its lease ran out unclaimed: it may still renew it and write');
     assert.equal(sorted((await keeper.claimLostReplicas()).map((r) => r.id)), sorted([lost.replica.id, silent.replica.id, wrote.replica.id]));
-    const tries = await Promise.all([keeper.adopt(left, lost.replica.id), keeper.adopt(left, lost.replica.id)]);
+    const tries = await Promise.all([keeper.adopt(left, lost.replica.id), second.adopt(left, lost.replica.id)]);
     assert.equal(tries.filter(Boolean).length, 1, 'taken over once its adopter ended, by one caller');
     assert.not.ok(await keeper.adopt(taken, lost.replica.id), 'a terminal its adopter made its own is not adopted from its former owner again');
     assert.ok(await keeper.adopt(taken, wrote.replica.id), 'but from that adopter, now lost');
   } finally {
-    await Promise.all([keeper, lost, silent, wrote].map((s) => s.close()));
+    await Promise.all([keeper, second, lost, silent, wrote].map((s) => s.close()));
+  }
+});
+
+/** A transaction of its own holding `sql`'s locks until `release`. */
+async function holding(url: string, sql: string, params: unknown[] = []): Promise<{ release: () => Promise<void> }> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  await client.query('BEGIN');
+  await client.query(sql, params);
+  return { release: () => client.query('COMMIT').then(() => client.end()) };
+}
+
+test('a replica paused mid-append is skipped, not waited for; its claimer, lost meanwhile, is claimed and nothing is left unclaimed', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const keeper = await PgStore.open({ url, advertise: 'http://k:1' });
+  const appending = await paused(url, 'http://x:1');
+  await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'the paused replica to lose its lease', 5_000);
+  // as its append transaction does (holdLease): its row held until it resumes
+  const append = await holding(url, 'SELECT 1 FROM replicas WHERE id = $1 FOR SHARE', [appending.replica.id]);
+  const claimer = await PgStore.open({ url, advertise: 'http://l:1', leaseMs: 1_000, heartbeatMs: 3_600_000 });
+  try {
+    assert.equal(await claimer.claimLostReplicas(), [], 'answered while the row is held: skipped for now');
+    await waitFor(async () => (await keeper.liveReplicas()).length === 1, 'the claimer to lose its lease in turn', 5_000);
+    assert.equal((await keeper.claimLostReplicas()).map((r) => r.id), [claimer.replica.id]);
+    await append.release();
+    const claims = await keeper.claimLostReplicas();
+    assert.equal(claims.map((r) => r.id).sort(), [appending.replica.id, claimer.replica.id].sort(), 'the resumed replica is claimed by a live claimer');
+    assert.equal(await claimer.claimLostReplicas(), [], 'the ended claimer claims nothing');
+  } finally {
+    await append.release().catch(() => {});
+    await Promise.all([keeper, appending, claimer].map((s) => s.close()));
+  }
+});
+
+test("a claim comes back to its claimer until settled, and a clean stop lets it go to the next claimer", async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const keeper = await PgStore.open({ url, advertise: 'http://k:1' });
+  const lost = await paused(url, 'http://l:1');
+  const claimer = await PgStore.open({ url, advertise: 'http://c:1' });
+  try {
+    await waitFor(async () => (await keeper.liveReplicas()).length === 2, 'the paused replica to lose its lease', 5_000);
+    const first = await claimer.claimLostReplicas();
+    assert.equal(first, [{ id: lost.replica.id, advertise: 'http://l:1' }]);
+    assert.equal(await claimer.claimLostReplicas(), first, 'asked again (the first answer lost), the claim is given again');
+    assert.equal(await keeper.claimLostReplicas(), [], 'never to another while its claimer is live');
+    await claimer.close(); // stopped before it settled
+    assert.equal(await keeper.claimLostReplicas(), [{ id: lost.replica.id, advertise: 'http://l:1' }], 'let go by the stop, taken by the next claimer');
+    await keeper.settleLostReplicas([lost.replica.id]);
+    assert.equal(await keeper.claimLostReplicas(), [], 'settled: not given again');
+  } finally {
+    await Promise.all([keeper, lost, claimer].map((s) => s.close()));
+  }
+});
+
+test('a claim whose read of the log fails rejects, and is given again once the log reads', async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const keeper = await listening(await PgStore.open({ url, advertise: 'http://k:1', statementTimeoutMs: 500 }));
+  const lost = await paused(url, 'http://l:1');
+  try {
+    await waitFor(async () => (await keeper.store.liveReplicas()).length === 1, 'the paused replica to lose its lease', 5_000);
+    const locked = await holding(url, 'LOCK TABLE entries IN ACCESS EXCLUSIVE MODE');
+    const failed = await keeper.store.claimLostReplicas().then(
+      () => 'it resolved',
+      (error: Error) => error.message,
+    );
+    await locked.release();
+    assert.match(failed, /statement timeout/);
+    assert.equal((await keeper.store.claimLostReplicas()).map((r) => r.id), [lost.replica.id]);
+  } finally {
+    await Promise.all([keeper.store, lost].map((s) => s.close()));
   }
 });
 
