@@ -90,7 +90,15 @@ export class HubClient {
    */
   async attach(sessionId: string, onData: (bytes: Uint8Array) => void, onError: (message: string) => void, size = { cols: 120, rows: 40 }): Promise<HubSession> {
     const attached = this.#next((m) => m.type === 'attached' && m.sessionId === sessionId);
-    const closed = this.#next((m) => (m.type === 'stream' && m.sessionId === sessionId && m.state === 'closed') || (m.type === 'session' && m.session.sessionId === sessionId && isEnded(m.session.state))).then(() => {});
+    // over when its stream closes or its row ends; or when it is closed (POST .../close) and gone
+    // from the list before either was sent, which a page hears only as sessionClosed or detached
+    const closed = this.#next(
+      (m) =>
+        (m.type === 'stream' && m.sessionId === sessionId && m.state === 'closed') ||
+        (m.type === 'session' && m.session.sessionId === sessionId && isEnded(m.session.state)) ||
+        (m.type === 'sessionClosed' && m.sessionId === sessionId) ||
+        (m.type === 'detached' && m.sessionId === sessionId && m.reason === 'closed'),
+    ).then(() => {});
     this.#socket.resize(sessionId, size.cols, size.rows);
     this.#socket.attach(sessionId, {
       output: (bytes, _channel, written) => {
