@@ -78,11 +78,14 @@ export class PgRecordings implements RecordingStorage {
     await this.remove(name);
   }
 
-  /** recordings left 'writing' by replicas that are gone (ended, or their lease ran out) */
+  /**
+   * Recordings left 'writing' by replicas that are gone: ended (stopped, or claimed as lost). Not
+   * those of a replica whose lease merely ran out: it may still renew it (leases.ts), and write.
+   */
   async leftovers(): Promise<string[]> {
     const { rows } = await this.#pool.query<{ name: string }>(
       `SELECT r.name FROM recordings r LEFT JOIN replicas p ON p.id = r.replica
-       WHERE r.state = 'writing' AND (p.id IS NULL OR p.ended IS NOT NULL OR p.lease_until < now())`,
+       WHERE r.state = 'writing' AND (p.id IS NULL OR p.ended IS NOT NULL)`,
     );
     return rows.map((row) => row.name);
   }

@@ -1,7 +1,8 @@
 // Recordings in PostgreSQL (pg-recordings.ts), replicas on one database: what one records another
 // reads byte for byte, while it is written and once compressed; a replica lost mid-recording
 // leaves all it had stored (written within a flush interval, without a stop), which another
-// finishes; the database stopped mid-recording loses nothing and doubles nothing, unless a
+// finishes once it has ended (a lease merely run out is not enough), and a finished recording
+// takes no more chunks; the database stopped mid-recording loses nothing and doubles nothing, unless a
 // recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
 // stored stays); a chunk sent again is kept and counted once; turned off and on, a recording goes
 // on in its rows; retention's remove takes them.
@@ -170,6 +171,40 @@ test('a replica lost mid-recording: what it wrote is stored within a flush inter
   r.w.output(bytes('after its replica is gone\r\n'));
   await r.w.stop('ended');
   assert.is(r.w.stopped, 'failed', 'nothing more is written, and it says so');
+});
+
+test("a replica whose lease ran out, not claimed, may still renew it and write: its recording is no other's to finish", async (context) => {
+  const db = new URL(context.url).pathname.slice(1);
+  // no heartbeat of its own to renew it meanwhile: the row says what the test needs
+  await context.cluster.admin(db, `INSERT INTO replicas (id, advertise, lease_ms, lease_until) VALUES ('lapsed', 'http://d:1', 1000, now() - interval '1 minute')`);
+  const late = new PgRecordings({ url: context.url, replica: 'lapsed', connectTimeoutMs: 1_000, statementTimeoutMs: 5_000 });
+  try {
+    const r = recorded(late, 'web-run1-8');
+    r.say('still here\r\n');
+    await waitFor(async () => (await played(context.b, 'web-run1-8'))?.text === r.text, 'its first line stored', 5_000);
+    assert.not.ok((await context.b.leftovers()).includes('web-run1-8'));
+    await context.cluster.admin(db, `UPDATE replicas SET ended = now() WHERE id = 'lapsed'`);
+    assert.ok((await context.b.leftovers()).includes('web-run1-8'), 'ended (claimed), it is');
+    await r.w.stop('ended');
+  } finally {
+    await late.close();
+  }
+});
+
+test('a recording another replica finished takes no more chunks: its writer stops as failed, saying why, and it plays as finished', async (context) => {
+  const { a, b } = context;
+  const stopped: string[] = [];
+  const r = recorded(a, 'web-run1-9', stopped);
+  r.say('before\r\n');
+  const before = r.text;
+  await waitFor(async () => (await played(b, 'web-run1-9'))?.text === before, 'the first line stored', 5_000);
+  await b.finish('web-run1-9'); // as a replica that took this one for lost does
+  r.say('after\r\n');
+  await r.w.closed;
+  assert.is(r.w.stopped, 'failed');
+  assert.equal(stopped, ['failed: the recording in the database could not be written (another replica finished this recording, taking this replica for lost; what was stored before that plays)']);
+  assert.equal(await played(b, 'web-run1-9'), { text: before, gzipped: true });
+  assert.equal(await rows(context, 'web-run1-9'), [{ state: 'finished', compressed: true, bytes: Buffer.byteLength(before), plain: 0 }]);
 });
 
 test.run();
