@@ -89,6 +89,8 @@ export class PgCastSink implements CastSink {
         this.#held.splice(0, batch.length);
         this.#heldBytes -= batch.reduce((sum, chunk) => sum + chunk.data.length, 0);
         this.settings.health.answered();
+        // what was written while this store was under way: its datasync met this store, not its own
+        this.#store();
       },
       (error) => {
         this.#storing = undefined;

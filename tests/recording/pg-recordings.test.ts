@@ -207,4 +207,17 @@ test('a recording another replica finished takes no more chunks: its writer stop
   assert.equal(await rows(context, 'web-run1-9'), [{ state: 'finished', compressed: true, bytes: Buffer.byteLength(before), plain: 0 }]);
 });
 
+test('chunks written while a store is under way are stored after it, with no further write or datasync (an idle terminal\'s last output)', async (context) => {
+  const sink = await context.a.open('web-run1-10', false);
+  const lines = [HEADER_LINE, `${JSON.stringify([0, 'o', 'one'])}\n`, `${JSON.stringify([0, 'o', 'two'])}\n`].map((line) => Buffer.from(line));
+  await sink.write(lines[0], 0, lines[0].length);
+  await sink.datasync();
+  await sink.write(lines[1], 0, lines[1].length);
+  void sink.datasync(); // a store under way, of what is held now
+  await sink.write(lines[2], 0, lines[2].length);
+  await sink.datasync(); // meets the store under way
+  await waitFor(async () => (await played(context.b, 'web-run1-10'))?.text === Buffer.concat(lines).toString(), 'the last line stored too', 5_000);
+  await sink.close();
+});
+
 test.run();
