@@ -1,10 +1,12 @@
 // One recording written to PostgreSQL (pg-recordings.ts). A write only numbers its bytes as the
 // next chunk and holds them; `datasync` (the writer's, at most once a flush interval and always
-// within one after a write) stores what is held in one transaction. While the database does not
-// answer, chunks wait here, in order, up to a bound: a write past it throws, and the writer stops
+// within one after a write) starts storing what is held, in one transaction, without waiting for
+// it; what is written meanwhile is stored right after. While the database does not answer (or
+// hangs), chunks wait here, in order, up to a bound: a write past it throws, and the writer stops
 // the recording as failed, saying why. Stored again after a lost answer, a chunk is kept once
 // (its number is its key) and counted once. Another replica may have finished (compressed) the
-// recording, taking this one for gone: a store then adds nothing, and the recording stops failed.
+// recording, taking this one for lost: a store then adds nothing, and the next write (or the stop)
+// throws, so the recording stops as failed.
 import type { Pool } from 'pg';
 import type { Availability } from '../events/postgres/availability.ts';
 import { withTransaction } from '../events/postgres/transaction.ts';
@@ -29,7 +31,8 @@ interface Chunk {
 export class PgCastSink implements CastSink {
   readonly #held: Chunk[] = [];
   #heldBytes = 0;
-  #storing: Promise<void> | undefined;
+  /** the store under way: true when it stored its batch */
+  #storing: Promise<boolean> | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   /** why nothing more can be stored (another replica finished the recording): every call throws it */
@@ -53,12 +56,14 @@ export class PgCastSink implements CastSink {
     return { bytesWritten: length };
   }
 
-  /** One try at storing what is held: a failure keeps it, to be tried again (here, or at the next call). */
-  datasync(): Promise<void> {
+  /**
+   * Starts storing what is held, and resolves at once: the store goes on (and is tried again)
+   * by itself. A writer waiting on a database that hangs would pile its bytes up in its own queue,
+   * past the bound held here; not waiting, they reach `write`, which throws at the bound.
+   */
+  async datasync(): Promise<void> {
+    if (this.#lost) throw this.#lost;
     this.#store();
-    return (this.#storing ?? Promise.resolve()).then(() => {
-      if (this.#lost) throw this.#lost;
-    });
   }
 
   /** Each write is whole or nothing: there is never a torn line to cut. */
@@ -68,8 +73,8 @@ export class PgCastSink implements CastSink {
   async close(): Promise<void> {
     const until = Date.now() + this.settings.closeTimeoutMs;
     while (this.#held.length > 0 && !this.#closed && !this.#lost && Date.now() < until) {
-      await this.datasync().catch(() => undefined);
-      if (this.#held.length > 0) await new Promise((resolve) => setTimeout(resolve, Math.min(this.settings.health.retryMs(), Math.max(0, until - Date.now()))));
+      this.#store();
+      if (!(await this.#storing)) await new Promise((resolve) => setTimeout(resolve, Math.min(this.settings.health.retryMs(), Math.max(0, until - Date.now()))));
     }
     this.#closed = true;
     clearTimeout(this.#retry);
@@ -80,7 +85,7 @@ export class PgCastSink implements CastSink {
   }
 
   #store(): void {
-    if (this.#storing || this.#held.length === 0 || this.#closed) return;
+    if (this.#storing || this.#held.length === 0 || this.#closed || this.#lost) return;
     clearTimeout(this.#retry);
     const batch = this.#held.slice();
     this.#storing = storeChunks(this.settings, this.name, batch).then(
@@ -91,16 +96,19 @@ export class PgCastSink implements CastSink {
         this.settings.health.answered();
         // what was written while this store was under way: its datasync met this store, not its own
         this.#store();
+        return true;
       },
       (error) => {
         this.#storing = undefined;
         if (error instanceof RecordingTaken) {
           this.#lost = error;
-          return;
+          this.#held.length = this.#heldBytes = 0;
+          return false;
         }
         this.settings.health.failed(error);
         // what waits goes when the database answers again, written or not
         if (!this.#closed) this.#retry = setTimeout(() => this.#store(), this.settings.health.retryMs());
+        return false;
       },
     );
   }

@@ -9,6 +9,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
+import pg from 'pg';
 import { PgStore, type PgStoreOptions } from '../../src/events/postgres/pg-store.ts';
 import { CastWriter } from '../../src/recording/cast-writer.ts';
 import { PgRecordings, type PgRecordingsOptions } from '../../src/recording/pg-recordings.ts';
@@ -191,7 +192,7 @@ test("a replica whose lease ran out, not claimed, may still renew it and write: 
   }
 });
 
-test('a recording another replica finished takes no more chunks: its writer stops as failed, saying why, and it plays as finished', async (context) => {
+test('a recording another replica finished takes no more chunks: its writer stops as failed (at its next write or its stop), saying why, and it plays as finished', async (context) => {
   const { a, b } = context;
   const stopped: string[] = [];
   const r = recorded(a, 'web-run1-9', stopped);
@@ -200,7 +201,7 @@ test('a recording another replica finished takes no more chunks: its writer stop
   await waitFor(async () => (await played(b, 'web-run1-9'))?.text === before, 'the first line stored', 5_000);
   await b.finish('web-run1-9'); // as a replica that took this one for lost does
   r.say('after\r\n');
-  await r.w.closed;
+  await r.w.stop('ended'); // a store into it fails: its next write, or as here its stop, says so
   assert.is(r.w.stopped, 'failed');
   assert.equal(stopped, ['failed: the recording in the database could not be written (another replica finished this recording, taking this replica for lost; what was stored before that plays)']);
   assert.equal(await played(b, 'web-run1-9'), { text: before, gzipped: true });
@@ -218,6 +219,36 @@ test('chunks written while a store is under way are stored after it, with no fur
   await sink.datasync(); // meets the store under way
   await waitFor(async () => (await played(context.b, 'web-run1-10'))?.text === Buffer.concat(lines).toString(), 'the last line stored too', 5_000);
   await sink.close();
+});
+
+test('a database that hangs (a lock held), not refusing: the writer does not wait on it, and the recording stops at the bound held, not later', async (context) => {
+  const hung = recordings(context.url, context.stores[0], { maxHeldBytes: 100_000, statementTimeoutMs: 60_000, closeTimeoutMs: 300 });
+  const locker = new pg.Client({ connectionString: context.url });
+  await locker.connect();
+  try {
+    const stopped: string[] = [];
+    const r = recorded(hung, 'web-run1-11', stopped);
+    r.say('kept\r\n');
+    const kept = r.text;
+    await waitFor(async () => (await played(context.b, 'web-run1-11'))?.text === kept, 'the first line stored', 5_000);
+    // every store of this recording now waits on the row's lock, for as long as it is held
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM recordings WHERE name = $1 FOR UPDATE', ['web-run1-11']);
+    // each past the writer's buffer (written at once), each within the bound, together past it
+    r.say('x'.repeat(70_000));
+    const db = new URL(context.url).pathname.slice(1);
+    await waitFor(async () => (await context.cluster.admin<{ n: number }>(db, 'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted'))[0].n > 0, 'its store waiting on the lock', 5_000);
+    r.say('x'.repeat(70_000));
+    r.say('x'.repeat(70_000));
+    await waitFor(() => r.w.stopped === 'failed', 'the recording stopped while the database hangs', 10_000);
+    await locker.query('COMMIT');
+    await r.w.closed;
+    assert.match(stopped[0], /^failed: the recording in the database could not be written \(the database has not taken the last \d+ bytes/);
+    assert.ok((await played(context.b, 'web-run1-11'))!.text.startsWith(kept));
+  } finally {
+    await locker.end();
+    await hung.close();
+  }
 });
 
 test.run();
