@@ -43,7 +43,7 @@ interface Opening {
   earlyBytes: number;
 }
 
-/** early bytes held per terminal at most: past it, they are not kept (a run the log does not give back is not recorded) */
+/** early bytes held per terminal at most: past it, they are let go, and the run is not recorded (the log and the tab say so when the run comes back) */
 const EARLY_MAX_BYTES = 1 << 20;
 
 export class Recorder {
@@ -71,7 +71,7 @@ export class Recorder {
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(sessionId, opening, chunk);
+          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(opening, chunk);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
@@ -194,9 +194,9 @@ export class Recorder {
     this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
-  #holdEarly(sessionId: string, opening: Opening, chunk: Uint8Array): void {
+  #holdEarly(opening: Opening, chunk: Uint8Array): void {
     opening.earlyBytes += chunk.length;
-    if (opening.earlyBytes > EARLY_MAX_BYTES) this.#opening.delete(sessionId);
+    if (opening.earlyBytes > EARLY_MAX_BYTES) opening.early = [];
     else opening.early.push(chunk.slice());
   }
 
@@ -211,10 +211,15 @@ export class Recorder {
     this.#opening.delete(sessionId);
     if (this.#recordings.has(sessionId) || !row.interactive) return true;
     const now = opening.at;
+    if (opening.earlyBytes > EARLY_MAX_BYTES) {
+      const why = `it printed more than ${EARLY_MAX_BYTES} bytes before the shared log gave its run back (the database is slow to answer)`;
+      this.#notRecorded(sessionId, row.run, this.#newFile(sessionId, row.run, now), why);
+      return true;
+    }
     const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
-    const file = paused?.file ?? `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
+    const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
@@ -232,16 +237,24 @@ export class Recorder {
         },
       });
     } catch (error) {
-      // the tab and the log must say it, not only the server's output: a started fact, then its failure
-      this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
-      this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
-      this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
+      this.#notRecorded(sessionId, row.run, file, errorText(error));
       return true;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
     for (const chunk of opening.early) writer.output(chunk);
     return true;
+  }
+
+  #newFile(sessionId: string, run: number, at: number): string {
+    return `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${run}-${Math.floor(at)}.cast`;
+  }
+
+  /** A run to be recorded that is not: the tab and the log must say it, not only the server's output (a started fact, then its failure). */
+  #notRecorded(sessionId: string, run: number, file: string, why: string): void {
+    this.warn(`terminal ${sessionId} (run ${run}) is not recorded: ${why}`);
+    this.system.recording({ type: 'recording.started', sessionId, run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: 'failed', bytes: 0 });
   }
 
   #end(sessionId: string, reason: CastStop): void {
