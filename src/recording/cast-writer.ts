@@ -237,9 +237,11 @@ export class CastWriter {
     // a torn line would read back as damage; the count is what stays on the disk
     await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
     await this.#file?.close().catch(() => undefined);
+    // what a sink let go (the database's, that could not store its last bytes) is not kept: the count says what is
+    const dropped = this.#file?.dropped ?? 0;
     this.#file = undefined;
     if (header) await this.#storage.discard(this.#options.name).catch(() => undefined);
-    this.#queued = this.#written = header ? 0 : this.#lineEnd;
+    this.#queued = this.#written = header ? 0 : this.#lineEnd - dropped;
     this.#options.stoppedItself?.('failed', `the ${this.#storage.noun} could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
     this.#close();
   }

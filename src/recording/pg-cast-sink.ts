@@ -37,6 +37,7 @@ export class PgCastSink implements CastSink {
   #closed = false;
   /** why nothing more can be stored (another replica finished the recording): every call throws it */
   #lost: Error | undefined;
+  #dropped = 0;
 
   constructor(
     private readonly settings: PgSinkSettings,
@@ -66,6 +67,11 @@ export class PgCastSink implements CastSink {
     this.#store();
   }
 
+  /** bytes written that were never stored: let go at close (the database did not answer in time), or once the recording was lost */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
   /** Each write is whole or nothing: there is never a torn line to cut. */
   async truncate(): Promise<void> {}
 
@@ -79,6 +85,7 @@ export class PgCastSink implements CastSink {
     this.#closed = true;
     clearTimeout(this.#retry);
     const lost = this.#heldBytes;
+    this.#dropped += lost;
     this.#held.length = this.#heldBytes = 0;
     if (this.#lost) throw this.#lost;
     if (lost > 0) throw new Error(`the database did not take the last ${lost} bytes within ${this.settings.closeTimeoutMs} ms (${this.settings.health.problem ?? 'it does not answer'})`);
@@ -102,6 +109,7 @@ export class PgCastSink implements CastSink {
         this.#storing = undefined;
         if (error instanceof RecordingTaken) {
           this.#lost = error;
+          this.#dropped += this.#heldBytes;
           this.#held.length = this.#heldBytes = 0;
           return false;
         }

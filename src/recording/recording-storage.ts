@@ -13,6 +13,8 @@ export interface CastSink {
   /** what follows `length` goes (a write that went half-way leaves a torn line) */
   truncate(length: number): Promise<void>;
   close(): Promise<void>;
+  /** bytes written that it let go without keeping them (the database's: held when it closed, or once another replica finished the recording); none for a file */
+  readonly dropped?: number;
 }
 
 /** How a writer opens its recording. */

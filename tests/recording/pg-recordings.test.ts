@@ -251,4 +251,26 @@ test('a database that hangs (a lock held), not refusing: the writer does not wai
   }
 });
 
+test('a recording that ends while the database does not answer counts only the bytes stored, not those it let go', async (context) => {
+  const short = recordings(context.url, context.stores[0], { closeTimeoutMs: 300 });
+  try {
+    const r = recorded(short, 'web-run1-12');
+    r.say('stored\r\n');
+    const kept = r.text;
+    await waitFor(async () => (await played(context.b, 'web-run1-12'))?.text === kept, 'the first line stored', 5_000);
+    await context.cluster.stop();
+    try {
+      r.say('never stored\r\n');
+      await r.w.stop('ended');
+    } finally {
+      await context.cluster.start();
+    }
+    assert.is(r.w.stopped, 'failed');
+    assert.is(r.w.bytes, Buffer.byteLength(kept));
+    assert.is((await rows(context, 'web-run1-12'))[0].bytes, Buffer.byteLength(kept));
+  } finally {
+    await short.close();
+  }
+});
+
 test.run();
