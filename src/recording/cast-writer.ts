@@ -32,7 +32,7 @@ export interface CastWriterOptions {
   header: Omit<CastHeader, 'version'>;
   /** the file never grows past this (the header included) */
   maxBytes: number;
-  /** ms, from a clock that should not step back (injected: tests drive time) */
+  /** ms, from a clock that should not step back (injected: tests drive time): events' times, and how often a write is made durable */
   now: () => number;
   /** the recording's time zero (default: now) */
   startedAt?: number;
@@ -202,7 +202,7 @@ export class CastWriter {
       this.#written += bytesWritten;
     }
     this.#lineEnd = this.#written;
-    const since = performance.now() - this.#syncedAt;
+    const since = this.#options.now() - this.#syncedAt;
     if (since >= this.#flushMs) await this.#sync();
     else this.#syncTimer ??= setTimeout(() => this.#syncLater(), this.#flushMs - since);
   }
@@ -210,7 +210,7 @@ export class CastWriter {
   async #sync(): Promise<void> {
     if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
-    this.#syncedAt = performance.now();
+    this.#syncedAt = this.#options.now();
     await this.#file!.datasync();
   }
 
