@@ -273,4 +273,22 @@ test('a recording that ends while the database does not answer counts only the b
   }
 });
 
+test('downloads held open, however many, leave the writes their connections', async (context) => {
+  const r = recorded(context.a, 'web-run1-13');
+  r.say('first\r\n');
+  await waitFor(async () => (await played(context.b, 'web-run1-13'))?.text === r.text, 'the first line stored', 5_000);
+  // two reads hold their snapshots (as two downloads to clients that do not read), a third waits
+  const held = [await context.a.read('web-run1-13', 1 << 20), await context.a.read('web-run1-13', 1 << 20)];
+  const third = context.a.read('web-run1-13', 1 << 20).catch(() => undefined);
+  try {
+    r.say('second\r\n');
+    await r.w.stop('ended');
+    assert.is(r.w.stopped, 'ended', 'stored while the reads hold theirs');
+  } finally {
+    for (const cast of held) await cast?.close();
+    await (await third)?.close();
+  }
+  assert.equal(await played(context.b, 'web-run1-13'), { text: r.text, gzipped: false });
+});
+
 test.run();
