@@ -5,7 +5,10 @@
 // takes no more chunks; the database stopped mid-recording loses nothing and doubles nothing, unless a
 // recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
 // stored stays); a chunk sent again is kept and counted once; turned off and on, a recording goes
-// on in its rows; retention's remove takes them.
+// on in its rows; retention's remove takes them. Review fixes of issue 21: what is written while
+// a store is under way is stored after it; a database that hangs never makes the writer wait (the
+// bound holds); a recording's size counts only what was stored; downloads held open leave the
+// writes their connections.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
