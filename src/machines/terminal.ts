@@ -51,6 +51,8 @@ export interface TerminalContext extends TerminalInput {
 /** What the runtime's execStream actor gets to open a stream. */
 export interface ExecStreamInput {
   sessionId: string;
+  /** the run this stream is: known here before a shared log gives the run's facts back */
+  run: number;
   target: ExecTarget;
   person?: Person;
   argv: string[];
@@ -161,6 +163,7 @@ export const terminalMachine = setup({
         src: 'execStream',
         input: ({ context }) => ({
           sessionId: context.sessionId,
+          run: context.run,
           target: context.target,
           ...(context.person ? { person: context.person } : {}),
           argv: argvOf(context),

@@ -32,7 +32,7 @@ export interface CastWriterOptions {
   header: Omit<CastHeader, 'version'>;
   /** the file never grows past this (the header included) */
   maxBytes: number;
-  /** ms, from a clock that should not step back (injected: tests drive time) */
+  /** ms, from a clock that should not step back (injected: tests drive time): events' times, and how often a write is made durable */
   now: () => number;
   /** the recording's time zero (default: now) */
   startedAt?: number;
@@ -202,7 +202,7 @@ export class CastWriter {
       this.#written += bytesWritten;
     }
     this.#lineEnd = this.#written;
-    const since = performance.now() - this.#syncedAt;
+    const since = this.#options.now() - this.#syncedAt;
     if (since >= this.#flushMs) await this.#sync();
     else this.#syncTimer ??= setTimeout(() => this.#syncLater(), this.#flushMs - since);
   }
@@ -210,7 +210,7 @@ export class CastWriter {
   async #sync(): Promise<void> {
     if (this.#syncTimer !== undefined) clearTimeout(this.#syncTimer);
     this.#syncTimer = undefined;
-    this.#syncedAt = performance.now();
+    this.#syncedAt = this.#options.now();
     await this.#file!.datasync();
   }
 
@@ -237,9 +237,11 @@ export class CastWriter {
     // a torn line would read back as damage; the count is what stays on the disk
     await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
     await this.#file?.close().catch(() => undefined);
+    // what a sink let go (the database's, that could not store its last bytes) is not kept: the count says what is
+    const dropped = this.#file?.dropped ?? 0;
     this.#file = undefined;
     if (header) await this.#storage.discard(this.#options.name).catch(() => undefined);
-    this.#queued = this.#written = header ? 0 : this.#lineEnd;
+    this.#queued = this.#written = header ? 0 : this.#lineEnd - dropped;
     this.#options.stoppedItself?.('failed', `the ${this.#storage.noun} could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
     this.#close();
   }

@@ -1,7 +1,7 @@
 // Recordings in PostgreSQL (the tables of schema.ts's third migration), for replicas sharing a
 // --store: any replica plays any recording, and one outlives the replica that made it (all but
-// what it had not yet stored, at most about a flush interval). Its own small pool, so a slow
-// download never holds a connection the event log needs.
+// what it had not yet stored, at most about a flush interval). Its own small pools, so a slow
+// download never holds a connection the event log needs, nor one the recordings' writes need.
 //
 // Reading takes a snapshot (a REPEATABLE READ transaction) and reads the rows a page at a time:
 // the check and the reply see the same bytes even if a compression or retention commits between,
@@ -30,8 +30,10 @@ export interface PgRecordingsOptions {
   closeTimeoutMs?: number;
 }
 
-/** two downloads (recording-routes.ts reads two at once) and the writes */
-const POOL_SIZE = 3;
+/** downloads (recording-routes.ts reads two at once), in a pool of their own: however many wait, the writes keep theirs */
+const READ_POOL_SIZE = 2;
+/** the writes, finishing, retention */
+const WRITE_POOL_SIZE = 2;
 /** rows read at once: plain chunks are what the writer gave at a time (about 64 KiB), compressed ones COMPRESSED_CHUNK */
 const PAGE_ROWS = 8;
 const COMPRESSED_CHUNK = 256 * 1024;
@@ -40,6 +42,7 @@ export class PgRecordings implements RecordingStorage {
   readonly shared = true;
   readonly noun = 'recording in the database';
   readonly #pool: pg.Pool;
+  readonly #reads: pg.Pool;
   readonly #health: Availability;
   readonly #options: Required<PgRecordingsOptions>;
   /** the sinks of the recordings not yet finished: one turned off and on again in its run goes on after its last chunk */
@@ -47,16 +50,8 @@ export class PgRecordings implements RecordingStorage {
 
   constructor(options: PgRecordingsOptions) {
     this.#options = { maxHeldBytes: 8 << 20, closeTimeoutMs: 10_000, connectTimeoutMs: 5_000, statementTimeoutMs: 10_000, ...options };
-    this.#pool = new pg.Pool({
-      connectionString: options.url,
-      max: POOL_SIZE,
-      connectionTimeoutMillis: this.#options.connectTimeoutMs,
-      statement_timeout: this.#options.statementTimeoutMs,
-      query_timeout: this.#options.statementTimeoutMs + 2_000,
-      keepAlive: true,
-      application_name: `octant-exec recordings ${options.replica}`,
-    });
-    this.#pool.on('error', () => {}); // a dropped idle connection: the next query finds out
+    this.#pool = this.#newPool(WRITE_POOL_SIZE, 'writes');
+    this.#reads = this.#newPool(READ_POOL_SIZE, 'reads');
     this.#health = new Availability(options.url);
   }
 
@@ -78,11 +73,14 @@ export class PgRecordings implements RecordingStorage {
     await this.remove(name);
   }
 
-  /** recordings left 'writing' by replicas that are gone (ended, or their lease ran out) */
+  /**
+   * Recordings left 'writing' by replicas that are gone: ended (stopped, or claimed as lost). Not
+   * those of a replica whose lease merely ran out: it may still renew it (leases.ts), and write.
+   */
   async leftovers(): Promise<string[]> {
     const { rows } = await this.#pool.query<{ name: string }>(
       `SELECT r.name FROM recordings r LEFT JOIN replicas p ON p.id = r.replica
-       WHERE r.state = 'writing' AND (p.id IS NULL OR p.ended IS NOT NULL OR p.lease_until < now())`,
+       WHERE r.state = 'writing' AND (p.id IS NULL OR p.ended IS NOT NULL)`,
     );
     return rows.map((row) => row.name);
   }
@@ -118,7 +116,7 @@ export class PgRecordings implements RecordingStorage {
   }
 
   async read(name: string, maxBytes: number): Promise<ReadCast | undefined> {
-    const client = await this.#pool.connect();
+    const client = await this.#reads.connect();
     let open = true;
     const close = async () => {
       if (!open) return;
@@ -154,7 +152,21 @@ export class PgRecordings implements RecordingStorage {
   }
 
   async close(): Promise<void> {
-    await this.#pool.end();
+    await Promise.all([this.#pool.end(), this.#reads.end()]);
+  }
+
+  #newPool(max: number, what: string): pg.Pool {
+    const pool = new pg.Pool({
+      connectionString: this.#options.url,
+      max,
+      connectionTimeoutMillis: this.#options.connectTimeoutMs,
+      statement_timeout: this.#options.statementTimeoutMs,
+      query_timeout: this.#options.statementTimeoutMs + 2_000,
+      keepAlive: true,
+      application_name: `octant-exec recordings ${what} ${this.#options.replica}`,
+    });
+    pool.on('error', () => {}); // a dropped idle connection: the next query finds out
+    return pool;
   }
 
   async #lastSeq(name: string): Promise<number> {

@@ -11,7 +11,8 @@
 // mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
 // A shared log gives the wish and the run's row back after a round trip, when the stream may
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
-// begin the recording when it comes.
+// begin the recording when it comes. A restart's row comes back the same way: until the row shows
+// the stream's own run (known as it opens), the previous run's row is not taken for it.
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
@@ -35,12 +36,14 @@ const monotonicNow = () => performance.timeOrigin + performance.now();
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
+  /** its run: a shared log may still show the previous run's row (a restart), not its own */
+  run: number;
   /** bytes that came before the log gave the run back (a shared log's round trip): they begin the recording when it does */
   early: Uint8Array[];
   earlyBytes: number;
 }
 
-/** early bytes held per terminal at most: past it, they are not kept (a run the log does not give back is not recorded) */
+/** early bytes held per terminal at most: past it, they are let go, and the run is not recorded (the log and the tab say so when the run comes back) */
 const EARLY_MAX_BYTES = 1 << 20;
 
 export class Recorder {
@@ -48,6 +51,8 @@ export class Recorder {
   /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
   readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
+  /** the run of each open stream, as it opened */
+  readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
   readonly #wishSent = new Set<string>();
   /** last writes and compressions under way */
@@ -66,15 +71,17 @@ export class Recorder {
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(sessionId, opening, chunk);
+          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(opening, chunk);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
-        streamOpened: (sessionId) => {
+        streamOpened: (sessionId, run) => {
+          this.#streamRun.set(sessionId, run);
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), early: [], earlyBytes: 0 });
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), run, early: [], earlyBytes: 0 });
         },
         streamClosed: (sessionId) => {
+          this.#streamRun.delete(sessionId);
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
           this.#unpause(sessionId);
@@ -116,8 +123,9 @@ export class Recorder {
       return undefined;
     }
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
-    if (this.system.io.isRunning(sessionId)) {
-      const opening = this.#opening.get(sessionId) ?? { at: this.now(), early: [], earlyBytes: 0 };
+    const run = this.#streamRun.get(sessionId);
+    if (this.system.io.isRunning(sessionId) && run !== undefined) {
+      const opening = this.#opening.get(sessionId) ?? { at: this.now(), run, early: [], earlyBytes: 0 };
       // a shared log has not given the run back yet: it begins with the next byte, or when it has
       if (!this.#begin(sessionId, opening)) this.#opening.set(sessionId, opening);
     }
@@ -186,26 +194,32 @@ export class Recorder {
     this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
-  #holdEarly(sessionId: string, opening: Opening, chunk: Uint8Array): void {
+  #holdEarly(opening: Opening, chunk: Uint8Array): void {
     opening.earlyBytes += chunk.length;
-    if (opening.earlyBytes > EARLY_MAX_BYTES) this.#opening.delete(sessionId);
+    if (opening.earlyBytes > EARLY_MAX_BYTES) opening.early = [];
     else opening.early.push(chunk.slice());
   }
 
   /**
    * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
-   * before; false (nothing done) while the log has not given its run back yet.
+   * before; false (nothing done) while the log has not given its run back yet (no row, or the
+   * previous run's: a restart's row comes back after a round trip too).
    */
   #begin(sessionId: string, opening: Opening): boolean {
     const row = this.system.sessionList.byId[sessionId];
-    if (!row) return false;
+    if (!row || row.run !== opening.run) return false;
     this.#opening.delete(sessionId);
     if (this.#recordings.has(sessionId) || !row.interactive) return true;
     const now = opening.at;
+    if (opening.earlyBytes > EARLY_MAX_BYTES) {
+      const why = `it printed more than ${EARLY_MAX_BYTES} bytes before the shared log gave its run back (the database is slow to answer)`;
+      this.#notRecorded(sessionId, row.run, this.#newFile(sessionId, row.run, now), why);
+      return true;
+    }
     const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
-    const file = paused?.file ?? `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${row.run}-${Math.floor(now)}.cast`;
+    const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
     const size = row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
@@ -223,16 +237,24 @@ export class Recorder {
         },
       });
     } catch (error) {
-      // the tab and the log must say it, not only the server's output: a started fact, then its failure
-      this.warn(`terminal ${sessionId} is not recorded: ${errorText(error)}`);
-      this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
-      this.system.recording({ type: 'recording.stopped', sessionId, run: row.run, file, reason: 'failed', bytes: 0 });
+      this.#notRecorded(sessionId, row.run, file, errorText(error));
       return true;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
     for (const chunk of opening.early) writer.output(chunk);
     return true;
+  }
+
+  #newFile(sessionId: string, run: number, at: number): string {
+    return `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${run}-${Math.floor(at)}.cast`;
+  }
+
+  /** A run to be recorded that is not: the tab and the log must say it, not only the server's output (a started fact, then its failure). */
+  #notRecorded(sessionId: string, run: number, file: string, why: string): void {
+    this.warn(`terminal ${sessionId} (run ${run}) is not recorded: ${why}`);
+    this.system.recording({ type: 'recording.started', sessionId, run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: 'failed', bytes: 0 });
   }
 
   #end(sessionId: string, reason: CastStop): void {

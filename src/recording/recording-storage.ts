@@ -8,11 +8,13 @@ import type { ReadCast } from './cast-file.ts';
 /** One recording being written: the writer's bytes, in order; `write` takes all of them or throws. */
 export interface CastSink {
   write(buffer: Buffer, offset: number, length: number): Promise<{ bytesWritten: number }>;
-  /** what was written is durable once this resolves (a crash keeps it) */
+  /** what was written is durable once this resolves (a crash keeps it); a sink that stores by itself (the database's) starts storing and resolves at once, and its `close` waits */
   datasync(): Promise<void>;
   /** what follows `length` goes (a write that went half-way leaves a torn line) */
   truncate(length: number): Promise<void>;
   close(): Promise<void>;
+  /** bytes written that it let go without keeping them (the database's: held when it closed, or once another replica finished the recording); none for a file */
+  readonly dropped?: number;
 }
 
 /** How a writer opens its recording. */

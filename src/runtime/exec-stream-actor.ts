@@ -61,7 +61,7 @@ export function execStreamActor(deps: ExecStreamDeps) {
         },
       },
     );
-    if (!ended) deps.io.attach(input.sessionId, stream, () => activity.happened());
+    if (!ended) deps.io.attach(input.sessionId, input.run, stream, () => activity.happened());
     const opened = stream;
     receive((command) => {
       if (command.type === 'RESIZE') opened.resize({ cols: command.cols, rows: command.rows });

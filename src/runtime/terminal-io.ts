@@ -8,8 +8,8 @@ export interface TerminalIoEvents {
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void;
   /** keystrokes (or an upload's bytes) that went to a running stream */
   input(sessionId: string, data: Uint8Array): void;
-  /** a new run's stream opened (restart): viewers may want to mark the boundary */
-  streamOpened(sessionId: string): void;
+  /** a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its number */
+  streamOpened(sessionId: string, run: number): void;
   streamClosed(sessionId: string): void;
 }
 
@@ -34,9 +34,9 @@ export class TerminalIo {
     return () => this.#listeners.delete(listener);
   }
 
-  attach(sessionId: string, stream: ExecStream, typed: () => void): void {
+  attach(sessionId: string, run: number, stream: ExecStream, typed: () => void): void {
     this.#streams.set(sessionId, { stream, typed });
-    for (const listener of this.#listeners) listener.streamOpened?.(sessionId);
+    for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run);
   }
 
   detach(sessionId: string, stream: ExecStream): void {

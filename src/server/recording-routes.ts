@@ -3,7 +3,6 @@
 // on or off, by its owner. Which run was recorded, and in which file, is the audit trail's: the
 // file name comes from the log, never from the request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { pipeline } from 'node:stream/promises';
 import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol/index.ts';
 import type { AuditRecord } from '../events/projections/audit-trail.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
@@ -13,6 +12,7 @@ import { errorText } from '../runtime/error-text.ts';
 import { isObject } from './exec-body.ts';
 import { sees, type Caller } from './caller.ts';
 import { HttpError } from './replies.ts';
+import { sendUnlessStalled } from './stalled-download.ts';
 
 /** read back at most this much more than the limit a recording was written under (its last event may pass it a little) */
 const READ_SLACK_BYTES = 1024 * 1024;
@@ -65,8 +65,7 @@ export async function sendRecording(system: ExecSystem, recorder: Recorder, call
         ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
         ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
       });
-      // a client that goes away ends the stream: the pipeline's failure is its leaving, nothing to answer
-      await pipeline(stored?.stream ?? cast.text(), res).catch(() => res.destroy());
+      await sendUnlessStalled(stored?.stream ?? cast.text(), res);
     } finally {
       await cast.close();
     }

@@ -37,6 +37,7 @@ function watchedFiles(done: string[]): CastSinks {
 test('a write right after a datasync, then nothing: it is made durable within the flush interval, without a next write or a stop', () =>
   withTempDir(async (dir) => {
     const done: string[] = [];
+    // the clock stands still: the burst comes within the interval of the header's datasync, however slow the machine
     const w = new CastWriter({ name: join(dir, 'run.cast'), header, maxBytes: 1 << 20, now: () => 0, flushMs: 1500, storage: watchedFiles(done) });
     await waitFor(() => done.length === 2, 'the header written and made durable', 5_000);
     assert.equal(done, ['write', 'datasync']);

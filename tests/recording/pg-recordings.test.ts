@@ -1,13 +1,18 @@
 // Recordings in PostgreSQL (pg-recordings.ts), replicas on one database: what one records another
 // reads byte for byte, while it is written and once compressed; a replica lost mid-recording
 // leaves all it had stored (written within a flush interval, without a stop), which another
-// finishes; the database stopped mid-recording loses nothing and doubles nothing, unless a
+// finishes once it has ended (a lease merely run out is not enough), and a finished recording
+// takes no more chunks; the database stopped mid-recording loses nothing and doubles nothing, unless a
 // recording holds more than its bound meanwhile (it stops as failed, saying why, and what was
 // stored stays); a chunk sent again is kept and counted once; turned off and on, a recording goes
-// on in its rows; retention's remove takes them.
+// on in its rows; retention's remove takes them. Review fixes of issue 21: what is written while
+// a store is under way is stored after it; a database that hangs never makes the writer wait (the
+// bound holds); a recording's size counts only what was stored; downloads held open leave the
+// writes their connections.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
+import pg from 'pg';
 import { PgStore, type PgStoreOptions } from '../../src/events/postgres/pg-store.ts';
 import { CastWriter } from '../../src/recording/cast-writer.ts';
 import { PgRecordings, type PgRecordingsOptions } from '../../src/recording/pg-recordings.ts';
@@ -170,6 +175,123 @@ test('a replica lost mid-recording: what it wrote is stored within a flush inter
   r.w.output(bytes('after its replica is gone\r\n'));
   await r.w.stop('ended');
   assert.is(r.w.stopped, 'failed', 'nothing more is written, and it says so');
+});
+
+test("a replica whose lease ran out, not claimed, may still renew it and write: its recording is no other's to finish", async (context) => {
+  const db = new URL(context.url).pathname.slice(1);
+  // no heartbeat of its own to renew it meanwhile: the row says what the test needs
+  await context.cluster.admin(db, `INSERT INTO replicas (id, advertise, lease_ms, lease_until) VALUES ('lapsed', 'http://d:1', 1000, now() - interval '1 minute')`);
+  const late = new PgRecordings({ url: context.url, replica: 'lapsed', connectTimeoutMs: 1_000, statementTimeoutMs: 5_000 });
+  try {
+    const r = recorded(late, 'web-run1-8');
+    r.say('still here\r\n');
+    await waitFor(async () => (await played(context.b, 'web-run1-8'))?.text === r.text, 'its first line stored', 5_000);
+    assert.not.ok((await context.b.leftovers()).includes('web-run1-8'));
+    await context.cluster.admin(db, `UPDATE replicas SET ended = now() WHERE id = 'lapsed'`);
+    assert.ok((await context.b.leftovers()).includes('web-run1-8'), 'ended (claimed), it is');
+    await r.w.stop('ended');
+  } finally {
+    await late.close();
+  }
+});
+
+test('a recording another replica finished takes no more chunks: its writer stops as failed (at its next write or its stop), saying why, and it plays as finished', async (context) => {
+  const { a, b } = context;
+  const stopped: string[] = [];
+  const r = recorded(a, 'web-run1-9', stopped);
+  r.say('before\r\n');
+  const before = r.text;
+  await waitFor(async () => (await played(b, 'web-run1-9'))?.text === before, 'the first line stored', 5_000);
+  await b.finish('web-run1-9'); // as a replica that took this one for lost does
+  r.say('after\r\n');
+  await r.w.stop('ended'); // a store into it fails: its next write, or as here its stop, says so
+  assert.is(r.w.stopped, 'failed');
+  assert.equal(stopped, ['failed: the recording in the database could not be written (another replica finished this recording, taking this replica for lost; what was stored before that plays)']);
+  assert.equal(await played(b, 'web-run1-9'), { text: before, gzipped: true });
+  assert.equal(await rows(context, 'web-run1-9'), [{ state: 'finished', compressed: true, bytes: Buffer.byteLength(before), plain: 0 }]);
+});
+
+test('chunks written while a store is under way are stored after it, with no further write or datasync (an idle terminal\'s last output)', async (context) => {
+  const sink = await context.a.open('web-run1-10', false);
+  const lines = [HEADER_LINE, `${JSON.stringify([0, 'o', 'one'])}\n`, `${JSON.stringify([0, 'o', 'two'])}\n`].map((line) => Buffer.from(line));
+  await sink.write(lines[0], 0, lines[0].length);
+  await sink.datasync();
+  await sink.write(lines[1], 0, lines[1].length);
+  void sink.datasync(); // a store under way, of what is held now
+  await sink.write(lines[2], 0, lines[2].length);
+  await sink.datasync(); // meets the store under way
+  await waitFor(async () => (await played(context.b, 'web-run1-10'))?.text === Buffer.concat(lines).toString(), 'the last line stored too', 5_000);
+  await sink.close();
+});
+
+test('a database that hangs (a lock held), not refusing: the writer does not wait on it, and the recording stops at the bound held, not later', async (context) => {
+  const hung = recordings(context.url, context.stores[0], { maxHeldBytes: 100_000, statementTimeoutMs: 60_000, closeTimeoutMs: 300 });
+  const locker = new pg.Client({ connectionString: context.url });
+  await locker.connect();
+  try {
+    const stopped: string[] = [];
+    const r = recorded(hung, 'web-run1-11', stopped);
+    r.say('kept\r\n');
+    const kept = r.text;
+    await waitFor(async () => (await played(context.b, 'web-run1-11'))?.text === kept, 'the first line stored', 5_000);
+    // every store of this recording now waits on the row's lock, for as long as it is held
+    await locker.query('BEGIN');
+    await locker.query('SELECT 1 FROM recordings WHERE name = $1 FOR UPDATE', ['web-run1-11']);
+    // each past the writer's buffer (written at once), each within the bound, together past it
+    r.say('x'.repeat(70_000));
+    const db = new URL(context.url).pathname.slice(1);
+    await waitFor(async () => (await context.cluster.admin<{ n: number }>(db, 'SELECT count(*)::int AS n FROM pg_locks WHERE NOT granted'))[0].n > 0, 'its store waiting on the lock', 5_000);
+    r.say('x'.repeat(70_000));
+    r.say('x'.repeat(70_000));
+    await waitFor(() => r.w.stopped === 'failed', 'the recording stopped while the database hangs', 10_000);
+    await locker.query('COMMIT');
+    await r.w.closed;
+    assert.match(stopped[0], /^failed: the recording in the database could not be written \(the database has not taken the last \d+ bytes/);
+    assert.ok((await played(context.b, 'web-run1-11'))!.text.startsWith(kept));
+  } finally {
+    await locker.end();
+    await hung.close();
+  }
+});
+
+test('a recording that ends while the database does not answer counts only the bytes stored, not those it let go', async (context) => {
+  const short = recordings(context.url, context.stores[0], { closeTimeoutMs: 300 });
+  try {
+    const r = recorded(short, 'web-run1-12');
+    r.say('stored\r\n');
+    const kept = r.text;
+    await waitFor(async () => (await played(context.b, 'web-run1-12'))?.text === kept, 'the first line stored', 5_000);
+    await context.cluster.stop();
+    try {
+      r.say('never stored\r\n');
+      await r.w.stop('ended');
+    } finally {
+      await context.cluster.start();
+    }
+    assert.is(r.w.stopped, 'failed');
+    assert.is(r.w.bytes, Buffer.byteLength(kept));
+    assert.is((await rows(context, 'web-run1-12'))[0].bytes, Buffer.byteLength(kept));
+  } finally {
+    await short.close();
+  }
+});
+
+test('downloads held open, however many, leave the writes their connections', async (context) => {
+  const r = recorded(context.a, 'web-run1-13');
+  r.say('first\r\n');
+  await waitFor(async () => (await played(context.b, 'web-run1-13'))?.text === r.text, 'the first line stored', 5_000);
+  // two reads hold their snapshots (as two downloads to clients that do not read), a third waits
+  const held = [await context.a.read('web-run1-13', 1 << 20), await context.a.read('web-run1-13', 1 << 20)];
+  const third = context.a.read('web-run1-13', 1 << 20).catch(() => undefined);
+  try {
+    r.say('second\r\n');
+    await r.w.stop('ended');
+    assert.is(r.w.stopped, 'ended', 'stored while the reads hold theirs');
+  } finally {
+    for (const cast of held) await cast?.close();
+    await (await third)?.close();
+  }
+  assert.equal(await played(context.b, 'web-run1-13'), { text: r.text, gzipped: false });
 });
 
 test.run();
