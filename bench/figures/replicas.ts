@@ -169,6 +169,10 @@ export const replicasFigure: Figure = {
       const relaySeconds = (performance.now() - started) / 1000;
       memory = { readings: { base, held, listed, relayed: await both() }, heldSeconds, relaySeconds };
       ctx.log(`replicas: ${idle} idle shells opened through C in ${heldSeconds.toFixed(1)} s; ${idle} of A's attached from C in ${relaySeconds.toFixed(1)} s`);
+    } catch (error) {
+      // what the replicas said (a lost lease, a stream that failed) goes with the breakage
+      ctx.log(bench.warnings(20));
+      throw error;
     } finally {
       for (const page of idlePages) page.close();
       for (const subject of SUBJECTS) pushes[subject].stop();
