@@ -30,7 +30,7 @@ export interface ReplicaBench {
   close(): Promise<void>;
 }
 
-export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSessions?: number; fixture?: SandboxFixture } = {}): Promise<ReplicaBench> {
+export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSessions?: number; idleTimeoutSeconds?: number; fixture?: SandboxFixture } = {}): Promise<ReplicaBench> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const postgres = await startCluster();
   const store = await postgres.createDatabase();
@@ -43,6 +43,7 @@ export async function startReplicaBench(options: { hub?: StreamHubOptions; maxSe
       port,
       stateDir: join(stateDir, name),
       maxSessions: options.maxSessions ?? 64,
+      idleTimeoutSeconds: options.idleTimeoutSeconds,
       hub: options.hub,
       tokenFile: join(stateDir, 'token'),
       store,
