@@ -4,7 +4,7 @@
 // are consumed (here: handed to the figure, which is what xterm's write callback means).
 import WebSocket from 'ws';
 import { SocketClient } from '../src/protocol/socket-client.ts';
-import type { ExecRequest, ServerMessage } from '../src/protocol/index.ts';
+import type { ExecRequest, ServerMessage, SessionRow } from '../src/protocol/index.ts';
 import { isEnded } from '../src/protocol/terminal-states.ts';
 
 export interface AppAddress {
@@ -34,13 +34,26 @@ export class HubClient {
   readonly #app: AppAddress;
   readonly #socket: SocketClient;
   readonly #waiters = new Set<(message: ServerMessage) => void>();
+  /** each terminal's row as last pushed to this page: what a figure that broke says of it */
+  readonly #rows = new Map<string, SessionRow>();
 
   private constructor(app: AppAddress) {
     this.#app = app;
     this.#socket = new SocketClient({ url: app.socketUrl, WebSocket: pageWebSocket(app), mayRetry: async () => false });
     this.#socket.onMessage((message) => {
+      if (message.type === 'hello') for (const row of message.sessions) this.#rows.set(row.sessionId, row);
+      if (message.type === 'session' || message.type === 'attached') this.#rows.set(message.session.sessionId, message.session);
+      if (message.type === 'sessionClosed') this.#rows.delete(message.sessionId);
       for (const waiter of [...this.#waiters]) waiter(message);
     });
+  }
+
+  /** what this page was last told of a terminal: its state and why it ended, if it did */
+  describe(sessionId: string): string {
+    const row = this.#rows.get(sessionId);
+    if (!row) return `${sessionId}: no row`;
+    const { state, exitCode, failure, disconnectReason, disconnectDetail, replica } = row;
+    return `${sessionId}: ${JSON.stringify({ state, exitCode, failure, disconnectReason, disconnectDetail, replica })}`;
   }
 
   static async connect(app: AppAddress): Promise<HubClient> {

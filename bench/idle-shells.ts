@@ -15,32 +15,40 @@ export async function execShell(page: HubClient): Promise<string> {
 
 /**
  * `count` terminals, the i-th being `terminalOf(i, page)`, each attached by a page on `app` until
- * its shell prompt shows; the pages (close them to end the shells) and the terminals' ids. A page
- * attached to a terminal another replica holds gets its output replayed from the first byte, so it
- * ends with the prompt too.
+ * its shell prompt shows, `openers` at a time; the pages (close them to end the shells), the
+ * terminals' ids, and the longest one took to its prompt (ms). A page attached to a terminal
+ * another replica holds gets its output replayed from the first byte, so it ends with the prompt too.
  */
-export async function attachIdleShells(app: AppAddress, count: number, terminalOf: (i: number, page: HubClient) => Promise<string>): Promise<{ pages: HubClient[]; sessionIds: string[] }> {
+export async function attachIdleShells(
+  app: AppAddress,
+  count: number,
+  terminalOf: (i: number, page: HubClient) => Promise<string>,
+  openers = OPENERS,
+): Promise<{ pages: HubClient[]; sessionIds: string[]; slowestMs: number }> {
   const pages: HubClient[] = [];
   for (let i = 0; i < count; i += PER_SOCKET) pages.push(await HubClient.connect(app));
   const sessionIds: string[] = [];
   let next = 0;
+  let slowestMs = 0;
   const opener = async () => {
     while (next < count) {
       const i = next++;
       const page = pages[Math.floor(i / PER_SOCKET)];
+      const started = performance.now();
       sessionIds[i] = await terminalOf(i, page);
       await readPrompt(await attachTerminal(page, sessionIds[i]));
+      slowestMs = Math.max(slowestMs, performance.now() - started);
     }
   };
   try {
-    await Promise.all(Array.from({ length: OPENERS }, opener));
+    await Promise.all(Array.from({ length: openers }, opener));
   } catch (error) {
     // Closed here, or their sockets reconnect to a server the figure then stops, and the refused
     // connection crashes the bench in place of this error (figure 10 broke so, twice, unexplained).
     for (const page of pages) page.close();
     throw error;
   }
-  return { pages, sessionIds };
+  return { pages, sessionIds, slowestMs };
 }
 
 /** `count` idle shells on `app`; the pages holding them (close them to end the shells). */

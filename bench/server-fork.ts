@@ -35,7 +35,14 @@ export interface ServerProcess {
 /** `built`: the server process bundled by bench/built-server.ts, run by Node itself; else its sources, through tsx */
 export async function forkServer(options: ServerProcessOptions, built?: string): Promise<ServerProcess> {
   const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let closing = false;
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      // a server gone unasked (killed, crashed) would otherwise show only as refused connections
+      if (!closing) process.stderr.write(`server process ${child.pid} exited unasked: ${signal ?? `code ${code}`}\n`);
+      resolve();
+    }),
+  );
   const orphan = () => child.kill('SIGTERM');
   process.once('exit', orphan);
   void exited.then(() => process.off('exit', orphan));
@@ -61,6 +68,7 @@ export async function forkServer(options: ServerProcessOptions, built?: string):
       return (await answer).memory;
     },
     close: async () => {
+      closing = true;
       child.send({ type: 'close' });
       await exited;
     },

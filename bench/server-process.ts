@@ -7,17 +7,24 @@
 //   gc     {memory}  to {type: "gc"}: process.memoryUsage() after full collections, once RSS stops falling
 // and closes everything on {type: "close"} (or on SIGTERM). With `store` and `advertise` it is a
 // replica on that shared log, built as the CLI builds it from --store and --advertise.
+import { createWriteStream } from 'node:fs';
 import process from 'node:process';
 import { getHeapSpaceStatistics, writeHeapSnapshot } from 'node:v8';
 import { collectGarbage } from './full-gc.ts';
 import { startOctantExec, type OctantExecOptions } from '../src/server/app.ts';
 import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-options.ts';
 
-/** the options a figure can send as JSON (the shared log as the CLI's flags: it cannot travel as functions) */
-export type ServerProcessOptions = Omit<OctantExecOptions, 'sharedLog'> & Pick<StoreFlags, 'store' | 'advertise'>;
+/**
+ * the options a figure can send as JSON (the shared log as the CLI's flags: it cannot travel as
+ * functions); `warnings`: a file the server's warnings are appended to, timed (else they are dropped:
+ * on the console they would mix with the figures' output)
+ */
+export type ServerProcessOptions = Omit<OctantExecOptions, 'sharedLog' | 'warn'> & Pick<StoreFlags, 'store' | 'advertise'> & { warnings?: string };
 
-const { store, advertise, ...options } = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
-const app = await startOctantExec({ ...options, ...sharedLogOptions({ store, advertise }), env: { HOME: process.env.HOME }, warn: () => {} });
+const { store, advertise, warnings, ...options } = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
+const warningLog = warnings ? createWriteStream(warnings, { flags: 'a' }) : undefined;
+const warn = (message: string) => warningLog?.write(`${new Date().toISOString()} ${message}\n`);
+const app = await startOctantExec({ ...options, ...sharedLogOptions({ store, advertise }), env: { HOME: process.env.HOME }, warn });
 const send = (message: object) => process.send?.(message);
 
 /**
@@ -39,6 +46,7 @@ async function settledMemory(): Promise<NodeJS.MemoryUsage> {
 
 async function close(): Promise<void> {
   await app.close();
+  await new Promise<void>((resolve) => (warningLog ? warningLog.end(resolve) : resolve()));
   process.exit(0);
 }
 
@@ -64,6 +72,7 @@ process.on('message', (message: { type: string; path?: string; gc?: boolean }) =
 // A replica that lost its lease must stop (docs/scaling.md): say why, so the figure waiting on it is not a silent hang.
 void app.fatal.then((why) => {
   process.stderr.write(`server-process: ${why}\n`);
+  warn(`server-process: stopping: ${why}`);
   void close();
 });
 process.on('SIGTERM', () => void close());

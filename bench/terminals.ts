@@ -23,6 +23,8 @@ export interface BenchTerminal {
   listen(listener: (chunk: Chunk) => void): void;
   readonly exited: Promise<void>;
   close(): void;
+  /** what the server last said of it (its session row), for an error message */
+  describe?(): string;
 }
 
 export interface Launcher {
@@ -69,9 +71,14 @@ export function readUntil(term: BenchTerminal, pattern: RegExp | string): Promis
   });
 }
 
-/** Reads a shell until its prompt; throws if the shell ends first (a prompt that never comes would hang the figure). */
+/**
+ * Reads a shell until its prompt; throws if the shell ends first (a prompt that never comes would
+ * hang the figure), with what the server said of it a second later (its row's end comes after the stream's).
+ */
 export async function readPrompt(term: BenchTerminal): Promise<void> {
-  const ended = term.exited.then(() => Promise.reject(new Error('a shell ended before its prompt')));
+  const ended = term.exited
+    .then(() => new Promise((resolve) => setTimeout(resolve, 1_000)))
+    .then(() => Promise.reject(new Error(`a shell ended before its prompt${term.describe ? `: ${term.describe()}` : ''}`)));
   await Promise.race([readUntil(term, /[$#] $/), ended]);
 }
 
@@ -138,6 +145,7 @@ export async function attachTerminal(client: HubClient, sessionId: string, onErr
     listen: (listener) => outlet.listen(listener),
     exited: session.closed,
     close: () => void client.closeSession(sessionId).catch(() => {}),
+    describe: () => client.describe(sessionId),
   };
 }
 

@@ -21,6 +21,15 @@ type Subject = (typeof SUBJECTS)[number];
 const WARMUP_KEYS = 20;
 /** shells of each kind a fresh replica holds or relays before its memory baseline */
 const WARM = 10;
+/**
+ * idle shells opened (or attached) at once in the memory measure, not figure 5's OPENERS (8): with
+ * up to 1,020 shells in the sandbox each start costs it more (its launcher closes every fd the
+ * sandbox holds, ~5 a shell), and on the 2-core bench machine 8 at once took 3–6 s each to the
+ * prompt at 450 shells where 3 at once took 0.5–1 s and opened them all sooner (issue #17)
+ */
+const IDLE_OPENERS = 3;
+/** the replicas' --idle-timeout: longer than any run of the figure */
+const IDLE_TIMEOUT_SECONDS = 3600;
 /** the project's goal for a server's memory per idle terminal, KiB */
 const GOAL_KIB = 100;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -29,7 +38,8 @@ const METRICS = { firstByte: 'p50 first byte of `echo hi`', echo50: 'p50 echo', 
 export const replicasFigure: Figure = {
   id: '10',
   title: 'Replicas on one PostgreSQL log: a page on the holder vs a page on the other replica',
-  stuckMinutes: (quick) => (quick ? 4 : 15),
+  // a hang guard, not a limit: a full run opens 1,020 shells at IDLE_OPENERS at a time after its rounds
+  stuckMinutes: (quick) => (quick ? 4 : 25),
   async run(ctx) {
     const execs = ctx.quick ? 20 : 50;
     const keys = ctx.quick ? 200 : 2000;
@@ -39,7 +49,10 @@ export const replicasFigure: Figure = {
     // shells: A and C each hold `idle` and WARM of them at once
     const maxSessions = idle + 2 * WARM + 20;
     const shells = 2 * idle + 2 * WARM;
-    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions, fixture: fixtureFor(shells) });
+    // idle shells must outlast the measure: at the default --idle-timeout (5 minutes) C's first
+    // ones ended while A's were still being opened, and as they ended new shells took up to 30 s
+    // to start, one past the server's connect timeout: the breakage of issue #17
+    const bench = await startReplicaBench({ hub: { messagesPerSecond: 1_000_000 }, maxSessions, idleTimeoutSeconds: IDLE_TIMEOUT_SECONDS, fixture: fixtureFor(shells) });
     const { a, b } = bench;
     const pageOf = { [HOLDER]: a.page, [RELAY]: b.page };
     const pushes = { [HOLDER]: new SessionPushes(a.page), [RELAY]: new SessionPushes(b.page) };
@@ -95,10 +108,13 @@ export const replicasFigure: Figure = {
 
     /** pages of the memory measure */
     const idlePages: HubClient[] = [];
+    /** the longest any idle shell of the memory measure took to its prompt, ms */
+    let slowestPrompt = 0;
     /** `count` idle shells, the i-th `terminalOf(i, page)`, attached by pages on `replica`; their ids */
     const attachIdle = async (replica: Replica, count: number, terminalOf: (i: number, page: HubClient) => Promise<string>): Promise<string[]> => {
-      const { pages, sessionIds } = await attachIdleShells(replica.server.app, count, terminalOf);
+      const { pages, sessionIds, slowestMs } = await attachIdleShells(replica.server.app, count, terminalOf, IDLE_OPENERS);
       idlePages.push(...pages);
+      slowestPrompt = Math.max(slowestPrompt, slowestMs);
       return sessionIds;
     };
     /** `count` shells held by `holder`, opened and attached by pages on it, then each attached by a page on `relay` too */
@@ -168,7 +184,11 @@ export const replicasFigure: Figure = {
       await attachIdle(c, idle, async (i) => relayIds[i]);
       const relaySeconds = (performance.now() - started) / 1000;
       memory = { readings: { base, held, listed, relayed: await both() }, heldSeconds, relaySeconds };
-      ctx.log(`replicas: ${idle} idle shells opened through C in ${heldSeconds.toFixed(1)} s; ${idle} of A's attached from C in ${relaySeconds.toFixed(1)} s`);
+      ctx.log(`replicas: ${idle} idle shells opened through C in ${heldSeconds.toFixed(1)} s; ${idle} of A's attached from C in ${relaySeconds.toFixed(1)} s; slowest to its prompt ${(slowestPrompt / 1000).toFixed(1)} s`);
+    } catch (error) {
+      // what the replicas said (a lost lease, a stream that failed) goes with the breakage
+      ctx.log(bench.warnings(20));
+      throw error;
     } finally {
       for (const page of idlePages) page.close();
       for (const subject of SUBJECTS) pushes[subject].stop();
@@ -221,7 +241,7 @@ export const replicasFigure: Figure = {
         `over all rounds, session listed: page on the holder ${overall(all.listed, HOLDER)}; page on the other replica ${overall(all.listed, RELAY)}`,
         `relay − holder (medians of the rounds): first byte ${gap(METRICS.firstByte)} ms, echo p50 ${gap(METRICS.echo50)} ms, echo p99 ${gap(METRICS.echo99)} ms, session listed p50 ${gap(METRICS.listed50)} ms`,
         `when POST /exec answered on A, B had already pushed the terminal's row in ${listedByB.yes} of ${listedByB.runs} relayed first-byte runs (an attach for a terminal B does not list yet waits for the shared log to deliver it)`,
-        `memory, once after the rounds, on a fresh replica C started then on the same log: warm-up of ${WARM} \`sh\` held by C and ${WARM} held by A watched from C; then ${idle} interactive \`sh\` opened through C ${OPENERS} at a time, each attached by a page on C (sockets of ${PER_SOCKET}), in ${heldSeconds.toFixed(1)} s; then ${idle} opened through A and attached on A (C lists them); then each of those attached by a page on C too (C relays it from A) in ${relaySeconds.toFixed(1)} s. Each reading a second after its step, after full collections in the replica, repeated a second apart until its RSS fell by less than 1 MiB (pages go back to the system a while after a collection); --max-sessions ${maxSessions}, the pod's process limit ${fixtureFor(shells).podPidsLimit}`,
+        `memory, once after the rounds, on a fresh replica C started then on the same log: warm-up of ${WARM} \`sh\` held by C and ${WARM} held by A watched from C; then ${idle} interactive \`sh\` opened through C ${IDLE_OPENERS} at a time (figure 5 opens ${OPENERS}), each attached by a page on C (sockets of ${PER_SOCKET}), in ${heldSeconds.toFixed(1)} s; then ${idle} opened through A and attached on A (C lists them); then each of those attached by a page on C too (C relays it from A) in ${relaySeconds.toFixed(1)} s; the slowest shell took ${(slowestPrompt / 1000).toFixed(1)} s from POST /exec (or the attach) to its prompt (the server gives up on an exec the cluster has not started in 30 s). Each reading a second after its step, after full collections in the replica, repeated a second apart until its RSS fell by less than 1 MiB (pages go back to the system a while after a collection); --max-sessions ${maxSessions}, --idle-timeout ${IDLE_TIMEOUT_SECONDS}, the pod's process limit ${fixtureFor(shells).podPidsLimit}`,
         `memory, MiB as RSS/heap used/external, after each step: C: ${memoryLine('c')}; A: ${memoryLine('a')}`,
         `per terminal, RSS and heap + external: C holds one for ${cHeld.rss.toFixed(1)} and ${cHeld.live.toFixed(1)} KiB, lists one of A's for ${cListed.rss.toFixed(1)} and ${cListed.live.toFixed(1)} KiB, relays one for ${cRelayed.rss.toFixed(1)} and ${cRelayed.live.toFixed(1)} KiB more; A (warm: its RSS says little) holds one for ${aHeld.live.toFixed(1)} KiB of heap + external, and a viewer relayed by C costs it ${aViewer.live.toFixed(1)} KiB`,
         `terminals per GiB of a replica holding them: ${perGiB(cHeld.rss)} at the measured RSS (${cHeld.rss.toFixed(0)} KiB), ${perGiB(cHeld.live)} at heap + external (${cHeld.live.toFixed(0)} KiB); relayed through a replica: ${perGiB(cListed.rss + cRelayed.rss)} at RSS (${(cListed.rss + cRelayed.rss).toFixed(0)} KiB); against ${perGiB(GOAL_KIB)} at the ${GOAL_KIB} KiB goal`,
