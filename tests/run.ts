@@ -14,7 +14,7 @@ import { runFiles } from './support/file-at-a-time.ts';
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['tests'];
-const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 20);
+const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 30);
 
 function findTests(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];
