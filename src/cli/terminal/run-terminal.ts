@@ -5,8 +5,8 @@
 // connection is reconnected, as the page's is, and the output goes on from the byte it reached
 // (keys typed meanwhile are lost, and said to be), up to $OCTANT_EXEC_RECONNECT_SECONDS (60 s).
 // Without a terminal it is not: stdin is piped, and what of it (or of its end) was in flight on the
-// dropped socket cannot be known, so the process could run on a part of its input. Whatever way it ends
-// (the remote end, a detach, a signal, a connection lost for good, garbage from the server), this
+// dropped socket cannot be known, so the process could run on a part of its input. Whatever way it
+// ends (the remote end, a detach, a signal, a connection lost for good, garbage from the server), this
 // terminal's mode is restored and the session is closed, as the page's tab close does: an
 // attach only detaches, a debug copy is deleted.
 import process from 'node:process';
@@ -125,7 +125,7 @@ class SessionView {
     readonly run: TerminalRun,
     readonly local: LocalTerminal,
     /** how long a dropped connection is tried again; 0: not at all */
-    readonly reconnectMs: number,
+    reconnectMs: number,
   ) {
     this.ready = new Promise((resolve, reject) => (this.#ready = { resolve, reject }));
     this.#ended = new Promise((resolve) => (this.#end = resolve));
@@ -139,8 +139,7 @@ class SessionView {
       if (!this.#hello) return this.#finish({ code: 1, sentence: `the octant-exec server at ${origin} refused or dropped the terminal socket: check that it runs and that the token is its own` });
       const dropped = `the connection to the octant-exec server at ${origin} dropped`;
       const leftTo = this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : '';
-      if (!this.#attached) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
-      if (reconnectMs === 0) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
+      if (!this.#attached || reconnectMs === 0) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
       if (!local.tty) return this.#finish({ code: 1, sentence: `${dropped}, and without a terminal it is not resumed: some of the piped input, or its end, may not have reached the process${leftTo}` });
       const seconds = reconnectMs / 1000;
       this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server; keys typed meanwhile are lost)`);
@@ -169,7 +168,6 @@ class SessionView {
         this.#inputPending = bytes;
         if (bytes === 0 && this.#detachWhenSent) this.#detach();
       },
-
     });
     return this.#ended;
   }
