@@ -1,5 +1,6 @@
 // The flags of `octant-exec attach`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
+import { reconnectNote } from './reconnect-note.ts';
 import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 import { DETACH_KEYS_NAME } from './detach-keys.ts';
 
@@ -13,6 +14,7 @@ client ends, the process goes on and can be attached again. Ctrl-C and Ctrl-D go
   operands: 'pod',
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
+${reconnectNote}
 Exit status: 0 after a detach or when the process ended with 0, its exit code when it ended;
-1 when the attach failed or the connection was lost; 2 for a usage error.`,
+1 when the attach failed or the connection was lost for good; 2 for a usage error.`,
 } as const satisfies CommandSpec;

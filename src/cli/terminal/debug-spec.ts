@@ -1,5 +1,6 @@
 // The flags of `octant-exec debug`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
+import { reconnectNote } from './reconnect-note.ts';
 import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const debugSpec = {
@@ -21,6 +22,7 @@ when this terminal ends.`,
     ...serverFlags,
   },
   footer: `${serverFooter}
+${reconnectNote}
 Exit status: the shell's; 1 when the debug container or the copy could not be made or the
-connection was lost (the server's sentence on stderr); 2 for a usage error.`,
+connection was lost for good (the server's sentence on stderr); 2 for a usage error.`,
 } as const satisfies CommandSpec;

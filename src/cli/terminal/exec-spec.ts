@@ -1,5 +1,6 @@
 // The flags of `octant-exec exec`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
+import { reconnectNote } from './reconnect-note.ts';
 import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const execSpec = {
@@ -19,6 +20,7 @@ passed on, its stdout and stderr come out apart here.
   commandAfterDashes: true,
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
-Exit status: the command's own; 1 when it could not run or the connection was lost (the
+${reconnectNote}
+Exit status: the command's own; 1 when it could not run or the connection was lost for good (the
 server's sentence on stderr); 2 for a usage error.`,
 } as const satisfies CommandSpec;
