@@ -2,7 +2,12 @@
 // terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary
 // frames, control in JSON. Each attached session has a sink that writes to a screen and says
 // when the bytes are on it; the client turns that into `ack` messages (flow control: the server
-// pauses a producer this page cannot keep up with).
+// pauses a producer this page cannot keep up with): one for every `ackEveryBytes` drawn, and the
+// rest IDLE_ACK_MS after the page first drew everything it had (one ack for a burst). Not at once: an
+// ack for every echoed keystroke was a message more per keystroke, which on a 2-core machine made
+// the keystroke echo's slowest round trips slower (bench/README.md, goal 1), and the server needs
+// the last bytes' ack only to show how far the page got (a producer resumes on the 16 KiB acks,
+// ackEveryBytes being at most the server's low watermark).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly. A fresh attach may ask for
 // the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
@@ -14,8 +19,12 @@ import type { SessionSink } from './session-sink.ts';
 
 export type { AttachInfo, SessionSink } from './session-sink.ts';
 
+/** at most the server's default low watermark (a page told a lower one in its hello acks at that) */
+const DEFAULT_ACK_EVERY_BYTES = 16 * 1024;
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
+/** bytes drawn and not yet acknowledged are acknowledged this long after the page first had nothing left to draw */
+export const IDLE_ACK_MS = 100;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
 
@@ -51,6 +60,8 @@ interface Attachment {
   screenDue: number;
   unackedWritten: number;
   inFlight: number;
+  /** the ack of the bytes drawn, due IDLE_ACK_MS after the page first had nothing left to draw */
+  idleAck?: ReturnType<typeof setTimeout>;
   size?: { cols: number; rows: number };
 }
 
@@ -77,12 +88,15 @@ export class SocketClient {
   #inputBudget: TokenBucket;
   #inputRetry: ReturnType<typeof setTimeout> | undefined;
   readonly #now: () => number;
+  /** ackEveryBytes, or the server's low watermark if lower */
+  #ackEveryBytes: number;
 
   constructor(options: SocketClientOptions) {
     const { WebSocket: impl, now, ...rest } = options;
-    this.#options = { minDelayMs: 250, maxDelayMs: 8000, ackEveryBytes: 16 * 1024, heartbeatMs: 15_000, ...rest };
+    this.#options = { minDelayMs: 250, maxDelayMs: 8000, ackEveryBytes: DEFAULT_ACK_EVERY_BYTES, heartbeatMs: 15_000, ...rest };
     this.#WebSocket = impl ?? globalThis.WebSocket;
     this.#now = now ?? Date.now;
+    this.#ackEveryBytes = this.#options.ackEveryBytes;
     this.#inputBudget = inputBudget(DEFAULT_INPUT_BYTES_PER_SECOND, this.#now);
   }
 
@@ -188,6 +202,7 @@ export class SocketClient {
 
   detach(sessionId: string): void {
     this.cancelInput(sessionId);
+    clearTimeout(this.#attachments.get(sessionId)?.idleAck);
     if (!this.#attachments.delete(sessionId)) return;
     this.#send({ type: 'detach', sessionId });
   }
@@ -318,6 +333,8 @@ export class SocketClient {
       case 'hello':
         this.#failures = 0;
         if (message.limits?.inputBytesPerSecond > 0) this.#inputBudget = inputBudget(message.limits.inputBytesPerSecond, this.#now);
+        // a producer resumes when this page's acks bring it under the low watermark: ack at least that often
+        this.#ackEveryBytes = Math.min(this.#options.ackEveryBytes, message.limits?.lowWatermark > 0 ? message.limits.lowWatermark : Infinity);
         this.#setState('open');
         // Reattach everything this page shows, each from where it stopped; watch again what it watched.
         for (const [sessionId, a] of this.#attachments) this.#attachMessage(sessionId, a);
@@ -366,11 +383,17 @@ export class SocketClient {
       if (socket !== this.#ws || this.#attachments.get(frame.sessionId) !== a) return;
       a.inFlight -= length;
       a.unackedWritten += length;
-      if (a.unackedWritten >= this.#options.ackEveryBytes || a.inFlight === 0) {
-        this.#send({ type: 'ack', sessionId: frame.sessionId, bytes: a.unackedWritten });
-        a.unackedWritten = 0;
-      }
+      if (a.unackedWritten >= this.#ackEveryBytes) this.#ack(frame.sessionId, a);
+      else if (a.inFlight === 0) a.idleAck ??= setTimeout(() => this.#ack(frame.sessionId, a), IDLE_ACK_MS);
     });
+  }
+
+  #ack(sessionId: string, a: Attachment): void {
+    clearTimeout(a.idleAck);
+    a.idleAck = undefined;
+    if (a.unackedWritten === 0) return;
+    this.#send({ type: 'ack', sessionId, bytes: a.unackedWritten });
+    a.unackedWritten = 0;
   }
 
   #send(message: object): void {

@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
-import { SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
+import { IDLE_ACK_MS, SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
 import { waitFor } from '../support/wait.ts';
 import { hello } from '../support/hello.ts';
 
@@ -82,7 +82,7 @@ function attachedClient() {
   return { c, ws };
 }
 
-test('acks count bytes only once the screen has written them, coalesced', () => {
+test('acks count bytes only once the screen has written them, coalesced', async () => {
   const c = client({ ackEveryBytes: 1_000_000 });
   c.connect();
   const ws = FakeSocket.all[0];
@@ -95,8 +95,48 @@ test('acks count bytes only once the screen has written them, coalesced', () => 
   ws.bytes('t1', 'world');
   assert.equal(ws.messages('ack'), [], 'nothing is acknowledged before it is on screen');
   screen.finish();
-  assert.equal(ws.messages('ack'), [{ type: 'ack', sessionId: 't1', bytes: 11 }], 'one ack once every write is done');
-  assert.is(screen.text.join(''), 'hello world');
+  assert.equal(ws.messages('ack'), [], 'not at once: more may come (an echo, the next keystroke\'s)');
+  ws.bytes('t1', '!');
+  screen.finish();
+  await waitFor(() => ws.messages('ack').length > 0, 'the idle ack');
+  assert.equal(ws.messages('ack'), [{ type: 'ack', sessionId: 't1', bytes: 12 }], 'one ack for all that was drawn, once the page had drawn everything');
+  assert.is(screen.text.join(''), 'hello world!');
+  c.close();
+});
+
+test('a page acks at least as often as the server\'s low watermark, at once', () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.readyState = 1;
+  ws.onopen?.();
+  ws.json(hello({ limits: { ...hello().limits, lowWatermark: 4 } }));
+  const screen = slowScreen();
+  c.attach('t1', screen.sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  ws.bytes('t1', 'abc');
+  ws.bytes('t1', 'defg');
+  screen.finish();
+  assert.equal(ws.messages('ack'), [{ type: 'ack', sessionId: 't1', bytes: 7 }], 'past the watermark: acked without waiting (a paused producer resumes on it)');
+  c.close();
+});
+
+test('an ack that was due is forgotten with its socket: a reattach counts from the offset', async () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  const screen = slowScreen();
+  c.attach('t1', screen.sink);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  ws.bytes('t1', 'x');
+  screen.finish();
+  ws.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  FakeSocket.all[1].open();
+  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 1, ack: true }]);
+  await new Promise((resolve) => setTimeout(resolve, 2 * IDLE_ACK_MS));
+  assert.equal(FakeSocket.all[1].messages('ack'), [], 'the old socket\'s bytes are not acked on the new one (its server counts from the reattach)');
   c.close();
 });
 
