@@ -2,12 +2,7 @@
 // terminal a page shows (for octant-exec exec, attach and debug: one). Bytes travel in binary
 // frames, control in JSON. Each attached session has a sink that writes to a screen and says
 // when the bytes are on it; the client turns that into `ack` messages (flow control: the server
-// pauses a producer this page cannot keep up with): one for every `ackEveryBytes` drawn, and the
-// rest IDLE_ACK_MS after the page first drew everything it had (one ack for a burst). Not at once: an
-// ack for every echoed keystroke was a message more per keystroke, which on a 2-core machine made
-// the keystroke echo's slowest round trips slower (bench/README.md, goal 1), and the server needs
-// the last bytes' ack only to show how far the page got (a producer resumes on the 16 KiB acks,
-// ackEveryBytes being at most the server's low watermark).
+// pauses a producer this page cannot keep up with; ack-pacing.ts says when).
 // A dropped socket reconnects with backoff and reattaches every session from the byte offset it
 // had reached, so nothing is shown twice and a gap is reported exactly. A fresh attach may ask for
 // the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
@@ -16,15 +11,12 @@ import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage }
 import type { TokenBucket } from '../domain/token-bucket.ts';
 import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget } from './input-pacing.ts';
 import type { SessionSink } from './session-sink.ts';
+import { AckPacing, DEFAULT_ACK_EVERY_BYTES } from './ack-pacing.ts';
 
 export type { AttachInfo, SessionSink } from './session-sink.ts';
 
-/** at most the server's default low watermark (a page told a lower one in its hello acks at that) */
-const DEFAULT_ACK_EVERY_BYTES = 16 * 1024;
 /** WebSocket.OPEN, without needing the global (tests run where there is none) */
 const OPEN = 1;
-/** bytes drawn and not yet acknowledged are acknowledged this long after the page first had nothing left to draw */
-export const IDLE_ACK_MS = 100;
 
 export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'signedOut';
 
@@ -58,10 +50,9 @@ interface Attachment {
   screen: boolean;
   /** bytes of the screen announced in `attached` not yet received: a drop before they all came asks for the screen again */
   screenDue: number;
-  unackedWritten: number;
+  /** bytes drawn and not yet acknowledged */
+  acks: AckPacing;
   inFlight: number;
-  /** the ack of the bytes drawn, due IDLE_ACK_MS after the page first had nothing left to draw */
-  idleAck?: ReturnType<typeof setTimeout>;
   size?: { cols: number; rows: number };
 }
 
@@ -132,7 +123,7 @@ export class SocketClient {
     for (const a of this.#attachments.values()) {
       a.live = false;
       a.inFlight = 0;
-      a.unackedWritten = 0;
+      a.acks.forget();
     }
     // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
     this.#dropInput(() => true);
@@ -189,7 +180,7 @@ export class SocketClient {
    */
   attach(sessionId: string, sink: SessionSink, options: { screen?: boolean } = {}): void {
     if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
-    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, unackedWritten: 0, inFlight: 0 };
+    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, acks: new AckPacing((bytes) => this.#send({ type: 'ack', sessionId, bytes })), inFlight: 0 };
     this.#attachments.set(sessionId, a);
     this.#attachMessage(sessionId, a);
   }
@@ -202,7 +193,7 @@ export class SocketClient {
 
   detach(sessionId: string): void {
     this.cancelInput(sessionId);
-    clearTimeout(this.#attachments.get(sessionId)?.idleAck);
+    this.#attachments.get(sessionId)?.acks.cancel();
     if (!this.#attachments.delete(sessionId)) return;
     this.#send({ type: 'detach', sessionId });
   }
@@ -382,18 +373,8 @@ export class SocketClient {
       // A write finishing after a reconnect belongs to the old socket's accounting.
       if (socket !== this.#ws || this.#attachments.get(frame.sessionId) !== a) return;
       a.inFlight -= length;
-      a.unackedWritten += length;
-      if (a.unackedWritten >= this.#ackEveryBytes) this.#ack(frame.sessionId, a);
-      else if (a.inFlight === 0) a.idleAck ??= setTimeout(() => this.#ack(frame.sessionId, a), IDLE_ACK_MS);
+      a.acks.drawn(length, a.inFlight === 0, this.#ackEveryBytes);
     });
-  }
-
-  #ack(sessionId: string, a: Attachment): void {
-    clearTimeout(a.idleAck);
-    a.idleAck = undefined;
-    if (a.unackedWritten === 0) return;
-    this.#send({ type: 'ack', sessionId, bytes: a.unackedWritten });
-    a.unackedWritten = 0;
   }
 
   #send(message: object): void {

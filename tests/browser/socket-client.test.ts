@@ -6,7 +6,8 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
-import { IDLE_ACK_MS, SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
+import { SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
+import { IDLE_ACK_MS } from '../../src/protocol/ack-pacing.ts';
 import { waitFor } from '../support/wait.ts';
 import { hello } from '../support/hello.ts';
 
