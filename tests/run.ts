@@ -10,6 +10,7 @@ import { denoExclusions } from './deno-exclusions.ts';
 import { runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
 import { runFiles } from './support/file-at-a-time.ts';
+import { endLeftRunning } from './support/left-running.ts';
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
@@ -35,6 +36,8 @@ const runTemp = useRunTempDir('octant-exec-tests-');
 
 const watchdog = setTimeout(() => {
   console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
+  runEndCleanups();
+  for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
   runTemp.remove();
   process.exit(1);
 }, watchdogMinutes * 60_000);
@@ -54,6 +57,8 @@ if (excluded.length) {
   for (const file of excluded) console.log(`  ${file}: ${denoExclusions[file]}`);
 }
 runEndCleanups();
+const leftRunning = endLeftRunning();
+if (leftRunning.length) console.log(`left running by the tests, now ended: ${leftRunning.join('; ')}`);
 const leftBehind = runTemp.leftBehind();
 if (leftBehind.length) console.log(`left behind in the temp folder by the tests (each test removes what it creates): ${leftBehind.join(', ')}`);
 runTemp.remove();

@@ -6,6 +6,7 @@
 // `after` hooks end it before the next file is imported.
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
+import { commandOf, descendants } from './left-running.ts';
 
 /** How one file went: its tests (uvu's counts) and how long it took, import included. */
 export interface FileResult {
@@ -31,6 +32,7 @@ export async function runFiles(files: { name: string; path: string }[]): Promise
   await import('uvu');
   const results: FileResult[] = [];
   for (const { name, path } of files) {
+    const before = descendants();
     const started = Date.now();
     const result = { file: name, total: 0, passed: 0, skipped: 0, ms: 0 };
     globalThis.UVU_QUEUE.length = 0;
@@ -54,6 +56,9 @@ export async function runFiles(files: { name: string; path: string }[]): Promise
     }
     result.ms = Date.now() - started;
     results.push(result);
+    // what the file started and left running: a leak, or something shared that the run ends (a browser)
+    const leftRunning = [...descendants()].filter((pid) => !before.has(pid));
+    if (leftRunning.length) write(`\n  still running after ${name}: ${leftRunning.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}\n`);
   }
   return results;
 }
