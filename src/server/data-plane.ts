@@ -9,6 +9,10 @@
 // terminal is read-only: no input, resize or end of input. A fresh viewer of a terminal may ask
 // for its screen instead of the raw replay (screen.ts rebuilds it from the scrollback); the live
 // output that comes meanwhile waits in its queue, so it goes on from the screen's offset exactly.
+// A page's terminal may instead ask to be caught up with the screen when it lags (`catchUp`): it
+// never pauses the producer; once too far behind it gets nothing until it has drawn what it has,
+// then the screen as it is now and live output from there (mosh's way: Ctrl-C under a flood shows
+// its prompt at once, the bytes it skipped are in the recording).
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
@@ -25,6 +29,8 @@ import type { ShareGrant } from './shares/share-grant.ts';
 const REPLAY_FRAME_BYTES = 64 * 1024;
 /** the size a screen is rebuilt at for a terminal never resized (a PTY's default) */
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
+/** a viewer's next catch-up screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (a 1 MiB scrollback of `yes` takes 40-65 ms to build) */
+const BUILD_SPACING = 3;
 /** keystrokes kept for a session that is still connecting */
 const MAX_PENDING_INPUT = 64 * 1024;
 
@@ -42,6 +48,19 @@ interface Viewer {
   share?: ShareGrant;
   /** live frames held while this viewer's screen is being built (counted in `unacked`, so flow control holds the producer) */
   held?: { frame: Uint8Array; bytes: number }[];
+  /** a viewer caught up with the screen when it lags, instead of holding the producer */
+  catchUp?: CatchUp;
+}
+
+interface CatchUp {
+  /** offset just past the last byte this viewer was sent (a screen counts as every byte before its offset) */
+  sentTo: number;
+  /** live: gets each frame; behind: gets nothing until it has drawn down to the low watermark; building: its screen is being built */
+  state: 'live' | 'behind' | 'building';
+  /** its next screen is built no sooner than this (Date.now()) */
+  notBefore: number;
+  /** the timer that waits for notBefore */
+  wait?: ReturnType<typeof setTimeout>;
 }
 
 interface SessionStream {
@@ -120,6 +139,7 @@ export class DataPlane {
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
       viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
+      clearTimeout(viewer.catchUp?.wait);
       if (viewer.share) this.#shares.remove(viewer);
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
@@ -132,7 +152,7 @@ export class DataPlane {
   }
 
   message(socket: HubSocket, message: SessionMessage): void {
-    if (message.type === 'attach') return this.#attach(socket, message.sessionId, message.from, message.ack, message.screen === true);
+    if (message.type === 'attach') return this.#attach(socket, message);
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
@@ -149,6 +169,7 @@ export class DataPlane {
       case 'ack': {
         viewer.unacked = Math.max(0, viewer.unacked - message.bytes);
         const stream = this.#streams.get(sessionId);
+        if (stream && viewer.catchUp) this.#catchUp(viewer, stream);
         if (stream) this.#flow(sessionId, stream);
         return;
       }
@@ -209,8 +230,49 @@ export class DataPlane {
     stream.scrollback.append(chunk, channel);
     if (stream.viewers.size === 0) return;
     const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
-    for (const viewer of stream.viewers) this.#sendBytes(viewer, frame, chunk.length);
+    for (const viewer of stream.viewers) {
+      if (viewer.catchUp) this.#sendLive(viewer, viewer.catchUp, frame, chunk.length);
+      else this.#sendBytes(viewer, frame, chunk.length);
+    }
     this.#flow(sessionId, stream);
+  }
+
+  /** A live frame for a catch-up viewer, while it keeps up; past the high watermark it is behind and gets none until it has caught up. */
+  #sendLive(viewer: Viewer, catchUp: CatchUp, frame: Uint8Array, bytes: number): void {
+    if (catchUp.state !== 'live') return;
+    this.#sendBytes(viewer, frame, bytes);
+    catchUp.sentTo += bytes;
+    if (viewer.unacked > this.options.highWatermark) catchUp.state = 'behind';
+  }
+
+  /**
+   * A catch-up viewer that is behind, once it has drawn down to the low watermark: what it missed
+   * as it came when that fits under the high watermark, else the screen as it is now (no sooner
+   * than its last build allows: a page cannot make the server build screens without pause).
+   */
+  #catchUp(viewer: Viewer, stream: SessionStream): void {
+    const catchUp = viewer.catchUp!;
+    if (catchUp.state !== 'behind' || catchUp.wait || viewer.unacked > this.options.lowWatermark) return;
+    if (this.#sendMissed(viewer, catchUp, stream)) return;
+    const wait = catchUp.notBefore - Date.now();
+    if (wait > 0) {
+      catchUp.wait = setTimeout(() => {
+        catchUp.wait = undefined;
+        if (this.#streams.get(viewer.sessionId) === stream && stream.viewers.has(viewer)) this.#catchUp(viewer, stream);
+      }, wait);
+      return;
+    }
+    this.#sendScreen(viewer, stream, this.#screenSize(viewer.sessionId), catchUp.sentTo);
+  }
+
+  /** What a catch-up viewer missed, from the scrollback, if it is all there and fits under the high watermark: then it is live again. */
+  #sendMissed(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): boolean {
+    const { scrollback } = stream;
+    if (catchUp.sentTo < scrollback.start || viewer.unacked + scrollback.end - catchUp.sentTo > this.options.highWatermark) return false;
+    this.#sendReplay(viewer, scrollback.since(catchUp.sentTo));
+    catchUp.sentTo = scrollback.end;
+    catchUp.state = 'live';
+    return true;
   }
 
   #sendBytes(viewer: Viewer, frame: Uint8Array, bytes: number): void {
@@ -230,12 +292,13 @@ export class DataPlane {
     if (viewer.socket.sendFrame(frame, written)) viewer.unacked += bytes;
   }
 
-  /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. */
+  /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. A catch-up viewer never holds it. */
   #flow(sessionId: string, stream: SessionStream): void {
     const { highWatermark, lowWatermark } = this.options;
     let over = false;
     let under = true;
     for (const viewer of stream.viewers) {
+      if (viewer.catchUp) continue;
       if (viewer.unacked > highWatermark) over = true;
       if (viewer.unacked > lowWatermark) under = false;
     }
@@ -258,7 +321,8 @@ export class DataPlane {
     for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
   }
 
-  #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean, screen: boolean): void {
+  #attach(socket: HubSocket, message: Extract<SessionMessage, { type: 'attach' }>): void {
+    const { sessionId, from, ack } = message;
     const row = this.system.sessionList.byId[sessionId];
     // a share lets someone watch (or type in) a terminal that is not theirs: its role decides
     const share = row && !owns(socket.caller, row.person) ? this.#shares.grant(socket.caller, sessionId) : undefined;
@@ -271,36 +335,54 @@ export class DataPlane {
     if (previous) this.#removeViewer(previous);
     else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
     const stream = this.#stream(sessionId);
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}) };
+    const wanted = Math.min(from, stream.scrollback.end);
+    // only a terminal has a screen to catch up with, and only a viewer that acks says when it lags
+    const catchUp = message.catchUp === 'screen' && ack && row.interactive ? { catchUp: { sentTo: wanted, state: 'behind' as const, notBefore: 0 } } : {};
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
-    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
-    const wanted = Math.min(from, stream.scrollback.end);
+    if (message.screen && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
+    // a catch-up viewer too far behind (a reattach under a flood) gets the screen, not bytes it would only scroll past
+    if (viewer.catchUp && stream.scrollback.end - wanted > this.options.highWatermark) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE, wanted);
     const replay = stream.scrollback.since(wanted);
     this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
+    this.#sendReplay(viewer, replay);
+    if (viewer.catchUp) Object.assign(viewer.catchUp, { sentTo: stream.scrollback.end, state: 'live' });
+    stream.viewers.add(viewer);
+    this.#flow(sessionId, stream);
+  }
+
+  #sendReplay(viewer: Viewer, replay: ReturnType<Scrollback['since']>): void {
     let runStart = 0;
     for (const run of replay.runs) {
       this.#sendInFrames(viewer, run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, replay.bytes.subarray(runStart, runStart + run.length));
       runStart += run.length;
     }
-    stream.viewers.add(viewer);
-    this.#flow(sessionId, stream);
+  }
+
+  #screenSize(sessionId: string): { cols: number; rows: number } {
+    return this.system.sessionList.byId[sessionId]?.size ?? DEFAULT_SIZE;
   }
 
   /**
-   * The screen as of offset `to` (now), then live output from `to` on: the viewer joins the
-   * stream at once, its live frames held until the screen is sent. The bytes are read from the
-   * scrollback only when the build's turn comes, so builds waiting their turn hold no copies (the
-   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile; with a
-   * scrollback smaller than the watermark it can, and what was trimmed since the attach is said in
-   * `dropped`). Should the screen fail to build, or nothing before `to` be left to build it from,
-   * the bytes still held go as a raw replay: nothing is lost unsaid either way.
+   * The screen as of offset `to`, then live output from `to` on: the viewer joins the stream at
+   * once. A viewer that holds the producer has `to` fixed now and its live frames held until the
+   * screen is sent (the held frames pause the producer, so the scrollback cannot run far past `to`
+   * meanwhile; with a scrollback smaller than the watermark it can, and what was trimmed since the
+   * attach is said in `dropped`). A catch-up viewer holds nothing: its screen is as of when the
+   * build reads the scrollback, and what came since is read from there after it (`skippedFrom`:
+   * where it had got to, for a catch-up; `skipped` says how far the screen jumps). The bytes are
+   * read only when the build's turn comes, so builds waiting their turn hold no copies. Should the
+   * screen fail to build, or nothing before `to` be left to build it from, the bytes still held
+   * go as a raw replay: nothing is lost unsaid either way.
    */
-  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }): void {
-    const to = stream.scrollback.end;
+  #sendScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }, skippedFrom?: number): void {
+    const { catchUp } = viewer;
+    let to = stream.scrollback.end;
     const startAtAttach = stream.scrollback.start;
-    viewer.held = [];
+    if (catchUp) catchUp.state = 'building';
+    else viewer.held = [];
     stream.viewers.add(viewer);
     // it left, attached again, or the session was closed while the screen waited or was built
     const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
@@ -311,7 +393,10 @@ export class DataPlane {
       return { from, bytes: held.bytes.subarray(0, to - from) };
     };
     let builtFrom = startAtAttach;
+    let buildStarted = 0;
     const read = () => {
+      if (catchUp) to = stream.scrollback.end;
+      buildStarted = Date.now();
       const held = upToTo();
       builtFrom = held.from;
       return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
@@ -320,13 +405,14 @@ export class DataPlane {
       if (!current()) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
+      const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
       if (screen) {
-        this.#sendAttached(viewer, { from: to, to, dropped: builtFrom - startAtAttach, screen: screen.length, screenSize: size });
+        this.#sendAttached(viewer, { from: to, to, dropped: catchUp ? 0 : builtFrom - startAtAttach, screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
         // as a raw attach from 0 would be: everything before `from` is gone
         const replay = upToTo();
-        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from });
+        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
       }
       for (const { frame, bytes: length } of held) {
@@ -334,6 +420,7 @@ export class DataPlane {
         viewer.unacked -= length;
         this.#sendBytes(viewer, frame, length);
       }
+      if (catchUp) this.#goOnFrom(viewer, catchUp, stream, to, Date.now() - buildStarted);
       this.#flow(viewer.sessionId, stream);
     };
     this.#screens
@@ -347,7 +434,15 @@ export class DataPlane {
       });
   }
 
-  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number } }): void {
+  /** After its screen, a catch-up viewer goes on from `to` with what came since, or is behind again; its next build waits BUILD_SPACING times as long as this one took. */
+  #goOnFrom(viewer: Viewer, catchUp: CatchUp, stream: SessionStream, to: number, buildMs: number): void {
+    catchUp.sentTo = to;
+    catchUp.notBefore = Date.now() + BUILD_SPACING * buildMs;
+    catchUp.state = 'behind';
+    if (!this.#sendMissed(viewer, catchUp, stream)) this.#catchUp(viewer, stream);
+  }
+
+  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number }; skipped?: number }): void {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
@@ -369,6 +464,7 @@ export class DataPlane {
 
   #removeViewer(viewer: Viewer): void {
     viewer.held = undefined; // output waiting for its screen: nobody will read it
+    clearTimeout(viewer.catchUp?.wait);
     if (viewer.share) this.#shares.remove(viewer);
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;
