@@ -69,6 +69,8 @@ interface SessionStream {
   paused: boolean;
   /** live bytes that waited for a viewer's screen to be built, all told */
   heldForScreens: number;
+  /** screens sent to catch-up viewers that lagged, all told */
+  catchUps: number;
 }
 
 export interface SessionStreamStats {
@@ -80,6 +82,8 @@ export interface SessionStreamStats {
   viewers: number[];
   /** live bytes that waited for a viewer's screen to be built, all told (one viewer's or another's) */
   heldForScreens: number;
+  /** screens sent to catch-up viewers that lagged, all told */
+  catchUps: number;
 }
 
 export class DataPlane {
@@ -118,7 +122,7 @@ export class DataPlane {
   stats(sessionId: string): SessionStreamStats | undefined {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
-    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens };
+    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens, catchUps: stream.catchUps };
   }
 
   /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
@@ -216,7 +220,7 @@ export class DataPlane {
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0 };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0 };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -406,6 +410,7 @@ export class DataPlane {
       const held = viewer.held ?? [];
       viewer.held = undefined;
       const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
+      if (skippedFrom !== undefined) stream.catchUps++;
       if (screen) {
         this.#sendAttached(viewer, { from: to, to, dropped: catchUp ? 0 : builtFrom - startAtAttach, screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);

@@ -48,6 +48,7 @@ test('a catch-up viewer that stops acking never pauses the producer, gets nothin
   assert.is(frames(got, FrameKind.Stdout).length, 3, 'what came during the build waits: the screen is more than the high watermark');
   assert.equal(plane.stats('t1')!.viewers, [208 + screen.length]);
 
+  assert.is(plane.stats('t1')!.catchUps, 1);
   plane.message(socket, ack(208 + screen.length)); // drawn: what came since the screen fits, and goes as it came
   output('-live');
   assert.equal(frames(got, FrameKind.Stdout).slice(3).map((f) => f.text), ['z'.repeat(100), '-live']);

@@ -103,6 +103,7 @@ test('a page that draws slowly gets a bounded number of bytes between Ctrl-C und
   const bound = 2 * highWatermark + 3 * screen;
   console.log(`    (${after} bytes arrived between Ctrl-C and the prompt; bound ${bound})`);
   assert.ok(after <= bound, `${after} bytes arrived between Ctrl-C and the prompt, more than ${bound}`);
+  assert.ok(app.hub.stats(id)!.catchUps > 0, 'the page was caught up with the screen');
   page.client.input(id, 'exit\r');
   page.close();
 });
