@@ -379,7 +379,7 @@ export class DataPlane {
    * where it had got to, for a catch-up; `skipped` says how far the screen jumps). The bytes are
    * read only when the build's turn comes, so builds waiting their turn hold no copies. Should the
    * screen fail to build, or nothing before `to` be left to build it from, the bytes still held
-   * go as a raw replay: nothing is lost unsaid either way.
+   * (for a catch-up: from where it had got to) go as a raw replay: nothing is lost unsaid either way.
    */
   #sendScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }, skippedFrom?: number): void {
     const { catchUp } = viewer;
@@ -390,9 +390,9 @@ export class DataPlane {
     stream.viewers.add(viewer);
     // it left, attached again, or the session was closed while the screen waited or was built
     const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
-    /** the bytes still held up to `to`; `from` is where they start (never past `to`) */
-    const upToTo = () => {
-      const held = stream.scrollback.since(0);
+    /** the bytes still held from `since` up to `to`; `from` is where they start (never past `to`) */
+    const upToTo = (since = 0) => {
+      const held = stream.scrollback.since(since);
       const from = Math.min(held.from, to);
       return { from, bytes: held.bytes.subarray(0, to - from) };
     };
@@ -409,15 +409,16 @@ export class DataPlane {
       if (!current()) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
-      const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
-      if (skippedFrom !== undefined) stream.catchUps++;
       if (screen) {
+        if (skippedFrom !== undefined) stream.catchUps++;
+        const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
         this.#sendAttached(viewer, { from: to, to, dropped: catchUp ? 0 : builtFrom - startAtAttach, screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
-        // as a raw attach from 0 would be: everything before `from` is gone
-        const replay = upToTo();
-        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from, ...skipped });
+        // as a raw attach from 0 (or, for a catch-up, from where the viewer had got to) would be: what is before `from` is gone
+        const wanted = skippedFrom ?? 0;
+        const replay = upToTo(wanted);
+        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from - wanted });
         this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
       }
       for (const { frame, bytes: length } of held) {
