@@ -7,6 +7,8 @@
 // had reached, so nothing is shown twice and a gap is reported exactly. A fresh attach may ask for
 // the terminal's screen as it is instead (a page reload: full-screen programs come back whole); a
 // drop before the whole screen came asks for it again, as half a screen cannot be gone on from.
+// Such a terminal is also caught up with the screen when it lags (under a flood it skips to the
+// screen as it is, never pausing the program), as any later `attached` with a screen says.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 import type { TokenBucket } from '../domain/token-bucket.ts';
 import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget } from './input-pacing.ts';
@@ -46,7 +48,7 @@ interface Attachment {
   /** set once the server confirmed an attach on the current socket */
   live: boolean;
   everAttached: boolean;
-  /** a fresh attach asks for the screen (a reattach after a drop goes on from its offset) */
+  /** a fresh attach asks for the screen (a reattach after a drop goes on from its offset); every attach asks to be caught up with the screen when it lags */
   screen: boolean;
   /** bytes of the screen announced in `attached` not yet received: a drop before they all came asks for the screen again */
   screenDue: number;
@@ -176,7 +178,8 @@ export class SocketClient {
 
   /**
    * Show a session's output in `sink`, from its first byte the server still holds; with `screen`,
-   * a terminal's screen as it is now (drawn on an empty screen), then its output from there.
+   * a terminal's screen as it is now (drawn on an empty screen), then its output from there, and
+   * again whenever it lags too far behind (the bytes it skipped are in the recording).
    */
   attach(sessionId: string, sink: SessionSink, options: { screen?: boolean } = {}): void {
     if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
@@ -188,7 +191,7 @@ export class SocketClient {
   #attachMessage(sessionId: string, a: Attachment): void {
     // half a screen cannot be gone on from: raw output from its offset would land on a screen half drawn
     const screen = a.screen && (!a.everAttached || a.screenDue > 0);
-    this.#send({ type: 'attach', sessionId, from: a.offset, ack: true, ...(screen ? { screen: true } : {}) });
+    this.#send({ type: 'attach', sessionId, from: a.offset, ack: true, ...(screen ? { screen: true } : {}), ...(a.screen ? { catchUp: 'screen' } : {}) });
   }
 
   detach(sessionId: string): void {
@@ -335,13 +338,15 @@ export class SocketClient {
         const a = this.#attachments.get(message.sessionId);
         if (!a) break;
         const reattach = a.everAttached;
+        // a lagging terminal caught up on the socket it is live on: the server has its size already
+        const caughtUp = a.live && message.skipped !== undefined;
         a.live = true;
         a.everAttached = true;
         a.offset = message.from;
         const screen = typeof message.screen === 'number';
         a.screenDue = screen ? message.screen! : 0;
         a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}) });
-        if (a.size) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
+        if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         break;
       }
       case 'detached':

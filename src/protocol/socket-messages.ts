@@ -17,8 +17,8 @@ export const CLIENT_MESSAGE_TYPES = ['ping', 'attach', 'detach', 'resize', 'ack'
 /** What a client sends (after the server's checks: cols and rows rounded and clamped, `from` and `ack` filled in). */
 export type ClientMessage =
   | { type: 'ping'; id?: string | number }
-  /** show a session's output from byte `from`; `ack`: this client acknowledges what it has drawn; `screen`: a fresh screen wants the terminal's screen as it is, not a raw replay */
-  | { type: 'attach'; sessionId: string; from: number; ack: boolean; screen?: true }
+  /** show a session's output from byte `from`; `ack`: this client acknowledges what it has drawn; `screen`: a fresh screen wants the terminal's screen as it is, not a raw replay; `catchUp: "screen"`: when this viewer lags, skip it to the screen as it is instead of pausing the terminal */
+  | { type: 'attach'; sessionId: string; from: number; ack: boolean; screen?: true; catchUp?: 'screen' }
   | { type: 'detach'; sessionId: string }
   | { type: 'resize'; sessionId: string; cols: number; rows: number }
   /** `bytes` of the session's output are on the screen since the last ack */
@@ -50,8 +50,8 @@ export type ServerMessage =
   | { type: 'sessionClosed'; sessionId: string }
   | { type: 'alerts'; alerts: Alert[] }
   | { type: 'batch'; batch: BatchRow }
-  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead */
-  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number } }
+  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead; `skipped`: a viewer that lagged is caught up, and these bytes before `from` were never sent to it */
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number }; skipped?: number }
   /** shareEnded: the share that let this socket in was revoked, expired or removed it (`message` says which) */
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' | 'shareEnded'; message?: string }
   /** the owner of a shared terminal made this socket's person a viewer or a participant */

@@ -42,11 +42,12 @@ export function parseClientMessage(data: Uint8Array): ClientMessage | MessagePro
   if (!isId(sessionId)) return { problem: 'badMessage', message: `"${type}" needs a sessionId.` };
   switch (type as (typeof sessionTypes)[number]) {
     case 'attach': {
-      const { from, ack, screen } = m;
+      const { from, ack, screen, catchUp } = m;
       if (from !== undefined && (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0)) return { problem: 'badMessage', message: '"from" must be a byte offset (a whole number ≥ 0).', sessionId };
       if (ack !== undefined && typeof ack !== 'boolean') return { problem: 'badMessage', message: '"ack" must be true or false.', sessionId };
       if (screen !== undefined && typeof screen !== 'boolean') return { problem: 'badMessage', message: '"screen" must be true or false.', sessionId };
-      return { type: 'attach', sessionId, from: (from as number | undefined) ?? 0, ack: ack !== false, ...(screen ? { screen } : {}) };
+      if (catchUp !== undefined && catchUp !== 'screen') return { problem: 'badMessage', message: '"catchUp" must be "screen" (caught up with the screen when this viewer lags), or left out.', sessionId };
+      return { type: 'attach', sessionId, from: (from as number | undefined) ?? 0, ack: ack !== false, ...(screen ? { screen } : {}), ...(catchUp ? { catchUp } : {}) };
     }
     case 'resize': {
       const { cols, rows } = m;

@@ -9,6 +9,8 @@
 // terminal is read-only: no input, resize or end of input. A fresh viewer of a terminal may ask
 // for its screen instead of the raw replay (screen.ts rebuilds it from the scrollback); the live
 // output that comes meanwhile waits in its queue, so it goes on from the screen's offset exactly.
+// A page's terminal may instead ask to be caught up with the screen when it lags (`catchUp`,
+// catch-up.ts): it never pauses the producer.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
@@ -19,49 +21,16 @@ import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
-import type { ShareGrant } from './shares/share-grant.ts';
+import type { SessionStream, SessionStreamStats, Viewer } from './stream-viewers.ts';
+import { CatchUps } from './catch-up.ts';
+import { ConnectingInput } from './connecting-input.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
 /** the size a screen is rebuilt at for a terminal never resized (a PTY's default) */
 const DEFAULT_SIZE = { cols: 80, rows: 24 };
-/** keystrokes kept for a session that is still connecting */
-const MAX_PENDING_INPUT = 64 * 1024;
 
 type SessionMessage = Extract<ClientMessage, { type: 'attach' | 'detach' | 'resize' | 'ack' | 'eof' }>;
-
-interface Viewer {
-  socket: HubSocket;
-  sessionId: string;
-  /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
-  unacked: number;
-  acks: boolean;
-  /** watching another person's terminal (an admin, or a share's viewer): no input, resize or eof */
-  readOnly: boolean;
-  /** shown through a share (shares/): its grant, checked again whenever the share changes */
-  share?: ShareGrant;
-  /** live frames held while this viewer's screen is being built (counted in `unacked`, so flow control holds the producer) */
-  held?: { frame: Uint8Array; bytes: number }[];
-}
-
-interface SessionStream {
-  scrollback: Scrollback;
-  viewers: Set<Viewer>;
-  paused: boolean;
-  /** live bytes that waited for a viewer's screen to be built, all told */
-  heldForScreens: number;
-}
-
-export interface SessionStreamStats {
-  scrollbackBytes: number;
-  start: number;
-  end: number;
-  paused: boolean;
-  /** unacknowledged bytes of each viewer */
-  viewers: number[];
-  /** live bytes that waited for a viewer's screen to be built, all told (one viewer's or another's) */
-  heldForScreens: number;
-}
 
 export class DataPlane {
   readonly #streams = new Map<string, SessionStream>();
@@ -69,10 +38,11 @@ export class DataPlane {
   readonly #viewers = new Map<HubSocket, Map<string, Viewer>>();
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
-  readonly #pendingInput = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
+  readonly #connecting = new ConnectingInput();
   readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
   readonly #shares: ShareViewers<Viewer>;
+  readonly #catchUps: CatchUps;
 
   constructor(
     private readonly system: ExecSystem,
@@ -94,12 +64,17 @@ export class DataPlane {
         viewer.socket.send({ type: 'shareRole', sessionId: viewer.sessionId, role: viewer.share!.role });
       },
     }, Date.now, options.shareLeftAfterMs);
+    this.#catchUps = new CatchUps(options, {
+      replay: (viewer, replay) => this.#sendReplay(viewer, replay),
+      screen: (viewer, stream, skippedFrom) => this.#sendScreen(viewer, stream, this.#screenSize(viewer.sessionId), skippedFrom),
+      shown: (viewer, stream) => this.#streams.get(viewer.sessionId) === stream && stream.viewers.has(viewer),
+    });
   }
 
   stats(sessionId: string): SessionStreamStats | undefined {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
-    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens };
+    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens, catchUps: stream.catchUps };
   }
 
   /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
@@ -116,10 +91,11 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     this.#streams.delete(sessionId);
     this.#spawnedHere.delete(sessionId);
-    this.#pendingInput.delete(sessionId);
+    this.#connecting.take(sessionId);
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
       viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
+      clearTimeout(viewer.catchUp?.wait);
       if (viewer.share) this.#shares.remove(viewer);
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
@@ -132,7 +108,7 @@ export class DataPlane {
   }
 
   message(socket: HubSocket, message: SessionMessage): void {
-    if (message.type === 'attach') return this.#attach(socket, message.sessionId, message.from, message.ack, message.screen === true);
+    if (message.type === 'attach') return this.#attach(socket, message);
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
@@ -149,6 +125,7 @@ export class DataPlane {
       case 'ack': {
         viewer.unacked = Math.max(0, viewer.unacked - message.bytes);
         const stream = this.#streams.get(sessionId);
+        if (stream && viewer.catchUp) this.#catchUps.acked(viewer, stream);
         if (stream) this.#flow(sessionId, stream);
         return;
       }
@@ -174,15 +151,9 @@ export class DataPlane {
       return;
     }
     // Typed while the exec is still connecting: kept (a little) and sent when the stream opens.
-    if (this.system.sessionList.byId[frame.sessionId]?.state === 'connecting') {
-      const pending = this.#pendingInput.get(frame.sessionId) ?? { chunks: [], bytes: 0 };
-      if (pending.bytes + frame.payload.length <= MAX_PENDING_INPUT) {
-        pending.chunks.push(frame.payload.slice());
-        pending.bytes += frame.payload.length;
-        this.#pendingInput.set(frame.sessionId, pending);
-        if (viewer.share) this.#shares.typed(viewer);
-        return;
-      }
+    if (this.system.sessionList.byId[frame.sessionId]?.state === 'connecting' && this.#connecting.hold(frame.sessionId, frame.payload)) {
+      if (viewer.share) this.#shares.typed(viewer);
+      return;
     }
     socket.error('notRunning', `Session ${frame.sessionId} is not running: restart it to type again.`, frame.sessionId);
   }
@@ -195,7 +166,7 @@ export class DataPlane {
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0 };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0 };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -209,7 +180,10 @@ export class DataPlane {
     stream.scrollback.append(chunk, channel);
     if (stream.viewers.size === 0) return;
     const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
-    for (const viewer of stream.viewers) this.#sendBytes(viewer, frame, chunk.length);
+    for (const viewer of stream.viewers) {
+      if (viewer.catchUp) this.#catchUps.live(viewer, viewer.catchUp, chunk.length, () => this.#sendBytes(viewer, frame, chunk.length));
+      else this.#sendBytes(viewer, frame, chunk.length);
+    }
     this.#flow(sessionId, stream);
   }
 
@@ -230,12 +204,13 @@ export class DataPlane {
     if (viewer.socket.sendFrame(frame, written)) viewer.unacked += bytes;
   }
 
-  /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. */
+  /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. A catch-up viewer never holds it. */
   #flow(sessionId: string, stream: SessionStream): void {
     const { highWatermark, lowWatermark } = this.options;
     let over = false;
     let under = true;
     for (const viewer of stream.viewers) {
+      if (viewer.catchUp) continue;
       if (viewer.unacked > highWatermark) over = true;
       if (viewer.unacked > lowWatermark) under = false;
     }
@@ -252,13 +227,13 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     // A restart opens a new stream, which starts unpaused: keep holding it while a viewer is behind.
     if (state === 'opened' && stream?.paused) this.system.io.pause(sessionId);
-    const pending = this.#pendingInput.get(sessionId);
-    this.#pendingInput.delete(sessionId);
-    if (state === 'opened') for (const chunk of pending?.chunks ?? []) this.system.io.input(sessionId, chunk);
+    const typed = this.#connecting.take(sessionId);
+    if (state === 'opened') for (const chunk of typed) this.system.io.input(sessionId, chunk);
     for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
   }
 
-  #attach(socket: HubSocket, sessionId: string, from: number, ack: boolean, screen: boolean): void {
+  #attach(socket: HubSocket, message: Extract<SessionMessage, { type: 'attach' }>): void {
+    const { sessionId, from, ack } = message;
     const row = this.system.sessionList.byId[sessionId];
     // a share lets someone watch (or type in) a terminal that is not theirs: its role decides
     const share = row && !owns(socket.caller, row.person) ? this.#shares.grant(socket.caller, sessionId) : undefined;
@@ -271,47 +246,68 @@ export class DataPlane {
     if (previous) this.#removeViewer(previous);
     else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
     const stream = this.#stream(sessionId);
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}) };
+    const wanted = Math.min(from, stream.scrollback.end);
+    // only a terminal has a screen to catch up with, and only a viewer that acks says when it lags
+    const catchUp = message.catchUp === 'screen' && ack && row.interactive ? { catchUp: this.#catchUps.start(wanted) } : {};
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
-    if (screen && row.interactive && stream.scrollback.size > 0) return this.#attachScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
-    const wanted = Math.min(from, stream.scrollback.end);
+    if (message.screen && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
+    // a catch-up viewer too far behind (a reattach under a flood) gets the screen, not bytes it would only scroll past
+    if (viewer.catchUp && stream.scrollback.end - wanted > this.options.highWatermark) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE, wanted);
     const replay = stream.scrollback.since(wanted);
     this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
+    this.#sendReplay(viewer, replay);
+    if (viewer.catchUp) Object.assign(viewer.catchUp, { sentTo: stream.scrollback.end, state: 'live' });
+    stream.viewers.add(viewer);
+    this.#flow(sessionId, stream);
+  }
+
+  #sendReplay(viewer: Viewer, replay: ReturnType<Scrollback['since']>): void {
     let runStart = 0;
     for (const run of replay.runs) {
       this.#sendInFrames(viewer, run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, replay.bytes.subarray(runStart, runStart + run.length));
       runStart += run.length;
     }
-    stream.viewers.add(viewer);
-    this.#flow(sessionId, stream);
+  }
+
+  #screenSize(sessionId: string): { cols: number; rows: number } {
+    return this.system.sessionList.byId[sessionId]?.size ?? DEFAULT_SIZE;
   }
 
   /**
-   * The screen as of offset `to` (now), then live output from `to` on: the viewer joins the
-   * stream at once, its live frames held until the screen is sent. The bytes are read from the
-   * scrollback only when the build's turn comes, so builds waiting their turn hold no copies (the
-   * held frames pause the producer, so the scrollback cannot run far past `to` meanwhile; with a
-   * scrollback smaller than the watermark it can, and what was trimmed since the attach is said in
-   * `dropped`). Should the screen fail to build, or nothing before `to` be left to build it from,
-   * the bytes still held go as a raw replay: nothing is lost unsaid either way.
+   * The screen as of offset `to`, then live output from `to` on: the viewer joins the stream at
+   * once. A viewer that holds the producer has `to` fixed now and its live frames held until the
+   * screen is sent (the held frames pause the producer, so the scrollback cannot run far past `to`
+   * meanwhile; with a scrollback smaller than the watermark it can, and what was trimmed since the
+   * attach is said in `dropped`). A catch-up viewer holds nothing: its screen is as of when the
+   * build reads the scrollback, and what came since is read from there after it (`skippedFrom`:
+   * where it had got to, for a catch-up; `skipped` says how far the screen jumps). The bytes are
+   * read only when the build's turn comes, so builds waiting their turn hold no copies. Should the
+   * screen fail to build, or nothing before `to` be left to build it from, the bytes still held
+   * (for a catch-up: from where it had got to) go as a raw replay: nothing is lost unsaid either way.
    */
-  #attachScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }): void {
-    const to = stream.scrollback.end;
+  #sendScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }, skippedFrom?: number): void {
+    const { catchUp } = viewer;
+    let to = stream.scrollback.end;
     const startAtAttach = stream.scrollback.start;
-    viewer.held = [];
+    if (catchUp) catchUp.state = 'building';
+    else viewer.held = [];
     stream.viewers.add(viewer);
     // it left, attached again, or the session was closed while the screen waited or was built
     const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
-    /** the bytes still held up to `to`; `from` is where they start (never past `to`) */
-    const upToTo = () => {
-      const held = stream.scrollback.since(0);
+    /** the bytes still held from `since` up to `to`; `from` is where they start (never past `to`) */
+    const upToTo = (since = 0) => {
+      const held = stream.scrollback.since(since);
       const from = Math.min(held.from, to);
       return { from, bytes: held.bytes.subarray(0, to - from) };
     };
     let builtFrom = startAtAttach;
+    let buildStarted = 0;
     const read = () => {
+      if (catchUp) to = stream.scrollback.end;
+      buildStarted = Date.now();
       const held = upToTo();
       builtFrom = held.from;
       return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
@@ -321,12 +317,15 @@ export class DataPlane {
       const held = viewer.held ?? [];
       viewer.held = undefined;
       if (screen) {
-        this.#sendAttached(viewer, { from: to, to, dropped: builtFrom - startAtAttach, screen: screen.length, screenSize: size });
+        if (skippedFrom !== undefined) stream.catchUps++;
+        const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
+        this.#sendAttached(viewer, { from: to, to, dropped: catchUp ? 0 : builtFrom - startAtAttach, screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
-        // as a raw attach from 0 would be: everything before `from` is gone
-        const replay = upToTo();
-        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from });
+        // as a raw attach from 0 (or, for a catch-up, from where the viewer had got to) would be: what is before `from` is gone
+        const wanted = skippedFrom ?? 0;
+        const replay = upToTo(wanted);
+        this.#sendAttached(viewer, { from: replay.from, to, dropped: replay.from - wanted });
         this.#sendInFrames(viewer, FrameKind.Stdout, replay.bytes);
       }
       for (const { frame, bytes: length } of held) {
@@ -334,6 +333,7 @@ export class DataPlane {
         viewer.unacked -= length;
         this.#sendBytes(viewer, frame, length);
       }
+      if (catchUp) this.#catchUps.screenSent(viewer, catchUp, stream, to, Date.now() - buildStarted);
       this.#flow(viewer.sessionId, stream);
     };
     this.#screens
@@ -347,7 +347,7 @@ export class DataPlane {
       });
   }
 
-  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number } }): void {
+  #sendAttached(viewer: Viewer, replay: { from: number; to: number; dropped: number; screen?: number; screenSize?: { cols: number; rows: number }; skipped?: number }): void {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
@@ -369,6 +369,7 @@ export class DataPlane {
 
   #removeViewer(viewer: Viewer): void {
     viewer.held = undefined; // output waiting for its screen: nobody will read it
+    clearTimeout(viewer.catchUp?.wait);
     if (viewer.share) this.#shares.remove(viewer);
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;

@@ -11,7 +11,8 @@ import type { PodWatching } from '../adapters/cluster.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { HubLimits } from '../protocol/index.ts';
 import { ControlPlane } from './control-plane.ts';
-import { DataPlane, type SessionStreamStats } from './data-plane.ts';
+import { DataPlane } from './data-plane.ts';
+import type { SessionStreamStats } from './stream-viewers.ts';
 import { hubLimits, hubOptions, type StreamHubOptions } from './hub-options.ts';
 import { HubSockets, type HubSocket } from './hub-sockets.ts';
 import type { Caller } from './caller.ts';
@@ -22,7 +23,7 @@ import { ListingWaits } from './replicas/listing-waits.ts';
 
 
 export type { StreamHubOptions } from './hub-options.ts';
-export type { SessionStreamStats } from './data-plane.ts';
+export type { SessionStreamStats } from './stream-viewers.ts';
 
 export class StreamHub {
   readonly options: Required<StreamHubOptions>;

@@ -2,7 +2,8 @@
 // screen's write callbacks, a reconnect reattaches from the offset reached and renews pod
 // watches, a silent server is given up on, and a server that no longer knows us stops retries.
 // A fresh attach may ask for the screen: its frames are drawn and acked, never counted as offset;
-// a drop before the whole screen came asks for it again.
+// a drop before the whole screen came asks for it again. Such a terminal asks to be caught up with
+// the screen when it lags, and a catch-up screen on a live attachment goes on from its offset.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
@@ -321,7 +322,7 @@ test('a fresh attach asks for the screen; its frames are drawn and acked but not
   const infos: unknown[] = [];
   c.attach('t1', { output: (bytes, _channel, written) => (text.push(new TextDecoder().decode(bytes)), written()), attached: (info) => infos.push(info) }, { screen: true });
   first.open(); // not open when attach was called: the hello's attach asks for the screen
-  assert.equal(first.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true }]);
+  assert.equal(first.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true, catchUp: 'screen' }]);
   first.json({ type: 'attached', sessionId: 't1', from: 500, to: 500, dropped: 0, restored: false, running: true, session: {}, screen: 6 });
   assert.equal(infos, [{ dropped: 0, restored: false, reattach: false, replayBytes: 6, screen: true }]);
   first.bytes('t1', 'SCREEN', FrameKind.Screen);
@@ -331,7 +332,7 @@ test('a fresh attach asks for the screen; its frames are drawn and acked but not
   first.drop();
   await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
   FakeSocket.all[1].open();
-  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 504, ack: true }]);
+  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 504, ack: true, catchUp: 'screen' }]);
   c.close();
 });
 
@@ -348,7 +349,7 @@ test('a drop between two screen frames asks for the screen again: raw output fro
   await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
   const second = FakeSocket.all[1];
   second.open();
-  assert.equal(second.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 500, ack: true, screen: true }]);
+  assert.equal(second.messages('attach'), [{ type: 'attach', sessionId: 't1', from: 500, ack: true, screen: true, catchUp: 'screen' }]);
   second.json({ type: 'attached', sessionId: 't1', from: 520, to: 520, dropped: 0, restored: false, running: true, session: {}, screen: 5, screenSize: { cols: 90, rows: 20 } });
   assert.equal(infos.at(-1), { dropped: 0, restored: false, reattach: true, replayBytes: 5, screen: true, screenSize: { cols: 90, rows: 20 } }, 'a reattach with a screen: the page starts over');
   second.bytes('t1', 'WHOLE', FrameKind.Screen);
@@ -356,7 +357,35 @@ test('a drop between two screen frames asks for the screen again: raw output fro
   second.drop();
   await waitFor(() => FakeSocket.all.length === 3, 'a third socket');
   FakeSocket.all[2].open();
-  assert.equal(FakeSocket.all[2].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 524, ack: true }], 'the whole screen came: on from the offset');
+  assert.equal(FakeSocket.all[2].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 524, ack: true, catchUp: 'screen' }], 'the whole screen came: on from the offset');
+  c.close();
+});
+
+test('a terminal that lags is caught up with a screen on the same socket: drawn as a reattach, on from its offset, its size not sent again, earlier writes still acked', async () => {
+  const c = client({ ackEveryBytes: 1_000_000 });
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  const screen = slowScreen();
+  const infos: unknown[] = [];
+  c.attach('t1', { ...screen.sink, attached: (info) => infos.push(info) }, { screen: true });
+  c.resize('t1', 90, 20);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  ws.bytes('t1', 'yyyy');
+  assert.equal(ws.messages('resize').length, 1);
+  // the server skipped 1000 bytes: the screen as of 1004, then live output
+  ws.json({ type: 'attached', sessionId: 't1', from: 1004, to: 1004, dropped: 0, restored: false, running: true, session: {}, screen: 6, screenSize: { cols: 90, rows: 20 }, skipped: 1000 });
+  assert.equal(infos.at(-1), { dropped: 0, restored: false, reattach: true, replayBytes: 6, screen: true, screenSize: { cols: 90, rows: 20 } }, 'the page starts over');
+  assert.equal(ws.messages('resize').length, 1, 'the server has its size already');
+  ws.bytes('t1', 'SCREEN', FrameKind.Screen);
+  ws.bytes('t1', '$ ');
+  screen.finish();
+  await waitFor(() => ws.messages('ack').length > 0, 'the ack');
+  assert.equal(ws.messages('ack'), [{ type: 'ack', sessionId: 't1', bytes: 12 }], 'the bytes drawn before the catch-up count too: the server counted them');
+  ws.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'a new socket');
+  FakeSocket.all[1].open();
+  assert.equal(FakeSocket.all[1].messages('attach'), [{ type: 'attach', sessionId: 't1', from: 1006, ack: true, catchUp: 'screen' }]);
   c.close();
 });
 

@@ -1,9 +1,13 @@
 // Flow control end to end: a viewer that does not acknowledge what it got holds the exec's
-// upstream, so `yes` grows no buffer here past the watermarks, and Ctrl-C still lands.
+// upstream, so `yes` grows no buffer here past the watermarks, and Ctrl-C still lands. A page's
+// terminal that draws slowly is caught up with the screen instead: what it gets after Ctrl-C
+// under `yes` is bounded by the watermark and a few screens, not the megabytes on their way.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, openExec, sessionState, startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
+import { PageSocket } from '../support/page-socket.ts';
+import { SCREEN_HISTORY_ROWS } from '../../src/server/screen.ts';
 
 const highWatermark = 64 * 1024;
 const scrollbackBytes = 256 * 1024;
@@ -57,6 +61,51 @@ test('a viewer without acks is held by its socket instead, and a fast viewer is 
   await noAcks.waitForText(id, /\r\n100000\r\n/, 30_000);
   noAcks.type(id, '\x04');
   await noAcks.close();
+});
+
+test('a page that draws slowly gets a bounded number of bytes between Ctrl-C under `yes` and its prompt', async () => {
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+  const page = new PageSocket(app.origin, app.token);
+  const drawRate = 2e6; // bytes a second: a page busy drawing
+  let received = 0;
+  let tail = '';
+  let drawnUntil = 0;
+  const size = { cols: 80, rows: 24 };
+  page.client.resize(id, size.cols, size.rows);
+  page.client.attach(
+    id,
+    {
+      // drawn one write after the other at drawRate, acknowledged once drawn (xterm's write callback)
+      output: (bytes, _channel, written) => {
+        received += bytes.length;
+        tail = (tail + Buffer.from(bytes).toString('latin1')).slice(-200);
+        const now = performance.now();
+        drawnUntil = Math.max(now, drawnUntil) + (bytes.length / drawRate) * 1000;
+        setTimeout(written, drawnUntil - now);
+      },
+    },
+    { screen: true },
+  );
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
+  page.client.input(id, "PS1='P''> '\r");
+  await waitFor(() => /P> $/.test(tail), 'the prompt', 10_000);
+  page.client.input(id, `yes '${'y'.repeat(70)}'\r`);
+  await waitFor(() => received > 1e6, 'a megabyte of `yes`', 10_000);
+  await new Promise((resolve) => setTimeout(resolve, 500)); // the flood's pipeline fills up
+  assert.is(app.hub.stats(id)!.paused, false, 'a page caught up with the screen never pauses the terminal');
+  const atCtrlC = received;
+  tail = '';
+  page.client.input(id, '\x03');
+  await waitFor(() => /P> $/.test(tail), 'the prompt after Ctrl-C', 15_000);
+  const after = received - atCtrlC;
+  // the high watermark and a frame, and a few screens (history and screen rows of up to a line and its colours each)
+  const screen = (SCREEN_HISTORY_ROWS + size.rows) * (size.cols + 8);
+  const bound = 2 * highWatermark + 3 * screen;
+  console.log(`    (${after} bytes arrived between Ctrl-C and the prompt; bound ${bound})`);
+  assert.ok(after <= bound, `${after} bytes arrived between Ctrl-C and the prompt, more than ${bound}`);
+  assert.ok(app.hub.stats(id)!.catchUps > 0, 'the page was caught up with the screen');
+  page.client.input(id, 'exit\r');
+  page.close();
 });
 
 test.run();

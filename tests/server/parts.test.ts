@@ -159,6 +159,7 @@ test('socket control messages: checked field by field, sizes clamped, problems n
   assert.equal(parse({ type: 'resize', sessionId: 't1', cols: 0, rows: -3 }), { type: 'resize', sessionId: 't1', cols: 1, rows: 1 });
   assert.equal(parse({ type: 'resize', sessionId: 't1', cols: 1e5, rows: 24.6 }), { type: 'resize', sessionId: 't1', cols: 1000, rows: 25 });
   assert.equal(parse({ type: 'attach', sessionId: 't1' }), { type: 'attach', sessionId: 't1', from: 0, ack: true });
+  assert.equal(parse({ type: 'attach', sessionId: 't1', screen: true, catchUp: 'screen' }), { type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true, catchUp: 'screen' });
   assert.equal(parse({ type: 'ping', id: 3 }), { type: 'ping', id: 3 });
   const problem = (value: unknown) => {
     const parsed = parse(value);
@@ -170,6 +171,8 @@ test('socket control messages: checked field by field, sizes clamped, problems n
   assert.is(problem({ type: 'attach' }), 'badMessage');
   assert.is(problem({ type: 'attach', sessionId: '../t1' }), 'badMessage');
   assert.is(problem({ type: 'attach', sessionId: 't1', from: -1 }), 'badMessage');
+  assert.is(problem({ type: 'attach', sessionId: 't1', catchUp: true }), 'badMessage');
+  assert.is(problem({ type: 'attach', sessionId: 't1', catchUp: 'bytes' }), 'badMessage');
   assert.is(problem({ type: 'resize', sessionId: 't1', cols: '80', rows: 24 }), 'badResize');
   assert.is(problem({ type: 'resize', sessionId: 't1', cols: null, rows: 24 }), 'badResize');
   assert.is(problem({ type: 'ack', sessionId: 't1', bytes: 1.5 }), 'badAck');

@@ -1,7 +1,7 @@
 // Two replicas of the server on one shared log (in memory: the runtime's side of it; the real
 // database is tests/integration/replicas-postgres.test.ts's), both in front of one sandbox. A
 // terminal opened through one is listed by both; a page on the other types into it and reads its
-// bytes through the relay; commands on it go to the replica that holds it; when that replica is
+// bytes (and its screen, and catch-ups when it lags) through the relay; commands on it go to the replica that holds it; when that replica is
 // lost, the other marks it disconnected and restarts it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -40,6 +40,27 @@ test('a terminal opened through one replica is listed, watched, typed into and c
     page.type(id, 'echo relayed-$((6*7))\n');
     await page.waitForText(id, 'relayed-42');
     assert.ok(a.hub.stats(id)?.viewers.length === 1, 'the holder sees the relayed viewer');
+
+    // B passes on a page's screen and its catching up: under `yes`, a page behind B that stops
+    // acknowledging never pauses A's terminal, and once it has drawn it gets the screen as it is.
+    const lagging = await StreamClient.open(b, { autoAck: false });
+    pages.push(lagging);
+    const first = await lagging.attach(id, { from: 0, ack: true, screen: true, catchUp: 'screen' });
+    await waitFor(() => first.screen !== undefined && lagging.screen(id).length === first.screen, 'the screen, through the relay');
+    assert.match(lagging.screen(id).toString(), /relayed-42/);
+    page.send({ type: 'detach', sessionId: id });
+    await waitFor(() => a.hub.stats(id)?.viewers.length === 1, 'only the lagging page left on A');
+    lagging.type(id, 'yes\n');
+    const { highWatermark } = a.hub.options;
+    await waitFor(() => a.hub.stats(id)!.end > 20 * highWatermark, 'the flood to go on without the page', 20_000);
+    assert.is(a.hub.stats(id)!.paused, false);
+    assert.ok(lagging.received(id) < 4 * highWatermark, `the page behind got ${lagging.received(id)} bytes, not the flood`);
+    const seen = lagging.messages.length;
+    lagging.autoAck = true;
+    lagging.send({ type: 'ack', sessionId: id, bytes: first.screen! + lagging.received(id) });
+    const caughtUp = await lagging.next('attached', (m) => m.sessionId === id, 'the catch-up screen', seen);
+    assert.ok((caughtUp.skipped ?? 0) > highWatermark && (caughtUp.screen ?? 0) > 0, JSON.stringify(caughtUp));
+    lagging.type(id, '\x03');
 
     // Closing through B is carried out by A, which holds it.
     const closed = await call(b, `/api/v1/sessions/${id}/close`, { method: 'POST', body: {} });

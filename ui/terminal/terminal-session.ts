@@ -338,10 +338,10 @@ export class TerminalSession implements SessionSink {
 
   /**
    * A screen is drawn on an empty terminal of the size it was built at (then fitted, once drawn).
-   * On a reattach the terminal holds part of a screen whose socket dropped: it starts over.
+   * A reattach (a drop mid-screen, a catch-up) starts over: a reset written after what waits to be drawn.
    */
   #prepareForScreen(info: AttachInfo): void {
-    if (info.reattach) this.term.reset();
+    if (info.reattach) this.term.write('\x1bc');
     this.#screenLeft = info.replayBytes;
     const size = info.screenSize;
     if (!size || (size.cols === this.term.cols && size.rows === this.term.rows)) return;

@@ -4,8 +4,11 @@
 // sees one more viewer, with the page's own acks, so flow control, reattach offsets and
 // read-only watching work as on the holder itself. A page that does not acknowledge (an API
 // client) is acknowledged for by the relay as the page's socket writes its bytes, so the holder
-// still never sends faster than that socket takes them. One link per page socket and holder. A
-// link that drops is opened again and every terminal on it reattached where its bytes stopped.
+// still never sends faster than that socket takes them. A page's terminal asks for its screen and
+// to be caught up with the screen when it lags as it would on the holder: both are passed on, and
+// the screen frames too. One link per page socket and holder. A link that drops is opened again
+// and every terminal on it reattached where its bytes stopped (for its screen again, if it came
+// only in part: half a screen cannot be gone on from).
 import { WebSocket, type RawData } from 'ws';
 import { FrameKind, decodeFrame, type ClientMessage } from '../../protocol/index.ts';
 import type { HubSocket } from '../hub-sockets.ts';
@@ -39,6 +42,12 @@ interface Shown {
   /** for the relay's acks: bytes given to the page's socket and not written yet, and written and not acknowledged */
   inFlight: number;
   unacked: number;
+  /** the page asked for the screen, and no answer came yet */
+  screen: boolean;
+  /** bytes of the screen announced in `attached` not yet passed on */
+  screenDue: number;
+  /** caught up with the screen when it lags (only a page that acks itself: the holder's counting is the page's own) */
+  catchUp: boolean;
 }
 
 class Link {
@@ -65,14 +74,17 @@ class Link {
     this.page.error('rateLimited', 'The link to the replica that runs this terminal is down, and what was sent meanwhile is more than it holds: this was dropped.', sessionId);
   }
 
-  attach(sessionId: string, from: number, ack: boolean): void {
-    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, unacked: 0 });
+  attach(message: Extract<SessionMessage, { type: 'attach' }>): void {
+    const { sessionId, from, ack } = message;
+    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, unacked: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen' });
     this.send(this.#attachMessage(sessionId), sessionId);
   }
 
   /** Always with acks at the holder: a page that sends none is acknowledged for by the relay. */
   #attachMessage(sessionId: string): string {
-    return JSON.stringify({ type: 'attach', sessionId, from: this.shown.get(sessionId)!.offset, ack: true });
+    const shown = this.shown.get(sessionId)!;
+    const screen = shown.screen || shown.screenDue > 0;
+    return JSON.stringify({ type: 'attach', sessionId, from: shown.offset, ack: true, ...(screen ? { screen: true } : {}), ...(shown.catchUp ? { catchUp: 'screen' } : {}) });
   }
 
   close(): void {
@@ -126,19 +138,21 @@ class Link {
       const frame = decodeFrame(data);
       if (typeof frame === 'string') return;
       const shown = this.shown.get(frame.sessionId);
-      if (!shown || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr)) return;
-      shown.offset += frame.payload.length;
+      if (!shown || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr && frame.kind !== FrameKind.Screen)) return;
+      // a screen stands for the bytes before its offset: it is not counted in them
+      if (frame.kind === FrameKind.Screen) shown.screenDue = Math.max(0, shown.screenDue - frame.payload.length);
+      else shown.offset += frame.payload.length;
       this.page.sendFrame(data, shown.ack ? undefined : this.#ackWhenWritten(frame.sessionId, shown, frame.payload.length));
       return;
     }
-    let message: { type?: string; sessionId?: string; from?: number; code?: string };
+    let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number };
     try {
       message = JSON.parse(data.toString('utf8'));
     } catch {
       return;
     }
     if (!message.sessionId || !FOR_THE_PAGE.has(message.type ?? '') || !this.shown.has(message.sessionId)) return;
-    if (message.type === 'attached') this.shown.get(message.sessionId)!.offset = message.from ?? 0;
+    if (message.type === 'attached') Object.assign(this.shown.get(message.sessionId)!, { offset: message.from ?? 0, screen: false, screenDue: message.screen ?? 0 });
     // The page no longer shows it: nothing to reattach should the link drop.
     if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
@@ -176,7 +190,7 @@ export class Relay {
   /** Sends a page's message about a terminal held by replica `holder` there. */
   message(page: HubSocket, message: SessionMessage, holder: string): void {
     const link = this.#link(page, holder);
-    if (message.type === 'attach') return link.attach(message.sessionId, message.from, message.ack);
+    if (message.type === 'attach') return link.attach(message);
     if (message.type === 'detach') link.shown.delete(message.sessionId);
     // A page that does not acknowledge has its acks made by the relay: its own would count twice.
     if (message.type === 'ack' && link.shown.get(message.sessionId)?.ack === false) return;

@@ -1,0 +1,54 @@
+// What the data plane (data-plane.ts) keeps per terminal and per viewer of it.
+import type { HubSocket } from './hub-sockets.ts';
+import type { Scrollback } from './scrollback.ts';
+import type { ShareGrant } from './shares/share-grant.ts';
+
+export interface Viewer {
+  socket: HubSocket;
+  sessionId: string;
+  /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
+  unacked: number;
+  acks: boolean;
+  /** watching another person's terminal (an admin, or a share's viewer): no input, resize or eof */
+  readOnly: boolean;
+  /** shown through a share (shares/): its grant, checked again whenever the share changes */
+  share?: ShareGrant;
+  /** live frames held while this viewer's screen is being built (counted in `unacked`, so flow control holds the producer) */
+  held?: { frame: Uint8Array; bytes: number }[];
+  /** a viewer caught up with the screen when it lags, instead of holding the producer */
+  catchUp?: CatchUp;
+}
+
+export interface CatchUp {
+  /** offset just past the last byte this viewer was sent (a screen counts as every byte before its offset) */
+  sentTo: number;
+  /** live: gets each frame; behind: gets nothing until it has drawn down to the low watermark; building: its screen is being built */
+  state: 'live' | 'behind' | 'building';
+  /** its next screen is built no sooner than this (Date.now()) */
+  notBefore: number;
+  /** the timer that waits for notBefore */
+  wait?: ReturnType<typeof setTimeout>;
+}
+
+export interface SessionStream {
+  scrollback: Scrollback;
+  viewers: Set<Viewer>;
+  paused: boolean;
+  /** live bytes that waited for a viewer's screen to be built, all told */
+  heldForScreens: number;
+  /** screens sent to catch-up viewers that lagged, all told */
+  catchUps: number;
+}
+
+export interface SessionStreamStats {
+  scrollbackBytes: number;
+  start: number;
+  end: number;
+  paused: boolean;
+  /** unacknowledged bytes of each viewer */
+  viewers: number[];
+  /** live bytes that waited for a viewer's screen to be built, all told (one viewer's or another's) */
+  heldForScreens: number;
+  /** screens sent to catch-up viewers that lagged, all told */
+  catchUps: number;
+}

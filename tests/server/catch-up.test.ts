@@ -1,0 +1,129 @@
+// A viewer caught up with the screen when it lags (attach with `catchUp: "screen"`, docs/api.md
+// "Catching up with the screen"), on the data plane alone with a stand-in system whose output the
+// test emits at exact moments: it never pauses the producer; past the high watermark it gets no
+// live frames; once it has drawn down to the low watermark it gets the screen as it is, with what
+// it skipped said, then live output again. A viewer that does not opt in beside it still pauses
+// the producer as before, and so does one that asks for it without acks or on a session without a TTY.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { DataPlane } from '../../src/server/data-plane.ts';
+import { hubOptions } from '../../src/server/hub-options.ts';
+import type { ServerMessage } from '../../src/protocol/index.ts';
+import { FrameKind } from '../../src/protocol/frames.ts';
+import { waitFor } from '../support/wait.ts';
+import { recordingSocket, standIn } from './data-plane-stand-in.ts';
+
+type Got = ReturnType<typeof recordingSocket>['got'];
+type Attached = Extract<ServerMessage, { type: 'attached' }>;
+
+const watermarks = { highWatermark: 1024, lowWatermark: 256 };
+const catchUpAttach = { type: 'attach', sessionId: 't1', from: 0, ack: true, catchUp: 'screen' } as const;
+const ack = (bytes: number) => ({ type: 'ack', sessionId: 't1', bytes }) as const;
+const frames = (got: Got, kind: FrameKind) => got.filter((m): m is { kind: FrameKind; text: string } => 'kind' in m && m.kind === kind);
+const attacheds = (got: Got) => got.filter((m): m is Attached => 'type' in m && m.type === 'attached');
+
+test('a catch-up viewer that stops acking never pauses the producer, gets nothing while behind, then its screen with what it skipped, then live output', async () => {
+  const { system, output, paused } = standIn();
+  const plane = new DataPlane(system, hubOptions(watermarks));
+  const { socket, got } = recordingSocket();
+  output('prompt$ ');
+  plane.message(socket, catchUpAttach);
+  assert.equal(frames(got, FrameKind.Stdout).map((f) => f.text), ['prompt$ '], 'a small replay goes as it came');
+  output('x'.repeat(600));
+  output('x'.repeat(600)); // 1208 unacknowledged: past the high watermark, so behind
+  output('y'.repeat(5000));
+  assert.equal(paused, [], 'the producer was never paused');
+  assert.is(frames(got, FrameKind.Stdout).length, 3, 'no live frame once behind');
+  assert.equal(plane.stats('t1')!.viewers, [1208]);
+
+  plane.message(socket, ack(1000)); // 208 left: under the low watermark, and 5000 missed do not fit under the high one
+  output('z'.repeat(100)); // while the screen is built: not held for it
+  await waitFor(() => frames(got, FrameKind.Screen).length > 0, 'the catch-up screen', 5_000);
+  const [first, caughtUp] = attacheds(got);
+  const screen = frames(got, FrameKind.Screen).map((f) => f.text).join('');
+  assert.is(first.screen, undefined);
+  assert.equal([caughtUp.from, caughtUp.to, caughtUp.dropped, caughtUp.skipped, caughtUp.screen, caughtUp.screenSize], [6208, 6208, 0, 5000, screen.length, { cols: 40, rows: 10 }]);
+  assert.match(screen, /y{40}/);
+  assert.not.match(screen, /z/, 'the screen is as of its offset');
+  assert.is(frames(got, FrameKind.Stdout).length, 3, 'what came during the build waits: the screen is more than the high watermark');
+  assert.equal(plane.stats('t1')!.viewers, [208 + screen.length]);
+
+  assert.is(plane.stats('t1')!.catchUps, 1);
+  plane.message(socket, ack(208 + screen.length)); // drawn: what came since the screen fits, and goes as it came
+  output('-live');
+  assert.equal(frames(got, FrameKind.Stdout).slice(3).map((f) => f.text), ['z'.repeat(100), '-live']);
+  assert.equal(paused, []);
+  plane.close();
+});
+
+test('a viewer that does not opt in, beside a catch-up viewer, still pauses the producer until it has drawn', () => {
+  const { system, output, paused } = standIn();
+  const plane = new DataPlane(system, hubOptions(watermarks));
+  const page = recordingSocket();
+  const cli = recordingSocket();
+  plane.message(page.socket, catchUpAttach);
+  plane.message(cli.socket, { type: 'attach', sessionId: 't1', from: 0, ack: true });
+  output('x'.repeat(2000));
+  output('y'.repeat(2000));
+  assert.equal(paused, [true]);
+  assert.equal(frames(cli.got, FrameKind.Stdout).map((f) => f.text.length), [2000, 2000], 'the command line gets every byte');
+  assert.equal(frames(page.got, FrameKind.Stdout).map((f) => f.text.length), [2000], 'the page is behind after the first');
+  plane.message(cli.socket, ack(4000));
+  assert.equal(paused, [true, false], 'the page, still behind, does not hold the producer');
+  plane.close();
+});
+
+test('catching up is only for a TTY and a viewer that acks: otherwise the producer is paused as before', () => {
+  for (const [interactive, acks] of [
+    [true, false],
+    [false, true],
+  ]) {
+    const { system, output, paused, row } = standIn();
+    row.interactive = interactive;
+    const plane = new DataPlane(system, hubOptions(watermarks));
+    const { socket, got } = recordingSocket();
+    plane.message(socket, { ...catchUpAttach, ack: acks });
+    output('x'.repeat(2000));
+    output('y'.repeat(2000));
+    assert.equal(paused, [true], `interactive ${interactive}, acks ${acks}`);
+    assert.is(frames(got, FrameKind.Stdout).length, 2, 'every byte is sent');
+    plane.close();
+  }
+});
+
+test('a catch-up viewer that reattaches far behind (a drop under a flood) gets the screen, with how far it jumps; one close behind gets the bytes', async () => {
+  const { system, output } = standIn();
+  const plane = new DataPlane(system, hubOptions(watermarks));
+  output('x'.repeat(5000));
+  const far = recordingSocket();
+  plane.message(far.socket, { ...catchUpAttach, from: 1000 });
+  await waitFor(() => frames(far.got, FrameKind.Screen).length > 0, 'the screen', 5_000);
+  const [attached] = attacheds(far.got);
+  assert.equal([attached.from, attached.to, attached.dropped, attached.skipped], [5000, 5000, 0, 4000]);
+  assert.is(frames(far.got, FrameKind.Stdout).length, 0);
+  const close = recordingSocket();
+  plane.message(close.socket, { ...catchUpAttach, from: 4500 });
+  assert.equal(attacheds(close.got).map((a) => [a.from, a.to, a.skipped]), [[4500, 5000, undefined]]);
+  assert.equal(frames(close.got, FrameKind.Stdout).map((f) => f.text.length), [500]);
+  plane.close();
+});
+
+test('a catch-up viewer that leaves while its catch-up screen is built gets nothing more', async () => {
+  const { system, output, paused } = standIn();
+  const plane = new DataPlane(system, hubOptions(watermarks));
+  const { socket, got } = recordingSocket();
+  plane.message(socket, catchUpAttach);
+  output('x'.repeat(5000));
+  plane.message(socket, ack(5000)); // its screen is being built
+  plane.message(socket, { type: 'detach', sessionId: 't1' });
+  const answered = got.length;
+  output('y'.repeat(5000));
+  await new Promise((resolve) => setTimeout(resolve, 100)); // long enough for the build to have finished, had it been sent
+  assert.is(got.length, answered);
+  assert.equal(got.at(-1), { type: 'detached', sessionId: 't1', reason: 'request' });
+  assert.equal(paused, []);
+  assert.equal(plane.stats('t1')!.viewers, []);
+  plane.close();
+});
+
+test.run();
