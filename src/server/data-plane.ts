@@ -166,7 +166,7 @@ export class DataPlane {
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0 };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 0 };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -178,6 +178,7 @@ export class DataPlane {
     if (!this.#streams.has(sessionId) && !this.system.holds(sessionId) && !this.system.sessionList.byId[sessionId]) return;
     const stream = this.#stream(sessionId);
     stream.scrollback.append(chunk, channel);
+    stream.lastOutputAt = Date.now();
     if (stream.viewers.size === 0) return;
     const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
     for (const viewer of stream.viewers) {

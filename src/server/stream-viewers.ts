@@ -38,6 +38,8 @@ export interface SessionStream {
   heldForScreens: number;
   /** screens sent to catch-up viewers that lagged, all told */
   catchUps: number;
+  /** when its last output came (Date.now()): a catch-up waits less once the output is quiet */
+  lastOutputAt: number;
 }
 
 export interface SessionStreamStats {

@@ -1,0 +1,58 @@
+// When a lagging viewer's next catch-up screen is built (src/server/catch-up.ts): under a flood no
+// sooner than three times its last build took, so one viewer keeps at most a quarter of a core
+// building screens; but at once when the output has gone quiet (Ctrl-C ended the flood: the
+// screen with the prompt is wanted now). On a clock the test sets; no time is asserted.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { CatchUps } from '../../src/server/catch-up.ts';
+import { Scrollback } from '../../src/server/scrollback.ts';
+import type { SessionStream, Viewer } from '../../src/server/stream-viewers.ts';
+
+const watermarks = { highWatermark: 1024, lowWatermark: 256 };
+
+/** A viewer behind by more than the high watermark, its last screen built in 100 ms at t = 1000. */
+function behind(now: { t: number }) {
+  const screens: number[] = [];
+  const catchUps = new CatchUps(watermarks, { replay: () => assert.unreachable('what it missed does not fit'), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
+  const scrollback = new Scrollback(64 * 1024);
+  scrollback.append(new Uint8Array(4000).fill(121), 'stdout');
+  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t } as SessionStream;
+  const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
+  viewer.catchUp = catchUps.start(0);
+  now.t = 1000;
+  stream.lastOutputAt = 1000; // the flood goes on
+  catchUps.screenSent(viewer, viewer.catchUp, stream, 100, 100); // the next no sooner than 1300
+  return { catchUps, stream, viewer, screens };
+}
+
+test('under a flood, the next screen waits for three times the last build', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  assert.equal(screens, [], 'not at once: the output is still coming');
+  assert.ok(viewer.catchUp!.wait, 'it is looked at again later');
+  clearTimeout(viewer.catchUp!.wait);
+  viewer.catchUp!.wait = undefined;
+  now.t = 1200;
+  stream.lastOutputAt = 1195;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [], 'still before it is due, and the output still coming');
+  clearTimeout(viewer.catchUp!.wait);
+  viewer.catchUp!.wait = undefined;
+  now.t = 1300;
+  stream.lastOutputAt = 1299;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100], 'due: the screen, from where the viewer had got to');
+});
+
+test('once the output is quiet, the next screen is built at once, due or not', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  clearTimeout(viewer.catchUp!.wait);
+  viewer.catchUp!.wait = undefined;
+  stream.lastOutputAt = 1010; // the flood ended (Ctrl-C), the prompt came at 1010
+  now.t = 1040;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100], 'the screen with the prompt, 260 ms before it would have been due');
+});
+
+test.run();
