@@ -14,6 +14,8 @@ export interface AttachInfo {
   screen: boolean;
   /** with a screen: the size it was built at, which its bytes must be drawn at (then fit: a resize makes the program redraw) */
   screenSize?: { cols: number; rows: number };
+  /** a terminal that lagged, caught up with its screen on the live socket (under a flood: the bytes it skipped, or that left the scrollback meanwhile, are no news) */
+  caughtUp?: true;
 }
 
 /** Where one session's bytes go. */

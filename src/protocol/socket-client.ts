@@ -345,7 +345,7 @@ export class SocketClient {
         a.offset = message.from;
         const screen = typeof message.screen === 'number';
         a.screenDue = screen ? message.screen! : 0;
-        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}) });
+        a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}), ...(caughtUp ? { caughtUp } : {}) });
         if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         break;
       }
@@ -353,6 +353,7 @@ export class SocketClient {
         // closed, or a share that no longer lets this page in: nothing to attach again after a reconnect
         if (message.reason === 'closed' || message.reason === 'shareEnded') {
           const a = this.#attachments.get(message.sessionId);
+          a?.acks.cancel();
           this.#attachments.delete(message.sessionId);
           a?.sink.detached?.(message.reason, message.message);
         }

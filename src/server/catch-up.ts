@@ -1,10 +1,13 @@
 // Catching a page up with the screen (docs/api.md, "Catching up with the screen"): a viewer that
 // asked for it (`attach` with `catchUp`) never holds the producer. While it keeps up it gets every
-// live frame; past the high watermark it is behind and gets none; once it has drawn down to the
-// low watermark it gets what it missed as it came, when that is all still held and fits under the
-// high watermark, else the screen as it is now (mosh's way: Ctrl-C under a flood shows its prompt
-// at once; what it skipped is in the scrollback and the recording). The data plane (data-plane.ts)
-// sends; this decides.
+// live frame; past the high watermark it is behind and gets none; each time it has drawn down to
+// the low watermark it gets the next stretch of what it missed, from the scrollback, so a burst
+// (`cat` of a log) still reaches it whole and its scrollback keeps every line. It is skipped to the
+// screen as it is now only when that can no longer be, or is no longer wanted: what it missed has
+// left the scrollback (a flood like `yes`), or someone typed since it fell behind (Ctrl-C under a
+// flood: the prompt is wanted, not the megabytes before it). What it skipped is kept only if the
+// terminal is recorded.
+// The data plane (data-plane.ts) sends; this decides.
 import type { Scrollback } from './scrollback.ts';
 import type { CatchUp, SessionStream, Viewer } from './stream-viewers.ts';
 
@@ -35,7 +38,7 @@ export class CatchUps {
 
   /** A catch-up viewer's state as it attaches at `from`: behind until the attach has sent it something. */
   start(from: number): CatchUp {
-    return { sentTo: from, state: 'behind', notBefore: 0 };
+    return { sentTo: from, state: 'behind', notBefore: 0, behindSince: this.now() };
   }
 
   /** A live frame goes to the viewer (`sendFrame`) while it keeps up; past the high watermark it is behind. */
@@ -43,14 +46,14 @@ export class CatchUps {
     if (catchUp.state !== 'live') return;
     sendFrame();
     catchUp.sentTo += bytes;
-    if (viewer.unacked > this.watermarks.highWatermark) catchUp.state = 'behind';
+    if (viewer.unacked > this.watermarks.highWatermark) this.#behind(catchUp);
   }
 
   /** The viewer acknowledged bytes: if it is behind and drawn down to the low watermark, catch it up (no sooner than its last build allows). */
   acked(viewer: Viewer, stream: SessionStream): void {
     const catchUp = viewer.catchUp!;
     if (catchUp.state !== 'behind' || catchUp.wait || viewer.unacked > this.watermarks.lowWatermark) return;
-    if (this.#missed(viewer, catchUp, stream)) return;
+    if (!this.#skipped(catchUp, stream)) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
     if (now >= catchUp.notBefore || quiet >= QUIET_MS) return this.send.screen(viewer, stream, catchUp.sentTo);
@@ -61,21 +64,35 @@ export class CatchUps {
     }, Math.min(catchUp.notBefore - now, QUIET_MS - quiet));
   }
 
-  /** Its screen (as of `to`) was sent: it goes on from `to` with what came since, or is behind again. */
+  /** Its screen (as of `to`) was sent: it goes on from `to` with what came since, as much as fits now. */
   screenSent(viewer: Viewer, catchUp: CatchUp, stream: SessionStream, to: number, buildMs: number): void {
     catchUp.sentTo = to;
     catchUp.notBefore = this.now() + BUILD_SPACING * buildMs;
     catchUp.state = 'behind';
-    if (!this.#missed(viewer, catchUp, stream)) this.acked(viewer, stream);
+    // behind since the build read the scrollback: a key typed during the build (Ctrl-C) still skips it to the next screen
+    catchUp.behindSince = this.now() - buildMs;
+    if (this.#skipped(catchUp, stream)) this.acked(viewer, stream);
+    else this.#missed(viewer, catchUp, stream);
   }
 
-  /** What the viewer missed, from the scrollback, if it is all there and fits under the high watermark: then it is live again. */
-  #missed(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): boolean {
+  #behind(catchUp: CatchUp): void {
+    catchUp.state = 'behind';
+    catchUp.behindSince = this.now();
+  }
+
+  /** The viewer is to be skipped to the screen: what it missed is no longer all held, or someone typed since it fell behind. */
+  #skipped(catchUp: CatchUp, stream: SessionStream): boolean {
+    return catchUp.sentTo < stream.scrollback.start || stream.lastInputAt > catchUp.behindSince;
+  }
+
+  /** The next stretch of what the viewer missed, as much as fits under the high watermark; all of it: it is live again. */
+  #missed(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): void {
     const { scrollback } = stream;
-    if (catchUp.sentTo < scrollback.start || viewer.unacked + scrollback.end - catchUp.sentTo > this.watermarks.highWatermark) return false;
-    this.send.replay(viewer, scrollback.since(catchUp.sentTo));
-    catchUp.sentTo = scrollback.end;
-    catchUp.state = 'live';
-    return true;
+    const room = this.watermarks.highWatermark - viewer.unacked;
+    if (room <= 0) return;
+    const stretch = scrollback.since(catchUp.sentTo, catchUp.sentTo + room);
+    if (stretch.bytes.length) this.send.replay(viewer, stretch);
+    catchUp.sentTo += stretch.bytes.length;
+    if (catchUp.sentTo === scrollback.end) catchUp.state = 'live';
   }
 }

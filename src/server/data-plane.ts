@@ -147,6 +147,8 @@ export class DataPlane {
       return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: this input was dropped.`, frame.sessionId);
     }
     if (this.system.io.input(frame.sessionId, frame.payload)) {
+      const stream = this.#streams.get(frame.sessionId);
+      if (stream) stream.lastInputAt = Date.now();
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
@@ -160,13 +162,14 @@ export class DataPlane {
 
   close(): void {
     this.#stop();
+    for (const stream of this.#streams.values()) for (const viewer of stream.viewers) clearTimeout(viewer.catchUp?.wait);
     this.#shares.close();
   }
 
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 0 };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 0, lastInputAt: 0 };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -180,10 +183,12 @@ export class DataPlane {
     stream.scrollback.append(chunk, channel);
     stream.lastOutputAt = Date.now();
     if (stream.viewers.size === 0) return;
-    const frame = encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk);
+    // encoded once, and only if someone gets it (under a flood every page may be behind)
+    let frame: Uint8Array | undefined;
+    const send = (viewer: Viewer) => this.#sendBytes(viewer, (frame ??= encodeFrame(channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, sessionId, chunk)), chunk.length);
     for (const viewer of stream.viewers) {
-      if (viewer.catchUp) this.#catchUps.live(viewer, viewer.catchUp, chunk.length, () => this.#sendBytes(viewer, frame, chunk.length));
-      else this.#sendBytes(viewer, frame, chunk.length);
+      if (viewer.catchUp) this.#catchUps.live(viewer, viewer.catchUp, chunk.length, () => send(viewer));
+      else send(viewer);
     }
     this.#flow(sessionId, stream);
   }
@@ -255,8 +260,8 @@ export class DataPlane {
     if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
     if (message.screen && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
-    // a catch-up viewer too far behind (a reattach under a flood) gets the screen, not bytes it would only scroll past
-    if (viewer.catchUp && stream.scrollback.end - wanted > this.options.highWatermark) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE, wanted);
+    // a catch-up viewer whose missed bytes have left the scrollback (a reattach under a flood) gets the screen, not what is left of them
+    if (viewer.catchUp && wanted < stream.scrollback.start) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE, wanted);
     const replay = stream.scrollback.since(wanted);
     this.#sendAttached(viewer, { from: replay.from, to: stream.scrollback.end, dropped: replay.from - wanted });
     this.#sendReplay(viewer, replay);
@@ -319,8 +324,9 @@ export class DataPlane {
       viewer.held = undefined;
       if (screen) {
         if (skippedFrom !== undefined) stream.catchUps++;
-        const skipped = skippedFrom === undefined ? {} : { skipped: to - skippedFrom };
-        this.#sendAttached(viewer, { from: to, to, dropped: catchUp ? 0 : builtFrom - startAtAttach, screen: screen.length, screenSize: size, ...skipped });
+        // skipped: held, drawn into the screen, not sent as bytes; what was no longer held is `dropped`
+        const skipped = skippedFrom === undefined ? {} : { skipped: to - Math.max(skippedFrom, builtFrom) };
+        this.#sendAttached(viewer, { from: to, to, dropped: Math.max(0, builtFrom - (skippedFrom ?? startAtAttach)), screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
         // as a raw attach from 0 (or, for a catch-up, from where the viewer had got to) would be: what is before `from` is gone

@@ -49,17 +49,18 @@ export class Scrollback {
     this.#trim();
   }
 
-  /** Bytes from `from` (clamped to what is held) to the end; `runs` says which stream each stretch of them came on. */
-  since(from: number): { from: number; bytes: Uint8Array; runs: ReplayRun[] } {
+  /** Bytes from `from` (clamped to what is held) to `to` (the end); `runs` says which stream each stretch of them came on. */
+  since(from: number, to = this.end): { from: number; bytes: Uint8Array; runs: ReplayRun[] } {
     const start = Math.min(Math.max(from, this.#start), this.end);
-    const out = new Uint8Array(this.end - start);
+    const stop = Math.min(Math.max(to, start), this.end);
+    const out = new Uint8Array(stop - start);
     const runs: ReplayRun[] = [];
     let offset = this.#start;
     let written = 0;
     this.#chunks.forEach((chunk, index) => {
       const chunkEnd = offset + chunk.length;
-      if (chunkEnd > start) {
-        const part = chunk.subarray(Math.max(0, start - offset));
+      if (chunkEnd > start && offset < stop) {
+        const part = chunk.subarray(Math.max(0, start - offset), Math.min(chunk.length, stop - offset));
         out.set(part, written);
         written += part.length;
         const channel = this.#channels[index];

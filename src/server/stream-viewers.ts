@@ -24,6 +24,8 @@ export interface CatchUp {
   sentTo: number;
   /** live: gets each frame; behind: gets nothing until it has drawn down to the low watermark; building: its screen is being built */
   state: 'live' | 'behind' | 'building';
+  /** when it last fell behind (Date.now()): input since then skips it to the screen */
+  behindSince: number;
   /** its next screen is built no sooner than this (Date.now()) */
   notBefore: number;
   /** the timer that waits for notBefore */
@@ -40,6 +42,8 @@ export interface SessionStream {
   catchUps: number;
   /** when its last output came (Date.now()): a catch-up waits less once the output is quiet */
   lastOutputAt: number;
+  /** when it was last typed into (Date.now()): a viewer behind since before is skipped to the screen */
+  lastInputAt: number;
 }
 
 export interface SessionStreamStats {

@@ -375,7 +375,7 @@ test('a terminal that lags is caught up with a screen on the same socket: drawn 
   assert.equal(ws.messages('resize').length, 1);
   // the server skipped 1000 bytes: the screen as of 1004, then live output
   ws.json({ type: 'attached', sessionId: 't1', from: 1004, to: 1004, dropped: 0, restored: false, running: true, session: {}, screen: 6, screenSize: { cols: 90, rows: 20 }, skipped: 1000 });
-  assert.equal(infos.at(-1), { dropped: 0, restored: false, reattach: true, replayBytes: 6, screen: true, screenSize: { cols: 90, rows: 20 } }, 'the page starts over');
+  assert.equal(infos.at(-1), { dropped: 0, restored: false, reattach: true, replayBytes: 6, screen: true, screenSize: { cols: 90, rows: 20 }, caughtUp: true }, 'the page starts over');
   assert.equal(ws.messages('resize').length, 1, 'the server has its size already');
   ws.bytes('t1', 'SCREEN', FrameKind.Screen);
   ws.bytes('t1', '$ ');

@@ -14,9 +14,9 @@ const watermarks = { highWatermark: 1024, lowWatermark: 256 };
 function behind(now: { t: number }) {
   const screens: number[] = [];
   const catchUps = new CatchUps(watermarks, { replay: () => assert.unreachable('what it missed does not fit'), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
-  const scrollback = new Scrollback(64 * 1024);
+  const scrollback = new Scrollback(1024); // what it missed has left it: a flood
   scrollback.append(new Uint8Array(4000).fill(121), 'stdout');
-  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t } as SessionStream;
+  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t, lastInputAt: 0 } as SessionStream;
   const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
   viewer.catchUp = catchUps.start(0);
   now.t = 1000;

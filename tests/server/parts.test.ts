@@ -67,6 +67,18 @@ test('scrollback: a Node Buffer view is copied too, so an idle session holds the
   assert.is(sb.size, 2);
 });
 
+test('scrollback: a window of it, from one offset to another, with its streams', () => {
+  const sb = new Scrollback(1024);
+  sb.append(new TextEncoder().encode('abc'), 'stdout');
+  sb.append(new TextEncoder().encode('DEF'), 'stderr');
+  sb.append(new TextEncoder().encode('ghi'), 'stdout');
+  const window = sb.since(2, 7);
+  assert.equal([window.from, new TextDecoder().decode(window.bytes)], [2, 'cDEFg']);
+  assert.equal(window.runs, [{ channel: 'stdout', length: 1 }, { channel: 'stderr', length: 3 }, { channel: 'stdout', length: 1 }]);
+  assert.is(sb.since(5, 100).bytes.length, 4, 'a window past the end stops at it');
+  assert.is(sb.since(6, 3).bytes.length, 0, 'one that ends before it starts is empty');
+});
+
 test('scrollback: a replay says which stream each stretch of bytes came on', () => {
   const sb = new Scrollback(10);
   sb.append(bytes('abc'), 'stdout');

@@ -45,6 +45,11 @@ export class TerminalNotes {
     this.after(b.detail ? `[${b.text}] ${b.detail}` : `[${b.text}]`, '\x1b[?25l');
   }
 
+  /** The terminal was reset: its state is noted again at the next `state`. */
+  forgetState(): void {
+    this.#noted = undefined;
+  }
+
   /** Whether any state was noted yet (a restart is only news after one). */
   get started(): boolean {
     return this.#noted !== undefined;

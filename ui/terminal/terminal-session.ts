@@ -329,19 +329,19 @@ export class TerminalSession implements SessionSink {
     const notes = this.#notes;
     notes.replayStarts(info.replayBytes);
     const dropped = `… ${info.dropped} bytes of earlier output are no longer kept by the server …`;
-    // a screen is drawn on an empty terminal: a note about it follows it
-    if (info.dropped > 0) (info.screen ? notes.after(dropped) : notes.now(dropped));
+    // a screen is drawn on an empty terminal: a note about it follows it; a catch-up under a flood drops bytes as a matter of course
+    if (info.dropped > 0 && !info.caughtUp) (info.screen ? notes.after(dropped) : notes.now(dropped));
     if (info.restored && !info.reattach) notes.now('(octant-exec restarted since this terminal ran: its earlier output is gone)');
     if (!notes.replaying) notes.flush();
     else notes.state(this.#row);
   }
 
   /**
-   * A screen is drawn on an empty terminal of the size it was built at (then fitted, once drawn).
-   * A reattach (a drop mid-screen, a catch-up) starts over: a reset written after what waits to be drawn.
+   * A screen is drawn on an empty terminal of its size (then fitted); a reattach (a drop mid-screen,
+   * a catch-up) starts over: a reset written after what waits to be drawn, its last note again after.
    */
   #prepareForScreen(info: AttachInfo): void {
-    if (info.reattach) this.term.write('\x1bc');
+    if (info.reattach) (this.term.write('\x1bc'), this.#notes.forgetState());
     this.#screenLeft = info.replayBytes;
     const size = info.screenSize;
     if (!size || (size.cols === this.term.cols && size.rows === this.term.rows)) return;
