@@ -19,6 +19,13 @@ const BUILD_SPACING = 3;
  * Ctrl-C to the prompt with the wait, 338 without).
  */
 const QUIET_MS = 30;
+/**
+ * A key typed while behind (Ctrl-C) changes what the screen will show once its effect is out: the
+ * screen waits for the output to go quiet, up to this long after the key, and not for the flood's
+ * spacing (figure 8: the first screen after Ctrl-C was built from the flood's tail, and the
+ * prompt waited for a second build).
+ */
+const TYPED_WAIT_MS = 250;
 
 export interface CatchUpSends {
   /** bytes from the scrollback, as they came */
@@ -56,12 +63,13 @@ export class CatchUps {
     if (!this.#skipped(catchUp, stream)) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
-    if (now >= catchUp.notBefore || quiet >= QUIET_MS) return this.send.screen(viewer, stream, catchUp.sentTo);
+    const due = this.#typed(catchUp, stream) ? stream.lastInputAt + TYPED_WAIT_MS : catchUp.notBefore;
+    if (now >= due || quiet >= QUIET_MS) return this.send.screen(viewer, stream, catchUp.sentTo);
     // looked at again when it is due, or when the output may have gone quiet, whichever comes first
     catchUp.wait = setTimeout(() => {
       catchUp.wait = undefined;
       if (this.send.shown(viewer, stream)) this.acked(viewer, stream);
-    }, Math.min(catchUp.notBefore - now, QUIET_MS - quiet));
+    }, Math.min(due - now, QUIET_MS - quiet));
   }
 
   /** Its screen (as of `to`) was sent: it goes on from `to` with what came since, as much as fits now. */
@@ -82,7 +90,11 @@ export class CatchUps {
 
   /** The viewer is to be skipped to the screen: what it missed is no longer all held, or someone typed since it fell behind. */
   #skipped(catchUp: CatchUp, stream: SessionStream): boolean {
-    return catchUp.sentTo < stream.scrollback.start || stream.lastInputAt > catchUp.behindSince;
+    return catchUp.sentTo < stream.scrollback.start || this.#typed(catchUp, stream);
+  }
+
+  #typed(catchUp: CatchUp, stream: SessionStream): boolean {
+    return stream.lastInputAt > catchUp.behindSince;
   }
 
   /** The next stretch of what the viewer missed, as much as fits under the high watermark; all of it: it is live again. */

@@ -1,7 +1,8 @@
 // When a lagging viewer's next catch-up screen is built (src/server/catch-up.ts): under a flood no
 // sooner than three times its last build took, so one viewer keeps at most a quarter of a core
 // building screens; but at once when the output has gone quiet (Ctrl-C ended the flood: the
-// screen with the prompt is wanted now). On a clock the test sets; no time is asserted.
+// screen with the prompt is wanted now); and after a key typed while behind, once the output is
+// quiet or 250 ms after the key, whichever is first. On a clock the test sets; no time is asserted.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { CatchUps } from '../../src/server/catch-up.ts';
@@ -53,6 +54,45 @@ test('once the output is quiet, the next screen is built at once, due or not', (
   now.t = 1040;
   catchUps.acked(viewer, stream);
   assert.equal(screens, [100], 'the screen with the prompt, 260 ms before it would have been due');
+});
+
+test('after a key typed while behind, the screen waits for the output to go quiet, not for the spacing', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  const settle = () => {
+    clearTimeout(viewer.catchUp!.wait);
+    viewer.catchUp!.wait = undefined;
+  };
+  settle();
+  now.t = 1400; // past the spacing
+  stream.lastInputAt = 1390; // Ctrl-C
+  stream.lastOutputAt = 1399; // the flood's tail still coming out
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [], 'not from the flood\'s tail');
+  settle();
+  now.t = 1430;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100], 'quiet for 31 ms: the screen, with the prompt');
+});
+
+test('after a key typed while behind, a flood that goes on gets its screen 250 ms after the key', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  const settle = () => {
+    clearTimeout(viewer.catchUp!.wait);
+    viewer.catchUp!.wait = undefined;
+  };
+  settle();
+  stream.lastInputAt = 1390;
+  now.t = 1639;
+  stream.lastOutputAt = 1638;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, []);
+  settle();
+  now.t = 1640;
+  stream.lastOutputAt = 1639;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100]);
 });
 
 test.run();
