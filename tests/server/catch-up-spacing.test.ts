@@ -26,19 +26,23 @@ function behind(now: { t: number }) {
   return { catchUps, stream, viewer, screens };
 }
 
+/** Forgets the timer that would look at the viewer again: the test looks itself, at the times it sets. */
+function settle(viewer: Viewer): void {
+  clearTimeout(viewer.catchUp!.wait);
+  viewer.catchUp!.wait = undefined;
+}
+
 test('under a flood, the next screen waits for three times the last build', () => {
   const now = { t: 0 };
   const { catchUps, stream, viewer, screens } = behind(now);
   assert.equal(screens, [], 'not at once: the output is still coming');
   assert.ok(viewer.catchUp!.wait, 'it is looked at again later');
-  clearTimeout(viewer.catchUp!.wait);
-  viewer.catchUp!.wait = undefined;
+  settle(viewer);
   now.t = 1200;
   stream.lastOutputAt = 1195;
   catchUps.acked(viewer, stream);
   assert.equal(screens, [], 'still before it is due, and the output still coming');
-  clearTimeout(viewer.catchUp!.wait);
-  viewer.catchUp!.wait = undefined;
+  settle(viewer);
   now.t = 1300;
   stream.lastOutputAt = 1299;
   catchUps.acked(viewer, stream);
@@ -48,8 +52,7 @@ test('under a flood, the next screen waits for three times the last build', () =
 test('once the output is quiet, the next screen is built at once, due or not', () => {
   const now = { t: 0 };
   const { catchUps, stream, viewer, screens } = behind(now);
-  clearTimeout(viewer.catchUp!.wait);
-  viewer.catchUp!.wait = undefined;
+  settle(viewer);
   stream.lastOutputAt = 1010; // the flood ended (Ctrl-C), the prompt came at 1010
   now.t = 1040;
   catchUps.acked(viewer, stream);
@@ -59,17 +62,13 @@ test('once the output is quiet, the next screen is built at once, due or not', (
 test('after a key typed while behind, the screen waits for the output to go quiet, not for the spacing', () => {
   const now = { t: 0 };
   const { catchUps, stream, viewer, screens } = behind(now);
-  const settle = () => {
-    clearTimeout(viewer.catchUp!.wait);
-    viewer.catchUp!.wait = undefined;
-  };
-  settle();
+  settle(viewer);
   now.t = 1400; // past the spacing
   stream.lastInputAt = 1390; // Ctrl-C
   stream.lastOutputAt = 1399; // the flood's tail still coming out
   catchUps.acked(viewer, stream);
   assert.equal(screens, [], 'not from the flood\'s tail');
-  settle();
+  settle(viewer);
   now.t = 1430;
   catchUps.acked(viewer, stream);
   assert.equal(screens, [100], 'quiet for 31 ms: the screen, with the prompt');
@@ -78,17 +77,13 @@ test('after a key typed while behind, the screen waits for the output to go quie
 test('after a key typed while behind, a flood that goes on gets its screen 250 ms after the key', () => {
   const now = { t: 0 };
   const { catchUps, stream, viewer, screens } = behind(now);
-  const settle = () => {
-    clearTimeout(viewer.catchUp!.wait);
-    viewer.catchUp!.wait = undefined;
-  };
-  settle();
+  settle(viewer);
   stream.lastInputAt = 1390;
   now.t = 1639;
   stream.lastOutputAt = 1638;
   catchUps.acked(viewer, stream);
   assert.equal(screens, []);
-  settle();
+  settle(viewer);
   now.t = 1640;
   stream.lastOutputAt = 1639;
   catchUps.acked(viewer, stream);
