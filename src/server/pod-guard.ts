@@ -1,5 +1,5 @@
 // Ends the execs into a pod that goes away. The server watches the namespaces of every running
-// session once its exec is connected (the cluster adapter's pod watches, shared with the pages' own); a pod deleted, or marked for
+// session (the cluster adapter's pod watches, shared with the pages' own); a pod deleted, or marked for
 // deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream. In a team
 // mode each watch is made as a person whose session runs there: the server's own identity may not
 // list pods (deploy/rbac.yaml), and the person may, since they exec there.
@@ -45,10 +45,8 @@ export class SessionPodGuard {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      // With replicas, each guards the terminals it holds: only it can end their execs. Not while
-      // an exec connects: a deleted pod fails the connect itself, and a watch's list and watch
-      // requests would compete with the exec for the API server on the way to its first byte.
-      if (!row || !isRunning(row.state) || row.state === 'connecting' || !this.system.holds(id)) continue;
+      // With replicas, each guards the terminals it holds: only it can end their execs.
+      if (!row || !isRunning(row.state) || !this.system.holds(id)) continue;
       const { context, namespace } = row.target;
       const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
       needed.set(`${who}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
