@@ -40,7 +40,7 @@ export class CatchUps {
   constructor(
     private readonly watermarks: { highWatermark: number; lowWatermark: number },
     private readonly send: CatchUpSends,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = () => performance.now(),
   ) {}
 
   /** A catch-up viewer's state as it attaches at `from`: behind until the attach has sent it something. */
@@ -63,7 +63,8 @@ export class CatchUps {
     if (!this.#skipped(catchUp, stream)) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
-    const due = this.#typed(catchUp, stream) ? stream.lastInputAt + TYPED_WAIT_MS : catchUp.notBefore;
+    if (this.#typed(catchUp, stream)) catchUp.typedAt ??= stream.lastInputAt;
+    const due = catchUp.typedAt !== undefined ? catchUp.typedAt + TYPED_WAIT_MS : catchUp.notBefore;
     if (now >= due || quiet >= QUIET_MS) return this.send.screen(viewer, stream, catchUp.sentTo);
     // looked at again when it is due, or when the output may have gone quiet, whichever comes first
     catchUp.wait = setTimeout(() => {
@@ -72,13 +73,15 @@ export class CatchUps {
     }, Math.min(due - now, QUIET_MS - quiet));
   }
 
-  /** Its screen (as of `to`) was sent: it goes on from `to` with what came since, as much as fits now. */
-  screenSent(viewer: Viewer, catchUp: CatchUp, stream: SessionStream, to: number, buildMs: number): void {
+  /** Its screen (as of `to`, read from the scrollback at `readAt`) was sent: it goes on from `to` with what came since, as much as fits now. */
+  screenSent(viewer: Viewer, catchUp: CatchUp, stream: SessionStream, to: number, readAt: number): void {
+    const now = this.now();
     catchUp.sentTo = to;
-    catchUp.notBefore = this.now() + BUILD_SPACING * buildMs;
+    catchUp.notBefore = now + BUILD_SPACING * (now - readAt);
     catchUp.state = 'behind';
     // behind since the build read the scrollback: a key typed during the build (Ctrl-C) still skips it to the next screen
-    catchUp.behindSince = this.now() - buildMs;
+    catchUp.behindSince = readAt;
+    catchUp.typedAt = undefined;
     if (this.#skipped(catchUp, stream)) this.acked(viewer, stream);
     else this.#missed(viewer, catchUp, stream);
   }
@@ -86,6 +89,7 @@ export class CatchUps {
   #behind(catchUp: CatchUp): void {
     catchUp.state = 'behind';
     catchUp.behindSince = this.now();
+    catchUp.typedAt = undefined;
   }
 
   /** The viewer is to be skipped to the screen: what it missed is no longer all held, or someone typed since it fell behind. */
@@ -94,7 +98,7 @@ export class CatchUps {
   }
 
   #typed(catchUp: CatchUp, stream: SessionStream): boolean {
-    return stream.lastInputAt > catchUp.behindSince;
+    return stream.lastInputAt >= catchUp.behindSince; // a key in the same instant counts
   }
 
   /** The next stretch of what the viewer missed, as much as fits under the high watermark; all of it: it is live again. */

@@ -43,6 +43,7 @@ export class DataPlane {
   readonly #stop: () => void;
   readonly #shares: ShareViewers<Viewer>;
   readonly #catchUps: CatchUps;
+  #closed = false;
 
   constructor(
     private readonly system: ExecSystem,
@@ -148,7 +149,7 @@ export class DataPlane {
     }
     if (this.system.io.input(frame.sessionId, frame.payload)) {
       const stream = this.#streams.get(frame.sessionId);
-      if (stream) stream.lastInputAt = Date.now();
+      if (stream) stream.lastInputAt = performance.now();
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
@@ -162,6 +163,7 @@ export class DataPlane {
 
   close(): void {
     this.#stop();
+    this.#closed = true; // a screen still being built sends nothing, and arms no catch-up timer
     for (const stream of this.#streams.values()) for (const viewer of stream.viewers) clearTimeout(viewer.catchUp?.wait);
     this.#shares.close();
   }
@@ -169,7 +171,7 @@ export class DataPlane {
   #stream(sessionId: string): SessionStream {
     let stream = this.#streams.get(sessionId);
     if (!stream) {
-      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 0, lastInputAt: 0 };
+      stream = { scrollback: new Scrollback(this.options.scrollbackBytes), viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 0, lastInputAt: -Infinity };
       this.#streams.set(sessionId, stream);
     }
     return stream;
@@ -181,7 +183,7 @@ export class DataPlane {
     if (!this.#streams.has(sessionId) && !this.system.holds(sessionId) && !this.system.sessionList.byId[sessionId]) return;
     const stream = this.#stream(sessionId);
     stream.scrollback.append(chunk, channel);
-    stream.lastOutputAt = Date.now();
+    stream.lastOutputAt = performance.now();
     if (stream.viewers.size === 0) return;
     // encoded once, and only if someone gets it (under a flood every page may be behind)
     let frame: Uint8Array | undefined;
@@ -310,23 +312,25 @@ export class DataPlane {
       return { from, bytes: held.bytes.subarray(0, to - from) };
     };
     let builtFrom = startAtAttach;
-    let buildStarted = 0;
+    let readAt = 0;
     const read = () => {
       if (catchUp) to = stream.scrollback.end;
-      buildStarted = Date.now();
+      readAt = performance.now();
       const held = upToTo();
       builtFrom = held.from;
       return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
     };
     const send = (screen: Uint8Array | undefined) => {
-      if (!current()) return;
+      if (!current() || this.#closed) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
       if (screen) {
         if (skippedFrom !== undefined) stream.catchUps++;
         // skipped: held, drawn into the screen, not sent as bytes; what was no longer held is `dropped`
         const skipped = skippedFrom === undefined ? {} : { skipped: to - Math.max(skippedFrom, builtFrom) };
-        this.#sendAttached(viewer, { from: to, to, dropped: Math.max(0, builtFrom - (skippedFrom ?? startAtAttach)), screen: screen.length, screenSize: size, ...skipped });
+        // a catch-up viewer never held the producer: what left the scrollback while its first screen waited is no news
+        const dropped = catchUp && skippedFrom === undefined ? 0 : Math.max(0, builtFrom - (skippedFrom ?? startAtAttach));
+        this.#sendAttached(viewer, { from: to, to, dropped, screen: screen.length, screenSize: size, ...skipped });
         this.#sendInFrames(viewer, FrameKind.Screen, screen);
       } else {
         // as a raw attach from 0 (or, for a catch-up, from where the viewer had got to) would be: what is before `from` is gone
@@ -340,7 +344,7 @@ export class DataPlane {
         viewer.unacked -= length;
         this.#sendBytes(viewer, frame, length);
       }
-      if (catchUp) this.#catchUps.screenSent(viewer, catchUp, stream, to, Date.now() - buildStarted);
+      if (catchUp) this.#catchUps.screenSent(viewer, catchUp, stream, to, readAt);
       this.#flow(viewer.sessionId, stream);
     };
     this.#screens

@@ -24,9 +24,11 @@ export interface CatchUp {
   sentTo: number;
   /** live: gets each frame; behind: gets nothing until it has drawn down to the low watermark; building: its screen is being built */
   state: 'live' | 'behind' | 'building';
-  /** when it last fell behind (Date.now()): input since then skips it to the screen */
+  /** when it last fell behind (performance.now()): input since then skips it to the screen */
   behindSince: number;
-  /** its next screen is built no sooner than this (Date.now()) */
+  /** the first key typed since it fell behind: its screen is due TYPED_WAIT_MS after it, however many keys follow */
+  typedAt?: number;
+  /** its next screen is built no sooner than this (performance.now()) */
   notBefore: number;
   /** the timer that waits for notBefore */
   wait?: ReturnType<typeof setTimeout>;
@@ -40,9 +42,9 @@ export interface SessionStream {
   heldForScreens: number;
   /** screens sent to catch-up viewers that lagged, all told */
   catchUps: number;
-  /** when its last output came (Date.now()): a catch-up waits less once the output is quiet */
+  /** when its last output came (performance.now(): a wall clock set back must not hold a viewer): a catch-up waits less once the output is quiet */
   lastOutputAt: number;
-  /** when it was last typed into (Date.now()): a viewer behind since before is skipped to the screen */
+  /** when it was last typed into (performance.now()): a viewer behind since before is skipped to the screen */
   lastInputAt: number;
 }
 

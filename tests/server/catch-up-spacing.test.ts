@@ -17,12 +17,12 @@ function behind(now: { t: number }) {
   const catchUps = new CatchUps(watermarks, { replay: () => assert.unreachable('what it missed does not fit'), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
   const scrollback = new Scrollback(1024); // what it missed has left it: a flood
   scrollback.append(new Uint8Array(4000).fill(121), 'stdout');
-  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t, lastInputAt: 0 } as SessionStream;
+  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t, lastInputAt: -Infinity } as SessionStream;
   const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
   viewer.catchUp = catchUps.start(0);
   now.t = 1000;
   stream.lastOutputAt = 1000; // the flood goes on
-  catchUps.screenSent(viewer, viewer.catchUp, stream, 100, 100); // the next no sooner than 1300
+  catchUps.screenSent(viewer, viewer.catchUp, stream, 100, 900); // built from 900 to 1000: the next no sooner than 1300
   return { catchUps, stream, viewer, screens };
 }
 
@@ -88,6 +88,22 @@ test('after a key typed while behind, a flood that goes on gets its screen 250 m
   stream.lastOutputAt = 1639;
   catchUps.acked(viewer, stream);
   assert.equal(screens, [100]);
+});
+
+test('keys that keep coming do not put the screen off: it is due 250 ms after the first', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  settle(viewer);
+  let t = 1400;
+  for (; t < 2400 && screens.length === 0; t += 33) {
+    now.t = t;
+    stream.lastInputAt = t; // a key every 33 ms (Enter held down)
+    stream.lastOutputAt = t; // and the output never quiet
+    catchUps.acked(viewer, stream);
+    settle(viewer);
+  }
+  assert.equal(screens, [100]);
+  assert.is(now.t, 1664, 'at the first look 250 ms after the first key');
 });
 
 test.run();
