@@ -6,7 +6,8 @@
 // `after` hooks end it before the next file is imported.
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
-import { commandOf, descendants } from './left-running.ts';
+import { commandOf, descendants, orphansSince } from './left-running.ts';
+import { adoptedByInit } from './process-tree.ts';
 
 /** How one file went: its tests (uvu's counts) and how long it took, import included. */
 export interface FileResult {
@@ -33,6 +34,7 @@ export async function runFiles(files: { name: string; path: string }[]): Promise
   const results: FileResult[] = [];
   for (const { name, path } of files) {
     const before = descendants();
+    const adoptedBefore = adoptedByInit();
     const started = Date.now();
     const result = { file: name, total: 0, passed: 0, skipped: 0, ms: 0 };
     globalThis.UVU_QUEUE.length = 0;
@@ -59,6 +61,8 @@ export async function runFiles(files: { name: string; path: string }[]): Promise
     // what the file started and left running: a leak, or something shared that the run ends (a browser)
     const leftRunning = [...descendants()].filter((pid) => !before.has(pid));
     if (leftRunning.length) write(`\n  still running after ${name}: ${leftRunning.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}\n`);
+    const orphans = orphansSince(adoptedBefore);
+    if (orphans.length) write(`\n  orphaned during ${name} (their parent ended without them): ${orphans.join('; ')}\n`);
   }
   return results;
 }

@@ -1,10 +1,12 @@
 // Processes the tests started and did not end: a sandbox's holders, a server, a browser. A test
 // removes what it starts, as it removes its files; what one leaves running would outlive the
 // run as an orphan (CI found sandbox holders, `bwrap … pause`, left by runs that passed). The
-// runner names them after the file that started them, and ends whatever is left at the end.
+// runner names them after the file that started them, and ends whatever is left at the end. A
+// process whose parent died during a file is adopted by init and is no descendant any more: the
+// runner names those too (orphansSince), and leaves them be, as it cannot tell them from a daemon.
 import { readFileSync } from 'node:fs';
 import process from 'node:process';
-import { processTree } from './process-tree.ts';
+import { adoptedByInit, processTree } from './process-tree.ts';
 
 /** This process's descendants now, but esbuild's service (tsx's compiler, and the page's build: it ends with this process). */
 export function descendants(): Set<number> {
@@ -19,15 +21,26 @@ export function commandOf(pid: number): string {
   }
 }
 
-/** Ends every descendant still running (SIGKILL: the run is over); says which it ended. */
+/** Processes adopted by init since `before` (adoptedByInit()), named. */
+export function orphansSince(before: Set<number>): string[] {
+  return [...adoptedByInit()].filter((pid) => !before.has(pid)).map((pid) => `${pid} ${commandOf(pid)}`);
+}
+
+/**
+ * Ends every descendant still running (SIGKILL: the run is over), each with its process group when
+ * it leads one: a sandbox holder's group also holds bubblewrap's process in the new namespaces,
+ * which, its parent killed before it let it run, would wait forever. Says which it ended.
+ */
 export function endLeftRunning(): string[] {
   const left = [...descendants()];
   const named = left.map((pid) => `${pid} ${commandOf(pid)}`);
   for (const pid of left) {
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      // gone meanwhile
+    for (const target of [-pid, pid]) {
+      try {
+        process.kill(target, 'SIGKILL');
+      } catch {
+        // not a group leader, or gone meanwhile
+      }
     }
   }
   return named;

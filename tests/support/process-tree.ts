@@ -11,6 +11,13 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** Processes whose parent is init now: daemons, and orphans (a process whose parent died without ending it). */
+export function adoptedByInit(): Set<number> {
+  const adopted = new Set<number>();
+  for (const [pid, parent] of parents()) if (parent === 1 && isRunning(pid)) adopted.add(pid);
+  return adopted;
+}
+
 /** True while `pid` exists and is not a zombie (a dead process its parent has not waited for). */
 export function isRunning(pid: number): boolean {
   const stat = readStat(pid);
