@@ -21,9 +21,13 @@ export function commandOf(pid: number): string {
   }
 }
 
-/** Processes adopted by init since `before` (adoptedByInit()), named. */
+/** Processes adopted by init since `before` (adoptedByInit()), named; not one that is ending (its command line already gone). */
 export function orphansSince(before: Set<number>): string[] {
-  return [...adoptedByInit()].filter((pid) => !before.has(pid)).map((pid) => `${pid} ${commandOf(pid)}`);
+  return [...adoptedByInit()]
+    .filter((pid) => !before.has(pid))
+    .map((pid) => ({ pid, command: commandOf(pid) }))
+    .filter(({ command }) => command !== '' && command !== '(gone)')
+    .map(({ pid, command }) => `${pid} ${command}`);
 }
 
 /**

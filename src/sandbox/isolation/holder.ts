@@ -42,7 +42,7 @@ export function pauseArgs(tools: IsolationTools): string[] {
 
 export async function startHolder(tools: IsolationTools, options: HolderOptions): Promise<Holder> {
   // stdin, stdout, stderr, the arguments (3) and the info (4); the launcher opens the namespaces at 5, 6
-  const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs }, [tools.bwrap, '--args', '3', '--', 'pause']);
+  const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs, endGroup: true }, [tools.bwrap, '--args', '3', '--', 'pause']);
   const child = spawn(command[0], command.slice(1), {
     // pause finds itself on this PATH; nothing else of this process's environment goes in.
     env: { PATH: SANDBOX_BIN },

@@ -20,11 +20,18 @@
 // On a terminal the launcher, a session leader that never opened one, runs the command in a
 // subshell on the terminal opened by path, so that no leader on this side takes it and the command
 // can claim it (see terminal-leader.ts), and reports its status (128+N for signal N).
+// A holder's launcher (`endGroup`) does not become bubblewrap but waits for it, then ends its own
+// process group: bubblewrap's process in the new namespaces waits for its parent's word before it
+// runs, and a parent that dies first (its info pipe gone with a runtime that died mid-start) would
+// leave it waiting for good, an orphan no signal reaches.
 const SCRIPT = [
-  'keep=$1 procs=$2 count=$3; shift 3',
+  'keep=$1 procs=$2 count=$3 group=$4; shift 4',
   'for fd in /proc/self/fd/*; do fd=${fd##*/}; (( fd > keep )) && eval "exec $fd>&-"; done',
   'for (( i = 1; i <= count; i++ )); do eval "exec $((keep + i))<\"\\$1\""; shift; done',
-  '[[ -z $procs ]] || echo $$ >> "$procs" || exit 125',
+  'join() { [[ -z $procs ]] || echo $BASHPID >> "$procs" || exit 125; }',
+  // a holder's launcher stays outside the pod's cgroup: only bubblewrap's processes count to its limit
+  'if [[ -n $group ]]; then (join; exec "$@"); status=$?; kill -KILL 0; exit $status; fi',
+  'join',
   'if (( $# == 0 )); then',
   "  IFS= read -r -d '' words && [[ $words =~ ^[0-9]+$ ]] || exit 125",
   "  for (( i = 0; i < words; i++ )); do IFS= read -r -d '' word || exit 125; set -- \"$@\" \"$word\"; done",
@@ -41,13 +48,15 @@ export interface LaunchOptions {
   openFiles?: string[];
   /** cgroup.procs of the pod's cgroup, when its process limit is a cgroup */
   cgroupProcs?: string;
+  /** wait for the command, then end the launcher's process group (a holder: see above); it must lead one (spawned detached) */
+  endGroup?: boolean;
 }
 
 /** The command line of a launcher; with no command, it reads one from its stdin (commandForStdin). */
 export function launching(bash: string, options: LaunchOptions, command: string[] = []): string[] {
   const files = options.openFiles ?? [];
   // --norc: stdin is a socket here, and bash would take that for rshd and read ~/.bashrc.
-  return [bash, '--norc', '--noprofile', '-c', SCRIPT, 'launch', String(options.keepFds), options.cgroupProcs ?? '', String(files.length), ...files, ...command];
+  return [bash, '--norc', '--noprofile', '-c', SCRIPT, 'launch', String(options.keepFds), options.cgroupProcs ?? '', String(files.length), options.endGroup ? '1' : '', ...files, ...command];
 }
 
 /** A command as a launcher started ahead of need reads it from its stdin, with the terminal to run it on, if any. */
