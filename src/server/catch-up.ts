@@ -16,7 +16,7 @@ const BUILD_SPACING = 3;
 /**
  * ... but not once the output has been quiet this long: the flood is over (Ctrl-C), and the screen
  * with the prompt is wanted now, not after a wait sized for the flood (bench figure 8: 913 ms from
- * Ctrl-C to the prompt with the wait, 338 without).
+ * Ctrl-C to the prompt with the wait, 274 without).
  */
 const QUIET_MS = 30;
 /**
