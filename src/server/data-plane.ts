@@ -307,9 +307,8 @@ export class DataPlane {
     const current = () => this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer && stream.viewers.has(viewer);
     /** the bytes still held from `since` up to `to`; `from` is where they start (never past `to`) */
     const upToTo = (since = 0) => {
-      const held = stream.scrollback.since(since);
-      const from = Math.min(held.from, to);
-      return { from, bytes: held.bytes.subarray(0, to - from) };
+      const held = stream.scrollback.since(since, to);
+      return { from: Math.min(held.from, to), bytes: held.bytes };
     };
     let builtFrom = startAtAttach;
     let readAt = 0;
