@@ -1,54 +1,22 @@
 // Where figure 1's keystroke echo spends its time, hop by hop (issue #20, goal 1):
 //   npx tsx bench/echo-hops.ts [round trips=2000]
 // Figure 1's set-up (bench/terminals.ts), with the server and the sandbox each loading a probe
-// (NODE_OPTIONS=--require) that stamps every socket read and write with the monotonic clock, which
+// (bench/hop-probe.ts) that stamps every socket read and write with the monotonic clock, which
 // every process on the machine shares. Each sequential round trip is then cut at those stamps:
 //   octant-exec: page → server → (server works) → sandbox → (sandbox, PTY, cat) → server → (server works) → page
 //   kubectl:     kubectl → sandbox → (sandbox, PTY, cat) → kubectl
 // and each part's p50 and p99 printed, with the parts of the round trips slower than kubectl's
 // p99 in the same run. Not a figure: it attributes figure 1's tail before anything is changed.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFileSync, readdirSync } from 'node:fs';
 import process from 'node:process';
+import { installHopProbe, type Stamp } from './hop-probe.ts';
 import { rawThen, readUntil, startBenchApp, type BenchTerminal } from './terminals.ts';
 
 const count = Number(process.argv[2] ?? 2000);
 if (!(count > 0)) throw new Error('usage: npx tsx bench/echo-hops.ts [round trips]');
 
-const dir = mkdtempSync(join(tmpdir(), 'octant-exec-echo-hops-'));
-const probe = join(dir, 'probe.cjs');
-// Stamps a socket's reads ('data') and writes (what reaches the handle, after cork) with the
-// socket's local and remote ports and the first byte (a WebSocket frame's opcode byte), kept in
-// memory and written out on SIGUSR2, so the probe does no I/O while the round trips run.
-writeFileSync(
-  probe,
-  `const net = require('node:net');
-const fs = require('node:fs');
-const role = (process.argv[1] || '').endsWith('server-process.ts') ? 'server' : process.argv.includes('sandbox') ? 'sandbox' : undefined;
-if (role) {
-  const stamps = [];
-  const stamp = (socket, dir, first, length) => stamps.push([Number(process.hrtime.bigint()), dir, socket.localPort, socket.remotePort, first, length]);
-  const emit = net.Socket.prototype.emit;
-  net.Socket.prototype.emit = function (event, chunk) {
-    if (event === 'data' && chunk && chunk.length) stamp(this, 'in', chunk[0], chunk.length);
-    return emit.apply(this, arguments);
-  };
-  const writeGeneric = net.Socket.prototype._writeGeneric;
-  net.Socket.prototype._writeGeneric = function (writev, data) {
-    const first = writev ? data[0] && data[0].chunk : data;
-    const length = writev ? data.reduce((n, d) => n + d.chunk.length, 0) : data.length;
-    stamp(this, 'out', first && typeof first !== 'string' ? first[0] : -1, length);
-    return writeGeneric.apply(this, arguments);
-  };
-  fs.writeFileSync(${JSON.stringify(dir)} + '/' + role + '.pid', String(process.pid));
-  process.on('SIGUSR2', () => fs.writeFileSync(${JSON.stringify(dir)} + '/' + role + '.json', JSON.stringify(stamps)));
-}
-`,
-);
-process.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --require ${probe}`.trim();
+const probe = installHopProbe();
 
-type Stamp = [t: number, dir: 'in' | 'out', localPort: number, remotePort: number, first: number, length: number];
 interface Trip {
   start: number;
   end: number;
@@ -98,14 +66,6 @@ function timedRoundTrips(term: BenchTerminal, n: number): Promise<Trip[]> {
   });
 }
 
-/** Every stamp of `role`, once its process wrote them (SIGUSR2: tsx runs it as a child of its own). */
-async function stampsOf(role: string): Promise<Stamp[]> {
-  process.kill(Number(readFileSync(join(dir, `${role}.pid`), 'utf8')), 'SIGUSR2');
-  const file = join(dir, `${role}.json`);
-  for (let i = 0; i < 100 && !readdirSync(dir).includes(`${role}.json`); i++) await new Promise((r) => setTimeout(r, 50));
-  return JSON.parse(readFileSync(file, 'utf8')) as Stamp[];
-}
-
 const ms = (ns: number) => ns / 1e6;
 const quantile = (values: number[], q: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -151,13 +111,12 @@ try {
   const serverPort = Number(new URL(bench.app.url).port);
 
   const runs: Record<string, Trip[]> = {};
-  const pidOf = (role: string) => Number(readFileSync(join(dir, `${role}.pid`), 'utf8'));
   for (const launcher of [bench.octant, bench.kubectl]) {
     const term = await launcher.open(rawThen('cat'));
     await readUntil(term, 'R');
     await timedRoundTrips(term, 50);
     // the CPU each process spent on the round trips, per round trip: on 2 cores, what competes
-    const pids: Record<string, number | undefined> = { server: launcher === bench.octant ? pidOf('server') : undefined, sandbox: pidOf('sandbox'), kubectl: launcher === bench.kubectl ? kubectlPid() : undefined };
+    const pids: Record<string, number | undefined> = { server: launcher === bench.octant ? probe.pidOf('server') : undefined, sandbox: probe.pidOf('sandbox'), kubectl: launcher === bench.kubectl ? kubectlPid() : undefined };
     const before = Object.fromEntries(Object.entries(pids).map(([who, pid]) => [who, pid && cpuMs(pid)]));
     const own = process.cpuUsage();
     runs[launcher.subject] = await timedRoundTrips(term, count);
@@ -172,8 +131,8 @@ try {
     term.close();
     await term.exited;
   }
-  const server = await stampsOf('server');
-  const sandbox = await stampsOf('sandbox');
+  const server = await probe.stampsOf('server');
+  const sandbox = await probe.stampsOf('sandbox');
   // the sandbox's API port: the local port of most of its sockets' stamps (its PTYs have none)
   const ports = new Map<number, number>();
   for (const s of sandbox) if (s[2]) ports.set(s[2], (ports.get(s[2]) ?? 0) + 1);
@@ -218,6 +177,6 @@ try {
   }, kubectlP99);
 } finally {
   await bench.close();
-  rmSync(dir, { recursive: true, force: true });
+  probe.remove();
 }
 process.exit(0);
