@@ -3,19 +3,58 @@
 // deletion, ends its sessions with the reason podDeleted instead of a bare dropped stream. In a team
 // mode each watch is made as a person whose session runs there: the server's own identity may not
 // list pods (deploy/rbac.yaml), and the person may, since they exec there.
+//
+// A watch outlives the last terminal of its namespace by LINGER_MS. Without that, every short exec
+// (`echo hi`, each exec of a batch that runs one at a time) started a watch (a LIST of the whole
+// namespace, then a WATCH) and stopped it: two connections to the API server and the namespace's
+// pods sent and parsed, on the way to the exec's first byte (figure 4: 13 ms of its 86).
+//
+// The guard looks at the terminals after the turn that changed them, once for all that turn's
+// entries: reading the list folds the log's new entries into it, which on the way to an exec's
+// first byte was done once per entry, before the exec's connection was even opened.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { PodWatching } from '../adapters/cluster.ts';
 import type { Person } from '../domain/person.ts';
 import { isRunning, namespaceKey } from '../protocol/index.ts';
 
+/** How long a namespace stays watched after its last terminal ended. */
+export const LINGER_MS = 30_000;
+
+/** The timers a guard uses (tests pass their own). */
+export interface GuardTimers {
+  set(fn: () => void, ms: number): unknown;
+  clear(timer: unknown): void;
+  /** runs `fn` once the current turn and its I/O are done */
+  soon(fn: () => void): void;
+}
+
+const realTimers: GuardTimers = {
+  set: (fn, ms) => {
+    const timer = setTimeout(fn, ms);
+    (timer as { unref?: () => void }).unref?.(); // a lingering watch never keeps the process up
+    return timer;
+  },
+  clear: (timer) => clearTimeout(timer as ReturnType<typeof setTimeout>),
+  soon: (fn) => void setImmediate(fn),
+};
+
+interface Subscription {
+  stop: () => void;
+  /** set while no terminal there needs it: the timer that will stop it */
+  lingering?: unknown;
+}
+
 export class SessionPodGuard {
-  readonly #subscriptions = new Map<string, () => void>();
+  readonly #subscriptions = new Map<string, Subscription>();
   readonly #stop: () => void;
+  #syncDue = false;
+  #closed = false;
 
   constructor(
     private readonly system: ExecSystem,
     private readonly watches: PodWatching,
+    private readonly timers: GuardTimers = realTimers,
   ) {
     this.#stop = system.onEntry((entry) => this.#changed(entry));
     this.#sync();
@@ -31,13 +70,19 @@ export class SessionPodGuard {
   }
 
   close(): void {
+    this.#closed = true;
     this.#stop();
-    for (const stop of this.#subscriptions.values()) stop();
+    for (const subscription of this.#subscriptions.values()) this.#end(subscription);
     this.#subscriptions.clear();
   }
 
   #changed(entry: LogEntry): void {
-    if (entry.type !== 'session.activity' && entry.type !== 'session.resized') this.#sync();
+    if (entry.type === 'session.activity' || entry.type === 'session.resized' || this.#syncDue) return;
+    this.#syncDue = true;
+    this.timers.soon(() => {
+      this.#syncDue = false;
+      if (!this.#closed) this.#sync();
+    });
   }
 
   #sync(): void {
@@ -51,14 +96,26 @@ export class SessionPodGuard {
       const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
       needed.set(`${who}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
     }
-    for (const [key, stop] of this.#subscriptions) {
-      if (!needed.has(key)) {
-        stop();
+    for (const [key, subscription] of this.#subscriptions) {
+      if (needed.has(key) || subscription.lingering !== undefined) continue;
+      subscription.lingering = this.timers.set(() => {
         this.#subscriptions.delete(key);
-      }
+        subscription.stop();
+      }, LINGER_MS);
     }
     for (const [key, { context, namespace, person }] of needed) {
-      if (!this.#subscriptions.has(key)) this.#subscriptions.set(key, this.watches.subscribe(context, namespace, { pods: () => {}, error: () => {} }, person));
+      const subscription = this.#subscriptions.get(key);
+      if (subscription) {
+        if (subscription.lingering !== undefined) this.timers.clear(subscription.lingering);
+        subscription.lingering = undefined;
+      } else {
+        this.#subscriptions.set(key, { stop: this.watches.subscribe(context, namespace, { pods: () => {}, error: () => {} }, person) });
+      }
     }
+  }
+
+  #end(subscription: Subscription): void {
+    if (subscription.lingering !== undefined) this.timers.clear(subscription.lingering);
+    subscription.stop();
   }
 }

@@ -1,0 +1,108 @@
+// The server's own pod watches (src/server/pod-guard.ts): one per namespace of the terminals this
+// server holds, looked at once per turn; kept LINGER_MS after the last terminal there ended, so
+// that short execs one after another do not each list and watch the namespace again.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { LINGER_MS, SessionPodGuard, type GuardTimers } from '../../src/server/pod-guard.ts';
+import type { ExecSystem } from '../../src/runtime/exec-system.ts';
+import type { PodWatching } from '../../src/adapters/cluster.ts';
+import type { SessionRow } from '../../src/protocol/index.ts';
+
+function guarded() {
+  const listeners: ((entry: { type: string }) => void)[] = [];
+  const rows: Record<string, SessionRow> = {};
+  const order: string[] = [];
+  let sessionListReads = 0;
+  const system = {
+    get sessionList() {
+      sessionListReads++;
+      return { order, byId: rows };
+    },
+    holds: () => true,
+    onEntry: (listener: (entry: { type: string }) => void) => (listeners.push(listener), () => {}),
+  } as unknown as ExecSystem;
+  let subscribed = 0;
+  const watched: string[] = [];
+  const watches = {
+    subscribe: (_context: string | undefined, namespace: string) => {
+      subscribed++;
+      watched.push(namespace);
+      return () => watched.splice(watched.indexOf(namespace), 1);
+    },
+  } as unknown as PodWatching;
+  const timers = new Map<number, { fn: () => void; ms: number }>();
+  let nextTimer = 1;
+  let soon: (() => void)[] = [];
+  const manual: GuardTimers = {
+    set: (fn, ms) => (timers.set(nextTimer, { fn, ms }), nextTimer++),
+    clear: (id) => timers.delete(id as number),
+    soon: (fn) => void soon.push(fn),
+  };
+  const guard = new SessionPodGuard(system, watches, manual);
+  /** Entries of one turn: each terminal's state as given, then the turn ends. */
+  const turn = (states: Record<string, [state: string, namespace: string]>) => {
+    for (const [id, [state, namespace]] of Object.entries(states)) {
+      if (!order.includes(id)) order.push(id);
+      rows[id] = { sessionId: id, state, target: { namespace, pod: `${id}-pod`, container: 'main' } } as unknown as SessionRow;
+      for (const listener of listeners) listener({ type: 'session.changed' });
+    }
+    const due = soon;
+    soon = [];
+    for (const fn of due) fn();
+  };
+  const lingerFires = () => {
+    const due = [...timers].filter(([, t]) => t.ms === LINGER_MS);
+    for (const [id, t] of due) {
+      timers.delete(id);
+      t.fn();
+    }
+    return due.length;
+  };
+  return { guard, watched, turn, lingerFires, timers, subscribed: () => subscribed, reads: () => sessionListReads };
+}
+
+test('a namespace is watched while a terminal there runs, and for LINGER_MS after the last one ended', () => {
+  const { guard, watched, turn, lingerFires } = guarded();
+  turn({ t1: ['connecting', 'batch'] });
+  assert.equal(watched, ['batch']);
+  turn({ t1: ['exited', 'batch'] });
+  assert.equal(watched, ['batch'], 'still watched right after its last terminal ended');
+  assert.is(lingerFires(), 1);
+  assert.equal(watched, [], 'stopped once the linger ran out');
+  guard.close();
+});
+
+test('a terminal that starts while its namespace lingers takes the same watch, and it is kept while it runs', () => {
+  const { guard, watched, turn, lingerFires, subscribed } = guarded();
+  turn({ t1: ['interactive', 'batch'] });
+  turn({ t1: ['exited', 'batch'] });
+  turn({ t2: ['connecting', 'batch'] });
+  assert.is(subscribed(), 1, 'no second list and watch of the namespace');
+  assert.is(lingerFires(), 0, 'the stop was called off');
+  assert.equal(watched, ['batch']);
+  turn({ t2: ['exited', 'batch'] });
+  assert.is(lingerFires(), 1);
+  assert.equal(watched, []);
+  guard.close();
+});
+
+test('one look at the terminals per turn, however many entries it had', () => {
+  const { guard, turn, reads, watched } = guarded();
+  const before = reads();
+  turn({ t1: ['connecting', 'a'], t2: ['connecting', 'b'], t3: ['connecting', 'a'] });
+  assert.is(reads() - before, 1);
+  assert.equal(watched.sort(), ['a', 'b']);
+  guard.close();
+});
+
+test('closing the guard stops its watches, lingering ones too, and their timers', () => {
+  const { guard, watched, turn, timers } = guarded();
+  turn({ t1: ['interactive', 'a'], t2: ['interactive', 'b'] });
+  turn({ t1: ['exited', 'a'] });
+  assert.is(timers.size, 1);
+  guard.close();
+  assert.equal(watched, []);
+  assert.is(timers.size, 0);
+});
+
+test.run();
