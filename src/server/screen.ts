@@ -6,6 +6,7 @@
 // not kept live per terminal: bench figure 12 and docs/api.md "Screen on attach" say why.
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
+import { screenStart } from './screen-start.ts';
 
 // Both packages are CommonJS bundles: their classes come off the default export, under Node and Deno alike.
 const { Terminal } = headless;
@@ -27,9 +28,15 @@ export interface ScreenSize {
  * The screen that `bytes` draw on a terminal of `size`, as bytes that draw it again on an empty
  * one. Asynchronous: the headless parser takes the bytes a piece at a time, so a big scrollback
  * never holds the server's event loop for long. `wanted` is asked before each piece: once it says
- * no (the viewer left), the build stops there and resolves to undefined.
+ * no (the viewer left), the build stops there and resolves to undefined. It parses from where the
+ * screen can start to differ (screen-start.ts), not necessarily from the first byte.
  */
 export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows = SCREEN_HISTORY_ROWS, wanted: () => boolean = () => true): Promise<Uint8Array | undefined> {
+  return replayScreen(bytes.subarray(screenStart(bytes, size.rows, historyRows)), size, historyRows, wanted);
+}
+
+/** rebuildScreen's work on every one of `bytes`. */
+export function replayScreen(bytes: Uint8Array, size: ScreenSize, historyRows: number, wanted: () => boolean = () => true): Promise<Uint8Array | undefined> {
   const term = new Terminal({ cols: size.cols, rows: size.rows, scrollback: historyRows, allowProposedApi: true });
   const serializer = new SerializeAddon();
   // The addon is typed against the browser's Terminal; the headless one has the same API it uses.
