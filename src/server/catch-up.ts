@@ -5,13 +5,14 @@
 // (`cat` of a log) still reaches it whole and its scrollback keeps every line. It is skipped to the
 // screen as it is now only when that can no longer be, or is no longer wanted: what it missed has
 // left the scrollback (a flood like `yes`), or someone typed since it fell behind (Ctrl-C under a
-// flood: the prompt is wanted, not the megabytes before it). What it skipped is kept only if the
-// terminal is recorded.
+// flood: the prompt is wanted, not the megabytes before it). Once skipped, until it has missed
+// nothing, what comes after a screen reaches it as it came only if all of it fits at once; if not,
+// it is skipped to the next screen too. What it skipped is kept only if the terminal is recorded.
 // The data plane (data-plane.ts) sends; this decides.
 import type { Scrollback } from './scrollback.ts';
 import type { CatchUp, SessionStream, Viewer } from './stream-viewers.ts';
 
-/** a viewer's next screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (a 1 MiB scrollback of `yes` takes 40-65 ms to build) */
+/** a viewer's next screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (one from a 1 MiB scrollback of `yes` takes 15-70 ms on a busy 2-core machine) */
 const BUILD_SPACING = 3;
 /**
  * ... but not once the output has been quiet this long: the flood is over (Ctrl-C), and the screen
@@ -60,12 +61,17 @@ export class CatchUps {
   acked(viewer: Viewer, stream: SessionStream): void {
     const catchUp = viewer.catchUp!;
     if (catchUp.state !== 'behind' || catchUp.wait || viewer.unacked > this.watermarks.lowWatermark) return;
-    if (!this.#skipped(catchUp, stream)) return this.#missed(viewer, catchUp, stream);
+    if (!this.#skipped(catchUp, stream) && (!catchUp.skipping || this.#fitsAtOnce(viewer, catchUp, stream))) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
     if (this.#typed(catchUp, stream)) catchUp.typedAt ??= stream.lastInputAt;
     const due = catchUp.typedAt !== undefined ? catchUp.typedAt + TYPED_WAIT_MS : catchUp.notBefore;
-    if (now >= due || quiet >= QUIET_MS) return this.send.screen(viewer, stream, catchUp.sentTo);
+    if (now >= due || quiet >= QUIET_MS) {
+      // nothing came since its last screen (a key typed after it): that is the screen as it is
+      if (catchUp.sentTo === stream.scrollback.end) return this.#missed(viewer, catchUp, stream);
+      catchUp.skipping = true;
+      return this.send.screen(viewer, stream, catchUp.sentTo);
+    }
     // looked at again when it is due, or when the output may have gone quiet, whichever comes first
     catchUp.wait = setTimeout(() => {
       catchUp.wait = undefined;
@@ -73,7 +79,7 @@ export class CatchUps {
     }, Math.min(due - now, QUIET_MS - quiet));
   }
 
-  /** Its screen (as of `to`, read from the scrollback at `readAt`) was sent: it goes on from `to` with what came since, as much as fits now. */
+  /** Its screen (as of `to`, read from the scrollback at `readAt`) was sent: it goes on from `to` with what came since, as above. */
   screenSent(viewer: Viewer, catchUp: CatchUp, stream: SessionStream, to: number, readAt: number): void {
     const now = this.now();
     catchUp.sentTo = to;
@@ -82,7 +88,7 @@ export class CatchUps {
     // behind since the build read the scrollback: a key typed during the build (Ctrl-C) still skips it to the next screen
     catchUp.behindSince = readAt;
     catchUp.typedAt = undefined;
-    if (this.#skipped(catchUp, stream)) this.acked(viewer, stream);
+    if (this.#skipped(catchUp, stream) || catchUp.skipping) this.acked(viewer, stream);
     else this.#missed(viewer, catchUp, stream);
   }
 
@@ -97,6 +103,17 @@ export class CatchUps {
     return catchUp.sentTo < stream.scrollback.start || this.#typed(catchUp, stream);
   }
 
+  /**
+   * Whether all it missed goes in one stretch now. After a screen, what came since goes as it came
+   * only then; otherwise it is skipped to the next screen too, once due or once the output is
+   * quiet: 64 KiB of `yes` is 21,000 lines, which held a page's main thread for 250-440 ms (and the
+   * Ctrl-C typed meanwhile with it), and after Ctrl-C the flood's tail still on its way (300 KB in
+   * figure 8) reached the page line by line after the prompt's screen.
+   */
+  #fitsAtOnce(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): boolean {
+    return stream.scrollback.end - catchUp.sentTo <= this.watermarks.highWatermark - viewer.unacked;
+  }
+
   #typed(catchUp: CatchUp, stream: SessionStream): boolean {
     return stream.lastInputAt >= catchUp.behindSince; // a key in the same instant counts
   }
@@ -109,6 +126,9 @@ export class CatchUps {
     const stretch = scrollback.since(catchUp.sentTo, catchUp.sentTo + room);
     if (stretch.bytes.length) this.send.replay(viewer, stretch);
     catchUp.sentTo += stretch.bytes.length;
-    if (catchUp.sentTo === scrollback.end) catchUp.state = 'live';
+    if (catchUp.sentTo === scrollback.end) {
+      catchUp.state = 'live';
+      catchUp.skipping = false;
+    }
   }
 }

@@ -2,7 +2,8 @@
 // sooner than three times its last build took, so one viewer keeps at most a quarter of a core
 // building screens; but at once when the output has gone quiet (Ctrl-C ended the flood: the
 // screen with the prompt is wanted now); and after a key typed while behind, once the output is
-// quiet or 250 ms after the key, whichever is first. On a clock the test sets; no time is asserted.
+// quiet or 250 ms after the key, whichever is first. After a screen, what came since goes as it
+// came only if all of it fits at once, else the next screen. On a clock the test sets; no time is asserted.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { CatchUps } from '../../src/server/catch-up.ts';
@@ -14,7 +15,8 @@ const watermarks = { highWatermark: 1024, lowWatermark: 256 };
 /** A viewer behind by more than the high watermark, its last screen built in 100 ms at t = 1000. */
 function behind(now: { t: number }) {
   const screens: number[] = [];
-  const catchUps = new CatchUps(watermarks, { replay: () => assert.unreachable('what it missed does not fit'), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
+  const replays: number[] = [];
+  const catchUps = new CatchUps(watermarks, { replay: (_v, stretch) => void replays.push(stretch.bytes.length), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
   const scrollback = new Scrollback(1024); // what it missed has left it: a flood
   scrollback.append(new Uint8Array(4000).fill(121), 'stdout');
   const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t, lastInputAt: -Infinity } as SessionStream;
@@ -23,7 +25,7 @@ function behind(now: { t: number }) {
   now.t = 1000;
   stream.lastOutputAt = 1000; // the flood goes on
   catchUps.screenSent(viewer, viewer.catchUp, stream, 100, 900); // built from 900 to 1000: the next no sooner than 1300
-  return { catchUps, stream, viewer, screens };
+  return { catchUps, stream, viewer, screens, replays };
 }
 
 /** Forgets the timer that would look at the viewer again: the test looks itself, at the times it sets. */
@@ -34,8 +36,9 @@ function settle(viewer: Viewer): void {
 
 test('under a flood, the next screen waits for three times the last build', () => {
   const now = { t: 0 };
-  const { catchUps, stream, viewer, screens } = behind(now);
+  const { catchUps, stream, viewer, screens, replays } = behind(now);
   assert.equal(screens, [], 'not at once: the output is still coming');
+  assert.equal(replays, [], 'what it missed has left the scrollback');
   assert.ok(viewer.catchUp!.wait, 'it is looked at again later');
   settle(viewer);
   now.t = 1200;
@@ -104,6 +107,47 @@ test('keys that keep coming do not put the screen off: it is due 250 ms after th
   }
   assert.equal(screens, [100]);
   assert.is(now.t, 1664, 'at the first look 250 ms after the first key');
+});
+
+test('after a screen, what came since goes as it came only if all of it fits at once; if not, it is skipped to the next screen once quiet', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens, replays } = behind(now);
+  settle(viewer);
+  now.t = 1400;
+  stream.lastOutputAt = 1360; // quiet: the flood ended (Ctrl-C)
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100]);
+  // built from 1400 to 1420; the flood's tail, still on its way, came meanwhile: held, but more than fits at once
+  stream.scrollback.append(new Uint8Array(900).fill(121), 'stdout');
+  stream.lastOutputAt = 1415;
+  viewer.unacked = 200; // the screen, not drawn yet
+  now.t = 1420;
+  catchUps.screenSent(viewer, viewer.catchUp!, stream, 4000, 1400);
+  assert.equal(replays, [], 'not line by line');
+  settle(viewer);
+  now.t = 1450;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, [100, 4000], 'quiet: the next screen, from where the first ended');
+  // built from 1450 to 1470; a prompt came meanwhile: it fits, and goes as it came
+  stream.scrollback.append(new Uint8Array(50).fill(36), 'stdout');
+  now.t = 1470;
+  viewer.unacked = 0;
+  catchUps.screenSent(viewer, viewer.catchUp!, stream, 4900, 1450);
+  assert.equal(replays, [50]);
+  assert.is(viewer.catchUp!.state, 'live');
+});
+
+test('a key typed, and nothing came since the last screen: live again at once the output is quiet, without a screen more', () => {
+  const now = { t: 0 };
+  const { catchUps, stream, viewer, screens } = behind(now);
+  settle(viewer);
+  viewer.catchUp!.sentTo = stream.scrollback.end; // its last screen is the screen as it is
+  now.t = 1400;
+  stream.lastInputAt = 1390;
+  stream.lastOutputAt = 1360;
+  catchUps.acked(viewer, stream);
+  assert.equal(screens, []);
+  assert.is(viewer.catchUp!.state, 'live');
 });
 
 test.run();

@@ -3,7 +3,8 @@
 // test emits at exact moments: it never pauses the producer; past the high watermark it gets no
 // live frames; once it has drawn down to the low watermark it gets what it missed, a stretch at a
 // time, while the scrollback still holds it; once it does not (a flood), or someone typed since it
-// fell behind (Ctrl-C), the screen as it is, with what it skipped said, then live output again. A
+// fell behind (Ctrl-C), the screen as it is, with what it skipped said, then what came since if it
+// all fits at once (else the next screen), then live output again. A
 // viewer that does not opt in beside it still pauses the producer as before, and so does one that
 // asks for it without acks or on a session without a TTY.
 import { test } from '../support/test.ts';
