@@ -6,13 +6,15 @@
 // screen as it is now only when that can no longer be, or is no longer wanted: what it missed has
 // left the scrollback (a flood like `yes`), or someone typed since it fell behind (Ctrl-C under a
 // flood: the prompt is wanted, not the megabytes before it). Once skipped, until it has missed
-// nothing, what comes after a screen reaches it as it came only if all of it fits at once; if not,
-// it is skipped to the next screen too. What it skipped is kept only if the terminal is recorded.
+// nothing, what comes after a screen reaches it as it came only if it draws no more lines than a
+// screen does; if not, it is skipped to the next screen too. What it skipped is kept only if the
+// terminal is recorded.
 // The data plane (data-plane.ts) sends; this decides.
 import type { Scrollback } from './scrollback.ts';
+import { SCREEN_HISTORY_ROWS } from './screen.ts';
 import type { CatchUp, SessionStream, Viewer } from './stream-viewers.ts';
 
-/** a viewer's next screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (one from a 1 MiB scrollback of `yes` takes 15-70 ms on a busy 2-core machine) */
+/** a viewer's next screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (one from a 1 MiB scrollback of `yes` takes 12-72 ms on a busy 2-core machine) */
 const BUILD_SPACING = 3;
 /**
  * ... but not once the output has been quiet this long: the flood is over (Ctrl-C), and the screen
@@ -61,7 +63,7 @@ export class CatchUps {
   acked(viewer: Viewer, stream: SessionStream): void {
     const catchUp = viewer.catchUp!;
     if (catchUp.state !== 'behind' || catchUp.wait || viewer.unacked > this.watermarks.lowWatermark) return;
-    if (!this.#skipped(catchUp, stream) && (!catchUp.skipping || this.#fitsAtOnce(viewer, catchUp, stream))) return this.#missed(viewer, catchUp, stream);
+    if (!this.#skipped(catchUp, stream) && (!catchUp.skipping || this.#fewLines(catchUp, stream))) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
     if (this.#typed(catchUp, stream)) catchUp.typedAt ??= stream.lastInputAt;
@@ -104,14 +106,15 @@ export class CatchUps {
   }
 
   /**
-   * Whether all it missed goes in one stretch now. After a screen, what came since goes as it came
-   * only then; otherwise it is skipped to the next screen too, once due or once the output is
-   * quiet: 64 KiB of `yes` is 21,000 lines, which held a page's main thread for 250-440 ms (and the
-   * Ctrl-C typed meanwhile with it), and after Ctrl-C the flood's tail still on its way (300 KB in
-   * figure 8) reached the page line by line after the prompt's screen.
+   * Whether what it missed draws no more lines than a screen does. After a screen, what came since
+   * goes as it came only then; otherwise it is skipped to the next screen too, once due or once the
+   * output is quiet: 64 KiB of `yes` is 21,000 lines, which held a page's main thread for 250-440 ms
+   * (and the Ctrl-C typed meanwhile with it), and after Ctrl-C the flood's tail still on its way
+   * (300 KB in figure 8) reached the page line by line after the prompt's screen. A steady stream
+   * the page can keep up with stays under it, and the page goes live again.
    */
-  #fitsAtOnce(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): boolean {
-    return stream.scrollback.end - catchUp.sentTo <= this.watermarks.highWatermark - viewer.unacked;
+  #fewLines(catchUp: CatchUp, stream: SessionStream): boolean {
+    return stream.scrollback.lineFeedsSince(catchUp.sentTo, SCREEN_HISTORY_ROWS) <= SCREEN_HISTORY_ROWS;
   }
 
   #typed(catchUp: CatchUp, stream: SessionStream): boolean {

@@ -49,6 +49,19 @@ export class Scrollback {
     this.#trim();
   }
 
+  /** How many line feeds are held from `from` on, counted up to `atMost` + 1 (enough to say "more than"), without copying. */
+  lineFeedsSince(from: number, atMost: number): number {
+    let count = 0;
+    let offset = this.#start;
+    for (const chunk of this.#chunks) {
+      for (let at = chunk.indexOf(0x0a, Math.max(0, from - offset)); at >= 0; at = chunk.indexOf(0x0a, at + 1)) {
+        if (++count > atMost) return count;
+      }
+      offset += chunk.length;
+    }
+    return count;
+  }
+
   /** Bytes from `from` (clamped to what is held) to `to` (the end); `runs` says which stream each stretch of them came on. */
   since(from: number, to = this.end): { from: number; bytes: Uint8Array; runs: ReplayRun[] } {
     const start = Math.min(Math.max(from, this.#start), this.end);

@@ -28,7 +28,7 @@ export interface CatchUp {
   behindSince: number;
   /** the first key typed since it fell behind: its screen is due TYPED_WAIT_MS after it, however many keys follow */
   typedAt?: number;
-  /** it was skipped to a screen and has missed something since: what came after it goes only if all of it fits at once */
+  /** it was skipped to a screen and is not live again yet: what came after it goes only if it draws no more lines than a screen */
   skipping?: boolean;
   /** its next screen is built no sooner than this (performance.now()) */
   notBefore: number;

@@ -3,7 +3,7 @@
 // building screens; but at once when the output has gone quiet (Ctrl-C ended the flood: the
 // screen with the prompt is wanted now); and after a key typed while behind, once the output is
 // quiet or 250 ms after the key, whichever is first. After a screen, what came since goes as it
-// came only if all of it fits at once, else the next screen. On a clock the test sets; no time is asserted.
+// came only if it draws no more lines than a screen, else the next screen. On a clock the test sets; no time is asserted.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { CatchUps } from '../../src/server/catch-up.ts';
@@ -109,32 +109,38 @@ test('keys that keep coming do not put the screen off: it is due 250 ms after th
   assert.is(now.t, 1664, 'at the first look 250 ms after the first key');
 });
 
-test('after a screen, what came since goes as it came only if all of it fits at once; if not, it is skipped to the next screen once quiet', () => {
-  const now = { t: 0 };
-  const { catchUps, stream, viewer, screens, replays } = behind(now);
-  settle(viewer);
-  now.t = 1400;
-  stream.lastOutputAt = 1360; // quiet: the flood ended (Ctrl-C)
+test('after a screen, what came since goes as it came only if it draws no more lines than a screen; if more, it is skipped to the next screen once quiet', () => {
+  const now = { t: 1000 };
+  const screens: number[] = [];
+  const replays: number[] = [];
+  const catchUps = new CatchUps(watermarks, { replay: (_v, stretch) => void replays.push(stretch.bytes.length), screen: (_v, _s, from) => void screens.push(from), shown: () => true }, () => now.t);
+  const scrollback = new Scrollback(64 * 1024); // holds all of it: only the lines decide
+  const lines = (count: number) => new TextEncoder().encode('y\r\n'.repeat(count));
+  scrollback.append(lines(100));
+  const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 960, lastInputAt: -Infinity } as SessionStream;
+  const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
+  viewer.catchUp = catchUps.start(0);
+  stream.lastInputAt = 1005; // Ctrl-C while behind
+  now.t = 1010;
   catchUps.acked(viewer, stream);
-  assert.equal(screens, [100]);
-  // built from 1400 to 1420; the flood's tail, still on its way, came meanwhile: held, but more than fits at once
-  stream.scrollback.append(new Uint8Array(900).fill(121), 'stdout');
-  stream.lastOutputAt = 1415;
-  viewer.unacked = 200; // the screen, not drawn yet
-  now.t = 1420;
-  catchUps.screenSent(viewer, viewer.catchUp!, stream, 4000, 1400);
+  assert.equal(screens, [0], 'quiet since the key: its screen');
+  // built from 1010 to 1020; the flood's tail, still on its way, came meanwhile: 1200 lines
+  scrollback.append(lines(1200));
+  stream.lastOutputAt = 1015;
+  now.t = 1020;
+  catchUps.screenSent(viewer, viewer.catchUp, stream, 300, 1010);
   assert.equal(replays, [], 'not line by line');
   settle(viewer);
-  now.t = 1450;
+  now.t = 1050;
   catchUps.acked(viewer, stream);
-  assert.equal(screens, [100, 4000], 'quiet: the next screen, from where the first ended');
-  // built from 1450 to 1470; a prompt came meanwhile: it fits, and goes as it came
-  stream.scrollback.append(new Uint8Array(50).fill(36), 'stdout');
-  now.t = 1470;
-  viewer.unacked = 0;
-  catchUps.screenSent(viewer, viewer.catchUp!, stream, 4900, 1450);
-  assert.equal(replays, [50]);
-  assert.is(viewer.catchUp!.state, 'live');
+  assert.equal(screens, [0, 300], 'quiet again: the next screen, from where the first ended');
+  // built from 1050 to 1060; the prompt came meanwhile: two lines go as they came, and it is live
+  scrollback.append(new TextEncoder().encode('^C\r\nP> '));
+  now.t = 1060;
+  catchUps.screenSent(viewer, viewer.catchUp, stream, 3900, 1050);
+  assert.equal(replays, [7]);
+  assert.is(viewer.catchUp.state, 'live');
+  assert.equal(screens, [0, 300]);
 });
 
 test('a key typed, and nothing came since the last screen: live again at once the output is quiet, without a screen more', () => {

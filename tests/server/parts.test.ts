@@ -92,6 +92,18 @@ test('scrollback: a replay says which stream each stretch of bytes came on', () 
   assert.is(new TextDecoder().decode(sb.since(0).bytes), 'GHijklmnop');
 });
 
+test('scrollback: line feeds held from an offset, across chunks, counted only as far as asked', () => {
+  const sb = new Scrollback(1024);
+  sb.append(bytes('a\nb\n'));
+  sb.append(bytes('c\nd'));
+  sb.append(bytes('\n\n'));
+  assert.is(sb.lineFeedsSince(0, 100), 5);
+  assert.is(sb.lineFeedsSince(2, 100), 4, 'from the second line on');
+  assert.is(sb.lineFeedsSince(5, 100), 3, 'from inside the second chunk');
+  assert.is(sb.lineFeedsSince(sb.end, 100), 0);
+  assert.is(sb.lineFeedsSince(0, 2), 3, 'stops one past what was asked');
+});
+
 test('token bucket: bursts, then the rate', () => {
   let now = 0;
   const bucket = new TokenBucket(10, 20, () => now);
