@@ -45,12 +45,14 @@ if (role) {
   if (events) {
     const connect = net.Socket.prototype.connect;
     net.Socket.prototype.connect = function () { stamp(undefined, 'connect()', -1, 0); return connect.apply(this, arguments); };
-    const http = require('node:http');
-    const serverEmit = http.Server.prototype.emit;
-    http.Server.prototype.emit = function (event, request) {
-      if (event === 'request' || event === 'upgrade') stamp(request.socket, event, -1, 0, request.method + ' ' + request.url.slice(0, 60));
-      return serverEmit.apply(this, arguments);
-    };
+    // the server's page side is http, the sandbox's API server https (a tls.Server, not an http.Server)
+    for (const { Server } of [require('node:http'), require('node:https')]) {
+      const serverEmit = Server.prototype.emit;
+      Server.prototype.emit = function (event, request) {
+        if (event === 'request' || event === 'upgrade') stamp(request.socket, event, -1, 0, request.method + ' ' + request.url.slice(0, 60));
+        return serverEmit.apply(this, arguments);
+      };
+    }
     const { ChildProcess } = require('node:child_process');
     const spawn = ChildProcess.prototype.spawn;
     ChildProcess.prototype.spawn = function (options) {
@@ -59,7 +61,12 @@ if (role) {
     };
   }
   fs.writeFileSync(${JSON.stringify(dir)} + '/' + role + '.pid', String(process.pid));
-  process.on('SIGUSR2', () => fs.writeFileSync(${JSON.stringify(dir)} + '/' + role + '.json', JSON.stringify(stamps)));
+  // written whole under another name, then renamed: the bench never reads half a file
+  process.on('SIGUSR2', () => {
+    const file = ${JSON.stringify(dir)} + '/' + role + '.json';
+    fs.writeFileSync(file + '.part', JSON.stringify(stamps));
+    fs.renameSync(file + '.part', file);
+  });
 }
 `;
 
