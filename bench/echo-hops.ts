@@ -9,7 +9,8 @@
 // p99 in the same run. Not a figure: it attributes figure 1's tail before anything is changed.
 import { readFileSync, readdirSync } from 'node:fs';
 import process from 'node:process';
-import { installHopProbe, type Stamp } from './hop-probe.ts';
+import { quantile } from './harness.ts';
+import { firstStamp, installHopProbe, type Stamp } from './hop-probe.ts';
 import { rawThen, readUntil, startBenchApp, type BenchTerminal } from './terminals.ts';
 
 const count = Number(process.argv[2] ?? 2000);
@@ -67,16 +68,9 @@ function timedRoundTrips(term: BenchTerminal, n: number): Promise<Trip[]> {
 }
 
 const ms = (ns: number) => ns / 1e6;
-const quantile = (values: number[], q: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * q))];
-};
 
-/** The first stamp in [from, to) that matches. */
-function first(stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean): number | undefined {
-  for (const s of stamps) if (s[0] >= from && s[0] < to && match(s)) return s[0];
-  return undefined;
-}
+/** When the first stamp in [from, to) that matches was taken. */
+const first = (stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean): number | undefined => firstStamp(stamps, from, to, match)?.[0];
 function last(stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean): number | undefined {
   let found: number | undefined;
   for (const s of stamps) if (s[0] >= from && s[0] < to && match(s)) found = s[0];

@@ -6,7 +6,8 @@
 // stamps, and each part's median and p90 printed, then one exec's whole timeline (the median one).
 // The first exec is reported apart: it finds no pod watch on its namespace and starts one.
 import process from 'node:process';
-import { installHopProbe, type Stamp } from './hop-probe.ts';
+import { quantile } from './harness.ts';
+import { firstStamp, installHopProbe, type Stamp } from './hop-probe.ts';
 import { attachTerminal, inTarget, readUntil, startBenchApp } from './terminals.ts';
 
 const count = Number(process.argv[2] ?? 30);
@@ -43,7 +44,7 @@ try {
   const sandbox = await probe.stampsOf('sandbox');
   const serverPort = Number(new URL(bench.app.url).port);
   const within = (stamps: Stamp[], from: number, to: number) => stamps.filter((s) => s[0] >= from && s[0] <= to);
-  const firstOf = (stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean) => within(stamps, from, to).find(match)?.[0];
+  const firstOf = (stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean) => firstStamp(stamps, from, to, match)?.[0];
 
   const parts = [
     'page: POST sent → the server has the request',
@@ -59,7 +60,7 @@ try {
   const cut = (e: Exec) => {
     const request = firstOf(server, e.post, e.firstByte, (s) => s[1] === 'request' && s[6]!.includes('/exec'));
     const connect = request && firstOf(server, request, e.firstByte, (s) => s[1] === 'connect()');
-    const secure = connect ? within(server, connect, e.firstByte).find((s) => s[1] === 'secureConnect') : undefined;
+    const secure = connect ? firstStamp(server, connect, e.firstByte, (s) => s[1] === 'secureConnect') : undefined;
     const port = secure?.[2]; // the server's end of the exec connection
     const upgraded = secure && firstOf(server, secure[0], e.firstByte, (s) => s[1] === 'in' && s[2] === port && s[6]!.startsWith('HTTP/1.1 101'));
     const output = upgraded && firstOf(sandbox, upgraded, e.firstByte, (s) => s[1] === 'in' && !s[2] && s[6]!.startsWith('hi'));
@@ -76,7 +77,6 @@ try {
     for (const s of stamps.filter((x) => x[1] === 'spawn()')) total += (stamps.find((x) => x[1] === 'spawned' && x[0] >= s[0])?.[0] ?? s[0]) - s[0];
     return total;
   };
-  const quantile = (values: number[], q: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * q))];
 
   const [cold, ...warm] = execs;
   console.log(`first exec (starts the pod watch): ${ms(cold.firstByte - cold.post)} ms; the ${warm.length} after it: median ${ms(quantile(warm.map((e) => e.firstByte - e.post), 0.5))} ms`);

@@ -13,6 +13,12 @@ import process from 'node:process';
 /** `first`: a socket chunk's first byte (a WebSocket frame's opcode byte); -1 for a string or an event. */
 export type Stamp = [t: number, kind: string, localPort: number, remotePort: number, first: number, length: number, label?: string];
 
+/** The first stamp in [from, to) that matches. */
+export function firstStamp(stamps: Stamp[], from: number, to: number, match: (s: Stamp) => boolean): Stamp | undefined {
+  for (const s of stamps) if (s[0] >= from && s[0] < to && match(s)) return s;
+  return undefined;
+}
+
 export interface HopProbe {
   /** the pid of the process that plays `role` ('server', 'sandbox') */
   pidOf(role: string): number;
