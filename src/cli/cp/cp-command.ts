@@ -8,7 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { localEntries } from '../../files/local-entries.ts';
@@ -73,7 +73,7 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
       await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
       // The archive's end is not the answer's: the server cuts the answer when the container's
       // tar fails after writing it all (a file it could not read), and that must not pass as whole.
-      if (!res.complete) await closed(res);
+      if (!res.complete) await readToClose(res, gunzip);
       if (!res.complete) throw new Error('cut off');
     } catch (error) {
       if (error instanceof TarError) throw error;
@@ -100,8 +100,14 @@ function absolute(path: string): string {
   return path;
 }
 
-/** Resolves once the answer's connection is closed, at once when it already is (its 'close' may have come and gone). */
-function closed(res: IncomingMessage): Promise<void> {
+/**
+ * Reads what is left of the answer (past the archive's end) and resolves once it is closed, at once
+ * when it already is (its 'close' may have come and gone). The answer is unpiped from the gunzip the
+ * extraction has just destroyed first: piped, it would be paused again by that pipe's teardown and
+ * never end, and the connection, back in the agent's pool, would no longer hold the process open.
+ */
+function readToClose(res: IncomingMessage, from: Writable): Promise<void> {
+  res.unpipe(from);
   if (res.closed || res.destroyed) return Promise.resolve();
   return new Promise<void>((resolve) => res.once('close', resolve).resume());
 }
