@@ -48,7 +48,7 @@ export async function startCluster(): Promise<PgCluster> {
   const folder = mkdtempSync(join(tmpdir(), 'octant-exec-pg-'));
   const data = join(folder, 'data');
   const killNow = () => killServer(data);
-  atRunEnd(() => {
+  const forgetRunEnd = atRunEnd(() => {
     killNow();
     rmSync(folder, { recursive: true, force: true });
   });
@@ -99,6 +99,7 @@ export async function startCluster(): Promise<PgCluster> {
     async remove() {
       if (existsSync(join(data, 'postmaster.pid'))) await stop().catch(killNow);
       rmSync(folder, { recursive: true, force: true });
+      forgetRunEnd(); // one run holds many test files' clusters: a removed one leaves no exit listener
     },
   };
 }
