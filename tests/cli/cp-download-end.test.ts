@@ -30,7 +30,7 @@ async function archive(): Promise<Buffer> {
 /** A stand-in server answering every download with `gz`, its last bytes sent by `finish` after a pause. */
 async function withSlowEnd(finish: (res: ServerResponse, rest: Buffer) => void, body: (url: string) => Promise<void>): Promise<void> {
   const gz = await archive();
-  const server = createServer((req, res) => {
+  const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/gzip' });
     res.write(gz.subarray(0, gz.length - TRAILER_BYTES));
     setTimeout(() => finish(res, gz.subarray(gz.length - TRAILER_BYTES)), 500);
