@@ -3,6 +3,7 @@
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream';
 
 const contentTypes: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -84,7 +85,8 @@ export class StaticUi {
       'Cache-Control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=3600',
     });
     if (head) res.end();
-    else createReadStream(file).on('error', () => res.destroy()).pipe(res);
+    // pipeline, not pipe: a browser that goes away mid-file must close the file too (pipe would only pause it, its fd held)
+    else pipeline(createReadStream(file), res, () => {});
     return true;
   }
 }

@@ -1,12 +1,14 @@
-// `octant-exec cp` downloading a directory when the archive's end comes before the answer's: the
-// extraction stops at the tar's end-of-archive block, and the command must still read the rest of
-// the answer (gzip trailer, padding) to its end and exit 0, or exit 1 if the answer is then cut.
-// A server that holds back the gzip trailer makes that order certain (with the real server it is a
-// race: it was seen as an exit with no answer, code 13, an await left with nothing to wake it).
+// `octant-exec cp` downloading a directory when the archive's end is not the answer's: the
+// extraction stops at the tar's end-of-archive block (or at an entry it refuses), and the command
+// must still read the rest of the answer (gzip trailer, padding) to its end and exit 0, exit 1 if
+// the answer is then cut, and never wait on an answer the server keeps open. A stand-in server
+// makes each order certain; with the real server they are races (one was seen as an exit with no
+// word, code 13: an await left with nothing to wake it).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -15,26 +17,30 @@ import { withTempDir } from '../support/temp-dir.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 
 const TRAILER_BYTES = 8; // gzip's CRC32 and length: everything of the tar is out before them
+const BODY = Buffer.from('held back\n');
 
-async function archive(): Promise<Buffer> {
-  const body = Buffer.from('held back\n');
-  const entries: WriteEntry[] = [
+/** A gzipped tar of site/ holding `entries` after site/a.txt, then `after` (bytes past the end-of-archive). */
+async function archive(entries: WriteEntry[] = [], after = new Uint8Array(0)): Promise<Buffer> {
+  const all: WriteEntry[] = [
     { name: 'site', type: 'directory', mode: 0o755, mtime: 0 },
-    { name: 'site/a.txt', type: 'file', mode: 0o644, mtime: 0, size: body.length, body: (async function* () { yield body; })() },
+    { name: 'site/a.txt', type: 'file', mode: 0o644, mtime: 0, size: BODY.length, body: (async function* () { yield BODY; })() },
+    ...entries,
   ];
   const chunks: Uint8Array[] = [];
-  for await (const chunk of writeTar(entries)) chunks.push(chunk);
-  return gzipSync(Buffer.concat(chunks));
+  for await (const chunk of writeTar(all)) chunks.push(chunk);
+  return gzipSync(Buffer.concat([...chunks, after]));
 }
 
-/** A stand-in server answering every download with `gz`, its last bytes sent by `finish` after a pause. */
-async function withSlowEnd(finish: (res: ServerResponse, rest: Buffer) => void, body: (url: string) => Promise<void>): Promise<void> {
-  const gz = await archive();
+/**
+ * A stand-in server answering every download with what `send` writes. It never times out a
+ * connection: an answer the command leaves unread holds it until the test's deadline.
+ */
+async function withServer(send: (res: ServerResponse) => void, body: (url: string) => Promise<void>): Promise<void> {
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/gzip' });
-    res.write(gz.subarray(0, gz.length - TRAILER_BYTES));
-    setTimeout(() => finish(res, gz.subarray(gz.length - TRAILER_BYTES)), 500);
+    send(res);
   });
+  server.keepAliveTimeout = 0;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   try {
     await body(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
@@ -44,29 +50,57 @@ async function withSlowEnd(finish: (res: ServerResponse, rest: Buffer) => void, 
   }
 }
 
+/** All of `gz` but its trailer now, then `finish` with the trailer after a pause. */
+const trailerLater = (gz: Buffer, finish: (res: ServerResponse, rest: Buffer) => void) => (res: ServerResponse) => {
+  res.write(gz.subarray(0, gz.length - TRAILER_BYTES));
+  setTimeout(() => finish(res, gz.subarray(gz.length - TRAILER_BYTES)), 500);
+};
+
 const download = (url: string, dst: string) => runCli(['cp', 'web:/srv/site', dst], 30_000, { env: { OCTANT_EXEC_URL: url, OCTANT_EXEC_TOKEN: 't' } });
 
 test('the answer ends after the archive does: the command waits for it and exits 0', async () => {
-  await withSlowEnd(
-    (res, rest) => res.end(rest),
-    (url) =>
-      withTempDir(async (dir) => {
-        const run = await download(url, join(dir, 'back'));
-        assert.is(run.code, 0, run.stderr);
-        assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), 'held back\n');
-      }),
+  const gz = await archive();
+  await withServer(trailerLater(gz, (res, rest) => res.end(rest)), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 0, run.stderr);
+      assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), BODY.toString());
+    }),
   );
 });
 
 test('the answer is cut after the archive ends: the command says so and exits 1', async () => {
-  await withSlowEnd(
-    (res) => res.destroy(),
-    (url) =>
-      withTempDir(async (dir) => {
-        const run = await download(url, join(dir, 'back'));
-        assert.is(run.code, 1, run.stderr);
-        assert.match(run.stderr, /was cut off/);
-      }),
+  const gz = await archive();
+  await withServer(trailerLater(gz, (res) => res.destroy()), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /was cut off/);
+    }),
+  );
+});
+
+test('data past the archive, the answer whole at once and its connection kept: read to its end, exit 0', async () => {
+  // the extraction stops with its gunzip full of what follows (random bytes do not shrink), the
+  // answer paused behind it: it must still be read to its end, not left to the server to close
+  const gz = await archive([], randomBytes(48 * 1024));
+  await withServer((res) => res.end(gz), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 0, run.stderr);
+      assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), BODY.toString());
+    }),
+  );
+});
+
+test('an entry refused while the answer stays open: the command says why and exits 1 at once', async () => {
+  const gz = await archive([{ name: 'site/out', type: 'symlink', mode: 0o777, mtime: 0, linkname: '/etc' }]);
+  await withServer((res) => res.write(gz), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /symlink to "\/etc", outside the destination: refused/);
+    }),
   );
 });
 

@@ -73,9 +73,10 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
       await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
       // The archive's end is not the answer's: the server cuts the answer when the container's
       // tar fails after writing it all (a file it could not read), and that must not pass as whole.
-      if (!res.complete) await readToClose(res, gunzip);
+      await readToClose(res, gunzip);
       if (!res.complete) throw new Error('cut off');
     } catch (error) {
+      res.destroy(); // left piped into the stopped extraction, it would hold the process until the server let go
       if (error instanceof TarError) throw error;
       throw new ServerError(`the download of ${remote.path} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
     }
@@ -104,7 +105,9 @@ function absolute(path: string): string {
  * Reads what is left of the answer (past the archive's end) and resolves once it is closed, at once
  * when it already is (its 'close' may have come and gone). The answer is unpiped from the gunzip the
  * extraction has just destroyed first: piped, it would be paused again by that pipe's teardown and
- * never end, and the connection, back in the agent's pool, would no longer hold the process open.
+ * never end: its connection would then hold the process until the server closed it, or, had the
+ * answer not been complete yet, go back to the agent's pool once it was and hold nothing, so that
+ * the process ended with the command unfinished (Node's exit code 13).
  */
 function readToClose(res: IncomingMessage, from: Writable): Promise<void> {
   res.unpipe(from);
