@@ -88,6 +88,9 @@ export async function startReplicaPrograms(count: number, moreArgs: (ports: numb
         method,
         headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      }).catch((error: Error) => {
+        // "fetch failed" alone says nothing: which replica, why, and whether it is still running
+        throw new Error(`${method} ${base}${path}: ${error.message} (${String((error.cause as Error | undefined)?.message ?? error.cause ?? 'no cause given')}); the replicas: ${replicas.map(describeReplica).join('; ')}`);
       });
       return { status: response.status, json: await response.json().catch(() => ({})) };
     };
@@ -96,4 +99,11 @@ export async function startReplicaPrograms(count: number, moreArgs: (ports: numb
     await close();
     throw error;
   }
+}
+
+/** A replica's state for a failure's message: running or how it ended, and the end of what it wrote to stderr. */
+function describeReplica(replica: ReplicaProgram): string {
+  const { exitCode, signalCode } = replica.cli.child;
+  const state = exitCode === null && signalCode === null ? 'running' : `ended (${signalCode ?? `exit ${exitCode}`})`;
+  return `${replica.port} ${state}, stderr ${JSON.stringify(replica.cli.stderr().slice(-1500))}`;
 }
