@@ -17,6 +17,7 @@ import { withTransaction } from '../events/postgres/transaction.ts';
 import { checkCast, type ReadCast } from './cast-file.ts';
 import { PgCastSink } from './pg-cast-sink.ts';
 import type { CastSink, RecordingStorage } from './recording-storage.ts';
+import { checkOut } from '../events/postgres/checked-out.ts';
 
 export interface PgRecordingsOptions {
   url: string;
@@ -116,14 +117,14 @@ export class PgRecordings implements RecordingStorage {
   }
 
   async read(name: string, maxBytes: number): Promise<ReadCast | undefined> {
-    const client = await this.#reads.connect();
+    const { client, release } = await checkOut(this.#reads);
     let open = true;
     const close = async () => {
       if (!open) return;
       open = false;
       let broken: Error | undefined;
       await client.query('COMMIT').catch((error: Error) => (broken = error));
-      client.release(broken);
+      release(broken);
     };
     try {
       await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');

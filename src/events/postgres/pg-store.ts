@@ -21,6 +21,7 @@ import { migrate } from './schema.ts';
 import { compactionBase, putSnapshot, readStart } from './snapshots.ts';
 import { Tail } from './tail.ts';
 import { WriteQueue } from './write-queue.ts';
+import { checkOut } from './checked-out.ts';
 
 export interface PgStoreOptions {
   /** postgres://USER:PASSWORD@HOST:PORT/DATABASE */
@@ -91,11 +92,11 @@ export class PgStore implements SharedStore {
     // An idle connection the server dropped: the next query on the pool finds out and says so.
     pool.on('error', () => {});
     try {
-      const client = await pool.connect();
+      const { client, release } = await checkOut(pool);
       try {
         await migrate(client);
       } finally {
-        client.release();
+        release();
       }
       const { rows } = await pool.query<{ shared_key: Uint8Array }>('SELECT shared_key FROM meta');
       const replica = await leases.register(pool, { advertise: settings.advertise, leaseMs: settings.leaseMs, sleep });

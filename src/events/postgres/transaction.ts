@@ -1,9 +1,10 @@
-// One transaction on a pooled connection. A connection whose ROLLBACK fails is broken (the server
-// went away mid-transaction): it is destroyed rather than given back to the pool.
+// One transaction on a pooled connection. A connection whose ROLLBACK fails, or that the server
+// ended mid-transaction, is broken: it is destroyed rather than given back to the pool.
 import type { Pool, PoolClient } from 'pg';
+import { checkOut } from './checked-out.ts';
 
 export async function withTransaction<T>(pool: Pool, body: (client: PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
+  const { client, release } = await checkOut(pool);
   let broken: Error | undefined;
   try {
     await client.query('BEGIN');
@@ -14,6 +15,6 @@ export async function withTransaction<T>(pool: Pool, body: (client: PoolClient) 
     await client.query('ROLLBACK').catch((rollback: Error) => (broken = rollback));
     throw error;
   } finally {
-    client.release(broken);
+    release(broken);
   }
 }

@@ -1,8 +1,12 @@
 // PostgreSQL stopped while replicas go on deciding things: they say once that the store does
 // not answer, keep what they append in order, and when it is back write it all, each entry once,
-// and tell every replica in one order. Past the bound, an append is refused.
+// and tell every replica in one order. Past the bound, an append is refused. A connection ended
+// while a transaction holds it fails that transaction, never the process.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
+import process from 'node:process';
+import pg from 'pg';
+import { withTransaction } from '../../../src/events/postgres/transaction.ts';
 import { PgStore } from '../../../src/events/postgres/pg-store.ts';
 import { startCluster, type PgCluster } from '../../support/postgres.ts';
 import { entries, entry, idOf, listening } from '../../support/shared-store-events.ts';
@@ -74,6 +78,36 @@ test('past the bound of what waits, an append is refused whole and nothing is qu
     assert.equal(seen.seen.delivered.map(idOf), ['a-0', 'a-1', 'a-2', 'a-3', 'a-4']);
   } finally {
     await store.close();
+  }
+});
+
+// A connection the server ends while it is out of the pool (a transaction in flight at a fast
+// shutdown, a failover, a killed backend): pg emits 'error' on it, which with nothing listening
+// is an uncaught exception that would end the replica. pg_terminate_backend sends the backend
+// what a fast shutdown sends every one.
+test('a transaction whose backend is terminated rejects; nothing is thrown past it and the pool goes on', async ({ cluster }) => {
+  const database = await cluster.createDatabase();
+  const pool = new pg.Pool({ connectionString: database, max: 2 });
+  pool.on('error', () => {}); // as the stores do: an idle connection dropped
+  const uncaught: unknown[] = [];
+  const record = (error: unknown) => uncaught.push(error);
+  process.on('uncaughtException', record);
+  try {
+    const tag = `held-${Date.now()}`;
+    const held = withTransaction(pool, (client) => client.query(`SELECT pg_sleep(30) AS "${tag}"`));
+    const outcome = held.then(() => 'committed', (error: Error) => error.message);
+    const name = new URL(database).pathname.slice(1);
+    await waitFor(async () => (await cluster.admin(name, `SELECT pid FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${tag}%`])).length === 1, 'the transaction running');
+    await cluster.admin(name, `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query LIKE $1 AND pid <> pg_backend_pid()`, [`%${tag}%`]);
+    assert.match(await outcome, /terminat/);
+    // the connection's 'error' comes after the query's rejection: give it its turns
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    assert.equal(uncaught, [], 'no uncaught exception');
+    assert.is(pool.totalCount, 0, 'the broken connection was destroyed, not given back');
+    assert.equal((await pool.query<{ one: number }>('SELECT 1 AS one')).rows, [{ one: 1 }]);
+  } finally {
+    process.off('uncaughtException', record);
+    await pool.end();
   }
 });
 
