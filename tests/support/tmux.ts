@@ -3,6 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { TMUX } from './sandbox.ts';
 import { waitFor } from './wait.ts';
+import { isRunning } from './process-tree.ts';
 
 export interface TmuxTerminal {
   /** tmux key names (`Enter`, `C-p`) or text */
@@ -39,10 +40,19 @@ export function startTmux(name: string, argv: string[], env: Record<string, stri
       ),
     kill: () => {
       try {
+        const pid = Number(tmux('display-message', '-p', '#{pid}').trim());
         tmux('kill-server');
+        // the server exits a moment after it is told: the run's look for orphans must not find it on its way out
+        waitGone(pid, 5_000);
       } catch {
         // already gone
       }
     },
   };
+}
+
+/** Blocks (kill() is synchronous) until `pid` has ended, for at most `ms`. */
+function waitGone(pid: number, ms: number): void {
+  const nap = new Int32Array(new SharedArrayBuffer(4));
+  for (const end = Date.now() + ms; isRunning(pid) && Date.now() < end; ) Atomics.wait(nap, 0, 0, 20);
 }
