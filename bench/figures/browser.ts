@@ -17,6 +17,7 @@ import { buildUi } from '../../scripts/build-ui.ts';
 import type { OctantExecOptions } from '../../src/server/app.ts';
 import type { BenchContext, Figure } from '../harness.ts';
 import { startBenchApp, TARGET } from '../terminals.ts';
+import { webglName } from '../webgl-name.ts';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const LINE = 'the quick brown fox jumps over the lazy dog 0123456789 ABCDEFGHIJ';
@@ -123,12 +124,7 @@ async function rounds(browser: Browser, url: string, renderer: 'dom' | 'webgl', 
   page.setDefaultTimeout(60_000);
   // WebGL forced: the page's Automatic setting keeps the DOM renderer on a software WebGL like this one
   if (renderer === 'webgl') await page.addInitScript(`localStorage.setItem('octant-exec.preferences', '{"renderer":"webgl"}')`);
-  // UNMASKED_RENDERER names the WebGL implementation (SwiftShader, a GPU); a browser without WebGL has none
-  const gpu = await page.evaluate(() => {
-    const gl = document.createElement('canvas').getContext('webgl2');
-    const info = gl?.getExtension('WEBGL_debug_renderer_info');
-    return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'no WebGL';
-  });
+  const gpu = await webglName(page);
   for (let round = 0; round < ctx.rounds; round++) {
     await page.goto(url);
     await page.getByRole('link', { name: TARGET.pod, exact: true }).click();

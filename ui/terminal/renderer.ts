@@ -7,8 +7,10 @@
 //
 // "Automatic" (the default) keeps the DOM renderer where the browser's WebGL is a software
 // rasterizer (SwiftShader, llvmpipe: no GPU, or a blocklisted one): there every frame is drawn on
-// the CPU, and figure 8 of bench/README.md measured the WebGL renderer at 0.31x the DOM renderer's
-// rate. The person can still force WebGL in Settings.
+// the CPU and, where the browser composites in software too (Chromium on SwiftShader does), read
+// back while the page's main thread waits: bench/renderer-alone.ts measured the WebGL renderer at
+// 0.30-0.36x the DOM renderer's rate.
+// The person can still force WebGL in Settings.
 //
 // No retry: once WebGL cannot be had on this page (no WebGL2, or a context lost that the browser
 // did not restore within the addon's 3 s) every terminal stays on the DOM renderer until the page
