@@ -1,7 +1,8 @@
 // `octant-exec cp` downloading a directory when the archive's end is not the answer's: the
 // extraction stops at the tar's end-of-archive block (or at an entry it refuses), and the command
 // must still read the rest of the answer (gzip trailer, padding) to its end and exit 0, exit 1 if
-// the answer is then cut, and never wait on an answer the server keeps open. A stand-in server
+// the answer is then cut, its gzip check fails or it goes on too long, and never wait on an answer
+// the server keeps open. A stand-in server
 // makes each order certain; with the real server they are races (one was seen as an exit with no
 // word, code 13: an await left with nothing to wake it).
 import { test } from '../support/test.ts';
@@ -15,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { runCli } from '../support/cli.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
+import { PAST_ARCHIVE_LIMIT } from '../../src/cli/cp/download-archive.ts';
 
 const TRAILER_BYTES = 8; // gzip's CRC32 and length: everything of the tar is out before them
 const BODY = Buffer.from('held back\n');
@@ -89,6 +91,30 @@ test('data past the archive, the answer whole at once and its connection kept: r
       const run = await download(url, join(dir, 'back'));
       assert.is(run.code, 0, run.stderr);
       assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), BODY.toString());
+    }),
+  );
+});
+
+test("the gzip trailer's check fails after the archive ends: the command says the download is damaged and exits 1", async () => {
+  const gz = await archive();
+  gz[gz.length - TRAILER_BYTES] ^= 0xff; // the CRC32 of the uncompressed bytes, which the tar's own checksums do not cover
+  await withServer((res) => res.end(gz), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /arrived damaged \(incorrect data check in its gzip stream\): try again/);
+    }),
+  );
+});
+
+test('more than the limit past the archive: the command stops reading, says so and exits 1', async () => {
+  const gz = await archive([], new Uint8Array(PAST_ARCHIVE_LIMIT + 1024 * 1024));
+  await withServer((res) => res.write(gz), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /went on past its archive's end \(more than 1 MiB\): is OCTANT_EXEC_URL an octant-exec server\?/);
+      assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), BODY.toString(), 'what came before is kept');
     }),
   );
 });

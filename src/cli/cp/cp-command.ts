@@ -4,20 +4,18 @@
 // it arrives and checked against its announced length; a directory arrives as a .tar.gz and is
 // extracted safely into DST (created if missing), holding the directory's contents as kubectl cp does.
 import { createWriteStream, promises as fs } from 'node:fs';
-import type { IncomingMessage } from 'node:http';
 import { basename, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
-import { Readable, type Writable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import { localEntries } from '../../files/local-entries.ts';
-import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
+import { extractDownload } from './download-archive.ts';
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
 
@@ -58,29 +56,7 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
   if (res.headers['content-type'] === 'application/gzip') {
     await fs.mkdir(local, { recursive: true });
-    // the archive holds NAME/…: its contents go into DST itself
-    const gunzip = createGunzip();
-    // an answer cut short must end the extraction (some runtimes end such a body without an error),
-    // also when its 'close' came before we listened (Deno can close it as the headers arrive)
-    const cutShort = () => !res.complete && gunzip.destroy(new Error('cut off'));
-    if (res.closed || res.destroyed) cutShort();
-    else res.once('close', cutShort);
-    res.once('error', (error) => gunzip.destroy(error));
-    // while the extraction reads, it gets gunzip's errors; after the archive's end nothing listens,
-    // and a cut answer is told by res.complete below, not by a crash
-    gunzip.on('error', () => {});
-    try {
-      await extractTar(res.pipe(gunzip), local, { place: (parts) => parts.slice(1) });
-      // The archive's end is not the answer's: the server cuts the answer when the container's
-      // tar fails after writing it all (a file it could not read), and that must not pass as whole.
-      await readToClose(res, gunzip);
-      if (!res.complete) throw new Error('cut off');
-    } catch (error) {
-      res.destroy(); // left piped into the stopped extraction, it would hold the process until the server let go
-      if (error instanceof TarError) throw error;
-      throw new ServerError(`the download of ${remote.path} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
-    }
-    return;
+    return extractDownload(res, local, remote.path); // the archive holds NAME/…: its contents go into DST itself
   }
   const stat = await fs.stat(local).catch(() => undefined);
   const target = stat?.isDirectory() ? join(local, posix.basename(remote.path)) : local;
@@ -99,18 +75,4 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
 function absolute(path: string): string {
   if (!path.startsWith('/')) throw new UsageError(`the path in the container must be absolute (start with /), not "${path.slice(0, 100)}"`);
   return path;
-}
-
-/**
- * Reads what is left of the answer (past the archive's end) and resolves once it is closed, at once
- * when it already is (its 'close' may have come and gone). The answer is unpiped from the gunzip the
- * extraction has just destroyed first: piped, it would be paused again by that pipe's teardown and
- * never end: its connection would then hold the process until the server closed it, or, had the
- * answer not been complete yet, go back to the agent's pool once it was and hold nothing, so that
- * the process ended with the command unfinished (Node's exit code 13).
- */
-function readToClose(res: IncomingMessage, from: Writable): Promise<void> {
-  res.unpipe(from);
-  if (res.closed || res.destroyed) return Promise.resolve();
-  return new Promise<void>((resolve) => res.once('close', resolve).resume());
 }
