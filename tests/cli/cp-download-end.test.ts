@@ -1,10 +1,10 @@
 // `octant-exec cp` downloading a directory when the archive's end is not the answer's: the
 // extraction stops at the tar's end-of-archive block (or at an entry it refuses), and the command
-// must still read the rest of the answer (gzip trailer, padding) to its end and exit 0, exit 1 if
-// the answer is then cut, its gzip check fails or it goes on too long, and never wait on an answer
-// the server keeps open. A stand-in server
-// makes each order certain; with the real server they are races (one was seen as an exit with no
-// word, code 13: an await left with nothing to wake it).
+// must still read the rest of the answer (gzip trailer, padding) to its end and exit 0; exit 1 if
+// the answer is then cut, its gzip check fails or it goes on too long; say a local write's own
+// error as it is; and never wait on an answer the server keeps open. A stand-in server makes each
+// order certain; with the real server they are races (one was seen as an exit with no word, code
+// 13: an await left with nothing to wake it).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type ServerResponse } from 'node:http';
@@ -95,16 +95,19 @@ test('data past the archive, the answer whole at once and its connection kept: r
   );
 });
 
-test("the gzip trailer's check fails after the archive ends: the command says the download is damaged and exits 1", async () => {
+test("the gzip trailer's check fails: the command says the download is damaged and exits 1, whether the answer ends with it or later", async () => {
   const gz = await archive();
   gz[gz.length - TRAILER_BYTES] ^= 0xff; // the CRC32 of the uncompressed bytes, which the tar's own checksums do not cover
-  await withServer((res) => res.end(gz), (url) =>
-    withTempDir(async (dir) => {
-      const run = await download(url, join(dir, 'back'));
-      assert.is(run.code, 1, run.stderr);
-      assert.match(run.stderr, /arrived damaged \(incorrect data check in its gzip stream\): try again/);
-    }),
-  );
+  // the server ends its answer once the container's tar has exited, after the trailer: "later" is its order
+  for (const send of [(res: ServerResponse) => res.end(gz), trailerLater(gz, (res, rest) => res.write(rest, () => setTimeout(() => res.end(), 300)))]) {
+    await withServer(send, (url) =>
+      withTempDir(async (dir) => {
+        const run = await download(url, join(dir, 'back'));
+        assert.is(run.code, 1, run.stderr);
+        assert.match(run.stderr, /arrived damaged \(incorrect data check in its gzip stream\): try again/);
+      }),
+    );
+  }
 });
 
 test('more than the limit past the archive: the command stops reading, says so and exits 1', async () => {
@@ -115,6 +118,35 @@ test('more than the limit past the archive: the command stops reading, says so a
       assert.is(run.code, 1, run.stderr);
       assert.match(run.stderr, /went on past its archive's end \(more than 1 MiB\): is OCTANT_EXEC_URL an octant-exec server\?/);
       assert.is(readFileSync(join(dir, 'back/a.txt'), 'utf8'), BODY.toString(), 'what came before is kept');
+    }),
+  );
+});
+
+test('empty gzip members past the archive without end: counted as sent, so the command stops, says so and exits 1', async () => {
+  const gz = await archive();
+  const empties = Buffer.concat(Array.from({ length: 4096 }, () => gzipSync(new Uint8Array(0)))); // each unzips to nothing
+  const endless = (res: ServerResponse) => {
+    res.write(gz);
+    const more = () => res.destroyed || res.write(empties, more);
+    more();
+  };
+  await withServer(endless, (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /went on past its archive's end/);
+    }),
+  );
+});
+
+test('writing here fails (a name too long for this file system): the local error is said, not a cut download', async () => {
+  const gz = await archive([{ name: `site/${'n'.repeat(300)}`, type: 'file', mode: 0o644, mtime: 0, size: BODY.length, body: (async function* () { yield BODY; })() }]);
+  await withServer((res) => res.end(gz), (url) =>
+    withTempDir(async (dir) => {
+      const run = await download(url, join(dir, 'back'));
+      assert.is(run.code, 1, run.stderr);
+      assert.match(run.stderr, /ENAMETOOLONG|name too long/i);
+      assert.not.match(run.stderr, /cut off/);
     }),
   );
 });

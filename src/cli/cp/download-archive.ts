@@ -9,7 +9,7 @@ import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { ServerError } from '../server/server-client.ts';
 
-/** What may follow the tar's end inside the gzip stream: the writer's padding is a few blocks; a server sending more is not sending an archive. */
+/** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
 export const PAST_ARCHIVE_LIMIT = 1 << 20;
 
 /** Extracts the answer `res` into `local` (a directory that exists); throws a TarError or a ServerError that says what to do. */
@@ -27,18 +27,21 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
   try {
     // the extraction stops at the tar's end, leaving the rest of the stream to be read here
     await extractTar(archive.iterator({ destroyOnReturn: false }), local, { place: (parts) => parts.slice(1) });
-    let past = 0;
-    for await (const chunk of archive) {
-      past += (chunk as Uint8Array).length;
-      if (past > PAST_ARCHIVE_LIMIT) throw new ServerError(`the download of ${remotePath} went on past its archive's end (more than ${PAST_ARCHIVE_LIMIT >> 20} MiB): is OCTANT_EXEC_URL an octant-exec server? What was extracted is inside ${local}`);
-    }
+    const tooMuch = new ServerError(`the download of ${remotePath} went on past its archive's end (more than ${PAST_ARCHIVE_LIMIT >> 20} MiB): is OCTANT_EXEC_URL an octant-exec server? What was extracted is inside ${local}`);
+    let sent = 0;
+    res.on('data', (chunk: Uint8Array) => (sent += chunk.length) > PAST_ARCHIVE_LIMIT && gunzip.destroy(tooMuch));
+    let unzipped = 0;
+    for await (const chunk of archive) if ((unzipped += (chunk as Uint8Array).length) > PAST_ARCHIVE_LIMIT) throw tooMuch;
     if (!res.complete) throw new Error('cut off');
   } catch (error) {
     // the answer and the gunzip must both go: either left open would hold the process until the server let go
     res.destroy();
     gunzip.destroy();
     if (error instanceof TarError || error instanceof ServerError) throw error;
-    if (res.complete && (error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
+    // writing here failed (a name too long, no space, no permission): the local error says what to do
+    if ((error as NodeJS.ErrnoException).path !== undefined) throw error;
+    // a cut stream is never a failed check (zlib says "unexpected end of file" then), whether or not the answer had ended yet
+    if ((error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
       throw new ServerError(`the download of ${remotePath} arrived damaged (${(error as Error).message} in its gzip stream): try again; what was extracted before is inside ${local}`);
     }
     throw new ServerError(`the download of ${remotePath} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
