@@ -131,7 +131,8 @@ export class DataPlane {
         return;
       }
       case 'eof':
-        if (!this.system.io.closeStdin(sessionId)) socket.error('notRunning', `Session ${sessionId} is not running.`, sessionId);
+        if (!this.system.io.closeStdin(sessionId)) return socket.error('notRunning', `Session ${sessionId} is not running.`, sessionId);
+        if (viewer.share) this.#shares.typed(viewer); // ending the input (Ctrl-D at the CLI) is typing too: it can end the owner's shell
         return;
     }
   }
@@ -255,9 +256,13 @@ export class DataPlane {
     else if (shown.size >= this.options.maxAttachedPerSocket) return socket.error('tooManyAttached', `One socket can show at most ${this.options.maxAttachedPerSocket} sessions.`, sessionId);
     const stream = this.#stream(sessionId);
     const wanted = Math.min(from, stream.scrollback.end);
-    // only a terminal has a screen to catch up with, and only a viewer that acks says when it lags
-    const catchUp = message.catchUp === 'screen' && ack && row.interactive ? { catchUp: this.#catchUps.start(wanted) } : {};
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owns(socket.caller, row.person), ...(share ? { share } : {}), ...catchUp };
+    const owner = owns(socket.caller, row.person);
+    // Only a terminal has a screen to catch up with, and only a viewer that acks says when it lags.
+    // Only its owner may hold a terminal back: anyone else who watches it (a share, an admin) and
+    // acks is caught up with the screen whether or not they asked, or a client that attached
+    // through a link and never acked would stop the owner's command for as long as it liked.
+    const catchUp = ack && row.interactive && (message.catchUp === 'screen' || !owner) ? { catchUp: this.#catchUps.start(wanted) } : {};
+    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.

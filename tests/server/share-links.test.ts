@@ -1,7 +1,8 @@
 // Sharing a live terminal in local mode, over HTTP and the socket against the sandbox: a link's
 // one-time secret traded for a cookie that opens that terminal and nothing else; a viewer refused
 // input, a participant's keystrokes going through and logged as theirs (not what they typed, and
-// not once per key); revoke, demote and remove reaching an open socket at once; and every bad use
+// not once per key), its end of input too; a viewer that lags (or never acks) holding nothing back;
+// revoke, demote and remove reaching an open socket at once; and every bad use
 // of a link refused: wrong, guessed, reused from another browser, for another terminal, malformed.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -142,6 +143,40 @@ test('a participant types; the log says who typed, once for a burst of keys, and
   await participant.close();
   // their last socket closed: they left
   await waitFor(async () => (await entries()).some((e) => e.type === 'share.left' && e.shareId === link.id), 'share.left logged');
+});
+
+test("a link's viewer that never acks holds nothing back: the owner's command runs on, and the viewer still gets every byte once it acks", async () => {
+  const [busy] = await openExec(app, shell);
+  await waitFor(async () => (await sessionState(app, busy))?.state === 'interactive', 'the shell to connect', 15_000);
+  const cookie = await claim(await share('viewer', busy));
+  const viewer = await StreamClient.open(app, { autoAck: false, ...asLink(cookie) });
+  await viewer.attach(busy, { ack: true });
+  const owner = await StreamClient.open(app);
+  await owner.attach(busy);
+  // 389 KB of lines, six times the high watermark: a viewer counted in flow control would stop the command at 64 KiB
+  owner.type(busy, 'seq 1 60000; echo DONE-$((6*7))\r');
+  await owner.waitForText(busy, 'DONE-42', 30_000);
+  assert.is(app.hub.stats(busy)!.paused, false);
+  assert.ok(viewer.received(busy) < 400_000, `the viewer got ${viewer.received(busy)} bytes before it acked`);
+  // it acks what it has: what it missed is still in the scrollback, so it comes as it came (no line lost)
+  viewer.autoAck = true;
+  viewer.send({ type: 'ack', sessionId: busy, bytes: viewer.received(busy) });
+  await viewer.waitForText(busy, 'DONE-42', 30_000);
+  assert.ok(viewer.text(busy).includes('\n59999\r\n60000\r\n'), 'the lines it missed reached it');
+  await Promise.all([viewer.close(), owner.close()]);
+  await call(app, `/api/v1/sessions/${busy}/close`, { body: {} });
+});
+
+test("a participant's end of input (Ctrl-D at the command line) is logged as their typing: it can end the owner's shell", async () => {
+  const [ending] = await openExec(app, shell);
+  await waitFor(async () => (await sessionState(app, ending))?.state === 'interactive', 'the shell to connect', 15_000);
+  const link = await share('participant', ending);
+  const participant = await StreamClient.open(app, asLink(await claim(link)));
+  await participant.attach(ending);
+  participant.send({ type: 'eof', sessionId: ending });
+  await waitFor(async () => (await entries()).some((e) => e.type === 'share.typed' && e.shareId === link.id && e.who === 'link holder'), 'share.typed for the eof');
+  await participant.close();
+  await call(app, `/api/v1/sessions/${ending}/close`, { body: {} });
 });
 
 test('revoke and remove cut an open socket off at once, saying why; the cookie then opens nothing', async () => {
