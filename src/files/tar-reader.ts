@@ -5,6 +5,7 @@
 import { BytePull } from './byte-pull.ts';
 import { BLOCK, isZeroBlock, padding, parseHeader, type EntryType } from './tar-header.ts';
 import { TarError } from './tar-error.ts';
+import { show } from './entry-names.ts';
 
 /** a long name, long link name or pax header larger than this is refused: no real path needs more */
 export const MAX_META_BYTES = 64 * 1024;
@@ -51,6 +52,9 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
         else parsePax(data); // global: checked, not applied
         continue;
       }
+      // A header field ends at its first NUL; a pax value need not, and a name read past one is not
+      // the name every other tar reads ("../../..\0x" is a plain name here, "../../.." to GNU tar).
+      for (const key of ['path', 'linkpath'] as const) if (pax[key]?.includes('\0')) throw new TarError(`the tar entry "${short(show(pax[key]))}" has a NUL byte in its pax ${key}: no tar names one, so nothing is extracted from this stream`);
       const size = pax.size !== undefined ? paxSize(pax.size) : header.size;
       if (NO_DATA.has(header.type) && size !== 0) throw new TarError(`the tar entry "${short(header.name)}" is a ${header.type} with ${size} bytes of data: the stream is lying about its sizes`);
       let consumed = false;

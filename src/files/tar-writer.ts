@@ -3,6 +3,7 @@
 // header announced is an error, never a silently short or padded archive.
 import { BLOCK, encodeHeader, padding } from './tar-header.ts';
 import { TarError } from './tar-error.ts';
+import { show } from './entry-names.ts';
 
 export interface WriteEntry {
   /** relative, '/'-separated; directories may end in '/' */
@@ -23,6 +24,8 @@ export async function* writeTar(entries: AsyncIterable<WriteEntry> | Iterable<Wr
   for await (const entry of entries) {
     const size = entry.type === 'file' ? (entry.size ?? 0) : 0;
     const name = entry.type === 'directory' && !entry.name.endsWith('/') ? `${entry.name}/` : entry.name;
+    // every field is read up to its first NUL: a name holding one would be read as another name
+    if (`${name}${entry.linkname ?? ''}`.includes('\0')) throw new TarError(`"${show(name)}" has a NUL byte in its name or link target: no tar can carry it`);
     if (Buffer.byteLength(name) >= NAME_FIELD) yield* longField('longName', name);
     if (entry.linkname && Buffer.byteLength(entry.linkname) >= NAME_FIELD) yield* longField('longLink', entry.linkname);
     yield encodeHeader({ name: fit(name), type: entry.type, mode: entry.mode, size, mtime: entry.mtime, ...(entry.linkname ? { linkname: fit(entry.linkname) } : {}) });

@@ -172,26 +172,48 @@ test('an oversized long-name, long-link or pax header is refused before it is re
   await refused(Buffer.concat([longLink, end]), /extension headers before one entry hold 17825792 bytes: larger than the 65536 allowed/);
 });
 
+/** One pax record, "LEN key=value\n", LEN counting the whole record (itself included). */
+function paxRecord(key: string, value: string): Buffer {
+  const body = ` ${key}=${value}\n`;
+  let total = Buffer.byteLength(body) + String(Buffer.byteLength(body)).length;
+  total = Buffer.byteLength(body) + String(total).length;
+  return Buffer.from(`${total}${body}`);
+}
+
+/** A pax extended header ('x') holding `records`, for the entry after it. */
+function paxHeader(...records: Buffer[]): Buffer {
+  const data = Buffer.concat(records);
+  const padded = Buffer.concat([data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK)]);
+  const header = Buffer.from(encodeHeader({ name: 'PaxHeaders/x', type: 'file', mode: 0o644, mtime: 0, size: data.length }));
+  header.write('x', 156, 1, 'latin1');
+  return Buffer.concat([fixChecksum(header), padded]);
+}
+
 test('a run of extension headers, each small, is refused once they add up past the bound (memory stays bounded)', async () => {
-  /** one pax record ("LEN key=value\n", LEN counting itself) of about `bytes` bytes */
-  const record = (key: string, bytes: number) => {
-    const body = ` ${key}=${'v'.repeat(bytes)}\n`;
-    let total = body.length + String(body.length).length;
-    total = body.length + String(total).length;
-    return Buffer.from(`${total}${body}`);
-  };
-  const paxHeader = (i: number) => {
-    const data = record(`octant.key${i}`, 30 * 1024);
-    const padded = Buffer.concat([data, Buffer.alloc((BLOCK - (data.length % BLOCK)) % BLOCK)]);
-    const header = Buffer.from(encodeHeader({ name: 'PaxHeaders/x', type: 'file', mode: 0o644, mtime: 0, size: data.length }));
-    header.write('x', 156, 1, 'latin1'); // a pax extended header for the next entry
-    return Buffer.concat([fixChecksum(header), padded]);
-  };
+  const big = (i: number) => paxHeader(paxRecord(`octant.key${i}`, 'v'.repeat(30 * 1024)));
   const file = Buffer.from(encodeHeader({ name: 'x', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
   // two of them are within the bound and are read; a third before the same entry is not
-  assert.equal((await entriesOf(Buffer.concat([paxHeader(1), paxHeader(2), file, end]))).map((e) => e.name), ['x']);
-  await refused(Buffer.concat([paxHeader(1), paxHeader(2), paxHeader(3), file, end]), /extension headers before one entry hold \d+ bytes: larger/);
+  assert.equal((await entriesOf(Buffer.concat([big(1), big(2), file, end]))).map((e) => e.name), ['x']);
+  await refused(Buffer.concat([big(1), big(2), big(3), file, end]), /extension headers before one entry hold \d+ bytes: larger/);
 });
 
+test('a NUL byte in a pax path or link target is refused: every other tar would read a shorter name there', async () => {
+  // "../../..\0x" passes for a plain name in the link check, and is "../../.." to GNU tar and to our own writer's readers
+  const link = Buffer.from(encodeHeader({ name: 'd/a/b/link', type: 'symlink', mode: 0o777, mtime: 0, size: 0, linkname: 'x' }));
+  await refused(Buffer.concat([paxHeader(paxRecord('linkpath', '../../..\0x')), link, end]), /NUL byte in its pax linkpath/);
+  const file = Buffer.from(encodeHeader({ name: 'd/f', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  await refused(Buffer.concat([paxHeader(paxRecord('path', 'd/a/..\0')), file, end]), /NUL byte in its pax path/);
+  // the same values without the NUL are read as they are
+  assert.equal((await entriesOf(Buffer.concat([paxHeader(paxRecord('linkpath', '../../..')), link, end]))).map((e) => e.linkname), ['../../..']);
+  // and the writer never writes one
+  for (const entry of [{ name: 'd/a\0b', type: 'file' as const }, { name: 'd/l', type: 'symlink' as const, linkname: '..\0x' }]) {
+    try {
+      await collect(writeTar([{ ...entry, mode: 0o644, mtime: 0, size: 0 }]));
+      assert.unreachable(`${entry.name} was written`);
+    } catch (error) {
+      assert.match((error as Error).message, /NUL byte in its name or link target/);
+    }
+  }
+});
 
 test.run();
