@@ -50,21 +50,31 @@ export async function runIn(app: TestApp, pod: string, container: string, argv: 
 /**
  * Runs `body` while the container's `tar` is a script that prints `stream` whatever it is asked,
  * as a hostile image's tar could (the sandbox's PATH has /usr/local/bin first); then removes it.
+ * `exitCode`: what it exits with after printing the stream (GNU tar's 2: some file could not be
+ * read whole); `thenSleep`: seconds it waits before (a tar still running after its archive).
  */
-/** `exitCode`: what the planted tar exits with after printing the stream (GNU tar's 2: some file could not be read whole) */
-export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>, exitCode = 0): Promise<void> {
-  const put = async (where: Where, data: Uint8Array, type?: string) => {
-    const res = await uploadTo(app, where, data, type);
-    if (res.status !== 201) throw new Error(`planting the lying tar: ${res.status} ${JSON.stringify(res.json)}`);
-  };
-  await put({ pod, container, path: '/tmp', name: 'lie.tar' }, stream);
-  const script = Buffer.from(`#!/bin/sh\ncat /tmp/lie.tar\nexit ${exitCode}\n`);
+export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>, exitCode = 0, thenSleep = 0): Promise<void> {
+  const res = await uploadTo(app, { pod, container, path: '/tmp', name: 'lie.tar' }, stream);
+  if (res.status !== 201) throw new Error(`planting the lying tar's archive: ${res.status} ${JSON.stringify(res.json)}`);
+  await withPlantedTar(app, pod, container, `cat /tmp/lie.tar\nsleep ${thenSleep}\nexit ${exitCode}`, async () => {
+    try {
+      await body();
+    } finally {
+      await runIn(app, pod, container, ['rm', '-f', '/tmp/lie.tar']);
+    }
+  });
+}
+
+/** Runs `body` while the container's `tar` is the shell script `script`; then removes it. */
+export async function withPlantedTar(app: TestApp, pod: string, container: string, script: string, body: () => Promise<void>): Promise<void> {
+  const file = Buffer.from(`#!/bin/sh\n${script}\n`);
   const chunks: Uint8Array[] = [];
-  for await (const chunk of writeTar([{ name: 'tar', type: 'file', mode: 0o755, mtime: 0, size: script.length, body: Readable.from([script]) }])) chunks.push(chunk);
-  await put({ pod, container, path: '/usr/local/bin' }, Buffer.concat(chunks), 'application/x-tar');
+  for await (const chunk of writeTar([{ name: 'tar', type: 'file', mode: 0o755, mtime: 0, size: file.length, body: Readable.from([file]) }])) chunks.push(chunk);
+  const res = await uploadTo(app, { pod, container, path: '/usr/local/bin' }, Buffer.concat(chunks), 'application/x-tar');
+  if (res.status !== 201) throw new Error(`planting a tar: ${res.status} ${JSON.stringify(res.json)}`);
   try {
     await body();
   } finally {
-    await runIn(app, pod, container, ['rm', '-f', '/usr/local/bin/tar', '/tmp/lie.tar']);
+    await runIn(app, pod, container, ['rm', '-f', '/usr/local/bin/tar']);
   }
 }

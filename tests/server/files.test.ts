@@ -8,10 +8,11 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzipSync } from 'node:zlib';
 import { call, StreamClient, startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 import { downloadFrom, filesUrl, runIn, sha256, uploadTo, withLyingTar } from './files-support.ts';
+import { TransferRun } from '../../src/server/files/transfer-run.ts';
 import { writeTar } from '../../src/files/tar-writer.ts';
 import { localEntries } from '../../src/files/local-entries.ts';
 import { extractTar } from '../../src/files/safe-extract.ts';
@@ -20,6 +21,21 @@ import { withTempDir } from '../support/temp-dir.ts';
 
 const app = await startTestApp();
 test.after(() => app.close());
+
+/** GET `url` with the token: its status, the bytes that came, and whether the answer ended (false: cut). */
+async function receivedBefore(url: string): Promise<{ status: number; bytes: Buffer; ended: boolean }> {
+  const { request } = await import('node:http');
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers: { Authorization: `Bearer ${app.token}` } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => parts.push(chunk));
+      res.on('error', () => {});
+      res.on('close', () => resolve({ status: res.statusCode!, bytes: Buffer.concat(parts), ended: res.complete }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
 
 async function collect(chunks: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Buffer[] = [];
@@ -170,6 +186,26 @@ test('a whole-looking file from a tar that then fails (a file that shrank, padde
     assert.is(down.status, 200);
     assert.is(sha256(down.body), sha256(data));
   });
+});
+
+test('a directory from a tar that fails after writing it all: the answer is cut before the archive ends, so no client holds one that looks whole', async () => {
+  const f = randomBytes(100_000);
+  const stream = Buffer.concat([encodeHeader({ name: './lie/', type: 'directory', mode: 0o755, mtime: 0, size: 0 }), encodeHeader({ name: './lie/f', type: 'file', mode: 0o644, mtime: 0, size: f.length }), f, Buffer.alloc((512 - (f.length % 512)) % 512), Buffer.alloc(1024)]);
+  await withLyingTar(app, 'alpine-tools', 'tools', stream, async () => {
+    const got = await receivedBefore(filesUrl(app, 'download', { pod: 'alpine-tools', container: 'tools', path: '/lie' }));
+    assert.is(got.status, 200);
+    assert.is(got.ended, false, 'the answer was cut');
+    // what arrived stops before gzip's trailer (and the tar's end): gunzip itself says it is not whole
+    assert.throws(() => gunzipSync(got.bytes), /unexpected end of file/);
+  }, 2);
+});
+
+test('a transfer closed while it still runs tells whoever waits for its end that it was cancelled (a download whose client left)', async () => {
+  const run = new TransferRun(app.system, { namespace: 'default', pod: 'web', container: 'nginx' }, { requestedBy: 'test' }, { kind: 'download', path: '/tmp' }, ['sleep', '30']);
+  await waitFor(() => app.system.io.isRunning(run.sessionId), 'the exec to run');
+  run.close();
+  const outcome = await Promise.race([run.ended, new Promise((resolve) => setTimeout(() => resolve('still waiting'), 10_000))]);
+  assert.equal(outcome, { kind: 'ended', status: 409, message: 'The transfer was cancelled (its session was closed).' });
 });
 
 test('a client that goes away mid-upload stops tar: its session ends and leaves the list, audited as not finished', async () => {

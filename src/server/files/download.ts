@@ -52,7 +52,8 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     } else if (head.type === 'directory') {
       res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
       res.flushHeaders();
-      await pipeline(Readable.from(writeTar(checkedEntries(withFirst(head, entries), { skipped: 0 }, base))), createGzip(), res, { end: false });
+      const checked = checkedEntries(withFirst(head, entries), { skipped: 0 }, base);
+      await pipeline(Readable.from(writeTar(thenVerdict(checked, run, () => transferFailure(run.outcome!, run.stderr, target, params.path)))), createGzip(), res, { end: false });
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
@@ -80,6 +81,17 @@ async function* allButLast(body: AsyncIterable<Uint8Array>, held: { last?: Uint8
     if (held.last) yield held.last;
     held.last = chunk;
   }
+}
+
+/**
+ * The entries, and after the last one tar's verdict: a tar that failed after writing everything
+ * (a file it could not read) throws `failure()` here, before the writer's end-of-archive blocks
+ * and gzip's trailer, so the client holds no archive that looks whole; the answer is then cut.
+ */
+async function* thenVerdict<T>(entries: AsyncIterable<T>, run: TransferRun, failure: () => Error): AsyncGenerator<T> {
+  yield* entries;
+  const outcome = await run.ended;
+  if (outcome.kind !== 'exited' || outcome.code !== 0) throw failure();
 }
 
 async function* withFirst(first: TarEntry, rest: AsyncIterator<TarEntry>): AsyncGenerator<TarEntry> {

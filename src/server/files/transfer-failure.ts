@@ -13,7 +13,7 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
     }
     return new HttpError(statusByReason[outcome.reason] ?? 502, outcome.message);
   }
-  if (outcome.kind === 'ended') return new HttpError(outcome.message.includes('cancelled') ? 409 : 504, outcome.message);
+  if (outcome.kind === 'ended') return new HttpError(outcome.status, outcome.message);
   const said = firstLines(stderr);
   if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, such as /tmp (tar said: ${said}).`);
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);

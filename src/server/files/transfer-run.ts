@@ -9,11 +9,13 @@ import { ChunkQueue } from './chunk-queue.ts';
 
 /** stderr kept for the error message: tar's complaints are short */
 const MAX_STDERR = 8 * 1024;
+const CANCELLED = { kind: 'ended', status: 409, message: 'The transfer was cancelled (its session was closed).' } as const;
 
 export type TransferOutcome =
   | { kind: 'exited'; code: number }
   | { kind: 'failed'; reason: string; message: string }
-  | { kind: 'ended'; message: string };
+  /** `status`: the HTTP status it answers (504 idle, 409 cancelled, 502 the connection lost) */
+  | { kind: 'ended'; status: number; message: string };
 
 export interface TransferTarget {
   context?: string;
@@ -33,6 +35,8 @@ export class TransferRun {
   outcome: TransferOutcome | undefined;
   #release: () => void;
   #stopWatching: () => void = () => {};
+  /** settles `ended` (the first outcome stays) */
+  #settle!: (outcome: TransferOutcome) => void;
 
   constructor(
     private readonly system: ExecSystem,
@@ -52,10 +56,10 @@ export class TransferRun {
     let resolveEnded!: (outcome: TransferOutcome) => void;
     this.ended = new Promise((resolve) => (resolveEnded = resolve));
     const settle = resolveEnded;
-    resolveEnded = (outcome) => {
+    resolveEnded = this.#settle = (outcome) => {
       this.outcome ??= outcome;
       this.output?.end();
-      settle(outcome);
+      settle(this.outcome);
     };
     const early: LogEntry[] = [];
     let sessionId: string | undefined;
@@ -122,6 +126,8 @@ export class TransferRun {
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
+    // no log entry of its end is heard after this: whoever still waits for one learns it was cancelled
+    this.#settle(CANCELLED);
     this.#stopWatching();
     this.#release();
     this.output.end();
@@ -136,11 +142,11 @@ function outcomeOf(entry: LogEntry): TransferOutcome | undefined {
     case 'session.failed':
       return { kind: 'failed', reason: entry.failure.reason, message: entry.failure.message };
     case 'session.timedOut':
-      return { kind: 'ended', message: `The transfer was idle for ${Math.round(entry.afterMs / 1000)} s and was ended: try again.` };
+      return { kind: 'ended', status: 504, message: `The transfer was idle for ${Math.round(entry.afterMs / 1000)} s and was ended: try again.` };
     case 'session.disconnected':
-      return { kind: 'ended', message: `The transfer was cut off (${entry.detail ?? entry.reason}): try again.` };
+      return { kind: 'ended', status: 502, message: `The transfer was cut off (${entry.detail ?? entry.reason}): try again.` };
     case 'session.closed':
-      return { kind: 'ended', message: 'The transfer was cancelled (its session was closed).' };
+      return CANCELLED;
     default:
       return undefined;
   }
