@@ -83,7 +83,7 @@ test('a person picked by several shares: a removal or a demotion on any of them 
   assert.is((shareGrant(several, person('frank', ['sre']), 't6', 100) as { role: string }).role, 'participant');
 });
 
-test('a share made after a removal lets the removed person back in: the owner chose to; the shares from before still refuse them', () => {
+test('a share made after a removal that names the removed person lets them back in: the owner chose to; the shares from before still refuse them', () => {
   const again = project(sharesProjection, [
     at(0, { type: 'share.created', shareId: 'a', sessionId: 't7', role: 'participant', expiresAt: 1_000, users: ['erin'] }),
     at(0, { type: 'share.created', shareId: 'b', sessionId: 't7', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
@@ -100,6 +100,30 @@ test('a share made after a removal lets the removed person back in: the owner ch
     at(2, { type: 'share.removed', shareId: 'a', sessionId: 't8', who: 'erin' }),
   ]);
   assert.equal(shareGrant(before, person('erin', ['sre']), 't8', 100), { refused: 'removed' });
+});
+
+test('a share made after a removal that picks the removed person only by a group does not let them back in: it was not made for them', () => {
+  const grouped = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't9', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't9', who: 'mallory', role: 'participant' }),
+    at(2, { type: 'share.removed', shareId: 'a', sessionId: 't9', who: 'mallory' }),
+    at(5, { type: 'share.created', shareId: 'b', sessionId: 't9', role: 'participant', expiresAt: 1_000, users: ['nina'], groups: ['sre'] }),
+  ]);
+  assert.equal(shareGrant(grouped, person('mallory', ['sre']), 't9', 100), { refused: 'removed' });
+  // the new colleague it was made for, and the rest of the group, are let in
+  assert.is((shareGrant(grouped, person('nina'), 't9', 100) as { shareId: string }).shareId, 'b');
+  assert.is((shareGrant(grouped, person('oscar', ['sre']), 't9', 100) as { role: string }).role, 'participant');
+});
+
+test("a removal and a share are ordered by the log, not by the times of replicas whose clocks differ", () => {
+  // b was made (on a replica whose clock runs 10 s ahead) before the removal was logged (on another)
+  const skewed = project(sharesProjection, [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't10', role: 'participant', expiresAt: 100_000, users: ['erin'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't10', who: 'erin', role: 'participant' }),
+    at(10_005, { type: 'share.created', shareId: 'b', sessionId: 't10', role: 'participant', expiresAt: 100_000, users: ['erin'] }),
+    at(6, { type: 'share.removed', shareId: 'a', sessionId: 't10', who: 'erin' }),
+  ]);
+  assert.equal(shareGrant(skewed, person('erin'), 't10', 50_000), { refused: 'removed' });
 });
 
 test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {

@@ -16,8 +16,10 @@ export interface ShareWatcher {
   watching: boolean;
   /** removed by the owner: the share lets them in no more */
   removed?: true;
-  /** when: the removal holds on every share of the terminal made until then, not on a later one */
+  /** when: the removal holds on every share of the terminal made until then, and on a later one that does not name them */
   removedAt?: number;
+  /** its place in the log, which orders it against a share's making whatever the replicas' clocks say (absent in a snapshot from before it was kept) */
+  removedSeq?: number;
   /** the last `share.typed` for them */
   typedAt?: number;
 }
@@ -27,6 +29,8 @@ export interface ShareRow {
   sessionId: string;
   role: ShareRole;
   createdAt: number;
+  /** its place in the log (absent in a snapshot from before it was kept) */
+  createdSeq?: number;
   expiresAt: number;
   /** team mode: who made it */
   by?: string;
@@ -77,8 +81,8 @@ export const sharesProjection: Projection<Shares> = {
     if (!entry.type.startsWith('share.')) return;
     const fact = entry as ShareFact & Pick<LogEntry, 'seq' | 'time'>;
     if (fact.type === 'share.created') {
-      const { type: _type, seq: _seq, time, ...created } = fact;
-      draft.byId[fact.shareId] = { ...created, createdAt: time, watchers: {} };
+      const { type: _type, seq, time, ...created } = fact;
+      draft.byId[fact.shareId] = { ...created, createdAt: time, createdSeq: seq, watchers: {} };
       (draft.bySession[fact.sessionId] ??= []).push(fact.shareId);
       return;
     }
@@ -110,7 +114,7 @@ export const sharesProjection: Projection<Shares> = {
       }
       case 'share.removed': {
         const watcher = watcherOf(share, fact.who);
-        if (watcher) Object.assign(watcher, { removed: true, watching: false, removedAt: fact.time });
+        if (watcher) Object.assign(watcher, { removed: true, watching: false, removedAt: fact.time, removedSeq: fact.seq });
         return;
       }
       case 'share.typed': {

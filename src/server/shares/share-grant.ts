@@ -52,23 +52,50 @@ function picked(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>, who: st
   return person !== undefined && who !== UNKEYABLE_NAME && (row.users?.includes(person.user) === true || row.groups?.some((group) => person.groups.includes(group)) === true);
 }
 
+/** The owner's latest removal of someone from a terminal, where it stands in the log. */
+interface Removal {
+  seq?: number;
+  at: number;
+}
+
+/**
+ * Whether `row` was made before `removal`: by their places in the log, which every replica reads
+ * alike (times are each replica's own clock: a share made on one whose clock runs ahead could
+ * seem to come after a removal it preceded), or by their times for entries of an older snapshot.
+ */
+function madeBefore(row: ShareRow, removal: Removal): boolean {
+  return row.createdSeq !== undefined && removal.seq !== undefined ? row.createdSeq < removal.seq : row.createdAt <= removal.at;
+}
+
+/** The later of two removals. */
+function later(a: Removal | undefined, b: Removal): Removal {
+  if (!a) return b;
+  return a.seq !== undefined && b.seq !== undefined ? (b.seq > a.seq ? b : a) : b.at > a.at ? b : a;
+}
+
 /**
  * What the owner decided for `who` on any share of the terminal: a removal on one of them holds on
- * every share made until then (a share made later, for them, is the owner letting them back in);
+ * every share made until then, and on a later one that picks them only by a group (a later share
+ * that names them is the owner letting them back in; a group share is not made for them);
  * a demotion to viewer holds whichever other share picks them too.
  */
-function ownerCaps(shares: Shares, sessionId: string, who: string): { removedAt: number; viewerOnly: boolean } {
-  const caps = { removedAt: -Infinity, viewerOnly: false };
+function ownerCaps(shares: Shares, sessionId: string, who: string): { removal?: Removal; viewerOnly: boolean } {
+  const caps: { removal?: Removal; viewerOnly: boolean } = { viewerOnly: false };
   for (const id of shares.bySession[sessionId] ?? []) {
     const row = shares.byId[id];
     const watcher = row && watcherOf(row, who);
     if (!watcher) continue;
     // a removal from before removals were timed (an older snapshot) holds on every share
-    if (watcher.removed) caps.removedAt = Math.max(caps.removedAt, watcher.removedAt ?? Infinity);
+    if (watcher.removed) caps.removal = later(caps.removal, { seq: watcher.removedSeq, at: watcher.removedAt ?? Infinity });
     // a viewer on a participant share: the owner made them one
     if (watcher.role === 'viewer' && row.role === 'participant') caps.viewerOnly = true;
   }
   return caps;
+}
+
+/** Whether the owner's removal of `who` keeps `row` from letting them in. */
+function removedFrom(row: ShareRow, removal: Removal | undefined, who: string): boolean {
+  return removal !== undefined && (madeBefore(row, removal) || row.users?.includes(who) !== true);
 }
 
 /**
@@ -79,13 +106,13 @@ export function shareGrant(shares: Shares, caller: Caller, sessionId: string, no
   const who = shareWho(caller);
   if (who === undefined) return undefined;
   const ids = caller.share ? [caller.share.shareId] : (shares.bySession[sessionId] ?? []);
-  const caps = caller.share ? { removedAt: -Infinity, viewerOnly: false } : ownerCaps(shares, sessionId, who);
+  const caps = caller.share ? { viewerOnly: false } : ownerCaps(shares, sessionId, who);
   let grant: ShareGrant | undefined;
   let refused: ShareEnd | undefined;
   for (const id of ids) {
     const row = shares.byId[id];
     if (!row || row.sessionId !== sessionId) continue;
-    const end = shareEnd(row, caller, now) ?? (row.createdAt <= caps.removedAt ? 'removed' : undefined);
+    const end = shareEnd(row, caller, now) ?? (removedFrom(row, caps.removal, who) ? 'removed' : undefined);
     if (end) {
       // a share that picked them says more (it ended) than one that never did
       if (!refused || refused === 'notYours') refused = end;
