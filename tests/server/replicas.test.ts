@@ -75,6 +75,39 @@ test('a terminal opened through one replica is listed, watched, typed into and c
   }
 });
 
+test("a share's page on the replica that does not hold the terminal hears its role change, and then may not type", async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const a = await replica(log, sandbox.kubeconfigPath);
+  const b = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+    await waitFor(async () => (await call(a, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string; state: string }) => row.sessionId === id && row.state === 'interactive'), 'the shell on A');
+    const made = await call(a, `/api/v1/sessions/${id}/shares`, { body: { role: 'participant' } });
+    const link = new URLSearchParams(/^\/share#(.*)$/.exec(made.json.link)![1]);
+    await waitFor(() => b.system.shares.byId[link.get('id')!], 'B has the share');
+    const claimed = await call(b, '/api/v1/share-session', { token: null, body: { id: link.get('id'), secret: link.get('s') } });
+    assert.is(claimed.status, 200, claimed.body);
+    const page = await StreamClient.open(b, { as: { headers: { Cookie: String(claimed.headers['set-cookie']).split(';')[0] } } });
+    pages.push(page);
+    await page.attach(id);
+    page.type(id, 'echo via-b-$((2*3))\n');
+    await page.waitForText(id, 'via-b-6');
+    const seen = page.messages.length;
+    const demoted = await call(a, `/api/v1/sessions/${id}/shares/${link.get('id')}/watchers`, { body: { who: 'link holder', role: 'viewer' } });
+    assert.is(demoted.status, 200, demoted.body);
+    assert.is((await page.next('shareRole', (m) => m.sessionId === id, 'the new role, through the relay', seen)).role, 'viewer');
+    page.type(id, 'x');
+    assert.is((await page.next('error', (m) => m.sessionId === id, 'input refused', seen)).code, 'readOnly');
+  } finally {
+    for (const page of pages) await page.close();
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+});
+
 test('a command that prints before its own entries come back from the log keeps its output', async () => {
   const sandbox = await startTestSandbox();
   const log = new MemoryLog();

@@ -32,7 +32,7 @@ const ACK_EVERY_BYTES = 16 * 1024;
 /** what a page may send while its link is down: past it, what it sends is refused, not queued */
 const MAX_QUEUED = 1_000;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
-const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error']);
+const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error', 'shareRole']);
 
 interface Shown {
   /** the next byte the page has not received */
