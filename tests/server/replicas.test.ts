@@ -22,13 +22,25 @@ async function replica(log: MemoryLog, kubeconfig: string, port?: number, reache
   return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => log.open(at) } });
 }
 
-test('a terminal opened through one replica is listed, watched, typed into and closed through the other', async () => {
+/** Runs `body` with two replicas, A and B, on one log before one sandbox; closes `pages`, then both, then the sandbox. */
+async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>): Promise<void> {
   const sandbox = await startTestSandbox();
   const log = new MemoryLog();
   const a = await replica(log, sandbox.kubeconfigPath);
   const b = await replica(log, sandbox.kubeconfigPath);
   const pages: StreamClient[] = [];
   try {
+    await body(a, b, pages);
+  } finally {
+    for (const page of pages) await page.close();
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+}
+
+test('a terminal opened through one replica is listed, watched, typed into and closed through the other', () =>
+  withTwoReplicas(async (a, b, pages) => {
     const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     assert.match(id, new RegExp(`^${a.system.shared!.replica.id}-t1$`));
     await waitFor(async () => (await call(b, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string }) => row.sessionId === id), 'B lists the terminal');
@@ -67,21 +79,10 @@ test('a terminal opened through one replica is listed, watched, typed into and c
     assert.is(closed.status, 200, closed.body);
     assert.is(closed.json.closed, true);
     await waitFor(async () => !(await call(a, '/api/v1/sessions')).json.sessions.some((row: { sessionId: string }) => row.sessionId === id), 'gone from A');
-  } finally {
-    for (const page of pages) await page.close();
-    await b.close();
-    await a.close();
-    await sandbox.close();
-  }
-});
+  }));
 
-test("a share's page on the replica that does not hold the terminal hears its role change, and then may not type", async () => {
-  const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const a = await replica(log, sandbox.kubeconfigPath);
-  const b = await replica(log, sandbox.kubeconfigPath);
-  const pages: StreamClient[] = [];
-  try {
+test("a share's page on the replica that does not hold the terminal hears its role change, and then may not type", () =>
+  withTwoReplicas(async (a, b, pages) => {
     const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     await waitFor(async () => (await call(a, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string; state: string }) => row.sessionId === id && row.state === 'interactive'), 'the shell on A');
     const made = await call(a, `/api/v1/sessions/${id}/shares`, { body: { role: 'participant' } });
@@ -100,13 +101,7 @@ test("a share's page on the replica that does not hold the terminal hears its ro
     assert.is((await page.next('shareRole', (m) => m.sessionId === id, 'the new role, through the relay', seen)).role, 'viewer');
     page.type(id, 'x');
     assert.is((await page.next('error', (m) => m.sessionId === id, 'input refused', seen)).code, 'readOnly');
-  } finally {
-    for (const page of pages) await page.close();
-    await b.close();
-    await a.close();
-    await sandbox.close();
-  }
-});
+  }));
 
 test('a command that prints before its own entries come back from the log keeps its output', async () => {
   const sandbox = await startTestSandbox();
