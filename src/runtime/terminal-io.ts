@@ -51,7 +51,10 @@ export class TerminalIo {
   claim(sessionId: string, reader: (channel: OutputChannel, chunk: Uint8Array) => void): () => void {
     this.#claimed.set(sessionId, reader);
     return () => {
-      if (this.#claimed.get(sessionId) === reader) this.#claimed.set(sessionId, letGo);
+      if (this.#claimed.get(sessionId) !== reader) return;
+      // a stream still attached may still write: kept from the viewers until detach; none (it ended, or never came): forgotten now
+      if (this.#streams.has(sessionId)) this.#claimed.set(sessionId, letGo);
+      else this.#claimed.delete(sessionId);
     };
   }
 

@@ -55,6 +55,21 @@ test('a claimed session\'s output goes to its one reader, never to the listeners
   assert.equal(heard, ['t2:terminal'], 'late output of a released transfer goes nowhere');
 });
 
+test('a claim let go after its stream ended is forgotten, not kept as one more entry per transfer', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  const heard: string[] = [];
+  system.io.listen({ output: (id, _channel, chunk) => heard.push(`${id}:${decode([chunk])}`) });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  const release = system.io.claim('t1', () => {});
+  adapter.streams[0].exit(0); // tar exited before the transfer let go (its answer was still going out)
+  await settle();
+  release();
+  // nothing of the claim is left: the id routes as any session's (a kept let-go entry would swallow this)
+  system.io.output('t1', 'stdout', new TextEncoder().encode('after'));
+  assert.equal(heard, ['t1:after']);
+});
+
 test('input\'s sent callback tells a bulk writer when to go on', async () => {
   const { system } = makeSystem({ script: (s) => void s.open() });
   system.exec(shellIn('web'), ['nginx']);
