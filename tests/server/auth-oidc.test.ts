@@ -12,7 +12,8 @@ import { TestIssuer } from './team-sign-in.ts';
 
 const { CLIENT_ID } = TestIssuer;
 // mallory's groups say cluster-admin; system:admin's subject is one of Kubernetes' own names
-const idp = await new TestIssuer({ people: { mallory: ['dev', 'system:masters'], 'system:admin': ['dev'] } }).listen();
+// eve's group and the last subject hide system: behind a space, which the Impersonate-* header would drop
+const idp = await new TestIssuer({ people: { mallory: ['dev', 'system:masters'], 'system:admin': ['dev'], eve: ['dev', ' system:masters'], ' system:kube-controller-manager': ['dev'] } }).listen();
 const { issuer } = idp;
 const warnings: string[] = [];
 const app = await startTestApp({ auth: { mode: 'oidc', issuer, clientId: CLIENT_ID, clientSecretFile: idp.secretFile }, adminGroups: ['octant-admins'], warn: (m) => warnings.push(m) });
@@ -96,6 +97,13 @@ test("the issuer cannot make anyone Kubernetes' own: a system: subject is refuse
   assert.match(admin.answer.body, /The user name in the ID token(&#39;|')s sub claim starts with &#34;system:&#34;, which Kubernetes keeps for its own components and service accounts/);
   assert.match(admin.answer.body, /--oidc-username-prefix/);
   assert.is(admin.jar.get('octant_exec_session'), undefined);
+  // a space before system: is no way around it: such a name is refused, never trimmed by a header into Kubernetes' own
+  for (const [who, what] of [['eve', "A group in the ID token(&#39;|')s groups claim"], [' system:kube-controller-manager', "The user name in the ID token(&#39;|')s sub claim"]]) {
+    const spaced = await idp.signIn(who);
+    assert.is(spaced.answer.status, 403, `${who}: ${spaced.answer.body}`);
+    assert.match(spaced.answer.body, new RegExp(`${what} starts or ends with white space`));
+    assert.is(spaced.jar.get('octant_exec_session'), undefined);
+  }
 });
 
 test('a flood of sign-ins from one address is 429 for that address only: another still signs in', async () => {

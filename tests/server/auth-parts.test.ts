@@ -55,6 +55,9 @@ test('names from outside: control and invisible format characters, bad UTF-8, ov
   assert.is(nameProblem('josé.garcía@example.com'), undefined);
   assert.is(nameProblem('王小明'), undefined);
   for (const bad of ['', 'a\nb', 'a\u0000', 'a\u0085', 'bad\ufffd', 'x'.repeat(257)]) assert.ok(nameProblem(bad), JSON.stringify(bad));
+  // a header drops them, so " system:masters" would reach the cluster as system:masters
+  for (const spaced of [' system:masters', 'system:masters ', '\u3000system:admin', 'alice\u00a0']) assert.match(nameProblem(spaced) ?? '', /starts or ends with white space/, JSON.stringify(spaced));
+  assert.is(nameProblem('Alice Smith'), undefined, 'a space inside a name is no problem');
   // Unicode format characters (Cf): alice\u200b shows as alice on the Audit page; U+202E reads backwards
   for (const invisible of ['alice\u200b', '\u202eecila', 'ali\u00adce', 'al\u200dice', '\ufeffalice', 'alice\u2066', 'alice\u2028', 'alice\ud800']) {
     assert.match(nameProblem(invisible) ?? '', /invisible formatting characters/, JSON.stringify(invisible));

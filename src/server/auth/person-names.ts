@@ -21,6 +21,10 @@ export function nameProblem(name: string): string | undefined {
   if (name === '') return 'is empty';
   if (name.length > MAX_NAME_LENGTH) return `is longer than ${MAX_NAME_LENGTH} characters`;
   if (forbidden.test(name)) return 'has control characters, invisible formatting characters (such as a zero-width space) or bytes that are not UTF-8';
+  // An HTTP header drops the spaces around its value: " system:masters" checked here would reach
+  // the cluster in an Impersonate-Group header as system:masters. Trimming instead could merge two
+  // names the issuer keeps apart (" admins" and "admins"), so such a name is refused.
+  if (/^\s|\s$/u.test(name)) return 'starts or ends with white space, which an HTTP header would drop, so the cluster would read another name';
   return undefined;
 }
 
