@@ -7,7 +7,10 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTestApp } from './support.ts';
-import { Jar, send, upgrade } from './auth-support.ts';
+import { Jar, around, send, upgrade } from './auth-support.ts';
+import { OidcAuthenticator } from '../../src/server/auth/oidc-auth.ts';
+import { NO_PREFIXES } from '../../src/server/auth/asserted-person.ts';
+import { FrontDoor } from '../../src/server/security.ts';
 import { TestIssuer } from './team-sign-in.ts';
 
 const { CLIENT_ID } = TestIssuer;
@@ -35,6 +38,42 @@ test('the sign-in goes to the issuer with PKCE (S256), a state and a nonce, boun
   assert.match(q.nonce, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(q.scope.split(' ').sort(), ['email', 'groups', 'openid']);
   assert.match(start.cookies[0], /^octant_exec_oidc=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/auth\/callback; Max-Age=600$/);
+});
+
+test('over https the flow cookie is __Host- (Secure, Path=/), and only that name is read: a plain one planted by a sibling subdomain starts nothing', async () => {
+  const secure = new OidcAuthenticator({
+    door: new FrontDoor({ token: 't', port: 1 }),
+    adminGroups: new Set(),
+    secure: true,
+    warn: () => {},
+    issuer,
+    clientId: CLIENT_ID,
+    clientSecret: TestIssuer.SECRET,
+    redirectUri: `${app.origin}/auth/callback`, // the one registered with the provider
+    usernameClaim: 'sub',
+    groupsClaim: 'groups',
+    prefixes: NO_PREFIXES,
+  });
+  const server = await around(secure);
+  try {
+    const start = await send(server.port, '/auth/sign-in?then=/sessions');
+    assert.is(start.status, 303);
+    assert.match(start.cookies[0], /^__Host-octant_exec_oidc=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=600; Secure$/);
+    const value = start.cookies[0].split(';')[0].split('=')[1];
+    const back = await idp.atProvider(String(start.headers.location), 'alice');
+    const callback = `/auth/callback${back.search}`;
+    // the same flow under the plain name (what a sibling subdomain can set for the parent domain) is no flow here
+    const planted = await send(server.port, callback, { headers: { Cookie: `octant_exec_oidc=${value}` } });
+    assert.is(planted.status, 400);
+    assert.match(planted.body, /This sign-in has expired, was finished already, or was started in another browser/);
+    const signedIn = await send(server.port, callback, { headers: { Cookie: `__Host-octant_exec_oidc=${value}` } });
+    assert.is(signedIn.status, 200, signedIn.body);
+    assert.ok(signedIn.cookies.some((c) => c.startsWith('__Host-octant_exec_session=')), signedIn.cookies.join('\n'));
+    assert.ok(signedIn.cookies.some((c) => /^__Host-octant_exec_oidc=; HttpOnly; SameSite=Lax; Path=\/; Max-Age=0; Secure$/.test(c)), 'the flow cookie is dropped');
+  } finally {
+    secure.close();
+    await server.close();
+  }
 });
 
 test('alice signs in at the real provider and is alice with her groups; the session cookie is Strict and lasts 8 hours, not the 5 minutes of the ID token', async () => {

@@ -5,8 +5,7 @@
 // runs out or the cluster cannot check a token.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { createServer, type IncomingMessage } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,12 +25,11 @@ import { localPath } from '../../src/server/auth/local-path.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
 import { KubeTokenAuthenticator } from '../../src/server/auth/kube-token-auth.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
-import type { Authenticator } from '../../src/server/auth/authenticator.ts';
 import { TokenReviewFailed, type TokenReviewResult } from '../../src/adapters/kubernetes/token-review.ts';
 import { FrontDoor } from '../../src/server/security.ts';
 import type { Caller } from '../../src/server/caller.ts';
 import { startOctantExec } from '../../src/server/app.ts';
-import { Jar, formOf, send } from './auth-support.ts';
+import { Jar, around, formOf, send } from './auth-support.ts';
 
 test('trusted proxies: IPv4 and IPv6 ranges, bare addresses, IPv4 seen through a dual-stack socket', () => {
   const peers = new TrustedPeers(['10.0.0.0/8', '192.168.1.5', 'fd00::/8', '2001:db8::1/128', '172.16.0.0/12']);
@@ -310,23 +308,6 @@ test('a start refuses a sign-in setup that cannot work, in a sentence, before an
     rmSync(dir, { recursive: true, force: true });
   }
 });
-
-/** A bare HTTP server around one Authenticator: its routes, else who the caller is. */
-async function around(auth: Authenticator): Promise<{ port: number; close(): Promise<void> }> {
-  const server = createServer(async (req, res) => {
-    if (await auth.route(req, res, new URL(req.url ?? '/', 'http://x'))) return;
-    const verdict = auth.identify(req);
-    res.writeHead('caller' in verdict ? 200 : verdict.refused.status, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify('caller' in verdict ? verdict.caller : verdict.refused));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { port: (server.address() as AddressInfo).port, close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
-}
 
 test('kube-token: a session ends 8 hours after sign-in however busy, told when it ends; a cluster that cannot review tokens is a 502 that says why', async () => {
   const clock = new VirtualClock(1_000_000);

@@ -1,7 +1,9 @@
 // Helpers for the sign-in tests: raw HTTP calls with any headers and from any local address (a
 // trusted proxy is 127.0.0.2, anyone else 127.0.0.1), a cookie jar, and a socket upgrade that
 // reports its status.
-import { request } from 'node:http';
+import { createServer, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Authenticator } from '../../src/server/auth/authenticator.ts';
 import WebSocket from 'ws';
 
 export interface Answer {
@@ -110,4 +112,21 @@ export function formOf(html: string): { action: string; fields: Record<string, s
 
 function unescapeHtml(text: string): string {
   return text.replace(/&#(\d+);/g, (_m, code) => String.fromCharCode(Number(code))).replace(/&quot;/g, '"').replace(/&amp;/g, '&').replace(/&lt;/g, '<').replace(/&gt;/g, '>');
+}
+
+/** A bare HTTP server around one Authenticator: its routes, else who the caller is. */
+export async function around(auth: Authenticator): Promise<{ port: number; close(): Promise<void> }> {
+  const server = createServer(async (req, res) => {
+    if (await auth.route(req, res, new URL(req.url ?? '/', 'http://x'))) return;
+    const verdict = auth.identify(req);
+    res.writeHead('caller' in verdict ? 200 : verdict.refused.status, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify('caller' in verdict ? verdict.caller : verdict.refused));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
 }

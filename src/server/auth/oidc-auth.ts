@@ -36,7 +36,15 @@ import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Session
 import { signOut } from './sign-out.ts';
 import { teamCaller } from './team-caller.ts';
 
-const FLOW_COOKIE = 'octant_exec_oidc';
+/**
+ * The cookie that binds a sign-in under way to its browser. Over https it is a __Host- cookie at
+ * Path=/ (what the prefix demands), like the session's: a page on a sibling subdomain could plant
+ * a plain one, the attacker's own flow, and a victim sent to the attacker's callback URL would be
+ * signed in as the attacker (login CSRF). Over plain http the prefix is refused by browsers.
+ */
+function flowCookie(secure: boolean): { name: string; path: string } {
+  return secure ? { name: '__Host-octant_exec_oidc', path: '/' } : { name: 'octant_exec_oidc', path: CALLBACK_PATH };
+}
 // A sign-in is a click; an office behind one address signing in at nine is well within these.
 export const SIGN_INS_PER_PEER: Rate = { rate: 5, burst: 30 };
 export const SIGN_INS_IN_ALL: Rate = { rate: 100, burst: 1000 };
@@ -149,19 +157,21 @@ export class OidcAuthenticator implements Authenticator {
       code_challenge_method: 'S256',
     });
     // Lax, not Strict: it must come back with the provider's (cross-site, top-level GET) redirect.
-    const flowCookie = setCookie(FLOW_COOKIE, cookie, { path: CALLBACK_PATH, sameSite: 'Lax', secure: this.options.secure, maxAge: FLOW_MS / 1000 });
-    res.writeHead(303, { Location: target, 'Set-Cookie': flowCookie, 'Cache-Control': 'no-store', 'Content-Length': 0 });
+    const named = flowCookie(this.options.secure);
+    const setFlow = setCookie(named.name, cookie, { path: named.path, sameSite: 'Lax', secure: this.options.secure, maxAge: FLOW_MS / 1000 });
+    res.writeHead(303, { Location: target, 'Set-Cookie': setFlow, 'Cache-Control': 'no-store', 'Content-Length': 0 });
     res.end();
   }
 
   async #callback(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
-    const dropFlow = clearCookie(FLOW_COOKIE, { path: CALLBACK_PATH, sameSite: 'Lax', secure: this.options.secure });
+    const named = flowCookie(this.options.secure);
+    const dropFlow = clearCookie(named.name, { path: named.path, sameSite: 'Lax', secure: this.options.secure });
     const again = { href: SIGN_IN_PATH, text: 'Sign in again' };
     const refuse = (status: number, sentence: string) => {
       this.options.warn(`oidc sign-in refused: ${sentence}`);
       sendMessage(res, status, 'Sign-in failed', sentence, again, { 'Set-Cookie': dropFlow });
     };
-    const flow = this.#flows.take(cookieValue(req.headers.cookie, FLOW_COOKIE));
+    const flow = this.#flows.take(cookieValue(req.headers.cookie, named.name));
     if (!flow) return refuse(400, 'This sign-in has expired, was finished already, or was started in another browser: sign in again.');
     const params = url.searchParams;
     if (!sameSecret(params.get('state') ?? '', flow.state)) return refuse(400, 'The answer from the identity provider does not belong to the sign-in this browser started (state): sign in again.');
