@@ -202,13 +202,16 @@ export class DataPlane {
       viewer.unacked += bytes;
       return;
     }
-    // A viewer that does not acknowledge is counted down once the socket has written the frame.
+    // A viewer that does not acknowledge is counted down once the socket has written the frame:
+    // those writes are its acks (a catch-up one that stops reading falls behind and is caught up).
     const written = viewer.acks
       ? undefined
       : () => {
           viewer.unacked = Math.max(0, viewer.unacked - bytes);
           const stream = this.#streams.get(viewer.sessionId);
-          if (stream) this.#flow(viewer.sessionId, stream);
+          if (!stream) return;
+          if (viewer.catchUp && stream.viewers.has(viewer)) this.#catchUps.acked(viewer, stream);
+          this.#flow(viewer.sessionId, stream);
         };
     if (viewer.socket.sendFrame(frame, written)) viewer.unacked += bytes;
   }
@@ -257,11 +260,12 @@ export class DataPlane {
     const stream = this.#stream(sessionId);
     const wanted = Math.min(from, stream.scrollback.end);
     const owner = owns(socket.caller, row.person);
-    // Only a terminal has a screen to catch up with, and only a viewer that acks says when it lags.
-    // Only its owner may hold a terminal back: anyone else who watches it (a share, an admin) and
-    // acks is caught up with the screen whether or not they asked, or a client that attached
-    // through a link and never acked would stop the owner's command for as long as it liked.
-    const catchUp = ack && row.interactive && (message.catchUp === 'screen' || !owner) ? { catchUp: this.#catchUps.start(wanted) } : {};
+    // Only a terminal has a screen to catch up with. Only its owner may hold a terminal back:
+    // anyone else who watches it (a share, an admin) is caught up with the screen whether or not
+    // they asked, their socket's writes standing for acks they do not send, or a client that
+    // attached through a link and never acked (or stopped reading) would stop the owner's command
+    // for as long as it liked. The owner is caught up when their page asks (it acks).
+    const catchUp = row.interactive && (owner ? ack && message.catchUp === 'screen' : true) ? { catchUp: this.#catchUps.start(wanted) } : {};
     const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.add(viewer);

@@ -126,6 +126,27 @@ test("a removal and a share are ordered by the log, not by the times of replicas
   assert.equal(shareGrant(skewed, person('erin'), 't10', 50_000), { refused: 'removed' });
 });
 
+test('a share or a removal from an older snapshot (no place in the log) is before everything that has one, whatever the times say', () => {
+  /** an entry as a snapshot from before places were kept gives it back: its time, no seq */
+  const unplaced = (time: number, fact: Fact): LogEntry => ({ ...fact, time }) as LogEntry;
+  // 'old' is such a share; its time is later than the removal's (another replica's clock), yet it came first
+  const upgraded = project(sharesProjection, [
+    unplaced(1_002, { type: 'share.created', shareId: 'old', sessionId: 't11', role: 'participant', expiresAt: 100_000, users: ['erin'] }),
+    at(0, { type: 'share.created', shareId: 'grp', sessionId: 't11', role: 'participant', expiresAt: 100_000, groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'grp', sessionId: 't11', who: 'erin', role: 'participant' }),
+    at(990, { type: 'share.removed', shareId: 'grp', sessionId: 't11', who: 'erin' }),
+  ]);
+  assert.equal(shareGrant(upgraded, person('erin', ['sre']), 't11', 50_000), { refused: 'removed' });
+  // a removal without a place is before a share that has one, however late its time: a share naming her lets her back in
+  const earlier = project(sharesProjection, [
+    unplaced(0, { type: 'share.created', shareId: 'gone', sessionId: 't12', role: 'participant', expiresAt: 100_000, users: ['erin'] }),
+    unplaced(1, { type: 'share.joined', shareId: 'gone', sessionId: 't12', who: 'erin', role: 'participant' }),
+    unplaced(5_000, { type: 'share.removed', shareId: 'gone', sessionId: 't12', who: 'erin' }),
+    at(2_000, { type: 'share.created', shareId: 'new', sessionId: 't12', role: 'viewer', expiresAt: 100_000, users: ['erin'] }),
+  ]);
+  assert.equal(shareGrant(earlier, person('erin'), 't12', 50_000), { shareId: 'new', sessionId: 't12', who: 'erin', role: 'viewer', expiresAt: 100_000 });
+});
+
 test('a share link\'s caller owns nothing and sees nothing (a local caller without a person would own everything)', () => {
   assert.is(owns(link('local'), undefined), false);
   assert.is(sees(link('local'), undefined), false);

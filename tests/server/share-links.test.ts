@@ -167,6 +167,25 @@ test("a link's viewer that never acks holds nothing back: the owner's command ru
   await call(app, `/api/v1/sessions/${busy}/close`, { body: {} });
 });
 
+test("a link's viewer that attaches without acks and stops reading its socket holds nothing back either: its writes stand for acks, and it is caught up", async () => {
+  const [busy] = await openExec(app, shell);
+  await waitFor(async () => (await sessionState(app, busy))?.state === 'interactive', 'the shell to connect', 15_000);
+  const viewer = await StreamClient.open(app, { autoAck: false, ...asLink(await claim(await share('viewer', busy))) });
+  await viewer.attach(busy, { ack: false });
+  (viewer.ws as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause(); // reads nothing more
+  const owner = await StreamClient.open(app);
+  await owner.attach(busy);
+  // 8 MB: more than the kernel's socket buffers hold between the server and a reader that stopped (4 MiB at most here)
+  owner.type(busy, 'yes | head -c 8000000; echo DONE-$((6*7))\r');
+  await owner.waitForText(busy, 'DONE-42', 60_000);
+  assert.is(app.hub.stats(busy)!.paused, false);
+  // reading again, it gets the screen as it is now, with the end on it
+  (viewer.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+  await waitFor(() => `${viewer.screen(busy)}${viewer.text(busy)}`.includes('DONE-42'), 'the viewer caught up with the end', 20_000);
+  await Promise.all([viewer.close(), owner.close()]);
+  await call(app, `/api/v1/sessions/${busy}/close`, { body: {} });
+});
+
 test("a participant's end of input (Ctrl-D at the command line) is logged as their typing: it can end the owner's shell", async () => {
   const [ending] = await openExec(app, shell);
   await waitFor(async () => (await sessionState(app, ending))?.state === 'interactive', 'the shell to connect', 15_000);

@@ -61,16 +61,19 @@ interface Removal {
 /**
  * Whether `row` was made before `removal`: by their places in the log, which every replica reads
  * alike (times are each replica's own clock: a share made on one whose clock runs ahead could
- * seem to come after a removal it preceded), or by their times for entries of an older snapshot.
+ * seem to come after a removal it preceded). One without a place comes from a snapshot older than
+ * places were kept, so it is before any that has one; only when neither has one do times decide.
  */
 function madeBefore(row: ShareRow, removal: Removal): boolean {
-  return row.createdSeq !== undefined && removal.seq !== undefined ? row.createdSeq < removal.seq : row.createdAt <= removal.at;
+  if (row.createdSeq === undefined || removal.seq === undefined) return row.createdSeq === undefined && removal.seq === undefined ? row.createdAt <= removal.at : row.createdSeq === undefined;
+  return row.createdSeq < removal.seq;
 }
 
-/** The later of two removals. */
+/** The later of two removals, by the same order. */
 function later(a: Removal | undefined, b: Removal): Removal {
   if (!a) return b;
-  return a.seq !== undefined && b.seq !== undefined ? (b.seq > a.seq ? b : a) : b.at > a.at ? b : a;
+  if (a.seq === undefined || b.seq === undefined) return a.seq === undefined && b.seq === undefined ? (b.at > a.at ? b : a) : a.seq === undefined ? b : a;
+  return b.seq > a.seq ? b : a;
 }
 
 /**
