@@ -75,6 +75,8 @@ export class CastWriter {
   #syncedAt = -Infinity;
   /** the last event's time: times never go backwards */
   #lastSeconds = 0;
+  /** the size the cast says the terminal has now (its header's, then its last resize) */
+  #size: { cols: number; rows: number };
   #timer: ReturnType<typeof setTimeout> | undefined;
   /** armed by a write not yet made durable: it is, within the flush interval */
   #syncTimer: ReturnType<typeof setTimeout> | undefined;
@@ -98,6 +100,10 @@ export class CastWriter {
     this.#closed = new Promise((resolve) => (this.#close = resolve));
     this.#queue = resume ? this.#resumed(resume, header) : this.#opened(header);
     this.#queued = resume ? 0 : Buffer.byteLength(header);
+    const now = { cols: options.header.width, rows: options.header.height };
+    this.#size = resume ? resume.#size : now;
+    // resized while the recording was off: the cast goes on at the size the terminal has now
+    if (resume && (now.cols !== this.#size.cols || now.rows !== this.#size.rows)) this.resize(now.cols, now.rows);
   }
 
   /** the recording's time zero */
@@ -128,6 +134,7 @@ export class CastWriter {
   }
 
   resize(cols: number, rows: number): void {
+    this.#size = { cols, rows };
     this.#event('r', `${cols}x${rows}`);
   }
 

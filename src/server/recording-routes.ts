@@ -13,6 +13,7 @@ import { isObject } from './exec-body.ts';
 import { sees, type Caller } from './caller.ts';
 import { HttpError } from './replies.ts';
 import { sendUnlessStalled } from './stalled-download.ts';
+import { acceptsGzip } from './accepts-gzip.ts';
 
 /** read back at most this much more than the limit a recording was written under (its last event may pass it a little) */
 const READ_SLACK_BYTES = 1024 * 1024;
@@ -55,7 +56,7 @@ export async function sendRecording(system: ExecSystem, recorder: Recorder, call
     if (!cast && replicas && !recorder.storage.shared) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording kept in files stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
     if (!cast) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or it was deleted).`);
     try {
-      const gzip = cast.gzipped && /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+      const gzip = cast.gzipped && acceptsGzip(req.headers['accept-encoding']);
       const stored = gzip ? cast.stored() : undefined;
       res.writeHead(200, {
         'Content-Type': 'application/x-asciicast',

@@ -49,4 +49,31 @@ test('off then on in the same run: one file, without what was printed while off;
     await system.shutdown();
   }));
 
+test('resized while off: on again, the cast goes on at the size the terminal has now, where a player needs it', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter } = makeSystem();
+    const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
+    const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+    const stream = adapter.last().open();
+    system.resize(id, 80, 24);
+    await settle();
+    recorder.set(id, true);
+    stream.stdout('at 80x24');
+    recorder.set(id, false);
+    system.resize(id, 132, 50);
+    await settle();
+    recorder.set(id, true);
+    stream.stdout('at 132x50');
+    await settle();
+    await waitFor(() => system.sessionList.byId[id].recording?.on === true, 'on again', 5_000);
+    stream.exit(0);
+    await settle();
+    await recorder.close();
+    const [file] = readdirSync(dir);
+    const [header, ...events] = gunzipSync(readFileSync(join(dir, file))).toString().trimEnd().split('\n').map((line) => JSON.parse(line));
+    assert.equal([header.width, header.height], [80, 24]);
+    assert.equal(events.map((e) => [e[1], e[2]]), [['o', 'at 80x24'], ['r', '132x50'], ['o', 'at 132x50']]);
+    await system.shutdown();
+  }));
+
 test.run();
