@@ -12,12 +12,17 @@ import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 
+/** A system with an opt-in recorder writing into `dir`, and one shell terminal in it, its stream open. */
+function openRecorded(dir: string) {
+  const { system, adapter } = makeSystem();
+  const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
+  const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+  return { system, adapter, recorder, id, stream: adapter.last().open() };
+}
+
 test('off then on in the same run: one file, without what was printed while off; the next run has its own', () =>
   withTempDir(async (dir) => {
-    const { system, adapter } = makeSystem();
-    const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
-    const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
-    const stream = adapter.last().open();
+    const { system, adapter, recorder, id, stream } = openRecorded(dir);
     stream.stdout('$ ');
     await settle();
     recorder.set(id, true);
@@ -51,10 +56,7 @@ test('off then on in the same run: one file, without what was printed while off;
 
 test('resized while off: on again, the cast goes on at the size the terminal has now, where a player needs it', () =>
   withTempDir(async (dir) => {
-    const { system, adapter } = makeSystem();
-    const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
-    const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
-    const stream = adapter.last().open();
+    const { system, recorder, id, stream } = openRecorded(dir);
     system.resize(id, 80, 24);
     await settle();
     recorder.set(id, true);
