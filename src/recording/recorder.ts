@@ -51,6 +51,8 @@ export class Recorder {
   /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
   readonly #paused = new Map<string, Recording>();
   readonly #opening = new Map<string, Opening>();
+  /** the run whose recording stopped by itself (its limit, a failed write): a run has one recording, so it is not begun again */
+  readonly #spent = new Map<string, number>();
   /** the run of each open stream, as it opened */
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
@@ -82,6 +84,7 @@ export class Recorder {
         },
         streamClosed: (sessionId) => {
           this.#streamRun.delete(sessionId);
+          this.#spent.delete(sessionId);
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
           this.#unpause(sessionId);
@@ -111,6 +114,9 @@ export class Recorder {
   set(sessionId: string, on: boolean): string | undefined {
     if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
     if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
+    if (on && this.#spent.has(sessionId) && this.#spent.get(sessionId) === this.#streamRun.get(sessionId)) {
+      return 'The recording of this run stopped (it reached --record-max-bytes, or writing it failed: the server log says which), and a run has one recording: restart the terminal to record its next run.';
+    }
     if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) {
       // before the fact: a log that folds it at once takes it out again
       if (on) this.#wishSent.add(sessionId);
@@ -253,6 +259,7 @@ export class Recorder {
   /** A run to be recorded that is not: the tab and the log must say it, not only the server's output (a started fact, then its failure). */
   #notRecorded(sessionId: string, run: number, file: string, why: string): void {
     this.warn(`terminal ${sessionId} (run ${run}) is not recorded: ${why}`);
+    this.#spent.set(sessionId, run);
     this.system.recording({ type: 'recording.started', sessionId, run, file, ...(this.policy.input ? { input: true as const } : {}) });
     this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: 'failed', bytes: 0 });
   }
@@ -262,8 +269,9 @@ export class Recorder {
     if (!recording) return;
     this.#recordings.delete(sessionId);
     const { writer, run, file } = recording;
-    // turned off, its run goes on: on again, it goes on in this file
+    // turned off, its run goes on: on again, it goes on in this file; stopped by itself, it is spent
     if (reason === 'user') this.#paused.set(sessionId, recording);
+    else if (reason === 'limit' || reason === 'failed') this.#spent.set(sessionId, run);
     // the fact says what is on the disk: it waits for the last write (and a failure of it)
     this.#track(
       writer.stop(reason).then(() => {

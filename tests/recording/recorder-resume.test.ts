@@ -13,9 +13,9 @@ import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 
 /** A system with an opt-in recorder writing into `dir`, and one shell terminal in it, its stream open. */
-function openRecorded(dir: string) {
+function openRecorded(dir: string, maxBytes = 1 << 20) {
   const { system, adapter } = makeSystem();
-  const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => system.clock.now());
+  const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes }, () => {}, () => system.clock.now());
   const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
   return { system, adapter, recorder, id, stream: adapter.last().open() };
 }
@@ -75,6 +75,26 @@ test('resized while off: on again, the cast goes on at the size the terminal has
     const [header, ...events] = gunzipSync(readFileSync(join(dir, file))).toString().trimEnd().split('\n').map((line) => JSON.parse(line));
     assert.equal([header.width, header.height], [80, 24]);
     assert.equal(events.map((e) => [e[1], e[2]]), [['o', 'at 80x24'], ['r', '132x50'], ['o', 'at 132x50']]);
+    await system.shutdown();
+  }));
+
+test('stopped at its limit, a run is not recorded again: turning it on says why, and the audit keeps the one file it has', () =>
+  withTempDir(async (dir) => {
+    const { system, recorder, id, stream } = openRecorded(dir, 400);
+    await settle();
+    recorder.set(id, true);
+    stream.stdout('x'.repeat(1000)); // past the limit: the recording stops by itself
+    await settle();
+    await waitFor(() => system.sessionList.byId[id].recording?.on === false, 'stopped at its limit', 5_000);
+    assert.match(recorder.set(id, true) ?? '', /^The recording of this run stopped \(it reached --record-max-bytes.*restart the terminal to record its next run\.$/);
+    stream.stdout('after');
+    await settle();
+    stream.exit(0);
+    await settle();
+    await recorder.close();
+    assert.is(readdirSync(dir).length, 1, 'one file for the run');
+    const run1 = system.auditTrail.records.find((r) => r.sessionId === id && r.run === 1)!;
+    assert.equal([`${run1.recording!.file}.gz`, run1.recording!.stopped], [readdirSync(dir)[0], 'limit']);
     await system.shutdown();
   }));
 
