@@ -53,6 +53,8 @@ export class Recorder {
   readonly #opening = new Map<string, Opening>();
   /** the run whose recording stopped by itself (its limit, a failed write): a run has one recording, so it is not begun again */
   readonly #spent = new Map<string, number>();
+  /** each open stream's size since it was last resized (ahead of its row on a shared log) */
+  readonly #streamSize = new Map<string, { cols: number; rows: number }>();
   /** the run of each open stream, as it opened */
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
@@ -82,16 +84,21 @@ export class Recorder {
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
           if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), run, early: [], earlyBytes: 0 });
         },
+        // from the stream, not from the log: a shared log gives session.resized back after a round trip, after the redraw it caused
+        resized: (sessionId, cols, rows) => {
+          this.#streamSize.set(sessionId, { cols, rows });
+          this.#recordings.get(sessionId)?.writer.resize(cols, rows);
+        },
         streamClosed: (sessionId) => {
           this.#streamRun.delete(sessionId);
           this.#spent.delete(sessionId);
+          this.#streamSize.delete(sessionId);
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
           this.#unpause(sessionId);
         },
       }),
       system.onEntry((entry) => {
-        if (entry.type === 'session.resized') this.#recordings.get(entry.sessionId)?.writer.resize(entry.cols, entry.rows);
         if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
         // the run is in the list now: what it printed before begins its recording
         const id = (entry as { sessionId?: unknown }).sessionId;
@@ -226,7 +233,7 @@ export class Recorder {
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
     const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
-    const size = row.size ?? DEFAULT_SIZE;
+    const size = this.#streamSize.get(sessionId) ?? row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
       writer = new CastWriter({

@@ -64,7 +64,9 @@ export function execStreamActor(deps: ExecStreamDeps) {
     if (!ended) deps.io.attach(input.sessionId, input.run, stream, () => activity.happened());
     const opened = stream;
     receive((command) => {
-      if (command.type === 'RESIZE') opened.resize({ cols: command.cols, rows: command.rows });
+      if (command.type !== 'RESIZE') return;
+      opened.resize({ cols: command.cols, rows: command.rows });
+      deps.io.resized(input.sessionId, command.cols, command.rows);
     });
     return () => {
       stopped = true;

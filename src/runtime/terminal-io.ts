@@ -11,6 +11,8 @@ export interface TerminalIoEvents {
   /** a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its number */
   streamOpened(sessionId: string, run: number): void;
   streamClosed(sessionId: string): void;
+  /** the running stream was resized: what the program draws for the new size comes after this */
+  resized(sessionId: string, cols: number, rows: number): void;
 }
 
 interface AttachedStream {
@@ -72,6 +74,11 @@ export class TerminalIo {
     attached.typed();
     for (const listener of this.#listeners) listener.input?.(sessionId, data);
     return true;
+  }
+
+  /** The stream of a session was resized (exec-stream-actor.ts): told here, in the order of its output, not when the log gives the fact back. */
+  resized(sessionId: string, cols: number, rows: number): void {
+    for (const listener of this.#listeners) listener.resized?.(sessionId, cols, rows);
   }
 
   closeStdin(sessionId: string): boolean {

@@ -15,6 +15,8 @@ import { MemoryLog } from '../support/memory-shared-store.ts';
 import { shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
+import { join } from 'node:path';
+import { readBack } from './read-back.ts';
 
 async function sharedServer(dir: string, warnings: string[] = []) {
   const log = new MemoryLog();
@@ -22,7 +24,7 @@ async function sharedServer(dir: string, warnings: string[] = []) {
   const adapter = new FakeExecAdapter();
   const system = ExecSystem.openShared({ adapter, store, start: await store.start((format) => format === SHARED_SNAPSHOT_FORMAT), warn: () => {} });
   const recorder = new Recorder(system, new FileRecordings(dir), { mode: 'all', input: false, maxBytes: 1 << 20 }, (message) => warnings.push(message));
-  return { system, adapter, recorder };
+  return { system, adapter, recorder, log };
 }
 
 test("a restarted run that prints before the log gives its row back is recorded under its own run", () =>
@@ -47,6 +49,32 @@ test("a restarted run that prints before the log gives its row back is recorded 
       assert.is(system.auditTrail.records.find((r) => r.run === 1)!.recording!.file, first, "run 1's audit link stays");
       // run 1's file (being compressed, maybe) and run 2's: no other
       assert.ok(readdirSync(dir).every((name) => name.startsWith(first) || name === second), readdirSync(dir).join(' '));
+    } finally {
+      await recorder.close();
+      await system.shutdown();
+    }
+  }));
+
+test('a resize is recorded where it happened among the output, though the shared log gives its fact back after the redraw', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter, recorder, log } = await sharedServer(dir);
+    try {
+      const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+      await waitFor(() => system.sessionList.byId[id], 'the terminal in the list');
+      const stream = adapter.streams[0].open();
+      stream.stdout('before\r\n');
+      await waitFor(() => recorder.recording(id), 'recorded');
+      log.deliveryDelayMs = 500; // a database's round trip
+      system.resize(id, 100, 30);
+      stream.stdout('redrawn\r\n'); // the program's answer to SIGWINCH, before the log gives session.resized back
+      await waitFor(() => system.sessionList.byId[id].size?.cols === 100, 'the fact back from the log', 5_000);
+      stream.exit(0);
+      await waitFor(() => system.auditTrail.records.find((r) => r.sessionId === id)?.recording?.stopped, 'stopped');
+      await recorder.close();
+      const file = system.auditTrail.records.find((r) => r.sessionId === id)!.recording!.file;
+      const name = readdirSync(dir).find((f) => f.startsWith(file))!;
+      const events = (await readBack(join(dir, name), 1 << 20)).text.trimEnd().split('\n').slice(1).map((line) => JSON.parse(line));
+      assert.equal(events.map((e) => `${e[1]} ${e[2]}`), ['o before\r\n', 'r 100x30', 'o redrawn\r\n']);
     } finally {
       await recorder.close();
       await system.shutdown();
