@@ -205,7 +205,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       await watch.start();
       const sharedLog = shared;
       upkeep = new LogUpkeep(system, { compactionBase: () => sharedLog.compactionBase((format) => format === SHARED_SNAPSHOT_FORMAT), compact: (policy) => sharedLog.compact(policy) }, retention, warn);
-      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now()), watch);
+      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now(), shared.replica.id), watch);
     } else {
       store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
       store.lockForWriting(); // one server per state directory: a second stops here, naming the first

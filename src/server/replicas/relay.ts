@@ -98,7 +98,7 @@ class Link {
     const advertise = this.peers.advertise(this.holder);
     if (!advertise) return this.#lost(`replica ${this.holder} is not answering`);
     const url = new URL(SOCKET_PATH, advertise.replace(/^http/, 'ws'));
-    const ws = (this.#ws = new WebSocket(url, { headers: this.peers.voucher(this.page.caller, 'GET', SOCKET_PATH), perMessageDeflate: false, handshakeTimeout: PING_MS }));
+    const ws = (this.#ws = new WebSocket(url, { headers: this.peers.voucher(this.holder, this.page.caller, 'GET', SOCKET_PATH), perMessageDeflate: false, handshakeTimeout: PING_MS }));
     ws.on('open', () => {
       this.#retries = 0;
       const queued = this.#queue;

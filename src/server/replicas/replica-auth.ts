@@ -28,6 +28,8 @@ interface Voucher {
   v: 1;
   /** the sending replica */
   from: string;
+  /** the replica it is for: another one (a copy taken on the pod network) takes nothing from it */
+  to: string;
   /** e.g. "POST /api/v1/sessions/abc123-t1/close" */
   for: string;
   /** random: each voucher is good once */
@@ -51,8 +53,13 @@ export class ReplicaAuth {
   /** the ids of vouchers used, each remembered until it expires */
   readonly #used: UsedStates;
 
-  /** `now`: the clock the replicas share (the database's) */
-  constructor(key: Uint8Array, mode: Caller['mode'], now: () => number) {
+  /** `now`: the clock the replicas share (the database's); `self`: this replica's id */
+  constructor(
+    key: Uint8Array,
+    mode: Caller['mode'],
+    now: () => number,
+    private readonly self: string,
+  ) {
     if (key.length < 32) throw new Error('the replicas\' shared key must be at least 32 bytes');
     this.#key = key;
     this.#mode = mode;
@@ -60,15 +67,15 @@ export class ReplicaAuth {
     this.#used = new UsedStates(now, MAX_USED);
   }
 
-  /** The header that lets replica `from` act for `caller` on `method path` at another replica. */
-  sign(from: string, caller: Caller, method: string, path: string): string {
+  /** The header that lets this replica act for `caller` on `method path` at replica `to`. */
+  sign(to: string, caller: Caller, method: string, path: string): string {
     const now = this.#now();
-    const voucher: Voucher = { v: 1, from, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), ...(caller.share ? { share: caller.share } : {}), admin: caller.admin };
+    const voucher: Voucher = { v: 1, from: this.self, to, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), ...(caller.share ? { share: caller.share } : {}), admin: caller.admin };
     const body = toBase64urlJson(voucher);
     return `${body}.${this.#mac(body)}`;
   }
 
-  /** The caller a request carries, when its header is ours, unexpired and for this very request; undefined otherwise. */
+  /** The caller a request carries, when its header is ours, unexpired and for this very request at this replica; undefined otherwise. */
   check(header: string | string[] | undefined, method: string, path: string): Vouched | undefined {
     const now = this.#now();
     if (typeof header !== 'string' || header.length > MAX_HEADER) return undefined;
@@ -81,7 +88,7 @@ export class ReplicaAuth {
     if (typeof voucher !== 'object' || voucher === null) return undefined;
     // Expired, or from further ahead than a voucher's life: a clock (or a forger) this side cannot trust.
     const exp = typeof voucher.exp === 'number' ? voucher.exp : NaN;
-    if (voucher.v !== 1 || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
+    if (voucher.v !== 1 || voucher.to !== this.self || voucher.for !== `${method} ${path}` || !(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS) || typeof voucher.from !== 'string') return undefined;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return undefined;
     if (voucher.share !== undefined && !isId(voucher.share?.shareId)) return undefined;
     if (typeof voucher.id !== 'string' || !this.#used.use(voucher.id, exp)) return undefined;

@@ -23,9 +23,9 @@ export class ReplicaPeers {
     return this.watch.live(id)?.advertise;
   }
 
-  /** The header that vouches for `caller` on `method path` at another replica. */
-  voucher(caller: Caller, method: string, path: string): Record<string, string> {
-    return { [REPLICA_HEADER]: this.auth.sign(this.self.id, caller, method, path) };
+  /** The header that vouches for `caller` on `method path` at replica `to`. */
+  voucher(to: string, caller: Caller, method: string, path: string): Record<string, string> {
+    return { [REPLICA_HEADER]: this.auth.sign(to, caller, method, path) };
   }
 
   /** Sends an API call to replica `id` for `caller`; its answer, or an HttpError saying what went wrong on the way. */
@@ -37,7 +37,7 @@ export class ReplicaPeers {
     try {
       response = await fetch(new URL(path, advertise), {
         method,
-        headers: { ...this.voucher(caller, method, path), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
+        headers: { ...this.voucher(id, caller, method, path), ...(method === 'POST' ? { 'content-type': 'application/json' } : {}) },
         ...(method === 'POST' ? { body: '{}' } : {}),
         signal: AbortSignal.timeout(FORWARD_TIMEOUT_MS),
       });
