@@ -47,7 +47,8 @@ export interface ClusterView {
 }
 
 export interface PodListener {
-  pods(pods: PodSummary[]): void;
+  /** `listedAt`: when (performance.now()) the list these come from was read whole; events since are in it too */
+  pods(pods: PodSummary[], listedAt: number): void;
   error(message: string): void;
 }
 

@@ -12,9 +12,16 @@
 // The guard looks at the terminals after the turn that changed them, once for all that turn's
 // entries: reading the list folds the log's new entries into it, which on the way to an exec's
 // first byte was done once per entry, before the exec's connection was even opened.
+//
+// A watch starts with a list, read after the terminal started: a pod deleted in between is in no
+// event, only missing from the list. So a pod missing from a list read after its terminal
+// connected (its exec reached it, so it was there) is gone too. A list read before that says
+// nothing: a pod made since (a debug copy) may not be in it yet.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { PodWatching } from '../adapters/cluster.ts';
+import type { PodSummary } from '../domain/pod.ts';
+import type { SessionRow } from '../protocol/index.ts';
 import type { Person } from '../domain/person.ts';
 import { isRunning, namespaceKey } from '../protocol/index.ts';
 
@@ -47,6 +54,8 @@ interface Subscription {
 
 export class SessionPodGuard {
   readonly #subscriptions = new Map<string, Subscription>();
+  /** when the guard first saw each terminal it watches past connecting (performance.now()) */
+  readonly #connectedAt = new Map<string, number>();
   readonly #stop: () => void;
   #syncDue = false;
   #closed = false;
@@ -85,17 +94,34 @@ export class SessionPodGuard {
     });
   }
 
-  #sync(): void {
-    const needed = new Map<string, { context: string | undefined; namespace: string; person?: Person }>();
+  /** The terminals this guard watches: running, and held here (with replicas, each guards its own: only it can end their execs). */
+  *#guarded(): Generator<[string, SessionRow]> {
     const list = this.system.sessionList;
     for (const id of list.order) {
       const row = list.byId[id];
-      // With replicas, each guards the terminals it holds: only it can end their execs.
-      if (!row || !isRunning(row.state) || !this.system.holds(id)) continue;
-      const { context, namespace } = row.target;
-      const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
-      needed.set(`${who}\n${namespaceKey(context, namespace)}`, { context, namespace, ...(row.person ? { person: row.person } : {}) });
+      if (row && isRunning(row.state) && this.system.holds(id)) yield [id, row];
     }
+  }
+
+  /** A list of the namespace that `key` watches: its terminals connected before it was read whose pods it lacks are gone. */
+  #listed(key: string, pods: PodSummary[], listedAt: number): void {
+    const names = new Set(pods.map((pod) => pod.name));
+    for (const [id, row] of this.#guarded()) {
+      const connectedAt = this.#connectedAt.get(id);
+      if (connectedAt !== undefined && connectedAt < listedAt && watchKey(row) === key && !names.has(row.target.pod)) this.system.podDeleted(id);
+    }
+  }
+
+  #sync(): void {
+    const needed = new Map<string, { context: string | undefined; namespace: string; person?: Person }>();
+    const running = new Set<string>();
+    for (const [id, row] of this.#guarded()) {
+      running.add(id);
+      if (row.state !== 'connecting' && !this.#connectedAt.has(id)) this.#connectedAt.set(id, performance.now());
+      const { context, namespace } = row.target;
+      needed.set(watchKey(row), { context, namespace, ...(row.person ? { person: row.person } : {}) });
+    }
+    for (const id of this.#connectedAt.keys()) if (!running.has(id)) this.#connectedAt.delete(id);
     for (const [key, subscription] of this.#subscriptions) {
       if (needed.has(key) || subscription.lingering !== undefined) continue;
       subscription.lingering = this.timers.set(() => {
@@ -109,7 +135,7 @@ export class SessionPodGuard {
         if (subscription.lingering !== undefined) this.timers.clear(subscription.lingering);
         subscription.lingering = undefined;
       } else {
-        this.#subscriptions.set(key, { stop: this.watches.subscribe(context, namespace, { pods: () => {}, error: () => {} }, person) });
+        this.#subscriptions.set(key, { stop: this.watches.subscribe(context, namespace, { pods: (pods, listedAt) => this.#listed(key, pods, listedAt), error: () => {} }, person) });
       }
     }
   }
@@ -118,4 +144,10 @@ export class SessionPodGuard {
     if (subscription.lingering !== undefined) this.timers.clear(subscription.lingering);
     subscription.stop();
   }
+}
+
+/** One watch per person and namespace: the key of the one a terminal needs. */
+function watchKey(row: SessionRow): string {
+  const who = row.person ? JSON.stringify([row.person.user, [...row.person.groups].sort()]) : '';
+  return `${who}\n${namespaceKey(row.target.context, row.target.namespace)}`;
 }

@@ -5,7 +5,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { LINGER_MS, SessionPodGuard, type GuardTimers } from '../../src/server/pod-guard.ts';
 import type { ExecSystem } from '../../src/runtime/exec-system.ts';
-import type { PodWatching } from '../../src/adapters/cluster.ts';
+import type { PodListener, PodWatching } from '../../src/adapters/cluster.ts';
+import type { PodSummary } from '../../src/domain/pod.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 
 function guarded() {
@@ -20,13 +21,18 @@ function guarded() {
     },
     holds: () => true,
     onEntry: (listener: (entry: { type: string }) => void) => (listeners.push(listener), () => {}),
+    podDeleted: (id: string) => deleted.push(id),
   } as unknown as ExecSystem;
   let subscribed = 0;
   const watched: string[] = [];
+  const deleted: string[] = [];
+  /** each watch's listener, by namespace: what the cluster's lists tell the guard */
+  const lists = new Map<string, PodListener>();
   const watches = {
-    subscribe: (_context: string | undefined, namespace: string) => {
+    subscribe: (_context: string | undefined, namespace: string, listener: PodListener) => {
       subscribed++;
       watched.push(namespace);
+      lists.set(namespace, listener);
       return () => watched.splice(watched.indexOf(namespace), 1);
     },
   } as unknown as PodWatching;
@@ -58,7 +64,7 @@ function guarded() {
     }
     return due.length;
   };
-  return { guard, watched, turn, lingerFires, timers, subscribed: () => subscribed, reads: () => sessionListReads };
+  return { guard, watched, turn, lingerFires, timers, subscribed: () => subscribed, reads: () => sessionListReads, lists, deleted };
 }
 
 test('a namespace is watched while a terminal there runs, and for LINGER_MS after the last one ended', () => {
@@ -103,6 +109,23 @@ test('closing the guard stops its watches, lingering ones too, and their timers'
   guard.close();
   assert.equal(watched, []);
   assert.is(timers.size, 0);
+});
+
+test('a pod missing from a list read after its terminal connected is gone (deleted before the watch began); a list from before says nothing', () => {
+  const { guard, turn, lists, deleted } = guarded();
+  const pod = (name: string) => ({ name }) as PodSummary;
+  turn({ t1: ['connecting', 'batch'] });
+  const list = lists.get('batch')!;
+  list.pods([], performance.now()); // read while it connects: its pod may be too new for it
+  turn({ t1: ['interactive', 'batch'] });
+  const before = performance.now() - 60_000; // a lingering watch's list, read before it connected
+  list.pods([pod('other')], before);
+  assert.equal(deleted, [], 'a list from before it connected, or while it did, ends nothing');
+  list.pods([pod('t1-pod'), pod('other')], performance.now());
+  assert.equal(deleted, [], 'its pod is there');
+  list.pods([pod('other')], performance.now());
+  assert.equal(deleted, ['t1'], 'read after it connected, without its pod: gone');
+  guard.close();
 });
 
 test.run();

@@ -24,6 +24,8 @@ interface NamespaceWatch {
   namespace: string;
   listeners: Set<PodListener>;
   pods: Map<string, V1Pod>;
+  /** when the last full list was read (performance.now()) */
+  listedAt: number;
   abort?: AbortController;
   retryMs: number;
   retry?: ReturnType<typeof setTimeout>;
@@ -49,11 +51,11 @@ export class KubePodWatches implements PodWatching {
     let watch = this.#watches.get(key);
     if (!watch) {
       const reader = person ? this.reader.as(person) : this.reader;
-      watch = { reader, context, namespace, listeners: new Set(), pods: new Map(), retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
+      watch = { reader, context, namespace, listeners: new Set(), pods: new Map(), listedAt: -Infinity, retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
       this.#watches.set(key, watch);
       void this.#start(watch);
     } else if (watch.abort || watch.pods.size > 0) {
-      listener.pods(this.#views(watch));
+      listener.pods(this.#views(watch), watch.listedAt);
     }
     watch.listeners.add(listener);
     const current = watch;
@@ -80,6 +82,7 @@ export class KubePodWatches implements PodWatching {
       if (watch.stopped) return;
       const before = new Set(watch.pods.keys());
       watch.pods = new Map(list.pods.map((pod) => [pod.metadata?.name ?? '', pod]));
+      watch.listedAt = performance.now();
       for (const name of before) if (!watch.pods.has(name)) this.gone(watch.context, watch.namespace, name);
       this.#push(watch);
       const abort = await new Watch(watch.reader.config(watch.context)).watch(
@@ -132,7 +135,7 @@ export class KubePodWatches implements PodWatching {
       watch.pushScheduled = false;
       if (watch.stopped) return;
       const pods = this.#views(watch);
-      for (const listener of watch.listeners) listener.pods(pods);
+      for (const listener of watch.listeners) listener.pods(pods, watch.listedAt);
     });
   }
 
