@@ -136,13 +136,15 @@ test("the issuer cannot make anyone Kubernetes' own: a system: subject is refuse
   assert.match(admin.answer.body, /The user name in the ID token(&#39;|')s sub claim starts with &#34;system:&#34;, which Kubernetes keeps for its own components and service accounts/);
   assert.match(admin.answer.body, /--oidc-username-prefix/);
   assert.is(admin.jar.get('octant_exec_session'), undefined);
-  // a space before system: is no way around it: such a name is refused, never trimmed by a header into Kubernetes' own
-  for (const [who, what] of [['eve', "A group in the ID token(&#39;|')s groups claim"], [' system:kube-controller-manager', "The user name in the ID token(&#39;|')s sub claim"]]) {
-    const spaced = await idp.signIn(who);
-    assert.is(spaced.answer.status, 403, `${who}: ${spaced.answer.body}`);
-    assert.match(spaced.answer.body, new RegExp(`${what} starts or ends with white space`));
-    assert.is(spaced.jar.get('octant_exec_session'), undefined);
-  }
+  // a space before system: is no way around it: never trimmed by a header into Kubernetes' own name
+  const eve = await idp.signIn('eve');
+  assert.is(eve.answer.status, 200, eve.answer.body);
+  assert.equal((await send(app.port, '/api/v1/info', { headers: { Cookie: eve.jar.header() } })).json.signedIn.groups, ['dev'], 'the spaced group dropped, as a system: one is');
+  assert.ok(warnings.some((w) => w.startsWith('oidc sign-in: dropped the group " system:masters" from the ID token\'s groups claim: a name that starts or ends with white space loses it')), warnings.join('\n'));
+  const spacedUser = await idp.signIn(' system:kube-controller-manager');
+  assert.is(spacedUser.answer.status, 403, spacedUser.answer.body);
+  assert.match(spacedUser.answer.body, /The user name in the ID token(&#39;|')s sub claim starts or ends with white space/);
+  assert.is(spacedUser.jar.get('octant_exec_session'), undefined);
 });
 
 test('a flood of sign-ins from one address is 429 for that address only: another still signs in', async () => {

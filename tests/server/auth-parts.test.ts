@@ -131,9 +131,15 @@ test('names a proxy or an issuer asserts: prefixes first, a system: user refused
   }
   assert.equal(plain.person('System:admin', [], source), { user: 'System:admin', groups: [] }, 'Kubernetes names are case-sensitive: only system: is its own');
   assert.match((plain.person('alice\u200b', [], source) as { problem: string }).problem, /invisible formatting/);
+  // white space at an end: a group is dropped (said once), a user refused; a header would drop the space
+  assert.equal(plain.person('erin', ['dev', ' system:masters', 'ops '], source), { user: 'erin', groups: ['dev'] });
+  assert.match(warnings.at(-2)!, /^proxy sign-in: dropped the group " system:masters" from G: a name that starts or ends with white space loses it in an HTTP header/);
+  assert.match(warnings.at(-1)!, /"ops "/);
+  assert.match((plain.person(' system:admin', [], source) as { problem: string }).problem, /^The user name in U starts or ends with white space/);
+  const said = warnings.length;
   const prefixed = new AssertedNames({ username: 'oidc:', groups: 'oidc:' }, 'oidc sign-in', (m) => warnings.push(m));
   assert.equal(prefixed.person('system:admin', ['system:masters', 'dev'], source), { user: 'oidc:system:admin', groups: ['oidc:system:masters', 'oidc:dev'] }, "with the cluster's prefixes nothing collides with Kubernetes' own names");
-  assert.is(warnings.length, 2);
+  assert.is(warnings.length, said);
 });
 
 test('a proxy with --proxy-username-prefix and --proxy-groups-prefix: the names carry them; a system: user is 403 with a sentence', async () => {

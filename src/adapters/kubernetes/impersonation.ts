@@ -9,6 +9,8 @@ import type { Person } from '../../domain/person.ts';
 
 /** C0 controls (CR and LF among them), DEL and C1 controls: nothing a header value may carry. */
 const controlCharacter = /[\u0000-\u001f\u007f-\u009f]/;
+/** a space at either end: an HTTP header value loses it (RFC 9110 5.5), so " system:masters" would arrive as system:masters */
+const spaced = /^ | $/;
 
 /**
  * Why this person cannot be sent as impersonation headers, or undefined. The sign-in checks
@@ -18,10 +20,13 @@ export function personProblem(person: Person): string | undefined {
   const shown = (value: string) => JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
   if (typeof person.user !== 'string' || person.user === '') return 'The person to act as has no user name.';
   if (controlCharacter.test(person.user)) return `The user name ${shown(person.user)} holds a control character (CR, LF or another): it cannot be sent to the cluster.`;
+  // the last guard for every way a person comes (a sign-in, a session cookie from an older build, a voucher): a header drops the spaces around a value
+  if (spaced.test(person.user)) return `The user name ${shown(person.user)} starts or ends with a space, which the header would drop: the cluster would read another name.`;
   if (!Array.isArray(person.groups)) return `The groups of ${shown(person.user)} are not a list.`;
   for (const group of person.groups) {
     if (typeof group !== 'string' || group === '') return `A group of ${shown(person.user)} is empty.`;
     if (controlCharacter.test(group)) return `The group ${shown(group)} of ${shown(person.user)} holds a control character (CR, LF or another): it cannot be sent to the cluster.`;
+    if (spaced.test(group)) return `The group ${shown(group)} of ${shown(person.user)} starts or ends with a space, which the header would drop: the cluster would read another name.`;
   }
   return undefined;
 }

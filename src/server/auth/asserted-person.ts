@@ -42,22 +42,29 @@ export class AssertedNames {
    * `reserved` when the names are fine but the user is one of Kubernetes' own.
    */
   person(user: string, groups: readonly string[], source: { user: string; groups: string }): Person | { problem: string; reserved?: true } {
-    const person = personFrom(this.prefixes.username + user, groups.map((group) => this.prefixes.groups + group), source);
+    // A group with white space at an end is dropped, as a system: one is (dropping only takes rights
+    // away); one such group at the provider would otherwise lock every member out, unsaid which.
+    const prefixed = groups.map((group) => this.prefixes.groups + group);
+    const spaced = prefixed.filter(endsInSpace);
+    if (spaced.length) this.#dropped(spaced, source.groups, 'a name that starts or ends with white space loses it in an HTTP header: the cluster could read another name');
+    const person = personFrom(this.prefixes.username + user, prefixed.filter((group) => !endsInSpace(group)), source);
     if ('problem' in person) return person;
     if (person.user.startsWith(RESERVED_PREFIX)) {
       return { problem: `The user name in ${source.user} starts with "${RESERVED_PREFIX}", which Kubernetes keeps for its own components and service accounts: octant-exec never acts as such a name.`, reserved: true };
     }
     const kept = person.groups.filter((group) => !group.startsWith(RESERVED_PREFIX));
-    if (kept.length < person.groups.length) this.#dropped(person.groups.filter((group) => group.startsWith(RESERVED_PREFIX)), source.groups);
+    if (kept.length < person.groups.length) this.#dropped(person.groups.filter((group) => group.startsWith(RESERVED_PREFIX)), source.groups, `groups starting with "${RESERVED_PREFIX}" are Kubernetes' own, never impersonated`);
     return { user: person.user, groups: kept };
   }
 
-  #dropped(groups: string[], source: string): void {
+  #dropped(groups: string[], source: string, why: string): void {
     for (const group of groups) {
       if (this.#warned.has(group) || this.#warned.size >= MAX_WARNED) continue;
       this.#warned.add(group);
-      // A group name is no credential (and personFrom let no control character through).
-      this.warn(`${this.who}: dropped the group ${JSON.stringify(group)} from ${source}: groups starting with "${RESERVED_PREFIX}" are Kubernetes' own, never impersonated (said once per group)`);
+      // A group name is no credential; JSON.stringify shows any control character escaped.
+      this.warn(`${this.who}: dropped the group ${JSON.stringify(group)} from ${source}: ${why} (said once per group)`);
     }
   }
 }
+
+const endsInSpace = (name: string) => /^\s|\s$/u.test(name);

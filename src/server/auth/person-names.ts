@@ -23,8 +23,9 @@ export function nameProblem(name: string): string | undefined {
   if (forbidden.test(name)) return 'has control characters, invisible formatting characters (such as a zero-width space) or bytes that are not UTF-8';
   // An HTTP header drops the spaces around its value: " system:masters" checked here would reach
   // the cluster in an Impersonate-Group header as system:masters. Trimming instead could merge two
-  // names the issuer keeps apart (" admins" and "admins"), so such a name is refused.
-  if (/^\s|\s$/u.test(name)) return 'starts or ends with white space, which an HTTP header would drop, so the cluster would read another name';
+  // names the issuer keeps apart (" admins" and "admins"), so such a name is refused (a group, by
+  // asserted-person.ts, dropped first). Any white space: it is as invisible in a list of names.
+  if (/^\s|\s$/u.test(name)) return 'starts or ends with white space (an HTTP header drops the spaces around a value: the cluster could read another name than the one checked here)';
   return undefined;
 }
 
