@@ -115,15 +115,13 @@ export class Recorder {
 
   /**
    * Turns recording of a terminal on (its run now, if it runs, and its next ones) or off; returns
-   * why not when the policy does not allow it. The caller has checked that the terminal is the
-   * caller's, and a terminal (not a command without one).
+   * why not (with the HTTP status that says it) when the policy does not allow it, or, for this
+   * run only, when its recording stopped by itself. The caller has checked that the terminal is
+   * the caller's, and a terminal (not a command without one).
    */
-  set(sessionId: string, on: boolean): string | undefined {
-    if (on && this.policy.mode === 'off') return 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.';
-    if (!on && this.policy.mode === 'all') return 'This server records every terminal (--record all): a recording cannot be turned off.';
-    if (on && this.#spent.has(sessionId) && this.#spent.get(sessionId) === this.#streamRun.get(sessionId)) {
-      return 'The recording of this run stopped (it reached --record-max-bytes, or writing it failed: the server log says which), and a run has one recording: restart the terminal to record its next run.';
-    }
+  set(sessionId: string, on: boolean): { status: 400 | 409; message: string } | undefined {
+    if (on && this.policy.mode === 'off') return { status: 400, message: 'This server records nothing (it was started with --record off): ask whoever runs it for --record opt-in.' };
+    if (!on && this.policy.mode === 'all') return { status: 400, message: 'This server records every terminal (--record all): a recording cannot be turned off.' };
     if (this.system.sessionList.byId[sessionId]?.recordWanted !== (on || undefined)) {
       // before the fact: a log that folds it at once takes it out again
       if (on) this.#wishSent.add(sessionId);
@@ -134,6 +132,10 @@ export class Recorder {
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
+    }
+    // the wish stands for the next runs; this one had its recording
+    if (this.#spent.has(sessionId) && this.#spent.get(sessionId) === this.#streamRun.get(sessionId)) {
+      return { status: 409, message: 'The recording of this run stopped (it reached --record-max-bytes, or writing it failed: the server log says which), and a run has one recording: its next run (restart the terminal) is recorded.' };
     }
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
     const run = this.#streamRun.get(sessionId);

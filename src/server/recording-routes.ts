@@ -92,6 +92,6 @@ export function setRecording(recorder: Recorder, row: SessionRow, body: unknown)
   if (!row.interactive) throw new HttpError(400, `Terminal ${row.sessionId} runs a command without a terminal: only terminals are recorded.`);
   if (body.on && isEnded(row.state)) throw new HttpError(409, `Terminal ${row.sessionId} has ended: restart it first, then record.`);
   const refusal = recorder.set(row.sessionId, body.on);
-  if (refusal) throw new HttpError(400, refusal);
+  if (refusal) throw new HttpError(refusal.status, refusal.message);
   return { sessionId: row.sessionId, recording: recorder.recording(row.sessionId) };
 }

@@ -80,21 +80,31 @@ test('resized while off: on again, the cast goes on at the size the terminal has
 
 test('stopped at its limit, a run is not recorded again: turning it on says why, and the audit keeps the one file it has', () =>
   withTempDir(async (dir) => {
-    const { system, recorder, id, stream } = openRecorded(dir, 400);
+    const { system, adapter, recorder, id, stream } = openRecorded(dir, 400);
     await settle();
     recorder.set(id, true);
     stream.stdout('x'.repeat(1000)); // past the limit: the recording stops by itself
     await settle();
     await waitFor(() => system.sessionList.byId[id].recording?.on === false, 'stopped at its limit', 5_000);
-    assert.match(recorder.set(id, true) ?? '', /^The recording of this run stopped \(it reached --record-max-bytes.*restart the terminal to record its next run\.$/);
+    // turned off then on (an API client): refused for this run, still wanted for the next
+    assert.is(recorder.set(id, false), undefined);
+    const refused = recorder.set(id, true);
+    assert.equal(refused?.status, 409);
+    assert.match(refused?.message ?? '', /^The recording of this run stopped \(it reached --record-max-bytes.*its next run \(restart the terminal\) is recorded\.$/);
     stream.stdout('after');
     await settle();
     stream.exit(0);
     await settle();
-    await recorder.close();
-    assert.is(readdirSync(dir).length, 1, 'one file for the run');
+    const files = () => readdirSync(dir).filter((f) => f.endsWith('.gz'));
+    await waitFor(() => files().length === 1, 'run 1 compressed');
     const run1 = system.auditTrail.records.find((r) => r.sessionId === id && r.run === 1)!;
-    assert.equal([`${run1.recording!.file}.gz`, run1.recording!.stopped], [readdirSync(dir)[0], 'limit']);
+    assert.equal([`${run1.recording!.file}.gz`, run1.recording!.stopped], [files()[0], 'limit']);
+    assert.equal(system.restart(id), { run: 2 });
+    adapter.last().open().stdout('run two');
+    await settle();
+    await waitFor(() => recorder.recording(id), 'run 2 recorded, as still wanted');
+    await recorder.close();
+    assert.is(readdirSync(dir).length, 2, 'one file per run');
     await system.shutdown();
   }));
 

@@ -83,9 +83,9 @@ test('opt-in: only what is asked for, each run in its own file; a command withou
     await system.shutdown();
 
     const off = recorded(join(dir, 'off'), { mode: 'off' });
-    assert.match(off.recorder.set('t1', true)!, /--record off/);
+    assert.match(off.recorder.set('t1', true)!.message, /--record off/);
     const all = recorded(join(dir, 'all'), { mode: 'all' });
-    assert.match(all.recorder.set('t1', false)!, /--record all/);
+    assert.match(all.recorder.set('t1', false)!.message, /--record all/);
     await off.system.shutdown();
     await all.system.shutdown();
   }));
