@@ -13,6 +13,7 @@
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
 // begin the recording when it comes. A restart's row comes back the same way: until the row shows
 // the stream's own run (known as it opens), the previous run's row is not taken for it.
+import type { TerminalSize } from '../domain/target.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
@@ -38,8 +39,11 @@ interface Opening {
   at: number;
   /** its run: a shared log may still show the previous run's row (a restart), not its own */
   run: number;
-  /** bytes that came before the log gave the run back (a shared log's round trip): they begin the recording when it does */
-  early: Uint8Array[];
+  /** the stream's size as it opened (or as recording was asked for), when it was resized before: the header's */
+  size?: TerminalSize;
+  /** what came before the log gave the run back (a shared log's round trip), output and resizes in their order: they begin the recording when it does */
+  early: (Uint8Array | TerminalSize)[];
+  /** bytes of output in `early` */
   earlyBytes: number;
 }
 
@@ -54,7 +58,7 @@ export class Recorder {
   /** the run whose recording stopped by itself (its limit, a failed write): a run has one recording, so it is not begun again */
   readonly #spent = new Map<string, number>();
   /** each open stream's size since it was last resized (ahead of its row on a shared log) */
-  readonly #streamSize = new Map<string, { cols: number; rows: number }>();
+  readonly #streamSize = new Map<string, TerminalSize>();
   /** the run of each open stream, as it opened */
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
@@ -82,11 +86,12 @@ export class Recorder {
         streamOpened: (sessionId, run) => {
           this.#streamRun.set(sessionId, run);
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, { at: this.now(), run, early: [], earlyBytes: 0 });
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, this.#newOpening(sessionId, run));
         },
         // from the stream, not from the log: a shared log gives session.resized back after a round trip, after the redraw it caused
         resized: (sessionId, cols, rows) => {
           this.#streamSize.set(sessionId, { cols, rows });
+          this.#opening.get(sessionId)?.early.push({ cols, rows });
           this.#recordings.get(sessionId)?.writer.resize(cols, rows);
         },
         streamClosed: (sessionId) => {
@@ -140,7 +145,7 @@ export class Recorder {
     // outside any machine step (an HTTP call): the run is in the list, its recording begins now
     const run = this.#streamRun.get(sessionId);
     if (this.system.io.isRunning(sessionId) && run !== undefined) {
-      const opening = this.#opening.get(sessionId) ?? { at: this.now(), run, early: [], earlyBytes: 0 };
+      const opening = this.#opening.get(sessionId) ?? this.#newOpening(sessionId, run);
       // a shared log has not given the run back yet: it begins with the next byte, or when it has
       if (!this.#begin(sessionId, opening)) this.#opening.set(sessionId, opening);
     }
@@ -209,6 +214,12 @@ export class Recorder {
     this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
   }
 
+  /** A stream of `run` to be recorded from now, at the size it has now. */
+  #newOpening(sessionId: string, run: number): Opening {
+    const size = this.#streamSize.get(sessionId);
+    return { at: this.now(), run, early: [], earlyBytes: 0, ...(size ? { size } : {}) };
+  }
+
   #holdEarly(opening: Opening, chunk: Uint8Array): void {
     opening.earlyBytes += chunk.length;
     if (opening.earlyBytes > EARLY_MAX_BYTES) opening.early = [];
@@ -235,7 +246,7 @@ export class Recorder {
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
     const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
-    const size = this.#streamSize.get(sessionId) ?? row.size ?? DEFAULT_SIZE;
+    const size = opening.size ?? row.size ?? DEFAULT_SIZE;
     let writer: CastWriter;
     try {
       writer = new CastWriter({
@@ -257,7 +268,10 @@ export class Recorder {
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
-    for (const chunk of opening.early) writer.output(chunk);
+    for (const early of opening.early) {
+      if (early instanceof Uint8Array) writer.output(early);
+      else writer.resize(early.cols, early.rows);
+    }
     return true;
   }
 

@@ -56,7 +56,7 @@ function vouchedCaller(parts: ServerParts, req: IncomingMessage, path: string): 
   const header = req.headers[REPLICA_HEADER];
   if (header === undefined) return undefined;
   const vouched = parts.peers?.auth.check(header, req.method ?? 'GET', path);
-  if (!vouched) return { refused: { status: 401, message: 'The replica voucher is not valid here (another key, expired, or for another request).' } };
+  if (!vouched) return { refused: { status: 401, message: 'The replica voucher is not valid here (another key, expired, for another replica or another request; during a rollout, from an older build).' } };
   return { caller: vouched.caller, via: vouched.from };
 }
 

@@ -81,6 +81,31 @@ test('a resize is recorded where it happened among the output, though the shared
     }
   }));
 
+test('a resize before the log gives the run back is kept in its place among the early output', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter, recorder, log } = await sharedServer(dir);
+    try {
+      log.deliveryDelayMs = 300; // the run's row comes back after what it printed, as from a slow database
+      const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+      const stream = adapter.streams[0].open();
+      stream.stdout('at80\r\n');
+      system.resize(id, 100, 30); // a page fitting its window right after opening the terminal
+      stream.stdout('at100\r\n');
+      assert.not.ok(system.sessionList.byId[id], 'all of it before the row came back');
+      await waitFor(() => recorder.recording(id), 'recorded once the row is back', 5_000);
+      stream.exit(0);
+      await waitFor(() => system.auditTrail.records.find((r) => r.sessionId === id)?.recording?.stopped, 'stopped', 5_000);
+      await recorder.close();
+      const file = system.auditTrail.records.find((r) => r.sessionId === id)!.recording!.file;
+      const [header, ...events] = (await readBack(join(dir, readdirSync(dir).find((f) => f.startsWith(file))!), 1 << 20)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+      assert.equal([header.width, header.height], [80, 24]);
+      assert.equal(events.map((e) => `${e[1]} ${e[2]}`), ['o at80\r\n', 'r 100x30', 'o at100\r\n']);
+    } finally {
+      await recorder.close();
+      await system.shutdown();
+    }
+  }));
+
 test('a run that prints more than is held before the log gives its row back: not recorded, and the log and the server say why', () =>
   withTempDir(async (dir) => {
     const warnings: string[] = [];
