@@ -37,6 +37,15 @@ const behaviours: Record<string, (ws: WebSocket, from: number) => void> = {
     refuseUpgrade = true;
     dropSoon(ws);
   },
+  // an admin's view of someone else's terminal under a flood: skipped to the screen, twice (with bytes no longer held: `dropped`)
+  skipped: (ws) => {
+    for (const at of [100, 200]) {
+      ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from: at, to: at, dropped: 50, restored: false, running: true, session: sessionOf('skipped'), screen: 7, screenSize: { cols: 80, rows: 24 }, skipped: 40 }));
+      ws.send(encodeFrame(FrameKind.Screen, 't1', new TextEncoder().encode(`screen${at / 100}`)));
+    }
+    out(ws, 'after\n');
+    ws.send(JSON.stringify({ type: 'session', session: { ...sessionOf('skipped'), state: 'exited', exitCode: 0 } }));
+  },
   'bad-frame': (ws) => ws.send(new Uint8Array([0x7f, 2, 0x74, 0x31, 0x41])),
   'bad-text': (ws) => ws.send('{"type": "session", '),
 };
@@ -100,6 +109,14 @@ test('OCTANT_EXEC_RECONNECT_SECONDS that is not whole seconds up to an hour: a u
   const bad = await runCli(['exec', 'drop'], 30_000, { env: { ...env, OCTANT_EXEC_RECONNECT_SECONDS: 'soon' } });
   assert.is(bad.code, 2, bad.stderr);
   assert.match(bad.stderr, /OCTANT_EXEC_RECONNECT_SECONDS is whole seconds from 0 \(never reconnect\) to 3600, not "soon"/);
+});
+
+test("skipped to the screen (someone else's terminal, fallen behind): said once, not taken for a drop", async () => {
+  const run = await runCli(['exec', 'skipped', '--', 'cat'], 30_000, { env });
+  assert.is(run.code, 0, run.stderr);
+  assert.is(run.stdout, 'screen1screen2after\n');
+  assert.is(run.stderr.split('its output does not wait for you').length - 1, 1, run.stderr);
+  assert.not.match(run.stderr, /while the connection was down/);
 });
 
 test('a refused socket upgrade: a sentence, exit 1, no crash', async () => {

@@ -109,6 +109,8 @@ class SessionView {
   #offset = 0;
   #replayTo = 0;
   #attached = false;
+  /** whether the note on being skipped to the screen was given */
+  #skippedSaid = false;
   /** set while a dropped connection is tried again: its end gives up */
   #outage: ReturnType<typeof setTimeout> | undefined;
   #endedRow: SessionRow | undefined;
@@ -185,8 +187,14 @@ class SessionView {
         return this.#ready.resolve();
       case 'attached':
         if (message.sessionId !== this.#sessionId) return;
+        // Skipped to the screen: someone not the terminal's owner (an admin) fell behind, and only the
+        // owner holds a terminal back (docs/api.md, "Flow control"). Said once: under a flood it recurs.
+        if (this.#attached && message.skipped !== undefined) {
+          if (!this.#skippedSaid) this.#note('this terminal is not yours, so its output does not wait for you: when you fall behind you are shown its screen as it is, not every byte');
+          this.#skippedSaid = true;
+        }
         // attached again after a reconnect, from the offset reached: the server may no longer hold all of it
-        if (this.#attached && Number.isSafeInteger(message.dropped) && message.dropped > 0) this.#note(`${message.dropped} bytes of output came while the connection was down and are no longer held by the server`);
+        else if (this.#attached && Number.isSafeInteger(message.dropped) && message.dropped > 0) this.#note(`${message.dropped} bytes of output came while the connection was down and are no longer held by the server`);
         this.#offset = message.from;
         this.#replayTo = message.to;
         if (!this.#attached) this.#started(message.session);
