@@ -47,7 +47,7 @@ export interface ClusterView {
 }
 
 export interface PodListener {
-  /** `listedAt`: when (performance.now()) the list these come from was read whole; events since are in it too */
+  /** `listedAt`: when (performance.now()) the list these come from was asked for (it is as of then or later); events since are in it too */
   pods(pods: PodSummary[], listedAt: number): void;
   error(message: string): void;
 }

@@ -7,6 +7,8 @@ import { LINGER_MS, SessionPodGuard, type GuardTimers } from '../../src/server/p
 import type { ExecSystem } from '../../src/runtime/exec-system.ts';
 import type { PodListener, PodWatching } from '../../src/adapters/cluster.ts';
 import type { PodSummary } from '../../src/domain/pod.ts';
+import { KubePodWatches } from '../../src/adapters/kubernetes/pod-watches.ts';
+import type { ClusterReader } from '../../src/adapters/kubernetes/cluster.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 
 function guarded() {
@@ -126,6 +128,50 @@ test('a pod missing from a list read after its terminal connected is gone (delet
   list.pods([pod('other')], performance.now());
   assert.equal(deleted, ['t1'], 'read after it connected, without its pod: gone');
   guard.close();
+});
+
+test('a pod made while the first list was on its way, and connected to before its answer, is not taken for gone', async () => {
+  // a cluster whose list is as of when it is asked, answered when the test says so
+  const inCluster = new Set(['a']);
+  let answer!: () => void;
+  const reader = {
+    podList: () => {
+      const asOfNow = [...inCluster].map((name) => ({ metadata: { name, namespace: 'batch' }, spec: { containers: [] }, status: {} }));
+      return new Promise((resolve) => (answer = () => resolve({ pods: asOfNow, resourceVersion: '1' })));
+    },
+    config: () => {
+      throw new Error('no watch after the list in this test');
+    },
+  };
+  const watches = new KubePodWatches(reader as unknown as ClusterReader);
+  const rows: Record<string, SessionRow> = {};
+  const order: string[] = [];
+  const listeners: ((entry: { type: string }) => void)[] = [];
+  const deleted: string[] = [];
+  const soon: (() => void)[] = [];
+  const system = {
+    sessionList: { order, byId: rows },
+    holds: () => true,
+    onEntry: (listener: (entry: { type: string }) => void) => (listeners.push(listener), () => {}),
+    podDeleted: (id: string) => deleted.push(id),
+  } as unknown as ExecSystem;
+  const guard = new SessionPodGuard(system, watches, { set: () => 0, clear: () => {}, soon: (fn) => void soon.push(fn) });
+  const state = (id: string, pod: string, now: string) => {
+    if (!order.includes(id)) order.push(id);
+    rows[id] = { sessionId: id, state: now, target: { namespace: 'batch', pod, container: 'main' } } as unknown as SessionRow;
+    for (const listener of listeners) listener({ type: 'session.changed' });
+    for (const fn of soon.splice(0)) fn();
+  };
+  state('t0', 'a', 'connecting'); // the namespace's first terminal: its list is asked for now
+  inCluster.add('a-copy'); // a debug copy, made and running meanwhile
+  state('t1', 'a-copy', 'connecting');
+  state('t1', 'a-copy', 'interactive');
+  await new Promise((resolve) => setTimeout(resolve, 5));
+  answer(); // the list, as of when it was asked: without the copy
+  for (let i = 0; i < 3; i++) await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(deleted, [], 'the copy was made after the list was asked for: its absence says nothing');
+  guard.close();
+  watches.close();
 });
 
 test.run();

@@ -78,11 +78,14 @@ export class KubePodWatches implements PodWatching {
 
   async #start(watch: NamespaceWatch): Promise<void> {
     try {
+      // as of when it was asked: the cluster reads the list at or after that, never before, so a pod
+      // made while the answer is on its way may be missing from a list "read" after it was made
+      const asked = performance.now();
       const list = await watch.reader.podList(watch.namespace, { context: watch.context });
       if (watch.stopped) return;
       const before = new Set(watch.pods.keys());
       watch.pods = new Map(list.pods.map((pod) => [pod.metadata?.name ?? '', pod]));
-      watch.listedAt = performance.now();
+      watch.listedAt = asked;
       for (const name of before) if (!watch.pods.has(name)) this.gone(watch.context, watch.namespace, name);
       this.#push(watch);
       const abort = await new Watch(watch.reader.config(watch.context)).watch(
