@@ -31,6 +31,12 @@ const behaviours: Record<string, (ws: WebSocket, from: number) => void> = {
     out(ws, 'partial-output\n');
     dropSoon(ws);
   },
+  // drops once; attached again, its bytes since are gone: then the end
+  'drop-flood': (ws, from) => {
+    if (from > 0) return ws.send(JSON.stringify({ type: 'session', session: { ...sessionOf('drop-flood'), state: 'exited', exitCode: 0 } }));
+    out(ws, 'partial-output\n');
+    dropSoon(ws);
+  },
   // drops, and the server is not reachable again
   'drop-gone': (ws) => {
     out(ws, 'partial-output\n');
@@ -81,7 +87,9 @@ sockets.on('connection', (ws) => {
     const message = binary ? undefined : JSON.parse(String(data));
     if (message?.type !== 'attach') return;
     const from = Number(message.from);
-    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', from, to: from, dropped: 0, restored: false, running: true, session: sessionOf(pod) }));
+    // a reattach of 'drop-flood' finds its bytes gone and gets the screen instead (as the server answers someone not the owner)
+    const lost = pod === 'drop-flood' && from > 0 ? { from: from + 5000, to: from + 5000, dropped: 5000, skipped: 0, screen: 0 } : { from, to: from, dropped: 0 };
+    ws.send(JSON.stringify({ type: 'attached', sessionId: 't1', ...lost, restored: false, running: true, session: sessionOf(pod) }));
     behaviours[pod](ws, from);
   });
 });
@@ -162,6 +170,16 @@ test('in a terminal, a drop is reconnected: said on lines of its own, keys typed
   try {
     await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting for up to 60 s [^\n]*keys typed meanwhile are lost\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
     assert.equal(reattachedFrom, ['partial-output\n'.length], 'attached again from the byte reached');
+  } finally {
+    terminal.kill();
+  }
+});
+
+test('in a terminal, output lost during a drop is said as that, even when the reattach comes with the screen', async () => {
+  const terminal = inTerminal('flood', 'drop-flood');
+  try {
+    await terminal.waitFor(/reconnected\n+octant-exec exec: 5000 bytes of output came while the connection was down and are no longer held by the server[\s\S]*EXIT=0/, 'the loss said');
+    assert.not.match(terminal.screen(), /not yours/);
   } finally {
     terminal.kill();
   }

@@ -358,6 +358,12 @@ test('kube-token: a session ends 8 hours after sign-in however busy, told when i
     review = async () => ({ authenticated: true, username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
     const robot = await signIn();
     assert.equal((await send(server.port, '/', { headers: { Cookie: robot.jar.header() } })).json.person, { user: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
+    // but for a group a header would change: dropped and logged by name, as the other modes do, not the whole sign-in refused
+    review = async () => ({ authenticated: true, username: 'erin', groups: ['dev', 'admins '] });
+    const erin = await signIn();
+    assert.is(erin.answer.status, 303, erin.answer.body);
+    assert.equal((await send(server.port, '/', { headers: { Cookie: erin.jar.header() } })).json.person, { user: 'erin', groups: ['dev'] });
+    assert.ok(warnings.some((w) => w.startsWith('kube-token sign-in: dropped the groups "admins " from the TokenReview\'s groups: a name that starts or ends with white space')), warnings.join('\n'));
   } finally {
     auth.close();
     await server.close();

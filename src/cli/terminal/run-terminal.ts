@@ -111,6 +111,8 @@ class SessionView {
   #attached = false;
   /** whether the note on being skipped to the screen was given */
   #skippedSaid = false;
+  /** reconnected: the next `attached` is the attach again from the offset reached */
+  #reattaching = false;
   /** set while a dropped connection is tried again: its end gives up */
   #outage: ReturnType<typeof setTimeout> | undefined;
   #endedRow: SessionRow | undefined;
@@ -189,12 +191,15 @@ class SessionView {
         if (message.sessionId !== this.#sessionId) return;
         // Skipped to the screen: someone not the terminal's owner (an admin) fell behind, and only the
         // owner holds a terminal back (docs/api.md, "Flow control"). Said once: under a flood it recurs.
-        if (this.#attached && message.skipped !== undefined) {
+        // Attached again after a reconnect, from the offset reached: the server may no longer hold all
+        // of it (and may send the screen instead, `skipped` then too): that loss is the outage's.
+        if (this.#reattaching) {
+          this.#reattaching = false;
+          if (Number.isSafeInteger(message.dropped) && message.dropped > 0) this.#note(`${message.dropped} bytes of output came while the connection was down and are no longer held by the server`);
+        } else if (this.#attached && message.skipped !== undefined) {
           if (!this.#skippedSaid) this.#note('this terminal is not yours, so its output does not wait for you: when you fall behind you are shown its screen as it is, not every byte');
           this.#skippedSaid = true;
         }
-        // attached again after a reconnect, from the offset reached: the server may no longer hold all of it
-        else if (this.#attached && Number.isSafeInteger(message.dropped) && message.dropped > 0) this.#note(`${message.dropped} bytes of output came while the connection was down and are no longer held by the server`);
         this.#offset = message.from;
         this.#replayTo = message.to;
         if (!this.#attached) this.#started(message.session);
@@ -281,6 +286,7 @@ class SessionView {
     if (!this.#outage || this.#over) return;
     clearTimeout(this.#outage);
     this.#outage = undefined;
+    this.#reattaching = true;
     this.#note('reconnected');
   }
 

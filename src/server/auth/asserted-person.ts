@@ -11,7 +11,7 @@
 // --oidc-groups-prefix do, so a person has the name the cluster's RBAC binds; the check is on the
 // name as it is sent. (kube-token needs none of this: there the cluster itself names the person.)
 import type { Person } from '../../domain/person.ts';
-import { personFrom } from './person-names.ts';
+import { endsInSpace, personFrom, SPACED_GROUP_WHY } from './person-names.ts';
 
 /** Kubernetes' own names begin so. */
 export const RESERVED_PREFIX = 'system:';
@@ -46,7 +46,7 @@ export class AssertedNames {
     // away); one such group at the provider would otherwise lock every member out, unsaid which.
     const prefixed = groups.map((group) => this.prefixes.groups + group);
     const spaced = prefixed.filter(endsInSpace);
-    if (spaced.length) this.#dropped(spaced, source.groups, 'a name that starts or ends with white space loses it in an HTTP header: the cluster could read another name');
+    if (spaced.length) this.#dropped(spaced, source.groups, SPACED_GROUP_WHY);
     const person = personFrom(this.prefixes.username + user, prefixed.filter((group) => !endsInSpace(group)), source);
     if ('problem' in person) return person;
     if (person.user.startsWith(RESERVED_PREFIX)) {
@@ -66,5 +66,3 @@ export class AssertedNames {
     }
   }
 }
-
-const endsInSpace = (name: string) => /^\s|\s$/u.test(name);

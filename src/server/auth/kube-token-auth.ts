@@ -27,7 +27,7 @@ import { readForm } from './form-body.ts';
 import { FormTokens } from './form-tokens.ts';
 import { kubeTokenForm } from './kube-token-page.ts';
 import { PeerLimits, type Rate } from './peer-limits.ts';
-import { personFrom } from './person-names.ts';
+import { endsInSpace, personFrom, SPACED_GROUP_WHY } from './person-names.ts';
 import { crossSiteProblem } from './same-origin.ts';
 import { CookieSessions } from './session-cookies.ts';
 import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
@@ -132,7 +132,10 @@ export class KubeTokenAuthenticator implements Authenticator {
       this.options.warn(`kube-token sign-in refused: the cluster did not authenticate the token (TokenReview) from ${req.socket.remoteAddress ?? 'an unknown peer'}`);
       return this.#form(res, then, 401, 'The cluster did not accept this token (it is wrong, expired or revoked): get a fresh one and paste it again.');
     }
-    const person = personFrom(review.username, review.groups, { user: "the TokenReview's user", groups: "the TokenReview's groups" });
+    // the cluster's own names, taken as they are but for a group a header would change (asserted-person.ts drops it the same way)
+    const spaced = review.groups.filter(endsInSpace);
+    if (spaced.length) this.options.warn(`kube-token sign-in: dropped the groups ${spaced.slice(0, 5).map((group) => JSON.stringify(group)).join(', ')} from the TokenReview's groups: ${SPACED_GROUP_WHY}`);
+    const person = personFrom(review.username, review.groups.filter((group) => !endsInSpace(group)), { user: "the TokenReview's user", groups: "the TokenReview's groups" });
     if ('problem' in person) return this.#form(res, then, 400, `${person.problem} octant-exec cannot act as this user.`);
     const now = this.#clock.now();
     const caller = teamCaller('kube-token', person, this.options.adminGroups, SIGN_OUT_PATH);

@@ -16,6 +16,12 @@ export const MAX_GROUPS = 100;
 //   means the bytes were not UTF-8.
 const forbidden = /[\p{Cc}\p{Cf}\p{Cs}\p{Zl}\p{Zp}\ufffd]/u;
 
+/** White space at either end, which an HTTP header drops (see nameProblem): such a group is dropped, such a user refused. */
+export const endsInSpace = (name: string): boolean => /^\s|\s$/u.test(name);
+
+/** Why a group with white space at an end is dropped, as the server log says it. */
+export const SPACED_GROUP_WHY = 'a name that starts or ends with white space loses it in an HTTP header: the cluster could read another name';
+
 /** Why `name` cannot be a user or group name, or undefined when it can. */
 export function nameProblem(name: string): string | undefined {
   if (name === '') return 'is empty';
@@ -25,7 +31,7 @@ export function nameProblem(name: string): string | undefined {
   // the cluster in an Impersonate-Group header as system:masters. Trimming instead could merge two
   // names the issuer keeps apart (" admins" and "admins"), so such a name is refused (a group, by
   // asserted-person.ts, dropped first). Any white space: it is as invisible in a list of names.
-  if (/^\s|\s$/u.test(name)) return 'starts or ends with white space (an HTTP header drops the spaces around a value: the cluster could read another name than the one checked here)';
+  if (endsInSpace(name)) return 'starts or ends with white space (an HTTP header drops the spaces around a value: the cluster could read another name than the one checked here)';
   return undefined;
 }
 
