@@ -13,7 +13,6 @@
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
 // begin the recording when it comes. A restart's row comes back the same way: until the row shows
 // the stream's own run (known as it opens), the previous run's row is not taken for it.
-import type { TerminalSize } from '../domain/target.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { errorText } from '../runtime/error-text.ts';
@@ -34,15 +33,21 @@ interface Recording {
 /** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
 const monotonicNow = () => performance.timeOrigin + performance.now();
 
+/** A terminal's size in cells, as the stream was resized to it. */
+interface Size {
+  cols: number;
+  rows: number;
+}
+
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 interface Opening {
   at: number;
   /** its run: a shared log may still show the previous run's row (a restart), not its own */
   run: number;
   /** the stream's size as it opened (or as recording was asked for), when it was resized before: the header's */
-  size?: TerminalSize;
+  size?: Size;
   /** what came before the log gave the run back (a shared log's round trip), output and resizes in their order: they begin the recording when it does */
-  early: (Uint8Array | TerminalSize)[];
+  early: (Uint8Array | Size)[];
   /** bytes of output in `early` */
   earlyBytes: number;
 }
@@ -58,7 +63,7 @@ export class Recorder {
   /** the run whose recording stopped by itself (its limit, a failed write): a run has one recording, so it is not begun again */
   readonly #spent = new Map<string, number>();
   /** each open stream's size since it was last resized (ahead of its row on a shared log) */
-  readonly #streamSize = new Map<string, TerminalSize>();
+  readonly #streamSize = new Map<string, Size>();
   /** the run of each open stream, as it opened */
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
