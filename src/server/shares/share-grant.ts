@@ -59,21 +59,27 @@ interface Removal {
 }
 
 /**
- * Whether `row` was made before `removal`: by their places in the log, which every replica reads
- * alike (times are each replica's own clock: a share made on one whose clock runs ahead could
- * seem to come after a removal it preceded). One without a place comes from a snapshot older than
- * places were kept, so it is before any that has one; only when neither has one do times decide.
+ * Where an entry stands: by its place in the log, which every replica reads alike (times are each
+ * replica's own clock: a share made on one whose clock runs ahead could seem to come after a
+ * removal it preceded); one without a place comes from a snapshot older than places were kept, so
+ * it stands before every placed one, and among its kind by its time.
  */
-function madeBefore(row: ShareRow, removal: Removal): boolean {
-  if (row.createdSeq === undefined || removal.seq === undefined) return row.createdSeq === undefined && removal.seq === undefined ? row.createdAt <= removal.at : row.createdSeq === undefined;
-  return row.createdSeq < removal.seq;
+const rank = (seq: number | undefined, at: number): [placed: number, value: number] => (seq === undefined ? [0, at] : [1, seq]);
+
+/** `a` stands before `b` (or, `orSameTime`, at the same time: two places are never the same). */
+function earlier([placedA, a]: [number, number], [placedB, b]: [number, number], orSameTime: boolean): boolean {
+  if (placedA !== placedB) return placedA < placedB;
+  return orSameTime ? a <= b : a < b;
 }
 
-/** The later of two removals, by the same order. */
+/** Whether `row` was made before `removal` (a share made at a removal's very time, by times, counts as before it). */
+function madeBefore(row: ShareRow, removal: Removal): boolean {
+  return earlier(rank(row.createdSeq, row.createdAt), rank(removal.seq, removal.at), true);
+}
+
+/** The later of two removals. */
 function later(a: Removal | undefined, b: Removal): Removal {
-  if (!a) return b;
-  if (a.seq === undefined || b.seq === undefined) return a.seq === undefined && b.seq === undefined ? (b.at > a.at ? b : a) : a.seq === undefined ? b : a;
-  return b.seq > a.seq ? b : a;
+  return !a || earlier(rank(a.seq, a.at), rank(b.seq, b.at), false) ? b : a;
 }
 
 /**
