@@ -27,6 +27,13 @@ async function sharedServer(dir: string, warnings: string[] = []) {
   return { system, adapter, recorder, log };
 }
 
+/** The cast of terminal `id`'s recording, as the audit record names it in `dir`: its header, then its events, parsed. */
+async function castOf(system: ExecSystem, dir: string, id: string): Promise<any[]> {
+  const file = system.auditTrail.records.find((r) => r.sessionId === id)!.recording!.file;
+  const stored = readdirSync(dir).find((name) => name.startsWith(file))!;
+  return (await readBack(join(dir, stored), 1 << 20)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+}
+
 test("a restarted run that prints before the log gives its row back is recorded under its own run", () =>
   withTempDir(async (dir) => {
     const { system, adapter, recorder } = await sharedServer(dir);
@@ -71,9 +78,7 @@ test('a resize is recorded where it happened among the output, though the shared
       stream.exit(0);
       await waitFor(() => system.auditTrail.records.find((r) => r.sessionId === id)?.recording?.stopped, 'stopped');
       await recorder.close();
-      const file = system.auditTrail.records.find((r) => r.sessionId === id)!.recording!.file;
-      const name = readdirSync(dir).find((f) => f.startsWith(file))!;
-      const events = (await readBack(join(dir, name), 1 << 20)).text.trimEnd().split('\n').slice(1).map((line) => JSON.parse(line));
+      const [, ...events] = await castOf(system, dir, id);
       assert.equal(events.map((e) => `${e[1]} ${e[2]}`), ['o before\r\n', 'r 100x30', 'o redrawn\r\n']);
     } finally {
       await recorder.close();
@@ -96,8 +101,7 @@ test('a resize before the log gives the run back is kept in its place among the 
       stream.exit(0);
       await waitFor(() => system.auditTrail.records.find((r) => r.sessionId === id)?.recording?.stopped, 'stopped', 5_000);
       await recorder.close();
-      const file = system.auditTrail.records.find((r) => r.sessionId === id)!.recording!.file;
-      const [header, ...events] = (await readBack(join(dir, readdirSync(dir).find((f) => f.startsWith(file))!), 1 << 20)).text.trimEnd().split('\n').map((line) => JSON.parse(line));
+      const [header, ...events] = await castOf(system, dir, id);
       assert.equal([header.width, header.height], [80, 24]);
       assert.equal(events.map((e) => `${e[1]} ${e[2]}`), ['o at80\r\n', 'r 100x30', 'o at100\r\n']);
     } finally {
