@@ -14,28 +14,18 @@ import { sees, type Caller } from './caller.ts';
 import { HttpError } from './replies.ts';
 import { sendUnlessStalled } from './stalled-download.ts';
 import { acceptsGzip } from './accepts-gzip.ts';
+import { FairTurns } from './fair-turns.ts';
 
 /** read back at most this much more than the limit a recording was written under (its last event may pass it a little) */
 const READ_SLACK_BYTES = 1024 * 1024;
 /** says, beside a cast that could only be read in part, what is wrong with the rest */
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
-/** recordings read at once: each is a pass over its file and a stream out; more wait their turn */
-const READS_AT_ONCE = 2;
-let reading = 0;
-const waiting: Array<() => void> = [];
+/** recordings read at once (the database's read pool has as many connections), one per person; more wait their turn */
+const readTurns = new FairTurns(2);
 
-async function oneOfFewReads<T>(work: () => Promise<T>): Promise<T> {
-  if (reading >= READS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-  else reading++;
-  try {
-    return await work();
-  } finally {
-    const next = waiting.shift();
-    if (next) next(); // the turn passes on: `reading` stays
-    else reading--;
-  }
-}
+/** whose turn a read is: a person's own, or in local mode the one token holder's */
+const readerKey = (caller: Caller) => caller.person?.user ?? 'local';
 
 /**
  * GET /sessions/ID/recording?run=N: the cast, streamed, gzip-encoded as stored when the client
@@ -45,7 +35,7 @@ async function oneOfFewReads<T>(work: () => Promise<T>): Promise<T> {
 export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
   const file = record.recording!.file;
-  await oneOfFewReads(async () => {
+  await readTurns.take(readerKey(caller), async () => {
     let cast;
     try {
       cast = await recorder.read(file, recorder.policy.maxBytes + READ_SLACK_BYTES);

@@ -81,7 +81,7 @@ test('a terminal opened through one replica is listed, watched, typed into and c
     await waitFor(async () => !(await call(a, '/api/v1/sessions')).json.sessions.some((row: { sessionId: string }) => row.sessionId === id), 'gone from A');
   }));
 
-test("a share's page on the replica that does not hold the terminal hears its role change, and then may not type", () =>
+test("a share's page on the replica that does not hold the terminal hears its role change, then may not type, and gets its terminal's row as it changes", () =>
   withTwoReplicas(async (a, b, pages) => {
     const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     await waitFor(async () => (await call(a, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string; state: string }) => row.sessionId === id && row.state === 'interactive'), 'the shell on A');
@@ -101,6 +101,14 @@ test("a share's page on the replica that does not hold the terminal hears its ro
     assert.is((await page.next('shareRole', (m) => m.sessionId === id, 'the new role, through the relay', seen)).role, 'viewer');
     page.type(id, 'x');
     assert.is((await page.next('error', (m) => m.sessionId === id, 'input refused', seen)).code, 'readOnly');
+
+    // The terminal's row as it changes reaches the share's page through the relay, as on the holder.
+    const owner = await StreamClient.open(a);
+    pages.push(owner);
+    await owner.attach(id);
+    owner.type(id, 'exit 3\n');
+    const ended = await page.next('session', (m) => m.session.sessionId === id && m.session.state === 'exited', "the run's end, through the relay", seen);
+    assert.is(ended.session.exitCode, 3);
   }));
 
 test('a command that prints before its own entries come back from the log keeps its output', async () => {

@@ -6,12 +6,13 @@
 // client) is acknowledged for by the relay as the page's socket writes its bytes, so the holder
 // still never sends faster than that socket takes them. A page's terminal asks for its screen and
 // to be caught up with the screen when it lags as it would on the holder: both are passed on, and
-// the screen frames too. One link per page socket and holder. A link that drops is opened again
+// the screen frames too, and a share viewer's rows of its terminal. One link per page socket and holder. A link that drops is opened again
 // and every terminal on it reattached where its bytes stopped (for its screen again, if it came
 // only in part: half a screen cannot be gone on from).
 import { WebSocket, type RawData } from 'ws';
-import { FrameKind, decodeFrame, type ClientMessage } from '../../protocol/index.ts';
+import { FrameKind, decodeFrame, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
 import type { HubSocket } from '../hub-sockets.ts';
+import { sees } from '../caller.ts';
 import { SOCKET_PATH } from '../socket-path.ts';
 import type { ReplicaPeers } from './replica-peers.ts';
 
@@ -145,17 +146,27 @@ class Link {
       this.page.sendFrame(data, shown.ack ? undefined : this.#ackWhenWritten(frame.sessionId, shown, frame.payload.length));
       return;
     }
-    let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number };
+    let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number; session?: SessionRow };
     try {
       message = JSON.parse(data.toString('utf8'));
     } catch {
       return;
     }
+    if (message.type === 'session') return this.#row(message as Extract<ServerMessage, { type: 'session' }>);
     if (!message.sessionId || !FOR_THE_PAGE.has(message.type ?? '') || !this.shown.has(message.sessionId)) return;
     if (message.type === 'attached') Object.assign(this.shown.get(message.sessionId)!, { offset: message.from ?? 0, screen: false, screenDue: message.screen ?? 0 });
     // The page no longer shows it: nothing to reattach should the link drop.
     if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
+  }
+
+  /**
+   * The holder sends a share's viewer its terminal's row as it changes (its size, its end); a page
+   * that sees the terminal by itself (its owner's, an admin's) has it from its own replica already.
+   */
+  #row(message: Extract<ServerMessage, { type: 'session' }>): void {
+    const row = message.session;
+    if (this.shown.has(row?.sessionId) && !sees(this.page.caller, row.person)) this.page.send(message);
   }
 
   /** For a page that sends no acks: acknowledges for it once its socket has written the bytes, a batch at a time. */
