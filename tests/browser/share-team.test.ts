@@ -54,16 +54,20 @@ test('alice shares her shell with bob; bob signs in through the link and types i
   await bob.page.waitForFunction(() => [...document.querySelectorAll('.shared-terminal .xterm-rows > div')].some((row) => (row.textContent ?? '').includes('bob-was-here-7')));
   await page.waitForFunction(() => [...document.querySelectorAll('[role=tabpanel] .xterm-rows > div')].some((row) => (row.textContent ?? '').includes('bob-was-here-7')));
 
-  // the audit trail alice may read has bob's join in her run's record
-  const joined = await page.evaluate(async () => ((await (await fetch('/api/v1/audit')).json()) as { records: { joined?: { who: string; role: string }[] }[] }).records.flatMap((r) => r.joined ?? []));
-  assert.equal(joined.map((j) => [j.who, j.role]), [['bob', 'participant']]);
+  // the audit trail alice may read has bob's join in her run's record, and that he typed
+  const joined = await page.evaluate(async () => ((await (await fetch('/api/v1/audit')).json()) as { records: { joined?: { who: string; role: string; typedAt?: number }[] }[] }).records.flatMap((r) => r.joined ?? []));
+  assert.equal(joined.map((j) => [j.who, j.role, typeof j.typedAt]), [['bob', 'participant', 'number']]);
   assert.equal([...alice.problems, ...bob.problems], []);
 });
 
-test('carol, signed in (an admin) but not picked, is told the link is not for her', async () => {
+test('carol, signed in (an admin) but not picked, is told the link is not for her, and reads on the Audit page that bob joined and typed', async () => {
   const carol = await team.person('carol');
   await signInThrough(carol.page, 'carol', link);
   await waitForText(carol.page.getByRole('alert'), /not for you/);
+  // as an admin she reads alice's run on the Audit page: who joined it, and that he typed
+  await carol.page.goto(team.url);
+  await carol.page.getByRole('link', { name: 'Audit', exact: true }).click();
+  await waitForText(carol.page.getByTestId('joined'), /^joined: bob \(participant, .+, typed .+\)$/);
 });
 
 test.run();

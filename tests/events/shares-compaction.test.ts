@@ -18,7 +18,7 @@ const test = suite('event log: shares under retention');
 const DAY = 86_400_000;
 const day0 = Date.UTC(2026, 0, 1);
 
-test('an old closed terminal\'s shares go, its joins kept in its audit record; a recent one\'s shares stay', () =>
+test('an old closed terminal\'s shares go, its joins (and whether they typed) kept in its audit record; a recent one\'s shares stay', () =>
   withTempDir(async (dir) => {
     const adapter = new FakeExecAdapter((s) => void s.open());
     const store = new FileStore(dir, { segmentBytes: 4096 });
@@ -56,7 +56,7 @@ test('an old closed terminal\'s shares go, its joins kept in its audit record; a
     assert.equal(shareFacts(before), ['share.created old', 'share.joined old', 'share.typed old', 'share.created new', 'share.joined new', 'share.typed new']);
     assert.equal(shareFacts(after), ['share.created new', 'share.joined new', 'share.typed new']);
     const kept = after.find((e) => e.type === 'audit.record');
-    assert.equal(kept?.type === 'audit.record' ? kept.record.joined?.map((j) => [j.who, j.role, j.shareId]) : undefined, [['bob', 'participant', 'old']]);
+    assert.equal(kept?.type === 'audit.record' ? kept.record.joined?.map((j) => [j.who, j.role, j.shareId, typeof j.typedAt]) : undefined, [['bob', 'participant', 'old', 'number']], 'who joined, and that they typed');
     const trail = (entries: LogEntry[]) => JSON.parse(JSON.stringify(project(auditTrail(Infinity), entries).records));
     assert.equal(trail(after), trail(before), 'the audit trail read from the log is the same, joins included');
     await system.shutdown();

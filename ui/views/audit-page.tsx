@@ -96,7 +96,7 @@ export function AuditPage() {
                     {record.person && record.person.groups.length > 0 && <span class="muted groups"> ({record.person.groups.join(', ')})</span>}
                     {record.joined && record.joined.length > 0 && (
                       <div class="muted joined" data-testid="joined">
-                        joined: {record.joined.map((j) => `${j.who} (${j.role}, ${new Date(j.at).toLocaleTimeString()})`).join(', ')}
+                        joined: {record.joined.map((j) => `${j.who} (${j.role}, ${new Date(j.at).toLocaleTimeString()}${j.typedAt === undefined ? '' : `, typed ${new Date(j.typedAt).toLocaleTimeString()}`})`).join(', ')}
                       </div>
                     )}
                   </td>

@@ -35,8 +35,8 @@ export interface AuditRecord {
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
-  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, and as what; the first SHARE_JOINS_KEPT */
-  joined?: { who: string; role: ShareRole; shareId: string; at: number }[];
+  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, as what, and when they first typed; the first SHARE_JOINS_KEPT */
+  joined?: { who: string; role: ShareRole; shareId: string; at: number; typedAt?: number }[];
   /** the run's recording, when it was recorded: GET /api/v1/sessions/SESSION/recording?run=RUN */
   recording?: AuditRecording;
 }
@@ -173,6 +173,12 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       if (!record) break;
       record.joined ??= [];
       if (record.joined.length < SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: entry.role, shareId: entry.shareId, at: entry.time });
+      break;
+    }
+    case 'share.typed': {
+      // the log's share.typed facts go with the run at retention: its record keeps that they typed
+      const join = current()?.joined?.findLast((j) => j.who === entry.who && j.shareId === entry.shareId);
+      if (join && join.typedAt === undefined) join.typedAt = entry.time;
       break;
     }
     case 'session.closed':
