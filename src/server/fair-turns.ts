@@ -1,21 +1,24 @@
 // Turns at something scarce (a recording's read: a pass over its file or a database connection,
-// and a stream out): at most `atOnce` at a time, and at most one per key (a person). Whoever asks
-// waits in the order asked, but a person who already has a turn does not keep anyone else
-// waiting: a client that reads slowly holds its own person's turn only, never every turn.
+// and a stream out; a screen's build: a headless terminal): at most `atOnce` at a time, and at
+// most one per key (a person, a page's socket). Whoever asks waits in the order asked, but a key
+// that already has a turn keeps nobody else waiting: a client that reads slowly, or a page that
+// asks for many, holds its own turn only, never every turn.
 
-export class FairTurns {
+export class FairTurns<Key> {
   /** keys holding a turn (one each, so its size is the turns taken) */
-  readonly #holding = new Set<string>();
-  readonly #waiting: { key: string; start: () => void }[] = [];
+  readonly #holding = new Set<Key>();
+  readonly #waiting: { key: Key; start: () => void }[] = [];
 
   constructor(private readonly atOnce: number) {}
 
-  /** Runs `work` in a turn of `key`'s, once one is free; the turn passes on when it settles. */
-  async take<T>(key: string, work: () => Promise<T>): Promise<T> {
-    await new Promise<void>((start) => {
-      this.#waiting.push({ key, start });
-      this.#next();
-    });
+  /**
+   * Runs `work` in a turn of `key`'s, once one is free (at once, in this call, when one is: what
+   * it reads is as of the ask); the turn passes on when it settles. Those still waiting when a
+   * turn is free wait for their own key's, so taking it at once passes nobody.
+   */
+  async take<T>(key: Key, work: () => Promise<T>): Promise<T> {
+    if (this.#holding.size < this.atOnce && !this.#holding.has(key)) this.#holding.add(key);
+    else await new Promise<void>((start) => this.#waiting.push({ key, start }));
     try {
       return await work();
     } finally {

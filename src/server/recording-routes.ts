@@ -22,7 +22,7 @@ const READ_SLACK_BYTES = 1024 * 1024;
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
 /** recordings read at once (the database's read pool has as many connections), one per person; more wait their turn */
-const readTurns = new FairTurns(2);
+const readTurns = new FairTurns<string>(2);
 
 /** whose turn a read is: a person's own, or in local mode the one token holder's */
 const readerKey = (caller: Caller) => caller.person?.user ?? 'local';

@@ -7,6 +7,7 @@
 import headless from '@xterm/headless';
 import serialize from '@xterm/addon-serialize';
 import { screenStart } from './screen-start.ts';
+import { FairTurns } from './fair-turns.ts';
 
 // Both packages are CommonJS bundles: their classes come off the default export, under Node and Deno alike.
 const { Terminal } = headless;
@@ -72,44 +73,12 @@ export type ScreenSource = () => { bytes: Uint8Array; size: ScreenSize } | undef
  * between parser pieces.
  */
 export class ScreenBuilder {
-  #running = 0;
-  /** owners with a build running */
-  readonly #busy = new Set<unknown>();
-  readonly #waiting: { owner: unknown; start: () => void }[] = [];
+  readonly #turns = new FairTurns<unknown>(CONCURRENT_BUILDS);
 
-  async build(owner: unknown, source: ScreenSource, wanted: () => boolean): Promise<Uint8Array | undefined> {
-    if (this.#free(owner)) this.#take(owner);
-    else await new Promise<void>((start) => this.#waiting.push({ owner, start }));
-    try {
+  build(owner: unknown, source: ScreenSource, wanted: () => boolean): Promise<Uint8Array | undefined> {
+    return this.#turns.take(owner, async () => {
       const read = wanted() ? source() : undefined;
       return read && (await rebuildScreen(read.bytes, read.size, SCREEN_HISTORY_ROWS, wanted));
-    } finally {
-      this.#running--;
-      this.#busy.delete(owner);
-      this.#startWaiting();
-    }
-  }
-
-  #free(owner: unknown): boolean {
-    return this.#running < CONCURRENT_BUILDS && !this.#busy.has(owner);
-  }
-
-  #take(owner: unknown): void {
-    this.#running++;
-    this.#busy.add(owner);
-  }
-
-  /** The first waiting builds whose owners have none running, while slots are free (the slot is taken for them before they resume). */
-  #startWaiting(): void {
-    for (let i = 0; i < this.#waiting.length && this.#running < CONCURRENT_BUILDS; ) {
-      const { owner, start } = this.#waiting[i];
-      if (this.#busy.has(owner)) {
-        i++;
-        continue;
-      }
-      this.#waiting.splice(i, 1);
-      this.#take(owner);
-      start();
-    }
+    });
   }
 }

@@ -8,7 +8,7 @@ import { FairTurns } from '../../src/server/fair-turns.ts';
 const test = suite('fair read turns', { deadlineMs: 10_000 });
 
 /** A turn's work that runs until `finish` is called; `started` says whether its turn came. */
-function heldWork(turns: FairTurns, key: string, log: string[]) {
+function heldWork(turns: FairTurns<string>, key: string, log: string[]) {
   let finish!: () => void;
   let started = false;
   const done = turns.take(key, () => {
@@ -23,7 +23,7 @@ const settle = () => new Promise((resolve) => setImmediate(resolve));
 
 test("one person's second read waits for their first, while another person's starts at once", async () => {
   const log: string[] = [];
-  const turns = new FairTurns(2);
+  const turns = new FairTurns<string>(2);
   const aliceFirst = heldWork(turns, 'alice', log);
   const aliceSecond = heldWork(turns, 'alice', log);
   const bob = heldWork(turns, 'bob', log);
@@ -42,7 +42,7 @@ test("one person's second read waits for their first, while another person's sta
 
 test('no more than the turns at once: the next in the order asked starts when one ends, and a failed read lets its turn go', async () => {
   const log: string[] = [];
-  const turns = new FairTurns(2);
+  const turns = new FairTurns<string>(2);
   const [a, b, c, d] = ['a', 'b', 'c', 'd'].map((key) => heldWork(turns, key, log));
   await settle();
   assert.equal(log, ['a started', 'b started']);
