@@ -22,10 +22,10 @@ const READ_SLACK_BYTES = 1024 * 1024;
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
 /** recordings read at once (the database's read pool has as many connections), one per person; more wait their turn */
-const readTurns = new FairTurns<string>(2);
+const readTurns = new FairTurns<string | symbol>(2);
 
-/** whose turn a read is: a person's own, or in local mode the one token holder's */
-const readerKey = (caller: Caller) => caller.person?.user ?? 'local';
+/** whose turn a read is: a person's own; in local mode, with one person only, each read's own */
+const readerKey = (caller: Caller) => caller.person?.user ?? Symbol('a local read');
 
 /**
  * GET /sessions/ID/recording?run=N: the cast, streamed, gzip-encoded as stored when the client

@@ -35,7 +35,7 @@ export interface AuditRecord {
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
-  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, as what, and when they first typed; the first SHARE_JOINS_KEPT */
+  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, as what, and when they first typed in the run through it; the first SHARE_JOINS_KEPT */
   joined?: { who: string; role: ShareRole; shareId: string; at: number; typedAt?: number }[];
   /** the run's recording, when it was recorded: GET /api/v1/sessions/SESSION/recording?run=RUN */
   recording?: AuditRecording;
@@ -176,9 +176,15 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       break;
     }
     case 'share.typed': {
-      // the log's share.typed facts go with the run at retention: its record keeps that they typed
-      const join = current()?.joined?.findLast((j) => j.who === entry.who && j.shareId === entry.shareId);
-      if (join && join.typedAt === undefined) join.typedAt = entry.time;
+      // The log's share.typed facts go with the run at retention: its record keeps that they typed.
+      // Only a participant types: on their latest join as one, or (joined in an earlier run of a
+      // restarted terminal, or as a viewer since promoted) on an entry of its own, from now.
+      const record = current();
+      if (!record) break;
+      record.joined ??= [];
+      const join = record.joined.findLast((j) => j.who === entry.who && j.shareId === entry.shareId && j.role === 'participant');
+      if (join) join.typedAt ??= entry.time;
+      else if (record.joined.length < SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: 'participant', shareId: entry.shareId, at: entry.time, typedAt: entry.time });
       break;
     }
     case 'session.closed':
