@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { project } from '../../src/events/projection.ts';
-import { auditTrail } from '../../src/events/projections/audit-trail.ts';
+import { auditTrail, SHARE_JOINS_KEPT } from '../../src/events/projections/audit-trail.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { Fact } from '../../src/machines/facts.ts';
 
@@ -54,6 +54,16 @@ test('typing in a restarted run, and by a viewer since promoted, is an entry of 
       { who: 'carol', role: 'participant', shareId: 's1', at: 2_300, typedAt: 2_300 },
     ],
   ]);
+});
+
+test("a viewer coming back again and again fills the joins' cap, and a participant's typing is kept past it", () => {
+  const entries = [at(1_000, { type: 'session.spawned', sessionId: 't1', requestId: 'r1', target, command: { shell: 'sh' }, interactive: true, requestedBy: 'alice', idleTimeoutMs: 300_000 })];
+  for (let i = 0; i < SHARE_JOINS_KEPT + 5; i++) entries.push(at(2_000 + i, { type: 'share.joined', ...share, who: 'carol', role: 'viewer' }));
+  entries.push(at(5_000, { type: 'share.joined', ...share, who: 'bob', role: 'participant' }));
+  entries.push(at(5_100, { type: 'share.typed', ...share, who: 'bob' }));
+  const [joined] = joinsByRun(entries);
+  assert.is(joined.length, SHARE_JOINS_KEPT + 1);
+  assert.equal(joined.at(-1), { who: 'bob', role: 'participant', shareId: 's1', at: 5_100, typedAt: 5_100 });
 });
 
 test.run();

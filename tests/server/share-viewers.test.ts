@@ -1,6 +1,7 @@
 // The sockets shown through a share (src/server/shares/share-viewers.ts), against a small log of
 // its own: joined at the first socket and left after the last, typing logged once per 30 s a
-// person, a role change and a revoke told at once, and an expiry cutting a socket off by itself.
+// person (and at once in a new run), a role change and a revoke told at once, and an expiry
+// cutting a socket off by itself.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { applyEntries } from '../../src/events/projection.ts';
@@ -12,15 +13,17 @@ import type { Caller } from '../../src/server/caller.ts';
 import { ShareViewers, type ShareViewer } from '../../src/server/shares/share-viewers.ts';
 import { waitFor } from '../support/wait.ts';
 
-/** The part of ExecSystem the viewers use: a log and its share list. */
+/** The part of ExecSystem the viewers use: a log, its share list, and the run terminal t1 is in. */
 function smallSystem(now: () => number) {
   let shares: Shares = sharesProjection.initial();
   const log: LogEntry[] = [];
   const listeners = new Set<(entry: LogEntry) => void>();
+  const t1 = { run: 1 };
   const system = {
     get shares() {
       return shares;
     },
+    sessionList: { byId: { t1 } },
     share(fact: ShareFact) {
       const entry = { ...fact, seq: log.length + 1, time: now() } as LogEntry;
       log.push(entry);
@@ -32,7 +35,7 @@ function smallSystem(now: () => number) {
       return () => listeners.delete(listener);
     },
   };
-  return { system: system as unknown as ExecSystem, log };
+  return { system: system as unknown as ExecSystem, log, t1 };
 }
 
 const bob: Caller = { mode: 'proxy', person: { user: 'bob', groups: [] }, admin: false, signOut: null };
@@ -41,7 +44,7 @@ const base = { shareId: 's1', sessionId: 't1' };
 const LEFT_AFTER_MS = 30;
 
 function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
-  const { system, log } = smallSystem(() => time.now);
+  const { system, log, t1 } = smallSystem(() => time.now);
   system.share({ type: 'share.created', ...base, role: 'participant', expiresAt: time.now + expiresInMs, by: 'alice', users: ['bob'] });
   const told: string[] = [];
   const viewers = new ShareViewers<ShareViewer>(system, { ended: (_v, message) => told.push(`ended: ${message}`), roleChanged: (v) => told.push(`role: ${v.share!.role}`) }, () => time.now, LEFT_AFTER_MS);
@@ -50,10 +53,23 @@ function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
     viewers.add(viewer);
     return viewer;
   };
-  return { system, log, viewers, told, open, time };
+  return { system, log, viewers, told, open, time, t1 };
 }
 
 const types = (log: LogEntry[]) => log.map((e) => e.type);
+
+test('typing in a new run of the terminal (a restart) is logged at once, whenever it was logged last', () => {
+  const { log, viewers, open, time, t1 } = setUp();
+  const one = open();
+  viewers.typed(one);
+  time.now += 5_000;
+  t1.run = 2;
+  viewers.typed(one);
+  time.now += 5_000;
+  viewers.typed(one);
+  assert.equal(types(log), ['share.created', 'share.joined', 'share.typed', 'share.typed'], "once in each run's first 30 s");
+  assert.equal(log.slice(2).map((e) => e.time - log[2].time), [0, 5_000]);
+});
 
 test('joined at the first socket, left a while after the last; typing logged at most once per 30 s', async () => {
   const { log, viewers, open, time } = setUp();

@@ -35,7 +35,7 @@ export interface AuditRecord {
   startedAt: number;
   endedAt?: number;
   outcome?: AuditOutcome;
-  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, as what, and when they first typed in the run through it; the first SHARE_JOINS_KEPT */
+  /** who joined the run through a share of the terminal (docs/team-mode.md, "Sharing"), when, as what, and when they first typed in the run through it; the first SHARE_JOINS_KEPT joins, and past them (up to twice as many entries) who typed */
   joined?: { who: string; role: ShareRole; shareId: string; at: number; typedAt?: number }[];
   /** the run's recording, when it was recorded: GET /api/v1/sessions/SESSION/recording?run=RUN */
   recording?: AuditRecording;
@@ -184,7 +184,8 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       record.joined ??= [];
       const join = record.joined.findLast((j) => j.who === entry.who && j.shareId === entry.shareId && j.role === 'participant');
       if (join) join.typedAt ??= entry.time;
-      else if (record.joined.length < SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: 'participant', shareId: entry.shareId, at: entry.time, typedAt: entry.time });
+      // past the joins' cap too (a viewer coming back again and again must not hide who typed): once per person and share a run
+      else if (record.joined.length < 2 * SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: 'participant', shareId: entry.shareId, at: entry.time, typedAt: entry.time });
       break;
     }
     case 'session.closed':

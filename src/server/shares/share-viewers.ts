@@ -1,7 +1,7 @@
 // The sockets that show a terminal through a share (data-plane.ts asks here): who joined and
 // left (logged once per person, at their first socket and a while after their last, so a socket
 // attaching and detaching in a loop logs nothing more), who typed (logged
-// at most once per SHARE_TYPED_EVERY_MS a person, never what), and the moment a share stops
+// at most once per SHARE_TYPED_EVERY_MS a person and run, never what), and the moment a share stops
 // letting someone in (revoked, expired, removed) or changes their role: each such socket hears
 // it at once, from the log entry (on every replica) or from its share's expiry timer.
 import { SHARE_TYPED_EVERY_MS, isShareFact } from '../../domain/share.ts';
@@ -31,7 +31,8 @@ export class ShareViewers<V extends ShareViewer> {
   readonly #viewers = new Set<V>();
   /** each share person's sockets here */
   readonly #sockets = new Map<string, number>();
-  readonly #typedAt = new Map<string, number>();
+  /** when each share person's typing was last logged, and in which run of its terminal */
+  readonly #typed = new Map<string, { at: number; run: number | undefined }>();
   readonly #timers = new Map<V, ReturnType<typeof setTimeout>>();
   /** people whose last socket here closed, to be logged as left unless they come back first */
   readonly #leaving = new Map<string, ReturnType<typeof setTimeout>>();
@@ -79,7 +80,7 @@ export class ShareViewers<V extends ShareViewer> {
     this.#sockets.delete(key(grant));
     const leave = () => {
       this.#leaving.delete(key(grant));
-      this.#typedAt.delete(key(grant));
+      this.#typed.delete(key(grant));
       if (this.#sockets.has(key(grant)) || !watching(this.system.shares.byId[grant.shareId], grant.who)) return;
       this.system.share({ type: 'share.left', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who });
     };
@@ -91,13 +92,17 @@ export class ShareViewers<V extends ShareViewer> {
     return new Set([...this.#viewers].filter((viewer) => viewer.sessionId === sessionId).map((viewer) => viewer.socket));
   }
 
-  /** A participant's keystrokes went through: the log hears who typed, now and then. */
+  /**
+   * A participant's keystrokes went through: the log hears who typed, now and then, and at once in
+   * a run of the terminal (a restart) it has not heard them type in: each run's audit record keeps it.
+   */
   typed(viewer: V): void {
     const grant = viewer.share!;
     const now = this.now();
-    const last = this.#typedAt.get(key(grant));
-    if (last !== undefined && now - last < SHARE_TYPED_EVERY_MS) return;
-    this.#typedAt.set(key(grant), now);
+    const run = this.system.sessionList.byId[grant.sessionId]?.run;
+    const last = this.#typed.get(key(grant));
+    if (last && last.run === run && now - last.at < SHARE_TYPED_EVERY_MS) return;
+    this.#typed.set(key(grant), { at: now, run });
     this.system.share({ type: 'share.typed', shareId: grant.shareId, sessionId: grant.sessionId, who: grant.who });
   }
 
