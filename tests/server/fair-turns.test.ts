@@ -56,7 +56,7 @@ test('no more than the turns at once: the next in the order asked starts when on
   await settle();
   assert.equal(log, ['a started', 'b started', 'c started', 'd started']);
   c.finish();
-  await failing.catch((error: Error) => assert.is(error.message, 'the file is gone'));
+  assert.is(await failing.then(() => 'it resolved', (error: Error) => error.message), 'the file is gone', "the read's failure reaches its caller");
   d.finish();
   await d.done;
   // every turn was let go: a new read starts at once

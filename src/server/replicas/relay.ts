@@ -6,9 +6,9 @@
 // client) is acknowledged for by the relay as the page's socket writes its bytes, so the holder
 // still never sends faster than that socket takes them. A page's terminal asks for its screen and
 // to be caught up with the screen when it lags as it would on the holder: both are passed on, and
-// the screen frames too, and a share viewer's rows of its terminal. One link per page socket and holder. A link that drops is opened again
-// and every terminal on it reattached where its bytes stopped (for its screen again, if it came
-// only in part: half a screen cannot be gone on from).
+// the screen frames too, and a share viewer's rows of its terminal. One link per page socket and
+// holder. A link that drops is opened again and every terminal on it reattached where its bytes
+// stopped (for its screen again, if it came only in part: half a screen cannot be gone on from).
 import { WebSocket, type RawData } from 'ws';
 import { FrameKind, decodeFrame, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
 import type { HubSocket } from '../hub-sockets.ts';
