@@ -32,9 +32,13 @@ export interface ServerProcess {
   close(): Promise<void>;
 }
 
-/** `built`: the server process bundled by bench/built-server.ts, run by Node itself; else its sources, through tsx */
-export async function forkServer(options: ServerProcessOptions, built?: string): Promise<ServerProcess> {
-  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * `built`: the server process bundled by bench/built-server.ts, run by Node itself; else its
+ * sources, through tsx. `output`: takes the server's stdout (else it is this process's).
+ */
+export async function forkServer(options: ServerProcessOptions, built?: string, output?: (chunk: Buffer) => void): Promise<ServerProcess> {
+  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', output ? 'pipe' : 'inherit', 'inherit', 'ipc'] });
+  if (output) child.stdout!.on('data', output);
   let closing = false;
   const exited = new Promise<void>((resolve) =>
     child.once('exit', (code, signal) => {

@@ -157,6 +157,12 @@ export interface BenchApp {
   /** kubectl's HOME (its discovery cache) */
   kubectlHome: string;
   floor: Launcher;
+  /**
+   * A second server process, started now against the same sandbox with the same options: a
+   * server whose JIT has seen no traffic yet (figure 1 measures one beside the warm one). Its
+   * `close` stops it.
+   */
+  freshOctant(subject: string): Promise<Launcher & { close(): Promise<void> }>;
   /** the server process's memory and CPU now; `afterGc`: after a full garbage collection */
   usage(afterGc?: boolean): Promise<ServerUsage>;
   /** a heap snapshot of the server process to `path`; its memory right after */
@@ -177,6 +183,8 @@ export interface BenchAppOptions {
   isolation?: 'none';
   /** the server process as bench/built-server.ts bundles it (its path), instead of its sources through tsx */
   builtServer?: string;
+  /** takes the stdout of every server process started (the fresh ones too) */
+  serverOutput?: (chunk: Buffer) => void;
 }
 
 /**
@@ -187,14 +195,17 @@ export interface BenchAppOptions {
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const sandbox = await startSandboxProcess(stateDir, options.fixture, options.isolation);
-  const server = await forkServer({
-    kubeconfig: sandbox.kubeconfigPath,
-    port: 0,
-    stateDir: join(stateDir, 'server'),
-    maxSessions: options.maxSessions ?? 64,
-    hub: options.hub,
-    uiDir: options.uiDir,
-  }, options.builtServer);
+  let servers = 0;
+  const startServer = () =>
+    forkServer({
+      kubeconfig: sandbox.kubeconfigPath,
+      port: 0,
+      stateDir: join(stateDir, `server${servers++ || ''}`),
+      maxSessions: options.maxSessions ?? 64,
+      hub: options.hub,
+      uiDir: options.uiDir,
+    }, options.builtServer, options.serverOutput);
+  const server = await startServer();
   const app = { ...server.app, kubeconfigPath: sandbox.kubeconfigPath };
   const client = await HubClient.connect(app);
   const unisolated = options.isolation === 'none' ? ', unisolated sandbox' : '';
@@ -206,6 +217,20 @@ export async function startBenchApp(options: BenchAppOptions = {}): Promise<Benc
     kubectl,
     kubectlHome: kubectl.home,
     floor: barePty(),
+    freshOctant: async (subject) => {
+      const fresh = await startServer();
+      const freshClient = await HubClient.connect(fresh.app).catch(async (error: unknown) => {
+        await fresh.close();
+        throw error;
+      });
+      return {
+        ...octantExec(freshClient, undefined, subject),
+        close: async () => {
+          freshClient.close();
+          await fresh.close();
+        },
+      };
+    },
     usage: (afterGc) => server.usage(afterGc),
     heapSnapshot: (path) => server.heapSnapshot(path),
     close: async () => {
