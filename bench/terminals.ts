@@ -195,12 +195,13 @@ export interface BenchAppOptions {
 export async function startBenchApp(options: BenchAppOptions = {}): Promise<BenchApp> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-bench-'));
   const sandbox = await startSandboxProcess(stateDir, options.fixture, options.isolation);
-  let servers = 0;
+  let serversStarted = 0;
   const startServer = () =>
     forkServer({
       kubeconfig: sandbox.kubeconfigPath,
       port: 0,
-      stateDir: join(stateDir, `server${servers++ || ''}`),
+      // the first one's folder is `server`, as before fresh ones were started beside it
+      stateDir: join(stateDir, serversStarted++ === 0 ? 'server' : `server${serversStarted}`),
       maxSessions: options.maxSessions ?? 64,
       hub: options.hub,
       uiDir: options.uiDir,

@@ -4,8 +4,8 @@
 // command in a bare PTY, and a 1-byte echo over a bare `ws` between two Node processes.
 // Every chain is warmed before it is measured: its Node processes (the server, the sandbox that
 // stands in for the cluster's Go programs, the page's socket client) optimize their hot paths in
-// their first few thousand round trips, and V8's compiler threads, busy meanwhile, take the cores
-// the round trips need (bench/README.md, "The tail was a cold server"). A server in use is warm; a
+// their first few terminals, and the tail of the round trips is there while they do and gone
+// once they stop (bench/README.md, "The tail was a cold server"). A server in use is warm; a
 // freshly started one is measured beside it, as its own subject.
 import { interleave, quantile, type Figure, type Series } from '../harness.ts';
 import { roundTrips, WsFloor } from '../measure.ts';
@@ -39,12 +39,14 @@ export const echoFigure: Figure = {
     /** `measured` round trips through a new terminal of `launcher`, after WARMUP untimed */
     const through = async (launcher: Launcher, measured: number) => {
       const term = await launcher.open(rawThen('cat'));
-      await readUntil(term, 'R');
-      await roundTrips(term, WARMUP);
-      const times = await roundTrips(term, measured);
-      term.close();
-      await term.exited;
-      return times;
+      try {
+        await readUntil(term, 'R');
+        await roundTrips(term, WARMUP);
+        return await roundTrips(term, measured);
+      } finally {
+        term.close();
+        await term.exited;
+      }
     };
     const viaTerminal = (launcher: Launcher) => async () => record(launcher.subject, await through(launcher, count));
     const warm = warmUp(ctx.quick);
@@ -94,7 +96,7 @@ export const echoFigure: Figure = {
       ],
       notes: [
         `${count} round trips per run, after ${WARMUP} unmeasured; each run's p50 and p99 are one sample`,
-        `every chain warmed first by ${warm.terminals} untimed terminals of ${warm.trips} round trips each (the server, the sandbox, the page's client, the floors' processes); "${FRESH}": a server process started for the round, against the same warm sandbox, measured from its first keystrokes`,
+        `${ctx.quick ? `not warm (a smoke check): ${warm.terminals} untimed terminals of ${warm.trips} round trips first` : `every chain warmed first by ${warm.terminals} untimed terminals of ${warm.trips} round trips each`} (the server, the sandbox, the page's client, the floors' processes); "${FRESH}": a server process started for the round, against the same sandbox, measured from its first keystrokes`,
         'octant-exec runs with messagesPerSecond raised: by default every input frame counts against 200 messages a second (bursts of 1000), so sequential typing this fast loses keystrokes (figure 3 probes it)',
         `octant-exec − kubectl: p50 ${gap('octant-exec', 'kubectl', p50)} ms, p99 ${gap('octant-exec', 'kubectl', p99)} ms (both cross the same sandbox, so this is the server's and page protocol's own cost against kubectl's)`,
         `octant-exec − bare PTY: p50 ${gap('octant-exec', 'bare PTY', p50)} ms (everything between a keystroke and the process: page socket, server, adapter, sandbox)`,
