@@ -37,7 +37,9 @@ export interface ServerProcess {
  * sources, through tsx. `output`: takes the server's stdout (else it is this process's).
  */
 export async function forkServer(options: ServerProcessOptions, built?: string, output?: (chunk: Buffer) => void): Promise<ServerProcess> {
-  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, stdio: ['ignore', output ? 'pipe' : 'inherit', 'inherit', 'ipc'] });
+  // BENCH_SERVER_FLAGS: Node flags for the server alone, those NODE_OPTIONS refuses among them (--cpu-prof)
+  const execArgv = process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean);
+  const child = fork(built ?? 'bench/server-process.ts', [JSON.stringify(options)], { execPath: built ? process.execPath : tsx, execArgv, stdio: ['ignore', output ? 'pipe' : 'inherit', 'inherit', 'ipc'] });
   if (output) child.stdout!.on('data', output);
   let closing = false;
   const exited = new Promise<void>((resolve) =>

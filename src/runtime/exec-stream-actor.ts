@@ -1,11 +1,13 @@
 // The actor a terminal invokes while it runs: opens an exec through an adapter, puts the stream
-// on the data plane, and tells the terminal only what it needs to decide (connected, activity,
-// how the exec ended). Leaving the running state stops this actor, which ends the exec.
+// on the data plane (its output a turn at a time: output-batch.ts), and tells the terminal only
+// what it needs to decide (connected, activity, how the exec ended). Leaving the running state
+// stops this actor, which ends the exec.
 import { fromCallback } from 'xstate';
 import type { ExecAdapter, ExecEnd, ExecStream } from '../adapters/exec.ts';
 import type { ExecStreamInput, StreamCommand, TerminalEvent } from '../machines/terminal.ts';
 import type { Clock } from './clock.ts';
 import type { TerminalIo } from './terminal-io.ts';
+import { OutputBatch } from './output-batch.ts';
 
 export interface ExecStreamDeps {
   adapter: ExecAdapter;
@@ -27,6 +29,7 @@ export function execStreamActor(deps: ExecStreamDeps) {
       sendBack(event);
     };
     const activity = lateActivity(deps.clock, input.idleNoticeMs, (event) => !stopped && sendBack(event));
+    const output = new OutputBatch((channel, chunk) => deps.io.output(input.sessionId, channel, chunk));
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
     stream = deps.adapter.open(
@@ -45,15 +48,17 @@ export function execStreamActor(deps: ExecStreamDeps) {
           deliver({ type: 'CONNECTED', protocol, ...(prepared?.debugContainer ? { debugContainer: prepared.debugContainer } : {}) });
           activity.connected();
         },
+        // activity is counted as each chunk comes: its time is the machine's, not the batch's
         stdout: (chunk) => {
-          deps.io.output(input.sessionId, 'stdout', chunk);
+          output.add('stdout', chunk);
           activity.happened();
         },
         stderr: (chunk) => {
-          deps.io.output(input.sessionId, 'stderr', chunk);
+          output.add('stderr', chunk);
           activity.happened();
         },
         ended: (end) => {
+          output.flush(); // what it wrote goes before how it ended
           ended = true;
           if (stream) deps.io.detach(input.sessionId, stream);
           activity.flush();
@@ -66,10 +71,12 @@ export function execStreamActor(deps: ExecStreamDeps) {
     receive((command) => {
       if (command.type !== 'RESIZE') return;
       opened.resize({ cols: command.cols, rows: command.rows });
+      output.flush(); // what was drawn at the old size goes before the resize
       deps.io.resized(input.sessionId, command.cols, command.rows);
     });
     return () => {
       stopped = true;
+      output.flush(); // stopped (closed) with output still held: it goes before the stream closes
       activity.stop();
       deps.io.detach(input.sessionId, opened);
       if (!ended) opened.close();

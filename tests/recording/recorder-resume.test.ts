@@ -27,10 +27,13 @@ test('off then on in the same run: one file, without what was printed while off;
     await settle();
     recorder.set(id, true);
     system.clock.advanceBy(1000);
+    // each switch comes in a turn of its own, after the output before it has gone on (output-batch.ts)
     stream.stdout('first');
+    await settle();
     recorder.set(id, false);
     system.clock.advanceBy(1000);
     stream.stdout('unrecorded');
+    await settle();
     recorder.set(id, true);
     system.clock.advanceBy(1000);
     stream.stdout('second');
@@ -61,6 +64,7 @@ test('resized while off: on again, the cast goes on at the size the terminal has
     await settle();
     recorder.set(id, true);
     stream.stdout('at 80x24');
+    await settle();
     recorder.set(id, false);
     system.resize(id, 132, 50);
     await settle();

@@ -143,6 +143,7 @@ test('an attempt that prints nothing and fails (auto mode: no bash) is not recor
     await settle();
     assert.is(adapter.streams.length, 2, 'sh was tried next');
     adapter.last().open().stdout('sh$ ');
+    await settle();
     await recorder.close();
     assert.equal(system.entries().filter((e) => e.type.startsWith('recording.')).map((e) => e.type), ['recording.started', 'recording.stopped']);
     assert.equal(readdirSync(dir).length, 1);

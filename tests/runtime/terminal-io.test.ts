@@ -12,8 +12,33 @@ test('output reaches listeners and never the event log', async () => {
   system.exec(shellIn('web'), ['nginx']);
   await settle();
   adapter.streams[0].stdout('secret-output').stderr('oops');
+  await settle(); // output goes on a turn at a time (output-batch.ts)
   assert.equal(seen, ['t1:stdout:secret-output', 't1:stderr:oops']);
   assert.not.match(JSON.stringify(system.entries()), /secret-output/);
+});
+
+test('what came in one turn reaches listeners as one chunk per stream, and all of it before a resize or the stream\'s end', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  const seen: string[] = [];
+  system.io.listen({
+    output: (_id, channel, chunk) => seen.push(`${channel}:${decode([chunk])}`),
+    resized: (_id, cols, rows) => seen.push(`resized ${cols}x${rows}`),
+    streamClosed: () => seen.push('closed'),
+  });
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  const stream = adapter.streams[0];
+  stream.stdout('a').stdout('b').stderr('c').stdout('d');
+  system.resize('t1', 100, 30);
+  stream.stdout('drawn at 100x30');
+  stream.exit(0);
+  assert.equal(seen, ['stdout:ab', 'stderr:c', 'stdout:d', 'resized 100x30', 'stdout:drawn at 100x30', 'closed']);
+  seen.length = 0;
+  system.exec(shellIn('web'), ['nginx']);
+  await settle();
+  adapter.last().stdout('last words');
+  system.close('t2'); // closed while its output is still held: the output goes first
+  assert.equal(seen, ['stdout:last words', 'closed']);
 });
 
 test('keystrokes reach the running stream and stay out of the log', async () => {
@@ -48,10 +73,12 @@ test('a claimed session\'s output goes to its one reader, never to the listeners
   const release = system.io.claim('t1', (channel, chunk) => claimed.push(`${channel}:${decode([chunk])}`));
   adapter.streams[0].stdout('tar-bytes').stderr('tar: warning');
   adapter.streams[1].stdout('terminal');
+  await settle();
   assert.equal(claimed, ['stdout:tar-bytes', 'stderr:tar: warning']);
   assert.equal(heard, ['t2:terminal']);
   release();
   adapter.streams[0].stdout('late');
+  await settle();
   assert.equal(heard, ['t2:terminal'], 'late output of a released transfer goes nowhere');
 });
 
