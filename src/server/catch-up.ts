@@ -12,7 +12,7 @@
 // The data plane (data-plane.ts) sends; this decides.
 import type { Scrollback } from './scrollback.ts';
 import { SCREEN_HISTORY_ROWS } from './screen.ts';
-import type { CatchUp, SessionStream, Viewer } from './stream-viewers.ts';
+import { behind, type CatchUp, type SessionStream, type Viewer } from './stream-viewers.ts';
 
 /** a viewer's next screen waits this many times as long as its last build took: builds under a flood take at most a quarter of a core per viewer (one from a 1 MiB scrollback of `yes` takes 12-72 ms on a busy 2-core machine) */
 const BUILD_SPACING = 3;
@@ -56,13 +56,13 @@ export class CatchUps {
     if (catchUp.state !== 'live') return;
     sendFrame();
     catchUp.sentTo += bytes;
-    if (viewer.unacked > this.watermarks.highWatermark) this.#behind(catchUp);
+    if (behind(viewer) > this.watermarks.highWatermark) this.#behind(catchUp);
   }
 
   /** The viewer acknowledged bytes: if it is behind and drawn down to the low watermark, catch it up (no sooner than its last build allows). */
   acked(viewer: Viewer, stream: SessionStream): void {
     const catchUp = viewer.catchUp!;
-    if (catchUp.state !== 'behind' || catchUp.wait || viewer.unacked > this.watermarks.lowWatermark) return;
+    if (catchUp.state !== 'behind' || catchUp.wait || behind(viewer) > this.watermarks.lowWatermark) return;
     if (!this.#skipped(catchUp, stream) && (!catchUp.skipping || this.#fewLines(catchUp, stream))) return this.#missed(viewer, catchUp, stream);
     const now = this.now();
     const quiet = now - stream.lastOutputAt;
@@ -124,7 +124,7 @@ export class CatchUps {
   /** The next stretch of what the viewer missed, as much as fits under the high watermark; all of it: it is live again. */
   #missed(viewer: Viewer, catchUp: CatchUp, stream: SessionStream): void {
     const { scrollback } = stream;
-    const room = this.watermarks.highWatermark - viewer.unacked;
+    const room = this.watermarks.highWatermark - behind(viewer);
     if (room <= 0) return;
     const stretch = scrollback.since(catchUp.sentTo, catchUp.sentTo + room);
     if (stretch.bytes.length) this.send.replay(viewer, stretch);

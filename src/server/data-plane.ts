@@ -1,16 +1,15 @@
 // The stream hub's data plane: terminal bytes, never through the event log. Every session's
 // output is kept in a bounded scrollback (scrollback.ts) for attach and reattach and sent to every
-// viewer in the order it came, in binary frames. Flow control: each viewer acknowledges the bytes
-// it has drawn; when any viewer of a session is more than the high watermark behind, the
-// session's exec stops being read upstream until every viewer is back under the low watermark, so
+// viewer in the order it came, in binary frames. Flow control: when any viewer of a session is
+// more than the high watermark behind (bytes not acknowledged as drawn, or not yet written by its
+// socket), the exec stops being read upstream until every viewer is back under the low watermark:
 // a fast producer never grows memory here, and keystrokes (Ctrl-C) still go through. Input typed
-// while a session is still connecting is held a little and sent when its stream opens. In a team
-// mode a socket attaches only to what its caller may see, and an admin watching another person's
-// terminal is read-only: no input, resize or end of input. A fresh viewer of a terminal may ask
-// for its screen instead of the raw replay (screen.ts rebuilds it from the scrollback); the live
-// output that comes meanwhile waits in its queue, so it goes on from the screen's offset exactly.
-// A page's terminal may instead ask to be caught up with the screen when it lags (`catchUp`,
-// catch-up.ts): it never pauses the producer.
+// while a session is connecting is held a little and sent when its stream opens. In a team mode
+// a socket attaches only to what its caller may see, and an admin watching another person's
+// terminal is read-only. A fresh viewer may ask for the screen instead of the raw replay
+// (screen.ts rebuilds it from the scrollback; live output meanwhile waits in its queue, so it
+// goes on from the screen's offset exactly), or to be caught up with the screen when it lags
+// (`catchUp`, catch-up.ts): that never pauses the producer.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
@@ -21,7 +20,7 @@ import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
-import type { SessionStream, SessionStreamStats, Viewer } from './stream-viewers.ts';
+import { behind, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
 import { ConnectingInput } from './connecting-input.ts';
 
@@ -112,7 +111,7 @@ export class DataPlane {
     if (message.type === 'attach') return this.#attach(socket, message);
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
-    if (!viewer) return socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId);
+    if (!viewer) return message.type === 'ack' ? undefined : socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId); // an ack may cross a detach (and acks, free of the rate, must not buy answers)
     if (viewer.readOnly && (message.type === 'resize' || message.type === 'eof')) return this.#refuseReadOnly(viewer);
     // a participant types, but the size is the owner's window's
     if (viewer.share && message.type === 'resize') return socket.error('readOnly', `Only the owner of ${sessionId} resizes it: your view follows their size.`, sessionId);
@@ -146,7 +145,7 @@ export class DataPlane {
     if (viewer.readOnly) return this.#refuseReadOnly(viewer);
     // Keystrokes are counted in bytes only: one frame per key is what typing looks like.
     if (!socket.inputBytes.take(frame.payload.length)) {
-      return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: this input was dropped.`, frame.sessionId);
+      return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: input over it is dropped.`, frame.sessionId);
     }
     if (this.system.io.input(frame.sessionId, frame.payload)) {
       const stream = this.#streams.get(frame.sessionId);
@@ -202,18 +201,20 @@ export class DataPlane {
       viewer.unacked += bytes;
       return;
     }
-    // A viewer that does not acknowledge is counted down once the socket has written the frame:
-    // those writes are its acks (a catch-up one that stops reading falls behind and is caught up).
-    const written = viewer.acks
-      ? undefined
-      : () => {
-          viewer.unacked = Math.max(0, viewer.unacked - bytes);
-          const stream = this.#streams.get(viewer.sessionId);
-          if (!stream) return;
-          if (viewer.catchUp && stream.viewers.has(viewer)) this.#catchUps.acked(viewer, stream);
-          this.#flow(viewer.sessionId, stream);
-        };
+    // without acks, its socket's writes are its acks; with them, what the socket holds still counts (behind(), stream-viewers.ts)
+    const written = () => {
+      const socketBound = viewer.unwritten > viewer.unacked; // else it changes nothing for one that acks
+      viewer.unwritten -= bytes;
+      if (!viewer.acks) viewer.unacked = Math.max(0, viewer.unacked - bytes);
+      else if (!socketBound) return;
+      const stream = this.#streams.get(viewer.sessionId);
+      if (!stream) return;
+      if (viewer.catchUp && stream.viewers.has(viewer)) this.#catchUps.acked(viewer, stream);
+      this.#flow(viewer.sessionId, stream);
+    };
+    viewer.unwritten += bytes;
     if (viewer.socket.sendFrame(frame, written)) viewer.unacked += bytes;
+    else viewer.unwritten -= bytes;
   }
 
   /** Pause the upstream when a viewer is too far behind; resume when every viewer caught up. A catch-up viewer never holds it. */
@@ -223,8 +224,8 @@ export class DataPlane {
     let under = true;
     for (const viewer of stream.viewers) {
       if (viewer.catchUp) continue;
-      if (viewer.unacked > highWatermark) over = true;
-      if (viewer.unacked > lowWatermark) under = false;
+      if (behind(viewer) > highWatermark) over = true;
+      if (behind(viewer) > lowWatermark) under = false;
     }
     if (!stream.paused && over) {
       stream.paused = true;
@@ -266,7 +267,7 @@ export class DataPlane {
     // attached through a link and never acked (or stopped reading) would stop the owner's command
     // for as long as it liked. The owner is caught up when their page asks (it acks).
     const catchUp = row.interactive && (owner ? ack && message.catchUp === 'screen' : true) ? { catchUp: this.#catchUps.start(wanted) } : {};
-    const viewer: Viewer = { socket, sessionId, unacked: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
+    const viewer: Viewer = { socket, sessionId, unacked: 0, unwritten: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.add(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.

@@ -1,8 +1,10 @@
 // The stream hub's connections: one WebSocket per browser tab, each with its heartbeat (a socket
 // that answered none of two pings in a row, counted while we were free to read, is dropped: see
-// src/domain/heartbeat.ts) and its rate limits (control messages and input bytes,
-// SECURITY.md item 5). Binary frames go to the handlers as they are; control messages are checked
-// (client-messages.ts), pings answered here, the rest handed on.
+// src/domain/heartbeat.ts) and its limits (SECURITY.md item 5): control messages and input bytes
+// a second, and what may wait unread for it (a client that keeps sending and never reads would
+// otherwise grow the server's memory with every answer it is sent). Binary frames go to the
+// handlers as they are; control messages are checked (client-messages.ts), pings answered here,
+// the rest handed on.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
@@ -38,10 +40,15 @@ export interface SocketHandlers {
  */
 const MISSED_PINGS_ALLOWED = 1;
 
+/** a socket is told it goes too fast at most this often: a refusal per dropped message would be a flood of our own */
+const RATE_NOTICE_EVERY_MS = 1000;
+
 interface Connection extends HubSocket {
   ws: WebSocket;
   heartbeat: Heartbeat;
   messages: TokenBucket;
+  /** when it was last told `rateLimited` (performance.now()) */
+  toldRateLimitedAt: number;
 }
 
 export class HubSockets {
@@ -98,14 +105,27 @@ export class HubSockets {
       }),
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
-      send: (message) => ws.readyState === WebSocket.OPEN && ws.send(JSON.stringify(message)),
+      toldRateLimitedAt: -Infinity,
+      send: (message) => {
+        if (ws.readyState !== WebSocket.OPEN) return;
+        ws.send(JSON.stringify(message));
+        this.#unreadBound(connection);
+      },
       sendFrame: (frame, written) => {
         if (ws.readyState !== WebSocket.OPEN) return false;
         if (written) ws.send(frame, () => written());
         else ws.send(frame);
+        this.#unreadBound(connection);
         return true;
       },
-      error: (code, message, sessionId) => connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) }),
+      error: (code, message, sessionId) => {
+        if (code === 'rateLimited') {
+          const now = performance.now();
+          if (now - connection.toldRateLimitedAt < RATE_NOTICE_EVERY_MS) return;
+          connection.toldRateLimitedAt = now;
+        }
+        connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) });
+      },
     };
     this.#connections.add(connection);
     ws.on('pong', () => connection.heartbeat.heard());
@@ -125,11 +145,20 @@ export class HubSockets {
     // Acks come as fast as output does, cost nothing, and dropping one would stall the session for
     // good: they are exempt from the message rate. Everything else counts, refusals included.
     if (isProblem(message) || message.type !== 'ack') {
-      if (!connection.messages.take(1)) return connection.error('rateLimited', `More than ${this.options.messagesPerSecond} messages a second: this one was dropped.`);
+      if (!connection.messages.take(1)) return connection.error('rateLimited', `More than ${this.options.messagesPerSecond} messages a second: those over it are dropped.`);
     }
     if (isProblem(message)) return connection.error(message.problem, message.message, message.sessionId);
     if (message.type === 'ping') return connection.send({ type: 'pong', ...(message.id !== undefined ? { id: message.id } : {}) });
     this.handlers.control(connection, message);
+  }
+
+  /** Closes a socket that has more waiting for it than a reader ever lets pile up (a close frame would only wait behind it). */
+  #unreadBound(connection: Connection): void {
+    const unread = connection.ws.bufferedAmount;
+    if (unread <= this.options.maxSocketBacklog) return;
+    const who = connection.caller.person?.user ?? 'the local user';
+    console.error(`octant-exec: closed a socket of ${who}: ${(unread / 1024 / 1024).toFixed(1)} MiB sent to it were still unread (it sends but does not read; the limit is ${this.options.maxSocketBacklog} bytes)`);
+    connection.ws.terminate();
   }
 
   #disconnect(connection: Connection): void {

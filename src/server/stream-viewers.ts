@@ -8,6 +8,8 @@ export interface Viewer {
   sessionId: string;
   /** bytes sent and not yet acknowledged (or, without acks, not yet written to the socket) */
   unacked: number;
+  /** bytes handed to the socket and not yet written out by it: a client that stops reading is behind, whatever it acks (SECURITY.md item 5) */
+  unwritten: number;
   acks: boolean;
   /** watching another person's terminal (an admin, or a share's viewer): no input, resize or eof */
   readOnly: boolean;
@@ -18,6 +20,9 @@ export interface Viewer {
   /** a viewer caught up with the screen when it lags, instead of holding the producer */
   catchUp?: CatchUp;
 }
+
+/** How far a viewer is behind: what it has not acknowledged, and never less than what its socket still holds. */
+export const behind = (viewer: Viewer): number => Math.max(viewer.unacked, viewer.unwritten);
 
 export interface CatchUp {
   /** offset just past the last byte this viewer was sent (a screen counts as every byte before its offset) */

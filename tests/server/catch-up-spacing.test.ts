@@ -20,7 +20,7 @@ function behind(now: { t: number }) {
   const scrollback = new Scrollback(1024); // what it missed has left it: a flood
   scrollback.append(new Uint8Array(4000).fill(121), 'stdout');
   const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: now.t, lastInputAt: -Infinity } as SessionStream;
-  const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
+  const viewer = { sessionId: 't1', unacked: 0, unwritten: 0, acks: true, readOnly: false } as unknown as Viewer;
   viewer.catchUp = catchUps.start(0);
   now.t = 1000;
   stream.lastOutputAt = 1000; // the flood goes on
@@ -118,7 +118,7 @@ test('after a screen, what came since goes as it came only if it draws no more l
   const lines = (count: number) => new TextEncoder().encode('y\r\n'.repeat(count));
   scrollback.append(lines(100));
   const stream = { scrollback, viewers: new Set(), paused: false, heldForScreens: 0, catchUps: 0, lastOutputAt: 960, lastInputAt: -Infinity } as SessionStream;
-  const viewer = { sessionId: 't1', unacked: 0, acks: true, readOnly: false } as unknown as Viewer;
+  const viewer = { sessionId: 't1', unacked: 0, unwritten: 0, acks: true, readOnly: false } as unknown as Viewer;
   viewer.catchUp = catchUps.start(0);
   stream.lastInputAt = 1005; // Ctrl-C while behind
   now.t = 1010;

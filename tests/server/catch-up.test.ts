@@ -14,7 +14,7 @@ import { hubOptions } from '../../src/server/hub-options.ts';
 import type { ServerMessage } from '../../src/protocol/index.ts';
 import { FrameKind, encodeFrame } from '../../src/protocol/frames.ts';
 import { waitFor } from '../support/wait.ts';
-import { recordingSocket, standIn } from './data-plane-stand-in.ts';
+import { recordingSocket, standIn, writtenOut } from './data-plane-stand-in.ts';
 
 type Got = ReturnType<typeof recordingSocket>['got'];
 type Attached = Extract<ServerMessage, { type: 'attached' }>;
@@ -39,6 +39,7 @@ test('a catch-up viewer that stops acking under a flood never pauses the produce
   assert.is(frames(got, FrameKind.Stdout).length, 3, 'no live frame once behind');
   assert.equal(plane.stats('t1')!.viewers, [1208]);
 
+  await writtenOut();
   plane.message(socket, ack(1000)); // 208 left: under the low watermark, and what it missed has left the 4096-byte scrollback
   output('z'.repeat(100)); // while the screen is built: not held for it
   await waitFor(() => frames(got, FrameKind.Screen).length > 0, 'the catch-up screen', 5_000);
@@ -52,6 +53,7 @@ test('a catch-up viewer that stops acking under a flood never pauses the produce
   assert.equal(plane.stats('t1')!.viewers, [208 + screen.length]);
 
   assert.is(plane.stats('t1')!.catchUps, 1);
+  await writtenOut();
   plane.message(socket, ack(208 + screen.length)); // drawn: what came since the screen fits, and goes as it came
   output('-live');
   assert.equal(frames(got, FrameKind.Stdout).slice(3).map((f) => f.text), ['z'.repeat(100), '-live']);
@@ -59,7 +61,7 @@ test('a catch-up viewer that stops acking under a flood never pauses the produce
   plane.close();
 });
 
-test('a viewer that does not opt in, beside a catch-up viewer, still pauses the producer until it has drawn', () => {
+test('a viewer that does not opt in, beside a catch-up viewer, still pauses the producer until it has drawn', async () => {
   const { system, output, paused } = standIn();
   const plane = new DataPlane(system, hubOptions(watermarks));
   const page = recordingSocket();
@@ -71,6 +73,7 @@ test('a viewer that does not opt in, beside a catch-up viewer, still pauses the 
   assert.equal(paused, [true]);
   assert.equal(frames(cli.got, FrameKind.Stdout).map((f) => f.text.length), [2000, 2000], 'the command line gets every byte');
   assert.equal(frames(page.got, FrameKind.Stdout).map((f) => f.text.length), [2000], 'the page is behind after the first');
+  await writtenOut();
   plane.message(cli.socket, ack(4000));
   assert.equal(paused, [true, false], 'the page, still behind, does not hold the producer');
   plane.close();
@@ -111,7 +114,7 @@ test('a catch-up viewer that reattaches past what the scrollback holds (a drop u
   plane.close();
 });
 
-test('a burst the scrollback still holds reaches a lagging viewer whole, a stretch at a time, never as a screen', () => {
+test('a burst the scrollback still holds reaches a lagging viewer whole, a stretch at a time, never as a screen', async () => {
   const { system, output, paused } = standIn();
   const plane = new DataPlane(system, hubOptions(watermarks));
   const { socket, got } = recordingSocket();
@@ -119,10 +122,12 @@ test('a burst the scrollback still holds reaches a lagging viewer whole, a stret
   output('x'.repeat(1500)); // sent: past the high watermark, so behind
   output('y'.repeat(3000)); // missed
   let acked = 1500;
+  await writtenOut();
   plane.message(socket, ack(1500));
   for (let i = 0; i < 10 && plane.stats('t1')!.viewers[0] > 0; i++) {
     const unacked = plane.stats('t1')!.viewers[0];
     acked += unacked;
+    await writtenOut();
     plane.message(socket, ack(unacked));
   }
   output('-live');
@@ -145,6 +150,7 @@ test('typing while behind (Ctrl-C under a flood) skips a viewer to the screen, t
   await new Promise((resolve) => setTimeout(resolve, 5)); // typed after it fell behind (the clock counts ms)
   plane.input(socket, encodeFrame(FrameKind.Input, 't1', new Uint8Array([3])));
   output('^C\r\n$ ');
+  await writtenOut();
   plane.message(socket, ack(1500));
   await waitFor(() => frames(got, FrameKind.Screen).length > 0, 'the screen', 5_000);
   const caughtUp = attacheds(got).at(-1)!;
@@ -159,6 +165,7 @@ test('a catch-up viewer that leaves while its catch-up screen is built gets noth
   const { socket, got } = recordingSocket();
   plane.message(socket, catchUpAttach);
   output('x'.repeat(5000));
+  await writtenOut();
   plane.message(socket, ack(5000)); // its screen is being built
   plane.message(socket, { type: 'detach', sessionId: 't1' });
   const answered = got.length;

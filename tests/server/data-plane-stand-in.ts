@@ -1,6 +1,6 @@
 // The data plane's tests' stand-ins: a system with one interactive session whose output a test
 // emits at exact moments (and that records the pauses and resumes of its upstream), and a socket
-// that keeps what it was sent, in order.
+// that keeps what it was sent, in order, and writes it out at once.
 import { LOCAL_CALLER } from '../../src/server/caller.ts';
 import type { HubSocket } from '../../src/server/hub-sockets.ts';
 import type { ExecSystem } from '../../src/runtime/exec-system.ts';
@@ -32,10 +32,11 @@ export function recordingSocket() {
   const got: (ServerMessage | { kind: FrameKind; text: string })[] = [];
   const socket: HubSocket = {
     send: (m) => void got.push(m),
-    sendFrame: (frame) => {
+    sendFrame: (frame, written) => {
       const f = decodeFrame(frame);
       if (typeof f === 'string') throw new Error(f);
       got.push({ kind: f.kind, text: text(f.payload) });
+      if (written) queueMicrotask(written); // written out at once, as by a socket with room: after the send, never during it
       return true;
     },
     error: (code, message) => void got.push({ type: 'error', code, message }),
@@ -44,3 +45,6 @@ export function recordingSocket() {
   };
   return { socket, got };
 }
+
+/** Waits until the recording sockets have written out everything sent so far (and what that set off). */
+export const writtenOut = () => new Promise((resolve) => setTimeout(resolve, 0));

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { StreamClient, openExec, sessionState, startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 import { PageSocket } from '../support/page-socket.ts';
+import type { Socket } from 'node:net';
 import { SCREEN_HISTORY_ROWS } from '../../src/server/screen.ts';
 
 const highWatermark = 64 * 1024;
@@ -14,12 +15,18 @@ const scrollbackBytes = 256 * 1024;
 const app = await startTestApp({ hub: { highWatermark, lowWatermark: 16 * 1024, scrollbackBytes } });
 test.after(() => app.close());
 
-test('a slow viewer under `yes` keeps the hub bounded and paused, and its Ctrl-C lands', async () => {
+/** A shell running `yes`, shown to a client that acknowledges nothing by itself. */
+async function underYes(): Promise<{ id: string; client: StreamClient }> {
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
-  const slow = await StreamClient.open(app, { autoAck: false });
-  await slow.attach(id);
+  const client = await StreamClient.open(app, { autoAck: false });
+  await client.attach(id);
   await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
-  slow.type(id, 'yes\r');
+  client.type(id, 'yes\r');
+  return { id, client };
+}
+
+test('a slow viewer under `yes` keeps the hub bounded and paused, and its Ctrl-C lands', async () => {
+  const { id, client: slow } = await underYes();
   await waitFor(() => app.hub.stats(id)?.paused === true, 'the hub to pause the upstream', 15_000);
   const atPause = app.hub.stats(id)!;
 
@@ -61,6 +68,28 @@ test('a viewer without acks is held by its socket instead, and a fast viewer is 
   await noAcks.waitForText(id, /\r\n100000\r\n/, 30_000);
   noAcks.type(id, '\x04');
   await noAcks.close();
+});
+
+test('acks for bytes a viewer never read do not turn flow control off: what its socket still holds keeps the upstream paused', async () => {
+  const { id, client: cheat } = await underYes();
+  await waitFor(() => cheat.received(id) > 0, 'the first of `yes`', 10_000);
+  const tcp = (cheat.ws as unknown as { _socket: Socket })._socket;
+  tcp.pause(); // it reads nothing more, and says it drew far more than it was sent
+  const lie = setInterval(() => cheat.send({ type: 'ack', sessionId: id, bytes: 1e15 }), 5);
+  try {
+    await waitFor(() => app.hub.stats(id)?.paused === true, 'the hub to pause the upstream', 30_000);
+    const atPause = app.hub.stats(id)!;
+    await new Promise((r) => setTimeout(r, 2000)); // two seconds of lies: unpaused, `yes` sends tens of MB
+    const later = app.hub.stats(id)!;
+    assert.ok(later.paused, 'still paused');
+    // what the kernel's socket buffers still took (loopback's grow as it tunes them), not the flood
+    assert.ok(later.end - atPause.end < 8 * 1024 * 1024, `${later.end - atPause.end} bytes arrived while paused`);
+  } finally {
+    clearInterval(lie);
+    tcp.resume();
+  }
+  cheat.type(id, '\x03');
+  await cheat.close();
 });
 
 test('a page that draws slowly gets a bounded number of bytes between Ctrl-C under `yes` and its prompt', async () => {

@@ -11,7 +11,7 @@ import { hubOptions } from '../../src/server/hub-options.ts';
 import type { ServerMessage } from '../../src/protocol/index.ts';
 import { FrameKind } from '../../src/protocol/frames.ts';
 import { waitFor } from '../support/wait.ts';
-import { recordingSocket, standIn } from './data-plane-stand-in.ts';
+import { recordingSocket, standIn, writtenOut } from './data-plane-stand-in.ts';
 
 test('output that arrives while the screen is built follows the screen, in order, from its offset', async () => {
   const { system, output } = standIn();
@@ -47,6 +47,7 @@ test('held output counts against flow control: a flood while the screen is built
   assert.equal((got[2] as { text: string }).text.length, 2000);
   assert.equal(paused, [true], 'sent is not yet drawn');
   const screenBytes = (got[0] as { screen: number }).screen;
+  await writtenOut();
   plane.message(socket, { type: 'ack', sessionId: 't1', bytes: screenBytes + 2000 });
   assert.equal(paused, [true, false], 'drawn: the producer goes on');
   plane.close();

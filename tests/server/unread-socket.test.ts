@@ -1,0 +1,65 @@
+// A client that keeps sending and never reads what it is sent (SECURITY.md item 5): every answer
+// the server owes it (an error for each bad frame, a pong, a replay) would wait in the server's
+// memory for good. Past the hub's maxSocketBacklog the socket is closed, and others go on; a
+// socket over its message rate is told so once a second, not once for each message dropped.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import type { Socket } from 'node:net';
+import { StreamClient, startTestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
+
+const maxSocketBacklog = 1024 * 1024;
+const app = await startTestApp({ hub: { maxSocketBacklog } });
+test.after(() => app.close());
+
+/** the client's TCP socket under its WebSocket: paused, it reads nothing more and the server's writes back up */
+const tcp = (client: StreamClient) => (client.ws as unknown as { _socket: Socket })._socket;
+
+test('a client that sends and never reads is closed once its answers pass the bound; another socket goes on', async () => {
+  const bystander = await StreamClient.open(app);
+  const flooder = await StreamClient.open(app, { autoAck: false });
+  await waitFor(() => app.hub.clientCount === 2, 'both sockets to be counted', 5_000);
+  tcp(flooder).pause();
+  // a malformed binary frame costs the client 7 bytes and is answered by a badMessage of about 100
+  const garbage = new Uint8Array([1]);
+  await waitFor(
+    () => {
+      if (app.hub.clientCount === 1) return true;
+      for (let i = 0; i < 5_000; i++) flooder.ws.send(garbage);
+      return false;
+    },
+    'the server to close the socket that does not read',
+    60_000,
+  );
+  bystander.send({ type: 'ping', id: 7 });
+  assert.is((await bystander.next('pong', (m) => m.id === 7, 'the bystander answered')).type, 'pong');
+  tcp(flooder).resume();
+  assert.is(await flooder.closed, 1006, 'closed at once, with no close frame queued behind what it never read');
+  await bystander.close();
+});
+
+test('a socket over its message rate is told once a second, not once for each message dropped', async () => {
+  const client = await StreamClient.open(app);
+  const seen = client.messages.length;
+  const started = performance.now();
+  const { messagesPerSecond } = app.hub.limits;
+  for (let i = 0; i < messagesPerSecond * 10; i++) client.send({ type: 'ping', id: i }); // twice the burst of 5 s
+  // in order: once a ping sent after the flood is answered, every message of the flood was handled
+  let probe = messagesPerSecond * 10;
+  await waitFor(
+    () => {
+      if (client.messages.slice(seen).some((m) => m.type === 'pong' && Number(m.id) >= messagesPerSecond * 10)) return true;
+      client.send({ type: 'ping', id: probe++ });
+      return false;
+    },
+    'a ping after the flood to be answered',
+    30_000,
+  );
+  const told = client.messages.slice(seen).filter((m) => m.type === 'error' && m.code === 'rateLimited').length;
+  const seconds = Math.ceil((performance.now() - started) / 1000);
+  assert.ok(told >= 1, 'it was told');
+  assert.ok(told <= seconds + 1, `told ${told} times in ${seconds} s, for about ${messagesPerSecond * 5} messages dropped`);
+  await client.close();
+});
+
+test.run();
