@@ -93,6 +93,8 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
       else values[token.name] = token.value;
     }
   }
+  // a word a command does not take is a mistake to point out, never something to go on without
+  if (!spec.operands && !spec.subcommands && operands.length > 0 && !values.help) throw new UsageError(`unexpected "${operands.join(' ').slice(0, 60)}": this command takes only flags`);
   const parsed: ParsedArgs<S> = { values: values as FlagValues<S>, operands, command: split >= 0 ? args.slice(split + 1) : [] };
   if (spec.subcommands && !values.help) {
     const names = Object.keys(spec.subcommands);

@@ -19,6 +19,7 @@ async function main(args: string[]): Promise<number> {
   const program = command && name !== 'serve' ? `octant-exec ${name}` : 'octant-exec';
   try {
     if (!command) throw new UsageError(`${unknown('command', name, Object.keys(commands))}: the commands are ${Object.keys(commands).join(', ')}`);
+    if (!named) commandAfterFlags(args);
     const parsed = parseFlags(command.spec, named ? args.slice(1) : args);
     if (parsed.values.help) {
       process.stdout.write(name === 'serve' ? topHelp() : renderHelp(command.spec));
@@ -34,6 +35,14 @@ async function main(args: string[]): Promise<number> {
     process.stderr.write(`${program}: ${error.message} (see ${program} --help)\n`);
     return 2;
   }
+}
+
+/** `octant-exec --sandbox exec web`: a command goes first, and the flags before it are the server's, not its own. */
+function commandAfterFlags(args: string[]): void {
+  const word = parseFlags({ ...commands.serve.spec, operands: 'pod' }, args).operands[0];
+  if (word === undefined) return;
+  if (word in commands) throw new UsageError(`"${word}" is a command: put it first, then its own flags (octant-exec ${word} --help)`);
+  throw new UsageError(`${unknown('command', word, Object.keys(commands))}: a command goes first, before any flag`);
 }
 
 /** The default command's help, then every command. */

@@ -24,6 +24,11 @@ test('both forms of a missing executable become commandNotFound', () => {
   const viaOutput = endFromStatus(exitStatus(126), oci);
   assert.is(viaOutput.kind === 'failed' && viaOutput.failure.reason, 'commandNotFound');
   assert.equal(endFromStatus(exitStatus(126), 'permission denied'), { kind: 'exited', code: 126 }, 'a real 126 stays an exit code');
+  const missingPath = endFromStatus(exitStatus(127), 'exec: "/opt/tool": stat /opt/tool: no such file or directory');
+  assert.is(missingPath.kind === 'failed' && missingPath.failure.reason, 'commandNotFound');
+  // a command that ran: its own output may say the same words
+  assert.equal(endFromStatus(exitStatus(126), 'cat: /missing: No such file or directory\n'), { kind: 'exited', code: 126 });
+  assert.equal(endFromStatus(exitStatus(127), 'hello\nsh: tool: executable file not found\n'), { kind: 'exited', code: 127 });
 });
 
 test('HTTP refusals become sentences that say what to do', () => {

@@ -22,6 +22,10 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['attach', 'web', 'console'], 'octant-exec attach: one pod, not 2 ("console"…): octant-exec attach [options] POD (see octant-exec attach --help)'],
     [['debug', 'Bad_Name'], 'octant-exec debug: "Bad_Name" is not a valid pod name: use lowercase letters, digits, "-" and ".", at most 253 characters. (see octant-exec debug --help)'],
     [['debug', '--copy', '--image', 'busybox:1.36', 'crashloop'], 'octant-exec debug: --copy runs the shell in a copy of the pod, not in an image: give --copy or --image, not both (see octant-exec debug --help)'],
+    [['--sandbox', 'exec', 'web'], 'octant-exec: "exec" is a command: put it first, then its own flags (octant-exec exec --help) (see octant-exec --help)'],
+    [['--port', '7811', 'exce'], 'octant-exec: unknown command "exce" (did you mean exec?): a command goes first, before any flag (see octant-exec --help)'],
+    [['sandbox', 'extra', '--port', '7811'], 'octant-exec sandbox: unexpected "extra": this command takes only flags (see octant-exec sandbox --help)'],
+    [['debug', 'distroless-app'], 'octant-exec debug: a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe) (see octant-exec debug --help)'],
     [['cp', './a', './b'], 'octant-exec cp: one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local (see octant-exec cp --help)'],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(args)));

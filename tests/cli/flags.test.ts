@@ -27,6 +27,7 @@ const spec = {
   name: 'demo',
   usage: 'octant-exec demo [options] -- COMMAND',
   summary: 'a demo',
+  operands: 'pod',
   commandAfterDashes: true,
   flags: {
     namespace: { type: 'string', short: 'n', value: 'NS', help: 'the namespace' },
@@ -58,6 +59,8 @@ test('takes --flag VALUE, --flag=VALUE, -f VALUE, -fVALUE, repeats, and keeps wh
 
 test('refusals: one line each, saying what is wrong, with the nearest valid spelling when there is one', () => {
   assert.is(refusal(['--namepsace', 'x']), 'unknown option "--namepsace" (did you mean --namespace?)');
+  const flagsOnly = { name: 'flags-only', usage: 'octant-exec flags-only [options]', summary: 'no operands', flags: {} } as const satisfies CommandSpec;
+  assert.is(refusal(['web'], flagsOnly), 'unexpected "web": this command takes only flags', 'a word it does not take is refused, not ignored');
   assert.is(refusal(['--all-container']), 'unknown option "--all-container" (did you mean --all-containers?)');
   assert.is(refusal(['--frobnicate']), 'unknown option "--frobnicate"');
   assert.is(refusal(['-x']), 'unknown option "-x" (did you mean -n?)');

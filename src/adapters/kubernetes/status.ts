@@ -15,6 +15,10 @@ export interface KubeStatusLike {
 // Both forms EXEC-PROTOCOL.md records for a missing executable: the OCI runtime's text, inside
 // an InternalError message or printed before an ExitCode 126 status.
 const executableMissing = /executable file not found|no such file or directory/i;
+// In the output, only the runtime's own words, as its first line says them: a command that ran
+// and printed "No such file or directory" (cat of a missing file) before exiting 126 or 127 is
+// an exit code, not a missing command.
+const runtimeSaysMissing = /^(?:OCI runtime exec failed:.*)?exec: "[^"\n]*": (?:executable file not found|stat [^\n]*: no such file or directory)/i;
 
 /** The end of an exec from its final status; `outputHead` is the first output bytes, as text. */
 export function endFromStatus(status: KubeStatusLike, outputHead = ''): ExecEnd {
@@ -23,7 +27,7 @@ export function endFromStatus(status: KubeStatusLike, outputHead = ''): ExecEnd 
   const code = exitCause ? Number.parseInt(exitCause.message ?? '', 10) : NaN;
   const message = status.message ?? '';
   if (status.reason === 'NonZeroExitCode' && Number.isInteger(code) && code >= 0 && code <= 255) {
-    if ((code === 126 || code === 127) && (executableMissing.test(message) || executableMissing.test(outputHead))) {
+    if ((code === 126 || code === 127) && (executableMissing.test(message) || runtimeSaysMissing.test(outputHead.trimStart()))) {
       return { kind: 'failed', failure: commandNotFound(message || outputHead) };
     }
     return { kind: 'exited', code };
