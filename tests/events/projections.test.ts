@@ -1,6 +1,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { project } from '../../src/events/projection.ts';
+import type { LogEntry } from '../../src/events/log-entry.ts';
 import { alertsProjection } from '../../src/events/projections/alerts.ts';
 import { auditTrailProjection } from '../../src/events/projections/audit-trail.ts';
 import { sessionListProjection, sessionRows } from '../../src/events/projections/session-list.ts';
@@ -61,8 +62,21 @@ test('alerts name the pod and container for timeouts, disconnects and failures; 
   ]);
   assert.match(alerts[1].message, /default\/web \(nginx\) was idle for 300 s/);
   assert.match(alerts[0].message, /connection reset by peer/);
+  assert.match(alerts[0].message, /Its output is kept; restart it to reconnect\./);
   system.close('t2');
   assert.equal(system.alerts.list.map((a) => a.sessionId), ['t1']);
+});
+
+test('restarting a terminal retires its alerts; one the server lost says its output went with it', async () => {
+  const system = await scenario();
+  system.restart('t1');
+  await settle();
+  assert.equal(system.alerts.list.map((a) => a.sessionId), ['t2'], 'the timeout is over once it runs again');
+  const lost = project(alertsProjection, [
+    { seq: 1, time: 0, type: 'session.spawned', sessionId: 'x1', requestId: 'r1', target: { namespace: 'default', pod: 'web', container: 'nginx' }, command: { shell: 'sh' }, interactive: true, requestedBy: 'tester', idleTimeoutMs: 300_000 },
+    { seq: 2, time: 1, type: 'session.disconnected', sessionId: 'x1', reason: 'restarted' },
+  ] as LogEntry[]);
+  assert.match(lost.list[0].message, /lost its connection \(octant-exec restarted\)\. Its output went with the server; restart it to run it again\./);
 });
 
 test('projections rebuilt from the log equal the ones kept live', async () => {

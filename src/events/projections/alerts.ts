@@ -1,5 +1,6 @@
 // Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
-// or could not start. Closing the terminal retires its alerts. (One more kind, `storage`, is
+// or could not start. Closing the terminal retires its alerts, and so does restarting it: what
+// they said is over once it runs again. (One more kind, `storage`, is
 // not from the log: the system raises it while the log cannot be written.)
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
@@ -45,7 +46,7 @@ export const alertsProjection: Projection<Alerts> = {
         );
         break;
       case 'session.disconnected':
-        raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). Its output is kept; restart it to reconnect.`);
+        raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). ${whatIsLeft[entry.reason]}`);
         break;
       case 'session.failed':
         raise(entry.sessionId, 'failed', `The terminal in ${where(entry.sessionId)} could not start: ${entry.failure.message}`);
@@ -53,6 +54,9 @@ export const alertsProjection: Projection<Alerts> = {
       case 'session.restartRefused':
         // a restart of a running terminal is answered to the one who asked, and changes nothing to alert about
         if (entry.because !== 'running') raise(entry.sessionId, 'refused', entry.message);
+        break;
+      case 'session.restarted':
+        draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
         break;
       case 'session.closed':
         draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
@@ -69,3 +73,12 @@ const disconnectText = {
   podDeleted: 'the pod was deleted',
   replicaLost: 'the octant-exec replica that held it stopped answering',
 } as const;
+
+/** What is left of a disconnected terminal: its output stays only with the server that held it, while that server runs. */
+const whatIsLeft = {
+  streamDropped: 'Its output is kept; restart it to reconnect.',
+  serverShutdown: 'Its output went with the server; restart it to run it again.',
+  restarted: 'Its output went with the server; restart it to run it again.',
+  podDeleted: 'Its output is kept; restart it once the pod is back.',
+  replicaLost: 'Its output went with that replica; restart it to run it again.',
+} as const satisfies Record<keyof typeof disconnectText, string>;
