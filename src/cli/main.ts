@@ -31,11 +31,19 @@ async function main(args: string[]): Promise<number> {
     }
     return await (await command.load())(parsed);
   } catch (error) {
+    // the system's refusal of a file or folder given (EACCES, ENOENT, EEXIST, …) says all there is to say in a line
+    if (isSystemError(error)) {
+      process.stderr.write(`${program}: ${error.message}\n`);
+      return 1;
+    }
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${program}: ${error.message} (see ${program} --help)\n`);
     return 2;
   }
 }
+
+const isSystemError = (error: unknown): error is Error & { code: string; syscall: string } =>
+  error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
 
 /** `octant-exec --sandbox exec web`: a command goes first, and the flags before it are the server's, not its own. */
 function commandAfterFlags(args: string[]): void {

@@ -137,6 +137,17 @@ test('a person with CR, LF or another control character is refused (400) before 
   }
 });
 
+test('a pod watch of a context the kubeconfig lacks is told so, not retried in silence', async () => {
+  const watches = new KubePodWatches(reader);
+  try {
+    const errors: string[] = [];
+    watches.subscribe('nope', 'default', { pods: () => assert.unreachable('pods of a context that is not there'), error: (m) => errors.push(m) });
+    assert.match(await waitFor(() => errors[0], 'the refusal'), 'Context "nope" is not in the kubeconfig');
+  } finally {
+    watches.close();
+  }
+});
+
 test('pod watches per person: alice sees default as she may, shared by her subscribers; nobody is told why not; a deleted pod is still reported gone', async () => {
   const gone: string[] = [];
   const watches = new KubePodWatches(reader, (_context, namespace, pod) => gone.push(`${namespace}/${pod}`));

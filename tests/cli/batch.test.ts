@@ -48,6 +48,17 @@ test('a container that is not running is reported as skipped, with the reason', 
   assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1 });
 });
 
+test("a selector the cluster cannot parse, or one that matches nothing, gets the cluster's or our sentence and exit 1, no stack trace", async () => {
+  const unparsable = await batch('-l', 'app=((', '--', 'true');
+  assert.is(unparsable.code, 1);
+  assert.match(unparsable.stderr, /^octant-exec batch: The cluster could not list pods in namespace "default" as asked \(400\)\. The cluster said: .*selector/m);
+  assert.not.match(unparsable.stderr, /\n\s+at /, 'no stack trace');
+  const none = await batch('-n', 'batch', '-l', 'app=nomatch', '--', 'true');
+  assert.is(none.code, 1);
+  assert.match(none.stderr, /octant-exec batch: no pod in namespace "batch" matches "app=nomatch"/);
+  assert.is(none.stdout, '');
+});
+
 test('bad command lines get one line and exit 2, before any cluster call', async () => {
   const noCommand = await batch('-l', 'app=worker');
   assert.is(noCommand.code, 2);

@@ -175,6 +175,8 @@ function clusterError(error: unknown, ApiException: CoreApi['ApiException'], ver
     const who = person ? `${JSON.stringify(person.user)} is` : 'You are';
     if (error.code === 403) return new ClusterError(403, `${who} not allowed to ${verb} ${resource}${where}: this needs the "${verb}" verb on "${resource}". Ask a cluster admin for a Role that grants it.${said}`);
     if (error.code === 404) return new ClusterError(404, `Not found${where}.${said}`);
+    // the question was wrong (a label selector the cluster cannot parse): the asker's to mend, not a broken cluster
+    if (error.code === 400 || error.code === 422) return new ClusterError(400, `The cluster could not ${verb} ${resource}${where} as asked (${error.code}).${said}`);
     return new ClusterError(502, `The cluster answered ${error.code} to ${verb} ${resource}${where}.${said}`);
   }
   const e = error as { code?: string; message?: string };

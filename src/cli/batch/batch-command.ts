@@ -1,6 +1,7 @@
 // `octant-exec batch`: one command in many containers at once, each result apart.
 import process from 'node:process';
 import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
+import { ClusterError } from '../../adapters/cluster.ts';
 import { execAdapterFor } from '../../adapters/kubernetes/exec-transport-choice.ts';
 import { defaultBatchConcurrency } from '../../domain/batch.ts';
 import { nameProblem, type NameKind } from '../../domain/names.ts';
@@ -39,13 +40,19 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
   process.once('SIGTERM', stop);
   try {
     const namespace = values.namespace ?? cluster.contexts.defaultNamespace();
-    const { targets, skipped } = await resolveBatchTargets(new ClusterReader(cluster.contexts), {
+    const resolved = await resolveBatchTargets(new ClusterReader(cluster.contexts), {
       namespace,
       pods,
       labelSelector: values.selector,
       container: values.container,
       allContainers: values['all-containers'],
+    }).catch((error: unknown) => {
+      if (error instanceof ClusterError) return error; // the cluster's refusal or answer, already a sentence
+      throw error;
     });
+    if (resolved instanceof ClusterError) return fail(resolved.message);
+    const { targets, skipped } = resolved;
+    if (values.selector && targets.length === 0 && skipped.length === 0) return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
     const printer = new BatchPrinter(output, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
     const label = (sessionId: string) => {
       const target = system.sessionList.byId[sessionId]?.target;
@@ -71,6 +78,11 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
     system.shutdown();
     await cluster.close();
   }
+}
+
+function fail(sentence: string): number {
+  process.stderr.write(`octant-exec batch: ${sentence}\n`);
+  return 1;
 }
 
 function checkName(kind: NameKind, value: string): void {

@@ -13,7 +13,16 @@ import { UsageError } from '../usage.ts';
 export interface ServerAccess {
   url: URL;
   token: string;
+  /** how long a call waits for the answer to begin once its request is sent (ANSWER_WAIT_MS) */
+  answerWaitMs?: number;
 }
+
+/**
+ * Longer than anything the server takes before it answers (it gives up on an exec the cluster has
+ * not started in 30 s); a server that takes the connection and says nothing must not hold a
+ * command (or a script that runs it) for good.
+ */
+const ANSWER_WAIT_MS = 60_000;
 
 export class ServerError extends Error {}
 
@@ -47,7 +56,16 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
   const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
-    req.once('response', resolve);
+    const waitMs = access.answerWaitMs ?? ANSWER_WAIT_MS;
+    // idle time on the connection: a body still being sent keeps it busy
+    req.setTimeout(waitMs, () => {
+      reject(new ServerError(`the server at ${access.url.origin} took the connection and has said nothing for ${Math.round(waitMs / 1000)} s: is it an octant-exec server, and is it well?`));
+      req.destroy();
+    });
+    req.once('response', (res) => {
+      req.setTimeout(0); // from here, what the answer streams takes its own time (a big download)
+      resolve(res);
+    });
     // a connection closed without an answer (some runtimes report no error for it)
     req.once('close', () => reject(new ServerError(`the octant-exec server at ${access.url.origin} closed the connection without an answer: the request did not complete`)));
     req.once('error', (error: NodeJS.ErrnoException) =>
