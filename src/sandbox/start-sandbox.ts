@@ -122,26 +122,61 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   server.on('clientError', (_error, socket) => socket.destroy());
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  hostPort = `127.0.0.1:${port}`;
-  const url = `https://${hostPort}`;
-  runtime.startPods(state.pods());
-  mainProcesses.startPods(state.pods());
-  const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
-  writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
-  const users: Record<string, SandboxUser> = {};
-  for (const [name, { user, token }] of identities.users) {
-    const path = userKubeconfigPath(kubeconfigPath, name);
-    const context = `${SANDBOX_CONTEXT}-${name}`;
-    writeKubeconfig(path, { server: url, caPem: tls.caPem, token, context, user: name });
-    users[name] = { username: user.username, groups: user.groups, token, kubeconfigPath: path, context };
-  }
-
+  // Ends every exec and pod and removes what the start made: the sandbox's close, and a start that fails half-way.
   let closing: Promise<void> | undefined;
+  const close = () =>
+    (closing ??= (async () => {
+      const ended = sessions.endAll();
+      for (const t of transports) t.close();
+      for (const res of watches) res.end();
+      await new Promise<void>((resolve) => {
+        // A connection with no session to end it (an exec still being admitted, a handshake on a
+        // busy machine) would hold the close forever: after a moment for the ended sessions'
+        // last frames, whatever is still connected is cut.
+        const cut = setTimeout(() => {
+          for (const socket of connections) socket.destroy();
+        }, CLOSE_GRACE_MS);
+        cut.unref();
+        server.close(() => {
+          clearTimeout(cut);
+          resolve();
+        });
+        server.closeAllConnections?.();
+      });
+      await ended;
+      await mainProcesses.close();
+      await runtime.close();
+      audit.close();
+      if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
+    })());
+
+  /** Listens, starts the pods and writes the kubeconfigs: what can fail once the runtime runs. */
+  async function listenAndWrite() {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+    });
+    const port = (server.address() as AddressInfo).port;
+    hostPort = `127.0.0.1:${port}`;
+    const url = `https://${hostPort}`;
+    runtime.startPods(state.pods());
+    mainProcesses.startPods(state.pods());
+    const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
+    writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });
+    const users: Record<string, SandboxUser> = {};
+    for (const [name, { user, token }] of identities.users) {
+      const path = userKubeconfigPath(kubeconfigPath, name);
+      const context = `${SANDBOX_CONTEXT}-${name}`;
+      writeKubeconfig(path, { server: url, caPem: tls.caPem, token, context, user: name });
+      users[name] = { username: user.username, groups: user.groups, token, kubeconfigPath: path, context };
+    }
+    return { port, url, kubeconfigPath, users };
+  }
+  const { port, url, kubeconfigPath, users } = await listenAndWrite().catch(async (error: unknown) => {
+    await close(); // a port in use, a --kubeconfig-out that cannot be written: nothing is left running or behind
+    throw error;
+  });
+
   return {
     server: url,
     kubeconfigPath,
@@ -169,31 +204,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       await new Promise((resolve) => setTimeout(resolve, ms));
       await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
     },
-    close: () =>
-      (closing ??= (async () => {
-        const ended = sessions.endAll();
-        for (const t of transports) t.close();
-        for (const res of watches) res.end();
-        await new Promise<void>((resolve) => {
-          // A connection with no session to end it (an exec still being admitted, a handshake on a
-          // busy machine) would hold the close forever: after a moment for the ended sessions'
-          // last frames, whatever is still connected is cut.
-          const cut = setTimeout(() => {
-            for (const socket of connections) socket.destroy();
-          }, CLOSE_GRACE_MS);
-          cut.unref();
-          server.close(() => {
-            clearTimeout(cut);
-            resolve();
-          });
-          server.closeAllConnections?.();
-        });
-        await ended;
-        await mainProcesses.close();
-        await runtime.close();
-        audit.close();
-        if (ownStateDir) rmSync(stateDir, { recursive: true, force: true });
-      })()),
+    close,
   };
 }
 

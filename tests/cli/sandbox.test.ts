@@ -4,7 +4,8 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -46,6 +47,31 @@ test('a bad flag exits 2 with one line on stderr', () => {
   assert.is(result.status, 2);
   assert.is(result.stderr.trim().split('\n').length, 1);
   assert.match(result.stderr, /^octant-exec sandbox: unknown option "--nope" \(see octant-exec sandbox --help\)$/m);
+});
+
+test('a start that fails (a port in use, a kubeconfig that cannot be written) exits 1 with a line and leaves nothing behind', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
+  const taken = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = String((taken.address() as AddressInfo).port);
+    for (const [args, said] of [
+      [['--port', port], /EADDRINUSE/],
+      [['--port', '0', '--kubeconfig-out', join(dir, 'no-such-folder', 'kc.yaml')], /ENOENT/],
+    ] as const) {
+      // async: the sandbox may be the test's own server's neighbour, and a hang must fail by the deadline, not block the run
+      const child = spawn(runtime[0], [...runtime.slice(1), 'sandbox', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: dir } });
+      let stderr = '';
+      child.stderr!.on('data', (c) => (stderr += c));
+      const code = await withTimeout(new Promise<number | null>((resolve) => child.once('close', resolve)), 60_000, `the sandbox ${args.join(' ')} to exit`);
+      assert.is(code, 1, stderr);
+      assert.match(stderr, said);
+      assert.equal(readdirSync(dir).filter((name) => name.startsWith('octant-exec-sandbox-')), [], 'no state folder left behind');
+    }
+  } finally {
+    taken.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('--json prints one line when ready; SIGTERM ends the execs and exits 0', async () => {
