@@ -57,6 +57,10 @@ test('what cannot be copied says why and exits 1, leaving no partial file', asyn
     const noTar = await cp('distroless-app:/etc/passwd', join(dir, 'p'));
     assert.is(noTar.code, 1);
     assert.match(noTar.stderr, /has no tar.*debug container/);
+    // this machine's refusal is said as it is, not as a cut-off to try again
+    const noFolder = await cp('web:/etc/hostname', join(dir, 'no-such-folder', 'h'), '-c', 'nginx');
+    assert.is(noFolder.code, 1);
+    assert.match(noFolder.stderr, /^octant-exec cp: ENOENT: no such file or directory, open '.*no-such-folder\/h'\n$/);
   });
 });
 

@@ -2,7 +2,7 @@
 // (and appending) meanwhile: nothing the tools do may harm it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, readdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
@@ -112,8 +112,9 @@ test('export to a reader that goes away (log export | head) stops quietly: exit 
     assert.is(cli.stderr(), '');
   }));
 
-test('--help names the four commands; bad input (unknown command, bad flags, flags of another command, a missing directory) gets one line each', () =>
+test('--help names the four commands; bad input (unknown command, bad flags, flags of another command, a missing directory, a folder with no log) gets one line each', () =>
   withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'log')); // an empty log: the flags are what is wrong below
     const help = await runCli(['log', '--help']);
     assert.is(help.code, 0);
     for (const command of ['stats', 'verify', 'compact', 'export', '--retain', '--since']) assert.ok(help.stdout.includes(command), command);
@@ -122,6 +123,7 @@ test('--help names the four commands; bad input (unknown command, bad flags, fla
       [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number from 0 to 36500, not "forever"/],
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
+      [['log', 'verify', '--state-dir', join(dir, 'log')], 1, /^octant-exec log: .*\/log holds no event log \(no log\/, snapshots\/ or events\.jsonl\): give the server's --state-dir\n$/],
       [['log', 'verify', '--json', '--state-dir', dir], 2, /^octant-exec log: --json does not apply to log verify \(see octant-exec log --help\)\n$/],
       [['log', 'export', '--retain', '5', '--state-dir', dir], 2, /--retain does not apply to log export/],
       [['log', 'compact', '--since', '2026-01-01', '--state-dir', dir], 2, /--since does not apply to log compact/],

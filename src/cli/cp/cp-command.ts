@@ -68,7 +68,9 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
     if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
   } catch (error) {
     await fs.rm(target, { force: true });
-    throw error instanceof ServerError ? error : new ServerError(`the download of ${remote.path} was cut off: try again`);
+    // this machine's refusal (no such folder, no permission) is said as it is: trying again would not help
+    if (error instanceof ServerError || (error as { syscall?: unknown }).syscall !== undefined) throw error;
+    throw new ServerError(`the download of ${remote.path} was cut off: try again`);
   }
 }
 

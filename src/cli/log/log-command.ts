@@ -3,7 +3,9 @@
 // reading changes nothing, and compaction only rewrites sealed segments, under a lock.
 import process from 'node:process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { FileStore } from '../../events/file-store.ts';
+import { LEGACY_LOG, LOG_DIR, SNAPSHOT_DIR } from '../../events/files/layout.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { defaultStateDir } from '../state-dir.ts';
 import { UsageError } from '../usage.ts';
@@ -35,6 +37,11 @@ export async function logCommand({ values, subcommand, operands }: ParsedArgs<ty
   const stateDir = values['state-dir'] || defaultStateDir();
   if (!existsSync(stateDir)) {
     process.stderr.write(`octant-exec log: there is no state directory at ${stateDir}: give the server's --state-dir\n`);
+    return 1;
+  }
+  // a folder with none of a log's parts is a mistyped --state-dir, not an empty log that is "ok"
+  if (![LEGACY_LOG, LOG_DIR, SNAPSHOT_DIR].some((part) => existsSync(join(stateDir, part)))) {
+    process.stderr.write(`octant-exec log: ${stateDir} holds no event log (no ${LOG_DIR}/, ${SNAPSHOT_DIR}/ or ${LEGACY_LOG}): give the server's --state-dir\n`);
     return 1;
   }
   const warnings: string[] = [];
