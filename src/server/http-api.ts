@@ -334,7 +334,8 @@ async function events(ctx: ApiCall, url: URL): Promise<EventsReply> {
     return Math.min(Number(text), max);
   };
   const after = number('after', 0, Number.MAX_SAFE_INTEGER);
-  const limit = Math.max(1, number('limit', 200, MAX_EVENTS_PAGE));
+  const limit = number('limit', 200, MAX_EVENTS_PAGE);
+  if (limit === 0) throw new HttpError(400, `limit must be from 1 to ${MAX_EVENTS_PAGE}.`);
   const entries = await ctx.system.readEntries(after, limit + 1);
   const page = entries.slice(0, limit);
   return { entries: page, next: entries.length > limit ? page.at(-1)!.seq : null };
@@ -342,7 +343,9 @@ async function events(ctx: ApiCall, url: URL): Promise<EventsReply> {
 
 /** Reads a JSON body: application/json only (a cross-site form cannot send it without a preflight we never answer), at most MAX_BODY_BYTES. */
 export async function readJson(req: IncomingMessage): Promise<unknown> {
-  if (!/^application\/json\s*(;|$)/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'Send the body as Content-Type: application/json.');
+  if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'Send the body as Content-Type: application/json (UTF-8, the only charset JSON has).');
+  // read as it is, never decoded: a body said to be compressed would be parsed as something it is not
+  if (![undefined, '', 'identity'].includes(req.headers['content-encoding']?.trim().toLowerCase())) throw new HttpError(415, 'Send the body without Content-Encoding: it is read as it is.');
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

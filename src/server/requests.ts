@@ -78,6 +78,9 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
   const parts = gate.parts;
   for (const [name, value] of Object.entries(securityHeaders(url.pathname, parts?.door.embedOrigins ?? []))) res.setHeader(name, value as string);
   if (isProbe(url.pathname)) return answerProbe(req, res, url.pathname, gate.readiness);
+  // `path=/a&path=/b`: which one is meant cannot be known, and taking the first would act on a guess
+  const twice = repeatedName(url.searchParams);
+  if (twice !== undefined) return sendError(res, 400, `The query gives ${JSON.stringify(twice.slice(0, 60))} more than once: give it once.`);
   if (!parts) return sendError(res, 503, STARTING);
   const { door, auth } = parts;
   // DNS rebinding: a foreign Host never reaches anything, the page included.
@@ -133,6 +136,15 @@ export function handleUpgrade(gate: Gate, req: IncomingMessage, socket: Duplex, 
   const verdict = fromReplica ?? auth.identify(req);
   if ('refused' in verdict) return refuseUpgrade(socket, verdict.refused.status, verdict.refused.message);
   parts.hub.handleUpgrade(req, socket, head, verdict.caller);
+}
+
+function repeatedName(query: URLSearchParams): string | undefined {
+  const seen = new Set<string>();
+  for (const name of query.keys()) {
+    if (seen.has(name)) return name;
+    seen.add(name);
+  }
+  return undefined;
 }
 
 function refuse(res: ServerResponse, refusal: Refusal): void {

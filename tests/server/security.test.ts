@@ -158,8 +158,20 @@ test('exec bodies are checked strictly', async () => {
   ];
   for (const [body, status] of cases) assert.is((await call(app, '/api/v1/exec', { body })).status, status, JSON.stringify(body));
   assert.is((await call(app, '/api/v1/exec', { body: base, contentType: 'text/plain' })).status, 415);
+  // read as what it says it is, or refused: another charset, or a compressed body, is not parsed as plain UTF-8
+  assert.is((await call(app, '/api/v1/exec', { body: base, contentType: 'application/json; charset=utf-16' })).status, 415);
+  assert.is((await call(app, '/api/v1/exec', { body: base, headers: { 'Content-Encoding': 'gzip' } })).status, 415);
+  assert.is((await call(app, '/api/v1/exec', { body: 'not json', contentType: 'application/json; charset=UTF-8' })).status, 400, 'UTF-8 named is fine');
   assert.is((await call(app, '/api/v1/exec', { body: 'x'.repeat(70_000) })).status, 413);
   assert.is(app.system.sessionList.order.length, 0);
+});
+
+test('a query that gives a parameter twice is refused, not read as its first; limit=0 is no page size', async () => {
+  const twice = await call(app, '/api/v1/files/download?namespace=default&pod=web&container=nginx&path=/etc/passwd&path=/etc/hostname');
+  assert.is(twice.status, 400);
+  assert.match(twice.json.error.message, 'The query gives "path" more than once: give it once.');
+  assert.is((await call(app, '/api/v1/events?limit=0')).status, 400);
+  assert.is((await call(app, '/api/v1/events?limit=1')).status, 200);
 });
 
 test('headers: CSP, nosniff, no-store on the API, no CORS; frames only /embed for configured embedders', async () => {
