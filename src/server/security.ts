@@ -70,12 +70,8 @@ export class FrontDoor {
 
   /** A socket upgrade must come from the app's own page or a configured embedder; no Origin at all is refused too. */
   originAllowed(origin: string | undefined): boolean {
-    if (!origin) return false;
-    try {
-      return this.#origins.has(normalizeOrigin(origin));
-    } catch {
-      return false;
-    }
+    // as a browser serializes it (scheme://host[:port], lowercase, nothing after): anything else is no page's Origin
+    return origin !== undefined && this.#origins.has(origin);
   }
 
   /** Who may call the API: the session cookie or an `Authorization: Bearer` header, never a query string. */

@@ -111,6 +111,9 @@ test('socket upgrades: foreign Origin 403, no Origin 403, bad Host 403, no token
   assert.is((await tryUpgrade(app, { origin: `http://127.0.0.1:${app.port + 1}` })).status, 403);
   assert.is((await tryUpgrade(app, { origin: 'null' })).status, 403);
   assert.is((await tryUpgrade(app, { origin: null })).status, 403);
+  // no browser sends these: only the exact serialized origin is the page's
+  assert.is((await tryUpgrade(app, { origin: `${app.origin}/` })).status, 403);
+  assert.is((await tryUpgrade(app, { origin: app.origin.toUpperCase() })).status, 403);
   assert.is((await tryUpgrade(app, { host: 'evil.example' })).status, 403);
   assert.is((await tryUpgrade(app, { token: null })).status, 401);
   assert.is((await tryUpgrade(app, { token: 'wrong' })).status, 401);
