@@ -43,6 +43,9 @@ test('exec without a terminal: stdout and stderr apart, the exit code is the com
   const missing = await cli('exec', 'web', '--', 'no-such-program');
   assert.is(missing.code, 1);
   assert.match(missing.stderr, /"no-such-program" was not found in container/);
+  const elsewhere = await cli('exec', 'batch/worker-0', '--', 'hostname');
+  assert.is(elsewhere.code, 0, elsewhere.stderr);
+  assert.is(elsewhere.stdout, 'worker-0\n', 'NAMESPACE/POD, as cp takes it');
 });
 
 test('exec with a pipe: stdin reaches the command whole, and its end ends it', async () => {
@@ -132,12 +135,13 @@ test('debug --copy crashloop: told it is a COPY, runs in the copy, and the copy 
 
 test('what the server refuses, or a server that is not there: exit 1 with the sentence that says why', async () => {
   const other = (changes: Record<string, string>, ...args: string[]) => runCli(args, 60_000, { env: { ...env, ...changes } });
-  const [forbidden, unknownPod, unknownContainer, notAttachable, badImage, wrongToken, noServer] = await Promise.all([
+  // a debug shell needs a terminal (from a pipe it is refused before the server is asked: bad-input.test.ts)
+  const badImage = inTerminal('bad-image', 'debug', '--image', 'evil:1', 'distroless-app');
+  const [forbidden, unknownPod, unknownContainer, notAttachable, wrongToken, noServer] = await Promise.all([
     cli('exec', '-n', 'restricted', 'secret-db', '--', 'true'),
     cli('exec', 'nope', '--', 'true'),
     cli('exec', '-c', 'zz', 'web', '--', 'true'),
     cli('attach', 'web'),
-    cli('debug', '--image', 'evil:1', 'distroless-app'),
     other({ OCTANT_EXEC_TOKEN: 'not-the-token' }, 'exec', 'web', '--', 'true'),
     other({ OCTANT_EXEC_URL: 'http://127.0.0.1:1/' }, 'exec', 'web', '--', 'true'),
   ]);
@@ -146,7 +150,6 @@ test('what the server refuses, or a server that is not there: exit 1 with the se
     [unknownPod, /pods "nope" not found/],
     [unknownContainer, /pod "web" has no container "zz": its containers are sidecar, nginx/],
     [notAttachable, /stdin/],
-    [badImage, /busybox:1\.36/],
     [wrongToken, /token is not valid/],
     [noServer, /cannot reach the octant-exec server at http:\/\/127\.0\.0\.1:1/],
   ];
@@ -154,6 +157,8 @@ test('what the server refuses, or a server that is not there: exit 1 with the se
     assert.is(run.code, 1, run.stderr);
     assert.match(run.stderr, sentence);
   }
+  await badImage.waitFor(/busybox:1\.36/, "the server's list of images");
+  await badImage.waitFor(/EXIT=1/, 'exit 1');
 });
 
 test.run();

@@ -9,7 +9,7 @@ import { targetOperand } from './terminal-target.ts';
 import { withTarget } from './with-target.ts';
 
 export async function attachCommand({ values, operands }: ParsedArgs<typeof attachSpec>): Promise<number> {
-  const { pod, namespace } = targetOperand(operands, values, 'octant-exec attach [options] POD');
+  const { pod, namespace } = targetOperand(operands, values, 'octant-exec attach [options] [NAMESPACE/]POD');
   const access = serverAccess(values);
   const program = 'octant-exec attach';
   return withTarget(program, access, pod, namespace, values, (target) =>

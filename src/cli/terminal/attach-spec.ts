@@ -6,7 +6,7 @@ import { DETACH_KEYS_NAME } from './detach-keys.ts';
 
 export const attachSpec = {
   name: 'attach',
-  usage: 'octant-exec attach [options] POD',
+  usage: 'octant-exec attach [options] [NAMESPACE/]POD',
   summary: "this terminal on a container's main process (kubectl attach -it)",
   about: `Joins the main process of a container whose spec has stdin and tty (an interactive
 console, say), through a running octant-exec server. ${DETACH_KEYS_NAME} leaves: only this

@@ -13,7 +13,7 @@ import { withTarget } from './with-target.ts';
 
 export async function debugCommand({ values, operands }: ParsedArgs<typeof debugSpec>): Promise<number> {
   if (values.copy && values.image !== undefined) throw new UsageError('--copy runs the shell in a copy of the pod, not in an image: give --copy or --image, not both');
-  const { pod, namespace } = targetOperand(operands, values, 'octant-exec debug [options] POD');
+  const { pod, namespace } = targetOperand(operands, values, 'octant-exec debug [options] [NAMESPACE/]POD');
   // a debug shell is a terminal: from a pipe, its end would never end the shell, and the run would wait for good
   if (!process.stdin.isTTY) throw new UsageError('a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe)');
   const access = serverAccess(values);

@@ -5,7 +5,7 @@ import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.t
 
 export const debugSpec = {
   name: 'debug',
-  usage: 'octant-exec debug [options] POD',
+  usage: 'octant-exec debug [options] [NAMESPACE/]POD',
   summary: 'a debug container in a pod, or a debug copy of a crashing pod (kubectl debug -it)',
   about: `Through a running octant-exec server. By default a debug (ephemeral) container of IMAGE
 is added to the pod, sharing the target container's processes (its files under

@@ -9,7 +9,7 @@ import { targetOperand } from './terminal-target.ts';
 import { withTarget } from './with-target.ts';
 
 export async function execCommand({ values, operands, command }: ParsedArgs<typeof execSpec>): Promise<number> {
-  const { pod, namespace } = targetOperand(operands, values, 'octant-exec exec [options] POD [-- COMMAND [ARG...]]');
+  const { pod, namespace } = targetOperand(operands, values, 'octant-exec exec [options] [NAMESPACE/]POD [-- COMMAND [ARG...]]');
   const access = serverAccess(values);
   const program = 'octant-exec exec';
   return withTarget(program, access, pod, namespace, values, ({ container, ...target }) =>

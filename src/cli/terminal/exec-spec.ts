@@ -5,7 +5,7 @@ import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.t
 
 export const execSpec = {
   name: 'exec',
-  usage: 'octant-exec exec [options] POD [-- COMMAND [ARG...]]',
+  usage: 'octant-exec exec [options] [NAMESPACE/]POD [-- COMMAND [ARG...]]',
   summary: 'a shell or a command in a container, in this terminal (kubectl exec -it)',
   about: `Runs through a running octant-exec server, which audits and lists it like a terminal of
 the page. Without a command: the container's shell (the server's shells in order). With one

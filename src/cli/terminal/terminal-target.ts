@@ -19,16 +19,20 @@ export interface TargetFlags {
   container?: string;
 }
 
-/** The one operand, POD, and the target flags, checked before the server is asked. */
+/** The one operand, [NAMESPACE/]POD as cp takes it, and the target flags, checked before the server is asked. */
 export function targetOperand(operands: string[], flags: TargetFlags, usage: string): { pod: string; namespace: string } {
   if (operands.length !== 1) throw new UsageError(operands.length === 0 ? `name the pod: ${usage}` : `one pod, not ${operands.length} ("${operands[1].slice(0, 60)}"…): ${usage}`);
-  const namespace = flags.namespace ?? 'default';
-  const names: [NameKind, string][] = [['pod', operands[0]], ['namespace', namespace], ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
+  const slash = operands[0].indexOf('/');
+  const pod = slash < 0 ? operands[0] : operands[0].slice(slash + 1);
+  const given = slash < 0 ? undefined : operands[0].slice(0, slash);
+  if (given !== undefined && flags.namespace !== undefined && given !== flags.namespace) throw new UsageError(`the pod says namespace "${given.slice(0, 63)}" and -n says "${flags.namespace.slice(0, 63)}": give one`);
+  const namespace = given ?? flags.namespace ?? 'default';
+  const names: [NameKind, string][] = [['pod', pod], ['namespace', namespace], ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
   for (const [kind, value] of names) {
     const problem = nameProblem(kind, value);
     if (problem) throw new UsageError(problem);
   }
-  return { pod: operands[0], namespace };
+  return { pod, namespace };
 }
 
 export async function resolveTarget(access: ServerAccess, pod: string, namespace: string, flags: TargetFlags): Promise<TerminalTarget> {
