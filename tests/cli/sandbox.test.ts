@@ -49,7 +49,7 @@ test('a bad flag exits 2 with one line on stderr', () => {
   assert.match(result.stderr, /^octant-exec sandbox: unknown option "--nope" \(see octant-exec sandbox --help\)$/m);
 });
 
-test('a start that fails (a port in use, a kubeconfig that cannot be written) exits 1 with a line and leaves nothing behind', async () => {
+test('a start that fails (a port in use, a kubeconfig that cannot be written, a state directory that cannot be made) exits 1 with a line and leaves nothing behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
   const taken = createServer();
   await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -58,6 +58,8 @@ test('a start that fails (a port in use, a kubeconfig that cannot be written) ex
     for (const [args, said] of [
       [['--port', port], /EADDRINUSE/],
       [['--port', '0', '--kubeconfig-out', join(dir, 'no-such-folder', 'kc.yaml')], /ENOENT/],
+      // where mkdir says ENOENT under a folder that is there, Node's recursive mkdir spins for good
+      [['--port', '0', '--state-dir', '/proc/no-such-folder/state'], /the state directory \/proc\/no-such-folder\/state cannot be made \(ENOENT/],
     ] as const) {
       // async: the sandbox may be the test's own server's neighbour, and a hang must fail by the deadline, not block the run
       const child = spawn(runtime[0], [...runtime.slice(1), 'sandbox', ...args], { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, TMPDIR: dir } });

@@ -3,6 +3,7 @@
 import process from 'node:process';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { ParsedArgs } from '../flags.ts';
+import { makeStateDir } from '../state-dir.ts';
 import { sandboxOptions } from './sandbox-options.ts';
 import type { sandboxSpec } from './sandbox-spec.ts';
 
@@ -10,6 +11,7 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
   const options = sandboxOptions(values);
   let sandbox;
   try {
+    if (options.stateDir) makeStateDir(options.stateDir);
     sandbox = await startSandbox(options);
   } catch (error) {
     console.error(`octant-exec sandbox: ${(error as Error).message}`);

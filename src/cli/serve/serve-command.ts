@@ -3,6 +3,7 @@
 import process from 'node:process';
 import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
 import type { ParsedArgs } from '../flags.ts';
+import { makeStateDir } from '../state-dir.ts';
 import { openBrowser } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
 import { serveOptions } from './serve-options.ts';
@@ -15,6 +16,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let app;
   try {
+    if (options.stateDir) makeStateDir(options.stateDir);
     options.uiDir = await pageDir();
     app = await startOctantExec(options);
   } catch (error) {
