@@ -1,8 +1,10 @@
 // `octant-exec batch` against the sandbox cluster, as a user runs it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
+import process from 'node:process';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
-import { runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 
 const test = suite('octant-exec batch');
 let sandbox: Sandbox & { scratch: string };
@@ -57,6 +59,19 @@ test("a selector the cluster cannot parse, or one that matches nothing, gets the
   assert.is(none.code, 1);
   assert.match(none.stderr, /octant-exec batch: no pod in namespace "batch" matches "app=nomatch"/);
   assert.is(none.stdout, '');
+});
+
+test('Ctrl-C stops a batch: each run is said stopped, and the exit is 130 as a shell gives', async () => {
+  const before = sandbox.execCount();
+  const cli = startCli(['batch', '--kubeconfig', sandbox.kubeconfigPath, '-n', 'batch', '-l', 'app=worker', '-c', 'main', '--', 'sleep', '60']);
+  try {
+    await waitFor(() => sandbox.execCount() >= before + 3, 'the three execs to run', 30_000);
+    process.kill(cli.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
+    assert.is(await withTimeout(cli.exit, 30_000, 'the batch to end'), 130, cli.stderr());
+    assert.is(cli.stderr().match(/stopped: the batch was interrupted/g)?.length, 3, cli.stderr());
+  } finally {
+    cli.child.kill('SIGKILL');
+  }
 });
 
 test('bad command lines get one line and exit 2, before any cluster call', async () => {

@@ -150,7 +150,7 @@ test('what the server refuses, or a server that is not there: exit 1 with the se
     [unknownPod, /pods "nope" not found/],
     [unknownContainer, /pod "web" has no container "zz": its containers are sidecar, nginx/],
     [notAttachable, /stdin/],
-    [wrongToken, /token is not valid/],
+    [wrongToken, /token is not valid.* For the command line: the token is \$OCTANT_EXEC_TOKEN or --token-file/],
     [noServer, /cannot reach the octant-exec server at http:\/\/127\.0\.0\.1:1/],
   ];
   for (const [run, sentence] of expected) {

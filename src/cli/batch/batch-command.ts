@@ -35,7 +35,11 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
   }
   process.stderr.write(`octant-exec: ${cluster.note}\n`);
   const system = ExecSystem.open({ adapter: execAdapterFor(cluster.contexts, transport), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
-  const stop = () => system.shutdown();
+  let stoppedBy: number | undefined; // the exit a shell gives a process ended by the signal: 130, 143
+  const stop = (signal: NodeJS.Signals) => {
+    stoppedBy = 128 + (signal === 'SIGINT' ? 2 : 15);
+    system.shutdown();
+  };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
@@ -71,6 +75,7 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
     await finished;
     const batch = system.batches.byId[batchId];
     printer.finish(batch);
+    if (stoppedBy !== undefined) return stoppedBy;
     return batch.totals.failed === 0 && batch.totals.skipped === 0 && batch.totals.succeeded > 0 ? 0 : 1;
   } finally {
     process.off('SIGINT', stop);

@@ -81,6 +81,9 @@ export function describe(result: BatchResult): string {
       return 'not started';
     case 'running':
       return 'running';
+    case 'disconnected':
+      // in-process, the "server" that shut down is this batch, stopped by Ctrl-C or SIGTERM
+      return result.reason === 'serverShutdown' ? 'stopped: the batch was interrupted' : `disconnected: ${result.reason ?? ''}`.trim();
     default:
       return `${result.state}: ${result.reason ?? ''}`.trim();
   }

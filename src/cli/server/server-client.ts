@@ -86,6 +86,8 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   }
   else req.end();
   const res = await answer;
+  // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
+  if (res.statusCode === 401) throw new ServerError(`${await errorSentence(res)} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.`);
   if (res.statusCode && res.statusCode >= 400) throw new ServerError(await errorSentence(res));
   return res;
 }
