@@ -1,5 +1,6 @@
-// A short idle timeout in the browser: the terminal ends, an alert names the pod and container,
-// the tab says "timed out", the text stays on screen read-only, and Restart brings it back.
+// A short idle timeout in the browser: the terminal ends, an alert names the tab, pod and
+// container, the tab says "timed out", the text stays on screen read-only, and Restart brings it
+// back (and retires the alert). Several alerts go at once with "Dismiss all".
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
@@ -26,7 +27,7 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
 
   const alert = page.getByRole('alert').filter({ hasText: 'idle' });
   await alert.waitFor({ timeout: 15_000 });
-  assert.match(await alert.innerText(), /default\/alpine-tools \(tools\)/);
+  assert.match(await alert.innerText(), /^tools: shell: The terminal in default\/alpine-tools \(tools\)/, 'named as its tab is');
   await waitForText(badge, /^timed out$/);
   await waitForRow(page, /^still-2$/);
   await waitForRow(page, /\[timed out\]/);
@@ -40,11 +41,22 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   await waitForRow(page, /^still-2$/);
   const rows = await page.locator('[role=tabpanel] .xterm-rows').innerText();
   assert.not.match(rows, /not running/);
-  // closing the terminal retires its alert
-  await page.locator('.tab').getByRole('button', { name: 'Close terminal' }).click();
+  await alert.waitFor({ state: 'detached' }); // running again, its timeout is over: the restart retired the alert
   // restarted, its shell runs again: closing asks first (close-terminal.tsx)
+  await page.locator('.tab').getByRole('button', { name: 'Close terminal' }).click();
   await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal' }).click();
-  await alert.waitFor({ state: 'detached' });
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test('several alerts go at once with "Dismiss all"', async () => {
+  const { page } = b;
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
+  for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  await page.getByRole('alert').filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: 15_000 });
+  await page.getByRole('button', { name: 'Dismiss all' }).click();
+  await page.getByRole('alert').first().waitFor({ state: 'detached' });
+  assert.is(await page.getByRole('button', { name: 'Dismiss all' }).count(), 0);
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
 

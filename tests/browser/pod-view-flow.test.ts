@@ -83,6 +83,11 @@ test('the Exec dialog: not-running containers cannot be chosen, Escape cancels',
   assert.ok(options.length >= 2 && options.every((o) => o.disabled), JSON.stringify(options));
   assert.ok(options.some((o) => /not running \(waiting: /.test(o.text)), JSON.stringify(options));
   assert.ok(await dialog.getByRole('button', { name: 'Run' }).isDisabled());
+  // none runs: said in one sentence, with no "All containers" of none chosen for the person
+  const said = await dialog.innerText();
+  assert.match(said, /No container of this pod is running\./);
+  assert.not.match(said, /One terminal in each running container/);
+  assert.match(await dialog.getByRole('combobox', { name: 'Container', exact: true }).evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.text ?? ''), /^app \(default\) — not running/);
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
   await page.goBack();

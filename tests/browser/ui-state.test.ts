@@ -4,7 +4,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
-import { applyServerMessage, badge, initialState, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
+import { applyServerMessage, badge, initialState, restartOffReason, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
@@ -59,6 +59,25 @@ test('server messages fold into the store: sessions come and go, pods follow the
   apply({ type: 'pods', namespace: 'default', pods: [web] });
   assert.equal(state.pods.list, [web]);
   assert.equal(state.pod?.view, web, 'the pod view takes its pod from the live list');
+});
+
+test('a shown pod missing from a new list is gone: the view says not found and its terminals cannot restart, until a list has it again', () => {
+  let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
+  const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
+  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
+  const other = { ...web, name: 'other' };
+  const shell = row({ state: 'disconnected', disconnectReason: 'podDeleted' });
+  state = { ...state, pod: { namespace: 'default', name: 'web' } };
+  apply({ type: 'pods', namespace: 'default', pods: [web, other] });
+  assert.is(restartOffReason(state, shell), undefined, 'a pod still there: Restart stays on');
+  apply({ type: 'pods', namespace: 'default', pods: [other] });
+  assert.is(state.pod?.view, undefined, 'no view: Shell and Exec are off');
+  assert.match(state.pod?.error ?? '', /^Not found in namespace "default"/);
+  assert.match(restartOffReason(state, shell) ?? '', /web/);
+  assert.is(restartOffReason(state, row({ target: { namespace: 'default', pod: 'other', container: 'nginx' } })), undefined, 'another pod\'s terminal restarts');
+  assert.is(restartOffReason(state, { ...shell, target: { ...shell.target, context: 'west' } }), undefined, 'the same name in another cluster restarts');
+  apply({ type: 'pods', namespace: 'default', pods: [other, web] });
+  assert.equal([state.pod?.view, state.pod?.error, restartOffReason(state, shell)], [web, undefined, undefined], 'made anew (a StatefulSet): back');
 });
 
 test('tabs are keyed by kube context too: the same namespace and pod in two clusters are two pod views', () => {

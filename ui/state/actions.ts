@@ -168,14 +168,15 @@ export class Actions {
 
   async loadPod(namespace: string, name: string): Promise<PodSummary | undefined> {
     const request = ++this.#podRequest;
-    const current = this.#store.get().pod;
-    if (current?.namespace !== namespace || current.name !== name) this.#store.update(() => ({ pod: { namespace, name } }));
+    const { pod: current, route: { context } } = this.#store.get();
+    if (current?.namespace !== namespace || current.name !== name || current.context !== context) this.#store.update(() => ({ pod: { namespace, name, context } }));
     try {
-      const view = await this.#env.api.pod(namespace, name, this.#store.get().route.context);
-      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, view } }));
+      const view = await this.#env.api.pod(namespace, name, context);
+      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, context, view } }));
       return view;
     } catch (error) {
-      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, error: (error as Error).message } }));
+      const gone = error instanceof ApiError && error.status === 404; // no such pod: its terminals cannot restart either
+      if (request === this.#podRequest) this.#store.update(() => ({ pod: { namespace, name, context, error: (error as Error).message, gone } }));
       return undefined;
     }
   }

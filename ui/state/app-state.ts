@@ -34,8 +34,8 @@ export interface AppState {
   contexts: ContextSummary[];
   namespaces: string[];
   pods: { namespace: string; list: PodSummary[]; loaded: boolean; error?: string };
-  /** the pod the Pod view shows */
-  pod: { namespace: string; name: string; view?: PodSummary; error?: string } | undefined;
+  /** the pod the Pod view shows; `gone`: the cluster (`context`; absent: the server's current one) has no such pod */
+  pod: { namespace: string; name: string; view?: PodSummary; error?: string; gone?: boolean; context?: string } | undefined;
   sessions: { order: string[]; byId: Record<string, SessionRow> };
   /** the batches projection as the socket pushes it, in the order started */
   batches: { order: string[]; byId: Record<string, BatchRow> };
@@ -125,7 +125,10 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
       const shown = state.pod;
       if (shown && shown.namespace === message.namespace) {
         const view = message.pods.find((p) => p.name === shown.name);
-        if (view) change.pod = { namespace: shown.namespace, name: shown.name, view };
+        // missing from the whole list: deleted. Said as a reload's GET would (404); a later list
+        // that has it again (a StatefulSet's pod made anew) brings the view back.
+        const where = { namespace: shown.namespace, name: shown.name, context: message.context ?? undefined };
+        change.pod = view ? { ...where, view } : { ...where, error: podGoneSentence(shown.namespace, shown.name), gone: true };
       }
       return change;
     }
@@ -137,6 +140,18 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
     default:
       return state;
   }
+}
+
+/** Why the Pod view has no pod once the cluster's list has dropped it. */
+export function podGoneSentence(namespace: string, name: string): string {
+  return `Not found in namespace "${namespace}": the pod ${name} is no longer in the cluster's list (deleted).`;
+}
+
+/** Why Restart is off for a terminal of a pod that is gone: a new run would only fail at the cluster. */
+export function restartOffReason(state: AppState, row: SessionRow): string | undefined {
+  const { pod } = state;
+  if (!pod?.gone || pod.namespace !== row.target.namespace || pod.name !== row.target.pod || !sameContext(state, row.target.context, pod.context)) return undefined;
+  return `The pod ${row.target.pod} is gone from namespace ${row.target.namespace}: a restart would have nowhere to run.`;
 }
 
 /** The batches with this one added or replaced. */

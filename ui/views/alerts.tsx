@@ -1,6 +1,7 @@
 // Alerts (timed out, disconnected, failed, refused) and notices (an action the server refused):
-// each names where it happened, offers a way there, and can be dismissed.
-import { visibleAlerts } from '../state/app-state.ts';
+// each names where it happened (and which terminal, as its tab does: ten shells of one pod time
+// out alike), offers a way there, and can be dismissed; several, all at once.
+import { tabName, visibleAlerts } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
 
 export function Alerts() {
@@ -11,10 +12,14 @@ export function Alerts() {
   return (
     <div class="alerts" aria-label="Alerts">
       {alerts.map((alert) => {
-        const open = alert.sessionId in state.sessions.byId;
+        const row = state.sessions.byId[alert.sessionId];
+        const open = row !== undefined;
         return (
           <div role="alert" class={`alert alert-${alert.kind}`} key={`a${alert.id}`}>
-            <p>{alert.message}</p>
+            <p>
+              {row && <b>{tabName(row)}: </b>}
+              {alert.message}
+            </p>
             <div class="alert-actions">
               {open && (
                 <button type="button" onClick={() => actions.openSession(alert.sessionId)}>
@@ -41,6 +46,19 @@ export function Alerts() {
           </div>
         </div>
       ))}
+      {alerts.length + state.notices.length > 1 && (
+        <div class="alert-actions">
+          <button
+            type="button"
+            onClick={() => {
+              for (const alert of alerts) actions.dismissAlert(alert.id);
+              for (const notice of state.notices) actions.dismissNotice(notice.id);
+            }}
+          >
+            Dismiss all
+          </button>
+        </div>
+      )}
     </div>
   );
 }

@@ -35,7 +35,7 @@ export function App() {
       )}
       {state.connection === 'reconnecting' && (
         <p class="banner" role="status">
-          Connection to octant-exec lost: reconnecting… Terminals keep running on the server.
+          Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.
         </p>
       )}
       {state.connection === 'signedOut' && (

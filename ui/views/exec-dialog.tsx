@@ -36,7 +36,8 @@ export function ExecDialog(props: {
   const { pod } = props;
   const running = pod.containers.filter((c) => c.state === 'running');
   const preferred = running.find((c) => c.name === pod.defaultContainer) ?? running[0];
-  const [container, setContainer] = useState(preferred?.name ?? ALL);
+  // none running: the default container shows, not running, rather than an "All containers" of none
+  const [container, setContainer] = useState(preferred?.name ?? pod.defaultContainer ?? ALL);
   const [shell, setShell] = useState<string>('auto');
   const [line, setLine] = useState('');
   const [interactive, setInteractive] = useState(true);
@@ -79,7 +80,8 @@ export function ExecDialog(props: {
           </option>
         </select>
       </div>
-      {container === ALL && <p class="hint">One terminal in each running container: {running.map((c) => c.name).join(', ')}.</p>}
+      {/* with none running, the sentence under the fields says so (and Run is off) */}
+      {container === ALL && running.length > 0 && <p class="hint">One terminal in each running container: {running.map((c) => c.name).join(', ')}.</p>}
       {pod.containers.some((c) => c.state !== 'running') && (
         <p class="hint">
           Not running, so not available:{' '}

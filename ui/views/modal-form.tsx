@@ -1,8 +1,9 @@
 // A modal dialog holding one form, as the Exec and batch dialogs are: it opens as a modal,
 // Escape cancels, submitting runs, and Enter on a select runs too (as it does in a text field).
-// Below the fields: the problem that keeps it from running, if any, then Cancel and Run.
+// Below the fields: the problem that keeps it from running, if any, then Cancel and Run. Closed,
+// it gives the focus back to what had it before (the button that opened it), still on the page.
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 
 export function ModalForm(props: {
   class: string;
@@ -20,10 +21,16 @@ export function ModalForm(props: {
 }) {
   const { problem } = props;
   const dialog = useRef<HTMLDialogElement>(null);
+  // read while the dialog is first drawn, before it takes the focus
+  const [opener] = useState(() => document.activeElement);
   useEffect(() => {
     const d = dialog.current!;
     if (!d.open) d.showModal();
-    return () => d.open && d.close();
+    return () => {
+      if (d.open) d.close();
+      // the browser leaves it on <body> when the dialog goes with its component
+      if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+    };
   }, []);
   return (
     <dialog

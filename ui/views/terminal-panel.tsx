@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded } from '../state/app-state.ts';
+import { badge, isEnded, restartOffReason } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
@@ -16,7 +16,11 @@ import { useIdleCountdown } from './idle-countdown.tsx';
 import type { InputProgress } from '../terminal/input-queue.ts';
 import { RecordingBadge, RecordingControls } from './recording-controls.tsx';
 
-export function TerminalPanel(props: { row: SessionRow }) {
+export function TerminalPanel(props: {
+  row: SessionRow;
+  /** the screen takes the focus when it mounts (a tab clicked, a terminal opened); not when the arrow keys moved along the tabs */
+  takeFocus: boolean;
+}) {
   const { row } = props;
   const { terminals, actions } = useServices();
   const host = useRef<HTMLDivElement>(null);
@@ -29,6 +33,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
   const ended = isEnded(row);
   const state = useAppState();
   const owner = watchedOwner(state, row);
+  const restartOff = restartOffReason(state, row);
   const { transfers } = useServices();
   const [filesDialog, setFilesDialog] = useState<{ kind: 'upload'; files?: File[] } | { kind: 'download' } | undefined>(undefined);
   const [dropping, setDropping] = useState(false);
@@ -45,7 +50,7 @@ export function TerminalPanel(props: { row: SessionRow }) {
     const session = terminals.get(row);
     const element = host.current!;
     session.mount(element);
-    session.focus();
+    if (props.takeFocus) session.focus();
     session.onSearchRequest(() => setSearching(true));
     session.onInputProgress(setPasting);
     const observer = new ResizeObserver(() => session.fit());
@@ -93,7 +98,16 @@ export function TerminalPanel(props: { row: SessionRow }) {
         )}
         <span class="spacer" />
         {ended && !owner && (
-          <button type="button" onClick={() => void actions.restart(row.sessionId)}>
+          <button
+            type="button"
+            disabled={!!restartOff}
+            title={restartOff}
+            onClick={() => {
+              // the button goes once the terminal runs again: typing should reach the new run
+              terminals.peek(row.sessionId)?.focus();
+              void actions.restart(row.sessionId);
+            }}
+          >
             Restart
           </button>
         )}

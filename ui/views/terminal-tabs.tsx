@@ -1,7 +1,7 @@
 // A pod's terminals as tabs: each named by container and command, with the badge of its state
 // and a "Close terminal" button (a running one asks first: close-terminal.tsx). Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team
 // mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
@@ -23,8 +23,14 @@ export function TerminalTabs(props: {
   const state = useAppState();
   const { rows } = props;
   const closing = useCloseTerminal();
+  // the tab the arrow keys went to keeps the focus (roving tabindex): its terminal must not take it
+  const [arrowedTo, setArrowedTo] = useState<string | undefined>(undefined);
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
   const current = rows.find((r) => r.sessionId === selected);
+  // selected some other way since (a new terminal, a closed tab's neighbour): its screen takes the focus again
+  useEffect(() => {
+    if (arrowedTo && arrowedTo !== selected) setArrowedTo(undefined);
+  }, [selected, arrowedTo]);
   // Every terminal of the pod receives its output, shown or not, so switching tabs is instant.
   useEffect(() => {
     for (const row of rows) terminals.get(row);
@@ -33,8 +39,16 @@ export function TerminalTabs(props: {
   const nameOf = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
   const move = (from: number, by: number) => {
     const next = rows[(from + by + rows.length) % rows.length];
+    setArrowedTo(next.sessionId);
     actions.selectTab(next.sessionId);
-    requestAnimationFrame(() => document.getElementById(`tab-${next.sessionId}`)?.focus());
+    // every tab's button is on the page already: focus it now, before its panel mounts
+    document.getElementById(`tab-${next.sessionId}`)?.focus();
+  };
+  const choose = (row: SessionRow) => {
+    setArrowedTo(undefined);
+    actions.selectTab(row.sessionId);
+    // a click on the tab shown already mounts nothing: its terminal takes the focus here
+    if (row.sessionId === selected) terminals.peek(row.sessionId)?.focus();
   };
   return (
     <div class="terminals">
@@ -55,7 +69,7 @@ export function TerminalTabs(props: {
                 aria-describedby={owner ? `badge-${row.sessionId} watching-${row.sessionId}` : `badge-${row.sessionId}`}
                 tabIndex={isSelected ? 0 : -1}
                 title={b.detail ? `${nameOf(row)} — ${b.text}: ${b.detail}` : `${nameOf(row)} — ${b.text}`}
-                onClick={() => actions.selectTab(row.sessionId)}
+                onClick={() => choose(row)}
                 onKeyDown={(e) => {
                   if (e.key === 'ArrowRight') move(i, 1);
                   else if (e.key === 'ArrowLeft') move(i, -1);
@@ -84,7 +98,7 @@ export function TerminalTabs(props: {
       </div>
       {current && (
         <div role="tabpanel" id={`panel-${current.sessionId}`} aria-labelledby={`tab-${current.sessionId}`} class="tab-panel">
-          <TerminalPanel row={current} key={current.sessionId} />
+          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo} />
         </div>
       )}
       {closing.dialog}
