@@ -5,17 +5,14 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
 const runButton = () => page.getByRole('button', { name: 'Run in all containers', exact: true });

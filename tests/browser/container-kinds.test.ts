@@ -6,22 +6,17 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { screenRows, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
-const tab = (name: string) => page.getByRole('tab', { name, exact: true });
-const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const { tab, badgeOf, button } = byName(() => page);
 /** A row of the Containers table as its cells read: name with tags, state, ready. */
 const containerRow = async (name: string) => {
   const row = page.getByRole('table', { name: 'Containers' }).locator('tbody tr').filter({ has: page.locator('td:first-child', { hasText: new RegExp(`^${name}(\\s|$)`) }) });

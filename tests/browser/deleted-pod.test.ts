@@ -5,21 +5,17 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { call } from '../support/sandbox-access.ts';
-import { startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
-const button = (name: string) => page.getByRole('button', { name, exact: true });
-const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
+const { badgeOf, button } = byName(() => page);
 const notFound = /^Not found in namespace "default"/;
 
 /** What a person sees of the pod: the sentence in place of its containers, and which actions are on. */

@@ -8,19 +8,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Page } from 'playwright-core';
-import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 const data = randomBytes(3 * 1024 * 1024);
 const sha = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
 test('a shell in web, then Upload… puts a chosen file into /tmp with a progress bar that ends at its size', async () => {

@@ -6,22 +6,17 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Locator, Page } from 'playwright-core';
-import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
-const tab = (name: string) => page.getByRole('tab', { name, exact: true });
-const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
-const button = (name: string) => page.getByRole('button', { name, exact: true });
+const { tab, badgeOf, button } = byName(() => page);
 
 /** Whether the element has the keyboard's focus, said as what has it otherwise. */
 async function focused(locator: Locator): Promise<true | string> {

@@ -7,17 +7,14 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
 const tab = () => page.getByRole('tab', { name: 'nginx: shell', exact: true });

@@ -10,6 +10,7 @@ import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../
 import { buildUi } from '../../scripts/build-ui.ts';
 import { removeAtRunEnd } from '../support/run-end.ts';
 import { TestIssuer } from '../server/team-sign-in.ts';
+import type { Test } from 'uvu';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'artifacts/browser';
@@ -85,6 +86,30 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
       await closeApp();
       rmSync(profile, { recursive: true, force: true });
     },
+  };
+}
+
+/**
+ * One app and one Chromium page for the steps of a test file, in order: started before the first
+ * step and closed after the last; `ready` gets them once they are there.
+ */
+export function appForFile(suite: Pick<Test, 'before' | 'after'>, ready: (b: BrowserApp) => void): void {
+  let b: BrowserApp | undefined;
+  suite.before(async () => {
+    b = await startBrowserApp();
+    ready(b);
+  });
+  suite.after(async () => {
+    await b?.close();
+  });
+}
+
+/** On the page `page()` gives: a terminal's tab and its state badge, by the tab's name, and a button, by its exact name. */
+export function byName(page: () => Page) {
+  return {
+    tab: (name: string) => page().getByRole('tab', { name, exact: true }),
+    badgeOf: (name: string) => page().locator(`[role=tab][aria-label="${name}"] .badge`),
+    button: (name: string) => page().getByRole('button', { name, exact: true }),
   };
 }
 

@@ -5,17 +5,14 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { chooseInTerminalMenu, openTerminalMenu, screenRows, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, chooseInTerminalMenu, openTerminalMenu, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
 const badge = () => page.locator('[role=tab][aria-label="nginx: shell"] .badge');

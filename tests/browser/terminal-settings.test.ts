@@ -6,21 +6,17 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { screenRows, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
 
-test.before(async () => {
-  b = await startBrowserApp();
-  page = b.page;
-});
-test.after(async () => {
-  await b?.close();
+appForFile(test, (app) => {
+  b = app;
+  page = app.page;
 });
 
-const tab = (name: string) => page.getByRole('tab', { name, exact: true });
-const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
+const { tab, badgeOf } = byName(() => page);
 const closeButton = (name: string) => page.locator('.tab', { has: tab(name) }).getByRole('button', { name: 'Close terminal' });
 const confirmDialog = () => page.getByRole('dialog', { name: 'Close a running terminal?' });
 /** The font size the shown terminal's rows are drawn in, in px. */
