@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { isProblem, parseClientMessage } from './client-messages.ts';
-import type { StreamHubOptions } from './hub-options.ts';
+import { MAX_UNREAD_MESSAGES, type StreamHubOptions } from './hub-options.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
 import { Heartbeat } from '../domain/heartbeat.ts';
 import type { Caller } from './caller.ts';
@@ -40,15 +40,19 @@ export interface SocketHandlers {
  */
 const MISSED_PINGS_ALLOWED = 1;
 
-/** a socket is told it goes too fast at most this often: a refusal per dropped message would be a flood of our own */
+/** a socket is told it goes too fast at most this often (per session): a refusal per dropped message would be a flood of our own */
 const RATE_NOTICE_EVERY_MS = 1000;
 
 interface Connection extends HubSocket {
   ws: WebSocket;
   heartbeat: Heartbeat;
   messages: TokenBucket;
-  /** when it was last told `rateLimited` (performance.now()) */
-  toldRateLimitedAt: number;
+  /** when it was last told `rateLimited`, per session ('' for none) (performance.now()) */
+  toldRateLimited: Map<string, number>;
+  /** bytes of messages sent to it and not yet written out */
+  unreadMessages: number;
+  /** a binary frame of its is being handled: a refusal of it costs a message of the rate, as a control message's does */
+  inBinary: boolean;
 }
 
 export class HubSockets {
@@ -105,10 +109,14 @@ export class HubSockets {
       }),
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
-      toldRateLimitedAt: -Infinity,
+      toldRateLimited: new Map(),
+      unreadMessages: 0,
+      inBinary: false,
       send: (message) => {
         if (ws.readyState !== WebSocket.OPEN) return;
-        ws.send(JSON.stringify(message));
+        const text = JSON.stringify(message);
+        connection.unreadMessages += text.length; // characters: about the bytes, enough for a bound
+        ws.send(text, () => (connection.unreadMessages -= text.length));
         this.#unreadBound(connection);
       },
       sendFrame: (frame, written) => {
@@ -119,10 +127,11 @@ export class HubSockets {
         return true;
       },
       error: (code, message, sessionId) => {
+        if (connection.inBinary && !connection.messages.take(1)) return;
         if (code === 'rateLimited') {
           const now = performance.now();
-          if (now - connection.toldRateLimitedAt < RATE_NOTICE_EVERY_MS) return;
-          connection.toldRateLimitedAt = now;
+          if (now - (connection.toldRateLimited.get(sessionId ?? '') ?? -Infinity) < RATE_NOTICE_EVERY_MS) return;
+          connection.toldRateLimited.set(sessionId ?? '', now);
         }
         connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) });
       },
@@ -131,8 +140,13 @@ export class HubSockets {
     ws.on('pong', () => connection.heartbeat.heard());
     ws.on('message', (data, isBinary) => {
       connection.heartbeat.heard();
-      if (isBinary) this.handlers.binary(connection, toBytes(data));
-      else this.#control(connection, toBytes(data));
+      if (!isBinary) return this.#control(connection, toBytes(data));
+      connection.inBinary = true;
+      try {
+        this.handlers.binary(connection, toBytes(data));
+      } finally {
+        connection.inBinary = false;
+      }
     });
     // ws reports a protocol fault (an oversized frame: 1009) here and closes the socket itself.
     ws.on('error', () => {});
@@ -152,12 +166,18 @@ export class HubSockets {
     this.handlers.control(connection, message);
   }
 
-  /** Closes a socket that has more waiting for it than a reader ever lets pile up (a close frame would only wait behind it). */
+  /**
+   * Closes a socket that has more waiting for it than a client that reads ever lets pile up: its
+   * messages past MAX_UNREAD_MESSAGES, or all it was sent past maxSocketBacklog (a close frame
+   * would only wait behind it).
+   */
   #unreadBound(connection: Connection): void {
     const unread = connection.ws.bufferedAmount;
-    if (unread <= this.options.maxSocketBacklog) return;
+    const messagesLimit = Math.min(MAX_UNREAD_MESSAGES, this.options.maxSocketBacklog);
+    if (unread <= this.options.maxSocketBacklog && connection.unreadMessages <= messagesLimit) return;
     const who = connection.caller.person?.user ?? 'the local user';
-    console.error(`octant-exec: closed a socket of ${who}: ${(unread / 1024 / 1024).toFixed(1)} MiB sent to it were still unread (it sends but does not read; the limit is ${this.options.maxSocketBacklog} bytes)`);
+    const what = unread > this.options.maxSocketBacklog ? `${mib(unread)} MiB sent to it (the limit is ${mib(this.options.maxSocketBacklog)})` : `${mib(connection.unreadMessages)} MiB of messages (the limit is ${mib(messagesLimit)})`;
+    console.error(`octant-exec: closed a socket of ${who}: ${what} were still unread: it sends and does not read`);
     connection.ws.terminate();
   }
 
@@ -166,6 +186,8 @@ export class HubSockets {
     if (this.#connections.delete(connection)) this.handlers.disconnected(connection);
   }
 }
+
+const mib = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);

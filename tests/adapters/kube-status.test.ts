@@ -24,6 +24,8 @@ test('both forms of a missing executable become commandNotFound', () => {
   const viaOutput = endFromStatus(exitStatus(126), oci);
   assert.is(viaOutput.kind === 'failed' && viaOutput.failure.reason, 'commandNotFound');
   assert.equal(endFromStatus(exitStatus(126), 'permission denied'), { kind: 'exited', code: 126 }, 'a real 126 stays an exit code');
+  const olderRunc = endFromStatus(exitStatus(126), 'OCI runtime exec failed: exec failed: container_linux.go:348: starting container process caused "exec: \\"bash\\": executable file not found in $PATH": unknown\r\n');
+  assert.is(olderRunc.kind === 'failed' && olderRunc.failure.reason, 'commandNotFound', 'runc before 1.0 quotes the name with backslashes');
   const missingPath = endFromStatus(exitStatus(127), 'exec: "/opt/tool": stat /opt/tool: no such file or directory');
   assert.is(missingPath.kind === 'failed' && missingPath.failure.reason, 'commandNotFound');
   // a command that ran: its own output may say the same words

@@ -77,13 +77,24 @@ test('acks for bytes a viewer never read do not turn flow control off: what its 
   tcp.pause(); // it reads nothing more, and says it drew far more than it was sent
   const lie = setInterval(() => cheat.send({ type: 'ack', sessionId: id, bytes: 1e15 }), 5);
   try {
-    await waitFor(() => app.hub.stats(id)?.paused === true, 'the hub to pause the upstream', 30_000);
-    const atPause = app.hub.stats(id)!;
+    // paused for good once the kernel's socket buffers are full (loopback's grow as it tunes them):
+    // until then a short pause for unacknowledged bytes may come and go between the lies
+    let last = -1;
+    const atPause = await waitFor(
+      async () => {
+        await new Promise((r) => setTimeout(r, 300));
+        const now = app.hub.stats(id)!;
+        const still = now.paused && now.end === last;
+        last = now.end;
+        return still && now;
+      },
+      'the upstream to stay paused',
+      30_000,
+    );
     await new Promise((r) => setTimeout(r, 2000)); // two seconds of lies: unpaused, `yes` sends tens of MB
     const later = app.hub.stats(id)!;
     assert.ok(later.paused, 'still paused');
-    // what the kernel's socket buffers still took (loopback's grow as it tunes them), not the flood
-    assert.ok(later.end - atPause.end < 8 * 1024 * 1024, `${later.end - atPause.end} bytes arrived while paused`);
+    assert.ok(later.end - atPause.end < 2 * 1024 * 1024, `${later.end - atPause.end} bytes arrived while paused`);
   } finally {
     clearInterval(lie);
     tcp.resume();

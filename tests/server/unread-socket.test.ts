@@ -1,11 +1,12 @@
 // A client that keeps sending and never reads what it is sent (SECURITY.md item 5): every answer
 // the server owes it (an error for each bad frame, a pong, a replay) would wait in the server's
-// memory for good. Past the hub's maxSocketBacklog the socket is closed, and others go on; a
-// socket over its message rate is told so once a second, not once for each message dropped.
+// memory for good. Refusals of bad frames, binary or not, cost the message rate; past the hub's
+// maxSocketBacklog the socket is closed, and others go on; a socket over its message rate is told
+// so once a second, not once for each message dropped.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Socket } from 'node:net';
-import { StreamClient, startTestApp } from './support.ts';
+import { StreamClient, openExec, sessionState, startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const maxSocketBacklog = 1024 * 1024;
@@ -15,17 +16,44 @@ test.after(() => app.close());
 /** the client's TCP socket under its WebSocket: paused, it reads nothing more and the server's writes back up */
 const tcp = (client: StreamClient) => (client.ws as unknown as { _socket: Socket })._socket;
 
-test('a client that sends and never reads is closed once its answers pass the bound; another socket goes on', async () => {
-  const bystander = await StreamClient.open(app);
-  const flooder = await StreamClient.open(app, { autoAck: false });
-  await waitFor(() => app.hub.clientCount === 2, 'both sockets to be counted', 5_000);
-  tcp(flooder).pause();
-  // a malformed binary frame costs the client 7 bytes and is answered by a badMessage of about 100
-  const garbage = new Uint8Array([1]);
+test('bad binary frames are answered at most at the message rate, like bad control messages', async () => {
+  const client = await StreamClient.open(app);
+  const seen = client.messages.length;
+  const started = performance.now();
+  tcp(client).pause(); // reads nothing meanwhile: every answer would wait in the server
+  const garbage = new Uint8Array([1]); // a malformed frame: 7 bytes from the client, a badMessage of about 100 back
+  for (let i = 0; i < 20_000; i++) client.ws.send(garbage);
+  tcp(client).resume();
+  // in order: once a ping sent after the flood is answered (the rate lets one through again), every bad frame was handled
   await waitFor(
     () => {
-      if (app.hub.clientCount === 1) return true;
-      for (let i = 0; i < 5_000; i++) flooder.ws.send(garbage);
+      if (client.messages.slice(seen).some((m) => m.type === 'pong')) return true;
+      client.send({ type: 'ping' });
+      return false;
+    },
+    'a ping after the flood to be answered',
+    30_000,
+  );
+  const answered = client.messages.slice(seen).filter((m) => m.type === 'error' && m.code === 'badMessage').length;
+  const { messagesPerSecond } = app.hub.limits;
+  const bound = messagesPerSecond * 5 + messagesPerSecond * Math.ceil((performance.now() - started) / 1000);
+  assert.ok(answered > 0 && answered <= bound, `${answered} of 20000 bad frames answered, bound ${bound}`);
+  await client.close();
+});
+
+test('a client that attaches a terminal again and again and never reads is closed past the bound; another socket goes on', async () => {
+  // about 270 KB of output held in the terminal's scrollback: each attach sends it all again
+  const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['sh', '-c', 'head -c 200000 /dev/urandom | base64'] }, interactive: false });
+  await waitFor(async () => (await sessionState(app, id))?.state === 'exited', 'the output to be written', 15_000);
+  const before = app.hub.clientCount;
+  const bystander = await StreamClient.open(app);
+  const flooder = await StreamClient.open(app, { autoAck: false });
+  await waitFor(() => app.hub.clientCount === before + 2, 'both sockets to be counted', 5_000);
+  tcp(flooder).pause();
+  await waitFor(
+    () => {
+      if (app.hub.clientCount === before + 1) return true;
+      for (let i = 0; i < 20; i++) flooder.send({ type: 'attach', sessionId: id, from: 0 });
       return false;
     },
     'the server to close the socket that does not read',

@@ -123,8 +123,8 @@ export class KubePodWatches implements PodWatching {
     const status = (error as { statusCode?: number; code?: number })?.statusCode ?? (error as { status?: number })?.status;
     const message = (error as { message?: string })?.message;
     // a refusal, or a question the cluster cannot answer (a context the kubeconfig lacks): no retry
-    // will mend it by itself, so the subscribers hear it (a dropped watch is retried in silence)
-    if (error && ((status !== undefined && status >= 400 && status < 500) || /forbidden|unauthorized/i.test(message ?? ''))) {
+    // will mend it by itself, so the subscribers hear it (a dropped or throttled watch is retried in silence)
+    if (error && ((status !== undefined && [400, 401, 403, 404].includes(status)) || /forbidden|unauthorized/i.test(message ?? ''))) {
       for (const listener of watch.listeners) listener.error(message ?? 'The cluster refused to list pods here.');
     }
     watch.retry = setTimeout(() => void this.#start(watch), watch.retryMs);

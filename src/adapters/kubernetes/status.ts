@@ -18,7 +18,8 @@ const executableMissing = /executable file not found|no such file or directory/i
 // In the output, only the runtime's own words, as its first line says them: a command that ran
 // and printed "No such file or directory" (cat of a missing file) before exiting 126 or 127 is
 // an exit code, not a missing command.
-const runtimeSaysMissing = /^(?:OCI runtime exec failed:.*)?exec: "[^"\n]*": (?:executable file not found|stat [^\n]*: no such file or directory)/i;
+// Older runc quotes the name with backslashes (caused "exec: \"bash\": executable file not found…").
+const runtimeSaysMissing = /^(?:OCI runtime exec failed:.*)?exec: \\?"[^"\n]*?\\?": (?:executable file not found|stat [^\n]*: no such file or directory)/i;
 
 /** The end of an exec from its final status; `outputHead` is the first output bytes, as text. */
 export function endFromStatus(status: KubeStatusLike, outputHead = ''): ExecEnd {

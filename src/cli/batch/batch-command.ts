@@ -36,12 +36,15 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
   process.stderr.write(`octant-exec: ${cluster.note}\n`);
   const system = ExecSystem.open({ adapter: execAdapterFor(cluster.contexts, transport), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
   let stoppedBy: number | undefined; // the exit a shell gives a process ended by the signal: 130, 143
-  const stop = (signal: NodeJS.Signals) => {
-    stoppedBy = 128 + (signal === 'SIGINT' ? 2 : 15);
+  const stop = (exit: number) => {
+    stoppedBy = exit;
     system.shutdown();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  // one listener each: Deno calls a signal's listener without the signal's name
+  const interrupted = () => stop(130);
+  const terminated = () => stop(143);
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', terminated);
   try {
     const namespace = values.namespace ?? cluster.contexts.defaultNamespace();
     const resolved = await resolveBatchTargets(new ClusterReader(cluster.contexts), {
@@ -78,8 +81,8 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
     if (stoppedBy !== undefined) return stoppedBy;
     return batch.totals.failed === 0 && batch.totals.skipped === 0 && batch.totals.succeeded > 0 ? 0 : 1;
   } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', terminated);
     system.shutdown();
     await cluster.close();
   }

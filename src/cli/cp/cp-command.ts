@@ -18,6 +18,7 @@ import { copySpec, type RemoteSpec } from './cp-args.ts';
 import { extractDownload } from './download-archive.ts';
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
+import { makeFolders } from '../make-folders.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
 
@@ -55,7 +56,7 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
   if (res.headers['content-type'] === 'application/gzip') {
-    await fs.mkdir(local, { recursive: true });
+    makeFolders(local);
     return extractDownload(res, local, remote.path); // the archive holds NAME/…: its contents go into DST itself
   }
   const stat = await fs.stat(local).catch(() => undefined);

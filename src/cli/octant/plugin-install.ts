@@ -2,10 +2,11 @@
 // first line says so), never through a symbolic link: a link there is refused, the new file is
 // created under a fresh name (O_EXCL does not follow links) and renamed over the old entry, and
 // removing unlinks the entry itself.
-import { closeSync, constants, fstatSync, lstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { Buffer } from 'node:buffer';
 import { join } from 'node:path';
 import process from 'node:process';
+import { makeFolders } from '../make-folders.ts';
 
 export const PLUGIN_FILE = 'octant-exec.js';
 const MARKER = '// octant-exec plugin for Octant, written by `octant-exec octant install`';
@@ -14,7 +15,7 @@ export class ForeignFile extends Error {}
 
 /** Writes the plugin (replacing octant-exec's own file); true when one was there before. */
 export function installPlugin(dir: string, plugin: string, version: string): { path: string; replaced: boolean } {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolders(dir, 0o700);
   const path = join(dir, PLUGIN_FILE);
   const replaced = checkOurs(path, 'replace');
   const temp = join(dir, `.${PLUGIN_FILE}.${process.pid}.tmp`);
