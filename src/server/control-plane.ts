@@ -72,7 +72,7 @@ export class ControlPlane {
         context,
         namespace,
         {
-          pods: (pods) => socket.send({ type: 'pods', ...where, pods }),
+          pods: (pods) => socket.sendLatest(`pods ${key}`, { type: 'pods', ...where, pods }),
           error: (message) => socket.send({ type: 'error', code: 'watchFailed', message, ...where }),
         },
         socket.caller.person, // a person sees the pods the cluster lets them see
@@ -120,7 +120,7 @@ export class ControlPlane {
     const alerts = this.system.alerts;
     if (alerts !== this.#sentAlerts) {
       this.#sentAlerts = alerts;
-      for (const socket of this.sockets()) socket.send({ type: 'alerts', alerts: visibleAlerts(this.system, socket.caller) });
+      for (const socket of this.sockets()) socket.sendLatest('alerts', { type: 'alerts', alerts: visibleAlerts(this.system, socket.caller) });
     }
   }
 

@@ -20,7 +20,7 @@ import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
-import { behind, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
+import { behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
 import { ConnectingInput } from './connecting-input.ts';
 
@@ -55,7 +55,6 @@ export class DataPlane {
     });
     this.#shares = new ShareViewers<Viewer>(system, {
       ended: (viewer, message) => {
-        if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer) this.#viewers.get(viewer.socket)?.delete(viewer.sessionId);
         this.#removeViewer(viewer);
         viewer.socket.send({ type: 'detached', sessionId: viewer.sessionId, reason: 'shareEnded', message });
       },
@@ -94,9 +93,7 @@ export class DataPlane {
     this.#connecting.take(sessionId);
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
-      viewer.held = undefined; // a screen still being built is no longer wanted: what waited for it goes
-      clearTimeout(viewer.catchUp?.wait);
-      if (viewer.share) this.#shares.remove(viewer);
+      this.#letGo(viewer);
       viewer.socket.send({ type: 'detached', sessionId, reason: 'closed' });
     }
     return stream !== undefined;
@@ -112,12 +109,11 @@ export class DataPlane {
     const { sessionId } = message;
     const viewer = this.#viewers.get(socket)?.get(sessionId);
     if (!viewer) return message.type === 'ack' ? undefined : socket.error('notAttached', `Not attached to ${sessionId}: attach first.`, sessionId); // an ack may cross a detach (and acks, free of the rate, must not buy answers)
-    if (viewer.readOnly && (message.type === 'resize' || message.type === 'eof')) return this.#refuseReadOnly(viewer);
+    if (viewer.readOnly && (message.type === 'resize' || message.type === 'eof')) return refuseReadOnly(viewer, this.system.sessionList.byId[viewer.sessionId]?.person?.user);
     // a participant types, but the size is the owner's window's
     if (viewer.share && message.type === 'resize') return socket.error('readOnly', `Only the owner of ${sessionId} resizes it: your view follows their size.`, sessionId);
     switch (message.type) {
       case 'detach':
-        this.#viewers.get(socket)?.delete(sessionId);
         this.#removeViewer(viewer);
         return socket.send({ type: 'detached', sessionId, reason: 'request' });
       case 'resize':
@@ -142,7 +138,7 @@ export class DataPlane {
     if (frame.kind !== FrameKind.Input) return socket.error('badMessage', 'Clients send only input frames (kind 16).', frame.sessionId);
     const viewer = this.#viewers.get(socket)?.get(frame.sessionId);
     if (!viewer) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
-    if (viewer.readOnly) return this.#refuseReadOnly(viewer);
+    if (viewer.readOnly) return refuseReadOnly(viewer, this.system.sessionList.byId[viewer.sessionId]?.person?.user);
     // Keystrokes are counted in bytes only: one frame per key is what typing looks like.
     if (!socket.inputBytes.take(frame.payload.length)) {
       return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: input over it is dropped.`, frame.sessionId);
@@ -205,6 +201,7 @@ export class DataPlane {
     const written = () => {
       const socketBound = viewer.unwritten > viewer.unacked; // else it changes nothing for one that acks
       viewer.unwritten -= bytes;
+      if (viewer.forsaken) return viewer.socket.owedForGone(-bytes);
       if (!viewer.acks) viewer.unacked = Math.max(0, viewer.unacked - bytes);
       else if (!socketBound) return;
       const stream = this.#streams.get(viewer.sessionId);
@@ -362,7 +359,6 @@ export class DataPlane {
       .catch((error: unknown) => {
         // a socket that throws while sent to: this viewer gets nothing more (and never ends the server)
         console.error(`octant-exec: the screen of ${viewer.sessionId} could not be sent, so that viewer was detached: ${(error as Error)?.message ?? error}`);
-        if (this.#viewers.get(viewer.socket)?.get(viewer.sessionId) === viewer) this.#viewers.get(viewer.socket)?.delete(viewer.sessionId);
         this.#removeViewer(viewer);
       });
   }
@@ -381,16 +377,19 @@ export class DataPlane {
     }
   }
 
-  #refuseReadOnly(viewer: Viewer): void {
-    if (viewer.share) return viewer.socket.error('readOnly', `You are a viewer of this shared terminal: only its owner and participants type in it.`, viewer.sessionId);
-    const owner = this.system.sessionList.byId[viewer.sessionId]?.person?.user ?? 'the local user';
-    viewer.socket.error('readOnly', `You are watching ${owner}'s terminal: only ${owner} can type in it or resize it.`, viewer.sessionId);
-  }
-
-  #removeViewer(viewer: Viewer): void {
-    viewer.held = undefined; // output waiting for its screen: nobody will read it
+  /** It shows nothing more: output waiting for its screen goes, and what its socket still holds for it is the socket's to bound (forsake). */
+  #letGo(viewer: Viewer): void {
+    viewer.held = undefined;
     clearTimeout(viewer.catchUp?.wait);
     if (viewer.share) this.#shares.remove(viewer);
+    forsake(viewer);
+  }
+
+  /** It leaves its socket's sessions (unless attached again since) and its terminal's viewers. */
+  #removeViewer(viewer: Viewer): void {
+    const shown = this.#viewers.get(viewer.socket);
+    if (shown?.get(viewer.sessionId) === viewer) shown.delete(viewer.sessionId);
+    this.#letGo(viewer);
     const stream = this.#streams.get(viewer.sessionId);
     if (!stream) return;
     stream.viewers.delete(viewer);

@@ -22,18 +22,20 @@ export interface StreamHubOptions {
   /** pod lists one socket may watch at once */
   maxPodWatchesPerSocket?: number;
   /**
-   * bytes queued for one socket and not yet written to it, past which it is closed: it sends and
-   * does not read (SECURITY.md item 5). Default: what the most a socket may attach can hold there
-   * (a full replay and a watermark of live output each) and MAX_UNREAD_MESSAGES of messages; a
-   * client that reads is never past it, however slowly
+   * bytes waiting unread for one socket that no viewer's flow control bounds (messages: answers,
+   * refusals, pushes; and what was sent for viewers since detached or replaced), past which it is
+   * closed: it sends and does not read (SECURITY.md item 5)
+   */
+  maxUnreadMessages?: number;
+  /**
+   * bytes queued for one socket and not yet written to it, all told, past which it is closed.
+   * Default: what the most a socket may attach can hold there (a full replay and a watermark of
+   * live output each) and maxUnreadMessages
    */
   maxSocketBacklog?: number;
   /** a share's person whose last socket closed is logged as left this long after (back sooner: neither left nor joined again), so attach loops cannot flood the log */
   shareLeftAfterMs?: number;
 }
-
-/** messages (answers, refusals, pushes: not terminal bytes) that may wait unread for one socket before it is closed */
-export const MAX_UNREAD_MESSAGES = 16 * 1024 * 1024;
 
 export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   scrollbackBytes: 1024 * 1024,
@@ -47,13 +49,15 @@ export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   maxAttachedPerSocket: 256,
   maxPodWatchesPerSocket: 16,
   shareLeftAfterMs: 30_000,
+  // pod lists and alerts go as the newest only (sendLatest): this is many of every kind at once
+  maxUnreadMessages: 16 * 1024 * 1024,
   maxSocketBacklog: 0, // derived from the others: hubOptions
 };
 
 export function hubOptions(options: StreamHubOptions = {}): Required<StreamHubOptions> {
   const resolved = { ...HUB_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
   if (!(resolved.lowWatermark < resolved.highWatermark)) throw new Error('the low watermark must be below the high watermark');
-  if (options.maxSocketBacklog === undefined) resolved.maxSocketBacklog = resolved.maxAttachedPerSocket * (resolved.scrollbackBytes + resolved.highWatermark) + MAX_UNREAD_MESSAGES;
+  if (options.maxSocketBacklog === undefined) resolved.maxSocketBacklog = resolved.maxAttachedPerSocket * (resolved.scrollbackBytes + resolved.highWatermark) + resolved.maxUnreadMessages;
   return resolved;
 }
 

@@ -10,7 +10,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, WebSocket, type RawData } from 'ws';
 import type { ClientMessage, ErrorCode, ServerMessage } from '../protocol/index.ts';
 import { isProblem, parseClientMessage } from './client-messages.ts';
-import { MAX_UNREAD_MESSAGES, type StreamHubOptions } from './hub-options.ts';
+import type { StreamHubOptions } from './hub-options.ts';
 import { TokenBucket } from '../domain/token-bucket.ts';
 import { Heartbeat } from '../domain/heartbeat.ts';
 import type { Caller } from './caller.ts';
@@ -18,6 +18,14 @@ import type { Caller } from './caller.ts';
 /** One browser socket, as both planes see it. */
 export interface HubSocket {
   send(message: ServerMessage): void;
+  /**
+   * A message that stands for all before it of the same `key` (a pod list, the alerts): while one
+   * is still unwritten, the next waits and a newer one replaces it, so a slow reader gets the
+   * newest, not each.
+   */
+  sendLatest(key: string, message: ServerMessage): void;
+  /** bytes sent for a viewer that is gone (detached, replaced, closed) and not yet written: counted with the messages, against the socket's bound; negative once written */
+  owedForGone(bytes: number): void;
   /** a binary frame; `written` once the socket has written it out. False when the socket is closed. */
   sendFrame(frame: Uint8Array, written?: () => void): boolean;
   error(code: ErrorCode, message: string, sessionId?: string): void;
@@ -49,8 +57,10 @@ interface Connection extends HubSocket {
   messages: TokenBucket;
   /** when it was last told `rateLimited`, per session ('' for none) (performance.now()) */
   toldRateLimited: Map<string, number>;
-  /** bytes of messages sent to it and not yet written out */
-  unreadMessages: number;
+  /** bytes waiting unread that no viewer's flow control bounds: messages, and what was sent for viewers now gone */
+  loose: number;
+  /** sendLatest's keys with a message not yet written: the newest that waits behind it, if any */
+  latest: Map<string, ServerMessage | undefined>;
   /** a binary frame of its is being handled: a refusal of it costs a message of the rate, as a control message's does */
   inBinary: boolean;
 }
@@ -110,14 +120,22 @@ export class HubSockets {
       messages: new TokenBucket(o.messagesPerSecond, o.messagesPerSecond * 5),
       inputBytes: new TokenBucket(o.inputBytesPerSecond, o.inputBytesPerSecond * 4),
       toldRateLimited: new Map(),
-      unreadMessages: 0,
+      loose: 0,
+      latest: new Map(),
       inBinary: false,
-      send: (message) => {
-        if (ws.readyState !== WebSocket.OPEN) return;
-        const text = JSON.stringify(message);
-        connection.unreadMessages += text.length; // characters: about the bytes, enough for a bound
-        ws.send(text, () => (connection.unreadMessages -= text.length));
-        this.#unreadBound(connection);
+      send: (message) => this.#send(connection, message),
+      sendLatest: (key, message) => {
+        if (connection.latest.has(key)) return void connection.latest.set(key, message);
+        connection.latest.set(key, undefined);
+        this.#send(connection, message, () => {
+          const next = connection.latest.get(key);
+          connection.latest.delete(key);
+          if (next) connection.sendLatest(key, next);
+        });
+      },
+      owedForGone: (bytes) => {
+        connection.loose += bytes;
+        if (bytes > 0) this.#unreadBound(connection);
       },
       sendFrame: (frame, written) => {
         if (ws.readyState !== WebSocket.OPEN) return false;
@@ -127,12 +145,10 @@ export class HubSockets {
         return true;
       },
       error: (code, message, sessionId) => {
-        if (connection.inBinary && !connection.messages.take(1)) return;
-        if (code === 'rateLimited') {
-          const now = performance.now();
-          if (now - (connection.toldRateLimited.get(sessionId ?? '') ?? -Infinity) < RATE_NOTICE_EVERY_MS) return;
-          connection.toldRateLimited.set(sessionId ?? '', now);
-        }
+        const now = performance.now();
+        if (code === 'rateLimited' && now - (connection.toldRateLimited.get(sessionId ?? '') ?? -Infinity) < RATE_NOTICE_EVERY_MS) return;
+        if (connection.inBinary && !connection.messages.take(1)) return; // only what is said costs a message
+        if (code === 'rateLimited') connection.toldRateLimited.set(sessionId ?? '', now);
         connection.send({ type: 'error', code, message, ...(sessionId ? { sessionId } : {}) });
       },
     };
@@ -166,17 +182,29 @@ export class HubSockets {
     this.handlers.control(connection, message);
   }
 
+  #send(connection: Connection, message: ServerMessage, written?: () => void): void {
+    if (connection.ws.readyState !== WebSocket.OPEN) return;
+    const text = JSON.stringify(message);
+    const bytes = Buffer.byteLength(text);
+    connection.loose += bytes;
+    connection.ws.send(text, () => {
+      connection.loose -= bytes;
+      written?.();
+    });
+    this.#unreadBound(connection);
+  }
+
   /**
-   * Closes a socket that has more waiting for it than a client that reads ever lets pile up: its
-   * messages past MAX_UNREAD_MESSAGES, or all it was sent past maxSocketBacklog (a close frame
-   * would only wait behind it).
+   * Closes a socket that has more waiting for it than a client that reads ever lets pile up: past
+   * maxUnreadMessages of what no flow control bounds, or past maxSocketBacklog all told (a close
+   * frame would only wait behind it).
    */
   #unreadBound(connection: Connection): void {
     const unread = connection.ws.bufferedAmount;
-    const messagesLimit = Math.min(MAX_UNREAD_MESSAGES, this.options.maxSocketBacklog);
-    if (unread <= this.options.maxSocketBacklog && connection.unreadMessages <= messagesLimit) return;
+    const { maxSocketBacklog, maxUnreadMessages } = this.options;
+    if (unread <= maxSocketBacklog && connection.loose <= maxUnreadMessages) return;
     const who = connection.caller.person?.user ?? 'the local user';
-    const what = unread > this.options.maxSocketBacklog ? `${mib(unread)} MiB sent to it (the limit is ${mib(this.options.maxSocketBacklog)})` : `${mib(connection.unreadMessages)} MiB of messages (the limit is ${mib(messagesLimit)})`;
+    const what = unread > maxSocketBacklog ? `${mib(unread)} MiB sent to it (the limit is ${mib(maxSocketBacklog)})` : `${mib(connection.loose)} MiB of messages and replays nobody shows (the limit is ${mib(maxUnreadMessages)})`;
     console.error(`octant-exec: closed a socket of ${who}: ${what} were still unread: it sends and does not read`);
     connection.ws.terminate();
   }

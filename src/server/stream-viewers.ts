@@ -10,6 +10,8 @@ export interface Viewer {
   unacked: number;
   /** bytes handed to the socket and not yet written out by it: a client that stops reading is behind, whatever it acks (SECURITY.md item 5) */
   unwritten: number;
+  /** detached, replaced or closed: what its socket still holds for it counts against the socket (forsake) */
+  forsaken?: true;
   acks: boolean;
   /** watching another person's terminal (an admin, or a share's viewer): no input, resize or eof */
   readOnly: boolean;
@@ -19,6 +21,23 @@ export interface Viewer {
   held?: { frame: Uint8Array; bytes: number }[];
   /** a viewer caught up with the screen when it lags, instead of holding the producer */
   catchUp?: CatchUp;
+}
+
+/**
+ * A viewer shows nothing more: what its socket has not yet written for it is owed by the socket
+ * alone from now on, bounded there with its messages (hub-sockets.ts); a client that attached a
+ * terminal again and again without reading would otherwise pile up a replay each time.
+ */
+export function forsake(viewer: Viewer): void {
+  if (viewer.forsaken) return;
+  viewer.forsaken = true;
+  if (viewer.unwritten > 0) viewer.socket.owedForGone(viewer.unwritten);
+}
+
+/** Tells a read-only viewer (a share's viewer, an admin watching `owner`'s terminal) that it may not type, resize or end the input. */
+export function refuseReadOnly(viewer: Viewer, owner = 'the local user'): void {
+  if (viewer.share) return viewer.socket.error('readOnly', `You are a viewer of this shared terminal: only its owner and participants type in it.`, viewer.sessionId);
+  viewer.socket.error('readOnly', `You are watching ${owner}'s terminal: only ${owner} can type in it or resize it.`, viewer.sessionId);
 }
 
 /** How far a viewer is behind: what it has not acknowledged, and never less than what its socket still holds. */

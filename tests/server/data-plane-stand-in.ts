@@ -32,6 +32,8 @@ export function recordingSocket() {
   const got: (ServerMessage | { kind: FrameKind; text: string })[] = [];
   const socket: HubSocket = {
     send: (m) => void got.push(m),
+    sendLatest: (_key, m) => void got.push(m),
+    owedForGone: () => {},
     sendFrame: (frame, written) => {
       const f = decodeFrame(frame);
       if (typeof f === 'string') throw new Error(f);

@@ -30,7 +30,7 @@ test('typing while the shared terminal connects is held, and logged as share.typ
   const plane = new DataPlane(system, hubOptions());
   const got: ServerMessage[] = [];
   const bob: Caller = { mode: 'proxy', person: { user: 'bob', groups: [] }, admin: false, signOut: null };
-  const socket: HubSocket = { send: (m) => void got.push(m), sendFrame: () => true, error: (code, message) => void got.push({ type: 'error', code, message }), inputBytes: new TokenBucket(1e6, 1e6), caller: bob };
+  const socket: HubSocket = { send: (m) => void got.push(m), sendLatest: (_key, m) => void got.push(m), owedForGone: () => {}, sendFrame: () => true, error: (code, message) => void got.push({ type: 'error', code, message }), inputBytes: new TokenBucket(1e6, 1e6), caller: bob };
   plane.message(socket, { type: 'attach', sessionId: 't1', from: 0, ack: true });
   assert.ok(got.some((m) => m.type === 'attached'), JSON.stringify(got));
   plane.input(socket, encodeFrame(FrameKind.Input, 't1', new TextEncoder().encode('ls\r')));
