@@ -29,6 +29,22 @@ test('a server that says nothing: the call ends with a sentence once the wait is
   }
 });
 
+test('a call with a JSON body (POST /exec) is bounded by the wait too', async () => {
+  const sockets: Socket[] = [];
+  const silent = createTcpServer((socket) => void sockets.push(socket));
+  const url = await listening(silent);
+  try {
+    const error = await callServerJson({ url, token: 't', answerWaitMs: 1000 }, 'POST', '/api/v1/exec', {}, { namespace: 'default' }).then(
+      () => assert.unreachable('answered'),
+      (e: unknown) => e,
+    );
+    assert.match((error as Error).message, 'has said nothing for 1 s');
+  } finally {
+    for (const socket of sockets) socket.destroy();
+    silent.close();
+  }
+});
+
 test('an answer that has begun is not cut by the wait, however slowly it comes', async () => {
   const slow: Server = createHttpServer((_req, res) => {
     res.writeHead(200, { 'Content-Type': 'application/json' });

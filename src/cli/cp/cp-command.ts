@@ -49,7 +49,8 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   const name = into ? basename(local) : posix.basename(remote.path);
   const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
   const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
-  const res = await callServer(access, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
+  // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
+  const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
   res.resume();
 }
 

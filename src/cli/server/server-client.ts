@@ -13,7 +13,7 @@ import { UsageError } from '../usage.ts';
 export interface ServerAccess {
   url: URL;
   token: string;
-  /** how long a call without a body waits for the answer to begin (ANSWER_WAIT_MS) */
+  /** how long a call waits for the answer to begin (ANSWER_WAIT_MS; 0: as long as the server takes) */
   answerWaitMs?: number;
 }
 
@@ -57,9 +57,9 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'POST', p
   const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     const waitMs = access.answerWaitMs ?? ANSWER_WAIT_MS;
-    // a call with a body (an upload) is answered once the container has taken it all, which may
-    // stall a while: the server's own idle timeout ends that one, with a 504 that says so
-    if (!body)
+    // 0: no wait of ours (an upload is answered once the container has taken it all, which may
+    // stall a while: the server's own idle timeout ends that one, with a 504 that says so)
+    if (waitMs > 0)
       req.setTimeout(waitMs, () => {
         reject(new ServerError(`the server at ${access.url.origin} took the connection and has said nothing for ${Math.round(waitMs / 1000)} s: is it an octant-exec server, and is it well?`));
         req.destroy();
