@@ -5,9 +5,9 @@
 // sockets (the peer's answer may be sitting unread there), and a peer that shares our process
 // (the sandbox, a test's client) could not answer at all while we were stuck. So silence is
 // counted in checks, each worth one interval however late it ran (the stall is not counted), and
-// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), in
-// which what has arrived is read: a live peer is heard by then; a stopped or cut-off one stays
-// silent and is dropped.
+// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), and
+// one more turn of the loop, in which what has arrived is read: a live peer is heard by then; a
+// stopped or cut-off one stays silent and is dropped.
 
 export interface HeartbeatOptions {
   /** how often to check, pinging at each check */
@@ -69,19 +69,35 @@ export class Heartbeat {
 
   #judge(retries: number): void {
     const armed = performance.now();
-    this.#grace = setTimeout(() => {
-      this.#grace = undefined;
-      if (this.#stopped) return;
-      if (this.#alive()) {
-        this.#silentChecks = 0;
-        return this.#options.ping();
-      }
+    this.#wait(this.#graceMs, () => {
+      if (this.#spared()) return;
       const late = performance.now() - armed > 2 * this.#graceMs;
       if (late && retries > 0) return this.#judge(retries - 1);
-      this.stop();
-      this.#options.gone();
-    }, this.#graceMs);
+      // A loop that stalled across the grace's end may run this timer before it reads what
+      // arrived meanwhile (Deno and Node both can): one more turn of the loop reads it first.
+      this.#wait(0, () => {
+        if (this.#spared()) return;
+        this.stop();
+        this.#options.gone();
+      });
+    });
+  }
+
+  /** Holds the verdict pending (checks wait for it) until `then`, unless stopped meanwhile. */
+  #wait(ms: number, then: () => void): void {
+    this.#grace = setTimeout(() => {
+      this.#grace = undefined;
+      if (!this.#stopped) then();
+    }, ms);
     (this.#grace as { unref?: () => void }).unref?.();
+  }
+
+  /** The peer was heard after all: back to pinging. */
+  #spared(): boolean {
+    if (!this.#alive()) return false;
+    this.#silentChecks = 0;
+    this.#options.ping();
+    return true;
   }
 
   #alive(): boolean {

@@ -76,6 +76,34 @@ test('a loop held while the answer sits unread in our socket keeps the peer', as
   }
 });
 
+test('a loop stalled across the grace, with the answer sitting unread in our socket, keeps the peer', async () => {
+  // The check finds silence and gives its grace; the answer arrives and the loop stalls past the
+  // grace's end (not long enough to call the grace late). Deno may then run the grace's timer
+  // before it reads what has arrived: the verdict must wait for that read.
+  for (let round = 0; round < 6; round++) {
+    let stalled = false;
+    const p = await probe({
+      answers: false,
+      holding: () => {
+        if (p.pings === 1 && !stalled) {
+          stalled = true;
+          queueMicrotask(() => {
+            p.peer.write('a');
+            blockEventLoop(1.5 * intervalMs);
+          });
+        }
+        return false;
+      },
+    });
+    try {
+      await waitFor(() => p.pings >= 2 || p.gone, 'the grace judged', 5_000);
+      assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
+    } finally {
+      done(p);
+    }
+  }
+});
+
 test('a silent peer is dropped, once, within a few intervals', async () => {
   const p = await probe({ answers: false });
   try {
