@@ -54,7 +54,8 @@ export class FrontDoor {
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
-    this.#origins = new Set([...[...this.#hosts].map((host) => `http://${host}`), ...this.embedOrigins]);
+    // a browser leaves the default port out of an Origin (and out of Host: hostAllowed)
+    this.#origins = new Set([...[...this.#hosts].map((host) => `http://${host.replace(/:80$/, '')}`), ...this.embedOrigins]);
     for (const origin of (options.publicOrigins ?? []).map((text) => new URL(text))) {
       this.#hosts.add(origin.host.toLowerCase());
       this.#origins.add(origin.origin);
@@ -65,7 +66,7 @@ export class FrontDoor {
   hostAllowed(host: string | undefined): boolean {
     if (!host) return false;
     const name = host.toLowerCase();
-    return this.#hosts.has(name) || (!/:\d+$/.test(name) && this.port === 80 && this.#hosts.has(`${name}:80`));
+    return this.#hosts.has(name) || (!/:\d+$/.test(name) && this.#hosts.has(`${name}:80`));
   }
 
   /** A socket upgrade must come from the app's own page or a configured embedder; no Origin at all is refused too. */

@@ -130,6 +130,12 @@ test('front door: Host and Origin allowlists with the port; credentials from coo
   for (const host of ['127.0.0.1', '127.0.0.1:7777', 'evil.example:7788', undefined, '']) assert.not.ok(door.hostAllowed(host), String(host));
   for (const origin of ['http://127.0.0.1:7788', 'http://localhost:7788', 'http://127.0.0.1:7777']) assert.ok(door.originAllowed(origin), origin);
   for (const origin of ['https://127.0.0.1:7788', 'http://127.0.0.1:7789', 'null', 'file://', 'javascript:x', undefined]) assert.not.ok(door.originAllowed(origin), String(origin));
+  // at port 80 a browser sends Host and Origin without the port
+  const at80 = new FrontDoor({ token: 'secret', port: 80, hostNames: ['proxy.local:80'] });
+  for (const host of ['127.0.0.1', '127.0.0.1:80', 'localhost', 'proxy.local']) assert.ok(at80.hostAllowed(host), host);
+  for (const origin of ['http://127.0.0.1', 'http://localhost', 'http://[::1]', 'http://proxy.local']) assert.ok(at80.originAllowed(origin), origin);
+  for (const origin of ['http://127.0.0.1:80', 'http://127.0.0.1:7788', 'https://127.0.0.1']) assert.not.ok(at80.originAllowed(origin), origin);
+  assert.ok(new FrontDoor({ token: 'secret', port: 7788, hostNames: ['proxy.local:80'] }).originAllowed('http://proxy.local'), 'a named host at port 80 in front of another port');
   const req = (url: string, headers: Record<string, string>) => ({ url, headers }) as unknown as IncomingMessage;
   assert.is(door.authenticate(req('/api/v1/x', { authorization: 'Bearer secret' })), undefined);
   assert.is(door.authenticate(req('/api/v1/x', { cookie: 'a=b; octant_exec_session=secret' })), undefined);
