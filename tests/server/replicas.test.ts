@@ -12,6 +12,7 @@ import { startTcpCutter } from '../support/tcp-cutter.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+import { assertLiesHoldNothing } from './lying-acks.ts';
 
 const test = suite('replicas: one service from two servers', { deadlineMs: 120_000 });
 
@@ -211,5 +212,15 @@ test('a relay cut mid-stream reconnects and goes on where the page stopped, ever
     await sandbox.close();
   }
 });
+
+test('a page behind the relay that acks bytes it never read does not lift the holder\'s flow control', () =>
+  withTwoReplicas(async (a, b, pages) => {
+    const [flood] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['yes', '0123456789abcdef'] }, interactive: false });
+    const cheat = await StreamClient.open(b, { autoAck: false });
+    pages.push(cheat);
+    await cheat.attach(flood, { from: 0, ack: true });
+    await waitFor(() => cheat.received(flood) > 0, 'the first of `yes` through the relay', 10_000);
+    await assertLiesHoldNothing(cheat, flood, () => a.hub.stats(flood));
+  }));
 
 test.run();

@@ -2,9 +2,10 @@
 // for that terminal go to the holder over a replica-to-replica socket (the page's caller vouched
 // for with the shared key), and what comes back for it goes to the page unchanged. The holder
 // sees one more viewer, with the page's own acks, so flow control, reattach offsets and
-// read-only watching work as on the holder itself. A page that does not acknowledge (an API
-// client) is acknowledged for by the relay as the page's socket writes its bytes, so the holder
-// still never sends faster than that socket takes them. A page's terminal asks for its screen and
+// read-only watching work as on the holder itself; but an ack goes on only for bytes the page's
+// socket has written (a page that acks what it never read must not lift the holder's flow
+// control). A page that does not acknowledge (an API client) is acknowledged for by the relay as
+// the page's socket writes its bytes, so the holder never sends faster than that socket takes them. A page's terminal asks for its screen and
 // to be caught up with the screen when it lags as it would on the holder: both are passed on, and
 // the screen frames too, and a share viewer's rows of its terminal. One link per page socket and
 // holder. A link that drops is opened again and every terminal on it reattached where its bytes
@@ -40,9 +41,12 @@ interface Shown {
   offset: number;
   /** whether the page acknowledges what it drew itself (else the relay does, as its socket writes) */
   ack: boolean;
-  /** for the relay's acks: bytes given to the page's socket and not written yet, and written and not acknowledged */
+  /** bytes given to the page's socket and not written yet (on this link) */
   inFlight: number;
-  unacked: number;
+  /** bytes the page's socket has written, not yet acknowledged to the holder */
+  written: number;
+  /** bytes the page acknowledged, not yet passed on: only what its socket has written goes on */
+  claimed: number;
   /** the page asked for the screen, and no answer came yet */
   screen: boolean;
   /** bytes of the screen announced in `attached` not yet passed on */
@@ -77,7 +81,7 @@ class Link {
 
   attach(message: Extract<SessionMessage, { type: 'attach' }>): void {
     const { sessionId, from, ack } = message;
-    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, unacked: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen' });
+    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, written: 0, claimed: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen' });
     this.send(this.#attachMessage(sessionId), sessionId);
   }
 
@@ -113,7 +117,7 @@ class Link {
       if (this.#closed || ws !== this.#ws) return;
       clearInterval(this.#heartbeat);
       // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent meanwhile.
-      for (const shown of this.shown.values()) Object.assign(shown, { inFlight: 0, unacked: 0 });
+      for (const shown of this.shown.values()) Object.assign(shown, { inFlight: 0, written: 0, claimed: 0 });
       const attaches = [...this.shown.keys()].map((sessionId) => this.#attachMessage(sessionId));
       this.#queue = [...attaches, ...this.#queue];
       if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
@@ -143,7 +147,7 @@ class Link {
       // a screen stands for the bytes before its offset: it is not counted in them
       if (frame.kind === FrameKind.Screen) shown.screenDue = Math.max(0, shown.screenDue - frame.payload.length);
       else shown.offset += frame.payload.length;
-      this.page.sendFrame(data, shown.ack ? undefined : this.#ackWhenWritten(frame.sessionId, shown, frame.payload.length));
+      this.page.sendFrame(data, this.#whenWritten(frame.sessionId, shown, frame.payload.length));
       return;
     }
     let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number; session?: SessionRow };
@@ -169,19 +173,35 @@ class Link {
     if (this.shown.has(row?.sessionId) && !sees(this.page.caller, row.person)) this.page.send(message);
   }
 
-  /** For a page that sends no acks: acknowledges for it once its socket has written the bytes, a batch at a time. */
-  #ackWhenWritten(sessionId: string, shown: Shown, bytes: number): () => void {
+  /** The page acknowledged bytes: they go on to the holder as far as its socket has written them. */
+  pageAcked(sessionId: string, bytes: number): void {
+    const shown = this.shown.get(sessionId);
+    // while the link is down its acks count bytes of a link that is gone: the reattach starts anew
+    if (!shown?.ack || this.#ws?.readyState !== WebSocket.OPEN) return;
+    shown.claimed += bytes;
+    this.#passAcks(sessionId, shown);
+  }
+
+  /** Counts the bytes once the page's socket has written them, and passes on the acks they let go. */
+  #whenWritten(sessionId: string, shown: Shown, bytes: number): () => void {
     const ws = this.#ws;
     shown.inFlight += bytes;
     return () => {
       // An ack belongs to the link it counts for: after a reattach the holder starts counting anew.
       if (ws !== this.#ws) return;
       shown.inFlight -= bytes;
-      shown.unacked += bytes;
-      if (shown.unacked < ACK_EVERY_BYTES && shown.inFlight > 0) return;
-      if (ws?.readyState === WebSocket.OPEN) ws.send(JSON.stringify({ type: 'ack', sessionId, bytes: shown.unacked }));
-      shown.unacked = 0;
+      shown.written += bytes;
+      this.#passAcks(sessionId, shown);
     };
+  }
+
+  /** A page's acks up to what its socket wrote; for a page that sends none, what its socket wrote, a batch at a time. */
+  #passAcks(sessionId: string, shown: Shown): void {
+    const due = shown.ack ? Math.min(shown.written, shown.claimed) : shown.written;
+    if (due <= 0 || (!shown.ack && due < ACK_EVERY_BYTES && shown.inFlight > 0)) return;
+    shown.written -= due;
+    if (shown.ack) shown.claimed -= due;
+    if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify({ type: 'ack', sessionId, bytes: due }));
   }
 
   #lost(why: string): void {
@@ -203,8 +223,8 @@ export class Relay {
     const link = this.#link(page, holder);
     if (message.type === 'attach') return link.attach(message);
     if (message.type === 'detach') link.shown.delete(message.sessionId);
-    // A page that does not acknowledge has its acks made by the relay: its own would count twice.
-    if (message.type === 'ack' && link.shown.get(message.sessionId)?.ack === false) return;
+    // Acks go on as the page's socket writes (a page that does not acknowledge has them made there).
+    if (message.type === 'ack') return link.pageAcked(message.sessionId, message.bytes);
     link.send(JSON.stringify(message), message.sessionId);
   }
 
