@@ -17,7 +17,7 @@ export function commandNotFoundMessage(command: ExecCommand, tried: string[], co
     return `"${command.argv[0]}" was not found in container "${container}". Check the command's name, or open a shell to look around.`;
   }
   if (command.shell === 'auto') {
-    return `No shell found in container "${container}": tried ${tried.join(', ')}. The image may have no shell (distroless): run a specific command instead, or use Debug, which adds a debug container with a shell that sees this container's processes and files.`;
+    return `No shell found in container "${container}": tried ${tried.join(', ')}. The image may have no shell (distroless): run a specific command instead, or add a debug container (Debug on the page, octant-exec debug on the command line): it has a shell that sees this container's processes and files.`;
   }
   return `${command.shell} is not installed in container "${container}". Choose another shell, or Auto to try ${defaultAutoShells.join(' then ')}.`;
 }

@@ -249,7 +249,7 @@ export const terminalMachine = setup({
                 assign({
                   failure: ({ context }) => ({
                     reason: 'connection' as const,
-                    message: `The cluster did not start the exec within ${Math.round(context.connectTimeoutMs / 1000)} s. Check that the API server is reachable, then restart.`,
+                    message: `The cluster did not start the exec within ${Math.round(context.connectTimeoutMs / 1000)} s. Check that the API server is reachable, then try again.`,
                   }),
                 }),
                 report(({ context }) => ({ type: 'session.failed', sessionId: context.sessionId, failure: context.failure!, tried: triedSoFar(context) })),

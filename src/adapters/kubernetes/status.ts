@@ -53,7 +53,7 @@ export interface ExecFor {
 export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, execFor: ExecFor = {}): ExecFailure {
   const said = status.message ? ` The cluster said: ${status.message}` : '';
   if (httpCode === 401) {
-    return { reason: 'unauthorized', message: `The cluster did not accept your credentials (401 Unauthorized): they are missing, expired or invalid. Log in again or refresh your kubeconfig, check with "kubectl get pods", then restart.${said}` };
+    return { reason: 'unauthorized', message: `The cluster did not accept your credentials (401 Unauthorized): they are missing, expired or invalid. Log in again or refresh your kubeconfig, check with "kubectl get pods", then try again.${said}` };
   }
   if (httpCode === 403) {
     const refusal = impersonationRefusal(status);
@@ -67,7 +67,7 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
     return { reason: 'notFound', message: `${status.message ?? 'The pod or namespace was not found'}. It may have been deleted or renamed: refresh the pod list.` };
   }
   if (/container not found|is not running|is waiting to start|not running|completed pod|CrashLoopBackOff/i.test(status.message ?? '')) {
-    return { reason: 'containerNotRunning', message: `The container is not running, so nothing can be exec'd into it.${said} Wait for it to start (check its state and logs), then restart.` };
+    return { reason: 'containerNotRunning', message: `The container is not running, so nothing can be exec'd into it.${said} Wait for it to start (check its state and logs), then try again.` };
   }
   if (executableMissing.test(status.message ?? '')) return commandNotFound(status.message ?? '');
   return { reason: 'unknown', message: `The cluster refused the exec (HTTP ${httpCode}).${said}` };
@@ -77,7 +77,7 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
 export function failureFromNetwork(server: string, error: { code?: string; message?: string }): ExecFailure {
   return {
     reason: 'connection',
-    message: `Could not reach the cluster at ${server} (${error.code ?? error.message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then restart.`,
+    message: `Could not reach the cluster at ${server} (${error.code ?? error.message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then try again.`,
   };
 }
 
