@@ -10,9 +10,7 @@ import { UsageError } from '../usage.ts';
 import type { octantSpec } from './octant-spec.ts';
 import { octantPluginDirs } from './plugin-dir.ts';
 import { ForeignFile, installPlugin, uninstallPlugin } from './plugin-install.ts';
-
-/** Octant's own address by default (OCTANT_LISTENER_ADDR): the origin that frames the embed page. */
-const OCTANT_ORIGIN = 'http://127.0.0.1:7777';
+import { startSteps } from './start-steps.ts';
 
 export async function octantCommand({ values, subcommand, operands }: ParsedArgs<typeof octantSpec>): Promise<number> {
   if (operands.length) throw new UsageError(`octant ${subcommand} takes no arguments, not "${operands.join(' ').slice(0, 60)}"`);
@@ -40,14 +38,10 @@ async function install(dir: string, url: string, searched: string[]): Promise<nu
   }
   const built = await builtOutput<typeof import('../../../scripts/build-octant.ts')>('dist/octant/octant-exec.js', 'the Octant plugin', 'scripts/build-octant.ts', (m) => m.buildOctantPlugin(packagePath('dist/octant/octant-exec.js')));
   const { path, replaced } = installPlugin(dir, pluginWithUrl(readFileSync(built, 'utf8'), url), packageVersion());
-  const target = new URL(url);
-  const port = target.port || (target.protocol === 'https:' ? '443' : '80');
   const octant = searched.some((d) => resolve(d) === dir) ? 'octant' : `OCTANT_PLUGIN_PATH=${dir} octant`;
   console.log(`octant-exec: ${replaced ? 'replaced' : 'wrote'} ${path} (Octant's Exec tab, reaching octant-exec at ${url})
 To use it:
-  1. octant-exec --port ${port} --embed-origin ${OCTANT_ORIGIN}
-  2. open the URL it prints, once: that signs this browser in
-  3. ${octant}
+${startSteps(url, octant)}
 Then open a Pod in Octant and choose the Exec tab. \`octant-exec octant uninstall\` removes the plugin.`);
   return 0;
 }
