@@ -77,12 +77,12 @@ test('uninstall removes exactly its file, and says so when there is none', () =>
     assert.equal(uninstallPlugin(dir), { path, removed: false });
   }));
 
-test('the steps after an install: a local octant-exec started on the port of its address, one elsewhere told to let Octant frame it', () => {
+test('the steps after an install: a local octant-exec started on the port of its address, one elsewhere told to let Octant frame it from the same site', () => {
   assert.match(startSteps('http://127.0.0.1:7788', 'octant'), /^ {2}1\. octant-exec --port 7788 --embed-origin http:\/\/127\.0\.0\.1:7777\n {2}2\. open the URL it prints/);
   assert.match(startSteps('http://localhost', 'octant'), /octant-exec --port 80 /);
   const remote = startSteps('https://exec.example.com:8443/sub/', 'OCTANT_PLUGIN_PATH=/p octant');
   assert.not.match(remote, /--port/, 'no port to start a server on: it runs already');
-  assert.match(remote, /^ {2}1\. the octant-exec at https:\/\/exec\.example\.com:8443\/sub\/ must let Octant's page frame it: it runs with --embed-origin http:\/\/127\.0\.0\.1:7777/);
+  assert.match(remote, /^ {2}1\. the octant-exec at https:\/\/exec\.example\.com:8443\/sub\/ must run with --embed-origin http:\/\/127\.0\.0\.1:7777 .*same site as Octant.*run octant-exec here too/s);
   assert.match(remote, /\n {2}2\. open https:\/\/exec\.example\.com:8443\/sub\/ once in this browser and sign in\n {2}3\. OCTANT_PLUGIN_PATH=\/p octant$/);
 });
 
