@@ -47,6 +47,20 @@ test('a comma-injected group: two groups when the proxy says it, nothing at all 
   assert.is(forged.status, 401);
 });
 
+test("Unicode white space at a name's end is no HTTP padding: such a group is dropped (never the admins' group), such a user refused", async () => {
+  const utf8 = (text: string) => Buffer.from(text).toString('latin1'); // the proxy sends UTF-8
+  const seen = warnings.length;
+  const padded = await info({ 'X-Forwarded-User': 'mallory', 'X-Forwarded-Groups': utf8('\u00a0octant-admins,dev ,octant-admins\u3000') });
+  assert.is(padded.status, 200, padded.body);
+  assert.equal(padded.json.signedIn, { mode: 'proxy', user: 'mallory', groups: ['dev'], admin: false, signOut: null });
+  assert.is(warnings.slice(seen).filter((w) => /dropped the group .*octant-admins.* white space/.test(w)).length, 2, warnings.slice(seen).join('\n'));
+  for (const user of ['alice\u00a0', '\u2003alice']) {
+    const refused = await info({ 'X-Forwarded-User': utf8(user) });
+    assert.is(refused.status, 400, JSON.stringify(user));
+    assert.match(refused.json.error.message, /starts or ends with white space/);
+  }
+});
+
 test('the proxy without a user header: 401 that says so', async () => {
   const cases: Record<string, string>[] = [{}, { 'X-Forwarded-User': '  ' }, { 'X-Forwarded-Email': 'alice@example.com', 'X-Forwarded-Groups': 'dev' }];
   for (const headers of cases) {

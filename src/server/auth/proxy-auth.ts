@@ -46,21 +46,21 @@ export class ProxyAuthenticator implements Authenticator {
     }
     const user = single(req, USER_HEADER);
     if (user === 'repeated') return refused(400, 'The request carries X-Forwarded-User more than once: the proxy must send exactly one.');
-    if (user === undefined || user.trim() === '') {
+    if (user === undefined || httpTrim(user) === '') {
       return refused(401, 'The proxy did not say who you are (no X-Forwarded-User): sign in through the proxy again, or ask your admin to make it pass the user header (oauth2-proxy: --pass-user-headers).');
     }
     const email = single(req, EMAIL_HEADER);
     if (email === 'repeated') return refused(400, 'The request carries X-Forwarded-Email more than once: the proxy must send at most one.');
     // Not the user name (X-Forwarded-User is), but checked like it: a bad value means a broken or forged header.
-    const emailProblem = email === undefined ? undefined : nameProblem(email.trim());
+    const emailProblem = email === undefined ? undefined : nameProblem(httpTrim(email));
     if (emailProblem) return refused(400, `The e-mail address in X-Forwarded-Email ${emailProblem}.`);
     const groupsText = fromLatin1(req.headers[GROUPS_HEADER]);
     if (groupsText.length > MAX_GROUPS_HEADER) return refused(400, `X-Forwarded-Groups is longer than ${MAX_GROUPS_HEADER} characters.`);
     const groups = groupsText
       .split(',')
-      .map((group) => group.trim())
+      .map(httpTrim)
       .filter((group) => group !== '');
-    const person = this.#names.person(user.trim(), groups, { user: 'X-Forwarded-User', groups: 'X-Forwarded-Groups' });
+    const person = this.#names.person(httpTrim(user), groups, { user: 'X-Forwarded-User', groups: 'X-Forwarded-Groups' });
     if ('problem' in person) {
       if (person.reserved) return refused(403, `${person.problem} Ask your admin to check the proxy's user header, or --proxy-username-prefix.`);
       return refused(400, `${person.problem} Ask your admin to check the proxy's user and group headers.`);
@@ -83,6 +83,15 @@ function single(req: IncomingMessage, name: string): string | undefined | 'repea
   for (let i = 0; i < req.rawHeaders.length; i += 2) if (req.rawHeaders[i].toLowerCase() === name) count++;
   if (count > 1) return 'repeated';
   return count === 0 ? undefined : fromLatin1(req.headers[name]);
+}
+
+/**
+ * The spaces and tabs HTTP puts around a value and after a list's commas, and no other: String's
+ * trim() also strips Unicode spaces (U+00A0, U+3000…), which would make "\u00a0octant-admins" the
+ * admins' group, where a name that starts or ends with white space is refused (asserted-person.ts).
+ */
+function httpTrim(text: string): string {
+  return text.replace(/^[ \t]+|[ \t]+$/g, '');
 }
 
 /** Node reads header bytes as Latin-1; proxies send names as UTF-8 (josé arrives as josÃ©). */
