@@ -106,15 +106,18 @@ test('a replayed callback finds no flow; a replayed code in a new sign-in is ref
   assert.not.ok(warnings.some((w) => w.includes(url.searchParams.get('code')!)), 'the code is not logged');
 });
 
-test('a state that is not this browser\'s, a callback without the flow cookie, a provider that says no: refused', async () => {
+test('a state that is not this browser\'s (refused, and its own sign-in goes on), a callback without the flow cookie, a provider that says no: refused', async () => {
   const { appJar, start } = await idp.begin();
   const url = await idp.atProvider(String(start.headers.location), 'alice');
   const forged = new URL(url);
   forged.searchParams.set('state', 'x'.repeat(43));
   const mismatch = await idp.callback(forged, appJar);
   assert.is(mismatch.status, 400);
-  assert.match(mismatch.body, /does not belong to the sign-in this browser started \(state\)/);
-  assert.is((await idp.callback(url, appJar)).status, 400, 'the flow was used up by the failed attempt');
+  assert.match(mismatch.body, /does not belong to the sign-in this browser has under way \(state\)/);
+  assert.not.ok(mismatch.cookies.some((c) => c.includes('Max-Age=0')), 'the flow cookie is kept');
+  const own = await idp.callback(url, appJar);
+  assert.is(own.status, 200, 'a forged link (or another tab) does not end the sign-in under way');
+  assert.ok(own.cookies.some((c) => /^octant_exec_session=[^;]/.test(c)));
   const other = await idp.begin();
   const elsewhere = await idp.atProvider(String(other.start.headers.location), 'alice');
   assert.is((await idp.callback(elsewhere, new Jar())).status, 400, 'another browser (no flow cookie)');

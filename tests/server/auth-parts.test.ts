@@ -172,36 +172,39 @@ test('the sign-in form token: valid only with the cookie it was made for, from t
   assert.not.ok(forms.valid(cookie, ''));
 });
 
-test('OIDC flows: one use, bound to the flow cookie, gone after 10 minutes', () => {
+test('OIDC flows: one use, bound to the flow cookie and its state, gone after 10 minutes; another state leaves it', () => {
   let clock = 0;
   const flows = new MemoryFlows(() => clock);
   const { cookie, flow, challenge } = flows.begin('/sessions');
   assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
   assert.not.equal(flow.state, flow.nonce);
-  assert.is(flows.take('another-cookie'), undefined);
-  assert.equal(flows.take(cookie), flow);
-  assert.is(flows.take(cookie), undefined, 'one use');
+  assert.is(flows.take('another-cookie', flow.state), undefined);
+  assert.is(flows.take(cookie, 'x'.repeat(43)), 'otherState', "another tab's answer, or a forged link");
+  assert.equal(flows.take(cookie, flow.state), flow, 'still there for its own answer');
+  assert.is(flows.take(cookie, flow.state), undefined, 'one use');
   const late = flows.begin('/');
   clock = FLOW_MS;
-  assert.is(flows.take(late.cookie), undefined);
+  assert.is(flows.take(late.cookie, late.flow.state), undefined);
 });
 
-test('signed OIDC flows: any replica with the key takes the cookie, each once; another key, a change or 10 minutes, none', () => {
+test('signed OIDC flows: any replica with the key takes the cookie, each once; another key, a change or 10 minutes, none; another state leaves it', () => {
   let clock = 0;
   const key = new Uint8Array(32).fill(3);
   const here = new SignedFlows(key, () => clock);
   const there = new SignedFlows(key, () => clock);
   const { cookie, flow, challenge } = here.begin('/sessions');
   assert.match(challenge, /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(there.take(cookie), flow, 'another replica with the key');
-  assert.is(there.take(cookie), undefined, 'one use there');
-  assert.equal(here.take(cookie), flow, 'unused here yet: the provider stops that replay (its code is used)');
-  assert.is(new SignedFlows(new Uint8Array(32).fill(4), () => clock).take(here.begin('/').cookie), undefined, 'another key');
-  assert.is(here.take(undefined), undefined);
-  assert.is(here.take('f1.e30.' + 'A'.repeat(43)), undefined, 'a MAC that does not match');
+  assert.is(there.take(cookie, 'x'.repeat(43)), 'otherState');
+  assert.equal(there.take(cookie, flow.state), flow, 'another replica with the key, after an answer with another state');
+  assert.is(there.take(cookie, flow.state), undefined, 'one use there');
+  assert.equal(here.take(cookie, flow.state), flow, 'unused here yet: the provider stops that replay (its code is used)');
+  const other = here.begin('/');
+  assert.is(new SignedFlows(new Uint8Array(32).fill(4), () => clock).take(other.cookie, other.flow.state), undefined, 'another key');
+  assert.is(here.take(undefined, flow.state), undefined);
+  assert.is(here.take('f1.e30.' + 'A'.repeat(43), flow.state), undefined, 'a MAC that does not match');
   const late = here.begin('/');
   clock = FLOW_MS;
-  assert.is(there.take(late.cookie), undefined, 'expired');
+  assert.is(there.take(late.cookie, late.flow.state), undefined, 'expired');
 });
 
 test('used states: each once until its flow expires, and a bounded memory', () => {
@@ -242,12 +245,12 @@ test('OIDC flows: one address flooding sign-ins ends only its own; the whole sta
   const first = flows.begin('/', '10.0.0.1');
   for (let i = 0; i < 2000; i++) flows.begin('/', i % 2 ? '10.0.0.1' : '::ffff:10.0.0.1');
   assert.is(flows.size, MAX_FLOWS_PER_PEER + 1);
-  assert.ok(flows.take(bob.cookie), "another address's sign-in is still there");
-  assert.is(flows.take(first.cookie), undefined, "the flooder's oldest went");
+  assert.ok(flows.take(bob.cookie, bob.flow.state), "another address's sign-in is still there");
+  assert.is(flows.take(first.cookie, first.flow.state), undefined, "the flooder's oldest went");
   const carol = flows.begin('/', 'fd00::1');
   for (let i = 0; i < MAX_FLOWS; i++) flows.begin('/', `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
   assert.is(flows.size, MAX_FLOWS, 'at most MAX_FLOWS in all');
-  assert.is(flows.take(carol.cookie), undefined, 'past the ceiling the oldest goes, whoever began it');
+  assert.is(flows.take(carol.cookie, carol.flow.state), undefined, 'past the ceiling the oldest goes, whoever began it');
   clock = FLOW_MS;
   flows.begin('/', '10.0.0.9');
   assert.is(flows.size, 1, 'expired flows are let go');

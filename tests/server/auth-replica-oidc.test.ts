@@ -74,7 +74,7 @@ test("another sign-in's flow cookie, a changed one, one from another key, none: 
   const other = await toProvider();
   const mismatch = await callbackAt(b, mine.url, other.flowJar.header());
   assert.is(mismatch.status, 400, mismatch.body);
-  assert.match(mismatch.body, /does not belong to the sign-in this browser started \(state\)/);
+  assert.match(mismatch.body, /does not belong to the sign-in this browser has under way \(state\)/);
 
   const fresh = await toProvider();
   const value = fresh.flowJar.get('octant_exec_oidc')!;

@@ -9,6 +9,7 @@
 import { createHash } from 'node:crypto';
 import { FLOW_MS, freshFlow, random, type Flow, type OidcFlows } from './oidc-flows.ts';
 import { peerKey } from './peer-limits.ts';
+import { sameSecret } from '../security.ts';
 
 /** A team behind one NAT address signing in at nine: generous, as flows end as soon as people are back. */
 export const MAX_FLOWS_PER_PEER = 50;
@@ -45,10 +46,11 @@ export class MemoryFlows implements OidcFlows {
     return { cookie, flow, challenge };
   }
 
-  take(cookie: string | undefined): Flow | undefined {
+  take(cookie: string | undefined, state: string): Flow | 'otherState' | undefined {
     if (!cookie) return undefined;
     const key = digest(cookie);
     const flow = this.#flows.get(key)?.flow;
+    if (flow && flow.expiresAt > this.now() && !sameSecret(state, flow.state)) return 'otherState';
     this.#delete(key);
     return flow && flow.expiresAt > this.now() ? flow : undefined;
   }

@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
-import { sameSecret, cookieValue, type FrontDoor } from '../security.ts';
+import { cookieValue, type FrontDoor } from '../security.ts';
 import type { Authenticator, Verdict } from './authenticator.ts';
 import { sendContinue, sendMessage } from './auth-pages.ts';
 import { localPath } from './local-path.ts';
@@ -167,14 +167,15 @@ export class OidcAuthenticator implements Authenticator {
     const named = flowCookie(this.options.secure);
     const dropFlow = clearCookie(named.name, { path: named.path, sameSite: 'Lax', secure: this.options.secure });
     const again = { href: SIGN_IN_PATH, text: 'Sign in again' };
-    const refuse = (status: number, sentence: string) => {
+    const refuse = (status: number, sentence: string, keepFlow = false) => {
       this.options.warn(`oidc sign-in refused: ${sentence}`);
-      sendMessage(res, status, 'Sign-in failed', sentence, again, { 'Set-Cookie': dropFlow });
+      sendMessage(res, status, 'Sign-in failed', sentence, again, keepFlow ? {} : { 'Set-Cookie': dropFlow });
     };
-    const flow = this.#flows.take(cookieValue(req.headers.cookie, named.name));
-    if (!flow) return refuse(400, 'This sign-in has expired, was finished already, or was started in another browser: sign in again.');
     const params = url.searchParams;
-    if (!sameSecret(params.get('state') ?? '', flow.state)) return refuse(400, 'The answer from the identity provider does not belong to the sign-in this browser started (state): sign in again.');
+    const flow = this.#flows.take(cookieValue(req.headers.cookie, named.name), params.get('state') ?? '');
+    // the sign-in under way (its flow, and its cookie) stays for the answer that is its own
+    if (flow === 'otherState') return refuse(400, 'The answer from the identity provider does not belong to the sign-in this browser has under way (state): finish that one, or sign in again.', true);
+    if (!flow) return refuse(400, 'This sign-in has expired, was finished already, or was started in another browser: sign in again.');
     const iss = params.get('iss'); // RFC 9207: which provider answered, against mix-ups
     if (iss !== null && iss !== this.options.issuer) return refuse(400, 'The answer came from another identity provider than --oidc-issuer.');
     const error = params.get('error');

@@ -2,8 +2,10 @@
 // Each gets, at its start, a state (ties the provider's answer to this sign-in), a nonce (ties the
 // ID token to it) and a PKCE verifier (only this server can trade the code: RFC 7636, S256), and
 // is bound to the browser that started it by a flow cookie: an answer arriving in another browser,
-// or a second time, finds no flow. A flow is taken whole at the callback, whatever comes of it:
-// one use only.
+// or a second time, finds no flow. A flow is taken whole at the callback that brings its state,
+// whatever comes of it: one use only. An answer with another state (another tab's sign-in, whose
+// flow cookie this one replaced; a forged link to the callback) leaves it as it was: anyone could
+// send a browser there, and must not thereby end the sign-in it has under way.
 //
 // Where a flow waits is chosen at start (choose-authenticator.ts): in this process's memory, the
 // cookie a random id (memory-flows.ts); or, with a session key, in the cookie itself, signed, so
@@ -24,8 +26,11 @@ export interface Flow {
 export interface OidcFlows {
   /** A new flow; `cookie` is for the flow cookie, `challenge` for the authorization request. */
   begin(then: string, address?: string): { cookie: string; flow: Flow; challenge: string };
-  /** The flow behind the browser's flow cookie, used up (one use); undefined when there is none, it was used or it expired. */
-  take(cookie: string | undefined): Flow | undefined;
+  /**
+   * The flow behind the browser's flow cookie, used up (one use), when `state` is its state;
+   * 'otherState', and left as it was, when it is not; undefined when there is none, it was used or it expired.
+   */
+  take(cookie: string | undefined, state: string): Flow | 'otherState' | undefined;
 }
 
 /** A flow's secrets, fresh: 256 bits each, base64url (43 characters, what PKCE asks of a verifier: 43–128). */

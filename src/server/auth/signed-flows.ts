@@ -19,6 +19,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { FLOW_MS, freshFlow, type Flow, type OidcFlows } from './oidc-flows.ts';
 import { UsedStates } from './used-states.ts';
 import { fromBase64urlJson, toBase64urlJson } from './base64url-json.ts';
+import { sameSecret } from '../security.ts';
 
 const VERSION = 'f1';
 /** `then` is at most 1000 characters (local-path.ts): a real flow cookie is well under this. */
@@ -53,10 +54,11 @@ export class SignedFlows implements OidcFlows {
     return { cookie: `${signed}.${this.#mac(signed).toString('base64url')}`, flow, challenge };
   }
 
-  take(cookie: string | undefined): Flow | undefined {
+  take(cookie: string | undefined, state: string): Flow | 'otherState' | undefined {
     const flow = cookie ? this.#open(cookie) : undefined;
-    if (!flow || !(this.now() < flow.expiresAt) || !this.#used.use(flow.state, flow.expiresAt)) return undefined;
-    return flow;
+    if (!flow || !(this.now() < flow.expiresAt)) return undefined;
+    if (!sameSecret(state, flow.state)) return 'otherState';
+    return this.#used.use(flow.state, flow.expiresAt) ? flow : undefined;
   }
 
   /** The flow in a cookie this key signed; anything else (changed, cut, another key or version) is none. */
