@@ -20,6 +20,12 @@ export interface Caller {
    * shared view's
    */
   share?: { shareId: string };
+  /**
+   * how long a socket it opens holds it to be this person with these rights: then it is closed, and
+   * the page, connecting again, is asked who it is again. For a mode whose word no session ends
+   * (proxy: each request carries it); absent: the socket keeps it until it closes or its session ends.
+   */
+  socketLifetimeMs?: number;
 }
 
 export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };

@@ -63,6 +63,8 @@ interface Connection extends HubSocket {
   latest: Map<string, ServerMessage | undefined>;
   /** a binary frame of its is being handled: a refusal of it costs a message of the rate, as a control message's does */
   inBinary: boolean;
+  /** closes it once its caller's word no longer holds (Caller.socketLifetimeMs) */
+  aged?: ReturnType<typeof setTimeout>;
 }
 
 export class HubSockets {
@@ -153,6 +155,10 @@ export class HubSockets {
       },
     };
     this.#connections.add(connection);
+    if (caller.socketLifetimeMs !== undefined) {
+      connection.aged = setTimeout(() => ws.close(1008, 'who you are is asked again: connect again'), caller.socketLifetimeMs);
+      (connection.aged as { unref?: () => void }).unref?.();
+    }
     ws.on('pong', () => connection.heartbeat.heard());
     ws.on('message', (data, isBinary) => {
       connection.heartbeat.heard();
@@ -211,6 +217,7 @@ export class HubSockets {
 
   #disconnect(connection: Connection): void {
     connection.heartbeat.stop();
+    clearTimeout(connection.aged);
     if (this.#connections.delete(connection)) this.handlers.disconnected(connection);
   }
 }

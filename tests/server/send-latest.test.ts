@@ -3,55 +3,27 @@
 // each of which would wait in the server's memory. Other messages keep every one, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import http from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-import WebSocket from 'ws';
-import { HubSockets, type HubSocket } from '../../src/server/hub-sockets.ts';
-import { hubOptions } from '../../src/server/hub-options.ts';
-import { LOCAL_CALLER } from '../../src/server/caller.ts';
 import type { ServerMessage } from '../../src/protocol/socket-messages.ts';
+import { LOCAL_CALLER } from '../../src/server/caller.ts';
 import { waitFor } from '../support/wait.ts';
+import { clientTcp, openSocketPair } from './hub-socket-pair.ts';
 
-/** A hub socket and a client for it, whose reading the test holds. */
-async function openPair(): Promise<{ socket: HubSocket; client: WebSocket; received: ServerMessage[]; close(): Promise<void> }> {
-  let connected: (socket: HubSocket) => void = () => {};
-  const opened = new Promise<HubSocket>((resolve) => (connected = resolve));
-  // large bounds: this test holds the client's reading on purpose
-  const sockets = new HubSockets(hubOptions({ maxUnreadMessages: 256 << 20 }), { connected, binary: () => {}, control: () => {}, disconnected: () => {} });
-  const server = http.createServer();
-  server.on('upgrade', (req, tcp, head) => sockets.handleUpgrade(req, tcp, head, LOCAL_CALLER));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}/`);
-  const received: ServerMessage[] = [];
-  client.on('message', (data, isBinary) => !isBinary && received.push(JSON.parse(String(data))));
-  client.on('error', () => {});
-  const [socket] = await Promise.all([opened, new Promise((resolve) => client.once('open', resolve))]);
-  return {
-    socket,
-    client,
-    received,
-    close: async () => {
-      client.terminate();
-      sockets.close();
-      await new Promise((resolve) => server.close(resolve));
-    },
-  };
-}
+// large bounds: this test holds the client's reading on purpose
+const openPair = () => openSocketPair(LOCAL_CALLER, { maxUnreadMessages: 256 << 20 });
 
 const podList = (n: number): ServerMessage => ({ type: 'pods', namespace: 'default', pods: Array.from({ length: n }, (_, i) => ({ name: `web-${i}` })) as never });
-const tcp = (client: WebSocket) => (client as unknown as { _socket: Socket })._socket;
 
 test('while a pod list waits unwritten, later lists replace each other: the page gets the one in flight and the newest', async () => {
   const pair = await openPair();
   try {
-    tcp(pair.client).pause();
+    clientTcp(pair.client).pause();
     // the socket's buffers full: what is sent now waits in the server
     pair.socket.send({ type: 'error', code: 'badMessage', message: 'x'.repeat(16 << 20) });
     for (let n = 1; n <= 50; n++) pair.socket.sendLatest('pods default', podList(n));
     pair.socket.sendLatest('alerts', { type: 'alerts', alerts: [] });
     pair.socket.send({ type: 'pong', id: 1 });
     pair.socket.send({ type: 'pong', id: 2 });
-    tcp(pair.client).resume();
+    clientTcp(pair.client).resume();
     await waitFor(() => lastPods(pair.received) === 50 && pair.received.some((m) => m.type === 'pong' && m.id === 2), 'the newest pod list and the last pong', 20_000);
     const lists = pair.received.filter((m) => m.type === 'pods').map(countPods);
     assert.equal(lists, [1, 50], 'the list in flight, then the newest');

@@ -17,6 +17,7 @@ import type { IncomingMessage } from 'node:http';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { refused, type Authenticator, type Verdict } from './authenticator.ts';
 import { nameProblem } from './person-names.ts';
+import { SESSION_MS } from './sessions.ts';
 import { teamCaller } from './team-caller.ts';
 import type { TrustedPeers } from './trusted-peers.ts';
 
@@ -65,7 +66,8 @@ export class ProxyAuthenticator implements Authenticator {
       if (person.reserved) return refused(403, `${person.problem} Ask your admin to check the proxy's user header, or --proxy-username-prefix.`);
       return refused(400, `${person.problem} Ask your admin to check the proxy's user and group headers.`);
     }
-    return { caller: teamCaller('proxy', person, this.adminGroups, null) };
+    // a socket has the proxy's word only once, at its upgrade: it is asked again after a sign-in's length, as other modes' sessions end
+    return { caller: { ...teamCaller('proxy', person, this.adminGroups, null), socketLifetimeMs: SESSION_MS } };
   }
 
   async route(): Promise<boolean> {
