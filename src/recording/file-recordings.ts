@@ -51,7 +51,7 @@ export class FileRecordings implements RecordingStorage {
   async read(name: string, maxBytes: number): Promise<ReadCast | undefined> {
     if (!NAME.test(name)) return undefined;
     for (const path of [`${this.#path(name)}.gz`, this.#path(name)]) {
-      if (statSync(path, { throwIfNoEntry: false })?.isFile()) return readCast(path, maxBytes);
+      if (isFile(path)) return readCast(path, maxBytes);
     }
     return undefined;
   }
@@ -82,5 +82,15 @@ export class FileRecordings implements RecordingStorage {
   #path(name: string): string {
     if (!NAME.test(name)) throw new Error(`"${name.slice(0, 100)}" is not a recording's name`);
     return join(this.dir, name);
+  }
+}
+
+/** Whether a regular file is there: not when nothing is, or a file stands where the folder should be. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'ENOTDIR') return false;
+    throw error;
   }
 }

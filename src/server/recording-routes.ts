@@ -38,12 +38,14 @@ export async function sendRecording(system: ExecSystem, recorder: Recorder, call
   await readTurns.take(readerKey(caller), async () => {
     let cast;
     try {
-      cast = await recorder.read(file, recorder.policy.maxBytes + READ_SLACK_BYTES);
+      // the limit it was written under, which may have been larger than today's
+      cast = await recorder.read(file, Math.max(recorder.policy.maxBytes, record.recording!.bytes ?? 0) + READ_SLACK_BYTES);
     } catch (error) {
       if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} ${recorder.storage.where(file)}`);
       throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
     }
     if (!cast && replicas && !recorder.storage.shared) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording kept in files stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
+    if (!cast && record.recording!.stopped === 'failed' && !record.recording!.bytes) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} failed as it began, so nothing was kept (the server's log says why): restart the terminal to record it again.`);
     if (!cast) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or it was deleted).`);
     try {
       const gzip = cast.gzipped && acceptsGzip(req.headers['accept-encoding']);
@@ -72,7 +74,7 @@ function recordedRun(system: ExecSystem, caller: Caller, sessionId: string, url:
   if (records.length === 0) throw new HttpError(404, `There is no terminal "${sessionId.slice(0, 64)}" with recordings you may see.`);
   const run = runText === null ? undefined : Number(runText);
   const record = records.filter((r) => r.recording && (run === undefined || r.run === run)).at(-1);
-  if (!record) throw new HttpError(404, `${run === undefined ? 'No run' : `Run ${run}`} of terminal ${sessionId} was recorded (the audit trail lists the recorded runs).`);
+  if (!record) throw new HttpError(404, `${run === undefined ? 'No run' : `Run ${run}`} of terminal ${sessionId} was${run === undefined ? '' : ' not'} recorded (the audit trail lists the recorded runs).`);
   return record;
 }
 

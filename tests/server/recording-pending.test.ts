@@ -42,6 +42,9 @@ test('a recordings directory that refuses the file: still "pending" at once, the
     const recording = await waitFor(async () => ((await sessionState(app, id))?.recording?.stopped ? (await sessionState(app, id))!.recording : undefined), 'the failure in the row', 15_000);
     assert.equal({ on: recording.on, stopped: recording.stopped }, { on: false, stopped: 'failed' });
     assert.ok(['interactive', 'idle'].includes((await sessionState(app, id))!.state), 'the terminal goes on unrecorded');
+    const asked = await call(app, `/api/v1/sessions/${id}/recording?run=1`);
+    assert.is(asked.status, 410);
+    assert.match(asked.json.error.message, 'failed as it began, so nothing was kept', 'not "gone": there never was one');
   } finally {
     rmSync(dir, { force: true });
     mkdirSync(dir, { mode: 0o700 });

@@ -195,7 +195,9 @@ test('a cast damaged on the disk: what can be read, said so in a header; nothing
   const gone = await call(app, `/api/v1/sessions/${id}/recording?run=1`);
   assert.is(gone.status, 410);
   assert.match(gone.json.error.message, 'is gone from the server (retention removed it');
-  assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=2`)).status, 404);
+  const unrecorded = await call(app, `/api/v1/sessions/${id}/recording?run=2`);
+  assert.is(unrecorded.status, 404);
+  assert.match(unrecorded.json.error.message, `Run 2 of terminal ${id} was not recorded`);
   assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=x`)).status, 400);
   assert.is((await call(app, '/api/v1/sessions/nope/recording')).status, 404);
 });

@@ -78,7 +78,7 @@ export class ShareLinkAuthenticator implements Authenticator {
       return true;
     }
     const row = this.system.shares.byId[id];
-    if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, or not from this server): ask the owner to send it again.');
+    if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, not from this server, or its terminal was closed): ask the owner to send it again.');
     const end = shareEnd(row, { share: { shareId: id } }, this.now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
     if (row.cookieHash !== undefined) throw new HttpError(409, ALREADY_OPENED);
