@@ -79,14 +79,15 @@ test('a pod with a native sidecar: kinds and states shown; "Shell in all contain
   await waitForRow(page, /^sidecar-5$/);
 });
 
-test('a one-shot command runs without a TTY and the page shows it as a command, not interactive', async () => {
+test('a one-shot command runs without a TTY and the page shows it as a command, not interactive, its tab naming it as typed', async () => {
   await openPod('shells');
   await button('Exec').click();
   const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
   await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill(`sh -c 'tty; test -t 0 && echo IN-TTY || echo IN-NOTTY'`);
   await dialog.getByRole('checkbox', { name: 'Interactive', exact: true }).uncheck();
   await dialog.getByRole('button', { name: 'Run' }).click();
-  const name = 'shells: sh -c tty; test -t 0 && echo IN-TTY || echo IN-NOTTY';
+  // named as typed: the quotes that make the script one word stay
+  const name = `shells: sh -c 'tty; test -t 0 && echo IN-TTY || echo IN-NOTTY'`;
   await waitForText(badgeOf(name), /^exited 0$/);
   const bar = page.locator('[role=tabpanel] .panel-bar');
   assert.is(await bar.locator('.argv').innerText(), `sh -c 'tty; test -t 0 && echo IN-TTY || echo IN-NOTTY'`);

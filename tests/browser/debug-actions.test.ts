@@ -1,7 +1,8 @@
 // Debug, Attach and Debug copy in a real Chromium against the server and the sandbox: a shell-less
 // container's failed Shell offers Debug, whose tab is a busybox shell seeing the target's files;
 // Attach appears only for a container whose spec has stdin and reaches its main process; Debug
-// copy of a crash-looping pod opens a shell in a copy the tab calls a COPY, deleted on close.
+// copy of a crash-looping pod opens a shell in a copy the tab calls a COPY, deleted on close. A
+// debug container's row claims no readiness; a crash-looping pod's advice names only Debug copy.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -56,6 +57,18 @@ test('the Debug button on a container row opens another debug tab in the same de
   await waitForText(page.getByTestId('debug-note'), new RegExp(first.match(/debugger-[a-z0-9]{5}/)![0]), 30_000);
 });
 
+test("a running debug container's row claims no readiness: Kubernetes has none for debug containers", async () => {
+  const row = page.getByRole('table', { name: 'Containers' }).locator('tbody tr').filter({ has: page.locator('.tag', { hasText: /^debug$/ }) });
+  const cells = row.locator('td');
+  assert.match(await cells.nth(0).innerText(), /^debugger-[a-z0-9]{5}/);
+  await waitForText(cells.nth(1), /^running$/);
+  const ready = cells.nth(2);
+  assert.is((await ready.innerText()).trim(), 'n/a');
+  assert.match((await ready.locator('[title]').getAttribute('title')) ?? '', /no readiness/);
+  // the container it debugs keeps its own
+  assert.is((await page.getByRole('table', { name: 'Containers' }).locator('tbody tr').filter({ hasText: /^app/ }).locator('td').nth(2).innerText()).trim(), 'yes');
+});
+
 test('Attach is offered only where the spec has stdin; it reaches the main process, and closing the tab leaves it running', async () => {
   await openPod('web');
   assert.is(await page.getByRole('button', { name: /^Attach to / }).count(), 0, 'web has no container with stdin');
@@ -71,6 +84,15 @@ test('Attach is offered only where the spec has stdin; it reaches the main proce
   await waitForText(badgeOf('console: Attach'), /^live$/);
   await page.keyboard.type('echo again-$((6*7))\r');
   await waitForRow(page, /^again-42$/);
+});
+
+test('a crash-looping pod: Shell is off, and the advice names only the way in that works (Debug copy), not Shell or Exec', async () => {
+  await openPod('crashloop');
+  assert.ok(await page.getByRole('button', { name: 'Shell', exact: true }).isDisabled());
+  const advice = await page.locator('.empty-terminals').innerText();
+  assert.is(advice, 'No terminals in this pod yet: use Debug copy.');
+  const hint = await page.locator('.hint').innerText();
+  assert.is(hint, 'The default container app is waiting: CrashLoopBackOff: Shell is off; use Debug copy for a shell in a copy of this pod.');
 });
 
 test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop, and closing it deletes the copy', async () => {

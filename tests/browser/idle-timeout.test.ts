@@ -1,6 +1,7 @@
 // A short idle timeout in the browser: the terminal ends, an alert names the tab, pod and
 // container, the tab says "timed out", the text stays on screen read-only, and Restart brings it
-// back (and retires the alert). Several alerts go at once with "Dismiss all".
+// back (and retires the alert). Several alerts go at once with "Dismiss all". The Inspector says
+// "timed out" in words, as the tab does.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
@@ -57,6 +58,22 @@ test('several alerts go at once with "Dismiss all"', async () => {
   await page.getByRole('button', { name: 'Dismiss all' }).click();
   await page.getByRole('alert').first().waitFor({ state: 'detached' });
   assert.is(await page.getByRole('button', { name: 'Dismiss all' }).count(), 0);
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test("the Inspector's replayed session list says a timed-out terminal 'timed out', and why, as its tab does", async () => {
+  const { page } = b;
+  await page.getByRole('link', { name: 'Inspector', exact: true }).click();
+  const events = page.getByRole('list', { name: 'Events, newest first' });
+  await waitForText(events, /session\.timedOut/);
+  // newest first: after it, both shells of the test before have timed out
+  await events.getByRole('button', { name: /session\.timedOut/ }).first().click();
+  const replay = page.getByRole('table', { name: 'Session list at the chosen event' });
+  await waitForText(replay, /timed out/);
+  const states = await replay.locator('tbody td:nth-child(4)').allInnerTexts();
+  assert.is(states.length, 2, JSON.stringify(states));
+  for (const state of states) assert.match(state, /^timed out No activity for 2 s: the exec was ended/, JSON.stringify(states));
+  assert.not.match(await replay.innerText(), /timedOut/);
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
 

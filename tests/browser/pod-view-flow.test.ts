@@ -115,7 +115,7 @@ test('a command with quotes runs as argv; exit 42 shows on the tab and on the Te
   const dialog = await execDialog({ command: `sh -c 'exit 42'` });
   await waitForText(dialog.locator('#exec-command-argv'), /\["sh", "-c", "exit 42"\]/);
   await dialog.getByRole('button', { name: 'Run' }).click();
-  await waitForText(badgeOf('nginx: sh -c exit 42'), /^exited 42$/);
+  await waitForText(badgeOf("nginx: sh -c 'exit 42'"), /^exited 42$/);
   await page.getByRole('link', { name: 'Terminals', exact: true }).click();
   const row = page.locator('tbody tr', { hasText: "sh -c 'exit 42'" });
   await waitForText(row, /exited 42/);
@@ -126,10 +126,10 @@ test('a command with quotes runs as argv; exit 42 shows on the tab and on the Te
 
 test('closing a tab ends it and it leaves the Terminals page', async () => {
   await page.locator('tbody tr', { hasText: "sh -c 'exit 42'" }).getByRole('button', { name: 'Open' }).click();
-  await tab('nginx: sh -c exit 42').waitFor();
-  assert.is(await tab('nginx: sh -c exit 42').getAttribute('aria-selected'), 'true');
-  await page.locator('.tab', { has: tab('nginx: sh -c exit 42') }).getByRole('button', { name: 'Close terminal' }).click();
-  await tab('nginx: sh -c exit 42').waitFor({ state: 'detached' });
+  await tab("nginx: sh -c 'exit 42'").waitFor();
+  assert.is(await tab("nginx: sh -c 'exit 42'").getAttribute('aria-selected'), 'true');
+  await page.locator('.tab', { has: tab("nginx: sh -c 'exit 42'") }).getByRole('button', { name: 'Close terminal' }).click();
+  await tab("nginx: sh -c 'exit 42'").waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'Terminals', exact: true }).click();
   await page.locator('tbody tr').nth(2).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);

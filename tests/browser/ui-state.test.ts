@@ -4,7 +4,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
-import { applyServerMessage, badge, initialState, restartOffReason, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
+import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
+import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
@@ -40,6 +41,37 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   const failed = badge(row({ state: 'failed', failure: { reason: 'forbidden', message: 'needs create on pods/exec' } }));
   assert.equal([failed.text, failed.detail], ['failed', 'needs create on pods/exec']);
   assert.is(tabName(row({ label: 'sh -c exit 42' })), 'nginx: sh -c exit 42');
+});
+
+test('a tab names a command as it would be typed: the quoting that keeps a word whole stays, and splits back into the same argv', () => {
+  const typed = `sh -c "echo a b" "it's" ''`;
+  const { argv } = splitCommandLine(typed) as { argv: string[] };
+  // the label the server's list gives it joins the words with spaces, as 0.1.0 showed it
+  const name = tabName(row({ command: { argv }, label: argv.join(' ') }));
+  assert.is(name, `nginx: sh -c 'echo a b' 'it'\\''s' ''`);
+  assert.equal(splitCommandLine(name.slice('nginx: '.length)), { argv });
+  assert.is(tabName(row({ command: { argv: ['top', '-d', '30'] }, label: 'top -d 30' })), 'nginx: top -d 30', 'nothing to quote: as typed');
+  assert.is(tabName(row({ command: { shell: 'auto' }, label: 'shell' })), 'nginx: shell');
+  assert.is(tabName(row({ command: { argv: ['sh', '-c', 'x y'] }, label: 'sh -c x y', mode: { kind: 'copy', source: 'crashloop' } })), `nginx: COPY of crashloop: sh -c 'x y'`);
+});
+
+test('once octant-exec no longer accepts the page, its running terminals show disconnected with why, and Restart is off; ended ones keep how they ended', () => {
+  let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
+  const live = row({ sessionId: 't1' });
+  const idle = row({ sessionId: 't2', state: 'idle' });
+  const exited = row({ sessionId: 't3', state: 'exited', exitCode: 0 });
+  state = { ...state, sessions: { order: ['t1', 't2', 't3'], byId: { t1: live, t2: idle, t3: exited } } };
+  assert.equal(applyConnection(state, 'reconnecting'), { connection: 'reconnecting' }, 'reconnecting: they may well still run');
+  state = { ...state, ...applyConnection(state, 'signedOut') };
+  assert.is(state.connection, 'signedOut');
+  assert.equal(state.sessions.order, ['t1', 't2', 't3']);
+  for (const id of ['t1', 't2']) {
+    const b = badge(state.sessions.byId[id]);
+    assert.equal([b.text, b.tone], ['disconnected', 'warn'], id);
+    assert.match(b.detail ?? '', /no longer signed in to octant-exec/, id);
+  }
+  assert.is(state.sessions.byId.t3, exited);
+  assert.match(restartOffReason(state, state.sessions.byId.t1) ?? '', /no longer signed in/);
 });
 
 test('server messages fold into the store: sessions come and go, pods follow the namespace shown', () => {

@@ -6,7 +6,7 @@ import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
 import { clockOffsetAfter } from './idle-countdown.ts';
-import { applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
+import { applyConnection, applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
@@ -54,7 +54,7 @@ export class Actions {
         return serverClockOffsetMs === state.serverClockOffsetMs ? change : { ...change, serverClockOffsetMs };
       });
     });
-    env.socket.onState((connection) => env.store.update(() => ({ connection })));
+    env.socket.onState((connection) => env.store.update((state) => applyConnection(state, connection)));
   }
 
   get #store() {

@@ -9,6 +9,7 @@ import type { PermissionEntry } from './team.ts';
 import type { Transfer } from './transfers.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
+import { formatArgv } from '../../src/domain/command-line.ts';
 
 export interface Notice {
   id: number;
@@ -142,13 +143,28 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
   }
 }
 
+/**
+ * The socket's state. Once octant-exec no longer accepts the page (restarted with a new token, a
+ * sign-in ended) nothing reaches its terminals from here, nor any news of them: each one still
+ * running shows disconnected, with why, as one whose stream dropped does, not live forever.
+ */
+export function applyConnection(state: AppState, connection: ConnectionState): Partial<AppState> {
+  if (connection !== 'signedOut') return { connection };
+  const byId = { ...state.sessions.byId };
+  for (const [id, row] of Object.entries(byId)) if (!isEnded(row)) byId[id] = { ...row, state: 'disconnected', disconnectDetail: `${SIGNED_OUT}: it cannot reach the terminal any more.` };
+  return { connection, sessions: { order: state.sessions.order, byId } };
+}
+
+const SIGNED_OUT = 'This page is no longer signed in to octant-exec';
+
 /** Why the Pod view has no pod once the cluster's list has dropped it. */
 export function podGoneSentence(namespace: string, name: string): string {
   return `Not found in namespace "${namespace}": the pod ${name} is no longer in the cluster's list (deleted).`;
 }
 
-/** Why Restart is off for a terminal of a pod that is gone: a new run would only fail at the cluster. */
+/** Why Restart is off: for a page octant-exec no longer accepts, or a terminal of a pod that is gone (a new run would only fail at the cluster). */
 export function restartOffReason(state: AppState, row: SessionRow): string | undefined {
+  if (state.connection === 'signedOut') return `${SIGNED_OUT}: it would refuse a restart.`;
   const { pod } = state;
   if (!pod?.gone || pod.namespace !== row.target.namespace || pod.name !== row.target.pod || !sameContext(state, row.target.context, pod.context)) return undefined;
   return `The pod ${row.target.pod} is gone from namespace ${row.target.namespace}: a restart would have nowhere to run.`;
@@ -239,9 +255,23 @@ export function isEnded(row: SessionRow): boolean {
   return isEndedState(row.state);
 }
 
-/** The tab's name: container and command, e.g. "nginx: shell". */
+/** The tab's name: container and command, e.g. "nginx: shell", "nginx: sh -c 'echo a b'". */
 export function tabName(row: SessionRow): string {
-  return `${row.target.container}: ${modeLabel(row) ?? row.label}`;
+  return `${row.target.container}: ${modeLabel(row) ?? commandLabel(row)}`;
+}
+
+/**
+ * The command as the user asked for it: a shell by its name, a command line quoted as it would be
+ * typed (the row's label joins argv with spaces, losing where a word ends), so it splits back into
+ * the same argv by the Exec dialog's rule.
+ */
+export function commandLabel(row: SessionRow): string {
+  return 'argv' in row.command ? formatArgv(row.command.argv) : row.label;
+}
+
+/** What the current run runs (a shell: the one found), quoted the same way; before it connects, what was asked for. */
+export function runsText(row: SessionRow): string {
+  return row.argv.length ? formatArgv(row.argv) : commandLabel(row);
 }
 
 /** What a debug, copy or attach terminal is, said on its tab: "Debug busybox:1.36 → app", "COPY of crashloop", "Attach". */
@@ -250,7 +280,7 @@ export function modeLabel(row: SessionRow): string | undefined {
     case 'debug':
       return `Debug ${row.mode.image} → ${row.target.container}`;
     case 'copy':
-      return `COPY of ${row.mode.source ?? 'a pod'}: ${row.label}`;
+      return `COPY of ${row.mode.source ?? 'a pod'}: ${commandLabel(row)}`;
     case 'attach':
       return 'Attach';
     default:

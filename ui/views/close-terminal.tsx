@@ -3,9 +3,9 @@
 // ended and disconnected terminals included.
 import { useState } from 'preact/hooks';
 import type { JSX } from 'preact';
-import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { closeNeedsConfirm } from '../state/preferences.ts';
+import { runsText } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
 import { ModalForm } from './modal-form.tsx';
 
@@ -30,7 +30,7 @@ export function useCloseTerminal(): { close: (row: SessionRow) => void; dialog: 
       }}
     >
       <p>
-        <span class="mono">{asking.argv.length ? formatArgv(asking.argv) : asking.label}</span> still runs in {asking.target.container} ({asking.target.namespace}/{asking.target.pod}): closing the terminal ends it, and its output is gone.
+        <span class="mono">{runsText(asking)}</span> still runs in {asking.target.container} ({asking.target.namespace}/{asking.target.pod}): closing the terminal ends it, and its output is gone.
       </p>
       <p class="hint">Settings (top bar) can turn this question off.</p>
     </ModalForm>

@@ -4,6 +4,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { LogEntry, SessionRow } from '../../src/protocol/index.ts';
 import { sessionListAt } from '../state/inspector-feed.ts';
+import { badge, commandLabel } from '../state/app-state.ts';
 import { useSelect, useServices } from './context.ts';
 import { clock } from './format.ts';
 
@@ -125,14 +126,24 @@ function SessionTable(props: { rows: SessionRow[] }) {
             <td>
               {row.target.namespace}/{row.target.pod}/{row.target.container}
             </td>
-            <td class="mono">{row.label}</td>
+            <td class="mono">{commandLabel(row)}</td>
             <td>
-              {row.state}
-              {row.exitCode !== undefined ? ` ${row.exitCode}` : ''}
+              <StateWords row={row} />
             </td>
           </tr>
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** A replayed terminal's state in the words its tab uses ("timed out", "exited 0"), and why it ended where there is a why. */
+function StateWords(props: { row: SessionRow }) {
+  const b = badge(props.row);
+  return (
+    <>
+      <span class={`badge tone-${b.tone}`}>{b.text}</span>
+      {b.detail && <span class="muted"> {b.detail}</span>}
+    </>
   );
 }

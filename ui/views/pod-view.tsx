@@ -15,6 +15,7 @@ import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
 import { execableContainers, needsDebugCopy, notExecableReason } from '../../src/domain/pod.ts';
 import { KIND_TAGS } from './container-kind.ts';
+import { noTerminalsAdvice, otherWaysIn, waysIn } from './ways-in.ts';
 
 export function PodView(props: { embed?: boolean }) {
   const state = useAppState();
@@ -34,6 +35,7 @@ export function PodView(props: { embed?: boolean }) {
   const debugImage = chosenImage && debugImages.includes(chosenImage) ? chosenImage : debugImages[0];
   const busy = !view || state.execPending;
   const reachable = view ? execableContainers(view) : [];
+  const ways = waysIn(view, gate.allowed);
 
   useEffect(() => {
     if (props.embed && route.mode && view && state.connection === 'open' && !asking) void actions.embedMode(view, route.mode);
@@ -58,7 +60,7 @@ export function PodView(props: { embed?: boolean }) {
         <button
           type="button"
           class="primary"
-          {...gate.props({ disabled: !view || state.execPending || defaultContainer?.state !== 'running', title: defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined })}
+          {...gate.props({ disabled: state.execPending || !ways.shell, title: defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined })}
           onClick={() => view && void actions.shell(view)}
         >
           Shell
@@ -117,7 +119,7 @@ export function PodView(props: { embed?: boolean }) {
                   <span class={`state state-${c.state}`}>{c.state}</span>
                   {containerNote(c) && c.reason ? <span class="muted"> ({c.reason})</span> : null}
                 </td>
-                <td>{c.ready ? 'yes' : 'no'}</td>
+                <td>{c.kind === 'ephemeral' ? <span title="Kubernetes has no readiness for debug (ephemeral) containers: no probes, never part of the pod's Ready">n/a</span> : c.ready ? 'yes' : 'no'}</td>
                 <td class="muted mono">{c.image}</td>
                 <td class="row-actions">
                   {c.name !== view.defaultContainer && reachable.includes(c.name) && (
@@ -174,10 +176,10 @@ export function PodView(props: { embed?: boolean }) {
       )}
       {view && defaultContainer && defaultContainer.state !== 'running' && defaultContainer.reason !== 'PodInitializing' && (
         <p class="hint">
-          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off; use Exec to pick a running container{needsDebugCopy(view) ? ', or Debug copy for a shell in a copy of this pod' : ''}.
+          The default container {defaultContainer.name} is {containerNote(defaultContainer)}: Shell is off{otherWaysIn(ways)}.
         </p>
       )}
-      <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} />
+      <TerminalTabs rows={rows} selected={route.tab} label={`Terminals of ${name}`} empty={noTerminalsAdvice(ways)} />
       {dialogOpen && view && gate.allowed && state.info && (
         <ExecDialog
           pod={view}

@@ -2,9 +2,8 @@
 // right-click menu), a big paste's progress, and the screen itself, which the terminal layer owns;
 // this view only gives it a place and a size.
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { formatArgv } from '../../src/domain/command-line.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded, restartOffReason } from '../state/app-state.ts';
+import { badge, isEnded, restartOffReason, runsText } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
@@ -86,7 +85,7 @@ export function TerminalPanel(props: {
           </span>
         )}
         <span class="argv" title="what runs">
-          {row.argv.length ? formatArgv(row.argv) : row.label}
+          {runsText(row)}
         </span>
         {!row.interactive && <span class="muted">(not interactive)</span>}
         <RecordingBadge row={row} long />

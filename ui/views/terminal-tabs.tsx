@@ -3,7 +3,7 @@
 // mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, modeLabel, tabName } from '../state/app-state.ts';
+import { badge, commandLabel, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
@@ -17,7 +17,8 @@ export function TerminalTabs(props: {
   label: string;
   /** where the tabs span several pods (a batch), each is named by pod too: "worker-0/main: hostname" */
   withPod?: boolean;
-  empty?: string;
+  /** what to say while there are none */
+  empty: string;
 }) {
   const { actions, terminals } = useServices();
   const state = useAppState();
@@ -35,7 +36,7 @@ export function TerminalTabs(props: {
   useEffect(() => {
     for (const row of rows) terminals.get(row);
   }, [rows.map((r) => r.sessionId).join(' ')]);
-  if (rows.length === 0) return <p class="muted empty-terminals">{props.empty ?? 'No terminals in this pod yet: use Shell or Exec.'}</p>;
+  if (rows.length === 0) return <p class="muted empty-terminals">{props.empty}</p>;
   const nameOf = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
   const move = (from: number, by: number) => {
     const next = rows[(from + by + rows.length) % rows.length];
@@ -77,7 +78,7 @@ export function TerminalTabs(props: {
                 }}
               >
                 <span class="tab-title">
-                  <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? row.label}
+                  <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? commandLabel(row)}
                 </span>
                 <TabBadge row={row} />
                 <RecordingBadge row={row} />
