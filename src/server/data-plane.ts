@@ -246,8 +246,9 @@ export class DataPlane {
     const { sessionId, from, ack } = message;
     const row = this.system.sessionList.byId[sessionId];
     // a share lets someone watch (or type in) a terminal that is not theirs: its role decides
-    const share = row && !owns(socket.caller, row.person) ? this.#shares.grant(socket.caller, sessionId) : undefined;
-    // another person's terminal is as unknown as one that never was: its id is not confirmed
+    const { grant: share, ended } = row && !owns(socket.caller, row.person) ? this.#shares.grant(socket.caller, sessionId) : {};
+    // another person's terminal is as unknown as one that never was: its id is not confirmed (a share's link had it: why it ended is said)
+    if (row && ended && !sees(socket.caller, row.person)) return socket.send({ type: 'detached', sessionId, reason: 'shareEnded', message: ended });
     if (!row || (!share && !sees(socket.caller, row.person))) return socket.error('unknownSession', `There is no open session ${sessionId}.`, sessionId);
     if (isTransfer(row.mode)) return socket.error('notATerminal', `Session ${sessionId} is a file ${row.mode.kind}: its bytes go to the HTTP request that started it, and there is nothing to show. Close it to cancel it.`, sessionId);
     const shown = this.#viewers.get(socket) ?? new Map<string, Viewer>();

@@ -214,6 +214,12 @@ test('revoke and remove cut an open socket off at once, saying why; the cookie t
     const detached = await viewer.next('detached', (m) => m.sessionId === terminal, `${how}: detached`, seen, 1_000);
     assert.is(detached.reason, 'shareEnded');
     assert.match(detached.message ?? '', how === 'revoke' ? 'revoked' : 'removed you');
+    // attaching again on that socket is told the same, not that the terminal does not exist
+    const after = viewer.messages.length;
+    viewer.send({ type: 'attach', sessionId: terminal, from: 0, ack: true });
+    const again = await viewer.next('detached', (m) => m.sessionId === terminal, `${how}: attach again`, after);
+    assert.equal([again.reason, again.message], ['shareEnded', detached.message]);
+    assert.not.ok(viewer.messages.slice(after).some((m) => m.type === 'error'), JSON.stringify(viewer.messages.slice(after)));
     // nothing more reaches it
     const received = viewer.received(terminal);
     const owner = await StreamClient.open(app);

@@ -49,7 +49,7 @@ function setUp(expiresInMs = 60_000, time = { now: Date.now() }) {
   const told: string[] = [];
   const viewers = new ShareViewers<ShareViewer>(system, { ended: (_v, message) => told.push(`ended: ${message}`), roleChanged: (v) => told.push(`role: ${v.share!.role}`) }, () => time.now, LEFT_AFTER_MS);
   const open = (): ShareViewer => {
-    const viewer: ShareViewer = { socket: { caller: bob }, sessionId: 't1', share: viewers.grant(bob, 't1') };
+    const viewer: ShareViewer = { socket: { caller: bob }, sessionId: 't1', share: viewers.grant(bob, 't1').grant };
     viewers.add(viewer);
     return viewer;
   };

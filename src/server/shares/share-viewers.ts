@@ -48,10 +48,14 @@ export class ShareViewers<V extends ShareViewer> {
     this.#stop = system.onEntry((entry) => this.#entry(entry));
   }
 
-  /** The grant that lets `caller` watch `sessionId` through a share; undefined when none does. */
-  grant(caller: Caller, sessionId: string): ShareGrant | undefined {
+  /**
+   * The grant that lets `caller` watch `sessionId` through a share, or why a share that picked them
+   * lets them in no more (`ended`); neither for anyone no share picked, who learns nothing of it.
+   */
+  grant(caller: Caller, sessionId: string): { grant?: ShareGrant; ended?: string } {
     const grant = shareGrant(this.system.shares, caller, sessionId, this.now());
-    return grant && !('refused' in grant) ? grant : undefined;
+    if (!grant || ('refused' in grant && grant.refused === 'notYours')) return {};
+    return 'refused' in grant ? { ended: shareEndMessages[grant.refused] } : { grant };
   }
 
   /** `viewer` (with its grant) shows the terminal now. */
