@@ -18,6 +18,7 @@ import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
 import { FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
 import { MAX_FLOWS, MAX_FLOWS_PER_PEER, MemoryFlows } from '../../src/server/auth/memory-flows.ts';
+import { MAX_SESSIONS_PER_PERSON } from '../../src/server/auth/live-sessions.ts';
 import { SignedFlows } from '../../src/server/auth/signed-flows.ts';
 import { UsedStates } from '../../src/server/auth/used-states.ts';
 import { crossSiteProblem } from '../../src/server/auth/same-origin.ts';
@@ -170,6 +171,22 @@ test('the sign-in form token: valid only with the cookie it was made for, from t
   assert.not.ok(new FormTokens().valid(cookie, field), 'another launch');
   assert.not.ok(forms.valid(undefined, field));
   assert.not.ok(forms.valid(cookie, ''));
+});
+
+test('sessions: one person signing in over and over ends only their own oldest, never anyone else\'s', () => {
+  const clock = new VirtualClock(0);
+  const store = new SessionStore(clock, 200);
+  const ended: string[] = [];
+  store.onEnded((caller) => ended.push(caller.person!.user));
+  const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
+  const bob = store.start(caller('bob'), 9000) as string;
+  const mallory = Array.from({ length: 1000 }, () => store.start(caller('mallory'), 9000) as string);
+  assert.is(store.size, MAX_SESSIONS_PER_PERSON + 1);
+  assert.ok('session' in store.find(bob), "bob's session is still there");
+  assert.ok('session' in store.find(mallory.at(-1)), "mallory's newest is there");
+  assert.equal(store.find(mallory[0]), { problem: 'ended' }, "mallory's oldest went");
+  assert.equal([...new Set(ended)], ['mallory'], 'only hers were ended');
+  store.close();
 });
 
 test('OIDC flows: one use, bound to the flow cookie and its state, gone after 10 minutes; another state leaves it', () => {

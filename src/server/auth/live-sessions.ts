@@ -6,6 +6,13 @@
 import type { Caller } from '../caller.ts';
 import type { Session, SessionClock } from './sessions.ts';
 
+/**
+ * One person's sessions at most (browsers, devices, sign-ins again): past it their own oldest ends.
+ * So one person signing in over and over churns through their own sessions, and pushing out
+ * everyone else's (the store's ceiling, MAX_SESSIONS) takes that many different people.
+ */
+export const MAX_SESSIONS_PER_PERSON = 50;
+
 /** The longest delay a JavaScript timer takes (about 24.8 days); a longer one would fire at once. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -16,22 +23,29 @@ interface Entry {
 
 export class LiveSessions {
   readonly #entries = new Map<string, Entry>();
+  /** each person's keys, oldest first */
+  readonly #byPerson = new Map<string, Set<string>>();
   readonly #listeners: ((caller: Caller) => void)[] = [];
 
   constructor(
     private readonly clock: SessionClock,
     private readonly maxSessions: number,
+    private readonly maxPerPerson = MAX_SESSIONS_PER_PERSON,
   ) {}
 
   get size(): number {
     return this.#entries.size;
   }
 
-  /** Keeps `session` under `key` until it ends; when full, the ended ones go, then the oldest (told, as ended). */
+  /** Keeps `session` under `key` until it ends; past its person's share, their oldest goes; when full, the ended ones, then the oldest (told, as ended). */
   add(key: string, session: Session): void {
+    const person = personOf(session);
+    const theirs = this.#byPerson.get(person) ?? new Set<string>();
+    while (theirs.size >= this.maxPerPerson) this.drop(theirs.values().next().value!);
     if (this.#entries.size >= this.maxSessions) this.#sweep();
     while (this.#entries.size >= this.maxSessions) this.drop(this.#entries.keys().next().value!);
     this.#entries.set(key, { session, timer: this.#arm(key, session.expiresAt) });
+    this.#byPerson.set(person, theirs.add(key)); // after the drops, which remove a person's set once empty
   }
 
   /** The session under `key`, unless it has ended (then it is dropped and told). */
@@ -51,6 +65,9 @@ export class LiveSessions {
     const entry = this.#entries.get(key);
     this.#entries.delete(key);
     if (!entry) return undefined;
+    const theirs = this.#byPerson.get(personOf(entry.session));
+    theirs?.delete(key);
+    if (theirs?.size === 0) this.#byPerson.delete(personOf(entry.session));
     this.clock.clearTimeout(entry.timer);
     for (const listener of this.#listeners) listener(entry.session.caller);
     return entry.session;
@@ -64,6 +81,7 @@ export class LiveSessions {
   close(): void {
     for (const entry of this.#entries.values()) this.clock.clearTimeout(entry.timer);
     this.#entries.clear();
+    this.#byPerson.clear();
   }
 
   #arm(key: string, expiresAt: number): unknown {
@@ -83,3 +101,5 @@ export class LiveSessions {
     for (const [key, entry] of this.#entries) if (now >= entry.session.expiresAt) this.drop(key);
   }
 }
+
+const personOf = (session: Session) => session.caller.person?.user ?? '';
