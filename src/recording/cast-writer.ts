@@ -98,8 +98,9 @@ export class CastWriter {
     const header = `${JSON.stringify({ version: 2, ...options.header })}\n`;
     if (Buffer.byteLength(header) > options.maxBytes) throw new Error(`the recording limit (${options.maxBytes} bytes) leaves no room for its header (the command is too long)`);
     this.#closed = new Promise((resolve) => (this.#close = resolve));
-    this.#queue = resume ? this.#resumed(resume, header) : this.#opened(header);
-    this.#queued = resume ? 0 : Buffer.byteLength(header);
+    this.#queue = resume ? this.#resumed(resume, header, resume.bytes) : this.#opened(header);
+    // what the file already holds counts against the limit from now, not once the previous writer has closed
+    this.#queued = resume ? resume.bytes : Buffer.byteLength(header);
     const now = { cols: options.header.width, rows: options.header.height };
     this.#size = resume ? resume.#size : now;
     // resized while the recording was off: the cast goes on at the size the terminal has now
@@ -147,16 +148,16 @@ export class CastWriter {
     return this.#closed;
   }
 
-  /** Goes on in the file `previous` wrote, once it is closed; a new file when it left none. */
-  async #resumed(previous: CastWriter, header: string): Promise<void> {
+  /** Goes on in the file `previous` wrote, once it is closed; a new file when it left none. `counted`: its bytes as counted at the start. */
+  async #resumed(previous: CastWriter, header: string, counted: number): Promise<void> {
     await previous.closed;
     if (previous.bytes === 0) {
-      this.#queued += Buffer.byteLength(header);
+      this.#queued += Buffer.byteLength(header) - counted;
       return this.#opened(header);
     }
     try {
       this.#file = await this.#storage.open(this.#options.name, true);
-      this.#queued += previous.bytes;
+      this.#queued += previous.bytes - counted;
       this.#written = this.#lineEnd = previous.bytes;
     } catch (error) {
       await this.#fail(error, false);
@@ -176,9 +177,13 @@ export class CastWriter {
   #event(kind: 'o' | 'i' | 'r', data: string): void {
     if (this.#stopped || data === '') return;
     const seconds = (this.#lastSeconds = Math.max(this.#lastSeconds, (this.#options.now() - this.#started) / 1000));
-    const line = `${JSON.stringify([seconds, kind, data])}\n`;
+    const line = eventLine(seconds, kind, data);
     const size = Buffer.byteLength(line);
-    if (this.bytes + size > this.#options.maxBytes) {
+    const room = this.#options.maxBytes - this.bytes;
+    if (size > room) {
+      // what fits of the event goes in, so one big chunk does not leave the cast far short of its limit (a size is not cut)
+      const part = kind === 'r' ? '' : longestFitting(data, (n) => Buffer.byteLength(eventLine(seconds, kind, data.slice(0, n))) <= room);
+      if (part) this.#buffer.push(eventLine(seconds, kind, part));
       this.#end('limit');
       this.#options.stoppedItself?.('limit', `it reached its limit of ${this.#options.maxBytes} bytes`);
       return;
@@ -278,4 +283,18 @@ export class CastWriter {
       }
     });
   }
+}
+
+const eventLine = (seconds: number, kind: 'o' | 'i' | 'r', data: string) => `${JSON.stringify([seconds, kind, data])}\n`;
+
+/** The longest start of `text` that `fits` (which holds for fewer characters if for more), never half of a surrogate pair. */
+function longestFitting(text: string, fits: (length: number) => boolean): string {
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const middle = Math.ceil((low + high) / 2);
+    if (fits(middle)) low = middle;
+    else high = middle - 1;
+  }
+  const code = text.charCodeAt(low - 1);
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? low - 1 : low);
 }

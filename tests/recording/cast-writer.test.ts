@@ -74,13 +74,48 @@ test('at the size limit the recording stops, says so once, and nothing past the 
     assert.equal(stopped, ['limit: it reached its limit of 400 bytes']);
     await w.closed;
     const size = statSync(path).size;
-    assert.ok(size <= 400 && size > 300, `${size} bytes`);
+    assert.ok(size <= 400 && size > 370, `${size} bytes: filled up to the limit, less than an event's frame short`);
     assert.is(w.bytes, size);
     const events = lines(path).slice(1);
-    assert.equal(events.map((e) => e[2]), events.map((_, i) => `line ${i}\r\n`), 'whole events, in order, none after the limit');
+    const last = events.pop()![2] as string;
+    assert.equal(events.map((e) => e[2]), events.map((_, i) => `line ${i}\r\n`), 'whole events, in order');
+    assert.ok(last.length > 0 && `line ${events.length}\r\n`.startsWith(last), `then what fit of the next: ${JSON.stringify(last)}`);
     await w.stop('ended'); // the run's end later changes nothing
     assert.is(w.stopped, 'limit');
     assert.is(statSync(path).size, size);
+  }));
+
+test('one chunk bigger than the room left: the part that fits goes in, never half a character, and the cast is read back whole', () =>
+  withTempDir(async (dir) => {
+    for (const [name, text] of [['ascii', 'x'.repeat(100_000)], ['emoji', '\u{1F600}'.repeat(30_000)], ['escaped', '\u001b[1m"\\'.repeat(20_000)]] as const) {
+      const path = join(dir, `${name}.cast`);
+      const { w } = writer(path, { maxBytes: 4096 });
+      w.output(bytes('$ '));
+      w.output(bytes(text));
+      assert.is(w.stopped, 'limit', name);
+      await w.closed;
+      const size = statSync(path).size;
+      assert.ok(size <= 4096 && size > 4096 - 16, `${name}: ${size} bytes`);
+      const [, prompt, cut] = lines(path);
+      assert.is(prompt[2], '$ ');
+      assert.ok(cut[2].length > 0 && text.startsWith(cut[2]), `${name}: a start of the chunk, ${cut[2].length} characters`);
+      assert.not.match(cut[2], /[\ud800-\udbff]$/, `${name}: no half of a character at the end`);
+    }
+  }));
+
+test('turned off and on again at once: what the file holds counts against the limit before the first writer has closed', () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, 'run.cast');
+    const first = writer(path, { maxBytes: 1000 }).w;
+    for (let i = 0; i < 20; i++) first.output(bytes(`first ${i}\r\n`));
+    void first.stop('user');
+    const again = new CastWriter({ name: path, header, maxBytes: 1000, now: () => 1_800_000_000_000, resume: first });
+    for (let i = 0; i < 40; i++) again.output(bytes(`again ${i}\r\n`)); // before the first has closed
+    assert.is(again.stopped, 'limit');
+    await again.closed;
+    const size = statSync(path).size;
+    assert.ok(size <= 1000, `${size} bytes, over the limit of 1000`);
+    assert.is(again.bytes, size);
   }));
 
 test('events are on the disk within the flush interval, before the recording stops', () =>
