@@ -19,6 +19,7 @@ import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
 import type { ReadCast } from './cast-file.ts';
 import type { RecordingStorage } from './recording-storage.ts';
+import { RECORD_MAX_BYTES } from './recording-policy.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';
@@ -209,14 +210,32 @@ export class Recorder {
   #atRest(): void {
     this.#track(
       this.storage.leftovers().then(
-        (names) => names.forEach((name) => this.#compress(name)),
+        (names) => names.forEach((name) => this.#finishLeftover(name)),
         (error) => this.warn(`the recordings left unfinished could not be listed (${errorText(error)}); they play as they are`),
       ),
     );
   }
 
-  #compress(file: string): void {
-    this.#track(this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`)));
+  #compress(file: string): Promise<void> {
+    const done = this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`));
+    this.#track(done);
+    return done;
+  }
+
+  /**
+   * A recording left mid-run by a process that stopped (a SIGKILL, a lost replica): compressed, and,
+   * where the log never heard it stop, its stop logged with what the file holds: its run ended
+   * with that process.
+   */
+  #finishLeftover(file: string): void {
+    const logged = async () => {
+      const record = this.system.auditTrail.records.find((r) => r.recording?.file === file);
+      if (!record?.sessionId || record.run === undefined || record.recording!.stopped !== undefined) return;
+      const cast = await this.storage.read(file, RECORD_MAX_BYTES);
+      await cast?.close();
+      this.system.recording({ type: 'recording.stopped', sessionId: record.sessionId, run: record.run, file, reason: 'ended', bytes: cast?.bytes ?? 0 });
+    };
+    this.#track(this.#compress(file).then(logged).catch((error) => this.warn(`the end of recording ${file}, left by a process that stopped, could not be logged (${errorText(error)})`)));
   }
 
   /** A stream of `run` to be recorded from now, at the size it has now. */
