@@ -43,8 +43,9 @@ export class FileRecordings implements RecordingStorage {
     return this.#leftovers.splice(0);
   }
 
-  async finish(name: string): Promise<void> {
+  async finish(name: string): Promise<boolean> {
     await compressCast(this.#path(name));
+    return true;
   }
 
   /** the file as it is now: compressed, or as a crash or a run still going left it */

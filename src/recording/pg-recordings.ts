@@ -86,11 +86,11 @@ export class PgRecordings implements RecordingStorage {
     return rows.map((row) => row.name);
   }
 
-  async finish(name: string): Promise<void> {
+  async finish(name: string): Promise<boolean> {
     this.#sinks.delete(name);
-    await withTransaction(this.#pool, async (client) => {
+    return withTransaction(this.#pool, async (client) => {
       const { rows } = await client.query<{ compressed: boolean }>('SELECT compressed FROM recordings WHERE name = $1 FOR UPDATE', [name]);
-      if (rows.length === 0 || rows[0].compressed) return; // removed, or finished by another replica
+      if (rows.length === 0 || rows[0].compressed) return false; // removed, or finished by another replica
       let seq = 0;
       let held: Buffer[] = [];
       let heldBytes = 0;
@@ -113,6 +113,7 @@ export class PgRecordings implements RecordingStorage {
       await pipeline(Readable.from(chunks(client, name, false)), createGzip(), out);
       await client.query('DELETE FROM recording_chunks WHERE name = $1 AND NOT compressed', [name]);
       await client.query(`UPDATE recordings SET compressed = true, state = 'finished' WHERE name = $1`, [name]);
+      return true;
     });
   }
 

@@ -216,26 +216,35 @@ export class Recorder {
     );
   }
 
-  #compress(file: string): Promise<void> {
-    const done = this.storage.finish(file).catch((error) => this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`));
+  /** Resolves false when another replica finished it (the shared store), true otherwise, compressed or not. */
+  #compress(file: string): Promise<boolean> {
+    const done = this.storage.finish(file).catch((error) => {
+      this.warn(`recording ${file} stays uncompressed (${errorText(error)}): it can be played as it is`);
+      return true;
+    });
     this.#track(done);
     return done;
   }
 
   /**
    * A recording left mid-run by a process that stopped (a SIGKILL, a lost replica): compressed, and,
-   * where the log never heard it stop, its stop logged with what the file holds: its run ended
-   * with that process.
+   * where the log never heard it stop, its stop logged with what the file holds (its run ended
+   * with that process; nothing readable, not even a header: failed, with no bytes). With a shared
+   * store, only by the replica that finished it.
    */
   #finishLeftover(file: string): void {
     const logged = async () => {
       const record = this.system.auditTrail.records.find((r) => r.recording?.file === file);
       if (!record?.sessionId || record.run === undefined || record.recording!.stopped !== undefined) return;
-      const cast = await this.storage.read(file, RECORD_MAX_BYTES);
+      const cast = await this.storage.read(file, RECORD_MAX_BYTES).catch(() => undefined); // damaged past reading (CastDamaged): nothing kept
       await cast?.close();
-      this.system.recording({ type: 'recording.stopped', sessionId: record.sessionId, run: record.run, file, reason: 'ended', bytes: cast?.bytes ?? 0 });
+      this.system.recording({ type: 'recording.stopped', sessionId: record.sessionId, run: record.run, file, reason: cast ? 'ended' : 'failed', bytes: cast?.bytes ?? 0 });
     };
-    this.#track(this.#compress(file).then(logged).catch((error) => this.warn(`the end of recording ${file}, left by a process that stopped, could not be logged (${errorText(error)})`)));
+    this.#track(
+      this.#compress(file)
+        .then((finishedHere) => (finishedHere ? logged() : undefined))
+        .catch((error) => this.warn(`the end of recording ${file}, left by a process that stopped, could not be logged (${errorText(error)})`)),
+    );
   }
 
   /** A stream of `run` to be recorded from now, at the size it has now. */

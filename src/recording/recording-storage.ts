@@ -34,8 +34,8 @@ export interface RecordingStorage extends CastSinks {
   where(name: string): string;
   /** recordings a stopped process left unfinished: the recorder finishes them */
   leftovers(): Promise<string[]>;
-  /** compresses a finished recording at rest; it plays the same, compressed or not */
-  finish(name: string): Promise<void>;
+  /** compresses a finished recording at rest (it plays the same, compressed or not); false when this call did not finish it (another replica did, or it was removed) */
+  finish(name: string): Promise<boolean>;
   /** the recording, checked as it is read (cast-file.ts), or undefined when it is gone; throws CastDamaged when nothing of it can be read. The caller closes it. */
   read(name: string, maxBytes: number): Promise<ReadCast | undefined>;
   /** every recording kept, with when it was last written (ms since the epoch), for retention */

@@ -42,14 +42,12 @@ export interface FrontDoorOptions {
 /** Every check of a request against the launch's secrets and names, in one place. */
 export class FrontDoor {
   readonly token: string;
-  readonly port: number;
   readonly embedOrigins: readonly string[];
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
 
   constructor(options: FrontDoorOptions) {
     this.token = options.token;
-    this.port = options.port;
     this.embedOrigins = (options.embedOrigins ?? []).map(normalizeOrigin);
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());

@@ -79,7 +79,8 @@ test('uninstall removes exactly its file, and says so when there is none', () =>
 
 test('the steps after an install: a local octant-exec started on the port of its address, one elsewhere told to let Octant frame it from the same site', () => {
   assert.match(startSteps('http://127.0.0.1:7788', 'octant'), /^ {2}1\. octant-exec --port 7788 --embed-origin http:\/\/127\.0\.0\.1:7777\n {2}2\. open the URL it prints/);
-  assert.match(startSteps('http://localhost', 'octant'), /octant-exec --port 80 /);
+  assert.match(startSteps('http://127.0.0.1', 'octant'), /octant-exec --port 80 /);
+  for (const url of ['http://localhost:7788', 'http://[::1]:7788']) assert.match(startSteps(url, 'octant'), /same site as Octant/, `${url}: another site than 127.0.0.1:7777`);
   const remote = startSteps('https://exec.example.com:8443/sub/', 'OCTANT_PLUGIN_PATH=/p octant');
   assert.not.match(remote, /--port/, 'no port to start a server on: it runs already');
   assert.match(remote, /^ {2}1\. the octant-exec at https:\/\/exec\.example\.com:8443\/sub\/ must run with --embed-origin http:\/\/127\.0\.0\.1:7777 .*same site as Octant.*run octant-exec here too/s);

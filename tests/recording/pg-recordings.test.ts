@@ -169,7 +169,8 @@ test('a replica lost mid-recording: what it wrote is stored within a flush inter
   await lost.close(0);
   await c.close();
   assert.ok((await b.leftovers()).includes('web-run1-5'), "the lost replica's recording is another's to finish");
-  await b.finish('web-run1-5');
+  assert.is(await b.finish('web-run1-5'), true, 'this call finished it');
+  assert.is(await b.finish('web-run1-5'), false, 'a second finish (another replica that found it too) says it did not');
   assert.equal(await played(b, 'web-run1-5'), { text: r.text, gzipped: true });
   assert.not.ok((await b.leftovers()).includes('web-run1-5'));
   r.w.output(bytes('after its replica is gone\r\n'));

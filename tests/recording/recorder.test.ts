@@ -4,7 +4,7 @@
 // old files while the ones being written stay.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import type { RecordingPolicy } from '../../src/protocol/http.ts';
@@ -162,23 +162,28 @@ test('a start compresses what the last process left uncompressed, and removes ha
     await system.shutdown();
   }));
 
-test("a recording its process left mid-run (SIGKILL): at the next start it is compressed, and its stop is logged with what the file holds", () =>
+test("a recording its process left mid-run (SIGKILL): at the next start it is compressed, and its stop is logged with what the file holds (nothing readable: failed)", () =>
   withTempDir(async (dir) => {
-    const made = makeSystem();
-    const [id] = (made.system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
-    await settle();
-    // what the killed process left: the started fact, and the file as far as it got
-    const file = 't1-run1-5.cast';
-    made.system.recording({ type: 'recording.started', sessionId: id, run: 1, file });
-    const cast = `${JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1, command: 'sh', env: { TERM: 'xterm' } })}\n[0.5,"o","cut off here"]\n`;
-    writeFileSync(join(dir, file), cast);
-    const recorder = new Recorder(made.system, new FileRecordings(dir), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
-    await waitFor(() => made.system.auditTrail.records[0].recording?.stopped, 'the stop to be logged');
-    await recorder.close();
-    assert.equal(made.system.auditTrail.records[0].recording, { file, stopped: 'ended', bytes: cast.length });
-    assert.equal(made.system.sessionList.byId[id].recording, { run: 1, on: false, stopped: 'ended', bytes: cast.length });
-    assert.equal(readdirSync(dir), [`${file}.gz`]);
-    await made.system.shutdown();
+    const whole = `${JSON.stringify({ version: 2, width: 80, height: 24, timestamp: 1, command: 'sh', env: { TERM: 'xterm' } })}\n[0.5,"o","cut off here"]\n`;
+    // as far as it got: some output; nothing (killed before its header); half a header
+    for (const [name, cast, stop] of [['some', whole, { stopped: 'ended', bytes: whole.length }], ['empty', '', { stopped: 'failed', bytes: 0 }], ['torn', '{"version":2,"wid', { stopped: 'failed', bytes: 0 }]] as const) {
+      const folder = join(dir, name);
+      mkdirSync(folder);
+      const made = makeSystem();
+      const [id] = (made.system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+      await settle();
+      // what the killed process left: the started fact, and the file
+      const file = 't1-run1-5.cast';
+      made.system.recording({ type: 'recording.started', sessionId: id, run: 1, file });
+      writeFileSync(join(folder, file), cast);
+      const recorder = new Recorder(made.system, new FileRecordings(folder), { mode: 'opt-in', input: false, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
+      await waitFor(() => made.system.auditTrail.records[0].recording?.stopped, `${name}: the stop to be logged`);
+      await recorder.close();
+      assert.equal(made.system.auditTrail.records[0].recording, { file, ...stop }, name);
+      assert.equal(made.system.sessionList.byId[id].recording, { run: 1, on: false, ...stop }, name);
+      assert.equal(readdirSync(folder), [`${file}.gz`]);
+      await made.system.shutdown();
+    }
   }));
 
 test.run();

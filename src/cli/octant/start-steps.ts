@@ -5,12 +5,13 @@
 /** Octant's own address by default (OCTANT_LISTENER_ADDR): the origin that frames the embed page. */
 const OCTANT_ORIGIN = 'http://127.0.0.1:7777';
 
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
 /** The numbered steps after an install; `octant` is the line that starts Octant. */
 export function startSteps(url: string, octant: string): string {
   const target = new URL(url);
-  if (target.protocol === 'http:' && LOOPBACK.has(target.hostname)) {
+  // 127.0.0.1 only: the address octant-exec listens on and signs the browser in at by default, and Octant's own site
+  // (localhost or [::1] would be another site, whose framed page the sign-in cookie never reaches)
+  if (target.protocol === 'http:' && target.hostname === '127.0.0.1') {
     return `  1. octant-exec --port ${target.port || '80'} --embed-origin ${OCTANT_ORIGIN}
   2. open the URL it prints, once: that signs this browser in
   3. ${octant}`;
