@@ -247,9 +247,10 @@ export const terminalMachine = setup({
               target: '#terminal.failed',
               actions: [
                 assign({
+                  // words a replay derives again and compares with the log's: older logs hold them as they are
                   failure: ({ context }) => ({
                     reason: 'connection' as const,
-                    message: `The cluster did not start the exec within ${Math.round(context.connectTimeoutMs / 1000)} s. Check that the API server is reachable, then try again.`,
+                    message: `The cluster did not start the exec within ${Math.round(context.connectTimeoutMs / 1000)} s. Check that the API server is reachable, then restart.`,
                   }),
                 }),
                 report(({ context }) => ({ type: 'session.failed', sessionId: context.sessionId, failure: context.failure!, tried: triedSoFar(context) })),
