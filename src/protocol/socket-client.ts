@@ -56,6 +56,8 @@ interface Attachment {
   acks: AckPacing;
   inFlight: number;
   size?: { cols: number; rows: number };
+  /** typed before its first attach was answered (a new terminal takes keys at once): sent when it is; dropped with its socket */
+  early: Uint8Array[];
 }
 
 export class SocketClient {
@@ -125,6 +127,7 @@ export class SocketClient {
     for (const a of this.#attachments.values()) {
       a.live = false;
       a.inFlight = 0;
+      a.early = [];
       a.acks.forget();
     }
     // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
@@ -183,7 +186,7 @@ export class SocketClient {
    */
   attach(sessionId: string, sink: SessionSink, options: { screen?: boolean } = {}): void {
     if (this.#attachments.has(sessionId)) throw new Error(`session ${sessionId} is attached already`);
-    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, acks: new AckPacing((bytes) => this.#send({ type: 'ack', sessionId, bytes })), inFlight: 0 };
+    const a: Attachment = { sink, offset: 0, live: false, everAttached: false, screen: options.screen === true, screenDue: 0, acks: new AckPacing((bytes) => this.#send({ type: 'ack', sessionId, bytes })), inFlight: 0, early: [] };
     this.#attachments.set(sessionId, a);
     this.#attachMessage(sessionId, a);
   }
@@ -222,13 +225,15 @@ export class SocketClient {
    * Keystrokes or a paste, in order. A large paste goes out in frames well under the server's
    * maxPayload, paced: within the server's input rate (so none of it is dropped as rateLimited)
    * and only while the socket's send buffer has room, so the page never holds megabytes in it
-   * nor stops to send them. The sink hears how much is still waiting (inputPending). False when
-   * the session is not attached on an open socket (reconnecting): the input is dropped.
+   * nor stops to send them. The sink hears how much is still waiting (inputPending). It waits for
+   * the first attach's answer; after that, false while not attached on an open socket: dropped.
    */
   input(sessionId: string, data: string | Uint8Array): boolean {
-    if (!this.#attachments.get(sessionId)?.live) return false;
+    const a = this.#attachments.get(sessionId);
+    if (!a || (!a.live && a.everAttached)) return false;
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length === 0) return true;
+    if (!a.live) return a.early.push(bytes) > 0;
     this.#outbox.push({ sessionId, bytes });
     this.#tellPending(sessionId);
     this.#sendInput();
@@ -347,6 +352,7 @@ export class SocketClient {
         a.screenDue = screen ? message.screen! : 0;
         a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}), ...(caughtUp ? { caughtUp } : {}) });
         if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
+        for (const bytes of a.early.splice(0)) this.input(message.sessionId, bytes);
         break;
       }
       case 'detached':

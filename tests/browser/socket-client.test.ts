@@ -6,7 +6,7 @@
 // the screen when it lags, and a catch-up screen on a live attachment goes on from its offset.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { encodeFrame, FrameKind } from '../../src/protocol/frames.ts';
+import { decodeFrame, encodeFrame, FrameKind, type Frame } from '../../src/protocol/frames.ts';
 import { SocketClient, type SessionSink } from '../../src/protocol/socket-client.ts';
 import { IDLE_ACK_MS } from '../../src/protocol/ack-pacing.ts';
 import { waitFor } from '../support/wait.ts';
@@ -181,6 +181,25 @@ test('resizes are sent only when the size changes, and again after a reattach', 
   assert.equal(ws.messages('resize').map((m) => `${m.cols}x${m.rows}`), ['100x30', '90x30']);
   ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
   assert.equal(ws.messages('resize').map((m) => `${m.cols}x${m.rows}`), ['100x30', '90x30', '90x30']);
+  c.close();
+});
+
+test('keys typed into a new terminal before its attach is answered go once it is, in order; typed while reconnecting they are dropped', () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  c.attach('t1', slowScreen().sink);
+  const inputs = () => ws.sent.filter((m): m is Uint8Array => typeof m !== 'string').map((m) => new TextDecoder().decode((decodeFrame(m) as Frame).payload));
+  assert.ok(c.input('t1', 'ec'), 'taken, to wait for the answer');
+  assert.ok(c.input('t1', 'ho hi\r'));
+  assert.equal(inputs(), [], 'nothing before the attach is answered: the server would refuse it');
+  c.resize('t1', 100, 30);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  assert.equal(inputs(), ['ec', 'ho hi\r'], 'every key, in order, once it is');
+  assert.is(ws.sent.findIndex((m) => typeof m === 'string' && m.includes('"resize"')) < ws.sent.findIndex((m) => typeof m !== 'string'), true, 'after the size');
+  ws.drop();
+  assert.not.ok(c.input('t1', 'lost'), 'reconnecting: dropped, as the page says');
   c.close();
 });
 
