@@ -4,9 +4,11 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
+import process from 'node:process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
+import { waitFor } from '../support/wait.ts';
 import { startTestApp } from '../server/support.ts';
 import { sha256, withLyingTar } from '../server/files-support.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
@@ -83,6 +85,61 @@ test('a container that plants a symlink and writes through it: the copy fails, n
     });
     assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
     assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');
+  });
+});
+
+test('a download that fails part-way leaves an earlier DST as it was, and no part beside it', async () => {
+  const data = randomBytes(300_000);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([{ name: 'x.bin', type: 'file', mode: 0o644, mtime: 0, size: data.length, body: (async function* () { yield data; })() }])) chunks.push(chunk);
+  await withTempDir(async (dir) => {
+    const dst = join(dir, 'kept.bin');
+    writeFileSync(dst, 'precious\n');
+    // the container's tar sends every byte, then fails: the server holds the last chunk back and cuts the answer
+    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
+      const run = await cp('alpine-tools:/tmp/x.bin', dst);
+      assert.is(run.code, 1, run.stderr);
+    }, 2);
+    assert.is(readFileSync(dst, 'utf8'), 'precious\n', 'the earlier file is as it was');
+    assert.equal(readdirSync(dir), ['kept.bin'], 'no part left beside it');
+  });
+});
+
+test('Ctrl-C during a download: exit 130, no part left, an earlier DST as it was', async () => {
+  const data = randomBytes(300_000);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([{ name: 'slow.bin', type: 'file', mode: 0o644, mtime: 0, size: data.length, body: (async function* () { yield data; })() }])) chunks.push(chunk);
+  await withTempDir(async (dir) => {
+    const dst = join(dir, 'kept.bin');
+    writeFileSync(dst, 'precious\n');
+    // the container's tar sends it all, then takes its time to exit: the server holds the last chunk until then
+    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
+      const run = startCli(['cp', 'alpine-tools:/tmp/slow.bin', dst], { env });
+      const part = join(dir, '.kept.bin.octant-exec-part');
+      await waitFor(() => existsSync(part), 'the part to be written', 30_000);
+      process.kill(run.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
+      assert.is(await run.exit, 130, run.stderr());
+    }, 0, 30);
+    assert.is(readFileSync(dst, 'utf8'), 'precious\n');
+    assert.equal(readdirSync(dir), ['kept.bin']);
+  });
+});
+
+test('names: a container path with a newline, and `..` as a source, as kubectl cp takes them', async () => {
+  await withTempDir(async (dir) => {
+    writeFileSync(join(dir, 'in.txt'), 'hello\n');
+    const odd = await cp(join(dir, 'in.txt'), 'web:/tmp/a\nb.txt', '-c', 'nginx');
+    assert.is(odd.code, 0, odd.stderr);
+    const back = await cp('web:/tmp/a\nb.txt', join(dir, 'back.txt'), '-c', 'nginx');
+    assert.is(back.code, 0, back.stderr);
+    assert.is(readFileSync(join(dir, 'back.txt'), 'utf8'), 'hello\n');
+    mkdirSync(join(dir, 'site', 'sub'), { recursive: true });
+    writeFileSync(join(dir, 'site', 'page.html'), '<p>up</p>');
+    const up = await cp(`${join(dir, 'site', 'sub')}/..`, 'web:/tmp/', '-c', 'nginx');
+    assert.is(up.code, 0, up.stderr);
+    const down = await cp('web:/tmp/site/page.html', join(dir, 'page.html'), '-c', 'nginx');
+    assert.is(down.code, 0, down.stderr);
+    assert.is(readFileSync(join(dir, 'page.html'), 'utf8'), '<p>up</p>', '`..` went in under its own name');
   });
 });
 

@@ -11,7 +11,8 @@ export interface RemoteSpec {
 
 export type CopySpec = { local: string } | { remote: RemoteSpec };
 
-const REMOTE = /^(?:([^/:]+)\/)?([^/:]+):(.*)$/;
+// `s`: a path in the container may hold a newline
+const REMOTE = /^(?:([^/:]+)\/)?([^/:]+):(.*)$/s;
 
 export function copySpec(arg: string): CopySpec {
   if (arg.startsWith('/') || arg.startsWith('.')) return { local: arg };

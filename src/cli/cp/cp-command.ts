@@ -1,10 +1,12 @@
 // `octant-exec cp SRC DST`: kubectl cp's syntax, through a running server's file routes
 // (docs/api.md, "Files"). Up: the local file or directory as a tar, named as DST's last part and
 // extracted in DST's directory (DST ending in "/" keeps SRC's name). Down: a file is written as
-// it arrives and checked against its announced length; a directory arrives as a .tar.gz and is
-// extracted safely into DST (created if missing), holding the directory's contents as kubectl cp does.
-import { createWriteStream, promises as fs } from 'node:fs';
-import { basename, join } from 'node:path';
+// it arrives, beside DST, checked against its announced length and only then put in DST's place,
+// so a failed or interrupted download leaves no partial file and an earlier DST as it was; a
+// directory arrives as a .tar.gz and is extracted safely into DST (created if missing), holding
+// the directory's contents as kubectl cp does.
+import { createWriteStream, promises as fs, rmSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
 import { Readable } from 'node:stream';
@@ -46,7 +48,7 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   await fs.lstat(local); // a missing source says so before the server is asked
   const into = remote.path.endsWith('/') || remote.path === '/';
   const dir = into ? remote.path : posix.dirname(remote.path);
-  const name = into ? basename(local) : posix.basename(remote.path);
+  const name = into ? basename(resolve(local)) : posix.basename(remote.path); // `..` is named as the folder it is
   const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
   const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
@@ -63,16 +65,27 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   const stat = await fs.stat(local).catch(() => undefined);
   const target = stat?.isDirectory() ? join(local, posix.basename(remote.path)) : local;
   const expected = Number(res.headers['content-length']);
+  const part = join(dirname(target), `.${basename(target)}.octant-exec-part`);
+  // Ctrl-C (or a kill) mid-way leaves no part behind either; one listener each: Deno gives a listener no signal name
+  const [interrupted, terminated] = [130, 143].map((code) => () => (rmSync(part, { force: true }), process.exit(code)));
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', terminated);
   let received = 0;
   res.on('data', (chunk: Buffer) => (received += chunk.length));
   try {
-    await pipeline(res, createWriteStream(target));
+    await pipeline(res, createWriteStream(part));
     if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
+    await fs.rename(part, target);
   } catch (error) {
-    await fs.rm(target, { force: true });
+    await fs.rm(part, { force: true });
+    // said of the file asked for, not of its part
+    if ((error as NodeJS.ErrnoException).path === part) (error as Error).message = (error as Error).message.replace(part, target);
     // this machine's refusal (no such folder, no permission) is said as it is: trying again would not help
     if (error instanceof ServerError || (error as { syscall?: unknown }).syscall !== undefined) throw error;
     throw new ServerError(`the download of ${remote.path} was cut off: try again`);
+  } finally {
+    process.off('SIGINT', interrupted);
+    process.off('SIGTERM', terminated);
   }
 }
 

@@ -12,10 +12,12 @@ container, written [NAMESPACE/]POD:PATH; the other is a local path.
   octant-exec cp ./site web:/usr/share/nginx/html     a directory in
   octant-exec cp batch/worker-0:/var/log/app.log .    a file out
 What comes out of a container is extracted safely: nothing is written outside DST (no "..",
-absolute names, links that point outside, or writes through symlinks).`,
+absolute names, links that point outside, or writes through symlinks). A file coming out is
+written beside DST and put in its place only once whole: a failed or interrupted copy leaves an
+earlier DST as it was.`,
   operands: 'file',
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
 Exit status: 0 when the copy is complete, 1 when it failed (the server's sentence on stderr),
-2 for a usage error.`,
+2 for a usage error, 130 or 143 when interrupted (Ctrl-C, SIGTERM).`,
 } as const satisfies CommandSpec;
