@@ -20,6 +20,8 @@ export async function batchCommand({ values, operands: pods, command }: ParsedAr
   if (values.selector && pods.length) throw new UsageError('use either -l SELECTOR or pod names, not both');
   if (values.container && values['all-containers']) throw new UsageError('use either -c CONTAINER or --all-containers, not both');
   for (const pod of pods) checkName('pod', pod);
+  const twice = pods.find((pod, i) => pods.indexOf(pod) !== i);
+  if (twice) throw new UsageError(`pod ${twice} is named twice: each pod named runs the command once (as POST /batches refuses it too)`);
   if (values.container) checkName('container', values.container);
   if (values.namespace) checkName('namespace', values.namespace);
   const concurrency = values.concurrency === undefined ? defaultBatchConcurrency : wholeNumber('--concurrency', values.concurrency, 1);

@@ -6,11 +6,18 @@ import { resultsFailedFirst } from '../../events/projections/batches.ts';
 import type { OutputChannel } from '../../runtime/terminal-io.ts';
 import type { BatchOutputMode } from './batch-spec.ts';
 
+/** prefixed: a line longer than this is printed in pieces of it, each with its prefix, so output with no newline (a progress bar, data) is shown as it comes, never held whole */
+export const MAX_LINE = 64 * 1024;
+/** grouped and json: what each container's channel keeps at most (characters); what comes past it is counted, and said */
+export const MAX_KEPT = 8 * 1024 * 1024;
+
 interface Captured {
   label: string;
   decoders: Record<OutputChannel, TextDecoder>;
-  /** prefixed: the unfinished last line per channel; grouped/json: everything */
+  /** prefixed: the unfinished last line per channel; grouped/json: everything, up to MAX_KEPT */
   text: Record<OutputChannel, string>;
+  /** grouped/json: characters past MAX_KEPT, not kept */
+  notKept: Record<OutputChannel, number>;
 }
 
 export class BatchPrinter {
@@ -25,22 +32,43 @@ export class BatchPrinter {
   output(sessionId: string, label: string, channel: OutputChannel, chunk: Uint8Array): void {
     const captured = this.#capture(sessionId, label);
     // stream: true keeps a multibyte character split across chunks whole
-    captured.text[channel] += captured.decoders[channel].decode(chunk, { stream: true });
-    if (this.mode !== 'prefixed') return;
-    const lines = captured.text[channel].split('\n');
-    captured.text[channel] = lines.pop()!;
-    for (const line of lines) this.out(prefixed(label, channel, line));
+    const text = captured.decoders[channel].decode(chunk, { stream: true });
+    if (this.mode === 'prefixed') this.#lines(captured, channel, text);
+    else this.#keep(captured, channel, text);
+  }
+
+  /** Prints the whole lines the unfinished one and `text` make, and pieces of MAX_LINE; keeps the rest: each chunk is looked at once. */
+  #lines(captured: Captured, channel: OutputChannel, text: string): void {
+    const rest = captured.text[channel] + text;
+    let start = 0;
+    for (let end = rest.indexOf('\n'); end !== -1; end = rest.indexOf('\n', start)) {
+      this.out(prefixed(captured.label, channel, rest.slice(start, end)));
+      start = end + 1;
+    }
+    for (; rest.length - start >= MAX_LINE; start += MAX_LINE) this.out(prefixed(captured.label, channel, rest.slice(start, start + MAX_LINE)));
+    captured.text[channel] = rest.slice(start);
+  }
+
+  #keep(captured: Captured, channel: OutputChannel, text: string): void {
+    const room = Math.max(0, MAX_KEPT - captured.text[channel].length);
+    captured.text[channel] += text.length <= room ? text : text.slice(0, room);
+    captured.notKept[channel] += Math.max(0, text.length - room);
   }
 
   /** One exec ended: flush what it left (grouped: its block, output or not). */
   ended(sessionId: string, label: string, result: BatchResult): void {
     const captured = this.#capture(sessionId, label);
-    for (const channel of ['stdout', 'stderr'] as const) captured.text[channel] += captured.decoders[channel].decode();
+    for (const channel of ['stdout', 'stderr'] as const) {
+      const last = captured.decoders[channel].decode();
+      if (this.mode === 'prefixed') captured.text[channel] += last;
+      else this.#keep(captured, channel, last);
+    }
     if (this.mode === 'prefixed') {
       for (const channel of ['stdout', 'stderr'] as const) if (captured.text[channel]) this.out(prefixed(captured.label, channel, captured.text[channel]));
       this.#sessions.delete(sessionId);
     } else if (this.mode === 'grouped') {
-      this.out(`==> ${captured.label} (${describe(result)}) <==\n${captured.text.stdout}${captured.text.stderr ? `--- stderr ---\n${captured.text.stderr}` : ''}${/\n$|^$/.test(captured.text.stdout + captured.text.stderr) ? '' : '\n'}`);
+      const { stdout, stderr } = { stdout: captured.text.stdout + notKeptNote(captured, 'stdout'), stderr: captured.text.stderr + notKeptNote(captured, 'stderr') };
+      this.out(`==> ${captured.label} (${describe(result)}) <==\n${stdout}${stderr ? `--- stderr ---\n${stderr}` : ''}${/\n$|^$/.test(stdout + stderr) ? '' : '\n'}`);
       this.#sessions.delete(sessionId);
     }
   }
@@ -50,7 +78,8 @@ export class BatchPrinter {
     if (this.mode === 'json') {
       const results = batch.results.map((result) => {
         const captured = result.sessionId ? this.#sessions.get(result.sessionId) : undefined;
-        return { ...result.target, state: result.state, exitCode: result.exitCode, reason: result.reason, durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '' };
+        const notKept = captured && (captured.notKept.stdout || captured.notKept.stderr) ? { notKept: captured.notKept } : {};
+        return { ...result.target, state: result.state, exitCode: result.exitCode, reason: result.reason, durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '', ...notKept };
       });
       this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: batch.totals, results }, null, 2) + '\n');
     }
@@ -60,11 +89,17 @@ export class BatchPrinter {
   #capture(sessionId: string, label: string): Captured {
     let captured = this.#sessions.get(sessionId);
     if (!captured) {
-      captured = { label, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() }, text: { stdout: '', stderr: '' } };
+      captured = { label, decoders: { stdout: new TextDecoder(), stderr: new TextDecoder() }, text: { stdout: '', stderr: '' }, notKept: { stdout: 0, stderr: 0 } };
       this.#sessions.set(sessionId, captured);
     }
     return captured;
   }
+}
+
+/** Says, after what was kept of a channel, how much more came. */
+function notKeptNote(captured: Captured, channel: OutputChannel): string {
+  const more = captured.notKept[channel];
+  return more ? `${captured.text[channel].endsWith('\n') ? '' : '\n'}[octant-exec: ${more} more characters of its ${channel} not kept: a container keeps ${MAX_KEPT / 1024 / 1024} Mi of each here; use --output prefixed to see them all]\n` : '';
 }
 
 function prefixed(label: string, channel: OutputChannel, line: string): string {

@@ -1,0 +1,60 @@
+// How `octant-exec batch` prints what its commands print, on its own: lines whole and in order
+// whatever the chunks, a line with no end printed in pieces as it comes (never held whole), and
+// grouped/json output kept up to a bound per container, saying how much more came.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { BatchPrinter, MAX_KEPT, MAX_LINE } from '../../src/cli/batch/batch-output.ts';
+import type { BatchResult, BatchRow } from '../../src/events/projections/batches.ts';
+
+const bytes = (text: string) => new TextEncoder().encode(text);
+const exited = { state: 'exited', exitCode: 0, target: { namespace: 'n', pod: 'p', container: 'c' }, sessionId: 's1' } as unknown as BatchResult;
+const batch = { batchId: 'b1', argv: ['x'], concurrency: 1, totals: { succeeded: 1, failed: 0, skipped: 0 }, results: [exited] } as unknown as BatchRow;
+
+function printer(mode: 'prefixed' | 'grouped' | 'json') {
+  const out: string[] = [];
+  return { p: new BatchPrinter(mode, (text) => out.push(text), () => {}), out };
+}
+
+test('prefixed: lines whole and in order across chunks, a character cut in two whole again', () => {
+  const { p, out } = printer('prefixed');
+  const euro = bytes('€');
+  for (const chunk of [bytes('one\ntw'), bytes('o\nthree '), euro.subarray(0, 1), euro.subarray(1), bytes('\nfour')]) p.output('s1', 'p/c', 'stdout', chunk);
+  p.ended('s1', 'p/c', exited);
+  assert.equal(out, ['p/c | one\n', 'p/c | two\n', 'p/c | three €\n', 'p/c | four\n']);
+});
+
+test('prefixed: output with no newline is printed in pieces as it comes, never held past one piece', () => {
+  const { p, out } = printer('prefixed');
+  const sent: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const piece = String.fromCharCode(97 + (i % 26)).repeat(10_000);
+    sent.push(piece);
+    p.output('s1', 'p/c', 'stdout', bytes(piece));
+    // what was sent less what was printed is what is held: under one piece
+    const printed = out.reduce((n, line) => n + line.length - 'p/c | \n'.length, 0);
+    assert.ok(sent.join('').length - printed < MAX_LINE, `${sent.join('').length - printed} characters held after chunk ${i}`);
+  }
+  p.ended('s1', 'p/c', exited);
+  assert.is(out.map((line) => line.slice('p/c | '.length, -1)).join(''), sent.join(''), 'every character, in order');
+  assert.ok(out.every((line) => line.length <= MAX_LINE + 'p/c | \n'.length));
+});
+
+test('grouped and json keep a bounded part of each channel and say how much more came', () => {
+  const grouped = printer('grouped');
+  const big = 'x'.repeat(MAX_KEPT - 10);
+  grouped.p.output('s1', 'p/c', 'stdout', bytes(big));
+  grouped.p.output('s1', 'p/c', 'stdout', bytes('y'.repeat(1000)));
+  grouped.p.ended('s1', 'p/c', exited);
+  const block = grouped.out.join('');
+  assert.ok(block.startsWith('==> p/c (exit 0) <==\n' + big + 'y'.repeat(10) + '\n'), block.slice(0, 40));
+  assert.match(block, /\[octant-exec: 990 more characters of its stdout not kept: a container keeps 8 Mi of each here; use --output prefixed to see them all\]\n$/);
+  const json = printer('json');
+  json.p.output('s1', 'p/c', 'stderr', bytes('e'.repeat(MAX_KEPT + 5)));
+  json.p.ended('s1', 'p/c', exited);
+  json.p.finish(batch);
+  const doc = JSON.parse(json.out.join(''));
+  assert.is(doc.results[0].stderr.length, MAX_KEPT);
+  assert.equal(doc.results[0].notKept, { stdout: 0, stderr: 5 });
+});
+
+test.run();
