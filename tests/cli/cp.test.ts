@@ -5,12 +5,12 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { runCli, startCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
 import { startTestApp } from '../server/support.ts';
-import { sha256, withLyingTar } from '../server/files-support.ts';
+import { runIn, sha256, withLyingTar } from '../server/files-support.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
@@ -85,6 +85,22 @@ test('a container that plants a symlink and writes through it: the copy fails, n
     });
     assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
     assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');
+  });
+});
+
+test('what the safe reading leaves out (a symlink pointing outside what is copied) is said, both ways; the rest is copied', async () => {
+  await withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'up'));
+    writeFileSync(join(dir, 'up', 'kept.txt'), 'kept\n');
+    symlinkSync('/etc/hosts', join(dir, 'up', 'outside'));
+    const up = await cp(join(dir, 'up'), 'web:/tmp/cp-left-out', '-c', 'nginx');
+    assert.is(up.code, 0, up.stderr);
+    assert.is(up.stderr, 'octant-exec cp: left out 1 entry that cannot be carried safely: symlinks that point outside what is copied, hard links, devices or fifos\n');
+    await runIn(app, 'web', 'nginx', ['ln', '-s', '/etc/hosts', '/tmp/cp-left-out/abs']);
+    const down = await cp('web:/tmp/cp-left-out', join(dir, 'down'), '-c', 'nginx');
+    assert.is(down.code, 0, down.stderr);
+    assert.match(down.stderr, /^octant-exec cp: left out 1 entry that cannot be carried safely/);
+    assert.equal(readdirSync(join(dir, 'down')), ['kept.txt']);
   });
 });
 

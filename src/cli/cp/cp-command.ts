@@ -18,6 +18,7 @@ import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import { extractDownload } from './download-archive.ts';
+import { tellLeftOut } from './left-out.ts';
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
@@ -53,8 +54,11 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
-  res.resume();
+  let answer = '';
+  for await (const chunk of res) if (answer.length < 16_384) answer += chunk;
+  tellLeftOut(Number((JSON.parse(answer) as { skipped?: unknown }).skipped) || 0);
 }
+
 
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));

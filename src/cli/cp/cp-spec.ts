@@ -18,6 +18,7 @@ earlier DST as it was.`,
   operands: 'file',
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
-Exit status: 0 when the copy is complete, 1 when it failed (the server's sentence on stderr),
-2 for a usage error, 130 or 143 when interrupted (Ctrl-C, SIGTERM).`,
+Exit status: 0 when the copy is done (what cannot be carried safely, such as a symlink that
+points outside what is copied, is left out and said on stderr), 1 when it failed (the
+server's sentence on stderr), 2 for a usage error, 130 or 143 when interrupted.`,
 } as const satisfies CommandSpec;

@@ -8,6 +8,8 @@ import { createGunzip } from 'node:zlib';
 import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { ServerError } from '../server/server-client.ts';
+import { SKIPPED_TRAILER } from '../../files/checked-entries.ts';
+import { tellLeftOut } from './left-out.ts';
 
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
 export const PAST_ARCHIVE_LIMIT = 1 << 20;
@@ -33,6 +35,7 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
     let unzipped = 0;
     for await (const chunk of archive) if ((unzipped += (chunk as Uint8Array).length) > PAST_ARCHIVE_LIMIT) throw tooMuch;
     if (!res.complete) throw new Error('cut off');
+    tellLeftOut(Number(res.trailers[SKIPPED_TRAILER.toLowerCase()]) || 0);
   } catch (error) {
     // the answer and the gunzip must both go: either left open would hold the process until the server let go
     res.destroy();

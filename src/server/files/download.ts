@@ -8,7 +8,7 @@ import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { checkedEntries } from '../../files/checked-entries.ts';
+import { checkedEntries, SKIPPED_TRAILER } from '../../files/checked-entries.ts';
 import { entryParts } from '../../files/entry-names.ts';
 import { readTar, type TarEntry } from '../../files/tar-reader.ts';
 import { TarError } from '../../files/tar-error.ts';
@@ -50,10 +50,12 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
       await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
     } else if (head.type === 'directory') {
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, Trailer: SKIPPED_TRAILER });
       res.flushHeaders();
-      const checked = checkedEntries(withFirst(head, entries), { skipped: 0 }, base);
+      const count = { skipped: 0 };
+      const checked = checkedEntries(withFirst(head, entries), count, base);
       await pipeline(Readable.from(writeTar(thenVerdict(checked, run, () => transferFailure(run.outcome!, run.stderr, target, params.path)))), createGzip(), res, { end: false });
+      res.addTrailers({ [SKIPPED_TRAILER]: String(count.skipped) });
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
