@@ -135,6 +135,16 @@ test('permission denied is a 403 that suggests a path the container may use', as
   assert.match(up.json.error.message, /may not read or write "\/tmp\/locked".*\/tmp/);
 });
 
+test('a file where a folder is, or a folder where a file is: a 409 that says which and what to do', async () => {
+  await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/full && echo x > /tmp/full/inside && echo y > /tmp/plain.txt']);
+  const ontoFolder = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp', name: 'full' }, Buffer.from('x'));
+  assert.is(ontoFolder.status, 409, JSON.stringify(ontoFolder.json));
+  assert.match(ontoFolder.json.error.message, /would put a file where the container "nginx" of pod "web" has a folder .*name the folder as the destination/);
+  const underFile = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp/plain.txt', name: 'x' }, Buffer.from('x'));
+  assert.is(underFile.status, 409, JSON.stringify(underFile.json));
+  assert.match(underFile.json.error.message, /A file stands in the container "nginx" of pod "web" where "\/tmp\/plain.txt" needs a folder/);
+});
+
 test('bad input: a relative path, ".." parts, a name with "/", no name for a plain body, a damaged tar', async () => {
   for (const [where, status] of [
     [{ pod: 'web', path: 'tmp' }, 400],

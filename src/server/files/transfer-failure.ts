@@ -9,13 +9,15 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
   const where = `container "${target.container}" of pod "${target.pod}"`;
   if (outcome.kind === 'failed') {
     if (outcome.reason === 'commandNotFound') {
-      return new HttpError(422, `The ${where} has no tar, which copying files needs (distroless images have none). Add a debug container that has it — POST /api/v1/exec with "mode": {"kind": "debug", "image": "busybox:1.36"}, or the page's Debug button — and copy through it (the target's files are under /proc/1/root there).`);
+      return new HttpError(422, `The ${where} has no tar, which copying files needs (distroless images have none). Add a debug container that has it — the page's Debug button, octant-exec debug ${target.pod} --image busybox:1.36, or POST /api/v1/exec with "mode": {"kind": "debug", "image": "busybox:1.36"} — and copy through it (the target's files are under /proc/1/root there).`);
     }
     return new HttpError(statusByReason[outcome.reason] ?? 502, outcome.message);
   }
   if (outcome.kind === 'ended') return new HttpError(outcome.status, outcome.message);
   const said = firstLines(stderr);
-  if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, such as /tmp (tar said: ${said}).`);
+  if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, ${path === '/tmp' || path.startsWith('/tmp/') ? 'such as a folder of its own under /tmp (make one first)' : 'such as /tmp'} (tar said: ${said}).`);
+  if (/Not a directory/i.test(stderr)) return new HttpError(409, `A file stands in the ${where} where "${path}" needs a folder: check the path (tar said: ${said}).`);
+  if (/File exists/i.test(stderr)) return new HttpError(409, `The copy would put a file where the ${where} has a folder (tar said: ${said}): to copy into that folder, name the folder as the destination (octant-exec cp: end it with "/").`);
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);
   if (/Read-only file system/i.test(stderr)) return new HttpError(409, `"${path}" is on a read-only file system in the ${where}: choose a writable path such as /tmp (tar said: ${said}).`);
   if (/No such file or directory|Cannot stat/i.test(stderr)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
