@@ -37,6 +37,11 @@ test('prefixed: output with no newline is printed in pieces as it comes, never h
   p.ended('s1', 'p/c', exited);
   assert.is(out.map((line) => line.slice('p/c | '.length, -1)).join(''), sent.join(''), 'every character, in order');
   assert.ok(out.every((line) => line.length <= MAX_LINE + 'p/c | \n'.length));
+  const wide = printer('prefixed');
+  wide.p.output('s1', 'p/c', 'stdout', bytes('x' + '\u{1F600}'.repeat(MAX_LINE)));
+  wide.p.ended('s1', 'p/c', exited);
+  assert.ok(wide.out.every((line) => !/[\ud800-\udbff]\n$/.test(line)), 'no piece ends in half a character');
+  assert.is(wide.out.map((line) => line.slice('p/c | '.length, -1)).join(''), 'x' + '\u{1F600}'.repeat(MAX_LINE));
 });
 
 test('grouped and json keep a bounded part of each channel and say how much more came', () => {

@@ -45,7 +45,12 @@ export class BatchPrinter {
       this.out(prefixed(captured.label, channel, rest.slice(start, end)));
       start = end + 1;
     }
-    for (; rest.length - start >= MAX_LINE; start += MAX_LINE) this.out(prefixed(captured.label, channel, rest.slice(start, start + MAX_LINE)));
+    while (rest.length - start >= MAX_LINE) {
+      const code = rest.charCodeAt(start + MAX_LINE - 1);
+      const end = start + MAX_LINE - (code >= 0xd800 && code <= 0xdbff ? 1 : 0); // never half a character
+      this.out(prefixed(captured.label, channel, rest.slice(start, end)));
+      start = end;
+    }
     captured.text[channel] = rest.slice(start);
   }
 

@@ -56,9 +56,17 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
   let answer = '';
   for await (const chunk of res) if (answer.length < 16_384) answer += chunk;
-  tellLeftOut(Number((JSON.parse(answer) as { skipped?: unknown }).skipped) || 0);
+  tellLeftOut(skippedIn(answer));
 }
 
+/** The upload answer's count of entries left out; none said when it is not the API's answer. */
+function skippedIn(answer: string): number {
+  try {
+    return Number((JSON.parse(answer) as { skipped?: unknown }).skipped) || 0;
+  } catch {
+    return 0;
+  }
+}
 
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
