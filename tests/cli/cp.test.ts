@@ -104,42 +104,39 @@ test('what the safe reading leaves out (a symlink pointing outside what is copie
   });
 });
 
-test('a download that fails part-way leaves an earlier DST as it was, and no part beside it', async () => {
+/**
+ * A file DST that holds "precious", and a container whose tar sends `name` (300 KB) whole and then
+ * ends with `exitCode` after `thenSleep` s (the server holds the last chunk until then): `body`
+ * downloads it; afterwards DST must be as it was and nothing beside it.
+ */
+async function withEarlierDst(name: string, exitCode: number, thenSleep: number, body: (dir: string, dst: string) => Promise<void>): Promise<void> {
   const data = randomBytes(300_000);
   const chunks: Uint8Array[] = [];
-  for await (const chunk of writeTar([{ name: 'x.bin', type: 'file', mode: 0o644, mtime: 0, size: data.length, body: (async function* () { yield data; })() }])) chunks.push(chunk);
+  for await (const chunk of writeTar([{ name, type: 'file', mode: 0o644, mtime: 0, size: data.length, body: (async function* () { yield data; })() }])) chunks.push(chunk);
   await withTempDir(async (dir) => {
     const dst = join(dir, 'kept.bin');
     writeFileSync(dst, 'precious\n');
-    // the container's tar sends every byte, then fails: the server holds the last chunk back and cuts the answer
-    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
-      const run = await cp('alpine-tools:/tmp/x.bin', dst);
-      assert.is(run.code, 1, run.stderr);
-    }, 2);
+    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), () => body(dir, dst), exitCode, thenSleep);
     assert.is(readFileSync(dst, 'utf8'), 'precious\n', 'the earlier file is as it was');
     assert.equal(readdirSync(dir), ['kept.bin'], 'no part left beside it');
   });
-});
+}
 
-test('Ctrl-C during a download: exit 130, no part left, an earlier DST as it was', async () => {
-  const data = randomBytes(300_000);
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of writeTar([{ name: 'slow.bin', type: 'file', mode: 0o644, mtime: 0, size: data.length, body: (async function* () { yield data; })() }])) chunks.push(chunk);
-  await withTempDir(async (dir) => {
-    const dst = join(dir, 'kept.bin');
-    writeFileSync(dst, 'precious\n');
-    // the container's tar sends it all, then takes its time to exit: the server holds the last chunk until then
-    await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
-      const run = startCli(['cp', 'alpine-tools:/tmp/slow.bin', dst], { env });
-      const part = join(dir, '.kept.bin.octant-exec-part');
-      await waitFor(() => existsSync(part), 'the part to be written', 30_000);
-      process.kill(run.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
-      assert.is(await run.exit, 130, run.stderr());
-    }, 0, 30);
-    assert.is(readFileSync(dst, 'utf8'), 'precious\n');
-    assert.equal(readdirSync(dir), ['kept.bin']);
-  });
-});
+test('a download that fails part-way leaves an earlier DST as it was, and no part beside it', () =>
+  // the container's tar sends every byte, then fails: the server holds the last chunk back and cuts the answer
+  withEarlierDst('x.bin', 2, 0, async (_dir, dst) => {
+    const run = await cp('alpine-tools:/tmp/x.bin', dst);
+    assert.is(run.code, 1, run.stderr);
+  }));
+
+test('Ctrl-C during a download: exit 130, no part left, an earlier DST as it was', () =>
+  // the container's tar sends it all, then takes its time to exit
+  withEarlierDst('slow.bin', 0, 30, async (dir, dst) => {
+    const run = startCli(['cp', 'alpine-tools:/tmp/slow.bin', dst], { env });
+    await waitFor(() => existsSync(join(dir, '.kept.bin.octant-exec-part')), 'the part to be written', 30_000);
+    process.kill(run.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
+    assert.is(await run.exit, 130, run.stderr());
+  }));
 
 test('names: a container path with a newline, and `..` as a source, as kubectl cp takes them', async () => {
   await withTempDir(async (dir) => {
