@@ -80,7 +80,7 @@ interface ApiCall extends ApiContext {
 export type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
 
 export interface Route {
-  method: 'GET' | 'POST' | 'DELETE';
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
   pattern: RegExp;
   handler: Handler;
   /** the status of a success; default 200 */
@@ -111,6 +111,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url, ctx.peers !== undefined), raw: true },
   { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
   { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true },
+  { method: 'HEAD', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url, true), raw: true },
   { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: visibleAlerts(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(adminOnly(ctx), url) },

@@ -5,7 +5,9 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { runCli, startCli } from '../support/cli.ts';
 import { waitFor } from '../support/wait.ts';
@@ -13,6 +15,9 @@ import { startTestApp } from '../server/support.ts';
 import { runIn, sha256, withLyingTar } from '../server/files-support.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { kubectlBinary, requireTool } from '../support/sandbox.ts';
+
+const execFileAsync = promisify(execFile);
 
 const app = await startTestApp();
 test.after(() => app.close());
@@ -153,6 +158,41 @@ test('names: a container path with a newline, and `..` as a source, as kubectl c
     const down = await cp('web:/tmp/site/page.html', join(dir, 'page.html'), '-c', 'nginx');
     assert.is(down.code, 0, down.stderr);
     assert.is(readFileSync(join(dir, 'page.html'), 'utf8'), '<p>up</p>', '`..` went in under its own name');
+  });
+});
+
+/** Every path under `root` (sorted), a file with its text: a tree to compare. */
+function tree(root: string): string[] {
+  return readdirSync(root, { recursive: true, encoding: 'utf8' })
+    .map((path) => (statSync(join(root, path)).isFile() ? `${path}: ${readFileSync(join(root, path), 'utf8')}` : `${path}/`))
+    .sort();
+}
+
+test('onto a folder the container has, a file or a directory goes into it under its own name, where kubectl cp 1.33 puts it', async () => {
+  requireTool(kubectlBinary('1.33'));
+  await withTempDir(async (dir) => {
+    writeFileSync(join(dir, 'note.txt'), 'note\n');
+    mkdirSync(join(dir, 'site'));
+    writeFileSync(join(dir, 'site', 'index.html'), '<h1>hi</h1>');
+    const kubectl = (from: string, to: string) => execFileAsync(kubectlBinary('1.33'), ['--kubeconfig', app.kubeconfigPath, 'cp', '-c', 'nginx', from, to], { timeout: 30_000 });
+    const ours = async (from: string, to: string) => {
+      const run = await cp(from, to, '-c', 'nginx');
+      assert.is(run.code, 0, run.stderr);
+    };
+    for (const [copy, folder] of [[ours, '/tmp/onto-ours'], [kubectl, '/tmp/onto-kubectl']] as const) {
+      await runIn(app, 'web', 'nginx', ['sh', '-c', `mkdir -p ${folder}/empty ${folder}/full && echo old > ${folder}/full/old.txt && echo was > ${folder}/file.txt`]);
+      await copy(join(dir, 'note.txt'), `web:${folder}/empty`);
+      await copy(join(dir, 'note.txt'), `web:${folder}/full`);
+      await copy(join(dir, 'site'), `web:${folder}/full`);
+      await copy(join(dir, 'note.txt'), `web:${folder}/file.txt`); // a file is replaced
+      await copy(join(dir, 'site'), `web:${folder}/new-site`); // nothing there: DST is the copy
+    }
+    const back = (folder: string) => cp(`web:${folder}`, join(dir, folder.slice(5)), '-c', 'nginx');
+    assert.is((await back('/tmp/onto-ours')).code, 0);
+    assert.is((await back('/tmp/onto-kubectl')).code, 0);
+    const got = tree(join(dir, 'onto-ours'));
+    assert.equal(got, ['empty/', 'empty/note.txt: note\n', 'file.txt: note\n', 'full/', 'full/note.txt: note\n', 'full/old.txt: old\n', 'full/site/', 'full/site/index.html: <h1>hi</h1>', 'new-site/', 'new-site/index.html: <h1>hi</h1>']);
+    assert.equal(got, tree(join(dir, 'onto-kubectl')), 'as kubectl cp put them');
   });
 });
 

@@ -128,6 +128,26 @@ test('a missing path is a 404 that names it, up and down', async () => {
   assert.is(up.status, 404, JSON.stringify(up.json));
 });
 
+test('HEAD says what a path is (a file and its length, or a folder) without its bytes; tar is stopped and its transfer leaves the list', async () => {
+  await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/head-dir && head -c 67108864 /dev/zero > /tmp/head-dir/big.bin']);
+  const head = async (path: string) => {
+    const res = await fetch(filesUrl(app, 'download', { pod: 'web', container: 'nginx', path }), { method: 'HEAD', headers: { Authorization: `Bearer ${app.token}` } });
+    return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), session: res.headers.get('x-octant-exec-session'), body: await res.arrayBuffer() };
+  };
+  const file = await head('/tmp/head-dir/big.bin');
+  assert.equal([file.status, file.type, file.length, file.body.byteLength], [200, 'application/octet-stream', '67108864', 0]);
+  const folder = await head('/tmp/head-dir');
+  assert.equal([folder.status, folder.type, folder.body.byteLength], [200, 'application/gzip', 0]);
+  assert.is((await head('/tmp/head-dir/none')).status, 404);
+  await waitFor(async () => {
+    const open = (await call(app, '/api/v1/sessions')).json.sessions.map((s: { sessionId: string }) => s.sessionId);
+    return !open.includes(file.session) && !open.includes(folder.session);
+  }, 'both transfers to leave the list', 10_000);
+  const records = (await call(app, '/api/v1/audit')).json.records as { sessionId: string; mode?: unknown; outcome?: unknown }[];
+  assert.equal(records.find((r) => r.sessionId === folder.session)?.mode, { kind: 'download', path: '/tmp/head-dir' });
+  assert.equal(records.find((r) => r.sessionId === file.session)?.outcome, { kind: 'closed' }, 'tar was stopped, not left to send 64 MiB');
+});
+
 test('permission denied is a 403 that suggests a path the container may use', async () => {
   await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/locked && chmod 555 /tmp/locked']);
   const up = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp/locked', name: 'x' }, Buffer.from('x'));

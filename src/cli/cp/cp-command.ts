@@ -1,6 +1,7 @@
 // `octant-exec cp SRC DST`: kubectl cp's syntax, through a running server's file routes
 // (docs/api.md, "Files"). Up: the local file or directory as a tar, named as DST's last part and
-// extracted in DST's directory (DST ending in "/" keeps SRC's name). Down: a file is written as
+// extracted in DST's directory; onto a folder (DST ending in "/", or one the container has, asked
+// first as kubectl cp runs `test -d`) it goes into it under SRC's name. Down: a file is written as
 // it arrives, beside DST, checked against its announced length and only then put in DST's place,
 // so a failed or interrupted download leaves no partial file and an earlier DST as it was; a
 // directory arrives as a .tar.gz and is extracted safely into DST (created if missing), holding
@@ -47,7 +48,7 @@ function where(values: Values, remote: RemoteSpec, path: string): Record<string,
 
 async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<void> {
   await fs.lstat(local); // a missing source says so before the server is asked
-  const into = remote.path.endsWith('/') || remote.path === '/';
+  const into = remote.path.endsWith('/') || (await isFolder(access, values, remote));
   const dir = into ? remote.path : posix.dirname(remote.path);
   const name = into ? basename(resolve(local)) : posix.basename(remote.path); // `..` is named as the folder it is
   const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
@@ -57,6 +58,21 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   let answer = '';
   for await (const chunk of res) if (answer.length < 16_384) answer += chunk;
   tellLeftOut(skippedIn(answer));
+}
+
+/**
+ * Whether DST is a folder in the container (a HEAD of its download: tar's first header, nothing
+ * more). Anything else (missing, a file, a refusal) is left to the upload, which meets it and says so.
+ */
+async function isFolder(access: ServerAccess, values: Values, remote: RemoteSpec): Promise<boolean> {
+  try {
+    const res = await callServer(access, 'HEAD', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
+    res.resume();
+    return res.headers['content-type'] === 'application/gzip';
+  } catch (error) {
+    if (error instanceof ServerError) return false;
+    throw error;
+  }
 }
 
 /** The upload answer's count of entries left out; none said when it is not the API's answer. */

@@ -8,9 +8,10 @@ export const cpSpec = {
   summary: 'copy files and directories into and out of containers (kubectl cp\'s syntax)',
   about: `Copies through a running octant-exec server, as tar over exec: each copy is an upload or
 download action it runs, audits and lists like a terminal. One of SRC and DST is in a
-container, written [NAMESPACE/]POD:PATH; the other is a local path.
-  octant-exec cp ./site web:/usr/share/nginx/html     a directory in
-  octant-exec cp batch/worker-0:/var/log/app.log .    a file out
+container, written [NAMESPACE/]POD:PATH; the other is a local path. As with kubectl cp, a copy
+onto a folder that is there goes into it under its own name; otherwise DST names the copy.
+  octant-exec cp ./site web:/usr/share/nginx/html     a directory in (html/site)
+  octant-exec cp batch/worker-0:/var/log/app.log .    a file out (./app.log)
 What comes out of a container is extracted safely: nothing is written outside DST (no "..",
 absolute names, links that point outside, or writes through symlinks). A file coming out is
 written beside DST and put in its place only once whole: a failed or interrupted copy leaves an

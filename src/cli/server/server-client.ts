@@ -50,7 +50,7 @@ export function serverAccess(flags: { server?: string; 'token-file'?: string }, 
 }
 
 /** One call; `body` is streamed (with backpressure). Resolves with the answer once its headers are in; error answers throw their sentence. */
-export async function callServer(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined>, body?: { type: string; stream: Readable }): Promise<IncomingMessage> {
+export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 'POST', path: string, query: Record<string, string | undefined>, body?: { type: string; stream: Readable }): Promise<IncomingMessage> {
   const url = new URL(path, access.url);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;

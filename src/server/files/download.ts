@@ -3,6 +3,8 @@
 // → a gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file.
+// HEAD asks what is at the path (a file's length, or a directory) without its bytes: tar is
+// stopped once its first header has answered, as kubectl's `test -d` answers cp before an upload.
 import type { ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -21,7 +23,7 @@ import { TransferRun } from './transfer-run.ts';
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
 
-export async function download(call: FilesCall, res: ServerResponse, url: URL): Promise<void> {
+export async function download(call: FilesCall, res: ServerResponse, url: URL, headersOnly = false): Promise<void> {
   const params = transferParams(url);
   if (params.path === '/') throw new HttpError(400, 'Name a file or directory to download, not / itself.');
   const target = await transferTarget(call, params);
@@ -46,11 +48,13 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL): 
     const held: { last?: Uint8Array } = {};
     if (head.type === 'file') {
       res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      if (headersOnly) return void res.end();
       res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
       await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
     } else if (head.type === 'directory') {
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, Trailer: SKIPPED_TRAILER });
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : { Trailer: SKIPPED_TRAILER }) });
+      if (headersOnly) return void res.end();
       res.flushHeaders();
       const count = { skipped: 0 };
       const checked = checkedEntries(withFirst(head, entries), count, base);
