@@ -5,7 +5,8 @@ import * as assert from 'uvu/assert';
 import { createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { callServerJson, ServerError } from '../../src/cli/server/server-client.ts';
+import { Readable } from 'node:stream';
+import { callServer, callServerJson, ServerError } from '../../src/cli/server/server-client.ts';
 
 const listening = async <S extends { listen(port: number, host: string, done: () => void): unknown; address(): unknown }>(server: S) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -56,6 +57,38 @@ test('an answer that has begun is not cut by the wait, however slowly it comes',
     assert.equal(await callServerJson({ url, token: 't', answerWaitMs: 1000 }, 'GET', '/api/v1/info'), { version: '1' });
   } finally {
     slow.close();
+  }
+});
+
+test('an upload refused at once stops sending its body: the rest is not read from its source, nor sent', async () => {
+  const WHOLE = 256 * 1024 * 1024;
+  let pulled = 0;
+  const source = Readable.from((function* () {
+    for (; pulled < WHOLE; pulled += 65_536) yield Buffer.alloc(65_536);
+  })());
+  // a server that refuses at once and reads on (octant-exec's, refusing a missing pod before the body: its HTTP server drains the rest)
+  let received = 0;
+  let connectionClosed!: () => void;
+  const closed = new Promise<void>((resolve) => (connectionClosed = resolve));
+  const refusing = createTcpServer((socket) => {
+    const sentence = '{"error":{"status":404,"message":"pods \\"gone\\" not found"}}';
+    socket.write(`HTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\nContent-Length: ${sentence.length}\r\n\r\n${sentence}`);
+    socket.on('data', (chunk: Buffer) => (received += chunk.length));
+    socket.on('error', () => {});
+    socket.on('close', connectionClosed);
+  });
+  const url = await listening(refusing);
+  try {
+    const error = await callServer({ url, token: 't' }, 'POST', '/api/v1/files/upload', {}, { type: 'application/x-tar', stream: source }).then(
+      () => assert.unreachable('answered'),
+      (e: unknown) => e,
+    );
+    assert.match((error as Error).message, 'pods "gone" not found');
+    await Promise.race([closed, new Promise((resolve) => source.once('end', resolve))]); // stopped, or all sent
+    assert.ok(pulled < WHOLE / 4, `${pulled} of ${WHOLE} bytes were read from the source`);
+    assert.ok(received < WHOLE / 4, `${received} bytes reached the server`);
+  } finally {
+    refusing.close();
   }
 });
 

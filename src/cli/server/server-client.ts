@@ -88,9 +88,13 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
   }
   else req.end();
   const res = await answer;
-  // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
-  if (res.statusCode === 401) throw new ServerError(`${await errorSentence(res)} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.`);
-  if (res.statusCode && res.statusCode >= 400) throw new ServerError(await errorSentence(res));
+  if (res.statusCode && res.statusCode >= 400) {
+    const sentence = await errorSentence(res);
+    // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
+    req.destroy();
+    // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
+    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.` : sentence);
+  }
   return res;
 }
 
