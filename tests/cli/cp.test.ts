@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
 import process from 'node:process';
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { runCli, startCli } from '../support/cli.ts';
@@ -65,9 +65,14 @@ test('what cannot be copied says why and exits 1, leaving no partial file', asyn
     assert.is(noTar.code, 1);
     assert.match(noTar.stderr, /has no tar.*debug container/);
     // this machine's refusal is said as it is, not as a cut-off to try again
-    const noFolder = await cp('web:/etc/hostname', join(dir, 'no-such-folder', 'h'), '-c', 'nginx');
-    assert.is(noFolder.code, 1);
-    assert.match(noFolder.stderr, /^octant-exec cp: ENOENT: no such file or directory, open '.*no-such-folder\/h'\n$/);
+    writeFileSync(join(dir, 'a-file'), 'x');
+    const underFile = await cp('web:/etc/hostname', join(dir, 'a-file', 'h'), '-c', 'nginx');
+    assert.is(underFile.code, 1);
+    assert.match(underFile.stderr, /^octant-exec cp: ENOTDIR: not a directory, mkdir '.*a-file'\n$/);
+    mkdirSync(join(dir, 'hostname'));
+    const ontoFolder = await cp('web:/etc/hostname', `${dir}/`, '-c', 'nginx');
+    assert.is(ontoFolder.code, 1);
+    assert.match(ontoFolder.stderr, /hostname is a folder here: a file cannot be written over it/);
   });
 });
 
@@ -161,10 +166,45 @@ test('names: a container path with a newline, and `..` as a source, as kubectl c
   });
 });
 
-/** Every path under `root` (sorted), a file with its text: a tree to compare. */
-function tree(root: string): string[] {
-  return readdirSync(root, { recursive: true, encoding: 'utf8' })
-    .map((path) => (statSync(join(root, path)).isFile() ? `${path}: ${readFileSync(join(root, path), 'utf8')}` : `${path}/`))
+test('a folder onto a file in the container is refused, the file as it was (kubectl cp fails there too)', async () => {
+  await withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'site'));
+    writeFileSync(join(dir, 'site', 'index.html'), '<h1>hi</h1>');
+    await runIn(app, 'web', 'nginx', ['sh', '-c', 'echo keep > /tmp/cp-kept.txt']);
+    const run = await cp(join(dir, 'site'), 'web:/tmp/cp-kept.txt', '-c', 'nginx');
+    assert.is(run.code, 1);
+    assert.match(run.stderr, '"/tmp/cp-kept.txt" is a file in the container: a folder cannot be copied onto it');
+    assert.is((await cp('web:/tmp/cp-kept.txt', join(dir, 'back.txt'), '-c', 'nginx')).code, 0);
+    assert.is(readFileSync(join(dir, 'back.txt'), 'utf8'), 'keep\n');
+  });
+});
+
+test('a file out: the folders above DST are made, DST ending in "/" is a folder, a symlink at DST is written through, "DIR/." is DIR', async () => {
+  await withTempDir(async (dir) => {
+    await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/cp-out && echo one > /tmp/cp-out/one.txt']);
+    assert.is((await cp('web:/tmp/cp-out/one.txt', join(dir, 'a', 'b', 'c.txt'), '-c', 'nginx')).code, 0);
+    assert.is(readFileSync(join(dir, 'a', 'b', 'c.txt'), 'utf8'), 'one\n');
+    assert.is((await cp('web:/tmp/cp-out/one.txt', `${join(dir, 'new')}/`, '-c', 'nginx')).code, 0);
+    assert.is(readFileSync(join(dir, 'new', 'one.txt'), 'utf8'), 'one\n');
+    writeFileSync(join(dir, 'target.txt'), 'old\n');
+    symlinkSync('target.txt', join(dir, 'link.txt'));
+    assert.is((await cp('web:/tmp/cp-out/one.txt', join(dir, 'link.txt'), '-c', 'nginx')).code, 0);
+    assert.is(readlinkSync(join(dir, 'link.txt')), 'target.txt', 'the link stays');
+    assert.is(readFileSync(join(dir, 'target.txt'), 'utf8'), 'one\n');
+    assert.is((await cp('web:/tmp/cp-out/.', join(dir, 'contents'), '-c', 'nginx')).code, 0);
+    assert.equal(tree(join(dir, 'contents')), ['one.txt: one\n']);
+  });
+});
+
+/** Every path under `root` (sorted), a file with its text, a symlink with where it points: a tree to compare. */
+function tree(root: string, under = ''): string[] {
+  return readdirSync(join(root, under))
+    .flatMap((name) => {
+      const path = under ? `${under}/${name}` : name;
+      const stat = lstatSync(join(root, path));
+      if (stat.isSymbolicLink()) return [`${path} -> ${readlinkSync(join(root, path))}`];
+      return stat.isDirectory() ? [`${path}/`, ...tree(root, path)] : [`${path}: ${readFileSync(join(root, path), 'utf8')}`];
+    })
     .sort();
 }
 
@@ -180,18 +220,21 @@ test('onto a folder the container has, a file or a directory goes into it under 
       assert.is(run.code, 0, run.stderr);
     };
     for (const [copy, folder] of [[ours, '/tmp/onto-ours'], [kubectl, '/tmp/onto-kubectl']] as const) {
-      await runIn(app, 'web', 'nginx', ['sh', '-c', `mkdir -p ${folder}/empty ${folder}/full && echo old > ${folder}/full/old.txt && echo was > ${folder}/file.txt`]);
+      await runIn(app, 'web', 'nginx', ['sh', '-c', `mkdir -p ${folder}/empty ${folder}/full ${folder}/dots ${folder}/real && echo old > ${folder}/full/old.txt && echo was > ${folder}/file.txt && ln -s real ${folder}/link`]);
       await copy(join(dir, 'note.txt'), `web:${folder}/empty`);
       await copy(join(dir, 'note.txt'), `web:${folder}/full`);
       await copy(join(dir, 'site'), `web:${folder}/full`);
       await copy(join(dir, 'note.txt'), `web:${folder}/file.txt`); // a file is replaced
       await copy(join(dir, 'site'), `web:${folder}/new-site`); // nothing there: DST is the copy
+      await copy(join(dir, 'note.txt'), `web:${folder}/link`); // a symlink to a folder is that folder
+      await copy(join(dir, 'note.txt'), `web:${folder}/dots/.`); // "DIR/." is DIR
+      await copy(`${join(dir, 'site')}/.`, `web:${folder}/dots`); // "SRC/." is SRC's contents
     }
     const back = (folder: string) => cp(`web:${folder}`, join(dir, folder.slice(5)), '-c', 'nginx');
     assert.is((await back('/tmp/onto-ours')).code, 0);
     assert.is((await back('/tmp/onto-kubectl')).code, 0);
     const got = tree(join(dir, 'onto-ours'));
-    assert.equal(got, ['empty/', 'empty/note.txt: note\n', 'file.txt: note\n', 'full/', 'full/note.txt: note\n', 'full/old.txt: old\n', 'full/site/', 'full/site/index.html: <h1>hi</h1>', 'new-site/', 'new-site/index.html: <h1>hi</h1>']);
+    assert.equal(got, ['dots/', 'dots/index.html: <h1>hi</h1>', 'dots/note.txt: note\n', 'empty/', 'empty/note.txt: note\n', 'file.txt: note\n', 'full/', 'full/note.txt: note\n', 'full/old.txt: old\n', 'full/site/', 'full/site/index.html: <h1>hi</h1>', 'link -> real', 'new-site/', 'new-site/index.html: <h1>hi</h1>', 'real/', 'real/note.txt: note\n']);
     assert.equal(got, tree(join(dir, 'onto-kubectl')), 'as kubectl cp put them');
   });
 });

@@ -1,13 +1,13 @@
 // `octant-exec cp SRC DST`: kubectl cp's syntax, through a running server's file routes
-// (docs/api.md, "Files"). Up: the local file or directory as a tar, named as DST's last part and
-// extracted in DST's directory; onto a folder (DST ending in "/", or one the container has, asked
-// first as kubectl cp runs `test -d`) it goes into it under SRC's name. Down: a file is written as
-// it arrives, beside DST, checked against its announced length and only then put in DST's place,
-// so a failed or interrupted download leaves no partial file and an earlier DST as it was; a
-// directory arrives as a .tar.gz and is extracted safely into DST (created if missing), holding
-// the directory's contents as kubectl cp does.
+// (docs/api.md, "Files"). Up: the local file or directory as a tar, placed as kubectl cp places it
+// (upload-placement.ts), after asking what DST is in the container, as kubectl cp runs `test -d`.
+// Down: a file is written as it arrives, beside DST, checked against its announced length and
+// only then put in DST's place (through a symlink there, to what it points to), so a failed or
+// interrupted download leaves no partial file and an earlier DST as it was; a directory arrives
+// as a .tar.gz and is extracted safely into DST (created if missing), holding the directory's
+// contents as kubectl cp does.
 import { createWriteStream, promises as fs, rmSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
 import { Readable } from 'node:stream';
@@ -20,6 +20,7 @@ import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import { extractDownload } from './download-archive.ts';
 import { tellLeftOut } from './left-out.ts';
+import { PlacementError, remoteTarget, uploadPlacement, type RemoteKind } from './upload-placement.ts';
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
@@ -36,7 +37,7 @@ export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>)
     else if ('remote' in from && 'local' in to) await download(access, values, from.remote, to.local);
     return 0;
   } catch (error) {
-    if (!(error instanceof ServerError || error instanceof TarError || (error as NodeJS.ErrnoException).code)) throw error;
+    if (!(error instanceof ServerError || error instanceof TarError || error instanceof PlacementError || (error as NodeJS.ErrnoException).code)) throw error;
     process.stderr.write(`octant-exec cp: ${(error as Error).message}\n`);
     return 1;
   }
@@ -47,31 +48,34 @@ function where(values: Values, remote: RemoteSpec, path: string): Record<string,
 }
 
 async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<void> {
-  await fs.lstat(local); // a missing source says so before the server is asked
-  const into = remote.path.endsWith('/') || (await isFolder(access, values, remote));
-  const dir = into ? remote.path : posix.dirname(remote.path);
-  const name = into ? basename(resolve(local)) : posix.basename(remote.path); // `..` is named as the folder it is
+  const source = await fs.lstat(local); // a missing source says so before the server is asked
+  const path = remoteTarget(absolute(remote.path));
+  const kind = path === '/' ? 'folder' : await remoteKind(access, values, remote, path);
+  const { dir, name } = uploadPlacement(local, remote.path, kind, source.isDirectory());
   const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
   const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
-  const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, absolute(dir)), { type: 'application/x-tar', stream });
+  const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, dir), { type: 'application/x-tar', stream });
   let answer = '';
   for await (const chunk of res) if (answer.length < 16_384) answer += chunk;
   tellLeftOut(skippedIn(answer));
 }
 
 /**
- * Whether DST is a folder in the container (a HEAD of its download: tar's first header, nothing
- * more). Anything else (missing, a file, a refusal) is left to the upload, which meets it and says so.
+ * What `path` is in the container: a HEAD of its download (tar's first header, a symlink followed).
+ * A refusal the upload would meet again is left to it, which says why (a HEAD's answer has no
+ * sentence); one that may pass (a busy or failing server, a cut connection) stops the copy, which
+ * would otherwise land somewhere else than meant.
  */
-async function isFolder(access: ServerAccess, values: Values, remote: RemoteSpec): Promise<boolean> {
+async function remoteKind(access: ServerAccess, values: Values, remote: RemoteSpec, path: string): Promise<RemoteKind> {
   try {
-    const res = await callServer(access, 'HEAD', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
+    const res = await callServer(access, 'HEAD', '/api/v1/files/download', where(values, remote, path));
     res.resume();
-    return res.headers['content-type'] === 'application/gzip';
+    return res.headers['content-type'] === 'application/gzip' ? 'folder' : 'file';
   } catch (error) {
-    if (error instanceof ServerError) return false;
-    throw error;
+    if (!(error instanceof ServerError)) throw error;
+    if (error.status !== undefined && error.status < 500 && error.status !== 408 && error.status !== 429) return undefined;
+    throw new ServerError(`could not tell whether ${path} is a folder in the container, which decides where the copy goes (${error.message}): try again`);
   }
 }
 
@@ -85,13 +89,16 @@ function skippedIn(answer: string): number {
 }
 
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
-  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, absolute(remote.path)));
+  const path = absolute(remote.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
+  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path));
   if (res.headers['content-type'] === 'application/gzip') {
     makeFolders(local);
-    return extractDownload(res, local, remote.path); // the archive holds NAME/…: its contents go into DST itself
+    return extractDownload(res, local, path); // the archive holds NAME/…: its contents go into DST itself
   }
-  const stat = await fs.stat(local).catch(() => undefined);
-  const target = stat?.isDirectory() ? join(local, posix.basename(remote.path)) : local;
+  const target = await fileTarget(local, posix.basename(path)).catch((error: unknown) => {
+    res.destroy(); // the answer unread would hold the command open
+    throw error;
+  });
   const expected = Number(res.headers['content-length']);
   const part = join(dirname(target), `.${basename(target)}.octant-exec-part`);
   // Ctrl-C (or a kill) mid-way leaves no part behind either; one listener each: Deno gives a listener no signal name
@@ -115,6 +122,19 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', terminated);
   }
+}
+
+/**
+ * Where a downloaded file goes: into DST when it is a folder or ends in "/", else DST itself; the
+ * folders above made when missing, as kubectl cp does; a symlink there written through, as cp does.
+ */
+async function fileTarget(local: string, name: string): Promise<string> {
+  const into = local.endsWith('/') || (await fs.stat(local).catch(() => undefined))?.isDirectory();
+  const named = into ? join(local, name) : local;
+  makeFolders(dirname(named));
+  const target = await fs.realpath(named).catch(() => named); // a dangling symlink is replaced
+  if ((await fs.stat(target).catch(() => undefined))?.isDirectory()) throw new PlacementError(`${target} is a folder here: a file cannot be written over it. Name another destination.`);
+  return target;
 }
 
 function absolute(path: string): string {

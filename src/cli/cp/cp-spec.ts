@@ -9,13 +9,16 @@ export const cpSpec = {
   about: `Copies through a running octant-exec server, as tar over exec: each copy is an upload or
 download action it runs, audits and lists like a terminal. One of SRC and DST is in a
 container, written [NAMESPACE/]POD:PATH; the other is a local path. As with kubectl cp, a copy
-onto a folder that is there goes into it under its own name; otherwise DST names the copy.
+onto a folder (one that is there, or DST ending in "/") goes into it under its own name, SRC
+ending in "/." is its contents, and otherwise DST names the copy; the folders above a local DST
+are made. A folder is never copied onto a file.
   octant-exec cp ./site web:/usr/share/nginx/html     a directory in (html/site)
+  octant-exec cp ./site/. web:/usr/share/nginx/html   its contents in (html/index.html, ...)
   octant-exec cp batch/worker-0:/var/log/app.log .    a file out (./app.log)
 What comes out of a container is extracted safely: nothing is written outside DST (no "..",
-absolute names, links that point outside, or writes through symlinks). A file coming out is
-written beside DST and put in its place only once whole: a failed or interrupted copy leaves an
-earlier DST as it was.`,
+absolute names, links that point outside, or writes through symlinks it brings). A file coming
+out is written beside DST and put in its place (or, for a symlink you made, in what it points
+to) only once whole: a failed or interrupted copy leaves an earlier DST as it was.`,
   operands: 'file',
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}

@@ -24,7 +24,12 @@ export interface ServerAccess {
  */
 const ANSWER_WAIT_MS = 60_000;
 
-export class ServerError extends Error {}
+export class ServerError extends Error {
+  /** the answer's HTTP status, when the server answered */
+  constructor(message: string, readonly status?: number) {
+    super(message);
+  }
+}
 
 export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env): ServerAccess {
   const where = flags.server ?? env.OCTANT_EXEC_URL;
@@ -93,7 +98,7 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
     // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
     req.destroy();
     // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
-    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.` : sentence);
+    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.` : sentence, res.statusCode);
   }
   return res;
 }

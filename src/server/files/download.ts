@@ -3,8 +3,9 @@
 // → a gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file.
-// HEAD asks what is at the path (a file's length, or a directory) without its bytes: tar is
-// stopped once its first header has answered, as kubectl's `test -d` answers cp before an upload.
+// HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
+// kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
+// first header has answered.
 import type { ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -30,7 +31,7 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL, h
   const dir = posix.dirname(params.path);
   const base = posix.basename(params.path);
   // "./NAME": a name that starts with "-" is never taken for one of tar's options
-  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path }, ['tar', 'cf', '-', '-C', dir, `./${base}`]);
+  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path }, ['tar', 'cf', '-', ...(headersOnly ? ['-h'] : []), '-C', dir, `./${base}`]);
   // a client that goes away cancels the transfer
   res.once('close', () => run.close());
   const entries = readTar(run.output);
