@@ -24,7 +24,8 @@ export type ActionMode =
   | { kind: 'copy'; source?: string }
   | { kind: 'attach' }
   | { kind: 'upload'; path: string }
-  | { kind: 'download'; path: string };
+  /** headersOnly: a HEAD's, which asked what the path is and stopped at tar's first header */
+  | { kind: 'download'; path: string; headersOnly?: true };
 export type ActionKind = 'exec' | ActionMode['kind'];
 
 export const kindOf = (mode: ActionMode | undefined): ActionKind => mode?.kind ?? 'exec';

@@ -25,6 +25,7 @@ import type { Recorder } from '../recording/recorder.ts';
 import { sendRecording, setRecording } from './recording-routes.ts';
 import { execRecording } from './exec-recording.ts';
 import { download } from './files/download.ts';
+import { sentByAnotherSite } from './auth/same-origin.ts';
 import {
   isEnded,
   isId,
@@ -89,6 +90,8 @@ export interface Route {
   raw?: boolean;
   /** a share link's browser may call it (the shared page's own calls); no other route is theirs */
   forShareLink?: boolean;
+  /** a GET that runs something in a container: a browser may send it from octant-exec's own page only */
+  runsOnGet?: boolean;
 }
 
 const segment = '([^/]+)';
@@ -110,8 +113,8 @@ const routes: Route[] = [
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: async (ctx, req, _url, [id]) => setRecording(ctx.recorder, heldHere(ctx, ownedSession(ctx, id, 'record')), await readJson(req)) },
   { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url, ctx.peers !== undefined), raw: true },
   { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
-  { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true },
-  { method: 'HEAD', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url, true), raw: true },
+  { method: 'GET', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url), raw: true, runsOnGet: true },
+  { method: 'HEAD', pattern: /^\/files\/download$/, handler: (ctx, _req, url, _params, res) => download(filesCall(ctx, url), res, url, true), raw: true, runsOnGet: true },
   { method: 'GET', pattern: /^\/audit$/, handler: (ctx): AuditReply => ({ records: visibleAudit(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/alerts$/, handler: (ctx): AlertsReply => ({ alerts: visibleAlerts(ctx.system, ctx.caller) }) },
   { method: 'GET', pattern: /^\/events$/, handler: (ctx, _req, url) => events(adminOnly(ctx), url) },
@@ -126,6 +129,7 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
   const route = matching.find((r) => r.method === req.method);
   if (!route) throw new HttpError(405, `${req.method} is not allowed here; use ${matching.map((r) => r.method).join(' or ')}.`);
   if (caller.share && !route.forShareLink) throw new HttpError(403, 'A share link opens its one terminal and nothing else: open octant-exec\'s own URL for the rest.');
+  if (route.runsOnGet && sentByAnotherSite(req)) throw new HttpError(403, 'A page of another site made your browser ask for this, which runs tar in a container: download from the octant-exec page itself (or with octant-exec cp).');
   let params: string[];
   try {
     params = route.pattern.exec(path)!.slice(1).map(decodeURIComponent);

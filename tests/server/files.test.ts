@@ -135,6 +135,9 @@ test('HEAD says what a path is (a file and its length, or a folder) without its 
     return { status: res.status, type: res.headers.get('content-type'), length: res.headers.get('content-length'), session: res.headers.get('x-octant-exec-session'), body: await res.arrayBuffer() };
   };
   const file = await head('/tmp/head-dir/big.bin');
+  // a symlink is followed, as `test -d` follows it
+  await runIn(app, 'web', 'nginx', ['ln', '-sfn', 'head-dir', '/tmp/head-link']);
+  assert.is((await head('/tmp/head-link')).type, 'application/gzip');
   assert.equal([file.status, file.type, file.length, file.body.byteLength], [200, 'application/octet-stream', '67108864', 0]);
   const folder = await head('/tmp/head-dir');
   assert.equal([folder.status, folder.type, folder.body.byteLength], [200, 'application/gzip', 0]);
@@ -144,7 +147,7 @@ test('HEAD says what a path is (a file and its length, or a folder) without its 
     return !open.includes(file.session) && !open.includes(folder.session);
   }, 'both transfers to leave the list', 10_000);
   const records = (await call(app, '/api/v1/audit')).json.records as { sessionId: string; mode?: unknown; outcome?: unknown }[];
-  assert.equal(records.find((r) => r.sessionId === folder.session)?.mode, { kind: 'download', path: '/tmp/head-dir' });
+  assert.equal(records.find((r) => r.sessionId === folder.session)?.mode, { kind: 'download', path: '/tmp/head-dir', headersOnly: true });
   assert.equal(records.find((r) => r.sessionId === file.session)?.outcome, { kind: 'closed' }, 'tar was stopped, not left to send 64 MiB');
 });
 

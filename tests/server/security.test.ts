@@ -106,6 +106,21 @@ test('an API call from a foreign Origin is refused even with valid credentials',
   assert.is(app.system.sessionList.order.length, 0);
 });
 
+test('a download (which runs tar) that a page of another site made the browser ask for is refused, with the token cookie too; none runs', async () => {
+  const path = '/api/v1/files/download?namespace=default&pod=web&container=nginx&path=/etc/hostname';
+  const cookie = `octant_exec_session=${app.token}`;
+  const before = app.system.auditTrail.records.length;
+  for (const site of ['cross-site', 'same-site'])
+    for (const method of ['GET', 'HEAD']) {
+      const res = await call(app, path, { method, token: null, cookie, headers: { 'Sec-Fetch-Site': site, 'Sec-Fetch-Mode': 'no-cors' } });
+      assert.is(res.status, 403, `${method} ${site}`);
+    }
+  assert.is(app.system.auditTrail.records.length, before, 'no transfer ran');
+  // the page's own fetch, and a client that is no browser, download
+  assert.is((await call(app, path, { token: null, cookie, headers: { 'Sec-Fetch-Site': 'same-origin' } })).status, 200);
+  assert.is((await call(app, path)).status, 200);
+});
+
 test('socket upgrades: foreign Origin 403, no Origin 403, bad Host 403, no token 401, wrong token 401', async () => {
   assert.is((await tryUpgrade(app, { origin: 'http://evil.example' })).status, 403);
   assert.is((await tryUpgrade(app, { origin: `http://127.0.0.1:${app.port + 1}` })).status, 403);

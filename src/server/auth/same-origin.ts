@@ -21,3 +21,13 @@ export function crossSiteProblem(req: IncomingMessage, door: FrontDoor): string 
   if (site === undefined || site === 'same-origin' || site === 'none') return undefined;
   return 'This request was sent by a page on another site: octant-exec takes changes only from its own page.';
 }
+
+/**
+ * Whether a page of another site made the browser send this request (Fetch Metadata). An <img> or
+ * a link sends a GET with no Origin, so a GET that runs something in a container (a download runs
+ * tar) is refused when one says so, in every mode; clients that are not browsers send no such header.
+ */
+export function sentByAnotherSite(req: IncomingMessage): boolean {
+  const site = req.headers['sec-fetch-site'];
+  return site === 'cross-site' || site === 'same-site';
+}

@@ -31,7 +31,7 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL, h
   const dir = posix.dirname(params.path);
   const base = posix.basename(params.path);
   // "./NAME": a name that starts with "-" is never taken for one of tar's options
-  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path }, ['tar', 'cf', '-', ...(headersOnly ? ['-h'] : []), '-C', dir, `./${base}`]);
+  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path, ...(headersOnly ? { headersOnly: true as const } : {}) }, ['tar', 'cf', '-', ...(headersOnly ? ['-h'] : []), '-C', dir, `./${base}`]);
   // a client that goes away cancels the transfer
   res.once('close', () => run.close());
   const entries = readTar(run.output);
