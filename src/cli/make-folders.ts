@@ -9,7 +9,14 @@ import { dirname, resolve } from 'node:path';
 export function makeFolders(path: string, mode?: number): void {
   const missing: string[] = [];
   for (let dir = resolve(path); !existsSync(dir) && dirname(dir) !== dir; dir = dirname(dir)) missing.unshift(dir);
-  for (const dir of missing) mkdirSync(dir, mode === undefined ? {} : { mode });
+  for (const dir of missing) {
+    try {
+      mkdirSync(dir, mode === undefined ? {} : { mode });
+    } catch (error) {
+      // another command (a second download beside this one) made it meanwhile: it is there, as wanted
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(dir).isDirectory()) throw error;
+    }
+  }
   // a file where the folder should be: said as the system says it, naming it
   if (missing.length === 0 && !statSync(path).isDirectory()) throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${path}'`), { code: 'ENOTDIR', syscall: 'mkdir', path });
 }

@@ -15,8 +15,13 @@ export async function* localEntries(path: string, name: string, skipped: (name: 
     yield { name, type: 'file', mode, mtime, size: stat.size, body: createReadStream(path) };
   } else if (stat.isDirectory()) {
     yield { name, type: 'directory', mode, mtime };
-    for (const child of (await fs.readdir(path)).sort()) yield* localEntries(join(path, child), `${name}/${child}`, skipped);
+    yield* folderContents(path, `${name}/`, skipped);
   } else {
     skipped(name, 'not a file, directory or symlink');
   }
+}
+
+/** What a local folder holds, as entries named `prefix` + their names: the folder itself has none (its mode stays the destination's). */
+export async function* folderContents(path: string, prefix = '', skipped: (name: string, why: string) => void = () => {}): AsyncGenerator<WriteEntry> {
+  for (const child of (await fs.readdir(path)).sort()) yield* localEntries(join(path, child), `${prefix}${child}`, skipped);
 }

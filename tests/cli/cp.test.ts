@@ -214,13 +214,15 @@ test('onto a folder the container has, a file or a directory goes into it under 
     writeFileSync(join(dir, 'note.txt'), 'note\n');
     mkdirSync(join(dir, 'site'));
     writeFileSync(join(dir, 'site', 'index.html'), '<h1>hi</h1>');
+    mkdirSync(join(dir, 'private'), { mode: 0o700 });
+    writeFileSync(join(dir, 'private', 'key.txt'), 'k\n');
     const kubectl = (from: string, to: string) => execFileAsync(kubectlBinary('1.33'), ['--kubeconfig', app.kubeconfigPath, 'cp', '-c', 'nginx', from, to], { timeout: 30_000 });
     const ours = async (from: string, to: string) => {
       const run = await cp(from, to, '-c', 'nginx');
       assert.is(run.code, 0, run.stderr);
     };
     for (const [copy, folder] of [[ours, '/tmp/onto-ours'], [kubectl, '/tmp/onto-kubectl']] as const) {
-      await runIn(app, 'web', 'nginx', ['sh', '-c', `mkdir -p ${folder}/empty ${folder}/full ${folder}/dots ${folder}/real && echo old > ${folder}/full/old.txt && echo was > ${folder}/file.txt && ln -s real ${folder}/link`]);
+      await runIn(app, 'web', 'nginx', ['sh', '-c', `mkdir -p ${folder}/empty ${folder}/full ${folder}/dots ${folder}/real ${folder}/www-data && chmod 755 ${folder}/dots && echo old > ${folder}/full/old.txt && echo was > ${folder}/file.txt && ln -s real ${folder}/link && ln -s www-data ${folder}/www`]);
       await copy(join(dir, 'note.txt'), `web:${folder}/empty`);
       await copy(join(dir, 'note.txt'), `web:${folder}/full`);
       await copy(join(dir, 'site'), `web:${folder}/full`);
@@ -229,12 +231,15 @@ test('onto a folder the container has, a file or a directory goes into it under 
       await copy(join(dir, 'note.txt'), `web:${folder}/link`); // a symlink to a folder is that folder
       await copy(join(dir, 'note.txt'), `web:${folder}/dots/.`); // "DIR/." is DIR
       await copy(`${join(dir, 'site')}/.`, `web:${folder}/dots`); // "SRC/." is SRC's contents
+      await copy(`${join(dir, 'private')}/.`, `web:${folder}/dots`); // ... which leave DST's own mode as it was
+      await copy(`${join(dir, 'site')}/.`, `web:${folder}/www`); // ... and a symlink to a folder as it was
+      await runIn(app, 'web', 'nginx', ['sh', '-c', `test "$(stat -c %a ${folder}/dots)" = 755 && test -L ${folder}/www`]);
     }
     const back = (folder: string) => cp(`web:${folder}`, join(dir, folder.slice(5)), '-c', 'nginx');
     assert.is((await back('/tmp/onto-ours')).code, 0);
     assert.is((await back('/tmp/onto-kubectl')).code, 0);
     const got = tree(join(dir, 'onto-ours'));
-    assert.equal(got, ['dots/', 'dots/index.html: <h1>hi</h1>', 'dots/note.txt: note\n', 'empty/', 'empty/note.txt: note\n', 'file.txt: note\n', 'full/', 'full/note.txt: note\n', 'full/old.txt: old\n', 'full/site/', 'full/site/index.html: <h1>hi</h1>', 'link -> real', 'new-site/', 'new-site/index.html: <h1>hi</h1>', 'real/', 'real/note.txt: note\n']);
+    assert.equal(got, ['dots/', 'dots/index.html: <h1>hi</h1>', 'dots/key.txt: k\n', 'dots/note.txt: note\n', 'empty/', 'empty/note.txt: note\n', 'file.txt: note\n', 'full/', 'full/note.txt: note\n', 'full/old.txt: old\n', 'full/site/', 'full/site/index.html: <h1>hi</h1>', 'link -> real', 'new-site/', 'new-site/index.html: <h1>hi</h1>', 'real/', 'real/note.txt: note\n', 'www -> www-data', 'www-data/', 'www-data/index.html: <h1>hi</h1>']);
     assert.equal(got, tree(join(dir, 'onto-kubectl')), 'as kubectl cp put them');
   });
 });
@@ -245,6 +250,9 @@ test('usage errors exit 2: two local paths, no server, a relative container path
   assert.is(noServer.code, 2);
   assert.match(noServer.stderr, /OCTANT_EXEC_URL/);
   assert.is((await cp('web:tmp/x', '/tmp/y')).code, 2);
+  const up = await cp('/etc/hostname', 'web:/tmp/a/..');
+  assert.is(up.code, 2);
+  assert.match(up.stderr, 'may not have ".." parts');
 });
 
 test.run();

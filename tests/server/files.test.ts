@@ -182,6 +182,14 @@ test('bad input: a relative path, ".." parts, a name with "/", no name for a pla
   assert.match(damaged.json.error.message, /not a tar/);
 });
 
+test('a path tar archives nothing for (a socket: GNU tar only warns) is a 422 that says it is neither file nor folder', async () => {
+  await withLyingTar(app, 'alpine-tools', 'tools', Buffer.alloc(1024), async () => {
+    const down = await downloadFrom(app, { pod: 'alpine-tools', path: '/run/app.sock' });
+    assert.is(down.status, 422, down.body.toString());
+    assert.match(JSON.parse(down.body.toString()).error.message, /"\/run\/app.sock" is neither a file nor a directory .*a socket\?/);
+  });
+});
+
 /** A tar whose entries escape, then one that claims more bytes than it has. */
 function lyingTars(): Record<string, Buffer> {
   const end = Buffer.alloc(1024);

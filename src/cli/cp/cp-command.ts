@@ -12,7 +12,7 @@ import { posix } from 'node:path';
 import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { localEntries } from '../../files/local-entries.ts';
+import { folderContents, localEntries } from '../../files/local-entries.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
@@ -53,7 +53,7 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   const kind = path === '/' ? 'folder' : await remoteKind(access, values, remote, path);
   const { dir, name } = uploadPlacement(local, remote.path, kind, source.isDirectory());
   const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
-  const stream = Readable.from(writeTar(localEntries(local, name, skipped)));
+  const stream = Readable.from(writeTar(name === undefined ? folderContents(local, '', skipped) : localEntries(local, name, skipped)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, dir), { type: 'application/x-tar', stream });
   let answer = '';

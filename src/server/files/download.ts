@@ -39,7 +39,8 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL, h
     const first = await entries.next();
     if (first.done) {
       const outcome = await run.ended;
-      throw outcome.kind === 'exited' && outcome.code === 0 ? new HttpError(502, `tar in container "${target.container}" sent an empty archive for "${params.path}".`) : transferFailure(outcome, run.stderr, target, params.path);
+      // GNU tar archives nothing for a socket, and says so only as a warning
+      throw outcome.kind === 'exited' && outcome.code === 0 ? new HttpError(422, `"${params.path}" is neither a file nor a directory (tar in container "${target.container}" archived nothing for it: a socket?); only files and directories can be downloaded.`) : transferFailure(outcome, run.stderr, target, params.path);
     }
     const head = first.value;
     const parts = entryParts(head.name);
