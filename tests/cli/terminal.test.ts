@@ -9,6 +9,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import process from 'node:process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cliArgv, runCli, startCli } from '../support/cli.ts';
 import { requireTool, TMUX } from '../support/sandbox.ts';
 import { startTmux, type TmuxTerminal } from '../support/tmux.ts';
@@ -90,6 +92,22 @@ test('exec in a terminal: a shell with this terminal\'s size (and its next one),
   await terminal.waitFor(/^25 90\s*$/m, 'the new size, after SIGWINCH');
   terminal.keys('exit 5', 'Enter');
   await terminal.waitFor(/EXIT=5\nMODE=icanon/, 'exit 5, the terminal cooked again');
+});
+
+test('exec from a terminal with its output sent to files: no terminal for the command, so stdout and stderr come apart, byte for byte; -t (with -i, as kubectl takes them) asks for one anyway', async () => {
+  const out = join(app.dir, 'exec-out.txt');
+  const err = join(app.dir, 'exec-err.txt');
+  const toFiles = (name: string, ...flags: string[]) => {
+    const line = `${cliArgv(['exec', ...flags, 'alpine-tools', '--', 'sh', '-c', 'echo out; echo err >&2; printf "a\\nb\\n"']).map((word) => `'${word}'`).join(' ')} > ${out} 2> ${err}`;
+    const terminal = startTmux(name, ['sh', '-c', line], { ...env, HOME: app.dir }, { after: 'echo "EXIT=$?";' });
+    terminals.push(terminal);
+    return terminal;
+  };
+  await toFiles('exec-to-files').waitFor(/EXIT=0/, 'the command to end');
+  assert.is(readFileSync(out, 'utf8'), 'out\na\nb\n');
+  assert.is(readFileSync(err, 'utf8'), 'err\n');
+  await toFiles('exec-to-files-tty', '-it').waitFor(/EXIT=0/, 'the command to end, with a terminal');
+  assert.is(readFileSync(out, 'utf8'), 'out\r\nerr\r\na\r\nb\r\n', 'one terminal: both streams in it, CRLF');
 });
 
 test('attach to console, detach with Ctrl-P Ctrl-Q: the shell goes on, and the next attach finds it', async () => {

@@ -15,6 +15,7 @@ client ends, the process goes on and can be attached again. Ctrl-C and Ctrl-D go
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
 ${reconnectNote}
-Exit status: 0 after a detach or when the process ended with 0, its exit code when it ended;
-1 when the attach failed or the connection was lost for good; 2 for a usage error.`,
+Exit status: 0 after a detach, or when the process ended (Kubernetes' attach carries no exit
+code: the pod's container status has it); 1 when the attach failed or the connection was lost
+for good; 2 for a usage error.`,
 } as const satisfies CommandSpec;

@@ -10,15 +10,22 @@ export const execSpec = {
   about: `Runs through a running octant-exec server, which audits and lists it like a terminal of
 the page. Without a command: the container's shell (the server's shells in order). With one
 (after --): that program and its arguments, never through a shell.
-When stdin is a terminal, the command gets one (raw keys, this terminal's size, like kubectl
-exec -it); otherwise it runs without one (kubectl exec -i): stdin is piped to it and its end
-passed on, its stdout and stderr come out apart here.
+When stdin and stdout are both terminals, the command gets one (raw keys, this terminal's size,
+like kubectl exec -it); otherwise it runs without one (kubectl exec -i): stdin is passed to it
+and its end passed on, its stdout and stderr come out apart and byte for byte. Stdin is always
+passed: in a loop that reads its own stdin, give the command </dev/null (as with ssh -n).
   octant-exec exec web                         a shell in web's default container
   octant-exec exec -c nginx web -- ls -l /etc  a command
-  octant-exec exec web -- sha256sum < file     a pipe`,
+  octant-exec exec web -- sha256sum < file     a pipe
+  octant-exec exec web -- cat /etc/os-release > os.txt   output to a file, as it is`,
   operands: 'pod',
   commandAfterDashes: true,
-  flags: { ...targetFlags, ...serverFlags },
+  flags: {
+    ...targetFlags,
+    tty: { type: 'boolean', short: 't', help: 'a terminal for the command even when stdout is not one (stdin must be)' },
+    stdin: { type: 'boolean', short: 'i', help: "pass stdin (it always is: taken for kubectl exec -i's sake)" },
+    ...serverFlags,
+  },
   footer: `${serverFooter}
 ${reconnectNote}
 Exit status: the command's own; 1 when it could not run or the connection was lost for good (the

@@ -14,8 +14,9 @@ export class LocalTerminal {
   #stopResize: (() => void) | undefined;
   readonly #restoreOnExit = () => this.restore();
 
-  constructor() {
-    this.tty = process.stdin.isTTY === true;
+  /** `tty`: the remote command has a terminal, so this one goes raw (stdin must be a terminal then) */
+  constructor(tty: boolean) {
+    this.tty = tty;
   }
 
   /** Raw keys from now on (a terminal only); restored by restore() or at any exit. */

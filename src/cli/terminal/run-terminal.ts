@@ -27,6 +27,8 @@ export interface TerminalRun {
   detachable?: boolean;
   /** a line for stderr once attached (what this terminal is, how to leave it) */
   notice?(row: SessionRow): string | undefined;
+  /** the process has a terminal, this one (default: whether stdin is a terminal) */
+  tty?: boolean;
 }
 
 const SIGNALS = { SIGINT: 2, SIGTERM: 15, SIGHUP: 1 } as const;
@@ -43,7 +45,7 @@ function reconnectWithinMs(env: NodeJS.ProcessEnv): number {
 
 export async function runTerminal(run: TerminalRun): Promise<number> {
   const reconnectMs = reconnectWithinMs(process.env);
-  const local = new LocalTerminal();
+  const local = new LocalTerminal(run.tty ?? process.stdin.isTTY === true);
   // The socket first: a server that refuses it is found before anything starts, and the attach
   // follows the start at once.
   const view = new SessionView(run, local, reconnectMs);
