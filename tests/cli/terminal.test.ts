@@ -48,6 +48,10 @@ test('exec without a terminal: stdout and stderr apart, the exit code is the com
   const elsewhere = await cli('exec', 'batch/worker-0', '--', 'hostname');
   assert.is(elsewhere.code, 0, elsewhere.stderr);
   assert.is(elsewhere.stdout, 'worker-0\n', 'NAMESPACE/POD, as cp takes it');
+  // no -c in a pod of several containers: which one, said as kubectl says it
+  const defaulted = await cli('exec', 'web', '--', 'true');
+  assert.is(defaulted.code, 0, defaulted.stderr);
+  assert.is(defaulted.stderr, 'octant-exec exec: container "nginx", the pod\'s default (it also has sidecar: choose with -c)\n');
 });
 
 test('exec with a pipe: stdin reaches the command whole, and its end ends it', async () => {

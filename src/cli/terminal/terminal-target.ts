@@ -35,7 +35,8 @@ export function targetOperand(operands: string[], flags: TargetFlags, usage: str
   return { pod, namespace };
 }
 
-export async function resolveTarget(access: ServerAccess, pod: string, namespace: string, flags: TargetFlags): Promise<TerminalTarget> {
+/** `defaulted`: no -c, and the pod has other containers (named, so the person knows to choose one with -c) */
+export async function resolveTarget(access: ServerAccess, pod: string, namespace: string, flags: TargetFlags, defaulted: (container: string, others: string[]) => void = () => {}): Promise<TerminalTarget> {
   const { pod: view } = await callServerJson<PodReply>(access, 'GET', `/api/v1/namespaces/${namespace}/pods/${pod}`, { context: flags.context });
   const names = Array.isArray(view?.containers) ? view.containers.map((c) => String(c?.name)) : [];
   const container = flags.container ?? (typeof view?.defaultContainer === 'string' ? view.defaultContainer : names[0]);
@@ -45,5 +46,6 @@ export async function resolveTarget(access: ServerAccess, pod: string, namespace
   if (flags.container !== undefined && names.length > 0 && !names.includes(container)) {
     throw new ServerError(`pod "${pod}" has no container "${container}": its containers are ${serverText(names.join(', '))}`);
   }
+  if (flags.container === undefined && names.length > 1) defaulted(container, names.filter((name) => name !== container).map((name) => serverText(name.slice(0, 63))));
   return { ...(flags.context !== undefined ? { context: flags.context } : {}), namespace, pod, container };
 }

@@ -7,7 +7,8 @@ import { resolveTarget, type TargetFlags, type TerminalTarget } from './terminal
 export async function withTarget(program: string, access: ServerAccess, pod: string, namespace: string, flags: TargetFlags, run: (target: TerminalTarget) => Promise<number>): Promise<number> {
   let target: TerminalTarget;
   try {
-    target = await resolveTarget(access, pod, namespace, flags);
+    // said as kubectl says it, on stderr: which container, and that there are others
+    target = await resolveTarget(access, pod, namespace, flags, (container, others) => process.stderr.write(`${program}: container "${container}", the pod's default (it also has ${others.join(', ')}: choose with -c)\n`));
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     process.stderr.write(`${program}: ${error.message}\n`);
