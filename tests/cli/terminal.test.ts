@@ -9,6 +9,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import process from 'node:process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliArgv, runCli, startCli } from '../support/cli.ts';
@@ -66,14 +67,30 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
   assert.is(lines.stdout.trim(), '3');
 });
 
-test('exec ended by SIGTERM: exit 143, said, and its session closed (the command ends with it)', async () => {
+test('exec ended by SIGTERM: said, its session closed (the command ends with it), and it dies of SIGTERM, as kubectl does', async () => {
   const run = startCli(['exec', '-c', 'nginx', 'web', '--', 'sleep', '1000'], { env });
   const running = await waitFor(async () => (await sessions()).find((row) => row.argv.join(' ') === 'sleep 1000' && row.state === 'interactive'), 'sleep 1000 running', 30_000);
-  // as another process would (Deno's child.kill() reports its own signal, not the exit status)
+  // as another process would (Deno's child.kill() reports its own signal, not how the child ended)
   process.kill(run.child.pid!, 'SIGTERM');
-  assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), 143);
+  // so a shell loop around it stops (an exit status of 143 would go on to the next turn)
+  assert.is(await withTimeout(run.exit, 30_000, 'exec to end'), null);
+  assert.is(run.signal(), 'SIGTERM');
   assert.match(run.stderr(), /SIGTERM: the terminal was ended/);
   assert.not.ok((await sessions()).some((row) => row.sessionId === running.sessionId), 'the session is closed');
+});
+
+test('Ctrl-C on a shell loop around exec stops the loop, as around kubectl exec: exec dies of SIGINT once it has cleaned up', async () => {
+  const exec = cliArgv(['exec', '-c', 'nginx', 'web', '--', 'sleep', '1000']).map((word) => `'${word}'`).join(' ');
+  // its own process group, which SIGINT reaches whole as a terminal's Ctrl-C does: bash, then waiting for exec, goes on to
+  // the next turn unless exec died of the signal too (an exit status of 130 is not that)
+  const loop = spawn('setsid', ['bash', '-c', `for turn in 1 2; do echo turn-$turn; ${exec}; done; echo loop-end`], { env: { ...process.env, ...env, HOME: app.dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  loop.stdout!.on('data', (chunk: Buffer) => (out += chunk));
+  const ended = new Promise<NodeJS.Signals | null>((resolve) => loop.on('close', (_code, signal) => resolve(signal)));
+  await waitFor(async () => (await sessions()).some((row) => row.argv.join(' ') === 'sleep 1000' && row.state === 'interactive'), 'sleep 1000 running', 30_000);
+  execFileSync('kill', ['-INT', '--', `-${loop.pid}`]);
+  assert.is(await withTimeout(ended, 30_000, 'the loop to end'), 'SIGINT');
+  assert.is(out, 'turn-1\n', 'no second turn');
 });
 
 test('a reader that goes away (`… | head -1`): exit 141 as SIGPIPE would, quietly, and the session closed', async () => {

@@ -17,6 +17,8 @@ export interface Cli {
   stdout: string[];
   stderr(): string;
   exit: Promise<number | null>;
+  /** the signal it died of, once it has ended (null: it exited) */
+  signal(): NodeJS.Signals | null;
 }
 
 export interface CliOptions {
@@ -55,13 +57,15 @@ export function startCli(args: string[], options: CliOptions = {}): Cli {
     stdout.push(...lines);
   });
   child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  let diedOf: NodeJS.Signals | null = null;
   const exit = new Promise<number | null>((resolve) =>
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       rmSync(home, { recursive: true, force: true });
+      diedOf = signal;
       resolve(code);
     }),
   );
-  return { child, stdout, stderr: () => stderr, exit };
+  return { child, stdout, stderr: () => stderr, exit, signal: () => diedOf };
 }
 
 /** Runs a command to its end. */

@@ -17,5 +17,6 @@ client ends, the process goes on and can be attached again. Ctrl-C and Ctrl-D go
 ${reconnectNote}
 Exit status: 0 after a detach, or when the process ended (Kubernetes' attach carries no exit
 code: the pod's container status has it); 1 when the attach failed or the connection was lost
-for good; 2 for a usage error.`,
+for good; 2 for a usage error. Killed by SIGINT, SIGTERM or SIGHUP, it detaches and dies of the
+same signal.`,
 } as const satisfies CommandSpec;

@@ -26,5 +26,6 @@ ${reconnectNote}
 Exit status: with --copy, the shell's; in a debug container, 0 when its shell ends (it is
 attached to, and an attach carries no exit code in Kubernetes: the pod's ephemeral container
 status has it, as with kubectl debug); 1 when the debug container or the copy could not be made
-or the connection was lost for good (the server's sentence on stderr); 2 for a usage error.`,
+or the connection was lost for good (the server's sentence on stderr); 2 for a usage error.
+Killed by SIGINT, SIGTERM or SIGHUP, it ends the shell and dies of the same signal.`,
 } as const satisfies CommandSpec;

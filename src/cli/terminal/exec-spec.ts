@@ -30,5 +30,6 @@ pipe goes at half the server's input limit (2 MiB/s by default): files go faster
   footer: `${serverFooter}
 ${reconnectNote}
 Exit status: the command's own; 1 when it could not run or the connection was lost for good (the
-server's sentence on stderr); 2 for a usage error.`,
+server's sentence on stderr); 2 for a usage error. Killed by SIGINT, SIGTERM or SIGHUP, it ends
+the command and dies of the same signal (a loop around it stops, as with kubectl).`,
 } as const satisfies CommandSpec;

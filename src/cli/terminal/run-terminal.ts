@@ -68,6 +68,10 @@ export async function runTerminal(run: TerminalRun): Promise<number> {
     // ends it if it still runs and takes it off the list; for an attach, only a detach (a server
     // that does not answer is not waited for long: its idle timeout ends the terminal)
     if (sessionId) await closeSession(run.access, sessionId);
+    // Died of it, as kubectl does: a shell loop around the command stops at Ctrl-C (an exit
+    // status of 130 would go on to the next turn). Its handlers are off by now.
+    const signal = view.signal;
+    if (signal) setImmediate(() => process.kill(process.pid, signal));
   }
 }
 
@@ -101,6 +105,8 @@ async function start(run: TerminalRun): Promise<string> {
 class SessionView {
   /** the server said hello; rejects with a ServerError when the socket could not be opened */
   readonly ready: Promise<void>;
+  /** the signal that ended it (SIGINT, SIGTERM, SIGHUP), for this process to die of once it has cleaned up */
+  signal: NodeJS.Signals | undefined;
   #ready!: { resolve: () => void; reject: (error: Error) => void };
   #end!: (outcome: Outcome) => void;
   readonly #ended: Promise<Outcome>;
@@ -276,7 +282,10 @@ class SessionView {
 
   #onSignals(): () => void {
     const handlers = Object.entries(SIGNALS).map(([signal, number]) => {
-      const handler = () => this.#finish({ code: 128 + number, sentence: `${signal}: the terminal was ended` });
+      const handler = () => {
+        this.signal ??= signal as NodeJS.Signals;
+        this.#finish({ code: 128 + number, sentence: `${signal}: the terminal was ended` });
+      };
       process.on(signal, handler);
       return () => process.off(signal, handler);
     });
