@@ -4,6 +4,7 @@
 // this run is attached to (its main process is the shell, started for this terminal); a reused
 // one gets a new shell exec'd, so two tabs never share one shell. Every other request passes
 // straight through. Which debug container a run used goes with `opened`, for the log.
+import { alsoOnClose } from './forwarding-stream.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from './exec.ts';
 import type { ExecFailure, FailureReason } from '../domain/target.ts';
 import { ClusterError } from './cluster.ts';
@@ -41,17 +42,7 @@ export class DebugExecAdapter implements ExecAdapter {
       },
       (error: unknown) => end({ kind: 'failed', failure: preparationFailure(error) }),
     );
-    return {
-      write: (data, sent) => stream.write(data, sent),
-      closeStdin: () => stream.closeStdin(),
-      resize: (size) => stream.resize(size),
-      pause: () => stream.pause(),
-      resume: () => stream.resume(),
-      close: () => {
-        stream.close();
-        end({ kind: 'dropped', reason: 'closed' });
-      },
-    };
+    return alsoOnClose(stream, () => end({ kind: 'dropped', reason: 'closed' }));
   }
 }
 

@@ -1,6 +1,7 @@
 // The part two exec streams share that hold on to what is done to them until a real stream can
 // take it (the debug adapter's, before its debug container runs; the fallback's, until one
 // transport has answered): everything but writing and closing is forwarded through `forward`.
+// Also a stream passed on as it is but for its close (adapters that report the end themselves).
 import type { ExecStream } from './exec.ts';
 import type { TerminalSize } from '../domain/target.ts';
 
@@ -25,4 +26,19 @@ export abstract class ForwardingExecStream implements ExecStream {
   resume(): void {
     this.forward((stream) => stream.resume());
   }
+}
+
+/** `stream` as it is, with `closed` done after its close (an adapter reporting the end itself). */
+export function alsoOnClose(stream: ExecStream, closed: () => void): ExecStream {
+  return {
+    write: (data, sent) => stream.write(data, sent),
+    closeStdin: () => stream.closeStdin(),
+    resize: (size) => stream.resize(size),
+    pause: () => stream.pause(),
+    resume: () => stream.resume(),
+    close: () => {
+      stream.close();
+      closed();
+    },
+  };
 }

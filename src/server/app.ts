@@ -30,6 +30,8 @@ import { SessionPodGuard } from './pod-guard.ts';
 import { DebugCopies } from './debug-copies.ts';
 import { KubePodChanges } from '../adapters/kubernetes/debug-pods.ts';
 import { DebugExecAdapter } from '../adapters/debug-exec.ts';
+import { AttachExitAdapter } from '../adapters/attach-exit.ts';
+import { KubeContainerRuns } from '../adapters/kubernetes/container-runs.ts';
 import { debugImageList } from '../domain/debug-images.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
@@ -187,8 +189,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const podChanges = new KubePodChanges(reader);
     const debugImages = debugImageList(options.debugImages);
     const systemOptions = {
-      // debug actions get their debug container first (debug-exec.ts), whatever carries the exec
-      adapter: new DebugExecAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport, { pingIntervalMs: keepalive.clusterMs }), podChanges, debugImages),
+      // debug actions get their debug container first (debug-exec.ts), whatever carries the exec;
+      // an attach (to a new debug container's shell too) gets its exit code from the container's status
+      adapter: new DebugExecAdapter(new AttachExitAdapter(options.adapter ? options.adapter(contexts) : execAdapterFor(contexts, options.execTransport, { pingIntervalMs: keepalive.clusterMs }), new KubeContainerRuns(reader)), podChanges, debugImages),
       config: {
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.idleNoticeSeconds !== undefined ? { idleNoticeMs: options.idleNoticeSeconds * 1000 } : {}),

@@ -1,6 +1,6 @@
 // Attach through the real server to the sandbox: the terminal joins the console pod's main
-// process (an interactive sh), closing the tab detaches and leaves it running, and a container
-// whose spec has no stdin is refused before anything is sent.
+// process (an interactive sh), closing the tab detaches and leaves it running, the process's exit
+// code is the session's, and a container whose spec has no stdin is refused before anything is sent.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, call, openExec, sessionRow, sessionState, startTestApp } from '../server/support.ts';
@@ -55,6 +55,24 @@ test('an attach takes no command and one container', async () => {
   assert.match(withCommand.body, /runs no command/);
   const all = await call(app, '/api/v1/exec', { body: { namespace: 'default', pod: 'console', containers: 'all', mode: { kind: 'attach' } } });
   assert.is(all.status, 400);
+});
+
+test("the attached process's exit code, which the attach does not carry, is read from its container's status", async () => {
+  const own = await startTestApp(); // the console's process ends here: the other tests keep theirs
+  try {
+    const [id] = await openExec(own, consoleAttach);
+    const tab = await StreamClient.open(own);
+    await tab.attach(id);
+    await waitFor(async () => (await sessionState(own, id))?.state === 'interactive', 'the attach to connect', 15_000);
+    tab.type(id, 'exit 7\r');
+    await waitFor(async () => (await sessionState(own, id))?.state === 'exited', 'the attach to end', 15_000);
+    assert.is((await sessionRow(own, id)).exitCode, 7);
+    const pod = await call(own, '/api/v1/namespaces/default/pods/console');
+    assert.equal(pod.json.pod.containers.find((c: { name: string }) => c.name === 'console').exitCode, 7, 'the status it came from');
+    await tab.close();
+  } finally {
+    await own.close();
+  }
 });
 
 test('attach over SPDY/3.1 (the fallback transport) reaches the main process too', async () => {
