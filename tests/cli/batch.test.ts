@@ -41,7 +41,7 @@ test('--concurrency 2 never has more than two execs at once in the cluster', asy
 });
 
 test('a container that is not running is reported as skipped, with the reason', async () => {
-  const r = await batch('--output', 'json', 'web', 'crashloop', '--', 'true');
+  const r = await batch('--output', 'json', 'web', 'pod/crashloop', '--', 'true'); // pod/NAME: kubectl's way of writing it
   assert.is(r.code, 1);
   const doc = JSON.parse(r.stdout);
   const crash = doc.results.find((x: { pod: string }) => x.pod === 'crashloop');

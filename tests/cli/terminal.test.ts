@@ -49,6 +49,9 @@ test('exec without a terminal: stdout and stderr apart, the exit code is the com
   const elsewhere = await cli('exec', 'batch/worker-0', '--', 'hostname');
   assert.is(elsewhere.code, 0, elsewhere.stderr);
   assert.is(elsewhere.stdout, 'worker-0\n', 'NAMESPACE/POD, as cp takes it');
+  const typed = await cli('exec', '-n', 'batch', 'pod/worker-1', '--', 'hostname');
+  assert.is(typed.code, 0, typed.stderr);
+  assert.is(typed.stdout, 'worker-1\n', 'pod/POD, as kubectl exec takes it, in the namespace of -n');
   // no -c in a pod of several containers: which one, said as kubectl says it
   const defaulted = await cli('exec', 'web', '--', 'true');
   assert.is(defaulted.code, 0, defaulted.stderr);
@@ -154,8 +157,9 @@ test('debug distroless-app: a busybox shell sees the app container\'s files unde
   await terminal.waitFor(/^# $/m, 'a prompt');
   terminal.keys('cat /proc/1/root/etc/os-release', 'Enter');
   await terminal.waitFor(/^ID=octant-exec-sandbox/m, "the app container's os-release");
-  terminal.keys('exit', 'Enter');
-  await terminal.waitFor(/EXIT=0/, 'the end');
+  // the shell's code, which the attach does not carry, from the debug container's status
+  terminal.keys('exit 5', 'Enter');
+  await terminal.waitFor(/EXIT=5/, 'the end, with the code');
 });
 
 test('debug --copy crashloop: told it is a COPY, runs in the copy, and the copy is deleted when the terminal ends', async () => {

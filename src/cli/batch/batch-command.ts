@@ -11,10 +11,12 @@ import { chooseCluster } from '../../runtime/cluster-choice.ts';
 import { ExecSystem } from '../../runtime/exec-system.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
+import { typedPod } from '../typed-pod.ts';
 import { BatchPrinter } from './batch-output.ts';
 import { batchOutputModes, batchSpec } from './batch-spec.ts';
 
-export async function batchCommand({ values, operands: pods, command }: ParsedArgs<typeof batchSpec>): Promise<number> {
+export async function batchCommand({ values, operands, command }: ParsedArgs<typeof batchSpec>): Promise<number> {
+  const pods = operands.map((operand) => typedPod(operand) ?? operand);
   if (command.length === 0) throw new UsageError('no command given: put it after --, e.g. octant-exec batch -l app=web -- hostname');
   if (!values.selector && pods.length === 0) throw new UsageError('say which pods: -l SELECTOR or pod names');
   if (values.selector && pods.length) throw new UsageError('use either -l SELECTOR or pod names, not both');

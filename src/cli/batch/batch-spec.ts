@@ -32,7 +32,7 @@ result on its own.`,
     sandbox: { type: 'boolean', section: 'Cluster', help: 'use the built-in sandbox cluster' },
     'exec-transport': { type: 'string', value: 'T', section: 'Cluster', help: 'auto (default: WebSocket, SPDY when refused), websocket, or spdy', completes: ['auto', 'websocket', 'spdy'] },
   },
-  footer: `Targets are pods by name (POD...) or by -l SELECTOR. The summary table goes to stderr. Exit
-status: 0 when every container ran and exited 0, else 1 (2 for a usage error). Containers that
-are not running are reported as skipped and count as not 0.`,
+  footer: `Targets are pods by name (POD..., or pod/POD... as kubectl writes them) or by -l SELECTOR.
+The summary table goes to stderr. Exit status: 0 when every container ran and exited 0, else 1
+(2 for a usage error). Containers that are not running are reported as skipped and count as not 0.`,
 } as const satisfies CommandSpec;

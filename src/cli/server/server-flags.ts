@@ -14,6 +14,10 @@ export const targetFlags = {
   context: { type: 'string', value: 'NAME', help: "the server's kubeconfig context to use (default: its current one)", completes: 'context' },
 } as const satisfies Record<string, FlagSpec>;
 
+/** How the terminal commands read their POD, for their help's footer. */
+export const podOperandNote = `POD is NAME, NAMESPACE/NAME (as cp takes it) or pod/NAME (as kubectl exec takes it); a
+workload's TYPE/NAME (deploy/web) is refused: name one of its pods.`;
+
 /** How to reach the server, for the footer of each client command's help. */
 export const serverFooter = `The server and its token: \`octant-exec --json\` prints both ({"url", "token"}); set
 OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).`;

@@ -1,7 +1,7 @@
 // The flags of `octant-exec debug`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
 import { reconnectNote } from './reconnect-note.ts';
-import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
+import { podOperandNote, serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const debugSpec = {
   name: 'debug',
@@ -21,11 +21,12 @@ when this terminal ends.`,
     copy: { type: 'boolean', help: 'debug a copy of the pod instead (deleted when this terminal ends)' },
     ...serverFlags,
   },
-  footer: `${serverFooter}
+  footer: `${podOperandNote}
+${serverFooter}
 ${reconnectNote}
-Exit status: with --copy, the shell's; in a debug container, 0 when its shell ends (it is
-attached to, and an attach carries no exit code in Kubernetes: the pod's ephemeral container
-status has it, as with kubectl debug); 1 when the debug container or the copy could not be made
-or the connection was lost for good (the server's sentence on stderr); 2 for a usage error.
+Exit status: the shell's (in a debug container the shell is attached to, and Kubernetes'
+attach carries no code: the server reads it from the container's status, where kubectl debug
+exits 0); 1 when the debug container or the copy could not be made or the connection was lost
+for good (the server's sentence on stderr); 2 for a usage error.
 Killed by SIGINT, SIGTERM or SIGHUP, it ends the shell and dies of the same signal.`,
 } as const satisfies CommandSpec;

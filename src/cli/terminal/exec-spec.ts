@@ -1,7 +1,7 @@
 // The flags of `octant-exec exec`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
 import { reconnectNote } from './reconnect-note.ts';
-import { serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
+import { podOperandNote, serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const execSpec = {
   name: 'exec',
@@ -27,7 +27,8 @@ pipe goes at half the server's input limit (2 MiB/s by default): files go faster
     stdin: { type: 'boolean', short: 'i', help: "pass stdin (it always is: taken for kubectl exec -i's sake)" },
     ...serverFlags,
   },
-  footer: `${serverFooter}
+  footer: `${podOperandNote}
+${serverFooter}
 ${reconnectNote}
 Exit status: the command's own; 1 when it could not run or the connection was lost for good (the
 server's sentence on stderr); 2 for a usage error. Killed by SIGINT, SIGTERM or SIGHUP, it ends

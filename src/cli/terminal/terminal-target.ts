@@ -5,6 +5,7 @@ import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { PodReply } from '../../protocol/index.ts';
 import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
+import { typedPod } from '../typed-pod.ts';
 
 export interface TerminalTarget {
   context?: string;
@@ -19,12 +20,17 @@ export interface TargetFlags {
   container?: string;
 }
 
-/** The one operand, [NAMESPACE/]POD as cp takes it, and the target flags, checked before the server is asked. */
+/**
+ * The one operand, [NAMESPACE/]POD as cp takes it or pod/POD as kubectl exec does, and the target
+ * flags, checked before the server is asked.
+ */
 export function targetOperand(operands: string[], flags: TargetFlags, usage: string): { pod: string; namespace: string } {
   if (operands.length !== 1) throw new UsageError(operands.length === 0 ? `name the pod: ${usage}` : `one pod, not ${operands.length} ("${operands[1].slice(0, 60)}"…): ${usage}`);
-  const slash = operands[0].indexOf('/');
-  const pod = slash < 0 ? operands[0] : operands[0].slice(slash + 1);
-  const given = slash < 0 ? undefined : operands[0].slice(0, slash);
+  const [operand] = operands;
+  const typed = typedPod(operand);
+  const slash = typed === undefined ? operand.indexOf('/') : -1;
+  const pod = typed ?? (slash < 0 ? operand : operand.slice(slash + 1));
+  const given = slash < 0 ? undefined : operand.slice(0, slash);
   if (given !== undefined && flags.namespace !== undefined && given !== flags.namespace) throw new UsageError(`the pod says namespace "${given.slice(0, 63)}" and -n says "${flags.namespace.slice(0, 63)}": give one`);
   const namespace = given ?? flags.namespace ?? 'default';
   const names: [NameKind, string][] = [['pod', pod], ['namespace', namespace], ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
