@@ -14,6 +14,7 @@ import type { TokenBucket } from '../domain/token-bucket.ts';
 import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget } from './input-pacing.ts';
 import type { SessionSink } from './session-sink.ts';
 import { AckPacing, DEFAULT_ACK_EVERY_BYTES } from './ack-pacing.ts';
+import type { Attachment } from './attachment.ts';
 
 export type { AttachInfo, SessionSink } from './session-sink.ts';
 
@@ -39,25 +40,6 @@ export interface SocketClientOptions {
   WebSocket?: new (url: string) => WebSocket;
   /** the clock of the input pacing (tests drive it) */
   now?: () => number;
-}
-
-interface Attachment {
-  sink: SessionSink;
-  /** offset of the next byte we expect (bytes since the session's first output) */
-  offset: number;
-  /** set once the server confirmed an attach on the current socket */
-  live: boolean;
-  everAttached: boolean;
-  /** a fresh attach asks for the screen (a reattach after a drop goes on from its offset); every attach asks to be caught up with the screen when it lags */
-  screen: boolean;
-  /** bytes of the screen announced in `attached` not yet received: a drop before they all came asks for the screen again */
-  screenDue: number;
-  /** bytes drawn and not yet acknowledged */
-  acks: AckPacing;
-  inFlight: number;
-  size?: { cols: number; rows: number };
-  /** typed before its first attach was answered (a new terminal takes keys at once): sent when it is; dropped with its socket */
-  early: Uint8Array[];
 }
 
 export class SocketClient {
@@ -230,10 +212,10 @@ export class SocketClient {
    */
   input(sessionId: string, data: string | Uint8Array): boolean {
     const a = this.#attachments.get(sessionId);
-    if (!a || (!a.live && a.everAttached)) return false;
+    if (!a || (!a.live && (a.everAttached || !a.early))) return false;
     const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
     if (bytes.length === 0) return true;
-    if (!a.live) return a.early.push(bytes) > 0;
+    if (!a.live) return a.early!.push(bytes) > 0;
     this.#outbox.push({ sessionId, bytes });
     this.#tellPending(sessionId);
     this.#sendInput();
@@ -352,7 +334,7 @@ export class SocketClient {
         a.screenDue = screen ? message.screen! : 0;
         a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}), ...(caughtUp ? { caughtUp } : {}) });
         if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
-        for (const bytes of a.early.splice(0)) this.input(message.sessionId, bytes);
+        for (const bytes of a.early?.splice(0) ?? []) this.input(message.sessionId, bytes);
         break;
       }
       case 'detached':
@@ -364,9 +346,13 @@ export class SocketClient {
           a?.sink.detached?.(message.reason, message.message);
         }
         break;
-      case 'error':
-        if (message.sessionId) this.#attachments.get(message.sessionId)?.sink.error?.(message.message);
+      case 'error': {
+        const a = message.sessionId === undefined ? undefined : this.#attachments.get(message.sessionId);
+        // nothing but its attach is sent for a session not yet attached: refused, what was typed for it goes nowhere, ever
+        if (a && !a.live && !a.everAttached) a.early = undefined;
+        a?.sink.error?.(message.message);
         break;
+      }
     }
     for (const listener of this.#listeners) listener(message);
   }

@@ -203,6 +203,23 @@ test('keys typed into a new terminal before its attach is answered go once it is
   c.close();
 });
 
+test('keys typed for a terminal whose attach was refused are never sent, not even by a later attach', () => {
+  const c = client();
+  c.connect();
+  const ws = FakeSocket.all[0];
+  ws.open();
+  const errors: string[] = [];
+  c.attach('t1', { ...slowScreen().sink, error: (message) => errors.push(message) });
+  assert.ok(c.input('t1', 'rm -rf build\r'), 'taken, to wait for the answer');
+  ws.json({ type: 'error', sessionId: 't1', code: 'tooManyAttached', message: 'too many terminals on this page' });
+  assert.equal(errors, ['too many terminals on this page'], 'the page is told');
+  assert.not.ok(c.input('t1', 'more'), 'refused: keys go nowhere, and the page knows');
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  assert.equal(ws.sent.filter((m) => typeof m !== 'string'), [], 'what was typed before the refusal did not go to the shell later');
+  assert.ok(c.input('t1', 'now'), 'attached: keys go again');
+  c.close();
+});
+
 test('eof is sent for an attached session only; what is not the protocol is told to protocolError and shown nowhere', () => {
   const problems: string[] = [];
   const c = client({ protocolError: (sentence) => problems.push(sentence) });
