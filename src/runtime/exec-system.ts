@@ -17,6 +17,7 @@ import type { ExecTarget } from '../domain/target.ts';
 import type { LogEntry } from '../events/log-entry.ts';
 import type { Alerts } from '../events/projections/alerts.ts';
 import type { AuditTrail } from '../events/projections/audit-trail.ts';
+import type { Recordings } from '../events/projections/recordings.ts';
 import type { Batches } from '../events/projections/batches.ts';
 import type { SessionList } from '../events/projections/session-list.ts';
 import type { Shares } from '../events/projections/shares.ts';
@@ -366,6 +367,11 @@ export class ExecSystem extends SystemListeners {
 
   get auditTrail(): AuditTrail {
     return this.#projections.models.auditTrail;
+  }
+
+  /** every recorded run a file may still be kept for, beyond the trail's latest */
+  get recordings(): Recordings {
+    return this.#projections.models.recordings;
   }
 
   /** The log's alerts, and one more while the log cannot be written. */

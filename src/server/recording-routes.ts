@@ -1,10 +1,11 @@
 // The recording routes (docs/api.md, "Recordings"): a run's cast, to the person who ran it and
 // admins only (in local mode, whoever holds the token); and turning a live terminal's recording
-// on or off, by its owner. Which run was recorded, and in which file, is the audit trail's: the
-// file name comes from the log, never from the request.
+// on or off, by its owner. Which run was recorded, and in which file, is the log's (its recordings
+// list, which outlasts the audit trail's latest runs): the file name never comes from the request.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol/index.ts';
-import type { AuditRecord } from '../events/projections/audit-trail.ts';
+import type { RecordedRun } from '../events/projections/recordings.ts';
+import type { Person } from '../domain/person.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { CastDamaged } from '../recording/cast-file.ts';
 import type { Recorder } from '../recording/recorder.ts';
@@ -34,18 +35,18 @@ const readerKey = (caller: Caller) => caller.person?.user ?? Symbol('a local rea
  */
 export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
-  const file = record.recording!.file;
+  const file = record.recording.file;
   await readTurns.take(readerKey(caller), async () => {
     let cast;
     try {
       // the limit it was written under, which may have been larger than today's
-      cast = await recorder.read(file, Math.max(recorder.policy.maxBytes, record.recording!.bytes ?? 0) + READ_SLACK_BYTES);
+      cast = await recorder.read(file, Math.max(recorder.policy.maxBytes, record.recording.bytes ?? 0) + READ_SLACK_BYTES);
     } catch (error) {
       if (error instanceof CastDamaged) throw new HttpError(422, `${error.message} ${recorder.storage.where(file)}`);
       throw new HttpError(500, `The recording could not be read (${errorText(error)}).`);
     }
     if (!cast && replicas && !recorder.storage.shared) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording kept in files stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
-    if (!cast && record.recording!.stopped === 'failed' && !record.recording!.bytes) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} failed as it began, so nothing was kept (the server's log says why): restart the terminal to record it again.`);
+    if (!cast && record.recording.stopped === 'failed' && !record.recording.bytes) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} failed as it began, so nothing was kept (the server's log says why): restart the terminal to record it again.`);
     if (!cast) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or it was deleted).`);
     try {
       const gzip = cast.gzipped && acceptsGzip(req.headers['accept-encoding']);
@@ -66,14 +67,16 @@ export async function sendRecording(system: ExecSystem, recorder: Recorder, call
 }
 
 /** The audit record of the run asked for, if the caller may see it and it was recorded; a 4xx otherwise. */
-function recordedRun(system: ExecSystem, caller: Caller, sessionId: string, url: URL): AuditRecord {
+/** The run's record, from every recorded run kept (older than the audit trail's latest too). */
+function recordedRun(system: ExecSystem, caller: Caller, sessionId: string, url: URL): RecordedRun {
   const runText = url.searchParams.get('run');
   if (runText !== null && !/^[1-9]\d{0,8}$/.test(runText)) throw new HttpError(400, 'run must be a run number (1, 2, …) from the audit trail.');
-  const records = isId(sessionId) ? system.auditTrail.records.filter((r) => r.sessionId === sessionId && sees(caller, r.person)) : [];
+  const mine = (r: { sessionId?: string; person?: Person }) => r.sessionId === sessionId && sees(caller, r.person);
+  const recorded = isId(sessionId) ? system.recordings.runs.filter(mine) : [];
   // another person's terminal is as unknown as one that never was: nothing is confirmed
-  if (records.length === 0) throw new HttpError(404, `There is no terminal "${sessionId.slice(0, 64)}" with recordings you may see.`);
+  if (recorded.length === 0 && !(isId(sessionId) && system.auditTrail.records.some(mine))) throw new HttpError(404, `There is no terminal "${sessionId.slice(0, 64)}" with recordings you may see.`);
   const run = runText === null ? undefined : Number(runText);
-  const record = records.filter((r) => r.recording && (run === undefined || r.run === run)).at(-1);
+  const record = recorded.filter((r) => run === undefined || r.run === run).at(-1);
   if (!record) throw new HttpError(404, `${run === undefined ? 'No run' : `Run ${run}`} of terminal ${sessionId} was${run === undefined ? '' : ' not'} recorded (the audit trail lists the recorded runs).`);
   return record;
 }

@@ -8,6 +8,10 @@ import { waitFor } from '../support/wait.ts';
 import { send } from './auth-support.ts';
 import { call, startTestApp, type TestApp } from './support.ts';
 import { PEOPLE, PROXY_PEER } from './team-sign-in.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { AUDIT_RECORDS_KEPT } from '../../src/events/projections/audit-trail.ts';
 
 const shell = { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' }, record: true };
 let app: TestApp;
@@ -47,6 +51,40 @@ test("a recording is its owner's and the admins': another person gets a 404 and 
   assert.not.match(bob.body, '"version"');
   assert.match(bob.json.error.message, `There is no terminal "${id}" with recordings you may see`);
   assert.is((await call(app, `/api/v1/sessions/${id}/recording?run=1`, { token: null })).status, 401, 'no credentials, no recording');
+});
+
+test("past the audit trail's latest runs, and after a restart, a recording is still there for its owner and admins only", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-recordings-kept-'));
+  const auth = { mode: 'proxy' as const, trustedProxies: [`${PROXY_PEER}/32`] };
+  let server = await startTestApp({ stateDir: dir, auth, adminGroups: ['octant-admins'] });
+  const asOn = (user: string, path: string) => send(server.port, `/api/v1${path}`, { from: PROXY_PEER, headers: { 'X-Forwarded-User': user, 'X-Forwarded-Groups': PEOPLE[user].join(',') } });
+  try {
+    const started = await send(server.port, '/api/v1/exec', { from: PROXY_PEER, headers: { 'X-Forwarded-User': 'alice', 'X-Forwarded-Groups': PEOPLE.alice.join(','), Origin: server.origin, 'Content-Type': 'application/json' }, body: JSON.stringify(shell) });
+    assert.is(started.status, 201, started.body);
+    const id: string = started.json.sessionIds[0];
+    server.system.close(id);
+    await waitFor(() => server.system.auditTrail.records.some((r) => r.sessionId === id && r.recording?.stopped), 'the recording to stop', 15_000);
+    const cast = (await asOn('alice', `/sessions/${id}/recording?run=1`)).body;
+    assert.is(JSON.parse(cast.split('\n')[0]).version, 2);
+    // runs enough to push it out of the trail the server keeps in memory (refused ones: one entry each)
+    for (let i = 0; i <= AUDIT_RECORDS_KEPT * 1.2; i++) server.system.exec({ target: { namespace: 'default', pod: 'web', containers: [] }, command: { shell: 'sh' }, interactive: true, requestedBy: 'alice' }, []);
+    assert.not.ok(server.system.auditTrail.records.some((r) => r.sessionId === id), 'no longer in the audit trail');
+    for (let restarted = 0; restarted < 2; restarted++) {
+      const alice = await asOn('alice', `/sessions/${id}/recording?run=1`);
+      assert.is(alice.status, 200, alice.body);
+      assert.is(alice.body, cast);
+      assert.is((await asOn('carol', `/sessions/${id}/recording`)).body, cast, 'an admin');
+      const bob = await asOn('bob', `/sessions/${id}/recording?run=1`);
+      assert.is(bob.status, 404);
+      assert.match(bob.json.error.message, `There is no terminal "${id}" with recordings you may see`);
+      assert.is((await asOn('alice', `/sessions/${id}/recording?run=2`)).status, 404, 'a run that was not recorded');
+      await server.close(); // a snapshot on the way out: the next start begins from it
+      if (restarted === 0) server = await startTestApp({ stateDir: dir, auth, adminGroups: ['octant-admins'] });
+    }
+  } finally {
+    await server.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('with --record off: record is refused with a sentence, and the info says so', async () => {
