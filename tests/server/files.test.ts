@@ -168,7 +168,7 @@ test('a file where a folder is, or a folder where a file is: a 409 that says whi
   assert.match(underFile.json.error.message, /A file stands in the container "nginx" of pod "web" where "\/tmp\/plain.txt" needs a folder/);
 });
 
-test('bad input: a relative path, ".." parts, a name with "/", no name for a plain body, a damaged tar', async () => {
+test('bad input: a relative path, ".." parts, a name with "/", no name for a plain body, a misspelt parameter, a damaged tar', async () => {
   for (const [where, status] of [
     [{ pod: 'web', path: 'tmp' }, 400],
     [{ pod: 'web', path: '/tmp/../etc' }, 400],
@@ -177,6 +177,13 @@ test('bad input: a relative path, ".." parts, a name with "/", no name for a pla
   ] as const) {
     assert.is((await uploadTo(app, where, Buffer.from('x'))).status, status, JSON.stringify(where));
   }
+  // a misspelt parameter is refused, not ignored: the files would go to the default container
+  const misspelt = await fetch(`${filesUrl(app, 'upload', { pod: 'web', path: '/tmp', name: 'x' })}&contaner=sidecar`, { method: 'POST', headers: { Authorization: `Bearer ${app.token}` }, body: 'x' });
+  assert.is(misspelt.status, 400);
+  assert.match((await misspelt.json()).error.message, /^Unknown query parameter "contaner": this route takes namespace, pod, container, context, path, name\.$/);
+  const downloadTypo = await fetch(`${filesUrl(app, 'download', { pod: 'web', path: '/etc/hostname' })}&name=x`, { headers: { Authorization: `Bearer ${app.token}` } });
+  assert.is(downloadTypo.status, 400, 'name is an upload\'s');
+  assert.match((await downloadTypo.json()).error.message, /Unknown query parameter "name"/);
   const damaged = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp' }, Buffer.alloc(1024, 1), 'application/x-tar');
   assert.is(damaged.status, 400);
   assert.match(damaged.json.error.message, /not a tar/);

@@ -1,6 +1,6 @@
-// The query of a file transfer: which container, and which path in it. Names are checked as
-// Kubernetes names; paths must be absolute, without NUL, "." or ".." parts, and of sane length
-// (they become tar's arguments: argv, never a shell, and never taken for one of tar's options).
+// The query of a file transfer: which container, and which path in it; nothing else. Names are
+// checked as Kubernetes names; paths must be absolute, without NUL, "." or ".." parts, and of sane
+// length (they become tar's arguments: argv, never a shell, and never taken for one of tar's options).
 import { posix } from 'node:path';
 import { checkName } from '../exec-body.ts';
 import { HttpError } from '../replies.ts';
@@ -16,7 +16,16 @@ export interface TransferParams {
   path: string;
 }
 
-export function transferParams(url: URL): TransferParams {
+const TARGET_PARAMS = ['namespace', 'pod', 'container', 'context', 'path'];
+
+/**
+ * `also`: the route's own parameters beside the target's. Any other is refused: a misspelt
+ * `contaner=` must not send the files to the pod's default container instead.
+ */
+export function transferParams(url: URL, also: readonly string[] = []): TransferParams {
+  const known = [...TARGET_PARAMS, ...also];
+  const unknown = [...url.searchParams.keys()].find((key) => !known.includes(key));
+  if (unknown !== undefined) throw new HttpError(400, `Unknown query parameter ${JSON.stringify(unknown.slice(0, 60))}: this route takes ${known.join(', ')}.`);
   const get = (key: string) => url.searchParams.get(key) ?? undefined;
   const namespace = get('namespace');
   const pod = get('pod');

@@ -25,7 +25,7 @@ export interface UploadReply {
 const isTar = (type: string | undefined) => /^application\/(x-)?tar\s*(;|$)/i.test(type ?? '');
 
 export async function upload(call: FilesCall, req: IncomingMessage, url: URL): Promise<UploadReply> {
-  const params = transferParams(url);
+  const params = transferParams(url, ['name']);
   const tar = isTar(req.headers['content-type']);
   const name = url.searchParams.get('name') ?? undefined;
   if (!tar && name === undefined) throw new HttpError(415, 'Send a tar (Content-Type: application/x-tar), or one file with &name=FILE to say what to call it.');
