@@ -10,9 +10,6 @@ import { TarError } from './tar-error.ts';
 /** what the symlink names remembered for the checks may add up to */
 const MAX_LINK_NAME_BYTES = 16 * 2 ** 20;
 
-/** the HTTP trailer after a directory's download: how many entries were left out (an upload's answer says it as `skipped`) */
-export const SKIPPED_TRAILER = 'X-Octant-Exec-Skipped';
-
 export interface CheckedCount {
   skipped: number;
 }

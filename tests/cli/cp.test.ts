@@ -73,12 +73,17 @@ test('what cannot be copied says why and exits 1, leaving no partial file', asyn
     const ontoFolder = await cp('web:/etc/hostname', `${dir}/`, '-c', 'nginx');
     assert.is(ontoFolder.code, 1);
     assert.match(ontoFolder.stderr, /hostname is a folder here: a file cannot be written over it/);
+    // a folder with a file tar may not read: why, in tar's words, and what did arrive
+    await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/cp-part && echo ok > /tmp/cp-part/ok && echo s > /tmp/cp-part/secret && chmod 000 /tmp/cp-part/secret']);
+    const unreadable = await cp('web:/tmp/cp-part', join(dir, 'part'), '-c', 'nginx');
+    assert.is(unreadable.code, 1);
+    assert.match(unreadable.stderr, /^octant-exec cp: The container "nginx" of pod "web" may not read all of "\/tmp\/cp-part" as its user \(tar said: .*secret: Cannot open: Permission denied.*\): download what it may read\. What was extracted before is inside .*part\n$/);
   });
 });
 
 test('a container that plants a symlink and writes through it: the copy fails, nothing lands through it or beside DST', async () => {
   // every name is under "lie" and the link points inside; "lie/a/x" goes through it (the server
-  // cuts the stream there; the local extraction would refuse it too: tests/files/tar-slip.test.ts)
+  // stops the stream there and says why; the local extraction would refuse it too: tests/files/tar-slip.test.ts)
   const entries: WriteEntry[] = [
     { name: 'lie', type: 'directory', mode: 0o755, mtime: 0 },
     { name: 'lie/sub', type: 'directory', mode: 0o755, mtime: 0 },
@@ -91,7 +96,7 @@ test('a container that plants a symlink and writes through it: the copy fails, n
     await withLyingTar(app, 'alpine-tools', 'tools', Buffer.concat(chunks), async () => {
       const run = await cp('alpine-tools:/lie', join(dir, 'dst'));
       assert.is(run.code, 1, run.stderr);
-      assert.match(run.stderr, /cut off|cut the connection|closed the connection|through the symlink/, run.stderr);
+      assert.match(run.stderr, /cannot be trusted \(the tar entry "lie\/a\/x" goes through a symlink|through the symlink/, run.stderr);
     });
     assert.ok(readdirSync(dir).every((name) => name === 'dst'), `nothing beside DST: ${readdirSync(dir).join(', ')}`);
     assert.not.ok(existsSync(join(dir, 'dst', 'x')), 'nothing written through the link');

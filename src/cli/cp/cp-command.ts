@@ -90,7 +90,7 @@ function skippedIn(answer: string): number {
 
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
   const path = absolute(remote.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
-  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path));
+  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers' });
   if (res.headers['content-type'] === 'application/gzip') {
     makeFolders(local);
     return extractDownload(res, local, path); // the archive holds NAME/…: its contents go into DST itself

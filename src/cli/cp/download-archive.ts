@@ -2,13 +2,14 @@
 // safely into the destination as it arrives. The archive is whole only when all three hold: the
 // tar reached its end-of-archive block, the gzip stream its trailer (whose CRC and length zlib
 // checks: the tar's own checksums cover its headers only, not the files' bytes), and the HTTP
-// answer its end (the server cuts it when the container's tar fails after writing everything).
+// answer its end. When the container's tar fails after writing (a file it could not read), the
+// server leaves the archive unfinished and says why in a trailer, as this request asks it to.
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
-import { ServerError } from '../server/server-client.ts';
-import { SKIPPED_TRAILER } from '../../files/checked-entries.ts';
+import { ServerError, serverText } from '../server/server-client.ts';
+import { FAILURE_TRAILER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
 import { tellLeftOut } from './left-out.ts';
 
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
@@ -40,6 +41,8 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
     // the answer and the gunzip must both go: either left open would hold the process until the server let go
     res.destroy();
     gunzip.destroy();
+    const failure = res.complete ? res.trailers[FAILURE_TRAILER.toLowerCase()] : undefined;
+    if (failure !== undefined) throw new ServerError(`${serverText(decodedTrailer(failure))} What was extracted before is inside ${local}`);
     if (error instanceof TarError || error instanceof ServerError) throw error;
     // writing here failed (a name too long, no space, no permission): the local error says what to do
     if ((error as NodeJS.ErrnoException).path !== undefined) throw error;
@@ -48,5 +51,14 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
       throw new ServerError(`the download of ${remotePath} arrived damaged (${(error as Error).message} in its gzip stream): try again; what was extracted before is inside ${local}`);
     }
     throw new ServerError(`the download of ${remotePath} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
+  }
+}
+
+/** The server's sentence, as it percent-encoded it; as it came when it is not that. */
+function decodedTrailer(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
   }
 }

@@ -55,11 +55,11 @@ export function serverAccess(flags: { server?: string; 'token-file'?: string }, 
 }
 
 /** One call; `body` is streamed (with backpressure). Resolves with the answer once its headers are in; error answers throw their sentence. */
-export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 'POST', path: string, query: Record<string, string | undefined>, body?: { type: string; stream: Readable }): Promise<IncomingMessage> {
+export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 'POST', path: string, query: Record<string, string | undefined>, body?: { type: string; stream: Readable }, headers: Record<string, string> = {}): Promise<IncomingMessage> {
   const url = new URL(path, access.url);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method, headers: { Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
+  const req = send(url, { method, headers: { ...headers, Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     const waitMs = access.answerWaitMs ?? ANSWER_WAIT_MS;
     // 0: no wait of ours (an upload is answered once the container has taken it all, which may

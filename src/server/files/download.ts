@@ -2,16 +2,19 @@
 // reader as it comes. One regular file → its bytes (Content-Length from its header); a directory
 // → a gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
-// started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file.
+// started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file
+// (a directory's answer to a client that takes trailers ends instead, its archive unfinished and the
+// reason in a trailer: download-trailers.ts).
 // HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
 // kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
 // first header has answered.
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
-import { checkedEntries, SKIPPED_TRAILER } from '../../files/checked-entries.ts';
+import { checkedEntries } from '../../files/checked-entries.ts';
+import { FAILURE_TRAILER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
 import { entryParts } from '../../files/entry-names.ts';
 import { readTar, type TarEntry } from '../../files/tar-reader.ts';
 import { TarError } from '../../files/tar-error.ts';
@@ -20,11 +23,11 @@ import { HttpError } from '../replies.ts';
 import { transferTarget, type FilesCall } from './files-call.ts';
 import { transferParams } from './transfer-params.ts';
 import { transferFailure } from './transfer-failure.ts';
-import { TransferRun } from './transfer-run.ts';
+import { TransferRun, type TransferOutcome } from './transfer-run.ts';
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
 
-export async function download(call: FilesCall, res: ServerResponse, url: URL, headersOnly = false): Promise<void> {
+export async function download(call: FilesCall, req: IncomingMessage, res: ServerResponse, url: URL, headersOnly = false): Promise<void> {
   const params = transferParams(url);
   if (params.path === '/') throw new HttpError(400, 'Name a file or directory to download, not / itself.');
   const target = await transferTarget(call, params);
@@ -35,12 +38,15 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL, h
   // a client that goes away cancels the transfer
   res.once('close', () => run.close());
   const entries = readTar(run.output);
+  const tarFailure = (outcome: TransferOutcome) => transferFailure(outcome, run.stderr, target, params.path, 'download');
+  /** a directory's answer to a client that takes trailers: a failure after its start is said there */
+  let sayFailure = false;
   try {
     const first = await entries.next();
     if (first.done) {
       const outcome = await run.ended;
       // GNU tar archives nothing for a socket, and says so only as a warning
-      throw outcome.kind === 'exited' && outcome.code === 0 ? new HttpError(422, `"${params.path}" is neither a file nor a directory (tar in container "${target.container}" archived nothing for it: a socket?); only files and directories can be downloaded.`) : transferFailure(outcome, run.stderr, target, params.path);
+      throw outcome.kind === 'exited' && outcome.code === 0 ? new HttpError(422, `"${params.path}" is neither a file nor a directory (tar in container "${target.container}" archived nothing for it: a socket?); only files and directories can be downloaded.`) : tarFailure(outcome);
     }
     const head = first.value;
     const parts = entryParts(head.name);
@@ -55,23 +61,29 @@ export async function download(call: FilesCall, res: ServerResponse, url: URL, h
       await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
     } else if (head.type === 'directory') {
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : { Trailer: SKIPPED_TRAILER }) });
+      sayFailure = /(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? ''));
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : { Trailer: sayFailure ? `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}` : SKIPPED_TRAILER }) });
       if (headersOnly) return void res.end();
       res.flushHeaders();
       const count = { skipped: 0 };
       const checked = checkedEntries(withFirst(head, entries), count, base);
-      await pipeline(Readable.from(writeTar(thenVerdict(checked, run, () => transferFailure(run.outcome!, run.stderr, target, params.path)))), createGzip(), res, { end: false });
+      await pipeline(Readable.from(writeTar(thenVerdict(checked, run, () => tarFailure(run.outcome!)))), createGzip(), res, { end: false });
       res.addTrailers({ [SKIPPED_TRAILER]: String(count.skipped) });
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
     const outcome = await run.ended;
-    if (outcome.kind !== 'exited' || outcome.code !== 0) throw transferFailure(outcome, run.stderr, target, params.path);
+    if (outcome.kind !== 'exited' || outcome.code !== 0) throw tarFailure(outcome);
     res.end(held.last);
   } catch (error) {
     const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
-    const reason = error instanceof TarError ? (failed ? transferFailure(run.outcome!, run.stderr, target, params.path) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
-    // Started answers are cut, never finished: the client sees a failed download, not a short file.
+    const reason = error instanceof TarError ? (failed ? tarFailure(run.outcome!) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
+    // Started answers are never finished: the client sees a failed download, not a short file. One
+    // that takes trailers hears why, after an archive left without its end; any other is cut.
+    if (res.headersSent && sayFailure && reason instanceof HttpError && !res.destroyed) {
+      res.addTrailers({ [FAILURE_TRAILER]: encodeURIComponent(reason.message) });
+      return void res.end();
+    }
     if (res.headersSent) return void res.destroy();
     throw reason;
   } finally {

@@ -5,7 +5,8 @@ import type { TransferOutcome, TransferTarget } from './transfer-run.ts';
 
 const statusByReason: Record<string, number> = { forbidden: 403, unauthorized: 401, notFound: 404, containerNotRunning: 409, connection: 502 };
 
-export function transferFailure(outcome: TransferOutcome, stderr: string, target: TransferTarget, path: string): HttpError {
+/** `direction`: what tar did there, writing the files (an upload) or reading them (a download) */
+export function transferFailure(outcome: TransferOutcome, stderr: string, target: TransferTarget, path: string, direction: 'upload' | 'download'): HttpError {
   const where = `container "${target.container}" of pod "${target.pod}"`;
   if (outcome.kind === 'failed') {
     if (outcome.reason === 'commandNotFound') {
@@ -15,7 +16,10 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
   }
   if (outcome.kind === 'ended') return new HttpError(outcome.status, outcome.message);
   const said = firstLines(stderr);
-  if (/Permission denied|Operation not permitted/i.test(stderr)) return new HttpError(403, `The ${where} may not read or write "${path}" as its user: choose a path it may use, ${path === '/tmp' || path.startsWith('/tmp/') ? 'such as a folder of its own under /tmp (make one first)' : 'such as /tmp'} (tar said: ${said}).`);
+  if (/Permission denied|Operation not permitted/i.test(stderr)) {
+    if (direction === 'download') return new HttpError(403, `The ${where} may not read all of "${path}" as its user (tar said: ${said}): download what it may read.`);
+    return new HttpError(403, `The ${where} may not write "${path}" as its user: choose a path it may use, ${path === '/tmp' || path.startsWith('/tmp/') ? 'such as a folder of its own under /tmp (make one first)' : 'such as /tmp'} (tar said: ${said}).`);
+  }
   if (/Not a directory/i.test(stderr)) return new HttpError(409, `A file stands in the ${where} where "${path}" needs a folder: check the path (tar said: ${said}).`);
   if (/File exists/i.test(stderr)) return new HttpError(409, `The copy would put a file where the ${where} has a folder (tar said: ${said}): to copy into that folder, name the folder as the destination (octant-exec cp: end it with "/").`);
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);

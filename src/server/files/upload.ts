@@ -63,10 +63,10 @@ export async function upload(call: FilesCall, req: IncomingMessage, url: URL): P
     for await (const chunk of stream) if (!(await run.send(chunk))) break;
     run.closeStdin();
     const outcome = await run.ended;
-    if (outcome.kind !== 'exited' || outcome.code !== 0) throw transferFailure(outcome, run.stderr, target, params.path);
+    if (outcome.kind !== 'exited' || outcome.code !== 0) throw transferFailure(outcome, run.stderr, target, params.path, 'upload');
     return { requestId: run.requestId, sessionId: run.sessionId, bytes, skipped: count.skipped };
   } catch (error) {
-    if (error instanceof TarError) throw run.outcome && !succeeded(run) ? transferFailure(run.outcome, run.stderr, target, params.path) : new HttpError(400, `The upload is not a tar that can be used: ${error.message}.`);
+    if (error instanceof TarError) throw run.outcome && !succeeded(run) ? transferFailure(run.outcome, run.stderr, target, params.path, 'upload') : new HttpError(400, `The upload is not a tar that can be used: ${error.message}.`);
     if (req.readableAborted && !(error instanceof HttpError)) throw new HttpError(400, 'The upload was cut off before its end (the client went away or cancelled): tar was stopped, and what it had written stays.');
     throw error;
   } finally {
