@@ -45,7 +45,8 @@ export interface HubLimits {
 }
 
 export type ServerMessage =
-  | { type: 'hello'; protocol: number; sessions: SessionRow[]; alerts: Alert[]; batches: BatchRow[]; limits: HubLimits }
+  /** `now`: the server's clock as it sent it (rows' times are on it; an older server sends none) */
+  | { type: 'hello'; protocol: number; now?: number; sessions: SessionRow[]; alerts: Alert[]; batches: BatchRow[]; limits: HubLimits }
   | { type: 'session'; session: SessionRow }
   | { type: 'sessionClosed'; sessionId: string }
   | { type: 'alerts'; alerts: Alert[] }

@@ -49,7 +49,7 @@ export class ControlPlane {
 
   hello(socket: HubSocket, limits: HubLimits): void {
     const { system } = this;
-    socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, sessions: visibleSessions(system, socket.caller), alerts: visibleAlerts(system, socket.caller), batches: visibleBatches(system, socket.caller), limits });
+    socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, now: system.clock.now(), sessions: visibleSessions(system, socket.caller), alerts: visibleAlerts(system, socket.caller), batches: visibleBatches(system, socket.caller), limits });
   }
 
   watchPods(socket: HubSocket, watch: boolean, namespace: string, context: string | undefined): void {

@@ -19,6 +19,15 @@ test('the server clock offset: the newest row time seen, against when the page r
   assert.is(clockOffsetAfter(first, { type: 'session', session: sessionRow({ lastActivityAt: Number.NaN }) }, 1), 4_990);
 });
 
+test("after a reload, the hello's clock: an idle row's last activity is minutes old and would put the end late", () => {
+  // the server runs 5 s ahead; its idle terminal was last active 4 minutes before the hello
+  const idle = sessionRow({ state: 'idle', startedAt: 60_000, lastActivityAt: 65_000, idleTimeoutMs: 300_000 });
+  const offset = clockOffsetAfter(undefined, hello({ now: 305_000, sessions: [idle] }), 300_010);
+  assert.is(offset, 4_990);
+  assert.is(idleSecondsLeft(idle, 300_010, offset), 60, 'a minute left, counting now');
+  assert.is(clockOffsetAfter(undefined, hello({ now: Number.NaN, sessions: [idle] }), 300_010), -235_010, 'a broken clock is ignored: the rows bound it');
+});
+
 test('seconds left: only an idle terminal in its last minute counts down, on the server clock', () => {
   const idle = sessionRow({ state: 'idle', lastActivityAt: 1_000_000, idleTimeoutMs: 300_000 });
   // server time = page time + offset: 1_250_000 server is 40 s before the end

@@ -1,12 +1,11 @@
 // The last minute before an idle terminal ends: how many seconds are left, on the server's clock.
 //
-// The server's hello and rows carry no clock of their own, so the page estimates the offset
-// between the server's clock and its own from the rows' times relative to when it received them:
-// a row's newest time (started, last activity, ended) cannot be later than the server's "now"
-// when it was sent, so `newest - receivedAt` is a lower bound of the offset, and the largest such
-// bound seen so far is the estimate. Rows pushed as things happen (spawned, connected, activity)
-// make it tight, within the message's travel time; before any such row it errs towards a later
-// end, by at most that travel time once one has arrived.
+// The page estimates the offset between the server's clock and its own from times the server
+// sent, relative to when they were received: the hello's `now`, and a row's newest time (started,
+// last activity, ended), cannot be later than the server's clock when it was sent, so
+// `time - receivedAt` is a lower bound of the offset, and the largest such bound seen so far is
+// the estimate: within the hello's travel time from the first message. (Rows alone were not
+// enough after a reload: an idle row's last activity is minutes old, so the countdown came late.)
 import type { ServerMessage, SessionRow } from '../../src/protocol/index.ts';
 
 /** the countdown shows in this last stretch before the idle timeout */
@@ -16,6 +15,7 @@ export const COUNTDOWN_MS = 60_000;
 export function clockOffsetAfter(previous: number | undefined, message: ServerMessage, receivedAt: number): number | undefined {
   const rows: SessionRow[] = message.type === 'hello' ? message.sessions : message.type === 'session' || message.type === 'attached' ? [message.session] : [];
   let offset = previous;
+  if (message.type === 'hello' && typeof message.now === 'number' && Number.isFinite(message.now) && (offset === undefined || message.now - receivedAt > offset)) offset = message.now - receivedAt;
   for (const row of rows) {
     const newest = Math.max(row.startedAt, row.lastActivityAt, row.endedAt ?? 0);
     if (!Number.isFinite(newest)) continue; // a hostile or broken row says nothing about the clock
