@@ -246,7 +246,7 @@ test('exec in restricted/secret-db says which permission is missing', async () =
   assert.match(await alert.innerText(), /could not start/);
 });
 
-test('bash in distroless-app fails saying bash is missing; Shell (auto) says which shells were tried', async () => {
+test('bash in distroless-app fails saying bash is missing (no Debug offer: one shell says nothing of the image); Shell (auto) says which shells were tried and offers Debug', async () => {
   await page.getByRole('combobox', { name: 'Namespace', exact: true }).selectOption('default');
   await page.getByRole('link', { name: 'distroless-app', exact: true }).click();
   await page.getByRole('heading', { name: 'distroless-app' }).waitFor();
@@ -257,12 +257,15 @@ test('bash in distroless-app fails saying bash is missing; Shell (auto) says whi
   await waitForText(badgeOf(name), /^failed$/);
   await waitForText(page.locator('.panel-message'), /bash is not installed/);
   await waitForRow(page, /bash is not installed/);
+  // one shell missing says nothing of the image: only "auto", which tried them all, offers Debug
+  assert.is(await panel().getByText('No shell in this image.').count(), 0, 'no "no shell" claim for a chosen shell');
 
   await page.getByRole('button', { name: 'Shell', exact: true }).click();
   const auto = `${name.split(':')[0]}: shell`;
   await waitForText(badgeOf(auto), /^failed$/);
   assert.is(await tab(auto).getAttribute('aria-selected'), 'true');
   await waitForText(page.locator('.panel-message'), /tried bash, sh/);
+  await panel().getByRole('button', { name: 'Debug with busybox:1.36', exact: true }).waitFor();
 });
 
 test('an alert jumps to its terminal and can be dismissed', async () => {

@@ -269,7 +269,8 @@ function ModeNote(props: { row: SessionRow }) {
     );
   }
   if (row.mode?.kind === 'attach') return <p class="mode-note">Attached to {row.target.container}'s main process: what it prints from now on shows here (no prompt? press Enter); closing this tab detaches and leaves it running (a container whose spec says stdinOnce gets no more input after the first attach ends).</p>;
-  const noShell = row.state === 'failed' && row.failure?.reason === 'commandNotFound' && 'shell' in row.command;
+  // only "auto" tried every shell: a chosen one missing (zsh in a bash image) is not an image without a shell
+  const noShell = row.state === 'failed' && row.failure?.reason === 'commandNotFound' && 'shell' in row.command && row.command.shell === 'auto';
   if (!noShell || !image) return null;
   return (
     <p class="mode-note">
