@@ -111,3 +111,13 @@ export function needsDebugCopy(pod: PodSummary): boolean {
   const regular = pod.containers.filter((c) => c.kind === 'regular');
   return pod.phase !== 'Running' || regular.some((c) => c.state !== 'running' || c.reason === 'CrashLoopBackOff');
 }
+
+/** Byte for byte, as etcd orders its keys (Kubernetes names are ASCII: code units are bytes). */
+export function inByteOrder(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The API server's order of a namespace's list, the same in a list and in a watch's pushes. */
+export function byName(a: { name: string }, b: { name: string }): number {
+  return inByteOrder(a.name, b.name);
+}

@@ -70,6 +70,15 @@ test('pods list: all namespaces, one namespace, label selectors (=, !=, in, noti
   assert.is((await json('/api/v1/namespaces/nope/pods')).body.items.length, 0); // like the API server: an empty list
 });
 
+test("a list comes in etcd's key order, namespace then name, byte for byte, whatever order the pods were made in", async () => {
+  const all = (await json('/api/v1/pods')).body.items as { metadata: { namespace: string; name: string } }[];
+  const keys = all.map((p) => `${p.metadata.namespace}/${p.metadata.name}`);
+  assert.equal(keys, [...keys].sort());
+  const web = all.findIndex((p) => p.metadata.name === 'web');
+  const console = all.findIndex((p) => p.metadata.name === 'console');
+  assert.ok(console < web, 'console before web, though the fixture has web first');
+});
+
 test('bad input: 400 for malformed names and selectors, 404 for missing pods and paths', async () => {
   for (const path of ['/api/v1/namespaces/Bad_NS/pods', '/api/v1/namespaces/default/pods/a%20b', `/api/v1/namespaces/default/pods/${'x'.repeat(254)}`, '/api/v1/namespaces/%2E%2E/pods']) {
     const { status, body } = await json(path);

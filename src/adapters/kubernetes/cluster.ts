@@ -6,7 +6,7 @@
 import type { KubeConfig, V1Pod } from '@kubernetes/client-node';
 import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { Person } from '../../domain/person.ts';
-import type { ContextSummary, PodSummary } from '../../domain/pod.ts';
+import { byName, type ContextSummary, type PodSummary } from '../../domain/pod.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
 import { AccessAnswers, accessAnswer, accessCheckProblem, reviewBody, type AccessAnswerOptions } from './access-review.ts';
@@ -80,7 +80,8 @@ export class ClusterReader implements ClusterView {
   }
 
   async pods(namespace: string, options: { context?: string; labelSelector?: string } = {}): Promise<PodSummary[]> {
-    return (await this.podList(namespace, options)).pods.map(podSummary);
+    // sorted as a watch's pushes are (pod-watches.ts), whatever order the API server kept
+    return (await this.podList(namespace, options)).pods.map(podSummary).sort(byName);
   }
 
   /** The pods as the cluster has them, with the list's resourceVersion (where a watch starts). */

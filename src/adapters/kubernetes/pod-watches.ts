@@ -8,7 +8,7 @@ import type { V1Pod } from '@kubernetes/client-node';
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
 import type { ClusterReader } from './cluster.ts';
 import { podSummary } from './pod-summary.ts';
-import type { PodSummary } from '../../domain/pod.ts';
+import { byName, type PodSummary } from '../../domain/pod.ts';
 import { namespaceKey } from '../../protocol/index.ts';
 import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
 import type { Person } from '../../domain/person.ts';
@@ -145,6 +145,6 @@ export class KubePodWatches implements PodWatching {
   }
 
   #views(watch: NamespaceWatch): PodSummary[] {
-    return [...watch.pods.values()].map(podSummary).sort((a, b) => a.name.localeCompare(b.name));
+    return [...watch.pods.values()].map(podSummary).sort(byName);
   }
 }

@@ -8,6 +8,7 @@ import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from '
 import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
+import { inByteOrder } from '../../domain/pod.ts';
 import { podFilter } from './pod-queries.ts';
 import { splitRequestUrl } from './request-url.ts';
 import { handleGroupRequest } from './group-routes.ts';
@@ -119,7 +120,9 @@ function namespaces(ctx: ApiContext, path: CorePath, res: ServerResponse): void 
 function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
   const filter = podFilter(query);
   if (typeof filter !== 'function') return sendStatus(res, filter);
-  const pods = ctx.state.pods(namespace).map((p) => p.object).filter(filter);
+  // in etcd's key order (/registry/pods/NAMESPACE/NAME), as the API server lists them
+  const key = (pod: { namespace: string; fixture: { name: string } }) => `${pod.namespace}/${pod.fixture.name}`;
+  const pods = ctx.state.pods(namespace).sort((a, b) => inByteOrder(key(a), key(b))).map((p) => p.object).filter(filter);
   if (!isWatch(query)) {
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
   }
