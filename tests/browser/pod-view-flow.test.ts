@@ -179,6 +179,28 @@ test('a dropped socket reconnects and reattaches from where it stopped: nothing 
   assert.ok(upgraded.length >= 1, 'a new socket was opened');
 });
 
+test('Tab and Escape go to the program; Ctrl+Shift+L leaves the terminal for its tab, and Tab goes on from there', async () => {
+  await page.locator('[role=tabpanel] .xterm').click();
+  const inTerminal = () => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') === true);
+  // cat -A shows what reached it: a Tab as ^I, an Escape as ^[
+  await page.keyboard.type('cat -A\r');
+  await page.keyboard.press('Tab');
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('Enter');
+  await waitForRow(page, /^\^I\^\[\$$/);
+  assert.ok(await inTerminal(), 'still in the terminal');
+  assert.is(await page.evaluate(() => document.activeElement?.getAttribute('aria-description')), 'Ctrl+Shift+L leaves the terminal', 'the way out, told');
+  await page.keyboard.press('Control+D');
+  await page.keyboard.press('Control+Shift+L');
+  const selectedTab = page.locator('[role=tab][aria-selected=true]');
+  assert.ok(await selectedTab.evaluate((el) => el === document.activeElement), "the focus is on the terminal's tab");
+  await page.keyboard.press('Tab');
+  assert.not.ok((await inTerminal()) || (await selectedTab.evaluate((el) => el === document.activeElement)), 'Tab moves on from the tab');
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('echo left-$((6*7))\r');
+  await waitForRow(page, /^left-42$/);
+});
+
 test('Ctrl+Shift+F searches the scrollback and Download saves the transcript', async () => {
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.press('Control+Shift+F');

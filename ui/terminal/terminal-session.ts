@@ -16,7 +16,7 @@ import { openSafeLink } from './safe-link.ts';
 import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
 import { TerminalRenderer } from './renderer.ts';
 import type { RendererChoice } from '../state/preferences.ts';
-import { zoomStep } from './zoom-key.ts';
+import { pageKey } from './terminal-keys.ts';
 import { TerminalNotes } from './terminal-notes.ts';
 
 export interface TerminalOptions {
@@ -125,6 +125,8 @@ export class TerminalSession implements SessionSink {
     if (this.element.parentElement !== parent) parent.appendChild(this.element);
     if (!this.#opened) {
       this.term.open(this.element);
+      // keys go to the program, Tab and Escape too: a screen reader says how to get out
+      this.term.textarea?.setAttribute('aria-description', 'Ctrl+Shift+L leaves the terminal');
       this.#opened = true;
     }
     this.#renderer.show();
@@ -366,27 +368,21 @@ export class TerminalSession implements SessionSink {
   }
 
   #key(event: KeyboardEvent): boolean {
-    const step = event.type === 'keydown' ? zoomStep(event) : undefined;
-    if (step !== undefined) {
-      event.preventDefault(); // the terminal's text gets bigger, not the whole page
-      this.#zoom(step);
-      return false;
-    }
-    if (event.type !== 'keydown' || !event.ctrlKey || !event.shiftKey) return true;
-    const key = event.key.toLowerCase();
-    if (key === 'f') {
-      event.preventDefault();
-      this.#onSearchRequest?.();
-      return false;
-    }
-    if (key === 'c') {
-      if (this.term.hasSelection()) void this.copySelection();
-      event.preventDefault();
-      return false;
-    }
-    // Ctrl+Shift+V: let the browser paste; xterm takes the paste event (bracketed when asked)
-    if (key === 'v') return false;
-    return true;
+    const key = pageKey(event);
+    if (key === undefined) return true;
+    if (key === 'paste') return false; // the browser's paste event does it
+    event.preventDefault(); // the terminal's text gets bigger, not the whole page; no browser search
+    if (typeof key === 'object') this.#zoom(key.zoom);
+    else if (key === 'search') this.#onSearchRequest?.();
+    else if (key === 'copy' && this.term.hasSelection()) void this.copySelection();
+    else if (key === 'leave') this.#leave();
+    return false;
+  }
+
+  /** Focus to this terminal's tab (its selected one), so Tab goes on from there; without tabs (the embed, a share) out of the terminal only. */
+  #leave(): void {
+    this.term.blur();
+    document.querySelector<HTMLElement>('[role="tab"][aria-selected="true"]')?.focus();
   }
 }
 
