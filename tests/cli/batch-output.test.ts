@@ -44,6 +44,17 @@ test('prefixed: output with no newline is printed in pieces as it comes, never h
   assert.is(wide.out.map((line) => line.slice('p/c | '.length, -1)).join(''), 'x' + '\u{1F600}'.repeat(MAX_LINE));
 });
 
+test('grouped: stdout and stderr each on lines of their own, though the command ended neither with a newline', () => {
+  const { p, out } = printer('grouped');
+  p.output('s1', 'p/c', 'stdout', bytes('a\nb'));
+  p.output('s1', 'p/c', 'stderr', bytes('E1\nE2'));
+  p.ended('s1', 'p/c', exited);
+  assert.equal(out, ['==> p/c (exit 0) <==\na\nb\n--- stderr ---\nE1\nE2\n']);
+  const quiet = printer('grouped');
+  quiet.p.ended('s1', 'p/c', exited);
+  assert.equal(quiet.out, ['==> p/c (exit 0) <==\n'], 'nothing printed: the heading alone');
+});
+
 test('grouped and json keep a bounded part of each channel and say how much more came', () => {
   const grouped = printer('grouped');
   const big = 'x'.repeat(MAX_KEPT - 10);

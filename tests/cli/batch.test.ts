@@ -3,8 +3,13 @@ import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import process from 'node:process';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { cliArgv, runCli, startCli } from '../support/cli.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
+import { spawn } from 'node:child_process';
+import { createServer, type Socket } from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const test = suite('octant-exec batch');
 let sandbox: Sandbox & { scratch: string };
@@ -71,6 +76,53 @@ test('Ctrl-C stops a batch: each run is said stopped, and the exit is 130 as a s
     assert.is(cli.stderr().match(/stopped: the batch was interrupted/g)?.length, 3, cli.stderr());
   } finally {
     cli.child.kill('SIGKILL');
+  }
+});
+
+test('a reader that leaves (| head -1) ends the batch quietly with 141, as SIGPIPE ends kubectl: no stack trace, no summary', async () => {
+  const argv = cliArgv(['batch', '--kubeconfig', sandbox.kubeconfigPath, '-n', 'batch', '-l', 'app=worker', '--all-containers', '--', 'seq', '1', '200000']);
+  const shell = spawn('bash', ['-c', '"$@" | head -1; echo "status=${PIPESTATUS[0]}" >&2', 'pipeline', ...argv], { stdio: ['ignore', 'pipe', 'pipe'], env: { PATH: process.env.PATH!, HOME: sandbox.scratch } });
+  let out = '';
+  let err = '';
+  shell.stdout!.on('data', (c: Buffer) => (out += c));
+  shell.stderr!.on('data', (c: Buffer) => (err += c));
+  await withTimeout(new Promise((resolve) => shell.on('close', resolve)), 60_000, 'the pipeline to end');
+  assert.match(out, /^worker-\d\/\w+ \| 1\n$/);
+  assert.match(err, /status=141\n$/, err);
+  assert.not.match(err, /EPIPE|\n\s+at |succeeded/, 'nothing but the cluster line');
+});
+
+test('--output json when the batch cannot begin is still a JSON document, saying why', async () => {
+  const none = await batch('-n', 'batch', '-l', 'app=nomatch', '--output', 'json', '--', 'true');
+  assert.is(none.code, 1);
+  const doc = JSON.parse(none.stdout);
+  assert.equal(doc.results, []);
+  assert.equal(doc.totals, { succeeded: 0, failed: 0, skipped: 0 });
+  assert.match(doc.error, /no pod in namespace "batch" matches "app=nomatch"/);
+});
+
+test('a cluster that takes the connection and never answers: Ctrl-C ends the batch at once, and --request-timeout gives up', async () => {
+  const held: Socket[] = [];
+  const silent = createServer((socket) => void held.push(socket));
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const kubeconfig = join(sandbox.scratch, 'silent-kubeconfig');
+  const server = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+  writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: s\n  context: {cluster: s, user: u, namespace: batch}\ncurrent-context: s\n`);
+  try {
+    const cli = startCli(['batch', '--kubeconfig', kubeconfig, '-l', 'app=worker', '--', 'true']);
+    try {
+      await waitFor(() => held.length > 0, 'the batch to ask the cluster', 30_000);
+      process.kill(cli.child.pid!, 'SIGINT');
+      assert.is(await withTimeout(cli.exit, 20_000, 'the batch to end on Ctrl-C'), 130, cli.stderr());
+    } finally {
+      cli.child.kill('SIGKILL');
+    }
+    const late = await runCli(['batch', '--kubeconfig', kubeconfig, '-l', 'app=worker', '--request-timeout', '1', '--', 'true'], 30_000);
+    assert.is(late.code, 1, late.stderr);
+    assert.match(late.stderr, new RegExp(`octant-exec batch: the cluster at ${server} did not answer within 1 s: .*--request-timeout`));
+  } finally {
+    for (const socket of held) socket.destroy();
+    silent.close();
   }
 });
 

@@ -15,6 +15,9 @@ import { typedPod } from '../typed-pod.ts';
 import { BatchPrinter } from './batch-output.ts';
 import { batchOutputModes, batchSpec } from './batch-spec.ts';
 
+/** how long the cluster may take to list the targets, unless --request-timeout says (kubectl gives up on a server that does not answer too) */
+const TARGETS_WITHIN_SECONDS = 30;
+
 export async function batchCommand({ values, operands, command }: ParsedArgs<typeof batchSpec>): Promise<number> {
   const pods = operands.map((operand) => typedPod(operand) ?? operand);
   if (command.length === 0) throw new UsageError('no command given: put it after --, e.g. octant-exec batch -l app=web -- hostname');
@@ -28,6 +31,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   if (values.namespace) checkName('namespace', values.namespace);
   const concurrency = values.concurrency === undefined ? defaultBatchConcurrency : wholeNumber('--concurrency', values.concurrency, 1);
   const timeoutMs = values.timeout === undefined ? undefined : wholeNumber('--timeout', values.timeout, 1) * 1000;
+  const listWithinSeconds = values['request-timeout'] === undefined ? TARGETS_WITHIN_SECONDS : wholeNumber('--request-timeout', values['request-timeout'], 1, 3600);
   const output = oneOf('--output', values.output ?? 'prefixed', batchOutputModes);
   const transport = values['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', values['exec-transport'], batchSpec.flags['exec-transport'].completes);
 
@@ -39,11 +43,24 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   }
   process.stderr.write(`octant-exec: ${cluster.note}\n`);
   const system = ExecSystem.open({ adapter: execAdapterFor(cluster.contexts, transport), store: new MemoryStore(), config: { maxLiveSessions: concurrency } });
-  let stoppedBy: number | undefined; // the exit a shell gives a process ended by the signal: 130, 143
+  let stoppedBy: number | undefined; // the exit a shell gives a process ended by the signal: 130, 143; 141: stdout's reader left
+  let stopNow = () => {};
+  const stopped = new Promise<'stopped'>((resolve) => (stopNow = () => resolve('stopped')));
   const stop = (exit: number) => {
-    stoppedBy = exit;
+    stoppedBy ??= exit;
     system.shutdown();
+    stopNow();
   };
+  // `… | head -1`: the reader went away, as SIGPIPE would end kubectl: quietly, the execs ended
+  const out = (text: string) => void (stoppedBy !== 141 && process.stdout.write(text));
+  const outGone = (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    stop(141);
+  };
+  process.stdout.on('error', outGone);
+  let late: ReturnType<typeof setTimeout> | undefined;
+  /** the listing was left waiting (a signal, or a cluster that never answered): its request holds the process */
+  let leftWaiting = false;
   // one listener each: Deno calls a signal's listener without the signal's name
   const interrupted = () => stop(130);
   const terminated = () => stop(143);
@@ -51,7 +68,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   process.once('SIGTERM', terminated);
   try {
     const namespace = values.namespace ?? cluster.contexts.defaultNamespace();
-    const resolved = await resolveBatchTargets(new ClusterReader(cluster.contexts), {
+    const listing = resolveBatchTargets(new ClusterReader(cluster.contexts), {
       namespace,
       pods,
       labelSelector: values.selector,
@@ -61,10 +78,16 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
       if (error instanceof ClusterError) return error; // the cluster's refusal or answer, already a sentence
       throw error;
     });
+    const tooLate = new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), listWithinSeconds * 1000)));
+    const resolved = await Promise.race([listing, stopped, tooLate]);
+    leftWaiting = resolved === 'stopped' || resolved === 'late';
+    if (resolved === 'stopped') return stoppedBy!;
+    const fail = (sentence: string) => failed(sentence, output === 'json' ? out : undefined);
+    if (resolved === 'late') return fail(`the cluster at ${cluster.contexts.server()} did not answer within ${listWithinSeconds} s: check that it runs and that the kubeconfig points at it (kubectl get pods -n ${namespace}), or give it longer with --request-timeout`);
     if (resolved instanceof ClusterError) return fail(resolved.message);
     const { targets, skipped } = resolved;
     if (values.selector && targets.length === 0 && skipped.length === 0) return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
-    const printer = new BatchPrinter(output, (text) => process.stdout.write(text), (text) => process.stderr.write(text));
+    const printer = new BatchPrinter(output, out, (text) => process.stderr.write(text));
     const label = (sessionId: string) => {
       const target = system.sessionList.byId[sessionId]?.target;
       return target ? `${target.pod}/${target.container}` : sessionId;
@@ -81,18 +104,24 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     const batchId = system.batch({ argv: command, requestedBy: cluster.contexts.user(), concurrency, ...(timeoutMs ? { timeoutMs } : {}) }, targets, skipped);
     await finished;
     const batch = system.batches.byId[batchId];
-    printer.finish(batch);
+    if (stoppedBy !== 141) printer.finish(batch); // no summary for a reader that left
     if (stoppedBy !== undefined) return stoppedBy;
     return batch.totals.failed === 0 && batch.totals.skipped === 0 && batch.totals.succeeded > 0 ? 0 : 1;
   } finally {
+    clearTimeout(late);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', terminated);
+    process.stdout.off('error', outGone);
     system.shutdown();
     await cluster.close();
+    // nothing else is left to wait for: the exit code is set by then (main.ts)
+    if (leftWaiting) setImmediate(() => process.exit());
   }
 }
 
-function fail(sentence: string): number {
+/** A batch that never began: its sentence, and with --output json a document still (an empty one, saying why). */
+function failed(sentence: string, json?: (text: string) => void): number {
+  json?.(`${JSON.stringify({ error: sentence, totals: { succeeded: 0, failed: 0, skipped: 0 }, results: [] }, null, 2)}\n`);
   process.stderr.write(`octant-exec batch: ${sentence}\n`);
   return 1;
 }

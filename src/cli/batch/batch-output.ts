@@ -73,7 +73,9 @@ export class BatchPrinter {
       this.#sessions.delete(sessionId);
     } else if (this.mode === 'grouped') {
       const { stdout, stderr } = { stdout: captured.text.stdout + notKeptNote(captured, 'stdout'), stderr: captured.text.stderr + notKeptNote(captured, 'stderr') };
-      this.out(`==> ${captured.label} (${describe(result)}) <==\n${stdout}${stderr ? `--- stderr ---\n${stderr}` : ''}${/\n$|^$/.test(stdout + stderr) ? '' : '\n'}`);
+      // each part on lines of its own, whether or not the command ended its output with a newline
+      const ended = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+      this.out(`==> ${captured.label} (${describe(result)}) <==\n${ended(stdout)}${stderr ? `--- stderr ---\n${ended(stderr)}` : ''}`);
       this.#sessions.delete(sessionId);
     }
   }

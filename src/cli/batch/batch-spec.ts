@@ -31,6 +31,7 @@ result on its own.`,
     context: { type: 'string', value: 'NAME', section: 'Cluster', help: 'kubeconfig context (default: the current one)', completes: 'context' },
     sandbox: { type: 'boolean', section: 'Cluster', help: 'use the built-in sandbox cluster' },
     'exec-transport': { type: 'string', value: 'T', section: 'Cluster', help: 'auto (default: WebSocket, SPDY when refused), websocket, or spdy', completes: ['auto', 'websocket', 'spdy'] },
+    'request-timeout': { type: 'string', value: 'SECONDS', section: 'Cluster', help: 'how long the cluster may take to list the pods (default 30)' },
   },
   footer: `Targets are pods by name (POD..., or pod/POD... as kubectl writes them) or by -l SELECTOR.
 The summary table goes to stderr. Exit status: 0 when every container ran and exited 0, else 1
