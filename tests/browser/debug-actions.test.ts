@@ -3,6 +3,7 @@
 // Attach appears only for a container whose spec has stdin and reaches its main process; Debug
 // copy of a crash-looping pod opens a shell in a copy the tab calls a COPY, deleted on close. A
 // debug container's row claims no readiness; a crash-looping pod's advice names only Debug copy.
+// The panel bar and the Terminals page name an attach, a debug and a copy terminal as their tabs do.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -86,6 +87,16 @@ test('Attach is offered only where the spec has stdin; it reaches the main proce
   await waitForRow(page, /^again-42$/);
 });
 
+test('the panel bar and the Terminals page say what the tabs say: an attach to the main process, a shell in a debug container', async () => {
+  assert.is(await page.getByRole('tabpanel').locator('.panel-bar .argv').innerText(), 'Attach to the main process');
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const commands = await page.getByRole('table', { name: 'Terminals' }).locator('tbody td:nth-child(3)').allInnerTexts();
+  assert.is(commands.filter((text) => text === 'Attach to the main process').length, 1, commands.join(' | '));
+  assert.is(commands.filter((text) => text === 'Debug busybox:1.36 → app: sh').length, 2, commands.join(' | '));
+  await page.locator('tbody tr', { hasText: 'Attach to the main process' }).getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('heading', { name: 'console', exact: true }).waitFor();
+});
+
 test('a crash-looping pod: Shell is off, and the advice names only the way in that works (Debug copy), not Shell or Exec', async () => {
   await openPod('crashloop');
   assert.ok(await page.getByRole('button', { name: 'Shell', exact: true }).isDisabled());
@@ -103,6 +114,7 @@ test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop
   const name = 'app: COPY of crashloop: shell';
   await waitForText(badgeOf(name), /^live$/, 30_000);
   await waitForText(page.getByTestId('copy-note'), /This is a COPY of pod crashloop \(pod crashloop-debug-[a-z0-9]{5}/);
+  assert.match(await page.getByRole('tabpanel').locator('.panel-bar .argv').innerText(), /^COPY of crashloop: (ba)?sh$/);
   const copy = (await page.getByTestId('copy-note').innerText()).match(/crashloop-debug-[a-z0-9]{5}/)![0];
   await page.keyboard.type('cat /etc/hostname\r');
   await waitForRow(page, new RegExp(`^${copy}$`));

@@ -1,7 +1,8 @@
 // Files in and out from the page, in a real Chromium against the server and the sandbox: Upload
 // from a terminal tab (a file chosen in the dialog) with the progress bar finishing at its size,
 // the bytes checked inside the container, Download of the same file with the same sha256, and a
-// missing path shown as the server's sentence. Steps share one server and one page, in order.
+// missing path shown as the server's sentence, without a progress bar. Steps share one server and
+// one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
@@ -61,6 +62,8 @@ test('a path that does not exist fails with the server\'s sentence', async () =>
   await dialog.getByRole('button', { name: 'Download', exact: true }).click();
   const item = page.getByTestId('transfer').filter({ hasText: '/tmp/never-there' });
   await waitForText(item, /failed: "\/tmp\/never-there" does not exist in the container "nginx"/);
+  // its size was never known: an animated (value-less) bar next to "failed" would say it still moves
+  assert.is(await item.locator('progress').count(), 0);
   assert.equal(b.problems, []);
 });
 

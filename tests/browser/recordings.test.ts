@@ -1,8 +1,8 @@
 // Recording and playback in a real Chromium (docs/ui.md "Recordings"): the Exec dialog's Record
 // switch, the REC badge on the tab, Stop recording, the Recordings view with asciinema-player
-// playing the cast, seeking back and forth on its progress bar, a new speed that keeps the place,
-// full screen, and the .cast download. Steps
-// share one server and one page, in order.
+// playing the cast as soon as Play is clicked, seeking back and forth on its progress bar, a new
+// speed that keeps the place, full screen, and the .cast download. Steps share one server and one
+// page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
@@ -44,10 +44,12 @@ test('the Recordings view plays the cast, seeks back and forth, and downloads it
   await page.getByRole('button', { name: /^Play / }).click();
   const player = page.getByTestId('cast-player');
   await player.locator('.ap-player').waitFor();
-  await player.click(); // the start overlay plays it
+  // Play plays: no click on the player's start overlay (standing at 00:00, it shows nothing typed)
   await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
   assert.match(await playerText(), /first-2/);
-  // paused, then to the start of the progress bar (before anything was typed) and to its end
+  // paused (its keys work once it has the focus), then to the start of the progress bar (before
+  // anything was typed) and to its end
+  await player.locator('.ap-wrapper').focus();
   await page.keyboard.press('Space');
   const bar = player.locator('.ap-progressbar .ap-bar');
   const box = (await bar.boundingBox())!;

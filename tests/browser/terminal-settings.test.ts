@@ -1,8 +1,9 @@
 // Issue 19's asks, in a real Chromium against the server and the sandbox: "Shell in all containers"
 // in one click; the font size (Ctrl + − 0 and the Settings dialog), bounded, kept in this browser,
 // applied to every terminal and sent to the server as a new size; closing a running terminal asks
-// first (a setting turns that off), and "Close" on the Terminals page works in every state,
-// disconnected included. Steps share one server and one page, in order.
+// first (a setting turns that off), Settings' Cancel undoes what it changed, and "Close" on the
+// Terminals page works in every state, disconnected included. Steps share one server and one
+// page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -102,6 +103,24 @@ test('Settings: a font size typed in range applies at once and survives a reload
   await page.reload();
   await waitForText(badgeOf('sidecar: shell'), /^live$/);
   assert.is(await shownFontSize(), 17);
+});
+
+test('Settings: Cancel and Escape put back the settings it opened with; what changed showed only meanwhile', async () => {
+  const fontSizeIs = (px: number) => page.waitForFunction((px) => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === px, px);
+  const opened = { fontSize: 17, confirmClose: true, copyOnSelect: false, renderer: 'auto' };
+  assert.equal(await storedPreferences(), opened);
+  for (const leave of ['Cancel', 'Escape']) {
+    const dialog = await openSettings();
+    await dialog.getByRole('spinbutton', { name: 'Font size (px)' }).fill('10');
+    await dialog.getByRole('checkbox', { name: 'Copy on select' }).check();
+    await fontSizeIs(10);
+    assert.equal(await storedPreferences(), { ...opened, fontSize: 10, copyOnSelect: true }, 'a preview while the dialog is open');
+    if (leave === 'Cancel') await dialog.getByRole('button', { name: 'Cancel' }).click();
+    else await page.keyboard.press('Escape');
+    await dialog.waitFor({ state: 'detached' });
+    await fontSizeIs(17);
+    assert.equal(await storedPreferences(), opened, leave);
+  }
 });
 
 test('a stored font size out of range, or garbage, is the default', async () => {

@@ -1,10 +1,11 @@
 // The page's state without a browser: the route in the address bar, the badge words of each
-// terminal state, server messages folded into the store, and the Inspector's replay.
+// terminal state, what a terminal runs in its tab's words, server messages folded into the store,
+// and the Inspector's replay.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
-import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
+import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
@@ -53,6 +54,17 @@ test('a tab names a command as it would be typed: the quoting that keeps a word 
   assert.is(tabName(row({ command: { argv: ['top', '-d', '30'] }, label: 'top -d 30' })), 'nginx: top -d 30', 'nothing to quote: as typed');
   assert.is(tabName(row({ command: { shell: 'auto' }, label: 'shell' })), 'nginx: shell');
   assert.is(tabName(row({ command: { argv: ['sh', '-c', 'x y'] }, label: 'sh -c x y', mode: { kind: 'copy', source: 'crashloop' } })), `nginx: COPY of crashloop: sh -c 'x y'`);
+});
+
+test('what runs says what its tab says: an attach (no command of its own) joins the main process, a debug or copy shell says so', () => {
+  const attach = row({ target: { namespace: 'default', pod: 'console', container: 'console' }, command: { argv: [] }, label: '', argv: [], mode: { kind: 'attach' } });
+  assert.is(tabName(attach), 'console: Attach');
+  assert.is(runsTextWithMode(attach), 'Attach to the main process');
+  const debug = row({ target: { namespace: 'default', pod: 'distroless-app', container: 'app' }, command: { shell: 'sh' }, label: 'sh', argv: ['sh'], mode: { kind: 'debug', image: 'busybox:1.36' } });
+  assert.is(runsTextWithMode(debug), 'Debug busybox:1.36 → app: sh');
+  const copy = row({ target: { namespace: 'default', pod: 'crashloop-debug-x1y2z', container: 'app' }, argv: ['bash'], mode: { kind: 'copy', source: 'crashloop' } });
+  assert.is(runsTextWithMode(copy), 'COPY of crashloop: bash', 'the shell it found, not "shell"');
+  assert.is(runsTextWithMode(row({ argv: ['top', '-d', '30'] })), 'top -d 30', 'a plain exec: its command alone');
 });
 
 test('once octant-exec no longer accepts the page, its running terminals show disconnected with why, and Restart is off; ended ones keep how they ended', () => {

@@ -288,6 +288,24 @@ export function modeLabel(row: SessionRow): string | undefined {
   }
 }
 
+/**
+ * What runs, in its tab's words where the tab says more than the command (the Terminals page's
+ * Command, the panel's bar): "Debug busybox:1.36 → app: sh", "COPY of crashloop: bash", and for
+ * an attach, which runs no command of its own (its argv is empty), "Attach to the main process".
+ */
+export function runsTextWithMode(row: SessionRow): string {
+  switch (row.mode?.kind) {
+    case 'debug':
+      return `Debug ${row.mode.image} → ${row.target.container}: ${runsText(row)}`;
+    case 'copy':
+      return `COPY of ${row.mode.source ?? 'a pod'}: ${runsText(row)}`;
+    case 'attach':
+      return 'Attach to the main process';
+    default:
+      return runsText(row);
+  }
+}
+
 /** Where a pod is: the same namespace and pod name in two kube contexts are two pods. */
 export interface PodPlace {
   /** absent: the server's current context */

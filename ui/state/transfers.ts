@@ -27,10 +27,15 @@ export function progressText(transfer: Transfer): string {
   return `${amount}, ${bytes(Math.round(rate(transfer)))}/s`;
 }
 
-/** 0..1, or undefined when the size is not known (a directory's .tar.gz). */
-export function fraction(transfer: Transfer): number | undefined {
+/**
+ * What the progress bar shows: 0..1 of a known total; 'unknown' (the browser's animated bar)
+ * while a transfer of unknown size (a directory's .tar.gz) still runs; none (undefined) for one
+ * that ended without a total, since an animated bar next to "failed" says it still moves.
+ */
+export function progressBar(transfer: Transfer): number | 'unknown' | undefined {
   if (transfer.state === 'done') return 1;
-  return transfer.total ? Math.min(1, transfer.loaded / transfer.total) : undefined;
+  if (transfer.total) return Math.min(1, transfer.loaded / transfer.total);
+  return transfer.state === 'running' ? 'unknown' : undefined;
 }
 
 /** Bytes as people read them: 812 B, 4.2 KB, 1.3 MB, 2.0 GB (powers of 1000, as browsers show downloads). */

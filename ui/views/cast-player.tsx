@@ -29,7 +29,8 @@ export function CastPlayer(props: { cast: string; title: string }) {
     import('asciinema-player').then(
       (AsciinemaPlayer) => {
         if (gone) return;
-        const started = AsciinemaPlayer.create({ data: props.cast }, host.current!, { fit: 'width', controls: true, speed, preload: true });
+        // Play means play: a new cast starts at once; one made anew for a speed plays only if the old one did (below)
+        const started = AsciinemaPlayer.create({ data: props.cast }, host.current!, { fit: 'width', controls: true, speed, preload: true, autoPlay: !from });
         started.addEventListener('playing', () => (playing = true));
         for (const stop of ['pause', 'ended'] as const) started.addEventListener(stop, () => (playing = false));
         player = started;

@@ -1,5 +1,6 @@
 // "Settings" in the top bar: this browser's terminal settings, one line each. A change applies at
-// once to every open terminal and is kept for good in this browser (state/preferences.ts).
+// once to every open terminal (a preview) and is kept in this browser (state/preferences.ts);
+// Cancel or Escape puts back the settings as they were when the dialog opened, Done keeps them.
 import { useState } from 'preact/hooks';
 import { FONT_SIZE, type RendererChoice } from '../state/preferences.ts';
 import { useAppState, useServices } from './context.ts';
@@ -8,12 +9,18 @@ import { ModalForm } from './modal-form.tsx';
 export function SettingsDialog(props: { onClose: () => void }) {
   const { actions } = useServices();
   const { preferences } = useAppState();
+  // what Cancel goes back to: every change so far has already been applied and stored
+  const [opened] = useState(preferences);
+  const cancel = () => {
+    actions.setPreferences(opened);
+    props.onClose();
+  };
   // the field as typed; the setting changes only for a size within bounds
   const [typed, setTyped] = useState(String(preferences.fontSize));
   const size = Number(typed);
   const sizeProblem = Number.isInteger(size) && size >= FONT_SIZE.min && size <= FONT_SIZE.max ? undefined : `The font size is a whole number of pixels from ${FONT_SIZE.min} to ${FONT_SIZE.max}.`;
   return (
-    <ModalForm class="settings-dialog" titleId="settings-title" title="Settings" runLabel="Done" onClose={props.onClose} onRun={props.onClose}>
+    <ModalForm class="settings-dialog" titleId="settings-title" title="Settings" runLabel="Done" onClose={cancel} onRun={props.onClose}>
       <p class="muted">For the terminals in this browser; kept here, not on the server.</p>
       <div class="field">
         <label for="setting-font-size">Font size (px)</label>

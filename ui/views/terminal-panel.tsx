@@ -3,7 +3,7 @@
 // this view only gives it a place and a size.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded, restartOffReason, runsText } from '../state/app-state.ts';
+import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
@@ -85,7 +85,7 @@ export function TerminalPanel(props: {
           </span>
         )}
         <span class="argv" title="what runs">
-          {runsText(row)}
+          {runsTextWithMode(row)}
         </span>
         {!row.interactive && <span class="muted">(not interactive)</span>}
         <RecordingBadge row={row} long />

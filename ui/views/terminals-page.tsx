@@ -3,7 +3,7 @@
 // embed page (Octant's tab) it links back to the embed's pod and leaves out the batches, whose
 // pages may not be framed.
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded, runsText } from '../state/app-state.ts';
+import { badge, isEnded, runsTextWithMode } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
@@ -70,7 +70,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                     {row.target.pod}
                   </td>
                   <td>{row.target.container}</td>
-                  <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : runsText(row)}</td>
+                  <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : runsTextWithMode(row)}</td>
                   <td>
                     <span class={`badge tone-${b.tone}`} title={b.detail}>
                       {b.text}

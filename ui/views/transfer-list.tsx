@@ -1,7 +1,7 @@
-// The file transfers of one container, each with a progress bar, bytes and rate, and Cancel
-// while it runs (or its outcome, with a button to clear it).
+// The file transfers of one container, each with a progress bar (none once one of unknown size
+// has ended), bytes and rate, and Cancel while it runs (or its outcome, with a button to clear it).
 import type { Transfer } from '../state/transfers.ts';
-import { fraction, progressText } from '../state/transfers.ts';
+import { progressBar, progressText } from '../state/transfers.ts';
 import { useServices } from './context.ts';
 
 export function TransferList(props: { transfers: Transfer[] }) {
@@ -10,13 +10,13 @@ export function TransferList(props: { transfers: Transfer[] }) {
   return (
     <ul class="transfers" aria-label="File transfers">
       {props.transfers.map((t) => {
-        const done = fraction(t);
+        const bar = progressBar(t);
         return (
           <li key={t.id} class={`transfer transfer-${t.state}`} data-testid="transfer">
             <span class="transfer-label">
               {t.kind === 'upload' ? '↑' : '↓'} {t.label}
             </span>
-            <progress max={1} {...(done !== undefined ? { value: done } : {})} aria-label={`${t.kind} of ${t.label}`} />
+            {bar !== undefined && <progress max={1} {...(bar !== 'unknown' ? { value: bar } : {})} aria-label={`${t.kind} of ${t.label}`} />}
             <span class="muted transfer-progress">{progressText(t)}</span>
             {t.state === 'running' ? (
               <button type="button" onClick={() => transfers.cancel(t.id)}>
