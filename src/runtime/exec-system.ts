@@ -15,12 +15,6 @@ import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ExecAction } from '../domain/exec-action.ts';
 import type { ExecTarget } from '../domain/target.ts';
 import type { LogEntry } from '../events/log-entry.ts';
-import type { Alerts } from '../events/projections/alerts.ts';
-import type { AuditTrail } from '../events/projections/audit-trail.ts';
-import type { Recordings } from '../events/projections/recordings.ts';
-import type { Batches } from '../events/projections/batches.ts';
-import type { SessionList } from '../events/projections/session-list.ts';
-import type { Shares } from '../events/projections/shares.ts';
 import type { ShareFact } from '../domain/share.ts';
 import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
@@ -36,7 +30,7 @@ import { FactMatcher } from './fact-matcher.ts';
 import { LiveRuns } from './live-runs.ts';
 import { replayEntries, seedLiveRuns } from './log-replay.ts';
 import { LogWriter, RETRY_MS, logPage } from './log-writer.ts';
-import { ProjectionSet } from './projection-set.ts';
+import { ProjectionSet, type ProjectionModels } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
 import { SNAPSHOT_FORMAT, systemState, type PersistedSupervisor, type SharedState } from './system-snapshot.ts';
 import { TerminalIo } from './terminal-io.ts';
@@ -361,29 +355,29 @@ export class ExecSystem extends SystemListeners {
     this.#store!.close();
   }
 
-  get sessionList(): SessionList {
+  get sessionList(): ProjectionModels['sessionList'] {
     return this.#projections.models.sessionList;
   }
 
-  get auditTrail(): AuditTrail {
+  get auditTrail(): ProjectionModels['auditTrail'] {
     return this.#projections.models.auditTrail;
   }
 
   /** every recorded run a file may still be kept for, beyond the trail's latest */
-  get recordings(): Recordings {
+  get recordings(): ProjectionModels['recordings'] {
     return this.#projections.models.recordings;
   }
 
   /** The log's alerts, and one more while the log cannot be written. */
-  get alerts(): Alerts {
+  get alerts(): ProjectionModels['alerts'] {
     return this.#storage.shown(this.#projections.models.alerts);
   }
 
-  get batches(): Batches {
+  get batches(): ProjectionModels['batches'] {
     return this.#projections.models.batches;
   }
 
-  get shares(): Shares {
+  get shares(): ProjectionModels['shares'] {
     return this.#projections.models.shares;
   }
 

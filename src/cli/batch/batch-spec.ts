@@ -25,15 +25,16 @@ result on its own.`,
       value: 'MODE',
       section: 'Running',
       completes: batchOutputModes,
-      help: 'prefixed (default): "pod/container | line" as lines arrive\n("!" for stderr; a line over 64 KiB in pieces of that); grouped: each\ncontainer\'s output as one block when it ends; json: one JSON document\nwith the summary and every output (these two keep 8 Mi characters of\neach container\'s stdout and stderr, and say how much more came)',
+      help: 'prefixed (default): "pod/container | line" as lines arrive ("!"\nfor stderr; a line over 64 KiB in pieces of that); grouped: each\ncontainer\'s output as one block when it ends; json: one JSON\ndocument with the summary and every output (these two keep 8 Mi\ncharacters of each container\'s stdout and stderr, and say how much\nmore came)',
     },
     kubeconfig: { type: 'string', value: 'FILE', section: 'Cluster', help: '(default: $KUBECONFIG, then ~/.kube/config)', completes: 'file' },
     context: { type: 'string', value: 'NAME', section: 'Cluster', help: 'kubeconfig context (default: the current one)', completes: 'context' },
     sandbox: { type: 'boolean', section: 'Cluster', help: 'use the built-in sandbox cluster' },
     'exec-transport': { type: 'string', value: 'T', section: 'Cluster', help: 'auto (default: WebSocket, SPDY when refused), websocket, or spdy', completes: ['auto', 'websocket', 'spdy'] },
-    'request-timeout': { type: 'string', value: 'SECONDS', section: 'Cluster', help: 'how long the cluster may take to list the pods (default 30)' },
+    'request-timeout': { type: 'string', value: 'SECS', section: 'Cluster', help: 'how long the cluster may take to list the pods (default 30)' },
   },
   footer: `Targets are pods by name (POD..., or pod/POD... as kubectl writes them) or by -l SELECTOR.
 The summary table goes to stderr. Exit status: 0 when every container ran and exited 0, else 1
-(2 for a usage error). Containers that are not running are reported as skipped and count as not 0.`,
+(2 for a usage error; 141 when the reader of stdout went away). Containers that are not running
+are reported as skipped and count as not 0.`,
 } as const satisfies CommandSpec;

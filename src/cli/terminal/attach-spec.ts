@@ -18,6 +18,6 @@ ${serverFooter}
 ${reconnectNote}
 Exit status: 0 after a detach; the process's when it ended (the server reads it from the
 container's status: Kubernetes' attach carries none; 0 if the status does not say within 5 s);
-1 when the attach failed or the connection was lost for good; 2 for a usage error. Killed by SIGINT, SIGTERM or SIGHUP, it detaches and dies of the
-same signal.`,
+1 when the attach failed or the connection was lost for good; 2 for a usage error. Killed by
+SIGINT, SIGTERM or SIGHUP, it detaches and dies of the same signal.`,
 } as const satisfies CommandSpec;
