@@ -51,6 +51,7 @@ export class FileStore implements EventStore {
   #cursors: ReadCursor[] = [];
   #snapshotEnds = new Map<number, ReadCursor>();
   #strayWarned = false;
+  #compactedWarned = false;
   #snapshotLeftoversGone = false;
   #closed = false;
 
@@ -175,7 +176,11 @@ export class FileStore implements EventStore {
   }
 
   compactedThrough(): number {
-    return readCompactedThrough(this.stateDir, this.#options.warn);
+    // asked again and again (each start check, each compaction): a damaged marker is said once
+    return readCompactedThrough(this.stateDir, (message) => {
+      if (!this.#compactedWarned) this.#options.warn?.(message);
+      this.#compactedWarned = true;
+    });
   }
 
   compact(policy: CompactionPolicy): Promise<CompactionReport> {

@@ -2,13 +2,15 @@
 // (and appending) meanwhile: nothing the tools do may harm it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
-import { runCli, startCli } from '../support/cli.ts';
+import { cliArgv, runCli, startCli } from '../support/cli.ts';
 import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { withTimeout } from '../support/wait.ts';
@@ -102,7 +104,38 @@ test('verify lists each damaged line and snapshot with its file and exits 1; str
     assert.match(verified.stdout, /event log damaged: 2 problems/);
   }));
 
-test('export to a reader that goes away (log export | head) stops quietly: exit 0, nothing on stderr', () =>
+test('a state directory this user may not read is said to be that, not "no event log"', async () => {
+  // in a folder of its own that the other user may enter (the test's temp folders are closed to it)
+  const home = mkdtempSync('/tmp/octant-exec-other-user-');
+  chmodSync(home, 0o777);
+  const state = join(home, 'state');
+  mkdirSync(join(state, 'log'), { recursive: true });
+  chmodSync(state, 0o000);
+  try {
+    // root reads anything: the command runs as nobody then
+    const argv = cliArgv(['log', 'stats', '--state-dir', state]);
+    const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...argv] : argv;
+    const run = spawnSync(asOther[0], asOther.slice(1), { env: { PATH: process.env.PATH!, HOME: home, TMPDIR: home }, encoding: 'utf8', timeout: 60_000 });
+    assert.is(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^octant-exec log: .*\/state cannot be read \(EACCES\): run this as the user the server runs as/, run.stderr);
+  } finally {
+    chmodSync(state, 0o755);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test('a damaged log/compacted.json is noted once, however often it is read', () =>
+  withTempDir(async (dir) => {
+    const { system } = await running(dir);
+    system.shutdown();
+    writeFileSync(join(dir, 'log', 'compacted.json'), '{"through":');
+    for (const command of ['verify', 'stats']) {
+      const run = await log(dir, command);
+      assert.is(run.stdout.split('log/compacted.json is damaged').length - 1 + run.stderr.split('log/compacted.json is damaged').length - 1, 1, `${command}: ${run.stdout}${run.stderr}`);
+    }
+  }));
+
+test('export and verify to a reader that goes away (log export | head) stop quietly: nothing on stderr', () =>
   withTempDir(async (dir) => {
     const { system } = await running(dir);
     system.shutdown();
@@ -110,6 +143,13 @@ test('export to a reader that goes away (log export | head) stops quietly: exit 
     cli.child.stdout!.destroy(); // the reader is gone before the first line: every write meets a closed pipe
     assert.is(await withTimeout(cli.exit, 60_000, 'log export to end'), 0, cli.stderr());
     assert.is(cli.stderr(), '');
+    // verify too, with many lines to say (it died of an unhandled EPIPE, a stack trace on stderr)
+    const segment = readdirSync(join(dir, 'log')).filter((name) => name.endsWith('.jsonl')).sort()[0];
+    appendFileSync(join(dir, 'log', segment), '{"torn":\n'.repeat(5_000));
+    const verify = startCli(['log', 'verify', '--state-dir', dir]);
+    verify.child.stdout!.destroy();
+    await withTimeout(verify.exit, 60_000, 'log verify to end');
+    assert.is(verify.stderr(), '', 'quietly');
   }));
 
 test('--help names the four commands; bad input (unknown command, bad flags, flags of another command, a missing directory, a folder with no log) gets one line each', () =>
@@ -122,6 +162,7 @@ test('--help names the four commands; bad input (unknown command, bad flags, fla
       [['log', 'frobnicate', '--state-dir', dir], 2, /unknown command "frobnicate"/],
       [['log', 'compact', '--retain', 'forever', '--state-dir', dir], 2, /--retain takes a whole number from 0 to 36500, not "forever"/],
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
+      [['log', 'export', '--since', '2026-02-30', '--state-dir', dir], 2, /--since takes a date like 2026-01-31 .*, not "2026-02-30"/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
       [['log', 'verify', '--state-dir', join(dir, 'log')], 1, /^octant-exec log: .*\/log holds no event log \(no log\/, snapshots\/ or events\.jsonl\): give the server's --state-dir\n$/],
       [['log', 'verify', '--json', '--state-dir', dir], 2, /^octant-exec log: --json does not apply to log verify \(see octant-exec log --help\)\n$/],

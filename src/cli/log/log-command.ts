@@ -2,7 +2,7 @@
 // export). Each reads the directory of a server that may be running without harming it:
 // reading changes nothing, and compaction only rewrites sealed segments, under a lock.
 import process from 'node:process';
-import { existsSync } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { FileStore } from '../../events/file-store.ts';
 import { LEGACY_LOG, LOG_DIR, SNAPSHOT_DIR } from '../../events/files/layout.ts';
@@ -37,6 +37,13 @@ export async function logCommand({ values, subcommand, operands }: ParsedArgs<ty
   const stateDir = values['state-dir'] || defaultStateDir();
   if (!existsSync(stateDir)) {
     process.stderr.write(`octant-exec log: there is no state directory at ${stateDir}: give the server's --state-dir\n`);
+    return 1;
+  }
+  // one this user may not read would look empty below: say so, as the folder is what is wrong
+  try {
+    accessSync(stateDir, constants.R_OK | constants.X_OK);
+  } catch (error) {
+    process.stderr.write(`octant-exec log: ${stateDir} cannot be read (${(error as NodeJS.ErrnoException).code}): run this as the user the server runs as, or with the rights to read it\n`);
     return 1;
   }
   // a folder with none of a log's parts is a mistyped --state-dir, not an empty log that is "ok"

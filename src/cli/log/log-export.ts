@@ -4,6 +4,7 @@ import process from 'node:process';
 import { auditRecords } from '../../events/audit-records.ts';
 import type { LogOptions } from './log-command.ts';
 import { UsageError } from '../usage.ts';
+import { Stdout } from '../stdout-lines.ts';
 
 export async function exportCommand({ store, since }: LogOptions): Promise<number> {
   const from = since === undefined ? -Infinity : parseSince(since);
@@ -26,29 +27,14 @@ export async function exportCommand({ store, since }: LogOptions): Promise<numbe
 }
 
 function parseSince(text: string): number {
-  const time = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(text) ? Date.parse(text) : NaN;
+  const time = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(text) && isCalendarDay(text.slice(0, 10)) ? Date.parse(text) : NaN;
   if (Number.isNaN(time)) throw new UsageError(`--since takes a date like 2026-01-31 or an ISO time like 2026-01-31T12:00:00Z, not "${text.slice(0, 40)}"`);
   return time;
 }
 
-/** Stdout for a stream of lines: waits when a slow reader makes it buffer; stops when the reader goes away (EPIPE). */
-class Stdout {
-  gone = false;
-  #wake: (() => void) | undefined;
-
-  constructor() {
-    process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
-      this.gone = true;
-      this.#wake?.();
-    });
-  }
-
-  write(text: string): Promise<void> {
-    if (text === '' || this.gone || process.stdout.write(text)) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.#wake = resolve;
-      process.stdout.once('drain', () => resolve());
-    });
-  }
+/** YYYY-MM-DD names a day the calendar has: Date.parse takes 2026-02-30 for March 2. */
+function isCalendarDay(date: string): boolean {
+  const [year, month, day] = date.split('-').map(Number);
+  const parsed = new Date(Date.UTC(year, month - 1, day));
+  return parsed.getUTCMonth() === month - 1 && parsed.getUTCDate() === day;
 }

@@ -1,9 +1,9 @@
 // `octant-exec log verify`: every line of every segment and every snapshot checked, each problem
 // listed with its file; exit 1 when anything is damaged. Files that are not part of the log are
 // named but are not damage.
-import process from 'node:process';
 import { usableSnapshots } from '../../runtime/snapshot-choice.ts';
 import type { LogOptions } from './log-command.ts';
+import { Stdout } from '../stdout-lines.ts';
 
 export async function verifyCommand({ store, warnings }: LogOptions): Promise<number> {
   const problems: string[] = [];
@@ -15,13 +15,16 @@ export async function verifyCommand({ store, warnings }: LogOptions): Promise<nu
   if (through > 0 && !usable.some((snapshot) => snapshot.seq >= through)) {
     problems.push(`the log was compacted through seq ${through}, and no usable snapshot covers it: a server would not start (restore the snapshots from a backup)`);
   }
-  for (const warning of warnings) process.stdout.write(`note: ${warning}\n`);
-  for (const problem of problems) process.stdout.write(`${problem}\n`);
+  const out = new Stdout();
+  for (const line of [...warnings.map((warning) => `note: ${warning}`), ...problems]) {
+    await out.write(`${line}\n`);
+    if (out.gone) return 0; // `log verify | head`: the reader has what it wanted, as with log export
+  }
   const summary = `${entries.toLocaleString('en-US')} entries, ${usable.length} of ${snapshots.length} snapshots usable`;
   if (problems.length === 0) {
-    process.stdout.write(`event log ok: ${summary}\n`);
+    await out.write(`event log ok: ${summary}\n`);
     return 0;
   }
-  process.stdout.write(`event log damaged: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${summary}). Damaged lines and snapshots are skipped on reading; everything else is used.\n`);
+  await out.write(`event log damaged: ${problems.length} problem${problems.length === 1 ? '' : 's'} (${summary}). Damaged lines and snapshots are skipped on reading; everything else is used.\n`);
   return 1;
 }
