@@ -6,6 +6,7 @@
 import { build, type Metafile } from 'esbuild';
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import process from 'node:process';
 import { gzipSync } from 'node:zlib';
 
@@ -18,11 +19,14 @@ export interface UiBuild {
   metafile: Metafile;
 }
 
-export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } = {}): Promise<UiBuild> {
+/** the checkout (or installed package) this script is in: the page's sources are found from here, not from the working directory */
+const root = fileURLToPath(new URL('..', import.meta.url));
+
+export async function buildUi(outdir = join(root, 'dist/ui'), options: { minify?: boolean } = {}): Promise<UiBuild> {
   rmSync(outdir, { recursive: true, force: true });
   mkdirSync(outdir, { recursive: true });
   const { metafile } = await build({
-    entryPoints: { app: 'ui/main.tsx' },
+    entryPoints: { app: join(root, 'ui/main.tsx') },
     outdir,
     bundle: true,
     format: 'esm',
@@ -40,7 +44,7 @@ export async function buildUi(outdir = 'dist/ui', options: { minify?: boolean } 
     metafile: true,
     logLevel: 'warning',
   });
-  for (const file of ['index.html', 'favicon.svg']) copyFileSync(join('ui', file), join(outdir, file));
+  for (const file of ['index.html', 'favicon.svg']) copyFileSync(join(root, 'ui', file), join(outdir, file));
   const assets = ['app.js', 'app.css'].map((name) => readFileSync(join(outdir, name)));
   return {
     outdir,
