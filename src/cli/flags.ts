@@ -7,7 +7,7 @@ import { nearest } from './nearest.ts';
 import { UsageError } from './usage.ts';
 
 /** What completes a flag's value or an operand: fixed words, or names read from the kubeconfig and the cluster. */
-export type Completes = readonly string[] | 'context' | 'namespace' | 'pod' | 'file';
+export type Completes = readonly string[] | 'context' | 'namespace' | 'pod' | 'container' | 'file';
 
 export interface FlagSpec {
   readonly type: 'string' | 'boolean';

@@ -18,7 +18,7 @@ const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 const asked: [ClusterNameKind, Given][] = [];
 const names = async (kind: ClusterNameKind, given: Given) => {
   asked.push([kind, given]);
-  return { context: ['dev', 'prod'], namespace: ['default', 'batch'], pod: ['web', 'worker-0', 'worker-1'] }[kind];
+  return { context: ['dev', 'prod'], namespace: ['default', 'batch'], pod: ['web', 'worker-0', 'worker-1'], container: ['main', 'logger'] }[kind];
 };
 const complete = (...words: string[]) => completions(words, names);
 
@@ -54,6 +54,16 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
   asked.length = 0;
   assert.equal(await complete('attach', '-n', 'batch', 'worker-1'), ['worker-1'], 'the pod of exec, attach and debug');
   assert.equal(asked, [['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }]]);
+  // -c: the containers of the pods named so far (in the namespace the operand names), or of the selector's
+  asked.length = 0;
+  assert.equal(await complete('exec', 'batch/worker-0', '-c', 'l'), ['logger']);
+  assert.equal(await complete('batch', '-n', 'batch', 'worker-0', 'pod/worker-1', '--container', ''), ['main', 'logger']);
+  assert.equal(await complete('batch', '-l', 'app=worker', '-c', ''), ['main', 'logger']);
+  assert.equal(asked, [
+    ['container', { kubeconfig: undefined, context: undefined, namespace: 'batch', pods: ['worker-0'] }],
+    ['container', { kubeconfig: undefined, context: undefined, namespace: 'batch', pods: ['worker-0', 'worker-1'] }],
+    ['container', { kubeconfig: undefined, context: undefined, namespace: undefined, selector: 'app=worker' }],
+  ]);
 });
 
 /** A folder with `octant-exec` in it that runs this checkout's sources, as the scripts call it. */
@@ -76,14 +86,14 @@ function shell(shellPath: string, bin: string, sandbox: Sandbox, script: string)
   );
 }
 
-test('bash: `complete` registers it; commands, namespaces and pods of the sandbox complete', async () => {
+test('bash: `complete` registers it; commands, namespaces, pods and containers of the sandbox complete', async () => {
   const sandbox = await startTestSandbox();
   try {
     await withTempDir(async (dir) => {
       const bin = binWith(dir);
       const at = (...words: string[]) => `COMP_WORDS=(octant-exec ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _octant_exec; printf '%s\\n' "\${COMPREPLY[@]}"; echo ---`;
-      const out = await shell('/bin/bash', bin, sandbox, ['source <(octant-exec completion bash)', 'complete -p octant-exec', at('sa'), at('batch', '-n', ''), at('batch', '-n', 'batch', 'worker-'), at('batch', '--output', 'g')].join('\n'));
-      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---']);
+      const out = await shell('/bin/bash', bin, sandbox, ['source <(octant-exec completion bash)', 'complete -p octant-exec', at('sa'), at('batch', '-n', ''), at('batch', '-n', 'batch', 'worker-'), at('batch', '--output', 'g'), at('exec', 'batch/worker-0', '-c', '')].join('\n'));
+      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---', 'main', 'logger', '---']);
     });
   } finally {
     await sandbox.close();

@@ -16,7 +16,7 @@ result on its own.`,
   flags: {
     namespace: { type: 'string', short: 'n', value: 'NS', section: 'Targets', help: 'namespace of the pods (default: the context\'s, else "default")', completes: 'namespace' },
     selector: { type: 'string', short: 'l', value: 'SELECTOR', section: 'Targets', help: 'every pod matching a label selector (e.g. app=worker)' },
-    container: { type: 'string', short: 'c', value: 'NAME', section: 'Targets', help: "this container in each pod (default: each pod's default container)" },
+    container: { type: 'string', short: 'c', value: 'NAME', section: 'Targets', help: "this container in each pod (default: each pod's default container)", completes: 'container' },
     'all-containers': { type: 'boolean', section: 'Targets', help: 'every regular container and native sidecar of each pod\n(not init or debug containers)' },
     concurrency: { type: 'string', value: 'N', section: 'Running', help: `at most N execs at once (default ${defaultBatchConcurrency})` },
     timeout: { type: 'string', value: 'SECONDS', section: 'Running', help: 'end each exec that runs longer' },

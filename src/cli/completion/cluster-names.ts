@@ -1,6 +1,7 @@
 // Names for completion that only the kubeconfig and the cluster know: contexts (from the
-// kubeconfig alone), namespaces and pods (asked of the cluster, as the user's own identity). No
-// kubeconfig, no answer in time, or a refusal: no names, and the shell goes on without them.
+// kubeconfig alone), namespaces, pods and their containers (asked of the cluster, as the user's
+// own identity). No kubeconfig, no answer in time, or a refusal: no names, and the shell goes on
+// without them.
 import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
 import { findKubeconfig } from '../../runtime/cluster-choice.ts';
 import type { ClusterNameKind, Given } from './complete.ts';
@@ -13,7 +14,8 @@ export async function clusterNames(kind: ClusterNameKind, given: Given): Promise
   if (!found || 'problem' in found) return [];
   if (kind === 'context') return found.contexts.names();
   const reader = new ClusterReader(found.contexts);
-  const asked = kind === 'namespace' ? reader.namespaces() : reader.pods(given.namespace ?? found.contexts.defaultNamespace()).then((pods) => pods.map((pod) => pod.name));
+  const namespace = given.namespace ?? found.contexts.defaultNamespace();
+  const asked = kind === 'namespace' ? reader.namespaces() : kind === 'container' ? containersOf(reader, namespace, given) : reader.pods(namespace).then((pods) => pods.map((pod) => pod.name));
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), DEADLINE_MS)));
   try {
@@ -21,4 +23,10 @@ export async function clusterNames(kind: ClusterNameKind, given: Given): Promise
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Every container name of the pods named, or of those the selector picks (none of either: none). */
+async function containersOf(reader: ClusterReader, namespace: string, given: Given): Promise<string[]> {
+  const pods = given.pods ? await Promise.all(given.pods.map((pod) => reader.pod(namespace, pod).catch(() => undefined))) : given.selector !== undefined ? await reader.pods(namespace, { labelSelector: given.selector }) : [];
+  return [...new Set(pods.flatMap((pod) => pod?.containers.map((container) => container.name) ?? []))];
 }

@@ -5,14 +5,18 @@
 import { parseArgs } from 'node:util';
 import { commands } from '../commands.ts';
 import { flagsOf, parseArgsOptions, type Completes, type FlagSpec } from '../flags.ts';
+import { typedPod } from '../typed-pod.ts';
 
-export type ClusterNameKind = 'context' | 'namespace' | 'pod';
+export type ClusterNameKind = 'context' | 'namespace' | 'pod' | 'container';
 
 /** What the words so far say about where to look: the flags of the same names. */
 export interface Given {
   kubeconfig?: string;
   context?: string;
   namespace?: string;
+  /** for a container: the pods named so far, or the -l selector that picks them */
+  pods?: string[];
+  selector?: string;
 }
 
 export type ClusterNames = (kind: ClusterNameKind, given: Given) => Promise<string[]>;
@@ -33,7 +37,7 @@ export async function completions(words: string[], names: ClusterNames): Promise
   const given = { kubeconfig: text(values.kubeconfig), context: text(values.context), namespace: text(values.namespace) };
   const previous = rest.at(-1);
   const pending = previous === undefined ? undefined : flagOf(previous, flags);
-  if (pending?.type === 'string') return matching(await valuesOf(pending.completes, given, names));
+  if (pending?.type === 'string') return matching(await valuesOf(pending.completes, pending.completes === 'container' ? { ...given, ...podsGiven(spec.operands === 'pod' ? positionals : [], values) } : given, names));
   if (current.startsWith('-')) return matching(Object.keys(flags).map((name) => `--${name}`));
   if (spec.subcommands && positionals.length === 0) return matching(Object.keys(spec.subcommands));
   return matching(await valuesOf(spec.operands, given, names));
@@ -54,4 +58,25 @@ function flagOf(word: string, flags: { readonly [name: string]: FlagSpec }): Fla
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The pods a -c is for: those named (POD, NAMESPACE/POD, pod/POD), or the -l selector; a namespace an operand names, unless -n did. */
+function podsGiven(operands: string[], values: Record<string, unknown>): Pick<Given, 'pods' | 'selector' | 'namespace'> {
+  const pods: string[] = [];
+  let namespace = text(values.namespace);
+  for (const operand of operands) {
+    const slash = operand.indexOf('/');
+    const typed = slash < 0 ? undefined : (() => {
+      try {
+        return typedPod(operand);
+      } catch {
+        return ''; // a workload's TYPE/NAME: no pod to ask about
+      }
+    })();
+    if (typed === '') continue;
+    if (typed === undefined && slash >= 0) namespace ??= operand.slice(0, slash);
+    pods.push(typed ?? operand.slice(slash + 1));
+  }
+  const selector = text(values.selector);
+  return { ...(pods.length ? { pods } : {}), ...(selector !== undefined ? { selector } : {}), ...(namespace !== undefined ? { namespace } : {}) };
 }
