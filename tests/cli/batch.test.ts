@@ -63,6 +63,9 @@ test("a selector the cluster cannot parse, or one that matches nothing, gets the
   const none = await batch('-n', 'batch', '-l', 'app=nomatch', '--', 'true');
   assert.is(none.code, 1);
   assert.match(none.stderr, /octant-exec batch: no pod in namespace "batch" matches "app=nomatch"/);
+  const nowhere = await batch('-n', 'nosuchns', '-l', 'app=worker', '--', 'true');
+  assert.is(nowhere.code, 1);
+  assert.match(nowhere.stderr, /octant-exec batch: there is no namespace "nosuchns" \(the cluster has .*batch.*\): give one with -n/);
   assert.is(none.stdout, '');
 });
 

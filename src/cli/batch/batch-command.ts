@@ -68,7 +68,8 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   process.once('SIGTERM', terminated);
   try {
     const namespace = values.namespace ?? cluster.contexts.defaultNamespace();
-    const listing = resolveBatchTargets(new ClusterReader(cluster.contexts), {
+    const reader = new ClusterReader(cluster.contexts);
+    const listing = resolveBatchTargets(reader, {
       namespace,
       pods,
       labelSelector: values.selector,
@@ -86,7 +87,12 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     if (resolved === 'late') return fail(`the cluster at ${cluster.contexts.server()} did not answer within ${listWithinSeconds} s: check that it runs and that the kubeconfig points at it (kubectl get pods -n ${namespace}), or give it longer with --request-timeout`);
     if (resolved instanceof ClusterError) return fail(resolved.message);
     const { targets, skipped } = resolved;
-    if (values.selector && targets.length === 0 && skipped.length === 0) return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
+    if (values.selector && targets.length === 0 && skipped.length === 0) {
+      // a list in a namespace that is not there is empty, as kubectl's is: say which of the two is wrong
+      const namespaces = await reader.namespaces().catch(() => undefined);
+      if (namespaces && !namespaces.includes(namespace)) return fail(`there is no namespace "${namespace}" (the cluster has ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}): give one with -n`);
+      return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
+    }
     const printer = new BatchPrinter(output, out, (text) => process.stderr.write(text));
     const label = (sessionId: string) => {
       const target = system.sessionList.byId[sessionId]?.target;
