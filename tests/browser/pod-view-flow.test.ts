@@ -46,13 +46,18 @@ test('the printed URL signs in, drops the token from the address bar and lists t
   assert.is(await page.getByText('not isolated').count(), 0, 'the sandbox isolates its containers: no warning banner');
 });
 
-test('Shell opens bash in the default container; typed input runs and 42 comes back', async () => {
+test('Shell opens bash in the default container, in view; typed input runs and 42 comes back', async () => {
+  await page.setViewportSize({ width: 1280, height: 600 }); // a laptop's window, where the pod's view fills most of it
   await page.getByRole('link', { name: 'web', exact: true }).click();
   await page.getByRole('button', { name: 'Shell', exact: true }).click();
   await waitForText(badgeOf('nginx: shell'), /^live$/);
   assert.is(await tab('nginx: shell').getAttribute('aria-selected'), 'true');
   await page.keyboard.type('echo $((6*7))\r');
   await waitForRow(page, /^42$/);
+  // the whole screen is in view, its prompt line included, whatever the pod's view put above it
+  const area = await page.locator('[role=tabpanel] .terminal-area').evaluate((el) => ({ top: el.getBoundingClientRect().top, bottom: el.getBoundingClientRect().bottom, height: window.innerHeight }));
+  assert.ok(area.top >= 0 && area.bottom <= area.height + 1, `the terminal at ${Math.round(area.top)}–${Math.round(area.bottom)} in a window ${area.height} high`);
+  await page.setViewportSize({ width: 1280, height: 860 });
 });
 
 test('resizing the window resizes the terminal: stty size changes', async () => {

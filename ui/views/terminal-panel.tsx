@@ -49,7 +49,11 @@ export function TerminalPanel(props: {
     const session = terminals.get(row);
     const element = host.current!;
     session.mount(element);
-    if (props.takeFocus) session.focus();
+    if (props.takeFocus) {
+      session.focus();
+      // the whole screen in view, its prompt line (the bottom) included: the pod's view above may fill the window
+      element.scrollIntoView({ block: 'nearest' });
+    }
     session.onSearchRequest(() => setSearching(true));
     session.onInputProgress(setPasting);
     const observer = new ResizeObserver(() => session.fit());
