@@ -13,10 +13,14 @@ import type { Person } from '../domain/person.ts';
 /** One container's status, as far as its runs go. */
 export interface ContainerRun {
   restarts: number;
-  /** terminated now, with this code */
+  /** the container (containerd://…) the status is of: running now, or the last that ran */
+  containerId?: string;
+  /** terminated now, with this code (and the container that ended, when the kubelet says) */
   exitCode?: number;
-  /** the run before the current one ended with this code */
+  exitContainerId?: string;
+  /** the run before the current one ended with this code (its container, when the kubelet says) */
   lastExitCode?: number;
+  lastContainerId?: string;
 }
 
 export interface ContainerRuns {
@@ -29,8 +33,19 @@ export const EXIT_STATUS_WITHIN_MS = 5_000;
 const FIRST_POLL_MS = 100;
 const LONGEST_POLL_MS = 1_000;
 
-/** The code the status gives for the run that was attached to, if it gives one yet. */
+/**
+ * The code the status gives for the run that was attached to, if it gives one yet. The run is
+ * known by its container's ID where the status has one: terminated now, or in lastState once the
+ * kubelet restarted it or backs off (CrashLoopBackOff: waiting, the count not yet grown). Without
+ * IDs, by the restart count.
+ */
 export function attachedRunExit(before: ContainerRun, now: ContainerRun): number | undefined {
+  const attached = before.containerId;
+  if (attached !== undefined) {
+    if (now.exitCode !== undefined && (now.exitContainerId ?? now.containerId) === attached) return now.exitCode;
+    if (now.lastExitCode !== undefined && now.lastContainerId === attached) return now.lastExitCode;
+    if (now.lastContainerId !== undefined || now.exitContainerId !== undefined) return undefined; // another run's
+  }
   if (now.restarts > before.restarts) return now.lastExitCode;
   return now.exitCode;
 }
@@ -61,11 +76,21 @@ export class AttachExitAdapter implements ExecAdapter {
       };
     });
     const exitCode = async (): Promise<number | undefined> => {
-      const start = await before;
-      if (!start) return undefined; // nothing to compare with: the code cannot be told apart from an older run's
       const deadline = Date.now() + this.withinMs;
+      // every read within the bound too: an API server that takes the connection and never answers holds no end back
+      const inTime = async <T>(reading: Promise<T>): Promise<T | undefined> => {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
+        try {
+          return await Promise.race([reading, late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      };
+      const start = await inTime(before);
+      if (!start) return undefined; // nothing to compare with: the code cannot be told apart from an older run's
       for (let wait = FIRST_POLL_MS; !ended; wait = Math.min(LONGEST_POLL_MS, wait * 2)) {
-        const now = await read();
+        const now = await inTime(read());
         const code = now && attachedRunExit(start, now);
         if (code !== undefined || Date.now() + wait > deadline) return code;
         await pause(wait);

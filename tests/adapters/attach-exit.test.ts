@@ -48,6 +48,22 @@ test('the code of the run attached to: terminated now, or the last run once rest
   assert.is(attachedRunExit({ restarts: 0 }, { restarts: 0, lastExitCode: 3 }), undefined, 'an older run\'s code is not this one\'s');
 });
 
+test('by container ID where the status has one: a back-off (waiting, the count not grown) or a restart before the first read', () => {
+  const x = 'containerd://x';
+  const y = 'containerd://y';
+  assert.is(attachedRunExit({ restarts: 3, containerId: x }, { restarts: 3, containerId: x, lastExitCode: 2, lastContainerId: x }), 2, 'CrashLoopBackOff: waiting, lastState is the attached run');
+  assert.is(attachedRunExit({ restarts: 4, containerId: x }, { restarts: 4, containerId: y, lastExitCode: 2, lastContainerId: x }), 2, 'restarted already when the first read came');
+  assert.is(attachedRunExit({ restarts: 4, containerId: y }, { restarts: 4, containerId: y, lastExitCode: 2, lastContainerId: x }), undefined, "lastState is an older run's");
+  assert.is(attachedRunExit({ restarts: 0, containerId: x }, { restarts: 0, containerId: x, exitCode: 9 }), 9, 'terminated, the ID only at the status (the sandbox)');
+});
+
+test('a status read that never answers holds no end back: within the bound the Success stays', async () => {
+  const never = { reads: [] as number[], run: () => (never.reads.push(Date.now()), new Promise<ContainerRun>(() => {})) };
+  const { ended } = await attachThatExits(never, 300);
+  await waitFor(() => ended.length > 0, 'the end, though no read answered', 5_000);
+  assert.equal(ended, [{ kind: 'exited', code: 0 }]);
+});
+
 test('a Success becomes the status\'s code once the status says terminated', async () => {
   const runs = statuses({ restarts: 0 }, { restarts: 0 }, { restarts: 0, exitCode: 7 });
   const { ended } = await attachThatExits(runs);
@@ -117,6 +133,8 @@ test("the status is found in whichever list holds the container, with its restar
   assert.equal(containerRun(pod, 'app'), { restarts: 2, lastExitCode: 137 });
   assert.equal(containerRun(pod, 'debugger-x'), { restarts: 0, exitCode: 5 });
   assert.is(containerRun(pod, 'other'), undefined);
+  const withIds: V1Pod = { status: { containerStatuses: [{ name: 'app', image: '', imageID: '', ready: false, restartCount: 1, containerID: 'containerd://b', state: { waiting: { reason: 'CrashLoopBackOff' } }, lastState: { terminated: { exitCode: 3, containerID: 'containerd://a' } } }] } };
+  assert.equal(containerRun(withIds, 'app'), { restarts: 1, containerId: 'containerd://b', lastExitCode: 3, lastContainerId: 'containerd://a' });
 });
 
 test.run();

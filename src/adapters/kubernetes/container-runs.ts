@@ -11,9 +11,14 @@ export function containerRun(pod: V1Pod, container: string): ContainerRun | unde
   const { status } = pod;
   const found = [...(status?.containerStatuses ?? []), ...(status?.ephemeralContainerStatuses ?? []), ...(status?.initContainerStatuses ?? [])].find((s) => s.name === container);
   if (!found) return undefined;
-  const exitCode = found.state?.terminated?.exitCode;
-  const lastExitCode = found.lastState?.terminated?.exitCode;
-  return { restarts: found.restartCount ?? 0, ...(exitCode !== undefined ? { exitCode } : {}), ...(lastExitCode !== undefined ? { lastExitCode } : {}) };
+  const terminated = found.state?.terminated;
+  const last = found.lastState?.terminated;
+  return {
+    restarts: found.restartCount ?? 0,
+    ...(found.containerID ? { containerId: found.containerID } : {}),
+    ...(terminated ? { exitCode: terminated.exitCode, ...(terminated.containerID ? { exitContainerId: terminated.containerID } : {}) } : {}),
+    ...(last ? { lastExitCode: last.exitCode, ...(last.containerID ? { lastContainerId: last.containerID } : {}) } : {}),
+  };
 }
 
 export class KubeContainerRuns implements ContainerRuns {
