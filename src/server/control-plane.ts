@@ -49,6 +49,7 @@ export class ControlPlane {
 
   hello(socket: HubSocket, limits: HubLimits): void {
     const { system } = this;
+    system.clock.sync(); // a quiet server's clock stands at its last event: now, not then (the idle countdown counts on it)
     socket.send({ type: 'hello', protocol: PROTOCOL_VERSION, now: system.clock.now(), sessions: visibleSessions(system, socket.caller), alerts: visibleAlerts(system, socket.caller), batches: visibleBatches(system, socket.caller), limits });
   }
 
