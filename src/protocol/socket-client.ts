@@ -109,7 +109,7 @@ export class SocketClient {
     for (const a of this.#attachments.values()) {
       a.live = false;
       a.inFlight = 0;
-      a.early = [];
+      if (a.early) a.early = []; // a refused attach's (undefined) stays refused: keys typed while reconnecting go nowhere
       a.acks.forget();
     }
     // input waiting for this socket is dropped, as keystrokes typed while reconnecting are

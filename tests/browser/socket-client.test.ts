@@ -220,6 +220,23 @@ test('keys typed for a terminal whose attach was refused are never sent, not eve
   c.close();
 });
 
+test('a refused attach stays refused through a reconnect: keys typed meanwhile are not sent by the next attach', async () => {
+  const c = client();
+  c.connect();
+  FakeSocket.all[0].open();
+  c.attach('t1', slowScreen().sink);
+  FakeSocket.all[0].json({ type: 'error', sessionId: 't1', code: 'tooManyAttached', message: 'too many' });
+  FakeSocket.all[0].drop();
+  assert.not.ok(c.input('t1', 'rm -rf build\r'), 'reconnecting after a refusal: refused');
+  await waitFor(() => FakeSocket.all.length === 2, 'the reconnect');
+  const ws = FakeSocket.all[1];
+  ws.open();
+  assert.not.ok(c.input('t1', 'more'), 'still refused before an answer');
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  assert.equal(ws.sent.filter((m) => typeof m !== 'string'), [], 'nothing typed since the refusal went');
+  c.close();
+});
+
 test('eof is sent for an attached session only; what is not the protocol is told to protocolError and shown nowhere', () => {
   const problems: string[] = [];
   const c = client({ protocolError: (sentence) => problems.push(sentence) });
