@@ -81,6 +81,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     });
     const tooLate = new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), listWithinSeconds * 1000)));
     const resolved = await Promise.race([listing, stopped, tooLate]);
+    clearTimeout(late);
     leftWaiting = resolved === 'stopped' || resolved === 'late';
     if (resolved === 'stopped') return stoppedBy!;
     const fail = (sentence: string) => failed(sentence, output === 'json' ? out : undefined);
@@ -89,8 +90,12 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     const { targets, skipped } = resolved;
     if (values.selector && targets.length === 0 && skipped.length === 0) {
       // a list in a namespace that is not there is empty, as kubectl's is: say which of the two is wrong
-      const namespaces = await reader.namespaces().catch(() => undefined);
-      if (namespaces && !namespaces.includes(namespace)) return fail(`there is no namespace "${namespace}" (the cluster has ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}): give one with -n`);
+      // asked within the same bound: a cluster that stops answering now still gets the sentence below
+      const namespacesLate = new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), listWithinSeconds * 1000)));
+      const namespaces = await Promise.race([reader.namespaces().catch(() => undefined), namespacesLate]);
+      clearTimeout(late);
+      if (namespaces === 'late') leftWaiting = true;
+      else if (namespaces && !namespaces.includes(namespace)) return fail(`there is no namespace "${namespace}" (the cluster has ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}): give one with -n`);
       return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
     }
     const printer = new BatchPrinter(output, out, (text) => process.stderr.write(text));

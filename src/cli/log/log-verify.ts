@@ -18,7 +18,7 @@ export async function verifyCommand({ store, warnings }: LogOptions): Promise<nu
   const out = new Stdout();
   for (const line of [...warnings.map((warning) => `note: ${warning}`), ...problems]) {
     await out.write(`${line}\n`);
-    if (out.gone) return 0; // `log verify | head`: the reader has what it wanted, as with log export
+    if (out.gone) return problems.length ? 1 : 0; // `log verify | head`: the reader left; the verdict stands (a pipefail sees it)
   }
   const summary = `${entries.toLocaleString('en-US')} entries, ${usable.length} of ${snapshots.length} snapshots usable`;
   if (problems.length === 0) {

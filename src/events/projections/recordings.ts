@@ -1,6 +1,7 @@
 // Every recorded run the server may still hold a file for, beyond the audit trail's latest runs
 // (GET /sessions/ID/recording reads here, so a recording stays reachable as long as retention
-// keeps its file): whose run it was, so only they and admins get it, and the file the log named.
+// keeps its file): whose run it was (the user: not the groups), so only they and admins get it,
+// and the file the log named.
 // Bounded: past RECORDED_RUNS_KEPT the oldest go (their files, if any are left, stay on disk for
 // retention to remove). A record whose file retention removed stays until then: reading it says gone.
 import type { Draft } from 'immer';
@@ -29,7 +30,8 @@ export interface Recordings {
 /** recorded runs kept (a few hundred bytes each, in memory and in every snapshot) */
 export const RECORDED_RUNS_KEPT = 10_000;
 
-const owner = (from: { who: string; person?: Person }): Owner => ({ who: from.who, ...(from.person ? { person: from.person } : {}) });
+// only the user: access goes by it (caller.ts owns/sees), and a person's groups kept 10,000 times would swell every snapshot
+const owner = (from: { who: string; person?: Person }): Owner => ({ who: from.who, ...(from.person ? { person: { user: from.person.user, groups: [] } } : {}) });
 
 export function recordings(keep: number): Projection<Recordings> {
   return {
