@@ -6,6 +6,7 @@
 // (a kubelet relists every second); if it never does, the end stays as the transport said it.
 // Every other request and every other end passes straight through.
 import { alsoOnClose } from './forwarding-stream.ts';
+import { within } from '../runtime/within.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from './exec.ts';
 import type { ExecTarget } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
@@ -79,13 +80,8 @@ export class AttachExitAdapter implements ExecAdapter {
       const deadline = Date.now() + this.withinMs;
       // every read within the bound too: an API server that takes the connection and never answers holds no end back
       const inTime = async <T>(reading: Promise<T>): Promise<T | undefined> => {
-        let timer: ReturnType<typeof setTimeout> | undefined;
-        const late = new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), Math.max(0, deadline - Date.now()))));
-        try {
-          return await Promise.race([reading, late]);
-        } finally {
-          clearTimeout(timer);
-        }
+        const answer = await within(reading, deadline - Date.now());
+        return answer === 'late' ? undefined : answer;
       };
       const start = await inTime(before);
       if (!start) return undefined; // nothing to compare with: the code cannot be told apart from an older run's

@@ -9,6 +9,7 @@ import { MemoryStore } from '../../events/store.ts';
 import { resolveBatchTargets } from '../../runtime/batch-targets.ts';
 import { chooseCluster } from '../../runtime/cluster-choice.ts';
 import { ExecSystem } from '../../runtime/exec-system.ts';
+import { within } from '../../runtime/within.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';
@@ -58,7 +59,6 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     stop(141);
   };
   process.stdout.on('error', outGone);
-  let late: ReturnType<typeof setTimeout> | undefined;
   /** the listing was left waiting (a signal, or a cluster that never answered): its request holds the process */
   let leftWaiting = false;
   // one listener each: Deno calls a signal's listener without the signal's name
@@ -79,9 +79,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
       if (error instanceof ClusterError) return error; // the cluster's refusal or answer, already a sentence
       throw error;
     });
-    const tooLate = new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), listWithinSeconds * 1000)));
-    const resolved = await Promise.race([listing, stopped, tooLate]);
-    clearTimeout(late);
+    const resolved = await within(Promise.race([listing, stopped]), listWithinSeconds * 1000);
     leftWaiting = resolved === 'stopped' || resolved === 'late';
     if (resolved === 'stopped') return stoppedBy!;
     const fail = (sentence: string) => failed(sentence, output === 'json' ? out : undefined);
@@ -91,9 +89,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     if (values.selector && targets.length === 0 && skipped.length === 0) {
       // a list in a namespace that is not there is empty, as kubectl's is: say which of the two is wrong
       // asked within the same bound: a cluster that stops answering now still gets the sentence below
-      const namespacesLate = new Promise<'late'>((resolve) => (late = setTimeout(() => resolve('late'), listWithinSeconds * 1000)));
-      const namespaces = await Promise.race([reader.namespaces().catch(() => undefined), namespacesLate]);
-      clearTimeout(late);
+      const namespaces = await within(reader.namespaces().catch(() => undefined), listWithinSeconds * 1000);
       if (namespaces === 'late') leftWaiting = true;
       else if (namespaces && !namespaces.includes(namespace)) return fail(`there is no namespace "${namespace}" (the cluster has ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}): give one with -n`);
       return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
@@ -119,7 +115,6 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     if (stoppedBy !== undefined) return stoppedBy;
     return batch.totals.failed === 0 && batch.totals.skipped === 0 && batch.totals.succeeded > 0 ? 0 : 1;
   } finally {
-    clearTimeout(late);
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', terminated);
     process.stdout.off('error', outGone);

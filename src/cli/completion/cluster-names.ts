@@ -3,6 +3,7 @@
 // own identity). No kubeconfig, no answer in time, or a refusal: no names, and the shell goes on
 // without them.
 import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
+import { within } from '../../runtime/within.ts';
 import { findKubeconfig } from '../../runtime/cluster-choice.ts';
 import type { ClusterNameKind, Given } from './complete.ts';
 
@@ -16,13 +17,8 @@ export async function clusterNames(kind: ClusterNameKind, given: Given): Promise
   const reader = new ClusterReader(found.contexts);
   const namespace = given.namespace ?? found.contexts.defaultNamespace();
   const asked = kind === 'namespace' ? reader.namespaces() : kind === 'container' ? containersOf(reader, namespace, given) : reader.pods(namespace).then((pods) => pods.map((pod) => pod.name));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const late = new Promise<string[]>((resolve) => (timer = setTimeout(() => resolve([]), DEADLINE_MS)));
-  try {
-    return await Promise.race([asked.catch(() => []), late]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const names = await within(asked.catch(() => []), DEADLINE_MS);
+  return names === 'late' ? [] : names;
 }
 
 /** Every container name of the pods named, or of those the selector picks (none of either: none). */
