@@ -6,7 +6,7 @@
 // (a kubelet relists every second); if it never does, the end stays as the transport said it.
 // Every other request and every other end passes straight through.
 import { alsoOnClose } from './forwarding-stream.ts';
-import { within } from '../runtime/within.ts';
+import { within } from '../domain/within.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from './exec.ts';
 import type { ExecTarget } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';

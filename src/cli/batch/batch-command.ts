@@ -9,7 +9,7 @@ import { MemoryStore } from '../../events/store.ts';
 import { resolveBatchTargets } from '../../runtime/batch-targets.ts';
 import { chooseCluster } from '../../runtime/cluster-choice.ts';
 import { ExecSystem } from '../../runtime/exec-system.ts';
-import { within } from '../../runtime/within.ts';
+import { within } from '../../domain/within.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';

@@ -3,7 +3,7 @@
 // own identity). No kubeconfig, no answer in time, or a refusal: no names, and the shell goes on
 // without them.
 import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
-import { within } from '../../runtime/within.ts';
+import { within } from '../../domain/within.ts';
 import { findKubeconfig } from '../../runtime/cluster-choice.ts';
 import type { ClusterNameKind, Given } from './complete.ts';
 
