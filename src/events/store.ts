@@ -34,7 +34,7 @@ export interface EventStore {
   putSnapshot(snapshot: Snapshot): void;
   /** the snapshots kept, newest first */
   snapshots(): StoredSnapshot[];
-  /** the highest seq compaction has worked through: only a snapshot at or after it can start a system */
+  /** the highest seq a compaction that changed the log worked through: only a snapshot at or after it can start a system */
   compactedThrough(): number;
   /** removes what `policy` allows of the entries it covers (never the newest ones) */
   compact(policy: CompactionPolicy): Promise<CompactionReport>;
@@ -76,10 +76,12 @@ export class MemoryStore implements EventStore {
     const rules = planner.rules();
     const before = this.entries.length;
     const kept = this.entries.flatMap((entry) => rules.apply(entry) ?? []);
+    const changed = kept.length !== before || kept.some((entry, i) => entry !== this.entries[i]);
+    if (!changed) return { removed: 0, auditRecords: 0, rewritten: 0 }; // as the file store: nothing went, so nothing is marked
     this.entries.length = 0;
     for (const entry of kept) this.entries.push(entry); // not push(...kept): a long log overflows the stack
     this.#compactedThrough = Math.max(this.#compactedThrough, policy.through);
-    return { removed: before - kept.length, auditRecords: rules.recordsKept, rewritten: before === kept.length ? 0 : 1 };
+    return { removed: before - kept.length, auditRecords: rules.recordsKept, rewritten: 1 };
   }
 
   close(): void {}

@@ -106,6 +106,24 @@ test('a compaction with nothing left to remove writes no file: segments that sta
     assert.equal(listSegments(dir).map((segment) => readFileSync(segment.path)), bytes);
   }));
 
+test('a compaction that removes nothing leaves the log as uncompacted as it was: a start needs no newer snapshot than before', () =>
+  withTempDir(async (dir) => {
+    const { system, busy } = open(dir);
+    system.exec(shellIn('web'), ['nginx']); // live throughout: its activity stays
+    await settle();
+    busy(40);
+    assert.ok(system.writeSnapshot());
+    busy(5);
+    assert.ok(system.writeSnapshot());
+    busy(40);
+    const store = new FileStore(dir);
+    const policy = compactionPolicy(store, { days: 0, auditDays: 0 }, system.clock.now(), () => {})!;
+    assert.ok(policy.through > 0);
+    const report = await store.compact(policy);
+    assert.equal([report.removed, report.rewritten], [0, 0]);
+    assert.is(store.compactedThrough(), 0, 'not marked: losing the snapshots still leaves a log a server starts from');
+  }));
+
 test('retention: closed sessions quiet before the cutoff go, one audit record per run and the close stay; recent ones, ended ones never closed, and their requests stay', () =>
   withTempDir(async (dir) => {
     const { adapter, store, system, busy } = open(dir);

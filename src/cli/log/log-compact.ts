@@ -19,6 +19,10 @@ export async function compactCommand({ store, retain, retainAudit }: LogOptions)
     process.stderr.write(`octant-exec log compact: ${report.busy}; try again once it is over\n`);
     return 1;
   }
+  if (report.rewritten === 0) {
+    process.stdout.write(`nothing to remove through seq ${policy.through}: the log is as it was (the segment being written is never compacted)\n`);
+    return 0;
+  }
   process.stdout.write(`compacted through seq ${policy.through}: ${report.removed.toLocaleString('en-US')} entries removed, ${report.auditRecords} audit records kept in place of removed runs, ${report.rewritten} segments rewritten\n`);
   return 0;
 }

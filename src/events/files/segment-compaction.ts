@@ -38,11 +38,14 @@ export async function compactSegments(stateDir: string, entries: () => Iterable<
       if (++seen % LINES_PER_TURN === 0) await nextTurn();
     }
     const rules = planner.rules();
+    const changing: NumberedFile[] = [];
+    // a segment that would stay as it is is not written again (compaction runs hourly over the same sealed segments)
+    for (const segment of coveredSegments(stateDir, policy.through)) if (await changesAny(segment, rules)) changing.push(segment);
+    const report: CompactionReport = { removed: 0, auditRecords: 0, rewritten: 0 };
+    if (changing.length === 0) return report; // nothing goes: a start needs no newer snapshot than before
     // From here on a start needs a snapshot at or after `through`: say so before anything goes.
     writeCompactedThrough(stateDir, Math.max(readCompactedThrough(stateDir), policy.through));
-    const report: CompactionReport = { removed: 0, auditRecords: 0, rewritten: 0 };
-    for (const segment of coveredSegments(stateDir, policy.through)) {
-      if (!(await changesAny(segment, rules))) continue; // as it is: not written again (compaction runs hourly over the same sealed segments)
+    for (const segment of changing) {
       report.removed += await rewrite(segment, rules, checkpoints);
       report.rewritten++;
     }

@@ -29,10 +29,11 @@ export function compact(pool: Pool, policy: CompactionPolicy): Promise<Compactio
         else if (kept !== entry) replaced.push(kept);
       }
     }
+    if (removed.length + replaced.length === 0) return { removed: 0, auditRecords: 0, rewritten: 0 }; // nothing went: a start needs no newer snapshot than before
     await remove(client, removed);
     await replace(client, replaced);
     await client.query('UPDATE meta SET compacted_through = greatest(compacted_through, $1)', [policy.through]);
-    return { removed: removed.length, auditRecords: rules.recordsKept, rewritten: removed.length + replaced.length > 0 ? 1 : 0 };
+    return { removed: removed.length, auditRecords: rules.recordsKept, rewritten: 1 };
   });
 }
 
