@@ -3,7 +3,7 @@
 // grouped/json output kept up to a bound per container, saying how much more came.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { BatchPrinter, MAX_KEPT, MAX_LINE } from '../../src/cli/batch/batch-output.ts';
+import { BatchPrinter, MAX_KEPT, MAX_LINE, summaryTable } from '../../src/cli/batch/batch-output.ts';
 import type { BatchResult, BatchRow } from '../../src/events/projections/batches.ts';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
@@ -74,3 +74,14 @@ test('grouped and json keep a bounded part of each channel and say how much more
 });
 
 test.run();
+
+test('an interrupted batch counts the runs it never began: the summary and the json totals add up to every result', () => {
+  const queued = { state: 'queued', target: { namespace: 'n', pod: 'q', container: 'c' } } as unknown as BatchResult;
+  const stopped = { state: 'disconnected', reason: 'serverShutdown', target: { namespace: 'n', pod: 'r', container: 'c' }, sessionId: 's2' } as unknown as BatchResult;
+  const interrupted = { ...batch, totals: { succeeded: 1, failed: 1, skipped: 0 }, results: [exited, stopped, queued, queued] } as unknown as BatchRow;
+  assert.match(summaryTable(interrupted), /\n1 succeeded, 1 failed, 0 skipped, 2 not started\n$/);
+  assert.match(summaryTable(batch), /\n1 succeeded, 0 failed, 0 skipped\n$/, 'nothing said when every run began');
+  const { p, out } = printer('json');
+  p.finish(interrupted);
+  assert.equal(JSON.parse(out.join('')).totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 2 });
+});

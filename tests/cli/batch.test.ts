@@ -52,7 +52,7 @@ test('a container that is not running is reported as skipped, with the reason', 
   const crash = doc.results.find((x: { pod: string }) => x.pod === 'crashloop');
   assert.is(crash.state, 'skipped');
   assert.match(crash.reason, /CrashLoopBackOff/);
-  assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1 });
+  assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0 });
 });
 
 test("a selector the cluster cannot parse, or one that matches nothing, gets the cluster's or our sentence and exit 1, no stack trace", async () => {
@@ -69,14 +69,15 @@ test("a selector the cluster cannot parse, or one that matches nothing, gets the
   assert.is(none.stdout, '');
 });
 
-test('Ctrl-C stops a batch: each run is said stopped, and the exit is 130 as a shell gives', async () => {
+test('Ctrl-C stops a batch: each run is said stopped, one never begun is counted as such, and the exit is 130 as a shell gives', async () => {
   const before = sandbox.execCount();
-  const cli = startCli(['batch', '--kubeconfig', sandbox.kubeconfigPath, '-n', 'batch', '-l', 'app=worker', '-c', 'main', '--', 'sleep', '60']);
+  const cli = startCli(['batch', '--kubeconfig', sandbox.kubeconfigPath, '-n', 'batch', '-l', 'app=worker', '-c', 'main', '--concurrency', '2', '--', 'sleep', '60']);
   try {
-    await waitFor(() => sandbox.execCount() >= before + 3, 'the three execs to run', 30_000);
+    await waitFor(() => sandbox.execCount() >= before + 2, 'two of the three execs to run', 30_000);
     process.kill(cli.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
     assert.is(await withTimeout(cli.exit, 30_000, 'the batch to end'), 130, cli.stderr());
-    assert.is(cli.stderr().match(/stopped: the batch was interrupted/g)?.length, 3, cli.stderr());
+    assert.is(cli.stderr().match(/stopped: the batch was interrupted/g)?.length, 2, cli.stderr());
+    assert.match(cli.stderr(), /\n0 succeeded, 2 failed, 0 skipped, 1 not started\n/);
   } finally {
     cli.child.kill('SIGKILL');
   }
@@ -100,7 +101,7 @@ test('--output json when the batch cannot begin is still a JSON document, saying
   assert.is(none.code, 1);
   const doc = JSON.parse(none.stdout);
   assert.equal(doc.results, []);
-  assert.equal(doc.totals, { succeeded: 0, failed: 0, skipped: 0 });
+  assert.equal(doc.totals, { succeeded: 0, failed: 0, skipped: 0, notStarted: 0 });
   assert.match(doc.error, /no pod in namespace "batch" matches "app=nomatch"/);
 });
 

@@ -127,7 +127,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
 
 /** A batch that never began: its sentence, and with --output json a document still (an empty one, saying why). */
 function failed(sentence: string, json?: (text: string) => void): number {
-  json?.(`${JSON.stringify({ error: sentence, totals: { succeeded: 0, failed: 0, skipped: 0 }, results: [] }, null, 2)}\n`);
+  json?.(`${JSON.stringify({ error: sentence, totals: { succeeded: 0, failed: 0, skipped: 0, notStarted: 0 }, results: [] }, null, 2)}\n`);
   process.stderr.write(`octant-exec batch: ${sentence}\n`);
   return 1;
 }

@@ -88,7 +88,7 @@ export class BatchPrinter {
         const notKept = captured && (captured.notKept.stdout || captured.notKept.stderr) ? { notKept: captured.notKept } : {};
         return { ...result.target, state: result.state, exitCode: result.exitCode, reason: result.reason, durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '', ...notKept };
       });
-      this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: batch.totals, results }, null, 2) + '\n');
+      this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: totalsOf(batch), results }, null, 2) + '\n');
     }
     this.err(summaryTable(batch));
   }
@@ -135,6 +135,11 @@ export function summaryTable(batch: BatchRow): string {
   const rows = resultsFailedFirst(batch).map((r) => [`${r.target.pod}/${r.target.container}`, describe(r), r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(2)}s`]);
   const width = Math.max(13, ...rows.map((r) => r[0].length));
   const lines = [['POD/CONTAINER', 'RESULT', 'TIME'], ...rows].map(([target, result, time]) => `${target.padEnd(width)}  ${time.padStart(7)}  ${result}`);
-  const { succeeded, failed, skipped } = batch.totals;
-  return `${lines.join('\n')}\n${succeeded} succeeded, ${failed} failed, ${skipped} skipped\n`;
+  const { succeeded, failed, skipped, notStarted } = totalsOf(batch);
+  return `${lines.join('\n')}\n${succeeded} succeeded, ${failed} failed, ${skipped} skipped${notStarted ? `, ${notStarted} not started` : ''}\n`;
+}
+
+/** The batch's totals, and the runs an interrupted batch never began (every result is then counted once). */
+export function totalsOf(batch: BatchRow): BatchRow['totals'] & { notStarted: number } {
+  return { ...batch.totals, notStarted: batch.results.filter((result) => result.state === 'queued').length };
 }
