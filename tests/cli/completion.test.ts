@@ -37,6 +37,24 @@ test('commands, then their flags, subcommands and fixed values, matching what is
   assert.equal(await complete('nosuch', ''), []);
 });
 
+test('--flag=value: bash cuts it at the = (the value alone completes), zsh keeps it whole (the whole word completes)', async () => {
+  asked.length = 0;
+  assert.equal(await complete('batch', '--namespace', '='), ['default', 'batch'], 'bash, nothing after the = yet: the = is the word under the cursor');
+  assert.equal(await complete('batch', '--namespace', '=', 'b'), ['batch']);
+  assert.equal(await complete('batch', '--namespace=b'), ['--namespace=batch'], 'zsh');
+  assert.equal(await complete('batch', '--context', '=', 'dev', '--output', '=', 'j'), ['json'], 'an earlier --flag=value cut by bash is one flag again');
+  assert.equal(await complete('batch', '--context', '=', 'dev', '-n', 'batch', '-l', 'app', '=', 'web', '-c', ''), ['main', 'logger'], 'bash cuts the selector too');
+  assert.equal(asked.map(([, given]) => given), [
+    { kubeconfig: undefined, context: undefined, namespace: undefined },
+    { kubeconfig: undefined, context: undefined, namespace: undefined },
+    { kubeconfig: undefined, context: undefined, namespace: undefined },
+    { kubeconfig: undefined, context: 'dev', namespace: 'batch', selector: 'app=web' },
+  ]);
+  assert.equal(await complete('batch', '--all-containers', '='), [], 'a flag that takes no value has none to offer');
+  assert.equal(await complete('--kubeconfig', '=', '/tm'), [], 'a file: the shell completes the name after the =');
+  assert.equal(await complete('batch', '--', 'env', '--x', '=', ''), [], 'after -- the words are the command\'s');
+});
+
 test('contexts, namespaces and pods come from the cluster, asked with the flags given so far', async () => {
   asked.length = 0;
   assert.equal(await complete('--context', 'p'), ['prod']);
@@ -92,8 +110,11 @@ test('bash: `complete` registers it; commands, namespaces, pods and containers o
     await withTempDir(async (dir) => {
       const bin = binWith(dir);
       const at = (...words: string[]) => `COMP_WORDS=(octant-exec ${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length}; _octant_exec; printf '%s\\n' "\${COMPREPLY[@]}"; echo ---`;
-      const out = await shell('/bin/bash', bin, sandbox, ['source <(octant-exec completion bash)', 'complete -p octant-exec', at('sa'), at('batch', '-n', ''), at('batch', '-n', 'batch', 'worker-'), at('batch', '--output', 'g'), at('exec', 'batch/worker-0', '-c', '')].join('\n'));
-      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---', 'main', 'logger', '---']);
+      const lines = ['source <(octant-exec completion bash)', 'complete -p octant-exec', at('sa'), at('batch', '-n', ''), at('batch', '-n', 'batch', 'worker-'), at('batch', '--output', 'g'), at('exec', 'batch/worker-0', '-c', '')];
+      // `--namespace=ba` and `-l app=worker` as bash's readline hands them over, cut at each '='
+      const cut = [at('batch', '--namespace', '=', 'ba'), at('batch', '-n', 'batch', '-l', 'app', '=', 'worker', '-c', '')];
+      const out = await shell('/bin/bash', bin, sandbox, [...lines, ...cut].join('\n'));
+      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---', 'main', 'logger', '---', 'batch', '---', 'main', 'logger', '---']);
     });
   } finally {
     await sandbox.close();
@@ -107,8 +128,9 @@ test('zsh: compdef registers it; candidates go to compadd, and file names when t
       const bin = binWith(dir);
       // compadd and _files work only inside a completion widget: stand-ins print what they were given
       const at = (...words: string[]) => `words=(octant-exec ${words.map((w) => `'${w}'`).join(' ')}); CURRENT=${words.length + 1}; _octant_exec; print -- ---`;
-      const script = ['autoload -Uz compinit && compinit -u -D', 'source <(octant-exec completion zsh)', 'print -r -- "$_comps[octant-exec]"', "compadd() { shift; print -l -- \"$@\"; }", '_files() { print -- FILES; }', at('lo'), at('batch', '-n', 'batch', ''), at('--kubeconfig', '')].join('\n');
-      assert.equal(await shell('/usr/bin/zsh', bin, sandbox, script), ['_octant_exec', 'log', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'FILES', '---']);
+      const script = ['autoload -Uz compinit && compinit -u -D', 'source <(octant-exec completion zsh)', 'print -r -- "$_comps[octant-exec]"', "compadd() { shift; print -l -- \"$@\"; }", '_files() { print -- FILES; }', "compset() { print -r -- compset \"$@\"; }", at('lo'), at('batch', '-n', 'batch', ''), at('--kubeconfig', ''), at('batch', '--namespace=b')].join('\n');
+      // file names: a --flag='s prefix up to its = is set apart first
+      assert.equal(await shell('/usr/bin/zsh', bin, sandbox, script), ['_octant_exec', 'log', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'compset -P --*=', 'FILES', '---', '--namespace=batch', '---']);
     });
   } finally {
     await sandbox.close();

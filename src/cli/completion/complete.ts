@@ -23,8 +23,9 @@ export type ClusterNames = (kind: ClusterNameKind, given: Given) => Promise<stri
 
 /** `words`: everything after `octant-exec`, the last one being the word to complete (maybe ""). */
 export async function completions(words: string[], names: ClusterNames): Promise<string[]> {
-  const current = words.at(-1) ?? '';
-  const before = words.slice(0, -1);
+  const { joined, splitAtEquals } = joinAssignments(words);
+  const current = joined.at(-1) ?? '';
+  const before = joined.slice(0, -1);
   const matching = (candidates: readonly string[]) => candidates.filter((c) => c.startsWith(current));
   if (before.length === 0 && !current.startsWith('-')) return matching(Object.keys(commands));
   const named = before.length > 0 && !before[0].startsWith('-');
@@ -33,6 +34,13 @@ export async function completions(words: string[], names: ClusterNames): Promise
   const rest = named ? before.slice(1) : before;
   if (spec.commandAfterDashes && rest.includes('--')) return []; // the words of the command to run
   const flags = flagsOf(spec);
+  const assignment = /^--([a-z][a-z-]*)=(.*)$/s.exec(current);
+  if (assignment) {
+    if (flags[assignment[1]]?.type !== 'string') return [];
+    // `--namespace=de`: the flag's values; bash puts them after its '=', zsh replaces the whole word
+    const values = await completions([...before, `--${assignment[1]}`, assignment[2]], names);
+    return splitAtEquals ? values : values.map((value) => `--${assignment[1]}=${value}`);
+  }
   const { values, positionals } = parseArgs({ args: rest, options: parseArgsOptions(flags), strict: false, allowPositionals: true });
   const given = { kubeconfig: text(values.kubeconfig), context: text(values.context), namespace: text(values.namespace) };
   const previous = rest.at(-1);
@@ -41,6 +49,27 @@ export async function completions(words: string[], names: ClusterNames): Promise
   if (current.startsWith('-')) return matching(Object.keys(flags).map((name) => `--${name}`));
   if (spec.subcommands && positionals.length === 0) return matching(Object.keys(spec.subcommands));
   return matching(await valuesOf(spec.operands, given, names));
+}
+
+/**
+ * Bash cuts every word at '=' (it is in COMP_WORDBREAKS): `--namespace=dev` comes as
+ * `--namespace`, `=`, `dev`, and `-l app=web` as `-l`, `app`, `=`, `web`; the word under the cursor
+ * is the one after the last `=`, or the `=` itself when nothing follows it yet. zsh keeps each
+ * word whole. Both become whole words here (nobody types a lone `=` as a word of ours), and
+ * `splitAtEquals` says whether the last one was cut so: then only what follows its `=` is completed.
+ */
+function joinAssignments(words: string[]): { joined: string[]; splitAtEquals: boolean } {
+  const joined: string[] = [];
+  let splitAtEquals = false;
+  for (let at = 0; at < words.length; at++) {
+    if (words[at] !== '=' || joined.length === 0) {
+      joined.push(words[at]);
+      continue;
+    }
+    splitAtEquals = at + 1 >= words.length - 1; // the '=', or the word after it, is the one under the cursor
+    joined[joined.length - 1] += `=${at + 1 < words.length ? words[++at] : ''}`;
+  }
+  return { joined, splitAtEquals };
 }
 
 function valuesOf(completes: Completes | undefined, given: Given, names: ClusterNames): Promise<readonly string[]> {

@@ -17,6 +17,7 @@ _octant_exec() {
   if [[ -n "\${candidates[1]}" ]]; then
     compadd -- "\${candidates[@]}"
   else
+    compset -P '--*='  # --kubeconfig=FILE: file names after the =
     _files
   fi
 }
