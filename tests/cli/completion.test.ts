@@ -67,6 +67,7 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
     ['pod', { kubeconfig: undefined, context: 'dev', namespace: 'batch' }],
     ['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }],
   ]);
+  assert.equal(await complete('batch', '-l', 'app=worker', 'w'), [], '-l picks the pods: batch refuses pod names beside it');
   assert.equal(await complete('batch', 'web', '--', ''), [], 'after -- come the words of the command to run');
   assert.equal(await complete('exec', 'web', '--', ''), [], "exec's command too");
   asked.length = 0;

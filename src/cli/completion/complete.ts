@@ -48,6 +48,7 @@ export async function completions(words: string[], names: ClusterNames): Promise
   if (pending?.type === 'string') return matching(await valuesOf(pending.completes, pending.completes === 'container' ? { ...given, ...podsGiven(spec.operands === 'pod' ? positionals : [], values) } : given, names));
   if (current.startsWith('-')) return matching(Object.keys(flags).map((name) => `--${name}`));
   if (spec.subcommands && positionals.length === 0) return matching(Object.keys(spec.subcommands));
+  if (spec.operands === 'pod' && text(values.selector) !== undefined) return []; // -l picks the pods: naming one too is refused
   return matching(await valuesOf(spec.operands, given, names));
 }
 
