@@ -1,7 +1,9 @@
 // A short idle timeout in the browser: the terminal ends, an alert names the tab, pod and
 // container, the tab says "timed out", the text stays on screen read-only, and Restart brings it
-// back (and retires the alert). Several alerts go at once with "Dismiss all". The Inspector says
-// "timed out" in words, as the tab does.
+// back (and retires the alert). Two shells of one container are "tools: shell" and "tools: shell
+// (2)", on their tabs, close buttons and alerts. Several alerts go at once with "Dismiss all";
+// past five, the oldest wait behind "Show N more". The Inspector says "timed out" in words, as
+// the tab does.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
@@ -44,7 +46,7 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   assert.not.match(rows, /not running/);
   await alert.waitFor({ state: 'detached' }); // running again, its timeout is over: the restart retired the alert
   // restarted, its shell runs again: closing asks first (close-terminal.tsx)
-  await page.locator('.tab').getByRole('button', { name: 'Close terminal' }).click();
+  await page.getByRole('button', { name: 'Close tools: shell', exact: true }).click();
   await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal' }).click();
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
@@ -55,6 +57,14 @@ test('several alerts go at once with "Dismiss all"', async () => {
   await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
   for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
   await page.getByRole('alert').filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: 15_000 });
+  // one name twice: the second opened is numbered, and its close button and alert say which
+  for (const name of ['tools: shell', 'tools: shell (2)']) {
+    await page.getByRole('tab', { name, exact: true }).waitFor();
+    assert.is(await page.getByRole('button', { name: `Close ${name}`, exact: true }).count(), 1, `the close button of ${name}`);
+  }
+  const alertTexts = await page.getByRole('alert').allInnerTexts();
+  assert.is(alertTexts.filter((text) => text.startsWith('tools: shell: ')).length, 1, JSON.stringify(alertTexts));
+  assert.is(alertTexts.filter((text) => text.startsWith('tools: shell (2): ')).length, 1, JSON.stringify(alertTexts));
   await page.getByRole('button', { name: 'Dismiss all' }).click();
   await page.getByRole('alert').first().waitFor({ state: 'detached' });
   assert.is(await page.getByRole('button', { name: 'Dismiss all' }).count(), 0);
@@ -74,6 +84,30 @@ test("the Inspector's replayed session list says a timed-out terminal 'timed out
   assert.is(states.length, 2, JSON.stringify(states));
   for (const state of states) assert.match(state, /^timed out No activity for 2 s: the exec was ended/, JSON.stringify(states));
   assert.not.match(await replay.innerText(), /timedOut/);
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test('past five alerts the newest five show and "Show 1 more" the sixth; "Dismiss all" takes the hidden one too', async () => {
+  const { page } = b;
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
+  // the two timed-out shells of the test before are still tabs: these are the third to the eighth
+  for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
+  const more = page.getByRole('button', { name: 'Show 1 more', exact: true });
+  await more.waitFor({ timeout: 20_000 });
+  const alerts = page.getByRole('alert');
+  assert.is(await alerts.count(), 5);
+  await more.click();
+  const fewer = page.getByRole('button', { name: 'Show the newest 5 only', exact: true });
+  assert.is(await fewer.getAttribute('aria-expanded'), 'true');
+  const names = (await alerts.allInnerTexts()).map((text) => text.split(': ')[1]).sort();
+  assert.equal(names, [3, 4, 5, 6, 7, 8].map((n) => `shell (${n})`), 'every one, named as its tab');
+  await fewer.click();
+  await more.waitFor();
+  await page.getByRole('button', { name: 'Dismiss all' }).click();
+  await alerts.first().waitFor({ state: 'detached' });
+  assert.is(await alerts.count(), 0, 'none was left behind the button');
+  assert.is(await more.count(), 0);
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
 

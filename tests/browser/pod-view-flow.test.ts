@@ -1,7 +1,8 @@
 // The issue's "Must show", in a real Chromium against the server and the sandbox cluster: the
 // printed URL, a one-click shell, resize, "All containers", exit codes on tabs and the Terminals
-// page, closing, reload with reattach, permission and missing-shell messages, the Inspector, and
-// the embed page. Steps share one server and one page, in order.
+// page, closing ("Close all ended" asking first), reload with reattach, permission and
+// missing-shell messages, the Inspector, and the embed page. Steps share one server and one page,
+// in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Duplex } from 'node:stream';
@@ -133,14 +134,27 @@ test('closing a tab ends it and it leaves the Terminals page', async () => {
   await page.locator('tbody tr', { hasText: "sh -c 'exit 42'" }).getByRole('button', { name: 'Open' }).click();
   await tab("nginx: sh -c 'exit 42'").waitFor();
   assert.is(await tab("nginx: sh -c 'exit 42'").getAttribute('aria-selected'), 'true');
-  await page.locator('.tab', { has: tab("nginx: sh -c 'exit 42'") }).getByRole('button', { name: 'Close terminal' }).click();
+  await page.getByRole('button', { name: "Close nginx: sh -c 'exit 42'", exact: true }).click();
   await tab("nginx: sh -c 'exit 42'").waitFor({ state: 'detached' });
   await page.getByRole('link', { name: 'Terminals', exact: true }).click();
   await page.locator('tbody tr').nth(2).waitFor();
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 3);
   assert.is(await page.locator('tbody tr', { hasText: 'exit 42' }).count(), 0);
-  // the two ended hostname terminals go with "Close all ended"
-  await page.getByRole('button', { name: 'Close all ended' }).click();
+});
+
+test('"Close all ended" asks first, naming how many: Escape and Cancel leave them, its button closes the two ended ones', async () => {
+  const closeAll = page.getByRole('button', { name: 'Close all ended' });
+  const question = page.getByRole('dialog', { name: 'Close 2 ended terminals?' });
+  for (const how of ['Escape', 'Cancel'] as const) {
+    await closeAll.click();
+    await question.waitFor();
+    if (how === 'Escape') await page.keyboard.press('Escape');
+    else await question.getByRole('button', { name: 'Cancel', exact: true }).click();
+    await question.waitFor({ state: 'detached' });
+    assert.is(await page.locator('tbody tr').count(), 3, `${how} closes nothing`);
+  }
+  await closeAll.click();
+  await question.getByRole('button', { name: 'Close 2 ended terminals', exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
   assert.match(await page.locator('tbody tr').innerText(), /nginx/);
 });
@@ -187,8 +201,11 @@ test('a dropped socket reconnects and reattaches from where it stopped: nothing 
 test('Tab and Escape go to the program; Ctrl+Shift+L leaves the terminal for its tab, and Tab goes on from there', async () => {
   await page.locator('[role=tabpanel] .xterm').click();
   const inTerminal = () => page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea') === true);
-  // cat -A shows what reached it: a Tab as ^I, an Escape as ^[
-  await page.keyboard.type('cat -A\r');
+  // cat -A shows what reached it: a Tab as ^I, an Escape as ^[. The keys wait for the echo before
+  // it: until bash has read its line it keeps the terminal raw, and an Enter typed then stays a CR
+  // that cat's cooked terminal never ends a line on (a busy machine made that race real)
+  await page.keyboard.type('echo cat-$((4*2)); cat -A\r');
+  await waitForRow(page, /^cat-8$/);
   await page.keyboard.press('Tab');
   await page.keyboard.press('Escape');
   await page.keyboard.press('Enter');

@@ -139,7 +139,7 @@ test("carol opens alice's terminal from the Terminals page and watches it: alice
   await waitForText(tab.getByTestId('watching'), /^watching alice$/);
   assert.is(await tab.getAttribute('aria-selected'), 'true');
   assert.match(await page.getByRole('tabpanel').getByTestId('read-only').innerText(), /read-only: watching alice/);
-  assert.is(await page.locator('.tab.selected').getByRole('button', { name: 'Close terminal' }).count(), 0, "no closing alice's terminal");
+  assert.is(await page.locator('.tab.selected').getByRole('button', { name: /^Close / }).count(), 0, "no closing alice's terminal");
   assert.is(await button(page, 'Restart').count(), 0);
   await waitForRow(page, /^alice-42$/);
 

@@ -18,7 +18,8 @@ appForFile(test, (app) => {
 });
 
 const { tab, badgeOf } = byName(() => page);
-const closeButton = (name: string) => page.locator('.tab', { has: tab(name) }).getByRole('button', { name: 'Close terminal' });
+/** A tab's close button, named by its tab (a screen reader hears which one it closes). */
+const closeButton = (name: string) => page.locator('.tab', { has: tab(name) }).getByRole('button', { name: `Close ${name}`, exact: true });
 const confirmDialog = () => page.getByRole('dialog', { name: 'Close a running terminal?' });
 /** The font size the shown terminal's rows are drawn in, in px. */
 const shownFontSize = () => page.locator('[role=tabpanel] .xterm-rows').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));

@@ -1,6 +1,6 @@
 // The page's state without a browser: the route in the address bar, the badge words of each
-// terminal state, what a terminal runs in its tab's words, server messages folded into the store,
-// and the Inspector's replay.
+// terminal state, what a terminal runs in its tab's words (two of one name numbered), server
+// messages folded into the store, notices kept until dismissed, and the Inspector's replay.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
@@ -10,6 +10,11 @@ import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
+import { ordinalSuffix, ordinals, podTabTitle } from '../../ui/state/tab-titles.ts';
+import { Actions } from '../../ui/state/actions.ts';
+import { Store } from '../../ui/state/store.ts';
+import type { Api } from '../../ui/protocol/http-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import { hello } from '../support/hello.ts';
 import { sessionRow } from '../support/session-row.ts';
 
@@ -136,6 +141,33 @@ test('tabs are keyed by kube context too: the same namespace and pod in two clus
   assert.equal(ids('east'), ['e1', 'c1']);
   assert.equal(ids(undefined), ['e1', 'c1'], 'no context on either side is the current one');
   assert.equal(sessionsOfPod(state, inWest.target).map((r) => r.sessionId), ['w1'], 'closing a tab picks its neighbour in its own cluster');
+});
+
+test('two tabs of one name are told apart by their order of opening: "nginx: shell (2)", in the tab bar and the alerts alike', () => {
+  const state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
+  const rows = [
+    row({ sessionId: 't1' }),
+    row({ sessionId: 't2', target: { namespace: 'default', pod: 'web', container: 'sidecar' } }),
+    row({ sessionId: 't3' }),
+    row({ sessionId: 't4', target: { namespace: 'default', pod: 'other', container: 'nginx' } }),
+    row({ sessionId: 't5' }),
+  ];
+  state.sessions = { order: rows.map((r) => r.sessionId), byId: Object.fromEntries(rows.map((r) => [r.sessionId, r])) };
+  const titles = rows.map((r) => podTabTitle(state, r));
+  assert.equal(titles, ['nginx: shell', 'sidecar: shell', 'nginx: shell (2)', 'nginx: shell', 'nginx: shell (3)'], 'another pod, another tab bar: counted apart');
+  assert.equal(ordinals(rows.slice(2), tabName), { t3: 1, t4: 2, t5: 3 }, 'numbered among the tabs given, in their order');
+  assert.equal([ordinalSuffix(1), ordinalSuffix(2), ordinalSuffix(undefined)], ['', ' (2)', '']);
+});
+
+test('notices are kept until dismissed, however many come (the alerts view shows the newest and counts the rest)', () => {
+  const socket = { onMessage: () => () => {}, onState: () => () => {} } as unknown as SocketClient;
+  const store = new Store(initialState({ page: 'pods', namespace: 'default' }));
+  const actions = new Actions({ api: {} as Api, socket, store, history: { pushState: () => {}, replaceState: () => {} } });
+  for (let i = 1; i <= 7; i++) actions.notify(`refused ${i}`, 'Exec in web');
+  assert.equal(
+    store.get().notices.map((n) => n.message),
+    [1, 2, 3, 4, 5, 6, 7].map((i) => `refused ${i}`),
+  );
 });
 
 test('the Inspector replays the session list as it was at any event', () => {

@@ -1,10 +1,13 @@
-// A pod's terminals as tabs: each named by container and command, with the badge of its state
-// and a "Close terminal" button (a running one asks first: close-terminal.tsx). Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team
-// mode, someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
+// A pod's terminals as tabs: each named by container and command (the second of a name "(2)":
+// state/tab-titles.ts), with the badge of its state and a close button that names its tab, so a
+// screen reader does not hear "Close" once per tab (a running one asks first: close-terminal.tsx).
+// Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team mode, someone else's terminal
+// (an admin watching) says "watching <user>" and cannot be closed here.
 import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, commandLabel, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
+import { ordinalSuffix, ordinals } from '../state/tab-titles.ts';
 import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
@@ -37,7 +40,10 @@ export function TerminalTabs(props: {
     for (const row of rows) terminals.get(row);
   }, [rows.map((r) => r.sessionId).join(' ')]);
   if (rows.length === 0) return <p class="muted empty-terminals">{props.empty}</p>;
-  const nameOf = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
+  const baseName = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
+  const ordinal = ordinals(rows, baseName);
+  const suffixOf = (row: SessionRow) => ordinalSuffix(ordinal[row.sessionId]);
+  const nameOf = (row: SessionRow) => baseName(row) + suffixOf(row);
   const move = (from: number, by: number) => {
     const next = rows[(from + by + rows.length) % rows.length];
     setArrowedTo(next.sessionId);
@@ -79,6 +85,7 @@ export function TerminalTabs(props: {
               >
                 <span class="tab-title">
                   <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? commandLabel(row)}
+                  {suffixOf(row)}
                 </span>
                 <TabBadge row={row} />
                 <RecordingBadge row={row} />
@@ -89,7 +96,7 @@ export function TerminalTabs(props: {
                 )}
               </button>
               {!owner && (
-                <button type="button" class="tab-close" aria-label="Close terminal" title="Close terminal" onClick={() => closing.close(row)}>
+                <button type="button" class="tab-close" aria-label={`Close ${nameOf(row)}`} title={`Close ${nameOf(row)}`} onClick={() => closing.close(row)}>
                   ×
                 </button>
               )}

@@ -10,6 +10,7 @@ import { clock } from './format.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { useCloseTerminal } from './close-terminal.tsx';
+import { CloseAllEnded } from './close-all-ended.tsx';
 import { AppLink } from './link.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
 
@@ -18,6 +19,8 @@ export function TerminalsPage(props: { embed?: boolean }) {
   const { actions } = useServices();
   const rows = state.sessions.order.map((id) => state.sessions.byId[id]).filter((r): r is SessionRow => !!r);
   const ended = rows.filter(isEnded).length;
+  // what "Close all ended" closes: the server leaves the terminals someone else owns (an admin only watches them)
+  const closable = rows.filter((row) => isEnded(row) && !watchedOwner(state, row)).length;
   const team = signedIn(state) !== null;
   const closing = useCloseTerminal();
   return (
@@ -34,9 +37,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
         </span>
         <span class="spacer" />
         {!props.embed && <AppLink to={{ page: 'recordings', session: undefined }}>Recordings</AppLink>}
-        <button type="button" disabled={ended === 0} onClick={() => void actions.closeAllEnded()}>
-          Close all ended
-        </button>
+        <CloseAllEnded ended={closable} />
       </div>
       {rows.length === 0 ? (
         <p class="muted">No terminals. Open one from a pod with Shell or Exec.</p>
