@@ -42,6 +42,8 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   assert.is(words({ state: 'interactive' }), 'live');
   assert.is(words({ state: 'idle' }), 'idle');
   assert.is(words({ state: 'timedOut' }), 'timed out');
+  assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000 })).detail!, /^No activity for 300 s: the exec was ended\. Restart to continue\.$/);
+  assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'attach' } })).detail!, /^No activity for 300 s: detached; the main process goes on\. Restart to attach again\.$/, 'an attach ends no process of its own');
   assert.is(words({ state: 'disconnected' }), 'disconnected');
   assert.is(words({ state: 'exited', exitCode: 42 }), 'exited 42');
   const failed = badge(row({ state: 'failed', failure: { reason: 'forbidden', message: 'needs create on pods/exec' } }));

@@ -233,7 +233,7 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
     case 'idle':
       return { text: 'idle', tone: 'quiet' };
     case 'timedOut':
-      return { text: 'timed out', tone: 'warn', detail: `No activity for ${Math.round(row.idleTimeoutMs / 1000)} s: the exec was ended. Restart to continue.` };
+      return { text: 'timed out', tone: 'warn', detail: `No activity for ${Math.round(row.idleTimeoutMs / 1000)} s: ${timedOutWords(row)}` };
     case 'disconnected':
       return { text: 'disconnected', tone: 'warn', detail: row.disconnectDetail ?? disconnectWords[row.disconnectReason ?? 'streamDropped'] };
     case 'exited':
@@ -241,6 +241,11 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
     case 'failed':
       return { text: 'failed', tone: 'bad', detail: row.failure?.message };
   }
+}
+
+/** An attach runs nothing of its own: its timeout detaches, and the container's process goes on. */
+function timedOutWords(row: SessionRow): string {
+  return row.mode?.kind === 'attach' ? 'detached; the main process goes on. Restart to attach again.' : 'the exec was ended. Restart to continue.';
 }
 
 const disconnectWords: Record<string, string> = {
