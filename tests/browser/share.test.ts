@@ -1,7 +1,8 @@
 // Sharing a live terminal in a real Chromium (local mode): the owner's Share dialog makes a link;
 // a SECOND browser context opens it (the shared page: the terminal and a banner); a participant's
 // keystrokes echo, a viewer's are not sent, and its screen follows the owner's size; a link opened again in a third context is refused with
-// a clear page; Revoke in the owner's dialog cuts the viewer off (waited for with a deadline).
+// a clear page; Revoke in the owner's dialog cuts the viewer off (waited for with a deadline); a
+// terminal that ends while shared says so, and its banner no longer speaks of typing.
 // Steps share one server, the owner's page and one more browser, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -114,6 +115,19 @@ test('a viewer sees live output and its keystrokes are not sent; the link again 
   await waitForText(viewer.getByRole('alert'), /revoked this share link/, 2_000);
   assert.is(await viewer.title(), 'Share ended — octant-exec');
   await viewer.context().close();
+  assert.equal([...b.problems, ...problems], []);
+});
+
+test("the terminal ends while shared: the page says so, and no longer speaks of typing", async () => {
+  const link = await makeLink('participant');
+  const participant = await otherBrowser(link);
+  await waitForText(participant.getByTestId('shared-banner'), /as a participant: what you type goes to the terminal/);
+  await owner.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+  await owner.locator('[role=tabpanel] .xterm-screen').click();
+  await owner.keyboard.type('exit\r');
+  await participant.getByText('The terminal has ended: its last screen stays here.').waitFor();
+  assert.match(await participant.getByTestId('shared-banner').innerText(), /shared this terminal .* with you as a participant\. Until /);
+  await participant.context().close();
   assert.equal([...b.problems, ...problems], []);
 });
 

@@ -64,7 +64,7 @@ function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor }) {
         {ended ?? (
           <>
             {shared.sharedBy} shared this terminal ({target.namespace}/{target.pod}, {target.container}) with you as a <b>{role}</b>
-            {role === 'viewer' ? ': you watch; what you type is not sent.' : ': what you type goes to the terminal, marked in the log as yours.'} Until {new Date(shared.expiresAt).toLocaleTimeString()}.
+            {finished ? '.' : role === 'viewer' ? ': you watch; what you type is not sent.' : ': what you type goes to the terminal, marked in the log as yours.'} Until {new Date(shared.expiresAt).toLocaleTimeString()}.
           </>
         )}
       </p>
