@@ -30,6 +30,12 @@ test('a shell in web, then Upload… puts a chosen file into /tmp with a progres
   const dialog = page.getByRole('dialog', { name: 'Upload to nginx' });
   await dialog.waitFor();
   assert.is(await dialog.getByRole('textbox', { name: 'Directory in the container' }).inputValue(), '/tmp');
+  // no file chosen yet is how it starts, not an error: Upload waits for one, nothing in red
+  assert.ok(await dialog.getByRole('button', { name: 'Upload', exact: true }).isDisabled());
+  assert.is(await dialog.locator('.error').count(), 0, 'no error before anything was done');
+  await dialog.getByRole('textbox', { name: 'Directory in the container' }).fill('tmp');
+  await waitForText(dialog.locator('.error'), /^The path must be absolute: start it with \/\.$/);
+  await dialog.getByRole('textbox', { name: 'Directory in the container' }).fill('/tmp');
   await dialog.locator('input[type=file]').setInputFiles({ name: 'page-upload.bin', mimeType: 'application/octet-stream', buffer: data });
   await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
   const item = page.getByTestId('transfer').filter({ hasText: 'page-upload.bin' });

@@ -9,9 +9,11 @@ const pathProblem = (path: string) => (path.startsWith('/') ? undefined : 'The p
 export function UploadDialog(props: { row: SessionRow; files?: File[]; onClose: () => void; onRun: (dir: string, files: File[]) => void }) {
   const [dir, setDir] = useState('/tmp');
   const [files, setFiles] = useState<File[]>(props.files ?? []);
-  const problem = pathProblem(dir) ?? (files.length === 0 ? 'Choose at least one file.' : undefined);
+  const dirProblem = pathProblem(dir);
+  // no file yet is where every upload starts, not a mistake: the file field says "No file chosen"
+  const problem = dirProblem ? { text: dirProblem, shown: true } : files.length === 0 ? { text: 'Choose at least one file.', shown: false } : undefined;
   return (
-    <ModalForm class="files-dialog" titleId="upload-title" title={`Upload to ${props.row.target.container}`} problem={problem ? { text: problem, shown: true } : undefined} onClose={props.onClose} onRun={() => props.onRun(dir, files)} runLabel="Upload">
+    <ModalForm class="files-dialog" titleId="upload-title" title={`Upload to ${props.row.target.container}`} problem={problem} onClose={props.onClose} onRun={() => props.onRun(dir, files)} runLabel="Upload">
       <label>
         Directory in the container
         <input type="text" value={dir} required onInput={(e) => setDir((e.currentTarget as HTMLInputElement).value)} />
