@@ -40,33 +40,59 @@ export interface ClusterChoice {
   close(): Promise<void>;
 }
 
-/** The kubeconfig kubectl would use: the explicit one, $KUBECONFIG's first usable file, ~/.kube/config. */
+/**
+ * The kubeconfig kubectl would use: the explicit one, else the first of $KUBECONFIG's files and
+ * ~/.kube/config that has a current context (as kubectl's merge takes the first one set). None
+ * there, or none naming a context: undefined, and the sandbox stands in. One there that cannot be used (it does not
+ * parse, its current context names nothing, none of them names one) is a problem, as it is to
+ * kubectl: running a batch against the sandbox's pods instead would be worse than stopping.
+ */
 export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' | 'context' | 'env'>): { path: string; contexts: KubeContexts } | { problem: string } | undefined {
   const env = options.env ?? process.env;
   if (options.kubeconfig) {
     try {
       return { path: options.kubeconfig, contexts: usable(options.kubeconfig, options.context) };
     } catch (error) {
-      return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${(error as Error).message}` };
+      return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${oneLine(error)}` };
     }
   }
   const candidates = [...(env.KUBECONFIG ?? '').split(delimiter).filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
+  const withoutContext: string[] = [];
   for (const path of candidates) {
-    if (!existsSync(path) || !statSync(path).isFile()) continue;
+    if (!existsSync(path) || !statSync(path).isFile() || statSync(path).size === 0) continue; // kubectl reads an empty file as an empty config
     try {
-      return { path, contexts: usable(path, options.context) };
+      KubeContexts.fromFile(path);
     } catch (error) {
-      if (options.context) return { problem: `${path} cannot be used: ${(error as Error).message}` };
+      return { problem: `${path} cannot be used: ${oneLine(error)}. Fix it, name another with --kubeconfig, or use the built-in cluster with --sandbox` };
     }
+    let contexts: KubeContexts;
+    try {
+      contexts = KubeContexts.fromFile(path, options.context);
+      if (contexts.names().length === 0) continue; // an empty config names no cluster: as if there were none
+      if (!contexts.current) {
+        withoutContext.push(path);
+        continue;
+      }
+      contexts.config(); // throws when the current context points nowhere
+    } catch (error) {
+      return { problem: `${path} cannot be used: ${oneLine(error)}. Pick a context it has with --context, or use the built-in cluster with --sandbox` };
+    }
+    return { path, contexts };
   }
+  if (withoutContext.length) return { problem: `${withoutContext.join(', ')} ${withoutContext.length > 1 ? 'set' : 'sets'} no current context: pick one with --context (kubectl config get-contexts lists them), or use the built-in cluster with --sandbox` };
   return undefined;
 }
 
 function usable(path: string, context: string | undefined): KubeContexts {
   const contexts = KubeContexts.fromFile(path, context);
-  if (!contexts.current) throw new Error('it has no current context (pass --context)');
+  if (!contexts.current) throw new Error(contexts.names().length ? 'it has no current context (pass --context)' : 'it has no contexts');
   contexts.config(); // throws when the current context points nowhere
   return contexts;
+}
+
+/** A parser's message can run to several lines (an excerpt of the YAML): the first says what is wrong. */
+function oneLine(error: unknown): string {
+  return ((error as Error).message.split('\n')[0] ?? '').trim().replace(/[.:]$/, '');
 }
 
 /** Throws an Error whose message says why an explicitly named kubeconfig or context cannot be used. */

@@ -1,0 +1,49 @@
+// Which kubeconfig is used, as kubectl would choose it, and when the sandbox stands in: only when
+// there is none to use. One that is there but broken stops with a sentence naming it, never a
+// quiet switch to the sandbox's pods (a batch would "succeed" against them).
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { findKubeconfig } from '../../src/runtime/cluster-choice.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const config = (current?: string) => `apiVersion: v1
+kind: Config
+clusters:
+- name: c
+  cluster: {server: 'https://127.0.0.1:6443'}
+users:
+- name: u
+  user: {token: t}
+contexts:
+- name: dev
+  context: {cluster: c, user: u}
+${current ? `current-context: ${current}\n` : ''}`;
+
+/** findKubeconfig over $KUBECONFIG's files, named in `dir` (a HOME with no ~/.kube/config). */
+function found(dir: string, files: Record<string, string>, names: string[], context?: string) {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  const result = findKubeconfig({ env: { KUBECONFIG: names.map((name) => join(dir, name)).join(':'), HOME: join(dir, 'home') }, ...(context ? { context } : {}) });
+  if (result === undefined) return 'none';
+  return 'problem' in result ? result.problem.replaceAll(dir + '/', '') : result.path.replace(dir + '/', '');
+}
+
+test('none there, empty, or naming no context at all: the sandbox stands in; else the first with a current context', () =>
+  withTempDir((dir) => {
+    assert.is(found(dir, {}, ['missing']), 'none');
+    assert.is(found(dir, { zero: '', bare: 'apiVersion: v1\nkind: Config\n' }, ['zero', 'bare']), 'none', 'nothing configured is no kubeconfig');
+    assert.is(found(dir, { good: config('dev') }, ['missing', 'good']), 'good');
+    assert.is(found(dir, { unset: config(), good: config('dev') }, ['unset', 'good']), 'good', "as kubectl's merge, the first current context set");
+  }));
+
+test('one there that cannot be used stops, naming it and what to do: no quiet switch to the sandbox', () =>
+  withTempDir((dir) => {
+    assert.match(found(dir, { bad: 'garbage: [\n', good: config('dev') }, ['bad', 'good']), /^bad cannot be used: [^\n]+\. Fix it, name another with --kubeconfig, or use the built-in cluster with --sandbox$/);
+    assert.is(found(dir, { typo: config('typo') }, ['typo']), 'typo cannot be used: context "typo" is not in the kubeconfig. Pick a context it has with --context, or use the built-in cluster with --sandbox');
+    assert.is(found(dir, { unset: config() }, ['unset']), 'unset sets no current context: pick one with --context (kubectl config get-contexts lists them), or use the built-in cluster with --sandbox');
+    assert.match(found(dir, { good: config('dev') }, ['good'], 'prod'), /^good cannot be used: context "prod" is not in good; it has: dev\. Pick a context/);
+    assert.is(found(dir, { unset: config() }, ['unset'], 'dev'), 'unset', '--context picks one where none is current');
+  }));
+
+test.run();
