@@ -6,6 +6,7 @@ import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ActionMode, ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
+import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
 import type { DisconnectReason, Fact, ServerFact } from './facts.ts';
@@ -24,7 +25,7 @@ export interface SupervisorConfig extends TerminalTimings {
 }
 
 export const defaultSupervisorConfig: SupervisorConfig = {
-  maxLiveSessions: 64,
+  maxLiveSessions: DEFAULT_MAX_LIVE_SESSIONS,
   autoShells: defaultAutoShells,
   initialSize: { cols: 80, rows: 24 },
   idleNoticeMs: 60_000,

@@ -54,7 +54,8 @@ export interface ServerInfo {
   /** the terminal socket's path */
   socket: string;
   idleTimeoutSeconds: number;
-  maxSessions: number | null;
+  /** terminals that may run at once (--max-sessions, or its default) */
+  maxSessions: number;
   /** how the built-in sandbox keeps its containers from this machine; null with a real cluster */
   sandboxIsolation: 'bubblewrap' | 'none' | null;
   /** whether the page's files were found (a checkout must build them first) */

@@ -33,6 +33,7 @@ import { DebugExecAdapter } from '../adapters/debug-exec.ts';
 import { AttachExitAdapter } from '../adapters/attach-exit.ts';
 import { KubeContainerRuns } from '../adapters/kubernetes/container-runs.ts';
 import { debugImageList } from '../domain/debug-images.ts';
+import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import { keepaliveIntervals } from './keepalive.ts';
@@ -234,7 +235,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       user: contexts.user(),
       socket: SOCKET_PATH,
       idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
-      maxSessions: options.maxSessions ?? null,
+      maxSessions: options.maxSessions ?? DEFAULT_MAX_LIVE_SESSIONS,
       sandboxIsolation: sandbox?.isolation ?? null,
       uiBuilt: ui.built,
       limits: hub.limits,

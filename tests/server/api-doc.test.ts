@@ -48,6 +48,7 @@ test('the limits and the fields of GET /info are the ones a running server gives
   const infoRow = /^\| `GET \/info` \| `\{(.*?)\}`/m.exec(doc)?.[1] ?? '';
   const documented = [...infoRow.matchAll(/(?:^|, )(\w+)/g)].map((m) => m[1]).sort();
   assert.equal(documented, Object.keys(info).sort());
+  assert.is(info.maxSessions, 64, 'the limit in force without --max-sessions, not null');
 });
 
 test.run();

@@ -193,6 +193,7 @@ test('limits: --max-sessions refuses with a sentence; input over the rate is dro
     const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     const refused = await call(app, '/api/v1/exec', { body: { namespace: 'default', pod: 'web', containers: ['sidecar'] } });
     assert.is(refused.status, 429);
+    assert.is((await call(app, '/api/v1/info')).json.maxSessions, 1, 'GET /info says the limit in force');
     assert.ok(refused.json.error.message.length > 20, refused.json.error.message);
     const audit = (await call(app, '/api/v1/audit')).json.records;
     assert.ok(audit.some((r: { outcome?: { kind: string } }) => r.outcome?.kind === 'refused'));
