@@ -332,15 +332,16 @@ async function closeAllEnded(ctx: ApiCall): Promise<CloseEndedReply> {
 }
 
 async function events(ctx: ApiCall, url: URL): Promise<EventsReply> {
-  const number = (name: string, fallback: number, max: number) => {
+  const number = (name: string, fallback: number) => {
     const text = url.searchParams.get(name);
     if (text === null) return fallback;
     if (!/^\d{1,12}$/.test(text)) throw new HttpError(400, `${name} must be a whole number.`);
-    return Math.min(Number(text), max);
+    return Number(text);
   };
-  const after = number('after', 0, Number.MAX_SAFE_INTEGER);
-  const limit = number('limit', 200, MAX_EVENTS_PAGE);
-  if (limit === 0) throw new HttpError(400, `limit must be from 1 to ${MAX_EVENTS_PAGE}.`);
+  const after = number('after', 0);
+  const limit = number('limit', 200);
+  // a page bigger than the bound is refused as a page of none is, not cut down unsaid
+  if (limit === 0 || limit > MAX_EVENTS_PAGE) throw new HttpError(400, `limit must be from 1 to ${MAX_EVENTS_PAGE}.`);
   const entries = await ctx.system.readEntries(after, limit + 1);
   const page = entries.slice(0, limit);
   return { entries: page, next: entries.length > limit ? page.at(-1)!.seq : null };

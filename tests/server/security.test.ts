@@ -184,12 +184,15 @@ test('exec bodies are checked strictly', async () => {
   assert.is(app.system.sessionList.order.length, 0);
 });
 
-test('a query that gives a parameter twice is refused, not read as its first; limit=0 is no page size', async () => {
+test('a query that gives a parameter twice is refused, not read as its first; limit=0 is no page size, and past 1000 none either', async () => {
   const twice = await call(app, '/api/v1/files/download?namespace=default&pod=web&container=nginx&path=/etc/passwd&path=/etc/hostname');
   assert.is(twice.status, 400);
   assert.match(twice.json.error.message, 'The query gives "path" more than once: give it once.');
   assert.is((await call(app, '/api/v1/events?limit=0')).status, 400);
   assert.is((await call(app, '/api/v1/events?limit=1')).status, 200);
+  assert.is((await call(app, '/api/v1/events?limit=1000')).status, 200);
+  const over = await call(app, '/api/v1/events?limit=1001');
+  assert.equal([over.status, over.json.error.message], [400, 'limit must be from 1 to 1000.'], 'past the bound is refused too, not cut down unsaid');
 });
 
 test('headers: CSP, nosniff, no-store on the API, no CORS; frames only /embed for configured embedders', async () => {
