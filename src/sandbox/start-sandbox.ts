@@ -55,7 +55,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const rbac = sandboxRbac(fixture);
   const ownStateDir = !options.stateDir;
   const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
-  mkdirSync(stateDir, { recursive: true });
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 }); // as the state directory around it: its pods' files are the user's
 
   const tls = await generateSandboxTls();
   writeFileSync(join(stateDir, 'ca.crt'), tls.caPem);

@@ -2,7 +2,7 @@
 // only the programs its image declares.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startTestSandbox } from '../support/sandbox.ts';
@@ -39,7 +39,8 @@ test('the image holds exactly the programs it declares, and tar as it has a shel
   assert.match(session.stderr(), 'ls: not found');
 });
 
-test('the writable layer lives under the state directory while the pod does', async () => {
+test('the writable layer lives under the state directory while the pod does; only its user may enter the directory', async () => {
+  assert.is(statSync(join(dir, 'state')).mode & 0o777, 0o700, 'the pods\' files are the user\'s');
   await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo kept > /root/note'] });
   const layer = join(dir, 'state', 'pods', 'shop', 'cart-7f9', 'app');
   assert.is(readFileSync(join(layer, 'root', 'note'), 'utf8'), 'kept\n');
