@@ -6,6 +6,7 @@ import { COMPLETE_COMMAND, commands } from './commands.ts';
 import { parseFlags, unknown } from './flags.ts';
 import { columns, renderHelp } from './help.ts';
 import { packageVersion } from './package-files.ts';
+import { isSystemError, systemErrorLine } from './system-error.ts';
 import { UsageError } from './usage.ts';
 
 // Deprecation notices from dependencies (punycode, under Deno) tell a user nothing they can act on.
@@ -33,7 +34,7 @@ async function main(args: string[]): Promise<number> {
   } catch (error) {
     // the system's refusal of a file or folder given (EACCES, ENOENT, EEXIST, …) says all there is to say in a line
     if (isSystemError(error)) {
-      process.stderr.write(`${program}: ${error.message}\n`);
+      process.stderr.write(`${program}: ${systemErrorLine(error)}\n`);
       return 1;
     }
     if (!(error instanceof UsageError)) throw error;
@@ -42,8 +43,7 @@ async function main(args: string[]): Promise<number> {
   }
 }
 
-const isSystemError = (error: unknown): error is Error & { code: string; syscall: string } =>
-  error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && typeof (error as { syscall?: unknown }).syscall === 'string';
+
 
 /** `octant-exec --sandbox exec web`: a command goes first, and the flags before it are the server's, not its own. */
 function commandAfterFlags(args: string[]): void {

@@ -56,7 +56,7 @@ test('a start that fails (a port in use, a kubeconfig that cannot be written, a 
   try {
     const port = String((taken.address() as AddressInfo).port);
     for (const [args, said] of [
-      [['--port', port], /EADDRINUSE/],
+      [['--port', port], /EADDRINUSE.*: another program listens there; give another --port \(0 picks a free one\)$/m],
       [['--port', '0', '--kubeconfig-out', join(dir, 'no-such-folder', 'kc.yaml')], /ENOENT/],
       // where mkdir says ENOENT under a folder that is there, Node's recursive mkdir spins for good
       [['--port', '0', '--state-dir', '/proc/no-such-folder/state'], /the state directory \/proc\/no-such-folder\/state cannot be made \(ENOENT/],

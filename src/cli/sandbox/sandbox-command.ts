@@ -4,6 +4,7 @@ import process from 'node:process';
 import { startSandbox } from '../../sandbox/index.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
+import { failureLine } from '../system-error.ts';
 import { sandboxOptions } from './sandbox-options.ts';
 import type { sandboxSpec } from './sandbox-spec.ts';
 
@@ -14,7 +15,7 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
     if (options.stateDir) makeStateDir(options.stateDir);
     sandbox = await startSandbox(options);
   } catch (error) {
-    console.error(`octant-exec sandbox: ${(error as Error).message}`);
+    console.error(`octant-exec sandbox: ${failureLine(error)}`);
     return 1;
   }
   for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);

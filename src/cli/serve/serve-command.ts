@@ -4,6 +4,7 @@ import process from 'node:process';
 import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
+import { failureLine } from '../system-error.ts';
 import { openBrowser } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
 import { serveOptions } from './serve-options.ts';
@@ -20,7 +21,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     options.uiDir = await pageDir();
     app = await startOctantExec(options);
   } catch (error) {
-    console.error(`octant-exec: ${(error as Error).message}`);
+    console.error(`octant-exec: ${failureLine(error)}`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
