@@ -4,7 +4,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,6 +73,26 @@ test('a start that fails (a port in use, a kubeconfig that cannot be written, a 
   } finally {
     taken.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a state directory that is there but not this user\'s to write in is said to be that, before anything is made in it', async () => {
+  // in a folder of its own that the other user may enter (the test's temp folders are closed to it)
+  const home = mkdtempSync('/tmp/octant-exec-other-user-');
+  chmodSync(home, 0o777);
+  const state = join(home, 'state');
+  mkdirSync(state, { mode: 0o755 });
+  try {
+    // root writes anywhere: the command runs as nobody then
+    const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...runtime] : runtime;
+    if (process.getuid?.() !== 0) chmodSync(state, 0o555);
+    const run = spawnSync(asOther[0], [...asOther.slice(1), 'sandbox', '--port', '0', '--state-dir', state], { cwd: process.cwd(), env: { PATH: process.env.PATH!, HOME: home, TMPDIR: home }, encoding: 'utf8', timeout: 60_000 });
+    assert.is(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^octant-exec sandbox: the state directory .*\/state is there but this user may not write in it \(EACCES\): run as its owner, or give a --state-dir where you may write$/m, run.stderr);
+    assert.equal(readdirSync(state), [], 'nothing made in it');
+  } finally {
+    chmodSync(state, 0o755);
+    rmSync(home, { recursive: true, force: true });
   }
 });
 
