@@ -10,6 +10,7 @@ import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError 
 import { isValidName } from '../../domain/names.ts';
 import { inByteOrder } from '../../domain/pod.ts';
 import { podFilter } from './pod-queries.ts';
+import { namespaceTable, podTable, wantsTable } from './pod-table.ts';
 import { splitRequestUrl } from './request-url.ts';
 import { handleGroupRequest } from './group-routes.ts';
 import { isWatch } from '../auth/request-attributes.ts';
@@ -87,12 +88,13 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
   const badName = checkNames(path);
   if (badName) return sendStatus(res, badName);
 
-  if (path.resource === 'namespaces' && get) return namespaces(ctx, path, res);
+  if (path.resource === 'namespaces' && get) return namespaces(ctx, path, req, res);
   if (path.resource === 'pods' && path.subresource === undefined) {
     if (get && path.name === undefined) return listOrWatchPods(ctx, path.namespace, url.searchParams, req, res);
     if (method === 'POST' && path.name === undefined && path.namespace !== undefined) return void createPod(ctx, path.namespace, req, res);
     if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
       const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
+      if (pod && get && wantsTable(req)) return sendJson(res, 200, podTable([pod.object], ctx.state.resourceVersion, Date.now()));
       return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
     }
   }
@@ -109,11 +111,14 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
   return sendStatus(res, path.resource === 'pods' || path.resource === 'namespaces' ? methodNotAllowed() : pathNotFound());
 }
 
-function namespaces(ctx: ApiContext, path: CorePath, res: ServerResponse): void {
+function namespaces(ctx: ApiContext, path: CorePath, req: IncomingMessage, res: ServerResponse): void {
+  const asTable = (items: Record<string, unknown>[]) => namespaceTable(items, ctx.state.resourceVersion, Date.now());
   if (path.name === undefined) {
-    return sendJson(res, 200, { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: ctx.state.namespaces() });
+    const items = ctx.state.namespaces();
+    return sendJson(res, 200, wantsTable(req) ? asTable(items) : { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items });
   }
   const ns = ctx.state.namespace(path.name);
+  if (ns && wantsTable(req)) return sendJson(res, 200, asTable([ns]));
   return ns ? sendJson(res, 200, ns) : sendStatus(res, notFound('namespaces', path.name));
 }
 
@@ -124,6 +129,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   const key = (pod: { namespace: string; fixture: { name: string } }) => `${pod.namespace}/${pod.fixture.name}`;
   const pods = ctx.state.pods(namespace).sort((a, b) => inByteOrder(key(a), key(b))).map((p) => p.object).filter(filter);
   if (!isWatch(query)) {
+    if (wantsTable(req)) return sendJson(res, 200, podTable(pods, ctx.state.resourceVersion, Date.now()));
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
   }
 
@@ -133,7 +139,16 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   res.flushHeaders();
   // The sandbox's close ends open watches at once; their 'close' (which unsubscribes) comes a
   // tick later, and pods ended by the close still report meanwhile.
-  const write = (event: WatchEvent) => void (!res.writableEnded && res.write(`${JSON.stringify(event)}\n`));
+  // a client that asked for a Table (kubectl get -w) gets each pod as a one-row Table, the columns in the first only, as the API server sends them
+  let columnsSent = false;
+  const asTable = (object: Record<string, unknown>) => {
+    const one = podTable([object], ctx.state.resourceVersion, Date.now());
+    if (columnsSent) one.columnDefinitions = [];
+    columnsSent = true;
+    return one;
+  };
+  const table = wantsTable(req);
+  const write = (event: WatchEvent) => void (!res.writableEnded && res.write(`${JSON.stringify(table ? { ...event, object: asTable(event.object) } : event)}\n`));
   // A watch that starts from a list's resourceVersion wants only what came after it; one
   // without (or with "0") first gets every current pod as ADDED, as the API server sends it.
   const fromVersion = query.get('resourceVersion');
