@@ -73,8 +73,6 @@ test('grouped and json keep a bounded part of each channel and say how much more
   assert.equal(doc.results[0].notKept, { stdout: 0, stderr: 5 });
 });
 
-test.run();
-
 test('an interrupted batch counts the runs it never began: the summary and the json totals add up to every result', () => {
   const queued = { state: 'queued', target: { namespace: 'n', pod: 'q', container: 'c' } } as unknown as BatchResult;
   const stopped = { state: 'disconnected', reason: 'serverShutdown', target: { namespace: 'n', pod: 'r', container: 'c' }, sessionId: 's2' } as unknown as BatchResult;
@@ -85,3 +83,5 @@ test('an interrupted batch counts the runs it never began: the summary and the j
   p.finish(interrupted);
   assert.equal(JSON.parse(out.join('')).totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 2 });
 });
+
+test.run();
