@@ -31,7 +31,7 @@ for (const version of ['1.27', '1.33']) {
   });
 }
 
-test('-o wide adds IP and NODE; get ns says each is Active; get pod NAME is one row', async () => {
+test('-o wide adds IP and NODE; --sort-by sorts; get ns says each is Active; get pod NAME is one row', async () => {
   const wide = table((await kubectl(sandbox, '1.33', ['get', 'pods', '-o', 'wide'])).stdout);
   assert.equal(wide[0].slice(-2), ['IP', 'NODE']);
   assert.equal(row(wide, 'web')?.slice(-2), ['127.0.0.1', 'octant-exec-sandbox']);
@@ -40,6 +40,9 @@ test('-o wide adds IP and NODE; get ns says each is Active; get pod NAME is one 
   assert.equal(row(namespaces, 'restricted')?.slice(0, 2), ['restricted', 'Active']);
   const one = table((await kubectl(sandbox, '1.33', ['get', 'pod', 'web'])).stdout);
   assert.equal(one.map((r) => r.slice(0, 4)), [['NAME', 'READY', 'STATUS', 'RESTARTS'], ['web', '2/2', 'Running', '0']]);
+  // --sort-by asks for whole objects in the rows (includeObject=Object): it sorts on them
+  const sorted = table((await kubectl(sandbox, '1.33', ['get', 'pods', '--sort-by=.status.containerStatuses[0].restartCount'])).stdout);
+  assert.equal([sorted.length, sorted.at(-1)?.[0]], [wide.length, 'crashloop'], 'every pod, the one that restarted last');
   const json = JSON.parse((await kubectl(sandbox, '1.33', ['get', 'pod', 'web', '-o', 'json'])).stdout.toString());
   assert.is(json.kind, 'Pod', 'a client that asks for JSON still gets the pod');
 });

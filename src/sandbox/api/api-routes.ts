@@ -10,7 +10,7 @@ import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError 
 import { isValidName } from '../../domain/names.ts';
 import { inByteOrder } from '../../domain/pod.ts';
 import { podFilter } from './pod-queries.ts';
-import { namespaceTable, podTable, wantsTable } from './pod-table.ts';
+import { includeObject, namespaceTable, podTable, wantsTable } from './pod-table.ts';
 import { splitRequestUrl } from './request-url.ts';
 import { handleGroupRequest } from './group-routes.ts';
 import { isWatch } from '../auth/request-attributes.ts';
@@ -94,7 +94,7 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
     if (method === 'POST' && path.name === undefined && path.namespace !== undefined) return void createPod(ctx, path.namespace, req, res);
     if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
       const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
-      if (pod && get && wantsTable(req)) return sendJson(res, 200, podTable([pod.object], ctx.state.resourceVersion, Date.now()));
+      if (pod && get && wantsTable(req)) return sendJson(res, 200, podTable([pod.object], ctx.state.resourceVersion, Date.now(), includeObject(req)));
       return pod ? sendJson(res, 200, pod.object) : sendStatus(res, notFound('pods', path.name));
     }
   }
@@ -112,7 +112,7 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
 }
 
 function namespaces(ctx: ApiContext, path: CorePath, req: IncomingMessage, res: ServerResponse): void {
-  const asTable = (items: Record<string, unknown>[]) => namespaceTable(items, ctx.state.resourceVersion, Date.now());
+  const asTable = (items: Record<string, unknown>[]) => namespaceTable(items, ctx.state.resourceVersion, Date.now(), includeObject(req));
   if (path.name === undefined) {
     const items = ctx.state.namespaces();
     return sendJson(res, 200, wantsTable(req) ? asTable(items) : { kind: 'NamespaceList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items });
@@ -129,7 +129,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   const key = (pod: { namespace: string; fixture: { name: string } }) => `${pod.namespace}/${pod.fixture.name}`;
   const pods = ctx.state.pods(namespace).sort((a, b) => inByteOrder(key(a), key(b))).map((p) => p.object).filter(filter);
   if (!isWatch(query)) {
-    if (wantsTable(req)) return sendJson(res, 200, podTable(pods, ctx.state.resourceVersion, Date.now()));
+    if (wantsTable(req)) return sendJson(res, 200, podTable(pods, ctx.state.resourceVersion, Date.now(), includeObject(req)));
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
   }
 
@@ -142,7 +142,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   // a client that asked for a Table (kubectl get -w) gets each pod as a one-row Table, the columns in the first only, as the API server sends them
   let columnsSent = false;
   const asTable = (object: Record<string, unknown>) => {
-    const one = podTable([object], ctx.state.resourceVersion, Date.now());
+    const one = podTable([object], ctx.state.resourceVersion, Date.now(), includeObject(req));
     if (columnsSent) one.columnDefinitions = [];
     columnsSent = true;
     return one;

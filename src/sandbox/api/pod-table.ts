@@ -14,6 +14,14 @@ export function wantsTable(req: IncomingMessage): boolean {
   return /^[^,]*;\s*as=Table/.test(accept);
 }
 
+/** What each row carries of its object (`?includeObject=`): kubectl asks for the whole of it to --sort-by. */
+export type IncludeObject = 'Object' | 'Metadata' | 'None';
+
+export function includeObject(req: IncomingMessage): IncludeObject {
+  const asked = new URL(req.url ?? '/', 'http://sandbox').searchParams.get('includeObject');
+  return asked === 'Object' || asked === 'None' ? asked : 'Metadata';
+}
+
 const column = (name: string, type: string, description: string, priority = 0, format = '') => ({ name, type, format, description, priority });
 
 const POD_COLUMNS = [
@@ -33,24 +41,23 @@ const NAMESPACE_COLUMNS = [
 ];
 
 /** A list of pods (or one) as a Table; `now` in ms. */
-export function podTable(pods: Json[], resourceVersion: string, now: number): Json {
-  return table(POD_COLUMNS, pods, resourceVersion, (pod) => podCells(pod, now));
+export function podTable(pods: Json[], resourceVersion: string, now: number, include: IncludeObject = 'Metadata'): Json {
+  return table(POD_COLUMNS, pods, resourceVersion, include, (pod) => podCells(pod, now));
 }
 
-export function namespaceTable(namespaces: Json[], resourceVersion: string, now: number): Json {
-  return table(NAMESPACE_COLUMNS, namespaces, resourceVersion, (ns) => [meta(ns).name, (ns.status as Json | undefined)?.phase ?? 'Active', age(meta(ns).creationTimestamp, now)]);
+export function namespaceTable(namespaces: Json[], resourceVersion: string, now: number, include: IncludeObject = 'Metadata'): Json {
+  return table(NAMESPACE_COLUMNS, namespaces, resourceVersion, include, (ns) => [meta(ns).name, (ns.status as Json | undefined)?.phase ?? 'Active', age(meta(ns).creationTimestamp, now)]);
 }
 
-function table(columnDefinitions: object[], objects: Json[], resourceVersion: string, cells: (object: Json) => unknown[]): Json {
+function table(columnDefinitions: object[], objects: Json[], resourceVersion: string, include: IncludeObject, cells: (object: Json) => unknown[]): Json {
+  const rowObject = (object: Json) =>
+    include === 'Object' ? { object } : include === 'None' ? {} : { object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata } };
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
     columnDefinitions,
-    rows: objects.map((object) => ({
-      cells: cells(object),
-      object: { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: object.metadata },
-    })),
+    rows: objects.map((object) => ({ cells: cells(object), ...rowObject(object) })),
   };
 }
 
