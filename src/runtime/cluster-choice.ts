@@ -2,7 +2,7 @@
 // account (team mode, deployed); else the user's kubeconfig when there is a usable one, else (or
 // with --sandbox) the built-in sandbox cluster, reached through the kubeconfig it writes and the
 // same adapters as a real cluster. Used by the server and by `octant-exec batch`.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
@@ -59,7 +59,7 @@ export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' 
   const candidates = [...(env.KUBECONFIG ?? '').split(delimiter).filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
   const withoutContext: string[] = [];
   for (const path of candidates) {
-    if (!existsSync(path) || !statSync(path).isFile() || statSync(path).size === 0) continue; // kubectl reads an empty file as an empty config
+    if (!existsSync(path) || !statSync(path).isFile() || blank(readFileSync(path, 'utf8'))) continue; // kubectl reads an empty file as an empty config
     try {
       KubeContexts.fromFile(path);
     } catch (error) {
@@ -88,6 +88,11 @@ function usable(path: string, context: string | undefined): KubeContexts {
   if (!contexts.current) throw new Error(contexts.names().length ? 'it has no current context (pass --context)' : 'it has no contexts');
   contexts.config(); // throws when the current context points nowhere
   return contexts;
+}
+
+/** Nothing but comments and document markers: a YAML document of nothing. */
+function blank(text: string): boolean {
+  return text.split('\n').every((line) => /^\s*(#.*|---\s*|\.\.\.\s*)?$/.test(line));
 }
 
 /** A parser's message can run to several lines (an excerpt of the YAML): the first says what is wrong. */

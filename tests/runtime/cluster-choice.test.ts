@@ -32,7 +32,7 @@ function found(dir: string, files: Record<string, string>, names: string[], cont
 test('none there, empty, or naming no context at all: the sandbox stands in; else the first with a current context', () =>
   withTempDir((dir) => {
     assert.is(found(dir, {}, ['missing']), 'none');
-    assert.is(found(dir, { zero: '', bare: 'apiVersion: v1\nkind: Config\n' }, ['zero', 'bare']), 'none', 'nothing configured is no kubeconfig');
+    assert.is(found(dir, { zero: '', bare: 'apiVersion: v1\nkind: Config\n', comment: '# later\n---\n\n' }, ['zero', 'bare', 'comment']), 'none', 'nothing configured is no kubeconfig');
     assert.is(found(dir, { good: config('dev') }, ['missing', 'good']), 'good');
     assert.is(found(dir, { unset: config(), good: config('dev') }, ['unset', 'good']), 'good', "as kubectl's merge, the first current context set");
   }));
