@@ -9,7 +9,7 @@ export const isSystemError = (error: unknown): error is SystemError =>
 /** The refusal, and for a port that cannot be listened on, the one flag to change. */
 export function systemErrorLine(error: SystemError): string {
   if (error.syscall === 'listen' && error.code === 'EADDRINUSE') return `${error.message}: another program listens there; give another --port (0 picks a free one)`;
-  if (error.syscall === 'listen' && error.code === 'EACCES') return `${error.message}: ports under 1024 need privileges; give a --port of 1024 or more (0 picks a free one)`;
+  if (error.syscall === 'listen' && error.code === 'EACCES' && (error as { port?: number }).port! < 1024) return `${error.message}: ports under 1024 need privileges; give a --port of 1024 or more (0 picks a free one)`;
   return error.message;
 }
 
