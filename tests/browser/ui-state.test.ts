@@ -5,6 +5,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
+import { newestShown } from '../../ui/state/newest-first.ts';
 import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
@@ -197,6 +198,13 @@ test('links from terminal output open only for http(s), in a new tab without an 
     ['https://example.com/a?b=c', '_blank', 'noopener,noreferrer'],
     ['http://example.com/', '_blank', 'noopener,noreferrer'],
   ]);
+});
+
+test('the newest five of alerts and notices show, by when each came: a fresh alert is never hidden behind older notices', () => {
+  const notices = [1, 2, 3, 4, 5].map((at) => ({ key: `n${at}`, at }));
+  const { ordered, hidden } = newestShown([{ key: 'timeout', at: 9 }, ...notices], 5);
+  assert.equal(ordered.slice(hidden).map((item) => item.key), ['n2', 'n3', 'n4', 'n5', 'timeout']);
+  assert.equal(newestShown([{ key: 'a', at: 1 }, { key: 'b', at: 1 }], 5), { ordered: [{ key: 'a', at: 1 }, { key: 'b', at: 1 }], hidden: 0 }, 'equals keep their order');
 });
 
 test.run();

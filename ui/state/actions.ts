@@ -390,7 +390,7 @@ export class Actions {
 
   notify(message: string, title?: string): void {
     const id = ++this.#noticeId;
-    this.#store.update((state) => ({ notices: [...state.notices, { id, message, ...(title ? { title } : {}) }] }));
+    this.#store.update((state) => ({ notices: [...state.notices, { id, message, at: Date.now(), ...(title ? { title } : {}) }] }));
   }
 
   dismissNotice(id: number): void {

@@ -16,6 +16,8 @@ export interface Notice {
   message: string;
   /** where it came from, e.g. "Exec in web" */
   title?: string;
+  /** when it came (ms since the epoch) */
+  at: number;
 }
 
 /** The pods chosen on the Pods list for a batch: checked by name, or a typed label selector. */

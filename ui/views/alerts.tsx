@@ -7,6 +7,7 @@
 import { useState } from 'preact/hooks';
 import { visibleAlerts } from '../state/app-state.ts';
 import { podTabTitle } from '../state/tab-titles.ts';
+import { newestShown } from '../state/newest-first.ts';
 import { useAppState, useServices } from './context.ts';
 
 const SHOWN = 5;
@@ -16,6 +17,8 @@ interface Item {
   kind: string;
   title?: string;
   message: string;
+  /** when it came (ms): the hidden ones are the oldest, alerts and notices alike */
+  at: number;
   /** the terminal "Show terminal" opens, while it is open */
   open?: string;
   dismiss: () => void;
@@ -32,14 +35,14 @@ export function Alerts() {
       kind: alert.kind,
       ...(row ? { title: podTabTitle(state, row), open: alert.sessionId } : {}),
       message: alert.message,
+      at: alert.at,
       dismiss: () => actions.dismissAlert(alert.id),
     };
   });
-  const notices: Item[] = state.notices.map((notice) => ({ key: `n${notice.id}`, kind: 'notice', title: notice.title, message: notice.message, dismiss: () => actions.dismissNotice(notice.id) }));
-  // oldest first, as they came: the hidden ones are the oldest
-  const items = [...alerts, ...notices];
+  const notices: Item[] = state.notices.map((notice) => ({ key: `n${notice.id}`, kind: 'notice', title: notice.title, message: notice.message, at: notice.at, dismiss: () => actions.dismissNotice(notice.id) }));
+  const { ordered: items, hidden: older } = newestShown([...alerts, ...notices], SHOWN);
   if (items.length === 0) return null;
-  const hidden = all ? 0 : Math.max(0, items.length - SHOWN);
+  const hidden = all ? 0 : older;
   return (
     <div class="alerts" aria-label="Alerts">
       {items.slice(hidden).map((item) => (
