@@ -141,8 +141,9 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   // tick later, and pods ended by the close still report meanwhile.
   // a client that asked for a Table (kubectl get -w) gets each pod as a one-row Table, the columns in the first only, as the API server sends them
   let columnsSent = false;
+  const include = includeObject(req); // read once, not per event
   const asTable = (object: Record<string, unknown>) => {
-    const one = podTable([object], ctx.state.resourceVersion, Date.now(), includeObject(req));
+    const one = podTable([object], ctx.state.resourceVersion, Date.now(), include);
     if (columnsSent) one.columnDefinitions = [];
     columnsSent = true;
     return one;
