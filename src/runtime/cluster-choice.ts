@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import process from 'node:process';
-import { KubeContexts } from '../adapters/kubernetes/kubeconfig.ts';
+import { KubeContexts, loadKubeconfig } from '../adapters/kubernetes/kubeconfig.ts';
 import { SERVICE_ACCOUNT_DIR } from '../adapters/kubernetes/in-cluster.ts';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../sandbox/index.ts';
 
@@ -41,11 +41,13 @@ export interface ClusterChoice {
 }
 
 /**
- * The kubeconfig kubectl would use: the explicit one, else the first of $KUBECONFIG's files and
- * ~/.kube/config that has a current context (as kubectl's merge takes the first one set). None
- * there, or none naming a context: undefined, and the sandbox stands in. One there that cannot be used (it does not
- * parse, its current context names nothing, none of them names one) is a problem, as it is to
- * kubectl: running a batch against the sandbox's pods instead would be worse than stopping.
+ * The kubeconfig kubectl would use: the explicit one alone; else, when $KUBECONFIG names files,
+ * those that exist merged as kubectl merges them (the first to name an entry or set the current
+ * context wins); else ~/.kube/config. No file there, only empty ones, or ones naming no context at
+ * all: undefined, and the sandbox stands in. Files there that cannot be used (one does not parse,
+ * the current context names nothing, none is set) are a problem, as they are to kubectl: a batch
+ * run against the sandbox's pods instead would be worse than stopping. `path` is the files read,
+ * joined as $KUBECONFIG joins them.
  */
 export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' | 'context' | 'env'>): { path: string; contexts: KubeContexts } | { problem: string } | undefined {
   const env = options.env ?? process.env;
@@ -56,31 +58,36 @@ export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' 
       return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${oneLine(error)}` };
     }
   }
-  const candidates = [...(env.KUBECONFIG ?? '').split(delimiter).filter(Boolean), join(env.HOME ?? homedir(), '.kube', 'config')];
-  const withoutContext: string[] = [];
-  for (const path of candidates) {
+  const named = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
+  const files: { path: string; config: ReturnType<typeof loadKubeconfig> }[] = [];
+  for (const path of named.length ? named : [join(env.HOME ?? homedir(), '.kube', 'config')]) {
     if (!existsSync(path) || !statSync(path).isFile() || blank(readFileSync(path, 'utf8'))) continue; // kubectl reads an empty file as an empty config
     try {
-      KubeContexts.fromFile(path);
+      files.push({ path, config: loadKubeconfig(path) });
     } catch (error) {
       return { problem: `${path} cannot be used: ${oneLine(error)}. Fix it, name another with --kubeconfig, or use the built-in cluster with --sandbox` };
     }
-    let contexts: KubeContexts;
-    try {
-      contexts = KubeContexts.fromFile(path, options.context);
-      if (contexts.names().length === 0) continue; // an empty config names no cluster: as if there were none
-      if (!contexts.current) {
-        withoutContext.push(path);
-        continue;
-      }
-      contexts.config(); // throws when the current context points nowhere
-    } catch (error) {
-      return { problem: `${path} cannot be used: ${oneLine(error)}. Pick a context it has with --context, or use the built-in cluster with --sandbox` };
-    }
-    return { path, contexts };
   }
-  if (withoutContext.length) return { problem: `${withoutContext.join(', ')} ${withoutContext.length > 1 ? 'set' : 'sets'} no current context: pick one with --context (kubectl config get-contexts lists them), or use the built-in cluster with --sandbox` };
-  return undefined;
+  if (files.length === 0) return undefined;
+  const where = files.map((file) => file.path).join(', ');
+  const chooseAnother = 'Pick a context it has with --context, or use the built-in cluster with --sandbox';
+  let contexts: KubeContexts;
+  try {
+    contexts = KubeContexts.merged(files.map((file) => file.config), where, options.context);
+  } catch (error) {
+    return { problem: `${where} cannot be used: ${oneLine(error)}. ${chooseAnother}` };
+  }
+  if (!contexts.current) {
+    if (contexts.names().length === 0) return undefined; // an empty config names no cluster: as if there were none
+    return { problem: `${where} ${files.length > 1 ? 'set' : 'sets'} no current context: pick one with --context (kubectl config get-contexts lists them), or use the built-in cluster with --sandbox` };
+  }
+  try {
+    contexts.config(); // throws when the current context points nowhere
+  } catch (error) {
+    const setter = options.context ? where : (files.find((file) => file.config.currentContext)?.path ?? where);
+    return { problem: `${setter} cannot be used: ${oneLine(error)}${files.length > 1 ? ` (read with ${where})` : ''}. ${chooseAnother}` };
+  }
+  return { path: files.map((file) => file.path).join(delimiter), contexts };
 }
 
 function usable(path: string, context: string | undefined): KubeContexts {

@@ -59,7 +59,7 @@ export interface OctantExecOptions {
   host?: string;
   /** default 7788; 0 picks a free port */
   port?: number;
-  /** a kubeconfig file to use (must be usable); default $KUBECONFIG, then ~/.kube/config, then the sandbox */
+  /** a kubeconfig file to use (must be usable); default $KUBECONFIG's files (merged as kubectl merges them), else ~/.kube/config, else the sandbox */
   kubeconfig?: string;
   context?: string;
   /** start the built-in sandbox cluster even when a kubeconfig exists */

@@ -3,7 +3,7 @@
 // quiet switch to the sandbox's pods (a batch would "succeed" against them).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { findKubeconfig } from '../../src/runtime/cluster-choice.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -26,7 +26,7 @@ function found(dir: string, files: Record<string, string>, names: string[], cont
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const result = findKubeconfig({ env: { KUBECONFIG: names.map((name) => join(dir, name)).join(':'), HOME: join(dir, 'home') }, ...(context ? { context } : {}) });
   if (result === undefined) return 'none';
-  return 'problem' in result ? result.problem.replaceAll(dir + '/', '') : result.path.replace(dir + '/', '');
+  return 'problem' in result ? result.problem.replaceAll(dir + '/', '') : result.path.replaceAll(dir + '/', '');
 }
 
 test('none there, empty, or naming no context at all: the sandbox stands in; else the first with a current context', () =>
@@ -34,7 +34,33 @@ test('none there, empty, or naming no context at all: the sandbox stands in; els
     assert.is(found(dir, {}, ['missing']), 'none');
     assert.is(found(dir, { zero: '', bare: 'apiVersion: v1\nkind: Config\n', comment: '# later\n---\n\n' }, ['zero', 'bare', 'comment']), 'none', 'nothing configured is no kubeconfig');
     assert.is(found(dir, { good: config('dev') }, ['missing', 'good']), 'good');
-    assert.is(found(dir, { unset: config(), good: config('dev') }, ['unset', 'good']), 'good', "as kubectl's merge, the first current context set");
+    assert.is(found(dir, { unset: config(), good: config('dev') }, ['unset', 'good']), 'unset:good', "merged, as kubectl merges them: the first current context set");
+  }));
+
+test("$KUBECONFIG's files are merged as kubectl merges them: the first to name an entry or set the context wins", () =>
+  withTempDir((dir) => {
+    mkdirSync(join(dir, 'creds'));
+    const files = {
+      'contexts.yaml': 'apiVersion: v1\nkind: Config\ncurrent-context: dev\ncontexts:\n- name: dev\n  context: {cluster: c, user: u, namespace: team}\n',
+      'creds/clusters.yaml': `apiVersion: v1\nkind: Config\ncurrent-context: elsewhere\nclusters:\n- name: c\n  cluster: {server: 'https://10.0.0.1:6443', certificate-authority: ca.crt}\nusers:\n- name: u\n  user: {token: t}\n`,
+      'later.yaml': config('dev').replace('127.0.0.1', '10.9.9.9'),
+    };
+    assert.is(found(dir, files, ['contexts.yaml', 'creds/clusters.yaml', 'later.yaml']), 'contexts.yaml:creds/clusters.yaml:later.yaml', 'a context in one file, its cluster and user in another');
+    const result = findKubeconfig({ env: { KUBECONFIG: ['contexts.yaml', 'creds/clusters.yaml', 'later.yaml'].map((name) => join(dir, name)).join(':') } });
+    assert.ok(result && 'contexts' in result);
+    assert.is(result.contexts.current, 'dev', 'the first current-context set');
+    assert.is(result.contexts.server(), 'https://10.0.0.1:6443', 'the first file to name cluster c keeps it');
+    assert.is(result.contexts.defaultNamespace(), 'team');
+    assert.is(result.contexts.config().getCurrentCluster()?.caFile, join(dir, 'creds', 'ca.crt'), "a relative path is its own file's folder's");
+  }));
+
+test('$KUBECONFIG set: ~/.kube/config is not read, as kubectl does not read it; unset: it is', () =>
+  withTempDir((dir) => {
+    mkdirSync(join(dir, 'home', '.kube'), { recursive: true });
+    writeFileSync(join(dir, 'home', '.kube', 'config'), config('dev'));
+    assert.is(found(dir, {}, ['missing']), 'none');
+    const home = findKubeconfig({ env: { HOME: join(dir, 'home') } });
+    assert.is(home && 'path' in home ? home.path : home, join(dir, 'home', '.kube', 'config'));
   }));
 
 test('one there that cannot be used stops, naming it and what to do: no quiet switch to the sandbox', () =>
@@ -44,6 +70,13 @@ test('one there that cannot be used stops, naming it and what to do: no quiet sw
     assert.is(found(dir, { unset: config() }, ['unset']), 'unset sets no current context: pick one with --context (kubectl config get-contexts lists them), or use the built-in cluster with --sandbox');
     assert.match(found(dir, { good: config('dev') }, ['good'], 'prod'), /^good cannot be used: context "prod" is not in good; it has: dev\. Pick a context/);
     assert.is(found(dir, { unset: config() }, ['unset'], 'dev'), 'unset', '--context picks one where none is current');
+    assert.is(found(dir, { dangling: 'apiVersion: v1\nkind: Config\ncurrent-context: gone\n' }, ['dangling']), 'dangling cannot be used: context "gone" is not in the kubeconfig. Pick a context it has with --context, or use the built-in cluster with --sandbox', 'a current context with no contexts at all is not an empty config');
+    assert.is(
+      found(dir, { first: config('typo'), second: config() }, ['first', 'second']),
+      'first cannot be used: context "typo" is not in the kubeconfig (read with first, second). Pick a context it has with --context, or use the built-in cluster with --sandbox',
+      'merged: the file that set the context is named, and the files read',
+    );
+    assert.match(found(dir, { first: config(), second: config() }, ['first', 'second'], 'prod'), /^first, second cannot be used: context "prod" is not in first, second; it has: dev\./);
   }));
 
 test.run();

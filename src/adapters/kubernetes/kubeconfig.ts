@@ -5,6 +5,14 @@
 import { KubeConfig } from '@kubernetes/client-node/dist/config.js';
 import type { Authenticator } from '@kubernetes/client-node/dist/auth.js';
 import { inClusterIdentity, type InClusterOptions } from './in-cluster.ts';
+import { mergeKubeconfigs } from './kubeconfig-merge.ts';
+
+/** One kubeconfig file, its relative paths made absolute against its folder; throws when it does not parse. */
+export function loadKubeconfig(path: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromFile(path);
+  return config;
+}
 
 export class KubeContexts {
   readonly #base: KubeConfig;
@@ -28,10 +36,17 @@ export class KubeContexts {
   }
 
   static fromFile(path: string, context?: string): KubeContexts {
-    const config = new KubeConfig();
-    config.loadFromFile(path);
+    return KubeContexts.merged([loadKubeconfig(path)], path, context);
+  }
+
+  /**
+   * Files loaded with loadKubeconfig, merged as kubectl merges $KUBECONFIG's (kubeconfig-merge.ts);
+   * `where` names them in the error when `context` is in none of them.
+   */
+  static merged(configs: KubeConfig[], where: string, context?: string): KubeContexts {
+    const config = mergeKubeconfigs(configs);
     if (context) {
-      if (!config.getContextObject(context)) throw new Error(`context "${context}" is not in ${path}; it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+      if (!config.getContextObject(context)) throw new Error(`context "${context}" is not in ${where}; it has: ${config.getContexts().map((c) => c.name).join(', ') || 'none'}`);
       config.setCurrentContext(context);
     }
     return new KubeContexts(config);
