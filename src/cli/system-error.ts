@@ -1,5 +1,6 @@
 // The system's refusal of something a flag named (EACCES, ENOENT, EADDRINUSE, …): its message
 // says what and where in one line; where that alone does not say what to do, a few words more.
+import { isAbsolute, relative } from 'node:path';
 
 export type SystemError = Error & { code: string; syscall: string };
 
@@ -13,7 +14,23 @@ export function systemErrorLine(error: SystemError): string {
   return error.message;
 }
 
-/** A start's failure in one line: the system's refusal as above, anything else as it says itself. */
-export function failureLine(error: unknown): string {
-  return isSystemError(error) ? systemErrorLine(error) : (error as Error).message;
+/**
+ * A start's failure in one line: the system's refusal as above, anything else as it says itself.
+ * A refusal inside the state directory says whose it is to fix: the top folder is checked before
+ * the start (state-dir.ts), but a folder inside it left behind by a run as root, or a file system
+ * mounted read-only, is only met when something is written there.
+ */
+export function failureLine(error: unknown, stateDir?: string): string {
+  if (!isSystemError(error)) return (error as Error).message;
+  const path = (error as { dest?: string }).dest ?? (error as { path?: string }).path;
+  if (stateDir && path && within(stateDir, path)) {
+    if (error.code === 'EROFS') return `${error.message}: the state directory ${stateDir} is on a read-only file system; give a --state-dir where you may write`;
+    if (error.code === 'EACCES' || error.code === 'EPERM') return `${error.message}: part of the state directory ${stateDir} is not this user's to write; run as its owner (a run as root leaves files root's: chown -R them back), or give another --state-dir`;
+  }
+  return systemErrorLine(error);
 }
+
+const within = (folder: string, path: string) => {
+  const inside = relative(folder, path);
+  return inside !== '' && !inside.startsWith('..') && !isAbsolute(inside);
+};

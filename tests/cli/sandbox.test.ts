@@ -4,7 +4,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -92,6 +92,24 @@ test('a state directory that is there but not this user\'s to write in is said t
     assert.equal(readdirSync(state), [], 'nothing made in it');
   } finally {
     chmodSync(state, 0o755);
+    rmSync(home, { recursive: true, force: true });
+  }
+});
+
+test("a file in the state directory that is not this user's (left by a run as root) says so, and what to do", async () => {
+  const home = mkdtempSync('/tmp/octant-exec-other-user-');
+  chmodSync(home, 0o777);
+  const state = join(home, 'state');
+  mkdirSync(state);
+  chmodSync(state, 0o777); // the folder is the other user's to write in: only the file is not
+  writeFileSync(join(state, 'ca.crt'), 'an older run as root\n', { mode: 0o644 });
+  try {
+    const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups', ...runtime] : runtime;
+    if (process.getuid?.() !== 0) chmodSync(join(state, 'ca.crt'), 0o444);
+    const run = spawnSync(asOther[0], [...asOther.slice(1), 'sandbox', '--port', '0', '--state-dir', state], { cwd: process.cwd(), env: { PATH: process.env.PATH!, HOME: home, TMPDIR: home }, encoding: 'utf8', timeout: 60_000 });
+    assert.is(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^octant-exec sandbox: EACCES: permission denied, open '.*\/state\/ca\.crt': part of the state directory .*\/state is not this user's to write; run as its owner \(.*chown -R.*\), or give another --state-dir$/m, run.stderr);
+  } finally {
     rmSync(home, { recursive: true, force: true });
   }
 });

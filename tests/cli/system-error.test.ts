@@ -12,4 +12,16 @@ test('a port refused says which flag to change; a privileged port only when it i
   assert.is(failureLine(new Error('plain words')), 'plain words');
 });
 
+const fsRefusal = (code: string, syscall: string, path: string, dest?: string) =>
+  Object.assign(new Error(`${code}: refused, ${syscall} '${dest ?? path}'`), { code, syscall, path, ...(dest ? { dest } : {}) });
+
+test('a refusal inside the state directory says whose it is to fix; one outside it is left as it is', () => {
+  assert.match(failureLine(fsRefusal('EACCES', 'open', '/s/state/log/segment-1'), '/s/state'), /: part of the state directory \/s\/state is not this user's to write; run as its owner \(.*chown -R.*\), or give another --state-dir$/);
+  assert.match(failureLine(fsRefusal('EACCES', 'symlink', '12:34', 'state/log/writer.lock'), 'state'), /state directory state is not/, 'a lock link: the place is its dest');
+  assert.match(failureLine(fsRefusal('EROFS', 'mkdir', '/s/state/sandbox'), '/s/state/'), /: the state directory \/s\/state\/ is on a read-only file system; give a --state-dir where you may write$/);
+  assert.is(failureLine(fsRefusal('EACCES', 'open', '/s/kubeconfig'), '/s/state'), "EACCES: refused, open '/s/kubeconfig'", 'outside it: no guess');
+  assert.is(failureLine(fsRefusal('EACCES', 'open', '/s/state-other/x'), '/s/state'), "EACCES: refused, open '/s/state-other/x'", 'a sibling of a like name is outside');
+  assert.is(failureLine(fsRefusal('ENOENT', 'open', '/s/state/x'), '/s/state'), "ENOENT: refused, open '/s/state/x'", 'not a refusal of writing');
+});
+
 test.run();

@@ -15,7 +15,7 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
     if (options.stateDir) makeStateDir(options.stateDir);
     sandbox = await startSandbox(options);
   } catch (error) {
-    console.error(`octant-exec sandbox: ${failureLine(error)}`);
+    console.error(`octant-exec sandbox: ${failureLine(error, options.stateDir)}`);
     return 1;
   }
   for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);

@@ -21,7 +21,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     options.uiDir = await pageDir();
     app = await startOctantExec(options);
   } catch (error) {
-    console.error(`octant-exec: ${failureLine(error)}`);
+    console.error(`octant-exec: ${failureLine(error, options.stateDir)}`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
