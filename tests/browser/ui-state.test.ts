@@ -45,6 +45,11 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   assert.is(words({ state: 'timedOut' }), 'timed out');
   assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000 })).detail!, /^No activity for 300 s: the exec was ended\. Restart to continue\.$/);
   assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'attach' } })).detail!, /^No activity for 300 s: detached; the main process goes on\. Restart to attach again\.$/, 'an attach ends no process of its own');
+  assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'debug', image: 'busybox:1.36' } })).detail!, /: the shell was ended; its debug container stays in the pod\. Restart opens a new shell in it\.$/, 'ephemeral containers stay');
+  const timedOutCopy = row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'copy', source: 'web' }, target: { namespace: 'default', pod: 'web-debug-x2k4p', container: 'nginx' } });
+  assert.match(badge(timedOutCopy).detail!, /: the exec was ended and the copy web-debug-x2k4p deleted\. Open a new Debug copy to go on\.$/, 'the server deletes a copy when its terminal times out');
+  assert.is(restartOffReason(initialState({ page: 'pods', namespace: 'default', pod: 'web' }), timedOutCopy), 'The copy web-debug-x2k4p was deleted when this terminal timed out: open a new Debug copy.', 'so Restart is off, saying why');
+  assert.is(restartOffReason(initialState({ page: 'pods', namespace: 'default', pod: 'web' }), { ...timedOutCopy, state: 'exited', exitCode: 0 }), undefined, 'an exit keeps the copy: Restart runs in it again');
   assert.is(words({ state: 'disconnected' }), 'disconnected');
   assert.is(words({ state: 'exited', exitCode: 42 }), 'exited 42');
   const failed = badge(row({ state: 'failed', failure: { reason: 'forbidden', message: 'needs create on pods/exec' } }));

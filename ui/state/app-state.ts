@@ -164,9 +164,10 @@ export function podGoneSentence(namespace: string, name: string): string {
   return `Not found in namespace "${namespace}": the pod ${name} is no longer in the cluster's list (deleted).`;
 }
 
-/** Why Restart is off: for a page octant-exec no longer accepts, or a terminal of a pod that is gone (a new run would only fail at the cluster). */
+/** Why Restart is off: for a page octant-exec no longer accepts, a debug copy its timeout deleted, or a terminal of a pod that is gone (a new run would only fail at the cluster). */
 export function restartOffReason(state: AppState, row: SessionRow): string | undefined {
   if (state.connection === 'signedOut') return `${SIGNED_OUT}: it would refuse a restart.`;
+  if (row.mode?.kind === 'copy' && row.state === 'timedOut') return `The copy ${row.target.pod} was deleted when this terminal timed out: open a new Debug copy.`;
   const { pod } = state;
   if (!pod?.gone || pod.namespace !== row.target.namespace || pod.name !== row.target.pod || !sameContext(state, row.target.context, pod.context)) return undefined;
   return `The pod ${row.target.pod} is gone from namespace ${row.target.namespace}: a restart would have nowhere to run.`;
@@ -245,9 +246,22 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
   }
 }
 
-/** An attach runs nothing of its own: its timeout detaches, and the container's process goes on. */
+/**
+ * What a timeout ended, by what the terminal is: an attach runs nothing of its own (it detaches;
+ * the container's process goes on); a debug shell ends but its container stays (ephemeral
+ * containers are never removed) and a restart reuses it; a debug copy is deleted with its timeout.
+ */
 function timedOutWords(row: SessionRow): string {
-  return row.mode?.kind === 'attach' ? 'detached; the main process goes on. Restart to attach again.' : 'the exec was ended. Restart to continue.';
+  switch (row.mode?.kind) {
+    case 'attach':
+      return 'detached; the main process goes on. Restart to attach again.';
+    case 'debug':
+      return 'the shell was ended; its debug container stays in the pod. Restart opens a new shell in it.';
+    case 'copy':
+      return `the exec was ended and the copy ${row.target.pod} deleted. Open a new Debug copy to go on.`;
+    default:
+      return 'the exec was ended. Restart to continue.';
+  }
 }
 
 const disconnectWords: Record<string, string> = {
