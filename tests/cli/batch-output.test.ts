@@ -12,7 +12,8 @@ const batch = { batchId: 'b1', argv: ['x'], concurrency: 1, totals: { succeeded:
 
 function printer(mode: 'prefixed' | 'grouped' | 'json') {
   const out: string[] = [];
-  return { p: new BatchPrinter(mode, (text) => out.push(text), () => {}), out };
+  const err: string[] = [];
+  return { p: new BatchPrinter(mode, (text) => out.push(text), (text) => err.push(text)), out, err };
 }
 
 test('prefixed: lines whole and in order across chunks, a character cut in two whole again', () => {
@@ -21,6 +22,16 @@ test('prefixed: lines whole and in order across chunks, a character cut in two w
   for (const chunk of [bytes('one\ntw'), bytes('o\nthree '), euro.subarray(0, 1), euro.subarray(1), bytes('\nfour')]) p.output('s1', 'p/c', 'stdout', chunk);
   p.ended('s1', 'p/c', exited);
   assert.equal(out, ['p/c | one\n', 'p/c | two\n', 'p/c | three €\n', 'p/c | four\n']);
+});
+
+test("prefixed: a command's stderr lines go to stderr, marked '!', its stdout lines alone to stdout (a pipe or a file gets the output)", () => {
+  const { p, out, err } = printer('prefixed');
+  p.output('s1', 'p/c', 'stdout', bytes('data 1\n'));
+  p.output('s1', 'p/c', 'stderr', bytes('warning: slow\nlast words'));
+  p.output('s1', 'p/c', 'stdout', bytes('data 2'));
+  p.ended('s1', 'p/c', exited);
+  assert.equal(out, ['p/c | data 1\n', 'p/c | data 2\n']);
+  assert.equal(err, ['p/c ! warning: slow\n', 'p/c ! last words\n']);
 });
 
 test('prefixed: output with no newline is printed in pieces as it comes, never held past one piece', () => {

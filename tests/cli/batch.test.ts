@@ -21,12 +21,13 @@ test.after(() => sandbox.close());
 
 const batch = (...args: string[]) => runCli(['batch', '--kubeconfig', sandbox.kubeconfigPath, ...args]);
 
-test('every container of the worker pods: six results with the right pod names, summary 6 succeeded', async () => {
-  const r = await batch('-n', 'batch', '-l', 'app=worker', '--all-containers', '--', 'sh', '-c', 'echo $HOSTNAME');
+test("every container of the worker pods: six results with the right pod names, their stderr on ours, summary 6 succeeded", async () => {
+  const r = await batch('-n', 'batch', '-l', 'app=worker', '--all-containers', '--', 'sh', '-c', 'echo $HOSTNAME; echo to-stderr >&2');
   assert.is(r.code, 0, r.stderr);
   const lines = r.stdout.trim().split('\n').sort();
   assert.equal(lines, ['worker-0/logger | worker-0', 'worker-0/main | worker-0', 'worker-1/logger | worker-1', 'worker-1/main | worker-1', 'worker-2/logger | worker-2', 'worker-2/main | worker-2']);
   assert.match(r.stderr, /6 succeeded, 0 failed, 0 skipped/);
+  assert.is(r.stderr.match(/^worker-\d\/(main|logger) ! to-stderr$/gm)?.length, 6, 'the commands\' stderr on ours, marked, not among the output');
 });
 
 test('one failing container makes the exit status 1 and the summary names it, first', async () => {

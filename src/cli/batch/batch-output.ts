@@ -1,6 +1,8 @@
-// How `octant-exec batch` prints: each line as it arrives with its pod/container (prefixed),
-// each container's output as one block when it ends (grouped), or one JSON document (json);
-// then the summary table on stderr, failed ones first.
+// How `octant-exec batch` prints: each line as it arrives with its pod/container (prefixed; a
+// command's stderr lines on our stderr, so `> file` and `| grep` get its output alone, as with
+// kubectl exec), each container's output as one block when it ends (grouped: one block on stdout,
+// its stderr part marked), or one JSON document (json); then the summary table on stderr, failed
+// ones first.
 import type { BatchResult, BatchRow } from '../../events/projections/batches.ts';
 import { resultsFailedFirst } from '../../events/projections/batches.ts';
 import type { OutputChannel } from '../../runtime/terminal-io.ts';
@@ -41,17 +43,23 @@ export class BatchPrinter {
   #lines(captured: Captured, channel: OutputChannel, text: string): void {
     const rest = captured.text[channel] + text;
     let start = 0;
+    const print = this.#prefixedTo(channel);
     for (let end = rest.indexOf('\n'); end !== -1; end = rest.indexOf('\n', start)) {
-      this.out(prefixed(captured.label, channel, rest.slice(start, end)));
+      print(prefixed(captured.label, channel, rest.slice(start, end)));
       start = end + 1;
     }
     while (rest.length - start >= MAX_LINE) {
       const code = rest.charCodeAt(start + MAX_LINE - 1);
       const end = start + MAX_LINE - (code >= 0xd800 && code <= 0xdbff ? 1 : 0); // never half a character
-      this.out(prefixed(captured.label, channel, rest.slice(start, end)));
+      print(prefixed(captured.label, channel, rest.slice(start, end)));
       start = end;
     }
     captured.text[channel] = rest.slice(start);
+  }
+
+  /** prefixed: each channel's lines to ours, so a pipe or a file gets the command's output alone */
+  #prefixedTo(channel: OutputChannel): (text: string) => void {
+    return channel === 'stderr' ? this.err : this.out;
   }
 
   #keep(captured: Captured, channel: OutputChannel, text: string): void {
@@ -69,7 +77,7 @@ export class BatchPrinter {
       else this.#keep(captured, channel, last);
     }
     if (this.mode === 'prefixed') {
-      for (const channel of ['stdout', 'stderr'] as const) if (captured.text[channel]) this.out(prefixed(captured.label, channel, captured.text[channel]));
+      for (const channel of ['stdout', 'stderr'] as const) if (captured.text[channel]) this.#prefixedTo(channel)(prefixed(captured.label, channel, captured.text[channel]));
       this.#sessions.delete(sessionId);
     } else if (this.mode === 'grouped') {
       const { stdout, stderr } = { stdout: captured.text.stdout + notKeptNote(captured, 'stdout'), stderr: captured.text.stderr + notKeptNote(captured, 'stderr') };
