@@ -26,6 +26,10 @@ test('commands, then their flags, subcommands and fixed values, matching what is
   assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'log', 'octant', 'completion']);
   assert.equal(await complete('ba'), ['batch']);
   assert.equal(await complete('debug', '--co'), ['--container', '--context', '--copy']);
+  const dash = await complete('batch', '-');
+  assert.ok(['--namespace', '-n', '--container', '-c', '--selector', '-l', '-h'].every((flag) => dash.includes(flag)), `'-' offers the short spellings too: ${dash.join(' ')}`);
+  assert.not.ok((await complete('batch', '--')).some((flag) => !flag.startsWith('--')), "'--': the long ones only");
+  assert.equal(await complete('batch', '-n'), ['-n'], 'a short flag typed whole is complete');
   assert.equal(await complete('batch', '--all'), ['--all-containers']);
   assert.equal(await complete('--sandbox-u'), ['--sandbox-unisolated'], 'the default command has its flags at the top');
   assert.equal(await complete('batch', '--output', ''), ['prefixed', 'grouped', 'json']);

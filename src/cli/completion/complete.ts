@@ -46,7 +46,8 @@ export async function completions(words: string[], names: ClusterNames): Promise
   const previous = rest.at(-1);
   const pending = previous === undefined ? undefined : flagOf(previous, flags);
   if (pending?.type === 'string') return matching(await valuesOf(pending.completes, pending.completes === 'container' ? { ...given, ...podsGiven(spec.operands === 'pod' ? positionals : [], values) } : given, names));
-  if (current.startsWith('-')) return matching(Object.keys(flags).map((name) => `--${name}`));
+  // `-` offers the short spellings too (`-n`), as kubectl's completion does; `--` only the long ones
+  if (current.startsWith('-')) return matching(Object.entries(flags).flatMap(([name, flag]) => [`--${name}`, ...(flag.short ? [`-${flag.short}`] : [])]));
   if (spec.subcommands && positionals.length === 0) return matching(Object.keys(spec.subcommands));
   if (spec.operands === 'pod' && text(values.selector) !== undefined) return []; // -l picks the pods: naming one too is refused
   return matching(await valuesOf(spec.operands, given, names));
