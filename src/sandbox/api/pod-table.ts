@@ -68,14 +68,20 @@ function podCells(pod: Json, now: number): unknown[] {
   const status = (pod.status ?? {}) as { phase?: string; reason?: string; podIP?: string; containerStatuses?: Status[]; initContainerStatuses?: Status[] };
   // native sidecars (init containers that restart Always) count as the pod's containers, as kubectl 1.29+ counts them
   const sidecarNames = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
-  const containers = [...(status.containerStatuses ?? []), ...(status.initContainerStatuses ?? []).filter((c) => sidecarNames.has(c.name ?? ''))];
-  const restarts = containers.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
-  const lastRestart = containers.map((c) => (c.lastState?.terminated as { finishedAt?: string } | undefined)?.finishedAt).filter((t): t is string => !!t).sort().at(-1);
+  const sidecars = (status.initContainerStatuses ?? []).filter((c) => sidecarNames.has(c.name ?? ''));
+  const containers = [...(status.containerStatuses ?? []), ...sidecars];
+  const reason = podReason(status, spec.containers.length);
+  // while the pod initializes, the restarts are its init containers'; after, its containers' and sidecars'
+  const restarting = reason.startsWith('Init:') ? (status.initContainerStatuses ?? []) : containers;
+  const restarts = restarting.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
+  const lastRestart = restarting.map((c) => (c.lastState?.terminated as { finishedAt?: string } | undefined)?.finishedAt).filter((t): t is string => !!t).sort().at(-1);
   const ready = containers.filter((c) => c.ready).length;
+  // a pod that has finished keeps its outcome while it is deleted
+  const terminating = meta(pod).deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed';
   return [
     meta(pod).name,
     `${ready}/${spec.containers.length + sidecarNames.size}`,
-    meta(pod).deletionTimestamp ? 'Terminating' : podReason(status, spec.containers.length),
+    terminating ? 'Terminating' : reason,
     lastRestart && restarts > 0 ? `${restarts} (${age(lastRestart, now)} ago)` : String(restarts),
     age(meta(pod).creationTimestamp, now),
     status.podIP ?? '<none>',
@@ -97,14 +103,19 @@ function podReason(status: { phase?: string; reason?: string; containerStatuses?
   }
   let reason = status.reason || status.phase || 'Unknown';
   let running = false;
+  let failed: string | undefined;
   for (const container of [...(status.containerStatuses ?? [])].reverse()) {
     const waiting = container.state?.waiting as { reason?: string } | undefined;
     const terminated = container.state?.terminated as { exitCode?: number; reason?: string; signal?: number } | undefined;
     if (waiting?.reason) reason = waiting.reason;
-    else if (terminated) reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
-    else if (container.state?.running && container.ready) running = true;
+    else if (terminated) {
+      reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
+      if (terminated.exitCode) failed = reason;
+    } else if (container.state?.running && container.ready) running = true;
   }
-  if (reason === 'Completed' && running) return total > 0 && (status.containerStatuses ?? []).every((c) => c.ready) ? 'Running' : 'NotReady';
+  // the first container's Completed is not the pod's when another still runs, or one failed
+  if (reason === 'Completed' && running) return total > 0 && (status.containerStatuses ?? []).every((c) => c.ready) ? 'Running' : (failed ?? 'NotReady');
+  if (reason === 'Completed' && failed) return failed;
   return reason;
 }
 
@@ -112,6 +123,7 @@ function podReason(status: { phase?: string; reason?: string; containerStatuses?
 export function age(since: string | undefined, now: number): string {
   if (!since) return '<unknown>';
   const seconds = Math.floor((now - Date.parse(since)) / 1000);
+  if (Number.isNaN(seconds)) return '<unknown>';
   if (seconds < -1) return '<invalid>';
   if (seconds < 0) return '0s';
   if (seconds < 120) return `${seconds}s`;
