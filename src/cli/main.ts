@@ -6,6 +6,7 @@ import { COMPLETE_COMMAND, commands } from './commands.ts';
 import { parseFlags, unknown } from './flags.ts';
 import { columns, renderHelp } from './help.ts';
 import { packageVersion } from './package-files.ts';
+import { endForOutputError, endOnOutputErrors, isOutputFailure } from './output-errors.ts';
 import { isSystemError, systemErrorLine } from './system-error.ts';
 import { UsageError } from './usage.ts';
 
@@ -37,6 +38,8 @@ async function main(args: string[]): Promise<number> {
       process.stderr.write(`${program}: ${systemErrorLine(error)}\n`);
       return 1;
     }
+    // under Deno a write to a file as stdout fails at once (a full disk), where Node emits an error event (output-errors.ts)
+    if (isOutputFailure(error)) endForOutputError(process.stdout, error);
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`${program}: ${error.message} (see ${program} --help)\n`);
     return 2;
@@ -59,4 +62,5 @@ function topHelp(): string {
   return `${renderHelp(commands.serve.spec)}\nCommands (octant-exec COMMAND --help for each):\n${list}\n`;
 }
 
+endOnOutputErrors();
 process.exitCode = await main(process.argv.slice(2));

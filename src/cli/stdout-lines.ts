@@ -2,6 +2,7 @@
 // reader makes stdout buffer, and notes when the reader went away (`… | head`: EPIPE), so the
 // command stops quietly instead of dying of an unhandled error.
 import process from 'node:process';
+import { endForOutputError } from './output-errors.ts';
 
 export class Stdout {
   gone = false;
@@ -9,7 +10,7 @@ export class Stdout {
 
   constructor() {
     process.stdout.on('error', (error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EPIPE') throw error;
+      if (error.code !== 'EPIPE') endForOutputError(process.stdout, error);
       this.gone = true;
       this.#wake?.();
     });

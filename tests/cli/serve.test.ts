@@ -42,7 +42,7 @@ async function stopWithSigterm(cli: Cli): Promise<void> {
   cli.child.kill('SIGTERM');
   const code = await withTimeout(cli.exit, 20_000, 'the CLI to stop');
   await new Promise((r) => setImmediate(r));
-  assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended\n$/);
+  assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended\n$/, cli.stderr());
   if (!deno) assert.is(code, 0);
 }
 

@@ -31,6 +31,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** piped to stdin, then its end (default: no stdin, /dev/null) */
   input?: Uint8Array | string;
+  /** a file descriptor for its stdout (default: a pipe, collected) */
+  stdout?: number;
 }
 
 /** The program and arguments that run octant-exec (or another script, or program) with `args`: for a terminal multiplexer to run. */
@@ -45,12 +47,12 @@ export function startCli(args: string[], options: CliOptions = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
   const [file, ...rest] = cliArgv(args, options);
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'] });
+  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdout ?? 'pipe', 'pipe'] });
   if (options.input !== undefined) child.stdin!.on('error', () => {}).end(options.input);
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => {
+  child.stdout?.on('data', (c: Buffer) => {
     pending += c.toString();
     const lines = pending.split('\n');
     pending = lines.pop()!;

@@ -13,6 +13,7 @@ import { within } from '../../domain/within.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';
+import { endForOutputError } from '../output-errors.ts';
 import { BatchPrinter } from './batch-output.ts';
 import { batchOutputModes, batchSpec } from './batch-spec.ts';
 
@@ -52,13 +53,13 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     system.shutdown();
     stopNow();
   };
-  // `… | head -1`: the reader went away, as SIGPIPE would end kubectl: quietly, the execs ended
+  // `… | head -1`: the reader of stdout or stderr went away, as SIGPIPE would end kubectl: quietly,
+  // the execs ended first; a full disk ends at once, with its line (output-errors.ts)
   const out = (text: string) => void (stoppedBy !== 141 && process.stdout.write(text));
-  const outGone = (error: NodeJS.ErrnoException) => {
-    if (error.code !== 'EPIPE') throw error;
-    stop(141);
-  };
+  const outputError = (stream: NodeJS.WriteStream) => (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? stop(141) : endForOutputError(stream, error));
+  const [outGone, errGone] = [outputError(process.stdout), outputError(process.stderr)];
   process.stdout.on('error', outGone);
+  process.stderr.on('error', errGone);
   /** the listing was left waiting (a signal, or a cluster that never answered): its request holds the process */
   let leftWaiting = false;
   // one listener each: Deno calls a signal's listener without the signal's name
@@ -117,7 +118,9 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   } finally {
     process.off('SIGINT', interrupted);
     process.off('SIGTERM', terminated);
+    // a write still under way when this returns is main.ts's to end if it fails (141, as here)
     process.stdout.off('error', outGone);
+    process.stderr.off('error', errGone);
     system.shutdown();
     await cluster.close();
     // nothing else is left to wait for: the exit code is set by then (main.ts)
