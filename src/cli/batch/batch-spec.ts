@@ -35,7 +35,7 @@ result on its own.`,
   },
   footer: `Targets are pods by name (POD..., or pod/POD... as kubectl writes them) or by -l SELECTOR.
 The summary table goes to stderr. Exit status: 0 when every container ran and exited 0, else 1
-(2 for a usage error; 141 when the reader of stdout or stderr went away). Containers that are not running
-are reported as skipped and count as not 0. Output is read as UTF-8 text (other bytes show as
-U+FFFD): for bytes as they are, use exec.`,
+(2 for a usage error; 141 when the reader of stdout or stderr went away). Containers that are
+not running are reported as skipped and count as not 0. Output is read as UTF-8 text (other
+bytes show as U+FFFD): for bytes as they are, use exec.`,
 } as const satisfies CommandSpec;
