@@ -7,14 +7,16 @@ import { pathToFileURL } from 'node:url';
 import { packagePath, runningFromSource } from './package-files.ts';
 
 /**
- * The path of `file` (relative to the package), built first from source when it is missing.
- * `build` gets the module of `script` (a path in the repository).
+ * The path of `file` (relative to the package), built first from source when it is missing, or
+ * (run from source) when `upToDate` says its sources changed since. `build` gets the module of
+ * `script` (a path in the repository).
  */
-export async function builtOutput<M>(file: string, what: string, script: string, build: (module: M) => Promise<unknown>): Promise<string> {
+export async function builtOutput<M>(file: string, what: string, script: string, build: (module: M) => Promise<unknown>, upToDate?: (path: string) => boolean): Promise<string> {
   const path = packagePath(file);
-  if (existsSync(path)) return path;
+  const there = existsSync(path);
+  if (there && (!runningFromSource || !upToDate || upToDate(path))) return path;
   if (!runningFromSource) throw new Error(`${what} is missing: there is no ${path} (an incomplete install: install octant-exec again)`);
-  console.error(`octant-exec: building ${what} (first use in this checkout)…`);
+  console.error(`octant-exec: building ${what} ${there ? 'again, to match its sources' : '(first use in this checkout)'}…`);
   // a URL in a variable: a bundler must not follow it into the package
   await build((await import(pathToFileURL(packagePath(script)).href)) as M);
   return path;

@@ -1,12 +1,14 @@
 // The page builds wherever the command runs from: a server started from another folder (an
 // installed package's bin, a checkout run by its path) builds it from the sources beside the
-// script, not from its working directory (which has no ui/).
+// script, not from its working directory (which has no ui/); and it is built again when a file it
+// was built from has changed since (a git pull in a checkout).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { buildUi } from '../../scripts/build-ui.ts';
+import { noteSources, upToDate } from '../../src/cli/serve/page-sources.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 test('buildUi from a working directory that has no ui/: the page, whole', () =>
@@ -21,6 +23,24 @@ test('buildUi from a working directory that has no ui/: the page, whole', () =>
     } finally {
       process.chdir(before);
     }
+  }));
+
+test('a page built from source is up to date until a file it was built from changes, or goes', () =>
+  withTempDir((dir) => {
+    const [built, list, source] = ['index.html', 'sources.json', 'view.tsx'].map((name) => join(dir, name));
+    writeFileSync(source, 'a view');
+    writeFileSync(built, 'the page');
+    const at = (path: string, seconds: number) => utimesSync(path, seconds, seconds);
+    at(source, 1000);
+    at(built, 2000);
+    assert.not.ok(upToDate(built, list), 'no list (npm run build made it, or an older version): build again');
+    noteSources(list, [source]);
+    assert.ok(upToDate(built, list));
+    at(source, 3000);
+    assert.not.ok(upToDate(built, list), 'an edit, or a git pull, since the build');
+    at(source, 1000);
+    rmSync(source);
+    assert.not.ok(upToDate(built, list), 'a source gone');
   }));
 
 test.run();
