@@ -41,7 +41,7 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   const badge = page.locator('[role=tab][aria-label="tools: shell"] .badge');
   const panel = page.getByRole('tabpanel');
   await waitForRow(page, /^#$/); // sh's prompt
-  const countdown = panel.getByRole('status').filter({ hasText: 'unless you type' });
+  const countdown = panel.getByRole('timer').filter({ hasText: 'unless you type' });
   await waitForText(countdown, /^ends in \d+ s unless you type$/);
   await waitForText(badge, /^idle$/);
   const first = await countdown.innerText();
@@ -51,6 +51,9 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   await waitForText(countdown, new RegExp(`^ends in (${Array.from({ length: seconds }, (_, i) => i).join('|')}) s unless you type$`));
   assert.match((await page.locator('.panel-bar .badge').getAttribute('title')) ?? '', /unless you type/);
   assert.match((await badge.getAttribute('title')) ?? '', /unless you type/);
+  // a screen reader hears the countdown begin once, from the one live region; the seconds are a timer (not read out)
+  const spoken = panel.getByRole('status');
+  assert.equal(await spoken.allInnerTexts(), ['No activity: the terminal ends within a minute unless you type.']);
 
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.type('echo typed-$((2+3))\r');
@@ -58,6 +61,9 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   await waitForText(badge, /^live$/);
   await waitForRow(page, /^typed-5$/);
   assert.not.match((await badge.getAttribute('title')) ?? '', /unless you type/, 'no countdown in the title while live');
+  assert.equal(await spoken.allInnerTexts(), [''], 'live again: nothing to say');
+  await page.keyboard.type('exit 3\r');
+  await waitForText(spoken, /^The terminal exited 3/); // an exit raises no alert: this is how it is heard
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
 

@@ -1,7 +1,8 @@
 // The page in a 640 px wide window, in a real Chromium against the server and the sandbox: the top
 // bar and a live terminal's panel bar wrap instead of running off the right edge, so nothing
-// scrolls sideways and every control of both bars can be seen and clicked. Steps share one
-// server and one page, in order.
+// scrolls sideways and every control of both bars can be seen and clicked; and in a short window
+// a control reached by keyboard is never hidden under the sticky top bar. Steps share one server
+// and one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -58,6 +59,17 @@ test("at 640 px a live terminal's panel bar wraps: every button in view, and the
   assert.equal(fit.unreachable, [], 'panel bar controls out of view or covered');
   assert.ok(fit.scrollWidth <= fit.width, `the document is ${fit.scrollWidth} px wide in a ${fit.width} px window`);
   await screenshot(page, 'narrow-pod-view');
+});
+
+test('a control reached by Shift+Tab is scrolled into view below the sticky top bar, not under it', async () => {
+  // a short window, the terminal's panel scrolled into view: the pod's buttons are above, out of sight
+  await page.setViewportSize({ width: 1280, height: 420 });
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.press('Control+Shift+L'); // out of the terminal, onto its tab
+  // back up the page by keyboard, as a person without a mouse does, to the pod's Shell button
+  for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.textContent === 'Shell')); i++) await page.keyboard.press('Shift+Tab');
+  const [barBottom, top] = await page.evaluate(() => [document.querySelector('.top-bar')!.getBoundingClientRect().bottom, document.activeElement!.getBoundingClientRect().top]);
+  assert.ok(top >= barBottom, `the focused Shell button's top (${top} px) is below the bar's bottom (${barBottom} px)`);
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {

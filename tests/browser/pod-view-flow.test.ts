@@ -211,7 +211,7 @@ test('Tab and Escape go to the program; Ctrl+Shift+L leaves the terminal for its
   await page.keyboard.press('Enter');
   await waitForRow(page, /^\^I\^\[\$$/);
   assert.ok(await inTerminal(), 'still in the terminal');
-  assert.is(await page.evaluate(() => document.activeElement?.getAttribute('aria-description')), 'Ctrl+Shift+L leaves the terminal', 'the way out, told');
+  assert.is(await page.evaluate(() => document.activeElement?.getAttribute('aria-description')), 'Ctrl+Shift+L leaves the terminal. Settings has screen reader support for its output.', 'the way out, told');
   await page.keyboard.press('Control+D');
   await page.keyboard.press('Control+Shift+L');
   const selectedTab = page.locator('[role=tab][aria-selected=true]');

@@ -38,10 +38,10 @@ test('Ctrl + and − step by one pixel and stop at the bounds; Ctrl 0 is the def
 test('settings read back as written; a stored value out of range or of the wrong kind is the default', () => {
   const storage = memoryStorage();
   assert.equal(readPreferences(storage), DEFAULT_PREFERENCES);
-  writePreferences({ fontSize: 20, confirmClose: false, copyOnSelect: true, renderer: 'webgl' }, storage);
-  assert.equal(readPreferences(storage), { fontSize: 20, confirmClose: false, copyOnSelect: true, renderer: 'webgl' });
+  writePreferences({ fontSize: 20, confirmClose: false, copyOnSelect: true, renderer: 'webgl', screenReader: true }, storage);
+  assert.equal(readPreferences(storage), { fontSize: 20, confirmClose: false, copyOnSelect: true, renderer: 'webgl', screenReader: true });
   const stored = (text: string) => readPreferences(memoryStorage({ 'octant-exec.preferences': text }));
-  assert.equal(stored('{"fontSize":500,"confirmClose":"no","copyOnSelect":1,"renderer":"gpu"}'), DEFAULT_PREFERENCES);
+  assert.equal(stored('{"fontSize":500,"confirmClose":"no","copyOnSelect":1,"renderer":"gpu","screenReader":"yes"}'), DEFAULT_PREFERENCES);
   assert.equal(stored('{"fontSize":16,"confirmClose":false}'), { ...DEFAULT_PREFERENCES, fontSize: 16, confirmClose: false });
   assert.is(stored('{"webgl":false}').renderer, 'dom', 'WebGL turned off before the choice of three stays off');
   assert.is(stored('{"webgl":true}').renderer, 'auto');

@@ -68,7 +68,7 @@ test('Ctrl + and − change the font size of every terminal and refit them (the 
   await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 15);
   const bigger = await sttySize('b');
   assert.ok(bigger.cols < before.cols && bigger.rows <= before.rows, `stty size went from ${JSON.stringify(before)} to ${JSON.stringify(bigger)}`);
-  assert.equal(await storedPreferences(), { fontSize: 15, confirmClose: true, copyOnSelect: false, renderer: 'auto' });
+  assert.equal(await storedPreferences(), { fontSize: 15, confirmClose: true, copyOnSelect: false, renderer: 'auto', screenReader: false });
   // the other terminal, not shown while the size changed, has it too, and told its shell
   await tab('sidecar: shell').click();
   assert.is(await shownFontSize(), 15);
@@ -108,7 +108,7 @@ test('Settings: a font size typed in range applies at once and survives a reload
 
 test('Settings: Cancel and Escape put back the settings it opened with; what changed showed only meanwhile', async () => {
   const fontSizeIs = (px: number) => page.waitForFunction((px) => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === px, px);
-  const opened = { fontSize: 17, confirmClose: true, copyOnSelect: false, renderer: 'auto' };
+  const opened = { fontSize: 17, confirmClose: true, copyOnSelect: false, renderer: 'auto', screenReader: false };
   assert.equal(await storedPreferences(), opened);
   for (const leave of ['Cancel', 'Escape']) {
     const dialog = await openSettings();
@@ -122,6 +122,29 @@ test('Settings: Cancel and Escape put back the settings it opened with; what cha
     await fontSizeIs(17);
     assert.equal(await storedPreferences(), opened, leave);
   }
+});
+
+test("Settings: screen reader support puts the terminal's text where a screen reader reads it, in every terminal; off, it is hidden again", async () => {
+  const readable = () => page.getByRole('tabpanel').locator('.xterm-accessibility-tree');
+  const hiddenRows = () => page.getByRole('tabpanel').locator('.xterm-rows').getAttribute('aria-hidden');
+  assert.is(await readable().count(), 0, 'off by default');
+  assert.is(await hiddenRows(), 'true', "the drawn rows are hidden from a screen reader: off, it reads nothing of the output");
+  let dialog = await openSettings();
+  await dialog.getByRole('checkbox', { name: 'Screen reader support' }).check();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  assert.is((await storedPreferences()).screenReader, true);
+  await tab('sidecar: shell').click();
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('echo spoken-$((6*7))\r');
+  await waitForText(readable(), /spoken-42/);
+  await tab('nginx: shell').click();
+  await waitForText(readable(), /\S/); // the other terminal, made readable while it was not shown
+  dialog = await openSettings();
+  await dialog.getByRole('checkbox', { name: 'Screen reader support' }).uncheck();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  await dialog.waitFor({ state: 'detached' });
+  await page.waitForFunction(() => !document.querySelector('[role=tabpanel] .xterm-accessibility-tree'));
 });
 
 test('a stored font size out of range, or garbage, is the default', async () => {

@@ -1,6 +1,7 @@
 // What a person sets for their terminals in this browser (localStorage, so every tab and every
 // later visit has it): the font size, whether closing a running terminal asks first, whether a
-// selection is copied at once, which renderer draws the shown terminal. A stored value is untrusted (another version of the page, or a
+// selection is copied at once, which renderer draws the shown terminal, whether screen readers
+// can read the terminals' text. A stored value is untrusted (another version of the page, or a
 // hand edit, may have written it): anything out of range or of the wrong kind is the default.
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
@@ -15,6 +16,12 @@ export interface Preferences {
   copyOnSelect: boolean;
   /** what draws the shown terminal (ui/terminal/renderer.ts): WebGL on a GPU (auto), WebGL wherever the browser has it, or the DOM renderer */
   renderer: RendererChoice;
+  /**
+   * xterm.js's screen reader mode: the rows' text in an accessibility tree and new output in a
+   * live region. Off by default: it costs work on every write, and a browser cannot tell a page
+   * whether a screen reader runs; the terminal's input says where to turn it on.
+   */
+  screenReader: boolean;
 }
 
 /** what draws the shown terminal: WebGL on a GPU only (auto), WebGL wherever the browser has it, or never */
@@ -23,7 +30,7 @@ const RENDERER_CHOICES: readonly RendererChoice[] = ['auto', 'webgl', 'dom'];
 
 export const FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
 
-export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, renderer: 'auto' };
+export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, renderer: 'auto', screenReader: false };
 
 const PREFERENCES_KEY = 'octant-exec.preferences';
 
@@ -52,6 +59,7 @@ export function readPreferences(storage?: Storage): Preferences {
     copyOnSelect: typeof s.copyOnSelect === 'boolean' ? s.copyOnSelect : DEFAULT_PREFERENCES.copyOnSelect,
     // before the choice of three, a page stored WebGL on or off: off stays off
     renderer: RENDERER_CHOICES.find((choice) => choice === s.renderer) ?? (s.webgl === false ? 'dom' : DEFAULT_PREFERENCES.renderer),
+    screenReader: typeof s.screenReader === 'boolean' ? s.screenReader : DEFAULT_PREFERENCES.screenReader,
   };
 }
 

@@ -28,8 +28,8 @@ export class SharedScreen {
     // the share named: a browser may hold several links' cookies
     this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?share=${encodeURIComponent(shared.shareId)}`, mayRetry });
     const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-    const { fontSize, copyOnSelect, renderer } = readPreferences(localStorage); // this browser's own settings
-    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, zoom: () => {} }));
+    const { fontSize, copyOnSelect, renderer, screenReader } = readPreferences(localStorage); // this browser's own settings
+    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, screenReader, zoom: () => {} }));
     this.#stop = this.#socket.onMessage((message) => {
       // the terminal's row as it changes: the owner's size, the run's state
       if (message.type === 'session' && message.session.sessionId === shared.sessionId) {

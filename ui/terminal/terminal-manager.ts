@@ -39,8 +39,8 @@ export class TerminalManager {
   get(row: SessionRow): TerminalSession {
     let session = this.#sessions.get(row.sessionId);
     if (!session) {
-      const { fontSize, copyOnSelect, renderer } = this.#preferences;
-      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, renderer, zoom: this.#options.zoom });
+      const { fontSize, copyOnSelect, renderer, screenReader } = this.#preferences;
+      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, renderer, screenReader, zoom: this.#options.zoom });
       this.#sessions.set(row.sessionId, session);
     }
     return session;

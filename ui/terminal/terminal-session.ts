@@ -31,6 +31,8 @@ export interface TerminalOptions {
   copyOnSelect: boolean;
   /** the WebGL renderer while shown (renderer.ts), else the DOM renderer */
   renderer: RendererChoice;
+  /** xterm.js's screen reader mode (state/preferences.ts) */
+  screenReader: boolean;
   /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
   zoom: (step: -1 | 0 | 1) => void;
 }
@@ -75,6 +77,7 @@ export class TerminalSession implements SessionSink {
       scrollback: 10_000,
       fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: options.fontSize,
+      screenReaderMode: options.screenReader,
       theme: themeFor(options.dark),
       allowProposedApi: true, // the search addon's match decorations
       linkHandler: { activate: (_event, uri) => void openSafeLink(uri), allowNonHttpProtocols: false },
@@ -125,8 +128,8 @@ export class TerminalSession implements SessionSink {
     if (this.element.parentElement !== parent) parent.appendChild(this.element);
     if (!this.#opened) {
       this.term.open(this.element);
-      // keys go to the program, Tab and Escape too: a screen reader says how to get out
-      this.term.textarea?.setAttribute('aria-description', 'Ctrl+Shift+L leaves the terminal');
+      // keys go to the program, Tab and Escape too: a screen reader says how out, and where its output is read
+      this.term.textarea?.setAttribute('aria-description', 'Ctrl+Shift+L leaves the terminal. Settings has screen reader support for its output.');
       this.#opened = true;
     }
     this.#renderer.show();
@@ -190,9 +193,10 @@ export class TerminalSession implements SessionSink {
   }
 
   /** Font size and copy on select, as this browser's settings say (fitting again: the server gets the new cols and rows). */
-  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean; renderer: RendererChoice }): void {
+  setPreferences(preferences: { fontSize: number; copyOnSelect: boolean; renderer: RendererChoice; screenReader: boolean }): void {
     this.#copyOnSelect = preferences.copyOnSelect;
     this.#renderer.choose(preferences.renderer);
+    this.term.options.screenReaderMode = preferences.screenReader;
     if (this.term.options.fontSize === preferences.fontSize) return;
     this.term.options.fontSize = preferences.fontSize;
     this.fit();

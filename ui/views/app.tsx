@@ -1,5 +1,7 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names (the embed
 // page: its pod view, or the Terminals page within it).
+import { useEffect } from 'preact/hooks';
+import { pageTitle } from '../state/page-title.ts';
 import { useAppState } from './context.ts';
 import { Alerts } from './alerts.tsx';
 import { AuditPage } from './audit-page.tsx';
@@ -14,6 +16,17 @@ import { TopBar } from './top-bar.tsx';
 export function App() {
   const state = useAppState();
   const { route } = state;
+  const title = pageTitle(route);
+  useEffect(() => {
+    document.title = title;
+    // a view changed under the focused control (a pod link, a row's Close): its heading takes focus, so
+    // the next Tab starts there and a screen reader says where it is, not at the top of the page
+    const heading = document.querySelector<HTMLElement>('main h1');
+    if (heading && (document.activeElement === document.body || document.activeElement === null)) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }, [title]);
   if (state.auth.state === 'failed') {
     return (
       <main class="page signed-out">

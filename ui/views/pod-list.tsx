@@ -51,7 +51,7 @@ export function PodList() {
       {!pods.loaded && <p class="muted">Loading pods…</p>}
       {pods.loaded && !pods.error && pods.list.length === 0 && <p class="muted">No pods in namespace {route.namespace}.</p>}
       {pods.list.length > 0 && (
-        <table class="grid">
+        <table class="grid" aria-label={`Pods in ${route.namespace}`}>
           <thead>
             <tr>
               <th class="select">

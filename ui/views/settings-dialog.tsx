@@ -51,6 +51,13 @@ export function SettingsDialog(props: { onClose: () => void }) {
         <input type="checkbox" checked={preferences.copyOnSelect} onChange={(e) => actions.setPreferences({ copyOnSelect: (e.currentTarget as HTMLInputElement).checked })} />
         <span>Copy on select</span>
       </label>
+      <label class="check">
+        <input type="checkbox" checked={preferences.screenReader} aria-describedby="setting-screen-reader-hint" onChange={(e) => actions.setPreferences({ screenReader: (e.currentTarget as HTMLInputElement).checked })} />
+        <span>Screen reader support</span>
+      </label>
+      <p id="setting-screen-reader-hint" class="hint">
+        Screen readers read the terminals' text and hear new output. It makes fast output slower to draw.
+      </p>
       <div class="field">
         <label for="setting-renderer">Renderer</label>
         <select id="setting-renderer" value={preferences.renderer} onChange={(e) => actions.setPreferences({ renderer: (e.currentTarget as HTMLSelectElement).value as RendererChoice })}>

@@ -12,6 +12,7 @@ import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
 import { ShareDialog } from './share-dialog.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
+import { panelAnnouncement } from './panel-announcement.ts';
 import type { InputProgress } from '../terminal/input-queue.ts';
 import { RecordingBadge, RecordingControls } from './recording-controls.tsx';
 
@@ -84,10 +85,14 @@ export function TerminalPanel(props: {
           {b.text}
         </span>
         {countdown && (
-          <span class="idle-countdown" role="status">
+          <span class="idle-countdown" role="timer">
             {countdown}
           </span>
         )}
+        {/* always there, so a change is heard (panel-announcement.ts) */}
+        <span class="visually-hidden" role="status">
+          {panelAnnouncement(row, countdown !== undefined)}
+        </span>
         <span class="argv" title="what runs">
           {runsTextWithMode(row)}
         </span>

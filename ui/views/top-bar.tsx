@@ -1,6 +1,6 @@
 // The top bar: where you are (context, namespace), where you can go (Pods, Terminals, Inspector,
 // and Audit for admins), this browser's Settings, and in a team mode who is signed in.
-import { useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
 import { isRunning } from '../../src/protocol/index.ts';
@@ -13,11 +13,19 @@ export function TopBar() {
   const { actions } = useServices();
   const { route, contexts, namespaces } = state;
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const bar = useRef<HTMLElement>(null);
+  // the bar stays on top while the page scrolls: the page's scroll-padding keeps a focused control
+  // from being moved under it (styles.css), as tall as the bar is (it wraps in a narrow window)
+  useEffect(() => {
+    const observer = new ResizeObserver(() => document.documentElement.style.setProperty('--top-bar-height', `${bar.current!.offsetHeight}px`));
+    observer.observe(bar.current!);
+    return () => observer.disconnect();
+  }, []);
   const live = state.sessions.order.filter((id) => state.sessions.byId[id] && isRunning(state.sessions.byId[id].state)).length;
   const currentContext = route.context ?? contexts.find((c) => c.current)?.name ?? state.info?.context ?? '';
   const namespaceChoices = namespaces.includes(route.namespace) || namespaces.length === 0 ? namespaces : [route.namespace, ...namespaces];
   return (
-    <header class="top-bar">
+    <header class="top-bar" ref={bar}>
       <span class="brand">octant-exec</span>
       <nav aria-label="Main">
         <AppLink to={{ page: 'pods', pod: undefined }} current={route.page === 'pods'}>
