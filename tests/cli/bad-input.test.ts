@@ -29,7 +29,6 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['--sandbox', 'exec', 'web'], 'octant-exec: "exec" is a command: put it first, then its own flags (octant-exec exec --help) (see octant-exec --help)'],
     [['--port', '7811', 'exce'], 'octant-exec: unknown command "exce" (did you mean exec?): a command goes first, before any flag (see octant-exec --help)'],
     [['sandbox', 'extra', '--port', '7811'], 'octant-exec sandbox: unexpected "extra": this command takes only flags (see octant-exec sandbox --help)'],
-    [['exec', '-it', 'web'], 'octant-exec exec: -t needs stdin to be a terminal: leave it out to pipe stdin (the command then runs without a terminal) (see octant-exec exec --help)'],
     [['debug', 'distroless-app'], 'octant-exec debug: a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe) (see octant-exec debug --help)'],
     [['cp', './a', './b'], 'octant-exec cp: one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local (see octant-exec cp --help)'],
     [['batch', 'web', 'api', 'web', '--', 'id'], 'octant-exec batch: pod web is named twice: each pod named runs the command once (as POST /batches refuses it too) (see octant-exec batch --help)'],

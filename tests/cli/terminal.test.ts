@@ -68,6 +68,11 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
   assert.is(sum.stdout, `${createHash('sha256').update(data).digest('hex')}  -\n`);
   assert.is(lines.code, 0, lines.stderr);
   assert.is(lines.stdout.trim(), '3');
+  // `exec -it`, pasted into a CI job whose stdin is no terminal: run without one, said, as kubectl does
+  const pasted = await runCli(['exec', '-it', '-c', 'nginx', 'web', '--', 'wc', '-l'], 60_000, { env, input: 'a\nb\n' });
+  assert.is(pasted.code, 0, pasted.stderr);
+  assert.is(pasted.stdout.trim(), '2');
+  assert.is(pasted.stderr, 'octant-exec exec: stdin is not a terminal, so -t is left out: the command runs without one\n');
 });
 
 test('exec ended by SIGTERM: said, its session closed (the command ends with it), and it dies of SIGTERM, as kubectl does', async () => {

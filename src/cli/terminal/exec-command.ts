@@ -4,7 +4,6 @@
 import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
 import { serverAccess } from '../server/server-client.ts';
-import { UsageError } from '../usage.ts';
 import type { execSpec } from './exec-spec.ts';
 import { runTerminal } from './run-terminal.ts';
 import { targetOperand } from './terminal-target.ts';
@@ -25,8 +24,15 @@ export async function execCommand({ values, operands, command }: ParsedArgs<type
   );
 }
 
-/** A terminal when both ends are one (a terminal in the middle would turn output sent to a file into CRLF, stderr mixed in), or when -t asks. */
+/**
+ * A terminal when both ends are one (a terminal in the middle would turn output sent to a file
+ * into CRLF, stderr mixed in), or when -t asks. -t with stdin not a terminal (`exec -it` pasted
+ * into a CI job) runs without one, said on stderr, as kubectl does: stopping would fail the job.
+ */
 function wantsTerminal(asked: boolean, stdinIsTerminal: boolean, stdoutIsTerminal: boolean): boolean {
-  if (asked && !stdinIsTerminal) throw new UsageError('-t needs stdin to be a terminal: leave it out to pipe stdin (the command then runs without a terminal)');
+  if (asked && !stdinIsTerminal) {
+    process.stderr.write('octant-exec exec: stdin is not a terminal, so -t is left out: the command runs without one\n');
+    return false;
+  }
   return asked || (stdinIsTerminal && stdoutIsTerminal);
 }

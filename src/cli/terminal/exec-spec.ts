@@ -23,7 +23,7 @@ pipe goes at half the server's input limit (2 MiB/s by default): files go faster
   commandAfterDashes: true,
   flags: {
     ...targetFlags,
-    tty: { type: 'boolean', short: 't', help: 'a terminal for the command even when stdout is not one (stdin must be)' },
+    tty: { type: 'boolean', short: 't', help: 'a terminal for the command even when stdout is not one (stdin must\nbe: when it is not, this is left out, saying so, as kubectl does)' },
     stdin: { type: 'boolean', short: 'i', help: "pass stdin (it always is: taken for kubectl exec -i's sake)" },
     ...serverFlags,
   },
