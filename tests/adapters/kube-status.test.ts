@@ -41,7 +41,10 @@ test('HTTP refusals become sentences that say what to do', () => {
   assert.is(failureFromHttp(401).reason, 'unauthorized');
   assert.match(failureFromHttp(401).message, /expired/);
   assert.is(failureFromHttp(404, { message: 'pods "gone" not found' }).reason, 'notFound');
-  assert.is(failureFromHttp(400, { message: 'container not found ("app")' }).reason, 'containerNotRunning');
+  const notRunning = failureFromHttp(400, { message: 'container not found ("app")' });
+  assert.is(notRunning.reason, 'containerNotRunning');
+  assert.match(notRunning.message, 'The cluster said: container not found ("app"). Wait for it to start', "the cluster's words a sentence of their own");
+  assert.match(failureFromHttp(500, { message: 'boom.' }).message, /said: boom\.$/, 'no second period');
   assert.is(failureFromHttp(500, { message: 'boom' }).reason, 'unknown');
   const network = failureFromNetwork('https://127.0.0.1:1', { code: 'ECONNREFUSED' });
   assert.is(network.reason, 'connection');

@@ -51,7 +51,8 @@ export interface ExecFor {
 
 /** A refused exec request: the HTTP code and, when the server sent one, its Status body. */
 export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, execFor: ExecFor = {}): ExecFailure {
-  const said = status.message ? ` The cluster said: ${status.message}` : '';
+  // a sentence of its own: something follows it in some messages ("… Wait for it to start")
+  const said = status.message ? ` The cluster said: ${status.message}${/[.!?]$/.test(status.message) ? '' : '.'}` : '';
   if (httpCode === 401) {
     return { reason: 'unauthorized', message: `The cluster did not accept your credentials (401 Unauthorized): they are missing, expired or invalid. Log in again or refresh your kubeconfig, check with "kubectl get pods", then try again.${said}` };
   }
