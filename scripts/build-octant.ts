@@ -4,13 +4,15 @@
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import process from 'node:process';
 import { checkServerUrl, defaultServerUrl, pluginWithUrl } from '../src/octant/plugin-file.ts';
 
 export async function buildOctantPlugin(outfile = 'dist/octant/octant-exec.js', serverUrl = process.env.OCTANT_EXEC_URL ?? defaultServerUrl): Promise<string> {
   checkServerUrl(serverUrl);
   const result = await build({
-    entryPoints: ['src/octant/plugin.ts'],
+    // found from this script, not from the working directory: `octant install` builds it from wherever it runs
+    entryPoints: [fileURLToPath(new URL('../src/octant/plugin.ts', import.meta.url))],
     write: false,
     bundle: true,
     format: 'iife',

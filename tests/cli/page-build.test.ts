@@ -5,6 +5,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import process from 'node:process';
 import { buildUi } from '../../scripts/build-ui.ts';
@@ -23,6 +24,17 @@ test('buildUi from a working directory that has no ui/: the page, whole', () =>
     } finally {
       process.chdir(before);
     }
+  }));
+
+test('the Octant plugin builds from a working directory that has no src/ too (`octant install` in a checkout, run from elsewhere)', () =>
+  withTempDir(async (dir) => {
+    // its own process: esbuild takes the working directory it resolves from when it is loaded
+    const tsx = new URL('../../node_modules/tsx/dist/esm/index.mjs', import.meta.url).href;
+    const script = new URL('../../scripts/build-octant.ts', import.meta.url).href;
+    const code = `const m = await import(${JSON.stringify(script)}); await m.buildOctantPlugin('octant-exec.js', 'http://127.0.0.1:7788');`;
+    const run = spawnSync('node', ['--import', tsx, '--input-type=module', '-e', code], { cwd: dir, encoding: 'utf8', timeout: 60_000 });
+    assert.is(run.status, 0, run.stderr);
+    assert.match(readFileSync(join(dir, 'octant-exec.js'), 'utf8'), /_octantPlugin/);
   }));
 
 test('a page built from source is up to date until a file it was built from changes, or goes', () =>
