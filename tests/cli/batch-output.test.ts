@@ -92,7 +92,9 @@ test('an interrupted batch counts the runs it never began: the summary and the j
   assert.match(summaryTable(batch), /\n1 succeeded, 0 failed, 0 skipped\n$/, 'nothing said when every run began');
   const { p, out } = printer('json');
   p.finish(interrupted);
-  assert.equal(JSON.parse(out.join('')).totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 2 });
+  const document = JSON.parse(out.join(''));
+  assert.equal(document.totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 2 });
+  assert.is(document.results[1].reason, 'interrupted', 'no server stopped: the batch was');
 });
 
 test.run();

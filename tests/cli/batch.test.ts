@@ -114,11 +114,13 @@ test('a cluster that takes the connection and never answers: Ctrl-C ends the bat
   const server = `https://127.0.0.1:${(silent.address() as AddressInfo).port}`;
   writeFileSync(kubeconfig, `apiVersion: v1\nkind: Config\nclusters:\n- name: s\n  cluster: {server: "${server}", insecure-skip-tls-verify: true}\nusers:\n- name: u\n  user: {token: t}\ncontexts:\n- name: s\n  context: {cluster: s, user: u, namespace: batch}\ncurrent-context: s\n`);
   try {
-    const cli = startCli(['batch', '--kubeconfig', kubeconfig, '-l', 'app=worker', '--', 'true']);
+    const cli = startCli(['batch', '--kubeconfig', kubeconfig, '-l', 'app=worker', '--output', 'json', '--', 'true']);
     try {
       await waitFor(() => held.length > 0, 'the batch to ask the cluster', 30_000);
       process.kill(cli.child.pid!, 'SIGINT');
       assert.is(await withTimeout(cli.exit, 20_000, 'the batch to end on Ctrl-C'), 130, cli.stderr());
+      const doc = JSON.parse(cli.stdout.join('\n'));
+      assert.equal([doc.error, doc.results], ['interrupted while the pods were being listed: nothing was run', []], '--output json: a document still');
     } finally {
       cli.child.kill('SIGKILL');
     }

@@ -82,8 +82,12 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     });
     const resolved = await within(Promise.race([listing, stopped]), listWithinSeconds * 1000);
     leftWaiting = resolved === 'stopped' || resolved === 'late';
-    if (resolved === 'stopped') return stoppedBy!;
     const fail = (sentence: string) => failed(sentence, output === 'json' ? out : undefined);
+    if (resolved === 'stopped') {
+      // `… --output json | jq` gets its document on every way out (none for a reader that left)
+      if (output === 'json' && stoppedBy !== 141) fail('interrupted while the pods were being listed: nothing was run');
+      return stoppedBy!;
+    }
     if (resolved === 'late') return fail(`the cluster at ${cluster.contexts.server()} did not answer within ${listWithinSeconds} s: check that it runs and that the kubeconfig points at it (kubectl get pods -n ${namespace}), or give it longer with --request-timeout`);
     if (resolved instanceof ClusterError) return fail(resolved.message);
     const { targets, skipped } = resolved;

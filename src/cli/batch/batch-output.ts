@@ -94,7 +94,7 @@ export class BatchPrinter {
       const results = batch.results.map((result) => {
         const captured = result.sessionId ? this.#sessions.get(result.sessionId) : undefined;
         const notKept = captured && (captured.notKept.stdout || captured.notKept.stderr) ? { notKept: captured.notKept } : {};
-        return { ...result.target, state: result.state, exitCode: result.exitCode, reason: result.reason, durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '', ...notKept };
+        return { ...result.target, state: result.state, exitCode: result.exitCode, reason: reasonOf(result), durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '', ...notKept };
       });
       this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: totalsOf(batch), results }, null, 2) + '\n');
     }
@@ -132,11 +132,15 @@ export function describe(result: BatchResult): string {
     case 'running':
       return 'running';
     case 'disconnected':
-      // in-process, the "server" that shut down is this batch, stopped by Ctrl-C or SIGTERM
-      return result.reason === 'serverShutdown' ? 'stopped: the batch was interrupted' : `disconnected: ${result.reason ?? ''}`.trim();
+      return reasonOf(result) === 'interrupted' ? 'stopped: the batch was interrupted' : `disconnected: ${result.reason ?? ''}`.trim();
     default:
       return `${result.state}: ${result.reason ?? ''}`.trim();
   }
+}
+
+/** In-process, the "server" that shut down is this batch, stopped by Ctrl-C or SIGTERM: said so, in the JSON too. */
+function reasonOf(result: BatchResult): string | undefined {
+  return result.state === 'disconnected' && result.reason === 'serverShutdown' ? 'interrupted' : result.reason;
 }
 
 export function summaryTable(batch: BatchRow): string {
