@@ -162,7 +162,7 @@ test('a file where a folder is, or a folder where a file is: a 409 that says whi
   await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/full && echo x > /tmp/full/inside && echo y > /tmp/plain.txt']);
   const ontoFolder = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp', name: 'full' }, Buffer.from('x'));
   assert.is(ontoFolder.status, 409, JSON.stringify(ontoFolder.json));
-  assert.match(ontoFolder.json.error.message, /would put a file where the container "nginx" of pod "web" has a folder .*name the folder as the destination/);
+  assert.match(ontoFolder.json.error.message, /would put a file where the container "nginx" of pod "web" has a folder, or a file that cannot be replaced \(a mounted one.*name the folder as the destination/);
   const underFile = await uploadTo(app, { pod: 'web', container: 'nginx', path: '/tmp/plain.txt', name: 'x' }, Buffer.from('x'));
   assert.is(underFile.status, 409, JSON.stringify(underFile.json));
   assert.match(underFile.json.error.message, /A file stands in the container "nginx" of pod "web" where "\/tmp\/plain.txt" needs a folder/);
