@@ -71,7 +71,8 @@ test('select the three worker pods, run hostname in all containers: six rows, ea
 
 test('"Open" on a row shows that container\'s terminal, with the pod name in it', async () => {
   const row = summary().locator('tbody tr', { hasText: 'worker-1/logger' });
-  await row.getByRole('button', { name: 'Open', exact: true }).click();
+  // named by the tab it opens, so a screen reader's list of buttons tells the rows apart
+  await row.getByRole('button', { name: 'Open worker-1/logger: hostname', exact: true }).click();
   const tab = page.getByRole('tab', { name: 'worker-1/logger: hostname', exact: true });
   await waitForText(page.locator(`[role=tab][aria-label="worker-1/logger: hostname"][aria-selected=true] .badge`), /^exited 0$/);
   assert.is(await tab.getAttribute('aria-selected'), 'true');

@@ -1,11 +1,14 @@
 // Where the keyboard's focus goes, in a real Chromium against the server and the sandbox: arrow
-// keys on the tab bar keep it on the tab they select (the next key is the tab's, not the shell's);
-// a dialog closed by Escape or Cancel gives it back to the button that opened it; a click on a tab
-// and Restart put it in the terminal, so typing reaches the shell. Steps share one server and one
-// page, in order.
+// keys, Home and End on the tab bar keep it on the tab they select (the next key is the tab's, not
+// the shell's); a dialog closed by Escape or Cancel gives it back to the button that opened it; a
+// click on a tab and Restart put it in the terminal, so typing reaches the shell; Delete hands it to
+// the next tab, and the last tab closed to what the pod view says instead. Only the selected tab's ×
+// is a Tab stop, and the ×s are not the tablist's. Steps share one server and one page, in order.
+// (Alerts and the Terminals page: focus-after-close.test.ts.)
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { Locator, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { focused, focusGoesTo } from './focus-checks.ts';
 import { appForFile, byName, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
@@ -18,11 +21,17 @@ appForFile(test, (app) => {
 
 const { tab, badgeOf, button } = byName(() => page);
 
-/** Whether the element has the keyboard's focus, said as what has it otherwise. */
-async function focused(locator: Locator): Promise<true | string> {
-  const has = await locator.evaluate((el) => el === document.activeElement);
-  return has || page.evaluate(() => `${document.activeElement?.tagName.toLowerCase()}.${document.activeElement?.className}`);
+
+/** The tabs, in order, by id: a name changes when the first of a name closes ("(2)" becomes the first). */
+const tabIds = () => page.getByRole('tab').evaluateAll((tabs) => tabs.map((t) => t.id));
+const tabById = (id: string) => page.locator(`[role=tab]#${id}`);
+
+/** Waits until the tab is selected and its panel's terminal is in place: it had its chance to take the focus. */
+async function settled(id: string): Promise<void> {
+  await page.waitForFunction((id) => document.getElementById(id)?.getAttribute('aria-selected') === 'true', id);
+  await page.locator(`#${await tabById(id).getAttribute('aria-controls')} .xterm-helper-textarea`).waitFor({ state: 'attached' });
 }
+
 
 /** Whether the shown terminal's input (xterm's textarea) has the focus. */
 const terminalFocused = () => page.evaluate(() => !!document.activeElement?.matches('[role=tabpanel] .xterm-helper-textarea'));
@@ -39,17 +48,17 @@ test('ArrowRight on the tab bar selects the next tab and keeps the focus on it: 
   await page.waitForFunction((name) => document.querySelector(`[role=tab][aria-label="${name}"]`)?.getAttribute('aria-selected') === 'true', second);
   // the new panel's terminal is in place: it had its chance to take the focus
   await page.locator(`#${await tab(second).getAttribute('aria-controls')} .xterm-helper-textarea`).waitFor({ state: 'attached' });
-  assert.is(await focused(tab(second)), true);
+  assert.is(await focused(page, tab(second)), true);
   await page.keyboard.press('Delete');
   const confirm = page.getByRole('dialog', { name: 'Close a running terminal?' });
   await confirm.waitFor();
   assert.match(await confirm.innerText(), new RegExp(second.split(':')[0]));
   await page.keyboard.press('Escape');
   await confirm.waitFor({ state: 'detached' });
-  assert.is(await focused(tab(second)), true, 'Escape gives the focus back to the tab');
+  assert.is(await focused(page, tab(second)), true, 'Escape gives the focus back to the tab');
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction((name) => document.querySelector(`[role=tab][aria-label="${name}"]`)?.getAttribute('aria-selected') === 'true', first);
-  assert.is(await focused(tab(first)), true);
+  assert.is(await focused(page, tab(first)), true);
 });
 
 test('a click on a tab puts the focus in its terminal', async () => {
@@ -71,7 +80,7 @@ for (const [opener, dialogName] of [
       if (how === 'Escape') await page.keyboard.press('Escape');
       else await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
-      assert.is(await focused(button(opener)), true, how);
+      assert.is(await focused(page, button(opener)), true, how);
     }
   });
 }
@@ -83,9 +92,89 @@ test('Restart on an ended terminal puts the focus in it: what is typed next runs
   await waitForText(badgeOf(name), /^exited 0$/);
   await button('Restart').click();
   await waitForText(badgeOf(name), /^live$/);
-  assert.ok(await terminalFocused(), String(await focused(page.locator('[role=tabpanel] .xterm-helper-textarea'))));
+  assert.ok(await terminalFocused(), String(await focused(page, page.locator('[role=tabpanel] .xterm-helper-textarea'))));
   await page.keyboard.type('echo again-$((2+3))\r');
   await waitForRow(page, /^again-5$/);
+});
+
+test('Home and End on the tab bar select the first and the last tab and keep the focus on it', async () => {
+  await button('Shell').click();
+  await page.waitForFunction(() => document.querySelectorAll('[role=tab]').length === 3);
+  const [first, second, third] = await tabIds();
+  await waitForText(tabById(third).locator('.badge'), /^live$/);
+  await tabById(second).click();
+  await tabById(second).focus();
+  await page.keyboard.press('Home');
+  await settled(first);
+  assert.is(await focused(page, tabById(first)), true);
+  await page.keyboard.press('End');
+  await settled(third);
+  assert.is(await focused(page, tabById(third)), true);
+});
+
+test("only the selected tab's × is a Tab stop, and the accessibility tree has the ×s outside the tablist", async () => {
+  const stops = await page.locator('.tab-close').evaluateAll((closes) => closes.map((c) => ({ selected: c.closest('.tab')!.classList.contains('selected'), tabIndex: (c as HTMLElement).tabIndex })));
+  assert.equal(
+    stops.map((s) => s.tabIndex),
+    stops.map((s) => (s.selected ? 0 : -1)),
+  );
+  // from the last tab, Shift+Tab leaves the strip: no other tab's × on the way
+  await page.keyboard.press('Shift+Tab');
+  assert.not.ok(await page.evaluate(() => document.activeElement?.matches('.tab-close')), String(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))));
+  // Chromium's own tree, as a screen reader gets it: the tablist owns tabs only (ARIA's required owned elements)
+  const cdp = await b.context.newCDPSession(page);
+  const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { nodeId: string; ignored: boolean; role?: { value: string }; name?: { value: string }; childIds?: string[] }[] };
+  await cdp.detach();
+  const byId = new Map(nodes.map((n) => [n.nodeId, n]));
+  // children as a screen reader sees them: through ignored and generic wrappers
+  const children = (id: string): typeof nodes =>
+    (byId.get(id)?.childIds ?? []).flatMap((c) => {
+      const child = byId.get(c);
+      return !child ? [] : child.ignored || child.role?.value === 'generic' || child.role?.value === 'none' ? children(c) : [child];
+    });
+  const tablist = nodes.find((n) => n.role?.value === 'tablist')!;
+  assert.equal([...new Set(children(tablist.nodeId).map((n) => n.role?.value))], ['tab']);
+  const closes = nodes.filter((n) => n.role?.value === 'button' && /^Close /.test(n.name?.value ?? ''));
+  assert.is(closes.length, 3, 'every × is still in the tree');
+});
+
+test('Delete on a tab closes it and the focus goes to the tab that follows (the one before, for the last), not into its terminal', async () => {
+  const [first, second, third] = await tabIds();
+  const confirmClose = async () => {
+    const confirm = page.getByRole('dialog', { name: 'Close a running terminal?' });
+    await confirm.waitFor();
+    // Cancel has the focus first; "Close terminal" comes next
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await confirm.waitFor({ state: 'detached' });
+  };
+  await tabById(second).click();
+  await tabById(second).focus();
+  await page.keyboard.press('Delete');
+  await confirmClose();
+  await tabById(second).waitFor({ state: 'detached' });
+  await settled(third);
+  assert.is(await focusGoesTo(page, tabById(third)), true, 'the tab that followed');
+  await page.keyboard.press('Delete');
+  await confirmClose();
+  await tabById(third).waitFor({ state: 'detached' });
+  await settled(first);
+  assert.is(await focusGoesTo(page, tabById(first)), true, 'the one before');
+});
+
+test("the last tab closed (its × by the keyboard): the focus goes to the pod view's advice, not to <body>", async () => {
+  const only = (await page.getByRole('tab').getAttribute('aria-label'))!;
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('exit\r');
+  await waitForText(badgeOf(only), /^exited 0$/);
+  await tab(only).focus();
+  await page.keyboard.press('Tab');
+  assert.is(await focused(page, button(`Close ${only}`)), true, "the selected tab's × is the next stop");
+  await page.keyboard.press('Enter');
+  const advice = page.locator('.empty-terminals');
+  await advice.waitFor();
+  assert.match(await advice.innerText(), /^No terminals in this pod yet/);
+  assert.is(await focusGoesTo(page, advice), true);
 });
 
 test('no page errors', () => {

@@ -132,8 +132,8 @@ test("carol opens alice's terminal from the Terminals page and watches it: alice
   const row = page.locator(`tr[data-session="${shellId}"]`);
   await row.waitFor();
   assert.is(await row.locator('td').first().innerText(), 'alice', 'the Person column');
-  assert.is(await row.getByRole('button', { name: 'Close', exact: true }).count(), 0, "no closing alice's terminal");
-  await row.getByRole('button', { name: 'Open', exact: true }).click();
+  assert.is(await row.getByRole('button', { name: /^Close / }).count(), 0, "no closing alice's terminal");
+  await row.getByRole('button', { name: 'Open web/nginx: shell', exact: true }).click();
 
   const tab = page.getByRole('tab', { name: 'nginx: shell', exact: true });
   await waitForText(tab.getByTestId('watching'), /^watching alice$/);

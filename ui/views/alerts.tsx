@@ -4,11 +4,15 @@
 // five show, so a burst (a node gone under twenty shells) does not push the page off screen; the
 // rest are counted on a button that shows them, and "Dismiss all" takes them too. So the store
 // keeps every notice until it is dismissed (Actions.notify): none is dropped unseen.
-import { useState } from 'preact/hooks';
+// Their buttons are named by the alert ("Dismiss: tools: shell"), so a screen reader's list of
+// buttons tells them apart; a dismissal hands the focus to the next alert's Dismiss (or the one
+// before, then the main heading) instead of leaving it on <body>.
+import { useRef, useState } from 'preact/hooks';
 import { visibleAlerts } from '../state/app-state.ts';
 import { podTabTitle } from '../state/tab-titles.ts';
 import { newestShown } from '../state/newest-first.ts';
 import { useAppState, useServices } from './context.ts';
+import { mainHeading, useFocusAfterRemoval } from './focus-after-removal.ts';
 
 const SHOWN = 5;
 
@@ -41,11 +45,20 @@ export function Alerts() {
   });
   const notices: Item[] = state.notices.map((notice) => ({ key: `n${notice.id}`, kind: 'notice', title: notice.title, message: notice.message, at: notice.at, dismiss: () => actions.dismissNotice(notice.id) }));
   const { ordered: items, hidden: older } = newestShown([...alerts, ...notices], SHOWN);
+  const container = useRef<HTMLDivElement>(null);
+  const focus = useFocusAfterRemoval(items.map((item) => item.key));
   if (items.length === 0) return null;
   const hidden = all ? 0 : older;
+  const shown = items.slice(hidden);
+  const dismissButton = (key: string | undefined) => (key ? container.current?.querySelector<HTMLElement>(`[data-dismiss="${key}"]`) : null);
+  const anyDismiss = () => container.current?.querySelector<HTMLElement>('[data-dismiss]');
+  const dismiss = (at: number) => {
+    focus.handOver({ gone: [shown[at].key], to: [() => dismissButton(shown[at + 1]?.key), () => dismissButton(shown[at - 1]?.key), anyDismiss, mainHeading] });
+    shown[at].dismiss();
+  };
   return (
-    <div class="alerts" aria-label="Alerts">
-      {items.slice(hidden).map((item) => (
+    <div class="alerts" role="region" aria-label="Alerts" ref={container}>
+      {shown.map((item, at) => (
         <div role="alert" class={`alert alert-${item.kind}`} key={item.key}>
           <p>
             {item.title && <b>{item.title}: </b>}
@@ -53,11 +66,11 @@ export function Alerts() {
           </p>
           <div class="alert-actions">
             {item.open && (
-              <button type="button" onClick={() => actions.openSession(item.open!)}>
+              <button type="button" aria-label={`Show terminal: ${item.title}`} onClick={() => actions.openSession(item.open!)}>
                 Show terminal
               </button>
             )}
-            <button type="button" onClick={item.dismiss}>
+            <button type="button" data-dismiss={item.key} aria-label={`Dismiss: ${item.title ?? item.message}`} onClick={() => dismiss(at)}>
               Dismiss
             </button>
           </div>
@@ -70,7 +83,13 @@ export function Alerts() {
               {all ? `Show the newest ${SHOWN} only` : `Show ${hidden} more`}
             </button>
           )}
-          <button type="button" onClick={() => items.forEach((item) => item.dismiss())}>
+          <button
+            type="button"
+            onClick={() => {
+              focus.handOver({ gone: items.map((item) => item.key), to: [anyDismiss, mainHeading] });
+              items.forEach((item) => item.dismiss());
+            }}
+          >
             Dismiss all
           </button>
         </div>

@@ -3,6 +3,7 @@
 import { useEffect } from 'preact/hooks';
 import { pageTitle } from '../state/page-title.ts';
 import { useAppState } from './context.ts';
+import { mainHeading } from './focus-after-removal.ts';
 import { Alerts } from './alerts.tsx';
 import { AuditPage } from './audit-page.tsx';
 import { BatchPage } from './batch-page.tsx';
@@ -21,11 +22,7 @@ export function App() {
     document.title = title;
     // a view changed under the focused control (a pod link, a row's Close): its heading takes focus, so
     // the next Tab starts there and a screen reader says where it is, not at the top of the page
-    const heading = document.querySelector<HTMLElement>('main h1');
-    if (heading && (document.activeElement === document.body || document.activeElement === null)) {
-      heading.tabIndex = -1;
-      heading.focus();
-    }
+    if (document.activeElement === document.body || document.activeElement === null) mainHeading()?.focus();
   }, [title]);
   if (state.auth.state === 'failed') {
     return (

@@ -7,7 +7,7 @@ import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from 
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { AppLink } from './link.tsx';
-import { TerminalTabs } from './terminal-tabs.tsx';
+import { stripNames, TerminalTabs } from './terminal-tabs.tsx';
 
 export function BatchPage() {
   const state = useAppState();
@@ -38,6 +38,8 @@ function BatchSummary(props: { batch: BatchRow }) {
   const { actions } = useServices();
   const { batch } = props;
   const terminals = sessionsOfBatch(state, batch);
+  // "Open" is named by the terminal's tab below, so a screen reader's list of buttons tells them apart
+  const names = stripNames(terminals, true);
   const open = (sessionId: string) => {
     actions.selectTab(sessionId);
     requestAnimationFrame(() => {
@@ -86,7 +88,13 @@ function BatchSummary(props: { batch: BatchRow }) {
                 <td>{durationText(result.durationMs)}</td>
                 <td class="actions">
                   {result.sessionId !== undefined && (
-                    <button type="button" disabled={!shown} title={shown ? `Show the terminal of ${where}` : 'Its terminal was closed'} onClick={() => open(result.sessionId!)}>
+                    <button
+                      type="button"
+                      disabled={!shown}
+                      aria-label={`Open ${names[result.sessionId]?.name ?? where}`}
+                      title={shown ? `Show the terminal of ${where}` : 'Its terminal was closed'}
+                      onClick={() => open(result.sessionId!)}
+                    >
                       Open
                     </button>
                   )}

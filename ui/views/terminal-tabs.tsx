@@ -1,9 +1,12 @@
 // A pod's terminals as tabs: each named by container and command (the second of a name "(2)":
 // state/tab-titles.ts), with the badge of its state and a close button that names its tab, so a
 // screen reader does not hear "Close" once per tab (a running one asks first: close-terminal.tsx).
-// Arrow keys move between tabs (WAI-ARIA tabs pattern). In a team mode, someone else's terminal
-// (an admin watching) says "watching <user>" and cannot be closed here.
-import { useEffect, useState } from 'preact/hooks';
+// Keys as the WAI-ARIA APG tabs pattern has them: arrows move between tabs (wrapping), Home and End
+// to the first and last, Delete closes the tab and the focus goes to the tab that follows (the one
+// before, when it was last), not into its terminal. Only the selected tab's × is a Tab stop (Delete
+// closes any), and the ×s are owned outside the tablist, which may hold only tabs. In a team mode,
+// someone else's terminal (an admin watching) says "watching <user>" and cannot be closed here.
+import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, commandLabel, modeLabel, tabName } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
@@ -39,26 +42,74 @@ export function TerminalTabs(props: {
   useEffect(() => {
     for (const row of rows) terminals.get(row);
   }, [rows.map((r) => r.sessionId).join(' ')]);
-  if (rows.length === 0) return <p class="muted empty-terminals">{props.empty}</p>;
-  const baseName = (row: SessionRow) => (props.withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
-  const ordinal = ordinals(rows, baseName);
-  const suffixOf = (row: SessionRow) => ordinalSuffix(ordinal[row.sessionId]);
-  const nameOf = (row: SessionRow) => baseName(row) + suffixOf(row);
-  const move = (from: number, by: number) => {
-    const next = rows[(from + by + rows.length) % rows.length];
+  // A close this strip started (Delete or ×), and the tab to go to then: for the selected tab the one
+  // that follows, else the selected one. Set, no terminal takes the focus (the close moves the
+  // selection before the server ends the terminal, and a question may come first).
+  const closingTab = useRef<{ id: string; to: string | undefined } | undefined>(undefined);
+  const empty = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    const pending = closingTab.current;
+    const gone = pending && !rows.some((r) => r.sessionId === pending.id);
+    // still there and selected: the close question is open, or was cancelled (it gave the focus back)
+    if (!pending || (!gone && selected === pending.id)) return;
+    closingTab.current = undefined;
+    const to = rows.some((r) => r.sessionId === pending.to) ? pending.to : selected;
+    const active = document.activeElement;
+    // the user put the focus elsewhere meanwhile: leave it there
+    if (active && active !== document.body && active.id !== `tab-${pending.id}` && active.id !== `close-${pending.id}`) return;
+    if (!to) return empty.current?.focus();
+    setArrowedTo(to);
+    // a batch's strip spans pods: the close may have selected the pod's neighbour, not the strip's
+    if (to !== selected) actions.selectTab(to);
+    document.getElementById(`tab-${to}`)?.focus();
+  });
+  if (rows.length === 0)
+    return (
+      // where the focus goes when the last tab closes: what this pod's view offers instead
+      <p class="muted empty-terminals" tabIndex={-1} ref={empty}>
+        {props.empty}
+      </p>
+    );
+  const names = stripNames(rows, props.withPod);
+  const suffixOf = (row: SessionRow) => names[row.sessionId].suffix;
+  const nameOf = (row: SessionRow) => names[row.sessionId].name;
+  const closeTab = (i: number) => {
+    const row = rows[i];
+    const to = row.sessionId === selected ? (rows[i + 1] ?? rows[i - 1])?.sessionId : selected;
+    closingTab.current = { id: row.sessionId, to };
+    closing.close(row);
+  };
+  const moveTo = (index: number) => {
+    const next = rows[(index + rows.length) % rows.length];
+    closingTab.current = undefined;
     setArrowedTo(next.sessionId);
     actions.selectTab(next.sessionId);
     // every tab's button is on the page already: focus it now, before its panel mounts
     document.getElementById(`tab-${next.sessionId}`)?.focus();
   };
   const choose = (row: SessionRow) => {
+    closingTab.current = undefined;
     setArrowedTo(undefined);
     actions.selectTab(row.sessionId);
     // a click on the tab shown already mounts nothing: its terminal takes the focus here
     if (row.sessionId === selected) terminals.peek(row.sessionId)?.focus();
   };
+  /** where a key on the ith tab moves to (wrapping: moveTo), if it moves */
+  const keyTarget = (key: string, i: number): number | undefined => {
+    if (key === 'ArrowRight') return i + 1;
+    if (key === 'ArrowLeft') return i - 1;
+    if (key === 'Home') return 0;
+    if (key === 'End') return rows.length - 1;
+    return undefined;
+  };
   return (
-    <div class="terminals">
+    <div
+      class="terminals"
+      onFocusOut={(e) => {
+        // the focus went to another part of the page: a close cancelled there hands nothing over later
+        if (e.relatedTarget instanceof Node && !e.currentTarget.contains(e.relatedTarget)) closingTab.current = undefined;
+      }}
+    >
       <div role="tablist" aria-label={props.label} class="tab-list">
         {rows.map((row, i) => {
           const b = badge(row);
@@ -78,9 +129,11 @@ export function TerminalTabs(props: {
                 title={b.detail ? `${nameOf(row)} — ${b.text}: ${b.detail}` : `${nameOf(row)} — ${b.text}`}
                 onClick={() => choose(row)}
                 onKeyDown={(e) => {
-                  if (e.key === 'ArrowRight') move(i, 1);
-                  else if (e.key === 'ArrowLeft') move(i, -1);
-                  else if (e.key === 'Delete' && !owner) closing.close(row);
+                  const target = keyTarget(e.key, i);
+                  if (target !== undefined) {
+                    e.preventDefault();
+                    moveTo(target);
+                  } else if (e.key === 'Delete' && !owner) closeTab(i);
                 }}
               >
                 <span class="tab-title">
@@ -96,7 +149,15 @@ export function TerminalTabs(props: {
                 )}
               </button>
               {!owner && (
-                <button type="button" class="tab-close" aria-label={`Close ${nameOf(row)}`} title={`Close ${nameOf(row)}`} onClick={() => closing.close(row)}>
+                <button
+                  type="button"
+                  class="tab-close"
+                  id={`close-${row.sessionId}`}
+                  aria-label={`Close ${nameOf(row)}`}
+                  title={`Close ${nameOf(row)}`}
+                  tabIndex={isSelected ? 0 : -1}
+                  onClick={() => closeTab(i)}
+                >
                   ×
                 </button>
               )}
@@ -104,14 +165,23 @@ export function TerminalTabs(props: {
           );
         })}
       </div>
+      {/* the tablist may own only tabs: the ×s are this (generic) element's in the accessibility tree, after the tabs */}
+      <div aria-owns={rows.filter((row) => !watchedOwner(state, row)).map((row) => `close-${row.sessionId}`).join(' ')} />
       {current && (
         <div role="tabpanel" id={`panel-${current.sessionId}`} aria-labelledby={`tab-${current.sessionId}`} class="tab-panel">
-          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo} />
+          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo && !closingTab.current} />
         </div>
       )}
       {closing.dialog}
     </div>
   );
+}
+
+/** Each tab's name on a strip of these rows ("nginx: shell (2)"; the pod first where it spans pods, "worker-0/main: hostname") and its "(n)". */
+export function stripNames(rows: SessionRow[], withPod: boolean | undefined): Record<string, { name: string; suffix: string }> {
+  const baseName = (row: SessionRow) => (withPod ? `${row.target.pod}/${tabName(row)}` : tabName(row));
+  const ordinal = ordinals(rows, baseName);
+  return Object.fromEntries(rows.map((row) => [row.sessionId, { name: baseName(row) + ordinalSuffix(ordinal[row.sessionId]), suffix: ordinalSuffix(ordinal[row.sessionId]) }]));
 }
 
 /** The tab's state badge; an idle terminal's countdown is its title (idle-countdown.tsx). */

@@ -1,7 +1,9 @@
 // Every terminal across pods and namespaces, as the session-list projection has them. In a team
 // mode: the person's own, and for an admin everyone's, with whose each is ("Person"). Within the
 // embed page (Octant's tab) it links back to the embed's pod and leaves out the batches, whose
-// pages may not be framed.
+// pages may not be framed. A row's Open and Close are named by its terminal as its pod's tab names
+// it ("Close web/nginx: shell"); a row closed hands the focus to the next row's Close (or the one
+// before, then the table, then the heading), not to <body>.
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, runsTextWithMode } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
@@ -13,6 +15,8 @@ import { useCloseTerminal } from './close-terminal.tsx';
 import { CloseAllEnded } from './close-all-ended.tsx';
 import { AppLink } from './link.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
+import { podTabTitle } from '../state/tab-titles.ts';
+import { useFocusAfterRemoval } from './focus-after-removal.ts';
 
 export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
@@ -23,15 +27,28 @@ export function TerminalsPage(props: { embed?: boolean }) {
   const closable = rows.filter((row) => isEnded(row) && !watchedOwner(state, row)).length;
   const team = signedIn(state) !== null;
   const closing = useCloseTerminal();
+  const focus = useFocusAfterRemoval(rows.map((row) => row.sessionId));
+  const closeButton = (row: SessionRow | undefined) => (row ? document.getElementById(`row-close-${row.sessionId}`) : null);
+  const close = (at: number) => {
+    const row = rows[at];
+    const rest = rows.filter((r) => r !== row);
+    const table = () => document.querySelector<HTMLElement>('table[aria-label="Terminals"]');
+    focus.handOver({
+      gone: [row.sessionId],
+      // the next row with a Close (a watched one has none), or the nearest before it
+      to: [...rest.slice(at), ...rest.slice(0, at).reverse()].map((r) => () => closeButton(r)).concat(table, () => document.getElementById('terminals-title')),
+    });
+    closing.close(row);
+  };
   return (
-    <section class="page" aria-labelledby="terminals-title">
+    <section class="page" aria-labelledby="terminals-title" onFocusOut={focus.onFocusOut}>
       {props.embed && state.route.pod && (
         <p class="crumbs">
           <AppLink to={{ view: undefined }}>Back to {state.route.pod}</AppLink>
         </p>
       )}
       <div class="page-head">
-        <h1 id="terminals-title">Terminals</h1>
+        <h1 id="terminals-title" tabIndex={-1}>Terminals</h1>
         <span class="muted">
           {rows.length} open, {ended} ended
         </span>
@@ -42,7 +59,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
       {rows.length === 0 ? (
         <p class="muted">No terminals. Open one from a pod with Shell or Exec.</p>
       ) : (
-        <table class="grid" aria-label="Terminals">
+        <table class="grid" aria-label="Terminals" tabIndex={-1}>
           <thead>
             <tr>
               {team && <th>Person</th>}
@@ -59,9 +76,10 @@ export function TerminalsPage(props: { embed?: boolean }) {
             </tr>
           </thead>
           <tbody>
-            {rows.map((row) => {
+            {rows.map((row, at) => {
               const b = badge(row);
               const owner = watchedOwner(state, row);
+              const name = `${row.target.pod}/${podTabTitle(state, row)}`;
               return (
                 <tr key={row.sessionId} data-session={row.sessionId}>
                   {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
@@ -83,14 +101,14 @@ export function TerminalsPage(props: { embed?: boolean }) {
                   <td>{row.exitCode ?? ''}</td>
                   <td class="actions">
                     {!isTransfer(row.mode) && (
-                      <button type="button" onClick={() => actions.openSession(row.sessionId)}>
+                      <button type="button" aria-label={`Open ${name}`} onClick={() => actions.openSession(row.sessionId)}>
                         Open
                       </button>
                     )}
                     {owner ? (
                       <span class="badge tone-quiet">watching</span>
                     ) : (
-                      <button type="button" onClick={() => closing.close(row)}>
+                      <button type="button" id={`row-close-${row.sessionId}`} aria-label={`Close ${name}`} onClick={() => close(at)}>
                         Close
                       </button>
                     )}
