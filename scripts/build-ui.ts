@@ -15,8 +15,9 @@ export interface UiBuild {
   /** bytes of app.js + app.css, raw and gzipped */
   bytes: number;
   gzipBytes: number;
-  /** what went into it (the build's third-party notices come from this) */
+  /** what went into it (the build's third-party notices come from this); its paths are relative to `root` */
   metafile: Metafile;
+  root: string;
 }
 
 /** the checkout (or installed package) this script is in: the page's sources are found from here, not from the working directory */
@@ -42,6 +43,8 @@ export async function buildUi(outdir = join(root, 'dist/ui'), options: { minify?
     // xterm's stylesheet and ours end up in app.css next to app.js
     loader: { '.css': 'css' },
     metafile: true,
+    // the metafile's paths are relative to this (esbuild's default is the working directory when it was loaded)
+    absWorkingDir: root,
     logLevel: 'warning',
   });
   for (const file of ['index.html', 'favicon.svg']) copyFileSync(join(root, 'ui', file), join(outdir, file));
@@ -51,6 +54,7 @@ export async function buildUi(outdir = join(root, 'dist/ui'), options: { minify?
     bytes: assets.reduce((sum, b) => sum + b.length, 0),
     gzipBytes: assets.reduce((sum, b) => sum + gzipSync(b, { level: 9 }).length, 0),
     metafile,
+    root,
   };
 }
 

@@ -43,8 +43,8 @@ export interface ClusterChoice {
 /**
  * The kubeconfig kubectl would use: the explicit one alone; else, when $KUBECONFIG names files,
  * those that exist merged as kubectl merges them (the first to name an entry or set the current
- * context wins); else ~/.kube/config. No file there, only empty ones, or ones naming no context at
- * all: undefined, and the sandbox stands in. Files there that cannot be used (one does not parse,
+ * context wins); else ~/.kube/config. No file there (but $KUBECONFIG's files are not all missing),
+ * only empty ones, or ones naming no context at all: undefined, and the sandbox stands in. Files there that cannot be used (one does not parse,
  * the current context names nothing, none is set) are a problem, as they are to kubectl: a batch
  * run against the sandbox's pods instead would be worse than stopping. `path` is the files read,
  * joined as $KUBECONFIG joins them.
@@ -67,6 +67,11 @@ export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' 
     } catch (error) {
       return { problem: `${path} cannot be used: ${oneLine(error)}. Fix it, name another with --kubeconfig, or use the built-in cluster with --sandbox` };
     }
+  }
+  // $KUBECONFIG set to files that are none of them there: a typo, or a config not made yet; the
+  // sandbox's pods in its place would take a batch meant for a cluster
+  if (named.length && !named.some((path) => existsSync(path))) {
+    return { problem: `$KUBECONFIG names ${named.join(', ')}, and none of ${named.length > 1 ? 'them is' : 'it is'} there: fix or unset it, name a file with --kubeconfig, or use the built-in cluster with --sandbox` };
   }
   if (files.length === 0) return undefined;
   const where = files.map((file) => file.path).join(', ');

@@ -68,6 +68,7 @@ test('a control reached by Shift+Tab is scrolled into view below the sticky top 
   await page.keyboard.press('Control+Shift+L'); // out of the terminal, onto its tab
   // back up the page by keyboard, as a person without a mouse does, to the pod's Shell button
   for (let i = 0; i < 40 && !(await page.evaluate(() => document.activeElement?.textContent === 'Shell')); i++) await page.keyboard.press('Shift+Tab');
+  assert.is(await page.evaluate(() => document.activeElement?.textContent), 'Shell', 'Shift+Tab reached the Shell button');
   const [barBottom, top] = await page.evaluate(() => [document.querySelector('.top-bar')!.getBoundingClientRect().bottom, document.activeElement!.getBoundingClientRect().top]);
   assert.ok(top >= barBottom, `the focused Shell button's top (${top} px) is below the bar's bottom (${barBottom} px)`);
 });

@@ -37,7 +37,7 @@ test('batch --output json whose reader left: 141 with no trace (the document is 
   assert.not.match(r.stderr, NO_TRACE);
 });
 
-test("batch whose stderr's reader left (the commands' stderr lines go there): 141 with no trace", async () => {
+test("batch whose stderr's reader is gone (its cluster line, its commands' stderr lines and its summary go there): 141", async () => {
   const r = await readerGone(['batch', '--kubeconfig', sandbox.kubeconfigPath, '-n', 'batch', 'worker-0', '--', 'sh', '-c', 'echo e1 >&2; sleep 0.3; echo e2 >&2'], 'stderr');
   assert.is(r.code, 141);
 });

@@ -12,7 +12,7 @@ import { buildUi } from '../../scripts/build-ui.ts';
 import { noteSources, upToDate } from '../../src/cli/serve/page-sources.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
-test('buildUi from a working directory that has no ui/: the page, whole', () =>
+test('buildUi from a working directory that has no ui/: the page, whole, and what it read named from the checkout', () =>
   withTempDir(async (dir) => {
     const before = process.cwd();
     process.chdir(dir);
@@ -21,6 +21,7 @@ test('buildUi from a working directory that has no ui/: the page, whole', () =>
       for (const file of ['index.html', 'app.js', 'app.css', 'favicon.svg']) assert.ok(existsSync(join(dir, 'out', file)), file);
       assert.match(readFileSync(join(dir, 'out', 'index.html'), 'utf8'), /<script type="module" src="\/?app\.js"/);
       assert.ok(built.gzipBytes > 0);
+      assert.ok(Object.keys(built.metafile.inputs).every((input) => existsSync(join(built.root, input))), 'each input found from root, not from the working directory');
     } finally {
       process.chdir(before);
     }
@@ -37,22 +38,19 @@ test('the Octant plugin builds from a working directory that has no src/ too (`o
     assert.match(readFileSync(join(dir, 'octant-exec.js'), 'utf8'), /_octantPlugin/);
   }));
 
-test('a page built from source is up to date until a file it was built from changes, or goes', () =>
+test('a page built from source is up to date until a file it was built from changes after the build began, or goes', () =>
   withTempDir((dir) => {
-    const [built, list, source] = ['index.html', 'sources.json', 'view.tsx'].map((name) => join(dir, name));
+    const [list, source] = ['cache/sources.json', 'view.tsx'].map((name) => join(dir, name));
     writeFileSync(source, 'a view');
-    writeFileSync(built, 'the page');
-    const at = (path: string, seconds: number) => utimesSync(path, seconds, seconds);
-    at(source, 1000);
-    at(built, 2000);
-    assert.not.ok(upToDate(built, list), 'no list (npm run build made it, or an older version): build again');
-    noteSources(list, [source]);
-    assert.ok(upToDate(built, list));
-    at(source, 3000);
-    assert.not.ok(upToDate(built, list), 'an edit, or a git pull, since the build');
-    at(source, 1000);
+    utimesSync(source, 1000, 1000);
+    assert.not.ok(upToDate(list), 'no note (npm run build made it, or an older version): build again');
+    noteSources(list, dir, ['view.tsx'], 2000 * 1000);
+    assert.ok(upToDate(list));
+    utimesSync(source, 3000, 3000);
+    assert.not.ok(upToDate(list), 'an edit, or a git pull, since the build began (one saved while it ran too)');
+    utimesSync(source, 1000, 1000);
     rmSync(source);
-    assert.not.ok(upToDate(built, list), 'a source gone');
+    assert.not.ok(upToDate(list), 'a source gone');
   }));
 
 test.run();

@@ -1,6 +1,7 @@
 // The sandbox's Table rows for `kubectl get pods`, in the cases the API server's pod printer
 // words apart: a finished pod being deleted, restarts while and after a pod initializes, a pod
-// whose containers ended differently, and a timestamp that does not parse.
+// whose containers ended differently (the first one's word, as the real printer gives it), and a
+// timestamp that does not parse.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { podTable } from '../../src/sandbox/api/pod-table.ts';
@@ -34,10 +35,12 @@ test("restarts: an initializing pod's are its init containers'; after, its conta
   assert.equal(row(spec, running), ['p', '2/2', 'Running', '1 (90s ago)', '10m'], 'the init container that finished no longer counts');
 });
 
-test("a pod whose first container completed while another failed says the failure", () => {
+test("a pod whose first container completed says Completed even when another failed, as the API server's printer does (kubernetes#121563)", () => {
   const spec = { containers: [{ name: 'a' }, { name: 'b' }] };
   const status = { phase: 'Failed', containerStatuses: [{ name: 'a', restartCount: 0, state: terminated(0, 'Completed') }, { name: 'b', restartCount: 0, state: terminated(2, 'Error') }] };
-  assert.equal(row(spec, status)[2], 'Error');
+  assert.equal(row(spec, status)[2], 'Completed');
+  const second = { phase: 'Failed', containerStatuses: [{ name: 'a', restartCount: 0, state: terminated(2, 'Error') }, { name: 'b', restartCount: 0, state: terminated(0, 'Completed') }] };
+  assert.equal(row(spec, second)[2], 'Error', 'the first container says it');
 });
 
 test('a creation time that does not parse is <unknown>, not NaN', () => {

@@ -1,6 +1,6 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names (the embed
 // page: its pod view, or the Terminals page within it).
-import { useEffect } from 'preact/hooks';
+import { useEffect, useRef } from 'preact/hooks';
 import { pageTitle } from '../state/page-title.ts';
 import { useAppState } from './context.ts';
 import { mainHeading } from './focus-after-removal.ts';
@@ -18,8 +18,11 @@ export function App() {
   const state = useAppState();
   const { route } = state;
   const title = pageTitle(route);
+  const loaded = useRef(false);
   useEffect(() => {
     document.title = title;
+    // a load starts at the top of the page, as any page's does (and in Octant's frame takes no focus)
+    if (!loaded.current) return void (loaded.current = true);
     // a view changed under the focused control (a pod link, a row's Close): its heading takes focus, so
     // the next Tab starts there and a screen reader says where it is, not at the top of the page
     if (document.activeElement === document.body || document.activeElement === null) mainHeading()?.focus();

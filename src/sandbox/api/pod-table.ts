@@ -103,19 +103,16 @@ function podReason(status: { phase?: string; reason?: string; containerStatuses?
   }
   let reason = status.reason || status.phase || 'Unknown';
   let running = false;
-  let failed: string | undefined;
   for (const container of [...(status.containerStatuses ?? [])].reverse()) {
     const waiting = container.state?.waiting as { reason?: string } | undefined;
     const terminated = container.state?.terminated as { exitCode?: number; reason?: string; signal?: number } | undefined;
     if (waiting?.reason) reason = waiting.reason;
-    else if (terminated) {
-      reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
-      if (terminated.exitCode) failed = reason;
-    } else if (container.state?.running && container.ready) running = true;
+    else if (terminated) reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
+    else if (container.state?.running && container.ready) running = true;
   }
-  // the first container's Completed is not the pod's when another still runs, or one failed
-  if (reason === 'Completed' && running) return total > 0 && (status.containerStatuses ?? []).every((c) => c.ready) ? 'Running' : (failed ?? 'NotReady');
-  if (reason === 'Completed' && failed) return failed;
+  // as kubectl 1.27–1.33 print it: the first container's Completed stands even when another one
+  // failed (kubernetes#121563); only a container still running turns it back
+  if (reason === 'Completed' && running) return total > 0 && (status.containerStatuses ?? []).every((c) => c.ready) ? 'Running' : 'NotReady';
   return reason;
 }
 
