@@ -100,8 +100,9 @@ test('the panel bar and the Terminals page say what the tabs say: an attach to t
 test('a crash-looping pod: Shell is off, and the advice names only the way in that works (Debug copy), not Shell or Exec', async () => {
   await openPod('crashloop');
   assert.ok(await page.getByRole('button', { name: 'Shell', exact: true }).isDisabled());
-  const advice = await page.locator('.empty-terminals').innerText();
-  assert.is(advice, 'No terminals in this pod yet: use Debug copy.');
+  // the advice follows the pod's state, which comes after its heading: waited for (CI58 read it before)
+  await waitForText(page.locator('.empty-terminals'), /: use Debug copy\.$/);
+  assert.is(await page.locator('.empty-terminals').innerText(), 'No terminals in this pod yet: use Debug copy.');
   const hint = await page.locator('.hint').innerText();
   assert.is(hint, 'The default container app is waiting: CrashLoopBackOff: Shell is off; use Debug copy for a shell in a copy of this pod.');
 });

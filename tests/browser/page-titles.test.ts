@@ -33,6 +33,8 @@ test("Enter on a pod link: the pod's title, and the focus on its heading (the li
   await page.keyboard.press('Enter');
   await page.waitForFunction(() => document.title === 'web in default — octant-exec');
   await page.waitForFunction(() => document.activeElement?.matches('main h1') && document.activeElement.textContent?.includes('web'));
+  // the pod's buttons come with its state, after the heading: until then nothing in the view takes a Tab
+  await page.waitForFunction(() => !(document.querySelector('main .pod-head button.primary') as HTMLButtonElement | null)?.disabled);
   await page.keyboard.press('Tab');
   assert.ok(await page.evaluate(() => !!document.activeElement?.closest('main')), 'the next Tab goes on within the pod view, not from the top bar');
 });
