@@ -52,7 +52,7 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   assert.match((await page.locator('.panel-bar .badge').getAttribute('title')) ?? '', /unless you type/);
   assert.match((await badge.getAttribute('title')) ?? '', /unless you type/);
   // a screen reader hears the countdown begin once, from the one live region; the seconds are a timer (not read out)
-  const spoken = panel.getByRole('status');
+  const spoken = panel.locator('.panel-announcement[role=status]');
   assert.equal(await spoken.allInnerTexts(), ['No activity: the terminal ends within a minute unless you type.']);
 
   await page.locator('[role=tabpanel] .xterm').click();

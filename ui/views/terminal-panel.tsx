@@ -90,7 +90,7 @@ export function TerminalPanel(props: {
           </span>
         )}
         {/* always there, so a change is heard (panel-announcement.ts) */}
-        <span class="visually-hidden" role="status">
+        <span class="visually-hidden panel-announcement" role="status">
           {panelAnnouncement(row, countdown !== undefined)}
         </span>
         <span class="argv" title="what runs">
