@@ -5,9 +5,11 @@
 // sockets (the peer's answer may be sitting unread there), and a peer that shares our process
 // (the sandbox, a test's client) could not answer at all while we were stuck. So silence is
 // counted in checks, each worth one interval however late it ran (the stall is not counted), and
-// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), and
-// one more turn of the loop, in which what has arrived is read: a live peer is heard by then; a
-// stopped or cut-off one stays silent and is dropped.
+// a verdict of "gone" waits for a grace period that the loop spent free (its timer on time), then
+// a short settle that the loop also spent free, waiting on its sockets: an answer that arrived
+// while the loop stalled across the grace's end, even one relayed over a few sockets in our
+// process, is read by then. A live peer is heard; a stopped or cut-off one stays silent and is
+// dropped.
 
 export interface HeartbeatOptions {
   /** how often to check, pinging at each check */
@@ -28,11 +30,14 @@ export const MAX_GRACE_MS = 1_000;
  * a loop that never gets free still drops a dead peer.
  */
 export const GRACE_RETRIES = 5;
+/** The settle after the grace, as a share of the grace: idle time in which the loop polls its sockets. */
+const SETTLE_SHARE = 0.2;
 
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
   readonly #deadAfterMs: number;
   readonly #graceMs: number;
+  readonly #settleMs: number;
   readonly #timer: ReturnType<typeof setInterval>;
   /** the connection just opened: that is as good as a word from the peer */
   #heard = true;
@@ -44,6 +49,7 @@ export class Heartbeat {
     this.#options = options;
     this.#deadAfterMs = options.deadAfterMs ?? options.intervalMs;
     this.#graceMs = Math.min(options.intervalMs, MAX_GRACE_MS);
+    this.#settleMs = Math.max(1, Math.round(this.#graceMs * SETTLE_SHARE));
     this.#timer = setInterval(() => this.#check(), options.intervalMs);
     (this.#timer as { unref?: () => void }).unref?.();
   }
@@ -68,18 +74,28 @@ export class Heartbeat {
   }
 
   #judge(retries: number): void {
-    const armed = performance.now();
-    this.#wait(this.#graceMs, () => {
-      if (this.#spared()) return;
-      const late = performance.now() - armed > 2 * this.#graceMs;
-      if (late && retries > 0) return this.#judge(retries - 1);
-      // A loop that stalled across the grace's end may run this timer before it reads what
-      // arrived meanwhile (Deno and Node both can): one more turn of the loop reads it first.
-      this.#wait(0, () => {
-        if (this.#spared()) return;
+    this.#waitFree(this.#graceMs, retries, () =>
+      // A loop that stalled across the grace's end may run its timer before it reads what
+      // arrived meanwhile (Deno and Node both can), and a relayed answer needs a turn per hop:
+      // the settle is idle time in which the loop reads it first.
+      this.#waitFree(this.#settleMs, retries, () => {
         this.stop();
         this.#options.gone();
-      });
+      }),
+    );
+  }
+
+  /**
+   * Waits `ms` and then, unless the peer was heard, goes on to `then`; a wait whose timer ran
+   * more than a grace late (the loop stalled again) starts the grace over, `retries` times at most.
+   */
+  #waitFree(ms: number, retries: number, then: () => void): void {
+    const armed = performance.now();
+    this.#wait(ms, () => {
+      if (this.#spared()) return;
+      const late = performance.now() - armed > ms + this.#graceMs;
+      if (late && retries > 0) return this.#judge(retries - 1);
+      then();
     });
   }
 

@@ -76,33 +76,55 @@ test('a loop held while the answer sits unread in our socket keeps the peer', as
   }
 });
 
-test('a loop stalled across the grace, with the answer sitting unread in our socket, keeps the peer', async () => {
-  // The check finds silence and gives its grace; the answer arrives and the loop stalls past the
-  // grace's end (not long enough to call the grace late). Deno may then run the grace's timer
-  // before it reads what has arrived: the verdict must wait for that read.
-  for (let round = 0; round < 6; round++) {
-    let stalled = false;
-    const p = await probe({
-      answers: false,
-      holding: () => {
-        if (p.pings === 1 && !stalled) {
-          stalled = true;
-          queueMicrotask(() => {
-            p.peer.write('a');
-            blockEventLoop(1.5 * intervalMs);
-          });
-        }
-        return false;
-      },
-    });
-    try {
-      await waitFor(() => p.pings >= 2 || p.gone, 'the grace judged', 5_000);
-      assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
-    } finally {
-      done(p);
-    }
+/** A path of `hops` loopback sockets in this process, ending in `last`, as the sandbox relays a pod's answer. */
+async function relay(hops: number, last: net.Socket): Promise<{ entry: net.Socket; sockets: net.Socket[] }> {
+  let next = last;
+  const sockets: net.Socket[] = [];
+  for (let i = 0; i < hops; i++) {
+    const [near, far] = await socketPair();
+    const onward = next;
+    far.on('data', (chunk) => onward.write(chunk));
+    sockets.push(near, far);
+    next = near;
   }
-});
+  return { entry: next, sockets };
+}
+
+for (const hops of [0, 8]) {
+  test(`a loop stalled across the grace, with an answer ${hops ? `relayed over ${hops} sockets` : 'sitting unread in our socket'}, keeps the peer`, async () => {
+    // The check finds silence and gives its grace; the answer is sent and the loop stalls past
+    // the grace's end (not long enough to call the grace late). The runtime may then run the
+    // grace's timer before it reads what arrived, and a relayed answer needs a turn of the loop
+    // per hop: the verdict must wait for those reads.
+    for (let round = 0; round < 6; round++) {
+      let pingsAtStall: number | undefined;
+      let path: Awaited<ReturnType<typeof relay>> | undefined;
+      const p = await probe({
+        answers: false,
+        holding: () => {
+          if (!path) return true; // the path is still being laid: no verdict yet
+          if (pingsAtStall === undefined) {
+            pingsAtStall = p.pings;
+            const entry = path.entry;
+            queueMicrotask(() => {
+              entry.write('a');
+              blockEventLoop(1.5 * intervalMs);
+            });
+          }
+          return false;
+        },
+      });
+      path = await relay(hops, p.peer);
+      try {
+        await waitFor(() => (pingsAtStall !== undefined && p.pings > pingsAtStall) || p.gone, 'the grace judged', 5_000);
+        assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
+      } finally {
+        done(p);
+        path.sockets.forEach((s) => s.destroy());
+      }
+    }
+  });
+}
 
 test('a silent peer is dropped, once, within a few intervals', async () => {
   const p = await probe({ answers: false });
