@@ -55,17 +55,20 @@ export function findKubeconfig(options: Pick<ClusterChoiceOptions, 'kubeconfig' 
     try {
       return { path: options.kubeconfig, contexts: usable(options.kubeconfig, options.context) };
     } catch (error) {
-      return { problem: `--kubeconfig ${options.kubeconfig} cannot be used: ${oneLine(error)}` };
+      const why = denied(error) ? `${whyUnusable(error)}, or name another` : `cannot be used: ${oneLine(error)}`;
+      return { problem: `--kubeconfig ${options.kubeconfig} ${why}` };
     }
   }
+  // Set to separators alone (":"), $KUBECONFIG names no file, and kubectl then reads none: not ~/.kube/config
   const named = (env.KUBECONFIG ?? '').split(delimiter).filter(Boolean);
   const files: { path: string; config: ReturnType<typeof loadKubeconfig> }[] = [];
-  for (const path of named.length ? named : [join(env.HOME ?? homedir(), '.kube', 'config')]) {
-    if (!existsSync(path) || !statSync(path).isFile() || blank(readFileSync(path, 'utf8'))) continue; // kubectl reads an empty file as an empty config
+  for (const path of env.KUBECONFIG ? named : [join(env.HOME ?? homedir(), '.kube', 'config')]) {
     try {
+      if (!isFile(path)) continue;
+      if (blank(readFileSync(path, 'utf8'))) continue; // kubectl reads an empty file as an empty config
       files.push({ path, config: loadKubeconfig(path) });
     } catch (error) {
-      return { problem: `${path} cannot be used: ${oneLine(error)}. Fix it, name another with --kubeconfig, or use the built-in cluster with --sandbox` };
+      return { problem: `${path} ${whyUnusable(error)}, name another with --kubeconfig, or use the built-in cluster with --sandbox` };
     }
   }
   // $KUBECONFIG set to files that are none of them there: a typo, or a config not made yet; the
@@ -105,6 +108,24 @@ function usable(path: string, context: string | undefined): KubeContexts {
 /** Nothing but comments and document markers: a YAML document of nothing. */
 function blank(text: string): boolean {
   return text.split('\n').every((line) => /^\s*(#.*|---\s*|\.\.\.\s*)?$/.test(line));
+}
+
+/** A file there; a folder or nothing is not; a refusal to look throws. */
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch (error) {
+    if (['ENOENT', 'ENOTDIR'].includes((error as { code?: string }).code ?? '')) return false;
+    throw error;
+  }
+}
+
+const denied = (error: unknown) => ['EACCES', 'EPERM'].includes((error as { code?: string }).code ?? '');
+
+/** Why a kubeconfig file there cannot be used, and the first thing to do about it. */
+function whyUnusable(error: unknown): string {
+  if (denied(error)) return 'cannot be read by this user (permission denied, on it or a folder above it): make it readable (chmod u+r, or chown it to this user)';
+  return `cannot be used: ${oneLine(error)}. Fix it`;
 }
 
 /** A parser's message can run to several lines (an excerpt of the YAML): the first says what is wrong. */

@@ -3,9 +3,12 @@
 // quiet switch to the sandbox's pods (a batch would "succeed" against them).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import process from 'node:process';
 import { findKubeconfig } from '../../src/runtime/cluster-choice.ts';
+import { cliArgv } from '../support/cli.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const config = (current?: string) => `apiVersion: v1
@@ -60,7 +63,35 @@ test('$KUBECONFIG set: ~/.kube/config is not read, as kubectl does not read it; 
     assert.is(found(dir, {}, ['missing', 'gone']), '$KUBECONFIG names missing, gone, and none of them is there: fix or unset it, name a file with --kubeconfig, or use the built-in cluster with --sandbox', 'not the sandbox in silence');
     const home = findKubeconfig({ env: { HOME: join(dir, 'home') } });
     assert.is(home && 'path' in home ? home.path : home, join(dir, 'home', '.kube', 'config'));
+    assert.is(findKubeconfig({ env: { KUBECONFIG: ':', HOME: join(dir, 'home') } }), undefined, 'separators alone name no file: kubectl reads none');
+    assert.is(findKubeconfig({ env: { KUBECONFIG: '', HOME: join(dir, 'home') } }) !== undefined, true, 'empty is unset');
   }));
+
+test('a file this user may not read, or in a folder it may not enter, says so and what to do (run as nobody, through the command line)', () => {
+  const dir = mkdtempSync('/tmp/octant-exec-kubeconfig-'); // not in the tests' own folder, which nobody may not enter
+  try {
+    chmodSync(dir, 0o755);
+    const file = join(dir, 'config');
+    writeFileSync(file, config('dev'), { mode: 0o600 });
+    mkdirSync(join(dir, 'closed'), { mode: 0o700 });
+    writeFileSync(join(dir, 'closed', 'config'), config('dev'), { mode: 0o644 });
+    const asOther = process.getuid?.() === 0 ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    if (!asOther.length) chmodSync(file, 0o000);
+    if (!asOther.length) chmodSync(join(dir, 'closed'), 0o000);
+    const batch = (env: Record<string, string>, ...flags: string[]) => {
+      const argv = [...asOther, ...cliArgv(['batch', ...flags, '-l', 'app=web', '--', 'true'])];
+      const run = spawnSync(argv[0]!, argv.slice(1), { env: { PATH: process.env.PATH!, HOME: dir, ...env }, encoding: 'utf8', timeout: 60_000 });
+      assert.is(run.status, 2, run.stderr);
+      return run.stderr.trim().replaceAll(dir + '/', '');
+    };
+    const what = 'cannot be read by this user (permission denied, on it or a folder above it): make it readable (chmod u+r, or chown it to this user)';
+    assert.is(batch({ KUBECONFIG: file }), `octant-exec batch: config ${what}, name another with --kubeconfig, or use the built-in cluster with --sandbox (see octant-exec batch --help)`);
+    assert.is(batch({ KUBECONFIG: join(dir, 'closed', 'config') }), `octant-exec batch: closed/config ${what}, name another with --kubeconfig, or use the built-in cluster with --sandbox (see octant-exec batch --help)`, 'not "none of it is there"');
+    assert.is(batch({}, '--kubeconfig', file), `octant-exec batch: --kubeconfig config ${what}, or name another (see octant-exec batch --help)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
 
 test('one there that cannot be used stops, naming it and what to do: no quiet switch to the sandbox', () =>
   withTempDir((dir) => {
