@@ -3,7 +3,8 @@
 // the shell's); a dialog closed by Escape or Cancel gives it back to the button that opened it; a
 // click on a tab and Restart put it in the terminal, so typing reaches the shell; Delete hands it to
 // the next tab, and the last tab closed to what the pod view says instead. Only the selected tab's ×
-// is a Tab stop, and the ×s are not the tablist's. Steps share one server and one page, in order.
+// is a Tab stop, and the ×s are not the tablist's. Arrow keys on the Namespace picker do not change
+// the page (Enter does). Steps share one server and one page, in order.
 // (Alerts and the Terminals page: focus-after-close.test.ts.)
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -48,17 +49,17 @@ test('ArrowRight on the tab bar selects the next tab and keeps the focus on it: 
   await page.waitForFunction((name) => document.querySelector(`[role=tab][aria-label="${name}"]`)?.getAttribute('aria-selected') === 'true', second);
   // the new panel's terminal is in place: it had its chance to take the focus
   await page.locator(`#${await tab(second).getAttribute('aria-controls')} .xterm-helper-textarea`).waitFor({ state: 'attached' });
-  assert.is(await focused(page, tab(second)), true);
+  assert.is(await focusGoesTo(page, tab(second)), true);
   await page.keyboard.press('Delete');
   const confirm = page.getByRole('dialog', { name: 'Close a running terminal?' });
   await confirm.waitFor();
   assert.match(await confirm.innerText(), new RegExp(second.split(':')[0]));
   await page.keyboard.press('Escape');
   await confirm.waitFor({ state: 'detached' });
-  assert.is(await focused(page, tab(second)), true, 'Escape gives the focus back to the tab');
+  assert.is(await focusGoesTo(page, tab(second)), true, 'Escape gives the focus back to the tab');
   await page.keyboard.press('ArrowLeft');
   await page.waitForFunction((name) => document.querySelector(`[role=tab][aria-label="${name}"]`)?.getAttribute('aria-selected') === 'true', first);
-  assert.is(await focused(page, tab(first)), true);
+  assert.is(await focusGoesTo(page, tab(first)), true);
 });
 
 test('a click on a tab puts the focus in its terminal', async () => {
@@ -80,7 +81,7 @@ for (const [opener, dialogName] of [
       if (how === 'Escape') await page.keyboard.press('Escape');
       else await dialog.getByRole('button', { name: 'Cancel', exact: true }).click();
       await dialog.waitFor({ state: 'detached' });
-      assert.is(await focused(page, button(opener)), true, how);
+      assert.is(await focusGoesTo(page, button(opener)), true, how);
     }
   });
 }
@@ -106,10 +107,10 @@ test('Home and End on the tab bar select the first and the last tab and keep the
   await tabById(second).focus();
   await page.keyboard.press('Home');
   await settled(first);
-  assert.is(await focused(page, tabById(first)), true);
+  assert.is(await focusGoesTo(page, tabById(first)), true);
   await page.keyboard.press('End');
   await settled(third);
-  assert.is(await focused(page, tabById(third)), true);
+  assert.is(await focusGoesTo(page, tabById(third)), true);
 });
 
 test("only the selected tab's × is a Tab stop, and the accessibility tree has the ×s outside the tablist", async () => {
@@ -175,6 +176,30 @@ test("the last tab closed (its × by the keyboard): the focus goes to the pod vi
   await advice.waitFor();
   assert.match(await advice.innerText(), /^No terminals in this pod yet/);
   assert.is(await focusGoesTo(page, advice), true);
+});
+
+test('arrow keys on the Namespace picker move its choice and leave the page where it is; Escape puts back the one in use, Enter goes to the one chosen, a pick from the list goes at once', async () => {
+  await page.goto(b.openUrl);
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor();
+  const picker = page.getByRole('combobox', { name: 'Namespace', exact: true });
+  const namespaceInUrl = () => new URL(page.url()).searchParams.get('namespace') ?? 'default';
+  const before = namespaceInUrl();
+  await picker.focus();
+  await page.keyboard.press('ArrowDown');
+  const chosen = await picker.inputValue();
+  assert.is.not(chosen, before, 'the arrow moved the choice');
+  await page.keyboard.press('ArrowUp');
+  await page.keyboard.press('ArrowDown');
+  assert.is(namespaceInUrl(), before, 'no arrow key changed the page');
+  assert.ok(await page.getByRole('link', { name: 'web', exact: true }).isVisible(), "the Pods list is still this namespace's");
+  await page.keyboard.press('Escape');
+  await page.waitForFunction((before) => (document.getElementById('pick-namespace') as HTMLSelectElement).value === before, before);
+  await page.keyboard.press('ArrowDown');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction((chosen) => new URL(location.href).searchParams.get('namespace') === chosen, chosen);
+  assert.is(await focused(page, picker), true, 'the focus stays on the picker');
+  await picker.selectOption(before);
+  await page.waitForFunction((before) => new URL(location.href).searchParams.get('namespace') === before, before);
 });
 
 test('no page errors', () => {

@@ -1,5 +1,6 @@
 // The top bar: where you are (context, namespace), where you can go (Pods, Terminals, Inspector,
-// and Audit for admins), this browser's Settings, and in a team mode who is signed in.
+// and Audit for admins), this browser's Settings, and in a team mode who is signed in. The pickers
+// change the page only when a choice is applied (commit-select.tsx), never at each arrow key.
 import { useEffect, useRef, useState } from 'preact/hooks';
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
@@ -7,6 +8,7 @@ import { isRunning } from '../../src/protocol/index.ts';
 import { SignedInBox } from './signed-in.tsx';
 import { mayInspect } from '../state/team.ts';
 import { SettingsDialog } from './settings-dialog.tsx';
+import { CommitSelect } from './commit-select.tsx';
 
 export function TopBar() {
   const state = useAppState();
@@ -51,25 +53,25 @@ export function TopBar() {
       <div class="pickers">
         <span class="picker">
           <label for="pick-context">Context</label>
-          <select id="pick-context" value={currentContext} onChange={(e) => actions.navigate({ context: (e.currentTarget as HTMLSelectElement).value, pod: undefined, page: route.page === 'embed' ? 'embed' : 'pods' })}>
+          <CommitSelect id="pick-context" value={currentContext} onCommit={(context) => actions.navigate({ context, pod: undefined, page: route.page === 'embed' ? 'embed' : 'pods' })}>
             {contexts.length === 0 && <option value={currentContext}>{currentContext || '…'}</option>}
             {contexts.map((c) => (
               <option value={c.name} key={c.name}>
                 {c.name}
               </option>
             ))}
-          </select>
+          </CommitSelect>
         </span>
         <span class="picker">
           <label for="pick-namespace">Namespace</label>
           {namespaceChoices.length > 0 ? (
-            <select id="pick-namespace" value={route.namespace} onChange={(e) => actions.navigate({ namespace: (e.currentTarget as HTMLSelectElement).value, pod: undefined, page: 'pods' })}>
+            <CommitSelect id="pick-namespace" value={route.namespace} onCommit={(namespace) => actions.navigate({ namespace, pod: undefined, page: 'pods' })}>
               {namespaceChoices.map((ns) => (
                 <option value={ns} key={ns}>
                   {ns}
                 </option>
               ))}
-            </select>
+            </CommitSelect>
           ) : (
             <input
               id="pick-namespace"
