@@ -5,7 +5,7 @@
 // typing removes it.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { describedAs, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 
@@ -15,6 +15,8 @@ test.before(async () => {
 test.after(async () => {
   await b?.close();
 });
+
+const tabDescription = () => describedAs(b.page.locator('[role=tab][aria-label="tools: shell"]'));
 
 test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing removes the countdown', async () => {
   const { page } = b;
@@ -51,6 +53,7 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   await waitForText(countdown, new RegExp(`^ends in (${Array.from({ length: seconds }, (_, i) => i).join('|')}) s unless you type$`));
   assert.match((await page.locator('.panel-bar .badge').getAttribute('title')) ?? '', /unless you type/);
   assert.match((await badge.getAttribute('title')) ?? '', /unless you type/);
+  assert.match(await tabDescription(), /^idle ends in \d+ s unless you type$/, "the tab's description has the countdown: its name hides the badge");
   // a screen reader hears the countdown begin once, from the one live region; the seconds are a timer (not read out)
   const spoken = panel.locator('.panel-announcement[role=status]');
   assert.equal(await spoken.allInnerTexts(), ['No activity: the terminal ends within a minute unless you type.']);
@@ -61,6 +64,7 @@ test('a 20 s idle timeout from the Exec dialog counts down when idle, and typing
   await waitForText(badge, /^live$/);
   await waitForRow(page, /^typed-5$/);
   assert.not.match((await badge.getAttribute('title')) ?? '', /unless you type/, 'no countdown in the title while live');
+  assert.is(await tabDescription(), 'live');
   assert.equal(await spoken.allInnerTexts(), [''], 'live again: nothing to say');
   await page.keyboard.type('exit 3\r');
   await waitForText(spoken, /^The terminal exited 3/); // an exit raises no alert: this is how it is heard

@@ -7,7 +7,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { appForFile, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, describedAs, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -29,6 +29,7 @@ test('the Exec dialog records a shell: its tab wears the REC badge until recordi
   await dialog.getByRole('button', { name: 'Run' }).click();
   await waitForText(tab().locator('[data-testid=recording-badge]'), /REC/);
   await waitForText(tab().locator('.badge').first(), /^live$/);
+  assert.is(await describedAs(tab()), 'live ● REC', "the tab's description says it records: its name hides the badge");
   await page.keyboard.type('echo first-$((1+1))\r');
   await waitForRow(page, /^first-2$/);
   await page.keyboard.type('sleep 2; echo second-$((1+2))\r');

@@ -176,6 +176,17 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeout = 1
 }
 
 /** Right-clicks the shown terminal and waits for its menu. */
+/** An element's accessible description, joined from its aria-describedby as the browser joins it. */
+export function describedAs(locator: Locator): Promise<string> {
+  return locator.evaluate((element) =>
+    (element.getAttribute('aria-describedby') ?? '')
+      .split(' ')
+      .map((id) => document.getElementById(id)?.textContent?.trim() ?? '')
+      .filter(Boolean)
+      .join(' '),
+  );
+}
+
 export async function openTerminalMenu(page: Page): Promise<Locator> {
   await page.locator('[role=tabpanel] .xterm-screen').click({ button: 'right', position: { x: 40, y: 20 } });
   const menu = page.getByRole('menu', { name: 'Terminal' });

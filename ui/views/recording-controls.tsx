@@ -8,11 +8,11 @@ import { recordingBadge } from '../state/recordings.ts';
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
 
-export function RecordingBadge(props: { row: SessionRow; long?: boolean }) {
+export function RecordingBadge(props: { row: SessionRow; long?: boolean; id?: string }) {
   const b = recordingBadge(props.row);
   if (!b) return null;
   return (
-    <span class={`badge recording-badge ${b.on ? 'tone-bad' : 'tone-quiet'}`} data-testid="recording-badge" title={b.detail}>
+    <span id={props.id} class={`badge recording-badge ${b.on ? 'tone-bad' : 'tone-quiet'}`} data-testid="recording-badge" title={b.detail}>
       {props.long && !b.on ? b.detail : b.text}
     </span>
   );

@@ -16,6 +16,7 @@ import { TerminalPanel } from './terminal-panel.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import { useCloseTerminal } from './close-terminal.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
+import { recordingBadge } from '../state/recordings.ts';
 
 export function TerminalTabs(props: {
   rows: SessionRow[];
@@ -124,7 +125,7 @@ export function TerminalTabs(props: {
                 aria-selected={isSelected}
                 aria-controls={`panel-${row.sessionId}`}
                 aria-label={nameOf(row)}
-                aria-describedby={owner ? `badge-${row.sessionId} watching-${row.sessionId}` : `badge-${row.sessionId}`}
+                aria-describedby={tabDescription(row, !!owner)}
                 tabIndex={isSelected ? 0 : -1}
                 title={b.detail ? `${nameOf(row)} — ${b.text}: ${b.detail}` : `${nameOf(row)} — ${b.text}`}
                 onClick={() => choose(row)}
@@ -141,7 +142,7 @@ export function TerminalTabs(props: {
                   {suffixOf(row)}
                 </span>
                 <TabBadge row={row} />
-                <RecordingBadge row={row} />
+                <RecordingBadge row={row} id={`rec-${row.sessionId}`} />
                 {owner && (
                   <span id={`watching-${row.sessionId}`} class="badge tone-quiet watching" data-testid="watching">
                     watching {owner}
@@ -184,13 +185,29 @@ export function stripNames(rows: SessionRow[], withPod: boolean | undefined): Re
   return Object.fromEntries(rows.map((row) => [row.sessionId, { name: baseName(row) + ordinalSuffix(ordinal[row.sessionId]), suffix: ordinalSuffix(ordinal[row.sessionId]) }]));
 }
 
-/** The tab's state badge; an idle terminal's countdown is its title (idle-countdown.tsx). */
+/** The tab's state badge; an idle terminal's countdown is its title (idle-countdown.tsx), and for a screen reader part of the tab's description. */
 function TabBadge(props: { row: SessionRow }) {
   const b = badge(props.row);
   const countdown = useIdleCountdown(props.row);
   return (
-    <span id={`badge-${props.row.sessionId}`} class={`badge tone-${b.tone}`} title={countdown}>
-      {b.text}
-    </span>
+    <>
+      <span id={`badge-${props.row.sessionId}`} class={`badge tone-${b.tone}`} title={countdown}>
+        {b.text}
+      </span>
+      <span id={`countdown-${props.row.sessionId}`} class="visually-hidden">
+        {countdown ?? ''}
+      </span>
+    </>
   );
+}
+
+/**
+ * What a screen reader says of a tab after its name: its state, the idle countdown, recording, and
+ * whose it is when watched. The name is the tab's aria-label, which hides its badges' own text.
+ */
+function tabDescription(row: SessionRow, watched: boolean): string {
+  const parts = [`badge-${row.sessionId}`, `countdown-${row.sessionId}`];
+  if (recordingBadge(row)) parts.push(`rec-${row.sessionId}`);
+  if (watched) parts.push(`watching-${row.sessionId}`);
+  return parts.join(' ');
 }
