@@ -1,7 +1,8 @@
 // `octant-exec exec`, `attach` and `debug` as a user runs them, against one server with the
 // sandbox: without a terminal (stdout and stderr apart, the command's exit code, stdin piped in
 // whole and its end passed on), and in a real
-// terminal (tmux): a shell round trip that leaves the terminal as it was, an attach that
+// terminal (tmux): a shell round trip that leaves the terminal as it was (a bare line feed from
+// the remote side moves down only, as under kubectl), an attach that
 // detaches and leaves the process running, a debug container that sees a distroless
 // container's files, a debug copy that is gone once the terminal ends; what the server refuses
 // is exit 1 with its sentence (usage errors: bad-input.test.ts).
@@ -28,9 +29,9 @@ test.after(async () => {
 });
 const env = { OCTANT_EXEC_URL: `http://127.0.0.1:${app.port}/`, OCTANT_EXEC_TOKEN: app.token };
 const cli = (...args: string[]) => runCli(args, 60_000, { env });
-/** octant-exec in a terminal; once it ends, its exit status and whether the terminal is cooked again (`icanon`, not `-icanon`) */
+/** octant-exec in a terminal; once it ends, its exit status and whether the terminal is cooked again (`icanon`, not `-icanon`; `opost`) */
 const inTerminal = (name: string, ...args: string[]) => {
-  const terminal = startTmux(name, cliArgv(args), { ...env, HOME: app.dir }, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/";' });
+  const terminal = startTmux(name, cliArgv(args), { ...env, HOME: app.dir }, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*icanon" | sed "s/^/MODE=/"; stty -a | grep -o -- "-*opost" | sed "s/^/OUTPUT=/";' });
   terminals.push(terminal);
   return terminal;
 };
@@ -119,8 +120,13 @@ test('exec in a terminal: a shell with this terminal\'s size (and its next one),
   terminal.resize(90, 25);
   terminal.keys('clear; stty size', 'Enter');
   await terminal.waitFor(/^25 90\s*$/m, 'the new size, after SIGWINCH');
+  // A bare line feed from the remote side (its own output processing off, as a full-screen
+  // program's is) moves down a row and no more: this terminal adds no carriage return (kubectl's
+  // raw mode turns output processing off; Node's leaves ONLCR on).
+  terminal.keys("stty -opost; printf 'ab\\ncd\\r\\n'; stty opost", 'Enter');
+  await terminal.waitFor(/^ab\n  cd$/m, 'cd under the end of ab');
   terminal.keys('exit 5', 'Enter');
-  await terminal.waitFor(/EXIT=5\nMODE=icanon/, 'exit 5, the terminal cooked again');
+  await terminal.waitFor(/EXIT=5\nMODE=icanon\nOUTPUT=opost/, 'exit 5, the terminal cooked again, its output processing back');
 });
 
 test('exec from a terminal with its output sent to files: no terminal for the command, so stdout and stderr come apart, byte for byte; -t (with -i, as kubectl takes them) asks for one anyway', async () => {

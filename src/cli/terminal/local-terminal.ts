@@ -1,6 +1,7 @@
 // This process's own terminal while a remote one runs in it: raw mode (every key goes to the
 // remote side, Ctrl-C included), its size now and on every SIGWINCH, and the mode put back on
 // every way out (the end, an error, a signal, an exit from anywhere).
+import { spawnSync } from 'node:child_process';
 import process from 'node:process';
 
 export interface TerminalSize {
@@ -23,6 +24,7 @@ export class LocalTerminal {
   raw(): void {
     if (!this.tty || this.#raw) return;
     process.stdin.setRawMode(true);
+    outputAsSent();
     this.#raw = true;
     process.once('exit', this.#restoreOnExit);
   }
@@ -53,4 +55,16 @@ export class LocalTerminal {
     process.off('exit', this.#restoreOnExit);
     process.stdin.setRawMode(false);
   }
+}
+
+/**
+ * The remote terminal's output as it was sent: its own output processing has run already. Node's
+ * raw mode (libuv's) and Deno's leave this terminal's on, so a bare line feed from a full-screen
+ * program (its pty's ONLCR off) came out as a new line at the left edge, and every \r\n as
+ * \r\r\n. kubectl's raw mode turns it off (Go's term.MakeRaw); no runtime API can, so stty does
+ * it on our stdin. Leaving raw mode puts back the mode saved before it, output processing
+ * included. Without stty, output stays as it was before.
+ */
+function outputAsSent(): void {
+  spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
 }
