@@ -119,7 +119,7 @@ test('bash: `complete` registers it; commands, namespaces, pods and containers o
       // `--namespace=ba` and `-l app=worker` as bash's readline hands them over, cut at each '='
       const cut = [at('batch', '--namespace', '=', 'ba'), at('batch', '-n', 'batch', '-l', 'app', '=', 'worker', '-c', '')];
       const out = await shell('/bin/bash', bin, sandbox, [...lines, ...cut].join('\n'));
-      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'default', 'batch', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---', 'main', 'logger', '---', 'batch', '---', 'main', 'logger', '---']);
+      assert.equal(out, ['complete -o default -F _octant_exec octant-exec', 'sandbox', '---', 'batch', 'default', 'restricted', '---', 'worker-0', 'worker-1', 'worker-2', '---', 'grouped', '---', 'main', 'logger', '---', 'batch', '---', 'main', 'logger', '---']);
     });
   } finally {
     await sandbox.close();

@@ -49,8 +49,9 @@ export class ClusterState {
     return String(this.version);
   }
 
+  /** In name order, as the API server lists them (etcd's key order). */
   namespaces(): KubeObject[] {
-    return [...this.namespaceObjects.values()];
+    return [...this.namespaceObjects.entries()].sort(byKey).map(([, object]) => object);
   }
 
   hasNamespace(name: string): boolean {
@@ -61,9 +62,12 @@ export class ClusterState {
     return this.namespaceObjects.get(name);
   }
 
-  /** Pods of one namespace, or of all when namespace is undefined. */
+  /** Pods of one namespace, or of all when namespace is undefined; by namespace and name, as the API server lists them. */
   pods(namespace?: string): SandboxPod[] {
-    return [...this.podsByKey.values()].filter((p) => namespace === undefined || p.namespace === namespace);
+    return [...this.podsByKey.entries()]
+      .filter(([, p]) => namespace === undefined || p.namespace === namespace)
+      .sort(byKey)
+      .map(([, p]) => p);
   }
 
   pod(namespace: string, name: string): SandboxPod | undefined {
@@ -139,3 +143,5 @@ export class ClusterState {
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
+/** Byte order of the keys, as etcd keeps them (names are ASCII: code units are bytes). */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);

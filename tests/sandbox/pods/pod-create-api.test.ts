@@ -86,6 +86,19 @@ test('an image the sandbox lacks: ErrImagePull, then ImagePullBackOff, and the p
   await waitFor(async () => (await stateOf('spelt-long')).containerStatuses[0].state.running, 'docker.io/library/busybox:1.36 running');
 });
 
+test('lists are in name order, as the API server keeps them: a pod made later is listed by its name, namespaces too', async () => {
+  const made = await post(pod('aaa-listed-first'));
+  assert.is(made.status, 201);
+  const names = (await call(sandbox, PODS)).json().items.map((p: { metadata: { name: string } }) => p.metadata.name) as string[];
+  assert.is(names[0], 'aaa-listed-first');
+  assert.equal(names, [...names].sort());
+  const all = (await call(sandbox, '/api/v1/pods')).json().items.map((p: { metadata: { namespace: string; name: string } }) => `${p.metadata.namespace}/${p.metadata.name}`) as string[];
+  assert.equal(all, [...all].sort());
+  const namespaces = (await call(sandbox, '/api/v1/namespaces')).json().items.map((n: { metadata: { name: string } }) => n.metadata.name) as string[];
+  assert.equal(namespaces, [...namespaces].sort());
+  assert.is((await call(sandbox, `${PODS}/aaa-listed-first`, { method: 'DELETE' })).status, 200);
+});
+
 test('generateName: the API server appends five characters', async () => {
   const created = await post({ ...pod(''), metadata: { generateName: 'debug-' } });
   assert.is(created.status, 201, created.body);
