@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { TMUX, kubectlBinary, requireTool, startTestSandbox } from '../support/sandbox.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitAsking, waitFor } from '../support/wait.ts';
 
 requireTool(TMUX);
 const sandbox = await startTestSandbox();
@@ -31,12 +31,10 @@ test('kubectl exec -it sees the pane size, then the new size after tmux resize-w
   tmux('set-option', '-t', 'exec', 'remain-on-exit', 'on');
   await waitFor(() => /^[#$] ?$/m.test(screen()), `the shell prompt`, 15_000);
 
-  tmux('send-keys', '-t', 'exec', 'stty size', 'Enter');
-  await waitFor(() => /^30 100$/m.test(screen()), '"30 100" from stty size', 10_000);
+  await waitAsking(() => tmux('send-keys', '-t', 'exec', 'stty size', 'Enter'), () => /^30 100$/m.test(screen()), '"30 100" from stty size', 10_000);
 
   tmux('resize-window', '-t', 'exec', '-x', '120', '-y', '40');
-  tmux('send-keys', '-t', 'exec', 'stty size', 'Enter');
-  await waitFor(() => /^40 120$/m.test(screen()), '"40 120" from stty size after the resize', 10_000);
+  await waitAsking(() => tmux('send-keys', '-t', 'exec', 'stty size', 'Enter'), () => /^40 120$/m.test(screen()), '"40 120" from stty size after the resize', 10_000);
 
   tmux('send-keys', '-t', 'exec', 'exit 7', 'Enter');
   // The pane's shell prints kubectl's exit status: tmux's #{pane_dead_status} is sometimes left

@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { join } from 'node:path';
 import { TMUX, kubectlBinary, requireTool, startTestSandbox } from '../support/sandbox.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitAsking, waitFor } from '../support/wait.ts';
 import { SPDY_KUBECTLS } from './support.ts';
 
 requireTool(TMUX);
@@ -48,11 +48,9 @@ SPDY_KUBECTLS.forEach((client, index) => {
     tmux('set-option', '-t', pane, 'remain-on-exit', 'on');
     await waitFor(() => /^[#$] ?$/m.test(screen()), 'the shell prompt', 15_000);
 
-    tmux('send-keys', '-t', pane, 'stty size', 'Enter');
-    await waitFor(() => /^30 100$/m.test(screen()), '"30 100" from stty size', 10_000);
+    await waitAsking(() => tmux('send-keys', '-t', pane, 'stty size', 'Enter'), () => /^30 100$/m.test(screen()), '"30 100" from stty size', 10_000);
     tmux('resize-window', '-t', pane, '-x', '120', '-y', '40');
-    tmux('send-keys', '-t', pane, 'stty size', 'Enter');
-    await waitFor(() => /^40 120$/m.test(screen()), '"40 120" from stty size after the resize', 10_000);
+    await waitAsking(() => tmux('send-keys', '-t', pane, 'stty size', 'Enter'), () => /^40 120$/m.test(screen()), '"40 120" from stty size after the resize', 10_000);
 
     const others = new Set(sleeps());
     const sleeping = () => sleeps().some((pid) => !others.has(pid));

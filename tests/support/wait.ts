@@ -46,6 +46,23 @@ export function waitFor<T>(check: () => T | undefined | false | Promise<T | unde
   });
 }
 
+/**
+ * Like waitFor, asking again (`ask`) every `everyMs` until `check` holds: for an answer that can
+ * predate what it reports. A terminal's size travels apart from its keys (kubectl sends them from
+ * two goroutines), so a `stty size` typed at once may run before the size has come.
+ */
+export function waitAsking(ask: () => void, check: () => boolean, what: string, timeoutMs = 10_000, everyMs = 2_000): Promise<true> {
+  let askedAt = -Infinity;
+  return waitFor(() => {
+    if (check()) return true;
+    if (Date.now() - askedAt >= everyMs) {
+      ask();
+      askedAt = Date.now();
+    }
+    return false;
+  }, what, timeoutMs);
+}
+
 /** `promise`, or a failure naming `what` if it has not settled within `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;

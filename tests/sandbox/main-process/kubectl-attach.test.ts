@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TMUX, apiRequest, kubectl, kubectlBinary, requireTool, startKubectl, startTestSandbox } from '../../support/sandbox.ts';
-import { waitFor, withTimeout } from '../../support/wait.ts';
+import { waitAsking, waitFor, withTimeout } from '../../support/wait.ts';
 
 requireTool(TMUX);
 const sandbox = await startTestSandbox();
@@ -67,8 +67,9 @@ test('kubectl attach -it console in a real terminal: the shell gets the terminal
   await waitFor(() => screen().includes("If you don't see a command prompt"), 'kubectl attached', 20_000).catch((error) => {
     throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
   });
-  tmux('send-keys', '-t', 'attach', 'stty size', 'Enter');
-  await waitFor(() => /^30 100\s*$/m.test(screen()), '"30 100" from stty size in the attached shell', 20_000).catch((error) => {
+  // kubectl prints that line before it connects, then sends the keys typed meanwhile and the
+  // terminal's size from two goroutines: the keys can reach the shell first (stty says 24 80).
+  await waitAsking(() => tmux('send-keys', '-t', 'attach', 'stty size', 'Enter'), () => /^30 100\s*$/m.test(screen()), '"30 100" from stty size in the attached shell', 20_000).catch((error) => {
     throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
   });
   tmux('kill-server');
