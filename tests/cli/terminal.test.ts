@@ -129,6 +129,17 @@ test('exec in a terminal: a shell with this terminal\'s size (and its next one),
   await terminal.waitFor(/EXIT=5\nMODE=icanon\nOUTPUT=opost/, 'exit 5, the terminal cooked again, its output processing back');
 });
 
+test("exec from a terminal that drops carriage returns (stty igncr): Enter still reaches the shell, as under kubectl, and igncr is back after", async () => {
+  const argv = ['sh', '-c', 'stty igncr; exec "$@"', 'sh', ...cliArgv(['exec', '-c', 'nginx', 'web'])];
+  const terminal = startTmux('igncr', argv, { ...env, HOME: app.dir }, { after: 'echo "EXIT=$?"; stty -a | grep -o -- "-*igncr" | sed "s/^/INPUT=/";' });
+  terminals.push(terminal);
+  await terminal.waitFor(/# $/m, 'the shell prompt');
+  terminal.keys('echo typed-$((6*7))', 'Enter');
+  await terminal.waitFor(/^typed-42/m, 'Enter ran the line');
+  terminal.keys('exit 0', 'Enter');
+  await terminal.waitFor(/EXIT=0\nINPUT=igncr/, 'exit 0, igncr as it was');
+});
+
 test('exec from a terminal with its output sent to files: no terminal for the command, so stdout and stderr come apart, byte for byte; -t (with -i, as kubectl takes them) asks for one anyway', async () => {
   const out = join(app.dir, 'exec-out.txt');
   const err = join(app.dir, 'exec-err.txt');

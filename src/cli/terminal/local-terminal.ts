@@ -24,7 +24,7 @@ export class LocalTerminal {
   raw(): void {
     if (!this.tty || this.#raw) return;
     process.stdin.setRawMode(true);
-    outputAsSent();
+    restOfRawMode();
     this.#raw = true;
     process.once('exit', this.#restoreOnExit);
   }
@@ -58,13 +58,14 @@ export class LocalTerminal {
 }
 
 /**
- * The remote terminal's output as it was sent: its own output processing has run already. Node's
- * raw mode (libuv's) and Deno's leave this terminal's on, so a bare line feed from a full-screen
- * program (its pty's ONLCR off) came out as a new line at the left edge, and every \r\n as
- * \r\r\n. kubectl's raw mode turns it off (Go's term.MakeRaw); no runtime API can, so stty does
- * it on our stdin. Leaving raw mode puts back the mode saved before it, output processing
- * included. Without stty, output stays as it was before.
+ * The rest of kubectl's raw mode (Go's term.MakeRaw), which Node's (libuv's) and Deno's leave as
+ * they were. Output processing off: the remote terminal's has run already, and ours (ONLCR) made
+ * a full-screen program's bare line feed a new line at the left edge, and every \r\n \r\r\n.
+ * Input: a carriage return neither dropped (IGNCR, where Enter then did nothing) nor turned into
+ * a line feed, no line feed into a carriage return, no marking of parity errors; a break is a key.
+ * No runtime API can, so stty does it on our stdin; leaving raw mode puts back the mode saved
+ * before it, these included. Without stty, they stay as they were.
  */
-function outputAsSent(): void {
-  spawnSync('stty', ['-opost'], { stdio: ['inherit', 'ignore', 'ignore'] });
+function restOfRawMode(): void {
+  spawnSync('stty', ['-opost', '-igncr', '-inlcr', '-icrnl', '-parmrk', '-ignbrk', '-echonl'], { stdio: ['inherit', 'ignore', 'ignore'] });
 }
