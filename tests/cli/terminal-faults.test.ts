@@ -168,7 +168,7 @@ test('in a terminal, a drop is reconnected: said on lines of its own, keys typed
   reattachedFrom.length = 0;
   const terminal = inTerminal('fault', 'drop');
   try {
-    await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting for up to 60 s [^\n]*keys typed meanwhile are lost\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
+    await terminal.waitFor(/partial-output\n+octant-exec exec: the connection [^\n]*dropped: reconnecting for up to 60 s [^\n]*keys typed meanwhile are lost; Ctrl-C gives up\)\n+octant-exec exec: reconnected\n+rest-output\n[\s\S]*EXIT=3\nMODE=icanon/, 'the drop said, reconnected, exit 3, the terminal cooked');
     assert.equal(reattachedFrom, ['partial-output\n'.length], 'attached again from the byte reached');
   } finally {
     terminal.kill();
@@ -182,6 +182,18 @@ test('in a terminal, output lost during a drop is said as that, even when the re
     assert.not.match(terminal.screen(), /not yours/);
   } finally {
     terminal.kill();
+  }
+});
+
+test('in a terminal, Ctrl-C while reconnecting gives up at once, said, the terminal put back in its mode', async () => {
+  const terminal = inTerminal('give-up', 'drop-gone');
+  try {
+    await terminal.waitFor(/reconnecting for up to 60 s [^\n]*Ctrl-C gives up\)/, 'the drop said, with the way out');
+    terminal.keys('C-c');
+    await terminal.waitFor(/gave up reconnecting \(Ctrl-C\): the terminal \(t1\) is left to the server's idle timeout[\s\S]*EXIT=1\nMODE=icanon/, 'given up at once, exit 1, the terminal cooked');
+  } finally {
+    terminal.kill();
+    refuseUpgrade = false;
   }
 });
 

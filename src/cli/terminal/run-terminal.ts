@@ -150,11 +150,11 @@ class SessionView {
       if (state !== 'reconnecting') return;
       if (!this.#hello) return this.#finish({ code: 1, sentence: `the octant-exec server at ${origin} refused or dropped the terminal socket: check that it runs and that the token is its own` });
       const dropped = `the connection to the octant-exec server at ${origin} dropped`;
-      const leftTo = this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : '';
+      const leftTo = this.#leftTo();
       if (!this.#attached || reconnectMs === 0) return this.#finish({ code: 1, sentence: `${dropped}${leftTo}` });
       if (!local.tty) return this.#finish({ code: 1, sentence: `${dropped}, and without a terminal it is not resumed: some of the piped input, or its end, may not have reached the process${leftTo}` });
       const seconds = reconnectMs / 1000;
-      this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server; keys typed meanwhile are lost)`);
+      this.#note(`${dropped}: reconnecting for up to ${seconds} s (the terminal goes on on the server; keys typed meanwhile are lost; Ctrl-C gives up)`);
       this.#outage = setTimeout(() => this.#finish({ code: 1, sentence: `${dropped} and could not be reached again within ${seconds} s${leftTo}` }), reconnectMs);
     });
     this.#client.onMessage((message) => this.#message(message));
@@ -260,13 +260,23 @@ class SessionView {
     if (this.#over || !sessionId || this.#stopStdin) return;
     this.#stopStdin = pumpStdin(
       {
-        send: (bytes) => this.#client.input(sessionId, bytes),
+        send: (bytes) => (this.#outage ? this.#whileDropped(bytes) : this.#client.input(sessionId, bytes)),
         // an attach leaves at the end of a pipe, once what was piped has gone
         end: () => (this.run.detachable ? this.#detachOnceSent() : this.#client.eof(sessionId)),
         detach: () => this.#detach(),
       },
       { detachKeys: this.run.detachable === true && this.local.tty, bytesPerSecond: this.#inputBytesPerSecond },
     );
+  }
+
+  /** Keys typed while the connection is down are lost; Ctrl-C stops waiting for it (kubectl ends at the drop). */
+  #whileDropped(bytes: Uint8Array): void {
+    if (bytes.includes(0x03)) this.#finish({ code: 1, sentence: `gave up reconnecting (Ctrl-C)${this.#leftTo()}` });
+  }
+
+  /** Where a terminal left behind by this command is, for the sentence that ends it. */
+  #leftTo(): string {
+    return this.#sessionId ? `: the terminal (${this.#sessionId}) is left to the server's idle timeout; see it in the page` : '';
   }
 
   #detachOnceSent(): void {
