@@ -59,6 +59,15 @@ test('exec without a terminal: stdout and stderr apart, the exit code is the com
   assert.is(defaulted.stderr, 'octant-exec exec: container "nginx", the pod\'s default (it also has sidecar: choose with -c)\n');
 });
 
+test('--idle-timeout sets how long the terminal may sit with no input and no output: a quiet command past it is ended, said; out of range is a usage error', async () => {
+  const quiet = await cli('exec', '--idle-timeout', '1', '-c', 'nginx', 'web', '--', 'sleep', '30');
+  assert.is(quiet.code, 1, quiet.stderr);
+  assert.match(quiet.stderr, /idle past its timeout/, "ended long before the sleep (the server's own timeout is 300 s)");
+  const wrong = await cli('exec', '--idle-timeout', '0', 'web');
+  assert.is(wrong.code, 2);
+  assert.match(wrong.stderr, /--idle-timeout takes a whole number from 1 to 86400, not "0"/);
+});
+
 test('exec with a pipe: stdin reaches the command whole, and its end ends it', async () => {
   const data = randomBytes(1024 * 1024 + 7);
   const [sum, lines] = await Promise.all([

@@ -1,6 +1,7 @@
 // The flags of `octant-exec attach`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
 import { reconnectNote } from './reconnect-note.ts';
+import { idleTimeoutFlag } from './idle-timeout-flag.ts';
 import { podOperandNote, serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 import { DETACH_KEYS_NAME } from './detach-keys.ts';
 
@@ -12,7 +13,7 @@ export const attachSpec = {
 console, say), through a running octant-exec server. ${DETACH_KEYS_NAME} leaves: only this
 client ends, the process goes on and can be attached again. Ctrl-C and Ctrl-D go to the process.`,
   operands: 'pod',
-  flags: { ...targetFlags, ...serverFlags },
+  flags: { ...targetFlags, ...idleTimeoutFlag, ...serverFlags },
   footer: `${podOperandNote}
 ${serverFooter}
 ${reconnectNote}

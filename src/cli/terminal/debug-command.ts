@@ -10,10 +10,12 @@ import type { debugSpec } from './debug-spec.ts';
 import { runTerminal } from './run-terminal.ts';
 import { targetOperand } from './terminal-target.ts';
 import { withTarget } from './with-target.ts';
+import { idleTimeoutRequest } from './idle-timeout-flag.ts';
 
 export async function debugCommand({ values, operands }: ParsedArgs<typeof debugSpec>): Promise<number> {
   if (values.copy && values.image !== undefined) throw new UsageError('--copy runs the shell in a copy of the pod, not in an image: give --copy or --image, not both');
   const { pod, namespace } = targetOperand(operands, values, 'octant-exec debug [options] [NAMESPACE/]POD');
+  const idle = idleTimeoutRequest(values);
   // a debug shell is a terminal: from a pipe, its end would never end the shell, and the run would wait for good
   if (!process.stdin.isTTY) throw new UsageError('a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe)');
   const access = serverAccess(values);
@@ -23,7 +25,7 @@ export async function debugCommand({ values, operands }: ParsedArgs<typeof debug
       return runTerminal({
         access,
         program,
-        request: { ...target, mode: { kind: 'copy' } },
+        request: { ...target, mode: { kind: 'copy' }, ...idle },
         notice: (row) => `this is a COPY of ${target.pod}, named ${serverText(String(row.target?.pod))}, with ${target.container} kept sleeping: it is deleted when this terminal ends`,
       });
     }
@@ -32,7 +34,7 @@ export async function debugCommand({ values, operands }: ParsedArgs<typeof debug
     return runTerminal({
       access,
       program,
-      request: { ...target, mode: { kind: 'debug', image } },
+      request: { ...target, mode: { kind: 'debug', image }, ...idle },
       notice: () => `a debug container of ${serverText(image)} in ${target.pod}, sharing ${target.container}'s processes (its files under /proc/1/root); press Enter if no prompt shows`,
     });
   }).catch((error) => {

@@ -1,6 +1,7 @@
 // The flags of `octant-exec debug`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
 import { reconnectNote } from './reconnect-note.ts';
+import { idleTimeoutFlag } from './idle-timeout-flag.ts';
 import { podOperandNote, serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const debugSpec = {
@@ -19,6 +20,7 @@ when this terminal ends.`,
     container: { ...targetFlags.container, help: "the target container (default: the pod's default container)" },
     image: { type: 'string', value: 'IMAGE', help: "the debug container's image, one the server allows\n(its --debug-image list; default: the first)" },
     copy: { type: 'boolean', help: 'debug a copy of the pod instead (deleted when this terminal ends)' },
+    ...idleTimeoutFlag,
     ...serverFlags,
   },
   footer: `${podOperandNote}

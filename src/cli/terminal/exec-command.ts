@@ -8,10 +8,12 @@ import type { execSpec } from './exec-spec.ts';
 import { runTerminal } from './run-terminal.ts';
 import { targetOperand } from './terminal-target.ts';
 import { withTarget } from './with-target.ts';
+import { idleTimeoutRequest } from './idle-timeout-flag.ts';
 
 export async function execCommand({ values, operands, command }: ParsedArgs<typeof execSpec>): Promise<number> {
   const { pod, namespace } = targetOperand(operands, values, 'octant-exec exec [options] [NAMESPACE/]POD [-- COMMAND [ARG...]]');
   const tty = wantsTerminal(values.tty === true, process.stdin.isTTY === true, process.stdout.isTTY === true);
+  const idle = idleTimeoutRequest(values); // a usage error before the server is asked anything
   const access = serverAccess(values);
   const program = 'octant-exec exec';
   return withTarget(program, access, pod, namespace, values, ({ container, ...target }) =>
@@ -19,7 +21,7 @@ export async function execCommand({ values, operands, command }: ParsedArgs<type
       access,
       program,
       tty,
-      request: { ...target, container, command: command.length > 0 ? { argv: command } : { shell: 'auto' }, ...(tty ? {} : { interactive: false, stdin: true }) },
+      request: { ...target, container, command: command.length > 0 ? { argv: command } : { shell: 'auto' }, ...(tty ? {} : { interactive: false, stdin: true }), ...idle },
     }),
   );
 }

@@ -1,6 +1,7 @@
 // The flags of `octant-exec exec`. Plain data, loaded for --help and completion without the terminal code.
 import type { CommandSpec } from '../flags.ts';
 import { reconnectNote } from './reconnect-note.ts';
+import { idleTimeoutFlag } from './idle-timeout-flag.ts';
 import { podOperandNote, serverFlags, serverFooter, targetFlags } from '../server/server-flags.ts';
 
 export const execSpec = {
@@ -25,6 +26,7 @@ pipe goes at half the server's input limit (2 MiB/s by default): files go faster
     ...targetFlags,
     tty: { type: 'boolean', short: 't', help: 'a terminal for the command even when stdout is not one (stdin must\nbe: when it is not, this is left out, saying so, as kubectl does)' },
     stdin: { type: 'boolean', short: 'i', help: "pass stdin (it always is: taken for kubectl exec -i's sake)" },
+    ...idleTimeoutFlag,
     ...serverFlags,
   },
   footer: `${podOperandNote}
