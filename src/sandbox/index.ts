@@ -84,6 +84,8 @@ export interface Sandbox {
   resetStdinCounts(): void;
   /** process groups started by execs that still have a live process */
   liveProcessGroups(): number[];
+  /** who watches the pods of a namespace now, one user name per open watch (an impersonated watch is the person's) */
+  podWatchers(namespace: string): string[];
   /** deletes a pod: its execs end, watchers get DELETED; false when there was no such pod */
   deletePod(namespace: string, name: string): boolean;
   /** fault injection (docs/sandbox.md): plans for execs from now on; [] for none */

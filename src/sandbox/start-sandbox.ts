@@ -196,6 +196,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     stdinPauses: () => execs.stdinPauses,
     resetStdinCounts: () => execs.resetStdinCounts(),
     liveProcessGroups: () => sessions.live(),
+    podWatchers: (namespace) => state.podWatchers(namespace),
     deletePod: (namespace, name) => state.deletePod(namespace, name) !== undefined,
     setFaults: (plans) => faults.set(plans),
     refuseConnectionsFor: async (ms) => {

@@ -73,6 +73,9 @@ test("a deleted pod ends its owner's terminal (podDeleted): the server watches i
   const id: string = started.json.sessionIds[0];
   const row = async () => ((await as('alice', ['dev'], '/sessions')).json.sessions as SessionRow[]).find((s) => s.sessionId === id);
   await waitFor(async () => (await row())?.state === 'interactive', 'the shell running');
+  // The watch follows a list; a pod deleted before it is open reaches the server only when the
+  // watch replays it, which can be after the killed shell's exit, and that exit would be the end.
+  await waitFor(() => app.sandbox!.podWatchers('batch').includes('alice'), 'the server watching batch as alice');
   assert.ok(app.sandbox!.deletePod('batch', 'worker-1'));
   const ended = await waitFor(async () => {
     const r = await row();

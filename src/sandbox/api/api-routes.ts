@@ -8,7 +8,6 @@ import { API_GROUP_LIST, CORE_V1_RESOURCES, SERVER_VERSION, apiVersions } from '
 import { sendJson, sendStatus } from './http-replies.ts';
 import { badRequest, methodNotAllowed, notFound, pathNotFound, type StatusError } from './kube-status.ts';
 import { isValidName } from '../../domain/names.ts';
-import { inByteOrder } from '../../domain/pod.ts';
 import { podFilter } from './pod-queries.ts';
 import { includeObject, namespaceTable, podTable, wantsTable } from './pod-table.ts';
 import { splitRequestUrl } from './request-url.ts';
@@ -90,7 +89,7 @@ export function handleApiRequest(ctx: ApiContext, caller: UserInfo, req: Incomin
 
   if (path.resource === 'namespaces' && get) return namespaces(ctx, path, req, res);
   if (path.resource === 'pods' && path.subresource === undefined) {
-    if (get && path.name === undefined) return listOrWatchPods(ctx, path.namespace, url.searchParams, req, res);
+    if (get && path.name === undefined) return listOrWatchPods(ctx, caller, path.namespace, url.searchParams, req, res);
     if (method === 'POST' && path.name === undefined && path.namespace !== undefined) return void createPod(ctx, path.namespace, req, res);
     if (path.namespace !== undefined && path.name !== undefined && (get || method === 'DELETE')) {
       const pod = method === 'DELETE' ? ctx.state.deletePod(path.namespace, path.name) : ctx.state.pod(path.namespace, path.name);
@@ -122,12 +121,10 @@ function namespaces(ctx: ApiContext, path: CorePath, req: IncomingMessage, res: 
   return ns ? sendJson(res, 200, ns) : sendStatus(res, notFound('namespaces', path.name));
 }
 
-function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+function listOrWatchPods(ctx: ApiContext, caller: UserInfo, namespace: string | undefined, query: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
   const filter = podFilter(query);
   if (typeof filter !== 'function') return sendStatus(res, filter);
-  // in etcd's key order (/registry/pods/NAMESPACE/NAME), as the API server lists them
-  const key = (pod: { namespace: string; fixture: { name: string } }) => `${pod.namespace}/${pod.fixture.name}`;
-  const pods = ctx.state.pods(namespace).sort((a, b) => inByteOrder(key(a), key(b))).map((p) => p.object).filter(filter);
+  const pods = ctx.state.pods(namespace).map((p) => p.object).filter(filter); // in etcd's key order, as the API server lists them
   if (!isWatch(query)) {
     if (wantsTable(req)) return sendJson(res, 200, podTable(pods, ctx.state.resourceVersion, Date.now(), includeObject(req)));
     return sendJson(res, 200, { kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: ctx.state.resourceVersion }, items: pods });
@@ -155,7 +152,7 @@ function listOrWatchPods(ctx: ApiContext, namespace: string | undefined, query: 
   const fromVersion = query.get('resourceVersion');
   if (!fromVersion || fromVersion === '0') for (const pod of pods) write({ type: 'ADDED', object: pod });
   else for (const event of ctx.state.eventsSince(Number(fromVersion), namespace)) if (filter(event.object)) write(event);
-  const unsubscribe = ctx.state.watchPods(namespace, (event) => filter(event.object) && write(event));
+  const unsubscribe = ctx.state.watchPods(namespace, caller.username, (event) => filter(event.object) && write(event));
   ctx.watches.add(res);
   const end = () => {
     unsubscribe();

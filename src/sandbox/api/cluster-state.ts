@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PodFixture, SandboxFixture } from '../fixture/fixture.ts';
 import { namespaceObject, podObject, type KubeObject } from './pod-objects.ts';
 import { inStartOrder } from '../fixture/start-order.ts';
+import { inByteOrder } from '../../domain/pod.ts';
 
 export interface SandboxPod {
   namespace: string;
@@ -30,7 +31,7 @@ export class ClusterState {
   private readonly podsByKey = new Map<string, SandboxPod>();
   /** keys of the pods made through the API (addPod) that still exist: what the pod quota counts */
   private readonly created = new Set<string>();
-  private readonly watchers = new Set<{ namespace?: string; listener: WatchListener }>();
+  private readonly watchers = new Set<{ namespace?: string; username: string; listener: WatchListener }>();
   private readonly deletionListeners = new Set<(pod: SandboxPod) => void>();
   private readonly recent: { namespace: string; version: number; event: WatchEvent }[] = [];
 
@@ -118,11 +119,16 @@ export class ClusterState {
     this.deletionListeners.add(listener);
   }
 
-  /** Subscribes to pod events of one namespace (or all); returns the unsubscribe function. */
-  watchPods(namespace: string | undefined, listener: WatchListener): () => void {
-    const entry = { namespace, listener };
+  /** Subscribes `username`'s watch to pod events of one namespace (or all); returns the unsubscribe function. */
+  watchPods(namespace: string | undefined, username: string, listener: WatchListener): () => void {
+    const entry = { namespace, username, listener };
     this.watchers.add(entry);
     return () => this.watchers.delete(entry);
+  }
+
+  /** Who watches the pods of `namespace` now (a watch of every namespace too), one user name per open watch. */
+  podWatchers(namespace: string): string[] {
+    return [...this.watchers].filter((w) => w.namespace === undefined || w.namespace === namespace).map((w) => w.username);
   }
 
   /** The kept events after resourceVersion `after`, oldest first (of one namespace, or of all). */
@@ -143,5 +149,5 @@ export class ClusterState {
 }
 
 const key = (namespace: string, name: string) => `${namespace}/${name}`;
-/** Byte order of the keys, as etcd keeps them (names are ASCII: code units are bytes). */
-const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
+/** The order etcd keeps the keys in. */
+const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => inByteOrder(a, b);
