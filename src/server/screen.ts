@@ -55,11 +55,25 @@ export function replayScreen(bytes: Uint8Array, size: ScreenSize, historyRows: n
     // each piece is written once the one before it is parsed: the screen is exactly that of `bytes`
     const next = (at: number) => {
       if (!wanted()) return finish(() => undefined);
-      if (at >= bytes.length) return finish(() => new TextEncoder().encode(serializer.serialize({ scrollback: historyRows })));
+      if (at >= bytes.length) return finish(() => new TextEncoder().encode(penResetBeforeAlternate(serializer.serialize({ scrollback: historyRows }))));
       term.write(bytes.subarray(at, at + PARSE_PIECE_BYTES), () => next(at + PARSE_PIECE_BYTES));
     };
     next(0);
   });
+}
+
+const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H';
+
+/**
+ * The addon ends each buffer it serializes by setting the terminal's current pen, and then draws
+ * the alternate screen as if the pen were plain: a program that left its pen bold and reverse (vi
+ * after its status line) got its screen's first coloured cells bold and reverse too. A plain pen
+ * before the alternate screen makes that true; its own end sets the current pen again.
+ */
+function penResetBeforeAlternate(serialized: string): string {
+  // the normal buffer's part holds only text, colours and cursor moves: the first switch is the addon's
+  const at = serialized.indexOf(ENTER_ALTERNATE);
+  return at < 0 ? serialized : `${serialized.slice(0, at)}\x1b[0m${serialized.slice(at)}`;
 }
 
 /** What a build needs, read from the scrollback when its turn comes; undefined: nothing to build from. */

@@ -33,6 +33,17 @@ test('a screen rebuilt from bytes across many parser pieces draws what the bytes
   assert.equal(await drawn(screen), expected);
 });
 
+test("a full-screen program that left its pen bold and reverse (vi after its status line): the screen's first row keeps its own colours, and what follows is drawn with that pen", async () => {
+  // a shell line, then vi: yellow line numbers on row 0, then the status line in bold reverse,
+  // left so as xterm's terminfo lets it (moving the cursor in standout mode is safe)
+  const bytes = new TextEncoder().encode('$ vi notes\r\n\x1b[?1049h\x1b[2J\x1b[H\x1b[33m  1 \x1b[0mfirst line\x1b[11;1H\x1b[1;7mnotes  1,1  All\x1b[1;5H');
+  const screen = (await rebuildScreen(bytes, size))!;
+  const next = new TextEncoder().encode('typed');
+  const expected = await drawn(new Uint8Array([...bytes, ...next]));
+  assert.ok(expected.rows[0].includes('|10001'), 'the bytes after draw bold and reverse on row 0');
+  assert.equal(await drawn(new Uint8Array([...screen, ...next])), expected);
+});
+
 test('the builder builds two at a time, asks each for its bytes only on its turn, and skips one no longer wanted', async () => {
   const builder = new ScreenBuilder();
   const asked: number[] = [];
