@@ -5,13 +5,12 @@
 // full-screen program's next redraw would put right. Built on demand from the byte scrollback,
 // not kept live per terminal: bench figure 12 and docs/api.md "Screen on attach" say why.
 import headless from '@xterm/headless';
-import serialize from '@xterm/addon-serialize';
 import { screenStart } from './screen-start.ts';
+import { screenSerializer } from './screen-serialize.ts';
 import { FairTurns } from './fair-turns.ts';
 
-// Both packages are CommonJS bundles: their classes come off the default export, under Node and Deno alike.
+// A CommonJS bundle: its class comes off the default export, under Node and Deno alike.
 const { Terminal } = headless;
-const { SerializeAddon } = serialize;
 
 /** rows of history above the screen that a screen carries (the page keeps more; the raw replay keeps them all) */
 export const SCREEN_HISTORY_ROWS = 1000;
@@ -39,9 +38,7 @@ export function rebuildScreen(bytes: Uint8Array, size: ScreenSize, historyRows =
 /** rebuildScreen's work on every one of `bytes`. */
 export function replayScreen(bytes: Uint8Array, size: ScreenSize, historyRows: number, wanted: () => boolean = () => true): Promise<Uint8Array | undefined> {
   const term = new Terminal({ cols: size.cols, rows: size.rows, scrollback: historyRows, allowProposedApi: true });
-  const serializer = new SerializeAddon();
-  // The addon is typed against the browser's Terminal; the headless one has the same API it uses.
-  term.loadAddon(serializer as unknown as Parameters<typeof term.loadAddon>[0]);
+  const serialized = screenSerializer(term);
   return new Promise<Uint8Array | undefined>((resolve, reject) => {
     const finish = (result: () => Uint8Array | undefined) => {
       try {
@@ -55,25 +52,11 @@ export function replayScreen(bytes: Uint8Array, size: ScreenSize, historyRows: n
     // each piece is written once the one before it is parsed: the screen is exactly that of `bytes`
     const next = (at: number) => {
       if (!wanted()) return finish(() => undefined);
-      if (at >= bytes.length) return finish(() => new TextEncoder().encode(penResetBeforeAlternate(serializer.serialize({ scrollback: historyRows }))));
+      if (at >= bytes.length) return finish(() => new TextEncoder().encode(serialized(historyRows)));
       term.write(bytes.subarray(at, at + PARSE_PIECE_BYTES), () => next(at + PARSE_PIECE_BYTES));
     };
     next(0);
   });
-}
-
-const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H';
-
-/**
- * The addon ends each buffer it serializes by setting the terminal's current pen, and then draws
- * the alternate screen as if the pen were plain: a program that left its pen bold and reverse (vi
- * after its status line) got its screen's first coloured cells bold and reverse too. A plain pen
- * before the alternate screen makes that true; its own end sets the current pen again.
- */
-function penResetBeforeAlternate(serialized: string): string {
-  // the normal buffer's part holds only text, colours and cursor moves: the first switch is the addon's
-  const at = serialized.indexOf(ENTER_ALTERNATE);
-  return at < 0 ? serialized : `${serialized.slice(0, at)}\x1b[0m${serialized.slice(at)}`;
 }
 
 /** What a build needs, read from the scrollback when its turn comes; undefined: nothing to build from. */

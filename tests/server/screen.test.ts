@@ -1,5 +1,6 @@
 // screen.ts on its own: a screen rebuilt from bytes that span several parser pieces (with
-// sequences cut at the piece boundaries) draws what the bytes drew, and stops between pieces once
+// sequences cut at the piece boundaries) draws what the bytes drew, with the pen and the cursor
+// where the serializer alone put them wrong (screen-serialize.ts), and stops between pieces once
 // no longer wanted; the builder takes requests two at a time (one per socket), in order, reading
 // each one's bytes only when its turn comes.
 import { test } from '../support/test.ts';
@@ -44,6 +45,23 @@ test("a full-screen program that left its pen bold and reverse (vi after its sta
   assert.equal(await drawn(new Uint8Array([...screen, ...next])), expected);
 });
 
+test('a cursor on the last cell of a full row (vi at the end of a line as wide as the screen, the last row full too) comes back on that cell, in either buffer', async () => {
+  const full = 'x'.repeat(size.cols - 1);
+  const shell = `$ ls\r\n${full}y\x1b[${size.cols}G`; // the normal buffer's cursor on its full row's last cell
+  for (const [name, text, next] of [
+    ['alternate', `\x1b[?1049h\x1b[2J\x1b[H${full}y\x1b[12;1H${'-- INSERT --'.padEnd(size.cols, '=')}\x1b[1;${size.cols}H`, 'Z'],
+    ['normal', shell, 'Z'],
+    ['normal, after the alternate screen ends', `${shell}\x1b[?1049h\x1b[2J\x1b[Hvi`, '\x1b[?1049lZ'],
+  ]) {
+    const bytes = new TextEncoder().encode(text);
+    const screen = (await rebuildScreen(bytes, size))!;
+    const typed = new TextEncoder().encode(next);
+    const expected = await drawn(new Uint8Array([...bytes, ...typed]));
+    assert.ok(expected.rows.some((row) => / Z\|/.test(row)), `${name}: Z was typed on the row's last cell`);
+    assert.equal(await drawn(new Uint8Array([...screen, ...typed])), expected, `${name}: typed on the same cell`);
+  }
+});
+
 test('the builder builds two at a time, asks each for its bytes only on its turn, and skips one no longer wanted', async () => {
   const builder = new ScreenBuilder();
   const asked: number[] = [];
@@ -58,7 +76,7 @@ test('the builder builds two at a time, asks each for its bytes only on its turn
   assert.equal(asked, [0, 1], 'the others wait, holding no bytes');
   const screens = await Promise.all(builds);
   assert.equal(asked, [0, 1, 2, 4]);
-  screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen), i === 3 ? undefined : texts[i]));
+  screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen).split('\x1b')[0], i === 3 ? undefined : texts[i], 'its text, then where its cursor is'));
 });
 
 test('a build whose viewer is gone stops at the next parser piece', async () => {
