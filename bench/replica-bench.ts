@@ -11,7 +11,7 @@ import type { StreamHubOptions } from '../src/server/stream-hub.ts';
 import { freePort } from '../tests/support/free-port.ts';
 import { startCluster } from '../tests/support/postgres.ts';
 import { HubClient } from './hub-client.ts';
-import { startSandboxProcess } from './sandbox-process.ts';
+import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
 import { forkServer, type ServerProcess } from './server-fork.ts';
 
 export interface Replica {

@@ -12,7 +12,7 @@ import type { OctantExecOptions } from '../src/server/app.ts';
 import type { SandboxFixture } from '../src/sandbox/index.ts';
 import { HubClient, type AppAddress } from './hub-client.ts';
 import { kubectl133, kubectlHome } from './processes.ts';
-import { startSandboxProcess } from './sandbox-process.ts';
+import { startSandboxProcess } from '../tests/support/sandbox-process.ts';
 import { forkServer, type ServerUsage } from './server-fork.ts';
 
 export type Chunk = string | Uint8Array;

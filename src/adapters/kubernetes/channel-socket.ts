@@ -5,7 +5,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
+import type { ConnectionOptions, TLSSocket } from 'node:tls';
 import { dialDirectly } from './direct-dial.ts';
+import { tlsOverTcp } from './tls-over-tcp.ts';
+import { startReading, stopReading, tlsReadsOnWhilePaused } from '../../domain/socket-reading.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
 
@@ -44,6 +47,11 @@ export class ChannelSocketDialer {
     shareSecureContext(options);
     dialDirectly(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
+    // where a paused TLS socket reads on, dialed so that its reading can be stopped (not through a proxy's agent)
+    let tlsSocket: TLSSocket | undefined;
+    if (tlsReadsOnWhilePaused && uri.startsWith('wss:') && !options.agent) {
+      (options as { createConnection?: unknown }).createConnection = (dial: ConnectionOptions) => (tlsSocket = tlsOverTcp(dial));
+    }
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
@@ -52,7 +60,10 @@ export class ChannelSocketDialer {
           socket.terminate();
         });
       });
-      socket.once('open', () => resolve(socket));
+      socket.once('open', () => {
+        if (tlsSocket) under.set(socket, tlsSocket);
+        resolve(socket);
+      });
       socket.once('error', reject);
       socket.on('message', (data: Buffer, isBinary) => {
         if (!isBinary || data.length === 0 || !binary) return;
@@ -60,6 +71,15 @@ export class ChannelSocketDialer {
       });
     });
   }
+}
+
+/** the TLS socket under a dialed WebSocket, where its reading must be stopped underneath */
+const under = new WeakMap<WebSocket, TLSSocket>();
+
+/** Pauses (or resumes) a dialed socket's reading, underneath too where a paused TLS socket reads on. */
+export function setReading(socket: WebSocket, reading: boolean): void {
+  if (reading) startReading(under.get(socket), () => socket.resume());
+  else stopReading(under.get(socket), () => socket.pause());
 }
 
 /** The body of a refused upgrade as a Status (or the server's text as its message); the SPDY dialer shares it. */

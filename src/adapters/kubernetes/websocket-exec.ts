@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
-import { ChannelSocketDialer, UpgradeRefused } from './channel-socket.ts';
+import { ChannelSocketDialer, setReading, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
@@ -92,7 +92,7 @@ class WebSocketExecStream implements ExecStream {
       this.listener.opened(socket.protocol);
       this.#size ??= this.request.size;
       if (this.request.tty && this.#size) this.#sendSize(socket, this.#size);
-      if (this.#paused) socket.pause();
+      if (this.#paused) setReading(socket, false);
       for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
@@ -188,13 +188,13 @@ class WebSocketExecStream implements ExecStream {
 
   pause(): void {
     this.#paused = true;
-    this.#socket?.pause();
+    if (this.#socket) setReading(this.#socket, false);
   }
 
   resume(): void {
     this.#paused = false;
     this.#release();
-    if (!this.#paused) this.#socket?.resume(); // a delivery above may have paused again
+    if (!this.#paused && this.#socket) setReading(this.#socket, true); // a delivery above may have paused again
   }
 
   close(): void {

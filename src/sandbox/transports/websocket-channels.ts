@@ -5,7 +5,7 @@ import type { WebSocket } from 'ws';
 import type { ExecChannels, KubeStatus } from './exec-channels.ts';
 import { parseResizeMessage } from './resize-message.ts';
 import { ChannelListeners } from './channel-listeners.ts';
-import { startReading, stopReading } from './socket-reading.ts';
+import { startReading, stopReading } from '../../domain/socket-reading.ts';
 import { Heartbeat } from '../../domain/heartbeat.ts';
 
 export const CHANNEL = { stdin: 0, stdout: 1, stderr: 2, error: 3, resize: 4, close: 255 } as const;

@@ -1,12 +1,14 @@
 // The sandbox cluster in its own process (`octant-exec sandbox --json`), as a real cluster runs
-// elsewhere: the figures' servers reach it through the kubeconfig it prints. A run that breaks
+// elsewhere: a server under test, or the benchmarks' servers, reach it through the kubeconfig it
+// prints. Always a Node process (through tsx), whatever runtime starts it. A run that breaks
 // leaves no sandbox behind.
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import type { SandboxFixture } from '../src/sandbox/index.ts';
-import { tsx } from './processes.ts';
+import type { SandboxFixture } from '../../src/sandbox/index.ts';
+
+const tsx = join(process.cwd(), 'node_modules', '.bin', 'tsx');
 
 export interface SandboxProcess {
   kubeconfigPath: string;
