@@ -3,10 +3,12 @@
 // and the exec adapter stops reading a cluster whose output the pages are behind on.
 // Node's paused TLS socket stops reading its TCP connection. Deno's node:tls (2.x) does not: its
 // TLS layer keeps reading into memory while the socket is paused, on either end (measured: a
-// client writes all of 64 MiB to a TLS server paused after 1 MiB; a paused client took 170 MiB in
-// 3 s from a server writing as fast as it could, where Node's stops at about 64 KiB). There the
-// TCP handle under the TLS socket is stopped too. A server's TLS socket has one (`_parent`); a
-// client's has one only when it was dialed over a TCP socket of its own (tls.connect's `socket`).
+// client writes all of 64 MiB to a TLS server paused after 1 MiB; a paused client took 164–199 MiB
+// in 3 s from a server writing as fast as it could, where Node's holds that server at about 3 MiB,
+// what the kernel's buffers take). There the TCP handle under the TLS socket is stopped too. A
+// server's TLS socket has one (`_parent`); a client's has one only when it was dialed over a TCP
+// socket of its own (tls.connect's `socket`: src/adapters/kubernetes/tls-over-tcp.ts).
+
 /** whether this runtime's TLS sockets read on while paused (above) */
 export const tlsReadsOnWhilePaused = 'Deno' in globalThis;
 

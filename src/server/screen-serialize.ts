@@ -14,7 +14,7 @@ import serialize from '@xterm/addon-serialize';
 const { SerializeAddon } = serialize;
 
 type Terminal = InstanceType<typeof headless.Terminal>;
-type Buffer = Terminal['buffer']['normal'];
+type TerminalBuffer = Terminal['buffer']['normal'];
 
 /** what the addon writes between the normal buffer and the alternate one */
 const ENTER_ALTERNATE = '\x1b[?1049h\x1b[H';
@@ -26,7 +26,7 @@ export function screenSerializer(term: Terminal): (historyRows: number) => strin
   term.loadAddon(addon as unknown as Parameters<Terminal['loadAddon']>[0]);
   return (historyRows) => {
     const serialized = addon.serialize({ scrollback: historyRows });
-    const placed = (buffer: Buffer) => (buffer.cursorX < term.cols ? `\x1b[${buffer.cursorY + 1};${buffer.cursorX + 1}H` : '');
+    const placed = (buffer: TerminalBuffer) => (buffer.cursorX < term.cols ? `\x1b[${buffer.cursorY + 1};${buffer.cursorX + 1}H` : '');
     if (term.buffer.active.type !== 'alternate') return serialized + placed(term.buffer.normal);
     // the normal buffer's part holds only text, colours and cursor moves: the first switch is the addon's
     const at = serialized.indexOf(ENTER_ALTERNATE);
