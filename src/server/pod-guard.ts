@@ -16,7 +16,9 @@
 // A watch starts with a list, read after the terminal started: a pod deleted in between is in no
 // event, only missing from the list. So a pod missing from a list read after its terminal
 // connected (its exec reached it, so it was there) is gone too. A list read before that says
-// nothing: a pod made since (a debug copy) may not be in it yet.
+// nothing: a pod made since (a debug copy) may not be in it yet. So a pod deleted in a namespace's
+// first moments here, before its watch is open, is heard of only when the watch replays the
+// deletion; a killed shell's exit (137) can come first, and then ends its terminal as that.
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { PodWatching } from '../adapters/cluster.ts';

@@ -62,6 +62,23 @@ test('a cursor on the last cell of a full row (vi at the end of a line as wide a
   }
 });
 
+test('a cursor waiting to wrap past a row with rows below it (a plain, a coloured or a wide last character), or under origin mode, comes back as it was', async () => {
+  const below = Array.from({ length: 6 }, (_, i) => `line ${i}`).join('\r\n');
+  for (const [name, text] of [
+    ['plain, normal buffer', `${below}\x1b[2;${size.cols}HQ`],
+    ['plain, alternate buffer', `\x1b[?1049h${below}\x1b[2;${size.cols}HQ`],
+    ['coloured, then another pen', `\x1b[?1049h${below}\x1b[3;${size.cols}H\x1b[1;38;2;200;100;50;44mQ\x1b[0;4;92m`],
+    ['a wide character', `${below}\x1b[2;${size.cols - 1}H\x1b[35m日`],
+    ['origin mode', `\x1b[?1049h${below}\x1b[?6h\x1b[5;10H`],
+  ]) {
+    const bytes = new TextEncoder().encode(text);
+    const screen = (await rebuildScreen(bytes, size))!;
+    const typed = new TextEncoder().encode('Z');
+    const expected = await drawn(new Uint8Array([...bytes, ...typed]));
+    assert.equal(await drawn(new Uint8Array([...screen, ...typed])), expected, `${name}: typed where it would have gone, as it would have looked`);
+  }
+});
+
 test('the builder builds two at a time, asks each for its bytes only on its turn, and skips one no longer wanted', async () => {
   const builder = new ScreenBuilder();
   const asked: number[] = [];
