@@ -151,11 +151,11 @@ test("the issuer cannot make anyone Kubernetes' own: a system: subject is refuse
 });
 
 test('a flood of sign-ins from one address is 429 for that address only: another still signs in', async () => {
-  const statuses: number[] = [];
-  for (let i = 0; i < 60 && !statuses.includes(429); i++) statuses.push((await idp.begin('127.0.0.4')).start.status);
-  assert.is(statuses.at(-1), 429, statuses.join(' '));
-  const limited = await idp.begin('127.0.0.4');
-  assert.match(limited.start.body, /Too many sign-ins from your address/);
+  // the refusal itself is read: under load the limit may have refilled by one more request
+  const starts: { status: number; body: string }[] = [];
+  for (let i = 0; i < 60 && starts.at(-1)?.status !== 429; i++) starts.push((await idp.begin('127.0.0.4')).start);
+  assert.is(starts.at(-1)!.status, 429, starts.map((start) => start.status).join(' '));
+  assert.match(starts.at(-1)!.body, /Too many sign-ins from your address/);
   const { answer } = await idp.signIn('alice', '127.0.0.5');
   assert.is(answer.status, 200, answer.body);
 });
