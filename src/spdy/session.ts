@@ -13,6 +13,7 @@ import { SpdyProtocolError } from './errors.ts';
 import { DEFAULT_INITIAL_WINDOW_SIZE, ReceiveWindow } from './flow-control.ts';
 import { DataSender } from './data-sender.ts';
 import { OrderedWriter, type Outgoing } from './ordered-writer.ts';
+import { OverrunBrake, type SocketReading } from './overrun-brake.ts';
 import { Pings } from './pings.ts';
 import {
   encodeFrame,
@@ -47,6 +48,11 @@ export interface SpdySessionOptions extends FrameParserOptions {
   announceWindow?: boolean;
   /** 'strict': hold DATA back by the peer's windows always; 'auto' (default): see data-sender.ts */
   peerFlowControl?: 'auto' | 'strict';
+  /**
+   * How to stop and restart reading the socket while a peer overruns our windows. Default: pause
+   * and resume it; a runtime whose paused TLS socket reads on needs more (the exec adapter's dial).
+   */
+  reading?: SocketReading;
 }
 
 export interface SpdySessionEvents {
@@ -81,8 +87,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   private lastPeerStreamId = 0;
   private readonly inbound: Frame[] = [];
   private inboundBusy = false;
-  /** streams whose unread data passed their window: the socket stays paused until they drain */
-  private readonly overrun = new Set<SpdyStream>();
+  private readonly brake: OverrunBrake;
   private sentGoAway = false;
   private receivedGoAway = false;
   private closing = false;
@@ -95,6 +100,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     this.role = options.role;
     this.parser = new FrameParser(options);
     this.receiveWindowSize = options.initialWindowSize ?? DEFAULT_INITIAL_WINDOW_SIZE;
+    this.brake = new OverrunBrake(this.receiveWindowSize, options.reading ?? { stop: () => socket.pause(), start: () => socket.resume() });
     this.writer = new OrderedWriter(
       (bytes) => socket.write(bytes),
       (error) => this.destroy(error),
@@ -203,20 +209,16 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
       if (delta && !stream.remoteEnded) this.write(encodeFrame({ type: 'window_update', streamId: stream.id, delta }));
       this.creditSession(bytes);
     }
-    if (this.overrun.has(stream) && stream.readableLength <= this.receiveWindowSize) {
-      this.overrun.delete(stream);
-      if (this.overrun.size === 0) this.socket.resume();
-    }
+    this.brake.drained(stream, stream.readableLength);
   }
 
   released(stream: SpdyStream, reset: number | undefined): void {
     const state = this.streams.get(stream.id);
     if (!state) return;
     this.streams.delete(stream.id);
-    this.overrun.delete(stream);
     this.sender.close(stream.id, new Error(`SPDY stream ${stream.id} was closed`));
     if (this.closed) return;
-    if (this.overrun.size === 0 && this.socket.isPaused()) this.socket.resume();
+    this.brake.drained(stream, 0);
     if (reset !== undefined) this.write(encodeFrame({ type: 'rst_stream', streamId: stream.id, status: reset }));
     this.endIfIdle();
   }
@@ -325,11 +327,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
       return;
     }
     if (fin) state.stream.onRemoteEnd();
-    // Only a peer that ignores our windows gets here; TCP is the only brake left.
-    if (state.stream.readableLength > this.receiveWindowSize && !this.overrun.has(state.stream)) {
-      this.overrun.add(state.stream);
-      this.socket.pause();
-    }
+    // Only a peer that ignores our windows gets past its window; TCP is the only brake left.
+    this.brake.received(state.stream, state.stream.readableLength);
   }
 
   private onSettings(frame: SettingsFrame): void {

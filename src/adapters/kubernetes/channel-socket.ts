@@ -5,10 +5,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
-import type { ConnectionOptions, TLSSocket } from 'node:tls';
+import type { Socket } from 'node:net';
 import { dialDirectly } from './direct-dial.ts';
-import { tlsOverTcp } from './tls-over-tcp.ts';
-import { startReading, stopReading, tlsReadsOnWhilePaused } from '../../domain/socket-reading.ts';
+import { dialStoppably } from './tls-over-tcp.ts';
+import { startReading, stopReading } from '../../domain/socket-reading.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
 
@@ -47,11 +47,7 @@ export class ChannelSocketDialer {
     shareSecureContext(options);
     dialDirectly(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
-    // where a paused TLS socket reads on, dialed so that its reading can be stopped (not through a proxy's agent)
-    let tlsSocket: TLSSocket | undefined;
-    if (tlsReadsOnWhilePaused && uri.startsWith('wss:') && !options.agent) {
-      (options as { createConnection?: unknown }).createConnection = (dial: ConnectionOptions) => (tlsSocket = tlsOverTcp(dial));
-    }
+    dialStoppably(options, uri.startsWith('wss:'));
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
@@ -60,10 +56,9 @@ export class ChannelSocketDialer {
           socket.terminate();
         });
       });
-      socket.once('open', () => {
-        if (tlsSocket) under.set(socket, tlsSocket);
-        resolve(socket);
-      });
+      // the connection itself (ws keeps it private), for setReading to stop underneath
+      socket.once('upgrade', (response: IncomingMessage) => under.set(socket, response.socket));
+      socket.once('open', () => resolve(socket));
       socket.once('error', reject);
       socket.on('message', (data: Buffer, isBinary) => {
         if (!isBinary || data.length === 0 || !binary) return;
@@ -73,8 +68,8 @@ export class ChannelSocketDialer {
   }
 }
 
-/** the TLS socket under a dialed WebSocket, where its reading must be stopped underneath */
-const under = new WeakMap<WebSocket, TLSSocket>();
+/** the connection under a dialed WebSocket, where its reading may have to be stopped underneath */
+const under = new WeakMap<WebSocket, Socket>();
 
 /** Pauses (or resumes) a dialed socket's reading, underneath too where a paused TLS socket reads on. */
 export function setReading(socket: WebSocket, reading: boolean): void {

@@ -1,0 +1,208 @@
+// The exec adapter's hold on a cluster that writes faster than the pages read, on each way it
+// dials: WebSocket and SPDY, each straight to the cluster and through a kubeconfig's proxy-url
+// (an HTTP CONNECT proxy). The cluster here ignores SPDY's windows (as Go's spdystream may), so only
+// not reading holds it back. Held, the connection takes in no more than the kernel's buffers (and
+// the proxy's) hold; let go, every byte arrives in order. Under Node a paused TLS socket stops
+// reading anyway; under Deno it reads on (src/domain/socket-reading.ts), which this catches.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { KubeConfig } from '@kubernetes/client-node';
+import { createHash, type Hash } from 'node:crypto';
+import { once } from 'node:events';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { ChannelSocketDialer, setReading } from '../../src/adapters/kubernetes/channel-socket.ts';
+import { dialSpdy } from '../../src/adapters/kubernetes/spdy-dialer.ts';
+import { SpdySession } from '../../src/spdy/session.ts';
+import type { SpdyStream } from '../../src/spdy/stream.ts';
+import { generateSandboxTls } from '../../src/sandbox/api/tls.ts';
+import { waitFor } from '../support/wait.ts';
+
+const test = suite('exec dial hold');
+const pems = await generateSandboxTls();
+/** more than loopback's socket buffers (and the proxy's) hold; a connection that reads on takes this in well under a second */
+const HELD_LIMIT = 32 * 2 ** 20;
+const CHUNK = 64 * 1024;
+
+/** What a cluster has written so far, and how to stop: `sent` hashes each byte as it goes. */
+interface Flood {
+  written: () => number;
+  sent: Hash;
+  end: () => void;
+}
+
+/** An https "cluster" that floods the first exec it gets, over SPDY or WebSocket; `flood` is that flood's. */
+async function floodingCluster() {
+  const state: { flood?: Flood } = {};
+  const server = https.createServer({ key: pems.keyPem, cert: pems.certPem });
+  const sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...offered][0] ?? false });
+  server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
+    if (request.headers.upgrade !== 'SPDY/3.1') return sockets.handleUpgrade(request, socket, head, (ws) => sockets.emit('connection', ws));
+    socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v4.channel.k8s.io\r\n\r\n');
+    // 'auto' flow control: the client sends no WINDOW_UPDATE while it holds, so its windows are ignored
+    new SpdySession(socket, { role: 'server', head }).on('stream', (stream: SpdyStream) => {
+      stream.reply({});
+      state.flood = pump((chunk) => stream.write(chunk), (go) => stream.on('drain', go), () => stream.end());
+    });
+  });
+  sockets.on('connection', (socket) => {
+    // ws queues every send: the bytes in its queue are not yet written
+    let queued = 0;
+    let room: ReturnType<typeof setInterval> | undefined;
+    const flood = pump(
+      (chunk) => {
+        queued += chunk.length;
+        socket.send(Buffer.concat([Buffer.of(1), chunk]), () => (queued -= chunk.length));
+        return socket.bufferedAmount < 1 << 20;
+      },
+      (go) => (room = setInterval(() => socket.bufferedAmount < 1 << 20 && go(), 5)),
+      () => {
+        clearInterval(room);
+        socket.close(1000);
+      },
+    );
+    state.flood = { ...flood, written: () => flood.written() - queued };
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { state, port: (server.address() as AddressInfo).port, close: () => (state.flood?.end(), sockets.close(), server.closeAllConnections(), server.close()) };
+}
+
+/**
+ * Writes numbered chunks while `write` says there is room, again on `onRoom`, until ended. A turn
+ * writes at most 1 MiB: a SPDY stream's writes queue unbounded behind its SYN_REPLY until that is out.
+ */
+function pump(write: (chunk: Buffer) => boolean, onRoom: (go: () => void) => void, finish: () => void): Flood {
+  let written = 0;
+  let ending = false;
+  const sent = createHash('sha256');
+  const go = () => {
+    for (let turn = 0; !ending; turn++) {
+      if (turn === 16) return void setImmediate(go);
+      const chunk = Buffer.alloc(CHUNK, (written / CHUNK) % 251);
+      sent.update(chunk);
+      written += chunk.length;
+      if (!write(chunk)) return;
+    }
+  };
+  onRoom(go);
+  go();
+  return {
+    written: () => written,
+    sent,
+    end: () => {
+      ending = true;
+      finish();
+    },
+  };
+}
+
+/** An HTTP CONNECT proxy (a kubeconfig's proxy-url) that pipes each tunnel both ways. */
+async function connectProxy() {
+  const server = net.createServer((client) => {
+    client.once('data', (head: Buffer) => {
+      const [host, port] = /^CONNECT (\S+):(\d+) /.exec(head.toString('latin1'))!.slice(1);
+      const upstream = net.connect(Number(port), host, () => {
+        client.write('HTTP/1.1 200 Connection established\r\n\r\n');
+        client.pipe(upstream).pipe(client);
+      });
+      for (const socket of [client, upstream]) socket.on('error', () => (client.destroy(), upstream.destroy()));
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
+}
+
+function kubeconfig(port: number, proxyUrl?: string): KubeConfig {
+  const config = new KubeConfig();
+  config.loadFromOptions({
+    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(pems.caPem).toString('base64'), proxyUrl, skipTLSVerify: false }],
+    users: [{ name: 'u', token: 'secret' }],
+    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+    currentContext: 'x',
+  });
+  return config;
+}
+
+/** Held until the cluster's writing stalls (nothing more written for 300 ms) or passes the limit; then ended and let go. */
+async function holdThenRelease(flood: () => Flood | undefined, received: () => { bytes: number; hash: Hash }, release: () => void, ended: Promise<unknown>) {
+  await waitFor(flood, 'the cluster to start writing');
+  let last = -1;
+  let since = performance.now();
+  await waitFor(() => {
+    const written = flood()!.written();
+    if (written !== last) [last, since] = [written, performance.now()];
+    return written > HELD_LIMIT || performance.now() - since > 300;
+  }, 'the cluster to stall or pass the limit');
+  const written = flood()!.written();
+  assert.ok(written <= HELD_LIMIT, `held, the connection took ${written} bytes`);
+  const heldAt = received().bytes;
+  assert.ok(heldAt < written / 2, `held, most of it waited (${heldAt} of ${written} bytes had come)`);
+  flood()!.end();
+  release();
+  await ended;
+  assert.is(received().bytes, flood()!.written(), 'let go, all of it came');
+  assert.is(received().hash.digest('hex'), flood()!.sent.digest('hex'), 'in order');
+}
+
+async function spdyHolds(proxied: boolean): Promise<void> {
+  const cluster = await floodingCluster();
+  const proxy = proxied ? await connectProxy() : undefined;
+  const { session } = await dialSpdy(kubeconfig(cluster.port, proxy?.url), '/api/v1/namespaces/a/pods/p/exec?command=yes&stdout=true');
+  try {
+    const stdout = session.openStream({ streamtype: 'stdout' });
+    stdout.pause(); // a terminal whose pages are behind (the adapter pauses its streams)
+    const received = { bytes: 0, hash: createHash('sha256') };
+    stdout.on('data', (chunk: Uint8Array) => {
+      received.bytes += chunk.length;
+      received.hash.update(chunk);
+    });
+    await holdThenRelease(() => cluster.state.flood, () => received, () => stdout.resume(), once(stdout, 'end'));
+  } finally {
+    session.destroy();
+    proxy?.close();
+    cluster.close();
+  }
+}
+
+test('SPDY straight to the cluster: held, it takes in no more than the socket buffers hold; let go, every byte in order', async () => {
+  await spdyHolds(false);
+});
+
+test("SPDY through a kubeconfig's proxy-url: held the same", async () => {
+  await spdyHolds(true);
+});
+
+async function webSocketHolds(proxied: boolean): Promise<void> {
+  const cluster = await floodingCluster();
+  const proxy = proxied ? await connectProxy() : undefined;
+  const received = { bytes: 0, hash: createHash('sha256') };
+  const dialer = new ChannelSocketDialer(kubeconfig(cluster.port, proxy?.url));
+  const socket = await dialer.connect('/api/v1/namespaces/a/pods/p/exec?command=yes&stdout=true', null, (channel, payload) => {
+    assert.is(channel, 1);
+    received.bytes += payload.length;
+    received.hash.update(payload);
+    return true;
+  });
+  try {
+    setReading(socket, false); // as the adapter's pause does
+    await holdThenRelease(() => cluster.state.flood, () => received, () => setReading(socket, true), once(socket, 'close'));
+  } finally {
+    socket.terminate();
+    proxy?.close();
+    cluster.close();
+  }
+}
+
+test('WebSocket straight to the cluster: held the same', async () => {
+  await webSocketHolds(false);
+});
+
+test("WebSocket through a kubeconfig's proxy-url: held the same", async () => {
+  await webSocketHolds(true);
+});
+
+test.run();
