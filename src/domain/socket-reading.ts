@@ -36,3 +36,8 @@ function tcpUnderTls(socket: object | undefined): StreamHandle | undefined {
   const handle = (socket as Connection)._parent?._handle;
   return typeof handle?.readStop === 'function' && typeof handle.readStart === 'function' ? (handle as StreamHandle) : undefined;
 }
+
+/** stop and start for a socket whose reading a SPDY session holds back (src/spdy/overrun-brake.ts) */
+export function socketReading(socket: { pause(): unknown; resume(): unknown }): { stop(): void; start(): void } {
+  return { stop: () => stopReading(socket, () => socket.pause()), start: () => startReading(socket, () => socket.resume()) };
+}

@@ -209,7 +209,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
       if (delta && !stream.remoteEnded) this.write(encodeFrame({ type: 'window_update', streamId: stream.id, delta }));
       this.creditSession(bytes);
     }
-    this.brake.drained(stream, stream.readableLength);
+    if (!this.closed) this.brake.drained(stream, stream.readableLength);
   }
 
   released(stream: SpdyStream, reset: number | undefined): void {

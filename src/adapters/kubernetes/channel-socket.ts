@@ -7,7 +7,6 @@ import type { IncomingMessage } from 'node:http';
 import WebSocket from 'ws';
 import type { Socket } from 'node:net';
 import { dialDirectly } from './direct-dial.ts';
-import { dialStoppably } from './tls-over-tcp.ts';
 import { startReading, stopReading } from '../../domain/socket-reading.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
@@ -45,9 +44,8 @@ export class ChannelSocketDialer {
     const options: WebSocket.ClientOptions = { maxPayload: maxFrameBytes };
     await this.config.applyToHTTPSOptions(options);
     shareSecureContext(options);
-    dialDirectly(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
-    dialStoppably(options, uri.startsWith('wss:'));
+    dialDirectly(options, uri.startsWith('wss:'));
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {

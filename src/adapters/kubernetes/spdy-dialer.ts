@@ -6,12 +6,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import http from 'node:http';
 import https from 'node:https';
 import type { Socket } from 'node:net';
-import { startReading, stopReading } from '../../domain/socket-reading.ts';
+import { socketReading } from '../../domain/socket-reading.ts';
 import { SpdySession } from '../../spdy/session.ts';
 import { UpgradeRefused, readStatusBody } from './channel-socket.ts';
 import { dialDirectly } from './direct-dial.ts';
 import { shareSecureContext } from './secure-contexts.ts';
-import { dialStoppably } from './tls-over-tcp.ts';
 
 /** In order of preference: v5 first, as kubectl 1.29+ offers; v4 is the oldest with exit codes. */
 export const spdyProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -38,8 +37,7 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
   };
   await config.applyToHTTPSOptions(options);
   shareSecureContext(options);
-  dialDirectly(options);
-  dialStoppably(options, url.protocol === 'https:');
+  dialDirectly(options, url.protocol === 'https:');
   const request = (url.protocol === 'https:' ? https : http).request(options);
   return new Promise((resolve, reject) => {
     request.once('upgrade', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
@@ -52,8 +50,7 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
       }
       socket.setNoDelay(true);
       // A peer that ignores our windows is held back by not reading: underneath too where need be.
-      const reading = { stop: () => stopReading(socket, () => socket.pause()), start: () => startReading(socket, () => socket.resume()) };
-      resolve({ session: new SpdySession(socket, { role: 'client', head, reading }), protocol, socket });
+      resolve({ session: new SpdySession(socket, { role: 'client', head, reading: socketReading(socket) }), protocol, socket });
     });
     request.once('response', (response: http.IncomingMessage) => {
       readStatusBody(response).then((status) => reject(new UpgradeRefused(response.statusCode ?? 0, status)));

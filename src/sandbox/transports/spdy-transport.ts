@@ -3,6 +3,7 @@
 // X-Stream-Protocol-Version headers, answers 101, then waits until the client has opened every
 // stream the query asked for before anything starts (see docs/spdy.md, "Exec over SPDY").
 import type { IncomingMessage } from 'node:http';
+import { socketReading } from '../../domain/socket-reading.ts';
 import { SpdySession } from '../../spdy/session.ts';
 import { RstStatus } from '../../spdy/frames.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
@@ -65,7 +66,8 @@ export function createSpdyTransport(options: { streamCreationTimeoutMs?: number;
       // The window announced: a client that does flow control (octant-exec's) keeps to it from the
       // first stdin byte, so a paused stdin (backpressure) never overruns the stream and stops the
       // socket, which would also stop the client's WINDOW_UPDATEs for the output: a deadlock.
-      const session = new SpdySession(socket, { role: 'server', head, announceWindow: true });
+      // A client that ignores the window (kubectl's stdin may) is held back by not reading it.
+      const session = new SpdySession(socket, { role: 'server', head, announceWindow: true, reading: socketReading(socket) });
       sessions.add(session);
       const streams: Partial<SpdyExecStreams> = {};
       let started = false;
