@@ -9,9 +9,9 @@ import * as assert from 'uvu/assert';
 import { KubeConfig } from '@kubernetes/client-node';
 import { once } from 'node:events';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import type { TLSSocket } from 'node:tls';
+import tls, { type TLSSocket } from 'node:tls';
 import { WebSocketServer } from 'ws';
 import { ChannelSocketDialer } from '../../src/adapters/kubernetes/channel-socket.ts';
 import { dialSpdy } from '../../src/adapters/kubernetes/spdy-dialer.ts';
@@ -92,6 +92,42 @@ test('WebSocket: alice then bob, the same', async () => {
       return () => socket.terminate();
     }),
   );
+});
+
+/** where a dial to `server` goes first: the host and port of its first connect (stopped there) */
+async function firstConnect(server: string, dial: (config: KubeConfig) => Promise<unknown>): Promise<string> {
+  const connects: string[] = [];
+  const real = { tls: tls.connect, net: net.connect };
+  const stop = (options: { host?: string; port?: number | string }) => {
+    connects.push(`${options.host}:${options.port}`);
+    throw new Error('stopped at the connect');
+  };
+  Object.assign(tls, { connect: stop });
+  Object.assign(net, { connect: stop });
+  try {
+    const config = new KubeConfig();
+    config.loadFromOptions({
+      clusters: [{ name: 'c', server, skipTLSVerify: server.startsWith('http:') }],
+      users: [{ name: 'u', token: 'secret' }],
+      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
+      currentContext: 'x',
+    });
+    await dial(config).catch(() => {});
+  } finally {
+    Object.assign(tls, { connect: real.tls });
+    Object.assign(net, { connect: real.net });
+  }
+  return connects[0] ?? 'no connect';
+}
+
+test("a cluster URL without a port is dialed on its scheme's (443, 80), over SPDY and WebSocket", async () => {
+  const spdy = (config: KubeConfig) => dialSpdy(config, EXEC);
+  const webSocket = (config: KubeConfig) => new ChannelSocketDialer(config).connect(EXEC, null, () => true);
+  for (const [name, dial] of [['SPDY', spdy], ['WebSocket', webSocket]] as const) {
+    assert.is(await firstConnect('https://cluster.example', dial), 'cluster.example:443', `${name}, https`);
+    assert.is(await firstConnect('https://cluster.example:6443', dial), 'cluster.example:6443', `${name}, https with a port`);
+    assert.is(await firstConnect('http://cluster.example', dial), 'cluster.example:80', `${name}, http`);
+  }
 });
 
 test.run();

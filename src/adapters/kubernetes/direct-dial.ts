@@ -16,8 +16,11 @@ import { ownConnection } from './tls-over-tcp.ts';
  * ws's) dial a connection of its own (`createConnection`); keeps a proxy's agent (a kubeconfig's
  * proxy-url), which is what makes the connection go through the proxy.
  */
-export function dialDirectly(options: { agent?: unknown; createConnection?: unknown }, secure: boolean): void {
+export function dialDirectly(options: { agent?: unknown; createConnection?: unknown; defaultPort?: number | string }, secure: boolean): void {
   const agent = options.agent;
   if (agent && (agent.constructor === https.Agent || agent.constructor === http.Agent)) delete options.agent;
-  if (!options.agent) options.createConnection = ownConnection(secure);
+  if (options.agent) return;
+  options.createConnection = ownConnection(secure);
+  // http.request takes a URL's missing port from its agent (443 for https's): with none, it is 80
+  options.defaultPort ??= secure ? 443 : 80;
 }
