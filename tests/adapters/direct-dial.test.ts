@@ -4,20 +4,14 @@
 // dial works without it: exec-contract.test.ts runs every exec through the sandbox on it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { KubeConfig } from '@kubernetes/client-node';
 import { dialDirectly } from '../../src/adapters/kubernetes/direct-dial.ts';
+import { oneClusterConfig } from '../support/one-cluster-config.ts';
 
 const test = suite('direct dial');
 
 /** the options client-node gives a call to `server` (through `proxyUrl`), then dialDirectly */
 async function dialOptions(server: string, extra: { proxyUrl?: string; skipTLSVerify?: boolean } = {}): Promise<Record<string, unknown>> {
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ name: 'c', server, skipTLSVerify: extra.skipTLSVerify ?? false, proxyUrl: extra.proxyUrl }],
-    users: [{ name: 'u', token: 'secret' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const config = oneClusterConfig({ server, ...extra });
   const options: Record<string, unknown> = {};
   await config.applyToHTTPSOptions(options);
   assert.ok(options.agent, 'client-node gives every call an agent');

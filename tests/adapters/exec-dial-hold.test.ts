@@ -6,7 +6,7 @@
 // reading anyway; under Deno it reads on (src/domain/socket-reading.ts), which this catches.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import https from 'node:https';
@@ -18,6 +18,7 @@ import { dialSpdy } from '../../src/adapters/kubernetes/spdy-dialer.ts';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { generateSandboxTls } from '../../src/sandbox/api/tls.ts';
+import { oneClusterConfig } from '../support/one-cluster-config.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 
 const test = suite('exec dial hold');
@@ -29,6 +30,7 @@ const pems = await generateSandboxTls();
  */
 const HELD_LIMIT = 128 * 2 ** 20;
 const CHUNK = 64 * 1024;
+const EXEC = '/api/v1/namespaces/a/pods/p/exec?command=yes&stdout=true';
 
 /** What a cluster has written so far, and how to stop: `sent` hashes each byte as it goes. */
 interface Flood {
@@ -120,91 +122,96 @@ async function connectProxy() {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() };
 }
 
-function kubeconfig(port: number, proxyUrl?: string): KubeConfig {
-  const config = new KubeConfig();
-  config.loadFromOptions({
-    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(pems.caPem).toString('base64'), proxyUrl, skipTLSVerify: false }],
-    users: [{ name: 'u', token: 'secret' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
-  return config;
+/** What reached the reader: how much, and its hash. */
+interface Received {
+  bytes: number;
+  hash: Hash;
+  add(chunk: Uint8Array): void;
 }
 
-/** Held until the cluster's writing stalls (nothing more written for 300 ms) or passes the limit; then ended and let go. */
-async function holdThenRelease(flood: () => Flood | undefined, received: () => { bytes: number; hash: Hash }, release: () => void, ended: Promise<unknown>) {
-  await waitFor(flood, 'the cluster to start writing');
-  let last = -1;
-  let since = performance.now();
-  await waitFor(() => {
-    const written = flood()!.written();
-    if (written !== last) [last, since] = [written, performance.now()];
-    return written > HELD_LIMIT || performance.now() - since > 300;
-  }, 'the cluster to stall or pass the limit');
-  const written = flood()!.written();
-  assert.ok(written <= HELD_LIMIT, `held, the connection took ${written} bytes`);
-  flood()!.end();
-  release();
-  await withTimeout(ended, 30_000, 'the flood to end once let go');
-  assert.is(received().bytes, flood()!.written(), 'let go, all of it came');
-  assert.is(received().hash.digest('hex'), flood()!.sent.digest('hex'), 'in order');
+function received(): Received {
+  return {
+    bytes: 0,
+    hash: createHash('sha256'),
+    add(chunk) {
+      this.bytes += chunk.length;
+      this.hash.update(chunk);
+    },
+  };
 }
 
-async function spdyHolds(proxied: boolean): Promise<void> {
+/** An exec, dialed held (as the adapter holds a terminal whose pages are behind): how to let it go, its end, how to close it. */
+interface HeldExec {
+  release(): void;
+  ended: Promise<unknown>;
+  close(): void;
+}
+
+/**
+ * Dials `exec` to a flooding cluster (through a CONNECT proxy if `proxied`), held until the
+ * cluster's writing stalls (nothing more written for 300 ms) or passes the limit; then ended and let go.
+ */
+async function holds(proxied: boolean, exec: (config: KubeConfig, into: Received) => Promise<HeldExec>): Promise<void> {
   const cluster = await floodingCluster();
   const proxy = proxied ? await connectProxy() : undefined;
-  const { session } = await dialSpdy(kubeconfig(cluster.port, proxy?.url), '/api/v1/namespaces/a/pods/p/exec?command=yes&stdout=true');
+  const got = received();
+  let held: HeldExec | undefined;
   try {
-    const stdout = session.openStream({ streamtype: 'stdout' });
-    stdout.pause(); // a terminal whose pages are behind (the adapter pauses its streams)
-    const received = { bytes: 0, hash: createHash('sha256') };
-    stdout.on('data', (chunk: Uint8Array) => {
-      received.bytes += chunk.length;
-      received.hash.update(chunk);
-    });
-    await holdThenRelease(() => cluster.state.flood, () => received, () => stdout.resume(), once(stdout, 'end'));
+    const server = `https://127.0.0.1:${cluster.port}`;
+    held = await exec(oneClusterConfig({ server, caData: Buffer.from(pems.caPem).toString('base64'), proxyUrl: proxy?.url }), got);
+    const flood = await waitFor(() => cluster.state.flood, 'the cluster to start writing');
+    let last = -1;
+    let since = performance.now();
+    await waitFor(() => {
+      const written = flood.written();
+      if (written !== last) [last, since] = [written, performance.now()];
+      return written > HELD_LIMIT || performance.now() - since > 300;
+    }, 'the cluster to stall or pass the limit');
+    assert.ok(flood.written() <= HELD_LIMIT, `held, the connection took ${flood.written()} bytes`);
+    flood.end();
+    held.release();
+    await withTimeout(held.ended, 30_000, 'the flood to end once let go');
+    assert.is(got.bytes, flood.written(), 'let go, all of it came');
+    assert.is(got.hash.digest('hex'), flood.sent.digest('hex'), 'in order');
   } finally {
-    session.destroy();
+    held?.close();
     proxy?.close();
     cluster.close();
   }
+}
+
+async function spdy(config: KubeConfig, into: Received): Promise<HeldExec> {
+  const { session } = await dialSpdy(config, EXEC);
+  const stdout = session.openStream({ streamtype: 'stdout' });
+  stdout.pause(); // the adapter's pause pauses its streams
+  stdout.on('data', (chunk: Uint8Array) => into.add(chunk));
+  return { release: () => stdout.resume(), ended: once(stdout, 'end'), close: () => session.destroy() };
+}
+
+async function webSocket(config: KubeConfig, into: Received): Promise<HeldExec> {
+  const socket = await new ChannelSocketDialer(config).connect(EXEC, null, (channel, payload) => {
+    assert.is(channel, 1);
+    into.add(payload);
+    return true;
+  });
+  setReading(socket, false); // as the adapter's pause does
+  return { release: () => setReading(socket, true), ended: once(socket, 'close'), close: () => socket.terminate() };
 }
 
 test('SPDY straight to the cluster: held, it takes in no more than the socket buffers hold; let go, every byte in order', async () => {
-  await spdyHolds(false);
+  await holds(false, spdy);
 });
 
 test("SPDY through a kubeconfig's proxy-url: held the same", async () => {
-  await spdyHolds(true);
+  await holds(true, spdy);
 });
 
-async function webSocketHolds(proxied: boolean): Promise<void> {
-  const cluster = await floodingCluster();
-  const proxy = proxied ? await connectProxy() : undefined;
-  const received = { bytes: 0, hash: createHash('sha256') };
-  const dialer = new ChannelSocketDialer(kubeconfig(cluster.port, proxy?.url));
-  const socket = await dialer.connect('/api/v1/namespaces/a/pods/p/exec?command=yes&stdout=true', null, (channel, payload) => {
-    assert.is(channel, 1);
-    received.bytes += payload.length;
-    received.hash.update(payload);
-    return true;
-  });
-  try {
-    setReading(socket, false); // as the adapter's pause does
-    await holdThenRelease(() => cluster.state.flood, () => received, () => setReading(socket, true), once(socket, 'close'));
-  } finally {
-    socket.terminate();
-    proxy?.close();
-    cluster.close();
-  }
-}
-
 test('WebSocket straight to the cluster: held the same', async () => {
-  await webSocketHolds(false);
+  await holds(false, webSocket);
 });
 
 test("WebSocket through a kubeconfig's proxy-url: held the same", async () => {
-  await webSocketHolds(true);
+  await holds(true, webSocket);
 });
 
 test.run();

@@ -6,7 +6,7 @@
 // which the pool's key does not see.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { once } from 'node:events';
 import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
@@ -17,6 +17,7 @@ import { ChannelSocketDialer } from '../../src/adapters/kubernetes/channel-socke
 import { dialSpdy } from '../../src/adapters/kubernetes/spdy-dialer.ts';
 import { generateSandboxTls } from '../../src/sandbox/api/tls.ts';
 import { clientCertificates } from '../support/client-certificates.ts';
+import { oneClusterConfig } from '../support/one-cluster-config.ts';
 
 const test = suite('own connection per exec');
 const pems = await generateSandboxTls();
@@ -46,15 +47,9 @@ async function certificateCluster() {
 }
 
 function kubeconfigOf(user: string, port: number): KubeConfig {
-  const config = new KubeConfig();
   const { certPem, keyPem } = clients.people[user]!;
-  config.loadFromOptions({
-    clusters: [{ name: 'c', server: `https://127.0.0.1:${port}`, caData: Buffer.from(pems.caPem).toString('base64'), skipTLSVerify: false }],
-    users: [{ name: user, certData: Buffer.from(certPem).toString('base64'), keyData: Buffer.from(keyPem).toString('base64') }],
-    contexts: [{ name: 'x', cluster: 'c', user }],
-    currentContext: 'x',
-  });
-  return config;
+  const base64 = (pem: string) => Buffer.from(pem).toString('base64');
+  return oneClusterConfig({ server: `https://127.0.0.1:${port}`, caData: base64(pems.caPem) }, { name: user, certData: base64(certPem), keyData: base64(keyPem) });
 }
 
 /** alice execs, then bob, each connection left open (a terminal): what the cluster saw of each */
@@ -105,13 +100,7 @@ async function firstConnect(server: string, dial: (config: KubeConfig) => Promis
   Object.assign(tls, { connect: stop });
   Object.assign(net, { connect: stop });
   try {
-    const config = new KubeConfig();
-    config.loadFromOptions({
-      clusters: [{ name: 'c', server, skipTLSVerify: server.startsWith('http:') }],
-      users: [{ name: 'u', token: 'secret' }],
-      contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-      currentContext: 'x',
-    });
+    const config = oneClusterConfig({ server, skipTLSVerify: server.startsWith('http:') });
     await dial(config).catch(() => {});
   } finally {
     Object.assign(tls, { connect: real.tls });
