@@ -1,9 +1,10 @@
 // Every terminal across pods and namespaces, as the session-list projection has them. In a team
 // mode: the person's own, and for an admin everyone's, with whose each is ("Person"). Within the
 // embed page (Octant's tab) it links back to the embed's pod and leaves out the batches, whose
-// pages may not be framed. A row's Open and Close are named by its terminal as its pod's tab names
-// it ("Close web/nginx: shell"); a row closed hands the focus to the next row's Close (or the one
-// before, then the table, then the heading), not to <body>.
+// pages may not be framed; the tab is that pod's, so another pod's terminal opens in octant-exec's
+// own page, in a new window. A row's Open and Close are named by its terminal as its pod's tab
+// names it ("Close web/nginx: shell"); a row closed hands the focus to the next row's Close (or the
+// one before, then the table, then the heading), not to <body>.
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, runsTextWithMode } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
@@ -17,6 +18,7 @@ import { AppLink } from './link.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
 import { podTabTitle } from '../state/tab-titles.ts';
 import { useFocusAfterRemoval } from './focus-after-removal.ts';
+import { routeUrl, type Route } from '../state/route.ts';
 
 export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
@@ -100,11 +102,17 @@ export function TerminalsPage(props: { embed?: boolean }) {
                   <td>{clock(row.lastActivityAt)}</td>
                   <td>{row.exitCode ?? ''}</td>
                   <td class="actions">
-                    {!isTransfer(row.mode) && (
-                      <button type="button" aria-label={`Open ${name}`} onClick={() => actions.openSession(row.sessionId)}>
-                        Open
-                      </button>
-                    )}
+                    {!isTransfer(row.mode) &&
+                      (props.embed && !ofRoutePod(row, state.route) ? (
+                        // the embed is Octant's tab of one pod: another pod's terminal opens in octant-exec's own page
+                        <a class="button-link" href={routeUrl({ page: 'pods', namespace: row.target.namespace, pod: row.target.pod, tab: row.sessionId, context: row.target.context })} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name} in a new window`}>
+                          Open ↗
+                        </a>
+                      ) : (
+                        <button type="button" aria-label={`Open ${name}`} onClick={() => actions.openSession(row.sessionId)}>
+                          Open
+                        </button>
+                      ))}
                     {owner ? (
                       <span class="badge tone-quiet">watching</span>
                     ) : (
@@ -130,4 +138,9 @@ export function TerminalsPage(props: { embed?: boolean }) {
       {closing.dialog}
     </section>
   );
+}
+
+/** Whether the terminal is in the pod the route shows (a terminal without a context is in the server's current one). */
+function ofRoutePod(row: SessionRow, route: Route): boolean {
+  return row.target.pod === route.pod && row.target.namespace === route.namespace && (row.target.context ?? '') === (route.context ?? '');
 }
