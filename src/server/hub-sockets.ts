@@ -162,10 +162,15 @@ export class HubSockets {
     ws.on('pong', () => connection.heartbeat.heard());
     ws.on('message', (data, isBinary) => {
       connection.heartbeat.heard();
-      if (!isBinary) return this.#control(connection, toBytes(data));
-      connection.inBinary = true;
       try {
+        if (!isBinary) return this.#control(connection, toBytes(data));
+        connection.inBinary = true;
         this.handlers.binary(connection, toBytes(data));
+      } catch (error) {
+        // A bug met by one message ends that socket (its page reconnects), not the process and
+        // every terminal in it: nothing else catches an exception thrown in a socket's handler.
+        console.error(`octant-exec: a socket of ${connection.caller.person?.user ?? 'the local user'} was closed: handling its message failed: ${(error as Error)?.stack ?? error}`);
+        ws.close(1011, 'the server failed to handle a message');
       } finally {
         connection.inBinary = false;
       }

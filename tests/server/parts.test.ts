@@ -200,6 +200,8 @@ test('socket control messages: checked field by field, sizes clamped, problems n
   assert.is(problem({ type: 'ATTACH', sessionId: 't1' }), 'unknownType');
   assert.is(problem({ type: 'attach' }), 'badMessage');
   assert.is(problem({ type: 'attach', sessionId: '../t1' }), 'badMessage');
+  // names of Object's own members would find them in the lists' plain objects
+  for (const name of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) assert.is(problem({ type: 'attach', sessionId: name }), 'badMessage', name);
   assert.is(problem({ type: 'attach', sessionId: 't1', from: -1 }), 'badMessage');
   assert.is(problem({ type: 'attach', sessionId: 't1', catchUp: true }), 'badMessage');
   assert.is(problem({ type: 'attach', sessionId: 't1', catchUp: 'bytes' }), 'badMessage');
