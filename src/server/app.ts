@@ -42,6 +42,7 @@ import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
 import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
+import { FileRevocations } from './auth/file-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { Recorder } from '../recording/recorder.ts';
 import { FileRecordings } from '../recording/file-recordings.ts';
@@ -253,8 +254,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const socketUrl = `${publicOrigin ? publicOrigin.replace(/^http/, 'ws') : `ws://${base}`}${SOCKET_PATH}`;
     // Replicas sign their sign-in cookies with a key from the shared log, unless one was given: a cookie made by one is good on all.
     const sessionKey = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') && !auth.sessionKey ? { sessionKey: derivedKey(shared.sharedKey, 'sign-in sessions') } : {};
-    // ...and hear of each other's sign-outs through it.
-    const revocations = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') ? { revocations: new SharedRevocations(shared, warn) } : {};
+    // ...and hear of each other's sign-outs through it; one server with a session key (its sessions outlive a restart) keeps them in its state folder.
+    const signsIn = auth.mode === 'kube-token' || auth.mode === 'oidc';
+    const revocations = signsIn && shared ? { revocations: new SharedRevocations(shared, warn) } : signsIn && auth.sessionKey ? { revocations: new FileRevocations(join(options.stateDir, 'sign-outs'), warn) } : {};
     const chosen = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     // local mode's share links let a browser in to one terminal (shares/share-links.ts); a team mode's need a signed-in person
     const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system) : chosen;

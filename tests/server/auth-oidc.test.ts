@@ -37,7 +37,7 @@ test('the sign-in goes to the issuer with PKCE (S256), a state and a nonce, boun
   assert.match(q.state, /^[A-Za-z0-9_-]{43}$/);
   assert.match(q.nonce, /^[A-Za-z0-9_-]{43}$/);
   assert.equal(q.scope.split(' ').sort(), ['email', 'groups', 'openid']);
-  assert.match(start.cookies[0], /^octant_exec_oidc=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/auth\/callback; Max-Age=600$/);
+  assert.match(start.cookies[0], /^octant_exec_oidc=f1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/auth\/callback; Max-Age=600$/);
 });
 
 test('over https the flow cookie is __Host- (Secure, Path=/), and only that name is read: a plain one planted by a sibling subdomain starts nothing', async () => {
@@ -58,7 +58,7 @@ test('over https the flow cookie is __Host- (Secure, Path=/), and only that name
   try {
     const start = await send(server.port, '/auth/sign-in?then=/sessions');
     assert.is(start.status, 303);
-    assert.match(start.cookies[0], /^__Host-octant_exec_oidc=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=600; Secure$/);
+    assert.match(start.cookies[0], /^__Host-octant_exec_oidc=f1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Lax; Path=\/; Max-Age=600; Secure$/);
     const value = start.cookies[0].split(';')[0].split('=')[1];
     const back = await idp.atProvider(String(start.headers.location), 'alice');
     const callback = `/auth/callback${back.search}`;

@@ -1,17 +1,19 @@
 // Signed sessions, for replicas behind one address: a cookie made with one key is taken by every
 // SignedSessions with the same key, and bad input of every kind is simply "not signed in" (never an
-// exception). Expiry and sign-out behave as with the in-memory store (auth-parts.test.ts), and the
-// session key's file is read as base64 or raw, and refused with a sentence when unusable.
+// exception). Expiry and sign-out behave as with the in-memory store (auth-parts.test.ts); one
+// server keeps its sign-outs in a file across restarts; the session key's file is read as base64
+// or raw, and refused with a sentence when unusable.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
 import { createHmac, randomBytes } from 'node:crypto';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignedSessions } from '../../src/server/auth/signed-sessions.ts';
 import { MAX_VALUE_LENGTH, cookieKey } from '../../src/server/auth/signed-session-value.ts';
 import { MemoryRevocations } from '../../src/server/auth/revocations.ts';
+import { FileRevocations } from '../../src/server/auth/file-revocations.ts';
 import { sessionKeyFromFile } from '../../src/server/auth/session-key-file.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
@@ -131,6 +133,31 @@ test('revocations: kept until the session would have ended anyway, bounded, the 
   revocations.revoke('c', 300);
   revocations.revoke('d', 300);
   assert.equal(['b', 'c', 'd'].map((id) => revocations.isRevoked(id)), [false, true, true], 'full: the oldest went');
+});
+
+test('revocations in a file: read back at the next start, the ended ones left out, a torn line passed over; one that cannot be written is said', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-sign-outs-'));
+  try {
+    const file = join(dir, 'sign-outs');
+    let now = 0;
+    const warned: string[] = [];
+    const first = new FileRevocations(file, (m) => warned.push(m), () => now);
+    first.revoke('ends-soon', 100);
+    first.revoke('ends-late', 1000);
+    appendFileSync(file, 'a torn li');
+    now = 500;
+    const second = new FileRevocations(file, (m) => warned.push(m), () => now);
+    assert.equal([second.isRevoked('ends-late'), second.isRevoked('ends-soon'), second.isRevoked('never')], [true, false, false]);
+    assert.is(readFileSync(file, 'utf8').trim().split('\n').length, 1, 'written anew with the one still to come');
+    assert.not.match(readFileSync(file, 'utf8'), 'ends-late', 'the ids are not in the file, only their hashes');
+    assert.equal(warned, []);
+    const unwritable = new FileRevocations(join(dir, 'no-such-folder', 'sign-outs'), (m) => warned.push(m), () => now);
+    unwritable.revoke('x', 1000);
+    assert.ok(unwritable.isRevoked('x'), 'still known to this process');
+    assert.match(warned.join('\n'), /a sign-out is known to this process only, until it restarts: .*no-such-folder.*ENOENT/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the session key: base64 or raw bytes from a private file, 32 bytes at least, from a file or given, not both', () => {

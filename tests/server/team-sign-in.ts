@@ -49,12 +49,14 @@ export class TestIssuer {
   readonly #server = createServer();
   readonly #dir = mkdtempSync(join(tmpdir(), 'octant-exec-oidc-'));
   readonly #people: Record<string, string[]>;
+  readonly #claims: Record<string, Record<string, unknown>>;
   #app: { port: number; origin: string } | undefined;
   issuer = '';
 
-  /** `people`: more accounts than PEOPLE (their sub is the login name), with their groups. */
-  constructor(options: { people?: Record<string, string[]> } = {}) {
+  /** `people`: more accounts than PEOPLE (their sub is the login name), with their groups; `claims`: some accounts' claims other than the usual */
+  constructor(options: { people?: Record<string, string[]>; claims?: Record<string, Record<string, unknown>> } = {}) {
     this.#people = { ...PEOPLE, ...options.people };
+    this.#claims = options.claims ?? {};
   }
 
   /** The file octant-exec reads the client secret from. */
@@ -74,12 +76,13 @@ export class TestIssuer {
     // oidc-provider warns, on import and construction, about the development defaults wanted here
     // (an in-memory store, its own login pages, Node 20): those lines are kept out of the output.
     const people = this.#people;
+    const claims = this.#claims;
     const { default: Provider } = await quietly(() => import('oidc-provider'));
     const provider: ProviderType = await quietly(async () => new Provider(this.issuer, {
       clients: [{ client_id: TestIssuer.CLIENT_ID, client_secret: TestIssuer.SECRET, redirect_uris: [`${app.origin}/auth/callback`], grant_types: ['authorization_code'], response_types: ['code'], token_endpoint_auth_method: 'client_secret_basic' }],
       async findAccount(_ctx, id) {
         if (!(id in people)) return undefined;
-        return { accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true, groups: people[id] }) };
+        return { accountId: id, claims: async () => ({ sub: id, email: `${id}@example.com`, email_verified: true, groups: people[id], ...claims[id] }) };
       },
       claims: { openid: ['sub'], email: ['email', 'email_verified'], groups: ['groups'] },
       scopes: ['openid', 'email', 'groups'],

@@ -1,6 +1,6 @@
 // The Authenticator for the sign-in mode the server was started with (auth-settings.ts checked it),
-// and how its sessions (and OIDC's sign-ins under way) are kept: signed cookies when a session key
-// was given (every replica with the key takes them), else this process's memory. The
+// and how its sessions are kept: signed cookies when a session key was given (every replica with
+// the key takes them, OIDC's sign-ins under way too), else this process's memory. The
 // authenticators see only the Sessions and OidcFlows seams.
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import type { FrontDoor } from '../security.ts';

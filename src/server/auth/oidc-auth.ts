@@ -2,9 +2,10 @@
 // GET /auth/sign-in sends the browser to the provider; the provider sends it back to
 // /auth/callback with a code, which the server trades (with its client secret and the PKCE
 // verifier) for an ID token, checks (id-token.ts), and turns into a session (in memory, or a signed
-// cookie replicas share). The sign-in under way waits in memory too, or with a session key in a
-// signed flow cookie, so that the callback may reach another replica (oidc-flows.ts). The person is the ID token's --oidc-username-claim and
-// --oidc-groups-claim, as the Kubernetes API server's own OIDC flags read them, with
+// cookie replicas share). The sign-in under way waits in a signed flow cookie, never in memory:
+// with a session key the callback may reach another replica; without one, nothing a stranger
+// begins can push out anyone's sign-in (oidc-flows.ts). The person is the ID token's
+// --oidc-username-claim and --oidc-groups-claim, as the Kubernetes API server's own OIDC flags read them, with
 // --oidc-username-prefix and --oidc-groups-prefix prepended as kube-apiserver does (none by
 // default), and never a `system:` name (asserted-person.ts).
 //
@@ -13,6 +14,7 @@
 // its sockets; sign-out (or a restart, when sessions are in memory) ends it early. (Providers issue
 // short ID tokens, Keycloak's last 5 minutes, meant to be checked once, not to time a session:
 // octant-exec keeps no refresh token to renew them with.)
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
 import type { Caller } from '../caller.ts';
@@ -27,8 +29,8 @@ import { IssuerUnreachable } from './issuer-fetch.ts';
 import { JwksCache } from './jwks.ts';
 import { CodeRefused, exchangeCode } from './oidc-code-exchange.ts';
 import { DiscoveryCache } from './oidc-discovery.ts';
-import { MemoryFlows } from './memory-flows.ts';
 import { FLOW_MS, type OidcFlows } from './oidc-flows.ts';
+import { SignedFlows } from './signed-flows.ts';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
@@ -86,7 +88,8 @@ export class OidcAuthenticator implements Authenticator {
     const clock = options.clock ?? SYSTEM_CLOCK;
     this.#now = () => clock.now();
     this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(clock), options.secure, SIGN_IN_PATH);
-    this.#flows = options.flows ?? new MemoryFlows(this.#now);
+    // a key of this process's own: its flows end with it, as sessions kept in memory do
+    this.#flows = options.flows ?? new SignedFlows(randomBytes(32), this.#now);
     this.#discovery = new DiscoveryCache(options.issuer, this.#now);
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
     this.#names = new AssertedNames(options.prefixes, 'oidc sign-in', options.warn);
@@ -143,7 +146,7 @@ export class OidcAuthenticator implements Authenticator {
     } catch (error) {
       return this.#unreachable(res, error);
     }
-    const { cookie, flow, challenge } = this.#flows.begin(then, req.socket.remoteAddress);
+    const { cookie, flow, challenge } = this.#flows.begin(then);
     // Ask for what the provider offers of these: email and groups claims are often behind scopes.
     const extra = ['email', 'profile', 'groups'].filter((scope) => (discovery.scopes.length ? discovery.scopes.includes(scope) : scope !== 'groups'));
     const target = withParams(discovery.authorizationEndpoint, {
@@ -210,7 +213,8 @@ export class OidcAuthenticator implements Authenticator {
     const { usernameClaim, groupsClaim } = this.options;
     const user = claims[usernameClaim];
     if (typeof user !== 'string') return { problem: `The ID token has no ${usernameClaim} claim to take your user name from: ask your admin to check --oidc-username-claim.` };
-    if (usernameClaim === 'email' && claims.email_verified === false) return { problem: 'The identity provider has not verified your e-mail address, which is your user name here.' };
+    // as kube-apiserver reads it: present, it must be the boolean true ("false", 0 or null is no verification)
+    if (usernameClaim === 'email' && 'email_verified' in claims && claims.email_verified !== true) return { problem: 'The identity provider has not verified your e-mail address, which is your user name here.' };
     const raw = claims[groupsClaim];
     const groups = raw === undefined ? [] : typeof raw === 'string' ? [raw] : raw;
     if (!Array.isArray(groups) || groups.some((group) => typeof group !== 'string')) return { problem: `The ID token's ${groupsClaim} claim is not a list of names: ask your admin to check --oidc-groups-claim.` };

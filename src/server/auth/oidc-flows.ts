@@ -7,9 +7,10 @@
 // flow cookie this one replaced; a forged link to the callback) leaves it as it was: anyone could
 // send a browser there, and must not thereby end the sign-in it has under way.
 //
-// Where a flow waits is chosen at start (choose-authenticator.ts): in this process's memory, the
-// cookie a random id (memory-flows.ts); or, with a session key, in the cookie itself, signed, so
-// that the provider's answer may reach any replica (signed-flows.ts).
+// A flow waits in its cookie, signed (signed-flows.ts): with the session key, so that the
+// provider's answer may reach any replica, or else with a key of this process's own. Nothing is
+// kept per flow, so nobody's sign-in under way can be pushed out by others begun: behind an
+// Ingress every browser comes from one address, and a limit per address would be everyone's.
 import { createHash, randomBytes } from 'node:crypto';
 
 export const FLOW_MS = 10 * 60_000;
@@ -25,7 +26,7 @@ export interface Flow {
 
 export interface OidcFlows {
   /** A new flow; `cookie` is for the flow cookie, `challenge` for the authorization request. */
-  begin(then: string, address?: string): { cookie: string; flow: Flow; challenge: string };
+  begin(then: string): { cookie: string; flow: Flow; challenge: string };
   /**
    * The flow behind the browser's flow cookie, used up (one use), when `state` is its state;
    * 'otherState', and left as it was, when it is not; undefined when there is none, it was used or it expired.
@@ -39,6 +40,6 @@ export function freshFlow(then: string, expiresAt: number): { flow: Flow; challe
   return { flow, challenge: createHash('sha256').update(flow.verifier).digest('base64url') };
 }
 
-export function random(): string {
+function random(): string {
   return randomBytes(32).toString('base64url');
 }

@@ -2,11 +2,19 @@
 // cookie holds everything, so ending it early means remembering its id until it would have
 // expired anyway. Reads are synchronous, as identifying a request is: an implementation shared
 // between replicas (through the shared store) keeps its own copy in memory and fills it from
-// there (shared-revocations.ts). MemoryRevocations knows this process's sign-outs only.
+// there (shared-revocations.ts); one server keeps them in its state folder (file-revocations.ts).
+// MemoryRevocations knows this process's sign-outs only.
+import { createHash } from 'node:crypto';
+
 export interface Revocations {
   /** Session `id` is ended; it need not be remembered past `expiresAt`, when it ends by itself. */
   revoke(id: string, expiresAt: number): void;
   isRevoked(id: string): boolean;
+}
+
+/** What a sign-out is kept under where it leaves this process (a file, the shared store): the SHA-256 of the session's id, which names no session to anyone reading it. */
+export function revokedIdHash(id: string): string {
+  return createHash('sha256').update(id).digest('base64url');
 }
 
 /** Sign-outs of a day at a busy team's pace; past it the longest-kept go first. */

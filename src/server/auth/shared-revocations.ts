@@ -6,9 +6,8 @@
 //
 // A sign-out the store cannot take now waits there (it is written when the store answers again);
 // meanwhile, and if this replica stops first, the other replicas still take a copy of the cookie.
-import { createHash } from 'node:crypto';
 import type { RevokedSignIn, SharedStore } from '../../events/shared-store.ts';
-import { MemoryRevocations, type Revocations } from './revocations.ts';
+import { MemoryRevocations, revokedIdHash, type Revocations } from './revocations.ts';
 
 export class SharedRevocations implements Revocations {
   /** by the hash of the session id */
@@ -24,7 +23,7 @@ export class SharedRevocations implements Revocations {
   }
 
   revoke(id: string, expiresAt: number): void {
-    const idHash = hashOf(id);
+    const idHash = revokedIdHash(id);
     this.#known.revoke(idHash, expiresAt);
     try {
       this.store.revokeSignIn(idHash, expiresAt);
@@ -34,15 +33,11 @@ export class SharedRevocations implements Revocations {
   }
 
   isRevoked(id: string): boolean {
-    return this.#known.isRevoked(hashOf(id));
+    return this.#known.isRevoked(revokedIdHash(id));
   }
 
   #heard(revoked: RevokedSignIn[]): void {
     const now = this.now();
     for (const { idHash, expiresAt } of revoked) if (expiresAt > now) this.#known.revoke(idHash, expiresAt);
   }
-}
-
-function hashOf(id: string): string {
-  return createHash('sha256').update(id).digest('base64url');
 }

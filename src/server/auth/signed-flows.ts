@@ -1,6 +1,8 @@
-// OIDC flows (oidc-flows.ts) carried by the flow cookie itself, for replicas behind one address:
-// the provider's answer may come back to another replica than the one that sent the browser
-// there, and every replica given the same session key takes the cookie. `f1.PAYLOAD.MAC`: PAYLOAD
+// OIDC flows (oidc-flows.ts) carried by the flow cookie itself. For replicas behind one address,
+// signed with the session key: the provider's answer may come back to another replica than the
+// one that sent the browser there, and every replica given the key takes the cookie. Without a
+// session key, with a key of the process's own: nothing is kept per flow, so no number of
+// sign-ins begun can push out one under way. `f1.PAYLOAD.MAC`: PAYLOAD
 // is the JSON {state, nonce, verifier, then, exp} in base64url, MAC its HMAC-SHA256 under a key
 // derived from the session key for this use only (a session cookie, a form token or a flow cookie
 // is never taken for another). The expiry is inside what is signed, 10 minutes from the start.

@@ -3,9 +3,8 @@
 // second time, here, finds it used. Bounded, since only flows that someone began (a rate-limited
 // page) can be taken: past MAX_USED the oldest is forgotten, and a replay of that one would still
 // be stopped by the provider, which trades a code once only (RFC 6749 4.1.2).
-import { MAX_FLOWS } from './memory-flows.ts';
-
-export const MAX_USED = MAX_FLOWS;
+/** A day of sign-ins at a busy team's pace, each remembered for 10 minutes at most. */
+export const MAX_USED = 10_000;
 
 export class UsedStates {
   readonly #until = new Map<string, number>();

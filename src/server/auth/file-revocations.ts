@@ -1,0 +1,62 @@
+// Sign-outs kept in a file of the state folder (revocations.ts), for one server whose signed
+// sessions outlive a restart (--session-key-file without a shared store): in memory only, a
+// restart forgot every sign-out, and a copy of a signed-out cookie worked again until its own
+// expiry. Each sign-out is a line, "HASH EXPIRES_AT", the SHA-256 of the session's id (the file
+// names no session to anyone reading it); read back at start, the ones that ended by themselves
+// are left out and the file is written anew, so it holds at most a lifetime's sign-outs.
+//
+// A line that cannot be written is said and the sign-out is still known to this process, as
+// before; a line that cannot be read (a torn last line after a crash) is passed over.
+import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { MemoryRevocations, revokedIdHash, type Revocations } from './revocations.ts';
+
+const LINE = /^([A-Za-z0-9_-]{43}) (\d{1,16})$/;
+
+export class FileRevocations implements Revocations {
+  readonly #known: MemoryRevocations;
+
+  constructor(
+    private readonly file: string,
+    private readonly warn: (message: string) => void,
+    now: () => number = Date.now,
+  ) {
+    this.#known = new MemoryRevocations(now);
+    const kept: string[] = [];
+    for (const line of readLines(file, warn)) {
+      const match = LINE.exec(line);
+      if (!match || Number(match[2]) <= now()) continue;
+      this.#known.revoke(match[1], Number(match[2]));
+      kept.push(line);
+    }
+    try {
+      writeFileSync(`${file}.new`, kept.map((line) => `${line}\n`).join(''), { mode: 0o600 });
+      renameSync(`${file}.new`, file);
+    } catch (error) {
+      warn(`sign-outs: ${file} could not be written anew (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): sign-outs from now on may be forgotten at the next restart`);
+    }
+  }
+
+  revoke(id: string, expiresAt: number): void {
+    const idHash = revokedIdHash(id);
+    this.#known.revoke(idHash, expiresAt);
+    try {
+      appendFileSync(this.file, `${idHash} ${Math.ceil(expiresAt)}\n`, { mode: 0o600 });
+    } catch (error) {
+      this.warn(`a sign-out is known to this process only, until it restarts: ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  }
+
+  isRevoked(id: string): boolean {
+    return this.#known.isRevoked(revokedIdHash(id));
+  }
+}
+
+function readLines(file: string, warn: (message: string) => void): string[] {
+  try {
+    return readFileSync(file, 'utf8').split('\n');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') warn(`sign-outs: ${file} cannot be read (${code ?? (error as Error).message}): sign-outs before this start are forgotten`);
+    return [];
+  }
+}
