@@ -1,13 +1,18 @@
 // The locks on a state directory (the log's writer, one compaction at a time): a live holder is
 // named, a dead one is taken over, and so is a pid the system gave to a later process; two
-// takers of one dead lock never both get it.
+// takers of one dead lock never both get it. A holder on another host (another pod on the node,
+// its server pid 1 like this one's could be) is named while it keeps its lock fresh, and taken over
+// once it has not for STALE_MS; the holder here keeps its own fresh.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { lstatSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, lutimesSync, mkdirSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { FileStore } from '../../src/events/file-store.ts';
+import { REFRESH_MS, STALE_MS } from '../../src/events/files/file-lock.ts';
+import { waitFor } from '../support/wait.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('state directory locks');
@@ -90,6 +95,41 @@ test('compaction takes its lock the same way: the lock of a dead holder under a 
     assert.is((await store.compact({ through: 1 })).busy, undefined);
     assert.not.ok(present(lock) || present(claim), 'taken, then released');
     store.close();
+  }));
+
+test('a holder on another host is named while its lock is fresh, even with this process\'s own pid; untouched for a minute, it is taken over', () =>
+  withTempDir((dir) => {
+    const lock = lockFile(dir, `${process.pid}:1:pod-b`); // pid 1 in each pod: the same pid, another host
+    const otherHost = refusal(dir, `process ${process.pid} on host pod-b`);
+    assert.throws(() => new FileStore(dir).lockForWriting(), (error: Error) => error.message === otherHost);
+    const longAgo = new Date(Date.now() - STALE_MS - 1000);
+    lutimesSync(lock, longAgo, longAgo);
+    const store = new FileStore(dir);
+    store.lockForWriting();
+    assert.is(holder(lock), process.pid);
+    assert.match(readlinkSync(lock), new RegExp(`^${process.pid}:\\d*:${hostname().replace(/[^A-Za-z0-9_.-]/g, '_')}$`), 'names this host');
+    store.close();
+  }));
+
+test('the holder touches its lock every REFRESH_MS, so that another host sees it alive', () =>
+  withTempDir(async (dir) => {
+    const store = new FileStore(dir);
+    store.lockForWriting();
+    const lock = join(dir, 'log', 'writer.lock');
+    const longAgo = new Date(Date.now() - STALE_MS - 1000);
+    lutimesSync(lock, longAgo, longAgo);
+    await waitFor(() => Date.now() - lstatSync(lock).mtimeMs < STALE_MS, 'the lock touched again', REFRESH_MS + 10_000);
+    store.close();
+  }));
+
+test('a lock of this host, or of a build that named no host, is judged by its pid as before', () =>
+  withTempDir((dir) => {
+    const here = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
+    lockFile(dir, `${process.ppid}::${here}`);
+    assert.throws(() => new FileStore(dir).lockForWriting(), (error: Error) => error.message === refusal(dir, `process ${process.ppid}`));
+    const lock = lockFile(dir, `${dead()}::${here}`);
+    new FileStore(dir).lockForWriting();
+    assert.is(holder(lock), process.pid);
   }));
 
 test.run();
