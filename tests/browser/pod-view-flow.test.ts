@@ -157,6 +157,11 @@ test('"Close all ended" asks first, naming how many: Escape and Cancel leave the
   await question.getByRole('button', { name: 'Close 2 ended terminals', exact: true }).click();
   await page.waitForFunction(() => document.querySelectorAll('tbody tr').length === 1);
   assert.match(await page.locator('tbody tr').innerText(), /nginx/);
+  // nothing ended is left: the button says so, and keeps the focus the dialog gave back (a disabled one would drop it to <body>)
+  assert.is(await closeAll.getAttribute('aria-disabled'), 'true');
+  assert.ok(await closeAll.evaluate((button) => document.activeElement === button), 'the focus stays on "Close all ended"');
+  await closeAll.click({ force: true }); // playwright will not click what says it is disabled; a person can
+  assert.is(await page.getByRole('dialog').count(), 0, 'it asks nothing while nothing has ended');
 });
 
 test('a reload keeps the pod, the tab and the live terminal with its output', async () => {

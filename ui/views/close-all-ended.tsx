@@ -1,6 +1,8 @@
 // "Close all ended" on the Terminals page: it closes many terminals at once, and their output with
 // them, so it asks first in a dialog that says how many (the page's own dialog: window.confirm
-// would block the page, its socket's messages included). Escape or Cancel leaves them.
+// would block the page, its socket's messages included). Escape or Cancel leaves them. With nothing
+// ended it is aria-disabled, not disabled: the dialog gives the focus back to it, the terminals go,
+// and a disabled button would drop the focus to <body> (the next Tab starting over at the top).
 import { useState } from 'preact/hooks';
 import { useServices } from './context.ts';
 import { ModalForm } from './modal-form.tsx';
@@ -12,7 +14,7 @@ export function CloseAllEnded(props: { ended: number }) {
   const terminals = props.ended === 1 ? '1 ended terminal' : `${props.ended} ended terminals`;
   return (
     <>
-      <button type="button" disabled={props.ended === 0} onClick={() => setAsking(true)}>
+      <button type="button" aria-disabled={props.ended === 0 ? 'true' : undefined} onClick={() => props.ended > 0 && setAsking(true)}>
         Close all ended
       </button>
       {asking && (
