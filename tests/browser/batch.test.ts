@@ -1,7 +1,8 @@
 // The issue's batch flow in a real Chromium against the server and the sandbox cluster: check the
 // three worker pods, "Run in all containers" with `hostname`, read the summary (six rows, each
 // exit 0), jump from a row to its terminal, find the batch again from the Terminals page; then a
-// label selector with a command that fails in one pod: the failures are listed first.
+// label selector with a command that fails in one pod: the failures are listed first; a command
+// past the batch's timeout is said to have run too long, not to have been idle.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -105,6 +106,25 @@ test('a label selector instead of checkboxes; failed containers are listed first
     ['worker-1/logger exit 1', 'worker-1/main exit 1'],
   );
   assert.ok(rows.slice(2).every((r) => r[1] === 'exit 0'), JSON.stringify(rows));
+  assert.equal(b.problems, []);
+});
+
+test("a command past the batch's timeout: its tab, panel and screen say so, not that it was idle", async () => {
+  await page.getByRole('link', { name: 'Pods', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Label selector', exact: true }).fill('');
+  await page.getByRole('checkbox', { name: 'Select worker-0', exact: true }).check();
+  await runButton().click();
+  const dialog = page.getByRole('dialog', { name: 'Run in all containers' });
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('sleep 30');
+  await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).fill('1');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForText(summary(), /timed out: ran longer than 1 s/);
+  const tab = page.getByRole('tab', { selected: true });
+  await waitForText(tab.locator('.badge').first(), /^timed out$/);
+  const said = 'Ran longer than its 1 s timeout: the command was ended. Restart to run it again.';
+  assert.match((await tab.getAttribute('title')) ?? '', said);
+  await waitForText(page.locator('[role=tabpanel] .panel-message'), new RegExp(said.replace(/\./g, '\\.')));
+  await waitForRow(page, /\[timed out\] Ran longer than its 1 s timeout/);
   assert.equal(b.problems, []);
 });
 

@@ -44,6 +44,8 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   assert.is(words({ state: 'idle' }), 'idle');
   assert.is(words({ state: 'timedOut' }), 'timed out');
   assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000 })).detail!, /^No activity for 300 s: the exec was ended\. Restart to continue\.$/);
+  assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, timeout: { cause: 'idle', afterMs: 60_000 } })).detail!, /^No activity for 60 s: /, 'the timeout that ended it');
+  assert.is(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, timeout: { cause: 'deadline', afterMs: 1_000 } })).detail, 'Ran longer than its 1 s timeout: the command was ended. Restart to run it again.', "a batch's deadline is not idleness");
   assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'attach' } })).detail!, /^No activity for 300 s: detached; the main process goes on\. Restart to attach again\.$/, 'an attach ends no process of its own');
   assert.match(badge(row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'debug', image: 'busybox:1.36' } })).detail!, /: the shell was ended; its debug container stays in the pod\. Restart opens a new shell in it\.$/, 'ephemeral containers stay');
   const timedOutCopy = row({ state: 'timedOut', idleTimeoutMs: 300_000, mode: { kind: 'copy', source: 'web' }, target: { namespace: 'default', pod: 'web-debug-x2k4p', container: 'nginx' } });

@@ -35,6 +35,7 @@ test('the session list shows state, exit code, reasons and times per terminal', 
   assert.is(rows[0].protocol, 'v5.channel.k8s.io');
   assert.equal(rows[0].argv, ['bash']);
   assert.ok(rows[0].endedAt! > rows[0].startedAt);
+  assert.equal(rows[0].timeout, { cause: 'idle', afterMs: 300_000 }, 'why it timed out, for its words');
   system.close('t3');
   assert.equal(system.sessionList.order, ['t1', 't2']);
 });
@@ -72,6 +73,7 @@ test('restarting a terminal retires its alerts; one the server lost says its out
   system.restart('t1');
   await settle();
   assert.equal(system.alerts.list.map((a) => a.sessionId), ['t2'], 'the timeout is over once it runs again');
+  assert.is(system.sessionList.byId.t1.timeout, undefined, "and so is its row's");
   const lost = project(alertsProjection, [
     { seq: 1, time: 0, type: 'session.spawned', sessionId: 'x1', requestId: 'r1', target: { namespace: 'default', pod: 'web', container: 'nginx' }, command: { shell: 'sh' }, interactive: true, requestedBy: 'tester', idleTimeoutMs: 300_000 },
     { seq: 2, time: 1, type: 'session.disconnected', sessionId: 'x1', reason: 'restarted' },

@@ -236,7 +236,7 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
     case 'idle':
       return { text: 'idle', tone: 'quiet' };
     case 'timedOut':
-      return { text: 'timed out', tone: 'warn', detail: `No activity for ${Math.round(row.idleTimeoutMs / 1000)} s: ${timedOutWords(row)}` };
+      return { text: 'timed out', tone: 'warn', detail: timedOutDetail(row) };
     case 'disconnected':
       return { text: 'disconnected', tone: 'warn', detail: row.disconnectDetail ?? disconnectWords[row.disconnectReason ?? 'streamDropped'] };
     case 'exited':
@@ -244,6 +244,13 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
     case 'failed':
       return { text: 'failed', tone: 'bad', detail: row.failure?.message };
   }
+}
+
+/** Why a terminal timed out: idle past its idle timeout, or a batch's command run past its deadline. */
+function timedOutDetail(row: SessionRow): string {
+  const seconds = Math.round((row.timeout?.afterMs ?? row.idleTimeoutMs) / 1000);
+  if (row.timeout?.cause === 'deadline') return `Ran longer than its ${seconds} s timeout: the command was ended. Restart to run it again.`;
+  return `No activity for ${seconds} s: ${timedOutWords(row)}`;
 }
 
 /**

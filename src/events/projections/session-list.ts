@@ -37,6 +37,8 @@ export interface SessionRow {
   failure?: ExecFailure;
   disconnectReason?: DisconnectReason;
   disconnectDetail?: string;
+  /** timedOut: idle past its idle timeout, or run past a batch's deadline, and after how long (absent in rows of older snapshots: idle) */
+  timeout?: { cause: 'idle' | 'deadline'; afterMs: number };
   size?: TerminalSize;
   idleTimeoutMs: number;
   startedAt: number;
@@ -122,6 +124,7 @@ export const sessionListProjection: Projection<SessionList> = {
         break;
       case 'session.timedOut':
         end('timedOut');
+        row.timeout = { cause: entry.cause, afterMs: entry.afterMs };
         break;
       case 'session.exited':
         end('exited');
@@ -143,6 +146,7 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.failure;
         delete row.disconnectReason;
         delete row.disconnectDetail;
+        delete row.timeout;
         delete row.recording;
         break;
       case 'recording.wanted':
