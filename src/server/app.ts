@@ -15,7 +15,7 @@ import { ExecSystem, type SnapshotPolicy } from '../runtime/exec-system.ts';
 import type { SharedStore } from '../events/shared-store.ts';
 import { ReplicaWatch } from '../runtime/replica-watch.ts';
 import { SHARED_SNAPSHOT_FORMAT } from '../runtime/system-snapshot.ts';
-import { ReplicaAuth } from './replicas/replica-auth.ts';
+import { REPLICA_MAX_HEADER_BYTES, ReplicaAuth } from './replicas/replica-auth.ts';
 import { ReplicaPeers } from './replicas/replica-peers.ts';
 import { derivedKey } from './replicas/derived-key.ts';
 import { DEFAULT_RETENTION, LogUpkeep, fileLog, type Retention } from '../runtime/log-upkeep.ts';
@@ -177,7 +177,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   try {
     // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
     const gate: Gate = { readiness: 'starting' };
-    server = createServer((req, res) => void handleRequest(gate, req, res));
+    // a replica takes vouchers from the others, which carry a person with all their groups (replica-auth.ts)
+    server = createServer(options.sharedLog ? { maxHeaderSize: REPLICA_MAX_HEADER_BYTES } : {}, (req, res) => void handleRequest(gate, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(gate, req, socket, head));
     server.on('clientError', (_error, socket) => socket.destroy());
     const host = options.host ?? '127.0.0.1';
@@ -210,7 +211,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       await watch.start();
       const sharedLog = shared;
       upkeep = new LogUpkeep(system, { compactionBase: () => sharedLog.compactionBase((format) => format === SHARED_SNAPSHOT_FORMAT), compact: (policy) => sharedLog.compact(policy) }, retention, warn);
-      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now(), shared.replica.id), watch);
+      peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now(), shared.replica.id, warn), watch);
     } else {
       store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
       store.lockForWriting(); // one server per state directory: a second stops here, naming the first

@@ -28,8 +28,8 @@ test('a share and who joined it: first join time kept, role changed by the owner
   assert.equal(shares.bySession, { t1: ['s1'] });
   const row = shares.byId.s1;
   assert.equal({ role: row.role, createdAt: row.createdAt, createdSeq: row.createdSeq, expiresAt: row.expiresAt, by: row.by, users: row.users, groups: row.groups }, { role: 'participant', createdAt: 1_000, createdSeq: log[0].seq, expiresAt: 10_000, by: 'alice', users: ['bob'], groups: ['sre'] });
-  // a second join keeps the role the owner gave (viewer) and the first join time
-  assert.equal(row.watchers.bob, { role: 'viewer', joinedAt: 1_100, watching: true, typedAt: 1_300 });
+  // a second join keeps the role the owner gave (viewer), and where they gave it (the latest such word on a terminal's shares wins), and the first join time
+  assert.equal(row.watchers.bob, { role: 'viewer', joinedAt: 1_100, watching: true, typedAt: 1_300, roleChangedAt: 1_400, roleChangedSeq: log[4].seq });
   // the removal's place in the log orders it against shares made on other replicas, whatever their clocks
   assert.equal(row.watchers.carol, { role: 'participant', joinedAt: 1_200, watching: false, removed: true, removedAt: 1_500, removedSeq: log[5].seq });
   assert.is(row.revokedAt, undefined);

@@ -1,10 +1,11 @@
 // Who a share lets in, and as what (src/server/shares/share-grant.ts), and its secrets
 // (share-secrets.ts): a local link's browser, a picked person or group member, never anyone else;
-// expired, revoked and removed refused with their reasons; the best of several shares wins.
+// expired, revoked and removed refused with their reasons; the best of several shares wins; the
+// owner's latest word on a person's role wins, whichever share (live or not) it was said on.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { project } from '../../src/events/projection.ts';
-import { sharesProjection } from '../../src/events/projections/shares.ts';
+import { sharesProjection, watcherOf } from '../../src/events/projections/shares.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { Fact } from '../../src/machines/facts.ts';
 import type { Caller } from '../../src/server/caller.ts';
@@ -12,6 +13,7 @@ import { owns, sees } from '../../src/server/caller.ts';
 import { visibleAlerts } from '../../src/server/visible.ts';
 import type { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { shareGrant } from '../../src/server/shares/share-grant.ts';
+import { shareView } from '../../src/server/shares/share-routes.ts';
 import { matchesHash, newShareId, newShareSecret, secretHash } from '../../src/server/shares/share-secrets.ts';
 import { isId } from '../../src/protocol/index.ts';
 
@@ -173,6 +175,37 @@ test('secrets: 256 random bits, only their hash is kept, and checked against it 
   // nothing hashes to all zeroes (what a missing hash is compared with)
   assert.not.ok(matchesHash('', '0'.repeat(64)));
   assert.ok(isId(newShareId()));
+});
+
+test("the owner's later \"Let type\" on a new share undoes a \"Make viewer\" on an old, expired one: the dialog and the socket agree", () => {
+  // the new link names him, or picks him only by a group; either way he joined it capped as a viewer
+  const pickings: [string, { users?: string[]; groups?: string[] }][] = [['t10', { users: ['bob'] }], ['t11', { groups: ['sre'] }]];
+  for (const [sessionId, picks] of pickings) {
+    const later = project(sharesProjection, [
+      at(0, { type: 'share.created', shareId: `${sessionId}-1`, sessionId, role: 'participant', expiresAt: 1_000, by: 'alice', users: ['bob'] }),
+      at(10, { type: 'share.joined', shareId: `${sessionId}-1`, sessionId, who: 'bob', role: 'participant' }),
+      at(20, { type: 'share.roleChanged', shareId: `${sessionId}-1`, sessionId, who: 'bob', role: 'viewer' }),
+      // the first expires at 1 000
+      at(2_000, { type: 'share.created', shareId: `${sessionId}-2`, sessionId, role: 'participant', expiresAt: 10_000, by: 'alice', ...picks }),
+      at(2_010, { type: 'share.joined', shareId: `${sessionId}-2`, sessionId, who: 'bob', role: 'viewer' }),
+      at(2_020, { type: 'share.roleChanged', shareId: `${sessionId}-2`, sessionId, who: 'bob', role: 'participant' }),
+    ]);
+    assert.is(shareView(later.byId[`${sessionId}-1`], 3_000).status, 'expired', 'the dialog offers nothing on it');
+    assert.is(watcherOf(later.byId[`${sessionId}-2`], 'bob')?.role, 'participant', 'what the dialog shows');
+    assert.is((shareGrant(later, person('bob', ['sre']), sessionId, 3_000) as { role: string }).role, 'participant', sessionId);
+  }
+});
+
+test('a new share that names a demoted person lets them type: the owner chose to; one made before, or picking them by a group, keeps them a viewer', () => {
+  const demoted = [
+    at(0, { type: 'share.created', shareId: 'a', sessionId: 't12', role: 'participant', expiresAt: 1_000, users: ['bob'], groups: ['sre'] }),
+    at(1, { type: 'share.joined', shareId: 'a', sessionId: 't12', who: 'bob', role: 'participant' }),
+    at(2, { type: 'share.roleChanged', shareId: 'a', sessionId: 't12', who: 'bob', role: 'viewer' }),
+    at(3, { type: 'share.created', shareId: 'g', sessionId: 't12', role: 'participant', expiresAt: 1_000, groups: ['sre'] }),
+  ];
+  assert.is((shareGrant(project(sharesProjection, demoted), person('bob', ['sre']), 't12', 100) as { role: string }).role, 'viewer', 'a group share is not made for him');
+  const named = project(sharesProjection, [...demoted, at(4, { type: 'share.created', shareId: 'n', sessionId: 't12', role: 'participant', expiresAt: 1_000, users: ['bob'] })]);
+  assert.equal(shareGrant(named, person('bob', ['sre']), 't12', 100), { shareId: 'n', sessionId: 't12', who: 'bob', role: 'participant', expiresAt: 1_000 });
 });
 
 test.run();

@@ -1,7 +1,7 @@
 // The sockets shown through a share (src/server/shares/share-viewers.ts), against a small log of
 // its own: joined at the first socket and left after the last, typing logged once per 30 s a
 // person (and at once in a new run), a role change and a revoke told at once, and an expiry
-// cutting a socket off by itself.
+// cutting a socket off by itself, even after its timer fired early (the wall clock stepped back).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { applyEntries } from '../../src/events/projection.ts';
@@ -145,6 +145,20 @@ test('a role change and a revoke are told at once; an expiry cuts the socket off
   await waitFor(() => soon.told.length === 1, 'the expiry told', 5_000);
   assert.match(soon.told[0], /^ended: This share link has expired/);
   soon.viewers.close();
+});
+
+test("a socket is cut off at its share's expiry even when its timer fired early: the wall clock was stepped back meanwhile", async () => {
+  const { viewers, told, open, time } = setUp(50);
+  open();
+  // Timers run on the monotonic clock: the expiry's fires in about 50 ms, while this wall clock
+  // stands still (as one stepped back would), so it finds the share still live.
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  assert.equal(told, [], 'not expired by the wall clock');
+  // the wall clock goes past the expiry, and nothing is logged: only an expiry timer armed again can tell
+  time.now += 100;
+  await waitFor(() => told.length === 1, 'the expiry told', 5_000);
+  assert.match(told[0], /^ended: This share link has expired/);
+  viewers.close();
 });
 
 test.run();

@@ -20,6 +20,10 @@ export interface ShareWatcher {
   removedAt?: number;
   /** its place in the log, which orders it against a share's making whatever the replicas' clocks say (absent in a snapshot from before it was kept) */
   removedSeq?: number;
+  /** when the owner last changed their role here (the latest such change on any of the terminal's shares is the owner's word on them); absent in a snapshot from before it was kept */
+  roleChangedAt?: number;
+  /** its place in the log, which orders it against the others and a share's making (absent in a snapshot from before it was kept) */
+  roleChangedSeq?: number;
   /** the last `share.typed` for them */
   typedAt?: number;
 }
@@ -109,7 +113,7 @@ export const sharesProjection: Projection<Shares> = {
       }
       case 'share.roleChanged': {
         const watcher = watcherOf(share, fact.who);
-        if (watcher) watcher.role = fact.role;
+        if (watcher) Object.assign(watcher, { role: fact.role, roleChangedAt: fact.time, roleChangedSeq: fact.seq });
         return;
       }
       case 'share.removed': {

@@ -2,7 +2,7 @@
 // same): which terminal, as what role, and why not when it does not. The HTTP routes, the share
 // cookie and the socket all ask here.
 import { LINK_HOLDER, type ShareRole } from '../../domain/share.ts';
-import { UNKEYABLE_NAME, watcherOf, type ShareRow, type Shares } from '../../events/projections/shares.ts';
+import { UNKEYABLE_NAME, watcherOf, type ShareRow, type Shares, type ShareWatcher } from '../../events/projections/shares.ts';
 import type { Caller } from '../caller.ts';
 
 export interface ShareGrant {
@@ -52,8 +52,8 @@ function picked(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>, who: st
   return person !== undefined && who !== UNKEYABLE_NAME && (row.users?.includes(person.user) === true || row.groups?.some((group) => person.groups.includes(group)) === true);
 }
 
-/** The owner's latest removal of someone from a terminal, where it stands in the log. */
-interface Removal {
+/** One of the owner's decisions about someone on a terminal (a removal, a role change), where it stands in the log. */
+interface Decision {
   seq?: number;
   at: number;
 }
@@ -72,39 +72,58 @@ function earlier([placedA, a]: [number, number], [placedB, b]: [number, number],
   return orSameTime ? a <= b : a < b;
 }
 
-/** Whether `row` was made before `removal` (a share made at a removal's very time, by times, counts as before it). */
-function madeBefore(row: ShareRow, removal: Removal): boolean {
-  return earlier(rank(row.createdSeq, row.createdAt), rank(removal.seq, removal.at), true);
+/** Whether `row` was made before `decision` (a share made at a decision's very time, by times, counts as before it). */
+function madeBefore(row: ShareRow, decision: Decision): boolean {
+  return earlier(rank(row.createdSeq, row.createdAt), rank(decision.seq, decision.at), true);
 }
 
-/** The later of two removals. */
-function later(a: Removal | undefined, b: Removal): Removal {
+/** The later of two decisions. */
+function later<D extends Decision>(a: D | undefined, b: D): D {
   return !a || earlier(rank(a.seq, a.at), rank(b.seq, b.at), false) ? b : a;
 }
 
 /**
- * What the owner decided for `who` on any share of the terminal: a removal on one of them holds on
- * every share made until then, and on a later one that picks them only by a group (a later share
- * that names them is the owner letting them back in; a group share is not made for them);
- * a demotion to viewer holds whichever other share picks them too.
+ * The owner's last word on `who`'s role in one share: the role change, placed in the log; or, a
+ * viewer on a participant share with no change recorded, an older snapshot's demotion (or a join
+ * capped by one), which stands before every placed decision: without a place it cannot outrank one.
  */
-function ownerCaps(shares: Shares, sessionId: string, who: string): { removal?: Removal; viewerOnly: boolean } {
-  const caps: { removal?: Removal; viewerOnly: boolean } = { viewerOnly: false };
+function roleDecision(row: ShareRow, watcher: ShareWatcher): (Decision & { role: ShareRole }) | undefined {
+  if (watcher.roleChangedAt !== undefined) return { seq: watcher.roleChangedSeq, at: watcher.roleChangedAt, role: watcher.role };
+  return watcher.role === 'viewer' && row.role === 'participant' ? { at: Infinity, role: 'viewer' } : undefined;
+}
+
+interface OwnerCaps {
+  removal?: Decision;
+  /** the owner's latest word on their role, when it is "viewer" */
+  demotion?: Decision;
+}
+
+/**
+ * What the owner decided for `who` on any share of the terminal, each kind by their latest word in
+ * the log, as a removal is: a later "Let type" undoes a "Make viewer" on any share, expired or
+ * revoked ones included (the owner's word on a person outlives the link it was given on, or a
+ * removal would end with its share). A removal or a demotion holds on every share made until then,
+ * and on a later one that picks them only by a group (a later share that names them is the owner
+ * letting them back in, or letting them type again; a group share is not made for them).
+ */
+function ownerCaps(shares: Shares, sessionId: string, who: string): OwnerCaps {
+  let removal: Decision | undefined;
+  let roleChange: (Decision & { role: ShareRole }) | undefined;
   for (const id of shares.bySession[sessionId] ?? []) {
     const row = shares.byId[id];
     const watcher = row && watcherOf(row, who);
     if (!watcher) continue;
     // a removal from before removals were timed (an older snapshot) holds on every share
-    if (watcher.removed) caps.removal = later(caps.removal, { seq: watcher.removedSeq, at: watcher.removedAt ?? Infinity });
-    // a viewer on a participant share: the owner made them one
-    if (watcher.role === 'viewer' && row.role === 'participant') caps.viewerOnly = true;
+    if (watcher.removed) removal = later(removal, { seq: watcher.removedSeq, at: watcher.removedAt ?? Infinity });
+    const decision = roleDecision(row, watcher);
+    if (decision) roleChange = later(roleChange, decision);
   }
-  return caps;
+  return { ...(removal ? { removal } : {}), ...(roleChange?.role === 'viewer' ? { demotion: roleChange } : {}) };
 }
 
-/** Whether the owner's removal of `who` keeps `row` from letting them in. */
-function removedFrom(row: ShareRow, removal: Removal | undefined, who: string): boolean {
-  return removal !== undefined && (madeBefore(row, removal) || row.users?.includes(who) !== true);
+/** Whether the owner's `decision` about `who` (a removal, a demotion) holds on `row`. */
+function holdsOn(row: ShareRow, decision: Decision | undefined, who: string): boolean {
+  return decision !== undefined && (madeBefore(row, decision) || row.users?.includes(who) !== true);
 }
 
 /**
@@ -115,19 +134,20 @@ export function shareGrant(shares: Shares, caller: Caller, sessionId: string, no
   const who = shareWho(caller);
   if (who === undefined) return undefined;
   const ids = caller.share ? [caller.share.shareId] : (shares.bySession[sessionId] ?? []);
-  const caps = caller.share ? { viewerOnly: false } : ownerCaps(shares, sessionId, who);
+  // a local link's browser is the one watcher of its own share: nothing on another share is about it
+  const caps: OwnerCaps = caller.share ? {} : ownerCaps(shares, sessionId, who);
   let grant: ShareGrant | undefined;
   let refused: ShareEnd | undefined;
   for (const id of ids) {
     const row = shares.byId[id];
     if (!row || row.sessionId !== sessionId) continue;
-    const end = shareEnd(row, caller, now) ?? (removedFrom(row, caps.removal, who) ? 'removed' : undefined);
+    const end = shareEnd(row, caller, now) ?? (holdsOn(row, caps.removal, who) ? 'removed' : undefined);
     if (end) {
       // a share that picked them says more (it ended) than one that never did
       if (!refused || refused === 'notYours') refused = end;
       continue;
     }
-    const role = caps.viewerOnly ? 'viewer' : (watcherOf(row, who)?.role ?? row.role);
+    const role = holdsOn(row, caps.demotion, who) ? 'viewer' : (watcherOf(row, who)?.role ?? row.role);
     if (!grant || (grant.role === 'viewer' && role === 'participant')) grant = { shareId: id, sessionId, who, role, expiresAt: row.expiresAt };
   }
   return grant ?? (refused ? { refused } : undefined);

@@ -138,15 +138,19 @@ export class ShareViewers<V extends ShareViewer> {
         const why = shareEndMessages[end ?? (found && 'refused' in found ? found.refused : 'revoked')];
         this.remove(viewer);
         this.events.ended(viewer, why);
-      } else if (now.shareId !== granted.shareId) {
-        // let in by another of the terminal's shares now: theirs from here on, to its own expiry
-        this.remove(viewer);
-        viewer.share = now;
-        this.add(viewer);
+      } else {
+        if (now.shareId !== granted.shareId) {
+          // let in by another of the terminal's shares now: theirs from here on, to its own expiry
+          this.remove(viewer);
+          viewer.share = now;
+          this.add(viewer);
+        } else {
+          // Armed again whatever came: a timer runs on the monotonic clock, the expiry on the wall
+          // clock, so one that fired early (the wall clock stepped back) finds the share still live.
+          viewer.share = now;
+          this.#arm(viewer);
+        }
         if (now.role !== granted.role) this.events.roleChanged(viewer);
-      } else if (now.role !== granted.role) {
-        viewer.share = now;
-        this.events.roleChanged(viewer);
       }
     }
   }

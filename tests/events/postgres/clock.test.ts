@@ -27,10 +27,10 @@ test("a replica whose clock is 5 minutes ahead reads the same time as the others
     const [{ now }] = await cluster.admin<{ now: number }>(new URL(url).pathname.slice(1), 'SELECT (extract(epoch from clock_timestamp()) * 1000)::float8 AS now');
     for (const store of [ahead, behind]) assert.ok(Math.abs(store.now() - now) < 1_000, `${store.replica.advertise}: ${store.now() - now} ms from the database's clock`);
     const caller = { mode: 'local' as const, admin: true, signOut: null };
-    const fromAhead = new ReplicaAuth(ahead.sharedKey, 'local', () => ahead.now(), ahead.replica.id).sign(behind.replica.id, caller, 'GET', '/api/v1/stream');
-    assert.ok(new ReplicaAuth(behind.sharedKey, 'local', () => behind.now(), behind.replica.id).check(fromAhead, 'GET', '/api/v1/stream'), 'ten minutes apart, the voucher holds');
+    const fromAhead = new ReplicaAuth(ahead.sharedKey, 'local', () => ahead.now(), ahead.replica.id, () => {}).sign(behind.replica.id, caller, 'GET', '/api/v1/stream');
+    assert.ok(new ReplicaAuth(behind.sharedKey, 'local', () => behind.now(), behind.replica.id, () => {}).check(fromAhead, 'GET', '/api/v1/stream'), 'ten minutes apart, the voucher holds');
     // On their own clocks they would not agree: a voucher from ten minutes ahead is refused.
-    const onOwnClock = (offset: number, self: string) => new ReplicaAuth(ahead.sharedKey, 'local', () => Date.now() + offset, self);
+    const onOwnClock = (offset: number, self: string) => new ReplicaAuth(ahead.sharedKey, 'local', () => Date.now() + offset, self, () => {});
     assert.is(onOwnClock(-skew, 'b').check(onOwnClock(skew, 'a').sign('b', caller, 'GET', '/p'), 'GET', '/p'), undefined);
   } finally {
     await Promise.all([ahead.close(), behind.close()]);
