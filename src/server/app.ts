@@ -42,6 +42,7 @@ import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
 import { ShareLinkAuthenticator } from './shares/share-links.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
+import { PROXY_MAX_HEADER_BYTES } from './auth/proxy-auth.ts';
 import { FileRevocations } from './auth/file-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
 import { Recorder } from '../recording/recorder.ts';
@@ -177,8 +178,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   try {
     // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
     const gate: Gate = { readiness: 'starting' };
-    // a replica takes vouchers from the others, which carry a person with all their groups (replica-auth.ts)
-    server = createServer(options.sharedLog ? { maxHeaderSize: REPLICA_MAX_HEADER_BYTES } : {}, (req, res) => void handleRequest(gate, req, res));
+    // a replica takes vouchers from the others, which carry a person with all their groups (replica-auth.ts); a proxy sends all their groups too
+    const maxHeaderSize = options.sharedLog ? REPLICA_MAX_HEADER_BYTES : auth.mode === 'proxy' ? PROXY_MAX_HEADER_BYTES : undefined;
+    server = createServer(maxHeaderSize ? { maxHeaderSize } : {}, (req, res) => void handleRequest(gate, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(gate, req, socket, head));
     server.on('clientError', (_error, socket) => socket.destroy());
     const host = options.host ?? '127.0.0.1';

@@ -26,6 +26,8 @@ export const GROUPS_HEADER = 'x-forwarded-groups';
 export const EMAIL_HEADER = 'x-forwarded-email';
 /** Longest groups header read: MAX_GROUPS names of MAX_NAME_LENGTH, with commas, and room to spare. */
 const MAX_GROUPS_HEADER = 32 * 1024;
+/** The request headers a server in proxy mode takes (node:http refuses more with a bare 431 before any code of ours): the default 16 KiB, and the longest groups header besides. */
+export const PROXY_MAX_HEADER_BYTES = 16 * 1024 + MAX_GROUPS_HEADER;
 
 export class ProxyAuthenticator implements Authenticator {
   readonly mode = 'proxy' as const;
