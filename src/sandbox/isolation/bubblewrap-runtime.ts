@@ -10,6 +10,7 @@ import { findIsolationTools, type IsolationTools } from './host-tools.ts';
 import { PidsLimit } from './pids-limit.ts';
 import { PodSandbox } from './pod-sandbox.ts';
 import { removeWritableLayer } from './writable-layer.ts';
+import { makePrivateDevices } from './private-devices.ts';
 
 export interface BubblewrapOptions {
   stateDir: string;
@@ -30,6 +31,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
   mkdirSync(podsDir, { recursive: true });
   chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
   const pids = PidsLimit.create(options.podPidsLimit);
+  const privateDevices = makePrivateDevices(join(options.stateDir, 'devices'), tools.mknod);
   const pods = new Map<string, { namespace: string; name: string; sandbox: Promise<PodSandbox> }>();
   // A deleted pod is not started again by a late exec; only a new pod of that name (startPod) is,
   // once the old one's layers and cgroup are gone. Each deletion's promise ends after the earlier
@@ -44,7 +46,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const known = pods.get(key);
     if (known) return known.sandbox;
     if (closed || deleted.has(key)) return Promise.reject(new Error(closed ? 'the sandbox is shutting down' : `pod ${fixture.name} was deleted`));
-    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), pids: pids.forPod(key) }, fixture);
+    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), pids: pids.forPod(key), ...(privateDevices ? { privateDevices } : {}) }, fixture);
     pods.set(key, { namespace, name: fixture.name, sandbox });
     sandbox.catch(() => pods.get(key)?.sandbox === sandbox && pods.delete(key)); // the next exec tries again
     return sandbox;

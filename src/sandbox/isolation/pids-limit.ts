@@ -2,7 +2,9 @@
 // taking the machine. Where this process may make cgroups (root, with the pids controller of
 // cgroup v2 or v1), each pod gets one with pids.max. Elsewhere every exec gets RLIMIT_NPROC,
 // which Linux counts per user namespace, so per pod; root is exempt from that limit, which is why
-// root needs the cgroup. With neither, start-up says so.
+// root needs the cgroup. With neither, start-up says so. The cgroup that holds the pods' own has a
+// limit too, so that fork bombs in many pods at once (anyone who may create pods can make more)
+// still leave this machine half its process ids.
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -68,18 +70,26 @@ function makeOwnCgroup(): string | undefined {
       const dir = join(V2_ROOT, name);
       mkdirSync(dir);
       writeFileSync(join(dir, 'cgroup.subtree_control'), '+pids');
+      writeFileSync(join(dir, 'pids.max'), String(sandboxWideLimit()));
       return dir;
     }
     if (existsSync(join(V1_PIDS_ROOT, 'cgroup.procs'))) {
       removeStale(V1_PIDS_ROOT);
       const dir = join(V1_PIDS_ROOT, name);
       mkdirSync(dir);
+      writeFileSync(join(dir, 'pids.max'), String(sandboxWideLimit()));
       return dir;
     }
   } catch {
     // read-only cgroupfs (a container), no pids controller: fall back
   }
   return undefined;
+}
+
+/** Half the process ids (and threads) this machine has: every pod together takes no more. */
+export function sandboxWideLimit(): number {
+  const most = Math.min(...['/proc/sys/kernel/pid_max', '/proc/sys/kernel/threads-max'].map((file) => Number(readFirstLine(file))).filter((n) => n > 0));
+  return Number.isFinite(most) ? Math.floor(most / 2) : 16_384;
 }
 
 /** Cgroups left by sandboxes that were killed (their pid in the name is gone), if empty. */

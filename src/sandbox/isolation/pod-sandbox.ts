@@ -21,6 +21,7 @@ import { killGroup } from '../processes/exec-processes.ts';
 import { findExecutable } from './path-in-root.ts';
 import { refuseNulBytes } from '../containers/nul-bytes.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
+import { deviceArgs } from './private-devices.ts';
 
 /** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
 const OWN_NAMESPACES = ['--unshare-ipc', '--unshare-uts', '--unshare-cgroup'];
@@ -34,8 +35,10 @@ interface RunningContainer {
 
 export interface PodSandboxContext {
   tools: IsolationTools;
-  /** where the pod's writable layers go (one directory per container) */
+  /** where the pod's writable layers go (one directory per container start) */
   layersDir: string;
+  /** the sandbox's own device nodes, when root started it (private-devices.ts) */
+  privateDevices?: string;
   pids: PodPids;
 }
 
@@ -43,6 +46,8 @@ export class PodSandbox {
   private readonly containers = new Map<string, Promise<RunningContainer>>();
   private spare: ChildProcess | undefined;
   private stopped = false;
+  /** containers started so far: each start's layer is a new folder (startContainer says why) */
+  private starts = 0;
 
   private constructor(
     private readonly ctx: PodSandboxContext,
@@ -109,7 +114,12 @@ export class PodSandbox {
   private async startContainer(container: ContainerFixture, pidsOf = this.sharedPids): Promise<RunningContainer> {
     const { tools } = this.ctx;
     const image = containerImage(this.pod.name, container);
-    const layer = join(this.ctx.layersDir, container.name);
+    // A folder of its own for every start, removed only with the pod (stop), once every process in
+    // it is gone: a restarted container's old processes may live on (a PID namespace the pod
+    // shares), and making the layer afresh at the same place meant removing a folder they could
+    // still change, a symbolic link swapped in under the removal making it remove this machine's
+    // files instead.
+    const layer = join(this.ctx.layersDir, `${container.name}.${this.starts++}`);
     createWritableLayer(layer, image.files);
     const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(pidsOf ? [`/proc/${pidsOf.nsPid}/ns/pid`] : [])];
     const pidArgs = pidsOf ? ['--pidns', '6'] : ['--unshare-pid'];
@@ -117,7 +127,7 @@ export class PodSandbox {
     const holder = await startHolder(tools, {
       args: [
         '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
-        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), '--dev', '/dev',
+        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), ...deviceArgs(this.ctx.privateDevices),
         '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, '--ro-bind', tools.env, `${SANDBOX_BIN}/env`, ...pauseArgs(tools),
       ],
       namespaces,
@@ -188,7 +198,7 @@ export class PodSandbox {
     return launcher;
   }
 
-  /** Stops every sandbox of the pod (killing the holders ends their PID namespaces) and removes the layers. */
+  /** Stops every sandbox of the pod (killing the holders ends their PID namespaces, and every process in them) and removes the layers. */
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.spare?.pid) killGroup(this.spare.pid);

@@ -1,9 +1,10 @@
 // A container's writable layer: a directory on this machine that the container sees as its root,
-// made fresh when the container starts and removed when its pod goes. Every write inside (rm -rf /
+// a new one each time the container starts, removed when its pod goes. Every write inside (rm -rf /
 // included) lands here; the read-only binds on top of it stay as they are.
 //
-// It is only ever written while no container uses it: once one runs, its contents (symlinks
-// included) are the container's, and this side must not follow them.
+// It is only ever written, or removed, while no process uses it: once one runs, its contents
+// (symlinks included) are the container's, and a removal racing a process that swaps a folder for
+// a symbolic link removes what the link names (rmSync looks each path up again as it goes).
 import { chmodSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
@@ -22,10 +23,10 @@ const SKELETON: [string, number][] = [
   ['usr/local/bin', 0o755],
 ];
 
-/** Makes `dir` a fresh layer holding `files` (path in the container → content). */
+/** Makes `dir`, which must not exist yet, a fresh layer holding `files` (path in the container → content). */
 export function createWritableLayer(dir: string, files: Record<string, string>): void {
-  removeWritableLayer(dir);
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  mkdirSync(dirname(dir), { recursive: true, mode: 0o700 });
+  mkdirSync(dir, { mode: 0o755 }); // EEXIST rather than writing into a layer a process may use
   for (const [path, mode] of SKELETON) {
     mkdirSync(join(dir, path), { recursive: true });
     chmodSync(join(dir, path), mode); // mkdir's mode goes through the umask
@@ -37,8 +38,9 @@ export function createWritableLayer(dir: string, files: Record<string, string>):
 }
 
 /**
- * Removes a layer whatever the container left in it: rmSync never follows symlinks, and a
- * directory it may not read (chmod 000 inside, which this side's user also owns) is opened up first.
+ * Removes a layer whatever the container left in it, once no process uses it: rmSync follows no
+ * symlink it finds, and a directory it may not read (chmod 000 inside, which this side's user also
+ * owns) is opened up first.
  */
 export function removeWritableLayer(dir: string): void {
   try {

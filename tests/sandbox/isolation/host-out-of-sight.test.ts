@@ -66,7 +66,7 @@ test("this machine's processes are out of sight and out of reach", async () => {
 test("rm -rf / empties only that container's writable layer: this machine and the other pods keep theirs", async () => {
   await sh(sandbox, 'bystander', 'echo mine > /root/keep');
   await sh(sandbox, 'victim', 'echo mine > /root/keep');
-  const layer = join(sandbox.stateDir, 'pods', 'lab', 'victim', 'main');
+  const layer = join(sandbox.stateDir, 'pods', 'lab', 'victim', 'main.0'); // its first start's
   assert.ok(existsSync(join(layer, 'root', 'keep')));
   await sh(sandbox, 'victim', 'rm -rf --no-preserve-root / 2>/dev/null; echo done');
   assert.not.ok(existsSync(join(layer, 'root', 'keep')));

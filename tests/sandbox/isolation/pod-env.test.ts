@@ -46,7 +46,7 @@ test("LD_PRELOAD naming a library in another pod's root is not loaded by anythin
   const libm = readFileSync('/proc/self/maps', 'utf8').match(/\/\S*\/libm\.so\.6\b/)?.[0];
   assert.ok(libm, 'this process maps libm');
   const file = `preload-${randomBytes(6).toString('hex')}.so`;
-  copyFileSync(libm, join(sandbox.stateDir, 'pods', 'default', 'stage', 'c', file));
+  copyFileSync(libm, join(sandbox.stateDir, 'pods', 'default', 'stage', 'c.0', file));
   // Seen from this machine through a stage process's root, as an attacker would name it.
   const holders = readdirSync('/proc').filter((pid) => /^\d+$/.test(pid) && existsSync(`/proc/${pid}/root/${file}`) && !existsSync(`/${file}`));
   assert.ok(holders.length > 0, 'a process of the stage pod has the library in its root');

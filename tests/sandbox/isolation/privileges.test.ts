@@ -4,6 +4,7 @@
 // signals to its own processes) works as in Kubernetes.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
+import { chmodSync, statSync } from 'node:fs';
 import { startLab, run, sh } from './support.ts';
 import { withTimeout } from '../../support/wait.ts';
 import { openExec } from '../../support/sandbox-exec-client.ts';
@@ -46,6 +47,20 @@ test("sysctls cannot be written through the container's /proc, and host-wide /pr
   assert.match(ran.stdout, /^hostname=[1-9]/m);
   assert.match(ran.stdout, /^victim$/m);
   assert.match(ran.stderr, 'Read-only file system');
+});
+
+test("/dev's nodes work, and a chmod inside never reaches this machine's (root inside is root here when root starts the sandbox)", async () => {
+  const devices = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
+  const modes = () => devices.map((name) => statSync(`/dev/${name}`).mode & 0o7777);
+  const before = modes();
+  try {
+    // the sticky bit: nothing on a device node, and seen here if it came through
+    const ran = await sh(sandbox, 'victim', 'for d in null zero full random urandom tty; do chmod 1666 /dev/$d 2>/dev/null; done; echo x > /dev/null; echo "write=$?"; head -c 4 /dev/urandom | wc -c; head -c 3 /dev/zero | wc -c');
+    assert.match(ran.stdout, /^write=0\n4\n3\n$/, ran.stdout + ran.stderr);
+    assert.equal(modes(), before, "this machine's device nodes are as they were");
+  } finally {
+    devices.forEach((name, at) => (statSync(`/dev/${name}`).mode & 0o7777) !== before[at] && chmodSync(`/dev/${name}`, before[at]));
+  }
 });
 
 test('hostname, /etc/hostname and the bash prompt name the pod', async () => {

@@ -1,10 +1,14 @@
 // PID namespaces and the process limit: a container sees its own processes (and its pod's, with
 // shareProcessNamespace), a fork bomb stops at the pod's limit while this machine and the other
-// pods go on, and a container whose main process is killed comes back fresh at the next exec.
+// pods go on, all pods together stay under half this machine's process ids, and a container whose
+// main process is killed comes back fresh at the next exec, in a new layer.
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import process from 'node:process';
+import { sandboxWideLimit } from '../../../src/sandbox/isolation/pids-limit.ts';
+import { join } from 'node:path';
 import { POD_PIDS_LIMIT, processesInNamespaceOf, run, sh, startLab } from './support.ts';
 import { withTimeout } from '../../support/wait.ts';
 import { waitFor } from '../../support/wait.ts';
@@ -76,12 +80,28 @@ test(`a fork bomb stops at the pod's limit (${POD_PIDS_LIMIT}) while this machin
   await waitFor(() => sandbox.liveProcessGroups().length === 0, 'every exec to end', 15_000);
 });
 
+test('all pods together are held to half the process ids of this machine (bombs in many pods at once), where the sandbox has a cgroup', () => {
+  const roots = ['/sys/fs/cgroup', '/sys/fs/cgroup/pids'];
+  const mine = roots.flatMap((root) => (existsSync(root) ? readdirSync(root).filter((name) => name.startsWith(`octant-exec-sandbox-${process.pid}-`)).map((name) => join(root, name)) : []));
+  if (process.getuid?.() !== 0) return assert.is(mine.length, 0, 'a user gets rlimits, not a cgroup');
+  assert.is(mine.length, 1, `the sandbox's cgroup: ${mine.join(', ')}`);
+  assert.is(Number(readFileSync(join(mine[0], 'pids.max'), 'utf8')), sandboxWideLimit());
+  const pidMax = Number(readFileSync('/proc/sys/kernel/pid_max', 'utf8'));
+  assert.ok(sandboxWideLimit() <= pidMax / 2 && sandboxWideLimit() >= POD_PIDS_LIMIT);
+});
+
 test("killing every process of a container ends it; the next exec starts it again, fresh", async () => {
   await sh(sandbox, 'victim', 'echo before > /root/mark');
   const killed = await sh(sandbox, 'victim', 'kill -KILL -1; sleep 5');
   assert.is(killed.code, 137); // the container's PID namespace went with its init
   const again = await withTimeout(sh(sandbox, 'victim', 'cat /root/mark 2>&1; echo "cat=$?"'), 20_000, 'an exec into the restarted container');
   assert.match(again.stdout, /^cat=1$/m);
+  // A new layer of its own: the old one is removed only with the pod, once no process can be in it
+  // (a restart's old processes may live on in a PID namespace the pod shares, and could swap a
+  // folder for a link to this machine's files under a removal).
+  const layers = join(sandbox.stateDir, 'pods', 'lab', 'victim');
+  assert.equal(readdirSync(layers).sort(), ['main.0', 'main.1']);
+  assert.is(readFileSync(join(layers, 'main.0', 'root', 'mark'), 'utf8'), 'before\n', 'the old layer is left as it was');
 });
 
 test.run();
