@@ -17,7 +17,7 @@ export function* auditRecords(entries: Iterable<LogEntry>): Generator<AuditRecor
     const folded = applyEntries(projection, trail, batch);
     batch = [];
     let finished = 0;
-    trail = produce(folded, (draft) => void (finished = dropFinished(draft, draft.records.length)));
+    trail = produce(folded, (draft) => void (finished = dropFinished(draft, draft.records.length, false)));
     yield* folded.records.slice(0, finished);
   }
   for (const entry of entries) {

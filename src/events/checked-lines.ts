@@ -1,8 +1,9 @@
-// Lines of a log to entries: every line is checked (JSON, an object with type, seq and time),
-// and sequence numbers must grow. A line whose number was damaged into another valid one would
+// Lines of a log to entries: every line is checked (JSON, an object with type, seq and time, and
+// the fields its type holds: entry-shapes.ts), and sequence numbers must grow. A line whose number was damaged into another valid one would
 // make every good line after it look out of order; keeping the longest increasing run instead
 // drops just the odd one out. The run is chosen over a window of lines, so a log of any length
 // streams through in constant memory.
+import { shapeProblem } from './entry-shapes.ts';
 import type { SourceLine } from './line-reader.ts';
 import type { LogEntry } from './log-entry.ts';
 
@@ -90,5 +91,5 @@ function checkLine(line: string): LogEntry | string {
   const entry = value as Partial<LogEntry>;
   if (typeof entry.type !== 'string' || typeof entry.seq !== 'number' || typeof entry.time !== 'number') return 'missing type, seq or time';
   if (!Number.isSafeInteger(entry.seq) || entry.seq < 1) return `sequence ${entry.seq} is not a number from 1 up`;
-  return entry as LogEntry;
+  return shapeProblem(entry as LogEntry) ?? (entry as LogEntry);
 }

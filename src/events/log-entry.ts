@@ -16,10 +16,14 @@ export type LogEntry = (Fact | KeptAuditRecord) & {
   time: number;
 };
 
-/** Something wrong found while reading a log: the entries around it are kept. */
-export interface LogDamage {
-  /** the file (or table) it is in */
-  file: string;
-  line: number;
-  problem: string;
+/**
+ * Something wrong found while reading a log: a line of a file (or table) that is not an entry, or
+ * an entry read whole that a replay could not take (its seq; see src/runtime/log-replay.ts). The
+ * entries around it are kept.
+ */
+export type LogDamage = { file: string; line: number; seq?: undefined; problem: string } | { seq: number; file?: undefined; line?: undefined; problem: string };
+
+/** Where damage is, as a warning names it: `log/events-….jsonl line 42`, or `entry 42`. */
+export function damagePlace(damage: LogDamage): string {
+  return damage.seq === undefined ? `${damage.file} line ${damage.line}` : `entry ${damage.seq}`;
 }

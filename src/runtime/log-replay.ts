@@ -4,10 +4,11 @@
 // - replay: the entries after the snapshot go to the machines at their times, and what the
 //   machines derive from them must be the log (the matcher compares).
 import type { AnyActorRef } from 'xstate';
-import type { LogDamage } from '../events/log-entry.ts';
+import { damagePlace, type LogDamage, type LogEntry } from '../events/log-entry.ts';
 import { inputOf } from '../events/replay.ts';
 import type { EventStore } from '../events/store.ts';
 import type { VirtualClock } from './clock.ts';
+import { errorText } from './error-text.ts';
 import type { ReplayReport } from './exec-system-types.ts';
 import type { FactMatcher } from './fact-matcher.ts';
 import { seedingSteps, type LiveRuns } from './live-runs.ts';
@@ -36,24 +37,58 @@ export function seedLiveRuns(clock: VirtualClock, supervisor: AnyActorRef, state
   clock.advanceTo(state.clock);
 }
 
+/**
+ * Entries folded into the projections at a time, each fold checked. The set folds by itself only
+ * every 5,000 (projection-set.ts): folding here more often keeps `batch` exactly what it holds
+ * unfolded, which a fold that throws loses, the models staying as they were.
+ */
+const CHECKED_FOLD = 1_000;
+
 /** Replays the entries after `after`; `whole`: there was no snapshot. Returns the report and the last seq read. */
 export function replayEntries(target: ReplayTarget, store: EventStore, after: number, whole: boolean): Omit<ReplayReport, 'snapshot'> & { lastSeq: number } {
   const damage: LogDamage[] = [];
   const onDamage = (problem: LogDamage) => {
     damage.push(problem);
-    target.warn(`event log: ${problem.file} line ${problem.line} skipped: ${problem.problem}`);
+    target.warn(`event log: ${damagePlace(problem)} skipped: ${problem.problem}`);
+  };
+  // The reader checks each entry's shape; this is the net under it: an entry that still trips up
+  // the machines or a projection is that entry's damage, and the start goes on without it.
+  const unreplayable = (entry: LogEntry, error: unknown) => onDamage({ seq: entry.seq, problem: `it could not be replayed (${errorText(error)})` });
+  let batch: LogEntry[] = [];
+  const fold = () => {
+    try {
+      void target.projections.models; // reading them folds what was added
+    } catch {
+      for (const entry of batch) {
+        target.projections.add(entry);
+        try {
+          void target.projections.models;
+        } catch (error) {
+          unreplayable(entry, error);
+        }
+      }
+    }
+    batch = [];
   };
   let entries = 0;
   let lastSeq = after;
   for (const entry of store.read(after, onDamage)) {
-    target.clock.advanceTo(entry.time);
-    target.matcher.logged(entry);
-    const input = inputOf(entry);
-    if (input) target.supervisor.send(input);
-    target.projections.add(entry);
-    target.liveRuns.observe(entry);
-    lastSeq = Math.max(lastSeq, entry.seq);
+    lastSeq = Math.max(lastSeq, entry.seq); // taken even by an entry skipped: the next append comes after it
     if (++entries === LONG_REPLAY && whole) target.warn('replaying the whole event log once (it has no snapshot yet: a log from octant-exec 0.1.0?); the next start will not');
+    try {
+      target.clock.advanceTo(entry.time);
+      target.matcher.logged(entry);
+      const input = inputOf(entry);
+      if (input) target.supervisor.send(input);
+      target.liveRuns.observe(entry);
+    } catch (error) {
+      unreplayable(entry, error);
+      continue;
+    }
+    target.projections.add(entry);
+    batch.push(entry);
+    if (batch.length === CHECKED_FOLD) fold();
   }
+  fold();
   return { entries, damage, divergence: target.matcher.finish(), lastSeq };
 }

@@ -1,6 +1,7 @@
-// `octant-exec log verify`: every line of every segment and every snapshot checked, each problem
-// listed with its file; exit 1 when anything is damaged. Files that are not part of the log are
-// named but are not damage.
+// `octant-exec log verify`: every line of every segment (JSON, numbered, the shape of its type) and
+// every snapshot checked, each problem listed with its file; exit 1 when anything is damaged. Files
+// that are not part of the log are named but are not damage.
+import { damagePlace } from '../../events/log-entry.ts';
 import { usableSnapshots } from '../../runtime/snapshot-choice.ts';
 import type { LogOptions } from './log-command.ts';
 import { Stdout } from '../stdout-lines.ts';
@@ -8,7 +9,7 @@ import { Stdout } from '../stdout-lines.ts';
 export async function verifyCommand({ store, warnings }: LogOptions): Promise<number> {
   const problems: string[] = [];
   let entries = 0;
-  for (const _entry of store.read(0, (d) => problems.push(`${d.file} line ${d.line}: ${d.problem}`))) entries++;
+  for (const _entry of store.read(0, (d) => problems.push(`${damagePlace(d)}: ${d.problem}`))) entries++;
   const snapshots = store.snapshots();
   const usable = [...usableSnapshots(store, (message) => problems.push(message))];
   const through = store.compactedThrough();

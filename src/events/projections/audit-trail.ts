@@ -58,11 +58,18 @@ export const SHARE_JOINS_KEPT = 100;
 type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive' | 'mode'>;
 
 export interface AuditTrail {
+  /** in the order the runs started */
   records: AuditRecord[];
-  /** every session not closed: what its runs share, and its current run's record, numbered among all records ever (records[n - dropped]) */
+  /** every session not closed: what its runs share, and its current run's record, numbered among all records ever (recordAt) */
   sessions: Record<string, { base: SessionBase; current: number }>;
-  /** how many of the oldest records were let go */
+  /** how many records were let go */
   dropped: number;
+  /**
+   * The numbers of the first records: runs still open when newer finished ones were let go past
+   * them (a `top` left running must not keep every later run). Each record after them is
+   * records[n - dropped]. Absent in a snapshot from before: none.
+   */
+  pinned?: number[];
 }
 
 /** runs the server keeps in memory (and GET /audit shows) */
@@ -75,26 +82,46 @@ export function auditTrail(keep: number): Projection<AuditTrail> {
     apply(draft, entry) {
       applyAuditEntry(draft, entry);
       // Let go in batches, so a long trail is not shifted on every run.
-      if (draft.records.length > keep + Math.ceil(keep / 10)) dropFinished(draft, draft.records.length - keep);
+      if (draft.records.length > keep + Math.ceil(keep / 10)) dropFinished(draft, draft.records.length - keep, true);
     },
   };
 }
 
 export const auditTrailProjection = auditTrail(AUDIT_RECORDS_KEPT);
 
-/** Removes up to `count` of the oldest records, stopping at the first run still open; returns how many went. */
-export function dropFinished(trail: Draft<AuditTrail>, count: number): number {
-  let finished = 0;
-  while (finished < count && finished < trail.records.length && trail.records[finished].outcome) finished++;
-  trail.records.splice(0, finished);
-  trail.dropped += finished;
-  return finished;
+/**
+ * Lets go of up to `count` of the oldest finished records; returns how many went. `pastOpen`: a run
+ * still open is passed (it stays, pinned before the rest), else the first one stops it, so what
+ * went is the records' first `count` (the export streams them out in order).
+ */
+export function dropFinished(trail: Draft<AuditTrail>, count: number, pastOpen: boolean): number {
+  const pinned = trail.pinned ?? [];
+  const kept: number[] = [];
+  let at = 0;
+  let gone = 0;
+  for (; gone < count && at < trail.records.length; at++) {
+    if (trail.records[at].outcome) gone++;
+    else if (pastOpen) kept.push(at < pinned.length ? pinned[at] : trail.dropped + at);
+    else break;
+  }
+  trail.records.splice(0, at, ...trail.records.slice(0, at).filter((record) => !record.outcome));
+  trail.pinned = [...kept, ...pinned.slice(at)];
+  trail.dropped += gone;
+  return gone;
+}
+
+/** Record number `n` (counted among all records ever), or undefined when it was let go. */
+function recordAt(trail: Draft<AuditTrail>, n: number): Draft<AuditRecord> | undefined {
+  const pinned = trail.pinned ?? [];
+  if (n - trail.dropped >= pinned.length) return trail.records[n - trail.dropped];
+  const at = pinned.indexOf(n);
+  return at < 0 ? undefined : trail.records[at];
 }
 
 function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
   const session = 'sessionId' in entry ? draft.sessions[entry.sessionId] : undefined;
   // undefined when the run's record was let go: it is finished, so nothing changes it any more
-  const current = () => (session ? draft.records[session.current - draft.dropped] : undefined);
+  const current = () => (session ? recordAt(draft, session.current) : undefined);
   const startRun = (base: SessionBase, run: number) => {
     draft.sessions[base.sessionId!] = { base, current: draft.dropped + draft.records.length };
     draft.records.push({ ...base, run, argv: [], startedAt: entry.time });
