@@ -42,7 +42,7 @@ test('the image holds exactly the programs it declares, and tar as it has a shel
 test('the writable layer lives under the state directory while the pod does; only its user may enter the directory', async () => {
   assert.is(statSync(join(dir, 'state')).mode & 0o777, 0o700, 'the pods\' files are the user\'s');
   await runExec(sandbox, { namespace: 'shop', pod: 'cart-7f9', command: ['sh', '-c', 'echo kept > /root/note'] });
-  const layer = join(dir, 'state', 'pods', 'shop', 'cart-7f9', 'app');
+  const layer = join(dir, 'state', 'pods', 'shop', 'cart-7f9', 'app.0'); // its first start's
   assert.is(readFileSync(join(layer, 'root', 'note'), 'utf8'), 'kept\n');
   assert.ok(sandbox.deletePod('shop', 'cart-7f9'));
   await waitFor(() => !existsSync(layer), 'the layer to go with the pod', 10_000);

@@ -64,7 +64,7 @@ test('deleted while the earlier pod of its name still stops: it never starts, an
     assert.equal(processesNaming(mounted), [], 'no holder of the second pod');
 
     await runtime.startPod(runnable(made(state, 'again')));
-    assert.ok(existsSync(join(layers, 'c')), 'the third pod runs, in a sandbox of its own');
+    assert.ok(existsSync(join(layers, 'c.0')), 'the third pod runs, in a sandbox of its own');
     assert.ok(processesNaming(mounted).length > 0);
   } finally {
     await runtime.close();
