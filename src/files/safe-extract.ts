@@ -2,17 +2,22 @@
 // checked (entry-names.ts), no entry is written through a symlink that is already there (the
 // trick behind CVE-2019-1002101, CVE-2019-11246 and CVE-2019-11251: plant a link, then write
 // "link/file"), symlinks and hard links must point inside, and devices and fifos are refused.
-// Files are written as their data arrives (memory stays flat), without the setuid/setgid bits.
-// The first refused entry stops the extraction: what came before it is inside the destination.
+// Files are written as their data arrives (memory stays flat), without the setuid/setgid bits,
+// each into a part file beside its place, put in its place only once its data came whole: a cut
+// stream leaves no short file under a real name, and an earlier copy there as it was. The first
+// refused entry stops the extraction: what came whole before it is inside the destination.
 import { constants, lstatSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { entryParts, linkStaysInside, show } from './entry-names.ts';
+import { partFile, saidOfTarget } from './part-file.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
 import { TarError } from './tar-error.ts';
 
 export interface ExtractOptions {
   /** where each entry goes, as path components under the destination (default: its own name); [] is the destination itself */
   place?(parts: string[]): string[];
+  /** the part file being written is in here while it is: a caller stopped by a signal removes it (no `finally` runs then) */
+  parts?: Set<string>;
 }
 
 export interface ExtractReport {
@@ -22,7 +27,8 @@ export interface ExtractReport {
   bytes: number;
 }
 
-const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC | constants.O_NOFOLLOW;
+/** a part file is always made new: never written through a symlink or into a file the stream planted there */
+const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Extracts `source` under `destination` (which must exist); throws a TarError at the first entry it refuses. */
 export async function extractTar(source: AsyncIterable<Uint8Array>, destination: string, options: ExtractOptions = {}): Promise<ExtractReport> {
@@ -30,6 +36,7 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, destination:
   const place = options.place ?? ((parts: string[]) => parts);
   const report: ExtractReport = { files: 0, directories: 0, links: 0, bytes: 0 };
   for await (const entry of readTar(source)) {
+    if (entry.notUtf8) throw new TarError(`the tar entry "${show(entry.name)}" has a name or link target that is not UTF-8: it cannot be written under its own name, so it is refused`);
     const parts = place(entryParts(entry.name));
     if (parts.length === 0) {
       if (entry.type !== 'directory') throw new TarError(`the tar entry "${show(entry.name)}" would replace the destination itself`);
@@ -43,11 +50,11 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, destination:
         report.directories++;
         break;
       case 'file':
-        report.bytes += await writeFile(path, entry);
+        report.bytes += await writeFile(path, entry, options.parts ?? new Set());
         report.files++;
         break;
       case 'symlink':
-        if (!linkStaysInside(parts, entry.linkname, (at) => isSymlink(join(root, ...at)))) throw new TarError(`the tar entry "${show(entry.name)}" is a symlink to "${show(entry.linkname)}", outside the destination: refused`);
+        if (!linkStaysInside(parts, entry.linkname, (at) => throughSymlink(root, at))) throw new TarError(`the tar entry "${show(entry.name)}" is a symlink to "${show(entry.linkname)}", outside the destination: refused`);
         await replace(path, entry.name);
         await fs.symlink(entry.linkname, path);
         report.links++;
@@ -70,19 +77,25 @@ export async function extractTar(source: AsyncIterable<Uint8Array>, destination:
   return report;
 }
 
-function isSymlink(path: string): boolean {
-  try {
-    return lstatSync(path).isSymbolicLink();
-  } catch {
-    return false;
+/** Whether `parts` under `root`, or one of its leading parts, is a symlink on disk. */
+function throughSymlink(root: string, parts: string[]): boolean {
+  let path = root;
+  for (const part of parts) {
+    path = `${path}/${part}`; // parts are plain names (entryParts): join() would only clean the whole path again for each
+    try {
+      if (lstatSync(path).isSymbolicLink()) return true;
+    } catch {
+      return false;
+    }
   }
+  return false;
 }
 
 /** Creates the missing directories above `parts`, refusing any existing one that is a symlink or not a directory. */
 async function makeParents(root: string, parts: string[]): Promise<void> {
   let path = root;
   for (const part of parts.slice(0, -1)) {
-    path = join(path, part);
+    path = `${path}/${part}`;
     const stat = await fs.lstat(path).catch((error: NodeJS.ErrnoException) => {
       if (error.code === 'ENOENT') return undefined;
       throw error;
@@ -101,20 +114,37 @@ async function makeDirectory(path: string, name: string, mode: number): Promise<
   await fs.mkdir(path, { mode: (mode & 0o777) | 0o700 });
 }
 
-/** Writes a file's data; O_NOFOLLOW: an existing symlink at its place fails instead of being written through. */
-async function writeFile(path: string, entry: TarEntry): Promise<number> {
+/**
+ * Writes a file's data into its part file (`parts` holds it meanwhile), renamed into `path` once
+ * the data ended whole; on any error the part goes and `path` stays as it was. A part left there
+ * (a copy killed outright) is replaced: unlink takes a file or a symlink, never a directory.
+ */
+async function writeFile(path: string, entry: TarEntry, parts: Set<string>): Promise<number> {
   const existing = await fs.lstat(path).catch(() => undefined);
   if (existing && !existing.isFile()) throw new TarError(`the tar entry "${show(entry.name)}" would replace ${existing.isSymbolicLink() ? 'a symlink (writing through it is refused)' : 'a directory'}`);
-  const file = await fs.open(path, WRITE_NEW, (entry.mode & 0o777) | 0o600);
+  const part = partFile(path);
+  await fs.unlink(part).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+  const file = await fs.open(part, WRITE_NEW, (entry.mode & 0o777) | 0o600);
+  parts.add(part);
   let bytes = 0;
   try {
-    for await (const chunk of entry.body) {
-      await file.write(chunk);
-      bytes += chunk.length;
+    try {
+      for await (const chunk of entry.body) {
+        await file.write(chunk);
+        bytes += chunk.length;
+      }
+      await file.chmod((entry.mode & 0o777) | 0o600);
+    } finally {
+      await file.close();
     }
-    await file.chmod((entry.mode & 0o777) | 0o600);
+    await fs.rename(part, path);
+  } catch (error) {
+    await fs.rm(part, { force: true });
+    throw saidOfTarget(error, part, path);
   } finally {
-    await file.close();
+    parts.delete(part);
   }
   return bytes;
 }

@@ -13,13 +13,19 @@ const MAX_OCTAL_SIZE = 0o77777777777;
 export type EntryType = 'file' | 'directory' | 'symlink' | 'hardlink' | 'device' | 'fifo' | 'longName' | 'longLink' | 'pax' | 'paxGlobal' | 'other';
 
 export interface RawHeader {
-  name: string;
+  name: NameText;
   mode: number;
   size: number;
   mtime: number;
   typeflag: string;
   type: EntryType;
-  linkname: string;
+  linkname: NameText;
+}
+
+/** A name's bytes as text; `utf8` false when they are not UTF-8, and `text` then only shows them. */
+export interface NameText {
+  text: string;
+  utf8: boolean;
 }
 
 const typeByFlag: Record<string, EntryType> = {
@@ -34,22 +40,24 @@ export const isZeroBlock = (block: Uint8Array): boolean => block.every((byte) =>
 export function parseHeader(block: Uint8Array): RawHeader {
   const stored = readNumber(block, 148, 8, 'checksum');
   if (stored !== checksum(block)) throw new TarError('a tar header has a wrong checksum (the stream is damaged or is not a tar)');
-  const magic = text(block, 257, 8, false);
-  let name = text(block, 0, 100);
+  const magic = latin1(block.subarray(257, 265));
+  let name = field(block, 0, 100);
   // Only POSIX ustar has a prefix field; in GNU headers those bytes are other data.
   if (magic === USTAR_MAGIC) {
-    const prefix = text(block, 345, 155);
-    if (prefix) name = `${prefix}/${name}`;
+    const prefix = field(block, 345, 155);
+    if (prefix.length) name = Buffer.concat([prefix, Buffer.from('/'), name]);
   }
   const typeflag = String.fromCharCode(block[156]);
   return {
-    name,
+    name: nameText(name),
     mode: readNumber(block, 100, 8, 'mode'),
     size: readNumber(block, 124, 12, 'size'),
-    mtime: readNumber(block, 136, 12, 'mtime'),
+    // A file dated before 1970 has a negative mtime (GNU tar writes it in base-256); the epoch
+    // stands in for it, as the writer writes no time before it: the file matters, not its date.
+    mtime: Math.max(0, readNumber(block, 136, 12, 'mtime', true)),
     typeflag,
     type: typeByFlag[typeflag] ?? 'other',
-    linkname: text(block, 157, 100),
+    linkname: nameText(field(block, 157, 100)),
   };
 }
 
@@ -60,27 +68,49 @@ function checksum(block: Uint8Array): number {
   return sum;
 }
 
-function text(block: Uint8Array, offset: number, length: number, toNul = true): string {
-  let end = offset + length;
-  if (toNul) {
-    const nul = block.indexOf(0, offset);
-    if (nul !== -1 && nul < end) end = nul;
-  }
-  return Buffer.from(block.buffer, block.byteOffset + offset, end - offset).toString('utf8');
+/** A text field's bytes, up to its first NUL. */
+function field(block: Uint8Array, offset: number, length: number): Uint8Array {
+  const bytes = block.subarray(offset, offset + length);
+  const nul = bytes.indexOf(0);
+  return nul === -1 ? bytes : bytes.subarray(0, nul);
 }
 
-/** An octal field (spaces and NULs around it allowed) or a positive base-256 one (GNU, first byte 0x80). */
-function readNumber(block: Uint8Array, offset: number, length: number, field: string): number {
-  if (block[offset] === 0x80) {
-    let value = 0;
-    for (let i = offset + 1; i < offset + length; i++) value = value * 256 + block[i];
-    if (!Number.isSafeInteger(value)) throw new TarError(`a tar header's ${field} is too large`);
-    return value;
+const latin1 = (bytes: Uint8Array) => Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('latin1');
+
+// ignoreBOM: a name may start with U+FEFF, which is part of it
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+/**
+ * A name's bytes as text. Bytes that are not UTF-8 (a Latin-1 "caf\xe9") are flagged, not
+ * decoded loosely: U+FFFD for each bad byte would make "caf\xe9" and "caf\xe8" one name, the
+ * second written over the first.
+ */
+export function nameText(bytes: Uint8Array): NameText {
+  try {
+    return { text: strictUtf8.decode(bytes), utf8: true };
+  } catch {
+    return { text: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString('utf8'), utf8: false };
   }
-  if (block[offset] & 0x80) throw new TarError(`a tar header's ${field} is negative or not a number`);
-  const digits = text(block, offset, length, false).replace(/^[ \0]+|[ \0]+$/g, '');
+}
+
+/**
+ * An octal field (spaces and NULs around it allowed) or a base-256 one (GNU: the first bit set,
+ * then a two's complement number, so 0xff leading bytes are a negative one). A negative number is
+ * refused unless `negative` allows it.
+ */
+function readNumber(block: Uint8Array, offset: number, length: number, name: string, negative = false): number {
+  if (block[offset] & 0x80) {
+    // a negative number's bytes inverted are its magnitude less one (-x - 1 === ~x)
+    const invert = block[offset] & 0x40 ? 0xff : 0;
+    if (invert && !negative) throw new TarError(`a tar header's ${name} is negative`);
+    let value = (block[offset] ^ invert) & 0x3f;
+    for (let i = offset + 1; i < offset + length; i++) value = value * 256 + (block[i] ^ invert);
+    if (!Number.isSafeInteger(value)) throw new TarError(`a tar header's ${name} is too large`);
+    return invert ? -value - 1 : value;
+  }
+  const digits = latin1(block.subarray(offset, offset + length)).replace(/^[ \0]+|[ \0]+$/g, '');
   if (digits === '') return 0;
-  if (!/^[0-7]+$/.test(digits)) throw new TarError(`a tar header's ${field} is not an octal number`);
+  if (!/^[0-7]+$/.test(digits)) throw new TarError(`a tar header's ${name} is not an octal number`);
   return parseInt(digits, 8);
 }
 

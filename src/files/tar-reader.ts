@@ -1,9 +1,10 @@
 // Reads a tar stream entry by entry, each entry's data streamed (memory stays flat for any size):
 // POSIX ustar, GNU long names ('L', 'K') and pax extended headers ('x'; 'g' is read and ignored).
 // A damaged, truncated or lying stream ends the reading with a TarError, never with a guess.
-// Names are returned as the stream has them: checking them is entry-names.ts's job.
+// Names are returned as the stream has them: checking them is entry-names.ts's job; a name that
+// is not UTF-8 is flagged (`notUtf8`), for the consumer to leave out or refuse.
 import { BytePull } from './byte-pull.ts';
-import { BLOCK, isZeroBlock, padding, parseHeader, type EntryType } from './tar-header.ts';
+import { BLOCK, isZeroBlock, nameText, padding, parseHeader, type EntryType, type NameText } from './tar-header.ts';
 import { TarError } from './tar-error.ts';
 import { show } from './entry-names.ts';
 
@@ -19,6 +20,8 @@ export interface TarEntry {
   size: number;
   mtime: number;
   linkname: string;
+  /** the name or link target is not UTF-8: `name` and `linkname` only show it (no file has that name) */
+  notUtf8?: true;
   /** the entry's data; read it before asking for the next entry, or it is skipped */
   body: AsyncIterable<Uint8Array>;
 }
@@ -29,9 +32,9 @@ const NO_DATA = new Set<EntryType>(['symlink', 'hardlink', 'device', 'fifo']);
 export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerator<TarEntry> {
   const pull = new BytePull(source);
   try {
-    let longName: string | undefined;
-    let longLink: string | undefined;
-    let pax: Record<string, string> = {};
+    let longName: NameText | undefined;
+    let longLink: NameText | undefined;
+    let pax: Record<string, Uint8Array> = {};
     /** extension headers since the last entry: a stream of nothing else must not grow memory */
     let metaBytes = 0;
     for (;;) {
@@ -54,18 +57,21 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
       }
       // A header field ends at its first NUL; a pax value need not, and a name read past one is not
       // the name every other tar reads ("../../..\0x" is a plain name here, "../../.." to GNU tar).
-      for (const key of ['path', 'linkpath'] as const) if (pax[key]?.includes('\0')) throw new TarError(`the tar entry "${short(show(pax[key]))}" has a NUL byte in its pax ${key}: no tar names one, so nothing is extracted from this stream`);
+      for (const key of ['path', 'linkpath'] as const) if (pax[key]?.includes(0)) throw new TarError(`the tar entry "${short(show(nameText(pax[key]).text))}" has a NUL byte in its pax ${key}: no tar names one, so nothing is extracted from this stream`);
       const size = pax.size !== undefined ? paxSize(pax.size) : header.size;
-      if (NO_DATA.has(header.type) && size !== 0) throw new TarError(`the tar entry "${short(header.name)}" is a ${header.type} with ${size} bytes of data: the stream is lying about its sizes`);
+      if (NO_DATA.has(header.type) && size !== 0) throw new TarError(`the tar entry "${short(header.name.text)}" is a ${header.type} with ${size} bytes of data: the stream is lying about its sizes`);
+      const name = pax.path !== undefined ? nameText(pax.path) : (longName ?? header.name);
+      const linkname = pax.linkpath !== undefined ? nameText(pax.linkpath) : (longLink ?? header.linkname);
       let consumed = false;
       const entry: TarEntry = {
-        name: pax.path ?? longName ?? header.name,
+        name: name.text,
         type: header.type as TarEntry['type'],
         typeflag: header.typeflag,
         mode: header.mode,
         size,
         mtime: header.mtime,
-        linkname: pax.linkpath ?? longLink ?? header.linkname,
+        linkname: linkname.text,
+        ...(name.utf8 && linkname.utf8 ? {} : { notUtf8: true as const }),
         body: {
           [Symbol.asyncIterator]: () => {
             if (consumed) throw new Error('a tar entry body is read once');
@@ -89,14 +95,14 @@ export async function* readTar(source: AsyncIterable<Uint8Array>): AsyncGenerato
   }
 }
 
-function cString(data: Uint8Array): string {
+function cString(data: Uint8Array): NameText {
   const nul = data.indexOf(0);
-  return Buffer.from(nul === -1 ? data : data.subarray(0, nul)).toString('utf8');
+  return nameText(nul === -1 ? data : data.subarray(0, nul));
 }
 
-/** pax records: "LENGTH key=value\n", LENGTH counting the whole record in bytes. */
-function parsePax(data: Uint8Array): Record<string, string> {
-  const records: Record<string, string> = {};
+/** pax records: "LENGTH key=value\n", LENGTH counting the whole record in bytes; the values as bytes (a name's may not be UTF-8). */
+function parsePax(data: Uint8Array): Record<string, Uint8Array> {
+  const records: Record<string, Uint8Array> = {};
   let at = 0;
   while (at < data.length) {
     const space = data.indexOf(0x20, at);
@@ -104,16 +110,17 @@ function parsePax(data: Uint8Array): Record<string, string> {
     if (!/^[1-9][0-9]{0,5}$/.test(lengthText)) throw new TarError('a pax header record has no valid length');
     const end = at + Number(lengthText);
     if (end > data.length || end <= space + 1 || data[end - 1] !== 0x0a) throw new TarError('a pax header record has a wrong length');
-    const record = Buffer.from(data.subarray(space + 1, end - 1)).toString('utf8');
-    const equals = record.indexOf('=');
+    const record = data.subarray(space + 1, end - 1);
+    const equals = record.indexOf(0x3d);
     if (equals <= 0) throw new TarError('a pax header record has no key=value');
-    records[record.slice(0, equals)] = record.slice(equals + 1);
+    records[Buffer.from(record.subarray(0, equals)).toString('utf8')] = record.subarray(equals + 1);
     at = end;
   }
   return records;
 }
 
-function paxSize(text: string): number {
+function paxSize(value: Uint8Array): number {
+  const text = Buffer.from(value).toString('latin1');
   if (!/^[0-9]{1,16}$/.test(text) || !Number.isSafeInteger(Number(text))) throw new TarError('a pax size is not a whole number');
   return Number(text);
 }

@@ -3,7 +3,7 @@
 // header announced is an error, never a silently short or padded archive.
 import { BLOCK, encodeHeader, padding } from './tar-header.ts';
 import { TarError } from './tar-error.ts';
-import { show } from './entry-names.ts';
+import { show, utf8Prefix } from './entry-names.ts';
 
 export interface WriteEntry {
   /** relative, '/'-separated; directories may end in '/' */
@@ -17,6 +17,7 @@ export interface WriteEntry {
   body?: AsyncIterable<Uint8Array>;
 }
 
+/** a header's name fields; a longer name's first bytes go there (cut on a character), the whole in a long entry first */
 const NAME_FIELD = 100;
 const zeros = (n: number) => new Uint8Array(n);
 
@@ -28,7 +29,7 @@ export async function* writeTar(entries: AsyncIterable<WriteEntry> | Iterable<Wr
     if (`${name}${entry.linkname ?? ''}`.includes('\0')) throw new TarError(`"${show(name)}" has a NUL byte in its name or link target: no tar can carry it`);
     if (Buffer.byteLength(name) >= NAME_FIELD) yield* longField('longName', name);
     if (entry.linkname && Buffer.byteLength(entry.linkname) >= NAME_FIELD) yield* longField('longLink', entry.linkname);
-    yield encodeHeader({ name: fit(name), type: entry.type, mode: entry.mode, size, mtime: entry.mtime, ...(entry.linkname ? { linkname: fit(entry.linkname) } : {}) });
+    yield encodeHeader({ name: utf8Prefix(name, NAME_FIELD - 1), type: entry.type, mode: entry.mode, size, mtime: entry.mtime, ...(entry.linkname ? { linkname: utf8Prefix(entry.linkname, NAME_FIELD - 1) } : {}) });
     if (entry.type !== 'file') continue;
     let written = 0;
     for await (const chunk of entry.body ?? []) {
@@ -48,11 +49,4 @@ function* longField(type: 'longName' | 'longLink', value: string): Generator<Uin
   yield encodeHeader({ name: '././@LongLink', type, mode: 0, size: data.length, mtime: 0 });
   yield data;
   if (padding(data.length)) yield zeros(padding(data.length));
-}
-
-/** The first bytes of a name that fit its header field, cut on a character boundary (the whole name is in the long entry). */
-function fit(value: string): string {
-  let out = value;
-  while (Buffer.byteLength(out) >= NAME_FIELD) out = out.slice(0, -1);
-  return out;
 }

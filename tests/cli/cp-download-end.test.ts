@@ -2,21 +2,26 @@
 // extraction stops at the tar's end-of-archive block (or at an entry it refuses), and the command
 // must still read the rest of the answer (gzip trailer, padding) to its end and exit 0; exit 1 if
 // the answer is then cut, its gzip check fails or it goes on too long; say a local write's own
-// error as it is; and never wait on an answer the server keeps open. A stand-in server makes each
-// order certain; with the real server they are races (one was seen as an exit with no word, code
-// 13: an await left with nothing to wake it).
+// error as it is; and never wait on an answer the server keeps open. A download cut inside a file
+// (a failure in the trailer, or Ctrl-C) leaves no short file under its name and an earlier copy
+// as it was: each file is written to a part beside it and renamed in only once whole. A stand-in
+// server makes each order certain; with the real server they are races (one was seen as an exit
+// with no word, code 13: an await left with nothing to wake it).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import process from 'node:process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { runCli } from '../support/cli.ts';
+import { runCli, startCli } from '../support/cli.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { waitFor } from '../support/wait.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { PAST_ARCHIVE_LIMIT } from '../../src/cli/cp/download-archive.ts';
+import { FAILURE_TRAILER } from '../../src/files/download-trailers.ts';
 
 const TRAILER_BYTES = 8; // gzip's CRC32 and length: everything of the tar is out before them
 const BODY = Buffer.from('held back\n');
@@ -37,9 +42,9 @@ async function archive(entries: WriteEntry[] = [], after = new Uint8Array(0)): P
  * A stand-in server answering every download with what `send` writes. It never times out a
  * connection: an answer the command leaves unread holds it until the test's deadline.
  */
-async function withServer(send: (res: ServerResponse) => void, body: (url: string) => Promise<void>): Promise<void> {
+async function withServer(send: (res: ServerResponse) => void, body: (url: string) => Promise<void>, headers: Record<string, string> = {}): Promise<void> {
   const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/gzip' });
+    res.writeHead(200, { 'Content-Type': 'application/gzip', ...headers });
     send(res);
   });
   server.keepAliveTimeout = 0;
@@ -58,7 +63,8 @@ const trailerLater = (gz: Buffer, finish: (res: ServerResponse, rest: Buffer) =>
   setTimeout(() => finish(res, gz.subarray(gz.length - TRAILER_BYTES)), 500);
 };
 
-const download = (url: string, dst: string) => runCli(['cp', 'web:/srv/site', dst], 30_000, { env: { OCTANT_EXEC_URL: url, OCTANT_EXEC_TOKEN: 't' } });
+const cpEnv = (url: string) => ({ env: { OCTANT_EXEC_URL: url, OCTANT_EXEC_TOKEN: 't' } });
+const download = (url: string, dst: string) => runCli(['cp', 'web:/srv/site', dst], 30_000, cpEnv(url));
 
 test('the answer ends after the archive does: the command waits for it and exits 0', async () => {
   const gz = await archive();
@@ -161,5 +167,50 @@ test('an entry refused while the answer stays open: the command says why and exi
     }),
   );
 });
+
+const EARLIER = Buffer.from('an earlier whole copy\n');
+
+/**
+ * A gzipped tar of site/big.bin (4 MiB, stored: gzip level 0) cut in the middle of big.bin's data,
+ * and a DST that already holds an earlier big.bin: `body` downloads it; afterwards big.bin must be
+ * the earlier copy and no part file beside it.
+ */
+async function withHalfOfBig(send: (res: ServerResponse, half: Buffer) => void, body: (url: string, dir: string, dst: string) => Promise<void>, headers: Record<string, string> = {}): Promise<void> {
+  const big = randomBytes(4 << 20);
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([
+    { name: 'site', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: 'site/big.bin', type: 'file', mode: 0o644, mtime: 0, size: big.length, body: (async function* () { yield big; })() },
+  ])) chunks.push(chunk);
+  const gz = gzipSync(Buffer.concat(chunks), { level: 0 });
+  await withServer((res) => send(res, gz.subarray(0, gz.length >> 1)), (url) =>
+    withTempDir(async (dir) => {
+      const dst = join(dir, 'back');
+      mkdirSync(dst);
+      writeFileSync(join(dst, 'big.bin'), EARLIER);
+      await body(url, dir, dst);
+      assert.ok(readFileSync(join(dst, 'big.bin')).equals(EARLIER), 'the earlier big.bin is as it was');
+      assert.equal(readdirSync(dst), ['big.bin'], 'no part left beside it');
+    }), headers);
+}
+
+test("a folder's download cut inside a file (the container's tar failed): no short file under its name, an earlier copy as it was, and the command says so", () =>
+  withHalfOfBig((res, half) => {
+    res.write(half);
+    res.addTrailers({ [FAILURE_TRAILER]: encodeURIComponent('tar in the container exited with 2: big.bin: Read error') });
+    res.end();
+  }, async (url, _dir, dst) => {
+    const run = await download(url, dst);
+    assert.is(run.code, 1, run.stderr);
+    assert.is(run.stderr, `octant-exec cp: tar in the container exited with 2: big.bin: Read error What was extracted before is inside ${dst}; a file cut off on its way is not (an earlier copy of it stays as it was).\n`);
+  }, { Trailer: FAILURE_TRAILER }));
+
+test("Ctrl-C during a folder's download, inside a file: exit 130, the part being written removed, an earlier copy as it was", () =>
+  withHalfOfBig((res, half) => res.write(half), async (url, _dir, dst) => {
+    const run = startCli(['cp', 'web:/srv/site', dst], cpEnv(url));
+    await waitFor(() => existsSync(join(dst, '.big.bin.octant-exec-part')), 'the part to be written', 30_000);
+    process.kill(run.child.pid!, 'SIGINT'); // not child.kill: Deno's records the signal as the cause of death even when it is handled
+    assert.is(await run.exit, 130, run.stderr());
+  }));
 
 test.run();

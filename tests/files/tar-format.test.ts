@@ -1,16 +1,20 @@
 // The tar reader and writer against GNU tar, the format the containers' `tar` speaks: what one
 // writes the other reads back byte for byte, long names and big sizes included, and a damaged or
-// lying stream is refused with a TarError, never half-believed.
+// lying stream is refused with a TarError, never half-believed. What GNU tar writes for files
+// before 1970 (a negative base-256 mtime) and for names that are not UTF-8 goes through the
+// server's reading and the client's extraction: the first arrives, the second is left out and counted.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readTar } from '../../src/files/tar-reader.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { localEntries } from '../../src/files/local-entries.ts';
 import { encodeHeader, BLOCK } from '../../src/files/tar-header.ts';
+import { checkedEntries } from '../../src/files/checked-entries.ts';
+import { extractTar } from '../../src/files/safe-extract.ts';
 import { TarError } from '../../src/files/tar-error.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { fixChecksum } from '../support/tar-blocks.ts';
@@ -172,12 +176,12 @@ test('an oversized long-name, long-link or pax header is refused before it is re
   await refused(Buffer.concat([longLink, end]), /extension headers before one entry hold 17825792 bytes: larger than the 65536 allowed/);
 });
 
-/** One pax record, "LEN key=value\n", LEN counting the whole record (itself included). */
-function paxRecord(key: string, value: string): Buffer {
-  const body = ` ${key}=${value}\n`;
-  let total = Buffer.byteLength(body) + String(Buffer.byteLength(body)).length;
-  total = Buffer.byteLength(body) + String(total).length;
-  return Buffer.from(`${total}${body}`);
+/** One pax record, "LEN key=value\n", LEN counting the whole record (itself included); a Buffer value is put in as its bytes. */
+function paxRecord(key: string, value: string | Buffer): Buffer {
+  const body = Buffer.concat([Buffer.from(` ${key}=`), Buffer.from(value), Buffer.from('\n')]);
+  let total = body.length + String(body.length).length;
+  total = body.length + String(total).length;
+  return Buffer.concat([Buffer.from(String(total)), body]);
 }
 
 /** A pax extended header ('x') holding `records`, for the entry after it. */
@@ -214,6 +218,76 @@ test('a NUL byte in a pax path or link target is refused: every other tar would 
       assert.match((error as Error).message, /NUL byte in its name or link target/);
     }
   }
+});
+
+/** What the server passes on for GNU tar's `tar cf - -C dir ./site` (its default gnu format), then what the client extracts into `dest`. */
+async function downloadThrough(dir: string, dest: string): Promise<{ skipped: number }> {
+  const tar = spawnSync('tar', ['cf', '-', '-C', dir, './site'], { maxBuffer: 1 << 26 });
+  assert.is(tar.status, 0, String(tar.stderr));
+  const count = { skipped: 0 };
+  const served = await collect(writeTar(checkedEntries(readTar(chunked(tar.stdout, 4096)), count, 'site')));
+  mkdirSync(dest);
+  await extractTar(chunked(served, 4096), dest, { place: (parts) => parts.slice(1) });
+  return count;
+}
+
+test('a folder holding a file dated before 1970 downloads: GNU tar writes its mtime in negative base-256, read as the epoch', () =>
+  withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'site'));
+    writeFileSync(join(dir, 'site/old.txt'), 'old\n');
+    assert.is(spawnSync('touch', ['-d', '1960-01-01', join(dir, 'site/old.txt')]).status, 0); // Node's utimes takes no negative time
+    const tar = spawnSync('tar', ['cf', '-', '-C', dir, './site/old.txt']).stdout;
+    assert.is(tar[136], 0xff, 'GNU tar wrote the mtime in negative base-256');
+    for await (const entry of readTar(chunked(tar, 512))) assert.is(entry.mtime, 0);
+    assert.equal(await downloadThrough(dir, join(dir, 'back')), { skipped: 0 });
+    assert.is(readFileSync(join(dir, 'back/old.txt'), 'utf8'), 'old\n');
+  }));
+
+test('a negative base-256 size is still refused; a large positive one with bits in its first byte is read', async () => {
+  const negative = Buffer.from(encodeHeader({ name: 'a', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  negative.fill(0xff, 124, 136); // -1
+  await refused(Buffer.concat([fixChecksum(negative), end]), /size is negative/);
+  const positive = Buffer.from(encodeHeader({ name: 'a', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  positive.fill(0, 124, 136);
+  positive[124] = 0x80;
+  positive[129] = 0x01; // 2^48
+  for await (const entry of readTar(chunked(Buffer.concat([fixChecksum(positive), end]), 512))) {
+    assert.is(entry.size, 2 ** 48);
+    break;
+  }
+});
+
+test('two files whose names are not UTF-8 are left out and counted, never one written over the other under "caf\uFFFD"', () =>
+  withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'site'));
+    writeFileSync(join(dir, 'site/plain.txt'), 'plain\n');
+    // made by the shell: Deno's fs takes a Buffer path as UTF-8 text, so both would be "caf\uFFFD"
+    const made = spawnSync('sh', ['-c', `cd "$1" && printf 'first\\n' > "$(printf 'caf\\351')" && printf 'second\\n' > "$(printf 'caf\\350')"`, 'sh', join(dir, 'site')]);
+    assert.is(made.status, 0, String(made.stderr));
+    assert.equal(await downloadThrough(dir, join(dir, 'back')), { skipped: 2 });
+    assert.equal(readdirSync(join(dir, 'back')), ['plain.txt']);
+  }));
+
+test('a name that is not UTF-8 is flagged wherever it comes from (header, GNU long name, pax path); a leading U+FEFF stays part of a name', async () => {
+  const latin1 = (text: string) => Buffer.from(text, 'latin1');
+  const header = Buffer.from(encodeHeader({ name: 'cafX', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  header[3] = 0xe9;
+  const longData = Buffer.concat([latin1(`${'d'.repeat(120)}/caf\xe9`), Buffer.alloc(1)]);
+  const longName = Buffer.concat([encodeHeader({ name: '././@LongLink', type: 'longName', mode: 0, mtime: 0, size: longData.length }), longData, Buffer.alloc(BLOCK - longData.length)]);
+  const plain = (name: string) => encodeHeader({ name, type: 'file', mode: 0o644, mtime: 0, size: 0 });
+  const stream = Buffer.concat([fixChecksum(header), longName, plain('x'), paxHeader(paxRecord('path', latin1('caf\xe8'))), plain('y'), plain('\uFEFFbom'), plain('caf\u00e9'), end]);
+  const seen: [string, boolean][] = [];
+  for await (const entry of readTar(chunked(stream, 7))) seen.push([entry.name, entry.notUtf8 === true]);
+  assert.equal(seen, [['caf\uFFFD', true], [`${'d'.repeat(120)}/caf\uFFFD`, true], ['caf\uFFFD', true], ['\uFEFFbom', false], ['caf\u00e9', false]]);
+});
+
+test('a long name of many-byte characters is cut in its header field on a character, whole in its long entry', async () => {
+  const name = '\u00e9'.repeat(60); // 120 bytes
+  const archive = await collect(writeTar([{ name, type: 'file', mode: 0o644, mtime: 0, size: 0 }]));
+  const field = archive.subarray(BLOCK * 2, BLOCK * 2 + 100); // after the long name's header and its one block
+  const cut = field.subarray(0, field.indexOf(0));
+  assert.is(new TextDecoder('utf-8', { fatal: true }).decode(cut), '\u00e9'.repeat(49));
+  assert.equal((await entriesOf(archive)).map((e) => e.name), [name]);
 });
 
 test.run();

@@ -1,6 +1,7 @@
 // Safe extraction against every tar-slip trick kubectl cp fell for: each crafted stream is
 // refused, and nothing is written outside the destination (a sentinel file outside stays as it
-// was and no new file appears next to the destination).
+// was and no new file appears next to the destination). Names that are not UTF-8 are refused,
+// and the part file a file is written into first is never written through.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -128,5 +129,24 @@ test('a well-behaved archive is extracted whole: files, directories, inside link
   });
 });
 
+test('a name that is not UTF-8 is refused, not written under a name read loosely (two of them would become one)', async () => {
+  const header = Buffer.from(encodeHeader({ name: 'cafX', type: 'file', mode: 0o644, mtime: 0, size: 0 }));
+  header[3] = 0xe9;
+  assert.match(await extractRefused([fixChecksum(header), Buffer.alloc(BLOCK * 2)]), /^the tar entry "caf\uFFFD" has a name or link target that is not UTF-8: it cannot be written under its own name, so it is refused$/);
+});
+
+test("a file is written into a part beside it: a symlink planted at the part's name is replaced, never written through", async () => {
+  await withTempDir(async (root) => {
+    const dest = join(root, 'dest');
+    mkdirSync(dest);
+    writeFileSync(join(root, 'outside'), 'sentinel');
+    symlinkSync('../outside', join(dest, '.f.octant-exec-part'));
+    const chunks = await tarOf([symlink('.g.octant-exec-part', 'f'), file('f', 'data'), file('g', 'more')]);
+    await extractTar(asyncOf(chunks), dest);
+    assert.is(readFileSync(join(root, 'outside'), 'utf8'), 'sentinel');
+    assert.equal(readdirSync(dest).sort(), ['f', 'g']);
+    assert.equal([readFileSync(join(dest, 'f'), 'utf8'), readFileSync(join(dest, 'g'), 'utf8')], ['data', 'more']);
+  });
+});
 
 test.run();

@@ -1,7 +1,8 @@
 // File transfers through the API against the sandbox: a file and a directory up and back with
 // equal sha256, each transfer an exec action (audited, mode recorded, its bytes never in a
 // terminal's scrollback), the errors a user meets (no tar, missing path, permission denied) as
-// sentences, and a container whose tar lies makes the download fail cleanly.
+// sentences, and a container whose tar lies makes the download fail cleanly (a name longer than
+// PATH_MAX too, refused at once: checking a deep one used to hold the server for seconds).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { randomBytes } from 'node:crypto';
@@ -258,6 +259,20 @@ test('a directory with a file tar may not read: a client taking trailers hears w
   assert.throws(() => gunzipSync(told.bytes), /unexpected end of file/, 'the archive has no end: it never looks whole');
   const cut = await receivedBefore(url);
   assert.is(cut.ended, false, 'no trailers taken: cut, as before');
+});
+
+test("a container's entry name longer than PATH_MAX (a 50 KiB deep name) fails the download with a sentence that names it", async () => {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of writeTar([
+    { name: './site', type: 'directory', mode: 0o755, mtime: 0 },
+    { name: `./site/${'a/'.repeat(25_000)}f`, type: 'directory', mode: 0o755, mtime: 0 },
+  ])) chunks.push(chunk);
+  await withLyingTar(app, 'web', 'nginx', Buffer.concat(chunks), async () => {
+    const got = await receivedBefore(filesUrl(app, 'download', { pod: 'web', container: 'nginx', path: '/tmp/site' }), { TE: 'trailers' });
+    assert.is(got.status, 200);
+    const said = decodeURIComponent(got.trailers['x-octant-exec-failure'] ?? '');
+    assert.match(said, /^The container's tar stream cannot be trusted \(the tar entry "\.\/site\/a\/a\/[a/]{140,160}…" has a name of 5000\d bytes: longer than any path may be \(PATH_MAX, 4096 bytes\), so the stream is refused\): nothing was kept\.$/, said);
+  });
 });
 
 test('a transfer closed while it still runs tells whoever waits for its end that it was cancelled (a download whose client left)', async () => {

@@ -5,14 +5,15 @@
 // only then put in DST's place (through a symlink there, to what it points to), so a failed or
 // interrupted download leaves no partial file and an earlier DST as it was; a directory arrives
 // as a .tar.gz and is extracted safely into DST (created if missing), holding the directory's
-// contents as kubectl cp does.
-import { createWriteStream, promises as fs, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// contents as kubectl cp does, each of its files put in place the same way (safe-extract.ts).
+import { createWriteStream, promises as fs } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
+import { partFile, saidOfTarget } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
@@ -20,6 +21,7 @@ import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import { extractDownload } from './download-archive.ts';
 import { tellLeftOut } from './left-out.ts';
+import { removingPartsOnSignal } from './parts-on-signal.ts';
 import { PlacementError, remoteTarget, uploadPlacement, type RemoteKind } from './upload-placement.ts';
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
@@ -93,35 +95,31 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers' });
   if (res.headers['content-type'] === 'application/gzip') {
     makeFolders(local);
-    return extractDownload(res, local, path); // the archive holds NAME/…: its contents go into DST itself
+    const parts = new Set<string>();
+    return removingPartsOnSignal(parts, () => extractDownload(res, local, path, parts)); // the archive holds NAME/…: its contents go into DST itself
   }
   const target = await fileTarget(local, posix.basename(path)).catch((error: unknown) => {
     res.destroy(); // the answer unread would hold the command open
     throw error;
   });
   const expected = Number(res.headers['content-length']);
-  const part = join(dirname(target), `.${basename(target)}.octant-exec-part`);
-  // Ctrl-C (or a kill) mid-way leaves no part behind either; one listener each: Deno gives a listener no signal name
-  const [interrupted, terminated] = [130, 143].map((code) => () => (rmSync(part, { force: true }), process.exit(code)));
-  process.once('SIGINT', interrupted);
-  process.once('SIGTERM', terminated);
+  const part = partFile(target);
   let received = 0;
   res.on('data', (chunk: Buffer) => (received += chunk.length));
-  try {
-    await pipeline(res, createWriteStream(part));
-    if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
-    await fs.rename(part, target);
-  } catch (error) {
-    await fs.rm(part, { force: true });
-    // said of the file asked for, not of its part
-    if ((error as NodeJS.ErrnoException).path === part) (error as Error).message = (error as Error).message.replace(part, target);
-    // this machine's refusal (no such folder, no permission) is said as it is: trying again would not help
-    if (error instanceof ServerError || (error as { syscall?: unknown }).syscall !== undefined) throw error;
-    throw new ServerError(`the download of ${remote.path} was cut off: try again`);
-  } finally {
-    process.off('SIGINT', interrupted);
-    process.off('SIGTERM', terminated);
-  }
+  // Ctrl-C (or a kill) mid-way leaves no part behind either
+  await removingPartsOnSignal(new Set([part]), async () => {
+    try {
+      await pipeline(res, createWriteStream(part));
+      if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
+      await fs.rename(part, target);
+    } catch (error) {
+      await fs.rm(part, { force: true });
+      saidOfTarget(error, part, target);
+      // this machine's refusal (no such folder, no permission) is said as it is: trying again would not help
+      if (error instanceof ServerError || (error as { syscall?: unknown }).syscall !== undefined) throw error;
+      throw new ServerError(`the download of ${remote.path} was cut off: try again`);
+    }
+  });
 }
 
 /**

@@ -16,13 +16,15 @@ are made. A folder is never copied onto a file.
   octant-exec cp ./site/. web:/usr/share/nginx/html   its contents in (html/index.html, ...)
   octant-exec cp batch/worker-0:/var/log/app.log .    a file out (./app.log)
 What comes out of a container is extracted safely: nothing is written outside DST (no "..",
-absolute names, links that point outside, or writes through symlinks it brings). A file coming
-out is written beside DST and put in its place (or, for a symlink you made, in what it points
-to) only once whole: a failed or interrupted copy leaves an earlier DST as it was.`,
+absolute names, links that point outside, or writes through symlinks it brings). Each file
+coming out, alone or in a folder, is written beside its place and put there (or, for a symlink
+you made as DST, in what it points to) only once whole: a failed or interrupted copy leaves no
+short file, and an earlier copy as it was.`,
   operands: 'file',
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
 Exit status: 0 when the copy is done (what cannot be carried safely, such as a symlink that
-points outside what is copied, is left out and said on stderr), 1 when it failed (the
-server's sentence on stderr), 2 for a usage error, 130 or 143 when interrupted.`,
+points outside what is copied or a name that is not UTF-8, is left out and said on stderr), 1
+when it failed (the server's sentence on stderr), 2 for a usage error, 130 or 143 when
+interrupted.`,
 } as const satisfies CommandSpec;

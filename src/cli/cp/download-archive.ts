@@ -15,8 +15,14 @@ import { tellLeftOut } from './left-out.ts';
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
 export const PAST_ARCHIVE_LIMIT = 1 << 20;
 
-/** Extracts the answer `res` into `local` (a directory that exists); throws a TarError or a ServerError that says what to do. */
-export async function extractDownload(res: IncomingMessage, local: string, remotePath: string): Promise<void> {
+/** What a download that failed left in `local`: each file is put in place only once whole (safe-extract.ts). */
+const extractedBefore = (local: string) => `What was extracted before is inside ${local}; a file cut off on its way is not (an earlier copy of it stays as it was).`;
+
+/**
+ * Extracts the answer `res` into `local` (a directory that exists), the part file being written
+ * kept in `parts`; throws a TarError or a ServerError that says what to do.
+ */
+export async function extractDownload(res: IncomingMessage, local: string, remotePath: string, parts: Set<string>): Promise<void> {
   const gunzip = createGunzip();
   // an answer cut short must end the extraction (some runtimes end such a body without an error),
   // also when its 'close' came before we listened (Deno can close it as the headers arrive)
@@ -29,7 +35,7 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
   const archive = res.pipe(gunzip);
   try {
     // the extraction stops at the tar's end, leaving the rest of the stream to be read here
-    await extractTar(archive.iterator({ destroyOnReturn: false }), local, { place: (parts) => parts.slice(1) });
+    await extractTar(archive.iterator({ destroyOnReturn: false }), local, { place: (names) => names.slice(1), parts });
     const tooMuch = new ServerError(`the download of ${remotePath} went on past its archive's end (more than ${PAST_ARCHIVE_LIMIT >> 20} MiB): is OCTANT_EXEC_URL an octant-exec server? What was extracted is inside ${local}`);
     let sent = 0;
     res.on('data', (chunk: Uint8Array) => (sent += chunk.length) > PAST_ARCHIVE_LIMIT && gunzip.destroy(tooMuch));
@@ -42,15 +48,15 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
     res.destroy();
     gunzip.destroy();
     const failure = res.complete ? res.trailers[FAILURE_TRAILER.toLowerCase()] : undefined;
-    if (failure !== undefined) throw new ServerError(`${serverText(decodedTrailer(failure))} What was extracted before is inside ${local}`);
+    if (failure !== undefined) throw new ServerError(`${serverText(decodedTrailer(failure))} ${extractedBefore(local)}`);
     if (error instanceof TarError || error instanceof ServerError) throw error;
     // writing here failed (a name too long, no space, no permission): the local error says what to do
     if ((error as NodeJS.ErrnoException).path !== undefined) throw error;
     // a cut stream is never a failed check (zlib says "unexpected end of file" then), whether or not the answer had ended yet
     if ((error as NodeJS.ErrnoException).code === 'Z_DATA_ERROR') {
-      throw new ServerError(`the download of ${remotePath} arrived damaged (${(error as Error).message} in its gzip stream): try again; what was extracted before is inside ${local}`);
+      throw new ServerError(`the download of ${remotePath} arrived damaged (${(error as Error).message} in its gzip stream): try again. ${extractedBefore(local)}`);
     }
-    throw new ServerError(`the download of ${remotePath} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped): what was extracted before is inside ${local}`);
+    throw new ServerError(`the download of ${remotePath} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped). ${extractedBefore(local)}`);
   }
 }
 

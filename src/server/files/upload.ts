@@ -18,7 +18,7 @@ export interface UploadReply {
   sessionId: string;
   /** bytes of the request body sent on */
   bytes: number;
-  /** entries of an uploaded tar left out: links pointing outside, hard links, devices, fifos */
+  /** entries of an uploaded tar left out: links pointing outside, hard links, devices, fifos, names not UTF-8 */
   skipped: number;
 }
 

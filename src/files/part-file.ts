@@ -1,0 +1,23 @@
+// A file coming out of a container is written beside its place, into a part file, and renamed in
+// only once its data came whole: a cut or failed copy leaves no short file under a real name, and
+// an earlier copy there as it was. Used for a folder's files (safe-extract.ts) and a single file
+// (`octant-exec cp`, src/cli/cp/cp-command.ts).
+import { basename, dirname, join } from 'node:path';
+import { utf8Prefix } from './entry-names.ts';
+
+const SUFFIX = '.octant-exec-part';
+/** the longest file name most file systems take (NAME_MAX), in bytes: a part's must fit too */
+const NAME_MAX = 255;
+
+/** Where `path` is written until whole: beside it, hidden, named after it (cut, when that name is long). */
+export const partFile = (path: string): string => join(dirname(path), `.${utf8Prefix(basename(path), NAME_MAX - SUFFIX.length - 1)}${SUFFIX}`);
+
+/** An error about `part`, said of `target`, the file it stands for: the user never named the part. */
+export function saidOfTarget(error: unknown, part: string, target: string): unknown {
+  const failed = error as NodeJS.ErrnoException;
+  if (failed?.path === part) {
+    failed.message = failed.message.replace(part, target);
+    failed.path = target;
+  }
+  return error;
+}
