@@ -2,8 +2,19 @@
 // only once its data came whole: a cut or failed copy leaves no short file under a real name, and
 // an earlier copy there as it was. Used for a folder's files (safe-extract.ts) and a single file
 // (`octant-exec cp`, src/cli/cp/cp-command.ts).
+import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { utf8Prefix } from './entry-names.ts';
+
+/** How a part is opened: always made new, never written through a symlink or into a file the stream planted there. */
+export const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
+
+/** Removes what is at `part` before it is made anew (a part left by a copy killed outright, or a link planted there): unlink takes a file or a symlink, never a directory. */
+export async function clearPart(part: string): Promise<void> {
+  await fs.unlink(part).catch((error: NodeJS.ErrnoException) => {
+    if (error.code !== 'ENOENT') throw error;
+  });
+}
 
 const SUFFIX = '.octant-exec-part';
 /** the longest file name most file systems take (NAME_MAX), in bytes: a part's must fit too */

@@ -6,10 +6,10 @@
 // each into a part file beside its place, put in its place only once its data came whole: a cut
 // stream leaves no short file under a real name, and an earlier copy there as it was. The first
 // refused entry stops the extraction: what came whole before it is inside the destination.
-import { constants, lstatSync, promises as fs } from 'node:fs';
+import { lstatSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { entryParts, linkStaysInside, show } from './entry-names.ts';
-import { partFile, saidOfTarget } from './part-file.ts';
+import { clearPart, partFile, saidOfTarget, WRITE_NEW } from './part-file.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
 import { TarError } from './tar-error.ts';
 
@@ -27,8 +27,6 @@ export interface ExtractReport {
   bytes: number;
 }
 
-/** a part file is always made new: never written through a symlink or into a file the stream planted there */
-const WRITE_NEW = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Extracts `source` under `destination` (which must exist); throws a TarError at the first entry it refuses. */
 export async function extractTar(source: AsyncIterable<Uint8Array>, destination: string, options: ExtractOptions = {}): Promise<ExtractReport> {
@@ -123,9 +121,7 @@ async function writeFile(path: string, entry: TarEntry, parts: Set<string>): Pro
   const existing = await fs.lstat(path).catch(() => undefined);
   if (existing && !existing.isFile()) throw new TarError(`the tar entry "${show(entry.name)}" would replace ${existing.isSymbolicLink() ? 'a symlink (writing through it is refused)' : 'a directory'}`);
   const part = partFile(path);
-  await fs.unlink(part).catch((error: NodeJS.ErrnoException) => {
-    if (error.code !== 'ENOENT') throw error;
-  });
+  await clearPart(part);
   const file = await fs.open(part, WRITE_NEW, (entry.mode & 0o777) | 0o600);
   parts.add(part);
   let bytes = 0;

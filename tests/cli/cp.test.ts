@@ -153,6 +153,19 @@ test('Ctrl-C during a download: exit 130, no part left, an earlier DST as it was
     assert.is(await run.exit, 130, run.stderr());
   }));
 
+test("a symlink at a file's part name (a folder copied from a container may leave one there) is not written through: the file arrives, what it named stays as it was", () =>
+  withTempDir(async (dir) => {
+    await runIn(app, 'web', 'nginx', ['sh', '-c', 'echo fresh > /tmp/cp-part-link.txt']);
+    writeFileSync(join(dir, 'canary'), 'canary\n');
+    mkdirSync(join(dir, 'out'));
+    symlinkSync(join(dir, 'canary'), join(dir, 'out', '.p.txt.octant-exec-part'));
+    const run = await cp('web:/tmp/cp-part-link.txt', join(dir, 'out', 'p.txt'));
+    assert.is(run.code, 0, run.stderr);
+    assert.is(readFileSync(join(dir, 'out', 'p.txt'), 'utf8'), 'fresh\n');
+    assert.is(readFileSync(join(dir, 'canary'), 'utf8'), 'canary\n', 'nothing written through the link');
+    assert.equal(readdirSync(join(dir, 'out')), ['p.txt'], 'no part left');
+  }));
+
 test('names: a container path with a newline, and `..` as a source, as kubectl cp takes them', async () => {
   await withTempDir(async (dir) => {
     writeFileSync(join(dir, 'in.txt'), 'hello\n');

@@ -13,7 +13,7 @@ import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
-import { partFile, saidOfTarget } from '../../files/part-file.ts';
+import { clearPart, partFile, saidOfTarget } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
@@ -104,12 +104,18 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   });
   const expected = Number(res.headers['content-length']);
   const part = partFile(target);
+  // before the answer flows (its 'data' below): what is at the part's name goes, a planted link too
+  await clearPart(part).catch((error: unknown) => {
+    res.destroy();
+    throw saidOfTarget(error, part, target);
+  });
   let received = 0;
   res.on('data', (chunk: Buffer) => (received += chunk.length));
   // Ctrl-C (or a kill) mid-way leaves no part behind either
   await removingPartsOnSignal(new Set([part]), async () => {
     try {
-      await pipeline(res, createWriteStream(part));
+      // wx: O_CREAT|O_EXCL, which fails on anything there, a symlink too, rather than write through it
+      await pipeline(res, createWriteStream(part, { flags: 'wx' }));
       if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
       await fs.rename(part, target);
     } catch (error) {
