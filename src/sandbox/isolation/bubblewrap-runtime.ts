@@ -2,7 +2,7 @@
 // started at its first exec and kept until it is deleted or the sandbox closes. Start-up checks
 // that bubblewrap is installed and allowed to make user namespaces, and says how to fix it when not.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { PodFixture } from '../fixture/fixture.ts';
@@ -10,7 +10,6 @@ import { findIsolationTools, type IsolationTools } from './host-tools.ts';
 import { PidsLimit } from './pids-limit.ts';
 import { PodSandbox } from './pod-sandbox.ts';
 import { removeWritableLayer } from './writable-layer.ts';
-import { makePrivateDevices } from './private-devices.ts';
 
 export interface BubblewrapOptions {
   stateDir: string;
@@ -31,7 +30,9 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
   mkdirSync(podsDir, { recursive: true });
   chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
   const pids = PidsLimit.create(options.podPidsLimit);
-  const privateDevices = makePrivateDevices(join(options.stateDir, 'devices'), tools.mknod);
+  // Pods' device nodes from an earlier run go too (private-devices.ts).
+  const devicesDir = join(options.stateDir, 'devices');
+  rmSync(devicesDir, { recursive: true, force: true });
   const pods = new Map<string, { namespace: string; name: string; sandbox: Promise<PodSandbox> }>();
   // A deleted pod is not started again by a late exec; only a new pod of that name (startPod) is,
   // once the old one's layers and cgroup are gone. Each deletion's promise ends after the earlier
@@ -46,7 +47,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const known = pods.get(key);
     if (known) return known.sandbox;
     if (closed || deleted.has(key)) return Promise.reject(new Error(closed ? 'the sandbox is shutting down' : `pod ${fixture.name} was deleted`));
-    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), pids: pids.forPod(key), ...(privateDevices ? { privateDevices } : {}) }, fixture);
+    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), devicesDir: join(devicesDir, namespace, fixture.name), pids: pids.forPod(key) }, fixture);
     pods.set(key, { namespace, name: fixture.name, sandbox });
     sandbox.catch(() => pods.get(key)?.sandbox === sandbox && pods.delete(key)); // the next exec tries again
     return sandbox;
@@ -92,6 +93,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
       await Promise.all([...pods.values()].map((pod) => deletePod(pod.namespace, pod.name)));
       await pids.close();
       removeWritableLayer(podsDir);
+      rmSync(devicesDir, { recursive: true, force: true });
     },
   };
 }

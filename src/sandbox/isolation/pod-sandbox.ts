@@ -5,6 +5,7 @@
 // pod's shared one when the pod says shareProcessNamespace. Each is a holder (holder.ts) that
 // execs join with nsenter.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerFixture, EphemeralContainerFixture, PodFixture } from '../fixture/fixture.ts';
 import { isRunning } from '../api/pod-objects.ts';
@@ -21,7 +22,7 @@ import { killGroup } from '../processes/exec-processes.ts';
 import { findExecutable } from './path-in-root.ts';
 import { refuseNulBytes } from '../containers/nul-bytes.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
-import { deviceArgs } from './private-devices.ts';
+import { deviceArgs, makePrivateDevices } from './private-devices.ts';
 
 /** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
 const OWN_NAMESPACES = ['--unshare-ipc', '--unshare-uts', '--unshare-cgroup'];
@@ -31,14 +32,17 @@ const HARDENING = ['--cap-drop', 'ALL', '--die-with-parent'];
 interface RunningContainer {
   image: ContainerImage;
   holder: Holder;
+  layer: string;
+  /** in a PID namespace of its own (not the pod's shared one, nor a debug target's) */
+  ownPids: boolean;
 }
 
 export interface PodSandboxContext {
   tools: IsolationTools;
   /** where the pod's writable layers go (one directory per container start) */
   layersDir: string;
-  /** the sandbox's own device nodes, when root started it (private-devices.ts) */
-  privateDevices?: string;
+  /** where the pod's own device nodes go, when root started the sandbox (private-devices.ts) */
+  devicesDir: string;
   pids: PodPids;
 }
 
@@ -54,10 +58,13 @@ export class PodSandbox {
     private readonly pod: PodFixture,
     private readonly userNamespace: Holder,
     private readonly sharedPids: Holder | undefined,
+    /** the pod's own device nodes, or undefined: bwrap's binds of this machine's */
+    private readonly devices: string | undefined,
   ) {}
 
   static async start(ctx: PodSandboxContext, pod: PodFixture): Promise<PodSandbox> {
     const { tools, pids } = ctx;
+    const devices = makePrivateDevices(ctx.devicesDir, tools.mknod);
     const userNamespace = await startHolder(tools, {
       args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', podHostname(pod.name), ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
       cgroupProcs: pids.cgroupProcs,
@@ -76,7 +83,7 @@ export class PodSandbox {
       userNamespace.stop();
       throw error;
     }
-    const sandbox = new PodSandbox(ctx, pod, userNamespace, sharedPids);
+    const sandbox = new PodSandbox(ctx, pod, userNamespace, sharedPids, devices);
     sandbox.spare = sandbox.newLauncher();
     // A container that cannot start says why at its exec (which tries again); the pod is up either way.
     await Promise.allSettled(allContainers(pod).filter(isRunning).map((container) => sandbox.container(container)));
@@ -91,7 +98,16 @@ export class PodSandbox {
       running = this.startContainer(container);
       this.containers.set(container.name, running);
       // pause killed from inside (the container's main process ended): the next exec restarts it, fresh, like the kubelet would.
-      void running.then(({ holder }) => holder.ended).then(() => this.containers.get(container.name) === running && this.containers.delete(container.name), () => this.containers.delete(container.name));
+      void running.then(
+        async ({ holder, layer, ownPids }) => {
+          await holder.ended;
+          if (this.containers.get(container.name) === running) this.containers.delete(container.name);
+          // Its PID namespace ended with its holder, and the kernel ended every process in it first:
+          // nothing is left to use its layer. In the pod's shared one, processes may live on: kept to stop().
+          if (ownPids) removeWritableLayer(layer);
+        },
+        () => this.containers.delete(container.name),
+      );
     }
     return running;
   }
@@ -127,13 +143,13 @@ export class PodSandbox {
     const holder = await startHolder(tools, {
       args: [
         '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
-        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), ...deviceArgs(this.ctx.privateDevices),
+        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), ...deviceArgs(this.devices),
         '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, '--ro-bind', tools.env, `${SANDBOX_BIN}/env`, ...pauseArgs(tools),
       ],
       namespaces,
       cgroupProcs: this.ctx.pids.cgroupProcs,
     });
-    return { image, holder };
+    return { image, holder, layer, ownPids: !pidsOf };
   }
 
   /**
@@ -207,6 +223,7 @@ export class PodSandbox {
     for (const holder of holders) holder.stop();
     await Promise.all(holders.map((h) => h.ended));
     removeWritableLayer(this.ctx.layersDir);
+    if (this.devices) rmSync(this.devices, { recursive: true, force: true });
   }
 }
 

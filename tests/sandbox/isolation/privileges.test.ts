@@ -49,7 +49,7 @@ test("sysctls cannot be written through the container's /proc, and host-wide /pr
   assert.match(ran.stderr, 'Read-only file system');
 });
 
-test("/dev's nodes work, and a chmod inside never reaches this machine's (root inside is root here when root starts the sandbox)", async () => {
+test("/dev's nodes work, and a chmod inside never reaches this machine's, nor another pod's (root inside is root here when root starts the sandbox)", async () => {
   const devices = ['null', 'zero', 'full', 'random', 'urandom', 'tty'];
   const modes = () => devices.map((name) => statSync(`/dev/${name}`).mode & 0o7777);
   const before = modes();
@@ -58,6 +58,8 @@ test("/dev's nodes work, and a chmod inside never reaches this machine's (root i
     const ran = await sh(sandbox, 'victim', 'for d in null zero full random urandom tty; do chmod 1666 /dev/$d 2>/dev/null; done; echo x > /dev/null; echo "write=$?"; head -c 4 /dev/urandom | wc -c; head -c 3 /dev/zero | wc -c');
     assert.match(ran.stdout, /^write=0\n4\n3\n$/, ran.stdout + ran.stderr);
     assert.equal(modes(), before, "this machine's device nodes are as they were");
+    const other = await sh(sandbox, 'bystander', 'stat -c %a /dev/null /dev/urandom');
+    assert.is(other.stdout, '666\n666\n', "another pod's are as they were: each pod has its own");
   } finally {
     devices.forEach((name, at) => (statSync(`/dev/${name}`).mode & 0o7777) !== before[at] && chmodSync(`/dev/${name}`, before[at]));
   }
