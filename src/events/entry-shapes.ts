@@ -11,6 +11,7 @@ import type { ActionMode, ExecAction } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 import type { LogEntry } from './log-entry.ts';
+import { isId } from '../protocol/ids.ts';
 import type { AuditRecord, AuditRecording } from './projections/audit-trail.ts';
 
 /** What is wrong with a value, as the end of a sentence naming it (` is missing`, `.pod is not a string`), or undefined. */
@@ -105,18 +106,21 @@ const auditRecord = object<AuditRecord>({
 /** An entry of type `T`, without what every entry has (checked before this table is asked). */
 type Fields<T extends LogEntry['type']> = Shape<Omit<Extract<LogEntry, { type: T }>, 'type' | 'seq' | 'time'>>;
 
-const session = { sessionId: text };
-const share = { shareId: text, sessionId: text };
+// The lists look ids up in plain objects: "constructor" would find Object's own member, and
+// crash a start from inside xstate, where nothing catches it (isId says which ids are ids).
+const id = leaf("an id (letters, digits, _ . -; not a name of Object's own)", isId);
+const session = { sessionId: id };
+const share = { shareId: id, sessionId: id };
 
 const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
-  'exec.requested': { requestId: text, action: execAction, containers: texts, sessionIds: texts },
-  'exec.refused': { requestId: text, action: execAction, containers: texts, message: text },
-  'batch.started': { batchId: text, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })) },
-  'batch.finished': { batchId: text },
+  'exec.requested': { requestId: id, action: execAction, containers: texts, sessionIds: list(id) },
+  'exec.refused': { requestId: id, action: execAction, containers: texts, message: text },
+  'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })) },
+  'batch.finished': { batchId: id },
   'session.spawned': {
     ...session,
-    requestId: text,
-    batchId: optional(text),
+    requestId: id,
+    batchId: optional(id),
     target,
     command,
     interactive: flag,

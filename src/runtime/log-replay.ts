@@ -51,8 +51,10 @@ export function replayEntries(target: ReplayTarget, store: EventStore, after: nu
     damage.push(problem);
     target.warn(`event log: ${damagePlace(problem)} skipped: ${problem.problem}`);
   };
-  // The reader checks each entry's shape; this is the net under it: an entry that still trips up
-  // the machines or a projection is that entry's damage, and the start goes on without it.
+  // The reader checks each entry's shape; this is the net under it: an entry that still trips up a
+  // projection (or the clock, the matcher, the live runs) is that entry's damage, and the start
+  // goes on without it. An error in the machines is not caught here: xstate rethrows it from a
+  // timer, so the shape check is what keeps such entries away from them.
   const unreplayable = (entry: LogEntry, error: unknown) => onDamage({ seq: entry.seq, problem: `it could not be replayed (${errorText(error)})` });
   let batch: LogEntry[] = [];
   const fold = () => {
