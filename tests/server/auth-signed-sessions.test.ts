@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { SignedSessions } from '../../src/server/auth/signed-sessions.ts';
 import { MAX_VALUE_LENGTH, cookieKey } from '../../src/server/auth/signed-session-value.ts';
 import { MemoryRevocations } from '../../src/server/auth/revocations.ts';
-import { FileRevocations } from '../../src/server/auth/file-revocations.ts';
+import { FileRevocations, REWRITE_EVERY } from '../../src/server/auth/file-revocations.ts';
 import { sessionKeyFromFile } from '../../src/server/auth/session-key-file.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
@@ -135,7 +135,7 @@ test('revocations: kept until the session would have ended anyway, bounded, the 
   assert.equal(['b', 'c', 'd'].map((id) => revocations.isRevoked(id)), [false, true, true], 'full: the oldest went');
 });
 
-test('revocations in a file: read back at the next start, the ended ones left out, a torn line passed over; one that cannot be written is said', () => {
+test('revocations in a file: read back at the next start, the ended ones left out (then and every REWRITE_EVERY sign-outs), a torn line passed over; one that cannot be written is said', () => {
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-sign-outs-'));
   try {
     const file = join(dir, 'sign-outs');
@@ -151,6 +151,16 @@ test('revocations in a file: read back at the next start, the ended ones left ou
     assert.is(readFileSync(file, 'utf8').trim().split('\n').length, 1, 'written anew with the one still to come');
     assert.not.match(readFileSync(file, 'utf8'), 'ends-late', 'the ids are not in the file, only their hashes');
     assert.equal(warned, []);
+    // while it runs, written anew every REWRITE_EVERY sign-outs, without those that ended
+    const running = join(dir, 'running');
+    now = 0;
+    const busy = new FileRevocations(running, (m) => warned.push(m), () => now);
+    busy.revoke('ends-first', 10);
+    now = 20;
+    for (let i = 1; i < REWRITE_EVERY; i++) busy.revoke(`s${i}`, 1000);
+    assert.is(readFileSync(running, 'utf8').trim().split('\n').length, REWRITE_EVERY - 1, 'the ended one left out, the file no longer than what is remembered');
+    assert.ok(busy.isRevoked('s1') && busy.isRevoked(`s${REWRITE_EVERY - 1}`));
+    now = 500;
     const unwritable = new FileRevocations(join(dir, 'no-such-folder', 'sign-outs'), (m) => warned.push(m), () => now);
     unwritable.revoke('x', 1000);
     assert.ok(unwritable.isRevoked('x'), 'still known to this process');

@@ -3,7 +3,8 @@
 // restart forgot every sign-out, and a copy of a signed-out cookie worked again until its own
 // expiry. Each sign-out is a line, "HASH EXPIRES_AT", the SHA-256 of the session's id (the file
 // names no session to anyone reading it); read back at start, the ones that ended by themselves
-// are left out and the file is written anew, so it holds at most a lifetime's sign-outs.
+// are left out and the file is written anew, and so every REWRITE_EVERY sign-outs while it runs:
+// it holds about a lifetime's sign-outs, however long the server runs.
 //
 // A line that cannot be written is said and the sign-out is still known to this process, as
 // before; a line that cannot be read (a torn last line after a crash) is passed over.
@@ -11,9 +12,12 @@ import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs
 import { MemoryRevocations, revokedIdHash, type Revocations } from './revocations.ts';
 
 const LINE = /^([A-Za-z0-9_-]{43}) (\d{1,16})$/;
+/** sign-outs appended before the file is written anew without the ended ones */
+export const REWRITE_EVERY = 10_000;
 
 export class FileRevocations implements Revocations {
   readonly #known: MemoryRevocations;
+  #appended = 0;
 
   constructor(
     private readonly file: string,
@@ -21,19 +25,11 @@ export class FileRevocations implements Revocations {
     now: () => number = Date.now,
   ) {
     this.#known = new MemoryRevocations(now);
-    const kept: string[] = [];
     for (const line of readLines(file, warn)) {
       const match = LINE.exec(line);
-      if (!match || Number(match[2]) <= now()) continue;
-      this.#known.revoke(match[1], Number(match[2]));
-      kept.push(line);
+      if (match && Number(match[2]) > now()) this.#known.revoke(match[1], Number(match[2]));
     }
-    try {
-      writeFileSync(`${file}.new`, kept.map((line) => `${line}\n`).join(''), { mode: 0o600 });
-      renameSync(`${file}.new`, file);
-    } catch (error) {
-      warn(`sign-outs: ${file} could not be written anew (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): sign-outs from now on may be forgotten at the next restart`);
-    }
+    this.#rewrite();
   }
 
   revoke(id: string, expiresAt: number): void {
@@ -43,6 +39,18 @@ export class FileRevocations implements Revocations {
       appendFileSync(this.file, `${idHash} ${Math.ceil(expiresAt)}\n`, { mode: 0o600 });
     } catch (error) {
       this.warn(`a sign-out is known to this process only, until it restarts: ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+    if (++this.#appended >= REWRITE_EVERY) this.#rewrite();
+  }
+
+  /** The file anew, with the sign-outs still to be remembered. */
+  #rewrite(): void {
+    this.#appended = 0;
+    try {
+      writeFileSync(`${this.file}.new`, [...this.#known.kept()].map(([idHash, until]) => `${idHash} ${Math.ceil(until)}\n`).join(''), { mode: 0o600 });
+      renameSync(`${this.file}.new`, this.file);
+    } catch (error) {
+      this.warn(`sign-outs: ${this.file} could not be written anew (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): sign-outs from now on may be forgotten at the next restart`);
     }
   }
 

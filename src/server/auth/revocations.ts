@@ -40,6 +40,12 @@ export class MemoryRevocations implements Revocations {
     this.#until.set(id, expiresAt);
   }
 
+  /** Every sign-out still to be remembered, with its end. */
+  *kept(): Generator<[string, number]> {
+    const now = this.now();
+    for (const entry of this.#until) if (now < entry[1]) yield entry;
+  }
+
   isRevoked(id: string): boolean {
     const until = this.#until.get(id);
     if (until === undefined) return false;
