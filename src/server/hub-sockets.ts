@@ -169,7 +169,7 @@ export class HubSockets {
       } catch (error) {
         // A bug met by one message ends that socket (its page reconnects), not the process and
         // every terminal in it: nothing else catches an exception thrown in a socket's handler.
-        console.error(`octant-exec: a socket of ${connection.caller.person?.user ?? 'the local user'} was closed: handling its message failed: ${(error as Error)?.stack ?? error}`);
+        console.error(`octant-exec: a socket of ${whose(connection)} was closed: handling its message failed: ${(error as Error)?.stack ?? error}`);
         ws.close(1011, 'the server failed to handle a message');
       } finally {
         connection.inBinary = false;
@@ -214,9 +214,8 @@ export class HubSockets {
     const unread = connection.ws.bufferedAmount;
     const { maxSocketBacklog, maxUnreadMessages } = this.options;
     if (unread <= maxSocketBacklog && connection.loose <= maxUnreadMessages) return;
-    const who = connection.caller.person?.user ?? 'the local user';
     const what = unread > maxSocketBacklog ? `${mib(unread)} MiB sent to it (the limit is ${mib(maxSocketBacklog)})` : `${mib(connection.loose)} MiB of messages and replays nobody shows (the limit is ${mib(maxUnreadMessages)})`;
-    console.error(`octant-exec: closed a socket of ${who}: ${what} were still unread: it sends and does not read`);
+    console.error(`octant-exec: closed a socket of ${whose(connection)}: ${what} were still unread: it sends and does not read`);
     connection.ws.terminate();
   }
 
@@ -233,4 +232,9 @@ function toBytes(data: RawData): Uint8Array {
   if (Array.isArray(data)) return Buffer.concat(data);
   if (data instanceof ArrayBuffer) return new Uint8Array(data);
   return data;
+}
+
+/** Whose socket it is, as the server's log names it. */
+function whose(connection: Connection): string {
+  return connection.caller.person?.user ?? 'the local user';
 }

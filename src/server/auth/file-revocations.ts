@@ -9,6 +9,7 @@
 // A line that cannot be written is said and the sign-out is still known to this process, as
 // before; a line that cannot be read (a torn last line after a crash) is passed over.
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { errorText } from '../../runtime/error-text.ts';
 import { MemoryRevocations, revokedIdHash, type Revocations } from './revocations.ts';
 
 const LINE = /^([A-Za-z0-9_-]{43}) (\d{1,16})$/;
@@ -38,7 +39,7 @@ export class FileRevocations implements Revocations {
     try {
       appendFileSync(this.file, `${idHash} ${Math.ceil(expiresAt)}\n`, { mode: 0o600 });
     } catch (error) {
-      this.warn(`a sign-out is known to this process only, until it restarts: ${this.file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+      this.warn(`a sign-out is known to this process only, until it restarts: ${this.file}: ${errorText(error)}`);
     }
     if (++this.#appended >= REWRITE_EVERY) this.#rewrite();
   }
@@ -50,7 +51,7 @@ export class FileRevocations implements Revocations {
       writeFileSync(`${this.file}.new`, [...this.#known.kept()].map(([idHash, until]) => `${idHash} ${Math.ceil(until)}\n`).join(''), { mode: 0o600 });
       renameSync(`${this.file}.new`, this.file);
     } catch (error) {
-      this.warn(`sign-outs: ${this.file} could not be written anew (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): sign-outs from now on may be forgotten at the next restart`);
+      this.warn(`sign-outs: ${this.file} could not be written anew (${errorText(error)}): sign-outs from now on may be forgotten at the next restart`);
     }
   }
 
@@ -63,8 +64,7 @@ function readLines(file: string, warn: (message: string) => void): string[] {
   try {
     return readFileSync(file, 'utf8').split('\n');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'ENOENT') warn(`sign-outs: ${file} cannot be read (${code ?? (error as Error).message}): sign-outs before this start are forgotten`);
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') warn(`sign-outs: ${file} cannot be read (${errorText(error)}): sign-outs before this start are forgotten`);
     return [];
   }
 }
