@@ -87,6 +87,11 @@ function checkLine(line: string): LogEntry | string {
   } catch {
     return 'not JSON (a torn or corrupt line)';
   }
+  return checkEntry(value);
+}
+
+/** The entry a parsed value is, or what is wrong with it: the one check for lines of a file and rows of a database. */
+export function checkEntry(value: unknown): LogEntry | string {
   if (typeof value !== 'object' || value === null) return 'not an entry';
   const entry = value as Partial<LogEntry>;
   if (typeof entry.type !== 'string' || typeof entry.seq !== 'number' || typeof entry.time !== 'number') return 'missing type, seq or time';

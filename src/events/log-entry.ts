@@ -27,3 +27,8 @@ export type LogDamage = { file: string; line: number; seq?: undefined; problem: 
 export function damagePlace(damage: LogDamage): string {
   return damage.seq === undefined ? `${damage.file} line ${damage.line}` : `entry ${damage.seq}`;
 }
+
+/** The warning a damaged line or row is, wherever it is read. */
+export function damageWarning(damage: LogDamage): string {
+  return `event log: ${damagePlace(damage)} skipped: ${damage.problem}`;
+}

@@ -15,7 +15,7 @@
 // They are not log entries: each matters only until its session would have ended anyway, and the
 // store forgets it then.
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
-import type { LogEntry } from './log-entry.ts';
+import type { LogDamage, LogEntry } from './log-entry.ts';
 import type { Snapshot } from './store.ts';
 
 type WithoutSeq<T> = T extends unknown ? Omit<T, 'seq'> : never;
@@ -42,6 +42,8 @@ export interface SharedStart {
   snapshot?: Snapshot;
   /** every entry after the snapshot's seq (all of them when there is none), in seq order */
   entries: LogEntry[];
+  /** the rows among them skipped as damaged (not the shape of their type) */
+  damage: LogDamage[];
 }
 
 /** A signed-out sign-in session, as the store keeps it: never the cookie, only a hash of its id. */

@@ -92,10 +92,10 @@ export class ExecSystem extends SystemListeners {
       this.#supervisor = this.#createSupervisor(options, { ...options.config, replica: store.replica.id });
       this.#projections = new ProjectionSet((start.snapshot?.state as SharedState | undefined)?.projections);
       for (const entry of start.entries) this.#projections.add(entry);
-      this.#lastSeq = start.entries.at(-1)?.seq ?? start.snapshot?.seq ?? 0;
+      this.#lastSeq = Math.max(start.snapshot?.seq ?? 0, start.entries.at(-1)?.seq ?? 0, start.damage.at(-1)?.seq ?? 0); // past a damaged last row: read once
       this.#liveRuns = new LiveRuns();
       this.#supervisor.start();
-      this.replayReport = { entries: start.entries.length, damage: [], ...(start.snapshot ? { snapshot: { name: `snapshot ${start.snapshot.seq}`, seq: start.snapshot.seq } } : {}) };
+      this.replayReport = { entries: start.entries.length, damage: start.damage, ...(start.snapshot ? { snapshot: { name: `snapshot ${start.snapshot.seq}`, seq: start.snapshot.seq } } : {}) };
       this.#snapshots = this.#snapshotSchedule(options, start.entries.length);
       store.listen({ entries: (entries) => this.#delivered(entries), availability: (problem) => this.#storageProblem(problem), leaseLost: () => this.#leaseLost() }, this.#lastSeq);
       return;

@@ -4,7 +4,7 @@
 // - replay: the entries after the snapshot go to the machines at their times, and what the
 //   machines derive from them must be the log (the matcher compares).
 import type { AnyActorRef } from 'xstate';
-import { damagePlace, type LogDamage, type LogEntry } from '../events/log-entry.ts';
+import { damageWarning, type LogDamage, type LogEntry } from '../events/log-entry.ts';
 import { inputOf } from '../events/replay.ts';
 import type { EventStore } from '../events/store.ts';
 import type { VirtualClock } from './clock.ts';
@@ -49,7 +49,7 @@ export function replayEntries(target: ReplayTarget, store: EventStore, after: nu
   const damage: LogDamage[] = [];
   const onDamage = (problem: LogDamage) => {
     damage.push(problem);
-    target.warn(`event log: ${damagePlace(problem)} skipped: ${problem.problem}`);
+    target.warn(damageWarning(problem));
   };
   // The reader checks each entry's shape; this is the net under it: an entry that still trips up a
   // projection (or the clock, the matcher, the live runs) is that entry's damage, and the start

@@ -98,7 +98,7 @@ export class MemorySharedStore implements SharedStore {
 
   async start(acceptFormat: (format: number) => boolean): Promise<SharedStart> {
     const snapshot = this.#log.snapshots.findLast((s) => acceptFormat(s.format));
-    return { ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}), entries: this.#log.entries.filter((e) => e.seq > (snapshot?.seq ?? 0)).map((e) => structuredClone(e)) };
+    return { ...(snapshot ? { snapshot: structuredClone(snapshot) } : {}), entries: this.#log.entries.filter((e) => e.seq > (snapshot?.seq ?? 0)).map((e) => structuredClone(e)), damage: [] };
   }
 
   listen(listeners: SharedStoreListeners, afterSeq: number): void {

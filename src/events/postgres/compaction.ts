@@ -17,12 +17,12 @@ export function compact(pool: Pool, policy: CompactionPolicy): Promise<Compactio
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [COMPACTION_LOCK]);
     if (!rows[0].locked) return { removed: 0, auditRecords: 0, rewritten: 0, busy: 'another replica is compacting the log' };
     const planner = new CompactionPlanner(policy);
-    for await (const page of entriesAfter(client, 0)) for (const entry of page) planner.observe(entry);
+    for await (const page of entriesAfter(client, 0)) for (const entry of page.items) planner.observe(entry);
     const rules = planner.rules();
     const removed: number[] = [];
     const replaced: LogEntry[] = [];
     for await (const page of entriesAfter(client, 0)) {
-      for (const entry of page) {
+      for (const entry of page.items) {
         if (entry.seq > policy.through) continue; // never touched
         const kept = rules.apply(entry);
         if (kept === undefined) removed.push(entry.seq);

@@ -6,7 +6,7 @@
 // (revocations.ts) wait and are delivered the same way, on a table and a channel of their own.
 import pg from 'pg';
 import type { CompactionPolicy, CompactionReport } from '../compaction-rules.ts';
-import type { LogEntry } from '../log-entry.ts';
+import { damageWarning, type LogEntry } from '../log-entry.ts';
 import type { LostReplica, ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../shared-store.ts';
 import type { Snapshot } from '../store.ts';
 import { appendBatch, ENTRIES_CHANNEL } from './append-batch.ts';
@@ -161,8 +161,7 @@ export class PgStore implements SharedStore {
         listenClient: this.#listenClient('listen'),
         channel: ENTRIES_CHANNEL,
         pollMs: this.#settings.pollMs,
-        pages: (after) => entriesAfter(this.#pool, after),
-        position: (entry) => entry.seq,
+        pages: (after) => entriesAfter(this.#pool, after, (seq, problem) => this.#settings.warn(damageWarning({ seq, problem }))),
         deliver: (entries) => this.#deliver(entries),
         failed: (error) => this.#health.failed(error),
         answered: () => this.#health.answered(),
@@ -186,7 +185,6 @@ export class PgStore implements SharedStore {
         channel: REVOCATIONS_CHANNEL,
         pollMs: this.#settings.pollMs,
         pages: (after) => revocationsAfter(this.#pool, after),
-        position: (revoked) => revoked.no,
         deliver: (rows) => {
           try {
             listener(rows.map(({ idHash, expiresAt }) => ({ idHash, expiresAt })));

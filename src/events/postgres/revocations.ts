@@ -9,6 +9,7 @@
 import type { Pool } from 'pg';
 import type { RevokedSignIn } from '../shared-store.ts';
 import type { Availability } from './availability.ts';
+import type { TailPage } from './tail.ts';
 import { withTransaction } from './transaction.ts';
 
 export const REVOCATIONS_CHANNEL = 'octant_revocations';
@@ -34,12 +35,13 @@ export function storeRevocations(pool: Pool, revoked: RevokedSignIn[]): Promise<
 }
 
 /** The sign-outs numbered after `after`, a page at a time. */
-export async function* revocationsAfter(pool: Pool, after: number): AsyncGenerator<StoredRevocation[]> {
+export async function* revocationsAfter(pool: Pool, after: number): AsyncGenerator<TailPage<StoredRevocation>> {
   for (;;) {
     const { rows } = await pool.query<{ no: string; id_hash: string; expires_at: string }>('SELECT no, id_hash, expires_at FROM revocations WHERE no > $1 ORDER BY no LIMIT $2', [after, PAGE]);
-    if (rows.length) yield rows.map((row) => ({ no: Number(row.no), idHash: row.id_hash, expiresAt: Number(row.expires_at) }));
-    if (rows.length < PAGE) return;
+    if (rows.length === 0) return;
     after = Number(rows[rows.length - 1].no);
+    yield { items: rows.map((row) => ({ no: Number(row.no), idHash: row.id_hash, expiresAt: Number(row.expires_at) })), through: after };
+    if (rows.length < PAGE) return;
   }
 }
 

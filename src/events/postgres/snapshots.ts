@@ -1,8 +1,8 @@
 // Snapshots in the store: the newest SNAPSHOTS_KEPT are kept. A start takes the newest one whose
 // format the caller accepts, that parses, and that compaction has not gone past (the entries it
-// stands on would be gone), then every entry after it.
+// stands on would be gone), then every entry after it, damaged rows skipped and said.
 import type { Pool } from 'pg';
-import type { LogEntry } from '../log-entry.ts';
+import { damageWarning, type LogDamage, type LogEntry } from '../log-entry.ts';
 import type { SharedStart } from '../shared-store.ts';
 import { SNAPSHOTS_KEPT, type Snapshot } from '../store.ts';
 import { entriesAfter } from './entry-rows.ts';
@@ -40,13 +40,31 @@ export async function compactionBase(pool: Pool, acceptFormat: (format: number) 
   return undefined;
 }
 
+/**
+ * Throws when the log was compacted and no snapshot covers it: replaying what compaction left
+ * would bring back a history with its ended terminals and audit records missing, and say nothing.
+ */
 export async function readStart(pool: Pool, acceptFormat: (format: number) => boolean, warn: (message: string) => void): Promise<SharedStart> {
   let snapshot: Snapshot | undefined;
   for await (const usable of usableSnapshots(pool, acceptFormat, warn)) {
     snapshot = usable;
     break;
   }
+  if (!snapshot) {
+    const { rows } = await pool.query<{ through: string }>('SELECT compacted_through AS through FROM meta');
+    const through = Number(rows[0]?.through ?? 0);
+    if (through > 0) {
+      throw new Error(
+        `the event log in the database was compacted through entry ${through}, and no snapshot of a format this octant-exec reads covers it: run the octant-exec that wrote it, or restore the snapshots table from a backup. Nothing was changed.`,
+      );
+    }
+  }
   const entries: LogEntry[] = [];
-  for await (const page of entriesAfter(pool, snapshot?.seq ?? 0)) for (const entry of page) entries.push(entry);
-  return { snapshot, entries };
+  const damage: LogDamage[] = [];
+  const damaged = (seq: number, problem: string) => {
+    damage.push({ seq, problem });
+    warn(damageWarning({ seq, problem }));
+  };
+  for await (const page of entriesAfter(pool, snapshot?.seq ?? 0, damaged)) entries.push(...page.items);
+  return { snapshot, entries, damage };
 }

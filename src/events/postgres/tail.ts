@@ -13,14 +13,18 @@ export interface TailOptions<T> {
   channel: string;
   pollMs: number;
   /** what is stored after position `after`, a page at a time, in order */
-  pages: (after: number) => AsyncIterable<T[]>;
-  /** an item's position */
-  position: (item: T) => number;
+  pages: (after: number) => AsyncIterable<TailPage<T>>;
   deliver: (items: T[]) => void;
   /** a read failed */
   failed: (error: Error) => void;
   /** a read succeeded */
   answered: () => void;
+}
+
+/** A page's items, and the position it read through: past any it left out, so those are not read again. */
+export interface TailPage<T> {
+  items: T[];
+  through: number;
 }
 
 export class Tail<T> {
@@ -39,7 +43,7 @@ export class Tail<T> {
     this.poll();
   }
 
-  /** the position of the last item delivered */
+  /** the position read through */
   get last(): number {
     return this.#last;
   }
@@ -79,10 +83,10 @@ export class Tail<T> {
 
   async #read(): Promise<Error | undefined> {
     try {
-      for await (const items of this.#options.pages(this.#last)) {
+      for await (const page of this.#options.pages(this.#last)) {
         if (this.#stopped) return undefined;
-        this.#last = this.#options.position(items[items.length - 1]);
-        this.#options.deliver(items);
+        this.#last = page.through;
+        if (page.items.length) this.#options.deliver(page.items);
       }
       this.#options.answered();
       return undefined;
