@@ -48,6 +48,12 @@ export interface CastWriterOptions {
 
 /** buffered lines past this size are written at once, whatever the timer */
 const FLUSH_BYTES = 64 * 1024;
+/**
+ * bytes handed to the disk that it has not taken yet: past this the recording stops as failed (a
+ * disk that does not answer would otherwise keep up to --record-max-bytes of each recorded
+ * terminal in memory); seconds of a busy terminal, so a slow datasync alone does not reach it
+ */
+export const MAX_WAITING_BYTES = 32 * 1024 * 1024;
 export const CAST_FLUSH_MS = 1000;
 
 /** recordings as files, named by their paths */
@@ -70,6 +76,8 @@ export class CastWriter {
   #queued = 0;
   /** bytes the disk took */
   #written = 0;
+  /** bytes handed to the queue that the disk has not taken yet (the header's aside): what a disk that does not answer makes the writer hold */
+  #waiting = 0;
   /** where the last whole write ended: the file is cut back to it when a write fails half-way */
   #lineEnd = 0;
   #syncedAt = -Infinity;
@@ -185,7 +193,7 @@ export class CastWriter {
       const part = kind === 'r' ? '' : longestFitting(data, (n) => Buffer.byteLength(eventLine(seconds, kind, data.slice(0, n))) <= room);
       if (part) this.#buffer.push(eventLine(seconds, kind, part));
       this.#end('limit');
-      this.#options.stoppedItself?.('limit', `it reached its limit of ${this.#options.maxBytes} bytes`);
+      if (this.#stopped === 'limit') this.#options.stoppedItself?.('limit', `it reached its limit of ${this.#options.maxBytes} bytes`);
       return;
     }
     this.#buffer.push(line);
@@ -202,8 +210,22 @@ export class CastWriter {
     const bytes = Buffer.from(this.#buffer.join(''));
     this.#buffer = [];
     this.#buffered = 0;
+    if (this.#waiting + bytes.length > MAX_WAITING_BYTES) {
+      // said now, not when the disk answers; the file is cut back and closed after the write under way
+      this.#failing(new Error(`the disk has not taken the last ${this.#waiting} bytes: it does not answer, or is much slower than the terminal`), false);
+      this.#queue = this.#queue.then(() => this.#release(false));
+      return;
+    }
     this.#queued += bytes.length;
-    this.#queue = this.#queue.then(() => (this.#failed ? undefined : this.#put(bytes).catch((error) => this.#fail(error, false))));
+    this.#waiting += bytes.length;
+    this.#queue = this.#queue.then(() =>
+      this.#failed
+        ? undefined
+        : this.#put(bytes).then(
+            () => void (this.#waiting -= bytes.length),
+            (error) => this.#fail(error, false),
+          ),
+    );
   }
 
   /** Writes all of `bytes`, counting what the disk took (a partial write then a failure counts the part); durable at most once a flush interval. */
@@ -243,9 +265,20 @@ export class CastWriter {
   /** A write failed: the recording stops there, its file ends at its last whole line (or is removed, `header`: it had none). */
   async #fail(error: unknown, header: boolean): Promise<void> {
     if (this.#failed) return;
+    this.#failing(error, header);
+    await this.#release(header);
+  }
+
+  /** Stops the recording as failed and says why, before the file is let go (a disk that does not answer may hold that up). */
+  #failing(error: unknown, header: boolean): void {
     this.#failed = true;
     this.#stopped = 'failed';
     this.#clear();
+    this.#options.stoppedItself?.('failed', `the ${this.#storage.noun} could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
+  }
+
+  /** After a failure: the file cut back to its last whole line and closed (or removed), the count made what it holds; then `closed` settles. */
+  async #release(header: boolean): Promise<void> {
     // a torn line would read back as damage; the count is what stays on the disk
     await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
     await this.#file?.close().catch(() => undefined);
@@ -254,7 +287,6 @@ export class CastWriter {
     this.#file = undefined;
     if (header) await this.#storage.discard(this.#options.name).catch(() => undefined);
     this.#queued = this.#written = header ? 0 : this.#lineEnd - dropped;
-    this.#options.stoppedItself?.('failed', `the ${this.#storage.noun} could not be ${header ? 'made' : 'written'} (${errorText(error)})`);
     this.#close();
   }
 
@@ -269,6 +301,7 @@ export class CastWriter {
   #end(reason: CastStop): void {
     if (this.#stopped) return;
     this.#flush();
+    if (this.#failed) return; // the last lines found the disk not answering: stopped as failed (#flush)
     this.#stopped = reason;
     this.#clear();
     this.#queue = this.#queue.then(async () => {

@@ -97,7 +97,7 @@ export class Recorder {
         // from the stream, not from the log: a shared log gives session.resized back after a round trip, after the redraw it caused
         resized: (sessionId, cols, rows) => {
           this.#streamSize.set(sessionId, { cols, rows });
-          this.#opening.get(sessionId)?.early.push({ cols, rows });
+          this.#holdResize(this.#opening.get(sessionId), { cols, rows });
           this.#recordings.get(sessionId)?.writer.resize(cols, rows);
         },
         streamClosed: (sessionId) => {
@@ -259,6 +259,14 @@ export class Recorder {
     else opening.early.push(chunk.slice());
   }
 
+  /** Sizes with nothing printed between them are one, the last: a terminal that prints nothing yet, resized again and again, holds one. */
+  #holdResize(opening: Opening | undefined, size: Size): void {
+    if (!opening) return;
+    const last = opening.early.length - 1;
+    if (last >= 0 && !(opening.early[last] instanceof Uint8Array)) opening.early[last] = size;
+    else opening.early.push(size);
+  }
+
   /**
    * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
    * before; false (nothing done) while the log has not given its run back yet (no row, or the
@@ -280,7 +288,7 @@ export class Recorder {
     else this.#unpause(sessionId); // an earlier run's: done
     const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
     const size = opening.size ?? row.size ?? DEFAULT_SIZE;
-    let writer: CastWriter;
+    let writer: CastWriter | undefined;
     try {
       writer = new CastWriter({
         name: file,
@@ -292,7 +300,8 @@ export class Recorder {
         ...(paused ? { resume: paused.writer } : {}),
         stoppedItself: (reason, detail) => {
           this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
-          this.#end(sessionId, reason);
+          // only while it is the terminal's recording: one turned off, or of a run that ended, may fail at its last write after the next has begun
+          if (writer !== undefined && this.#recordings.get(sessionId)?.writer === writer) this.#end(sessionId, reason);
         },
       });
     } catch (error) {
@@ -301,6 +310,8 @@ export class Recorder {
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
     this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    // resumed, the resize it owed may not fit: it stopped at its limit as it was made, before it was the terminal's recording
+    if (writer.stopped) this.#end(sessionId, writer.stopped);
     for (const early of opening.early) {
       if (early instanceof Uint8Array) writer.output(early);
       else writer.resize(early.cols, early.rows);
