@@ -44,8 +44,10 @@ export async function startHolder(tools: IsolationTools, options: HolderOptions)
   // stdin, stdout, stderr, the arguments (3) and the info (4); the launcher opens the namespaces at 5, 6
   const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs, endGroup: true }, [tools.bwrap, '--args', '3', '--', 'pause']);
   const child = spawn(command[0], command.slice(1), {
-    // pause finds itself on this PATH; nothing else of this process's environment goes in.
+    // pause finds itself on this PATH; nothing else of this process's environment goes in, nor its
+    // folder: the launching bash exports PWD, which the sandbox's init keeps in its /proc/1/environ.
     env: { PATH: SANDBOX_BIN },
+    cwd: '/',
     stdio: ['pipe', 'pipe', 'pipe', 'pipe', 'pipe'],
     detached: true, // its own process group: stop() ends bwrap, its init and pause together
   });

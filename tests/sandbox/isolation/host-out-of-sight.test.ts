@@ -51,6 +51,12 @@ test("the sandbox's bearer token is nowhere in a container: files, environment, 
   assert.equal(hits, []);
 });
 
+test("no process of a container has this machine's folders in its environment (the sandbox's init was started in the server's)", async () => {
+  const ran = await sh(sandbox, 'victim', 'cat /proc/[0-9]*/environ | tr "\\0" "\\n"');
+  assert.match(ran.stdout, /^HOSTNAME=victim$/m, 'the environments were read');
+  for (const folder of [process.cwd(), sandbox.stateDir]) assert.not.ok(ran.stdout.includes(folder), `${folder} in: ${ran.stdout}`);
+});
+
 test("this machine's processes are out of sight and out of reach", async () => {
   const listed = await run(sandbox, 'victim', ['ps', '-e', '-o', 'pid=,args=']);
   const lines = listed.stdout.trim().split('\n').map((line) => line.trim());
