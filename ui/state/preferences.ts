@@ -63,6 +63,15 @@ export function readPreferences(storage?: Storage): Preferences {
   };
 }
 
+/**
+ * What another page of this browser stored, from the window's `storage` event (which comes only
+ * to the other pages): each page keeps a copy in its store and writes it whole on a change, so a
+ * stale copy would put back what the other page changed. Undefined for another key.
+ */
+export function preferencesStoredElsewhere(event: Pick<StorageEvent, 'key' | 'storageArea'>): Preferences | undefined {
+  return event.key === PREFERENCES_KEY && event.storageArea ? readPreferences(event.storageArea) : undefined;
+}
+
 export function writePreferences(preferences: Preferences, storage?: Storage): void {
   try {
     storage?.setItem(PREFERENCES_KEY, JSON.stringify(preferences));

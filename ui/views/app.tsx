@@ -2,7 +2,8 @@
 // page: its pod view, or the Terminals page within it).
 import { useEffect, useRef } from 'preact/hooks';
 import { pageTitle } from '../state/page-title.ts';
-import { useAppState } from './context.ts';
+import { preferencesStoredElsewhere } from '../state/preferences.ts';
+import { useAppState, useServices } from './context.ts';
 import { mainHeading } from './focus-after-removal.ts';
 import { Alerts } from './alerts.tsx';
 import { AuditPage } from './audit-page.tsx';
@@ -19,6 +20,16 @@ export function App() {
   const { route } = state;
   const title = pageTitle(route);
   const loaded = useRef(false);
+  const { actions } = useServices();
+  // the settings are this browser's: one changed in another page of it holds here too
+  useEffect(() => {
+    const follow = (event: StorageEvent) => {
+      const stored = preferencesStoredElsewhere(event);
+      if (stored) actions.setPreferences(stored);
+    };
+    addEventListener('storage', follow);
+    return () => removeEventListener('storage', follow);
+  }, []);
   useEffect(() => {
     document.title = title;
     // a load starts at the top of the page, as any page's does (and in Octant's frame takes no focus)

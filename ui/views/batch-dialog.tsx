@@ -2,7 +2,7 @@
 // argv by the documented quoting, shown before it runs) in every container of the chosen pods,
 // at most "Concurrency" at once, each ended after "Timeout (s)" if given. Enter runs, Escape cancels.
 import { useMemo, useState } from 'preact/hooks';
-import { ModalForm } from './modal-form.tsx';
+import { fieldState, ModalForm, type FormProblem } from './modal-form.tsx';
 import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { BatchRequest } from '../../src/protocol/index.ts';
@@ -28,15 +28,17 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
   const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
   const chosenConcurrency = wholeNumber(concurrency, 1, MAX_CONCURRENCY);
   const chosenTimeout = timeout.trim() ? wholeNumber(timeout, 1, MAX_TIMEOUT_SECONDS) : undefined;
-  const problem =
+  // one at a time, the first that applies; an empty command is where every batch starts, not a mistake
+  // to show, and the command's own line says why it cannot be split
+  const problem: FormProblem | undefined =
     parsed === undefined
-      ? 'Type the command to run in every container.'
+      ? { text: 'Type the command to run in every container.', shown: false }
       : 'error' in parsed
-        ? parsed.error
+        ? { text: parsed.error, shown: false, field: 'batch-command' }
         : chosenConcurrency === undefined
-          ? `Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}.`
+          ? { text: `Concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}.`, shown: true, field: 'batch-concurrency' }
           : timeout.trim() && chosenTimeout === undefined
-            ? `The timeout must be empty (none) or a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`
+            ? { text: `The timeout must be empty (none) or a whole number of seconds from 1 to ${MAX_TIMEOUT_SECONDS}.`, shown: true, field: 'batch-timeout' }
             : undefined;
 
   const run = () => {
@@ -52,7 +54,7 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
   };
 
   return (
-    <ModalForm class="exec-dialog batch-dialog" titleId="batch-title" title="Run in all containers" problem={problem ? { text: problem, shown: parsed !== undefined && !('error' in parsed) } : undefined} onClose={props.onClose} onRun={run}>
+    <ModalForm class="exec-dialog batch-dialog" titleId="batch-title" title="Run in all containers" problem={problem} onClose={props.onClose} onRun={run}>
       <p class="muted">
         {targets.labelSelector ? (
           <>
@@ -69,11 +71,11 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
       <div class="field-row">
         <div class="field">
           <label for="batch-concurrency">Concurrency</label>
-          <input id="batch-concurrency" type="number" min={1} max={MAX_CONCURRENCY} step={1} value={concurrency} onInput={(e) => setConcurrency((e.currentTarget as HTMLInputElement).value)} />
+          <input id="batch-concurrency" type="number" min={1} max={MAX_CONCURRENCY} step={1} value={concurrency} {...fieldState('batch-title', problem, 'batch-concurrency')} onInput={(e) => setConcurrency((e.currentTarget as HTMLInputElement).value)} />
         </div>
         <div class="field">
           <label for="batch-timeout">Timeout (s)</label>
-          <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
+          <input id="batch-timeout" type="number" min={1} max={MAX_TIMEOUT_SECONDS} step={1} value={timeout} placeholder="none" {...fieldState('batch-title', problem, 'batch-timeout')} onInput={(e) => setTimeoutText((e.currentTarget as HTMLInputElement).value)} />
         </div>
       </div>
     </ModalForm>

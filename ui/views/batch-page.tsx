@@ -1,6 +1,7 @@
 // A batch: the summary table (one row per container, what did not succeed first, each with a
 // way to its terminal), the totals, and the batch's terminals as tabs, since batch sessions are
 // ordinary terminals. Without a batch id, the list of batches (also on the Terminals page).
+import { useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { BatchRow } from '../../src/protocol/index.ts';
 import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from '../state/app-state.ts';
@@ -40,13 +41,11 @@ function BatchSummary(props: { batch: BatchRow }) {
   const terminals = sessionsOfBatch(state, batch);
   // "Open" is named by the terminal's tab below, so a screen reader's list of buttons tells them apart
   const names = stripNames(terminals, true);
+  // "Open" hands the focus to the row's tab (the strip does, once the tab is selected: its terminal must not take it)
+  const [focusTab, setFocusTab] = useState<{ sessionId: string } | undefined>(undefined);
   const open = (sessionId: string) => {
     actions.selectTab(sessionId);
-    requestAnimationFrame(() => {
-      const tab = document.getElementById(`tab-${sessionId}`);
-      tab?.scrollIntoView({ block: 'nearest' });
-      tab?.focus();
-    });
+    setFocusTab({ sessionId });
   };
   return (
     <>
@@ -105,7 +104,7 @@ function BatchSummary(props: { batch: BatchRow }) {
         </tbody>
       </table>
       <h2 class="batch-terminals">Terminals</h2>
-      <TerminalTabs rows={terminals} selected={state.route.tab} label={`Terminals of batch ${batch.batchId}`} withPod empty="No terminal of this batch is open (none started yet, or all were closed)." />
+      <TerminalTabs rows={terminals} selected={state.route.tab} label={`Terminals of batch ${batch.batchId}`} withPod focusTab={focusTab} empty="No terminal of this batch is open (none started yet, or all were closed)." />
     </>
   );
 }

@@ -16,6 +16,7 @@ export function CommandField(props: { id: string; line: string; parsed: SplitRes
           spellcheck={false}
           placeholder={props.placeholder}
           aria-describedby={`${id}-argv`}
+          aria-invalid={parsed && 'error' in parsed ? true : undefined}
           onInput={(e) => props.onLine((e.currentTarget as HTMLInputElement).value)}
         />
       </div>

@@ -3,7 +3,7 @@
 // idle (the server's default at first; out of the server's range it says the range and does not
 // run). Enter runs, Escape cancels.
 import { useMemo, useState } from 'preact/hooks';
-import { ModalForm } from './modal-form.tsx';
+import { fieldState, ModalForm, type FormProblem } from './modal-form.tsx';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, ExecRequest, PodSummary, RecordMode } from '../../src/protocol/index.ts';
 import { CommandField } from './command-field.tsx';
@@ -45,7 +45,15 @@ export function ExecDialog(props: {
   const [idle, setIdle] = useState(() => idleFieldDefault(props.serverIdleSeconds));
   const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
   const idleChoice = idleTimeoutSeconds(idle.text, idle.unit);
-  const problem = parsed && 'error' in parsed ? parsed.error : running.length === 0 ? 'No container of this pod is running.' : 'problem' in idleChoice ? idleChoice.problem : undefined;
+  // one at a time, the first that applies; the command's own line says why it cannot be split
+  const problem: FormProblem | undefined =
+    parsed && 'error' in parsed
+      ? { text: parsed.error, shown: false, field: 'exec-command' }
+      : running.length === 0
+        ? { text: 'No container of this pod is running.', shown: true }
+        : 'problem' in idleChoice
+          ? { text: idleChoice.problem, shown: true, field: 'exec-idle' }
+          : undefined;
 
   const run = () => {
     if (problem) return;
@@ -57,7 +65,7 @@ export function ExecDialog(props: {
   };
 
   return (
-    <ModalForm class="exec-dialog" titleId="exec-title" title="Exec in pod" problem={problem ? { text: problem, shown: !(parsed && 'error' in parsed) } : undefined} onClose={props.onClose} onRun={run}>
+    <ModalForm class="exec-dialog" titleId="exec-title" title="Exec in pod" problem={problem} onClose={props.onClose} onRun={run}>
       <p class="muted">
         {pod.namespace}/{pod.name}
       </p>
@@ -118,7 +126,7 @@ export function ExecDialog(props: {
       <div class="field">
         <label for="exec-idle">Idle timeout</label>
         <span class="field-row">
-          <input id="exec-idle" type="number" min={1} step={1} value={idle.text} aria-describedby="exec-idle-hint" onInput={(e) => setIdle({ ...idle, text: (e.currentTarget as HTMLInputElement).value })} />
+          <input id="exec-idle" type="number" min={1} step={1} value={idle.text} {...fieldState('exec-title', problem, 'exec-idle', 'exec-idle-hint')} onInput={(e) => setIdle({ ...idle, text: (e.currentTarget as HTMLInputElement).value })} />
           <select aria-label="Idle timeout unit" value={idle.unit} onChange={(e) => setIdle({ ...idle, unit: (e.currentTarget as HTMLSelectElement).value as IdleUnit })}>
             <option value="s">seconds</option>
             <option value="min">minutes</option>

@@ -2,21 +2,42 @@
 // Escape cancels, submitting runs, and Enter on a select runs too (as it does in a text field).
 // Below the fields: the problem that keeps it from running, if any, then Cancel and Run. Closed,
 // it gives the focus back to what had it before (the button that opened it), still on the page.
+// A problem about one field is that field's too (fieldState): aria-invalid, and the problem's
+// sentence in its description, so a screen reader says it on the field (WCAG 3.3.1).
 import type { ComponentChildren } from 'preact';
 import { useEffect, useRef, useState } from 'preact/hooks';
+
+/** Why a dialog cannot run; `shown` is false when a field already says it, `field` the id of the field it is about. */
+export interface FormProblem {
+  text: string;
+  shown: boolean;
+  field?: string;
+}
+
+/** The id of a dialog's problem line (its title's id and "-problem"). */
+export const problemId = (titleId: string) => `${titleId}-problem`;
+
+/** A field's aria-invalid and aria-describedby: its own hints, and the dialog's problem line when the problem is about it. */
+export function fieldState(titleId: string, problem: FormProblem | undefined, field: string, ...hints: string[]): { 'aria-invalid'?: true; 'aria-describedby'?: string } {
+  const bad = problem?.field === field;
+  const described = [...hints, ...(bad && problem.shown ? [problemId(titleId)] : [])].join(' ');
+  return { ...(bad ? { 'aria-invalid': true as const } : {}), ...(described ? { 'aria-describedby': described } : {}) };
+}
 
 export function ModalForm(props: {
   class: string;
   titleId: string;
   title: string;
-  /** why it cannot run; `shown` is false when a field already says it */
-  problem?: { text: string; shown: boolean };
+  /** why it cannot run */
+  problem?: FormProblem;
   onClose: () => void;
   onRun: () => void;
   /** the submit button's word (default Run) */
   runLabel?: string;
   /** the other button's (default Cancel) */
   cancelLabel?: string;
+  /** where the focus goes when what opened the dialog went meanwhile (a terminal ended, and its Upload… with it) */
+  focusAfter?: () => HTMLElement | null | undefined;
   children: ComponentChildren;
 }) {
   const { problem } = props;
@@ -30,6 +51,7 @@ export function ModalForm(props: {
       if (d.open) d.close();
       // the browser leaves it on <body> when the dialog goes with its component
       if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
+      else props.focusAfter?.()?.focus();
     };
   }, []);
   return (
@@ -56,7 +78,11 @@ export function ModalForm(props: {
       >
         <h2 id={props.titleId}>{props.title}</h2>
         {props.children}
-        {problem?.shown && <p class="error">{problem.text}</p>}
+        {problem?.shown && (
+          <p class="error" id={problemId(props.titleId)}>
+            {problem.text}
+          </p>
+        )}
         <div class="buttons">
           <button type="button" onClick={props.onClose}>
             {props.cancelLabel ?? 'Cancel'}

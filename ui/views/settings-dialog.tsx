@@ -32,6 +32,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
           step={1}
           value={typed}
           aria-describedby="setting-font-size-hint"
+          aria-invalid={sizeProblem ? true : undefined}
           onInput={(e) => {
             const text = (e.currentTarget as HTMLInputElement).value;
             setTyped(text);

@@ -19,7 +19,7 @@ const EXPIRIES: { seconds: number; label: string }[] = [
 const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
 
-export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: () => void }) {
+export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: () => void; focusAfter?: () => HTMLElement | null }) {
   const { row, team } = props;
   const [role, setRole] = useState<ShareRole>('viewer');
   const [expiresIn, setExpiresIn] = useState(60 * 60);
@@ -65,6 +65,7 @@ export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: ()
       cancelLabel="Close"
       {...(missingPeople ? { problem: { text: 'Name the people or groups who may use the link.', shown: true } } : {})}
       onClose={props.onClose}
+      focusAfter={props.focusAfter}
       onRun={() => void make()}
     >
       <div class="field">

@@ -43,6 +43,10 @@ export function TerminalPanel(props: {
   const [sharing, setSharing] = useState(false);
   // files go to a running container, by its owner (a watcher may not act in it)
   const canCopy = !owner && !ended;
+  // a dialog whose button went with the terminal's run (Upload…, Share…: a live terminal's) gives the
+  // focus to what the panel offers now, Restart, else to the terminal's tab: never to <body>
+  const restartButton = useRef<HTMLButtonElement>(null);
+  const focusAfterDialog = () => (restartButton.current && !restartButton.current.disabled ? restartButton.current : document.getElementById(`tab-${row.sessionId}`));
   const mine = state.transfers.filter((t) => t.target.namespace === row.target.namespace && t.target.pod === row.target.pod && t.target.container === row.target.container);
 
   // Give the screen its place; keep it fitted as the panel changes size.
@@ -108,6 +112,7 @@ export function TerminalPanel(props: {
         {ended && !owner && (
           <button
             type="button"
+            ref={restartButton}
             disabled={!!restartOff}
             title={restartOff}
             onClick={() => {
@@ -232,12 +237,13 @@ export function TerminalPanel(props: {
           onClose={() => setMenuAt(undefined)}
         />
       )}
-      {sharing && <ShareDialog row={row} team={!!state.info?.signedIn} onClose={() => setSharing(false)} />}
+      {sharing && <ShareDialog row={row} team={!!state.info?.signedIn} onClose={() => setSharing(false)} focusAfter={focusAfterDialog} />}
       {filesDialog?.kind === 'upload' && (
         <UploadDialog
           row={row}
           {...(filesDialog.files ? { files: filesDialog.files } : {})}
           onClose={() => setFilesDialog(undefined)}
+          focusAfter={focusAfterDialog}
           onRun={(dir, files) => {
             setFilesDialog(undefined);
             void transfers.upload(row, dir, files);
@@ -248,6 +254,7 @@ export function TerminalPanel(props: {
         <DownloadDialog
           row={row}
           onClose={() => setFilesDialog(undefined)}
+          focusAfter={focusAfterDialog}
           onRun={(path) => {
             setFilesDialog(undefined);
             void transfers.download(row, path);

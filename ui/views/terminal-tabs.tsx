@@ -26,6 +26,11 @@ export function TerminalTabs(props: {
   withPod?: boolean;
   /** what to say while there are none */
   empty: string;
+  /**
+   * A request from outside the strip (a batch summary's "Open") to give the focus to this tab once it
+   * is selected, as an arrow key would: its terminal does not take it. A new object per request.
+   */
+  focusTab?: { sessionId: string };
 }) {
   const { actions, terminals } = useServices();
   const state = useAppState();
@@ -35,6 +40,17 @@ export function TerminalTabs(props: {
   const [arrowedTo, setArrowedTo] = useState<string | undefined>(undefined);
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
   const current = rows.find((r) => r.sessionId === selected);
+  // a focus request not yet handed over, once its tab is the selected one (the selection comes through the store)
+  const handledRequest = useRef<{ sessionId: string } | undefined>(undefined);
+  const requested = props.focusTab && props.focusTab !== handledRequest.current && props.focusTab.sessionId === selected ? props.focusTab : undefined;
+  useEffect(() => {
+    if (!requested) return;
+    handledRequest.current = requested;
+    setArrowedTo(requested.sessionId);
+    const tab = document.getElementById(`tab-${requested.sessionId}`);
+    tab?.scrollIntoView({ block: 'nearest' });
+    tab?.focus();
+  });
   // selected some other way since (a new terminal, a closed tab's neighbour): its screen takes the focus again
   useEffect(() => {
     if (arrowedTo && arrowedTo !== selected) setArrowedTo(undefined);
@@ -170,7 +186,7 @@ export function TerminalTabs(props: {
       <div aria-owns={rows.filter((row) => !watchedOwner(state, row)).map((row) => `close-${row.sessionId}`).join(' ')} />
       {current && (
         <div role="tabpanel" id={`panel-${current.sessionId}`} aria-labelledby={`tab-${current.sessionId}`} class="tab-panel">
-          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo && !closingTab.current} />
+          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo && current.sessionId !== requested?.sessionId && !closingTab.current} />
         </div>
       )}
       {closing.dialog}
