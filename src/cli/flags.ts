@@ -82,15 +82,21 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
     if (token.kind === 'positional') operands.push(token.value);
     if (token.kind !== 'option') continue;
     const flag = flags[token.name];
-    if (!flag) throw new UsageError(unknownFlag(token.rawName, flags));
+    if (!flag) {
+      // `exec web ls -l` without its --: -l is the command's, and exec's nearest flag is not what was meant
+      if (spec.commandAfterDashes && split < 0 && operands.length > 0) throw new UsageError(`unknown option "${token.rawName.slice(0, 60)}": a command and its options go after -- (${spec.usage})`);
+      throw new UsageError(unknownFlag(token.rawName, flags));
+    }
     if (flag.type === 'boolean') {
       if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
       values[token.name] = true;
     } else {
+      // kubectl's (pflag's) -c=NAME: the value is what follows the "=" (parseArgs keeps it in)
+      const value = token.inlineValue && !token.rawName.startsWith('--') && token.value?.startsWith('=') ? token.value.slice(1) : token.value;
       // `--port --json` would take "--json" as the port: a value that starts with -- must be given as --port=VALUE
-      if (token.value === undefined || token.value === '' || (!token.inlineValue && token.value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`);
-      if (flag.multiple) ((values[token.name] ??= []) as string[]).push(token.value);
-      else values[token.name] = token.value;
+      if (value === undefined || value === '' || (!token.inlineValue && value.startsWith('--'))) throw new UsageError(`${token.rawName} needs a value`);
+      if (flag.multiple) ((values[token.name] ??= []) as string[]).push(value);
+      else values[token.name] = value;
     }
   }
   // a word a command does not take is a mistake to point out, never something to go on without

@@ -15,6 +15,7 @@ import { UsageError, oneOf, wholeNumber } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';
 import { endForOutputError } from '../output-errors.ts';
 import { BatchPrinter } from './batch-output.ts';
+import { pacedOutput } from './output-pacing.ts';
 import { batchOutputModes, batchSpec } from './batch-spec.ts';
 
 /** how long the cluster may take to list the targets, unless --request-timeout says (kubectl gives up on a server that does not answer too) */
@@ -55,7 +56,8 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
   };
   // `… | head -1`: the reader of stdout or stderr went away, as SIGPIPE would end kubectl: quietly,
   // the execs ended first; a full disk ends at once, with its line (output-errors.ts)
-  const out = (text: string) => void (stoppedBy !== 141 && process.stdout.write(text));
+  const paced = pacedOutput(system.io);
+  const out = (text: string) => void (stoppedBy !== 141 && paced.write(process.stdout, text));
   const outputError = (stream: NodeJS.WriteStream) => (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' ? stop(141) : endForOutputError(stream, error));
   const [outGone, errGone] = [outputError(process.stdout), outputError(process.stderr)];
   process.stdout.on('error', outGone);
@@ -99,7 +101,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
       else if (namespaces && !namespaces.includes(namespace)) return fail(`there is no namespace "${namespace}" (the cluster has ${namespaces.slice(0, 20).join(', ')}${namespaces.length > 20 ? ', …' : ''}): give one with -n`);
       return fail(`no pod in namespace "${namespace}" matches ${JSON.stringify(values.selector)}: check the selector with kubectl get pods -n ${namespace} -l '${values.selector}'`);
     }
-    const printer = new BatchPrinter(output, out, (text) => process.stderr.write(text));
+    const printer = new BatchPrinter(output, out, (text) => paced.write(process.stderr, text));
     const label = (sessionId: string) => {
       const target = system.sessionList.byId[sessionId]?.target;
       return target ? `${target.pod}/${target.container}` : sessionId;
@@ -125,6 +127,7 @@ export async function batchCommand({ values, operands, command }: ParsedArgs<typ
     // a write still under way when this returns is main.ts's to end if it fails (141, as here)
     process.stdout.off('error', outGone);
     process.stderr.off('error', errGone);
+    paced.stop();
     system.shutdown();
     await cluster.close();
     // nothing else is left to wait for: the exit code is set by then (main.ts)

@@ -9,8 +9,11 @@ import { runTerminal } from './run-terminal.ts';
 import { targetOperand } from './terminal-target.ts';
 import { withTarget } from './with-target.ts';
 import { idleTimeoutRequest } from './idle-timeout-flag.ts';
+import { UsageError } from '../usage.ts';
 
 export async function execCommand({ values, operands, command }: ParsedArgs<typeof execSpec>): Promise<number> {
+  // `exec web ls`, as old kubectl took it (now refused there too): the words after the pod are a command
+  if (operands.length > 1 && command.length === 0) throw new UsageError(`a command goes after --, as kubectl takes it: octant-exec exec ${operands[0].slice(0, 60)} -- ${operands.slice(1).join(' ').slice(0, 100)}`);
   const { pod, namespace } = targetOperand(operands, values, 'octant-exec exec [options] [NAMESPACE/]POD [-- COMMAND [ARG...]]');
   const tty = wantsTerminal(values.tty === true, process.stdin.isTTY === true, process.stdout.isTTY === true);
   const idle = idleTimeoutRequest(values); // a usage error before the server is asked anything

@@ -55,6 +55,8 @@ export async function runTerminal(run: TerminalRun): Promise<number> {
     sessionId = await start(run);
     const outcome = await view.show(sessionId);
     local.restore();
+    // in a terminal the cursor may sit after the shell's prompt: the sentence goes on a line of its own
+    if (outcome.sentence && local.tty && view.midLine) process.stderr.write('\n');
     if (outcome.sentence) say(run, outcome.sentence);
     return outcome.code;
   } catch (error) {
@@ -107,6 +109,8 @@ class SessionView {
   readonly ready: Promise<void>;
   /** the signal that ended it (SIGINT, SIGTERM, SIGHUP), for this process to die of once it has cleaned up */
   signal: NodeJS.Signals | undefined;
+  /** the output shown so far ends inside a line */
+  midLine = false;
   #ready!: { resolve: () => void; reject: (error: Error) => void };
   #end!: (outcome: Outcome) => void;
   readonly #ended: Promise<Outcome>;
@@ -173,6 +177,7 @@ class SessionView {
     this.#client.attach(sessionId, {
       output: (bytes, channel, written) => {
         this.#offset += bytes.length;
+        if (bytes.length > 0) this.midLine = bytes[bytes.length - 1] !== 0x0a;
         (channel === 'stderr' ? process.stderr : process.stdout).write(bytes, () => written());
         this.#maybeEnded();
       },
