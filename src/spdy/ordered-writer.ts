@@ -8,6 +8,7 @@ export type Outgoing = Uint8Array | Promise<Uint8Array>;
 
 export class OrderedWriter {
   readonly #queue: Outgoing[] = [];
+  #queuedBytes = 0;
   #busy = false;
   #stopped = false;
 
@@ -23,10 +24,16 @@ export class OrderedWriter {
     return this.#busy;
   }
 
+  /** bytes of ready frames waiting behind a header block in zlib */
+  get queuedBytes(): number {
+    return this.#queuedBytes;
+  }
+
   write(bytes: Outgoing): void {
     if (this.#stopped) return;
     if (!this.#busy && !(bytes instanceof Promise)) return this.socketWrite(bytes);
     this.#queue.push(bytes);
+    if (!(bytes instanceof Promise)) this.#queuedBytes += bytes.length;
     if (!this.#busy) void this.#drain();
   }
 
@@ -34,13 +41,16 @@ export class OrderedWriter {
   stop(): void {
     this.#stopped = true;
     this.#queue.length = 0;
+    this.#queuedBytes = 0;
   }
 
   async #drain(): Promise<void> {
     this.#busy = true;
     try {
       while (this.#queue.length) {
-        const bytes = await this.#queue.shift()!;
+        const next = this.#queue.shift()!;
+        if (!(next instanceof Promise)) this.#queuedBytes -= next.length;
+        const bytes = await next;
         if (this.#stopped) return;
         this.socketWrite(bytes);
       }

@@ -13,7 +13,8 @@ import { SpdyProtocolError } from './errors.ts';
 import { DEFAULT_INITIAL_WINDOW_SIZE, ReceiveWindow } from './flow-control.ts';
 import { DataSender } from './data-sender.ts';
 import { OrderedWriter, type Outgoing } from './ordered-writer.ts';
-import { OverrunBrake, type SocketReading } from './overrun-brake.ts';
+import { OverrunBrake } from './overrun-brake.ts';
+import type { SpdyRole, SpdySessionEvents, SpdySessionOptions } from './session-options.ts';
 import { Pings } from './pings.ts';
 import {
   encodeFrame,
@@ -27,44 +28,20 @@ import {
 } from './frames.ts';
 import { decodeHeaderBlock, encodeHeaderBlock, type SpdyHeaders } from './header-block.ts';
 import { HeaderDeflater, HeaderInflater } from './header-compression.ts';
-import { FrameParser, type FrameParserOptions } from './parser.ts';
+import { FrameParser } from './parser.ts';
 import { SpdyStream, type StreamHost } from './stream.ts';
 
 export { MAX_OUTGOING_DATA_FRAME } from './data-sender.ts';
+/**
+ * Our answers (PING echoes, RST_STREAMs, WINDOW_UPDATEs) a peer may leave unread before we stop
+ * reading it: it could otherwise make us queue them without end by sending and never reading.
+ * Our DATA never gets near: it waits for the socket to drain (data-sender.ts).
+ */
+const MAX_UNREAD_WRITES = 1024 * 1024;
+/** DATA that may queue behind a header block in zlib before a stream's writes are told to wait */
+const MAX_DATA_BEHIND_HEADERS = 64 * 1024;
 
-export type SpdyRole = 'client' | 'server';
-
-export interface SpdySessionOptions extends FrameParserOptions {
-  role: SpdyRole;
-  /** bytes that arrived together with the HTTP upgrade response/request (node's `head`) */
-  head?: Uint8Array;
-  /** our receive window per stream; announced with SETTINGS when it is not the default 64 KiB */
-  initialWindowSize?: number;
-  /**
-   * Announce the window with SETTINGS even when it is the default. A peer that does flow control
-   * only once it sees the other side does (ours, in 'auto') then keeps to it from its first byte,
-   * instead of overrunning a stream whose reader holds back until our first WINDOW_UPDATE.
-   */
-  announceWindow?: boolean;
-  /** 'strict': hold DATA back by the peer's windows always; 'auto' (default): see data-sender.ts */
-  peerFlowControl?: 'auto' | 'strict';
-  /**
-   * How to stop and restart reading the socket while a peer overruns our windows. Default: pause
-   * and resume it; a runtime whose paused TLS socket reads on needs more (the exec adapter's dial).
-   */
-  reading?: SocketReading;
-}
-
-export interface SpdySessionEvents {
-  /** the peer opened a stream (SYN_STREAM); answer with stream.reply() or stream.reset() */
-  stream: [stream: SpdyStream];
-  /** the peer will accept no new streams; those above lastGoodStreamId were never processed */
-  goaway: [lastGoodStreamId: number, status: number];
-  /** the connection is gone; every stream has been destroyed (without an error). `error` if it failed */
-  close: [error?: Error];
-  /** the peer pinged us (answered already): it is alive, even if it reads nothing now */
-  peerPing: [];
-}
+export type { SpdyRole, SpdySessionEvents, SpdySessionOptions } from './session-options.ts';
 
 interface StreamState {
   stream: SpdyStream;
@@ -102,12 +79,17 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     this.receiveWindowSize = options.initialWindowSize ?? DEFAULT_INITIAL_WINDOW_SIZE;
     this.brake = new OverrunBrake(this.receiveWindowSize, options.reading ?? { stop: () => socket.pause(), start: () => socket.resume() });
     this.writer = new OrderedWriter(
-      (bytes) => socket.write(bytes),
+      (bytes) => {
+        socket.write(bytes);
+        if (socket.writableLength > MAX_UNREAD_WRITES) this.brake.hold(socket);
+      },
       (error) => this.destroy(error),
-      () => this.endIfIdle(),
+      () => (this.sender.flushAll(), this.endIfIdle()),
     );
+    // While the writer waits for zlib, what is written queues in it, not in the socket: past a
+    // little, DATA waits too, or a producer would see no backpressure and fill that queue.
     this.sender = new DataSender(
-      { data: (streamId, data, fin) => this.write(encodeFrame({ type: 'data', streamId, fin, data })), blocked: () => socket.writableNeedDrain },
+      { data: (streamId, data, fin) => this.write(encodeFrame({ type: 'data', streamId, fin, data })), blocked: () => socket.writableNeedDrain || this.writer.queuedBytes >= MAX_DATA_BEHIND_HEADERS },
       options.peerFlowControl === 'strict',
     );
     // SPDY: client-initiated streams and pings are odd, the server's even.
@@ -115,7 +97,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     this.pings = new Pings(this.role, (id) => this.write(encodeFrame({ type: 'ping', id })));
 
     socket.on('data', (chunk: Uint8Array) => this.onBytes(chunk));
-    socket.on('drain', () => this.sender.flushAll());
+    socket.on('drain', () => (this.brake.release(socket), this.sender.flushAll()));
     socket.on('end', () => socket.end());
     socket.on('error', (error: Error) => (this.failure ??= error));
     socket.on('close', () => this.teardown(this.failure));
@@ -236,6 +218,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     if (!frames.length) return;
     this.inbound.push(...frames);
     if (!this.inboundBusy) void this.drainInbound();
+    // Frames left waiting behind a header block in zlib: read no more until they are handled.
+    if (this.inbound.length) this.brake.hold(this.inbound);
   }
 
   private async drainInbound(): Promise<void> {
@@ -256,6 +240,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
       this.fail(error as Error);
     } finally {
       this.inboundBusy = false;
+      if (!this.closed) this.brake.release(this.inbound);
     }
   }
 
@@ -266,7 +251,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
         throw new SpdyProtocolError('protocol-error', `SYN_STREAM with stream id ${frame.streamId} (last was ${this.lastPeerStreamId})`);
       }
       this.lastPeerStreamId = frame.streamId;
-      if (this.sentGoAway) {
+      // With nobody to take it (the exec adapter's client), its unread data would hold the socket.
+      if (this.sentGoAway || this.listenerCount('stream') === 0) {
         this.write(encodeFrame({ type: 'rst_stream', streamId: frame.streamId, status: RstStatus.RefusedStream }));
         return;
       }

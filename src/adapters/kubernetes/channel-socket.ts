@@ -15,6 +15,19 @@ import type { KubeStatusLike } from './status.ts';
 export const channelProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
 const maxFrameBytes = 4 * 1024 * 1024;
 const maxRefusalBodyBytes = 64 * 1024;
+const statusChannel = 3;
+
+/** client-go gives a stream's creation 30 s (createStreamResponseTimeout); an upgrade gets as long. */
+const defaultUpgradeTimeoutMs = 30_000;
+
+/**
+ * Aborts `dialing` if the upgrade takes longer than `ms`: a cluster (or proxy) that takes the
+ * request and never answers would otherwise hold the exec, and its connection, for ever.
+ * Returns the timer, to clear once the upgrade is through.
+ */
+export function upgradeTimer(dialing: AbortController, ms = defaultUpgradeTimeoutMs): ReturnType<typeof setTimeout> {
+  return setTimeout(() => dialing.abort(new Error(`no answer to the exec upgrade within ${ms / 1000} s`)), ms);
+}
 
 /** The upgrade was answered with something other than 101: what the server said. */
 export class UpgradeRefused extends Error {
@@ -35,6 +48,8 @@ export class ChannelSocketDialer {
   constructor(
     private readonly config: KubeConfig,
     private readonly path?: string,
+    /** aborted: the upgrade stops, its connection goes, and connect rejects with the reason */
+    private readonly signal?: AbortSignal,
   ) {}
 
   async connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
@@ -46,8 +61,15 @@ export class ChannelSocketDialer {
     shareSecureContext(options);
     const uri = server.replace(/^http/, 'ws').replace(/\/$/, '') + path;
     dialDirectly(options, uri.startsWith('wss:'));
+    this.signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
+      const stop = () => {
+        reject(this.signal!.reason);
+        socket.terminate();
+      };
+      this.signal?.addEventListener('abort', stop, { once: true });
+      socket.once('open', () => this.signal?.removeEventListener('abort', stop));
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
         readStatusBody(response).then((status) => {
           reject(new UpgradeRefused(response.statusCode ?? 0, status));
@@ -58,12 +80,32 @@ export class ChannelSocketDialer {
       socket.once('upgrade', (response: IncomingMessage) => under.set(socket, response.socket));
       socket.once('open', () => resolve(socket));
       socket.once('error', reject);
+      // client-node's channel splitter throws, inside ws's message handler (an uncaught exception,
+      // the whole server gone), on a channel it has no sink for and on a status that is not JSON;
+      // and after the status it has ended its sinks, so later output would be a write after end
+      // (the same). It only ever sees the channels asked for, a Status it can read, and nothing
+      // after that; other channels are discarded, as client-go does ("Unknown stream id").
+      const wanted = wantedChannels(path);
+      let statusSeen = false;
       socket.on('message', (data: Buffer, isBinary) => {
-        if (!isBinary || data.length === 0 || !binary) return;
-        if (!binary(data[0], data.subarray(1))) socket.close(1000);
+        if (statusSeen || !isBinary || data.length === 0 || !binary || !wanted.has(data[0]!)) return;
+        const channel = data[0]!;
+        const payload = channel === statusChannel && data.length > 1 ? Buffer.from(JSON.stringify(statusFromText(data.toString('utf8', 1)))) : data.subarray(1);
+        if (binary(channel, payload)) return;
+        statusSeen = true;
+        socket.close(1000);
       });
     });
   }
+}
+
+/** stdout and stderr as the exec's query asks for them, and the status */
+function wantedChannels(path: string): Set<number> {
+  const query = new URLSearchParams(path.split('?')[1] ?? '');
+  const wanted = new Set([statusChannel]);
+  if (query.get('stdout') === 'true') wanted.add(1);
+  if (query.get('stderr') === 'true') wanted.add(2);
+  return wanted;
 }
 
 /** the connection under a dialed WebSocket, where its reading may have to be stopped underneath */
@@ -77,29 +119,56 @@ export function setReading(socket: WebSocket, reading: boolean): void {
 
 /** The body of a refused upgrade as a Status (or the server's text as its message); the SPDY dialer shares it. */
 export async function readStatusBody(response: IncomingMessage): Promise<KubeStatusLike> {
-  return parseStatus(await readBody(response));
+  return statusFromText(await readBody(response));
 }
 
+/** The body, up to the limit: a body that goes on (or never ends) is cut there, not waited for. */
 function readBody(response: IncomingMessage): Promise<string> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     const done = () => resolve(Buffer.concat(chunks).toString('utf8'));
     response.on('data', (chunk: Buffer) => {
+      chunks.push(chunk.subarray(0, maxRefusalBodyBytes - size));
       size += chunk.length;
-      if (size <= maxRefusalBodyBytes) chunks.push(chunk);
+      if (size < maxRefusalBodyBytes) return;
+      done();
+      response.destroy();
     });
     response.on('end', done);
     response.on('error', done);
+    response.on('close', done); // cut off (the upgrade's timeout): what came is what we have
   });
 }
 
-function parseStatus(body: string): KubeStatusLike {
+/**
+ * A Status from the cluster's text, keeping only the fields we read, and only of the types we
+ * read them as: what a server or proxy puts there is untrusted, and a `causes` that is not a list
+ * of objects would throw in endFromStatus. Text that is not a JSON object (a proxy's page, an old
+ * server's words) becomes the message.
+ */
+export function statusFromText(text: string): KubeStatusLike {
+  let value: unknown;
   try {
-    const value = JSON.parse(body);
-    if (typeof value === 'object' && value !== null) return value;
+    value = JSON.parse(text);
   } catch {
-    // not JSON: a proxy's or an old server's text
+    // not JSON: kept as the message below
   }
-  return body.trim() ? { message: body.trim().slice(0, 500) } : {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return text.trim() ? { message: text.trim().slice(0, 500) } : {};
+  const raw = value as Record<string, unknown>;
+  const status: KubeStatusLike = {};
+  for (const key of ['status', 'message', 'reason'] as const) if (typeof raw[key] === 'string') status[key] = raw[key];
+  if (Number.isInteger(raw.code)) status.code = raw.code as number;
+  const causes = (raw.details as { causes?: unknown } | null | undefined)?.causes;
+  if (Array.isArray(causes)) {
+    status.details = {
+      causes: causes
+        .filter((cause): cause is Record<string, unknown> => typeof cause === 'object' && cause !== null)
+        .map((cause) => ({
+          ...(typeof cause.reason === 'string' ? { reason: cause.reason } : {}),
+          ...(typeof cause.message === 'string' ? { message: cause.message } : {}),
+        })),
+    };
+  }
+  return status;
 }

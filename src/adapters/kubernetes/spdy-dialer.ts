@@ -55,7 +55,8 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
     request.once('response', (response: http.IncomingMessage) => {
       readStatusBody(response).then((status) => reject(new UpgradeRefused(response.statusCode ?? 0, status)));
     });
-    request.once('error', reject);
+    // aborted (closed, or the upgrade's timeout): the reason, not node's generic AbortError
+    request.once('error', (error) => reject(signal?.aborted ? signal.reason : error));
     request.end();
   });
 }

@@ -10,12 +10,13 @@ import type { TerminalSize } from '../../domain/target.ts';
 import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { SpdyHeaders } from '../../spdy/header-block.ts';
-import { UpgradeRefused } from './channel-socket.ts';
+import { statusFromText, UpgradeRefused, upgradeTimer } from './channel-socket.ts';
 import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
 import { channelPath } from './channel-path.ts';
+import { Buffer } from 'node:buffer';
 import { Heartbeat } from '../../domain/heartbeat.ts';
 
 /** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
@@ -25,10 +26,14 @@ const outputHeadBytes = 512;
  * status; an API server may end them only when it closes the connection right after.
  */
 const outputAfterStatusMs = 2_000;
+/** A Status is well under this; an error stream that goes on past it is not one, and is not collected. */
+const maxStatusBytes = 64 * 1024;
 /** client-go's createStreamResponseTimeout: a stream the server does not answer by then fails the exec. */
 const streamReplyTimeoutMs = 30_000;
 
 export interface SpdyExecOptions {
+  /** no answer to the upgrade (or an answer that does not end) within this: the exec fails (default 30 s) */
+  upgradeTimeoutMs?: number;
   /** ping the API server this often (client-go: 5 s) */
   pingIntervalMs?: number;
   /** no frame and no ping answer for this long, counted while we were free to read (src/domain/heartbeat.ts): the connection is dead (client-go: 61 s) */
@@ -72,6 +77,8 @@ class SpdyExecStream implements ExecStream {
   #outputsOpen = 0;
   #heartbeat: Heartbeat | undefined;
   #timers: ReturnType<typeof setTimeout>[] = [];
+  /** while the upgrade is under way: close() or the timeout stops it, and its connection with it */
+  #dialing: AbortController | undefined;
 
   constructor(
     private readonly contexts: KubeContexts,
@@ -88,13 +95,18 @@ class SpdyExecStream implements ExecStream {
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
     let connection;
+    this.#dialing = new AbortController();
+    const upgradeTimeout = upgradeTimer(this.#dialing, this.options.upgradeTimeoutMs);
     try {
-      connection = await dialSpdy(config, channelPath(this.request));
+      connection = await dialSpdy(config, channelPath(this.request), this.#dialing.signal);
     } catch (error) {
       if (error instanceof UpgradeRefused) {
         return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       }
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
+    } finally {
+      clearTimeout(upgradeTimeout);
+      this.#dialing = undefined;
     }
     const { session, protocol } = connection;
     this.#session = session;
@@ -134,12 +146,15 @@ class SpdyExecStream implements ExecStream {
       return stream;
     };
     const error = await open('error');
-    let statusText = '';
+    const statusChunks: Buffer[] = [];
+    let statusBytes = 0;
     error.on('data', (chunk: Buffer) => {
       this.#heard();
-      statusText += chunk.toString('utf8');
+      statusBytes += chunk.length;
+      if (statusBytes <= maxStatusBytes) return void statusChunks.push(chunk);
+      this.#end({ kind: 'failed', failure: failureFromHttp(500, { message: `the cluster's error stream went on past ${maxStatusBytes} bytes, which no Status takes` }) });
     });
-    error.on('end', () => this.#statusArrived(statusText));
+    error.on('end', () => this.#statusArrived(Buffer.concat(statusChunks).toString('utf8')));
     if (this.request.stdin) await open('stdin');
     this.#output(await open('stdout'), (chunk) => this.listener.stdout(chunk));
     if (!this.request.tty) this.#output(await open('stderr'), (chunk) => this.listener.stderr(chunk));
@@ -167,15 +182,7 @@ class SpdyExecStream implements ExecStream {
   /** client-go: an empty error stream is success, anything else a Status. */
   #statusArrived(text: string): void {
     if (this.#ended) return;
-    let status: KubeStatusLike = { status: 'Success' };
-    if (text.trim()) {
-      try {
-        status = JSON.parse(text) as KubeStatusLike;
-      } catch {
-        status = { status: 'Failure', message: `error stream: ${text.trim().slice(0, 500)}` };
-      }
-    }
-    this.#status = status;
+    this.#status = text.trim() ? statusFromText(text) : { status: 'Success' };
     this.#timers.push(setTimeout(() => this.#finish(), outputAfterStatusMs));
     this.#maybeFinish();
   }
@@ -276,6 +283,7 @@ class SpdyExecStream implements ExecStream {
 
   close(): void {
     this.#closing = true;
+    this.#dialing?.abort(new Error('closed'));
     this.#end({ kind: 'dropped', reason: 'closed' });
   }
 }

@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
-import { ChannelSocketDialer, setReading, UpgradeRefused } from './channel-socket.ts';
+import { ChannelSocketDialer, setReading, UpgradeRefused, upgradeTimer } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
@@ -25,6 +25,8 @@ const outputHeadBytes = 512;
 const stdinHighWater = 1 << 20;
 
 export interface WebSocketExecOptions {
+  /** no answer to the upgrade (or an answer that does not end) within this: the exec fails (default 30 s) */
+  upgradeTimeoutMs?: number;
   /** ping the API server this often (client-go: 5 s) */
   pingIntervalMs?: number;
   /** no frame at all for this long, counted while we were free to read (src/domain/heartbeat.ts): the connection is dead (client-go: 61 s) */
@@ -57,6 +59,8 @@ class WebSocketExecStream implements ExecStream {
   #heartbeat: Heartbeat | undefined;
   /** writers waiting for the socket to open before their bytes can be on their way */
   #waitingToSend: (() => void)[] = [];
+  /** while the upgrade is under way: close() or the timeout stops it, and its connection with it */
+  #dialing: AbortController | undefined;
 
   constructor(
     private readonly contexts: KubeContexts,
@@ -72,7 +76,9 @@ class WebSocketExecStream implements ExecStream {
     const found = configForExec(this.contexts, target, this.request.person);
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
-    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config, this.request.mode?.kind === 'attach' ? channelPath(this.request) : undefined);
+    this.#dialing = new AbortController();
+    const upgradeTimeout = upgradeTimer(this.#dialing, this.options.upgradeTimeoutMs);
+    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config, this.request.mode?.kind === 'attach' ? channelPath(this.request) : undefined, this.#dialing.signal);
     const exec = new Exec(config, dialer);
     try {
       const socket = (await exec.exec(
@@ -86,6 +92,8 @@ class WebSocketExecStream implements ExecStream {
         this.request.tty,
         (status) => this.#end(endFromStatus(status as KubeStatusLike, this.#outputHead)),
       )) as unknown as WebSocket;
+      clearTimeout(upgradeTimeout);
+      this.#dialing = undefined;
       this.#socket = socket;
       if (this.#closing) return void socket.close(1000);
       this.#watch(socket);
@@ -95,6 +103,8 @@ class WebSocketExecStream implements ExecStream {
       if (this.#paused) setReading(socket, false);
       for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
+      clearTimeout(upgradeTimeout);
+      this.#dialing = undefined;
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }
@@ -199,6 +209,7 @@ class WebSocketExecStream implements ExecStream {
 
   close(): void {
     this.#closing = true;
+    this.#dialing?.abort(new Error('closed'));
     this.#socket?.close(1000);
     this.#end({ kind: 'dropped', reason: 'closed' });
   }

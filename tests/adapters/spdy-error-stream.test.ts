@@ -1,0 +1,73 @@
+// The SPDY exec adapter and the error stream, which carries the exec's Status: a cluster (or a
+// proxy) may put anything there. A Status of the wrong shape must not throw where it is read (an
+// uncaught exception in a stream's 'end' handler: the whole server gone), a JSON value that is not
+// an object must still end the exec, and an error stream that never ends must not grow memory
+// without bound: client-go reads a Status, not a stream.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
+import type { SpdyStream } from '../../src/spdy/stream.ts';
+import type { SpdySession } from '../../src/spdy/session.ts';
+import { runExec } from '../support/exec-run.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
+import { catchUncaught, execStreams, fakeCluster } from './fake-cluster.ts';
+
+const test = suite('review: the SPDY error stream from a hostile cluster', { deadlineMs: 30_000 });
+
+/** One exec (no stdin, no tty) against a cluster whose streams `script` drives; the session stays open. */
+async function against(script: (streams: Record<string, SpdyStream>, session: SpdySession) => void) {
+  const cluster = await fakeCluster({ spdy: (session) => execStreams(session, ['error', 'stdout', 'stderr'], script) });
+  const uncaught = catchUncaught();
+  try {
+    const run = runExec(new SpdyExecAdapter(cluster.contexts), { argv: ['sh'] });
+    const end = await withTimeout(run.ended, 10_000, 'the exec to end');
+    await waitFor(() => cluster.open() === 0, 'the adapter to close its connection');
+    return { end, uncaught: uncaught.errors.map((error) => error.message) };
+  } finally {
+    uncaught.stop();
+    cluster.close();
+  }
+}
+
+const finish = (streams: Record<string, SpdyStream>, status: string) => {
+  streams.stdout!.end();
+  streams.stderr!.end();
+  streams.error!.end(status);
+};
+
+test('a Status whose causes are not all objects: read without a crash, its exit code kept', async () => {
+  const status = { status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [null, 'x', { reason: 'ExitCode', message: '3' }] } };
+  const r = await against((streams) => finish(streams, JSON.stringify(status)));
+  assert.equal(r.uncaught, []);
+  assert.equal(r.end, { kind: 'exited', code: 3 });
+});
+
+test('a Status of JSON null, a number or a list ends the exec as a failure', async () => {
+  for (const text of ['null', '7', '[1]']) {
+    const r = await against((streams) => finish(streams, text));
+    assert.equal(r.uncaught, []);
+    assert.is(r.end.kind, 'failed', text);
+  }
+});
+
+test('an error stream that goes on and on is cut off: the exec fails instead of collecting it', async () => {
+  const total = 32 * 2 ** 20;
+  let written = 0;
+  const r = await against((streams, session) => {
+    streams.stdout!.end();
+    streams.stderr!.end();
+    const chunk = new Uint8Array(64 * 1024).fill(0x20);
+    const more = () => {
+      for (let ok = true; ok && written < total && !streams.error!.destroyed; written += chunk.length) ok = streams.error!.write(chunk);
+      if (written >= total) streams.error!.end();
+    };
+    streams.error!.on('drain', more);
+    // once the replies are out (a ping's answer comes after them): writes then wait for the socket
+    void session.ping().then(more);
+  });
+  assert.equal(r.uncaught, []);
+  assert.is(r.end.kind, 'failed');
+  assert.ok(written < total, `the cluster wrote all of its ${total} bytes of error stream, and the adapter took them`);
+});
+
+test.run();

@@ -1,0 +1,70 @@
+// The WebSocket exec adapter against a cluster (or proxy) that sends what client-node's channel
+// splitter does not expect: a frame on a channel nobody asked for (stderr under a TTY, the v5
+// close channel 255, an unknown one), a status that is not JSON or not Status-shaped, output after
+// the status. client-node throws on each inside the socket's message handler, which is an uncaught
+// exception: the whole server would go. kubectl discards unknown channels (client-go's
+// "Unknown stream id, discarding message") and reports an unreadable status as an error.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { Buffer } from 'node:buffer';
+import type { WebSocket } from 'ws';
+import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
+import { runExec } from '../support/exec-run.ts';
+import { withTimeout } from '../support/wait.ts';
+import { catchUncaught, fakeCluster } from './fake-cluster.ts';
+
+const test = suite('review: websocket channels from a hostile cluster', { deadlineMs: 20_000 });
+const frame = (channel: number, payload: string | Uint8Array) => Buffer.concat([Buffer.of(channel), Buffer.from(payload)]);
+const success = JSON.stringify({ metadata: {}, status: 'Success' });
+
+/** Runs one exec against a cluster that sends `frames` (then closes normally); what came of it. */
+async function against(frames: Buffer[], request: { tty: boolean }) {
+  const cluster = await fakeCluster({
+    websocket: (socket: WebSocket) => {
+      for (const each of frames) socket.send(each);
+      socket.close(1000);
+    },
+  });
+  const uncaught = catchUncaught();
+  try {
+    const run = runExec(new WebSocketExecAdapter(cluster.contexts), { argv: ['sh'], stdin: true, ...request });
+    const end = await withTimeout(run.ended, 10_000, 'the exec to end');
+    return { end, stdout: run.stdout().toString(), uncaught: uncaught.errors.map((error) => error.message) };
+  } finally {
+    uncaught.stop();
+    cluster.close();
+  }
+}
+
+test('frames on channels nobody asked for are discarded; the rest of the exec is intact', async () => {
+  const r = await against([frame(1, 'a'), frame(2, 'stderr under a tty'), frame(255, Buffer.of(1)), frame(9, 'x'), frame(1, 'b'), frame(3, success)], { tty: true });
+  assert.equal(r.uncaught, []);
+  assert.equal(r.end, { kind: 'exited', code: 0 });
+  assert.is(r.stdout, 'ab');
+});
+
+test('a status that is not JSON ends the exec as a failure that shows it, without a crash', async () => {
+  const r = await against([frame(1, 'a'), frame(3, '<html>bad gateway</html>')], { tty: false });
+  assert.equal(r.uncaught, []);
+  assert.is(r.end.kind, 'failed');
+  assert.match(JSON.stringify(r.end), 'bad gateway');
+});
+
+test('a status of the wrong shape (causes that are not objects) ends the exec, without a crash', async () => {
+  const status = { status: 'Failure', reason: 'NonZeroExitCode', details: { causes: [null, 'x', { reason: 'ExitCode', message: '3' }] } };
+  const r = await against([frame(3, JSON.stringify(status))], { tty: false });
+  assert.equal(r.uncaught, []);
+  assert.equal(r.end, { kind: 'exited', code: 3 });
+  const odd = await against([frame(3, JSON.stringify({ status: 'Failure', message: ['executable file not found'], details: { causes: 'x' } }))], { tty: false });
+  assert.equal(odd.uncaught, []);
+  assert.is(odd.end.kind, 'failed');
+});
+
+test('output after the status is dropped, without a crash', async () => {
+  const r = await against([frame(1, 'a'), frame(3, success), frame(1, 'late'), frame(2, 'late')], { tty: false });
+  assert.equal(r.uncaught, []);
+  assert.equal(r.end, { kind: 'exited', code: 0 });
+  assert.is(r.stdout, 'a');
+});
+
+test.run();
