@@ -90,7 +90,7 @@ test('Dismiss hands the focus to the next alert\'s Dismiss (the one before, for 
     await waitForRow(page, /^#$/); // sh's prompt: it runs
   }
   const alerts = page.getByRole('region', { name: 'Alerts' });
-  await alerts.getByRole('alert').nth(3).waitFor();
+  await alerts.getByRole('listitem').nth(3).waitFor();
   const names = await buttonNames(alerts);
   const dismiss = names.filter((name) => name?.startsWith('Dismiss:'));
   assert.equal([...dismiss].sort(), ['Dismiss: tools: shell', 'Dismiss: tools: shell (2)', 'Dismiss: tools: shell (3)', 'Dismiss: tools: shell (4)']);

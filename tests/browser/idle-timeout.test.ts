@@ -6,7 +6,7 @@
 // the tab does.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 
@@ -28,7 +28,7 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   await page.keyboard.type('echo still-$((1+1))\r');
   await waitForRow(page, /^still-2$/);
 
-  const alert = page.getByRole('alert').filter({ hasText: 'idle' });
+  const alert = alertCards(page).filter({ hasText: 'idle' });
   await alert.waitFor({ timeout: 15_000 });
   assert.match(await alert.innerText(), /^tools: shell: The terminal in default\/alpine-tools \(tools\)/, 'named as its tab is');
   await waitForText(badge, /^timed out$/);
@@ -56,17 +56,17 @@ test('several alerts go at once with "Dismiss all"', async () => {
   await page.goto(b.openUrl);
   await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
   for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
-  await page.getByRole('alert').filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: 15_000 });
+  await alertCards(page).filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: 15_000 });
   // one name twice: the second opened is numbered, and its close button and alert say which
   for (const name of ['tools: shell', 'tools: shell (2)']) {
     await page.getByRole('tab', { name, exact: true }).waitFor();
     assert.is(await page.getByRole('button', { name: `Close ${name}`, exact: true }).count(), 1, `the close button of ${name}`);
   }
-  const alertTexts = await page.getByRole('alert').allInnerTexts();
+  const alertTexts = await alertCards(page).allInnerTexts();
   assert.is(alertTexts.filter((text) => text.startsWith('tools: shell: ')).length, 1, JSON.stringify(alertTexts));
   assert.is(alertTexts.filter((text) => text.startsWith('tools: shell (2): ')).length, 1, JSON.stringify(alertTexts));
   await page.getByRole('button', { name: 'Dismiss all' }).click();
-  await page.getByRole('alert').first().waitFor({ state: 'detached' });
+  await alertCards(page).first().waitFor({ state: 'detached' });
   assert.is(await page.getByRole('button', { name: 'Dismiss all' }).count(), 0);
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
@@ -95,7 +95,7 @@ test('past five alerts the newest five show and "Show 1 more" the sixth; "Dismis
   for (let i = 0; i < 6; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
   const more = page.getByRole('button', { name: 'Show 1 more', exact: true });
   await more.waitFor({ timeout: 20_000 });
-  const alerts = page.getByRole('alert');
+  const alerts = alertCards(page);
   assert.is(await alerts.count(), 5);
   await more.click();
   const fewer = page.getByRole('button', { name: 'Show the newest 5 only', exact: true });

@@ -7,7 +7,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Duplex } from 'node:stream';
 import type { Page } from 'playwright-core';
-import { screenRows, screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, screenRows, screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -290,7 +290,7 @@ test('exec in restricted/secret-db says which permission is missing', async () =
   const message = page.locator('.panel-message');
   await waitForText(message, /create/);
   assert.match(await message.innerText(), /pods\/exec/);
-  const alert = page.getByRole('alert').filter({ hasText: 'restricted/secret-db' });
+  const alert = alertCards(page).filter({ hasText: 'restricted/secret-db' });
   await alert.waitFor();
   assert.match(await alert.innerText(), /could not start/);
 });
@@ -318,7 +318,7 @@ test('bash in distroless-app fails saying bash is missing (no Debug offer: one s
 });
 
 test('an alert jumps to its terminal and can be dismissed', async () => {
-  const alert = page.getByRole('alert').filter({ hasText: 'restricted/secret-db' });
+  const alert = alertCards(page).filter({ hasText: 'restricted/secret-db' });
   await alert.getByRole('button', { name: 'Show terminal' }).click();
   await page.getByRole('heading', { name: 'secret-db' }).waitFor();
   await alert.getByRole('button', { name: 'Dismiss' }).click();
@@ -336,7 +336,7 @@ test('the pod list is live: a deleted pod leaves it, and its terminal is disconn
   assert.ok(b.app.sandbox!.deletePod('batch', 'worker-2'));
   await page.getByRole('link', { name: 'worker-2', exact: true }).waitFor({ state: 'detached' });
   assert.ok(await page.getByRole('link', { name: 'worker-1', exact: true }).isVisible());
-  const alert = page.getByRole('alert').filter({ hasText: 'batch/worker-2' });
+  const alert = alertCards(page).filter({ hasText: 'batch/worker-2' });
   await waitForText(alert, /pod was deleted/);
   await alert.getByRole('button', { name: 'Show terminal' }).click();
   await waitForText(badgeOf(name), /^disconnected$/);
@@ -364,7 +364,7 @@ test('the Inspector lists the events of these sessions, newest first, and replay
   await waitForText(page.locator('.actors'), /supervisor/);
   await waitForText(page.locator('.actors'), /t1: \{"running":\{"live":"interactive"\}\}/);
   // every alert can be dismissed; the screenshot shows the Inspector alone
-  while ((await page.getByRole('alert').count()) > 0) await page.getByRole('alert').first().getByRole('button', { name: 'Dismiss' }).click();
+  while ((await alertCards(page).count()) > 0) await alertCards(page).first().getByRole('button', { name: 'Dismiss' }).click();
   await page.getByRole('combobox', { name: 'Session', exact: true }).selectOption({ label: 'All sessions' });
   await page.waitForFunction(() => new Set([...document.querySelectorAll('ol.events .sid')].map((el) => el.textContent)).size > 1);
   assert.ok(await page.getByRole('table', { name: 'Session list at the chosen event' }).isVisible(), 'the chosen event stays chosen');

@@ -113,6 +113,11 @@ export function byName(page: () => Page) {
   };
 }
 
+/** The alert cards (ui/views/alerts.tsx): the items of the list in the "Alerts" region, as a screen reader finds them (they are not live). */
+export function alertCards(page: Page): Locator {
+  return page.getByRole('region', { name: 'Alerts' }).getByRole('listitem');
+}
+
 export interface PageServer {
   app: RunningApp;
   /** the URL with its token, as the CLI prints it */

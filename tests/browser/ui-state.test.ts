@@ -101,6 +101,21 @@ test('once octant-exec no longer accepts the page, its running terminals show di
   assert.match(restartOffReason(state, state.sessions.byId.t1) ?? '', /no longer signed in/);
 });
 
+test('alerts arrive after the first list: those at load are old news; a reconnect brings the ones raised meanwhile; a retired one is forgotten', () => {
+  let state = initialState({ page: 'pods', namespace: 'default' });
+  const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
+  const alert = (id: number) => ({ id, sessionId: `t${id}`, kind: 'timedOut' as const, message: `timed out ${id}`, at: id });
+  assert.is(state.arrivedAlerts, undefined);
+  apply(hello({ alerts: [alert(1), alert(2)] }));
+  assert.equal(state.arrivedAlerts, [], 'present at load');
+  apply({ type: 'alerts', alerts: [alert(1), alert(2), alert(3)] });
+  assert.equal(state.arrivedAlerts, [3]);
+  apply(hello({ alerts: [alert(1), alert(2), alert(3), alert(4)] }));
+  assert.equal(state.arrivedAlerts, [3, 4], "a reconnect's hello: the one raised while the socket was down");
+  apply({ type: 'alerts', alerts: [alert(1), alert(4)] });
+  assert.equal(state.arrivedAlerts, [4], 'retired (a restart): gone');
+});
+
 test('server messages fold into the store: sessions come and go, pods follow the namespace shown', () => {
   let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
   const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });

@@ -44,6 +44,8 @@ export interface AppState {
   batches: { order: string[]; byId: Record<string, BatchRow> };
   selection: PodSelection;
   alerts: Alert[];
+  /** ids of the alerts that came after the page had its first list (a load's are old news): those a screen reader hears of */
+  arrivedAlerts?: number[];
   /** alert ids dismissed in this browser tab */
   dismissed: number[];
   notices: Notice[];
@@ -97,6 +99,7 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
       return {
         sessions: { order: message.sessions.map((r) => r.sessionId), byId },
         alerts: message.alerts,
+        arrivedAlerts: arrivedAlerts(state, message.alerts),
         batches: { order: (message.batches ?? []).map((b) => b.batchId), byId: batches },
       };
     }
@@ -120,7 +123,7 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
       return { sessions: { order: state.sessions.order.filter((id) => id !== message.sessionId), byId }, ...readOnly };
     }
     case 'alerts':
-      return { alerts: message.alerts };
+      return { alerts: message.alerts, arrivedAlerts: arrivedAlerts(state, message.alerts) };
     case 'pods': {
       // only the namespace on screen; the pod view takes its pod's fresh container states too
       if (message.namespace !== state.route.namespace || (message.context ?? undefined) !== (state.route.context ?? undefined)) return state;
@@ -358,6 +361,14 @@ export function sessionsOfPod(state: AppState, place: PodPlace): SessionRow[] {
   return state.sessions.order
     .map((id) => state.sessions.byId[id])
     .filter((row) => row && inNamespace(state, row, place.namespace, place.context) && !isTransfer(row.mode) && (row.target.pod === pod || (row.mode?.kind === 'copy' && row.mode.source === pod)));
+}
+
+/** Of `alerts`, the ids that arrived after the first list: those that had, and the ones not in the list before (a reconnect's hello brings those raised meanwhile). */
+function arrivedAlerts(state: AppState, alerts: Alert[]): number[] {
+  if (!state.arrivedAlerts) return [];
+  const before = new Set(state.alerts.map((alert) => alert.id));
+  const now = new Set(alerts.map((alert) => alert.id));
+  return [...state.arrivedAlerts.filter((id) => now.has(id)), ...alerts.filter((alert) => !before.has(alert.id)).map((alert) => alert.id)];
 }
 
 export function visibleAlerts(state: AppState): Alert[] {

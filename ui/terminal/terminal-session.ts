@@ -1,8 +1,8 @@
 // One terminal on the page: an xterm.js screen bound to one session of the socket. It is the
 // sink for the session's bytes (writing them, and saying when they are on screen so the socket
 // can acknowledge them), it sends keystrokes and sizes back, and it writes our own short notes
-// (terminal-notes.ts) between the program's output. It also holds
-// what the right-click menu and the keys do to it: copy, paste, select all, clear, font size.
+// (terminal-notes.ts) between the program's output. It also holds what the right-click menu and
+// the keys do to it: copy, paste, select all, clear, font size.
 // The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
 // A TTY attaches for its screen as the server has it: after a reload, vim or top come back whole.
 import { Terminal, type IDisposable } from '@xterm/xterm';
@@ -59,6 +59,7 @@ export class TerminalSession implements SessionSink {
   /** keystrokes and pastes on their way to the socket (a big paste in pieces) */
   readonly #input: InputQueue;
   readonly #renderer: TerminalRenderer;
+  readonly #reducedMotion = window.matchMedia('(prefers-reduced-motion: reduce)');
 
   constructor(row: SessionRow, socket: SocketClient, options: TerminalOptions) {
     this.#row = row;
@@ -72,8 +73,6 @@ export class TerminalSession implements SessionSink {
     this.element.className = 'xterm-host';
     this.term = new Terminal({
       convertEol: !row.interactive, // a non-TTY command prints bare \n
-      cursorBlink: row.interactive && !this.#readOnly,
-      disableStdin: this.#inputOff(row),
       scrollback: 10_000,
       fontFamily: 'ui-monospace, "SFMono-Regular", "Cascadia Mono", "DejaVu Sans Mono", Menlo, Consolas, monospace',
       fontSize: options.fontSize,
@@ -82,6 +81,8 @@ export class TerminalSession implements SessionSink {
       allowProposedApi: true, // the search addon's match decorations
       linkHandler: { activate: (_event, uri) => void openSafeLink(uri), allowNonHttpProtocols: false },
     });
+    this.#syncInput();
+    this.#reducedMotion.onchange = () => this.#syncInput(); // live, as the theme follows dark mode
     this.term.loadAddon(this.#fit);
     this.term.loadAddon(this.#search);
     this.term.loadAddon(new WebLinksAddon((_event, uri) => void openSafeLink(uri)));
@@ -141,15 +142,11 @@ export class TerminalSession implements SessionSink {
     this.element.remove();
   }
 
-  get readOnly(): boolean {
-    return this.#readOnly;
-  }
-
   /** Watched, not typed into: no keystrokes, no sizes; the screen takes the owner's size instead. */
   setReadOnly(readOnly: boolean): void {
     if (readOnly === this.#readOnly) return;
     this.#readOnly = readOnly;
-    this.term.options.disableStdin = this.#inputOff(this.#row);
+    this.#syncInput();
     if (readOnly) this.cancelInput();
     this.fit();
   }
@@ -186,6 +183,12 @@ export class TerminalSession implements SessionSink {
 
   #inputOff(row: SessionRow): boolean {
     return this.#readOnly || !row.interactive || isEnded(row);
+  }
+
+  /** Keys only where someone types, and a blinking cursor there: not with prefers-reduced-motion (a blink is motion). */
+  #syncInput(): void {
+    this.term.options.disableStdin = this.#inputOff(this.#row);
+    this.term.options.cursorBlink = !this.#inputOff(this.#row) && !this.#reducedMotion.matches;
   }
 
   focus(): void {
@@ -301,16 +304,16 @@ export class TerminalSession implements SessionSink {
   update(row: SessionRow): void {
     const before = this.#row;
     this.#row = row;
-    this.term.options.disableStdin = this.#inputOff(row);
+    this.#syncInput();
     // ended: the rest of a paste would only be refused, piece by piece
     if (this.#input.busy && this.#inputOff(row)) this.cancelInput();
-    this.term.options.cursorBlink = row.interactive && !isEnded(row) && !this.#readOnly;
     if (this.#ownersSize && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#notes.started) this.#notes.after(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
     this.#notes.state(row);
   }
 
   dispose(): void {
+    this.#reducedMotion.onchange = null; // the browser keeps a list with a listener: this one would keep the screen
     this.#socket.detach(this.#row.sessionId);
     for (const d of this.#disposables) d.dispose();
     this.#renderer.hide();
@@ -342,10 +345,7 @@ export class TerminalSession implements SessionSink {
     else notes.state(this.#row);
   }
 
-  /**
-   * A screen is drawn on an empty terminal of its size (then fitted); a reattach (a drop mid-screen,
-   * a catch-up) starts over: a reset written after what waits to be drawn, its last note again after.
-   */
+  /** A screen is drawn on an empty terminal of its size (then fitted); a reattach (a drop mid-screen, a catch-up) starts over: a reset written after what waits to be drawn, its last note again after. */
   #prepareForScreen(info: AttachInfo): void {
     if (info.reattach) (this.term.write('\x1bc'), this.#notes.forgetState());
     this.#screenLeft = info.replayBytes;
