@@ -83,8 +83,13 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
     if (token.kind !== 'option') continue;
     const flag = flags[token.name];
     if (!flag) {
-      // `exec web ls -l` without its --: -l is the command's, and exec's nearest flag is not what was meant
-      if (spec.commandAfterDashes && split < 0 && operands.length > 0) throw new UsageError(`unknown option "${token.rawName.slice(0, 60)}": a command and its options go after -- (${spec.usage})`);
+      // `exec web ls -l` without its --: after the pod, a short option (every letter is one edit
+      // from one of exec's) or a long one near none of exec's is the command's; a near one
+      // (`exec web --contianer nginx`) is a typo of exec's own, placed as kubectl's users do
+      const long = token.rawName.startsWith('--');
+      if (spec.commandAfterDashes && split < 0 && operands.length > 0 && !(long && nearest(token.rawName, spellingsFor(token.rawName, flags)))) {
+        throw new UsageError(`unknown option "${token.rawName.slice(0, 60)}": a command and its options go after -- (${spec.usage})`);
+      }
       throw new UsageError(unknownFlag(token.rawName, flags));
     }
     if (flag.type === 'boolean') {
@@ -114,9 +119,14 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
 }
 
 /** `unknown option "--nmespace" (did you mean --namespace?)` */
-function unknownFlag(raw: string, flags: { readonly [name: string]: FlagSpec }): string {
+/** the spellings `raw` may be a typo of: a long option's only long ones */
+function spellingsFor(raw: string, flags: { readonly [name: string]: FlagSpec }): string[] {
   const spellings = Object.entries(flags).flatMap(([name, f]) => [`--${name}`, ...(f.short ? [`-${f.short}`] : [])]);
-  return unknown('option', raw, raw.startsWith('--') ? spellings.filter((s) => s.startsWith('--')) : spellings);
+  return raw.startsWith('--') ? spellings.filter((s) => s.startsWith('--')) : spellings;
+}
+
+function unknownFlag(raw: string, flags: { readonly [name: string]: FlagSpec }): string {
+  return unknown('option', raw, spellingsFor(raw, flags));
 }
 
 export function unknown(what: string, word: string, valid: readonly string[]): string {

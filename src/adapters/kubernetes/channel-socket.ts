@@ -18,15 +18,18 @@ const maxRefusalBodyBytes = 64 * 1024;
 const statusChannel = 3;
 
 /** client-go gives a stream's creation 30 s (createStreamResponseTimeout); an upgrade gets as long. */
-const defaultUpgradeTimeoutMs = 30_000;
+export const DEFAULT_UPGRADE_TIMEOUT_MS = 30_000;
 
 /**
- * Aborts `dialing` if the upgrade takes longer than `ms`: a cluster (or proxy) that takes the
- * request and never answers would otherwise hold the exec, and its connection, for ever.
- * Returns the timer, to clear once the upgrade is through.
+ * Gives up on an upgrade not answered within `ms`: a cluster (or proxy) that takes the request and
+ * never answers would otherwise hold the exec, and its connection, for ever. Armed once the request
+ * is on its way, not before the kubeconfig's credentials are got: an exec plugin (a browser login,
+ * a token from a slow cloud API) takes what it takes, and the cluster has not been asked yet.
+ * Returns the disarm.
  */
-export function upgradeTimer(dialing: AbortController, ms = defaultUpgradeTimeoutMs): ReturnType<typeof setTimeout> {
-  return setTimeout(() => dialing.abort(new Error(`no answer to the exec upgrade within ${ms / 1000} s`)), ms);
+export function armUpgradeTimeout(ms: number, giveUp: (reason: Error) => void): () => void {
+  const timer = setTimeout(() => giveUp(new Error(`no answer to the exec upgrade within ${ms / 1000} s`)), ms);
+  return () => clearTimeout(timer);
 }
 
 /** The upgrade was answered with something other than 101: what the server said. */
@@ -50,6 +53,7 @@ export class ChannelSocketDialer {
     private readonly path?: string,
     /** aborted: the upgrade stops, its connection goes, and connect rejects with the reason */
     private readonly signal?: AbortSignal,
+    private readonly upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS,
   ) {}
 
   async connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
@@ -64,14 +68,22 @@ export class ChannelSocketDialer {
     this.signal?.throwIfAborted();
     return new Promise((resolve, reject) => {
       const socket = new WebSocket(uri, channelProtocols, options);
-      const stop = () => {
-        reject(this.signal!.reason);
+      const giveUp = (reason: unknown) => {
+        reject(reason);
         socket.terminate();
       };
+      const stop = () => giveUp(this.signal!.reason);
       this.signal?.addEventListener('abort', stop, { once: true });
-      socket.once('open', () => this.signal?.removeEventListener('abort', stop));
+      const disarm = armUpgradeTimeout(this.upgradeTimeoutMs, giveUp);
+      const answered = () => {
+        disarm();
+        this.signal?.removeEventListener('abort', stop);
+      };
+      socket.once('open', answered);
+      socket.once('error', answered);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
         readStatusBody(response).then((status) => {
+          answered();
           reject(new UpgradeRefused(response.statusCode ?? 0, status));
           socket.terminate();
         });

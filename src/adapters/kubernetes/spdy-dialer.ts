@@ -8,7 +8,7 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { socketReading } from '../../domain/socket-reading.ts';
 import { SpdySession } from '../../spdy/session.ts';
-import { UpgradeRefused, readStatusBody } from './channel-socket.ts';
+import { DEFAULT_UPGRADE_TIMEOUT_MS, UpgradeRefused, armUpgradeTimeout, readStatusBody } from './channel-socket.ts';
 import { dialDirectly } from './direct-dial.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 
@@ -22,7 +22,7 @@ export interface SpdyConnection {
   socket: Socket;
 }
 
-export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal): Promise<SpdyConnection> {
+export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal, upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS): Promise<SpdyConnection> {
   const server = config.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig context has no cluster server');
   const url = new URL(server.replace(/\/$/, '') + path);
@@ -39,8 +39,11 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
   shareSecureContext(options);
   dialDirectly(options, url.protocol === 'https:');
   const request = (url.protocol === 'https:' ? https : http).request(options);
+  // a body that never ends is cut off by it too: the refusal is then what came of it
+  const disarm = armUpgradeTimeout(upgradeTimeoutMs, (reason) => request.destroy(reason));
   return new Promise((resolve, reject) => {
     request.once('upgrade', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      disarm();
       const protocol = String(response.headers['x-stream-protocol-version'] ?? '');
       if (!spdyProtocols.includes(protocol)) {
         socket.destroy();
@@ -53,10 +56,16 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
       resolve({ session: new SpdySession(socket, { role: 'client', head, reading: socketReading(socket) }), protocol, socket });
     });
     request.once('response', (response: http.IncomingMessage) => {
-      readStatusBody(response).then((status) => reject(new UpgradeRefused(response.statusCode ?? 0, status)));
+      readStatusBody(response).then((status) => {
+        disarm();
+        reject(new UpgradeRefused(response.statusCode ?? 0, status));
+      });
     });
-    // aborted (closed, or the upgrade's timeout): the reason, not node's generic AbortError
-    request.once('error', (error) => reject(signal?.aborted ? signal.reason : error));
+    // aborted (closed): the reason, not node's generic AbortError
+    request.once('error', (error) => {
+      disarm();
+      reject(signal?.aborted ? signal.reason : error);
+    });
     request.end();
   });
 }

@@ -10,7 +10,7 @@ import type { TerminalSize } from '../../domain/target.ts';
 import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { SpdyHeaders } from '../../spdy/header-block.ts';
-import { statusFromText, UpgradeRefused, upgradeTimer } from './channel-socket.ts';
+import { statusFromText, UpgradeRefused } from './channel-socket.ts';
 import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
@@ -96,16 +96,14 @@ class SpdyExecStream implements ExecStream {
     const { config } = found;
     let connection;
     this.#dialing = new AbortController();
-    const upgradeTimeout = upgradeTimer(this.#dialing, this.options.upgradeTimeoutMs);
     try {
-      connection = await dialSpdy(config, channelPath(this.request), this.#dialing.signal);
+      connection = await dialSpdy(config, channelPath(this.request), this.#dialing.signal, this.options.upgradeTimeoutMs);
     } catch (error) {
       if (error instanceof UpgradeRefused) {
         return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       }
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     } finally {
-      clearTimeout(upgradeTimeout);
       this.#dialing = undefined;
     }
     const { session, protocol } = connection;

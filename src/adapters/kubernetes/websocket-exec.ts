@@ -11,7 +11,7 @@ import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
-import { ChannelSocketDialer, setReading, UpgradeRefused, upgradeTimer } from './channel-socket.ts';
+import { ChannelSocketDialer, setReading, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
 import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
@@ -77,8 +77,7 @@ class WebSocketExecStream implements ExecStream {
     if ('failure' in found) return this.#end({ kind: 'failed', failure: found.failure });
     const { config } = found;
     this.#dialing = new AbortController();
-    const upgradeTimeout = upgradeTimer(this.#dialing, this.options.upgradeTimeoutMs);
-    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config, this.request.mode?.kind === 'attach' ? channelPath(this.request) : undefined, this.#dialing.signal);
+    const dialer: ConstructorParameters<typeof Exec>[1] = new ChannelSocketDialer(config, this.request.mode?.kind === 'attach' ? channelPath(this.request) : undefined, this.#dialing.signal, this.options.upgradeTimeoutMs);
     const exec = new Exec(config, dialer);
     try {
       const socket = (await exec.exec(
@@ -92,7 +91,6 @@ class WebSocketExecStream implements ExecStream {
         this.request.tty,
         (status) => this.#end(endFromStatus(status as KubeStatusLike, this.#outputHead)),
       )) as unknown as WebSocket;
-      clearTimeout(upgradeTimeout);
       this.#dialing = undefined;
       this.#socket = socket;
       if (this.#closing) return void socket.close(1000);
@@ -103,7 +101,6 @@ class WebSocketExecStream implements ExecStream {
       if (this.#paused) setReading(socket, false);
       for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
-      clearTimeout(upgradeTimeout);
       this.#dialing = undefined;
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
