@@ -2,8 +2,10 @@
 // a debug container running (PodChanges: a running one of the same image for the same target is
 // reused, else one is added), then opens the terminal's stream in it. A container added for
 // this run is attached to (its main process is the shell, started for this terminal); a reused
-// one gets a new shell exec'd, so two tabs never share one shell. Every other request passes
-// straight through. Which debug container a run used goes with `opened`, for the log.
+// one gets a new shell exec'd, so two tabs never share one shell. A run with a command of its own
+// is exec'd too, in a container whose main process is a shell: a command as the main process
+// could end before the container was seen running, and its exit code and output with it. Every
+// other request passes straight through. Which debug container a run used goes with `opened`, for the log.
 import { alsoOnClose } from './forwarding-stream.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from './exec.ts';
 import type { ExecFailure, FailureReason } from '../domain/target.ts';
@@ -11,6 +13,15 @@ import { ClusterError } from './cluster.ts';
 import type { PodChanges } from './pod-changes.ts';
 import { DeferredExecStream } from './deferred-exec.ts';
 import { debugImageProblem } from '../domain/debug-images.ts';
+import { shellNames } from '../domain/exec-action.ts';
+
+/** what a debug container added for a run with its own command runs: every debug image has sh (mode-actions.ts) */
+const DEBUG_CONTAINER_SHELL = ['sh'];
+
+/** A terminal's shell (sh, bash, …), which a new debug container can run as its main process to attach to. */
+function isShell(argv: readonly string[]): boolean {
+  return argv.length === 1 && (shellNames as readonly string[]).includes(argv[0]);
+}
 
 export class DebugExecAdapter implements ExecAdapter {
   constructor(
@@ -34,10 +45,12 @@ export class DebugExecAdapter implements ExecAdapter {
       queueMicrotask(() => end({ kind: 'failed', failure: { reason: 'forbidden', message: refused } }));
       return stream;
     }
-    this.pods.debugContainer({ target: request.target, image: mode.image, command: request.argv, ...(request.person ? { person: request.person } : {}) }).then(
+    const attachable = isShell(request.argv);
+    const command = attachable ? request.argv : DEBUG_CONTAINER_SHELL;
+    this.pods.debugContainer({ target: request.target, image: mode.image, command, ...(request.person ? { person: request.person } : {}) }).then(
       ({ name, created }) => {
         if (stream.closed) return end({ kind: 'dropped', reason: 'closed' });
-        const inDebugContainer: ExecRequest = { ...request, target: { ...request.target, container: name }, mode: created ? { kind: 'attach' } : undefined };
+        const inDebugContainer: ExecRequest = { ...request, target: { ...request.target, container: name }, mode: created && attachable ? { kind: 'attach' } : undefined };
         stream.begin(this.transport.open(inDebugContainer, { ...listener, opened: (protocol) => listener.opened(protocol, { debugContainer: name }), ended: end }));
       },
       (error: unknown) => end({ kind: 'failed', failure: preparationFailure(error) }),

@@ -6,9 +6,13 @@ export const defaultServerUrl = 'http://127.0.0.1:7788';
 
 const urlLine = /^var OCTANT_EXEC_URL = "[^"\\\n]*";\n/;
 
-/** Throws unless `url` is an http(s) URL that can stand in a JavaScript string as it is. */
+/**
+ * Throws unless `url` is an http(s) URL that can stand in a JavaScript string as it is, and that
+ * the plugin can append "/embed?…" to: no query or fragment (the path would land inside them) and
+ * no user name (it hides which host the tab reaches).
+ */
 export function checkServerUrl(url: string): void {
-  if (!/^https?:\/\/[^\s"'\\]+$/.test(url)) throw new Error(`the octant-exec address must be an http(s) URL, not ${JSON.stringify(url.slice(0, 100))}`);
+  if (!/^https?:\/\/[^\s"'\\?#@]+$/.test(url)) throw new Error(`the octant-exec address must be an http(s) URL, not ${JSON.stringify(url.slice(0, 100))}`);
 }
 
 /** The plugin with `url` as its address; `source` is the body, or a plugin file whose address it replaces. */

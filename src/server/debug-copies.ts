@@ -42,8 +42,9 @@ export class DebugCopies {
   #heard(entry: LogEntry): void {
     if (entry.type === 'session.spawned' && entry.mode?.kind === 'copy') this.#copies.set(entry.sessionId, { target: entry.target, ...(entry.person ? { person: entry.person } : {}) });
     else if (entry.type === 'session.closed') {
-      this.#deleted.delete(entry.sessionId);
       this.#delete(entry.sessionId, 'its terminal was closed');
+      // a closed terminal never restarts: why its copy went is not kept (one entry per copy ever made)
+      this.#deleted.delete(entry.sessionId);
     }
     else if (entry.type === 'session.timedOut') this.#delete(entry.sessionId, 'its terminal timed out');
   }

@@ -43,6 +43,8 @@ export function debugCopyOf(pod: V1Pod, container: string, name: string, request
       nodeName: undefined,
       ephemeralContainers: undefined,
       restartPolicy: 'Never',
+      // native sidecars (restartable init containers) may have probes too: a failing startup probe holds every container back
+      ...(spec.initContainers ? { initContainers: spec.initContainers.map(withoutProbes) } : {}),
       containers: spec.containers.map((c) => (c.name === container ? { ...withoutProbes(c), command: KEEP_ALIVE_COMMAND, args: undefined } : withoutProbes(c))),
     },
   };
