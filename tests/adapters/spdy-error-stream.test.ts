@@ -12,7 +12,7 @@ import { runExec } from '../support/exec-run.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { catchUncaught, execStreams, fakeCluster } from './fake-cluster.ts';
 
-const test = suite('review: the SPDY error stream from a hostile cluster', { deadlineMs: 30_000 });
+const test = suite('the SPDY error stream from a hostile cluster', { deadlineMs: 30_000 });
 
 /** One exec (no stdin, no tty) against a cluster whose streams `script` drives; the session stays open. */
 async function against(script: (streams: Record<string, SpdyStream>, session: SpdySession) => void) {

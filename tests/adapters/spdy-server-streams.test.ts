@@ -12,7 +12,7 @@ import { runExec } from '../support/exec-run.ts';
 import { withTimeout } from '../support/wait.ts';
 import { execStreams, fakeCluster } from './fake-cluster.ts';
 
-const test = suite('review: streams a cluster opens towards the SPDY adapter', { deadlineMs: 30_000 });
+const test = suite('streams a cluster opens towards the SPDY adapter', { deadlineMs: 30_000 });
 
 test('a stream the cluster opens is refused; the exec goes on and ends as usual', async () => {
   const pushed: number[] = [];

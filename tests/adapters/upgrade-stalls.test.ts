@@ -12,7 +12,7 @@ import { runExec } from '../support/exec-run.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { fakeCluster } from './fake-cluster.ts';
 
-const test = suite('review: exec upgrades a cluster never answers', { deadlineMs: 30_000 });
+const test = suite('exec upgrades a cluster never answers', { deadlineMs: 30_000 });
 const transports: [string, (contexts: KubeContexts, upgradeTimeoutMs?: number) => ExecAdapter][] = [
   ['WebSocket', (contexts, upgradeTimeoutMs) => new WebSocketExecAdapter(contexts, { upgradeTimeoutMs })],
   ['SPDY', (contexts, upgradeTimeoutMs) => new SpdyExecAdapter(contexts, { upgradeTimeoutMs })],

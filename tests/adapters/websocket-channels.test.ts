@@ -13,7 +13,7 @@ import { runExec } from '../support/exec-run.ts';
 import { withTimeout } from '../support/wait.ts';
 import { catchUncaught, fakeCluster } from './fake-cluster.ts';
 
-const test = suite('review: websocket channels from a hostile cluster', { deadlineMs: 20_000 });
+const test = suite('WebSocket channels from a hostile cluster', { deadlineMs: 20_000 });
 const frame = (channel: number, payload: string | Uint8Array) => Buffer.concat([Buffer.of(channel), Buffer.from(payload)]);
 const success = JSON.stringify({ metadata: {}, status: 'Success' });
 

@@ -11,7 +11,7 @@ import { SPDY3_DICTIONARY } from '../../src/spdy/dictionary.ts';
 import { waitFor } from '../support/wait.ts';
 import { Wire } from './wire.ts';
 
-const test = suite('review: SPDY session backlogs', { deadlineMs: 60_000 });
+const test = suite('SPDY session backlogs', { deadlineMs: 60_000 });
 const CHUNK = 64 * 1024;
 const TOTAL = 32 * 2 ** 20;
 /** what either backlog may reach: well above what a legitimate peer causes, far below TOTAL */

@@ -10,7 +10,7 @@ import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { RawPeer, socketPair } from '../spdy/helpers.ts';
 import { withTimeout } from '../support/wait.ts';
 
-const test = suite('review: SPDY writes while a header block compresses', { deadlineMs: 30_000 });
+const test = suite('SPDY writes while a header block compresses', { deadlineMs: 30_000 });
 
 test('writes right after reply() wait for the socket like any others', async () => {
   const [ours, theirs] = await socketPair();
