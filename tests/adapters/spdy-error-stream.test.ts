@@ -2,7 +2,8 @@
 // proxy) may put anything there. A Status of the wrong shape must not throw where it is read (an
 // uncaught exception in a stream's 'end' handler: the whole server gone), a JSON value that is not
 // an object must still end the exec, and an error stream that never ends must not grow memory
-// without bound: client-go reads a Status, not a stream.
+// without bound: client-go reads a Status, not a stream. An error stream reset (RST_STREAM) while
+// the connection lives brings no Status at all, and must not leave the exec waiting for one.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
@@ -22,7 +23,7 @@ async function against(script: (streams: Record<string, SpdyStream>, session: Sp
     const run = runExec(new SpdyExecAdapter(cluster.contexts), { argv: ['sh'] });
     const end = await withTimeout(run.ended, 10_000, 'the exec to end');
     await waitFor(() => cluster.open() === 0, 'the adapter to close its connection');
-    return { end, uncaught: uncaught.errors.map((error) => error.message) };
+    return { end, output: run.stdout().toString('utf8'), uncaught: uncaught.errors.map((error) => error.message) };
   } finally {
     uncaught.stop();
     cluster.close();
@@ -68,6 +69,18 @@ test('an error stream that goes on and on is cut off: the exec fails instead of 
   assert.equal(r.uncaught, []);
   assert.is(r.end.kind, 'failed');
   assert.ok(written < total, `the cluster wrote all of its ${total} bytes of error stream, and the adapter took them`);
+});
+
+test('an error stream reset while the connection lives ends the exec after its output, its ending named as unknown', async () => {
+  const r = await against((streams) => {
+    streams.stdout!.end('last words');
+    streams.stderr!.end();
+    streams.error!.reset();
+  });
+  assert.equal(r.uncaught, []);
+  assert.is(r.output, 'last words');
+  assert.is(r.end.kind, 'failed');
+  assert.match(r.end.kind === 'failed' ? r.end.failure.message : '', /reset the exec's status stream/);
 });
 
 test.run();

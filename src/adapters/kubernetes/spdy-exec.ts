@@ -26,6 +26,14 @@ const outputHeadBytes = 512;
  * status; an API server may end them only when it closes the connection right after.
  */
 const outputAfterStatusMs = 2_000;
+/** What stands for the Status when the cluster resets the error stream instead of sending one. */
+const statusLost: KubeStatusLike = { status: 'Failure', message: "the cluster reset the exec's status stream, so how the command ended is not known" };
+
+/** client-go: an empty error stream is success, anything else a Status. */
+function statusOf(text: string): KubeStatusLike {
+  return text.trim() ? statusFromText(text) : { status: 'Success' };
+}
+
 /** A Status is well under this; an error stream that goes on past it is not one, and is not collected. */
 const maxStatusBytes = 64 * 1024;
 /** client-go's createStreamResponseTimeout: a stream the server does not answer by then fails the exec. */
@@ -152,7 +160,12 @@ class SpdyExecStream implements ExecStream {
       if (statusBytes <= maxStatusBytes) return void statusChunks.push(chunk);
       this.#end({ kind: 'failed', failure: failureFromHttp(500, { message: `the cluster's error stream went on past ${maxStatusBytes} bytes, which no Status takes` }) });
     });
-    error.on('end', () => this.#statusArrived(Buffer.concat(statusChunks).toString('utf8')));
+    error.on('end', () => this.#statusArrived(statusOf(Buffer.concat(statusChunks).toString('utf8'))));
+    // Reset rather than ended (RST_STREAM): no Status will come while the connection lives on.
+    // client-go reads that as success; we say the ending is unknown, once the output is done.
+    error.on('close', () => {
+      if (!this.#status && !this.#closing) this.#statusArrived(statusLost);
+    });
     if (this.request.stdin) await open('stdin');
     this.#output(await open('stdout'), (chunk) => this.listener.stdout(chunk));
     if (!this.request.tty) this.#output(await open('stderr'), (chunk) => this.listener.stderr(chunk));
@@ -177,10 +190,9 @@ class SpdyExecStream implements ExecStream {
     stream.on('close', finished);
   }
 
-  /** client-go: an empty error stream is success, anything else a Status. */
-  #statusArrived(text: string): void {
+  #statusArrived(status: KubeStatusLike): void {
     if (this.#ended) return;
-    this.#status = text.trim() ? statusFromText(text) : { status: 'Success' };
+    this.#status = status;
     this.#timers.push(setTimeout(() => this.#finish(), outputAfterStatusMs));
     this.#maybeFinish();
   }
