@@ -19,22 +19,14 @@ import { download } from './views/format.ts';
 import { App } from './views/app.tsx';
 import { Services } from './views/context.ts';
 import { startSharedPage } from './shared-main.tsx';
-
-/** sessionStorage or localStorage, or nothing where the browser denies it (no cookies allowed). */
-function storageOf(kind: 'sessionStorage' | 'localStorage'): Storage | undefined {
-  try {
-    return window[kind];
-  } catch {
-    return undefined;
-  }
-}
+import { browserStorage } from './state/browser-storage.ts';
 
 if (location.pathname === '/share') startSharedPage(document.getElementById('app')!);
 else startApp();
 
 function startApp(): void {
-  const storage = storageOf('sessionStorage');
-  const preferenceStorage = storageOf('localStorage');
+  const storage = browserStorage('sessionStorage');
+  const preferenceStorage = browserStorage('localStorage');
   const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
   const route = readRoute(location, storage);
   // The token must not stay in the address bar, the history or a bookmark.

@@ -8,6 +8,7 @@ import type { SessionRow, SharedReply, ShareRole } from '../../src/protocol/inde
 import { TerminalSession } from './terminal-session.ts';
 import { isEnded } from '../state/app-state.ts';
 import { readPreferences } from '../state/preferences.ts';
+import { browserStorage } from '../state/browser-storage.ts';
 
 export interface SharedScreenEvents {
   role(role: ShareRole): void;
@@ -22,14 +23,16 @@ export class SharedScreen {
   readonly #socket: SocketClient;
   readonly #session: TerminalSession;
   readonly #stop: () => void;
+  /** the terminal's colours follow the system's scheme as it changes, as the app's terminals do */
+  readonly #dark = window.matchMedia('(prefers-color-scheme: dark)');
+  readonly #schemeChanged = () => this.#session.setTheme(this.#dark.matches);
 
   /** `mayRetry`: after a failed reconnect, whether the share still lets this page in */
   constructor(shared: SharedReply, events: SharedScreenEvents, mayRetry: () => Promise<boolean>) {
     // the share named: a browser may hold several links' cookies
     this.#socket = new SocketClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream?share=${encodeURIComponent(shared.shareId)}`, mayRetry });
-    const dark = window.matchMedia('(prefers-color-scheme: dark)').matches;
-    const { fontSize, copyOnSelect, renderer, screenReader } = readPreferences(localStorage); // this browser's own settings
-    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, screenReader, zoom: () => {} }));
+    const { fontSize, copyOnSelect, renderer, screenReader } = readPreferences(browserStorage('localStorage')); // this browser's own settings
+    const session = (this.#session = new TerminalSession(shared.session, this.#socket, { dark: this.#dark.matches, readOnly: shared.role === 'viewer', sizeFromOwner: true, fontSize, copyOnSelect, renderer, screenReader, zoom: () => {} }));
     this.#stop = this.#socket.onMessage((message) => {
       // the terminal's row as it changes: the owner's size, the run's state
       if (message.type === 'session' && message.session.sessionId === shared.sessionId) {
@@ -52,6 +55,7 @@ export class SharedScreen {
         events.finished(message.state === 'closed');
       }
     });
+    this.#dark.addEventListener('change', this.#schemeChanged);
     this.#socket.connect();
   }
 
@@ -65,6 +69,7 @@ export class SharedScreen {
   }
 
   dispose(): void {
+    this.#dark.removeEventListener('change', this.#schemeChanged);
     this.#stop();
     this.#session.dispose();
     this.#socket.close();
