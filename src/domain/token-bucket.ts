@@ -17,7 +17,10 @@ export class TokenBucket {
   /** Takes `amount` tokens if there are enough; false (and nothing taken) otherwise. */
   take(amount = 1): boolean {
     const now = this.now();
-    this.#tokens = Math.min(this.burst, this.#tokens + ((now - this.#last) / 1000) * this.rate);
+    // A wall clock that stepped back (NTP, a resumed VM) is no time passing: counted as negative it
+    // would drain the bucket and refuse everything for as long as the step.
+    const elapsedMs = Math.max(0, now - this.#last);
+    this.#tokens = Math.min(this.burst, this.#tokens + (elapsedMs / 1000) * this.rate);
     this.#last = now;
     if (amount > this.#tokens) return false;
     this.#tokens -= amount;

@@ -173,6 +173,14 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
   enqueue.assign({ sessions: nextSessions, batches: nextBatches, sessionCount: context.sessionCount + started });
 }
 
+/** A session's run ended (`sessions` says how it is now): one fewer running in its batch, and queued batch execs may start. */
+function freeSlot(enqueue: Enqueue, context: SupervisorContext, session: SessionEntry, sessions: Record<string, SessionEntry>): void {
+  const batches = { ...context.batches };
+  const batch = session.batchId ? batches[session.batchId] : undefined;
+  if (batch) batches[session.batchId!] = { ...batch, running: batch.running - 1 };
+  advanceBatches(enqueue, context, sessions, batches);
+}
+
 export const supervisorMachine = setup({
   types: {
     input: {} as Partial<SupervisorConfig>,
@@ -296,21 +304,24 @@ export const supervisorMachine = setup({
         if (!session) return;
         if (fact.type === 'session.closed') {
           const { [fact.sessionId]: _closed, ...rest } = context.sessions;
-          enqueue.assign({ sessions: rest });
           enqueue.stopChild(fact.sessionId);
+          // a close ends a running terminal too: its slot (and its batch's) comes free as for any other end
+          if (session.live) freeSlot(enqueue, context, session, rest);
+          else enqueue.assign({ sessions: rest });
           return;
         }
         if (fact.type === 'session.restarted') {
-          enqueue.assign({ sessions: { ...context.sessions, [fact.sessionId]: { ...session, live: true } } });
+          // a batch's ended terminal run again counts in its batch: the concurrency holds, and the batch
+          // ends after it (a start brings a parked live run back with a restart: that one counts already)
+          const batch = session.batchId && !session.live ? context.batches[session.batchId] : undefined;
+          enqueue.assign({
+            sessions: { ...context.sessions, [fact.sessionId]: { ...session, live: true } },
+            ...(batch ? { batches: { ...context.batches, [session.batchId!]: { ...batch, running: batch.running + 1 } } } : {}),
+          });
           return;
         }
         if (!RUN_ENDING_FACTS.has(fact.type) || !session.live) return;
-        const sessions = { ...context.sessions, [fact.sessionId]: { ...session, live: false } };
-        const batches = { ...context.batches };
-        const batch = session.batchId ? batches[session.batchId] : undefined;
-        if (batch) batches[session.batchId!] = { ...batch, running: batch.running - 1 };
-        // a slot came free: queued batch execs may start
-        advanceBatches(enqueue, context, sessions, batches);
+        freeSlot(enqueue, context, session, { ...context.sessions, [fact.sessionId]: { ...session, live: false } });
       }),
     },
   },

@@ -39,7 +39,7 @@ async function viewerLink(): Promise<string> {
 }
 
 /** The link in a browser context of its own, set up by `prepare` before the page loads. */
-async function open(link: string, prepare: (page: Page) => Promise<void>): Promise<Page> {
+async function open(link: string, prepare: (page: Page) => Promise<unknown>): Promise<Page> {
   const page = await (await others.newContext({ viewport: { width: 1000, height: 600 } })).newPage();
   page.setDefaultTimeout(15_000);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -205,6 +205,8 @@ export function batchResultText(result: BatchResult): { text: string; tone: Badg
       return { text: `timed out: ${result.reason ?? ''}`.trim(), tone: 'warn' };
     case 'disconnected':
       return { text: `disconnected: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'closed':
+      return { text: 'closed while running', tone: 'warn' };
     case 'skipped':
       return { text: `skipped: ${result.reason ?? ''}`.trim(), tone: 'quiet' };
   }

@@ -6,7 +6,8 @@ import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
 
-export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'skipped';
+/** `closed`: its terminal was closed while the command ran, so how it would have ended is not known */
+export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'closed' | 'skipped';
 
 export interface BatchResult {
   target: ExecTarget;
@@ -99,6 +100,9 @@ export const batchesProjection: Projection<Batches> = {
         break;
       case 'session.disconnected':
         finish('disconnected', false, { reason: entry.detail ?? entry.reason });
+        break;
+      case 'session.closed': // straight from running: no ending came first
+        finish('closed', false, {});
         break;
     }
   },
