@@ -127,7 +127,11 @@ export async function handleApi(ctx: ApiContext, caller: Caller, req: IncomingMe
   const matching = routes.filter((route) => route.pattern.test(path));
   if (matching.length === 0) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
   const route = matching.find((r) => r.method === req.method);
-  if (!route) throw new HttpError(405, `${req.method} is not allowed here; use ${matching.map((r) => r.method).join(' or ')}.`);
+  if (!route) {
+    const allowed = matching.map((r) => r.method);
+    res.setHeader('Allow', allowed.join(', ')); // a 405 must name them (RFC 9110 15.5.6), for clients that do not read the sentence
+    throw new HttpError(405, `${req.method} is not allowed here; use ${allowed.join(' or ')}.`);
+  }
   if (caller.share && !route.forShareLink) throw new HttpError(403, 'A share link opens its one terminal and nothing else: open octant-exec\'s own URL for the rest.');
   if (route.runsOnGet && sentByAnotherSite(req)) throw new HttpError(403, 'A page of another site made your browser ask for this, which runs tar in a container: download from the octant-exec page itself (or with octant-exec cp).');
   let params: string[];
@@ -354,10 +358,16 @@ export async function readJson(req: IncomingMessage): Promise<unknown> {
   if (![undefined, '', 'identity'].includes(req.headers['content-encoding']?.trim().toLowerCase())) throw new HttpError(415, 'Send the body without Content-Encoding: it is read as it is.');
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-    chunks.push(chunk);
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) throw new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    // a client that left mid-body (its tab closed) made a bad request, not the server: no "internal error" to log
+    if (error instanceof HttpError) throw error;
+    throw new HttpError(400, 'The body was cut off before its end: send the request again.');
   }
   try {
     return JSON.parse(Buffer.concat(chunks).toString('utf8'));

@@ -102,7 +102,10 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
       if (!url.pathname.startsWith('/api/v1/')) throw new HttpError(404, `No API at ${url.pathname.slice(0, 200)}: see docs/api.md.`);
       return await handleApi(parts, verdict.caller, req, res, url.pathname.slice('/api/v1'.length), url);
     }
-    if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'Only GET and HEAD are allowed here.');
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.setHeader('Allow', 'GET, HEAD');
+      throw new HttpError(405, 'Only GET and HEAD are allowed here.');
+    }
     // A browser opening the app without a session goes to the sign-in page first, and comes back here.
     if (auth.signInPage && isAppPage(url.pathname) && 'refused' in auth.identify(req)) {
       res.writeHead(303, { Location: `${auth.signInPage}?then=${encodeURIComponent(url.pathname + url.search)}`, 'Cache-Control': 'no-store', 'Content-Length': 0 });

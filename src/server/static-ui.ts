@@ -1,5 +1,9 @@
 // The page's files: served from the built UI (dist/ui) when it exists, else a small page that
 // says the UI is not built. Paths are resolved inside the UI folder only; no directory listings.
+// The build gives app.js, app.css and favicon.svg the same names in every version: a browser
+// that kept them unchecked after an upgrade would run the old page against the new server (and
+// ask for chunks that are gone). So they are revalidated at each load (an ETag, then a 304),
+// and only chunks/, named by a hash of their bytes, are kept for long.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
@@ -30,6 +34,9 @@ const placeholder = `<!doctype html>
 </body>
 </html>
 `;
+
+/** the folder where the build puts what it names by a hash of its content (scripts/build-ui.ts, chunkNames) */
+const CONTENT_NAMED = 'chunks';
 
 /** Pages of the single-page app: each is index.html (or embed.html for /embed when it exists). */
 const appPages = new Set(['/', '/index.html', '/embed', '/embed/', '/sessions', '/inspector', '/batches', '/audit', '/share', '/recordings']);
@@ -71,24 +78,41 @@ export class StaticUi {
       file = candidate;
     }
     let size: number;
+    let etag: string;
     try {
       const stat = statSync(file);
       if (!stat.isFile()) return false;
       size = stat.size;
+      etag = `W/"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     } catch {
       return false;
+    }
+    // the file found, not the path asked for: /chunks/..%2Fapp.js is app.js
+    const cacheControl = file.startsWith(join(this.root, CONTENT_NAMED) + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+    if (matches(req.headers['if-none-match'], etag)) {
+      res.writeHead(304, { ...headers, ETag: etag, 'Cache-Control': cacheControl });
+      res.end();
+      return true;
     }
     res.writeHead(200, {
       ...headers,
       'Content-Type': contentTypes[extname(file)] ?? 'application/octet-stream',
       'Content-Length': size,
-      'Cache-Control': extname(file) === '.html' ? 'no-cache' : 'public, max-age=3600',
+      'Cache-Control': cacheControl,
+      ETag: etag,
     });
     if (head) res.end();
     // pipeline, not pipe: a browser that goes away mid-file must close the file too (pipe would only pause it, its fd held)
     else pipeline(createReadStream(file), res, () => {});
     return true;
   }
+}
+
+/** If-None-Match against the file's tag, compared weakly as RFC 9110 13.1.2 says for this header. */
+function matches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
+  return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
 }
 
 /** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */
