@@ -26,6 +26,7 @@ import { KubePodWatches } from '../adapters/kubernetes/pod-watches.ts';
 import type { PodWatching } from '../adapters/cluster.ts';
 import { reviewToken } from '../adapters/kubernetes/token-review.ts';
 import { FrontDoor, newToken } from './security.ts';
+import { answerClientError } from './client-error.ts';
 import { SessionPodGuard } from './pod-guard.ts';
 import { DebugCopies } from './debug-copies.ts';
 import { KubePodChanges } from '../adapters/kubernetes/debug-pods.ts';
@@ -182,7 +183,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const maxHeaderSize = options.sharedLog ? REPLICA_MAX_HEADER_BYTES : auth.mode === 'proxy' ? PROXY_MAX_HEADER_BYTES : undefined;
     server = createServer(maxHeaderSize ? { maxHeaderSize } : {}, (req, res) => void handleRequest(gate, req, res));
     server.on('upgrade', (req, socket, head) => handleUpgrade(gate, req, socket, head));
-    server.on('clientError', (_error, socket) => socket.destroy());
+    server.on('clientError', answerClientError);
     const host = options.host ?? '127.0.0.1';
     // Listen before the log is touched: a port in use (another octant-exec?) stops the start having written nothing.
     await new Promise<void>((resolve, reject) => {
