@@ -11,34 +11,11 @@ import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTcpCutter } from '../support/tcp-cutter.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+import { StreamClient, call, openExec } from './support.ts';
+import { replica, withTwoReplicas } from './replica-pair.ts';
 import { assertLiesHoldNothing } from './lying-acks.ts';
 
 const test = suite('replicas: one service from two servers', { deadlineMs: 120_000 });
-
-/** `reachedAt`: where the other replicas reach it (a port forwarding to it), when not its own */
-async function replica(log: MemoryLog, kubeconfig: string, port?: number, reachedAt?: number): Promise<TestApp> {
-  port ??= await freePort();
-  const advertise = `http://127.0.0.1:${reachedAt ?? port}`;
-  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => log.open(at) } });
-}
-
-/** Runs `body` with two replicas, A and B, on one log before one sandbox; closes `pages`, then both, then the sandbox. */
-async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>): Promise<void> {
-  const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const a = await replica(log, sandbox.kubeconfigPath);
-  const b = await replica(log, sandbox.kubeconfigPath);
-  const pages: StreamClient[] = [];
-  try {
-    await body(a, b, pages);
-  } finally {
-    for (const page of pages) await page.close();
-    await b.close();
-    await a.close();
-    await sandbox.close();
-  }
-}
 
 test('a terminal opened through one replica is listed, watched, typed into and closed through the other', () =>
   withTwoReplicas(async (a, b, pages) => {
@@ -166,7 +143,7 @@ test('a relay cut mid-stream reconnects and goes on where the page stopped, ever
   const log = new MemoryLog();
   const portA = await freePort();
   const cutter = await startTcpCutter(portA);
-  const a = await replica(log, sandbox.kubeconfigPath, portA, cutter.port);
+  const a = await replica(log, sandbox.kubeconfigPath, { port: portA, reachedAt: cutter.port });
   const b = await replica(log, sandbox.kubeconfigPath);
   const pages: StreamClient[] = [];
   try {

@@ -10,6 +10,10 @@
 // the screen frames too, and a share viewer's rows of its terminal. One link per page socket and
 // holder. A link that drops is opened again and every terminal on it reattached where its bytes
 // stopped (for its screen again, if it came only in part: half a screen cannot be gone on from).
+// A detach is answered as on the holder, and what the holder still sends of the view left is not
+// the page's (an attach right behind it must not be taken for it). What waits for the holder is
+// bounded in bytes: a holder that reads slowly, or not at all, holds no page's flood here.
+import { Buffer } from 'node:buffer';
 import { WebSocket, type RawData } from 'ws';
 import { FrameKind, decodeFrame, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
 import type { HubSocket } from '../hub-sockets.ts';
@@ -33,6 +37,12 @@ const PING_MS = 30_000;
 const ACK_EVERY_BYTES = 16 * 1024;
 /** what a page may send while its link is down: past it, what it sends is refused, not queued */
 const MAX_QUEUED = 1_000;
+/**
+ * Bytes that may wait for the holder, queued while the link is down or buffered by its socket (a
+ * holder that is slow, or paused, reads nothing): past it, what the page sends is refused, not held.
+ * Input is limited at the holder, which a page's frames reach only as fast as it reads them.
+ */
+const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
 const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error', 'shareRole']);
 
@@ -55,10 +65,23 @@ interface Shown {
   catchUp: boolean;
 }
 
+interface Queued {
+  data: string | Uint8Array;
+  bytes: number;
+  /** an attach or a detach: after a drop, the reattaches of what the page shows stand for it */
+  view: boolean;
+}
+
 class Link {
   #ws: WebSocket | undefined;
-  #queue: (string | Uint8Array)[] = [];
+  #queue: Queued[] = [];
+  #queuedBytes = 0;
   readonly shown = new Map<string, Shown>();
+  /**
+   * Detaches sent on, by terminal, whose answer has not come back: until it does, what the holder
+   * sends about that terminal is of the view the page left (an attach that follows waits behind).
+   */
+  readonly #leaving = new Map<string, number>();
   #retries = 0;
   #closed = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -73,16 +96,34 @@ class Link {
     queueMicrotask(() => this.#open());
   }
 
-  send(data: string | Uint8Array, sessionId: string): void {
-    if (this.#ws?.readyState === WebSocket.OPEN) return this.#ws.send(data);
-    if (this.#queue.length < MAX_QUEUED) return void this.#queue.push(data);
-    this.page.error('rateLimited', 'The link to the replica that runs this terminal is down, and what was sent meanwhile is more than it holds: this was dropped.', sessionId);
+  /** Sends (or queues, while the link is down) what the page sent; false when it was refused. */
+  send(data: string | Uint8Array, sessionId: string, view = false): boolean {
+    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    const open = this.#ws?.readyState === WebSocket.OPEN;
+    if (this.#queuedBytes + (open ? this.#ws!.bufferedAmount : 0) + bytes > MAX_WAITING_BYTES || (!open && this.#queue.length >= MAX_QUEUED)) {
+      this.page.error('rateLimited', `The replica that runs this terminal is ${open ? 'not taking what is sent as fast as it comes' : 'not reached at the moment'}, and what waits for it is more than is held: this was dropped.`, sessionId);
+      return false;
+    }
+    if (open) {
+      this.#ws!.send(data);
+    } else {
+      this.#queue.push({ data, bytes, view });
+      this.#queuedBytes += bytes;
+    }
+    return true;
   }
 
   attach(message: Extract<SessionMessage, { type: 'attach' }>): void {
     const { sessionId, from, ack } = message;
     this.shown.set(sessionId, { offset: from, ack, inFlight: 0, written: 0, claimed: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen' });
-    this.send(this.#attachMessage(sessionId), sessionId);
+    // refused (what waits for the holder is full): not shown, so not reattached either
+    if (!this.send(this.#attachMessage(sessionId), sessionId, true)) this.shown.delete(sessionId);
+  }
+
+  /** The page shows it no more: the holder's answer goes to the page, and nothing else of the view it left. */
+  detach(sessionId: string): void {
+    this.shown.delete(sessionId);
+    if (this.send(JSON.stringify({ type: 'detach', sessionId }), sessionId, true)) this.#leaving.set(sessionId, (this.#leaving.get(sessionId) ?? 0) + 1);
   }
 
   /** Always with acks at the holder: a page that sends none is acknowledged for by the relay. */
@@ -108,7 +149,8 @@ class Link {
       this.#retries = 0;
       const queued = this.#queue;
       this.#queue = [];
-      for (const data of queued) ws.send(data);
+      this.#queuedBytes = 0;
+      for (const { data } of queued) ws.send(data);
       this.#watch(ws);
     });
     ws.on('message', (data: RawData, binary: boolean) => this.#fromHolder(data as Buffer, binary));
@@ -116,10 +158,13 @@ class Link {
     ws.on('close', () => {
       if (this.#closed || ws !== this.#ws) return;
       clearInterval(this.#heartbeat);
-      // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent meanwhile.
+      // Reattach each terminal where the page's bytes stopped, on a new link; then what the page sent
+      // meanwhile, but its attaches and detaches: what it shows now is what is reattached.
       for (const shown of this.shown.values()) Object.assign(shown, { inFlight: 0, written: 0, claimed: 0 });
+      this.#answerLeaving();
       const attaches = [...this.shown.keys()].map((sessionId) => this.#attachMessage(sessionId));
-      this.#queue = [...attaches, ...this.#queue];
+      this.#queue = [...attaches.map((data) => ({ data, bytes: Buffer.byteLength(data), view: true })), ...this.#queue.filter((queued) => !queued.view)];
+      this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + queued.bytes, 0);
       if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
       setTimeout(() => this.#closed || this.#open(), RETRY_MS * this.#retries).unref?.();
     });
@@ -143,7 +188,7 @@ class Link {
       const frame = decodeFrame(data);
       if (typeof frame === 'string') return;
       const shown = this.shown.get(frame.sessionId);
-      if (!shown || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr && frame.kind !== FrameKind.Screen)) return;
+      if (!shown || this.#leaving.has(frame.sessionId) || (frame.kind !== FrameKind.Stdout && frame.kind !== FrameKind.Stderr && frame.kind !== FrameKind.Screen)) return;
       // a screen stands for the bytes before its offset: it is not counted in them
       if (frame.kind === FrameKind.Screen) shown.screenDue = Math.max(0, shown.screenDue - frame.payload.length);
       else shown.offset += frame.payload.length;
@@ -157,11 +202,27 @@ class Link {
       return;
     }
     if (message.type === 'session') return this.#row(message as Extract<ServerMessage, { type: 'session' }>);
+    if (message.sessionId && this.#leaving.has(message.sessionId)) return this.#whileLeaving(message.sessionId, message);
     if (!message.sessionId || !FOR_THE_PAGE.has(message.type ?? '') || !this.shown.has(message.sessionId)) return;
     if (message.type === 'attached') Object.assign(this.shown.get(message.sessionId)!, { offset: message.from ?? 0, screen: false, screenDue: message.screen ?? 0 });
     // The page no longer shows it: nothing to reattach should the link drop.
     if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
+  }
+
+  /** What the holder sends about a terminal the page detached: only the answer to the detach goes on (`detached`, or `notAttached` when it had gone already). */
+  #whileLeaving(sessionId: string, message: { type?: string; code?: string }): void {
+    if (message.type !== 'detached' && !(message.type === 'error' && message.code === 'notAttached')) return;
+    const left = this.#leaving.get(sessionId)! - 1;
+    if (left > 0) this.#leaving.set(sessionId, left);
+    else this.#leaving.delete(sessionId);
+    this.page.send(message as Parameters<HubSocket['send']>[0]);
+  }
+
+  /** The link dropped, or is lost: the detaches sent on it are answered here, as they will not be there. */
+  #answerLeaving(): void {
+    for (const [sessionId, count] of this.#leaving) for (let i = 0; i < count; i++) this.page.send({ type: 'detached', sessionId, reason: 'request' });
+    this.#leaving.clear();
   }
 
   /**
@@ -206,7 +267,9 @@ class Link {
 
   #lost(why: string): void {
     this.close();
+    this.#answerLeaving();
     this.#queue = [];
+    this.#queuedBytes = 0;
     for (const sessionId of this.shown.keys()) this.page.error('notRunning', `This terminal's output comes from another octant-exec replica, and ${why}: reload the page to try again.`, sessionId);
     this.shown.clear();
     this.gone(); // what the page sends for this holder next opens a new link
@@ -215,14 +278,21 @@ class Link {
 
 export class Relay {
   readonly #links = new Map<HubSocket, Map<string, Link>>();
+  /**
+   * Pages whose socket has closed: a message of theirs can still come after (an attach that waited
+   * for a look at the replicas), and a link opened for it would never be closed.
+   */
+  readonly #gone = new WeakSet<HubSocket>();
+  #closed = false;
 
   constructor(private readonly peers: ReplicaPeers) {}
 
   /** Sends a page's message about a terminal held by replica `holder` there. */
   message(page: HubSocket, message: SessionMessage, holder: string): void {
     const link = this.#link(page, holder);
+    if (!link) return;
     if (message.type === 'attach') return link.attach(message);
-    if (message.type === 'detach') link.shown.delete(message.sessionId);
+    if (message.type === 'detach') return link.detach(message.sessionId);
     // Acks go on as the page's socket writes (a page that does not acknowledge has them made there).
     if (message.type === 'ack') return link.pageAcked(message.sessionId, message.bytes);
     link.send(JSON.stringify(message), message.sessionId);
@@ -230,19 +300,23 @@ export class Relay {
 
   /** Sends a page's input frame for a terminal held by replica `holder` there (the holder checks and limits it). */
   input(page: HubSocket, frame: Uint8Array, sessionId: string, holder: string): void {
-    this.#link(page, holder).send(frame, sessionId);
+    this.#link(page, holder)?.send(frame, sessionId);
   }
 
   disconnected(page: HubSocket): void {
+    this.#gone.add(page);
     for (const link of this.#links.get(page)?.values() ?? []) link.close();
     this.#links.delete(page);
   }
 
   close(): void {
+    this.#closed = true;
     for (const page of [...this.#links.keys()]) this.disconnected(page);
   }
 
-  #link(page: HubSocket, holder: string): Link {
+  /** The page's link to `holder`, made if need be; none for a page gone, or once the relay is closed. */
+  #link(page: HubSocket, holder: string): Link | undefined {
+    if (this.#closed || this.#gone.has(page)) return undefined;
     let links = this.#links.get(page);
     if (!links) this.#links.set(page, (links = new Map()));
     let link = links.get(holder);

@@ -1,0 +1,46 @@
+// Replicas of the server on one shared log (in memory), in front of one sandbox: what the replica
+// and relay tests share.
+import { freePort } from '../support/free-port.ts';
+import { MemoryLog, type MemorySharedStore } from '../support/memory-shared-store.ts';
+import { startTestSandbox } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
+import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+
+export interface ReplicaOptions {
+  port?: number;
+  /** where the other replicas reach it (a port forwarding to it), when not its own */
+  reachedAt?: number;
+  /** the log as this replica sees it (default: `log` itself) */
+  store?: (advertise: string) => MemorySharedStore;
+}
+
+export async function replica(log: MemoryLog, kubeconfig: string, options: ReplicaOptions = {}): Promise<TestApp> {
+  const port = options.port ?? (await freePort());
+  const advertise = `http://127.0.0.1:${options.reachedAt ?? port}`;
+  const open = options.store ?? ((at: string) => log.open(at));
+  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => open(at) } });
+}
+
+/** Runs `body` with two replicas, A and B, on one log before one sandbox; closes `pages`, then both, then the sandbox. */
+export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>): Promise<void> {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const a = await replica(log, sandbox.kubeconfigPath);
+  const b = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    await body(a, b, pages);
+  } finally {
+    for (const page of pages) await page.close();
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+}
+
+/** A shell in web/nginx opened through `a`, once `b` lists it: its id. */
+export async function shellListedByBoth(a: TestApp, b: TestApp): Promise<string> {
+  const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+  await waitFor(async () => (await call(b, '/api/v1/sessions')).json.sessions.find((row: { sessionId: string }) => row.sessionId === id), 'B lists the terminal');
+  return id;
+}
