@@ -20,7 +20,7 @@ import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
-import { behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
+import { acknowledge, behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
 import { ConnectingInput } from './connecting-input.ts';
 
@@ -73,7 +73,7 @@ export class DataPlane {
   stats(sessionId: string): SessionStreamStats | undefined {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
-    return { scrollbackBytes: stream.scrollback.size, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens, catchUps: stream.catchUps };
+    return { scrollbackBytes: stream.scrollback.size, scrollbackBlocks: stream.scrollback.blocks, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens, catchUps: stream.catchUps };
   }
 
   /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
@@ -119,7 +119,7 @@ export class DataPlane {
       case 'resize':
         return this.system.resize(sessionId, message.cols, message.rows);
       case 'ack': {
-        viewer.unacked = Math.max(0, viewer.unacked - message.bytes);
+        acknowledge(viewer, message.bytes);
         const stream = this.#streams.get(sessionId);
         if (stream && viewer.catchUp) this.#catchUps.acked(viewer, stream);
         if (stream) this.#flow(sessionId, stream);

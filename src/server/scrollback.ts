@@ -4,7 +4,7 @@
 //
 // A raw byte ring rather than a headless terminal: it costs a copy per byte and nothing else, and
 // replaying it through xterm.js rebuilds a line-oriented screen exactly. A full-screen program
-// (top, vim) redraws on the next resize, which the page sends on attach. Each chunk keeps the
+// (top, vim) redraws on the next resize, which the page sends on attach. Each byte keeps the
 // stream it came on, so a replay gives a non-interactive session's stderr as stderr.
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 
@@ -14,10 +14,29 @@ export interface ReplayRun {
   length: number;
 }
 
+/**
+ * Output gathered in blocks: a block per chunk cost about 200 bytes of heap per chunk, so a
+ * terminal whose output comes a byte at a time (a progress dot, an echoed key) held some 200
+ * times its scrollback, and dropping the oldest chunk moved every other one. Small chunks of one
+ * stream go into the last block, which grows by doubling up to this; a bigger chunk is its own.
+ */
+const BLOCK_BYTES = 16 * 1024;
+
+interface Block {
+  bytes: Uint8Array;
+  /** bytes of `bytes` written */
+  used: number;
+  channel: OutputChannel;
+}
+
+const NOTHING = new Uint8Array(0);
+
 export class Scrollback {
-  #chunks: Uint8Array[] = [];
-  /** the stream of each chunk */
-  #channels: OutputChannel[] = [];
+  /** blocks before `#head` are dropped (their bytes let go), forgotten a batch at a time */
+  #blocks: Block[] = [];
+  #head = 0;
+  /** bytes of the head block already trimmed */
+  #skip = 0;
   #size = 0;
   /** offset of the first byte still held */
   #start = 0;
@@ -39,12 +58,25 @@ export class Scrollback {
     return this.#size;
   }
 
+  /** how many blocks hold it: a few per 16 KiB however its output came */
+  get blocks(): number {
+    return this.#blocks.length - this.#head;
+  }
+
   append(chunk: Uint8Array, channel: OutputChannel = 'stdout'): void {
     if (chunk.length === 0) return;
     // A copy of exactly these bytes: the producer may reuse its buffer, and a view would keep all
     // of it alive (a Node Buffer's slice() is such a view, not a copy).
-    this.#chunks.push(new Uint8Array(chunk));
-    this.#channels.push(channel);
+    const last = this.#blocks.length > this.#head ? this.#blocks[this.#blocks.length - 1] : undefined;
+    if (last && last.channel === channel && last.used + chunk.length <= BLOCK_BYTES) {
+      if (last.used + chunk.length > last.bytes.length) {
+        const grown = new Uint8Array(Math.min(BLOCK_BYTES, Math.max(2 * last.bytes.length, last.used + chunk.length)));
+        grown.set(last.bytes.subarray(0, last.used));
+        last.bytes = grown;
+      }
+      last.bytes.set(chunk, last.used);
+      last.used += chunk.length;
+    } else this.#blocks.push({ bytes: new Uint8Array(chunk), used: chunk.length, channel });
     this.#size += chunk.length;
     this.#trim();
   }
@@ -53,11 +85,11 @@ export class Scrollback {
   lineFeedsSince(from: number, atMost: number): number {
     let count = 0;
     let offset = this.#start;
-    for (const chunk of this.#chunks) {
-      for (let at = chunk.indexOf(0x0a, Math.max(0, from - offset)); at >= 0; at = chunk.indexOf(0x0a, at + 1)) {
+    for (const { bytes } of this.#held()) {
+      for (let at = bytes.indexOf(0x0a, Math.max(0, from - offset)); at >= 0; at = bytes.indexOf(0x0a, at + 1)) {
         if (++count > atMost) return count;
       }
-      offset += chunk.length;
+      offset += bytes.length;
     }
     return count;
   }
@@ -70,49 +102,58 @@ export class Scrollback {
     const runs: ReplayRun[] = [];
     let offset = this.#start;
     let written = 0;
-    this.#chunks.forEach((chunk, index) => {
-      const chunkEnd = offset + chunk.length;
-      if (chunkEnd > start && offset < stop) {
-        const part = chunk.subarray(Math.max(0, start - offset), Math.min(chunk.length, stop - offset));
+    for (const { bytes, channel } of this.#held()) {
+      const blockEnd = offset + bytes.length;
+      if (offset >= stop) break;
+      if (blockEnd > start && stop > start) {
+        const part = bytes.subarray(Math.max(0, start - offset), Math.min(bytes.length, stop - offset));
         out.set(part, written);
         written += part.length;
-        const channel = this.#channels[index];
         const last = runs.at(-1);
         if (last?.channel === channel) last.length += part.length;
         else runs.push({ channel, length: part.length });
       }
-      offset = chunkEnd;
-    });
+      offset = blockEnd;
+    }
     return { from: start, bytes: out, runs };
   }
 
-  #trim(): void {
-    let excess = this.#size - this.limit;
-    while (excess > 0) {
-      const first = this.#chunks[0];
-      if (first.length <= excess) {
-        this.#chunks.shift();
-        this.#channels.shift();
-        this.#drop(first.length);
-        excess -= first.length;
-        continue;
-      }
-      // Cut inside the first chunk, then on to the next UTF-8 character start, so a replay
-      // never begins with half a character.
-      let cut = excess;
-      while (cut < first.length && (first[cut] & 0xc0) === 0x80) cut++;
-      this.#chunks[0] = first.subarray(cut);
-      this.#drop(cut);
-      if (this.#chunks[0].length === 0) {
-        this.#chunks.shift();
-        this.#channels.shift();
-      }
-      excess = 0;
+  /** The bytes held, block by block, in order. */
+  *#held(): Iterable<{ bytes: Uint8Array; channel: OutputChannel }> {
+    for (let i = this.#head; i < this.#blocks.length; i++) {
+      const block = this.#blocks[i];
+      yield { bytes: block.bytes.subarray(i === this.#head ? this.#skip : 0, block.used), channel: block.channel };
     }
   }
 
-  #drop(bytes: number): void {
-    this.#size -= bytes;
-    this.#start += bytes;
+  #trim(): void {
+    const excess = this.#size - this.limit;
+    if (excess <= 0) return;
+    this.#dropFront(excess);
+    // Then on to the next UTF-8 character start, so a replay never begins with half a character:
+    // the rest of one may be in the next block (a PTY's reads split characters anywhere), and a
+    // character has at most 3 bytes after its first (binary output is not emptied away).
+    for (let skipped = 0; skipped < 3 && this.#size > 0 && (this.#blocks[this.#head].bytes[this.#skip] & 0xc0) === 0x80; skipped++) this.#dropFront(1);
+  }
+
+  /** Forgets the first `bytes` held. */
+  #dropFront(bytes: number): void {
+    while (bytes > 0) {
+      const head = this.#blocks[this.#head];
+      const cut = Math.min(bytes, head.used - this.#skip);
+      this.#skip += cut;
+      this.#size -= cut;
+      this.#start += cut;
+      bytes -= cut;
+      if (this.#skip < head.used) continue;
+      head.bytes = NOTHING;
+      this.#head++;
+      this.#skip = 0;
+    }
+    // an array's shift() moves every element after the first: drop the dropped ones half at a time
+    if (this.#head > 16 && this.#head * 2 > this.#blocks.length) {
+      this.#blocks.splice(0, this.#head);
+      this.#head = 0;
+    }
   }
 }

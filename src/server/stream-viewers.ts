@@ -40,6 +40,14 @@ export function refuseReadOnly(viewer: Viewer, owner = 'the local user'): void {
   viewer.socket.error('readOnly', `You are watching ${owner}'s terminal: only ${owner} can type in it or resize it.`, viewer.sessionId);
 }
 
+/**
+ * The client says it drew `bytes` more. Never what waits for its screen (`held`): it was sent
+ * nothing yet, and a lie would resume the producer while the server kept every byte for it.
+ */
+export function acknowledge(viewer: Viewer, bytes: number): void {
+  if (!viewer.held) viewer.unacked = Math.max(0, viewer.unacked - bytes);
+}
+
 /** How far a viewer is behind: what it has not acknowledged, and never less than what its socket still holds. */
 export const behind = (viewer: Viewer): number => Math.max(viewer.unacked, viewer.unwritten);
 
@@ -76,6 +84,8 @@ export interface SessionStream {
 
 export interface SessionStreamStats {
   scrollbackBytes: number;
+  /** the blocks that hold them (heap objects: few, however small the output's chunks) */
+  scrollbackBlocks: number;
   start: number;
   end: number;
   paused: boolean;

@@ -1,6 +1,7 @@
 // The data plane's screen attach on its own, with a stand-in system whose output the test emits
 // at exact moments: live output that comes while a viewer's screen is being built waits for it
-// and follows it, byte for byte and in order; it counts against flow control meanwhile; a viewer
+// and follows it, byte for byte and in order; it counts against flow control meanwhile, and an ack
+// cannot take it back (docs/api.md: acks for bytes never read cannot turn flow control off); a viewer
 // that leaves, or a session closed, during the build gets nothing more; nor does an attach
 // replaced by another (a client asking again and again). A build whose turn comes after the
 // scrollback moved on says what it lost; a socket that throws while sent to loses only its viewer.
@@ -149,6 +150,22 @@ test('a client that asks for the screen again and again gets one answer, for its
   await waitFor(() => got.some((m) => 'kind' in m && m.kind === FrameKind.Stdout), 'the live output after the screen', 5_000);
   assert.is(got.filter((m) => 'type' in m && m.type === 'attached').length, 1);
   assert.equal(got.at(-1), { kind: FrameKind.Stdout, text: '-after' });
+  plane.close();
+});
+
+test('an ack while the screen is built does not resume a producer its held output paused (it was sent nothing: a lie)', async () => {
+  const { system, output, paused } = standIn();
+  const plane = new DataPlane(system, hubOptions({ highWatermark: 1024, lowWatermark: 256 }));
+  const { socket, got } = recordingSocket();
+  output('prompt$ ');
+  plane.message(socket, { type: 'attach', sessionId: 't1', from: 0, ack: true, screen: true });
+  output('x'.repeat(2000));
+  assert.equal(paused, [true], 'the held output paused the producer');
+  plane.message(socket, { type: 'ack', sessionId: 't1', bytes: 1e15 });
+  assert.equal(paused, [true], 'still paused: nothing it was sent was acknowledged');
+  assert.equal(plane.stats('t1')!.viewers, [2000], 'the held bytes still count');
+  await waitFor(() => got.length >= 3, 'the screen and the held output', 5_000);
+  assert.equal((got[2] as { text: string }).text.length, 2000, 'the held output follows the screen');
   plane.close();
 });
 
