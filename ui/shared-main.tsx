@@ -29,9 +29,33 @@ async function openShare(id: string | undefined, secret: string | undefined): Pr
     try {
       await api.shareSignIn(id, secret);
     } catch (error) {
+      // 503: the cookie was given, the claim not logged yet (the log does not answer): it may be soon
+      if (error instanceof ApiError && error.status === 503) return sharedOnceLogged(id).catch(() => Promise.reject(error));
       // this browser may have opened the link before (a reload that kept the fragment): its cookie still lets it in
       return api.shared(id).catch(() => Promise.reject(error));
     }
+    return sharedOnceLogged(id);
   }
   return api.shared(id);
+}
+
+/** how often, and how long apart (growing), the shared view is asked again after a 401 */
+const CLAIM_TRIES = 6;
+const CLAIM_TRY_MS = 200;
+
+/**
+ * The shared view, just after the sign-in gave this browser its cookie. With replicas behind one
+ * address, this request may reach one that has not yet read the claim the sign-in logged: it
+ * answers 401 for a moment. Asked again a few times (a reload would work, but the link's secret
+ * has left the address bar, and the page must not say the link is no longer valid).
+ */
+async function sharedOnceLogged(id: string): Promise<SharedReply> {
+  for (let tries = 1; ; tries++) {
+    try {
+      return await api.shared(id);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 401) || tries >= CLAIM_TRIES) throw error;
+      await new Promise((resolve) => setTimeout(resolve, CLAIM_TRY_MS * tries));
+    }
+  }
 }

@@ -19,6 +19,7 @@ import type { DataPlane } from './data-plane.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { SharePush } from './shares/share-push.ts';
+import { sharedRow } from './shares/shared-row.ts';
 
 export class ControlPlane {
   readonly #sentRows = new Map<string, SessionRow>();
@@ -140,6 +141,10 @@ export class ControlPlane {
   /** To every page that may see what `owner` started, and to those shown `sharedSession` through a share (its row only). */
   #sendTo(owner: Person | undefined, message: ServerMessage, sharedSession?: string): void {
     const shared = sharedSession === undefined ? undefined : this.data.sharedWith(sharedSession);
-    for (const socket of this.sockets()) if (sees(socket.caller, owner) || shared?.has(socket)) socket.send(message);
+    for (const socket of this.sockets()) {
+      if (sees(socket.caller, owner)) socket.send(message);
+      // a share's person is shown the terminal, not who its owner is to the cluster (shared-row.ts)
+      else if (shared?.has(socket)) socket.send(message.type === 'session' ? { ...message, session: sharedRow(message.session) } : message);
+    }
   }
 }

@@ -20,6 +20,7 @@ import { ScreenBuilder } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
+import { sharedRow } from './shares/shared-row.ts';
 import { acknowledge, behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
 import { ConnectingInput } from './connecting-input.ts';
@@ -65,7 +66,7 @@ export class DataPlane {
     }, Date.now, options.shareLeftAfterMs);
     this.#catchUps = new CatchUps(options, {
       replay: (viewer, replay) => this.#sendReplay(viewer, replay),
-      screen: (viewer, stream, skippedFrom) => this.#sendScreen(viewer, stream, this.#screenSize(viewer.sessionId), skippedFrom),
+      screen: (viewer, stream, skippedFrom) => this.#sendScreen(viewer, stream, this.system.sessionList.byId[viewer.sessionId]?.size ?? DEFAULT_SIZE, skippedFrom),
       shown: (viewer, stream) => this.#streams.get(viewer.sessionId) === stream && stream.viewers.has(viewer),
     });
   }
@@ -267,7 +268,7 @@ export class DataPlane {
     const catchUp = row.interactive && (owner ? ack && message.catchUp === 'screen' : true) ? { catchUp: this.#catchUps.start(wanted) } : {};
     const viewer: Viewer = { socket, sessionId, unacked: 0, unwritten: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
-    if (share) this.#shares.add(viewer);
+    if (share) this.#shares.attached(viewer);
     // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
     if (message.screen && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
     // a catch-up viewer whose missed bytes have left the scrollback (a reattach under a flood) gets the screen, not what is left of them
@@ -286,10 +287,6 @@ export class DataPlane {
       this.#sendInFrames(viewer, run.channel === 'stderr' ? FrameKind.Stderr : FrameKind.Stdout, replay.bytes.subarray(runStart, runStart + run.length));
       runStart += run.length;
     }
-  }
-
-  #screenSize(sessionId: string): { cols: number; rows: number } {
-    return this.system.sessionList.byId[sessionId]?.size ?? DEFAULT_SIZE;
   }
 
   /**
@@ -368,7 +365,7 @@ export class DataPlane {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
-    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session });
+    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session: viewer.share ? sharedRow(session) : session });
   }
 
   #sendInFrames(viewer: Viewer, kind: FrameKind, bytes: Uint8Array): void {

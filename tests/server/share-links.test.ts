@@ -127,9 +127,10 @@ test('a participant types; the log says who typed, once for a burst of keys, and
   assert.not.ok(JSON.stringify(log).includes('typed-$'), 'what was typed is not in the log');
   assert.ok(log.some((e) => e.type === 'share.joined' && e.shareId === link.id && e.who === 'link holder' && e.role === 'participant'));
 
+  const beforeDemotion = participant.messages.length; // its role was said on attach too
   const demoted = await call(app, `/api/v1/sessions/${terminal}/shares/${link.id}/watchers`, { body: { who: 'link holder', role: 'viewer' } });
   assert.is(demoted.status, 200, demoted.body);
-  const role = await participant.next('shareRole', (m) => m.sessionId === terminal, 'the new role');
+  const role = await participant.next('shareRole', (m) => m.sessionId === terminal, 'the new role', beforeDemotion);
   assert.is(role.role, 'viewer');
   const seen = participant.messages.length;
   participant.type(terminal, 'x');

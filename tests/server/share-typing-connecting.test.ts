@@ -17,7 +17,7 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { ShareFact } from '../../src/domain/share.ts';
 
 test('typing while the shared terminal connects is held, and logged as share.typed', () => {
-  const row = { sessionId: 't1', interactive: true, state: 'connecting', person: { user: 'alice', groups: [] } } as unknown as SessionRow;
+  const row = { sessionId: 't1', target: { namespace: 'default', pod: 'web', container: 'nginx' }, interactive: true, state: 'connecting', person: { user: 'alice', groups: [] } } as unknown as SessionRow;
   const logged: ShareFact[] = [];
   const system = {
     io: { listen: () => () => {}, input: () => false, isRunning: () => false },

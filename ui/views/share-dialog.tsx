@@ -16,7 +16,16 @@ const EXPIRIES: { seconds: number; label: string }[] = [
   { seconds: 24 * 60 * 60, label: '24 hours' },
 ];
 
-const words = (text: string) => text.split(/[\s,]+/).filter(Boolean);
+/**
+ * The names typed into People or Groups: separated by commas, each trimmed. A name may hold spaces
+ * ("Platform Team", as identity providers name groups): split there, it would pick other people's
+ * groups instead ("Platform" and "Team").
+ */
+const words = (text: string) =>
+  text
+    .split(',')
+    .map((name) => name.trim())
+    .filter(Boolean);
 const time = (ms: number) => new Date(ms).toLocaleTimeString();
 
 export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: () => void; focusAfter?: () => HTMLElement | null }) {

@@ -67,8 +67,8 @@ export function watcherOf(share: Pick<ShareRow, 'watchers'>, who: string): Share
 /** The one key an assignment cannot make an own key of (it sets the prototype): nobody by that name joins a list. */
 export const UNKEYABLE_NAME = '__proto__';
 
-/** A server restart or shutdown closed every socket: nobody watches any more. */
-const SOCKETS_GONE = new Set(['serverShutdown', 'restarted']);
+/** A server restart or shutdown, or the replica that held the terminal lost, closed every socket on it: nobody watches any more. */
+const SOCKETS_GONE = new Set(['serverShutdown', 'restarted', 'replicaLost']);
 
 export const sharesProjection: Projection<Shares> = {
   initial: () => ({ byId: {}, bySession: {} }),

@@ -27,6 +27,9 @@ const CLAIMS_IN_ALL: Rate = { rate: 10, burst: 50 };
 /** seconds to wait after a 429: a token comes back in a second, at either rate */
 const CLAIM_RETRY_AFTER = '1';
 const MAX_SECRET = 128;
+/** a claim this replica could not log yet: the page is reloaded once it is (the link's secret is no longer in its address) */
+const NOT_WRITTEN = 'The server could not yet record that this browser opened the link (its event log does not answer): reload this page in a moment.';
+const NOT_WRITTEN_RETRY_AFTER = '5';
 const ALREADY_OPENED = 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.';
 
 export class ShareLinkAuthenticator implements Authenticator {
@@ -86,9 +89,16 @@ export class ShareLinkAuthenticator implements Authenticator {
     const cookieHash = secretHash(cookieSecret);
     this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash });
     await this.system.settled().catch(() => undefined);
+    const kept = this.system.shares.byId[id]?.cookieHash;
     // another claim (at another replica, or in the same moment) may have come first: it keeps the link
-    if (this.system.shares.byId[id]?.cookieHash !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
-    sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` });
+    if (kept !== undefined && kept !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
+    const cookie = { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` };
+    // Not in the log yet (a shared log's database does not answer): the claim waits in this
+    // replica's queue and is written once it answers, so this browser gets its cookie now, which
+    // opens the share from then on (unless another claim is written first). Without it, nobody
+    // could open the link once the claim is written.
+    if (kept === undefined) sendJson(res, 503, { error: { status: 503, message: NOT_WRITTEN } }, { ...cookie, 'Retry-After': NOT_WRITTEN_RETRY_AFTER });
+    else sendJson(res, 200, { shareId: id, sessionId: row.sessionId }, cookie);
     return true;
   }
 

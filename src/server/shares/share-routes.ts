@@ -11,6 +11,7 @@ import { owns, type Caller } from '../caller.ts';
 import { HttpError } from '../replies.ts';
 import { MAX_NAME_LENGTH, nameProblem } from '../auth/person-names.ts';
 import { shareGrant, shareEndMessages } from './share-grant.ts';
+import { sharedBy, sharedRow } from './shared-row.ts';
 import { newShareId, newShareSecret, secretHash } from './share-secrets.ts';
 
 /** people and groups one share may name */
@@ -156,12 +157,15 @@ export function sharedView(ctx: Sharing, url: URL): SharedReply {
   const row = isId(id) ? ctx.system.shares.byId[id] : undefined;
   const missing = 'There is no such shared terminal (the link is wrong, or its terminal was closed): ask the owner for a new link.';
   if (!row) throw new HttpError(404, missing);
-  const grant = shareGrant(ctx.system.shares, ctx.caller, row.sessionId, Date.now());
-  // the owner opening their own link sees it as they would any of their terminals
-  if (!grant && !owns(ctx.caller, ctx.system.sessionList.byId[row.sessionId]?.person)) throw new HttpError(404, missing);
+  // the owner opening their own link sees it as they would any of their terminals: in a team mode
+  // a share names others, and "not for you" would be wrong of the one person it is always for
+  const owner = owns(ctx.caller, ctx.system.sessionList.byId[row.sessionId]?.person);
+  const grant = owner ? undefined : shareGrant(ctx.system.shares, ctx.caller, row.sessionId, Date.now());
+  if (!grant && !owner) throw new HttpError(404, missing);
   if (grant && 'refused' in grant) throw new HttpError(grant.refused === 'notYours' ? 403 : 410, shareEndMessages[grant.refused]);
   const session = ctx.system.sessionList.byId[row.sessionId];
   if (!session) throw new HttpError(404, missing);
   const who = grant?.who ?? LINK_HOLDER;
-  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? watcherOf(row, who)?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: session.person?.user ?? 'the local user', session };
+  // the owner opening their own link is shown their row whole, as on their other pages
+  return { shareId: row.shareId, sessionId: row.sessionId, role: grant?.role ?? watcherOf(row, who)?.role ?? row.role, expiresAt: row.expiresAt, sharedBy: sharedBy(session), session: owner ? session : sharedRow(session) };
 }

@@ -59,6 +59,12 @@ export class ShareViewers<V extends ShareViewer> {
   }
 
   /** `viewer` (with its grant) shows the terminal now. */
+  /** A viewer attached through its share: kept, and told its role as it is now (one changed while its socket was down was never said to it). */
+  attached(viewer: V): void {
+    this.add(viewer);
+    this.events.roleChanged(viewer);
+  }
+
   add(viewer: V): void {
     const grant = viewer.share!;
     this.#viewers.add(viewer);
