@@ -23,8 +23,11 @@ import { sharedRow } from './shares/shared-row.ts';
 
 export class ControlPlane {
   readonly #sentRows = new Map<string, SessionRow>();
-  /** the projection's row of each batch as last pushed: a new row (immer) means it changed */
-  readonly #sentBatches = new Map<string, BatchRow>();
+  /**
+   * The batch rows pushed: a new row (immer) means it changed. Held weakly: the projection lets
+   * go of old batches (it keeps the latest 200), and a map by id would keep every row ever pushed.
+   */
+  readonly #sentBatches = new WeakSet<BatchRow>();
   #sentAlerts: Alerts;
   /** log entries not yet pushed to the pages */
   #unsent: LogEntry[] = [];
@@ -43,7 +46,7 @@ export class ControlPlane {
     this.#sentAlerts = system.alerts;
     this.#shares = new SharePush(system, sockets);
     for (const id of system.sessionList.order) this.#sentRows.set(id, system.sessionList.byId[id]);
-    for (const [id, row] of Object.entries(system.batches.byId)) this.#sentBatches.set(id, row);
+    for (const row of Object.values(system.batches.byId)) this.#sentBatches.add(row);
     // alerts also change without an entry: the log could not be written, or can again
     this.#stop = [system.onEntry((entry) => this.#entry(entry)), system.onAlerts(() => this.#pushAlerts())];
   }
@@ -133,8 +136,8 @@ export class ControlPlane {
     else if ('sessionId' in entry) batchId = this.system.batches.sessions[entry.sessionId]?.[0];
     if (batchId === undefined) return;
     const row = this.system.batches.byId[batchId];
-    if (!row || this.#sentBatches.get(batchId) === row) return;
-    this.#sentBatches.set(batchId, row);
+    if (!row || this.#sentBatches.has(row)) return;
+    this.#sentBatches.add(row);
     this.#sendTo(row.person, { type: 'batch', batch: batchView(row) });
   }
 
