@@ -33,6 +33,12 @@ export interface StreamHubOptions {
    * live output each) and maxUnreadMessages
    */
   maxSocketBacklog?: number;
+  /**
+   * sockets one person may hold open at once (local mode: the one user; a local share link's
+   * browser counts apart, at a quarter of it): each may hold a replay and a screen of every
+   * terminal it shows, so without a bound one caller could grow the server's memory and CPU at will
+   */
+  maxSocketsPerPerson?: number;
   /** a share's person whose last socket closed is logged as left this long after (back sooner: neither left nor joined again), so attach loops cannot flood the log */
   shareLeftAfterMs?: number;
 }
@@ -48,6 +54,7 @@ export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   inputBytesPerSecond: 4 * 1024 * 1024,
   maxAttachedPerSocket: 256,
   maxPodWatchesPerSocket: 16,
+  maxSocketsPerPerson: 64,
   shareLeftAfterMs: 30_000,
   // pod lists and alerts go as the newest only (sendLatest): this is many of every kind at once
   maxUnreadMessages: 16 * 1024 * 1024,

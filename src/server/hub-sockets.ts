@@ -67,6 +67,12 @@ interface Connection extends HubSocket {
   aged?: ReturnType<typeof setTimeout>;
 }
 
+/** Whose sockets count together against maxSocketsPerPerson: a person's, local mode's one user's, a local share link's browser's. */
+function holderOf(caller: Caller): string {
+  if (caller.share) return `share ${caller.share.shareId}`;
+  return caller.person ? `person ${caller.person.user}` : 'local';
+}
+
 export class HubSockets {
   readonly #wss: WebSocketServer;
   readonly #connections = new Set<Connection>();
@@ -107,6 +113,12 @@ export class HubSockets {
 
   #connect(ws: WebSocket, caller: Caller): void {
     const o = this.options;
+    const holder = holderOf(caller);
+    const limit = caller.share ? Math.max(1, Math.floor(o.maxSocketsPerPerson / 4)) : o.maxSocketsPerPerson;
+    let held = 0;
+    for (const connection of this.#connections) if (holderOf(connection.caller) === holder) held++;
+    // 1013, try again later: the page reconnects as it backs off, and gets in once another closes
+    if (held >= limit) return ws.close(1013, `You have ${held} octant-exec pages open, the most at once: close some.`);
     const connection: Connection = {
       ws,
       caller,
