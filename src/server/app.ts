@@ -263,7 +263,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const revocations = signsIn && shared ? { revocations: new SharedRevocations(shared, warn) } : signsIn && auth.sessionKey ? { revocations: new FileRevocations(join(options.stateDir, 'sign-outs'), warn) } : {};
     const chosen = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     // local mode's share links let a browser in to one terminal (shares/share-links.ts); a team mode's need a signed-in person
-    const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system) : chosen;
+    const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system, { secure: door.secure }) : chosen;
     const openHub = hub;
     authenticator.onEnded((caller) => openHub.closeFor(caller, 'signed out'));
     gate.parts = { system, reader, pods: podChanges, copies, recorder, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };

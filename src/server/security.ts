@@ -43,12 +43,15 @@ export interface FrontDoorOptions {
 export class FrontDoor {
   readonly token: string;
   readonly embedOrigins: readonly string[];
+  /** people reach it over https (a public origin of https): its cookies are Secure, never sent over plain http */
+  readonly secure: boolean;
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
 
   constructor(options: FrontDoorOptions) {
     this.token = options.token;
     this.embedOrigins = (options.embedOrigins ?? []).map(normalizeOrigin);
+    this.secure = (options.publicOrigins ?? []).some((origin) => origin.startsWith('https:'));
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
@@ -85,7 +88,7 @@ export class FrontDoor {
 
   /** The Set-Cookie header value that keeps the token after the page traded it once. */
   sessionCookie(): string {
-    return `${COOKIE_NAME}=${this.token}; HttpOnly; SameSite=Strict; Path=/`;
+    return `${COOKIE_NAME}=${this.token}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`;
   }
 }
 

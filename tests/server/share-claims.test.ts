@@ -84,7 +84,7 @@ function setUp(expiresInMs = 60_000) {
   const clock = { now: Date.now() };
   const system = sharedLog();
   system.share({ type: 'share.created', shareId: 's1', sessionId: 't1', role: 'viewer', expiresAt: clock.now + expiresInMs, secretHash: secretHash('the-secret') });
-  return { system, clock, auth: new ShareLinkAuthenticator(inner, system, () => clock.now) };
+  return { system, clock, auth: new ShareLinkAuthenticator(inner, system, { now: () => clock.now }) };
 }
 
 test('two browsers claim one link at once (replicas on one log): one gets the cookie, the other 409, and the cookie keeps working', async () => {

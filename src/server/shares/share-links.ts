@@ -32,17 +32,24 @@ const NOT_WRITTEN = 'The server could not yet record that this browser opened th
 const NOT_WRITTEN_RETRY_AFTER = '5';
 const ALREADY_OPENED = 'This share link was already opened in another browser, and it works in one browser only: ask the owner for a new link.';
 
+export interface ShareLinkOptions {
+  /** its cookies are Secure: people reach the server over https (--public-url) */
+  secure?: boolean;
+  now?: () => number;
+}
+
 export class ShareLinkAuthenticator implements Authenticator {
   readonly mode = 'local' as const;
   readonly signInPage = null;
   readonly #claims: PeerLimits;
+  readonly #now = (): number => (this.options.now ?? Date.now)();
 
   constructor(
     private readonly inner: Authenticator,
     private readonly system: Pick<ExecSystem, 'shares' | 'share' | 'settled'>,
-    private readonly now: () => number = Date.now,
+    private readonly options: ShareLinkOptions = {},
   ) {
-    this.#claims = new PeerLimits(CLAIMS_PER_PEER, CLAIMS_IN_ALL, now);
+    this.#claims = new PeerLimits(CLAIMS_PER_PEER, CLAIMS_IN_ALL, this.#now);
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -58,7 +65,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     if (!held.has(shareId)) return refused(401, 'This browser has not opened that share link: open it from the link the owner sent you.');
     const row = this.system.shares.byId[shareId];
     if (!matchesHash(held.get(shareId)!, row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
-    const end = shareEnd(row, { share: { shareId } }, this.now());
+    const end = shareEnd(row, { share: { shareId } }, this.#now());
     if (end) return refused(403, shareEndMessages[end]);
     const caller: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId } };
     return { caller };
@@ -82,7 +89,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     }
     const row = this.system.shares.byId[id];
     if (!matchesHash(secret, row?.secretHash) || !row) throw new HttpError(401, 'This share link is not valid (mistyped, not from this server, or its terminal was closed): ask the owner to send it again.');
-    const end = shareEnd(row, { share: { shareId: id } }, this.now());
+    const end = shareEnd(row, { share: { shareId: id } }, this.#now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
     if (row.cookieHash !== undefined) throw new HttpError(409, ALREADY_OPENED);
     const cookieSecret = newShareSecret();
@@ -92,7 +99,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     const kept = this.system.shares.byId[id]?.cookieHash;
     // another claim (at another replica, or in the same moment) may have come first: it keeps the link
     if (kept !== undefined && kept !== cookieHash) throw new HttpError(409, ALREADY_OPENED);
-    const cookie = { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/` };
+    const cookie = { 'Set-Cookie': `${SHARE_COOKIE}${id}=${cookieSecret}; HttpOnly; SameSite=Strict; Path=/${this.options.secure ? '; Secure' : ''}` };
     // Not in the log yet (a shared log's database does not answer): the claim waits in this
     // replica's queue and is written once it answers, so this browser gets its cookie now, which
     // opens the share from then on (unless another claim is written first). Without it, nobody
