@@ -86,9 +86,7 @@ export class SocketClient {
     const ws = new this.#WebSocket(this.#options.url);
     ws.binaryType = 'arraybuffer';
     this.#ws = ws;
-    let opened = false;
     ws.onopen = () => {
-      opened = true;
       this.#heard = true;
       this.#startHeartbeat(ws);
     };
@@ -97,11 +95,11 @@ export class SocketClient {
       if (typeof event.data === 'string') this.#control(event.data);
       else this.#bytes(new Uint8Array(event.data as ArrayBuffer));
     };
-    ws.onclose = () => this.#lost(ws, opened);
+    ws.onclose = () => this.#lost(ws);
   }
 
   /** The socket closed, or went silent: forget its accounting and reconnect. */
-  #lost(ws: WebSocket, opened: boolean): void {
+  #lost(ws: WebSocket): void {
     if (this.#ws !== ws) return;
     this.#ws = undefined;
     clearInterval(this.#heartbeat);
@@ -116,7 +114,7 @@ export class SocketClient {
     this.#dropInput(() => true);
     if (this.#closed) return;
     this.#setState('reconnecting');
-    void this.#scheduleRetry(opened);
+    void this.#scheduleRetry();
   }
 
   /**
@@ -128,7 +126,7 @@ export class SocketClient {
     clearInterval(this.#heartbeat);
     this.#heartbeat = setInterval(() => {
       if (!this.#heard) {
-        this.#lost(ws, true);
+        this.#lost(ws);
         ws.close(4000, 'no answer to ping');
         return;
       }
@@ -285,8 +283,12 @@ export class SocketClient {
     for (const listener of this.#stateListeners) listener(state);
   }
 
-  async #scheduleRetry(hadOpened: boolean): Promise<void> {
-    if (hadOpened) this.#failures = 0;
+  /**
+   * Only a hello starts the count over (#control): a server may take the upgrade and close it at
+   * once (1013 past the caller's socket limit, 1008), and counting an open socket as a welcome
+   * one would reconnect such a page every quarter second for ever, never asking mayRetry.
+   */
+  async #scheduleRetry(): Promise<void> {
     this.#failures++;
     if (this.#failures > 1 && this.#options.mayRetry && !(await this.#options.mayRetry())) {
       this.#setState('signedOut');

@@ -13,17 +13,8 @@ import { execableContainers } from '../../src/domain/pod.ts';
 import type { AuditFilter } from './audit.ts';
 import { execPermission, permissionKey, wantsPermissions } from './team.ts';
 import { steppedFontSize, validFontSize, writePreferences, type Preferences } from './preferences.ts';
-
-const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
-
-export function readDismissed(storage?: Storage): number[] {
-  try {
-    const parsed: unknown = JSON.parse(storage?.getItem(DISMISSED_KEY) ?? '[]');
-    return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
-  } catch {
-    return [];
-  }
-}
+import { saveDismissed } from './dismissed-alerts.ts';
+import { OnTheirWay } from './on-their-way.ts';
 
 export interface Environment {
   api: Api;
@@ -43,16 +34,21 @@ export class Actions {
   #podsRequest = 0;
   #podRequest = 0;
   #embedModeDone = false;
+  /** Restart and Close go once the socket brings the new row: a double click is one request */
+  readonly #onTheirWay = new OnTheirWay();
 
   constructor(env: Environment) {
     this.#env = env;
     env.socket.onMessage((message) => {
       const receivedAt = Date.now();
+      const { dismissed } = env.store.get();
       env.store.update((state) => {
         const change = applyServerMessage(state, message);
         const serverClockOffsetMs = clockOffsetAfter(state.serverClockOffsetMs, message, receivedAt);
         return serverClockOffsetMs === state.serverClockOffsetMs ? change : { ...change, serverClockOffsetMs };
       });
+      // dismissals of alerts the server no longer lists were forgotten: a reload forgets them too
+      if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get().dismissed, env.storage);
     });
     env.socket.onState((connection) => env.store.update((state) => applyConnection(state, connection)));
   }
@@ -328,15 +324,15 @@ export class Actions {
     }
   }
 
-  async restart(sessionId: string): Promise<void> {
-    try {
-      await this.#env.api.restart(sessionId);
-    } catch (error) {
-      this.notify((error as Error).message, 'Restart');
-    }
+  restart(sessionId: string): Promise<void> {
+    return this.#onTheirWay.run(`restart ${sessionId}`, () => this.#env.api.restart(sessionId).then(() => {}, (error: Error) => this.notify(error.message, 'Restart')));
   }
 
-  async close(sessionId: string): Promise<void> {
+  close(sessionId: string): Promise<void> {
+    return this.#onTheirWay.run(`close ${sessionId}`, () => this.#close(sessionId));
+  }
+
+  async #close(sessionId: string): Promise<void> {
     const state = this.#store.get();
     if (state.route.tab === sessionId) {
       // select a neighbour first so the pod view never shows a closed tab
@@ -381,11 +377,7 @@ export class Actions {
 
   dismissAlert(id: number): void {
     this.#store.update((state) => ({ dismissed: [...state.dismissed, id] }));
-    try {
-      this.#env.storage?.setItem(DISMISSED_KEY, JSON.stringify(this.#store.get().dismissed.slice(-200)));
-    } catch {
-      // storage disabled: dismissal lasts until reload
-    }
+    saveDismissed(this.#store.get().dismissed, this.#env.storage);
   }
 
   notify(message: string, title?: string): void {

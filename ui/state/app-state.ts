@@ -100,6 +100,7 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
         sessions: { order: message.sessions.map((r) => r.sessionId), byId },
         alerts: message.alerts,
         arrivedAlerts: arrivedAlerts(state, message.alerts),
+        ...stillDismissed(state, message.alerts),
         batches: { order: (message.batches ?? []).map((b) => b.batchId), byId: batches },
       };
     }
@@ -123,7 +124,7 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
       return { sessions: { order: state.sessions.order.filter((id) => id !== message.sessionId), byId }, ...readOnly };
     }
     case 'alerts':
-      return { alerts: message.alerts, arrivedAlerts: arrivedAlerts(state, message.alerts) };
+      return { alerts: message.alerts, arrivedAlerts: arrivedAlerts(state, message.alerts), ...stillDismissed(state, message.alerts) };
     case 'pods': {
       // only the namespace on screen; the pod view takes its pod's fresh container states too
       if (message.namespace !== state.route.namespace || (message.context ?? undefined) !== (state.route.context ?? undefined)) return state;
@@ -371,6 +372,16 @@ function arrivedAlerts(state: AppState, alerts: Alert[]): number[] {
   const before = new Set(state.alerts.map((alert) => alert.id));
   const now = new Set(alerts.map((alert) => alert.id));
   return [...state.arrivedAlerts.filter((id) => now.has(id)), ...alerts.filter((alert) => !before.has(alert.id)).map((alert) => alert.id)];
+}
+
+/**
+ * The dismissals of the alerts still listed. Any other is forgotten: an alert's id is the seq of
+ * its entry, never listed again once gone, but for the event log's storage alert, always 0 (no
+ * entry raised it), whose next outage would otherwise stay hidden in this browser tab for good.
+ */
+function stillDismissed(state: AppState, alerts: Alert[]): Partial<AppState> {
+  const dismissed = state.dismissed.filter((id) => alerts.some((alert) => alert.id === id));
+  return dismissed.length === state.dismissed.length ? {} : { dismissed };
 }
 
 export function visibleAlerts(state: AppState): Alert[] {

@@ -6,6 +6,9 @@
 // `time - receivedAt` is a lower bound of the offset, and the largest such bound seen so far is
 // the estimate: within the hello's travel time from the first message. (Rows alone were not
 // enough after a reload: an idle row's last activity is minutes old, so the countdown came late.)
+// A hello starts it over from the server's now: a clock may have stepped since the last one (NTP
+// setting the page's right, often at a wake from sleep, when the socket reconnects anyway), and
+// the largest bound of the old clocks would keep the countdown minutes early for the page's life.
 import type { ServerMessage, SessionRow } from '../../src/protocol/index.ts';
 
 /** the countdown shows in this last stretch before the idle timeout */
@@ -15,7 +18,7 @@ export const COUNTDOWN_MS = 60_000;
 export function clockOffsetAfter(previous: number | undefined, message: ServerMessage, receivedAt: number): number | undefined {
   const rows: SessionRow[] = message.type === 'hello' ? message.sessions : message.type === 'session' || message.type === 'attached' ? [message.session] : [];
   let offset = previous;
-  if (message.type === 'hello' && typeof message.now === 'number' && Number.isFinite(message.now) && (offset === undefined || message.now - receivedAt > offset)) offset = message.now - receivedAt;
+  if (message.type === 'hello' && typeof message.now === 'number' && Number.isFinite(message.now)) offset = message.now - receivedAt;
   for (const row of rows) {
     const newest = Math.max(row.startedAt, row.lastActivityAt, row.endedAt ?? 0);
     if (!Number.isFinite(newest)) continue; // a hostile or broken row says nothing about the clock

@@ -30,9 +30,11 @@ export function readRoute(location: { pathname: string; search: string }, storag
   const mode = params.get('mode');
   const batch = page === 'batch' ? params.get('id') : null;
   const session = page === 'recordings' ? params.get('session') : null;
+  // Octant's Exec tab names no context: it means octant-exec's own (docs/octant.md), never the one this tab last chose
+  const remembered = page === 'embed' ? undefined : storage?.getItem(CONTEXT_KEY);
   return {
     page,
-    context: params.get('context') || storage?.getItem(CONTEXT_KEY) || undefined,
+    context: params.get('context') || remembered || undefined,
     namespace: params.get('namespace') || storage?.getItem(NAMESPACE_KEY) || 'default',
     pod: params.get('pod') || undefined,
     tab: params.get('tab') || undefined,
