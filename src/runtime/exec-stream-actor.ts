@@ -3,11 +3,12 @@
 // what it needs to decide (connected, activity, how the exec ended). Leaving the running state
 // stops this actor, which ends the exec.
 import { fromCallback } from 'xstate';
-import type { ExecAdapter, ExecEnd, ExecStream } from '../adapters/exec.ts';
+import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../adapters/exec.ts';
 import type { ExecStreamInput, StreamCommand, TerminalEvent } from '../machines/terminal.ts';
 import type { Clock } from './clock.ts';
 import type { TerminalIo } from './terminal-io.ts';
 import { OutputBatch } from './output-batch.ts';
+import { errorText } from './error-text.ts';
 
 export interface ExecStreamDeps {
   adapter: ExecAdapter;
@@ -32,41 +33,65 @@ export function execStreamActor(deps: ExecStreamDeps) {
     const output = new OutputBatch((channel, chunk) => deps.io.output(input.sessionId, channel, chunk));
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
-    stream = deps.adapter.open(
-      {
-        target: input.target,
-        ...(input.person ? { person: input.person } : {}),
-        argv: input.argv,
-        tty: input.interactive,
-        // an upload feeds tar's stdin without a terminal, as a client may feed a command's
-        stdin: input.interactive || input.stdin === true || input.mode?.kind === 'upload',
-        size: input.size,
-        ...(input.mode ? { mode: input.mode } : {}),
+    let isOpen = false;
+    let attached = false;
+    /** On the data plane once the exec runs (terminal-io.ts: attach), not while it connects. */
+    const attach = () => {
+      if (attached || !isOpen || ended || stopped || !stream) return;
+      attached = true;
+      deps.io.attach(input.sessionId, input.run, stream, () => activity.happened());
+    };
+    /** Off the data plane: its stream's end, or the end of a run that never opened (what was held for it goes). */
+    let detached = false;
+    const detach = () => {
+      if (detached) return;
+      detached = true;
+      if (attached && stream) deps.io.detach(input.sessionId, stream);
+      else deps.io.unopened(input.sessionId);
+    };
+    const request: ExecRequest = {
+      target: input.target,
+      ...(input.person ? { person: input.person } : {}),
+      argv: input.argv,
+      tty: input.interactive,
+      // an upload feeds tar's stdin without a terminal, as a client may feed a command's
+      stdin: input.interactive || input.stdin === true || input.mode?.kind === 'upload',
+      size: input.size,
+      ...(input.mode ? { mode: input.mode } : {}),
+    };
+    const listener: ExecListener = {
+      opened: (protocol, prepared) => {
+        deliver({ type: 'CONNECTED', protocol, ...(prepared?.debugContainer ? { debugContainer: prepared.debugContainer } : {}) });
+        activity.connected();
+        isOpen = true;
+        attach();
       },
-      {
-        opened: (protocol, prepared) => {
-          deliver({ type: 'CONNECTED', protocol, ...(prepared?.debugContainer ? { debugContainer: prepared.debugContainer } : {}) });
-          activity.connected();
-        },
-        // activity is counted as each chunk comes: its time is the machine's, not the batch's
-        stdout: (chunk) => {
-          output.add('stdout', chunk);
-          activity.happened();
-        },
-        stderr: (chunk) => {
-          output.add('stderr', chunk);
-          activity.happened();
-        },
-        ended: (end) => {
-          output.flush(); // what it wrote goes before how it ended
-          ended = true;
-          if (stream) deps.io.detach(input.sessionId, stream);
-          activity.flush();
-          deliver(eventFor(end));
-        },
+      // activity is counted as each chunk comes: its time is the machine's, not the batch's
+      stdout: (chunk) => {
+        output.add('stdout', chunk);
+        activity.happened();
       },
-    );
-    if (!ended) deps.io.attach(input.sessionId, input.run, stream, () => activity.happened());
+      stderr: (chunk) => {
+        output.add('stderr', chunk);
+        activity.happened();
+      },
+      ended: (end) => {
+        output.flush(); // what it wrote goes before how it ended
+        ended = true;
+        detach();
+        activity.flush();
+        deliver(eventFor(end));
+      },
+    };
+    try {
+      stream = deps.adapter.open(request, listener);
+    } catch (error) {
+      // The seam promises an `ended`, but a library's adapter may throw instead: uncaught here it
+      // would take the supervisor, and every later command, down with this run. It fails this run alone.
+      if (!ended) listener.ended({ kind: 'failed', failure: { reason: 'unknown', message: `The exec could not be started: ${errorText(error)}` } });
+      return;
+    }
+    attach(); // it opened inside open()
     const opened = stream;
     receive((command) => {
       if (command.type !== 'RESIZE') return;
@@ -78,7 +103,7 @@ export function execStreamActor(deps: ExecStreamDeps) {
       stopped = true;
       output.flush(); // stopped (closed) with output still held: it goes before the stream closes
       activity.stop();
-      deps.io.detach(input.sessionId, opened);
+      detach();
       if (!ended) opened.close();
     };
   });

@@ -10,6 +10,7 @@ export interface TerminalIoEvents {
   input(sessionId: string, data: Uint8Array): void;
   /** a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its number */
   streamOpened(sessionId: string, run: number): void;
+  /** the run's stream ended, or the run ended without one (it never opened) */
   streamClosed(sessionId: string): void;
   /** the running stream was resized: what the program draws for the new size comes after this */
   resized(sessionId: string, cols: number, rows: number): void;
@@ -36,9 +37,22 @@ export class TerminalIo {
     return () => this.#listeners.delete(listener);
   }
 
+  /**
+   * A run's stream opened (the exec runs): keystrokes go to it from now on. Not sooner: while it
+   * connects (a debug container starting, a slow cluster) the adapters would keep whatever is
+   * typed, without bound; the data plane holds a little instead (src/server/connecting-input.ts)
+   * and sends it on `streamOpened`.
+   */
   attach(sessionId: string, run: number, stream: ExecStream, typed: () => void): void {
     this.#streams.set(sessionId, { stream, typed });
     for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run);
+  }
+
+  /** A run that never opened is over (failed, or stopped while connecting): what was held for it (keystrokes typed meanwhile) goes, not into its next run. */
+  unopened(sessionId: string): void {
+    if (this.#streams.has(sessionId)) return;
+    if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
+    for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
   }
 
   detach(sessionId: string, stream: ExecStream): void {
@@ -66,7 +80,7 @@ export class TerminalIo {
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
   }
 
-  /** Keystrokes (or an upload's bytes) for a session; false when it has no running stream. `sent`: see ExecStream.write. */
+  /** Keystrokes (or an upload's bytes) for a session; false when it has no running stream (none yet, while it connects). `sent`: see ExecStream.write. */
   input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const attached = this.#streams.get(sessionId);
     if (!attached) return false;

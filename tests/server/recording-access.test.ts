@@ -62,6 +62,8 @@ test("past the audit trail's latest runs, and after a restart, a recording is st
     const started = await send(server.port, '/api/v1/exec', { from: PROXY_PEER, headers: { 'X-Forwarded-User': 'alice', 'X-Forwarded-Groups': PEOPLE.alice.join(','), Origin: server.origin, 'Content-Type': 'application/json' }, body: JSON.stringify(shell) });
     assert.is(started.status, 201, started.body);
     const id: string = started.json.sessionIds[0];
+    // closed once it printed: a run's recording begins with its first byte (a run closed while it connects has none)
+    await waitFor(() => (server.hub.stats(id)?.end ?? 0) > 0, "the shell's prompt", 15_000);
     server.system.close(id);
     await waitFor(() => server.system.auditTrail.records.some((r) => r.sessionId === id && r.recording?.stopped), 'the recording to stop', 15_000);
     const cast = (await asOn('alice', `/sessions/${id}/recording?run=1`)).body;

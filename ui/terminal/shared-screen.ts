@@ -50,7 +50,7 @@ export class SharedScreen {
       } else if (message.type === 'attached') {
         session.update(message.session);
         events.row(message.session);
-        events.finished(!message.running);
+        events.finished(!message.running && isEnded(message.session)); // not running yet while it connects
       } else if (message.type === 'stream') {
         events.finished(message.state === 'closed');
       }
