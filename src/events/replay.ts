@@ -26,10 +26,11 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'session.resized':
       return { type: 'RESIZE', sessionId: entry.sessionId, cols: entry.cols, rows: entry.rows };
     case 'session.restarted':
+      return { type: 'RESTART', sessionId: entry.sessionId, ...(entry.counted ? { counted: true as const } : {}) };
     case 'session.restartRefused': // refused again on replay, like exec.refused
       return { type: 'RESTART', sessionId: entry.sessionId };
     case 'session.closed':
-      return { type: 'CLOSE', sessionId: entry.sessionId };
+      return { type: 'CLOSE', sessionId: entry.sessionId, ...(entry.freesSlot ? { freesSlot: true as const } : {}) };
     case 'share.created':
     case 'share.revoked':
     case 'share.claimed':

@@ -45,10 +45,12 @@ export type SessionFact =
   | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
   | { type: 'session.exited'; sessionId: string; code: number }
   | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
-  | { type: 'session.restarted'; sessionId: string; run: number }
+  /** `counted`: it counts in its batch (a restart logged since it does; one logged before replays as it ran then) */
+  | { type: 'session.restarted'; sessionId: string; run: number; counted?: true }
   /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */
   | { type: 'session.restartRefused'; sessionId: string; message: string; because?: 'running' }
-  | { type: 'session.closed'; sessionId: string }
+  /** `freesSlot`: a live terminal's close frees its slot, its batch's too (logged since it does; one logged before replays as it ran then) */
+  | { type: 'session.closed'; sessionId: string; freesSlot?: true }
   /** replica `replica` took over an ended terminal of replica `from`, which was lost */
   | { type: 'session.adopted'; sessionId: string; replica: string; from: string };
 

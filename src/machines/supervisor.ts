@@ -61,8 +61,9 @@ export type SupervisorEvent =
   /** `targets` are the containers to run in; `skipped` those that cannot run, reported as such */
   | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
-  | { type: 'RESTART'; sessionId: string }
-  | { type: 'CLOSE'; sessionId: string }
+  /** `counted`, `freesSlot`: see the facts (facts.ts); ExecSystem sends them, a replay as logged */
+  | { type: 'RESTART'; sessionId: string; counted?: true }
+  | { type: 'CLOSE'; sessionId: string; freesSlot?: true }
   | { type: 'CLOSE_ALL_ENDED' }
   /** end every live exec (server stopping, or sessions restored from a log after a restart) */
   | { type: 'DISCONNECT_ALL'; reason: DisconnectReason }
@@ -248,7 +249,7 @@ export const supervisorMachine = setup({
       }),
     },
     RESIZE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'RESIZE', cols: event.cols, rows: event.rows })) },
-    CLOSE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'CLOSE' })) },
+    CLOSE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'CLOSE', ...(event.freesSlot ? { freesSlot: true as const } : {}) })) },
     DELIVER: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, event.event)) },
     RESTART: {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -271,7 +272,7 @@ export const supervisorMachine = setup({
           });
           return;
         }
-        enqueue.sendTo(event.sessionId, { type: 'RESTART' });
+        enqueue.sendTo(event.sessionId, { type: 'RESTART', ...(event.counted ? { counted: true as const } : {}) });
       }),
     },
     ADOPT: {
@@ -306,14 +307,14 @@ export const supervisorMachine = setup({
           const { [fact.sessionId]: _closed, ...rest } = context.sessions;
           enqueue.stopChild(fact.sessionId);
           // a close ends a running terminal too: its slot (and its batch's) comes free as for any other end
-          if (session.live) freeSlot(enqueue, context, session, rest);
+          if (session.live && fact.freesSlot) freeSlot(enqueue, context, session, rest);
           else enqueue.assign({ sessions: rest });
           return;
         }
         if (fact.type === 'session.restarted') {
           // a batch's ended terminal run again counts in its batch: the concurrency holds, and the batch
-          // ends after it (a start brings a parked live run back with a restart: that one counts already)
-          const batch = session.batchId && !session.live ? context.batches[session.batchId] : undefined;
+          // ends after it (a start brings a parked live run back with a restart, not counted: it counts already)
+          const batch = session.batchId && fact.counted ? context.batches[session.batchId] : undefined;
           enqueue.assign({
             sessions: { ...context.sessions, [fact.sessionId]: { ...session, live: true } },
             ...(batch ? { batches: { ...context.batches, [session.batchId!]: { ...batch, running: batch.running + 1 } } } : {}),

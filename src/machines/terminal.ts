@@ -78,8 +78,8 @@ export type TerminalEvent =
   | { type: 'FAILED'; failure: ExecFailure }
   | { type: 'DISCONNECT'; reason: DisconnectReason; detail?: string }
   | { type: 'RESIZE'; cols: number; rows: number }
-  | { type: 'RESTART' }
-  | { type: 'CLOSE' };
+  | { type: 'RESTART'; counted?: true }
+  | { type: 'CLOSE'; freesSlot?: true };
 
 /** Sent to the stream actor while running. */
 export type StreamCommand = { type: 'RESIZE'; cols: number; rows: number };
@@ -102,7 +102,7 @@ function report(build: (args: { context: TerminalContext; event: TerminalEvent }
 const restartOrClose = {
   RESTART: {
     target: '#terminal.running',
-    actions: ['beginNewRun', report(({ context }) => ({ type: 'session.restarted', sessionId: context.sessionId, run: context.run }))],
+    actions: ['beginNewRun', report(({ context, event }) => ({ type: 'session.restarted', sessionId: context.sessionId, run: context.run, ...(event.type === 'RESTART' && event.counted ? { counted: true as const } : {}) }))],
   },
 } as const;
 
@@ -151,7 +151,7 @@ export const terminalMachine = setup({
   initial: 'starting',
   on: {
     RESIZE: { actions: ['rememberSize', report(({ context }) => resized(context))] },
-    CLOSE: { target: '.closed', actions: report(({ context }) => ({ type: 'session.closed', sessionId: context.sessionId })) },
+    CLOSE: { target: '.closed', actions: report(({ context, event }) => ({ type: 'session.closed', sessionId: context.sessionId, ...(event.type === 'CLOSE' && event.freesSlot ? { freesSlot: true as const } : {}) })) },
   },
   states: {
     // passed through at once: an adopted terminal rests ended, where its lost replica left it

@@ -304,7 +304,7 @@ export class ExecSystem extends SystemListeners {
 
   /** Runs an ended terminal's command again; undefined when there is no such terminal. */
   restart(sessionId: string): RestartResult | undefined {
-    for (const entry of this.#command({ type: 'RESTART', sessionId })) {
+    for (const entry of this.#command({ type: 'RESTART', sessionId, counted: true })) {
       if (entry.type === 'session.restarted') return { run: entry.run };
       if (entry.type === 'session.restartRefused') return { refused: entry.message, ...(entry.because ? { because: entry.because } : {}) };
     }
@@ -313,7 +313,7 @@ export class ExecSystem extends SystemListeners {
 
   /** Closes a terminal (ending its exec if it runs); whether it was there to close. */
   close(sessionId: string): boolean {
-    return this.#command({ type: 'CLOSE', sessionId }).some((entry) => entry.type === 'session.closed');
+    return this.#command({ type: 'CLOSE', sessionId, freesSlot: true }).some((entry) => entry.type === 'session.closed');
   }
 
   /** Closes every ended terminal; the ids closed. */

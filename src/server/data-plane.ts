@@ -151,10 +151,12 @@ export class DataPlane {
       return;
     }
     // Typed while the exec is still connecting: kept (a little) and sent when the stream opens.
-    if (this.system.sessionList.byId[frame.sessionId]?.state === 'connecting' && this.#connecting.hold(frame.sessionId, frame.payload)) {
+    const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting';
+    if (connecting && this.#connecting.hold(frame.sessionId, frame.payload)) {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
+    if (connecting) return socket.error('rateLimited', `Session ${frame.sessionId} is still connecting, and more was typed meanwhile than is kept for it: this was dropped.`, frame.sessionId);
     socket.error('notRunning', `Session ${frame.sessionId} is not running: restart it to type again.`, frame.sessionId);
   }
 
@@ -365,7 +367,7 @@ export class DataPlane {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
-    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session: viewer.share ? sharedRow(session) : session });
+    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session: viewer.share && !sees(viewer.socket.caller, session.person) ? sharedRow(session) : session });
   }
 
   #sendInFrames(viewer: Viewer, kind: FrameKind, bytes: Uint8Array): void {

@@ -1,18 +1,22 @@
 // A holder that stops reading (paused, or a node in trouble: its pings go unanswered for up to a
 // minute before the link is cut) must not make the replica in front hold whatever a page sends
 // it: past a bound, the page's input is refused with `rateLimited`, as the holder itself would.
+// A detach is not refused with it: a few bytes that end what waits rather than add to it, and a
+// detach the holder never heard of would leave it a viewer for a page that left, which, for one
+// that holds the producer, pauses the terminal for everyone.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { connect, createServer, type Socket } from 'node:net';
 import { freePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
+import { waitFor } from '../support/wait.ts';
 import { StreamClient } from './support.ts';
 import { replica, shellListedByBoth } from './replica-pair.ts';
 
-const test = suite('replicas: a holder that stops reading', { deadlineMs: 90_000 });
+const test = suite('replicas: a holder that stops reading', { deadlineMs: 120_000 });
 
-/** A TCP forwarder to `target` whose connections can be made to stop reading both ways (a paused process). */
+/** A TCP forwarder to `target` whose connections can stop reading both ways (a paused process), then go on. */
 async function startStaller(target: number) {
   const pairs: [Socket, Socket][] = [];
   const server = createServer((client) => {
@@ -32,6 +36,14 @@ async function startStaller(target: number) {
         upstream.pause();
       }
       return pairs.length;
+    },
+    resume: () => {
+      for (const [client, upstream] of pairs) {
+        client.pipe(upstream);
+        upstream.pipe(client);
+        client.resume();
+        upstream.resume();
+      }
     },
     close: async () => {
       for (const pair of pairs) for (const socket of pair) socket.destroy();
@@ -61,6 +73,48 @@ test('input relayed to a holder that reads nothing is refused past a bound, not 
     for (let i = 0; i < 200; i++) page.type(id, chunk);
     const refused = await page.next('error', (m) => m.sessionId === id && m.code === 'rateLimited', 'the input refused at the replica in front', seen, 20_000);
     assert.match(refused.message, /replica/);
+  } finally {
+    for (const page of pages) await page.close();
+    await staller.close();
+    await b.close();
+    await a.close();
+    await sandbox.close();
+  }
+});
+
+test('the holder lets the viewer go once it reads again', async () => {
+  const sandbox = await startTestSandbox();
+  const log = new MemoryLog();
+  const portA = await freePort();
+  const staller = await startStaller(portA);
+  const a = await replica(log, sandbox.kubeconfigPath, { port: portA, reachedAt: staller.port });
+  const b = await replica(log, sandbox.kubeconfigPath);
+  const pages: StreamClient[] = [];
+  try {
+    const id = await shellListedByBoth(a, b);
+    const page = await StreamClient.open(b);
+    pages.push(page);
+    await page.attach(id, { from: 0, ack: true });
+    assert.is(a.hub.stats(id)?.viewers.length, 1, 'one relayed viewer on the holder');
+    assert.ok(staller.stall() > 0, 'the relay link goes through the staller');
+    // a paste the holder does not read fills what may wait for it
+    const seen = page.messages.length;
+    const chunk = new Uint8Array(200 * 1024).fill(0x20);
+    for (let i = 0; i < 200; i++) page.type(id, chunk);
+    // then keys, one at a time: what may wait fills to the last few bytes
+    for (let i = 0; i < 10_000; i++) page.type(id, 'x');
+    await page.next('error', (m) => m.sessionId === id && m.code === 'rateLimited', 'the input refused at the replica in front', seen, 20_000);
+    // the replica in front has read the whole paste (and refused most of it); the holder still reads nothing
+    await waitFor(() => page.ws.bufferedAmount === 0, 'the paste read by the replica in front', 30_000);
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // the tab is done with the terminal
+    const before = page.messages.length;
+    page.send({ type: 'detach', sessionId: id });
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    staller.resume();
+    await waitFor(() => a.hub.stats(id)?.viewers.length === 0, 'the holder let the viewer of the page that detached go', 30_000);
+    // and the detach is answered (relay.ts: "A detach is answered as on the holder")
+    await page.next('detached', (m) => m.sessionId === id, 'the detach answered', before, 10_000);
   } finally {
     for (const page of pages) await page.close();
     await staller.close();

@@ -100,7 +100,9 @@ class Link {
   send(data: string | Uint8Array, sessionId: string, view = false): boolean {
     const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
     const open = this.#ws?.readyState === WebSocket.OPEN;
-    if (this.#queuedBytes + (open ? this.#ws!.bufferedAmount : 0) + bytes > MAX_WAITING_BYTES || (!open && this.#queue.length >= MAX_QUEUED)) {
+    // an attach or a detach is never refused for bytes (the page's messages are rate-limited): a detach
+    // the holder never heard of would leave it a viewer nobody reads, holding the terminal back
+    if ((!view && this.#queuedBytes + (open ? this.#ws!.bufferedAmount : 0) + bytes > MAX_WAITING_BYTES) || (!open && this.#queue.length >= MAX_QUEUED)) {
       this.page.error('rateLimited', `The replica that runs this terminal is ${open ? 'not taking what is sent as fast as it comes' : 'not reached at the moment'}, and what waits for it is more than is held: this was dropped.`, sessionId);
       return false;
     }

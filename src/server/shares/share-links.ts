@@ -13,7 +13,7 @@ import { readJson } from '../http-api.ts';
 import { HttpError, sendJson } from '../replies.ts';
 import { refused, type Authenticator, type Verdict } from '../auth/authenticator.ts';
 import { shareEnd, shareEndMessages } from './share-grant.ts';
-import { matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
+import { isShareSecret, matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
 
 export const SHARE_SIGN_IN_PATH = '/api/v1/share-session';
 /** followed by the share's id: one cookie per link, so a second link opened in a browser keeps the first working */
@@ -92,7 +92,10 @@ export class ShareLinkAuthenticator implements Authenticator {
     const end = shareEnd(row, { share: { shareId: id } }, this.#now());
     if (end) throw new HttpError(410, shareEndMessages[end]);
     if (row.cookieHash !== undefined) throw new HttpError(409, ALREADY_OPENED);
-    const cookieSecret = newShareSecret();
+    // A browser that opened it while the log did not answer (a 503 with its cookie) and opens it
+    // again keeps its cookie: a new one would replace it, and the first claim, written first, wins.
+    const held = shareCookies(req.headers.cookie).get(id);
+    const cookieSecret = held !== undefined && isShareSecret(held) ? held : newShareSecret();
     const cookieHash = secretHash(cookieSecret);
     this.system.share({ type: 'share.claimed', shareId: id, sessionId: row.sessionId, cookieHash });
     await this.system.settled().catch(() => undefined);

@@ -10,6 +10,11 @@ export function newShareSecret(): string {
   return randomBytes(SECRET_BYTES).toString('base64url');
 }
 
+/** Whether `text` has the shape newShareSecret gives (256 bits, base64url). */
+export function isShareSecret(text: string): boolean {
+  return /^[A-Za-z0-9_-]{43}$/.test(text);
+}
+
 /** A share's id: random too, so one share's id says nothing of another's. */
 export function newShareId(): string {
   return `s${randomBytes(9).toString('base64url').replace(/[^A-Za-z0-9]/g, '0')}`;
