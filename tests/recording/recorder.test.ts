@@ -68,6 +68,7 @@ test('opt-in: only what is asked for, each run in its own file; a command withou
     const [command] = (system.exec(shellIn('web', ['nginx'], { command: { argv: ['date'] }, interactive: false }), ['nginx']) as { sessionIds: string[] }).sessionIds;
     recorder.set(command, true);
     adapter.last().open().stdout('no terminal');
+    await settle(); // output reaches the recorder a batch at a time; a recording begins with its first byte
     assert.equal([plain, wanted, command].map((id) => recorder.recording(id)), [false, true, false]);
     adapter.streams[1].exit(0); // the recorded terminal's first run ends
     assert.equal(system.restart(wanted), { run: 2 });
