@@ -5,19 +5,18 @@
 // up by a cookie nobody holds.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { call, openExec, startTestApp } from './support.ts';
+import { call, openExec } from './support.ts';
+import { replica } from './replica-pair.ts';
 
 const test = suite('a link opened while the log is down', { deadlineMs: 120_000 });
 
 test('the browser that opened it is not told another did, and gets in once the log has its claim', async () => {
   const sandbox = await startTestSandbox();
   const log = new MemoryLog();
-  const port = await freePort();
-  const app = await startTestApp({ sandbox: false, kubeconfig: sandbox.kubeconfigPath, port, sharedLog: { advertise: `http://127.0.0.1:${port}`, open: async (at) => log.open(at) } });
+  const app = await replica(log, sandbox.kubeconfigPath);
   try {
     const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
     await waitFor(async () => (await call(app, '/api/v1/sessions')).json.sessions.some((row: { sessionId: string; state: string }) => row.sessionId === id && row.state === 'interactive'), 'the shell');

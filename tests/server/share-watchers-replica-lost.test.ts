@@ -6,18 +6,13 @@
 // another replica) was not logged, so that run's audit record did not have them.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { StreamClient, call, openExec, startTestApp, type TestApp } from './support.ts';
+import { StreamClient, call, openExec } from './support.ts';
+import { replica } from './replica-pair.ts';
 
 const test = suite('share watchers of a lost replica', { deadlineMs: 120_000 });
-
-async function replica(log: MemoryLog, kubeconfig: string): Promise<TestApp> {
-  const port = await freePort();
-  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise: `http://127.0.0.1:${port}`, open: async (at) => log.open(at) } });
-}
 
 test('the watchers of a lost replica\'s terminal are not watching any more; back on the new run, they are logged as joined', async () => {
   const sandbox = await startTestSandbox();
