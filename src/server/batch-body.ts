@@ -11,6 +11,12 @@ import { HttpError } from './replies.ts';
 export const BATCH_MAX_PODS = 256;
 /** containers one batch may run in (after the selector is resolved): as many as one socket may show */
 export const BATCH_MAX_TARGETS = 256;
+/**
+ * containers a batch may report as not running: each is a result in the batch's log entry and in
+ * every `batch` message, so a selector over a namespace of thousands of Completed Job pods is
+ * refused with a sentence rather than made a row of thousands
+ */
+export const BATCH_MAX_SKIPPED = 1024;
 export const BATCH_MAX_CONCURRENCY = 64;
 /** longest per-exec timeout a batch may ask for: a day */
 const MAX_TIMEOUT_SECONDS = 86_400;

@@ -10,7 +10,7 @@ import type { ClusterView } from '../adapters/cluster.ts';
 import { shareRoutes } from './shares/share-api.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
-import { BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
+import { BATCH_MAX_SKIPPED, BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';
 import { checkName, parseExecBody } from './exec-body.ts';
 import { modeAction } from './mode-actions.ts';
@@ -219,6 +219,9 @@ async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchSta
   }
   if (targets.length > BATCH_MAX_TARGETS) {
     throw new HttpError(400, `The batch would run in ${targets.length} containers; one batch runs in at most ${BATCH_MAX_TARGETS}: narrow the selector or name a container.`);
+  }
+  if (skipped.length > BATCH_MAX_SKIPPED) {
+    throw new HttpError(400, `The selector matches ${skipped.length} containers that are not running; one batch reports at most ${BATCH_MAX_SKIPPED}: narrow the selector to the pods that run, or name a container. The first: ${skipped[0].reason}`);
   }
   const batchId = ctx.system.batch({ argv: body.argv, ...who, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
   await settled(ctx);
