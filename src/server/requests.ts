@@ -103,6 +103,7 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
       return await handleApi(parts, verdict.caller, req, res, url.pathname.slice('/api/v1'.length), url);
     }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
+      if (!parts.ui.has(url.pathname)) throw new HttpError(404, 'Not found.');
       res.setHeader('Allow', 'GET, HEAD');
       throw new HttpError(405, 'Only GET and HEAD are allowed here.');
     }

@@ -38,6 +38,9 @@ const placeholder = `<!doctype html>
 /** the folder where the build puts what it names by a hash of its content (scripts/build-ui.ts, chunkNames) */
 const CONTENT_NAMED = 'chunks';
 
+/** what #find gives for a page while the UI is not built: the placeholder page */
+const PLACEHOLDER = '';
+
 /** Pages of the single-page app: each is index.html (or embed.html for /embed when it exists). */
 const appPages = new Set(['/', '/index.html', '/embed', '/embed/', '/sessions', '/inspector', '/batches', '/audit', '/share', '/recordings']);
 
@@ -52,43 +55,40 @@ export class StaticUi {
     return this.root !== undefined;
   }
 
+  /** Whether the path names a page or a file here: another method there is a 405, elsewhere a 404. */
+  has(pathname: string): boolean {
+    return this.#find(pathname) !== undefined;
+  }
+
   /** Answers a GET/HEAD for a UI path; false when there is no such file (the caller sends 404). */
   serve(req: IncomingMessage, res: ServerResponse, pathname: string, headers: Record<string, string | string[]>): boolean {
     const head = req.method === 'HEAD';
-    if (!this.root) {
-      if (!appPages.has(pathname)) return false;
+    const page = pageWithSlash(pathname);
+    if (page) {
+      // relative, so that it holds behind a proxy that serves the app under a path of its own
+      const query = req.url?.includes('?') ? req.url.slice(req.url.indexOf('?')) : '';
+      res.writeHead(308, { ...headers, Location: `../${page}${query}`, 'Content-Length': 0 });
+      res.end();
+      return true;
+    }
+    const file = this.#find(pathname);
+    if (file === undefined) return false;
+    if (file === PLACEHOLDER) {
       res.writeHead(200, { ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(placeholder), 'Cache-Control': 'no-cache' });
       res.end(head ? undefined : placeholder);
       return true;
-    }
-    let file: string | undefined;
-    if (appPages.has(pathname)) {
-      const embed = pathname.startsWith('/embed') && existsSync(join(this.root, 'embed.html'));
-      file = join(this.root, embed ? 'embed.html' : 'index.html');
-    } else {
-      let decoded: string;
-      try {
-        decoded = decodeURIComponent(pathname);
-      } catch {
-        return false;
-      }
-      if (decoded.includes('\0')) return false;
-      const candidate = resolve(this.root, '.' + normalize(decoded));
-      if (!candidate.startsWith(this.root + sep)) return false;
-      file = candidate;
     }
     let size: number;
     let etag: string;
     try {
       const stat = statSync(file);
-      if (!stat.isFile()) return false;
       size = stat.size;
       etag = `W/"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
     } catch {
-      return false;
+      return false; // gone since it was found
     }
     // the file found, not the path asked for: /chunks/..%2Fapp.js is app.js
-    const cacheControl = file.startsWith(join(this.root, CONTENT_NAMED) + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
+    const cacheControl = file.startsWith(join(this.root!, CONTENT_NAMED) + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
     if (matches(req.headers['if-none-match'], etag)) {
       res.writeHead(304, { ...headers, ETag: etag, 'Cache-Control': cacheControl });
       res.end();
@@ -106,6 +106,31 @@ export class StaticUi {
     else pipeline(createReadStream(file), res, () => {});
     return true;
   }
+
+  /** The file a path names inside the UI folder (PLACEHOLDER when the UI is not built), or undefined. */
+  #find(pathname: string): string | undefined {
+    if (!this.root) return appPages.has(pathname) ? PLACEHOLDER : undefined;
+    if (appPages.has(pathname)) {
+      const embed = pathname.startsWith('/embed') && existsSync(join(this.root, 'embed.html'));
+      return join(this.root, embed ? 'embed.html' : 'index.html');
+    }
+    // a file's name never ends in a slash: /app.js/ is no file (resolve would drop the slash)
+    if (pathname.endsWith('/')) return undefined;
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      return undefined;
+    }
+    if (decoded.includes('\0')) return undefined;
+    const candidate = resolve(this.root, '.' + normalize(decoded));
+    if (!candidate.startsWith(this.root + sep)) return undefined;
+    try {
+      return statSync(candidate).isFile() ? candidate : undefined;
+    } catch {
+      return undefined;
+    }
+  }
 }
 
 /** If-None-Match against the file's tag, compared weakly as RFC 9110 13.1.2 says for this header. */
@@ -113,6 +138,12 @@ function matches(header: string | undefined, etag: string): boolean {
   if (header === undefined) return false;
   const opaque = (tag: string) => tag.trim().replace(/^W\//, '');
   return header.split(',').some((tag) => tag.trim() === '*' || opaque(tag) === opaque(etag));
+}
+
+/** A page's name when the path is that page with a slash after it (/sessions/, a link typed by hand), else undefined. */
+function pageWithSlash(pathname: string): string | undefined {
+  const page = pathname.slice(0, -1);
+  return pathname.endsWith('/') && !appPages.has(pathname) && appPages.has(page) && page !== '/' ? page.slice(1) : undefined;
 }
 
 /** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */

@@ -28,4 +28,10 @@ test('the page with a wrong method: 405 with Allow: GET, HEAD', async () => {
   assert.is(res.headers.allow, 'GET, HEAD');
 });
 
+test('another method on a path that is neither a page nor a file: 404, as docs/api.md says', async () => {
+  const res = await call(app, '/no-such-page', { method: 'POST', token: null, body: {} });
+  assert.is(res.status, 404);
+  assert.is(res.headers.allow, undefined);
+});
+
 test.run();

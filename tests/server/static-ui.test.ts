@@ -66,4 +66,19 @@ test('a browser that goes away in the middle of a file leaves it closed on the s
   });
 });
 
+test('a page with a slash after it goes to the page, its query kept; a file with one is no file', async () => {
+  await withUiServer(async (port) => {
+    const page = await fetch(`http://127.0.0.1:${port}/sessions/?a=1`, { redirect: 'manual' });
+    assert.is(page.status, 308);
+    assert.is(page.headers.get('location'), '../sessions?a=1');
+    assert.is(new URL(page.headers.get('location')!, `http://127.0.0.1:${port}/sessions/?a=1`).pathname, '/sessions');
+    const followed = await fetch(`http://127.0.0.1:${port}/recordings/`);
+    assert.is(followed.status, 200);
+    assert.is(new URL(followed.url).pathname, '/recordings');
+    assert.is((await fetch(`http://127.0.0.1:${port}/big.js/`)).status, 404);
+    assert.is((await fetch(`http://127.0.0.1:${port}/sessions//`)).status, 404);
+    assert.is((await fetch(`http://127.0.0.1:${port}/embed/`)).status, 200, '/embed/ is a page of its own');
+  });
+});
+
 test.run();
