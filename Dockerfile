@@ -37,6 +37,9 @@ RUN mkdir -p /var/lib/octant-exec && chown 10001:10001 /var/lib/octant-exec && c
 USER 10001:10001
 WORKDIR /var/lib/octant-exec
 ENV HOME=/var/lib/octant-exec
+# so that the default state directory ($XDG_STATE_HOME/octant-exec) is the manifests' --state-dir:
+# `octant-exec log stats|verify|export` run in the pod read the server's log with no flag
+ENV XDG_STATE_HOME=/var/lib
 EXPOSE 7788
 ENTRYPOINT ["octant-exec"]
 CMD ["serve", "--help"]

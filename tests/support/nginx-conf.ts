@@ -17,6 +17,8 @@ export interface NginxConfOptions {
   idleTimeoutSeconds: number;
   /** http (default): HTTP and WebSocket, with the client's Host; tcp: the bytes as they are (TLS passes through) */
   protocol?: 'http' | 'tcp';
+  /** more directives for the http proxy's location, `name value` each (an Ingress's annotations, tests/deploy/ingress-nginx.ts) */
+  locationDirectives?: string[];
 }
 
 /** Debian builds the stream (TCP) module as a dynamic one (libnginx-mod-stream), loaded by path. */
@@ -24,9 +26,12 @@ export const NGINX_STREAM_MODULE = '/usr/lib/nginx/modules/ngx_stream_module.so'
 
 /** `host:port`, the host a name, an IPv4 address or a bracketed IPv6 one: nothing else reaches the file. */
 const UPSTREAM = /^([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\]):\d{1,5}$/;
+/** a directive's name and one plain value: nothing else reaches the file */
+const DIRECTIVE = /^[a-z_]+ [0-9A-Za-z]+$/;
 
-export function nginxConf({ dir, port, upstreams, idleTimeoutSeconds, protocol = 'http' }: NginxConfOptions): string {
+export function nginxConf({ dir, port, upstreams, idleTimeoutSeconds, protocol = 'http', locationDirectives = [] }: NginxConfOptions): string {
   if (upstreams.length === 0) throw new Error('nginx needs at least one upstream');
+  for (const directive of locationDirectives) if (!DIRECTIVE.test(directive)) throw new Error(`a location directive is a name and a plain value, not ${JSON.stringify(directive)}`);
   for (const upstream of upstreams) if (!UPSTREAM.test(upstream)) throw new Error(`an upstream is host:port, not ${JSON.stringify(upstream)}`);
   if (!Number.isInteger(idleTimeoutSeconds) || idleTimeoutSeconds < 1) throw new Error(`the idle timeout is whole seconds, at least 1, not ${idleTimeoutSeconds}`);
   const path = (name: string) => JSON.stringify(join(dir, name));
@@ -42,10 +47,10 @@ ${rootUser()}
 events {
   worker_connections 1024;
 }
-${protocol === 'tcp' ? tcpProxy(port, servers, idleTimeoutSeconds) : httpProxy(path, port, servers, idleTimeoutSeconds)}`;
+${protocol === 'tcp' ? tcpProxy(port, servers, idleTimeoutSeconds) : httpProxy(path, port, servers, idleTimeoutSeconds, locationDirectives)}`;
 }
 
-function httpProxy(path: (name: string) => string, port: number, servers: string, idleTimeoutSeconds: number): string {
+function httpProxy(path: (name: string) => string, port: number, servers: string, idleTimeoutSeconds: number, locationDirectives: string[]): string {
   return `http {
   access_log off;
   client_body_temp_path ${path('client-body')};
@@ -76,7 +81,7 @@ ${servers}
       proxy_set_header Host $http_host;
       proxy_read_timeout ${idleTimeoutSeconds}s;
       proxy_send_timeout ${idleTimeoutSeconds}s;
-    }
+${locationDirectives.map((directive) => `      ${directive};\n`).join('')}    }
   }
 }
 `;

@@ -35,6 +35,8 @@ export interface NginxOptions {
   idleTimeoutSeconds?: number;
   /** http (default): HTTP and WebSocket; tcp: bytes as they come, TLS passed through */
   protocol?: 'http' | 'tcp';
+  /** more directives for the http proxy's location, `name value` each */
+  locationDirectives?: string[];
   /** how long stop() gives nginx before SIGKILL (default 5000) */
   stopDeadlineMs?: number;
 }
@@ -61,7 +63,7 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
     running?.master.killTree();
     rmSync(dir, { recursive: true, force: true });
   });
-  const settings = { dir, upstreams: options.upstreams, idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S, protocol: options.protocol };
+  const settings = { dir, upstreams: options.upstreams, idleTimeoutSeconds: options.idleTimeoutSeconds ?? DEFAULT_IDLE_TIMEOUT_S, protocol: options.protocol, locationDirectives: options.locationDirectives };
   let port = 0;
   try {
     for (let attempt = 1; !running; attempt++) {
