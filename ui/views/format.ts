@@ -4,6 +4,12 @@ export function clock(ms: number | undefined): string {
   return new Date(ms).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
 
+/** A moment as a person reads it: the time alone today, with its date on another day (a share link lasts up to a day). */
+export function when(ms: number, now = Date.now()): string {
+  const end = new Date(ms);
+  return end.toDateString() === new Date(now).toDateString() ? end.toLocaleTimeString() : end.toLocaleString([], { dateStyle: 'medium', timeStyle: 'medium' });
+}
+
 export function ago(ms: number | undefined, now = Date.now()): string {
   if (!ms) return '—';
   const s = Math.max(0, Math.round((now - ms) / 1000));

@@ -7,6 +7,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { SessionRow, ShareRole, ShareView } from '../../src/protocol/index.ts';
 import type { ShareAnswer } from '../state/share-actions.ts';
 import { useServices } from './context.ts';
+import { when } from './format.ts';
 import { ModalForm } from './modal-form.tsx';
 
 const EXPIRIES: { seconds: number; label: string }[] = [
@@ -26,7 +27,6 @@ const words = (text: string) =>
     .split(',')
     .map((name) => name.trim())
     .filter(Boolean);
-const time = (ms: number) => new Date(ms).toLocaleTimeString();
 
 export function ShareDialog(props: { row: SessionRow; team: boolean; onClose: () => void; focusAfter?: () => HTMLElement | null }) {
   const { row, team } = props;
@@ -147,7 +147,7 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
         {shares.map((share) => (
           <li key={share.shareId} data-share={share.shareId}>
             <span>
-              {share.role} · {share.status === 'live' ? `until ${time(share.expiresAt)}` : share.status}
+              {share.role} · {share.status === 'live' ? `until ${when(share.expiresAt)}` : share.status}
               {share.used === false && ' · not opened yet'}
               {(share.users ?? []).concat(share.groups?.map((g) => `group ${g}`) ?? []).length > 0 && ` · for ${[...(share.users ?? []), ...(share.groups ?? []).map((g) => `group ${g}`)].join(', ')}`}
             </span>
@@ -160,7 +160,7 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
               {share.watchers.map((w) => (
                 <li key={w.who} data-watcher={w.who}>
                   <span>
-                    {w.who}: {w.removed ? 'removed' : `${w.role}, ${w.watching ? 'watching now' : 'not watching'}`} (joined {time(w.joinedAt)})
+                    {w.who}: {w.removed ? 'removed' : `${w.role}, ${w.watching ? 'watching now' : 'not watching'}`} (joined {when(w.joinedAt)})
                   </span>
                   {!w.removed && share.status === 'live' && (
                     <>

@@ -6,6 +6,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import type { SharedReply, ShareRole } from '../../src/protocol/index.ts';
 import type { SharedScreen, SharedScreenEvents } from '../terminal/shared-screen.ts';
 import { recordingBadge } from '../state/recordings.ts';
+import { when } from './format.ts';
 import { RecordingBadge } from './recording-controls.tsx';
 
 type Opened = { kind: 'opening' } | { kind: 'refused'; message: string } | { kind: 'open'; shared: SharedReply };
@@ -64,7 +65,7 @@ function SharedTerminal(props: { shared: SharedReply; screenFor: ScreenFor }) {
         {ended ?? (
           <>
             {shared.sharedBy} shared this terminal ({target.namespace}/{target.pod}, {target.container}) with you as a <b>{role}</b>
-            {finished ? '.' : role === 'viewer' ? ': you watch; what you type is not sent.' : ': what you type goes to the terminal, marked in the log as yours.'} Until {new Date(shared.expiresAt).toLocaleTimeString()}.
+            {finished ? '.' : role === 'viewer' ? ': you watch; what you type is not sent.' : ': what you type goes to the terminal, marked in the log as yours.'} Until {when(shared.expiresAt)}.
           </>
         )}
       </p>
