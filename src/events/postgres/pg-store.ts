@@ -30,7 +30,7 @@ export interface PgStoreOptions {
   advertise: string;
   /** how long a lease lasts unrenewed (default 10 s) */
   leaseMs?: number;
-  /** this replica's own clock (tests skew it; default Date.now) */
+  /** this replica's own clock, between reads of the database's (tests skew it; default a monotonic one, which no step of the wall clock moves) */
   localClock?: () => number;
   /** how often it is renewed (default 2.5 s) */
   heartbeatMs?: number;
@@ -100,7 +100,7 @@ export class PgStore implements SharedStore {
       }
       const { rows } = await pool.query<{ shared_key: Uint8Array }>('SELECT shared_key FROM meta');
       const replica = await leases.register(pool, { advertise: settings.advertise, leaseMs: settings.leaseMs, sleep });
-      const clock = new DatabaseClock(settings.localClock ?? Date.now);
+      const clock = new DatabaseClock(settings.localClock);
       await clock.read(pool);
       return new PgStore(settings, pool, replica, new Uint8Array(rows[0].shared_key), clock);
     } catch (error) {

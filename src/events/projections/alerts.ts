@@ -53,7 +53,10 @@ export const alertsProjection: Projection<Alerts> = {
         break;
       case 'session.restartRefused':
         // a restart of a running terminal is answered to the one who asked, and changes nothing to alert about
-        if (entry.because !== 'running') raise(entry.sessionId, 'refused', entry.message);
+        if (entry.because === 'running') break;
+        // asked again and again while full (each a 429): the latest refusal stands for the earlier ones, so the list stays bounded
+        draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId || alert.kind !== 'refused');
+        raise(entry.sessionId, 'refused', entry.message);
         break;
       case 'session.restarted':
         draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
