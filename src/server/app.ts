@@ -152,9 +152,16 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const keepalive = keepaliveIntervals(options.keepaliveMs); // so does a keepalive out of range
   const publicOrigin = options.publicUrl === undefined ? undefined : publicUrlOrigin(options.publicUrl);
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  // One server per state directory: a second stops here, naming the first, before its sandbox
+  // (whose files are in the same directory) replaces the running one's.
+  const store = options.sharedLog ? undefined : new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
+  store?.lockForWriting();
 
   // inCluster and serviceAccountDir go through to chooseCluster with the rest of the options.
-  const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } });
+  const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } }).catch((error: unknown) => {
+    store?.close();
+    throw error;
+  });
   const { sandbox } = cluster;
   // In a team mode the sandbox is reached as a deployed server reaches its cluster: as its
   // `octant-exec` identity, whose only rights are deploy/rbac.yaml's (impersonation, reviews), so
@@ -165,7 +172,6 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
 
   let mustStop: (why: string) => void = () => {};
   const fatal = new Promise<string>((resolve) => (mustStop = resolve));
-  let store: FileStore | undefined;
   let shared: SharedStore | undefined;
   let watch: ReplicaWatch | undefined;
   let peers: ReplicaPeers | undefined;
@@ -216,10 +222,9 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       upkeep = new LogUpkeep(system, { compactionBase: () => sharedLog.compactionBase((format) => format === SHARED_SNAPSHOT_FORMAT), compact: (policy) => sharedLog.compact(policy) }, retention, warn);
       peers = new ReplicaPeers(shared.replica, new ReplicaAuth(derivedKey(shared.sharedKey, 'replica voucher'), auth.mode, () => shared!.now(), shared.replica.id, warn), watch);
     } else {
-      store = new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
-      store.lockForWriting(); // one server per state directory: a second stops here, naming the first
-      system = ExecSystem.open({ ...systemOptions, store });
-      upkeep = new LogUpkeep(system, fileLog(store, warn), retention, warn);
+      const log = store!; // taken above, for want of a shared log
+      system = ExecSystem.open({ ...systemOptions, store: log });
+      upkeep = new LogUpkeep(system, fileLog(log, warn), retention, warn);
     }
     // in the shared store when it keeps them (every replica plays every recording), else the state directory's files
     const recordingStorage = shared && options.sharedLog?.recordings ? await options.sharedLog.recordings(shared.replica.id) : new FileRecordings(join(options.stateDir, 'recordings'));

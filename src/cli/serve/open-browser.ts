@@ -3,7 +3,7 @@
 // itself, so the token never shows in another process's arguments.
 import process from 'node:process';
 import { spawn } from 'node:child_process';
-import { accessSync, chmodSync, constants, writeFileSync } from 'node:fs';
+import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
 export function openBrowser(url: string, stateDir: string): void {
@@ -20,8 +20,15 @@ export function openBrowser(url: string, stateDir: string): void {
   if (!opener) return void console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
   const file = join(stateDir, 'open.html');
   const target = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
-  writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>octant-exec</title><p>Opening octant-exec…</p>\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
+  try {
+    // A new file of this user's, never what was at the name: writing through a symbolic link planted
+    // there would hand the token to the link's target, and another user's file would keep its mode.
+    rmSync(file, { force: true });
+    writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>octant-exec</title><p>Opening octant-exec…</p>\n`, { mode: 0o600, flag: 'wx' });
+  } catch (error) {
+    // the server is up and its URL printed: only the browser is lost, never the running server
+    return void console.error(`octant-exec: --open could not write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): open the URL yourself.`);
+  }
   const child = spawn(opener, [file], { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`octant-exec: ${opener} failed: open the URL yourself.`));
   child.unref();

@@ -2,6 +2,7 @@
 // where, and where this replica is reached. Each refusal is one line saying what to give instead;
 // a URL is never printed with its password.
 import { readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import type { OctantExecOptions } from '../../server/app.ts';
 import { openPostgresLog, openPostgresRecordings } from '../../server/shared-log.ts';
 import { UsageError } from '../usage.ts';
@@ -36,7 +37,7 @@ function readStoreFile(path: string): string {
 function advertiseUrl(text: string): string {
   let url: URL;
   try {
-    url = new URL(text);
+    url = new URL(bracketed(text));
   } catch {
     throw new UsageError(`--advertise takes a URL like http://10.1.2.3:7788, not "${text.slice(0, 60)}"`);
   }
@@ -44,4 +45,13 @@ function advertiseUrl(text: string): string {
     throw new UsageError('--advertise is where the other replicas reach this one, like http://10.1.2.3:7788: http(s), a host and a port, nothing more');
   }
   return url.origin;
+}
+
+/**
+ * An IPv6 address given bare, as Kubernetes substitutes `http://$(POD_IP):7788` on an IPv6 pod
+ * (`http://fd00::5:7788`: the manifest cannot add the brackets), in the brackets a URL needs.
+ */
+function bracketed(text: string): string {
+  const bare = /^(https?):\/\/([0-9A-Fa-f:.]+):(\d{1,5})\/?$/.exec(text);
+  return bare && isIPv6(bare[2]) ? `${bare[1]}://[${bare[2]}]:${bare[3]}` : text;
 }
