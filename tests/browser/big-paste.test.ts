@@ -1,6 +1,9 @@
 // A 10 MB paste through the terminal's right-click menu, in a real Chromium against the server and
 // the sandbox: it goes out paced (the server's input rate, the socket's send buffer) while the page
-// keeps drawing its progress, and arrives whole; "Stop pasting" drops the rest.
+// keeps drawing its progress, and arrives whole; "Stop pasting" drops the rest. A big paste that
+// carries bracketed paste's end marker itself (ESC [ 201 ~, which a web page can put on the
+// clipboard) stays one paste: sent, the marker would end it early and what follows would run as
+// typed keys (the small paste's case: paste-markers.test.ts).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -83,6 +86,20 @@ test('"Stop pasting" drops the rest: less arrives, and the terminal takes keys a
   await waitForRow(page, /^cut=\d+$/);
   const cut = Number((await screenRows(page.getByRole('tabpanel'))).find((row) => /^cut=\d+$/.test(row))!.slice(4));
   assert.ok(cut < SIZE, `${cut} bytes arrived of ${SIZE}`);
+  assert.equal(b.problems, [], 'no page error, no CSP violation');
+});
+
+test('a big paste (sent in pieces) carrying the end marker stays one paste: the marker inside it never reaches the program', async () => {
+  await page.locator('[role=tabpanel] .xterm').click();
+  // the program asks for bracketed paste and takes the paste raw, as it came: 70019 bytes once the marker inside is made harmless (its ESC dropped)
+  await page.keyboard.type("stty raw -echo; printf '\\e[?2004hready\\r\\n'; head -c 70019 > /tmp/p; stty sane; printf '\\e[?2004l'; p=$(< /tmp/p); echo inner=$([[ ${p:6:-6} == *$'\\e[201~'* ]] && echo 1 || echo 0) start=$([[ ${p:0:6} == $'\\e[200~' ]] && echo 1 || echo 0)\r");
+  await waitForRow(page, /^ready$/);
+  // past one piece (64 Ki characters): the marker comes in the second piece
+  await page.evaluate((t) => navigator.clipboard.writeText(t), `${'x'.repeat(70_000)}\x1b[201~y\n`);
+  await chooseInTerminalMenu(page, 'Paste');
+  await waitForRow(page, /^inner=\d+ start=\d+$/, 30_000);
+  const rows = await screenRows(page.getByRole('tabpanel'));
+  assert.ok(rows.includes('inner=0 start=1'), `bracketed, and no end marker before the end:\n${rows.filter(Boolean).slice(-8).join('\n')}`);
   assert.equal(b.problems, [], 'no page error, no CSP violation');
 });
 

@@ -1,9 +1,10 @@
 // A terminal's input queue (ui/terminal/input-queue.ts) against a socket that holds what it is
 // given until told: Stop pasting leaves the program out of paste mode whatever still waited,
-// and sends no end marker when the paste's end already went.
+// and sends no end marker when the paste's end already went. What a paste may carry out
+// (withoutPasteMarkers): never bracketed paste's own markers, however hidden, and the rest as pasted.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { InputQueue, PASTE_PIECE } from '../../ui/terminal/input-queue.ts';
+import { InputQueue, PASTE_PIECE, withoutPasteMarkers } from '../../ui/terminal/input-queue.ts';
 
 /** A socket that sends nothing until `send(bytes)`; it tells the queue what it still holds. */
 function heldSocket() {
@@ -70,6 +71,21 @@ test('Stop pasting before the start marker went: nothing of the paste, no end ma
   input.cancel();
   send();
   assert.is(sentText(), '');
+});
+
+const hasMarker = (text: string) => /\x1b\[20[01]~/.test(text);
+
+test('the markers lose their ESC; other escapes and the text stay', () => {
+  assert.is(withoutPasteMarkers('ls\x1b[201~\rrm -rf ~\r'), 'ls[201~\rrm -rf ~\r');
+  assert.is(withoutPasteMarkers('a\x1b[200~b'), 'a[200~b');
+  assert.is(withoutPasteMarkers('red \x1b[31mtext\x1b[0m, Esc alone \x1b, [201~ without one'), 'red \x1b[31mtext\x1b[0m, Esc alone \x1b, [201~ without one');
+  assert.is(withoutPasteMarkers('plain text\nwith lines'), 'plain text\nwith lines');
+});
+
+test('no marker is formed again from what is left', () => {
+  for (const hidden of ['\x1b\x1b[201~', '\x1b\x1b\x1b[200~x', '\x1b[20\x1b[201~1~', '\x1b[\x1b[201~201~', '\x1b\x1b[201~[201~']) {
+    assert.not.ok(hasMarker(withoutPasteMarkers(hidden)), JSON.stringify(hidden));
+  }
 });
 
 test.run();

@@ -19,6 +19,16 @@ const BRACKET_START = '\x1b[200~';
 const BRACKET_END = '\x1b[201~';
 const utf8 = new TextEncoder();
 
+/**
+ * A paste as it may go out: without the bracketed-paste markers it carries itself. A clipboard can
+ * hold ESC [ 201 ~ (a web page puts it there behind harmless text): sent, it would end the paste
+ * early and what follows would be typed as keys, its newline an Enter that runs it. The run of ESCs
+ * before "[200~"/"[201~" goes (so no ESC before it forms a marker again); the rest stays as pasted.
+ */
+export function withoutPasteMarkers(text: string): string {
+  return text.includes('\x1b') ? text.replace(/\x1b+(?=\[20[01]~)/g, '') : text;
+}
+
 /** Input waiting behind a big paste, in order: typed text as it is, pasted text converted piece by piece. */
 interface QueuedInput {
   text: string;

@@ -13,11 +13,12 @@ import type { AttachInfo, SessionSink, SocketClient } from '../../src/protocol/s
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
-import { InputQueue, PASTE_PIECE, type InputProgress } from './input-queue.ts';
+import { InputQueue, PASTE_PIECE, withoutPasteMarkers, type InputProgress } from './input-queue.ts';
 import { TerminalRenderer } from './renderer.ts';
 import type { RendererChoice } from '../state/preferences.ts';
 import { pageKey } from './terminal-keys.ts';
 import { TerminalNotes } from './terminal-notes.ts';
+import { themeFor } from './terminal-theme.ts';
 
 export interface TerminalOptions {
   dark: boolean;
@@ -239,7 +240,8 @@ export class TerminalSession implements SessionSink {
   }
 
   /** Paste text as typed: newlines as Enter, bracketed when the program asked (as xterm.js does); a big one in pieces. */
-  paste(text: string): void {
+  paste(pasted: string): void {
+    const text = withoutPasteMarkers(pasted); // never the end of a bracketed paste before its end
     if (!this.takesInput || text === '') return;
     if (text.length <= PASTE_PIECE && !this.#input.busy) {
       this.term.paste(text);
@@ -391,9 +393,3 @@ export class TerminalSession implements SessionSink {
 }
 
 const noClipboard = 'This browser gives the page no clipboard access here (it needs https or localhost): use Ctrl+Shift+C and Ctrl+Shift+V.';
-
-function themeFor(dark: boolean) {
-  return dark
-    ? { background: '#14171c', foreground: '#d7dce2', cursor: '#d7dce2', selectionBackground: '#3a4656' }
-    : { background: '#fbfbfc', foreground: '#1e2329', cursor: '#1e2329', selectionBackground: '#c9d7ea', black: '#1e2329', brightBlack: '#5c6570', white: '#a0a7b0', brightWhite: '#c8ced6', yellow: '#8a6a00', brightYellow: '#7a5d00' };
-}
