@@ -23,6 +23,7 @@ import { findExecutable } from './path-in-root.ts';
 import { refuseNulBytes } from '../containers/nul-bytes.ts';
 import { createWritableLayer, removeWritableLayer } from './writable-layer.ts';
 import { deviceArgs, makePrivateDevices } from './private-devices.ts';
+import { helperArgs, preloadArgs, setprivCommand } from './privileged-step.ts';
 
 /** Namespaces every sandbox makes; the network stays this machine's (pods on loopback). */
 const OWN_NAMESPACES = ['--unshare-ipc', '--unshare-uts', '--unshare-cgroup'];
@@ -136,15 +137,14 @@ export class PodSandbox {
     // still change, a symbolic link swapped in under the removal making it remove this machine's
     // files instead.
     const layer = join(this.ctx.layersDir, `${container.name}.${this.starts++}`);
-    createWritableLayer(layer, image.files);
+    createWritableLayer(layer, { ...image.files, '/etc/ld.so.preload': '' });
     const namespaces = [`/proc/${this.userNamespace.nsPid}/ns/user`, ...(pidsOf ? [`/proc/${pidsOf.nsPid}/ns/pid`] : [])];
     const pidArgs = pidsOf ? ['--pidns', '6'] : ['--unshare-pid'];
     const programs = image.programs.flatMap(({ source, dest }) => ['--ro-bind', source, dest]);
     const holder = await startHolder(tools, {
       args: [
         '--userns', '5', '--uid', '0', '--gid', '0', ...pidArgs, ...OWN_NAMESPACES, '--hostname', podHostname(this.pod.name), ...HARDENING,
-        '--bind', layer, '/', ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), ...deviceArgs(this.devices),
-        '--ro-bind', tools.setpriv, `${SANDBOX_BIN}/setpriv`, '--ro-bind', tools.setsid, `${SANDBOX_BIN}/setsid`, '--ro-bind', tools.env, `${SANDBOX_BIN}/env`, ...pauseArgs(tools),
+        '--bind', layer, '/', ...preloadArgs(layer), ...libraryArgs(), ...binaryLinkArgs(), ...programs, ...procArgs(), ...deviceArgs(this.devices), ...helperArgs(tools),
       ],
       namespaces,
       cgroupProcs: this.ctx.pids.cgroupProcs,
@@ -154,7 +154,8 @@ export class PodSandbox {
 
   /**
    * How to run argv in the container: nsenter joins the container's namespaces and root, then
-   * setpriv (bound inside, so it runs from the container's own libraries) empties the capability
+   * setpriv (bound inside, and run through the loader and libraries bound beside it, out of the
+   * container's reach: privileged-step.ts says why) empties the capability
    * bounding set and sets no_new_privs before the command starts. Root inside thus keeps no
    * capability even in its own user namespace: it cannot mount, remount a read-only bind, chroot
    * or trace anything beyond what its uid already allows. On a terminal, setsid --ctty then makes
@@ -177,7 +178,7 @@ export class PodSandbox {
         const command = [
           ...(pids.nproc ? [tools.prlimit, `--nproc=${pids.nproc}`] : []),
           tools.nsenter, '--preserve-credentials', `--target=${holder.nsPid}`, '--user', '--mount', '--pid', '--uts', '--ipc', '--cgroup', '--root', '--wdns=/', '--',
-          `${SANDBOX_BIN}/setpriv`, '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
+          ...setprivCommand(tools), '--bounding-set=-all', '--inh-caps=-all', '--ambient-caps=-all', '--no-new-privs', '--',
           ...(terminal ? [`${SANDBOX_BIN}/setsid`, '--ctty', '--'] : []),
           // "--": a variable named like an option (-S) is still a variable.
           `${SANDBOX_BIN}/env`, '-i', '--', ...Object.entries({ ...image.env, ...extraEnv }).map(([name, value]) => `${name}=${value}`),
