@@ -13,6 +13,22 @@
 
 export type SplitResult = { argv: string[] } | { error: string };
 
+/** the most words and bytes one command may have (POST /exec and /batches), bounds on what a request holds */
+export const ARGV_MAX_WORDS = 256;
+export const ARGV_MAX_BYTES = 32 * 1024;
+const utf8 = new TextEncoder();
+
+/** Why a command is refused, or undefined: the server's rule (exec-body.ts), and the dialogs' preview before Run. */
+export function argvProblem(argv: readonly string[]): string | undefined {
+  if (argv.length === 0) return 'The command needs at least one word.';
+  if (argv.length > ARGV_MAX_WORDS) return `The command has ${argv.length} words: at most ${ARGV_MAX_WORDS}.`;
+  if (argv.some((word) => word.includes('\0'))) return 'The command has a NUL character, which no argument can hold.';
+  if (argv[0] === '') return 'The program (the first word) is empty: an empty quote names no program.';
+  const bytes = argv.reduce((sum, word) => sum + utf8.encode(word).length, 0);
+  if (bytes > ARGV_MAX_BYTES) return `The command is longer than ${ARGV_MAX_BYTES} bytes.`;
+  return undefined;
+}
+
 export function splitCommandLine(line: string): SplitResult {
   const argv: string[] = [];
   let word = '';

@@ -30,8 +30,10 @@ export function readRoute(location: { pathname: string; search: string }, storag
   const mode = params.get('mode');
   const batch = page === 'batch' ? params.get('id') : null;
   const session = page === 'recordings' ? params.get('session') : null;
-  // Octant's Exec tab names no context: it means octant-exec's own (docs/octant.md), never the one this tab last chose
-  const remembered = page === 'embed' ? undefined : storage?.getItem(CONTEXT_KEY);
+  // Octant's Exec tab names no context: it means octant-exec's own (docs/octant.md), never the one this tab last chose.
+  // Nor does an address with a query: routeUrl writes the context of every place it names, so
+  // one without (Back to it, a link) was in the server's own; only a bare one (`/`) takes the tab's.
+  const remembered = page === 'embed' || params.toString() !== '' ? undefined : storage?.getItem(CONTEXT_KEY);
   return {
     page,
     context: params.get('context') || remembered || undefined,

@@ -4,9 +4,8 @@
 import { useMemo, useState } from 'preact/hooks';
 import { fieldState, ModalForm, type FormProblem } from './modal-form.tsx';
 import { defaultBatchConcurrency } from '../../src/domain/batch.ts';
-import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { BatchRequest } from '../../src/protocol/index.ts';
-import { CommandField } from './command-field.tsx';
+import { CommandField, commandOf } from './command-field.tsx';
 import { wholeNumber } from '../state/whole-number.ts';
 
 const MAX_CONCURRENCY = 64;
@@ -25,7 +24,7 @@ export function BatchDialog(props: { targets: BatchTargets; onRun: (request: Omi
   const [line, setLine] = useState('');
   const [concurrency, setConcurrency] = useState(String(defaultBatchConcurrency));
   const [timeout, setTimeoutText] = useState('');
-  const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
+  const parsed = useMemo(() => commandOf(line), [line]);
   const chosenConcurrency = wholeNumber(concurrency, 1, MAX_CONCURRENCY);
   const chosenTimeout = timeout.trim() ? wholeNumber(timeout, 1, MAX_TIMEOUT_SECONDS) : undefined;
   // one at a time, the first that applies; an empty command is where every batch starts, not a mistake

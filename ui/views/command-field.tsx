@@ -1,6 +1,19 @@
 // The "Command" field of the Exec and batch dialogs, with the argv it will run shown below it
-// (split by the documented rule, src/domain/command-line.ts) or why it cannot be split.
-import type { SplitResult } from '../../src/domain/command-line.ts';
+// (split by the documented rule, src/domain/command-line.ts), or why it cannot be split or the
+// server would refuse it.
+import { argvProblem, splitCommandLine, type SplitResult } from '../../src/domain/command-line.ts';
+
+/**
+ * What the line runs: undefined while it is empty (each dialog says what that means), else its
+ * argv, or why the server would refuse it: the preview never says "Runs" of a command that will not.
+ */
+export function commandOf(line: string): SplitResult | undefined {
+  if (!line.trim()) return undefined;
+  const split = splitCommandLine(line);
+  if ('error' in split) return split;
+  const problem = argvProblem(split.argv);
+  return problem ? { error: problem } : split;
+}
 
 export function CommandField(props: { id: string; line: string; parsed: SplitResult | undefined; placeholder: string; whenEmpty: string; onLine: (line: string) => void }) {
   const { id, parsed } = props;

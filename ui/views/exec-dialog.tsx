@@ -4,9 +4,8 @@
 // run). Enter runs, Escape cancels.
 import { useMemo, useState } from 'preact/hooks';
 import { fieldState, ModalForm, type FormProblem } from './modal-form.tsx';
-import { splitCommandLine } from '../../src/domain/command-line.ts';
 import type { ExecCommand, ExecRequest, PodSummary, RecordMode } from '../../src/protocol/index.ts';
-import { CommandField } from './command-field.tsx';
+import { CommandField, commandOf } from './command-field.tsx';
 import { idleFieldDefault, idleTimeoutSeconds, type IdleUnit } from '../state/idle-timeout-field.ts';
 import { KIND_TAGS } from './container-kind.ts';
 
@@ -43,7 +42,7 @@ export function ExecDialog(props: {
   const [interactive, setInteractive] = useState(true);
   const [record, setRecord] = useState(false);
   const [idle, setIdle] = useState(() => idleFieldDefault(props.serverIdleSeconds));
-  const parsed = useMemo(() => (line.trim() ? splitCommandLine(line) : undefined), [line]);
+  const parsed = useMemo(() => commandOf(line), [line]);
   const idleChoice = idleTimeoutSeconds(idle.text, idle.unit);
   // one at a time, the first that applies; the command's own line says why it cannot be split
   const problem: FormProblem | undefined =

@@ -1,7 +1,7 @@
 // The Recordings page: the recorded runs the caller may see (their own; an admin's, everyone's),
 // every terminal's or one terminal's (`?session=`), each with Play (in the page) and Download
 // (the .cast file). The list is the audit trail's: a run's record links to its recording.
-import { useState } from 'preact/hooks';
+import { useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { AuditRecord } from '../../src/protocol/index.ts';
 import { api, recordingUrl } from '../protocol/http-client.ts';
@@ -23,14 +23,18 @@ export function RecordingsPage() {
   const { session } = state.route;
   const runs = recordedRuns(state.audit.records, session);
   const [playing, setPlaying] = useState<Playing | undefined>(undefined);
+  // the Play asked for last: an earlier one's cast (a big one, slower) arriving after it is not shown
+  const asked = useRef(0);
   const play = async (record: AuditRecord) => {
     const key = keyOf(record);
-    setPlaying({ key, title: titleOf(record), loading: true });
+    const ask = ++asked.current;
+    const show = (shown: Playing) => ask === asked.current && setPlaying(shown);
+    show({ key, title: titleOf(record), loading: true });
     try {
       const { text, damage } = await api.recording(record.sessionId!, record.run!);
-      setPlaying({ key, title: titleOf(record), cast: text, damage });
+      show({ key, title: titleOf(record), cast: text, damage });
     } catch (error) {
-      setPlaying({ key, title: titleOf(record), error: (error as Error).message });
+      show({ key, title: titleOf(record), error: (error as Error).message });
     }
   };
   return (

@@ -6,7 +6,7 @@
 // names it ("Close web/nginx: shell"); a row closed hands the focus to the next row's Close (or the
 // one before, then the table, then the heading), not to <body>.
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { badge, isEnded, runsTextWithMode } from '../state/app-state.ts';
+import { badge, isEnded, runsTextWithMode, sameContext, type AppState } from '../state/app-state.ts';
 import { BatchList } from './batch-page.tsx';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
@@ -18,7 +18,7 @@ import { AppLink } from './link.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
 import { podTabTitle } from '../state/tab-titles.ts';
 import { useFocusAfterRemoval } from './focus-after-removal.ts';
-import { routeUrl, type Route } from '../state/route.ts';
+import { routeUrl } from '../state/route.ts';
 
 export function TerminalsPage(props: { embed?: boolean }) {
   const state = useAppState();
@@ -103,7 +103,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                   <td>{row.exitCode ?? ''}</td>
                   <td class="actions">
                     {!isTransfer(row.mode) &&
-                      (props.embed && !ofRoutePod(row, state.route) ? (
+                      (props.embed && !ofRoutePod(state, row) ? (
                         // the embed is Octant's tab of one pod: another pod's terminal opens in octant-exec's own page
                         <a class="button-link" href={routeUrl({ page: 'pods', namespace: row.target.namespace, pod: row.target.pod, tab: row.sessionId, context: row.target.context })} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name} in a new window`}>
                           Open ↗
@@ -140,7 +140,8 @@ export function TerminalsPage(props: { embed?: boolean }) {
   );
 }
 
-/** Whether the terminal is in the pod the route shows (a terminal without a context is in the server's current one). */
-function ofRoutePod(row: SessionRow, route: Route): boolean {
-  return row.target.pod === route.pod && row.target.namespace === route.namespace && (row.target.context ?? '') === (route.context ?? '');
+/** Whether the terminal is in the pod the route shows: absent and the server's current context named are one cluster, as the pod's tabs have it. */
+function ofRoutePod(state: AppState, row: SessionRow): boolean {
+  const { route } = state;
+  return row.target.pod === route.pod && row.target.namespace === route.namespace && sameContext(state, row.target.context, route.context);
 }
