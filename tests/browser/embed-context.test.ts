@@ -8,22 +8,9 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readRoute, rememberRoute } from '../../ui/state/route.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 const test = suite('embed context', { deadlineMs: 10_000 });
-
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-    clear: () => items.clear(),
-    key: () => null,
-    get length() {
-      return items.size;
-    },
-  };
-}
 
 test("Octant's embed address, in a tab that remembers another context, is the server's own context", () => {
   const storage = memoryStorage();

@@ -4,21 +4,9 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { closeNeedsConfirm, DEFAULT_PREFERENCES, FONT_SIZE, readPreferences, steppedFontSize, validFontSize, writePreferences } from '../../ui/state/preferences.ts';
 import { sessionRow } from '../support/session-row.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 /** A Storage of one map, as localStorage behaves. */
-function memoryStorage(initial: Record<string, string> = {}): Storage {
-  const items = new Map(Object.entries(initial));
-  return {
-    get length() {
-      return items.size;
-    },
-    clear: () => items.clear(),
-    getItem: (key) => items.get(key) ?? null,
-    key: (i) => [...items.keys()][i] ?? null,
-    removeItem: (key) => void items.delete(key),
-    setItem: (key, value) => void items.set(key, String(value)),
-  };
-}
 
 test('the font size is a whole number of pixels from 8 to 32; anything else is the default', () => {
   assert.equal([FONT_SIZE.min, FONT_SIZE.max, FONT_SIZE.default], [8, 32, 13]);

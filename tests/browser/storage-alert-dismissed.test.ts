@@ -13,22 +13,9 @@ import { Store } from '../../ui/state/store.ts';
 import type { Api } from '../../ui/protocol/http-client.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import { hello } from '../support/hello.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 const test = suite('storage alert dismissed', { deadlineMs: 10_000 });
-
-function memoryStorage(): Storage {
-  const items = new Map<string, string>();
-  return {
-    getItem: (key: string) => items.get(key) ?? null,
-    setItem: (key: string, value: string) => void items.set(key, value),
-    removeItem: (key: string) => void items.delete(key),
-    clear: () => items.clear(),
-    key: () => null,
-    get length() {
-      return items.size;
-    },
-  };
-}
 
 const outage = (message: string): Alert => ({ id: 0, sessionId: '', kind: 'storage', message, at: 1 });
 const timedOut: Alert = { id: 7, sessionId: 't1', kind: 'timedOut', message: 'timed out', at: 1 };
