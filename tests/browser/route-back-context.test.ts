@@ -8,6 +8,11 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readRoute, rememberRoute, routeUrl, type Route } from '../../ui/state/route.ts';
+import { Actions } from '../../ui/state/actions.ts';
+import { initialState } from '../../ui/state/app-state.ts';
+import { Store } from '../../ui/state/store.ts';
+import type { Api } from '../../ui/protocol/http-client.ts';
+import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import { memoryStorage } from '../support/memory-storage.ts';
 
 const test = suite('route: Back across a context change', { deadlineMs: 10_000 });
@@ -54,6 +59,37 @@ test('a bare address still goes back to the context last chosen in this tab; one
   assert.is(bare.namespace, 'apps');
   assert.is(readRoute(at('/sessions'), storage).context, 'prod');
   assert.is(readRoute(at('/?context=staging&namespace=default'), storage).context, 'staging');
+});
+
+/** The page's actions over an API that answers every read with little, recording the pods it is asked for. */
+function page(storage: Storage, route: Route) {
+  const podsAsked: string[] = [];
+  const api = new Proxy({}, {
+    get: (_, name) => async (...args: unknown[]) => {
+      if (name === 'pod') podsAsked.push(`${args[2] ?? '(own)'}/${args[0]}/${args[1]}`);
+      return name === 'namespaces' || name === 'pods' ? [] : { name: args[1] };
+    },
+  }) as unknown as Api;
+  const socket = { onMessage: () => () => {}, onState: () => () => {}, watchPods: () => {}, unwatchPods: () => {} } as unknown as SocketClient;
+  const store = new Store(initialState(route));
+  const actions = new Actions({ api, socket, store, storage, history: { pushState: () => {}, replaceState: () => {} } });
+  return { store, actions, podsAsked };
+}
+
+test('Back is remembered as a pick is: a bare address after it is where Back went, and the pod is read again in its context', async () => {
+  const storage = memoryStorage();
+  const own = readRoute({ pathname: '/', search: '?namespace=default&pod=web' }, storage);
+  const p = page(storage, own);
+  await p.actions.loadPod('default', 'web');
+  p.actions.navigate({ context: 'prod' });
+  await Promise.resolve();
+  assert.is(readRoute({ pathname: '/', search: '' }, storage).context, 'prod', 'a pick is remembered');
+  // Back, to the address written in the server's own context
+  p.actions.routeChanged(readRoute({ pathname: '/', search: `?${new URL(routeUrl(own), 'http://x').search.slice(1)}` }, storage));
+  assert.is(p.store.get().route.context, undefined);
+  assert.is(readRoute({ pathname: '/', search: '' }, storage).context, undefined, 'a reload of a bare address after Back is where Back went');
+  await Promise.resolve();
+  assert.equal(p.podsAsked, ['(own)/default/web', 'prod/default/web', '(own)/default/web'], 'the same pod in each cluster is read again');
 });
 
 test.run();

@@ -96,6 +96,7 @@ export class Actions {
   routeChanged(route: Route): void {
     const before = this.#store.get().route;
     this.#store.update(() => ({ route }));
+    rememberRoute(route, this.#env.storage); // a reload of a bare address comes back where Back went
     this.#loadForRoute(route, before);
   }
 
@@ -116,7 +117,8 @@ export class Actions {
     if (before && (before.namespace !== route.namespace || before.context !== route.context)) this.#env.socket.unwatchPods(before.namespace, before.context);
     this.#env.socket.watchPods(route.namespace, route.context);
     if (!before || route.namespace !== before.namespace || route.context !== before.context || !this.#store.get().pods.loaded) void this.refreshPods();
-    if (route.pod && (route.pod !== before?.pod || route.namespace !== before?.namespace || !this.#store.get().pod?.view)) void this.loadPod(route.namespace, route.pod);
+    // the same pod's name in another cluster is another pod
+    if (route.pod && (route.pod !== before?.pod || route.namespace !== before?.namespace || route.context !== before?.context || !this.#store.get().pod?.view)) void this.loadPod(route.namespace, route.pod);
     if (!before || route.context !== before.context) void this.loadNamespaces();
     // team mode: what the person may do here, once per namespace shown (the answer is kept)
     const changed = !before || route.namespace !== before.namespace || route.context !== before.context;

@@ -6,7 +6,7 @@
 // aimed at it, and "Attach" where its spec has stdin and tty; "Debug copy" for a pod that does not
 // run or keeps crashing), and its terminal tabs. The embed page is this view alone.
 import { useEffect, useState } from 'preact/hooks';
-import { sessionsOfPod } from '../state/app-state.ts';
+import { sameContext, sessionsOfPod } from '../state/app-state.ts';
 import { useAppState, useServices } from './context.ts';
 import { ExecDialog, containerNote } from './exec-dialog.tsx';
 import { AppLink } from './link.tsx';
@@ -23,7 +23,8 @@ export function PodView(props: { embed?: boolean }) {
   const [dialogOpen, setDialogOpen] = useState(false);
   const { route } = state;
   const name = route.pod!;
-  const pod = state.pod?.namespace === route.namespace && state.pod.name === name ? state.pod : undefined;
+  // another cluster's pod of the same name is not this one: its containers are not shown here
+  const pod = state.pod?.namespace === route.namespace && state.pod.name === name && sameContext(state, state.pod.context, route.context) ? state.pod : undefined;
   const view = pod?.view;
   const rows = sessionsOfPod(state, { context: route.context, namespace: route.namespace, pod: name });
   const defaultContainer = view?.containers.find((c) => c.name === view.defaultContainer);
