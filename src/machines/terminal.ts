@@ -127,9 +127,6 @@ export const terminalMachine = setup({
   guards: {
     adopted: ({ context }) => context.adoptedRun !== undefined,
     hasDeadline: ({ context }) => context.deadlineMs !== undefined,
-    // A page sends its size on every attach and layout pass; the same size again changes nothing
-    // in the PTY (the kernel sends no SIGWINCH for it) and must not cost a log entry each time.
-    sizeChanged: ({ context, event }) => event.type === 'RESIZE' && (event.cols !== context.size.cols || event.rows !== context.size.rows),
     anotherShellToTry: ({ context, event }) =>
       event.type === 'FAILED' &&
       event.failure.reason === 'commandNotFound' &&
@@ -153,7 +150,7 @@ export const terminalMachine = setup({
   context: ({ input }) => ({ ...input, run: input.adoptedRun ?? 1, attempt: 0, quietMs: 0 }),
   initial: 'starting',
   on: {
-    RESIZE: { guard: 'sizeChanged', actions: ['rememberSize', report(({ context }) => resized(context))] },
+    RESIZE: { actions: ['rememberSize', report(({ context }) => resized(context))] },
     CLOSE: { target: '.closed', actions: report(({ context, event }) => ({ type: 'session.closed', sessionId: context.sessionId, ...(event.type === 'CLOSE' && event.freesSlot ? { freesSlot: true as const } : {}) })) },
   },
   states: {
@@ -187,7 +184,6 @@ export const terminalMachine = setup({
       },
       on: {
         RESIZE: {
-          guard: 'sizeChanged',
           actions: [
             'rememberSize',
             report(({ context }) => resized(context)),

@@ -74,22 +74,6 @@ lifecycle('RESIZE is remembered, reported and forwarded to the running stream on
   assert.equal(t.streams[1].input.size, { cols: 100, rows: 30 }, 'a restarted run opens at the last size');
 });
 
-lifecycle('RESIZE to the size it has changes nothing: no fact, no command to the stream', () => {
-  const t = startTerminal();
-  t.send({ type: 'CONNECTED', protocol: 'p' });
-  t.send({ type: 'RESIZE', cols: 120, rows: 40 });
-  const facts = t.facts.length;
-  for (let i = 0; i < 5; i++) t.send({ type: 'RESIZE', cols: 120, rows: 40 });
-  assert.is(t.facts.length, facts, 'a same-size resize is not logged');
-  assert.is(t.streams[0].commands.length, 1, 'nor sent to the exec');
-  t.send({ type: 'RESIZE', cols: 120, rows: 41 });
-  assert.equal(t.facts.at(-1), { type: 'session.resized', sessionId: 't1', cols: 120, rows: 41 });
-  t.send({ type: 'EXITED', code: 0 });
-  const ended = t.facts.length;
-  t.send({ type: 'RESIZE', cols: 120, rows: 41 });
-  assert.is(t.facts.length, ended, 'nor while ended');
-});
-
 const endings = [
   ['exited', { type: 'EXITED', code: 1 }],
   ['failed', { type: 'FAILED', failure: { reason: 'unknown', message: 'x' } }],
