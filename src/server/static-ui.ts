@@ -57,7 +57,7 @@ export class StaticUi {
 
   /** Whether the path names a page or a file here: another method there is a 405, elsewhere a 404. */
   has(pathname: string): boolean {
-    return this.#find(pathname) !== undefined;
+    return this.#find(pathname) !== undefined || pageWithSlash(pathname) !== undefined;
   }
 
   /** Answers a GET/HEAD for a UI path; false when there is no such file (the caller sends 404). */
@@ -143,7 +143,8 @@ function matches(header: string | undefined, etag: string): boolean {
 /** A page's name when the path is that page with a slash after it (/sessions/, a link typed by hand), else undefined. */
 function pageWithSlash(pathname: string): string | undefined {
   const page = pathname.slice(0, -1);
-  return pathname.endsWith('/') && !appPages.has(pathname) && appPages.has(page) && page !== '/' ? page.slice(1) : undefined;
+  // one name after the root (`../NAME` resolves from it): /embed// is no page
+  return pathname.endsWith('/') && !appPages.has(pathname) && appPages.has(page) && page !== '/' && !page.endsWith('/') ? page.slice(1) : undefined;
 }
 
 /** Whether the path is one of the app's pages (a browser navigating, not fetching a file). */

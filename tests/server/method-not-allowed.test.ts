@@ -34,4 +34,10 @@ test('another method on a path that is neither a page nor a file: 404, as docs/a
   assert.is(res.headers.allow, undefined);
 });
 
+test('another method on a page with a slash after it is the page\'s 405, as a GET there is its 308', async () => {
+  const res = await call(app, '/sessions/', { method: 'POST', token: null, body: {} });
+  assert.is(res.status, 405);
+  assert.is(res.headers.allow, 'GET, HEAD');
+});
+
 test.run();

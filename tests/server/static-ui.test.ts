@@ -77,6 +77,7 @@ test('a page with a slash after it goes to the page, its query kept; a file with
     assert.is(new URL(followed.url).pathname, '/recordings');
     assert.is((await fetch(`http://127.0.0.1:${port}/big.js/`)).status, 404);
     assert.is((await fetch(`http://127.0.0.1:${port}/sessions//`)).status, 404);
+    assert.is((await fetch(`http://127.0.0.1:${port}/embed//`, { redirect: 'manual' })).status, 404, '/embed/ is a page: /embed// would go to /embed/embed/');
     assert.is((await fetch(`http://127.0.0.1:${port}/embed/`)).status, 200, '/embed/ is a page of its own');
   });
 });

@@ -11,15 +11,22 @@ export async function verifyCommand({ store, warnings }: LogOptions): Promise<nu
   let entries = 0;
   let damagedSince = 0;
   let last = 0;
-  const through = store.compactedThrough();
+  const gaps: { from: number; to: number }[] = [];
   for (const entry of store.read(0, (d) => void (damagedSince++, problems.push(`${damagePlace(d)}: ${d.problem}`)))) {
     entries++;
-    // Compaction removes entries up to `through` only: one missing after it was lost (a segment
-    // emptied by a crash, or removed) with no damaged line to show for it, unless one was listed.
-    const from = Math.max(last, through) + 1;
-    const lost = entry.seq - 1 === from ? `entry ${from} is` : `entries ${from} to ${entry.seq - 1} are`;
-    if (entry.seq > from && damagedSince === 0) problems.push(`${lost} missing: the log was ${through ? `compacted only through seq ${through}` : 'never compacted'}, so they were lost (a segment emptied or removed)`);
+    // a gap a damaged line explains is said once, by that line
+    if (entry.seq > last + 1 && damagedSince === 0) gaps.push({ from: last + 1, to: entry.seq - 1 });
     [last, damagedSince] = [entry.seq, 0];
+  }
+  // Compaction removes entries up to `through` only: one missing after it was lost (a segment
+  // emptied by a crash, or removed). Read after the segments: a compaction (a server's hourly one)
+  // writes how far it goes before it rewrites any, so this covers every rewrite the read saw.
+  const through = store.compactedThrough();
+  for (const gap of gaps) {
+    const from = Math.max(gap.from, through + 1);
+    if (gap.to < from) continue;
+    const lost = gap.to === from ? `entry ${from} is` : `entries ${from} to ${gap.to} are`;
+    problems.push(`${lost} missing: the log was ${through ? `compacted only through seq ${through}` : 'never compacted'}, so they were lost (a segment emptied or removed)`);
   }
   const snapshots = store.snapshots();
   const usable = [...usableSnapshots(store, (message) => problems.push(message))];
