@@ -8,6 +8,7 @@ import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { PodFixture } from '../fixture/fixture.ts';
 import { findIsolationTools, type IsolationTools } from './host-tools.ts';
 import { PidsLimit } from './pids-limit.ts';
+import { privilegedStepProblem } from './privileged-step-check.ts';
 import { PodSandbox } from './pod-sandbox.ts';
 import { removeWritableLayer } from './writable-layer.ts';
 
@@ -22,6 +23,8 @@ export interface BubblewrapOptions {
 export async function startBubblewrapRuntime(options: BubblewrapOptions): Promise<ContainerRuntime> {
   const tools = findIsolationTools(options.toolDirs);
   if ('missing' in tools) throw new Error(tools.missing);
+  const stepProblem = privilegedStepProblem(tools.setpriv);
+  if (stepProblem) throw new Error(stepProblem);
   await checkUserNamespaces(tools);
 
   // Layers of pods from an earlier run are stale: a pod starts from its image.
