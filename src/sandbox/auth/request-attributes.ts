@@ -4,6 +4,7 @@
 // is `get` (GET: the WebSocket upgrade) or `create` (POST: SPDY) on pods/exec in NS, named P;
 // `/api`, `/apis/G/V` and `/version` are paths, not resources.
 import { resourceAttributes, type Attributes } from '../rbac/attributes.ts';
+import { fieldSelectorName } from './field-selector-name.ts';
 
 const NAMESPACE_SUBRESOURCES = ['status', 'finalize'];
 const VERBS: Record<string, string> = { GET: 'get', HEAD: 'get', POST: 'create', PUT: 'update', PATCH: 'patch', DELETE: 'delete' };
@@ -30,15 +31,16 @@ export function requestAttributes(method: string, pathname: string, query: URLSe
   if (!name && verb === 'get') {
     verb = isWatch(query) ? 'watch' : 'list';
     // A list or watch of one object by name is authorized as that object, so resourceNames rules apply.
-    named = /^metadata\.name==?([^,]+)$/.exec(query.get('fieldSelector') ?? '')?.[1] ?? '';
+    named = fieldSelectorName(query.get('fieldSelector') ?? '');
   }
   if (!name && verb === 'delete') verb = 'deletecollection';
   return resourceAttributes({ verb, apiGroup, apiVersion, resource, subresource, namespace, name: named });
 }
 
+/** `watch` is a Go bool parameter: absent, "0" and "false" (any case) are no; anything else, "" included, is yes. */
 export function isWatch(query: URLSearchParams): boolean {
   const watch = query.get('watch');
-  return watch === 'true' || watch === '1';
+  return watch !== null && watch !== '0' && watch.toLowerCase() !== 'false';
 }
 
 function decodeSegment(segment: string): string {

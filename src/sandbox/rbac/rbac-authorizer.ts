@@ -1,5 +1,6 @@
-// Kubernetes RBAC over a fixed set of objects: the ClusterRoleBindings first, then the
-// RoleBindings of the request's namespace; the first rule that allows wins, and nothing denies.
+// Kubernetes RBAC over a fixed set of objects, aggregated ClusterRoles filled as the controller
+// fills them: the ClusterRoleBindings first, then the RoleBindings of the request's namespace;
+// the first rule that allows wins, and nothing denies.
 // A binding whose role does not exist grants nothing and is named in the refusal's reason, as the
 // API server does (`RBAC: clusterrole.rbac.authorization.k8s.io "x" not found`).
 import type { UserInfo } from '../auth/user-info.ts';
@@ -8,6 +9,7 @@ import type { Attributes } from './attributes.ts';
 import type { Authorizer, Decision } from './authorizer.ts';
 import { isBinding, type Binding, type PolicyRule, type RbacObject, type Role, type Subject } from './rbac-types.ts';
 import { ruleAllows } from './rule-matching.ts';
+import { withAggregatedRules } from './role-aggregation.ts';
 
 /** An RBAC object and where it came from, for errors that name both copies of a duplicate. */
 export interface SourcedObject {
@@ -35,6 +37,7 @@ export class RbacAuthorizer implements Authorizer {
         this.bindingsByNamespace.set(object.metadata.namespace!, list);
       }
     }
+    for (const role of withAggregatedRules([...this.roles.values()])) this.roles.set(objectKey(role.kind, role.metadata.namespace, role.metadata.name), role);
   }
 
   authorize(user: UserInfo, attributes: Attributes): Decision {

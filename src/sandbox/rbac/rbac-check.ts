@@ -1,7 +1,7 @@
 // Checks an RBAC object read from a fixture or a YAML file before the authorizer trusts it, with
 // errors that name the object and the field, as `kubectl apply` would refuse them.
 import { isValidName } from '../../domain/names.ts';
-import { RBAC_API_VERSION, type Binding, type PolicyRule, type RbacObject, type Role, type Subject } from './rbac-types.ts';
+import { RBAC_API_VERSION, type Binding, type LabelSelector, type LabelSelectorRequirement, type PolicyRule, type RbacObject, type Role, type Subject } from './rbac-types.ts';
 
 const KINDS = ['Role', 'ClusterRole', 'RoleBinding', 'ClusterRoleBinding'];
 const SUBJECT_KINDS = ['User', 'Group', 'ServiceAccount'];
@@ -18,7 +18,7 @@ export function isRbacManifest(value: unknown): boolean {
 export function checkRbacObject(value: unknown, where: string): RbacObject {
   const object = value as Record<string, unknown> | null;
   const kind = typeof object?.kind === 'string' ? object.kind : undefined;
-  const metadata = object?.metadata as { name?: unknown; namespace?: unknown } | undefined;
+  const metadata = object?.metadata as { name?: unknown; namespace?: unknown; labels?: unknown } | undefined;
   const named = kind && typeof metadata?.name === 'string' ? `${where} (${kind} "${metadata.name}")` : where;
   const fail: Fail = (path, what) => {
     throw new Error(`${named}: ${path} ${what}`);
@@ -35,7 +35,15 @@ export function checkRbacObject(value: unknown, where: string): RbacObject {
   if (kind === 'Role' || kind === 'ClusterRole') {
     const rules = object!.rules ?? [];
     if (!Array.isArray(rules)) fail('rules', 'must be a list');
-    return { kind, metadata: checkedMetadata, rules: (rules as unknown[]).map((rule, i) => checkRule(rule, `rules[${i}]`, kind, fail)) } satisfies Role;
+    const labels = metadata!.labels === undefined || metadata!.labels === null ? undefined : checkStringMap(metadata!.labels, 'metadata.labels', fail);
+    const aggregation = object!.aggregationRule;
+    if (aggregation !== undefined && aggregation !== null && kind === 'Role') fail('aggregationRule', 'is only allowed in a ClusterRole');
+    return {
+      kind,
+      metadata: { ...checkedMetadata, ...(labels ? { labels } : {}) },
+      rules: (rules as unknown[]).map((rule, i) => checkRule(rule, `rules[${i}]`, kind, fail)),
+      ...(aggregation !== undefined && aggregation !== null ? { aggregationRule: { clusterRoleSelectors: checkSelectors(aggregation, fail) } } : {}),
+    } satisfies Role;
   }
   const subjects = object!.subjects ?? [];
   if (!Array.isArray(subjects)) fail('subjects', 'must be a list');
@@ -91,4 +99,38 @@ function checkSubject(value: unknown, at: string, bindingKind: string, fail: Fai
     name: subject!.name as string,
     ...(subject!.kind === 'ServiceAccount' && typeof namespace === 'string' ? { namespace } : {}),
   };
+}
+
+function checkStringMap(value: unknown, at: string, fail: Fail): Record<string, string> {
+  if (!value || typeof value !== 'object' || Array.isArray(value) || Object.values(value).some((v) => typeof v !== 'string')) fail(at, 'must map strings to strings');
+  return value as Record<string, string>;
+}
+
+const OPERATORS = ['In', 'NotIn', 'Exists', 'DoesNotExist'];
+
+/** An aggregationRule's label selectors, as metav1.LabelSelector validation takes them. */
+function checkSelectors(rule: unknown, fail: Fail): LabelSelector[] {
+  if (typeof rule !== 'object' || Array.isArray(rule)) fail('aggregationRule', 'must be an object');
+  const selectors = (rule as { clusterRoleSelectors?: unknown }).clusterRoleSelectors ?? [];
+  if (!Array.isArray(selectors)) fail('aggregationRule.clusterRoleSelectors', 'must be a list');
+  return (selectors as unknown[]).map((selector, i) => {
+    const at = `aggregationRule.clusterRoleSelectors[${i}]`;
+    if (!selector || typeof selector !== 'object' || Array.isArray(selector)) fail(at, 'must be an object');
+    const { matchLabels, matchExpressions = [] } = selector as { matchLabels?: unknown; matchExpressions?: unknown };
+    if (!Array.isArray(matchExpressions)) fail(`${at}.matchExpressions`, 'must be a list');
+    const requirements = (matchExpressions as Record<string, unknown>[]).map((requirement, j) => {
+      const where = `${at}.matchExpressions[${j}]`;
+      const { key, operator, values = [] } = requirement ?? {};
+      if (typeof key !== 'string' || key === '') fail(`${where}.key`, 'is required');
+      if (typeof operator !== 'string' || !OPERATORS.includes(operator)) fail(`${where}.operator`, `must be one of ${OPERATORS.join(', ')}`);
+      if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) fail(`${where}.values`, 'must be a list of strings');
+      const needsValues = operator === 'In' || operator === 'NotIn';
+      if (needsValues !== (values as string[]).length > 0) fail(`${where}.values`, needsValues ? 'must be non-empty for In and NotIn' : 'must be empty for Exists and DoesNotExist');
+      return { key: key as string, operator: operator as LabelSelectorRequirement['operator'], ...(needsValues ? { values: values as string[] } : {}) };
+    });
+    return {
+      ...(matchLabels !== undefined && matchLabels !== null ? { matchLabels: checkStringMap(matchLabels, `${at}.matchLabels`, fail) } : {}),
+      ...(requirements.length ? { matchExpressions: requirements } : {}),
+    };
+  });
 }
