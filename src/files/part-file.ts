@@ -23,6 +23,35 @@ const NAME_MAX = 255;
 /** Where `path` is written until whole: beside it, hidden, named after it (cut, when that name is long). */
 export const partFile = (path: string): string => join(dirname(path), `.${utf8Prefix(basename(path), NAME_MAX - SUFFIX.length - 1)}${SUFFIX}`);
 
+/** The file a copy made at a part's name (its device and inode): the name may come to hold another copy's part. */
+export interface PartIdentity {
+  dev: number;
+  ino: number;
+}
+
+const isOurs = async (part: string, ours: PartIdentity) => {
+  const now = await fs.lstat(part).catch(() => undefined);
+  return now !== undefined && now.dev === ours.dev && now.ino === ours.ino;
+};
+
+/**
+ * Puts the part `ours` in `target`'s place. Another copy of the same file started meanwhile (two
+ * `octant-exec cp` side by side) cleared the part's name to write its own there: renaming that one,
+ * unfinished, would put a short file under the real name. This copy stops instead; the other puts
+ * its own there once whole.
+ */
+export async function putInPlace(part: string, ours: PartIdentity, target: string): Promise<void> {
+  if (!(await isOurs(part, ours))) {
+    throw Object.assign(new Error(`another copy to ${target} started while this one ran and took its part file: this copy stopped, and that one puts its own there once whole`), { code: 'EBUSY', syscall: 'rename', path: target });
+  }
+  await fs.rename(part, target);
+}
+
+/** Removes the part `ours` after a failure; another copy's part at its name stays (that copy is still writing it). */
+export async function removePart(part: string, ours: PartIdentity): Promise<void> {
+  if (await isOurs(part, ours)) await fs.rm(part, { force: true });
+}
+
 /** An error about `part`, said of `target`, the file it stands for: the user never named the part. */
 export function saidOfTarget(error: unknown, part: string, target: string): unknown {
   const failed = error as NodeJS.ErrnoException;

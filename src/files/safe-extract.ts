@@ -9,7 +9,7 @@
 import { lstatSync, promises as fs } from 'node:fs';
 import { join } from 'node:path';
 import { entryParts, linkStaysInside, show } from './entry-names.ts';
-import { clearPart, partFile, saidOfTarget, WRITE_NEW } from './part-file.ts';
+import { clearPart, partFile, putInPlace, removePart, saidOfTarget, WRITE_NEW, type PartIdentity } from './part-file.ts';
 import { readTar, type TarEntry } from './tar-reader.ts';
 import { TarError } from './tar-error.ts';
 
@@ -125,8 +125,11 @@ async function writeFile(path: string, entry: TarEntry, parts: Set<string>): Pro
   const file = await fs.open(part, WRITE_NEW, (entry.mode & 0o777) | 0o600);
   parts.add(part);
   let bytes = 0;
+  /** the part this copy made: another copy of the same file may clear its name and write its own there */
+  let ours: PartIdentity | undefined;
   try {
     try {
+      ours = await file.stat();
       for await (const chunk of entry.body) {
         await file.write(chunk);
         bytes += chunk.length;
@@ -135,9 +138,10 @@ async function writeFile(path: string, entry: TarEntry, parts: Set<string>): Pro
     } finally {
       await file.close();
     }
-    await fs.rename(part, path);
+    await putInPlace(part, ours, path);
   } catch (error) {
-    await fs.rm(part, { force: true });
+    // (had fstat failed, the part stays for the next copy to clear)
+    if (ours) await removePart(part, ours);
     throw saidOfTarget(error, part, path);
   } finally {
     parts.delete(part);

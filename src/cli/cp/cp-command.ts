@@ -6,14 +6,14 @@
 // interrupted download leaves no partial file and an earlier DST as it was; a directory arrives
 // as a .tar.gz and is extracted safely into DST (created if missing), holding the directory's
 // contents as kubectl cp does, each of its files put in place the same way (safe-extract.ts).
-import { createWriteStream, promises as fs } from 'node:fs';
+import { createWriteStream, fstatSync, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
-import { clearPart, partFile, saidOfTarget } from '../../files/part-file.ts';
+import { clearPart, partFile, putInPlace, removePart, saidOfTarget, type PartIdentity } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
@@ -113,13 +113,16 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   res.on('data', (chunk: Buffer) => (received += chunk.length));
   // Ctrl-C (or a kill) mid-way leaves no part behind either
   await removingPartsOnSignal(new Set([part]), async () => {
+    /** the part this copy made: another copy to the same DST may clear its name and write its own there */
+    let ours: PartIdentity | undefined;
     try {
       // wx: O_CREAT|O_EXCL, which fails on anything there, a symlink too, rather than write through it
-      await pipeline(res, createWriteStream(part, { flags: 'wx' }));
+      const out = createWriteStream(part, { flags: 'wx' }).once('open', (fd: number) => (ours = fstatSync(fd)));
+      await pipeline(res, out);
       if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
-      await fs.rename(part, target);
+      await putInPlace(part, ours!, target);
     } catch (error) {
-      await fs.rm(part, { force: true });
+      if (ours) await removePart(part, ours);
       saidOfTarget(error, part, target);
       // this machine's refusal (no such folder, no permission) is said as it is: trying again would not help
       if (error instanceof ServerError || (error as { syscall?: unknown }).syscall !== undefined) throw error;
