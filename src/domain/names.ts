@@ -7,8 +7,9 @@ export type NameKind = 'namespace' | 'pod' | 'container';
 
 /** Why `value` is not a valid name of this kind, or undefined when it is. */
 export function nameProblem(kind: NameKind, value: unknown): string | undefined {
-  const shown = typeof value === 'string' ? `"${value.length > 60 ? value.slice(0, 60) + '…' : value}"` : String(value);
+  // a string first: String() of a JSON object with a "toString" member throws
   if (typeof value !== 'string' || value === '') return `A ${kind} name is required.`;
+  const shown = `"${value.length > 60 ? value.slice(0, 60) + '…' : value}"`;
   if (kind === 'pod') {
     // DNS-1123 subdomain: dot-separated labels, 253 characters at most
     if (value.length > 253 || !value.split('.').every((part) => label.test(part))) {

@@ -29,7 +29,9 @@ export function parseClientMessage(data: Uint8Array): ClientMessage | MessagePro
   }
   const type = m.type;
   if (typeof type !== 'string' || !knownTypes.includes(type)) {
-    return { problem: 'unknownType', message: `Unknown message type ${JSON.stringify(String(type)).slice(0, 40)}: use ${knownTypes.join(', ')}.` };
+    // named only when it is a string: String() of a JSON object with a "toString" member throws
+    const named = typeof type === 'string' ? JSON.stringify(type).slice(0, 40) : `(${type === null ? 'null' : typeof type})`;
+    return { problem: 'unknownType', message: `Unknown message type ${named}: use ${knownTypes.join(', ')}.` };
   }
   if (type === 'ping') return { type, ...(typeof m.id === 'string' || typeof m.id === 'number' ? { id: m.id } : {}) };
   if (type === 'watchPods' || type === 'unwatchPods') {

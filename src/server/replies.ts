@@ -30,9 +30,15 @@ export function sendError(res: ServerResponse, status: number, message: string):
   sendJson(res, status, { error: { status, message } });
 }
 
-/** Refuse a socket upgrade with a plain HTTP answer, then close the connection. */
+/**
+ * Refuse a socket upgrade with a plain HTTP answer, then let the connection go once it is written:
+ * an upgraded connection is out of reach of the server's timeouts, so a client that never closed
+ * its side would hold it (a file descriptor, and server.close()) for good, one per try, with no
+ * credentials needed.
+ */
 export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
   const body = JSON.stringify({ error: { status, message } });
+  socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +

@@ -45,6 +45,11 @@ export class FrontDoor {
   readonly embedOrigins: readonly string[];
   /** people reach it over https (a public origin of https): its cookies are Secure, never sent over plain http */
   readonly secure: boolean;
+  /**
+   * the session cookie's name, with the port: a browser keeps cookies apart by host and path but
+   * not by port (RFC 6265 8.5), so two servers on one machine would each replace the other's
+   */
+  readonly cookieName: string;
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
 
@@ -52,6 +57,7 @@ export class FrontDoor {
     this.token = options.token;
     this.embedOrigins = (options.embedOrigins ?? []).map(normalizeOrigin);
     this.secure = (options.publicOrigins ?? []).some((origin) => origin.startsWith('https:'));
+    this.cookieName = `${COOKIE_NAME}_${options.port}`;
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
@@ -80,7 +86,7 @@ export class FrontDoor {
   authenticate(req: IncomingMessage): AuthProblem | undefined {
     if (credentialInQuery(new URL(req.url ?? '/', 'http://x'))) return 'tokenInQuery';
     const bearer = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-    const cookie = cookieValue(req.headers.cookie, COOKIE_NAME);
+    const cookie = cookieValue(req.headers.cookie, this.cookieName);
     const given = bearer ?? cookie;
     if (given === undefined) return 'missing';
     return sameSecret(given, this.token) ? undefined : 'wrong';
@@ -88,7 +94,7 @@ export class FrontDoor {
 
   /** The Set-Cookie header value that keeps the token after the page traded it once. */
   sessionCookie(): string {
-    return `${COOKIE_NAME}=${this.token}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`;
+    return `${this.cookieName}=${this.token}; HttpOnly; SameSite=Strict; Path=/${this.secure ? '; Secure' : ''}`;
   }
 }
 

@@ -108,7 +108,7 @@ test('an API call from a foreign Origin is refused even with valid credentials',
 
 test('a download (which runs tar) that a page of another site made the browser ask for is refused, with the token cookie too; none runs', async () => {
   const path = '/api/v1/files/download?namespace=default&pod=web&container=nginx&path=/etc/hostname';
-  const cookie = `octant_exec_session=${app.token}`;
+  const cookie = `octant_exec_session_${app.port}=${app.token}`;
   const before = app.system.auditTrail.records.length;
   for (const site of ['cross-site', 'same-site'])
     for (const method of ['GET', 'HEAD']) {
