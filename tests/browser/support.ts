@@ -14,6 +14,11 @@ import type { Test } from 'uvu';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const ARTIFACTS = 'artifacts/browser';
+/**
+ * How long one wait on the page may take (a shell to be live, a row to show): long enough for a
+ * machine busy with other work (a test's whole deadline is 90 s); a wait that is met ends at once.
+ */
+export const PAGE_WAIT_MS = 30_000;
 
 export interface BrowserOptions {
   /** let the page draw with WebGL (Chromium's software WebGL, SwiftShader); off by default, see chromiumArgs */
@@ -69,7 +74,7 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
     throw error;
   }
   const page = context.pages()[0] ?? (await context.newPage());
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
@@ -150,7 +155,7 @@ export async function screenRows(panel: Locator): Promise<string[]> {
 }
 
 /** Waits (bounded) until some row of the selected terminal matches. */
-export async function waitForRow(page: Page, pattern: RegExp, timeout = 15_000): Promise<void> {
+export async function waitForRow(page: Page, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
   await page.waitForFunction(
     ([source, flags]) => {
       const rows = document.querySelectorAll('[role=tabpanel] .xterm-rows > div');
@@ -163,7 +168,7 @@ export async function waitForRow(page: Page, pattern: RegExp, timeout = 15_000):
 }
 
 /** Waits (bounded) until the locator's text matches. */
-export async function waitForText(locator: Locator, pattern: RegExp, timeout = 15_000): Promise<void> {
+export async function waitForText(locator: Locator, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
   const handle = await locator.elementHandle({ timeout });
   try {
     await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
@@ -300,7 +305,7 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
       person: async (name) => {
         const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
         const page = await context.newPage();
-        page.setDefaultTimeout(15_000);
+        page.setDefaultTimeout(PAGE_WAIT_MS);
         const problems: string[] = [];
         page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
         page.on('console', (message) => {
