@@ -40,15 +40,22 @@ export interface FrontDoorOptions {
 }
 
 /** Every check of a request against the launch's secrets and names, in one place. */
+/**
+ * Local mode's session cookie name, after the token: a browser keeps cookies apart by host and
+ * path but not by port (RFC 6265 8.5), so two servers on one machine, each with its own token,
+ * would each replace the other's; servers sharing a --token-file (replicas behind one address,
+ * a restart on another port) share the name, and take each other's sign-in.
+ */
+export function localCookieName(token: string): string {
+  return `${COOKIE_NAME}_${createHash('sha256').update(`octant-exec cookie name\0${token}`).digest('base64url').slice(0, 12)}`;
+}
+
 export class FrontDoor {
   readonly token: string;
   readonly embedOrigins: readonly string[];
   /** people reach it over https (a public origin of https): its cookies are Secure, never sent over plain http */
   readonly secure: boolean;
-  /**
-   * the session cookie's name, with the port: a browser keeps cookies apart by host and path but
-   * not by port (RFC 6265 8.5), so two servers on one machine would each replace the other's
-   */
+  /** the session cookie's name (localCookieName) */
   readonly cookieName: string;
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
@@ -57,7 +64,7 @@ export class FrontDoor {
     this.token = options.token;
     this.embedOrigins = (options.embedOrigins ?? []).map(normalizeOrigin);
     this.secure = (options.publicOrigins ?? []).some((origin) => origin.startsWith('https:'));
-    this.cookieName = `${COOKIE_NAME}_${options.port}`;
+    this.cookieName = localCookieName(options.token);
     const loopback = ['127.0.0.1', 'localhost', '[::1]'];
     const named = (options.hostNames ?? []).map((name) => name.toLowerCase());
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));

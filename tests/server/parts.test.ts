@@ -138,12 +138,13 @@ test('front door: Host and Origin allowlists with the port; credentials from coo
   assert.ok(new FrontDoor({ token: 'secret', port: 7788, hostNames: ['proxy.local:80'] }).originAllowed('http://proxy.local'), 'a named host at port 80 in front of another port');
   const req = (url: string, headers: Record<string, string>) => ({ url, headers }) as unknown as IncomingMessage;
   assert.is(door.authenticate(req('/api/v1/x', { authorization: 'Bearer secret' })), undefined);
-  assert.is(door.authenticate(req('/api/v1/x', { cookie: 'a=b; octant_exec_session_7788=secret' })), undefined);
+  assert.is(door.authenticate(req('/api/v1/x', { cookie: `a=b; ${door.cookieName}=secret` })), undefined);
+  assert.match(door.cookieName, /^octant_exec_session_[A-Za-z0-9_-]{12}$/);
   assert.is(door.authenticate(req('/api/v1/x', {})), 'missing');
   assert.is(door.authenticate(req('/api/v1/x', { authorization: 'Basic secret' })), 'missing');
   assert.is(door.authenticate(req('/api/v1/x', { authorization: 'Bearer nope' })), 'wrong');
   assert.is(door.authenticate(req('/api/v1/x?Token=secret', { authorization: 'Bearer secret' })), 'tokenInQuery');
-  assert.match(door.sessionCookie(), /^octant_exec_session_7788=secret; HttpOnly; SameSite=Strict; Path=\/$/);
+  assert.is(door.sessionCookie(), `${door.cookieName}=secret; HttpOnly; SameSite=Strict; Path=/`);
   assert.is(cookieValue(' x=1 ;octant_exec_session=v ', 'octant_exec_session'), 'v');
 });
 

@@ -6,6 +6,7 @@ import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { localCookieName } from '../../src/server/security.ts';
 import { call, startTestApp, tryUpgrade } from './support.ts';
 
 function rawRequest(port: number, text: string): Promise<string> {
@@ -108,7 +109,7 @@ test('an API call from a foreign Origin is refused even with valid credentials',
 
 test('a download (which runs tar) that a page of another site made the browser ask for is refused, with the token cookie too; none runs', async () => {
   const path = '/api/v1/files/download?namespace=default&pod=web&container=nginx&path=/etc/hostname';
-  const cookie = `octant_exec_session_${app.port}=${app.token}`;
+  const cookie = `${localCookieName(app.token)}=${app.token}`;
   const before = app.system.auditTrail.records.length;
   for (const site of ['cross-site', 'same-site'])
     for (const method of ['GET', 'HEAD']) {
