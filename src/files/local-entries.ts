@@ -12,8 +12,7 @@ export async function* localEntries(path: string, name: string, skipped: (name: 
   if (stat.isSymbolicLink()) {
     yield { name, type: 'symlink', mode, mtime, linkname: await fs.readlink(path) };
   } else if (stat.isFile()) {
-    // the size its header says, as GNU tar reads it: a log written to meanwhile goes as it was (one that shrank still fails the writer)
-    yield { name, type: 'file', mode, mtime, size: stat.size, body: stat.size === 0 ? nothing() : createReadStream(path, { end: stat.size - 1 }) };
+    yield { name, type: 'file', mode, mtime, size: stat.size, body: createReadStream(path) };
   } else if (stat.isDirectory()) {
     yield { name, type: 'directory', mode, mtime };
     yield* folderContents(path, `${name}/`, skipped);
@@ -21,8 +20,6 @@ export async function* localEntries(path: string, name: string, skipped: (name: 
     skipped(name, 'not a file, directory or symlink');
   }
 }
-
-async function* nothing(): AsyncGenerator<Uint8Array> {}
 
 /** What a local folder holds, as entries named `prefix` + their names: the folder itself has none (its mode stays the destination's). */
 export async function* folderContents(path: string, prefix = '', skipped: (name: string, why: string) => void = () => {}): AsyncGenerator<WriteEntry> {

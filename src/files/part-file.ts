@@ -2,6 +2,7 @@
 // only once its data came whole: a cut or failed copy leaves no short file under a real name, and
 // an earlier copy there as it was. Used for a folder's files (safe-extract.ts) and a single file
 // (`octant-exec cp`, src/cli/cp/cp-command.ts).
+import { randomBytes } from 'node:crypto';
 import { constants, promises as fs } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { utf8Prefix } from './entry-names.ts';
@@ -37,14 +38,25 @@ const isOurs = async (part: string, ours: PartIdentity) => {
 /**
  * Puts the part `ours` in `target`'s place. Another copy of the same file started meanwhile (two
  * `octant-exec cp` side by side) cleared the part's name to write its own there: renaming that one,
- * unfinished, would put a short file under the real name. This copy stops instead; the other puts
- * its own there once whole.
+ * unfinished, would put a short file under the real name. So the part is first moved to a name
+ * only this copy knows, and checked there (a check at the shared name, then a rename, leaves a
+ * moment for the other copy to step in between): another's goes back, and this copy stops.
  */
 export async function putInPlace(part: string, ours: PartIdentity, target: string): Promise<void> {
-  if (!(await isOurs(part, ours))) {
-    throw Object.assign(new Error(`another copy to ${target} started while this one ran and took its part file: this copy stopped, and that one puts its own there once whole`), { code: 'EBUSY', syscall: 'rename', path: target });
+  const busy = () => Object.assign(new Error(`another copy to ${target} started while this one ran and took its part file: this copy stopped, and that one puts its own there once whole`), { code: 'EBUSY', syscall: 'rename', path: target });
+  const taken = join(dirname(part), `.octant-exec-taking-${randomBytes(8).toString('hex')}`);
+  await fs.rename(part, taken).catch((error: NodeJS.ErrnoException) => {
+    throw error.code === 'ENOENT' ? busy() : error;
+  });
+  if (!(await isOurs(taken, ours))) {
+    await fs.link(taken, part).catch(() => {}); // another copy's part: back under its name, unless it made a new one there
+    await fs.unlink(taken);
+    throw busy();
   }
-  await fs.rename(part, target);
+  await fs.rename(taken, target).catch(async (error: unknown) => {
+    await fs.unlink(taken).catch(() => {}); // ours, and failed: nothing is left under a name nobody knows
+    throw error;
+  });
 }
 
 /** Removes the part `ours` after a failure; another copy's part at its name stays (that copy is still writing it). */

@@ -22,7 +22,7 @@ import { writeTar } from '../../files/tar-writer.ts';
 import { HttpError } from '../replies.ts';
 import { transferTarget, type FilesCall } from './files-call.ts';
 import { transferParams } from './transfer-params.ts';
-import { archivedWhole, transferFailure } from './transfer-failure.ts';
+import { transferFailure } from './transfer-failure.ts';
 import { TransferRun, type TransferOutcome } from './transfer-run.ts';
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
@@ -73,10 +73,10 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
     const outcome = await run.ended;
-    if (!archivedWhole(outcome, run.stderr)) throw tarFailure(outcome);
+    if (outcome.kind !== 'exited' || outcome.code !== 0) throw tarFailure(outcome);
     res.end(held.last);
   } catch (error) {
-    const failed = run.outcome && !archivedWhole(run.outcome, run.stderr);
+    const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
     const reason = error instanceof TarError ? (failed ? tarFailure(run.outcome!) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
     // Started answers are never finished: the client sees a failed download, not a short file. One
     // that takes trailers hears why, after an archive left without its end; any other is cut.
@@ -110,7 +110,8 @@ async function* allButLast(body: AsyncIterable<Uint8Array>, held: { last?: Uint8
  */
 async function* thenVerdict<T>(entries: AsyncIterable<T>, run: TransferRun, failure: () => Error): AsyncGenerator<T> {
   yield* entries;
-  if (!archivedWhole(await run.ended, run.stderr)) throw failure();
+  const outcome = await run.ended;
+  if (outcome.kind !== 'exited' || outcome.code !== 0) throw failure();
 }
 
 async function* withFirst(first: TarEntry, rest: AsyncIterator<TarEntry>): AsyncGenerator<TarEntry> {

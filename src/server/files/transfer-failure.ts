@@ -32,21 +32,6 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
   return new HttpError(502, `tar in the ${where} exited with ${code}${said ? `: ${said}` : ' and said nothing'}.`);
 }
 
-/**
- * Whether a download's tar made its archive whole: it exited 0, or 1 having said only that files
- * changed (or went) while it read them. That 1 is GNU tar's "some files differ": each file is as
- * much as it said in its header, read as it was (one that shrank is padded, and that is exit 2), so a
- * log still being written arrives as it was when tar began, where refusing it would fail every try.
- * BusyBox tar's 1 is its failure, with other words.
- */
-export function archivedWhole(outcome: TransferOutcome | undefined, stderr: string): boolean {
-  if (outcome?.kind !== 'exited') return false;
-  if (outcome.code === 0) return true;
-  // what follows the last newline is empty, or a line cut where stderr stops being kept
-  const lines = stderr.split('\n').slice(0, -1).filter((line) => line.trim());
-  return outcome.code === 1 && lines.length > 0 && lines.every((line) => /: (file changed as we read it|file removed before we read it)$/i.test(line.trim()));
-}
-
 function firstLines(text: string): string {
   const lines = text.split('\n').map((line) => line.trim()).filter((line) => line && !/Exiting with failure status/.test(line));
   const joined = lines.slice(0, 3).join(' / ');
