@@ -12,8 +12,9 @@
 // step runs setpriv through that loader, with its libraries from there and no cache; and
 // /etc/ld.so.preload, which the loader reads whatever it is told, is an empty read-only file on a
 // mount point /etc. (pause, the holder's main process, is started by bwrap without capabilities.)
-import { closeSync, openSync, readSync, realpathSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { elfInterpreter } from './elf-file.ts';
 import type { IsolationTools } from './host-tools.ts';
 import { pauseArgs, SANDBOX_BIN } from './holder.ts';
 
@@ -41,38 +42,23 @@ export function preloadArgs(layer: string): string[] {
 export function setprivCommand(tools: IsolationTools): string[] {
   const loader = hostLoader(tools.setpriv);
   if (!loader) return [`${SANDBOX_BIN}/setpriv`];
+  return [LOADER, ...loaderOptions(loader, LIBRARIES), `${SANDBOX_BIN}/setpriv`];
+}
+
+/** How the step runs the loader: its libraries from `folder` alone, and no cache. */
+export function loaderOptions(loader: string, folder: string): string[] {
   // musl's loader knows no cache and reads no preload file; glibc's needs --inhibit-cache to leave /etc/ld.so.cache alone.
   const glibc = !/ld-musl/.test(loader);
-  return [LOADER, ...(glibc ? ['--inhibit-cache'] : []), '--library-path', LIBRARIES, `${SANDBOX_BIN}/setpriv`];
+  return [...(glibc ? ['--inhibit-cache'] : []), '--library-path', folder];
 }
 
 const loaders = new Map<string, string | undefined>();
 
 /** This machine's file for the program's ELF interpreter (PT_INTERP), or undefined for a static program. */
 export function hostLoader(program: string): string | undefined {
-  if (!loaders.has(program)) loaders.set(program, readInterpreter(program));
-  return loaders.get(program);
-}
-
-function readInterpreter(program: string): string | undefined {
-  const fd = openSync(program, 'r');
-  try {
-    const header = Buffer.alloc(64);
-    readSync(fd, header, 0, 64, 0);
-    if (header.readUInt32BE(0) !== 0x7f454c46 || header[4] !== 2 || header[5] !== 1) return undefined; // 64-bit little-endian ELF only
-    const phoff = Number(header.readBigUInt64LE(0x20));
-    const phentsize = header.readUInt16LE(0x36);
-    const phnum = header.readUInt16LE(0x38);
-    const entry = Buffer.alloc(phentsize);
-    for (let i = 0; i < phnum; i++) {
-      readSync(fd, entry, 0, phentsize, phoff + i * phentsize);
-      if (entry.readUInt32LE(0) !== 3) continue; // PT_INTERP
-      const path = Buffer.alloc(Number(entry.readBigUInt64LE(32)));
-      readSync(fd, path, 0, path.length, Number(entry.readBigUInt64LE(8)));
-      return realpathSync(path.toString('latin1').replace(/\0.*$/s, ''));
-    }
-    return undefined;
-  } finally {
-    closeSync(fd);
+  if (!loaders.has(program)) {
+    const named = elfInterpreter(program);
+    loaders.set(program, named === undefined ? undefined : realpathSync(named));
   }
+  return loaders.get(program);
 }
