@@ -35,6 +35,9 @@ const isOurs = async (part: string, ours: PartIdentity) => {
   return now !== undefined && now.dev === ours.dev && now.ino === ours.ino;
 };
 
+/** Parts under their taking names this moment (putInPlace): a Ctrl-C removes them too (parts-on-signal.ts). */
+export const takingNow = new Set<string>();
+
 /**
  * Puts the part `ours` in `target`'s place. Another copy of the same file started meanwhile (two
  * `octant-exec cp` side by side) cleared the part's name to write its own there: renaming that one,
@@ -45,18 +48,26 @@ const isOurs = async (part: string, ours: PartIdentity) => {
 export async function putInPlace(part: string, ours: PartIdentity, target: string): Promise<void> {
   const busy = () => Object.assign(new Error(`another copy to ${target} started while this one ran and took its part file: this copy stopped, and that one puts its own there once whole`), { code: 'EBUSY', syscall: 'rename', path: target });
   const taken = join(dirname(part), `.octant-exec-taking-${randomBytes(8).toString('hex')}`);
-  await fs.rename(part, taken).catch((error: NodeJS.ErrnoException) => {
-    throw error.code === 'ENOENT' ? busy() : error;
-  });
-  if (!(await isOurs(taken, ours))) {
-    await fs.link(taken, part).catch(() => {}); // another copy's part: back under its name, unless it made a new one there
-    await fs.unlink(taken);
-    throw busy();
+  takingNow.add(taken);
+  try {
+    await fs.rename(part, taken).catch((error: NodeJS.ErrnoException) => {
+      throw error.code === 'ENOENT' ? busy() : error;
+    });
+    if (!(await isOurs(taken, ours))) {
+      // another copy's part: back under its name (by a rename where hard links are refused), unless that copy made a new one there
+      await fs.link(taken, part).then(
+        () => fs.unlink(taken),
+        (error: NodeJS.ErrnoException) => (error.code === 'EEXIST' ? fs.unlink(taken) : fs.rename(taken, part)),
+      );
+      throw busy();
+    }
+    await fs.rename(taken, target).catch(async (error: unknown) => {
+      await fs.unlink(taken).catch(() => {}); // ours, and failed: nothing is left under a name nobody knows
+      throw saidOfTarget(error, taken, target);
+    });
+  } finally {
+    takingNow.delete(taken);
   }
-  await fs.rename(taken, target).catch(async (error: unknown) => {
-    await fs.unlink(taken).catch(() => {}); // ours, and failed: nothing is left under a name nobody knows
-    throw error;
-  });
 }
 
 /** Removes the part `ours` after a failure; another copy's part at its name stays (that copy is still writing it). */

@@ -39,7 +39,6 @@ export interface FrontDoorOptions {
   publicOrigins?: string[];
 }
 
-/** Every check of a request against the launch's secrets and names, in one place. */
 /**
  * Local mode's session cookie name, after the token: a browser keeps cookies apart by host and
  * path but not by port (RFC 6265 8.5), so two servers on one machine, each with its own token,
@@ -50,6 +49,7 @@ export function localCookieName(token: string): string {
   return `${COOKIE_NAME}_${createHash('sha256').update(`octant-exec cookie name\0${token}`).digest('base64url').slice(0, 12)}`;
 }
 
+/** Every check of a request against the launch's secrets and names, in one place. */
 export class FrontDoor {
   readonly token: string;
   readonly embedOrigins: readonly string[];
