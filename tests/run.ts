@@ -15,7 +15,7 @@ import { endLeftRunning } from './support/left-running.ts';
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['tests'];
-const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 30);
+const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 45);
 
 function findTests(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];
