@@ -8,7 +8,7 @@ export const logSpec = {
   about: 'Looks after the event log in a state directory, also while a server runs on it.',
   subcommands: {
     stats: 'entries, segments, snapshots, bytes, the oldest entry',
-    verify: 'checks every line and every snapshot, lists each problem;\nexit 1 on damage',
+    verify: 'checks every line and every snapshot, and that no entry went missing;\nlists each problem; exit 1 on damage',
     compact: 'removes now what retention allows (the server does it every hour):\nactivity of ended sessions, and sessions closed and quiet for --retain\ndays, keeping one audit record per run',
     export: 'the audit trail (one record per run: who, target, argv, start, end,\nhow it ended) as JSON Lines on stdout, oldest first',
   },
