@@ -43,10 +43,7 @@ export async function runExec(request: ExecRequest, preparation: Promise<ExecPre
   channels.onClientGone(() => {
     gone = true;
     firstResize?.();
-    if (proc) {
-      proc.end();
-      proc.resumeOutput(); // a paused reader would never see the end of the output
-    }
+    proc?.end();
   });
 
   let prepared: ExecPreparation;

@@ -114,7 +114,6 @@ export class MainProcess {
   end(): void {
     if (!this.proc) return this.resolveExit(KILLED);
     this.proc.end();
-    this.proc.resumeOutput(); // a paused reader would never see the end of the output
   }
 
   private output(stream: OutputStream, chunk: Uint8Array): void {

@@ -12,6 +12,7 @@ export interface PipeStreams {
 export function spawnOnPipes(launch: ExecLaunch, streams: PipeStreams, output: ProcessOutput): RunningProcess {
   const child = launch.start({ kind: 'pipes' }, {});
   const pgid = child.pid ?? 0; // the launch leads its own session and process group
+  let ending = false;
   child.stdout?.on('data', (chunk: Uint8Array) => streams.stdout && output.stdout(chunk));
   child.stderr?.on('data', (chunk: Uint8Array) => streams.stderr && output.stderr(chunk));
   child.stdin?.on('error', () => {}); // EPIPE when the process stops reading: not an exec failure
@@ -35,6 +36,7 @@ export function spawnOnPipes(launch: ExecLaunch, streams: PipeStreams, output: P
     endInput: () => void child.stdin?.end(),
     resize: () => {},
     pauseOutput: () => {
+      if (ending) return;
       child.stdout?.pause();
       child.stderr?.pause();
     },
@@ -43,6 +45,11 @@ export function spawnOnPipes(launch: ExecLaunch, streams: PipeStreams, output: P
       child.stderr?.resume();
     },
     // Without a terminal there is no job control: everything the exec starts stays in its group.
-    end: () => killGroup(pgid),
+    end: () => {
+      ending = true;
+      killGroup(pgid);
+      child.stdout?.resume();
+      child.stderr?.resume();
+    },
   };
 }

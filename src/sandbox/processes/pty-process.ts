@@ -30,6 +30,7 @@ export async function spawnOnPty(launch: ExecLaunch, size: TerminalSize, env: Re
   const marker = Buffer.from(randomBytes(16).toString('hex').toUpperCase());
   let tail: Buffer | undefined; // output held back after exit while looking for the marker
   let done = false;
+  let ending = false; // ended by the caller: output is never paused again
 
   const term = await startOnTerminal(launch, size, env, (code, signal) => {
     exitCode = exitCodeOf(code, signal);
@@ -86,8 +87,14 @@ export async function spawnOnPty(launch: ExecLaunch, size: TerminalSize, env: Re
     },
     endInput: () => {}, // a terminal has no EOF of its own: the user types Ctrl-D
     resize: (next) => done || nativePty().resize(term.master, next.cols, next.rows),
-    pauseOutput: () => master.pause(),
+    pauseOutput: () => {
+      if (!ending) master.pause();
+    },
     resumeOutput: () => master.resume(),
-    end: endAll,
+    end: () => {
+      ending = true;
+      endAll();
+      master.resume();
+    },
   };
 }

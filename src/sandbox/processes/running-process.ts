@@ -37,7 +37,10 @@ export interface RunningProcess {
   resize(size: TerminalSize): void;
   pauseOutput(): void;
   resumeOutput(): void;
-  /** ends every process the exec started, children and their children included */
+  /**
+   * Ends every process the exec started, children and their children included, and lets what
+   * output is left flow, never paused again: a client that stopped reading must not hold the end.
+   */
   end(): void;
   /** resolves with the exit code (128+S for signal S) after every byte of output was delivered */
   readonly exited: Promise<number>;
