@@ -15,6 +15,7 @@ import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { runExec } from '../support/exec-run.ts';
 import { waitFor } from '../support/wait.ts';
 import { blockEventLoop } from '../support/block-loop.ts';
+import { clientConnectionsTo } from '../support/tcp-connections.ts';
 
 interface Liveness {
   pingIntervalMs?: number;
@@ -155,6 +156,16 @@ for (const transport of transports) {
     assert.equal(await r.ended, { kind: 'dropped', reason: 'closed' } satisfies ExecEnd);
     await waitFor(() => sandbox.liveProcessGroups().length === groups, 'the process to end');
     assert.is(ends, 1);
+  });
+
+  test('close() while paused lets the connection go at once: the cluster\'s answer is read, not waited out', async () => {
+    const port = Number(new URL(sandbox.server).port);
+    const before = clientConnectionsTo(port);
+    const r = runExec(adapter, { argv: ['yes'] }, (stream) => stream.pause());
+    await waitFor(() => r.protocol() !== '' && clientConnectionsTo(port) > before, 'the exec to open');
+    r.stream.close();
+    assert.equal(await r.ended, { kind: 'dropped', reason: 'closed' } satisfies ExecEnd);
+    await waitFor(() => clientConnectionsTo(port) === before, 'the connection let go', 10_000);
   });
 
   test('a connection the cluster drops mid-output is reported as dropped', async () => {

@@ -207,7 +207,12 @@ class WebSocketExecStream implements ExecStream {
   close(): void {
     this.#closing = true;
     this.#dialing?.abort(new Error('closed'));
-    this.#socket?.close(1000);
+    if (this.#socket) {
+      this.#socket.close(1000);
+      // The cluster's answer to the close must be read, or ws holds the connection 30 s for it
+      // (`batch … | head -1` waited that long to exit). Output still coming is dropped: ended below.
+      setReading(this.#socket, true);
+    }
     this.#end({ kind: 'dropped', reason: 'closed' });
   }
 }
