@@ -1,7 +1,6 @@
 // `octant-exec` (serve, the default command): starts the server against the user's kubeconfig or
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
 import process from 'node:process';
-import { SOCKET_PATH, startOctantExec } from '../../server/app.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
 import { failureLine } from '../system-error.ts';
@@ -13,6 +12,8 @@ import type { serveSpec } from './serve-spec.ts';
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
+  // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
+  const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
   const team = options.auth !== undefined && options.auth.mode !== 'local';
   for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let app;
