@@ -25,7 +25,9 @@ test.after(async () => {
 const tab = (name: string) => page.getByRole('tab', { name, exact: true });
 const badgeOf = (name: string) => page.locator(`[role=tab][aria-label="${name}"] .badge`);
 const openPod = async (name: string) => {
-  await page.getByRole('link', { name: 'All pods', exact: true }).click().catch(() => undefined);
+  // on a pod's page, back to the list (the list itself has no such link: waiting for one would take the page's whole timeout)
+  const allPods = page.getByRole('link', { name: 'All pods', exact: true });
+  if (await allPods.count()) await allPods.click();
   await page.getByRole('link', { name, exact: true }).click();
   await page.getByRole('heading', { name, exact: true }).waitFor();
 };
