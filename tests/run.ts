@@ -1,31 +1,50 @@
 // One test runner for Node (through tsx) and Deno: finds every *.test.ts below the folders
-// given (default: tests/), runs them as uvu suites in one process, a file at a time (each
-// file's setup starts when its turn comes: support/file-at-a-time.ts), and ends with a plain
-// "N passed, N failed" line that CI can read. Files that cannot run under Deno are listed in
-// deno-exclusions.ts with the reason; the Deno run prints how many it left out.
+// given (default: tests/), runs them as uvu suites, a file at a time in each of TEST_JOBS
+// worker processes (each file's setup starts when its turn comes: support/file-at-a-time.ts,
+// support/parallel-run.ts), and ends with a plain "N passed, N failed" line that CI can read.
+// Files that cannot run under Deno are listed in deno-exclusions.ts with the reason; the Deno
+// run prints how many it left out.
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { denoExclusions } from './deno-exclusions.ts';
 import { runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
-import { runFiles } from './support/file-at-a-time.ts';
+import { runFiles, type FileResult } from './support/file-at-a-time.ts';
 import { endLeftRunning } from './support/left-running.ts';
+import { claimFiles, reportEnded, runInWorkers, workerSetup, type ParallelRun } from './support/parallel-run.ts';
+
+const worker = workerSetup();
+if (worker) {
+  // A worker: the parent set the temp folder and keeps the watchdog; it stops a worker with SIGTERM.
+  const end = () => {
+    runEndCleanups();
+    const leftRunning = endLeftRunning();
+    if (leftRunning.length) console.log(`left running by the tests, now ended: ${leftRunning.join('; ')}`);
+    process.exit(0);
+  };
+  process.on('SIGTERM', end);
+  await runFiles(claimFiles(worker), { ended: (result) => reportEnded(worker, result), besideOthers: true });
+  end();
+}
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
 const args = process.argv.slice(2);
 const roots = args.length ? args : ['tests'];
 const watchdogMinutes = Number(process.env.TEST_WATCHDOG_MINUTES ?? 45);
+/** Files run at once: most of a file's time is waiting, so two on a 2-core machine. */
+const jobs = Math.max(1, Number(process.env.TEST_JOBS ?? Math.min(availableParallelism(), 4)) || 1);
 
 function findTests(path: string): string[] {
   if (statSync(path).isFile()) return path.endsWith('.test.ts') ? [path] : [];
   return readdirSync(path).sort().flatMap((name) => (name === 'node_modules' ? [] : findTests(join(path, name))));
 }
 
-const files = roots.flatMap(findTests).map((file) => relative('.', file));
-const excluded = isDeno ? files.filter((file) => denoExclusions[file]) : [];
-const suites = files.filter((file) => !excluded.includes(file)).map((file) => ({ name: file, file: resolve(file) }));
-if (suites.length === 0) {
+const found = roots.flatMap(findTests).map((file) => relative('.', file));
+const excluded = isDeno ? found.filter((file) => denoExclusions[file]) : [];
+const files = found.filter((file) => !excluded.includes(file)).map((file) => ({ name: file, path: resolve(file) }));
+if (files.length === 0) {
   console.error(`no test files found under ${roots.join(', ')}`);
   process.exit(1);
 }
@@ -34,9 +53,12 @@ if (suites.length === 0) {
 // TMPDIR), and whatever is left in it at the end fails the run, by name.
 const runTemp = useRunTempDir('octant-exec-tests-');
 
-const watchdog = setTimeout(() => {
+const parallel: ParallelRun | undefined = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
+const watchdog = setTimeout(async () => {
   console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
+  for (const running of parallel?.inFlight() ?? []) console.error(`  still running: ${running}`);
   runEndCleanups();
+  await parallel?.stop();
   for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
   runTemp.remove();
   process.exit(1);
@@ -44,7 +66,7 @@ const watchdog = setTimeout(() => {
 watchdog.unref?.();
 
 const runStarted = Date.now();
-const results = await runFiles(suites.map(({ name, file }) => ({ name, path: file })));
+const results: FileResult[] = await (parallel?.done ?? runFiles(files));
 clearTimeout(watchdog);
 const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((n, r) => n + r[key], 0);
 const [total, passed, skipped] = [sum('total'), sum('passed'), sum('skipped')];

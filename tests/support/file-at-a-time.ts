@@ -28,7 +28,15 @@ declare global {
 
 const write = (text: string) => process.stdout.write(text);
 
-export async function runFiles(files: { name: string; path: string }[]): Promise<FileResult[]> {
+export interface RunOptions {
+  /** told of each file as it ends */
+  ended?: (result: FileResult) => void;
+  /** other processes run test files at the same time (parallel-run.ts) */
+  besideOthers?: boolean;
+}
+
+/** Runs each file as `files` hands it out (a worker claims them one at a time: parallel-run.ts). */
+export async function runFiles(files: Iterable<{ name: string; path: string }>, { ended = () => {}, besideOthers = false }: RunOptions = {}): Promise<FileResult[]> {
   globalThis.UVU_DEFER = 1; // suites queue their runners instead of starting at once
   await import('uvu');
   const results: FileResult[] = [];
@@ -62,7 +70,9 @@ export async function runFiles(files: { name: string; path: string }[]): Promise
     const leftRunning = [...descendants()].filter((pid) => !before.has(pid));
     if (leftRunning.length) write(`\n  still running after ${name}: ${leftRunning.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}\n`);
     const orphans = orphansSince(adoptedBefore);
-    if (orphans.length) write(`\n  orphaned during ${name} (their parent ended without them): ${orphans.join('; ')}\n`);
+    if (orphans.length) write(`\n  orphaned during ${name} (their parent ended without them${besideOthers ? '; or during a file another worker ran meanwhile' : ''}): ${orphans.join('; ')}\n`);
+    write(`  (${(result.ms / 1000).toFixed(1)} s)\n`);
+    ended(result);
   }
   return results;
 }

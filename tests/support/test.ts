@@ -4,11 +4,14 @@
 // after-hooks run and the run goes on. Every test file takes `suite` and `test` from here
 // (tests/house/rules.test.ts checks).
 import { suite as uvuSuite, type Callback, type Test } from 'uvu';
+import { appendFileSync } from 'node:fs';
 import process from 'node:process';
 import { currentWaits, giveUpWaits } from './wait.ts';
 
 /** TEST_DEADLINE_SCALE stretches every deadline (a slow or very busy machine). */
 const scale = Number(process.env.TEST_DEADLINE_SCALE ?? 1) || 1;
+/** TEST_TIMES=FILE appends each test's and hook's time to FILE ("ms<TAB>file<TAB>name"): where a slow file's time goes. */
+const timesFile = process.env.TEST_TIMES;
 
 /** Long enough for the slowest test on a busy 2-core machine, short beside CI's 90 minutes. */
 export const DEFAULT_DEADLINE_MS = 90_000;
@@ -47,9 +50,11 @@ async function underDeadline(name: string, ms: number, body: () => unknown): Pro
       reject(error);
     }, ms);
   });
+  const started = performance.now();
   try {
     await Promise.race([Promise.resolve().then(body), expired]);
   } finally {
     clearTimeout(timer);
+    if (timesFile) appendFileSync(timesFile, `${Math.round(performance.now() - started)}\t${globalThis.UVU_QUEUE?.[0]?.[0] ?? ''}\t${name}\n`);
   }
 }
