@@ -18,15 +18,19 @@ import { claimFiles, reportEnded, runInWorkers, workerSetup, type ParallelRun } 
 const worker = workerSetup();
 if (worker) {
   // A worker: the parent set the temp folder and keeps the watchdog; it stops a worker with SIGTERM.
-  const end = () => {
+  // However a worker ends (its files done, SIGTERM, a terminal's Ctrl-C, a file that ends it with
+  // process.exit or, under Node, an uncaught error), what its tests left running ends with it: once
+  // it is gone they are orphans no one can find. A signal becomes an exit, so the files' atRunEnd
+  // clean-ups run too (no tsx CLI above a worker does that for it, as for the one-process run).
+  process.once('exit', () => {
     runEndCleanups();
     const leftRunning = endLeftRunning();
     if (leftRunning.length) console.log(`left running by the tests, now ended: ${leftRunning.join('; ')}`);
-    process.exit(0);
-  };
-  process.on('SIGTERM', end);
+  });
+  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGINT', () => process.exit(130));
   await runFiles(claimFiles(worker), { ended: (result) => reportEnded(worker, result), besideOthers: true });
-  end();
+  process.exit(0);
 }
 
 const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';

@@ -93,15 +93,20 @@ class Worker {
   readonly done: Promise<FileResult[]>;
   private readonly child: ChildProcess;
   private readonly results: FileResult[] = [];
+  /** the running file's output, held until it ends: stdout and stderr in the order they came */
   private pending = '';
+  /** stdout's unfinished line (a mark, perhaps), kept apart until it ends: no stderr inside a mark */
+  private partial = '';
   private running: string | undefined;
 
   constructor(private readonly setup: WorkerSetup, private readonly files: TestFile[]) {
     this.child = spawn(...workerCommand(), {
       env: { ...process.env, [WORKER_ENV]: JSON.stringify(setup) },
-      stdio: ['ignore', 'pipe', 'inherit'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child.stdout!.setEncoding('utf8').on('data', (text: string) => this.read(text));
+    // a file's stderr (console.error, the servers and sandboxes it runs) is its output too, held with it
+    this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.pending += text));
     this.done = new Promise((resolve) => {
       this.child.once('error', (error) => this.exited(`could not start: ${error.message}`, resolve));
       this.child.once('close', (code, signal) => this.exited(`exit ${signal ?? code}`, resolve));
@@ -109,7 +114,7 @@ class Worker {
   }
 
   inFlight(): string[] {
-    return this.running ? [`${this.running}, its output so far:\n${this.pending}`] : [];
+    return this.running ? [`${this.running}, its output so far:\n${this.pending}${this.partial}`] : [];
   }
 
   async stop(): Promise<void> {
@@ -120,14 +125,23 @@ class Worker {
   }
 
   private read(text: string): void {
-    this.pending += text;
+    const mark = `${this.setup.mark} `;
+    let rest = this.partial + text;
     for (;;) {
-      const at = this.pending.indexOf(`\n${this.setup.mark} `);
-      const lineEnd = at < 0 ? -1 : this.pending.indexOf('\n', at + 1);
-      if (lineEnd < 0) return;
-      const [kind, detail] = splitOnce(this.pending.slice(at + this.setup.mark.length + 2, lineEnd), ' ');
-      process.stdout.write(this.pending.slice(0, at));
-      this.pending = this.pending.slice(lineEnd + 1);
+      const at = `\n${rest}`.indexOf(`\n${mark}`); // a mark begins a line
+      const lineEnd = at < 0 ? -1 : rest.indexOf('\n', at);
+      if (lineEnd < 0) {
+        // whole lines wait with the file's output; an unfinished one (a mark, perhaps) waits for its end
+        const keep = at >= 0 ? at : rest.lastIndexOf('\n') + 1;
+        this.pending += rest.slice(0, keep);
+        this.partial = rest.slice(keep);
+        return;
+      }
+      const [kind, detail] = splitOnce(rest.slice(at + mark.length, lineEnd), ' ');
+      const output = this.pending + rest.slice(0, at);
+      process.stdout.write(output.endsWith('\n') ? output.slice(0, -1) : output); // but the newline the worker put before its mark
+      this.pending = '';
+      rest = rest.slice(lineEnd + 1);
       if (kind === 'start') this.running = this.files[Number(detail)]?.name;
       if (kind === 'ended') {
         this.results.push(JSON.parse(detail) as FileResult);
@@ -137,8 +151,8 @@ class Worker {
   }
 
   private exited(how: string, resolve: (results: FileResult[]) => void): void {
-    process.stdout.write(this.pending);
-    this.pending = '';
+    process.stdout.write(this.pending + this.partial);
+    [this.pending, this.partial] = ['', ''];
     if (this.running) {
       process.stdout.write(`\n   FAIL  ${this.running}: its test worker ended before the file did (${how})\n`);
       this.results.push(failed(this.running));

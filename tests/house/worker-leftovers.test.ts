@@ -1,0 +1,110 @@
+// What a test file leaves running (a sandbox holder leads its own process group; a server such as
+// pg_ctl's postgres outlives its starter and is ended by the file's atRunEnd clean-up) must not
+// outlive the run when the file's test worker ends early: a Ctrl-C of `npm test` (SIGINT to the
+// terminal's whole foreground group), or a file that kills its worker (process.exit, as a crash).
+// The one-process runner under tsx turned a Ctrl-C into process.exit, so its atRunEnd clean-ups
+// ran; a worker (no tsx CLI above it) died of the signal with none run.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import process from 'node:process';
+import { waitFor, withTimeout } from '../support/wait.ts';
+import { withTempDir } from '../support/temp-dir.ts';
+
+const root = new URL('../..', import.meta.url).pathname;
+const runner = join(root, 'tests/run.ts');
+const support = join(root, 'tests/support');
+const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+
+/** A test file that starts a holder and a server, says their pids in `pidsFile`, then does `then`. */
+const leaver = (pidsFile: string, then: string) => `import { test } from '${support}/test.ts';
+import { atRunEnd } from '${support}/run-end.ts';
+import { execFileSync, spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import process from 'node:process';
+test('leaves a holder and a server', async () => {
+  const server = Number(execFileSync('sh', ['-c', 'setsid sleep 1000 >/dev/null 2>&1 & echo $!'], { encoding: 'utf8' }).trim());
+  atRunEnd(() => { try { process.kill(server, 'SIGKILL'); } catch {} });
+  const holder = spawn('sleep', ['1000'], { detached: true, stdio: 'ignore' });
+  writeFileSync('${pidsFile}', JSON.stringify({ server, holder: holder.pid }));
+  ${then}
+});
+test.run();
+`;
+const quick = `import { test } from '${support}/test.ts';\ntest('quick', () => {});\ntest.run();\n`;
+
+/** `npm test` (tsx's CLI above the runner) or `deno task test`, on `dir`/tests, its own process group as a terminal's job is. */
+function startRunner(dir: string): { child: ChildProcess; closed: Promise<number | null>; output: () => string } {
+  const tmp = join(dir, 'tmp'); // the runner's own temp folders, removed with `dir` whatever happens
+  mkdirSync(tmp);
+  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [join(root, 'node_modules/.bin/tsx'), [runner]];
+  const child = spawn(file, [...pre, relative(root, join(dir, 'tests'))], { cwd: root, detached: true, env: { ...process.env, TEST_JOBS: '2', TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, closed, output: () => output };
+}
+
+/** Running: /proc has it and it is no zombie. */
+function running(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '')[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+async function checkEnded(pidsFile: string, output: string): Promise<void> {
+  const pids = JSON.parse(readFileSync(pidsFile, 'utf8')) as { server: number; holder: number };
+  try {
+    await waitFor(() => !running(pids.server), `the server the file ended at its run's end (pid ${pids.server}) to be gone`, 5_000).catch(() => assert.unreachable(`the file's atRunEnd clean-up never ran: its server ${pids.server} outlived the run\n${output}`));
+    await waitFor(() => !running(pids.holder), `the holder (pid ${pids.holder}) to be gone`, 5_000).catch(() => assert.unreachable(`the holder ${pids.holder} the file left outlived the run\n${output}`));
+  } finally {
+    for (const pid of [pids.server, pids.holder]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // ended, as it should be
+      }
+    }
+  }
+}
+
+test('a Ctrl-C of the run ends what the running files left, and runs their atRunEnd clean-ups', () =>
+  withTempDir(async (dir) => {
+    const pidsFile = join(dir, 'pids.json');
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'tests', 'holds.test.ts'), leaver(pidsFile, 'await new Promise((r) => setTimeout(r, 120_000));'));
+    writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick);
+    const run = startRunner(dir);
+    try {
+      await waitFor(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'the file to start its processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
+      process.kill(-run.child.pid!, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
+      await withTimeout(run.closed, 30_000, 'the runner to end after Ctrl-C');
+      await checkEnded(pidsFile, run.output());
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {
+        // the run ended
+      }
+    }
+  }));
+
+test('a file that ends its worker (process.exit) leaves nothing running after the run', () =>
+  withTempDir(async (dir) => {
+    const pidsFile = join(dir, 'pids.json');
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'tests', 'dies.test.ts'), leaver(pidsFile, 'process.exit(7);'));
+    writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick);
+    const run = startRunner(dir);
+    const code = await withTimeout(run.closed, 60_000, 'the runner to finish');
+    assert.is(code, 1, run.output());
+    assert.match(run.output(), /its test worker ended before the file did \(exit 7\)/);
+    await checkEnded(pidsFile, run.output());
+  }));
+
+test.run();
