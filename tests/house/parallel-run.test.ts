@@ -3,17 +3,10 @@
 // that file by name and the other files still run; the watchdog names the file each worker is in.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import process from 'node:process';
-import { withTimeout } from '../support/wait.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-
-const root = new URL('../..', import.meta.url).pathname;
-const runner = join(root, 'tests/run.ts');
-const support = join(root, 'tests/support/test.ts');
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
+import { blockOf, root, runRunner, supportTest as support } from './runner-run.ts';
 
 /** A test file that says `word` five times, a few milliseconds apart, in each of its tests. */
 const chatty = (word: string, tests: string[]) =>
@@ -21,35 +14,17 @@ const chatty = (word: string, tests: string[]) =>
   tests.map((body, i) => `test('${word} ${i}', async () => {\n  for (let n = 0; n < 5; n++) { console.log('${word}-says-' + n); await new Promise((r) => setTimeout(r, 20)); }\n  ${body}\n});\n`).join('') +
   'test.run();\n';
 
-async function run(dir: string, env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [process.execPath, ['--import', 'tsx', runner]];
-  const child = spawn(file, [...pre, relative(root, dir)], { cwd: root, env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  const code = await withTimeout(new Promise<number | null>((resolve) => child.on('close', resolve)), 60_000, 'the runner to finish');
-  return { code, output: output.replace(/\x1b\[[0-9;]*m/g, '') };
-}
-
-/** The lines from `file`'s heading to its time, as printed. */
-function blockOf(output: string, file: string): string {
-  const start = output.indexOf(`${file}\n`);
-  assert.ok(start >= 0, `${file} printed:\n${output}`);
-  const end = output.indexOf(' s)\n', start);
-  return output.slice(start, end);
-}
-
 test('two workers: each file comes out whole, a failure counts, a worker that dies fails its file and the rest still run', () =>
   withTempDir(async (dir) => {
   writeFileSync(join(dir, 'a.test.ts'), chatty('alpha', ['', '']));
   writeFileSync(join(dir, 'b.test.ts'), chatty('beta', ['', "throw new Error('beta broke');"]));
   writeFileSync(join(dir, 'c.test.ts'), chatty('gamma', ['(await import("node:process")).default.exit(7);']));
   writeFileSync(join(dir, 'd.test.ts'), chatty('delta', ['', '', '']));
-  const { code, output } = await run(dir, { TEST_JOBS: '2' });
+  const { code, output } = await runRunner(dir, { TEST_JOBS: '2' });
   assert.is(code, 1, output);
   const name = (file: string) => relative(root, join(dir, file));
   for (const [file, word, others] of [['a', 'alpha', /beta|gamma|delta/], ['b', 'beta', /alpha|gamma|delta/], ['d', 'delta', /alpha|beta|gamma/]] as const) {
-    const block = blockOf(output, name(`${file}.test.ts`));
+    const block = blockOf(output, join(dir, `${file}.test.ts`));
     assert.is(block.match(new RegExp(`${word}-says-`, 'g'))?.length, file === 'd' ? 15 : 10, `every line of ${file}:\n${block}`);
     assert.not.match(block, others, `no other file's line inside ${file}'s output`);
   }
@@ -62,7 +37,7 @@ test('the watchdog stops the run and names the file each worker is in, with its 
   withTempDir(async (dir) => {
   writeFileSync(join(dir, 'hangs.test.ts'), chatty('stuck', ['await new Promise((r) => setTimeout(r, 120_000));']));
   writeFileSync(join(dir, 'quick.test.ts'), chatty('quick', ['']));
-  const { code, output } = await run(dir, { TEST_JOBS: '2', TEST_WATCHDOG_MINUTES: '0.25' });
+  const { code, output } = await runRunner(dir, { TEST_JOBS: '2', TEST_WATCHDOG_MINUTES: '0.25' });
   assert.is(code, 1, output);
   assert.match(output, /tests still running after 0\.25 minutes/);
   assert.match(output, new RegExp(`still running: ${relative(root, join(dir, 'hangs.test.ts')).replace(/\./g, '\\.')}, its output so far:\\n[^]*stuck-says-4`));
