@@ -122,12 +122,14 @@ async function writeFile(path: string, entry: TarEntry, parts: Set<string>): Pro
   if (existing && !existing.isFile()) throw new TarError(`the tar entry "${show(entry.name)}" would replace ${existing.isSymbolicLink() ? 'a symlink (writing through it is refused)' : 'a directory'}`);
   const part = partFile(path);
   await clearPart(part);
-  const file = await fs.open(part, WRITE_NEW, (entry.mode & 0o777) | 0o600);
+  // in `parts` before it exists: a Ctrl-C the moment open has made it, before its promise is
+  // taken up, removes it too
   parts.add(part);
   let bytes = 0;
   /** the part this copy made: another copy of the same file may clear its name and write its own there */
   let ours: PartIdentity | undefined;
   try {
+    const file = await fs.open(part, WRITE_NEW, (entry.mode & 0o777) | 0o600);
     try {
       ours = await file.stat();
       for await (const chunk of entry.body) {
