@@ -1,6 +1,7 @@
 // Files in and out from the page, in a real Chromium against the server and the sandbox: Upload
 // from a terminal tab (a file chosen in the dialog) with the progress bar finishing at its size,
-// the bytes checked inside the container, Download of the same file with the same sha256, and a
+// the bytes checked inside the container, Download of the same file with the same sha256, a log
+// still written to saved with its row's alert saying it changed while it was copied, and a
 // missing path shown as the server's sentence, without a progress bar. Steps share one server and
 // one page, in order.
 import { test } from '../support/test.ts';
@@ -59,6 +60,31 @@ test('Download… saves the same file back, byte for byte', async () => {
   const item = page.getByTestId('transfer').filter({ hasText: '/tmp/page-upload.bin' });
   await waitForText(item, /done: saved as page-upload\.bin/);
   assert.is(await item.locator('progress').evaluate((el) => (el as HTMLProgressElement).value), 1);
+});
+
+test('a log still written to downloads whole as tar read it, and its row says it changed, as an alert', async () => {
+  // 8 MB first, so the container's tar is still reading it when the next line comes
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('head -c 8000000 /dev/zero | tr "\\0" x > /tmp/grow.log && (while [ ! -e /tmp/grow-stop ]; do echo line; sleep 0.01; done >> /tmp/grow.log &) && echo grow-started\r');
+  await waitForRow(page, /^grow-started$/, 30_000);
+  try {
+    await page.getByRole('button', { name: 'Download…' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Download from nginx' });
+    await dialog.getByRole('textbox').fill('/tmp/grow.log');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download', exact: true }).click()]);
+    assert.is(download.suggestedFilename(), 'grow.log');
+    const saved = readFileSync((await download.path())!);
+    assert.ok(saved.length >= 8_000_000 && saved.subarray(0, 8_000_000).every((byte) => byte === 0x78), `${saved.length} bytes saved: the log as it began`);
+    assert.match(saved.subarray(8_000_000).toString(), /^(line\n)*$/, 'then whole lines, and no footer');
+    const item = page.getByTestId('transfer').filter({ hasText: '/tmp/grow.log' });
+    await waitForText(item, /done: saved as grow\.log/);
+    const alert = item.getByRole('alert');
+    assert.is(await alert.innerText(), 'It changed while it was copied: the copy holds what tar read, which may be cut short or mix two versions.');
+    await screenshot(page, 'files-download-changed');
+  } finally {
+    await page.locator('[role=tabpanel] .xterm').click();
+    await page.keyboard.type('touch /tmp/grow-stop\r');
+  }
 });
 
 test('a path that does not exist fails with the server\'s sentence', async () => {

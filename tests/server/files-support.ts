@@ -1,6 +1,7 @@
 // Calling the file routes of a test server with real bodies (fetch), and running a short command
 // in a container to set up or check what a transfer did.
 import { createHash } from 'node:crypto';
+import { request, type IncomingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import { writeTar } from '../../src/files/tar-writer.ts';
 import { call, openExec, sessionState, type TestApp } from './support.ts';
@@ -26,14 +27,28 @@ export async function uploadTo(app: TestApp, where: Where, body: Uint8Array, con
   return { status: res.status, json: await res.json() };
 }
 
-/** status 0: the connection was cut (a download that failed after its answer had started) */
-export async function downloadFrom(app: TestApp, where: Where): Promise<{ status: number; headers: Headers; body: Buffer }> {
+/** status 0: the connection was cut (a download that failed after its answer had started); `headers`: more to send (the page's footer header) */
+export async function downloadFrom(app: TestApp, where: Where, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; body: Buffer }> {
   try {
-    const res = await fetch(filesUrl(app, 'download', where), { headers: { Authorization: `Bearer ${app.token}` } });
+    const res = await fetch(filesUrl(app, 'download', where), { headers: { ...headers, Authorization: `Bearer ${app.token}` } });
     return { status: res.status, headers: res.headers, body: Buffer.from(await res.arrayBuffer()) };
   } catch {
     return { status: 0, headers: new Headers(), body: Buffer.alloc(0) };
   }
+}
+
+/** A download as `octant-exec cp` asks for it (TE: trailers), through node:http: its bytes, whether the answer ended (false: cut) and its trailers. */
+export function downloadWithTrailers(app: TestApp, where: Where): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer; ended: boolean; trailers: NodeJS.Dict<string> }> {
+  return new Promise((resolve, reject) => {
+    const req = request(filesUrl(app, 'download', where), { headers: { TE: 'trailers', Authorization: `Bearer ${app.token}` } }, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (chunk: Buffer) => parts.push(chunk));
+      res.on('error', () => {});
+      res.on('close', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(parts), ended: res.complete, trailers: res.trailers }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 export const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
@@ -51,12 +66,14 @@ export async function runIn(app: TestApp, pod: string, container: string, argv: 
  * Runs `body` while the container's `tar` is a script that prints `stream` whatever it is asked,
  * as a hostile image's tar could (the sandbox's PATH has /usr/local/bin first); then removes it.
  * `exitCode`: what it exits with after printing the stream (GNU tar's 2: some file could not be
- * read whole); `thenSleep`: seconds it waits before (a tar still running after its archive).
+ * read whole); `thenSleep`: seconds it waits before (a tar still running after its archive);
+ * `said`: lines it writes on stderr after the stream (no single quotes in them).
  */
-export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>, exitCode = 0, thenSleep = 0): Promise<void> {
+export async function withLyingTar(app: TestApp, pod: string, container: string, stream: Uint8Array, body: () => Promise<void>, exitCode = 0, thenSleep = 0, said: string[] = []): Promise<void> {
   const res = await uploadTo(app, { pod, container, path: '/tmp', name: 'lie.tar' }, stream);
   if (res.status !== 201) throw new Error(`planting the lying tar's archive: ${res.status} ${JSON.stringify(res.json)}`);
-  await withPlantedTar(app, pod, container, `cat /tmp/lie.tar\nsleep ${thenSleep}\nexit ${exitCode}`, async () => {
+  const stderr = said.length > 0 ? `printf '%s\\n' ${said.map((line) => `'${line}'`).join(' ')} >&2\n` : '';
+  await withPlantedTar(app, pod, container, `cat /tmp/lie.tar\n${stderr}sleep ${thenSleep}\nexit ${exitCode}`, async () => {
     try {
       await body();
     } finally {

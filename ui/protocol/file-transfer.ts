@@ -1,7 +1,9 @@
 // The file routes (docs/api.md, "Files") for the page: an upload through XMLHttpRequest (the one
 // browser API that reports upload progress), a download read from fetch's body stream as it
-// comes (progress against Content-Length when the server sends one). Both stop on `signal`;
-// failures are ApiErrors with the server's sentence.
+// comes (progress against the file's size when the server sends one). Both stop on `signal`;
+// failures are ApiErrors with the server's sentence. Fetch reads no HTTP trailers, so a download
+// asks for its outcome as a footer, the answer's last bytes (src/files/download-trailers.ts): a
+// file that changed while the container's tar read it comes whole, and the footer says so.
 import { ApiError } from './http-client.ts';
 
 export interface TransferTarget {
@@ -14,6 +16,10 @@ export interface TransferTarget {
 export type OnProgress = (loaded: number, total: number | undefined) => void;
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
+/** as src/files/download-trailers.ts names them (the page imports nothing from there) */
+const SIZE_HEADER = 'X-Octant-Exec-Size';
+const OUTCOME_HEADER = 'X-Octant-Exec-Outcome';
+const FOOTER_BYTES = 16;
 
 function filesUrl(route: 'upload' | 'download', target: TransferTarget, path: string, name?: string): string {
   const query = new URLSearchParams({ namespace: target.namespace, pod: target.pod, container: target.container, path });
@@ -48,19 +54,24 @@ export function uploadFile(target: TransferTarget, dir: string, file: File, onPr
   });
 }
 
-/** Downloads PATH: the file (or the directory as .tar.gz) as a Blob, with the name the server gives it. */
-export async function downloadPath(target: TransferTarget, path: string, onProgress: OnProgress, signal: AbortSignal, onSession: (sessionId: string) => void): Promise<{ blob: Blob; filename: string }> {
+/**
+ * Downloads PATH: the file (or the directory as .tar.gz) as a Blob, with the name the server gives
+ * it, and how many files changed while tar read them (0: none; else the copy is whole, but such a
+ * file may be cut short or mix two versions).
+ */
+export async function downloadPath(target: TransferTarget, path: string, onProgress: OnProgress, signal: AbortSignal, onSession: (sessionId: string) => void): Promise<{ blob: Blob; filename: string; changed: number }> {
   let response: Response;
   try {
-    response = await fetch(filesUrl('download', target, path), { credentials: 'same-origin', signal });
+    response = await fetch(filesUrl('download', target, path), { credentials: 'same-origin', signal, headers: { [OUTCOME_HEADER]: 'footer' } });
   } catch {
     throw new ApiError(0, signal.aborted ? 'Cancelled.' : 'octant-exec cannot be reached: is it still running?');
   }
   if (!response.ok) throw new ApiError(response.status, sentence(response.status, await response.text()));
   const session = response.headers.get(SESSION_HEADER);
   if (session) onSession(session);
-  const length = Number(response.headers.get('Content-Length'));
-  const total = Number.isFinite(length) && length > 0 ? length : undefined;
+  if (response.headers.get(OUTCOME_HEADER) !== 'footer') throw new ApiError(0, 'The server did not answer as octant-exec does (no outcome after the download): nothing was saved.');
+  const size = Number(response.headers.get(SIZE_HEADER) ?? NaN);
+  const total = Number.isSafeInteger(size) && size >= 0 ? size : undefined;
   const chunks: Uint8Array[] = [];
   let loaded = 0;
   const reader = response.body!.getReader();
@@ -68,12 +79,24 @@ export async function downloadPath(target: TransferTarget, path: string, onProgr
     for (let next = await reader.read(); !next.done; next = await reader.read()) {
       chunks.push(next.value);
       loaded += next.value.length;
-      onProgress(loaded, total);
+      onProgress(total !== undefined ? Math.min(loaded, total) : Math.max(0, loaded - FOOTER_BYTES), total);
     }
   } catch {
     throw new ApiError(0, signal.aborted ? 'Cancelled.' : 'The download was cut off (the container\'s tar failed or lied, or the connection dropped): nothing was saved.');
   }
-  if (total !== undefined && loaded !== total) throw new ApiError(0, `The download stopped after ${loaded} of ${total} bytes: nothing was saved.`);
+  const whole = total !== undefined ? total + FOOTER_BYTES : loaded;
+  if (loaded !== whole || loaded < FOOTER_BYTES) throw new ApiError(0, `The download stopped after ${Math.max(0, loaded - FOOTER_BYTES)}${total !== undefined ? ` of ${total}` : ''} bytes: nothing was saved.`);
+  const all = new Blob(chunks as BlobPart[]);
+  const changed = footerOutcome(await all.slice(loaded - FOOTER_BYTES).text());
+  if (changed === undefined) throw new ApiError(0, 'The download did not end as a whole one does (its outcome is missing): nothing was saved.');
   const filename = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
-  return { blob: new Blob(chunks as BlobPart[], { type: response.headers.get('Content-Type') ?? 'application/octet-stream' }), filename: filename ? decodeURIComponent(filename) : path.split('/').pop()! };
+  const blob = all.slice(0, loaded - FOOTER_BYTES, response.headers.get('Content-Type') ?? 'application/octet-stream');
+  return { blob, filename: filename ? decodeURIComponent(filename) : path.split('/').pop()!, changed };
+}
+
+/** The footer's word: `whole` (0), `changed N` (N), or undefined when it is neither. */
+function footerOutcome(text: string): number | undefined {
+  const [, word, count] = /^(whole|changed (\d+)) *\n$/.exec(text) ?? [];
+  if (word === undefined) return undefined;
+  return count === undefined ? 0 : Math.max(1, Number(count));
 }

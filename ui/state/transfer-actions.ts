@@ -1,6 +1,7 @@
 // What a user does with files: upload (one request per file, in turn) and download, each shown
 // in the store's `transfers` with its progress, and cancel. Cancelling aborts the request; a
-// download's session is closed too (the server cancels an upload when its body stops).
+// download's session is closed too (the server cancels an upload when its body stops). A download
+// of a file that changed while tar read it (a log still written to) is saved, with a warning.
 import { ApiError, type Api } from '../protocol/http-client.ts';
 import { downloadPath, uploadFile, type TransferTarget } from '../protocol/file-transfer.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -38,12 +39,12 @@ export class TransferActions {
   async download(row: SessionRow, path: string): Promise<void> {
     const { id, signal } = this.#start('download', path, row);
     try {
-      const { blob, filename } = await downloadPath(targetOf(row), path, (loaded, total) => this.#progress(id, loaded, total), signal, (sessionId) => {
+      const { blob, filename, changed } = await downloadPath(targetOf(row), path, (loaded, total) => this.#progress(id, loaded, total), signal, (sessionId) => {
         const running = this.#running.get(id);
         if (running) running.sessionId = sessionId;
       });
       this.save(filename, blob);
-      this.#finish(id, 'done', `saved as ${filename}`);
+      this.#finish(id, 'done', `saved as ${filename}`, changed > 0 ? changedWarning(changed, blob.type === 'application/gzip') : undefined);
     } catch (error) {
       this.#finish(id, signal.aborted ? 'cancelled' : 'failed', error instanceof ApiError ? error.message : String(error));
     }
@@ -75,9 +76,9 @@ export class TransferActions {
     this.#change(id, (t) => ({ ...t, loaded, ...(total !== undefined ? { total } : {}), updatedAt: Date.now() }));
   }
 
-  #finish(id: number, state: Transfer['state'], message: string): void {
+  #finish(id: number, state: Transfer['state'], message: string, warning?: string): void {
     this.#running.delete(id);
-    this.#change(id, (t) => ({ ...t, state, message, updatedAt: Date.now() }));
+    this.#change(id, (t) => ({ ...t, state, message, ...(warning ? { warning } : {}), updatedAt: Date.now() }));
     this.store.update((s) => {
       const finished = s.transfers.filter((t) => t.state !== 'running');
       const drop = new Set(finished.slice(0, Math.max(0, finished.length - KEEP_FINISHED)).map((t) => t.id));
@@ -88,6 +89,12 @@ export class TransferActions {
   #change(id: number, change: (t: Transfer) => Transfer): void {
     this.store.update((state) => ({ transfers: state.transfers.map((t) => (t.id === id ? change(t) : t)) }));
   }
+}
+
+/** As `octant-exec cp` says it: the copy is whole as tar read it, and may still not be one version of the file. */
+function changedWarning(count: number, folder: boolean): string {
+  const which = !folder ? 'It' : count === 1 ? '1 file in it' : `${count} files in it`;
+  return `${which} changed while ${which === 'It' || count === 1 ? 'it was' : 'they were'} copied: the copy holds what tar read, which may be cut short or mix two versions.`;
 }
 
 const targetOf = (row: SessionRow): TransferTarget => ({ ...(row.target.context ? { context: row.target.context } : {}), namespace: row.target.namespace, pod: row.target.pod, container: row.target.container });

@@ -13,6 +13,8 @@ export interface Transfer {
   updatedAt: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   message?: string;
+  /** what a done transfer must still say: a file that changed while it was copied */
+  warning?: string;
 }
 
 /** Bytes a second so far. */

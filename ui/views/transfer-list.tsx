@@ -1,5 +1,7 @@
 // The file transfers of one container, each with a progress bar (none once one of unknown size
 // has ended), bytes and rate, and Cancel while it runs (or its outcome, with a button to clear it).
+// A failure and a done transfer's warning (a file that changed while it was copied) are alerts: a
+// screen reader hears them as they appear.
 import type { Transfer } from '../state/transfers.ts';
 import { progressBar, progressText } from '../state/transfers.ts';
 import { useServices } from './context.ts';
@@ -28,6 +30,11 @@ export function TransferList(props: { transfers: Transfer[] }) {
                   {t.state === 'done' ? 'done' : t.state}
                   {t.message ? `: ${t.message}` : ''}
                 </span>
+                {t.warning && (
+                  <span class="transfer-outcome warn" role="alert">
+                    {t.warning}
+                  </span>
+                )}
                 <button type="button" aria-label="Clear" title="Clear" onClick={() => transfers.dismiss(t.id)}>
                   ×
                 </button>

@@ -6,6 +6,7 @@
 // interrupted download leaves no partial file and an earlier DST as it was; a directory arrives
 // as a .tar.gz and is extracted safely into DST (created if missing), holding the directory's
 // contents as kubectl cp does, each of its files put in place the same way (safe-extract.ts).
+// A file that changed while it was read, either way, is copied as read and said (changed-files.ts).
 import { createWriteStream, fstatSync, promises as fs } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
@@ -15,16 +16,18 @@ import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
 import { clearPart, partFile, putInPlace, removePart, saidOfTarget, type PartIdentity } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SIZE_HEADER, type ChangedFiles } from '../../files/download-trailers.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { copySpec, type RemoteSpec } from './cp-args.ts';
 import { extractDownload } from './download-archive.ts';
 import { tellLeftOut } from './left-out.ts';
+import { CHANGED_STATUS, tellChanged, type ChangedCopy } from './changed-files.ts';
 import { removingPartsOnSignal } from './parts-on-signal.ts';
 import { PlacementError, remoteTarget, uploadPlacement, type RemoteKind } from './upload-placement.ts';
 import type { cpSpec } from './cp-spec.ts';
-import { callServer, ServerError, serverAccess, type ServerAccess } from '../server/server-client.ts';
+import { callServer, ServerError, serverAccess, serverText, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
@@ -35,9 +38,12 @@ export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>)
   if ('remote' in from === 'remote' in to) throw new UsageError('one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local');
   const access = serverAccess(values);
   try {
-    if ('remote' in to && 'local' in from) await upload(access, values, from.local, to.remote);
-    else if ('remote' in from && 'local' in to) await download(access, values, from.remote, to.local);
-    return 0;
+    let changed: ChangedCopy | undefined;
+    if ('remote' in to && 'local' in from) changed = await upload(access, values, from.local, to.remote);
+    else if ('remote' in from && 'local' in to) changed = await download(access, values, from.remote, to.local);
+    if (!changed) return 0;
+    tellChanged(changed);
+    return CHANGED_STATUS;
   } catch (error) {
     if (!(error instanceof ServerError || error instanceof TarError || error instanceof PlacementError || (error as NodeJS.ErrnoException).code)) throw error;
     process.stderr.write(`octant-exec cp: ${(error as Error).message}\n`);
@@ -49,18 +55,21 @@ function where(values: Values, remote: RemoteSpec, path: string): Record<string,
   return { context: values.context, namespace: remote.namespace ?? values.namespace ?? 'default', pod: remote.pod, container: values.container, path };
 }
 
-async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<void> {
+/** Resolves with the local files that changed while they were sent, if any. */
+async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<ChangedCopy | undefined> {
   const source = await fs.lstat(local); // a missing source says so before the server is asked
   const path = remoteTarget(absolute(remote.path));
   const kind = path === '/' ? 'folder' : await remoteKind(access, values, remote, path);
   const { dir, name } = uploadPlacement(local, remote.path, kind, source.isDirectory());
-  const skipped = (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`);
-  const stream = Readable.from(writeTar(name === undefined ? folderContents(local, '', skipped) : localEntries(local, name, skipped)));
+  const changed: string[] = [];
+  const report = { skipped: (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`), changed: (file: string) => changed.push(file) };
+  const stream = Readable.from(writeTar(name === undefined ? folderContents(local, '', report) : localEntries(local, name, report)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, dir), { type: 'application/x-tar', stream });
   let answer = '';
   for await (const chunk of res) if (answer.length < 16_384) answer += chunk;
   tellLeftOut(skippedIn(answer));
+  return changed.length > 0 ? { count: changed.length, names: changed, readBy: 'cp' } : undefined;
 }
 
 /**
@@ -90,19 +99,23 @@ function skippedIn(answer: string): number {
   }
 }
 
-async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<void> {
+/** Resolves with the files that changed while the container's tar read them, if any. */
+async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<ChangedCopy | undefined> {
   const path = absolute(remote.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers' });
+  /** tar names what changed under the path's folder */
+  const changedCopy = (changed: ChangedFiles | undefined): ChangedCopy | undefined => changed && { count: changed.count, names: changed.names.map((name) => posix.join(posix.dirname(path), name)), readBy: 'tar' };
   if (res.headers['content-type'] === 'application/gzip') {
     makeFolders(local);
     const parts = new Set<string>();
-    return removingPartsOnSignal(parts, () => extractDownload(res, local, path, parts)); // the archive holds NAME/…: its contents go into DST itself
+    return changedCopy(await removingPartsOnSignal(parts, () => extractDownload(res, local, path, parts))); // the archive holds NAME/…: its contents go into DST itself
   }
   const target = await fileTarget(local, posix.basename(path)).catch((error: unknown) => {
     res.destroy(); // the answer unread would hold the command open
     throw error;
   });
-  const expected = Number(res.headers['content-length']);
+  // chunked, to carry its trailers: the size is a header of its own (Content-Length from a server that sends none)
+  const expected = Number(res.headers[SIZE_HEADER.toLowerCase()] ?? res.headers['content-length']);
   const part = partFile(target);
   // before the answer flows (its 'data' below): what is at the part's name goes, a planted link too
   await clearPart(part).catch((error: unknown) => {
@@ -112,15 +125,19 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
   let received = 0;
   res.on('data', (chunk: Buffer) => (received += chunk.length));
   // Ctrl-C (or a kill) mid-way leaves no part behind either
-  await removingPartsOnSignal(new Set([part]), async () => {
+  return removingPartsOnSignal(new Set([part]), async () => {
     /** the part this copy made: another copy to the same DST may clear its name and write its own there */
     let ours: PartIdentity | undefined;
     try {
       // wx: O_CREAT|O_EXCL, which fails on anything there, a symlink too, rather than write through it
       const out = createWriteStream(part, { flags: 'wx' }).once('open', (fd: number) => (ours = fstatSync(fd)));
       await pipeline(res, out);
-      if (received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
+      const failure = res.trailers[FAILURE_TRAILER.toLowerCase()];
+      if (failure !== undefined) throw new ServerError(serverText(decodedTrailer(failure)));
+      if (!res.complete || received !== expected) throw new ServerError(`the download of ${remote.path} stopped after ${received} of ${expected} bytes: try again`);
+      const changed = readChangedTrailer(res.trailers[CHANGED_TRAILER.toLowerCase()]);
       await putInPlace(part, ours!, target);
+      return changedCopy(changed);
     } catch (error) {
       if (ours) await removePart(part, ours);
       saidOfTarget(error, part, target);

@@ -3,13 +3,14 @@
 // tar reached its end-of-archive block, the gzip stream its trailer (whose CRC and length zlib
 // checks: the tar's own checksums cover its headers only, not the files' bytes), and the HTTP
 // answer its end. When the container's tar fails after writing (a file it could not read), the
-// server leaves the archive unfinished and says why in a trailer, as this request asks it to.
+// server leaves the archive unfinished and says why in a trailer, as this request asks it to; the
+// files tar said changed while it read them (the archive whole nonetheless) are in another.
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { ServerError, serverText } from '../server/server-client.ts';
-import { FAILURE_TRAILER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SKIPPED_TRAILER, type ChangedFiles } from '../../files/download-trailers.ts';
 import { tellLeftOut } from './left-out.ts';
 
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
@@ -20,9 +21,10 @@ const extractedBefore = (local: string) => `What was extracted before is inside 
 
 /**
  * Extracts the answer `res` into `local` (a directory that exists), the part file being written
- * kept in `parts`; throws a TarError or a ServerError that says what to do.
+ * kept in `parts`; throws a TarError or a ServerError that says what to do. Resolves with the
+ * files that changed while tar read them, if any.
  */
-export async function extractDownload(res: IncomingMessage, local: string, remotePath: string, parts: Set<string>): Promise<void> {
+export async function extractDownload(res: IncomingMessage, local: string, remotePath: string, parts: Set<string>): Promise<ChangedFiles | undefined> {
   const gunzip = createGunzip();
   // an answer cut short must end the extraction (some runtimes end such a body without an error),
   // also when its 'close' came before we listened (Deno can close it as the headers arrive)
@@ -43,6 +45,7 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
     for await (const chunk of archive) if ((unzipped += (chunk as Uint8Array).length) > PAST_ARCHIVE_LIMIT) throw tooMuch;
     if (!res.complete) throw new Error('cut off');
     tellLeftOut(Number(res.trailers[SKIPPED_TRAILER.toLowerCase()]) || 0);
+    return readChangedTrailer(res.trailers[CHANGED_TRAILER.toLowerCase()]);
   } catch (error) {
     // the answer and the gunzip must both go: either left open would hold the process until the server let go
     res.destroy();
@@ -57,14 +60,5 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
       throw new ServerError(`the download of ${remotePath} arrived damaged (${(error as Error).message} in its gzip stream): try again. ${extractedBefore(local)}`);
     }
     throw new ServerError(`the download of ${remotePath} was cut off (the server stops a container tar stream it cannot trust, or the connection dropped). ${extractedBefore(local)}`);
-  }
-}
-
-/** The server's sentence, as it percent-encoded it; as it came when it is not that. */
-function decodedTrailer(text: string): string {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
   }
 }

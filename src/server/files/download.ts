@@ -1,10 +1,13 @@
 // GET /api/v1/files/download: `tar cf - -C DIR ./NAME` in the container, read with the safe
-// reader as it comes. One regular file → its bytes (Content-Length from its header); a directory
-// → a gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
+// reader as it comes. One regular file → its bytes (its size from its header); a directory → a
+// gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file
-// (a directory's answer to a client that takes trailers ends instead, its archive unfinished and the
-// reason in a trailer: download-trailers.ts).
+// (an answer to a client that takes trailers ends instead, unfinished, the reason in a trailer:
+// download-trailers.ts). Tar's verdict comes after the bytes: a file that changed while tar read
+// it (tar-warnings.ts) is delivered whole and said in a trailer, or in a footer to a client that
+// asks for one (the page: fetch reads no trailers); a client that can be told neither has its
+// answer cut, as for a failure, never a file that may be torn and not a word.
 // HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
 // kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
 // first header has answered.
@@ -14,7 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { checkedEntries } from '../../files/checked-entries.ts';
-import { FAILURE_TRAILER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, changedTrailer, FAILURE_TRAILER, footer, FOOTER_BYTES, OUTCOME_HEADER, SIZE_HEADER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
 import { entryParts } from '../../files/entry-names.ts';
 import { readTar, type TarEntry } from '../../files/tar-reader.ts';
 import { TarError } from '../../files/tar-error.ts';
@@ -24,6 +27,8 @@ import { transferTarget, type FilesCall } from './files-call.ts';
 import { transferParams } from './transfer-params.ts';
 import { transferFailure } from './transfer-failure.ts';
 import { TransferRun, type TransferOutcome } from './transfer-run.ts';
+import { tarCommand } from './tar-command.ts';
+import { tarVerdict, type Changed } from './tar-warnings.ts';
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
 
@@ -34,13 +39,22 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
   const dir = posix.dirname(params.path);
   const base = posix.basename(params.path);
   // "./NAME": a name that starts with "-" is never taken for one of tar's options
-  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path, ...(headersOnly ? { headersOnly: true as const } : {}) }, ['tar', 'cf', '-', ...(headersOnly ? ['-h'] : []), '-C', dir, `./${base}`]);
+  const run = new TransferRun(call.system, target, call.who, { kind: 'download', path: params.path, ...(headersOnly ? { headersOnly: true as const } : {}) }, tarCommand('cf', '-', ...(headersOnly ? ['-h'] : []), '-C', dir, `./${base}`));
   // a client that goes away cancels the transfer
   res.once('close', () => run.close());
   const entries = readTar(run.output);
   const tarFailure = (outcome: TransferOutcome) => transferFailure(outcome, run.stderr, target, params.path, 'download');
-  /** a directory's answer to a client that takes trailers: a failure after its start is said there */
-  let sayFailure = false;
+  const ending = headersOnly ? 'none' : outcomeEnding(req);
+  /** a failure after the answer's start is said in a trailer */
+  const sayFailure = ending === 'trailers';
+  /** tar's verdict once it has exited: the files it said changed, if any; a failure (or a change this client cannot be told of) throws */
+  let verdict: Promise<Changed | undefined> | undefined;
+  const verdictOnce = () =>
+    (verdict ??= run.ended.then((outcome) => {
+      const whole = tarVerdict(outcome, run.warnings);
+      if (!whole || (whole.changed && ending === 'none')) throw tarFailure(outcome);
+      return whole.changed;
+    }));
   try {
     const first = await entries.next();
     if (first.done) {
@@ -54,32 +68,38 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
     const disposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
     /** a single file's last bytes, sent only once tar has said it read the file well */
     const held: { last?: Uint8Array } = {};
+    let changed: Changed | undefined;
+    const trailers: Record<string, string> = {};
     if (head.type === 'file') {
-      res.writeHead(200, { 'Content-Type': 'application/octet-stream', 'Content-Length': head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId });
+      // a client that takes trailers gets a chunked answer (trailers need one) and the size apart
+      const length = ending === 'trailers' ? {} : { 'Content-Length': head.size + (ending === 'footer' ? FOOTER_BYTES : 0) };
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream', ...length, [SIZE_HEADER]: head.size, 'Content-Disposition': disposition(base), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...endingHeaders(ending, `${CHANGED_TRAILER}, ${FAILURE_TRAILER}`) });
       if (headersOnly) return void res.end();
       res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
       await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
+      changed = await verdictOnce();
+      if (held.last) res.write(held.last);
     } else if (head.type === 'directory') {
-      sayFailure = /(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? ''));
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : { Trailer: sayFailure ? `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}` : SKIPPED_TRAILER }) });
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : endingHeaders(ending, `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${CHANGED_TRAILER}`, SKIPPED_TRAILER)) });
       if (headersOnly) return void res.end();
       res.flushHeaders();
       const count = { skipped: 0 };
       const checked = checkedEntries(withFirst(head, entries), count, base);
-      await pipeline(Readable.from(writeTar(thenVerdict(checked, run, () => tarFailure(run.outcome!)))), createGzip(), res, { end: false });
-      res.addTrailers({ [SKIPPED_TRAILER]: String(count.skipped) });
+      await pipeline(Readable.from(writeTar(thenVerdict(checked, verdictOnce))), createGzip(), res, { end: false });
+      changed = await verdictOnce();
+      trailers[SKIPPED_TRAILER] = String(count.skipped);
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
-    const outcome = await run.ended;
-    if (outcome.kind !== 'exited' || outcome.code !== 0) throw tarFailure(outcome);
-    res.end(held.last);
+    if (changed && ending === 'trailers') trailers[CHANGED_TRAILER] = changedTrailer(changed);
+    if (Object.keys(trailers).length > 0) res.addTrailers(trailers);
+    res.end(ending === 'footer' ? footer(changed?.count ?? 0) : undefined);
   } catch (error) {
     const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
     const reason = error instanceof TarError ? (failed ? tarFailure(run.outcome!) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
     // Started answers are never finished: the client sees a failed download, not a short file. One
-    // that takes trailers hears why, after an archive left without its end; any other is cut.
+    // that takes trailers hears why, after a file or archive left without its end; any other is cut.
     if (res.headersSent && sayFailure && reason instanceof HttpError && !res.destroyed) {
       res.addTrailers({ [FAILURE_TRAILER]: encodeURIComponent(reason.message) });
       return void res.end();
@@ -105,13 +125,27 @@ async function* allButLast(body: AsyncIterable<Uint8Array>, held: { last?: Uint8
 
 /**
  * The entries, and after the last one tar's verdict: a tar that failed after writing everything
- * (a file it could not read) throws `failure()` here, before the writer's end-of-archive blocks
- * and gzip's trailer, so the client holds no archive that looks whole; the answer is then cut.
+ * (a file it could not read) throws here, before the writer's end-of-archive blocks and gzip's
+ * trailer, so the client holds no archive that looks whole; the answer is then cut (or ends with
+ * the failure in a trailer).
  */
-async function* thenVerdict<T>(entries: AsyncIterable<T>, run: TransferRun, failure: () => Error): AsyncGenerator<T> {
+async function* thenVerdict<T>(entries: AsyncIterable<T>, verdict: () => Promise<unknown>): AsyncGenerator<T> {
   yield* entries;
-  const outcome = await run.ended;
-  if (outcome.kind !== 'exited' || outcome.code !== 0) throw failure();
+  await verdict();
+}
+
+type Ending = 'trailers' | 'footer' | 'none';
+
+/** How this client hears the outcome after the bytes: it asked for a footer, it takes trailers (TE), or neither. */
+function outcomeEnding(req: IncomingMessage): Ending {
+  if (String(req.headers[OUTCOME_HEADER.toLowerCase()] ?? '').trim().toLowerCase() === 'footer') return 'footer';
+  return /(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? '')) ? 'trailers' : 'none';
+}
+
+/** The headers that announce the ending: `trailers` to a client that takes them, else the footer if asked and the trailers sent `anyway`. */
+function endingHeaders(ending: Ending, trailers: string, anyway?: string): Record<string, string> {
+  if (ending === 'trailers') return { Trailer: trailers };
+  return { ...(ending === 'footer' ? { [OUTCOME_HEADER]: 'footer' } : {}), ...(anyway ? { Trailer: anyway } : {}) };
 }
 
 async function* withFirst(first: TarEntry, rest: AsyncIterator<TarEntry>): AsyncGenerator<TarEntry> {

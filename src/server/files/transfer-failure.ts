@@ -8,12 +8,12 @@ const statusByReason: Record<string, number> = { forbidden: 403, unauthorized: 4
 /** `direction`: what tar did there, writing the files (an upload) or reading them (a download) */
 export function transferFailure(outcome: TransferOutcome, stderr: string, target: TransferTarget, path: string, direction: 'upload' | 'download'): HttpError {
   const where = `container "${target.container}" of pod "${target.pod}"`;
-  if (outcome.kind === 'failed') {
-    if (outcome.reason === 'commandNotFound') {
-      return new HttpError(422, `The ${where} has no tar, which copying files needs (distroless images have none). Add a debug container that has it — the page's Debug button, octant-exec debug ${target.pod} --image busybox:1.36, or POST /api/v1/exec with "mode": {"kind": "debug", "image": "busybox:1.36"} — and copy through it (the target's files are under /proc/1/root there).`);
-    }
-    return new HttpError(statusByReason[outcome.reason] ?? 502, outcome.message);
+  // tar runs through env (tar-command.ts): no env is commandNotFound, env without tar its 127
+  const noTar = outcome.kind === 'failed' ? outcome.reason === 'commandNotFound' : outcome.kind === 'exited' && outcome.code === 127 && /^env: /m.test(stderr);
+  if (noTar) {
+    return new HttpError(422, `The ${where} has no tar, which copying files needs (distroless images have none). Add a debug container that has it — the page's Debug button, octant-exec debug ${target.pod} --image busybox:1.36, or POST /api/v1/exec with "mode": {"kind": "debug", "image": "busybox:1.36"} — and copy through it (the target's files are under /proc/1/root there).`);
   }
+  if (outcome.kind === 'failed') return new HttpError(statusByReason[outcome.reason] ?? 502, outcome.message);
   if (outcome.kind === 'ended') return new HttpError(outcome.status, outcome.message);
   const said = firstLines(stderr);
   if (/Permission denied|Operation not permitted/i.test(stderr)) {

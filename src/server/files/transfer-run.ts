@@ -6,6 +6,7 @@ import type { ExecSystem } from '../../runtime/exec-system.ts';
 import type { LogEntry } from '../../events/log-entry.ts';
 import { HttpError } from '../replies.ts';
 import { ChunkQueue } from './chunk-queue.ts';
+import { TarWarnings } from './tar-warnings.ts';
 
 /** stderr kept for the error message: tar's complaints are short */
 const MAX_STDERR = 8 * 1024;
@@ -29,6 +30,8 @@ export class TransferRun {
   readonly sessionId: string;
   readonly output: ChunkQueue;
   readonly ended: Promise<TransferOutcome>;
+  /** all of stderr, read for the one warning that leaves a download whole */
+  readonly warnings = new TarWarnings();
   #stderr = '';
   #closed = false;
   /** how it ended, once it has (the output has ended by then too) */
@@ -82,8 +85,9 @@ export class TransferRun {
     }
     this.output = new ChunkQueue({ pause: () => system.io.pause(this.sessionId), resume: () => system.io.resume(this.sessionId) });
     this.#release = system.io.claim(this.sessionId, (channel, chunk) => {
-      if (channel === 'stdout') this.output.push(chunk);
-      else if (this.#stderr.length < MAX_STDERR) this.#stderr += Buffer.from(chunk).toString('utf8');
+      if (channel === 'stdout') return this.output.push(chunk);
+      this.warnings.push(chunk);
+      if (this.#stderr.length < MAX_STDERR) this.#stderr += Buffer.from(chunk).toString('utf8');
     });
     if (this.outcome) this.output.end();
   }

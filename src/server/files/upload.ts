@@ -1,7 +1,8 @@
 // POST /api/v1/files/upload: a tar (application/x-tar) or one file (any other type, with
-// `name=`) put under a directory of a container by `tar xmf - -C DIR`, as kubectl cp does. A
-// client's tar is re-read and re-written on the way (checked-entries.ts): a damaged one is a 400,
-// names that climb out are refused. The body is sent as the exec takes it (flat memory).
+// `name=`) put under a directory of a container by `tar xmf - -C DIR` (under LC_ALL=C:
+// tar-command.ts), as kubectl cp does. A client's tar is re-read and re-written on the way
+// (checked-entries.ts): a damaged one is a 400, names that climb out are refused. The body is
+// sent as the exec takes it (flat memory).
 import type { IncomingMessage } from 'node:http';
 import { checkedEntries } from '../../files/checked-entries.ts';
 import { readTar } from '../../files/tar-reader.ts';
@@ -12,6 +13,7 @@ import { transferTarget, type FilesCall } from './files-call.ts';
 import { fileName, transferParams } from './transfer-params.ts';
 import { transferFailure } from './transfer-failure.ts';
 import { TransferRun } from './transfer-run.ts';
+import { tarCommand } from './tar-command.ts';
 
 export interface UploadReply {
   requestId: string;
@@ -33,7 +35,7 @@ export async function upload(call: FilesCall, req: IncomingMessage, url: URL): P
   if (!tar && !(Number.isSafeInteger(length) && length >= 0)) throw new HttpError(411, 'A single file needs its Content-Length (its size goes in the tar header before its bytes).');
   const single: WriteEntry | undefined = tar ? undefined : { name: fileName(name), type: 'file', mode: 0o644, mtime: Date.now() / 1000, size: length, body: req };
   const target = await transferTarget(call, params);
-  const run = new TransferRun(call.system, target, call.who, { kind: 'upload', path: params.path }, ['tar', 'xmf', '-', '-C', params.path]);
+  const run = new TransferRun(call.system, target, call.who, { kind: 'upload', path: params.path }, tarCommand('xmf', '-', '-C', params.path));
   const count = { skipped: 0 };
   let bytes = 0;
   // the body as it comes, until the transfer ends (closed, timed out): a client holding its body back does not hold the answer
