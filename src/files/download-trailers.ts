@@ -24,9 +24,10 @@ export const CHANGED_TRAILER = 'X-Octant-Exec-Changed';
 export const SIZE_HEADER = 'X-Octant-Exec-Size';
 
 /**
- * A client that can read neither trailers nor anything after the body (a browser's fetch) asks
- * with `X-Octant-Exec-Outcome: footer` to have the outcome as the answer's last FOOTER_BYTES; the
- * answer says the same header back when it has one.
+ * How a client asks for the outcome after the bytes: `trailers` (with `TE: trailers`: `octant-exec
+ * cp`), or `footer`, as the answer's last FOOTER_BYTES, for one that can read neither trailers
+ * nor anything after the body (a browser's fetch); the answer says `footer` back when it has one.
+ * A client that asks for neither is never handed a file that changed as tar read it.
  */
 export const OUTCOME_HEADER = 'X-Octant-Exec-Outcome';
 export const FOOTER_BYTES = 16;

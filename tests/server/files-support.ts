@@ -37,10 +37,15 @@ export async function downloadFrom(app: TestApp, where: Where, headers: Record<s
   }
 }
 
-/** A download as `octant-exec cp` asks for it (TE: trailers), through node:http: its bytes, whether the answer ended (false: cut) and its trailers. */
-export function downloadWithTrailers(app: TestApp, where: Where): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer; ended: boolean; trailers: NodeJS.Dict<string> }> {
+/**
+ * A download as `octant-exec cp` asks for it (TE: trailers, and the outcome in trailers), through
+ * node:http: its bytes, whether the answer ended (false: cut) and its trailers. `teOnly`: TE alone,
+ * as a client that knows nothing of the outcome sends it (curl -H 'TE: trailers').
+ */
+export function downloadWithTrailers(app: TestApp, where: Where, { teOnly = false } = {}): Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer; ended: boolean; trailers: NodeJS.Dict<string> }> {
   return new Promise((resolve, reject) => {
-    const req = request(filesUrl(app, 'download', where), { headers: { TE: 'trailers', Authorization: `Bearer ${app.token}` } }, (res) => {
+    const outcome = teOnly ? {} : { 'X-Octant-Exec-Outcome': 'trailers' };
+    const req = request(filesUrl(app, 'download', where), { headers: { TE: 'trailers', ...outcome, Authorization: `Bearer ${app.token}` } }, (res) => {
       const parts: Buffer[] = [];
       res.on('data', (chunk: Buffer) => parts.push(chunk));
       res.on('error', () => {});

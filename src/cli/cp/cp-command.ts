@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
 import { clearPart, partFile, putInPlace, removePart, saidOfTarget, type PartIdentity } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
-import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SIZE_HEADER, type ChangedFiles } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, OUTCOME_HEADER, readChangedTrailer, SIZE_HEADER, type ChangedFiles } from '../../files/download-trailers.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
@@ -62,7 +62,7 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
   const kind = path === '/' ? 'folder' : await remoteKind(access, values, remote, path);
   const { dir, name } = uploadPlacement(local, remote.path, kind, source.isDirectory());
   const changed: string[] = [];
-  const report = { skipped: (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${entry}: ${why}\n`), changed: (file: string) => changed.push(file) };
+  const report = { skipped: (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${serverText(entry)}: ${why}\n`), changed: (file: string) => changed.push(file) };
   const stream = Readable.from(writeTar(name === undefined ? folderContents(local, '', report) : localEntries(local, name, report)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, dir), { type: 'application/x-tar', stream });
@@ -102,7 +102,7 @@ function skippedIn(answer: string): number {
 /** Resolves with the files that changed while the container's tar read them, if any. */
 async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<ChangedCopy | undefined> {
   const path = absolute(remote.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
-  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers' });
+  const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers', [OUTCOME_HEADER]: 'trailers' });
   /** tar names what changed under the path's folder */
   const changedCopy = (changed: ChangedFiles | undefined): ChangedCopy | undefined => changed && { count: changed.count, names: changed.names.map((name) => posix.join(posix.dirname(path), name)), readBy: 'tar' };
   if (res.headers['content-type'] === 'application/gzip') {

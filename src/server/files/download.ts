@@ -5,8 +5,8 @@
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file
 // (an answer to a client that takes trailers ends instead, unfinished, the reason in a trailer:
 // download-trailers.ts). Tar's verdict comes after the bytes: a file that changed while tar read
-// it (tar-warnings.ts) is delivered whole and said in a trailer, or in a footer to a client that
-// asks for one (the page: fetch reads no trailers); a client that can be told neither has its
+// it (tar-warnings.ts) is delivered whole and said in a trailer or a footer, to a client that
+// asks for one (cp; the page: fetch reads no trailers); a client that asked for neither has its
 // answer cut, as for a failure, never a file that may be torn and not a word.
 // HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
 // kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
@@ -45,8 +45,8 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
   const entries = readTar(run.output);
   const tarFailure = (outcome: TransferOutcome) => transferFailure(outcome, run.stderr, target, params.path, 'download');
   const ending = headersOnly ? 'none' : outcomeEnding(req);
-  /** a failure after the answer's start is said in a trailer */
-  const sayFailure = ending === 'trailers';
+  /** a failure after the answer's start is said in a trailer (also after a folder's unfinished archive to a client that takes trailers and asked for no outcome, as before it was said; never to the page, which a footer's absence tells) */
+  let sayFailure = ending === 'trailers';
   /** tar's verdict once it has exited: the files it said changed, if any; a failure (or a change this client cannot be told of) throws */
   let verdict: Promise<Changed | undefined> | undefined;
   const verdictOnce = () =>
@@ -81,7 +81,8 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
       changed = await verdictOnce();
       if (held.last) res.write(held.last);
     } else if (head.type === 'directory') {
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : endingHeaders(ending, `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${CHANGED_TRAILER}`, SKIPPED_TRAILER)) });
+      sayFailure ||= !headersOnly && ending === 'none' && takesTrailers(req);
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : endingHeaders(ending, `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${CHANGED_TRAILER}`, sayFailure ? `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}` : SKIPPED_TRAILER)) });
       if (headersOnly) return void res.end();
       res.flushHeaders();
       const count = { skipped: 0 };
@@ -136,11 +137,20 @@ async function* thenVerdict<T>(entries: AsyncIterable<T>, verdict: () => Promise
 
 type Ending = 'trailers' | 'footer' | 'none';
 
-/** How this client hears the outcome after the bytes: it asked for a footer, it takes trailers (TE), or neither. */
+/**
+ * How this client hears the outcome after the bytes: it asked for a footer, or for trailers (and
+ * takes them), or neither. `TE: trailers` alone is not asking: a client that sends only that (cp
+ * before the outcome was said, curl -H 'TE: trailers') knows no X-Octant-Exec-Changed, and would
+ * keep a file that may be torn as whole; it checks a file's Content-Length, which a trailers
+ * answer has not.
+ */
 function outcomeEnding(req: IncomingMessage): Ending {
-  if (String(req.headers[OUTCOME_HEADER.toLowerCase()] ?? '').trim().toLowerCase() === 'footer') return 'footer';
-  return /(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? '')) ? 'trailers' : 'none';
+  const asked = String(req.headers[OUTCOME_HEADER.toLowerCase()] ?? '').trim().toLowerCase();
+  if (asked === 'footer') return 'footer';
+  return asked === 'trailers' && takesTrailers(req) ? 'trailers' : 'none';
 }
+
+const takesTrailers = (req: IncomingMessage) => /(^|,)\s*trailers\s*(;|,|$)/i.test(String(req.headers.te ?? ''));
 
 /** The headers that announce the ending: `trailers` to a client that takes them, else the footer if asked and the trailers sent `anyway`. */
 function endingHeaders(ending: Ending, trailers: string, anyway?: string): Record<string, string> {
