@@ -47,11 +47,12 @@ const HOST_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 
 /**
  * What every image with a shell carries besides: `tar`, which `kubectl cp` runs in the container
- * (`tar cf - …` to copy out, `tar xmf - -C DIR` to copy in); busybox, alpine and Debian images
- * all have one. A shell-less (distroless) image has none, and `kubectl cp` fails there as it does
- * against a real cluster.
+ * (`tar cf - …` to copy out, `tar xmf - -C DIR` to copy in), and `env`, which octant-exec runs it
+ * under (`env LC_ALL=C tar …`: src/server/files/tar-command.ts); busybox, alpine and Debian images
+ * all have both. A shell-less (distroless) image has neither, and `kubectl cp` fails there as it
+ * does against a real cluster.
  */
-const WITH_A_SHELL = ['tar'];
+const WITH_A_SHELL = ['tar', 'env'];
 
 /** Program names for a container's declared shells and tools, bundles expanded, duplicates dropped. */
 export function programNames(shells: string[] = [], tools: string[] = []): string[] {
