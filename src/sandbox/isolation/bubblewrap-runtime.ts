@@ -23,9 +23,7 @@ export interface BubblewrapOptions {
 export async function startBubblewrapRuntime(options: BubblewrapOptions): Promise<ContainerRuntime> {
   const tools = findIsolationTools(options.toolDirs);
   if ('missing' in tools) throw new Error(tools.missing);
-  const stepProblem = privilegedStepProblem(tools.setpriv);
-  if (stepProblem) throw new Error(stepProblem);
-  await checkUserNamespaces(tools);
+  await checkHostOnce(tools);
 
   // Layers of pods from an earlier run are stale: a pod starts from its image.
   const podsDir = join(options.stateDir, 'pods');
@@ -99,6 +97,22 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
       rmSync(devicesDir, { recursive: true, force: true });
     },
   };
+}
+
+/** The tools whose checks passed in this process (a test run starts hundreds of sandboxes in one). */
+const hostsChecked = new Set<string>();
+
+/**
+ * The privileged step's libraries and a throwaway sandbox, checked at the first start with these
+ * tools: what they find is this machine's and stays so. A check that failed is made again.
+ */
+async function checkHostOnce(tools: IsolationTools): Promise<void> {
+  const key = [tools.setpriv, tools.bwrap, tools.cat].join('\0');
+  if (hostsChecked.has(key)) return;
+  const stepProblem = privilegedStepProblem(tools.setpriv);
+  if (stepProblem) throw new Error(stepProblem);
+  await checkUserNamespaces(tools);
+  hostsChecked.add(key);
 }
 
 /** One throwaway sandbox with the namespaces a pod needs: fails with bubblewrap's own reason, and what to do. */
