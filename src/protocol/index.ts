@@ -1,4 +1,5 @@
 // The contract between the page (or any client) and the server. See README.md.
+export * from './download-outcome.ts';
 export * from './frames.ts';
 export * from './http.ts';
 export * from './ids.ts';

@@ -21,7 +21,7 @@ import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 import { writeTar, type WriteEntry } from '../../src/files/tar-writer.ts';
 import { PAST_ARCHIVE_LIMIT } from '../../src/cli/cp/download-archive.ts';
-import { FAILURE_TRAILER } from '../../src/files/download-trailers.ts';
+import { FAILURE_TRAILER } from '../../src/protocol/download-outcome.ts';
 
 const TRAILER_BYTES = 8; // gzip's CRC32 and length: everything of the tar is out before them
 const BODY = Buffer.from('held back\n');

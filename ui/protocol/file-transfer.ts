@@ -2,8 +2,9 @@
 // browser API that reports upload progress), a download read from fetch's body stream as it
 // comes (progress against the file's size when the server sends one). Both stop on `signal`;
 // failures are ApiErrors with the server's sentence. Fetch reads no HTTP trailers, so a download
-// asks for its outcome as a footer, the answer's last bytes (src/files/download-trailers.ts): a
+// asks for its outcome as a footer, the answer's last bytes (src/protocol/download-outcome.ts): a
 // file that changed while the container's tar read it comes whole, and the footer says so.
+import { FOOTER_BYTES, OUTCOME_HEADER, readFooter, SIZE_HEADER } from '../../src/protocol/download-outcome.ts';
 import { ApiError } from './http-client.ts';
 
 export interface TransferTarget {
@@ -16,10 +17,6 @@ export interface TransferTarget {
 export type OnProgress = (loaded: number, total: number | undefined) => void;
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
-/** as src/files/download-trailers.ts names them (the page imports nothing from there) */
-const SIZE_HEADER = 'X-Octant-Exec-Size';
-const OUTCOME_HEADER = 'X-Octant-Exec-Outcome';
-const FOOTER_BYTES = 16;
 
 function filesUrl(route: 'upload' | 'download', target: TransferTarget, path: string, name?: string): string {
   const query = new URLSearchParams({ namespace: target.namespace, pod: target.pod, container: target.container, path });
@@ -87,16 +84,9 @@ export async function downloadPath(target: TransferTarget, path: string, onProgr
   const whole = total !== undefined ? total + FOOTER_BYTES : loaded;
   if (loaded !== whole || loaded < FOOTER_BYTES) throw new ApiError(0, `The download stopped after ${Math.max(0, loaded - FOOTER_BYTES)}${total !== undefined ? ` of ${total}` : ''} bytes: nothing was saved.`);
   const all = new Blob(chunks as BlobPart[]);
-  const changed = footerOutcome(await all.slice(loaded - FOOTER_BYTES).text());
+  const changed = readFooter(await all.slice(loaded - FOOTER_BYTES).text());
   if (changed === undefined) throw new ApiError(0, 'The download did not end as a whole one does (its outcome is missing): nothing was saved.');
   const filename = /filename\*=UTF-8''([^;]+)/.exec(response.headers.get('Content-Disposition') ?? '')?.[1];
   const blob = all.slice(0, loaded - FOOTER_BYTES, response.headers.get('Content-Type') ?? 'application/octet-stream');
   return { blob, filename: filename ? decodeURIComponent(filename) : path.split('/').pop()!, changed };
-}
-
-/** The footer's word: `whole` (0), `changed N` (N), or undefined when it is neither. */
-function footerOutcome(text: string): number | undefined {
-  const [, word, count] = /^(whole|changed (\d+)) *\n$/.exec(text) ?? [];
-  if (word === undefined) return undefined;
-  return count === undefined ? 0 : Math.max(1, Number(count));
 }

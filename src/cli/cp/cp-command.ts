@@ -16,7 +16,7 @@ import { pipeline } from 'node:stream/promises';
 import { folderContents, localEntries } from '../../files/local-entries.ts';
 import { clearPart, partFile, putInPlace, removePart, saidOfTarget, type PartIdentity } from '../../files/part-file.ts';
 import { TarError } from '../../files/tar-error.ts';
-import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, OUTCOME_HEADER, readChangedTrailer, SIZE_HEADER, type ChangedFiles } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, OUTCOME_HEADER, readChangedTrailer, SIZE_HEADER, type ChangedFiles } from '../../protocol/download-outcome.ts';
 import { writeTar } from '../../files/tar-writer.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';

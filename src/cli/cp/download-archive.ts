@@ -10,7 +10,7 @@ import { createGunzip } from 'node:zlib';
 import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { ServerError, serverText } from '../server/server-client.ts';
-import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SKIPPED_TRAILER, type ChangedFiles } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SKIPPED_TRAILER, type ChangedFiles } from '../../protocol/download-outcome.ts';
 import { tellLeftOut } from './left-out.ts';
 
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */

@@ -4,10 +4,10 @@
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file
 // (an answer to a client that takes trailers ends instead, unfinished, the reason in a trailer:
-// download-trailers.ts). Tar's verdict comes after the bytes: a file that changed while tar read
-// it (tar-warnings.ts) is delivered whole and said in a trailer or a footer, to a client that
-// asks for one (cp; the page: fetch reads no trailers); a client that asked for neither has its
-// answer cut, as for a failure, never a file that may be torn and not a word.
+// src/protocol/download-outcome.ts). Tar's verdict comes after the bytes: a file that changed
+// while tar read it (tar-warnings.ts) is delivered whole and said in a trailer or a footer, to a
+// client that asks for one (cp; the page: fetch reads no trailers); a client that asked for
+// neither has its answer cut, as for a failure, never a file that may be torn and not a word.
 // HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
 // kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
 // first header has answered.
@@ -17,7 +17,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { checkedEntries } from '../../files/checked-entries.ts';
-import { CHANGED_TRAILER, changedTrailer, FAILURE_TRAILER, footer, FOOTER_BYTES, OUTCOME_HEADER, SIZE_HEADER, SKIPPED_TRAILER } from '../../files/download-trailers.ts';
+import { CHANGED_TRAILER, changedTrailer, FAILURE_TRAILER, footer, FOOTER_BYTES, OUTCOME_HEADER, SIZE_HEADER, SKIPPED_TRAILER } from '../../protocol/download-outcome.ts';
 import { entryParts } from '../../files/entry-names.ts';
 import { readTar, type TarEntry } from '../../files/tar-reader.ts';
 import { TarError } from '../../files/tar-error.ts';

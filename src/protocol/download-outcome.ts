@@ -1,6 +1,7 @@
 // What a download's answer says after its bytes (src/server/files/download.ts), read by
 // `octant-exec cp` (src/cli/cp/) as HTTP trailers, by the page (ui/protocol/file-transfer.ts) in a
-// footer: what the answer's headers could not say yet.
+// footer: what the answer's headers could not say yet. One definition for the server and both
+// clients: a name or a footer's words spelled twice could drift apart unseen.
 
 /** how many entries were left out (an upload's answer says it as `skipped`) */
 export const SKIPPED_TRAILER = 'X-Octant-Exec-Skipped';
@@ -53,6 +54,13 @@ export function readChangedTrailer(text: string | undefined): ChangedFiles | und
 
 /** The footer: `whole`, or `changed N` (N files changed as tar read them), padded with spaces, then a newline. */
 export const footer = (changed: number): string => `${changed > 0 ? `changed ${changed}` : 'whole'}`.padEnd(FOOTER_BYTES - 1) + '\n';
+
+/** A footer read back: 0 for `whole`, N for `changed N`, undefined when it is neither (the answer did not end as a whole one does). */
+export function readFooter(text: string): number | undefined {
+  const [, word, count] = /^(whole|changed (\d+)) *\n$/.exec(text) ?? [];
+  if (word === undefined) return undefined;
+  return count === undefined ? 0 : Math.max(1, Number(count));
+}
 
 /** A failure trailer's sentence, as the server percent-encoded it; as it came when it is not that. */
 export function decodedTrailer(text: string): string {
