@@ -62,6 +62,11 @@ export interface ExecStreamInput {
   /** the machine turns idle after this much quiet: activity needs telling only before then */
   idleNoticeMs: number;
   mode?: ActionMode;
+  /**
+   * Auto with a shell still to try: when this one turns out missing (the cluster says so once
+   * the stream is open), what was typed into it never reached a program and goes to the next.
+   */
+  anotherShellIfMissing?: true;
 }
 
 export type TerminalEvent =
@@ -88,6 +93,9 @@ export type TerminalReport = { type: 'terminal.fact'; fact: SessionFact };
 
 const noDeadlineMs = 2 ** 31 - 1;
 
+/** A missing executable in this attempt is followed by the next shell's attempt, not a failure. */
+const anotherShellIfMissing = (context: TerminalContext) =>
+  'shell' in context.command && context.attempt + 1 < attemptsFor(context.command, context.autoShells).length;
 const argvOf = (context: TerminalContext) => attemptsFor(context.command, context.autoShells)[context.attempt];
 const triedSoFar = (context: TerminalContext) =>
   attemptsFor(context.command, context.autoShells)
@@ -127,11 +135,7 @@ export const terminalMachine = setup({
   guards: {
     adopted: ({ context }) => context.adoptedRun !== undefined,
     hasDeadline: ({ context }) => context.deadlineMs !== undefined,
-    anotherShellToTry: ({ context, event }) =>
-      event.type === 'FAILED' &&
-      event.failure.reason === 'commandNotFound' &&
-      'shell' in context.command &&
-      context.attempt + 1 < attemptsFor(context.command, context.autoShells).length,
+    anotherShellToTry: ({ context, event }) => event.type === 'FAILED' && event.failure.reason === 'commandNotFound' && anotherShellIfMissing(context),
   },
   actions: {
     report: sendParent((_, fact: SessionFact): TerminalReport => ({ type: 'terminal.fact', fact })),
@@ -172,6 +176,7 @@ export const terminalMachine = setup({
           size: context.size,
           idleNoticeMs: context.idleNoticeMs,
           ...(context.mode ? { mode: context.mode } : {}),
+          ...(anotherShellIfMissing(context) ? { anotherShellIfMissing: true as const } : {}),
         }),
       },
       initial: 'connecting',

@@ -39,14 +39,14 @@ export function execStreamActor(deps: ExecStreamDeps) {
     const attach = () => {
       if (attached || !isOpen || ended || stopped || !stream) return;
       attached = true;
-      deps.io.attach(input.sessionId, input.run, stream, () => activity.happened());
+      deps.io.attach(input.sessionId, input.run, stream, () => activity.happened(), input.anotherShellIfMissing === true);
     };
     /** Off the data plane: its stream's end, or the end of a run that never opened (what was held for it goes). */
     let detached = false;
-    const detach = () => {
+    const detach = (carry = false) => {
       if (detached) return;
       detached = true;
-      if (attached && stream) deps.io.detach(input.sessionId, stream);
+      if (attached && stream) deps.io.detach(input.sessionId, stream, carry);
       else deps.io.unopened(input.sessionId);
     };
     const request: ExecRequest = {
@@ -78,7 +78,8 @@ export function execStreamActor(deps: ExecStreamDeps) {
       ended: (end) => {
         output.flush(); // what it wrote goes before how it ended
         ended = true;
-        detach();
+        // the machine tries the next shell on exactly this: what was typed into this one goes there
+        detach(input.anotherShellIfMissing === true && end.kind === 'failed' && end.failure.reason === 'commandNotFound');
         activity.flush();
         deliver(eventFor(end));
       },

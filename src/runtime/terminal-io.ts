@@ -16,10 +16,15 @@ export interface TerminalIoEvents {
   resized(sessionId: string, cols: number, rows: number): void;
 }
 
+/** Keystrokes kept for a session at most: while it connects (the data plane), or while its program may not have started. */
+export const MAX_HELD_INPUT = 64 * 1024;
+
 interface AttachedStream {
   stream: ExecStream;
   /** tell the actor someone typed */
   typed(): void;
+  /** what was typed before the program's first output, while it may turn out never to have run (see attach) */
+  unanswered?: { chunks: Uint8Array[]; bytes: number };
 }
 
 /** A claim that was let go: the output that still comes goes nowhere, not to the viewers. */
@@ -30,6 +35,8 @@ export class TerminalIo {
   #listeners = new Set<Partial<TerminalIoEvents>>();
   /** sessions whose output has one reader (a file transfer's HTTP answer): it never reaches the listeners, viewers or scrollback */
   #claimed = new Map<string, (channel: OutputChannel, chunk: Uint8Array) => void>();
+  /** keystrokes typed into an attempt that never ran, waiting for the next attempt's stream */
+  #carried = new Map<string, Uint8Array[]>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -42,22 +49,36 @@ export class TerminalIo {
    * connects (a debug container starting, a slow cluster) the adapters would keep whatever is
    * typed, without bound; the data plane holds a little instead (src/server/connecting-input.ts)
    * and sends it on `streamOpened`.
+   *
+   * `mayBeMissing`: an Auto shell's attempt with another shell after it. The cluster says an
+   * executable is missing only after the stream opened, so what is typed is kept until the program
+   * first writes; when it turns out missing (detach's `carry`), the next attempt's stream gets it
+   * first, as if typed into it: the first keys typed into a bash-less container are not lost.
    */
-  attach(sessionId: string, run: number, stream: ExecStream, typed: () => void): void {
-    this.#streams.set(sessionId, { stream, typed });
+  attach(sessionId: string, run: number, stream: ExecStream, typed: () => void, mayBeMissing = false): void {
+    const attached: AttachedStream = { stream, typed, ...(mayBeMissing ? { unanswered: { chunks: [], bytes: 0 } } : {}) };
+    this.#streams.set(sessionId, attached);
+    const carried = this.#carried.get(sessionId) ?? [];
+    this.#carried.delete(sessionId);
+    // not told to the listeners again: they heard these keys when they were typed
+    for (const chunk of carried) this.#write(attached, chunk);
     for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run);
   }
 
   /** A run that never opened is over (failed, or stopped while connecting): what was held for it (keystrokes typed meanwhile) goes, not into its next run. */
   unopened(sessionId: string): void {
+    this.#carried.delete(sessionId);
     if (this.#streams.has(sessionId)) return;
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
   }
 
-  detach(sessionId: string, stream: ExecStream): void {
-    if (this.#streams.get(sessionId)?.stream !== stream) return;
+  /** `carry`: its program was never there (attach's `mayBeMissing`): what was typed into it goes to the session's next stream. */
+  detach(sessionId: string, stream: ExecStream, carry = false): void {
+    const attached = this.#streams.get(sessionId);
+    if (attached?.stream !== stream) return;
     this.#streams.delete(sessionId);
+    if (carry && attached.unanswered?.chunks.length) this.#carried.set(sessionId, attached.unanswered.chunks);
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
@@ -75,6 +96,8 @@ export class TerminalIo {
   }
 
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
+    const attached = this.#streams.get(sessionId);
+    if (attached) attached.unanswered = undefined; // its program runs: what it was given is its own
     const reader = this.#claimed.get(sessionId);
     if (reader) return reader(channel, chunk);
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
@@ -84,10 +107,21 @@ export class TerminalIo {
   input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const attached = this.#streams.get(sessionId);
     if (!attached) return false;
-    attached.stream.write(data, sent);
+    this.#write(attached, data, sent);
     attached.typed();
     for (const listener of this.#listeners) listener.input?.(sessionId, data);
     return true;
+  }
+
+  #write(attached: AttachedStream, data: Uint8Array, sent?: () => void): void {
+    const kept = attached.unanswered;
+    // past the bound nothing is carried: a part of what was typed would be worse than none
+    if (kept && kept.bytes + data.length > MAX_HELD_INPUT) attached.unanswered = undefined;
+    else if (kept) {
+      kept.chunks.push(data.slice());
+      kept.bytes += data.length;
+    }
+    attached.stream.write(data, sent);
   }
 
   /** The stream of a session was resized (exec-stream-actor.ts): told here, in the order of its output, not when the log gives the fact back. */

@@ -1,9 +1,7 @@
 // Keystrokes typed into a terminal whose exec is still connecting: kept, up to a bound, and sent
 // in order when its stream opens (a page's first keys after Shell are not lost to the connect).
 // A stream that closes instead drops them.
-
-/** keystrokes kept for a session that is still connecting */
-const MAX_CONNECTING_INPUT = 64 * 1024;
+import { MAX_HELD_INPUT } from '../runtime/terminal-io.ts';
 
 export class ConnectingInput {
   readonly #held = new Map<string, { chunks: Uint8Array[]; bytes: number }>();
@@ -11,7 +9,7 @@ export class ConnectingInput {
   /** Keeps `bytes` for the session; false when that would pass the bound (they are not kept). */
   hold(sessionId: string, bytes: Uint8Array): boolean {
     const held = this.#held.get(sessionId) ?? { chunks: [], bytes: 0 };
-    if (held.bytes + bytes.length > MAX_CONNECTING_INPUT) return false;
+    if (held.bytes + bytes.length > MAX_HELD_INPUT) return false;
     held.chunks.push(bytes.slice());
     held.bytes += bytes.length;
     this.#held.set(sessionId, held);

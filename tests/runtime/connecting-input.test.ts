@@ -5,7 +5,7 @@
 // takes. The data plane holds a bounded amount instead, and sends it when the stream opens.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { makeSystem, settle, shellIn } from '../support/system.ts';
+import { makeSystem, restartAndOpen, settle, shellIn } from '../support/system.ts';
 import { DataPlane } from '../../src/server/data-plane.ts';
 import { hubOptions } from '../../src/server/hub-options.ts';
 import { FrameKind, encodeFrame } from '../../src/protocol/frames.ts';
@@ -60,7 +60,8 @@ test('through the data plane: keys typed while connecting arrive in order once i
 });
 
 test('keys typed while a run connects and then fails do not go into the next run', async () => {
-  const { system, adapter } = makeSystem();
+  const made = makeSystem();
+  const { system, adapter } = made;
   const plane = new DataPlane(system, hubOptions());
   const { socket } = recordingSocket();
   system.exec(shellIn('web', ['nginx'], { command: { shell: 'bash' } }), ['nginx']);
@@ -70,12 +71,7 @@ test('keys typed while a run connects and then fails do not go into the next run
   adapter.last().fail('connection', 'the cluster did not answer');
   await settle();
   assert.is(system.sessionList.byId.t1.state, 'failed');
-  const again = system.restart('t1');
-  assert.ok(again && 'run' in again);
-  await settle();
-  adapter.last().open();
-  await settle();
-  assert.equal(adapter.last().written, [], 'run 2 got none of what was typed for run 1');
+  assert.equal((await restartAndOpen(made, 't1')).written, [], 'run 2 got none of what was typed for run 1');
   plane.close();
   await system.shutdown();
 });

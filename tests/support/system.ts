@@ -36,3 +36,13 @@ export function shellIn(pod: string, containers: string[] | 'all' = ['nginx'], o
 export async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await Promise.resolve();
 }
+
+/** Restarts an ended terminal and opens its new run's stream: what that run was given, for a test to read. */
+export async function restartAndOpen(made: ReturnType<typeof makeSystem>, sessionId: string) {
+  const again = made.system.restart(sessionId);
+  if (!again || !('run' in again)) throw new Error(`${sessionId} did not restart: ${JSON.stringify(again)}`);
+  await settle();
+  const stream = made.adapter.last().open();
+  await settle();
+  return stream;
+}
