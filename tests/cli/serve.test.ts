@@ -107,6 +107,22 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
   await stopWithSigterm(cli);
 });
 
+test('with --token-file the ready line names the file, never the token (it outlives the launch, and stdout is a log); the file\'s token signs in', async () => {
+  const stateDir = join(scratch, 'state-token-file');
+  const tokenFile = join(scratch, 'token');
+  const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--token-file', tokenFile]);
+  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/)#token= followed by the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
+  await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 'the ready line', 60_000);
+  assert.ok(readyLine(), `stdout: ${cli.stdout.join('\n')}\nstderr: ${cli.stderr()}`);
+  const [, , port, named] = readyLine()!;
+  assert.is(named, tokenFile);
+  const token = readFileSync(tokenFile, 'utf8').trim(); // made, as the flag says, since it was missing
+  assert.not.ok(cli.stdout.join('\n').includes(token) || cli.stderr().includes(token), 'the token is printed nowhere');
+  const app = { port: Number(port), token, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` } as unknown as TestApp;
+  assert.is((await call(app, '/api/v1/session', { token: null, body: { token } })).status, 200);
+  await stopWithSigterm(cli);
+});
+
 test('--open hands the browser a redirect file readable only by the user, never the token as an argument', async () => {
   const bin = mkdtempSync(join(scratch, 'bin-'));
   const record = join(bin, 'opened.txt');

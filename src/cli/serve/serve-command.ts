@@ -6,6 +6,7 @@ import { makeStateDir } from '../state-dir.ts';
 import { failureLine } from '../system-error.ts';
 import { openBrowser } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
+import { readyLines } from './ready-lines.ts';
 import { serveOptions } from './serve-options.ts';
 import { serveWarnings } from './serve-warnings.ts';
 import type { serveSpec } from './serve-spec.ts';
@@ -14,7 +15,6 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   const { options, open, json } = serveOptions(values);
   // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
   const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
-  const team = options.auth !== undefined && options.auth.mode !== 'local';
   for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let app;
   try {
@@ -26,19 +26,10 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
-  // In a team mode people sign in: the URL carries no token, and the launch's token opens nothing.
-  const openUrl = team ? app.url : `${app.url}#token=${app.token}`;
-  if (json) {
-    console.log(JSON.stringify({ url: app.url, token: team ? null : app.token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir }));
-  } else {
-    console.log(`octant-exec: ${app.clusterNote}`);
-    const replica = app.system.shared?.replica;
-    const log = replica ? `event log shared in PostgreSQL, as replica ${replica.id} reached at ${replica.advertise}` : `event log in ${app.stateDir}`;
-    console.log(`octant-exec: ${log}; terminal socket at ${SOCKET_PATH}`);
-    if (team) console.log(`octant-exec: people sign in with --auth ${app.auth}; /healthz and /readyz answer probes`);
-    console.log(`octant-exec: open ${openUrl}`);
-  }
-  if (open) openBrowser(openUrl, app.stateDir);
+  const replica = app.system.shared?.replica;
+  for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
+  // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
+  if (open) openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir);
 
   const signal = await new Promise<string>((resolve) => {
     // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
