@@ -20,6 +20,13 @@ export interface ExecRequest {
   mode?: ActionMode;
 }
 
+/**
+ * A runtime that says in the output that a command is missing (Docker's "OCI runtime exec failed:
+ * exec: \"bash\": executable file not found", then exit 126) says so within this many bytes:
+ * the adapters read no further for it, and past them a program ran (terminal-io.ts relies on it).
+ */
+export const MISSING_COMMAND_OUTPUT_BYTES = 512;
+
 /** How an exec ended. Exactly one is reported per stream. */
 export type ExecEnd =
   | { kind: 'exited'; code: number }

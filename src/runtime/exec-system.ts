@@ -27,7 +27,7 @@ import { RealTimeClock, type VirtualClock } from './clock.ts';
 import { errorText } from './error-text.ts';
 import { execStreamActor } from './exec-stream-actor.ts';
 import { FactMatcher } from './fact-matcher.ts';
-import { LiveRuns } from './live-runs.ts';
+import { LiveRuns, endsRun } from './live-runs.ts';
 import { replayEntries, seedLiveRuns } from './log-replay.ts';
 import { LogWriter, RETRY_MS, logPage } from './log-writer.ts';
 import { ProjectionSet, type ProjectionModels } from './projection-set.ts';
@@ -38,8 +38,7 @@ import { StorageAlert } from './storage-alert.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
 import { SystemListeners } from './system-listeners.ts';
 
-export { DEFAULT_SNAPSHOT_POLICY } from './exec-system-types.ts';
-export type { ExecResult, ExecSystemOptions, ReplayReport, RestartResult, SharedExecSystemOptions, SnapshotPolicy } from './exec-system-types.ts';
+export { DEFAULT_SNAPSHOT_POLICY, type ExecResult, type ExecSystemOptions, type ReplayReport, type RestartResult, type SharedExecSystemOptions, type SnapshotPolicy } from './exec-system-types.ts';
 
 /** forfeited: a replica that lost its lease; what its machines still report is not its to log */
 type Mode = 'live' | 'replaying' | 'seeding' | 'forfeited';
@@ -172,6 +171,7 @@ export class ExecSystem extends SystemListeners {
     for (const entry of entries) {
       this.#projections.add(entry);
       this.#liveRuns.observe(entry);
+      if ('sessionId' in entry && endsRun(entry)) this.io.runOver(entry.sessionId);
       this.#lastSeq = Math.max(this.#lastSeq, entry.seq);
       this.tellEntry(entry);
     }

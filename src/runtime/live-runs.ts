@@ -34,7 +34,7 @@ export class LiveRuns {
   observe(entry: LogEntry): void {
     if (!('sessionId' in entry)) return;
     if (isRunStart(entry)) return void this.#runs.set(entry.sessionId, [entry]);
-    if (RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed') return void this.#runs.delete(entry.sessionId);
+    if (endsRun(entry)) return void this.#runs.delete(entry.sessionId);
     const run = this.#runs.get(entry.sessionId);
     // the server's own facts (shares, recordings) are its decisions, not the run's inputs: a seeded run needs none of them
     if (!run || !inputOf(entry) || entry.type === 'session.restartRefused' || isServerFact(entry)) return;
@@ -50,6 +50,11 @@ export class LiveRuns {
   entries(): LogEntry[] {
     return [...this.#runs.values()].flat().sort((a, b) => a.seq - b.seq);
   }
+}
+
+/** An entry after which the session's run is over: it ended, or the session closed (which ends a running one). */
+export function endsRun(entry: LogEntry): boolean {
+  return RUN_ENDING_FACTS.has(entry.type) || entry.type === 'session.closed';
 }
 
 /** The entry a run begins with: its terminal was spawned, or restarted. */

@@ -1,6 +1,7 @@
 // The data plane inside the server: terminal bytes between exec streams and whoever watches
 // them. Bytes never pass through the actors or the event log; the actors only hear "activity".
 import type { ExecStream } from '../adapters/exec.ts';
+import { UnansweredInput, type CarriedInput } from './unanswered-input.ts';
 
 export type OutputChannel = 'stdout' | 'stderr';
 
@@ -16,15 +17,13 @@ export interface TerminalIoEvents {
   resized(sessionId: string, cols: number, rows: number): void;
 }
 
-/** Keystrokes kept for a session at most: while it connects (the data plane), or while its program may not have started. */
-export const MAX_HELD_INPUT = 64 * 1024;
-
 interface AttachedStream {
   stream: ExecStream;
+  run: number;
   /** tell the actor someone typed */
   typed(): void;
-  /** what was typed before the program's first output, while it may turn out never to have run (see attach) */
-  unanswered?: { chunks: Uint8Array[]; bytes: number };
+  /** what was typed while its program may turn out never to have run (see attach) */
+  unanswered?: UnansweredInput;
 }
 
 /** A claim that was let go: the output that still comes goes nowhere, not to the viewers. */
@@ -35,8 +34,8 @@ export class TerminalIo {
   #listeners = new Set<Partial<TerminalIoEvents>>();
   /** sessions whose output has one reader (a file transfer's HTTP answer): it never reaches the listeners, viewers or scrollback */
   #claimed = new Map<string, (channel: OutputChannel, chunk: Uint8Array) => void>();
-  /** keystrokes typed into an attempt that never ran, waiting for the next attempt's stream */
-  #carried = new Map<string, Uint8Array[]>();
+  /** keystrokes typed into an attempt that never ran, waiting for the same run's next attempt */
+  #carried = new Map<string, CarriedInput & { run: number }>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -50,19 +49,26 @@ export class TerminalIo {
    * typed, without bound; the data plane holds a little instead (src/server/connecting-input.ts)
    * and sends it on `streamOpened`.
    *
-   * `mayBeMissing`: an Auto shell's attempt with another shell after it. The cluster says an
-   * executable is missing only after the stream opened, so what is typed is kept until the program
-   * first writes; when it turns out missing (detach's `carry`), the next attempt's stream gets it
-   * first, as if typed into it: the first keys typed into a bash-less container are not lost.
+   * `mayBeMissing`: an Auto shell's attempt with another shell after it. What is typed into it is
+   * kept while it may turn out never to have run (unanswered-input.ts); when it does (detach's
+   * `carry`), the run's next attempt gets it first, as if typed into it, and stdin's end with it.
    */
   attach(sessionId: string, run: number, stream: ExecStream, typed: () => void, mayBeMissing = false): void {
-    const attached: AttachedStream = { stream, typed, ...(mayBeMissing ? { unanswered: { chunks: [], bytes: 0 } } : {}) };
+    const attached: AttachedStream = { stream, run, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
     this.#streams.set(sessionId, attached);
-    const carried = this.#carried.get(sessionId) ?? [];
+    const carried = this.#carried.get(sessionId);
     this.#carried.delete(sessionId);
-    // not told to the listeners again: they heard these keys when they were typed
-    for (const chunk of carried) this.#write(attached, chunk);
+    if (carried?.run === run) {
+      // not told to the listeners again: they heard these keys when they were typed
+      for (const chunk of carried.chunks) this.#write(attached, chunk);
+      if (carried.stdinClosed) this.#closeStdin(attached);
+    }
     for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run);
+  }
+
+  /** The session's run is over (it ended, or the session closed): nothing typed into it goes anywhere now. */
+  runOver(sessionId: string): void {
+    this.#carried.delete(sessionId);
   }
 
   /** A run that never opened is over (failed, or stopped while connecting): what was held for it (keystrokes typed meanwhile) goes, not into its next run. */
@@ -78,7 +84,8 @@ export class TerminalIo {
     const attached = this.#streams.get(sessionId);
     if (attached?.stream !== stream) return;
     this.#streams.delete(sessionId);
-    if (carry && attached.unanswered?.chunks.length) this.#carried.set(sessionId, attached.unanswered.chunks);
+    const carried = carry ? attached.unanswered?.carried() : undefined;
+    if (carried) this.#carried.set(sessionId, { ...carried, run: attached.run });
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
@@ -97,7 +104,7 @@ export class TerminalIo {
 
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
     const attached = this.#streams.get(sessionId);
-    if (attached) attached.unanswered = undefined; // its program runs: what it was given is its own
+    if (attached?.unanswered && !attached.unanswered.wrote(chunk.length)) attached.unanswered = undefined; // it ran: what it was given is its own
     const reader = this.#claimed.get(sessionId);
     if (reader) return reader(channel, chunk);
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
@@ -114,14 +121,13 @@ export class TerminalIo {
   }
 
   #write(attached: AttachedStream, data: Uint8Array, sent?: () => void): void {
-    const kept = attached.unanswered;
-    // past the bound nothing is carried: a part of what was typed would be worse than none
-    if (kept && kept.bytes + data.length > MAX_HELD_INPUT) attached.unanswered = undefined;
-    else if (kept) {
-      kept.chunks.push(data.slice());
-      kept.bytes += data.length;
-    }
+    attached.unanswered?.typed(data);
     attached.stream.write(data, sent);
+  }
+
+  #closeStdin(attached: AttachedStream): void {
+    attached.unanswered?.stdinClosed();
+    attached.stream.closeStdin();
   }
 
   /** The stream of a session was resized (exec-stream-actor.ts): told here, in the order of its output, not when the log gives the fact back. */
@@ -131,7 +137,7 @@ export class TerminalIo {
 
   closeStdin(sessionId: string): boolean {
     const attached = this.#streams.get(sessionId);
-    attached?.stream.closeStdin();
+    if (attached) this.#closeStdin(attached);
     return attached !== undefined;
   }
 

@@ -1,7 +1,7 @@
 // Keystrokes typed into a terminal whose exec is still connecting: kept, up to a bound, and sent
 // in order when its stream opens (a page's first keys after Shell are not lost to the connect).
 // A stream that closes instead drops them.
-import { MAX_HELD_INPUT } from '../runtime/terminal-io.ts';
+import { MAX_HELD_INPUT } from '../runtime/unanswered-input.ts';
 
 export class ConnectingInput {
   readonly #held = new Map<string, { chunks: Uint8Array[]; bytes: number }>();

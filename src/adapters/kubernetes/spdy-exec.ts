@@ -5,7 +5,7 @@
 // adapter: the cluster's own words when it refuses, pings for liveness, pause by not reading,
 // and exactly one `ended`. With a person on the request, the kubeconfig is the impersonating one
 // (exec-target.ts), whose applyToHTTPSOptions adds the headers to the upgrade.
-import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
+import { MISSING_COMMAND_OUTPUT_BYTES, type ExecAdapter, type ExecEnd, type ExecListener, type ExecRequest, type ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
 import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
@@ -19,8 +19,6 @@ import { channelPath } from './channel-path.ts';
 import { Buffer } from 'node:buffer';
 import { Heartbeat } from '../../domain/heartbeat.ts';
 
-/** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
-const outputHeadBytes = 512;
 /**
  * After the status, how long to wait for stdout/stderr to end. Our sandbox ends them before the
  * status; an API server may end them only when it closes the connection right after.
@@ -183,7 +181,7 @@ class SpdyExecStream implements ExecStream {
     };
     stream.on('data', (chunk: Buffer) => {
       this.#heard();
-      if (this.#outputHead.length < outputHeadBytes) this.#outputHead += chunk.toString('utf8', 0, outputHeadBytes);
+      if (this.#outputHead.length < MISSING_COMMAND_OUTPUT_BYTES) this.#outputHead += chunk.toString('utf8', 0, MISSING_COMMAND_OUTPUT_BYTES);
       if (!this.#ended) deliver(chunk);
     });
     stream.on('end', finished);

@@ -9,7 +9,7 @@ import { Exec } from '@kubernetes/client-node/dist/exec.js';
 import { PassThrough, Writable } from 'node:stream';
 import { Buffer } from 'node:buffer';
 import type WebSocket from 'ws';
-import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
+import { MISSING_COMMAND_OUTPUT_BYTES, type ExecAdapter, type ExecEnd, type ExecListener, type ExecRequest, type ExecStream } from '../exec.ts';
 import type { TerminalSize } from '../../domain/target.ts';
 import { ChannelSocketDialer, setReading, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
@@ -19,8 +19,6 @@ import { channelPath } from './channel-path.ts';
 import { Heartbeat } from '../../domain/heartbeat.ts';
 
 const resizeChannel = 4;
-/** Output bytes kept to recognise the "executable not found" text of an exit-126 status. */
-const outputHeadBytes = 512;
 /** stdin bytes queued for the socket above this: a bulk writer waits until they are out */
 const stdinHighWater = 1 << 20;
 
@@ -133,7 +131,7 @@ class WebSocketExecStream implements ExecStream {
   #sink(deliver: (chunk: Uint8Array) => void): Writable {
     return new Writable({
       write: (chunk: Buffer, _encoding, done) => {
-        if (this.#outputHead.length < outputHeadBytes) this.#outputHead += chunk.toString('utf8', 0, outputHeadBytes);
+        if (this.#outputHead.length < MISSING_COMMAND_OUTPUT_BYTES) this.#outputHead += chunk.toString('utf8', 0, MISSING_COMMAND_OUTPUT_BYTES);
         if (this.#ended) return done();
         if (this.#paused) this.#held.push({ deliver, chunk });
         else deliver(chunk);
