@@ -34,6 +34,14 @@ export interface SandboxOptions {
    * 'none': containers are plain processes of this user (--sandbox-unisolated)
    */
   isolation?: Isolation;
+  /**
+   * when the pods' containers start: 'at-once' (default), in the background as the sandbox
+   * starts, so that a first exec finds its pod running; 'on-first-use', at a pod's first exec (or
+   * debug container). A container that runs a command starts at once either way: what it does
+   * shows in the API, in its logs and its status. A test takes 'on-first-use': it starts a sandbox
+   * of a dozen pods and uses one or two.
+   */
+  podStart?: 'at-once' | 'on-first-use';
 }
 
 /** One of the fixture's users (docs/sandbox.md, "People and permissions"). */

@@ -159,7 +159,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     const port = (server.address() as AddressInfo).port;
     hostPort = `127.0.0.1:${port}`;
     const url = `https://${hostPort}`;
-    runtime.startPods(state.pods());
+    // a main process starts its pod (it runs through the runtime, as an exec does): the others wait, when asked to, for their first exec
+    if (options.podStart !== 'on-first-use') runtime.startPods(state.pods());
     mainProcesses.startPods(state.pods());
     const kubeconfigPath = options.kubeconfigOut ?? join(stateDir, 'kubeconfig');
     writeKubeconfig(kubeconfigPath, { server: url, caPem: tls.caPem, token });

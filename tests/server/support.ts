@@ -17,10 +17,10 @@ export interface TestApp extends RunningApp {
   host: string;
 }
 
-/** A server on a free port with the sandbox, a temp state dir (kept when `stateDir` is given). */
+/** A server on a free port with the sandbox (a pod starts at its first exec: a file uses one or two), a temp state dir (kept when `stateDir` is given). */
 export async function startTestApp(options: Partial<OctantExecOptions> = {}): Promise<TestApp> {
   const dir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-server-test-'));
-  const app = await startOctantExec({ sandbox: true, port: 0, warn: () => {}, ...options, stateDir: dir });
+  const app = await startOctantExec({ sandbox: true, port: 0, warn: () => {}, ...options, sandboxOptions: { podStart: 'on-first-use', ...options.sandboxOptions }, stateDir: dir });
   const close = app.close;
   return Object.assign(app, {
     dir,

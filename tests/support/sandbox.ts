@@ -24,8 +24,9 @@ export function requireTool(path: string): void {
   if (!existsSync(path)) throw new Error(`${path} is missing: install it (these tests run real clients and never skip)`);
 }
 
+/** A sandbox whose pods start at their first exec (a file uses one or two), with a scratch folder removed on close. */
 export async function startTestSandbox(options: SandboxOptions = {}): Promise<Sandbox & { scratch: string }> {
-  const sandbox = await startSandbox(options);
+  const sandbox = await startSandbox({ podStart: 'on-first-use', ...options });
   const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-test-'));
   const close = sandbox.close;
   return Object.assign(sandbox, {
