@@ -16,7 +16,7 @@ test('a per-launch token is handed over in the URL, and in --json', () => {
 
 test('a --token-file token is printed nowhere: the line names the file', () => {
   const lines = readyLines(app, { ...how, tokenFile: '/run/secrets/token' });
-  assert.is(lines.at(-1), 'octant-exec: open http://127.0.0.1:7788/#token= followed by the token in /run/secrets/token (not printed: it outlives this launch)');
+  assert.is(lines.at(-1), 'octant-exec: open http://127.0.0.1:7788/ adding #token= and the token in /run/secrets/token (not printed: it outlives this launch)');
   const json = readyLines(app, { ...how, tokenFile: '/run/secrets/token', json: true });
   assert.is(JSON.parse(json[0]).token, null);
   assert.not.ok([...lines, ...json].join('\n').includes(token));

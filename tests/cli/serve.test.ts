@@ -111,7 +111,7 @@ test('with --token-file the ready line names the file, never the token (it outli
   const stateDir = join(scratch, 'state-token-file');
   const tokenFile = join(scratch, 'token');
   const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--token-file', tokenFile]);
-  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/)#token= followed by the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
+  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/) adding #token= and the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
   await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 'the ready line', 60_000);
   assert.ok(readyLine(), `stdout: ${cli.stdout.join('\n')}\nstderr: ${cli.stderr()}`);
   const [, , port, named] = readyLine()!;
@@ -123,7 +123,7 @@ test('with --token-file the ready line names the file, never the token (it outli
   await stopWithSigterm(cli);
 });
 
-test('--open hands the browser a redirect file readable only by the user, never the token as an argument', async () => {
+test('--open hands the browser a redirect file readable only by the user, never the token as an argument, and removes it at the stop', async () => {
   const bin = mkdtempSync(join(scratch, 'bin-'));
   const record = join(bin, 'opened.txt');
   // written aside and renamed: the record appears whole or not at all
@@ -138,6 +138,7 @@ test('--open hands the browser a redirect file readable only by the user, never 
   assert.ok(readFileSync(opened, 'utf8').includes(`${ready.url}#token=${ready.token}`));
   assert.is(statSync(opened).mode & 0o777, 0o600);
   await stopWithSigterm(cli);
+  assert.not.ok(existsSync(opened), 'the redirect file, and the token in it, go when the server stops');
 });
 
 test('--json prints exactly one line; with no kubeconfig it picks the sandbox; SIGTERM ends every exec and sandbox process', async () => {

@@ -67,7 +67,7 @@ export class Actions {
     } catch (error) {
       const message =
         error instanceof ApiError && error.status === 401
-          ? 'This page is not signed in: open the URL octant-exec printed (it carries a one-time token). A restart of octant-exec makes old URLs useless.'
+          ? 'This page is not signed in: open the URL octant-exec printed, which carries its token after #token= (a server given --token-file prints it without: add #token= and the file\'s token). A restart makes a per-launch token useless.'
           : (error as Error).message;
       store.update(() => ({ auth: { state: 'failed', message }, connection: 'signedOut' }));
       return;

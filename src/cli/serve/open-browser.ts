@@ -1,12 +1,20 @@
 // --open: the URL in a browser, through xdg-open (Linux) or open (macOS) when one is on the PATH.
 // Like Jupyter, it opens a small redirect file (readable by this user only) rather than the URL
-// itself, so the token never shows in another process's arguments.
+// itself, so the token never shows in another process's arguments. The file goes once the browser
+// has surely read it, and at the latest when the server stops: a --token-file's token outlives the
+// launch, and a copy of it left in the state folder would too.
 import process from 'node:process';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 
-export function openBrowser(url: string, stateDir: string): void {
+/** How long the redirect file is kept for the browser to read. */
+const REDIRECT_KEPT_MS = 60_000;
+
+/** Opens `url`; returns what removes the redirect file (at the server's stop). */
+export function openBrowser(url: string, stateDir: string): () => void {
+  const file = join(stateDir, 'open.html');
+  const forget = () => rmSync(file, { force: true });
   const opener = ['xdg-open', 'open'].find((name) =>
     (process.env.PATH ?? '').split(delimiter).some((dir) => {
       try {
@@ -17,8 +25,10 @@ export function openBrowser(url: string, stateDir: string): void {
       }
     }),
   );
-  if (!opener) return void console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
-  const file = join(stateDir, 'open.html');
+  if (!opener) {
+    console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
+    return forget;
+  }
   const target = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   try {
     // A new file of this user's, never what was at the name: writing through a symbolic link planted
@@ -27,9 +37,12 @@ export function openBrowser(url: string, stateDir: string): void {
     writeFileSync(file, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${target}"><title>octant-exec</title><p>Opening octant-exec…</p>\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     // the server is up and its URL printed: only the browser is lost, never the running server
-    return void console.error(`octant-exec: --open could not write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): open the URL yourself.`);
+    console.error(`octant-exec: --open could not write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): open the URL yourself.`);
+    return forget;
   }
   const child = spawn(opener, [file], { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`octant-exec: ${opener} failed: open the URL yourself.`));
   child.unref();
+  setTimeout(forget, REDIRECT_KEPT_MS).unref();
+  return forget;
 }

@@ -21,7 +21,7 @@ export function readyLines(app: ReadyFacts, how: ReadyHow): string[] {
   const token = team || how.tokenFile !== undefined ? null : app.token;
   if (how.json) return [JSON.stringify({ url: app.url, token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir })];
   const log = app.replica ? `event log shared in PostgreSQL, as replica ${app.replica.id} reached at ${app.replica.advertise}` : `event log in ${app.stateDir}`;
-  const open = token !== null ? `${app.url}#token=${token}` : team ? app.url : `${app.url}#token= followed by the token in ${how.tokenFile} (not printed: it outlives this launch)`;
+  const open = token !== null ? `${app.url}#token=${token}` : team ? app.url : `${app.url} adding #token= and the token in ${how.tokenFile} (not printed: it outlives this launch)`;
   return [
     `octant-exec: ${app.clusterNote}`,
     `octant-exec: ${log}; terminal socket at ${how.socketPath}`,

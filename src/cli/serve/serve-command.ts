@@ -29,7 +29,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   const replica = app.system.shared?.replica;
   for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
   // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
-  if (open) openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir);
+  const forgetRedirect = open ? openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir) : undefined;
 
   const signal = await new Promise<string>((resolve) => {
     // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
@@ -44,6 +44,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
+  forgetRedirect?.();
   await app.close();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
   return signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1;

@@ -98,7 +98,7 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
     // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
     req.destroy();
     // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
-    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line.` : sentence, res.statusCode);
+    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).` : sentence, res.statusCode);
   }
   return res;
 }
