@@ -27,7 +27,12 @@ async function withUi(body: (get: (path: string, headers?: Record<string, string
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
     try {
-      await body((path, headers = {}) => fetch(`http://127.0.0.1:${port}${path}`, { headers }), dir);
+      // "fetch failed" alone says nothing (one run in a whole suite saw it once): its cause goes with it
+      const get = (path: string, headers: Record<string, string> = {}) =>
+        fetch(`http://127.0.0.1:${port}${path}`, { headers }).catch((error: Error) => {
+          throw new Error(`GET ${path} ${JSON.stringify(headers)}: ${error.message} (${String((error.cause as Error | undefined)?.message ?? error.cause)})`);
+        });
+      await body(get, dir);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
