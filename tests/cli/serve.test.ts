@@ -2,7 +2,7 @@
 // every sandbox process.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { FileStore } from '../../src/events/file-store.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
@@ -110,6 +110,9 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
 test('with --token-file the ready line names the file, never the token (it outlives the launch, and stdout is a log); the file\'s token signs in', async () => {
   const stateDir = join(scratch, 'state-token-file');
   const tokenFile = join(scratch, 'token');
+  // an earlier --open launch stopped before it removed its redirect file (killed, its terminal closed)
+  mkdirSync(stateDir, { recursive: true, mode: 0o700 });
+  writeFileSync(join(stateDir, 'open.html'), '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:1/#token=left-behind">', { mode: 0o600 });
   const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--token-file', tokenFile]);
   const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/) adding #token= and the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
   await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 'the ready line', 60_000);
@@ -120,6 +123,7 @@ test('with --token-file the ready line names the file, never the token (it outli
   assert.not.ok(cli.stdout.join('\n').includes(token) || cli.stderr().includes(token), 'the token is printed nowhere');
   const app = { port: Number(port), token, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` } as unknown as TestApp;
   assert.is((await call(app, '/api/v1/session', { token: null, body: { token } })).status, 200);
+  assert.not.ok(existsSync(join(stateDir, 'open.html')), 'a redirect file an earlier launch left is removed at the start');
   await stopWithSigterm(cli);
 });
 

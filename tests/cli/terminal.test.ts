@@ -83,6 +83,10 @@ test('exec with a pipe: stdin reaches the command whole, and its end ends it', a
   assert.is(pasted.code, 0, pasted.stderr);
   assert.is(pasted.stdout.trim(), '2');
   assert.is(pasted.stderr, 'octant-exec exec: stdin is not a terminal, so -t is left out: the command runs without one\n');
+  // no command: Auto's shell, and this image has no bash. The script and its end went to bash's
+  // attempt, which the runtime says is missing only once its stream is open: sh got neither, and waited
+  const script = await runCli(['exec', 'alpine-tools'], 60_000, { env, input: 'echo $((6*7))\nexit 3\n' });
+  assert.equal([script.code, script.stdout], [3, '42\n'], script.stderr);
 });
 
 test('exec ended by SIGTERM: said, its session closed (the command ends with it), and it dies of SIGTERM, as kubectl does', async () => {

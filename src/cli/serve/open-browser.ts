@@ -10,11 +10,25 @@ import { delimiter, join } from 'node:path';
 
 /** How long the redirect file is kept for the browser to read. */
 const REDIRECT_KEPT_MS = 60_000;
+const REDIRECT = 'open.html';
 
-/** Opens `url`; returns what removes the redirect file (at the server's stop). */
+/**
+ * Removes the redirect file, at a start too (a server killed, or its terminal closed, within the
+ * minute leaves it). Quietly: what cannot be removed stays in the state folder, the user's alone,
+ * and a running server must not stop over it.
+ */
+export function removeRedirect(stateDir: string): void {
+  try {
+    rmSync(join(stateDir, REDIRECT), { force: true });
+  } catch {
+    // left, as said
+  }
+}
+
+/** Opens `url`; returns what removes the redirect file it wrote (at the server's stop). */
 export function openBrowser(url: string, stateDir: string): () => void {
-  const file = join(stateDir, 'open.html');
-  const forget = () => rmSync(file, { force: true });
+  const file = join(stateDir, REDIRECT);
+  const wroteNothing = () => {};
   const opener = ['xdg-open', 'open'].find((name) =>
     (process.env.PATH ?? '').split(delimiter).some((dir) => {
       try {
@@ -27,7 +41,7 @@ export function openBrowser(url: string, stateDir: string): () => void {
   );
   if (!opener) {
     console.error('octant-exec: --open found neither xdg-open nor open: open the URL yourself.');
-    return forget;
+    return wroteNothing;
   }
   const target = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
   try {
@@ -38,11 +52,15 @@ export function openBrowser(url: string, stateDir: string): () => void {
   } catch (error) {
     // the server is up and its URL printed: only the browser is lost, never the running server
     console.error(`octant-exec: --open could not write ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}): open the URL yourself.`);
-    return forget;
+    return wroteNothing;
   }
   const child = spawn(opener, [file], { stdio: 'ignore', detached: true });
   child.on('error', () => console.error(`octant-exec: ${opener} failed: open the URL yourself.`));
   child.unref();
-  setTimeout(forget, REDIRECT_KEPT_MS).unref();
-  return forget;
+  const read = setTimeout(() => removeRedirect(stateDir), REDIRECT_KEPT_MS);
+  read.unref();
+  return () => {
+    clearTimeout(read);
+    removeRedirect(stateDir);
+  };
 }

@@ -4,7 +4,7 @@ import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
 import { failureLine } from '../system-error.ts';
-import { openBrowser } from './open-browser.ts';
+import { openBrowser, removeRedirect } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
 import { readyLines } from './ready-lines.ts';
 import { serveOptions } from './serve-options.ts';
@@ -29,6 +29,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   const replica = app.system.shared?.replica;
   for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
   // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
+  removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
   const forgetRedirect = open ? openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir) : undefined;
 
   const signal = await new Promise<string>((resolve) => {
@@ -44,8 +45,8 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     process.on('SIGINT', onInt);
     process.on('SIGTERM', onTerm);
   });
-  forgetRedirect?.();
   await app.close();
+  forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
   return signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1;
 }

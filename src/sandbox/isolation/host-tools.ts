@@ -3,7 +3,7 @@
 // inside a container must not keep, setsid gives a terminal exec its session inside the container,
 // prlimit sets a process limit where no cgroup can be made, cat stands in for a container's main
 // process, env sets an exec's environment (inside the container only), bash starts each of them
-// cleanly (launcher.ts), cp makes the device nodes of a sandbox root started (private-devices.ts).
+// cleanly (launcher.ts), mknod makes the device nodes of a sandbox root started (private-devices.ts).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -17,7 +17,7 @@ export interface IsolationTools {
   cat: string;
   env: string;
   bash: string;
-  cp: string;
+  mknod: string;
 }
 
 /** Where each tool comes from, for the message that asks for it. */
@@ -30,7 +30,7 @@ const PACKAGES: Record<keyof IsolationTools, string> = {
   cat: 'coreutils',
   env: 'coreutils',
   bash: 'bash',
-  cp: 'coreutils',
+  mknod: 'coreutils',
 };
 
 /** Where to look: the PATH, then where the packages put them. */
