@@ -34,6 +34,8 @@ export class ApiError extends Error {
   constructor(
     readonly status: number,
     message: string,
+    /** the server asked for local mode's token (WWW-Authenticate: Bearer): a person can paste it */
+    readonly asksForToken = false,
   ) {
     super(message);
   }
@@ -64,7 +66,7 @@ async function request<T>(url: string, init: { method?: string; body?: unknown }
   }
   if (!response.ok) {
     const message = (body as { error?: { message?: unknown } })?.error?.message;
-    throw new ApiError(response.status, typeof message === 'string' ? message : `The server answered ${response.status}.`);
+    throw new ApiError(response.status, typeof message === 'string' ? message : `The server answered ${response.status}.`, response.headers.get('WWW-Authenticate') === 'Bearer');
   }
   return body as T;
 }

@@ -57,7 +57,7 @@ export class Actions {
     return this.#env.store;
   }
 
-  /** Sign in with the token the printed URL carries (in its fragment), then load what the page shows. */
+  /** Sign in with the token the printed URL carries (in its fragment), or one pasted, then load what the page shows. */
   async start(token: string | undefined): Promise<void> {
     const { api, store, socket } = this.#env;
     try {
@@ -65,11 +65,15 @@ export class Actions {
       const info = await api.info();
       store.update(() => ({ info, auth: { state: 'ok' } }));
     } catch (error) {
-      const message =
-        error instanceof ApiError && error.status === 401
-          ? 'This page is not signed in: open the URL octant-exec printed, which carries its token after #token= (a server given --token-file prints it without: add #token= and the file\'s token). A restart makes a per-launch token useless.'
-          : (error as Error).message;
-      store.update(() => ({ auth: { state: 'failed', message }, connection: 'signedOut' }));
+      const refused = error instanceof ApiError && error.status === 401;
+      // only local mode signs in with a token: it asks for one, and only it answers a sign-in with one
+      const tokenField = refused && (error.asksForToken || token !== undefined);
+      const message = !refused
+        ? (error as Error).message
+        : token
+          ? 'That token is not this server\'s: give the one in the URL octant-exec printed last (after #token=), or in its --token-file. A restart makes a per-launch token useless.'
+          : 'This page is not signed in: open the URL octant-exec printed, which carries its token after #token=, or give the token here (a server given --token-file prints its URL without it: the token is the file\'s).';
+      store.update(() => ({ auth: { state: 'failed', message, tokenField }, connection: 'signedOut' }));
       return;
     }
     socket.connect();

@@ -31,8 +31,8 @@ export interface PodSelection {
 export interface AppState {
   route: Route;
   connection: ConnectionState;
-  /** signing in with the token from the URL; `failed` carries a sentence */
-  auth: { state: 'pending' | 'ok' | 'failed'; message?: string };
+  /** signing in with the token from the URL (or pasted: `tokenField`, local mode); `failed` carries a sentence */
+  auth: { state: 'pending' | 'ok' | 'failed'; message?: string; tokenField?: boolean };
   info?: ServerInfo;
   contexts: ContextSummary[];
   namespaces: string[];

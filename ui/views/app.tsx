@@ -13,6 +13,7 @@ import { PodList } from './pod-list.tsx';
 import { PodView } from './pod-view.tsx';
 import { RecordingsPage } from './recordings-page.tsx';
 import { TerminalsPage } from './terminals-page.tsx';
+import { TokenSignIn } from './token-sign-in.tsx';
 import { TopBar } from './top-bar.tsx';
 
 export function App() {
@@ -45,6 +46,7 @@ export function App() {
         <p role="alert" class="error">
           {state.auth.message}
         </p>
+        {state.auth.tokenField && <TokenSignIn />}
       </main>
     );
   }

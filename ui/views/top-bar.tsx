@@ -19,8 +19,10 @@ export function TopBar() {
   // the bar stays on top while the page scrolls: the page's scroll-padding keeps a focused control
   // from being moved under it (styles.css), as tall as the bar is (it wraps in a narrow window)
   useEffect(() => {
-    const observer = new ResizeObserver(() => document.documentElement.style.setProperty('--top-bar-height', `${bar.current!.offsetHeight}px`));
-    observer.observe(bar.current!);
+    // the element observed, not the ref: a report may come after the ref let go (a page signed out and in again)
+    const element = bar.current!;
+    const observer = new ResizeObserver(() => document.documentElement.style.setProperty('--top-bar-height', `${element.offsetHeight}px`));
+    observer.observe(element);
     return () => observer.disconnect();
   }, []);
   const live = state.sessions.order.filter((id) => state.sessions.byId[id] && isRunning(state.sessions.byId[id].state)).length;

@@ -1,0 +1,31 @@
+// The page opened without its token (a --token-file server prints its URL without it; a bookmark):
+// it says how to sign in and takes the token in a field, a wrong one refused in words, the right
+// one signing in as the URL's would. The token never reaches the address bar.
+import { test } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { appForFile, waitForText, type BrowserApp } from './support.ts';
+
+let b: BrowserApp;
+appForFile(test, (app) => (b = app));
+
+test('without a token the page offers a field; a wrong token is refused, said; the right one signs in', async () => {
+  const { page } = b;
+  await page.goto(b.app.url);
+  const alert = page.locator('main.signed-out [role=alert]');
+  await waitForText(alert, /not signed in: open the URL octant-exec printed, which carries its token after #token=, or give the token here/);
+  const field = page.getByLabel('Token', { exact: true });
+  assert.is(await field.getAttribute('type'), 'password');
+  assert.ok(await page.getByRole('button', { name: 'Sign in', exact: true }).isDisabled(), 'nothing to send yet');
+
+  await field.fill('x'.repeat(43));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await waitForText(alert, /^That token is not this server's/);
+
+  await field.fill(`  ${b.app.token}  `); // pasted with blanks around it
+  await page.keyboard.press('Enter');
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor({ timeout: 15_000 });
+  assert.not.ok(page.url().includes(b.app.token), page.url());
+  assert.equal(b.problems, []);
+});
+
+test.run();
