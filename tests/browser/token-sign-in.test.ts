@@ -1,6 +1,7 @@
 // The page opened without its token (a --token-file server prints its URL without it; a bookmark):
-// it says how to sign in and takes the token in a field, a wrong one refused in words, the right
-// one signing in as the URL's would. The token never reaches the address bar.
+// it says how to sign in and takes the token in a field (focused), a wrong one or something that is
+// no token refused in words with the field kept, the right one signing in as the URL's would. The
+// token never reaches the address bar.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appForFile, waitForText, type BrowserApp } from './support.ts';
@@ -15,11 +16,16 @@ test('without a token the page offers a field; a wrong token is refused, said; t
   await waitForText(alert, /not signed in: open the URL octant-exec printed, which carries its token after #token=, or give the token here/);
   const field = page.getByLabel('Token', { exact: true });
   assert.is(await field.getAttribute('type'), 'password');
+  assert.is(await page.evaluate(() => document.activeElement?.id), 'sign-in-token', 'ready to type into');
   assert.ok(await page.getByRole('button', { name: 'Sign in', exact: true }).isDisabled(), 'nothing to send yet');
 
   await field.fill('x'.repeat(43));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForText(alert, /^That token is not this server's/);
+  // a service account's token pasted by mistake: longer than any of octant-exec's (the server says 400)
+  await field.fill(`eyJ${'a'.repeat(900)}`);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await waitForText(alert, /^That is not a token of octant-exec's/);
 
   await field.fill(`  ${b.app.token}  `); // pasted with blanks around it
   await page.keyboard.press('Enter');

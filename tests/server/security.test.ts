@@ -76,6 +76,7 @@ test('the token only in a query string is refused, and never logged', async () =
 test('the page trades the token once for an HttpOnly SameSite=Strict cookie that then works', async () => {
   const wrong = await call(app, '/api/v1/session', { token: null, body: { token: 'guess' } });
   assert.is(wrong.status, 401);
+  assert.is(wrong.headers['www-authenticate'], 'Bearer', 'local mode asks for its token, as every refusal of it does (the page then offers its field)');
   assert.is(wrong.headers['set-cookie'], undefined);
   const res = await call(app, '/api/v1/session', { token: null, origin: app.origin, body: { token: app.token } });
   assert.is(res.status, 200);

@@ -32,7 +32,10 @@ export class LocalAuthenticator implements Authenticator {
     const body = await readJson(req);
     const token = (body as { token?: unknown })?.token;
     if (typeof token !== 'string' || token.length > 512) throw new HttpError(400, 'The body must be {"token": "…"}.');
-    if (!sameSecret(token, this.door.token)) throw new HttpError(401, authMessages.wrong);
+    if (!sameSecret(token, this.door.token)) {
+      res.setHeader('WWW-Authenticate', 'Bearer'); // local mode's, as every refusal of it: the page offers its token field on it
+      throw new HttpError(401, authMessages.wrong);
+    }
     sendJson(res, 200, { ok: true }, { 'Set-Cookie': this.door.sessionCookie() });
     return true;
   }

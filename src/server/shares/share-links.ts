@@ -55,16 +55,17 @@ export class ShareLinkAuthenticator implements Authenticator {
   identify(req: IncomingMessage): Verdict {
     const verdict = this.inner.identify(req);
     if ('caller' in verdict) return verdict;
+    // its refusals keep the inner mode's headers (local mode asks for its token: the page's field)
     const held = shareCookies(req.headers.cookie);
     if (held.size === 0) return verdict;
     // one browser may hold several links: the shared page names the one it shows (?id= or, on the socket, ?share=)
     const query = new URL(req.url ?? '/', 'http://any').searchParams;
     const wanted = query.get('share') ?? query.get('id');
     const shareId = wanted !== null ? wanted : held.size === 1 ? [...held.keys()][0] : undefined;
-    if (shareId === undefined) return refused(401, 'This browser holds several share links: open the one you want from its link again.');
-    if (!held.has(shareId)) return refused(401, 'This browser has not opened that share link: open it from the link the owner sent you.');
+    if (shareId === undefined) return refused(401, 'This browser holds several share links: open the one you want from its link again.', verdict.refused.headers);
+    if (!held.has(shareId)) return refused(401, 'This browser has not opened that share link: open it from the link the owner sent you.', verdict.refused.headers);
     const row = this.system.shares.byId[shareId];
-    if (!matchesHash(held.get(shareId)!, row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.');
+    if (!matchesHash(held.get(shareId)!, row?.cookieHash) || !row) return refused(401, 'This share link is no longer valid here (its terminal was closed, or the server\'s state was reset): ask the owner for a new link.', verdict.refused.headers);
     const end = shareEnd(row, { share: { shareId } }, this.#now());
     if (end) return refused(403, shareEndMessages[end]);
     const caller: Caller = { mode: 'local', admin: false, signOut: null, share: { shareId } };
