@@ -15,6 +15,7 @@ import { execPermission, permissionKey, wantsPermissions } from './team.ts';
 import { steppedFontSize, validFontSize, writePreferences, type Preferences } from './preferences.ts';
 import { saveDismissed } from './dismissed-alerts.ts';
 import { OnTheirWay } from './on-their-way.ts';
+import { signInFailure } from './sign-in-failure.ts';
 
 export interface Environment {
   api: Api;
@@ -26,15 +27,6 @@ export interface Environment {
   preferenceStorage?: Storage;
   /** load another address for good (after a sign-out); default: location.assign */
   leave?: (url: string) => void;
-}
-
-/** Why the page is not signed in, and what to do: the server's own sentence unless the token field is there. */
-function signInFailure(error: unknown, token: string | undefined, tokenField: boolean): string {
-  const status = error instanceof ApiError ? error.status : 0;
-  if (!tokenField || (status !== 401 && status !== 400)) return (error as Error).message;
-  if (!token) return 'This page is not signed in: open the URL octant-exec printed, which carries its token after #token=, or give the token here (a server given --token-file prints its URL without it: the token is the file\'s).';
-  if (status === 400) return 'That is not a token of octant-exec\'s: one is 32 to 512 letters, digits or -_+/=, the part after #token= in the URL it printed, or its --token-file\'s.';
-  return 'That token is not this server\'s: give the one in the URL octant-exec printed last (after #token=), or in its --token-file. A restart makes a per-launch token useless.';
 }
 
 export class Actions {
@@ -74,9 +66,7 @@ export class Actions {
       const info = await api.info();
       store.update(() => ({ info, auth: { state: 'ok' } }));
     } catch (error) {
-      // local mode asks for its token (WWW-Authenticate: Bearer): the field offers to take it, and stays while one is tried
-      const tokenField = (error instanceof ApiError && error.asksForToken) || (token !== undefined && store.get().auth.tokenField === true);
-      store.update(() => ({ auth: { state: 'failed', message: signInFailure(error, token, tokenField), tokenField }, connection: 'signedOut' }));
+      store.update((state) => ({ auth: { state: 'failed', ...signInFailure(error, token, state.auth.tokenField === true) }, connection: 'signedOut' }));
       return;
     }
     socket.connect();
