@@ -3,11 +3,10 @@
 // A --token-file's token is not printed: it outlives this launch and opens every replica given
 // the file, and a deployed server's stdout is a log that others read (SECURITY.md: never logged).
 import type { RunningApp } from '../../server/app.ts';
+import type { ReplicaInfo } from '../../events/shared-store.ts';
 
-type ReadyFacts = Pick<RunningApp, 'url' | 'token' | 'auth' | 'port' | 'socketUrl' | 'cluster' | 'clusterNote' | 'stateDir'> & {
-  /** the replica this server is in a shared log: its id and the address the others reach it at */
-  replica?: { id: string; advertise: string };
-};
+/** `replica`: the replica this server is in a shared log */
+type ReadyFacts = Pick<RunningApp, 'url' | 'token' | 'auth' | 'port' | 'socketUrl' | 'cluster' | 'clusterNote' | 'stateDir'> & { replica?: ReplicaInfo };
 
 export interface ReadyHow {
   json: boolean;

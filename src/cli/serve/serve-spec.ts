@@ -8,7 +8,8 @@ export const serveSpec = {
   usage: 'octant-exec [serve] [options]',
   summary: 'the browser app (the default command): a local server and the URL to open',
   about: `Opens terminals in Kubernetes containers from your browser. Starts a local server and prints
-the URL to open (it carries a one-time token; keep it to yourself).
+the URL to open (it carries a one-time token; keep it to yourself; a --token-file's token is
+never printed: the line names the file, and the page takes the token in a field).
 
 Cluster: with a usable kubeconfig (--kubeconfig, $KUBECONFIG, ~/.kube/config) it uses that
 cluster and its current context; without one, or with --sandbox, it starts the built-in sandbox
@@ -46,7 +47,7 @@ who asked, impersonated by the server's own identity (docs/team-mode.md).`,
     open: { type: 'boolean', help: 'open the URL in a browser' },
     'no-open': { type: 'boolean', help: 'do not (the default)' },
     json: { type: 'boolean', help: 'print one JSON line when ready:\n{url, token, port, socket, cluster, stateDir}' },
-    'token-file': { type: 'string', value: 'FILE', help: 'local mode: the token from FILE (made, mode 0600, when missing),\nthe same for every server given FILE; default a new one per launch', completes: 'file' },
+    'token-file': { type: 'string', value: 'FILE', help: 'local mode: the token from FILE (made, mode 0600, when missing),\nthe same for every server given FILE, and never printed;\ndefault a new one per launch', completes: 'file' },
     version: { type: 'boolean', help: "print octant-exec's version" },
     auth: { type: 'string', value: 'MODE', section: 'Team mode', help: "how people sign in: local (default: one person, the printed URL's\ntoken), proxy, oidc or kube-token", completes: ['local', 'proxy', 'oidc', 'kube-token'] },
     'admin-group': { type: 'string', multiple: true, value: 'GROUP', section: 'Team mode', help: "its members see everyone's terminals (watch, not type) and the\nwhole audit trail (repeatable; none by default)" },
