@@ -131,11 +131,11 @@ export interface PageServer {
   close(): Promise<void>;
 }
 
-/** The server against the sandbox (a pod starts at its first exec), serving the built page, with a state folder of its own: what any browser's test opens. */
+/** The server against the sandbox (every pod at once, as a user's), serving the built page, with a state folder of its own: what any browser's test opens. */
 export async function startPageServer(options: Partial<OctantExecOptions> = {}): Promise<PageServer> {
   const uiDir = await builtUi();
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-browser-'));
-  const app = await startOctantExec({ sandbox: true, port: 0, stateDir, uiDir, warn: () => {}, ...options, sandboxOptions: { podStart: 'on-first-use', ...options.sandboxOptions } }).catch((error) => {
+  const app = await startOctantExec({ sandbox: true, port: 0, stateDir, uiDir, warn: () => {}, ...options }).catch((error) => {
     rmSync(stateDir, { recursive: true, force: true });
     throw error;
   });
@@ -284,7 +284,6 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
       auth: { mode: 'oidc', issuer: idp.issuer, clientId: TestIssuer.CLIENT_ID, clientSecretFile: idp.secretFile },
       adminGroups: ['octant-admins'],
       ...options,
-      sandboxOptions: { podStart: 'on-first-use', ...options.sandboxOptions },
     });
     cleanUp.push(() => app.close());
     const origin = new URL(app.url).origin;
