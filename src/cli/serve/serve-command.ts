@@ -1,8 +1,8 @@
 // `octant-exec` (serve, the default command): starts the server against the user's kubeconfig or
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
-import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
+import { stopSignal } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
 import { openBrowser, removeRedirect } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
@@ -26,25 +26,15 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
+  const stopped = stopSignal(); // before the ready lines (stop-signal.ts)
   const replica = app.system.shared?.replica;
   for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
   // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
   removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
   const forgetRedirect = open ? openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir) : undefined;
 
-  const signal = await new Promise<string>((resolve) => {
-    // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
-    void app.fatal.then((why) => resolve(why));
-    const stop = (name: string) => () => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(name);
-    };
-    const onInt = stop('SIGINT');
-    const onTerm = stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
+  // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
+  const signal = await Promise.race([stopped, app.fatal]);
   await app.close();
   forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
