@@ -132,7 +132,9 @@ for (const transport of transports) {
   test('pause holds the output back, resume delivers all of it', async () => {
     const total = 4 * 1024 * 1024;
     const r = runExec(adapter, { argv: ['head', '-c', String(total), '/dev/zero'] }, (s) => s.pause());
-    // paused: what arrives levels off (socket and stream buffers full), well short of the total
+    // paused when it opened (resumed before that, it would be paused after): what arrives then
+    // levels off (socket and stream buffers full), well short of the total
+    await waitFor(() => r.protocol() !== '', 'the exec to open');
     let seen = -1;
     let since = Date.now();
     await waitFor(() => {

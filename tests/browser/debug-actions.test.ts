@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { PAGE_WAIT_MS, screenshot, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -127,7 +127,7 @@ test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop
   // its shell still runs: closing asks first (close-terminal.tsx)
   await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal' }).click();
   await tab(name).waitFor({ state: 'detached' });
-  await page.waitForFunction(async (url) => !((await (await fetch(url)).json()) as { pods: { name: string }[] }).pods.some((p) => p.name.startsWith('crashloop-debug-')), `${b.app.url}api/v1/namespaces/default/pods`, { timeout: 15_000 });
+  await page.waitForFunction(async (url) => !((await (await fetch(url)).json()) as { pods: { name: string }[] }).pods.some((p) => p.name.startsWith('crashloop-debug-')), `${b.app.url}api/v1/namespaces/default/pods`, { timeout: PAGE_WAIT_MS });
   assert.not.ok((await podNames()).includes(copy));
 });
 

@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import type { KeyInput, Page } from 'puppeteer-core';
 import { waitFor } from '../support/wait.ts';
 import { startFirefoxApp, type FirefoxApp } from './firefox.ts';
+import { PAGE_WAIT_MS } from './support.ts';
 
 let ff: FirefoxApp;
 let page: Page;
@@ -35,7 +36,7 @@ function bufferLines(): Promise<string[]> {
 async function waitForLine(pattern: RegExp): Promise<string[]> {
   let lines: string[] = [];
   try {
-    await waitFor(async () => (lines = await bufferLines()).some((line) => pattern.test(line)), `a line ${pattern} on the screen`, 15_000);
+    await waitFor(async () => (lines = await bufferLines()).some((line) => pattern.test(line)), `a line ${pattern} on the screen`, PAGE_WAIT_MS);
   } catch (error) {
     // what the screen showed instead is what a failure report needs
     throw new Error(`${(error as Error).message}; the screen shows ${JSON.stringify(lines.filter(Boolean))}`);

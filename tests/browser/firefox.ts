@@ -4,7 +4,7 @@
 // tests fail, loudly, as the Chromium ones do (tests/browser/support.ts).
 import process from 'node:process';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import { requireBrowser, startPageServer, type PageServer } from './support.ts';
+import { PAGE_WAIT_MS, requireBrowser, startPageServer, type PageServer } from './support.ts';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 
@@ -40,7 +40,7 @@ export async function startFirefoxApp(): Promise<FirefoxApp> {
     throw error;
   }
   const page = await browser.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${(error as Error).message}`));
   page.on('console', (message) => {

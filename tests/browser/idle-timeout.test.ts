@@ -6,7 +6,7 @@
 // the tab does.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { alertCards, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, PAGE_WAIT_MS, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 
@@ -29,7 +29,7 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   await waitForRow(page, /^still-2$/);
 
   const alert = alertCards(page).filter({ hasText: 'idle' });
-  await alert.waitFor({ timeout: 15_000 });
+  await alert.waitFor({ timeout: PAGE_WAIT_MS });
   assert.match(await alert.innerText(), /^tools: shell: The terminal in default\/alpine-tools \(tools\)/, 'named as its tab is');
   await waitForText(badge, /^timed out$/);
   await waitForRow(page, /^still-2$/);
@@ -56,7 +56,7 @@ test('several alerts go at once with "Dismiss all"', async () => {
   await page.goto(b.openUrl);
   await page.getByRole('link', { name: 'alpine-tools', exact: true }).click();
   for (let i = 0; i < 2; i++) await page.getByRole('button', { name: 'Shell', exact: true }).click();
-  await alertCards(page).filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: 15_000 });
+  await alertCards(page).filter({ hasText: 'idle' }).nth(1).waitFor({ timeout: PAGE_WAIT_MS });
   // one name twice: the second opened is numbered, and its close button and alert say which
   for (const name of ['tools: shell', 'tools: shell (2)']) {
     await page.getByRole('tab', { name, exact: true }).waitFor();

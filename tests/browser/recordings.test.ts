@@ -7,7 +7,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
-import { appForFile, describedAs, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, describedAs, PAGE_WAIT_MS, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -46,7 +46,7 @@ test('the Recordings view plays the cast, seeks back and forth, and downloads it
   const player = page.getByTestId('cast-player');
   await player.locator('.ap-player').waitFor();
   // Play plays: no click on the player's start overlay (standing at 00:00, it shows nothing typed)
-  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: PAGE_WAIT_MS });
   assert.match(await playerText(), /first-2/);
   // paused (its keys work once it has the focus), then to the start of the progress bar (before
   // anything was typed) and to its end
@@ -55,9 +55,9 @@ test('the Recordings view plays the cast, seeks back and forth, and downloads it
   const bar = player.locator('.ap-progressbar .ap-bar');
   const box = (await bar.boundingBox())!;
   await page.mouse.click(box.x + 2, box.y + box.height / 2);
-  await page.waitForFunction(() => !document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('first-2'), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => !document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('first-2'), undefined, { timeout: PAGE_WAIT_MS });
   await page.mouse.click(box.x + box.width - 2, box.y + box.height / 2);
-  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: PAGE_WAIT_MS });
 
   const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: /^Download .* as \.cast$/ }).click()]);
   assert.match(download.suggestedFilename(), /^t\d+-run1-\d+\.cast$/);
@@ -72,14 +72,14 @@ test('a new speed keeps the place in the recording, and f takes the player to fu
   // the last step left it paused at its end: a player made anew would stand at its start
   await page.getByLabel('Speed').selectOption('4');
   await player.locator('.ap-player').waitFor();
-  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: PAGE_WAIT_MS });
   await player.locator('.ap-player').click();
   await page.keyboard.press('f');
-  await page.waitForFunction(() => document.fullscreenElement?.closest('[data-testid=cast-player]') != null, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.fullscreenElement?.closest('[data-testid=cast-player]') != null, undefined, { timeout: PAGE_WAIT_MS });
   // the player knows it only once its button shows "leave full screen": an f before that asks again
   await player.locator('.ap-icon-fullscreen-off').waitFor({ state: 'attached' });
   await page.keyboard.press('f');
-  await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: 15_000 });
+  await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: PAGE_WAIT_MS });
   assert.equal(b.problems, []);
 });
 

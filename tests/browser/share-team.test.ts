@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { signInAtProvider, startTeamBrowserApp, waitForText, type TeamBrowserApp } from './support.ts';
+import { PAGE_WAIT_MS, signInAtProvider, startTeamBrowserApp, waitForText, type TeamBrowserApp } from './support.ts';
 
 let team: TeamBrowserApp;
 let link = '';
@@ -21,12 +21,12 @@ test.after(async () => {
 /** The provider's login and consent pages, as a person who opened `url` without a session meets them. */
 async function signInThrough(page: Page, user: string, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForURL((at) => at.origin === team.idp.issuer, { timeout: 15_000 });
+  await page.waitForURL((at) => at.origin === team.idp.issuer, { timeout: PAGE_WAIT_MS });
   await page.locator('input[name=login]').fill(user);
   await page.locator('input[name=password]').fill('any password');
   await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.waitForURL((at) => at.origin === team.origin && at.pathname === '/share', { timeout: 15_000 });
+  await page.waitForURL((at) => at.origin === team.origin && at.pathname === '/share', { timeout: PAGE_WAIT_MS });
 }
 
 test('alice shares her shell with bob; bob signs in through the link and types in it', async () => {

@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let owner: Page;
@@ -29,7 +29,7 @@ test.after(async () => {
 async function otherBrowser(url: string): Promise<Page> {
   const context = await others.newContext({ viewport: { width: 1100, height: 700 } });
   const page = await context.newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) problems.push(`CSP: ${message.text()}`);

@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let others: Browser;
@@ -41,7 +41,7 @@ async function viewerLink(): Promise<string> {
 /** The link in a browser context of its own, set up by `prepare` before the page loads. */
 async function open(link: string, prepare: (page: Page) => Promise<unknown>): Promise<Page> {
   const page = await (await others.newContext({ viewport: { width: 1000, height: 600 } })).newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   await prepare(page);
   await page.goto(link);

@@ -7,7 +7,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startPageServer, waitForText, type PageServer } from './support.ts';
+import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startPageServer, waitForText, type PageServer } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const test = suite('shared page, replica lag', { deadlineMs: 90_000 });
@@ -35,7 +35,7 @@ async function api(path: string, body?: unknown): Promise<any> {
 test('a 401 from GET /shared right after the sign-in gave the cookie is asked again, and the terminal opens', async () => {
   const started = await api('/exec', { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'auto' } });
   const terminal: string = started.sessionIds[0];
-  await waitFor(async () => (await api('/sessions')).sessions.some((s: { sessionId: string; state: string }) => s.sessionId === terminal && s.state === 'interactive'), 'the shell live', 15_000);
+  await waitFor(async () => (await api('/sessions')).sessions.some((s: { sessionId: string; state: string }) => s.sessionId === terminal && s.state === 'interactive'), 'the shell live', PAGE_WAIT_MS);
   const made = await api(`/sessions/${terminal}/shares`, { role: 'viewer' });
   const context = await browser.newContext();
   try {

@@ -4,7 +4,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
 import { call, openExec, sessionState, type TestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -23,11 +23,11 @@ test.after(async () => {
 test('the shared page shows the REC banner, keystrokes included, while the owner records', async () => {
   const app = Object.assign(Object.create(b.app), { host: `127.0.0.1:${b.app.port}`, origin: `http://127.0.0.1:${b.app.port}` }) as TestApp;
   const [id] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
-  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', 15_000);
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the shell to connect', PAGE_WAIT_MS);
   const made = await call(app, `/api/v1/sessions/${id}/shares`, { body: { role: 'participant' } });
   assert.is(made.status, 201, made.body);
   const page = await (await visitor.newContext()).newPage();
-  page.setDefaultTimeout(15_000);
+  page.setDefaultTimeout(PAGE_WAIT_MS);
   await page.goto(new URL(made.json.link, `http://127.0.0.1:${b.app.port}`).href);
   await waitForText(page.getByTestId('shared-banner'), /as a participant/);
   assert.is(await page.getByTestId('shared-recording').count(), 0, 'not recorded: no banner');

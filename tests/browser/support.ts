@@ -328,13 +328,13 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
 export async function signInAtProvider(team: TeamBrowserApp, person: PersonBrowser): Promise<void> {
   const { page, name: user } = person;
   await page.goto(team.url);
-  await page.waitForURL((url) => url.origin === team.idp.issuer, { timeout: 15_000 });
+  await page.waitForURL((url) => url.origin === team.idp.issuer, { timeout: PAGE_WAIT_MS });
   await page.locator('input[name=login]').fill(user);
   await page.locator('input[name=password]').fill('any password');
   await page.getByRole('button', { name: 'Sign-in', exact: true }).click();
   // the consent page (its first time for this person): the provider asks to share the claims
   await page.getByRole('button', { name: 'Continue', exact: true }).click();
-  await page.waitForURL((url) => url.origin === team.origin && !url.pathname.startsWith('/auth/'), { timeout: 15_000 });
+  await page.waitForURL((url) => url.origin === team.origin && !url.pathname.startsWith('/auth/'), { timeout: PAGE_WAIT_MS });
   await waitForText(page.getByTestId('signed-in-user'), new RegExp(`^${user}$`));
 }
 

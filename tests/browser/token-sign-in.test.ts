@@ -4,7 +4,7 @@
 // token never reaches the address bar.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appForFile, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, PAGE_WAIT_MS, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 appForFile(test, (app) => (b = app));
@@ -29,7 +29,7 @@ test('without a token the page offers a field; a wrong token is refused, said; t
 
   await field.fill(`  ${b.app.token}  `); // pasted with blanks around it
   await page.keyboard.press('Enter');
-  await page.getByRole('link', { name: 'web', exact: true }).waitFor({ timeout: 15_000 });
+  await page.getByRole('link', { name: 'web', exact: true }).waitFor({ timeout: PAGE_WAIT_MS });
   assert.not.ok(page.url().includes(b.app.token), page.url());
   assert.equal(b.problems, []);
 });
