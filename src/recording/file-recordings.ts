@@ -35,8 +35,8 @@ export class FileRecordings implements RecordingStorage {
     return castFiles.open(this.#path(name), append);
   }
 
-  discard(name: string): Promise<void> {
-    return unlink(this.#path(name));
+  async discard(name: string): Promise<void> {
+    await unlink(this.#path(name));
   }
 
   async leftovers(): Promise<string[]> {

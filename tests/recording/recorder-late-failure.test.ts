@@ -10,20 +10,21 @@ import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 
-/** Files whose run-1 recording's datasync, once `hang` is called, waits until the returned release, then fails. */
+/** Files whose run-1 recording's datasync, once `hang` is called, waits until `fail`, then fails. */
 function slowThenFailing(dir: string) {
-  const files = new FileRecordings(dir);
   let hanging = false;
   let fail!: () => void;
   const gate = new Promise<void>((_, reject) => (fail = () => reject(Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' }))));
   gate.catch(() => undefined);
-  const open = async (name: string, append: boolean): Promise<CastSink> => {
-    const sink = await files.open(name, append);
-    if (!name.includes('-run1-')) return sink;
-    return { write: (b, o, l) => sink.write(b, o, l), truncate: (n) => sink.truncate(n), close: () => sink.close(), datasync: () => (hanging ? gate : sink.datasync()) };
-  };
-  const storage = Object.assign(Object.create(files) as FileRecordings, { open });
-  return { storage, hang: () => (hanging = true), fail: () => fail() };
+  // a subclass, so the other methods run on a FileRecordings (its private fields need one)
+  class Disk extends FileRecordings {
+    override async open(name: string, append: boolean): Promise<CastSink> {
+      const sink = await super.open(name, append);
+      if (!name.includes('-run1-')) return sink;
+      return { write: (b, o, l) => sink.write(b, o, l), truncate: (n) => sink.truncate(n), close: () => sink.close(), datasync: () => (hanging ? gate : sink.datasync()) };
+    }
+  }
+  return { storage: new Disk(dir), hang: () => (hanging = true), fail: () => fail() };
 }
 
 test("a previous run's recording failing at its end does not stop the next run's", () =>
