@@ -1,7 +1,7 @@
 // The data plane inside the server: terminal bytes between exec streams and whoever watches
 // them. Bytes never pass through the actors or the event log; the actors only hear "activity".
 import type { ExecStream } from '../adapters/exec.ts';
-import { UnansweredInput, type CarriedInput } from './unanswered-input.ts';
+import { UnansweredInput } from './unanswered-input.ts';
 
 export type OutputChannel = 'stdout' | 'stderr';
 
@@ -34,8 +34,12 @@ export class TerminalIo {
   #listeners = new Set<Partial<TerminalIoEvents>>();
   /** sessions whose output has one reader (a file transfer's HTTP answer): it never reaches the listeners, viewers or scrollback */
   #claimed = new Map<string, (channel: OutputChannel, chunk: Uint8Array) => void>();
-  /** keystrokes typed into an attempt that never ran, waiting for the same run's next attempt */
-  #carried = new Map<string, CarriedInput & { run: number }>();
+  /**
+   * keystrokes typed into an attempt that never ran, waiting for the same run's next attempt; and
+   * those typed after it ended, before the next one opened, with stdin's end (the data plane holds
+   * keys typed while a session connects, but cannot hold an end)
+   */
+  #carried = new Map<string, { input: UnansweredInput; run: number }>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -56,9 +60,10 @@ export class TerminalIo {
   attach(sessionId: string, run: number, stream: ExecStream, typed: () => void, mayBeMissing = false): void {
     const attached: AttachedStream = { stream, run, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
     this.#streams.set(sessionId, attached);
-    const carried = this.#carried.get(sessionId);
+    const waiting = this.#carried.get(sessionId);
     this.#carried.delete(sessionId);
-    if (carried?.run === run) {
+    const carried = waiting?.run === run ? waiting.input.carried() : undefined;
+    if (carried) {
       // not told to the listeners again: they heard these keys when they were typed
       for (const chunk of carried.chunks) this.#write(attached, chunk);
       if (carried.stdinClosed) this.#closeStdin(attached);
@@ -84,8 +89,7 @@ export class TerminalIo {
     const attached = this.#streams.get(sessionId);
     if (attached?.stream !== stream) return;
     this.#streams.delete(sessionId);
-    const carried = carry ? attached.unanswered?.carried() : undefined;
-    if (carried) this.#carried.set(sessionId, { ...carried, run: attached.run });
+    if (carry && attached.unanswered?.carried()) this.#carried.set(sessionId, { input: attached.unanswered, run: attached.run });
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
@@ -110,12 +114,28 @@ export class TerminalIo {
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
   }
 
-  /** Keystrokes (or an upload's bytes) for a session; false when it has no running stream (none yet, while it connects). `sent`: see ExecStream.write. */
+  /**
+   * Keystrokes (or an upload's bytes) for a session; false when it has no running stream (none
+   * yet, while it connects), unless they are carried to its next attempt. `sent`: see ExecStream.write.
+   */
   input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const attached = this.#streams.get(sessionId);
-    if (!attached) return false;
+    if (!attached) return this.#carry(sessionId, data, sent);
     this.#write(attached, data, sent);
     attached.typed();
+    for (const listener of this.#listeners) listener.input?.(sessionId, data);
+    return true;
+  }
+
+  /** Typed between an attempt that never ran and the run's next: kept for it, within the bound. */
+  #carry(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
+    const waiting = this.#carried.get(sessionId);
+    if (!waiting) return false;
+    if (!waiting.input.typed(data)) {
+      this.#carried.delete(sessionId); // past the bound: none of it (a part would be worse)
+      return false;
+    }
+    sent?.();
     for (const listener of this.#listeners) listener.input?.(sessionId, data);
     return true;
   }
@@ -138,7 +158,8 @@ export class TerminalIo {
   closeStdin(sessionId: string): boolean {
     const attached = this.#streams.get(sessionId);
     if (attached) this.#closeStdin(attached);
-    return attached !== undefined;
+    else this.#carried.get(sessionId)?.input.stdinClosed(); // ended between two attempts: the next one's stdin ends too
+    return attached !== undefined || this.#carried.has(sessionId);
   }
 
   /** Flow control: stop or restart reading a session's upstream. */

@@ -23,11 +23,16 @@ export class UnansweredInput {
   #stdinClosed = false;
   #over = false;
 
-  typed(data: Uint8Array): void {
-    if (this.#over) return;
-    if (this.#bytes + data.length > MAX_HELD_INPUT) return this.#giveUp();
+  /** Keeps `data`; false once nothing can be carried (this passed the bound, or the program ran). */
+  typed(data: Uint8Array): boolean {
+    if (this.#over) return false;
+    if (this.#bytes + data.length > MAX_HELD_INPUT) {
+      this.#giveUp();
+      return false;
+    }
     this.#chunks.push(data.slice());
     this.#bytes += data.length;
+    return true;
   }
 
   stdinClosed(): void {
@@ -41,8 +46,9 @@ export class UnansweredInput {
     return !this.#over;
   }
 
+  /** What goes to the next attempt; undefined once nothing can be carried. */
   carried(): CarriedInput | undefined {
-    if (this.#over || (this.#chunks.length === 0 && !this.#stdinClosed)) return undefined;
+    if (this.#over) return undefined;
     return { chunks: this.#chunks, stdinClosed: this.#stdinClosed };
   }
 

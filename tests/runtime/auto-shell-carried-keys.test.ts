@@ -56,6 +56,23 @@ test('go to the next shell\'s stream first, in order, and are heard once', async
   await system.shutdown();
 });
 
+test('keys and stdin\'s end that come after the missing shell\'s stream ended, before the next one opens, go to it too', async () => {
+  const { system, adapter, heard } = await autoShell();
+  const bash = adapter.last().open();
+  await settle();
+  assert.ok(system.io.input('t1', encode('echo ')));
+  bash.fail('commandNotFound');
+  assert.ok(system.io.input('t1', encode('hi')), 'kept for the next attempt, not refused as "not running"');
+  await settle();
+  assert.ok(system.io.input('t1', encode('\r')));
+  assert.ok(system.io.closeStdin('t1'));
+  const sh = adapter.last().open();
+  await settle();
+  assert.equal([sh.request.argv, sh.input, sh.stdinClosed], [['sh'], 'echo hi\r', true]);
+  assert.equal(heard, ['echo ', 'hi', '\r'], 'each heard once, when typed');
+  await system.shutdown();
+});
+
 test('a runtime that says "not found" in the output (Docker: then exit 126) still has them carried; a program past those words ran, and nothing is', async () => {
   const docker = await autoShell();
   const said = docker.adapter.last().open();
