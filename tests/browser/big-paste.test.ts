@@ -51,7 +51,13 @@ async function pasteTenMegabytes(stopAt?: number): Promise<string[]> {
     [SIZE, stopAt] as const,
   );
   await chooseInTerminalMenu(page, 'Paste');
-  await page.waitForFunction(() => (window as unknown as { pasteFrames: string[] }).pasteFrames.length > 0, undefined, { timeout: 30_000 });
+  // the first frame of its progress, or the sentence that says why the paste did not start
+  const started = await page.waitForFunction(
+    () => ((window as unknown as { pasteFrames: string[] }).pasteFrames.length > 0 ? 'pasting' : document.querySelector('[role=tabpanel] .panel-message[role=alert]')?.textContent),
+    undefined,
+    { timeout: 30_000 },
+  );
+  assert.is(await started.jsonValue(), 'pasting');
   await progress().waitFor({ state: 'detached', timeout: 30_000 });
   return page.evaluate(() => {
     const record = window as unknown as { pasteFrames: string[]; pasteFrame: number };

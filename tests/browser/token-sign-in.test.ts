@@ -22,6 +22,11 @@ test('without a token the page offers a field; a wrong token is refused, said; t
   await field.fill('x'.repeat(43));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForText(alert, /^That token is not this server's/);
+  // the same wrong token again: the same sentence, put up anew so that a screen reader says it again
+  await alert.evaluate((element) => ((window as unknown as { firstRefusal: Element }).firstRefusal = element));
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.waitForFunction(() => !(window as unknown as { firstRefusal: Element }).firstRefusal.isConnected);
+  await waitForText(alert, /^That token is not this server's/);
   // a service account's token pasted by mistake: longer than any of octant-exec's (the server says 400)
   await field.fill(`eyJ${'a'.repeat(900)}`);
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();

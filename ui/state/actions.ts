@@ -66,7 +66,7 @@ export class Actions {
       const info = await api.info();
       store.update(() => ({ info, auth: { state: 'ok' } }));
     } catch (error) {
-      store.update((state) => ({ auth: { state: 'failed', ...signInFailure(error, token, state.auth.tokenField === true) }, connection: 'signedOut' }));
+      store.update((state) => ({ auth: { state: 'failed', ...signInFailure(error, token, state.auth.tokenField === true), attempt: (state.auth.attempt ?? 0) + 1 }, connection: 'signedOut' }));
       return;
     }
     socket.connect();

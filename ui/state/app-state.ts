@@ -32,7 +32,8 @@ export interface AppState {
   route: Route;
   connection: ConnectionState;
   /** signing in with the token from the URL (or pasted: `tokenField`, local mode); `failed` carries a sentence */
-  auth: { state: 'pending' | 'ok' | 'failed'; message?: string; tokenField?: boolean };
+  /** `attempt` counts failed sign-ins: each puts up its sentence anew, so it is heard again when it is the same */
+  auth: { state: 'pending' | 'ok' | 'failed'; message?: string; tokenField?: boolean; attempt?: number };
   info?: ServerInfo;
   contexts: ContextSummary[];
   namespaces: string[];

@@ -43,7 +43,8 @@ export function App() {
     return (
       <main class="page signed-out">
         <h1>octant-exec</h1>
-        <p role="alert" class="error">
+        {/* a new element each attempt: a screen reader announces an alert as it appears, not a text that stays the same */}
+        <p role="alert" class="error" key={state.auth.attempt}>
           {state.auth.message}
         </p>
         {state.auth.tokenField && <TokenSignIn />}
