@@ -77,8 +77,8 @@ export interface OctantExecOptions {
   embedOrigins?: string[];
   /** extra names the Host header may carry (besides 127.0.0.1, localhost and [::1]) */
   hostNames?: string[];
-  /** the built UI; default dist/ui of the package */
-  uiDir?: string;
+  /** the built UI (default dist/ui of the package), or what builds it: called once the state directory is this server's (a second server stops before a build) */
+  uiDir?: string | (() => Promise<string>);
   /** the stream hub's limits; its pingIntervalMs, when given, wins over keepaliveMs for the page hop */
   hub?: StreamHubOptions;
   /**
@@ -156,12 +156,14 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   // (whose files are in the same directory) replaces the running one's.
   const store = options.sharedLog ? undefined : new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
   store?.lockForWriting();
-
-  // inCluster and serviceAccountDir go through to chooseCluster with the rest of the options.
-  const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } }).catch((error: unknown) => {
+  const letGo = (error: unknown): never => {
     store?.close();
     throw error;
-  });
+  };
+  const uiDir = typeof options.uiDir === 'function' ? await options.uiDir().catch(letGo) : options.uiDir;
+
+  // inCluster and serviceAccountDir go through to chooseCluster with the rest of the options.
+  const cluster = await chooseCluster({ ...options, sandboxOptions: { ...options.sandboxOptions, stateDir: join(options.stateDir, 'sandbox') } }).catch(letGo);
   const { sandbox } = cluster;
   // In a team mode the sandbox is reached as a deployed server reaches its cluster: as its
   // `octant-exec` identity, whose only rights are deploy/rbac.yaml's (impersonation, reviews), so
@@ -237,7 +239,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
     hub = new StreamHub(system, { ...options.hub, pingIntervalMs: options.hub?.pingIntervalMs ?? keepalive.pageMs }, pods, peers);
-    const ui = new StaticUi(options.uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
+    const ui = new StaticUi(uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = options.tokenFile === undefined ? newToken() : tokenFromFile(options.tokenFile);
     const info: ServerParts['info'] = {
       cluster: cluster.kind,

@@ -6,7 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { KeyInput, Page } from 'puppeteer-core';
 import { waitFor } from '../support/wait.ts';
-import { startFirefoxApp, type FirefoxApp } from './firefox.ts';
+import { clickOn, startFirefoxApp, waitInPage, type FirefoxApp } from './firefox.ts';
 import { PAGE_WAIT_MS } from './support.ts';
 
 let ff: FirefoxApp;
@@ -73,16 +73,16 @@ async function pasteTwoLines(tag: string, paste: () => Promise<void>): Promise<v
 
 test('a shell opened from the Pod view in Firefox', async () => {
   await page.goto(ff.server.openUrl);
-  await page.locator('::-p-aria([name="web"][role="link"])').click();
-  await page.locator('::-p-aria([name="Shell"][role="button"])').click();
-  await page.waitForFunction(() => document.querySelector('[role=tab][aria-label="nginx: shell"] .badge')?.textContent === 'live');
-  await page.locator('[role=tabpanel] .xterm-screen').click();
+  await clickOn(page, '::-p-aria([name="web"][role="link"])');
+  await clickOn(page, '::-p-aria([name="Shell"][role="button"])');
+  await waitInPage(page, () => document.querySelector('[role=tab][aria-label="nginx: shell"] .badge')?.textContent === 'live', 'the shell live');
+  await clickOn(page, '[role=tabpanel] .xterm-screen');
   await page.keyboard.type('echo ready-$((3*3))\n');
   await waitForLine(/^ready-9$/);
 });
 
 test('Ctrl+Shift+V pastes the clipboard, bracketed', async () => {
-  await page.locator('[role=tabpanel] .xterm-screen').click();
+  await clickOn(page, '[role=tabpanel] .xterm-screen');
   await pasteTwoLines('keys', () => pressWith(['Control', 'Shift'], 'V'));
 });
 
@@ -101,9 +101,9 @@ test('Ctrl+V stays the program\'s key (^V, as in a Linux terminal; Ctrl+C likewi
 
 test('the right-click menu\'s Paste pastes the clipboard, bracketed', async () => {
   await pasteTwoLines('menu', async () => {
-    await page.locator('[role=tabpanel] .xterm-screen').click({ button: 'right', offset: { x: 40, y: 20 } });
-    await page.locator('::-p-aria([name="Paste"][role="menuitem"])').click();
-    await page.waitForFunction(() => !document.querySelector('[role=menu]'));
+    await clickOn(page, '[role=tabpanel] .xterm-screen', { button: 'right', offset: { x: 40, y: 20 } });
+    await clickOn(page, '::-p-aria([name="Paste"][role="menuitem"])');
+    await waitInPage(page, () => !document.querySelector('[role=menu]'), 'the menu closed');
   });
   assert.equal(ff.problems, [], 'no page error, no CSP violation');
 });

@@ -3,7 +3,8 @@
 // never download; BiDi is the standard protocol Firefox itself speaks. Without Firefox these
 // tests fail, loudly, as the Chromium ones do (tests/browser/support.ts).
 import process from 'node:process';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type ClickOptions, type Page } from 'puppeteer-core';
+import { waitFor } from '../support/wait.ts';
 import { PAGE_WAIT_MS, requireBrowser, startPageServer, type PageServer } from './support.ts';
 
 export const FIREFOX = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -56,4 +57,20 @@ export async function startFirefoxApp(): Promise<FirefoxApp> {
       await server.close();
     },
   };
+}
+
+// Firefox (140.12 on) holds code that puppeteer evaluates to the page's Content-Security-Policy,
+// which has no 'unsafe-eval': its waitForFunction and locators build a Function in the page and
+// are refused ("call to Function() blocked by CSP"). The page's own code needs no such thing, so
+// these tests wait from here: a query or a function evaluated as it is, again until it holds.
+
+/** Clicks (a real pointer's click) the first element `selector` matches, once there is one. */
+export async function clickOn(page: Page, selector: string, options?: Readonly<ClickOptions>): Promise<void> {
+  const handle = await waitFor(async () => (await page.$(selector)) ?? undefined, `${selector} on the page`, PAGE_WAIT_MS);
+  await handle.click(options);
+}
+
+/** Until `predicate` holds in the page (bounded). */
+export async function waitInPage(page: Page, predicate: () => boolean, what: string): Promise<void> {
+  await waitFor(() => page.evaluate(predicate), what, PAGE_WAIT_MS);
 }

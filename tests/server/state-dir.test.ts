@@ -14,7 +14,7 @@ import { startOctantExec, type OctantExecOptions } from '../../src/server/app.ts
 import { startCli } from '../support/cli.ts';
 import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
-import { withTimeout } from '../support/wait.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 
 const test = suite('one server per state directory');
 
@@ -71,6 +71,33 @@ test('a second server on the same state directory stops before writing, naming t
       await first.close();
     }
     assert.not.ok(readdirSync(join(stateDir, 'log')).includes('writer.lock'), 'a server that stops lets go of the directory');
+  }));
+
+test('a second server stops before it builds its page (seconds, in a checkout whose page changed); one that starts builds it', () =>
+  withTempDir(async (dir) => {
+    const stateDir = join(dir, 'state');
+    const config = kubeconfig(dir);
+    const first = startCli(['--kubeconfig', config, '--port', '0', '--state-dir', stateDir]); // another process: the lock is per process
+    try {
+      await waitFor(() => first.stdout.length > 0 || first.child.exitCode !== null, 'the first server ready', 60_000);
+      let built = false;
+      const page = async () => {
+        built = true;
+        return join(dir, 'no-page');
+      };
+      const refused = await start({ stateDir, kubeconfig: config, uiDir: page }).then(
+        (app) => app.close(), // not expected: the assertion below then fails
+        (error: Error) => error,
+      );
+      assert.match(String(refused), /is being written by process \d+/);
+      assert.not.ok(built, 'the page was not built');
+      const own = await start({ stateDir: join(dir, 'own'), kubeconfig: config, uiDir: page });
+      await own.close();
+      assert.ok(built, 'a server with a state directory of its own builds it');
+    } finally {
+      first.child.kill('SIGTERM');
+      await withTimeout(first.exit, 30_000, 'the first server to stop');
+    }
   }));
 
 test('a port in use stops a start before it touches the log', () =>

@@ -19,7 +19,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   let app;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
-    options.uiDir = await pageDir();
+    options.uiDir = pageDir; // built (when its sources changed) once the state directory is this server's
     app = await startOctantExec(options);
   } catch (error) {
     console.error(`octant-exec: ${failureLine(error, options.stateDir)}`);
