@@ -73,8 +73,9 @@ test('a good --store-file starts a replica, which says which it is, and a SIGTER
     await waitFor(() => cli.stdout.find((line) => /event log shared in PostgreSQL, as replica [a-z0-9]{6} reached at http:\/\/127\.0\.0\.1:1/.test(line)), 'the ready lines', 30_000);
     assert.not.match(cli.stdout.join('\n') + cli.stderr(), new RegExp(cluster.password));
     cli.child.kill('SIGTERM');
-    const code = await withTimeout(cli.exit, 20_000, 'the replica to stop');
-    assert.is(code, 0, `a clean stop, not death by the signal (${cli.signal()}): ${cli.stderr()}`);
+    await withTimeout(cli.exit, 20_000, 'the replica to stop');
+    // said by a clean stop alone (the exit status cannot tell: Deno's child_process reports any child it signalled as killed by it)
+    assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended/, 'a clean stop, not death by the signal');
     const [replica] = await cluster.admin<{ ended: Date | null }>(new URL(url).pathname.slice(1), 'SELECT ended FROM replicas');
     assert.ok(replica?.ended, 'its lease given up');
   } finally {
