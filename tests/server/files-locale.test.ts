@@ -1,11 +1,13 @@
 // Tar's messages are translated under the container's locale: in a German container GNU tar says
 // "Datei hat sich beim Lesen geändert", not "file changed as we read it", and "Datei oder
-// Verzeichnis nicht gefunden" for a missing path. The server runs tar as `env LC_ALL=C tar …`, so
+// Verzeichnis nicht gefunden" for a missing path. The server runs tar as `env -u TAR_OPTIONS LC_ALL=C tar …`, so
 // it reads tar's words in any container: a growing log still comes with the warning, a missing
 // path is still a 404. The container here is unisolated (a plain process of this machine), the
 // one way it sees this machine's translations (/usr/share/locale/de/LC_MESSAGES/tar.mo); its
 // LANGUAGE=de under LC_ALL=C.UTF-8 is German enough for gettext without a generated de_DE locale.
-// And an image with env but no tar is still said to have no tar.
+// And an image with env but no tar is still said to have no tar; an image that sets TAR_OPTIONS
+// (GNU tar reads options from it: `--exclude=*` empties every archive) does not change what the
+// server's tar does, up or down.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -15,9 +17,9 @@ import { runCli } from '../support/cli.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 import { waitFor } from '../support/wait.ts';
 import { call, openExec, sessionState, startTestApp } from './support.ts';
-import { downloadFrom, runIn } from './files-support.ts';
+import { downloadFrom, runIn, uploadTo } from './files-support.ts';
 
-const test = suite('tar in a German container', { deadlineMs: 180_000 });
+const test = suite("tar under a container's environment", { deadlineMs: 180_000 });
 
 const START = 8_000_000;
 const app = await startTestApp({
@@ -29,6 +31,7 @@ const app = await startTestApp({
           name: 'default',
           pods: [
             { name: 'de', containers: [{ name: 'main', shells: ['sh'], tools: ['coreutils', 'textutils'], env: { LC_ALL: 'C.UTF-8', LANGUAGE: 'de' } }] },
+            { name: 'tar-options', containers: [{ name: 'main', shells: ['sh'], tools: ['coreutils'], env: { TAR_OPTIONS: '--exclude=*' } }] },
             // env and no tar (no shell: the sandbox gives tar to images with one)
             { name: 'env-only', containers: [{ name: 'main', tools: ['coreutils'] }] },
           ],
@@ -77,10 +80,20 @@ test('env without tar (its exit 127) is said as an image without tar', async () 
   assert.match(JSON.parse(down.body.toString()).error.message, /has no tar.*debug container/);
 });
 
-test('the audit record has the command as it ran: env LC_ALL=C tar', async () => {
+test("an image's TAR_OPTIONS (--exclude=*) reaches neither a download nor an upload", async () => {
+  await runIn(app, 'tar-options', 'main', ['sh', '-c', `echo kept > ${dir}/down.txt`]);
+  const down = await downloadFrom(app, { pod: 'tar-options', path: `${dir}/down.txt` });
+  assert.is(down.status, 200, down.body.toString());
+  assert.is(down.body.toString(), 'kept\n');
+  const up = await uploadTo(app, { pod: 'tar-options', path: dir, name: 'up.txt' }, new TextEncoder().encode('arrived\n'));
+  assert.is(up.status, 201, JSON.stringify(up.json));
+  assert.is(readFileSync(join(dir, 'up.txt'), 'utf8'), 'arrived\n');
+});
+
+test('the audit record has the command as it ran: env -u TAR_OPTIONS LC_ALL=C tar', async () => {
   const records = (await call(app, '/api/v1/audit')).json.records as { argv: string[]; mode?: { kind: string } }[];
   const download = records.find((r) => r.mode?.kind === 'download');
-  assert.equal(download?.argv.slice(0, 4), ['env', 'LC_ALL=C', 'tar', 'cf']);
+  assert.equal(download?.argv.slice(0, 6), ['env', '-u', 'TAR_OPTIONS', 'LC_ALL=C', 'tar', 'cf']);
 });
 
 test.run();

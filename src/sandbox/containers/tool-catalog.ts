@@ -48,7 +48,7 @@ const HOST_DIRS = ['/usr/local/bin', '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
 /**
  * What every image with a shell carries besides: `tar`, which `kubectl cp` runs in the container
  * (`tar cf - …` to copy out, `tar xmf - -C DIR` to copy in), and `env`, which octant-exec runs it
- * under (`env LC_ALL=C tar …`: src/server/files/tar-command.ts); busybox, alpine and Debian images
+ * under (`env -u TAR_OPTIONS LC_ALL=C tar …`: src/server/files/tar-command.ts); busybox, alpine and Debian images
  * all have both. A shell-less (distroless) image has neither, and `kubectl cp` fails there as it
  * does against a real cluster.
  */
