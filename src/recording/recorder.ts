@@ -8,7 +8,9 @@
 // A stream opens inside a machine step (a terminal entering its run), before the step has put
 // the run's facts in the session list: its recording begins with its first byte instead (timed
 // from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
-// mode trying bash where there is only sh) is never recorded. Facts go into the log as they happen.
+// mode trying bash where there is only sh) is never recorded; what was typed into it went to the
+// run's next attempt (terminal-io.ts), and so begins that one's recording (--record-input), as
+// keys typed before any first byte do (opening.ts). Facts go into the log as they happen.
 // A shared log gives the wish and the run's row back after a round trip, when the stream may
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
 // begin the recording when it comes. A restart's row comes back the same way: until the row shows
@@ -19,6 +21,7 @@ import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
 import type { ReadCast } from './cast-file.ts';
 import type { RecordingStorage } from './recording-storage.ts';
+import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, isTyped, type Opening, type Size, type Typed } from './opening.ts';
 import { RECORD_MAX_BYTES } from './recording-policy.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
@@ -34,28 +37,6 @@ interface Recording {
 /** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
 const monotonicNow = () => performance.timeOrigin + performance.now();
 
-/** A terminal's size in cells, as the stream was resized to it. */
-interface Size {
-  cols: number;
-  rows: number;
-}
-
-/** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
-interface Opening {
-  at: number;
-  /** its run: a shared log may still show the previous run's row (a restart), not its own */
-  run: number;
-  /** the stream's size as it opened (or as recording was asked for), when it was resized before: the header's */
-  size?: Size;
-  /** what came before the log gave the run back (a shared log's round trip), output and resizes in their order: they begin the recording when it does */
-  early: (Uint8Array | Size)[];
-  /** bytes of output in `early` */
-  earlyBytes: number;
-}
-
-/** early bytes held per terminal at most: past it, they are let go, and the run is not recorded (the log and the tab say so when the run comes back) */
-const EARLY_MAX_BYTES = 1 << 20;
-
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
   /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
@@ -69,6 +50,8 @@ export class Recorder {
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
   readonly #wishSent = new Set<string>();
+  /** keys typed into an attempt that ended before its first byte (Auto's missing bash), for the same run's next attempt, which they are given to (terminal-io.ts) */
+  readonly #typedBefore = new Map<string, { run: number; typed: Typed[] }>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
@@ -85,22 +68,31 @@ export class Recorder {
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening && !this.#begin(sessionId, opening)) return this.#holdEarly(opening, chunk);
+          if (opening && !this.#begin(sessionId, opening)) return holdOutput(opening, chunk);
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
-        ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#recordings.get(sessionId)?.writer.input(data) } : {}),
+        ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#input(sessionId, data) } : {}),
         streamOpened: (sessionId, run) => {
           this.#streamRun.set(sessionId, run);
+          const typedBefore = this.#typedBefore.get(sessionId);
+          this.#typedBefore.delete(sessionId);
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) this.#opening.set(sessionId, this.#newOpening(sessionId, run));
+          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) {
+            const opening = this.#newOpening(sessionId, run);
+            if (typedBefore?.run === run) for (const typed of typedBefore.typed) holdTyped(opening, typed.typed);
+            this.#opening.set(sessionId, opening);
+          }
         },
         // from the stream, not from the log: a shared log gives session.resized back after a round trip, after the redraw it caused
         resized: (sessionId, cols, rows) => {
           this.#streamSize.set(sessionId, { cols, rows });
-          this.#holdResize(this.#opening.get(sessionId), { cols, rows });
+          const opening = this.#opening.get(sessionId);
+          if (opening) holdResize(opening, { cols, rows });
           this.#recordings.get(sessionId)?.writer.resize(cols, rows);
         },
         streamClosed: (sessionId) => {
+          const unbegun = this.#opening.get(sessionId);
+          if (unbegun && unbegun.typedBytes > 0) this.#typedBefore.set(sessionId, { run: unbegun.run, typed: unbegun.early.filter(isTyped) });
           this.#streamRun.delete(sessionId);
           this.#spent.delete(sessionId);
           this.#streamSize.delete(sessionId);
@@ -111,6 +103,7 @@ export class Recorder {
       }),
       system.onEntry((entry) => {
         if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
+        if (entry.type === 'session.closed') this.#typedBefore.delete(entry.sessionId);
         // the run is in the list now: what it printed before begins its recording
         const id = (entry as { sessionId?: unknown }).sessionId;
         const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
@@ -250,21 +243,16 @@ export class Recorder {
   /** A stream of `run` to be recorded from now, at the size it has now. */
   #newOpening(sessionId: string, run: number): Opening {
     const size = this.#streamSize.get(sessionId);
-    return { at: this.now(), run, early: [], earlyBytes: 0, ...(size ? { size } : {}) };
+    return { at: this.now(), run, early: [], earlyBytes: 0, typedBytes: 0, ...(size ? { size } : {}) };
   }
 
-  #holdEarly(opening: Opening, chunk: Uint8Array): void {
-    opening.earlyBytes += chunk.length;
-    if (opening.earlyBytes > EARLY_MAX_BYTES) opening.early = [];
-    else opening.early.push(chunk.slice());
-  }
-
-  /** Sizes with nothing printed between them are one, the last: a terminal that prints nothing yet, resized again and again, holds one. */
-  #holdResize(opening: Opening | undefined, size: Size): void {
-    if (!opening) return;
-    const last = opening.early.length - 1;
-    if (last >= 0 && !(opening.early[last] instanceof Uint8Array)) opening.early[last] = size;
-    else opening.early.push(size);
+  /** Keystrokes (--record-input): into the recording, or held to begin it when they came before its first byte. */
+  #input(sessionId: string, data: Uint8Array): void {
+    const recording = this.#recordings.get(sessionId);
+    if (recording) return recording.writer.input(data);
+    const opening = this.#opening.get(sessionId);
+    if (opening) holdTyped(opening, data);
+    else this.#typedBefore.get(sessionId)?.typed.push({ typed: data.slice() }); // between two attempts: carried as the keys are (bounded there)
   }
 
   /**
@@ -314,6 +302,7 @@ export class Recorder {
     if (writer.stopped) this.#end(sessionId, writer.stopped);
     for (const early of opening.early) {
       if (early instanceof Uint8Array) writer.output(early);
+      else if (isTyped(early)) writer.input(early.typed);
       else writer.resize(early.cols, early.rows);
     }
     return true;
