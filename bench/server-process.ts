@@ -16,10 +16,10 @@ import { sharedLogOptions, type StoreFlags } from '../src/cli/serve/store-option
 
 /**
  * the options a figure can send as JSON (the shared log as the CLI's flags: it cannot travel as
- * functions); `warnings`: a file the server's warnings are appended to, timed (else they are dropped:
+ * functions, nor can a page build: `uiDir` is a folder); `warnings`: a file the server's warnings are appended to, timed (else they are dropped:
  * on the console they would mix with the figures' output)
  */
-export type ServerProcessOptions = Omit<OctantExecOptions, 'sharedLog' | 'warn'> & Pick<StoreFlags, 'store' | 'advertise'> & { warnings?: string };
+export type ServerProcessOptions = Omit<OctantExecOptions, 'sharedLog' | 'warn' | 'uiDir'> & Pick<StoreFlags, 'store' | 'advertise'> & { warnings?: string; uiDir?: string };
 
 const { store, advertise, warnings, ...options } = JSON.parse(process.argv[2] ?? '{}') as ServerProcessOptions;
 const warningLog = warnings ? createWriteStream(warnings, { flags: 'a' }) : undefined;

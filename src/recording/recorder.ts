@@ -21,7 +21,7 @@ import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
 import type { ReadCast } from './cast-file.ts';
 import type { RecordingStorage } from './recording-storage.ts';
-import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, isTyped, type Opening, type Size, type Typed } from './opening.ts';
+import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, isTyped, type Opening, type Size } from './opening.ts';
 import { RECORD_MAX_BYTES } from './recording-policy.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
@@ -50,8 +50,6 @@ export class Recorder {
   readonly #streamRun = new Map<string, number>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
   readonly #wishSent = new Set<string>();
-  /** keys typed into an attempt that ended before its first byte (Auto's missing bash), for the same run's next attempt, which they are given to (terminal-io.ts) */
-  readonly #typedBefore = new Map<string, { run: number; typed: Typed[] }>();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
@@ -72,14 +70,13 @@ export class Recorder {
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#input(sessionId, data) } : {}),
-        streamOpened: (sessionId, run) => {
+        streamOpened: (sessionId, run, carried) => {
           this.#streamRun.set(sessionId, run);
-          const typedBefore = this.#typedBefore.get(sessionId);
-          this.#typedBefore.delete(sessionId);
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
           if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) {
             const opening = this.#newOpening(sessionId, run);
-            if (typedBefore?.run === run) for (const typed of typedBefore.typed) holdTyped(opening, typed.typed);
+            // given to it first, typed into the run's attempt before it (whose shell was missing) or between the two
+            if (policy.input) for (const chunk of carried) holdTyped(opening, chunk);
             this.#opening.set(sessionId, opening);
           }
         },
@@ -91,8 +88,6 @@ export class Recorder {
           this.#recordings.get(sessionId)?.writer.resize(cols, rows);
         },
         streamClosed: (sessionId) => {
-          const unbegun = this.#opening.get(sessionId);
-          if (unbegun && unbegun.typedBytes > 0) this.#typedBefore.set(sessionId, { run: unbegun.run, typed: unbegun.early.filter(isTyped) });
           this.#streamRun.delete(sessionId);
           this.#spent.delete(sessionId);
           this.#streamSize.delete(sessionId);
@@ -103,7 +98,6 @@ export class Recorder {
       }),
       system.onEntry((entry) => {
         if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
-        if (entry.type === 'session.closed') this.#typedBefore.delete(entry.sessionId);
         // the run is in the list now: what it printed before begins its recording
         const id = (entry as { sessionId?: unknown }).sessionId;
         const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
@@ -252,7 +246,6 @@ export class Recorder {
     if (recording) return recording.writer.input(data);
     const opening = this.#opening.get(sessionId);
     if (opening) holdTyped(opening, data);
-    else this.#typedBefore.get(sessionId)?.typed.push({ typed: data.slice() }); // between two attempts: carried as the keys are (bounded there)
   }
 
   /**

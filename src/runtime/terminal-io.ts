@@ -9,8 +9,13 @@ export interface TerminalIoEvents {
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void;
   /** keystrokes (or an upload's bytes) that went to a running stream */
   input(sessionId: string, data: Uint8Array): void;
-  /** a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its number */
-  streamOpened(sessionId: string, run: number): void;
+  /**
+   * a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its
+   * number. `carried`: what it was given first, typed into the run's attempt before it (whose
+   * program was missing) or between the two: told as `input` when typed, a recording that begins
+   * with this stream wants them again
+   */
+  streamOpened(sessionId: string, run: number, carried: Uint8Array[]): void;
   /** the run's stream ended, or the run ended without one (it never opened) */
   streamClosed(sessionId: string): void;
   /** the running stream was resized: what the program draws for the new size comes after this */
@@ -40,6 +45,8 @@ export class TerminalIo {
    * keys typed while a session connects, but cannot hold an end)
    */
   #carried = new Map<string, { input: UnansweredInput; run: number }>();
+  /** sessions whose carry passed its bound between two attempts: what comes until the next opens is refused (the next must not get a part) */
+  #carryLost = new Set<string>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -62,23 +69,26 @@ export class TerminalIo {
     this.#streams.set(sessionId, attached);
     const waiting = this.#carried.get(sessionId);
     this.#carried.delete(sessionId);
+    this.#carryLost.delete(sessionId);
     const carried = waiting?.run === run ? waiting.input.carried() : undefined;
     if (carried) {
-      // not told to the listeners again: they heard these keys when they were typed
+      // not told to the listeners as input again: they heard these keys when they were typed
       for (const chunk of carried.chunks) this.#write(attached, chunk);
       if (carried.stdinClosed) this.#closeStdin(attached);
     }
-    for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run);
+    for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run, carried?.chunks ?? []);
   }
 
   /** The session's run is over (it ended, or the session closed): nothing typed into it goes anywhere now. */
   runOver(sessionId: string): void {
     this.#carried.delete(sessionId);
+    this.#carryLost.delete(sessionId);
   }
 
   /** A run that never opened is over (failed, or stopped while connecting): what was held for it (keystrokes typed meanwhile) goes, not into its next run. */
   unopened(sessionId: string): void {
     this.#carried.delete(sessionId);
+    this.#carryLost.delete(sessionId);
     if (this.#streams.has(sessionId)) return;
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
@@ -130,9 +140,11 @@ export class TerminalIo {
   /** Typed between an attempt that never ran and the run's next: kept for it, within the bound. */
   #carry(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const waiting = this.#carried.get(sessionId);
-    if (!waiting) return false;
+    if (!waiting || waiting.input.ended) return false; // after stdin's end: nothing more (dropsInput)
     if (!waiting.input.typed(data)) {
-      this.#carried.delete(sessionId); // past the bound: none of it (a part would be worse)
+      // past the bound (or after stdin's end): none of it, nor what follows until the next attempt opens
+      this.#carried.delete(sessionId);
+      this.#carryLost.add(sessionId);
       return false;
     }
     sent?.();
@@ -169,6 +181,11 @@ export class TerminalIo {
 
   resume(sessionId: string): void {
     this.#streams.get(sessionId)?.stream.resume();
+  }
+
+  /** True between two attempts whose carry passed its bound, or took stdin's end: input now is refused, not held for the next (see #carry). */
+  dropsInput(sessionId: string): boolean {
+    return this.#carryLost.has(sessionId) || this.#carried.get(sessionId)?.input.ended === true;
   }
 
   isRunning(sessionId: string): boolean {

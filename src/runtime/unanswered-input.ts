@@ -39,6 +39,11 @@ export class UnansweredInput {
     this.#stdinClosed = true;
   }
 
+  /** stdin's end was given: what comes after it is no input */
+  get ended(): boolean {
+    return this.#stdinClosed;
+  }
+
   /** The program wrote `bytes`: past the words a missing command is said in, it ran. False once nothing can be carried. */
   wrote(bytes: number): boolean {
     this.#output += bytes;

@@ -150,7 +150,8 @@ export class DataPlane {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
-    // Typed while the exec is still connecting: kept (a little) and sent when the stream opens.
+    // Typed while the exec is still connecting: kept (a little) and sent when the stream opens; not between two Auto attempts past what is carried (terminal-io.ts)
+    if (this.system.io.dropsInput(frame.sessionId)) return socket.error('rateLimited', `Session ${frame.sessionId} is starting its next shell, and more was typed meanwhile than is kept for it (or after its input ended): this was dropped.`, frame.sessionId);
     const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting';
     if (connecting && this.#connecting.hold(frame.sessionId, frame.payload)) {
       if (viewer.share) this.#shares.typed(viewer);

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { Recorder } from '../../src/recording/recorder.ts';
 import { FileRecordings } from '../../src/recording/file-recordings.ts';
+import { MAX_HELD_INPUT } from '../../src/runtime/unanswered-input.ts';
 import { makeSystem, settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
@@ -48,25 +49,31 @@ test('typed before the program printed: in the recording first, with --record-in
     }
   }));
 
-test("typed into Auto's missing bash: in sh's recording, the attempt itself unrecorded", () =>
+test("typed into Auto's missing bash, or after it, before sh opened: in sh's recording as sh got them, the attempt itself unrecorded", () =>
   withTempDir(async (dir) => {
-    const { system, adapter, recorder } = recordedSystem(dir, true);
-    const [id] = (system.exec(shellIn('alpine'), ['nginx']) as { sessionIds: string[] }).sessionIds;
-    const bash = adapter.last().open();
-    await settle();
-    system.io.input(id, encode('echo '));
-    bash.fail('commandNotFound', 'exec: "bash": executable file not found in $PATH');
-    system.io.input(id, encode('hi\r')); // between the two attempts: carried too
-    await settle();
-    const sh = adapter.last().open();
-    await settle();
-    assert.is(sh.input, 'echo hi\r', 'sh was given them');
-    sh.stdout('hi\r\n$ ');
-    sh.exit(0);
-    await recorder.close();
-    assert.equal(readdirSync(dir).length, 1, 'one recording: the run, not the attempt');
-    assert.equal(recorded(dir), [['i', 'echo '], ['i', 'hi\r'], ['o', 'hi\r\n$ ']]);
-    await system.shutdown();
+    for (const [name, intoBash, between] of [['both', 'echo ', 'hi\r'], ['between only', '', 'ls\r'], ['past the bound', 'x'.repeat(MAX_HELD_INPUT + 1), '']] as const) {
+      const folder = join(dir, name.replace(/ /g, '-'));
+      const { system, adapter, recorder } = recordedSystem(folder, true);
+      const [id] = (system.exec(shellIn('alpine'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+      const bash = adapter.last().open();
+      await settle();
+      if (intoBash) system.io.input(id, encode(intoBash));
+      bash.fail('commandNotFound', 'exec: "bash": executable file not found in $PATH');
+      if (between) system.io.input(id, encode(between));
+      await settle();
+      const sh = adapter.last().open();
+      await settle();
+      sh.stdout('$ ');
+      sh.exit(0);
+      await recorder.close();
+      assert.equal(readdirSync(folder).length, 1, `${name}: one recording, the run's, not the attempt's`);
+      const given = intoBash.length > MAX_HELD_INPUT ? '' : intoBash + between;
+      assert.is(sh.input, given, `${name}: what sh was given`);
+      const events = recorded(folder);
+      assert.is(events.filter(([kind]) => kind === 'i').map(([, data]) => data).join(''), given, `${name}: the recording holds what sh got`);
+      assert.equal(events.at(-1), ['o', '$ '], `${name}: typed before the first byte`);
+      await system.shutdown();
+    }
   }));
 
 test('a restart does not get the keys of a run whose attempt ended unanswered', () =>

@@ -73,6 +73,25 @@ test('keys and stdin\'s end that come after the missing shell\'s stream ended, b
   await system.shutdown();
 });
 
+test('between the attempts, past the bound or after stdin\'s end, more is refused (dropsInput), none of it reaching the next shell', async () => {
+  for (const overflow of [true, false]) {
+    const { system, adapter } = await autoShell();
+    adapter.last().open();
+    await settle();
+    adapter.last().fail('commandNotFound');
+    if (overflow) assert.not.ok(system.io.input('t1', new Uint8Array(MAX_HELD_INPUT + 1).fill(0x61)), 'past the bound');
+    else assert.ok(system.io.closeStdin('t1'));
+    assert.not.ok(system.io.input('t1', encode('late\r')), 'refused');
+    assert.ok(system.io.dropsInput('t1'), 'the data plane is told to refuse it, not hold it for the next shell');
+    await settle();
+    const sh = adapter.last().open();
+    await settle();
+    assert.equal([sh.input, sh.stdinClosed], ['', !overflow], overflow ? 'none of it (a part would be worse)' : 'the end, and nothing after it');
+    assert.not.ok(system.io.dropsInput('t1'), 'the next shell takes keys again');
+    await system.shutdown();
+  }
+});
+
 test('a runtime that says "not found" in the output (Docker: then exit 126) still has them carried; a program past those words ran, and nothing is', async () => {
   const docker = await autoShell();
   const said = docker.adapter.last().open();
