@@ -9,6 +9,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { denoExclusions } from './deno-exclusions.ts';
+import { prepareCliBundle } from './support/cli-bundle.ts';
 import { runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
 import { runFiles, type FileResult } from './support/file-at-a-time.ts';
@@ -56,6 +57,9 @@ if (files.length === 0) {
 // Every test removes what it creates. The run gets a temp folder of its own (children inherit
 // TMPDIR), and whatever is left in it at the end fails the run, by name.
 const runTemp = useRunTempDir('octant-exec-tests-');
+// Under Node the command line runs as one bundle of the sources, built once here (cli-bundle.ts).
+const removeCliBundle = isDeno ? undefined : await prepareCliBundle();
+process.once('exit', () => removeCliBundle?.());
 
 const parallel: ParallelRun | undefined = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
 const watchdog = setTimeout(async () => {

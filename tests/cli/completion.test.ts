@@ -6,13 +6,12 @@ import * as assert from 'uvu/assert';
 import { execFile } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import process from 'node:process';
 import { completions, type ClusterNameKind, type Given } from '../../src/cli/completion/complete.ts';
+import { cliArgv } from '../support/cli.ts';
 import { requireTool, startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('completion');
-const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 
 /** Cluster names that say what they were asked for. */
 const asked: [ClusterNameKind, Given][] = [];
@@ -91,8 +90,9 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
 
 /** A folder with `octant-exec` in it that runs this checkout's sources, as the scripts call it. */
 function binWith(dir: string): string {
-  const main = new URL('../../src/cli/main.ts', import.meta.url).pathname;
-  const run = deno ? `'${deno.execPath()}' run -A '${main}'` : `'${process.execPath}' --import tsx '${main}'`;
+  const run = cliArgv([])
+    .map((word) => `'${word}'`)
+    .join(' ');
   writeFileSync(join(dir, 'octant-exec'), `#!/bin/sh\nexec ${run} "$@"\n`, { mode: 0o755 });
   return dir;
 }

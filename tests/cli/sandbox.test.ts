@@ -9,14 +9,14 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { cliArgv } from '../support/cli.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { sandboxOptions } from '../../src/cli/sandbox/sandbox-options.ts';
 import { sandboxSpec } from '../../src/cli/sandbox/sandbox-spec.ts';
 
-const isDeno = typeof (globalThis as { Deno?: unknown }).Deno !== 'undefined';
-// The CLI runs under the same runtime as the tests.
-const runtime = isDeno ? [process.execPath, 'run', '-A', 'src/cli/main.ts'] : [process.execPath, '--import', 'tsx', 'src/cli/main.ts'];
+// The CLI runs under the same runtime as the tests (support/cli.ts).
+const runtime = cliArgv([]);
 
 const parseSandboxArgs = (args: string[]) => sandboxOptions(parseFlags(sandboxSpec, args).values);
 

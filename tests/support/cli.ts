@@ -1,4 +1,5 @@
-// The octant-exec command line as a user runs it: its own process (Node through tsx, or Deno
+// The octant-exec command line as a user runs it: its own process (under Node the runner's bundle
+// of the sources, cli-bundle.ts, or the sources through tsx when run without the runner; Deno
 // when the tests run under Deno; or an installed octant-exec as it is), its own HOME with no
 // kubeconfig, output collected.
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -6,6 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
+import { testCliBundle } from './cli-bundle.ts';
 import { withTimeout } from './wait.ts';
 
 const entry = new URL('../../src/cli/main.ts', import.meta.url).pathname;
@@ -39,7 +41,9 @@ export interface CliOptions {
 export function cliArgv(args: string[], options: Pick<CliOptions, 'script' | 'program'> = {}): string[] {
   const script = options.script ?? entry;
   if (options.program) return [options.program, ...args];
-  return deno ? [deno.execPath(), 'run', '-A', script, ...args] : [process.execPath, '--import', 'tsx', script, ...args];
+  if (deno) return [deno.execPath(), 'run', '-A', script, ...args];
+  const bundle = script === entry ? testCliBundle() : undefined;
+  return bundle ? [process.execPath, bundle, ...args] : [process.execPath, '--import', 'tsx', script, ...args];
 }
 
 /** Starts octant-exec (or another script, or program) in its own process. */
