@@ -45,7 +45,7 @@ export class TerminalIo {
    * keys typed while a session connects, but cannot hold an end)
    */
   #carried = new Map<string, { input: UnansweredInput; run: number }>();
-  /** sessions whose carry passed its bound between two attempts: what comes until the next opens is refused (the next must not get a part) */
+  /** sessions whose carry passed its bound (in the attempt, or after it): what comes until the next attempt opens is refused (it must not get a part) */
   #carryLost = new Set<string>();
 
   /** Listen to every session's output; returns the way to stop. */
@@ -100,6 +100,7 @@ export class TerminalIo {
     if (attached?.stream !== stream) return;
     this.#streams.delete(sessionId);
     if (carry && attached.unanswered?.carried()) this.#carried.set(sessionId, { input: attached.unanswered, run: attached.run });
+    else if (carry && attached.unanswered?.overflowed) this.#carryLost.add(sessionId); // what follows must not reach the next attempt without what came before
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
@@ -142,7 +143,7 @@ export class TerminalIo {
     const waiting = this.#carried.get(sessionId);
     if (!waiting || waiting.input.ended) return false; // after stdin's end: nothing more (dropsInput)
     if (!waiting.input.typed(data)) {
-      // past the bound (or after stdin's end): none of it, nor what follows until the next attempt opens
+      // past the bound: none of it, nor what follows until the next attempt opens
       this.#carried.delete(sessionId);
       this.#carryLost.add(sessionId);
       return false;

@@ -22,11 +22,13 @@ export class UnansweredInput {
   #output = 0;
   #stdinClosed = false;
   #over = false;
+  #overflowed = false;
 
   /** Keeps `data`; false once nothing can be carried (this passed the bound, or the program ran). */
   typed(data: Uint8Array): boolean {
     if (this.#over) return false;
     if (this.#bytes + data.length > MAX_HELD_INPUT) {
+      this.#overflowed = true;
       this.#giveUp();
       return false;
     }
@@ -37,6 +39,11 @@ export class UnansweredInput {
 
   stdinClosed(): void {
     this.#stdinClosed = true;
+  }
+
+  /** more was typed than is kept: none of it is carried, and what follows must not be either (a part would be worse) */
+  get overflowed(): boolean {
+    return this.#overflowed;
   }
 
   /** stdin's end was given: what comes after it is no input */
