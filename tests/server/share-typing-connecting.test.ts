@@ -20,7 +20,7 @@ test('typing while the shared terminal connects is held, and logged as share.typ
   const row = { sessionId: 't1', target: { namespace: 'default', pod: 'web', container: 'nginx' }, interactive: true, state: 'connecting', person: { user: 'alice', groups: [] } } as unknown as SessionRow;
   const logged: ShareFact[] = [];
   const system = {
-    io: { listen: () => () => {}, input: () => false, isRunning: () => false },
+    io: { listen: () => () => {}, input: () => false, dropsInput: () => false, isRunning: () => false },
     sessionList: { byId: { t1: row } as Record<string, SessionRow> },
     shares: project(sharesProjection, [{ type: 'share.created', shareId: 's1', sessionId: 't1', role: 'participant', expiresAt: Date.now() + 60_000, by: 'alice', users: ['bob'], seq: 1, time: Date.now() } as LogEntry]),
     share: (fact: ShareFact) => void logged.push(fact),
