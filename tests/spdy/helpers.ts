@@ -28,16 +28,25 @@ export class RawPeer {
   private readonly inflater = new HeaderInflater();
   private chain: Promise<void> = Promise.resolve();
   private waiters: (() => void)[] = [];
+  /** a frame that could not be read (a header block that does not inflate): `next` throws it */
+  private failure: Error | undefined;
+  private closed = false;
 
   constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Uint8Array) => {
       for (const frame of this.parser.push(chunk)) {
-        this.chain = this.chain.then(async () => {
-          const decoded: DecodedFrame = { ...frame };
-          if ('headerBlock' in frame) decoded.headers = decodeHeaderBlock(await this.inflater.inflate(frame.headerBlock));
-          this.frames.push(decoded);
-          for (const wake of this.waiters.splice(0)) wake();
-        });
+        this.chain = this.chain
+          .then(async () => {
+            const decoded: DecodedFrame = { ...frame };
+            if ('headerBlock' in frame) decoded.headers = decodeHeaderBlock(await this.inflater.inflate(frame.headerBlock));
+            this.frames.push(decoded);
+          })
+          // never unhandled: a frame still being read when the test closes this peer fails then (its inflater is gone), and
+          // that rejection, unheard, ended the test process in the middle of a later file
+          .catch((error: Error) => void (this.closed || (this.failure ??= error)))
+          .finally(() => {
+            for (const wake of this.waiters.splice(0)) wake();
+          });
       }
     });
   }
@@ -47,6 +56,7 @@ export class RawPeer {
     for (;;) {
       const found = this.frames.slice(from).find(match);
       if (found) return found;
+      if (this.failure) throw this.failure;
       await new Promise<void>((resolve) => this.waiters.push(resolve));
     }
   }
@@ -75,6 +85,7 @@ export class RawPeer {
   }
 
   close(): void {
+    this.closed = true;
     this.deflater.close();
     this.inflater.close();
     this.socket.destroy();
