@@ -5,6 +5,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runCli, startCli } from '../support/cli.ts';
@@ -80,6 +81,41 @@ test('a good --store-file starts a replica, which says which it is, and a SIGTER
     assert.ok(replica?.ended, 'its lease given up');
   } finally {
     if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+});
+
+test('a SIGTERM while a replica starts stops it once started: it never says it is ready, and its lease is given up', async ({ cluster, dir }) => {
+  const url = new URL(await cluster.createDatabase());
+  // the database is reached through a gate the test opens: the start waits there, signal handlers in place
+  const held: Socket[] = [];
+  let open = false;
+  const through = (socket: Socket) => {
+    const database = connect(Number(url.port), url.hostname);
+    socket.pipe(database).pipe(socket);
+    const end = () => (socket.destroy(), database.destroy());
+    socket.on('error', end).on('close', end);
+    database.on('error', end).on('close', end);
+  };
+  const gate = createServer((socket) => (open ? through(socket) : held.push(socket)));
+  await new Promise<void>((resolve) => gate.listen(0, '127.0.0.1', resolve));
+  const gated = new URL(url);
+  gated.port = String((gate.address() as { port: number }).port);
+  writeFileSync(join(dir, 'token'), 'a'.repeat(43), { mode: 0o600 });
+  const cli = startCli(serve(dir, '--store', gated.href, '--advertise', 'http://127.0.0.1:1', '--token-file', join(dir, 'token')));
+  try {
+    await waitFor(() => held.length > 0, 'the start to reach the database', 30_000);
+    cli.child.kill('SIGTERM');
+    await waitFor(() => /octant-exec: SIGTERM while starting: stopping once the start ends/.test(cli.stderr()), 'the signal acknowledged', 10_000);
+    open = true;
+    held.splice(0).forEach(through);
+    await withTimeout(cli.exit, 30_000, 'the replica to start, then stop');
+    assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended/, 'a clean stop, not death by the signal');
+    assert.equal(cli.stdout, [], 'asked to stop while starting, it never said it was ready');
+    const [replica] = await cluster.admin<{ ended: Date | null }>(url.pathname.slice(1), 'SELECT ended FROM replicas');
+    assert.ok(replica?.ended, 'its lease given up');
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    gate.close();
   }
 });
 

@@ -3,13 +3,18 @@
 import { startSandbox } from '../../sandbox/index.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
-import { stopSignal } from '../stop-signal.ts';
+import { stopSignals } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
 import { sandboxOptions } from './sandbox-options.ts';
 import type { sandboxSpec } from './sandbox-spec.ts';
 
 export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>): Promise<number> {
   const options = sandboxOptions(values);
+  let started = false;
+  // from before the start (stop-signal.ts): a signal while it starts stops the sandbox once started
+  const stop = stopSignals((signal) => {
+    if (!started) console.error(`octant-exec sandbox: ${signal} while starting: stopping once the start ends (${signal} again quits at once)`);
+  });
   let sandbox;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
@@ -18,16 +23,17 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
     console.error(`octant-exec sandbox: ${failureLine(error, options.stateDir)}`);
     return 1;
   }
+  started = true;
   for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);
-  const stopped = stopSignal(); // before it says it is ready (stop-signal.ts)
-  if (values.json) {
-    const users = Object.fromEntries(Object.entries(sandbox.users).map(([name, user]) => [name, user.kubeconfigPath]));
-    console.log(JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation, users, audit: sandbox.auditLogPath }));
-  } else {
-    console.log(`sandbox cluster at ${sandbox.server}\n  kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n  (Ctrl-C ends it and every exec)`);
-  }
-  const signal = await stopped;
+  if (!stop.received) console.log(readyLine(sandbox, values.json === true)); // asked to stop while starting, it never says it is ready
+  const signal = await stop.first;
   await sandbox.close();
   if (!values.json) console.error(`sandbox stopped (${signal})`);
   return 0;
+}
+
+function readyLine(sandbox: Awaited<ReturnType<typeof startSandbox>>, json: boolean): string {
+  if (!json) return `sandbox cluster at ${sandbox.server}\n  kubectl --kubeconfig ${sandbox.kubeconfigPath} get pods -A\n  (Ctrl-C ends it and every exec)`;
+  const users = Object.fromEntries(Object.entries(sandbox.users).map(([name, user]) => [name, user.kubeconfigPath]));
+  return JSON.stringify({ server: sandbox.server, kubeconfig: sandbox.kubeconfigPath, context: sandbox.context, isolation: sandbox.isolation, users, audit: sandbox.auditLogPath });
 }

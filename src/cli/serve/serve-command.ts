@@ -2,7 +2,7 @@
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
-import { stopSignal } from '../stop-signal.ts';
+import { stopSignals } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
 import { openBrowser, removeRedirect } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
@@ -16,6 +16,11 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
   const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
   for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
+  let started = false;
+  // from before the start (stop-signal.ts): a signal while it starts stops the server once started
+  const stop = stopSignals((signal) => {
+    if (!started) console.error(`octant-exec: ${signal} while starting: stopping once the start ends (${signal} again quits at once)`);
+  });
   let app;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
@@ -25,16 +30,21 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     console.error(`octant-exec: ${failureLine(error, options.stateDir)}`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
+  started = true;
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
-  const stopped = stopSignal(); // before the ready lines (stop-signal.ts)
-  const replica = app.system.shared?.replica;
-  for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
-  // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
-  removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
-  const forgetRedirect = open ? openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir) : undefined;
+  let forgetRedirect: (() => void) | undefined;
+  if (!stop.received) {
+    // asked to stop while starting, it never says it is ready
+    const replica = app.system.shared?.replica;
+    for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
+    // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
+    removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
+    if (open) forgetRedirect = openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir);
+  }
 
   // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
-  const signal = await Promise.race([stopped, app.fatal]);
+  const signal = await Promise.race([stop.first, app.fatal]);
+  stop.quitOnNext(); // a signal while it closes (after a lost lease, too) quits at once
   await app.close();
   forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);

@@ -1,0 +1,44 @@
+// serve and sandbox stop at the first SIGINT or SIGTERM, in their own time (a clean close); a second
+// one, or any once they are stopping for another reason, ends the process at once (128 + its number).
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import process from 'node:process';
+import { startCli } from '../support/cli.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
+
+const test = suite('stop signals');
+const child = (...args: string[]) => startCli(args, { script: new URL('../support/stop-signals-child.ts', import.meta.url).pathname });
+// by pid: Deno's ChildProcess.kill sends nothing to a child it has signalled once
+const send = (cli: ReturnType<typeof child>, signal: NodeJS.Signals) => process.kill(cli.child.pid!, signal);
+
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  test(`the first ${signal} is heard and the process runs on; a second ends it`, async () => {
+    const cli = child();
+    try {
+      await waitFor(() => cli.stdout.includes('listening'), 'the child to listen', 30_000);
+      send(cli, signal);
+      await waitFor(() => cli.stdout.includes('still running'), 'the child to hear it and run on');
+      assert.equal(cli.stdout, ['listening', `first ${signal}`, 'still running']);
+      send(cli, signal);
+      const code = await withTimeout(cli.exit, 10_000, 'the second signal to end the child (it never ends by itself)');
+      assert.ok(code === null || code === 128 + { SIGINT: 2, SIGTERM: 15 }[signal], `exit ${code}`); // Deno reports a child it signalled as killed by it
+    } finally {
+      if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+    }
+  });
+}
+
+test('once told to quit on the next signal, a first SIGTERM ends the process at once', async () => {
+  const cli = child('quit');
+  try {
+    await waitFor(() => cli.stdout.includes('listening'), 'the child to listen', 30_000);
+    send(cli, 'SIGTERM');
+    const code = await withTimeout(cli.exit, 10_000, 'the signal to end the child (it never ends by itself)');
+    assert.ok(code === null || code === 143, `exit ${code}`);
+    assert.equal(cli.stdout, ['listening']);
+  } finally {
+    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
+  }
+});
+
+test.run();
