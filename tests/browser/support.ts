@@ -167,22 +167,31 @@ export async function waitForRow(page: Page, pattern: RegExp, timeout = PAGE_WAI
   );
 }
 
-/** Waits (bounded) until the locator's text matches. */
+/**
+ * Waits (bounded) until the locator's text matches, asking for the element anew each time: a page
+ * may put up a new element where the old one was (the signed-out page's alert, per attempt).
+ */
 export async function waitForText(locator: Locator, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
-  const handle = await locator.elementHandle({ timeout });
-  try {
-    await locator.page().waitForFunction(([el, source, flags]) => new RegExp(source, flags).test((el as HTMLElement).innerText ?? ''), [handle, pattern.source, pattern.flags] as const, { timeout });
-  } catch (error) {
-    // what it showed instead (a badge saying "failed", say) is what a failure report needs, with
-    // the nearest title (a tab's says why its terminal failed)
-    const shown = await handle
-      ?.evaluate((el) => {
+  const deadline = Date.now() + timeout;
+  for (;;) {
+    const text = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+    if (text !== undefined && pattern.test(text)) return;
+    if (Date.now() >= deadline) break;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  // what it showed instead (a badge saying "failed", say) is what a failure report needs, with
+  // the nearest title (a tab's says why its terminal failed)
+  const shown = await locator
+    .evaluate(
+      (el) => {
         const title = (el.closest('[title]') as HTMLElement | null)?.title;
         return `"${(el as HTMLElement).innerText}"${title ? ` (title: ${title})` : ''}`;
-      })
-      .catch(() => 'nothing (the element is gone)');
-    throw new Error(`${(error as Error).message.split('\n')[0]}: waited for ${pattern} and the element shows ${shown}`);
-  }
+      },
+      undefined,
+      { timeout: 1_000 },
+    )
+    .catch(() => 'nothing (no such element)');
+  throw new Error(`Timeout ${timeout}ms exceeded: waited for ${pattern} and the element shows ${shown}`);
 }
 
 /** Right-clicks the shown terminal and waits for its menu. */

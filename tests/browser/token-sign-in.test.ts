@@ -19,6 +19,11 @@ test('without a token the page offers a field; a wrong token is refused, said; t
   assert.is(await page.evaluate(() => document.activeElement?.id), 'sign-in-token', 'ready to type into');
   assert.ok(await page.getByRole('button', { name: 'Sign in', exact: true }).isDisabled(), 'nothing to send yet');
 
+  // each answer comes late, after a wait for the alert has begun: the refusal's new element is what it must see
+  await page.route('**/api/v1/info', async (route) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await route.continue();
+  });
   await field.fill('x'.repeat(43));
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
   await waitForText(alert, /^That token is not this server's/);
