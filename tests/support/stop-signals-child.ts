@@ -1,6 +1,6 @@
 // A process that listens with stopSignals (src/cli/stop-signal.ts) and never ends by itself, for
-// tests/cli/stop-signal.test.ts: any end of it is a signal's default effect. With `forget` as its
-// argument it stops listening at once, as a server does that stops for a lost lease.
+// tests/cli/stop-signal.test.ts: any end of it is a signal's doing. With `forget` as its argument
+// it stops listening at once, as a server does that stops for a lost lease.
 import process from 'node:process';
 import { stopSignals } from '../../src/cli/stop-signal.ts';
 
@@ -8,6 +8,6 @@ const stop = stopSignals((signal) => {
   console.log(`first ${signal}`);
   setImmediate(() => console.log('still running'));
 });
-if (process.argv.includes('quit')) stop.quitOnNext();
+if (process.argv.includes('forget')) stop.forget();
 setInterval(() => {}, 60_000);
 console.log('listening');

@@ -13,13 +13,14 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
   let started = false;
   // from before the start (stop-signal.ts): a signal while it starts stops the sandbox once started
   const stop = stopSignals((signal) => {
-    if (!started) console.error(`octant-exec sandbox: ${signal} while starting: stopping once the start ends (${signal} again quits at once)`);
+    if (!started) console.error(`octant-exec sandbox: ${signal} while starting: stopping once the start ends (a second signal quits at once)`);
   });
   let sandbox;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
     sandbox = await startSandbox(options);
   } catch (error) {
+    stop.forget();
     console.error(`octant-exec sandbox: ${failureLine(error, options.stateDir)}`);
     return 1;
   }

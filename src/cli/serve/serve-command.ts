@@ -13,20 +13,21 @@ import type { serveSpec } from './serve-spec.ts';
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
-  // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
-  const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
-  for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let started = false;
   // from before the start (stop-signal.ts): a signal while it starts stops the server once started
   const stop = stopSignals((signal) => {
-    if (!started) console.error(`octant-exec: ${signal} while starting: stopping once the start ends (${signal} again quits at once)`);
+    if (!started) console.error(`octant-exec: ${signal} while starting: stopping once the start ends (a second signal quits at once)`);
   });
+  // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
+  const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
+  for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
   let app;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
     options.uiDir = pageDir; // built (when its sources changed) once the state directory is this server's
     app = await startOctantExec(options);
   } catch (error) {
+    stop.forget();
     console.error(`octant-exec: ${failureLine(error, options.stateDir)}`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
@@ -44,7 +45,7 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
 
   // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
   const signal = await Promise.race([stop.first, app.fatal]);
-  stop.quitOnNext(); // a signal while it closes (after a lost lease, too) quits at once
+  stop.forget(); // a signal while it closes after a lost lease ends it at once
   await app.close();
   forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
