@@ -70,14 +70,20 @@ test('the Recordings view plays the cast, seeks back and forth, and downloads it
 test('a new speed keeps the place in the recording, and f takes the player to full screen and back', async () => {
   const player = page.getByTestId('cast-player');
   // the last step left it paused at its end: a player made anew would stand at its start
+  const before = await player.locator('.ap-wrapper').elementHandle();
   await page.getByLabel('Speed').selectOption('4');
-  await player.locator('.ap-player').waitFor();
+  await page.waitForFunction((old) => !old!.isConnected && document.querySelector('[data-testid=cast-player] .ap-wrapper') !== null, before, { timeout: PAGE_WAIT_MS });
   await page.waitForFunction(() => document.querySelector('[data-testid=cast-player] .ap-term-text')?.textContent?.includes('second-3'), undefined, { timeout: PAGE_WAIT_MS });
+  // the player learns it is full screen from the wrapper's fullscreenchange, and an f before that
+  // asks for full screen again: counted here by a listener added after the player's own
+  await page.evaluate(() => {
+    const seen = window as unknown as { fullscreenChanges: number };
+    seen.fullscreenChanges = 0;
+    document.querySelector('[data-testid=cast-player] .ap-wrapper')!.addEventListener('fullscreenchange', () => seen.fullscreenChanges++);
+  });
   await player.locator('.ap-player').click();
   await page.keyboard.press('f');
-  await page.waitForFunction(() => document.fullscreenElement?.closest('[data-testid=cast-player]') != null, undefined, { timeout: PAGE_WAIT_MS });
-  // the player knows it only once its button shows "leave full screen": an f before that asks again
-  await player.locator('.ap-icon-fullscreen-off').waitFor({ state: 'attached' });
+  await page.waitForFunction(() => document.fullscreenElement?.closest('[data-testid=cast-player]') != null && (window as unknown as { fullscreenChanges: number }).fullscreenChanges === 1, undefined, { timeout: PAGE_WAIT_MS });
   await page.keyboard.press('f');
   await page.waitForFunction(() => document.fullscreenElement === null, undefined, { timeout: PAGE_WAIT_MS });
   assert.equal(b.problems, []);

@@ -174,7 +174,10 @@ export async function waitForRow(page: Page, pattern: RegExp, timeout = PAGE_WAI
 export async function waitForText(locator: Locator, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
   const deadline = Date.now() + timeout;
   for (;;) {
-    const text = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch(() => undefined);
+    // only its absence is waited out: several matches, a closed page, fail at once
+    const text = await locator.innerText({ timeout: Math.max(1, deadline - Date.now()) }).catch((error: Error) => {
+      if (error.name !== 'TimeoutError') throw error;
+    });
     if (text !== undefined && pattern.test(text)) return;
     if (Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -194,7 +197,6 @@ export async function waitForText(locator: Locator, pattern: RegExp, timeout = P
   throw new Error(`Timeout ${timeout}ms exceeded: waited for ${pattern} and the element shows ${shown}`);
 }
 
-/** Right-clicks the shown terminal and waits for its menu. */
 /** An element's accessible description, joined from its aria-describedby as the browser joins it. */
 export function describedAs(locator: Locator): Promise<string> {
   return locator.evaluate((element) =>
@@ -206,6 +208,7 @@ export function describedAs(locator: Locator): Promise<string> {
   );
 }
 
+/** Right-clicks the shown terminal and waits for its menu. */
 export async function openTerminalMenu(page: Page): Promise<Locator> {
   await page.locator('[role=tabpanel] .xterm-screen').click({ button: 'right', position: { x: 40, y: 20 } });
   const menu = page.getByRole('menu', { name: 'Terminal' });
