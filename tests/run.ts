@@ -10,7 +10,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { denoExclusions } from './deno-exclusions.ts';
 import { prepareCliBundle } from './support/cli-bundle.ts';
-import { runEndCleanups } from './support/run-end.ts';
+import { filesEnded, runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
 import { runFiles, type FileResult } from './support/file-at-a-time.ts';
 import { endLeftRunning } from './support/left-running.ts';
@@ -31,6 +31,7 @@ if (worker) {
   process.on('SIGTERM', () => process.exit(0));
   process.on('SIGINT', () => process.exit(130));
   await runFiles(claimFiles(worker), { ended: (result) => reportEnded(worker, result), besideOthers: true });
+  await filesEnded();
   process.exit(0);
 }
 
@@ -75,6 +76,7 @@ watchdog.unref?.();
 
 const runStarted = Date.now();
 const results: FileResult[] = await (parallel?.done ?? runFiles(files));
+await filesEnded();
 clearTimeout(watchdog);
 const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((n, r) => n + r[key], 0);
 const [total, passed, skipped] = [sum('total'), sum('passed'), sum('skipped')];

@@ -4,16 +4,16 @@
 // of the shares after the link was made): the server pushed both on the page's socket.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser, type Request } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import type { Request } from 'playwright-core';
+import { otherBrowsers, startBrowserApp, waitForText, type BrowserApp, type OtherBrowsers } from './support.ts';
 
 let b: BrowserApp;
-let others: Browser;
+let others: OtherBrowsers;
 
 test.before(async () => {
   // a person is logged as gone this long after their last socket closed (30 s by default)
   b = await startBrowserApp({ hub: { shareLeftAfterMs: 300 } });
-  others = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+  others = await otherBrowsers();
 });
 test.after(async () => {
   await others?.close();

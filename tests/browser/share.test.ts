@@ -6,19 +6,19 @@
 // Steps share one server, the owner's page and one more browser, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import type { Page } from 'playwright-core';
+import { otherBrowsers, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp, type OtherBrowsers } from './support.ts';
 
 let b: BrowserApp;
 let owner: Page;
-let others: Browser;
+let others: OtherBrowsers;
 /** uncaught errors and CSP violations in the other browsers' pages */
 const problems: string[] = [];
 
 test.before(async () => {
   b = await startBrowserApp();
   owner = b.page;
-  others = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+  others = await otherBrowsers();
 });
 test.after(async () => {
   await others?.close();

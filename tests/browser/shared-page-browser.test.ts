@@ -5,16 +5,16 @@
 // terminals do.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import type { Page } from 'playwright-core';
+import { otherBrowsers, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp, type OtherBrowsers } from './support.ts';
 
 let b: BrowserApp;
-let others: Browser;
+let others: OtherBrowsers;
 const problems: string[] = [];
 
 test.before(async () => {
   b = await startBrowserApp();
-  others = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+  others = await otherBrowsers();
   await b.page.goto(b.openUrl);
   await b.page.getByRole('link', { name: 'web', exact: true }).click();
   await b.page.getByRole('button', { name: 'Shell', exact: true }).click();

@@ -6,17 +6,17 @@
 // first GET /shared is answered as a lagging replica answers it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startPageServer, waitForText, type PageServer } from './support.ts';
+
+import { otherBrowsers, PAGE_WAIT_MS, startPageServer, waitForText, type PageServer, type OtherBrowsers } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const test = suite('shared page, replica lag', { deadlineMs: 90_000 });
 let server: PageServer;
-let browser: Browser;
+let browser: OtherBrowsers;
 
 test.before(async () => {
   server = await startPageServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+  browser = await otherBrowsers();
 });
 test.after(async () => {
   await browser?.close();

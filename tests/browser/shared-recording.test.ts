@@ -3,17 +3,16 @@
 // within seconds of the owner turning recording on, and gone again when it is turned off.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Browser } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { otherBrowsers, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp, type OtherBrowsers } from './support.ts';
 import { call, openExec, sessionState, type TestApp } from '../server/support.ts';
 import { waitFor } from '../support/wait.ts';
 
 let b: BrowserApp;
-let visitor: Browser;
+let visitor: OtherBrowsers;
 
 test.before(async () => {
   b = await startBrowserApp({ recording: { mode: 'opt-in', input: true, maxBytes: 1 << 20 } });
-  visitor = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: chromiumArgs() });
+  visitor = await otherBrowsers();
 });
 test.after(async () => {
   await visitor?.close();

@@ -5,11 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { removeAtRunEnd } from '../support/run-end.ts';
 import { TestIssuer } from '../server/team-sign-in.ts';
+import { sharedChromium } from './shared-chromium.ts';
 import type { Test } from 'uvu';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -57,23 +58,16 @@ export interface BrowserApp {
 }
 
 export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, browser: BrowserOptions = {}): Promise<BrowserApp> {
-  requireChromium();
+  const chromium = await testChromium(browser);
   const { app, openUrl, close: closeApp } = await startPageServer(options);
-  const profile = mkdtempSync(join(tmpdir(), 'octant-exec-chromium-'));
   let context: BrowserContext;
   try {
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(browser),
-      viewport: { width: 1280, height: 860 },
-      acceptDownloads: true,
-    });
+    context = await chromium.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
   } catch (error) {
     await closeApp();
     throw error;
   }
-  const page = context.pages()[0] ?? (await context.newPage());
+  const page = await context.newPage();
   page.setDefaultTimeout(PAGE_WAIT_MS);
   const problems: string[] = [];
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
@@ -89,7 +83,33 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
     close: async () => {
       await context.close().catch(() => {});
       await closeApp();
-      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The test process's Chromium (shared-chromium.ts): a test opens a context of its own in it, for each person. Fails, loudly, without Chromium. */
+export function testChromium(browser: BrowserOptions = {}): Promise<Browser> {
+  requireChromium();
+  return sharedChromium(CHROMIUM, chromiumArgs(browser));
+}
+
+/** Other people's browsers in a test: contexts of their own in the test process's Chromium, closed together. */
+export interface OtherBrowsers {
+  newContext: Browser['newContext'];
+  close(): Promise<void>;
+}
+
+export async function otherBrowsers(browser: BrowserOptions = {}): Promise<OtherBrowsers> {
+  const chromium = await testChromium(browser);
+  const contexts: BrowserContext[] = [];
+  return {
+    newContext: async (options) => {
+      const context = await chromium.newContext(options);
+      contexts.push(context);
+      return context;
+    },
+    close: async () => {
+      await Promise.all(contexts.splice(0).map((context) => context.close().catch(() => {})));
     },
   };
 }
@@ -301,12 +321,7 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
     const origin = new URL(app.url).origin;
     // the provider's one client has the app's callback as its redirect URI
     await idp.serve({ port: app.port, origin });
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(),
-    });
-    cleanUp.push(() => browser.close());
+    const browser = await testChromium();
     return {
       app,
       idp,
@@ -316,6 +331,7 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
       close,
       person: async (name) => {
         const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+        cleanUp.push(() => context.close());
         const page = await context.newPage();
         page.setDefaultTimeout(PAGE_WAIT_MS);
         const problems: string[] = [];

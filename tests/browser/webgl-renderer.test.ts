@@ -5,8 +5,8 @@
 // counted by a wrapper around getContext that the page gets before its own code runs.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { chromium, type Page } from 'playwright-core';
-import { CHROMIUM, chromiumArgs, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import type { Page } from 'playwright-core';
+import { otherBrowsers, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -131,10 +131,10 @@ test('a lost context falls back to the DOM renderer, which shows what is typed a
 });
 
 test('a Chromium without WebGL draws with the DOM renderer and says why', async () => {
-  // the same server; a second Chromium with the flags every other browser test has (--disable-webgl)
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs() });
+  // the same server; the Chromium with the flags every other browser test has (--disable-webgl)
+  const browser = await otherBrowsers();
   try {
-    const plain = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    const plain = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     const errors: string[] = [];
     plain.on('pageerror', (error) => errors.push(error.message));
     await plain.goto(b.openUrl);

@@ -8,9 +8,17 @@ import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { adoptedByInit, processTree } from './process-tree.ts';
 
-/** This process's descendants now, but esbuild's service (tsx's compiler, and the page's build: it ends with this process). */
+const sharedByFiles = new Set<number>();
+
+/** Marks `pid` and its descendants as shared by the files this process runs (a browser): no file's leftovers. */
+export function sharedProcess(pid: number): void {
+  sharedByFiles.add(pid);
+}
+
+/** This process's descendants now, but esbuild's service (tsx's compiler, and the page's build: it ends with this process) and what its files share. */
 export function descendants(): Set<number> {
-  return new Set(processTree(process.pid).filter((pid) => pid !== process.pid && !commandOf(pid).includes('esbuild --service')));
+  const shared = new Set([...sharedByFiles].flatMap(processTree));
+  return new Set(processTree(process.pid).filter((pid) => pid !== process.pid && !shared.has(pid) && !commandOf(pid).includes('esbuild --service')));
 }
 
 export function commandOf(pid: number): string {

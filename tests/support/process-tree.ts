@@ -11,6 +11,11 @@ export function processTree(pid: number): number[] {
   return tree;
 }
 
+/** `pid`'s children now (not their children). */
+export function childrenOf(pid: number): number[] {
+  return [...parents()].filter(([child, parent]) => parent === pid && isRunning(child)).map(([child]) => child);
+}
+
 /** Processes whose parent is init now: daemons, and orphans (a process whose parent died without ending it). */
 export function adoptedByInit(): Set<number> {
   const adopted = new Set<number>();

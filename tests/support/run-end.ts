@@ -31,6 +31,28 @@ export function removeAtRunEnd(dir: string): void {
   atRunEnd(() => rmSync(dir, { recursive: true, force: true }));
 }
 
+const sharedUntilFilesEnd = new Set<() => Promise<void>>();
+
+/**
+ * Keeps something the process's test files share (a browser) until they have all run: `close`
+ * then, or `kill` (synchronous) at the process's exit should it end before.
+ */
+export function shareUntilFilesEnd(close: () => Promise<void>, kill: () => void): void {
+  const forgetKill = atRunEnd(kill);
+  // closed, or failing to close as it is gone: nothing to kill (its pid may be another's by the exit)
+  sharedUntilFilesEnd.add(() => close().then(forgetKill, forgetKill));
+}
+
+/** Closes what the files shared, each in 10 s at most (a close that hangs is left to the exit's kill): called once the process has run its files. */
+export async function filesEnded(): Promise<void> {
+  for (const close of [...sharedUntilFilesEnd]) {
+    sharedUntilFilesEnd.delete(close);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    await Promise.race([close(), new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    clearTimeout(timer);
+  }
+}
+
 export function runEndCleanups(): void {
   for (const cleanup of [...pending]) cleanup();
 }
