@@ -10,13 +10,14 @@ import { dirname, join, relative, resolve } from 'node:path';
 import process from 'node:process';
 import { denoExclusions } from './deno-exclusions.ts';
 import { prepareCliBundle } from './support/cli-bundle.ts';
-import { filesEnded, runEndCleanups } from './support/run-end.ts';
+import { filesEnded, filesEndWithRunner, runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
 import { runFiles, type FileResult } from './support/file-at-a-time.ts';
 import { endLeftRunning } from './support/left-running.ts';
 import { claimFiles, reportEnded, runInWorkers, workerSetup, type ParallelRun } from './support/parallel-run.ts';
 
 const worker = workerSetup();
+filesEndWithRunner();
 if (worker) {
   // A worker: the parent set the temp folder and keeps the watchdog; it stops a worker with SIGTERM.
   // However a worker ends (its files done, SIGTERM, a terminal's Ctrl-C, a file that ends it with

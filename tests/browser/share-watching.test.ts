@@ -13,7 +13,7 @@ let others: OtherBrowsers;
 test.before(async () => {
   // a person is logged as gone this long after their last socket closed (30 s by default)
   b = await startBrowserApp({ hub: { shareLeftAfterMs: 300 } });
-  others = await otherBrowsers();
+  others = otherBrowsers();
 });
 test.after(async () => {
   await others?.close();

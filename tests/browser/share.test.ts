@@ -18,7 +18,7 @@ const problems: string[] = [];
 test.before(async () => {
   b = await startBrowserApp();
   owner = b.page;
-  others = await otherBrowsers();
+  others = otherBrowsers();
 });
 test.after(async () => {
   await others?.close();

@@ -14,7 +14,7 @@ const problems: string[] = [];
 
 test.before(async () => {
   b = await startBrowserApp();
-  others = await otherBrowsers();
+  others = otherBrowsers();
   await b.page.goto(b.openUrl);
   await b.page.getByRole('link', { name: 'web', exact: true }).click();
   await b.page.getByRole('button', { name: 'Shell', exact: true }).click();

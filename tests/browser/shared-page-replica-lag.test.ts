@@ -16,7 +16,7 @@ let browser: OtherBrowsers;
 
 test.before(async () => {
   server = await startPageServer();
-  browser = await otherBrowsers();
+  browser = otherBrowsers();
 });
 test.after(async () => {
   await browser?.close();

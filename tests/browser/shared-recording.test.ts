@@ -12,7 +12,7 @@ let visitor: OtherBrowsers;
 
 test.before(async () => {
   b = await startBrowserApp({ recording: { mode: 'opt-in', input: true, maxBytes: 1 << 20 } });
-  visitor = await otherBrowsers();
+  visitor = otherBrowsers();
 });
 test.after(async () => {
   await visitor?.close();

@@ -5,12 +5,12 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { removeAtRunEnd } from '../support/run-end.ts';
 import { TestIssuer } from '../server/team-sign-in.ts';
-import { sharedChromium } from './shared-chromium.ts';
+import { sharedContext } from './shared-chromium.ts';
 import type { Test } from 'uvu';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -58,11 +58,11 @@ export interface BrowserApp {
 }
 
 export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, browser: BrowserOptions = {}): Promise<BrowserApp> {
-  const chromium = await testChromium(browser);
+  requireChromium();
   const { app, openUrl, close: closeApp } = await startPageServer(options);
   let context: BrowserContext;
   try {
-    context = await chromium.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+    context = await testContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true }, browser);
   } catch (error) {
     await closeApp();
     throw error;
@@ -87,24 +87,23 @@ export async function startBrowserApp(options: Partial<OctantExecOptions> = {}, 
   };
 }
 
-/** The test process's Chromium (shared-chromium.ts): a test opens a context of its own in it, for each person. Fails, loudly, without Chromium. */
-export function testChromium(browser: BrowserOptions = {}): Promise<Browser> {
+/** A browser context of its own (a person's browser) in the test process's Chromium (shared-chromium.ts). Fails, loudly, without Chromium. */
+export function testContext(options: BrowserContextOptions, browser: BrowserOptions = {}): Promise<BrowserContext> {
   requireChromium();
-  return sharedChromium(CHROMIUM, chromiumArgs(browser));
+  return sharedContext(CHROMIUM, chromiumArgs(browser), options);
 }
 
 /** Other people's browsers in a test: contexts of their own in the test process's Chromium, closed together. */
 export interface OtherBrowsers {
-  newContext: Browser['newContext'];
+  newContext(options?: BrowserContextOptions): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
-export async function otherBrowsers(browser: BrowserOptions = {}): Promise<OtherBrowsers> {
-  const chromium = await testChromium(browser);
+export function otherBrowsers(browser: BrowserOptions = {}): OtherBrowsers {
   const contexts: BrowserContext[] = [];
   return {
-    newContext: async (options) => {
-      const context = await chromium.newContext(options);
+    newContext: async (options = {}) => {
+      const context = await testContext(options, browser);
       contexts.push(context);
       return context;
     },
@@ -321,7 +320,6 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
     const origin = new URL(app.url).origin;
     // the provider's one client has the app's callback as its redirect URI
     await idp.serve({ port: app.port, origin });
-    const browser = await testChromium();
     return {
       app,
       idp,
@@ -330,7 +328,7 @@ export async function startTeamBrowserApp(options: Partial<OctantExecOptions> = 
       warnings,
       close,
       person: async (name) => {
-        const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+        const context = await testContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
         cleanUp.push(() => context.close());
         const page = await context.newPage();
         page.setDefaultTimeout(PAGE_WAIT_MS);

@@ -132,7 +132,7 @@ test('a lost context falls back to the DOM renderer, which shows what is typed a
 
 test('a Chromium without WebGL draws with the DOM renderer and says why', async () => {
   // the same server; the Chromium with the flags every other browser test has (--disable-webgl)
-  const browser = await otherBrowsers();
+  const browser = otherBrowsers();
   try {
     const plain = await (await browser.newContext({ viewport: { width: 1280, height: 860 } })).newPage();
     const errors: string[] = [];

@@ -6,7 +6,7 @@
 // `after` hooks end it before the next file is imported.
 import { pathToFileURL } from 'node:url';
 import process from 'node:process';
-import { commandOf, descendants, orphansSince } from './left-running.ts';
+import { commandOf, descendants, leftInShared, orphansSince } from './left-running.ts';
 import { adoptedByInit } from './process-tree.ts';
 
 /** How one file went: its tests (uvu's counts) and how long it took, import included. */
@@ -69,6 +69,8 @@ export async function runFiles(files: Iterable<{ name: string; path: string }>, 
     // what the file started and left running: a leak, or something shared that the run ends (a browser)
     const leftRunning = [...descendants()].filter((pid) => !before.has(pid));
     if (leftRunning.length) write(`\n  still running after ${name}: ${leftRunning.map((pid) => `${pid} ${commandOf(pid)}`).join('; ')}\n`);
+    const leftOpen = await leftInShared();
+    if (leftOpen.length) write(`\n  left open by ${name}, now closed: ${leftOpen.join('; ')}\n`);
     const orphans = orphansSince(adoptedBefore);
     if (orphans.length) write(`\n  orphaned during ${name} (their parent ended without them${besideOthers ? '; or during a file another worker ran meanwhile' : ''}): ${orphans.join('; ')}\n`);
     write(`  (${(result.ms / 1000).toFixed(1)} s)\n`);

@@ -9,10 +9,24 @@ import process from 'node:process';
 import { adoptedByInit, processTree } from './process-tree.ts';
 
 const sharedByFiles = new Set<number>();
+const sharedChecks = new Set<() => Promise<string[]>>();
 
-/** Marks `pid` and its descendants as shared by the files this process runs (a browser): no file's leftovers. */
-export function sharedProcess(pid: number): void {
+/** Marks `pid` and its descendants as shared by the files this process runs (a browser): no file's leftovers. Returns the way to unmark it, once it has ended. */
+export function sharedProcess(pid: number): () => void {
   sharedByFiles.add(pid);
+  return () => sharedByFiles.delete(pid);
+}
+
+/** What a file left open in something the files share (a browser's contexts) is found, and closed, after each file by `check`: each named. */
+export function checkSharedAfterEachFile(check: () => Promise<string[]>): void {
+  sharedChecks.add(check);
+}
+
+/** What the file that just ended left open in what the files share, now closed. */
+export async function leftInShared(): Promise<string[]> {
+  const left: string[] = [];
+  for (const check of sharedChecks) left.push(...(await check()));
+  return left;
 }
 
 /** This process's descendants now, but esbuild's service (tsx's compiler, and the page's build: it ends with this process) and what its files share. */

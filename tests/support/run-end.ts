@@ -32,15 +32,32 @@ export function removeAtRunEnd(dir: string): void {
 }
 
 const sharedUntilFilesEnd = new Set<() => Promise<void>>();
+let runnerEndsFiles = false;
+
+/** Said by the runner, which calls filesEnded once the process has run its files. */
+export function filesEndWithRunner(): void {
+  runnerEndsFiles = true;
+}
+
+/** Whether what the files share waits for filesEnded; if not (a file run alone), it is closed as soon as it is unused. */
+export function sharedUntilRunnerEnds(): boolean {
+  return runnerEndsFiles;
+}
 
 /**
  * Keeps something the process's test files share (a browser) until they have all run: `close`
- * then, or `kill` (synchronous) at the process's exit should it end before.
+ * then, or `kill` (synchronous) at the process's exit should it end before. Returns the way to
+ * forget it, once it has ended by itself.
  */
-export function shareUntilFilesEnd(close: () => Promise<void>, kill: () => void): void {
+export function shareUntilFilesEnd(close: () => Promise<void>, kill: () => void): () => void {
   const forgetKill = atRunEnd(kill);
   // closed, or failing to close as it is gone: nothing to kill (its pid may be another's by the exit)
-  sharedUntilFilesEnd.add(() => close().then(forgetKill, forgetKill));
+  const end = () => close().then(forgetKill, forgetKill);
+  sharedUntilFilesEnd.add(end);
+  return () => {
+    forgetKill();
+    sharedUntilFilesEnd.delete(end);
+  };
 }
 
 /** Closes what the files shared, each in 10 s at most (a close that hangs is left to the exit's kill): called once the process has run its files. */
