@@ -13,14 +13,15 @@ export type StopSignal = 'SIGINT' | 'SIGTERM';
 export interface StopSignals {
   /** Resolves with the first SIGINT or SIGTERM. */
   readonly first: Promise<StopSignal>;
-  /** The first signal, once it came. */
-  readonly received: StopSignal | undefined;
+  /** The start has ended; true when no signal came during it, so the command may say it is ready. */
+  started(): boolean;
   /** Stops listening: the command is stopping for another reason, and a signal ends it at once. */
   forget(): void;
 }
 
-/** Listens from now on; `onFirst` hears the first signal as it comes. */
-export function stopSignals(onFirst: (signal: StopSignal) => void = () => {}): StopSignals {
+/** Listens from now on; a signal before `started()` is said at once on stderr, after `prefix`. */
+export function stopSignals(prefix: string): StopSignals {
+  let starting = true;
   let received: StopSignal | undefined;
   let heard: (signal: StopSignal) => void = () => {};
   const first = new Promise<StopSignal>((resolve) => (heard = resolve));
@@ -28,7 +29,7 @@ export function stopSignals(onFirst: (signal: StopSignal) => void = () => {}): S
     const listener = () => {
       forget();
       received = signal;
-      onFirst(signal);
+      if (starting) console.error(`${prefix}: ${signal} while starting: stopping once the start ends (a second signal quits at once)`);
       heard(signal);
     };
     process.on(signal, listener);
@@ -37,8 +38,9 @@ export function stopSignals(onFirst: (signal: StopSignal) => void = () => {}): S
   const forget = () => listeners.forEach(([signal, listener]) => process.off(signal, listener));
   return {
     first,
-    get received() {
-      return received;
+    started() {
+      starting = false;
+      return received === undefined;
     },
     forget,
   };

@@ -10,11 +10,8 @@ import type { sandboxSpec } from './sandbox-spec.ts';
 
 export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>): Promise<number> {
   const options = sandboxOptions(values);
-  let started = false;
   // from before the start (stop-signal.ts): a signal while it starts stops the sandbox once started
-  const stop = stopSignals((signal) => {
-    if (!started) console.error(`octant-exec sandbox: ${signal} while starting: stopping once the start ends (a second signal quits at once)`);
-  });
+  const stop = stopSignals('octant-exec sandbox');
   let sandbox;
   try {
     if (options.stateDir) makeStateDir(options.stateDir);
@@ -24,9 +21,9 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
     console.error(`octant-exec sandbox: ${failureLine(error, options.stateDir)}`);
     return 1;
   }
-  started = true;
+  const ready = stop.started();
   for (const warning of sandbox.warnings) console.error(`octant-exec sandbox: WARNING: ${warning}`);
-  if (!stop.received) console.log(readyLine(sandbox, values.json === true)); // asked to stop while starting, it never says it is ready
+  if (ready) console.log(readyLine(sandbox, values.json === true)); // asked to stop while starting, it never says it is ready
   const signal = await stop.first;
   await sandbox.close();
   if (!values.json) console.error(`sandbox stopped (${signal})`);

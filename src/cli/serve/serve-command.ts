@@ -13,11 +13,8 @@ import type { serveSpec } from './serve-spec.ts';
 
 export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Promise<number> {
   const { options, open, json } = serveOptions(values);
-  let started = false;
   // from before the start (stop-signal.ts): a signal while it starts stops the server once started
-  const stop = stopSignals((signal) => {
-    if (!started) console.error(`octant-exec: ${signal} while starting: stopping once the start ends (a second signal quits at once)`);
-  });
+  const stop = stopSignals('octant-exec');
   // the server (client-node and all) loads once the flags are known to be good: bad input is answered at once
   const { SOCKET_PATH, startOctantExec } = await import('../../server/app.ts');
   for (const warning of serveWarnings(options)) console.error(`octant-exec: WARNING: ${warning}`);
@@ -31,10 +28,10 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     console.error(`octant-exec: ${failureLine(error, options.stateDir)}`);
     return (error as { exitCode?: number }).exitCode ?? 1;
   }
-  started = true;
+  const ready = stop.started();
   for (const warning of app.sandbox?.warnings ?? []) console.error(`octant-exec: WARNING: ${warning}`);
   let forgetRedirect: (() => void) | undefined;
-  if (!stop.received) {
+  if (ready) {
     // asked to stop while starting, it never says it is ready
     const replica = app.system.shared?.replica;
     for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
