@@ -64,19 +64,46 @@ const removeCliBundle = isDeno ? undefined : await prepareCliBundle();
 process.once('exit', () => removeCliBundle?.());
 
 const parallel: ParallelRun | undefined = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
-const watchdog = setTimeout(async () => {
-  console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
-  for (const running of parallel?.inFlight() ?? []) console.error(`  still running: ${running}`);
+
+/** Ends the run before its files do: what the tests started ends, and no folder of the run is left. */
+async function abandonRun(): Promise<void> {
   runEndCleanups();
   await parallel?.stop();
   for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
   runTemp.remove();
+  removeCliBundle?.(); // also at the exit; a runner that dies of a signal has none
+}
+
+const watchdog = setTimeout(async () => {
+  console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
+  for (const running of parallel?.inFlight() ?? []) console.error(`  still running: ${running}`);
+  await abandonRun();
   process.exit(1);
 }, watchdogMinutes * 60_000);
 watchdog.unref?.();
+// A Ctrl-C (the workers get it too, and end what their files started) or a SIGTERM ends the run as
+// the watchdog does, with no report, and then the runner dies of the signal, as a shell loop
+// around it needs to see to stop too. Signals that follow are let be: npm and tsx pass a Ctrl-C
+// on to the process that already had it from the terminal, and the ending is bounded (stop()).
+let interrupted: Promise<never> | undefined;
+const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => interrupt(signal)] as const);
+for (const [signal, listener] of listeners) process.on(signal, listener);
+function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
+  if (interrupted) return;
+  console.error(`\ntests interrupted (${signal}): ending what they started`);
+  for (const file of parallel?.filesRunning() ?? []) console.error(`  cut short: ${file}`);
+  interrupted = (async () => {
+    await abandonRun();
+    for (const [name, listener] of listeners) process.off(name, listener);
+    process.kill(process.pid, signal);
+    await new Promise((resolve) => setTimeout(resolve, 1000)); // should the signal be slow to come (tsx's own listener exits at once)
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  })();
+}
 
 const runStarted = Date.now();
 const results: FileResult[] = await (parallel?.done ?? runFiles(files));
+if (interrupted) await interrupted; // its files cut short, the run is not reported
 await filesEnded();
 clearTimeout(watchdog);
 const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((n, r) => n + r[key], 0);

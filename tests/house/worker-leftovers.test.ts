@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import process from 'node:process';
 import { waitFor, withTimeout } from '../support/wait.ts';
@@ -36,7 +36,7 @@ test.run();
 const quick = `import { test } from '${support}/test.ts';\ntest('quick', () => {});\ntest.run();\n`;
 
 /** `npm test` (tsx's CLI above the runner) or `deno task test`, on `dir`/tests, its own process group as a terminal's job is. */
-function startRunner(dir: string): { child: ChildProcess; closed: Promise<number | null>; output: () => string } {
+function startRunner(dir: string): { child: ChildProcess; closed: Promise<number | null>; signal: () => NodeJS.Signals | null; output: () => string } {
   const tmp = join(dir, 'tmp'); // the runner's own temp folders, removed with `dir` whatever happens
   mkdirSync(tmp);
   const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [join(root, 'node_modules/.bin/tsx'), [runner]];
@@ -45,7 +45,7 @@ function startRunner(dir: string): { child: ChildProcess; closed: Promise<number
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const closed = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, closed, output: () => output };
+  return { child, closed, signal: () => child.signalCode, output: () => output };
 }
 
 /** Running: /proc has it and it is no zombie. */
@@ -73,7 +73,7 @@ async function checkEnded(pidsFile: string, output: string): Promise<void> {
   }
 }
 
-test('a Ctrl-C of the run ends what the running files left, and runs their atRunEnd clean-ups', () =>
+test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd clean-ups, and leaves none of its folders', () =>
   withTempDir(async (dir) => {
     const pidsFile = join(dir, 'pids.json');
     mkdirSync(join(dir, 'tests'));
@@ -83,8 +83,15 @@ test('a Ctrl-C of the run ends what the running files left, and runs their atRun
     try {
       await waitFor(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'the file to start its processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
       process.kill(-run.child.pid!, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
-      await withTimeout(run.closed, 30_000, 'the runner to end after Ctrl-C');
+      const code = await withTimeout(run.closed, 30_000, 'the runner to end after Ctrl-C');
       await checkEnded(pidsFile, run.output());
+      // tsx's CLI turns the signal into exit 130; under Deno the runner dies of it, as a shell loop around it needs
+      assert.ok(code === 130 || run.signal() === 'SIGINT', `ended by the Ctrl-C (exit ${code}, signal ${run.signal()})\n${run.output()}`);
+      assert.match(run.output(), /tests interrupted \(SIGINT\): ending what they started\n {2}cut short: \S+holds\.test\.ts\n/);
+      assert.not.match(run.output(), /^tests: /m, 'a run cut short is not reported as one that ran');
+      assert.not.match(run.output(), /not run, every test worker had ended/, 'the files it did not begin are not said to have failed');
+      const left = readdirSync(join(dir, 'tmp')).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache is tsx's
+      assert.equal(left, [], "the run's temp folder and its workers' claims removed");
     } finally {
       try {
         process.kill(-run.child.pid!, 'SIGKILL');

@@ -60,7 +60,9 @@ export interface ParallelRun {
   done: Promise<FileResult[]>;
   /** what each worker is running now, with its output so far: said when the watchdog stops the run */
   inFlight(): string[];
-  /** asks every worker to end what its tests started and stop; a worker that does not within 10 s is left to the caller */
+  /** the files the workers are running now */
+  filesRunning(): string[];
+  /** asks every worker to end what its tests started and stop (a worker that does not within 10 s is left to the caller), and removes the claims */
   stop(): Promise<void>;
 }
 
@@ -70,12 +72,13 @@ export function runInWorkers(files: TestFile[], jobs: number, claimsIn: string):
   writeFileSync(join(claims, 'files.json'), JSON.stringify(files));
   const setup: WorkerSetup = { claims, mark: `octant-exec-test-${randomBytes(6).toString('hex')}` };
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(setup, files));
+  let stopped = false; // asked to: the files no one ran were not lost to dead workers
   const done = Promise.all(workers.map((worker) => worker.done)).then((perWorker) => {
     rmSync(claims, { recursive: true, force: true });
     const results = perWorker.flat();
     const ran = new Set(results.map((result) => result.file));
     // every worker gone with files no one claimed (they all died): those failed too
-    for (const file of files.filter(({ name }) => !ran.has(name))) {
+    for (const file of stopped ? [] : files.filter(({ name }) => !ran.has(name))) {
       process.stdout.write(`\n   FAIL  ${file.name}: not run, every test worker had ended\n`);
       results.push(failed(file.name));
     }
@@ -84,7 +87,12 @@ export function runInWorkers(files: TestFile[], jobs: number, claimsIn: string):
   return {
     done,
     inFlight: () => workers.flatMap((worker) => worker.inFlight()),
-    stop: async () => void (await Promise.all(workers.map((worker) => worker.stop()))),
+    filesRunning: () => workers.flatMap((worker) => worker.fileRunning() ?? []),
+    stop: async () => {
+      stopped = true;
+      await Promise.all(workers.map((worker) => worker.stop()));
+      rmSync(claims, { recursive: true, force: true });
+    },
   };
 }
 
@@ -111,6 +119,10 @@ class Worker {
       this.child.once('error', (error) => this.exited(`could not start: ${error.message}`, resolve));
       this.child.once('close', (code, signal) => this.exited(`exit ${signal ?? code}`, resolve));
     });
+  }
+
+  fileRunning(): string | undefined {
+    return this.running;
   }
 
   inFlight(): string[] {
