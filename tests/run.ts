@@ -66,9 +66,9 @@ process.once('exit', () => removeCliBundle?.());
 const parallel: ParallelRun | undefined = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
 
 /** Ends the run before its files do: what the tests started ends, and no folder of the run is left. */
-async function abandonRun(): Promise<void> {
+async function abandonRun(workersGraceMs = 0): Promise<void> {
   runEndCleanups();
-  await parallel?.stop();
+  await parallel?.stop(workersGraceMs);
   for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
   runTemp.remove();
   removeCliBundle?.(); // also at the exit; a runner that dies of a signal has none
@@ -90,10 +90,9 @@ const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () =
 for (const [signal, listener] of listeners) process.on(signal, listener);
 function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
   if (interrupted) return;
-  console.error(`\ntests interrupted (${signal}): ending what they started`);
-  for (const file of parallel?.filesRunning() ?? []) console.error(`  cut short: ${file}`);
+  console.error(`\ntests interrupted (${signal}): ending what they started`); // each worker names the file it was in as it ends
   interrupted = (async () => {
-    await abandonRun();
+    await abandonRun(5_000); // a terminal's Ctrl-C reached the workers too: they are ending what their files started
     for (const [name, listener] of listeners) process.off(name, listener);
     process.kill(process.pid, signal);
     await new Promise((resolve) => setTimeout(resolve, 1000)); // should the signal be slow to come (tsx's own listener exits at once)

@@ -87,7 +87,8 @@ test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd 
       await checkEnded(pidsFile, run.output());
       // tsx's CLI turns the signal into exit 130; under Deno the runner dies of it, as a shell loop around it needs
       assert.ok(code === 130 || run.signal() === 'SIGINT', `ended by the Ctrl-C (exit ${code}, signal ${run.signal()})\n${run.output()}`);
-      assert.match(run.output(), /tests interrupted \(SIGINT\): ending what they started\n {2}cut short: \S+holds\.test\.ts\n/);
+      assert.match(run.output(), /tests interrupted \(SIGINT\): ending what they started\n/, `the interruption said:\n${run.output()}`);
+      assert.match(run.output(), /FAIL {2}\S+holds\.test\.ts: its test worker ended before the file did/, `the file cut short named:\n${run.output()}`);
       assert.not.match(run.output(), /^tests: /m, 'a run cut short is not reported as one that ran');
       assert.not.match(run.output(), /not run, every test worker had ended/, 'the files it did not begin are not said to have failed');
       const left = readdirSync(join(dir, 'tmp')).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache is tsx's

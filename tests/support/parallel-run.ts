@@ -60,10 +60,8 @@ export interface ParallelRun {
   done: Promise<FileResult[]>;
   /** what each worker is running now, with its output so far: said when the watchdog stops the run */
   inFlight(): string[];
-  /** the files the workers are running now */
-  filesRunning(): string[];
-  /** asks every worker to end what its tests started and stop (a worker that does not within 10 s is left to the caller), and removes the claims */
-  stop(): Promise<void>;
+  /** asks every worker (SIGTERM, past `graceMs` for one that may be ending already) to end what its tests started and stop; one that does not within 10 s is left to the caller. Removes the claims */
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Runs `files` in `jobs` workers of this runtime, printing each file's output as it ends. */
@@ -87,10 +85,9 @@ export function runInWorkers(files: TestFile[], jobs: number, claimsIn: string):
   return {
     done,
     inFlight: () => workers.flatMap((worker) => worker.inFlight()),
-    filesRunning: () => workers.flatMap((worker) => worker.fileRunning() ?? []),
-    stop: async () => {
+    stop: async (graceMs = 0) => {
       stopped = true;
-      await Promise.all(workers.map((worker) => worker.stop()));
+      await Promise.all(workers.map((worker) => worker.stop(graceMs)));
       rmSync(claims, { recursive: true, force: true });
     },
   };
@@ -121,19 +118,22 @@ class Worker {
     });
   }
 
-  fileRunning(): string | undefined {
-    return this.running;
-  }
-
   inFlight(): string[] {
     return this.running ? [`${this.running}, its output so far:\n${this.pending}${this.partial}`] : [];
   }
 
-  async stop(): Promise<void> {
+  /** SIGTERM once `graceMs` have passed without its end (a worker that had the signal too ends by itself), then waits 10 s at most. */
+  async stop(graceMs: number): Promise<void> {
+    if (await this.endsWithin(graceMs)) return;
     this.child.kill('SIGTERM');
+    await this.endsWithin(10_000);
+  }
+
+  private async endsWithin(ms: number): Promise<boolean> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([this.done, new Promise((resolve) => (timer = setTimeout(resolve, 10_000)))]);
+    const ended = await Promise.race([this.done.then(() => true), new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), ms)))]);
     clearTimeout(timer);
+    return ended;
   }
 
   private read(text: string): void {
