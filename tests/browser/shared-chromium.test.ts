@@ -1,12 +1,13 @@
 // The browser tests' one Chromium per test process (shared-chromium.ts): each context a person's
 // browser of its own in it, what a file leaves open named and closed after it, and a file run
-// without the runner still ending by itself.
+// without the runner still ending by itself; a hung browser replaced.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startCli } from '../support/cli.ts';
 import { leftInShared } from '../support/left-running.ts';
-import { withTimeout } from '../support/wait.ts';
-import { sharedContext } from './shared-chromium.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
+import process from 'node:process';
+import { browserPidOf, sharedContext } from './shared-chromium.ts';
 import { CHROMIUM, chromiumArgs } from './support.ts';
 
 const test = suite('the shared Chromium');
@@ -31,6 +32,32 @@ test('a context a file leaves open is named and closed after it', async () => {
   assert.equal(await leftInShared(), ['a browser context on about:blank']);
   assert.ok(closed, 'closed');
   assert.equal(await leftInShared(), [], 'nothing more');
+});
+
+test('a browser that answers nothing (stopped, not gone) is killed, and the context comes from a new one', async () => {
+  const first = await sharedContext(CHROMIUM, chromiumArgs(), {});
+  const pid = browserPidOf(first);
+  assert.ok(pid, 'its process is known');
+  process.kill(pid!, 'SIGSTOP'); // connected still, and never answering: a hung browser
+  try {
+    const second = await withTimeout(sharedContext(CHROMIUM, chromiumArgs(), {}, 2_000), 60_000, 'a context despite the hung browser');
+    try {
+      assert.ok(second.browser() !== first.browser(), 'from another browser');
+      assert.ok(browserPidOf(second) !== pid);
+      const page = await second.newPage();
+      await page.setContent('<p>alive</p>');
+      assert.is(await page.textContent('p'), 'alive');
+      await waitFor(() => !first.browser()!.isConnected(), 'the hung browser killed (its pipe closed)', 10_000);
+    } finally {
+      await second.close();
+    }
+  } finally {
+    try {
+      process.kill(pid!, 'SIGKILL');
+    } catch {
+      // killed, as it should be
+    }
+  }
 });
 
 test('a file run without the runner ends by itself once its last context is closed', async () => {

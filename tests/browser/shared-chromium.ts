@@ -4,8 +4,9 @@
 // the browser tests made one per file and one more per file with other people in it. Flags differ
 // (WebGL on or off), so does the browser. Under the runner it is closed once the process has run
 // its files; a file run alone closes it with its last context (its pipes would keep the process
-// from ending). A context a file leaves open is named and closed after it (left-running.ts).
-import { readFileSync } from 'node:fs';
+// from ending). A context a file leaves open is named and closed after it (left-running.ts). A
+// browser that hangs is replaced, so that it fails one file rather than every later one.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -14,12 +15,21 @@ import { checkSharedAfterEachFile, sharedProcess } from '../support/left-running
 import { childrenOf } from '../support/process-tree.ts';
 import { shareUntilFilesEnd, sharedUntilRunnerEnds } from '../support/run-end.ts';
 
-const launched = new Map<string, Promise<Browser>>();
+/** A launched browser and its process (undefined when it could not be told apart from others). */
+interface Shared {
+  browser: Browser;
+  pid: number | undefined;
+}
+
+const launched = new Map<string, Promise<Shared>>();
+
+/** How long a new context may take: a browser that answers nothing (hung, not gone) is killed and launched anew, once. */
+const CONTEXT_WITHIN_MS = 20_000;
 
 checkSharedAfterEachFile(async () => {
   const left: string[] = [];
-  for (const browser of await Promise.all([...launched.values()].map((launch) => launch.catch(() => undefined)))) {
-    for (const context of browser?.contexts() ?? []) {
+  for (const shared of await Promise.all([...launched.values()].map((launch) => launch.catch(() => undefined)))) {
+    for (const context of shared?.browser.contexts() ?? []) {
       left.push(`a browser context on ${context.pages().map((page) => page.url()).join(', ') || 'no page'}`);
       await context.close().catch(() => {});
     }
@@ -27,51 +37,101 @@ checkSharedAfterEachFile(async () => {
   return left;
 });
 
-/** A new context in the process's Chromium with `args` (launched at its first use, and again should it have crashed). */
-export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions): Promise<BrowserContext> {
+/**
+ * A new context in the process's Chromium with `args` (launched at its first use, and again should
+ * it have crashed). A browser that gives no context within `withinMs` is killed and replaced, so a
+ * hung one fails no file but the one it hung in.
+ */
+export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions, withinMs = CONTEXT_WITHIN_MS): Promise<BrowserContext> {
   const key = args.join(' ');
+  const launch = launchedFor(key, executablePath, args);
+  const { browser, pid } = await launch;
+  const context = await answeredWithin(browser.newContext(options), withinMs);
+  if (context) return closingWithLast(key, launch, context);
+  if (launched.get(key) === launch) launched.delete(key);
+  killGroup(pid);
+  const again = launchedFor(key, executablePath, args);
+  return closingWithLast(key, again, await (await again).browser.newContext(options));
+}
+
+/** The pid of the browser a context is in, when it is known: for the tests of this file. */
+export function browserPidOf(context: BrowserContext): number | undefined {
+  return pids.get(context.browser()!);
+}
+
+const pids = new WeakMap<Browser, number>();
+
+function launchedFor(key: string, executablePath: string, args: string[]): Promise<Shared> {
   let launch = launched.get(key);
   if (!launch) {
-    launch = launchShared(executablePath, args, () => launched.get(key) === launch && launched.delete(key));
-    launched.set(key, launch);
-    launch.catch(() => launched.delete(key));
+    const own: Promise<Shared> = launchShared(executablePath, args, () => launched.get(key) === own && launched.delete(key));
+    launch = own;
+    launched.set(key, own);
+    own.catch(() => launched.get(key) === own && launched.delete(key));
   }
-  const browser = await launch;
-  const context = await browser.newContext(options);
-  if (!sharedUntilRunnerEnds()) {
-    context.on('close', () => {
-      if (browser.contexts().length > 0 || launched.get(key) !== launch) return;
-      launched.delete(key);
-      void browser.close();
-    });
-  }
+  return launch;
+}
+
+async function answeredWithin<T>(answer: Promise<T>, ms: number): Promise<T | undefined> {
+  answer.catch(() => {}); // given up on, it fails when the browser is killed
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const result = await Promise.race([answer, new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), ms)))]);
+  clearTimeout(timer);
+  return result;
+}
+
+/** Run without the runner, the browser closes with its last context (its pipes would keep the process from ending). */
+function closingWithLast(key: string, launch: Promise<Shared>, context: BrowserContext): BrowserContext {
+  if (sharedUntilRunnerEnds()) return context;
+  const browser = context.browser()!;
+  context.on('close', () => {
+    if (browser.contexts().length > 0 || launched.get(key) !== launch) return;
+    launched.delete(key);
+    void browser.close();
+  });
   return context;
 }
 
-async function launchShared(executablePath: string, args: string[], gone: () => void): Promise<Browser> {
+function killGroup(pid: number | undefined): void {
+  for (const target of pid === undefined ? [] : [-pid, pid]) {
+    try {
+      process.kill(target, 'SIGKILL');
+    } catch {
+      // not a group leader, or gone
+    }
+  }
+}
+
+async function launchShared(executablePath: string, args: string[], gone: () => void): Promise<Shared> {
   const before = new Set(childrenOf(process.pid));
-  const browser = await chromium.launch({ executablePath, headless: true, args });
+  // a temp folder of its own: one killed (hung, or at the process's exit) leaves its files there, not among another's
+  const temp = mkdtempSync(join(tmpdir(), 'octant-exec-chromium-'));
+  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  let browser: Browser;
+  try {
+    browser = await chromium.launch({ executablePath, headless: true, args, env: { ...process.env, TMPDIR: temp } });
+  } catch (error) {
+    removeTemp();
+    throw error;
+  }
   const pid = browserPid(before);
+  if (pid !== undefined) pids.set(browser, pid);
   const unmark = pid === undefined ? () => {} : sharedProcess(pid);
+  // the process ends before its files did (a watchdog, a signal): the browser's group goes with it
   const forget = shareUntilFilesEnd(
     () => browser.close(),
     () => {
-      // the process ends before its files did (a watchdog, a signal): the browser's group goes with it
-      for (const target of pid === undefined ? [] : [-pid, pid]) {
-        try {
-          process.kill(target, 'SIGKILL');
-        } catch {
-          // not a group leader, or gone
-        }
-      }
+      killGroup(pid);
+      removeTemp();
     },
   );
   browser.on('disconnected', () => {
     gone();
     unmark();
     forget();
+    removeTemp();
   });
-  return browser;
+  return { browser, pid };
 }
 
 /**
