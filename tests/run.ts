@@ -23,13 +23,13 @@ if (worker) {
   // However a worker ends (its files done, SIGTERM, a terminal's Ctrl-C, a file that ends it with
   // process.exit or, under Node, an uncaught error), what its tests left running ends with it: once
   // it is gone they are orphans no one can find. A signal becomes an exit, so the files' atRunEnd
-  // clean-ups run too (no tsx CLI above a worker does that for it, as for the one-process run).
+  // clean-ups run too (nothing above a worker does that for it).
   process.once('exit', () => {
     runEndCleanups();
     const leftRunning = endLeftRunning();
     if (leftRunning.length) console.log(`left running by the tests, now ended: ${leftRunning.join('; ')}`);
   });
-  process.on('SIGTERM', () => process.exit(0));
+  process.on('SIGTERM', () => process.exit(143));
   process.on('SIGINT', () => process.exit(130));
   await runFiles(claimFiles(worker), { ended: (result) => reportEnded(worker, result), besideOthers: true });
   await filesEnded();
@@ -60,20 +60,53 @@ if (files.length === 0) {
 // TMPDIR), and whatever is left in it at the end fails the run, by name.
 const runTemp = useRunTempDir('octant-exec-tests-');
 // Under Node the command line runs as one bundle of the sources, built once here (cli-bundle.ts).
-const removeCliBundle = isDeno ? undefined : await prepareCliBundle();
-process.once('exit', () => removeCliBundle?.());
+const bundled = isDeno ? Promise.resolve(undefined) : prepareCliBundle();
+let parallel: ParallelRun | undefined;
+let abandoning: Promise<void> | undefined;
 
-const parallel: ParallelRun | undefined = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
-
-/** Ends the run before its files do: what the tests started ends, and no folder of the run is left. */
-async function abandonRun(workersGraceMs = 0): Promise<void> {
-  runEndCleanups();
-  await parallel?.stop(workersGraceMs);
-  for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
-  runTemp.remove();
-  removeCliBundle?.(); // also at the exit; a runner that dies of a signal has none
+/** Ends the run before its files do (once, whoever asks): what the tests started ends, and no folder of the run is left. */
+function abandonRun(workersGraceMs = 0): Promise<void> {
+  abandoning ??= (async () => {
+    const removeCliBundle = await bundled.catch(() => undefined); // a bundle being built is removed once built
+    runEndCleanups();
+    await parallel?.stop(workersGraceMs);
+    for (const process of endLeftRunning()) console.error(`  ended, still running: ${process}`);
+    runTemp.remove();
+    removeCliBundle?.(); // also at the exit; a runner ended by a signal may have none
+  })();
+  return abandoning;
 }
 
+// A Ctrl-C (the workers get it too, and end what their files started) or a SIGTERM ends the run as
+// the watchdog does, with no report, and then the runner dies of the signal, as a shell loop
+// around it needs to see to stop too. `npm test` runs it as `node --import tsx`: tsx's CLI relays a
+// Ctrl-C to its child and SIGKILLs one that does not say it got it within 60 ms (a runner busy
+// starting its workers), and makes every signal an exit besides. Signals that follow are let be:
+// npm passes a Ctrl-C on to the process that already had it from the terminal; the end is bounded.
+let interrupted: Promise<never> | undefined;
+const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => interrupt(signal)] as const);
+for (const [signal, listener] of listeners) process.on(signal, listener);
+function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
+  if (interrupted) return;
+  console.error(`\ntests interrupted (${signal}): ending what they started`); // each file cut short is named as its worker ends
+  interrupted = (async () => {
+    try {
+      await abandonRun(5_000); // a terminal's Ctrl-C reached the workers too: they are ending what their files started
+    } finally {
+      for (const [name, listener] of listeners) process.off(name, listener);
+      process.kill(process.pid, signal);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // should the signal be slow to come, or be made an exit (a tsx CLI above)
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+  })();
+}
+
+// a Ctrl-C while it is built ends esbuild's process too, and the build fails: the run is ending anyway
+const removeCliBundle = await bundled.catch((error: unknown) => (interrupted ? undefined : Promise.reject(error)));
+process.once('exit', () => removeCliBundle?.());
+if (interrupted) await interrupted; // nothing more starts
+
+parallel = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
 const watchdog = setTimeout(async () => {
   console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
   for (const running of parallel?.inFlight() ?? []) console.error(`  still running: ${running}`);
@@ -81,27 +114,11 @@ const watchdog = setTimeout(async () => {
   process.exit(1);
 }, watchdogMinutes * 60_000);
 watchdog.unref?.();
-// A Ctrl-C (the workers get it too, and end what their files started) or a SIGTERM ends the run as
-// the watchdog does, with no report, and then the runner dies of the signal, as a shell loop
-// around it needs to see to stop too. Signals that follow are let be: npm and tsx pass a Ctrl-C
-// on to the process that already had it from the terminal, and the ending is bounded (stop()).
-let interrupted: Promise<never> | undefined;
-const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => interrupt(signal)] as const);
-for (const [signal, listener] of listeners) process.on(signal, listener);
-function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
-  if (interrupted) return;
-  console.error(`\ntests interrupted (${signal}): ending what they started`); // each worker names the file it was in as it ends
-  interrupted = (async () => {
-    await abandonRun(5_000); // a terminal's Ctrl-C reached the workers too: they are ending what their files started
-    for (const [name, listener] of listeners) process.off(name, listener);
-    process.kill(process.pid, signal);
-    await new Promise((resolve) => setTimeout(resolve, 1000)); // should the signal be slow to come (tsx's own listener exits at once)
-    process.exit(signal === 'SIGINT' ? 130 : 143);
-  })();
-}
 
 const runStarted = Date.now();
 const results: FileResult[] = await (parallel?.done ?? runFiles(files));
+// Deno may hand the runner a Ctrl-C after its workers' ends, which the same Ctrl-C caused: wait for it
+for (let waited = 0; !interrupted && parallel?.endedBySignal() && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
 if (interrupted) await interrupted; // its files cut short, the run is not reported
 await filesEnded();
 clearTimeout(watchdog);

@@ -3,7 +3,8 @@
 // outlive the run when the file's test worker ends early: a Ctrl-C of `npm test` (SIGINT to the
 // terminal's whole foreground group), or a file that kills its worker (process.exit, as a crash).
 // The one-process runner under tsx turned a Ctrl-C into process.exit, so its atRunEnd clean-ups
-// ran; a worker (no tsx CLI above it) died of the signal with none run.
+// ran; a worker (no tsx CLI above it) died of the signal with none run. The runner itself, cut
+// short, says so, reports no run, leaves none of its folders and dies of the signal.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -35,11 +36,11 @@ test.run();
 `;
 const quick = `import { test } from '${support}/test.ts';\ntest('quick', () => {});\ntest.run();\n`;
 
-/** `npm test` (tsx's CLI above the runner) or `deno task test`, on `dir`/tests, its own process group as a terminal's job is. */
+/** The runner as `npm test` (Node with tsx's loader) or `deno task test` run it, on `dir`/tests, its own process group as a terminal's job is. */
 function startRunner(dir: string): { child: ChildProcess; closed: Promise<number | null>; signal: () => NodeJS.Signals | null; output: () => string } {
   const tmp = join(dir, 'tmp'); // the runner's own temp folders, removed with `dir` whatever happens
   mkdirSync(tmp);
-  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [join(root, 'node_modules/.bin/tsx'), [runner]];
+  const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [process.execPath, ['--import', 'tsx', runner]];
   const child = spawn(file, [...pre, relative(root, join(dir, 'tests'))], { cwd: root, detached: true, env: { ...process.env, TEST_JOBS: '2', TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -75,24 +76,28 @@ async function checkEnded(pidsFile: string, output: string): Promise<void> {
 
 test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd clean-ups, and leaves none of its folders', () =>
   withTempDir(async (dir) => {
-    const pidsFile = join(dir, 'pids.json');
+    const pidsFiles = ['a', 'b'].map((name) => join(dir, `pids-${name}.json`));
     mkdirSync(join(dir, 'tests'));
-    writeFileSync(join(dir, 'tests', 'holds.test.ts'), leaver(pidsFile, 'await new Promise((r) => setTimeout(r, 120_000));'));
-    writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick);
+    for (const [i, name] of ['a', 'b'].entries()) writeFileSync(join(dir, 'tests', `holds-${name}.test.ts`), leaver(pidsFiles[i], 'await new Promise((r) => setTimeout(r, 120_000));'));
+    writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick); // last: no worker has begun it at the Ctrl-C
     const run = startRunner(dir);
     try {
-      await waitFor(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'the file to start its processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
+      await waitFor(() => pidsFiles.every((file) => existsSync(file) && readFileSync(file, 'utf8').endsWith('}')), 'both holding files to start their processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
+      // under Node the runner built the command line's bundle as dist/cli-test-PID
+      const bundles = deno ? [] : [join(root, 'dist', `cli-test-${run.child.pid}`)];
+      for (const bundle of bundles) assert.ok(existsSync(bundle), `the runner's bundle, ${bundle}`);
       process.kill(-run.child.pid!, 'SIGINT'); // what a terminal's Ctrl-C does: the whole foreground group
       const code = await withTimeout(run.closed, 30_000, 'the runner to end after Ctrl-C');
-      await checkEnded(pidsFile, run.output());
-      // tsx's CLI turns the signal into exit 130; under Deno the runner dies of it, as a shell loop around it needs
-      assert.ok(code === 130 || run.signal() === 'SIGINT', `ended by the Ctrl-C (exit ${code}, signal ${run.signal()})\n${run.output()}`);
-      assert.match(run.output(), /tests interrupted \(SIGINT\): ending what they started\n/, `the interruption said:\n${run.output()}`);
-      assert.match(run.output(), /FAIL {2}\S+holds\.test\.ts: its test worker ended before the file did/, `the file cut short named:\n${run.output()}`);
-      assert.not.match(run.output(), /^tests: /m, 'a run cut short is not reported as one that ran');
-      assert.not.match(run.output(), /not run, every test worker had ended/, 'the files it did not begin are not said to have failed');
+      for (const pidsFile of pidsFiles) await checkEnded(pidsFile, run.output());
+      const said = run.output();
+      assert.is(run.signal(), 'SIGINT', `died of the Ctrl-C, as a shell loop around it needs to see to stop (exit ${code})\n${said}`);
+      assert.match(said, /tests interrupted \(SIGINT\): ending what they started\n/, `the interruption said:\n${said}`);
+      for (const name of ['a', 'b']) assert.match(said, new RegExp(`FAIL {2}\\S+holds-${name}\\.test\\.ts: its test worker ended before the file did`), `holds-${name}, cut short, named:\n${said}`);
+      assert.not.match(said, /^tests: /m, 'a run cut short is not reported as one that ran');
+      assert.not.match(said, /quick\.test\.ts/, `the file no worker began is not said to have failed:\n${said}`);
       const left = readdirSync(join(dir, 'tmp')).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache is tsx's
       assert.equal(left, [], "the run's temp folder and its workers' claims removed");
+      for (const bundle of bundles) assert.not.ok(existsSync(bundle), `${bundle} removed`);
     } finally {
       try {
         process.kill(-run.child.pid!, 'SIGKILL');

@@ -25,9 +25,15 @@ export async function prepareCliBundle(): Promise<() => void> {
   removeBundlesOfEndedRuns();
   await pageDir(); // a bundle serves dist/ui as it is, as the package does
   const dir = packagePath(`dist/${PREFIX}${process.pid}`);
-  await buildCli(dir);
+  const remove = () => rmSync(dir, { recursive: true, force: true });
+  try {
+    await buildCli(dir);
+  } catch (error) {
+    remove(); // what a failed build wrote (a Ctrl-C ends esbuild's process too)
+    throw error;
+  }
   process.env[ENV] = join(dir, 'main.js');
-  return () => rmSync(dir, { recursive: true, force: true });
+  return remove;
 }
 
 function removeBundlesOfEndedRuns(): void {

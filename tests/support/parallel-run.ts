@@ -60,6 +60,8 @@ export interface ParallelRun {
   done: Promise<FileResult[]>;
   /** what each worker is running now, with its output so far: said when the watchdog stops the run */
   inFlight(): string[];
+  /** whether a worker ended by a SIGINT or SIGTERM (a terminal's Ctrl-C reaches the runner too) */
+  endedBySignal(): boolean;
   /** asks every worker (SIGTERM, past `graceMs` for one that may be ending already) to end what its tests started and stop; one that does not within 10 s is left to the caller. Removes the claims */
   stop(graceMs?: number): Promise<void>;
 }
@@ -85,8 +87,10 @@ export function runInWorkers(files: TestFile[], jobs: number, claimsIn: string):
   return {
     done,
     inFlight: () => workers.flatMap((worker) => worker.inFlight()),
+    endedBySignal: () => workers.some((worker) => worker.signalled),
     stop: async (graceMs = 0) => {
       stopped = true;
+      takeEveryClaim(claims, files.length); // no worker begins another file
       await Promise.all(workers.map((worker) => worker.stop(graceMs)));
       rmSync(claims, { recursive: true, force: true });
     },
@@ -103,6 +107,8 @@ class Worker {
   /** stdout's unfinished line (a mark, perhaps), kept apart until it ends: no stderr inside a mark */
   private partial = '';
   private running: string | undefined;
+  /** it ended by a SIGINT or SIGTERM */
+  signalled = false;
 
   constructor(private readonly setup: WorkerSetup, private readonly files: TestFile[]) {
     this.child = spawn(...workerCommand(), {
@@ -114,7 +120,10 @@ class Worker {
     this.child.stderr!.setEncoding('utf8').on('data', (text: string) => (this.pending += text));
     this.done = new Promise((resolve) => {
       this.child.once('error', (error) => this.exited(`could not start: ${error.message}`, resolve));
-      this.child.once('close', (code, signal) => this.exited(`exit ${signal ?? code}`, resolve));
+      this.child.once('close', (code, signal) => {
+        this.signalled = signal === 'SIGINT' || signal === 'SIGTERM' || code === 130 || code === 143; // its handlers make those exits
+        this.exited(`exit ${signal ?? code}`, resolve);
+      });
     });
   }
 
@@ -179,6 +188,16 @@ function workerCommand(): [string, string[]] {
   const script = fileURLToPath(new URL('../run.ts', import.meta.url));
   const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
   return deno ? [deno.execPath(), ['run', '-A', script]] : [process.execPath, [...process.execArgv, script]];
+}
+
+function takeEveryClaim(claims: string, count: number): void {
+  for (let index = 0; index < count; index++) {
+    try {
+      mkdirSync(join(claims, String(index)));
+    } catch {
+      // taken already
+    }
+  }
 }
 
 /** A file that could not finish counts as one failed test, as one whose setup throws. */
