@@ -83,13 +83,14 @@ function abandonRun(workersGraceMs = 0): Promise<void> {
 // Ctrl-C to its child and SIGKILLs one that does not say it got it within 60 ms (a runner busy
 // starting its workers), and makes every signal an exit besides. Signals that follow are let be:
 // npm passes a Ctrl-C on to the process that already had it from the terminal; the end is bounded.
-let interrupted: Promise<never> | undefined;
+/** the run ending before its files did (a signal, the watchdog): it is not reported */
+let ending: Promise<never> | undefined;
 const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () => interrupt(signal)] as const);
 for (const [signal, listener] of listeners) process.on(signal, listener);
 function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
-  if (interrupted) return;
+  if (ending) return;
   console.error(`\ntests interrupted (${signal}): ending what they started`); // each file cut short is named as its worker ends
-  interrupted = (async () => {
+  ending = (async () => {
     try {
       await abandonRun(5_000); // a terminal's Ctrl-C reached the workers too: they are ending what their files started
     } finally {
@@ -102,24 +103,25 @@ function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
 }
 
 // a Ctrl-C while it is built ends esbuild's process too, and the build fails: the run is ending anyway
-const removeCliBundle = await bundled.catch((error: unknown) => (interrupted ? undefined : Promise.reject(error)));
+const removeCliBundle = await bundled.catch((error: unknown) => (ending ? undefined : Promise.reject(error)));
 process.once('exit', () => removeCliBundle?.());
-if (interrupted) await interrupted; // nothing more starts
+if (ending) await ending; // nothing more starts
 
 parallel = jobs > 1 && files.length > 1 ? runInWorkers(files, jobs, dirname(runTemp.path)) : undefined;
-const watchdog = setTimeout(async () => {
+const watchdog = setTimeout(() => {
+  if (ending) return;
   console.error(`\ntests still running after ${watchdogMinutes} minutes: stopping (a test hangs?)`);
   for (const running of parallel?.inFlight() ?? []) console.error(`  still running: ${running}`);
-  await abandonRun();
-  process.exit(1);
+  ending = abandonRun().then(() => process.exit(1));
 }, watchdogMinutes * 60_000);
 watchdog.unref?.();
 
 const runStarted = Date.now();
 const results: FileResult[] = await (parallel?.done ?? runFiles(files));
 // Deno may hand the runner a Ctrl-C after its workers' ends, which the same Ctrl-C caused: wait for it
-for (let waited = 0; !interrupted && parallel?.endedBySignal() && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
-if (interrupted) await interrupted; // its files cut short, the run is not reported
+for (let waited = 0; !ending && parallel?.endedBySignal() && waited < 2_000; waited += 20) await new Promise((resolve) => setTimeout(resolve, 20));
+if (ending) await ending; // its files cut short, the run is not reported
+results.push(...(parallel?.notRun(results) ?? []));
 await filesEnded();
 clearTimeout(watchdog);
 const sum = (key: 'total' | 'passed' | 'skipped') => results.reduce((n, r) => n + r[key], 0);

@@ -43,7 +43,7 @@ test('a browser that answers nothing (stopped, not gone) is killed, and the cont
     const second = await withTimeout(sharedContext(CHROMIUM, chromiumArgs(), {}, 2_000), 60_000, 'a context despite the hung browser');
     try {
       assert.ok(second.browser() !== first.browser(), 'from another browser');
-      assert.ok(browserPidOf(second) !== pid);
+      assert.ok(browserPidOf(second) !== undefined && browserPidOf(second) !== pid, 'another process');
       const page = await second.newPage();
       await page.setContent('<p>alive</p>');
       assert.is(await page.textContent('p'), 'alive');
@@ -52,11 +52,25 @@ test('a browser that answers nothing (stopped, not gone) is killed, and the cont
       await second.close();
     }
   } finally {
-    try {
-      process.kill(pid!, 'SIGKILL');
-    } catch {
-      // killed, as it should be
-    }
+    // still there only if the test failed; once gone, its pid may be another process's
+    if (first.browser()!.isConnected()) process.kill(pid!, 'SIGKILL');
+  }
+});
+
+test('a browser that hangs with a context open is killed by the check after the file (20 s), and the next context comes from a new one', async () => {
+  const open = await sharedContext(CHROMIUM, chromiumArgs(), {});
+  const pid = browserPidOf(open);
+  assert.ok(pid, 'its process is known');
+  process.kill(pid!, 'SIGSTOP');
+  try {
+    const left = await withTimeout(leftInShared(), 60_000, 'the check after the file to give up on the hung browser');
+    assert.equal(left, ['a browser context on no page', 'its browser, which did not answer, killed']);
+    await waitFor(() => !open.browser()!.isConnected(), 'the hung browser killed (its pipe closed)', 10_000);
+    const next = await withTimeout(sharedContext(CHROMIUM, chromiumArgs(), {}), 60_000, 'a context from a new browser');
+    assert.ok(next.browser() !== open.browser());
+    await next.close();
+  } finally {
+    if (open.browser()!.isConnected()) process.kill(pid!, 'SIGKILL');
   }
 });
 

@@ -14,6 +14,7 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 import { checkSharedAfterEachFile, sharedProcess } from '../support/left-running.ts';
 import { childrenOf } from '../support/process-tree.ts';
 import { shareUntilFilesEnd, sharedUntilRunnerEnds } from '../support/run-end.ts';
+import { scaled } from '../support/test.ts';
 
 /** A launched browser and its process (undefined when it could not be told apart from others). */
 interface Shared {
@@ -23,15 +24,20 @@ interface Shared {
 
 const launched = new Map<string, Promise<Shared>>();
 
-/** How long a new context may take: a browser that answers nothing (hung, not gone) is killed and launched anew, once. */
-const CONTEXT_WITHIN_MS = 20_000;
+/** How long a browser may take to give or close a context: one that answers nothing (hung, not gone) is killed, and the next context comes from another. */
+const ANSWER_WITHIN_MS = scaled(20_000);
 
 checkSharedAfterEachFile(async () => {
   const left: string[] = [];
-  for (const shared of await Promise.all([...launched.values()].map((launch) => launch.catch(() => undefined)))) {
+  for (const [key, launch] of launched) {
+    const shared = await launch.catch(() => undefined);
     for (const context of shared?.browser.contexts() ?? []) {
       left.push(`a browser context on ${context.pages().map((page) => page.url()).join(', ') || 'no page'}`);
-      await context.close().catch(() => {});
+      const closed = await answeredWithin(context.close().then(() => true), ANSWER_WITHIN_MS);
+      if (!closed) {
+        left.push(killHung(key, launch, shared!) ? 'its browser, which did not answer, killed' : 'its browser, which did not answer, and whose process is unknown');
+        break;
+      }
     }
   }
   return left;
@@ -42,16 +48,24 @@ checkSharedAfterEachFile(async () => {
  * it have crashed). A browser that gives no context within `withinMs` is killed and replaced, so a
  * hung one fails no file but the one it hung in.
  */
-export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions, withinMs = CONTEXT_WITHIN_MS): Promise<BrowserContext> {
+export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions, withinMs = ANSWER_WITHIN_MS): Promise<BrowserContext> {
   const key = args.join(' ');
   const launch = launchedFor(key, executablePath, args);
-  const { browser, pid } = await launch;
-  const context = await answeredWithin(browser.newContext(options), withinMs);
+  const shared = await launch;
+  const context = await answeredWithin(shared.browser.newContext(options), withinMs);
   if (context) return closingWithLast(key, launch, context);
-  if (launched.get(key) === launch) launched.delete(key);
-  killGroup(pid);
+  if (!killHung(key, launch, shared)) throw new Error(`the shared Chromium (${key}) gives no context within ${withinMs} ms, and which process it is could not be told: not replaced`);
   const again = launchedFor(key, executablePath, args);
   return closingWithLast(key, again, await (await again).browser.newContext(options));
+}
+
+/** Kills a browser that does not answer, once (the next context launches another); false when its process is unknown. */
+function killHung(key: string, launch: Promise<Shared>, { pid }: Shared): boolean {
+  if (launched.get(key) !== launch) return true; // killed already: another caller waited on it too
+  if (pid === undefined) return false;
+  launched.delete(key);
+  killGroup(pid);
+  return true;
 }
 
 /** The pid of the browser a context is in, when it is known: for the tests of this file. */
@@ -106,7 +120,14 @@ async function launchShared(executablePath: string, args: string[], gone: () => 
   const before = new Set(childrenOf(process.pid));
   // a temp folder of its own: one killed (hung, or at the process's exit) leaves its files there, not among another's
   const temp = mkdtempSync(join(tmpdir(), 'octant-exec-chromium-'));
-  const removeTemp = () => rmSync(temp, { recursive: true, force: true });
+  // in event and exit handlers: a failure to remove it (a dying child still writing) must not throw there; the run names what is left
+  const removeTemp = () => {
+    try {
+      rmSync(temp, { recursive: true, force: true, maxRetries: 3 });
+    } catch {
+      // left for the run's own check of its temp folder to name
+    }
+  };
   let browser: Browser;
   try {
     browser = await chromium.launch({ executablePath, headless: true, args, env: { ...process.env, TMPDIR: temp } });

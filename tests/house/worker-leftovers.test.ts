@@ -107,6 +107,35 @@ test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd 
     }
   }));
 
+test('a SIGTERM to the runner alone: no worker begins another file, and one still in a file gets a SIGTERM after 5 s', () =>
+  withTempDir(async (dir) => {
+    const pidsFile = join(dir, 'pids.json');
+    const shortStarted = join(dir, 'short-started');
+    mkdirSync(join(dir, 'tests'));
+    writeFileSync(join(dir, 'tests', 'a-holds.test.ts'), leaver(pidsFile, 'await new Promise((r) => setTimeout(r, 120_000));'));
+    writeFileSync(join(dir, 'tests', 'b-short.test.ts'), `import { test } from '${support}/test.ts';\nimport { writeFileSync } from 'node:fs';\ntest('short', async () => { writeFileSync('${shortStarted}', ''); await new Promise((r) => setTimeout(r, 2_000)); });\ntest.run();\n`);
+    writeFileSync(join(dir, 'tests', 'c-never.test.ts'), quick);
+    const run = startRunner(dir);
+    try {
+      await waitFor(() => existsSync(shortStarted) && existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'both workers in their files', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
+      process.kill(run.child.pid!, 'SIGTERM'); // the runner alone: its workers hear of it from it
+      await withTimeout(run.closed, 30_000, 'the runner to end after SIGTERM');
+      await checkEnded(pidsFile, run.output());
+      const said = run.output();
+      assert.is(run.signal(), 'SIGTERM', said);
+      assert.match(said, /tests interrupted \(SIGTERM\): ending what they started\n/, said);
+      assert.match(said, /FAIL {2}\S+a-holds\.test\.ts: its test worker ended before the file did \(exit (143|SIGTERM)\)/, `the holding file, its worker stopped (Deno reports its exit as the signal), named:\n${said}`);
+      assert.not.match(said, /b-short\.test\.ts: its test worker ended/, `the short file ended in the 5 s given:\n${said}`);
+      assert.not.match(said, /c-never/, `no worker began another file:\n${said}`);
+    } finally {
+      try {
+        process.kill(-run.child.pid!, 'SIGKILL');
+      } catch {
+        // the run ended
+      }
+    }
+  }));
+
 test('a file that ends its worker (process.exit) leaves nothing running after the run', () =>
   withTempDir(async (dir) => {
     const pidsFile = join(dir, 'pids.json');

@@ -56,8 +56,10 @@ export function reportEnded({ mark }: WorkerSetup, result: FileResult): void {
 }
 
 export interface ParallelRun {
-  /** every file's result, in the order they ended; a file a worker died in counts as failed */
+  /** the results of the files the workers ran, in the order they ended; a file a worker died in counts as failed */
   done: Promise<FileResult[]>;
+  /** the files none ran (every worker gone: they all died), each said and counted as failed */
+  notRun(ran: FileResult[]): FileResult[];
   /** what each worker is running now, with its output so far: said when the watchdog stops the run */
   inFlight(): string[];
   /** whether a worker ended by a SIGINT or SIGTERM (a terminal's Ctrl-C reaches the runner too) */
@@ -72,24 +74,22 @@ export function runInWorkers(files: TestFile[], jobs: number, claimsIn: string):
   writeFileSync(join(claims, 'files.json'), JSON.stringify(files));
   const setup: WorkerSetup = { claims, mark: `octant-exec-test-${randomBytes(6).toString('hex')}` };
   const workers = Array.from({ length: Math.min(jobs, files.length) }, () => new Worker(setup, files));
-  let stopped = false; // asked to: the files no one ran were not lost to dead workers
   const done = Promise.all(workers.map((worker) => worker.done)).then((perWorker) => {
     rmSync(claims, { recursive: true, force: true });
-    const results = perWorker.flat();
-    const ran = new Set(results.map((result) => result.file));
-    // every worker gone with files no one claimed (they all died): those failed too
-    for (const file of stopped ? [] : files.filter(({ name }) => !ran.has(name))) {
-      process.stdout.write(`\n   FAIL  ${file.name}: not run, every test worker had ended\n`);
-      results.push(failed(file.name));
-    }
-    return results;
+    return perWorker.flat();
   });
   return {
     done,
     inFlight: () => workers.flatMap((worker) => worker.inFlight()),
     endedBySignal: () => workers.some((worker) => worker.signalled),
+    notRun: (ran) => {
+      const names = new Set(ran.map((result) => result.file));
+      return files.filter(({ name }) => !names.has(name)).map(({ name }) => {
+        process.stdout.write(`\n   FAIL  ${name}: not run, every test worker had ended\n`);
+        return failed(name);
+      });
+    },
     stop: async (graceMs = 0) => {
-      stopped = true;
       takeEveryClaim(claims, files.length); // no worker begins another file
       await Promise.all(workers.map((worker) => worker.stop(graceMs)));
       rmSync(claims, { recursive: true, force: true });

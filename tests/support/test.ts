@@ -10,6 +10,11 @@ import { currentWaits, giveUpWaits } from './wait.ts';
 
 /** TEST_DEADLINE_SCALE stretches every deadline (a slow or very busy machine). */
 const scale = Number(process.env.TEST_DEADLINE_SCALE ?? 1) || 1;
+
+/** `ms` stretched as every deadline is, for a wait of the tests' support that is one. */
+export function scaled(ms: number): number {
+  return ms * scale;
+}
 /** TEST_TIMES=FILE appends each test's and hook's time to FILE ("ms<TAB>file<TAB>name"): where a slow file's time goes. */
 const timesFile = process.env.TEST_TIMES;
 
@@ -24,7 +29,7 @@ export interface SuiteOptions<T> {
 
 export function suite<T = Record<string, unknown>>(title: string, options: SuiteOptions<T> = {}): Test<T> {
   const inner = uvuSuite<T>(title, options.context);
-  const ms = (options.deadlineMs ?? DEFAULT_DEADLINE_MS) * scale;
+  const ms = scaled(options.deadlineMs ?? DEFAULT_DEADLINE_MS);
   const where = (name: string) => (title ? `${title} › ${name}` : name);
   const wrap = (name: string, fn: Callback<T>): Callback<T> => (context) => underDeadline(where(name), ms, () => fn(context));
   const wrapped = ((name: string, fn: Callback<T>) => inner(name, wrap(name, fn))) as Test<T>;
