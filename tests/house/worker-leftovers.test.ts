@@ -49,6 +49,20 @@ function startRunner(dir: string): { child: ChildProcess; closed: Promise<number
   return { child, closed, signal: () => child.signalCode, output: () => output };
 }
 
+/** Runs `body` with the runner started on `dir`; whatever happens, its process group is gone after. */
+async function withRunner(dir: string, body: (run: ReturnType<typeof startRunner>) => Promise<void>): Promise<void> {
+  const run = startRunner(dir);
+  try {
+    await body(run);
+  } finally {
+    try {
+      process.kill(-run.child.pid!, 'SIGKILL');
+    } catch {
+      // the run ended
+    }
+  }
+}
+
 /** Running: /proc has it and it is no zombie. */
 function running(pid: number): boolean {
   try {
@@ -80,8 +94,7 @@ test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd 
     mkdirSync(join(dir, 'tests'));
     for (const [i, name] of ['a', 'b'].entries()) writeFileSync(join(dir, 'tests', `holds-${name}.test.ts`), leaver(pidsFiles[i], 'await new Promise((r) => setTimeout(r, 120_000));'));
     writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick); // last: no worker has begun it at the Ctrl-C
-    const run = startRunner(dir);
-    try {
+    await withRunner(dir, async (run) => {
       await waitFor(() => pidsFiles.every((file) => existsSync(file) && readFileSync(file, 'utf8').endsWith('}')), 'both holding files to start their processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
       // under Node the runner built the command line's bundle as dist/cli-test-PID
       const bundles = deno ? [] : [join(root, 'dist', `cli-test-${run.child.pid}`)];
@@ -98,13 +111,7 @@ test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd 
       const left = readdirSync(join(dir, 'tmp')).filter((name) => !/^tsx-\d+$/.test(name)); // tsx's compile cache is tsx's
       assert.equal(left, [], "the run's temp folder and its workers' claims removed");
       for (const bundle of bundles) assert.not.ok(existsSync(bundle), `${bundle} removed`);
-    } finally {
-      try {
-        process.kill(-run.child.pid!, 'SIGKILL');
-      } catch {
-        // the run ended
-      }
-    }
+    });
   }));
 
 test('a SIGTERM to the runner alone: no worker begins another file, and one still in a file gets a SIGTERM after 5 s', () =>
@@ -115,8 +122,7 @@ test('a SIGTERM to the runner alone: no worker begins another file, and one stil
     writeFileSync(join(dir, 'tests', 'a-holds.test.ts'), leaver(pidsFile, 'await new Promise((r) => setTimeout(r, 120_000));'));
     writeFileSync(join(dir, 'tests', 'b-short.test.ts'), `import { test } from '${support}/test.ts';\nimport { writeFileSync } from 'node:fs';\ntest('short', async () => { writeFileSync('${shortStarted}', ''); await new Promise((r) => setTimeout(r, 2_000)); });\ntest.run();\n`);
     writeFileSync(join(dir, 'tests', 'c-never.test.ts'), quick);
-    const run = startRunner(dir);
-    try {
+    await withRunner(dir, async (run) => {
       await waitFor(() => existsSync(shortStarted) && existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'both workers in their files', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
       process.kill(run.child.pid!, 'SIGTERM'); // the runner alone: its workers hear of it from it
       await withTimeout(run.closed, 30_000, 'the runner to end after SIGTERM');
@@ -127,13 +133,7 @@ test('a SIGTERM to the runner alone: no worker begins another file, and one stil
       assert.match(said, /FAIL {2}\S+a-holds\.test\.ts: its test worker ended before the file did \(exit (143|SIGTERM)\)/, `the holding file, its worker stopped (Deno reports its exit as the signal), named:\n${said}`);
       assert.not.match(said, /b-short\.test\.ts: its test worker ended/, `the short file ended in the 5 s given:\n${said}`);
       assert.not.match(said, /c-never/, `no worker began another file:\n${said}`);
-    } finally {
-      try {
-        process.kill(-run.child.pid!, 'SIGKILL');
-      } catch {
-        // the run ended
-      }
-    }
+    });
   }));
 
 test('a file that ends its worker (process.exit) leaves nothing running after the run', () =>
