@@ -7,7 +7,7 @@ import { startCli } from '../support/cli.ts';
 import { leftInShared } from '../support/left-running.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import process from 'node:process';
-import { browserPidOf, sharedContext } from './shared-chromium.ts';
+import { answerWithin, browserPidOf, sharedContext } from './shared-chromium.ts';
 import { CHROMIUM, chromiumArgs } from './support.ts';
 
 const test = suite('the shared Chromium');
@@ -39,8 +39,9 @@ test('a browser that answers nothing (stopped, not gone) is killed, and the cont
   const pid = browserPidOf(first);
   assert.ok(pid, 'its process is known');
   process.kill(pid!, 'SIGSTOP'); // connected still, and never answering: a hung browser
+  const restore = answerWithin(2_000);
   try {
-    const second = await withTimeout(sharedContext(CHROMIUM, chromiumArgs(), {}, 2_000), 60_000, 'a context despite the hung browser');
+    const second = await withTimeout(sharedContext(CHROMIUM, chromiumArgs(), {}), 60_000, 'a context despite the hung browser');
     try {
       assert.ok(second.browser() !== first.browser(), 'from another browser');
       assert.ok(browserPidOf(second) !== undefined && browserPidOf(second) !== pid, 'another process');
@@ -52,16 +53,18 @@ test('a browser that answers nothing (stopped, not gone) is killed, and the cont
       await second.close();
     }
   } finally {
+    restore();
     // still there only if the test failed; once gone, its pid may be another process's
     if (first.browser()!.isConnected()) process.kill(pid!, 'SIGKILL');
   }
 });
 
-test('a browser that hangs with a context open is killed by the check after the file (20 s), and the next context comes from a new one', async () => {
+test('a browser that hangs with a context open is killed by the check after the file (in 20 s, 2 s here), and the next context comes from a new one', async () => {
   const open = await sharedContext(CHROMIUM, chromiumArgs(), {});
   const pid = browserPidOf(open);
   assert.ok(pid, 'its process is known');
   process.kill(pid!, 'SIGSTOP');
+  const restore = answerWithin(2_000);
   try {
     const left = await withTimeout(leftInShared(), 60_000, 'the check after the file to give up on the hung browser');
     assert.equal(left, ['a browser context on no page', 'its browser, which did not answer, killed']);
@@ -70,6 +73,7 @@ test('a browser that hangs with a context open is killed by the check after the 
     assert.ok(next.browser() !== open.browser());
     await next.close();
   } finally {
+    restore();
     if (open.browser()!.isConnected()) process.kill(pid!, 'SIGKILL');
   }
 });

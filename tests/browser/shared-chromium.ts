@@ -25,7 +25,14 @@ interface Shared {
 const launched = new Map<string, Promise<Shared>>();
 
 /** How long a browser may take to give or close a context: one that answers nothing (hung, not gone) is killed, and the next context comes from another. */
-const ANSWER_WITHIN_MS = scaled(20_000);
+let answerWithinMs = scaled(20_000);
+
+/** Another bound for the tests of this file, whose hung browsers need not cost 20 s each; returns what puts it back. */
+export function answerWithin(ms: number): () => void {
+  const before = answerWithinMs;
+  answerWithinMs = ms;
+  return () => (answerWithinMs = before);
+}
 
 checkSharedAfterEachFile(async () => {
   const left: string[] = [];
@@ -33,7 +40,7 @@ checkSharedAfterEachFile(async () => {
     const shared = await launch.catch(() => undefined);
     for (const context of shared?.browser.contexts() ?? []) {
       left.push(`a browser context on ${context.pages().map((page) => page.url()).join(', ') || 'no page'}`);
-      const closed = await answeredWithin(context.close().then(() => true, () => true), ANSWER_WITHIN_MS); // failing as its browser is gone: closed enough
+      const closed = await answeredWithin(context.close().then(() => true, () => true), answerWithinMs); // failing as its browser is gone: closed enough
       if (!closed) {
         left.push(killHung(key, launch, shared!) ? 'its browser, which did not answer, killed' : 'its browser, which did not answer, and whose process is unknown');
         break;
@@ -45,16 +52,16 @@ checkSharedAfterEachFile(async () => {
 
 /**
  * A new context in the process's Chromium with `args` (launched at its first use, and again should
- * it have crashed). A browser that gives no context within `withinMs` is killed and replaced, so a
+ * it have crashed). A browser that gives no context within the bound is killed and replaced, so a
  * hung one fails no file but the one it hung in.
  */
-export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions, withinMs = ANSWER_WITHIN_MS): Promise<BrowserContext> {
+export async function sharedContext(executablePath: string, args: string[], options: BrowserContextOptions): Promise<BrowserContext> {
   const key = args.join(' ');
   const launch = launchedFor(key, executablePath, args);
   const shared = await launch;
-  const context = await answeredWithin(shared.browser.newContext(options), withinMs);
+  const context = await answeredWithin(shared.browser.newContext(options), answerWithinMs);
   if (context) return closingWithLast(key, launch, context);
-  if (!killHung(key, launch, shared)) throw new Error(`the shared Chromium (${key}) gives no context within ${withinMs} ms, and which process it is could not be told: not replaced`);
+  if (!killHung(key, launch, shared)) throw new Error(`the shared Chromium (${key}) gives no context within ${answerWithinMs} ms, and which process it is could not be told: not replaced`);
   const again = launchedFor(key, executablePath, args);
   return closingWithLast(key, again, await (await again).browser.newContext(options));
 }
