@@ -90,41 +90,55 @@ async function relay(hops: number, last: net.Socket): Promise<{ entry: net.Socke
   return { entry: next, sockets };
 }
 
-for (const hops of [0, 8]) {
-  test(`a loop stalled across the grace, with an answer ${hops ? `relayed over ${hops} sockets` : 'sitting unread in our socket'}, keeps the peer`, async () => {
-    // The check finds silence and gives its grace; the answer is sent and the loop stalls past
-    // the grace's end (not long enough to call the grace late). The runtime may then run the
-    // grace's timer before it reads what arrived, and a relayed answer needs a turn of the loop
-    // per hop: the verdict must wait for those reads.
-    for (let round = 0; round < 6; round++) {
-      let pingsAtStall: number | undefined;
-      let path: Awaited<ReturnType<typeof relay>> | undefined;
-      const p = await probe({
-        answers: false,
-        holding: () => {
-          if (!path) return true; // the path is still being laid: no verdict yet
-          if (pingsAtStall === undefined) {
-            pingsAtStall = p.pings;
-            const entry = path.entry;
-            queueMicrotask(() => {
-              entry.write('a');
-              blockEventLoop(1.5 * intervalMs);
-            });
-          }
-          return false;
-        },
-      });
-      path = await relay(hops, p.peer);
-      try {
-        await waitFor(() => (pingsAtStall !== undefined && p.pings > pingsAtStall) || p.gone, 'the grace judged', 5_000);
-        assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
-      } finally {
-        done(p);
-        path.sockets.forEach((s) => s.destroy());
-      }
+/**
+ * Six rounds of a silent peer whose answer is sent over `hops` sockets as our loop stalls for
+ * `stallMs`, at the heartbeat's `look`-th look at it (1: the check that finds the silence, 2: the
+ * grace's end, as the settle begins): the peer must be kept.
+ */
+async function answerSentAsTheLoopStalls(hops: number, look: number, stallMs: number): Promise<void> {
+  for (let round = 0; round < 6; round++) {
+    let looks = 0;
+    let pingsAtStall: number | undefined;
+    let path: Awaited<ReturnType<typeof relay>> | undefined;
+    const p = await probe({
+      answers: false,
+      holding: () => {
+        if (!path) return true; // the path is still being laid: no verdict yet
+        if (++looks === look) {
+          pingsAtStall = p.pings;
+          const entry = path.entry;
+          queueMicrotask(() => {
+            entry.write('a');
+            blockEventLoop(stallMs);
+          });
+        }
+        return false;
+      },
+    });
+    path = await relay(hops, p.peer);
+    try {
+      await waitFor(() => (pingsAtStall !== undefined && p.pings > pingsAtStall) || p.gone, 'the grace judged', 5_000);
+      assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
+    } finally {
+      done(p);
+      path.sockets.forEach((s) => s.destroy());
     }
-  });
+  }
 }
+
+for (const hops of [0, 8]) {
+  // The check finds silence and gives its grace; the answer is sent and the loop stalls past the
+  // grace's end (not long enough to call the grace late). The runtime may then run the grace's
+  // timer before it reads what arrived, and a relayed answer needs a turn of the loop per hop: the
+  // verdict must wait for those reads.
+  test(`a loop stalled across the grace, with an answer ${hops ? `relayed over ${hops} sockets` : 'sitting unread in our socket'}, keeps the peer`, () =>
+    answerSentAsTheLoopStalls(hops, 1, 1.5 * intervalMs));
+}
+
+// The grace ends with the answer on its way through 8 sockets, and the process is not run for
+// longer than a settle's worth of time, though not long enough to call it late (a busy machine;
+// a stalled loop here): what is due when it runs again must not be the verdict.
+test('a loop stalled as the settle begins, with an answer relayed over 8 sockets, keeps the peer', () => answerSentAsTheLoopStalls(8, 2, 0.6 * intervalMs));
 
 test('a silent peer is dropped, once, within a few intervals', async () => {
   const p = await probe({ answers: false });
