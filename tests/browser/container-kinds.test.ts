@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { appForFile, byName, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, screenRows, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -60,6 +60,7 @@ test('the Exec dialog names the init container as such, and offers it while the 
 test('one click opens a shell in the running init container', async () => {
   await button('Shell in migrate').click();
   await waitForText(badgeOf('migrate: shell'), /^live$/);
+  await waitForPrompt(page); // sh's, once auto's bash attempt is over
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.type('echo in-$(hostname)-$((1+2))\r');
   await waitForRow(page, /^in-migrating-3$/);
@@ -74,6 +75,7 @@ test('a pod with a native sidecar: kinds and states shown; "Shell in all contain
   for (const name of ['proxy: shell', 'app: shell']) await waitForText(badgeOf(name), /^live$/);
   assert.is(await tab('setup: shell').count(), 0);
   await tab('proxy: shell').click();
+  await waitForPrompt(page);
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.type('echo sidecar-$((2+3))\r');
   await waitForRow(page, /^sidecar-5$/);

@@ -10,7 +10,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { focused, focusGoesTo } from './focus-checks.ts';
-import { appForFile, byName, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -94,6 +94,7 @@ test('Restart on an ended terminal puts the focus in it: what is typed next runs
   await button('Restart').click();
   await waitForText(badgeOf(name), /^live$/);
   assert.ok(await terminalFocused(), String(await focused(page, page.locator('[role=tabpanel] .xterm-helper-textarea'))));
+  await waitForPrompt(page); // the new run's shell reads its line at the prompt
   await page.keyboard.type('echo again-$((2+3))\r');
   await waitForRow(page, /^again-5$/);
 });

@@ -173,17 +173,38 @@ export async function screenRows(panel: Locator): Promise<string[]> {
   return panel.locator('.xterm-rows > div').evaluateAll((rows) => rows.map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
 }
 
-/** Waits (bounded) until some row of the selected terminal matches. */
-export async function waitForRow(page: Page, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
-  await page.waitForFunction(
-    ([source, flags]) => {
-      const rows = document.querySelectorAll('[role=tabpanel] .xterm-rows > div');
-      const re = new RegExp(source, flags);
-      return [...rows].some((row) => re.test((row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd()));
-    },
-    [pattern.source, pattern.flags] as const,
-    { timeout },
-  );
+/** Waits (bounded) until some row of the selected terminal matches; a timeout says what the screen showed instead. */
+export function waitForRow(page: Page, pattern: RegExp, timeout = PAGE_WAIT_MS): Promise<void> {
+  return waitForScreen(page, pattern, 'any row', timeout);
+}
+
+/**
+ * Waits (bounded) until the selected terminal's last row with text is a shell's prompt (rows are
+ * trimmed: dash's "# " reads "#"). Keys typed into a shell that has not printed its first prompt
+ * are echoed by the terminal as they come, and a shell without line editing (dash, busybox's sh)
+ * prints its prompt after that echo: the command's output then shares the prompt's row ("# in-3"),
+ * as with kubectl. A person types at the prompt; so does a test that reads the output's row alone.
+ */
+export function waitForPrompt(page: Page, timeout = PAGE_WAIT_MS): Promise<void> {
+  return waitForScreen(page, /[#$%>]$/, 'last row', timeout);
+}
+
+async function waitForScreen(page: Page, pattern: RegExp, where: 'any row' | 'last row', timeout: number): Promise<void> {
+  await page
+    .waitForFunction(
+      ([source, flags, lastOnly]) => {
+        const rows = [...document.querySelectorAll('[role=tabpanel] .xterm-rows > div')].map((row) => (row.textContent ?? '').replace(/\u00a0/g, ' ').trimEnd());
+        const re = new RegExp(source, flags);
+        return lastOnly ? re.test(rows.filter(Boolean).at(-1) ?? '') : rows.some((row) => re.test(row));
+      },
+      [pattern.source, pattern.flags, where === 'last row'] as const,
+      { timeout },
+    )
+    .catch(async (error: Error) => {
+      if (error.name !== 'TimeoutError') throw error;
+      const rows = await screenRows(page.getByRole('tabpanel')).catch((reason: Error) => [`(the screen could not be read: ${reason.message})`]);
+      throw new Error(`${where === 'any row' ? 'no row' : 'the last row'} of the terminal matched ${pattern} within ${timeout} ms; its rows: ${JSON.stringify(rows.filter(Boolean))}`);
+    });
 }
 
 /**

@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { appForFile, byName, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, byName, screenRows, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -54,6 +54,7 @@ test('"Shell in all containers" opens a live shell in each container of web at o
   for (const name of ['sidecar: shell', 'nginx: shell']) await waitForText(badgeOf(name), /^live$/);
   assert.is(await page.getByRole('tab').count(), 2);
   await tab('sidecar: shell').click();
+  await waitForPrompt(page);
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.type('echo in-$((1+2))\r');
   await waitForRow(page, /^in-3$/);

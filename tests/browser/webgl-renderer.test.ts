@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { otherBrowsers, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { otherBrowsers, startBrowserApp, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -71,6 +71,7 @@ test('Automatic keeps the DOM renderer where WebGL is software (SwiftShader), sa
   await waitForRenderer('dom');
   assert.match((await shownHost().getAttribute('data-renderer-note')) ?? '', /draws WebGL in software \(SwiftShader\)/);
   assert.is(await liveContexts(), 0, 'the probe that asked gave its context back');
+  await waitForPrompt(page);
   await typeInShown('echo auto-$((4*4))\r');
   await waitForRow(page, /^auto-16$/);
 });
@@ -142,6 +143,7 @@ test('a Chromium without WebGL draws with the DOM renderer and says why', async 
     await plain.getByRole('button', { name: 'Shell', exact: true }).click();
     await waitForRenderer('dom', plain);
     assert.match((await shownHost(plain).getAttribute('data-renderer-note')) ?? '', /WebGL is not available here/);
+    await waitForPrompt(plain);
     await shownHost(plain).click();
     await plain.keyboard.type('echo plain-$((3*3))\r');
     await waitForRow(plain, /^plain-9$/);
