@@ -65,7 +65,7 @@ export class PodSandbox {
 
   static async start(ctx: PodSandboxContext, pod: PodFixture): Promise<PodSandbox> {
     const { tools, pids } = ctx;
-    const devices = makePrivateDevices(ctx.devicesDir, tools);
+    const devices = await makePrivateDevices(ctx.devicesDir, tools);
     const userNamespace = await startHolder(tools, {
       args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', podHostname(pod.name), ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
       cgroupProcs: pids.cgroupProcs,

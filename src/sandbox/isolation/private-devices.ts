@@ -6,7 +6,7 @@
 // device on a nodev mount cannot be opened.) So root makes device nodes of each pod's own, with
 // mknod as only root may, and binds them over those: what a container does to them stays in its
 // pod (a bind shares the node, so one set for all pods would carry a chmod to every pod).
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -19,28 +19,27 @@ const DEVICES: Record<string, [number, number]> = { null: [1, 3], zero: [1, 5], 
  * One bash runs mknod for every node ($1 mknod, then name, major, minor for each): a process
  * spawned from this one costs in proportion to this one's memory (fork copies its page tables),
  * hundreds of megabytes in a server or a test run, and bash's own forks cost next to nothing.
- * Made at once, before anything else of the pod: made while the pod's start awaited them, a shell
- * opened in the pod at once lost the first line typed into it in a run of three under Deno
- * (tests/browser/container-kinds), most likely to Auto's bash attempt in a container without
- * bash, whose keys terminal-io.ts now carries to sh.
+ * Awaited, not waited for: a server started with --sandbox runs its pods in its own process, and
+ * its terminals go on while a pod starts.
  */
 const MAKE_ALL = 'mknod=$1; shift; while (($#)); do "$mknod" --mode=666 "$1" c "$2" "$3" || exit; shift 3; done';
 
 /**
  * Under root, a folder of such nodes (made afresh in `dir` with `mknod`); undefined for anyone
- * else, whose containers keep bwrap's binds. Throws with a sentence when they cannot be made.
+ * else, whose containers keep bwrap's binds. Rejects with a sentence when they cannot be made.
  */
-export function makePrivateDevices(dir: string, tools: Pick<IsolationTools, 'bash' | 'mknod'>): string | undefined {
+export async function makePrivateDevices(dir: string, tools: Pick<IsolationTools, 'bash' | 'mknod'>): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return undefined;
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true, mode: 0o755 });
   const nodes = Object.entries(DEVICES).flatMap(([name, [major, minor]]) => [join(dir, name), String(major), String(minor)]);
-  try {
-    execFileSync(tools.bash, ['-c', MAKE_ALL, 'mknod', tools.mknod, ...nodes], { env: {}, stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
-  } catch (error) {
-    const said = String((error as { stderr?: unknown }).stderr ?? '').trim() || (error as Error).message;
-    throw new Error(`the pod's own device nodes could not be made in ${dir} (${said}): a sandbox started by root needs them, so that a container cannot change this machine's /dev/null, /dev/zero and the rest`);
-  }
+  await new Promise<void>((resolve, reject) =>
+    execFile(tools.bash, ['-c', MAKE_ALL, 'mknod', tools.mknod, ...nodes], { env: {} }, (error, _stdout, stderr) => {
+      if (!error) return resolve();
+      const said = stderr.trim() || error.message;
+      reject(new Error(`the pod's own device nodes could not be made in ${dir} (${said}): a sandbox started by root needs them, so that a container cannot change this machine's /dev/null, /dev/zero and the rest`));
+    }),
+  );
   for (const name of Object.keys(DEVICES)) chmodSync(join(dir, name), 0o666); // past the umask
   return dir;
 }
