@@ -17,6 +17,7 @@ test.after(async () => {
 async function recordShell(page: Page, word: string): Promise<void> {
   await page.getByRole('button', { name: 'Shell', exact: true }).click();
   await waitForText(page.getByRole('tabpanel').locator('.badge').first(), /^live$/);
+  await page.locator('[role=tabpanel] .xterm').click(); // the keys go to this tab's terminal, wherever the focus was
   await page.keyboard.type(`echo ${word}-$((40+2)); exit\r`);
   await waitForText(page.getByRole('tabpanel').locator('.badge').first(), /^exited 0$/);
 }
