@@ -203,7 +203,8 @@ async function waitForScreen(page: Page, pattern: RegExp, where: 'any row' | 'la
     .catch(async (error: Error) => {
       if (error.name !== 'TimeoutError') throw error;
       const rows = await screenRows(page.getByRole('tabpanel')).catch((reason: Error) => [`(the screen could not be read: ${reason.message})`]);
-      throw new Error(`${where === 'any row' ? 'no row' : 'the last row'} of the terminal matched ${pattern} within ${timeout} ms; its rows: ${JSON.stringify(rows.filter(Boolean))}`);
+      const missed = where === 'any row' ? `no row of the terminal matched ${pattern}` : `the terminal's last row did not match ${pattern}`;
+      throw new Error(`${missed} within ${timeout} ms; its rows: ${JSON.stringify(rows.filter(Boolean))}`);
     });
 }
 

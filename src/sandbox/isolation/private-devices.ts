@@ -19,8 +19,8 @@ const DEVICES: Record<string, [number, number]> = { null: [1, 3], zero: [1, 5], 
  * One bash runs mknod for every node ($1 mknod, then name, major, minor for each): a process
  * spawned from this one costs in proportion to this one's memory (fork copies its page tables),
  * hundreds of megabytes in a server or a test run, and bash's own forks cost next to nothing.
- * Awaited, not waited for: a server started with --sandbox runs its pods in its own process, and
- * its terminals go on while a pod starts.
+ * Awaited with the loop free: a server started with --sandbox runs its pods in its own process,
+ * and its terminals go on while a pod starts.
  */
 const MAKE_ALL = 'mknod=$1; shift; while (($#)); do "$mknod" --mode=666 "$1" c "$2" "$3" || exit; shift 3; done';
 
