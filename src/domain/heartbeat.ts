@@ -37,7 +37,7 @@ const SETTLE_SHARE = 0.2;
  * of the loop per hop, and a process the machine did not run for longer than one wait (a busy
  * machine) finds that wait's timer due before it reads its sockets, but the next wait is a new
  * turn, which reads them first. A settle of time alone let an answer relayed over 8 sockets go
- * unread in 4 runs of 16 under twelve busy loops (tests/domain/heartbeat.test.ts), ten turns in 0.
+ * unread in 4 runs of 16 under twelve busy loops (tests/domain/heartbeat.test.ts); ten turns, in none.
  */
 const SETTLE_TURNS = 10;
 

@@ -6,7 +6,7 @@
 // the tab does.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { alertCards, PAGE_WAIT_MS, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, PAGE_WAIT_MS, startBrowserApp, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 
@@ -24,7 +24,7 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   await page.getByRole('button', { name: 'Shell', exact: true }).click();
   const badge = page.locator('[role=tab][aria-label="tools: shell"] .badge');
   await waitForText(badge, /^live$/);
-  await waitForRow(page, /^#$/); // sh's prompt (rows are trimmed): auto's bash attempt, which this image lacks, is over
+  await waitForPrompt(page); // sh's: auto's bash attempt, which this image lacks, is over
   await page.keyboard.type('echo still-$((1+1))\r');
   await waitForRow(page, /^still-2$/);
 
