@@ -4,7 +4,7 @@
 // that kept them unchecked after an upgrade would run the old page against the new server (and
 // ask for chunks that are gone). So they are revalidated at each load (an ETag, then a 304),
 // and only chunks/, named by a hash of their bytes, are kept for long.
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, existsSync, fstatSync, openSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream';
@@ -78,18 +78,13 @@ export class StaticUi {
       res.end(head ? undefined : placeholder);
       return true;
     }
-    let size: number;
-    let etag: string;
-    try {
-      const stat = statSync(file);
-      size = stat.size;
-      etag = `W/"${size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`;
-    } catch {
-      return false; // gone since it was found
-    }
+    const opened = openWithTag(file);
+    if (!opened) return false; // gone since it was found
+    const { fd, size, etag } = opened;
     // the file found, not the path asked for: /chunks/..%2Fapp.js is app.js
     const cacheControl = file.startsWith(join(this.root!, CONTENT_NAMED) + sep) ? 'public, max-age=31536000, immutable' : 'no-cache';
     if (matches(req.headers['if-none-match'], etag)) {
+      closeSync(fd);
       res.writeHead(304, { ...headers, ETag: etag, 'Cache-Control': cacheControl });
       res.end();
       return true;
@@ -101,9 +96,21 @@ export class StaticUi {
       'Cache-Control': cacheControl,
       ETag: etag,
     });
-    if (head) res.end();
+    if (head || size === 0) {
+      closeSync(fd);
+      res.end();
+      return true;
+    }
+    // Exactly the bytes the Content-Length promised. More (the file grew while it was read) would
+    // be read by the browser as the start of its next answer on the connection; fewer (cut short)
+    // would keep it waiting on bytes that never come: the answer is broken off, its connection
+    // closed, which the browser reports as a failed load.
+    const body = createReadStream('', { fd, start: 0, end: size - 1 });
+    body.once('end', () => {
+      if (body.bytesRead < size) res.destroy();
+    });
     // pipeline, not pipe: a browser that goes away mid-file must close the file too (pipe would only pause it, its fd held)
-    else pipeline(createReadStream(file), res, () => {});
+    pipeline(body, res, () => {});
     return true;
   }
 
@@ -130,6 +137,27 @@ export class StaticUi {
     } catch {
       return undefined;
     }
+  }
+}
+
+/**
+ * The file opened, with its size and tag read from the open file (undefined when it is gone): a
+ * build written over it meanwhile (an upgrade in place) then changes neither what the answer says
+ * nor which file it sends. The caller closes `fd`.
+ */
+function openWithTag(file: string): { fd: number; size: number; etag: string } | undefined {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const { size, mtimeMs } = fstatSync(fd);
+    return { fd, size, etag: `W/"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"` };
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
 }
 

@@ -2,19 +2,23 @@
 // every version (only the lazily loaded chunks/ carry a content hash), while index.html is
 // revalidated each load. A browser that may keep app.js for an hour unchecked runs the old page
 // against the new server (an old protocol, an old chunk name that is gone: 404). So those files
-// must be revalidated, cheaply (a validator and 304), and only the hashed chunks kept long.
+// must be revalidated, cheaply (a validator and 304), and only the hashed chunks kept long. A
+// build written over the files while one is being sent must not break the connection it goes on.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { mkdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { StaticUi } from '../../src/server/static-ui.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('static files across an upgrade', { deadlineMs: 30_000 });
 
-async function withUi(body: (get: (path: string, headers?: Record<string, string>) => Promise<Response>, dir: string) => Promise<void>): Promise<void> {
+type Get = (path: string, headers?: Record<string, string>) => Promise<Response>;
+
+/** A server of the UI folder; `afterServe` runs as each request's answer has begun (its headers are written, its file not yet read). */
+async function withUi(body: (get: Get, dir: string, port: number) => Promise<void>, afterServe: (dir: string) => void = () => {}): Promise<void> {
   await withTempDir(async (dir) => {
     writeFileSync(join(dir, 'index.html'), '<!doctype html><script type="module" src="/app.js"></script>');
     writeFileSync(join(dir, 'app.js'), 'import("/chunks/player-AAAA.js"); // version 1');
@@ -23,6 +27,7 @@ async function withUi(body: (get: (path: string, headers?: Record<string, string
     const ui = new StaticUi(dir);
     const server: Server = createServer((req, res) => {
       if (!ui.serve(req, res, new URL(req.url!, 'http://x').pathname, {})) res.writeHead(404).end();
+      afterServe(dir);
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const port = (server.address() as AddressInfo).port;
@@ -32,7 +37,7 @@ async function withUi(body: (get: (path: string, headers?: Record<string, string
         fetch(`http://127.0.0.1:${port}${path}`, { headers }).catch((error: Error) => {
           throw new Error(`GET ${path} ${JSON.stringify(headers)}: ${error.message} (${String((error.cause as Error | undefined)?.message ?? error.cause)})`);
         });
-      await body(get, dir);
+      await body(get, dir, port);
     } finally {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
@@ -98,6 +103,62 @@ test('the content-named chunks may be kept for long: their name changes with the
     assert.is(await res.text(), 'export {};');
     assert.ok(reusableUnchecked(res.headers.get('cache-control')), String(res.headers.get('cache-control')));
   });
+});
+
+/** Everything the server sends on one connection for `requests`, written at once (pipelined), until it closes the connection. */
+function exchange(port: number, requests: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(requests));
+    let received = '';
+    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
+    socket.on('error', reject);
+    socket.on('close', () => resolve(received));
+  });
+}
+
+const twoRequests = 'GET /app.js HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
+
+/** The answers in what a connection received, each read by its Content-Length as a browser reads it; what follows one must be the next. */
+function answers(received: string): { status: string; body: string }[] {
+  const found: { status: string; body: string }[] = [];
+  let rest = received;
+  while (rest) {
+    assert.ok(rest.startsWith('HTTP/1.1 '), `an answer must come next on the connection, not ${JSON.stringify(rest.slice(0, 40))}`);
+    const headEnd = rest.indexOf('\r\n\r\n');
+    const head = rest.slice(0, headEnd);
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+    found.push({ status: head.slice(9, 12), body: rest.slice(headEnd + 4, headEnd + 4 + length) });
+    rest = rest.slice(headEnd + 4 + length);
+  }
+  return found;
+}
+
+test('a file that grows while it is sent: the answer is the bytes its length says, and the next answer on the connection is whole', async () => {
+  let grown = false;
+  const grow = (dir: string) => {
+    if (!grown) appendFileSync(join(dir, 'app.js'), ' // grown');
+    grown = true;
+  };
+  await withUi(async (_get, _dir, port) => {
+    const [first, second, ...more] = answers(await exchange(port, twoRequests));
+    assert.equal(first, { status: '200', body: 'import("/chunks/player-AAAA.js"); // version 1' });
+    assert.equal(second, { status: '200', body: 'import("/chunks/player-AAAA.js"); // version 1 // grown' });
+    assert.equal(more, []);
+  }, grow);
+});
+
+test('a file cut shorter while it is sent: the answer is broken off with its connection, never ended short with another after it', async () => {
+  let cut = false;
+  const cutShort = (dir: string) => {
+    if (!cut) writeFileSync(join(dir, 'app.js'), 'cut'); // rewritten in place: the same file, truncated
+    cut = true;
+  };
+  await withUi(async (_get, _dir, port) => {
+    const received = await exchange(port, twoRequests);
+    assert.is(received.split('HTTP/1.1 ').length - 1, 1, `one answer, broken off: ${JSON.stringify(received)}`);
+    assert.match(received, /\r\nContent-Length: 46\r\n/);
+    assert.ok(received.endsWith('\r\n\r\ncut'), `the bytes there were, then the connection closed: ${JSON.stringify(received)}`);
+  }, cutShort);
 });
 
 test.run();
