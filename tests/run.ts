@@ -12,7 +12,7 @@ import { denoExclusions } from './deno-exclusions.ts';
 import { prepareCliBundle } from './support/cli-bundle.ts';
 import { filesEnded, filesEndWithRunner, runEndCleanups } from './support/run-end.ts';
 import { useRunTempDir } from './support/run-temp-dir.ts';
-import { runFiles, type FileResult } from './support/file-at-a-time.ts';
+import { fileRunning, runFiles, type FileResult } from './support/file-at-a-time.ts';
 import { endLeftRunning } from './support/left-running.ts';
 import { claimFiles, reportEnded, runInWorkers, workerSetup, type ParallelRun } from './support/parallel-run.ts';
 
@@ -89,7 +89,9 @@ const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => [signal, () =
 for (const [signal, listener] of listeners) process.on(signal, listener);
 function interrupt(signal: 'SIGINT' | 'SIGTERM'): void {
   if (ending) return;
-  console.error(`\ntests interrupted (${signal}): ending what they started`); // each file cut short is named as its worker ends
+  console.error(`\ntests interrupted (${signal}): ending what they started`); // each file cut short in a worker is named as its worker ends
+  const cutShort = parallel ? undefined : fileRunning(); // run in this process (TEST_JOBS=1, or one file)
+  if (cutShort) console.error(`\n   FAIL  ${cutShort}: cut short by the ${signal}`);
   ending = (async () => {
     try {
       await abandonRun(5_000); // a terminal's Ctrl-C reached the workers too: they are ending what their files started

@@ -4,7 +4,8 @@
 // terminal's whole foreground group), or a file that kills its worker (process.exit, as a crash).
 // The one-process runner under tsx turned a Ctrl-C into process.exit, so its atRunEnd clean-ups
 // ran; a worker (no tsx CLI above it) died of the signal with none run. The runner itself, cut
-// short, says so, reports no run, leaves none of its folders and dies of the signal.
+// short, says so, names each file it cut short, reports no run, leaves none of its folders and dies
+// of the signal.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -37,11 +38,11 @@ test.run();
 const quick = `import { test } from '${support}/test.ts';\ntest('quick', () => {});\ntest.run();\n`;
 
 /** The runner as `npm test` (Node with tsx's loader) or `deno task test` run it, on `dir`/tests, its own process group as a terminal's job is. */
-function startRunner(dir: string): { child: ChildProcess; closed: Promise<number | null>; signal: () => NodeJS.Signals | null; output: () => string } {
+function startRunner(dir: string, jobs = 2): { child: ChildProcess; closed: Promise<number | null>; signal: () => NodeJS.Signals | null; output: () => string } {
   const tmp = join(dir, 'tmp'); // the runner's own temp folders, removed with `dir` whatever happens
   mkdirSync(tmp);
   const [file, pre] = deno ? [deno.execPath(), ['run', '-A', runner]] : [process.execPath, ['--import', 'tsx', runner]];
-  const child = spawn(file, [...pre, relative(root, join(dir, 'tests'))], { cwd: root, detached: true, env: { ...process.env, TEST_JOBS: '2', TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(file, [...pre, relative(root, join(dir, 'tests'))], { cwd: root, detached: true, env: { ...process.env, TEST_JOBS: String(jobs), TMPDIR: tmp, NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -50,8 +51,8 @@ function startRunner(dir: string): { child: ChildProcess; closed: Promise<number
 }
 
 /** Runs `body` with the runner started on `dir`; whatever happens, its process group is gone after. */
-async function withRunner(dir: string, body: (run: ReturnType<typeof startRunner>) => Promise<void>): Promise<void> {
-  const run = startRunner(dir);
+async function withRunner(dir: string, body: (run: ReturnType<typeof startRunner>) => Promise<void>, jobs = 2): Promise<void> {
+  const run = startRunner(dir, jobs);
   try {
     await body(run);
   } finally {
@@ -112,6 +113,32 @@ test('a Ctrl-C of the run ends what the running files left, runs their atRunEnd 
       assert.equal(left, [], "the run's temp folder and its workers' claims removed");
       for (const bundle of bundles) assert.not.ok(existsSync(bundle), `${bundle} removed`);
     });
+  }));
+
+test('a Ctrl-C of a run in one process (TEST_JOBS=1) names the file it cut short, and ends what it left', () =>
+  withTempDir(async (dir) => {
+    const pidsFile = join(dir, 'pids.json');
+    mkdirSync(join(dir, 'tests'));
+    // modules, as the project's own files are: tsx would load files of no package as CommonJS, and
+    // their run-end.ts would be a second copy, whose clean-ups only a process's exit runs (a
+    // worker's is one; a runner dying of the signal has none)
+    writeFileSync(join(dir, 'package.json'), '{"type":"module"}');
+    writeFileSync(join(dir, 'tests', 'holds.test.ts'), leaver(pidsFile, 'await new Promise((r) => setTimeout(r, 120_000));'));
+    writeFileSync(join(dir, 'tests', 'quick.test.ts'), quick);
+    await withRunner(
+      dir,
+      async (run) => {
+        await waitFor(() => existsSync(pidsFile) && readFileSync(pidsFile, 'utf8').endsWith('}'), 'the holding file to start its processes', 30_000).catch((error: Error) => assert.unreachable(`${error.message}\n${run.output()}`));
+        process.kill(-run.child.pid!, 'SIGINT');
+        await withTimeout(run.closed, 30_000, 'the runner to end after Ctrl-C');
+        await checkEnded(pidsFile, run.output());
+        const said = run.output();
+        assert.is(run.signal(), 'SIGINT', said);
+        assert.match(said, /FAIL {2}\S+holds\.test\.ts: cut short by the SIGINT/, `the file cut short, named:\n${said}`);
+        assert.not.match(said, /quick\.test\.ts/, `the file not begun is not named:\n${said}`);
+      },
+      1,
+    );
   }));
 
 test('a SIGTERM to the runner alone: no worker begins another file, and one still in a file gets a SIGTERM after 5 s', () =>

@@ -28,6 +28,12 @@ declare global {
 
 const write = (text: string) => process.stdout.write(text);
 
+let running: string | undefined;
+/** The file whose tests are running in this process, if one is: what a run cut short names. */
+export function fileRunning(): string | undefined {
+  return running;
+}
+
 export interface RunOptions {
   /** told of each file as it ends */
   ended?: (result: FileResult) => void;
@@ -49,6 +55,7 @@ export async function runFiles(files: Iterable<{ name: string; path: string }>, 
     globalThis.UVU_QUEUE.push([name]);
     globalThis.UVU_INDEX = 0;
     write(`\n\x1b[1m\x1b[4m${name}\x1b[24m\x1b[22m\n`);
+    running = name;
     try {
       await import(pathToFileURL(path).href);
       const [, ...runners] = globalThis.UVU_QUEUE[0];
@@ -64,6 +71,7 @@ export async function runFiles(files: Iterable<{ name: string; path: string }>, 
       write(`\n   FAIL  ${name} could not be loaded: ${(error as Error)?.stack ?? String(error)}\n`);
       result.total += 1;
     }
+    running = undefined;
     result.ms = Date.now() - started;
     results.push(result);
     // what the file started and left running: a leak, or something shared that the run ends (a browser)
