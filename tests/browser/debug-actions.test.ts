@@ -119,7 +119,7 @@ test('Debug copy of crashloop: a shell in a copy, the tab says COPY of crashloop
   await waitForText(page.getByTestId('copy-note'), /This is a COPY of pod crashloop \(pod crashloop-debug-[a-z0-9]{5}/);
   assert.match(await page.getByRole('tabpanel').locator('.panel-bar .argv').innerText(), /^COPY of crashloop: (ba)?sh$/);
   const copy = (await page.getByTestId('copy-note').innerText()).match(/crashloop-debug-[a-z0-9]{5}/)![0];
-  await waitForPrompt(page); // a new shell: keys typed before its prompt would put the output on the prompt's row
+  await waitForPrompt(page); // a new shell: keys typed before its prompt would put the output on the prompt's row (support.ts)
   await page.keyboard.type('cat /etc/hostname\r');
   await waitForRow(page, new RegExp(`^${copy}$`));
   assert.ok((await podNames()).includes(copy));
