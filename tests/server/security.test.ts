@@ -2,22 +2,12 @@
 // refused before any cluster call, and the headers every answer carries.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { connect } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localCookieName } from '../../src/server/security.ts';
 import { call, startTestApp, tryUpgrade } from './support.ts';
-
-function rawRequest(port: number, text: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let answer = '';
-    const socket = connect(port, '127.0.0.1', () => socket.write(text));
-    socket.on('data', (c) => (answer += c));
-    socket.on('end', () => resolve(answer));
-    socket.on('error', reject);
-  });
-}
+import { rawExchange } from '../support/raw-http.ts';
 
 const warnings: string[] = [];
 // The page from a UI folder of our own (dist/ui may or may not be built): an index, an embed page, an asset.
@@ -95,7 +85,7 @@ test('a Host outside the allowlist (DNS rebinding) is refused with 403, page and
     assert.is((await call(app, '/', { host, token: null })).status, 403, host);
   }
   // HTTP/1.0 without any Host header
-  const raw = await rawRequest(app.port, `GET /api/v1/sessions HTTP/1.0\r\nAuthorization: Bearer ${app.token}\r\n\r\n`);
+  const raw = await rawExchange(app.port, `GET /api/v1/sessions HTTP/1.0\r\nAuthorization: Bearer ${app.token}\r\n\r\n`);
   assert.match(raw, /^HTTP\/1\.1 403 /);
   for (const host of [`127.0.0.1:${app.port}`, `localhost:${app.port}`, `[::1]:${app.port}`, `LOCALHOST:${app.port}`]) {
     assert.is((await call(app, '/api/v1/sessions', { host })).status, 200, host);

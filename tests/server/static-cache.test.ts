@@ -8,9 +8,10 @@ import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { appendFileSync, mkdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { StaticUi } from '../../src/server/static-ui.ts';
+import { rawExchange } from '../support/raw-http.ts';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('static files across an upgrade', { deadlineMs: 30_000 });
@@ -105,17 +106,6 @@ test('the content-named chunks may be kept for long: their name changes with the
   });
 });
 
-/** Everything the server sends on one connection for `requests`, written at once (pipelined), until it closes the connection. */
-function exchange(port: number, requests: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(port, '127.0.0.1', () => socket.write(requests));
-    let received = '';
-    socket.on('data', (chunk) => (received += chunk.toString('latin1')));
-    socket.on('error', reject);
-    socket.on('close', () => resolve(received));
-  });
-}
-
 const twoRequests = 'GET /app.js HTTP/1.1\r\nHost: x\r\n\r\nGET /app.js HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n';
 
 /** The answers in what a connection received, each read by its Content-Length as a browser reads it; what follows one must be the next. */
@@ -126,7 +116,8 @@ function answers(received: string): { status: string; body: string }[] {
     assert.ok(rest.startsWith('HTTP/1.1 '), `an answer must come next on the connection, not ${JSON.stringify(rest.slice(0, 40))}`);
     const headEnd = rest.indexOf('\r\n\r\n');
     const head = rest.slice(0, headEnd);
-    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1]);
+    const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? NaN);
+    assert.ok(headEnd > 0 && Number.isSafeInteger(length), `a whole head with a Content-Length: ${JSON.stringify(rest.slice(0, 300))}`);
     found.push({ status: head.slice(9, 12), body: rest.slice(headEnd + 4, headEnd + 4 + length) });
     rest = rest.slice(headEnd + 4 + length);
   }
@@ -140,7 +131,7 @@ test('a file that grows while it is sent: the answer is the bytes its length say
     grown = true;
   };
   await withUi(async (_get, _dir, port) => {
-    const [first, second, ...more] = answers(await exchange(port, twoRequests));
+    const [first, second, ...more] = answers(await rawExchange(port, twoRequests));
     assert.equal(first, { status: '200', body: 'import("/chunks/player-AAAA.js"); // version 1' });
     assert.equal(second, { status: '200', body: 'import("/chunks/player-AAAA.js"); // version 1 // grown' });
     assert.equal(more, []);
@@ -154,7 +145,7 @@ test('a file cut shorter while it is sent: the answer is broken off with its con
     cut = true;
   };
   await withUi(async (_get, _dir, port) => {
-    const received = await exchange(port, twoRequests);
+    const received = await rawExchange(port, twoRequests);
     assert.is(received.split('HTTP/1.1 ').length - 1, 1, `one answer, broken off: ${JSON.stringify(received)}`);
     assert.match(received, /\r\nContent-Length: 46\r\n/);
     assert.ok(received.endsWith('\r\n\r\ncut'), `the bytes there were, then the connection closed: ${JSON.stringify(received)}`);
