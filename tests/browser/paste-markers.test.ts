@@ -8,7 +8,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { waitFor } from '../support/wait.ts';
-import { chooseInTerminalMenu, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { chooseInTerminalMenu, startBrowserApp, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -39,6 +39,9 @@ async function pasteAtPrompt(text: string, mark: number): Promise<void> {
   await chooseInTerminalMenu(page, 'Paste');
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.press('Control+C');
+  // readline, interrupted while it reads, can drop a key that comes right after the ^C ("cho: command
+  // not found"), on any terminal. A person types at the new prompt; so does the test.
+  await waitForPrompt(page);
   await page.keyboard.type(`echo after-$((${mark}+1))\r`);
   await waitForRow(page, new RegExp(`^after-${mark + 1}$`), 60_000);
 }
