@@ -8,19 +8,14 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TMUX, apiRequest, kubectl, kubectlBinary, requireTool, startKubectl, startTestSandbox } from '../../support/sandbox.ts';
+import { startTmux, type TmuxTerminal } from '../../support/tmux.ts';
 import { waitAsking, waitFor, withTimeout } from '../../support/wait.ts';
 
 requireTool(TMUX);
 const sandbox = await startTestSandbox();
-const socket = `octant-exec-attach-test-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync(TMUX, ['-L', socket, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const screen = () => tmux('capture-pane', '-p', '-t', 'attach');
+let terminal: TmuxTerminal | undefined;
 test.after(async () => {
-  try {
-    tmux('kill-server');
-  } catch {
-    // never started, or already gone
-  }
+  terminal?.kill();
   await sandbox.close();
 });
 
@@ -60,19 +55,16 @@ test('kubectl logs console shows what the shell wrote', async () => {
 
 test('kubectl attach -it console in a real terminal: the shell gets the terminal size; killing kubectl ends nothing', async () => {
   const home = mkdtempSync(join(sandbox.scratch, 'home-'));
-  const quote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-  const command = [kubectlBinary('1.33'), '--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'attach', '-it', 'console'].map(quote).join(' ');
-  tmux('new-session', '-d', '-s', 'attach', '-x', '100', '-y', '30', `HOME=${quote(home)} ${command}`);
+  const argv = [kubectlBinary('1.33'), '--kubeconfig', sandbox.kubeconfigPath, '--cache-dir', join(home, 'cache'), 'attach', '-it', 'console'];
+  const pane = (terminal = startTmux('attach', argv, { HOME: home }, { cols: 100, rows: 30 }));
   // kubectl says it is attached before it reads the keyboard; keys typed sooner may be lost.
-  await waitFor(() => screen().includes("If you don't see a command prompt"), 'kubectl attached', 20_000).catch((error) => {
-    throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
-  });
+  await pane.waitFor(/If you don't see a command prompt/, 'kubectl attached', 20_000);
   // kubectl prints that line before it connects, then sends the keys typed meanwhile and the
   // terminal's size from two goroutines: the keys can reach the shell first (stty says 24 80).
-  await waitAsking(() => tmux('send-keys', '-t', 'attach', 'stty size', 'Enter'), () => /^30 100\s*$/m.test(screen()), '"30 100" from stty size in the attached shell', 20_000).catch((error) => {
-    throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(screen())}`);
+  await waitAsking(() => pane.keys('stty size', 'Enter'), () => /^30 100\s*$/m.test(pane.screen()), '"30 100" from stty size in the attached shell', 20_000).catch((error) => {
+    throw new Error(`${(error as Error).message}; the screen: ${JSON.stringify(pane.screen())}`);
   });
-  tmux('kill-server');
+  pane.kill();
   await waitFor(async () => (await consoleRunning()) && (await kubectl(sandbox, '1.33', ['logs', 'console', '--tail=5'])).stdout.toString().includes('30 100'), 'the shell to live on, with stty size in its log');
 });
 
