@@ -2,7 +2,7 @@
 // started at its first exec and kept until it is deleted or the sandbox closes. Start-up checks
 // that bubblewrap is installed and allowed to make user namespaces, and says how to fix it when not.
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ContainerRuntime } from '../containers/container-runtime.ts';
 import type { PodFixture } from '../fixture/fixture.ts';
@@ -10,6 +10,7 @@ import { findIsolationTools, type IsolationTools } from './host-tools.ts';
 import { PidsLimit } from './pids-limit.ts';
 import { privilegedStepProblem } from './privileged-step-check.ts';
 import { PodSandbox } from './pod-sandbox.ts';
+import { heldFileName, removeEarlierPods } from './earlier-pods.ts';
 import { removeWritableLayer } from './writable-layer.ts';
 
 export interface BubblewrapOptions {
@@ -18,6 +19,8 @@ export interface BubblewrapOptions {
   podPidsLimit: number;
   /** where to find bwrap and the rest; default the PATH and the usual directories */
   toolDirs?: string[];
+  /** how long to wait for the processes of an earlier run's pods to end (earlier-pods.ts) */
+  earlierPodsWaitMs?: number;
 }
 
 export async function startBubblewrapRuntime(options: BubblewrapOptions): Promise<ContainerRuntime> {
@@ -27,9 +30,11 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
 
   // Layers of pods from an earlier run are stale: a pod starts from its image.
   const podsDir = join(options.stateDir, 'pods');
-  removeWritableLayer(podsDir);
+  const earlierPodsInUse = await removeEarlierPods(options.stateDir, podsDir, options.earlierPodsWaitMs);
   mkdirSync(podsDir, { recursive: true });
   chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
+  const held = join(podsDir, heldFileName());
+  writeFileSync(held, '');
   const pids = PidsLimit.create(options.podPidsLimit);
   // Pods' device nodes from an earlier run go too (private-devices.ts).
   const devicesDir = join(options.stateDir, 'devices');
@@ -48,7 +53,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const known = pods.get(key);
     if (known) return known.sandbox;
     if (closed || deleted.has(key)) return Promise.reject(new Error(closed ? 'the sandbox is shutting down' : `pod ${fixture.name} was deleted`));
-    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), devicesDir: join(devicesDir, namespace, fixture.name), pids: pids.forPod(key) }, fixture);
+    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), devicesDir: join(devicesDir, namespace, fixture.name), pids: pids.forPod(key), held }, fixture);
     pods.set(key, { namespace, name: fixture.name, sandbox });
     sandbox.catch(() => pods.get(key)?.sandbox === sandbox && pods.delete(key)); // the next exec tries again
     return sandbox;
@@ -70,7 +75,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
 
   return {
     isolation: 'bubblewrap',
-    warnings: pids.warning ? [pids.warning] : [],
+    warnings: [pids.warning, earlierPodsInUse].filter((warning) => warning !== undefined),
     startPods(toStart) {
       void (async () => {
         for (const pod of toStart) if (!closed) await podSandbox(pod.namespace, pod.fixture).catch(() => {}); // its first exec reports why

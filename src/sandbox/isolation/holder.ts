@@ -24,6 +24,8 @@ export interface HolderOptions {
   namespaces?: string[];
   /** a cgroup.procs file the holder joins before bwrap starts */
   cgroupProcs?: string;
+  /** a file the holder's launcher keeps open for as long as the holder lives (launcher.ts) */
+  holdOpen?: string;
 }
 
 export interface Holder {
@@ -42,7 +44,7 @@ export function pauseArgs(tools: IsolationTools): string[] {
 
 export async function startHolder(tools: IsolationTools, options: HolderOptions): Promise<Holder> {
   // stdin, stdout, stderr, the arguments (3) and the info (4); the launcher opens the namespaces at 5, 6
-  const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs, endGroup: true }, [tools.bwrap, '--args', '3', '--', 'pause']);
+  const command = launching(tools.bash, { keepFds: 4, openFiles: options.namespaces, cgroupProcs: options.cgroupProcs, endGroup: true, holdOpen: options.holdOpen }, [tools.bwrap, '--args', '3', '--', 'pause']);
   const child = spawn(command[0], command.slice(1), {
     // pause finds itself on this PATH; nothing else of this process's environment goes in, nor its
     // folder: the launching bash exports PWD, which the sandbox's init keeps in its /proc/1/environ.

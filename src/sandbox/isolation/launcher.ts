@@ -23,14 +23,19 @@
 // A holder's launcher (`endGroup`) does not become bubblewrap but waits for it, then ends its own
 // process group: bubblewrap's process in the new namespaces waits for its parent's word before it
 // runs, and a parent that dies first (its info pipe gone with a runtime that died mid-start) would
-// leave it waiting for good, an orphan no signal reaches.
+// leave it waiting for good, an orphan no signal reaches. It keeps a file of its run open while it
+// waits (`holdOpen`, closed for bubblewrap): a later run knows by that when the earlier one's
+// processes are gone (earlier-pods.ts), and a launcher whose file is gone starts nothing.
 const SCRIPT = [
-  'keep=$1 procs=$2 count=$3 group=$4; shift 4',
+  'keep=$1 procs=$2 count=$3 group=$4 hold=$5; shift 5',
   'for fd in /proc/self/fd/*; do fd=${fd##*/}; (( fd > keep )) && eval "exec $fd>&-"; done',
   'for (( i = 1; i <= count; i++ )); do eval "exec $((keep + i))<\"\\$1\""; shift; done',
   'join() { [[ -z $procs ]] || echo $BASHPID >> "$procs" || exit 125; }',
   // a holder's launcher stays outside the pod's cgroup: only bubblewrap's processes count to its limit
-  'if [[ -n $group ]]; then (join; exec "$@"); status=$?; kill -KILL 0; exit $status; fi',
+  'if [[ -n $group ]]; then',
+  '  [[ -z $hold ]] || exec {held}<"$hold" || exit 125',
+  '  (join; [[ -z $hold ]] || exec {held}<&-; exec "$@"); status=$?; kill -KILL 0; exit $status',
+  'fi',
   'join',
   'if (( $# == 0 )); then',
   "  IFS= read -r -d '' words && [[ $words =~ ^[0-9]+$ ]] || exit 125",
@@ -50,13 +55,15 @@ export interface LaunchOptions {
   cgroupProcs?: string;
   /** wait for the command, then end the launcher's process group (a holder: see above); it must lead one (spawned detached) */
   endGroup?: boolean;
+  /** with endGroup: a file the launcher keeps open while it waits; if it cannot, it starts nothing */
+  holdOpen?: string;
 }
 
 /** The command line of a launcher; with no command, it reads one from its stdin (commandForStdin). */
 export function launching(bash: string, options: LaunchOptions, command: string[] = []): string[] {
   const files = options.openFiles ?? [];
   // --norc: stdin is a socket here, and bash would take that for rshd and read ~/.bashrc.
-  return [bash, '--norc', '--noprofile', '-c', SCRIPT, 'launch', String(options.keepFds), options.cgroupProcs ?? '', String(files.length), options.endGroup ? '1' : '', ...files, ...command];
+  return [bash, '--norc', '--noprofile', '-c', SCRIPT, 'launch', String(options.keepFds), options.cgroupProcs ?? '', String(files.length), options.endGroup ? '1' : '', options.holdOpen ?? '', ...files, ...command];
 }
 
 /** A command as a launcher started ahead of need reads it from its stdin, with the terminal to run it on, if any. */

@@ -45,6 +45,8 @@ export interface PodSandboxContext {
   /** where the pod's own device nodes go, when root started the sandbox (private-devices.ts) */
   devicesDir: string;
   pids: PodPids;
+  /** the file of this run that every holder keeps open while it lives (earlier-pods.ts) */
+  held: string;
 }
 
 export class PodSandbox {
@@ -69,6 +71,7 @@ export class PodSandbox {
     const userNamespace = await startHolder(tools, {
       args: ['--unshare-user', '--uid', '0', '--gid', '0', '--disable-userns', '--unshare-pid', ...OWN_NAMESPACES, '--hostname', podHostname(pod.name), ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
       cgroupProcs: pids.cgroupProcs,
+      holdOpen: ctx.held,
     });
     let sharedPids: Holder | undefined;
     try {
@@ -78,6 +81,7 @@ export class PodSandbox {
           args: ['--userns', '5', '--uid', '0', '--gid', '0', '--unshare-pid', ...HARDENING, '--tmpfs', '/', ...libraryArgs(), ...pauseArgs(tools)],
           namespaces: [`/proc/${userNamespace.nsPid}/ns/user`],
           cgroupProcs: pids.cgroupProcs,
+          holdOpen: ctx.held,
         });
       }
     } catch (error) {
@@ -148,6 +152,7 @@ export class PodSandbox {
       ],
       namespaces,
       cgroupProcs: this.ctx.pids.cgroupProcs,
+      holdOpen: this.ctx.held,
     });
     return { image, holder, layer, ownPids: !pidsOf };
   }

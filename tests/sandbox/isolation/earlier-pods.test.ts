@@ -1,0 +1,113 @@
+// A sandbox started on the state directory of one that was killed: the killed run's holders end a
+// moment later on their own, writing into its layers meanwhile. Their pods are removed only once
+// no process keeps their run's file open (every holder's launcher does while it lives); a removal
+// racing them failed the restart with ENOTEMPTY (CI, tests/reliability/crash.test.ts under Deno).
+// A stand-in plays the killed run's holder: a process that keeps the file open and writes into a
+// layer it sits in, as a container does through its bind.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from '../../support/test.ts';
+import * as assert from 'uvu/assert';
+import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
+import { removeEarlierPods } from '../../../src/sandbox/isolation/earlier-pods.ts';
+import { findIsolationTools } from '../../../src/sandbox/isolation/host-tools.ts';
+import { launching } from '../../../src/sandbox/isolation/launcher.ts';
+import { waitFor, withTimeout } from '../../support/wait.ts';
+
+/** a killed run's file that its holders kept open (earlier-pods.ts names a run's) */
+const HELD_FILE = '.held-killed-run';
+const dirs: string[] = [];
+const children: ChildProcess[] = [];
+test.after(() => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A state directory whose pods folder a killed run left, and that run's holder stand-in, writing into a layer. */
+async function killedRun(): Promise<{ stateDir: string; podsDir: string; holder: ChildProcess; ended: Promise<number> }> {
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
+  dirs.push(stateDir);
+  const podsDir = join(stateDir, 'pods');
+  const layer = join(podsDir, 'lab', 'victim', 'main.0');
+  mkdirSync(layer, { recursive: true });
+  writeFileSync(join(podsDir, HELD_FILE), '');
+  // it ends with this process however this one ends ($PPID stays this process's pid)
+  const writing = 'exec 9<"$1"; cd "$2" && echo ready; i=0; while [[ -e /proc/$PPID ]]; do : > "f$((i++ % 5000))" 2>/dev/null; done';
+  const holder = spawn('bash', ['-c', writing, 'holder', join(podsDir, HELD_FILE), layer], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(holder);
+  const ended = new Promise<number>((resolve) => holder.once('exit', () => resolve(Date.now())));
+  await withTimeout(new Promise((resolve) => holder.stdout!.once('data', resolve)), 10_000, 'the stand-in holder to start');
+  await waitFor(() => readdirSync(layer).length > 100, 'the stand-in to write into its layer', 10_000);
+  return { stateDir, podsDir, holder, ended };
+}
+
+const setAside = (stateDir: string) => readdirSync(stateDir).filter((name) => name.startsWith('pods.earlier-'));
+
+test("a killed run's pods are set aside at once and removed once its holders have ended, not before", async () => {
+  const { stateDir, podsDir, holder, ended } = await killedRun();
+  let removedAt = 0;
+  const removal = removeEarlierPods(stateDir, podsDir).then((said) => ((removedAt = Date.now()), said));
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.not.ok(existsSync(podsDir), 'the pods folder is free for this run at once');
+  assert.is(setAside(stateDir).length, 1, "the earlier run's pods wait beside it");
+  assert.is(removedAt, 0, 'not removed while its holder lives');
+  holder.kill('SIGKILL');
+  assert.is(await withTimeout(removal, 10_000, 'the removal'), undefined);
+  assert.ok(removedAt >= (await ended), 'removed after the holder ended');
+  assert.equal(setAside(stateDir), [], 'and gone');
+});
+
+test('pods still in use after the wait stay, a sentence names them and their processes, and the next start removes them', async () => {
+  const { stateDir, podsDir, holder } = await killedRun();
+  const said = await removeEarlierPods(stateDir, podsDir, 200);
+  assert.match(said ?? '', new RegExp(`still in use by its processes 0.2 s after this start, so their files stay: ${stateDir}/pods\\.earlier-[^ ]+ \\(processes ${holder.pid}\\)\\. End those processes; the next start removes them`));
+  assert.is(setAside(stateDir).length, 1);
+  holder.kill('SIGKILL');
+  await waitFor(async () => (await removeEarlierPods(stateDir, podsDir, 200)) === undefined, 'a later start to remove them', 10_000);
+  assert.equal(setAside(stateDir), []);
+});
+
+test("the bubblewrap runtime started on a killed run's state directory starts once that run's holders ended, on an empty pods folder", async () => {
+  const { stateDir, podsDir, holder, ended } = await killedRun();
+  const starting = startBubblewrapRuntime({ stateDir, podPidsLimit: 64 });
+  starting.catch(() => {}); // a start that fails while the holder lives fails the await below
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  holder.kill('SIGKILL');
+  const runtime = await withTimeout(starting, 20_000, 'the runtime to start');
+  try {
+    assert.ok(Date.now() >= (await ended));
+    assert.equal(runtime.warnings.filter((warning) => /earlier run/.test(warning)), []);
+    assert.match(readdirSync(podsDir).join(' '), /^\.held-[a-z0-9]+-\d+$/, 'nothing but its own run\'s file');
+    assert.equal(setAside(stateDir), []);
+  } finally {
+    await runtime.close();
+  }
+});
+
+test("a holder's launcher keeps its run's file open, not the command it starts; with the file gone it starts nothing", async () => {
+  const tools = findIsolationTools();
+  if ('missing' in tools) throw new Error(tools.missing);
+  const dir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
+  dirs.push(dir);
+  const held = join(dir, HELD_FILE);
+  writeFileSync(held, '');
+  const fdsFile = join(dir, 'fds');
+  const run = (holdOpen: string) => {
+    const [file, ...args] = launching(tools.bash, { keepFds: 2, endGroup: true, holdOpen }, [tools.bash, '-c', `ls -l /proc/$PPID/fd /proc/$$/fd > ${fdsFile}`]);
+    const child = spawn(file, args, { stdio: 'ignore', detached: true });
+    children.push(child);
+    return new Promise<string>((resolve) => child.once('exit', (code, signal) => resolve(`${code ?? signal}`)));
+  };
+  await run(held);
+  const [launcher, command] = readFileSync(fdsFile, 'utf8').split(/\n\n/);
+  assert.ok(launcher.includes(held), `the launcher holds it:\n${launcher}`);
+  assert.not.ok(command.includes(held), `the command does not:\n${command}`);
+
+  rmSync(fdsFile);
+  assert.is.not(await run(join(dir, 'set-aside', HELD_FILE)), '0');
+  assert.not.ok(existsSync(fdsFile), 'the command never ran');
+});
+
+test.run();
