@@ -19,7 +19,7 @@ import { removeWritableLayer } from './writable-layer.ts';
 export const heldFileName = (): string => `.held-${Date.now().toString(36)}-${process.pid}`;
 const SET_ASIDE = 'pods.earlier-';
 /** How long a later run waits for an earlier one's processes, which end a moment after their runtime. */
-export const EARLIER_PODS_WAIT_MS = 10_000;
+const EARLIER_PODS_WAIT_MS = 10_000;
 
 /**
  * Moves `podsDir` (an earlier run's, if any) aside, then removes it and any folder an earlier
