@@ -14,6 +14,7 @@ import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewra
 import { removeEarlierPods } from '../../../src/sandbox/isolation/earlier-pods.ts';
 import { findIsolationTools } from '../../../src/sandbox/isolation/host-tools.ts';
 import { launching } from '../../../src/sandbox/isolation/launcher.ts';
+import { isRunning } from '../../support/process-tree.ts';
 import { waitFor, withTimeout } from '../../support/wait.ts';
 
 /** a killed run's file that its holders kept open (earlier-pods.ts names a run's) */
@@ -26,7 +27,7 @@ test.after(() => {
 });
 
 /** A state directory whose pods folder a killed run left, and that run's holder stand-in, writing into a layer. */
-async function killedRun(): Promise<{ stateDir: string; podsDir: string; holder: ChildProcess; ended: Promise<number> }> {
+async function killedRun(): Promise<{ stateDir: string; podsDir: string; holder: ChildProcess }> {
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
   dirs.push(stateDir);
   const podsDir = join(stateDir, 'pods');
@@ -37,25 +38,24 @@ async function killedRun(): Promise<{ stateDir: string; podsDir: string; holder:
   const writing = 'exec 9<"$1"; cd "$2" && echo ready; i=0; while [[ -e /proc/$PPID ]]; do : > "f$((i++ % 5000))" 2>/dev/null; done';
   const holder = spawn('bash', ['-c', writing, 'holder', join(podsDir, HELD_FILE), layer], { stdio: ['ignore', 'pipe', 'ignore'] });
   children.push(holder);
-  const ended = new Promise<number>((resolve) => holder.once('exit', () => resolve(Date.now())));
   await withTimeout(new Promise((resolve) => holder.stdout!.once('data', resolve)), 10_000, 'the stand-in holder to start');
   await waitFor(() => readdirSync(layer).length > 100, 'the stand-in to write into its layer', 10_000);
-  return { stateDir, podsDir, holder, ended };
+  return { stateDir, podsDir, holder };
 }
 
 const setAside = (stateDir: string) => readdirSync(stateDir).filter((name) => name.startsWith('pods.earlier-'));
 
 test("a killed run's pods are set aside at once and removed once its holders have ended, not before", async () => {
-  const { stateDir, podsDir, holder, ended } = await killedRun();
-  let removedAt = 0;
-  const removal = removeEarlierPods(stateDir, podsDir).then((said) => ((removedAt = Date.now()), said));
+  const { stateDir, podsDir, holder } = await killedRun();
+  let removed: 'while the holder lived' | 'after it ended' | undefined;
+  const removal = removeEarlierPods(stateDir, podsDir).then((said) => ((removed = isRunning(holder.pid!) ? 'while the holder lived' : 'after it ended'), said));
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.not.ok(existsSync(podsDir), 'the pods folder is free for this run at once');
   assert.is(setAside(stateDir).length, 1, "the earlier run's pods wait beside it");
-  assert.is(removedAt, 0, 'not removed while its holder lives');
+  assert.is(removed, undefined, 'not removed while its holder lives');
   holder.kill('SIGKILL');
   assert.is(await withTimeout(removal, 10_000, 'the removal'), undefined);
-  assert.ok(removedAt >= (await ended), 'removed after the holder ended');
+  assert.is(removed, 'after it ended');
   assert.equal(setAside(stateDir), [], 'and gone');
 });
 
@@ -70,14 +70,16 @@ test('pods still in use after the wait stay, a sentence names them and their pro
 });
 
 test("the bubblewrap runtime started on a killed run's state directory starts once that run's holders ended, on an empty pods folder", async () => {
-  const { stateDir, podsDir, holder, ended } = await killedRun();
-  const starting = startBubblewrapRuntime({ stateDir, podPidsLimit: 64 });
+  const { stateDir, podsDir, holder } = await killedRun();
+  let startedWhileHolderLived: boolean | undefined;
+  const starting = startBubblewrapRuntime({ stateDir, podPidsLimit: 64 }).then((runtime) => ((startedWhileHolderLived = isRunning(holder.pid!)), runtime));
   starting.catch(() => {}); // a start that fails while the holder lives fails the await below
   await new Promise((resolve) => setTimeout(resolve, 300));
+  assert.is(startedWhileHolderLived, undefined, 'it waits while the holder lives');
   holder.kill('SIGKILL');
   const runtime = await withTimeout(starting, 20_000, 'the runtime to start');
   try {
-    assert.ok(Date.now() >= (await ended));
+    assert.is(startedWhileHolderLived, false);
     assert.equal(runtime.warnings.filter((warning) => /earlier run/.test(warning)), []);
     assert.match(readdirSync(podsDir).join(' '), /^\.held-[a-z0-9]+-\d+$/, 'nothing but its own run\'s file');
     assert.equal(setAside(stateDir), []);
