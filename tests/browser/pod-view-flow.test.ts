@@ -254,15 +254,19 @@ test('flow control: `yes` streams without unbounded buffering, acks keep it movi
   await page.keyboard.type('yes\r');
   await page.waitForFunction(() => [...document.querySelectorAll('[role=tabpanel] .xterm-rows > div')].filter((r) => r.textContent === 'y').length > 10);
   // the server sends on only what this page acknowledged from xterm's write callbacks: sample
-  // every frame until a good megabyte-ish has gone through
+  // every frame until a good half megabyte has gone through and the page has lagged and been
+  // caught up with the screen at least once (on a busy machine `yes` can be slow enough for the
+  // page to keep up for a while, and then Ctrl+C would have no flood to skip)
   const seen: number[] = [];
   let end = 0;
+  let catchUps = 0;
   const deadline = Date.now() + 20_000;
-  while (end < 512 * 1024) {
-    assert.ok(Date.now() < deadline, `yes produced only ${end} bytes in 20 s`);
+  while (end < 512 * 1024 || catchUps === 0) {
+    assert.ok(Date.now() < deadline, `in 20 s yes produced ${end} bytes and the page was caught up ${catchUps} times (wanted 512 KiB and once)`);
     const stats = b.app.hub.stats('t1')!;
     seen.push(...stats.viewers);
     end = stats.end;
+    catchUps = stats.catchUps;
     await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(resolve)));
   }
   // docs/api.md: per viewer, the watermark plus what was in flight when the pause took effect
@@ -275,7 +279,6 @@ test('flow control: `yes` streams without unbounded buffering, acks keep it movi
   await waitForRow(page, /^done-10$/, 30_000);
   console.log(`    Ctrl+C to the next prompt's output: ${Date.now() - started} ms, after ${(end / 1024 / 1024).toFixed(1)} MiB of yes`);
   assert.is(b.app.hub.stats('t1')!.paused, false);
-  assert.ok(b.app.hub.stats('t1')!.catchUps > 0, 'the page lagged and was caught up');
   // a catch-up is nothing to alarm anyone: the tab stays live, and no note of lost output is written
   assert.is((await badgeOf('nginx: shell').innerText()).trim(), 'live');
   assert.not.match((await screenRows(panel())).join('\n'), /no longer kept|skipped/);
