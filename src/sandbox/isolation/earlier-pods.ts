@@ -52,7 +52,7 @@ export async function removeEarlierPods(stateDir: string, podsDir: string, waitM
 }
 
 /** Processes of this machine (those this one may look at) with a file under `dir` open. */
-function processesHolding(dir: string): number[] {
+export function processesHolding(dir: string): number[] {
   const found: number[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     let fds: string[];
