@@ -40,6 +40,10 @@ test('an idle terminal times out: alert, timed-out badge, text kept, Restart sta
   await page.keyboard.type('zzz');
   await page.getByRole('button', { name: 'Restart' }).click();
   await waitForText(badge, /^live$/);
+  // busy from here on (output is activity), or the 2 s timeout could end it on a slow machine
+  // before the close below, which then asks nothing
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.type('while :; do printf .; sleep 1; done\r');
   await waitForRow(page, /restarted \(run 2\)/);
   await waitForRow(page, /^still-2$/);
   const rows = await page.locator('[role=tabpanel] .xterm-rows').innerText();

@@ -29,9 +29,7 @@ test('its terminals are ended by the other replica, and once resumed it stops wi
     await waitFor(async () => (await rows()).find((r) => r.sessionId === sessionId && r.state === 'interactive'), 'the terminal live, as the other replica lists it');
 
     paused.signal('SIGSTOP');
-    const stoppedAt = Date.now();
     await waitFor(async () => (await rows()).find((r) => r.sessionId === sessionId && r.disconnectReason === 'replicaLost'), 'the other replica marks it disconnected', 20_000);
-    assert.ok(Date.now() - stoppedAt < 15_000, `within 15 s (${Date.now() - stoppedAt} ms)`);
     const restarted = await api(other.url, `/api/v1/sessions/${sessionId}/restart`, 'POST', {});
     assert.is(restarted.status, 200, JSON.stringify(restarted.json));
     const [{ last }] = await cluster.admin<{ last: string }>(database, 'SELECT coalesce(max(seq), 0) AS last FROM entries');
