@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import process from 'node:process';
 import { freePort } from './free-port.ts';
 import { NGINX_STREAM_MODULE, nginxConf } from './nginx-conf.ts';
-import { processTree } from './process-tree.ts';
+import { isRunning, processTree } from './process-tree.ts';
 import { atRunEnd } from './run-end.ts';
-import { withTimeout } from './wait.ts';
+import { waitFor, withTimeout } from './wait.ts';
 
 export const NGINX = '/usr/sbin/nginx';
 
@@ -82,8 +82,11 @@ export async function startNginx(options: NginxOptions): Promise<Nginx> {
   const stop = async () => {
     master.signal('SIGTERM');
     if (!(await master.exitWithin(options.stopDeadlineMs ?? STOP_DEADLINE_MS))) {
+      const tree = master.alive ? processTree(master.pid) : [];
       master.killTree();
       await master.gone();
+      // its workers, killed with it, end a moment later: stopped means they have too
+      await waitFor(() => tree.every((pid) => !isRunning(pid)), `nginx's processes ${tree.join(', ')} to end after SIGKILL`, 5_000);
     }
     forget();
     rmSync(dir, { recursive: true, force: true });
