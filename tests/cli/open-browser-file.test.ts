@@ -4,20 +4,18 @@
 // stops cleanly on SIGTERM.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, type Cli } from '../support/cli.ts';
+import { killAndRemove } from '../support/killed-state-dir.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 
 const test = suite('serve --open and what sits at open.html', { deadlineMs: 120_000 });
 const deno = (globalThis as { Deno?: unknown }).Deno;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-open-file-'));
 const started: Cli[] = [];
-test.after(() => {
-  for (const cli of started) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-  rmSync(scratch, { recursive: true, force: true });
-});
+test.after(() => killAndRemove(started, scratch));
 
 /** A PATH folder whose xdg-open notes the file it was given. */
 function fakeOpener(name: string): { bin: string; record: string } {

@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packAndInstall, type InstalledPackage } from '../support/package-install.ts';
 import { runCli, startCli, type Cli, type CliOptions } from '../support/cli.ts';
+import { killAndRemove } from '../support/killed-state-dir.ts';
 import { StreamClient, openExec, type TestApp } from '../server/support.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 
@@ -24,10 +25,7 @@ test.before(async () => {
   dir = mkdtempSync(join(tmpdir(), 'octant-exec-package-'));
   pkg = await packAndInstall(dir);
 });
-test.after(() => {
-  for (const cli of started) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+test.after(() => killAndRemove(started, dir));
 
 /** The installed octant-exec, run as it is (its #!/usr/bin/env node line). */
 const installed = (options: CliOptions = {}): CliOptions => ({ program: pkg.bin, ...options });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
 import { cliArgv } from '../support/cli.ts';
+import { removeKilledStateDir } from '../support/killed-state-dir.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { sandboxOptions } from '../../src/cli/sandbox/sandbox-options.ts';
@@ -147,8 +148,9 @@ test('--json prints one line when ready; SIGTERM ends the execs and exits 0', as
     // Killed with their container: gone once reaped, a moment after the sandbox exits.
     await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), `sleep ${pids.join(', ')} to end`, 10_000);
   } finally {
-    child.kill('SIGKILL');
-    rmSync(dir, { recursive: true, force: true });
+    child.kill('SIGKILL'); // a test that failed midway: its pods end a moment after it
+    await withTimeout(exited, 10_000, 'the sandbox to die of SIGKILL');
+    await removeKilledStateDir(dir);
   }
 });
 

@@ -3,19 +3,17 @@
 // the sandbox cluster's files (kubeconfig, CA, pods' folders) are in the same directory.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli, type Cli } from '../support/cli.ts';
+import { killAndRemove } from '../support/killed-state-dir.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 
 const test = suite('a second server on one state directory', { deadlineMs: 150_000 });
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-second-server-'));
 const started: Cli[] = [];
-test.after(() => {
-  for (const cli of started) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-  rmSync(scratch, { recursive: true, force: true });
-});
+test.after(() => killAndRemove(started, scratch));
 
 const serve = (stateDir: string): Cli => {
   const cli = startCli(['--sandbox', '--json', '--port', '0', '--state-dir', stateDir]);

@@ -2,7 +2,7 @@
 // every sandbox process.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { FileStore } from '../../src/events/file-store.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { tmpdir } from 'node:os';
@@ -12,6 +12,7 @@ import { StreamClient, call, openExec, startTestApp, type TestApp } from '../ser
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { spawnSync } from 'node:child_process';
 import { startCli, type Cli } from '../support/cli.ts';
+import { killAndRemove } from '../support/killed-state-dir.ts';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { serveOptions } from '../../src/cli/serve/serve-options.ts';
 import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
@@ -20,7 +21,6 @@ const deno = (globalThis as { Deno?: unknown }).Deno;
 /** Digits of this run's own for sleep durations, which tests find their processes by. */
 const unique = `${process.pid}${Date.now() % 1000}`;
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-cli-'));
-test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** The serve command (the default) in its own process; one a failed test left running is killed after the file. */
 const started: Cli[] = [];
@@ -29,9 +29,7 @@ const runCli = (args: string[], pathPrefix?: string): Cli => {
   started.push(cli);
   return cli;
 };
-test.after(() => {
-  for (const cli of started) if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
-});
+test.after(() => killAndRemove(started, scratch));
 
 /**
  * SIGTERM, then a clean exit 0 after the shutdown. Deno's node:child_process reports a child it

@@ -3,7 +3,7 @@
 // reports the torn tail, shows every session the log knows (live ones as disconnected), and works.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { appendFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { appendFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FileStore } from '../../src/events/file-store.ts';
@@ -12,6 +12,7 @@ import type { LogDamage } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { sessionListProjection } from '../../src/events/projections/session-list.ts';
 import { startCli } from '../support/cli.ts';
+import { removeKilledStateDir } from '../support/killed-state-dir.ts';
 import { withTimeout } from '../support/wait.ts';
 import { waitFor } from '../support/wait.ts';
 import { call, openExec, sessionState, startTestApp, type TestApp } from '../server/support.ts';
@@ -65,7 +66,7 @@ test('SIGKILL during a burst of exec actions, a torn last line: the restart repl
     await waitFor(async () => (await sessionState(again, id))?.state === 'exited', 'the new session to run');
   } finally {
     await again.close();
-    rmSync(stateDir, { recursive: true, force: true });
+    await removeKilledStateDir(stateDir); // the killed run's pods, if they outlived the restart's wait for them
   }
 });
 

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startCli } from '../support/cli.ts';
-import { removeKilledStateDir } from '../support/killed-state-dir.ts';
+import { killAndRemove } from '../support/killed-state-dir.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { StreamClient, openExec, type TestApp } from '../server/support.ts';
 
@@ -44,8 +44,7 @@ test('SIGKILL mid-run: the recording keeps what the running terminal printed and
     const output = lines.slice(1, -1).map((line) => JSON.parse(line)).filter((e) => e[1] === 'o').map((e) => e[2]).join('');
     assert.ok(output.includes(`tick-${lastTick}-end`), `tick ${lastTick} (on the disk before the kill) is in the recording; its last: ${[...output.matchAll(/tick-(\d+)-end/g)].at(-1)?.[1]}`);
   } finally {
-    if (cli.child.exitCode === null) cli.child.kill('SIGKILL');
-    await removeKilledStateDir(stateDir);
+    await killAndRemove([cli], stateDir);
   }
 });
 
