@@ -5,12 +5,15 @@
 // process keeps a file in it open: every holder's launcher keeps one open until its last process
 // has ended.
 import { rmSync } from 'node:fs';
+import process from 'node:process';
 import { processesHolding } from '../../src/sandbox/isolation/earlier-pods.ts';
 import type { Cli } from './cli.ts';
 import { waitFor, withTimeout } from './wait.ts';
 
 export async function removeKilledStateDir(dir: string, timeoutMs = 20_000): Promise<void> {
-  await waitFor(() => processesHolding(dir).length === 0, `the killed server's sandbox processes to end (they keep files under ${dir} open)`, timeoutMs);
+  // this process's own open files (a test's store left open) do not stop a removal
+  const others = () => processesHolding(dir).filter((pid) => pid !== process.pid);
+  await waitFor(() => others().length === 0, `the killed server's sandbox processes to end (they keep files under ${dir} open)`, timeoutMs);
   rmSync(dir, { recursive: true, force: true });
 }
 
