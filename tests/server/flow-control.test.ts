@@ -106,7 +106,7 @@ test('a page that draws slowly gets a bounded number of bytes between Ctrl-C und
   await waitFor(() => /P> $/.test(tail), 'the prompt', 10_000);
   page.client.input(id, `yes '${'y'.repeat(70)}'\r`);
   await waitFor(() => received > 1e6, 'a megabyte of `yes`', 10_000);
-  // behind at least once, however fast this machine makes `yes`: else Ctrl-C has no flood to skip
+  // behind at least once, however slowly a busy machine runs `yes`: else Ctrl-C has no flood to skip
   await waitFor(() => app.hub.stats(id)!.catchUps > 0, 'the page to fall behind `yes` and be caught up with the screen', 20_000);
   await new Promise((resolve) => setTimeout(resolve, 500)); // the flood's pipeline fills up
   assert.is(app.hub.stats(id)!.paused, false, 'a page caught up with the screen never pauses the terminal');
