@@ -16,7 +16,7 @@ import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../prot
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
-import { ScreenBuilder } from './screen.ts';
+import { ScreenBuilder, type BuiltScreen } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
 import { ShareViewers } from './shares/share-viewers.ts';
@@ -299,10 +299,9 @@ export class DataPlane {
    * meanwhile; with a scrollback smaller than the watermark it can, and what was trimmed since the
    * attach is said in `dropped`). A catch-up viewer holds nothing: its screen is as of when the
    * build reads the scrollback, and what came since is read from there after it (`skippedFrom`:
-   * where it had got to, for a catch-up; `skipped` says how far the screen jumps). The bytes are
-   * read only when the build's turn comes, so builds waiting their turn hold no copies. Should the
-   * screen fail to build, or nothing before `to` be left to build it from, the bytes still held
-   * (for a catch-up: from where it had got to) go as a raw replay: nothing is lost unsaid either way.
+   * where it had got to, for a catch-up; `skipped` says how far the screen jumps). Builds waiting
+   * their turn hold no bytes. Should the screen fail to build, or nothing before `to` be left to
+   * build it from, the bytes still held (for a catch-up: from where it had got to) go raw.
    */
   #sendScreen(viewer: Viewer, stream: SessionStream, size: { cols: number; rows: number }, skippedFrom?: number): void {
     const { catchUp } = viewer;
@@ -318,8 +317,7 @@ export class DataPlane {
       const held = stream.scrollback.since(since, to);
       return { from: Math.min(held.from, to), bytes: held.bytes };
     };
-    let builtFrom = startAtAttach;
-    let readAt = 0;
+    let [builtFrom, readAt] = [startAtAttach, 0];
     const read = () => {
       if (catchUp) to = stream.scrollback.end;
       readAt = performance.now();
@@ -327,18 +325,20 @@ export class DataPlane {
       builtFrom = held.from;
       return held.bytes.length > 0 ? { bytes: held.bytes, size } : undefined;
     };
-    const send = (screen: Uint8Array | undefined) => {
+    const send = (built: BuiltScreen | undefined) => {
       if (!current() || this.#closed) return;
       const held = viewer.held ?? [];
       viewer.held = undefined;
-      if (screen) {
+      if (built) {
         if (skippedFrom !== undefined) stream.catchUps++;
+        const screenTo = to - built.rest.length; // the rest, a sequence the screen stops short of, follows it as output
         // skipped: held, drawn into the screen, not sent as bytes; what was no longer held is `dropped`
-        const skipped = skippedFrom === undefined ? {} : { skipped: to - Math.max(skippedFrom, builtFrom) };
+        const skipped = skippedFrom === undefined ? {} : { skipped: screenTo - Math.max(skippedFrom, builtFrom) };
         // a catch-up viewer never held the producer: what left the scrollback while its first screen waited is no news
         const dropped = catchUp && skippedFrom === undefined ? 0 : Math.max(0, builtFrom - (skippedFrom ?? startAtAttach));
-        this.#sendAttached(viewer, { from: to, to, dropped, screen: screen.length, screenSize: size, ...skipped });
-        this.#sendInFrames(viewer, FrameKind.Screen, screen);
+        this.#sendAttached(viewer, { from: screenTo, to: screenTo, dropped, screen: built.screen.length, screenSize: size, ...skipped });
+        this.#sendInFrames(viewer, FrameKind.Screen, built.screen);
+        this.#sendInFrames(viewer, FrameKind.Stdout, built.rest);
       } else {
         // as a raw attach from 0 (or, for a catch-up, from where the viewer had got to) would be: what is before `from` is gone
         const wanted = skippedFrom ?? 0;

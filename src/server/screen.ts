@@ -8,6 +8,7 @@ import headless from '@xterm/headless';
 import { screenStart } from './screen-start.ts';
 import { screenSerializer } from './screen-serialize.ts';
 import { FairTurns } from './fair-turns.ts';
+import { unfinishedTail } from './unfinished-tail.ts';
 
 // A CommonJS bundle: its class comes off the default export, under Node and Deno alike.
 const { Terminal } = headless;
@@ -62,20 +63,29 @@ export function replayScreen(bytes: Uint8Array, size: ScreenSize, historyRows: n
 /** What a build needs, read from the scrollback when its turn comes; undefined: nothing to build from. */
 export type ScreenSource = () => { bytes: Uint8Array; size: ScreenSize } | undefined;
 
+/** A built screen, and the bytes read for it that it stops short of: they go after it as output. */
+export interface BuiltScreen {
+  screen: Uint8Array;
+  rest: Uint8Array;
+}
+
 /**
  * Builds screens a few at a time, in the order asked, and at most one at a time for each owner
  * (a socket): a page that attaches again and again, or reloads with many terminals, waits for
  * its own builds and never holds every slot. Each build reads its bytes only when its turn comes,
  * so a queue of waiting builds holds nothing; one no longer `wanted` is skipped, or stopped
- * between parser pieces.
+ * between parser pieces. A screen ends where the parser rests (unfinished-tail.ts): a sequence
+ * or character the bytes end inside is the `rest`, not drawn.
  */
 export class ScreenBuilder {
   readonly #turns = new FairTurns<unknown>(CONCURRENT_BUILDS);
 
-  build(owner: unknown, source: ScreenSource, wanted: () => boolean): Promise<Uint8Array | undefined> {
+  build(owner: unknown, source: ScreenSource, wanted: () => boolean): Promise<BuiltScreen | undefined> {
     return this.#turns.take(owner, async () => {
       const read = wanted() ? source() : undefined;
-      return read && (await rebuildScreen(read.bytes, read.size, SCREEN_HISTORY_ROWS, wanted));
+      const drawn = read ? read.bytes.length - unfinishedTail(read.bytes) : 0;
+      const screen = drawn > 0 ? await rebuildScreen(read!.bytes.subarray(0, drawn), read!.size, SCREEN_HISTORY_ROWS, wanted) : undefined;
+      return screen && { screen, rest: read!.bytes.slice(drawn) };
     });
   }
 }

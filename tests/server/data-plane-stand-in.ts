@@ -23,13 +23,14 @@ export function standIn() {
     holds: () => true,
     onEntry: () => () => {}, // the share viewers' (none here)
   } as unknown as ExecSystem;
-  const output = (chunk: string) => io.forEach((l) => l.output?.('t1', 'stdout', bytes(chunk)));
+  const output = (chunk: string | Uint8Array) => io.forEach((l) => l.output?.('t1', 'stdout', typeof chunk === 'string' ? bytes(chunk) : chunk));
   return { system, output, paused, row };
 }
 
-/** A socket that keeps what it was sent, in order: messages as JSON, frames as {kind, text}. */
+/** A socket that keeps what it was sent, in order: messages as JSON, frames as {kind, text}; `payloads` has each frame's bytes as sent (a character split between frames is not text). */
 export function recordingSocket() {
   const got: (ServerMessage | { kind: FrameKind; text: string })[] = [];
+  const payloads: Uint8Array[] = [];
   const socket: HubSocket = {
     send: (m) => void got.push(m),
     sendLatest: (_key, m) => void got.push(m),
@@ -38,6 +39,7 @@ export function recordingSocket() {
       const f = decodeFrame(frame);
       if (typeof f === 'string') throw new Error(f);
       got.push({ kind: f.kind, text: text(f.payload) });
+      payloads.push(f.payload.slice());
       if (written) queueMicrotask(written); // written out at once, as by a socket with room: after the send, never during it
       return true;
     },
@@ -45,7 +47,7 @@ export function recordingSocket() {
     inputBytes: new TokenBucket(1e6, 1e6),
     caller: LOCAL_CALLER,
   };
-  return { socket, got };
+  return { socket, got, payloads };
 }
 
 /** Waits until the recording sockets have written out everything sent so far (and what that set off). */

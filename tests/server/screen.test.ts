@@ -93,7 +93,7 @@ test('the builder builds two at a time, asks each for its bytes only on its turn
   assert.equal(asked, [0, 1], 'the others wait, holding no bytes');
   const screens = await Promise.all(builds);
   assert.equal(asked, [0, 1, 2, 4]);
-  screens.forEach((screen, i) => assert.is(screen && new TextDecoder().decode(screen).split('\x1b')[0], i === 3 ? undefined : texts[i], 'its text, then where its cursor is'));
+  screens.forEach((built, i) => assert.is(built && new TextDecoder().decode(built.screen).split('\x1b')[0], i === 3 ? undefined : texts[i], 'its text, then where its cursor is'));
 });
 
 test('a build whose viewer is gone stops at the next parser piece', async () => {

@@ -24,6 +24,8 @@ export function useRunTempDir(prefix: string): RunTempDir {
   return {
     path,
     leftBehind: () => readdirSync(path).filter((name) => !NOT_OURS.test(name)),
-    remove: () => rmSync(path, { recursive: true, force: true }),
+    // Retried (up to about 5 s): processes the runner has just SIGKILLed may still be writing here
+    // for a moment, and an ENOTEMPTY would end the run with a stack instead of its summary.
+    remove: () => rmSync(path, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 }),
   };
 }

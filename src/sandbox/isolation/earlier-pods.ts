@@ -6,7 +6,7 @@
 // under a name no launcher of theirs can find, and removed once no process keeps their run's file
 // (`.held-…`) open: every holder's launcher keeps it open while it lives (launcher.ts), and a
 // holder's launcher ends only after every process of its PID namespace has ended.
-import { existsSync, readdirSync, readlinkSync, renameSync } from 'node:fs';
+import { existsSync, readdirSync, readlinkSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { removeWritableLayer } from './writable-layer.ts';
@@ -53,6 +53,14 @@ export async function removeEarlierPods(stateDir: string, podsDir: string, waitM
 
 /** Processes of this machine (those this one may look at) with a file under `dir` open. */
 export function processesHolding(dir: string): number[] {
+  let under: string;
+  try {
+    // what /proc names is resolved and absolute: a state directory given as `./state`, or through
+    // a symbolic link, would otherwise match no process and be removed under its holders
+    under = `${realpathSync(dir)}/`;
+  } catch {
+    return []; // gone: nothing in it is open
+  }
   const found: number[] = [];
   for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
     let fds: string[];
@@ -61,15 +69,23 @@ export function processesHolding(dir: string): number[] {
     } catch {
       continue; // ended meanwhile, or another user's
     }
-    if (fds.some((fd) => openAt(`/proc/${pid}/fd/${fd}`)?.startsWith(`${dir}/`))) found.push(Number(pid));
+    if (fds.some((fd) => holdsFileUnder(`/proc/${pid}/fd/${fd}`, under))) found.push(Number(pid));
   }
   return found;
 }
 
-function openAt(link: string): string | undefined {
+/**
+ * Whether open file `link` is a file under `under` as this process sees it. A process in another
+ * mount namespace (a container of another sandbox) names its files from its own root, so the path
+ * alone could be any file it made there: the file at that path here must be the very one it holds.
+ */
+function holdsFileUnder(link: string, under: string): boolean {
   try {
-    return readlinkSync(link);
+    const path = readlinkSync(link);
+    if (!path.startsWith(under)) return false;
+    const [held, here] = [statSync(link), statSync(path)];
+    return held.dev === here.dev && held.ino === here.ino;
   } catch {
-    return undefined; // closed meanwhile
+    return false; // closed meanwhile, or no such file here
   }
 }

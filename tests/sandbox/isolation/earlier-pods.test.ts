@@ -5,13 +5,14 @@
 // A stand-in plays the killed run's holder: a process that keeps the file open and writes into a
 // layer it sits in, as a container does through its bind.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
+import process from 'node:process';
 import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
-import { removeEarlierPods } from '../../../src/sandbox/isolation/earlier-pods.ts';
+import { processesHolding, removeEarlierPods } from '../../../src/sandbox/isolation/earlier-pods.ts';
 import { findIsolationTools } from '../../../src/sandbox/isolation/host-tools.ts';
 import { launching } from '../../../src/sandbox/isolation/launcher.ts';
 import { isRunning } from '../../support/process-tree.ts';
@@ -21,8 +22,11 @@ import { waitFor, withTimeout } from '../../support/wait.ts';
 const HELD_FILE = '.held-killed-run';
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
-test.after(() => {
+const ended = (child: ChildProcess) =>
+  child.exitCode !== null || child.signalCode !== null ? Promise.resolve() : new Promise<void>((resolve) => child.once('exit', () => resolve()));
+test.after(async () => {
   for (const child of children) child.kill('SIGKILL');
+  await withTimeout(Promise.all(children.map(ended)), 10_000, 'the stand-ins to end');
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -67,6 +71,52 @@ test('pods still in use after the wait stay, a sentence names them and their pro
   holder.kill('SIGKILL');
   await waitFor(async () => (await removeEarlierPods(stateDir, podsDir, 200)) === undefined, 'a later start to remove them', 10_000);
   assert.equal(setAside(stateDir), []);
+});
+
+test('a state directory named relatively, or through a symbolic link, finds its holders all the same', async () => {
+  const { stateDir, podsDir, holder } = await killedRun();
+  const links = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
+  dirs.push(links);
+  symlinkSync(stateDir, join(links, 'state'));
+  // /proc names the held file by its resolved path; `--state-dir ./state` is neither
+  for (const named of [relative(process.cwd(), stateDir), join(links, 'state')]) {
+    const said = await removeEarlierPods(named, join(named, 'pods'), 200);
+    assert.match(said ?? '', new RegExp(`still in use .*\\(processes ${holder.pid}\\)`), `given as ${named}`);
+  }
+  assert.not.ok(existsSync(podsDir));
+  assert.is(setAside(stateDir).length, 1, 'their files stay while the holder lives');
+  holder.kill('SIGKILL');
+  await withTimeout(ended(holder), 10_000, 'the stand-in holder to end');
+});
+
+test('a process of another mount namespace holding a file of the same path in its own root is no holder', async () => {
+  const tools = findIsolationTools();
+  if ('missing' in tools) throw new Error(tools.missing);
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
+  const root = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-root-'));
+  dirs.push(stateDir, root);
+  const aside = join(stateDir, 'pods.earlier-x');
+  mkdirSync(aside);
+  mkdirSync(join(root, aside), { recursive: true });
+  writeFileSync(join(root, aside, 'f'), '');
+  const inside = ['--die-with-parent', '--unshare-user', '--unshare-pid', '--bind', root, '/', '--ro-bind', '/usr', '/usr', '--proc', '/proc'];
+  for (const dir of ['bin', 'lib', 'lib64']) inside.push('--symlink', `usr/${dir}`, `/${dir}`);
+  const other = spawn(tools.bwrap, [...inside, '--', '/usr/bin/bash', '-c', `exec 7<"${aside}/f"; echo ready; read -r _`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  children.push(other);
+  await withTimeout(new Promise((resolve) => other.stdout!.once('data', resolve)), 10_000, 'the other namespace\'s process to open its file');
+  const naming = readdirSync('/proc')
+    .filter((pid) => /^\d+$/.test(pid))
+    .filter((pid) => {
+      try {
+        return readdirSync(`/proc/${pid}/fd`).some((fd) => readlinkSync(`/proc/${pid}/fd/${fd}`) === `${aside}/f`);
+      } catch {
+        return false;
+      }
+    });
+  assert.is(naming.length, 1, 'its open file reads as a path under the folder');
+  assert.equal(processesHolding(aside), [], 'but the file there is another');
+  other.stdin!.end(); // it reads to its end, then ends with its namespace
+  await withTimeout(ended(other), 10_000, 'the other namespace\'s process to end');
 });
 
 test("the bubblewrap runtime started on a killed run's state directory starts once that run's holders ended, on an empty pods folder", async () => {
