@@ -5,13 +5,15 @@
 // Only the first signal is taken: listening stops at it, so a second one has its default effect
 // and the process dies of it (as a shell loop around the command needs to see, to stop too) — a
 // person whose Ctrl-C waits on a slow start (a page build, a database that does not answer) or a
-// slow close can always quit.
+// slow close can always quit. SIGHUP (the terminal it runs in closed, an ssh session dropped) stops
+// it the same way: by default it killed the process with its sandbox's pods and its lock left.
 import process from 'node:process';
 
-export type StopSignal = 'SIGINT' | 'SIGTERM';
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
 export interface StopSignals {
-  /** Resolves with the first SIGINT or SIGTERM. */
+  /** Resolves with the first SIGINT, SIGTERM or SIGHUP. */
   readonly first: Promise<StopSignal>;
   /** The start has ended; true when no signal came during it, so the command may say it is ready. */
   started(): boolean;
@@ -25,7 +27,7 @@ export function stopSignals(prefix: string): StopSignals {
   let received: StopSignal | undefined;
   let heard: (signal: StopSignal) => void = () => {};
   const first = new Promise<StopSignal>((resolve) => (heard = resolve));
-  const listeners = (['SIGINT', 'SIGTERM'] as const).map((signal) => {
+  const listeners = STOP_SIGNALS.map((signal) => {
     const listener = () => {
       forget();
       received = signal;

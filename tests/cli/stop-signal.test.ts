@@ -13,7 +13,7 @@ const send = (cli: ReturnType<typeof child>, signal: NodeJS.Signals) => process.
 
 const whileStarting = (signal: string) => `child: ${signal} while starting: stopping once the start ends (a second signal quits at once)`;
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   test(`the first ${signal} while starting is heard and said, and the process runs on; a second kills it`, async () => {
     const cli = child();
     try {

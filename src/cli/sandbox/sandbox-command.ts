@@ -1,4 +1,4 @@
-// `octant-exec sandbox`: runs the sandbox cluster alone until SIGINT/SIGTERM, for kubectl, the
+// `octant-exec sandbox`: runs the sandbox cluster alone until SIGINT/SIGTERM/SIGHUP, for kubectl, the
 // app in another process, or a person poking at it.
 import { startSandbox } from '../../sandbox/index.ts';
 import type { ParsedArgs } from '../flags.ts';
