@@ -6,6 +6,7 @@ import './styles.css';
 import { render } from 'preact';
 import { api, ApiError } from './protocol/http-client.ts';
 import { SocketClient } from '../src/protocol/socket-client.ts';
+import { fragmentToken } from '../src/protocol/token-fragment.ts';
 import { Actions } from './state/actions.ts';
 import { readDismissed } from './state/dismissed-alerts.ts';
 import { initialState } from './state/app-state.ts';
@@ -28,7 +29,7 @@ else startApp();
 function startApp(): void {
   const storage = browserStorage('sessionStorage');
   const preferenceStorage = browserStorage('localStorage');
-  const token = new URLSearchParams(location.hash.slice(1)).get('token') ?? undefined;
+  const token = fragmentToken(location.hash);
   const route = readRoute(location, storage);
   // The token must not stay in the address bar, the history or a bookmark.
   history.replaceState(null, '', routeUrl(route));

@@ -6,6 +6,7 @@ export * from './ids.ts';
 export * from './namespace-key.ts';
 export * from './socket-messages.ts';
 export * from './terminal-states.ts';
+export * from './token-fragment.ts';
 export type * from './wire-types.ts';
 export type * from './shares.ts';
 export { SHARE_ROLES } from './shares.ts';

@@ -127,8 +127,8 @@ export function cookieValue(header: string | undefined, name: string): string | 
 
 /** Words for each refusal: said to the client, never with the value it sent. */
 export const authMessages: Record<AuthProblem, string> = {
-  missing: 'Authentication required: open the URL octant-exec printed (it carries the token after #token=; with --token-file, add the file\'s), or send Authorization: Bearer TOKEN.',
-  wrong: 'The token is not valid for this server (a restart makes a per-launch token useless; a --token-file\'s lasts until the file changes): open the URL octant-exec printed last.',
+  missing: 'Authentication required: open the URL octant-exec printed, which carries its token after #token= (a --token-file\'s token is never in it: give the file\'s in the page\'s Token field), or send Authorization: Bearer TOKEN.',
+  wrong: 'The token is not valid for this server (a restart makes a per-launch token useless; a --token-file\'s lasts until the file changes): open the URL octant-exec printed last, or give the token in its --token-file.',
   tokenInQuery: 'A token in a query string is refused (query strings end up in logs): send the cookie or Authorization: Bearer TOKEN.',
 };
 

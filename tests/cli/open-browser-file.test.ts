@@ -1,7 +1,8 @@
 // --open writes the URL with its token into STATE/open.html for the browser. Whatever already
 // sits at that name (a symbolic link planted there, a folder, a file another run left) must
 // neither receive the token nor take down the start: the server that printed its URL runs on and
-// stops cleanly on SIGTERM.
+// stops cleanly on SIGTERM. A --token-file's token is not handed over at all: the URL the browser
+// opens stays in its history, and that token outlives the launch.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -26,8 +27,8 @@ function fakeOpener(name: string): { bin: string; record: string } {
   return { bin, record };
 }
 
-async function serveOpen(stateDir: string, bin: string): Promise<{ cli: Cli; ready: { url: string; token: string } }> {
-  const cli = startCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir], { pathPrefix: bin });
+async function serveOpen(stateDir: string, bin: string, more: string[] = []): Promise<{ cli: Cli; ready: { url: string; token: string | null } }> {
+  const cli = startCli(['--sandbox', '--json', '--open', '--port', '0', '--state-dir', stateDir, ...more], { pathPrefix: bin });
   started.push(cli);
   await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the JSON line', 60_000);
   assert.ok(cli.stdout.length > 0, cli.stderr());
@@ -51,11 +52,24 @@ test('a symbolic link planted at open.html is replaced, not followed: the token 
   const { bin, record } = fakeOpener('link');
   const { cli, ready } = await serveOpen(stateDir, bin);
   await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 'xdg-open to be called', 30_000);
-  assert.not.ok(readFileSync(target, 'utf8').includes(ready.token), 'the token was written through the link');
+  assert.not.ok(readFileSync(target, 'utf8').includes(ready.token!), 'the token was written through the link');
   const opened = join(stateDir, 'open.html');
   assert.ok(lstatSync(opened).isFile(), 'open.html is a file of its own');
   assert.is(lstatSync(opened).mode & 0o777, 0o600);
   assert.ok(readFileSync(opened, 'utf8').includes(`${ready.url}#token=${ready.token}`));
+  await stopsCleanly(cli);
+});
+
+test('with --token-file the browser opens the bare URL: the file\'s token is in no URL, and so in no history', async () => {
+  const stateDir = join(scratch, 'state-token-file');
+  const tokenFile = join(scratch, 'token');
+  const { bin, record } = fakeOpener('token-file');
+  const { cli, ready } = await serveOpen(stateDir, bin, ['--token-file', tokenFile]);
+  await waitFor(() => existsSync(record) || cli.child.exitCode !== null, 'xdg-open to be called', 30_000);
+  const redirect = readFileSync(join(stateDir, 'open.html'), 'utf8');
+  const token = readFileSync(tokenFile, 'utf8').trim();
+  assert.ok(redirect.includes(`url=${ready.url}"`), redirect);
+  assert.not.ok(redirect.includes('#token=') || redirect.includes(token), redirect);
   await stopsCleanly(cli);
 });
 

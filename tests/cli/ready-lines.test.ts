@@ -1,6 +1,7 @@
 // The lines `serve` prints once ready (src/cli/serve/ready-lines.ts): the URL hands over local
 // mode's per-launch token; a --token-file's token and a team mode's (which opens nothing) are
-// printed nowhere, in the text lines or the --json line.
+// printed nowhere, in the text lines or the --json line, and a --token-file's is not to be put in
+// a URL either (the browser's history keeps it): the line sends the person to the Token field.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readyLines } from '../../src/cli/serve/ready-lines.ts';
@@ -14,9 +15,10 @@ test('a per-launch token is handed over in the URL, and in --json', () => {
   assert.is(JSON.parse(readyLines(app, { ...how, json: true })[0]).token, token);
 });
 
-test('a --token-file token is printed nowhere: the line names the file', () => {
+test('a --token-file token is printed nowhere: the line names the file and the page\'s Token field, not a URL to build', () => {
   const lines = readyLines(app, { ...how, tokenFile: '/run/secrets/token' });
-  assert.is(lines.at(-1), 'octant-exec: open http://127.0.0.1:7788/ adding #token= and the token in /run/secrets/token (not printed: it outlives this launch)');
+  assert.is(lines.at(-1), 'octant-exec: open http://127.0.0.1:7788/, then give its Token field the token in /run/secrets/token (not printed: it outlives this launch)');
+  assert.not.ok(lines.join('\n').includes('#token='), 'no #token= URL to make by hand');
   const json = readyLines(app, { ...how, tokenFile: '/run/secrets/token', json: true });
   assert.is(JSON.parse(json[0]).token, null);
   assert.not.ok([...lines, ...json].join('\n').includes(token));

@@ -1,7 +1,8 @@
-// Flag combinations that are allowed but leave a team-mode server open must be said at start
-// (serve-warnings.ts): sign-in cookies over plain http to a remote --public-url, whatever --host
-// the server itself listens on behind its proxy; and a --trusted-proxy range that is every
-// address, on a server others can reach, where anyone may say who they are.
+// Flag combinations that are allowed but leave a server open must be said at start
+// (serve-warnings.ts): local mode's token or a team mode's sign-in cookies over plain http to a
+// remote --public-url, whatever --host the server itself listens on behind its proxy; and a
+// --trusted-proxy range that is every address, on a server others can reach, where anyone may
+// say who they are.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { parseFlags } from '../../src/cli/flags.ts';
@@ -17,6 +18,13 @@ test('kube-token behind a local proxy with an http --public-url: the cookies cro
   assert.is(said.length, 1, said.join('\n'));
   assert.match(said[0], /in the clear/);
   assert.match(said[0], /http:\/\/exec\.example\.com/);
+});
+
+test('local mode behind a local proxy with an http --public-url: its token crosses the network in the clear', () => {
+  const said = warnings('--public-url', 'http://exec.example.com', '--token-file', '/run/token');
+  assert.is(said.length, 1, said.join('\n'));
+  assert.match(said[0], /^--auth local with --public-url http:\/\/exec\.example\.com: the token and its cookie cross the network in the clear/);
+  assert.equal(warnings('--public-url', 'https://exec.example.com'), [], 'TLS in front: nothing to say');
 });
 
 test('an http --public-url on this machine, or an https one, says nothing', () => {

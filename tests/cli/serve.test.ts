@@ -32,15 +32,16 @@ const runCli = (args: string[], pathPrefix?: string): Cli => {
 test.after(() => killAndRemove(started, scratch));
 
 /**
- * SIGTERM, then a clean exit 0 after the shutdown. Deno's node:child_process reports a child it
- * signalled as killed by the signal (code null) even when the child handled it and exited 0, so
- * there the line the CLI prints after its shutdown completed is the evidence.
+ * The signal (SIGTERM, or SIGHUP: its terminal closed), then a clean exit 0 after the shutdown.
+ * Deno's node:child_process reports a child it signalled as killed by the signal (code null) even
+ * when the child handled it and exited 0, so there the line the CLI prints after its shutdown
+ * completed is the evidence.
  */
-async function stopWithSigterm(cli: Cli): Promise<void> {
-  cli.child.kill('SIGTERM');
+async function stopWithSignal(cli: Cli, signal: 'SIGTERM' | 'SIGHUP' = 'SIGTERM'): Promise<void> {
+  cli.child.kill(signal);
   const code = await withTimeout(cli.exit, 20_000, 'the CLI to stop');
   await new Promise((r) => setImmediate(r));
-  assert.match(cli.stderr(), /octant-exec: stopped \(SIGTERM\); every terminal ended\n$/, cli.stderr());
+  assert.match(cli.stderr(), new RegExp(`octant-exec: stopped \\(${signal}\\); every terminal ended\n$`), cli.stderr());
   if (!deno) assert.is(code, 0);
 }
 
@@ -102,7 +103,7 @@ test('the ready line carries the URL with its token; the URL works; SIGTERM exit
   assert.is(login.status, 200);
   assert.is((await call(app, '/api/v1/info')).json.cluster, 'sandbox');
   assert.not.ok(cli.stderr().includes(token));
-  await stopWithSigterm(cli);
+  await stopWithSignal(cli);
 });
 
 test('with --token-file the ready line names the file, never the token (it outlives the launch, and stdout is a log); the file\'s token signs in', async () => {
@@ -112,7 +113,7 @@ test('with --token-file the ready line names the file, never the token (it outli
   mkdirSync(stateDir, { recursive: true, mode: 0o700 });
   writeFileSync(join(stateDir, 'open.html'), '<meta http-equiv="refresh" content="0;url=http://127.0.0.1:1/#token=left-behind">', { mode: 0o600 });
   const cli = runCli(['--sandbox', '--port', '0', '--state-dir', stateDir, '--token-file', tokenFile]);
-  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/) adding #token= and the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
+  const readyLine = () => cli.stdout.map((l) => /^octant-exec: open (http:\/\/127\.0\.0\.1:(\d+)\/), then give its Token field the token in (.+) \(not printed: it outlives this launch\)$/.exec(l)).find((m) => m !== null);
   await waitFor(() => readyLine() !== undefined || cli.child.exitCode !== null, 'the ready line', 60_000);
   assert.ok(readyLine(), `stdout: ${cli.stdout.join('\n')}\nstderr: ${cli.stderr()}`);
   const [, , port, named] = readyLine()!;
@@ -122,7 +123,7 @@ test('with --token-file the ready line names the file, never the token (it outli
   const app = { port: Number(port), token, host: `127.0.0.1:${port}`, origin: `http://127.0.0.1:${port}` } as unknown as TestApp;
   assert.is((await call(app, '/api/v1/session', { token: null, body: { token } })).status, 200);
   assert.not.ok(existsSync(join(stateDir, 'open.html')), 'a redirect file an earlier launch left is removed at the start');
-  await stopWithSigterm(cli);
+  await stopWithSignal(cli);
 });
 
 test('--open hands the browser a redirect file readable only by the user, never the token as an argument, and removes it at the stop', async () => {
@@ -139,11 +140,11 @@ test('--open hands the browser a redirect file readable only by the user, never 
   assert.not.ok(opened.includes(ready.token));
   assert.ok(readFileSync(opened, 'utf8').includes(`${ready.url}#token=${ready.token}`));
   assert.is(statSync(opened).mode & 0o777, 0o600);
-  await stopWithSigterm(cli);
+  await stopWithSignal(cli);
   assert.not.ok(existsSync(opened), 'the redirect file, and the token in it, go when the server stops');
 });
 
-test('--json prints exactly one line; with no kubeconfig it picks the sandbox; SIGTERM ends every exec and sandbox process', async () => {
+test('--json prints exactly one line; with no kubeconfig it picks the sandbox; SIGHUP (its terminal closed) ends every exec and sandbox process', async () => {
   const stateDir = join(scratch, 'state-json');
   const cli = runCli(['--json', '--port', '0', '--state-dir', stateDir]);
   await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the JSON line', 60_000);
@@ -170,7 +171,7 @@ test('--json prints exactly one line; with no kubeconfig it picks the sandbox; S
   await waitFor(() => running(`sleep ${long}`).length === 1 && running(`sleep ${longer}`).length === 1, 'both sleeps to run', 10_000);
   const pids = [...running(`sleep ${long}`), ...running(`sleep ${longer}`)];
 
-  await stopWithSigterm(cli);
+  await stopWithSignal(cli, 'SIGHUP');
   assert.is(cli.stdout.length, 1);
   await waitFor(() => pids.every((pid) => !existsSync(`/proc/${pid}`)), `processes ${pids.join(', ')} to end`, 10_000);
   await tab.closed;

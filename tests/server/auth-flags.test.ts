@@ -48,7 +48,6 @@ test('combinations that cannot work: one line each, saying what to give', () => 
     [['--auth', 'kube-token', '--oidc-username-prefix', 'oidc:'], /--oidc-username-prefix is for --auth oidc, not --auth kube-token/],
     [[...oidc, '--proxy-groups-prefix', 'x:'], /--proxy-groups-prefix is for --auth proxy, not --auth oidc/],
     [['--admin-group', 'x'], /--admin-group is for a team mode/],
-    [['--public-url', 'https://exec.example.com'], /--public-url is for a team mode/],
     [['--auth', 'kube-token', '--public-url', 'https://exec.example.com/app'], /--public-url takes the origin people open/],
     [['--auth', 'ldap'], /--auth takes local, proxy, oidc, kube-token, not "ldap"/],
     [['--in-cluster', '--kubeconfig', 'k'], /--in-cluster uses the pod's service account: leave out --kubeconfig/],

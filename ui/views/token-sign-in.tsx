@@ -2,7 +2,9 @@
 // --token-file, given by hand. A password field, never put in the address; it asks browsers and
 // password managers not to keep it (a --token-file token lasts, and a synced vault would carry
 // it), though a browser may offer to all the same. The sign-in is the POST the URL's token makes.
+// A person may paste the whole printed URL, or its #token= part: the token is taken out of it.
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { pastedToken } from '../../src/protocol/token-fragment.ts';
 import { useAppState, useServices } from './context.ts';
 
 export function TokenSignIn() {
@@ -17,7 +19,7 @@ export function TokenSignIn() {
   }, []);
   const submit = async (event: Event) => {
     event.preventDefault();
-    const given = token.trim();
+    const given = pastedToken(token);
     if (!given || busy.current) return;
     busy.current = true;
     await actions.start(given);

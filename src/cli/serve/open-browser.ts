@@ -1,8 +1,9 @@
 // --open: the URL in a browser, through xdg-open (Linux) or open (macOS) when one is on the PATH.
 // Like Jupyter, it opens a small redirect file (readable by this user only) rather than the URL
 // itself, so the token never shows in another process's arguments. The file goes once the browser
-// has surely read it, and at the latest when the server stops: a --token-file's token outlives the
-// launch, and a copy of it left in the state folder would too.
+// has surely read it, and at the latest when the server stops: a copy of the token left in the
+// state folder is one more place to find it. (A --token-file's token, which outlives the launch,
+// is never handed over this way: the browser gets the bare URL, serve-command.ts.)
 import process from 'node:process';
 import { spawn } from 'node:child_process';
 import { accessSync, constants, rmSync, writeFileSync } from 'node:fs';

@@ -2,8 +2,10 @@
 // --json, one line of the same facts for a script). The URL hands over local mode's token once.
 // A --token-file's token is not printed: it outlives this launch and opens every replica given
 // the file, and a deployed server's stdout is a log that others read (SECURITY.md: never logged).
+// Nor is it to go in a URL, which the browser's history keeps: the page's Token field takes it.
 import type { RunningApp } from '../../server/app.ts';
 import type { ReplicaInfo } from '../../events/shared-store.ts';
+import { tokenUrl } from '../../protocol/token-fragment.ts';
 
 /** `replica`: the replica this server is in a shared log */
 type ReadyFacts = Pick<RunningApp, 'url' | 'token' | 'auth' | 'port' | 'socketUrl' | 'cluster' | 'clusterNote' | 'stateDir'> & { replica?: ReplicaInfo };
@@ -20,7 +22,7 @@ export function readyLines(app: ReadyFacts, how: ReadyHow): string[] {
   const token = team || how.tokenFile !== undefined ? null : app.token;
   if (how.json) return [JSON.stringify({ url: app.url, token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir })];
   const log = app.replica ? `event log shared in PostgreSQL, as replica ${app.replica.id} reached at ${app.replica.advertise}` : `event log in ${app.stateDir}`;
-  const open = token !== null ? `${app.url}#token=${token}` : team ? app.url : `${app.url} adding #token= and the token in ${how.tokenFile} (not printed: it outlives this launch)`;
+  const open = token !== null ? tokenUrl(app.url, token) : team ? app.url : `${app.url}, then give its Token field the token in ${how.tokenFile} (not printed: it outlives this launch)`;
   return [
     `octant-exec: ${app.clusterNote}`,
     `octant-exec: ${log}; terminal socket at ${how.socketPath}`,

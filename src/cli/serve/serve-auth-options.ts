@@ -12,7 +12,9 @@ type TeamOptions = Pick<OctantExecOptions, 'auth' | 'adminGroups' | 'publicUrl' 
 
 const PROXY_FLAGS = ['trusted-proxy', 'proxy-username-prefix', 'proxy-groups-prefix'] as const;
 const OIDC_FLAGS = ['oidc-issuer', 'oidc-client-id', 'oidc-client-secret-file', 'oidc-username-claim', 'oidc-groups-claim', 'oidc-username-prefix', 'oidc-groups-prefix'] as const;
-const TEAM_FLAGS = ['admin-group', 'public-url'] as const;
+// --public-url is not among them: local mode behind a proxy or an Ingress needs its Host and
+// Origin allowed (and Secure cookies over https) as much as a team mode does.
+const TEAM_FLAGS = ['admin-group'] as const;
 
 export function teamOptions(v: FlagValues<typeof serveSpec>, listensBeyondLoopback: boolean): TeamOptions {
   const mode: AuthMode = v.auth === undefined ? 'local' : oneOf('--auth', v.auth, AUTH_MODES);

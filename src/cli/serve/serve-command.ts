@@ -1,5 +1,5 @@
 // `octant-exec` (serve, the default command): starts the server against the user's kubeconfig or
-// the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM.
+// the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM/SIGHUP.
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
 import { stopSignals } from '../stop-signal.ts';
@@ -7,6 +7,7 @@ import { failureLine } from '../system-error.ts';
 import { openBrowser, removeRedirect } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
 import { readyLines } from './ready-lines.ts';
+import { tokenUrl } from '../../protocol/token-fragment.ts';
 import { serveOptions } from './serve-options.ts';
 import { serveWarnings } from './serve-warnings.ts';
 import type { serveSpec } from './serve-spec.ts';
@@ -35,9 +36,12 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     // asked to stop while starting, it never says it is ready
     const replica = app.system.shared?.replica;
     for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
-    // the browser is handed the token through a file of the user's alone (open-browser.ts), never a log
+    // the browser is handed a per-launch token through a file of the user's alone (open-browser.ts),
+    // never a log; a --token-file's not at all: the URL the browser opens stays in its history
+    // (before the page takes the token out), and that token outlives the launch
     removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
-    if (open) forgetRedirect = openBrowser(app.auth === 'local' ? `${app.url}#token=${app.token}` : app.url, app.stateDir);
+    const handsToken = app.auth === 'local' && options.tokenFile === undefined;
+    if (open) forgetRedirect = openBrowser(handsToken ? tokenUrl(app.url, app.token) : app.url, app.stateDir);
   }
 
   // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.
@@ -46,5 +50,5 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   await app.close();
   forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
-  return signal === 'SIGINT' || signal === 'SIGTERM' ? 0 : 1;
+  return signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? 0 : 1;
 }

@@ -3,8 +3,9 @@
 import type { OctantExecOptions } from '../../server/app.ts';
 import { isLoopback } from './serve-options.ts';
 
-/** What a team mode without TLS sends in the clear, as people would name it. */
+/** What a sign-in mode without TLS sends in the clear, as people would name it. */
 const inTheClear = {
+  local: 'the token and its cookie',
   proxy: "people's requests and the proxy's cookies",
   oidc: 'session cookies',
   'kube-token': 'tokens and cookies',
@@ -23,7 +24,7 @@ function exposure(options: Flags): string[] {
   const advice = 'put TLS in front (an Ingress) and pass --public-url https://…';
   // Behind a proxy on this machine (--host on loopback), people still reach it at --public-url:
   // over plain http to another machine, what signs them in crosses the network as it is.
-  if (mode !== 'local' && (host === undefined || isLoopback(host)) && remoteHttp(options.publicUrl)) {
+  if ((host === undefined || isLoopback(host)) && remoteHttp(options.publicUrl)) {
     return [`--auth ${mode} with --public-url ${options.publicUrl}: ${inTheClear[mode]} cross the network in the clear; ${advice}`];
   }
   if (host === undefined || isLoopback(host)) return [];
