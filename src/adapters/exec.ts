@@ -27,6 +27,18 @@ export interface ExecRequest {
  */
 export const MISSING_COMMAND_OUTPUT_BYTES = 512;
 
+/** How those words begin, on the output's first line (status.ts reads them only there): runc's, or Docker's before them. */
+const MISSING_COMMAND_OPENINGS = ['oci runtime exec failed:', 'exec: '];
+
+/**
+ * Whether output beginning with `head` may still be a runtime's words that the command is missing:
+ * output that begins otherwise (a shell's prompt) comes from a program that ran, known at its first byte.
+ */
+export function mayBeMissingCommandWords(head: string): boolean {
+  const text = head.trimStart().toLowerCase();
+  return MISSING_COMMAND_OPENINGS.some((opening) => text.startsWith(opening) || opening.startsWith(text));
+}
+
 /** How an exec ended. Exactly one is reported per stream. */
 export type ExecEnd =
   | { kind: 'exited'; code: number }

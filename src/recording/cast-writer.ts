@@ -134,17 +134,18 @@ export class CastWriter {
     return this.#closed;
   }
 
-  output(chunk: Uint8Array): void {
-    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }));
+  /** `at`: when it happened, for what was held before the recording began (default: now) */
+  output(chunk: Uint8Array, at?: number): void {
+    this.#event('o', this.#decoders.o.decode(chunk, { stream: true }), at);
   }
 
-  input(chunk: Uint8Array): void {
-    this.#event('i', this.#decoders.i.decode(chunk, { stream: true }));
+  input(chunk: Uint8Array, at?: number): void {
+    this.#event('i', this.#decoders.i.decode(chunk, { stream: true }), at);
   }
 
-  resize(cols: number, rows: number): void {
+  resize(cols: number, rows: number, at?: number): void {
     this.#size = { cols, rows };
-    this.#event('r', `${cols}x${rows}`);
+    this.#event('r', `${cols}x${rows}`, at);
   }
 
   /** Ends the recording (what the decoders still hold goes first); safe to call twice. Returns `closed`. */
@@ -182,9 +183,9 @@ export class CastWriter {
     }
   }
 
-  #event(kind: 'o' | 'i' | 'r', data: string): void {
+  #event(kind: 'o' | 'i' | 'r', data: string, at = this.#options.now()): void {
     if (this.#stopped || data === '') return;
-    const seconds = (this.#lastSeconds = Math.max(this.#lastSeconds, (this.#options.now() - this.#started) / 1000));
+    const seconds = (this.#lastSeconds = Math.max(this.#lastSeconds, (at - this.#started) / 1000));
     const line = eventLine(seconds, kind, data);
     const size = Buffer.byteLength(line);
     const room = this.#options.maxBytes - this.bytes;
@@ -279,13 +280,15 @@ export class CastWriter {
 
   /** After a failure: the file cut back to its last whole line and closed (or removed), the count made what it holds; then `closed` settles. */
   async #release(header: boolean): Promise<void> {
+    // a name it could not open (taken: 'wx') is another recording's, which must not go with this one
+    const made = this.#file !== undefined;
     // a torn line would read back as damage; the count is what stays on the disk
     await this.#file?.truncate(this.#lineEnd).catch(() => undefined);
     await this.#file?.close().catch(() => undefined);
     // what a sink let go (the database's, that could not store its last bytes) is not kept: the count says what is
     const dropped = this.#file?.dropped ?? 0;
     this.#file = undefined;
-    if (header) await this.#storage.discard(this.#options.name).catch(() => undefined);
+    if (header && made) await this.#storage.discard(this.#options.name).catch(() => undefined);
     this.#queued = this.#written = header ? 0 : this.#lineEnd - dropped;
     this.#close();
   }

@@ -7,10 +7,14 @@
 //
 // A stream opens inside a machine step (a terminal entering its run), before the step has put
 // the run's facts in the session list: its recording begins with its first byte instead (timed
-// from the opening), when the run is in the list. An attempt that prints nothing and fails (auto
-// mode trying bash where there is only sh) is never recorded; what was typed into it went to the
-// run's next attempt (terminal-io.ts), and so begins that one's recording (--record-input), as
-// keys typed before any first byte do (opening.ts). Facts go into the log as they happen.
+// from the opening), when the run is in the list. An attempt whose program turns out missing
+// (auto mode trying bash where there is only sh; Docker says so in the output) is never recorded:
+// its recording is said started at its first byte (every viewer sees it), but what it printed,
+// and was typed, is held until its program is known to have run (the stream's `mayBeMissing`).
+// Missing, that is dropped, and the run's next attempt is the recording, under the same name:
+// what was typed went there (terminal-io.ts), and begins it (--record-input), as keys typed
+// before any first byte do (opening.ts). One recording a run, holding what its program was
+// given, once. Facts go into the log as they happen.
 // A shared log gives the wish and the run's row back after a round trip, when the stream may
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
 // begin the recording when it comes. A restart's row comes back the same way: until the row shows
@@ -21,8 +25,10 @@ import { errorText } from '../runtime/error-text.ts';
 import { CastWriter, type CastStop } from './cast-writer.ts';
 import type { ReadCast } from './cast-file.ts';
 import type { RecordingStorage } from './recording-storage.ts';
-import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, isTyped, type Opening, type Size } from './opening.ts';
+import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, playEarly, type Opening, type Size } from './opening.ts';
 import { RECORD_MAX_BYTES } from './recording-policy.ts';
+import { endsRun } from '../runtime/live-runs.ts';
+import { RecordingNames } from './recording-names.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';
@@ -48,8 +54,13 @@ export class Recorder {
   readonly #streamSize = new Map<string, Size>();
   /** the run of each open stream, as it opened */
   readonly #streamRun = new Map<string, number>();
+  /** open streams whose program may turn out missing (an Auto attempt: terminal-io.ts): their recording waits until it is known to have run */
+  readonly #mayBeMissing = new Set<string>();
+  /** recordings said started whose attempt's program was missing, nothing written: the run's next attempt goes on with them, or they stop empty with the run */
+  readonly #parked = new Map<string, { run: number; file: string }>();
   /** wishes to record made here that the log has not given back yet (a shared log gives them back after a round trip: a stream may open before) */
   readonly #wishSent = new Set<string>();
+  readonly #names = new RecordingNames();
   /** last writes and compressions under way */
   readonly #compressing = new Set<Promise<unknown>>();
   readonly #stop: Array<() => void>;
@@ -66,49 +77,71 @@ export class Recorder {
       system.io.listen({
         output: (sessionId, _channel, chunk) => {
           const opening = this.#opening.get(sessionId);
-          if (opening && !this.#begin(sessionId, opening)) return holdOutput(opening, chunk);
+          if (opening && !this.#begin(sessionId, opening)) return holdOutput(opening, chunk, this.now());
           this.#recordings.get(sessionId)?.writer.output(chunk);
         },
         ...(policy.input ? { input: (sessionId: string, data: Uint8Array) => this.#input(sessionId, data) } : {}),
-        streamOpened: (sessionId, run, carried) => {
+        streamOpened: (sessionId, run, carried, mayBeMissing) => {
           this.#streamRun.set(sessionId, run);
+          if (mayBeMissing) this.#mayBeMissing.add(sessionId);
+          else this.#mayBeMissing.delete(sessionId);
+          const parked = this.#parked.get(sessionId);
+          // a shared log gives the end of the parked one's run back after a round trip: a restart may open first
+          if (parked && parked.run !== run) this.#stopUnwritten(sessionId, parked, 'ended');
+          this.#parked.delete(sessionId);
           // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
           if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) {
-            const opening = this.#newOpening(sessionId, run);
+            const opening = { ...this.#newOpening(sessionId, run), ...(parked?.run === run ? { file: parked.file } : {}) };
             // given to it first, typed into the run's attempt before it (whose shell was missing) or between the two
-            if (policy.input) for (const chunk of carried) holdTyped(opening, chunk);
+            if (policy.input) for (const chunk of carried) holdTyped(opening, chunk, opening.at);
             this.#opening.set(sessionId, opening);
           }
+        },
+        // told before the output that showed it: that output begins the recording, after what was held
+        ran: (sessionId) => {
+          this.#mayBeMissing.delete(sessionId);
+          const opening = this.#opening.get(sessionId);
+          if (opening) opening.unsure = false;
         },
         // from the stream, not from the log: a shared log gives session.resized back after a round trip, after the redraw it caused
         resized: (sessionId, cols, rows) => {
           this.#streamSize.set(sessionId, { cols, rows });
           const opening = this.#opening.get(sessionId);
-          if (opening) holdResize(opening, { cols, rows });
+          if (opening) holdResize(opening, { cols, rows }, this.now());
           this.#recordings.get(sessionId)?.writer.resize(cols, rows);
         },
-        streamClosed: (sessionId) => {
+        streamClosed: (sessionId, neverRan) => {
+          const opening = this.#opening.get(sessionId);
+          this.#opening.delete(sessionId); // closed before its first byte: nothing to record, unless said started
+          // its program was missing: nothing of it is recorded (what was typed went on to the run's next attempt, or the run ends)
+          if (opening?.unsure && neverRan) {
+            if (opening.file !== undefined) this.#parked.set(sessionId, { run: opening.run, file: opening.file });
+          } else if (opening && (opening.file !== undefined || (opening.unsure && opening.earlyBytes > 0))) {
+            this.#begin(sessionId, { ...opening, unsure: false }); // it ended otherwise, so it ran: what it did, held meanwhile, is its recording
+          }
           this.#streamRun.delete(sessionId);
+          this.#mayBeMissing.delete(sessionId);
           this.#spent.delete(sessionId);
           this.#streamSize.delete(sessionId);
-          this.#opening.delete(sessionId); // closed before its first byte: nothing to record
           this.#end(sessionId, 'ended');
           this.#unpause(sessionId);
         },
       }),
       system.onEntry((entry) => {
         if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
-        // the run is in the list now: what it printed before begins its recording
         const id = (entry as { sessionId?: unknown }).sessionId;
+        // no attempt after the parked one's opened (an open stream's recording ends with its stream)
+        if (typeof id === 'string' && endsRun(entry) && this.#stopUnwritten(id, this.#parked.get(id), 'ended')) this.#parked.delete(id);
+        // the run is in the list now: what it printed before begins its recording
         const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
         if (opening && opening.earlyBytes > 0) this.#begin(id as string, opening);
       }),
     ];
   }
 
-  /** Whether a terminal's run is being recorded now. */
+  /** Whether a terminal's run is being recorded now (said started: what it holds may still wait for its program to be known to run). */
   recording(sessionId: string): boolean {
-    return this.#recordings.has(sessionId);
+    return this.#recordings.has(sessionId) || this.#opening.get(sessionId)?.file !== undefined || this.#parked.has(sessionId);
   }
 
   /**
@@ -127,6 +160,8 @@ export class Recorder {
       this.system.recording({ type: 'recording.wanted', sessionId, on });
     }
     if (!on) {
+      this.#stopUnwritten(sessionId, this.#opening.get(sessionId) ?? this.#parked.get(sessionId), 'user');
+      this.#parked.delete(sessionId);
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
       return undefined;
@@ -185,6 +220,8 @@ export class Recorder {
   /** Stops every recording (the server is stopping: their runs end) and waits for the compressions under way. */
   async close(): Promise<void> {
     for (const stop of this.#stop) stop();
+    for (const [sessionId, said] of [...this.#opening, ...this.#parked]) this.#stopUnwritten(sessionId, said, 'ended');
+    this.#parked.clear();
     this.#opening.clear();
     for (const sessionId of [...this.#recordings.keys()]) this.#end(sessionId, 'ended');
     for (const sessionId of [...this.#paused.keys()]) this.#unpause(sessionId);
@@ -237,7 +274,7 @@ export class Recorder {
   /** A stream of `run` to be recorded from now, at the size it has now. */
   #newOpening(sessionId: string, run: number): Opening {
     const size = this.#streamSize.get(sessionId);
-    return { at: this.now(), run, early: [], earlyBytes: 0, typedBytes: 0, ...(size ? { size } : {}) };
+    return { at: this.now(), run, early: [], earlyBytes: 0, typedBytes: 0, ...(size ? { size } : {}), ...(this.#mayBeMissing.has(sessionId) ? { unsure: true } : {}) };
   }
 
   /** Keystrokes (--record-input): into the recording, or held to begin it when they came before its first byte. */
@@ -245,29 +282,36 @@ export class Recorder {
     const recording = this.#recordings.get(sessionId);
     if (recording) return recording.writer.input(data);
     const opening = this.#opening.get(sessionId);
-    if (opening) holdTyped(opening, data);
+    if (opening) holdTyped(opening, data, this.now());
   }
 
   /**
    * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
    * before; false (nothing done) while the log has not given its run back yet (no row, or the
-   * previous run's: a restart's row comes back after a round trip too).
+   * previous run's: a restart's row comes back after a round trip too), or while its program may
+   * turn out missing.
    */
   #begin(sessionId: string, opening: Opening): boolean {
     const row = this.system.sessionList.byId[sessionId];
     if (!row || row.run !== opening.run) return false;
+    const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
+    if (opening.unsure && row.interactive) {
+      // said now, for every viewer to see; written once its program is known to have run, at the size it has now (it may be resized meanwhile)
+      opening.size ??= row.size ?? DEFAULT_SIZE;
+      opening.file ??= this.#started(sessionId, row.run, paused?.file ?? this.#names.next(sessionId, row.run, opening.at));
+      return false;
+    }
     this.#opening.delete(sessionId);
     if (this.#recordings.has(sessionId) || !row.interactive) return true;
     const now = opening.at;
     if (opening.earlyBytes > EARLY_MAX_BYTES) {
       const why = `it printed more than ${EARLY_MAX_BYTES} bytes before the shared log gave its run back (the database is slow to answer)`;
-      this.#notRecorded(sessionId, row.run, this.#newFile(sessionId, row.run, now), why);
+      this.#notRecorded(sessionId, row.run, opening.file ?? this.#names.next(sessionId, row.run, now), why, opening.file !== undefined);
       return true;
     }
-    const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
-    const file = paused?.file ?? this.#newFile(sessionId, row.run, now);
+    const file = paused?.file ?? opening.file ?? this.#names.next(sessionId, row.run, now);
     const size = opening.size ?? row.size ?? DEFAULT_SIZE;
     let writer: CastWriter | undefined;
     try {
@@ -286,31 +330,36 @@ export class Recorder {
         },
       });
     } catch (error) {
-      this.#notRecorded(sessionId, row.run, file, errorText(error));
+      this.#notRecorded(sessionId, row.run, file, errorText(error), opening.file !== undefined);
       return true;
     }
     this.#recordings.set(sessionId, { writer, run: row.run, file });
-    this.system.recording({ type: 'recording.started', sessionId, run: row.run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    if (opening.file === undefined) this.#started(sessionId, row.run, file);
     // resumed, the resize it owed may not fit: it stopped at its limit as it was made, before it was the terminal's recording
     if (writer.stopped) this.#end(sessionId, writer.stopped);
-    for (const early of opening.early) {
-      if (early instanceof Uint8Array) writer.output(early);
-      else if (isTyped(early)) writer.input(early.typed);
-      else writer.resize(early.cols, early.rows);
-    }
+    playEarly(opening, writer);
     return true;
   }
 
-  #newFile(sessionId: string, run: number, at: number): string {
-    return `${sessionId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 60)}-run${run}-${Math.floor(at)}.cast`;
+  /** Says a recording started; returns its name. */
+  #started(sessionId: string, run: number, file: string): string {
+    this.system.recording({ type: 'recording.started', sessionId, run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    return file;
   }
 
-  /** A run to be recorded that is not: the tab and the log must say it, not only the server's output (a started fact, then its failure). */
-  #notRecorded(sessionId: string, run: number, file: string, why: string): void {
+  /** A run to be recorded that is not: the tab and the log must say it, not only the server's output (a started fact, unless `said`, then its failure). */
+  #notRecorded(sessionId: string, run: number, file: string, why: string, said: boolean): void {
     this.warn(`terminal ${sessionId} (run ${run}) is not recorded: ${why}`);
     this.#spent.set(sessionId, run);
-    this.system.recording({ type: 'recording.started', sessionId, run, file, ...(this.policy.input ? { input: true as const } : {}) });
+    if (!said) this.#started(sessionId, run, file);
     this.system.recording({ type: 'recording.stopped', sessionId, run, file, reason: 'failed', bytes: 0 });
+  }
+
+  /** A recording said started that wrote nothing (its program not yet known to run, or missing) stops so: turned off, or its run over. False when `said` was never said started. */
+  #stopUnwritten(sessionId: string, said: { run: number; file?: string } | undefined, reason: CastStop): boolean {
+    if (said?.file === undefined) return false;
+    this.system.recording({ type: 'recording.stopped', sessionId, run: said.run, file: said.file, reason, bytes: 0 });
+    return true;
   }
 
   #end(sessionId: string, reason: CastStop): void {

@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import type { TerminalIo } from './terminal-io.ts';
 import { OutputBatch } from './output-batch.ts';
 import { errorText } from './error-text.ts';
+import { carryLostFailure } from './unanswered-input.ts';
 
 export interface ExecStreamDeps {
   adapter: ExecAdapter;
@@ -39,15 +40,24 @@ export function execStreamActor(deps: ExecStreamDeps) {
     const attach = () => {
       if (attached || !isOpen || ended || stopped || !stream) return;
       attached = true;
-      deps.io.attach(input.sessionId, input.run, stream, () => activity.happened(), input.anotherShellIfMissing === true);
+      if (deps.io.attach(input.sessionId, input.run, stream, () => activity.happened(), input.anotherShellIfMissing === true)) return;
+      // the attempt before this one was missing, and more was typed meanwhile than is kept: it does not run without it
+      attached = false; // never on the data plane: its end is a run's that never opened
+      const refused = stream;
+      listener.ended({ kind: 'failed', failure: carryLostFailure(input.target.container) });
+      refused.close();
     };
-    /** Off the data plane: its stream's end, or the end of a run that never opened (what was held for it goes). */
+    /**
+     * Off the data plane: its stream's end, or the end of a run that never opened (what was held
+     * for it goes). False when what was typed into it should have gone on (`carry`) and was more than is kept.
+     */
     let detached = false;
-    const detach = (carry = false) => {
-      if (detached) return;
+    const detach = (carry = false): boolean => {
+      if (detached) return true;
       detached = true;
-      if (attached && stream) deps.io.detach(input.sessionId, stream, carry);
-      else deps.io.unopened(input.sessionId);
+      if (attached && stream) return deps.io.detach(input.sessionId, stream, carry);
+      deps.io.unopened(input.sessionId);
+      return true;
     };
     const request: ExecRequest = {
       target: input.target,
@@ -76,12 +86,13 @@ export function execStreamActor(deps: ExecStreamDeps) {
         activity.happened();
       },
       ended: (end) => {
+        if (ended) return; // refused as it attached (attach): its close is told once more
         output.flush(); // what it wrote goes before how it ended
         ended = true;
-        // the machine tries the next shell on exactly this: what was typed into this one goes there
-        detach(input.anotherShellIfMissing === true && end.kind === 'failed' && end.failure.reason === 'commandNotFound');
+        // the machine tries the next shell on exactly this: what was typed into this one goes there, or, past what is kept, the run ends
+        const carried = detach(input.anotherShellIfMissing === true && end.kind === 'failed' && end.failure.reason === 'commandNotFound');
         activity.flush();
-        deliver(eventFor(end));
+        deliver(carried ? eventFor(end) : { type: 'FAILED', failure: carryLostFailure(input.target.container) });
       },
     };
     try {

@@ -13,11 +13,19 @@ export interface TerminalIoEvents {
    * a new run's stream opened (restart): viewers may want to mark the boundary; `run` is its
    * number. `carried`: what it was given first, typed into the run's attempt before it (whose
    * program was missing) or between the two: told as `input` when typed, a recording that begins
-   * with this stream wants them again
+   * with this stream wants them again. `mayBeMissing`: an Auto attempt with a shell after it,
+   * whose program may turn out never to have been there (Docker says so in the output): `ran`,
+   * or `streamClosed`'s `neverRan`, says which
    */
-  streamOpened(sessionId: string, run: number, carried: Uint8Array[]): void;
-  /** the run's stream ended, or the run ended without one (it never opened) */
-  streamClosed(sessionId: string): void;
+  streamOpened(sessionId: string, run: number, carried: Uint8Array[], mayBeMissing: boolean): void;
+  /** a stream opened `mayBeMissing` has its program: it wrote what a runtime's "not found" is not (told before that output) */
+  ran(sessionId: string): void;
+  /**
+   * the run's stream ended, or the run ended without one (it never opened); `neverRan`: its
+   * program was missing, nothing of it happened (what was typed into it goes on to the run's next
+   * attempt, unless past the bound)
+   */
+  streamClosed(sessionId: string, neverRan: boolean): void;
   /** the running stream was resized: what the program draws for the new size comes after this */
   resized(sessionId: string, cols: number, rows: number): void;
 }
@@ -27,8 +35,10 @@ interface AttachedStream {
   run: number;
   /** tell the actor someone typed */
   typed(): void;
-  /** what was typed while its program may turn out never to have run (see attach) */
+  /** what was typed while its program may turn out never to have run (see attach); gone once it ran */
   unanswered?: UnansweredInput;
+  /** stdin's end was given: nothing after it is input */
+  stdinClosed?: true;
 }
 
 /** A claim that was let go: the output that still comes goes nowhere, not to the viewers. */
@@ -45,8 +55,8 @@ export class TerminalIo {
    * keys typed while a session connects, but cannot hold an end)
    */
   #carried = new Map<string, { input: UnansweredInput; run: number }>();
-  /** sessions whose carry passed its bound (in the attempt, or after it): what comes until the next attempt opens is refused (it must not get a part) */
-  #carryLost = new Set<string>();
+  /** sessions whose carry passed its bound between two attempts, with the run: what comes until the next attempt is refused, and that attempt does not run (it must not get a part) */
+  #carryLost = new Map<string, number>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
@@ -63,20 +73,25 @@ export class TerminalIo {
    * `mayBeMissing`: an Auto shell's attempt with another shell after it. What is typed into it is
    * kept while it may turn out never to have run (unanswered-input.ts); when it does (detach's
    * `carry`), the run's next attempt gets it first, as if typed into it, and stdin's end with it.
+   * False, attaching nothing, when what was typed between the two passed the bound: this stream
+   * must not run without it (the caller ends the run: carryLostFailure).
    */
-  attach(sessionId: string, run: number, stream: ExecStream, typed: () => void, mayBeMissing = false): void {
-    const attached: AttachedStream = { stream, run, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
-    this.#streams.set(sessionId, attached);
+  attach(sessionId: string, run: number, stream: ExecStream, typed: () => void, mayBeMissing = false): boolean {
     const waiting = this.#carried.get(sessionId);
+    const lost = this.#carryLost.get(sessionId) === run;
     this.#carried.delete(sessionId);
     this.#carryLost.delete(sessionId);
+    if (lost) return false;
+    const attached: AttachedStream = { stream, run, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
+    this.#streams.set(sessionId, attached);
     const carried = waiting?.run === run ? waiting.input.carried() : undefined;
     if (carried) {
       // not told to the listeners as input again: they heard these keys when they were typed
       for (const chunk of carried.chunks) this.#write(attached, chunk);
       if (carried.stdinClosed) this.#closeStdin(attached);
     }
-    for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run, carried?.chunks ?? []);
+    for (const listener of this.#listeners) listener.streamOpened?.(sessionId, run, carried?.chunks ?? [], mayBeMissing);
+    return true;
   }
 
   /** The session's run is over (it ended, or the session closed): nothing typed into it goes anywhere now. */
@@ -91,19 +106,26 @@ export class TerminalIo {
     this.#carryLost.delete(sessionId);
     if (this.#streams.has(sessionId)) return;
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
-    for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
+    for (const listener of this.#listeners) listener.streamClosed?.(sessionId, false);
   }
 
-  /** `carry`: its program was never there (attach's `mayBeMissing`): what was typed into it goes to the session's next stream. */
-  detach(sessionId: string, stream: ExecStream, carry = false): void {
+  /**
+   * `carry`: its program was never there (attach's `mayBeMissing`): what was typed into it goes to
+   * the session's next stream. False when that was more than is kept: the next attempt must not
+   * run without it (the caller ends the run instead: carryLostFailure).
+   */
+  detach(sessionId: string, stream: ExecStream, carry = false): boolean {
     const attached = this.#streams.get(sessionId);
-    if (attached?.stream !== stream) return;
+    if (attached?.stream !== stream) return true;
     this.#streams.delete(sessionId);
-    if (carry && attached.unanswered?.carried()) this.#carried.set(sessionId, { input: attached.unanswered, run: attached.run });
-    else if (carry && attached.unanswered?.overflowed) this.#carryLost.add(sessionId); // what follows must not reach the next attempt without what came before
+    // not when it wrote anything but the words a missing command is said in: it ran, whatever is said after
+    const neverRan = carry && attached.unanswered !== undefined;
+    const carried = neverRan && attached.unanswered!.carried() !== undefined;
+    if (carried) this.#carried.set(sessionId, { input: attached.unanswered!, run: attached.run });
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
-    for (const listener of this.#listeners) listener.streamClosed?.(sessionId);
+    for (const listener of this.#listeners) listener.streamClosed?.(sessionId, neverRan);
+    return carried || !neverRan;
   }
 
   /** Takes a session's output for `reader` alone; returns the way to let go (later output then has nowhere to go). */
@@ -119,7 +141,10 @@ export class TerminalIo {
 
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
     const attached = this.#streams.get(sessionId);
-    if (attached?.unanswered && !attached.unanswered.wrote(chunk.length)) attached.unanswered = undefined; // it ran: what it was given is its own
+    if (attached?.unanswered?.wrote(chunk)) {
+      attached.unanswered = undefined; // it ran: what it was given is its own
+      for (const listener of this.#listeners) listener.ran?.(sessionId);
+    }
     const reader = this.#claimed.get(sessionId);
     if (reader) return reader(channel, chunk);
     for (const listener of this.#listeners) listener.output?.(sessionId, channel, chunk);
@@ -127,11 +152,14 @@ export class TerminalIo {
 
   /**
    * Keystrokes (or an upload's bytes) for a session; false when it has no running stream (none
-   * yet, while it connects), unless they are carried to its next attempt. `sent`: see ExecStream.write.
+   * yet, while it connects), unless they are carried to its next attempt, and after stdin's end
+   * (dropsInput says why). `sent`: see ExecStream.write.
    */
   input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
     const attached = this.#streams.get(sessionId);
     if (!attached) return this.#carry(sessionId, data, sent);
+    // nothing after the end is input: not for this program, nor for the next attempt it would be carried to
+    if (attached.stdinClosed) return false;
     this.#write(attached, data, sent);
     attached.typed();
     for (const listener of this.#listeners) listener.input?.(sessionId, data);
@@ -143,9 +171,9 @@ export class TerminalIo {
     const waiting = this.#carried.get(sessionId);
     if (!waiting || waiting.input.ended) return false; // after stdin's end: nothing more (dropsInput)
     if (!waiting.input.typed(data)) {
-      // past the bound: none of it, nor what follows until the next attempt opens
+      // past the bound: none of it, nor what follows; the next attempt does not run without it (attach)
       this.#carried.delete(sessionId);
-      this.#carryLost.add(sessionId);
+      this.#carryLost.set(sessionId, waiting.run);
       return false;
     }
     sent?.();
@@ -159,6 +187,7 @@ export class TerminalIo {
   }
 
   #closeStdin(attached: AttachedStream): void {
+    attached.stdinClosed = true;
     attached.unanswered?.stdinClosed();
     attached.stream.closeStdin();
   }
@@ -184,9 +213,15 @@ export class TerminalIo {
     this.#streams.get(sessionId)?.stream.resume();
   }
 
-  /** True between two attempts whose carry passed its bound, or took stdin's end: input now is refused, not held for the next (see #carry). */
-  dropsInput(sessionId: string): boolean {
-    return this.#carryLost.has(sessionId) || this.#carried.get(sessionId)?.input.ended === true;
+  /**
+   * Why input for a session is refused now, not held for a stream to come: `ended` after stdin's
+   * end, `full` between two attempts whose carry passed its bound (see #carry); else undefined.
+   */
+  dropsInput(sessionId: string): 'ended' | 'full' | undefined {
+    const attached = this.#streams.get(sessionId);
+    if (attached) return attached.stdinClosed ? 'ended' : undefined;
+    if (this.#carryLost.has(sessionId)) return 'full';
+    return this.#carried.get(sessionId)?.input.ended ? 'ended' : undefined;
   }
 
   isRunning(sessionId: string): boolean {

@@ -150,9 +150,9 @@ export class DataPlane {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
-    // Typed while the exec is still connecting: kept (a little) and sent when the stream opens; not between two Auto attempts past what is carried (terminal-io.ts)
-    if (this.system.io.dropsInput(frame.sessionId)) return socket.error('rateLimited', `Session ${frame.sessionId} is starting its next shell, and more was typed meanwhile than is kept for it (or after its input ended): this was dropped.`, frame.sessionId);
-    const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting';
+    const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, or between two Auto attempts past what is carried (terminal-io.ts): refused, not held
+    if (dropped) return socket.error('rateLimited', dropped === 'ended' ? `Session ${frame.sessionId}'s input has ended (an eof was sent): nothing after it reaches the program, so this was dropped.` : `Session ${frame.sessionId} is starting its next shell, and more was typed meanwhile than is kept for it: this was dropped, and the terminal ends.`, frame.sessionId);
+    const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
     if (connecting && this.#connecting.hold(frame.sessionId, frame.payload)) {
       if (viewer.share) this.#shares.typed(viewer);
       return;

@@ -16,6 +16,7 @@ import { runExec } from '../support/exec-run.ts';
 import { waitFor } from '../support/wait.ts';
 import { blockEventLoop } from '../support/block-loop.ts';
 import { clientPortsTo } from '../support/tcp-connections.ts';
+import { catchUncaught } from './fake-cluster.ts';
 
 interface Liveness {
   pingIntervalMs?: number;
@@ -63,6 +64,23 @@ for (const transport of transports) {
     r.stream.closeStdin();
     assert.equal(await r.ended, { kind: 'exited', code: 0 });
     assert.is(r.stdout().toString().trim(), '2');
+  });
+
+  test('input written after its end goes nowhere, without an uncaught error: wc -l counts what came before', async () => {
+    const uncaught = catchUncaught();
+    try {
+      // a client may send keys after an eof (the socket's frames are the client's): the WebSocket's ended stdin threw from a timer, uncaught
+      const r = runExec(adapter, { argv: ['wc', '-l'], stdin: true }, (s) => {
+        s.write(text('a\n'));
+        s.closeStdin();
+        s.write(text('b\n'));
+      });
+      assert.equal(await r.ended, { kind: 'exited', code: 0 });
+      assert.is(r.stdout().toString().trim(), '1');
+    } finally {
+      uncaught.stop();
+    }
+    assert.equal(uncaught.errors.map((error) => error.message), []);
   });
 
   test('5 MB of random bytes come back through cat unchanged', async () => {

@@ -1,8 +1,8 @@
 // The asciicast writer when the disk refuses (a full disk, a write that goes half-way): the
 // recording stops with 'failed' and says why, a file without its header is removed (its handle
 // closed), a torn last line is cut off so the file reads whole and its size is what the disk
-// holds; times never go backwards when the clock steps back; a failed compression leaves no
-// .gz.part behind.
+// holds; a name already taken is not made, and the file that has it is left alone; times never
+// go backwards when the clock steps back; a failed compression leaves no .gz.part behind.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -56,6 +56,20 @@ test('a header the disk refuses: the file is closed and removed, the recording s
     assert.equal(closed, [path], 'its handle closed');
     assert.equal(readdirSync(dir), [], 'no empty or headless file left');
     assert.is(w.bytes, 0);
+  }));
+
+test("a name already taken is not made, and the file that has it stays: it is another recording's", () =>
+  withTempDir(async (dir) => {
+    const path = join(dir, 'run.cast');
+    const first = new CastWriter({ name: path, header, maxBytes: 1 << 20, now: () => 0 });
+    first.output(bytes('kept'));
+    await first.stop('ended');
+    const stopped: string[] = [];
+    const second = new CastWriter({ name: path, header, maxBytes: 1 << 20, now: () => 0, stoppedItself: (reason) => stopped.push(reason) });
+    await second.closed;
+    assert.equal([second.stopped, stopped, second.bytes], ['failed', ['failed'], 0]);
+    const events = readFileSync(path, 'utf8').trimEnd().split('\n').slice(1).map((line) => JSON.parse(line)[2]);
+    assert.equal(events, ['kept'], 'the first one, whole');
   }));
 
 test('a write that goes half-way and then fails: the torn line is cut off, the count is what the disk holds', () =>

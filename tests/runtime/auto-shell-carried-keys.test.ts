@@ -1,9 +1,10 @@
 // Auto tries bash, then sh. A cluster says an executable is missing only after the exec's stream
 // opened, so the bash attempt is attached (keys go to it) until it fails: what was typed into it
 // never reached a program and must go to sh's attempt, first and in order, or a person's first
-// keys into a bash-less container are lost. Only then: a program that has written more than the
-// words a runtime says "not found" in ran, and a run that fails for good (or a restart) gets
-// nothing of another run's keys.
+// keys into a bash-less container are lost. Only then: a program that has written anything but
+// the words a runtime says "not found" in, or more, ran, and a run that fails for good (or a
+// restart) gets nothing of another run's keys. Nothing after stdin's end is input; past the
+// bound, the next shell does not run without what was typed: the run fails, saying so.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { makeSystem, restartAndOpen, settle, shellIn } from '../support/system.ts';
@@ -73,27 +74,68 @@ test('keys and stdin\'s end that come after the missing shell\'s stream ended, b
   await system.shutdown();
 });
 
-test('between the attempts, past the bound (typed then or into the missing shell) or after stdin\'s end, more is refused (dropsInput), none of it reaching the next shell', async () => {
-  for (const [overflow, inAttempt] of [[true, false], [true, true], [false, false]]) {
-    const { system, adapter } = await autoShell();
-    adapter.last().open();
+test('after stdin\'s end nothing more is input, typed into the missing shell or between the attempts: refused (dropsInput), the next shell gets the end and none of it', async () => {
+  for (const endedIn of ['attempt', 'between'] as const) {
+    const { system, adapter, heard } = await autoShell();
+    const bash = adapter.last().open();
     await settle();
-    if (inAttempt) system.io.input('t1', new Uint8Array(MAX_HELD_INPUT + 1).fill(0x61));
-    adapter.last().fail('commandNotFound');
-    if (overflow && !inAttempt) assert.not.ok(system.io.input('t1', new Uint8Array(MAX_HELD_INPUT + 1).fill(0x61)), 'past the bound');
-    if (!overflow) assert.ok(system.io.closeStdin('t1'));
-    assert.not.ok(system.io.input('t1', encode('late\r')), 'refused');
-    assert.ok(system.io.dropsInput('t1'), 'the data plane is told to refuse it, not hold it for the next shell');
+    assert.ok(system.io.input('t1', encode('echo before-eof\n')));
+    if (endedIn === 'between') bash.fail('commandNotFound');
+    assert.ok(system.io.closeStdin('t1'));
+    assert.not.ok(system.io.input('t1', encode('echo after-eof\n')), `${endedIn}: refused`);
+    assert.is(system.io.dropsInput('t1'), 'ended', `${endedIn}: the data plane is told why`);
+    if (endedIn === 'attempt') {
+      assert.is(bash.input, 'echo before-eof\n', 'not given to the attempt either');
+      bash.fail('commandNotFound');
+    }
     await settle();
     const sh = adapter.last().open();
     await settle();
-    assert.equal([sh.input, sh.stdinClosed], ['', !overflow], overflow ? 'none of it (a part would be worse)' : 'the end, and nothing after it');
-    assert.not.ok(system.io.dropsInput('t1'), 'the next shell takes keys again');
+    assert.equal([sh.request.argv, sh.input, sh.stdinClosed], [['sh'], 'echo before-eof\n', true], `${endedIn}: the end, and nothing after it`);
+    assert.equal(heard, ['echo before-eof\n'], `${endedIn}: heard (recorded) only as input`);
+    assert.not.ok(system.io.input('t1', encode('late\n')), 'nor into the next shell, its input ended');
     await system.shutdown();
   }
 });
 
-test('a runtime that says "not found" in the output (Docker: then exit 126) still has them carried; a program past those words ran, and nothing is', async () => {
+test('past the bound, typed or piped into the missing shell or between the attempts, the next shell does not run without it: the run fails, saying what to do', async () => {
+  for (const [name, intoBash, between] of [
+    ['piped into it, with its end (octant-exec exec < big-script: sh waited for input for good)', MAX_HELD_INPUT + 10, 0],
+    ['typed into it, Docker saying "not found" after', MAX_HELD_INPUT + 1, 0],
+    ['between the attempts', 10, MAX_HELD_INPUT],
+  ] as const) {
+    const { system, adapter } = await autoShell();
+    const bash = adapter.last().open();
+    await settle();
+    assert.ok(system.io.input('t1', new Uint8Array(intoBash).fill(0x0a)), `${name}: the attempt takes it`);
+    if (name.startsWith('piped')) assert.ok(system.io.closeStdin('t1'));
+    if (name.includes('Docker')) bash.stdout('OCI runtime exec failed: exec failed: unable to start container process: exec: "bash": executable file not found in $PATH: unknown\r\n');
+    await settle();
+    bash.fail('commandNotFound');
+    if (between > 0) {
+      assert.not.ok(system.io.input('t1', new Uint8Array(between).fill(0x0a)), `${name}: past the bound`);
+      assert.is(system.io.dropsInput('t1'), 'full', `${name}: the data plane is told, until the run ends`);
+    }
+    await settle();
+    if (between > 0) {
+      const sh = adapter.last();
+      assert.equal(sh.request.argv, ['sh']);
+      sh.open();
+      await settle();
+      assert.equal([sh.written, sh.isEnded], [[], true], `${name}: its stream closed as it opened, given nothing`);
+    } else {
+      assert.is(adapter.streams.length, 1, `${name}: sh never started`);
+    }
+    const row = system.sessionList.byId.t1;
+    assert.is(row.state, 'failed', name);
+    assert.match(row.failure!.message, 'more than 64 KiB was typed or piped in before that was known');
+    assert.match(row.failure!.message, 'instead of Auto');
+    assert.not.ok(system.io.dropsInput('t1'), `${name}: over: input is refused as for any ended run`);
+    await system.shutdown();
+  }
+});
+
+test('a runtime that says "not found" in the output (Docker: then exit 126) still has them carried; a program that wrote anything else, or past those words, ran, and nothing is', async () => {
   const docker = await autoShell();
   const said = docker.adapter.last().open();
   await settle();
@@ -104,30 +146,22 @@ test('a runtime that says "not found" in the output (Docker: then exit 126) stil
   assert.is(docker.adapter.last().open().input, 'ls\r');
   await docker.system.shutdown();
 
-  const spoke = await autoShell();
-  const bash = spoke.adapter.last().open();
-  await settle();
-  bash.stdout(`${'Welcome to this image\r\n'.repeat(30)}bash-5.2# `); // past 512 bytes: the words a missing command is said in
-  await settle();
-  spoke.system.io.input('t1', encode('exit\r'));
-  bash.fail('commandNotFound', 'a program that ran cannot be missing; said anyway');
-  await settle();
-  assert.equal(spoke.adapter.last().open().written, []);
-  await spoke.system.shutdown();
-});
-
-test('past the bound nothing is carried', async () => {
-  const flood = await autoShell();
-  const first = flood.adapter.last().open();
-  await settle();
-  flood.system.io.input('t1', new Uint8Array(MAX_HELD_INPUT).fill(0x61));
-  flood.system.io.input('t1', encode('b'));
-  first.fail('commandNotFound');
-  await settle();
-  flood.adapter.last().open();
-  await settle();
-  assert.equal(flood.adapter.last().written, [], 'a part of what was typed would be worse than none');
-  await flood.system.shutdown();
+  // a prompt is not those words: it ran, known at its first byte; words like them, past 512 bytes: it ran too
+  for (const output of ['bash-5.2# ', `exec: ${'a chatty program\r\n'.repeat(30)}$ `]) {
+    const spoke = await autoShell();
+    const ran: string[] = [];
+    spoke.system.io.listen({ ran: (id) => void ran.push(id) });
+    const bash = spoke.adapter.last().open();
+    await settle();
+    bash.stdout(output);
+    await settle();
+    assert.equal(ran, ['t1'], 'told it ran');
+    spoke.system.io.input('t1', encode('exit\r'));
+    bash.fail('commandNotFound', 'a program that ran cannot be missing; said anyway');
+    await settle();
+    assert.equal(spoke.adapter.last().open().written, []);
+    await spoke.system.shutdown();
+  }
 });
 
 test('piped input and its end go to the next shell (`echo id | octant-exec exec POD`)', async () => {

@@ -106,7 +106,7 @@ class SpdyExecStream implements ExecStream {
       connection = await dialSpdy(config, channelPath(this.request), this.#dialing.signal, this.options.upgradeTimeoutMs);
     } catch (error) {
       if (error instanceof UpgradeRefused) {
-        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
+        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
       }
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     } finally {
@@ -200,7 +200,7 @@ class SpdyExecStream implements ExecStream {
   }
 
   #finish(): void {
-    if (this.#status) this.#end(endFromStatus(this.#status, this.#outputHead));
+    if (this.#status) this.#end(endFromStatus(this.#status, this.request.argv[0] ?? '', this.#outputHead));
   }
 
   #sessionGone(error: Error | undefined): void {

@@ -12,28 +12,46 @@ export interface KubeStatusLike {
   details?: { causes?: { reason?: string; message?: string }[] };
 }
 
-// Both forms EXEC-PROTOCOL.md records for a missing executable: the OCI runtime's text, inside
-// an InternalError message or printed before an ExitCode 126 status.
-const executableMissing = /executable file not found|no such file or directory/i;
-// In the output, only the runtime's own words, as its first line says them: a command that ran
-// and printed "No such file or directory" (cat of a missing file) before exiting 126 or 127 is
-// an exit code, not a missing command.
-// Older runc quotes the name with backslashes (caused "exec: \"bash\": executable file not found…").
-const runtimeSaysMissing = /^(?:OCI runtime exec failed:.*)?exec: \\?"[^"\n]*?\\?": (?:executable file not found|stat [^\n]*: no such file or directory)/i;
+/**
+ * The runtime's words for `command` missing, in either of EXEC-PROTOCOL.md's forms (inside an
+ * InternalError message, or printed before an ExitCode 126 status), naming it as the exec ran
+ * it: only then is it this command that is missing. A program that ran may print the same words
+ * about another one (a Go tool's `exec: "deploy-tool": executable file not found in $PATH`, then
+ * exit 127): taken for a missing shell, an Auto shell ran the piped input again in the next one.
+ * runc says `exec: "bash": executable file not found in $PATH`, or `exec: "/bin/bash": stat
+ * /bin/bash: no such file or directory` (older runc inside another quote: `exec: \"bash\": …`);
+ * crun (CRI-O), in a message, "executable file `bash` not found in $PATH".
+ */
+function runcWords(command: string): string {
+  return `exec: \\\\*"${escaped(command)}\\\\*": (?:executable file not found|stat [^\\n]*: no such file or directory)`;
+}
 
-/** The end of an exec from its final status; `outputHead` is the first output bytes, as text. */
-export function endFromStatus(status: KubeStatusLike, outputHead = ''): ExecEnd {
+const escaped = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
+/** In a status's message, anywhere: the runtime's own text, never a program's output (the message of an exit code holds only the argv). */
+const messageSaysMissing = (message: string, command: string) => new RegExp(`${runcWords(command)}|executable file \`${escaped(command)}\` not found`, 'i').test(message);
+
+// In the output, only runc's words (Docker's), as its first line says them: a command that ran
+// and printed "No such file or directory" (cat of a missing file) before exiting 126 or 127 is
+// an exit code, not a missing command. (MISSING_COMMAND_OPENINGS, in the seam, is how they begin.)
+const outputSaysMissing = (outputHead: string, command: string) => new RegExp(`^(?:OCI runtime exec failed:.*)?${runcWords(command)}`, 'i').test(outputHead.trimStart());
+
+/**
+ * The end of an exec from its final status. `command`: the executable the exec ran (argv[0]), the
+ * only one whose absence makes it `commandNotFound`; `outputHead` is the first output bytes, as text.
+ */
+export function endFromStatus(status: KubeStatusLike, command: string, outputHead = ''): ExecEnd {
   if (status.status === 'Success') return { kind: 'exited', code: 0 };
   const exitCause = status.details?.causes?.find((cause) => cause.reason === 'ExitCode');
   const code = exitCause ? Number.parseInt(exitCause.message ?? '', 10) : NaN;
   const message = status.message ?? '';
   if (status.reason === 'NonZeroExitCode' && Number.isInteger(code) && code >= 0 && code <= 255) {
-    if ((code === 126 || code === 127) && (executableMissing.test(message) || runtimeSaysMissing.test(outputHead.trimStart()))) {
+    if ((code === 126 || code === 127) && (messageSaysMissing(message, command) || outputSaysMissing(outputHead, command))) {
       return { kind: 'failed', failure: commandNotFound(message || outputHead) };
     }
     return { kind: 'exited', code };
   }
-  if (executableMissing.test(message)) return { kind: 'failed', failure: commandNotFound(message) };
+  if (messageSaysMissing(message, command)) return { kind: 'failed', failure: commandNotFound(message) };
   return { kind: 'failed', failure: failureFromHttp(status.code ?? 500, status) };
 }
 
@@ -47,6 +65,8 @@ export interface ExecFor {
   namespace?: string;
   /** what was asked: an exec (default) or an attach to the main process */
   subresource?: 'exec' | 'attach';
+  /** the executable the exec was to run (argv[0]): a refusal that says it is missing is commandNotFound */
+  command?: string;
 }
 
 /** A refused exec request: the HTTP code and, when the server sent one, its Status body. */
@@ -70,7 +90,7 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
   if (/container not found|is not running|is waiting to start|not running|completed pod|CrashLoopBackOff/i.test(status.message ?? '')) {
     return { reason: 'containerNotRunning', message: `The container is not running, so nothing can be exec'd into it.${said} Wait for it to start (check its state and logs), then try again.` };
   }
-  if (executableMissing.test(status.message ?? '')) return commandNotFound(status.message ?? '');
+  if (execFor.command !== undefined && messageSaysMissing(status.message ?? '', execFor.command)) return commandNotFound(status.message ?? '');
   return { reason: 'unknown', message: `The cluster refused the exec (HTTP ${httpCode}).${said}` };
 }
 

@@ -87,7 +87,7 @@ class WebSocketExecStream implements ExecStream {
         this.request.tty ? null : this.#sink((chunk) => this.listener.stderr(chunk)),
         this.request.stdin ? this.#stdin : null,
         this.request.tty,
-        (status) => this.#end(endFromStatus(status as KubeStatusLike, this.#outputHead)),
+        (status) => this.#end(endFromStatus(status as KubeStatusLike, this.request.argv[0] ?? '', this.#outputHead)),
       )) as unknown as WebSocket;
       this.#dialing = undefined;
       this.#socket = socket;
@@ -100,7 +100,7 @@ class WebSocketExecStream implements ExecStream {
       for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
       this.#dialing = undefined;
-      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec' }), upgradeRefused: error.httpCode });
+      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
     }
   }
@@ -162,7 +162,8 @@ class WebSocketExecStream implements ExecStream {
   }
 
   write(data: Uint8Array, sent?: () => void): void {
-    if (this.#ended) return sent?.();
+    // after closeStdin nothing more is stdin: written, the ended PassThrough would raise an error nobody catches
+    if (this.#ended || this.#stdin.writableEnded) return sent?.();
     this.#stdin.write(data);
     if (sent) this.#whenSent(sent);
   }
