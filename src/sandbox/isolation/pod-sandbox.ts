@@ -223,11 +223,14 @@ export class PodSandbox {
   /** Stops every sandbox of the pod (killing the holders ends their PID namespaces, and every process in them) and removes the layers. */
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.spare?.pid) killGroup(this.spare.pid);
+    // waited for as the holders are: a stop that resolved with it killed but not yet reaped left a zombie to whoever went on
+    const spare = this.spare;
+    const spareEnded = spare && spare.exitCode === null && spare.signalCode === null ? new Promise((resolve) => spare.once('exit', resolve)) : undefined;
+    if (spare?.pid) killGroup(spare.pid);
     const containers = await Promise.allSettled(this.containers.values());
     const holders = [...containers.flatMap((c) => (c.status === 'fulfilled' ? [c.value.holder] : [])), ...(this.sharedPids ? [this.sharedPids] : []), this.userNamespace];
     for (const holder of holders) holder.stop();
-    await Promise.all(holders.map((h) => h.ended));
+    await Promise.all([...holders.map((h) => h.ended), spareEnded]);
     removeWritableLayer(this.ctx.layersDir);
     if (this.devices) rmSync(this.devices, { recursive: true, force: true });
   }
