@@ -7,6 +7,7 @@
 // person whose Ctrl-C waits on a slow start (a page build, a database that does not answer) or a
 // slow close can always quit. SIGHUP (the terminal it runs in closed, an ssh session dropped) stops
 // it the same way: by default it killed the process with its sandbox's pods and its lock left.
+// Stopped, the command dies of a SIGHUP rather than exit (stoppedBy).
 import process from 'node:process';
 
 export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
@@ -46,4 +47,14 @@ export function stopSignals(prefix: string): StopSignals {
     },
     forget,
   };
+}
+
+/**
+ * What a command stopped cleanly by `signal` exits with (once it has stopped listening): 0, but a
+ * hangup is died of, as its default would. Its terminal is gone, and Node's normal exit resets the
+ * terminal's modes and aborts when it cannot (an assertion failed, SIGABRT, a core file).
+ */
+export function stoppedBy(signal: StopSignal): number {
+  if (signal === 'SIGHUP') process.kill(process.pid, 'SIGHUP');
+  return 0;
 }

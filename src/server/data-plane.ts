@@ -333,7 +333,7 @@ export class DataPlane {
         if (skippedFrom !== undefined) stream.catchUps++;
         const screenTo = to - built.rest.length; // the rest, a sequence the screen stops short of, follows it as output
         // skipped: held, drawn into the screen, not sent as bytes; what was no longer held is `dropped`
-        const skipped = skippedFrom === undefined ? {} : { skipped: screenTo - Math.max(skippedFrom, builtFrom) };
+        const skipped = skippedFrom === undefined ? {} : { skipped: Math.max(0, screenTo - Math.max(skippedFrom, builtFrom)) };
         // a catch-up viewer never held the producer: what left the scrollback while its first screen waited is no news
         const dropped = catchUp && skippedFrom === undefined ? 0 : Math.max(0, builtFrom - (skippedFrom ?? startAtAttach));
         this.#sendAttached(viewer, { from: screenTo, to: screenTo, dropped, screen: built.screen.length, screenSize: size, ...skipped });

@@ -15,7 +15,7 @@ const deno = (globalThis as { Deno?: { execPath(): string } }).Deno;
 // Deno keeps what it compiled in its cache folder, under HOME unless DENO_DIR says: each child's
 // fresh HOME would compile every source again (about half a second of CPU for a command that loads
 // the server). A child under Deno shares this process's cache, as a user's runs share theirs.
-const denoDir = deno ? { DENO_DIR: process.env.DENO_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'deno') } : {};
+export const denoDir: Record<string, string> = deno ? { DENO_DIR: process.env.DENO_DIR ?? join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'deno') } : {};
 
 export interface Cli {
   child: ChildProcess;

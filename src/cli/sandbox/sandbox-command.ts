@@ -3,7 +3,7 @@
 import { startSandbox } from '../../sandbox/index.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
-import { stopSignals } from '../stop-signal.ts';
+import { stoppedBy, stopSignals } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
 import { sandboxOptions } from './sandbox-options.ts';
 import type { sandboxSpec } from './sandbox-spec.ts';
@@ -27,7 +27,7 @@ export async function sandboxCommand({ values }: ParsedArgs<typeof sandboxSpec>)
   const signal = await stop.first;
   await sandbox.close();
   if (!values.json) console.error(`sandbox stopped (${signal})`);
-  return 0;
+  return stoppedBy(signal);
 }
 
 function readyLine(sandbox: Awaited<ReturnType<typeof startSandbox>>, json: boolean): string {

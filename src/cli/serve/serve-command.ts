@@ -2,7 +2,7 @@
 // the built-in sandbox, prints the URL with its one-time token, and runs until SIGINT/SIGTERM/SIGHUP.
 import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
-import { stopSignals } from '../stop-signal.ts';
+import { stoppedBy, stopSignals } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
 import { openBrowser, removeRedirect } from './open-browser.ts';
 import { pageDir } from './page-dir.ts';
@@ -50,5 +50,5 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
   await app.close();
   forgetRedirect?.();
   console.error(`octant-exec: stopped (${signal}); every terminal ended`);
-  return signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? 0 : 1;
+  return signal === 'SIGINT' || signal === 'SIGTERM' || signal === 'SIGHUP' ? stoppedBy(signal) : 1;
 }
