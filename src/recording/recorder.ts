@@ -13,8 +13,8 @@
 // and was typed, is held until its program is known to have run (the stream's `mayBeMissing`).
 // Missing, that is dropped, and the run's next attempt is the recording, under the same name:
 // what was typed went there (terminal-io.ts), and begins it (--record-input), as keys typed
-// before any first byte do (opening.ts). One recording a run, holding what its program was
-// given, once. Facts go into the log as they happen.
+// before any first byte do (opening.ts); no shell found, it stops empty. One recording a run,
+// holding what its program was given, once. Facts go into the log as they happen.
 // A shared log gives the wish and the run's row back after a round trip, when the stream may
 // already print: the wish is remembered here until then, and the bytes before the row (bounded)
 // begin the recording when it comes. A restart's row comes back the same way: until the row shows
@@ -29,6 +29,7 @@ import { EARLY_MAX_BYTES, holdOutput, holdResize, holdTyped, playEarly, type Ope
 import { RECORD_MAX_BYTES } from './recording-policy.ts';
 import { endsRun } from '../runtime/live-runs.ts';
 import { RecordingNames } from './recording-names.ts';
+import { removeExpired } from './retention.ts';
 
 /** what a terminal's TERM is taken to be: the page's xterm.js emulates xterm-256color */
 const TERM = 'xterm-256color';
@@ -40,13 +41,16 @@ interface Recording {
   file: string;
 }
 
+/** a recording turned off; with no writer when it had written nothing (said started while its program was not known to run): its name goes on */
+type Paused = Omit<Recording, 'writer'> & { writer?: CastWriter };
+
 /** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
 const monotonicNow = () => performance.timeOrigin + performance.now();
 
 export class Recorder {
   readonly #recordings = new Map<string, Recording>();
-  /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run); compressed when the run ends */
-  readonly #paused = new Map<string, Recording>();
+  /** recordings turned off while their run goes on: turned on again in the same run, they go on in the same file (one file per run), or under the same name; compressed when the run ends */
+  readonly #paused = new Map<string, Paused>();
   readonly #opening = new Map<string, Opening>();
   /** the run whose recording stopped by itself (its limit, a failed write): a run has one recording, so it is not begun again */
   readonly #spent = new Map<string, number>();
@@ -113,9 +117,9 @@ export class Recorder {
         streamClosed: (sessionId, neverRan) => {
           const opening = this.#opening.get(sessionId);
           this.#opening.delete(sessionId); // closed before its first byte: nothing to record, unless said started
-          // its program was missing: nothing of it is recorded (what was typed went on to the run's next attempt, or the run ends)
-          if (opening?.unsure && neverRan) {
-            if (opening.file !== undefined) this.#parked.set(sessionId, { run: opening.run, file: opening.file });
+          // its program was missing: nothing of it is recorded (what was typed went on to the run's next attempt, or the run ends: no shell found)
+          if (neverRan) {
+            if (opening?.file !== undefined) this.#parked.set(sessionId, { run: opening.run, file: opening.file });
           } else if (opening && (opening.file !== undefined || (opening.unsure && opening.earlyBytes > 0))) {
             this.#begin(sessionId, { ...opening, unsure: false }); // it ended otherwise, so it ran: what it did, held meanwhile, is its recording
           }
@@ -124,14 +128,14 @@ export class Recorder {
           this.#spent.delete(sessionId);
           this.#streamSize.delete(sessionId);
           this.#end(sessionId, 'ended');
-          this.#unpause(sessionId);
+          // never ran: the run goes on to its next attempt (one turned off keeps its name for it), or ends (#runEnded)
+          if (!neverRan) this.#unpause(sessionId);
         },
       }),
       system.onEntry((entry) => {
         if (entry.type === 'recording.wanted') this.#wishSent.delete(entry.sessionId); // the row has it now
         const id = (entry as { sessionId?: unknown }).sessionId;
-        // no attempt after the parked one's opened (an open stream's recording ends with its stream)
-        if (typeof id === 'string' && endsRun(entry) && this.#stopUnwritten(id, this.#parked.get(id), 'ended')) this.#parked.delete(id);
+        if (typeof id === 'string' && endsRun(entry)) this.#runEnded(id);
         // the run is in the list now: what it printed before begins its recording
         const opening = typeof id === 'string' ? this.#opening.get(id) : undefined;
         if (opening && opening.earlyBytes > 0) this.#begin(id as string, opening);
@@ -160,7 +164,9 @@ export class Recorder {
       this.system.recording({ type: 'recording.wanted', sessionId, on });
     }
     if (!on) {
-      this.#stopUnwritten(sessionId, this.#opening.get(sessionId) ?? this.#parked.get(sessionId), 'user');
+      const said = this.#opening.get(sessionId) ?? this.#parked.get(sessionId);
+      // on again in this run, it goes on under the name it was said with, as one that wrote goes on in its file
+      if (this.#stopUnwritten(sessionId, said, 'user')) this.#paused.set(sessionId, { run: said.run, file: said.file });
       this.#parked.delete(sessionId);
       this.#opening.delete(sessionId);
       this.#end(sessionId, 'user');
@@ -193,28 +199,10 @@ export class Recorder {
    * own names are touched. Resolves with how many went. In a shared store, recordings that a
    * replica lost meanwhile left unfinished are finished (compressed) here too.
    */
-  async expire(time: number): Promise<number> {
-    const runs = new Map(this.system.auditTrail.records.filter((r) => r.recording).map((r) => [r.recording!.file, r]));
+  expire(time: number): Promise<number> {
+    if (this.storage.shared) this.#atRest();
     const open = new Set([...this.#recordings.values(), ...this.#paused.values()].map((r) => r.file));
-    let removed = 0;
-    try {
-      if (this.storage.shared) this.#atRest();
-      for (const { name, writtenAt } of await this.storage.list()) {
-        if (open.has(name)) continue;
-        const run = runs.get(name);
-        const ended = run ? run.endedAt : writtenAt;
-        if (ended === undefined || ended >= time) continue;
-        try {
-          await this.storage.remove(name);
-          removed++;
-        } catch (error) {
-          this.warn(`recording ${name} could not be removed by retention (${errorText(error)}); it is tried again at the next compaction`);
-        }
-      }
-    } catch (error) {
-      this.warn(`the recordings could not be listed for retention (${errorText(error)}); it is tried again at the next compaction`);
-    }
-    return removed;
+    return removeExpired(this.storage, this.system.auditTrail.records, open, time, this.warn);
   }
 
   /** Stops every recording (the server is stopping: their runs end) and waits for the compressions under way. */
@@ -322,7 +310,7 @@ export class Recorder {
         maxBytes: this.policy.maxBytes,
         now: this.now,
         startedAt: now,
-        ...(paused ? { resume: paused.writer } : {}),
+        ...(paused?.writer ? { resume: paused.writer } : {}),
         stoppedItself: (reason, detail) => {
           this.warn(`the recording of terminal ${sessionId} (run ${row.run}) stopped: ${detail}; the terminal goes on unrecorded${reason === 'limit' ? ' (--record-max-bytes sets the limit)' : ''}`);
           // only while it is the terminal's recording: one turned off, or of a run that ended, may fail at its last write after the next has begun
@@ -356,7 +344,7 @@ export class Recorder {
   }
 
   /** A recording said started that wrote nothing (its program not yet known to run, or missing) stops so: turned off, or its run over. False when `said` was never said started. */
-  #stopUnwritten(sessionId: string, said: { run: number; file?: string } | undefined, reason: CastStop): boolean {
+  #stopUnwritten(sessionId: string, said: { run: number; file?: string } | undefined, reason: CastStop): said is { run: number; file: string } {
     if (said?.file === undefined) return false;
     this.system.recording({ type: 'recording.stopped', sessionId, run: said.run, file: said.file, reason, bytes: 0 });
     return true;
@@ -384,7 +372,19 @@ export class Recorder {
     const paused = this.#paused.get(sessionId);
     if (!paused) return;
     this.#paused.delete(sessionId);
-    this.#track(paused.writer.closed.then(() => this.#compressWhole(paused.writer, paused.file)));
+    const { writer, file } = paused;
+    if (writer) this.#track(writer.closed.then(() => this.#compressWhole(writer, file)));
+  }
+
+  /**
+   * The log says a run ended with no attempt after the parked one's (an open stream's recording ends with
+   * it): that one stops, having written nothing. One turned off goes if the row shows its run: a shared
+   * log gives the end back after a round trip, when a restart's may be turned off already.
+   */
+  #runEnded(sessionId: string): void {
+    if (this.#stopUnwritten(sessionId, this.#parked.get(sessionId), 'ended')) this.#parked.delete(sessionId);
+    const paused = this.#paused.get(sessionId);
+    if (paused && paused.run === (this.system.sessionList.byId[sessionId]?.run ?? paused.run)) this.#unpause(sessionId);
   }
 
   #compressWhole(writer: CastWriter, file: string): void {

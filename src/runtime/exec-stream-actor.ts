@@ -49,13 +49,14 @@ export function execStreamActor(deps: ExecStreamDeps) {
     };
     /**
      * Off the data plane: its stream's end, or the end of a run that never opened (what was held
-     * for it goes). False when what was typed into it should have gone on (`carry`) and was more than is kept.
+     * for it goes). `missing`: the end said its program is not there. False when what was typed
+     * into it should have gone on to the next attempt and was more than is kept.
      */
     let detached = false;
-    const detach = (carry = false): boolean => {
+    const detach = (missing = false): boolean => {
       if (detached) return true;
       detached = true;
-      if (attached && stream) return deps.io.detach(input.sessionId, stream, carry);
+      if (attached && stream) return deps.io.detach(input.sessionId, stream, missing);
       deps.io.unopened(input.sessionId);
       return true;
     };
@@ -89,8 +90,8 @@ export function execStreamActor(deps: ExecStreamDeps) {
         if (ended) return; // refused as it attached (attach): its close is told once more
         output.flush(); // what it wrote goes before how it ended
         ended = true;
-        // the machine tries the next shell on exactly this: what was typed into this one goes there, or, past what is kept, the run ends
-        const carried = detach(input.anotherShellIfMissing === true && end.kind === 'failed' && end.failure.reason === 'commandNotFound');
+        // the machine tries the next shell on exactly this (an Auto attempt, attached `mayBeMissing`): what was typed into this one goes there, or, past what is kept, the run ends
+        const carried = detach(end.kind === 'failed' && end.failure.reason === 'commandNotFound');
         activity.flush();
         deliver(carried ? eventFor(end) : { type: 'FAILED', failure: carryLostFailure(input.target.container) });
       },

@@ -21,9 +21,10 @@ export interface TerminalIoEvents {
   /** a stream opened `mayBeMissing` has its program: it wrote what a runtime's "not found" is not (told before that output) */
   ran(sessionId: string): void;
   /**
-   * the run's stream ended, or the run ended without one (it never opened); `neverRan`: its
-   * program was missing, nothing of it happened (what was typed into it goes on to the run's next
-   * attempt, unless past the bound)
+   * the run's stream ended, or the run ended without one (it never opened); `neverRan`: its end
+   * said its program was missing, and it wrote nothing (opened `mayBeMissing`: nothing but the
+   * words that say so): nothing of it happened (what was typed into it goes on to the run's next
+   * attempt, if there is one, unless past the bound)
    */
   streamClosed(sessionId: string, neverRan: boolean): void;
   /** the running stream was resized: what the program draws for the new size comes after this */
@@ -37,6 +38,8 @@ interface AttachedStream {
   typed(): void;
   /** what was typed while its program may turn out never to have run (see attach); gone once it ran */
   unanswered?: UnansweredInput;
+  /** it wrote something: said missing after that, it ran all the same (opened `mayBeMissing`, `unanswered` tells instead: a runtime's words are no program's) */
+  wrote?: true;
   /** stdin's end was given: nothing after it is input */
   stdinClosed?: true;
 }
@@ -110,22 +113,25 @@ export class TerminalIo {
   }
 
   /**
-   * `carry`: its program was never there (attach's `mayBeMissing`): what was typed into it goes to
-   * the session's next stream. False when that was more than is kept: the next attempt must not
-   * run without it (the caller ends the run instead: carryLostFailure).
+   * `missing`: its end said its program is not there (commandNotFound). Opened `mayBeMissing`,
+   * what was typed into it then goes to the session's next stream. False when that was more than
+   * is kept: the next attempt must not run without it (the caller ends the run instead:
+   * carryLostFailure).
    */
-  detach(sessionId: string, stream: ExecStream, carry = false): boolean {
+  detach(sessionId: string, stream: ExecStream, missing = false): boolean {
     const attached = this.#streams.get(sessionId);
     if (attached?.stream !== stream) return true;
     this.#streams.delete(sessionId);
-    // not when it wrote anything but the words a missing command is said in: it ran, whatever is said after
-    const neverRan = carry && attached.unanswered !== undefined;
-    const carried = neverRan && attached.unanswered!.carried() !== undefined;
-    if (carried) this.#carried.set(sessionId, { input: attached.unanswered!, run: attached.run });
+    const { unanswered } = attached;
+    // not when it wrote anything (opened `mayBeMissing`: but the words a missing command is said in): it ran, whatever is said after
+    const neverRan = missing && (unanswered !== undefined || !attached.wrote);
+    const carry = neverRan && unanswered !== undefined;
+    const carried = carry && unanswered.carried() !== undefined;
+    if (carried) this.#carried.set(sessionId, { input: unanswered, run: attached.run });
     // its stream is over: a let-go claim has nothing more to keep from the viewers
     if (this.#claimed.get(sessionId) === letGo) this.#claimed.delete(sessionId);
     for (const listener of this.#listeners) listener.streamClosed?.(sessionId, neverRan);
-    return carried || !neverRan;
+    return carried || !carry;
   }
 
   /** Takes a session's output for `reader` alone; returns the way to let go (later output then has nowhere to go). */
@@ -141,6 +147,7 @@ export class TerminalIo {
 
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void {
     const attached = this.#streams.get(sessionId);
+    if (attached) attached.wrote = true;
     if (attached?.unanswered?.wrote(chunk)) {
       attached.unanswered = undefined; // it ran: what it was given is its own
       for (const listener of this.#listeners) listener.ran?.(sessionId);

@@ -5,7 +5,11 @@
 // missing, nothing of it is kept, and sh's attempt is the run's one recording, under that name,
 // holding what sh was given. An attempt that ran keeps what it did, each at its time. A run's
 // second recording opened in the same millisecond (an attempt said missing after it ran) takes a
-// name of its own: it took the first one's, failed, and could remove it.
+// name of its own: it took the first one's, failed, and could remove it. A run where no shell
+// ran (sh said missing too, having printed nothing) records nothing: sh's attempt got the name
+// said started and the keys, and wrote them in a cast of "sh". Turned off and on again while
+// bash may be missing, the recording goes on under its name: a second one was said started, and
+// the first, said stopped, named a file that never was.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -30,9 +34,9 @@ function casts(dir: string): { name: string; header: { command: string }; events
     });
 }
 
-function recordedAuto(dir: string, input: boolean) {
+function recordedAuto(dir: string, input: boolean, mode: 'all' | 'opt-in' = 'all') {
   const made = makeSystem();
-  const recorder = new Recorder(made.system, new FileRecordings(dir), { mode: 'all', input, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
+  const recorder = new Recorder(made.system, new FileRecordings(dir), { mode, input, maxBytes: 1 << 20 }, () => {}, () => made.system.clock.now());
   const [id] = (made.system.exec(shellIn('alpine'), ['nginx']) as { sessionIds: string[] }).sessionIds;
   const facts = () => made.system.entries().flatMap((e) => (e.type === 'recording.started' || e.type === 'recording.stopped' ? [`${e.type} ${e.file}${e.type === 'recording.stopped' ? ` ${e.reason}` : ''}`] : []));
   return { ...made, recorder, id, facts };
@@ -136,6 +140,62 @@ test('turned off while its program may be missing: said stopped, nothing of it w
     await recorder.close();
     assert.equal(readdirSync(dir), []);
     await made.system.shutdown();
+  }));
+
+test('no shell is found (each said missing in the status, none printed a byte): nothing recorded, the recording said started stops empty', () =>
+  withTempDir(async (dir) => {
+    const { system, adapter, recorder, id, facts } = recordedAuto(dir, true, 'opt-in');
+    const bash = adapter.last().open();
+    await settle();
+    assert.is(recorder.set(id, true), undefined);
+    assert.ok(recorder.recording(id), 'said started while bash may be missing');
+    system.io.input(id, encode('ls\r'));
+    bash.fail('commandNotFound', 'exec: "bash": executable file not found in $PATH');
+    await settle();
+    const sh = adapter.last().open();
+    await settle();
+    assert.is(sh.input, 'ls\r');
+    sh.fail('commandNotFound', 'exec: "sh": executable file not found in $PATH');
+    await settle();
+    assert.is(system.sessionList.byId[id].state, 'failed');
+    assert.equal(system.sessionList.byId[id].recording, { run: 1, on: false, stopped: 'ended', bytes: 0, input: true });
+    assert.equal(facts().map((f) => f.split(' ')[0]), ['recording.started', 'recording.stopped']);
+    assert.not.ok(recorder.recording(id));
+    await recorder.close();
+    assert.equal(readdirSync(dir), [], 'no cast of sh with the keys it never read');
+    await system.shutdown();
+  }));
+
+test('turned off and on again while bash may be missing, or once sh runs: one recording, under the name it was said started with', () =>
+  withTempDir(async (dir) => {
+    for (const again of ['while bash may be missing', 'in sh']) {
+      const folder = join(dir, again.replace(/ /g, '-'));
+      const { system, adapter, recorder, id, facts } = recordedAuto(folder, false, 'opt-in');
+      const bash = adapter.last().open();
+      await settle();
+      assert.is(recorder.set(id, true), undefined);
+      bash.stdout(dockerSaysMissing);
+      await settle();
+      assert.is(recorder.set(id, false), undefined);
+      if (again === 'while bash may be missing') assert.is(recorder.set(id, true), undefined);
+      bash.fail('commandNotFound');
+      await settle();
+      const sh = adapter.last().open();
+      await settle();
+      if (again === 'in sh') assert.is(recorder.set(id, true), undefined);
+      sh.stdout('$ ');
+      await settle();
+      sh.exit(0);
+      await settle();
+      await recorder.close();
+      const [only, ...more] = casts(folder);
+      assert.equal(more, [], `${again}: one recording for the run`);
+      assert.equal(only.events.map(([, kind, data]) => [kind, data]), [['o', '$ ']], again);
+      const file = only.name.replace(/\.gz$/, '');
+      assert.equal(facts(), [`recording.started ${file}`, `recording.stopped ${file} user`, `recording.started ${file}`, `recording.stopped ${file} ended`], `${again}: each fact names the file there is`);
+      assert.equal(system.recordings.runs.map((r) => [r.run, r.recording.file, r.recording.stopped]), [[1, file, 'ended']], again);
+      await system.shutdown();
+    }
   }));
 
 test("a run's second recording in the same millisecond (an attempt said missing after its program ran) has a name of its own: neither is lost", () =>

@@ -201,6 +201,27 @@ test('keys carried for a run never reach another run, and a run that ends drops 
   assert.equal(next.written, []);
 });
 
+test('a shell whose end says it is missing never ran when it wrote nothing (an attempt with another after it: nothing but the words that say so), the last one too', () => {
+  const io = new TerminalIo();
+  const heard: boolean[] = [];
+  io.listen({ streamClosed: (_id, neverRan) => void heard.push(neverRan) });
+  const ends: Array<{ mayBeMissing: boolean; output: string; neverRan: boolean }> = [
+    { mayBeMissing: true, output: '', neverRan: true },
+    { mayBeMissing: true, output: 'exec: "bash": executable file not found in $PATH\r\n', neverRan: true },
+    { mayBeMissing: true, output: 'bash-5.2# ', neverRan: false },
+    { mayBeMissing: false, output: '', neverRan: true },
+    { mayBeMissing: false, output: 'OCI runtime exec failed: exec failed: unable to start container process: exec: "sh": executable file not found in $PATH: unknown\r\n', neverRan: false },
+  ];
+  for (const [i, { mayBeMissing, output }] of ends.entries()) {
+    const stream = new RecordingStream();
+    io.attach('t1', i + 1, stream, () => {}, mayBeMissing);
+    io.input('t1', encode('ls\r'));
+    if (output) io.output('t1', 'stdout', encode(output));
+    assert.ok(io.detach('t1', stream, true), 'nothing past the bound');
+  }
+  assert.equal(heard, ends.map((end) => end.neverRan));
+});
+
 test('the last shell\'s failure, and a restart, carry nothing', async () => {
   const made = await autoShell();
   const { system, adapter } = made;

@@ -7,18 +7,22 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { connect, createServer, type Socket } from 'node:net';
-import { freePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { StreamClient } from './support.ts';
+import { StreamClient, type TestApp } from './support.ts';
 import { replica, shellListedByBoth } from './replica-pair.ts';
 
 const test = suite('replicas: a holder that stops reading', { deadlineMs: 120_000 });
 
-/** A TCP forwarder to `target` whose connections can stop reading both ways (a paused process), then go on. */
-async function startStaller(target: number) {
+/**
+ * A TCP forwarder whose connections can stop reading both ways (a paused process), then go on.
+ * It listens first and learns where it forwards once the replica behind it listens (on a port of
+ * its own choosing): a port picked free before and bound later was once taken meanwhile (CI, EADDRINUSE).
+ */
+async function startStaller() {
   const pairs: [Socket, Socket][] = [];
+  let target = 0;
   const server = createServer((client) => {
     const upstream = connect(target, '127.0.0.1');
     for (const socket of [client, upstream]) socket.on('error', () => {});
@@ -28,6 +32,7 @@ async function startStaller(target: number) {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
     port: (server.address() as { port: number }).port,
+    forwardTo: (port: number) => void (target = port),
     stall: () => {
       for (const [client, upstream] of pairs) {
         client.unpipe(upstream);
@@ -52,15 +57,30 @@ async function startStaller(target: number) {
   };
 }
 
-test('input relayed to a holder that reads nothing is refused past a bound, not held', async () => {
+/** Replica A (the holder) behind a staller, and B, on one log before one sandbox; what was started is closed however `body` ends. */
+async function withStalledHolder(body: (a: TestApp, b: TestApp, staller: Staller, pages: StreamClient[]) => Promise<void>): Promise<void> {
   const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const portA = await freePort();
-  const staller = await startStaller(portA);
-  const a = await replica(log, sandbox.kubeconfigPath, { port: portA, reachedAt: staller.port });
-  const b = await replica(log, sandbox.kubeconfigPath);
   const pages: StreamClient[] = [];
+  let [staller, a, b]: [Staller?, TestApp?, TestApp?] = [];
   try {
+    const log = new MemoryLog();
+    staller = await startStaller();
+    a = await replica(log, sandbox.kubeconfigPath, { port: 0, reachedAt: staller.port });
+    staller.forwardTo(a.port);
+    b = await replica(log, sandbox.kubeconfigPath);
+    await body(a, b, staller, pages);
+  } finally {
+    for (const page of pages) await page.close();
+    await staller?.close();
+    await b?.close();
+    await a?.close();
+    await sandbox.close();
+  }
+}
+type Staller = Awaited<ReturnType<typeof startStaller>>;
+
+test('input relayed to a holder that reads nothing is refused past a bound, not held', async () => {
+  await withStalledHolder(async (a, b, staller, pages) => {
     const id = await shellListedByBoth(a, b);
     const page = await StreamClient.open(b);
     pages.push(page);
@@ -73,24 +93,11 @@ test('input relayed to a holder that reads nothing is refused past a bound, not 
     for (let i = 0; i < 200; i++) page.type(id, chunk);
     const refused = await page.next('error', (m) => m.sessionId === id && m.code === 'rateLimited', 'the input refused at the replica in front', seen, 20_000);
     assert.match(refused.message, /replica/);
-  } finally {
-    for (const page of pages) await page.close();
-    await staller.close();
-    await b.close();
-    await a.close();
-    await sandbox.close();
-  }
+  });
 });
 
 test('the holder lets the viewer go once it reads again', async () => {
-  const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const portA = await freePort();
-  const staller = await startStaller(portA);
-  const a = await replica(log, sandbox.kubeconfigPath, { port: portA, reachedAt: staller.port });
-  const b = await replica(log, sandbox.kubeconfigPath);
-  const pages: StreamClient[] = [];
-  try {
+  await withStalledHolder(async (a, b, staller, pages) => {
     const id = await shellListedByBoth(a, b);
     const page = await StreamClient.open(b);
     pages.push(page);
@@ -115,13 +122,7 @@ test('the holder lets the viewer go once it reads again', async () => {
     await waitFor(() => a.hub.stats(id)?.viewers.length === 0, 'the holder let the viewer of the page that detached go', 30_000);
     // and the detach is answered (relay.ts: "A detach is answered as on the holder")
     await page.next('detached', (m) => m.sessionId === id, 'the detach answered', before, 10_000);
-  } finally {
-    for (const page of pages) await page.close();
-    await staller.close();
-    await b.close();
-    await a.close();
-    await sandbox.close();
-  }
+  });
 });
 
 test.run();
