@@ -42,6 +42,18 @@ function recordedAuto(dir: string, input: boolean, mode: 'all' | 'opt-in' = 'all
   return { ...made, recorder, id, facts };
 }
 
+/** The run failed with no shell run, and nothing of it is recorded: the recording said started stopped empty, no file. */
+async function failedUnrecorded(auto: Pick<ReturnType<typeof recordedAuto>, 'system' | 'recorder' | 'id' | 'facts'>, dir: string, why?: string): Promise<void> {
+  const { system, recorder, id, facts } = auto;
+  assert.is(system.sessionList.byId[id].state, 'failed');
+  assert.equal(system.sessionList.byId[id].recording, { run: 1, on: false, stopped: 'ended', bytes: 0, input: true });
+  assert.equal(facts().map((f) => f.split(' ')[0]), ['recording.started', 'recording.stopped']);
+  assert.not.ok(recorder.recording(id));
+  await recorder.close();
+  assert.equal(readdirSync(dir), [], why);
+  await system.shutdown();
+}
+
 test('Docker says bash is missing in the output: one recording, sh\'s, with the keys sh got once (--record-input), said started from that first byte', () =>
   withTempDir(async (dir) => {
     for (const input of [true, false]) {
@@ -111,13 +123,7 @@ test('the run ends with no attempt after the missing one: its recording, said st
     await settle();
     adapter.last().fail('connection', 'the cluster went away'); // sh's attempt never opens
     await settle();
-    assert.is(system.sessionList.byId[id].state, 'failed');
-    assert.equal(system.sessionList.byId[id].recording, { run: 1, on: false, stopped: 'ended', bytes: 0, input: true });
-    assert.equal(facts().map((f) => f.split(' ')[0]), ['recording.started', 'recording.stopped']);
-    assert.not.ok(recorder.recording(id));
-    await recorder.close();
-    assert.equal(readdirSync(dir), []);
-    await system.shutdown();
+    await failedUnrecorded({ system, recorder, id, facts }, dir);
   }));
 
 test('turned off while its program may be missing: said stopped, nothing of it written, nor of the next shell (the wish is off)', () =>
@@ -157,13 +163,7 @@ test('no shell is found (each said missing in the status, none printed a byte): 
     assert.is(sh.input, 'ls\r');
     sh.fail('commandNotFound', 'exec: "sh": executable file not found in $PATH');
     await settle();
-    assert.is(system.sessionList.byId[id].state, 'failed');
-    assert.equal(system.sessionList.byId[id].recording, { run: 1, on: false, stopped: 'ended', bytes: 0, input: true });
-    assert.equal(facts().map((f) => f.split(' ')[0]), ['recording.started', 'recording.stopped']);
-    assert.not.ok(recorder.recording(id));
-    await recorder.close();
-    assert.equal(readdirSync(dir), [], 'no cast of sh with the keys it never read');
-    await system.shutdown();
+    await failedUnrecorded({ system, recorder, id, facts }, dir, 'no cast of sh with the keys it never read');
   }));
 
 test('turned off and on again while bash may be missing, or once sh runs: one recording, under the name it was said started with', () =>
