@@ -7,19 +7,13 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { connect, createServer, type Socket } from 'node:net';
-import { MemoryLog } from '../support/memory-shared-store.ts';
-import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
 import { StreamClient, type TestApp } from './support.ts';
-import { replica, shellListedByBoth } from './replica-pair.ts';
+import { shellListedByBoth, withTwoReplicas } from './replica-pair.ts';
 
 const test = suite('replicas: a holder that stops reading', { deadlineMs: 120_000 });
 
-/**
- * A TCP forwarder whose connections can stop reading both ways (a paused process), then go on.
- * It listens first and learns where it forwards once the replica behind it listens (on a port of
- * its own choosing): a port picked free before and bound later was once taken meanwhile (CI, EADDRINUSE).
- */
+/** A TCP forwarder (in front of A: replica-pair.ts's InFrontOfA) whose connections can stop reading both ways (a paused process), then go on. */
 async function startStaller() {
   const pairs: [Socket, Socket][] = [];
   let target = 0;
@@ -57,24 +51,13 @@ async function startStaller() {
   };
 }
 
-/** Replica A (the holder) behind a staller, and B, on one log before one sandbox; what was started is closed however `body` ends. */
+/** Replicas A (the holder, behind a staller) and B, as withTwoReplicas runs them; the staller closes after them. */
 async function withStalledHolder(body: (a: TestApp, b: TestApp, staller: Staller, pages: StreamClient[]) => Promise<void>): Promise<void> {
-  const sandbox = await startTestSandbox();
-  const pages: StreamClient[] = [];
-  let [staller, a, b]: [Staller?, TestApp?, TestApp?] = [];
+  const staller = await startStaller();
   try {
-    const log = new MemoryLog();
-    staller = await startStaller();
-    a = await replica(log, sandbox.kubeconfigPath, { port: 0, reachedAt: staller.port });
-    staller.forwardTo(a.port);
-    b = await replica(log, sandbox.kubeconfigPath);
-    await body(a, b, staller, pages);
+    await withTwoReplicas((a, b, pages) => body(a, b, staller, pages), staller);
   } finally {
-    for (const page of pages) await page.close();
-    await staller?.close();
-    await b?.close();
-    await a?.close();
-    await sandbox.close();
+    await staller.close();
   }
 }
 type Staller = Awaited<ReturnType<typeof startStaller>>;

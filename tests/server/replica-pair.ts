@@ -21,19 +21,31 @@ export async function replica(log: MemoryLog, kubeconfig: string, options: Repli
   return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => open(at) } });
 }
 
-/** Runs `body` with two replicas, A and B, on one log before one sandbox; closes `pages`, then both, then the sandbox. */
-export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>): Promise<void> {
+/** What the other replicas reach A through (a forwarder of the test's): it listens first, and learns A's port once A listens on one of its own. */
+export interface InFrontOfA {
+  port: number;
+  forwardTo(port: number): void;
+}
+
+/**
+ * Runs `body` with two replicas, A and B, on one log before one sandbox (A reached through
+ * `inFrontOfA` when given: a port picked free for A and bound later was once taken meanwhile);
+ * closes `pages`, then what of them started, however `body` or a start ends, then the sandbox.
+ */
+export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>, inFrontOfA?: InFrontOfA): Promise<void> {
   const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const a = await replica(log, sandbox.kubeconfigPath);
-  const b = await replica(log, sandbox.kubeconfigPath);
   const pages: StreamClient[] = [];
+  let [a, b]: [TestApp?, TestApp?] = [];
   try {
+    const log = new MemoryLog();
+    a = await replica(log, sandbox.kubeconfigPath, inFrontOfA ? { port: 0, reachedAt: inFrontOfA.port } : {});
+    inFrontOfA?.forwardTo(a.port);
+    b = await replica(log, sandbox.kubeconfigPath);
     await body(a, b, pages);
   } finally {
     for (const page of pages) await page.close();
-    await b.close();
-    await a.close();
+    await b?.close();
+    await a?.close();
     await sandbox.close();
   }
 }
