@@ -69,6 +69,36 @@ test('a click on a tab puts the focus in its terminal', async () => {
   assert.is(await page.getByRole('tabpanel').getAttribute('aria-labelledby'), await tab(second).getAttribute('id'));
 });
 
+/**
+ * What has the focus at the moment the page first shows the tab `id` selected (seen by a
+ * MutationObserver, before the browser takes the next key), after `act`: "terminal" when its
+ * terminal has it, so a key typed as soon as the terminal shows reaches the shell.
+ */
+async function focusAsShown(id: string, act: () => Promise<void>): Promise<string> {
+  await page.evaluate((id) => {
+    (window as unknown as { focusAsShown: Promise<string> }).focusAsShown = new Promise((resolve) => {
+      const observer = new MutationObserver(() => {
+        if (document.getElementById(id)?.getAttribute('aria-selected') !== 'true') return;
+        observer.disconnect();
+        const active = document.activeElement;
+        resolve(active?.matches(`[role=tabpanel][aria-labelledby="${id}"] .xterm-helper-textarea`) ? 'terminal' : `${active?.tagName.toLowerCase()}.${active?.className}`);
+      });
+      observer.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['aria-selected'] });
+    });
+  }, id);
+  await act();
+  return page.evaluate(() => (window as unknown as { focusAsShown: Promise<string> }).focusAsShown);
+}
+
+test("a terminal has the focus as soon as its tab shows selected, from a click on the tab and from the Terminals page's Open", async () => {
+  const [first, second] = await tabIds();
+  assert.is(await focusAsShown(first, () => page.locator(`#${first}`).click()), 'terminal', 'a click on a tab');
+  const secondName = (await tabById(second).getAttribute('aria-label'))!;
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const open = page.getByRole('button', { name: `Open web/${secondName}`, exact: true });
+  assert.is(await focusAsShown(second, () => open.click()), 'terminal', "the Terminals page's Open");
+});
+
 for (const [opener, dialogName] of [
   ['Exec', 'Exec in pod'],
   ['Settings', 'Settings'],

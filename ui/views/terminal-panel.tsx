@@ -1,7 +1,7 @@
 // One terminal's panel: its state and what can be done with it (restart, download, search, the
 // right-click menu), a big paste's progress, and the screen itself, which the terminal layer owns;
 // this view only gives it a place and a size.
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
@@ -49,8 +49,9 @@ export function TerminalPanel(props: {
   const focusAfterDialog = () => (restartButton.current && !restartButton.current.disabled ? restartButton.current : document.getElementById(`tab-${row.sessionId}`));
   const mine = state.transfers.filter((t) => t.target.namespace === row.target.namespace && t.target.pod === row.target.pod && t.target.container === row.target.container);
 
-  // Give the screen its place; keep it fitted as the panel changes size.
-  useEffect(() => {
+  // Give the screen its place; keep it fitted as the panel changes size. In the commit that shows
+  // the panel, not a frame later: keys typed as soon as it shows would go to the page meanwhile.
+  useLayoutEffect(() => {
     const session = terminals.get(row);
     const element = host.current!;
     session.mount(element);
