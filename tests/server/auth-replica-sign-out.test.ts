@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
-import { createServer } from 'node:net';
+import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
@@ -15,22 +15,14 @@ import { send, upgrade } from './auth-support.ts';
 import { startTestApp, type TestApp } from './support.ts';
 import { kubeTokenSignIn } from './team-sign-in.ts';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
 const sandbox = await startTestSandbox();
 const log = new MemoryLog();
 
 /** A replica on the shared log, as the deployed server: the sandbox's octant-exec identity reviews tokens. */
 async function replica(): Promise<TestApp> {
-  const port = await freePort();
-  const advertise = `http://127.0.0.1:${port}`;
-  return startTestApp({ sandbox: false, kubeconfig: sandbox.users['octant-exec'].kubeconfigPath, port, auth: { mode: 'kube-token' }, sharedLog: { advertise, open: async (at) => log.open(at) } });
+  return onFreePort((port) =>
+    startTestApp({ sandbox: false, kubeconfig: sandbox.users['octant-exec'].kubeconfigPath, port, auth: { mode: 'kube-token' }, sharedLog: { advertise: `http://127.0.0.1:${port}`, open: async (at) => log.open(at) } }),
+  );
 }
 
 const a = await replica();

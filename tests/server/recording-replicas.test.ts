@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import { PgStore } from '../../src/events/postgres/pg-store.ts';
 import { openPostgresRecordings } from '../../src/server/shared-log.ts';
 import type { AuditRecord } from '../../src/protocol/index.ts';
-import { freePort } from '../support/free-port.ts';
+import { onFreePort } from '../support/free-port.ts';
 import { startCluster } from '../support/postgres.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
@@ -16,9 +16,9 @@ import { StreamClient, call, openExec, startTestApp, type TestApp } from './supp
 const test = suite('recordings played from any replica', { deadlineMs: 120_000 });
 
 async function replica(url: string, kubeconfig: string): Promise<TestApp> {
-  const port = await freePort();
-  const advertise = `http://127.0.0.1:${port}`;
-  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: (at, warn) => PgStore.open({ url, advertise: at, warn }), recordings: (replica) => openPostgresRecordings(url, replica) } });
+  return onFreePort((port) =>
+    startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise: `http://127.0.0.1:${port}`, open: (at, warn) => PgStore.open({ url, advertise: at, warn }), recordings: (replica) => openPostgresRecordings(url, replica) } }),
+  );
 }
 
 /** the output events of a cast, joined: what the terminal printed */

@@ -7,7 +7,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
-import { freePort } from '../support/free-port.ts';
+import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
@@ -22,10 +22,10 @@ const log = new MemoryLog();
 const warnings: string[] = [];
 
 async function replica(): Promise<TestApp> {
-  const port = await freePort();
-  const advertise = `http://127.0.0.1:${port}`;
   const auth = { mode: 'proxy' as const, trustedProxies: [`${PROXY_PEER}/32`] };
-  return startTestApp({ sandbox: false, kubeconfig: sandbox.users['octant-exec'].kubeconfigPath, port, auth, sharedLog: { advertise, open: async (at) => log.open(at) }, warn: (m) => warnings.push(m) });
+  return onFreePort((port) =>
+    startTestApp({ sandbox: false, kubeconfig: sandbox.users['octant-exec'].kubeconfigPath, port, auth, sharedLog: { advertise: `http://127.0.0.1:${port}`, open: async (at) => log.open(at) }, warn: (m) => warnings.push(m) }),
+  );
 }
 
 const a = await replica();

@@ -1,6 +1,6 @@
 // Replicas of the server on one shared log (in memory), in front of one sandbox: what the replica
 // and relay tests share.
-import { freePort } from '../support/free-port.ts';
+import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog, type MemorySharedStore } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
@@ -15,10 +15,9 @@ export interface ReplicaOptions {
 }
 
 export async function replica(log: MemoryLog, kubeconfig: string, options: ReplicaOptions = {}): Promise<TestApp> {
-  const port = options.port ?? (await freePort());
-  const advertise = `http://127.0.0.1:${options.reachedAt ?? port}`;
   const open = options.store ?? ((at: string) => log.open(at));
-  return startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise, open: async (at) => open(at) } });
+  const start = (port: number) => startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise: `http://127.0.0.1:${options.reachedAt ?? port}`, open: async (at) => open(at) } });
+  return options.port === undefined ? onFreePort(start) : start(options.port);
 }
 
 /** What the other replicas reach A through (a forwarder of the test's): it listens first, and learns A's port once A listens on one of its own. */

@@ -5,7 +5,6 @@
 // lost, the other marks it disconnected and restarts it.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { freePort } from '../support/free-port.ts';
 import { createHash } from 'node:crypto';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTcpCutter } from '../support/tcp-cutter.ts';
@@ -139,54 +138,46 @@ test("a lost replica's terminal is marked disconnected by the other, which resta
 });
 
 test('a relay cut mid-stream reconnects and goes on where the page stopped, every byte once; the holder waits for the page behind the relay', async () => {
-  const sandbox = await startTestSandbox();
-  const log = new MemoryLog();
-  const portA = await freePort();
-  const cutter = await startTcpCutter(portA);
-  const a = await replica(log, sandbox.kubeconfigPath, { port: portA, reachedAt: cutter.port });
-  const b = await replica(log, sandbox.kubeconfigPath);
-  const pages: StreamClient[] = [];
+  const cutter = await startTcpCutter();
   try {
-    const lines = 3000;
-    const expected = Array.from({ length: lines }, (_, i) => `line-${i}\n`).join('');
-    const script = `i=0; while [ $i -lt ${lines} ]; do echo line-$i; i=$((i+1)); [ $((i % 150)) -eq 0 ] && sleep 0.1; done`;
-    const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['sh', '-c', script] }, interactive: false });
-    const page = await StreamClient.open(b);
-    pages.push(page);
-    await page.attach(id, { from: 0, ack: true });
-    await waitFor(() => page.received(id) > 2_000, 'some lines through the relay');
-    assert.ok(cutter.cut() > 0, 'the relay link was cut');
-    await waitFor(() => page.received(id) >= expected.length, 'every line, after the link came back', 30_000);
-    assert.is(createHash('sha256').update(page.bytes(id)).digest('hex'), createHash('sha256').update(expected).digest('hex'), 'every byte once, in order');
+    await withTwoReplicas(async (a, b, pages) => {
+      const lines = 3000;
+      const expected = Array.from({ length: lines }, (_, i) => `line-${i}\n`).join('');
+      const script = `i=0; while [ $i -lt ${lines} ]; do echo line-$i; i=$((i+1)); [ $((i % 150)) -eq 0 ] && sleep 0.1; done`;
+      const [id] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['sh', '-c', script] }, interactive: false });
+      const page = await StreamClient.open(b);
+      pages.push(page);
+      await page.attach(id, { from: 0, ack: true });
+      await waitFor(() => page.received(id) > 2_000, 'some lines through the relay');
+      assert.ok(cutter.cut() > 0, 'the relay link was cut');
+      await waitFor(() => page.received(id) >= expected.length, 'every line, after the link came back', 30_000);
+      assert.is(createHash('sha256').update(page.bytes(id)).digest('hex'), createHash('sha256').update(expected).digest('hex'), 'every byte once, in order');
 
-    // Flow control reaches through: a page that stops acknowledging holds the holder's stream.
-    const [flood] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['yes', '0123456789abcdef'] }, interactive: false });
-    const slow = await StreamClient.open(b, { autoAck: false });
-    pages.push(slow);
-    await slow.attach(flood, { from: 0, ack: true });
-    await waitFor(() => a.hub.stats(flood)?.paused, 'the holder pauses the exec for the page behind the relay', 20_000);
-    const held = slow.received(flood);
-    assert.ok(held < 4_000_000, `the page got ${held} bytes and the endless rest waits`);
-    slow.send({ type: 'ack', sessionId: flood, bytes: held });
-    await waitFor(() => slow.received(flood) > held, 'an ack through the relay lets more come');
+      // Flow control reaches through: a page that stops acknowledging holds the holder's stream.
+      const [flood] = await openExec(a, { namespace: 'default', pod: 'web', containers: ['sidecar'], command: { argv: ['yes', '0123456789abcdef'] }, interactive: false });
+      const slow = await StreamClient.open(b, { autoAck: false });
+      pages.push(slow);
+      await slow.attach(flood, { from: 0, ack: true });
+      await waitFor(() => a.hub.stats(flood)?.paused, 'the holder pauses the exec for the page behind the relay', 20_000);
+      const held = slow.received(flood);
+      assert.ok(held < 4_000_000, `the page got ${held} bytes and the endless rest waits`);
+      slow.send({ type: 'ack', sessionId: flood, bytes: held });
+      await waitFor(() => slow.received(flood) > held, 'an ack through the relay lets more come');
 
-    // A client that never acknowledges (ack: false) is acknowledged for by the relay as its socket
-    // writes: it gets far more than the scrollback and a watermark, which stop a stream nobody acks.
-    // It attaches while the slow page still holds the stream, so the flood cannot end unwatched.
-    const silent = await StreamClient.open(b, { autoAck: false });
-    pages.push(silent);
-    await silent.attach(flood, { from: 0, ack: false });
-    await slow.close();
-    const beyond = 2 * 1024 * 1024; // the scrollback (1 MiB) and a watermark are all a stream nobody acks gets
-    await waitFor(() => silent.received(flood) > beyond, 'megabytes more, with no ack from the client', 60_000).catch((error: Error) => {
-      throw new Error(`${error.message}: ${silent.received(flood)} bytes; the holder: ${JSON.stringify(a.hub.stats(flood))}`);
-    });
+      // A client that never acknowledges (ack: false) is acknowledged for by the relay as its socket
+      // writes: it gets far more than the scrollback and a watermark, which stop a stream nobody acks.
+      // It attaches while the slow page still holds the stream, so the flood cannot end unwatched.
+      const silent = await StreamClient.open(b, { autoAck: false });
+      pages.push(silent);
+      await silent.attach(flood, { from: 0, ack: false });
+      await slow.close();
+      const beyond = 2 * 1024 * 1024; // the scrollback (1 MiB) and a watermark are all a stream nobody acks gets
+      await waitFor(() => silent.received(flood) > beyond, 'megabytes more, with no ack from the client', 60_000).catch((error: Error) => {
+        throw new Error(`${error.message}: ${silent.received(flood)} bytes; the holder: ${JSON.stringify(a.hub.stats(flood))}`);
+      });
+    }, cutter);
   } finally {
-    for (const page of pages) await page.close();
-    await b.close();
-    await a.close();
     await cutter.close();
-    await sandbox.close();
   }
 });
 

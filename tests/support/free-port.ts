@@ -13,3 +13,19 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/**
+ * `start` on a port picked free, once more on another (up to `attempts` in all) when it is refused
+ * with EADDRINUSE: for a server that must know its port before it binds (a replica advertises its
+ * address to the others), which a listen(0) elsewhere can take between the pick and the bind.
+ */
+export async function onFreePort<T>(start: (port: number) => Promise<T>, attempts = 5): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const port = await freePort();
+    try {
+      return await start(port);
+    } catch (error) {
+      if (attempt >= attempts || (error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    }
+  }
+}
