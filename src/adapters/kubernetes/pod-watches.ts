@@ -2,7 +2,7 @@
 // every subscriber, stopped when the last one leaves. A person's list and watch are made as them
 // (impersonated), so each sees what the cluster lets them see; without a person, as the
 // kubeconfig's identity. A watch that ends is started again from a fresh list after a delay that
-// doubles up to a minute (no retry storm against a cluster that refuses).
+// doubles up to a minute while ends come close together (watch-retry.ts).
 import type { V1Pod } from '@kubernetes/client-node';
 // client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
@@ -13,9 +13,7 @@ import { namespaceKey } from '../../protocol/index.ts';
 import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
 import type { Person } from '../../domain/person.ts';
 import { personKey, personProblem } from './impersonation.ts';
-
-const FIRST_RETRY_MS = 1000;
-const MAX_RETRY_MS = 60_000;
+import { WatchRetry } from './watch-retry.ts';
 
 interface NamespaceWatch {
   /** the reader as the watch's person (or the reader itself) */
@@ -27,7 +25,7 @@ interface NamespaceWatch {
   /** when the last full list was read (performance.now()) */
   listedAt: number;
   abort?: AbortController;
-  retryMs: number;
+  retryAfter: WatchRetry;
   retry?: ReturnType<typeof setTimeout>;
   pushScheduled: boolean;
   stopped: boolean;
@@ -39,6 +37,8 @@ export class KubePodWatches implements PodWatching {
   constructor(
     private readonly reader: ClusterReader,
     private readonly gone: PodGone = () => {},
+    /** each watch's waits between restarts */
+    private readonly retryPolicy: () => WatchRetry = () => new WatchRetry(),
   ) {}
 
   subscribe(context: string | undefined, namespace: string, listener: PodListener, person?: Person): () => void {
@@ -51,7 +51,7 @@ export class KubePodWatches implements PodWatching {
     let watch = this.#watches.get(key);
     if (!watch) {
       const reader = person ? this.reader.as(person) : this.reader;
-      watch = { reader, context, namespace, listeners: new Set(), pods: new Map(), listedAt: -Infinity, retryMs: FIRST_RETRY_MS, pushScheduled: false, stopped: false };
+      watch = { reader, context, namespace, listeners: new Set(), pods: new Map(), listedAt: -Infinity, retryAfter: this.retryPolicy(), pushScheduled: false, stopped: false };
       this.#watches.set(key, watch);
       void this.#start(watch);
     } else if (watch.abort || watch.pods.size > 0) {
@@ -94,8 +94,9 @@ export class KubePodWatches implements PodWatching {
         (type, object: V1Pod) => this.#event(watch, type, object),
         (error) => this.#ended(watch, error),
       );
-      if (watch.stopped) abort.abort();
-      else watch.abort = abort;
+      if (watch.stopped) return abort.abort();
+      watch.abort = abort;
+      watch.retryAfter.watching();
     } catch (error) {
       this.#ended(watch, error);
     }
@@ -104,7 +105,7 @@ export class KubePodWatches implements PodWatching {
   #event(watch: NamespaceWatch, type: string, pod: V1Pod): void {
     const name = pod?.metadata?.name;
     if (!name || type === 'BOOKMARK') return;
-    watch.retryMs = FIRST_RETRY_MS; // the watch works: a later drop starts over quickly
+    watch.retryAfter.worked(); // a later drop starts over quickly
     if (type === 'DELETED') {
       watch.pods.delete(name);
       this.gone(watch.context, watch.namespace, name);
@@ -127,9 +128,8 @@ export class KubePodWatches implements PodWatching {
     if (error && ((status !== undefined && [400, 401, 403, 404].includes(status)) || /forbidden|unauthorized/i.test(message ?? ''))) {
       for (const listener of watch.listeners) listener.error(message ?? 'The cluster refused to list pods here.');
     }
-    watch.retry = setTimeout(() => void this.#start(watch), watch.retryMs);
+    watch.retry = setTimeout(() => void this.#start(watch), watch.retryAfter.ended());
     (watch.retry as { unref?: () => void }).unref?.();
-    watch.retryMs = Math.min(watch.retryMs * 2, MAX_RETRY_MS);
   }
 
   /** Several events in one turn make one push. */
