@@ -1,7 +1,8 @@
 // A base64 --token-file token (`+`, `/`, `=`) signs the page in however it comes: in the URL's
 // fragment percent-encoded or with its `+` typed as it is (read as a form, `+` became a space and
 // the token another), and in the Token field as the whole URL or its `#token=…` part (sent as
-// given, it was "not this server's"). Each way starts from a browser with no cookie.
+// given, it was "not this server's"); the bare URL pasted there is said to be the address, not the
+// token. Each way starts from a browser with no cookie.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -61,6 +62,14 @@ test('in the Token field: the whole URL, or its #token= part, pasted', async () 
     assert.is(await signedIn(page), 'signed in', pasted);
     await page.close();
   }
+});
+
+test("the bare URL such a server prints, pasted in the Token field: it says that is the address, not the token", async () => {
+  const page = await freshPage(b!.app.url);
+  await page.getByLabel('Token', { exact: true }).fill(b!.app.url);
+  await page.keyboard.press('Enter');
+  assert.match(await signedIn(page), /^refused: That is the server's address, without a token: give the token in its --token-file/);
+  await page.close();
   assert.equal(problems, []);
 });
 
