@@ -38,7 +38,7 @@ export class DataPlane {
   readonly #viewers = new Map<HubSocket, Map<string, Viewer>>();
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
-  readonly #connecting = new ConnectingInput();
+  readonly #connecting = new ConnectingInput<Viewer>();
   readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
   readonly #shares: ShareViewers<Viewer>;
@@ -153,7 +153,7 @@ export class DataPlane {
     const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, or between two Auto attempts past what is carried (terminal-io.ts): refused, not held
     if (dropped) return socket.error('rateLimited', dropped === 'ended' ? `Session ${frame.sessionId}'s input has ended (an eof was sent): nothing after it reaches the program, so this was dropped.` : `Session ${frame.sessionId} is starting its next shell, and more was typed meanwhile than is kept for it: this was dropped, and the terminal ends.`, frame.sessionId);
     const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
-    if (connecting && this.#connecting.hold(frame.sessionId, frame.payload)) {
+    if (connecting && this.#connecting.hold(frame.sessionId, frame.payload, viewer)) {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
@@ -241,8 +241,8 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     // A restart opens a new stream, which starts unpaused: keep holding it while a viewer is behind.
     if (state === 'opened' && stream?.paused) this.system.io.pause(sessionId);
-    const typed = this.#connecting.take(sessionId);
-    if (state === 'opened') for (const chunk of typed) this.system.io.input(sessionId, chunk);
+    const typed = this.#connecting.take(sessionId); // a share's keys only if it still lets them type (not revoked, made a viewer, or gone)
+    if (state === 'opened') for (const { bytes, by } of typed) if (!by.share || (!by.forsaken && !by.readOnly)) this.system.io.input(sessionId, bytes);
     for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
   }
 
