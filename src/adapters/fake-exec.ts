@@ -12,6 +12,9 @@ export class FakeStream implements ExecStream {
   paused = false;
   isOpen = false;
   isEnded = false;
+  /** `sent` callbacks of writes the cluster side has not taken (see takeNoInput) */
+  readonly #untaken: (() => void)[] = [];
+  #takesInput = true;
 
   constructor(
     readonly request: ExecRequest,
@@ -47,16 +50,32 @@ export class FakeStream implements ExecStream {
     this.#end(() => this.listener.ended({ kind: 'dropped', reason }));
   }
 
+  /** The program stops reading its stdin: what is written stays unsent (its `sent` is not called) until takeInput. */
+  takeNoInput(): this {
+    this.#takesInput = false;
+    return this;
+  }
+
+  /** It reads again: every write held so far is sent. */
+  takeInput(): this {
+    this.#takesInput = true;
+    for (const sent of this.#untaken.splice(0)) sent();
+    return this;
+  }
+
   #end(report: () => void): void {
     if (this.isEnded) return;
     this.isEnded = true;
+    for (const sent of this.#untaken.splice(0)) sent(); // never sent now, as ExecStream.write says
     report();
   }
 
   // What the exec's user does (the ExecStream interface):
   write(data: Uint8Array, sent?: () => void): void {
     this.written.push(data);
-    if (sent) queueMicrotask(sent);
+    if (!sent) return;
+    if (this.#takesInput || this.isEnded) queueMicrotask(sent);
+    else this.#untaken.push(sent);
   }
 
   closeStdin(): void {

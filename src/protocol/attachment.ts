@@ -18,6 +18,8 @@ export interface Attachment {
   acks: AckPacing;
   inFlight: number;
   size?: { cols: number; rows: number };
+  /** the server said its program takes no more input for now (`inputHeld`): what is typed for it waits here */
+  inputHeld?: boolean;
   /** typed before its first attach was answered (a new terminal takes keys at once): sent when it is; dropped with its socket; undefined once that attach was refused (keys then go nowhere) */
   early: Uint8Array[] | undefined;
 }

@@ -58,8 +58,7 @@ export class SocketClient {
   #heartbeat: ReturnType<typeof setInterval> | undefined;
   /** anything arrived since the last ping */
   #heard = false;
-  /** input not yet sent, in the order typed or pasted, across sessions (the server's budget is per socket) */
-  /** input waiting to be sent, in order; `eof` marks where the end of input goes */
+  /** input waiting to be sent, in the order typed or pasted, across sessions (the server's budget is per socket); `eof` marks where the end of input goes */
   readonly #outbox: { sessionId: string; bytes: Uint8Array; eof?: true }[] = [];
   /** our own copy of the server's input budget, kept below it so a paste is never dropped as rateLimited */
   #inputBudget: TokenBucket;
@@ -107,6 +106,7 @@ export class SocketClient {
     for (const a of this.#attachments.values()) {
       a.live = false;
       a.inFlight = 0;
+      a.inputHeld = false; // the next attach's answer says again
       if (a.early) a.early = []; // a refused attach's (undefined) stays refused: keys typed while reconnecting go nowhere
       a.acks.forget();
     }
@@ -229,10 +229,13 @@ export class SocketClient {
     clearTimeout(this.#inputRetry);
     this.#inputRetry = undefined;
     const ws = this.#ws;
-    while (this.#outbox.length > 0 && ws?.readyState === OPEN) {
-      const head = this.#outbox[0];
+    while (ws?.readyState === OPEN) {
+      // the first in line whose program takes input: a held session's input waits in its own order, not the others'
+      const at = this.#outbox.findIndex((item) => !this.#attachments.get(item.sessionId)?.inputHeld);
+      if (at < 0) return;
+      const head = this.#outbox[at];
       if (head.eof) {
-        this.#send({ type: 'eof', sessionId: this.#outbox.shift()!.sessionId }); // a drop empties the outbox: still attached
+        this.#send({ type: 'eof', sessionId: this.#outbox.splice(at, 1)[0].sessionId }); // a drop empties the outbox: still attached
         continue;
       }
       const size = Math.min(head.bytes.length, INPUT_FRAME_BYTES, this.#inputBudget.burst);
@@ -241,7 +244,7 @@ export class SocketClient {
         return;
       }
       this.#sendRaw(encodeFrame(FrameKind.Input, head.sessionId, head.bytes.subarray(0, size)));
-      if (size === head.bytes.length) this.#outbox.shift();
+      if (size === head.bytes.length) this.#outbox.splice(at, 1);
       else head.bytes = head.bytes.subarray(size);
       this.#tellPending(head.sessionId);
     }
@@ -331,12 +334,20 @@ export class SocketClient {
         const caughtUp = a.live && message.skipped !== undefined;
         a.live = true;
         a.everAttached = true;
+        a.inputHeld = message.inputHeld === true;
         a.offset = message.from;
         const screen = typeof message.screen === 'number';
         a.screenDue = screen ? message.screen! : 0;
         a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}), ...(caughtUp ? { caughtUp } : {}) });
         if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         for (const bytes of a.early?.splice(0) ?? []) this.input(message.sessionId, bytes);
+        break;
+      }
+      case 'inputHeld': {
+        const a = this.#attachments.get(message.sessionId);
+        if (!a) break;
+        a.inputHeld = message.held;
+        if (!message.held) this.#sendInput();
         break;
       }
       case 'detached':

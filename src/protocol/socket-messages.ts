@@ -27,7 +27,7 @@ export type ClientMessage =
   | { type: 'eof'; sessionId: string }
   | { type: 'watchPods' | 'unwatchPods'; namespace: string; context?: string };
 
-export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'shareRole', 'shares', 'stream', 'pods', 'error', 'pong'] as const;
+export const SERVER_MESSAGE_TYPES = ['hello', 'session', 'sessionClosed', 'alerts', 'batch', 'attached', 'detached', 'shareRole', 'shares', 'stream', 'inputHeld', 'pods', 'error', 'pong'] as const;
 
 export const ERROR_CODES = ['badMessage', 'unknownType', 'unknownSession', 'notAttached', 'notRunning', 'badResize', 'badAck', 'rateLimited', 'tooManyAttached', 'watchFailed', 'readOnly', 'notATerminal'] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -51,8 +51,8 @@ export type ServerMessage =
   | { type: 'sessionClosed'; sessionId: string }
   | { type: 'alerts'; alerts: Alert[] }
   | { type: 'batch'; batch: BatchRow }
-  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead; `skipped`: a viewer that lagged is caught up, and these bytes before `from` were never sent to it */
-  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number }; skipped?: number }
+  /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead; `skipped`: a viewer that lagged is caught up, and these bytes before `from` were never sent to it; `inputHeld`: as the message of that name says, from now */
+  | { type: 'attached'; sessionId: string; from: number; to: number; dropped: number; restored: boolean; running: boolean; session: SessionRow; screen?: number; screenSize?: { cols: number; rows: number }; skipped?: number; inputHeld?: true }
   /** shareEnded: the share that let this socket in was revoked, expired or removed it (`message` says which) */
   | { type: 'detached'; sessionId: string; reason: 'closed' | 'request' | 'shareEnded'; message?: string }
   /** the owner of a shared terminal made this socket's person a viewer or a participant */
@@ -60,6 +60,8 @@ export type ServerMessage =
   /** to the owner's pages: the terminal's shares changed (who joined, left, typed; made, revoked), all of them as GET .../shares has them */
   | { type: 'shares'; sessionId: string; shares: ShareView[] }
   | { type: 'stream'; sessionId: string; state: 'opened' | 'closed' }
+  /** to those who type into it: the program is not taking its input (a MiB waits to be sent on): hold what is typed until `held` is false; what is sent past 4 MiB waiting is dropped */
+  | { type: 'inputHeld'; sessionId: string; held: boolean }
   | { type: 'pods'; namespace: string; context?: string; pods: PodSummary[] }
   | { type: 'error'; code: ErrorCode; message: string; sessionId?: string; namespace?: string; context?: string }
   | { type: 'pong'; id?: string | number };

@@ -5,6 +5,17 @@ import { UnansweredInput } from './unanswered-input.ts';
 
 export type OutputChannel = 'stdout' | 'stderr';
 
+/**
+ * Input a program's stream has been given and not yet sent on (its connection to the cluster
+ * does not take it: the program does not read its stdin, or the link is slow). Past INPUT_HELD_AT
+ * the viewers are told to hold what they type (`inputHeld`), until it is back under
+ * INPUT_RELEASED_AT; past MAX_INPUT_WAITING more is refused, not kept: a client that goes on
+ * sending would otherwise grow the server's memory for as long as it liked.
+ */
+export const INPUT_HELD_AT = 1024 * 1024;
+export const INPUT_RELEASED_AT = 256 * 1024;
+export const MAX_INPUT_WAITING = 4 * 1024 * 1024;
+
 export interface TerminalIoEvents {
   output(sessionId: string, channel: OutputChannel, chunk: Uint8Array): void;
   /** keystrokes (or an upload's bytes) that went to a running stream */
@@ -29,11 +40,18 @@ export interface TerminalIoEvents {
   streamClosed(sessionId: string, neverRan: boolean): void;
   /** the running stream was resized: what the program draws for the new size comes after this */
   resized(sessionId: string, cols: number, rows: number): void;
+  /** input waiting to be sent on passed INPUT_HELD_AT (`held`), or is back under INPUT_RELEASED_AT */
+  inputHeld(sessionId: string, held: boolean): void;
 }
 
 interface AttachedStream {
+  sessionId: string;
   stream: ExecStream;
   run: number;
+  /** input bytes given to the stream and not yet sent on (its `sent` not yet called) */
+  unsent: number;
+  /** the viewers were told to hold their input (unsent passed INPUT_HELD_AT) */
+  held?: true;
   /** tell the actor someone typed */
   typed(): void;
   /** what was typed while its program may turn out never to have run (see attach); gone once it ran */
@@ -85,7 +103,7 @@ export class TerminalIo {
     this.#carried.delete(sessionId);
     this.#carryLost.delete(sessionId);
     if (lost) return false;
-    const attached: AttachedStream = { stream, run, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
+    const attached: AttachedStream = { sessionId, stream, run, unsent: 0, typed, ...(mayBeMissing ? { unanswered: new UnansweredInput() } : {}) };
     this.#streams.set(sessionId, attached);
     const carried = waiting?.run === run ? waiting.input.carried() : undefined;
     if (carried) {
@@ -122,6 +140,8 @@ export class TerminalIo {
     const attached = this.#streams.get(sessionId);
     if (attached?.stream !== stream) return true;
     this.#streams.delete(sessionId);
+    // what it still had to send goes with it (its writes' `sent` come as it ends): the next run's stream takes input again
+    if (attached.held) this.#hold(attached, false, true);
     const { unanswered } = attached;
     // not when it wrote anything (opened `mayBeMissing`: but the words a missing command is said in): it ran, whatever is said after
     const neverRan = missing && (unanswered !== undefined || !attached.wrote);
@@ -166,7 +186,7 @@ export class TerminalIo {
     const attached = this.#streams.get(sessionId);
     if (!attached) return this.#carry(sessionId, data, sent);
     // nothing after the end is input: not for this program, nor for the next attempt it would be carried to
-    if (attached.stdinClosed) return false;
+    if (attached.stdinClosed || attached.unsent >= MAX_INPUT_WAITING) return false;
     this.#write(attached, data, sent);
     attached.typed();
     for (const listener of this.#listeners) listener.input?.(sessionId, data);
@@ -190,7 +210,21 @@ export class TerminalIo {
 
   #write(attached: AttachedStream, data: Uint8Array, sent?: () => void): void {
     attached.unanswered?.typed(data);
-    attached.stream.write(data, sent);
+    attached.unsent += data.length;
+    if (!attached.held && attached.unsent > INPUT_HELD_AT) this.#hold(attached, true);
+    attached.stream.write(data, () => {
+      attached.unsent -= data.length;
+      if (attached.held && attached.unsent <= INPUT_RELEASED_AT) this.#hold(attached, false);
+      sent?.();
+    });
+  }
+
+  #hold(attached: AttachedStream, held: boolean, detached = false): void {
+    if (held) attached.held = true;
+    else delete attached.held;
+    // a stream detached meanwhile said so as it went (detach)
+    if (!detached && this.#streams.get(attached.sessionId) !== attached) return;
+    for (const listener of this.#listeners) listener.inputHeld?.(attached.sessionId, held);
   }
 
   #closeStdin(attached: AttachedStream): void {
@@ -222,13 +256,19 @@ export class TerminalIo {
 
   /**
    * Why input for a session is refused now, not held for a stream to come: `ended` after stdin's
-   * end, `full` between two attempts whose carry passed its bound (see #carry); else undefined.
+   * end, `full` between two attempts whose carry passed its bound (see #carry), `unsent` while
+   * MAX_INPUT_WAITING waits to be sent on; else undefined.
    */
-  dropsInput(sessionId: string): 'ended' | 'full' | undefined {
+  dropsInput(sessionId: string): 'ended' | 'full' | 'unsent' | undefined {
     const attached = this.#streams.get(sessionId);
-    if (attached) return attached.stdinClosed ? 'ended' : undefined;
+    if (attached) return attached.stdinClosed ? 'ended' : attached.unsent >= MAX_INPUT_WAITING ? 'unsent' : undefined;
     if (this.#carryLost.has(sessionId)) return 'full';
     return this.#carried.get(sessionId)?.input.ended ? 'ended' : undefined;
+  }
+
+  /** Whether those who type into the session are to hold their input now (see INPUT_HELD_AT). */
+  isInputHeld(sessionId: string): boolean {
+    return this.#streams.get(sessionId)?.held === true;
   }
 
   isRunning(sessionId: string): boolean {

@@ -1,15 +1,14 @@
-// The stream hub's data plane: terminal bytes, never through the event log. Every session's
-// output is kept in a bounded scrollback (scrollback.ts) for attach and reattach and sent to every
-// viewer in the order it came, in binary frames. Flow control: when any viewer of a session is
-// more than the high watermark behind (bytes not acknowledged as drawn, or not yet written by its
-// socket), the exec stops being read upstream until every viewer is back under the low watermark:
-// a fast producer never grows memory here, and keystrokes (Ctrl-C) still go through. Input typed
-// while a session is connecting is held a little and sent when its stream opens. In a team mode
-// a socket attaches only to what its caller may see, and an admin watching another person's
-// terminal is read-only. A fresh viewer may ask for the screen instead of the raw replay
-// (screen.ts rebuilds it from the scrollback; live output meanwhile waits in its queue, so it
-// goes on from the screen's offset exactly), or to be caught up with the screen when it lags
-// (`catchUp`, catch-up.ts): that never pauses the producer.
+// The stream hub's data plane: terminal bytes, never through the event log. Every session's output
+// is kept in a bounded scrollback (scrollback.ts) for attach and reattach and sent to every viewer
+// in order, in binary frames. Flow control: when any viewer of a session is more than the high
+// watermark behind (bytes not acknowledged as drawn, or not yet written by its socket), the exec
+// is not read upstream until every viewer is back under the low watermark, and keystrokes (Ctrl-C)
+// still go through; input the program's stream cannot send on yet has those who type told to hold
+// it (`inputHeld`, terminal-io.ts). Input typed while a session connects is held a little, sent
+// when its stream opens. In a team mode a socket attaches only to what its caller may see; an admin
+// watching another's terminal is read-only. A fresh viewer may ask for the screen instead of the
+// raw replay (screen.ts rebuilds it from the scrollback; live output meanwhile waits in its queue,
+// so it goes on from the screen's offset exactly), or to be caught up with it when it lags.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
@@ -24,6 +23,7 @@ import { sharedRow } from './shares/shared-row.ts';
 import { acknowledge, behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
 import { ConnectingInput } from './connecting-input.ts';
+import { droppedInput } from './input-refusals.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
@@ -53,6 +53,7 @@ export class DataPlane {
       output: (id, channel, chunk) => this.#output(id, channel, chunk),
       streamOpened: (id) => this.#streamChanged(id, 'opened'),
       streamClosed: (id) => this.#streamChanged(id, 'closed'),
+      inputHeld: (id, held) => this.#streams.get(id)?.viewers.forEach((v) => v.readOnly || v.socket.send({ type: 'inputHeld', sessionId: id, held })),
     });
     this.#shares = new ShareViewers<Viewer>(system, {
       ended: (viewer, message) => {
@@ -150,15 +151,14 @@ export class DataPlane {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
-    const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, or between two Auto attempts past what is carried (terminal-io.ts): refused, not held
-    if (dropped) return socket.error('rateLimited', dropped === 'ended' ? `Session ${frame.sessionId}'s input has ended (an eof was sent): nothing after it reaches the program, so this was dropped.` : `Session ${frame.sessionId} is starting its next shell, and more was typed meanwhile than is kept for it: this was dropped, and the terminal ends.`, frame.sessionId);
+    const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, between two Auto attempts past what is carried, or past what may wait unsent (terminal-io.ts): refused, not held
+    if (dropped) return socket.error('rateLimited', droppedInput(frame.sessionId, dropped), frame.sessionId);
     const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
     if (connecting && this.#connecting.hold(frame.sessionId, frame.payload, viewer)) {
       if (viewer.share) this.#shares.typed(viewer);
       return;
     }
-    if (connecting) return socket.error('rateLimited', `Session ${frame.sessionId} is still connecting, and more was typed meanwhile than is kept for it: this was dropped.`, frame.sessionId);
-    socket.error('notRunning', `Session ${frame.sessionId} is not running: restart it to type again.`, frame.sessionId);
+    socket.error(connecting ? 'rateLimited' : 'notRunning', droppedInput(frame.sessionId, connecting ? 'connecting' : 'notRunning'), frame.sessionId);
   }
 
   close(): void {
@@ -368,7 +368,7 @@ export class DataPlane {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
-    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), session: viewer.share && !sees(viewer.socket.caller, session.person) ? sharedRow(session) : session });
+    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), ...(this.system.io.isInputHeld(sessionId) && !viewer.readOnly ? { inputHeld: true } : {}), session: viewer.share && !sees(viewer.socket.caller, session.person) ? sharedRow(session) : session });
   }
 
   #sendInFrames(viewer: Viewer, kind: FrameKind, bytes: Uint8Array): void {

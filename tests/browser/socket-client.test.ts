@@ -4,6 +4,7 @@
 // A fresh attach may ask for the screen: its frames are drawn and acked, never counted as offset;
 // a drop before the whole screen came asks for it again. Such a terminal asks to be caught up with
 // the screen when it lags, and a catch-up screen on a live attachment goes on from its offset.
+// Input the server says to hold (inputHeld) waits in the client, that session's alone.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { decodeFrame, encodeFrame, FrameKind, type Frame } from '../../src/protocol/frames.ts';
@@ -335,6 +336,34 @@ test('eof waits behind the input queued before it: the end of a pipe never overt
   const inputBytes = ws.sent.slice(0, last).filter((m): m is Uint8Array => typeof m !== 'string').reduce((n, f) => n + f.length - 4, 0);
   assert.is(inputBytes, 100_000, 'every input byte went before the eof');
   assert.ok(ws.sent.slice(last + 1).every((m) => typeof m === 'string'), 'no input after it');
+  c.close();
+});
+
+test("input for a session the server says to hold (its program takes none) waits, in order, with its eof; others' input goes meanwhile; a reattach's answer says again", async () => {
+  const { c, ws } = attachedClient();
+  c.attach('t2', slowScreen().sink);
+  ws.json({ type: 'attached', sessionId: 't2', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const inputFor = (sessionId: string) =>
+    ws.sent.filter((m): m is Uint8Array => typeof m !== 'string').map((f) => decodeFrame(f) as Frame).filter((f) => f.sessionId === sessionId).map((f) => new TextDecoder().decode(f.payload)).join('');
+  ws.json({ type: 'inputHeld', sessionId: 't1', held: true });
+  c.input('t1', 'held-1 ');
+  c.input('t2', 'other ');
+  c.input('t1', 'held-2');
+  c.eof('t1');
+  assert.is(inputFor('t1'), '', 'nothing for the held session');
+  assert.is(inputFor('t2'), 'other ', "the other session's input went");
+  assert.equal(ws.messages('eof'), [], 'its eof waits behind its input');
+  ws.json({ type: 'inputHeld', sessionId: 't1', held: false });
+  assert.is(inputFor('t1'), 'held-1 held-2', 'all of it, in order, once released');
+  assert.equal(ws.messages('eof'), [{ type: 'eof', sessionId: 't1' }]);
+  // a reconnect: the attach's answer says it is held again
+  ws.drop();
+  await waitFor(() => FakeSocket.all.length === 2, 'the reconnect');
+  const again = FakeSocket.all[1];
+  again.open();
+  again.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {}, inputHeld: true });
+  c.input('t1', 'after');
+  assert.equal(again.sent.filter((m) => typeof m !== 'string'), [], 'held from the attach on');
   c.close();
 });
 

@@ -18,7 +18,7 @@ export function standIn() {
   const paused: boolean[] = [];
   const row = { sessionId: 't1', interactive: true, state: 'interactive', size: { cols: 40, rows: 10 } } as SessionRow;
   const system = {
-    io: { listen: (l: Partial<TerminalIoEvents>) => (io.push(l), () => {}), isRunning: () => true, input: () => true, pause: () => paused.push(true), resume: () => paused.push(false) },
+    io: { listen: (l: Partial<TerminalIoEvents>) => (io.push(l), () => {}), isRunning: () => true, isInputHeld: () => false, input: () => true, pause: () => paused.push(true), resume: () => paused.push(false) },
     sessionList: { byId: { t1: row } as Record<string, SessionRow> },
     holds: () => true,
     onEntry: () => () => {}, // the share viewers' (none here)

@@ -41,6 +41,7 @@ function connectingShare() {
       input: (_id: string, bytes: Uint8Array) => row.state !== 'connecting' && written.push(new TextDecoder().decode(bytes)) > 0,
       dropsInput: () => false,
       isRunning: () => row.state !== 'connecting',
+      isInputHeld: () => false,
       pause: () => {},
       resume: () => {},
     },

@@ -44,7 +44,7 @@ const MAX_QUEUED = 1_000;
  */
 const MAX_WAITING_BYTES = 4 * 1024 * 1024;
 /** what the holder sends a link that the page needs: messages about the terminals it shows */
-const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'error', 'shareRole']);
+const FOR_THE_PAGE = new Set(['attached', 'detached', 'stream', 'inputHeld', 'error', 'shareRole']);
 
 interface Shown {
   /** the next byte the page has not received */
