@@ -14,9 +14,16 @@ export const SHARE_MAX_MS = 24 * 60 * 60 * 1000;
 export const LINK_HOLDER = 'link holder';
 
 export type ShareFact =
-  /** team mode: `users`/`groups` may use it (signed in), `by` made it; local mode: `secretHash` is the link's secret, hashed */
-  | { type: 'share.created'; shareId: string; sessionId: string; role: ShareRole; expiresAt: number; by?: string; users?: string[]; groups?: string[]; secretHash?: string }
-  | { type: 'share.revoked'; shareId: string; sessionId: string }
+  /**
+   * team mode: `users`/`groups` may use it (signed in), `by` made it; made in a sign-in session
+   * (kube-token, oidc), `signIn` is the SHA-256 of that session's id, as its sign-out is kept
+   * (src/server/auth/revocations.ts; never the cookie), for the share ends with the session, and
+   * `untilSignInEnds` says `expiresAt` was cut to the session's end; local mode: `secretHash` is
+   * the link's secret, hashed
+   */
+  | { type: 'share.created'; shareId: string; sessionId: string; role: ShareRole; expiresAt: number; by?: string; users?: string[]; groups?: string[]; secretHash?: string; signIn?: string; untilSignInEnds?: true }
+  /** `because` the owner's sign-in session that made it ended (absent: the owner revoked it; so is every entry from before it was kept) */
+  | { type: 'share.revoked'; shareId: string; sessionId: string; because?: ShareRevokedBecause }
   /** local mode: the link's secret was traded for a cookie limited to this share (its hash); the link is used up */
   | { type: 'share.claimed'; shareId: string; sessionId: string; cookieHash: string }
   /** `who` began watching (their first socket); `role` is theirs then */
@@ -29,6 +36,9 @@ export type ShareFact =
   | { type: 'share.removed'; shareId: string; sessionId: string; who: string }
   /** `who` typed in the terminal (at most one such fact a participant per SHARE_TYPED_EVERY_MS: not what, nor how much) */
   | { type: 'share.typed'; shareId: string; sessionId: string; who: string };
+
+/** why a share was revoked other than by its owner's hand: the sign-in session that made it ended (signed out, or pushed out by newer ones) */
+export type ShareRevokedBecause = 'signedOut';
 
 export type ShareFactType = ShareFact['type'];
 

@@ -1,6 +1,6 @@
 // Sharing a live terminal over HTTP (docs/api.md, "Sharing a terminal"): what the owner's Share
 // dialog and the shared page send and get.
-import type { ShareRole } from '../domain/share.ts';
+import type { ShareRevokedBecause, ShareRole } from '../domain/share.ts';
 import type { SessionRow } from '../events/projections/session-list.ts';
 
 export type { ShareRole } from '../domain/share.ts';
@@ -9,7 +9,7 @@ export { SHARE_ROLES } from '../domain/share.ts';
 /** POST /api/v1/sessions/ID/shares */
 export interface ShareRequest {
   role: ShareRole;
-  /** seconds; default 3600, at most 86400 */
+  /** seconds; default 3600, at most 86400, and never past the end of the sign-in that makes it (kube-token, oidc) */
   expiresIn?: number;
   /** team mode: the signed-in users and groups it lets in (one of them at least) */
   users?: string[];
@@ -23,10 +23,14 @@ export interface ShareView {
   role: ShareRole;
   createdAt: number;
   expiresAt: number;
+  /** `expiresAt` is the end of the sign-in that made it, sooner than asked: a share outlives no sign-in (kube-token, oidc) */
+  untilSignInEnds?: true;
   users?: string[];
   groups?: string[];
   /** live, expired or revoked (now) */
   status: 'live' | 'expired' | 'revoked';
+  /** revoked because the sign-in that made it ended (signed out): not by the owner's hand */
+  revokedBecause?: ShareRevokedBecause;
   /** local mode: the link was opened (by its one browser) */
   used?: boolean;
   /** everyone who joined, watching now or not */

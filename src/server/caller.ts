@@ -21,11 +21,23 @@ export interface Caller {
    */
   share?: { shareId: string };
   /**
+   * the sign-in session this caller comes from (kube-token, oidc; absent in local and proxy mode):
+   * the SHA-256 of its id, as its sign-out is kept (auth/revocations.ts), and its end. A share made
+   * in it lasts no longer, and ends when it does (shares/share-sign-ins.ts): a participant types
+   * as the owner, so never past the owner's own sign-in.
+   */
+  signIn?: SignIn;
+  /**
    * how long a socket it opens holds it to be this person with these rights: then it is closed, and
    * the page, connecting again, is asked who it is again. For a mode whose word no session ends
    * (proxy: each request carries it); absent: the socket keeps it until it closes or its session ends.
    */
   socketLifetimeMs?: number;
+}
+
+export interface SignIn {
+  idHash: string;
+  endsAt: number;
 }
 
 export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };

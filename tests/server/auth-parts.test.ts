@@ -15,6 +15,7 @@ import { AssertedNames, NO_PREFIXES } from '../../src/server/auth/asserted-perso
 import { ProxyAuthenticator } from '../../src/server/auth/proxy-auth.ts';
 import { PeerLimits, peerKey } from '../../src/server/auth/peer-limits.ts';
 import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
+import { revokedIdHash } from '../../src/server/auth/revocations.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
 import { FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
 import { MAX_SESSIONS_PER_PERSON } from '../../src/server/auth/live-sessions.ts';
@@ -77,22 +78,26 @@ test('sessions: a fixed lifetime, ended on time by their own timer, ended at sig
   const alice = caller('alice');
   const id = store.start(alice, 1000);
   assert.match(id, /^[A-Za-z0-9_-]{43}$/);
-  assert.equal(store.find(id), { session: { caller: alice, expiresAt: 1000 } });
+  // the session's caller names it as its sign-out is kept (a hash, never the id), with its end: a share it makes ends with it
+  const aliceSession = { ...alice, signIn: { idHash: revokedIdHash(id), endsAt: 1000 } };
+  assert.equal(store.find(id), { session: { caller: aliceSession, expiresAt: 1000 } });
+  assert.is.not(aliceSession.signIn.idHash, id);
   clock.advanceTo(999);
   assert.ok('session' in store.find(id), 'use does not extend it, and it holds until its end');
   assert.equal(ended, []);
   clock.advanceTo(1000);
-  assert.equal(ended, [alice], 'an expiry is told when it happens, like a sign-out, with no lookup');
+  assert.equal(ended, [aliceSession], 'an expiry is told when it happens, like a sign-out, with no lookup');
   assert.is(store.size, 0);
   assert.equal(store.find(id), { problem: 'ended' });
   assert.equal(store.find(undefined), { problem: 'missing' });
   assert.equal(store.find('made-up'), { problem: 'ended' });
   const bob = caller('bob');
   const bobId = store.start(bob, 5000);
-  assert.is(store.end(bobId)?.caller, bob);
+  const bobSession = { ...bob, signIn: { idHash: revokedIdHash(bobId), endsAt: 5000 } };
+  assert.equal(store.end(bobId)?.caller, bobSession);
   assert.equal(store.find(bobId), { problem: 'ended' });
   clock.advanceTo(5000);
-  assert.equal(ended, [alice, bob], "a signed-out session's timer is gone with it: told once");
+  assert.equal(ended, [aliceSession, bobSession], "a signed-out session's timer is gone with it: told once");
   const ids = ['a', 'b', 'c', 'd'].map((name) => store.start(caller(name), 9000));
   assert.is(store.size, 3);
   assert.equal(store.find(ids[0]), { problem: 'ended' }, 'the oldest went when the store was full');

@@ -11,9 +11,11 @@ import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { waitFor } from '../support/wait.ts';
-import { send, upgrade } from './auth-support.ts';
-import { startTestApp, type TestApp } from './support.ts';
+import { send, upgrade, type Jar } from './auth-support.ts';
+import { StreamClient, startTestApp, type TestApp } from './support.ts';
 import { kubeTokenSignIn } from './team-sign-in.ts';
+import { shareEndMessages } from '../../src/server/shares/share-grant.ts';
+import type { SessionRow } from '../../src/protocol/index.ts';
 
 const sandbox = await startTestSandbox();
 const log = new MemoryLog();
@@ -66,6 +68,36 @@ test('another session of the same person on B is not touched by that sign-out', 
   await send(b.port, '/auth/sign-out', { method: 'POST', headers: { Cookie: first.jar.header(), Origin: b.origin, Accept: 'application/json' } });
   await waitFor(async () => (await send(a.port, '/api/v1/info', { headers: { Cookie: first.jar.header() } })).status === 401, 'A refuses the signed-out one', 5_000);
   assert.is((await send(a.port, '/api/v1/info', { headers: { Cookie: second.jar.header() } })).status, 200);
+});
+
+test('signed out on A, a share made through B in that sign-in ends: the participant on B is cut off at once, saying why', async () => {
+  const api = (on: TestApp, jar: Jar, path: string, body?: unknown) =>
+    send(on.port, `/api/v1${path}`, { headers: { Cookie: jar.header(), Origin: on.origin, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+  // alice's sign-in is made on B and used on B only: A first sees it when it signs her out
+  const alice = (await kubeTokenSignIn(b.port, b.origin, sandbox.users.alice.token)).jar;
+  const bob = (await kubeTokenSignIn(b.port, b.origin, sandbox.users.bob.token)).jar;
+  const started = await api(b, alice, '/exec', { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+  assert.is(started.status, 201, started.body);
+  const terminal: string = started.json.sessionIds[0];
+  await waitFor(async () => ((await api(b, alice, '/sessions')).json.sessions as SessionRow[]).find((s) => s.sessionId === terminal && s.state === 'interactive'), "alice's shell live on B", 20_000);
+  const made = await api(b, alice, `/sessions/${terminal}/shares`, { role: 'participant', users: ['bob'], expiresIn: 86_400 });
+  assert.is(made.status, 201, made.body);
+  assert.is(made.json.share.untilSignInEnds, true, 'a day is cut to the sign-in\'s 8 hours');
+  const socket = await StreamClient.open(b, { as: { headers: { Cookie: bob.header() } } });
+  try {
+    await socket.attach(terminal);
+    socket.type(terminal, 'echo bob-$((6+6))\r');
+    await socket.waitForText(terminal, 'bob-12');
+    const cut = socket.messages.length;
+    const out = await send(a.port, '/auth/sign-out', { method: 'POST', headers: { Cookie: alice.header(), Origin: a.origin, Accept: 'application/json' } });
+    assert.is(out.status, 200, out.body);
+    const detached = await socket.next('detached', (m) => m.sessionId === terminal, 'bob cut off on B', cut, 5_000);
+    assert.equal([detached.reason, detached.message], ['shareEnded', shareEndMessages.signedOut]);
+    const shared = await api(b, bob, `/shared?id=${made.json.share.shareId}`);
+    assert.equal([shared.status, shared.json.error.message], [410, shareEndMessages.signedOut]);
+  } finally {
+    await socket.close();
+  }
 });
 
 test.run();

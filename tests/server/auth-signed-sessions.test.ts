@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignedSessions } from '../../src/server/auth/signed-sessions.ts';
 import { MAX_VALUE_LENGTH, cookieKey } from '../../src/server/auth/signed-session-value.ts';
-import { MemoryRevocations } from '../../src/server/auth/revocations.ts';
+import { MemoryRevocations, revokedIdHash } from '../../src/server/auth/revocations.ts';
 import { FileRevocations, REWRITE_EVERY } from '../../src/server/auth/file-revocations.ts';
 import { sessionKeyFromFile } from '../../src/server/auth/session-key-file.ts';
 import { authSettings } from '../../src/server/auth/auth-settings.ts';
@@ -36,7 +36,9 @@ test('signed sessions: a cookie made on one replica is the same person on anothe
   const found = b.find(value);
   assert.ok('session' in found);
   if (!('session' in found)) return;
-  assert.equal(found.session, { caller: alice, expiresAt: 1000 });
+  // the caller names its session as its sign-out is kept (the hash of the id inside the cookie), with its end: a share it makes ends with it
+  const sid = JSON.parse(Buffer.from(value.split('.')[1], 'base64url').toString()).sid as string;
+  assert.equal(found.session, { caller: { ...alice, signIn: { idHash: revokedIdHash(sid), endsAt: 1000 } }, expiresAt: 1000 });
   const again = b.find(value);
   assert.ok('session' in again && again.session.caller === found.session.caller, 'the sockets of one session carry one Caller, so they close together');
   assert.equal(b.find(undefined), { problem: 'missing' });
@@ -110,7 +112,15 @@ test('signed sessions: the end is told on time on every replica that saw the ses
   assert.ok('session' in b.find(second), 'another replica does not know of it without shared revocations (the documented limit)');
   const shared = new SignedSessions(KEY, 'kube-token', { clock, revocations });
   assert.equal(shared.find(second), { problem: 'ended' }, 'a replica given the same revocations refuses it');
-  for (const sessions of [a, b, shared]) sessions.close();
+  // signed out on a replica that never saw the session: told all the same, so what it made (its shares) ends with it
+  const third = cookieOf(b, alice, 9000);
+  const unseen = new SignedSessions(KEY, 'kube-token', { clock });
+  const told: Caller[] = [];
+  unseen.onEnded((caller) => told.push(caller));
+  assert.ok(unseen.end(third));
+  const sid = JSON.parse(Buffer.from(third.split('.')[1], 'base64url').toString()).sid as string;
+  assert.equal(told.map((caller) => caller.signIn), [{ idHash: revokedIdHash(sid), endsAt: 9000 }]);
+  for (const sessions of [a, b, shared, unseen]) sessions.close();
 });
 
 test('signed sessions: a person too large for a browser cookie is refused with a sentence, not a broken cookie', () => {

@@ -82,6 +82,22 @@ test('a person with as many groups as a sign-in takes, each as long as a name ma
   }
 });
 
+test('the sign-in session goes with the caller (a share made at the other replica ends with it); one that is not a sign-in\'s is refused', () => {
+  const logged: string[] = [];
+  const a = new ReplicaAuth(key, 'oidc', () => 1_000, 'abc123', quiet);
+  const b = new ReplicaAuth(key, 'oidc', () => 1_000, 'def456', (message) => logged.push(message));
+  const signIn = { idHash: 'h'.repeat(43), endsAt: 8 * 3600_000 };
+  assert.equal(b.check(a.sign('def456', { ...alice, signIn }, 'POST', path), 'POST', path)?.caller, { mode: 'oidc', person: alice.person, signIn, admin: false, signOut: null, via: 'abc123' });
+  for (const odd of [{ idHash: 'a cookie value', endsAt: 1 }, { idHash: 'h'.repeat(43), endsAt: 'later' }]) {
+    assert.is(b.check(a.sign('def456', { ...alice, signIn: odd as never }, 'POST', path), 'POST', path), undefined, JSON.stringify(odd));
+  }
+  assert.equal(logged.map((line) => line.replace(/.*, /, '')), ['its sign-in is not one', 'its sign-in is not one']);
+  // the widest person a sign-in takes still fits with it
+  const longest = (i: number) => `${i}`.padEnd(MAX_NAME_LENGTH, '\u20ac');
+  const widest = { user: longest(0), groups: Array.from({ length: MAX_GROUPS }, (_, i) => longest(i + 1)) };
+  assert.ok(a.sign('def456', { ...alice, person: widest, signIn }, 'POST', path).length <= MAX_VOUCHER_LENGTH);
+});
+
 test('keys derived for different purposes differ: a voucher key never signs a sign-in cookie', () => {
   const shared = new Uint8Array(32).fill(9);
   assert.not.equal(Buffer.from(derivedKey(shared, 'replica voucher')).toString('hex'), Buffer.from(derivedKey(shared, 'sign-in sessions')).toString('hex'));

@@ -147,7 +147,7 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
         {shares.map((share) => (
           <li key={share.shareId} data-share={share.shareId}>
             <span>
-              {share.role} · {share.status === 'live' ? `until ${when(share.expiresAt)}` : share.status}
+              {share.role} · {share.status === 'live' ? `until ${when(share.expiresAt)}${share.untilSignInEnds ? ' (when your sign-in ends: sooner than asked)' : ''}` : share.revokedBecause === 'signedOut' ? 'ended when you signed out' : share.status}
               {share.used === false && ' · not opened yet'}
               {(share.users ?? []).concat(share.groups?.map((g) => `group ${g}`) ?? []).length > 0 && ` · for ${[...(share.users ?? []), ...(share.groups ?? []).map((g) => `group ${g}`)].join(', ')}`}
             </span>

@@ -3,7 +3,7 @@
 // alone, so it is the same after a restart and on every replica; the secrets are not in it, only
 // their hashes. A closed terminal's shares go with it; a share that expired or was revoked stays
 // listed (as such) until then, so its owner sees what became of it.
-import type { ShareFact, ShareRole } from '../../domain/share.ts';
+import type { ShareFact, ShareRevokedBecause, ShareRole } from '../../domain/share.ts';
 import type { LogEntry } from '../log-entry.ts';
 import type { Projection } from '../projection.ts';
 
@@ -45,7 +45,13 @@ export interface ShareRow {
   secretHash?: string;
   /** local mode: sha256 of the cookie the link was traded for, once it was (the link is used up) */
   cookieHash?: string;
+  /** made in a sign-in session: its id hashed, as its sign-out is kept; the share ends with it */
+  signIn?: string;
+  /** `expiresAt` was cut to the end of the sign-in session that made it */
+  untilSignInEnds?: true;
   revokedAt?: number;
+  /** why, when not by the owner's hand (the first revoke's reason: the one that ended it) */
+  revokedBecause?: ShareRevokedBecause;
   /** by who: the signed-in user, or LINK_HOLDER for a local link's browser */
   watchers: Record<string, ShareWatcher>;
 }
@@ -94,7 +100,10 @@ export const sharesProjection: Projection<Shares> = {
     if (!share) return;
     switch (fact.type) {
       case 'share.revoked':
-        share.revokedAt ??= entry.time;
+        // replicas may both log one: the first ended it, and says why
+        if (share.revokedAt !== undefined) return;
+        share.revokedAt = entry.time;
+        if (fact.because !== undefined) share.revokedBecause = fact.because;
         return;
       case 'share.claimed':
         // the first claim wins: replicas sharing a log may both have logged one

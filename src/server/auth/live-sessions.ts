@@ -69,8 +69,13 @@ export class LiveSessions {
     theirs?.delete(key);
     if (theirs?.size === 0) this.#byPerson.delete(personOf(entry.session));
     this.clock.clearTimeout(entry.timer);
-    for (const listener of this.#listeners) listener(entry.session.caller);
-    return entry.session;
+    return this.ended(entry.session);
+  }
+
+  /** Tells the onEnded listeners that `session` ended (one not kept here too: signed out on a replica that never saw it). */
+  ended(session: Session): Session {
+    for (const listener of this.#listeners) listener(session.caller);
+    return session;
   }
 
   onEnded(listener: (caller: Caller) => void): void {

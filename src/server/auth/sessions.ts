@@ -11,6 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { Caller } from '../caller.ts';
 import { LiveSessions } from './live-sessions.ts';
+import { revokedIdHash } from './revocations.ts';
 
 /** Enough for a team's people on a few browsers each; past it the oldest session ends. */
 export const MAX_SESSIONS = 10_000;
@@ -70,7 +71,7 @@ export class SessionStore implements Sessions {
   /** A new session for `caller` until `expiresAt`; returns the id for the cookie (not kept here). */
   start(caller: Caller, expiresAt: number): string {
     const id = randomBytes(32).toString('base64url');
-    this.#live.add(digest(id), { caller, expiresAt });
+    this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt });
     return id;
   }
 
@@ -91,6 +92,14 @@ export class SessionStore implements Sessions {
   close(): void {
     this.#live.close();
   }
+}
+
+/**
+ * `caller` as the session with id `id` holds it: with the session's id hashed as a sign-out keeps
+ * it (revocations.ts: nothing of it is a cookie) and its end, so that a share it makes ends with it.
+ */
+export function sessionCaller(caller: Caller, id: string, expiresAt: number): Caller {
+  return { ...caller, signIn: { idHash: revokedIdHash(id), endsAt: expiresAt } };
 }
 
 function digest(id: string): string {

@@ -10,6 +10,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { AuthMode } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
 import { fromBase64urlJson, toBase64urlJson } from './base64url-json.ts';
+import { sessionCaller } from './sessions.ts';
 
 export const VERSION = 'v1';
 /** Browsers keep a cookie of up to 4096 bytes, name included: a longer value would be dropped silently. */
@@ -62,7 +63,7 @@ export function unseal(key: Buffer, value: string, mode: AuthMode, now: number):
   const payload = parsed(parts[1]);
   // Signed by us, so well-formed; checked anyway, as a value from outside.
   if (!payload || payload.mode !== mode || !(now < payload.exp)) return undefined;
-  const caller: Caller = { mode, person: { user: payload.user, groups: payload.groups }, admin: payload.admin, signOut: payload.signOut };
+  const caller = sessionCaller({ mode, person: { user: payload.user, groups: payload.groups }, admin: payload.admin, signOut: payload.signOut }, payload.sid, payload.exp);
   return { sid: payload.sid, caller, expiresAt: payload.exp };
 }
 

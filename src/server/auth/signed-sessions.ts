@@ -15,7 +15,7 @@ import type { Caller } from '../caller.ts';
 import { LiveSessions } from './live-sessions.ts';
 import { MemoryRevocations, type Revocations } from './revocations.ts';
 import { cookieKey, seal, unseal } from './signed-session-value.ts';
-import { MAX_SESSIONS, SYSTEM_CLOCK, type Lookup, type Session, type SessionClock, type Sessions } from './sessions.ts';
+import { MAX_SESSIONS, SYSTEM_CLOCK, sessionCaller, type Lookup, type Session, type SessionClock, type Sessions } from './sessions.ts';
 
 export interface SignedSessionsOptions {
   clock?: SessionClock;
@@ -43,7 +43,7 @@ export class SignedSessions implements Sessions {
     const sid = randomBytes(16).toString('base64url');
     const value = seal(this.#key, { sid, caller, expiresAt });
     if (!value) return { problem: 'Your name and groups are too long to fit in a browser cookie: ask your admin to send fewer groups (the groups claim or the identity provider).' };
-    this.#live.add(sid, { caller, expiresAt });
+    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt });
     return value;
   }
 
@@ -66,7 +66,8 @@ export class SignedSessions implements Sessions {
     const opened = value ? unseal(this.#key, value, this.mode, this.#clock.now()) : undefined;
     if (!opened || this.revocations.isRevoked(opened.sid)) return undefined;
     this.revocations.revoke(opened.sid, opened.expiresAt);
-    return this.#live.drop(opened.sid) ?? { caller: opened.caller, expiresAt: opened.expiresAt };
+    // a session this replica never saw ends here all the same: what it made (its shares) ends with it
+    return this.#live.drop(opened.sid) ?? this.#live.ended({ caller: opened.caller, expiresAt: opened.expiresAt });
   }
 
   onEnded(listener: (caller: Caller) => void): void {

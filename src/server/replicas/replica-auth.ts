@@ -9,7 +9,7 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Person } from '../../domain/person.ts';
 import { isPerson } from '../../domain/person.ts';
 import { MAX_GROUPS, MAX_NAME_LENGTH } from '../auth/person-names.ts';
-import type { Caller } from '../caller.ts';
+import type { Caller, SignIn } from '../caller.ts';
 import { isId } from '../../protocol/ids.ts';
 import { UsedStates } from '../auth/used-states.ts';
 import { fromBase64urlJson, toBase64urlJson } from '../auth/base64url-json.ts';
@@ -27,7 +27,7 @@ const MAX_USED = 100_000;
  * In the voucher's JSON a unit takes at most 3 bytes (UTF-8; a `"` or `\` escaped takes 2, and
  * what JSON escapes in 6, control characters and lone surrogates, is never in a name), and a name
  * its quotes and a comma besides; the rest (replica ids, the request, the voucher's id, a share
- * id) fits in VOUCHER_REST_BYTES many times over. Then base64url (4 characters for 3 bytes), a dot
+ * id, a sign-in's hash and end) fits in VOUCHER_REST_BYTES many times over. Then base64url (4 characters for 3 bytes), a dot
  * and the MAC. A signed sign-in cookie holds far less (4000 characters); a proxy's groups may come
  * near this.
  */
@@ -57,6 +57,8 @@ interface Voucher {
   person?: Person;
   /** a share link's browser (local mode): it stays limited to that share on the other replica too */
   share?: { shareId: string };
+  /** the sign-in session the caller comes from: what it makes there (a share) ends with it, as it would here */
+  signIn?: SignIn;
   admin: boolean;
 }
 
@@ -90,7 +92,7 @@ export class ReplicaAuth {
   /** The header that lets this replica act for `caller` on `method path` at replica `to`. */
   sign(to: string, caller: Caller, method: string, path: string): string {
     const now = this.#now();
-    const voucher: Voucher = { v: 1, from: this.self, to, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), ...(caller.share ? { share: caller.share } : {}), admin: caller.admin };
+    const voucher: Voucher = { v: 1, from: this.self, to, for: `${method} ${path}`, id: randomBytes(16).toString('base64url'), exp: now + REPLICA_HEADER_MS, ...(caller.person ? { person: caller.person } : {}), ...(caller.share ? { share: caller.share } : {}), ...(caller.signIn ? { signIn: caller.signIn } : {}), admin: caller.admin };
     const body = toBase64urlJson(voucher);
     return `${body}.${this.#mac(body)}`;
   }
@@ -127,12 +129,19 @@ export class ReplicaAuth {
     if (!(exp > now && exp <= now + REPLICA_HEADER_MS + CLOCK_SLACK_MS)) return `${from}, it expired, or its replica's estimate of the database's clock is more than ${CLOCK_SLACK_MS} ms from this one's`;
     if (voucher.person !== undefined && !isPerson(voucher.person)) return `${from}, its person is not one`;
     if (voucher.share !== undefined && !isId(voucher.share?.shareId)) return `${from}, its share is not one`;
+    if (voucher.signIn !== undefined && !isSignIn(voucher.signIn)) return `${from}, its sign-in is not one`;
     if (typeof voucher.id !== 'string' || !this.#used.use(voucher.id, exp)) return `${from}, it was used already`;
     // The person's sign-out is the sending replica's to notice: this caller has no sign-out here.
-    return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), ...(voucher.share ? { share: { shareId: voucher.share.shareId } } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
+    return { from: voucher.from, caller: { mode: this.#mode, ...(voucher.person ? { person: voucher.person } : {}), ...(voucher.share ? { share: { shareId: voucher.share.shareId } } : {}), ...(voucher.signIn ? { signIn: { idHash: voucher.signIn.idHash, endsAt: voucher.signIn.endsAt } } : {}), admin: voucher.admin === true, signOut: null, via: voucher.from } };
   }
 
   #mac(body: string): string {
     return createHmac('sha256', this.#key).update(body).digest('base64url');
   }
+}
+
+/** A session id's SHA-256 in base64url (auth/revocations.ts) and an end. */
+function isSignIn(value: unknown): value is SignIn {
+  const signIn = value as Partial<SignIn> | null;
+  return typeof signIn === 'object' && signIn !== null && typeof signIn.idHash === 'string' && /^[A-Za-z0-9_-]{43}$/.test(signIn.idHash) && Number.isFinite(signIn.endsAt);
 }

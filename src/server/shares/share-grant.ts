@@ -14,12 +14,15 @@ export interface ShareGrant {
   expiresAt: number;
 }
 
-export type ShareEnd = 'expired' | 'revoked' | 'removed' | 'notYours';
+/** `signedOut`: revoked as the owner's sign-in that made it ended; `signInEnded`: expired at that sign-in's end, to which it was cut */
+export type ShareEnd = 'expired' | 'revoked' | 'signedOut' | 'signInEnded' | 'removed' | 'notYours';
 
 /** What the shared page and a cut-off socket say, for each way a share can stop letting someone in. */
 export const shareEndMessages: Record<ShareEnd, string> = {
   expired: 'This share link has expired: ask the terminal\'s owner for a new one.',
   revoked: 'The owner revoked this share link: ask them for a new one if you still need it.',
+  signedOut: 'The owner signed out, which ended this share: ask them to share the terminal again once they are back.',
+  signInEnded: "The owner's sign-in ended, which ended this share: ask them to sign in again and share the terminal again.",
   removed: 'The owner removed you from this shared terminal.',
   notYours: 'This share link is not for you: the owner shared it with other people. Sign in as one of them, or ask the owner to add you.',
 };
@@ -38,8 +41,8 @@ export function shareEnd(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>
   // someone the share is not for learns nothing more of it
   const who = shareWho(caller);
   if (who === undefined || !picked(row, caller, who)) return 'notYours';
-  if (row.revokedAt !== undefined) return 'revoked';
-  if (now >= row.expiresAt) return 'expired';
+  if (row.revokedAt !== undefined) return row.revokedBecause === 'signedOut' ? 'signedOut' : 'revoked';
+  if (now >= row.expiresAt) return row.untilSignInEnds ? 'signInEnded' : 'expired';
   if (watcherOf(row, who)?.removed) return 'removed';
   return undefined;
 }

@@ -47,9 +47,11 @@ export function shareView(row: ShareRow, now: number): ShareView {
     role: row.role,
     createdAt: row.createdAt,
     expiresAt: row.expiresAt,
+    ...(row.untilSignInEnds ? { untilSignInEnds: true as const } : {}),
     ...(row.users ? { users: row.users } : {}),
     ...(row.groups ? { groups: row.groups } : {}),
     status: row.revokedAt !== undefined ? 'revoked' : now >= row.expiresAt ? 'expired' : 'live',
+    ...(row.revokedAt !== undefined && row.revokedBecause ? { revokedBecause: row.revokedBecause } : {}),
     ...(row.secretHash !== undefined ? { used: row.cookieHash !== undefined } : {}),
     watchers: Object.entries(row.watchers).map(([who, w]) => ({ who, role: w.role, joinedAt: w.joinedAt, watching: w.watching, ...(w.removed ? { removed: true } : {}), ...(w.typedAt !== undefined ? { typedAt: w.typedAt } : {}) })),
   };
@@ -95,16 +97,22 @@ export async function createShare(ctx: Sharing, sessionId: string, body: unknown
   const now = Date.now();
   const shareId = newShareId();
   const secret = team ? undefined : newShareSecret();
+  const wanted = now + (expiresIn === undefined ? SHARE_DEFAULT_MS : (expiresIn as number) * 1000);
+  // A participant types as the owner: never past the owner's own sign-in (and it ends with it, share-sign-ins.ts).
+  const { signIn } = ctx.caller;
+  const cut = signIn !== undefined && signIn.endsAt < wanted;
   ctx.system.share({
     type: 'share.created',
     shareId,
     sessionId,
     role: shareRole,
-    expiresAt: now + (expiresIn === undefined ? SHARE_DEFAULT_MS : (expiresIn as number) * 1000),
+    expiresAt: cut ? signIn.endsAt : wanted,
     ...(ctx.caller.person ? { by: ctx.caller.person.user } : {}),
     ...(users ? { users } : {}),
     ...(groups ? { groups } : {}),
     ...(secret ? { secretHash: secretHash(secret) } : {}),
+    ...(signIn ? { signIn: signIn.idHash } : {}),
+    ...(cut ? { untilSignInEnds: true as const } : {}),
   });
   await ctx.system.settled().catch(() => undefined);
   const created = ctx.system.shares.byId[shareId];
