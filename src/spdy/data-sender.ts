@@ -82,7 +82,12 @@ export class DataSender {
     this.flushAll();
   }
 
-  /** The peer's WINDOW_UPDATE; false when it overflows that stream's window (reset the stream). */
+  /**
+   * The peer's WINDOW_UPDATE; false when it overflows the window of a stream with DATA waiting to
+   * go (reset the stream). With nothing waiting the overflow is ignored: the window only matters
+   * to what we send, and a reset would throw away what the peer sent on the stream, such as an
+   * exec's output, a direction in which we never send.
+   */
   peerWindowUpdate(streamId: number, delta: number): boolean {
     this.#peerUsesStreamWindows = true;
     if (streamId === 0) {
@@ -93,7 +98,7 @@ export class DataSender {
     }
     const stream = this.#streams.get(streamId);
     if (!stream) return true;
-    if (!stream.window.grow(delta)) return false;
+    if (!stream.window.grow(delta)) return stream.queue.length === 0;
     this.#flush(streamId, stream);
     return true;
   }

@@ -1,7 +1,8 @@
 // Incremental frame parser: bytes go in however the socket chops them, whole frames come out.
 // It checks everything a frame says about itself (version, length per type, reserved ids) and
-// throws SpdyProtocolError for the rest of the connection's life once one frame is bad: after a
-// framing error there is no way to find the next frame boundary again.
+// fails with SpdyProtocolError for the rest of the connection's life once one frame is bad: after
+// a framing error there is no way to find the next frame boundary again. The good frames before
+// the bad one still come out: they may be the last output of an exec.
 import { SpdyProtocolError } from './errors.ts';
 import {
   ControlType,
@@ -38,7 +39,7 @@ export class FrameParser {
   private readonly chunks: Uint8Array[] = [];
   private buffered = 0;
   private header: PendingHeader | undefined;
-  private failure: SpdyProtocolError | undefined;
+  #failure: SpdyProtocolError | undefined;
   private readonly maxData: number;
   private readonly maxControl: number;
 
@@ -47,9 +48,17 @@ export class FrameParser {
     this.maxControl = options.maxControlFrameLength ?? DEFAULT_MAX_CONTROL_FRAME_LENGTH;
   }
 
-  /** Feeds bytes; returns the frames they complete. Throws only SpdyProtocolError. */
+  /** Set once a frame was bad: the connection can be read no further. */
+  get failure(): SpdyProtocolError | undefined {
+    return this.#failure;
+  }
+
+  /**
+   * Feeds bytes; returns the frames they complete. A bad frame sets `failure`: the frames before
+   * it come back from this push (handle them, then fail), and every later push throws it.
+   */
   push(chunk: Uint8Array): Frame[] {
-    if (this.failure) throw this.failure;
+    if (this.#failure) throw this.#failure;
     if (chunk.length) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
@@ -69,8 +78,10 @@ export class FrameParser {
       }
     } catch (error) {
       // Anything else escaping here would be a bug in this file; let it surface as itself.
-      if (error instanceof SpdyProtocolError) this.failure = error;
-      throw error;
+      if (!(error instanceof SpdyProtocolError)) throw error;
+      this.#failure = error;
+      this.chunks.length = 0; // nothing after a bad frame is ever read
+      this.buffered = 0;
     }
     return frames;
   }

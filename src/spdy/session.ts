@@ -62,7 +62,8 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   private readonly sessionReceive = new ReceiveWindow(DEFAULT_INITIAL_WINDOW_SIZE);
   private nextStreamId: number;
   private lastPeerStreamId = 0;
-  private readonly inbound: Frame[] = [];
+  /** frames to handle in wire order; a protocol error found after them ends the queue */
+  private readonly inbound: (Frame | SpdyProtocolError)[] = [];
   private inboundBusy = false;
   private readonly brake: OverrunBrake;
   private sentGoAway = false;
@@ -208,15 +209,19 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
   // ---- inbound -----------------------------------------------------------------------------
 
   private onBytes(chunk: Uint8Array): void {
-    if (this.closed) return;
+    // After a bad frame nothing more is read: its error waits in the queue behind the good frames.
+    if (this.closed || this.parser.failure) return;
     let frames: Frame[];
     try {
       frames = this.parser.push(chunk);
     } catch (error) {
       return this.fail(error as Error);
     }
-    if (!frames.length) return;
-    this.inbound.push(...frames);
+    // The frames before a bad one (in this read or queued from earlier ones) are handled first:
+    // the last output of an exec may be among them.
+    const failure = this.parser.failure;
+    if (!frames.length && !failure) return;
+    this.inbound.push(...frames, ...(failure ? [failure] : []));
     if (!this.inboundBusy) void this.drainInbound();
     // Frames left waiting behind a header block in zlib: read no more until they are handled.
     if (this.inbound.length) this.brake.hold(this.inbound);
@@ -227,6 +232,7 @@ export class SpdySession extends EventEmitter<SpdySessionEvents> implements Stre
     try {
       while (this.inbound.length && !this.closed) {
         const frame = this.inbound.shift()!;
+        if (frame instanceof SpdyProtocolError) throw frame;
         if (frame.type === 'syn_stream' || frame.type === 'syn_reply' || frame.type === 'headers') {
           // Always inflate, even for a stream we will refuse: the zlib context must see every block.
           const headers = decodeHeaderBlock(await this.inflater.inflate(frame.headerBlock));

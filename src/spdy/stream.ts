@@ -35,8 +35,9 @@ export class SpdyStream extends Duplex {
   remoteEnded = false;
   private received = 0;
   private reported = 0;
+  /** the reset (resetStatus) was the peer's RST_STREAM, not ours */
+  resetByPeer = false;
   private replied = false;
-  private resetByPeer = false;
   private settleResponse!: { resolve: (headers: SpdyHeaders) => void; reject: (error: Error) => void };
   /**
    * SYN_REPLY headers: the peer's for a stream we opened, ours (once reply() ran) for a stream

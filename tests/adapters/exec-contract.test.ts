@@ -3,6 +3,7 @@
 // the sandbox cluster. A new transport joins by adding a line to `transports`.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
+import { Buffer } from 'node:buffer';
 import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -13,10 +14,10 @@ import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
 import { FallbackExecAdapter } from '../../src/adapters/kubernetes/fallback-exec.ts';
 import { startTestSandbox, type Sandbox } from '../support/sandbox.ts';
 import { runExec } from '../support/exec-run.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 import { blockEventLoop } from '../support/block-loop.ts';
 import { clientPortsTo } from '../support/tcp-connections.ts';
-import { catchUncaught } from './fake-cluster.ts';
+import { catchUncaught, execStreams, fakeCluster } from './fake-cluster.ts';
 
 interface Liveness {
   pingIntervalMs?: number;
@@ -164,6 +165,45 @@ for (const transport of transports) {
     assert.equal(await r.ended, { kind: 'exited', code: 0 });
     assert.is(r.stdout().length, total);
   });
+
+  // The last output and the Status come while the browser is behind (paused), as an API server
+  // sends them: over SPDY the status has its own stream, and an API server may close the
+  // connection right after it, or leave stdout unended. Less than a window of output: the cluster
+  // sends all of it, and all of it is read off the socket while we deliver nothing.
+  for (const closes of [true, false]) {
+    test(`output that came while paused is all delivered before the end, the status after it and the connection ${closes ? 'closed then' : 'kept'}`, async () => {
+      const output = randomBytes(48 * 1024);
+      let paused!: () => void;
+      const whenPaused = new Promise<void>((resolve) => (paused = resolve));
+      const cluster = await fakeCluster({
+        websocket: (ws) =>
+          void whenPaused.then(() => {
+            ws.send(Buffer.concat([Buffer.of(1), output]));
+            ws.send(Buffer.concat([Buffer.of(3), Buffer.from('{"status":"Success"}')]), () => closes && ws.terminate());
+          }),
+        spdy: (session) =>
+          execStreams(session, ['error', 'stdout', 'stderr'], (streams) =>
+            void whenPaused.then(() => {
+              streams.stdout!.write(output);
+              streams.error!.end(); // an empty error stream: Success
+              // once the client has answered a ping it has read all of it
+              if (closes) void session.ping().then(() => session.destroy());
+            }),
+          ),
+      });
+      try {
+        const r = runExec(transport.make(cluster.contexts), { argv: ['cat'] }, (s) => (s.pause(), paused()));
+        // Held for longer than SPDY waits for stdout's end after a status (2 s): the end may come meanwhile, not the output's loss.
+        await Promise.race([r.ended, new Promise((resolve) => setTimeout(resolve, closes ? 500 : 3_000))]);
+        r.stream.resume();
+        assert.equal(await withTimeout(r.ended, 10_000, 'the exec to end'), { kind: 'exited', code: 0 });
+        assert.is(r.stdout().length, output.length);
+        assert.is(sha(r.stdout()), sha(output));
+      } finally {
+        cluster.close();
+      }
+    });
+  }
 
   test('close() ends the exec once, as dropped "closed", and the sandbox ends its processes', async () => {
     const groups = sandbox.liveProcessGroups().length;

@@ -14,7 +14,8 @@ import { oneClusterConfig } from '../support/one-cluster-config.ts';
 
 export interface Scripts {
   websocket?: (socket: WebSocket, request: http.IncomingMessage) => void;
-  spdy?: (session: SpdySession, request: http.IncomingMessage) => void;
+  /** `socket`: the connection under the session, where a script writes frames the session would not */
+  spdy?: (session: SpdySession, request: http.IncomingMessage, socket: Duplex) => void;
   /** the upgrade as it came, unanswered: the script writes what it likes */
   raw?: (socket: Duplex, request: http.IncomingMessage, head: Buffer) => void;
   /** a plain request (a refused upgrade is a response, not an upgrade, when the script says so) */
@@ -35,7 +36,7 @@ export async function fakeCluster(scripts: Scripts) {
     if (scripts.raw) return scripts.raw(socket, request, head);
     if (request.headers.upgrade === 'SPDY/3.1' && scripts.spdy) {
       socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v5.channel.k8s.io\r\n\r\n');
-      return scripts.spdy(new SpdySession(socket, { role: 'server', head }), request);
+      return scripts.spdy(new SpdySession(socket, { role: 'server', head }), request, socket);
     }
     if (request.headers.upgrade?.toLowerCase() === 'websocket' && scripts.websocket) {
       return sockets.handleUpgrade(request, socket, head, (ws) => scripts.websocket!(ws, request));

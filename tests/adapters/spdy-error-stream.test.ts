@@ -3,12 +3,15 @@
 // uncaught exception in a stream's 'end' handler: the whole server gone), a JSON value that is not
 // an object must still end the exec, and an error stream that never ends must not grow memory
 // without bound: client-go reads a Status, not a stream. An error stream reset (RST_STREAM) while
-// the connection lives brings no Status at all, and must not leave the exec waiting for one.
+// the connection lives brings no Status at all, and must not leave the exec waiting for one; nor
+// does one we reset because the cluster broke the protocol on it, which is ours to say.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import type { SpdySession } from '../../src/spdy/session.ts';
+import { encodeFrame } from '../../src/spdy/frames.ts';
+import type { Duplex } from 'node:stream';
 import { runExec } from '../support/exec-run.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { catchUncaught, execStreams, fakeCluster } from './fake-cluster.ts';
@@ -16,8 +19,8 @@ import { catchUncaught, execStreams, fakeCluster } from './fake-cluster.ts';
 const test = suite('the SPDY error stream from a hostile cluster', { deadlineMs: 30_000 });
 
 /** One exec (no stdin, no tty) against a cluster whose streams `script` drives; the session stays open. */
-async function against(script: (streams: Record<string, SpdyStream>, session: SpdySession) => void) {
-  const cluster = await fakeCluster({ spdy: (session) => execStreams(session, ['error', 'stdout', 'stderr'], script) });
+async function against(script: (streams: Record<string, SpdyStream>, session: SpdySession, socket: Duplex) => void) {
+  const cluster = await fakeCluster({ spdy: (session, _request, socket) => execStreams(session, ['error', 'stdout', 'stderr'], (streams) => script(streams, session, socket)) });
   const uncaught = catchUncaught();
   try {
     const run = runExec(new SpdyExecAdapter(cluster.contexts), { argv: ['sh'] });
@@ -81,6 +84,25 @@ test('an error stream reset while the connection lives ends the exec after its o
   assert.is(r.output, 'last words');
   assert.is(r.end.kind, 'failed');
   assert.match(r.end.kind === 'failed' ? r.end.failure.message : '', /reset the exec's status stream/);
+});
+
+test('an error stream we reset (the cluster answered it twice) is not said to be reset by the cluster', async () => {
+  // A second SYN_REPLY for the error stream. Its header block (no headers) is a stored deflate
+  // block: valid at any point of the session's zlib stream, which every block leaves byte-aligned.
+  const noHeaders = Uint8Array.of(0x00, 0x04, 0x00, 0xfb, 0xff, 0, 0, 0, 0);
+  const r = await against((streams, session, socket) =>
+    void session.ping().then(() => {
+      socket.write(encodeFrame({ type: 'syn_reply', streamId: streams.error!.id, fin: false, headerBlock: noHeaders }));
+      streams.stdout!.end('last words');
+      streams.stderr!.end();
+    }),
+  );
+  assert.equal(r.uncaught, []);
+  assert.is(r.output, 'last words');
+  const message = r.end.kind === 'failed' ? r.end.failure.message : '';
+  assert.match(message, /octant-exec reset/);
+  assert.match(message, 'answered the stream twice');
+  assert.not.match(message, /cluster reset/);
 });
 
 test.run();

@@ -8,11 +8,21 @@ import type { ExecAdapter } from '../../src/adapters/exec.ts';
 import type { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
+import { FallbackExecAdapter } from '../../src/adapters/kubernetes/fallback-exec.ts';
+import type { Duplex } from 'node:stream';
 import { runExec } from '../support/exec-run.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { fakeCluster } from './fake-cluster.ts';
 
 const test = suite('exec upgrades a cluster never answers', { deadlineMs: 30_000 });
+
+/** A 403 whose body starts (the beginning of a Status) and then stops coming, the connection kept. */
+function stalledRefusal(socket: Duplex): void {
+  socket.on('error', () => {});
+  const opening = '{"kind":"Status","message":"pods \\"web\\" is forbidden: User \\"dev\\" cannot';
+  socket.write(`HTTP/1.1 403 Forbidden\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n${opening.length.toString(16)}\r\n${opening}\r\n`);
+}
+
 const transports: [string, (contexts: KubeContexts, upgradeTimeoutMs?: number) => ExecAdapter][] = [
   ['WebSocket', (contexts, upgradeTimeoutMs) => new WebSocketExecAdapter(contexts, { upgradeTimeoutMs })],
   ['SPDY', (contexts, upgradeTimeoutMs) => new SpdyExecAdapter(contexts, { upgradeTimeoutMs })],
@@ -66,6 +76,33 @@ for (const [name, adapter] of transports) {
       cluster.close();
     }
   });
+
+  test(`${name}: a refusal whose body stops coming is that refusal at the upgrade timeout, not a cluster out of reach`, async () => {
+    const cluster = await fakeCluster({ raw: stalledRefusal });
+    try {
+      const run = runExec(adapter(cluster.contexts, 300), { argv: ['sh'] });
+      const end = await withTimeout(run.ended, 10_000, 'the exec to end');
+      assert.is(end.kind === 'failed' && end.upgradeRefused, 403);
+      assert.is(end.kind === 'failed' && end.failure.reason, 'forbidden');
+      assert.match(end.kind === 'failed' ? end.failure.message : '', 'pods \\"web\\" is forbidden', 'what came of the body');
+      await waitFor(() => cluster.open() === 0, 'the connection to go');
+    } finally {
+      cluster.close();
+    }
+  });
 }
+
+test('auto: a WebSocket refusal whose body stops coming still falls back to SPDY', async () => {
+  let upgrades = 0;
+  const cluster = await fakeCluster({ raw: (socket) => (upgrades++, stalledRefusal(socket)) });
+  try {
+    const auto = new FallbackExecAdapter(new WebSocketExecAdapter(cluster.contexts, { upgradeTimeoutMs: 300 }), new SpdyExecAdapter(cluster.contexts, { upgradeTimeoutMs: 300 }));
+    const end = await withTimeout(runExec(auto, { argv: ['sh'] }).ended, 10_000, 'the exec to end');
+    assert.is(end.kind === 'failed' && end.upgradeRefused, 403);
+    assert.is(upgrades, 2, 'the SPDY attempt after the WebSocket one');
+  } finally {
+    cluster.close();
+  }
+});
 
 test.run();

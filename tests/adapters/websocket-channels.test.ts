@@ -9,6 +9,7 @@ import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
 import type { WebSocket } from 'ws';
 import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
+import { statusFromText } from '../../src/adapters/kubernetes/channel-socket.ts';
 import { runExec } from '../support/exec-run.ts';
 import { withTimeout } from '../support/wait.ts';
 import { catchUncaught, fakeCluster } from './fake-cluster.ts';
@@ -58,6 +59,19 @@ test('a status of the wrong shape (causes that are not objects) ends the exec, w
   const odd = await against([frame(3, JSON.stringify({ status: 'Failure', message: ['executable file not found'], details: { causes: 'x' } }))], { tty: false });
   assert.equal(odd.uncaught, []);
   assert.is(odd.end.kind, 'failed');
+});
+
+test('a Status of megabytes is cut to a readable size that says it was cut: the failure and the event log take its message', async () => {
+  const r = await against([frame(3, JSON.stringify({ status: 'Failure', message: `pods "web" said: ${'x'.repeat(3 * 2 ** 20)}` }))], { tty: false });
+  assert.is(r.end.kind, 'failed');
+  const message = r.end.kind === 'failed' ? r.end.failure.message : '';
+  assert.ok(message.length < 2_000, `a message of ${message.length} characters`);
+  assert.match(message, 'pods "web" said: xxx');
+  assert.match(message, /more characters cut/);
+  // every text field, and how many causes
+  const causes = [{ reason: 'C'.repeat(100_000), message: '3'.repeat(100_000) }, ...Array.from({ length: 100_000 }, () => ({ reason: 'ExitCode', message: '3' }))];
+  const status = statusFromText(JSON.stringify({ status: 'F'.repeat(100_000), reason: 'R'.repeat(100_000), details: { causes } }));
+  assert.ok(JSON.stringify(status).length < 50_000, `a Status of ${JSON.stringify(status).length} characters kept`);
 });
 
 test('output after the status is dropped, without a crash', async () => {

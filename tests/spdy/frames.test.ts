@@ -46,16 +46,13 @@ test('a payload beyond the 24-bit length is refused when encoding', () => {
 
 function rejects(wire: Uint8Array, code: string, options = {}) {
   const parser = new FrameParser(options);
-  try {
-    parser.push(wire);
-  } catch (error) {
-    assert.instance(error, SpdyProtocolError);
-    assert.is((error as SpdyProtocolError).code, code);
-    // The parser stays failed: no resynchronising on garbage.
-    assert.throws(() => parser.push(encodeFrame({ type: 'ping', id: 1 })), (e: unknown) => e === error);
-    return;
-  }
-  assert.unreachable(`accepted a frame that should fail with ${code}`);
+  assert.equal(parser.push(wire), [], 'no frame out of a bad one');
+  const error = parser.failure;
+  if (!error) return assert.unreachable(`accepted a frame that should fail with ${code}`);
+  assert.instance(error, SpdyProtocolError);
+  assert.is(error.code, code);
+  // The parser stays failed: no resynchronising on garbage.
+  assert.throws(() => parser.push(encodeFrame({ type: 'ping', id: 1 })), (e: unknown) => e === error);
 }
 
 test('malformed frames are rejected with a typed error', () => {
@@ -71,6 +68,17 @@ test('malformed frames are rejected with a typed error', () => {
   rejects(bytes(0x80, 3, 0, 4, 0, 0, 0, 4, 0xff, 0xff, 0xff, 0xff), 'invalid-frame'); // SETTINGS count vs length
   rejects(bytes(0x80, 3, 0, 1, 0, 0, 0, 4, 0, 0, 0, 1), 'invalid-frame'); // SYN_STREAM too short
   rejects(bytes(0, 0, 0, 0, 0, 0, 0, 1, 0), 'invalid-frame'); // DATA on stream 0
+});
+
+test('the frames before a bad one in the same chunk come out; then the parser is failed', () => {
+  const version2 = encodeFrame({ type: 'ping', id: 1 });
+  version2[1] = 2;
+  const good = [{ type: 'data' as const, streamId: 3, fin: false, data: bytes(0x61, 0x62) }, { type: 'ping' as const, id: 4 }];
+  const parser = new FrameParser();
+  const wire = Uint8Array.from([...good.flatMap((frame) => [...encodeFrame(frame)]), ...version2, ...encodeFrame({ type: 'ping', id: 6 })]);
+  assert.equal(plain(parser.push(wire)), plain(good));
+  assert.is(parser.failure?.code, 'unsupported-version');
+  assert.throws(() => parser.push(encodeFrame({ type: 'ping', id: 8 })), (e: unknown) => e === parser.failure);
 });
 
 test('an oversized frame is rejected as soon as its header arrives', () => {

@@ -34,7 +34,9 @@ export class RawPeer {
 
   constructor(readonly socket: net.Socket) {
     socket.on('data', (chunk: Uint8Array) => {
-      for (const frame of this.parser.push(chunk)) {
+      if (this.parser.failure) return; // said once, below
+      const frames = this.parser.push(chunk);
+      for (const frame of frames) {
         this.chain = this.chain
           .then(async () => {
             const decoded: DecodedFrame = { ...frame };
@@ -48,6 +50,9 @@ export class RawPeer {
             for (const wake of this.waiters.splice(0)) wake();
           });
       }
+      // what the session sent does not parse: `next` says so, after the frames before it
+      const bad = this.parser.failure;
+      if (bad) this.chain = this.chain.then(() => void (this.failure ??= bad)).finally(() => this.waiters.splice(0).forEach((wake) => wake()));
     });
   }
 

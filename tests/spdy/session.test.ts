@@ -1,7 +1,8 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { DEFAULT_INITIAL_WINDOW_SIZE, ReceiveWindow, SendWindow } from '../../src/spdy/flow-control.ts';
-import { GoAwayStatus, RstStatus } from '../../src/spdy/frames.ts';
+import { Buffer } from 'node:buffer';
+import { encodeFrame, GoAwayStatus, RstStatus } from '../../src/spdy/frames.ts';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { dataBytes, onceEvent, RawPeer, socketPair } from './helpers.ts';
@@ -111,6 +112,43 @@ test('garbage from the peer ends the session with GOAWAY(PROTOCOL_ERROR), no exc
   assert.is((error as Error & { code: string }).code, 'unsupported-version');
   const goaway = await peer.next((f) => f.type === 'goaway');
   assert.is(goaway.type === 'goaway' && goaway.status, GoAwayStatus.ProtocolError);
+  peer.close();
+});
+
+test('frames before a bad one are handled before the session fails, those behind a header block in zlib too', async () => {
+  const { session, peer, stream, socket } = await strictPair('auto');
+  stream.pause(); // what arrives stays in the stream, to be counted
+  const headers = onceEvent<[Record<string, string>]>(stream, 'headers');
+  const closed = onceEvent<[Error | undefined]>(session, 'close');
+  const version2 = encodeFrame({ type: 'ping', id: 1 });
+  version2[1] = 2;
+  await peer.sendWithHeaders({ type: 'headers', streamId: 1, fin: false, headerBlock: new Uint8Array() }, { last: 'words' });
+  peer.socket.write(Buffer.concat([encodeFrame({ type: 'data', streamId: 1, fin: false, data: Buffer.from('last words') }), version2]));
+  const [error] = await closed;
+  assert.is((error as Error & { code: string }).code, 'unsupported-version');
+  assert.equal({ ...(await headers)[0] }, { last: 'words' });
+  assert.is(stream.readableLength, 'last words'.length, 'the DATA reached its stream');
+  assert.ok(socket.destroyed || socket.writableEnded);
+  peer.close();
+});
+
+test('a WINDOW_UPDATE overflowing the window of a stream with nothing to send is ignored; with DATA waiting, the stream is reset', async () => {
+  const { session, peer, stream } = await strictPair('strict');
+  stream.pause();
+  peer.send({ type: 'data', streamId: 1, fin: false, data: new Uint8Array(10) });
+  peer.send({ type: 'window_update', streamId: 1, delta: 0x7fffffff });
+  await peer.barrier();
+  assert.not.ok(stream.destroyed, 'nothing queued: the stream and what it received stay');
+  assert.is(stream.readableLength, 10);
+  assert.not.ok(peer.frames.some((f) => f.type === 'rst_stream'));
+  peer.send({ type: 'window_update', streamId: 1, delta: 1000 });
+  stream.write(new Uint8Array(DEFAULT_INITIAL_WINDOW_SIZE + 1)); // the session's window holds its last byte back
+  await peer.barrier();
+  assert.is(dataBytes(peer.frames, 1), DEFAULT_INITIAL_WINDOW_SIZE);
+  peer.send({ type: 'window_update', streamId: 1, delta: 0x7fffffff });
+  const reset = await peer.next((f) => f.type === 'rst_stream');
+  assert.is(reset.type === 'rst_stream' && reset.status, RstStatus.FlowControlError);
+  session.destroy();
   peer.close();
 });
 

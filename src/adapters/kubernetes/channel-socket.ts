@@ -74,7 +74,11 @@ export class ChannelSocketDialer {
       };
       const stop = () => giveUp(this.signal!.reason);
       this.signal?.addEventListener('abort', stop, { once: true });
-      const disarm = armUpgradeTimeout(this.upgradeTimeoutMs, giveUp);
+      /** a refusal whose body is still coming */
+      let refusal: IncomingMessage | undefined;
+      // Once refused, the timeout cuts the body off: the refusal is then what came of it, and
+      // still a refusal (a fallback to SPDY needs to know), not a cluster out of reach.
+      const disarm = armUpgradeTimeout(this.upgradeTimeoutMs, (reason) => (refusal ? refusal.destroy() : giveUp(reason)));
       const answered = () => {
         disarm();
         this.signal?.removeEventListener('abort', stop);
@@ -82,6 +86,7 @@ export class ChannelSocketDialer {
       socket.once('open', answered);
       socket.once('error', answered);
       socket.on('unexpected-response', (_request, response: IncomingMessage) => {
+        refusal = response;
         readStatusBody(response).then((status) => {
           answered();
           reject(new UpgradeRefused(response.statusCode ?? 0, status));
@@ -154,10 +159,27 @@ function readBody(response: IncomingMessage): Promise<string> {
 }
 
 /**
- * A Status from the cluster's text, keeping only the fields we read, and only of the types we
- * read them as: what a server or proxy puts there is untrusted, and a `causes` that is not a list
- * of objects would throw in endFromStatus. Text that is not a JSON object (a proxy's page, an old
- * server's words) becomes the message.
+ * What of a Status's text we keep. Its message goes into the failure a user reads and into the
+ * event log: an API server's are a sentence or two (an exit code's names the argv, so a long
+ * script makes it long), while a frame may carry 4 MiB of it. Reasons are single words.
+ */
+const maxStatusMessageChars = 1000;
+/** a page that is not a Status (a proxy's HTML): its opening is enough to recognise it */
+const maxStatusPageChars = 500;
+const maxStatusWordChars = 100;
+/** a Status has one cause (an exit code's); a few more are kept, not a list without end */
+const maxStatusCauses = 16;
+
+/** `text` up to `max` characters; past that, its beginning, saying how much was cut. */
+function cut(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters cut)`;
+}
+
+/**
+ * A Status from the cluster's text, keeping only the fields we read, only of the types we read
+ * them as, and only so much of each (cut): what a server or proxy puts there is untrusted, and a
+ * `causes` that is not a list of objects would throw in endFromStatus. Text that is not a JSON
+ * object (a proxy's page, an old server's words) becomes the message.
  */
 export function statusFromText(text: string): KubeStatusLike {
   let value: unknown;
@@ -166,19 +188,22 @@ export function statusFromText(text: string): KubeStatusLike {
   } catch {
     // not JSON: kept as the message below
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return text.trim() ? { message: text.trim().slice(0, 500) } : {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return text.trim() ? { message: cut(text.trim(), maxStatusPageChars) } : {};
   const raw = value as Record<string, unknown>;
   const status: KubeStatusLike = {};
-  for (const key of ['status', 'message', 'reason'] as const) if (typeof raw[key] === 'string') status[key] = raw[key];
+  if (typeof raw.status === 'string') status.status = cut(raw.status, maxStatusWordChars);
+  if (typeof raw.reason === 'string') status.reason = cut(raw.reason, maxStatusWordChars);
+  if (typeof raw.message === 'string') status.message = cut(raw.message, maxStatusMessageChars);
   if (Number.isInteger(raw.code)) status.code = raw.code as number;
   const causes = (raw.details as { causes?: unknown } | null | undefined)?.causes;
   if (Array.isArray(causes)) {
     status.details = {
       causes: causes
         .filter((cause): cause is Record<string, unknown> => typeof cause === 'object' && cause !== null)
+        .slice(0, maxStatusCauses)
         .map((cause) => ({
-          ...(typeof cause.reason === 'string' ? { reason: cause.reason } : {}),
-          ...(typeof cause.message === 'string' ? { message: cause.message } : {}),
+          ...(typeof cause.reason === 'string' ? { reason: cut(cause.reason, maxStatusWordChars) } : {}),
+          ...(typeof cause.message === 'string' ? { message: cut(cause.message, maxStatusMessageChars) } : {}),
         })),
     };
   }

@@ -39,8 +39,11 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
   shareSecureContext(options);
   dialDirectly(options, url.protocol === 'https:');
   const request = (url.protocol === 'https:' ? https : http).request(options);
-  // a body that never ends is cut off by it too: the refusal is then what came of it
-  const disarm = armUpgradeTimeout(upgradeTimeoutMs, (reason) => request.destroy(reason));
+  /** a refusal whose body is still coming */
+  let refusal: http.IncomingMessage | undefined;
+  // Once refused, the timeout cuts the body off: the refusal is then what came of it, and still
+  // a refusal (UpgradeRefused, which the fallback reads), not a cluster out of reach.
+  const disarm = armUpgradeTimeout(upgradeTimeoutMs, (reason) => (refusal ? refusal.destroy() : request.destroy(reason)));
   return new Promise((resolve, reject) => {
     request.once('upgrade', (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
       disarm();
@@ -56,6 +59,7 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
       resolve({ session: new SpdySession(socket, { role: 'client', head, reading: socketReading(socket) }), protocol, socket });
     });
     request.once('response', (response: http.IncomingMessage) => {
+      refusal = response;
       readStatusBody(response).then((status) => {
         disarm();
         reject(new UpgradeRefused(response.statusCode ?? 0, status));

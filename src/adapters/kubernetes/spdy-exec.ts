@@ -10,6 +10,7 @@ import type { TerminalSize } from '../../domain/target.ts';
 import type { SpdySession } from '../../spdy/session.ts';
 import type { SpdyStream } from '../../spdy/stream.ts';
 import type { SpdyHeaders } from '../../spdy/header-block.ts';
+import { RstStatus } from '../../spdy/frames.ts';
 import { statusFromText, UpgradeRefused } from './channel-socket.ts';
 import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
@@ -24,8 +25,19 @@ import { Heartbeat } from '../../domain/heartbeat.ts';
  * status; an API server may end them only when it closes the connection right after.
  */
 const outputAfterStatusMs = 2_000;
-/** What stands for the Status when the cluster resets the error stream instead of sending one. */
-const statusLost: KubeStatusLike = { status: 'Failure', message: "the cluster reset the exec's status stream, so how the command ended is not known" };
+/** What the cluster did on the error stream that made the session reset it (RST_STREAM status, session.ts). */
+const ourResets: Record<number, string> = {
+  [RstStatus.StreamInUse]: 'answered the stream twice',
+  [RstStatus.StreamAlreadyClosed]: 'sent on it after its end',
+};
+
+/** The end when the error stream went without a Status (reset, by the cluster or by us) while the connection lives. */
+function statusLost(stream: SpdyStream): ExecEnd {
+  const what = stream.resetByPeer
+    ? "The cluster reset the exec's status stream instead of saying how the command ended"
+    : `The cluster broke the SPDY protocol on the exec's status stream (it ${ourResets[stream.resetStatus ?? 0] ?? 'sent what the protocol does not allow'}), so octant-exec reset that stream`;
+  return { kind: 'failed', failure: { reason: 'unknown', message: `${what}: the command's exit status is not known, and the output shown is all that came. Check in the container whether it did its work before running it again.` } };
+}
 
 /** client-go: an empty error stream is success, anything else a Status. */
 function statusOf(text: string): KubeStatusLike {
@@ -79,7 +91,10 @@ class SpdyExecStream implements ExecStream {
   #pendingStdin: ({ data: Uint8Array; sent?: () => void } | 'eof')[] = [];
   #size: TerminalSize | undefined;
   #outputHead = '';
-  #status: KubeStatusLike | undefined;
+  /** how the exec ended, once the error stream said it (or went without saying) */
+  #ending: (() => ExecEnd) | undefined;
+  /** output that arrived and waits unread in its stream (paused): delivered before `ended` */
+  #unread: (() => void)[] = [];
   #outputsOpen = 0;
   #heartbeat: Heartbeat | undefined;
   #timers: ReturnType<typeof setTimeout>[] = [];
@@ -158,16 +173,21 @@ class SpdyExecStream implements ExecStream {
       if (statusBytes <= maxStatusBytes) return void statusChunks.push(chunk);
       this.#end({ kind: 'failed', failure: failureFromHttp(500, { message: `the cluster's error stream went on past ${maxStatusBytes} bytes, which no Status takes` }) });
     });
-    error.on('end', () => this.#statusArrived(statusOf(Buffer.concat(statusChunks).toString('utf8'))));
+    error.on('end', () => {
+      const status = statusOf(Buffer.concat(statusChunks).toString('utf8'));
+      this.#statusArrived(() => endFromStatus(status, this.request.argv[0] ?? '', this.#outputHead));
+    });
     // Reset rather than ended (RST_STREAM): no Status will come while the connection lives on.
     // client-go reads that as success; we say the ending is unknown, once the output is done.
     error.on('close', () => {
-      if (!this.#status && !this.#closing) this.#statusArrived(statusLost);
+      if (!this.#ending && !this.#closing) this.#statusArrived(() => statusLost(error));
     });
-    if (this.request.stdin) await open('stdin');
+    // The cluster has nothing to say on stdin or resize; what it sends there anyway is read and
+    // dropped: left unread, past a window it would stop the session reading anything (overrun-brake.ts).
+    if (this.request.stdin) (await open('stdin')).resume();
     this.#output(await open('stdout'), (chunk) => this.listener.stdout(chunk));
     if (!this.request.tty) this.#output(await open('stderr'), (chunk) => this.listener.stderr(chunk));
-    if (this.request.tty) await open('resize');
+    if (this.request.tty) (await open('resize')).resume();
   }
 
   #output(stream: SpdyStream, deliver: (chunk: Uint8Array) => void): void {
@@ -179,32 +199,49 @@ class SpdyExecStream implements ExecStream {
       this.#outputsOpen--;
       this.#maybeFinish();
     };
-    stream.on('data', (chunk: Buffer) => {
+    const take = (chunk: Buffer) => {
       this.#heard();
       if (this.#outputHead.length < MISSING_COMMAND_OUTPUT_BYTES) this.#outputHead += chunk.toString('utf8', 0, MISSING_COMMAND_OUTPUT_BYTES);
       if (!this.#ended) deliver(chunk);
+    };
+    let draining = false;
+    stream.on('data', (chunk: Buffer) => draining || take(chunk));
+    // What arrived while paused waits in the stream's buffer, and stays there when the stream is
+    // destroyed (the connection closed after the Status, or the stream was reset): read() still
+    // hands it out. It emits 'data' too, but not once the stream's 'close' has been: so what
+    // read() returns is what is taken, and 'data' meanwhile is ignored.
+    this.#unread.push(() => {
+      draining = true;
+      for (let chunk: Buffer | null; (chunk = stream.read()) !== null; ) take(chunk);
+      draining = false;
     });
     stream.on('end', finished);
     stream.on('close', finished);
   }
 
-  #statusArrived(status: KubeStatusLike): void {
+  #statusArrived(ending: () => ExecEnd): void {
     if (this.#ended) return;
-    this.#status = status;
+    this.#ending = ending;
     this.#timers.push(setTimeout(() => this.#finish(), outputAfterStatusMs));
     this.#maybeFinish();
   }
 
   #maybeFinish(): void {
-    if (this.#status && this.#outputsOpen === 0) this.#finish();
+    if (this.#ending && this.#outputsOpen === 0) this.#finish();
   }
 
   #finish(): void {
-    if (this.#status) this.#end(endFromStatus(this.#status, this.request.argv[0] ?? '', this.#outputHead));
+    if (!this.#ending) return;
+    this.#deliverUnread(); // before the ending is worked out: it reads the output's first bytes
+    this.#end(this.#ending());
+  }
+
+  #deliverUnread(): void {
+    for (const drain of this.#unread) drain();
   }
 
   #sessionGone(error: Error | undefined): void {
-    if (this.#status) return this.#finish();
+    if (this.#ending) return this.#finish();
     this.#end({ kind: 'dropped', reason: this.#closing ? 'closed' : `the connection to the cluster closed without a status${error ? ` (${error.message})` : ''}` });
   }
 
@@ -243,6 +280,8 @@ class SpdyExecStream implements ExecStream {
 
   #end(end: ExecEnd): void {
     if (this.#ended) return;
+    this.#deliverUnread(); // the exec is over: what it wrote goes before how it ended, paused or not
+    if (this.#ended) return; // a listener closed the exec while it took that output
     this.#ended = true;
     this.#heartbeat?.stop();
     for (const timer of this.#timers) clearTimeout(timer);
