@@ -1,7 +1,10 @@
 // What a user does with files: upload (one request per file, in turn) and download, each shown
 // in the store's `transfers` with its progress, and cancel. Cancelling aborts the request; a
 // download's session is closed too (the server cancels an upload when its body stops). A download
-// of a file that changed while tar read it (a log still written to) is saved, with a warning.
+// of a file that changed while tar read it (a log still written to) is saved, with a warning, as
+// is a folder's whose entries were left out or whose files tar found removed. A download past
+// BIG_DOWNLOAD says, while it runs, that octant-exec cp suits such sizes better: the browser
+// holds a download until it is saved.
 import { ApiError, type Api } from '../protocol/http-client.ts';
 import { downloadPath, uploadFile, type TransferTarget } from '../protocol/file-transfer.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -11,6 +14,8 @@ import type { Transfer } from './transfers.ts';
 
 /** how many finished transfers stay listed */
 const KEEP_FINISHED = 5;
+/** past this, a running download suggests octant-exec cp (docs/ui.md, "Files in and out") */
+export const BIG_DOWNLOAD = 1e9;
 
 export class TransferActions {
   #nextId = 0;
@@ -39,12 +44,14 @@ export class TransferActions {
   async download(row: SessionRow, path: string): Promise<void> {
     const { id, signal } = this.#start('download', path, row);
     try {
-      const { blob, filename, changed } = await downloadPath(targetOf(row), path, (loaded, total) => this.#progress(id, loaded, total), signal, (sessionId) => {
+      const { blob, filename, changed, removed, skipped } = await downloadPath(targetOf(row), path, (loaded, total) => this.#progress(id, loaded, total), signal, (sessionId) => {
         const running = this.#running.get(id);
         if (running) running.sessionId = sessionId;
       });
       this.save(filename, blob);
-      this.#finish(id, 'done', `saved as ${filename}`, changed > 0 ? changedWarning(changed, blob.type === 'application/gzip') : undefined);
+      const folder = blob.type === 'application/gzip';
+      const warnings = [changed > 0 ? changedWarning(changed, folder) : '', removed > 0 ? removedWarning(removed) : '', skipped > 0 ? skippedWarning(skipped) : ''].filter(Boolean);
+      this.#finish(id, 'done', `saved as ${filename}`, warnings.length > 0 ? warnings.join(' ') : undefined);
     } catch (error) {
       this.#finish(id, signal.aborted ? 'cancelled' : 'failed', error instanceof ApiError ? error.message : String(error));
     }
@@ -73,7 +80,7 @@ export class TransferActions {
   }
 
   #progress(id: number, loaded: number, total: number | undefined): void {
-    this.#change(id, (t) => ({ ...t, loaded, ...(total !== undefined ? { total } : {}), updatedAt: Date.now() }));
+    this.#change(id, (t) => ({ ...t, loaded, ...(total !== undefined ? { total } : {}), ...(t.kind === 'download' && !t.note && Math.max(loaded, total ?? 0) > BIG_DOWNLOAD ? { note: bigNote(t) } : {}), updatedAt: Date.now() }));
   }
 
   #finish(id: number, state: Transfer['state'], message: string, warning?: string): void {
@@ -95,6 +102,21 @@ export class TransferActions {
 function changedWarning(count: number, folder: boolean): string {
   const which = !folder ? 'It' : count === 1 ? '1 file in it' : `${count} files in it`;
   return `${which} changed while ${which === 'It' || count === 1 ? 'it was' : 'they were'} copied: the copy holds what tar read, which may be cut short or mix two versions.`;
+}
+
+/** A folder's files gone before tar read them: the archive is whole without them. */
+function removedWarning(count: number): string {
+  return `${count === 1 ? '1 file was' : `${count} files were`} removed in the container while tar read the folder, and ${count === 1 ? 'is' : 'are'} not in the copy.`;
+}
+
+/** As `octant-exec cp` says it (src/cli/cp/left-out.ts): the .tar.gz lacks what could not be carried safely. */
+function skippedWarning(count: number): string {
+  return `${count === 1 ? '1 entry was' : `${count} entries were`} left out of the copy: hard links, symlinks that point outside the folder, or names that are not UTF-8 (octant-exec cp says the same; copy such files one by one).`;
+}
+
+/** A big download is held by the browser until it is saved; octant-exec cp writes as it comes. */
+function bigNote(t: Transfer): string {
+  return `The browser holds a download until it is saved: for files this big, octant-exec cp -c ${t.target.container} ${t.target.namespace}/${t.target.pod}:${t.label} . writes it to disk as it comes.`;
 }
 
 const targetOf = (row: SessionRow): TransferTarget => ({ ...(row.target.context ? { context: row.target.context } : {}), namespace: row.target.namespace, pod: row.target.pod, container: row.target.container });

@@ -13,8 +13,10 @@ export interface Transfer {
   updatedAt: number;
   state: 'running' | 'done' | 'failed' | 'cancelled';
   message?: string;
-  /** what a done transfer must still say: a file that changed while it was copied */
+  /** what a done transfer must still say: a file that changed while it was copied, entries left out */
   warning?: string;
+  /** what a running transfer says beside its progress: a big download is better copied with octant-exec cp */
+  note?: string;
 }
 
 /** Bytes a second so far. */

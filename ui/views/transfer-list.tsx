@@ -1,7 +1,8 @@
 // The file transfers of one container, each with a progress bar (none once one of unknown size
 // has ended), bytes and rate, and Cancel while it runs (or its outcome, with a button to clear it).
-// A failure and a done transfer's warning (a file that changed while it was copied) are alerts: a
-// screen reader hears them as they appear.
+// A failure and a done transfer's warning (a file that changed while it was copied, a folder's
+// entries left out) are alerts: a screen reader hears them as they appear. A running one's note
+// (a big download: octant-exec cp suits it better) is plain text beside its progress.
 import type { Transfer } from '../state/transfers.ts';
 import { progressBar, progressText } from '../state/transfers.ts';
 import { useServices } from './context.ts';
@@ -21,9 +22,12 @@ export function TransferList(props: { transfers: Transfer[] }) {
             {bar !== undefined && <progress max={1} {...(bar !== 'unknown' ? { value: bar } : {})} aria-label={`${t.kind} of ${t.label}`} />}
             <span class="muted transfer-progress">{progressText(t)}</span>
             {t.state === 'running' ? (
-              <button type="button" onClick={() => transfers.cancel(t.id)}>
-                Cancel
-              </button>
+              <>
+                {t.note && <span class="muted transfer-note">{t.note}</span>}
+                <button type="button" onClick={() => transfers.cancel(t.id)}>
+                  Cancel
+                </button>
+              </>
             ) : (
               <>
                 <span class={t.state === 'done' ? 'transfer-outcome' : 'transfer-outcome error'} role={t.state === 'failed' ? 'alert' : undefined}>

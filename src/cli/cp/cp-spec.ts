@@ -24,7 +24,8 @@ short file, and an earlier copy as it was.`,
   flags: { ...targetFlags, ...serverFlags },
   footer: `${serverFooter}
 Exit status: 0 when the copy is done (what cannot be carried safely, such as a symlink that
-points outside what is copied or a name that is not UTF-8, is left out and said on stderr), 3
+points outside what is copied or a name that is not UTF-8, is left out and said on stderr, as
+are a folder's files removed in the container while its tar read the folder), 3
 when it is done but a file changed while it was copied (a log still written to, a file rewritten
 in place: GNU tar's "file changed as we read it"): each is named on stderr, and its copy holds
 what was read, as long as the file was when the copy began, which may be cut short or mix two

@@ -4,14 +4,15 @@
 // checks: the tar's own checksums cover its headers only, not the files' bytes), and the HTTP
 // answer its end. When the container's tar fails after writing (a file it could not read), the
 // server leaves the archive unfinished and says why in a trailer, as this request asks it to; the
-// files tar said changed while it read them (the archive whole nonetheless) are in another.
+// files tar said changed while it read them (the archive whole nonetheless) are in another, and
+// those it found removed before it read them (not in the archive, whole without them) in a third.
 import type { IncomingMessage } from 'node:http';
 import { createGunzip } from 'node:zlib';
 import { extractTar } from '../../files/safe-extract.ts';
 import { TarError } from '../../files/tar-error.ts';
 import { ServerError, serverText } from '../server/server-client.ts';
-import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, SKIPPED_TRAILER, type ChangedFiles } from '../../protocol/download-outcome.ts';
-import { tellLeftOut } from './left-out.ts';
+import { CHANGED_TRAILER, decodedTrailer, FAILURE_TRAILER, readChangedTrailer, REMOVED_TRAILER, SKIPPED_TRAILER, type ChangedFiles } from '../../protocol/download-outcome.ts';
+import { tellLeftOut, tellRemoved } from './left-out.ts';
 
 /** What may follow the tar's end, unzipped or as sent (empty gzip members unzip to nothing): the writer's padding is a few blocks; a server sending more is not sending an archive. */
 export const PAST_ARCHIVE_LIMIT = 1 << 20;
@@ -45,6 +46,7 @@ export async function extractDownload(res: IncomingMessage, local: string, remot
     for await (const chunk of archive) if ((unzipped += (chunk as Uint8Array).length) > PAST_ARCHIVE_LIMIT) throw tooMuch;
     if (!res.complete) throw new Error('cut off');
     tellLeftOut(Number(res.trailers[SKIPPED_TRAILER.toLowerCase()]) || 0);
+    tellRemoved(readChangedTrailer(res.trailers[REMOVED_TRAILER.toLowerCase()]), remotePath);
     return readChangedTrailer(res.trailers[CHANGED_TRAILER.toLowerCase()]);
   } catch (error) {
     // the answer and the gunzip must both go: either left open would hold the process until the server let go

@@ -3,11 +3,13 @@
 // gzipped tar of its checked entries (checked-entries.ts). A container whose tar lies (sizes,
 // truncation, "../" names, entries not under NAME) makes the download fail: before the answer has
 // started, as a 502 that says so; after, by cutting the connection, so no client keeps a short file
-// (an answer to a client that takes trailers ends instead, unfinished, the reason in a trailer:
-// src/protocol/download-outcome.ts). Tar's verdict comes after the bytes: a file that changed
-// while tar read it (tar-warnings.ts) is delivered whole and said in a trailer or a footer, to a
-// client that asks for one (cp; the page: fetch reads no trailers); a client that asked for
-// neither has its answer cut, as for a failure, never a file that may be torn and not a word.
+// (an answer to a client that takes trailers ends instead, unfinished, the reason in a trailer; a
+// folder's to a client that asked for a footer, the reason in it: src/protocol/download-outcome.ts).
+// Tar's verdict comes after the bytes: a file that changed while tar read it (tar-warnings.ts) is
+// delivered whole and said in a trailer or a footer, to a client that asks for one (cp; the page:
+// fetch reads no trailers); a client that asked for neither has its answer cut, as for a failure,
+// never a file that may be torn and not a word. A folder's files removed before tar read them are
+// not in its archive, which is whole without them: said the same ways, and to any client delivered.
 // HEAD asks what the path leads to (a file's length, or a directory; a symlink followed, as
 // kubectl cp's `test -d` follows it before an upload) without its bytes: tar is stopped once its
 // first header has answered.
@@ -17,7 +19,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { checkedEntries } from '../../files/checked-entries.ts';
-import { CHANGED_TRAILER, changedTrailer, FAILURE_TRAILER, footer, FOOTER_BYTES, OUTCOME_HEADER, SIZE_HEADER, SKIPPED_TRAILER } from '../../protocol/download-outcome.ts';
+import { CHANGED_TRAILER, changedTrailer, FAILURE_TRAILER, footer, FOOTER_BYTES, OUTCOME_HEADER, REMOVED_TRAILER, SIZE_HEADER, SKIPPED_TRAILER } from '../../protocol/download-outcome.ts';
 import { entryParts } from '../../files/entry-names.ts';
 import { readTar, type TarEntry } from '../../files/tar-reader.ts';
 import { TarError } from '../../files/tar-error.ts';
@@ -28,7 +30,7 @@ import { transferParams } from './transfer-params.ts';
 import { transferFailure } from './transfer-failure.ts';
 import { TransferRun, type TransferOutcome } from './transfer-run.ts';
 import { tarCommand } from './tar-command.ts';
-import { tarVerdict, type Changed } from './tar-warnings.ts';
+import { tarVerdict, type Warned } from './tar-warnings.ts';
 
 export const SESSION_HEADER = 'X-Octant-Exec-Session';
 
@@ -45,15 +47,17 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
   const entries = readTar(run.output);
   const tarFailure = (outcome: TransferOutcome) => transferFailure(outcome, run.stderr, target, params.path, 'download');
   const ending = headersOnly ? 'none' : outcomeEnding(req);
-  /** a failure after the answer's start is said in a trailer (also after a folder's unfinished archive to a client that takes trailers and asked for no outcome, as before it was said; never to the page, which a footer's absence tells) */
+  /** a failure after the answer's start is said in a trailer (also after a folder's unfinished archive to a client that takes trailers and asked for no outcome, as before it was said) */
   let sayFailure = ending === 'trailers';
-  /** tar's verdict once it has exited: the files it said changed, if any; a failure (or a change this client cannot be told of) throws */
-  let verdict: Promise<Changed | undefined> | undefined;
+  /** ...or in a folder's footer (a single file's answer has a Content-Length: it is cut) */
+  let footerFailure = false;
+  /** tar's verdict once it has exited: the files it said changed or were removed, if any; a failure (or a change this client cannot be told of) throws */
+  let verdict: Promise<Warned> | undefined;
   const verdictOnce = () =>
     (verdict ??= run.ended.then((outcome) => {
       const whole = tarVerdict(outcome, run.warnings);
       if (!whole || (whole.changed && ending === 'none')) throw tarFailure(outcome);
-      return whole.changed;
+      return whole;
     }));
   try {
     const first = await entries.next();
@@ -68,7 +72,10 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
     const disposition = (name: string) => `attachment; filename="${name.replace(/[^\x20-\x7e]|["\\]/g, '_')}"; filename*=UTF-8''${encodeURIComponent(name)}`;
     /** a single file's last bytes, sent only once tar has said it read the file well */
     const held: { last?: Uint8Array } = {};
-    let changed: Changed | undefined;
+    let warned: Warned = {};
+    /** a folder's entries left out, and its files tar found removed (a single file's footer has room for neither) */
+    let skipped = 0;
+    let removed = 0;
     const trailers: Record<string, string> = {};
     if (head.type === 'file') {
       // a client that takes trailers gets a chunked answer (trailers need one) and the size apart
@@ -78,30 +85,36 @@ export async function download(call: FilesCall, req: IncomingMessage, res: Serve
       res.flushHeaders(); // the client learns the session (to cancel it) before the first byte
       await pipeline(Readable.from(allButLast(head.body, held)), res, { end: false });
       for await (const _ of entries); // the rest of the stream (its end blocks), so tar ends as it should
-      changed = await verdictOnce();
+      warned = await verdictOnce();
       if (held.last) res.write(held.last);
     } else if (head.type === 'directory') {
       sayFailure ||= !headersOnly && ending === 'none' && takesTrailers(req);
-      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : endingHeaders(ending, `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${CHANGED_TRAILER}`, sayFailure ? `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}` : SKIPPED_TRAILER)) });
+      footerFailure = ending === 'footer';
+      res.writeHead(200, { 'Content-Type': 'application/gzip', 'Content-Disposition': disposition(`${base}.tar.gz`), 'Cache-Control': 'no-store', [SESSION_HEADER]: run.sessionId, ...(headersOnly ? {} : endingHeaders(ending, `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${CHANGED_TRAILER}, ${REMOVED_TRAILER}`, sayFailure ? `${SKIPPED_TRAILER}, ${FAILURE_TRAILER}, ${REMOVED_TRAILER}` : `${SKIPPED_TRAILER}, ${REMOVED_TRAILER}`)) });
       if (headersOnly) return void res.end();
       res.flushHeaders();
       const count = { skipped: 0 };
       const checked = checkedEntries(withFirst(head, entries), count, base);
       await pipeline(Readable.from(writeTar(thenVerdict(checked, verdictOnce))), createGzip(), res, { end: false });
-      changed = await verdictOnce();
-      trailers[SKIPPED_TRAILER] = String(count.skipped);
+      warned = await verdictOnce();
+      skipped = count.skipped;
+      trailers[SKIPPED_TRAILER] = String(skipped);
+      removed = warned.removed?.count ?? 0;
+      if (warned.removed) trailers[REMOVED_TRAILER] = changedTrailer(warned.removed);
     } else {
       throw new HttpError(422, `"${params.path}" is a ${head.type === 'symlink' ? `symlink to "${head.linkname.slice(0, 200)}": download what it points to` : head.type}; only files and directories can be downloaded.`);
     }
-    if (changed && ending === 'trailers') trailers[CHANGED_TRAILER] = changedTrailer(changed);
+    if (warned.changed && ending === 'trailers') trailers[CHANGED_TRAILER] = changedTrailer(warned.changed);
     if (Object.keys(trailers).length > 0) res.addTrailers(trailers);
-    res.end(ending === 'footer' ? footer(changed?.count ?? 0) : undefined);
+    res.end(ending === 'footer' ? footer({ changed: warned.changed?.count ?? 0, removed, skipped }) : undefined);
   } catch (error) {
     const failed = run.outcome && !(run.outcome.kind === 'exited' && run.outcome.code === 0);
     const reason = error instanceof TarError ? (failed ? tarFailure(run.outcome!) : new HttpError(502, `The container's tar stream cannot be trusted (${error.message}): nothing was kept.`)) : error;
     // Started answers are never finished: the client sees a failed download, not a short file. One
-    // that takes trailers hears why, after a file or archive left without its end; any other is cut.
-    if (res.headersSent && sayFailure && reason instanceof HttpError && !res.destroyed) {
+    // that takes trailers hears why, after a file or archive left without its end, as does the page
+    // after a folder's (in the footer, which says it failed); any other is cut.
+    if (res.headersSent && (sayFailure || footerFailure) && reason instanceof HttpError && !res.destroyed) {
+      if (footerFailure) return void res.end(footer({ failed: reason.message }));
       res.addTrailers({ [FAILURE_TRAILER]: encodeURIComponent(reason.message) });
       return void res.end();
     }

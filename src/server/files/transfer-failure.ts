@@ -21,8 +21,9 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
     return new HttpError(403, `The ${where} may not write "${path}" as its user: choose a path it may use, ${path === '/tmp' || path.startsWith('/tmp/') ? 'such as a folder of its own under /tmp (make one first)' : 'such as /tmp'} (tar said: ${said}).`);
   }
   if (/Not a directory/i.test(stderr)) return new HttpError(409, `A file stands in the ${where} where "${path}" needs a folder: check the path (tar said: ${said}).`);
-  // tar words a folder in the way and a file it cannot replace (a mounted one) alike
-  if (/File exists/i.test(stderr)) {
+  // tar words a folder in the way and a file it cannot replace (a mounted one) alike; so does the mv
+  // that puts an uploaded file in place (staged-file.ts), each its own way
+  if (/File exists|cannot overwrite directory|Is a directory|Device or resource busy/i.test(stderr)) {
     return new HttpError(409, `The copy would put a file where the ${where} has a folder, or a file that cannot be replaced (a mounted one, such as a ConfigMap's or /etc/hosts) (tar said: ${said}): to copy into a folder, name the folder as the destination (octant-exec cp: end it with "/"); a mounted file is changed where it comes from.`);
   }
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);
