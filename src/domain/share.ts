@@ -37,8 +37,12 @@ export type ShareFact =
   /** `who` typed in the terminal (at most one such fact a participant per SHARE_TYPED_EVERY_MS: not what, nor how much) */
   | { type: 'share.typed'; shareId: string; sessionId: string; who: string };
 
-/** why a share was revoked other than by its owner's hand: the sign-in session that made it ended (signed out, or pushed out by newer ones) */
-export type ShareRevokedBecause = 'signedOut';
+/**
+ * why a share was revoked other than by its owner's hand: the sign-in session that made it ended
+ * (`signedOut`: signed out, or pushed out by newer ones; `signInEnded`: with the server that kept it
+ * in memory, at its restart)
+ */
+export type ShareRevokedBecause = 'signedOut' | 'signInEnded';
 
 export type ShareFactType = ShareFact['type'];
 

@@ -334,6 +334,7 @@ export class SocketClient {
         const caughtUp = a.live && message.skipped !== undefined;
         a.live = true;
         a.everAttached = true;
+        const released = a.inputHeld === true && message.inputHeld !== true; // let go while the link was down: its release went with it
         a.inputHeld = message.inputHeld === true;
         a.offset = message.from;
         const screen = typeof message.screen === 'number';
@@ -341,13 +342,13 @@ export class SocketClient {
         a.sink.attached?.({ dropped: message.dropped, restored: message.restored, reattach, replayBytes: screen ? message.screen! : message.to - message.from, screen, ...(screen && message.screenSize ? { screenSize: message.screenSize } : {}), ...(caughtUp ? { caughtUp } : {}) });
         if (a.size && !caughtUp) this.#send({ type: 'resize', sessionId: message.sessionId, ...a.size });
         for (const bytes of a.early?.splice(0) ?? []) this.input(message.sessionId, bytes);
+        if (released) this.#sendInput();
         break;
       }
       case 'inputHeld': {
         const a = this.#attachments.get(message.sessionId);
-        if (!a) break;
-        a.inputHeld = message.held;
-        if (!message.held) this.#sendInput();
+        if (a) a.inputHeld = message.held;
+        if (a && !message.held) this.#sendInput();
         break;
       }
       case 'detached':

@@ -42,7 +42,7 @@ import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
 import { chooseAuthenticator } from './auth/choose-authenticator.ts';
 import { ShareLinkAuthenticator } from './shares/share-links.ts';
-import { endSharesOfSignIn } from './shares/share-sign-ins.ts';
+import { endSharesOfEarlierSignIns, endSharesOfSignIn } from './shares/share-sign-ins.ts';
 import { SharedRevocations } from './auth/shared-revocations.ts';
 import { PROXY_MAX_HEADER_BYTES } from './auth/proxy-auth.ts';
 import { FileRevocations } from './auth/file-revocations.ts';
@@ -273,9 +273,12 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     // local mode's share links let a browser in to one terminal (shares/share-links.ts); a team mode's need a signed-in person
     const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system, { secure: door.secure }) : chosen;
     const [openHub, sharing] = [hub, system];
-    authenticator.onEnded((caller) => {
+    // sign-ins kept in memory ended with the run that kept them: the shares made in them too
+    if (signsIn && !auth.sessionKey && !shared) endSharesOfEarlierSignIns(system, Date.now());
+    authenticator.onEnded((caller, how) => {
       openHub.closeFor(caller, 'signed out');
-      endSharesOfSignIn(sharing, caller, Date.now()); // a share outlives no sign-in: its participants typed as this person
+      // a share outlives no sign-in (its participants typed as this person); one only forgotten here lives on
+      if (how === 'ended') endSharesOfSignIn(sharing, caller, Date.now());
     });
     gate.parts = { system, reader, pods: podChanges, copies, recorder, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';

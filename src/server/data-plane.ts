@@ -53,7 +53,7 @@ export class DataPlane {
       output: (id, channel, chunk) => this.#output(id, channel, chunk),
       streamOpened: (id) => this.#streamChanged(id, 'opened'),
       streamClosed: (id) => this.#streamChanged(id, 'closed'),
-      inputHeld: (id, held) => this.#streams.get(id)?.viewers.forEach((v) => v.readOnly || v.socket.send({ type: 'inputHeld', sessionId: id, held })),
+      inputHeld: (id, held) => this.#streams.get(id)?.viewers.forEach((v) => v.socket.send({ type: 'inputHeld', sessionId: id, held })), // to all: a viewer may be let type
     });
     this.#shares = new ShareViewers<Viewer>(system, {
       ended: (viewer, message) => {
@@ -368,7 +368,7 @@ export class DataPlane {
     const { sessionId } = viewer;
     const session = this.system.sessionList.byId[sessionId];
     if (!session) return;
-    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), ...(this.system.io.isInputHeld(sessionId) && !viewer.readOnly ? { inputHeld: true } : {}), session: viewer.share && !sees(viewer.socket.caller, session.person) ? sharedRow(session) : session });
+    viewer.socket.send({ type: 'attached', sessionId, ...replay, restored: !this.#spawnedHere.has(sessionId), running: this.system.io.isRunning(sessionId), ...(this.system.io.isInputHeld(sessionId) ? { inputHeld: true } : {}), session: viewer.share && !sees(viewer.socket.caller, session.person) ? sharedRow(session) : session });
   }
 
   #sendInFrames(viewer: Viewer, kind: FrameKind, bytes: Uint8Array): void {

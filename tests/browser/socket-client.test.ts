@@ -367,6 +367,17 @@ test("input for a session the server says to hold (its program takes none) waits
   c.close();
 });
 
+test("a new attached on the same socket that no longer says inputHeld (a relay attached again after its link dropped, the release lost with it) sends what waited at once", () => {
+  const { c, ws } = attachedClient();
+  ws.json({ type: 'inputHeld', sessionId: 't1', held: true });
+  c.input('t1', 'waited');
+  assert.is(ws.sent.filter((m) => typeof m !== 'string').length, 0);
+  ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
+  const frames = ws.sent.filter((m): m is Uint8Array => typeof m !== 'string').map((f) => decodeFrame(f) as Frame);
+  assert.equal(frames.map((f) => new TextDecoder().decode(f.payload)), ['waited']);
+  c.close();
+});
+
 test('a server that stays silent after a ping is given up on and the client reconnects', async () => {
   const c = client({ heartbeatMs: 20 });
   c.connect();

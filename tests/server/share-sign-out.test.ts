@@ -3,8 +3,12 @@
 // when that sign-in does. Signed out: every live share made in that session is revoked through the
 // log, its people are told why and cut off, and their keys go nowhere; the same person's other
 // session and its shares go on. Asked for longer than the session has left: cut to its end, the
-// answer says so, and the participant is told the owner's sign-in ended when it does.
+// answer says so, and the participant is told the owner's sign-in ended when it does. A server that
+// keeps its sign-ins in memory ends, at its next start, the shares made in the earlier run's.
 import { test } from '../support/test.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import * as assert from 'uvu/assert';
 import { send, type Jar } from './auth-support.ts';
 import { kubeTokenSignIn } from './team-sign-in.ts';
@@ -134,6 +138,37 @@ test("asked for longer than the sign-in has left, a share ends with it, says so,
     assert.match(shared.json.error.message, "The owner's sign-in ended");
   } finally {
     await bob.close();
+  }
+});
+
+test('a server that keeps its sign-ins in memory ends, at its next start, the shares made in its earlier sign-ins (they ended with it)', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-share-restart-'));
+  try {
+    const first = await startTestApp({ auth: { mode: 'kube-token' }, stateDir });
+    let made: ShareView;
+    let terminal: string;
+    try {
+      const alice = await signIn(first, 'alice');
+      terminal = await shell(first, alice);
+      made = await share(first, alice, terminal, ['bob'], 3600);
+    } finally {
+      await first.close();
+    }
+    const again = await startTestApp({ auth: { mode: 'kube-token' }, stateDir });
+    try {
+      const alice = await signIn(again, 'alice');
+      const listed = (await api(again, alice, `/sessions/${terminal}/shares`)).json.shares as ShareView[];
+      const row = listed.find((s) => s.shareId === made.shareId);
+      assert.equal([row?.status, row?.revokedBecause], ['revoked', 'signInEnded']);
+      const bob = await signIn(again, 'bob');
+      const shared = await api(again, bob, `/shared?id=${made.shareId}`);
+      assert.is(shared.status, 410, shared.body);
+      assert.is(shared.json.error.message, shareEndMessages.signInEnded);
+    } finally {
+      await again.close();
+    }
+  } finally {
+    rmSync(stateDir, { recursive: true, force: true });
   }
 });
 

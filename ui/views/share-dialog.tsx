@@ -10,6 +10,12 @@ import { useServices } from './context.ts';
 import { when } from './format.ts';
 import { ModalForm } from './modal-form.tsx';
 
+/** A share ended with the owner's sign-in (share-sign-ins.ts), as the owner's list says it. */
+const endedWithSignIn: Record<NonNullable<ShareView['revokedBecause']>, string> = {
+  signedOut: 'ended when you signed out',
+  signInEnded: 'ended with your sign-in (the server restarted)',
+};
+
 const EXPIRIES: { seconds: number; label: string }[] = [
   { seconds: 15 * 60, label: '15 minutes' },
   { seconds: 60 * 60, label: '1 hour' },
@@ -147,7 +153,7 @@ function ShareList(props: { shares: ShareView[]; row: SessionRow; act: (step: ()
         {shares.map((share) => (
           <li key={share.shareId} data-share={share.shareId}>
             <span>
-              {share.role} · {share.status === 'live' ? `until ${when(share.expiresAt)}${share.untilSignInEnds ? ' (when your sign-in ends: sooner than asked)' : ''}` : share.revokedBecause === 'signedOut' ? 'ended when you signed out' : share.status}
+              {share.role} · {share.status === 'live' ? `until ${when(share.expiresAt)}${share.untilSignInEnds ? ' (when your sign-in ends: sooner than asked)' : ''}` : share.revokedBecause ? endedWithSignIn[share.revokedBecause] : share.status}
               {share.used === false && ' · not opened yet'}
               {(share.users ?? []).concat(share.groups?.map((g) => `group ${g}`) ?? []).length > 0 && ` · for ${[...(share.users ?? []), ...(share.groups ?? []).map((g) => `group ${g}`)].join(', ')}`}
             </span>

@@ -266,6 +266,7 @@ class SessionView {
     this.#stopStdin = pumpStdin(
       {
         send: (bytes) => (this.#outage ? this.#whileDropped(bytes) : this.#client.input(sessionId, bytes)),
+        pending: () => this.#inputPending,
         // an attach leaves at the end of a pipe, once what was piped has gone
         end: () => (this.run.detachable ? this.#detachOnceSent() : this.#client.eof(sessionId)),
         detach: () => this.#detach(),

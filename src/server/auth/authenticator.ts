@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuthMode } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
+import type { EndedListener } from './live-sessions.ts';
 
 /** A request that may not go on: its status, and a sentence that never carries the credential it was sent. */
 export interface Refusal {
@@ -24,7 +25,7 @@ export interface Authenticator {
   /** Answers one of the mode's own routes; false when `url` is none of them. */
   route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Called with the caller of every session that ends (signed out, or expired: when it happens), so its sockets can be closed. */
-  onEnded(listener: (caller: Caller) => void): void;
+  onEnded(listener: EndedListener): void;
   /** The server is closing: the mode's timers stop. */
   close(): void;
 }

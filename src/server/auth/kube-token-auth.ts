@@ -16,7 +16,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.ts';
 import { TokenReviewFailed } from '../../adapters/kubernetes/token-review.ts';
-import type { Caller } from '../caller.ts';
+import type { EndedListener } from './live-sessions.ts';
 import { cookieValue, type FrontDoor } from '../security.ts';
 import type { Authenticator, Verdict } from './authenticator.ts';
 import { sendMessage, sendPage } from './auth-pages.ts';
@@ -80,7 +80,7 @@ export class KubeTokenAuthenticator implements Authenticator {
     return this.#sessions.identify(req);
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.#sessions.store.onEnded(listener);
   }
 

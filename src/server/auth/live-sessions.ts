@@ -7,6 +7,15 @@ import type { Caller } from '../caller.ts';
 import type { Session, SessionClock } from './sessions.ts';
 
 /**
+ * How a session left this process: `ended` (signed out, expired, or pushed out of a store that is
+ * the sessions themselves), or `forgotten`: pushed out of a cache of sessions that live on in their
+ * signed cookies (signed-sessions.ts), which the next request brings back. Either closes its
+ * sockets (its expiry timer goes with it); only an end ends what the sign-in made (its shares).
+ */
+export type SessionEnd = 'ended' | 'forgotten';
+export type EndedListener = (caller: Caller, how: SessionEnd) => void;
+
+/**
  * One person's sessions at most (browsers, devices, sign-ins again): past it their own oldest ends.
  * So one person signing in over and over churns through their own sessions, and pushing out
  * everyone else's (the store's ceiling, MAX_SESSIONS) takes that many different people.
@@ -25,11 +34,13 @@ export class LiveSessions {
   readonly #entries = new Map<string, Entry>();
   /** each person's keys, oldest first */
   readonly #byPerson = new Map<string, Set<string>>();
-  readonly #listeners: ((caller: Caller) => void)[] = [];
+  readonly #listeners: EndedListener[] = [];
 
   constructor(
     private readonly clock: SessionClock,
     private readonly maxSessions: number,
+    /** what a session pushed out past a limit is: ended, or (a cache's) forgotten */
+    private readonly pushedOut: SessionEnd = 'ended',
     private readonly maxPerPerson = MAX_SESSIONS_PER_PERSON,
   ) {}
 
@@ -41,9 +52,9 @@ export class LiveSessions {
   add(key: string, session: Session): void {
     const person = personOf(session);
     const theirs = this.#byPerson.get(person) ?? new Set<string>();
-    while (theirs.size >= this.maxPerPerson) this.drop(theirs.values().next().value!);
+    while (theirs.size >= this.maxPerPerson) this.drop(theirs.values().next().value!, this.pushedOut);
     if (this.#entries.size >= this.maxSessions) this.#sweep();
-    while (this.#entries.size >= this.maxSessions) this.drop(this.#entries.keys().next().value!);
+    while (this.#entries.size >= this.maxSessions) this.drop(this.#entries.keys().next().value!, this.pushedOut);
     this.#entries.set(key, { session, timer: this.#arm(key, session.expiresAt) });
     this.#byPerson.set(person, theirs.add(key)); // after the drops, which remove a person's set once empty
   }
@@ -60,8 +71,8 @@ export class LiveSessions {
     return entry.session;
   }
 
-  /** Ends the session under `key`, if any, telling the onEnded listeners. */
-  drop(key: string): Session | undefined {
+  /** Ends (or forgets) the session under `key`, if any, telling the onEnded listeners. */
+  drop(key: string, how: SessionEnd = 'ended'): Session | undefined {
     const entry = this.#entries.get(key);
     this.#entries.delete(key);
     if (!entry) return undefined;
@@ -69,16 +80,16 @@ export class LiveSessions {
     theirs?.delete(key);
     if (theirs?.size === 0) this.#byPerson.delete(personOf(entry.session));
     this.clock.clearTimeout(entry.timer);
-    return this.ended(entry.session);
+    return this.ended(entry.session, how);
   }
 
   /** Tells the onEnded listeners that `session` ended (one not kept here too: signed out on a replica that never saw it). */
-  ended(session: Session): Session {
-    for (const listener of this.#listeners) listener(session.caller);
+  ended(session: Session, how: SessionEnd = 'ended'): Session {
+    for (const listener of this.#listeners) listener(session.caller, how);
     return session;
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.#listeners.push(listener);
   }
 

@@ -17,7 +17,7 @@
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
-import type { Caller } from '../caller.ts';
+import type { EndedListener } from './live-sessions.ts';
 import { cookieValue, type FrontDoor } from '../security.ts';
 import type { Authenticator, Verdict } from './authenticator.ts';
 import { sendContinue, sendMessage } from './auth-pages.ts';
@@ -100,7 +100,7 @@ export class OidcAuthenticator implements Authenticator {
     return this.#sessions.identify(req);
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.#sessions.store.onEnded(listener);
   }
 

@@ -10,7 +10,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { Caller } from '../caller.ts';
-import { LiveSessions } from './live-sessions.ts';
+import { LiveSessions, type EndedListener } from './live-sessions.ts';
 import { revokedIdHash } from './revocations.ts';
 
 /** Enough for a team's people on a few browsers each; past it the oldest session ends. */
@@ -52,7 +52,7 @@ export interface Sessions {
   /** Ends the session (sign-out); its sockets are told through onEnded. */
   end(value: string | undefined): Session | undefined;
   /** Told the caller of every session that ends here: signed out, or expired when it happens. */
-  onEnded(listener: (caller: Caller) => void): void;
+  onEnded(listener: EndedListener): void;
   /** The server is closing: every timer stops. */
   close(): void;
 }
@@ -85,7 +85,7 @@ export class SessionStore implements Sessions {
     return id ? this.#live.drop(digest(id)) : undefined;
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.#live.onEnded(listener);
   }
 

@@ -12,7 +12,7 @@ import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { AuthMode } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
-import { LiveSessions } from './live-sessions.ts';
+import { LiveSessions, type EndedListener } from './live-sessions.ts';
 import { MemoryRevocations, type Revocations } from './revocations.ts';
 import { cookieKey, seal, unseal } from './signed-session-value.ts';
 import { MAX_SESSIONS, SYSTEM_CLOCK, sessionCaller, type Lookup, type Session, type SessionClock, type Sessions } from './sessions.ts';
@@ -35,7 +35,8 @@ export class SignedSessions implements Sessions {
   constructor(sessionKey: Uint8Array, private readonly mode: Exclude<AuthMode, 'local' | 'proxy'>, options: SignedSessionsOptions = {}) {
     this.#key = cookieKey(sessionKey);
     this.#clock = options.clock ?? SYSTEM_CLOCK;
-    this.#live = new LiveSessions(this.#clock, options.maxSessions ?? MAX_SESSIONS);
+    // a cache of sessions that live on in their cookies: one pushed out of it is forgotten here, not ended
+    this.#live = new LiveSessions(this.#clock, options.maxSessions ?? MAX_SESSIONS, 'forgotten');
     this.revocations = options.revocations ?? new MemoryRevocations(() => this.#clock.now());
   }
 
@@ -70,7 +71,7 @@ export class SignedSessions implements Sessions {
     return this.#live.drop(opened.sid) ?? this.#live.ended({ caller: opened.caller, expiresAt: opened.expiresAt });
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.#live.onEnded(listener);
   }
 

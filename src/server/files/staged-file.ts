@@ -37,7 +37,11 @@ async function step(call: FilesCall, target: TransferTarget, dir: string, argv: 
 /** Renames DIR/STAGED to DIR/NAME; throws an HttpError that says what to do (the staged file removed). */
 export async function moveIntoPlace(call: FilesCall, target: TransferTarget, dir: string, staged: string, name: string): Promise<void> {
   const dest = posix.join(dir, name);
-  const { outcome, stderr } = await step(call, target, dir, ['env', 'LC_ALL=C', 'mv', '-f', '-T', '--', posix.join(dir, staged), dest]);
+  const from = posix.join(dir, staged);
+  const { outcome, stderr } = await step(call, target, dir, ['env', 'LC_ALL=C', 'mv', '-f', '-T', '--', from, dest]).catch((error: unknown) => {
+    // refused before it ran (the most terminals at once ran meanwhile): nor could an rm run, so the whole upload waits where it is
+    throw error instanceof HttpError ? new HttpError(error.status, `${error.message} The upload itself came whole and waits as "${from}": rename it to "${name}" in the terminal (mv), or upload again.`) : error;
+  });
   if (outcome.kind === 'exited' && outcome.code === 0) return;
   await removeStaged(call, target, dir, staged);
   const where = `container "${target.container}" of pod "${target.pod}"`;

@@ -41,7 +41,7 @@ export function shareEnd(row: ShareRow, caller: Pick<Caller, 'share' | 'person'>
   // someone the share is not for learns nothing more of it
   const who = shareWho(caller);
   if (who === undefined || !picked(row, caller, who)) return 'notYours';
-  if (row.revokedAt !== undefined) return row.revokedBecause === 'signedOut' ? 'signedOut' : 'revoked';
+  if (row.revokedAt !== undefined) return row.revokedBecause ?? 'revoked';
   if (now >= row.expiresAt) return row.untilSignInEnds ? 'signInEnded' : 'expired';
   if (watcherOf(row, who)?.removed) return 'removed';
   return undefined;

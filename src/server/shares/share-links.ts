@@ -12,6 +12,7 @@ import type { Caller } from '../caller.ts';
 import { readJson } from '../http-api.ts';
 import { HttpError, sendJson } from '../replies.ts';
 import { refused, type Authenticator, type Verdict } from '../auth/authenticator.ts';
+import type { EndedListener } from '../auth/live-sessions.ts';
 import { shareEnd, shareEndMessages } from './share-grant.ts';
 import { isShareSecret, matchesHash, newShareSecret, secretHash } from './share-secrets.ts';
 
@@ -113,7 +114,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     return true;
   }
 
-  onEnded(listener: (caller: Caller) => void): void {
+  onEnded(listener: EndedListener): void {
     this.inner.onEnded(listener);
   }
 

@@ -4,15 +4,30 @@
 // expiry to its session's end; this ends, when the session ends, the shares made in it that are
 // still live. Through the event log, as a revoke: every replica's sockets hear it at once, and the
 // owner's other sessions (another browser) and their shares are untouched.
+import type { ShareRevokedBecause } from '../../domain/share.ts';
+import type { ShareRow } from '../../events/projections/shares.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import type { Caller } from '../caller.ts';
 
+type Sharing = Pick<ExecSystem, 'shares' | 'share'>;
+
 /** Revokes, as `signedOut`, every live share made in `caller`'s sign-in session (none without one: local and proxy mode). */
-export function endSharesOfSignIn(system: Pick<ExecSystem, 'shares' | 'share'>, caller: Caller, now: number): void {
+export function endSharesOfSignIn(system: Sharing, caller: Caller, now: number): void {
   const idHash = caller.signIn?.idHash;
-  if (idHash === undefined) return;
   // At its expiry they expired with it already (their end is its end): nothing to log then.
+  if (idHash !== undefined) revokeLive(system, now, (row) => row.signIn === idHash, 'signedOut');
+}
+
+/**
+ * At the start of a server that keeps its sign-ins in memory (no session key): each sign-in of an
+ * earlier run ended with it (the pages sign in again), and so do the live shares made in them.
+ */
+export function endSharesOfEarlierSignIns(system: Sharing, now: number): void {
+  revokeLive(system, now, (row) => row.signIn !== undefined, 'signInEnded');
+}
+
+function revokeLive(system: Sharing, now: number, which: (row: ShareRow) => boolean, because: ShareRevokedBecause): void {
   for (const row of Object.values(system.shares.byId)) {
-    if (row.signIn === idHash && row.revokedAt === undefined && now < row.expiresAt) system.share({ type: 'share.revoked', shareId: row.shareId, sessionId: row.sessionId, because: 'signedOut' });
+    if (which(row) && row.revokedAt === undefined && now < row.expiresAt) system.share({ type: 'share.revoked', shareId: row.shareId, sessionId: row.sessionId, because });
   }
 }
