@@ -75,10 +75,23 @@ export function startKubectl(sandbox: Sandbox & { scratch: string }, binary: str
   return { child, done };
 }
 
+/**
+ * kubectl 1.30+ reads its WebSocket before it has made its streams (client-go's wsStreamCreator
+ * starts readDemuxLoop, then CreateStream), and drops a frame for a stream not made yet, saying
+ * "Unknown stream id N, discarding message": the empty stdout frame the kubelet (and the sandbox)
+ * sends first, or the output of a quick process, when kubectl was slow to get there on a busy
+ * machine (CI135). That run is kubectl's race, said by kubectl itself, not the sandbox's doing: it
+ * is run again, twice at most; a sandbox that sent on a wrong stream would be said every time.
+ */
+const KUBECTL_DROPPED_A_FRAME = /Unknown stream id \d+, discarding message/;
+
 export async function kubectl(sandbox: Sandbox & { scratch: string }, binary: string, args: string[], input?: Uint8Array | string): Promise<RunResult> {
-  const run = startKubectl(sandbox, binary, args, input);
-  if (input === undefined) run.child.stdin!.end();
-  return withTimeout(run.done, 30_000, `kubectl ${args.join(' ')}`);
+  for (let attempt = 1; ; attempt++) {
+    const run = startKubectl(sandbox, binary, args, input);
+    if (input === undefined) run.child.stdin!.end();
+    const result = await withTimeout(run.done, 30_000, `kubectl ${args.join(' ')}`);
+    if (attempt === 3 || !KUBECTL_DROPPED_A_FRAME.test(result.stderr)) return result;
+  }
 }
 
 export interface HttpResult {
