@@ -57,6 +57,10 @@ class WebSocketExecStream implements ExecStream {
   #heartbeat: Heartbeat | undefined;
   /** writers waiting for the socket to open before their bytes can be on their way */
   #waitingToSend: (() => void)[] = [];
+  /** a ping is out to learn when what was written before it has gone (#whenSent) */
+  #pinging = false;
+  /** writers waiting behind a full send buffer for the next ping */
+  #waitingForPing: (() => void)[] = [];
   /** while the upgrade is under way: close() or the timeout stops it, and its connection with it */
   #dialing: AbortController | undefined;
 
@@ -149,7 +153,7 @@ class WebSocketExecStream implements ExecStream {
     this.#release(true); // the exec is over: what it wrote goes before how it ended
     this.#ended = true;
     this.#heartbeat?.stop();
-    for (const sent of this.#waitingToSend.splice(0)) sent();
+    for (const sent of [...this.#waitingToSend.splice(0), ...this.#waitingForPing.splice(0)]) sent();
     this.listener.ended(end);
   }
 
@@ -171,14 +175,32 @@ class WebSocketExecStream implements ExecStream {
   /**
    * Calls `sent` once the socket's send buffer is below the high water mark. client-node sends
    * stdin on the stream's next turn, so the check waits for that; a ping queued behind a full
-   * buffer is written once all before it is, and its callback says so.
+   * buffer is written once all before it is, and its callback says so. One ping at a time: every
+   * write waits for the user's input now (terminal-io.ts counts what has not gone), and a ping per
+   * write would reach a cluster that held its reading (its process's input full) as a burst of
+   * pings, which ws's maxPendingAutoPongs (a peer that pings faster than it reads pongs) ends the
+   * connection for (CI136: a 10 MB paste, 1006).
    */
   #whenSent(sent: () => void): void {
     const socket = this.#socket;
     if (!socket) return void this.#waitingToSend.push(sent);
     setImmediate(() => {
       if (this.#ended || socket.bufferedAmount < stdinHighWater) return sent();
-      socket.ping(undefined, undefined, () => sent());
+      this.#waitingForPing.push(sent);
+      if (!this.#pinging) this.#ping(socket);
+    });
+  }
+
+  /** A ping behind what was written so far: its writers are told once it is out, and those who wrote meanwhile wait for the next (if the buffer is still full). */
+  #ping(socket: WebSocket): void {
+    this.#pinging = true;
+    const behind = this.#waitingForPing.splice(0);
+    socket.ping(undefined, undefined, () => {
+      this.#pinging = false;
+      for (const sent of behind) sent();
+      if (this.#waitingForPing.length === 0) return;
+      if (this.#ended || socket.bufferedAmount < stdinHighWater) for (const sent of this.#waitingForPing.splice(0)) sent();
+      else this.#ping(socket);
     });
   }
 
