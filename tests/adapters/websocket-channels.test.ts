@@ -81,4 +81,38 @@ test('output after the status is dropped, without a crash', async () => {
   assert.is(r.stdout, 'a');
 });
 
+// Output held while the page is behind is delivered when the status ends the exec; a listener
+// that closes the exec while taking it (a page closing its tab) must not hear two endings.
+test('an exec closed while its held output is delivered at the end reports one ending', async () => {
+  // Both stdout frames and the status in one TCP write: ws parses them all in one go, so the
+  // second chunk is held (the first paused the exec) when the status ends it.
+  const unmasked = (payload: Buffer) => Buffer.concat([Buffer.of(0x82, payload.length), payload]);
+  const cluster = await fakeCluster({
+    websocket: (socket: WebSocket) => {
+      const raw = (socket as unknown as { _socket: { write(bytes: Buffer): void } })._socket;
+      raw.write(Buffer.concat([frame(1, 'first'), frame(1, 'second'), frame(3, success)].map(unmasked)));
+    },
+  });
+  try {
+    const endings: string[] = [];
+    let ended!: () => void;
+    const first = new Promise<void>((resolve) => (ended = resolve));
+    const adapter = new WebSocketExecAdapter(cluster.contexts);
+    const stream = adapter.open(
+      { target: { namespace: 'default', pod: 'web', container: 'nginx' }, tty: false, stdin: false, argv: ['sh'] },
+      {
+        opened: () => {},
+        stdout: (chunk) => (Buffer.from(chunk).toString() === 'first' ? stream.pause() : stream.close()),
+        stderr: () => {},
+        ended: (end) => (endings.push(JSON.stringify(end)), ended()),
+      },
+    );
+    await withTimeout(first, 10_000, 'the exec to end');
+    await new Promise((resolve) => setTimeout(resolve, 50)); // a second ending would come with the first
+    assert.equal(endings, [JSON.stringify({ kind: 'dropped', reason: 'closed' })]);
+  } finally {
+    cluster.close();
+  }
+});
+
 test.run();

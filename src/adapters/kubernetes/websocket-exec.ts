@@ -151,6 +151,7 @@ class WebSocketExecStream implements ExecStream {
   #end(end: ExecEnd): void {
     if (this.#ended) return;
     this.#release(true); // the exec is over: what it wrote goes before how it ended
+    if (this.#ended) return; // a listener closed the exec while it took that output
     this.#ended = true;
     this.#heartbeat?.stop();
     for (const sent of [...this.#waitingToSend.splice(0), ...this.#waitingForPing.splice(0)]) sent();
