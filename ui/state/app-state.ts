@@ -8,6 +8,7 @@ import { initialAudit, type AuditView } from './audit.ts';
 import type { PermissionEntry } from './team.ts';
 import type { Transfer } from './transfers.ts';
 import { DEFAULT_PREFERENCES, type Preferences } from './preferences.ts';
+import { withInputHeld } from './input-held.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { formatArgv } from '../../src/domain/command-line.ts';
 
@@ -56,6 +57,8 @@ export interface AppState {
   permissions: Record<string, PermissionEntry>;
   /** sessions the server told this page it may only watch (socket error `readOnly`) */
   readOnly: string[];
+  /** sessions whose program is not reading its input: what is typed for them waits (state/input-held.ts) */
+  inputHeld: string[];
   /** the Audit page */
   audit: AuditView;
   /** file uploads and downloads this page started, running and the last few finished */
@@ -84,6 +87,7 @@ export function initialState(route: Route, dismissed: number[] = [], preferences
     execPending: false,
     permissions: {},
     readOnly: [],
+    inputHeld: [],
     audit: initialAudit(),
     transfers: [],
     preferences,
@@ -116,8 +120,11 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
           order: known ? state.sessions.order : [...state.sessions.order, row.sessionId],
           byId: { ...state.sessions.byId, [row.sessionId]: row },
         },
+        ...(message.type === 'attached' ? { inputHeld: withInputHeld(state.inputHeld, row.sessionId, message.inputHeld === true) } : {}),
       };
     }
+    case 'inputHeld':
+      return { inputHeld: withInputHeld(state.inputHeld, message.sessionId, message.held) };
     case 'sessionClosed': {
       if (!(message.sessionId in state.sessions.byId)) return state;
       const { [message.sessionId]: _gone, ...byId } = state.sessions.byId;

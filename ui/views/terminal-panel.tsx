@@ -43,6 +43,7 @@ export function TerminalPanel(props: {
   const [sharing, setSharing] = useState(false);
   // files go to a running container, by its owner (a watcher may not act in it)
   const canCopy = !owner && !ended;
+  const inputHeld = !owner && !ended && state.inputHeld.includes(row.sessionId);
   // a dialog whose button went with the terminal's run (Upload…, Share…: a live terminal's) gives the
   // focus to what the panel offers now, Restart, else to the terminal's tab: never to <body>
   const restartButton = useRef<HTMLButtonElement>(null);
@@ -198,6 +199,11 @@ export function TerminalPanel(props: {
           <button type="button" onClick={() => terminals.peek(row.sessionId)?.cancelInput()}>
             Stop pasting
           </button>
+        </p>
+      )}
+      {inputHeld && (
+        <p class="panel-message warn input-held" role="status">
+          The program is not reading its input: what you type waits here, and goes to it once it reads again.
         </p>
       )}
       {clipboardProblem && (
