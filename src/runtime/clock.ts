@@ -103,25 +103,51 @@ export interface RealTimers {
   clearTimeout(id: unknown): void;
 }
 
+/**
+ * Virtual time driven by the wall clock, and never backwards: the log's times only go forward. A
+ * wall clock behind virtual time (put back: this machine's clock was ahead when the log, or its
+ * snapshot, was written) does not stop it; virtual time then goes on at the real pace (the
+ * monotonic clock) until the wall clock is ahead again, so an idle timeout still fires after its
+ * 300 s rather than once the wall clock has caught up with the log (a year later, for a clock a
+ * year ahead).
+ */
 export class RealTimeClock extends VirtualClock {
   #wake: unknown;
   #wakeAt = Infinity;
+  /** the monotonic clock's reading when virtual time was last brought up to date */
+  #syncedAt: number;
 
   constructor(
     private readonly wallClock: () => number = Date.now,
     start = wallClock(),
     private readonly timers: RealTimers = { setTimeout: (fn, ms) => globalThis.setTimeout(fn, ms), clearTimeout: (id) => globalThis.clearTimeout(id as number) },
+    private readonly monotonic: () => number = () => performance.now(),
   ) {
     super(start);
+    this.#syncedAt = monotonic();
   }
 
   override sync(): void {
-    this.advanceTo(this.wallClock());
+    const time = this.#current();
+    this.#syncedAt = this.monotonic();
+    this.advanceTo(time);
+  }
+
+  /** How far the wall clock is behind virtual time (0 when it is not). */
+  behindBy(): number {
+    return Math.max(0, this.now() - this.wallClock());
+  }
+
+  /** Virtual time as of this moment: the wall clock's, or while that is behind, the last synced time moved on by the real time since. */
+  #current(): number {
+    const wall = this.wallClock();
+    const now = this.now();
+    return wall >= now ? wall : now + Math.max(0, this.monotonic() - this.#syncedAt);
   }
 
   // Keep one real timer armed for the earliest virtual one. One further away than a real timer
-  // can wait (a far deadline; a log whose times are ahead of this machine's clock) wakes at the
-  // longest wait, finds nothing due, and is armed again for the rest.
+  // can wait (a far deadline) wakes at the longest wait, finds nothing due, and is armed again for
+  // the rest.
   protected override timersChanged(): void {
     const due = this.nextDue()?.due ?? Infinity;
     if (due === this.#wakeAt) return;
@@ -133,7 +159,7 @@ export class RealTimeClock extends VirtualClock {
       this.#wakeAt = Infinity;
       this.#wake = undefined;
       this.sync();
-    }, Math.min(MAX_TIMER_MS, Math.max(0, due - this.wallClock())));
+    }, Math.min(MAX_TIMER_MS, Math.max(0, due - this.#current())));
     // Timers alone never keep the process alive: servers and sockets do.
     (this.#wake as { unref?: () => void }).unref?.();
   }

@@ -19,20 +19,50 @@ test('a virtual clock fires timers in due order, each at its due time, including
   assert.is(clock.now(), 1000);
 });
 
-test('a timer further away than a real timer can wait (a log ahead of this clock) waits in the longest steps, then fires', () => {
+test('a timer further away than a real timer can wait waits in the longest steps, then fires', () => {
   let wall = 0;
   const armed: { fn: () => void; ms: number }[] = [];
-  const clock = new RealTimeClock(() => wall, 100 * 86_400_000, { setTimeout: (fn, ms) => armed.push({ fn, ms }), clearTimeout: () => {} });
+  const clock = new RealTimeClock(() => wall, 0, { setTimeout: (fn, ms) => armed.push({ fn, ms }), clearTimeout: () => {} }, () => wall);
   const fired: number[] = [];
-  clock.setTimeout(() => fired.push(clock.now()), 60_000); // the virtual clock is 100 days ahead of the wall clock
+  clock.setTimeout(() => fired.push(clock.now()), 60 * 86_400_000); // a far deadline: 60 days
   assert.equal(armed.map((a) => a.ms), [2 ** 31 - 1], 'never more than a real timer takes');
   for (let step = 0; fired.length === 0 && step < 10; step++) {
     wall += armed.at(-1)!.ms;
     armed.at(-1)!.fn();
   }
-  assert.equal(fired, [100 * 86_400_000 + 60_000]);
-  assert.is(armed.length, 5, 'four longest waits, then the rest');
-  assert.ok(armed.every((a) => a.ms >= 0 && a.ms <= 2 ** 31 - 1));
+  assert.equal(fired, [60 * 86_400_000]);
+  assert.is(armed.length, 3, 'two longest waits, then the rest');
+});
+
+// A log written while this machine's clock was a year ahead (a snapshot's time too), the clock put
+// right since: the log's times never go back, and its timers still fire after their delays.
+test('a wall clock behind virtual time: virtual time goes on at the real pace, timers fire after their delay, never back', () => {
+  const YEAR = 365 * 86_400_000;
+  let wall = 1_000_000;
+  let monotonic = 5;
+  const armed: { fn: () => void; ms: number }[] = [];
+  const clock = new RealTimeClock(() => wall, wall + YEAR, { setTimeout: (fn, ms) => armed.push({ fn, ms }), clearTimeout: () => {} }, () => monotonic);
+  const fired: number[] = [];
+  clock.setTimeout(() => fired.push(clock.now()), 300_000); // an idle timeout
+  assert.equal(armed.map((a) => a.ms), [300_000], 'armed for its delay, not for when the wall clock catches up');
+  assert.is(clock.behindBy(), YEAR);
+  wall += 200_000;
+  monotonic += 200_000;
+  clock.sync();
+  assert.is(clock.now(), 1_000_000 + YEAR + 200_000, 'on at the real pace');
+  assert.equal(fired, []);
+  wall += 100_000;
+  monotonic += 100_000;
+  armed.at(-1)!.fn();
+  assert.equal(fired, [1_000_000 + YEAR + 300_000]);
+  wall -= 50_000; // put back again: still never back
+  monotonic += 1_000;
+  clock.sync();
+  assert.is(clock.now(), 1_000_000 + YEAR + 301_000);
+  wall = 2 * YEAR; // the wall clock ahead again: followed
+  clock.sync();
+  assert.is(clock.now(), 2 * YEAR);
+  assert.is(clock.behindBy(), 0);
 });
 
 test('a real-time clock fires late timers at their due time before the next input', () => {
