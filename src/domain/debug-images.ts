@@ -1,6 +1,7 @@
 // Which images a debug container may run. A debug container joins the target's process namespace
 // and sees its files (/proc/1/root): the server offers only images its operator listed
-// (`--debug-image`), never one a request names.
+// (`--debug-image`), never one a request names. And which containers a debug container may target.
+import type { ContainerInfo, ContainerKind } from './pod.ts';
 
 /** busybox has sh and the usual tools, and is small. */
 export const DEFAULT_DEBUG_IMAGES: readonly string[] = ['busybox:1.36'];
@@ -20,4 +21,20 @@ export function debugImageProblem(image: unknown, allowed: readonly string[]): s
   if (typeof image === 'string' && allowed.includes(image)) return undefined;
   const named = typeof image === 'string' ? `"${image.slice(0, 80)}"` : 'that image';
   return `The debug image ${named} is not allowed here: this server offers ${allowed.join(', ')} (its --debug-image flags). Choose one of those.`;
+}
+
+/**
+ * Whether a debug container may target a container of this kind: a main container or a native
+ * sidecar (an init container with restartPolicy: Always), which run for the pod's life. The API
+ * takes a plain init container's name too, but it runs only until it finishes, and the process
+ * namespace a debug container joins ends with it; a debug container is never a target.
+ */
+export const isDebugTarget = (kind: ContainerKind): boolean => kind === 'regular' || kind === 'sidecar';
+
+/** Why a debug container cannot target this container of pod `pod`, or undefined when it can (the page offers Debug by the same rule). */
+export function notDebugTargetReason(pod: string, container: Pick<ContainerInfo, 'name' | 'kind'>): string | undefined {
+  const { name, kind } = container;
+  if (isDebugTarget(kind)) return undefined;
+  if (kind === 'init') return `Container "${name}" of pod "${pod}" is an init container: it runs only until it finishes, and its processes with it, so a debug container cannot target it. Open a shell in it while it runs, or debug a copy of the pod.`;
+  return `Container "${name}" of pod "${pod}" is a debug container itself: open a shell in it, or debug the container it targets.`;
 }

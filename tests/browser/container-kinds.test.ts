@@ -71,6 +71,9 @@ test('a pod with a native sidecar: kinds and states shown; "Shell in all contain
   assert.equal(await containerRow('setup'), ['setup init', 'terminated (Completed)', 'yes']);
   assert.equal(await containerRow('proxy'), ['proxy sidecar', 'running', 'yes']);
   assert.equal(await containerRow('app'), ['app default', 'running', 'yes']);
+  // Debug where the server takes it: a main container or a sidecar, never a plain init container
+  assert.is(await button('Debug proxy').count(), 1);
+  assert.is(await button('Debug setup').count(), 0);
   await button('Shell in all containers').click();
   for (const name of ['proxy: shell', 'app: shell']) await waitForText(badgeOf(name), /^live$/);
   assert.is(await tab('setup: shell').count(), 0);

@@ -9,6 +9,7 @@ import { octantPluginDirs } from '../../src/cli/octant/plugin-dir.ts';
 import { startSteps } from '../../src/cli/octant/start-steps.ts';
 import { ForeignFile, PLUGIN_FILE, installPlugin, uninstallPlugin } from '../../src/cli/octant/plugin-install.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { runCli } from '../support/cli.ts';
 
 const test = suite('octant install');
 const plugin = 'var OCTANT_EXEC_URL = "http://127.0.0.1:7788";\nvar _octantPlugin = function () {};\n';
@@ -75,6 +76,18 @@ test('uninstall removes exactly its file, and says so when there is none', () =>
     assert.not.ok(existsSync(path));
     assert.ok(existsSync(join(dir, 'other.js')));
     assert.equal(uninstallPlugin(dir), { path, removed: false });
+  }));
+
+test('install with an address that does not parse (or a port out of range) is a usage error, exit 2, before anything is written', () =>
+  withTempDir(async (dir) => {
+    for (const url of ['http://[::1', 'http://127.0.0.1:99999']) {
+      const folder = join(dir, 'plugins');
+      const run = await runCli(['octant', 'install', '--dir', folder, '--url', url]);
+      assert.is(run.code, 2, `${url}: ${run.stderr}`);
+      assert.is(run.stderr, `octant-exec octant: --url: the octant-exec address ${JSON.stringify(url)} is not a valid URL: check its host (an IPv6 one in brackets, [::1]) and its port (1 to 65535) (see octant-exec octant --help)\n`);
+      assert.is(run.stdout, '');
+      assert.not.ok(existsSync(folder), `${url}: nothing written`);
+    }
   }));
 
 test('the steps after an install: a local octant-exec started on the port of its address, one elsewhere told to let Octant frame it from the same site', () => {

@@ -1,7 +1,8 @@
 // Debug containers through the real server against the sandbox: a Debug action on distroless-app
 // (no shell) adds a busybox debug container in its process namespace, whose shell sees the app's
 // files through /proc/1/root; a second Debug reuses that container with a shell of its own; an
-// image not on the server's list is refused before any cluster call.
+// image not on the server's list is refused before any cluster call. A native sidecar may be a
+// target (it runs for the pod's life); a plain init container, which has finished, may not.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, call, openExec, sessionRow, sessionState, startTestApp } from '../server/support.ts';
@@ -54,6 +55,28 @@ test('a second Debug of the same target and image reuses the running debug conta
   }
   const audit = (await call(app, '/api/v1/audit')).json.records;
   assert.ok(audit.some((r: { sessionId?: string; mode?: { kind: string } }) => r.sessionId === second.id && r.mode?.kind === 'debug'));
+});
+
+test("Debug on a native sidecar (meshed's proxy): the debug container runs in its process namespace, seeing its files", async () => {
+  const marked = await openExec(app, { namespace: 'default', pod: 'meshed', container: 'proxy', interactive: false, command: { argv: ['touch', '/tmp/proxy-was-here'] } });
+  await waitFor(async () => (await sessionRow(app, marked[0]))?.exitCode === 0, 'the mark in the sidecar', 30_000);
+  const [id] = await openExec(app, { namespace: 'default', pod: 'meshed', container: 'proxy', mode: { kind: 'debug', image: 'busybox:1.36' } });
+  const tab = await StreamClient.open(app);
+  await tab.attach(id);
+  await waitFor(async () => (await sessionState(app, id))?.state === 'interactive', 'the debug shell in the sidecar', 30_000);
+  tab.type(id, 'ls /proc/1/root/tmp\r');
+  await tab.waitForText(id, 'proxy-was-here');
+  await call(app, `/api/v1/sessions/${id}/close`, { body: {} });
+  await tab.close();
+});
+
+test("Debug on a completed init container (meshed's setup) fails with a sentence saying why, and nothing is added", async () => {
+  const debugContainers = async () => (await call(app, '/api/v1/namespaces/default/pods/meshed')).json.pod.containers.filter((c: { kind: string }) => c.kind === 'ephemeral').length;
+  const before = await debugContainers();
+  const [id] = await openExec(app, { namespace: 'default', pod: 'meshed', container: 'setup', mode: { kind: 'debug', image: 'busybox:1.36' } });
+  const row = await waitFor(async () => ((await sessionState(app, id))?.state === 'failed' ? sessionRow(app, id) : undefined), 'the refusal', 15_000);
+  assert.match(row.failure?.message ?? '', 'Container "setup" of pod "meshed" is an init container: it runs only until it finishes');
+  assert.is(await debugContainers(), before);
 });
 
 test('a debug image not on the list is refused, naming the list, and nothing is added', async () => {

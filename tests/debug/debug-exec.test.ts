@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { DebugExecAdapter } from '../../src/adapters/debug-exec.ts';
 import { ClusterError } from '../../src/adapters/cluster.ts';
-import type { ExecEnd, ExecListener, PreparedNote } from '../../src/adapters/exec.ts';
+import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, PreparedNote } from '../../src/adapters/exec.ts';
 import type { DebugContainer, DebugContainerRequest } from '../../src/adapters/pod-changes.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { MemoryStore } from '../../src/events/store.ts';
@@ -66,6 +66,55 @@ test('a debug container added for the run is attached to; keystrokes and a resiz
   assert.equal(heard.opened, [{ protocol: 'v5.channel.k8s.io', prepared: { debugContainer: 'debugger-x2k4p' } }]);
   opened.exit(0);
   assert.equal(heard.ended, [{ kind: 'exited', code: 0 }]);
+});
+
+/** The fake, but the cluster refuses every attach as it does without create pods/attach: a 403 to the upgrade, nothing started. */
+function refusingAttach(transport: FakeExecAdapter, status = 403): ExecAdapter & { attaches: ExecRequest[] } {
+  const attaches: ExecRequest[] = [];
+  return {
+    attaches,
+    open(request, listener) {
+      if (request.mode?.kind !== 'attach') return transport.open(request, listener);
+      attaches.push(request);
+      queueMicrotask(() => listener.ended({ kind: 'failed', failure: { reason: status === 403 ? 'forbidden' : 'notFound', message: `"dave" is not allowed to attach here (${status})` }, upgradeRefused: status }));
+      return { write() {}, closeStdin() {}, resize() {}, pause() {}, resume() {}, close() {} };
+    },
+  };
+}
+
+test('a person who may exec but not attach: the container just added gets a shell exec\'d instead, with what was typed meanwhile', async () => {
+  const fake = new FakeExecAdapter();
+  const transport = refusingAttach(fake);
+  const pods = pendingPods();
+  const { heard, l } = listener();
+  const stream = new DebugExecAdapter(transport, pods).open(request, l);
+  stream.write(new TextEncoder().encode('ps\r'));
+  pods.ready({ name: 'debugger-x2k4p', created: true });
+  await settle();
+  assert.is(transport.attaches.length, 1, 'the attach was tried first');
+  assert.is(transport.attaches[0].target.container, 'debugger-x2k4p');
+  const exec = fake.last();
+  assert.equal(exec.request.target, { ...target, container: 'debugger-x2k4p' });
+  assert.is(exec.request.mode, undefined);
+  assert.equal(exec.request.argv, ['sh']);
+  assert.is(exec.input, 'ps\r');
+  assert.equal(heard.ended, [], 'the refused attach is not the end of the run');
+  exec.open('v5.channel.k8s.io');
+  assert.equal(heard.opened, [{ protocol: 'v5.channel.k8s.io', prepared: { debugContainer: 'debugger-x2k4p' } }]);
+  exec.exit(0);
+  assert.equal(heard.ended, [{ kind: 'exited', code: 0 }]);
+});
+
+test('an attach refused otherwise (not a 403) ends the run with that failure: no exec is tried', async () => {
+  const fake = new FakeExecAdapter();
+  const pods = pendingPods();
+  const { heard, l } = listener();
+  new DebugExecAdapter(refusingAttach(fake, 404), pods).open(request, l);
+  pods.ready({ name: 'debugger-x2k4p', created: true });
+  await settle();
+  assert.is(fake.streams.length, 0);
+  assert.is(heard.ended.length, 1);
+  assert.is(heard.ended[0].kind === 'failed' && heard.ended[0].failure.reason, 'notFound');
 });
 
 test('a running debug container that is reused gets a new shell exec\'d, not an attach', async () => {

@@ -156,6 +156,62 @@ test('waiting for a container in a pod still initializing: the bound names the i
   assert.match(slow.message, 'its pod is still initializing: init container "migrate" has not finished (open a shell in it, or read its log: "kubectl logs web-copy -c migrate")');
 });
 
+/** A debug copy's pod, held by an init container `fetch` in the given state (the main container waits for it). */
+function heldCopy(fetch: object, sidecar = false) {
+  let read = 0;
+  return {
+    reads: () => read,
+    read: async (): Promise<V1Pod> => {
+      read++;
+      return {
+        metadata: { name: 'slowinit-debug-x2k4p' },
+        spec: { initContainers: [{ name: 'fetch', ...(sidecar ? { restartPolicy: 'Always' } : {}) }], containers: [{ name: 'app' }] },
+        status: {
+          phase: 'Pending',
+          initContainerStatuses: [{ name: 'fetch', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: fetch }],
+          containerStatuses: [{ name: 'app', image: '', imageID: '', ready: false, restartCount: 0, started: false, state: { waiting: { reason: 'PodInitializing' } } }],
+        },
+      };
+    },
+  };
+}
+
+test('a copy held by an init container whose image cannot be pulled fails at its first read, naming the init container and the reason', async () => {
+  const what = 'debug copy "slowinit-debug-x2k4p" of pod "slowinit"';
+  for (const [sidecar, must] of [[false, 'finish'], [true, 'run']] as const) {
+    const copy = heldCopy({ waiting: { reason: 'ErrImagePull', message: 'registry.example.com/missing:1: not found' } }, sidecar);
+    const failed = await rejection(containerRunning({ read: copy.read, container: 'app', ephemeral: false, what, copyOf: 'slowinit' }));
+    assert.ok(failed instanceof ClusterError && failed.status === 409);
+    assert.is(failed.message, `The ${what} cannot start: its init container "fetch", which must ${must} first, cannot start (ErrImagePull: registry.example.com/missing:1: not found).`);
+    assert.is(copy.reads(), 1, 'no waiting for the bound');
+  }
+  const backOff = await rejection(containerRunning({ read: heldCopy({ waiting: { reason: 'ImagePullBackOff' } }).read, container: 'app', ephemeral: false, what, copyOf: 'slowinit' }));
+  assert.match(backOff.message, /init container "fetch", which must finish first, cannot start \(ImagePullBackOff\)/);
+});
+
+test("a copy that does not start in time: the advice names the pod it copies and what held the copy, never the deleted copy", async () => {
+  const what = 'debug copy "slowinit-debug-x2k4p" of pod "slowinit"';
+  const slow = await rejection(containerRunning({ read: heldCopy({ running: {} }).read, container: 'app', ephemeral: false, what, copyOf: 'slowinit', withinMs: 300 }));
+  assert.ok(slow instanceof ClusterError && slow.status === 504);
+  const advice = (error: Error) => error.message.split('within 0 s: ')[1] ?? '';
+  assert.not.match(advice(slow), 'debug-x2k4p', 'the deleted copy is not named in the advice');
+  assert.match(slow.message, 'did not start within 0 s: its init container "fetch" had not finished (it was running). The copy is deleted; pod "slowinit" has the same init containers: "kubectl describe pod slowinit" and "kubectl logs slowinit -c fetch" may say why.');
+  const plain = async (): Promise<V1Pod> => ({ metadata: { name: 'web-debug-x2k4p' }, spec: { containers: [{ name: 'app' }] }, status: { phase: 'Pending', containerStatuses: [{ name: 'app', image: '', imageID: '', ready: false, restartCount: 0, state: { waiting: { reason: 'ContainerCreating' } } }] } });
+  const unscheduled = await rejection(containerRunning({ read: plain, container: 'app', ephemeral: false, what: 'debug copy "web-debug-x2k4p" of pod "web"', copyOf: 'web', withinMs: 300 }));
+  assert.match(unscheduled.message, 'its container "app" was waiting, ContainerCreating. The copy is deleted; its images and scheduling are those of pod "web": "kubectl describe pod web" may show');
+  assert.not.match(advice(unscheduled), 'debug-x2k4p');
+});
+
+test('a debug container is not held by an init container that cannot start: it may run before the pod has initialized', async () => {
+  let read = 0;
+  const pod = heldCopy({ waiting: { reason: 'ErrImagePull' } });
+  const withDebug = async (): Promise<V1Pod> => {
+    const p = await pod.read();
+    return { ...p, status: { ...p.status, ephemeralContainerStatuses: [{ name: 'd', image: '', imageID: '', ready: false, restartCount: 0, state: read++ ? { running: {} } : { waiting: {} } }] } };
+  };
+  await containerRunning({ read: withDebug, container: 'd', ephemeral: true, what: 'debug container "d"' });
+});
+
 test('waiting for a container in a pod held by a sidecar that has not started: the bound names the sidecar', async () => {
   const read = async (): Promise<V1Pod> => ({
     metadata: { name: 'web-copy' },

@@ -14,6 +14,14 @@ test('an address with a query, a fragment or a user name is refused', () => {
   }
 });
 
+test('an address the platform cannot parse, or with a port out of range, is refused with a sentence that says what to check', () => {
+  for (const url of ['http://[::1', 'http://127.0.0.1:99999', 'http://:7788', 'https://exec.example:65536']) {
+    assert.throws(() => checkServerUrl(url), (e: Error) => e.message === `the octant-exec address ${JSON.stringify(url)} is not a valid URL: check its host (an IPv6 one in brackets, [::1]) and its port (1 to 65535)`, url);
+  }
+  assert.throws(() => checkServerUrl('http://127.0.0.1:0'), /has port 0: give the port octant-exec listens on/);
+  assert.not.throws(() => checkServerUrl('http://127.0.0.1:65535'));
+});
+
 test('the addresses the docs name are taken, and the iframe URL built on them is the embed page', () => {
   for (const url of ['http://127.0.0.1:7788', 'http://127.0.0.1:7788/', 'https://exec.example:9443', 'http://[::1]:7788', 'http://localhost:7788']) {
     assert.not.throws(() => checkServerUrl(url), url);

@@ -14,6 +14,7 @@ import { ExecDenied, useExecGate } from './permission.tsx';
 import { TerminalTabs } from './terminal-tabs.tsx';
 import { permissionKey } from '../state/team.ts';
 import { execableContainers, needsDebugCopy, notExecableReason } from '../../src/domain/pod.ts';
+import { isDebugTarget } from '../../src/domain/debug-images.ts';
 import { KIND_TAGS } from './container-kind.ts';
 import { noTerminalsAdvice, otherWaysIn, waysIn } from './ways-in.ts';
 
@@ -133,7 +134,7 @@ export function PodView(props: { embed?: boolean }) {
                       Shell
                     </button>
                   )}
-                  {c.kind === 'regular' && debugImage && (
+                  {isDebugTarget(c.kind) && debugImage && (
                     <button
                       type="button"
                       {...gate.props({ disabled: busy, title: `Add a debug container (${debugImage}) that sees ${c.name}'s processes and files, and open a shell in it` })}

@@ -13,6 +13,8 @@ import { ClusterError } from '../cluster.ts';
 import type { ClusterReader } from './cluster.ts';
 import { containerRunning, type ContainerRunningOptions } from './container-running.ts';
 import { copyName, debugCopyOf } from './debug-copy-spec.ts';
+import { podSummary } from './pod-summary.ts';
+import { notDebugTargetReason } from '../../domain/debug-images.ts';
 
 /** kubectl's alphabet for generated names: no vowels (no words), no look-alikes */
 const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
@@ -28,6 +30,20 @@ export function reusableDebugContainer(pod: V1Pod, target: string, image: string
   return (pod.spec?.ephemeralContainers ?? []).find((c) => c.image === image && c.targetContainerName === target && running.has(c.name))?.name;
 }
 
+/**
+ * A 404 to the patch of a pod just read: the cluster has no pods/ephemeralcontainers (Kubernetes
+ * before 1.23, or the feature turned off), unless the pod has gone meanwhile (read again to tell).
+ */
+async function patchFailure(error: unknown, read: () => Promise<V1Pod>, pod: string): Promise<unknown> {
+  if (!(error instanceof ClusterError && error.status === 404)) return error;
+  try {
+    await read();
+  } catch (gone) {
+    return gone;
+  }
+  return new ClusterError(501, `This cluster does not offer debug containers (ephemeral containers, Kubernetes 1.23 or later): it has no pods/ephemeralcontainers for pod "${pod}". Use Debug copy instead (octant-exec debug --copy): a copy of the pod with a shell kept alive.`);
+}
+
 export class KubePodChanges implements PodChanges {
   constructor(
     private readonly reader: ClusterReader,
@@ -39,14 +55,21 @@ export class KubePodChanges implements PodChanges {
     const { context, namespace, pod } = target;
     const read = () => view.core(context, 'get', 'pods', namespace, (api, options) => api.readNamespacedPod({ namespace, name: pod }, options));
     const current = await read();
-    if (!(current.spec?.containers ?? []).some((c) => c.name === target.container)) throw new ClusterError(404, `Pod "${pod}" has no container "${target.container}" to debug.`);
+    const aimed = podSummary(current).containers.find((c) => c.name === target.container);
+    if (!aimed) throw new ClusterError(404, `Pod "${pod}" has no container "${target.container}" to debug.`);
+    const notTarget = notDebugTargetReason(pod, aimed);
+    if (notTarget) throw new ClusterError(409, notTarget);
     const reused = reusableDebugContainer(current, target.container, image);
     if (reused) return { name: reused, created: false };
     const name = `debugger-${randomSuffix()}`;
     const container: V1EphemeralContainer = { name, image, command, stdin: true, tty: true, targetContainerName: target.container, terminationMessagePolicy: 'File' };
-    await view.core(context, 'patch', 'pods/ephemeralcontainers', namespace, (api, options) =>
-      api.patchNamespacedPodEphemeralcontainers({ namespace, name: pod, body: { spec: { ephemeralContainers: [container] } } }, setHeaderOptions('Content-Type', STRATEGIC_MERGE, options as Parameters<typeof setHeaderOptions>[2])),
-    );
+    await view
+      .core(context, 'patch', 'pods/ephemeralcontainers', namespace, (api, options) =>
+        api.patchNamespacedPodEphemeralcontainers({ namespace, name: pod, body: { spec: { ephemeralContainers: [container] } } }, setHeaderOptions('Content-Type', STRATEGIC_MERGE, options as Parameters<typeof setHeaderOptions>[2])),
+      )
+      .catch(async (error: unknown) => {
+        throw await patchFailure(error, read, pod);
+      });
     await this.#running({ read, container: name, ephemeral: true, what: `debug container "${name}" of pod "${pod}"` });
     return { name, created: true };
   }
@@ -60,7 +83,7 @@ export class KubePodChanges implements PodChanges {
     await view.core(context, 'create', 'pods', namespace, (api, options) => api.createNamespacedPod({ namespace, body: debugCopyOf(source, request.container, name, request.requestedBy) }, options));
     try {
       const read = () => view.core(context, 'get', 'pods', namespace, (api, options) => api.readNamespacedPod({ namespace, name }, options));
-      await this.#running({ read, container: request.container, ephemeral: false, what: `debug copy "${name}" of pod "${request.pod}"` });
+      await this.#running({ read, container: request.container, ephemeral: false, what: `debug copy "${name}" of pod "${request.pod}"`, copyOf: request.pod });
     } catch (error) {
       // a copy nobody can use is not left behind
       await this.deleteCopy({ context, namespace, pod: name }, request.person).catch(() => undefined);

@@ -36,7 +36,8 @@ export function updateEphemeralContainers(pod: KubeObject, patched: Json): { upd
     else if (JSON.stringify(canonical(now)) !== JSON.stringify(canonical(old))) problems.push(forbiddenField('spec.ephemeralContainers', `existing ephemeral containers "${old.name}" may not be changed`));
   }
   const taken = new Set([...((spec.containers as Json[]) ?? []), ...((spec.initContainers as Json[] | undefined) ?? [])].map((c) => c.name));
-  const targets = new Set(((spec.containers as Json[]) ?? []).map((c) => c.name));
+  // as Kubernetes validates it: any container or init container (a native sidecar runs on), never an ephemeral one
+  const targets = new Set([...((spec.containers as Json[]) ?? []), ...((spec.initContainers as Json[] | undefined) ?? [])].map((c) => c.name));
   const added: Json[] = [];
   after.forEach((container, i) => {
     const at = `spec.ephemeralContainers[${i}]`;

@@ -123,7 +123,7 @@ export class PodSandbox {
    * target's processes and `/proc/1/root` is the target's filesystem. Never restarted.
    */
   async startEphemeral(container: EphemeralContainerFixture): Promise<void> {
-    const target = this.pod.containers.find((c) => c.name === container.targetContainerName);
+    const target = allContainers(this.pod).find((c) => c.name === container.targetContainerName); // an init container (a sidecar) too
     const targetPids = target ? (await this.container(target)).holder : undefined;
     const running = this.startContainer(container, targetPids);
     this.containers.set(container.name, running);

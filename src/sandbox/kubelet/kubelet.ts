@@ -94,8 +94,10 @@ export class SandboxKubelet {
     const update = (change: (c: EphemeralContainerFixture) => EphemeralContainerFixture) =>
       this.report(pod, (f) => ({ ...f, ephemeralContainers: (f.ephemeralContainers ?? []).map((c) => (c.name === container.name ? change(c) : c)) }));
     if (waitingFor(container, 'ErrImagePull')) return update(backedOff);
-    // A PID namespace to join exists only while its container runs (a crash-looping one has none).
-    const target = pod.fixture.containers.find((c) => c.name === container.targetContainerName);
+    // A PID namespace to join exists only while its container runs (a crash-looping one, or an
+    // init container that has finished, has none). The API takes an init container as a target
+    // too: a native sidecar's runs on.
+    const target = allContainers(pod.fixture).find((c) => c.name === container.targetContainerName);
     if (target && !isRunning(target)) return update(failedToStart(`target container "${target.name}" is not running: no process namespace to join`));
     const running = started(container);
     try {

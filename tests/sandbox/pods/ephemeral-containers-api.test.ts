@@ -114,6 +114,19 @@ test('a debug container whose target is not running (crash-looping) cannot start
   assert.is(waiting.state.waiting.message, 'target container "app" is not running: no process namespace to join');
 });
 
+test('an init container may be a target, as the API server validates it: a native sidecar\'s debug container runs; a completed one has no process namespace to join', async () => {
+  const meshed = '/api/v1/namespaces/default/pods/meshed/ephemeralcontainers';
+  const add = (name: string, target: string) => call(sandbox, meshed, { method: 'PATCH', body: JSON.stringify({ spec: { ephemeralContainers: [debugger_(name, { targetContainerName: target })] } }), headers: { 'Content-Type': STRATEGIC } });
+  const statusIn = async (name: string) => ((await call(sandbox, meshed)).json().status.ephemeralContainerStatuses ?? []).find((s: any) => s.name === name);
+  const sidecar = await add('dbg-proxy', 'proxy');
+  assert.is(sidecar.status, 200, sidecar.body);
+  await waitFor(async () => (await statusIn('dbg-proxy'))?.state.running, 'the debug container of the sidecar running');
+  const init = await add('dbg-setup', 'setup');
+  assert.is(init.status, 200, init.body);
+  const waiting = await waitFor(async () => (await statusIn('dbg-setup'))?.state.waiting?.reason === 'CreateContainerError' && (await statusIn('dbg-setup')), 'CreateContainerError');
+  assert.is(waiting.state.waiting.message, 'target container "setup" is not running: no process namespace to join');
+});
+
 test('RBAC: patch on pods/ephemeralcontainers (alice may, bob may not); the pod 404s when absent', async () => {
   const refused = await patch(STRATEGIC, { spec: { ephemeralContainers: [debugger_('bobs')] } }, bob.token);
   assert.is(refused.status, 403);
