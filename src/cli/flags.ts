@@ -1,7 +1,8 @@
 // The one flag parser of every command: node:util's parseArgs (its tokens) over the command's
 // spec, so every command takes flags the same way (--flag VALUE, --flag=VALUE, -f VALUE, -fVALUE,
-// -- before words that start with a dash) and refuses them in the same words, naming the nearest
-// valid spelling. A spec is plain data: the help text and shell completion are made from it too.
+// -- before words that start with a dash; a boolean's --flag=true|false as kubectl takes it) and
+// refuses them in the same words, naming the nearest valid spelling. A spec is plain data: the
+// help text and shell completion are made from it too.
 import { parseArgs } from 'node:util';
 import { nearest } from './nearest.ts';
 import { UsageError } from './usage.ts';
@@ -55,6 +56,8 @@ export interface ParsedArgs<S extends CommandSpec = CommandSpec> {
   operands: string[];
   /** the words after `--`, for a command that runs one */
   command: string[];
+  /** `--` was given (with nothing after it, `command` is empty all the same) */
+  dashes: boolean;
 }
 
 /** Every command takes --help; it is not repeated in each spec. */
@@ -69,13 +72,22 @@ export function parseArgsOptions(flags: { readonly [name: string]: FlagSpec }): 
   return Object.fromEntries(Object.entries(flags).map(([name, f]) => [name, { type: f.type, ...(f.short ? { short: f.short } : {}) }]));
 }
 
+/** pflag's (kubectl's) explicit value of a boolean flag: `--tty=false`, `-t=true` */
+const BOOLEAN_VALUES: Readonly<Record<string, boolean>> = { true: true, false: false };
+
 /** Throws a UsageError (one line) for anything the spec does not accept. */
 export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string[]): ParsedArgs<S> {
   const split = spec.commandAfterDashes ? args.indexOf('--') : -1;
   const flags = flagsOf(spec);
   const options = parseArgsOptions(flags);
+  // `-t=false` would be read as the letters -t -= -f -a …: it is --tty=false, as pflag reads it
+  const words = (split >= 0 ? args.slice(0, split) : [...args]).map((word) => {
+    const short = /^-([A-Za-z])=(true|false)$/.exec(word);
+    const named = short && Object.entries(flags).find(([, f]) => f.short === short[1] && f.type === 'boolean');
+    return named ? `--${named[0]}=${short[2]}` : word;
+  });
   // not strict: parseArgs's own errors are long and name no alternative; the tokens say everything needed
-  const { tokens } = parseArgs({ args: split >= 0 ? args.slice(0, split) : [...args], options, strict: false, allowPositionals: true, tokens: true });
+  const { tokens } = parseArgs({ args: words, options, strict: false, allowPositionals: true, tokens: true });
   const values: Record<string, string | boolean | string[]> = {};
   const operands: string[] = [];
   for (const token of tokens) {
@@ -93,8 +105,8 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
       throw new UsageError(unknownFlag(token.rawName, flags));
     }
     if (flag.type === 'boolean') {
-      if (token.value !== undefined) throw new UsageError(`${token.rawName} takes no value`);
-      values[token.name] = true;
+      if (token.value !== undefined && !Object.hasOwn(BOOLEAN_VALUES, token.value)) throw new UsageError(`${token.rawName} takes no value`);
+      values[token.name] = token.value === undefined ? true : BOOLEAN_VALUES[token.value];
     } else {
       // kubectl's (pflag's) -c=NAME: the value is what follows the "=" (parseArgs keeps it in)
       const value = token.inlineValue && !token.rawName.startsWith('--') && token.value?.startsWith('=') ? token.value.slice(1) : token.value;
@@ -106,7 +118,7 @@ export function parseFlags<S extends CommandSpec>(spec: S, args: readonly string
   }
   // a word a command does not take is a mistake to point out, never something to go on without
   if (!spec.operands && !spec.subcommands && operands.length > 0 && !values.help) throw new UsageError(`unexpected "${operands.join(' ').slice(0, 60)}": this command takes only flags`);
-  const parsed: ParsedArgs<S> = { values: values as FlagValues<S>, operands, command: split >= 0 ? args.slice(split + 1) : [] };
+  const parsed: ParsedArgs<S> = { values: values as FlagValues<S>, operands, command: split >= 0 ? args.slice(split + 1) : [], dashes: split >= 0 };
   if (spec.subcommands && !values.help) {
     const names = Object.keys(spec.subcommands);
     const [word, ...rest] = operands;

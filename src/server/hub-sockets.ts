@@ -102,13 +102,20 @@ export class HubSockets {
     for (const connection of this.#connections) if (connection.caller === caller) connection.ws.close(1008, reason);
   }
 
+  /**
+   * Closes every socket with 1001, one turn of the event loop from now: the server closes the hub
+   * right after it ended every exec, and the rows that say so go out on the next turn (the
+   * control plane pushes what the log's entries changed in a setImmediate). Each socket is closed
+   * after them, so a client learns its terminal was ended (serverShutdown) rather than of a drop
+   * alone. Its heartbeat stops at once, and nothing new is let in meanwhile.
+   */
   close(): void {
-    for (const connection of this.#connections) {
-      connection.heartbeat.stop();
-      connection.ws.close(1001, 'server shutting down');
-    }
-    this.#connections.clear();
+    for (const connection of this.#connections) connection.heartbeat.stop();
     this.#wss.close();
+    setImmediate(() => {
+      for (const connection of this.#connections) connection.ws.close(1001, 'server shutting down');
+      this.#connections.clear();
+    });
   }
 
   #connect(ws: WebSocket, caller: Caller): void {

@@ -31,6 +31,8 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['sandbox', 'extra', '--port', '7811'], 'octant-exec sandbox: unexpected "extra": this command takes only flags (see octant-exec sandbox --help)'],
     [['debug', 'distroless-app'], 'octant-exec debug: a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe) (see octant-exec debug --help)'],
     [['cp', './a', './b'], 'octant-exec cp: one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local (see octant-exec cp --help)'],
+    [['exec', 'web', '--'], 'octant-exec exec: nothing follows --: name the command to run after it (octant-exec exec web -- COMMAND), or leave out -- for a shell (see octant-exec exec --help)'],
+    [['exec', '--tty=yes', 'web'], 'octant-exec exec: --tty takes no value (see octant-exec exec --help)'],
     [['batch', 'web', 'api', 'web', '--', 'id'], 'octant-exec batch: pod web is named twice: each pod named runs the command once (as POST /batches refuses it too) (see octant-exec batch --help)'],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(args)));

@@ -75,14 +75,16 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
   assert.equal(await complete('exec', 'web', '--', ''), [], "exec's command too");
   asked.length = 0;
   assert.equal(await complete('attach', '-n', 'batch', 'worker-1'), ['worker-1'], 'the pod of exec, attach and debug');
-  assert.equal(asked, [['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch' }]]);
+  // a client of a running server: where it is, whose context's namespace is the one without -n (cluster-names.ts)
+  const server = { url: undefined, tokenFile: undefined };
+  assert.equal(asked, [['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch', server }]]);
   // -c: the containers of the pods named so far (in the namespace the operand names), or of the selector's
   asked.length = 0;
   assert.equal(await complete('exec', 'batch/worker-0', '-c', 'l'), ['logger']);
   assert.equal(await complete('batch', '-n', 'batch', 'worker-0', 'pod/worker-1', '--container', ''), ['main', 'logger']);
   assert.equal(await complete('batch', '-l', 'app=worker', '-c', ''), ['main', 'logger']);
   assert.equal(asked, [
-    ['container', { kubeconfig: undefined, context: undefined, namespace: 'batch', pods: ['worker-0'] }],
+    ['container', { kubeconfig: undefined, context: undefined, namespace: 'batch', server, pods: ['worker-0'] }],
     ['container', { kubeconfig: undefined, context: undefined, namespace: 'batch', pods: ['worker-0', 'worker-1'] }],
     ['container', { kubeconfig: undefined, context: undefined, namespace: undefined, selector: 'app=worker' }],
   ]);

@@ -43,7 +43,9 @@ async function archive(entries: WriteEntry[] = [], after = new Uint8Array(0)): P
  * connection: an answer the command leaves unread holds it until the test's deadline.
  */
 async function withServer(send: (res: ServerResponse) => void, body: (url: string) => Promise<void>, headers: Record<string, string> = {}): Promise<void> {
-  const server = createServer((_req, res) => {
+  const server = createServer((req, res) => {
+    // no namespace given: the server's context's
+    if (req.url === '/api/v1/contexts') return res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"contexts":[{"name":"c","current":true,"namespace":"default"}]}');
     res.writeHead(200, { 'Content-Type': 'application/gzip', ...headers });
     send(res);
   });

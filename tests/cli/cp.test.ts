@@ -119,6 +119,61 @@ test('what the safe reading leaves out (a symlink pointing outside what is copie
   });
 });
 
+test('a symlink given as SRC is followed, as cp -H follows it: a folder or a file arrives under the link\'s name; links inside a folder stay links', async () => {
+  await withTempDir(async (dir) => {
+    mkdirSync(join(dir, 'real'));
+    writeFileSync(join(dir, 'real', 'a.txt'), 'A\n');
+    symlinkSync('a.txt', join(dir, 'real', 'inner')); // inside what is copied: carried as a link
+    writeFileSync(join(dir, 'file.txt'), 'F\n');
+    symlinkSync('real', join(dir, 'folder-link'));
+    symlinkSync(join(dir, 'file.txt'), join(dir, 'file-link')); // absolute: carried as a link, it would be left out
+    const folder = await cp(join(dir, 'folder-link'), 'web:/tmp/cp-src-link', '-c', 'nginx');
+    assert.is(folder.code, 0, folder.stderr);
+    const file = await cp(join(dir, 'file-link'), 'web:/tmp/cp-src-link.txt', '-c', 'nginx');
+    assert.is(file.code, 0, file.stderr);
+    assert.is(file.stderr, '', 'nothing left out');
+    const down = await cp('web:/tmp/cp-src-link', join(dir, 'back'), '-c', 'nginx');
+    assert.is(down.code, 0, down.stderr);
+    assert.ok(lstatSync(join(dir, 'back')).isDirectory(), 'a folder, not a link to one');
+    assert.is(readFileSync(join(dir, 'back', 'a.txt'), 'utf8'), 'A\n');
+    assert.is(readlinkSync(join(dir, 'back', 'inner')), 'a.txt', 'the link inside came as a link');
+    const fileBack = await cp('web:/tmp/cp-src-link.txt', join(dir, 'file-back.txt'), '-c', 'nginx');
+    assert.is(fileBack.code, 0, fileBack.stderr);
+    assert.is(readFileSync(join(dir, 'file-back.txt'), 'utf8'), 'F\n');
+    symlinkSync(join(dir, 'gone'), join(dir, 'dangling'));
+    const dangling = await cp(join(dir, 'dangling'), 'web:/tmp/cp-dangling', '-c', 'nginx');
+    assert.is(dangling.code, 1, 'a link to nothing is a missing source');
+    assert.match(dangling.stderr, /ENOENT/);
+  });
+});
+
+test('a folder down onto a local file is refused with a sentence, as the other way is, the file as it was', async () => {
+  await withTempDir(async (dir) => {
+    await runIn(app, 'web', 'nginx', ['sh', '-c', 'mkdir -p /tmp/cp-onto-file && echo x > /tmp/cp-onto-file/x']);
+    writeFileSync(join(dir, 'plain'), 'kept\n');
+    const run = await cp('web:/tmp/cp-onto-file', join(dir, 'plain'), '-c', 'nginx');
+    assert.is(run.code, 1);
+    assert.is(run.stderr, `octant-exec cp: "${join(dir, 'plain')}" is a file here: a folder cannot be copied onto it. Name a folder, or a path that is not there yet.\n`);
+    assert.is(readFileSync(join(dir, 'plain'), 'utf8'), 'kept\n');
+    const below = await cp('web:/tmp/cp-onto-file', join(dir, 'plain', 'sub'), '-c', 'nginx');
+    assert.is(below.code, 1);
+    assert.match(below.stderr, /a file stands here where "[^"]*plain\/sub" needs a folder above it/);
+  });
+});
+
+test('an upload into a folder that takes no files (/proc) says tar could not write there, not that the folder is missing; a missing folder is still said so', async () => {
+  await withTempDir(async (dir) => {
+    writeFileSync(join(dir, 'a'), 'a\n');
+    const proc = await cp(join(dir, 'a'), 'web:/proc/x', '-c', 'nginx');
+    assert.is(proc.code, 1);
+    assert.match(proc.stderr, /The copy could not be written in "\/proc" in the container "nginx" of pod "web" \(tar said: [^)]*Cannot open: No such file or directory\)/);
+    assert.not.match(proc.stderr, /does not exist/);
+    const missing = await cp(join(dir, 'a'), 'web:/cp-no-such-folder/x', '-c', 'nginx');
+    assert.is(missing.code, 1);
+    assert.match(missing.stderr, /"\/cp-no-such-folder" does not exist in the container "nginx"/);
+  });
+});
+
 /**
  * A file DST that holds "precious", and a container whose tar sends `name` (300 KB) whole and then
  * ends with `exitCode` after `thenSleep` s (the server holds the last chunk until then): `body`

@@ -72,6 +72,28 @@ test('refusals: one line each, saying what is wrong, with the nearest valid spel
   for (const args of [['--x'.repeat(100)], ['--namespace']]) assert.not.match(refusal(args), /\n/);
 });
 
+test("a boolean flag takes =true and =false, as kubectl's (pflag's) do, long or short; any other value is refused", () => {
+  const withShort = { ...spec, flags: { ...spec.flags, tty: { type: 'boolean', short: 't', help: 'a terminal' } } } as const satisfies CommandSpec;
+  assert.equal(parseFlags(spec, ['--all-containers=false']).values, { 'all-containers': false });
+  assert.equal(parseFlags(spec, ['--all-containers=true']).values, { 'all-containers': true });
+  assert.equal(parseFlags(withShort, ['-t=false', 'web']).values, { tty: false });
+  assert.equal(parseFlags(withShort, ['-t=true', 'web']).values, { tty: true });
+  assert.equal(parseFlags(withShort, ['-t', '--', 'echo', '-t=false']).command, ['echo', '-t=false'], 'after --, the command\'s words as they are');
+  assert.is(refusal(['--all-containers=1']), '--all-containers takes no value');
+  assert.is(parseFlags(spec, ['-n=false']).values.namespace, 'false', "a string flag's value is its own");
+});
+
+test('-- is told apart from no --, for a command that runs one: `exec web --` with nothing after it is no request for a shell', () => {
+  assert.equal([parseFlags(spec, ['web', '--']).dashes, parseFlags(spec, ['web', '--']).command], [true, []]);
+  assert.is(parseFlags(spec, ['web']).dashes, false);
+});
+
+test('batch takes -o for --output, as kubectl does', () => {
+  assert.is(parseFlags(batchSpec, ['-o', 'json', '-l', 'app=x', '--', 'id']).values.output, 'json');
+  assert.is(parseFlags(batchSpec, ['-ojson', '-l', 'app=x', '--', 'id']).values.output, 'json');
+  assert.match(renderHelp(batchSpec), /^ {2}-o, --output MODE {2,}prefixed/m);
+});
+
 test('subcommands: a missing or unknown one is refused with the list, and the nearest', () => {
   assert.is(parseFlags(logSpec, ['stats', '--json']).subcommand, 'stats');
   assert.is(refusal([], logSpec), 'which command? stats, verify, compact or export');

@@ -66,6 +66,8 @@ const server = createServer(async (req: IncomingMessage, res: ServerResponse) =>
   for await (const chunk of req) body += chunk;
   const answer = (value: unknown) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(value));
   const url = new URL(req.url!, 'http://x');
+  // no -n: the namespace of the server's context
+  if (url.pathname === '/api/v1/contexts') return answer({ contexts: [{ name: 'stand-in', current: true, user: 'me', server: 'https://cluster', namespace: 'default' }] });
   const podPath = /^\/api\/v1\/namespaces\/default\/pods\/([a-z-]+)$/.exec(url.pathname);
   if (podPath) return answer({ pod: { name: podPath[1], namespace: 'default', defaultContainer: 'main', containers: [{ name: 'main' }] } });
   if (url.pathname === '/api/v1/exec') {

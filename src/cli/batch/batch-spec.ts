@@ -22,6 +22,7 @@ result on its own.`,
     timeout: { type: 'string', value: 'SECONDS', section: 'Running', help: 'end each exec that runs longer' },
     output: {
       type: 'string',
+      short: 'o',
       value: 'MODE',
       section: 'Running',
       completes: batchOutputModes,

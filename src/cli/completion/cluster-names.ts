@@ -1,10 +1,15 @@
 // Names for completion that only the kubeconfig and the cluster know: contexts (from the
 // kubeconfig alone), namespaces, pods and their containers (asked of the cluster, as the user's
-// own identity). No kubeconfig, no answer in time, or a refusal: no names, and the shell goes on
-// without them.
+// own identity). Without -n, pods are looked for where the command will look: for a client of a
+// running server (exec, attach, debug, cp) the namespace of the server's context, asked of it
+// (server-namespace.ts), else, or when no server answers, the kubeconfig's. No kubeconfig, no
+// answer in time, or a refusal: no names, and the shell goes on without them.
 import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
+import type { KubeContexts } from '../../adapters/kubernetes/kubeconfig.ts';
 import { within } from '../../domain/within.ts';
 import { findKubeconfig } from '../../runtime/cluster-choice.ts';
+import { serverAccess } from '../server/server-client.ts';
+import { serverNamespace } from '../server/server-namespace.ts';
 import type { ClusterNameKind, Given } from './complete.ts';
 
 /** Longer than this, a completion is worse than none. */
@@ -15,10 +20,23 @@ export async function clusterNames(kind: ClusterNameKind, given: Given): Promise
   if (!found || 'problem' in found) return [];
   if (kind === 'context') return found.contexts.names();
   const reader = new ClusterReader(found.contexts);
-  const namespace = given.namespace ?? found.contexts.defaultNamespace();
-  const asked = kind === 'namespace' ? reader.namespaces() : kind === 'container' ? containersOf(reader, namespace, given) : reader.pods(namespace).then((pods) => pods.map((pod) => pod.name));
+  const asked = kind === 'namespace' ? reader.namespaces() : namespaceFor(given, found.contexts).then((namespace) => (kind === 'container' ? containersOf(reader, namespace, given) : reader.pods(namespace).then((pods) => pods.map((pod) => pod.name))));
   const names = await within(asked.catch(() => []), DEADLINE_MS);
   return names === 'late' ? [] : names;
+}
+
+/** -n, or the namespace the command takes without it: its server's context's, else the kubeconfig's. */
+async function namespaceFor(given: Given, contexts: KubeContexts): Promise<string> {
+  if (given.namespace !== undefined) return given.namespace;
+  if (given.server) {
+    try {
+      const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile });
+      return await serverNamespace({ ...access, answerWaitMs: DEADLINE_MS }, given.context);
+    } catch {
+      // no server given, or none answers: the command will say so; the kubeconfig's is the best guess
+    }
+  }
+  return contexts.defaultNamespace();
 }
 
 /** Every container name of the pods named, or of those the selector picks (none of either: none). */

@@ -7,7 +7,9 @@
 // as a .tar.gz and is extracted safely into DST (created if missing), holding the directory's
 // contents as kubectl cp does, each of its files put in place the same way (safe-extract.ts).
 // A file that changed while it was read, either way, is copied as read and said (changed-files.ts).
-import { createWriteStream, fstatSync, promises as fs } from 'node:fs';
+// SRC given as a symlink is followed, as cp -H does (a symlink inside a folder stays a symlink).
+// No namespace given: the one of the server's context (server-namespace.ts), as kubectl takes its own.
+import { createWriteStream, fstatSync, promises as fs, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { posix } from 'node:path';
 import process from 'node:process';
@@ -29,6 +31,7 @@ import { PlacementError, remoteTarget, uploadPlacement, type RemoteKind } from '
 import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, serverText, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
+import { serverNamespace } from '../server/server-namespace.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
 
@@ -51,19 +54,28 @@ export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>)
   }
 }
 
-function where(values: Values, remote: RemoteSpec, path: string): Record<string, string | undefined> {
-  return { context: values.context, namespace: remote.namespace ?? values.namespace ?? 'default', pod: remote.pod, container: values.container, path };
+/** `remote` with its namespace: as given, else -n, else the server's context's */
+async function withNamespace(access: ServerAccess, values: Values, remote: RemoteSpec): Promise<Required<RemoteSpec>> {
+  return { ...remote, namespace: remote.namespace ?? values.namespace ?? (await serverNamespace(access, values.context)) };
+}
+
+function where(values: Values, remote: Required<RemoteSpec>, path: string): Record<string, string | undefined> {
+  return { context: values.context, namespace: remote.namespace, pod: remote.pod, container: values.container, path };
 }
 
 /** Resolves with the local files that changed while they were sent, if any. */
-async function upload(access: ServerAccess, values: Values, local: string, remote: RemoteSpec): Promise<ChangedCopy | undefined> {
-  const source = await fs.lstat(local); // a missing source says so before the server is asked
-  const path = remoteTarget(absolute(remote.path));
+async function upload(access: ServerAccess, values: Values, local: string, given: RemoteSpec): Promise<ChangedCopy | undefined> {
+  // a missing source (a dangling symlink too) says so before the server is asked; a symlink is
+  // followed (cp -H): what it points to goes, under the name SRC gives it
+  const source = await fs.stat(local);
+  const read = await fs.realpath(local);
+  const path = remoteTarget(absolute(given.path));
+  const remote = await withNamespace(access, values, given);
   const kind = path === '/' ? 'folder' : await remoteKind(access, values, remote, path);
   const { dir, name } = uploadPlacement(local, remote.path, kind, source.isDirectory());
   const changed: string[] = [];
   const report = { skipped: (entry: string, why: string) => process.stderr.write(`octant-exec cp: skipped ${serverText(entry)}: ${why}\n`), changed: (file: string) => changed.push(file) };
-  const stream = Readable.from(writeTar(name === undefined ? folderContents(local, '', report) : localEntries(local, name, report)));
+  const stream = Readable.from(writeTar(name === undefined ? folderContents(read, '', report) : localEntries(read, name, report)));
   // answered once tar has taken it all, which a slow volume may stall: the server's idle timeout bounds that wait, not ours
   const res = await callServer({ ...access, answerWaitMs: 0 }, 'POST', '/api/v1/files/upload', where(values, remote, dir), { type: 'application/x-tar', stream });
   let answer = '';
@@ -78,7 +90,7 @@ async function upload(access: ServerAccess, values: Values, local: string, remot
  * sentence); one that may pass (a busy or failing server, a cut connection) stops the copy, which
  * would otherwise land somewhere else than meant.
  */
-async function remoteKind(access: ServerAccess, values: Values, remote: RemoteSpec, path: string): Promise<RemoteKind> {
+async function remoteKind(access: ServerAccess, values: Values, remote: Required<RemoteSpec>, path: string): Promise<RemoteKind> {
   try {
     const res = await callServer(access, 'HEAD', '/api/v1/files/download', where(values, remote, path));
     res.resume();
@@ -100,13 +112,19 @@ function skippedIn(answer: string): number {
 }
 
 /** Resolves with the files that changed while the container's tar read them, if any. */
-async function download(access: ServerAccess, values: Values, remote: RemoteSpec, local: string): Promise<ChangedCopy | undefined> {
-  const path = absolute(remote.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
+async function download(access: ServerAccess, values: Values, given: RemoteSpec, local: string): Promise<ChangedCopy | undefined> {
+  const path = absolute(given.path).replace(/(.)\/\.$/, '$1'); // "DIR/." is DIR, whose contents a download brings anyway
+  const remote = await withNamespace(access, values, given);
   const res = await callServer(access, 'GET', '/api/v1/files/download', where(values, remote, path), undefined, { TE: 'trailers', [OUTCOME_HEADER]: 'trailers' });
   /** tar names what changed under the path's folder */
   const changedCopy = (changed: ChangedFiles | undefined): ChangedCopy | undefined => changed && { count: changed.count, names: changed.names.map((name) => posix.join(posix.dirname(path), name)), readBy: 'tar' };
   if (res.headers['content-type'] === 'application/gzip') {
-    makeFolders(local);
+    try {
+      folderTarget(local);
+    } catch (error) {
+      res.destroy(); // the answer unread would hold the command open
+      throw error;
+    }
     const parts = new Set<string>();
     return changedCopy(await removingPartsOnSignal(parts, () => extractDownload(res, local, path, parts))); // the archive holds NAME/…: its contents go into DST itself
   }
@@ -146,6 +164,26 @@ async function download(access: ServerAccess, values: Values, remote: RemoteSpec
       throw new ServerError(`the download of ${remote.path} was cut off: try again`);
     }
   });
+}
+
+/** A folder coming down goes into DST, made if missing; a file in the way is said as an upload's placement says it. */
+function folderTarget(local: string): void {
+  try {
+    makeFolders(local);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOTDIR' && code !== 'EEXIST') throw error;
+    throw new PlacementError(isThere(local) ? `"${local}" is a file here: a folder cannot be copied onto it. Name a folder, or a path that is not there yet.` : `a file stands here where "${local}" needs a folder above it: a folder cannot be copied there. Name another destination.`);
+  }
+}
+
+/** Something is at `path` (a file above it is ENOTDIR: nothing there) */
+function isThere(path: string): boolean {
+  try {
+    return statSync(path, { throwIfNoEntry: false }) !== undefined;
+  } catch {
+    return false;
+  }
 }
 
 /**

@@ -11,7 +11,9 @@ download action it runs, audits and lists like a terminal. One of SRC and DST is
 container, written [NAMESPACE/]POD:PATH; the other is a local path. As with kubectl cp, a copy
 onto a folder (one that is there, or DST ending in "/") goes into it under its own name, SRC
 ending in "/." is its contents, and otherwise DST names the copy; the folders above a local DST
-are made. A folder is never copied onto a file.
+are made. A folder is never copied onto a file, either way. SRC given as a symlink is followed,
+as cp -H does (what it points to goes, under the link's name); symlinks inside a folder go as
+symlinks. Without a namespace, the pod is in the one of the server's context.
   octant-exec cp ./site web:/usr/share/nginx/html     a directory in (html/site)
   octant-exec cp ./site/. web:/usr/share/nginx/html   its contents in (html/index.html, ...)
   octant-exec cp batch/worker-0:/var/log/app.log .    a file out (./app.log)

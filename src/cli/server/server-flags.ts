@@ -10,7 +10,7 @@ export const serverFlags = {
 
 export const targetFlags = {
   container: { type: 'string', short: 'c', value: 'NAME', help: "the container (default: the pod's default container)", completes: 'container' },
-  namespace: { type: 'string', short: 'n', value: 'NS', help: 'namespace of a POD given without one (default "default")', completes: 'namespace' },
+  namespace: { type: 'string', short: 'n', value: 'NS', help: "namespace of a POD given without one (default: the server context's)", completes: 'namespace' },
   context: { type: 'string', value: 'NAME', help: "the server's kubeconfig context to use (default: its current one)", completes: 'context' },
 } as const satisfies Record<string, FlagSpec>;
 

@@ -11,7 +11,9 @@ import { withTarget } from './with-target.ts';
 import { idleTimeoutRequest } from './idle-timeout-flag.ts';
 import { UsageError } from '../usage.ts';
 
-export async function execCommand({ values, operands, command }: ParsedArgs<typeof execSpec>): Promise<number> {
+export async function execCommand({ values, operands, command, dashes }: ParsedArgs<typeof execSpec>): Promise<number> {
+  // `exec web --` with its command forgotten (an empty variable) is no request for a shell: kubectl refuses it too
+  if (dashes && command.length === 0) throw new UsageError(`nothing follows --: name the command to run after it (octant-exec exec ${operands[0]?.slice(0, 60) ?? 'POD'} -- COMMAND), or leave out -- for a shell`);
   // `exec web ls`, as old kubectl took it (now refused there too): the words after the pod are a command
   if (operands.length > 1 && command.length === 0) throw new UsageError(`a command goes after --, as kubectl takes it: octant-exec exec ${operands[0].slice(0, 60)} -- ${operands.slice(1).join(' ').slice(0, 100)}`);
   const { pod, namespace } = targetOperand(operands, values, 'octant-exec exec [options] [NAMESPACE/]POD [-- COMMAND [ARG...]]');

@@ -1,11 +1,13 @@
-// The container a terminal command acts on: POD (checked as a name here), -n, --context, and -c
-// or else the pod's default container, read from the server (an unknown pod is its 404, in its
-// words; an unknown container is named with the pod's own list).
+// The container a terminal command acts on: POD (checked as a name here), -n (else the namespace
+// of the server's context, as kubectl takes its context's), --context, and -c or else the pod's
+// default container, read from the server (an unknown pod is its 404, in its words; an unknown
+// container is named with the pod's own list).
 import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { PodReply } from '../../protocol/index.ts';
 import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';
+import { serverNamespace } from '../server/server-namespace.ts';
 
 export interface TerminalTarget {
   context?: string;
@@ -22,9 +24,9 @@ export interface TargetFlags {
 
 /**
  * The one operand, [NAMESPACE/]POD as cp takes it or pod/POD as kubectl exec does, and the target
- * flags, checked before the server is asked.
+ * flags, checked before the server is asked. No namespace given: undefined, the server's context's.
  */
-export function targetOperand(operands: string[], flags: TargetFlags, usage: string): { pod: string; namespace: string } {
+export function targetOperand(operands: string[], flags: TargetFlags, usage: string): { pod: string; namespace: string | undefined } {
   if (operands.length !== 1) throw new UsageError(operands.length === 0 ? `name the pod: ${usage}` : `one pod, not ${operands.length} ("${operands[1].slice(0, 60)}"…): ${usage}`);
   const [operand] = operands;
   const typed = typedPod(operand);
@@ -32,8 +34,8 @@ export function targetOperand(operands: string[], flags: TargetFlags, usage: str
   const pod = typed ?? (slash < 0 ? operand : operand.slice(slash + 1));
   const given = slash < 0 ? undefined : operand.slice(0, slash);
   if (given !== undefined && flags.namespace !== undefined && given !== flags.namespace) throw new UsageError(`the pod says namespace "${given.slice(0, 63)}" and -n says "${flags.namespace.slice(0, 63)}": give one`);
-  const namespace = given ?? flags.namespace ?? 'default';
-  const names: [NameKind, string][] = [['pod', pod], ['namespace', namespace], ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
+  const namespace = given ?? flags.namespace;
+  const names: [NameKind, string][] = [['pod', pod], ...(namespace !== undefined ? [['namespace', namespace] as [NameKind, string]] : []), ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
   for (const [kind, value] of names) {
     const problem = nameProblem(kind, value);
     if (problem) throw new UsageError(problem);
@@ -42,7 +44,8 @@ export function targetOperand(operands: string[], flags: TargetFlags, usage: str
 }
 
 /** `defaulted`: no -c, and the pod has other containers (named, so the person knows to choose one with -c) */
-export async function resolveTarget(access: ServerAccess, pod: string, namespace: string, flags: TargetFlags, defaulted: (container: string, others: string[]) => void = () => {}): Promise<TerminalTarget> {
+export async function resolveTarget(access: ServerAccess, pod: string, given: string | undefined, flags: TargetFlags, defaulted: (container: string, others: string[]) => void = () => {}): Promise<TerminalTarget> {
+  const namespace = given ?? (await serverNamespace(access, flags.context));
   const { pod: view } = await callServerJson<PodReply>(access, 'GET', `/api/v1/namespaces/${namespace}/pods/${pod}`, { context: flags.context });
   const names = Array.isArray(view?.containers) ? view.containers.map((c) => String(c?.name)) : [];
   const container = flags.container ?? (typeof view?.defaultContainer === 'string' ? view.defaultContainer : names[0]);

@@ -4,7 +4,7 @@ import process from 'node:process';
 import { ServerError, type ServerAccess } from '../server/server-client.ts';
 import { resolveTarget, type TargetFlags, type TerminalTarget } from './terminal-target.ts';
 
-export async function withTarget(program: string, access: ServerAccess, pod: string, namespace: string, flags: TargetFlags, run: (target: TerminalTarget) => Promise<number>): Promise<number> {
+export async function withTarget(program: string, access: ServerAccess, pod: string, namespace: string | undefined, flags: TargetFlags, run: (target: TerminalTarget) => Promise<number>): Promise<number> {
   let target: TerminalTarget;
   try {
     // said as kubectl says it, on stderr: which container, and that there are others

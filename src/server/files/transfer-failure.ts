@@ -28,9 +28,19 @@ export function transferFailure(outcome: TransferOutcome, stderr: string, target
   }
   if (/No space left on device|Disk quota exceeded/i.test(stderr)) return new HttpError(507, `No space left in the ${where} at "${path}": free some space or choose another path (tar said: ${said}).`);
   if (/Read-only file system/i.test(stderr)) return new HttpError(409, `"${path}" is on a read-only file system in the ${where}: choose a writable path such as /tmp (tar said: ${said}).`);
-  if (/No such file or directory|Cannot stat/i.test(stderr)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
+  if (/No such file or directory|Cannot stat/i.test(stderr)) {
+    // a download's path, or an upload's folder, that is not there; a name tar could not make in a
+    // folder that is there (/proc takes no new files: ENOENT too) is a write that failed, not a missing folder
+    if (direction === 'download' || saidOfFolder(stderr, path)) return new HttpError(404, `"${path}" does not exist in the ${where}: check the path (tar said: ${said}).`);
+    return new HttpError(409, `The copy could not be written in "${path}" in the ${where} (tar said: ${said}): some folders (such as /proc and /sys) take no new files; choose another path, such as /tmp.`);
+  }
   const code = outcome.kind === 'exited' ? outcome.code : -1;
   return new HttpError(502, `tar in the ${where} exited with ${code}${said ? `: ${said}` : ' and said nothing'}.`);
+}
+
+/** tar said "No such file or directory" of the folder it was to write in (`-C PATH`): GNU tar "tar: PATH: Cannot open: …", busybox "can't change directory to 'PATH'". */
+function saidOfFolder(stderr: string, path: string): boolean {
+  return stderr.split('\n').some((line) => /No such file or directory/i.test(line) && (line.startsWith(`tar: ${path}: `) || line.includes(`can't change directory to '${path}'`)));
 }
 
 function firstLines(text: string): string {
