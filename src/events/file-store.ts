@@ -2,13 +2,14 @@
 // appended to and rolled by size, read line by line as a stream; snapshots written atomically;
 // compaction that rewrites sealed segments. Reading never changes anything, so the `octant-exec
 // log` tools can read the directory of a running server. One process writes: the first append
-// or snapshot takes log/writer.lock, and a second process is refused.
+// or snapshot takes log/writer.lock, and a second process is refused. A writer whose lock was
+// taken over (it was stopped past the lock's stale time: files/file-lock.ts) writes nothing more.
 import { existsSync, rmSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { checkLines, entryOf, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import { makeFolder, removeTempFiles } from './files/atomic-file.ts';
-import { takeLock, type Lock } from './files/file-lock.ts';
+import { STALE_MS, takeLock, type Lock } from './files/file-lock.ts';
 import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
 import { SegmentWriter, moveLegacyLog } from './files/segment-writer.ts';
@@ -26,6 +27,12 @@ export interface FileStoreOptions {
   /** stray files, an unreadable compaction marker */
   warn?: (message: string) => void;
   checkpoint?: (point: CrashPoint) => void;
+  /**
+   * told once, with why, when another process has taken the writer lock over (this one went
+   * without refreshing it past its stale time: stopped, paused, blocked): nothing more is written
+   * (every write throws), and a server stops
+   */
+  lockLost?: (why: string) => void;
 }
 
 export const DEFAULT_SEGMENT_BYTES = 16 * 1024 * 1024;
@@ -47,6 +54,8 @@ export class FileStore implements EventStore {
   readonly #options: FileStoreOptions;
   #writer: SegmentWriter | undefined;
   #writerLock: Lock | undefined;
+  /** who took the writer lock over, once another process has */
+  #lostTo: string | undefined;
   /** the last two entries a read gave, the latest last */
   #cursors: ReadCursor[] = [];
   #snapshotEnds = new Map<number, ReadCursor>();
@@ -67,6 +76,9 @@ export class FileStore implements EventStore {
         onDamage({ file: item.file, line: item.line, problem: item.problem });
         continue;
       }
+      // A replay at start reads the whole log when no snapshot serves (one from 0.1.0): for minutes,
+      // maybe, and synchronously, so no timer refreshes the lock meanwhile; this does (cheaply: file-lock.ts).
+      this.#writerLock?.stillHeld(); // its answer is for writes (#stillWriter)
       this.#cursors = [...this.#cursors.slice(-1), { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } }];
       yield item.entry;
     }
@@ -100,7 +112,7 @@ export class FileStore implements EventStore {
     if (this.#writerLock) return;
     const dir = join(this.stateDir, LOG_DIR);
     makeFolder(dir);
-    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true });
+    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true, lost: (heldBy) => this.#lost(heldBy) });
     if ('heldBy' in lock) {
       throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
     }
@@ -114,13 +126,20 @@ export class FileStore implements EventStore {
   }
 
   append(entry: LogEntry): void {
+    this.appendAll([entry]);
+  }
+
+  /** In one write: all of them or, throwing, none. */
+  appendAll(entries: readonly LogEntry[]): void {
     this.lockForWriting();
+    this.#stillWriter();
     this.#writer ??= new SegmentWriter(this.stateDir, this.#options.segmentBytes ?? DEFAULT_SEGMENT_BYTES, () => this.#options.checkpoint?.('segment rolled'));
-    this.#writer.append(entry);
+    this.#writer.append(entries);
   }
 
   putSnapshot(snapshot: Snapshot): void {
     this.lockForWriting();
+    this.#stillWriter();
     this.#writer?.sync(); // a snapshot never covers entries that are not on the disk
     const dir = join(this.stateDir, SNAPSHOT_DIR);
     makeFolder(dir);
@@ -184,6 +203,13 @@ export class FileStore implements EventStore {
   }
 
   compact(policy: CompactionPolicy): Promise<CompactionReport> {
+    if (this.#writerLock) {
+      try {
+        this.#stillWriter(); // the log is another server's now: so are its compactions
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
     const checkpoint = this.#options.checkpoint;
     return compactSegments(this.stateDir, () => this.read(0), policy, {
       midway: () => checkpoint?.('compaction half written'),
@@ -198,6 +224,18 @@ export class FileStore implements EventStore {
     this.#writerLock?.release();
     this.#writerLock = undefined;
     this.#closed = true;
+  }
+
+  /** Before a write: the writer lock must still name this process (looked at on the disk only now and then: file-lock.ts). */
+  #stillWriter(): void {
+    if (this.#writerLock!.stillHeld()) return;
+    throw new Error(`the writer lock of the event log in ${this.stateDir} is not this process's any more (${this.#lostTo ?? 'another process'} has it): nothing more is written here`);
+  }
+
+  #lost(heldBy: string): void {
+    this.#lostTo = heldBy;
+    this.#options.warn?.(`the writer lock of the event log in ${this.stateDir} is not this process's any more (${heldBy} has it): it went without refreshing the lock for over ${STALE_MS / 1000} s (stopped, paused or blocked), and another server took it over as stale; this one writes nothing more to the log`);
+    this.#options.lockLost?.(`this server lost the writer lock of its event log to ${heldBy}`);
   }
 
   #warnStrays(): void {

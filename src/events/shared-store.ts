@@ -80,8 +80,8 @@ export interface SharedStore {
   /** begins delivering entries after `afterSeq`, availability and lease changes */
   listen(listeners: SharedStoreListeners, afterSeq: number): void;
   /**
-   * Queues entries to be stored in this order; they come back through `entries` once stored.
-   * Throws, queuing nothing, when the buffer of unwritten entries is full (the store has been
+   * Queues entries to be stored in this order, all in one transaction (one step of the actors);
+   * they come back through `entries` once stored. Throws, queuing nothing, when the buffer of unwritten entries is full (the store has been
    * unavailable for long).
    */
   append(entries: UnnumberedEntry[]): void;

@@ -30,6 +30,12 @@ export interface EventStore {
   read(after: number, onDamage?: (damage: LogDamage) => void): Iterable<LogEntry>;
   /** stores one entry, or throws (a full disk) having stored nothing of it */
   append(entry: LogEntry): void;
+  /**
+   * stores entries written together (one step of the actors: an input and the facts it caused) in
+   * one write, or throws (a full disk) having stored none of them; a store without it, which
+   * cannot fail halfway, takes them one by one (`appendAll` below)
+   */
+  appendAll?(entries: readonly LogEntry[]): void;
   /** stores a snapshot whole or not at all, or throws; older ones beyond the last few are let go */
   putSnapshot(snapshot: Snapshot): void;
   /** the snapshots kept, newest first */
@@ -39,6 +45,12 @@ export interface EventStore {
   /** removes what `policy` allows of the entries it covers (never the newest ones) */
   compact(policy: CompactionPolicy): Promise<CompactionReport>;
   close(): void;
+}
+
+/** Stores `entries` all or none, as `store` can. */
+export function appendAll(store: EventStore, entries: readonly LogEntry[]): void {
+  if (store.appendAll) store.appendAll(entries);
+  else for (const entry of entries) store.append(entry);
 }
 
 /** How many snapshots a store keeps: one can be damaged and a start still needs no full replay. */
@@ -56,6 +68,10 @@ export class MemoryStore implements EventStore {
 
   append(entry: LogEntry): void {
     this.entries.push(structuredClone(entry));
+  }
+
+  appendAll(entries: readonly LogEntry[]): void {
+    for (const entry of entries) this.append(entry);
   }
 
   putSnapshot(snapshot: Snapshot): void {

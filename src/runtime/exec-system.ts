@@ -20,7 +20,7 @@ import type { EventStore } from '../events/store.ts';
 import { SharedLog } from './shared-log.ts';
 import { actorViews, type ActorViews } from './actor-views.ts';
 import { DEFAULT_SNAPSHOT_POLICY, type ExecResult, type ExecSystemOptions, type ReplayReport, type RestartResult, type SharedExecSystemOptions, type SnapshotPolicy } from './exec-system-types.ts';
-import type { Fact, RecordingFact, ServerFact } from '../machines/facts.ts';
+import type { Fact, RecordingFact } from '../machines/facts.ts';
 import { defaultSupervisorConfig, supervisorMachine, type SupervisorConfig, type SupervisorEvent } from '../machines/supervisor.ts';
 import { terminalMachine } from '../machines/terminal.ts';
 import { RealTimeClock, type VirtualClock } from './clock.ts';
@@ -29,7 +29,7 @@ import { execStreamActor } from './exec-stream-actor.ts';
 import { FactMatcher } from './fact-matcher.ts';
 import { LiveRuns, endsRun } from './live-runs.ts';
 import { replayEntries, seedLiveRuns } from './log-replay.ts';
-import { LogWriter, RETRY_MS, logPage } from './log-writer.ts';
+import { LogWriter, RETRY_MS, logPage, stepped } from './log-writer.ts';
 import { ProjectionSet, type ProjectionModels } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
 import { SNAPSHOT_FORMAT, systemState, type PersistedSupervisor, type SharedState } from './system-snapshot.ts';
@@ -101,7 +101,7 @@ export class ExecSystem extends SystemListeners {
     }
     options = options as ExecSystemOptions;
     this.#store = options.store;
-    this.#writer = new LogWriter(options.store, (problem) => this.#storageProblem(problem));
+    this.#writer = new LogWriter(options.store, (problem) => this.#storageProblem(problem), (entries) => this.#folded(entries));
     const start = options.fromSnapshot === false ? undefined : startingSnapshot(options.store, warn);
     const makeClock = options.clock ?? ((time) => new RealTimeClock(Date.now, time));
     this.#clock = makeClock(start ? Math.min(start.state.liveRuns[0]?.time ?? Infinity, start.state.clock) : (firstEntry(options.store)?.time ?? Date.now()));
@@ -124,15 +124,16 @@ export class ExecSystem extends SystemListeners {
     // Not #send: syncing first would fire the replay's timers (idle, connect, a deadline) across the
     // downtime, ending as timed out or failed what the server simply lost. Stamped with the last time
     // the log vouches for (when the old process died is not known), it replays exactly.
-    this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' });
+    this.#writer.step.command(() => this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' }));
   }
 
   #createSupervisor(options: { adapter: ExecAdapter }, input: Partial<SupervisorConfig>, restored?: PersistedSupervisor) {
+    const { clock, adapter } = stepped(this.#clock, options.adapter, (this.#shared ?? this.#writer!).step); // a timer, a stream's report: a step each
     const terminal = terminalMachine.provide({
-      actors: { execStream: execStreamActor({ adapter: options.adapter, io: this.io, clock: this.#clock, replaying: () => this.#mode !== 'live' }) },
+      actors: { execStream: execStreamActor({ adapter, io: this.io, clock, replaying: () => this.#mode !== 'live' }) },
     });
     const machine = supervisorMachine.provide({ actors: { terminal } });
-    const supervisor = createActor(machine, { input, clock: this.#clock, ...(restored ? { snapshot: restored as unknown as ActorSnapshot<unknown> } : {}) });
+    const supervisor = createActor(machine, { input, clock, ...(restored ? { snapshot: restored as unknown as ActorSnapshot<unknown> } : {}) });
     supervisor.on('*', (fact) => this.#fact(fact));
     return supervisor;
   }
@@ -161,12 +162,11 @@ export class ExecSystem extends SystemListeners {
       return;
     }
     const entry = { ...fact, seq: ++this.#lastSeq, time: this.#clock.now() } as LogEntry;
-    this.#writer!.append(entry);
+    this.#writer!.append(entry); // folded once its step is over (as a shared log's, once stored)
     this.#caused?.push(entry);
-    this.#folded([entry]);
   }
 
-  /** Entries now in the log, in its order: the projections and the listeners get them. */
+  /** Entries now in the log (or waiting, whole steps, to be written), in its order: the projections and the listeners get them. */
   #folded(entries: LogEntry[]): void {
     for (const entry of entries) {
       this.#projections.add(entry);
@@ -214,7 +214,7 @@ export class ExecSystem extends SystemListeners {
   }
 
   #writeFileSnapshot(): boolean {
-    if (this.#writer!.waiting.length > 0 || this.#clock.hasTimerDueBy(this.#clock.now())) return false;
+    if (!this.#writer!.flush() || this.#clock.hasTimerDueBy(this.#clock.now())) return false; // (between steps: the one that ended is written first)
     const state = systemState(this.#clock.now(), this.#supervisor.getPersistedSnapshot(), this.#liveRuns.entries(), this.#projections.models);
     try {
       this.#store!.putSnapshot({ seq: this.#lastSeq, format: SNAPSHOT_FORMAT, time: this.#clock.now(), state });
@@ -236,8 +236,10 @@ export class ExecSystem extends SystemListeners {
   }
 
   #send(event: SupervisorEvent): void {
-    this.#clock.sync();
-    this.#supervisor.send(event);
+    (this.#shared ?? this.#writer!).step.command(() => {
+      this.#clock.sync();
+      this.#supervisor.send(event);
+    });
   }
 
   /**
@@ -258,7 +260,7 @@ export class ExecSystem extends SystemListeners {
 
   /** Resolves once what the commands so far caused is in the log and folded into the lists (at once for a file log). */
   async settled(timeoutMs = 5_000): Promise<void> {
-    await this.#shared?.store.flushed(timeoutMs);
+    await this.#shared?.flushed(timeoutMs);
   }
 
   /** The log several replicas share (this replica's side of it), when it is one. */
@@ -321,18 +323,16 @@ export class ExecSystem extends SystemListeners {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
   }
 
-  /** Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()). */
+  /**
+   * Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()).
+   * A fact the server decided goes through the supervisor, which passes it on as it is, so a replay gives it again.
+   */
   share(fact: ShareFact): void {
-    this.#decided(fact);
+    this.#send({ type: 'SERVER_FACT', fact });
   }
 
-  /** The recorder started or stopped recording a run: into the log, as a fact the replay derives again. */
+  /** The recorder started or stopped recording a run: into the log, as a fact the replay derives again (as a share's). */
   recording(fact: RecordingFact): void {
-    this.#decided(fact);
-  }
-
-  /** A fact the server decided: through the supervisor, which passes it on as it is, so a replay gives it again. */
-  #decided(fact: ServerFact): void {
     this.#send({ type: 'SERVER_FACT', fact });
   }
 
@@ -349,7 +349,7 @@ export class ExecSystem extends SystemListeners {
     if (this.#mode !== 'forfeited') this.#send({ type: 'DISCONNECT_ALL', reason: 'serverShutdown' });
     if (this.#snapshots.stop()) this.writeSnapshot();
     this.#supervisor.stop();
-    if (this.#shared) return this.#shared.store.close(5_000);
+    if (this.#shared) return this.#shared.close(5_000);
     if (!this.#writer!.flush()) this.#warn(`${this.#writer!.waiting.length} entries of the event log could not be written before stopping, and are lost`);
     this.#writer!.close();
     this.#store!.close();

@@ -6,9 +6,12 @@ import type { ReplicaInfo, SharedStore, UnnumberedEntry } from '../events/shared
 import { runs, type SessionList, type SessionRow } from '../events/projections/session-list.ts';
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import { errorText } from './error-text.ts';
+import { Step } from './log-writer.ts';
 import { SHARED_SNAPSHOT_FORMAT, type SharedState } from './system-snapshot.ts';
 
 export class SharedLog {
+  readonly step: Step<UnnumberedEntry> = new Step(() => this.flush());
+
   constructor(
     readonly store: SharedStore,
     private readonly warn: (message: string) => void,
@@ -18,13 +21,32 @@ export class SharedLog {
     return this.store.replica;
   }
 
-  /** Queues an entry; one the store cannot take any more (its buffer full after a long outage) is lost, and said so. */
+  /** An entry of the step under way (log-writer.ts): queued with the rest of it, in one transaction, once it is over. */
   append(entry: UnnumberedEntry): void {
+    this.step.add(entry);
+  }
+
+  /** Ends the step under way and queues it; one the store cannot take any more (its buffer full after a long outage) is lost, and said so. */
+  flush(): void {
+    const entries = this.step.take();
+    if (!entries) return;
     try {
-      this.store.append([entry]);
+      this.store.append(entries);
     } catch (error) {
-      this.warn(`an entry of the event log is lost (${errorText(error)}): ${entry.type}`);
+      this.warn(`${entries.length === 1 ? 'an entry' : `${entries.length} entries`} of the event log ${entries.length === 1 ? 'is' : 'are'} lost (${errorText(error)}): ${entries.map((entry) => entry.type).join(', ')}`);
     }
+  }
+
+  /** Resolves once everything appended so far, the step under way included, is stored and delivered. */
+  flushed(timeoutMs: number): Promise<void> {
+    this.flush();
+    return this.store.flushed(timeoutMs);
+  }
+
+  /** Stores what waits (for `timeoutMs` at most), then lets the store go. */
+  close(timeoutMs: number): Promise<void> {
+    this.flush();
+    return this.store.close(timeoutMs);
   }
 
   /** Why no new terminal can start now, if so: the database does not answer. */
@@ -38,6 +60,7 @@ export class SharedLog {
     const ended = Object.values(list.byId).filter((row) => row.replica === lost.id && runs(row));
     const detail = `replica ${lost.id} (${lost.advertise}) stopped answering`;
     for (const row of ended) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, time: now });
+    this.flush();
     return ended.map((row) => row.sessionId);
   }
 

@@ -141,7 +141,7 @@ export interface RunningApp {
   hub: StreamHub;
   sandbox?: Sandbox;
   server: Server;
-  /** resolves, with why, if the server must stop by itself (a replica that lost its lease in the shared log) */
+  /** resolves, with why, if the server must stop by itself (a replica that lost its lease in the shared log, a server its state directory's writer lock) */
   fatal: Promise<string>;
   /** end every exec, close every socket, stop the sandbox; safe to call twice */
   close(): Promise<void>;
@@ -153,9 +153,12 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const keepalive = keepaliveIntervals(options.keepaliveMs); // so does a keepalive out of range
   const publicOrigin = options.publicUrl === undefined ? undefined : publicUrlOrigin(options.publicUrl);
   mkdirSync(options.stateDir, { recursive: true, mode: 0o700 });
+  let mustStop: (why: string) => void = () => {};
+  const fatal = new Promise<string>((resolve) => (mustStop = resolve));
   // One server per state directory: a second stops here, naming the first, before its sandbox
-  // (whose files are in the same directory) replaces the running one's.
-  const store = options.sharedLog ? undefined : new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes });
+  // (whose files are in the same directory) replaces the running one's. One that was stopped past
+  // the lock's stale time, which another took over meanwhile, stops as a replica that lost its lease does.
+  const store = options.sharedLog ? undefined : new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes, lockLost: (why) => mustStop(why) });
   store?.lockForWriting();
   const letGo = (error: unknown): never => {
     store?.close();
@@ -173,8 +176,6 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   const kubeconfigPath = serverIdentity ?? cluster.kubeconfigPath;
   const contexts = serverIdentity ? KubeContexts.fromFile(serverIdentity) : cluster.contexts;
 
-  let mustStop: (why: string) => void = () => {};
-  const fatal = new Promise<string>((resolve) => (mustStop = resolve));
   let shared: SharedStore | undefined;
   let watch: ReplicaWatch | undefined;
   let peers: ReplicaPeers | undefined;

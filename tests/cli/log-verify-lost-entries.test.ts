@@ -3,46 +3,27 @@
 // past log/compacted.json's seq, so entries missing after it are lost, and verify must say so.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { readdirSync, rmSync, truncateSync } from 'node:fs';
+import { rmSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
-import { FileStore } from '../../src/events/file-store.ts';
-import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { runCli } from '../support/cli.ts';
-import { settle, shellIn } from '../support/system.ts';
 import { withTempDir } from '../support/temp-dir.ts';
+import { seqOf, smallSegments } from '../support/small-segments.ts';
 
 const test = suite('log verify and lost entries', { deadlineMs: 90_000 });
 
-/** A stopped system's log in several small segments, with a snapshot. */
-async function smallSegments(dir: string): Promise<string[]> {
-  const adapter = new FakeExecAdapter((s) => void s.open());
-  const system = ExecSystem.open({ adapter, store: new FileStore(dir, { segmentBytes: 2048 }), snapshots: false });
-  for (let i = 0; i < 12; i++) {
-    system.exec(shellIn('web'), ['nginx']);
-    await settle();
-    adapter.last().exit(0);
-  }
-  system.writeSnapshot();
-  await system.shutdown();
-  const segments = readdirSync(join(dir, 'log')).filter((name) => name.endsWith('.jsonl')).sort();
-  assert.ok(segments.length >= 4, `${segments.length} segments`);
-  return segments;
-}
 
 const verify = (dir: string) => runCli(['log', 'verify', '--state-dir', dir]);
-const seqOf = (segment: string) => Number(/events-(\d+)\.jsonl/.exec(segment)![1]);
 
 test('the log as written verifies ok', () =>
   withTempDir(async (dir) => {
-    await smallSegments(dir);
+    await smallSegments(dir, { snapshot: true });
     const verified = await verify(dir);
     assert.is(verified.code, 0, verified.stdout);
   }));
 
 test('a segment emptied to 0 bytes in a log never compacted: its entries are named as missing, exit 1', () =>
   withTempDir(async (dir) => {
-    const segments = await smallSegments(dir);
+    const segments = await smallSegments(dir, { snapshot: true });
     truncateSync(join(dir, 'log', segments[2]), 0);
     const verified = await verify(dir);
     assert.is(verified.code, 1, verified.stdout);
@@ -52,7 +33,7 @@ test('a segment emptied to 0 bytes in a log never compacted: its entries are nam
 
 test('the first segment removed: entries from 1 are missing', () =>
   withTempDir(async (dir) => {
-    const segments = await smallSegments(dir);
+    const segments = await smallSegments(dir, { snapshot: true });
     rmSync(join(dir, 'log', segments[0]));
     const verified = await verify(dir);
     assert.is(verified.code, 1, verified.stdout);

@@ -4,7 +4,6 @@
 // as CI has; without it the test fails, it does not skip.)
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
@@ -13,39 +12,10 @@ import type { LogDamage, LogEntry } from '../../src/events/log-entry.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { settle, shellIn } from '../support/system.ts';
-import { withTempDir } from '../support/temp-dir.ts';
+import { fill, onTinyDisk } from '../support/tiny-disk.ts';
 import { waitFor } from '../support/wait.ts';
 
 const test = suite('event log: a full disk');
-
-async function onTinyDisk(body: (dir: string) => Promise<void>): Promise<void> {
-  await withTempDir(async (mountPoint) => {
-    const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=1m,mode=0700', 'octant-exec-test', mountPoint], { encoding: 'utf8' });
-    assert.is(mounted.status, 0, `mount a 1 MiB tmpfs (needs root): ${mounted.stderr}`);
-    try {
-      await body(mountPoint);
-    } finally {
-      spawnSync('umount', ['-l', mountPoint]);
-    }
-  });
-}
-
-/** Fills the disk with 4 KiB files until it refuses; returns them, to free space by removing some. */
-function fill(dir: string): string[] {
-  mkdirSync(join(dir, 'filler'), { recursive: true });
-  const files: string[] = [];
-  for (let i = 0; ; i++) {
-    const path = join(dir, 'filler', String(i));
-    try {
-      writeFileSync(path, new Uint8Array(4096));
-      files.push(path);
-    } catch (error) {
-      assert.is((error as NodeJS.ErrnoException).code, 'ENOSPC');
-      rmSync(path, { force: true });
-      return files;
-    }
-  }
-}
 
 test('appending on a full disk: terminals run on, alert and stderr say so, entries wait and are written in order once there is room', () =>
   onTinyDisk(async (dir) => {

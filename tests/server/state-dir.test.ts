@@ -1,13 +1,15 @@
 // One server per state directory: a second one, or one whose port is taken, stops before it
 // writes a line of the log, and says why in one line. The `octant-exec log` tools, which only
 // read (and compact under their own lock), keep working beside a running server (tests/cli/log.test.ts).
+// A server whose lock another took over (it was stopped past the lock's stale time) stops by itself.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { lstatSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { FileStore } from '../../src/events/file-store.ts';
+import { REFRESH_MS } from '../../src/events/files/file-lock.ts';
 import { VirtualClock } from '../../src/runtime/clock.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { startOctantExec, type OctantExecOptions } from '../../src/server/app.ts';
@@ -120,6 +122,29 @@ test('a port in use stops a start before it touches the log', () =>
       assert.equal(logFiles(stateDir), before, 'nothing replayed into it, no session disconnected, no snapshot');
     } finally {
       await other.close();
+    }
+  }));
+
+test('a server whose writer lock another server took over stops by itself at its next refresh, and writes nothing more', () =>
+  withTempDir(async (dir) => {
+    const stateDir = join(dir, 'state');
+    const warnings: string[] = [];
+    const app = await start({ stateDir, kubeconfig: kubeconfig(dir), warn: (message) => warnings.push(message) });
+    try {
+      app.system.exec(shellIn('web'), ['nginx']);
+      await settle();
+      // what a server on another host does with a lock untouched for STALE_MS (this one was stopped that long)
+      const lock = join(stateDir, 'log', 'writer.lock');
+      rmSync(lock);
+      symlinkSync('4242:1:pod-b', lock);
+      const before = logFiles(stateDir);
+      const why = await withTimeout(app.fatal, REFRESH_MS + 20_000, 'the server to find its lock taken over');
+      assert.is(why, 'this server lost the writer lock of its event log to process 4242 on host pod-b');
+      assert.ok(warnings.some((warning) => warning.includes('another server took it over as stale')), warnings.join('\n'));
+      await app.close(); // its terminals end: that is not written either
+      assert.equal(logFiles(stateDir), before, 'not a byte written, the other server\'s lock left alone');
+    } finally {
+      await app.close();
     }
   }));
 

@@ -1,8 +1,12 @@
 // `octant-exec log export`: the audit trail as JSON Lines on stdout, one record per run, in the
-// order the runs started: for anyone who must keep it longer than the log does.
+// order the runs started: for anyone who must keep it longer than the log does. On a damaged log
+// (lines skipped, entries lost: what `log verify` finds) every record it can make is written, and
+// stderr says what was skipped, with exit 1: the export is not the whole trail.
 import process from 'node:process';
 import { auditRecords } from '../../events/audit-records.ts';
+import type { LogEntry } from '../../events/log-entry.ts';
 import type { LogOptions } from './log-command.ts';
+import { MissingEntries } from './log-verify.ts';
 import { UsageError } from '../usage.ts';
 import { Stdout } from '../stdout-lines.ts';
 
@@ -10,8 +14,9 @@ export async function exportCommand({ store, since }: LogOptions): Promise<numbe
   const from = since === undefined ? -Infinity : parseSince(since);
   const out = new Stdout();
   let damaged = 0;
+  const missing = new MissingEntries();
   let lines: string[] = [];
-  for (const record of auditRecords(store.read(0, () => damaged++))) {
+  for (const record of auditRecords(noting(store.read(0, () => void (damaged++, missing.damaged())), missing))) {
     if (record.startedAt < from) continue;
     lines.push(JSON.stringify(record) + '\n');
     if (lines.length >= 1_000) {
@@ -22,8 +27,18 @@ export async function exportCommand({ store, since }: LogOptions): Promise<numbe
   }
   await out.write(lines.join(''));
   if (out.gone) return 0;
-  if (damaged) process.stderr.write(`octant-exec log export: ${damaged} damaged lines of the log were skipped (octant-exec log verify lists them)\n`);
-  return 0;
+  const problems = missing.problems(store.compactedThrough()); // after the read, as verify's
+  if (damaged) problems.unshift(`${damaged} damaged line${damaged === 1 ? ' of the log was' : 's of the log were'} skipped (octant-exec log verify lists them)`);
+  for (const problem of problems) process.stderr.write(`octant-exec log export: ${problem}; the runs they held are missing from the export, or incomplete\n`);
+  return problems.length ? 1 : 0;
+}
+
+/** `entries` as they are, each told to `missing` on its way. */
+function* noting(entries: Iterable<LogEntry>, missing: MissingEntries): Iterable<LogEntry> {
+  for (const entry of entries) {
+    missing.read(entry.seq);
+    yield entry;
+  }
 }
 
 function parseSince(text: string): number {

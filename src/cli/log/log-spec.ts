@@ -10,7 +10,7 @@ export const logSpec = {
     stats: 'entries, segments, snapshots, bytes, the oldest entry',
     verify: 'checks every line and every snapshot, and that no entry went missing;\nlists each problem; exit 1 on damage',
     compact: 'removes now what retention allows (the server does it every hour):\nactivity of ended sessions, and sessions closed and quiet for --retain\ndays, keeping one audit record per run',
-    export: 'the audit trail (one record per run: who, target, argv, start, end,\nhow it ended) as JSON Lines on stdout, oldest first',
+    export: 'the audit trail (one record per run: who, target, argv, start, end,\nhow it ended) as JSON Lines on stdout, oldest first; on a damaged\nlog, every record it can make, what was skipped on stderr, and exit 1',
   },
   flags: {
     'state-dir': { type: 'string', value: 'DIR', help: '(default $XDG_STATE_HOME/octant-exec, else ~/.local/state/octant-exec)', completes: 'file' },

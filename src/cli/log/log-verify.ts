@@ -6,28 +6,50 @@ import { usableSnapshots } from '../../runtime/snapshot-choice.ts';
 import type { LogOptions } from './log-command.ts';
 import { Stdout } from '../stdout-lines.ts';
 
+/** The entries a read of the whole log found missing with no damaged line to show for it (`log export` asks too). */
+export class MissingEntries {
+  #last = 0;
+  #damagedSince = 0;
+  readonly #gaps: { from: number; to: number }[] = [];
+
+  /** A damaged line was skipped. */
+  damaged(): void {
+    this.#damagedSince++;
+  }
+
+  /** An entry was read, in the log's order. */
+  read(seq: number): void {
+    // a gap a damaged line explains is said once, by that line
+    if (seq > this.#last + 1 && this.#damagedSince === 0) this.#gaps.push({ from: this.#last + 1, to: seq - 1 });
+    [this.#last, this.#damagedSince] = [seq, 0];
+  }
+
+  /**
+   * One sentence per run of entries lost, once the read is over. Compaction removes entries up to
+   * `through` (the store's compactedThrough()) only: one missing after it was lost (a segment
+   * emptied by a crash, or removed). Read it after the segments: a compaction (a server's hourly
+   * one) writes how far it goes before it rewrites any, so this covers every rewrite the read saw.
+   */
+  problems(through: number): string[] {
+    return this.#gaps.flatMap((gap) => {
+      const from = Math.max(gap.from, through + 1);
+      if (gap.to < from) return [];
+      const lost = gap.to === from ? `entry ${from} is` : `entries ${from} to ${gap.to} are`;
+      return [`${lost} missing: the log was ${through ? `compacted only through seq ${through}` : 'never compacted'}, so they were lost (a segment emptied or removed)`];
+    });
+  }
+}
+
 export async function verifyCommand({ store, warnings }: LogOptions): Promise<number> {
   const problems: string[] = [];
   let entries = 0;
-  let damagedSince = 0;
-  let last = 0;
-  const gaps: { from: number; to: number }[] = [];
-  for (const entry of store.read(0, (d) => void (damagedSince++, problems.push(`${damagePlace(d)}: ${d.problem}`)))) {
+  const missing = new MissingEntries();
+  for (const entry of store.read(0, (d) => void (missing.damaged(), problems.push(`${damagePlace(d)}: ${d.problem}`)))) {
     entries++;
-    // a gap a damaged line explains is said once, by that line
-    if (entry.seq > last + 1 && damagedSince === 0) gaps.push({ from: last + 1, to: entry.seq - 1 });
-    [last, damagedSince] = [entry.seq, 0];
+    missing.read(entry.seq);
   }
-  // Compaction removes entries up to `through` only: one missing after it was lost (a segment
-  // emptied by a crash, or removed). Read after the segments: a compaction (a server's hourly one)
-  // writes how far it goes before it rewrites any, so this covers every rewrite the read saw.
   const through = store.compactedThrough();
-  for (const gap of gaps) {
-    const from = Math.max(gap.from, through + 1);
-    if (gap.to < from) continue;
-    const lost = gap.to === from ? `entry ${from} is` : `entries ${from} to ${gap.to} are`;
-    problems.push(`${lost} missing: the log was ${through ? `compacted only through seq ${through}` : 'never compacted'}, so they were lost (a segment emptied or removed)`);
-  }
+  problems.push(...missing.problems(through));
   const snapshots = store.snapshots();
   const usable = [...usableSnapshots(store, (message) => problems.push(message))];
   if (through > 0 && !usable.some((snapshot) => snapshot.seq >= through)) {

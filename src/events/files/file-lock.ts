@@ -7,11 +7,22 @@
 // find the same dead holder at once: the takeover is itself claimed the same way, so only one of
 // them removes the dead lock, and only while it is still a dead holder's.
 //
-// A pid means something only where it was given. Two pods on one node may share a volume, each
-// with its server as pid 1: the second took the first one's live lock for its own earlier one's,
-// and both wrote the log. So a lock names its holder's host (a pod's own name), and a holder on
-// another host, whose life cannot be asked after, holds the lock for as long as it shows it is
-// alive: it touches the lock every REFRESH_MS, and one untouched for STALE_MS is taken over.
+// A pid means something only where it was given: in one PID namespace, on one boot of one host.
+// Two pods on one node may share a volume, each with its server as pid 1: the second took the
+// first one's live lock for its own earlier one's, and both wrote the log; so did two containers
+// on one host given the same hostname (hostNetwork pods, --uts=host), where a pid from the other
+// namespace looks dead or like one's own. So a lock names its holder's host (a pod's own name)
+// and, on Linux, its PID namespace and boot (`host.pidns-N.boot-ID`: in the host's field, so that
+// an octant-exec from before this reads it as another host's and waits, rather than as damaged).
+// Only a holder in this process's own namespace and boot is asked after by its pid; any other
+// (another host, namespace or boot, or a lock that does not say where its pid was given) holds
+// the lock for as long as it shows it is alive: it touches the lock every REFRESH_MS, and one
+// untouched for STALE_MS is taken over (an older build's lock: only if its pid does not show its
+// very process alive here either).
+//
+// So a holder stopped for longer than that (SIGSTOP, a paused VM, a long synchronous replay) can
+// lose its lock while it cannot know: before it writes, it asks stillHeld(), and once the lock
+// names another process (or nobody) it writes nothing more, and its takers are told.
 import process from 'node:process';
 import { hostname } from 'node:os';
 import { lstatSync, lutimesSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
@@ -19,6 +30,15 @@ import { resolve } from 'node:path';
 
 export interface Lock {
   release(): void;
+  /**
+   * Whether the lock still names this process, keeping it fresh: false for good once another
+   * process took it over, or it was removed (its takers' `lost` is told then). Asked before every
+   * append, so it is cheap: a look at the disk is a readlink and a touch (on a shared volume, NFS,
+   * a round trip each), made only once TRUSTED_MS have gone by since this process last touched the
+   * lock. The refresh timer touches it every REFRESH_MS, so an append looks only after a pause or
+   * a blocked event loop: just when the lock may have been taken over.
+   */
+  stillHeld(): boolean;
 }
 
 interface Holder {
@@ -27,30 +47,55 @@ interface Holder {
   start?: string;
   /** the host its pid is on (absent in a lock made before hosts were named: taken as this one) */
   host?: string;
+  /** where its pid was given, `pidns-N.boot-ID` (absent: a lock from before, or no /proc to say) */
+  space?: string;
+}
+
+interface Held {
+  takers: number;
+  refresh: ReturnType<typeof setInterval>;
+  /** when this process last found the lock its own and touched it: Date.now() and performance.now() */
+  touched: [number, number];
+  /** each taker's, told who has the lock once this process has lost it */
+  lost: Set<(heldBy: string) => void>;
+  /** who has it, once this process has lost it */
+  lostTo?: string;
 }
 
 /** how often a holder shows it is alive, and how long a lock from another host lasts without that */
 export const REFRESH_MS = 10_000;
 export const STALE_MS = 60_000;
+/**
+ * How long after touching its lock a holder trusts that it is still its own without looking. No
+ * other process takes it over before STALE_MS: this leaves 40 s for the other's clock to be ahead
+ * of this one's (the lock's time is this one's). Both of this process's clocks must say so: a
+ * pause one of them does not count (a monotonic clock stands still while a machine is suspended;
+ * a wall clock can be set back) the other does.
+ */
+const TRUSTED_MS = 2 * REFRESH_MS;
 const CLAIM_SUFFIX = '.takeover';
 /** locks this process holds: how many takers in it share each, and the timer that keeps it fresh */
-const held = new Map<string, { takers: number; refresh: ReturnType<typeof setInterval> }>();
+const held = new Map<string, Held>();
 const myStart = startOf(process.pid);
 const myHost = hostname().replace(/[^A-Za-z0-9_.-]/g, '_');
-const me: Holder = { pid: process.pid, ...(myStart ? { start: myStart } : {}), host: myHost };
+const mySpace = pidSpace();
+/** what this process's locks say */
+const myText = `${process.pid}:${myStart ?? ''}:${myHost}${mySpace ? `.${mySpace}` : ''}`;
 
 /**
  * Takes the lock at `path`, or says who holds it (`process 1234`). `shared`: every taker in this
  * process shares it, and it goes with the last release (the writer: a test reopens a directory
- * in-process as after a crash); otherwise a second taker in this process is refused too.
+ * in-process as after a crash); otherwise a second taker in this process is refused too. `lost`
+ * is told, with who has it, once the lock turns out to be another's (see stillHeld).
  */
-export function takeLock(file: string, { shared = false } = {}): Lock | { heldBy: string } {
+export function takeLock(file: string, { shared = false, lost }: { shared?: boolean; lost?: (heldBy: string) => void } = {}): Lock | { heldBy: string } {
   const path = resolve(file); // one key in `held` however the state directory was named
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (create(path)) return hold(path);
-    const holder = readHolder(path);
-    if (holder === 'gone') continue;
-    if (holder !== 'dead' && holder.pid === process.pid && held.has(path)) return shared ? hold(path) : { heldBy: 'this process' };
+    if (create(path)) return hold(path, lost);
+    const text = lockText(path);
+    if (text === undefined) continue;
+    if (text === myText && held.has(path)) return shared ? hold(path, lost) : { heldBy: 'this process' };
+    const holder = parse(text);
     if (!abandoned(path, holder)) return { heldBy: named(holder as Holder) };
     takeOver(path);
   }
@@ -58,45 +103,78 @@ export function takeLock(file: string, { shared = false } = {}): Lock | { heldBy
 }
 
 function named(holder: Holder): string {
-  return holder.host && holder.host !== myHost ? `process ${holder.pid} on host ${holder.host}` : `process ${holder.pid}`;
+  if (holder.host && holder.host !== myHost) return `process ${holder.pid} on host ${holder.host}`;
+  if (holder.space && mySpace && holder.space.split('.')[1] !== mySpace.split('.')[1]) return `process ${holder.pid} (of an earlier boot of this host, or another machine of its name)`;
+  if (holder.space && holder.space !== mySpace) return `process ${holder.pid} in another PID namespace (another container on this host)`;
+  return `process ${holder.pid}`;
 }
 
-function hold(path: string): Lock {
-  const mine = held.get(path);
-  if (mine) mine.takers++;
-  else held.set(path, { takers: 1, refresh: refreshing(path) });
+function hold(path: string, lost: ((heldBy: string) => void) | undefined): Lock {
+  let entry = held.get(path);
+  if (entry) entry.takers++;
+  else {
+    const fresh: Held = { takers: 1, refresh: undefined!, touched: [Date.now(), performance.now()], lost: new Set() };
+    fresh.refresh = setInterval(() => {
+      try {
+        confirm(path, fresh, true);
+      } catch {
+        // the lock unreadable for now: looked at again at the next refresh (and a write looks too)
+      }
+    }, REFRESH_MS);
+    (fresh.refresh as { unref?: () => void }).unref?.(); // a lock never keeps the process up
+    held.set(path, (entry = fresh));
+  }
+  const mine = entry;
+  if (lost) mine.lost.add(lost);
   let released = false;
   return {
+    stillHeld: () => !released && confirm(path, mine, false),
     release: () => {
       if (released) return;
       released = true;
-      const entry = held.get(path)!;
-      if (--entry.takers > 0) return;
-      clearInterval(entry.refresh);
+      if (lost) mine.lost.delete(lost);
+      if (--mine.takers > 0 || held.get(path) !== mine) return; // shared still, or lost already (another's lock now)
+      clearInterval(mine.refresh);
       held.delete(path);
-      rmSync(path, { force: true });
+      try {
+        if (lockText(path) === myText) rmSync(path, { force: true }); // never another's that took it over meanwhile
+      } catch {
+        // unreadable: left to go stale
+      }
     },
   };
 }
 
-/** Touches the lock now and then, so that a process on another host sees its holder is alive. */
-function refreshing(path: string): ReturnType<typeof setInterval> {
-  const timer = setInterval(() => {
-    const now = new Date();
-    try {
-      lutimesSync(path, now, now);
-    } catch {
-      // gone (removed by hand): nothing to keep fresh; the holder finds out at its next write
-    }
-  }, REFRESH_MS);
-  (timer as { unref?: () => void }).unref?.(); // a lock never keeps the process up
-  return timer;
+/**
+ * Whether `entry`'s lock still names this process. Looked at on the disk (`look`, or when the
+ * lock was last touched TRUSTED_MS ago), and touched then. A lock found another's is given up.
+ */
+function confirm(path: string, entry: Held, look: boolean): boolean {
+  if (held.get(path) !== entry) return false;
+  const wall = Date.now();
+  const monotonic = performance.now();
+  if (!look && wall - entry.touched[0] < TRUSTED_MS && monotonic - entry.touched[1] < TRUSTED_MS) return true;
+  const text = lockText(path);
+  if (text !== myText) {
+    clearInterval(entry.refresh);
+    held.delete(path);
+    entry.lostTo = text === undefined ? 'nobody (its lock was removed)' : named(parse(text) as Holder);
+    for (const told of entry.lost) told(entry.lostTo);
+    return false;
+  }
+  try {
+    lutimesSync(path, new Date(wall), new Date(wall));
+    entry.touched = [wall, monotonic];
+  } catch {
+    // not touched: looked at again at the next write or refresh
+  }
+  return true;
 }
 
 /** Makes the lock with this process in it; false when there already is one. */
 function create(path: string): boolean {
   try {
-    symlinkSync(`${me.pid}:${me.start ?? ''}:${me.host}`, path);
+    symlinkSync(myText, path);
     return true;
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -108,54 +186,71 @@ function create(path: string): boolean {
 function takeOver(path: string): void {
   const claim = path + CLAIM_SUFFIX;
   if (!create(claim)) {
-    if (abandoned(claim, readHolder(claim))) rmSync(claim, { force: true }); // its claimant died while taking over
+    if (abandoned(claim, parseAt(claim))) rmSync(claim, { force: true }); // its claimant died while taking over
     return;
   }
   try {
     // Under the claim nobody else removes it: it goes only if it is still a dead holder's.
-    if (abandoned(path, readHolder(path))) rmSync(path, { force: true });
+    if (abandoned(path, parseAt(path))) rmSync(path, { force: true });
   } finally {
     rmSync(claim, { force: true });
   }
 }
 
-function readHolder(path: string): Holder | 'dead' | 'gone' {
-  let text: string;
+/** What the lock at `path` says, undefined when there is none. */
+function lockText(path: string): string | undefined {
   try {
-    text = readlinkSync(path);
+    return readlinkSync(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'gone';
+    if (code === 'ENOENT') return undefined;
     if (code !== 'EINVAL') throw error;
-    text = readText(path); // a plain file holding a pid: a compact.lock from before locks were links
   }
-  const match = /^(\d+)(?::(\d*)(?::([A-Za-z0-9_.-]+))?)?$/.exec(text.trim());
-  if (!match) return 'dead'; // damaged: nobody can be holding it
-  return { pid: Number(match[1]), ...(match[2] ? { start: match[2] } : {}), ...(match[3] ? { host: match[3] } : {}) };
-}
-
-function readText(path: string): string {
   try {
-    return readFileSync(path, 'utf8');
+    return readFileSync(path, 'utf8'); // a plain file holding a pid: a compact.lock from before locks were links
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return '';
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
 }
 
+function parseAt(path: string): Holder | 'dead' | 'gone' {
+  const text = lockText(path);
+  return text === undefined ? 'gone' : parse(text);
+}
+
+function parse(text: string): Holder | 'dead' {
+  const match = /^(\d+)(?::(\d*)(?::([A-Za-z0-9_.-]+?)(?:\.(pidns-\d+\.boot-[0-9a-f-]+))?)?)?$/.exec(text.trim());
+  if (!match) return 'dead'; // damaged: nobody can be holding it
+  const [, pid, start, host, space] = match;
+  return { pid: Number(pid), ...(start ? { start } : {}), ...(host ? { host } : {}), ...(space ? { space } : {}) };
+}
+
 /** Whether the lock at `path` was left by a process that is gone (one already removed is not). */
-function abandoned(path: string, holder: ReturnType<typeof readHolder>): boolean {
+function abandoned(path: string, holder: Holder | 'dead' | 'gone'): boolean {
   if (holder === 'gone') return false;
-  if (holder !== 'dead' && holder.host && holder.host !== myHost) return untouchedFor(path, STALE_MS);
-  // This process knows its own locks (`held`): its pid in a file it does not hold is an earlier process's.
-  if (holder === 'dead' || holder.pid <= 0 || holder.pid === process.pid) return true;
+  if (holder === 'dead') return true;
+  if (holder.host && holder.host !== myHost) return untouchedFor(path, STALE_MS);
+  // Its pid was given here (this namespace, this boot) when the lock says so and this process knows where it is.
+  const here = process.platform === 'linux' ? !!mySpace && holder.space === mySpace : holder.space === undefined;
+  if (!here) return untouchedFor(path, STALE_MS) && !(holder.space === undefined && runs(holder, true));
+  return !runs(holder, false);
+}
+
+/**
+ * Whether the holder's process runs, as its pid is seen here. This process knows its own locks
+ * (`held`): its pid in a file it does not hold is an earlier process's. `sure`: only when its
+ * start time shows that it is that very process.
+ */
+function runs(holder: Holder, sure: boolean): boolean {
+  if (holder.pid <= 0 || holder.pid === process.pid) return false;
   try {
     process.kill(holder.pid, 0);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return true;
+    if ((error as NodeJS.ErrnoException).code !== 'EPERM') return false;
   }
   const start = holder.start && startOf(holder.pid);
-  return !!start && start !== holder.start; // the pid was given to a later process
+  return sure ? !!start && start === holder.start : !start || start === holder.start; // another start: the pid was given to a later process
 }
 
 function untouchedFor(path: string, ms: number): boolean {
@@ -168,6 +263,22 @@ function startOf(pid: number): string | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where this process's pid was given (Linux): `pidns-N.boot-ID`, its PID namespace (the inode of
+ * /proc/self/ns/pid) and the kernel's boot; undefined when /proc cannot say, or is another
+ * namespace's (mounted from outside: its /proc/self is not this pid, nor its /proc/PID ours).
+ */
+function pidSpace(): string | undefined {
+  try {
+    if (readlinkSync('/proc/self') !== String(process.pid)) return undefined;
+    const namespace = /^pid:\[(\d+)\]$/.exec(readlinkSync('/proc/self/ns/pid'))?.[1];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim().toLowerCase();
+    return namespace && /^[0-9a-f-]+$/.test(boot) ? `pidns-${namespace}.boot-${boot}` : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,8 @@
 // The write side of the log: appends each entry as one line to the newest segment, and starts a
 // new segment once this one is full. A crash can tear the last line; opening makes sure the
 // next entry starts on a fresh line, so a torn tail never glues itself onto a good entry. A
-// write that fails (a full disk) is cut back off, so the segment never keeps half a line.
+// write that fails (a full disk) is cut back off, so the segment never keeps half a line, nor
+// part of the entries written together.
 import { Buffer } from 'node:buffer';
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, linkSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,19 +28,27 @@ export class SegmentWriter {
     this.#rolled = rolled;
   }
 
-  append(entry: LogEntry): void {
-    const line = Buffer.from(JSON.stringify(entry) + '\n');
-    if (this.#fd === undefined) this.#openNewest(entry.seq);
-    else if (this.#size > 0 && this.#size + line.length > this.#segmentBytes) this.#roll(entry.seq);
+  /**
+   * Appends `entries` (one step of the actors: an input and the facts it caused) in one write: on
+   * a failure (a full disk) the segment is cut back to where it was, so none of them stays, not
+   * even the lines that did fit. They go in one segment, never split by a roll: in the one their
+   * first line fits in (as a single entry's line would), which the rest may take past its size.
+   */
+  append(entries: readonly LogEntry[]): void {
+    if (entries.length === 0) return;
+    const lines = entries.map((entry) => Buffer.from(JSON.stringify(entry) + '\n'));
+    const bytes = Buffer.concat(lines);
+    if (this.#fd === undefined) this.#openNewest(entries[0].seq);
+    else if (this.#size > 0 && this.#size + lines[0].length > this.#segmentBytes) this.#roll(entries[0].seq);
     try {
-      writeFully(this.#fd!, line);
+      writeFully(this.#fd!, bytes);
     } catch (error) {
       ftruncateSync(this.#fd!, this.#size);
       throw error;
     }
-    this.#lastLine = { offset: this.#size, line: this.#lines, entry };
-    this.#size += line.length;
-    this.#lines++;
+    this.#lastLine = { offset: this.#size + bytes.length - lines.at(-1)!.length, line: this.#lines + lines.length - 1, entry: entries.at(-1)! };
+    this.#size += bytes.length;
+    this.#lines += lines.length;
   }
 
   /**
