@@ -37,6 +37,7 @@ import { debugImageList } from '../domain/debug-images.ts';
 import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
+import { warnIfClockBehind } from '../runtime/clock-behind.ts';
 import { keepaliveIntervals } from './keepalive.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
@@ -228,6 +229,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     } else {
       const log = store!; // taken above, for want of a shared log
       system = ExecSystem.open({ ...systemOptions, store: log });
+      warnIfClockBehind(system.clock, warn);
       upkeep = new LogUpkeep(system, fileLog(log, warn), retention, warn);
     }
     // in the shared store when it keeps them (every replica plays every recording), else the state directory's files
