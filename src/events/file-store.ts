@@ -9,7 +9,7 @@ import { join, relative } from 'node:path';
 import { checkLines, entryOf, seqOf } from './checked-lines.ts';
 import type { CompactionPolicy, CompactionReport } from './compaction-rules.ts';
 import { makeFolder, removeTempFiles } from './files/atomic-file.ts';
-import { STALE_MS, takeLock, type Lock } from './files/file-lock.ts';
+import { STALE_MS, takeLock, type Lock, type Refusal } from './files/file-lock.ts';
 import { LOG_DIR, SNAPSHOT_DIR, WRITER_LOCK, listSegments, listSnapshots, snapshotName, strayFiles } from './files/layout.ts';
 import { compactSegments, readCompactedThrough } from './files/segment-compaction.ts';
 import { SegmentWriter, moveLegacyLog } from './files/segment-writer.ts';
@@ -47,6 +47,16 @@ interface ReadCursor {
   after: number;
   path: string;
   position: LinePosition;
+}
+
+/** Another process writes the state directory's log: the sentence names it; `refusal.touchedAt` as takeLock says. */
+export class WriterLockHeld extends Error {
+  constructor(
+    stateDir: string,
+    readonly refusal: Refusal,
+  ) {
+    super(`the event log in ${stateDir} is being written by ${refusal.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
+  }
 }
 
 export class FileStore implements EventStore {
@@ -113,9 +123,7 @@ export class FileStore implements EventStore {
     const dir = join(this.stateDir, LOG_DIR);
     makeFolder(dir);
     const lock = takeLock(join(dir, WRITER_LOCK), { shared: true, lost: (heldBy) => this.#lost(heldBy) });
-    if ('heldBy' in lock) {
-      throw new Error(`the event log in ${this.stateDir} is being written by ${lock.heldBy} (another octant-exec?): stop that one first, or give this one another --state-dir`);
-    }
+    if ('heldBy' in lock) throw new WriterLockHeld(this.stateDir, lock);
     try {
       moveLegacyLog(this.stateDir); // before a line is written: a server with two first segments stops here
     } catch (error) {

@@ -38,6 +38,7 @@ import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import { warnIfClockBehind } from '../runtime/clock-behind.ts';
+import { lockForWritingOrWait } from '../events/files/writer-lock-wait.ts';
 import { keepaliveIntervals } from './keepalive.ts';
 import type { AuthMode } from '../protocol/index.ts';
 import { authSettings, type AuthOptions } from './auth/auth-settings.ts';
@@ -160,7 +161,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   // (whose files are in the same directory) replaces the running one's. One that was stopped past
   // the lock's stale time, which another took over meanwhile, stops as a replica that lost its lease does.
   const store = options.sharedLog ? undefined : new FileStore(options.stateDir, { warn, segmentBytes: options.log?.segmentBytes, lockLost: (why) => mustStop(why) });
-  store?.lockForWriting();
+  if (store) await lockForWritingOrWait(store, warn);
   const letGo = (error: unknown): never => {
     store?.close();
     throw error;

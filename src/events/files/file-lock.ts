@@ -88,7 +88,7 @@ const myText = `${process.pid}:${myStart ?? ''}:${myHost}${mySpace ? `.${mySpace
  * in-process as after a crash); otherwise a second taker in this process is refused too. `lost`
  * is told, with who has it, once the lock turns out to be another's (see stillHeld).
  */
-export function takeLock(file: string, { shared = false, lost }: { shared?: boolean; lost?: (heldBy: string) => void } = {}): Lock | { heldBy: string } {
+export function takeLock(file: string, { shared = false, lost }: { shared?: boolean; lost?: (heldBy: string) => void } = {}): Lock | Refusal {
   const path = resolve(file); // one key in `held` however the state directory was named
   for (let attempt = 0; attempt < 3; attempt++) {
     if (create(path)) return hold(path, lost);
@@ -96,10 +96,21 @@ export function takeLock(file: string, { shared = false, lost }: { shared?: bool
     if (text === undefined) continue;
     if (text === myText && held.has(path)) return shared ? hold(path, lost) : { heldBy: 'this process' };
     const holder = parse(text);
-    if (!abandoned(path, holder)) return { heldBy: named(holder as Holder) };
+    if (!abandoned(path, holder)) return refusal(path, holder as Holder);
     takeOver(path);
   }
   return { heldBy: 'a process taking it over this moment' };
+}
+
+/** Who holds a lock another took; `touchedAt`, for a holder only its refresh can show alive: when it last did (ms since the epoch). */
+export interface Refusal {
+  heldBy: string;
+  touchedAt?: number;
+}
+
+function refusal(path: string, holder: Holder): Refusal {
+  const touchedAt = askedByPid(holder) ? undefined : lstatSync(path, { throwIfNoEntry: false })?.mtimeMs;
+  return { heldBy: named(holder), ...(touchedAt === undefined ? {} : { touchedAt }) };
 }
 
 function named(holder: Holder): string {
@@ -231,10 +242,14 @@ function abandoned(path: string, holder: Holder | 'dead' | 'gone'): boolean {
   if (holder === 'gone') return false;
   if (holder === 'dead') return true;
   if (holder.host && holder.host !== myHost) return untouchedFor(path, STALE_MS);
-  // Its pid was given here (this namespace, this boot) when the lock says so and this process knows where it is.
-  const here = process.platform === 'linux' ? !!mySpace && holder.space === mySpace : holder.space === undefined;
-  if (!here) return untouchedFor(path, STALE_MS) && !(holder.space === undefined && runs(holder, true));
+  if (!askedByPid(holder)) return untouchedFor(path, STALE_MS) && !(holder.space === undefined && runs(holder, true));
   return !runs(holder, false);
+}
+
+/** Whether the holder's pid was given here (this host, namespace and boot, when the lock says so and this process knows where it is): then its pid says whether it runs. */
+function askedByPid(holder: Holder): boolean {
+  if (holder.host && holder.host !== myHost) return false;
+  return process.platform === 'linux' ? !!mySpace && holder.space === mySpace : holder.space === undefined;
 }
 
 /**
