@@ -88,9 +88,18 @@ export class FileStore implements EventStore {
       }
       // A replay at start reads the whole log when no snapshot serves (one from 0.1.0): for minutes,
       // maybe, and synchronously, so no timer refreshes the lock meanwhile; this does (cheaply: file-lock.ts).
-      this.#writerLock?.stillHeld(); // its answer is for writes (#stillWriter)
+      this.#keepLockFresh();
       this.#cursors = [...this.#cursors.slice(-1), { after: item.entry.seq, path: join(this.stateDir, item.file), position: { offset: item.start, line: item.line - 1 } }];
       yield item.entry;
+    }
+  }
+
+  /** Its answer is for writes (#stillWriter), which ask again: a lock unreadable for now (EIO, NFS's ESTALE) fails no read. */
+  #keepLockFresh(): void {
+    try {
+      this.#writerLock?.stillHeld();
+    } catch {
+      // looked at again at the next write or refresh
     }
   }
 

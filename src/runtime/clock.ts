@@ -128,9 +128,13 @@ export class RealTimeClock extends VirtualClock {
   }
 
   override sync(): void {
-    const time = this.#current();
+    this.advanceTo(this.#current());
+  }
+
+  /** Also what a replay calls, stepping to each entry's time: the real time it took is not time gone by on top of the log's. */
+  override advanceTo(time: number): void {
     this.#syncedAt = this.monotonic();
-    this.advanceTo(time);
+    super.advanceTo(time);
   }
 
   /** How far the wall clock is behind virtual time (0 when it is not). */

@@ -101,6 +101,9 @@ export class LogWriter {
   readonly step: Step<LogEntry> = new Step(() => void (this.step.open && this.flush()));
   /** whole steps, oldest first */
   #waiting: LogEntry[][] = [];
+  /** steps over and written (or waiting), not yet told to `ended`; #folding while one is */
+  #toFold: LogEntry[][] = [];
+  #folding = false;
   #problem: string | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
 
@@ -129,8 +132,25 @@ export class LogWriter {
     const step = this.step.take();
     if (step) this.#waiting.push(step);
     const done = this.#write();
-    if (step) this.#ended(step);
+    if (step) this.#fold(step);
     return done;
+  }
+
+  /**
+   * Tells `ended` of each step, in the log's order: a step that ends while an earlier one is told
+   * (a listener's command: recorder.ts asks for a recording as it hears of a terminal) waits until
+   * that one has been told whole, or the projections would fold its entries amid the earlier's,
+   * and differ from what a replay of the log folds.
+   */
+  #fold(step: LogEntry[]): void {
+    this.#toFold.push(step);
+    if (this.#folding) return;
+    this.#folding = true;
+    try {
+      for (let next = this.#toFold.shift(); next; next = this.#toFold.shift()) this.#ended(next);
+    } finally {
+      this.#folding = false;
+    }
   }
 
   #write(): boolean {

@@ -6,6 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { createServer, type AddressInfo } from 'node:net';
 import { runCli } from '../support/cli.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
 import { withTempDir } from '../support/temp-dir.ts';
@@ -54,6 +55,19 @@ test("completion offers the pods of the server context's namespace, where the co
   // batch goes to the cluster itself, with the local kubeconfig: its namespace is that kubeconfig's
   const batch = await cli('__complete', 'batch', 'we');
   assert.equal(batch.stdout.split('\n').filter(Boolean), ['web']);
+});
+
+test('completion with a server that takes the connection and says nothing (a dead port-forward): the kubeconfig\'s namespace, in time', async () => {
+  const silent = createServer(() => {}); // accepts, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const port = (silent.address() as AddressInfo).port;
+    const pods = await runCli(['__complete', 'exec', 'we'], 60_000, { env: { ...env, OCTANT_EXEC_URL: `http://127.0.0.1:${port}/` } });
+    assert.is(pods.code, 0, pods.stderr);
+    assert.equal(pods.stdout.split('\n').filter(Boolean), ['web']);
+  } finally {
+    silent.close();
+  }
 });
 
 test.run();

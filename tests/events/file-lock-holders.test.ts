@@ -148,4 +148,17 @@ test('a long synchronous replay keeps the lock fresh, no timer running meanwhile
     }
   }));
 
+test('a lock unreadable for now (EIO, ESTALE: here a folder in its place) fails no read: the answer is for writes', () =>
+  withTempDir(async (dir) => {
+    const holder = startHolder(dir);
+    try {
+      assert.match(await holder.next('took', 'refused'), /^took /);
+      assert.is(await holder.ask('append 1', 'appended', 'refused'), 'appended 1');
+      await holder.ask(`later ${STALE_MS}`, 'later'); // so the read looks at the lock
+      assert.is(await holder.ask('unreadable', 'replayed', 'failed'), 'replayed 1');
+    } finally {
+      await holder.end();
+    }
+  }));
+
 test.run();

@@ -59,6 +59,10 @@ test('a wall clock behind virtual time: virtual time goes on at the real pace, t
   monotonic += 1_000;
   clock.sync();
   assert.is(clock.now(), 1_000_000 + YEAR + 301_000);
+  monotonic += 10_000; // a replay's steps (advanceTo), taking 10 s: not time gone by on top of the log's
+  clock.advanceTo(1_000_000 + YEAR + 302_000);
+  clock.sync();
+  assert.is(clock.now(), 1_000_000 + YEAR + 302_000);
   wall = 2 * YEAR; // the wall clock ahead again: followed
   clock.sync();
   assert.is(clock.now(), 2 * YEAR);

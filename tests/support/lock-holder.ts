@@ -4,8 +4,9 @@
 //   append SEQ   appends an entry: `appended SEQ`, or `refused <why>`
 //   later MS     its clocks (Date.now, performance.now) jump MS ahead, as after a pause that long: `later MS`
 //   replay       in one synchronous go, as a start's replay: the lock set a minute back, the log read: `replayed N touched true|false`
+//   unreadable   the lock made unreadable (a folder in its place: EISDIR), the log read: `replayed N`, or `failed <why>`
 // What the store tells as it runs: `lost <why>` (the server's stop), `warn <message>`.
-import { lstatSync, lutimesSync, readlinkSync } from 'node:fs';
+import { lstatSync, lutimesSync, mkdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
@@ -46,6 +47,16 @@ for await (const line of createInterface({ input: process.stdin })) {
     let entries = 0;
     for (const _ of store.read(0)) entries++;
     say(`replayed ${entries} touched ${lstatSync(lock).mtimeMs > minuteAgo.getTime()}`);
+  } else if (command === 'unreadable') {
+    rmSync(lock);
+    mkdirSync(lock);
+    try {
+      let entries = 0;
+      for (const _ of store.read(0)) entries++;
+      say(`replayed ${entries}`);
+    } catch (error) {
+      say(`failed ${(error as Error).message}`);
+    }
   }
 }
 store.close();

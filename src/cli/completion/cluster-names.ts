@@ -14,6 +14,8 @@ import type { ClusterNameKind, Given } from './complete.ts';
 
 /** Longer than this, a completion is worse than none. */
 const DEADLINE_MS = 3000;
+/** the server's share of it: one that took the connection and says nothing (a dead port-forward) leaves time for the kubeconfig's guess */
+const SERVER_WAIT_MS = 1000;
 
 export async function clusterNames(kind: ClusterNameKind, given: Given): Promise<string[]> {
   const found = findKubeconfig({ kubeconfig: given.kubeconfig, context: given.context });
@@ -31,7 +33,7 @@ async function namespaceFor(given: Given, contexts: KubeContexts): Promise<strin
   if (given.server) {
     try {
       const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile });
-      return await serverNamespace({ ...access, answerWaitMs: DEADLINE_MS }, given.context);
+      return await serverNamespace({ ...access, answerWaitMs: SERVER_WAIT_MS }, given.context);
     } catch {
       // no server given, or none answers: the command will say so; the kubeconfig's is the best guess
     }
