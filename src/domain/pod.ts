@@ -1,5 +1,8 @@
 // A pod as a dashboard needs it before it offers exec: its containers, their states, the default.
 
+/** how long a new container (a debug container, a debug copy's) may take to run, an image pull included */
+export const RUNNING_WITHIN_MS = 60_000;
+
 /**
  * init: runs to completion before the pod's main containers start; sidecar: a native sidecar (an
  * init container with restartPolicy: Always), running beside them; regular: a main container;

@@ -6,11 +6,9 @@
 // deleted when its wait fails, so what to check there names the pod it copies, never the copy.
 import type { V1ContainerStatus, V1Pod } from '@kubernetes/client-node';
 import { ClusterError } from '../cluster.ts';
-import { initializingContainer } from '../../domain/pod.ts';
+import { initializingContainer, RUNNING_WITHIN_MS } from '../../domain/pod.ts';
 import { podSummary } from './pod-summary.ts';
 
-/** how long a new container may take to run (an image pull included) */
-export const RUNNING_WITHIN_MS = 60_000;
 const FIRST_POLL_MS = 100;
 const LONGEST_POLL_MS = 1_000;
 /** waiting reasons that no amount of waiting fixes */

@@ -17,6 +17,7 @@ import { LocalTerminal } from './local-terminal.ts';
 import { outcomeOf, type Outcome } from './session-end.ts';
 import { pumpStdin } from './stdin-pump.ts';
 import { UsageError } from '../usage.ts';
+import { RUNNING_WITHIN_MS } from '../../domain/pod.ts';
 
 export interface TerminalRun {
   access: ServerAccess;
@@ -96,8 +97,19 @@ function say(run: TerminalRun, line: string): void {
   process.stderr.write(`${run.program}: ${line}\n`);
 }
 
+/**
+ * How long the start's answer may take: a debug copy's comes once the copy runs, which the server
+ * waits up to RUNNING_WITHIN_MS for after making it; the usual wait is no longer than that, and a
+ * copy that came up at the last moment (or the server's 504 saying why not) would be given up on.
+ */
+export function startAnswerWaitMs(request: ExecRequest): number | undefined {
+  return request.mode?.kind === 'copy' ? RUNNING_WITHIN_MS + 30_000 : undefined;
+}
+
 async function start(run: TerminalRun): Promise<string> {
-  const started = await callServerJson<ExecStarted>(run.access, 'POST', '/api/v1/exec', {}, run.request);
+  const waitMs = startAnswerWaitMs(run.request);
+  const access = waitMs === undefined ? run.access : { ...run.access, answerWaitMs: waitMs };
+  const started = await callServerJson<ExecStarted>(access, 'POST', '/api/v1/exec', {}, run.request);
   const sessionId = started?.sessionIds?.[0];
   if (!isId(sessionId)) throw new ServerError(`the server at ${run.access.url.origin} started no terminal it could name: is it an octant-exec server?`);
   return sessionId;
