@@ -70,10 +70,6 @@ export class MemoryStore implements EventStore {
     this.entries.push(structuredClone(entry));
   }
 
-  appendAll(entries: readonly LogEntry[]): void {
-    for (const entry of entries) this.append(entry);
-  }
-
   putSnapshot(snapshot: Snapshot): void {
     this.#snapshots = [{ seq: snapshot.seq, json: JSON.stringify(snapshot) }, ...this.#snapshots].slice(0, SNAPSHOTS_KEPT);
   }
