@@ -30,6 +30,7 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['--port', '7811', 'exce'], 'octant-exec: unknown command "exce" (did you mean exec?): a command goes first, before any flag (see octant-exec --help)'],
     [['sandbox', 'extra', '--port', '7811'], 'octant-exec sandbox: unexpected "extra": this command takes only flags (see octant-exec sandbox --help)'],
     [['debug', 'distroless-app'], 'octant-exec debug: a debug shell needs a terminal, and stdin is not one: run it from a terminal (octant-exec exec POD -- COMMAND runs a command from a pipe) (see octant-exec debug --help)'],
+    [['cp', '-n', 'default', 'batch/worker-0:/tmp/x', './x'], 'octant-exec cp: the pod says namespace "batch" and -n says "default": give one (see octant-exec cp --help)'],
     [['cp', './a', './b'], 'octant-exec cp: one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local (see octant-exec cp --help)'],
     [['exec', 'web', '--'], 'octant-exec exec: nothing follows --: name the command to run after it (octant-exec exec web -- COMMAND), or leave out -- for a shell (see octant-exec exec --help)'],
     [['exec', '--tty=yes', 'web'], 'octant-exec exec: --tty takes no value (see octant-exec exec --help)'],

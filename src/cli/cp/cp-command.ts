@@ -32,6 +32,7 @@ import type { cpSpec } from './cp-spec.ts';
 import { callServer, ServerError, serverAccess, serverText, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
 import { serverNamespace } from '../server/server-namespace.ts';
+import { oneNamespace } from '../one-namespace.ts';
 
 type Values = ParsedArgs<typeof cpSpec>['values'];
 
@@ -39,6 +40,7 @@ export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>)
   if (operands.length !== 2) throw new UsageError('give a source and a destination: octant-exec cp SRC DST');
   const [from, to] = operands.map(copySpec);
   if ('remote' in from === 'remote' in to) throw new UsageError('one of SRC and DST must be in a container ([NAMESPACE/]POD:PATH) and the other local');
+  for (const spec of [from, to]) if ('remote' in spec) oneNamespace(spec.remote.namespace, values.namespace);
   const access = serverAccess(values);
   try {
     let changed: ChangedCopy | undefined;
@@ -54,7 +56,7 @@ export async function cpCommand({ values, operands }: ParsedArgs<typeof cpSpec>)
   }
 }
 
-/** `remote` with its namespace: as given, else -n, else the server's context's */
+/** `remote` with its namespace: as given (-n agrees: checked above), else -n, else the server's context's */
 async function withNamespace(access: ServerAccess, values: Values, remote: RemoteSpec): Promise<Required<RemoteSpec>> {
   return { ...remote, namespace: remote.namespace ?? values.namespace ?? (await serverNamespace(access, values.context)) };
 }

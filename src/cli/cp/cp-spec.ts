@@ -13,7 +13,8 @@ onto a folder (one that is there, or DST ending in "/") goes into it under its o
 ending in "/." is its contents, and otherwise DST names the copy; the folders above a local DST
 are made. A folder is never copied onto a file, either way. SRC given as a symlink is followed,
 as cp -H does (what it points to goes, under the link's name); symlinks inside a folder go as
-symlinks. Without a namespace, the pod is in the one of the server's context.
+symlinks. Without a namespace (NAMESPACE/ or -n; both must agree), the pod is in the one of
+the server's context.
   octant-exec cp ./site web:/usr/share/nginx/html     a directory in (html/site)
   octant-exec cp ./site/. web:/usr/share/nginx/html   its contents in (html/index.html, ...)
   octant-exec cp batch/worker-0:/var/log/app.log .    a file out (./app.log)

@@ -7,6 +7,7 @@ import type { PodReply } from '../../protocol/index.ts';
 import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
 import { typedPod } from '../typed-pod.ts';
+import { oneNamespace } from '../one-namespace.ts';
 import { serverNamespace } from '../server/server-namespace.ts';
 
 export interface TerminalTarget {
@@ -33,8 +34,7 @@ export function targetOperand(operands: string[], flags: TargetFlags, usage: str
   const slash = typed === undefined ? operand.indexOf('/') : -1;
   const pod = typed ?? (slash < 0 ? operand : operand.slice(slash + 1));
   const given = slash < 0 ? undefined : operand.slice(0, slash);
-  if (given !== undefined && flags.namespace !== undefined && given !== flags.namespace) throw new UsageError(`the pod says namespace "${given.slice(0, 63)}" and -n says "${flags.namespace.slice(0, 63)}": give one`);
-  const namespace = given ?? flags.namespace;
+  const namespace = oneNamespace(given, flags.namespace);
   const names: [NameKind, string][] = [['pod', pod], ...(namespace !== undefined ? [['namespace', namespace] as [NameKind, string]] : []), ...(flags.container !== undefined ? [['container', flags.container] as [NameKind, string]] : [])];
   for (const [kind, value] of names) {
     const problem = nameProblem(kind, value);
