@@ -131,7 +131,7 @@ export class FileStore implements EventStore {
     if (this.#writerLock) return;
     const dir = join(this.stateDir, LOG_DIR);
     makeFolder(dir);
-    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true, lost: (heldBy) => this.#lost(heldBy) });
+    const lock = takeLock(join(dir, WRITER_LOCK), { shared: true, lost: (heldBy) => this.#lost(heldBy), untouched: (problem) => this.#untouched(problem) });
     if ('heldBy' in lock) throw new WriterLockHeld(this.stateDir, lock);
     try {
       moveLegacyLog(this.stateDir); // before a line is written: a server with two first segments stops here
@@ -253,6 +253,10 @@ export class FileStore implements EventStore {
     this.#lostTo = heldBy;
     this.#options.warn?.(`the writer lock of the event log in ${this.stateDir} is not this process's any more (${heldBy} has it): it went without refreshing the lock for over ${STALE_MS / 1000} s (stopped, paused or blocked), and another server took it over as stale; this one writes nothing more to the log`);
     this.#options.lockLost?.(`this server lost the writer lock of its event log to ${heldBy}`);
+  }
+
+  #untouched(problem: string): void {
+    this.#options.warn?.(`the writer lock of the event log in ${this.stateDir} cannot be touched (${problem}): a server sharing this state directory from another container or host would take it as stale after ${STALE_MS / 1000} s untouched, and this one would then stop writing; the state directory wants a filesystem where a symbolic link's times can be set`);
   }
 
   #warnStrays(): void {

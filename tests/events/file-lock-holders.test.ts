@@ -3,7 +3,7 @@
 // like one's own: the second is refused while the first keeps its lock fresh. And a holder that
 // was stopped past the lock's stale time, whose lock another server took over meanwhile: once it
 // runs again it appends nothing, and says it has lost the lock; a long synchronous replay keeps
-// the lock fresh by itself.
+// the lock fresh by itself. One that cannot touch its lock says so.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -161,5 +161,28 @@ test('a lock unreadable for now (EIO, ESTALE: here a folder in its place) fails 
       await holder.end();
     }
   }));
+
+test('a lock that cannot be touched (its volume turned read-only) is said once, for another server would take it as stale', async () => {
+  const ownMounts = ['unshare', '--mount', '--map-root-user']; // root's, or a user namespace's
+  const mountsAllowed = process.platform === 'linux' && spawnSync(ownMounts[0], [...ownMounts.slice(1), 'mount', '--bind', '/tmp', '/tmp']).status === 0;
+  assert.ok(mountsAllowed, `unshare ${ownMounts.slice(1).join(' ')} is refused here: run the tests as root (or with user namespaces allowed)`);
+  await withTempDir(async (dir) => {
+    const holder = startHolder(dir, ownMounts);
+    try {
+      assert.match(await holder.next('took', 'refused'), /^took /);
+      assert.is(await holder.ask('append 1', 'appended', 'refused'), 'appended 1');
+      await holder.ask('readonly', 'readonly');
+      for (const seq of [2, 3]) {
+        await holder.ask(`later ${STALE_MS / 2}`, 'later'); // so the write looks at the lock, and touches it
+        assert.is(await holder.ask(`append ${seq}`, 'appended', 'refused'), `appended ${seq}`); // into the segment it has open
+      }
+      const warnings = holder.said.filter((line) => line.startsWith('warn ') && line.includes('cannot be touched'));
+      assert.is(warnings.length, 1, holder.said.join('\n'));
+      assert.match(warnings[0], /cannot be touched \(EROFS .*would take it as stale after 60 s untouched/);
+    } finally {
+      await holder.end();
+    }
+  });
+});
 
 test.run();

@@ -5,7 +5,10 @@
 //   later MS     its clocks (Date.now, performance.now) jump MS ahead, as after a pause that long: `later MS`
 //   replay       in one synchronous go, as a start's replay: the lock set a minute back, the log read: `replayed N touched true|false`
 //   unreadable   the lock made unreadable (a folder in its place: EISDIR), the log read: `replayed N`, or `failed <why>`
+//   readonly     the state directory seen read-only from now on (as a volume can turn), the files this
+//                process has open staying writable (needs a mount namespace of its own): `readonly`
 // What the store tells as it runs: `lost <why>` (the server's stop), `warn <message>`.
+import { execFileSync } from 'node:child_process';
 import { lstatSync, lutimesSync, mkdirSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -47,6 +50,11 @@ for await (const line of createInterface({ input: process.stdin })) {
     let entries = 0;
     for (const _ of store.read(0)) entries++;
     say(`replayed ${entries} touched ${lstatSync(lock).mtimeMs > minuteAgo.getTime()}`);
+  } else if (command === 'readonly') {
+    // a read-only bind of the folder over itself: a remount of a mount with files open for writing is refused (EBUSY)
+    execFileSync('mount', ['--bind', dir, dir]);
+    execFileSync('mount', ['-o', 'remount,bind,ro', dir]);
+    say('readonly');
   } else if (command === 'unreadable') {
     rmSync(lock);
     mkdirSync(lock);

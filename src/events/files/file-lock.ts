@@ -60,6 +60,10 @@ interface Held {
   lost: Set<(heldBy: string) => void>;
   /** who has it, once this process has lost it */
   lostTo?: string;
+  /** each taker's, told why the lock could not be touched (once, until a touch works again) */
+  untouched: Set<(problem: string) => void>;
+  /** whether the last touch failed (so a run of failures is told once) */
+  touchFailing: boolean;
 }
 
 /** how often a holder shows it is alive, and how long a lock from another host lasts without that */
@@ -86,20 +90,26 @@ const myText = `${process.pid}:${myStart ?? ''}:${myHost}${mySpace ? `.${mySpace
  * Takes the lock at `path`, or says who holds it (`process 1234`). `shared`: every taker in this
  * process shares it, and it goes with the last release (the writer: a test reopens a directory
  * in-process as after a crash); otherwise a second taker in this process is refused too. `lost`
- * is told, with who has it, once the lock turns out to be another's (see stillHeld).
+ * is told, with who has it, once the lock turns out to be another's (see stillHeld); `untouched`,
+ * why, when the lock cannot be touched (its time is how a holder elsewhere shows it is alive).
  */
-export function takeLock(file: string, { shared = false, lost }: { shared?: boolean; lost?: (heldBy: string) => void } = {}): Lock | Refusal {
+export function takeLock(file: string, { shared = false, lost, untouched }: LockListeners & { shared?: boolean } = {}): Lock | Refusal {
   const path = resolve(file); // one key in `held` however the state directory was named
   for (let attempt = 0; attempt < 3; attempt++) {
-    if (create(path)) return hold(path, lost);
+    if (create(path)) return hold(path, { lost, untouched });
     const text = lockText(path);
     if (text === undefined) continue;
-    if (text === myText && held.has(path)) return shared ? hold(path, lost) : { heldBy: 'this process' };
+    if (text === myText && held.has(path)) return shared ? hold(path, { lost, untouched }) : { heldBy: 'this process' };
     const holder = parse(text);
     if (!abandoned(path, holder)) return refusal(path, holder as Holder);
     takeOver(path);
   }
   return { heldBy: 'a process taking it over this moment' };
+}
+
+interface LockListeners {
+  lost?: (heldBy: string) => void;
+  untouched?: (problem: string) => void;
 }
 
 /** Who holds a lock another took; `touchedAt`, for a holder only its refresh can show alive: when it last did (ms since the epoch). */
@@ -120,11 +130,11 @@ function named(holder: Holder): string {
   return `process ${holder.pid}`;
 }
 
-function hold(path: string, lost: ((heldBy: string) => void) | undefined): Lock {
+function hold(path: string, { lost, untouched }: LockListeners): Lock {
   let entry = held.get(path);
   if (entry) entry.takers++;
   else {
-    const fresh: Held = { takers: 1, refresh: undefined!, touched: [Date.now(), performance.now()], lost: new Set() };
+    const fresh: Held = { takers: 1, refresh: undefined!, touched: [Date.now(), performance.now()], lost: new Set(), untouched: new Set(), touchFailing: false };
     fresh.refresh = setInterval(() => {
       try {
         confirm(path, fresh, true);
@@ -137,6 +147,7 @@ function hold(path: string, lost: ((heldBy: string) => void) | undefined): Lock 
   }
   const mine = entry;
   if (lost) mine.lost.add(lost);
+  if (untouched) mine.untouched.add(untouched);
   let released = false;
   return {
     stillHeld: () => !released && confirm(path, mine, false),
@@ -144,6 +155,7 @@ function hold(path: string, lost: ((heldBy: string) => void) | undefined): Lock 
       if (released) return;
       released = true;
       if (lost) mine.lost.delete(lost);
+      if (untouched) mine.untouched.delete(untouched);
       if (--mine.takers > 0 || held.get(path) !== mine) return; // shared still, or lost already (another's lock now)
       clearInterval(mine.refresh);
       held.delete(path);
@@ -176,8 +188,12 @@ function confirm(path: string, entry: Held, look: boolean): boolean {
   try {
     lutimesSync(path, new Date(wall), new Date(wall));
     entry.touched = [wall, monotonic];
-  } catch {
-    // not touched: looked at again at the next write or refresh
+    entry.touchFailing = false;
+  } catch (error) {
+    // not touched: looked at again at the next write or refresh. Said, once a run: a holder that
+    // cannot touch its lock looks stale to a server elsewhere, which takes it over after STALE_MS
+    if (!entry.touchFailing) for (const told of entry.untouched) told(`${(error as NodeJS.ErrnoException).code ?? ''} ${(error as Error).message}`.trim());
+    entry.touchFailing = true;
   }
   return true;
 }
