@@ -272,8 +272,8 @@ export class DataPlane {
     const viewer: Viewer = { socket, sessionId, unacked: 0, unwritten: 0, acks: ack, readOnly: share ? share.role === 'viewer' : !owner, ...(share ? { share } : {}), ...catchUp };
     shown.set(sessionId, viewer);
     if (share) this.#shares.attached(viewer);
-    // A screen only for a terminal (a TTY) with output to draw, built from all it holds; anything else gets its bytes as they came.
-    if (message.screen && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
+    // A screen only for a terminal (a TTY) with output to draw, built from all it holds (a share's holder gets it unasked: never what the owner cleared before sharing); else its bytes as they came.
+    if ((message.screen || share) && row.interactive && stream.scrollback.size > 0) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE);
     // a catch-up viewer whose missed bytes have left the scrollback (a reattach under a flood) gets the screen, not what is left of them
     if (viewer.catchUp && wanted < stream.scrollback.start) return this.#sendScreen(viewer, stream, row.size ?? DEFAULT_SIZE, wanted);
     const replay = stream.scrollback.since(wanted);

@@ -2,7 +2,8 @@
 // one-time secret traded for a cookie that opens that terminal and nothing else; a viewer refused
 // input, a participant's keystrokes going through and logged as theirs (not what they typed, and
 // not once per key), its end of input too; a viewer that lags (or never acks) holding nothing back;
-// revoke, demote and remove reaching an open socket at once; and every bad use
+// revoke, demote and remove reaching an open socket at once; the screen, never what the owner
+// cleared before sharing; and every bad use
 // of a link refused: wrong, guessed, reused from another browser, for another terminal, malformed.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
@@ -111,6 +112,28 @@ test('a viewer sees the terminal and may not type or resize; the owner\'s typing
   assert.not.ok(owner.text(terminal).includes('from-viewer'));
   await viewer.close();
   await owner.close();
+});
+
+test("a link's holder sees the screen as it is, never the output the owner cleared before sharing, whatever it asks for", async () => {
+  const [cleared] = await openExec(app, shell);
+  await waitFor(async () => (await sessionState(app, cleared))?.state === 'interactive', 'the shell to connect', 15_000);
+  const owner = await StreamClient.open(app);
+  await owner.attach(cleared);
+  // the secret printed, then the screen and its history cleared (clear's \e[3J)
+  owner.type(cleared, "printf 'TOP%sSECRET\\n' _; printf '\\033[H\\033[2J\\033[3J'; echo cleared-$((40+2))\r");
+  await owner.waitForText(cleared, 'cleared-42');
+  assert.ok(owner.text(cleared).includes('TOP_SECRET'), 'the owner saw it');
+  for (const role of ['viewer', 'participant'] as const) {
+    const holder = await StreamClient.open(app, asLink(await claim(await share(role, cleared))));
+    await holder.attach(cleared, { from: 0, ack: true }); // every byte from the first, and no screen: as a client of its own may ask
+    await waitFor(() => holder.screen(cleared).toString().includes('cleared-42'), `the ${role} to get the screen`, 15_000);
+    owner.type(cleared, `echo ${role}-$((40+2))\r`);
+    await holder.waitForText(cleared, `${role}-42`); // then the output, as it comes
+    assert.not.ok(`${holder.screen(cleared)}${holder.text(cleared)}`.includes('TOP_SECRET'), `the ${role} got the cleared output`);
+    await holder.close();
+  }
+  await owner.close();
+  await call(app, `/api/v1/sessions/${cleared}/close`, { body: {} });
 });
 
 test('a participant types; the log says who typed, once for a burst of keys, and never what; the owner makes them a viewer at once', async () => {
