@@ -44,7 +44,7 @@ interface Recording {
 /** a recording turned off; with no writer when it had written nothing (said started while its program was not known to run): its name goes on */
 type Paused = Omit<Recording, 'writer'> & { writer?: CastWriter };
 
-/** the recorder's clock: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
+/** the recorder's clock, for events' times: wall time at the start, then monotonic (a clock stepped back never makes a recording's times go backwards) */
 const monotonicNow = () => performance.timeOrigin + performance.now();
 
 export class Recorder {
@@ -276,37 +276,37 @@ export class Recorder {
   /**
    * Begins recording a running terminal's run, timed from `opening.at`, with what it printed
    * before; false (nothing done) while the log has not given its run back yet (no row, or the
-   * previous run's: a restart's row comes back after a round trip too), or while its program may
-   * turn out missing.
+   * previous run's: a restart's row comes back after a round trip too), or its program may not run.
    */
   #begin(sessionId: string, opening: Opening): boolean {
     const row = this.system.sessionList.byId[sessionId];
     if (!row || row.run !== opening.run) return false;
+    // for the header and the name, the wall clock's time of it: the recorder's clock, from the process's start, misses a sleep or a clock set right since
+    const [now, wall] = [opening.at, Date.now() - (this.now() - opening.at)];
     const paused = this.#paused.get(sessionId)?.run === row.run ? this.#paused.get(sessionId) : undefined;
     if (opening.unsure && row.interactive) {
       // said now, for every viewer to see; written once its program is known to have run, at the size it has now (it may be resized meanwhile)
       opening.size ??= row.size ?? DEFAULT_SIZE;
-      opening.file ??= this.#started(sessionId, row.run, paused?.file ?? this.#names.next(sessionId, row.run, opening.at));
+      opening.file ??= this.#started(sessionId, row.run, paused?.file ?? this.#names.next(sessionId, row.run, wall));
       return false;
     }
     this.#opening.delete(sessionId);
     if (this.#recordings.has(sessionId) || !row.interactive) return true;
-    const now = opening.at;
     if (opening.earlyBytes > EARLY_MAX_BYTES) {
       const why = `it printed more than ${EARLY_MAX_BYTES} bytes before the shared log gave its run back (the database is slow to answer)`;
-      this.#notRecorded(sessionId, row.run, opening.file ?? this.#names.next(sessionId, row.run, now), why, opening.file !== undefined);
+      this.#notRecorded(sessionId, row.run, opening.file ?? this.#names.next(sessionId, row.run, wall), why, opening.file !== undefined);
       return true;
     }
     if (paused) this.#paused.delete(sessionId);
     else this.#unpause(sessionId); // an earlier run's: done
-    const file = paused?.file ?? opening.file ?? this.#names.next(sessionId, row.run, now);
+    const file = paused?.file ?? opening.file ?? this.#names.next(sessionId, row.run, wall);
     const size = opening.size ?? row.size ?? DEFAULT_SIZE;
     let writer: CastWriter | undefined;
     try {
       writer = new CastWriter({
         name: file,
         storage: this.storage,
-        header: { width: size.cols, height: size.rows, timestamp: Math.floor(now / 1000), command: row.argv.join(' '), env: { TERM } },
+        header: { width: size.cols, height: size.rows, timestamp: Math.floor(wall / 1000), command: row.argv.join(' '), env: { TERM } },
         maxBytes: this.policy.maxBytes,
         now: this.now,
         startedAt: now,

@@ -34,9 +34,11 @@ test('--record all: a terminal is recorded from its first byte, resizes and outp
       const folder = join(dir, String(input));
       const { system, adapter, recorder } = recorded(folder, { input });
       const [id] = (system.exec(shellIn('web'), ['nginx']) as { sessionIds: string[] }).sessionIds;
+      const opened = Date.now();
       const stream = adapter.last().open();
       stream.stdout('$ '); // its first byte: the recording begins, timed from the stream's opening
       await settle();
+      const begun = Date.now();
       system.clock.advanceBy(1500);
       system.io.input(id, new TextEncoder().encode('top\r'));
       system.resize(id, 120, 40);
@@ -47,6 +49,10 @@ test('--record all: a terminal is recorded from its first byte, resizes and outp
       assert.match(name, /^t1-run1-\d+\.cast\.gz$/);
       const [header, ...events] = castOf(folder, name);
       assert.equal([header.width, header.height], [80, 24]);
+      // the header's time and the name's are the wall clock's, whatever the recorder's own clock says (it misses a machine's sleep)
+      const named = Number(/-(\d+)\.cast/.exec(name)![1]);
+      assert.ok(named >= opened && named <= begun, `the name's time ${named} is when it opened (${opened}–${begun})`);
+      assert.is(header.timestamp, Math.floor(named / 1000));
       assert.equal(events, [[0, 'o', '$ '], ...(input ? [[1.5, 'i', 'top\r']] : []), [1.5, 'r', '120x40'], [1.5, 'o', '\x1b[?1049hTOP']]);
       const facts = system.entries().filter((e) => e.type.startsWith('recording.'));
       assert.equal(facts.map((f) => f.type), ['recording.started', 'recording.stopped']);
