@@ -16,6 +16,7 @@ const NAME = /^[A-Za-z0-9_-]{1,100}\.cast$/;
 
 export class FileRecordings implements RecordingStorage {
   readonly shared = false;
+  readonly readHoldsConnection = false;
   readonly noun = 'file';
   readonly #leftovers: string[] = [];
 

@@ -41,6 +41,7 @@ const COMPRESSED_CHUNK = 256 * 1024;
 
 export class PgRecordings implements RecordingStorage {
   readonly shared = true;
+  readonly readHoldsConnection = true;
   readonly noun = 'recording in the database';
   readonly #pool: pg.Pool;
   readonly #reads: pg.Pool;

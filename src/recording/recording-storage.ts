@@ -30,6 +30,12 @@ export interface CastSinks {
 export interface RecordingStorage extends CastSinks {
   /** true when every replica reads the same recordings (the shared store) */
   readonly shared: boolean;
+  /**
+   * true when a read holds something scarce until it is closed (the database's: a connection and
+   * its snapshot), so a download keeps its turn while it streams; a file's read holds an open file
+   * only, and its download goes on after its turn (recording-routes.ts)
+   */
+  readonly readHoldsConnection: boolean;
   /** where a recording is, for a person reading an error: "in the recordings folder of the state directory" */
   where(name: string): string;
   /** recordings a stopped process left unfinished: the recorder finishes them */

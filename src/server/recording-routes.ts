@@ -7,7 +7,7 @@ import { isEnded, isId, type RecordingReply, type SessionRow } from '../protocol
 import type { RecordedRun } from '../events/projections/recordings.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
-import { CastDamaged } from '../recording/cast-file.ts';
+import { CastDamaged, type ReadCast } from '../recording/cast-file.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { errorText } from '../runtime/error-text.ts';
 import { isObject } from './exec-body.ts';
@@ -22,7 +22,12 @@ const READ_SLACK_BYTES = 1024 * 1024;
 /** says, beside a cast that could only be read in part, what is wrong with the rest */
 export const DAMAGE_HEADER = 'X-Recording-Damaged';
 
-/** recordings read at once (the database's read pool has as many connections), one per person; more wait their turn */
+/**
+ * recordings read at once (the database's read pool has as many connections), one per person; more
+ * wait their turn. A turn is the check pass over the cast (a whole read of up to --record-max-bytes),
+ * and, from the database, the download too (its connection); a file's download goes on after it, so
+ * people who read slowly never hold every turn for as long as they go on reading
+ */
 const readTurns = new FairTurns<string | symbol>(2);
 
 /** whose turn a read is: a person's own; in local mode, with one person only, each read's own */
@@ -36,6 +41,7 @@ const readerKey = (caller: Caller) => caller.person?.user ?? Symbol('a local rea
 export async function sendRecording(system: ExecSystem, recorder: Recorder, caller: Caller, req: IncomingMessage, res: ServerResponse, sessionId: string, url: URL, replicas = false): Promise<void> {
   const record = recordedRun(system, caller, sessionId, url);
   const file = record.recording.file;
+  let sendAfterTurn: (() => Promise<void>) | undefined;
   await readTurns.take(readerKey(caller), async () => {
     let cast;
     try {
@@ -48,22 +54,30 @@ export async function sendRecording(system: ExecSystem, recorder: Recorder, call
     if (!cast && replicas && !recorder.storage.shared) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is not on this replica: a recording kept in files stays with the replica that recorded it (docs/recordings.md), or retention removed it.`);
     if (!cast && record.recording.stopped === 'failed' && !record.recording.bytes) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} failed as it began, so nothing was kept (the server's log says why): restart the terminal to record it again.`);
     if (!cast) throw new HttpError(410, `The recording of run ${record.run} of terminal ${sessionId} is gone from the server (retention removed it, or it was deleted).`);
-    try {
-      const gzip = cast.gzipped && acceptsGzip(req.headers['accept-encoding']);
-      const stored = gzip ? cast.stored() : undefined;
-      res.writeHead(200, {
-        'Content-Type': 'application/x-asciicast',
-        'Content-Length': stored ? await stored.size : cast.bytes,
-        'Content-Disposition': `attachment; filename="${file}"`,
-        'Cache-Control': 'no-store',
-        ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
-        ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
-      });
-      await sendUnlessStalled(stored?.stream ?? cast.text(), res);
-    } finally {
-      await cast.close();
-    }
+    const send = () => sendCast(cast, req, res, file);
+    if (recorder.storage.readHoldsConnection) await send();
+    else sendAfterTurn = send;
   });
+  await sendAfterTurn?.();
+}
+
+/** The checked cast, streamed: gzip-encoded as stored when the client takes it and it is whole. Closes it. */
+async function sendCast(cast: ReadCast, req: IncomingMessage, res: ServerResponse, file: string): Promise<void> {
+  try {
+    const gzip = cast.gzipped && acceptsGzip(req.headers['accept-encoding']);
+    const stored = gzip ? cast.stored() : undefined;
+    res.writeHead(200, {
+      'Content-Type': 'application/x-asciicast',
+      'Content-Length': stored ? await stored.size : cast.bytes,
+      'Content-Disposition': `attachment; filename="${file}"`,
+      'Cache-Control': 'no-store',
+      ...(gzip ? { 'Content-Encoding': 'gzip' } : {}),
+      ...(cast.damage ? { [DAMAGE_HEADER]: `only the part before the damage: ${cast.damage}` } : {}),
+    });
+    await sendUnlessStalled(stored?.stream ?? cast.text(), res);
+  } finally {
+    await cast.close();
+  }
 }
 
 /** The audit record of the run asked for, if the caller may see it and it was recorded; a 4xx otherwise. */
