@@ -2,6 +2,7 @@
 // handed to the test as a WebSocket (v5 or the first offered), a SPDY server session, or the raw
 // socket; plus the run's uncaught exceptions, which a hostile cluster must never cause.
 import http from 'node:http';
+import { Buffer } from 'node:buffer';
 import { once } from 'node:events';
 import process from 'node:process';
 import type { AddressInfo, Socket } from 'node:net';
@@ -10,6 +11,9 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { SpdySession } from '../../src/spdy/session.ts';
 import type { SpdyStream } from '../../src/spdy/stream.ts';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
+import type { ExecAdapter } from '../../src/adapters/exec.ts';
+import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
+import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
 import { oneClusterConfig } from '../support/one-cluster-config.ts';
 
 export interface Scripts {
@@ -20,9 +24,12 @@ export interface Scripts {
   raw?: (socket: Duplex, request: http.IncomingMessage, head: Buffer) => void;
   /** a plain request (a refused upgrade is a response, not an upgrade, when the script says so) */
   request?: (request: http.IncomingMessage, response: http.ServerResponse) => void;
+  /** an upgrade answered with this HTTP answer instead (a 401, a 429 with Retry-After), or undefined to take it */
+  refuse?: (request: http.IncomingMessage) => { code: number; headers?: Record<string, string>; body?: string } | undefined;
 }
 
-export async function fakeCluster(scripts: Scripts) {
+/** `user`: the kubeconfig's user (default: a bearer token) */
+export async function fakeCluster(scripts: Scripts, user?: Parameters<typeof oneClusterConfig>[1]) {
   const server = http.createServer((request, response) => (scripts.request ? scripts.request(request, response) : response.writeHead(404).end()));
   const sockets = new WebSocketServer({ noServer: true, handleProtocols: (offered) => [...offered][0] ?? false });
   const connections = new Set<Socket>();
@@ -33,6 +40,12 @@ export async function fakeCluster(scripts: Scripts) {
     socket.on('close', () => connections.delete(socket));
   });
   server.on('upgrade', (request, socket: Duplex, head: Buffer) => {
+    const refusal = scripts.refuse?.(request);
+    if (refusal) {
+      const body = refusal.body ?? '';
+      const headers = Object.entries({ 'Content-Type': 'application/json', ...refusal.headers, 'Content-Length': String(Buffer.byteLength(body)) }).map(([name, value]) => `${name}: ${value}\r\n`);
+      return void socket.end(`HTTP/1.1 ${refusal.code} ${http.STATUS_CODES[refusal.code] ?? ''}\r\n${headers.join('')}\r\n${body}`);
+    }
     if (scripts.raw) return scripts.raw(socket, request, head);
     if (request.headers.upgrade === 'SPDY/3.1' && scripts.spdy) {
       socket.write('HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: SPDY/3.1\r\nX-Stream-Protocol-Version: v5.channel.k8s.io\r\n\r\n');
@@ -47,7 +60,7 @@ export async function fakeCluster(scripts: Scripts) {
   await once(server, 'listening');
   const port = (server.address() as AddressInfo).port;
   return {
-    contexts: new KubeContexts(oneClusterConfig({ server: `http://127.0.0.1:${port}`, skipTLSVerify: true })),
+    contexts: new KubeContexts(oneClusterConfig({ server: `http://127.0.0.1:${port}`, skipTLSVerify: true }, user)),
     /** connections the client has not closed yet */
     open: () => connections.size,
     close: () => {
@@ -77,4 +90,28 @@ export function execStreams(session: SpdySession, wanted: string[], ready: (stre
     streams[stream.headers.streamtype ?? ''] = stream;
     if (wanted.every((type) => streams[type])) ready(streams, session);
   });
+}
+
+/** An exec that prints "hi" and succeeds, over either transport: for tests about what comes before it. */
+export const saysHi: Pick<Scripts, 'websocket' | 'spdy'> = {
+  websocket: (socket) => {
+    socket.send(Buffer.concat([Buffer.of(1), Buffer.from('hi')]));
+    socket.send(Buffer.concat([Buffer.of(3), Buffer.from(JSON.stringify({ status: 'Success' }))]));
+    socket.close(1000);
+  },
+  spdy: (session) =>
+    execStreams(session, ['error', 'stdout', 'stderr'], (streams) => {
+      streams.stdout!.end('hi');
+      streams.stderr!.end();
+      streams.error!.end();
+    }),
+};
+
+/** Both exec transports, each made on a kubeconfig (`upgradeTimeoutMs`: its own, when given). */
+export function bothTransports(upgradeTimeoutMs?: number): [string, (contexts: KubeContexts) => ExecAdapter][] {
+  const options = upgradeTimeoutMs === undefined ? {} : { upgradeTimeoutMs };
+  return [
+    ['WebSocket', (contexts) => new WebSocketExecAdapter(contexts, options)],
+    ['SPDY', (contexts) => new SpdyExecAdapter(contexts, options)],
+  ];
 }

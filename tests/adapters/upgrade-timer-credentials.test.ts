@@ -5,16 +5,11 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import process from 'node:process';
-import { Buffer } from 'node:buffer';
-import type { WebSocket } from 'ws';
-import type { ExecAdapter } from '../../src/adapters/exec.ts';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
-import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
-import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
 import { runExec } from '../support/exec-run.ts';
 import { withTimeout } from '../support/wait.ts';
 import { oneClusterConfig } from '../support/one-cluster-config.ts';
-import { execStreams, fakeCluster } from './fake-cluster.ts';
+import { bothTransports, fakeCluster, saysHi } from './fake-cluster.ts';
 
 const test = suite('the upgrade timeout counts the credential plugin', { deadlineMs: 30_000 });
 const UPGRADE_TIMEOUT_MS = 500;
@@ -29,26 +24,9 @@ function slowLogin(server: string): KubeContexts {
   );
 }
 
-const transports: [string, (contexts: KubeContexts) => ExecAdapter][] = [
-  ['WebSocket', (contexts) => new WebSocketExecAdapter(contexts, { upgradeTimeoutMs: UPGRADE_TIMEOUT_MS })],
-  ['SPDY', (contexts) => new SpdyExecAdapter(contexts, { upgradeTimeoutMs: UPGRADE_TIMEOUT_MS })],
-];
-
-for (const [name, adapter] of transports) {
+for (const [name, adapter] of bothTransports(UPGRADE_TIMEOUT_MS)) {
   test(`${name}: a credential plugin slower than the upgrade timeout, a cluster that answers at once: the exec runs`, async () => {
-    const cluster = await fakeCluster({
-      websocket: (socket: WebSocket) => {
-        socket.send(Buffer.concat([Buffer.of(1), Buffer.from('hi')]));
-        socket.send(Buffer.concat([Buffer.of(3), Buffer.from(JSON.stringify({ status: 'Success' }))]));
-        socket.close(1000);
-      },
-      spdy: (session) =>
-        execStreams(session, ['error', 'stdout', 'stderr'], (streams) => {
-          streams.stdout!.end('hi');
-          streams.stderr!.end();
-          streams.error!.end();
-        }),
-    });
+    const cluster = await fakeCluster(saysHi);
     const server = cluster.contexts.server();
     try {
       const run = runExec(adapter(slowLogin(server)), { argv: ['true'] });

@@ -92,4 +92,26 @@ test('an upload refused at once stops sending its body: the rest is not read fro
   }
 });
 
+test("a 401 gets the command line's token hint only when it is the server's own refusal (WWW-Authenticate: Bearer), not the cluster's passed on", async () => {
+  const cluster401 = 'The cluster did not accept your credentials (401): they are missing, expired or invalid. Refresh your kubeconfig and check with "kubectl get pods".';
+  // as octant-exec answers: its own refusal of the token says WWW-Authenticate, a cluster's 401 relayed does not
+  const answering = createHttpServer((req, res) => {
+    const own = req.url?.startsWith('/api/v1/info');
+    res.writeHead(401, { 'Content-Type': 'application/json', ...(own ? { 'WWW-Authenticate': 'Bearer' } : {}) });
+    res.end(JSON.stringify({ error: { status: 401, message: own ? 'This token is not valid: open the URL the server printed.' : cluster401 } }));
+  });
+  const url = await listening(answering);
+  const refusal = async (path: string): Promise<ServerError> => callServerJson({ url, token: 't' }, 'GET', path).then(() => assert.unreachable('answered') as never, (e: unknown) => e as ServerError);
+  try {
+    const own = await refusal('/api/v1/info');
+    assert.is(own.status, 401);
+    assert.is(own.message, "This token is not valid: open the URL the server printed. For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).");
+    const relayed = await refusal('/api/v1/pods');
+    assert.is(relayed.status, 401);
+    assert.is(relayed.message, cluster401);
+  } finally {
+    answering.close();
+  }
+});
+
 test.run();

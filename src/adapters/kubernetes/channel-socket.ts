@@ -10,6 +10,7 @@ import { dialDirectly } from './direct-dial.ts';
 import { startReading, stopReading } from '../../domain/socket-reading.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
+import { askingAgain } from './asking-again.ts';
 
 /** v5 adds the stdin-close frame; v4 is the oldest with exit codes in a Status. */
 export const channelProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -37,6 +38,8 @@ export class UpgradeRefused extends Error {
   constructor(
     readonly httpCode: number,
     readonly status: KubeStatusLike,
+    /** the answer's Retry-After header (a 429 or 503 is asked again after it: asking-again.ts) */
+    readonly retryAfter?: string,
   ) {
     super(`upgrade refused with HTTP ${httpCode}`);
   }
@@ -56,8 +59,12 @@ export class ChannelSocketDialer {
     private readonly upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS,
   ) {}
 
-  async connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
-    const path = this.path ?? requested;
+  /** The upgrade, asked again when refused in a way that asking again may mend (asking-again.ts): a refused upgrade ran nothing. */
+  connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
+    return askingAgain(this.config, () => this.#dial(this.path ?? requested, binary), upgradeRefusal, this.signal);
+  }
+
+  async #dial(path: string, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
     const server = this.config.getCurrentCluster()?.server;
     if (!server) throw new Error('the kubeconfig context has no cluster server');
     const options: WebSocket.ClientOptions = { maxPayload: maxFrameBytes };
@@ -89,7 +96,7 @@ export class ChannelSocketDialer {
         refusal = response;
         readStatusBody(response).then((status) => {
           answered();
-          reject(new UpgradeRefused(response.statusCode ?? 0, status));
+          reject(new UpgradeRefused(response.statusCode ?? 0, status, response.headers['retry-after']));
           socket.terminate();
         });
       });
@@ -115,6 +122,9 @@ export class ChannelSocketDialer {
     });
   }
 }
+
+/** A refused upgrade as asking-again.ts reads it; anything else is not the cluster's refusal. */
+export const upgradeRefusal = (error: unknown) => (error instanceof UpgradeRefused ? { code: error.httpCode, retryAfter: error.retryAfter } : undefined);
 
 /** stdout and stderr as the exec's query asks for them, and the status */
 function wantedChannels(path: string): Set<number> {

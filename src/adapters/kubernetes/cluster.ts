@@ -11,7 +11,8 @@ import type { KubeContexts } from './kubeconfig.ts';
 import { podSummary } from './pod-summary.ts';
 import { AccessAnswers, accessAnswer, accessCheckProblem, reviewBody, type AccessAnswerOptions } from './access-review.ts';
 import { impersonating, personKey, personProblem } from './impersonation.ts';
-import { impersonationRefusal } from './status.ts';
+import { impersonationRefusal, unreachedLasts, unreachedSentence } from './status.ts';
+import { askingAgain, busySentence, isBusy } from './asking-again.ts';
 import { ClusterError, type AccessAnswer, type AccessCheck, type ClusterView } from '../cluster.ts';
 
 type CoreApi = typeof import('./core-api.ts');
@@ -153,10 +154,22 @@ export class ClusterReader implements ClusterView {
     const core = await loadCoreApi();
     if (this.#person) this.#options ??= { httpApi: core.impersonatingHttp(this.#person) };
     try {
-      return await call(this.#apis(context, core), this.#options);
+      const apis = this.#apis(context, core);
+      const refusal = (error: unknown) => (error instanceof core.ApiException ? { code: error.code, retryAfter: error.headers['retry-after'] } : undefined);
+      return await askingAgain(this.contexts.config(context), () => call(apis, this.#options), refusal);
     } catch (error) {
       throw clusterError(error, core.ApiException, verb, resource, namespace, this.contexts.server(context), this.#person);
     }
+  }
+}
+
+/** Nothing reached the cluster. `lasts`: waiting will not mend it (a credential plugin that fails, a certificate not trusted). */
+export class ClusterUnreached extends ClusterError {
+  constructor(
+    message: string,
+    readonly lasts: boolean,
+  ) {
+    super(502, message);
   }
 }
 
@@ -178,10 +191,10 @@ function clusterError(error: unknown, ApiException: CoreApi['ApiException'], ver
     if (error.code === 404) return new ClusterError(404, `Not found${where}.${said}`);
     // the question was wrong (a label selector the cluster cannot parse): the asker's to mend, not a broken cluster
     if (error.code === 400 || error.code === 422) return new ClusterError(400, `The cluster could not ${verb} ${resource}${where} as asked (${error.code}).${said}`);
+    if (isBusy(error.code)) return new ClusterError(503, `${busySentence(error.code, `${verb} ${resource}${where}`)}${said}`);
     return new ClusterError(502, `The cluster answered ${error.code} to ${verb} ${resource}${where}.${said}`);
   }
-  const e = error as { code?: string; message?: string };
-  return new ClusterError(502, `Could not reach the cluster at ${server} (${e.code ?? e.message ?? 'network error'}).`);
+  return new ClusterUnreached(unreachedSentence(server, error), unreachedLasts(error));
 }
 
 /** The message of the Status the cluster answered with, or ''. */

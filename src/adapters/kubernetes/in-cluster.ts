@@ -1,21 +1,16 @@
 // octant-exec inside the cluster it serves (team mode, --in-cluster): its identity is the pod's
 // service account, from the folder the kubelet mounts (token, ca.crt, namespace), and the API
 // server is the one the kubelet names in KUBERNETES_SERVICE_HOST and _PORT. The kubelet rotates a
-// projected token (about hourly, by swapping the folder's ..data link): every request reads the
-// token again when the file has changed since the last read, so none goes out with an old one.
-// (client-node's own in-cluster config re-reads only every 60 s.)
-import type { Authenticator } from '@kubernetes/client-node/dist/auth.js';
+// projected token: it is read again as it changes (token-file.ts).
 import type { User } from '@kubernetes/client-node/dist/config_types.js';
 import { Buffer } from 'node:buffer';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { isIPv6 } from 'node:net';
 import { join } from 'node:path';
 import process from 'node:process';
+import { TokenFile, tokenFileProvider } from './token-file.ts';
 
 export const SERVICE_ACCOUNT_DIR = '/var/run/secrets/kubernetes.io/serviceaccount';
-/** The kubeconfig user's auth-provider name that ServiceAccountToken serves (not client-node's `tokenFile`, which it would take first). */
-const PROVIDER = 'octant-exec-service-account';
 export const IN_CLUSTER_CONTEXT = 'in-cluster';
 
 export interface InClusterOptions {
@@ -25,11 +20,10 @@ export interface InClusterOptions {
   env?: Record<string, string | undefined>;
 }
 
-/** What a kubeconfig would say for the pod's own identity, plus the authenticator that reads its token. */
+/** What a kubeconfig would say for the pod's own identity: a user whose token is the file's. */
 export interface InClusterIdentity {
   /** client-node's kubeconfig shape (KubeConfig.loadFromOptions) */
   options: { clusters: object[]; users: User[]; contexts: object[]; currentContext: string };
-  token: ServiceAccountToken;
   namespace: string;
   server: string;
 }
@@ -46,11 +40,14 @@ export function inClusterIdentity(options: InClusterOptions = {}): InClusterIden
   const caPath = join(dir, 'ca.crt');
   if (!isFile(tokenPath)) throw new Error(notFound(`the service account token ${tokenPath}`));
   if (!isFile(caPath)) throw new Error(notFound(`the cluster's CA certificate ${caPath}`));
-  const token = new ServiceAccountToken(tokenPath);
+  const token = new TokenFile(tokenPath, {
+    unreadable: (why) => `${notFound(`the service account token ${tokenPath}`)} (${why})`,
+    empty: `--in-cluster: the service account token ${tokenPath} is empty.`,
+  });
   const first = token.readNow(); // refuses an empty token now, not at the first request
   const namespacePath = join(dir, 'namespace');
   const namespace = (isFile(namespacePath) ? readFileSync(namespacePath, 'utf8').trim() : '') || 'default';
-  const user: User = { name: tokenSubject(first) ?? `the pod's service account`, authProvider: { name: PROVIDER, config: { path: tokenPath } } };
+  const user: User = { name: tokenSubject(first) ?? `the pod's service account`, authProvider: tokenFileProvider(token) };
   return {
     options: {
       clusters: [{ name: IN_CLUSTER_CONTEXT, server, caFile: caPath, skipTLSVerify: false }],
@@ -58,7 +55,6 @@ export function inClusterIdentity(options: InClusterOptions = {}): InClusterIden
       contexts: [{ name: IN_CLUSTER_CONTEXT, cluster: IN_CLUSTER_CONTEXT, user: user.name, namespace }],
       currentContext: IN_CLUSTER_CONTEXT,
     },
-    token,
     namespace,
     server,
   };
@@ -86,53 +82,4 @@ function tokenSubject(token: string): string | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** client-node's Authenticator for the in-cluster user: the current token as a bearer, on every request. */
-export class ServiceAccountToken implements Authenticator {
-  #token = '';
-  /** identity of the file last read: a kubelet swap (new inode) or a rewrite (mtime, size) changes it */
-  #read = '';
-
-  constructor(readonly path: string) {}
-
-  isAuthProvider(user: User): boolean {
-    return user.authProvider?.name === PROVIDER;
-  }
-
-  async applyAuthentication(_user: User, options: Parameters<Authenticator['applyAuthentication']>[1]): Promise<void> {
-    // client-node has made the headers an object by now (applyAuthorizationHeader)
-    const request = options as { headers?: Record<string, unknown> };
-    (request.headers ??= {}).Authorization = `Bearer ${await this.current()}`;
-  }
-
-  /** The token as the file has it now; read again only when the file changed. */
-  async current(): Promise<string> {
-    let stamp: string;
-    try {
-      stamp = fileStamp(await stat(this.path));
-    } catch (error) {
-      throw new Error(`${notFound(`the service account token ${this.path}`)} (${(error as { code?: string }).code ?? error})`);
-    }
-    if (stamp !== this.#read) this.#remember(await readFile(this.path, 'utf8'), stamp);
-    return this.#token;
-  }
-
-  /** At start: read it once, synchronously. */
-  readNow(): string {
-    this.#remember(readFileSync(this.path, 'utf8'), fileStamp(statSync(this.path)));
-    return this.#token;
-  }
-
-  #remember(text: string, stamp: string): void {
-    const token = text.trim();
-    // Not kept: a file caught half-written fails this request, and the next one reads it again.
-    if (!token) throw new Error(`--in-cluster: the service account token ${this.path} is empty.`);
-    this.#token = token;
-    this.#read = stamp;
-  }
-}
-
-function fileStamp(stats: { ino: number; size: number; mtimeMs: number; ctimeMs: number }): string {
-  return `${stats.ino}:${stats.size}:${stats.mtimeMs}:${stats.ctimeMs}`;
 }

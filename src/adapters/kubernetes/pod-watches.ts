@@ -6,11 +6,13 @@
 import type { V1Pod } from '@kubernetes/client-node';
 // client-node's module, not its index, which would bring its whole generated API (see core-api.ts)
 import { Watch } from '@kubernetes/client-node/dist/watch.js';
-import type { ClusterReader } from './cluster.ts';
+import { ClusterUnreached, type ClusterReader } from './cluster.ts';
+import { forgetPluginCredentials } from './plugin-credentials.ts';
+import { unreachedLasts, unreachedSentence } from './status.ts';
 import { podSummary } from './pod-summary.ts';
 import { byName, type PodSummary } from '../../domain/pod.ts';
 import { namespaceKey } from '../../protocol/index.ts';
-import type { PodGone, PodListener, PodWatching } from '../cluster.ts';
+import { ClusterError, type PodGone, type PodListener, type PodWatching } from '../cluster.ts';
 import type { Person } from '../../domain/person.ts';
 import { personKey, personProblem } from './impersonation.ts';
 import { WatchRetry } from './watch-retry.ts';
@@ -29,6 +31,8 @@ interface NamespaceWatch {
   retry?: ReturnType<typeof setTimeout>;
   pushScheduled: boolean;
   stopped: boolean;
+  /** a 401 of the watch dropped the plugin's credentials, and no event came since */
+  refreshed?: boolean;
 }
 
 export class KubePodWatches implements PodWatching {
@@ -106,6 +110,7 @@ export class KubePodWatches implements PodWatching {
     const name = pod?.metadata?.name;
     if (!name || type === 'BOOKMARK') return;
     watch.retryAfter.worked(); // a later drop starts over quickly
+    watch.refreshed = false; // and a later 401 may refresh the credentials again
     if (type === 'DELETED') {
       watch.pods.delete(name);
       this.gone(watch.context, watch.namespace, name);
@@ -122,12 +127,27 @@ export class KubePodWatches implements PodWatching {
     if (watch.stopped) return;
     watch.abort = undefined;
     const status = (error as { statusCode?: number; code?: number })?.statusCode ?? (error as { status?: number })?.status;
-    const message = (error as { message?: string })?.message;
-    // a refusal, or a question the cluster cannot answer (a context the kubeconfig lacks): no retry
-    // will mend it by itself, so the subscribers hear it (a dropped or throttled watch is retried in silence)
-    if (error && ((status !== undefined && [400, 401, 403, 404].includes(status)) || /forbidden|unauthorized/i.test(message ?? ''))) {
+    // the list's failures are sentences already (cluster.ts); the watch's own request fails as client-node says it
+    const ofTheWatch = !(error instanceof ClusterError);
+    // The watch's own 401, its list (just before, refreshed itself on a 401: asking-again.ts) having
+    // been accepted: a plugin's token revoked or expired in between. It is dropped, and the restart
+    // runs the plugin again; once, a second 401 is told.
+    if (status === 401 && ofTheWatch && !watch.refreshed && forgetPluginCredentials(watch.reader.config(watch.context))) {
+      watch.refreshed = true;
+      return this.#restart(watch);
+    }
+    const lasts = ofTheWatch ? unreachedLasts(error) : error instanceof ClusterUnreached && error.lasts;
+    const message = ofTheWatch && lasts ? unreachedSentence(watch.reader.contexts.server(watch.context), error) : (error as { message?: string })?.message;
+    // a refusal, a question the cluster cannot answer (a context the kubeconfig lacks), a credential
+    // plugin that fails or a certificate not trusted: no retry will mend it by itself, so the
+    // subscribers hear it (a dropped or throttled watch is retried in silence)
+    if (error && (lasts || (status !== undefined && [400, 401, 403, 404].includes(status)) || /forbidden|unauthorized/i.test(message ?? ''))) {
       for (const listener of watch.listeners) listener.error(message ?? 'The cluster refused to list pods here.');
     }
+    this.#restart(watch);
+  }
+
+  #restart(watch: NamespaceWatch): void {
     watch.retry = setTimeout(() => void this.#start(watch), watch.retryAfter.ended());
     (watch.retry as { unref?: () => void }).unref?.();
   }

@@ -8,7 +8,8 @@ import https from 'node:https';
 import type { Socket } from 'node:net';
 import { socketReading } from '../../domain/socket-reading.ts';
 import { SpdySession } from '../../spdy/session.ts';
-import { DEFAULT_UPGRADE_TIMEOUT_MS, UpgradeRefused, armUpgradeTimeout, readStatusBody } from './channel-socket.ts';
+import { DEFAULT_UPGRADE_TIMEOUT_MS, UpgradeRefused, armUpgradeTimeout, readStatusBody, upgradeRefusal } from './channel-socket.ts';
+import { askingAgain } from './asking-again.ts';
 import { dialDirectly } from './direct-dial.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 
@@ -22,7 +23,12 @@ export interface SpdyConnection {
   socket: Socket;
 }
 
-export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal, upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS): Promise<SpdyConnection> {
+/** The upgrade, asked again when refused in a way that asking again may mend (asking-again.ts): a refused upgrade ran nothing. */
+export function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal, upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS): Promise<SpdyConnection> {
+  return askingAgain(config, () => dialOnce(config, path, signal, upgradeTimeoutMs), upgradeRefusal, signal);
+}
+
+async function dialOnce(config: KubeConfig, path: string, signal: AbortSignal | undefined, upgradeTimeoutMs: number): Promise<SpdyConnection> {
   const server = config.getCurrentCluster()?.server;
   if (!server) throw new Error('the kubeconfig context has no cluster server');
   const url = new URL(server.replace(/\/$/, '') + path);
@@ -62,7 +68,7 @@ export async function dialSpdy(config: KubeConfig, path: string, signal?: AbortS
       refusal = response;
       readStatusBody(response).then((status) => {
         disarm();
-        reject(new UpgradeRefused(response.statusCode ?? 0, status));
+        reject(new UpgradeRefused(response.statusCode ?? 0, status, response.headers['retry-after']));
       });
     });
     // aborted (closed): the reason, not node's generic AbortError

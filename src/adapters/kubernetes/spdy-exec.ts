@@ -123,7 +123,7 @@ class SpdyExecStream implements ExecStream {
       if (error instanceof UpgradeRefused) {
         return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
       }
-      return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
+      return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error) });
     } finally {
       this.#dialing = undefined;
     }

@@ -3,6 +3,8 @@
 import type { ExecEnd } from '../exec.ts';
 import type { ExecFailure } from '../../domain/target.ts';
 import type { Person } from '../../domain/person.ts';
+import { busySentence, isBusy } from './asking-again.ts';
+import { PluginFailed } from './plugin-credentials.ts';
 
 export interface KubeStatusLike {
   status?: string;
@@ -87,6 +89,7 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
   if (httpCode === 404) {
     return { reason: 'notFound', message: `${status.message ?? 'The pod or namespace was not found'}. It may have been deleted or renamed: refresh the pod list.` };
   }
+  if (isBusy(httpCode)) return { reason: 'connection', message: `${busySentence(httpCode, `start the ${execFor.subresource ?? 'exec'}`)}${said}` };
   if (/container not found|is not running|is waiting to start|not running|completed pod|CrashLoopBackOff/i.test(status.message ?? '')) {
     return { reason: 'containerNotRunning', message: `The container is not running, so nothing can be exec'd into it.${said} Wait for it to start (check its state and logs), then try again.` };
   }
@@ -94,12 +97,42 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
   return { reason: 'unknown', message: `The cluster refused the exec (HTTP ${httpCode}).${said}` };
 }
 
-/** The cluster could not be reached at all. */
-export function failureFromNetwork(server: string, error: { code?: string; message?: string }): ExecFailure {
-  return {
-    reason: 'connection',
-    message: `Could not reach the cluster at ${server} (${error.code ?? error.message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then try again.`,
-  };
+/** The cluster was not asked: it could not be reached, its certificate is not trusted, or the credential plugin failed. */
+export function failureFromNetwork(server: string, error: unknown): ExecFailure {
+  return { reason: 'connection', message: unreachedSentence(server, error) };
+}
+
+/**
+ * Why nothing reached the cluster, as a sentence that says what to check: the one place for the
+ * reads (cluster.ts), the execs and the pod watch. A plugin's failure and an untrusted certificate
+ * are told as what they are, not as a cluster that is down.
+ */
+export function unreachedSentence(server: string, error: unknown): string {
+  if (error instanceof PluginFailed) {
+    const hint = error.installHint ? ` ${error.installHint}${/[.!?]$/.test(error.installHint) ? '' : '.'}` : '';
+    if (error.missing) return `The kubeconfig's credential plugin ${JSON.stringify(error.command)} is not installed (not found on this machine's PATH), so no credentials could be got for the cluster at ${server}.${hint} Install it, or fix its command in the kubeconfig, then try again.`;
+    return `Getting credentials from the kubeconfig's credential plugin (${error.command}) failed, so nothing was sent to the cluster at ${server}. It said: ${error.said}${/[.!?]$/.test(error.said) ? '' : '.'} Run it yourself (or log in as it asks), then try again.`;
+  }
+  const { code, message } = (error ?? {}) as { code?: string; message?: string };
+  const certificate = certificateProblem(code);
+  // node-fetch (the reads) says "request to URL failed, reason: WORDS": Node's words are the reason
+  const words = message?.replace(/^request to \S+ failed, reason: /, '');
+  if (certificate) return `The certificate of the cluster at ${server} ${certificate} (${code}: ${words}), so octant-exec did not talk to it. Check the cluster's certificate-authority (or certificate-authority-data) in the kubeconfig: it must be the CA that signed the API server's certificate, and that certificate must name the address in "server" and not have expired.`;
+  return `Could not reach the cluster at ${server} (${code ?? message ?? 'network error'}). Check that it is running and that your kubeconfig points at it, then try again.`;
+}
+
+/** The plugin or the certificate: waiting will not mend it (the pod watch says so rather than retrying in silence). */
+export function unreachedLasts(error: unknown): boolean {
+  return error instanceof PluginFailed || certificateProblem((error as { code?: string } | undefined)?.code) !== undefined;
+}
+
+/** Node's (OpenSSL's) codes for a certificate that failed verification, as what is wrong with it. */
+function certificateProblem(code: string | undefined): string | undefined {
+  if (code === undefined) return undefined;
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID') return 'does not name this address';
+  if (/^(CERT_HAS_EXPIRED|CERT_NOT_YET_VALID|ERROR_IN_CERT_NOT_(BEFORE|AFTER)_FIELD)$/.test(code)) return 'has expired or is not valid yet (check this machine\'s clock too)';
+  if (/^(SELF_SIGNED_CERT_IN_CHAIN|DEPTH_ZERO_SELF_SIGNED_CERT|UNABLE_TO_VERIFY_LEAF_SIGNATURE|UNABLE_TO_GET_ISSUER_CERT(_LOCALLY)?|CERT_UNTRUSTED|CERT_REJECTED|CERT_SIGNATURE_FAILURE|INVALID_CA)$/.test(code)) return 'is not trusted: it is not signed by a CA the kubeconfig trusts';
+  return undefined;
 }
 
 /**

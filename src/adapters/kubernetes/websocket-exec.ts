@@ -105,7 +105,7 @@ class WebSocketExecStream implements ExecStream {
     } catch (error) {
       this.#dialing = undefined;
       if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
-      this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error as { code?: string; message?: string }) });
+      this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error) });
     }
   }
 

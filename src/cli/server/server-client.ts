@@ -97,8 +97,11 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
     const sentence = await errorSentence(res);
     // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
     req.destroy();
-    // the server's sentence speaks to a page ("open the URL it printed"); the command line's token comes from elsewhere
-    throw new ServerError(res.statusCode === 401 ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).` : sentence, res.statusCode);
+    // The server's own refusal of our token (it says `WWW-Authenticate: Bearer`, as the page knows
+    // it) speaks to a page ("open the URL it printed"): the command line's token comes from
+    // elsewhere. A 401 without it is the cluster's refusal of the kubeconfig's credentials, passed on.
+    const ownRefusal = res.statusCode === 401 && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
+    throw new ServerError(ownRefusal ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).` : sentence, res.statusCode);
   }
   return res;
 }
