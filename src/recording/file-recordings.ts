@@ -10,6 +10,7 @@ import { readCast, type ReadCast } from './cast-file.ts';
 import { castFiles } from './cast-writer.ts';
 import { compressCast } from './compress-cast.ts';
 import type { CastSink, RecordingStorage } from './recording-storage.ts';
+import { DEFAULT_RECORD_MIN_FREE_BYTES, DiskFloor } from './disk-floor.ts';
 
 /** a recording's name: what the recorder makes, and all this will open */
 const NAME = /^[A-Za-z0-9_-]{1,100}\.cast$/;
@@ -19,9 +20,15 @@ export class FileRecordings implements RecordingStorage {
   readonly readHoldsConnection = false;
   readonly noun = 'file';
   readonly #leftovers: string[] = [];
+  readonly #floor: DiskFloor;
 
-  constructor(readonly dir: string) {
+  /** `floor`: what keeps recordings off the disk's last free bytes (default: --record-min-free's) */
+  constructor(
+    readonly dir: string,
+    floor: DiskFloor | number = DEFAULT_RECORD_MIN_FREE_BYTES,
+  ) {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    this.#floor = typeof floor === 'number' ? new DiskFloor(dir, floor) : floor;
     for (const name of readdirSync(dir)) {
       if (name.endsWith('.gz.part')) unlinkSync(join(dir, name));
       else if (NAME.test(name)) this.#leftovers.push(name);
@@ -32,8 +39,20 @@ export class FileRecordings implements RecordingStorage {
     return `Its file is ${name} in the recordings folder of the state directory.`;
   }
 
-  open(name: string, append: boolean): Promise<CastSink> {
-    return castFiles.open(this.#path(name), append);
+  /** Refused below the disk floor; and each write is, once the disk falls below it (the writer stops there). */
+  async open(name: string, append: boolean): Promise<CastSink> {
+    const floor = this.#floor;
+    await floor.check();
+    const file = await castFiles.open(this.#path(name), append);
+    return {
+      write: async (buffer, offset, length) => {
+        await floor.check();
+        return file.write(buffer, offset, length);
+      },
+      datasync: () => file.datasync(),
+      truncate: (length) => file.truncate(length),
+      close: () => file.close(),
+    };
   }
 
   async discard(name: string): Promise<void> {

@@ -121,6 +121,8 @@ export interface OctantExecOptions {
   sharedLog?: { open(advertise: string, warn: (message: string) => void): Promise<SharedStore>; advertise: string; recordings?(replica: string): Promise<RecordingStorage> };
   /** what is recorded (--record, --record-input, --record-max-bytes; docs/recordings.md); default opt-in, no keystrokes, 64 MiB */
   recording?: Partial<RecordingPolicy>;
+  /** recordings in files keep off this much of the disk's free space, kept for the event log (--record-min-free; 0: none; docs/recordings.md) */
+  recordMinFreeBytes?: number;
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
   inCluster?: boolean;
   /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
@@ -234,7 +236,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       upkeep = new LogUpkeep(system, fileLog(log, warn), retention, warn);
     }
     // in the shared store when it keeps them (every replica plays every recording), else the state directory's files
-    const recordingStorage = shared && options.sharedLog?.recordings ? await options.sharedLog.recordings(shared.replica.id) : new FileRecordings(join(options.stateDir, 'recordings'));
+    const recordingStorage = shared && options.sharedLog?.recordings ? await options.sharedLog.recordings(shared.replica.id) : new FileRecordings(join(options.stateDir, 'recordings'), options.recordMinFreeBytes);
     recorder = new Recorder(system, recordingStorage, { ...DEFAULT_RECORDING, ...options.recording }, warn);
     const recordings = recorder;
     upkeep.alsoExpire((before) => void recordings.expire(before)); // it warns of what it cannot remove itself

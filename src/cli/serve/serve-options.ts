@@ -65,6 +65,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     tokenFile: v['token-file'],
+    recordMinFreeBytes: whole('record-min-free', 0, Number.MAX_SAFE_INTEGER),
     log: { retention: defined(retention), snapshots: defined(snapshots) },
     recording: defined(recording),
     ...team,
