@@ -11,16 +11,19 @@ import { runExec } from '../support/exec-run.ts';
 import { waitFor, withTimeout } from '../support/wait.ts';
 import { oneClusterConfig } from '../support/one-cluster-config.ts';
 import { bothTransports, fakeCluster, saysHi } from './fake-cluster.ts';
+import { FallbackExecAdapter } from '../../src/adapters/kubernetes/fallback-exec.ts';
+import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
+import { WebSocketExecAdapter } from '../../src/adapters/kubernetes/websocket-exec.ts';
 
 const test = suite('a busy cluster is asked again after its Retry-After', { deadlineMs: 60_000 });
 
 const busy = (code: number) => JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', message: 'Too many requests, please try again later.', reason: code === 429 ? 'TooManyRequests' : 'ServiceUnavailable', code });
 const podList = JSON.stringify({ kind: 'PodList', apiVersion: 'v1', metadata: { resourceVersion: '1' }, items: [{ metadata: { name: 'web', namespace: 'default' }, spec: { containers: [{ name: 'nginx' }] } }] });
 
-/** A cluster that refuses the first `refusals` requests (and upgrades) with `code`, then answers. */
-async function busyCluster(code: number, refusals: number, retryAfter: string | undefined = '0') {
+/** A cluster that refuses the first `refusals` requests (and upgrades) with `code` and `retryAfter` (null: none), then answers. */
+async function busyCluster(code: number, refusals: number, retryAfter: string | null = '0') {
   let asked = 0;
-  const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': retryAfter };
+  const headers: Record<string, string> = retryAfter === null ? {} : { 'Retry-After': retryAfter };
   const cluster = await fakeCluster({
     request: (_request, response) => {
       if (asked++ < refusals) return void response.writeHead(code, { 'Content-Type': 'application/json', ...headers }).end(busy(code));
@@ -35,7 +38,6 @@ async function busyCluster(code: number, refusals: number, retryAfter: string | 
 test('Retry-After: whole seconds, 1 s without one (or with a date), at most the cap', () => {
   assert.is(retryAfterMs('3'), 3_000);
   assert.is(retryAfterMs('0'), 0);
-  assert.is(retryAfterMs(undefined), 1_000);
   assert.is(retryAfterMs('Wed, 21 Oct 2015 07:28:00 GMT'), 1_000);
   assert.is(retryAfterMs('3600'), MAX_WAIT_MS);
 });
@@ -52,11 +54,13 @@ for (const code of [429, 503]) {
   });
 }
 
-test('reads: a 503 without Retry-After is asked again after a second', async () => {
-  const cluster = await busyCluster(503, 1, undefined);
+test('reads: a 503 without Retry-After is not asked again (a load balancer\'s may come after the request was done), and is said busy', async () => {
+  const cluster = await busyCluster(503, 1, null);
   try {
-    assert.equal((await new ClusterReader(cluster.contexts).pods('default')).map((pod) => pod.name), ['web']);
-    assert.is(cluster.asked(), 2);
+    const error = await new ClusterReader(cluster.contexts).pods('default').catch((e: unknown) => e);
+    assert.ok(error instanceof ClusterError && error.status === 503, String(error));
+    assert.match(error.message, 'The cluster is busy (503 Service Unavailable)');
+    assert.is(cluster.asked(), 1);
   } finally {
     cluster.close();
   }
@@ -115,12 +119,40 @@ test('a caller that gives up while a Retry-After is waited out: the wait ends at
       return Promise.reject(new Error('busy'));
     },
     () => ({ code: 429, retryAfter: '10' }),
-    giveUp.signal,
+    { signal: giveUp.signal },
   ).catch((error: unknown) => error);
   await waitFor(() => attempts === 1, 'the first attempt');
   giveUp.abort(new Error('closed'));
   assert.is(((await withTimeout(asking, 5_000, 'the wait to end')) as Error).message, 'closed');
   assert.is(attempts, 1);
+});
+
+test("waits past the budget are not made: an exec's upgrade is said busy within the terminal's time to start", async () => {
+  let attempts = 0;
+  const refused = await askingAgain(
+    oneClusterConfig({ server: 'http://127.0.0.1:1' }),
+    () => {
+      attempts++;
+      return Promise.reject(new Error('busy'));
+    },
+    () => ({ code: 429, retryAfter: '1' }),
+    { budgetMs: 1_500 },
+  ).catch((error: unknown) => error);
+  assert.is((refused as Error).message, 'busy');
+  assert.is(attempts, 2, 'one wait of 1 s fits the budget, a second would not');
+});
+
+test('a busy cluster is not asked all over again over SPDY: the fallback is for an upgrade refused, not a cluster too busy', async () => {
+  const cluster = await busyCluster(429, Infinity);
+  try {
+    const fallback = new FallbackExecAdapter(new WebSocketExecAdapter(cluster.contexts), new SpdyExecAdapter(cluster.contexts));
+    const end = await withTimeout(runExec(fallback, { argv: ['true'] }).ended, 15_000, 'the exec to end');
+    assert.ok(end.kind === 'failed', JSON.stringify(end));
+    assert.match(end.failure.message, 'The cluster is busy (429 Too Many Requests)');
+    assert.is(cluster.asked(), 11, 'the WebSocket upgrade and its retries only');
+  } finally {
+    cluster.close();
+  }
 });
 
 test.run();

@@ -15,6 +15,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ExecAdapter } from '../../src/adapters/exec.ts';
 import { proxyFromEnvironment } from '../../src/adapters/kubernetes/env-proxy.ts';
+import { ClusterError } from '../../src/adapters/cluster.ts';
 import { ClusterReader } from '../../src/adapters/kubernetes/cluster.ts';
 import { KubeContexts } from '../../src/adapters/kubernetes/kubeconfig.ts';
 import { SpdyExecAdapter } from '../../src/adapters/kubernetes/spdy-exec.ts';
@@ -124,6 +125,10 @@ test('a proxy from the environment that octant-exec cannot go through: a sentenc
   );
   assert.match(problem({ HTTPS_PROXY: 'http://[bad' }), 'HTTPS_PROXY in the environment is not a proxy URL');
   assert.not.throws(() => contexts({ HTTPS_PROXY: 'ftp://proxy.corp:21', NO_PROXY: host }).config(), 'not used, so not a problem');
+  // met at a read (a context other than the one checked at the start): that sentence, a cluster not reached (502), not an internal error
+  const read = await new ClusterReader(contexts({ HTTPS_PROXY: 'ftp://proxy.corp:21' })).pods('default').catch((error: unknown) => error);
+  assert.ok(read instanceof ClusterError && read.status === 502, String(read));
+  assert.match(read.message, 'HTTPS_PROXY in the environment names a ftp:// proxy');
 });
 
 test.run();

@@ -147,6 +147,38 @@ test("client-node's token-file works the same; a token wins over tokenFile, and 
   }
 });
 
+test('two users written with one YAML anchor each send the file\'s token (the map they share is not emptied by the first)', async () => {
+  const cluster = await notingCluster();
+  try {
+    await withTempDir(async (dir) => {
+      rotate(join(dir, 'token'), 'anchored');
+      const path = join(dir, 'config');
+      writeFileSync(
+        path,
+        `apiVersion: v1
+kind: Config
+clusters: [{name: c, cluster: {server: "${cluster.server}", insecure-skip-tls-verify: true}}]
+contexts: [{name: x, context: {cluster: c, user: u}}, {name: y, context: {cluster: c, user: v}}]
+current-context: x
+users:
+- name: u
+  user: &shared
+    tokenFile: token
+- name: v
+  user: *shared
+`,
+      );
+      const reader = new ClusterReader(KubeContexts.fromFile(path));
+      for (const context of ['x', 'y']) {
+        await reader.pods('default', { context });
+        assert.is(cluster.seen.at(-1)?.authorization, 'Bearer anchored', context);
+      }
+    });
+  } finally {
+    cluster.close();
+  }
+});
+
 test('a token file that cannot be read, or is empty: a sentence naming the file and the user, and nothing sent', async () => {
   const cluster = await notingCluster();
   try {

@@ -130,6 +130,23 @@ test('an answer without an expirationTimestamp is kept until a 401, not got agai
   }
 });
 
+test('many requests refused at once drop the token once, and wait for one run of the plugin', async () => {
+  for (const expires of [true, false]) {
+    const cluster = await setUp({ expires });
+    try {
+      const reader = new ClusterReader(cluster.contexts);
+      await reader.pods('default');
+      cluster.rotate('two');
+      const reads = await Promise.all(Array.from({ length: 5 }, () => reader.pods('default')));
+      assert.equal(reads.map((pods) => pods.map((pod) => pod.name).join()), ['web', 'web', 'web', 'web', 'web'], `expires: ${expires}`);
+      assert.is(cluster.runs(), 2, `expires: ${expires}: the plugin ran once more, not once a request`);
+      assert.equal(cluster.seen.filter((line) => line === 'GET list two').length, 5);
+    } finally {
+      cluster.close();
+    }
+  }
+});
+
 for (const [name, adapter] of bothTransports()) {
   test(`${name} exec: an upgrade refused with 401 runs the plugin again and is asked once more (a refused upgrade ran nothing)`, async () => {
     const cluster = await setUp({ expires: true });

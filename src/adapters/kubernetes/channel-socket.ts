@@ -10,7 +10,7 @@ import { dialDirectly } from './direct-dial.ts';
 import { startReading, stopReading } from '../../domain/socket-reading.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 import type { KubeStatusLike } from './status.ts';
-import { askingAgain } from './asking-again.ts';
+import { UPGRADE_BUSY_BUDGET_MS, askingAgain } from './asking-again.ts';
 
 /** v5 adds the stdin-close frame; v4 is the oldest with exit codes in a Status. */
 export const channelProtocols = ['v5.channel.k8s.io', 'v4.channel.k8s.io'];
@@ -61,7 +61,7 @@ export class ChannelSocketDialer {
 
   /** The upgrade, asked again when refused in a way that asking again may mend (asking-again.ts): a refused upgrade ran nothing. */
   connect(requested: string, _text: unknown, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {
-    return askingAgain(this.config, () => this.#dial(this.path ?? requested, binary), upgradeRefusal, this.signal);
+    return askingAgain(this.config, () => this.#dial(this.path ?? requested, binary), upgradeRefusal, { signal: this.signal, budgetMs: UPGRADE_BUSY_BUDGET_MS });
   }
 
   async #dial(path: string, binary: ((channel: number, payload: Buffer) => boolean) | null): Promise<WebSocket> {

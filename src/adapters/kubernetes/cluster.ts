@@ -153,8 +153,14 @@ export class ClusterReader implements ClusterView {
     this.#checkPerson();
     const core = await loadCoreApi();
     if (this.#person) this.#options ??= { httpApi: core.impersonatingHttp(this.#person) };
+    let apis: Apis;
     try {
-      const apis = this.#apis(context, core);
+      apis = this.#apis(context, core);
+    } catch (error) {
+      // the kubeconfig cannot reach this context's cluster (its proxy from the environment is one it cannot use): nothing will mend it by itself
+      throw new ClusterUnreached((error as Error).message, true);
+    }
+    try {
       const refusal = (error: unknown) => (error instanceof core.ApiException ? { code: error.code, retryAfter: error.headers['retry-after'] } : undefined);
       return await askingAgain(this.contexts.config(context), () => call(apis, this.#options), refusal);
     } catch (error) {

@@ -38,8 +38,9 @@ function takeTokenFiles(document: unknown, folder: string): (string | undefined)
   const users = (document as { users?: unknown } | null)?.users;
   if (!Array.isArray(users)) return [];
   return users.map((entry: { user?: Record<string, unknown> } | null) => {
-    const user = entry?.user;
-    if (!user || typeof user !== 'object') return undefined;
+    if (!entry?.user || typeof entry.user !== 'object') return undefined;
+    // its own copy: users written with a YAML anchor share one map, and each must keep its file
+    const user = (entry.user = { ...entry.user });
     const file = user.tokenFile || user['token-file'];
     delete user.tokenFile;
     delete user['token-file'];

@@ -5,8 +5,10 @@
 // drops it at the 401 and runs the plugin again; and an answer without an expirationTimestamp is
 // never kept (Date.parse(undefined) is NaN), so the plugin (a cloud API call, a browser login)
 // runs before every request, where client-go keeps it until a 401. So: an answer without an
-// expiry is kept, and forgetPluginCredentials drops the kept one (after a 401). A plugin that
-// fails is told as itself (PluginFailed), not as a cluster out of reach.
+// expiry is kept, and forgetPluginCredentials drops the kept one (after a 401) only if it is
+// still the one the refused request went with (many requests refused at once drop it once, not
+// the new one another has just got); and requests that find none wait for one run of the plugin,
+// not a run each. A plugin that fails is told as itself (PluginFailed), not as a cluster out of reach.
 // ExecAuth keeps its answers in `tokenCache`, by user name, and the KubeConfig its authenticators
 // in `authenticators`: private to client-node's types, so they are reached through the casts below.
 import type { KubeConfig, User } from '@kubernetes/client-node';
@@ -54,26 +56,40 @@ export function keepPluginCredentials(config: KubeConfig): void {
   if (!auth || kept.has(auth)) return;
   kept.add(auth);
   const run = auth.getCredential.bind(auth);
+  /** each user's plugin run under way: every request that needs an answer meanwhile waits for it */
+  const running = new Map<string, Promise<Credential | null>>();
   auth.getCredential = async (user) => {
     const cached = auth.tokenCache[user.name];
     if (cached && cached.status?.expirationTimestamp === undefined) return cached;
+    let answer = running.get(user.name);
+    if (!answer) {
+      answer = run(user).finally(() => running.delete(user.name));
+      running.set(user.name, answer);
+    }
     try {
-      return await run(user);
+      return await answer;
     } catch (error) {
       throw pluginFailed(user, error);
     }
   };
 }
 
+/** The answer kept for `config`'s user now, which a request about to be made goes with (undefined: none kept, or no plugin). */
+export function credentialsSent(config: KubeConfig): Credential | undefined {
+  const user = config.getCurrentUser();
+  return (user && execAuthFor(config, user)?.tokenCache[user.name]) || undefined;
+}
+
 /**
- * After a 401: forgets the answer kept for `config`'s user, so that the next request runs the
+ * After a 401 of a request made with `sent` (credentialsSent before it; none known: whatever is
+ * kept): forgets the answer kept for `config`'s user, unless another has replaced it since, so that the next request runs the
  * plugin again. False when the user's credentials do not come from a plugin (nothing to refresh).
  */
-export function forgetPluginCredentials(config: KubeConfig): boolean {
+export function forgetPluginCredentials(config: KubeConfig, sent?: Credential): boolean {
   const user = config.getCurrentUser();
   const auth = execAuthFor(config, user);
   if (!user || !auth) return false;
-  auth.tokenCache[user.name] = null;
+  if (sent === undefined || auth.tokenCache[user.name] === sent) auth.tokenCache[user.name] = null;
   return true;
 }
 

@@ -9,7 +9,7 @@ import type { Socket } from 'node:net';
 import { socketReading } from '../../domain/socket-reading.ts';
 import { SpdySession } from '../../spdy/session.ts';
 import { DEFAULT_UPGRADE_TIMEOUT_MS, UpgradeRefused, armUpgradeTimeout, readStatusBody, upgradeRefusal } from './channel-socket.ts';
-import { askingAgain } from './asking-again.ts';
+import { UPGRADE_BUSY_BUDGET_MS, askingAgain } from './asking-again.ts';
 import { dialDirectly } from './direct-dial.ts';
 import { shareSecureContext } from './secure-contexts.ts';
 
@@ -25,7 +25,7 @@ export interface SpdyConnection {
 
 /** The upgrade, asked again when refused in a way that asking again may mend (asking-again.ts): a refused upgrade ran nothing. */
 export function dialSpdy(config: KubeConfig, path: string, signal?: AbortSignal, upgradeTimeoutMs = DEFAULT_UPGRADE_TIMEOUT_MS): Promise<SpdyConnection> {
-  return askingAgain(config, () => dialOnce(config, path, signal, upgradeTimeoutMs), upgradeRefusal, signal);
+  return askingAgain(config, () => dialOnce(config, path, signal, upgradeTimeoutMs), upgradeRefusal, { signal, budgetMs: UPGRADE_BUSY_BUDGET_MS });
 }
 
 async function dialOnce(config: KubeConfig, path: string, signal: AbortSignal | undefined, upgradeTimeoutMs: number): Promise<SpdyConnection> {
