@@ -1,7 +1,7 @@
 // --auth kube-token end to end against the sandbox: a person pastes their bearer token on the
 // sign-in page, the server asks the cluster whose it is (TokenReview) and acts as that user with
-// their groups. A wrong token is refused and logged without the token; sign-out ends the session
-// on the server; the form and the API refuse what another site sends.
+// their groups. A wrong token, or a service account's, is refused and logged without the token;
+// sign-out ends the session on the server; the form and the API refuse what another site sends.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startTestApp } from './support.ts';
@@ -31,6 +31,22 @@ test("alice's token: signed in as alice, with the groups the TokenReview gave, b
   const { jar: carolJar } = await signIn(`Bearer ${carol.token}`);
   assert.equal((await info(carolJar)).json.signedIn.admin, true, 'carol is in --admin-group octant-admins');
   assert.not.ok(warnings.some((w) => w.includes(alice.token) || w.includes(carol.token)));
+});
+
+test("a service account's token, which the cluster's TokenReview accepts, is refused at sign-in (the server may not impersonate one): a sentence, not a session that fails later", async () => {
+  const robot = app.sandbox!.users['octant-exec'];
+  const before = warnings.length;
+  const { answer, jar } = await signIn(robot.token);
+  assert.is(answer.status, 403, answer.body);
+  assert.match(answer.body, /This token is a service account&#39;s, not a person&#39;s/);
+  assert.is(jar.get('octant_exec_session'), undefined);
+  assert.equal(warnings.slice(before), ['kube-token sign-in refused: the token is a service account\'s (user "system:serviceaccount:octant-exec:octant-exec"), from 127.0.0.1']);
+});
+
+test('a sign-in is one line in the server log: who, the mode and the peer, never the token', async () => {
+  const before = warnings.length;
+  assert.is((await signIn(alice.token, { from: '127.0.0.6' })).answer.status, 303);
+  assert.equal(warnings.slice(before), ['kube-token sign-in: "alice" signed in from 127.0.0.6']);
 });
 
 test('without a session: the API and the socket say to sign in, the pages send the browser to the sign-in page', async () => {

@@ -76,9 +76,11 @@ test('over https the flow cookie is __Host- (Secure, Path=/), and only that name
   }
 });
 
-test('alice signs in at the real provider and is alice with her groups; the session cookie is Strict and lasts 8 hours, not the 5 minutes of the ID token', async () => {
+test('alice signs in at the real provider and is alice with her groups; the session cookie is Strict and lasts 8 hours, not the 5 minutes of the ID token; the sign-in is logged', async () => {
+  const before = warnings.length;
   const { jar, answer } = await idp.signIn('alice');
   assert.is(answer.status, 200, answer.body);
+  assert.equal(warnings.slice(before), ['oidc sign-in: "alice" signed in from 127.0.0.1'], 'who, the mode and the peer; never the code or a token');
   assert.match(answer.body, /<meta http-equiv="refresh" content="0;url=\/sessions">/);
   const session = answer.cookies.find((c) => c.startsWith('octant_exec_session='));
   assert.match(session ?? '', /^octant_exec_session=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=28800$/);

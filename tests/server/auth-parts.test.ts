@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { IncomingMessage } from 'node:http';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustedPeers } from '../../src/server/auth/trusted-peers.ts';
@@ -14,7 +14,7 @@ import { MAX_GROUPS, nameProblem, personFrom } from '../../src/server/auth/perso
 import { AssertedNames, NO_PREFIXES } from '../../src/server/auth/asserted-person.ts';
 import { ProxyAuthenticator } from '../../src/server/auth/proxy-auth.ts';
 import { PeerLimits, peerKey } from '../../src/server/auth/peer-limits.ts';
-import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
+import { SESSION_MS, STORE_FULL, SessionStore } from '../../src/server/auth/sessions.ts';
 import { revokedIdHash } from '../../src/server/auth/revocations.ts';
 import { FormTokens } from '../../src/server/auth/form-tokens.ts';
 import { FLOW_MS } from '../../src/server/auth/oidc-flows.ts';
@@ -69,14 +69,14 @@ test('names from outside: control and invisible format characters, bad UTF-8, ov
   assert.not.ok(problem.includes('secret'), 'the value is never repeated');
 });
 
-test('sessions: a fixed lifetime, ended on time by their own timer, ended at sign-out, the store never holding a usable id, the oldest going when full', () => {
+test('sessions: a fixed lifetime, ended on time by their own timer, ended at sign-out, the store never holding a usable id, a new one refused when full (nobody else\'s ended)', () => {
   const clock = new VirtualClock(0);
   const store = new SessionStore(clock, 3);
   const ended: Caller[] = [];
   store.onEnded((caller) => ended.push(caller));
   const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
   const alice = caller('alice');
-  const id = store.start(alice, 1000);
+  const id = store.start(alice, 1000) as string;
   assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   // the session's caller names it as its sign-out is kept (a hash, never the id), with its end: a share it makes ends with it
   const aliceSession = { ...alice, signIn: { idHash: revokedIdHash(id), endsAt: 1000 } };
@@ -92,19 +92,20 @@ test('sessions: a fixed lifetime, ended on time by their own timer, ended at sig
   assert.equal(store.find(undefined), { problem: 'missing' });
   assert.equal(store.find('made-up'), { problem: 'ended' });
   const bob = caller('bob');
-  const bobId = store.start(bob, 5000);
+  const bobId = store.start(bob, 5000) as string;
   const bobSession = { ...bob, signIn: { idHash: revokedIdHash(bobId), endsAt: 5000 } };
   assert.equal(store.end(bobId)?.caller, bobSession);
   assert.equal(store.find(bobId), { problem: 'ended' });
   clock.advanceTo(5000);
   assert.equal(ended, [aliceSession, bobSession], "a signed-out session's timer is gone with it: told once");
-  const ids = ['a', 'b', 'c', 'd'].map((name) => store.start(caller(name), 9000));
+  const ids = ['a', 'b', 'c'].map((name) => store.start(caller(name), 9000) as string);
+  assert.equal(store.start(caller('d'), 9000), STORE_FULL, 'full: the new sign-in is refused, with a sentence and when to try again');
   assert.is(store.size, 3);
-  assert.equal(store.find(ids[0]), { problem: 'ended' }, 'the oldest went when the store was full');
-  assert.ok('session' in store.find(ids[3]));
+  for (const kept of ids) assert.ok('session' in store.find(kept), "nobody else's session ended to make room");
+  assert.is(ended.length, 2);
   store.close();
   clock.advanceTo(20_000);
-  assert.is(ended.length, 3, 'after close() no timer fires (only the one pushed out by the full store was told)');
+  assert.is(ended.length, 2, 'after close() no timer fires');
 });
 
 test('sessions: an end beyond what one timer can wait is waited for in steps, and still told on time', () => {
@@ -279,7 +280,7 @@ test('a start refuses a sign-in setup that cannot work, in a sentence, before an
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-auth-settings-'));
   try {
     const secret = join(dir, 'secret');
-    writeFileSync(secret, 's3cret\n');
+    writeFileSync(secret, 's3cret\n', { mode: 0o600 });
     const oidc = { mode: 'oidc' as const, issuer: 'https://login.example.com', clientId: 'octant-exec', clientSecretFile: secret };
     assert.equal(authSettings(oidc), { mode: 'oidc', issuer: oidc.issuer, clientId: 'octant-exec', clientSecret: 's3cret', usernameClaim: 'sub', groupsClaim: 'groups', prefixes: NO_PREFIXES, sessionMs: SESSION_MS });
     assert.equal((authSettings({ ...oidc, usernamePrefix: 'oidc:', groupsPrefix: '-' }) as { prefixes: unknown }).prefixes, { username: 'oidc:', groups: '' }, '"-" is none, as for kube-apiserver');
@@ -298,8 +299,13 @@ test('a start refuses a sign-in setup that cannot work, in a sentence, before an
       [{ mode: 'proxy', trustedProxies: ['127.0.0.1'], usernamePrefix: 'a\u200b' }, /--proxy-username-prefix must be printable/],
       [{ mode: 'kube-token', sessionMs: SESSION_MS + 1 }, /a session lasts at most 8 hours/],
     ];
-    writeFileSync(join(dir, 'empty'), '\n');
+    writeFileSync(join(dir, 'empty'), '\n', { mode: 0o600 });
     cases.push([{ ...oidc, clientSecretFile: join(dir, 'empty') }, /must hold the client secret alone/]);
+    // checked as --token-file and --session-key-file are (private-file.ts), with the same sentence
+    const loose = join(dir, 'loose');
+    writeFileSync(loose, 's3cret\n');
+    chmodSync(loose, 0o644);
+    cases.push([{ ...oidc, clientSecretFile: loose }, new RegExp(`^--oidc-client-secret-file ${loose} may be read by every user of this machine \\(mode 0644\\): chmod 600 ${loose} \\(from a Kubernetes Secret`)]);
     for (const [options, message] of cases) assert.throws(() => authSettings(options as never), message, JSON.stringify(options));
     assert.ok(authSettings({ ...oidc, issuer: 'http://127.0.0.1:5556/dex' }), 'http on loopback, for development');
     const state = join(dir, 'state');
@@ -328,7 +334,7 @@ test('kube-token: a session ends 8 hours after sign-in however busy, told when i
   const signIn = async () => {
     const jar = new Jar();
     const page = await send(server.port, '/auth/sign-in');
-    assert.match(page.cookies[0], /^octant_exec_form=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/auth\/sign-in; Max-Age=3600; Secure$/);
+    assert.match(page.cookies[0], /^__Host-octant_exec_form=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/; Max-Age=3600; Secure$/);
     jar.take(page.cookies);
     const answer = await send(server.port, '/auth/sign-in', { body: new URLSearchParams({ ...formOf(page.body).fields, token }).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() } });
     return { answer, jar: jar.take(answer.cookies) };
@@ -355,10 +361,10 @@ test('kube-token: a session ends 8 hours after sign-in however busy, told when i
     review = async () => ({ authenticated: true, username: 'alice\nforged-audit-line', groups: [] });
     assert.is((await signIn()).answer.status, 400);
     assert.not.ok(warnings.some((w) => w.includes(token)), 'no log line has the token');
-    // The cluster's own answer is taken as it is, system: names included: the token already is that identity.
-    review = async () => ({ authenticated: true, username: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
-    const robot = await signIn();
-    assert.equal((await send(server.port, '/', { headers: { Cookie: robot.jar.header() } })).json.person, { user: 'system:serviceaccount:ci:deployer', groups: ['system:serviceaccounts', 'system:authenticated'] });
+    // The cluster's own groups are taken as they are, system: ones included: the token already is that identity.
+    review = async () => ({ authenticated: true, username: 'dora', groups: ['system:masters', 'system:authenticated'] });
+    const dora = await signIn();
+    assert.equal((await send(server.port, '/', { headers: { Cookie: dora.jar.header() } })).json.person, { user: 'dora', groups: ['system:masters', 'system:authenticated'] });
     // but for a group a header would change: dropped and logged by name, as the other modes do, not the whole sign-in refused
     review = async () => ({ authenticated: true, username: 'erin', groups: ['dev', 'admins '] });
     const erin = await signIn();

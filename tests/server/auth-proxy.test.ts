@@ -72,7 +72,7 @@ test('the proxy without a user header: 401 that says so', async () => {
   }
 });
 
-test('control characters, bytes that are not UTF-8, over-long names, too many groups, a repeated user: refused', async () => {
+test('control characters, bytes that are not UTF-8, over-long names, too many groups, a repeated user, one with a comma: refused', async () => {
   const cases: Record<string, string>[] = [
     { 'X-Forwarded-User': 'ali\tce' },
     { 'X-Forwarded-User': 'alice\x85' },
@@ -104,6 +104,13 @@ test('control characters, bytes that are not UTF-8, over-long names, too many gr
     });
   });
   assert.is(twice, 400);
+  // a proxy that appends its header to the browser's on one line: one header, two users
+  for (const user of ['mallory, alice', 'mallory,alice', 'alice,']) {
+    const appended = await info({ 'X-Forwarded-User': user, 'X-Forwarded-Groups': 'dev' });
+    assert.is(appended.status, 400, user);
+    assert.match(appended.json.error.message, /^X-Forwarded-User holds a comma, as a proxy that adds its header to the browser's instead of replacing it makes it/);
+    assert.not.ok(appended.body.includes('mallory'), 'the value is not echoed');
+  }
 });
 
 test("a proxy cannot make anyone Kubernetes' own: a system: user is refused with a sentence, system:masters and its kin are dropped", async () => {

@@ -11,7 +11,7 @@ import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFile
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SignedSessions } from '../../src/server/auth/signed-sessions.ts';
-import { SessionStore } from '../../src/server/auth/sessions.ts';
+import { STORE_FULL, SessionStore } from '../../src/server/auth/sessions.ts';
 import { MAX_VALUE_LENGTH, cookieKey } from '../../src/server/auth/signed-session-value.ts';
 import { MemoryRevocations, revokedIdHash } from '../../src/server/auth/revocations.ts';
 import { FileRevocations, REWRITE_EVERY } from '../../src/server/auth/file-revocations.ts';
@@ -124,22 +124,26 @@ test('signed sessions: the end is told on time on every replica that saw the ses
   for (const sessions of [a, b, shared, unseen]) sessions.close();
 });
 
-test("signed sessions: one pushed out of a replica's cache is told forgotten, not ended (its cookie still works, its shares live on); the in-memory store's push-out is an end", () => {
+test("signed sessions: a full cache refuses a sign-in here; a cookie brought back pushes its oldest out, told forgotten, not ended (its cookie still works); the in-memory store refuses too", () => {
   const clock = new VirtualClock(0);
   const signed = new SignedSessions(KEY, 'kube-token', { clock, maxSessions: 2 });
+  const elsewhere = new SignedSessions(KEY, 'kube-token', { clock });
   const told: string[] = [];
   signed.onEnded((caller, how) => told.push(`${caller.person!.user} ${how}`));
-  const people = ['alice', 'bob', 'carol'].map((user) => ({ ...alice, person: { user, groups: [] } }));
-  const [first] = people.map((caller) => cookieOf(signed, caller, 5000));
-  assert.equal(told, ['alice forgotten'], 'the oldest left the cache');
+  const [ann, bob, carol] = ['ann', 'bob', 'carol'].map((user) => ({ ...alice, person: { user, groups: [] } }));
+  const first = cookieOf(signed, ann, 5000);
+  cookieOf(signed, bob, 5000);
+  assert.equal(signed.start(carol, 5000), STORE_FULL, "a new sign-in here waits rather than end another's");
+  assert.ok('session' in signed.find(cookieOf(elsewhere, carol, 5000)), 'a cookie made on another replica is taken here');
+  assert.equal(told, ['ann forgotten'], 'the oldest left the cache');
   assert.ok('session' in signed.find(first), 'and is still signed in');
   const store = new SessionStore(clock, 2);
   const ended: string[] = [];
   store.onEnded((caller, how) => ended.push(`${caller.person!.user} ${how}`));
-  for (const caller of people) store.start(caller, 5000);
-  assert.equal(ended, ['alice ended'], 'the store is the sessions: pushed out is signed out');
-  signed.close();
-  store.close();
+  for (const caller of [ann, bob]) store.start(caller, 5000);
+  assert.equal(store.start(carol, 5000), STORE_FULL);
+  assert.equal(ended, [], 'the store is the sessions: nobody signed out to make room');
+  for (const sessions of [signed, elsewhere, store]) sessions.close();
 });
 
 test('signed sessions: a person too large for a browser cookie is refused with a sentence, not a broken cookie', () => {

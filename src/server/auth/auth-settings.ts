@@ -1,10 +1,10 @@
 // The sign-in mode as the server is asked to run it, checked before anything starts: a bad
 // combination stops the start with a sentence that says what to give instead. The OIDC client
-// secret is read here, from its file (never a flag: command lines are visible to every process).
-import { Buffer } from 'node:buffer';
-import { readFileSync } from 'node:fs';
+// secret is read here, from its file (never a flag: command lines are visible to every process),
+// checked as --token-file and --session-key-file are (private-file.ts).
 import { RESERVED_PREFIX, type NamePrefixes } from './asserted-person.ts';
 import { nameProblem } from './person-names.ts';
+import { readPrivateFile } from './private-file.ts';
 import { SESSION_MS } from './sessions.ts';
 import { sessionKeyFromFile } from './session-key-file.ts';
 import { MIN_KEY_BYTES } from './signed-session-value.ts';
@@ -13,7 +13,6 @@ import { TrustedPeers } from './trusted-peers.ts';
 /** As kube-apiserver's --oidc-username-claim: the subject, stable and unique at the provider. */
 export const DEFAULT_USERNAME_CLAIM = 'sub';
 export const DEFAULT_GROUPS_CLAIM = 'groups';
-const MAX_SECRET_BYTES = 4096;
 const MAX_PREFIX_LENGTH = 128;
 
 /** What proxy and oidc prepend to the names they are given (--proxy-username-prefix …); none by default. */
@@ -129,16 +128,10 @@ function claimName(flag: string, name: string): string {
   return name;
 }
 
+/** The client secret, from a file checked as the other secrets' are (private-file.ts: not every user's to read, not another user's). */
 function readSecret(file: string): string {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (error) {
-    throw new Error(`--oidc-client-secret-file ${file} cannot be read: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-  }
-  const secret = text.replace(/\r?\n$/, '');
-  if (secret === '' || Buffer.byteLength(secret) > MAX_SECRET_BYTES || /[\r\n]/.test(secret)) {
-    throw new Error(`--oidc-client-secret-file ${file} must hold the client secret alone, on one line`);
-  }
+  const flag = '--oidc-client-secret-file';
+  const secret = readPrivateFile(flag, file).toString('utf8').replace(/\r?\n$/, '');
+  if (secret === '' || /[\r\n]/.test(secret)) throw new Error(`${flag} ${file} must hold the client secret alone, on one line`);
   return secret;
 }

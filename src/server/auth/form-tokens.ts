@@ -1,9 +1,13 @@
-// CSRF tokens for a sign-in form. The form comes before any session, so a session cookie's
-// SameSite cannot protect it, and a page elsewhere could post its own credential to sign a visitor
-// in as someone else (login CSRF). So the form page sets a random cookie and embeds
-// HMAC(per-launch key, cookie) in a hidden field; a post must bring both, matching. Another site can
-// read neither (no CORS), and even a cookie planted from a sibling domain is useless without the
-// key. A restart changes the key: a form left open across it asks to be loaded again.
+// Tokens that tie a sign-in form's post to a form this server gave: the form page sets a random
+// cookie and embeds HMAC(key, cookie) in a hidden field, and a post must bring both, matching.
+// What they do not do is stop login CSRF (a page elsewhere posting its own credential to sign a
+// visitor in as someone else) by themselves: anyone can GET the sign-in page and have a valid
+// pair, and a page that could set the cookie in the visitor's browser (a sibling subdomain, were
+// it not a __Host- one over https: kube-token-auth.ts) could send the pair along. What stops it is
+// the Origin and Fetch Metadata check every sign-in post passes first (same-origin.ts), which a
+// browser does not let another site forge. The pair adds only that a post answers a form of this
+// launch (or, with a session key, of any replica). A restart changes a per-launch key: a form left
+// open across it asks to be loaded again.
 //
 // Replicas behind one address given a session key derive this key from it (forSessionKey), so a
 // form one replica gave may be posted to another: a round-robin proxy sends the two requests to

@@ -1,5 +1,5 @@
 // The kube-token sign-in page: one form, no script. The person pastes a Kubernetes bearer token
-// (what `kubectl create token`, `kubectl config view --raw` or their cloud's CLI gives them); it
+// of their own user (what `kubectl config view --raw` or their cloud's CLI gives them); it
 // is posted once, checked with a TokenReview, and never shown back, stored or logged.
 import { escapeHtml } from './auth-pages.ts';
 import { SIGN_IN_PATH } from './auth-paths.ts';
@@ -13,5 +13,5 @@ export function kubeTokenForm(field: string, then: string, problem?: string): st
 <textarea id="token" name="token" rows="6" autocomplete="off" spellcheck="false" required></textarea>
 <button type="submit">Sign in</button>
 </form>
-<p>No token at hand? <code>kubectl create token NAME</code> makes one for a service account; for your own user, ask your cluster admin how your team signs in.</p>`;
+<p>No token at hand? Ask your cluster admin how your team signs in to the cluster (a service account's token, as <code>kubectl create token</code> makes, is refused: octant-exec acts for people).</p>`;
 }

@@ -7,8 +7,8 @@ import type { Caller } from '../caller.ts';
 import type { Session, SessionClock } from './sessions.ts';
 
 /**
- * How a session left this process: `ended` (signed out, expired, or pushed out of a store that is
- * the sessions themselves), or `forgotten`: pushed out of a cache of sessions that live on in their
+ * How a session left this process: `ended` (signed out, expired, or pushed out by its own person's
+ * newer ones), or `forgotten`: pushed out of a cache of sessions that live on in their
  * signed cookies (signed-sessions.ts), which the next request brings back. Either closes its
  * sockets (its expiry timer goes with it); only an end ends what the sign-in made (its shares).
  */
@@ -17,8 +17,8 @@ export type EndedListener = (caller: Caller, how: SessionEnd) => void;
 
 /**
  * One person's sessions at most (browsers, devices, sign-ins again): past it their own oldest ends.
- * So one person signing in over and over churns through their own sessions, and pushing out
- * everyone else's (the store's ceiling, MAX_SESSIONS) takes that many different people.
+ * So one person signing in over and over churns through their own sessions, and filling the
+ * store's ceiling (MAX_SESSIONS), past which sign-ins are refused, takes that many different people.
  */
 export const MAX_SESSIONS_PER_PERSON = 50;
 
@@ -48,15 +48,24 @@ export class LiveSessions {
     return this.#entries.size;
   }
 
-  /** Keeps `session` under `key` until it ends; past its person's share, their oldest goes; when full, the ended ones, then the oldest (told, as ended). */
-  add(key: string, session: Session): void {
+  /**
+   * Keeps `session` under `key` until it ends (past its person's share, their own oldest goes
+   * first), and says whether it did. When the store is full even after the ended sessions are swept
+   * out, `full` decides: 'refuse' keeps nothing (a new sign-in waits: ending the oldest would end
+   * someone else's, and enough identities the cluster accepts could then sign everyone out), and
+   * 'pushOut' lets the oldest go, told as `pushedOut` (a cache of sessions that live on in their
+   * cookies, taking one that a cookie brings back).
+   */
+  add(key: string, session: Session, full: 'refuse' | 'pushOut' = 'refuse'): boolean {
     const person = personOf(session);
     const theirs = this.#byPerson.get(person) ?? new Set<string>();
     while (theirs.size >= this.maxPerPerson) this.drop(theirs.values().next().value!, this.pushedOut);
     if (this.#entries.size >= this.maxSessions) this.#sweep();
+    if (this.#entries.size >= this.maxSessions && full === 'refuse') return false;
     while (this.#entries.size >= this.maxSessions) this.drop(this.#entries.keys().next().value!, this.pushedOut);
     this.#entries.set(key, { session, timer: this.#arm(key, session.expiresAt) });
     this.#byPerson.set(person, theirs.add(key)); // after the drops, which remove a person's set once empty
+    return true;
   }
 
   /** The session under `key`, unless it has ended (then it is dropped and told). */

@@ -36,7 +36,7 @@ import { PeerLimits, type Rate } from './peer-limits.ts';
 import { CookieSessions } from './session-cookies.ts';
 import { SESSION_MS, SYSTEM_CLOCK, SessionStore, type SessionClock, type Sessions } from './sessions.ts';
 import { signOut } from './sign-out.ts';
-import { teamCaller } from './team-caller.ts';
+import { signedInLine, teamCaller } from './team-caller.ts';
 
 /**
  * The cookie that binds a sign-in under way to its browser. Over https it is a __Host- cookie at
@@ -69,7 +69,7 @@ export interface OidcOptions {
   clock?: SessionClock;
   /** how sessions are kept (choose-authenticator.ts); default in this process's memory */
   sessions?: Sessions;
-  /** how sign-ins under way are kept (choose-authenticator.ts); default in this process's memory */
+  /** how sign-ins under way are kept (choose-authenticator.ts); default signed flow cookies under a key of this process's own */
   flows?: OidcFlows;
 }
 
@@ -200,8 +200,14 @@ export class OidcAuthenticator implements Authenticator {
     const now = this.#now();
     // Fixed from now: the ID token's exp was checked (verify), and says nothing about the session.
     const expiresAt = now + (this.options.sessionMs ?? SESSION_MS);
-    const session = this.#sessions.start(teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH), expiresAt, now);
-    if ('problem' in session) return refuse(400, session.problem);
+    const caller = teamCaller('oidc', person, this.options.adminGroups, SIGN_OUT_PATH);
+    const session = this.#sessions.start(caller, expiresAt, now);
+    if ('problem' in session) {
+      if (session.retryAfterSeconds === undefined) return refuse(400, session.problem);
+      this.options.warn(`oidc sign-in refused: ${session.problem}`);
+      return sendMessage(res, 503, 'Sign-in failed', session.problem, again, { 'Set-Cookie': dropFlow, 'Retry-After': String(session.retryAfterSeconds) });
+    }
+    this.options.warn(signedInLine(caller, req.socket.remoteAddress));
     // The browser came here on the provider's cross-site redirect. A redirect from here would still
     // count as part of that cross-site navigation, and the SameSite=Strict cookie set now would not
     // go with it (the page would find itself signed out). A page of ours that moves on by itself

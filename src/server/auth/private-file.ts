@@ -1,6 +1,7 @@
-// Secrets the server reads from files of their own (--token-file, --session-key-file), checked
-// before their content is believed. A file every user of the machine may read is refused, as ssh
-// refuses a private key that is "too open": anyone there could take the token or forge sessions.
+// Secrets the server reads from files of their own (--token-file, --session-key-file,
+// --oidc-client-secret-file), checked before their content is believed. A file every user of the
+// machine may read is refused, as ssh refuses a private key that is "too open": anyone there could
+// take the token, forge sessions or trade codes as the OIDC client.
 // A file its group may read is taken: Kubernetes mounts a Secret that way for a pod with an
 // fsGroup (0440, as deploy/ mounts them), and that group is the pod's own. A file of another
 // user's is refused too: whoever made it knows what it holds (one made in /tmp before this user's

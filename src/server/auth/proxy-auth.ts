@@ -49,6 +49,8 @@ export class ProxyAuthenticator implements Authenticator {
     }
     const user = single(req, USER_HEADER);
     if (user === 'repeated') return refused(400, 'The request carries X-Forwarded-User more than once: the proxy must send exactly one.');
+    // What a repeated header becomes when a proxy appends its own to the browser's on one line ("mallory, alice"): one header, two users.
+    if (user?.includes(',')) return refused(400, "X-Forwarded-User holds a comma, as a proxy that adds its header to the browser's instead of replacing it makes it: the proxy must send exactly one user name.");
     if (user === undefined || httpTrim(user) === '') {
       return refused(401, 'The proxy did not say who you are (no X-Forwarded-User): sign in through the proxy again, or ask your admin to make it pass the user header (oauth2-proxy: --pass-user-headers).');
     }

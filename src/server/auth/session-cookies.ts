@@ -12,7 +12,7 @@ import { COOKIE_NAME, cookieValue } from '../security.ts';
 import type { Caller } from '../caller.ts';
 import { refused, type Verdict } from './authenticator.ts';
 import { clearCookie, setCookie } from './cookies.ts';
-import type { Session, Sessions } from './sessions.ts';
+import type { Session, Sessions, StartRefused } from './sessions.ts';
 
 /** The session cookie's name: with the __Host- prefix whenever the cookie is Secure. */
 export function sessionCookieName(secure: boolean): string {
@@ -38,7 +38,7 @@ export class CookieSessions {
   }
 
   /** Starts a session: the Set-Cookie header that hands it to the browser, or why none could be made. */
-  start(caller: Caller, expiresAt: number, now: number): { setCookie: string } | { problem: string } {
+  start(caller: Caller, expiresAt: number, now: number): { setCookie: string } | StartRefused {
     const value = this.store.start(caller, expiresAt);
     if (typeof value !== 'string') return value;
     return { setCookie: setCookie(this.#name, value, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 }) };

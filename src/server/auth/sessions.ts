@@ -13,7 +13,7 @@ import type { Caller } from '../caller.ts';
 import { LiveSessions, type EndedListener } from './live-sessions.ts';
 import { revokedIdHash } from './revocations.ts';
 
-/** Enough for a team's people on a few browsers each; past it the oldest session ends. */
+/** Enough for a team's people on a few browsers each; past it new sign-ins are refused (StoreFull). */
 export const MAX_SESSIONS = 10_000;
 /** How long a sign-in holds, in every mode that keeps sessions: a working day, never extended. */
 export const SESSION_MS = 8 * 3600_000;
@@ -43,10 +43,25 @@ export interface Session {
 
 export type Lookup = { session: Session } | { problem: 'missing' | 'ended' };
 
+/** Why no session was made: a sentence for the person, and (the store being full) when to try again. */
+export interface StartRefused {
+  problem: string;
+  retryAfterSeconds?: number;
+}
+
+/**
+ * Every session kept is someone's who has not ended it: a new sign-in waits until one ends (expires,
+ * signs out) rather than end another person's. A minute is a guess; the page says to try again.
+ */
+export const STORE_FULL: StartRefused = {
+  problem: 'This server has as many people signed in as it can hold: try again in a few minutes, or tell your admin.',
+  retryAfterSeconds: 60,
+};
+
 /** How the sign-in modes keep sessions, whichever way was chosen at start (choose-authenticator.ts). */
 export interface Sessions {
   /** A new session for `caller` until `expiresAt`: the cookie's value, or why none can be made. */
-  start(caller: Caller, expiresAt: number): string | { problem: string };
+  start(caller: Caller, expiresAt: number): string | StartRefused;
   /** The session a cookie's value stands for; anything unusable is simply not a session. */
   find(value: string | undefined): Lookup;
   /** Ends the session (sign-out); its sockets are told through onEnded. */
@@ -68,11 +83,10 @@ export class SessionStore implements Sessions {
     return this.#live.size;
   }
 
-  /** A new session for `caller` until `expiresAt`; returns the id for the cookie (not kept here). */
-  start(caller: Caller, expiresAt: number): string {
+  /** A new session for `caller` until `expiresAt`; returns the id for the cookie (not kept here), or STORE_FULL. */
+  start(caller: Caller, expiresAt: number): string | StartRefused {
     const id = randomBytes(32).toString('base64url');
-    this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt });
-    return id;
+    return this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt }) ? id : STORE_FULL;
   }
 
   find(id: string | undefined): Lookup {

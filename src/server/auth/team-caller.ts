@@ -7,3 +7,8 @@ import type { Caller } from '../caller.ts';
 export function teamCaller(mode: Exclude<AuthMode, 'local'>, person: Person, adminGroups: ReadonlySet<string>, signOut: string | null): Caller {
   return { mode, person, admin: person.groups.some((group) => adminGroups.has(group)), signOut };
 }
+
+/** The server log's line for a sign-in that made a session: who, in which mode, from which peer; never the credential. */
+export function signedInLine(caller: Caller, peer: string | undefined): string {
+  return `${caller.mode} sign-in: ${JSON.stringify(caller.person?.user)} signed in from ${peer ?? 'an unknown peer'}`;
+}
