@@ -4,13 +4,15 @@
 // click on a tab and Restart put it in the terminal, so typing reaches the shell; Delete hands it to
 // the next tab, and the last tab closed to what the pod view says instead. Only the selected tab's ×
 // is a Tab stop, and the ×s are not the tablist's. Arrow keys on the Namespace picker do not change
-// the page (Enter does). Steps share one server and one page, in order.
+// the page (Enter does). A Shell, Shell in all containers or Debug whose request is on its way stays
+// focused (marked off, not disabled), and keeps the focus when it fails. Steps share one server and
+// one page, in order.
 // (Alerts and the Terminals page: focus-after-close.test.ts.)
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
+import type { Page, Route } from 'playwright-core';
 import { focused, focusGoesTo } from './focus-checks.ts';
-import { appForFile, byName, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, appForFile, byName, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -232,6 +234,29 @@ test('arrow keys on the Namespace picker move its choice and leave the page wher
   await picker.selectOption(before);
   await page.waitForFunction((before) => new URL(location.href).searchParams.get('namespace') === before, before);
 });
+
+for (const name of ['Shell', 'Shell in all containers', 'Debug nginx']) {
+  test(`${name}: while its request is on its way the button keeps the focus (marked off), and when it fails the focus is still there, to try again`, async () => {
+    await page.goto(new URL('/?namespace=default&pod=web', b.app.url).href);
+    // the server's answer is held, then a refusal: the button is seen pending, then failed
+    let held!: (route: Route) => void;
+    const request = new Promise<Route>((resolve) => (held = resolve));
+    await page.route('**/api/v1/exec', (route) => held(route));
+    try {
+      await button(name).focus();
+      await page.keyboard.press('Enter');
+      const route = await request;
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') === 'true');
+      assert.is(await focused(page, button(name)), true, 'the pending button keeps the focus');
+      await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { message: `${name} refused by the test.` } }) });
+      await alertCards(page).filter({ hasText: `${name} refused by the test.` }).waitFor();
+      await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') !== 'true');
+      assert.is(await focused(page, button(name)), true, 'the failed button still has the focus');
+    } finally {
+      await page.unroute('**/api/v1/exec');
+    }
+  });
+}
 
 test('no page errors', () => {
   assert.equal(b.problems, []);

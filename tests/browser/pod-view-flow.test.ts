@@ -228,19 +228,23 @@ test('Tab and Escape go to the program; Ctrl+Shift+L leaves the terminal for its
   await waitForRow(page, /^left-42$/);
 });
 
-test('Ctrl+Shift+F searches the scrollback and Download saves the transcript', async () => {
+test('Ctrl+Shift+F searches the scrollback ("no match" a status) and Save transcript saves it, told apart from Download…', async () => {
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.press('Control+Shift+F');
   const field = page.getByRole('searchbox', { name: 'Find in terminal' });
   await field.waitFor();
   assert.ok(await field.evaluate((el) => el === document.activeElement), 'the search field has the focus');
+  // "no match" is a status, which a screen reader says as it comes
+  const noMatch = page.getByRole('status').filter({ hasText: /^no match$/ });
   await field.fill('before-42');
-  assert.is(await page.getByText('no match').count(), 0);
+  assert.is(await noMatch.count(), 0);
   await field.fill('never-printed-anywhere');
-  await page.getByText('no match').waitFor();
+  await noMatch.waitFor();
   await field.press('Escape');
   await field.waitFor({ state: 'detached' });
-  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Download', exact: true }).click()]);
+  // one button named Download (files from the container): the transcript's is told apart
+  assert.is(await page.getByRole('tabpanel').getByRole('button', { name: /download/i }).count(), 1);
+  const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Save transcript', exact: true }).click()]);
   assert.match(download.suggestedFilename(), /^web-nginx-t1\.txt$/);
   const path = await download.path();
   const text = (await import('node:fs')).readFileSync(path!, 'utf8');
@@ -372,6 +376,29 @@ test('the Inspector lists the events of these sessions, newest first, and replay
   await page.waitForFunction(() => new Set([...document.querySelectorAll('ol.events .sid')].map((el) => el.textContent)).size > 1);
   assert.ok(await page.getByRole('table', { name: 'Session list at the chosen event' }).isVisible(), 'the chosen event stays chosen');
   await screenshot(page, 'inspector', true);
+});
+
+test("the event log is one Tab stop (the chosen event), and the next Tab leaves it; the arrow keys, Home and End move along it, as on the tab bar", async () => {
+  const buttons = page.getByRole('list', { name: 'Events, newest first' }).getByRole('button');
+  const count = await buttons.count();
+  assert.ok(count > 3, `the log has events (${count})`);
+  const focusedAt = () => buttons.evaluateAll((all) => all.indexOf(document.activeElement as HTMLElement));
+  const chosenAt = await buttons.evaluateAll((all) => all.findIndex((button) => button.getAttribute('aria-pressed') === 'true'));
+  assert.ok(chosenAt > 0, 'an event down the log is chosen');
+  await page.getByRole('combobox', { name: 'Session', exact: true }).focus();
+  await page.keyboard.press('Tab');
+  assert.is(await focusedAt(), chosenAt, 'Tab reaches the chosen event');
+  await page.keyboard.press('Tab');
+  assert.is(await focusedAt(), -1, 'the next Tab leaves the log');
+  await page.keyboard.press('Shift+Tab');
+  assert.is(await focusedAt(), chosenAt, 'Shift+Tab comes back to it');
+  for (const [key, at] of [['End', count - 1], ['ArrowUp', count - 2], ['Home', 0], ['ArrowDown', 1]] as const) {
+    await page.keyboard.press(key);
+    assert.is(await focusedAt(), at, key);
+  }
+  assert.is.not(chosenAt, 1, 'the second event is not the chosen one');
+  await page.keyboard.press('Enter');
+  assert.is(await buttons.nth(1).getAttribute('aria-pressed'), 'true', 'Enter chooses the event the keys moved to');
 });
 
 test('the embed page shows the pod view alone and opens a shell with mode=shell', async () => {

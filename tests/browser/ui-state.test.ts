@@ -1,11 +1,13 @@
 // The page's state without a browser: the route in the address bar, the badge words of each
 // terminal state, what a terminal runs in its tab's words (two of one name numbered), server
-// messages folded into the store, notices kept until dismissed, and the Inspector's replay.
+// messages folded into the store, notices kept until dismissed, the Inspector's replay, and what
+// the reconnecting banner says of a server gone.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
+import { outageAfterConnection, outageAfterMessage, outageWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
 import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
@@ -227,6 +229,25 @@ test('the newest five of alerts and notices show, by when each came: a fresh ale
   const { ordered, hidden } = newestShown([{ key: 'timeout', at: 9 }, ...notices], 5);
   assert.equal(ordered.slice(hidden).map((item) => item.key), ['n2', 'n3', 'n4', 'n5', 'timeout']);
   assert.equal(newestShown([{ key: 'a', at: 1 }, { key: 'b', at: 1 }], 5), { ordered: [{ key: 'a', at: 1 }, { key: 'b', at: 1 }], hidden: 0 }, 'equals keep their order');
+});
+
+test('the reconnecting banner says octant-exec stopped when its terminals ended with serverShutdown just before the drop, or once reconnects went unanswered for long', () => {
+  const stopped = row({ state: 'disconnected', disconnectReason: 'serverShutdown' });
+  const after = (outage: Outage | undefined, change: { outage: Outage | undefined } | undefined) => (change ? change.outage : outage);
+  // a drop alone: reconnecting, until it has lasted SILENT_FOR_MS
+  let outage = after(undefined, outageAfterConnection(undefined, 'reconnecting', 1_000));
+  assert.equal(outageWords(outage, 1_000 + SILENT_FOR_MS - 1), { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false });
+  assert.match(outageWords(outage, 1_000 + SILENT_FOR_MS).text, /has not answered for 30 seconds: it seems to have stopped.*When it is started again, open the URL it prints\.$/);
+  assert.is(outageAfterConnection(outage, 'open', 50_000)?.outage, undefined, 'a hello ends it');
+  // the server ended the terminal as it stopped, then the socket dropped: said at once
+  outage = after(undefined, outageAfterMessage(undefined, { type: 'session', session: stopped }, 5_000));
+  outage = after(outage, outageAfterConnection(outage, 'reconnecting', 5_001));
+  assert.equal(outageWords(outage, 5_001), { text: 'octant-exec was stopped, and its terminals ended with it. When it is started again, open the URL it prints.', stopped: true });
+  // another replica stopped long before this page's socket dropped: a drop like any other
+  outage = after(undefined, outageAfterMessage(undefined, { type: 'session', session: stopped }, 5_000));
+  outage = after(outage, outageAfterConnection(outage, 'reconnecting', 60_000));
+  assert.is(outageWords(outage, 60_000).stopped, false);
+  assert.is(outageAfterMessage(undefined, { type: 'session', session: row({ state: 'disconnected', disconnectReason: 'streamDropped' }) }, 1), undefined, 'a stream dropped is no stop');
 });
 
 test.run();

@@ -16,6 +16,7 @@ import { steppedFontSize, validFontSize, writePreferences, type Preferences } fr
 import { saveDismissed } from './dismissed-alerts.ts';
 import { OnTheirWay } from './on-their-way.ts';
 import { signInFailure } from './sign-in-failure.ts';
+import { outageAfterConnection, outageAfterMessage } from './outage.ts';
 
 export interface Environment {
   api: Api;
@@ -46,12 +47,13 @@ export class Actions {
       env.store.update((state) => {
         const change = applyServerMessage(state, message);
         const serverClockOffsetMs = clockOffsetAfter(state.serverClockOffsetMs, message, receivedAt);
-        return serverClockOffsetMs === state.serverClockOffsetMs ? change : { ...change, serverClockOffsetMs };
+        const outage = outageAfterMessage(state.outage, message, receivedAt);
+        return serverClockOffsetMs === state.serverClockOffsetMs && !outage ? change : { ...change, serverClockOffsetMs, ...outage };
       });
       // dismissals of alerts the server no longer lists were forgotten: a reload forgets them too
       if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get().dismissed, env.storage);
     });
-    env.socket.onState((connection) => env.store.update((state) => applyConnection(state, connection)));
+    env.socket.onState((connection) => env.store.update((state) => ({ ...applyConnection(state, connection), ...outageAfterConnection(state.outage, connection, Date.now()) })));
   }
 
   get #store() {

@@ -32,6 +32,8 @@ export interface PodSelection {
 export interface AppState {
   route: Route;
   connection: ConnectionState;
+  /** the socket is down, or its server said it is stopping: what the banner says (state/outage.ts) */
+  outage?: import('./outage.ts').Outage;
   /** signing in with the token from the URL (or pasted: `tokenField`, local mode); `failed` carries a sentence */
   /** `attempt` counts failed sign-ins: each puts up its sentence anew, so it is heard again when it is the same */
   auth: { state: 'pending' | 'ok' | 'failed'; message?: string; tokenField?: boolean; attempt?: number };

@@ -1,6 +1,7 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names (the embed
 // page: its pod view, or the Terminals page within it).
-import { useEffect, useRef } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
+import { outageWords, SILENT_FOR_MS } from '../state/outage.ts';
 import { pageTitle } from '../state/page-title.ts';
 import { preferencesStoredElsewhere } from '../state/preferences.ts';
 import { useAppState, useServices } from './context.ts';
@@ -60,11 +61,7 @@ export function App() {
           Sandbox containers are not isolated (--sandbox-unisolated): a shell in one runs as you on this machine and can read and change your files.
         </p>
       )}
-      {state.connection === 'reconnecting' && (
-        <p class="banner" role="status">
-          Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.
-        </p>
-      )}
+      {state.connection === 'reconnecting' && <ReconnectBanner />}
       {state.connection === 'signedOut' && (
         <p class="banner error" role="alert">
           {state.info?.signedIn
@@ -83,5 +80,24 @@ export function App() {
         {embed && (route.view === 'terminals' ? <TerminalsPage embed /> : route.pod ? <PodView embed /> : <p class="error">The embed page needs ?namespace=…&pod=… in its address.</p>)}
       </main>
     </div>
+  );
+}
+
+/** The banner while the socket reconnects: it says when the server stopped, at once or once it has not answered for long (state/outage.ts). */
+function ReconnectBanner() {
+  const { outage } = useAppState();
+  const [, redraw] = useState(0);
+  // nothing else happens on the page while the server is gone: the words change at their time
+  useEffect(() => {
+    if (outage?.since === undefined) return;
+    const timer = setTimeout(() => redraw((n) => n + 1), outage.since + SILENT_FOR_MS - Date.now());
+    return () => clearTimeout(timer);
+  }, [outage?.since]);
+  const words = outageWords(outage, Date.now());
+  return (
+    // one element throughout, so a screen reader hears its words change
+    <p class={words.stopped ? 'banner error' : 'banner'} role="status">
+      {words.text}
+    </p>
   );
 }

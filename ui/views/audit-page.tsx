@@ -74,43 +74,45 @@ export function AuditPage() {
       {audit.error && <p class="error">{audit.error}</p>}
       {audit.loaded && rows.length === 0 && !audit.error && <p class="muted">{audit.records.length ? 'No run matches these filters.' : 'No runs yet.'}</p>}
       {rows.length > 0 && (
-        <table class="grid compact" aria-label="Audit trail">
-          <thead>
-            <tr>
-              <th>Time</th>
-              <th>Who</th>
-              <th>Where</th>
-              <th>Command</th>
-              <th>Interactive</th>
-              <th>Outcome</th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((record) => {
-              const where = [record.target.namespace, record.target.pod, record.target.container].filter(Boolean).join('/');
-              return (
-                <tr key={`${record.requestId} ${record.sessionId ?? ''} ${record.run ?? ''}`} data-request={record.requestId}>
-                  <td title={new Date(record.startedAt).toISOString()}>{new Date(record.startedAt).toLocaleString()}</td>
-                  <td>
-                    {auditPerson(record)}
-                    {record.person && record.person.groups.length > 0 && <span class="muted groups"> ({record.person.groups.join(', ')})</span>}
-                    {record.joined && record.joined.length > 0 && (
-                      <div class="muted joined" data-testid="joined">
-                        joined: {record.joined.map((j) => `${j.who} (${j.role}, ${new Date(j.at).toLocaleTimeString()}${j.typedAt === undefined ? '' : `, typed ${new Date(j.typedAt).toLocaleTimeString()}`})`).join(', ')}
-                      </div>
-                    )}
-                  </td>
-                  <td class="mono">{where}</td>
-                  <td class="mono">{record.argv.length ? formatArgv(record.argv) : '—'}</td>
-                  <td>{record.interactive ? 'yes' : 'no'}</td>
-                  <td>
-                    <span class={`badge tone-${tones[outcomeKind(record)]}`}>{outcomeText(record)}</span>
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table class="grid compact" aria-label="Audit trail">
+            <thead>
+              <tr>
+                <th>Time</th>
+                <th>Who</th>
+                <th>Where</th>
+                <th>Command</th>
+                <th>Interactive</th>
+                <th>Outcome</th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((record) => {
+                const where = [record.target.namespace, record.target.pod, record.target.container].filter(Boolean).join('/');
+                return (
+                  <tr key={`${record.requestId} ${record.sessionId ?? ''} ${record.run ?? ''}`} data-request={record.requestId}>
+                    <td title={new Date(record.startedAt).toISOString()}>{new Date(record.startedAt).toLocaleString()}</td>
+                    <td>
+                      {auditPerson(record)}
+                      {record.person && record.person.groups.length > 0 && <span class="muted groups"> ({record.person.groups.join(', ')})</span>}
+                      {record.joined && record.joined.length > 0 && (
+                        <div class="muted joined" data-testid="joined">
+                          joined: {record.joined.map((j) => `${j.who} (${j.role}, ${new Date(j.at).toLocaleTimeString()}${j.typedAt === undefined ? '' : `, typed ${new Date(j.typedAt).toLocaleTimeString()}`})`).join(', ')}
+                        </div>
+                      )}
+                    </td>
+                    <td class="mono">{where}</td>
+                    <td class="mono">{record.argv.length ? formatArgv(record.argv) : '—'}</td>
+                    <td>{record.interactive ? 'yes' : 'no'}</td>
+                    <td>
+                      <span class={`badge tone-${tones[outcomeKind(record)]}`}>{outcomeText(record)}</span>
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
     </section>
   );

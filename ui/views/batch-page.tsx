@@ -62,47 +62,49 @@ function BatchSummary(props: { batch: BatchRow }) {
       <p class="batch-totals" role="status" aria-label="Totals">
         {batchTotalsText(batch)}
       </p>
-      <table class="grid compact" aria-label="Batch summary">
-        <thead>
-          <tr>
-            <th>Container</th>
-            <th>Result</th>
-            <th>Duration</th>
-            <th>
-              <span class="visually-hidden">Terminal</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {batch.results.map((result) => {
-            const where = `${result.target.pod}/${result.target.container}`;
-            const words = batchResultText(result);
-            const shown = result.sessionId !== undefined && result.sessionId in state.sessions.byId;
-            return (
-              <tr key={`${where} ${result.sessionId ?? result.state}`} data-session={result.sessionId}>
-                <td>{where}</td>
-                <td>
-                  <span class={`badge tone-${words.tone}`}>{words.text}</span>
-                </td>
-                <td>{durationText(result.durationMs)}</td>
-                <td class="actions">
-                  {result.sessionId !== undefined && (
-                    <button
-                      type="button"
-                      disabled={!shown}
-                      aria-label={`Open ${names[result.sessionId]?.name ?? where}`}
-                      title={shown ? `Show the terminal of ${where}` : 'Its terminal was closed'}
-                      onClick={() => open(result.sessionId!)}
-                    >
-                      Open
-                    </button>
-                  )}
-                </td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <div class="table-scroll">
+        <table class="grid compact" aria-label="Batch summary">
+          <thead>
+            <tr>
+              <th>Container</th>
+              <th>Result</th>
+              <th>Duration</th>
+              <th class="actions">
+                <span class="visually-hidden">Terminal</span>
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {batch.results.map((result) => {
+              const where = `${result.target.pod}/${result.target.container}`;
+              const words = batchResultText(result);
+              const shown = result.sessionId !== undefined && result.sessionId in state.sessions.byId;
+              return (
+                <tr key={`${where} ${result.sessionId ?? result.state}`} data-session={result.sessionId}>
+                  <td>{where}</td>
+                  <td>
+                    <span class={`badge tone-${words.tone}`}>{words.text}</span>
+                  </td>
+                  <td>{durationText(result.durationMs)}</td>
+                  <td class="actions">
+                    {result.sessionId !== undefined && (
+                      <button
+                        type="button"
+                        disabled={!shown}
+                        aria-label={`Open ${names[result.sessionId]?.name ?? where}`}
+                        title={shown ? `Show the terminal of ${where}` : 'Its terminal was closed'}
+                        onClick={() => open(result.sessionId!)}
+                      >
+                        Open
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </div>
       <h2 class="batch-terminals">Terminals</h2>
       <TerminalTabs rows={terminals} selected={state.route.tab} label={`Terminals of batch ${batch.batchId}`} withPod focusTab={focusTab} empty="No terminal of this batch is open (none started yet, or all were closed)." />
     </>
@@ -115,29 +117,31 @@ export function BatchList() {
   const batches = state.batches.order.map((id) => state.batches.byId[id]).filter((b): b is BatchRow => !!b).reverse();
   if (batches.length === 0) return <p class="muted">No batches yet. Choose pods on the Pods list and use "Run in all containers".</p>;
   return (
-    <table class="grid" aria-label="Batches">
-      <thead>
-        <tr>
-          <th>Batch</th>
-          <th>Command</th>
-          <th>State</th>
-          <th>Results</th>
-          <th>Started</th>
-        </tr>
-      </thead>
-      <tbody>
-        {batches.map((batch) => (
-          <tr key={batch.batchId}>
-            <td>
-              <AppLink to={{ page: 'batch', batch: batch.batchId, pod: undefined, tab: undefined }}>{`Batch ${batch.batchId}`}</AppLink>
-            </td>
-            <td class="mono">{formatArgv(batch.argv)}</td>
-            <td>{batch.state}</td>
-            <td>{batchTotalsText(batch)}</td>
-            <td>{clock(batch.startedAt)}</td>
+    <div class="table-scroll">
+      <table class="grid" aria-label="Batches">
+        <thead>
+          <tr>
+            <th>Batch</th>
+            <th>Command</th>
+            <th>State</th>
+            <th>Results</th>
+            <th>Started</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {batches.map((batch) => (
+            <tr key={batch.batchId}>
+              <td>
+                <AppLink to={{ page: 'batch', batch: batch.batchId, pod: undefined, tab: undefined }}>{`Batch ${batch.batchId}`}</AppLink>
+              </td>
+              <td class="mono">{formatArgv(batch.argv)}</td>
+              <td>{batch.state}</td>
+              <td>{batchTotalsText(batch)}</td>
+              <td>{clock(batch.startedAt)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

@@ -1,7 +1,8 @@
 // The Inspector: the event log newest first (filter by session), the live snapshot of every
 // actor, and, for a chosen event, the session list as it was then, replayed here from the log
-// with the server's own projection.
-import { useEffect, useMemo, useState } from 'preact/hooks';
+// with the server's own projection. The log is one Tab stop, as the tab bar is (hundreds of events
+// are not hundreds of Tab presses on the way past it): the arrow keys, Home and End move along it.
+import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import type { LogEntry, SessionRow } from '../../src/protocol/index.ts';
 import { sessionListAt } from '../state/inspector-feed.ts';
 import { badge, commandLabel } from '../state/app-state.ts';
@@ -36,6 +37,18 @@ export function Inspector() {
   }, [feed.entries]);
   const shown = useMemo(() => feed.entries.filter((e) => !filter || ('sessionId' in e && e.sessionId === filter)).slice().reverse(), [feed.entries, filter]);
   const replayed = useMemo(() => (chosen === undefined ? undefined : sessionListAt(feed.entries, chosen)), [feed.entries, chosen]);
+  // the log's Tab stop: the event the keys last moved to, else the chosen one, else the newest
+  const [current, setCurrent] = useState<number | undefined>(undefined);
+  const stop = [current, chosen].find((seq) => shown.some((e) => e.seq === seq)) ?? shown[0]?.seq;
+  const log = useRef<HTMLOListElement>(null);
+  /** Moves the focus along the log for a key of MOVES (whether it was one: its default, a scroll, is then not wanted). */
+  const moveTo = (key: string, from: number): boolean => {
+    if (!MOVES.has(key)) return false;
+    const at = key === 'ArrowDown' ? Math.min(from + 1, shown.length - 1) : key === 'ArrowUp' ? Math.max(from - 1, 0) : key === 'Home' ? 0 : shown.length - 1;
+    setCurrent(shown[at].seq);
+    log.current?.querySelectorAll<HTMLElement>('button.event')[at]?.focus();
+    return true;
+  };
 
   return (
     <section class="page inspector" aria-labelledby="inspector-title">
@@ -59,10 +72,20 @@ export function Inspector() {
       <div class="inspector-grid">
         <div class="event-log">
           <h2>Event log</h2>
-          <ol class="events" aria-label="Events, newest first" reversed>
-            {shown.map((entry) => (
+          <ol class="events" aria-label="Events, newest first" reversed ref={log}>
+            {shown.map((entry, at) => (
               <li key={entry.seq}>
-                <button type="button" class="event" aria-pressed={chosen === entry.seq} onClick={() => setChosen(chosen === entry.seq ? undefined : entry.seq)}>
+                <button
+                  type="button"
+                  class="event"
+                  aria-pressed={chosen === entry.seq}
+                  tabIndex={entry.seq === stop ? 0 : -1}
+                  onFocus={() => setCurrent(entry.seq)}
+                  onKeyDown={(e) => {
+                    if (moveTo(e.key, at)) e.preventDefault();
+                  }}
+                  onClick={() => setChosen(chosen === entry.seq ? undefined : entry.seq)}
+                >
                   <span class="seq">#{entry.seq}</span>
                   <span class="time">{clock(entry.time)}</span>
                   <span class="type">{entry.type}</span>
@@ -107,33 +130,38 @@ export function Inspector() {
   );
 }
 
+/** The keys that move along the event log. */
+const MOVES = new Set(['ArrowDown', 'ArrowUp', 'Home', 'End']);
+
 function SessionTable(props: { rows: SessionRow[] }) {
   if (props.rows.length === 0) return <p class="muted">No open terminals at that point.</p>;
   return (
-    <table class="grid compact" aria-label="Session list at the chosen event">
-      <thead>
-        <tr>
-          <th>Session</th>
-          <th>Target</th>
-          <th>Command</th>
-          <th>State</th>
-        </tr>
-      </thead>
-      <tbody>
-        {props.rows.map((row) => (
-          <tr key={row.sessionId}>
-            <td>{row.sessionId}</td>
-            <td>
-              {row.target.namespace}/{row.target.pod}/{row.target.container}
-            </td>
-            <td class="mono">{commandLabel(row)}</td>
-            <td>
-              <StateWords row={row} />
-            </td>
+    <div class="table-scroll">
+      <table class="grid compact" aria-label="Session list at the chosen event">
+        <thead>
+          <tr>
+            <th>Session</th>
+            <th>Target</th>
+            <th>Command</th>
+            <th>State</th>
           </tr>
-        ))}
-      </tbody>
-    </table>
+        </thead>
+        <tbody>
+          {props.rows.map((row) => (
+            <tr key={row.sessionId}>
+              <td>{row.sessionId}</td>
+              <td>
+                {row.target.namespace}/{row.target.pod}/{row.target.container}
+              </td>
+              <td class="mono">{commandLabel(row)}</td>
+              <td>
+                <StateWords row={row} />
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }
 

@@ -1,16 +1,43 @@
 // Exec actions the cluster does not allow this person (team mode): the buttons stay on screen,
 // disabled, with the reason as their tooltip and as a text they are described by, so a screen
-// reader hears why and a browser test can read it.
+// reader hears why and a browser test can read it. The same buttons while an exec is on its way:
+// marked off but focusable (pendingProps).
 import { execPermission } from '../state/team.ts';
 import { useAppState } from './context.ts';
 
 /** The id of the reason's text, for a disabled button's aria-describedby. */
 export const EXEC_DENIED_ID = 'exec-denied';
 
+/** A gated button's own state: `pending` while an exec it (or another button) sent is on its way. */
+interface GatedButton {
+  disabled?: boolean;
+  pending?: boolean;
+  title?: string;
+  describedBy?: string;
+  onClick?: () => void;
+}
+
+interface GatedButtonProps {
+  disabled: boolean;
+  'aria-disabled'?: 'true';
+  title?: string;
+  'aria-describedby'?: string;
+  onClick?: () => void;
+}
+
 export interface ExecGate {
   allowed: boolean;
-  /** for a button: disabled, title and aria-describedby when not allowed */
-  props(base: { disabled?: boolean; title?: string; describedBy?: string }): { disabled: boolean; title?: string; 'aria-describedby'?: string };
+  /** for a button: disabled, title and aria-describedby when not allowed; its click, unless pending */
+  props(base: GatedButton): GatedButtonProps;
+}
+
+/**
+ * A pending button is only marked off (aria-disabled) and its click dropped: a focused button that
+ * turned disabled would drop the focus to <body>, and a failed Shell would leave a keyboard user at
+ * the top of the page instead of on the button to try again.
+ */
+function pendingProps(base: GatedButton): Pick<GatedButtonProps, 'aria-disabled' | 'onClick'> {
+  return base.pending && !base.disabled ? { 'aria-disabled': 'true' } : base.onClick ? { onClick: base.onClick } : {};
 }
 
 export function useExecGate(): ExecGate & { reason?: string } {
@@ -18,7 +45,7 @@ export function useExecGate(): ExecGate & { reason?: string } {
   if (permission.allowed) {
     return {
       allowed: true,
-      props: (base) => ({ disabled: !!base.disabled, ...(base.title ? { title: base.title } : {}), ...(base.describedBy ? { 'aria-describedby': base.describedBy } : {}) }),
+      props: (base) => ({ disabled: !!base.disabled, ...pendingProps(base), ...(base.title ? { title: base.title } : {}), ...(base.describedBy ? { 'aria-describedby': base.describedBy } : {}) }),
     };
   }
   return {

@@ -39,7 +39,7 @@ export function PodList() {
           aria-describedby="pods-batch-hint"
           onInput={(e) => actions.setLabelSelector((e.currentTarget as HTMLInputElement).value)}
         />
-        <button type="button" {...gate.props({ disabled: (checked.length === 0 && !selector) || state.execPending, describedBy: 'pods-batch-hint' })} onClick={() => setDialogOpen(true)}>
+        <button type="button" {...gate.props({ disabled: checked.length === 0 && !selector, pending: state.execPending, describedBy: 'pods-batch-hint', onClick: () => setDialogOpen(true) })}>
           Run in all containers
         </button>
         <span id="pods-batch-hint" class="hint">
@@ -51,50 +51,52 @@ export function PodList() {
       {!pods.loaded && <p class="muted">Loading pods…</p>}
       {pods.loaded && !pods.error && pods.list.length === 0 && <p class="muted">No pods in namespace {route.namespace}.</p>}
       {pods.list.length > 0 && (
-        <table class="grid" aria-label={`Pods in ${route.namespace}`}>
-          <thead>
-            <tr>
-              <th class="select">
-                <span class="visually-hidden">Selected</span>
-              </th>
-              <th>Name</th>
-              <th>Ready</th>
-              <th>Phase</th>
-              <th>Age</th>
-              <th>Containers</th>
-              <th>Terminals</th>
-            </tr>
-          </thead>
-          <tbody>
-            {pods.list.map((pod) => {
-              const open = terminalsOf(pod.name);
-              return (
-                <tr key={pod.name}>
-                  <td class="select">
-                    <input type="checkbox" aria-label={`Select ${pod.name}`} checked={checked.includes(pod.name)} disabled={!!selector} onChange={(e) => actions.selectPod(pod.name, (e.currentTarget as HTMLInputElement).checked)} />
-                  </td>
-                  <td>
-                    <AppLink to={{ page: 'pods', pod: pod.name }}>{pod.name}</AppLink>
-                  </td>
-                  <td>
-                    {pod.ready.ready}/{pod.ready.total}
-                  </td>
-                  <td>
-                    <span class={`phase phase-${pod.phase.toLowerCase()}`}>{pod.phase}</span>
-                  </td>
-                  <td title={pod.createdAt}>{age(pod.createdAt)}</td>
-                  <td class="muted">
-                    {pod.containers
-                      .filter(runsWithPod)
-                      .map((c) => c.name)
-                      .join(', ')}
-                  </td>
-                  <td>{open > 0 ? open : ''}</td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <div class="table-scroll">
+          <table class="grid" aria-label={`Pods in ${route.namespace}`}>
+            <thead>
+              <tr>
+                <th class="select">
+                  <span class="visually-hidden">Selected</span>
+                </th>
+                <th>Name</th>
+                <th>Ready</th>
+                <th>Phase</th>
+                <th>Age</th>
+                <th>Containers</th>
+                <th>Terminals</th>
+              </tr>
+            </thead>
+            <tbody>
+              {pods.list.map((pod) => {
+                const open = terminalsOf(pod.name);
+                return (
+                  <tr key={pod.name}>
+                    <td class="select">
+                      <input type="checkbox" aria-label={`Select ${pod.name}`} checked={checked.includes(pod.name)} disabled={!!selector} onChange={(e) => actions.selectPod(pod.name, (e.currentTarget as HTMLInputElement).checked)} />
+                    </td>
+                    <td>
+                      <AppLink to={{ page: 'pods', pod: pod.name }}>{pod.name}</AppLink>
+                    </td>
+                    <td>
+                      {pod.ready.ready}/{pod.ready.total}
+                    </td>
+                    <td>
+                      <span class={`phase phase-${pod.phase.toLowerCase()}`}>{pod.phase}</span>
+                    </td>
+                    <td title={pod.createdAt}>{age(pod.createdAt)}</td>
+                    <td class="muted">
+                      {pod.containers
+                        .filter(runsWithPod)
+                        .map((c) => c.name)
+                        .join(', ')}
+                    </td>
+                    <td>{open > 0 ? open : ''}</td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {dialogOpen && gate.allowed && (
         <BatchDialog

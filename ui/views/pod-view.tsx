@@ -35,7 +35,7 @@ export function PodView(props: { embed?: boolean }) {
   const debugImages = state.info?.debugImages ?? [];
   const [chosenImage, setChosenImage] = useState<string | undefined>(undefined);
   const debugImage = chosenImage && debugImages.includes(chosenImage) ? chosenImage : debugImages[0];
-  const busy = !view || state.execPending;
+  const pending = state.execPending;
   const reachable = view ? execableContainers(view) : [];
   const ways = waysIn(view, gate.allowed);
 
@@ -62,8 +62,7 @@ export function PodView(props: { embed?: boolean }) {
         <button
           type="button"
           class="primary"
-          {...gate.props({ disabled: state.execPending || !ways.shell, title: defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined })}
-          onClick={() => view && void actions.shell(view)}
+          {...gate.props({ disabled: !ways.shell, pending, title: defaultContainer ? `Open a shell (bash, then sh) in ${defaultContainer.name}` : undefined, onClick: () => view && void actions.shell(view) })}
         >
           Shell
         </button>
@@ -71,20 +70,27 @@ export function PodView(props: { embed?: boolean }) {
         {view && view.containers.filter((c) => c.kind !== 'init' || c.state === 'running').length > 1 && (
           <button
             type="button"
-            {...gate.props({ disabled: busy || reachable.length === 0, title: reachable.length ? `Open a shell (bash, then sh) in each running container at once: ${reachable.join(', ')}` : 'No container of this pod is running' })}
-            onClick={() => void actions.shellAll(view)}
+            {...gate.props({
+              disabled: reachable.length === 0,
+              pending,
+              title: reachable.length ? `Open a shell (bash, then sh) in each running container at once: ${reachable.join(', ')}` : 'No container of this pod is running',
+              onClick: () => void actions.shellAll(view),
+            })}
           >
             Shell in all containers
           </button>
         )}
-        <button type="button" {...gate.props({ disabled: busy })} onClick={() => setDialogOpen(true)}>
+        <button type="button" {...gate.props({ disabled: !view, pending, onClick: () => setDialogOpen(true) })}>
           Exec
         </button>
         {view && defaultContainer && needsDebugCopy(view) && (
           <button
             type="button"
-            {...gate.props({ disabled: busy, title: `Make a copy of this pod with ${defaultContainer.name} kept alive (no probes, no labels) and open a shell in it; the copy is deleted when the terminal closes` })}
-            onClick={() => void actions.debugCopy(view, defaultContainer.name)}
+            {...gate.props({
+              pending,
+              title: `Make a copy of this pod with ${defaultContainer.name} kept alive (no probes, no labels) and open a shell in it; the copy is deleted when the terminal closes`,
+              onClick: () => void actions.debugCopy(view, defaultContainer.name),
+            })}
           >
             Debug copy
           </button>
@@ -94,71 +100,75 @@ export function PodView(props: { embed?: boolean }) {
       {pod?.error && <p class="error">{pod.error}</p>}
       {!view && !pod?.error && <p class="muted">Loading pod…</p>}
       {view && (
-        <table class="grid containers" aria-label="Containers">
-          <thead>
-            <tr>
-              <th>Container</th>
-              <th>State</th>
-              <th>Ready</th>
-              <th>Image</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {view.containers.map((c) => (
-              <tr key={c.name}>
-                <td>
-                  {c.name} {c.name === view.defaultContainer && <span class="tag">default</span>}
-                  {KIND_TAGS[c.kind] && (
-                    <span class="tag" title={KIND_TAGS[c.kind]!.title}>
-                      {KIND_TAGS[c.kind]!.text}
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <span class={`state state-${c.state}`}>{c.state}</span>
-                  {containerNote(c) && c.reason ? <span class="muted"> ({c.reason})</span> : null}
-                </td>
-                <td>{c.kind === 'ephemeral' ? <span title="Kubernetes has no readiness for debug (ephemeral) containers: no probes, never part of the pod's Ready">n/a</span> : c.ready ? 'yes' : 'no'}</td>
-                <td class="muted mono">{c.image}</td>
-                <td class="row-actions">
-                  {c.name !== view.defaultContainer && reachable.includes(c.name) && (
-                    <button
-                      type="button"
-                      {...gate.props({ disabled: busy, title: `Open a shell (bash, then sh) in ${c.name}` })}
-                      aria-label={`Shell in ${c.name}`}
-                      onClick={() => void actions.shell(view, c.name)}
-                    >
-                      Shell
-                    </button>
-                  )}
-                  {isDebugTarget(c.kind) && debugImage && (
-                    <button
-                      type="button"
-                      {...gate.props({ disabled: busy, title: `Add a debug container (${debugImage}) that sees ${c.name}'s processes and files, and open a shell in it` })}
-                      aria-label={`Debug ${c.name}`}
-                      onClick={() => void actions.debug(view, c.name, debugImage)}
-                    >
-                      Debug
-                    </button>
-                  )}
-                  {c.stdin && c.tty && (
-                    <button
-                      type="button"
-                      {...gate.props({ disabled: busy || c.state !== 'running', title: `Attach to ${c.name}'s main process; closing the tab detaches and leaves it running (unless its spec says stdinOnce: then its input ends)` })}
-                      aria-label={`Attach to ${c.name}`}
-                      onClick={() => void actions.attach(view, c.name)}
-                    >
-                      Attach
-                    </button>
-                  )}
-                </td>
+        <div class="table-scroll">
+          <table class="grid containers" aria-label="Containers">
+            <thead>
+              <tr>
+                <th>Container</th>
+                <th>State</th>
+                <th>Ready</th>
+                <th>Image</th>
+                <th class="actions">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {view.containers.map((c) => (
+                <tr key={c.name}>
+                  <td>
+                    {c.name} {c.name === view.defaultContainer && <span class="tag">default</span>}
+                    {KIND_TAGS[c.kind] && (
+                      <span class="tag" title={KIND_TAGS[c.kind]!.title}>
+                        {KIND_TAGS[c.kind]!.text}
+                      </span>
+                    )}
+                  </td>
+                  <td>
+                    <span class={`state state-${c.state}`}>{c.state}</span>
+                    {containerNote(c) && c.reason ? <span class="muted"> ({c.reason})</span> : null}
+                  </td>
+                  <td>{c.kind === 'ephemeral' ? <span title="Kubernetes has no readiness for debug (ephemeral) containers: no probes, never part of the pod's Ready">n/a</span> : c.ready ? 'yes' : 'no'}</td>
+                  <td class="muted mono">{c.image}</td>
+                  <td class="row-actions">
+                    {c.name !== view.defaultContainer && reachable.includes(c.name) && (
+                      <button
+                        type="button"
+                        {...gate.props({ pending, title: `Open a shell (bash, then sh) in ${c.name}`, onClick: () => void actions.shell(view, c.name) })}
+                        aria-label={`Shell in ${c.name}`}
+                      >
+                        Shell
+                      </button>
+                    )}
+                    {isDebugTarget(c.kind) && debugImage && (
+                      <button
+                        type="button"
+                        {...gate.props({ pending, title: `Add a debug container (${debugImage}) that sees ${c.name}'s processes and files, and open a shell in it`, onClick: () => void actions.debug(view, c.name, debugImage) })}
+                        aria-label={`Debug ${c.name}`}
+                      >
+                        Debug
+                      </button>
+                    )}
+                    {c.stdin && c.tty && (
+                      <button
+                        type="button"
+                        {...gate.props({
+                          disabled: c.state !== 'running',
+                          pending,
+                          title: `Attach to ${c.name}'s main process; closing the tab detaches and leaves it running (unless its spec says stdinOnce: then its input ends)`,
+                          onClick: () => void actions.attach(view, c.name),
+                        })}
+                        aria-label={`Attach to ${c.name}`}
+                      >
+                        Attach
+                      </button>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {view && debugImages.length > 1 && (
         <p class="field debug-image">

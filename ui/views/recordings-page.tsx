@@ -54,47 +54,49 @@ export function RecordingsPage() {
       {state.audit.error && <p class="error">{state.audit.error}</p>}
       {state.audit.loaded && runs.length === 0 && <p class="muted">No recorded runs. Record a terminal with the Record switch of the Exec dialog, or Record on its tab.</p>}
       {runs.length > 0 && (
-        <table class="grid" aria-label="Recorded runs">
-          <thead>
-            <tr>
-              <th>Started</th>
-              <th>Person</th>
-              <th>Pod / container</th>
-              <th>Command</th>
-              <th>Run</th>
-              <th>Size</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {runs.map((record) => (
-              <tr key={keyOf(record)} data-testid="recorded-run">
-                <td>{clock(record.startedAt)}</td>
-                <td>{auditPerson(record)}</td>
-                <td>
-                  {record.target.pod}/{record.target.container}
-                </td>
-                <td class="argv">{formatArgv(record.argv)}</td>
-                <td>{record.run}</td>
-                <td title={record.recording!.stopped === 'limit' ? 'stopped at the size limit (--record-max-bytes)' : undefined}>
-                  {sizeText(record.recording!.bytes, record.outcome !== undefined)}
-                  {record.recording!.stopped === 'limit' ? ' (limit)' : ''}
-                  {record.recording!.input ? ' · with keystrokes' : ''}
-                </td>
-                <td class="actions">
-                  <button type="button" onClick={() => void play(record)} aria-label={`Play ${titleOf(record)}`}>
-                    Play
-                  </button>{' '}
-                  <a href={recordingUrl(record.sessionId!, record.run!)} download={record.recording!.file} aria-label={`Download ${titleOf(record)} as .cast`}>
-                    Download .cast
-                  </a>
-                </td>
+        <div class="table-scroll">
+          <table class="grid" aria-label="Recorded runs">
+            <thead>
+              <tr>
+                <th>Started</th>
+                <th>Person</th>
+                <th>Pod / container</th>
+                <th>Command</th>
+                <th>Run</th>
+                <th>Size</th>
+                <th class="actions">
+                  <span class="visually-hidden">Actions</span>
+                </th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {runs.map((record) => (
+                <tr key={keyOf(record)} data-testid="recorded-run">
+                  <td>{clock(record.startedAt)}</td>
+                  <td>{auditPerson(record)}</td>
+                  <td>
+                    {record.target.pod}/{record.target.container}
+                  </td>
+                  <td class="argv">{formatArgv(record.argv)}</td>
+                  <td>{record.run}</td>
+                  <td title={record.recording!.stopped === 'limit' ? 'stopped at the size limit (--record-max-bytes)' : undefined}>
+                    {sizeText(record.recording!.bytes, record.outcome !== undefined)}
+                    {record.recording!.stopped === 'limit' ? ' (limit)' : ''}
+                    {record.recording!.input ? ' · with keystrokes' : ''}
+                  </td>
+                  <td class="actions">
+                    <button type="button" onClick={() => void play(record)} aria-label={`Play ${titleOf(record)}`}>
+                      Play
+                    </button>{' '}
+                    <a href={recordingUrl(record.sessionId!, record.run!)} download={record.recording!.file} aria-label={`Download ${titleOf(record)} as .cast`}>
+                      Download .cast
+                    </a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
       )}
       {playing && (
         <div class="recording-view">

@@ -153,7 +153,7 @@ export function TerminalPanel(props: {
             download(`${row.target.pod}-${row.target.container}-${row.sessionId}.txt`, text);
           }}
         >
-          Download
+          Save transcript
         </button>
       </div>
       <ModeNote row={row} />
@@ -188,7 +188,10 @@ export function TerminalPanel(props: {
           <button type="button" onClick={() => find('next')}>
             Next
           </button>
-          <span class="muted">{query && found === false ? 'no match' : ''}</span>
+          {/* always there while searching, so a screen reader hears "no match" when it comes */}
+          <span class="muted" role="status">
+            {query && found === false ? 'no match' : ''}
+          </span>
         </div>
       )}
       {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}

@@ -61,71 +61,73 @@ export function TerminalsPage(props: { embed?: boolean }) {
       {rows.length === 0 ? (
         <p class="muted">No terminals. Open one from a pod with Shell or Exec.</p>
       ) : (
-        <table class="grid" aria-label="Terminals" tabIndex={-1}>
-          <thead>
-            <tr>
-              {team && <th>Person</th>}
-              <th>Pod</th>
-              <th>Container</th>
-              <th>Command</th>
-              <th>State</th>
-              <th>Started</th>
-              <th>Last activity</th>
-              <th>Exit code</th>
-              <th>
-                <span class="visually-hidden">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((row, at) => {
-              const b = badge(row);
-              const owner = watchedOwner(state, row);
-              const name = `${row.target.pod}/${podTabTitle(state, row)}`;
-              return (
-                <tr key={row.sessionId} data-session={row.sessionId}>
-                  {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
-                  <td>
-                    {row.target.context && <span class="muted context">{row.target.context}: </span>}
-                    <span class="muted">{row.target.namespace}/</span>
-                    {row.target.pod}
-                  </td>
-                  <td>{row.target.container}</td>
-                  <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : runsTextWithMode(row)}</td>
-                  <td>
-                    <span class={`badge tone-${b.tone}`} title={b.detail}>
-                      {b.text}
-                    </span>
-                    <RecordingBadge row={row} />
-                  </td>
-                  <td>{clock(row.startedAt)}</td>
-                  <td>{clock(row.lastActivityAt)}</td>
-                  <td>{row.exitCode ?? ''}</td>
-                  <td class="actions">
-                    {!isTransfer(row.mode) &&
-                      (props.embed && !ofRoutePod(state, row) ? (
-                        // the embed is Octant's tab of one pod: another pod's terminal opens in octant-exec's own page
-                        <a class="button-link" href={routeUrl({ page: 'pods', namespace: row.target.namespace, pod: row.target.pod, tab: row.sessionId, context: row.target.context })} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name} in a new window`}>
-                          Open ↗
-                        </a>
+        <div class="table-scroll">
+          <table class="grid" aria-label="Terminals" tabIndex={-1}>
+            <thead>
+              <tr>
+                {team && <th>Person</th>}
+                <th>Pod</th>
+                <th>Container</th>
+                <th>Command</th>
+                <th>State</th>
+                <th>Started</th>
+                <th>Last activity</th>
+                <th>Exit code</th>
+                <th class="actions">
+                  <span class="visually-hidden">Actions</span>
+                </th>
+              </tr>
+            </thead>
+            <tbody>
+              {rows.map((row, at) => {
+                const b = badge(row);
+                const owner = watchedOwner(state, row);
+                const name = `${row.target.pod}/${podTabTitle(state, row)}`;
+                return (
+                  <tr key={row.sessionId} data-session={row.sessionId}>
+                    {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
+                    <td>
+                      {row.target.context && <span class="muted context">{row.target.context}: </span>}
+                      <span class="muted">{row.target.namespace}/</span>
+                      {row.target.pod}
+                    </td>
+                    <td>{row.target.container}</td>
+                    <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : runsTextWithMode(row)}</td>
+                    <td>
+                      <span class={`badge tone-${b.tone}`} title={b.detail}>
+                        {b.text}
+                      </span>
+                      <RecordingBadge row={row} />
+                    </td>
+                    <td>{clock(row.startedAt)}</td>
+                    <td>{clock(row.lastActivityAt)}</td>
+                    <td>{row.exitCode ?? ''}</td>
+                    <td class="actions">
+                      {!isTransfer(row.mode) &&
+                        (props.embed && !ofRoutePod(state, row) ? (
+                          // the embed is Octant's tab of one pod: another pod's terminal opens in octant-exec's own page
+                          <a class="button-link" href={routeUrl({ page: 'pods', namespace: row.target.namespace, pod: row.target.pod, tab: row.sessionId, context: row.target.context })} target="_blank" rel="noopener noreferrer" aria-label={`Open ${name} in a new window`}>
+                            Open ↗
+                          </a>
+                        ) : (
+                          <button type="button" aria-label={`Open ${name}`} onClick={() => actions.openSession(row.sessionId)}>
+                            Open
+                          </button>
+                        ))}
+                      {owner ? (
+                        <span class="badge tone-quiet">watching</span>
                       ) : (
-                        <button type="button" aria-label={`Open ${name}`} onClick={() => actions.openSession(row.sessionId)}>
-                          Open
+                        <button type="button" id={`row-close-${row.sessionId}`} aria-label={`Close ${name}`} onClick={() => close(at)}>
+                          Close
                         </button>
-                      ))}
-                    {owner ? (
-                      <span class="badge tone-quiet">watching</span>
-                    ) : (
-                      <button type="button" id={`row-close-${row.sessionId}`} aria-label={`Close ${name}`} onClick={() => close(at)}>
-                        Close
-                      </button>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                      )}
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
       )}
       {!props.embed && (
         <>

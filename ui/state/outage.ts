@@ -1,0 +1,50 @@
+// What the page can tell of a socket that is down, for its banner. Most drops are passing (a
+// proxy's idle cut, a laptop waking up) and the page reconnects by itself; but a server stopped on
+// purpose ends this page's terminals first (serverShutdown, pushed just before its socket closes),
+// and a server started again on another port never answers at this address: saying "reconnecting…"
+// for ever would hide that the person has to start it and open the URL it prints.
+import type { ServerMessage } from '../../src/protocol/index.ts';
+import type { ConnectionState } from '../../src/protocol/socket-client.ts';
+
+export interface Outage {
+  /** when the server last ended a terminal of this page because it was stopping (the page's clock) */
+  stoppingAt?: number;
+  /** when the socket went down (the page's clock); absent while it is still up */
+  since?: number;
+}
+
+/**
+ * How soon after a terminal ended with serverShutdown the socket must drop for the page to say the
+ * server stopped: its own server closes the socket right after (one turn of its event loop), while
+ * another replica's stop reaches this page's list without taking its socket along.
+ */
+const STOPPING_CLOSES_WITHIN_MS = 10_000;
+
+/** How long a reconnect may go unanswered before the page says the server seems to have stopped: the socket's backoff (up to 8 s) has tried several times by then. */
+export const SILENT_FOR_MS = 30_000;
+
+/** The outage after a server message: a terminal turning disconnected with serverShutdown says the server is going. */
+export function outageAfterMessage(outage: Outage | undefined, message: ServerMessage, now: number): { outage: Outage } | undefined {
+  if (message.type !== 'session' || outage?.since !== undefined) return undefined;
+  const row = message.session;
+  return row.state === 'disconnected' && row.disconnectReason === 'serverShutdown' ? { outage: { stoppingAt: now } } : undefined;
+}
+
+/** The outage after the socket's state changed: it starts when the socket goes down, and ends when a server says hello again. */
+export function outageAfterConnection(outage: Outage | undefined, connection: ConnectionState, now: number): { outage: Outage | undefined } | undefined {
+  if (connection === 'open') return outage ? { outage: undefined } : undefined;
+  if (connection === 'reconnecting' && outage?.since === undefined) return { outage: { ...outage, since: now } };
+  return undefined;
+}
+
+/** The banner's words while the page reconnects, and whether they say the server stopped. */
+export function outageWords(outage: Outage | undefined, now: number): { text: string; stopped: boolean } {
+  const { stoppingAt, since } = outage ?? {};
+  if (since !== undefined && stoppingAt !== undefined && since - stoppingAt <= STOPPING_CLOSES_WITHIN_MS) {
+    return { text: 'octant-exec was stopped, and its terminals ended with it. When it is started again, open the URL it prints.', stopped: true };
+  }
+  if (since !== undefined && now - since >= SILENT_FOR_MS) {
+    return { text: `octant-exec has not answered for ${SILENT_FOR_MS / 1000} seconds: it seems to have stopped (or to run at another address now). When it is started again, open the URL it prints.`, stopped: true };
+  }
+  return { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false };
+}
