@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
+import { PLAY_MAX_BYTES, tooLargeToPlay } from '../../ui/state/recordings.ts';
 import { outageAfterConnection, outageAfterMessage, outageWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
 import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
@@ -22,6 +23,12 @@ import { hello } from '../support/hello.ts';
 import { sessionRow } from '../support/session-row.ts';
 
 const row = sessionRow;
+
+test('a recording too large for the page to hold is not fetched to play: it says so and points to Download', () => {
+  assert.is(tooLargeToPlay(undefined), undefined, 'a recording still being written is tried');
+  assert.is(tooLargeToPlay(PLAY_MAX_BYTES), undefined);
+  assert.is(tooLargeToPlay(300 * 1024 * 1024), 'This recording is 300.0 MiB, too large to play in the page, which holds all of it (at most 128.0 MiB): download it (Download .cast) and play it with asciinema play.');
+});
 
 test('the route survives a reload: page, namespace, pod and tab are in the address', () => {
   const url = routeUrl({ page: 'pods', namespace: 'batch', pod: 'worker-0', tab: 't3' });

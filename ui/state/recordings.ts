@@ -1,5 +1,6 @@
 // What the page says about recordings: a terminal's recording badge (every viewer sees it, from
-// the session row), the runs the audit trail lists as recorded, and a recording's size.
+// the session row), the runs the audit trail lists as recorded, a recording's size, and whether it
+// is small enough to play in the page.
 import type { AuditRecord, SessionRow } from '../../src/protocol/index.ts';
 
 const STOPPED: Record<NonNullable<NonNullable<SessionRow['recording']>['stopped']>, string> = {
@@ -28,4 +29,16 @@ export function sizeText(bytes: number | undefined, runEnded = false): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
   return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/**
+ * The largest recording Play takes: the player holds the whole cast in the tab, as one string and
+ * then as its events (a browser's strings stop at about 512 MiB; --record-max-bytes goes to 1 GiB).
+ */
+export const PLAY_MAX_BYTES = 128 * 1024 * 1024;
+
+/** Why a recording of `bytes` is not played in the page (then Download is the way), or undefined. */
+export function tooLargeToPlay(bytes: number | undefined): string | undefined {
+  if (bytes === undefined || bytes <= PLAY_MAX_BYTES) return undefined;
+  return `This recording is ${sizeText(bytes)}, too large to play in the page, which holds all of it (at most ${sizeText(PLAY_MAX_BYTES)}): download it (Download .cast) and play it with asciinema play.`;
 }

@@ -5,7 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { AuditRecord } from '../../src/protocol/index.ts';
 import { api, recordingUrl } from '../protocol/http-client.ts';
-import { recordedRuns, sizeText } from '../state/recordings.ts';
+import { recordedRuns, sizeText, tooLargeToPlay } from '../state/recordings.ts';
 import { auditPerson } from '../state/audit.ts';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
@@ -29,6 +29,8 @@ export function RecordingsPage() {
     const key = keyOf(record);
     const ask = ++asked.current;
     const show = (shown: Playing) => ask === asked.current && setPlaying(shown);
+    const tooLarge = tooLargeToPlay(record.recording!.bytes);
+    if (tooLarge) return show({ key, title: titleOf(record), error: tooLarge });
     show({ key, title: titleOf(record), loading: true });
     try {
       const { text, damage } = await api.recording(record.sessionId!, record.run!);
