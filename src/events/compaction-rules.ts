@@ -141,6 +141,7 @@ export class CompactionPlanner {
         case 'exec.requested':
           return this.#requests.get(entry.requestId)?.every(expired) ? undefined : entry;
         case 'batch.started':
+        case 'batch.stopped':
         case 'batch.finished':
           return batchExpired(entry.batchId) ? undefined : entry;
       }

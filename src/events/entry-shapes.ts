@@ -115,7 +115,8 @@ const share = { shareId: id, sessionId: id };
 const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'exec.requested': { requestId: id, action: execAction, containers: texts, sessionIds: list(id) },
   'exec.refused': { requestId: id, action: execAction, containers: texts, message: text },
-  'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })) },
+  'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })), noIdleTimeout: optional(flag) },
+  'batch.stopped': { batchId: id, because: text, notStarted: list(target), by: optional(text) },
   'batch.finished': { batchId: id },
   'session.spawned': {
     ...session,
@@ -127,7 +128,7 @@ const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
     stdin: optional(flag),
     requestedBy: text,
     person,
-    idleTimeoutMs: number,
+    idleTimeoutMs: optional(number),
     mode,
     replica: optional(text),
   },

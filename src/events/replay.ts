@@ -12,7 +12,9 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'exec.refused':
       return { type: 'EXEC', action: entry.action, containers: entry.containers };
     case 'batch.started':
-      return { type: 'BATCH', action: entry.action, targets: entry.targets, skipped: entry.skipped };
+      return { type: 'BATCH', action: entry.action, targets: entry.targets, skipped: entry.skipped, ...(entry.noIdleTimeout ? { noIdleTimeout: true as const } : {}) };
+    case 'batch.stopped':
+      return { type: 'STOP_BATCH', batchId: entry.batchId, because: entry.because, ...(entry.by ? { by: entry.by } : {}) };
     case 'session.connected':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol, ...(entry.debugContainer ? { debugContainer: entry.debugContainer } : {}) } };
     case 'session.activity':

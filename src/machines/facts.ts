@@ -9,6 +9,9 @@ import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 /** replicaLost: the replica that held its exec stream stopped answering (several replicas share one log) */
 export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted' | 'replicaLost';
 
+/** Why a batch stopped before its end: someone cancelled it, or every exec ended (the server stopping or restarting). */
+export type BatchStop = 'cancelled' | DisconnectReason;
+
 export interface SessionSpawned {
   type: 'session.spawned';
   sessionId: string;
@@ -23,7 +26,8 @@ export interface SessionSpawned {
   requestedBy: string;
   /** team mode: the person it runs for (impersonated in every cluster call), its owner */
   person?: Person;
-  idleTimeoutMs: number;
+  /** absent: none (a batch's run, logged since those have none) */
+  idleTimeoutMs?: number;
   /** the action's mode (debug, copy, attach, upload, download); absent: a plain exec */
   mode?: ActionMode;
   /** the replica that holds its exec stream, when several share one log */
@@ -59,7 +63,14 @@ export type ExecFact =
   | { type: 'exec.refused'; requestId: string; action: ExecAction; containers: string[]; message: string };
 
 export type BatchFact =
-  | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
+  /** `noIdleTimeout`: its runs have none (logged since they do not; a batch logged before replays with the server's) */
+  | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true }
+  /**
+   * Nothing more of it starts: `notStarted` never will. A cancel (`by` whom, in a team mode) is an
+   * input; a stop of every exec is logged too, since a replay gets only each terminal's end and
+   * would start the queued targets at them otherwise.
+   */
+  | { type: 'batch.stopped'; batchId: string; because: BatchStop; notStarted: ExecTarget[]; by?: string }
   | { type: 'batch.finished'; batchId: string };
 
 /**

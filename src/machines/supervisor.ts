@@ -9,7 +9,7 @@ import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
-import type { DisconnectReason, Fact, ServerFact } from './facts.ts';
+import type { BatchStop, DisconnectReason, Fact, ServerFact } from './facts.ts';
 import { defaultAutoShells } from './shells.ts';
 import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalReport, type TerminalTimings } from './terminal.ts';
 
@@ -44,6 +44,8 @@ export interface BatchEntry {
   /** targets not started yet, in order */
   queue: ExecTarget[];
   running: number;
+  /** see BATCH */
+  noIdleTimeout?: true;
 }
 
 export interface SupervisorContext {
@@ -58,8 +60,15 @@ export interface SupervisorContext {
 export type SupervisorEvent =
   /** `containers` is the action's target resolved against the pod ("all" becomes its running containers) */
   | { type: 'EXEC'; action: ExecAction; containers: string[] }
-  /** `targets` are the containers to run in; `skipped` those that cannot run, reported as such */
-  | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[] }
+  /**
+   * `targets` are the containers to run in; `skipped` those that cannot run, reported as such.
+   * `noIdleTimeout`: its runs are not ended for quiet (they take no input; the batch's timeout is
+   * theirs, as kubectl exec has none): ExecSystem sets it, a replay as logged, so a batch logged
+   * before runs had none replays as it ran, with the server's idle timeout.
+   */
+  | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true }
+  /** nothing more of the batch starts; `cancelled` closes its running terminals too (a stop of every exec ends them itself) */
+  | { type: 'STOP_BATCH'; batchId: string; because: BatchStop; by?: string }
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
   /** `counted`, `freesSlot`: see the facts (facts.ts); ExecSystem sends them, a replay as logged */
   | { type: 'RESTART'; sessionId: string; counted?: true }
@@ -82,7 +91,7 @@ export interface AdoptedSession {
   interactive: boolean;
   stdin?: true;
   person?: Person;
-  idleTimeoutMs: number;
+  idleTimeoutMs?: number;
   mode?: ActionMode;
   /** its last run */
   run: number;
@@ -104,7 +113,8 @@ interface NewSession {
   stdin?: true;
   requestedBy: string;
   person?: Person;
-  idleTimeoutMs: number;
+  /** absent: none (a batch's run) */
+  idleTimeoutMs?: number;
   deadlineMs?: number;
   mode?: ActionMode;
 }
@@ -123,8 +133,8 @@ function terminalInput(config: SupervisorConfig, session: Omit<NewSession, 'requ
     ...(session.stdin ? { stdin: true as const } : {}),
     autoShells: config.autoShells,
     size: config.initialSize,
-    idleNoticeMs: Math.min(config.idleNoticeMs, session.idleTimeoutMs),
-    idleTimeoutMs: session.idleTimeoutMs,
+    idleNoticeMs: Math.min(config.idleNoticeMs, session.idleTimeoutMs ?? Infinity),
+    ...(session.idleTimeoutMs !== undefined ? { idleTimeoutMs: session.idleTimeoutMs } : {}),
     connectTimeoutMs: config.connectTimeoutMs,
     ...(session.deadlineMs !== undefined ? { deadlineMs: session.deadlineMs } : {}),
     ...(session.mode ? { mode: session.mode } : {}),
@@ -162,7 +172,7 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
         interactive: false,
         requestedBy: batch.action.requestedBy,
         ...(batch.action.person ? { person: batch.action.person } : {}),
-        idleTimeoutMs: context.config.idleTimeoutMs,
+        ...(batch.noIdleTimeout ? {} : { idleTimeoutMs: context.config.idleTimeoutMs }),
         deadlineMs: batch.action.timeoutMs,
       });
       nextSessions[sessionId] = { live: true, batchId };
@@ -172,6 +182,20 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
     else nextBatches[batchId] = { ...batch, queue, running };
   }
   enqueue.assign({ sessions: nextSessions, batches: nextBatches, sessionCount: context.sessionCount + started });
+}
+
+/** Logs what a batch leaves unstarted and empties its queue; returns it, or undefined when nothing of it runs and it is finished with that. */
+function stopBatch(enqueue: Enqueue, batchId: string, batch: BatchEntry, because: BatchStop, by?: string): BatchEntry | undefined {
+  enqueue.emit({ type: 'batch.stopped', batchId, because, notStarted: batch.queue, ...(by ? { by } : {}) });
+  if (batch.running > 0) return { ...batch, queue: [] };
+  enqueue.emit({ type: 'batch.finished', batchId });
+  return undefined;
+}
+
+/** The batches without `batchId` when `entry` is undefined, else with it as `entry`. */
+function withBatch(batches: Record<string, BatchEntry>, batchId: string, entry: BatchEntry | undefined): Record<string, BatchEntry> {
+  const { [batchId]: _old, ...rest } = batches;
+  return entry ? { ...rest, [batchId]: entry } : rest;
 }
 
 /** A session's run ended (`sessions` says how it is now): one fewer running in its batch, and queued batch execs may start. */
@@ -243,9 +267,20 @@ export const supervisorMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const batchId = idOf(context.config, 'b', context.batchCount + 1);
         const action = { ...event.action, concurrency: Math.max(1, Math.floor(event.action.concurrency)) };
-        enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped });
+        const noIdleTimeout = event.noIdleTimeout ? { noIdleTimeout: true as const } : {};
+        enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped, ...noIdleTimeout });
         enqueue.assign({ batchCount: context.batchCount + 1 });
-        advanceBatches(enqueue, context, context.sessions, { ...context.batches, [batchId]: { action, queue: event.targets, running: 0 } });
+        advanceBatches(enqueue, context, context.sessions, { ...context.batches, [batchId]: { action, queue: event.targets, running: 0, ...noIdleTimeout } });
+      }),
+    },
+    STOP_BATCH: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        const batch = context.batches[event.batchId];
+        if (!batch) return;
+        enqueue.assign({ batches: withBatch(context.batches, event.batchId, stopBatch(enqueue, event.batchId, batch, event.because, event.by)) });
+        if (event.because !== 'cancelled') return;
+        // as a close of each: the batch ends once the last one's is in
+        for (const [id, session] of Object.entries(context.sessions)) if (session.live && session.batchId === event.batchId) enqueue.sendTo(id, { type: 'CLOSE', freesSlot: true });
       }),
     },
     RESIZE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'RESIZE', cols: event.cols, rows: event.rows })) },
@@ -292,9 +327,11 @@ export const supervisorMachine = setup({
     },
     DISCONNECT_ALL: {
       actions: enqueueActions(({ context, event, enqueue }) => {
-        for (const [id, session] of Object.entries(context.sessions)) if (session.live) enqueue.sendTo(id, { type: 'DISCONNECT', reason: event.reason });
         // queued batch execs will not start: the batches end with what ran
-        enqueue.assign({ batches: Object.fromEntries(Object.entries(context.batches).map(([id, batch]) => [id, { ...batch, queue: [] }])) });
+        let batches = context.batches;
+        for (const [id, batch] of Object.entries(context.batches)) if (batch.queue.length) batches = withBatch(batches, id, stopBatch(enqueue, id, batch, event.reason));
+        enqueue.assign({ batches });
+        for (const [id, session] of Object.entries(context.sessions)) if (session.live) enqueue.sendTo(id, { type: 'DISCONNECT', reason: event.reason });
       }),
     },
     'terminal.fact': {

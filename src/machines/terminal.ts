@@ -17,7 +17,9 @@ export interface TerminalTimings {
   connectTimeoutMs: number;
 }
 
-export interface TerminalInput extends TerminalTimings {
+export interface TerminalInput extends Omit<TerminalTimings, 'idleTimeoutMs'> {
+  /** absent: quiet never ends it (a batch's run, which has no input: its deadline, if any, does) */
+  idleTimeoutMs?: number;
   /** end each run after this long whatever it does (a batch's per-exec timeout) */
   deadlineMs?: number;
   sessionId: string;
@@ -91,7 +93,8 @@ export type StreamCommand = { type: 'RESIZE'; cols: number; rows: number };
 
 export type TerminalReport = { type: 'terminal.fact'; fact: SessionFact };
 
-const noDeadlineMs = 2 ** 31 - 1;
+/** the longest a timer waits: one armed for what is not set (no deadline, no idle timeout), never let through by its guard */
+const neverMs = 2 ** 31 - 1;
 
 /** A missing executable in this attempt is followed by the next shell's attempt, not a failure. */
 const anotherShellIfMissing = (context: TerminalContext) =>
@@ -127,14 +130,16 @@ export const terminalMachine = setup({
   delays: {
     // At least 1 ms: a timer never falls due at the instant it is armed (snapshots rely on that).
     idleNotice: ({ context }) => Math.max(1, context.idleNoticeMs - context.quietMs),
-    idleTimeout: ({ context }) => Math.max(1, context.idleTimeoutMs - context.quietMs),
+    // Without an idle timeout, as without a deadline: armed far away, and its guard never lets it through.
+    idleTimeout: ({ context }) => (context.idleTimeoutMs === undefined ? neverMs : Math.max(1, context.idleTimeoutMs - context.quietMs)),
     connectTimeout: ({ context }) => context.connectTimeoutMs,
     // Without a deadline the timer is armed far away and its guard never lets it through.
-    deadline: ({ context }) => context.deadlineMs ?? noDeadlineMs,
+    deadline: ({ context }) => context.deadlineMs ?? neverMs,
   },
   guards: {
     adopted: ({ context }) => context.adoptedRun !== undefined,
     hasDeadline: ({ context }) => context.deadlineMs !== undefined,
+    hasIdleTimeout: ({ context }) => context.idleTimeoutMs !== undefined,
     anotherShellToTry: ({ context, event }) => event.type === 'FAILED' && event.failure.reason === 'commandNotFound' && anotherShellIfMissing(context),
   },
   actions: {
@@ -267,8 +272,9 @@ export const terminalMachine = setup({
           initial: 'interactive',
           after: {
             idleTimeout: {
+              guard: 'hasIdleTimeout',
               target: '#terminal.timedOut',
-              actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.idleTimeoutMs, cause: 'idle' })),
+              actions: report(({ context }) => ({ type: 'session.timedOut', sessionId: context.sessionId, afterMs: context.idleTimeoutMs!, cause: 'idle' })),
             },
           },
           on: {

@@ -25,22 +25,26 @@ export async function resolveBatchTargets(source: PodSource, selection: BatchSel
   const targets: ExecTarget[] = [];
   const skipped: SkippedTarget[] = [];
   const where = (pod: string, container: string): ExecTarget => ({ ...(selection.context ? { context: selection.context } : {}), namespace: selection.namespace, pod, container });
-  let pods: PodSummary[];
+  // each pod in the order asked, a missing one's place kept among the others' results
+  const pods: (PodSummary | string)[] = [];
   if (selection.pods?.length) {
-    pods = [];
     for (const name of selection.pods) {
       try {
         pods.push(await source.pod(selection.namespace, name, selection.context));
       } catch (error) {
         // a missing pod is a result; a refusal or an unreachable cluster is the batch's failure
         if ((error as { status?: number }).status !== 404) throw error;
-        skipped.push({ target: where(name, selection.container ?? '*'), reason: `Pod "${name}" was not found in namespace "${selection.namespace}".` });
+        pods.push(name);
       }
     }
   } else {
-    pods = await source.pods(selection.namespace, { context: selection.context, labelSelector: selection.labelSelector });
+    pods.push(...(await source.pods(selection.namespace, { context: selection.context, labelSelector: selection.labelSelector })));
   }
   for (const pod of pods) {
+    if (typeof pod === 'string') {
+      skipped.push({ target: where(pod, selection.container ?? '*'), reason: `Pod "${pod}" was not found in namespace "${selection.namespace}".` });
+      continue;
+    }
     const wanted = selection.allContainers
       ? pod.containers.filter(runsWithPod).map((c) => c.name)
       : [selection.container ?? pod.defaultContainer ?? ''];

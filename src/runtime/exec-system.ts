@@ -96,7 +96,8 @@ export class ExecSystem extends SystemListeners {
       this.#supervisor.start();
       this.replayReport = { entries: start.entries.length, damage: start.damage, ...(start.snapshot ? { snapshot: { name: `snapshot ${start.snapshot.seq}`, seq: start.snapshot.seq } } : {}) };
       this.#snapshots = this.#snapshotSchedule(options, start.entries.length);
-      store.listen({ entries: (entries) => this.#delivered(entries), availability: (problem) => this.#storageProblem(problem), leaseLost: () => this.#leaseLost() }, this.#lastSeq);
+      // only what is new: a snapshot or the start may already have covered some
+      store.listen({ entries: (entries) => this.#folded(entries.filter((entry) => entry.seq > this.#lastSeq)), availability: (problem) => this.#storageProblem(problem), leaseLost: () => this.#leaseLost() }, this.#lastSeq);
       return;
     }
     options = options as ExecSystemOptions;
@@ -176,11 +177,6 @@ export class ExecSystem extends SystemListeners {
       this.tellEntry(entry);
     }
     this.#snapshots.added(entries.length);
-  }
-
-  #delivered(entries: LogEntry[]): void {
-    // Only what is new: a snapshot or the start may already have covered some.
-    this.#folded(entries.filter((entry) => entry.seq > this.#lastSeq));
   }
 
   /** This replica's lease is gone: another replica has written what became of its terminals. Everything here ends, silently. */
@@ -295,9 +291,14 @@ export class ExecSystem extends SystemListeners {
 
   /** Run one command in many containers, `concurrency` at a time; returns the batch id. */
   batch(action: BatchAction, targets: ExecTarget[], skipped: SkippedTarget[]): string {
-    const started = this.#command({ type: 'BATCH', action, targets, skipped }).find((entry) => entry.type === 'batch.started');
+    const started = this.#command({ type: 'BATCH', action, targets, skipped, noIdleTimeout: true }).find((entry) => entry.type === 'batch.started');
     if (!started) throw new Error('a batch caused no batch.started');
     return started.batchId;
+  }
+
+  /** Cancels a running batch (`by` whom, in a team mode): nothing more of it starts, its running terminals close; whether this process runs it. */
+  cancelBatch(batchId: string, by?: string): boolean {
+    return this.#command({ type: 'STOP_BATCH', batchId, because: 'cancelled', ...(by ? { by } : {}) }).some((entry) => entry.type === 'batch.stopped');
   }
 
   resize(sessionId: string, cols: number, rows: number): void {
@@ -323,10 +324,7 @@ export class ExecSystem extends SystemListeners {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
   }
 
-  /**
-   * Logs a share's fact (made, used, changed, ended: src/domain/share.ts); the share list has it once the log does (settled()).
-   * A fact the server decided goes through the supervisor, which passes it on as it is, so a replay gives it again.
-   */
+  /** Logs a share's fact (made, used, changed, ended: src/domain/share.ts; listed once the log has it, settled()): the server decided it, the supervisor passes it on as it is, so a replay gives it again. */
   share(fact: ShareFact): void {
     this.#send({ type: 'SERVER_FACT', fact });
   }

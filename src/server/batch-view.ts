@@ -1,9 +1,10 @@
 // A batch as the API and the socket show it: the projection's row with its results failed
-// first (what a summary table lists), the same shape in GET /batches and in `batch` messages.
-import { resultsFailedFirst, type BatchRow, type Batches } from '../events/projections/batches.ts';
+// first (what a summary table lists), each reason in words, the same shape in GET /batches and in
+// `batch` messages.
+import { reasonText, resultsFailedFirst, type BatchRow, type Batches } from '../events/projections/batches.ts';
 
 export function batchView(row: BatchRow): BatchRow {
-  return { ...row, results: resultsFailedFirst(row) };
+  return { ...row, results: resultsFailedFirst(row).map((result) => (result.reason === undefined ? result : { ...result, reason: reasonText(result) })) };
 }
 
 /** Every batch, in the order they were started. */

@@ -129,10 +129,10 @@ export class ControlPlane {
     }
   }
 
-  /** A batch started or finished, or one of its sessions moved: every page gets the batch's new summary. */
+  /** A batch started, stopped or finished, or one of its sessions moved: every page gets the batch's new summary. */
   #batchEntry(entry: LogEntry): void {
     let batchId: string | undefined;
-    if (entry.type === 'batch.started' || entry.type === 'batch.finished') batchId = entry.batchId;
+    if (entry.type === 'batch.started' || entry.type === 'batch.stopped' || entry.type === 'batch.finished') batchId = entry.batchId;
     else if ('sessionId' in entry) batchId = this.system.batches.sessions[entry.sessionId]?.[0];
     if (batchId === undefined) return;
     const row = this.system.batches.byId[batchId];

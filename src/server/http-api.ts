@@ -9,15 +9,13 @@ import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { ClusterView } from '../adapters/cluster.ts';
 import { shareRoutes } from './shares/share-api.ts';
 import { execableContainers } from '../domain/pod.ts';
-import { resolveBatchTargets } from '../runtime/batch-targets.ts';
-import { BATCH_MAX_SKIPPED, BATCH_MAX_TARGETS, parseBatchBody } from './batch-body.ts';
-import { batchView } from './batch-view.ts';
+import { batchRoutes } from './batch-routes.ts';
 import { checkName, parseExecBody } from './exec-body.ts';
 import { modeAction } from './mode-actions.ts';
 import type { PodChanges } from '../adapters/pod-changes.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
-import { visibleAlerts, visibleAudit, visibleBatches, visibleSessions } from './visible.ts';
+import { visibleAlerts, visibleAudit, visibleSessions } from './visible.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import type { FilesCall } from './files/files-call.ts';
 import { upload } from './files/upload.ts';
@@ -32,9 +30,6 @@ import {
   type ActorSnapshots,
   type AlertsReply,
   type AuditReply,
-  type BatchesReply,
-  type BatchReply,
-  type BatchStarted,
   type CloseEndedReply,
   type CloseReply,
   type ContextsReply,
@@ -70,7 +65,7 @@ export interface ApiContext {
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
-interface ApiCall extends ApiContext {
+export interface ApiCall extends ApiContext {
   caller: Caller;
   /** the replica that sent this call on (it is answered here, never sent on again) */
   via?: string;
@@ -103,9 +98,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: new RegExp(`^/namespaces/${segment}/pods/${segment}$`), handler: async (ctx, _req, url, [ns, pod]): Promise<PodReply> => ({ pod: await ctx.reader.pod(ns, pod, contextParam(url)) }) },
   { method: 'GET', pattern: /^\/permissions$/, handler: (ctx, _req, url) => permissions(ctx, url) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
-  { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
-  { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: visibleBatches(ctx.system, ctx.caller) }) },
-  { method: 'GET', pattern: new RegExp(`^/batches/${segment}$`), handler: (ctx, _req, _url, [id]) => batch(ctx, id) },
+  ...batchRoutes(segment),
   { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
@@ -164,13 +157,13 @@ async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
 }
 
 /** No new terminal while the shared log's database does not answer (503, with why). */
-function refuseWhileStoreIsDown(ctx: ApiCall): void {
+export function refuseWhileStoreIsDown(ctx: ApiCall): void {
   const refusal = ctx.system.shared?.refusesExecs;
   if (refusal) throw new HttpError(503, refusal);
 }
 
 /** What a command caused is in the lists before the answer goes (a shared log writes asynchronously); a slow log only delays it. */
-async function settled(ctx: ApiCall): Promise<void> {
+export async function settled(ctx: ApiCall): Promise<void> {
   await ctx.system.settled().catch(() => undefined);
 }
 
@@ -208,41 +201,14 @@ async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStart
   return { requestId: result.requestId, sessionIds: result.sessionIds, containers, ...execRecording(ctx.recorder.policy, body) };
 }
 
-async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {
-  const body = parseBatchBody(await readJson(req));
-  refuseWhileStoreIsDown(ctx);
-  // the context is checked (and its user named) before the pods are read
-  const who = actingFor(ctx, body.context);
-  const { targets, skipped } = await resolveBatchTargets(ctx.reader, body);
-  if (targets.length === 0 && skipped.length === 0) {
-    throw new HttpError(404, `No pod in namespace "${body.namespace}" matches the label selector "${body.labelSelector?.slice(0, 200)}".`);
-  }
-  if (targets.length > BATCH_MAX_TARGETS) {
-    throw new HttpError(400, `The batch would run in ${targets.length} containers; one batch runs in at most ${BATCH_MAX_TARGETS}: narrow the selector or name a container.`);
-  }
-  if (skipped.length > BATCH_MAX_SKIPPED) {
-    throw new HttpError(400, `The selector matches ${skipped.length} containers that are not running; one batch reports at most ${BATCH_MAX_SKIPPED}: narrow the selector to the pods that run, or name a container. The first: ${skipped[0].reason}`);
-  }
-  const batchId = ctx.system.batch({ argv: body.argv, ...who, concurrency: body.concurrency, ...(body.timeoutMs !== undefined ? { timeoutMs: body.timeoutMs } : {}) }, targets, skipped);
-  await settled(ctx);
-  return { batchId, targets, skipped };
-}
-
 /** A file transfer runs as the caller, like an exec (docs/api.md, "Files"). */
 function filesCall(ctx: ApiCall, url: URL): FilesCall {
   refuseWhileStoreIsDown(ctx);
   return { system: ctx.system, reader: ctx.reader, who: actingFor(ctx, contextParam(url)) };
 }
 
-function batch(ctx: ApiCall, id: string): BatchReply {
-  const row = isId(id) ? ctx.system.batches.byId[id] : undefined;
-  // another person's batch is as unknown as one that never was: its id is not confirmed
-  if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no batch "${id.slice(0, 64)}".`);
-  return { batch: batchView(row) };
-}
-
 /** Who an action is for: the signed-in person in a team mode (the cluster calls impersonate them), else the context's user. */
-function actingFor(ctx: ApiCall, context: string | undefined): { requestedBy: string; person?: Person } {
+export function actingFor(ctx: ApiCall, context: string | undefined): { requestedBy: string; person?: Person } {
   let contextUser: string;
   try {
     contextUser = ctx.reader.userOf(context); // also: the context exists

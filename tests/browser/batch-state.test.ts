@@ -4,7 +4,8 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { BatchRow } from '../../src/events/projections/batches.ts';
-import { applyServerMessage, batchResultText, batchTotalsText, currentSelection, durationText, initialState, type AppState } from '../../ui/state/app-state.ts';
+import { applyServerMessage, currentSelection, initialState, type AppState } from '../../ui/state/app-state.ts';
+import { batchResultText, batchTotalsText, durationText } from '../../ui/state/batch-words.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { hello } from '../support/hello.ts';
 

@@ -2,7 +2,8 @@
 // three worker pods, "Run in all containers" with `hostname`, read the summary (six rows, each
 // exit 0), jump from a row to its terminal, find the batch again from the Terminals page; then a
 // label selector with a command that fails in one pod: the failures are listed first; a command
-// past the batch's timeout is said to have run too long, not to have been idle.
+// past the batch's timeout is said to have run too long, not to have been idle; Stop on a running
+// batch starts nothing more of it.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
@@ -118,13 +119,31 @@ test("a command past the batch's timeout: its tab, panel and screen say so, not 
   await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('sleep 30');
   await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).fill('1');
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
-  await waitForText(summary(), /timed out: ran longer than 1 s/);
+  await waitForText(summary(), /timed out: ran longer than its 1 s timeout/);
   const tab = page.getByRole('tab', { selected: true });
   await waitForText(tab.locator('.badge').first(), /^timed out$/);
   const said = 'Ran longer than its 1 s timeout: the command was ended. Restart to run it again.';
   assert.match((await tab.getAttribute('title')) ?? '', said);
   await waitForText(page.locator('[role=tabpanel] .panel-message'), new RegExp(said.replace(/\./g, '\\.')));
   await waitForRow(page, /\[timed out\] Ran longer than its 1 s timeout/);
+  assert.equal(b.problems, []);
+});
+
+test('Stop on a running batch: nothing more of it starts, its running terminal closes, and it is done', async () => {
+  await page.getByRole('link', { name: 'Pods', exact: true }).click();
+  await page.getByRole('textbox', { name: 'Label selector', exact: true }).fill('app=worker');
+  await runButton().click();
+  const dialog = page.getByRole('dialog', { name: 'Run in all containers' });
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('sleep 30');
+  await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).fill('1');
+  await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).fill('');
+  await dialog.getByRole('button', { name: 'Run', exact: true }).click();
+  await waitForText(summary(), /running/);
+  await page.getByRole('button', { name: 'Stop', exact: true }).click();
+  await waitForText(page.getByRole('status', { name: 'Totals' }), /^0 succeeded, 1 failed, 0 skipped, 5 not started$/);
+  const rows = await summaryRows();
+  assert.equal(rows.map((r) => r[1]).sort(), ['closed while running', ...Array(5).fill('not started')]);
+  assert.is(await page.getByRole('button', { name: 'Stop', exact: true }).count(), 0, 'a done batch has nothing to stop');
   assert.equal(b.problems, []);
 });
 

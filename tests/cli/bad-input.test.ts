@@ -35,6 +35,8 @@ test('each mistake gets one line naming it and the nearest spelling, exit 2, not
     [['exec', 'web', '--'], 'octant-exec exec: nothing follows --: name the command to run after it (octant-exec exec web -- COMMAND), or leave out -- for a shell (see octant-exec exec --help)'],
     [['exec', '--tty=yes', 'web'], 'octant-exec exec: --tty takes no value (see octant-exec exec --help)'],
     [['batch', 'web', 'api', 'web', '--', 'id'], 'octant-exec batch: pod web is named twice: each pod named runs the command once (as POST /batches refuses it too) (see octant-exec batch --help)'],
+    [['batch', 'web', '--', 'echo', 'x'.repeat(40_000)], 'octant-exec batch: The command is longer than 32768 bytes. (see octant-exec batch --help)'],
+    [['batch', 'web', '--', ...Array.from({ length: 300 }, () => 'x')], 'octant-exec batch: The command has 300 words: at most 256. (see octant-exec batch --help)'],
   ];
   const results = await Promise.all(cases.map(([args]) => runCli(args)));
   results.forEach((r, i) => {

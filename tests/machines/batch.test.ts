@@ -23,7 +23,7 @@ test('runs every target, never more than `concurrency` at once, and sums up', as
   assert.is(adapter.streams.length, 5);
   const batch = system.batches.byId.b1;
   assert.is(batch.state, 'done');
-  assert.equal(batch.totals, { succeeded: 4, failed: 1, skipped: 1 });
+  assert.equal(batch.totals, { succeeded: 4, failed: 1, skipped: 1, notStarted: 0 });
   assert.equal(batch.results.map((r) => r.state), ['exited', 'exited', 'exited', 'exited', 'exited', 'skipped']);
   assert.equal(resultsFailedFirst(batch).map((r) => `${r.target.pod}:${r.state}`).slice(0, 2), ['worker-3:exited', 'worker-9:skipped']);
   assert.ok(batch.results.every((r) => r.state === 'skipped' || typeof r.durationMs === 'number'));
@@ -40,9 +40,32 @@ test('a per-exec timeout ends a slow exec and counts it failed', async () => {
   const batch = system.batches.byId.b1;
   assert.equal(batch.results.map((r) => r.state), ['exited', 'timedOut']);
   assert.is(adapter.streams[1].isEnded, true);
-  assert.equal(batch.totals, { succeeded: 1, failed: 1, skipped: 0 });
+  assert.equal(batch.totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 0 });
   assert.is(batch.state, 'done');
   assert.match(system.alerts.list.at(-1)!.message, /longer than its 5 s timeout/);
+});
+
+test('a quiet batch run is not ended for quiet: only its own timeout ends it', async () => {
+  const { system, adapter, clock } = makeSystem({ config: { idleTimeoutMs: 5_000 }, script: (s) => void s.open() });
+  system.batch(action(2, 60_000), targets(2), []);
+  await settle();
+  clock.advanceBy(8_000); // well past the server's idle timeout, with no output
+  adapter.streams[0].exit(0);
+  assert.equal(system.batches.byId.b1.results.map((r) => r.state), ['exited', 'running'], 'the quiet run went on to its end');
+  assert.is(system.sessionList.byId.t1.idleTimeoutMs, undefined, 'its row says it has no idle timeout');
+  clock.advanceBy(52_000);
+  const timedOut = system.batches.byId.b1.results[1];
+  assert.equal([timedOut.state, timedOut.reason], ['timedOut', 'ran longer than its 60 s timeout']);
+});
+
+test('a batch without a timeout runs as long as its command does, as kubectl exec does', async () => {
+  const { system, adapter, clock } = makeSystem({ config: { idleTimeoutMs: 5_000 }, script: (s) => void s.open() });
+  system.batch(action(1), targets(1), []);
+  await settle();
+  clock.advanceBy(3_600_000);
+  assert.is(system.batches.byId.b1.results[0].state, 'running');
+  adapter.streams[0].exit(0);
+  assert.equal(system.batches.byId.b1.totals.succeeded, 1);
 });
 
 test('the live-session limit holds batches back until a slot frees', async () => {
@@ -63,14 +86,34 @@ test('shutdown starts nothing queued and finishes the batch with what ran', asyn
   assert.is(adapter.streams.length, 1);
   const batch = system.batches.byId.b1;
   assert.is(batch.state, 'done');
-  assert.equal(batch.results.map((r) => r.state), ['disconnected', 'queued', 'queued']);
+  assert.equal(batch.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
+  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 }, 'every result counted once');
+  const stopped = system.entries().find((entry) => entry.type === 'batch.stopped');
+  assert.equal(stopped && 'notStarted' in stopped && stopped.notStarted.map((t) => t.pod), ['worker-1', 'worker-2'], 'the log says which never started');
+});
+
+test('a cancel starts nothing more, closes the running terminals, and the batch is done', async () => {
+  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+  system.batch(action(2), targets(4), []);
+  await settle();
+  adapter.streams[0].exit(0);
+  await settle();
+  assert.is(system.cancelBatch('b1', 'carol'), true);
+  assert.is(adapter.streams.length, 3, 'nothing more started');
+  assert.ok(adapter.streams.every((stream) => stream.isEnded), 'the running execs were ended');
+  const batch = system.batches.byId.b1;
+  assert.equal([batch.state, batch.stopped?.because, batch.stopped?.by], ['done', 'cancelled', 'carol']);
+  assert.equal(batch.results.map((r) => r.state), ['exited', 'closed', 'closed', 'notStarted']);
+  assert.equal(batch.totals, { succeeded: 1, failed: 2, skipped: 0, notStarted: 1 });
+  assert.equal(system.sessionList.order, ['t1'], 'the ended terminal stays; the cancelled ones are closed');
+  assert.is(system.cancelBatch('b1'), false, 'a batch that is done is not cancelled again');
 });
 
 test('an empty batch (all skipped) is done at once', () => {
   const { system } = makeSystem();
   system.batch(action(2), [], [{ target: targets(1)[0], reason: 'not running' }]);
   assert.is(system.batches.byId.b1.state, 'done');
-  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 1 });
+  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 1, notStarted: 0 });
 });
 
 test.run();

@@ -38,7 +38,7 @@ test('-l app=worker in every container: six results, each exit 0 with its own po
   assert.is(started.targets.length, 6);
   assert.equal(started.skipped, []);
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0 });
+  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0 });
   assert.equal(batch.argv, ['sh', '-c', 'echo $HOSTNAME']);
   assert.is(batch.requestedBy, (await call(app, '/api/v1/info')).json.user);
   assert.equal(batch.results.map(where).sort(), ['worker-0/logger', 'worker-0/main', 'worker-1/logger', 'worker-1/main', 'worker-2/logger', 'worker-2/main']);
@@ -62,7 +62,7 @@ test('-l app=worker in every container: six results, each exit 0 with its own po
 test('a failing container counts as failed, and is listed first', async () => {
   const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', container: 'main', command: { line: "sh -c 'test $HOSTNAME != worker-1'" } });
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 2, failed: 1, skipped: 0 });
+  assert.equal(batch.totals, { succeeded: 2, failed: 1, skipped: 0, notStarted: 0 });
   assert.is(where(batch.results[0]), 'worker-1/main');
   assert.is(batch.results[0].exitCode, 1);
   assert.ok(batch.results.slice(1).every((r) => r.exitCode === 0));
@@ -75,7 +75,7 @@ test('a container that is not running is skipped with its reason, and the rest s
   assert.is(where(started.skipped[0]), 'crashloop/app');
   assert.match(started.skipped[0].reason, /CrashLoopBackOff/);
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 1 });
+  assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0 });
   const skipped = batch.results.find((r) => r.state === 'skipped');
   assert.ok(skipped, 'a skipped result');
   assert.is(where(skipped), 'crashloop/app');
@@ -83,11 +83,30 @@ test('a container that is not running is skipped with its reason, and the rest s
   assert.is(where(batch.results[0]), 'crashloop/app', 'what did not succeed comes first');
 });
 
+test('skipped targets come back in the order asked: a missing pod among the others, in its place', async () => {
+  const started = await startBatch({ namespace: 'default', pods: ['crashloop', 'no-such-pod', 'web'], command: { argv: ['true'] } });
+  assert.equal(started.skipped.map(where), ['crashloop/app', 'no-such-pod/*']);
+  await finished(started.batchId);
+});
+
+test('a cancel starts nothing more and closes what runs; the batch is done, what never started said so', async () => {
+  const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', container: 'main', concurrency: 1, command: { argv: ['sleep', '30'] } });
+  await tab.next('batch', (m) => m.batch.batchId === started.batchId && m.batch.results.some((r) => r.state === 'running'), 'one running');
+  const cancelled = await call(app, `/api/v1/batches/${started.batchId}/cancel`, { body: {} });
+  assert.is(cancelled.status, 200, cancelled.body);
+  const batch = await finished(started.batchId);
+  assert.equal(batch.results.map((r) => r.state).sort(), ['closed', 'notStarted', 'notStarted']);
+  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 });
+  assert.is(batch.stopped?.because, 'cancelled');
+  assert.is((await call(app, `/api/v1/batches/${started.batchId}/cancel`, { body: {} })).json.batch.state, 'done', 'a done batch is answered as it is');
+  assert.is((await call(app, '/api/v1/batches/b999/cancel', { body: {} })).status, 404);
+});
+
 test('concurrency 2: the cluster never has more than two of the batch execs at once', async () => {
   app.sandbox!.resetPeakConcurrentExecs();
   const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', allContainers: true, concurrency: 2, command: { argv: ['sleep', '0.3'] } });
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0 });
+  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0 });
   assert.is(batch.concurrency, 2);
   assert.is(app.sandbox!.peakConcurrentExecs(), 2);
 });
@@ -150,6 +169,9 @@ test('bad bodies are 400 with a sentence, and start nothing', async () => {
   const none = await call(app, '/api/v1/batches', { body: { ...good, labelSelector: 'app=nothing-here' } });
   assert.is(none.status, 404);
   assert.match(none.json.error.message, /No pod in namespace "batch" matches/);
+  const nowhere = await call(app, '/api/v1/batches', { body: { ...good, namespace: 'no-such-namespace' } });
+  assert.is(nowhere.status, 404);
+  assert.match(nowhere.json.error.message, /There is no namespace "no-such-namespace"/, 'a namespace that is not there is said so, not as a selector matching nothing');
   assert.is((await call(app, '/api/v1/batches', { body: good, token: null })).status, 401);
   assert.is((await call(app, '/api/v1/batches/b999')).status, 404);
   assert.is((await call(app, '/api/v1/batches/%2e%2e')).status, 404);

@@ -113,6 +113,7 @@ export function peopleScenario(test: Test, setup: () => TeamSetup): void {
     assert.is(unknown.status, 404);
     assert.is((await api('bob', `/sessions/${alicesRun}/restart`, {})).json.error.message, unknown.json.error.message.replace('t999', alicesRun), 'the same answer as an id that never was');
     assert.is((await api('bob', `/batches/${alicesBatch}`)).status, 404);
+    assert.is((await api('bob', `/batches/${alicesBatch}/cancel`, {})).status, 404);
     assert.not.ok((await api('bob', '/batches')).json.batches.some((b: { batchId: string }) => b.batchId === alicesBatch));
     assert.not.ok((await api('alice', '/alerts')).json.alerts.some((a: { sessionId: string }) => a.sessionId === bobsExec), "alice does not see bob's alert");
     const bobsAudit = (await api('bob', '/audit')).json.records as { who: string }[];
@@ -157,6 +158,7 @@ export function peopleScenario(test: Test, setup: () => TeamSetup): void {
       const records = (await api('carol', '/audit')).json.records as { who: string; person?: { user: string } }[];
       assert.ok(['alice', 'bob'].every((who) => records.some((r) => r.who === who && r.person?.user === who)), 'both people in the trail');
       assert.is((await api('carol', '/events')).status, 200);
+      assert.is((await api('carol', `/batches/${alicesBatch}/cancel`, {})).status, 200, "an admin may cancel anyone's batch");
       assert.not.ok((await api('carol', '/alerts')).json.alerts.some((a: { sessionId: string }) => a.sessionId === bobsExec), "an admin is not alerted about other people's terminals");
       assert.is((await api('alice', `/sessions/${id}/close`, {})).status, 200, 'its owner closes it');
       assert.not.match(alice.text(id), 'carol-was-here');

@@ -134,6 +134,7 @@ export const api = {
   runBatch: (request: BatchRequest) => call<BatchStarted>('/batches', { body: request }),
   batches: () => call<BatchesReply>('/batches').then((r) => r.batches),
   batch: (batchId: string) => call<BatchReply>(`/batches/${seg(batchId)}`).then((r) => r.batch),
+  cancelBatch: (batchId: string) => call<BatchReply>(`/batches/${seg(batchId)}/cancel`, { method: 'POST' }),
   restart: (sessionId: string) => call<RestartReply>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
   close: (sessionId: string) => call<CloseReply>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
   /** Starts or stops recording a running terminal (its owner, a server with --record opt-in). */

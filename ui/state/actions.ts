@@ -325,6 +325,11 @@ export class Actions {
     }
   }
 
+  /** Stop a batch: nothing more of it starts, its running terminals close; the socket brings it done. */
+  cancelBatch(batchId: string): Promise<void> {
+    return this.#onTheirWay.run(`cancel ${batchId}`, () => this.#env.api.cancelBatch(batchId).then(() => {}, (error: Error) => this.notify(error.message, 'Stop batch')));
+  }
+
   restart(sessionId: string): Promise<void> {
     return this.#onTheirWay.run(`restart ${sessionId}`, () => this.#env.api.restart(sessionId).then(() => {}, (error: Error) => this.notify(error.message, 'Restart')));
   }

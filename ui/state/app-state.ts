@@ -2,7 +2,7 @@
 // socket client feeds them, views read the result. No DOM, no fetch, no timers here.
 import { isEnded as isEndedState } from '../../src/protocol/index.ts';
 import type { ConnectionState } from '../../src/protocol/socket-client.ts';
-import type { Alert, BatchResult, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow, ServerMessage } from '../../src/protocol/index.ts';
+import type { Alert, BatchRow, ContextSummary, PodSummary, ServerInfo, SessionRow, ServerMessage } from '../../src/protocol/index.ts';
 import type { Route } from './route.ts';
 import { initialAudit, type AuditView } from './audit.ts';
 import type { PermissionEntry } from './team.ts';
@@ -201,45 +201,6 @@ export function currentSelection(state: AppState): PodSelection {
   return selection.namespace === route.namespace ? selection : { namespace: route.namespace, pods: [], labelSelector: '' };
 }
 
-/** One row of a batch summary in words: exit N, failed: why, skipped: why, running, queued. */
-export function batchResultText(result: BatchResult): { text: string; tone: BadgeTone } {
-  switch (result.state) {
-    case 'queued':
-      return { text: 'queued', tone: 'quiet' };
-    case 'running':
-      return { text: 'running', tone: 'busy' };
-    case 'exited':
-      return { text: `exit ${result.exitCode ?? '?'}`, tone: result.exitCode === 0 ? 'done' : 'bad' };
-    case 'failed':
-      return { text: `failed: ${result.reason ?? 'unknown reason'}`, tone: 'bad' };
-    case 'timedOut':
-      return { text: `timed out: ${result.reason ?? ''}`.trim(), tone: 'warn' };
-    case 'disconnected':
-      return { text: `disconnected: ${result.reason ?? ''}`.trim(), tone: 'warn' };
-    case 'closed':
-      return { text: 'closed while running', tone: 'warn' };
-    case 'skipped':
-      return { text: `skipped: ${result.reason ?? ''}`.trim(), tone: 'quiet' };
-  }
-}
-
-/** "1.2 s", "350 ms", or a dash while it has not ended. */
-export function durationText(ms: number | undefined): string {
-  if (ms === undefined) return '—';
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-
-export function batchTotalsText(batch: BatchRow): string {
-  const { succeeded, failed, skipped } = batch.totals;
-  return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped`;
-}
-
-/** The terminals of a batch that are still open, in the batch's target order. */
-export function sessionsOfBatch(state: AppState, batch: BatchRow): SessionRow[] {
-  const ids = new Set(batch.results.map((r) => r.sessionId).filter((id): id is string => !!id));
-  return state.sessions.order.filter((id) => ids.has(id)).map((id) => state.sessions.byId[id]).filter((row): row is SessionRow => !!row);
-}
-
 export type BadgeTone = 'busy' | 'ok' | 'quiet' | 'warn' | 'bad' | 'done';
 
 /** The state badge of a terminal, in the words of the issue: connecting, live, idle, timed out, disconnected, exited N, failed. */
@@ -264,7 +225,7 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
 
 /** Why a terminal timed out: idle past its idle timeout, or a batch's command run past its deadline. */
 function timedOutDetail(row: SessionRow): string {
-  const seconds = Math.round((row.timeout?.afterMs ?? row.idleTimeoutMs) / 1000);
+  const seconds = Math.round((row.timeout?.afterMs ?? row.idleTimeoutMs ?? 0) / 1000);
   if (row.timeout?.cause === 'deadline') return `Ran longer than its ${seconds} s timeout: the command was ended. Restart to run it again.`;
   return `No activity for ${seconds} s: ${timedOutWords(row)}`;
 }

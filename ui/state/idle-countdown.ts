@@ -35,7 +35,7 @@ export function clockOffsetAfter(previous: number | undefined, message: ServerMe
  * just before the idle notice), so a live row never counts down.
  */
 export function idleSecondsLeft(row: SessionRow, pageNow: number, offset: number | undefined): number | undefined {
-  if (row.state !== 'idle') return undefined;
+  if (row.state !== 'idle' || row.idleTimeoutMs === undefined) return undefined; // none: a batch's run
   const left = row.lastActivityAt + row.idleTimeoutMs - (pageNow + (offset ?? 0));
   if (!Number.isFinite(left) || left > COUNTDOWN_MS) return undefined;
   return Math.max(0, Math.ceil(left / 1000));

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { BatchRow } from '../../src/protocol/index.ts';
-import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from '../state/app-state.ts';
+import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from '../state/batch-words.ts';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { AppLink } from './link.tsx';
@@ -51,13 +51,19 @@ function BatchSummary(props: { batch: BatchRow }) {
     <>
       <div class="page-head">
         <h1 id="batch-title">Batch {batch.batchId}</h1>
-        <span class={`badge tone-${batch.state === 'running' ? 'busy' : batch.totals.failed || batch.totals.skipped ? 'bad' : 'done'}`}>{batch.state}</span>
+        <span class={`badge tone-${batch.state === 'running' ? 'busy' : batch.totals.failed || batch.totals.skipped || batch.totals.notStarted ? 'bad' : 'done'}`}>{batch.state}</span>
         <span class="muted mono">{formatArgv(batch.argv)}</span>
+        {batch.state === 'running' && (
+          <button type="button" title="Start nothing more of this batch, and close its running terminals" onClick={() => void actions.cancelBatch(batch.batchId)}>
+            Stop
+          </button>
+        )}
       </div>
       <p class="batch-meta muted">
         by {batch.requestedBy} · started {clock(batch.startedAt)}
         {batch.finishedAt ? ` · done ${clock(batch.finishedAt)}` : ''} · at most {batch.concurrency} at once
         {batch.timeoutMs ? ` · each ended after ${Math.round(batch.timeoutMs / 1000)} s` : ''}
+        {batch.stopped?.because === 'cancelled' ? ` · stopped${batch.stopped.by ? ` by ${batch.stopped.by}` : ''} ${clock(batch.stopped.at)}` : ''}
       </p>
       <p class="batch-totals" role="status" aria-label="Totals">
         {batchTotalsText(batch)}

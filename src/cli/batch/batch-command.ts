@@ -2,6 +2,7 @@
 // line is checked here; the cluster client loads only for a good one (batch-run.ts), so bad
 // input is answered at once.
 import { defaultBatchConcurrency } from '../../domain/batch.ts';
+import { argvProblem } from '../../domain/command-line.ts';
 import { nameProblem, type NameKind } from '../../domain/names.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
@@ -14,6 +15,9 @@ const TARGETS_WITHIN_SECONDS = 30;
 export async function batchCommand({ values, operands, command }: ParsedArgs<typeof batchSpec>): Promise<number> {
   const pods = operands.map((operand) => typedPod(operand) ?? operand);
   if (command.length === 0) throw new UsageError('no command given: put it after --, e.g. octant-exec batch -l app=web -- hostname');
+  // the server's bounds (exec-body.ts): a command past them is refused here, not found out as a cluster that cut the exec off
+  const problem = argvProblem(command);
+  if (problem) throw new UsageError(problem);
   if (!values.selector && pods.length === 0) throw new UsageError('say which pods: -l SELECTOR or pod names');
   if (values.selector && pods.length) throw new UsageError('use either -l SELECTOR or pod names, not both');
   if (values.container && values['all-containers']) throw new UsageError('use either -c CONTAINER or --all-containers, not both');

@@ -4,7 +4,7 @@
 // its stderr part marked), or one JSON document (json); then the summary table on stderr, failed
 // ones first.
 import type { BatchResult, BatchRow } from '../../events/projections/batches.ts';
-import { resultsFailedFirst } from '../../events/projections/batches.ts';
+import { reasonText, resultsFailedFirst } from '../../events/projections/batches.ts';
 import type { OutputChannel } from '../../runtime/terminal-io.ts';
 import type { BatchOutputMode } from './batch-spec.ts';
 
@@ -96,7 +96,7 @@ export class BatchPrinter {
         const notKept = captured && (captured.notKept.stdout || captured.notKept.stderr) ? { notKept: captured.notKept } : {};
         return { ...result.target, state: result.state, exitCode: result.exitCode, reason: reasonOf(result), durationMs: result.durationMs, stdout: captured?.text.stdout ?? '', stderr: captured?.text.stderr ?? '', ...notKept };
       });
-      this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: totalsOf(batch), results }, null, 2) + '\n');
+      this.out(JSON.stringify({ batchId: batch.batchId, argv: batch.argv, concurrency: batch.concurrency, totals: batch.totals, results }, null, 2) + '\n');
     }
     this.err(summaryTable(batch));
   }
@@ -127,31 +127,26 @@ export function describe(result: BatchResult): string {
       return `exit ${result.exitCode}`;
     case 'skipped':
       return `skipped: ${result.reason}`;
-    case 'queued':
+    case 'notStarted':
       return 'not started';
     case 'running':
       return 'running';
     case 'disconnected':
-      return reasonOf(result) === 'interrupted' ? 'stopped: the batch was interrupted' : `disconnected: ${result.reason ?? ''}`.trim();
+      return reasonOf(result) === 'interrupted' ? 'stopped: the batch was interrupted' : `disconnected: ${reasonOf(result) ?? ''}`.trim();
     default:
       return `${result.state}: ${result.reason ?? ''}`.trim();
   }
 }
 
-/** In-process, the "server" that shut down is this batch, stopped by Ctrl-C or SIGTERM: said so, in the JSON too. */
+/** In-process, the "server" that shut down is this batch, stopped by Ctrl-C or SIGTERM: said so, in the JSON too; other reasons as the server says them. */
 function reasonOf(result: BatchResult): string | undefined {
-  return result.state === 'disconnected' && result.reason === 'serverShutdown' ? 'interrupted' : result.reason;
+  return result.state === 'disconnected' && result.reason === 'serverShutdown' ? 'interrupted' : reasonText(result);
 }
 
 export function summaryTable(batch: BatchRow): string {
   const rows = resultsFailedFirst(batch).map((r) => [`${r.target.pod}/${r.target.container}`, describe(r), r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(2)}s`]);
   const width = Math.max(13, ...rows.map((r) => r[0].length));
   const lines = [['POD/CONTAINER', 'RESULT', 'TIME'], ...rows].map(([target, result, time]) => `${target.padEnd(width)}  ${time.padStart(7)}  ${result}`);
-  const { succeeded, failed, skipped, notStarted } = totalsOf(batch);
+  const { succeeded, failed, skipped, notStarted } = batch.totals;
   return `${lines.join('\n')}\n${succeeded} succeeded, ${failed} failed, ${skipped} skipped${notStarted ? `, ${notStarted} not started` : ''}\n`;
-}
-
-/** The batch's totals, and the runs an interrupted batch never began (every result is then counted once). */
-export function totalsOf(batch: BatchRow): BatchRow['totals'] & { notStarted: number } {
-  return { ...batch.totals, notStarted: batch.results.filter((result) => result.state === 'queued').length };
 }

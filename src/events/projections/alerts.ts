@@ -69,7 +69,8 @@ export const alertsProjection: Projection<Alerts> = {
   },
 };
 
-const disconnectText = {
+/** Why a terminal was disconnected, in words: alerts and batch results say it so. */
+export const disconnectText = {
   streamDropped: 'the stream to the cluster dropped',
   serverShutdown: 'octant-exec was stopped',
   restarted: 'octant-exec restarted',

@@ -4,10 +4,16 @@
 import type { Draft } from 'immer';
 import type { Person } from '../../domain/person.ts';
 import type { ExecTarget } from '../../domain/target.ts';
+import type { BatchStop } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
+import { disconnectText } from './alerts.ts';
 
-/** `closed`: its terminal was closed while the command ran, so how it would have ended is not known */
-export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'closed' | 'skipped';
+/**
+ * `closed`: its terminal was closed while the command ran (by someone, or by a cancel), so how it
+ * would have ended is not known; `notStarted`: the batch ended before it came to it (cancelled, or
+ * the server stopped)
+ */
+export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'closed' | 'skipped' | 'notStarted';
 
 export interface BatchResult {
   target: ExecTarget;
@@ -31,8 +37,11 @@ export interface BatchRow {
   state: 'running' | 'done';
   startedAt: number;
   finishedAt?: number;
+  /** it stopped before its end: cancelled (`by` whom, in a team mode) or every exec ended, `at` that time */
+  stopped?: { because: BatchStop; by?: string; at: number };
   results: BatchResult[];
-  totals: { succeeded: number; failed: number; skipped: number };
+  /** `notStarted`: absent in rows of older snapshots */
+  totals: { succeeded: number; failed: number; skipped: number; notStarted?: number };
 }
 
 export interface Batches {
@@ -60,14 +69,25 @@ export const batchesProjection: Projection<Batches> = {
         state: 'running',
         startedAt: entry.time,
         results: [...entry.targets.map((target) => ({ target, state: 'queued' as const })), ...entry.skipped.map(({ target, reason }) => ({ target, state: 'skipped' as const, reason }))],
-        totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length },
+        totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length, notStarted: 0 },
       };
       if (Object.keys(draft.byId).length > BATCHES_KEPT + BATCHES_KEPT / 10) dropOldestDone(draft, BATCHES_KEPT);
       return;
     }
+    if (entry.type === 'batch.stopped') {
+      const batch = draft.byId[entry.batchId];
+      if (batch) batch.stopped = { because: entry.because, ...(entry.by ? { by: entry.by } : {}), at: entry.time };
+      return;
+    }
     if (entry.type === 'batch.finished') {
       const batch = draft.byId[entry.batchId];
-      if (batch) Object.assign(batch, { state: 'done', finishedAt: entry.time });
+      if (!batch) return;
+      Object.assign(batch, { state: 'done', finishedAt: entry.time });
+      // what is queued at the end never started (batch.stopped lists them; an older log, where a
+      // server's stop left them so unsaid, finds them here all the same)
+      const notStarted = batch.results.filter((result) => result.state === 'queued');
+      for (const result of notStarted) result.state = 'notStarted';
+      batch.totals.notStarted = notStarted.length;
       return;
     }
     if (entry.type === 'session.spawned' && entry.batchId) {
@@ -95,8 +115,8 @@ export const batchesProjection: Projection<Batches> = {
       case 'session.failed':
         finish('failed', false, { reason: entry.failure.message });
         break;
-      case 'session.timedOut':
-        finish('timedOut', false, { reason: `ran longer than ${Math.round(entry.afterMs / 1000)} s` });
+      case 'session.timedOut': // idle: a batch logged before its runs had no idle timeout
+        finish('timedOut', false, { reason: entry.cause === 'idle' ? `no output for ${Math.round(entry.afterMs / 1000)} s` : `ran longer than its ${Math.round(entry.afterMs / 1000)} s timeout` });
         break;
       case 'session.disconnected':
         finish('disconnected', false, { reason: entry.detail ?? entry.reason });
@@ -118,6 +138,15 @@ function dropOldestDone(draft: Draft<Batches>, keep: number): void {
     delete draft.byId[batchId];
     extra--;
   }
+}
+
+/**
+ * Why a result ended, in words: a disconnect is kept as its reason's code (or the cluster's
+ * sentence, when it gave one), which is said as an alert says it.
+ */
+export function reasonText(result: BatchResult): string | undefined {
+  const { reason } = result;
+  return result.state === 'disconnected' && reason !== undefined && Object.hasOwn(disconnectText, reason) ? disconnectText[reason as keyof typeof disconnectText] : reason;
 }
 
 /** Failed first, then the rest in their order: what a summary table shows. */

@@ -40,7 +40,8 @@ export interface SessionRow {
   /** timedOut: idle past its idle timeout, or run past a batch's deadline, and after how long (absent in rows of older snapshots: idle) */
   timeout?: { cause: 'idle' | 'deadline'; afterMs: number };
   size?: TerminalSize;
-  idleTimeoutMs: number;
+  /** absent: quiet never ends it (a batch's run) */
+  idleTimeoutMs?: number;
   startedAt: number;
   lastActivityAt: number;
   endedAt?: number;
@@ -88,7 +89,7 @@ export const sessionListProjection: Projection<SessionList> = {
         state: 'connecting',
         run: 1,
         argv: [],
-        idleTimeoutMs: entry.idleTimeoutMs,
+        ...(entry.idleTimeoutMs !== undefined ? { idleTimeoutMs: entry.idleTimeoutMs } : {}),
         startedAt: entry.time,
         lastActivityAt: entry.time,
       };

@@ -1,0 +1,64 @@
+// A batch that stops before its end (the server stopped or restarted mid-batch, or someone
+// cancelled it) lists what never started, its totals add up to every result, and its log replays
+// exactly: a replay gets each terminal's end from the log, and would start the queued targets at
+// them (a `session.spawned` the log does not have) unless the log says the queue was emptied.
+import { suite } from '../support/test.ts';
+import * as assert from 'uvu/assert';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import type { ExecTarget } from '../../src/domain/target.ts';
+import { MemoryStore } from '../../src/events/store.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
+import { settle } from '../support/system.ts';
+
+const test = suite('a batch stopped before its end');
+
+const targets: ExecTarget[] = ['worker-0', 'worker-1', 'worker-2'].map((pod) => ({ namespace: 'batch', pod, container: 'main' }));
+const open = (store: MemoryStore) => ExecSystem.open({ adapter: new FakeExecAdapter((s) => void s.open()), store, clock: (start) => new VirtualClock(start), snapshots: false });
+
+/** The whole log replayed from its first entry, as a start without a snapshot does. */
+function replayedWhole(store: MemoryStore) {
+  return ExecSystem.replayOnly({ adapter: new FakeExecAdapter(), store, clock: (start) => new VirtualClock(start), fromSnapshot: false });
+}
+
+test('a server restarted mid-batch: done, with what never started said so, and the log replays', async () => {
+  const store = new MemoryStore();
+  const first = open(store);
+  first.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 1 }, targets, []);
+  await settle();
+  // the process dies here (no shutdown): the next start finds the batch running
+  const again = open(store);
+  const batch = again.batches.byId.b1;
+  assert.is(batch.state, 'done');
+  assert.equal(batch.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
+  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 });
+  assert.is(batch.stopped?.because, 'restarted');
+  await again.shutdown();
+  assert.is(replayedWhole(store).replayReport.divergence, undefined);
+});
+
+test('a server stopped mid-batch: its log replays', async () => {
+  const store = new MemoryStore();
+  const system = open(store);
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 1 }, targets, []);
+  await settle();
+  await system.shutdown();
+  const replayed = replayedWhole(store);
+  assert.is(replayed.replayReport.divergence, undefined);
+  assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
+});
+
+test('a cancelled batch: its log replays, and its closed terminals stay closed', async () => {
+  const store = new MemoryStore();
+  const system = open(store);
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
+  await settle();
+  system.cancelBatch('b1', 'carol');
+  await system.shutdown();
+  const replayed = replayedWhole(store);
+  assert.is(replayed.replayReport.divergence, undefined);
+  assert.equal(replayed.sessionList.order, []);
+  assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['closed', 'closed', 'notStarted']);
+});
+
+test.run();

@@ -1,0 +1,46 @@
+// A batch as the batch page says it: each result's words and badge tone, the totals, durations,
+// and which of its terminals are still open. The reasons are the server's sentences (batch-view.ts).
+import type { BatchResult, BatchRow, SessionRow } from '../../src/protocol/index.ts';
+import type { AppState, BadgeTone } from './app-state.ts';
+
+/** One row of a batch summary in words: exit N, failed: why, skipped: why, running, queued, not started. */
+export function batchResultText(result: BatchResult): { text: string; tone: BadgeTone } {
+  switch (result.state) {
+    case 'queued':
+      return { text: 'queued', tone: 'quiet' };
+    case 'running':
+      return { text: 'running', tone: 'busy' };
+    case 'exited':
+      return { text: `exit ${result.exitCode ?? '?'}`, tone: result.exitCode === 0 ? 'done' : 'bad' };
+    case 'failed':
+      return { text: `failed: ${result.reason ?? 'unknown reason'}`, tone: 'bad' };
+    case 'timedOut':
+      return { text: `timed out: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'disconnected':
+      return { text: `disconnected: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'closed':
+      return { text: 'closed while running', tone: 'warn' };
+    case 'skipped':
+      return { text: `skipped: ${result.reason ?? ''}`.trim(), tone: 'quiet' };
+    case 'notStarted':
+      return { text: 'not started', tone: 'quiet' };
+  }
+}
+
+/** "1.2 s", "350 ms", or a dash while it has not ended. */
+export function durationText(ms: number | undefined): string {
+  if (ms === undefined) return '—';
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** The totals, with the runs a stopped batch never began when there are any (each result is counted once). */
+export function batchTotalsText(batch: BatchRow): string {
+  const { succeeded, failed, skipped, notStarted } = batch.totals;
+  return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${notStarted ? `, ${notStarted} not started` : ''}`;
+}
+
+/** The terminals of a batch that are still open, in the batch's target order. */
+export function sessionsOfBatch(state: AppState, batch: BatchRow): SessionRow[] {
+  const ids = new Set(batch.results.map((r) => r.sessionId).filter((id): id is string => !!id));
+  return state.sessions.order.filter((id) => ids.has(id)).map((id) => state.sessions.byId[id]).filter((row): row is SessionRow => !!row);
+}
