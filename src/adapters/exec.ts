@@ -44,9 +44,10 @@ export type ExecEnd =
   | { kind: 'exited'; code: number }
   /**
    * `upgradeRefused`: the HTTP status when the server answered the exec upgrade with something
-   * other than 101, i.e. nothing started (what a fallback between transports goes by)
+   * other than 101, i.e. nothing started (what a fallback between transports goes by); `busy`:
+   * that was a cluster too busy, asked again as long as its Retry-After allowed
    */
-  | { kind: 'failed'; failure: ExecFailure; upgradeRefused?: number }
+  | { kind: 'failed'; failure: ExecFailure; upgradeRefused?: number; busy?: true }
   | { kind: 'dropped'; reason: string };
 
 /** What an adapter prepared for a run before its stream opened (debug-exec.ts), for the log. */

@@ -155,4 +155,21 @@ test('a busy cluster is not asked all over again over SPDY: the fallback is for 
   }
 });
 
+test('a 503 without Retry-After on the WebSocket upgrade (a proxy that cannot pass WebSocket) falls back to SPDY, as kubectl', async () => {
+  let websocketAsked = 0;
+  const cluster = await fakeCluster({
+    ...saysHi,
+    refuse: (request) => (request.headers.upgrade?.toLowerCase() === 'websocket' && ++websocketAsked ? { code: 503, body: 'upstream does not do websocket' } : undefined),
+  });
+  try {
+    const fallback = new FallbackExecAdapter(new WebSocketExecAdapter(cluster.contexts), new SpdyExecAdapter(cluster.contexts));
+    const run = runExec(fallback, { argv: ['true'] });
+    assert.equal(await withTimeout(run.ended, 15_000, 'the exec to end'), { kind: 'exited', code: 0 });
+    assert.is(run.stdout().toString(), 'hi');
+    assert.is(websocketAsked, 1, 'not asked again without Retry-After');
+  } finally {
+    cluster.close();
+  }
+});
+
 test.run();

@@ -147,6 +147,34 @@ test('many requests refused at once drop the token once, and wait for one run of
   }
 });
 
+test('refused one after another before any answer was kept (a cold start): the plugin runs once more, not once a refusal', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'plugin-credentials-'));
+  const runsFile = join(dir, 'runs');
+  writeFileSync(runsFile, '');
+  // its first answer is stale, every later one good; without an expiry, so each is kept
+  const script = `echo run >> '${runsFile}'; n=$(wc -l < '${runsFile}'); t=two; [ "$n" -eq 1 ] && t=one; printf '{"apiVersion":"client.authentication.k8s.io/v1","kind":"ExecCredential","status":{"token":"%s"}}' "$t"`;
+  let refused = 0;
+  const cluster = await fakeCluster(
+    {
+      request: (request, response) => {
+        if (request.headers.authorization === 'Bearer two') return void response.writeHead(200, { 'Content-Type': 'application/json' }).end(podList('1'));
+        // each refusal a moment after the one before: the first one's retry has its new answer by the next
+        setTimeout(() => response.writeHead(401, { 'Content-Type': 'application/json' }).end(unauthorized), 150 * refused++);
+      },
+    },
+    { exec: { apiVersion: 'client.authentication.k8s.io/v1', command: 'sh', args: ['-c', script], interactiveMode: 'Never' } } as never,
+  );
+  try {
+    const reader = new ClusterReader(cluster.contexts);
+    const reads = await Promise.all(Array.from({ length: 5 }, () => reader.pods('default')));
+    assert.equal(reads.map((pods) => pods.length), [1, 1, 1, 1, 1]);
+    assert.is(readFileSync(runsFile, 'utf8').split('\n').filter(Boolean).length, 2, 'the stale answer, then one new one');
+  } finally {
+    cluster.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const [name, adapter] of bothTransports()) {
   test(`${name} exec: an upgrade refused with 401 runs the plugin again and is asked once more (a refused upgrade ran nothing)`, async () => {
     const cluster = await setUp({ expires: true });

@@ -17,15 +17,16 @@
 //   needed, and what docs tell people to grant) is refused over WebSocket and served over SPDY.
 //   A 401/404 is repeated by the SPDY attempt, which costs one round trip and reports the same.
 // - When both are refused, the SPDY answer is what ends the exec, as kubectl prints it.
-// - Except a cluster too busy (429, 503): it was asked again as long as it allowed (asking-again.ts),
-//   and asking it all over again on SPDY would double the wait past the terminal's time to start.
+// - Except a cluster too busy that said when to ask again (429, 503 with Retry-After): it was asked
+//   again as long as it allowed (asking-again.ts), and asking it all over again on SPDY would
+//   double the wait past the terminal's time to start. A 503 without Retry-After (a proxy that
+//   cannot pass WebSocket may answer so) falls back as any other refusal.
 import { ForwardingExecStream } from '../forwarding-stream.ts';
 import type { ExecAdapter, ExecEnd, ExecListener, ExecRequest, ExecStream } from '../exec.ts';
-import { isBusy } from './asking-again.ts';
 
-/** client-go's shouldFallback, in ExecEnd terms: the upgrade was answered with an HTTP error (one that is not a busy cluster's). */
+/** client-go's shouldFallback, in ExecEnd terms: the upgrade was answered with an HTTP error (one that is not a busy cluster's, already asked again). */
 export function upgradeWasRefused(end: ExecEnd): boolean {
-  return end.kind === 'failed' && end.upgradeRefused !== undefined && !isBusy(end.upgradeRefused);
+  return end.kind === 'failed' && end.upgradeRefused !== undefined && !end.busy;
 }
 
 export class FallbackExecAdapter implements ExecAdapter {

@@ -5,10 +5,10 @@
 // drops it at the 401 and runs the plugin again; and an answer without an expirationTimestamp is
 // never kept (Date.parse(undefined) is NaN), so the plugin (a cloud API call, a browser login)
 // runs before every request, where client-go keeps it until a 401. So: an answer without an
-// expiry is kept, and forgetPluginCredentials drops the kept one (after a 401) only if it is
-// still the one the refused request went with (many requests refused at once drop it once, not
-// the new one another has just got); and requests that find none wait for one run of the plugin,
-// not a run each. A plugin that fails is told as itself (PluginFailed), not as a cluster out of reach.
+// expiry is kept, and forgetPluginCredentials drops the kept one (after a 401) only if none was
+// dropped since the refused request was made (many requests refused one after another drop it
+// once, not the new one another has just got); and requests that find none wait for one run of
+// the plugin, not a run each. A plugin that fails is told as itself (PluginFailed), not as a cluster out of reach.
 // ExecAuth keeps its answers in `tokenCache`, by user name, and the KubeConfig its authenticators
 // in `authenticators`: private to client-node's types, so they are reached through the casts below.
 import type { KubeConfig, User } from '@kubernetes/client-node';
@@ -74,22 +74,32 @@ export function keepPluginCredentials(config: KubeConfig): void {
   };
 }
 
-/** The answer kept for `config`'s user now, which a request about to be made goes with (undefined: none kept, or no plugin). */
-export function credentialsSent(config: KubeConfig): Credential | undefined {
+/** each ExecAuth's count of answers dropped, by user: a request made before the last drop went with an answer already dropped */
+const drops = new WeakMap<ExecAuthInside, Map<string, number>>();
+
+/** Which of `config`'s user's answers a request about to be made goes with (however it gets it: kept, or from a run under way or to come), for forgetPluginCredentials. */
+export function credentialsSent(config: KubeConfig): number | undefined {
   const user = config.getCurrentUser();
-  return (user && execAuthFor(config, user)?.tokenCache[user.name]) || undefined;
+  const auth = execAuthFor(config, user);
+  return user && auth ? (drops.get(auth)?.get(user.name) ?? 0) : undefined;
 }
 
 /**
- * After a 401 of a request made with `sent` (credentialsSent before it; none known: whatever is
- * kept): forgets the answer kept for `config`'s user, unless another has replaced it since, so that the next request runs the
- * plugin again. False when the user's credentials do not come from a plugin (nothing to refresh).
+ * After a 401 of a request made with `sent` (credentialsSent before it; undefined: the answer kept
+ * now): forgets the answer kept for `config`'s user, unless it was dropped since that request was
+ * made (another refused request did, and the answer kept now is newer), so that the next request
+ * runs the plugin again. False when the user's credentials do not come from a plugin (nothing to refresh).
  */
-export function forgetPluginCredentials(config: KubeConfig, sent?: Credential): boolean {
+export function forgetPluginCredentials(config: KubeConfig, sent?: number): boolean {
   const user = config.getCurrentUser();
   const auth = execAuthFor(config, user);
   if (!user || !auth) return false;
-  if (sent === undefined || auth.tokenCache[user.name] === sent) auth.tokenCache[user.name] = null;
+  const counts = drops.get(auth) ?? new Map<string, number>();
+  drops.set(auth, counts);
+  const dropped = counts.get(user.name) ?? 0;
+  if (sent !== undefined && sent !== dropped) return true;
+  auth.tokenCache[user.name] = null;
+  counts.set(user.name, dropped + 1);
   return true;
 }
 

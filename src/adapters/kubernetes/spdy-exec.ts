@@ -14,7 +14,7 @@ import { RstStatus } from '../../spdy/frames.ts';
 import { statusFromText, UpgradeRefused } from './channel-socket.ts';
 import { dialSpdy } from './spdy-dialer.ts';
 import type { KubeContexts } from './kubeconfig.ts';
-import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+import { endFromStatus, failureFromHttp, failureFromNetwork, refusedUpgradeEnd, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
 import { channelPath } from './channel-path.ts';
 import { Buffer } from 'node:buffer';
@@ -120,9 +120,7 @@ class SpdyExecStream implements ExecStream {
     try {
       connection = await dialSpdy(config, channelPath(this.request), this.#dialing.signal, this.options.upgradeTimeoutMs);
     } catch (error) {
-      if (error instanceof UpgradeRefused) {
-        return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
-      }
+      if (error instanceof UpgradeRefused) return this.#end(refusedUpgradeEnd(error, this.request, target.namespace));
       return this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error) });
     } finally {
       this.#dialing = undefined;

@@ -1,6 +1,7 @@
 // What a Kubernetes answer means for an exec: the final metav1.Status on the error channel, or
 // the HTTP answer to a refused upgrade, turned into an exit code or a failure a user can act on.
-import type { ExecEnd } from '../exec.ts';
+import type { ExecEnd, ExecRequest } from '../exec.ts';
+import type { UpgradeRefused } from './channel-socket.ts';
 import type { ExecFailure } from '../../domain/target.ts';
 import type { Person } from '../../domain/person.ts';
 import { busySentence, isBusy } from './asking-again.ts';
@@ -95,6 +96,17 @@ export function failureFromHttp(httpCode: number, status: KubeStatusLike = {}, e
   }
   if (execFor.command !== undefined && messageSaysMissing(status.message ?? '', execFor.command)) return commandNotFound(status.message ?? '');
   return { reason: 'unknown', message: `The cluster refused the exec (HTTP ${httpCode}).${said}` };
+}
+
+/**
+ * How an exec ends whose upgrade the cluster answered with something other than 101 (nothing ran).
+ * `busy`: a cluster too busy that said when to ask again, and was, as long as it allowed
+ * (asking-again.ts): another transport is not tried all over again (fallback-exec.ts).
+ */
+export function refusedUpgradeEnd(error: UpgradeRefused, request: ExecRequest, namespace: string): ExecEnd {
+  const execFor = { person: request.person, namespace, subresource: request.mode?.kind === 'attach' ? ('attach' as const) : ('exec' as const), command: request.argv[0] ?? '' };
+  const busy = isBusy(error.httpCode) && error.retryAfter !== undefined ? { busy: true as const } : {};
+  return { kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, execFor), upgradeRefused: error.httpCode, ...busy };
 }
 
 /** The cluster was not asked: it could not be reached, its certificate is not trusted, or the credential plugin failed. */

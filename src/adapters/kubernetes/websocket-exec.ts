@@ -13,7 +13,7 @@ import { MISSING_COMMAND_OUTPUT_BYTES, type ExecAdapter, type ExecEnd, type Exec
 import type { TerminalSize } from '../../domain/target.ts';
 import { ChannelSocketDialer, setReading, UpgradeRefused } from './channel-socket.ts';
 import type { KubeContexts } from './kubeconfig.ts';
-import { endFromStatus, failureFromHttp, failureFromNetwork, type KubeStatusLike } from './status.ts';
+import { endFromStatus, failureFromNetwork, refusedUpgradeEnd, type KubeStatusLike } from './status.ts';
 import { configForExec } from './exec-target.ts';
 import { channelPath } from './channel-path.ts';
 import { Heartbeat } from '../../domain/heartbeat.ts';
@@ -104,7 +104,7 @@ class WebSocketExecStream implements ExecStream {
       for (const sent of this.#waitingToSend.splice(0)) this.#whenSent(sent);
     } catch (error) {
       this.#dialing = undefined;
-      if (error instanceof UpgradeRefused) return this.#end({ kind: 'failed', failure: failureFromHttp(error.httpCode, error.status, { person: this.request.person, namespace: target.namespace, subresource: this.request.mode?.kind === 'attach' ? 'attach' : 'exec', command: this.request.argv[0] ?? '' }), upgradeRefused: error.httpCode });
+      if (error instanceof UpgradeRefused) return this.#end(refusedUpgradeEnd(error, this.request, target.namespace));
       this.#end({ kind: 'failed', failure: failureFromNetwork(this.contexts.server(target.context), error) });
     }
   }
