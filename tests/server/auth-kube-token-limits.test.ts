@@ -1,5 +1,6 @@
 // kube-token's sign-in against a stand-in TokenReview: what the cluster accepts is not all a
-// session is made for. A full store refuses the newcomer rather than end someone else's session;
+// session is made for. A full store makes room from whoever holds the most sessions, and refuses
+// the newcomer only when nobody holds more than one, rather than end someone else's only session;
 // a service account's token (or any system: user) is refused at the form; a JWT that ends sooner
 // than 8 hours ends its session then; each sign-in is one log line without the token; the form's
 // cookie is a __Host- one over https.
@@ -55,6 +56,22 @@ test("a full store refuses the new sign-in (503, a sentence, Retry-After) and en
     assert.equal(kt.ended, [], 'nobody was signed out to make room');
     kt.clock.advanceBy(SESSION_MS);
     assert.is((await kt.signIn('dave')).answer.status, 303, 'once sessions end, there is room again');
+  } finally {
+    await kt.close();
+  }
+});
+
+test("a full store ends the oldest session of whoever holds the most: identities signing in again and again cannot keep others out", async () => {
+  const kt = await kubeToken({ maxSessions: 4 });
+  try {
+    const bob = await kt.signIn('bob');
+    for (const user of ['mallory-1', 'mallory-1', 'mallory-2']) assert.is((await kt.signIn(user)).answer.status, 303);
+    const alice = await kt.signIn('alice');
+    assert.is(alice.answer.status, 303, alice.answer.body);
+    assert.equal(kt.ended.map((caller) => caller.person?.user), ['mallory-1']);
+    assert.is(await kt.who(bob.jar), 'bob');
+    assert.is(await kt.who(alice.jar), 'alice');
+    assert.is((await kt.signIn('dave')).answer.status, 503, 'one session each now: the newcomer waits');
   } finally {
     await kt.close();
   }

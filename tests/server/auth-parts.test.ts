@@ -194,6 +194,71 @@ test('sessions: one person signing in over and over ends only their own oldest, 
   store.close();
 });
 
+test("sessions: a full store makes room from whoever holds the most, so identities signing in up to their share push out only each other's, and nobody is locked out", () => {
+  const clock = new VirtualClock(0);
+  const store = new SessionStore(clock, 4 * MAX_SESSIONS_PER_PERSON);
+  const ended: string[] = [];
+  store.onEnded((caller) => ended.push(caller.person!.user));
+  const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
+  const bob = store.start(caller('bob'), SESSION_MS) as string;
+  const carol = [1, 2].map(() => store.start(caller('carol'), SESSION_MS) as string);
+  // four identities the cluster accepts, each signing in up to its share and on and on: the store stays full
+  for (let i = 0; i < 10 * MAX_SESSIONS_PER_PERSON; i++) assert.type(store.start(caller(`mallory-${i % 4}`), SESSION_MS), 'string');
+  assert.is(store.size, 4 * MAX_SESSIONS_PER_PERSON);
+  assert.type(store.start(caller('alice'), SESSION_MS), 'string', 'a newcomer signs in');
+  clock.advanceTo(SESSION_MS - 60_000);
+  for (let i = 0; i < 2 * MAX_SESSIONS_PER_PERSON; i++) store.start(caller(`mallory-${i % 4}`), SESSION_MS + clock.now());
+  const alice = store.start(caller('alice'), SESSION_MS + clock.now());
+  assert.type(alice, 'string', 'and again a working day later, the store full all along');
+  for (const kept of [bob, ...carol, alice as string]) assert.ok('session' in store.find(kept), 'people with a session or two keep theirs');
+  assert.equal([...new Set(ended)].sort(), ['mallory-0', 'mallory-1', 'mallory-2', 'mallory-3'], "only the identities that filled it lost sessions");
+  store.close();
+});
+
+test('sessions: a full store takes the newcomer\'s own oldest when they hold the most too; refuses when nobody holds more than one, sign-outs included', () => {
+  const clock = new VirtualClock(0);
+  const store = new SessionStore(clock, 4);
+  const ended: string[] = [];
+  store.onEnded((caller) => ended.push(caller.person!.user));
+  const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
+  const xs = ['x', 'x'].map((user) => store.start(caller(user), 9000) as string);
+  const ys = ['y', 'y'].map((user) => store.start(caller(user), 9000) as string);
+  assert.type(store.start(caller('y'), 9000), 'string');
+  assert.equal(ended, ['y'], 'y would hold the most: their own oldest went, not x\'s');
+  assert.equal(store.find(ys[0]), { problem: 'ended' });
+  for (const kept of xs) assert.ok('session' in store.find(kept));
+  store.end(xs[0]);
+  store.end(ys[1]);
+  for (const user of ['z', 'u']) store.start(caller(user), 9000);
+  assert.is(store.size, 4);
+  assert.equal(store.start(caller('w'), 9000), STORE_FULL, 'x, y, z and u hold one each (x and y after a sign-out): the newcomer waits');
+  assert.is(store.size, 4);
+  store.close();
+});
+
+test("sessions: a full store sweeps out those whose end passed before their timer fired (a busy process), whenever one may have", () => {
+  let now = 0;
+  const lateTimers = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+  const store = new SessionStore(lateTimers, 2);
+  const ended: string[] = [];
+  store.onEnded((caller, how) => ended.push(`${caller.person!.user} ${how}`));
+  const caller = (user: string): Caller => ({ mode: 'kube-token', person: { user, groups: [] }, admin: false, signOut: '/auth/sign-out' });
+  store.start(caller('x'), 4000);
+  store.start(caller('y'), 1000);
+  now = 2000;
+  assert.type(store.start(caller('z'), 9000), 'string', "y's session had ended: room");
+  now = 5000;
+  const v = store.start(caller('v'), 9000) as string;
+  assert.type(v, 'string', "x's, kept through the last sweep, had ended since: room");
+  store.end(v);
+  assert.type(store.start(caller('w'), 6000), 'string', 'a JWT that ends sooner than those kept');
+  now = 7000;
+  assert.type(store.start(caller('u'), 9000), 'string', "w's session had ended: room");
+  assert.equal(ended, ['y ended', 'x ended', 'v ended', 'w ended']);
+  assert.equal(store.start(caller('t'), 9000), STORE_FULL, 'none ended: the newcomer waits');
+  store.close();
+});
+
 test('signed OIDC flows: any replica with the key takes the cookie, each once; another key, a change or 10 minutes, none; another state leaves it', () => {
   let clock = 0;
   const key = new Uint8Array(32).fill(3);

@@ -124,24 +124,28 @@ test('signed sessions: the end is told on time on every replica that saw the ses
   for (const sessions of [a, b, shared, unseen]) sessions.close();
 });
 
-test("signed sessions: a full cache refuses a sign-in here; a cookie brought back pushes its oldest out, told forgotten, not ended (its cookie still works); the in-memory store refuses too", () => {
+test("signed sessions: a full cache never refuses: a sign-in here or a cookie brought back forgets the oldest of whoever holds the most (its cookie still works), else the oldest; the in-memory store refuses", () => {
   const clock = new VirtualClock(0);
-  const signed = new SignedSessions(KEY, 'kube-token', { clock, maxSessions: 2 });
+  const signed = new SignedSessions(KEY, 'kube-token', { clock, maxSessions: 4 });
   const elsewhere = new SignedSessions(KEY, 'kube-token', { clock });
   const told: string[] = [];
   signed.onEnded((caller, how) => told.push(`${caller.person!.user} ${how}`));
-  const [ann, bob, carol] = ['ann', 'bob', 'carol'].map((user) => ({ ...alice, person: { user, groups: [] } }));
+  const [ann, mal, carol, dave, erin] = ['ann', 'mal', 'carol', 'dave', 'erin'].map((user) => ({ ...alice, person: { user, groups: [] } }));
   const first = cookieOf(signed, ann, 5000);
-  cookieOf(signed, bob, 5000);
-  assert.equal(signed.start(carol, 5000), STORE_FULL, "a new sign-in here waits rather than end another's");
-  assert.ok('session' in signed.find(cookieOf(elsewhere, carol, 5000)), 'a cookie made on another replica is taken here');
-  assert.equal(told, ['ann forgotten'], 'the oldest left the cache');
-  assert.ok('session' in signed.find(first), 'and is still signed in');
+  const mals = [1, 2, 3].map(() => cookieOf(signed, mal, 5000));
+  cookieOf(signed, carol, 5000);
+  assert.equal(told, ['mal forgotten'], "mal holds the most: their oldest went, not ann's, the oldest of all");
+  assert.ok('session' in signed.find(cookieOf(elsewhere, dave, 5000)), 'a cookie made on another replica is taken here');
+  assert.equal(told, ['mal forgotten', 'mal forgotten']);
+  cookieOf(signed, erin, 5000);
+  assert.equal(told, ['mal forgotten', 'mal forgotten', 'ann forgotten'], 'one each: the oldest went');
+  for (const value of [first, mals[0]]) assert.ok('session' in signed.find(value), 'and is still signed in');
+  assert.ok(!told.some((line) => line.endsWith('ended')), 'forgotten here, never ended');
   const store = new SessionStore(clock, 2);
   const ended: string[] = [];
   store.onEnded((caller, how) => ended.push(`${caller.person!.user} ${how}`));
-  for (const caller of [ann, bob]) store.start(caller, 5000);
-  assert.equal(store.start(carol, 5000), STORE_FULL);
+  for (const caller of [ann, carol]) store.start(caller, 5000);
+  assert.equal(store.start(dave, 5000), STORE_FULL);
   assert.equal(ended, [], 'the store is the sessions: nobody signed out to make room');
   for (const sessions of [signed, elsewhere, store]) sessions.close();
 });

@@ -7,18 +7,21 @@ import type { Caller } from '../caller.ts';
 import type { Session, SessionClock } from './sessions.ts';
 
 /**
- * How a session left this process: `ended` (signed out, expired, or pushed out by its own person's
- * newer ones), or `forgotten`: pushed out of a cache of sessions that live on in their
- * signed cookies (signed-sessions.ts), which the next request brings back. Either closes its
- * sockets (its expiry timer goes with it); only an end ends what the sign-in made (its shares).
+ * How a session left this process: `ended` (signed out, expired, or pushed out to make room: by its
+ * own person's newer ones, or as the oldest of whoever holds the most), or `forgotten`: pushed out
+ * of a cache of sessions that live on in their signed cookies (signed-sessions.ts), which the next
+ * request brings back. Either closes its sockets (its expiry timer goes with it); only an end ends
+ * what the sign-in made (its shares).
  */
 export type SessionEnd = 'ended' | 'forgotten';
 export type EndedListener = (caller: Caller, how: SessionEnd) => void;
 
 /**
  * One person's sessions at most (browsers, devices, sign-ins again): past it their own oldest ends.
- * So one person signing in over and over churns through their own sessions, and filling the
- * store's ceiling (MAX_SESSIONS), past which sign-ins are refused, takes that many different people.
+ * So one person signing in over and over churns through their own sessions. A full store (its
+ * ceiling, MAX_SESSIONS) makes room from whoever holds the most, so a few identities with many
+ * sessions each push out only each other's; keeping anyone else out takes the ceiling's number of
+ * different people.
  */
 export const MAX_SESSIONS_PER_PERSON = 50;
 
@@ -34,12 +37,18 @@ export class LiveSessions {
   readonly #entries = new Map<string, Entry>();
   /** each person's keys, oldest first */
   readonly #byPerson = new Map<string, Set<string>>();
+  /** the people holding exactly n sessions at [n], so that the largest holder is found without a scan of everyone */
+  readonly #holders: Set<string>[] = [];
+  /** the most sessions anyone holds */
+  #most = 0;
+  /** no session kept ends before this (it may be sooner than any: the earliest may have gone since), so a full store sweeps only when one may have ended */
+  #earliestEnd = Infinity;
   readonly #listeners: EndedListener[] = [];
 
   constructor(
     private readonly clock: SessionClock,
     private readonly maxSessions: number,
-    /** what a session pushed out past a limit is: ended, or (a cache's) forgotten */
+    /** what a session pushed out past a limit is: ended (a store, which may refuse), or (a cache's, which never does) forgotten */
     private readonly pushedOut: SessionEnd = 'ended',
     private readonly maxPerPerson = MAX_SESSIONS_PER_PERSON,
   ) {}
@@ -49,22 +58,28 @@ export class LiveSessions {
   }
 
   /**
-   * Keeps `session` under `key` until it ends (past its person's share, their own oldest goes
-   * first), and says whether it did. When the store is full even after the ended sessions are swept
-   * out, `full` decides: 'refuse' keeps nothing (a new sign-in waits: ending the oldest would end
-   * someone else's, and enough identities the cluster accepts could then sign everyone out), and
-   * 'pushOut' lets the oldest go, told as `pushedOut` (a cache of sessions that live on in their
-   * cookies, taking one that a cookie brings back).
+   * Keeps `session` under `key` until it ends, and says whether it did. Past its person's share
+   * their own oldest goes. When the store is full even after the ended sessions are swept out, the
+   * oldest session of whoever holds the most goes (the newcomer's own when they are among them):
+   * enough identities the cluster accepts, each signing in up to its share, then push out only
+   * each other's, and people with a session or two keep theirs. When nobody holds more than one, a
+   * store keeps nothing (a new sign-in waits rather than end another person's only session), and
+   * a cache (`forgotten`, whose sessions live on in their cookies) forgets its oldest.
    */
-  add(key: string, session: Session, full: 'refuse' | 'pushOut' = 'refuse'): boolean {
+  add(key: string, session: Session): boolean {
     const person = personOf(session);
     const theirs = this.#byPerson.get(person) ?? new Set<string>();
     while (theirs.size >= this.maxPerPerson) this.drop(theirs.values().next().value!, this.pushedOut);
     if (this.#entries.size >= this.maxSessions) this.#sweep();
-    if (this.#entries.size >= this.maxSessions && full === 'refuse') return false;
-    while (this.#entries.size >= this.maxSessions) this.drop(this.#entries.keys().next().value!, this.pushedOut);
+    if (this.#entries.size >= this.maxSessions) {
+      if (this.#most > 1) this.drop(this.#oldestOfMost(theirs), this.pushedOut);
+      else if (this.pushedOut === 'forgotten') this.drop(this.#entries.keys().next().value!, 'forgotten');
+      else return false;
+    }
     this.#entries.set(key, { session, timer: this.#arm(key, session.expiresAt) });
+    this.#earliestEnd = Math.min(this.#earliestEnd, session.expiresAt);
     this.#byPerson.set(person, theirs.add(key)); // after the drops, which remove a person's set once empty
+    this.#holding(person, theirs.size - 1, theirs.size);
     return true;
   }
 
@@ -86,7 +101,7 @@ export class LiveSessions {
     this.#entries.delete(key);
     if (!entry) return undefined;
     const theirs = this.#byPerson.get(personOf(entry.session));
-    theirs?.delete(key);
+    if (theirs?.delete(key)) this.#holding(personOf(entry.session), theirs.size + 1, theirs.size);
     if (theirs?.size === 0) this.#byPerson.delete(personOf(entry.session));
     this.clock.clearTimeout(entry.timer);
     return this.ended(entry.session, how);
@@ -107,6 +122,22 @@ export class LiveSessions {
     for (const entry of this.#entries.values()) this.clock.clearTimeout(entry.timer);
     this.#entries.clear();
     this.#byPerson.clear();
+    this.#holders.length = 0;
+    this.#most = 0;
+  }
+
+  /** The oldest session of one who holds the most: the newcomer's own (`theirs`) when they are one, as they would hold more still. */
+  #oldestOfMost(theirs: Set<string>): string {
+    const most = theirs.size === this.#most ? theirs : this.#byPerson.get(this.#holders[this.#most].values().next().value!)!;
+    return most.values().next().value!;
+  }
+
+  /** `person` went from holding `was` sessions to `now`. */
+  #holding(person: string, was: number, now: number): void {
+    this.#holders[was]?.delete(person);
+    if (now > 0) (this.#holders[now] ??= new Set()).add(person);
+    this.#most = Math.max(this.#most, now);
+    while (this.#most > 0 && !this.#holders[this.#most]?.size) this.#most--;
   }
 
   #arm(key: string, expiresAt: number): unknown {
@@ -121,9 +152,15 @@ export class LiveSessions {
     else this.drop(key);
   }
 
+  /** Drops the sessions that ended before their timers fired (a busy process), when one may have. */
   #sweep(): void {
     const now = this.clock.now();
-    for (const [key, entry] of this.#entries) if (now >= entry.session.expiresAt) this.drop(key);
+    if (now < this.#earliestEnd) return;
+    this.#earliestEnd = Infinity;
+    for (const [key, entry] of this.#entries) {
+      if (now >= entry.session.expiresAt) this.drop(key);
+      else this.#earliestEnd = Math.min(this.#earliestEnd, entry.session.expiresAt);
+    }
   }
 }
 

@@ -49,8 +49,12 @@ export class ProxyAuthenticator implements Authenticator {
     }
     const user = single(req, USER_HEADER);
     if (user === 'repeated') return refused(400, 'The request carries X-Forwarded-User more than once: the proxy must send exactly one.');
-    // What a repeated header becomes when a proxy appends its own to the browser's on one line ("mallory, alice"): one header, two users.
-    if (user?.includes(',')) return refused(400, "X-Forwarded-User holds a comma, as a proxy that adds its header to the browser's instead of replacing it makes it: the proxy must send exactly one user name.");
+    // What a repeated header becomes when a proxy appends its own to the browser's on one line: HTTP joins a header's values with
+    // a comma and white space ("mallory, alice"; "mallory, " arrives as "mallory,", the space trimmed): one header, two users. A
+    // comma alone is part of a name: a client certificate's DN, as nginx's $ssl_client_s_dn passes it ("CN=alice,O=Example").
+    if (user !== undefined && /,([ \t]|$)/.test(user)) {
+      return refused(400, "X-Forwarded-User holds a comma followed by a space or tab, or ends with a comma, as a proxy that adds its header to the browser's instead of replacing it joins the two: the proxy must send exactly one user name.");
+    }
     if (user === undefined || httpTrim(user) === '') {
       return refused(401, 'The proxy did not say who you are (no X-Forwarded-User): sign in through the proxy again, or ask your admin to make it pass the user header (oauth2-proxy: --pass-user-headers).');
     }

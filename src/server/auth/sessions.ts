@@ -13,7 +13,7 @@ import type { Caller } from '../caller.ts';
 import { LiveSessions, type EndedListener } from './live-sessions.ts';
 import { revokedIdHash } from './revocations.ts';
 
-/** Enough for a team's people on a few browsers each; past it new sign-ins are refused (StoreFull). */
+/** Enough for a team's people on a few browsers each; past it whoever holds the most loses their oldest (live-sessions.ts), or, nobody holding more than one, a new sign-in is refused (STORE_FULL). */
 export const MAX_SESSIONS = 10_000;
 /** How long a sign-in holds, in every mode that keeps sessions: a working day, never extended. */
 export const SESSION_MS = 8 * 3600_000;
@@ -50,8 +50,9 @@ export interface StartRefused {
 }
 
 /**
- * Every session kept is someone's who has not ended it: a new sign-in waits until one ends (expires,
- * signs out) rather than end another person's. A minute is a guess; the page says to try again.
+ * Every session kept is the only one of someone who has not ended it: a new sign-in waits until one
+ * ends (expires, signs out) rather than end another person's. A minute is a guess; the page says
+ * to try again.
  */
 export const STORE_FULL: StartRefused = {
   problem: 'This server has as many people signed in as it can hold: try again in a few minutes, or tell your admin.',

@@ -15,13 +15,13 @@ import type { Caller } from '../caller.ts';
 import { LiveSessions, type EndedListener } from './live-sessions.ts';
 import { MemoryRevocations, type Revocations } from './revocations.ts';
 import { cookieKey, seal, unseal } from './signed-session-value.ts';
-import { MAX_SESSIONS, STORE_FULL, SYSTEM_CLOCK, sessionCaller, type Lookup, type Session, type SessionClock, type Sessions, type StartRefused } from './sessions.ts';
+import { MAX_SESSIONS, SYSTEM_CLOCK, sessionCaller, type Lookup, type Session, type SessionClock, type Sessions, type StartRefused } from './sessions.ts';
 
 export interface SignedSessionsOptions {
   clock?: SessionClock;
   /** default: this process's sign-outs only */
   revocations?: Revocations;
-  /** sessions this replica keeps a timer for; past it sign-ins here are refused, and a cookie brought back pushes the oldest seen out (told forgotten: its sockets close; its cookie still works) */
+  /** sessions this replica keeps a timer for; past it a sign-in here, or a cookie brought back, pushes out the oldest of whoever holds the most (told forgotten: its sockets close; its cookie still works) */
   maxSessions?: number;
 }
 
@@ -35,7 +35,7 @@ export class SignedSessions implements Sessions {
   constructor(sessionKey: Uint8Array, private readonly mode: Exclude<AuthMode, 'local' | 'proxy'>, options: SignedSessionsOptions = {}) {
     this.#key = cookieKey(sessionKey);
     this.#clock = options.clock ?? SYSTEM_CLOCK;
-    // a cache of sessions that live on in their cookies: one pushed out of it is forgotten here, not ended
+    // a cache of sessions that live on in their cookies: one pushed out of it is forgotten here, not ended, and it never refuses one
     this.#live = new LiveSessions(this.#clock, options.maxSessions ?? MAX_SESSIONS, 'forgotten');
     this.revocations = options.revocations ?? new MemoryRevocations(() => this.#clock.now());
   }
@@ -44,7 +44,8 @@ export class SignedSessions implements Sessions {
     const sid = randomBytes(16).toString('base64url');
     const value = seal(this.#key, { sid, caller, expiresAt });
     if (!value) return { problem: 'Your name and groups are too long to fit in a browser cookie: ask your admin to send fewer groups (the groups claim or the identity provider).' };
-    return this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt }) ? value : STORE_FULL;
+    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt });
+    return value;
   }
 
   find(value: string | undefined): Lookup {
@@ -58,8 +59,8 @@ export class SignedSessions implements Sessions {
     const known = this.#live.get(opened.sid);
     if (known) return { session: known };
     const session: Session = { caller: opened.caller, expiresAt: opened.expiresAt };
-    // a session made already (here before a forgetting, or on another replica) is taken, not refused: this is a cache of them
-    this.#live.add(opened.sid, session, 'pushOut');
+    // a session made already (here before a forgetting, or on another replica) is taken: this is a cache of them
+    this.#live.add(opened.sid, session);
     return { session };
   }
 
