@@ -164,7 +164,7 @@ test('--help names the four commands; bad input (unknown command, bad flags, fla
       [['log', 'export', '--since', 'yesterday', '--state-dir', dir], 2, /--since takes a date/],
       [['log', 'export', '--since', '2026-02-30', '--state-dir', dir], 2, /--since takes a date like 2026-01-31 .*, not "2026-02-30"/],
       [['log', 'stats', '--state-dir', join(dir, 'nowhere')], 1, /there is no state directory at/],
-      [['log', 'verify', '--state-dir', join(dir, 'log')], 1, /^octant-exec log: .*\/log holds no event log \(no log\/, snapshots\/ or events\.jsonl\): give the server's --state-dir\n$/],
+      [['log', 'verify', '--state-dir', join(dir, 'log')], 1, /^octant-exec log: .*\/log holds no event log \(no log\/, snapshots\/ or events\.jsonl\): give the server's --state-dir \(replicas sharing a log in PostgreSQL, --store, keep it in the database, which these commands do not read: GET \/api\/v1\/audit and \/api\/v1\/events do\)\n$/],
       [['log', 'verify', '--json', '--state-dir', dir], 2, /^octant-exec log: --json does not apply to log verify \(see octant-exec log --help\)\n$/],
       [['log', 'export', '--retain', '5', '--state-dir', dir], 2, /--retain does not apply to log export/],
       [['log', 'compact', '--since', '2026-01-01', '--state-dir', dir], 2, /--since does not apply to log compact/],

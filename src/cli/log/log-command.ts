@@ -48,7 +48,7 @@ export async function logCommand({ values, subcommand, operands }: ParsedArgs<ty
   }
   // a folder with none of a log's parts is a mistyped --state-dir, not an empty log that is "ok"
   if (![LEGACY_LOG, LOG_DIR, SNAPSHOT_DIR].some((part) => existsSync(join(stateDir, part)))) {
-    process.stderr.write(`octant-exec log: ${stateDir} holds no event log (no ${LOG_DIR}/, ${SNAPSHOT_DIR}/ or ${LEGACY_LOG}): give the server's --state-dir\n`);
+    process.stderr.write(`octant-exec log: ${stateDir} holds no event log (no ${LOG_DIR}/, ${SNAPSHOT_DIR}/ or ${LEGACY_LOG}): give the server's --state-dir (replicas sharing a log in PostgreSQL, --store, keep it in the database, which these commands do not read: GET /api/v1/audit and /api/v1/events do)\n`);
     return 1;
   }
   const warnings: string[] = [];

@@ -5,7 +5,7 @@ export const logSpec = {
   name: 'log',
   usage: 'octant-exec log COMMAND [options]',
   summary: 'look after the event log: stats, verify, compact, export',
-  about: 'Looks after the event log in a state directory, also while a server runs on it.',
+  about: 'Looks after the event log in a state directory, also while a server runs on it. A log\nthat replicas share in PostgreSQL (--store) is the database\'s to look after: GET\n/api/v1/audit and /api/v1/events read it.',
   subcommands: {
     stats: 'entries, segments, snapshots, bytes, the oldest entry',
     verify: 'checks every line and every snapshot, and that no entry went missing;\nlists each problem; exit 1 on damage',
