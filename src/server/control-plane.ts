@@ -95,7 +95,8 @@ export class ControlPlane {
   }
 
   #entry(entry: LogEntry): void {
-    if (entry.type === 'session.spawned') this.data.spawned(entry.sessionId);
+    // its output is here only when this replica runs it (a shared log brings the others' too)
+    if (entry.type === 'session.spawned' && this.system.holds(entry.sessionId)) this.data.spawned(entry.sessionId);
     this.#unsent.push(entry);
     if (this.#unsent.length === 1) setImmediate(() => this.#push());
   }

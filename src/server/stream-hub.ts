@@ -40,7 +40,8 @@ export class StreamHub {
     private readonly peers?: ReplicaPeers,
   ) {
     this.options = hubOptions(options);
-    this.#relay = peers && new Relay(peers);
+    // a page's attach handed back by a link to a holder gone is answered by this replica's data plane
+    this.#relay = peers && new Relay(peers, { local: (socket, message) => this.#data.message(socket, message), leaseMs: system.shared!.store.leaseMs });
     this.#listing = peers && new ListingWaits(system);
     this.#data = new DataPlane(system, this.options);
     this.#control = new ControlPlane(system, this.#data, () => this.#sockets.open(), this.options, pods);
@@ -70,7 +71,10 @@ export class StreamHub {
   /** The replica that holds a terminal, when it is another live one (its bytes are relayed from there). */
   #holder(socket: HubSocket, sessionId: string): string | undefined {
     const replica = this.#otherReplica(socket, sessionId);
-    return replica && this.peers!.advertise(replica) ? replica : undefined;
+    if (!replica || this.peers!.advertise(replica)) return replica;
+    // Listed no more (stopped, or lost): what the page's link to it showed is answered here, before this message is.
+    this.#relay!.left(socket, replica);
+    return undefined;
   }
 
   /** The other replica a terminal's row names, when this one does not hold it. */

@@ -28,10 +28,11 @@ export interface InFrontOfA {
 
 /**
  * Runs `body` with two replicas, A and B, on one log before one sandbox (A reached through
- * `inFrontOfA` when given: a port picked free for A and bound later was once taken meanwhile);
+ * `inFrontOfA` when given: a port picked free for A and bound later was once taken meanwhile;
+ * `log`, the database, lets a test run a replica's lease out);
  * closes `pages`, then what of them started, however `body` or a start ends, then the sandbox.
  */
-export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[]) => Promise<void>, inFrontOfA?: InFrontOfA): Promise<void> {
+export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: StreamClient[], log: MemoryLog) => Promise<void>, inFrontOfA?: InFrontOfA): Promise<void> {
   const sandbox = await startTestSandbox();
   const pages: StreamClient[] = [];
   let [a, b]: [TestApp?, TestApp?] = [];
@@ -40,7 +41,7 @@ export async function withTwoReplicas(body: (a: TestApp, b: TestApp, pages: Stre
     a = await replica(log, sandbox.kubeconfigPath, inFrontOfA ? { port: 0, reachedAt: inFrontOfA.port } : {});
     inFrontOfA?.forwardTo(a.port);
     b = await replica(log, sandbox.kubeconfigPath);
-    await body(a, b, pages);
+    await body(a, b, pages, log);
   } finally {
     for (const page of pages) await page.close();
     await b?.close();

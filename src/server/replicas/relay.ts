@@ -10,20 +10,31 @@
 // the screen frames too, and a share viewer's rows of its terminal. One link per page socket and
 // holder. A link that drops is opened again and every terminal on it reattached where its bytes
 // stopped (for its screen again, if it came only in part: half a screen cannot be gone on from).
+// A holder listed no more (it stopped, or was taken for lost) hands the link's terminals to this
+// replica, whose answer carries their rows, which say how they ended.
 // A detach is answered as on the holder, and what the holder still sends of the view left is not
 // the page's (an attach right behind it must not be taken for it). What waits for the holder is
 // bounded in bytes: a holder that reads slowly, or not at all, holds no page's flood here.
 import { Buffer } from 'node:buffer';
 import { WebSocket, type RawData } from 'ws';
-import { FrameKind, decodeFrame, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
+import { FrameKind, decodeFrame, isEnded, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
+import { WATCH_EVERY_MS } from '../../runtime/replica-watch.ts';
 import type { HubSocket } from '../hub-sockets.ts';
 import { sees } from '../caller.ts';
 import { SOCKET_PATH } from '../socket-path.ts';
 import type { ReplicaPeers } from './replica-peers.ts';
 
 type SessionMessage = Extract<ClientMessage, { sessionId: string }>;
+type AttachMessage = Extract<SessionMessage, { type: 'attach' }>;
 
-/** a link that cannot be opened again after this many tries in a row tells its terminals so */
+export interface RelayOptions {
+  /** answers a page's attach on this replica, as for a terminal no live replica holds */
+  local: (page: HubSocket, message: AttachMessage) => void;
+  /** how long a replica's lease lasts unrenewed: one stopped is taken for lost within it and a look of the watch */
+  leaseMs: number;
+}
+
+/** a link to a holder still listed that cannot be opened again after this many tries in a row tells its terminals so */
 const MAX_RETRIES = 5;
 const RETRY_MS = 500;
 /**
@@ -63,6 +74,8 @@ interface Shown {
   screenDue: number;
   /** caught up with the screen when it lags (only a page that acks itself: the holder's counting is the page's own) */
   catchUp: boolean;
+  /** nothing runs in it, as the holder said last: no news of its holder concerns it */
+  ended: boolean;
 }
 
 interface Queued {
@@ -85,11 +98,14 @@ class Link {
   #retries = 0;
   #closed = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
+  /** tried no more (#unreachable): whether the holder is still listed is looked at this way */
+  #parked: ReturnType<typeof setInterval> | undefined;
 
   constructor(
     private readonly page: HubSocket,
     private readonly holder: string,
     private readonly peers: ReplicaPeers,
+    private readonly options: RelayOptions,
     private readonly gone: () => void,
   ) {
     // Not in the constructor itself: a link that cannot be opened is told gone, and must be made first.
@@ -115,11 +131,13 @@ class Link {
     return true;
   }
 
-  attach(message: Extract<SessionMessage, { type: 'attach' }>): void {
+  attach(message: AttachMessage): void {
     const { sessionId, from, ack } = message;
-    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, written: 0, claimed: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen' });
+    this.shown.set(sessionId, { offset: from, ack, inFlight: 0, written: 0, claimed: 0, screen: message.screen === true, screenDue: 0, catchUp: ack && message.catchUp === 'screen', ended: false });
     // refused (what waits for the holder is full): not shown, so not reattached either
-    if (!this.send(this.#attachMessage(sessionId), sessionId, true)) this.shown.delete(sessionId);
+    if (!this.send(this.#attachMessage(sessionId), sessionId, true)) return void this.shown.delete(sessionId);
+    // a page that opens a terminal again asks for another try (#unreachable says so)
+    if (this.#parked) this.#resume();
   }
 
   /** The page shows it no more: the holder's answer goes to the page, and nothing else of the view it left. */
@@ -138,13 +156,28 @@ class Link {
   close(): void {
     this.#closed = true;
     clearInterval(this.#heartbeat);
+    clearInterval(this.#parked);
     this.#ws?.close(1000, 'page gone');
+  }
+
+  /**
+   * The holder is listed no more: it stopped (and gave its lease up), or was taken for lost. What
+   * the page shows of it is attached to this replica's data plane instead, quietly: its answer
+   * carries each terminal's row, which says how it ended (the page writes its own note), and what
+   * the page sends about them goes there from now on (stream-hub.ts), so it meets an attached view.
+   */
+  left(): void {
+    this.close();
+    this.#answerLeaving();
+    for (const [sessionId, { offset, ack }] of this.shown) this.options.local(this.page, { type: 'attach', sessionId, from: offset, ack });
+    this.shown.clear();
+    this.gone();
   }
 
   #open(): void {
     if (this.#closed) return;
     const advertise = this.peers.advertise(this.holder);
-    if (!advertise) return this.#lost(`replica ${this.holder} is not answering`);
+    if (!advertise) return this.left();
     const url = new URL(SOCKET_PATH, advertise.replace(/^http/, 'ws'));
     const ws = (this.#ws = new WebSocket(url, { headers: this.peers.voucher(this.holder, this.page.caller, 'GET', SOCKET_PATH), perMessageDeflate: false, handshakeTimeout: PING_MS }));
     ws.on('open', () => {
@@ -167,9 +200,39 @@ class Link {
       const attaches = [...this.shown.keys()].map((sessionId) => this.#attachMessage(sessionId));
       this.#queue = [...attaches.map((data) => ({ data, bytes: Buffer.byteLength(data), view: true })), ...this.#queue.filter((queued) => !queued.view)];
       this.#queuedBytes = this.#queue.reduce((sum, queued) => sum + queued.bytes, 0);
-      if (++this.#retries > MAX_RETRIES) return this.#lost(`the link to replica ${this.holder} dropped ${MAX_RETRIES} times in a row`);
-      setTimeout(() => this.#closed || this.#open(), RETRY_MS * this.#retries).unref?.();
+      // A clean stop gives the lease up before it closes its sockets: a look at the replicas now tells it from a drop.
+      void this.peers.watch.tick().then(() => this.#again());
     });
+  }
+
+  /** After a drop: opened again a few times while the holder is listed, else its terminals are answered here. */
+  #again(): void {
+    if (this.#closed) return;
+    if (!this.peers.advertise(this.holder)) return this.left();
+    if (++this.#retries > MAX_RETRIES) return this.#unreachable();
+    setTimeout(() => this.#open(), RETRY_MS * this.#retries).unref?.();
+  }
+
+  /**
+   * Listed still, yet not reached MAX_RETRIES times in a row: killed (listed until its lease runs
+   * out), running on but cut off from here, or refusing the link (another build). Each terminal
+   * that still ran is told what comes next, never to reload (that only relays again); the link is
+   * tried no more (a refusal would come again) until the page opens one of them again, and once
+   * the holder is listed no more its terminals go to this replica (left()).
+   */
+  #unreachable(): void {
+    const within = Math.ceil((this.options.leaseMs + WATCH_EVERY_MS) / 1000);
+    const what = `This terminal's output comes from another octant-exec replica, ${this.holder}, and the link to it dropped ${MAX_RETRIES} times in a row. If that replica has stopped, it is taken for lost within about ${within} s of stopping, and this terminal then says how it ended; if it runs on, open this terminal again later to try once more.`;
+    for (const [sessionId, shown] of this.shown) if (!shown.ended) this.page.error('notRunning', what, sessionId);
+    this.#parked = setInterval(() => this.peers.advertise(this.holder) || this.left(), WATCH_EVERY_MS);
+    (this.#parked as { unref?: () => void }).unref?.();
+  }
+
+  #resume(): void {
+    clearInterval(this.#parked);
+    this.#parked = undefined;
+    this.#retries = 0;
+    this.#open();
   }
 
   /** Pings the holder; one that does not answer within PING_MS is cut (and the link opened again). */
@@ -197,7 +260,7 @@ class Link {
       this.page.sendFrame(data, this.#whenWritten(frame.sessionId, shown, frame.payload.length));
       return;
     }
-    let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number; session?: SessionRow };
+    let message: { type?: string; sessionId?: string; from?: number; code?: string; screen?: number; running?: boolean; state?: string; session?: SessionRow };
     try {
       message = JSON.parse(data.toString('utf8'));
     } catch {
@@ -206,7 +269,8 @@ class Link {
     if (message.type === 'session') return this.#row(message as Extract<ServerMessage, { type: 'session' }>);
     if (message.sessionId && this.#leaving.has(message.sessionId)) return this.#whileLeaving(message.sessionId, message);
     if (!message.sessionId || !FOR_THE_PAGE.has(message.type ?? '') || !this.shown.has(message.sessionId)) return;
-    if (message.type === 'attached') Object.assign(this.shown.get(message.sessionId)!, { offset: message.from ?? 0, screen: false, screenDue: message.screen ?? 0 });
+    if (message.type === 'attached') Object.assign(this.shown.get(message.sessionId)!, { offset: message.from ?? 0, screen: false, screenDue: message.screen ?? 0, ended: !message.running && message.session !== undefined && isEnded(message.session.state) });
+    if (message.type === 'stream') this.shown.get(message.sessionId)!.ended = message.state === 'closed';
     // The page no longer shows it: nothing to reattach should the link drop.
     if (message.type === 'detached' || (message.type === 'error' && message.code === 'unknownSession')) this.shown.delete(message.sessionId);
     this.page.send(message as Parameters<HubSocket['send']>[0]);
@@ -266,16 +330,6 @@ class Link {
     if (shown.ack) shown.claimed -= due;
     if (this.#ws?.readyState === WebSocket.OPEN) this.#ws.send(JSON.stringify({ type: 'ack', sessionId, bytes: due }));
   }
-
-  #lost(why: string): void {
-    this.close();
-    this.#answerLeaving();
-    this.#queue = [];
-    this.#queuedBytes = 0;
-    for (const sessionId of this.shown.keys()) this.page.error('notRunning', `This terminal's output comes from another octant-exec replica, and ${why}: reload the page to try again.`, sessionId);
-    this.shown.clear();
-    this.gone(); // what the page sends for this holder next opens a new link
-  }
 }
 
 export class Relay {
@@ -287,7 +341,10 @@ export class Relay {
   readonly #gone = new WeakSet<HubSocket>();
   #closed = false;
 
-  constructor(private readonly peers: ReplicaPeers) {}
+  constructor(
+    private readonly peers: ReplicaPeers,
+    private readonly options: RelayOptions,
+  ) {}
 
   /** Sends a page's message about a terminal held by replica `holder` there. */
   message(page: HubSocket, message: SessionMessage, holder: string): void {
@@ -303,6 +360,11 @@ export class Relay {
   /** Sends a page's input frame for a terminal held by replica `holder` there (the holder checks and limits it). */
   input(page: HubSocket, frame: Uint8Array, sessionId: string, holder: string): void {
     this.#link(page, holder)?.send(frame, sessionId);
+  }
+
+  /** Replica `holder` is listed no more: the page's link to it, if any, hands its terminals to this replica (Link.left). */
+  left(page: HubSocket, holder: string): void {
+    this.#links.get(page)?.get(holder)?.left();
   }
 
   disconnected(page: HubSocket): void {
@@ -323,7 +385,7 @@ export class Relay {
     if (!links) this.#links.set(page, (links = new Map()));
     let link = links.get(holder);
     if (!link) {
-      const made: Link = new Link(page, holder, this.peers, () => {
+      const made: Link = new Link(page, holder, this.peers, this.options, () => {
         if (links.get(holder) === made) links.delete(holder);
       });
       links.set(holder, (link = made));
