@@ -7,7 +7,7 @@ import * as assert from 'uvu/assert';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
-import { PLAY_MAX_BYTES, tooLargeToPlay } from '../../ui/state/recordings.ts';
+import { PLAY_MAX_BYTES, READ_PAST_PLAY_MAX, tooLargeToPlay } from '../../ui/state/recordings.ts';
 import { outageAfterConnection, outageAfterMessage, outageWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
 import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
@@ -17,7 +17,7 @@ import { openSafeLink } from '../../ui/terminal/safe-link.ts';
 import { ordinalSuffix, ordinals, podTabTitle } from '../../ui/state/tab-titles.ts';
 import { Actions } from '../../ui/state/actions.ts';
 import { Store } from '../../ui/state/store.ts';
-import type { Api } from '../../ui/protocol/http-client.ts';
+import { api, ApiError, type Api } from '../../ui/protocol/http-client.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import { hello } from '../support/hello.ts';
 import { sessionRow } from '../support/session-row.ts';
@@ -28,6 +28,32 @@ test('a recording too large for the page to hold is not fetched to play: it says
   assert.is(tooLargeToPlay(undefined), undefined, 'a recording still being written is tried');
   assert.is(tooLargeToPlay(PLAY_MAX_BYTES), undefined);
   assert.is(tooLargeToPlay(300 * 1024 * 1024), 'This recording is 300.0 MiB, too large to play in the page, which holds all of it (at most 128.0 MiB): download it (Download .cast) and play it with asciinema play.');
+});
+
+test("Play's read of a recording stops past the limit it is given: one still being written, or without a logged size, may be near --record-max-bytes (1 GiB)", async () => {
+  assert.is(READ_PAST_PLAY_MAX, 'This recording is over 128.0 MiB, too large to play in the page, which holds all of it: download it (Download .cast) and play it with asciinema play.');
+  const fetchWas = globalThis.fetch;
+  const answer = (response: Response) => (globalThis.fetch = async () => response);
+  const chunks = (...parts: Uint8Array[]) => new ReadableStream<Uint8Array>({ pull: (controller) => (parts.length ? controller.enqueue(parts.shift()!) : controller.close()) });
+  try {
+    // 100 KiB where 10 KiB are taken: the read ends there and the rest is not fetched
+    let pulled = 0;
+    let cancelled = false;
+    const kib = new TextEncoder().encode('a'.repeat(1024));
+    answer(new Response(new ReadableStream<Uint8Array>({ pull: (controller) => void (++pulled > 100 ? controller.close() : controller.enqueue(kib)), cancel: () => void (cancelled = true) })));
+    const cast = await api.recording('t1', 1, 10 * 1024);
+    assert.ok('tooLarge' in cast, `read all ${'text' in cast ? cast.text.length : 0} bytes`);
+    assert.ok(cancelled && pulled < 100, `read on to chunk ${pulled}`);
+    // within the limit: the whole cast, a character split between two chunks decoded whole, and its damage
+    answer(new Response(chunks(new Uint8Array([0xe2]), new Uint8Array([0x82, 0xac, 0x0a])), { headers: { 'X-Recording-Damaged': 'cut at byte 4' } }));
+    assert.equal(await api.recording('t1', 1, 4), { text: '€\n', damage: 'cut at byte 4' });
+    // an error answer is still the server's sentence
+    answer(new Response(JSON.stringify({ error: { message: 'No recording of run 1.' } }), { status: 404 }));
+    const error = await api.recording('t1', 1, 4).catch((caught: unknown) => caught);
+    assert.ok(error instanceof ApiError && error.status === 404 && error.message === 'No recording of run 1.', String(error));
+  } finally {
+    globalThis.fetch = fetchWas;
+  }
 });
 
 test('the route survives a reload: page, namespace, pod and tab are in the address', () => {
@@ -243,18 +269,28 @@ test('the reconnecting banner says octant-exec stopped when its terminals ended 
   const after = (outage: Outage | undefined, change: { outage: Outage | undefined } | undefined) => (change ? change.outage : outage);
   // a drop alone: reconnecting, until it has lasted SILENT_FOR_MS
   let outage = after(undefined, outageAfterConnection(undefined, 'reconnecting', 1_000));
-  assert.equal(outageWords(outage, 1_000 + SILENT_FOR_MS - 1), { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false });
-  assert.match(outageWords(outage, 1_000 + SILENT_FOR_MS).text, /has not answered for 30 seconds: it seems to have stopped.*When it is started again, open the URL it prints\.$/);
+  assert.equal(outageWords(outage, 1_000 + SILENT_FOR_MS - 1, false), { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false });
+  assert.match(outageWords(outage, 1_000 + SILENT_FOR_MS, false).text, /has not answered for 30 seconds: it seems to have stopped.*When it is started again, open the URL it prints\.$/);
   assert.is(outageAfterConnection(outage, 'open', 50_000)?.outage, undefined, 'a hello ends it');
   // the server ended the terminal as it stopped, then the socket dropped: said at once
   outage = after(undefined, outageAfterMessage(undefined, { type: 'session', session: stopped }, 5_000));
   outage = after(outage, outageAfterConnection(outage, 'reconnecting', 5_001));
-  assert.equal(outageWords(outage, 5_001), { text: 'octant-exec was stopped, and its terminals ended with it. When it is started again, open the URL it prints.', stopped: true });
+  assert.equal(outageWords(outage, 5_001, false), { text: 'octant-exec was stopped, and its terminals ended with it. When it is started again, open the URL it prints.', stopped: true });
   // another replica stopped long before this page's socket dropped: a drop like any other
   outage = after(undefined, outageAfterMessage(undefined, { type: 'session', session: stopped }, 5_000));
   outage = after(outage, outageAfterConnection(outage, 'reconnecting', 60_000));
-  assert.is(outageWords(outage, 60_000).stopped, false);
+  assert.is(outageWords(outage, 60_000, false).stopped, false);
   assert.is(outageAfterMessage(undefined, { type: 'session', session: row({ state: 'disconnected', disconnectReason: 'streamDropped' }) }, 1), undefined, 'a stream dropped is no stop');
+});
+
+test("in a team mode the banner waits for 30 s of silence whatever ended a terminal (another replica's stop in a rolling update), and points to no printed URL", () => {
+  const stopped = row({ state: 'disconnected', disconnectReason: 'serverShutdown' });
+  const after = (outage: Outage | undefined, change: { outage: Outage | undefined } | undefined) => (change ? change.outage : outage);
+  // replica A stops (its terminal's row reaches this page on B); 6 s later the rollout replaces B
+  let outage = after(undefined, outageAfterMessage(undefined, { type: 'session', session: stopped }, 5_000));
+  outage = after(outage, outageAfterConnection(outage, 'reconnecting', 11_000));
+  assert.equal(outageWords(outage, 11_100, true), { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false });
+  assert.equal(outageWords(outage, 11_000 + SILENT_FOR_MS, true), { text: 'octant-exec has not answered for 30 seconds: it seems to have stopped. Reload this page once it is back.', stopped: true });
 });
 
 test.run();

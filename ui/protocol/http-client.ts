@@ -95,22 +95,54 @@ export function recordingUrl(sessionId: string, run: number): string {
   return `/api/v1/sessions/${seg(sessionId)}/recording?run=${run}`;
 }
 
-async function castOf(url: string): Promise<{ text: string; damage: string | null }> {
+/** A recorded run's cast, or `tooLarge` when it went on past the `maxBytes` asked for and was not read further. */
+type Cast = { text: string; damage: string | null } | { tooLarge: true };
+
+/**
+ * `maxBytes` bounds the read itself, not only a size logged beforehand: a recording still being
+ * written (or without a logged size) may be near --record-max-bytes (1 GiB), and reading it whole
+ * into one string fails past a browser's limit (about 512 MiB) after holding all of it in the tab.
+ */
+async function castOf(url: string, maxBytes: number): Promise<Cast> {
   let response: Response;
   try {
     response = await fetch(url, { credentials: 'same-origin' });
   } catch {
     throw new ApiError(0, 'octant-exec cannot be reached: is it still running? Start it again and open the URL it prints.');
   }
-  const text = await response.text();
-  if (response.ok) return { text, damage: response.headers.get('X-Recording-Damaged') };
+  if (response.ok) {
+    const text = await textUpTo(response, maxBytes);
+    return text === undefined ? { tooLarge: true } : { text, damage: response.headers.get('X-Recording-Damaged') };
+  }
   let message: unknown;
   try {
-    message = JSON.parse(text)?.error?.message;
+    message = JSON.parse(await response.text())?.error?.message;
   } catch {
     message = undefined;
   }
   throw new ApiError(response.status, typeof message === 'string' ? message : `The server answered ${response.status}.`);
+}
+
+/** The body as text, or undefined once it goes past `maxBytes` (the rest is not fetched: the read is cancelled). */
+async function textUpTo(response: Response, maxBytes: number): Promise<string | undefined> {
+  // an answer of 200 always has a body (only 101, 204, 205 and 304 come without one)
+  const reader = response.body!.getReader();
+  // decoded as it comes, so a character split between two chunks is decoded whole
+  const decoder = new TextDecoder();
+  const parts: string[] = [];
+  let bytes = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      await reader.cancel();
+      return undefined;
+    }
+    parts.push(decoder.decode(value, { stream: true }));
+  }
+  parts.push(decoder.decode());
+  return parts.join('');
 }
 
 export const api = {
@@ -139,8 +171,8 @@ export const api = {
   close: (sessionId: string) => call<CloseReply>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
   /** Starts or stops recording a running terminal (its owner, a server with --record opt-in). */
   record: (sessionId: string, on: boolean) => call<RecordingReply>(`/sessions/${seg(sessionId)}/recording`, { body: { on } }),
-  /** A recorded run's cast as text, and what is wrong with it when the server could read only part of it. */
-  recording: (sessionId: string, run: number) => castOf(recordingUrl(sessionId, run)),
+  /** A recorded run's cast as text, and what is wrong with it when the server could read only part of it; not past `maxBytes` (then `tooLarge`). */
+  recording: (sessionId: string, run: number, maxBytes: number) => castOf(recordingUrl(sessionId, run), maxBytes),
   closeAllEnded: () => call<CloseEndedReply>('/sessions/close-ended', { method: 'POST' }),
   events: (after = 0, limit = 1000) => call<EventsReply>(`/events?after=${after}&limit=${limit}`),
   snapshots: () => call<ActorSnapshots>('/snapshots'),

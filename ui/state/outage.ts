@@ -3,6 +3,10 @@
 // purpose ends this page's terminals first (serverShutdown, pushed just before its socket closes),
 // and a server started again on another port never answers at this address: saying "reconnecting…"
 // for ever would hide that the person has to start it and open the URL it prints.
+// In a team mode the page says less: several replicas may serve its address (a rolling update
+// stops one after another, and a stopped one's terminals reach every replica's pages), so a
+// terminal ended by serverShutdown just before a drop says nothing of this page's server; and
+// nobody there sees a printed URL (people open the team's address and sign in).
 import type { ServerMessage } from '../../src/protocol/index.ts';
 import type { ConnectionState } from '../../src/protocol/socket-client.ts';
 
@@ -37,14 +41,15 @@ export function outageAfterConnection(outage: Outage | undefined, connection: Co
   return undefined;
 }
 
-/** The banner's words while the page reconnects, and whether they say the server stopped. */
-export function outageWords(outage: Outage | undefined, now: number): { text: string; stopped: boolean } {
+/** The banner's words while the page reconnects, and whether they say the server stopped; `team`: the server is in a team mode (GET /info's `signedIn`). */
+export function outageWords(outage: Outage | undefined, now: number, team: boolean): { text: string; stopped: boolean } {
   const { stoppingAt, since } = outage ?? {};
-  if (since !== undefined && stoppingAt !== undefined && since - stoppingAt <= STOPPING_CLOSES_WITHIN_MS) {
+  if (!team && since !== undefined && stoppingAt !== undefined && since - stoppingAt <= STOPPING_CLOSES_WITHIN_MS) {
     return { text: 'octant-exec was stopped, and its terminals ended with it. When it is started again, open the URL it prints.', stopped: true };
   }
   if (since !== undefined && now - since >= SILENT_FOR_MS) {
-    return { text: `octant-exec has not answered for ${SILENT_FOR_MS / 1000} seconds: it seems to have stopped (or to run at another address now). When it is started again, open the URL it prints.`, stopped: true };
+    const silent = `octant-exec has not answered for ${SILENT_FOR_MS / 1000} seconds: it seems to have stopped`;
+    return { text: team ? `${silent}. Reload this page once it is back.` : `${silent} (or to run at another address now). When it is started again, open the URL it prints.`, stopped: true };
   }
   return { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false };
 }

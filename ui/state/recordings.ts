@@ -42,3 +42,6 @@ export function tooLargeToPlay(bytes: number | undefined): string | undefined {
   if (bytes === undefined || bytes <= PLAY_MAX_BYTES) return undefined;
   return `This recording is ${sizeText(bytes)}, too large to play in the page, which holds all of it (at most ${sizeText(PLAY_MAX_BYTES)}): download it (Download .cast) and play it with asciinema play.`;
 }
+
+/** Why Play stopped reading a recording past PLAY_MAX_BYTES (one still being written, or without a logged size): how large all of it is, the page does not know. */
+export const READ_PAST_PLAY_MAX = `This recording is over ${sizeText(PLAY_MAX_BYTES)}, too large to play in the page, which holds all of it: download it (Download .cast) and play it with asciinema play.`;

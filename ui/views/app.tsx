@@ -4,6 +4,7 @@ import { useEffect, useRef, useState } from 'preact/hooks';
 import { outageWords, SILENT_FOR_MS } from '../state/outage.ts';
 import { pageTitle } from '../state/page-title.ts';
 import { preferencesStoredElsewhere } from '../state/preferences.ts';
+import { signedIn } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { mainHeading } from './focus-after-removal.ts';
 import { Alerts } from './alerts.tsx';
@@ -83,9 +84,10 @@ export function App() {
   );
 }
 
-/** The banner while the socket reconnects: it says when the server stopped, at once or once it has not answered for long (state/outage.ts). */
+/** The banner while the socket reconnects: it says when the server stopped, at once (local mode) or once it has not answered for long (state/outage.ts). */
 function ReconnectBanner() {
-  const { outage } = useAppState();
+  const state = useAppState();
+  const { outage } = state;
   const [, redraw] = useState(0);
   // nothing else happens on the page while the server is gone: the words change at their time
   useEffect(() => {
@@ -93,7 +95,7 @@ function ReconnectBanner() {
     const timer = setTimeout(() => redraw((n) => n + 1), outage.since + SILENT_FOR_MS - Date.now());
     return () => clearTimeout(timer);
   }, [outage?.since]);
-  const words = outageWords(outage, Date.now());
+  const words = outageWords(outage, Date.now(), signedIn(state) !== null);
   return (
     // one element throughout, so a screen reader hears its words change
     <p class={words.stopped ? 'banner error' : 'banner'} role="status">

@@ -5,7 +5,7 @@ import { useRef, useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { AuditRecord } from '../../src/protocol/index.ts';
 import { api, recordingUrl } from '../protocol/http-client.ts';
-import { recordedRuns, sizeText, tooLargeToPlay } from '../state/recordings.ts';
+import { PLAY_MAX_BYTES, READ_PAST_PLAY_MAX, recordedRuns, sizeText, tooLargeToPlay } from '../state/recordings.ts';
 import { auditPerson } from '../state/audit.ts';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
@@ -33,8 +33,9 @@ export function RecordingsPage() {
     if (tooLarge) return show({ key, title: titleOf(record), error: tooLarge });
     show({ key, title: titleOf(record), loading: true });
     try {
-      const { text, damage } = await api.recording(record.sessionId!, record.run!);
-      show({ key, title: titleOf(record), cast: text, damage });
+      // a size logged under the limit, or none (a recording still being written): the read itself stops past it
+      const cast = await api.recording(record.sessionId!, record.run!, PLAY_MAX_BYTES);
+      show('tooLarge' in cast ? { key, title: titleOf(record), error: READ_PAST_PLAY_MAX } : { key, title: titleOf(record), cast: cast.text, damage: cast.damage });
     } catch (error) {
       show({ key, title: titleOf(record), error: (error as Error).message });
     }
