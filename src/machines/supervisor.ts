@@ -44,7 +44,7 @@ export interface BatchEntry {
   /** targets not started yet, in order */
   queue: ExecTarget[];
   running: number;
-  /** see BATCH */
+  /** see BATCH; absent in a batch an older build logged */
   noIdleTimeout?: true;
 }
 
@@ -198,11 +198,17 @@ function withBatch(batches: Record<string, BatchEntry>, batchId: string, entry: 
   return entry ? { ...rest, [batchId]: entry } : rest;
 }
 
-/** A session's run ended (`sessions` says how it is now): one fewer running in its batch, and queued batch execs may start. */
-function freeSlot(enqueue: Enqueue, context: SupervisorContext, session: SessionEntry, sessions: Record<string, SessionEntry>): void {
+/** why a whole server's terminals were disconnected at once (DISCONNECT_ALL) */
+const SERVER_GONE: ReadonlySet<DisconnectReason> = new Set(['serverShutdown', 'restarted', 'replicaLost']);
+
+/** A session's run ended (`sessions` says how it is now; `fact`, how): one fewer running in its batch, and queued batch execs may start. */
+function freeSlot(enqueue: Enqueue, context: SupervisorContext, session: SessionEntry, sessions: Record<string, SessionEntry>, fact?: Fact): void {
   const batches = { ...context.batches };
   const batch = session.batchId ? batches[session.batchId] : undefined;
-  if (batch) batches[session.batchId!] = { ...batch, running: batch.running - 1 };
+  // A batch an older build logged: its server emptied the queue when it stopped and logged nothing
+  // of it (no batch.stopped), so a replay hears of that stop only from its runs' disconnects.
+  const stoppedUnlogged = batch && !batch.noIdleTimeout && fact?.type === 'session.disconnected' && SERVER_GONE.has(fact.reason);
+  if (batch) batches[session.batchId!] = { ...batch, running: batch.running - 1, ...(stoppedUnlogged ? { queue: [] } : {}) };
   advanceBatches(enqueue, context, sessions, batches);
 }
 
@@ -359,7 +365,7 @@ export const supervisorMachine = setup({
           return;
         }
         if (!RUN_ENDING_FACTS.has(fact.type) || !session.live) return;
-        freeSlot(enqueue, context, session, { ...context.sessions, [fact.sessionId]: { ...session, live: false } });
+        freeSlot(enqueue, context, session, { ...context.sessions, [fact.sessionId]: { ...session, live: false } }, fact);
       }),
     },
   },

@@ -7,7 +7,7 @@ import { actingFor, readJson, refuseWhileStoreIsDown, settled } from './http-api
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_SKIPPED, BATCH_MAX_TARGETS, parseBatchBody, type BatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';
-import { sees } from './caller.ts';
+import { owns, sees } from './caller.ts';
 import { HttpError } from './replies.ts';
 import { visibleBatches } from './visible.ts';
 import { isId, type BatchesReply, type BatchReply, type BatchStarted } from '../protocol/index.ts';
@@ -56,9 +56,10 @@ function visibleBatch(ctx: ApiCall, id: string) {
   return row;
 }
 
-/** Its owner or an admin stops it: nothing more of it starts, its running terminals close. One that is done is answered as it is. */
+/** Its owner stops it (an admin watches others' terminals, never ends them): nothing more of it starts, its running terminals close. One that is done is answered as it is. */
 async function cancelBatch(ctx: ApiCall, id: string): Promise<BatchReply> {
   const row = visibleBatch(ctx, id);
+  if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Batch ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can cancel it.`);
   if (row.state === 'running' && !ctx.system.cancelBatch(id, ctx.caller.person?.user)) {
     // with replicas sharing a log, a batch runs where it was started, and only there can it be stopped
     throw new HttpError(409, `Batch ${id} runs on another replica of octant-exec: cancel it from a page that replica serves.`);

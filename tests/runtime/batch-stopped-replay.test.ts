@@ -61,4 +61,40 @@ test('a cancelled batch: its log replays, and its closed terminals stay closed',
   assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['closed', 'closed', 'notStarted']);
 });
 
+test('a cancel asked again logs one stop, and closes nothing twice (its terminals closed at the first: the batch is over)', async () => {
+  const store = new MemoryStore();
+  const system = open(store);
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
+  await settle();
+  assert.ok(system.cancelBatch('b1', 'carol'));
+  system.cancelBatch('b1', 'dave');
+  await system.shutdown();
+  const stops = store.entries.filter((entry) => entry.type === 'batch.stopped');
+  assert.is(stops.length, 1, JSON.stringify(stops));
+  assert.is(store.entries.filter((entry) => entry.type === 'session.closed').length, 2);
+});
+
+test("a log an older build wrote (no batch.stopped: its server emptied a stopped batch's queue unsaid) replays, and a start adds nothing of it", async () => {
+  const store = new MemoryStore();
+  const system = open(store);
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 1 }, targets, []);
+  await settle();
+  await system.shutdown();
+  // as the older build logged it: no batch.stopped, no noIdleTimeout, each run with the server's idle timeout
+  const older = store.entries
+    .filter((entry) => entry.type !== 'batch.stopped')
+    .map((entry) => {
+      const { noIdleTimeout: _none, ...rest } = entry as typeof entry & { noIdleTimeout?: true };
+      return rest.type === 'session.spawned' ? { ...rest, idleTimeoutMs: 300_000 } : rest;
+    });
+  store.entries.length = 0;
+  older.forEach((entry, i) => store.entries.push({ ...entry, seq: i + 1 } as (typeof store.entries)[number]));
+  const logged = store.entries.length;
+  const again = open(store);
+  assert.is(again.replayReport.divergence, undefined);
+  assert.equal(again.batches.byId.b1.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
+  await again.shutdown();
+  assert.equal(store.entries.slice(logged).filter((entry) => entry.type.startsWith('batch.') || entry.type === 'session.spawned'), [], 'nothing of the finished batch is logged again');
+});
+
 test.run();

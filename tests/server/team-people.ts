@@ -158,7 +158,9 @@ export function peopleScenario(test: Test, setup: () => TeamSetup): void {
       const records = (await api('carol', '/audit')).json.records as { who: string; person?: { user: string } }[];
       assert.ok(['alice', 'bob'].every((who) => records.some((r) => r.who === who && r.person?.user === who)), 'both people in the trail');
       assert.is((await api('carol', '/events')).status, 200);
-      assert.is((await api('carol', `/batches/${alicesBatch}/cancel`, {})).status, 200, "an admin may cancel anyone's batch");
+      const cancel = await api('carol', `/batches/${alicesBatch}/cancel`, {});
+      assert.is(cancel.status, 403, "an admin watches another's batch, and may not cancel it (as she may not close its terminals)");
+      assert.match(cancel.json.error.message, 'only its owner can cancel it');
       assert.not.ok((await api('carol', '/alerts')).json.alerts.some((a: { sessionId: string }) => a.sessionId === bobsExec), "an admin is not alerted about other people's terminals");
       assert.is((await api('alice', `/sessions/${id}/close`, {})).status, 200, 'its owner closes it');
       assert.not.match(alice.text(id), 'carol-was-here');
