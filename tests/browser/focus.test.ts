@@ -12,6 +12,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page, Route } from 'playwright-core';
 import { focused, focusGoesTo } from './focus-checks.ts';
+import { withTimeout } from '../support/wait.ts';
 import { alertCards, appForFile, byName, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
@@ -243,9 +244,13 @@ for (const name of ['Shell', 'Shell in all containers', 'Debug nginx']) {
     const request = new Promise<Route>((resolve) => (held = resolve));
     await page.route('**/api/v1/exec', (route) => held(route));
     try {
+      // "Shell" is on screen, disabled, while the pod loads, and a disabled button takes no focus:
+      // a trial click waits until it is enabled (and clicks nothing)
+      await button(name).click({ trial: true });
       await button(name).focus();
+      assert.is(await focused(page, button(name)), true, 'the button took the focus');
       await page.keyboard.press('Enter');
-      const route = await request;
+      const route = await withTimeout(request, 30_000, `the ${name} request`);
       await page.waitForFunction(() => document.activeElement?.getAttribute('aria-disabled') === 'true');
       assert.is(await focused(page, button(name)), true, 'the pending button keeps the focus');
       await route.fulfill({ status: 500, contentType: 'application/json', body: JSON.stringify({ error: { message: `${name} refused by the test.` } }) });
