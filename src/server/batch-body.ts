@@ -4,7 +4,8 @@
 // (item 6: `{"line"}` is split by src/domain/command-line.ts, never given to a shell).
 import { defaultBatchConcurrency } from '../domain/batch.ts';
 import type { BatchSelection } from '../runtime/batch-targets.ts';
-import { checkName, isObject, optionalSeconds, parseArgvCommand, wholeNumber } from './exec-body.ts';
+import { checkName, optionalSeconds, parseArgvCommand, wholeNumber } from './exec-body.ts';
+import { isObject } from './json-object.ts';
 import { HttpError } from './replies.ts';
 
 /** pods one request may name */

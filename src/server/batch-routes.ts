@@ -2,8 +2,8 @@
 // them, cancel one. Another person's batch is as unknown as one that never was (404 on every
 // route): an id is never confirmed.
 import type { IncomingMessage } from 'node:http';
-import type { ApiCall, Route } from './http-api.ts';
-import { actingFor, readJson, refuseWhileStoreIsDown, settled } from './http-api.ts';
+import { actingFor, refuseWhileStoreIsDown, settled, type ApiCall, type Route } from './api-call.ts';
+import { readJson } from './read-json.ts';
 import { resolveBatchTargets } from '../runtime/batch-targets.ts';
 import { BATCH_MAX_SKIPPED, BATCH_MAX_TARGETS, parseBatchBody, type BatchBody } from './batch-body.ts';
 import { batchView } from './batch-view.ts';

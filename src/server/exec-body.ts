@@ -6,6 +6,7 @@ import { ARGV_MAX_WORDS, argvProblem, splitCommandLine } from '../domain/command
 import { shellNames, type ActionMode, type ExecCommand, type ShellName } from '../domain/exec-action.ts';
 import { DEFAULT_DEBUG_IMAGES } from '../domain/debug-images.ts';
 import { parseMode } from './mode-body.ts';
+import { isObject } from './json-object.ts';
 import { nameProblem, type NameKind } from '../domain/names.ts';
 import { HttpError } from './replies.ts';
 
@@ -126,6 +127,3 @@ export function optionalSeconds(name: string, value: unknown, max: number): numb
   return value === undefined ? undefined : wholeNumber(name, value, 1, max) * 1000;
 }
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -1,25 +1,20 @@
 // The HTTP API under /api/v1 (docs/api.md): cluster views, exec actions and the projections of
 // the event log. The caller (app.ts) has already checked Host and authentication; this file
 // checks every input before any cluster call or actor event.
-import type { DebugCopies } from './debug-copies.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ExecAction } from '../domain/exec-action.ts';
-import type { Person } from '../domain/person.ts';
-import type { ExecSystem } from '../runtime/exec-system.ts';
-import type { ClusterView } from '../adapters/cluster.ts';
 import { shareRoutes } from './shares/share-api.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { batchRoutes } from './batch-routes.ts';
+import { actingFor, refuseWhileStoreIsDown, settled, type ApiCall, type ApiContext, type Route } from './api-call.ts';
+import { readJson } from './read-json.ts';
 import { checkName, parseExecBody } from './exec-body.ts';
 import { modeAction } from './mode-actions.ts';
-import type { PodChanges } from '../adapters/pod-changes.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleSessions } from './visible.ts';
-import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import type { FilesCall } from './files/files-call.ts';
 import { upload } from './files/upload.ts';
-import type { Recorder } from '../recording/recorder.ts';
 import { sendRecording, setRecording } from './recording-routes.ts';
 import { execRecording } from './exec-recording.ts';
 import { download } from './files/download.ts';
@@ -45,49 +40,9 @@ import {
   type SessionsReply,
 } from '../protocol/index.ts';
 
-/** largest JSON body the API reads */
-export const MAX_BODY_BYTES = 64 * 1024;
+
+
 const MAX_EVENTS_PAGE = 1000;
-
-export interface ApiContext {
-  system: ExecSystem;
-  reader: ClusterView;
-  /** what GET /api/v1/info tells the page, but for who is asking */
-  info: Omit<ServerInfo, 'signedIn'>;
-  /** the other replicas, when several share the log */
-  peers?: ReplicaPeers;
-  /** what debug copies are made with (mode copy) */
-  pods: PodChanges;
-  /** the debug copies this server deleted, for a Restart of their terminals */
-  copies: Pick<DebugCopies, 'restartRefusal'>;
-  /** records terminal runs, as --record says */
-  recorder: Recorder;
-}
-
-/** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
-export interface ApiCall extends ApiContext {
-  caller: Caller;
-  /** the replica that sent this call on (it is answered here, never sent on again) */
-  via?: string;
-  /** the path after /api/v1, to send a call on to the replica that holds a terminal */
-  path: string;
-}
-
-export type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
-
-export interface Route {
-  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
-  pattern: RegExp;
-  handler: Handler;
-  /** the status of a success; default 200 */
-  status?: number;
-  /** the handler writes the answer itself (a download's bytes) */
-  raw?: boolean;
-  /** a share link's browser may call it (the shared page's own calls); no other route is theirs */
-  forShareLink?: boolean;
-  /** a GET that runs something in a container: a browser may send it from octant-exec's own page only */
-  runsOnGet?: boolean;
-}
 
 const segment = '([^/]+)';
 const routes: Route[] = [
@@ -156,16 +111,6 @@ async function permissions(ctx: ApiCall, url: URL): Promise<PermissionsReply> {
   return { namespace, exec };
 }
 
-/** No new terminal while the shared log's database does not answer (503, with why). */
-export function refuseWhileStoreIsDown(ctx: ApiCall): void {
-  const refusal = ctx.system.shared?.refusesExecs;
-  if (refusal) throw new HttpError(503, refusal);
-}
-
-/** What a command caused is in the lists before the answer goes (a shared log writes asynchronously); a slow log only delays it. */
-export async function settled(ctx: ApiCall): Promise<void> {
-  await ctx.system.settled().catch(() => undefined);
-}
 
 async function createExec(ctx: ApiCall, req: IncomingMessage): Promise<ExecStarted> {
   const body = parseExecBody(await readJson(req), ctx.info.debugImages);
@@ -207,17 +152,6 @@ function filesCall(ctx: ApiCall, url: URL): FilesCall {
   return { system: ctx.system, reader: ctx.reader, who: actingFor(ctx, contextParam(url)) };
 }
 
-/** Who an action is for: the signed-in person in a team mode (the cluster calls impersonate them), else the context's user. */
-export function actingFor(ctx: ApiCall, context: string | undefined): { requestedBy: string; person?: Person } {
-  let contextUser: string;
-  try {
-    contextUser = ctx.reader.userOf(context); // also: the context exists
-  } catch (error) {
-    throw new HttpError(404, (error as Error).message);
-  }
-  const { person } = ctx.caller;
-  return person ? { requestedBy: person.user, person } : { requestedBy: contextUser };
-}
 
 function sessions(ctx: ApiCall): SessionsReply {
   return { sessions: visibleSessions(ctx.system, ctx.caller) };
@@ -320,27 +254,3 @@ async function events(ctx: ApiCall, url: URL): Promise<EventsReply> {
   return { entries: page, next: entries.length > limit ? page.at(-1)!.seq : null };
 }
 
-/** Reads a JSON body: application/json only (a cross-site form cannot send it without a preflight we never answer), at most MAX_BODY_BYTES. */
-export async function readJson(req: IncomingMessage): Promise<unknown> {
-  if (!/^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i.test(req.headers['content-type'] ?? '')) throw new HttpError(415, 'Send the body as Content-Type: application/json (UTF-8, the only charset JSON has).');
-  // read as it is, never decoded: a body said to be compressed would be parsed as something it is not
-  if (![undefined, '', 'identity'].includes(req.headers['content-encoding']?.trim().toLowerCase())) throw new HttpError(415, 'Send the body without Content-Encoding: it is read as it is.');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) throw new HttpError(413, `The body is larger than ${MAX_BODY_BYTES} bytes.`);
-      chunks.push(chunk);
-    }
-  } catch (error) {
-    // a client that left mid-body (its tab closed) made a bad request, not the server: no "internal error" to log
-    if (error instanceof HttpError) throw error;
-    throw new HttpError(400, 'The body was cut off before its end: send the request again.');
-  }
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw new HttpError(400, 'The body is not valid JSON.');
-  }
-}

@@ -5,7 +5,7 @@
 import type { ActionMode } from '../domain/exec-action.ts';
 import { debugImageProblem } from '../domain/debug-images.ts';
 import { HttpError } from './replies.ts';
-import { isObject } from './exec-body.ts';
+import { isObject } from './json-object.ts';
 
 const keysByKind: Record<string, readonly string[]> = { debug: ['kind', 'image'], copy: ['kind'], attach: ['kind'] };
 

@@ -10,7 +10,7 @@ import type { ExecSystem } from '../runtime/exec-system.ts';
 import { CastDamaged, type ReadCast } from '../recording/cast-file.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import { errorText } from '../runtime/error-text.ts';
-import { isObject } from './exec-body.ts';
+import { isObject } from './json-object.ts';
 import { sees, type Caller } from './caller.ts';
 import { HttpError } from './replies.ts';
 import { sendUnlessStalled } from './stalled-download.ts';

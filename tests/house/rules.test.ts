@@ -23,15 +23,20 @@ function sourceFiles(folder: string, pattern = /\.tsx?$/): string[] {
 interface Import {
   target: string;
   typeOnly: boolean;
+  /** import(): loaded when called, after every static import has run */
+  dynamic?: boolean;
 }
 
-/** Static imports, re-exports and import() of each file, with whether they carry types only (`import type`, `typeof import()`). */
+/** Whether `{ type A, type B }` names types only: the compilers drop such an import, as `import type`. */
+const typesOnly = (names: string) => /^\{[^}]*\}$/.test(names.trim()) && names.replace(/[{}]/g, '').split(',').map((n) => n.trim()).filter(Boolean).every((n) => n.startsWith('type '));
+
+/** Static imports, re-exports and import() of each file, with whether they carry types only (`import type`, `{ type A }`, `typeof import()`). */
 function importsOf(path: string): Import[] {
   const text = read(path);
   const found: Import[] = [];
-  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?[^'";]*?\bfrom\s+'([^']+)'/gm)) found.push({ target: match[3], typeOnly: Boolean(match[2]) });
+  for (const match of text.matchAll(/^\s*(import|export)\s+(type\s+)?([^'";]*?)\bfrom\s+'([^']+)'/gm)) found.push({ target: match[4], typeOnly: Boolean(match[2]) || typesOnly(match[3]) });
   for (const match of text.matchAll(/^\s*import\s+'([^']+)'/gm)) found.push({ target: match[1], typeOnly: false });
-  for (const match of text.matchAll(/(\btypeof\s+)?\bimport\(\s*'([^']+)'\s*\)/g)) found.push({ target: match[2], typeOnly: Boolean(match[1]) });
+  for (const match of text.matchAll(/(\btypeof\s+)?\bimport\(\s*'([^']+)'\s*\)/g)) found.push({ target: match[2], typeOnly: Boolean(match[1]), dynamic: true });
   return found;
 }
 
@@ -104,6 +109,25 @@ test('client-node is imported only by the Kubernetes adapters, Node only outside
     }
   }
   assert.equal(wrong, []);
+});
+
+test('no module of src/ or ui/ loads itself back through its static imports (a cycle works only in the order a program happens to load it)', () => {
+  const files = [...sourceFiles('src'), ...sourceFiles('ui')];
+  const loads = new Map(files.map((file) => [file, importsOf(file).filter((i) => !i.typeOnly && !i.dynamic && i.target.startsWith('.')).map((i) => relative(root, normalize(join(root, dirname(file), i.target))))]));
+  const cycles: string[] = [];
+  const done = new Set<string>();
+  const path: string[] = [];
+  const visit = (file: string) => {
+    if (done.has(file)) return;
+    const at = path.indexOf(file);
+    if (at >= 0) return void cycles.push([...path.slice(at), file].join(' → '));
+    path.push(file);
+    for (const next of loads.get(file) ?? []) visit(next);
+    path.pop();
+    done.add(file);
+  };
+  for (const file of files) visit(file);
+  assert.equal(cycles, [], 'move what both need into a module of its own');
 });
 
 test('no file under src/ or ui/ is longer than 400 lines', () => {

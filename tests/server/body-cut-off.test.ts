@@ -6,7 +6,7 @@ import * as assert from 'uvu/assert';
 import { connect } from 'node:net';
 import { PassThrough } from 'node:stream';
 import type { IncomingMessage } from 'node:http';
-import { readJson } from '../../src/server/http-api.ts';
+import { readJson } from '../../src/server/read-json.ts';
 import { HttpError } from '../../src/server/replies.ts';
 import { startTestApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';

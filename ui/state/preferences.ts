@@ -3,9 +3,8 @@
 // selection is copied at once, which renderer draws the shown terminal, whether screen readers
 // can read the terminals' text. A stored value is untrusted (another version of the page, or a
 // hand edit, may have written it): anything out of range or of the wrong kind is the default.
-import type { SessionRow } from '../../src/protocol/index.ts';
+import { isEnded, type SessionRow } from '../../src/protocol/index.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
-import { isEnded } from './app-state.ts';
 
 export interface Preferences {
   /** the terminal's font size in CSS pixels, FONT_SIZE.min..FONT_SIZE.max */
@@ -86,5 +85,5 @@ export function writePreferences(preferences: Preferences, storage?: Storage): v
  * (Close cancels it, there is nothing to lose by accident) close at once.
  */
 export function closeNeedsConfirm(row: SessionRow, preferences: Preferences): boolean {
-  return preferences.confirmClose && !isEnded(row) && row.mode?.kind !== 'attach' && !isTransfer(row.mode);
+  return preferences.confirmClose && !isEnded(row.state) && row.mode?.kind !== 'attach' && !isTransfer(row.mode);
 }

@@ -3,7 +3,7 @@
 // /api/v1/session; every call and upgrade after that carries the cookie or the bearer token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { LOCAL_CALLER } from '../caller.ts';
-import { readJson } from '../http-api.ts';
+import { readJson } from '../read-json.ts';
 import { HttpError, sendJson } from '../replies.ts';
 import { authMessages, sameSecret, type AuthProblem, type FrontDoor } from '../security.ts';
 import { refused, type Authenticator, type Verdict } from './authenticator.ts';

@@ -1,6 +1,6 @@
 // The share routes of the API table (http-api.ts), kept here so the table grows by one line.
-import type { Route } from '../http-api.ts';
-import { readJson } from '../http-api.ts';
+import type { Route } from '../api-call.ts';
+import { readJson } from '../read-json.ts';
 import { changeWatcher, createShare, listShares, revokeShare, sharedView } from './share-routes.ts';
 
 export function shareRoutes(segment: string): Route[] {

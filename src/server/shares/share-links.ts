@@ -9,7 +9,7 @@ import { PeerLimits, type Rate } from '../auth/peer-limits.ts';
 import type { ExecSystem } from '../../runtime/exec-system.ts';
 import { isId, type ShareSignIn } from '../../protocol/index.ts';
 import type { Caller } from '../caller.ts';
-import { readJson } from '../http-api.ts';
+import { readJson } from '../read-json.ts';
 import { HttpError, sendJson } from '../replies.ts';
 import { refused, type Authenticator, type Verdict } from '../auth/authenticator.ts';
 import type { EndedListener } from '../auth/live-sessions.ts';

@@ -1,0 +1,77 @@
+// What every route of the API table (http-api.ts) is given, and the checks several route files
+// share. Apart from the table so a route file (batch-routes.ts) needs no import of the table that
+// lists it: a cycle that loads only in the order the program happens to load it.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { DebugCopies } from './debug-copies.ts';
+import type { Person } from '../domain/person.ts';
+import type { ExecSystem } from '../runtime/exec-system.ts';
+import type { ClusterView } from '../adapters/cluster.ts';
+import type { PodChanges } from '../adapters/pod-changes.ts';
+import type { ReplicaPeers } from './replicas/replica-peers.ts';
+import type { Recorder } from '../recording/recorder.ts';
+import type { ServerInfo } from '../protocol/index.ts';
+import type { Caller } from './caller.ts';
+import { HttpError } from './replies.ts';
+
+export interface ApiContext {
+  system: ExecSystem;
+  reader: ClusterView;
+  /** what GET /api/v1/info tells the page, but for who is asking */
+  info: Omit<ServerInfo, 'signedIn'>;
+  /** the other replicas, when several share the log */
+  peers?: ReplicaPeers;
+  /** what debug copies are made with (mode copy) */
+  pods: PodChanges;
+  /** the debug copies this server deleted, for a Restart of their terminals */
+  copies: Pick<DebugCopies, 'restartRefusal'>;
+  /** records terminal runs, as --record says */
+  recorder: Recorder;
+}
+
+/** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */
+export interface ApiCall extends ApiContext {
+  caller: Caller;
+  /** the replica that sent this call on (it is answered here, never sent on again) */
+  via?: string;
+  /** the path after /api/v1, to send a call on to the replica that holds a terminal */
+  path: string;
+}
+
+export type Handler = (ctx: ApiCall, req: IncomingMessage, url: URL, params: string[], res: ServerResponse) => Promise<unknown> | unknown;
+
+export interface Route {
+  method: 'GET' | 'HEAD' | 'POST' | 'DELETE';
+  pattern: RegExp;
+  handler: Handler;
+  /** the status of a success; default 200 */
+  status?: number;
+  /** the handler writes the answer itself (a download's bytes) */
+  raw?: boolean;
+  /** a share link's browser may call it (the shared page's own calls); no other route is theirs */
+  forShareLink?: boolean;
+  /** a GET that runs something in a container: a browser may send it from octant-exec's own page only */
+  runsOnGet?: boolean;
+}
+
+/** Who an action is for: the signed-in person in a team mode (the cluster calls impersonate them), else the context's user. */
+export function actingFor(ctx: ApiCall, context: string | undefined): { requestedBy: string; person?: Person } {
+  let contextUser: string;
+  try {
+    contextUser = ctx.reader.userOf(context); // also: the context exists
+  } catch (error) {
+    throw new HttpError(404, (error as Error).message);
+  }
+  const { person } = ctx.caller;
+  return person ? { requestedBy: person.user, person } : { requestedBy: contextUser };
+}
+
+/** No new terminal while the shared log's database does not answer (503, with why). */
+export function refuseWhileStoreIsDown(ctx: ApiCall): void {
+  const refusal = ctx.system.shared?.refusesExecs;
+  if (refusal) throw new HttpError(503, refusal);
+}
+
+/** What a command caused is in the lists before the answer goes (a shared log writes asynchronously); a slow log only delays it. */
+export async function settled(ctx: ApiCall): Promise<void> {
+  await ctx.system.settled().catch(() => undefined);
+}
