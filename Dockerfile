@@ -4,7 +4,9 @@
 #
 # This file is not built on the project's own machines: they have no Docker engine and reach no
 # image registry. What is checked instead: tests/deploy/manifests.test.ts (the stages, the user,
-# the port, the entry point and the state directory, against deploy/), and tests/cli/package.test.ts
+# the port, the entry point and the state directory, against deploy/),
+# tests/deploy/dockerfile-build-stage.test.ts (this build stage's steps run as written, outside
+# Docker, leaving the tarball where the second stage takes it), and tests/cli/package.test.ts
 # (`npm pack` of the checkout installed offline into an empty folder, and the installed
 # `octant-exec` run by Node alone, which is what the second stage does).
 #
@@ -16,15 +18,17 @@ WORKDIR /src
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 # what the build and the package need of the checkout (as tests/support/package-install.ts copies it)
-COPY tsconfig.json README.md ./
+COPY tsconfig.json README.md LICENSE ./
+COPY docs/ docs/
 COPY bin/ bin/
 COPY scripts/ scripts/
 COPY src/ src/
 COPY ui/ ui/
 COPY deploy/ deploy/
-# dist/, then the tarball `npm publish` would upload (--ignore-scripts: prepack would build again)
+# dist/, then the tarball `npm publish` would upload (--ignore-scripts: prepack would build again;
+# npm does not make the destination folder)
 RUN npm run build
-RUN npm pack --ignore-scripts --pack-destination /pack
+RUN mkdir -p /pack && npm pack --ignore-scripts --pack-destination /pack
 
 FROM node:20-bookworm-slim
 ENV NODE_ENV=production

@@ -1,6 +1,8 @@
 // Builds the Octant plugin: one ES5 file, dist/octant/octant-exec.js, that defines the global
-// `_octantPlugin` Octant instantiates. Its first line sets the octant-exec address, from
-// OCTANT_EXEC_URL (default http://127.0.0.1:7788); `octant-exec octant install --url` rewrites it.
+// `_octantPlugin` Octant instantiates. Its first line sets the octant-exec address (default
+// http://127.0.0.1:7788); `octant-exec octant install --url` rewrites it. Only this script run by
+// hand (`npm run build:octant`) takes OCTANT_EXEC_URL: the package's build (`npm run build`, `npm
+// pack`) must not bake in whatever address the shell that packs it happens to export.
 import { build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -8,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import process from 'node:process';
 import { checkServerUrl, defaultServerUrl, pluginWithUrl } from '../src/octant/plugin-file.ts';
 
-export async function buildOctantPlugin(outfile = 'dist/octant/octant-exec.js', serverUrl = process.env.OCTANT_EXEC_URL ?? defaultServerUrl): Promise<string> {
+export async function buildOctantPlugin(outfile = 'dist/octant/octant-exec.js', serverUrl = defaultServerUrl): Promise<string> {
   checkServerUrl(serverUrl);
   const result = await build({
     // found from this script, not from the working directory: `octant install` builds it from wherever it runs
@@ -28,6 +30,7 @@ export async function buildOctantPlugin(outfile = 'dist/octant/octant-exec.js', 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const file = await buildOctantPlugin();
+  // an output file may be named (the tests build elsewhere than dist/)
+  const file = await buildOctantPlugin(process.argv[2], process.env.OCTANT_EXEC_URL ?? defaultServerUrl);
   console.log(`built ${file}`);
 }

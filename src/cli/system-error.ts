@@ -11,6 +11,8 @@ export const isSystemError = (error: unknown): error is SystemError =>
 export function systemErrorLine(error: SystemError): string {
   if (error.syscall === 'listen' && error.code === 'EADDRINUSE') return `${error.message}: another program listens there; give another --port (0 picks a free one)`;
   if (error.syscall === 'listen' && error.code === 'EACCES' && (error as { port?: number }).port! < 1024) return `${error.message}: ports under 1024 need privileges; give a --port of 1024 or more (0 picks a free one)`;
+  // deploy/'s manifests listen on `::` (IPv6 and IPv4 alike): a node booted without IPv6 has no such family
+  if (error.syscall === 'listen' && error.code === 'EAFNOSUPPORT') return `${error.message}: this machine has no IPv6; give --host 0.0.0.0 to listen on IPv4 only`;
   return error.message;
 }
 

@@ -84,7 +84,7 @@ export async function handleRequest(gate: Gate, req: IncomingMessage, res: Serve
   if (!parts) return sendError(res, 503, STARTING);
   const { door, auth } = parts;
   // DNS rebinding: a foreign Host never reaches anything, the page included.
-  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, 'This Host is not allowed: open octant-exec through the URL it printed (127.0.0.1 or localhost).');
+  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, door.hostRefusal);
   try {
     const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
     // A page elsewhere may not drive the API even when the browser would send the cookie.

@@ -57,6 +57,8 @@ export class FrontDoor {
   readonly secure: boolean;
   /** the session cookie's name (localCookieName) */
   readonly cookieName: string;
+  /** what a request whose Host is not allowed is told: where people do reach this server */
+  readonly hostRefusal: string;
   readonly #hosts: Set<string>;
   readonly #origins: Set<string>;
 
@@ -70,6 +72,10 @@ export class FrontDoor {
     this.#hosts = new Set([...loopback, ...named].map((name) => (/:\d+$/.test(name) && !name.endsWith(']') ? name : `${name}:${options.port}`)));
     // a browser leaves the default port out of an Origin (and out of Host: hostAllowed)
     this.#origins = new Set([...[...this.#hosts].map((host) => `http://${host.replace(/:80$/, '')}`), ...this.embedOrigins]);
+    const publicOrigins = (options.publicOrigins ?? []).map((text) => new URL(text).origin);
+    this.hostRefusal = publicOrigins.length
+      ? `This Host is not allowed: open octant-exec at ${publicOrigins.join(' or ')}.`
+      : 'This Host is not allowed: open octant-exec through the URL it printed (127.0.0.1 or localhost).';
     for (const origin of (options.publicOrigins ?? []).map((text) => new URL(text))) {
       this.#hosts.add(origin.host.toLowerCase());
       this.#origins.add(origin.origin);

@@ -36,6 +36,11 @@ const start = (args: string[], options: CliOptions = {}) => {
 };
 
 /** Started, until its first stdout line (a JSON ready line) or its end. */
+/** The command line's sources: what its help and its sentences say. */
+function cliSources(dir = join(new URL('../..', import.meta.url).pathname, 'src', 'cli')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => (entry.isDirectory() ? cliSources(join(dir, entry.name)) : entry.name.endsWith('.ts') ? [join(dir, entry.name)] : []));
+}
+
 async function ready(cli: Cli): Promise<Record<string, any>> {
   await waitFor(() => cli.stdout.length > 0 || cli.child.exitCode !== null, 'the ready line', 60_000);
   assert.ok(cli.stdout.length > 0, `no ready line; stderr: ${cli.stderr()}`);
@@ -49,9 +54,14 @@ async function stop(cli: Cli): Promise<void> {
   });
 }
 
-test('the tarball holds bin/, dist/ and the manifest: no sources, tests, bench or docs', () => {
+test('the tarball holds bin/, dist/, the manifest, the license and the docs --help points to: no sources, tests or bench', () => {
   const files = execFileSync('tar', ['-tzf', pkg.tarball], { encoding: 'utf8' }).trim().split('\n');
-  assert.equal(files.filter((f) => !/^package\/(bin\/|dist\/(cli|ui|octant)\/|dist\/THIRD-PARTY-NOTICES\.txt$|deploy\/rbac\.yaml$|package\.json$|README\.md$)/.test(f)), []);
+  assert.equal(files.filter((f) => !/^package\/(bin\/|dist\/(cli|ui|octant)\/|dist\/THIRD-PARTY-NOTICES\.txt$|deploy\/rbac\.yaml$|docs\/[a-z-]+\.md$|package\.json$|README\.md$|LICENSE$)/.test(f)), []);
+  assert.ok(files.includes('package/LICENSE'), 'the license package.json names');
+  // what the command line tells people to read is there for whoever installed the package
+  const named = new Set(cliSources().flatMap((file) => [...readFileSync(file, 'utf8').matchAll(/\bdocs\/[a-z-]+\.md\b/g)].map((m) => m[0])));
+  assert.ok(named.size > 0, 'the command line names docs');
+  for (const doc of named) assert.ok(files.includes(`package/${doc}`), `${doc}, which the command line names, is in the package`);
   for (const needed of ['package/bin/octant-exec.mjs', 'package/dist/cli/main.js', 'package/dist/cli/main.js.map', 'package/dist/ui/index.html', 'package/dist/octant/octant-exec.js', 'package/deploy/rbac.yaml']) assert.ok(files.includes(needed), needed);
   assert.match(readFileSync(join(pkg.root, 'dist', 'THIRD-PARTY-NOTICES.txt'), 'utf8'), /^@kubernetes\/client-node [\d.]+ \(Apache-2\.0\)$/m);
 });

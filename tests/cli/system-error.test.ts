@@ -9,6 +9,7 @@ test('a port refused says which flag to change; a privileged port only when it i
   assert.match(systemErrorLine(refusal('EADDRINUSE', 8080)), /: another program listens there; give another --port \(0 picks a free one\)$/);
   assert.match(systemErrorLine(refusal('EACCES', 80)), /: ports under 1024 need privileges; give a --port of 1024 or more/);
   assert.is(systemErrorLine(refusal('EACCES', 2000)), 'listen EACCES: 127.0.0.1:2000', 'refused for another reason (a policy): nothing guessed');
+  assert.match(systemErrorLine(refusal('EAFNOSUPPORT', 7788)), /: this machine has no IPv6; give --host 0\.0\.0\.0 to listen on IPv4 only$/, "deploy/'s --host=:: on a node without IPv6");
   assert.is(failureLine(new Error('plain words')), 'plain words');
 });
 

@@ -252,7 +252,7 @@ test("the replica layout: --advertise is the pod's own address (the downward API
     assert.is(flag(args, 'advertise'), `http://$(POD_IP):${flag(args, 'port')}`, file);
     const podIp = (container.env as Obj[]).find((e) => e.name === 'POD_IP');
     assert.is(podIp?.valueFrom?.fieldRef?.fieldPath, 'status.podIP', `${file}: POD_IP from the downward API`);
-    assert.is(flag(args, 'host'), '0.0.0.0', `${file}: listening on the pod's address, where the others relay from`);
+    assert.is(flag(args, 'host'), '::', `${file}: listening on the pod's address, IPv6 or IPv4, where the others relay from`);
   }
 });
 

@@ -7,10 +7,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createContext, runInContext } from 'node:vm';
 import { buildOctantPlugin } from '../../scripts/build-octant.ts';
-import { pluginWithUrl } from '../../src/octant/plugin-file.ts';
+import { defaultServerUrl, pluginWithUrl } from '../../src/octant/plugin-file.ts';
+import { spawnSync } from 'node:child_process';
+import process from 'node:process';
 import { withTempDir } from '../support/temp-dir.ts';
 
 const test = suite('Octant plugin');
+const checkout = new URL('../..', import.meta.url).pathname;
 let source = '';
 
 test.before(() =>
@@ -115,6 +118,24 @@ test('the server URL must be http(s)', async () => {
   }
   assert.match(String(error), /must be an http\(s\) URL/);
   assert.throws(() => pluginWithUrl(source, 'http://x/"+alert(1)+"'), /must be an http\(s\) URL/);
+});
+
+test("the package's build takes no address from OCTANT_EXEC_URL (a CLI user's exported one is a passing server's): only the build by hand does", async () => {
+  const before = process.env.OCTANT_EXEC_URL;
+  process.env.OCTANT_EXEC_URL = 'http://127.0.0.1:40229/';
+  try {
+    await withTempDir(async (dir) => {
+      const packaged = readFileSync(await buildOctantPlugin(join(dir, 'x.js')), 'utf8').split('\n')[0];
+      assert.ok(packaged.includes(JSON.stringify(defaultServerUrl)), packaged);
+      const byHand = spawnSync('node', ['--import', 'tsx', 'scripts/build-octant.ts', join(dir, 'y.js')], { cwd: checkout, encoding: 'utf8', timeout: 60_000 });
+      assert.is(byHand.status, 0, byHand.stderr);
+      const first = readFileSync(join(dir, 'y.js'), 'utf8').split('\n')[0];
+      assert.ok(first.includes('"http://127.0.0.1:40229/"'), first);
+    });
+  } finally {
+    if (before === undefined) delete process.env.OCTANT_EXEC_URL;
+    else process.env.OCTANT_EXEC_URL = before;
+  }
 });
 
 test("the address is the file's first line; another one takes its place, once", () => {

@@ -332,6 +332,9 @@ test('CSRF rule for changes: Origin when sent, else Fetch Metadata; reads always
   assert.is(crossSiteProblem(req('GET', { origin: 'https://evil.example' }), door), undefined);
   assert.ok(door.hostAllowed('exec.example.com') && door.originAllowed('https://exec.example.com'), '--public-url is allowed as Host and Origin');
   assert.not.ok(door.hostAllowed('exec.example.com:7788'));
+  // a pod's own address as Host (a request from elsewhere in the cluster): told where people reach it
+  assert.is(door.hostRefusal, 'This Host is not allowed: open octant-exec at https://exec.example.com.');
+  assert.match(new FrontDoor({ token: 't', port: 7788 }).hostRefusal, /through the URL it printed \(127\.0\.0\.1 or localhost\)\.$/, 'local mode: the printed URL');
 });
 
 test('where a sign-in sends the browser on: a path of this server, never another site', () => {

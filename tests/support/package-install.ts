@@ -11,8 +11,8 @@ import { cpSync, mkdirSync, readFileSync, readdirSync, symlinkSync, writeFileSyn
 import { join } from 'node:path';
 
 const checkout = new URL('../..', import.meta.url).pathname;
-/** What the build and the package need of the checkout (deno.json: to run the built entry under Deno from the copy; deploy/: the RBAC the sandbox loads). */
-const SOURCES = ['package.json', 'package-lock.json', 'README.md', 'deno.json', 'bin', 'scripts', 'src', 'ui', 'deploy'];
+/** What the build and the package need of the checkout (deno.json: to run the built entry under Deno from the copy; deploy/: the RBAC the sandbox loads; docs/: what --help points to). */
+const SOURCES = ['package.json', 'package-lock.json', 'README.md', 'LICENSE', 'deno.json', 'bin', 'scripts', 'src', 'ui', 'deploy', 'docs'];
 
 export interface InstalledPackage {
   /** the copy of the checkout that was packed (with dist/ built in it, and node_modules linked) */

@@ -19,7 +19,7 @@ Team mode (--auth proxy, oidc or kube-token): people sign in, and every exec run
 who asked, impersonated by the server's own identity (docs/team-mode.md).`,
   flags: {
     port: { type: 'string', value: 'N', help: 'port on the host (default 7788; 0 picks a free one)' },
-    host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1); any other one needs\n--allow-remote' },
+    host: { type: 'string', value: 'ADDR', help: 'address to listen on (default 127.0.0.1; :: is every one);\nanother needs --allow-remote in local mode (not in a team mode)' },
     'allow-remote': { type: 'boolean', help: 'allow --host to be a non-loopback address (anyone who reaches it\nand has the token can run commands in your containers)' },
     'allow-host': { type: 'string', multiple: true, value: 'NAME', help: 'another name the browser may use for this server (repeatable)' },
     'public-url': { type: 'string', value: 'URL', help: 'the URL people open, when a proxy or an Ingress is in front\n(https://exec.example.com): allowed as Host and Origin, Secure\ncookies when https, and the OIDC redirect is URL/auth/callback' },
