@@ -116,7 +116,7 @@ const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'exec.requested': { requestId: id, action: execAction, containers: texts, sessionIds: list(id) },
   'exec.refused': { requestId: id, action: execAction, containers: texts, message: text },
   'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })), noIdleTimeout: optional(flag) },
-  'batch.stopped': { batchId: id, because: text, notStarted: list(target), by: optional(text) },
+  'batch.stopped': { batchId: id, because: text, notStarted: list(target), by: optional(text), keepsTerminals: optional(flag) },
   'batch.finished': { batchId: id },
   'session.spawned': {
     ...session,
@@ -143,6 +143,7 @@ const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'session.failed': { ...session, failure, tried: texts },
   'session.exited': { ...session, code: number },
   'session.disconnected': { ...session, reason: text, detail: optional(text) },
+  'session.stopped': { ...session, because: text },
   'session.restarted': { ...session, run: number, counted: optional(flag) },
   'session.restartRefused': { ...session, message: text, because: optional(text) },
   'session.closed': { ...session, freesSlot: optional(flag) },

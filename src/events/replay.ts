@@ -1,7 +1,7 @@
 // Replay: which logged facts were inputs to the actor system, and the event that reproduces each.
-// Facts the machines derive themselves (spawned, connecting, idle, active, timed out, failed)
-// are not fed back: replaying the inputs at their logged times makes the machines derive them
-// again, which is how a replay proves the machines deterministic.
+// Facts the machines derive themselves (spawned, connecting, idle, active, timed out, failed,
+// stopped) are not fed back: replaying the inputs at their logged times makes the machines derive
+// them again, which is how a replay proves the machines deterministic.
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import type { LogEntry } from './log-entry.ts';
 import type { ServerFact } from '../machines/facts.ts';
@@ -14,7 +14,8 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'batch.started':
       return { type: 'BATCH', action: entry.action, targets: entry.targets, skipped: entry.skipped, ...(entry.noIdleTimeout ? { noIdleTimeout: true as const } : {}) };
     case 'batch.stopped':
-      return { type: 'STOP_BATCH', batchId: entry.batchId, because: entry.because, ...(entry.by ? { by: entry.by } : {}) };
+      // without keepsTerminals (an older build's cancel) the replay closes the running terminals, as that build did
+      return { type: 'STOP_BATCH', batchId: entry.batchId, because: entry.because, ...(entry.by ? { by: entry.by } : {}), ...(entry.keepsTerminals ? { keepsTerminals: true as const } : {}) };
     case 'session.connected':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'CONNECTED', protocol: entry.protocol, ...(entry.debugContainer ? { debugContainer: entry.debugContainer } : {}) } };
     case 'session.activity':

@@ -9,6 +9,9 @@ import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 /** replicaLost: the replica that held its exec stream stopped answering (several replicas share one log) */
 export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted' | 'replicaLost';
 
+/** Why a run was stopped on purpose, its terminal kept with its output: its batch was cancelled. */
+export type StopReason = 'batchCancelled';
+
 /** Why a batch stopped before its end: someone cancelled it, or every exec ended (the server stopping or restarting). */
 export type BatchStop = 'cancelled' | DisconnectReason;
 
@@ -49,6 +52,8 @@ export type SessionFact =
   | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
   | { type: 'session.exited'; sessionId: string; code: number }
   | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
+  /** its run was ended on purpose (a cancel of its batch); the terminal stays, ended, with its output */
+  | { type: 'session.stopped'; sessionId: string; because: StopReason }
   /** `counted`: it counts in its batch (a restart logged since it does; one logged before replays as it ran then) */
   | { type: 'session.restarted'; sessionId: string; run: number; counted?: true }
   /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */
@@ -68,9 +73,11 @@ export type BatchFact =
   /**
    * Nothing more of it starts: `notStarted` never will. A cancel (`by` whom, in a team mode) is an
    * input; a stop of every exec is logged too, since a replay gets only each terminal's end and
-   * would start the queued targets at them otherwise.
+   * would start the queued targets at them otherwise. `keepsTerminals`: the cancel stopped the
+   * running terminals and kept them (`session.stopped`); logged since it does: a cancel an older
+   * build logged without it closed them, and replays so.
    */
-  | { type: 'batch.stopped'; batchId: string; because: BatchStop; notStarted: ExecTarget[]; by?: string }
+  | { type: 'batch.stopped'; batchId: string; because: BatchStop; notStarted: ExecTarget[]; by?: string; keepsTerminals?: true }
   | { type: 'batch.finished'; batchId: string };
 
 /**

@@ -67,8 +67,12 @@ export type SupervisorEvent =
    * before runs had none replays as it ran, with the server's idle timeout.
    */
   | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true }
-  /** nothing more of the batch starts; `cancelled` closes its running terminals too (a stop of every exec ends them itself) */
-  | { type: 'STOP_BATCH'; batchId: string; because: BatchStop; by?: string }
+  /**
+   * Nothing more of the batch starts; `cancelled` ends its running terminals too (a stop of every
+   * exec ends them itself): `keepsTerminals` stops each, kept with its output (ExecSystem sets it, a
+   * replay as logged); without it, as an older build logged a cancel, each is closed.
+   */
+  | { type: 'STOP_BATCH'; batchId: string; because: BatchStop; by?: string; keepsTerminals?: true }
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
   /** `counted`, `freesSlot`: see the facts (facts.ts); ExecSystem sends them, a replay as logged */
   | { type: 'RESTART'; sessionId: string; counted?: true }
@@ -184,9 +188,12 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
   enqueue.assign({ sessions: nextSessions, batches: nextBatches, sessionCount: context.sessionCount + started });
 }
 
+/** How a batch was stopped, as `batch.stopped` says it (see STOP_BATCH). */
+type Stop = Pick<Extract<SupervisorEvent, { type: 'STOP_BATCH' }>, 'because' | 'by' | 'keepsTerminals'>;
+
 /** Logs what a batch leaves unstarted and empties its queue; returns it, or undefined when nothing of it runs and it is finished with that. */
-function stopBatch(enqueue: Enqueue, batchId: string, batch: BatchEntry, because: BatchStop, by?: string): BatchEntry | undefined {
-  enqueue.emit({ type: 'batch.stopped', batchId, because, notStarted: batch.queue, ...(by ? { by } : {}) });
+function stopBatch(enqueue: Enqueue, batchId: string, batch: BatchEntry, { because, by, keepsTerminals }: Stop): BatchEntry | undefined {
+  enqueue.emit({ type: 'batch.stopped', batchId, because, notStarted: batch.queue, ...(by ? { by } : {}), ...(keepsTerminals ? { keepsTerminals } : {}) });
   if (batch.running > 0) return { ...batch, queue: [] };
   enqueue.emit({ type: 'batch.finished', batchId });
   return undefined;
@@ -283,10 +290,11 @@ export const supervisorMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         const batch = context.batches[event.batchId];
         if (!batch) return;
-        enqueue.assign({ batches: withBatch(context.batches, event.batchId, stopBatch(enqueue, event.batchId, batch, event.because, event.by)) });
+        enqueue.assign({ batches: withBatch(context.batches, event.batchId, stopBatch(enqueue, event.batchId, batch, event)) });
         if (event.because !== 'cancelled') return;
-        // as a close of each: the batch ends once the last one's is in
-        for (const [id, session] of Object.entries(context.sessions)) if (session.live && session.batchId === event.batchId) enqueue.sendTo(id, { type: 'CLOSE', freesSlot: true });
+        // each run ends (its exec as a close ends it): the batch ends once the last one's end is in
+        const end: TerminalEvent = event.keepsTerminals ? { type: 'STOP', because: 'batchCancelled' } : { type: 'CLOSE', freesSlot: true };
+        for (const [id, session] of Object.entries(context.sessions)) if (session.live && session.batchId === event.batchId) enqueue.sendTo(id, end);
       }),
     },
     RESIZE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'RESIZE', cols: event.cols, rows: event.rows })) },
@@ -335,7 +343,7 @@ export const supervisorMachine = setup({
       actions: enqueueActions(({ context, event, enqueue }) => {
         // queued batch execs will not start: the batches end with what ran
         let batches = context.batches;
-        for (const [id, batch] of Object.entries(context.batches)) if (batch.queue.length) batches = withBatch(batches, id, stopBatch(enqueue, id, batch, event.reason));
+        for (const [id, batch] of Object.entries(context.batches)) if (batch.queue.length) batches = withBatch(batches, id, stopBatch(enqueue, id, batch, { because: event.reason }));
         enqueue.assign({ batches });
         for (const [id, session] of Object.entries(context.sessions)) if (session.live) enqueue.sendTo(id, { type: 'DISCONNECT', reason: event.reason });
       }),

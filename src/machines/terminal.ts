@@ -5,7 +5,7 @@ import { assign, fromCallback, sendParent, sendTo, setup } from 'xstate';
 import type { ActionMode, ExecCommand, ShellName } from '../domain/exec-action.ts';
 import type { Person } from '../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../domain/target.ts';
-import type { DisconnectReason, SessionFact } from './facts.ts';
+import type { DisconnectReason, SessionFact, StopReason } from './facts.ts';
 import { attemptsFor, commandNotFoundMessage } from './shells.ts';
 
 export interface TerminalTimings {
@@ -84,6 +84,8 @@ export type TerminalEvent =
   | { type: 'EXITED'; code: number }
   | { type: 'FAILED'; failure: ExecFailure }
   | { type: 'DISCONNECT'; reason: DisconnectReason; detail?: string }
+  /** end the run on purpose (its batch was cancelled): as a close ends its exec, but the terminal stays, ended, with its output */
+  | { type: 'STOP'; because: StopReason }
   | { type: 'RESIZE'; cols: number; rows: number }
   | { type: 'RESTART'; counted?: true }
   | { type: 'CLOSE'; freesSlot?: true };
@@ -223,6 +225,10 @@ export const terminalMachine = setup({
             ],
           },
         ],
+        STOP: {
+          target: 'stopped',
+          actions: report(({ context, event }) => ({ type: 'session.stopped', sessionId: context.sessionId, because: (event as Extract<TerminalEvent, { type: 'STOP' }>).because })),
+        },
         DISCONNECT: {
           target: 'disconnected',
           actions: [
@@ -303,6 +309,7 @@ export const terminalMachine = setup({
     failed: { on: restartOrClose },
     timedOut: { on: restartOrClose },
     disconnected: { on: restartOrClose },
+    stopped: { on: restartOrClose },
     closed: { type: 'final' },
   },
 });

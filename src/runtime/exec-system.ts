@@ -296,9 +296,9 @@ export class ExecSystem extends SystemListeners {
     return started.batchId;
   }
 
-  /** Cancels a running batch (`by` whom, in a team mode): nothing more of it starts, its running terminals close; whether this process runs it. */
+  /** Cancels a running batch (`by` whom, in a team mode): nothing more of it starts, its running terminals are stopped (kept, with their output); whether this process runs it. */
   cancelBatch(batchId: string, by?: string): boolean {
-    return this.#command({ type: 'STOP_BATCH', batchId, because: 'cancelled', ...(by ? { by } : {}) }).some((entry) => entry.type === 'batch.stopped');
+    return this.#command({ type: 'STOP_BATCH', batchId, because: 'cancelled', ...(by ? { by } : {}), keepsTerminals: true }).some((entry) => entry.type === 'batch.stopped');
   }
 
   resize(sessionId: string, cols: number, rows: number): void {

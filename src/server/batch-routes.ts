@@ -56,7 +56,7 @@ function visibleBatch(ctx: ApiCall, id: string) {
   return row;
 }
 
-/** Its owner stops it (an admin watches others' terminals, never ends them): nothing more of it starts, its running terminals close. One that is done is answered as it is. */
+/** Its owner stops it (an admin watches others' terminals, never ends them): nothing more of it starts, its running commands are stopped (their terminals stay, with their output). One that is done is answered as it is. */
 async function cancelBatch(ctx: ApiCall, id: string): Promise<BatchReply> {
   const row = visibleBatch(ctx, id);
   if (!owns(ctx.caller, row.person)) throw new HttpError(403, `Batch ${id} belongs to ${row.person?.user ?? 'the local user (it is from before team mode)'}: you can watch it; only its owner can cancel it.`);

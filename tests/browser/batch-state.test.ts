@@ -55,6 +55,8 @@ test('a summary row in words: exit N, failed/skipped with the reason, running; t
   assert.is(batchResultText({ target, state: 'skipped', reason: 'waiting: CrashLoopBackOff' }).text, 'skipped: waiting: CrashLoopBackOff');
   assert.is(batchResultText({ target, state: 'running' }).text, 'running');
   assert.is(batchTotalsText(batch({ totals: { succeeded: 4, failed: 1, skipped: 2 } })), '4 succeeded, 1 failed, 2 skipped');
+  assert.equal(batchResultText({ target, state: 'cancelled', sessionId: 't2' }), { text: 'cancelled while running', tone: 'warn' });
+  assert.is(batchTotalsText(batch({ totals: { succeeded: 1, failed: 0, skipped: 0, cancelled: 1, notStarted: 4 } })), '1 succeeded, 0 failed, 0 skipped, 1 cancelled, 4 not started');
   assert.is(durationText(undefined), '—');
   assert.is(durationText(350), '350 ms');
   assert.is(durationText(1250), '1.3 s');

@@ -3,11 +3,11 @@
 // exit 0), jump from a row to its terminal, find the batch again from the Terminals page; then a
 // label selector with a command that fails in one pod: the failures are listed first; a command
 // past the batch's timeout is said to have run too long, not to have been idle; Stop on a running
-// batch starts nothing more of it.
+// batch starts nothing more of it and stops what runs, its terminal kept with its output.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { appForFile, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, appForFile, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -129,21 +129,33 @@ test("a command past the batch's timeout: its tab, panel and screen say so, not 
   assert.equal(b.problems, []);
 });
 
-test('Stop on a running batch: nothing more of it starts, its running terminal closes, and it is done', async () => {
+test('Stop on a running batch: nothing more of it starts, its running command is stopped, and its terminal stays with the output so far, saying why', async () => {
   await page.getByRole('link', { name: 'Pods', exact: true }).click();
   await page.getByRole('textbox', { name: 'Label selector', exact: true }).fill('app=worker');
   await runButton().click();
   const dialog = page.getByRole('dialog', { name: 'Run in all containers' });
-  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill('sleep 30');
+  await dialog.getByRole('textbox', { name: 'Command', exact: true }).fill("sh -c 'echo started; sleep 60'");
   await dialog.getByRole('spinbutton', { name: 'Concurrency', exact: true }).fill('1');
   await dialog.getByRole('spinbutton', { name: 'Timeout (s)', exact: true }).fill('');
   await dialog.getByRole('button', { name: 'Run', exact: true }).click();
   await waitForText(summary(), /running/);
+  await waitForRow(page, /^started$/);
+  const alertsBefore = await alertCards(page).count();
   await page.getByRole('button', { name: 'Stop', exact: true }).click();
-  await waitForText(page.getByRole('status', { name: 'Totals' }), /^0 succeeded, 1 failed, 0 skipped, 5 not started$/);
+  await waitForText(page.getByRole('status', { name: 'Totals' }), /^0 succeeded, 0 failed, 0 skipped, 1 cancelled, 5 not started$/);
   const rows = await summaryRows();
-  assert.equal(rows.map((r) => r[1]).sort(), ['closed while running', ...Array(5).fill('not started')]);
+  assert.equal(rows.map((r) => r[1]).sort(), ['cancelled while running', ...Array(5).fill('not started')]);
   assert.is(await page.getByRole('button', { name: 'Stop', exact: true }).count(), 0, 'a done batch has nothing to stop');
+  // the run's terminal is still there, ended: its output kept, and why it ended
+  const cancelledRow = summary().locator('tbody tr', { hasText: 'cancelled while running' });
+  assert.ok(await cancelledRow.getByRole('button', { name: /^Open / }).isEnabled(), 'its terminal is open');
+  const tab = page.getByRole('tab', { selected: true });
+  await waitForText(tab.locator('.badge').first(), /^stopped$/);
+  assert.match((await tab.getAttribute('title')) ?? '', /Its batch b\d+ was cancelled: the command was ended\. Restart to run it again\./);
+  await waitForRow(page, /\[stopped\] Its batch b\d+ was cancelled/);
+  await waitForRow(page, /^started$/);
+  assert.is(await alertCards(page).count(), alertsBefore, 'no alert: the person stopped it');
+  await screenshot(page, 'batch-cancelled');
   assert.equal(b.problems, []);
 });
 

@@ -237,6 +237,7 @@ test('audit filters by person, pod and outcome; the words of each outcome', () =
   );
   assert.is(outcomeText(record({ outcome: { kind: 'failed', reason: 'commandNotFound', message: 'tried bash, sh' } })), 'failed: tried bash, sh');
   assert.is(outcomeText(record({ outcome: { kind: 'disconnected', reason: 'podDeleted' } })), 'disconnected: podDeleted');
+  assert.is(outcomeText(record({ outcome: { kind: 'stopped', because: 'batchCancelled' } })), 'stopped: its batch was cancelled');
   assert.equal(newestFirst(records).map((r) => r.requestId)[0], 'r3');
 });
 

@@ -91,6 +91,8 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   assert.is(words({ state: 'exited', exitCode: 42 }), 'exited 42');
   const failed = badge(row({ state: 'failed', failure: { reason: 'forbidden', message: 'needs create on pods/exec' } }));
   assert.equal([failed.text, failed.detail], ['failed', 'needs create on pods/exec']);
+  const stopped = badge(row({ state: 'stopped', stopReason: 'batchCancelled', requestId: 'b4' }));
+  assert.equal([stopped.text, stopped.detail], ['stopped', 'Its batch b4 was cancelled: the command was ended. Restart to run it again.'], 'a cancelled batch run: why, and what to do');
   assert.is(tabName(row({ label: 'sh -c exit 42' })), 'nginx: sh -c exit 42');
 });
 

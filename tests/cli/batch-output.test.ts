@@ -97,4 +97,22 @@ test('an interrupted batch counts the runs it never began: the summary and the j
   assert.is(document.results[1].reason, 'interrupted', 'no server stopped: the batch was');
 });
 
+test('a cancelled batch: the run its cancel stopped says so in the summary, the grouped header and the json, counted apart', () => {
+  const notStarted = { state: 'notStarted', target: { namespace: 'n', pod: 'q', container: 'c' } } as unknown as BatchResult;
+  const cancelled = { state: 'cancelled', target: { namespace: 'n', pod: 'r', container: 'c' }, sessionId: 's2', durationMs: 1200 } as unknown as BatchResult;
+  const row = { ...batch, totals: { succeeded: 1, failed: 0, skipped: 0, notStarted: 1, cancelled: 1 }, results: [exited, cancelled, notStarted] } as unknown as BatchRow;
+  assert.match(summaryTable(row), /r\/c {2,}1\.20s {2}cancelled while running\n/);
+  assert.match(summaryTable(row), /\n1 succeeded, 0 failed, 0 skipped, 1 cancelled, 1 not started\n$/);
+  const grouped = printer('grouped');
+  grouped.p.output('s2', 'r/c', 'stdout', bytes('started\n'));
+  grouped.p.ended('s2', 'r/c', cancelled);
+  assert.equal(grouped.out, ['==> r/c (cancelled while running) <==\nstarted\n']);
+  const json = printer('json');
+  json.p.output('s2', 'r/c', 'stdout', bytes('started\n'));
+  json.p.finish(row);
+  const document = JSON.parse(json.out.join(''));
+  assert.equal([document.results[1].state, document.results[1].stdout], ['cancelled', 'started\n'], 'its output so far kept');
+  assert.equal(document.totals, row.totals);
+});
+
 test.run();

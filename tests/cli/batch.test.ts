@@ -53,7 +53,7 @@ test('a container that is not running is reported as skipped, with the reason', 
   const crash = doc.results.find((x: { pod: string }) => x.pod === 'crashloop');
   assert.is(crash.state, 'skipped');
   assert.match(crash.reason, /CrashLoopBackOff/);
-  assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0 });
+  assert.equal(doc.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0, cancelled: 0 });
 });
 
 test("a selector the cluster cannot parse, or one that matches nothing, gets the cluster's or our sentence and exit 1, no stack trace", async () => {
@@ -102,7 +102,7 @@ test('--output json when the batch cannot begin is still a JSON document, saying
   assert.is(none.code, 1);
   const doc = JSON.parse(none.stdout);
   assert.equal(doc.results, []);
-  assert.equal(doc.totals, { succeeded: 0, failed: 0, skipped: 0, notStarted: 0 });
+  assert.equal(doc.totals, { succeeded: 0, failed: 0, skipped: 0, notStarted: 0, cancelled: 0 });
   assert.match(doc.error, /no pod in namespace "batch" matches "app=nomatch"/);
 });
 

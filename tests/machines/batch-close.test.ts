@@ -35,7 +35,7 @@ test('closing the only running terminal of a batch finishes it', async () => {
   assert.is(system.batches.byId.b1.state, 'done');
   // its result says so, counted as failed: the command's ending is not known
   assert.is(system.batches.byId.b1.results[0].state, 'closed');
-  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 0 });
+  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 0, cancelled: 0 });
 });
 
 test('a live terminal closed frees a slot that a held-back batch takes', async () => {

@@ -23,7 +23,7 @@ test('runs every target, never more than `concurrency` at once, and sums up', as
   assert.is(adapter.streams.length, 5);
   const batch = system.batches.byId.b1;
   assert.is(batch.state, 'done');
-  assert.equal(batch.totals, { succeeded: 4, failed: 1, skipped: 1, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 4, failed: 1, skipped: 1, notStarted: 0, cancelled: 0 });
   assert.equal(batch.results.map((r) => r.state), ['exited', 'exited', 'exited', 'exited', 'exited', 'skipped']);
   assert.equal(resultsFailedFirst(batch).map((r) => `${r.target.pod}:${r.state}`).slice(0, 2), ['worker-3:exited', 'worker-9:skipped']);
   assert.ok(batch.results.every((r) => r.state === 'skipped' || typeof r.durationMs === 'number'));
@@ -40,7 +40,7 @@ test('a per-exec timeout ends a slow exec and counts it failed', async () => {
   const batch = system.batches.byId.b1;
   assert.equal(batch.results.map((r) => r.state), ['exited', 'timedOut']);
   assert.is(adapter.streams[1].isEnded, true);
-  assert.equal(batch.totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 1, failed: 1, skipped: 0, notStarted: 0, cancelled: 0 });
   assert.is(batch.state, 'done');
   assert.match(system.alerts.list.at(-1)!.message, /longer than its 5 s timeout/);
 });
@@ -87,33 +87,52 @@ test('shutdown starts nothing queued and finishes the batch with what ran', asyn
   const batch = system.batches.byId.b1;
   assert.is(batch.state, 'done');
   assert.equal(batch.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
-  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 }, 'every result counted once');
+  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2, cancelled: 0 }, 'every result counted once');
   const stopped = system.entries().find((entry) => entry.type === 'batch.stopped');
   assert.equal(stopped && 'notStarted' in stopped && stopped.notStarted.map((t) => t.pod), ['worker-1', 'worker-2'], 'the log says which never started');
 });
 
-test('a cancel starts nothing more, closes the running terminals, and the batch is done', async () => {
-  const { system, adapter } = makeSystem({ script: (s) => void s.open() });
+test('a cancel starts nothing more and stops the running terminals: their execs end, the terminals stay, and the batch is done', async () => {
+  const { system, adapter, clock } = makeSystem({ script: (s) => void s.open() });
   system.batch(action(2), targets(4), []);
   await settle();
   adapter.streams[0].exit(0);
   await settle();
   assert.is(system.cancelBatch('b1', 'carol'), true);
+  await settle();
   assert.is(adapter.streams.length, 3, 'nothing more started');
   assert.ok(adapter.streams.every((stream) => stream.isEnded), 'the running execs were ended');
   const batch = system.batches.byId.b1;
   assert.equal([batch.state, batch.stopped?.because, batch.stopped?.by], ['done', 'cancelled', 'carol']);
-  assert.equal(batch.results.map((r) => r.state), ['exited', 'closed', 'closed', 'notStarted']);
-  assert.equal(batch.totals, { succeeded: 1, failed: 2, skipped: 0, notStarted: 1 });
-  assert.equal(system.sessionList.order, ['t1'], 'the ended terminal stays; the cancelled ones are closed');
+  assert.equal(batch.results.map((r) => r.state), ['exited', 'cancelled', 'cancelled', 'notStarted']);
+  assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 0, notStarted: 1, cancelled: 2 });
+  assert.equal(system.sessionList.order, ['t1', 't2', 't3'], 'the cancelled terminals stay');
+  assert.equal(['t2', 't3'].map((id) => [system.sessionList.byId[id].state, system.sessionList.byId[id].stopReason]), [['stopped', 'batchCancelled'], ['stopped', 'batchCancelled']]);
+  assert.equal(system.alerts.list, [], 'the person did it: no alert');
+  const entries = system.entries();
+  const stop = entries.find((e) => e.type === 'batch.stopped');
+  assert.is(stop && 'keepsTerminals' in stop && stop.keepsTerminals, true, 'the log says the cancel kept them');
+  assert.equal(entries.filter((e) => e.type === 'session.stopped').map((e) => ('because' in e ? e.because : '')), ['batchCancelled', 'batchCancelled']);
+  assert.ok(entries.findIndex((e) => e.type === 'batch.finished') > entries.findLastIndex((e) => e.type === 'session.stopped'), 'done once the last run ended');
+  assert.equal(system.auditTrail.records.filter((r) => r.sessionId === 't2').map((r) => r.outcome), [{ kind: 'stopped', because: 'batchCancelled' }]);
   assert.is(system.cancelBatch('b1'), false, 'a batch that is done is not cancelled again');
+  // an ended terminal like any other: no idle timeout, restartable, closable
+  clock.advanceBy(3_600_000);
+  assert.is(system.sessionList.byId.t2.state, 'stopped');
+  const again = system.restart('t2');
+  assert.ok(again && 'run' in again && again.run === 2, JSON.stringify(again));
+  await settle();
+  assert.is(adapter.streams.length, 4, 'the restart ran the command again');
+  assert.is(system.sessionList.byId.t2.stopReason, undefined, 'a new run says nothing of the old stop');
+  assert.ok(system.close('t3'));
+  assert.equal(system.sessionList.order, ['t1', 't2']);
 });
 
 test('an empty batch (all skipped) is done at once', () => {
   const { system } = makeSystem();
   system.batch(action(2), [], [{ target: targets(1)[0], reason: 'not running' }]);
   assert.is(system.batches.byId.b1.state, 'done');
-  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 1, notStarted: 0 });
+  assert.equal(system.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 1, notStarted: 0, cancelled: 0 });
 });
 
 test.run();

@@ -74,10 +74,33 @@ lifecycle('RESIZE is remembered, reported and forwarded to the running stream on
   assert.equal(t.streams[1].input.size, { cols: 100, rows: 30 }, 'a restarted run opens at the last size');
 });
 
+lifecycle('STOP (its batch cancelled) ends the run in stopped, its exec ended as a close ends it; the terminal stays, and nothing times it out', () => {
+  for (const connectFirst of [false, true]) {
+    const t = startTerminal({ command: { argv: ['sh', '-c', 'echo started; sleep 60'] }, interactive: false });
+    if (connectFirst) t.send({ type: 'CONNECTED', protocol: 'p' });
+    t.send({ type: 'STOP', because: 'batchCancelled' });
+    assert.is(t.state, 'stopped');
+    assert.is(t.status, 'active', 'not closed: the terminal and its output stay');
+    assert.is(t.streams[0].stopped, true, 'the exec stream was ended');
+    assert.equal(t.facts.at(-1), { type: 'session.stopped', sessionId: 't1', because: 'batchCancelled' });
+    const facts = t.facts.length;
+    t.advance(600_000);
+    t.send({ type: 'STOP', because: 'batchCancelled' });
+    assert.is(t.state, 'stopped');
+    assert.is(t.facts.length, facts, 'no timer and no second stop: it is at rest');
+  }
+  const ended = startTerminal();
+  ended.send({ type: 'EXITED', code: 0 });
+  ended.send({ type: 'STOP', because: 'batchCancelled' });
+  assert.is(ended.state, 'exited', 'a run that already ended keeps its end');
+  assert.equal(ended.factTypes().slice(-1), ['session.exited']);
+});
+
 const endings = [
   ['exited', { type: 'EXITED', code: 1 }],
   ['failed', { type: 'FAILED', failure: { reason: 'unknown', message: 'x' } }],
   ['disconnected', { type: 'DISCONNECT', reason: 'streamDropped' }],
+  ['stopped', { type: 'STOP', because: 'batchCancelled' }],
 ] as const;
 
 lifecycle('RESTART from every ended state starts a new counted run in the same terminal', () => {

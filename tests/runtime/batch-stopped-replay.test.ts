@@ -31,7 +31,7 @@ test('a server restarted mid-batch: done, with what never started said so, and t
   const batch = again.batches.byId.b1;
   assert.is(batch.state, 'done');
   assert.equal(batch.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
-  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 });
+  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2, cancelled: 0 });
   assert.is(batch.stopped?.because, 'restarted');
   await again.shutdown();
   assert.is(replayedWhole(store).replayReport.divergence, undefined);
@@ -48,20 +48,47 @@ test('a server stopped mid-batch: its log replays', async () => {
   assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
 });
 
-test('a cancelled batch: its log replays, and its closed terminals stay closed', async () => {
+test('a cancelled batch: its log replays, and its stopped terminals stay, ended, with the same results', async () => {
   const store = new MemoryStore();
   const system = open(store);
-  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
+  system.batch({ argv: ['sh', '-c', 'echo started; sleep 60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
   await settle();
   system.cancelBatch('b1', 'carol');
   await system.shutdown();
+  assert.equal(store.entries.filter((entry) => entry.type === 'session.closed'), [], 'nothing was closed');
   const replayed = replayedWhole(store);
   assert.is(replayed.replayReport.divergence, undefined);
-  assert.equal(replayed.sessionList.order, []);
-  assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['closed', 'closed', 'notStarted']);
+  assert.equal(replayed.sessionList.order, ['t1', 't2']);
+  assert.equal(replayed.sessionList.order.map((id) => replayed.sessionList.byId[id].state), ['stopped', 'stopped']);
+  assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['cancelled', 'cancelled', 'notStarted']);
+  assert.equal(replayed.batches.byId.b1.totals, { succeeded: 0, failed: 0, skipped: 0, notStarted: 1, cancelled: 2 });
+  assert.equal(replayed.alerts.list, [], 'a cancel raises no alert, replayed either');
 });
 
-test('a cancel asked again logs one stop, and closes nothing twice (its terminals closed at the first: the batch is over)', async () => {
+test('a start from a snapshot taken after the cancel: the stopped terminals are there, restartable, and a start logs nothing of them', async () => {
+  const store = new MemoryStore();
+  const adapter = new FakeExecAdapter((s) => void s.open());
+  const system = ExecSystem.open({ adapter, store, clock: (start) => new VirtualClock(start), snapshots: false });
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
+  await settle();
+  system.cancelBatch('b1', 'carol');
+  assert.ok(system.writeSnapshot());
+  await system.shutdown();
+  const logged = store.entries.length;
+  const again = ExecSystem.open({ adapter, store, clock: (start) => new VirtualClock(start), snapshots: false });
+  assert.is(again.replayReport.divergence, undefined);
+  assert.ok(again.replayReport.snapshot, 'started from the snapshot');
+  assert.equal(again.sessionList.order.map((id) => again.sessionList.byId[id].state), ['stopped', 'stopped']);
+  assert.equal(store.entries.slice(logged), [], 'an ended terminal is not disconnected again');
+  const streams = adapter.streams.length;
+  const restarted = again.restart('t1');
+  assert.ok(restarted && 'run' in restarted, JSON.stringify(restarted));
+  await settle();
+  assert.is(adapter.streams.length, streams + 1, 'its restart runs the command again');
+  await again.shutdown();
+});
+
+test('a cancel asked again logs one stop, and stops nothing twice (its terminals stopped at the first: the batch is over)', async () => {
   const store = new MemoryStore();
   const system = open(store);
   system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
@@ -71,7 +98,35 @@ test('a cancel asked again logs one stop, and closes nothing twice (its terminal
   await system.shutdown();
   const stops = store.entries.filter((entry) => entry.type === 'batch.stopped');
   assert.is(stops.length, 1, JSON.stringify(stops));
-  assert.is(store.entries.filter((entry) => entry.type === 'session.closed').length, 2);
+  assert.is(store.entries.filter((entry) => entry.type === 'session.stopped').length, 2);
+});
+
+test('a cancel an older build logged (it closed the running terminals) replays as it ran: closed, and a start adds nothing of them', async () => {
+  const store = new MemoryStore();
+  const system = open(store);
+  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 2 }, targets, []);
+  await settle();
+  system.cancelBatch('b1', 'carol');
+  await system.shutdown();
+  // as the older build logged it: batch.stopped without keepsTerminals, each running terminal closed (a close that frees its slot)
+  const older = store.entries.map((entry) => {
+    if (entry.type === 'batch.stopped') {
+      const { keepsTerminals: _kept, ...rest } = entry;
+      return rest;
+    }
+    return entry.type === 'session.stopped' ? { type: 'session.closed' as const, sessionId: entry.sessionId, freesSlot: true as const, seq: entry.seq, time: entry.time } : entry;
+  });
+  store.entries.length = 0;
+  store.entries.push(...older);
+  const logged = store.entries.length;
+  const again = open(store);
+  assert.is(again.replayReport.divergence, undefined);
+  assert.equal(again.sessionList.order, [], 'its terminals stay closed');
+  assert.equal(again.batches.byId.b1.results.map((r) => r.state), ['closed', 'closed', 'notStarted']);
+  assert.equal(again.batches.byId.b1.totals, { succeeded: 0, failed: 2, skipped: 0, notStarted: 1, cancelled: 0 });
+  await again.shutdown();
+  assert.equal(store.entries.slice(logged), [], 'a start logs nothing of the finished batch');
+  assert.is(replayedWhole(store).replayReport.divergence, undefined);
 });
 
 test("a log an older build wrote (no batch.stopped: its server emptied a stopped batch's queue unsaid) replays, and a start adds nothing of it", async () => {

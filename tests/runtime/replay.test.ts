@@ -111,6 +111,7 @@ const step = fc.oneof(
   fc.record({ kind: fc.constantFrom('resize', 'restart', 'close' as const), session: fc.integer({ min: 1, max: 20 }), cols: fc.integer({ min: 1, max: 300 }) }),
   fc.record({ kind: fc.constant('closeAllEnded' as const) }),
   fc.record({ kind: fc.constant('batch' as const), size: fc.integer({ min: 0, max: 4 }), concurrency: fc.integer({ min: 1, max: 3 }), timeout: fc.option(fc.integer({ min: 1000, max: 60_000 }), { nil: undefined }) }),
+  fc.record({ kind: fc.constant('cancel' as const), batch: fc.integer({ min: 1, max: 4 }) }),
   fc.record({ kind: fc.constant('tick' as const), ms: fc.integer({ min: 1, max: 400_000 }) }),
   fc.record({ kind: fc.constant('snapshot' as const) }),
 );
@@ -226,6 +227,9 @@ test('property: a random run rebuilt from its whole log, or from any snapshot an
               Array.from({ length: s.size }, (_, i) => ({ namespace: 'batch', pod: `worker-${i}`, container: 'main' })),
               [],
             );
+            break;
+          case 'cancel':
+            live.cancelBatch(`b${s.batch}`);
             break;
           case 'tick':
             live.clock.advanceBy(s.ms);

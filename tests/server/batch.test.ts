@@ -5,6 +5,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { StreamClient, call, startTestApp, type MessageOf, type TestApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 const test = suite('batch API');
 let app: TestApp;
@@ -38,7 +39,7 @@ test('-l app=worker in every container: six results, each exit 0 with its own po
   assert.is(started.targets.length, 6);
   assert.equal(started.skipped, []);
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0, cancelled: 0 });
   assert.equal(batch.argv, ['sh', '-c', 'echo $HOSTNAME']);
   assert.is(batch.requestedBy, (await call(app, '/api/v1/info')).json.user);
   assert.equal(batch.results.map(where).sort(), ['worker-0/logger', 'worker-0/main', 'worker-1/logger', 'worker-1/main', 'worker-2/logger', 'worker-2/main']);
@@ -62,7 +63,7 @@ test('-l app=worker in every container: six results, each exit 0 with its own po
 test('a failing container counts as failed, and is listed first', async () => {
   const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', container: 'main', command: { line: "sh -c 'test $HOSTNAME != worker-1'" } });
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 2, failed: 1, skipped: 0, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 2, failed: 1, skipped: 0, notStarted: 0, cancelled: 0 });
   assert.is(where(batch.results[0]), 'worker-1/main');
   assert.is(batch.results[0].exitCode, 1);
   assert.ok(batch.results.slice(1).every((r) => r.exitCode === 0));
@@ -75,7 +76,7 @@ test('a container that is not running is skipped with its reason, and the rest s
   assert.is(where(started.skipped[0]), 'crashloop/app');
   assert.match(started.skipped[0].reason, /CrashLoopBackOff/);
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 1, notStarted: 0, cancelled: 0 });
   const skipped = batch.results.find((r) => r.state === 'skipped');
   assert.ok(skipped, 'a skipped result');
   assert.is(where(skipped), 'crashloop/app');
@@ -89,24 +90,41 @@ test('skipped targets come back in the order asked: a missing pod among the othe
   await finished(started.batchId);
 });
 
-test('a cancel starts nothing more and closes what runs; the batch is done, what never started said so', async () => {
-  const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', container: 'main', concurrency: 1, command: { argv: ['sleep', '30'] } });
-  await tab.next('batch', (m) => m.batch.batchId === started.batchId && m.batch.results.some((r) => r.state === 'running'), 'one running');
+test('a cancel starts nothing more and stops what runs: its process ends, its terminal stays with its output, said cancelled; the rest not started', async () => {
+  const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', container: 'main', concurrency: 1, command: { line: "sh -c 'echo started; sleep 60'" } });
+  const running = await tab.next('batch', (m) => m.batch.batchId === started.batchId && m.batch.results.some((r) => r.state === 'running'), 'one running');
+  const sessionId = running.batch.results.find((r) => r.state === 'running')!.sessionId!;
+  await tab.attach(sessionId);
+  await tab.waitForText(sessionId, 'started');
   const cancelled = await call(app, `/api/v1/batches/${started.batchId}/cancel`, { body: {} });
   assert.is(cancelled.status, 200, cancelled.body);
   const batch = await finished(started.batchId);
-  assert.equal(batch.results.map((r) => r.state).sort(), ['closed', 'notStarted', 'notStarted']);
-  assert.equal(batch.totals, { succeeded: 0, failed: 1, skipped: 0, notStarted: 2 });
+  assert.equal(batch.results.map((r) => r.state), ['cancelled', 'notStarted', 'notStarted'], 'not "closed", nor a disconnect');
+  assert.is(batch.results[0].sessionId, sessionId);
+  assert.equal(batch.totals, { succeeded: 0, failed: 0, skipped: 0, notStarted: 2, cancelled: 1 });
   assert.is(batch.stopped?.because, 'cancelled');
+  assert.equal(cancelled.json.batch.results.map((r: { state: string }) => r.state), ['cancelled', 'notStarted', 'notStarted'], 'the answer says it already');
+  // the terminal stays, ended, with why and its output; its process was ended in the container
+  const row = (await call(app, '/api/v1/sessions')).json.sessions.find((s: { sessionId: string }) => s.sessionId === sessionId);
+  assert.equal([row?.state, row?.stopReason], ['stopped', 'batchCancelled']);
+  assert.match(tab.text(sessionId), /started/);
+  await waitFor(() => app.sandbox!.liveProcessGroups().length === 0, "the cancelled run's process to end", 15_000);
+  const alerts = (await call(app, '/api/v1/alerts')).json.alerts as { sessionId: string }[];
+  assert.equal(alerts.filter((alert) => alert.sessionId === sessionId), [], 'no alert: the person did it');
   assert.is((await call(app, `/api/v1/batches/${started.batchId}/cancel`, { body: {} })).json.batch.state, 'done', 'a done batch is answered as it is');
   assert.is((await call(app, '/api/v1/batches/b999/cancel', { body: {} })).status, 404);
+  // an ended terminal like any other: restart runs the command again
+  const restarted = await call(app, `/api/v1/sessions/${sessionId}/restart`, { body: {} });
+  assert.is(restarted.status, 200, restarted.body);
+  await waitFor(() => tab.text(sessionId).split('started').length > 2, 'the restarted run to print again', 15_000);
+  assert.is((await call(app, `/api/v1/sessions/${sessionId}/close`, { body: {} })).status, 200);
 });
 
 test('concurrency 2: the cluster never has more than two of the batch execs at once', async () => {
   app.sandbox!.resetPeakConcurrentExecs();
   const started = await startBatch({ namespace: 'batch', labelSelector: 'app=worker', allContainers: true, concurrency: 2, command: { argv: ['sleep', '0.3'] } });
   const batch = await finished(started.batchId);
-  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0 });
+  assert.equal(batch.totals, { succeeded: 6, failed: 0, skipped: 0, notStarted: 0, cancelled: 0 });
   assert.is(batch.concurrency, 2);
   assert.is(app.sandbox!.peakConcurrentExecs(), 2);
 });

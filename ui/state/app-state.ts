@@ -203,7 +203,7 @@ export function currentSelection(state: AppState): PodSelection {
 
 export type BadgeTone = 'busy' | 'ok' | 'quiet' | 'warn' | 'bad' | 'done';
 
-/** The state badge of a terminal, in the words of the issue: connecting, live, idle, timed out, disconnected, exited N, failed. */
+/** The state badge of a terminal, in the words of the issue: connecting, live, idle, timed out, disconnected, exited N, failed; and stopped (its batch was cancelled). */
 export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?: string } {
   switch (row.state) {
     case 'connecting':
@@ -220,7 +220,15 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
       return { text: `exited ${row.exitCode ?? '?'}`, tone: row.exitCode === 0 ? 'done' : 'bad' };
     case 'failed':
       return { text: 'failed', tone: 'bad', detail: row.failure?.message };
+    case 'stopped':
+      return { text: 'stopped', tone: 'quiet', detail: stoppedDetail(row) };
   }
+}
+
+/** Why a terminal's run was stopped on purpose: its batch (the request that made it) was cancelled. */
+function stoppedDetail(row: SessionRow): string {
+  const why = row.stopReason === 'batchCancelled' ? `Its batch ${row.requestId} was cancelled` : 'It was stopped';
+  return `${why}: the command was ended. Restart to run it again.`;
 }
 
 /** Why a terminal timed out: idle past its idle timeout, or a batch's command run past its deadline. */

@@ -11,6 +11,7 @@ export const OUTCOME_KINDS: readonly { kind: OutcomeKind; text: string }[] = [
   { kind: 'failed', text: 'failed' },
   { kind: 'timedOut', text: 'timed out' },
   { kind: 'disconnected', text: 'disconnected' },
+  { kind: 'stopped', text: 'stopped' },
   { kind: 'closed', text: 'closed' },
   { kind: 'refused', text: 'refused' },
 ];
@@ -62,6 +63,8 @@ export function outcomeText(record: AuditRecord): string {
       return 'timed out';
     case 'disconnected':
       return `disconnected: ${outcome.reason}`;
+    case 'stopped':
+      return outcome.because === 'batchCancelled' ? 'stopped: its batch was cancelled' : `stopped: ${outcome.because}`;
     case 'closed':
       return 'closed';
     case 'refused':

@@ -3,7 +3,7 @@
 import type { BatchResult, BatchRow, SessionRow } from '../../src/protocol/index.ts';
 import type { AppState, BadgeTone } from './app-state.ts';
 
-/** One row of a batch summary in words: exit N, failed: why, skipped: why, running, queued, not started. */
+/** One row of a batch summary in words: exit N, failed: why, skipped: why, running, queued, cancelled while running, not started. */
 export function batchResultText(result: BatchResult): { text: string; tone: BadgeTone } {
   switch (result.state) {
     case 'queued':
@@ -18,6 +18,8 @@ export function batchResultText(result: BatchResult): { text: string; tone: Badg
       return { text: `timed out: ${result.reason ?? ''}`.trim(), tone: 'warn' };
     case 'disconnected':
       return { text: `disconnected: ${result.reason ?? ''}`.trim(), tone: 'warn' };
+    case 'cancelled':
+      return { text: 'cancelled while running', tone: 'warn' };
     case 'closed':
       return { text: 'closed while running', tone: 'warn' };
     case 'skipped':
@@ -33,10 +35,10 @@ export function durationText(ms: number | undefined): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** The totals, with the runs a stopped batch never began when there are any (each result is counted once). */
+/** The totals, with the runs a cancel stopped and those a stopped batch never began when there are any (each result is counted once). */
 export function batchTotalsText(batch: BatchRow): string {
-  const { succeeded, failed, skipped, notStarted } = batch.totals;
-  return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${notStarted ? `, ${notStarted} not started` : ''}`;
+  const { succeeded, failed, skipped, notStarted, cancelled } = batch.totals;
+  return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${cancelled ? `, ${cancelled} cancelled` : ''}${notStarted ? `, ${notStarted} not started` : ''}`;
 }
 
 /** The terminals of a batch that are still open, in the batch's target order. */

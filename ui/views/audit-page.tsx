@@ -8,7 +8,7 @@ import { auditChoices, auditPerson, exportFileName, filterAudit, newestFirst, OU
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 
-const tones: Record<OutcomeKind, string> = { running: 'busy', exited: 'done', failed: 'bad', timedOut: 'warn', disconnected: 'warn', closed: 'quiet', refused: 'bad' };
+const tones: Record<OutcomeKind, string> = { running: 'busy', exited: 'done', failed: 'bad', timedOut: 'warn', disconnected: 'warn', stopped: 'quiet', closed: 'quiet', refused: 'bad' };
 
 export function AuditPage() {
   const state = useAppState();

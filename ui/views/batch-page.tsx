@@ -51,10 +51,10 @@ function BatchSummary(props: { batch: BatchRow }) {
     <>
       <div class="page-head">
         <h1 id="batch-title">Batch {batch.batchId}</h1>
-        <span class={`badge tone-${batch.state === 'running' ? 'busy' : batch.totals.failed || batch.totals.skipped || batch.totals.notStarted ? 'bad' : 'done'}`}>{batch.state}</span>
+        <span class={`badge tone-${batch.state === 'running' ? 'busy' : batch.totals.failed || batch.totals.skipped || batch.totals.notStarted || batch.totals.cancelled ? 'bad' : 'done'}`}>{batch.state}</span>
         <span class="muted mono">{formatArgv(batch.argv)}</span>
         {batch.state === 'running' && (
-          <button type="button" title="Start nothing more of this batch, and close its running terminals" onClick={() => void actions.cancelBatch(batch.batchId)}>
+          <button type="button" title="Start nothing more of this batch, and stop its running commands (their terminals stay, with their output)" onClick={() => void actions.cancelBatch(batch.batchId)}>
             Stop
           </button>
         )}

@@ -129,6 +129,8 @@ export function describe(result: BatchResult): string {
       return `skipped: ${result.reason}`;
     case 'notStarted':
       return 'not started';
+    case 'cancelled':
+      return 'cancelled while running';
     case 'running':
       return 'running';
     case 'disconnected':
@@ -147,6 +149,6 @@ export function summaryTable(batch: BatchRow): string {
   const rows = resultsFailedFirst(batch).map((r) => [`${r.target.pod}/${r.target.container}`, describe(r), r.durationMs === undefined ? '' : `${(r.durationMs / 1000).toFixed(2)}s`]);
   const width = Math.max(13, ...rows.map((r) => r[0].length));
   const lines = [['POD/CONTAINER', 'RESULT', 'TIME'], ...rows].map(([target, result, time]) => `${target.padEnd(width)}  ${time.padStart(7)}  ${result}`);
-  const { succeeded, failed, skipped, notStarted } = batch.totals;
-  return `${lines.join('\n')}\n${succeeded} succeeded, ${failed} failed, ${skipped} skipped${notStarted ? `, ${notStarted} not started` : ''}\n`;
+  const { succeeded, failed, skipped, notStarted, cancelled } = batch.totals;
+  return `${lines.join('\n')}\n${succeeded} succeeded, ${failed} failed, ${skipped} skipped${cancelled ? `, ${cancelled} cancelled` : ''}${notStarted ? `, ${notStarted} not started` : ''}\n`;
 }

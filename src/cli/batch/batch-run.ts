@@ -9,6 +9,7 @@ import { resolveBatchTargets } from '../../runtime/batch-targets.ts';
 import { chooseCluster } from '../../runtime/cluster-choice.ts';
 import { ExecSystem } from '../../runtime/exec-system.ts';
 import { within } from '../../domain/within.ts';
+import { RUN_ENDING_FACTS } from '../../domain/run-endings.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { UsageError } from '../usage.ts';
 import { endForOutputError } from '../output-errors.ts';
@@ -100,7 +101,7 @@ export async function runBatch({ values, pods, command, concurrency, timeoutMs, 
     const finished = new Promise<string>((resolve) =>
       system.onEntry((entry) => {
         if (entry.type === 'batch.finished') resolve(entry.batchId);
-        if (entry.type !== 'session.exited' && entry.type !== 'session.failed' && entry.type !== 'session.timedOut' && entry.type !== 'session.disconnected') return;
+        if (!RUN_ENDING_FACTS.has(entry.type) || !('sessionId' in entry)) return;
         const row = system.batches.sessions[entry.sessionId];
         if (row) printer.ended(entry.sessionId, label(entry.sessionId), system.batches.byId[row[0]].results[row[1]]);
       }),
@@ -127,7 +128,7 @@ export async function runBatch({ values, pods, command, concurrency, timeoutMs, 
 
 /** A batch that never began: its sentence, and with --output json a document still (an empty one, saying why). */
 function failed(sentence: string, json?: (text: string) => void): number {
-  json?.(`${JSON.stringify({ error: sentence, totals: { succeeded: 0, failed: 0, skipped: 0, notStarted: 0 }, results: [] }, null, 2)}\n`);
+  json?.(`${JSON.stringify({ error: sentence, totals: { succeeded: 0, failed: 0, skipped: 0, notStarted: 0, cancelled: 0 }, results: [] }, null, 2)}\n`);
   process.stderr.write(`octant-exec batch: ${sentence}\n`);
   return 1;
 }

@@ -30,6 +30,8 @@ export function outcomeOf(row: SessionRow): Outcome {
       const why = typeof reason === 'string' && Object.hasOwn(disconnected, reason) ? disconnected[reason] : 'it was disconnected';
       return { code: 1, sentence: typeof row.disconnectDetail === 'string' && row.disconnectDetail ? `${why}: ${serverText(row.disconnectDetail)}` : why };
     }
+    case 'stopped':
+      return { code: 1, sentence: row.stopReason === 'batchCancelled' ? 'it was stopped: its batch was cancelled' : 'it was stopped' };
     default:
       return { code: 1, sentence: `it is still ${row.state}` };
   }

@@ -15,6 +15,8 @@ export type AuditOutcome =
   | { kind: 'failed'; reason: string; message: string }
   | { kind: 'timedOut' }
   | { kind: 'disconnected'; reason: string }
+  /** ended on purpose, the terminal kept: `batchCancelled` */
+  | { kind: 'stopped'; because: string }
   | { kind: 'closed' }
   | { kind: 'refused'; message: string };
 
@@ -194,6 +196,9 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       break;
     case 'session.disconnected':
       finish({ kind: 'disconnected', reason: entry.reason });
+      break;
+    case 'session.stopped':
+      finish({ kind: 'stopped', because: entry.because });
       break;
     case 'share.joined': {
       const record = current();

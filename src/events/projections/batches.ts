@@ -9,11 +9,12 @@ import type { Projection } from '../projection.ts';
 import { disconnectText } from './alerts.ts';
 
 /**
- * `closed`: its terminal was closed while the command ran (by someone, or by a cancel), so how it
- * would have ended is not known; `notStarted`: the batch ended before it came to it (cancelled, or
- * the server stopped)
+ * `cancelled`: a cancel of the batch stopped it while the command ran (its terminal stays, ended
+ * `stopped`, with its output); `closed`: its terminal was closed while the command ran (by someone,
+ * or by a cancel an older build logged), so how it would have ended is not known; `notStarted`: the
+ * batch ended before it came to it (cancelled, or the server stopped)
  */
-export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'closed' | 'skipped' | 'notStarted';
+export type BatchResultState = 'queued' | 'running' | 'exited' | 'failed' | 'timedOut' | 'disconnected' | 'cancelled' | 'closed' | 'skipped' | 'notStarted';
 
 export interface BatchResult {
   target: ExecTarget;
@@ -40,8 +41,8 @@ export interface BatchRow {
   /** it stopped before its end: cancelled (`by` whom, in a team mode) or every exec ended, `at` that time */
   stopped?: { because: BatchStop; by?: string; at: number };
   results: BatchResult[];
-  /** `notStarted`: absent in rows of older snapshots */
-  totals: { succeeded: number; failed: number; skipped: number; notStarted?: number };
+  /** `notStarted`, `cancelled`: absent in rows of older snapshots */
+  totals: { succeeded: number; failed: number; skipped: number; notStarted?: number; cancelled?: number };
 }
 
 export interface Batches {
@@ -69,7 +70,7 @@ export const batchesProjection: Projection<Batches> = {
         state: 'running',
         startedAt: entry.time,
         results: [...entry.targets.map((target) => ({ target, state: 'queued' as const })), ...entry.skipped.map(({ target, reason }) => ({ target, state: 'skipped' as const, reason }))],
-        totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length, notStarted: 0 },
+        totals: { succeeded: 0, failed: 0, skipped: entry.skipped.length, notStarted: 0, cancelled: 0 },
       };
       if (Object.keys(draft.byId).length > BATCHES_KEPT + BATCHES_KEPT / 10) dropOldestDone(draft, BATCHES_KEPT);
       return;
@@ -103,26 +104,28 @@ export const batchesProjection: Projection<Batches> = {
     const batch = draft.byId[batchId];
     const result = batch.results[index];
     if (result.state !== 'running') return;
-    const finish = (state: BatchResultState, succeeded: boolean, extra: Partial<BatchResult>) => {
+    const finish = (state: BatchResultState, counted: 'succeeded' | 'failed' | 'cancelled', extra: Partial<BatchResult>) => {
       Object.assign(result, { state, durationMs: entry.time - (result.startedAt ?? entry.time), ...extra });
-      if (succeeded) batch.totals.succeeded++;
-      else batch.totals.failed++;
+      batch.totals[counted] = (batch.totals[counted] ?? 0) + 1;
     };
     switch (entry.type) {
       case 'session.exited':
-        finish('exited', entry.code === 0, { exitCode: entry.code });
+        finish('exited', entry.code === 0 ? 'succeeded' : 'failed', { exitCode: entry.code });
         break;
       case 'session.failed':
-        finish('failed', false, { reason: entry.failure.message });
+        finish('failed', 'failed', { reason: entry.failure.message });
         break;
       case 'session.timedOut': // idle: a batch logged before its runs had no idle timeout
-        finish('timedOut', false, { reason: entry.cause === 'idle' ? `no output for ${Math.round(entry.afterMs / 1000)} s` : `ran longer than its ${Math.round(entry.afterMs / 1000)} s timeout` });
+        finish('timedOut', 'failed', { reason: entry.cause === 'idle' ? `no output for ${Math.round(entry.afterMs / 1000)} s` : `ran longer than its ${Math.round(entry.afterMs / 1000)} s timeout` });
         break;
       case 'session.disconnected':
-        finish('disconnected', false, { reason: entry.detail ?? entry.reason });
+        finish('disconnected', 'failed', { reason: entry.detail ?? entry.reason });
+        break;
+      case 'session.stopped': // a cancel of the batch: its terminal stays, with the output so far
+        finish('cancelled', 'cancelled', {});
         break;
       case 'session.closed': // straight from running: no ending came first
-        finish('closed', false, {});
+        finish('closed', 'failed', {});
         break;
     }
   },

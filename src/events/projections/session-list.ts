@@ -2,7 +2,7 @@
 import { describeCommand, type ActionMode, type ExecCommand } from '../../domain/exec-action.ts';
 import type { Person } from '../../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
-import type { DisconnectReason } from '../../machines/facts.ts';
+import type { DisconnectReason, StopReason } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
 import { isRunning, type TerminalState } from '../../protocol/terminal-states.ts';
 
@@ -37,6 +37,8 @@ export interface SessionRow {
   failure?: ExecFailure;
   disconnectReason?: DisconnectReason;
   disconnectDetail?: string;
+  /** stopped: why its run was ended on purpose (its batch was cancelled) */
+  stopReason?: StopReason;
   /** timedOut: idle past its idle timeout, or run past a batch's deadline, and after how long (absent in rows of older snapshots: idle) */
   timeout?: { cause: 'idle' | 'deadline'; afterMs: number };
   size?: TerminalSize;
@@ -140,6 +142,10 @@ export const sessionListProjection: Projection<SessionList> = {
         row.disconnectReason = entry.reason;
         row.disconnectDetail = entry.detail;
         break;
+      case 'session.stopped':
+        end('stopped');
+        row.stopReason = entry.because;
+        break;
       case 'session.restarted':
         Object.assign(row, { state: 'connecting', run: entry.run, startedAt: entry.time, lastActivityAt: entry.time });
         delete row.endedAt;
@@ -147,6 +153,7 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.failure;
         delete row.disconnectReason;
         delete row.disconnectDetail;
+        delete row.stopReason;
         delete row.timeout;
         delete row.recording;
         break;
