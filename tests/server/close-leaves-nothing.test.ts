@@ -6,7 +6,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import process from 'node:process';
-import { processTree } from '../support/process-tree.ts';
+import { describeProcess, processTree } from '../support/process-tree.ts';
 import { startTestApp } from './support.ts';
 
 test("after close, nothing the app's sandbox started is left, not even a process not yet reaped (a pod's spare launcher)", async () => {
@@ -14,7 +14,7 @@ test("after close, nothing the app's sandbox started is left, not even a process
   for (let start = 1; start <= 4; start++) {
     const app = await startTestApp();
     await app.close();
-    assert.equal(processTree(process.pid).filter((pid) => !before.has(pid)), [], `processes left after close ${start}`);
+    assert.equal(processTree(process.pid).filter((pid) => !before.has(pid)).map(describeProcess), [], `processes left after close ${start}`);
   }
 });
 

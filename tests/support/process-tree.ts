@@ -29,6 +29,17 @@ export function isRunning(pid: number): boolean {
   return stat !== undefined && stat.state !== 'Z';
 }
 
+/** A process as a failure should name it: pid, state (Z: a zombie) and command line. */
+export function describeProcess(pid: number): string {
+  let command = '';
+  try {
+    command = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 160);
+  } catch {
+    // gone since
+  }
+  return `${pid} (${readStat(pid)?.state ?? 'gone'}) ${command}`.trim();
+}
+
 function* parents(): Generator<[number, number]> {
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
