@@ -47,6 +47,9 @@ test('a pod still initializing: its init container tagged and running, its main 
 test('the Exec dialog names the init container as such, and offers it while the main container is off', async () => {
   await button('Exec').click();
   const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
+  // evaluateAll reads what is there, without waiting: the dialog opens (showModal) in an effect after
+  // the next frame, and until then it is hidden and its options are not the dialog's (read as [])
+  await dialog.waitFor();
   const options = await dialog.locator('#exec-container option').evaluateAll((els) => els.map((el) => [(el as HTMLOptionElement).text, (el as HTMLOptionElement).disabled]));
   assert.equal(options, [
     ['migrate (init)', false],

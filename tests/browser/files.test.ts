@@ -11,8 +11,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import type { Download, Page } from 'playwright-core';
-import { appForFile, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
-import { waitFor } from '../support/wait.ts';
+import { appForFile, PAGE_WAIT_MS, screenshot, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { waitFor, withTimeout } from '../support/wait.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -123,18 +123,19 @@ test('a folder with entries left out is saved, its row warning how many; one wit
 
 test('Cancel on a running upload stops it and says so', async () => {
   // the request is held on its way out until the test lets it go, so the upload is surely running
+  // (the route in place before the click; the wait for the request bounded, by name)
   let release: (() => Promise<void>) | undefined;
-  const held = new Promise<void>((resolve) =>
-    void page.route('**/api/v1/files/upload?**', (route) => {
-      release = () => route.abort();
-      resolve();
-    }),
-  );
+  let heard!: () => void;
+  const held = new Promise<void>((resolve) => (heard = resolve));
+  await page.route('**/api/v1/files/upload?**', (route) => {
+    release = () => route.abort();
+    heard();
+  });
   await page.getByRole('button', { name: 'Upload…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Upload to nginx' });
   await dialog.locator('input[type=file]').setInputFiles({ name: 'cancelled.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(1024) });
   await dialog.getByRole('button', { name: 'Upload', exact: true }).click();
-  await held;
+  await withTimeout(held, PAGE_WAIT_MS, 'the upload request');
   const item = page.getByTestId('transfer').filter({ hasText: 'cancelled.bin' });
   await item.getByRole('button', { name: 'Cancel' }).click();
   await waitForText(item, /cancelled: Cancelled\./);
@@ -162,7 +163,7 @@ test('a transfer in progress is on the Terminals page with its kind and path, an
   await waitForText(row.getByTestId('transfer-kind'), /^upload \/tmp$/);
   assert.is(await row.getByRole('button', { name: 'Open' }).count(), 0, 'a transfer has no screen to open');
   await row.getByRole('button', { name: 'Close' }).click();
-  assert.is(await answer, 409, 'the held upload is answered as cancelled');
+  assert.is(await withTimeout(answer, PAGE_WAIT_MS, 'the answer to the held upload'), 409, 'the held upload is answered as cancelled');
   // its clean-up (rm of the part that came: src/server/files/staged-file.ts) is an upload action too, listed for a moment
   await waitFor(async () => (await row.count()) === 0, 'the upload and its clean-up to leave the list');
   req.destroy();

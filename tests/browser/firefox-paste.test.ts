@@ -60,7 +60,9 @@ async function pressWith(modifiers: KeyInput[], key: KeyInput): Promise<void> {
  * echoed, so its output would be on screen by then), until Enter runs both.
  */
 async function pasteTwoLines(tag: string, paste: () => Promise<void>): Promise<void> {
-  assert.ok(await bracketedPasteMode(), 'bash asked for bracketed paste');
+  // bash asks for it with its prompt, which comes after the output the step before waited for (and
+  // after its PROMPT_COMMAND, if any): read at once, it was not asked for yet
+  await waitFor(() => bracketedPasteMode(), 'bash asking for bracketed paste at its prompt', PAGE_WAIT_MS);
   await putOnClipboard(`echo ${tag}-$((1+1))\necho ${tag}-$((2+2))`);
   await paste();
   const lines = await waitForLine(new RegExp(`echo ${tag}-\\$\\(\\(2\\+2\\)\\)$`));

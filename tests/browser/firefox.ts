@@ -64,9 +64,22 @@ export async function startFirefoxApp(): Promise<FirefoxApp> {
 // are refused ("call to Function() blocked by CSP"). The page's own code needs no such thing, so
 // these tests wait from here: a query or a function evaluated as it is, again until it holds.
 
-/** Clicks (a real pointer's click) the first element `selector` matches, once there is one. */
+/**
+ * Clicks (a real pointer's click) the first element `selector` matches, once there is one and it
+ * takes clicks. Puppeteer clicks what it finds, enabled or not (Playwright waits): the Pod view shows
+ * "Shell" disabled until the pod's answer comes, and a click then did nothing, the test waiting on.
+ */
 export async function clickOn(page: Page, selector: string, options?: Readonly<ClickOptions>): Promise<void> {
-  const handle = await waitFor(async () => (await page.$(selector)) ?? undefined, `${selector} on the page`, PAGE_WAIT_MS);
+  const handle = await waitFor(
+    async () => {
+      const element = await page.$(selector);
+      if (element && (await element.evaluate((el) => !(el as HTMLButtonElement).disabled && !el.closest('[aria-disabled="true"]')))) return element;
+      await element?.dispose();
+      return undefined;
+    },
+    `${selector} on the page, enabled`,
+    PAGE_WAIT_MS,
+  );
   await handle.click(options);
 }
 

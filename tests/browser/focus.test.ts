@@ -13,7 +13,7 @@ import * as assert from 'uvu/assert';
 import type { Page, Route } from 'playwright-core';
 import { focused, focusGoesTo } from './focus-checks.ts';
 import { withTimeout } from '../support/wait.ts';
-import { alertCards, appForFile, byName, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, appForFile, byName, PAGE_WAIT_MS, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -90,7 +90,12 @@ async function focusAsShown(id: string, act: () => Promise<void>): Promise<strin
     });
   }, id);
   await act();
-  return page.evaluate(() => (window as unknown as { focusAsShown: Promise<string> }).focusAsShown);
+  // bounded: a tab never shown selected would leave the page's promise, and the test, waiting
+  return withTimeout(
+    page.evaluate(() => (window as unknown as { focusAsShown: Promise<string> }).focusAsShown),
+    PAGE_WAIT_MS,
+    `the tab ${id} shown selected`,
+  );
 }
 
 test("a terminal has the focus as soon as its tab shows selected, from a click on the tab and from the Terminals page's Open", async () => {

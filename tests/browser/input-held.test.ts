@@ -8,7 +8,8 @@ import * as assert from 'uvu/assert';
 import { Buffer } from 'node:buffer';
 import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { INPUT_HELD_AT } from '../../src/runtime/terminal-io.ts';
-import { chooseInTerminalMenu, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
+import { chooseInTerminalMenu, PAGE_WAIT_MS, startBrowserApp, waitForText, type BrowserApp } from './support.ts';
 
 const adapter = new FakeExecAdapter((stream) => void stream.open().stdout('$ ').takeNoInput());
 let b: BrowserApp;
@@ -38,7 +39,11 @@ test('a paste into a program that does not read: the panel says so; once it read
   stream.takeInput();
   await note.waitFor({ state: 'detached' });
   await page.getByRole('tabpanel').locator('.paste-progress').waitFor({ state: 'detached' });
-  const written = Buffer.concat(stream.written).toString();
+  // the progress goes once the page has put the paste's last frame on its socket: the server takes
+  // it a moment later (a page told to hold still had some of it to send after the release)
+  const arrived = () => Buffer.concat(stream.written).toString();
+  await waitFor(() => arrived().length >= SIZE, 'the whole paste written to the program', PAGE_WAIT_MS);
+  const written = arrived();
   assert.is(written.length, SIZE);
   assert.ok(/^x+$/.test(written), 'the paste as pasted');
   assert.equal(b.problems, [], 'no page error, no CSP violation');

@@ -37,6 +37,11 @@ async function pasteAtPrompt(text: string, mark: number): Promise<void> {
   await waitFor(() => page.evaluate(() => (document.querySelector('[role=tabpanel] .xterm-host') as unknown as XtermHost).terminal.modes.bracketedPasteMode), 'bash asking for bracketed paste at its prompt');
   await page.evaluate((t) => navigator.clipboard.writeText(t), text);
   await chooseInTerminalMenu(page, 'Paste');
+  // the menu goes at once, the paste once the page has read the clipboard: on bash's line (its text
+  // before the marker), it is there before the Ctrl+C. Else the check below could run before it came
+  // (and pass, having seen nothing), or it could come in the middle of the next command typed
+  const shown = text.split(/[\x1b\n]/)[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  await waitForRow(page, new RegExp(shown));
   await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.press('Control+C');
   // readline, interrupted while it reads, can drop a key that comes right after the ^C ("cho: command

@@ -30,6 +30,9 @@ test('the Exec dialog records a shell: its tab wears the REC badge until recordi
   await waitForText(tab().locator('[data-testid=recording-badge]'), /REC/);
   await waitForText(tab().locator('.badge').first(), /^live$/);
   assert.is(await describedAs(tab()), 'live ● REC', "the tab's description says it records: its name hides the badge");
+  // the keys go to this terminal wherever the focus is: the dialog gives the focus back to Exec as
+  // it goes, after the next frame, which can come after the new terminal has taken it
+  await page.locator('[role=tabpanel] .xterm').click();
   await page.keyboard.type('echo first-$((1+1))\r');
   await waitForRow(page, /^first-2$/);
   await page.keyboard.type('sleep 2; echo second-$((1+2))\r');

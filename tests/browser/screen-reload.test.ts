@@ -10,7 +10,8 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { PAGE_WAIT_MS, startBrowserApp, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 import { screenCells, type ScreenCells } from '../support/terminal-cells.ts';
 
 // A pod with vi (this machine's vim) and top (procps), beside bash.
@@ -69,6 +70,19 @@ async function settled(): Promise<ScreenCells> {
   throw new Error(`the screen kept changing: ${last.rows.slice(0, 3).join('\n')}`);
 }
 
+/**
+ * Waits (bounded) until the shown terminal's screen is `expected`, and returns it; past the wait,
+ * the screen as it is then, for the assertions to say where it differs. A terminal brought back gets
+ * its screen after the socket's `attached`, in frames of its own: read before they are drawn, it is
+ * the empty screen it starts with, which stays so however long one waits for it to change.
+ */
+async function screenBecomes(expected: ScreenCells, what: string): Promise<ScreenCells> {
+  let now = await cells();
+  const same = () => JSON.stringify(now) === JSON.stringify(expected);
+  await waitFor(async () => ((now = await cells()), same()), `${what}: the screen as it was`, PAGE_WAIT_MS).catch(() => {});
+  return now;
+}
+
 /** Reload the page and the same screen comes back, cell for cell. */
 async function reloadKeepsScreen(what: string, tab?: string): Promise<void> {
   const before = await settled();
@@ -76,7 +90,7 @@ async function reloadKeepsScreen(what: string, tab?: string): Promise<void> {
   await page.reload();
   await waitForText(badge(tab), /^live$/);
   await page.waitForFunction(() => (document.querySelector('[role=tabpanel] .xterm-host') as unknown as { terminal?: unknown })?.terminal);
-  const after = await settled();
+  const after = await screenBecomes(before, what);
   assert.ok(attachedSeen.length > 0, `${what}: attached`);
   for (const attached of attachedSeen) assert.ok((attached.screen ?? 0) > 0, `${what}: ${attached.sessionId} came back as a screen, not a raw replay`);
   assert.equal(after.buffer, before.buffer, `${what}: the buffer shown`);
@@ -96,6 +110,7 @@ test('a reload during vi shows the same screen, cell for cell', async () => {
   await waitForRow(page, /^\s+2\s+second, tabbed$/);
   await page.keyboard.type('jjA, edited'); // insert mode: the mode line and a moved cursor
   await waitForRow(page, /-- INSERT --/);
+  await waitForRow(page, /^\s+3\s+third, edited$/); // all of it typed: vi waits for the next key
   const before = await cells();
   assert.is(before.buffer, 'alternate', 'vi draws on the alternate screen');
   assert.ok(before.rows.some((row) => /\|[1-9]\d*:\d+\|/.test(row)), 'some cell has a colour (the line numbers)');
@@ -122,7 +137,7 @@ test('a reload during top shows the same screen; vi, in a tab not shown meanwhil
   await reloadKeepsScreen('top', 'main: top -d 30');
   // vi's tab was not shown: its terminal got its screen unseen, at the session's size, and shows it now
   await page.getByRole('tab', { name: 'main: shell', exact: true }).click();
-  const after = await settled();
+  const after = await screenBecomes(vi, 'vi, not shown during the reload');
   assert.equal(after.buffer, vi.buffer, 'vi: the buffer shown');
   assert.equal(after.cursor, vi.cursor, 'vi: the cursor');
   after.rows.forEach((row, y) => assert.is(row, vi.rows[y], `vi, not shown during the reload: row ${y}`));

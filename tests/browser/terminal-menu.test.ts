@@ -5,6 +5,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
+import { focusGoesTo } from './focus-checks.ts';
 import { appForFile, chooseInTerminalMenu, openTerminalMenu, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
@@ -70,6 +71,9 @@ test('Select all and Copy put the screen on the clipboard; Paste and Ctrl+Shift+
   await choose('Search');
   const field = page.getByRole('searchbox', { name: 'Find in terminal' });
   await field.waitFor();
+  // the field takes the focus in an effect after the frame that draws it; an Escape before then
+  // closed the search with the focus left on <body> (the next step typed into nothing)
+  assert.is(await focusGoesTo(page, field), true, 'the search field has the focus');
   await field.press('Escape');
   await field.waitFor({ state: 'detached' });
 });
