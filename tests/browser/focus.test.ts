@@ -124,6 +124,27 @@ for (const [opener, dialogName] of [
   });
 }
 
+test('a dialog that goes after something else took the focus leaves it there (the terminal its Run opened), not back on its opener', async () => {
+  // As a slow page orders it (frames late): the Exec dialog's Run opens a terminal, which takes the
+  // focus, and only then does the dialog's component go; it gave the focus back to Exec, and what
+  // was typed next went to the button. Here the same order, made sure of: the dialog is closed and
+  // another element focused, and only then does its component go (its Cancel's handler).
+  await button('Exec').click();
+  const dialog = page.getByRole('dialog', { name: 'Exec in pod' });
+  await dialog.waitFor();
+  await page.evaluate(() => {
+    const d = document.querySelector<HTMLDialogElement>('dialog[open]')!;
+    const cancel = [...d.querySelectorAll('button')].find((b) => b.textContent === 'Cancel')!;
+    d.close();
+    document.querySelector<HTMLElement>('[role=tab]')!.focus();
+    cancel.click();
+  });
+  await page.locator('dialog').waitFor({ state: 'detached' });
+  // a focus given back goes with the component's effects: two frames on, it would have
+  await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
+  assert.is(await focused(page, page.getByRole('tab').first()), true, 'the tab that took the focus keeps it');
+});
+
 test('Restart on an ended terminal puts the focus in it: what is typed next runs in the new shell', async () => {
   const name = (await page.getByRole('tab', { selected: true }).getAttribute('aria-label'))!;
   await page.locator('[role=tabpanel] .xterm').click();

@@ -1,7 +1,8 @@
 // A modal dialog holding one form, as the Exec and batch dialogs are: it opens as a modal,
 // Escape cancels, submitting runs, and Enter on a select runs too (as it does in a text field).
 // Below the fields: the problem that keeps it from running, if any, then Cancel and Run. Closed,
-// it gives the focus back to what had it before (the button that opened it), still on the page.
+// it gives the focus back to what had it before (the button that opened it), still on the page,
+// unless something else took it meanwhile (the terminal its Run opened).
 // A problem about one field is that field's too (fieldState): aria-invalid, and the problem's
 // sentence in its description, so a screen reader says it on the field (WCAG 3.3.1).
 import type { ComponentChildren } from 'preact';
@@ -48,8 +49,16 @@ export function ModalForm(props: {
     const d = dialog.current!;
     if (!d.open) d.showModal();
     return () => {
+      // What the dialog's run opened may have taken the focus since (the new terminal of an Exec's
+      // Run, drawn before this component goes): it keeps it. Only a focus left in the dialog, or on
+      // <body> where the browser leaves it when the dialog goes, is given back.
+      const active = document.activeElement;
+      const takenElsewhere = active instanceof HTMLElement && active !== document.body && !d.contains(active);
       if (d.open) d.close();
-      // the browser leaves it on <body> when the dialog goes with its component
+      if (takenElsewhere) {
+        if (active.isConnected && document.activeElement !== active) active.focus();
+        return;
+      }
       if (opener instanceof HTMLElement && opener.isConnected) opener.focus();
       else props.focusAfter?.()?.focus();
     };
