@@ -68,23 +68,33 @@ export interface Gate {
 
 const STARTING = 'octant-exec is starting: try again in a moment.';
 
+/** Whether the path as sent (before the query) has a `.` or `..` segment, plain or percent-encoded. */
+function hasDotSegment(target: string): boolean {
+  const path = target.split(/[?#]/, 1)[0];
+  return path.split('/').some((segment) => /^(\.|%2e){1,2}$/i.test(segment));
+}
+
 export async function handleRequest(gate: Gate, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  let url: URL;
+  let url: URL | undefined;
   try {
     url = new URL(req.url ?? '/', 'http://127.0.0.1');
   } catch {
-    return sendError(res, 400, 'The request path is not valid.');
+    // answered below, once the Host is known to be ours
   }
   const parts = gate.parts;
-  for (const [name, value] of Object.entries(securityHeaders(url.pathname, parts?.door.embedOrigins ?? []))) res.setHeader(name, value as string);
-  if (isProbe(url.pathname)) return answerProbe(req, res, url.pathname, gate.readiness);
+  for (const [name, value] of Object.entries(securityHeaders(url?.pathname ?? '/', parts?.door.embedOrigins ?? []))) res.setHeader(name, value as string);
+  if (url && isProbe(url.pathname)) return answerProbe(req, res, url.pathname, gate.readiness);
+  if (!parts) return sendError(res, 503, STARTING);
+  const { door, auth } = parts;
+  // DNS rebinding: a foreign Host never reaches anything, the page included, nor learns what this server refuses.
+  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, door.hostRefusal);
+  if (!url) return sendError(res, 400, 'The request path is not valid.');
+  // `/a/../b` would be read as `/b` (URL resolves it): a proxy in front that allows paths by their
+  // prefix would let through what it meant to keep out
+  if (hasDotSegment(req.url ?? '/')) return sendError(res, 400, 'The path has a "." or ".." segment: give it without them.');
   // `path=/a&path=/b`: which one is meant cannot be known, and taking the first would act on a guess
   const twice = repeatedName(url.searchParams);
   if (twice !== undefined) return sendError(res, 400, `The query gives ${JSON.stringify(twice.slice(0, 60))} more than once: give it once.`);
-  if (!parts) return sendError(res, 503, STARTING);
-  const { door, auth } = parts;
-  // DNS rebinding: a foreign Host never reaches anything, the page included.
-  if (!door.hostAllowed(req.headers.host)) return sendError(res, 403, door.hostRefusal);
   try {
     const api = url.pathname === '/api' || url.pathname.startsWith('/api/');
     // A page elsewhere may not drive the API even when the browser would send the cookie.

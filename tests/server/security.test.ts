@@ -92,6 +92,22 @@ test('a Host outside the allowlist (DNS rebinding) is refused with 403, page and
   }
 });
 
+test('a foreign Host is refused before anything else is said of the request (a repeated query, a bad path)', async () => {
+  for (const path of ['/?a=1&a=2', '/api/v1/sessions?x=1&x=2', '/api/v1/namespaces/%2e%2e/pods']) {
+    assert.is((await call(app, path, { host: 'evil.example' })).status, 403, path);
+  }
+});
+
+test('a path with a "." or ".." segment, plain or percent-encoded, is refused, not resolved (a proxy allowing paths by prefix would be passed)', async () => {
+  const sent = (path: string) => rawExchange(app.port, `GET ${path} HTTP/1.1\r\nHost: 127.0.0.1:${app.port}\r\nAuthorization: Bearer ${app.token}\r\nConnection: close\r\n\r\n`);
+  for (const path of ['/api/v1/namespaces/restricted/pods/%2e%2e/%2e%2e/default/pods/web', '/api/v1/namespaces/default/pods/..', '/api/v1/namespaces/default/pods/%2E', '/./api/v1/sessions', '/api/v1/sessions/../info']) {
+    const raw = await sent(path);
+    assert.match(raw, /^HTTP\/1\.1 400 /, path);
+    assert.match(raw, /segment: give it without them/, path);
+  }
+  assert.match(await sent('/api/v1/namespaces/default/pods/web.1'), /^HTTP\/1\.1 404 /, 'a dot inside a name is no segment of its own');
+});
+
 test('an API call from a foreign Origin is refused even with valid credentials', async () => {
   const res = await call(app, '/api/v1/exec', { origin: 'http://evil.example', body: { namespace: 'default', pod: 'web', container: 'nginx' } });
   assert.is(res.status, 403);
@@ -214,9 +230,10 @@ test('static files: served from the UI folder only, with their types; a missing 
   assert.is(asset.status, 200);
   assert.match(String(asset.headers['content-type']), /^text\/javascript/);
   assert.is(asset.headers['x-content-type-options'], 'nosniff');
-  for (const path of ['/../octant-exec-outside.txt', '/assets/..%2F..%2Foctant-exec-outside.txt', '/%2e%2e/octant-exec-outside.txt', '/assets', '/assets/%00']) {
+  // a ".." segment is refused as such (400); one hidden in a segment (..%2F..) finds no file
+  for (const [path, status] of [['/../octant-exec-outside.txt', 400], ['/assets/..%2F..%2Foctant-exec-outside.txt', 404], ['/%2e%2e/octant-exec-outside.txt', 400], ['/assets', 404], ['/assets/%00', 404]] as const) {
     const res = await call(app, path, { token: null });
-    assert.is(res.status, 404, path);
+    assert.is(res.status, status, path);
     assert.not.match(res.body, /outside/);
   }
   assert.is((await call(app, '/assets/app.js', { token: null, method: 'POST', body: {} })).status, 405);
