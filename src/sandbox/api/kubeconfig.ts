@@ -1,8 +1,9 @@
 // The kubeconfigs the sandbox hands out, its admin's and one per user: CA data, server URL and
 // bearer token under one context, set as current, so `kubectl --kubeconfig FILE` and
 // client-node's loadFromFile work unchanged.
-import { writeFileSync } from 'node:fs';
-import { join, parse } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, join, parse } from 'node:path';
 
 export const SANDBOX_CONTEXT = 'octant-exec-sandbox';
 
@@ -45,9 +46,20 @@ export function kubeconfigYaml({ server, caPem, token, namespace = 'default', co
   ].join('\n');
 }
 
-/** Written owner-only: the token in it runs commands on this machine. */
+/**
+ * Written owner-only: the token in it runs commands on this machine. Into a new file beside
+ * `path`, then renamed over it: a file already there (`--kubeconfig-out` onto an old kubeconfig)
+ * kept its mode, world-readable maybe, and a symbolic link there was written through.
+ */
 export function writeKubeconfig(path: string, fields: KubeconfigFields): void {
-  writeFileSync(path, kubeconfigYaml(fields), { mode: 0o600 });
+  const fresh = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}`);
+  writeFileSync(fresh, kubeconfigYaml(fields), { mode: 0o600, flag: 'wx' }); // wx: never through a file planted at that name
+  try {
+    renameSync(fresh, path);
+  } catch (error) {
+    rmSync(fresh, { force: true });
+    throw error;
+  }
 }
 
 /** Where a user's kubeconfig goes: next to the admin's, the user's name before its extension (`kubeconfig-alice`, `kc-alice.yaml`). */

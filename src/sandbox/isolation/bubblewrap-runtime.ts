@@ -1,6 +1,7 @@
 // The default container runtime: every sandbox pod in namespaces of its own (pod-sandbox.ts),
 // started at its first exec and kept until it is deleted or the sandbox closes. Start-up checks
-// that bubblewrap is installed and allowed to make user namespaces, and says how to fix it when not.
+// that bubblewrap is installed, allowed to make user namespaces and able to apply the system-call
+// filter (syscall-filter.ts), and says how to fix it when not.
 import { spawn } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,6 +13,7 @@ import { privilegedStepProblem } from './privileged-step-check.ts';
 import { PodSandbox } from './pod-sandbox.ts';
 import { heldFileName, removeEarlierPods } from './earlier-pods.ts';
 import { removeWritableLayer } from './writable-layer.ts';
+import { syscallFilterFor } from './syscall-filter.ts';
 
 export interface BubblewrapOptions {
   stateDir: string;
@@ -30,11 +32,12 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
 
   // Layers of pods from an earlier run are stale: a pod starts from its image.
   const podsDir = join(options.stateDir, 'pods');
-  const earlierPodsInUse = await removeEarlierPods(options.stateDir, podsDir, options.earlierPodsWaitMs);
+  const earlierPodsInUse = await removeEarlierPods(tools, options.stateDir, podsDir, options.earlierPodsWaitMs);
   mkdirSync(podsDir, { recursive: true });
   chmodSync(podsDir, 0o700); // what containers write (a setuid file, say) is for no one else on this machine
   const held = join(podsDir, heldFileName());
   writeFileSync(held, '');
+  const syscallFilter = await syscallFilterFor(tools);
   const pids = PidsLimit.create(options.podPidsLimit);
   // Pods' device nodes from an earlier run go too (private-devices.ts).
   const devicesDir = join(options.stateDir, 'devices');
@@ -53,7 +56,7 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     const known = pods.get(key);
     if (known) return known.sandbox;
     if (closed || deleted.has(key)) return Promise.reject(new Error(closed ? 'the sandbox is shutting down' : `pod ${fixture.name} was deleted`));
-    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), devicesDir: join(devicesDir, namespace, fixture.name), pids: pids.forPod(key), held }, fixture);
+    const sandbox = PodSandbox.start({ tools, layersDir: join(podsDir, namespace, fixture.name), devicesDir: join(devicesDir, namespace, fixture.name), pids: pids.forPod(key), held, syscallFilter }, fixture);
     pods.set(key, { namespace, name: fixture.name, sandbox });
     sandbox.catch(() => pods.get(key)?.sandbox === sandbox && pods.delete(key)); // the next exec tries again
     return sandbox;
@@ -98,7 +101,9 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
       closed = true;
       await Promise.all([...pods.values()].map((pod) => deletePod(pod.namespace, pod.name)));
       await pids.close();
-      removeWritableLayer(podsDir);
+      const left = await removeWritableLayer(tools, podsDir);
+      // the sandbox closes all the same: what stays is in the state directory, which the next start tidies
+      if (left) console.error(`octant-exec sandbox: ${left}. The next start on this state directory tries again; or delete that folder yourself`);
       rmSync(devicesDir, { recursive: true, force: true });
     },
   };

@@ -5,11 +5,13 @@
 // follows a symbolic link one swapped in: writable-layer.ts), so the earlier pods are set aside
 // under a name no launcher of theirs can find, and removed once no process keeps their run's file
 // (`.held-…`) open: every holder's launcher keeps it open while it lives (launcher.ts), and a
-// holder's launcher ends only after every process of its PID namespace has ended.
+// holder's launcher ends only after every process of its PID namespace has ended. What an earlier
+// removal could not remove (`.removing-…`: writable-layer.ts) is removed again with them.
 import { existsSync, readdirSync, readlinkSync, realpathSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
-import { removeWritableLayer } from './writable-layer.ts';
+import type { IsolationTools } from './host-tools.ts';
+import { REMOVING_PREFIX, removeWritableLayer } from './writable-layer.ts';
 
 /**
  * The file of this run, in its pods folder, that its holders keep open: "." first, so no
@@ -23,10 +25,11 @@ const EARLIER_PODS_WAIT_MS = 10_000;
 
 /**
  * Moves `podsDir` (an earlier run's, if any) aside, then removes it and any folder an earlier
- * start set aside, each once no process keeps a file in it open; what is still in use after
- * `waitMs` stays, named in the sentence returned (a later start tries again).
+ * start set aside or failed to remove, each once no process keeps a file in it open; what is still
+ * in use after `waitMs`, or could not be removed, stays, named in the sentence returned (a later
+ * start tries again).
  */
-export async function removeEarlierPods(stateDir: string, podsDir: string, waitMs = EARLIER_PODS_WAIT_MS): Promise<string | undefined> {
+export async function removeEarlierPods(tools: Pick<IsolationTools, 'bwrap' | 'rm'>, stateDir: string, podsDir: string, waitMs = EARLIER_PODS_WAIT_MS): Promise<string | undefined> {
   try {
     renameSync(podsDir, join(stateDir, `${SET_ASIDE}${Date.now().toString(36)}-${process.pid}`));
   } catch (error) {
@@ -34,10 +37,11 @@ export async function removeEarlierPods(stateDir: string, podsDir: string, waitM
   }
   if (!existsSync(stateDir)) return undefined; // a first start: nothing earlier
   const earlier = readdirSync(stateDir)
-    .filter((name) => name.startsWith(SET_ASIDE))
+    .filter((name) => name.startsWith(SET_ASIDE) || name.startsWith(REMOVING_PREFIX))
     .map((name) => join(stateDir, name));
   const deadline = Date.now() + waitMs;
   const inUse: string[] = [];
+  const left: string[] = [];
   for (const dir of earlier) {
     let holders = processesHolding(dir);
     while (holders.length > 0 && Date.now() < deadline) {
@@ -45,10 +49,16 @@ export async function removeEarlierPods(stateDir: string, podsDir: string, waitM
       holders = processesHolding(dir);
     }
     if (holders.length > 0) inUse.push(`${dir} (processes ${holders.join(', ')})`);
-    else removeWritableLayer(dir);
+    else {
+      const problem = await removeWritableLayer(tools, dir);
+      if (problem) left.push(problem);
+    }
   }
-  if (inUse.length === 0) return undefined;
-  return `the pods of an earlier run are still in use by its processes ${waitMs / 1000} s after this start, so their files stay: ${inUse.join('; ')}. End those processes; the next start removes them`;
+  const said = [
+    ...(inUse.length > 0 ? [`the pods of an earlier run are still in use by its processes ${waitMs / 1000} s after this start, so their files stay: ${inUse.join('; ')}. End those processes; the next start removes them`] : []),
+    ...(left.length > 0 ? [`the pods of an earlier run could not all be removed: ${left.join('; ')}. The next start tries again; or delete ${left.length === 1 ? 'that folder' : 'those folders'} yourself`] : []),
+  ];
+  return said.length > 0 ? said.join('. ') : undefined;
 }
 
 /** Processes of this machine (those this one may look at) with a file under `dir` open. */

@@ -3,7 +3,8 @@
 // inside a container must not keep, setsid gives a terminal exec its session inside the container,
 // prlimit sets a process limit where no cgroup can be made, cat stands in for a container's main
 // process, env sets an exec's environment (inside the container only), bash starts each of them
-// cleanly (launcher.ts), mknod makes the device nodes of a sandbox root started (private-devices.ts).
+// cleanly (launcher.ts), mknod makes the device nodes of a sandbox root started (private-devices.ts),
+// rm removes what containers wrote, inside a throwaway sandbox (writable-layer.ts).
 import { accessSync, constants } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
@@ -18,6 +19,7 @@ export interface IsolationTools {
   env: string;
   bash: string;
   mknod: string;
+  rm: string;
 }
 
 /** Where each tool comes from, for the message that asks for it. */
@@ -31,6 +33,7 @@ const PACKAGES: Record<keyof IsolationTools, string> = {
   env: 'coreutils',
   bash: 'bash',
   mknod: 'coreutils',
+  rm: 'coreutils',
 };
 
 /** Where to look: the PATH, then where the packages put them. */

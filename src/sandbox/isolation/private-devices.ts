@@ -44,8 +44,21 @@ export async function makePrivateDevices(dir: string, tools: Pick<IsolationTools
   return dir;
 }
 
+/** Kubernetes' (Docker's) default size of a container's /dev/shm: 64 MiB. */
+const SHM_BYTES = 64 * 1024 * 1024;
+
 /** bwrap arguments for a container's /dev: bwrap's own, with the pod's nodes over the machine's where there are some. */
 export function deviceArgs(privateDevices: string | undefined): string[] {
   const own = privateDevices ? Object.keys(DEVICES).flatMap((name) => ['--dev-bind', join(privateDevices, name), `/dev/${name}`]) : [];
   return ['--dev', '/dev', ...own];
+}
+
+/**
+ * bwrap arguments, after every other under /dev, that make /dev read-only: it is a tmpfs, and
+ * root inside could otherwise fill it with this machine's memory (up to half of it), charged to
+ * no process. /dev/shm stays writable, as in Kubernetes, on a tmpfs of its own of 64 MiB; /dev/pts
+ * (the container's devpts) is a mount of its own too, and stays as it is.
+ */
+export function sealDeviceArgs(): string[] {
+  return ['--size', String(SHM_BYTES), '--perms', '1777', '--tmpfs', '/dev/shm', '--remount-ro', '/dev'];
 }

@@ -4,7 +4,7 @@
 // racing them failed the restart with ENOTEMPTY (CI, tests/reliability/crash.test.ts under Deno).
 // A stand-in plays the killed run's holder: a process that keeps the file open and writes into a
 // layer it sits in, as a container does through its bind.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -13,11 +13,14 @@ import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
 import { processesHolding, removeEarlierPods } from '../../../src/sandbox/isolation/earlier-pods.ts';
-import { findIsolationTools } from '../../../src/sandbox/isolation/host-tools.ts';
+import { defaultToolDirs, findIsolationTools } from '../../../src/sandbox/isolation/host-tools.ts';
 import { launching } from '../../../src/sandbox/isolation/launcher.ts';
 import { isRunning } from '../../support/process-tree.ts';
 import { waitFor, withTimeout } from '../../support/wait.ts';
 
+const found = findIsolationTools();
+if ('missing' in found) throw new Error(found.missing);
+const tools = found;
 /** a killed run's file that its holders kept open (earlier-pods.ts names a run's) */
 const HELD_FILE = '.held-killed-run';
 const dirs: string[] = [];
@@ -27,7 +30,8 @@ const ended = (child: ChildProcess) =>
 test.after(async () => {
   for (const child of children) child.kill('SIGKILL');
   await withTimeout(Promise.all(children.map(ended)), 10_000, 'the stand-ins to end');
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  // GNU rm: what a failed test left may be deeper than rmSync can go
+  for (const dir of dirs) spawnSync('rm', ['-rf', '--one-file-system', dir]);
 });
 
 /** A state directory whose pods folder a killed run left, and that run's holder stand-in, writing into a layer. */
@@ -52,7 +56,7 @@ const setAside = (stateDir: string) => readdirSync(stateDir).filter((name) => na
 test("a killed run's pods are set aside at once and removed once its holders have ended, not before", async () => {
   const { stateDir, podsDir, holder } = await killedRun();
   let removed: 'while the holder lived' | 'after it ended' | undefined;
-  const removal = removeEarlierPods(stateDir, podsDir).then((said) => ((removed = isRunning(holder.pid!) ? 'while the holder lived' : 'after it ended'), said));
+  const removal = removeEarlierPods(tools, stateDir, podsDir).then((said) => ((removed = isRunning(holder.pid!) ? 'while the holder lived' : 'after it ended'), said));
   await new Promise((resolve) => setTimeout(resolve, 300));
   assert.not.ok(existsSync(podsDir), 'the pods folder is free for this run at once');
   assert.is(setAside(stateDir).length, 1, "the earlier run's pods wait beside it");
@@ -65,11 +69,11 @@ test("a killed run's pods are set aside at once and removed once its holders hav
 
 test('pods still in use after the wait stay, a sentence names them and their processes, and the next start removes them', async () => {
   const { stateDir, podsDir, holder } = await killedRun();
-  const said = await removeEarlierPods(stateDir, podsDir, 200);
+  const said = await removeEarlierPods(tools, stateDir, podsDir, 200);
   assert.match(said ?? '', new RegExp(`still in use by its processes 0.2 s after this start, so their files stay: ${stateDir}/pods\\.earlier-[^ ]+ \\(processes ${holder.pid}\\)\\. End those processes; the next start removes them`));
   assert.is(setAside(stateDir).length, 1);
   holder.kill('SIGKILL');
-  await waitFor(async () => (await removeEarlierPods(stateDir, podsDir, 200)) === undefined, 'a later start to remove them', 10_000);
+  await waitFor(async () => (await removeEarlierPods(tools, stateDir, podsDir, 200)) === undefined, 'a later start to remove them', 10_000);
   assert.equal(setAside(stateDir), []);
 });
 
@@ -80,7 +84,7 @@ test('a state directory named relatively, or through a symbolic link, finds its 
   symlinkSync(stateDir, join(links, 'state'));
   // /proc names the held file by its resolved path; `--state-dir ./state` is neither
   for (const named of [relative(process.cwd(), stateDir), join(links, 'state')]) {
-    const said = await removeEarlierPods(named, join(named, 'pods'), 200);
+    const said = await removeEarlierPods(tools, named, join(named, 'pods'), 200);
     assert.match(said ?? '', new RegExp(`still in use .*\\(processes ${holder.pid}\\)`), `given as ${named}`);
   }
   assert.not.ok(existsSync(podsDir));
@@ -90,8 +94,6 @@ test('a state directory named relatively, or through a symbolic link, finds its 
 });
 
 test('a process of another mount namespace holding a file of the same path in its own root is no holder', async () => {
-  const tools = findIsolationTools();
-  if ('missing' in tools) throw new Error(tools.missing);
   const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
   const root = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-root-'));
   dirs.push(stateDir, root);
@@ -131,7 +133,7 @@ test("the bubblewrap runtime started on a killed run's state directory starts on
   try {
     assert.is(startedWhileHolderLived, false);
     assert.equal(runtime.warnings.filter((warning) => /earlier run/.test(warning)), []);
-    assert.match(readdirSync(podsDir).join(' '), /^\.held-[a-z0-9]+-\d+$/, 'nothing but its own run\'s file');
+    assert.match(readdirSync(podsDir).join(' '), /^\.held-[a-z0-9]+-\d+$/, `nothing but its own run's file: ${readdirSync(podsDir).join(' ')}`);
     assert.equal(setAside(stateDir), []);
   } finally {
     await runtime.close();
@@ -139,8 +141,6 @@ test("the bubblewrap runtime started on a killed run's state directory starts on
 });
 
 test("a holder's launcher keeps its run's file open, not the command it starts; with the file gone it starts nothing", async () => {
-  const tools = findIsolationTools();
-  if ('missing' in tools) throw new Error(tools.missing);
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
   dirs.push(dir);
   const held = join(dir, HELD_FILE);
@@ -160,6 +160,54 @@ test("a holder's launcher keeps its run's file open, not the command it starts; 
   rmSync(fdsFile);
   assert.is.not(await run(join(dir, 'set-aside', HELD_FILE)), '0');
   assert.not.ok(existsSync(fdsFile), 'the command never ran');
+});
+
+/** A killed run's pods folder holding a tree deeper than PATH_MAX (a container's `/tmp`), and no process of it left. */
+function deepEarlierRun(): { stateDir: string; podsDir: string } {
+  const stateDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-'));
+  dirs.push(stateDir);
+  const podsDir = join(stateDir, 'pods');
+  const layer = join(podsDir, 'lab', 'victim', 'main.0');
+  mkdirSync(join(layer, 'tmp'), { recursive: true });
+  writeFileSync(join(podsDir, HELD_FILE), '');
+  const deep = 'cd "$1" && for i in $(seq 120); do mkdir dddddddddddddddddddddddddddddddddddddddddddddddddd && cd dddddddddddddddddddddddddddddddddddddddddddddddddd || exit 1; done; [ "$(pwd | wc -c)" -gt 4096 ]';
+  const made = spawnSync('bash', ['-c', deep, 'bash', join(layer, 'tmp')], { encoding: 'utf8' });
+  assert.is(made.status, 0, made.stderr);
+  return { stateDir, podsDir };
+}
+
+test("a killed run's pods deeper than PATH_MAX are removed (rmSync threw ENAMETOOLONG, and every later start failed)", async () => {
+  const { stateDir, podsDir } = deepEarlierRun();
+  assert.is(await removeEarlierPods(tools, stateDir, podsDir, 200), undefined);
+  assert.equal(readdirSync(stateDir), [], 'nothing earlier is left');
+});
+
+test('a start with earlier pods it cannot remove goes on, says which folder stays and that the next start tries again; the next one removes it', async () => {
+  const { stateDir } = deepEarlierRun();
+  // an rm that removes nothing: the other tools are this machine's
+  const toolDir = mkdtempSync(join(tmpdir(), 'octant-exec-earlier-pods-tools-'));
+  dirs.push(toolDir);
+  symlinkSync('/usr/bin/false', join(toolDir, 'rm'));
+  const runtime = await withTimeout(startBubblewrapRuntime({ stateDir, podPidsLimit: 64, toolDirs: [toolDir, ...defaultToolDirs()] }), 20_000, 'the runtime to start');
+  let left: string;
+  try {
+    const [warning, ...more] = runtime.warnings.filter((text) => /earlier run/.test(text));
+    assert.equal(more, []);
+    const said = new RegExp(`^the pods of an earlier run could not all be removed: the files in ${stateDir}/pods\\.earlier-[^ ]+ could not all be removed \\(rm in bubblewrap ended with 1\\): what is left of them is in (${stateDir}/\\.removing-\\w+)\\. The next start tries again; or delete that folder yourself$`);
+    assert.match(warning ?? '', said);
+    left = said.exec(warning!)![1]!;
+    assert.ok(existsSync(left));
+  } finally {
+    await runtime.close(); // with this rm its own pods stay too (aside, said on stderr): the next start removes them as well
+  }
+  const again = await withTimeout(startBubblewrapRuntime({ stateDir, podPidsLimit: 64 }), 20_000, 'the next runtime to start');
+  try {
+    assert.equal(again.warnings.filter((text) => /earlier run/.test(text)), []);
+    assert.not.ok(existsSync(left), 'removed by the next start');
+    assert.equal(readdirSync(stateDir).filter((name) => name.startsWith('pods.earlier-') || name.startsWith('.removing-')), [], 'nothing earlier is left');
+  } finally {
+    await again.close();
+  }
 });
 
 test.run();

@@ -65,6 +65,23 @@ test("/dev's nodes work, and a chmod inside never reaches this machine's, nor an
   }
 });
 
+test("/dev is read-only (a tmpfs: what root inside wrote there was this machine's memory); /dev/shm is writable, 64 MiB, as in Kubernetes", async () => {
+  const ran = await sh(sandbox, 'victim', [
+    'dd if=/dev/zero of=/dev/fill bs=1k count=1 2>&1; echo "fill=$?"',
+    'mkdir /dev/dir 2>&1; echo "mkdir=$?"',
+    'echo kept > /dev/shm/file && cat /dev/shm/file',
+    'stat -f -c "shm=%b*%S" /dev/shm',
+    'echo x > /dev/null; echo "null=$?"',
+  ].join('; '));
+  assert.match(ran.stdout, /^fill=[1-9]\d*$/m, ran.stdout);
+  assert.match(ran.stdout, /^mkdir=[1-9]\d*$/m, ran.stdout);
+  assert.match(ran.stdout, 'Read-only file system');
+  assert.match(ran.stdout, /^kept$/m);
+  const [blocks, size] = /^shm=(\d+)\*(\d+)$/m.exec(ran.stdout)!.slice(1).map(Number);
+  assert.is(blocks * size, 64 * 1024 * 1024);
+  assert.match(ran.stdout, /^null=0$/m);
+});
+
 test('hostname, /etc/hostname and the bash prompt name the pod', async () => {
   const ran = await sh(sandbox, 'victim', 'hostname; cat /etc/hostname; whoami');
   assert.is(ran.stdout, 'victim\nvictim\nroot\n');
