@@ -1,7 +1,8 @@
 // The roles every Kubernetes cluster starts with, as a team's RBAC written for a real cluster
 // uses them: RoleBindings to the user-facing ClusterRoles `view` and `edit` (aggregated, as
 // kube-apiserver's aggregation controller fills them), a team's own aggregated ClusterRole, and
-// `system:public-info-viewer` (/version and /healthz for everyone, signed in or not).
+// `system:public-info-viewer` (/version and /healthz bound for everyone, signed in or not; the
+// sandbox still answers nothing without a token: public-info.test.ts).
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { kubectl, startTestSandbox } from '../support/sandbox.ts';

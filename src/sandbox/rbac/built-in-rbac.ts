@@ -1,6 +1,8 @@
 // The roles every Kubernetes cluster starts with, as far as the sandbox's API goes: discovery and
 // the self-reviews for everyone signed in (`system:discovery`, `system:basic-user`), /version and
-// the health paths for everyone, signed in or not (`system:public-info-viewer`), everything for
+// the health paths bound for everyone, signed in or not (`system:public-info-viewer`, as a real
+// cluster binds it; the sandbox's API answers no request without a token all the same, SECURITY.md
+// item 9: docs/sandbox.md), everything for
 // `system:masters` (`cluster-admin`), the group of the sandbox's admin kubeconfig, and the
 // user-facing `admin`, `edit` and `view` a team's RoleBindings name (user-facing-roles.ts).
 import type { SourcedObject } from './rbac-authorizer.ts';
