@@ -192,7 +192,7 @@ test('bad bodies are 400 with a sentence, and start nothing', async () => {
   assert.match(nowhere.json.error.message, /There is no namespace "no-such-namespace"/, 'a namespace that is not there is said so, not as a selector matching nothing');
   assert.is((await call(app, '/api/v1/batches', { body: good, token: null })).status, 401);
   assert.is((await call(app, '/api/v1/batches/b999')).status, 404);
-  assert.is((await call(app, '/api/v1/batches/%2e%2e')).status, 404);
+  assert.is((await call(app, '/api/v1/batches/%2e%2e')).status, 400, 'a ".." segment is refused as one, never resolved (requests.ts)');
   assert.is((await call(app, '/api/v1/batches')).json.batches.length, before, 'no batch was started');
 });
 
