@@ -8,6 +8,13 @@ export const INPUT_FRAME_BYTES = 32 * 1024;
 export const INPUT_BUFFERED_BYTES = 256 * 1024;
 /** How soon waiting input looks again for room (the socket's buffer or the rate budget). */
 export const INPUT_RETRY_MS = 15;
+/**
+ * What an input frame costs of the server's input rate at least, whatever it carries (docs/api.md):
+ * a frame is work for the server however small, so one-byte frames must not come at the byte rate,
+ * millions a second. Typing, a key a frame, stays far under it.
+ */
+export const INPUT_FRAME_MIN_COST = 256;
+export const inputCost = (bytes: number): number => Math.max(bytes, INPUT_FRAME_MIN_COST);
 /** The server's input limit before its hello says otherwise (docs/api.md: 4 MiB/s). */
 export const DEFAULT_INPUT_BYTES_PER_SECOND = 4 * 1024 * 1024;
 

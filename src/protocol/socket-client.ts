@@ -11,7 +11,7 @@
 // screen as it is, never pausing the program), as any later `attached` with a screen says.
 import { FrameKind, decodeFrame, encodeFrame, namespaceKey, type ServerMessage } from './index.ts';
 import type { TokenBucket } from '../domain/token-bucket.ts';
-import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget } from './input-pacing.ts';
+import { DEFAULT_INPUT_BYTES_PER_SECOND, INPUT_BUFFERED_BYTES, INPUT_FRAME_BYTES, INPUT_RETRY_MS, inputBudget, inputCost } from './input-pacing.ts';
 import type { SessionSink } from './session-sink.ts';
 import { AckPacing, DEFAULT_ACK_EVERY_BYTES } from './ack-pacing.ts';
 import type { Attachment } from './attachment.ts';
@@ -203,10 +203,10 @@ export class SocketClient {
 
   /**
    * Keystrokes or a paste, in order. A large paste goes out in frames well under the server's
-   * maxPayload, paced: within the server's input rate (so none of it is dropped as rateLimited)
-   * and only while the socket's send buffer has room, so the page never holds megabytes in it
-   * nor stops to send them. The sink hears how much is still waiting (inputPending). It waits for
-   * the first attach's answer; after that, false while not attached on an open socket: dropped.
+   * maxPayload, paced: within the server's input rate, each frame counted at its floor (inputCost),
+   * so none is dropped as rateLimited, and while the socket's send buffer has room (the page never
+   * holds megabytes in it nor stops to send them). The sink hears what still waits (inputPending).
+   * It waits for the first attach's answer; after that, false while not attached on an open socket.
    */
   input(sessionId: string, data: string | Uint8Array): boolean {
     const a = this.#attachments.get(sessionId);
@@ -239,7 +239,7 @@ export class SocketClient {
         continue;
       }
       const size = Math.min(head.bytes.length, INPUT_FRAME_BYTES, this.#inputBudget.burst);
-      if (ws.bufferedAmount > INPUT_BUFFERED_BYTES || !this.#inputBudget.take(size)) {
+      if (ws.bufferedAmount > INPUT_BUFFERED_BYTES || !this.#inputBudget.take(inputCost(size))) {
         this.#inputRetry = setTimeout(() => this.#sendInput(), INPUT_RETRY_MS);
         return;
       }

@@ -31,6 +31,12 @@ export function execStreamActor(deps: ExecStreamDeps) {
       sendBack(event);
     };
     const activity = lateActivity(deps.clock, input.idleNoticeMs, (event) => !stopped && sendBack(event));
+    // Output is activity only while someone watches it (terminal-io.ts: outputCountsWhen): one
+    // nobody sees times out as a quiet one does. What is logged is the activity, never who
+    // watched: a replay decides the same without knowing.
+    const seen = () => {
+      if (deps.io.outputCounts(input.sessionId)) activity.happened();
+    };
     const output = new OutputBatch((channel, chunk) => deps.io.output(input.sessionId, channel, chunk));
     // Adapters may report synchronously from open(), before `stream` is assigned.
     let stream: ExecStream | undefined;
@@ -80,11 +86,11 @@ export function execStreamActor(deps: ExecStreamDeps) {
       // activity is counted as each chunk comes: its time is the machine's, not the batch's
       stdout: (chunk) => {
         output.add('stdout', chunk);
-        activity.happened();
+        seen();
       },
       stderr: (chunk) => {
         output.add('stderr', chunk);
-        activity.happened();
+        seen();
       },
       ended: (end) => {
         if (ended) return; // refused as it attached (attach): its close is told once more
@@ -126,7 +132,7 @@ export function execStreamActor(deps: ExecStreamDeps) {
  * Tells the machine about activity as late as its decisions allow: at once when it is idle (or
  * about to turn idle), otherwise once, 1 ms before its idle notice would fire, with how long ago
  * the latest activity was. A terminal busy for an hour makes about 60 log entries, not 3600, and
- * its idle timers still count from the real last keystroke or output.
+ * its idle timers still count from the real last keystroke or output that counted.
  */
 function lateActivity(clock: Clock, idleNoticeMs: number, send: (event: TerminalEvent) => void) {
   let live = false;

@@ -2,6 +2,7 @@
 // them. Bytes never pass through the actors or the event log; the actors only hear "activity".
 import type { ExecStream } from '../adapters/exec.ts';
 import { UnansweredInput } from './unanswered-input.ts';
+import { StdinQueue } from './stdin-queue.ts';
 
 export type OutputChannel = 'stdout' | 'stderr';
 
@@ -48,8 +49,10 @@ interface AttachedStream {
   sessionId: string;
   stream: ExecStream;
   run: number;
-  /** input bytes given to the stream and not yet sent on (its `sent` not yet called) */
+  /** input bytes given to the stream and not yet sent on (its `sent` not yet called), or waiting in `stdin` to be given */
   unsent: number;
+  /** its stdin, a few writes at a time (stdin-queue.ts): made at the first write */
+  stdin?: StdinQueue;
   /** the viewers were told to hold their input (unsent passed INPUT_HELD_AT) */
   held?: true;
   /** tell the actor someone typed */
@@ -78,11 +81,34 @@ export class TerminalIo {
   #carried = new Map<string, { input: UnansweredInput; run: number }>();
   /** sessions whose carry passed its bound between two attempts, with the run: what comes until the next attempt is refused, and that attempt does not run (it must not get a part) */
   #carryLost = new Map<string, number>();
+  /** who says whether a session's output is activity (outputCountsWhen) */
+  #outputCounts = new Set<(sessionId: string) => boolean>();
 
   /** Listen to every session's output; returns the way to stop. */
   listen(listener: Partial<TerminalIoEvents>): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * From now on a session's output keeps it from its idle timeout only when one of `counts` says
+   * so: the stream hub's, while someone watches it (src/server/output-counts.ts). A program nobody
+   * sees (`yes`, `top` in a tab closed) must not run, and hold its slot, for ever. Keystrokes count
+   * whoever watches. With none given every output counts (a process without a hub, such as the
+   * CLI's batch, prints every byte itself). Returns the way to stop.
+   */
+  outputCountsWhen(counts: (sessionId: string) => boolean): () => void {
+    this.#outputCounts.add(counts);
+    return () => this.#outputCounts.delete(counts);
+  }
+
+  /** Whether the session's output is activity now (see outputCountsWhen): a transfer's claimed output is, read by its HTTP request, until let go. */
+  outputCounts(sessionId: string): boolean {
+    const reader = this.#claimed.get(sessionId);
+    if (reader) return reader !== letGo;
+    if (this.#outputCounts.size === 0) return true;
+    for (const counts of this.#outputCounts) if (counts(sessionId)) return true;
+    return false;
   }
 
   /**
@@ -180,9 +206,14 @@ export class TerminalIo {
   /**
    * Keystrokes (or an upload's bytes) for a session; false when it has no running stream (none
    * yet, while it connects), unless they are carried to its next attempt, and after stdin's end
-   * (dropsInput says why). `sent`: see ExecStream.write.
+   * (dropsInput says why). `sent`: see ExecStream.write. No bytes are no input: nothing happens
+   * (true), nothing is kept, and nobody typed (it would keep an idle terminal from its timeout).
    */
   input(sessionId: string, data: Uint8Array, sent?: () => void): boolean {
+    if (data.length === 0) {
+      sent?.();
+      return true;
+    }
     const attached = this.#streams.get(sessionId);
     if (!attached) return this.#carry(sessionId, data, sent);
     // nothing after the end is input: not for this program, nor for the next attempt it would be carried to
@@ -212,11 +243,14 @@ export class TerminalIo {
     attached.unanswered?.typed(data);
     attached.unsent += data.length;
     if (!attached.held && attached.unsent > INPUT_HELD_AT) this.#hold(attached, true);
-    attached.stream.write(data, () => {
-      attached.unsent -= data.length;
-      if (attached.held && attached.unsent <= INPUT_RELEASED_AT) this.#hold(attached, false);
-      sent?.();
-    });
+    // a few writes out at a time, what comes meanwhile joined: no write, closure or timer per frame, however small
+    attached.stdin ??= new StdinQueue(attached.stream, (bytes) => this.#went(attached, bytes));
+    attached.stdin.write(data, sent);
+  }
+
+  #went(attached: AttachedStream, bytes: number): void {
+    attached.unsent -= bytes;
+    if (attached.held && attached.unsent <= INPUT_RELEASED_AT) this.#hold(attached, false);
   }
 
   #hold(attached: AttachedStream, held: boolean, detached = false): void {
@@ -230,7 +264,7 @@ export class TerminalIo {
   #closeStdin(attached: AttachedStream): void {
     attached.stdinClosed = true;
     attached.unanswered?.stdinClosed();
-    attached.stream.closeStdin();
+    (attached.stdin ?? attached.stream).closeStdin(); // after what waits to be written
   }
 
   /** The stream of a session was resized (exec-stream-actor.ts): told here, in the order of its output, not when the log gives the fact back. */

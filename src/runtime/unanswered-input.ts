@@ -8,6 +8,7 @@
 // it (carryLostFailure).
 import { MISSING_COMMAND_OUTPUT_BYTES, mayBeMissingCommandWords } from '../adapters/exec.ts';
 import type { ExecFailure } from '../domain/target.ts';
+import { join, joinFrom, joined, type Joined } from './joined-bytes.ts';
 
 /** Keystrokes kept for a session at most: while it connects (the data plane), or while its program may not have started. */
 export const MAX_HELD_INPUT = 64 * 1024;
@@ -22,8 +23,8 @@ export interface CarriedInput {
 }
 
 export class UnansweredInput {
-  readonly #chunks: Uint8Array[] = [];
-  #bytes = 0;
+  /** what was typed, joined: kept a piece at a time, one-byte frames would cost an object each (joined-bytes.ts) */
+  #typed: Joined | undefined;
   #output = 0;
   /** the output's first characters, as far as they tell whether a runtime's words begin it */
   #head = '';
@@ -33,13 +34,12 @@ export class UnansweredInput {
   /** Keeps `data`; false once past the bound: then none of it is kept, nor what follows. */
   typed(data: Uint8Array): boolean {
     if (this.#overflowed) return false;
-    if (this.#bytes + data.length > MAX_HELD_INPUT) {
+    if (data.length > MAX_HELD_INPUT || (this.#typed && !join(this.#typed, data, MAX_HELD_INPUT))) {
       this.#overflowed = true;
-      this.#chunks.length = 0;
+      this.#typed = undefined;
       return false;
     }
-    this.#chunks.push(data.slice());
-    this.#bytes += data.length;
+    this.#typed ??= joinFrom(data);
     return true;
   }
 
@@ -68,7 +68,7 @@ export class UnansweredInput {
   /** What goes to the next attempt; undefined past the bound. */
   carried(): CarriedInput | undefined {
     if (this.#overflowed) return undefined;
-    return { chunks: this.#chunks, stdinClosed: this.#stdinClosed };
+    return { chunks: this.#typed ? [joined(this.#typed)] : [], stdinClosed: this.#stdinClosed };
   }
 }
 

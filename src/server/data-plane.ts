@@ -4,14 +4,15 @@
 // watermark behind (bytes not acknowledged as drawn, or not yet written by its socket), the exec
 // is not read upstream until every viewer is back under the low watermark, and keystrokes (Ctrl-C)
 // still go through; input the program's stream cannot send on yet has those who type told to hold
-// it (`inputHeld`, terminal-io.ts). Input typed while a session connects is held a little, sent
-// when its stream opens. In a team mode a socket attaches only to what its caller may see; an admin
+// it (`inputHeld`, terminal-io.ts). Input frames are checked, rated and handed on in
+// socket-input.ts; what is typed while a session connects is held a little, sent when its stream
+// opens. In a team mode a socket attaches only to what its caller may see; an admin
 // watching another's terminal is read-only. A fresh viewer may ask for the screen instead of the
 // raw replay (screen.ts rebuilds it from the scrollback; live output meanwhile waits in its queue,
 // so it goes on from the screen's offset exactly), or to be caught up with it when it lags.
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
-import { FrameKind, decodeFrame, encodeFrame, type ClientMessage } from '../protocol/index.ts';
+import { FrameKind, encodeFrame, type ClientMessage } from '../protocol/index.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
@@ -22,8 +23,7 @@ import { ShareViewers } from './shares/share-viewers.ts';
 import { sharedRow } from './shares/shared-row.ts';
 import { acknowledge, behind, forsake, refuseReadOnly, type SessionStream, type SessionStreamStats, type Viewer } from './stream-viewers.ts';
 import { CatchUps } from './catch-up.ts';
-import { ConnectingInput } from './connecting-input.ts';
-import { droppedInput } from './input-refusals.ts';
+import { SocketInput } from './socket-input.ts';
 
 /** replay is sent in frames of at most this many payload bytes */
 const REPLAY_FRAME_BYTES = 64 * 1024;
@@ -38,7 +38,7 @@ export class DataPlane {
   readonly #viewers = new Map<HubSocket, Map<string, Viewer>>();
   /** sessions spawned by this process: the others came back from the log and their output is gone */
   readonly #spawnedHere = new Set<string>();
-  readonly #connecting = new ConnectingInput<Viewer>();
+  readonly #input: SocketInput;
   readonly #screens = new ScreenBuilder();
   readonly #stop: () => void;
   readonly #shares: ShareViewers<Viewer>;
@@ -65,6 +65,14 @@ export class DataPlane {
         viewer.socket.send({ type: 'shareRole', sessionId: viewer.sessionId, role: viewer.share!.role });
       },
     }, Date.now, options.shareLeftAfterMs);
+    this.#input = new SocketInput(system, options, {
+      viewer: (socket, sessionId) => this.#viewers.get(socket)?.get(sessionId),
+      typed: (viewer, reached) => {
+        const stream = reached ? this.#streams.get(viewer.sessionId) : undefined;
+        if (stream) stream.lastInputAt = performance.now();
+        if (viewer.share) this.#shares.typed(viewer);
+      },
+    });
     this.#catchUps = new CatchUps(options, {
       replay: (viewer, replay) => this.#sendReplay(viewer, replay),
       screen: (viewer, stream, skippedFrom) => this.#sendScreen(viewer, stream, this.system.sessionList.byId[viewer.sessionId]?.size ?? DEFAULT_SIZE, skippedFrom),
@@ -76,6 +84,11 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     if (!stream) return undefined;
     return { scrollbackBytes: stream.scrollback.size, scrollbackBlocks: stream.scrollback.blocks, start: stream.scrollback.start, end: stream.scrollback.end, paused: stream.paused, viewers: [...stream.viewers].map((v) => v.unacked), heldForScreens: stream.heldForScreens, catchUps: stream.catchUps };
+  }
+
+  /** How many viewers `sessionId` has here now (output-counts.ts asks at each chunk of output: no copy made). */
+  viewerCount(sessionId: string): number {
+    return this.#streams.get(sessionId)?.viewers.size ?? 0;
   }
 
   /** The sockets shown `sessionId` through a share (control-plane.ts sends them its row too). */
@@ -92,7 +105,7 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     this.#streams.delete(sessionId);
     this.#spawnedHere.delete(sessionId);
-    this.#connecting.take(sessionId);
+    this.#input.forget(sessionId);
     for (const viewer of stream?.viewers ?? []) {
       this.#viewers.get(viewer.socket)?.delete(sessionId);
       this.#letGo(viewer);
@@ -134,31 +147,9 @@ export class DataPlane {
     }
   }
 
+  /** An input frame (socket-input.ts). */
   input(socket: HubSocket, data: Uint8Array): void {
-    const frame = decodeFrame(data);
-    if (typeof frame === 'string') return socket.error('badMessage', frame);
-    if (frame.kind !== FrameKind.Input) return socket.error('badMessage', 'Clients send only input frames (kind 16).', frame.sessionId);
-    const viewer = this.#viewers.get(socket)?.get(frame.sessionId);
-    if (!viewer) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
-    if (viewer.readOnly) return refuseReadOnly(viewer, this.system.sessionList.byId[viewer.sessionId]?.person?.user);
-    // Keystrokes are counted in bytes only: one frame per key is what typing looks like.
-    if (!socket.inputBytes.take(frame.payload.length)) {
-      return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second: input over it is dropped.`, frame.sessionId);
-    }
-    if (this.system.io.input(frame.sessionId, frame.payload)) {
-      const stream = this.#streams.get(frame.sessionId);
-      if (stream) stream.lastInputAt = performance.now();
-      if (viewer.share) this.#shares.typed(viewer);
-      return;
-    }
-    const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, between two Auto attempts past what is carried, or past what may wait unsent (terminal-io.ts): refused, not held
-    if (dropped) return socket.error('rateLimited', droppedInput(frame.sessionId, dropped), frame.sessionId);
-    const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
-    if (connecting && this.#connecting.hold(frame.sessionId, frame.payload, viewer)) {
-      if (viewer.share) this.#shares.typed(viewer);
-      return;
-    }
-    socket.error(connecting ? 'rateLimited' : 'notRunning', droppedInput(frame.sessionId, connecting ? 'connecting' : 'notRunning'), frame.sessionId);
+    this.#input.frame(socket, data);
   }
 
   close(): void {
@@ -241,8 +232,8 @@ export class DataPlane {
     const stream = this.#streams.get(sessionId);
     // A restart opens a new stream, which starts unpaused: keep holding it while a viewer is behind.
     if (state === 'opened' && stream?.paused) this.system.io.pause(sessionId);
-    const typed = this.#connecting.take(sessionId); // a share's keys only if it still lets them type (not revoked, made a viewer, or gone)
-    if (state === 'opened') for (const { bytes, by } of typed) if (!by.share || (!by.forsaken && !by.readOnly)) this.system.io.input(sessionId, bytes);
+    if (state === 'opened') this.#input.opened(sessionId);
+    else this.#input.forget(sessionId);
     for (const viewer of stream?.viewers ?? []) viewer.socket.send({ type: 'stream', sessionId, state });
   }
 

@@ -20,6 +20,7 @@ import { decodeFrame, type ClientMessage } from '../protocol/index.ts';
 import { Relay } from './replicas/relay.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import { ListingWaits } from './replicas/listing-waits.ts';
+import { outputCounts } from './output-counts.ts';
 
 
 export type { StreamHubOptions } from './hub-options.ts';
@@ -32,6 +33,7 @@ export class StreamHub {
   readonly #control: ControlPlane;
   readonly #relay: Relay | undefined;
   readonly #listing: ListingWaits | undefined;
+  readonly #unwatch: () => void;
 
   constructor(
     private readonly system: ExecSystem,
@@ -44,6 +46,8 @@ export class StreamHub {
     this.#relay = peers && new Relay(peers, { local: (socket, message) => this.#data.message(socket, message), leaseMs: system.shared!.store.leaseMs });
     this.#listing = peers && new ListingWaits(system);
     this.#data = new DataPlane(system, this.options);
+    // output keeps a terminal from its idle timeout only while it has a viewer here (output-counts.ts)
+    this.#unwatch = system.io.outputCountsWhen(outputCounts(system, this.#data));
     this.#control = new ControlPlane(system, this.#data, () => this.#sockets.open(), this.options, pods);
     this.#sockets = new HubSockets(this.options, {
       connected: (socket) => this.#control.hello(socket, this.limits),
@@ -139,6 +143,7 @@ export class StreamHub {
 
   /** Close every socket (1001, going away) and stop listening to the system. */
   close(): void {
+    this.#unwatch();
     this.#listing?.close();
     this.#relay?.close();
     this.#data.close();

@@ -6,6 +6,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { makeSystem, restartAndOpen, settle, shellIn } from '../support/system.ts';
+import { waitFor } from '../support/wait.ts';
 import { DataPlane } from '../../src/server/data-plane.ts';
 import { hubOptions } from '../../src/server/hub-options.ts';
 import { FrameKind, encodeFrame } from '../../src/protocol/frames.ts';
@@ -32,6 +33,8 @@ test('a connecting stream is handed a bounded amount of input; its stream is sai
   assert.equal(openWhenSaid, [true], 'streamOpened (when held keystrokes are sent) comes once the stream is open');
   const before = bytesOf(stream.written);
   for (let i = 0; i < 32; i++) assert.ok(system.io.input('t1', paste), 'once open, input goes straight to the stream');
+  // a write at a time, each after the one before was sent (stdin-queue.ts)
+  await waitFor(() => bytesOf(stream.written) >= before + 32 * paste.length, 'all of it written');
   assert.is(bytesOf(stream.written), before + 32 * paste.length);
 });
 

@@ -47,6 +47,7 @@ test('keystrokes reach the running stream and stay out of the log', async () => 
   await settle();
   assert.ok(system.io.input('t1', new TextEncoder().encode('my-password\r')));
   system.io.input('t1', new TextEncoder().encode('ls\r'));
+  await settle(); // a write at a time: the second goes once the first was sent (stdin-queue.ts)
   assert.is(adapter.streams[0].input, 'my-password\rls\r');
   adapter.streams[0].exit(0);
   assert.not.match(JSON.stringify(system.entries()), /password/);
