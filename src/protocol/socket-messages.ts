@@ -5,8 +5,13 @@ import type { Alert, BatchRow, PodSummary, SessionRow } from './wire-types.ts';
 import type { ShareRole } from '../domain/share.ts';
 import type { ShareView } from './shares.ts';
 
-/** Raised when a message changes meaning; a page that sees another version reloads. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * Raised when a message changes meaning, or a row gets a state an older client does not know (2: a
+ * terminal `stopped`, a batch's result `cancelled`). The CLI refuses another version with a
+ * sentence (an older one would wait for ever on a state it never takes for an end); a page shows
+ * a word it does not know as it is, and says to reload (ui/state/app-state.ts: badge).
+ */
+export const PROTOCOL_VERSION = 2;
 /** A control message is small; a bigger one is refused. */
 export const MAX_CONTROL_BYTES = 4096;
 /** Columns and rows are clamped to 1..this. */

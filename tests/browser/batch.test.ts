@@ -153,6 +153,8 @@ test('Stop on a running batch: nothing more of it starts, its running command is
   await waitForText(tab.locator('.badge').first(), /^stopped$/);
   assert.match((await tab.getAttribute('title')) ?? '', /Its batch b\d+ was cancelled: the command was ended\. Restart to run it again\./);
   await waitForRow(page, /\[stopped\] Its batch b\d+ was cancelled/);
+  // and above the screen, as a timeout's or a disconnect's reason is
+  await waitForText(page.locator('[role=tabpanel] .panel-message'), /Its batch b\d+ was cancelled: the command was ended/);
   await waitForRow(page, /^started$/);
   assert.is(await alertCards(page).count(), alertsBefore, 'no alert: the person stopped it');
   await screenshot(page, 'batch-cancelled');

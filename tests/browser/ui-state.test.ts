@@ -9,8 +9,10 @@ import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
 import { PLAY_MAX_BYTES, READ_PAST_PLAY_MAX, tooLargeToPlay } from '../../ui/state/recordings.ts';
 import { outageAfterConnection, outageAfterMessage, outageWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
-import { applyConnection, applyServerMessage, badge, initialState, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
+import { applyConnection, applyServerMessage, badge, initialState, NEWER_SERVER, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
+import { batchResultText } from '../../ui/state/batch-words.ts';
+import { outcomeText } from '../../ui/state/audit.ts';
 import { sessionListAt } from '../../ui/state/inspector-feed.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { openSafeLink } from '../../ui/terminal/safe-link.ts';
@@ -94,6 +96,11 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   const stopped = badge(row({ state: 'stopped', stopReason: 'batchCancelled', requestId: 'b4' }));
   assert.equal([stopped.text, stopped.detail], ['stopped', 'Its batch b4 was cancelled: the command was ended. Restart to run it again.'], 'a cancelled batch run: why, and what to do');
   assert.is(tabName(row({ label: 'sh -c exit 42' })), 'nginx: sh -c exit 42');
+  // a state from a newer server (a page left open across an upgrade): its word, and to reload, not a crash
+  const newer = badge(row({ state: 'paused' as SessionRow['state'] }));
+  assert.equal([newer.text, newer.detail], ['paused', NEWER_SERVER]);
+  assert.equal(batchResultText({ state: 'parked' } as unknown as Parameters<typeof batchResultText>[0]), { text: 'parked', tone: 'quiet' });
+  assert.is(outcomeText({ outcome: { kind: 'parked' } } as unknown as Parameters<typeof outcomeText>[0]), 'parked');
 });
 
 test('a tab names a command as it would be typed: the quoting that keeps a word whole stays, and splits back into the same argv', () => {

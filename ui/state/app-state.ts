@@ -222,8 +222,14 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
       return { text: 'failed', tone: 'bad', detail: row.failure?.message };
     case 'stopped':
       return { text: 'stopped', tone: 'quiet', detail: stoppedDetail(row) };
+    default:
+      // a state a newer server has and this page does not know (a page left open across an upgrade)
+      return { text: String(row.state), tone: 'quiet', detail: NEWER_SERVER };
   }
 }
+
+/** What a page says of a word from a newer server than the one that gave it its code. */
+export const NEWER_SERVER = 'This page is older than octant-exec now: reload it.';
 
 /** Why a terminal's run was stopped on purpose: its batch (the request that made it) was cancelled. */
 function stoppedDetail(row: SessionRow): string {

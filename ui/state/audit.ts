@@ -69,6 +69,9 @@ export function outcomeText(record: AuditRecord): string {
       return 'closed';
     case 'refused':
       return `refused: ${outcome.message}`;
+    default:
+      // an ending a newer server has and this page does not know (reload for its words)
+      return String((outcome as { kind: unknown }).kind);
   }
 }
 

@@ -26,6 +26,9 @@ export function batchResultText(result: BatchResult): { text: string; tone: Badg
       return { text: `skipped: ${result.reason ?? ''}`.trim(), tone: 'quiet' };
     case 'notStarted':
       return { text: 'not started', tone: 'quiet' };
+    default:
+      // a state a newer server has and this page does not know (reload for its words)
+      return { text: String(result.state), tone: 'quiet' };
   }
 }
 

@@ -194,7 +194,7 @@ export function TerminalPanel(props: {
           </span>
         </div>
       )}
-      {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
+      {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected' || row.state === 'stopped') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
       <TransferList transfers={mine} />
       {pasting && (
         <p class="panel-message paste-progress" role="status">
