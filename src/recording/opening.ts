@@ -5,6 +5,7 @@
 // fewer bytes than a runtime's "not found" before the answer). They begin the recording, in their
 // order and at their times, when it does.
 import type { CastWriter } from './cast-writer.ts';
+import { join, joined, type Joined } from '../runtime/joined-bytes.ts';
 
 /** A terminal's size in cells, as the stream was resized to it. */
 export interface Size {
@@ -12,8 +13,8 @@ export interface Size {
   rows: number;
 }
 
-/** One thing held, at its time (the recorder's clock): output, keys typed (--record-input), or a resize. */
-export type Early = { at: number } & ({ output: Uint8Array } | { typed: Uint8Array } | { size: Size });
+/** One thing held, at its time (the recorder's clock): output, keys typed (--record-input: those in a row joined, at the first's time), or a resize. */
+export type Early = { at: number } & ({ output: Uint8Array } | { typed: Joined } | { size: Size });
 
 /** A stream opened to be recorded, at `at`: its recording begins with its first byte. */
 export interface Opening {
@@ -47,11 +48,17 @@ export function holdOutput(opening: Opening, chunk: Uint8Array, at: number): voi
   else opening.early.push({ at, output: chunk.slice() });
 }
 
-/** Keys typed before the first byte, bounded as output is: past it, none of them (a part would misquote what was typed). */
+/**
+ * Keys typed before the first byte, bounded as output is: past it, none of them (a part would
+ * misquote what was typed). Keys in a row are joined (joined-bytes.ts), one input event at the
+ * first one's time: kept a frame each, a key a frame into a silent program held ~270 B a byte.
+ */
 export function holdTyped(opening: Opening, data: Uint8Array, at: number): void {
   opening.typedBytes += data.length;
-  if (opening.typedBytes > EARLY_MAX_BYTES) opening.early = opening.early.filter((early) => !('typed' in early));
-  else opening.early.push({ at, typed: data.slice() });
+  if (opening.typedBytes > EARLY_MAX_BYTES) return void (opening.early = opening.early.filter((early) => !('typed' in early)));
+  const last = opening.early.at(-1);
+  // a new run's buffer is its bytes (it doubles as it is joined to): keys between resizes are not a buffer each
+  if (!last || !('typed' in last) || !join(last.typed, data, EARLY_MAX_BYTES)) opening.early.push({ at, typed: { bytes: data.slice(), length: data.length } });
 }
 
 /** Sizes with nothing printed or typed between them are one, the last: a terminal that prints nothing yet, resized again and again, holds one. */
@@ -65,7 +72,7 @@ export function holdResize(opening: Opening, size: Size, at: number): void {
 export function playEarly(opening: Opening, writer: CastWriter): void {
   for (const early of opening.early) {
     if ('output' in early) writer.output(early.output, early.at);
-    else if ('typed' in early) writer.input(early.typed, early.at);
+    else if ('typed' in early) writer.input(joined(early.typed), early.at);
     else writer.resize(early.size.cols, early.size.rows, early.at);
   }
 }

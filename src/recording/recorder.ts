@@ -93,8 +93,8 @@ export class Recorder {
           // a shared log gives the end of the parked one's run back after a round trip: a restart may open first
           if (parked && parked.run !== run) this.#stopUnwritten(sessionId, parked, 'ended');
           this.#parked.delete(sessionId);
-          // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover
-          if (this.policy.mode === 'all' || this.system.sessionList.byId[sessionId]?.recordWanted || this.#wishSent.has(sessionId)) {
+          const row = this.system.sessionList.byId[sessionId]; // the owner's wish is the row's (from the log): it outlives a restart and moves with a takeover; a run without a terminal is never recorded (#begin), and holds nothing
+          if ((this.policy.mode === 'all' || row?.recordWanted || this.#wishSent.has(sessionId)) && (row?.run !== run || row.interactive)) {
             const opening = { ...this.#newOpening(sessionId, run), ...(parked?.run === run ? { file: parked.file } : {}) };
             // given to it first, typed into the run's attempt before it (whose shell was missing) or between the two
             if (policy.input) for (const chunk of carried) holdTyped(opening, chunk, opening.at);

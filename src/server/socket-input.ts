@@ -20,6 +20,17 @@ export interface InputViewers {
   typed(viewer: Viewer, reached: boolean): void;
 }
 
+/**
+ * Charges `socket`'s input rate for a frame carrying `bytes`; false, the socket told, when over it.
+ * Keystrokes are counted in bytes: one frame per key is what typing looks like, and a key costs the
+ * floor. Here, and for a frame relayed to the replica that holds its terminal (stream-hub.ts).
+ */
+export function chargeInput(socket: HubSocket, bytes: number, sessionId: string, options: Required<StreamHubOptions>): boolean {
+  if (socket.inputBytes.take(inputCost(bytes))) return true;
+  socket.error('rateLimited', `Input arrives faster than ${options.inputBytesPerSecond} bytes a second (a frame counts as at least ${inputCost(0)}): input over it was dropped. Send it slower, in fewer frames.`, sessionId);
+  return false;
+}
+
 export class SocketInput {
   readonly #connecting = new ConnectingInput<Viewer>();
 
@@ -36,10 +47,7 @@ export class SocketInput {
     const viewer = this.viewers.viewer(socket, frame.sessionId);
     if (!viewer) return socket.error('notAttached', `Attach to ${frame.sessionId} before sending input.`, frame.sessionId);
     if (viewer.readOnly) return refuseReadOnly(viewer, this.system.sessionList.byId[viewer.sessionId]?.person?.user);
-    // Keystrokes are counted in bytes: one frame per key is what typing looks like, and a key costs the floor.
-    if (!socket.inputBytes.take(inputCost(frame.payload.length))) {
-      return socket.error('rateLimited', `Input arrives faster than ${this.options.inputBytesPerSecond} bytes a second (a frame counts as at least ${inputCost(0)}): input over it was dropped. Send it slower, in fewer frames.`, frame.sessionId);
-    }
+    if (!chargeInput(socket, frame.payload.length, frame.sessionId, this.options)) return;
     // nothing to send, and no typing: it would keep the terminal from its idle timeout, and cost what is held while it connects
     if (frame.payload.length === 0) return;
     if (this.system.io.input(frame.sessionId, frame.payload)) return this.viewers.typed(viewer, true);

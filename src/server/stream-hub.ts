@@ -21,6 +21,7 @@ import { Relay } from './replicas/relay.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import { ListingWaits } from './replicas/listing-waits.ts';
 import { outputCounts } from './output-counts.ts';
+import { chargeInput } from './socket-input.ts';
 
 
 export type { StreamHubOptions } from './hub-options.ts';
@@ -54,8 +55,9 @@ export class StreamHub {
       binary: (socket, data) => {
         const frame = this.#relay && decodeFrame(data);
         const holder = frame && typeof frame !== 'string' ? this.#holder(socket, frame.sessionId) : undefined;
-        if (holder) this.#relay!.input(socket, data, (frame as { sessionId: string }).sessionId, holder);
-        else this.#data.input(socket, data);
+        if (!holder || typeof frame !== 'object') return this.#data.input(socket, data);
+        // charged here as the holder charges its own sockets (socket-input.ts): uncharged, one-byte frames came as fast as the link took their bytes, a write each
+        if (chargeInput(socket, frame.payload.length, frame.sessionId, this.options)) this.#relay!.input(socket, data, frame.sessionId, holder);
       },
       control: (socket, message) => {
         if ('sessionId' in message) this.#sessionMessage(socket, message);

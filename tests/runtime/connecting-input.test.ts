@@ -12,6 +12,8 @@ import { hubOptions } from '../../src/server/hub-options.ts';
 import { FrameKind, encodeFrame } from '../../src/protocol/frames.ts';
 import { TokenBucket } from '../../src/domain/token-bucket.ts';
 import { recordingSocket } from '../server/data-plane-stand-in.ts';
+import { ConnectingInput } from '../../src/server/connecting-input.ts';
+import { MAX_HELD_INPUT } from '../../src/runtime/unanswered-input.ts';
 
 const test = suite('input while an exec connects', { deadlineMs: 20_000 });
 const bytesOf = (chunks: Uint8Array[]) => chunks.reduce((sum, chunk) => sum + chunk.length, 0);
@@ -77,6 +79,20 @@ test('keys typed while a run connects and then fails do not go into the next run
   assert.equal((await restartAndOpen(made, 't1')).written, [], 'run 2 got none of what was typed for run 1');
   plane.close();
   await system.shutdown();
+});
+
+test('two typists a byte a frame in turn: what is held costs its bytes, not a buffer a run; each run is still whose it was, in order', () => {
+  // helper-209: joined only while one typist went on, two sockets in turn held a 1 KiB buffer a byte (+85 MB for 64 KiB typed)
+  const connecting = new ConnectingInput<string>();
+  for (let i = 0; i < MAX_HELD_INPUT; i++) assert.ok(connecting.hold('t1', Uint8Array.of(i % 251), i % 2 ? 'bob' : 'alice'));
+  assert.not.ok(connecting.hold('t1', Uint8Array.of(0), 'alice'), 'past the bound: refused');
+  const held = connecting.take('t1');
+  const buffers = new Set(held.map(({ bytes }) => bytes.buffer));
+  const heldBytes = [...buffers].reduce((sum, buffer) => sum + buffer.byteLength, 0);
+  assert.ok(heldBytes <= 2 * MAX_HELD_INPUT, `${MAX_HELD_INPUT} bytes typed in ${held.length} runs were held in ${buffers.size} buffers of ${heldBytes} bytes`);
+  assert.is(held.length, MAX_HELD_INPUT, 'a run a frame');
+  assert.ok(held.every(({ bytes, by }, i) => bytes.length === 1 && bytes[0] === i % 251 && by === (i % 2 ? 'bob' : 'alice')), 'in order, each whose it was');
+  assert.equal(connecting.take('t1'), [], 'forgotten once taken');
 });
 
 test.run();

@@ -1,5 +1,6 @@
 // Replicas of the server on one shared log (in memory), in front of one sandbox: what the replica
 // and relay tests share.
+import type { OctantExecOptions } from '../../src/server/app.ts';
 import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog, type MemorySharedStore } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
@@ -12,11 +13,13 @@ export interface ReplicaOptions {
   reachedAt?: number;
   /** the log as this replica sees it (default: `log` itself) */
   store?: (advertise: string) => MemorySharedStore;
+  /** its hub's limits, when not the defaults */
+  hub?: OctantExecOptions['hub'];
 }
 
 export async function replica(log: MemoryLog, kubeconfig: string, options: ReplicaOptions = {}): Promise<TestApp> {
   const open = options.store ?? ((at: string) => log.open(at));
-  const start = (port: number) => startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise: `http://127.0.0.1:${options.reachedAt ?? port}`, open: async (at) => open(at) } });
+  const start = (port: number) => startTestApp({ sandbox: false, kubeconfig, port, sharedLog: { advertise: `http://127.0.0.1:${options.reachedAt ?? port}`, open: async (at) => open(at) }, ...(options.hub ? { hub: options.hub } : {}) });
   return options.port === undefined ? onFreePort(start) : start(options.port);
 }
 

@@ -20,6 +20,7 @@ import { WebSocket, type RawData } from 'ws';
 import { FrameKind, decodeFrame, isEnded, type ClientMessage, type ServerMessage, type SessionRow } from '../../protocol/index.ts';
 import { WATCH_EVERY_MS } from '../../runtime/replica-watch.ts';
 import type { HubSocket } from '../hub-sockets.ts';
+import { inputCost } from '../../protocol/input-pacing.ts';
 import { sees } from '../caller.ts';
 import { SOCKET_PATH } from '../socket-path.ts';
 import type { ReplicaPeers } from './replica-peers.ts';
@@ -89,6 +90,7 @@ class Link {
   #ws: WebSocket | undefined;
   #queue: Queued[] = [];
   #queuedBytes = 0;
+  #unwritten = 0; // input frames' cost past their bytes (inputCost), sent on the open link and not yet written
   readonly shown = new Map<string, Shown>();
   /**
    * Detaches sent on, by terminal, whose answer has not come back: until it does, what the holder
@@ -114,16 +116,18 @@ class Link {
 
   /** Sends (or queues, while the link is down) what the page sent; false when it was refused. */
   send(data: string | Uint8Array, sessionId: string, view = false): boolean {
-    const bytes = typeof data === 'string' ? Buffer.byteLength(data) : data.length;
+    const [size, bytes] = typeof data === 'string' ? [Buffer.byteLength(data), Buffer.byteLength(data)] : [data.length, inputCost(data.length)]; // an input frame costs its write however small: counted at least as the page's input rate charges it
     const open = this.#ws?.readyState === WebSocket.OPEN;
     // an attach or a detach is never refused for bytes (the page's messages are rate-limited): a detach
     // the holder never heard of would leave it a viewer nobody reads, holding the terminal back
-    if ((!view && this.#queuedBytes + (open ? this.#ws!.bufferedAmount : 0) + bytes > MAX_WAITING_BYTES) || (!open && this.#queue.length >= MAX_QUEUED)) {
+    if ((!view && this.#queuedBytes + (open ? this.#ws!.bufferedAmount + this.#unwritten : 0) + bytes > MAX_WAITING_BYTES) || (!open && this.#queue.length >= MAX_QUEUED)) {
       this.page.error('rateLimited', `The replica that runs this terminal is ${open ? 'not taking what is sent as fast as it comes' : 'not reached at the moment'}, and what waits for it is more than is held: this was dropped.`, sessionId);
       return false;
     }
     if (open) {
-      this.#ws!.send(data);
+      const [ws, extra] = [this.#ws!, bytes - size]; // what the socket's bufferedAmount does not count, until it is written
+      this.#unwritten += extra;
+      ws.send(data, () => void (ws === this.#ws && (this.#unwritten -= extra)));
     } else {
       this.#queue.push({ data, bytes, view });
       this.#queuedBytes += bytes;
@@ -184,7 +188,7 @@ class Link {
       this.#retries = 0;
       const queued = this.#queue;
       this.#queue = [];
-      this.#queuedBytes = 0;
+      this.#queuedBytes = this.#unwritten = 0; // what the link before it left unwritten is gone with it
       for (const { data } of queued) ws.send(data);
       this.#watch(ws);
     });
