@@ -8,7 +8,7 @@ import type { ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { generateSandboxTls } from './api/tls.ts';
 import { newBearerToken, TokenAuthenticator } from './auth/token-authenticator.ts';
 import { checkFixture, loadFixtureFile } from './fixture/fixture.ts';
@@ -54,7 +54,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   // Read before anything is made, so a bad RBAC file stops the start with its name and line.
   const rbac = sandboxRbac(fixture);
   const ownStateDir = !options.stateDir;
-  const stateDir = options.stateDir ?? mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
+  // absolute: the containers' launchers run from / (a relative --state-dir failed every pod's start)
+  const stateDir = options.stateDir ? resolve(options.stateDir) : mkdtempSync(join(tmpdir(), 'octant-exec-sandbox-'));
   mkdirSync(stateDir, { recursive: true, mode: 0o700 }); // as the state directory around it: its pods' files are the user's
 
   const tls = await generateSandboxTls();

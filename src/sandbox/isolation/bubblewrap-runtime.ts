@@ -99,7 +99,8 @@ export async function startBubblewrapRuntime(options: BubblewrapOptions): Promis
     deletePod,
     async close() {
       closed = true;
-      await Promise.all([...pods.values()].map((pod) => deletePod(pod.namespace, pod.name)));
+      // deletions under way too (the API does not wait for them): their removals and processes end before the close does
+      await Promise.all([...[...pods.values()].map((pod) => deletePod(pod.namespace, pod.name)), ...[...deleted.values()].map((stopping) => stopping.catch(() => {}))]);
       await pids.close();
       const left = await removeWritableLayer(tools, podsDir);
       // the sandbox closes all the same: what stays is in the state directory, which the next start tidies
@@ -127,7 +128,8 @@ async function checkHostOnce(tools: IsolationTools): Promise<void> {
 
 /** One throwaway sandbox with the namespaces a pod needs: fails with bubblewrap's own reason, and what to do. */
 async function checkUserNamespaces(tools: IsolationTools): Promise<void> {
-  const probe = spawn(tools.bwrap, ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--', tools.cat, '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // the network too: a pod's own (a kernel may allow user namespaces and refuse network ones in them)
+  const probe = spawn(tools.bwrap, ['--unshare-user', '--disable-userns', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup', '--unshare-net', '--cap-drop', 'ALL', '--ro-bind', '/', '/', '--dev', '/dev', '--', tools.cat, '/dev/null'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   probe.stderr!.setEncoding('utf8').on('data', (text: string) => (stderr += text));
   const code = await new Promise<number | null>((resolve) => {
@@ -137,7 +139,7 @@ async function checkUserNamespaces(tools: IsolationTools): Promise<void> {
   if (code === 0) return;
   throw new Error(
     `the sandbox cannot isolate its containers: bubblewrap failed (${stderr.trim().split('\n').join('; ') || `exit ${code}`}). ` +
-      'User namespaces may be turned off here (sysctl user.max_user_namespaces, kernel.unprivileged_userns_clone, or on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns): ' +
+      'User namespaces, or network namespaces in them, may be turned off here (sysctl user.max_user_namespaces, user.max_net_namespaces, kernel.unprivileged_userns_clone, or on Ubuntu 24.04+ kernel.apparmor_restrict_unprivileged_userns): ' +
       'turn them on, or start with --sandbox-unisolated to run the containers as plain processes of yours on this machine',
   );
 }

@@ -120,11 +120,12 @@ function exists(path: string): boolean {
 /**
  * Runs `rm -rf --one-file-system` on `entries` of `holder` inside a throwaway sandbox: a tmpfs
  * root, this machine's libraries and rm read-only, `holder` the one writable folder, every
- * namespace its own. Its first complaint (with `holder`'s path for the sandbox's), or undefined.
+ * namespace its own but the network's. Its first complaint (with `holder`'s path for the sandbox's), or undefined.
  */
 async function removeInSandbox(tools: Pick<IsolationTools, 'bwrap' | 'rm'>, holder: string, entries: string[]): Promise<string | undefined> {
   const args = [
-    '--unshare-all', '--unshare-user', '--uid', '0', '--gid', '0', '--die-with-parent', '--cap-drop', 'ALL', '--cap-add', 'CAP_DAC_OVERRIDE',
+    // every namespace but the network's (rm needs none, and a kernel may refuse it in a user namespace)
+    '--unshare-user', '--unshare-ipc', '--unshare-pid', '--unshare-uts', '--unshare-cgroup-try', '--uid', '0', '--gid', '0', '--die-with-parent', '--cap-drop', 'ALL', '--cap-add', 'CAP_DAC_OVERRIDE',
     '--tmpfs', '/', ...libraryArgs(), '--ro-bind', tools.rm, RM, '--bind', holder, INSIDE,
     '--', RM, '-rf', '--one-file-system', '--', ...entries.map((name) => `${INSIDE}/${name}`),
   ];

@@ -5,6 +5,7 @@ import { test } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import process from 'node:process';
 import { join } from 'node:path';
 import { findIsolationTools, defaultToolDirs } from '../../../src/sandbox/isolation/host-tools.ts';
 import { startBubblewrapRuntime } from '../../../src/sandbox/isolation/bubblewrap-runtime.ts';
@@ -55,6 +56,27 @@ test('user namespaces refused: start-up fails with bubblewrap\'s reason and what
   assert.match(again?.message ?? 'the second start went on without isolation', 'bwrap: setting up uid map: Permission denied');
 });
 
+test('network namespaces refused in user namespaces (user.max_net_namespaces=0): start-up says so, not every exec after a ready line', async () => {
+  const dir = join(scratch, 'no-netns');
+  const real = findIsolationTools();
+  if ('missing' in real) throw new Error(real.missing);
+  mkdirSync(dir);
+  for (const [tool, path] of Object.entries(real)) if (tool !== 'bwrap') symlinkSync(path, join(dir, tool));
+  // bubblewrap as it answers such a kernel when asked for a network namespace, else the real one
+  writeFileSync(
+    join(dir, 'bwrap'),
+    `#!/bin/sh\nfor a in "$@"; do [ "$a" = --unshare-net ] && { echo "bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)" >&2; exit 1; }; done\nexec ${real.bwrap} "$@"\n`,
+    { mode: 0o755 },
+  );
+  const error = await startBubblewrapRuntime({ stateDir: join(scratch, 'state-no-netns'), podPidsLimit: 64, toolDirs: [dir] }).then(
+    () => undefined,
+    (e: Error) => e,
+  );
+  assert.ok(error, 'start-up went on, and every exec would fail');
+  assert.match(error!.message, 'max_*_namespaces exceeded');
+  assert.match(error!.message, 'user.max_net_namespaces');
+});
+
 test('isolation "none" runs the containers as plain processes, and says so', async () => {
   const sandbox = await startTestSandbox({ isolation: 'none' });
   try {
@@ -64,6 +86,21 @@ test('isolation "none" runs the containers as plain processes, and says so', asy
     assert.match(session.stdout(), /containers\/default\/web\/nginx\/bin\n$/);
   } finally {
     await sandbox.close();
+  }
+});
+
+test('a relative state directory (--state-dir relstate) works: the containers start, though their launchers run from /', async () => {
+  const before = process.cwd();
+  process.chdir(scratch);
+  let sandbox: Awaited<ReturnType<typeof startTestSandbox>> | undefined;
+  try {
+    sandbox = await startTestSandbox({ stateDir: 'relstate' });
+    process.chdir(before); // the sandbox keeps what it resolved
+    const session = await withTimeout(runExec(sandbox, { pod: 'web', container: 'nginx', command: ['echo', 'in'] }), 30_000, 'an exec under a relative state directory');
+    assert.is(session.stdout(), 'in\n');
+  } finally {
+    process.chdir(before);
+    await sandbox?.close();
   }
 });
 
