@@ -7,7 +7,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { encodeFrame, FrameKind } from '../../src/protocol/index.ts';
+import { encodeFrame, FrameKind, PROTOCOL_VERSION } from '../../src/protocol/index.ts';
 import { cliArgv, runCli } from '../support/cli.ts';
 import { requireTool, TMUX } from '../support/sandbox.ts';
 import { startTmux } from '../support/tmux.ts';
@@ -59,7 +59,7 @@ const behaviours: Record<string, (ws: WebSocket, from: number) => void> = {
 const closed: string[] = [];
 let pod = '';
 /** the protocol version the stand-in says hello with */
-let protocol = 1;
+let protocol = PROTOCOL_VERSION;
 const sessionOf = (name: string) => ({ sessionId: 't1', state: 'interactive', target: { namespace: 'default', pod: name, container: 'main' } });
 const server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
   let body = '';
@@ -152,13 +152,13 @@ test('frames that are not the protocol: a sentence naming what came, exit 1', as
 });
 
 test('a server of another protocol version: said before anything starts, exit 1', async () => {
-  protocol = 2;
+  protocol = PROTOCOL_VERSION + 1;
   try {
     const run = await runCli(['exec', 'drop'], 30_000, { env });
     assert.is(run.code, 1, run.stderr);
-    assert.match(run.stderr, /the server speaks protocol 2, this client 1: use the same octant-exec version on both sides/);
+    assert.match(run.stderr, `the server speaks protocol ${PROTOCOL_VERSION + 1}, this client ${PROTOCOL_VERSION}: use the same octant-exec version on both sides`);
   } finally {
-    protocol = 1;
+    protocol = PROTOCOL_VERSION;
   }
 });
 
