@@ -37,12 +37,18 @@ test('a server restarted mid-batch: done, with what never started said so, and t
   assert.is(replayedWhole(store).replayReport.divergence, undefined);
 });
 
-test('a server stopped mid-batch: its log replays', async () => {
+/** A log of a batch of `sleep 60` whose server stopped while its first run ran. */
+async function stoppedMidBatch(): Promise<MemoryStore> {
   const store = new MemoryStore();
   const system = open(store);
   system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 1 }, targets, []);
   await settle();
   await system.shutdown();
+  return store;
+}
+
+test('a server stopped mid-batch: its log replays', async () => {
+  const store = await stoppedMidBatch();
   const replayed = replayedWhole(store);
   assert.is(replayed.replayReport.divergence, undefined);
   assert.equal(replayed.batches.byId.b1.results.map((r) => r.state), ['disconnected', 'notStarted', 'notStarted']);
@@ -130,11 +136,7 @@ test('a cancel an older build logged (it closed the running terminals) replays a
 });
 
 test("a log an older build wrote (no batch.stopped: its server emptied a stopped batch's queue unsaid) replays, and a start adds nothing of it", async () => {
-  const store = new MemoryStore();
-  const system = open(store);
-  system.batch({ argv: ['sleep', '60'], requestedBy: 'carol', concurrency: 1 }, targets, []);
-  await settle();
-  await system.shutdown();
+  const store = await stoppedMidBatch();
   // as the older build logged it: no batch.stopped, no noIdleTimeout, each run with the server's idle timeout
   const older = store.entries
     .filter((entry) => entry.type !== 'batch.stopped')

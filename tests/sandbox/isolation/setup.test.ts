@@ -16,6 +16,17 @@ import { runExec } from '../../support/sandbox-exec-client.ts';
 const scratch = mkdtempSync(join(tmpdir(), 'octant-exec-isolation-setup-'));
 test.after(() => rmSync(scratch, { recursive: true, force: true }));
 
+/** A folder of this machine's isolation tools, bwrap replaced by `script` (given the real one's path). */
+function toolsWithBwrap(name: string, script: (bwrap: string) => string): string {
+  const dir = join(scratch, name);
+  const real = findIsolationTools();
+  if ('missing' in real) throw new Error(real.missing);
+  mkdirSync(dir);
+  for (const [tool, path] of Object.entries(real)) if (tool !== 'bwrap') symlinkSync(path, join(dir, tool));
+  writeFileSync(join(dir, 'bwrap'), script(real.bwrap), { mode: 0o755 });
+  return dir;
+}
+
 test('every tool is found on this machine', () => {
   const tools = findIsolationTools(defaultToolDirs());
   assert.not.ok('missing' in tools, 'missing' in tools ? tools.missing : '');
@@ -32,13 +43,8 @@ test('without bubblewrap: one line that says how to install it, and the way arou
 });
 
 test('user namespaces refused: start-up fails with bubblewrap\'s reason and what to turn on', async () => {
-  const dir = join(scratch, 'refusing');
-  const real = findIsolationTools();
-  if ('missing' in real) throw new Error(real.missing);
-  mkdirSync(dir);
-  for (const [tool, path] of Object.entries(real)) if (tool !== 'bwrap') symlinkSync(path, join(dir, tool));
   // What bwrap prints where the kernel (or AppArmor) refuses unprivileged user namespaces.
-  writeFileSync(join(dir, 'bwrap'), '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n', { mode: 0o755 });
+  const dir = toolsWithBwrap('refusing', () => '#!/bin/sh\necho "bwrap: setting up uid map: Permission denied" >&2\nexit 1\n');
   const error = await startBubblewrapRuntime({ stateDir: join(scratch, 'state'), podPidsLimit: 64, toolDirs: [dir] }).then(
     () => undefined,
     (e: Error) => e,
@@ -57,16 +63,10 @@ test('user namespaces refused: start-up fails with bubblewrap\'s reason and what
 });
 
 test('network namespaces refused in user namespaces (user.max_net_namespaces=0): start-up says so, not every exec after a ready line', async () => {
-  const dir = join(scratch, 'no-netns');
-  const real = findIsolationTools();
-  if ('missing' in real) throw new Error(real.missing);
-  mkdirSync(dir);
-  for (const [tool, path] of Object.entries(real)) if (tool !== 'bwrap') symlinkSync(path, join(dir, tool));
   // bubblewrap as it answers such a kernel when asked for a network namespace, else the real one
-  writeFileSync(
-    join(dir, 'bwrap'),
-    `#!/bin/sh\nfor a in "$@"; do [ "$a" = --unshare-net ] && { echo "bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)" >&2; exit 1; }; done\nexec ${real.bwrap} "$@"\n`,
-    { mode: 0o755 },
+  const dir = toolsWithBwrap(
+    'no-netns',
+    (bwrap) => `#!/bin/sh\nfor a in "$@"; do [ "$a" = --unshare-net ] && { echo "bwrap: Creating new namespace failed: nesting depth or /proc/sys/user/max_*_namespaces exceeded (ENOSPC)" >&2; exit 1; }; done\nexec ${bwrap} "$@"\n`,
   );
   const error = await startBubblewrapRuntime({ stateDir: join(scratch, 'state-no-netns'), podPidsLimit: 64, toolDirs: [dir] }).then(
     () => undefined,
