@@ -22,8 +22,11 @@ test('keys typed while Auto connects and as bash\'s stream opens reach sh in a b
     typedAtOpen = true;
     tab.type(id, 'echo $((6*8))\r');
   });
-  await tab.attach(id);
+  // typed as the attach is sent, not when its answer is noticed: a poll's delay let the stream
+  // open first, and the keys typed at its opening went before these (CI under Deno saw 48 then 42)
+  const attached = tab.attach(id);
   tab.type(id, 'echo $((6*7))\r');
+  await attached;
   await waitFor(() => typedAtOpen, 'the first stream to open', 15_000);
   await tab.waitForText(id, /42\r\n[^]*48\r\n/);
   const states = tab.messages.flatMap((m) => (m.type === 'session' && m.session.sessionId === id ? [m.session.argv?.[0]] : []));
