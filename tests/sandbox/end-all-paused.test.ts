@@ -30,4 +30,16 @@ test('an exec whose output is paused has ended, output and all, when endAll reso
   assert.ok(ended, 'its end was seen before endAll resolved (not endAll giving up on it)');
 });
 
+test('an exec that ended is let go: ending every exec later does not reach it', async () => {
+  const execs = new ExecProcesses();
+  const child = spawn('true', [], { detached: true, stdio: 'ignore' });
+  const exited = new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+  let endedAgain = 0;
+  execs.add({ pgid: child.pid!, exited, end: () => endedAgain++ });
+  await exited;
+  await new Promise((resolve) => setImmediate(resolve)); // the registry hears of the end in a promise's turn
+  await execs.endAll();
+  assert.is(endedAgain, 0, 'the ended exec was no longer held');
+});
+
 test.run();

@@ -27,6 +27,12 @@ export class ExecProcesses {
 
   add(exec: Started): void {
     this.started.add(exec);
+    // Let go of it once it has ended: held, every exec a server's sandbox ever ran stayed in
+    // memory with its process and channels (about 500 KiB each). A group its leader left behind
+    // (a shell's background job) is kept until live() or endAll() finds it gone.
+    void exec.exited.then(() => {
+      if (!isGroupAlive(exec.pgid)) this.started.delete(exec);
+    });
   }
 
   /** Process groups of execs started here that still have a process. */
