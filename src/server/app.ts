@@ -245,7 +245,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     let guard: SessionPodGuard | undefined;
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
-    hub = new StreamHub(system, { ...options.hub, pingIntervalMs: options.hub?.pingIntervalMs ?? keepalive.pageMs }, pods, peers);
+    hub = new StreamHub(system, { warn, ...options.hub, pingIntervalMs: options.hub?.pingIntervalMs ?? keepalive.pageMs }, pods, peers);
     const ui = new StaticUi(uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = options.tokenFile === undefined ? newToken() : tokenFromFile(options.tokenFile);
     const info: ServerParts['info'] = {

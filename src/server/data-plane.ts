@@ -9,13 +9,15 @@
 // opens. In a team mode a socket attaches only to what its caller may see; an admin
 // watching another's terminal is read-only. A fresh viewer may ask for the screen instead of the
 // raw replay (screen.ts rebuilds it from the scrollback; live output meanwhile waits in its queue,
-// so it goes on from the screen's offset exactly), or to be caught up with it when it lags.
+// so it goes on from the screen's offset exactly), or to be caught up with it when it lags. The
+// scrollbacks of ended sessions are bounded all told (ended-scrollback.ts).
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import type { OutputChannel } from '../runtime/terminal-io.ts';
 import { FrameKind, encodeFrame, type ClientMessage } from '../protocol/index.ts';
 import type { StreamHubOptions } from './hub-options.ts';
 import type { HubSocket } from './hub-sockets.ts';
 import { Scrollback } from './scrollback.ts';
+import { EndedScrollbacks } from './ended-scrollback.ts';
 import { ScreenBuilder, type BuiltScreen } from './screen.ts';
 import { owns, sees } from './caller.ts';
 import { isTransfer } from '../domain/exec-action.ts';
@@ -43,18 +45,22 @@ export class DataPlane {
   readonly #stop: () => void;
   readonly #shares: ShareViewers<Viewer>;
   readonly #catchUps: CatchUps;
+  readonly #ended: EndedScrollbacks;
   #closed = false;
 
   constructor(
     private readonly system: ExecSystem,
     private readonly options: Required<StreamHubOptions>,
   ) {
-    this.#stop = system.io.listen({
+    this.#ended = new EndedScrollbacks(options.endedScrollbackBytes, options.warn);
+    const unfollow = this.#ended.follow(system, (id) => this.#streams.get(id)?.scrollback);
+    const stopIo = system.io.listen({
       output: (id, channel, chunk) => this.#output(id, channel, chunk),
       streamOpened: (id) => this.#streamChanged(id, 'opened'),
       streamClosed: (id) => this.#streamChanged(id, 'closed'),
       inputHeld: (id, held) => this.#streams.get(id)?.viewers.forEach((v) => v.socket.send({ type: 'inputHeld', sessionId: id, held })), // to all: a viewer may be let type
     });
+    this.#stop = () => [unfollow, stopIo].forEach((stop) => stop());
     this.#shares = new ShareViewers<Viewer>(system, {
       ended: (viewer, message) => {
         this.#removeViewer(viewer);
@@ -174,6 +180,7 @@ export class DataPlane {
     if (!this.#streams.has(sessionId) && !this.system.holds(sessionId) && !this.system.sessionList.byId[sessionId]) return;
     const stream = this.#stream(sessionId);
     stream.scrollback.append(chunk, channel);
+    this.#ended.grew(sessionId);
     stream.lastOutputAt = performance.now();
     if (stream.viewers.size === 0) return;
     // encoded once, and only if someone gets it (under a flood every page may be behind)

@@ -1,10 +1,13 @@
 // The stream hub's limits, with their defaults, said once. A page learns them in its hello
-// (src/protocol, HubLimits); a server sets them with --scrollback or in code (StreamHubOptions).
+// (src/protocol, HubLimits); a server sets them with --scrollback and --ended-scrollback or in code
+// (StreamHubOptions).
 import { MAX_TERMINAL_SIZE, type HubLimits } from '../protocol/index.ts';
 
 export interface StreamHubOptions {
   /** bytes of output kept per session for attach and reattach */
   scrollbackBytes?: number;
+  /** bytes the scrollbacks of ended sessions hold all told, past which the oldest-ended let theirs go (ended-scrollback.ts) */
+  endedScrollbackBytes?: number;
   /** unacknowledged bytes of one viewer above which the session's upstream pauses */
   highWatermark?: number;
   /** ... and below which (for every viewer) it resumes */
@@ -41,10 +44,14 @@ export interface StreamHubOptions {
   maxSocketsPerPerson?: number;
   /** a share's person whose last socket closed is logged as left this long after (back sooner: neither left nor joined again), so attach loops cannot flood the log */
   shareLeftAfterMs?: number;
+  /** the server's log: what an operator should know (the ended sessions' budget first passed) */
+  warn?: (message: string) => void;
 }
 
 export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   scrollbackBytes: 1024 * 1024,
+  // the last screens of 256 ended terminals at the full 1 MiB, and of far more that printed less
+  endedScrollbackBytes: 256 * 1024 * 1024,
   // low enough that Ctrl-C under a flood answers quickly in a browser, high enough for full speed (bench figures 2 and 8)
   highWatermark: 64 * 1024,
   lowWatermark: 16 * 1024,
@@ -59,11 +66,13 @@ export const HUB_DEFAULTS: Required<StreamHubOptions> = {
   // pod lists and alerts go as the newest only (sendLatest): this is many of every kind at once
   maxUnreadMessages: 16 * 1024 * 1024,
   maxSocketBacklog: 0, // derived from the others: hubOptions
+  warn: (message) => console.error(`octant-exec: ${message}`),
 };
 
 export function hubOptions(options: StreamHubOptions = {}): Required<StreamHubOptions> {
   const resolved = { ...HUB_DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined)) };
   if (!(resolved.lowWatermark < resolved.highWatermark)) throw new Error('the low watermark must be below the high watermark');
+  if (!(resolved.endedScrollbackBytes >= 0)) throw new Error("the ended sessions' scrollback budget must not be negative");
   if (options.maxSocketBacklog === undefined) resolved.maxSocketBacklog = resolved.maxAttachedPerSocket * (resolved.scrollbackBytes + resolved.highWatermark) + resolved.maxUnreadMessages;
   return resolved;
 }

@@ -78,7 +78,39 @@ export class Scrollback {
       last.used += chunk.length;
     } else this.#blocks.push({ bytes: new Uint8Array(chunk), used: chunk.length, channel });
     this.#size += chunk.length;
-    this.#trim();
+    this.keepLast(this.limit);
+  }
+
+  /**
+   * Forgets its oldest bytes until at most `bytes` are held (the limit, as output comes; less
+   * for an ended terminal past the ended ones' budget, ended-scrollback.ts). Offsets stay: an attach
+   * from before the start is told what is gone (`dropped`).
+   */
+  keepLast(bytes: number): void {
+    const excess = this.#size - bytes;
+    if (excess <= 0) return;
+    this.#dropFront(excess);
+    // Then on to the next UTF-8 character start, so a replay never begins with half a character:
+    // the rest of one may be in the next block (a PTY's reads split characters anywhere), and a
+    // character has at most 3 bytes after its first (binary output is not emptied away).
+    for (let skipped = 0; skipped < 3 && this.#size > 0 && (this.#blocks[this.#head].bytes[this.#skip] & 0xc0) === 0x80; skipped++) this.#dropFront(1);
+  }
+
+  /**
+   * Its blocks cut to the bytes they hold, for a terminal that writes no more (it ended): the
+   * last block grew by doubling and the first may be mostly trimmed, so up to 16 KiB each were
+   * room for nothing, and the ended ones' budget counts what is held.
+   */
+  fit(): void {
+    if (this.blocks === 0) return;
+    const head = this.#blocks[this.#head];
+    if (this.#skip > 0) {
+      head.bytes = head.bytes.slice(this.#skip, head.used);
+      head.used -= this.#skip;
+      this.#skip = 0;
+    }
+    const last = this.#blocks[this.#blocks.length - 1];
+    if (last.bytes.length > last.used) last.bytes = last.bytes.slice(0, last.used);
   }
 
   /** How many line feeds are held from `from` on, counted up to `atMost` + 1 (enough to say "more than"), without copying. */
@@ -126,16 +158,6 @@ export class Scrollback {
     }
   }
 
-  #trim(): void {
-    const excess = this.#size - this.limit;
-    if (excess <= 0) return;
-    this.#dropFront(excess);
-    // Then on to the next UTF-8 character start, so a replay never begins with half a character:
-    // the rest of one may be in the next block (a PTY's reads split characters anywhere), and a
-    // character has at most 3 bytes after its first (binary output is not emptied away).
-    for (let skipped = 0; skipped < 3 && this.#size > 0 && (this.#blocks[this.#head].bytes[this.#skip] & 0xc0) === 0x80; skipped++) this.#dropFront(1);
-  }
-
   /** Forgets the first `bytes` held. */
   #dropFront(bytes: number): void {
     while (bytes > 0) {
@@ -151,7 +173,7 @@ export class Scrollback {
       this.#skip = 0;
     }
     // an array's shift() moves every element after the first: drop the dropped ones half at a time
-    if (this.#head > 16 && this.#head * 2 > this.#blocks.length) {
+    if (this.#head === this.#blocks.length || (this.#head > 16 && this.#head * 2 > this.#blocks.length)) {
       this.#blocks.splice(0, this.#head);
       this.#head = 0;
     }

@@ -138,6 +138,7 @@ test("the defaults the help states are the code's", () => {
   assert.match(said('idle-timeout'), `(default ${defaultSupervisorConfig.idleTimeoutMs / 1000})`);
   assert.match(said('max-sessions'), `(default ${defaultSupervisorConfig.maxLiveSessions})`);
   assert.match(said('scrollback'), `(default ${HUB_DEFAULTS.scrollbackBytes})`);
+  assert.match(said('ended-scrollback'), `(default ${HUB_DEFAULTS.endedScrollbackBytes})`);
   assert.match(said('keepalive'), `(1 to ${KEEPALIVE_MAX_MS / 1000}; default ${PAGE_KEEPALIVE_DEFAULT_MS / 1000} to the page, ${CLUSTER_KEEPALIVE_DEFAULT_MS / 1000} to the cluster)`);
   assert.match(said('record-max-bytes'), `(default ${DEFAULT_RECORDING.maxBytes})`);
   assert.match(said('record'), `${DEFAULT_RECORDING.mode} (default`);

@@ -72,7 +72,7 @@ test('unknown flags and bad values: one line on stderr, exit 2', async () => {
 const parseServeArgs = (args: string[], env: Record<string, string | undefined>) => serveOptions(parseFlags(serveSpec, args).values, env);
 
 test('every bad value is refused by the parser with a one-line reason', () => {
-  const cases = [['--port', '70000'], ['--idle-timeout', '0'], ['--max-sessions', '-1'], ['--embed-origin', 'javascript:alert(1)'], ['--state-dir'], ['--json=yes'], ['--sandbox', '--kubeconfig', 'x'], ['--allow-host', 'a b'], ['--retain', '-1'], ['--retain', 'forever'], ['--retain-audit', '1.5'], ['--snapshot-every', '5'], ['--snapshot-interval', '0'], ['--keepalive', '0'], ['--keepalive', '31'], ['--keepalive', '0.5'], ['--record', 'sometimes'], ['--record', ''], ['--record-max-bytes', '100'], ['--record-max-bytes', '64MiB'], ['--record-max-bytes', '99999999999'], ['--record-input=yes'], ['--record-min-free', '-1'], ['--record-min-free', '1GiB']];
+  const cases = [['--port', '70000'], ['--idle-timeout', '0'], ['--max-sessions', '-1'], ['--embed-origin', 'javascript:alert(1)'], ['--state-dir'], ['--json=yes'], ['--sandbox', '--kubeconfig', 'x'], ['--allow-host', 'a b'], ['--retain', '-1'], ['--retain', 'forever'], ['--retain-audit', '1.5'], ['--snapshot-every', '5'], ['--snapshot-interval', '0'], ['--keepalive', '0'], ['--keepalive', '31'], ['--keepalive', '0.5'], ['--record', 'sometimes'], ['--record', ''], ['--record-max-bytes', '100'], ['--record-max-bytes', '64MiB'], ['--record-max-bytes', '99999999999'], ['--record-input=yes'], ['--record-min-free', '-1'], ['--record-min-free', '1GiB'], ['--ended-scrollback', '-1'], ['--ended-scrollback', '256MiB']];
   for (const args of cases) {
     assert.throws(() => parseServeArgs(args, {}), (e: Error) => !e.message.includes('\n') && e.message.length > 10, args.join(' '));
   }
@@ -88,6 +88,8 @@ test('every bad value is refused by the parser with a one-line reason', () => {
   assert.equal(parseServeArgs([], {}).options.recording, {}, "without them, the server's defaults");
   assert.is(parseServeArgs(['--record-min-free', '0'], {}).options.recordMinFreeBytes, 0);
   assert.is(parseServeArgs([], {}).options.recordMinFreeBytes, undefined, "without it, the server's default");
+  assert.equal(parseServeArgs(['--ended-scrollback', '0', '--scrollback', '4096'], {}).options.hub, { scrollbackBytes: 4096, endedScrollbackBytes: 0 });
+  assert.equal(parseServeArgs([], {}).options.hub, {}, "without them, the server's defaults");
 });
 
 test('the ready line carries the URL with its token; the URL works; SIGTERM exits 0', async () => {

@@ -76,6 +76,27 @@ test('holds what the model holds: bytes, streams, offsets and line feeds, from a
   );
 });
 
+test('an ended terminal let down to fewer bytes (keepLast) and fitted keeps what the model keeps, and takes output again', () => {
+  const chunk = fc.record({ bytes: fc.array(fc.constantFrom(0x61, 0x0a, 0xe2, 0x82, 0xac), { maxLength: 3000 }), channel: fc.constantFrom<OutputChannel>('stdout', 'stderr') });
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 40_000 }), fc.array(chunk, { maxLength: 30 }), fc.nat(40_000), (limit, chunks, kept) => {
+      const sb = new Scrollback(limit);
+      for (const c of chunks) sb.append(new Uint8Array(c.bytes), c.channel);
+      sb.keepLast(kept);
+      sb.fit();
+      // the model trims after each chunk to the limit; keepLast trims once more, from there
+      const { all, start: limited } = model(limit, chunks);
+      let want = Math.max(limited, all.length - kept);
+      for (let skipped = 0; want > limited && skipped < 3 && want < all.length && (all[want].byte & 0xc0) === 0x80; skipped++) want++;
+      assert.equal([sb.start, sb.end, sb.size], [want, all.length, all.length - want]);
+      assert.equal([...sb.since(0).bytes], all.slice(want).map((x) => x.byte));
+      sb.append(bytes('z'));
+      assert.equal([sb.end, ...sb.since(all.length).bytes], [all.length + 1, 0x7a]);
+    }),
+    { numRuns: 200 },
+  );
+});
+
 test('a character split across two chunks: the trim inside its first part does not leave its last part', () => {
   const euro = bytes('€'); // E2 82 AC
   const sb = new Scrollback(4);

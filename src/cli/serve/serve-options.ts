@@ -41,7 +41,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
   const retention = { days: whole('retain', 0, 36_500), auditDays: whole('retain-audit', 0, 36_500) };
   const interval = whole('snapshot-interval', 10, 86_400);
   const snapshots = { everyEntries: whole('snapshot-every', 100, 10_000_000), everyMs: interval === undefined ? undefined : interval * 1000 };
-  const scrollbackBytes = whole('scrollback', 1024, 256 * 1024 * 1024);
+  const hub = { scrollbackBytes: whole('scrollback', 1024, 256 * 1024 * 1024), endedScrollbackBytes: whole('ended-scrollback', 0, Number.MAX_SAFE_INTEGER) };
   const keepalive = whole('keepalive', 1, KEEPALIVE_MAX_MS / 1000);
   const recording = {
     mode: v.record === undefined ? undefined : oneOf('--record', v.record, RECORD_MODES),
@@ -62,7 +62,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     keepaliveMs: keepalive === undefined ? undefined : keepalive * 1000,
     maxSessions: whole('max-sessions', 1, 10_000),
     debugImages: v['debug-image'] === undefined ? undefined : checkedDebugImages(v['debug-image']),
-    hub: scrollbackBytes === undefined ? undefined : { scrollbackBytes },
+    hub: defined(hub),
     embedOrigins: v['embed-origin']?.map(embedOrigin),
     tokenFile: v['token-file'],
     recordMinFreeBytes: whole('record-min-free', 0, Number.MAX_SAFE_INTEGER),
