@@ -115,7 +115,7 @@ const share = { shareId: id, sessionId: id };
 const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'exec.requested': { requestId: id, action: execAction, containers: texts, sessionIds: list(id) },
   'exec.refused': { requestId: id, action: execAction, containers: texts, message: text },
-  'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })), noIdleTimeout: optional(flag) },
+  'batch.started': { batchId: id, action: batchAction, targets: list(target), skipped: list(object<SkippedTarget>({ target, reason: text })), noIdleTimeout: optional(flag), replica: optional(text) },
   'batch.stopped': { batchId: id, because: text, notStarted: list(target), by: optional(text), keepsTerminals: optional(flag) },
   'batch.finished': { batchId: id },
   'session.spawned': {

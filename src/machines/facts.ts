@@ -68,8 +68,12 @@ export type ExecFact =
   | { type: 'exec.refused'; requestId: string; action: ExecAction; containers: string[]; message: string };
 
 export type BatchFact =
-  /** `noIdleTimeout`: its runs have none (logged since they do not; a batch logged before replays with the server's) */
-  | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true }
+  /**
+   * `noIdleTimeout`: its runs have none (logged since they do not; a batch logged before replays
+   * with the server's). `replica`: the one that runs it, when several share one log (logged since
+   * a lost replica's batches are ended: an older build's batch is known by its id's prefix)
+   */
+  | { type: 'batch.started'; batchId: string; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true; replica?: string }
   /**
    * Nothing more of it starts: `notStarted` never will. A cancel (`by` whom, in a team mode) is an
    * input; a stop of every exec is logged too, since a replay gets only each terminal's end and

@@ -281,7 +281,7 @@ export const supervisorMachine = setup({
         const batchId = idOf(context.config, 'b', context.batchCount + 1);
         const action = { ...event.action, concurrency: Math.max(1, Math.floor(event.action.concurrency)) };
         const noIdleTimeout = event.noIdleTimeout ? { noIdleTimeout: true as const } : {};
-        enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped, ...noIdleTimeout });
+        enqueue.emit({ type: 'batch.started', batchId, action, targets: event.targets, skipped: event.skipped, ...noIdleTimeout, ...(context.config.replica ? { replica: context.config.replica } : {}) });
         enqueue.assign({ batchCount: context.batchCount + 1 });
         advanceBatches(enqueue, context, context.sessions, { ...context.batches, [batchId]: { action, queue: event.targets, running: 0, ...noIdleTimeout } });
       }),

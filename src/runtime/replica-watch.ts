@@ -1,8 +1,8 @@
 // Each replica keeps an eye on the others through the shared log: every few seconds it asks the
 // store for replicas whose lease ran out (the store hands each to one replica only, which writes
-// what became of its terminals: replicaLost, then tells the store that is stored; until then the
-// claim comes back, and goes to another replica if this one is lost in turn) and for the live
-// ones (where each can be reached).
+// what became of its terminals and batches: replicaLost, then tells the store that is stored;
+// until then the claim comes back, and goes to another replica if this one is lost in turn) and
+// for the live ones (where each can be reached).
 import type { ReplicaInfo, SharedStore } from '../events/shared-store.ts';
 import { errorText } from './error-text.ts';
 import type { ExecSystem } from './exec-system.ts';
@@ -15,7 +15,7 @@ export class ReplicaWatch {
   #timer: ReturnType<typeof setInterval> | undefined;
   #ticking: Promise<void> | undefined;
   #problem: string | undefined;
-  /** claimed replicas whose terminals this replica marked disconnected, until the store has it */
+  /** claimed replicas whose terminals and batches this replica ended, until the store has it */
   #unsettled = new Set<string>();
 
   constructor(
@@ -45,12 +45,14 @@ export class ReplicaWatch {
       const judging = Date.now() - this.store.answeringSince() >= this.store.leaseMs;
       for (const lost of judging ? await this.store.claimLostReplicas() : []) {
         this.#live.delete(lost.id); // at once: nothing is sent there any more
-        if (this.#unsettled.has(lost.id)) continue; // its terminals' ends are appended, and wait to be stored
-        const ended = this.system.shared?.endTerminalsOf(lost, this.system.sessionList, Date.now()) ?? [];
+        if (this.#unsettled.has(lost.id)) continue; // its terminals' and batches' ends are appended, and wait to be stored
+        const ended = this.system.shared?.endRunsOf(lost, this.system, Date.now()) ?? { terminals: [], batches: [] };
         this.#unsettled.add(lost.id);
+        const [whose, more] = lost.claimedFrom ? [`${lost.id}'s`, ' more'] : ['its', ''];
+        const said = `${ended.terminals.length}${more} of ${whose} terminals are marked disconnected${ended.batches.length ? `, and ${ended.batches.length}${more} of ${whose} batches ended` : ''}`;
         // handed on from a lost claimer: most often that claimer had written it all, and there is nothing to say
-        if (!lost.claimedFrom) this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${ended.length} of its terminals are marked disconnected`);
-        else if (ended.length) this.warn(`replica ${lost.claimedFrom} was lost while it took over from replica ${lost.id} (${lost.advertise}): ${ended.length} more of ${lost.id}'s terminals are marked disconnected`);
+        if (!lost.claimedFrom) this.warn(`replica ${lost.id} (${lost.advertise}) stopped answering: ${said}`);
+        else if (ended.terminals.length || ended.batches.length) this.warn(`replica ${lost.claimedFrom} was lost while it took over from replica ${lost.id} (${lost.advertise}): ${said}`);
       }
       this.#live = new Map((await this.store.liveReplicas()).map((replica) => [replica.id, replica]));
       if (this.#unsettled.size) {

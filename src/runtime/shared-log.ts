@@ -1,9 +1,11 @@
 // A replica's side of an event log several replicas share (events/shared-store.ts): what it
-// appends and what it refuses while the database does not answer, the terminals it ends for a
-// lost replica, the ones it takes over from one, and its snapshots (only the projections).
+// appends and what it refuses while the database does not answer, the terminals and batches it
+// ends for a lost replica, the terminals it takes over from one, and its snapshots (only the
+// projections).
 import type { LogEntry } from '../events/log-entry.ts';
 import type { ReplicaInfo, SharedStore, UnnumberedEntry } from '../events/shared-store.ts';
 import { runs, type SessionList, type SessionRow } from '../events/projections/session-list.ts';
+import type { BatchRow, Batches } from '../events/projections/batches.ts';
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import { errorText } from './error-text.ts';
 import { Step } from './log-writer.ts';
@@ -55,13 +57,24 @@ export class SharedLog {
     return "The event log's database does not answer, so no new terminal can start: running terminals go on. Try again when it is back (the page shows a banner until then).";
   }
 
-  /** Ends the running terminals of replica `lost` in the log (the store handed it to this replica alone); their ids. */
-  endTerminalsOf(lost: ReplicaInfo, list: SessionList, now: number): string[] {
-    const ended = Object.values(list.byId).filter((row) => row.replica === lost.id && runs(row));
+  /**
+   * Ends in the log what replica `lost` ran (the store handed it to this replica alone): its
+   * running terminals are disconnected (replicaLost), and its running batches stopped so (what
+   * they had queued never starts: nothing else would run it) and finished, in one step, so no
+   * replica ever lists a batch half ended. Their ids.
+   */
+  endRunsOf(lost: ReplicaInfo, { sessionList, batches }: { sessionList: SessionList; batches: Batches }, now: number): { terminals: string[]; batches: string[] } {
+    const terminals = Object.values(sessionList.byId).filter((row) => row.replica === lost.id && runs(row));
+    const ending = Object.values(batches.byId).filter((batch) => batch.state === 'running' && runsOn(batch, lost.id));
     const detail = `replica ${lost.id} (${lost.advertise}) stopped answering`;
-    for (const row of ended) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, time: now });
+    for (const { batchId, stopped, results } of ending) {
+      // one stopped already (a cancel whose runs were still ending) keeps what stopped it
+      if (!stopped) this.append({ type: 'batch.stopped', batchId, because: 'replicaLost', notStarted: results.filter((r) => r.state === 'queued').map((r) => r.target), time: now });
+    }
+    for (const row of terminals) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, time: now });
+    for (const { batchId } of ending) this.append({ type: 'batch.finished', batchId, time: now });
     this.flush();
-    return ended.map((row) => row.sessionId);
+    return { terminals: terminals.map((row) => row.sessionId), batches: ending.map((batch) => batch.batchId) };
   }
 
   /**
@@ -87,4 +100,9 @@ export class SharedLog {
   read(after: number, limit: number): Promise<LogEntry[]> {
     return this.store.read(after, limit);
   }
+}
+
+/** Whether replica `id` runs `batch`: as logged, or for a batch an older build logged, by its id (a replica's ids start with its own). */
+function runsOn(batch: BatchRow, id: string): boolean {
+  return batch.replica ? batch.replica === id : batch.batchId.startsWith(`${id}-`);
 }

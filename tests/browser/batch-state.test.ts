@@ -5,7 +5,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { BatchRow } from '../../src/events/projections/batches.ts';
 import { applyServerMessage, currentSelection, initialState, type AppState } from '../../ui/state/app-state.ts';
-import { batchResultText, batchTotalsText, durationText } from '../../ui/state/batch-words.ts';
+import { batchResultText, batchStopText, batchTotalsText, durationText } from '../../ui/state/batch-words.ts';
 import { readRoute, routeUrl } from '../../ui/state/route.ts';
 import { hello } from '../support/hello.ts';
 
@@ -60,6 +60,14 @@ test('a summary row in words: exit N, failed/skipped with the reason, running; t
   assert.is(durationText(undefined), '—');
   assert.is(durationText(350), '350 ms');
   assert.is(durationText(1250), '1.3 s');
+});
+
+test('why a batch stopped, in words: a cancel by whom, a lost replica, the server stopping, a reason this page does not know', () => {
+  assert.is(batchStopText({ because: 'cancelled', by: 'alice', at: 1 }), 'stopped by alice');
+  assert.is(batchStopText({ because: 'cancelled', at: 1 }), 'stopped');
+  assert.is(batchStopText({ because: 'replicaLost', at: 1 }), 'ended: the replica running it stopped answering');
+  assert.is(batchStopText({ because: 'serverShutdown', at: 1 }), 'ended: the server running it stopped');
+  assert.is(batchStopText({ because: 'somethingNewer' as 'cancelled', at: 1 }), 'ended: somethingNewer');
 });
 
 test('pods chosen in one namespace are not chosen in another', () => {

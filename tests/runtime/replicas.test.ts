@@ -60,7 +60,7 @@ test("a lost replica's running terminals end as replicaLost, written once, and a
   // B and C both look for lost replicas: the store hands A to one of them.
   const [lostToB, lostToC] = [await b.store.claimLostReplicas(), await c.store.claimLostReplicas()];
   assert.is(lostToB.length + lostToC.length, 1);
-  assert.equal(b.system.shared!.endTerminalsOf(lostToB[0], b.system.sessionList, Date.now()).sort(), [...started.sessionIds].sort());
+  assert.equal(b.system.shared!.endRunsOf(lostToB[0], b.system, Date.now()).terminals.sort(), [...started.sessionIds].sort());
   await b.system.settled();
   for (const r of [b, c]) {
     await waitFor(() => started.sessionIds.every((id) => r.system.sessionList.byId[id]?.state === 'disconnected'), 'both disconnected');

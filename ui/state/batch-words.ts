@@ -44,6 +44,22 @@ export function batchTotalsText(batch: BatchRow): string {
   return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${cancelled ? `, ${cancelled} cancelled` : ''}${notStarted ? `, ${notStarted} not started` : ''}`;
 }
 
+/** Why a batch stopped before its end, for its page's details line: a cancel (by whom), or what ended every exec. */
+export function batchStopText(stopped: NonNullable<BatchRow['stopped']>): string {
+  switch (stopped.because) {
+    case 'cancelled':
+      return `stopped${stopped.by ? ` by ${stopped.by}` : ''}`;
+    case 'replicaLost':
+      return 'ended: the replica running it stopped answering';
+    case 'serverShutdown':
+    case 'restarted':
+      return 'ended: the server running it stopped';
+    default:
+      // every exec ended otherwise (a reason a newer server has is shown as its word)
+      return `ended: ${String(stopped.because)}`;
+  }
+}
+
 /** The terminals of a batch that are still open, in the batch's target order. */
 export function sessionsOfBatch(state: AppState, batch: BatchRow): SessionRow[] {
   const ids = new Set(batch.results.map((r) => r.sessionId).filter((id): id is string => !!id));

@@ -4,7 +4,7 @@
 import { useState } from 'preact/hooks';
 import { formatArgv } from '../../src/domain/command-line.ts';
 import type { BatchRow } from '../../src/protocol/index.ts';
-import { batchResultText, batchTotalsText, durationText, sessionsOfBatch } from '../state/batch-words.ts';
+import { batchResultText, batchStopText, batchTotalsText, durationText, sessionsOfBatch } from '../state/batch-words.ts';
 import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { AppLink } from './link.tsx';
@@ -63,7 +63,7 @@ function BatchSummary(props: { batch: BatchRow }) {
         by {batch.requestedBy} · started {clock(batch.startedAt)}
         {batch.finishedAt ? ` · done ${clock(batch.finishedAt)}` : ''} · at most {batch.concurrency} at once
         {batch.timeoutMs ? ` · each ended after ${Math.round(batch.timeoutMs / 1000)} s` : ''}
-        {batch.stopped?.because === 'cancelled' ? ` · stopped${batch.stopped.by ? ` by ${batch.stopped.by}` : ''} ${clock(batch.stopped.at)}` : ''}
+        {batch.stopped ? ` · ${batchStopText(batch.stopped)} ${clock(batch.stopped.at)}` : ''}
       </p>
       <p class="batch-totals" role="status" aria-label="Totals">
         {batchTotalsText(batch)}

@@ -33,6 +33,8 @@ export interface BatchRow {
   requestedBy: string;
   /** team mode: whom it runs for, its owner */
   person?: Person;
+  /** the replica that runs it, when several share one log (absent in a batch an older build logged: its id's prefix says it) */
+  replica?: string;
   concurrency: number;
   timeoutMs?: number;
   state: 'running' | 'done';
@@ -65,6 +67,7 @@ export const batchesProjection: Projection<Batches> = {
         argv: entry.action.argv,
         requestedBy: entry.action.requestedBy,
         ...(entry.action.person ? { person: entry.action.person } : {}),
+        ...(entry.replica ? { replica: entry.replica } : {}),
         concurrency: entry.action.concurrency,
         timeoutMs: entry.action.timeoutMs,
         state: 'running',
