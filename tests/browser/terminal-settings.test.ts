@@ -8,6 +8,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { appForFile, byName, screenRows, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { readPreferences } from '../../ui/state/preferences.ts';
+import { memoryStorage } from '../support/memory-storage.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -23,7 +25,8 @@ const closeButton = (name: string) => page.locator('.tab', { has: tab(name) }).g
 const confirmDialog = () => page.getByRole('dialog', { name: 'Close a running terminal?' });
 /** The font size the shown terminal's rows are drawn in, in px. */
 const shownFontSize = () => page.locator('[role=tabpanel] .xterm-rows').evaluate((el) => parseFloat(getComputedStyle(el).fontSize));
-const storedPreferences = () => page.evaluate(() => JSON.parse(localStorage.getItem('octant-exec.preferences') ?? 'null'));
+/** The settings this browser stores, read as the page reads them. */
+const storedPreferences = async () => readPreferences(memoryStorage(await page.evaluate(() => ({ ...localStorage }))));
 
 /** The shell's own idea of its size (what the server last sent it), asked afresh each time. */
 async function sttySize(mark: string): Promise<{ rows: number; cols: number }> {
@@ -149,11 +152,20 @@ test("Settings: screen reader support puts the terminal's text where a screen re
 });
 
 test('a stored font size out of range, or garbage, is the default', async () => {
-  for (const stored of ['{"fontSize":500,"confirmClose":"no","copyOnSelect":1}', '{"fontSize":"big"}', 'not json', '[7]']) {
-    await page.evaluate((value) => localStorage.setItem('octant-exec.preferences', value), stored);
+  const whole = (text: string) => ({ 'octant-exec.preferences': text }); // as earlier versions stored the settings
+  const garbage = [
+    ...['{"fontSize":500,"confirmClose":"no","copyOnSelect":1}', '{"fontSize":"big"}', 'not json', '[7]'].map(whole),
+    { 'octant-exec.preferences.fontSize': '500', 'octant-exec.preferences.confirmClose': '"no"', 'octant-exec.preferences.copyOnSelect': '1' },
+    { 'octant-exec.preferences.fontSize': 'not json', ...whole('{"fontSize":20}') },
+  ];
+  for (const stored of garbage) {
+    await page.evaluate((items) => {
+      localStorage.clear();
+      for (const [key, value] of Object.entries(items)) localStorage.setItem(key, value);
+    }, stored);
     await page.reload();
     await waitForText(badgeOf('sidecar: shell'), /^live$/);
-    assert.is(await shownFontSize(), 13, stored);
+    assert.is(await shownFontSize(), 13, JSON.stringify(stored));
   }
   const dialog = await openSettings();
   assert.is(await dialog.getByRole('spinbutton', { name: 'Font size (px)' }).inputValue(), '13');
@@ -161,6 +173,26 @@ test('a stored font size out of range, or garbage, is the default', async () => 
   assert.not.ok(await dialog.getByRole('checkbox', { name: 'Copy on select' }).isChecked());
   await page.keyboard.press('Escape');
   await dialog.waitFor({ state: 'detached' });
+});
+
+test('settings an earlier version stored whole survive the upgrade, and a change now keeps the others', async () => {
+  await page.evaluate(() => {
+    localStorage.clear();
+    localStorage.setItem('octant-exec.preferences', '{"fontSize":16,"confirmClose":false,"copyOnSelect":false,"webgl":true}');
+  });
+  await page.reload();
+  await waitForText(badgeOf('sidecar: shell'), /^live$/);
+  assert.is(await shownFontSize(), 16);
+  await page.locator('[role=tabpanel] .xterm').click();
+  await page.keyboard.press('Control+=');
+  await page.waitForFunction(() => parseFloat(getComputedStyle(document.querySelector('[role=tabpanel] .xterm-rows')!).fontSize) === 17);
+  await page.reload();
+  await waitForText(badgeOf('sidecar: shell'), /^live$/);
+  assert.is(await shownFontSize(), 17);
+  assert.equal(await storedPreferences(), { fontSize: 17, confirmClose: false, copyOnSelect: false, renderer: 'auto', screenReader: false });
+  await page.evaluate(() => localStorage.clear()); // the defaults again, for the steps after this one
+  await page.reload();
+  await waitForText(badgeOf('sidecar: shell'), /^live$/);
 });
 
 test('closing a running terminal asks first: Cancel keeps it, "Close terminal" ends it', async () => {

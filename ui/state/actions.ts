@@ -12,7 +12,7 @@ import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
 import type { AuditFilter } from './audit.ts';
 import { execPermission, permissionKey, wantsPermissions } from './team.ts';
-import { steppedFontSize, validFontSize, writePreferences, type Preferences } from './preferences.ts';
+import { changedPreferences, steppedFontSize, storePreferences, type Preferences } from './preferences.ts';
 import { saveDismissed } from './dismissed-alerts.ts';
 import { OnTheirWay } from './on-their-way.ts';
 import { signInFailure } from './sign-in-failure.ts';
@@ -365,13 +365,10 @@ export class Actions {
 
   // ---- settings ----------------------------------------------------------------------------
 
-  /** Change this browser's settings (kept in localStorage); the terminals follow the store. */
-  setPreferences(change: Partial<Preferences>): void {
-    this.#store.update((state) => {
-      const next = { ...state.preferences, ...change };
-      return { preferences: { ...next, fontSize: validFontSize(next.fontSize) } };
-    });
-    writePreferences(this.#store.get().preferences, this.#env.preferenceStorage);
+  /** Change this browser's settings (the terminals follow the store) and store the ones changed, unless another page stored them. */
+  setPreferences(change: Partial<Preferences>, storedElsewhere = false): void {
+    this.#store.update((state) => ({ preferences: changedPreferences(state.preferences, change) }));
+    if (!storedElsewhere) storePreferences(this.#store.get().preferences, Object.keys(change) as (keyof Preferences)[], this.#env.preferenceStorage);
   }
 
   /** Ctrl/Cmd + (1), − (-1), 0 (back to the default) on a terminal. */

@@ -31,7 +31,15 @@ export const FONT_SIZE = { min: 8, max: 32, default: 13 } as const;
 
 export const DEFAULT_PREFERENCES: Preferences = { fontSize: FONT_SIZE.default, confirmClose: true, copyOnSelect: false, renderer: 'auto', screenReader: false };
 
-const PREFERENCES_KEY = 'octant-exec.preferences';
+/**
+ * Each setting is stored under a key of its own (`octant-exec.preferences.fontSize`, …) and a page
+ * stores only the ones it changed: with two pages of this browser open, a page's copy can be stale
+ * (the other page's change, and the storage event saying so, still on their way to it), and a
+ * whole copy written from it would put back what the other page changed.
+ */
+const KEY_PREFIX = 'octant-exec.preferences.';
+/** where earlier versions of the page stored the settings whole: still read, for any setting not stored since */
+const WHOLE_KEY = 'octant-exec.preferences';
 
 /** A whole number of pixels within bounds, or the default for anything else (NaN, strings, 1e9). */
 export function validFontSize(value: unknown): number {
@@ -44,36 +52,51 @@ export function steppedFontSize(current: number, step: -1 | 0 | 1): number {
   return Math.min(FONT_SIZE.max, Math.max(FONT_SIZE.min, validFontSize(current) + step));
 }
 
-export function readPreferences(storage?: Storage): Preferences {
-  let stored: unknown;
+/** The settings after a change, the font size kept within bounds. */
+export function changedPreferences(current: Preferences, change: Partial<Preferences>): Preferences {
+  const next = { ...current, ...change };
+  return { ...next, fontSize: validFontSize(next.fontSize) };
+}
+
+function storedJson(storage: Storage | undefined, key: string): unknown {
   try {
-    stored = JSON.parse(storage?.getItem(PREFERENCES_KEY) ?? '{}');
+    return JSON.parse(storage?.getItem(key) ?? 'null');
   } catch {
-    stored = {};
+    return undefined;
   }
-  const s = (typeof stored === 'object' && stored !== null ? stored : {}) as Record<string, unknown>;
+}
+
+export function readPreferences(storage?: Storage): Preferences {
+  const whole = storedJson(storage, WHOLE_KEY);
+  const earlier = (typeof whole === 'object' && whole !== null ? whole : {}) as Record<string, unknown>;
+  const stored = (name: keyof Preferences) => (storage?.getItem(KEY_PREFIX + name) == null ? earlier[name] : storedJson(storage, KEY_PREFIX + name));
+  const flag = (name: 'confirmClose' | 'copyOnSelect' | 'screenReader') => {
+    const value = stored(name);
+    return typeof value === 'boolean' ? value : DEFAULT_PREFERENCES[name];
+  };
   return {
-    fontSize: validFontSize(s.fontSize),
-    confirmClose: typeof s.confirmClose === 'boolean' ? s.confirmClose : DEFAULT_PREFERENCES.confirmClose,
-    copyOnSelect: typeof s.copyOnSelect === 'boolean' ? s.copyOnSelect : DEFAULT_PREFERENCES.copyOnSelect,
+    fontSize: validFontSize(stored('fontSize')),
+    confirmClose: flag('confirmClose'),
+    copyOnSelect: flag('copyOnSelect'),
     // before the choice of three, a page stored WebGL on or off: off stays off
-    renderer: RENDERER_CHOICES.find((choice) => choice === s.renderer) ?? (s.webgl === false ? 'dom' : DEFAULT_PREFERENCES.renderer),
-    screenReader: typeof s.screenReader === 'boolean' ? s.screenReader : DEFAULT_PREFERENCES.screenReader,
+    renderer: RENDERER_CHOICES.find((choice) => choice === stored('renderer')) ?? (earlier.webgl === false ? 'dom' : DEFAULT_PREFERENCES.renderer),
+    screenReader: flag('screenReader'),
   };
 }
 
 /**
- * What another page of this browser stored, from the window's `storage` event (which comes only
- * to the other pages): each page keeps a copy in its store and writes it whole on a change, so a
- * stale copy would put back what the other page changed. Undefined for another key.
+ * All the settings as stored now, when another page of this browser stored one, from the
+ * window's `storage` event (which comes only to the other pages). Undefined for another key.
  */
 export function preferencesStoredElsewhere(event: Pick<StorageEvent, 'key' | 'storageArea'>): Preferences | undefined {
-  return event.key === PREFERENCES_KEY && event.storageArea ? readPreferences(event.storageArea) : undefined;
+  const ours = event.key === WHOLE_KEY || event.key?.startsWith(KEY_PREFIX);
+  return ours && event.storageArea ? readPreferences(event.storageArea) : undefined;
 }
 
-export function writePreferences(preferences: Preferences, storage?: Storage): void {
+/** Stores the named settings, and only those: the others may have been changed by another page meanwhile. */
+export function storePreferences(preferences: Preferences, names: readonly (keyof Preferences)[], storage?: Storage): void {
   try {
-    storage?.setItem(PREFERENCES_KEY, JSON.stringify(preferences));
+    for (const name of names) storage?.setItem(KEY_PREFIX + name, JSON.stringify(preferences[name]));
   } catch {
     // storage full or disabled: the settings last until the page is left
   }

@@ -28,7 +28,7 @@ export function App() {
   useEffect(() => {
     const follow = (event: StorageEvent) => {
       const stored = preferencesStoredElsewhere(event);
-      if (stored) actions.setPreferences(stored);
+      if (stored) actions.setPreferences(stored, true);
     };
     addEventListener('storage', follow);
     return () => removeEventListener('storage', follow);

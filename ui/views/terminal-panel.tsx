@@ -1,7 +1,7 @@
 // One terminal's panel: its state and what can be done with it (restart, download, search, the
 // right-click menu), a big paste's progress, and the screen itself, which the terminal layer owns;
 // this view only gives it a place and a size.
-import { useEffect, useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
 import { watchedOwner } from '../state/team.ts';
@@ -61,7 +61,7 @@ export function TerminalPanel(props: {
       // the whole screen in view, its prompt line (the bottom) included: the pod's view above may fill the window
       element.scrollIntoView({ block: 'nearest' });
     }
-    session.onSearchRequest(() => setSearching(true));
+    session.onSearchRequest(() => openSearch());
     session.onInputProgress(setPasting);
     const observer = new ResizeObserver(() => session.fit());
     observer.observe(element);
@@ -73,10 +73,14 @@ export function TerminalPanel(props: {
     };
   }, [row.sessionId]);
 
-  useEffect(() => {
+  // in the commit that shows the field, not in an effect a frame later: a key pressed meanwhile (an
+  // Escape to close it at once) would go to <body>, where the menu that opened it left the focus
+  useLayoutEffect(() => {
     if (searching) searchField.current?.focus();
   }, [searching]);
 
+  /** Shows the search field with the focus in it; one shown already takes the focus. */
+  const openSearch = () => (searchField.current ? searchField.current.focus() : setSearching(true));
   const find = (direction: 'next' | 'previous') => setFound(terminals.peek(row.sessionId)?.find(query, direction));
   const closeSearch = () => {
     setSearching(false);
@@ -142,7 +146,7 @@ export function TerminalPanel(props: {
           </>
         )}
         <RecordingControls row={row} mine={!owner} />
-        <button type="button" aria-pressed={searching} title="Search the scrollback (Ctrl+Shift+F)" onClick={() => (searching ? closeSearch() : setSearching(true))}>
+        <button type="button" aria-pressed={searching} title="Search the scrollback (Ctrl+Shift+F)" onClick={() => (searching ? closeSearch() : openSearch())}>
           Search
         </button>
         <button
@@ -242,7 +246,7 @@ export function TerminalPanel(props: {
         <TerminalMenu
           session={terminals.get(row)}
           at={menuAt}
-          onSearch={() => setSearching(true)}
+          onSearch={openSearch}
           onProblem={setClipboardProblem}
           onClose={() => setMenuAt(undefined)}
         />
