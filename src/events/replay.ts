@@ -1,7 +1,7 @@
 // Replay: which logged facts were inputs to the actor system, and the event that reproduces each.
 // Facts the machines derive themselves (spawned, connecting, idle, active, timed out, failed,
-// stopped) are not fed back: replaying the inputs at their logged times makes the machines derive
-// them again, which is how a replay proves the machines deterministic.
+// stopped by a batch's cancel) are not fed back: replaying the inputs at their logged times makes
+// the machines derive them again, which is how a replay proves the machines deterministic.
 import type { SupervisorEvent } from '../machines/supervisor.ts';
 import type { LogEntry } from './log-entry.ts';
 import type { ServerFact } from '../machines/facts.ts';
@@ -22,6 +22,9 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'ACTIVITY', ...(entry.quietMs ? { quietMs: entry.quietMs } : {}) } };
     case 'session.attemptFailed':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'FAILED', failure: entry.failure } };
+    case 'session.stopped':
+      // an admin's end is an input (the API's); a cancel's stops are derived from batch.stopped
+      return entry.because === 'endedByAdmin' ? { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'STOP', because: entry.because, ...(entry.by ? { by: entry.by } : {}) } } : undefined;
     case 'session.exited':
       return { type: 'DELIVER', sessionId: entry.sessionId, event: { type: 'EXITED', code: entry.code } };
     case 'session.disconnected':

@@ -9,8 +9,11 @@ import type { ExecFailure, ExecTarget } from '../domain/target.ts';
 /** replicaLost: the replica that held its exec stream stopped answering (several replicas share one log) */
 export type DisconnectReason = 'streamDropped' | 'serverShutdown' | 'restarted' | 'podDeleted' | 'replicaLost';
 
-/** Why a run was stopped on purpose, its terminal kept with its output: its batch was cancelled. */
-export type StopReason = 'batchCancelled';
+/**
+ * Why a run was stopped on purpose, its terminal kept with its output: its batch was cancelled, or
+ * an admin ended it (a person offboarded: docs/team-mode.md), the owner seeing why and who.
+ */
+export type StopReason = 'batchCancelled' | 'endedByAdmin';
 
 /** Why a batch stopped before its end: someone cancelled it, or every exec ended (the server stopping or restarting). */
 export type BatchStop = 'cancelled' | DisconnectReason;
@@ -52,8 +55,8 @@ export type SessionFact =
   | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
   | { type: 'session.exited'; sessionId: string; code: number }
   | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
-  /** its run was ended on purpose (a cancel of its batch); the terminal stays, ended, with its output */
-  | { type: 'session.stopped'; sessionId: string; because: StopReason }
+  /** its run was ended on purpose (a cancel of its batch; an admin, `by` whom); the terminal stays, ended, with its output */
+  | { type: 'session.stopped'; sessionId: string; because: StopReason; by?: string }
   /** `counted`: it counts in its batch (a restart logged since it does; one logged before replays as it ran then) */
   | { type: 'session.restarted'; sessionId: string; run: number; counted?: true }
   /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */

@@ -84,8 +84,8 @@ export type TerminalEvent =
   | { type: 'EXITED'; code: number }
   | { type: 'FAILED'; failure: ExecFailure }
   | { type: 'DISCONNECT'; reason: DisconnectReason; detail?: string }
-  /** end the run on purpose (its batch was cancelled): as a close ends its exec, but the terminal stays, ended, with its output */
-  | { type: 'STOP'; because: StopReason }
+  /** end the run on purpose (its batch was cancelled; an admin, `by` whom, ended it): as a close ends its exec, but the terminal stays, ended, with its output */
+  | { type: 'STOP'; because: StopReason; by?: string }
   | { type: 'RESIZE'; cols: number; rows: number }
   | { type: 'RESTART'; counted?: true }
   | { type: 'CLOSE'; freesSlot?: true };
@@ -227,7 +227,10 @@ export const terminalMachine = setup({
         ],
         STOP: {
           target: 'stopped',
-          actions: report(({ context, event }) => ({ type: 'session.stopped', sessionId: context.sessionId, because: (event as Extract<TerminalEvent, { type: 'STOP' }>).because })),
+          actions: report(({ context, event }) => {
+            const { because, by } = event as Extract<TerminalEvent, { type: 'STOP' }>;
+            return { type: 'session.stopped', sessionId: context.sessionId, because, ...(by ? { by } : {}) };
+          }),
         },
         DISCONNECT: {
           target: 'disconnected',

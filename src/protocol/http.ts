@@ -174,6 +174,17 @@ export interface CloseReply {
   sessionId: string;
   closed: boolean;
 }
+/** POST /sessions/ID/end (an admin, team mode): `ended` false when its run had ended already */
+export interface EndReply {
+  sessionId: string;
+  ended: boolean;
+}
+/** POST /people/USER/end (an admin, team mode): the terminals ended, the batches cancelled */
+export interface EndPersonReply {
+  user: string;
+  ended: string[];
+  batches: string[];
+}
 /** POST /sessions/close-ended */
 export interface CloseEndedReply {
   closed: string[];

@@ -319,6 +319,11 @@ export class ExecSystem extends SystemListeners {
     return this.#command({ type: 'CLOSE', sessionId, freesSlot: true }).some((entry) => entry.type === 'session.closed');
   }
 
+  /** An admin (`by`) ends a running terminal's run, as a close ends it: the terminal stays, stopped, with its output; whether it ran. */
+  endByAdmin(sessionId: string, by: string): boolean {
+    return this.#command({ type: 'DELIVER', sessionId, event: { type: 'STOP', because: 'endedByAdmin', by } }).some((entry) => entry.type === 'session.stopped');
+  }
+
   /** Closes every ended terminal; the ids closed. */
   closeAllEnded(): string[] {
     return this.#command({ type: 'CLOSE_ALL_ENDED' }).flatMap((entry) => (entry.type === 'session.closed' ? [entry.sessionId] : []));
@@ -339,10 +344,7 @@ export class ExecSystem extends SystemListeners {
     this.#send({ type: 'DELIVER', sessionId, event: { type: 'DISCONNECT', reason: 'podDeleted' } });
   }
 
-  /**
-   * End every exec (the server is stopping). The log keeps why, and a snapshot lets the next start
-   * skip the replay. A shared log is written (for a few seconds at most) before the lease is given up.
-   */
+  /** End every exec (the server is stopping). The log keeps why, and a snapshot lets the next start skip the replay. A shared log is written (for a few seconds at most) before the lease is given up. */
   async shutdown(): Promise<void> {
     if (this.#mode !== 'forfeited') this.#send({ type: 'DISCONNECT_ALL', reason: 'serverShutdown' });
     if (this.#snapshots.stop()) this.writeSnapshot();

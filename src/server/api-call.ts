@@ -9,7 +9,7 @@ import type { ClusterView } from '../adapters/cluster.ts';
 import type { PodChanges } from '../adapters/pod-changes.ts';
 import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import type { Recorder } from '../recording/recorder.ts';
-import type { ServerInfo } from '../protocol/index.ts';
+import type { ServerInfo, SessionRow } from '../protocol/index.ts';
 import type { Caller } from './caller.ts';
 import { HttpError } from './replies.ts';
 
@@ -74,4 +74,20 @@ export function refuseWhileStoreIsDown(ctx: ApiCall): void {
 /** What a command caused is in the lists before the answer goes (a shared log writes asynchronously); a slow log only delays it. */
 export async function settled(ctx: ApiCall): Promise<void> {
   await ctx.system.settled().catch(() => undefined);
+}
+
+/**
+ * Where a command about a terminal is carried out. Here, when this process holds it (always, with
+ * one process). Another replica's: that replica answers, and its answer is this one's. A lost
+ * replica's, ended: this replica takes it over and carries it out.
+ */
+export async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: unknown } | 'here'> {
+  const { peers, system } = ctx;
+  if (!peers || system.holds(row.sessionId) || !row.replica || ctx.via) return 'here';
+  // The log may say the holder was lost before this replica's watch has seen it go: take it over
+  // then (the store refuses if its holder is live after all, say one that adopted it since).
+  if (row.disconnectReason === 'replicaLost' && (await system.adopt(row.sessionId))) return 'here';
+  if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
+  if (await system.adopt(row.sessionId)) return 'here';
+  throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);
 }

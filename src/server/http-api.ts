@@ -6,7 +6,8 @@ import type { ExecAction } from '../domain/exec-action.ts';
 import { shareRoutes } from './shares/share-api.ts';
 import { execableContainers } from '../domain/pod.ts';
 import { batchRoutes } from './batch-routes.ts';
-import { actingFor, refuseWhileStoreIsDown, settled, type ApiCall, type ApiContext, type Route } from './api-call.ts';
+import { adminRoutes } from './admin-routes.ts';
+import { actingFor, holder, refuseWhileStoreIsDown, settled, type ApiCall, type ApiContext, type Route } from './api-call.ts';
 import { readJson } from './read-json.ts';
 import { checkName, parseExecBody } from './exec-body.ts';
 import { modeAction } from './mode-actions.ts';
@@ -58,6 +59,7 @@ const routes: Route[] = [
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
+  ...adminRoutes(segment),
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: async (ctx, req, _url, [id]) => setRecording(ctx.recorder, heldHere(ctx, ownedSession(ctx, id, 'record')), await readJson(req)) },
   { method: 'GET', pattern: new RegExp(`^/sessions/${segment}/recording$`), handler: (ctx, req, url, [id], res) => sendRecording(ctx.system, ctx.recorder, ctx.caller, req, res, id, url, ctx.peers !== undefined), raw: true },
   { method: 'POST', pattern: /^\/files\/upload$/, handler: (ctx, req, url) => upload(filesCall(ctx, url), req, url), status: 201 },
@@ -173,22 +175,6 @@ const listed = (groups: string[]) => (groups.length ? groups.map((g) => `"${g}"`
 function adminOnly(ctx: ApiCall): ApiCall {
   if (ctx.caller.person && !ctx.caller.admin) throw new HttpError(403, 'The event log and the actors are shown to admins only (members of an --admin-group).');
   return ctx;
-}
-
-/**
- * Where a command about a terminal is carried out. Here, when this process holds it (always, with
- * one process). Another replica's: that replica answers, and its answer is this one's. A lost
- * replica's, ended: this replica takes it over and carries it out.
- */
-async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: unknown } | 'here'> {
-  const { peers, system } = ctx;
-  if (!peers || system.holds(row.sessionId) || !row.replica || ctx.via) return 'here';
-  // The log may say the holder was lost before this replica's watch has seen it go: take it over
-  // then (the store refuses if its holder is live after all, say one that adopted it since).
-  if (row.disconnectReason === 'replicaLost' && (await system.adopt(row.sessionId))) return 'here';
-  if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
-  if (await system.adopt(row.sessionId)) return 'here';
-  throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);
 }
 
 /** Recordings are made where a terminal's stream is: with replicas, on the one that holds it (not sent on yet: docs/recordings.md). */

@@ -238,6 +238,9 @@ test('audit filters by person, pod and outcome; the words of each outcome', () =
   assert.is(outcomeText(record({ outcome: { kind: 'failed', reason: 'commandNotFound', message: 'tried bash, sh' } })), 'failed: tried bash, sh');
   assert.is(outcomeText(record({ outcome: { kind: 'disconnected', reason: 'podDeleted' } })), 'disconnected: podDeleted');
   assert.is(outcomeText(record({ outcome: { kind: 'stopped', because: 'batchCancelled' } })), 'stopped: its batch was cancelled');
+  assert.is(outcomeText(record({ outcome: { kind: 'stopped', because: 'endedByAdmin', by: 'carol' } })), 'ended by admin carol');
+  // a reason from a newer server: its word
+  assert.is(outcomeText(record({ outcome: { kind: 'stopped', because: 'suspended' } })), 'stopped: suspended');
   assert.equal(newestFirst(records).map((r) => r.requestId)[0], 'r3');
 });
 

@@ -95,6 +95,8 @@ test('badges mirror the terminal machine in the words of the issue', () => {
   assert.equal([failed.text, failed.detail], ['failed', 'needs create on pods/exec']);
   const stopped = badge(row({ state: 'stopped', stopReason: 'batchCancelled', requestId: 'b4' }));
   assert.equal([stopped.text, stopped.detail], ['stopped', 'Its batch b4 was cancelled: the command was ended. Restart to run it again.'], 'a cancelled batch run: why, and what to do');
+  const ended = badge(row({ state: 'stopped', stopReason: 'endedByAdmin', stoppedBy: 'carol' }));
+  assert.equal([ended.text, ended.detail], ['stopped', 'Ended by carol, an admin of octant-exec: the command was ended. Its output is kept.'], 'an admin ended it: who');
   assert.is(tabName(row({ label: 'sh -c exit 42' })), 'nginx: sh -c exit 42');
   // a state from a newer server (a page left open across an upgrade): its word, and to reload, not a crash
   const newer = badge(row({ state: 'paused' as SessionRow['state'] }));

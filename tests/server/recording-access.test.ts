@@ -5,9 +5,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { AuditRecord } from '../../src/protocol/index.ts';
 import { waitFor } from '../support/wait.ts';
-import { send } from './auth-support.ts';
 import { call, startTestApp, type TestApp } from './support.ts';
-import { PEOPLE, PROXY_PEER } from './team-sign-in.ts';
+import { asProxyPerson, PROXY_PEER } from './team-sign-in.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,12 +15,7 @@ import { AUDIT_RECORDS_KEPT } from '../../src/events/projections/audit-trail.ts'
 const shell = { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' }, record: true };
 let app: TestApp;
 
-const as = (user: string, path: string, body?: unknown) =>
-  send(app.port, `/api/v1${path}`, {
-    from: PROXY_PEER,
-    headers: { 'X-Forwarded-User': user, 'X-Forwarded-Groups': PEOPLE[user].join(','), Origin: app.origin, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
+const as = (user: string, path: string, body?: unknown) => asProxyPerson(app, user, path, body);
 
 test.before(async () => {
   app = await startTestApp({ auth: { mode: 'proxy', trustedProxies: [`${PROXY_PEER}/32`] }, adminGroups: ['octant-admins'] });
@@ -57,9 +51,9 @@ test("past the audit trail's latest runs, and after a restart, a recording is st
   const dir = mkdtempSync(join(tmpdir(), 'octant-exec-recordings-kept-'));
   const auth = { mode: 'proxy' as const, trustedProxies: [`${PROXY_PEER}/32`] };
   let server = await startTestApp({ stateDir: dir, auth, adminGroups: ['octant-admins'] });
-  const asOn = (user: string, path: string) => send(server.port, `/api/v1${path}`, { from: PROXY_PEER, headers: { 'X-Forwarded-User': user, 'X-Forwarded-Groups': PEOPLE[user].join(',') } });
+  const asOn = (user: string, path: string) => asProxyPerson(server, user, path);
   try {
-    const started = await send(server.port, '/api/v1/exec', { from: PROXY_PEER, headers: { 'X-Forwarded-User': 'alice', 'X-Forwarded-Groups': PEOPLE.alice.join(','), Origin: server.origin, 'Content-Type': 'application/json' }, body: JSON.stringify(shell) });
+    const started = await asProxyPerson(server, 'alice', '/exec', shell);
     assert.is(started.status, 201, started.body);
     const id: string = started.json.sessionIds[0];
     // closed once it printed: a run's recording begins with its first byte (a run closed while it connects has none)

@@ -4,23 +4,16 @@
 // terminal but not its shares: the GET is a 404 for her) and bob hear none of it.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { send } from './auth-support.ts';
 import { StreamClient, startTestApp, type MessageOf, type TestApp } from './support.ts';
-import { PEOPLE, PROXY_PEER } from './team-sign-in.ts';
+import { asProxyPerson, PROXY_PEER, proxyCredentials } from './team-sign-in.ts';
 import { waitFor } from '../support/wait.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 
 const app: TestApp = await startTestApp({ auth: { mode: 'proxy', trustedProxies: [`${PROXY_PEER}/32`] }, adminGroups: ['octant-admins'], hub: { shareLeftAfterMs: 200 } });
 test.after(() => app.close());
 
-const headers = (user: string) => ({ 'X-Forwarded-User': user, 'X-Forwarded-Groups': PEOPLE[user].join(',') });
-const as = (user: string, path: string, body?: unknown) =>
-  send(app.port, `/api/v1${path}`, {
-    from: PROXY_PEER,
-    headers: { ...headers(user), Origin: app.origin, ...(body !== undefined ? { 'Content-Type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-const socketOf = (user: string) => StreamClient.open(app, { as: { headers: headers(user), from: PROXY_PEER } });
+const as = (user: string, path: string, body?: unknown) => asProxyPerson(app, user, path, body);
+const socketOf = (user: string) => StreamClient.open(app, { as: proxyCredentials(user) });
 
 test("the owner's socket follows who joins and leaves, as the GET lists it; an admin's and the share person's hear nothing of it", async () => {
   const started = await as('alice', '/exec', { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });

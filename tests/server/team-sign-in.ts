@@ -29,6 +29,13 @@ export function proxyCredentials(user: string): Credentials {
 
 export const FORM = { 'Content-Type': 'application/x-www-form-urlencoded' };
 
+/** An API call (`path` under /api/v1) as `user`, through the trusted proxy, from a page of the app's origin: a JSON `body` makes it a POST. */
+export function asProxyPerson(app: { port: number; origin: string }, user: string, path: string, body?: unknown): Promise<Answer> {
+  const { headers, from } = proxyCredentials(user);
+  const json: Record<string, string> = body !== undefined ? { 'Content-Type': 'application/json' } : {};
+  return send(app.port, `/api/v1${path}`, { from, headers: { ...headers, Origin: app.origin, ...json }, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
+}
+
 /** Pastes `token` on the kube-token sign-in page; the jar then holds the session cookie (when it was accepted). */
 export async function kubeTokenSignIn(port: number, origin: string, token: string, options: { origin?: string; then?: string; from?: string } = {}): Promise<{ answer: Answer; jar: Jar }> {
   const jar = new Jar();

@@ -10,6 +10,7 @@ import type {
   CloseEndedReply,
   CloseReply,
   ContextsReply,
+  EndReply,
   EventsReply,
   ExecRequest,
   ExecStarted,
@@ -169,6 +170,8 @@ export const api = {
   cancelBatch: (batchId: string) => call<BatchReply>(`/batches/${seg(batchId)}/cancel`, { method: 'POST' }),
   restart: (sessionId: string) => call<RestartReply>(`/sessions/${seg(sessionId)}/restart`, { method: 'POST' }),
   close: (sessionId: string) => call<CloseReply>(`/sessions/${seg(sessionId)}/close`, { method: 'POST' }),
+  /** An admin ends another person's running terminal: it stays theirs, stopped, saying who ended it. */
+  end: (sessionId: string) => call<EndReply>(`/sessions/${seg(sessionId)}/end`, { method: 'POST' }),
   /** Starts or stops recording a running terminal (its owner, a server with --record opt-in). */
   record: (sessionId: string, on: boolean) => call<RecordingReply>(`/sessions/${seg(sessionId)}/recording`, { body: { on } }),
   /** A recorded run's cast as text, and what is wrong with it when the server could read only part of it; not past `maxBytes` (then `tooLarge`). */

@@ -64,6 +64,7 @@ export function outcomeText(record: AuditRecord): string {
     case 'disconnected':
       return `disconnected: ${outcome.reason}`;
     case 'stopped':
+      if (outcome.because === 'endedByAdmin') return `ended by admin ${outcome.by ?? ''}`.trimEnd();
       return outcome.because === 'batchCancelled' ? 'stopped: its batch was cancelled' : `stopped: ${outcome.because}`;
     case 'closed':
       return 'closed';

@@ -4,13 +4,14 @@
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
-import { watchedOwner } from '../state/team.ts';
+import { signedIn, watchedOwner } from '../state/team.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
 import { TransferList } from './transfer-list.tsx';
 import { TerminalMenu } from './terminal-menu.tsx';
 import { ShareDialog } from './share-dialog.tsx';
+import { EndTerminal } from './end-terminal.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import { panelAnnouncement } from './panel-announcement.ts';
 import type { InputProgress } from '../terminal/input-queue.ts';
@@ -78,9 +79,9 @@ export function TerminalPanel(props: {
   useLayoutEffect(() => {
     if (searching) searchField.current?.focus();
   }, [searching]);
-
   /** Shows the search field with the focus in it; one shown already takes the focus. */
   const openSearch = () => (searchField.current ? searchField.current.focus() : setSearching(true));
+
   const find = (direction: 'next' | 'previous') => setFound(terminals.peek(row.sessionId)?.find(query, direction));
   const closeSearch = () => {
     setSearching(false);
@@ -130,6 +131,8 @@ export function TerminalPanel(props: {
             Restart
           </button>
         )}
+        {/* an admin ends another person's running terminal (offboarding); its owner closes their own */}
+        <EndTerminal row={row} owner={!ended && signedIn(state)?.admin ? owner : undefined} focusAfter={focusAfterDialog} />
         {canCopy && row.interactive && (
           <button type="button" title="Let someone watch this terminal, or type in it too, through a link" onClick={() => setSharing(true)}>
             Share…

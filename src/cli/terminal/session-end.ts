@@ -31,10 +31,17 @@ export function outcomeOf(row: SessionRow): Outcome {
       return { code: 1, sentence: typeof row.disconnectDetail === 'string' && row.disconnectDetail ? `${why}: ${serverText(row.disconnectDetail)}` : why };
     }
     case 'stopped':
-      return { code: 1, sentence: row.stopReason === 'batchCancelled' ? 'it was stopped: its batch was cancelled' : 'it was stopped' };
+      return { code: 1, sentence: stoppedSentence(row) };
     default:
       return { code: 1, sentence: `it is still ${row.state}` };
   }
+}
+
+/** Why a run was stopped on purpose; a reason a newer server has is only "stopped". */
+function stoppedSentence(row: SessionRow): string {
+  if (row.stopReason === 'batchCancelled') return 'it was stopped: its batch was cancelled';
+  if (row.stopReason === 'endedByAdmin') return `it was ended by ${typeof row.stoppedBy === 'string' && row.stoppedBy ? `${serverText(row.stoppedBy)}, ` : ''}an admin of octant-exec`;
+  return 'it was stopped';
 }
 
 /** An exit status a process can have; anything else from a server is not believed. */

@@ -1,5 +1,5 @@
 // Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
-// or could not start. Closing the terminal retires its alerts, and so does restarting it: what
+// could not start, or was ended by an admin. Closing the terminal retires its alerts, and so does restarting it: what
 // they said is over once it runs again. (One more kind, `storage`, is
 // not from the log: the system raises it while the log cannot be written.)
 import type { ExecTarget } from '../../domain/target.ts';
@@ -10,7 +10,7 @@ export interface Alert {
   id: number;
   /** '' for `storage` */
   sessionId: string;
-  kind: 'timedOut' | 'disconnected' | 'failed' | 'refused' | 'storage';
+  kind: 'timedOut' | 'disconnected' | 'failed' | 'refused' | 'ended' | 'storage';
   target?: ExecTarget;
   message: string;
   at: number;
@@ -47,6 +47,10 @@ export const alertsProjection: Projection<Alerts> = {
         break;
       case 'session.disconnected':
         raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). ${whatIsLeft[entry.reason]}`);
+        break;
+      case 'session.stopped':
+        // a cancel of their own batch is the owner's doing: only an admin's end is news to them
+        if (entry.because === 'endedByAdmin') raise(entry.sessionId, 'ended', `The terminal in ${where(entry.sessionId)} was ended by ${entry.by ? `${entry.by}, ` : ''}an admin of octant-exec. Its output is kept.`);
         break;
       case 'session.failed':
         raise(entry.sessionId, 'failed', `The terminal in ${where(entry.sessionId)} could not start: ${entry.failure.message}`);

@@ -15,8 +15,8 @@ export type AuditOutcome =
   | { kind: 'failed'; reason: string; message: string }
   | { kind: 'timedOut' }
   | { kind: 'disconnected'; reason: string }
-  /** ended on purpose, the terminal kept: `batchCancelled` */
-  | { kind: 'stopped'; because: string }
+  /** ended on purpose, the terminal kept: `batchCancelled`, or `endedByAdmin` (`by` whom) */
+  | { kind: 'stopped'; because: string; by?: string }
   | { kind: 'closed' }
   | { kind: 'refused'; message: string };
 
@@ -198,7 +198,7 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       finish({ kind: 'disconnected', reason: entry.reason });
       break;
     case 'session.stopped':
-      finish({ kind: 'stopped', because: entry.because });
+      finish({ kind: 'stopped', because: entry.because, ...(entry.by ? { by: entry.by } : {}) });
       break;
     case 'share.joined': {
       const record = current();

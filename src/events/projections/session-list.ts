@@ -37,8 +37,10 @@ export interface SessionRow {
   failure?: ExecFailure;
   disconnectReason?: DisconnectReason;
   disconnectDetail?: string;
-  /** stopped: why its run was ended on purpose (its batch was cancelled) */
+  /** stopped: why its run was ended on purpose (its batch was cancelled, or an admin ended it) */
   stopReason?: StopReason;
+  /** stopped by an admin (`endedByAdmin`): who */
+  stoppedBy?: string;
   /** timedOut: idle past its idle timeout, or run past a batch's deadline, and after how long (absent in rows of older snapshots: idle) */
   timeout?: { cause: 'idle' | 'deadline'; afterMs: number };
   size?: TerminalSize;
@@ -145,6 +147,7 @@ export const sessionListProjection: Projection<SessionList> = {
       case 'session.stopped':
         end('stopped');
         row.stopReason = entry.because;
+        if (entry.by) row.stoppedBy = entry.by;
         break;
       case 'session.restarted':
         Object.assign(row, { state: 'connecting', run: entry.run, startedAt: entry.time, lastActivityAt: entry.time });
@@ -154,6 +157,7 @@ export const sessionListProjection: Projection<SessionList> = {
         delete row.disconnectReason;
         delete row.disconnectDetail;
         delete row.stopReason;
+        delete row.stoppedBy;
         delete row.timeout;
         delete row.recording;
         break;

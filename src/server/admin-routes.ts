@@ -1,0 +1,71 @@
+// An admin ends other people's terminals (docs/team-mode.md, "Offboarding"): one terminal, or
+// every running terminal and batch of a person. Ended, not closed: the owner still sees the
+// terminal, its output, and who ended it (`stopped`, `endedByAdmin`). For the admins of a team
+// mode only: anyone else is answered as for a terminal or a person they cannot see (404).
+import { holder, settled, type ApiCall, type Route } from './api-call.ts';
+import { sees } from './caller.ts';
+import { HttpError } from './replies.ts';
+import type { Person } from '../domain/person.ts';
+import { isId, isRunning, type EndPersonReply, type EndReply } from '../protocol/index.ts';
+
+export function adminRoutes(segment: string): Route[] {
+  return [
+    { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/end$`), handler: (ctx, _req, _url, [id]) => endTerminal(ctx, id) },
+    { method: 'POST', pattern: new RegExp(`^/people/${segment}/end$`), handler: (ctx, _req, _url, [user]) => endPerson(ctx, user) },
+  ];
+}
+
+/** The admin asking, by name: a member of an --admin-group in a team mode (local mode has one person, and nobody to offboard). */
+const adminName = (ctx: ApiCall) => (ctx.caller.admin ? ctx.caller.person?.user : undefined);
+
+/** What runs where is the shared log's to say: while its database does not answer, a terminal of the person could be missed. */
+function refuseWhileLogIsDown(ctx: ApiCall): void {
+  if (ctx.system.shared?.refusesExecs) {
+    throw new HttpError(503, "The event log's database does not answer, so which terminals run where is not known for sure: nothing was ended. Try again when it is back (the page shows a banner until then).");
+  }
+}
+
+async function endTerminal(ctx: ApiCall, id: string): Promise<EndReply> {
+  const row = isId(id) ? ctx.system.sessionList.byId[id] : undefined;
+  if (!row || !sees(ctx.caller, row.person)) throw new HttpError(404, `There is no open session "${id.slice(0, 64)}" (closed sessions are gone).`);
+  const by = adminName(ctx);
+  if (!by) throw new HttpError(403, 'Ending a terminal is for the admins of a team mode (members of an --admin-group): close your own, or exit its program.');
+  refuseWhileLogIsDown(ctx);
+  const where = await holder(ctx, row);
+  if (where !== 'here') return where.answer as EndReply;
+  const ended = ctx.system.endByAdmin(id, by);
+  await settled(ctx);
+  return { sessionId: id, ended };
+}
+
+/**
+ * Every running batch and terminal of `user`, each where it runs: this replica cancels the batches
+ * it runs (before their runs end: a run's end would start the next queued target) and ends the
+ * terminals it holds, and sends the same call on to each other replica that holds one of them.
+ */
+async function endPerson(ctx: ApiCall, user: string): Promise<EndPersonReply> {
+  const by = adminName(ctx);
+  if (!by) throw new HttpError(404, `There is no person "${user.slice(0, 64)}" whose terminals you may end.`);
+  refuseWhileLogIsDown(ctx);
+  const theirs = (person: Person | undefined) => person?.user === user;
+  const batches = Object.values(ctx.system.batches.byId)
+    .filter((batch) => batch.state === 'running' && theirs(batch.person) && ctx.system.cancelBatch(batch.batchId, by))
+    .map((batch) => batch.batchId);
+  const running = Object.values(ctx.system.sessionList.byId).filter((row) => isRunning(row.state) && theirs(row.person));
+  const ended = running.filter((row) => ctx.system.holds(row.sessionId) && ctx.system.endByAdmin(row.sessionId, by)).map((row) => row.sessionId);
+  if (ctx.peers && !ctx.via) {
+    // each other replica that holds a running terminal of theirs or runs a batch of theirs (a
+    // replica the watch no longer lists was lost: what it ran is being ended by the one that claimed it)
+    const self = ctx.peers.self.id;
+    const theirBatches = Object.values(ctx.system.batches.byId).filter((batch) => batch.state === 'running' && theirs(batch.person));
+    const replicas = [...running.filter((row) => !ctx.system.holds(row.sessionId)), ...theirBatches].flatMap((run) => (run.replica && run.replica !== self ? [run.replica] : []));
+    const elsewhere = new Set(replicas.filter((replica) => ctx.peers!.advertise(replica)));
+    for (const replica of elsewhere) {
+      const answer = (await ctx.peers.forward(replica, ctx.caller, 'POST', ctx.path)) as EndPersonReply;
+      ended.push(...answer.ended);
+      batches.push(...answer.batches);
+    }
+  }
+  await settled(ctx);
+  return { user, ended, batches };
+}
