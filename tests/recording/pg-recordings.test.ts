@@ -12,11 +12,10 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { text } from 'node:stream/consumers';
-import pg from 'pg';
 import { PgStore, type PgStoreOptions } from '../../src/events/postgres/pg-store.ts';
 import { CastWriter } from '../../src/recording/cast-writer.ts';
 import { PgRecordings, type PgRecordingsOptions } from '../../src/recording/pg-recordings.ts';
-import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { startCluster, testClient, type PgCluster } from '../support/postgres.ts';
 import { waitFor } from '../support/wait.ts';
 
 interface Context {
@@ -227,7 +226,7 @@ test('chunks written while a store is under way are stored after it, with no fur
 
 test('a database that hangs (a lock held), not refusing: the writer does not wait on it, and the recording stops at the bound held, not later', async (context) => {
   const hung = recordings(context.url, context.stores[0], { maxHeldBytes: 100_000, statementTimeoutMs: 60_000, closeTimeoutMs: 300 });
-  const locker = new pg.Client({ connectionString: context.url });
+  const locker = testClient({ connectionString: context.url });
   await locker.connect();
   try {
     const stopped: string[] = [];

@@ -44,6 +44,24 @@ export interface PgCluster {
 
 let databases = 0;
 
+/**
+ * A test's own connection (or pool), whose failures reach it as rejected queries. pg also emits an
+ * 'error' on a connection whose backend ends under it (the cluster stopping while the test's
+ * connections still close: a backend told to terminate before it reads the goodbye answers FATAL),
+ * and, with no listener, that event is an uncaught exception that ends the test run.
+ */
+export function testClient(config: pg.ClientConfig): pg.Client {
+  const client = new pg.Client(config);
+  client.on('error', () => {});
+  return client;
+}
+
+export function testPool(config: pg.PoolConfig): pg.Pool {
+  const pool = new pg.Pool(config);
+  pool.on('error', () => {});
+  return pool;
+}
+
 export async function startCluster(): Promise<PgCluster> {
   const folder = mkdtempSync(join(tmpdir(), 'octant-exec-pg-'));
   const data = join(folder, 'data');
@@ -70,7 +88,7 @@ export async function startCluster(): Promise<PgCluster> {
   await start();
 
   const admin = async <R extends pg.QueryResultRow>(database: string, sql: string, params: unknown[] = []) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, password: superPassword, database });
+    const client = testClient({ host: '127.0.0.1', port, user: SUPERUSER, password: superPassword, database });
     await client.connect();
     try {
       return (await client.query<R>(sql, params)).rows;

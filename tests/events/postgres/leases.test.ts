@@ -7,9 +7,8 @@
 // claim whose read of the log fails rejects rather than answer from a stale list.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
-import pg from 'pg';
 import { PgStore } from '../../../src/events/postgres/pg-store.ts';
-import { startCluster, type PgCluster } from '../../support/postgres.ts';
+import { startCluster, testClient, type PgCluster } from '../../support/postgres.ts';
 import { entries, idOf, listening } from '../../support/shared-store-events.ts';
 import { waitFor } from '../../support/wait.ts';
 
@@ -194,7 +193,7 @@ test('an adoption whose adopter ended before it wrote session.adopted is taken o
 
 /** A transaction of its own holding `sql`'s locks until `release`. */
 async function holding(url: string, sql: string, params: unknown[] = []): Promise<{ release: () => Promise<void> }> {
-  const client = new pg.Client({ connectionString: url });
+  const client = testClient({ connectionString: url });
   await client.connect();
   await client.query('BEGIN');
   await client.query(sql, params);

@@ -3,13 +3,12 @@
 // planner: the in-memory store is the reference), one replica at a time.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
-import pg from 'pg';
 import type { LogEntry } from '../../../src/events/log-entry.ts';
 import { COMPACTION_LOCK } from '../../../src/events/postgres/compaction.ts';
 import { PgStore } from '../../../src/events/postgres/pg-store.ts';
 import type { UnnumberedEntry } from '../../../src/events/shared-store.ts';
 import { MemoryStore } from '../../../src/events/store.ts';
-import { startCluster, type PgCluster } from '../../support/postgres.ts';
+import { startCluster, testClient, type PgCluster } from '../../support/postgres.ts';
 import { entries } from '../../support/shared-store-events.ts';
 
 const test = suite<{ cluster: PgCluster }>('PostgreSQL store: snapshots and compaction', { context: {} as { cluster: PgCluster } });
@@ -112,7 +111,7 @@ test('compaction removes and rewrites what the file store would, keeps the rest,
 test('while one replica compacts, another is told busy', async ({ cluster }) => {
   const url = await cluster.createDatabase();
   const store = await PgStore.open({ url, advertise: 'http://a:1' });
-  const other = new pg.Client({ connectionString: url });
+  const other = testClient({ connectionString: url });
   await other.connect();
   try {
     await other.query('SELECT pg_advisory_lock($1)', [COMPACTION_LOCK]); // as another replica's compaction
