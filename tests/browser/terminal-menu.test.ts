@@ -6,7 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { focused, focusGoesTo } from './focus-checks.ts';
-import { appForFile, chooseInTerminalMenu, openTerminalMenu, screenRows, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { appForFile, chooseInTerminalMenu, openTerminalMenu, screenRows, waitForPrompt, waitForRow, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -93,6 +93,58 @@ test('Escape pressed at once after Search (before the next frame) closes the fie
   assert.is(await focusGoesTo(page, page.locator('[role=tabpanel] .xterm-helper-textarea')), true, 'the terminal has the focus');
   await page.keyboard.type('echo after-$((7+7))\r');
   await waitForRow(page, /^after-14$/);
+});
+
+/**
+ * Opens the menu as a right click does and, in the same task, once the menu is drawn (never a frame
+ * later), dispatches `key` where a pressed key goes (the focused element), as a key pressed at once
+ * would arrive. Resolves to what got the key, the menu item the focus is on then, and the items it
+ * can move between.
+ */
+const keyAsMenuShows = (key: 'Escape' | 'ArrowDown') =>
+  page.evaluate(async (key) => {
+    const screen = document.querySelector('[role=tabpanel] .xterm-screen')!;
+    const { left, top } = screen.getBoundingClientRect();
+    screen.dispatchEvent(new MouseEvent('contextmenu', { bubbles: true, cancelable: true, button: 2, clientX: left + 40, clientY: top + 20 }));
+    // the menu is drawn in a microtask after the event (Preact's render): a bounded number of turns, never a frame
+    for (let turn = 0; !document.querySelector('[role=menu]'); turn++) {
+      if (turn === 1000) throw new Error('the menu did not show in the task that opened it');
+      await Promise.resolve();
+    }
+    const enabled = [...document.querySelectorAll('[role=menu] [role=menuitem]:not([disabled])')].map((item) => item.textContent);
+    const target = document.activeElement;
+    // keyCode too: the terminal reads it, so a key it got reaches the shell as a real one would
+    const keyCode = { Escape: 27, ArrowDown: 40 }[key];
+    target?.dispatchEvent(new KeyboardEvent('keydown', { key, code: key, keyCode, bubbles: true, cancelable: true }));
+    return {
+      wentTo: target?.closest('[role=menu]') ? 'the menu' : `${target?.tagName.toLowerCase()}.${target?.className}`,
+      focusedItem: document.activeElement?.closest('[role=menuitem]')?.textContent ?? null,
+      enabled,
+    };
+  }, key);
+
+test('a key pressed as the menu shows (before the next frame) goes to the menu: an arrow moves in it, Escape closes it; the shell gets neither', async () => {
+  // the shell reads a line and shows it bracketed, escapes spelled out: an Escape or an arrow that
+  // reached it shows as \E (and in the line's echo as ^[)
+  await page.keyboard.type(`echo reading; read -r line; printf '[%q]\\n' "$line"\r`);
+  await waitForRow(page, /^reading$/);
+
+  const arrowed = await keyAsMenuShows('ArrowDown');
+  assert.is(arrowed.wentTo, 'the menu', 'the arrow');
+  assert.is(arrowed.focusedItem, arrowed.enabled[1], `the arrow moved from the first item the menu offers (${arrowed.enabled.join(', ')}) to the next`);
+  await page.keyboard.press('Escape');
+  await menu().waitFor({ state: 'detached' });
+
+  const escaped = await keyAsMenuShows('Escape');
+  assert.is(escaped.wentTo, 'the menu', 'the Escape');
+  await menu().waitFor({ state: 'detached' });
+  assert.is(await focusGoesTo(page, page.locator('[role=tabpanel] .xterm-helper-textarea')), true, 'the terminal has the focus again');
+
+  await page.keyboard.type('typed-after\r');
+  await waitForRow(page, /typed-after.*\]$/);
+  const rows = await screenRows(page.getByRole('tabpanel'));
+  assert.equal(rows.filter((row) => row.includes('typed-after')), ['typed-after', '[typed-after]'], 'the line as typed, and as the shell read it: no key meant for the menu before it');
+  await waitForPrompt(page);
 });
 
 test('copy on select (a setting): a selection is on the clipboard without Copy', async () => {

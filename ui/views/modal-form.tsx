@@ -6,7 +6,7 @@
 // A problem about one field is that field's too (fieldState): aria-invalid, and the problem's
 // sentence in its description, so a screen reader says it on the field (WCAG 3.3.1).
 import type { ComponentChildren } from 'preact';
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 
 /** Why a dialog cannot run; `shown` is false when a field already says it, `field` the id of the field it is about. */
 export interface FormProblem {
@@ -45,7 +45,9 @@ export function ModalForm(props: {
   const dialog = useRef<HTMLDialogElement>(null);
   // read while the dialog is first drawn, before it takes the focus
   const [opener] = useState(() => document.activeElement);
-  useEffect(() => {
+  // shown as a modal (which moves the focus into it) in the commit that draws it, not in an effect
+  // a frame later: a key pressed meanwhile (an Escape to cancel, Enter) would go to what opened it
+  useLayoutEffect(() => {
     const d = dialog.current!;
     if (!d.open) d.showModal();
     return () => {

@@ -1,7 +1,7 @@
 // The right-click menu of a terminal (WAI-ARIA menu: arrow keys move, Enter chooses, Escape
 // closes; a click elsewhere closes it). A terminal that takes input offers Copy, Paste, Select all,
 // Clear and Search; an ended or watched one only what reads it: Copy, Select all, Search.
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 import type { TerminalSession } from '../terminal/terminal-session.ts';
 
 interface Item {
@@ -29,7 +29,9 @@ export function TerminalMenu(props: {
     { label: 'Search', run: () => props.onSearch() },
   ];
 
-  useEffect(() => {
+  // in the commit that draws the menu, not in an effect a frame later: a key pressed meanwhile (an
+  // Escape to close it, an arrow) would go to the terminal behind it, and the shell would get it
+  useLayoutEffect(() => {
     menu.current?.querySelector<HTMLButtonElement>('[role=menuitem]:not([disabled])')?.focus();
     const outside = (event: PointerEvent) => {
       if (!menu.current?.contains(event.target as Node)) props.onClose();
