@@ -174,16 +174,32 @@ export interface CloseReply {
   sessionId: string;
   closed: boolean;
 }
-/** POST /sessions/ID/end (an admin, team mode): `ended` false when its run had ended already */
+/**
+ * POST /sessions/ID/end (an admin, team mode): `ended` false when its run had ended already;
+ * `batch`: it was a run of that batch, which the admin stopped with it (nothing more of it starts)
+ */
 export interface EndReply {
   sessionId: string;
   ended: boolean;
+  batch?: string;
 }
-/** POST /people/USER/end (an admin, team mode): the terminals ended, the batches cancelled */
+/**
+ * POST /people/USER/end (an admin, team mode): the terminals ended, the batches cancelled.
+ * `unreached`: the replicas that could not be asked to end theirs (then the status is 503, and
+ * `error` says to run it again)
+ */
 export interface EndPersonReply {
   user: string;
   ended: string[];
   batches: string[];
+  unreached?: { replica: string; error: string }[];
+  error?: { status: number; message: string };
+}
+/** POST /people/USER/sign-out (an admin, team mode): every sign-in of USER made until `signedOutAt` ended, and the shares they made */
+export interface SignOutPersonReply {
+  user: string;
+  signedOutAt: number;
+  shares: string[];
 }
 /** POST /sessions/close-ended */
 export interface CloseEndedReply {

@@ -11,6 +11,7 @@ import type { ReplicaPeers } from './replicas/replica-peers.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { ServerInfo, SessionRow } from '../protocol/index.ts';
 import type { Caller } from './caller.ts';
+import type { Authenticator } from './auth/authenticator.ts';
 import { HttpError } from './replies.ts';
 
 export interface ApiContext {
@@ -26,6 +27,10 @@ export interface ApiContext {
   copies: Pick<DebugCopies, 'restartRefusal'>;
   /** records terminal runs, as --record says */
   recorder: Recorder;
+  /** an admin signs a person out everywhere (admin-routes.ts) */
+  auth: Pick<Authenticator, 'signOutPerson'>;
+  /** the server's log */
+  warn(message: string): void;
 }
 
 /** One call: the server's parts and who makes it; in a team mode its `reader` reads as the caller (impersonated). */

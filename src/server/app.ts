@@ -49,6 +49,7 @@ import { SharedRevocations } from './auth/shared-revocations.ts';
 import { PROXY_MAX_HEADER_BYTES } from './auth/proxy-auth.ts';
 import { FileRevocations } from './auth/file-revocations.ts';
 import { tokenFromFile } from './auth/token-file.ts';
+import { SIGNED_OUT_BY_ADMIN, socketCloseReason } from './auth/live-sessions.ts';
 import { Recorder } from '../recording/recorder.ts';
 import { FileRecordings } from '../recording/file-recordings.ts';
 import type { RecordingStorage } from '../recording/recording-storage.ts';
@@ -274,7 +275,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const sessionKey = shared && (auth.mode === 'kube-token' || auth.mode === 'oidc') && !auth.sessionKey ? { sessionKey: derivedKey(shared.sharedKey, 'sign-in sessions') } : {};
     // ...and hear of each other's sign-outs through it; one server with a session key (its sessions outlive a restart) keeps them in its state folder.
     const signsIn = auth.mode === 'kube-token' || auth.mode === 'oidc';
-    const revocations = signsIn && shared ? { revocations: new SharedRevocations(shared, warn) } : signsIn && auth.sessionKey ? { revocations: new FileRevocations(join(options.stateDir, 'sign-outs'), warn) } : {};
+    // (in proxy mode, only an admin's sign-out of a person: each replica closes their sockets)
+    const revocations = (signsIn || auth.mode === 'proxy') && shared ? { revocations: new SharedRevocations(shared, warn) } : signsIn && auth.sessionKey ? { revocations: new FileRevocations(join(options.stateDir, 'sign-outs'), warn) } : {};
     const chosen = chooseAuthenticator({ ...auth, ...sessionKey }, { door, adminGroups: options.adminGroups ?? [], publicOrigin: publicOrigin ?? `http://${base}`, review: (t) => reviewToken(contexts, t), warn, ...revocations });
     // local mode's share links let a browser in to one terminal (shares/share-links.ts); a team mode's need a signed-in person
     const authenticator = chosen.mode === 'local' ? new ShareLinkAuthenticator(chosen, system, { secure: door.secure }) : chosen;
@@ -282,10 +284,11 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     // sign-ins kept in memory ended with the run that kept them: the shares made in them too
     if (signsIn && !auth.sessionKey && !shared) endSharesOfEarlierSignIns(system, Date.now());
     authenticator.onEnded((caller, how) => {
-      openHub.closeFor(caller, 'signed out');
+      openHub.closeFor(caller, socketCloseReason(how));
       // a share outlives no sign-in (its participants typed as this person); one only forgotten here lives on
       if (how === 'ended') endSharesOfSignIn(sharing, caller, Date.now());
     });
+    authenticator.onPersonSignedOut((user) => openHub.closeForPerson(user, SIGNED_OUT_BY_ADMIN));
     gate.parts = { system, reader, pods: podChanges, copies, recorder, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;

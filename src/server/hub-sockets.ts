@@ -102,6 +102,11 @@ export class HubSockets {
     for (const connection of this.#connections) if (connection.caller === caller) connection.ws.close(1008, reason);
   }
 
+  /** Closes every socket `user` opened, whatever the sign-in (an admin signed them out, in proxy mode): 1008, with `reason`. */
+  closeForPerson(user: string, reason: string): void {
+    for (const connection of this.#connections) if (connection.caller.person?.user === user) connection.ws.close(1008, reason);
+  }
+
   /**
    * Closes every socket with 1001, one turn of the event loop from now: the server closes the hub
    * right after it ended every exec, and the rows that say so go out on the next turn (the

@@ -129,6 +129,11 @@ export class StreamHub {
     this.#sockets.closeFor(caller, reason);
   }
 
+  /** Closes the sockets of a person an admin signed out where no session of ours holds them (proxy mode). */
+  closeForPerson(user: string, reason: string): void {
+    this.#sockets.closeForPerson(user, reason);
+  }
+
   /** The limits a page works under (its hello, and GET /api/v1/info). */
   get limits(): HubLimits {
     return hubLimits(this.options);

@@ -98,12 +98,12 @@ test('a cancel starts nothing more and stops the running terminals: their execs 
   await settle();
   adapter.streams[0].exit(0);
   await settle();
-  assert.is(system.cancelBatch('b1', 'carol'), true);
+  assert.is(system.cancelBatch('b1', 'tester'), true);
   await settle();
   assert.is(adapter.streams.length, 3, 'nothing more started');
   assert.ok(adapter.streams.every((stream) => stream.isEnded), 'the running execs were ended');
   const batch = system.batches.byId.b1;
-  assert.equal([batch.state, batch.stopped?.because, batch.stopped?.by], ['done', 'cancelled', 'carol']);
+  assert.equal([batch.state, batch.stopped?.because, batch.stopped?.by], ['done', 'cancelled', 'tester']);
   assert.equal(batch.results.map((r) => r.state), ['exited', 'cancelled', 'cancelled', 'notStarted']);
   assert.equal(batch.totals, { succeeded: 1, failed: 0, skipped: 0, notStarted: 1, cancelled: 2 });
   assert.equal(system.sessionList.order, ['t1', 't2', 't3'], 'the cancelled terminals stay');

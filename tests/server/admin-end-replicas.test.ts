@@ -2,10 +2,13 @@
 // replicas on one shared log (in memory) in proxy mode, before one sandbox. Carol, an admin, asks
 // replica B to end alice's terminals that A holds: B sends the call on to A, whose processes end,
 // and both replicas list them stopped, ended by carol; the person-wide end is sent on the same way.
-// While the shared log does not answer, both are refused (503).
+// While the shared log does not answer, both are refused (503). A replica the person-wide end
+// cannot ask (an older build without the route answers 404) is listed in a 503 that says to run it again.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { SessionRow } from '../../src/protocol/index.ts';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { EndPersonReply, SessionRow } from '../../src/protocol/index.ts';
 import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { startTestSandbox } from '../support/sandbox.ts';
@@ -60,6 +63,49 @@ test('ended through the replica that does not hold them: one terminal, then all 
   } finally {
     for (const app of apps.reverse()) await app.close();
     await sandbox.close();
+  }
+});
+
+test('a replica the person-wide end cannot ask: what was ended is listed, and the replica with why, in a 503; again once it answers', async () => {
+  const log = new MemoryLog();
+  // another replica, of an older build: no such route (404, as its API answers a path it lacks); later upgraded
+  let upgraded = false;
+  const older = createServer((_req, res) => {
+    res.writeHead(upgraded ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(upgraded ? { user: 'alice', ended: ['old123-t1'], batches: [] } : { error: { status: 404, message: 'No API at /api/v1/people/alice/end: see docs/api.md.' } }));
+  });
+  await new Promise<void>((resolve) => older.listen(0, '127.0.0.1', resolve));
+  const app = await onFreePort((port) =>
+    startTestApp({ port, auth: { mode: 'proxy', trustedProxies: [`${PROXY_PEER}/32`] }, adminGroups: ['octant-admins'], sharedLog: { advertise: `http://127.0.0.1:${port}`, open: async (at) => log.open(at) } }),
+  );
+  try {
+    log.open(`http://127.0.0.1:${(older.address() as AddressInfo).port}`, 'old123');
+    log.append([{ type: 'session.spawned', sessionId: 'old123-t1', requestId: 'old123-r1', target: { namespace: 'default', pod: 'web', container: 'nginx' }, command: { argv: ['sh'] }, interactive: true, requestedBy: 'alice', person: { user: 'alice', groups: [] }, replica: 'old123', time: Date.now() }]);
+    const started = await as(app, 'alice', '/exec', { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
+    assert.is(started.status, 201, started.body);
+    const here: string = started.json.sessionIds[0];
+    await waitFor(async () => ['interactive', 'idle'].includes((await rowOf(app, here))?.state ?? ''), 'her shell here running');
+
+    // the first call ends her shell here; the older replica answers once this one's watch lists it
+    const answers: EndPersonReply[] = [];
+    const partial = await waitFor(async () => {
+      const answer = await as(app, 'carol', '/people/alice/end', {});
+      answers.push(answer.json);
+      return answer.status === 503 && answer;
+    }, 'the older replica asked');
+    assert.equal(answers[0].ended, [here], 'the first answer lists what was ended here');
+    assert.equal(partial.json.unreached, [{ replica: 'old123', error: 'No API at /api/v1/people/alice/end: see docs/api.md.' }]);
+    assert.is(partial.json.error.status, 503);
+    assert.match(partial.json.error.message, /could not be asked .* Run it again/);
+    assert.is((await rowOf(app, here))?.stoppedBy, 'carol');
+
+    upgraded = true;
+    const again = await as(app, 'carol', '/people/alice/end', {});
+    assert.is(again.status, 200, again.body);
+    assert.equal(again.json, { user: 'alice', ended: ['old123-t1'], batches: [] });
+  } finally {
+    await app.close();
+    await new Promise((resolve) => older.close(resolve));
   }
 });
 

@@ -1,5 +1,6 @@
 // An admin ends other people's terminals (offboarding, docs/team-mode.md), over the sandbox cluster
-// in proxy mode: one terminal, or everything a person runs (their batches too). The processes
+// in proxy mode: one terminal (a batch's run stops its whole batch), or everything a person runs
+// (their batches too). The processes
 // really end; the terminals stay their owner's, stopped, saying which admin ended them, in the list,
 // the alerts and the audit trail, and after a restart of the server. Nobody else may.
 import { test } from '../support/test.ts';
@@ -65,6 +66,30 @@ test("an admin ends one terminal: its process ends, it stays its owner's, stoppe
   const records = (await as('carol', '/audit')).json.records as AuditRecord[];
   assert.equal(records.find((r) => r.sessionId === id)?.outcome, { kind: 'stopped', because: 'endedByAdmin', by: 'carol' });
   assert.equal((await as('carol', `/sessions/${id}/end`, {})).json, { sessionId: id, ended: false }, 'ended already');
+});
+
+const batchOf = async (user: string, batchId: string) => ((await as(user, '/batches')).json.batches as BatchRow[]).find((b) => b.batchId === batchId);
+
+test("an admin ends a run of a batch: the whole batch stops, by them, its next target never starting, and its owner is told", async () => {
+  const started = await as('alice', '/batches', { namespace: 'batch', labelSelector: 'app=worker', container: 'main', concurrency: 1, command: { line: "sh -c 'echo started; sleep 60'" } });
+  assert.is(started.status, 201, started.body);
+  const batchId: string = started.json.batchId;
+  const run = await waitFor(async () => (await batchOf('alice', batchId))?.results.find((r) => r.state === 'running')?.sessionId, 'its first run');
+  await running('alice', run);
+  const ended = await as('carol', `/sessions/${run}/end`, {});
+  assert.is(ended.status, 200, ended.body);
+  assert.equal(ended.json, { sessionId: run, ended: true, batch: batchId }, 'the answer names the batch stopped with it');
+  const done = await waitFor(async () => ((await batchOf('alice', batchId))?.state === 'done' ? batchOf('alice', batchId) : undefined), 'the batch done');
+  assert.equal([done?.stopped?.because, done?.stopped?.by], ['cancelled', 'carol'], 'stopped by the admin');
+  assert.equal(done?.results.filter((r) => r.sessionId).map((r) => r.sessionId), [run], 'no other target started');
+  assert.equal([done?.totals.cancelled, done?.totals.notStarted], [1, 2]);
+  await waitFor(() => app.sandbox!.liveProcessGroups().length === 0, 'its process gone, and none started', 15_000);
+  const row = await rowOf('alice', run);
+  assert.equal([row?.state, row?.stopReason], ['stopped', 'batchCancelled']);
+  const alerts = (await as('alice', '/alerts')).json.alerts as Alert[];
+  assert.equal(alerts.filter((a) => a.sessionId === run).map((a) => [a.kind, a.message.includes(`Batch ${batchId} was stopped by carol`)]), [['ended', true]], 'its owner is told, once');
+  assert.equal((await as('carol', '/alerts')).json.alerts, [], 'the admin is not');
+  assert.is((await as('alice', `/sessions/${run}/close`, {})).status, 200);
 });
 
 test("an admin ends everything a person runs: their terminals and batches end, someone else's terminal goes on", async () => {

@@ -80,7 +80,7 @@ test('sessions: a fixed lifetime, ended on time by their own timer, ended at sig
   assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   // the session's caller names it as its sign-out is kept (a hash, never the id), with its end: a share it makes ends with it
   const aliceSession = { ...alice, signIn: { idHash: revokedIdHash(id), endsAt: 1000 } };
-  assert.equal(store.find(id), { session: { caller: aliceSession, expiresAt: 1000 } });
+  assert.equal(store.find(id), { session: { caller: aliceSession, expiresAt: 1000, signedInAt: 0 } });
   assert.is.not(aliceSession.signIn.idHash, id);
   clock.advanceTo(999);
   assert.ok('session' in store.find(id), 'use does not extend it, and it holds until its end');

@@ -2,7 +2,9 @@
 // one transaction that takes its number from the head row (locked until COMMIT, so numbers commit
 // in order and the tail's `no > last` never skips one), forgets the sign-outs whose sessions have
 // ended, and wakes every replica's tail. Writing the same session twice (a retry after a lost
-// answer) stores it once.
+// answer) stores it once. A person-wide sign-out (src/server/auth/revocations.ts) is kept under the
+// person's key: a later one of the same person, which ends later, replaces it and takes a new
+// number, so every replica's tail reads it again.
 //
 // Until written they wait here, as entries wait in the write queue: a sign-out while PostgreSQL
 // does not answer is written when it answers again, unless its session has ended meanwhile.
@@ -26,7 +28,7 @@ export function storeRevocations(pool: Pool, revoked: RevokedSignIn[]): Promise<
     const { rows } = await client.query<{ no: string }>('UPDATE revocation_head SET no = no + $1 RETURNING no', [revoked.length]);
     const first = Number(rows[0].no) - revoked.length + 1;
     await client.query(
-      `INSERT INTO revocations (no, id_hash, expires_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) ON CONFLICT (id_hash) DO NOTHING`,
+      `INSERT INTO revocations (no, id_hash, expires_at) SELECT * FROM unnest($1::bigint[], $2::text[], $3::bigint[]) ON CONFLICT (id_hash) DO UPDATE SET no = EXCLUDED.no, expires_at = EXCLUDED.expires_at WHERE revocations.expires_at < EXCLUDED.expires_at`,
       [revoked.map((_, i) => first + i), revoked.map((r) => r.idHash), revoked.map((r) => r.expiresAt)],
     );
     await client.query(`DELETE FROM revocations WHERE expires_at < (extract(epoch FROM now()) * 1000)::bigint - $1`, [CLOCK_SLACK_MS]);
@@ -76,7 +78,8 @@ export class RevocationWriter {
     this.#writing = storeRevocations(this.pool, batch).then(
       () => {
         this.#writing = undefined;
-        for (const { idHash } of batch) this.#waiting.delete(idHash);
+        // one given again meanwhile with a later end (a person signed out again) waits for the next batch
+        for (const { idHash, expiresAt } of batch) if (this.#waiting.get(idHash) === expiresAt) this.#waiting.delete(idHash);
         this.health.answered();
         this.written();
         this.write();

@@ -1,5 +1,5 @@
 // Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
-// could not start, or was ended by an admin. Closing the terminal retires its alerts, and so does restarting it: what
+// could not start, or was ended by an admin (or its batch stopped by one). Closing the terminal retires its alerts, and so does restarting it: what
 // they said is over once it runs again. (One more kind, `storage`, is
 // not from the log: the system raises it while the log cannot be written.)
 import type { ExecTarget } from '../../domain/target.ts';
@@ -19,10 +19,14 @@ export interface Alert {
 export interface Alerts {
   list: Alert[];
   targets: Record<string, ExecTarget>;
+  /** a batch's run (until closed): its batch; absent in older snapshots */
+  batchOf?: Record<string, string>;
+  /** a batch until it finishes: its owner, and who stopped it when that was someone else (news to them, once); absent in older snapshots */
+  batches?: Record<string, { owner: string; stoppedBy?: string }>;
 }
 
 export const alertsProjection: Projection<Alerts> = {
-  initial: () => ({ list: [], targets: {} }),
+  initial: () => ({ list: [], targets: {}, batchOf: {}, batches: {} }),
   apply(draft, entry) {
     const raise = (sessionId: string, kind: Alert['kind'], message: string) => {
       const target = draft.targets[sessionId];
@@ -35,6 +39,19 @@ export const alertsProjection: Projection<Alerts> = {
     switch (entry.type) {
       case 'session.spawned':
         draft.targets[entry.sessionId] = entry.target;
+        if (entry.batchId) (draft.batchOf ??= {})[entry.sessionId] = entry.batchId;
+        break;
+      case 'batch.started':
+        (draft.batches ??= {})[entry.batchId] = { owner: entry.action.person?.user ?? entry.action.requestedBy };
+        break;
+      case 'batch.stopped': {
+        // a cancel of their own batch is the owner's doing: only someone else's (an admin's) is news to them
+        const batch = draft.batches?.[entry.batchId];
+        if (batch && entry.because === 'cancelled' && entry.by && entry.by !== batch.owner) batch.stoppedBy = entry.by;
+        break;
+      }
+      case 'batch.finished':
+        delete draft.batches?.[entry.batchId];
         break;
       case 'session.timedOut':
         raise(
@@ -48,10 +65,16 @@ export const alertsProjection: Projection<Alerts> = {
       case 'session.disconnected':
         raise(entry.sessionId, 'disconnected', `The terminal in ${where(entry.sessionId)} lost its connection (${disconnectText[entry.reason]}${entry.detail ? `: ${entry.detail}` : ''}). ${whatIsLeft[entry.reason]}`);
         break;
-      case 'session.stopped':
-        // a cancel of their own batch is the owner's doing: only an admin's end is news to them
+      case 'session.stopped': {
         if (entry.because === 'endedByAdmin') raise(entry.sessionId, 'ended', `The terminal in ${where(entry.sessionId)} was ended by ${entry.by ? `${entry.by}, ` : ''}an admin of octant-exec. Its output is kept.`);
+        // the first run its batch's stop ends says it, for the whole batch
+        const batchId = draft.batchOf?.[entry.sessionId];
+        const batch = batchId === undefined ? undefined : draft.batches?.[batchId];
+        if (entry.because !== 'batchCancelled' || !batch?.stoppedBy) break;
+        raise(entry.sessionId, 'ended', `Batch ${batchId} was stopped by ${batch.stoppedBy}, an admin of octant-exec: nothing more of it starts, and its running commands were ended (the one in ${where(entry.sessionId)} among them). Their output is kept.`);
+        delete batch.stoppedBy;
         break;
+      }
       case 'session.failed':
         raise(entry.sessionId, 'failed', `The terminal in ${where(entry.sessionId)} could not start: ${entry.failure.message}`);
         break;
@@ -68,6 +91,7 @@ export const alertsProjection: Projection<Alerts> = {
       case 'session.closed':
         draft.list = draft.list.filter((alert) => alert.sessionId !== entry.sessionId);
         delete draft.targets[entry.sessionId];
+        delete draft.batchOf?.[entry.sessionId];
         break;
     }
   },

@@ -78,14 +78,15 @@ export const batchesProjection: Projection<Batches> = {
       if (Object.keys(draft.byId).length > BATCHES_KEPT + BATCHES_KEPT / 10) dropOldestDone(draft, BATCHES_KEPT);
       return;
     }
-    if (entry.type === 'batch.stopped') {
+    if (entry.type === 'batch.stopped' || entry.type === 'batch.finished') {
+      // A batch ends once. Its end logged again (a lost replica's second claimer, whose lists had not
+      // yet heard the first's) would say it stopped later, and count the queued targets again: none.
       const batch = draft.byId[entry.batchId];
-      if (batch) batch.stopped = { because: entry.because, ...(entry.by ? { by: entry.by } : {}), at: entry.time };
-      return;
-    }
-    if (entry.type === 'batch.finished') {
-      const batch = draft.byId[entry.batchId];
-      if (!batch) return;
+      if (!batch || batch.state === 'done') return;
+      if (entry.type === 'batch.stopped') {
+        batch.stopped = { because: entry.because, ...(entry.by ? { by: entry.by } : {}), at: entry.time };
+        return;
+      }
       Object.assign(batch, { state: 'done', finishedAt: entry.time });
       // what is queued at the end never started (batch.stopped lists them; an older log, where a
       // server's stop left them so unsaid, finds them here all the same)

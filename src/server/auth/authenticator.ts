@@ -26,6 +26,15 @@ export interface Authenticator {
   route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean>;
   /** Called with the caller of every session that ends (signed out, or expired: when it happens), so its sockets can be closed. */
   onEnded(listener: EndedListener): void;
+  /**
+   * An admin signs `user` out everywhere (docs/team-mode.md, "Offboarding"): every sign-in of
+   * theirs made until now ends on every replica, each told through onEnded (`signedOutByAdmin`)
+   * where it is held. Proxy mode has no sign-ins of ours: its listeners of onPersonSignedOut are
+   * told instead, on every replica. Returns that now.
+   */
+  signOutPerson(user: string): number;
+  /** Called with each person an admin signed out everywhere whose sockets no session of ours holds (proxy mode), on every replica. */
+  onPersonSignedOut(listener: (user: string) => void): void;
   /** The server is closing: the mode's timers stop. */
   close(): void;
 }

@@ -24,7 +24,7 @@ export interface AuthenticatorParts {
   publicOrigin: string;
   review(token: string): Promise<TokenReviewResult>;
   warn(message: string): void;
-  /** where signed sessions' sign-outs are kept; default this process's memory (shared-revocations.ts shares them) */
+  /** where signed sessions' sign-outs (and, in proxy mode too, an admin's sign-out of a person) are kept; default this process's memory (shared-revocations.ts shares them) */
   revocations?: Revocations;
 }
 
@@ -35,7 +35,7 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
     case 'local':
       return new LocalAuthenticator(parts.door);
     case 'proxy':
-      return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn);
+      return new ProxyAuthenticator(settings.peers, adminGroups, settings.prefixes, parts.warn, parts.revocations);
     case 'kube-token':
       return new KubeTokenAuthenticator({
         door: parts.door,

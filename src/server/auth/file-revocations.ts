@@ -6,13 +6,16 @@
 // are left out and the file is written anew, and so every REWRITE_EVERY sign-outs while it runs:
 // it holds about a lifetime's sign-outs, however long the server runs.
 //
+// A person-wide sign-out (revocations.ts) is a line too, "person.NAME EXPIRES_AT" (NAME the user
+// in base64url), which a build from before them passes over as a line it cannot read.
+//
 // A line that cannot be written is said and the sign-out is still known to this process, as
 // before; a line that cannot be read (a torn last line after a crash) is passed over.
 import { appendFileSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { errorText } from '../../runtime/error-text.ts';
-import { MemoryRevocations, revokedIdHash, type Revocations } from './revocations.ts';
+import { MemoryRevocations, personKey, personSignOut, personSignOutEnd, revokedIdHash, type PersonSignedOut, type Revocations } from './revocations.ts';
 
-const LINE = /^([A-Za-z0-9_-]{43}) (\d{1,16})$/;
+const LINE = /^([A-Za-z0-9_-]{43}|person\.[A-Za-z0-9_-]+) (\d{1,16})$/;
 /** sign-outs appended before the file is written anew without the ended ones */
 export const REWRITE_EVERY = 10_000;
 
@@ -28,7 +31,10 @@ export class FileRevocations implements Revocations {
     this.#known = new MemoryRevocations(now);
     for (const line of readLines(file, warn)) {
       const match = LINE.exec(line);
-      if (match && Number(match[2]) > now()) this.#known.revoke(match[1], Number(match[2]));
+      if (!match || Number(match[2]) <= now()) continue;
+      const person = personSignOut(match[1], Number(match[2]));
+      if (person) this.#known.revokePerson(person.user, person.at);
+      else this.#known.revoke(match[1], Number(match[2]));
     }
     this.#rewrite();
   }
@@ -36,8 +42,17 @@ export class FileRevocations implements Revocations {
   revoke(id: string, expiresAt: number): void {
     const idHash = revokedIdHash(id);
     this.#known.revoke(idHash, expiresAt);
+    this.#append(idHash, expiresAt);
+  }
+
+  revokePerson(user: string, at: number): void {
+    this.#known.revokePerson(user, at);
+    this.#append(personKey(user), personSignOutEnd(at));
+  }
+
+  #append(key: string, expiresAt: number): void {
     try {
-      appendFileSync(this.file, `${idHash} ${Math.ceil(expiresAt)}\n`, { mode: 0o600 });
+      appendFileSync(this.file, `${key} ${Math.ceil(expiresAt)}\n`, { mode: 0o600 });
     } catch (error) {
       this.warn(`a sign-out is known to this process only, until it restarts: ${this.file}: ${errorText(error)}`);
     }
@@ -57,6 +72,14 @@ export class FileRevocations implements Revocations {
 
   isRevoked(id: string): boolean {
     return this.#known.isRevoked(revokedIdHash(id));
+  }
+
+  isPersonRevoked(user: string, signedInAt: number): boolean {
+    return this.#known.isPersonRevoked(user, signedInAt);
+  }
+
+  onPersonRevoked(listener: PersonSignedOut): void {
+    this.#known.onPersonRevoked(listener);
   }
 }
 

@@ -96,6 +96,12 @@ export class KubeTokenAuthenticator implements Authenticator {
     this.#sessions.store.onEnded(listener);
   }
 
+  signOutPerson(user: string): number {
+    return this.#sessions.store.endPerson(user);
+  }
+
+  onPersonSignedOut(): void {} // its sessions' ends say it (onEnded)
+
   close(): void {
     this.#sessions.store.close();
   }

@@ -8,12 +8,17 @@ import type { Session, SessionClock } from './sessions.ts';
 
 /**
  * How a session left this process: `ended` (signed out, expired, or pushed out to make room: by its
- * own person's newer ones, or as the oldest of whoever holds the most), or `forgotten`: pushed out
- * of a cache of sessions that live on in their signed cookies (signed-sessions.ts), which the next
- * request brings back. Either closes its sockets (its expiry timer goes with it); only an end ends
- * what the sign-in made (its shares).
+ * own person's newer ones, or as the oldest of whoever holds the most), `signedOutByAdmin` (an
+ * admin signed its person out everywhere: the shares of the person end with that call, not here),
+ * or `forgotten`: pushed out of a cache of sessions that live on in their signed cookies
+ * (signed-sessions.ts), which the next request brings back. Each closes its sockets (its expiry
+ * timer goes with it); only an end ends what the sign-in made (its shares).
  */
-export type SessionEnd = 'ended' | 'forgotten';
+export type SessionEnd = 'ended' | 'signedOutByAdmin' | 'forgotten';
+
+export const SIGNED_OUT_BY_ADMIN = 'signed out by an admin';
+/** What the sockets of a session that left are closed with (1008), by how it left. */
+export const socketCloseReason = (how: SessionEnd): string => (how === 'signedOutByAdmin' ? SIGNED_OUT_BY_ADMIN : 'signed out');
 export type EndedListener = (caller: Caller, how: SessionEnd) => void;
 
 /**
@@ -105,6 +110,11 @@ export class LiveSessions {
     if (theirs?.size === 0) this.#byPerson.delete(personOf(entry.session));
     this.clock.clearTimeout(entry.timer);
     return this.ended(entry.session, how);
+  }
+
+  /** Ends the sessions of `user` that `which` picks, telling the onEnded listeners `how`. */
+  dropPerson(user: string, which: (session: Session) => boolean, how: SessionEnd): void {
+    for (const key of [...(this.#byPerson.get(user) ?? [])]) if (which(this.#entries.get(key)!.session)) this.drop(key, how);
   }
 
   /** Tells the onEnded listeners that `session` ended (one not kept here too: signed out on a replica that never saw it). */

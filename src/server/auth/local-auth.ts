@@ -42,5 +42,12 @@ export class LocalAuthenticator implements Authenticator {
 
   onEnded(): void {}
 
+  /** One person, whose sign-in is the printed URL's token: nobody to sign out (no admin asks it: admin-routes.ts). */
+  signOutPerson(): number {
+    return Date.now();
+  }
+
+  onPersonSignedOut(): void {}
+
   close(): void {}
 }

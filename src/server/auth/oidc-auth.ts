@@ -104,6 +104,12 @@ export class OidcAuthenticator implements Authenticator {
     this.#sessions.store.onEnded(listener);
   }
 
+  signOutPerson(user: string): number {
+    return this.#sessions.store.endPerson(user);
+  }
+
+  onPersonSignedOut(): void {} // its sessions' ends say it (onEnded)
+
   close(): void {
     this.#sessions.store.close();
   }

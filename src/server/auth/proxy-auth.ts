@@ -17,6 +17,7 @@ import type { IncomingMessage } from 'node:http';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { refused, type Authenticator, type Verdict } from './authenticator.ts';
 import { nameProblem } from './person-names.ts';
+import { MemoryRevocations, type Revocations } from './revocations.ts';
 import { SESSION_MS } from './sessions.ts';
 import { teamCaller } from './team-caller.ts';
 import type { TrustedPeers } from './trusted-peers.ts';
@@ -39,6 +40,8 @@ export class ProxyAuthenticator implements Authenticator {
     private readonly adminGroups: ReadonlySet<string>,
     prefixes: NamePrefixes,
     warn: (message: string) => void,
+    /** where an admin's sign-out of a person goes: every replica that hears of it closes their sockets (shared-revocations.ts) */
+    private readonly revocations: Revocations = new MemoryRevocations(Date.now),
   ) {
     this.#names = new AssertedNames(prefixes, 'proxy sign-in', warn);
   }
@@ -83,6 +86,21 @@ export class ProxyAuthenticator implements Authenticator {
   }
 
   onEnded(): void {}
+
+  /**
+   * Only their sockets can end here (each holds the proxy's word until its lifetime is over): the
+   * proxy refuses their next request once their account is taken away there. Their requests are
+   * not refused here: a person let in again by the proxy is in again.
+   */
+  signOutPerson(user: string): number {
+    const at = Date.now();
+    this.revocations.revokePerson(user, at);
+    return at;
+  }
+
+  onPersonSignedOut(listener: (user: string) => void): void {
+    this.revocations.onPersonRevoked((user) => listener(user));
+  }
 
   close(): void {}
 }

@@ -15,8 +15,7 @@ import { revokedIdHash } from './revocations.ts';
 
 /** Enough for a team's people on a few browsers each; past it whoever holds the most loses their oldest (live-sessions.ts), or, nobody holding more than one, a new sign-in is refused (STORE_FULL). */
 export const MAX_SESSIONS = 10_000;
-/** How long a sign-in holds, in every mode that keeps sessions: a working day, never extended. */
-export const SESSION_MS = 8 * 3600_000;
+export { SESSION_MS } from './session-lifetime.ts';
 
 /** Time for the sessions: the wall clock and real timers, or a test's virtual clock. */
 export interface SessionClock {
@@ -39,6 +38,8 @@ export interface Session {
   /** who signed in, made once: the sockets this session opens carry this very object */
   readonly caller: Caller;
   readonly expiresAt: number;
+  /** when its person signed in (an admin's sign-out of them all ends those made until then) */
+  readonly signedInAt: number;
 }
 
 export type Lookup = { session: Session } | { problem: 'missing' | 'ended' };
@@ -67,6 +68,8 @@ export interface Sessions {
   find(value: string | undefined): Lookup;
   /** Ends the session (sign-out); its sockets are told through onEnded. */
   end(value: string | undefined): Session | undefined;
+  /** Ends every session of `user` made until now, wherever it is used (an admin's sign-out of them), and returns that now; the ones here are told through onEnded. */
+  endPerson(user: string): number;
   /** Told the caller of every session that ends here: signed out, or expired when it happens. */
   onEnded(listener: EndedListener): void;
   /** The server is closing: every timer stops. */
@@ -76,7 +79,10 @@ export interface Sessions {
 export class SessionStore implements Sessions {
   readonly #live: LiveSessions;
 
-  constructor(clock: SessionClock = SYSTEM_CLOCK, maxSessions = MAX_SESSIONS) {
+  constructor(
+    private readonly clock: SessionClock = SYSTEM_CLOCK,
+    maxSessions = MAX_SESSIONS,
+  ) {
     this.#live = new LiveSessions(clock, maxSessions);
   }
 
@@ -87,7 +93,7 @@ export class SessionStore implements Sessions {
   /** A new session for `caller` until `expiresAt`; returns the id for the cookie (not kept here), or STORE_FULL. */
   start(caller: Caller, expiresAt: number): string | StartRefused {
     const id = randomBytes(32).toString('base64url');
-    return this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt }) ? id : STORE_FULL;
+    return this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt, signedInAt: this.clock.now() }) ? id : STORE_FULL;
   }
 
   find(id: string | undefined): Lookup {
@@ -98,6 +104,12 @@ export class SessionStore implements Sessions {
 
   end(id: string | undefined): Session | undefined {
     return id ? this.#live.drop(digest(id)) : undefined;
+  }
+
+  /** Every session of theirs is here, and no id of one can come back: ending them is all. */
+  endPerson(user: string): number {
+    this.#live.dropPerson(user, () => true, 'signedOutByAdmin');
+    return this.clock.now();
   }
 
   onEnded(listener: EndedListener): void {

@@ -7,7 +7,9 @@
 // every request and socket of one session, and a timer that ends it on time here, closing its
 // sockets, as in-memory sessions do. Sign-out revokes the session's id (revocations.ts): on this
 // replica at once; on the others when the replicas share a store (shared-revocations.ts), and not
-// at all when they share only the key (docs/team-mode.md says so).
+// at all when they share only the key (docs/team-mode.md says so). An admin's sign-out of a person
+// revokes every sign-in of theirs made until then the same way, and each replica that hears of it
+// ends the ones it holds at once (their sockets close).
 import { Buffer } from 'node:buffer';
 import { randomBytes } from 'node:crypto';
 import type { AuthMode } from '../../protocol/index.ts';
@@ -38,13 +40,15 @@ export class SignedSessions implements Sessions {
     // a cache of sessions that live on in their cookies: one pushed out of it is forgotten here, not ended, and it never refuses one
     this.#live = new LiveSessions(this.#clock, options.maxSessions ?? MAX_SESSIONS, 'forgotten');
     this.revocations = options.revocations ?? new MemoryRevocations(() => this.#clock.now());
+    this.revocations.onPersonRevoked((user, at) => this.#live.dropPerson(user, (session) => session.signedInAt <= at, 'signedOutByAdmin'));
   }
 
   start(caller: Caller, expiresAt: number): string | StartRefused {
     const sid = randomBytes(16).toString('base64url');
-    const value = seal(this.#key, { sid, caller, expiresAt });
+    const signedInAt = this.#clock.now();
+    const value = seal(this.#key, { sid, caller, expiresAt, signedInAt });
     if (!value) return { problem: 'Your name and groups are too long to fit in a browser cookie: ask your admin to send fewer groups (the groups claim or the identity provider).' };
-    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt });
+    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt, signedInAt });
     return value;
   }
 
@@ -56,9 +60,13 @@ export class SignedSessions implements Sessions {
       this.#live.drop(opened.sid); // revoked elsewhere: its sockets here close too
       return { problem: 'ended' };
     }
+    if (this.revocations.isPersonRevoked(opened.caller.person!.user, opened.signedInAt)) {
+      this.#live.drop(opened.sid, 'signedOutByAdmin');
+      return { problem: 'ended' };
+    }
     const known = this.#live.get(opened.sid);
     if (known) return { session: known };
-    const session: Session = { caller: opened.caller, expiresAt: opened.expiresAt };
+    const session: Session = { caller: opened.caller, expiresAt: opened.expiresAt, signedInAt: opened.signedInAt };
     // a session made already (here before a forgetting, or on another replica) is taken: this is a cache of them
     this.#live.add(opened.sid, session);
     return { session };
@@ -69,7 +77,14 @@ export class SignedSessions implements Sessions {
     if (!opened || this.revocations.isRevoked(opened.sid)) return undefined;
     this.revocations.revoke(opened.sid, opened.expiresAt);
     // a session this replica never saw ends here all the same: what it made (its shares) ends with it
-    return this.#live.drop(opened.sid) ?? this.#live.ended({ caller: opened.caller, expiresAt: opened.expiresAt });
+    return this.#live.drop(opened.sid) ?? this.#live.ended({ caller: opened.caller, expiresAt: opened.expiresAt, signedInAt: opened.signedInAt });
+  }
+
+  /** Revokes every sign-in of `user` made until now: the revocations' listener ends the ones here, and each other replica's that hears of it. */
+  endPerson(user: string): number {
+    const at = this.#clock.now();
+    this.revocations.revokePerson(user, at);
+    return at;
   }
 
   onEnded(listener: EndedListener): void {

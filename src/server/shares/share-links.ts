@@ -118,6 +118,14 @@ export class ShareLinkAuthenticator implements Authenticator {
     this.inner.onEnded(listener);
   }
 
+  signOutPerson(user: string): number {
+    return this.inner.signOutPerson(user);
+  }
+
+  onPersonSignedOut(listener: (user: string) => void): void {
+    this.inner.onPersonSignedOut(listener);
+  }
+
   close(): void {
     this.inner.close();
   }

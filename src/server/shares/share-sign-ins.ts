@@ -26,8 +26,17 @@ export function endSharesOfEarlierSignIns(system: Sharing, now: number): void {
   revokeLive(system, now, (row) => row.signIn !== undefined, 'signInEnded');
 }
 
-function revokeLive(system: Sharing, now: number, which: (row: ShareRow) => boolean, because: ShareRevokedBecause): void {
-  for (const row of Object.values(system.shares.byId)) {
-    if (which(row) && row.revokedAt === undefined && now < row.expiresAt) system.share({ type: 'share.revoked', shareId: row.shareId, sessionId: row.sessionId, because });
-  }
+/**
+ * When an admin signs `user` out everywhere: every live share they made, in whichever sign-in (as
+ * each sign-in's own end would, also those of a sign-in no replica holds now), or in proxy mode,
+ * where none lasts only as long as a sign-in. Returns the ones revoked.
+ */
+export function endSharesOfPerson(system: Sharing, user: string, now: number): string[] {
+  return revokeLive(system, now, (row) => row.by === user, 'signedOut');
+}
+
+function revokeLive(system: Sharing, now: number, which: (row: ShareRow) => boolean, because: ShareRevokedBecause): string[] {
+  const live = Object.values(system.shares.byId).filter((row) => which(row) && row.revokedAt === undefined && now < row.expiresAt);
+  for (const row of live) system.share({ type: 'share.revoked', shareId: row.shareId, sessionId: row.sessionId, because });
+  return live.map((row) => row.shareId);
 }

@@ -1,6 +1,7 @@
 // Sign-outs through the store: one replica's revocation reaches another within a second (and one
 // that starts later at once), only the hash it was given is stored, a sign-out written twice is
-// stored once, and a sign-out whose session has ended is deleted by the next write.
+// stored once, a person's sign-out written again with a later end replaces it, and a sign-out
+// whose session has ended is deleted by the next write.
 import { suite } from '../../support/test.ts';
 import * as assert from 'uvu/assert';
 import { PgStore } from '../../../src/events/postgres/pg-store.ts';
@@ -69,6 +70,27 @@ test('only the hash is stored, once however often it is written; an ended one is
     assert.equal(await cluster.admin(database, 'SELECT id_hash FROM revocations ORDER BY no'), [{ id_hash: 'twice' }, { id_hash: 'next' }]);
   } finally {
     await a.close();
+  }
+});
+
+test("a person's sign-out given again with a later end replaces it, even while the first is being written, and every store is told it again", async ({ cluster }) => {
+  const url = await cluster.createDatabase();
+  const database = new URL(url).pathname.slice(1);
+  const a = await PgStore.open({ url, advertise: 'http://a:1' });
+  const b = await PgStore.open({ url, advertise: 'http://b:1' });
+  try {
+    const atB = told(b);
+    const [first, later] = [Date.now() + 3600_000, Date.now() + 7200_000];
+    a.revokeSignIn('person.YWxpY2U', first);
+    a.revokeSignIn('person.YWxpY2U', later); // while the first is being written
+    await waitFor(() => atB.some((r) => r.expiresAt === later), 'b told the later one');
+    assert.equal(await cluster.admin(database, 'SELECT id_hash, expires_at FROM revocations'), [{ id_hash: 'person.YWxpY2U', expires_at: String(later) }]);
+    a.revokeSignIn('person.YWxpY2U', first); // an earlier one again (a retry) changes nothing
+    a.revokeSignIn('next', first);
+    await waitFor(() => atB.some((r) => r.idHash === 'next'), 'the next one stored');
+    assert.equal(await cluster.admin(database, "SELECT expires_at FROM revocations WHERE id_hash = 'person.YWxpY2U'"), [{ expires_at: String(later) }]);
+  } finally {
+    await Promise.all([a.close(), b.close()]);
   }
 });
 
