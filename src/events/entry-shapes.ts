@@ -146,7 +146,7 @@ const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'session.stopped': { ...session, because: text, by: optional(text) },
   'session.restarted': { ...session, run: number, counted: optional(flag) },
   'session.restartRefused': { ...session, message: text, because: optional(text) },
-  'session.closed': { ...session, freesSlot: optional(flag) },
+  'session.closed': { ...session, freesSlot: optional(flag), because: optional(text), kept: optional(number) },
   'session.adopted': { ...session, replica: text, from: text },
   'share.created': { ...share, role: text, expiresAt: number, by: optional(text), users: optional(texts), groups: optional(texts), secretHash: optional(text), signIn: optional(text), untilSignInEnds: optional(flag) },
   'share.revoked': { ...share, because: optional(text) },

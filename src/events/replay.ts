@@ -36,7 +36,8 @@ export function inputOf(entry: LogEntry): SupervisorEvent | undefined {
     case 'session.restartRefused': // refused again on replay, like exec.refused
       return { type: 'RESTART', sessionId: entry.sessionId };
     case 'session.closed':
-      return { type: 'CLOSE', sessionId: entry.sessionId, ...(entry.freesSlot ? { freesSlot: true as const } : {}) };
+      // one closed past a person's ended-terminal limit closes so again, whatever the limit is now
+      return { type: 'CLOSE', sessionId: entry.sessionId, ...(entry.freesSlot ? { freesSlot: true as const } : {}), ...(entry.because ? { because: entry.because, kept: entry.kept } : {}) };
     case 'share.created':
     case 'share.revoked':
     case 'share.claimed':

@@ -61,8 +61,11 @@ export type SessionFact =
   | { type: 'session.restarted'; sessionId: string; run: number; counted?: true }
   /** `running`: the terminal has not ended; absent: at the limit of live terminals (the only reason 0.1.0 logged) */
   | { type: 'session.restartRefused'; sessionId: string; message: string; because?: 'running' }
-  /** `freesSlot`: a live terminal's close frees its slot, its batch's too (logged since it does; one logged before replays as it ran then) */
-  | { type: 'session.closed'; sessionId: string; freesSlot?: true }
+  /**
+   * `freesSlot`: a live terminal's close frees its slot, its batch's too (logged since it does; one logged before replays as it ran then).
+   * `because` tooManyEnded: closed on its own, its owner past `kept` ended terminals (--max-ended-per-person), this one ended longest ago
+   */
+  | { type: 'session.closed'; sessionId: string; freesSlot?: true; because?: 'tooManyEnded'; kept?: number }
   /** replica `replica` took over an ended terminal of replica `from`, which was lost */
   | { type: 'session.adopted'; sessionId: string; replica: string; from: string };
 

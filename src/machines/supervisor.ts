@@ -1,7 +1,7 @@
 // The supervisor: turns exec actions and batches into terminal actors (one per container),
-// routes user events to them, enforces the live-session limit, runs batches within their
-// concurrency, and ends every exec on shutdown. Every fact it or its terminals produce is
-// emitted, in order, for the event log.
+// routes user events to them, enforces the limits (the server's, a person's: person-limits.ts),
+// runs batches within their concurrency, and ends every exec on shutdown. Every fact it or its
+// terminals produce is emitted, in order, for the event log.
 import { enqueueActions, setup, type ActorRefFrom } from 'xstate';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
 import type { ActionMode, ExecAction, ExecCommand, ShellName } from '../domain/exec-action.ts';
@@ -10,10 +10,11 @@ import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
 import type { ExecTarget, TerminalSize } from '../domain/target.ts';
 import type { Person } from '../domain/person.ts';
 import type { BatchStop, DisconnectReason, Fact, ServerFact } from './facts.ts';
+import { closeAsLogged, closeOldestEnded, endedLast, owned, personCapSentence, personHasRoom, type OwnedSession, type PersonLimits } from './person-limits.ts';
 import { defaultAutoShells } from './shells.ts';
 import { terminalMachine, type TerminalEvent, type TerminalInput, type TerminalReport, type TerminalTimings } from './terminal.ts';
 
-export interface SupervisorConfig extends TerminalTimings {
+export interface SupervisorConfig extends TerminalTimings, PersonLimits {
   maxLiveSessions: number;
   /**
    * Several replicas share one log: this one's id. It prefixes the ids given out here (abc123-t1),
@@ -33,9 +34,7 @@ export const defaultSupervisorConfig: SupervisorConfig = {
   connectTimeoutMs: 30_000,
 };
 
-export interface SessionEntry {
-  /** true while its exec runs (connecting, live or idle) */
-  live: boolean;
+export interface SessionEntry extends OwnedSession {
   batchId?: string;
 }
 
@@ -76,7 +75,8 @@ export type SupervisorEvent =
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
   /** `counted`, `freesSlot`: see the facts (facts.ts); ExecSystem sends them, a replay as logged */
   | { type: 'RESTART'; sessionId: string; counted?: true }
-  | { type: 'CLOSE'; sessionId: string; freesSlot?: true }
+  /** `because`, `kept`: closed past a person's ended-terminal limit (facts.ts); a replay as logged, so a limit raised since closes the same */
+  | { type: 'CLOSE'; sessionId: string; freesSlot?: true; because?: 'tooManyEnded'; kept?: number }
   | { type: 'CLOSE_ALL_ENDED' }
   /** end every live exec (server stopping, or sessions restored from a log after a restart) */
   | { type: 'DISCONNECT_ALL'; reason: DisconnectReason }
@@ -167,7 +167,8 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
   for (const [batchId, batch] of Object.entries(batches)) {
     const queue = [...batch.queue];
     let running = batch.running;
-    while (queue.length && running < batch.action.concurrency && liveCount(nextSessions) < context.config.maxLiveSessions) {
+    // a batch past its person's limit waits for their slot, as for the server's
+    while (queue.length && running < batch.action.concurrency && liveCount(nextSessions) < context.config.maxLiveSessions && personHasRoom(context.config, nextSessions, batch.action.person?.user, 1)) {
       const sessionId = spawnSession(enqueue, context, started++, {
         requestId: batchId,
         batchId,
@@ -179,7 +180,7 @@ function advanceBatches(enqueue: Enqueue, context: SupervisorContext, sessions: 
         ...(batch.noIdleTimeout ? {} : { idleTimeoutMs: context.config.idleTimeoutMs }),
         deadlineMs: batch.action.timeoutMs,
       });
-      nextSessions[sessionId] = { live: true, batchId };
+      nextSessions[sessionId] = { live: true, batchId, ...owned(batch.action.person) };
       running++;
     }
     if (queue.length === 0 && running === 0) enqueue.emit({ type: 'batch.finished', batchId });
@@ -246,7 +247,9 @@ export const supervisorMachine = setup({
         const refusal =
           containers.length === 0
             ? 'The pod has no running container to exec into. Wait for a container to start, then try again.'
-            : live + containers.length > context.config.maxLiveSessions
+            : action.person && !personHasRoom(context.config, context.sessions, action.person.user, containers.length)
+              ? personCapSentence(context.config, context.sessions, action.person.user)
+              : live + containers.length > context.config.maxLiveSessions
               ? `At most ${context.config.maxLiveSessions} terminals can run at once and ${live} are running. Close some, or start octant-exec with a larger --max-sessions.`
               : undefined;
         enqueue.assign({ requestCount: context.requestCount + 1 });
@@ -272,7 +275,7 @@ export const supervisorMachine = setup({
         );
         enqueue.assign({
           sessionCount: context.sessionCount + containers.length,
-          sessions: { ...context.sessions, ...Object.fromEntries(sessionIds.map((id) => [id, { live: true }])) },
+          sessions: { ...context.sessions, ...Object.fromEntries(sessionIds.map((id) => [id, { live: true, ...owned(action.person) }])) },
         });
       }),
     },
@@ -298,7 +301,13 @@ export const supervisorMachine = setup({
       }),
     },
     RESIZE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'RESIZE', cols: event.cols, rows: event.rows })) },
-    CLOSE: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, { type: 'CLOSE', ...(event.freesSlot ? { freesSlot: true as const } : {}) })) },
+    CLOSE: {
+      actions: enqueueActions(({ context, event, enqueue }) => {
+        if (!event.because) return routeIfKnown(context, event.sessionId, enqueue, { type: 'CLOSE', ...(event.freesSlot ? { freesSlot: true as const } : {}) });
+        const sessions = closeAsLogged(enqueue, context.sessions, event.sessionId, event.kept ?? 0);
+        if (sessions) enqueue.assign({ sessions });
+      }),
+    },
     DELIVER: { actions: enqueueActions(({ context, event, enqueue }) => routeIfKnown(context, event.sessionId, enqueue, event.event)) },
     RESTART: {
       actions: enqueueActions(({ context, event, enqueue }) => {
@@ -313,6 +322,8 @@ export const supervisorMachine = setup({
           });
           return;
         }
+        if (session.owner !== undefined && !personHasRoom(context.config, context.sessions, session.owner, 1))
+          return enqueue.emit({ type: 'session.restartRefused', sessionId: event.sessionId, message: personCapSentence(context.config, context.sessions, session.owner) });
         if (liveCount(context.sessions) >= context.config.maxLiveSessions) {
           enqueue.emit({
             type: 'session.restartRefused',
@@ -330,7 +341,8 @@ export const supervisorMachine = setup({
         if (!context.config.replica || context.sessions[session.sessionId]) return;
         enqueue.emit({ type: 'session.adopted', sessionId: session.sessionId, replica: context.config.replica, from: event.from });
         enqueue.spawnChild('terminal', { id: session.sessionId, input: { ...terminalInput(context.config, session), adoptedRun: session.run } });
-        enqueue.assign({ sessions: { ...context.sessions, [session.sessionId]: { live: false } } });
+        const sessions = { ...context.sessions, [session.sessionId]: { live: false, ...owned(session.person) } };
+        enqueue.assign({ sessions: closeOldestEnded(enqueue, context.config, sessions, session.person?.user) });
       }),
     },
     SERVER_FACT: { actions: enqueueActions(({ event, enqueue }) => enqueue.emit(event.fact)) },
@@ -351,8 +363,10 @@ export const supervisorMachine = setup({
     'terminal.fact': {
       actions: enqueueActions(({ context, event, enqueue }) => {
         const { fact } = event;
-        enqueue.emit(fact);
         const session = context.sessions[fact.sessionId];
+        // past the ended cap, the oldest-ended close before the end is logged: a replay with the cap raised since closes them there as logged
+        const ended = session?.live && RUN_ENDING_FACTS.has(fact.type) ? closeOldestEnded(enqueue, context.config, endedLast(context.sessions, fact.sessionId), session.owner) : undefined;
+        enqueue.emit(fact);
         if (!session) return;
         if (fact.type === 'session.closed') {
           const { [fact.sessionId]: _closed, ...rest } = context.sessions;
@@ -372,8 +386,7 @@ export const supervisorMachine = setup({
           });
           return;
         }
-        if (!RUN_ENDING_FACTS.has(fact.type) || !session.live) return;
-        freeSlot(enqueue, context, session, { ...context.sessions, [fact.sessionId]: { ...session, live: false } }, fact);
+        if (ended) freeSlot(enqueue, context, session, ended, fact);
       }),
     },
   },

@@ -53,7 +53,8 @@ export type ServerMessage =
   /** `now`: the server's clock as it sent it (rows' times are on it; an older server sends none) */
   | { type: 'hello'; protocol: number; now?: number; sessions: SessionRow[]; alerts: Alert[]; batches: BatchRow[]; limits: HubLimits }
   | { type: 'session'; session: SessionRow }
-  | { type: 'sessionClosed'; sessionId: string }
+  /** `because` tooManyEnded: it closed on its own, its owner past --max-ended-per-person; `message` says so, for the page to show */
+  | { type: 'sessionClosed'; sessionId: string; because?: 'tooManyEnded'; message?: string }
   | { type: 'alerts'; alerts: Alert[] }
   | { type: 'batch'; batch: BatchRow }
   /** the answer to attach: bytes `from`..`to` follow in frames; `dropped` bytes before `from` are gone; `screen`: bytes of screen frames (the screen as of `to`) that come first instead; `skipped`: a viewer that lagged is caught up, and these bytes before `from` were never sent to it; `inputHeld`: as the message of that name says, from now */

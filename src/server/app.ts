@@ -34,7 +34,7 @@ import { DebugExecAdapter } from '../adapters/debug-exec.ts';
 import { AttachExitAdapter } from '../adapters/attach-exit.ts';
 import { KubeContainerRuns } from '../adapters/kubernetes/container-runs.ts';
 import { debugImageList } from '../domain/debug-images.ts';
-import { DEFAULT_MAX_LIVE_SESSIONS } from '../domain/live-sessions.ts';
+import { DEFAULT_MAX_ENDED_PER_PERSON, DEFAULT_MAX_LIVE_SESSIONS, DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON } from '../domain/live-sessions.ts';
 import { StaticUi } from './static-ui.ts';
 import { StreamHub, type StreamHubOptions } from './stream-hub.ts';
 import { warnIfClockBehind } from '../runtime/clock-behind.ts';
@@ -77,6 +77,10 @@ export interface OctantExecOptions {
   /** how long a quiet terminal stays live before it is marked idle (default 60, capped by its idle timeout); tests shorten it to see an idle terminal's countdown */
   idleNoticeSeconds?: number;
   maxSessions?: number;
+  /** team modes: terminals one person may run at once (--max-sessions-per-person; default 16, never past maxSessions) */
+  maxSessionsPerPerson?: number;
+  /** ended terminals one person keeps, past which their oldest-ended close (--max-ended-per-person; default 200, every mode) */
+  maxEndedPerPerson?: number;
   /** origins allowed to frame /embed and open sockets from it */
   embedOrigins?: string[];
   /** extra names the Host header may carry (besides 127.0.0.1, localhost and [::1]) */
@@ -217,6 +221,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.idleNoticeSeconds !== undefined ? { idleNoticeMs: options.idleNoticeSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
+        ...(auth.mode === 'local' ? {} : { maxLiveSessionsPerPerson: Math.min(options.maxSessionsPerPerson ?? DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON, options.maxSessions ?? DEFAULT_MAX_LIVE_SESSIONS) }),
+        maxEndedPerPerson: options.maxEndedPerPerson ?? DEFAULT_MAX_ENDED_PER_PERSON,
       },
       snapshots: options.log?.snapshots,
       warn,

@@ -12,6 +12,7 @@ import type { SessionRow } from '../events/projections/session-list.ts';
 import type { ExecSystem } from '../runtime/exec-system.ts';
 import { PROTOCOL_VERSION, namespaceKey, type HubLimits, type ServerMessage } from '../protocol/index.ts';
 import type { Person } from '../domain/person.ts';
+import { tooManyEndedSentence } from '../domain/live-sessions.ts';
 import { batchView } from './batch-view.ts';
 import { sees } from './caller.ts';
 import { visibleAlerts, visibleBatches, visibleSessions } from './visible.ts';
@@ -104,14 +105,19 @@ export class ControlPlane {
   #push(): void {
     const entries = this.#unsent.splice(0);
     const sessions = new Set<string>();
-    for (const entry of entries) if ('sessionId' in entry) sessions.add(entry.sessionId);
+    /** why a terminal closed on its own, for its pages to say (not a close someone asked for) */
+    const closedWhy = new Map<string, Pick<Extract<ServerMessage, { type: 'sessionClosed' }>, 'because' | 'message'>>();
+    for (const entry of entries) {
+      if ('sessionId' in entry) sessions.add(entry.sessionId);
+      if (entry.type === 'session.closed' && entry.because === 'tooManyEnded') closedWhy.set(entry.sessionId, { because: entry.because, message: tooManyEndedSentence(entry.kept ?? 0) });
+    }
     for (const id of sessions) {
       const row = this.system.sessionList.byId[id];
       if (!row) {
         const shown = this.#sentRows.get(id);
         this.#sentRows.delete(id);
         // a row never pushed was seen by nobody (spawned and closed in one burst): only its stream's viewers, told by the data plane
-        if (this.data.closed(id) || shown) this.#sendTo(shown?.person, { type: 'sessionClosed', sessionId: id });
+        if (this.data.closed(id) || shown) this.#sendTo(shown?.person, { type: 'sessionClosed', sessionId: id, ...closedWhy.get(id) });
       } else if (this.#sentRows.get(id) !== row) {
         this.#sentRows.set(id, row);
         this.#sendTo(row.person, { type: 'session', session: row }, id);

@@ -14,6 +14,7 @@ import { DEFAULT_PORT } from '../../src/server/app.ts';
 import { DEFAULT_SNAPSHOT_POLICY } from '../../src/runtime/exec-system.ts';
 import { DEFAULT_RETENTION } from '../../src/runtime/log-upkeep.ts';
 import { defaultSupervisorConfig } from '../../src/machines/supervisor.ts';
+import { DEFAULT_MAX_ENDED_PER_PERSON, DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON } from '../../src/domain/live-sessions.ts';
 import { DEFAULT_RECORDING } from '../../src/recording/recording-policy.ts';
 import { RECORD_MODES } from '../../src/protocol/http.ts';
 import { CLUSTER_KEEPALIVE_DEFAULT_MS, KEEPALIVE_MAX_MS, PAGE_KEEPALIVE_DEFAULT_MS } from '../../src/server/keepalive.ts';
@@ -137,6 +138,8 @@ test("the defaults the help states are the code's", () => {
   assert.match(said('snapshot-interval'), `(default ${DEFAULT_SNAPSHOT_POLICY.everyMs / 1000})`);
   assert.match(said('idle-timeout'), `(default ${defaultSupervisorConfig.idleTimeoutMs / 1000})`);
   assert.match(said('max-sessions'), `(default ${defaultSupervisorConfig.maxLiveSessions})`);
+  assert.match(said('max-sessions-per-person'), `(default ${DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON},`);
+  assert.match(said('max-ended-per-person'), `(default ${DEFAULT_MAX_ENDED_PER_PERSON})`);
   assert.match(said('scrollback'), `(default ${HUB_DEFAULTS.scrollbackBytes})`);
   assert.match(said('ended-scrollback'), `(default ${HUB_DEFAULTS.endedScrollbackBytes})`);
   assert.match(said('keepalive'), `(1 to ${KEEPALIVE_MAX_MS / 1000}; default ${PAGE_KEEPALIVE_DEFAULT_MS / 1000} to the page, ${CLUSTER_KEEPALIVE_DEFAULT_MS / 1000} to the cluster)`);

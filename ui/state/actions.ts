@@ -6,7 +6,7 @@ import type { BatchRequest, ExecRequest } from '../../src/protocol/index.ts';
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { ExecCommand, PodSummary } from '../../src/protocol/index.ts';
 import { clockOffsetAfter } from './idle-countdown.ts';
-import { applyConnection, applyServerMessage, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
+import { applyConnection, applyServerMessage, closedOnItsOwn, currentSelection, isEnded, sessionsOfPod, withBatch, type AppState } from './app-state.ts';
 import { rememberRoute, routeUrl, type Route } from './route.ts';
 import type { Store } from './store.ts';
 import { execableContainers } from '../../src/domain/pod.ts';
@@ -44,6 +44,7 @@ export class Actions {
     env.socket.onMessage((message) => {
       const receivedAt = Date.now();
       const { dismissed } = env.store.get();
+      const closed = closedOnItsOwn(env.store.get(), message);
       env.store.update((state) => {
         const change = applyServerMessage(state, message);
         const serverClockOffsetMs = clockOffsetAfter(state.serverClockOffsetMs, message, receivedAt);
@@ -52,6 +53,7 @@ export class Actions {
       });
       // dismissals of alerts the server no longer lists were forgotten: a reload forgets them too
       if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get().dismissed, env.storage);
+      if (closed) this.notify(closed.message, closed.title);
     });
     env.socket.onState((connection) => env.store.update((state) => ({ ...applyConnection(state, connection), ...outageAfterConnection(state.outage, connection, Date.now()) })));
   }

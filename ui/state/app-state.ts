@@ -276,6 +276,13 @@ export function isEnded(row: SessionRow): boolean {
 }
 
 /** The tab's name: container and command, e.g. "nginx: shell", "nginx: sh -c 'echo a b'". */
+/** A terminal of this page's that closed on its own (past the ended-terminal limit): the notice its tab leaves, so it does not go silently. */
+export function closedOnItsOwn(state: AppState, message: ServerMessage): { message: string; title: string } | undefined {
+  if (message.type !== 'sessionClosed' || !message.message) return undefined;
+  const row = state.sessions.byId[message.sessionId];
+  return row && { message: message.message, title: `${tabName(row)} in ${row.target.pod}` };
+}
+
 export function tabName(row: SessionRow): string {
   return `${row.target.container}: ${modeLabel(row) ?? commandLabel(row)}`;
 }

@@ -10,6 +10,7 @@ import { teamOptions } from './serve-auth-options.ts';
 import { sharedLogOptions } from './store-options.ts';
 import { KEEPALIVE_MAX_MS } from '../../server/keepalive.ts';
 import { RECORD_MODES } from '../../protocol/http.ts';
+import { DEFAULT_MAX_LIVE_SESSIONS } from '../../domain/live-sessions.ts';
 import { RECORD_MAX_BYTES, RECORD_MIN_BYTES } from '../../recording/recording-policy.ts';
 
 export interface ServeArgs {
@@ -43,6 +44,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
   const snapshots = { everyEntries: whole('snapshot-every', 100, 10_000_000), everyMs: interval === undefined ? undefined : interval * 1000 };
   const hub = { scrollbackBytes: whole('scrollback', 1024, 256 * 1024 * 1024), endedScrollbackBytes: whole('ended-scrollback', 0, Number.MAX_SAFE_INTEGER) };
   const keepalive = whole('keepalive', 1, KEEPALIVE_MAX_MS / 1000);
+  const maxSessions = whole('max-sessions', 1, 10_000);
   const recording = {
     mode: v.record === undefined ? undefined : oneOf('--record', v.record, RECORD_MODES),
     input: v['record-input'] || undefined,
@@ -60,7 +62,8 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     execTransport: v['exec-transport'] === undefined ? undefined : oneOf('--exec-transport', v['exec-transport'], serveSpec.flags['exec-transport'].completes),
     idleTimeoutSeconds: whole('idle-timeout', 1, 86_400),
     keepaliveMs: keepalive === undefined ? undefined : keepalive * 1000,
-    maxSessions: whole('max-sessions', 1, 10_000),
+    maxSessions,
+    ...personLimits(whole('max-sessions-per-person', 1, 10_000), whole('max-ended-per-person', 1, 1_000_000), maxSessions, !!team.auth),
     debugImages: v['debug-image'] === undefined ? undefined : checkedDebugImages(v['debug-image']),
     hub: defined(hub),
     embedOrigins: v['embed-origin']?.map(embedOrigin),
@@ -72,6 +75,13 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     ...sharedLogOptions(v),
   };
   return { options: defined(options) as OctantExecOptions, open: !!v.open, json: !!v.json };
+}
+
+/** --max-sessions-per-person is a team mode's (local mode has one person) and may not pass --max-sessions. */
+function personLimits(perPerson: number | undefined, endedPerPerson: number | undefined, maxSessions = DEFAULT_MAX_LIVE_SESSIONS, team: boolean): Pick<OctantExecOptions, 'maxSessionsPerPerson' | 'maxEndedPerPerson'> {
+  if (perPerson !== undefined && !team) throw new UsageError('--max-sessions-per-person is for a team mode (--auth proxy, oidc or kube-token): local mode has one person, held by --max-sessions');
+  if (perPerson !== undefined && perPerson > maxSessions) throw new UsageError(`--max-sessions-per-person ${perPerson} is more than --max-sessions ${maxSessions}: give at most that`);
+  return { maxSessionsPerPerson: perPerson, maxEndedPerPerson: endedPerPerson };
 }
 
 function checkedDebugImages(images: string[]): string[] {
