@@ -10,8 +10,11 @@
 // go first. Of that person's, the oldest-ended terminal gives up its oldest bytes first, until the
 // total fits: a terminal keeps what it ended with longest, and its offsets stay true, so an attach
 // is told what is gone (`dropped`), as for any trimmed scrollback. A running terminal is never
-// touched; one restarted leaves the set, as one closed does.
+// touched; one restarted leaves the set, as one closed does. What a scrollback holds is counted as
+// it costs (its bytes, and each change of stream between them: scrollback.ts), so the budget
+// bounds the memory however the output came.
 import type { ExecSystem } from '../runtime/exec-system.ts';
+import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import { isEnded } from '../protocol/terminal-states.ts';
 import type { Scrollback } from './scrollback.ts';
 
@@ -19,7 +22,7 @@ interface Ended {
   scrollback: Scrollback;
   /** whose it is: a team mode's user name, '' in local mode */
   person: string;
-  /** its bytes as counted in the totals */
+  /** its scrollback's cost as counted in the totals */
   counted: number;
 }
 
@@ -41,7 +44,7 @@ export class EndedScrollbacks {
     private readonly warn: (message: string) => void,
   ) {}
 
-  /** what the ended terminals hold, all told */
+  /** what the ended terminals' scrollbacks cost, all told (their bytes, and each change of stream) */
   get bytes(): number {
     return this.#bytes;
   }
@@ -51,15 +54,39 @@ export class EndedScrollbacks {
     return this.#holders.get(person)?.bytes ?? 0;
   }
 
-  /** Told by the log which sessions end, run again or close (their rows, as each entry is folded in); returns the way to stop. */
+  /**
+   * Told by the log which sessions end, run again or close; returns the way to stop. A close or a
+   * restart says all from the entry. The ends of a step are looked up in the session list once,
+   * after it (a read folds the entries not yet in the lists, which a burst folds once: read at
+   * each end, the 1,000 ends of a stop-all cost 1,000 copies of a list of 1,000); in the meantime
+   * their output is bounded by their own limit.
+   */
   follow(system: ExecSystem, scrollbackOf: (sessionId: string) => Scrollback | undefined): () => void {
-    return system.onEntry((entry) => {
-      if (!('sessionId' in entry)) return;
-      const row = system.sessionList.byId[entry.sessionId];
-      const scrollback = scrollbackOf(entry.sessionId);
-      if (row && scrollback && isEnded(row.state)) this.ended(entry.sessionId, row.person?.user ?? '', scrollback);
-      else this.left(entry.sessionId);
+    const ending = new Set<string>();
+    let soon: ReturnType<typeof setImmediate> | undefined;
+    const look = () => {
+      soon = undefined;
+      const rows = system.sessionList.byId;
+      for (const sessionId of ending) {
+        const row = rows[sessionId];
+        const scrollback = scrollbackOf(sessionId);
+        if (row && scrollback && isEnded(row.state)) this.ended(sessionId, row.person?.user ?? '', scrollback);
+      }
+      ending.clear();
+    };
+    const unfollow = system.onEntry((entry) => {
+      if (entry.type === 'session.closed' || entry.type === 'session.restarted') {
+        ending.delete(entry.sessionId);
+        this.left(entry.sessionId);
+      } else if (RUN_ENDING_FACTS.has(entry.type) && 'sessionId' in entry) {
+        ending.add(entry.sessionId);
+        soon ??= setImmediate(look);
+      }
     });
+    return () => {
+      unfollow();
+      if (soon) clearImmediate(soon);
+    };
   }
 
   /** The terminal ended (told again, it keeps its place: it ended then). */
@@ -91,15 +118,15 @@ export class EndedScrollbacks {
   }
 
   #count(sessionId: string, ended: Ended): void {
-    this.#recount(sessionId, ended, ended.scrollback.size);
+    this.#recount(sessionId, ended, ended.scrollback.cost);
   }
 
-  #recount(sessionId: string, ended: Ended, bytes: number): void {
+  #recount(sessionId: string, ended: Ended, cost: number): void {
     const holder = this.#holders.get(ended.person) ?? { bytes: 0, holding: new Map<string, Ended>() };
-    holder.bytes += bytes - ended.counted;
-    this.#bytes += bytes - ended.counted;
-    ended.counted = bytes;
-    if (bytes === 0) holder.holding.delete(sessionId);
+    holder.bytes += cost - ended.counted;
+    this.#bytes += cost - ended.counted;
+    ended.counted = cost;
+    if (cost === 0) holder.holding.delete(sessionId);
     else if (!holder.holding.has(sessionId)) holder.holding.set(sessionId, ended);
     if (holder.holding.size > 0) this.#holders.set(ended.person, holder);
     else this.#holders.delete(ended.person);

@@ -2,20 +2,30 @@
 // oldest-ended give up their oldest bytes first, offsets kept (an attach is told what is gone);
 // a restart or a close leaves the set; a running terminal is never touched; in a team mode the
 // person whose ended terminals hold the most gives first, so one person's pile of ended terminals
-// never takes another's; the operator is told once.
+// never takes another's; the operator is told once. What is counted is what a scrollback costs:
+// its bytes and each change of stream between them (1 MiB of stdout and stderr taking turns a byte
+// a write held 266 MiB when only bytes counted). Following the log, it looks at the session list
+// once for a burst of ends, and not at all for a close: a read folds the entries the lists have
+// not taken yet, so a read per entry made a close of 1,000 ended terminals 1,000 copies.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { EndedScrollbacks } from '../../src/server/ended-scrollback.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
-import type { ExecSystem } from '../../src/runtime/exec-system.ts';
+import { CHANGE_COST } from '../../src/server/channel-changes.ts';
+import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
+import { MemoryStore } from '../../src/events/store.ts';
+import { VirtualClock } from '../../src/runtime/clock.ts';
+import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
+import { settle, t0 } from '../support/system.ts';
 
 const printed = (bytes: number, limit = 1 << 20) => {
   const scrollback = new Scrollback(limit);
   for (let at = 0; at < bytes; at += 100) scrollback.append(new Uint8Array(Math.min(100, bytes - at)).fill(0x61));
   return scrollback;
 };
+const turn = () => new Promise((resolve) => setImmediate(resolve));
 const told = () => {
   const warnings: string[] = [];
   return { warnings, warn: (message: string) => void warnings.push(message) };
@@ -90,26 +100,72 @@ test('after many ends of two people the total keeps to the budget, and the one w
   assert.ok(kept.indexOf(true) > 0 && kept.slice(kept.indexOf(true)).every(Boolean), 'the oldest-ended gave all, the newest kept theirs');
 });
 
-test('told by the log: an ended row counts, a running one is never touched, a closed one leaves', () => {
+test('stdout and stderr taking turns: each change of stream counts against the budget with the bytes', () => {
+  const ended = new EndedScrollbacks(1000, () => {});
+  const turns = () => {
+    const scrollback = new Scrollback(1 << 20);
+    for (let i = 0; i < 100; i++) scrollback.append(new Uint8Array([0x61]), i % 2 ? 'stderr' : 'stdout');
+    return scrollback;
+  };
+  const [a, b] = [turns(), turns()];
+  ended.ended('a', '', a);
+  assert.equal([a.size, a.cost, ended.bytes], [100, 100 + 99 * CHANGE_COST, 892]);
+  ended.ended('b', '', b);
+  // 1,784 for 1,000: the oldest keeps what costs 108 at most, 12 bytes and 11 changes
+  assert.equal([a.start, a.size, a.cost, b.cost, ended.bytes], [88, 12, 100, 892, 992]);
+  assert.equal(a.since(0).runs.map((run) => run.channel).join(' '), 'stdout stderr '.repeat(6).trim(), 'each byte on its stream');
+});
+
+test('told by the log: an ended row counts, a running one is never touched, a restarted or closed one leaves', async () => {
   const rows: Record<string, SessionRow> = {};
   const listeners: ((entry: LogEntry) => void)[] = [];
   const system = { sessionList: { byId: rows }, onEntry: (l: (entry: LogEntry) => void) => (listeners.push(l), () => {}) } as unknown as ExecSystem;
   const scrollbacks: Record<string, Scrollback> = { live: printed(800), done: printed(800), later: printed(800) };
-  const entry = (sessionId: string, state: SessionRow['state'] | 'closed') => {
-    if (state === 'closed') delete rows[sessionId];
-    else rows[sessionId] = { sessionId, state, person: { user: 'ann', groups: [] as string[] } } as SessionRow;
-    for (const listener of listeners) listener({ type: 'session.activity', sessionId } as LogEntry);
+  const entry = (sessionId: string, type: LogEntry['type'], state?: SessionRow['state']) => {
+    if (state) rows[sessionId] = { sessionId, state, person: { user: 'ann', groups: [] as string[] } } as SessionRow;
+    else delete rows[sessionId];
+    for (const listener of listeners) listener({ type, sessionId } as LogEntry);
   };
   const ended = new EndedScrollbacks(1000, () => {});
   ended.follow(system, (id) => scrollbacks[id]);
-  entry('live', 'interactive');
-  entry('done', 'exited');
-  entry('later', 'failed');
+  entry('live', 'session.connected', 'interactive');
+  entry('done', 'session.exited', 'exited');
+  entry('later', 'session.failed', 'failed');
+  await turn(); // the ends of a step are looked at after it
   assert.equal([scrollbacks.live.size, scrollbacks.done.size, scrollbacks.later.size], [800, 200, 800]);
   assert.equal([ended.heldBy('ann'), ended.bytes], [1000, 1000]);
-  entry('done', 'connecting'); // restarted
-  entry('later', 'closed');
-  assert.is(ended.bytes, 0);
+  entry('done', 'session.restarted', 'connecting');
+  entry('later', 'session.closed');
+  assert.is(ended.bytes, 0, 'a restart and a close leave at once');
+  entry('done', 'session.exited', 'exited');
+  entry('done', 'session.closed');
+  await turn();
+  assert.is(ended.bytes, 0, 'one that ended and closed in one step is not counted');
+});
+
+test('a burst of ends, then of closes: the session list is read once, not once an entry (each read folds the lists)', async () => {
+  const N = 200;
+  const system = ExecSystem.open({ adapter: new FakeExecAdapter((s) => void s.open()), store: new MemoryStore(), config: { maxLiveSessions: 10 * N }, clock: (start) => new VirtualClock(Math.max(start, t0)), snapshots: false });
+  let reads = 0;
+  const read = Object.getOwnPropertyDescriptor(ExecSystem.prototype, 'sessionList')!.get!;
+  Object.defineProperty(system, 'sessionList', { get: () => (reads++, read.call(system)) });
+  const scrollbacks = new Map<string, Scrollback>();
+  const ended = new EndedScrollbacks(1 << 20, () => {});
+  ended.follow(system, (id) => scrollbacks.get(id) ?? scrollbacks.set(id, printed(100)).get(id));
+  const targets = Array.from({ length: N }, (_, i) => ({ namespace: 'batch', pod: `w${i}`, container: 'main' }));
+  const batchId = system.batch({ argv: ['sleep', '60'], requestedBy: 'ann', person: { user: 'ann', groups: [] }, concurrency: N }, targets, []);
+  await settle();
+  await turn();
+  reads = 0;
+  assert.ok(system.cancelBatch(batchId)); // N terminals stopped, in one step
+  await turn();
+  assert.is(reads, 1, 'the ends of the step, looked at together');
+  assert.equal([ended.heldBy('ann'), ended.bytes], [100 * N, 100 * N]);
+  reads = 0;
+  assert.is(system.closeAllEnded().length, N);
+  await turn();
+  assert.equal([reads, ended.bytes], [0, 0], 'a close says all');
+  await system.shutdown();
 });
 
 test.run();

@@ -6,6 +6,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { FrameKind, decodeFrame, encodeFrame } from '../../src/protocol/frames.ts';
 import { Scrollback } from '../../src/server/scrollback.ts';
+import { CHANGE_COST } from '../../src/server/channel-changes.ts';
 import { TokenBucket } from '../../src/domain/token-bucket.ts';
 import { FrontDoor, cookieValue, newToken, sameSecret } from '../../src/server/security.ts';
 import { parseExecBody } from '../../src/server/exec-body.ts';
@@ -80,7 +81,7 @@ test('scrollback: a window of it, from one offset to another, with its streams',
 });
 
 test('scrollback: a replay says which stream each stretch of bytes came on', () => {
-  const sb = new Scrollback(10);
+  const sb = new Scrollback(10 + 2 * CHANGE_COST); // 10 bytes, and the 2 changes of stream between them
   sb.append(bytes('abc'), 'stdout');
   sb.append(bytes('de'), 'stdout');
   sb.append(bytes('FGH'), 'stderr');

@@ -6,10 +6,13 @@
 // plain model of "the last bytes, from a character start" holds. Its trimmed start never falls
 // inside a UTF-8 character (docs/api.md: "trimmed at a UTF-8 character boundary"), also when the
 // character was split across two chunks of output, as a PTY's 4 KiB reads split them all the time.
+// Nor when stdout and stderr take turns (a build log, or on purpose): a block apiece held 1 MiB in
+// 266 MiB; the changes of stream are kept beside the bytes and counted, 8 bytes each, in its cost.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import fc from 'fast-check';
 import { Scrollback } from '../../src/server/scrollback.ts';
+import { CHANGE_COST } from '../../src/server/channel-changes.ts';
 import type { OutputChannel } from '../../src/runtime/terminal-io.ts';
 
 const test = suite('scrollback', { deadlineMs: 60_000 });
@@ -34,15 +37,53 @@ test('a byte at a time, well past a full scrollback: held in a few blocks, not a
   assert.equal(held.runs, [{ channel: 'stdout', length: limit }]);
 });
 
-/** The model: every byte with its stream, the start moved past the excess and then past up to 3 continuation bytes. */
+test('stdout and stderr taking turns, a byte or 64 at a time: a few blocks, each change counted, every byte replayed on its stream', async () => {
+  const limit = 256 * 1024;
+  for (const each of [1, 64]) {
+    const sb = new Scrollback(limit);
+    const channelAt = (offset: number): OutputChannel => (Math.floor(offset / each) % 2 ? 'stderr' : 'stdout');
+    for (let at = 0; at < 2 * limit; at += each) {
+      sb.append(new Uint8Array(each).fill(0x61), channelAt(at));
+      if (at % (1024 * each) === 0) await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(sb.blocks <= sb.size / (16 * 1024) + 2, `${sb.blocks} blocks hold ${sb.size} bytes`);
+    const changes = Math.ceil((sb.end - sb.start) / each) - 1; // between the writes it reaches into (the end is one's end)
+    assert.is(sb.cost, sb.size + CHANGE_COST * changes);
+    assert.ok(sb.cost <= limit && sb.cost > limit - CHANGE_COST - each, `${sb.cost} for a limit of ${limit}`);
+    const { from, runs } = sb.since(sb.start + 3);
+    assert.is(from, sb.start + 3);
+    let offset = from;
+    for (const run of runs) {
+      assert.is(run.channel, channelAt(offset), `the run at ${offset}`);
+      assert.is(run.length, Math.min(each - (offset % each), sb.end - offset));
+      offset += run.length;
+    }
+    assert.is(offset, sb.end);
+  }
+});
+
+/** What the model's bytes from `start` cost: each byte, and CHANGE_COST for each change of stream between two of them. */
+function costFrom(all: { channel: OutputChannel }[], start: number): number {
+  let changes = 0;
+  for (let i = start + 1; i < all.length; i++) if (all[i].channel !== all[i - 1].channel) changes++;
+  return all.length - start + CHANGE_COST * changes;
+}
+
+/** The model's start once it costs at most `cost`: a byte at a time, then past up to 3 continuation bytes. */
+function trimmed(all: { byte: number; channel: OutputChannel }[], start: number, cost: number): number {
+  if (costFrom(all, start) <= cost) return start;
+  while (costFrom(all, start) > cost) start++;
+  for (let skipped = 0; skipped < 3 && start < all.length && (all[start].byte & 0xc0) === 0x80; skipped++) start++;
+  return start;
+}
+
+/** The model: every byte with its stream, trimmed to the limit after each chunk. */
 function model(limit: number, chunks: { bytes: number[]; channel: OutputChannel }[]) {
   const all: { byte: number; channel: OutputChannel }[] = [];
   let start = 0;
   for (const chunk of chunks) {
     for (const byte of chunk.bytes) all.push({ byte, channel: chunk.channel });
-    if (all.length - start <= limit) continue;
-    start = all.length - limit;
-    for (let skipped = 0; skipped < 3 && start < all.length && (all[start].byte & 0xc0) === 0x80; skipped++) start++;
+    start = trimmed(all, start, limit);
   }
   return { all, start };
 }
@@ -56,6 +97,8 @@ test('holds what the model holds: bytes, streams, offsets and line feeds, from a
       const { all, start } = model(limit, chunks);
       assert.is(sb.start, start);
       assert.is(sb.end, all.length);
+      assert.is(sb.cost, costFrom(all, start));
+      assert.ok(sb.blocks <= 2, `${sb.blocks} blocks hold ${sb.size} bytes`);
       const from = all.length ? a % (all.length + 2) : 0;
       const to = all.length ? b % (all.length + 2) : 0;
       const got = sb.since(from, to);
@@ -86,9 +129,9 @@ test('an ended terminal let down to fewer bytes (keepLast) and fitted keeps what
       sb.fit();
       // the model trims after each chunk to the limit; keepLast trims once more, from there
       const { all, start: limited } = model(limit, chunks);
-      let want = Math.max(limited, all.length - kept);
-      for (let skipped = 0; want > limited && skipped < 3 && want < all.length && (all[want].byte & 0xc0) === 0x80; skipped++) want++;
-      assert.equal([sb.start, sb.end, sb.size], [want, all.length, all.length - want]);
+      const want = trimmed(all, limited, kept);
+      assert.equal([sb.start, sb.end, sb.size, sb.cost], [want, all.length, all.length - want, costFrom(all, want)]);
+      assert.equal(sb.since(0).runs.length, want === all.length ? 0 : 1 + (costFrom(all, want) - (all.length - want)) / CHANGE_COST);
       assert.equal([...sb.since(0).bytes], all.slice(want).map((x) => x.byte));
       sb.append(bytes('z'));
       assert.equal([sb.end, ...sb.since(all.length).bytes], [all.length + 1, 0x7a]);
