@@ -32,7 +32,7 @@ import { replayEntries, seedLiveRuns } from './log-replay.ts';
 import { LogWriter, RETRY_MS, logPage, stepped } from './log-writer.ts';
 import { ProjectionSet, type ProjectionModels } from './projection-set.ts';
 import { firstEntry, startingSnapshot } from './snapshot-choice.ts';
-import { SNAPSHOT_FORMAT, systemState, type PersistedSupervisor, type SharedState } from './system-snapshot.ts';
+import { SNAPSHOT_FORMAT, restoredSupervisor, systemState, type PersistedSupervisor, type SharedState } from './system-snapshot.ts';
 import { TerminalIo } from './terminal-io.ts';
 import { StorageAlert } from './storage-alert.ts';
 import { SnapshotSchedule } from './snapshot-schedule.ts';
@@ -108,7 +108,7 @@ export class ExecSystem extends SystemListeners {
     this.#clock = makeClock(start ? Math.min(start.state.liveRuns[0]?.time ?? Infinity, start.state.clock) : (firstEntry(options.store)?.time ?? Date.now()));
     const input = options.config ?? {};
     // The configuration is this start's (flags may have changed since the snapshot); the rest is the snapshot's.
-    const restored = start && { ...start.state.supervisor, context: { ...start.state.supervisor.context, config: { ...defaultSupervisorConfig, ...input } } };
+    const restored = start && restoredSupervisor(start.state, { ...defaultSupervisorConfig, ...input });
     this.#supervisor = this.#createSupervisor(options, input, restored);
     this.#projections = new ProjectionSet(start?.state.projections);
     this.#liveRuns = new LiveRuns(start?.state.liveRuns);

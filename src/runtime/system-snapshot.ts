@@ -8,7 +8,7 @@
 // - The projections, as they were.
 // - `clock`: the time it was taken, when every timer due by then had fired.
 import type { LogEntry } from '../events/log-entry.ts';
-import type { SupervisorContext } from '../machines/supervisor.ts';
+import type { SupervisorConfig, SupervisorContext } from '../machines/supervisor.ts';
 import type { TerminalContext } from '../machines/terminal.ts';
 import type { ProjectionModels } from './projection-set.ts';
 
@@ -68,4 +68,18 @@ export function isSystemState(value: unknown): value is SystemState {
     Array.isArray(state.liveRuns) &&
     ['sessionList', 'auditTrail', 'alerts', 'batches'].every((name) => typeof (state.projections as Record<string, unknown> | undefined)?.[name] === 'object')
   );
+}
+
+/**
+ * The snapshot's supervisor, with this start's configuration (flags may have changed since). Each
+ * session keeps its owner for the per-person limits (person-limits.ts); a snapshot of a build
+ * before those has none, and its sessions take theirs from the session list's rows: without it,
+ * everyone's ended terminals counted as one person's, and one end closed the oldest of them all.
+ */
+export function restoredSupervisor(state: SystemState, config: SupervisorConfig): PersistedSupervisor {
+  const { context } = state.supervisor;
+  const rows = state.projections.sessionList.byId;
+  const owned = (id: string) => rows[id]?.person?.user;
+  const sessions = Object.fromEntries(Object.entries(context.sessions).map(([id, session]) => [id, session.owner === undefined && owned(id) !== undefined ? { ...session, owner: owned(id) } : session]));
+  return { ...state.supervisor, context: { ...context, config, sessions } };
 }

@@ -80,4 +80,24 @@ test('a start from a snapshot keeps the order they ended: the next end closes th
   assert.is(replayOf(store, limits).replayReport.divergence, undefined);
 });
 
+test("a snapshot of a build before the limits (no owners): each session's owner is its row's, not everyone's one person", async () => {
+  const store = new MemoryStore();
+  const adapter = new FakeExecAdapter((s) => void s.open());
+  const before = open(store, { maxLiveSessions: 10 }, adapter);
+  for (const [person, pod] of [[alice, 'a'], [alice, 'b'], [bob, 'c'], [bob, 'd']] as const) before.exec(shellFor(person, pod), ['nginx']);
+  await settle();
+  for (const stream of adapter.streams.slice(0, 3)) stream.exit(0); // bob's t4 runs on
+  await settle();
+  assert.ok(before.writeSnapshot());
+  // as the older build wrote it (then the process is gone: no stop, no later snapshot)
+  const snapshot = store.snapshots()[0].load() as { state: { supervisor: { context: { sessions: Record<string, { owner?: string }> } } } };
+  for (const session of Object.values(snapshot.state.supervisor.context.sessions)) delete session.owner;
+  store.putSnapshot(snapshot as never);
+  // t4, running at the crash, is marked ended at the start: bob's second ended terminal, within his cap
+  const after = open(store, limits);
+  await settle();
+  assert.equal(after.entries().filter((e) => e.type === 'session.closed').map((e) => e.sessionId), [], "nobody's closed: alice and bob keep 2 each");
+  assert.equal(after.sessionList.order, ['t1', 't2', 't3', 't4']);
+});
+
 test.run();
