@@ -66,11 +66,8 @@ export type SupervisorEvent =
    * before runs had none replays as it ran, with the server's idle timeout.
    */
   | { type: 'BATCH'; action: BatchAction; targets: ExecTarget[]; skipped: SkippedTarget[]; noIdleTimeout?: true }
-  /**
-   * Nothing more of the batch starts; `cancelled` ends its running terminals too (a stop of every
-   * exec ends them itself): `keepsTerminals` stops each, kept with its output (ExecSystem sets it, a
-   * replay as logged); without it, as an older build logged a cancel, each is closed.
-   */
+  /** Nothing more of the batch starts; `cancelled` ends its running terminals too (a stop of every exec ends them itself): `keepsTerminals`
+   * stops each, kept with its output (ExecSystem sets it, a replay as logged); without it, as an older build logged a cancel, each is closed. */
   | { type: 'STOP_BATCH'; batchId: string; because: BatchStop; by?: string; keepsTerminals?: true }
   | { type: 'RESIZE'; sessionId: string; cols: number; rows: number }
   /** `counted`, `freesSlot`: see the facts (facts.ts); ExecSystem sends them, a replay as logged */
@@ -86,6 +83,8 @@ export type SupervisorEvent =
   | { type: 'ADOPT'; from: string; session: AdoptedSession }
   /** a fact the server decided (a share made or used, a recording started or stopped): passed on as it is, the machines decide nothing about it */
   | { type: 'SERVER_FACT'; fact: ServerFact }
+  /** the ended-terminal cap from here on: ExecSystem replays a log without it (its closes replay as logged: facts.ts), then sets it */
+  | { type: 'ENDED_CAP'; maxEndedPerPerson: number }
   | TerminalReport;
 
 export interface AdoptedSession {
@@ -346,6 +345,7 @@ export const supervisorMachine = setup({
       }),
     },
     SERVER_FACT: { actions: enqueueActions(({ event, enqueue }) => enqueue.emit(event.fact)) },
+    ENDED_CAP: { actions: enqueueActions(({ context, event, enqueue }) => enqueue.assign({ config: { ...context.config, maxEndedPerPerson: event.maxEndedPerPerson } })) },
     CLOSE_ALL_ENDED: {
       actions: enqueueActions(({ context, enqueue }) => {
         for (const [id, session] of Object.entries(context.sessions)) if (!session.live) enqueue.sendTo(id, { type: 'CLOSE' });

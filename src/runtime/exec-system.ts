@@ -6,9 +6,8 @@
 // stopped come back as disconnected ("restarted"). Every so often, and on shutdown, a snapshot
 // is written, so a start costs the same after a day or after a year.
 //
-// Replicas sharing one log (PostgreSQL: shared-log.ts) run only their own terminals; the store
-// orders every replica's entries and the projections fold them all, so all show the same lists.
-// A replica starts with empty machines; a lost one's terminals are ended by another replica.
+// Replicas sharing one log (PostgreSQL: shared-log.ts) run only their own terminals; the store orders every replica's
+// entries and the projections fold them all. A replica starts with empty machines; a lost one's runs are ended by another.
 import { createActor, type Snapshot as ActorSnapshot } from 'xstate';
 import type { ExecAdapter } from '../adapters/exec.ts';
 import type { BatchAction, SkippedTarget } from '../domain/batch.ts';
@@ -106,25 +105,26 @@ export class ExecSystem extends SystemListeners {
     const start = options.fromSnapshot === false ? undefined : startingSnapshot(options.store, warn);
     const makeClock = options.clock ?? ((time) => new RealTimeClock(Date.now, time));
     this.#clock = makeClock(start ? Math.min(start.state.liveRuns[0]?.time ?? Infinity, start.state.clock) : (firstEntry(options.store)?.time ?? Date.now()));
-    const input = options.config ?? {};
-    // The configuration is this start's (flags may have changed since the snapshot); the rest is the snapshot's.
-    const restored = start && restoredSupervisor(start.state, { ...defaultSupervisorConfig, ...input });
-    this.#supervisor = this.#createSupervisor(options, input, restored);
+    // The configuration is this start's (flags may have changed since the snapshot); the rest is the snapshot's. A replay closes
+    // past the ended-terminal cap only as the log did (one lowered since would close what the log kept): the cap is set after it.
+    const { maxEndedPerPerson, ...replayed } = options.config ?? {};
+    const restored = start && restoredSupervisor(start.state, { ...defaultSupervisorConfig, ...replayed });
+    this.#supervisor = this.#createSupervisor(options, replayed, restored);
     this.#projections = new ProjectionSet(start?.state.projections);
     this.#liveRuns = new LiveRuns(start?.state.liveRuns);
     this.#lastSeq = start?.seq ?? 0;
     this.#supervisor.start();
     if (start) this.#as('seeding', () => seedLiveRuns(this.#clock, this.#supervisor, start.state));
     const target = { clock: this.#clock, supervisor: this.#supervisor, matcher: this.#matcher, projections: this.#projections, liveRuns: this.#liveRuns, warn };
-    const { lastSeq, ...replayed } = this.#as('replaying', () => replayEntries(target, options.store, start?.seq ?? 0, !start));
+    const { lastSeq, ...report } = this.#as('replaying', () => replayEntries(target, options.store, start?.seq ?? 0, !start));
     this.#lastSeq = lastSeq;
-    this.replayReport = { ...replayed, ...(start ? { snapshot: { name: start.name, seq: start.seq } } : {}) };
+    this.replayReport = { ...report, ...(start ? { snapshot: { name: start.name, seq: start.seq } } : {}) };
     if (this.replayReport.divergence) warn(`replay diverged from the log: ${this.replayReport.divergence}`);
     this.#snapshots = this.#snapshotSchedule(how.restore ? options : { snapshots: false }, how.restore ? this.replayReport.entries : 0);
+    if (maxEndedPerPerson !== undefined) this.#supervisor.send({ type: 'ENDED_CAP', maxEndedPerPerson });
     if (!how.restore) return;
-    // Not #send: syncing first would fire the replay's timers (idle, connect, a deadline) across the
-    // downtime, ending as timed out or failed what the server simply lost. Stamped with the last time
-    // the log vouches for (when the old process died is not known), it replays exactly.
+    // Not #send: syncing first would fire the replay's timers (idle, connect, a deadline) across the downtime, ending as timed out
+    // or failed what the server simply lost. Stamped with the last time the log vouches for (when it died is not known), it replays exactly.
     this.#writer.step.command(() => this.#supervisor.send({ type: 'DISCONNECT_ALL', reason: 'restarted' }));
   }
 

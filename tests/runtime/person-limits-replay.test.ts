@@ -100,4 +100,19 @@ test("a snapshot of a build before the limits (no owners): each session's owner 
   assert.equal(after.sessionList.order, ['t1', 't2', 't3', 't4']);
 });
 
+test('a start after a crash with the ended cap lowered: the replay closes only what the log closed, and the lower cap applies from the next end', async () => {
+  const { store } = await busyLog(); // alice keeps 2 ended (t3, t4: the cap of 2), nothing written at a stop
+  const later = new FakeExecAdapter((s) => void s.open());
+  const after = open(store, { ...limits, maxEndedPerPerson: 1 }, later);
+  assert.is(after.replayReport.divergence, undefined, 'the replay closed nothing the log kept');
+  const aliceEnded = () => after.sessionList.order.filter((id) => after.sessionList.byId[id].person?.user === 'alice');
+  assert.equal(aliceEnded().length, 2, 'listed as the log left them');
+  after.exec(shellFor(alice, 'e'), ['nginx']);
+  await settle();
+  later.streams[0].exit(0);
+  await settle();
+  assert.equal(aliceEnded().length, 1, 'her next end keeps the new cap');
+  assert.is(replayOf(store, limits).replayReport.divergence, undefined);
+});
+
 test.run();
