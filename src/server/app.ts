@@ -294,7 +294,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       // a share outlives no sign-in (its participants typed as this person); one only forgotten here lives on
       if (how === 'ended') endSharesOfSignIn(sharing, caller, Date.now());
     });
-    authenticator.onPersonSignedOut((user) => openHub.closeForPerson(user, SIGNED_OUT_BY_ADMIN));
+    authenticator.onPersonSignedOut((user, at) => openHub.closeForPerson(user, SIGNED_OUT_BY_ADMIN, at));
     gate.parts = { system, reader, pods: podChanges, copies, recorder, hub, ui, info, door, auth: authenticator, warn, ...(peers ? { peers } : {}) };
     gate.readiness = 'open';
     let closing: Promise<void> | undefined;

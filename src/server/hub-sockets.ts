@@ -65,6 +65,8 @@ interface Connection extends HubSocket {
   inBinary: boolean;
   /** closes it once its caller's word no longer holds (Caller.socketLifetimeMs) */
   aged?: ReturnType<typeof setTimeout>;
+  /** when it was let in (Date.now(), as a sign-out's time is) */
+  openedAt: number;
 }
 
 /** Whose sockets count together against maxSocketsPerPerson: a person's, local mode's one user's, a local share link's browser's. */
@@ -103,8 +105,9 @@ export class HubSockets {
   }
 
   /** Closes every socket `user` opened, whatever the sign-in (an admin signed them out, in proxy mode): 1008, with `reason`. */
-  closeForPerson(user: string, reason: string): void {
-    for (const connection of this.#connections) if (connection.caller.person?.user === user) connection.ws.close(1008, reason);
+  /** Closes `user`'s sockets opened until `openedUntil` (a sign-out's time: one opened since was let in after it). */
+  closeForPerson(user: string, reason: string, openedUntil: number): void {
+    for (const connection of this.#connections) if (connection.caller.person?.user === user && connection.openedAt <= openedUntil) connection.ws.close(1008, reason);
   }
 
   /**
@@ -134,6 +137,7 @@ export class HubSockets {
     const connection: Connection = {
       ws,
       caller,
+      openedAt: Date.now(),
       heartbeat: new Heartbeat({
         intervalMs: o.pingIntervalMs,
         deadAfterMs: (MISSED_PINGS_ALLOWED + 1) * o.pingIntervalMs,

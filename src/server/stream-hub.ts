@@ -130,8 +130,8 @@ export class StreamHub {
   }
 
   /** Closes the sockets of a person an admin signed out where no session of ours holds them (proxy mode). */
-  closeForPerson(user: string, reason: string): void {
-    this.#sockets.closeForPerson(user, reason);
+  closeForPerson(user: string, reason: string, openedUntil: number): void {
+    this.#sockets.closeForPerson(user, reason, openedUntil);
   }
 
   /** The limits a page works under (its hello, and GET /api/v1/info). */

@@ -6,6 +6,7 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { WebSocket } from 'ws';
 import { SIGNED_OUT_BY_ADMIN } from '../../src/server/auth/live-sessions.ts';
+import { personKey, personSignOutEnd } from '../../src/server/auth/revocations.ts';
 import { onFreePort } from '../support/free-port.ts';
 import { MemoryLog } from '../support/memory-shared-store.ts';
 import { waitFor } from '../support/wait.ts';
@@ -48,6 +49,21 @@ test("alice's sockets close at once on both replicas, saying why; bob's stay; a 
   assert.is(bobs.closed, undefined);
   bobs.ws.close();
   assert.is((await asProxyPerson(app, 'alice', '/info')).status, 200, 'the proxy, not octant-exec, refuses her from now on');
+});
+
+test('a sign-out heard late (a replica started since, or its store away) closes only the sockets opened until it, not one the proxy let in after', async () => {
+  const bob = await socketOf('bob');
+  const carol = await socketOf('carol');
+  const now = Date.now();
+  // as the store hands a replica sign-outs made before it heard them: bob's a minute ago, and
+  // carol's a minute from now (her socket, opened before it, closes: the delivery was heard)
+  log.revoke([
+    { idHash: personKey('bob'), expiresAt: personSignOutEnd(now - 60_000) },
+    { idHash: personKey('carol'), expiresAt: personSignOutEnd(now + 60_000) },
+  ]);
+  await waitFor(() => carol.closed, "carol's socket closed", 5_000);
+  assert.is(bob.closed, undefined, "bob's socket, opened after his sign-out, stays");
+  bob.ws.close();
 });
 
 test.run();

@@ -33,8 +33,12 @@ export interface Authenticator {
    * told instead, on every replica. Returns that now.
    */
   signOutPerson(user: string): number;
-  /** Called with each person an admin signed out everywhere whose sockets no session of ours holds (proxy mode), on every replica. */
-  onPersonSignedOut(listener: (user: string) => void): void;
+  /**
+   * Called with each person an admin signed out everywhere whose sockets no session of ours holds
+   * (proxy mode), on every replica, and when (`at`): a replica may hear of it late (it started, or
+   * its store was away), when the proxy may have let the person in again since.
+   */
+  onPersonSignedOut(listener: (user: string, at: number) => void): void;
   /** The server is closing: the mode's timers stop. */
   close(): void;
 }

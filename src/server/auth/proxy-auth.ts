@@ -98,8 +98,8 @@ export class ProxyAuthenticator implements Authenticator {
     return at;
   }
 
-  onPersonSignedOut(listener: (user: string) => void): void {
-    this.revocations.onPersonRevoked((user) => listener(user));
+  onPersonSignedOut(listener: (user: string, at: number) => void): void {
+    this.revocations.onPersonRevoked(listener);
   }
 
   close(): void {}

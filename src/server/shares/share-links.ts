@@ -122,7 +122,7 @@ export class ShareLinkAuthenticator implements Authenticator {
     return this.inner.signOutPerson(user);
   }
 
-  onPersonSignedOut(listener: (user: string) => void): void {
+  onPersonSignedOut(listener: (user: string, at: number) => void): void {
     this.inner.onPersonSignedOut(listener);
   }
 
