@@ -6,6 +6,7 @@
 import { holder, settled, type ApiCall, type Route } from './api-call.ts';
 import { sees } from './caller.ts';
 import { HttpError, sendJson } from './replies.ts';
+import { nameProblem } from './auth/person-names.ts';
 import { endSharesOfPerson } from './shares/share-sign-ins.ts';
 import type { ServerResponse } from 'node:http';
 import type { Person } from '../domain/person.ts';
@@ -22,11 +23,18 @@ export function adminRoutes(segment: string): Route[] {
 /** The admin asking, by name: a member of an --admin-group in a team mode (local mode has one person, and nobody to offboard). */
 const adminName = (ctx: ApiCall) => (ctx.caller.admin ? ctx.caller.person?.user : undefined);
 
-/** What runs where is the shared log's to say: while its database does not answer, a terminal of the person could be missed. */
-function refuseWhileLogIsDown(ctx: ApiCall): void {
-  if (ctx.system.shared?.refusesExecs) {
-    throw new HttpError(503, "The event log's database does not answer, so which terminals run where is not known for sure: nothing was ended. Try again when it is back (the page shows a banner until then).");
-  }
+/** While the shared log's database does not answer, what runs where is not known for sure, and the other replicas would hear of nothing: `why`, and nothing was done. */
+function refuseWhileLogIsDown(ctx: ApiCall, why = 'which terminals run where is not known for sure: nothing was ended'): void {
+  if (ctx.system.shared?.refusesExecs) throw new HttpError(503, `The event log's database does not answer, so ${why}. Try again when it is back (the page shows a banner until then).`);
+}
+
+/** The admin asking about person `user` (`what` they may do to them): anyone else is answered as for a person they cannot see; a name no sign-in could have is a 400. */
+function adminAbout(ctx: ApiCall, user: string, what: string): string {
+  const by = adminName(ctx);
+  if (!by) throw new HttpError(404, `There is no person "${user.slice(0, 64)}" ${what}.`);
+  const problem = nameProblem(user);
+  if (problem) throw new HttpError(400, `The person's name ${problem}: give it as they sign in, percent-encoded in the path.`);
+  return by;
 }
 
 async function endTerminal(ctx: ApiCall, id: string): Promise<EndReply> {
@@ -55,8 +63,7 @@ async function endTerminal(ctx: ApiCall, id: string): Promise<EndReply> {
  * what was ended stays ended, and the same call again ends the rest.
  */
 async function endPerson(ctx: ApiCall, user: string, res: ServerResponse): Promise<void> {
-  const by = adminName(ctx);
-  if (!by) throw new HttpError(404, `There is no person "${user.slice(0, 64)}" whose terminals you may end.`);
+  const by = adminAbout(ctx, user, 'whose terminals you may end');
   refuseWhileLogIsDown(ctx);
   const theirs = (person: Person | undefined) => person?.user === user;
   const batches = Object.values(ctx.system.batches.byId)
@@ -96,11 +103,8 @@ async function endPerson(ctx: ApiCall, user: string, res: ServerResponse): Promi
  * made is revoked. Said in the server's log, where sign-ins are.
  */
 async function signOutPerson(ctx: ApiCall, user: string): Promise<SignOutPersonReply> {
-  const by = adminName(ctx);
-  if (!by) throw new HttpError(404, `There is no person "${user.slice(0, 64)}" whom you may sign out.`);
-  if (ctx.system.shared?.refusesExecs) {
-    throw new HttpError(503, "The event log's database does not answer, so the other replicas would not hear of the sign-out: nobody was signed out. Try again when it is back (the page shows a banner until then).");
-  }
+  const by = adminAbout(ctx, user, 'whom you may sign out');
+  refuseWhileLogIsDown(ctx, 'the other replicas would not hear of the sign-out: nobody was signed out');
   const signedOutAt = ctx.auth.signOutPerson(user);
   const shares = endSharesOfPerson(ctx.system, user, signedOutAt);
   ctx.warn(`${ctx.caller.mode} sign-out: admin ${JSON.stringify(by)} signed ${JSON.stringify(user)} out everywhere (every sign-in until now${shares.length ? `, and ${shares.length} share(s) they made` : ''})`);

@@ -47,6 +47,15 @@ test('nobody but an admin ends a terminal: another person gets the 404 of one th
   assert.match(own.json.error.message, 'for the admins');
   assert.is((await as('bob', '/people/alice/end', {})).status, 404);
   assert.is((await as('alice', '/people/alice/end', {})).status, 404);
+  // a name no sign-in could have (SECURITY.md, bad input 5): refused before anything is done, to an admin too
+  for (const name of [`${'a'.repeat(257)}`, '%20alice', 'ali%00ce']) {
+    for (const route of ['end', 'sign-out']) {
+      const refused = await as('carol', `/people/${name}/${route}`, {});
+      assert.is(refused.status, 400, `${route} of ${name.slice(0, 12)}`);
+      assert.match(refused.json.error.message, "The person's name ");
+    }
+  }
+  assert.is((await as('bob', `/people/${'a'.repeat(257)}/end`, {})).status, 404, 'to anyone else, as any person');
   assert.is((await rowOf('alice', id))?.state, 'interactive', 'it still runs');
   assert.is((await as('alice', `/sessions/${id}/close`, {})).status, 200);
   await waitFor(() => app.sandbox!.liveProcessGroups().length === 0, 'its process gone with the close', 15_000);
