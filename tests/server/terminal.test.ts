@@ -149,6 +149,9 @@ test('a UTF-8 character split across two writes reaches the viewer byte for byte
   const [shell] = await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { shell: 'sh' } });
   await tab.attach(shell);
   await waitFor(async () => (await sessionState(app, shell))?.state === 'interactive', 'the shell to connect', 15_000);
+  // after its prompt: typed before it, the tty echoes the first half, then sh prints "# ", then the
+  // echo of the second half, and the echo's character is cut in two on the screen (the answer is whole)
+  await tab.waitForText(shell, '# ');
   tab.type(shell, new Uint8Array([...new TextEncoder().encode('echo x'), 0xe2, 0x82]));
   tab.type(shell, new Uint8Array([0xac, ...new TextEncoder().encode('y\r')]));
   // x€y twice: the terminal's echo of what was typed, then the shell's answer (the prompt may come anywhere around them)
