@@ -10,6 +10,7 @@ import { execSpec } from './terminal/exec-spec.ts';
 import type { CommandSpec, ParsedArgs } from './flags.ts';
 import { logSpec } from './log/log-spec.ts';
 import { octantSpec } from './octant/octant-spec.ts';
+import { peopleSpec } from './people/people-spec.ts';
 import { sandboxSpec } from './sandbox/sandbox-spec.ts';
 import { serveSpec } from './serve/serve-spec.ts';
 
@@ -33,6 +34,7 @@ export const commands: Record<string, Command> = {
   attach: command(attachSpec, async () => (await import('./terminal/attach-command.ts')).attachCommand),
   debug: command(debugSpec, async () => (await import('./terminal/debug-command.ts')).debugCommand),
   cp: command(cpSpec, async () => (await import('./cp/cp-command.ts')).cpCommand),
+  people: command(peopleSpec, async () => (await import('./people/people-command.ts')).peopleCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
   octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
   completion: command(completionSpec, async () => (await import('./completion/completion-command.ts')).completionCommand),

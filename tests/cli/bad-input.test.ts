@@ -9,7 +9,7 @@ const test = suite('bad input');
 
 test('each mistake gets one line naming it and the nearest spelling, exit 2, nothing on stdout', async () => {
   const cases: [string[], string][] = [
-    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, exec, attach, debug, cp, log, octant, completion (see octant-exec --help)'],
+    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, exec, attach, debug, cp, people, log, octant, completion (see octant-exec --help)'],
     [['--prot', '80'], 'octant-exec: unknown option "--prot" (did you mean --port?) (see octant-exec --help)'],
     [['batch', '--namepsace', 'x', 'web', '--', 'id'], 'octant-exec batch: unknown option "--namepsace" (did you mean --namespace?) (see octant-exec batch --help)'],
     [['sandbox', '--port'], 'octant-exec sandbox: --port needs a value (see octant-exec sandbox --help)'],
@@ -51,7 +51,7 @@ test('--help prints the usage of the command and exits 0; the top one lists ever
   const [top, batch, log] = await Promise.all([runCli(['--help']), runCli(['batch', '-h']), runCli(['log', '--help'])]);
   assert.is(top.code, 0);
   assert.match(top.stdout, /^Usage: octant-exec \[serve\] \[options\]$/m);
-  for (const command of ['batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'log', 'octant', 'completion']) assert.match(top.stdout, new RegExp(`^  ${command} +\\S`, 'm'), command);
+  for (const command of ['batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'people', 'log', 'octant', 'completion']) assert.match(top.stdout, new RegExp(`^  ${command} +\\S`, 'm'), command);
   assert.not.match(top.stdout, /__complete/);
   assert.is(batch.code, 0);
   assert.match(batch.stdout, /^Usage: octant-exec batch /);

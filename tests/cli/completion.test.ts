@@ -22,7 +22,7 @@ const names = async (kind: ClusterNameKind, given: Given) => {
 const complete = (...words: string[]) => completions(words, names);
 
 test('commands, then their flags, subcommands and fixed values, matching what is typed', async () => {
-  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'log', 'octant', 'completion']);
+  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'people', 'log', 'octant', 'completion']);
   assert.equal(await complete('ba'), ['batch']);
   assert.equal(await complete('debug', '--co'), ['--container', '--context', '--copy']);
   const dash = await complete('batch', '-');
@@ -35,6 +35,7 @@ test('commands, then their flags, subcommands and fixed values, matching what is
   assert.equal(await complete('--exec-transport', 'w'), ['websocket']);
   assert.equal(await complete('log', ''), ['stats', 'verify', 'compact', 'export']);
   assert.equal(await complete('log', 'stats', ''), [], 'no second subcommand');
+  assert.equal(await complete('people', ''), ['sign-out', 'end', 'show']);
   assert.equal(await complete('completion', 'z'), ['zsh']);
   assert.equal(await complete('batch', '--kubeconfig', ''), [], 'a file: the shell completes file names');
   assert.equal(await complete('nosuch', ''), []);

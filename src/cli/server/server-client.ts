@@ -1,7 +1,8 @@
 // How a client command reaches a running octant-exec server: its URL from --server or
 // $OCTANT_EXEC_URL, its token from --token-file or $OCTANT_EXEC_TOKEN (never an argument: other
-// users can read a process's arguments), sent as a bearer token. Answers that are errors become
-// the server's own sentence.
+// users can read a process's arguments), sent as a bearer token; or a team mode's session cookie
+// (people's --cookie-file), sent as the browser sends it. Answers that are errors become the
+// server's own sentence.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { readFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { UsageError } from '../usage.ts';
 export interface ServerAccess {
   url: URL;
   token: string;
+  /** a team mode's session cookie (`NAME=VALUE`), sent instead of the token: kube-token and oidc take no bearer token */
+  cookie?: string;
   /** how long a call waits for the answer to begin (ANSWER_WAIT_MS; 0: as long as the server takes) */
   answerWaitMs?: number;
 }
@@ -25,23 +28,16 @@ export interface ServerAccess {
 const ANSWER_WAIT_MS = 60_000;
 
 export class ServerError extends Error {
-  /** the answer's HTTP status, when the server answered */
-  constructor(message: string, readonly status?: number) {
+  /** the answer's HTTP status, when the server answered, and its JSON body (an answer that is an error may carry more: people end's 503) */
+  constructor(message: string, readonly status?: number, readonly answer?: unknown) {
     super(message);
   }
 }
 
+const HOW = 'start one with `octant-exec --json` and set OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from its url and token';
+
 export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env): ServerAccess {
-  const where = flags.server ?? env.OCTANT_EXEC_URL;
-  const how = 'start one with `octant-exec --json` and set OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from its url and token';
-  if (!where) throw new UsageError(`say which octant-exec server to use (--server URL or $OCTANT_EXEC_URL): ${how}`);
-  let url: URL;
-  try {
-    url = new URL(where);
-  } catch {
-    throw new UsageError(`"${where.slice(0, 100)}" is not a URL: give the server's, e.g. http://127.0.0.1:7788/`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the server URL must be http:// or https://');
+  const url = serverUrl(flags, env);
   let token = env.OCTANT_EXEC_TOKEN;
   if (flags['token-file']) {
     try {
@@ -50,8 +46,22 @@ export function serverAccess(flags: { server?: string; 'token-file'?: string }, 
       throw new UsageError(`cannot read --token-file: ${(error as Error).message}`);
     }
   }
-  if (!token) throw new UsageError(`no token for the server (--token-file FILE or $OCTANT_EXEC_TOKEN): ${how}`);
+  if (!token) throw new UsageError(`no token for the server (--token-file FILE or $OCTANT_EXEC_TOKEN): ${HOW}`);
   return { url, token };
+}
+
+/** The server's URL, from --server or $OCTANT_EXEC_URL. */
+export function serverUrl(flags: { server?: string }, env = process.env): URL {
+  const where = flags.server ?? env.OCTANT_EXEC_URL;
+  if (!where) throw new UsageError(`say which octant-exec server to use (--server URL or $OCTANT_EXEC_URL): ${HOW}`);
+  let url: URL;
+  try {
+    url = new URL(where);
+  } catch {
+    throw new UsageError(`"${where.slice(0, 100)}" is not a URL: give the server's, e.g. http://127.0.0.1:7788/`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the server URL must be http:// or https://');
+  return url;
 }
 
 /** One call; `body` is streamed (with backpressure). Resolves with the answer once its headers are in; error answers throw their sentence. */
@@ -59,7 +69,7 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
   const url = new URL(path, access.url);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method, headers: { ...headers, Authorization: `Bearer ${access.token}`, ...(body ? { 'Content-Type': body.type } : {}) } });
+  const req = send(url, { method, headers: { ...headers, ...(access.cookie ? { Cookie: access.cookie } : { Authorization: `Bearer ${access.token}` }), ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     const waitMs = access.answerWaitMs ?? ANSWER_WAIT_MS;
     // 0: no wait of ours (an upload is answered once the container has taken it all, which may
@@ -94,17 +104,20 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
   else req.end();
   const res = await answer;
   if (res.statusCode && res.statusCode >= 400) {
-    const sentence = await errorSentence(res);
+    const { sentence, answer } = await errorAnswer(res);
     // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
     req.destroy();
     // The server's own refusal of our token (it says `WWW-Authenticate: Bearer`, as the page knows
     // it) speaks to a page ("open the URL it printed"): the command line's token comes from
     // elsewhere. A 401 without it is the cluster's refusal of the kubeconfig's credentials, passed on.
     const ownRefusal = res.statusCode === 401 && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
-    throw new ServerError(ownRefusal ? `${sentence} For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).` : sentence, res.statusCode);
+    throw new ServerError(ownRefusal ? `${sentence} ${TOKEN_ADVICE}` : sentence, res.statusCode, answer);
   }
   return res;
 }
+
+/** What ends the sentence of the server's refusal of our token: where the command line's token comes from. */
+export const TOKEN_ADVICE = "For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).";
 
 /** Far more than any JSON answer a client command asks for (a pod, an exec's ids, the info). */
 const MAX_ANSWER_CHARS = 1024 * 1024;
@@ -125,16 +138,17 @@ export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'P
   }
 }
 
-async function errorSentence(res: IncomingMessage): Promise<string> {
+async function errorAnswer(res: IncomingMessage): Promise<{ sentence: string; answer?: unknown }> {
   let text = '';
   for await (const chunk of res) if (text.length < 16_384) text += chunk;
   try {
-    const message = JSON.parse(text).error.message;
-    if (typeof message === 'string') return serverText(message);
+    const answer: unknown = JSON.parse(text);
+    const message = (answer as { error?: { message?: unknown } } | null)?.error?.message;
+    if (typeof message === 'string') return { sentence: serverText(message), answer };
   } catch {
     // not the API's error shape: said below
   }
-  return `the server answered ${res.statusCode}`;
+  return { sentence: `the server answered ${res.statusCode}` };
 }
 
 /** A sentence from the server as it may reach a terminal: bounded, no control characters (no escape sequence from a hostile server). */
