@@ -56,6 +56,10 @@ export interface ServerInfo {
   idleTimeoutSeconds: number;
   /** terminals that may run at once (--max-sessions, or its default) */
   maxSessions: number;
+  /** in a team mode, terminals one person may run at once (--max-sessions-per-person, or its default, at most maxSessions); null in local mode, whose one person maxSessions holds */
+  maxSessionsPerPerson: number | null;
+  /** ended terminals one person keeps, past which their oldest-ended close on their own (--max-ended-per-person, or its default; every mode) */
+  maxEndedPerPerson: number;
   /** how the built-in sandbox keeps its containers from this machine; null with a real cluster */
   sandboxIsolation: 'bubblewrap' | 'none' | null;
   /** whether the page's files were found (a checkout must build them first) */

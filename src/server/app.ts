@@ -213,6 +213,11 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     const reader = new ClusterReader(contexts);
     const podChanges = new KubePodChanges(reader);
     const debugImages = debugImageList(options.debugImages);
+    // the limits per person in force: the supervisor's, and what GET /info says of them
+    const perPerson = {
+      maxSessionsPerPerson: auth.mode === 'local' ? null : Math.min(options.maxSessionsPerPerson ?? DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON, options.maxSessions ?? DEFAULT_MAX_LIVE_SESSIONS),
+      maxEndedPerPerson: options.maxEndedPerPerson ?? DEFAULT_MAX_ENDED_PER_PERSON,
+    };
     const systemOptions = {
       // debug actions get their debug container first (debug-exec.ts), whatever carries the exec;
       // an attach (to a new debug container's shell too) gets its exit code from the container's status
@@ -221,8 +226,8 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         ...(options.idleTimeoutSeconds !== undefined ? { idleTimeoutMs: options.idleTimeoutSeconds * 1000 } : {}),
         ...(options.idleNoticeSeconds !== undefined ? { idleNoticeMs: options.idleNoticeSeconds * 1000 } : {}),
         ...(options.maxSessions !== undefined ? { maxLiveSessions: options.maxSessions } : {}),
-        ...(auth.mode === 'local' ? {} : { maxLiveSessionsPerPerson: Math.min(options.maxSessionsPerPerson ?? DEFAULT_MAX_LIVE_SESSIONS_PER_PERSON, options.maxSessions ?? DEFAULT_MAX_LIVE_SESSIONS) }),
-        maxEndedPerPerson: options.maxEndedPerPerson ?? DEFAULT_MAX_ENDED_PER_PERSON,
+        ...(perPerson.maxSessionsPerPerson === null ? {} : { maxLiveSessionsPerPerson: perPerson.maxSessionsPerPerson }),
+        maxEndedPerPerson: perPerson.maxEndedPerPerson,
       },
       snapshots: options.log?.snapshots,
       warn,
@@ -262,6 +267,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       socket: SOCKET_PATH,
       idleTimeoutSeconds: options.idleTimeoutSeconds ?? 300,
       maxSessions: options.maxSessions ?? DEFAULT_MAX_LIVE_SESSIONS,
+      ...perPerson,
       sandboxIsolation: sandbox?.isolation ?? null,
       uiBuilt: ui.built,
       limits: hub.limits,

@@ -36,14 +36,18 @@ export function sendError(res: ServerResponse, status: number, message: string):
  * its side would hold it (a file descriptor, and server.close()) for good, one per try, with no
  * credentials needed.
  */
-export function refuseUpgrade(socket: Duplex, status: number, message: string): void {
+export function refuseUpgrade(socket: Duplex, status: number, message: string, headers: Record<string, string> = {}): void {
   const body = JSON.stringify({ error: { status, message } });
+  // a refusal's own headers (Retry-After on a 429), each a name and a value without line breaks: ours, never a client's
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
   socket.once('finish', () => socket.destroy());
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
       'Content-Type: application/json; charset=utf-8\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
-      'Cache-Control: no-store\r\nConnection: close\r\n\r\n' +
+      'Cache-Control: no-store\r\nConnection: close\r\n' +
+      extra +
+      '\r\n' +
       body,
   );
 }

@@ -148,7 +148,7 @@ export function handleUpgrade(gate: Gate, req: IncomingMessage, socket: Duplex, 
   if (url.pathname !== SOCKET_PATH) return refuseUpgrade(socket, 404, `The terminal socket is at ${SOCKET_PATH}.`);
   if (auth.mode !== 'local' && credentialInQuery(url)) return refuseUpgrade(socket, 400, authMessages.tokenInQuery);
   const verdict = fromReplica ?? auth.identify(req);
-  if ('refused' in verdict) return refuseUpgrade(socket, verdict.refused.status, verdict.refused.message);
+  if ('refused' in verdict) return refuseUpgrade(socket, verdict.refused.status, verdict.refused.message, verdict.refused.headers);
   parts.hub.handleUpgrade(req, socket, head, verdict.caller);
 }
 

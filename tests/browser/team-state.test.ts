@@ -27,6 +27,8 @@ const info = (signedIn: SignedIn | null): ServerInfo => ({
   socket: '/api/v1/stream',
   idleTimeoutSeconds: 300,
   maxSessions: 64,
+  maxSessionsPerPerson: signedIn ? 16 : null,
+  maxEndedPerPerson: 200,
   sandboxIsolation: null,
   debugImages: ['busybox:1.36'],
   uiBuilt: true,

@@ -49,6 +49,8 @@ test('the limits and the fields of GET /info are the ones a running server gives
   const documented = [...infoRow.matchAll(/(?:^|, )(\w+)/g)].map((m) => m[1]).sort();
   assert.equal(documented, Object.keys(info).sort());
   assert.is(info.maxSessions, 64, 'the limit in force without --max-sessions, not null');
+  assert.is(info.maxSessionsPerPerson, null, 'local mode: its one person is held by maxSessions');
+  assert.is(info.maxEndedPerPerson, 200, 'the ended limit in force without --max-ended-per-person, in local mode too');
 });
 
 test.run();

@@ -1,11 +1,11 @@
 // The limits per person over the sandbox cluster in proxy mode (docs/team-mode.md, "Limits"): a
 // person past --max-sessions-per-person is refused with a 429 that says their limit and what to do,
 // while another person still gets a terminal; past --max-ended-per-person their oldest-ended
-// terminal closes on its own, and their page's socket is told why.
+// terminal closes on its own, and their page's socket is told why. GET /info says both limits in force.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { SessionRow } from '../../src/protocol/index.ts';
-import { tooManyEndedSentence } from '../../src/domain/live-sessions.ts';
+import { DEFAULT_MAX_ENDED_PER_PERSON, tooManyEndedSentence } from '../../src/domain/live-sessions.ts';
 import { waitFor } from '../support/wait.ts';
 import { StreamClient, startTestApp, type TestApp } from './support.ts';
 import { asProxyPerson, PROXY_PEER, proxyCredentials } from './team-sign-in.ts';
@@ -38,6 +38,18 @@ test('a person at their limit gets a 429 that says it and what to do; another pe
   const bobs = await started('bob', 'worker-2', 'sleep 60');
   for (const [user, id] of [['alice', first], ['alice', second], ['bob', bobs]]) assert.is((await as(user, `/sessions/${id}/close`, {})).status, 200);
   await waitFor(() => app.sandbox!.liveProcessGroups().length === 0, 'their processes gone with the closes', 15_000);
+});
+
+test('GET /info says the limits per person in force: the flags given, else the defaults (the per-person one never past --max-sessions)', async () => {
+  const info = (await as('alice', '/info')).json;
+  assert.equal([info.maxSessionsPerPerson, info.maxEndedPerPerson], [2, 1]);
+  const unflagged = await startTestApp({ auth: teamMode.auth, maxSessions: 4 });
+  try {
+    const defaults = (await asProxyPerson(unflagged, 'alice', '/info')).json;
+    assert.equal([defaults.maxSessionsPerPerson, defaults.maxEndedPerPerson], [4, DEFAULT_MAX_ENDED_PER_PERSON], 'the default 16, held to --max-sessions 4');
+  } finally {
+    await unflagged.close();
+  }
 });
 
 test("past the ended limit the oldest-ended closes on its own: the owner's page is told why, the list no longer has it", async () => {
