@@ -142,7 +142,7 @@ const SHAPES: { [T in LogEntry['type']]: Fields<T> } = {
   'session.attemptFailed': { ...session, failure, argv: texts },
   'session.failed': { ...session, failure, tried: texts },
   'session.exited': { ...session, code: number },
-  'session.disconnected': { ...session, reason: text, detail: optional(text) },
+  'session.disconnected': { ...session, reason: text, detail: optional(text), replica: optional(text) },
   'session.stopped': { ...session, because: text, by: optional(text) },
   'session.restarted': { ...session, run: number, counted: optional(flag) },
   'session.restartRefused': { ...session, message: text, because: optional(text) },

@@ -82,7 +82,8 @@ export interface SharedStore {
   /**
    * Queues entries to be stored in this order, all in one transaction (one step of the actors);
    * they come back through `entries` once stored. Throws, queuing nothing, when the buffer of unwritten entries is full (the store has been
-   * unavailable for long).
+   * unavailable for long). A fact that happens once (once-keys.ts) and is stored already, by any
+   * replica, is left out (and not delivered): the store decides it as it writes.
    */
   append(entries: UnnumberedEntry[]): void;
   /** resolves once everything appended so far is stored and delivered; rejects after `timeoutMs` */

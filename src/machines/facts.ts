@@ -54,7 +54,8 @@ export type SessionFact =
   | { type: 'session.attemptFailed'; sessionId: string; failure: ExecFailure; argv: string[] }
   | { type: 'session.failed'; sessionId: string; failure: ExecFailure; tried: string[] }
   | { type: 'session.exited'; sessionId: string; code: number }
-  | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string }
+  /** `replica`: replicaLost, the lost replica that held it (a claimer's end of it, logged once: src/events/once-keys.ts) */
+  | { type: 'session.disconnected'; sessionId: string; reason: DisconnectReason; detail?: string; replica?: string }
   /** its run was ended on purpose (a cancel of its batch; an admin, `by` whom); the terminal stays, ended, with its output */
   | { type: 'session.stopped'; sessionId: string; because: StopReason; by?: string }
   /** `counted`: it counts in its batch (a restart logged since it does; one logged before replays as it ran then) */

@@ -61,7 +61,8 @@ export class SharedLog {
    * Ends in the log what replica `lost` ran (the store handed it to this replica alone): its
    * running terminals are disconnected (replicaLost), and its running batches stopped so (what
    * they had queued never starts: nothing else would run it) and finished, in one step, so no
-   * replica ever lists a batch half ended. Their ids.
+   * replica ever lists a batch half ended. Their ids. Each terminal's end names `lost`: the store
+   * keeps one per terminal and lost replica (once-keys.ts), should another claimer write it again.
    */
   endRunsOf(lost: ReplicaInfo, { sessionList, batches }: { sessionList: SessionList; batches: Batches }, now: number): { terminals: string[]; batches: string[] } {
     const terminals = Object.values(sessionList.byId).filter((row) => row.replica === lost.id && runs(row));
@@ -71,7 +72,7 @@ export class SharedLog {
       // one stopped already (a cancel whose runs were still ending) keeps what stopped it
       if (!stopped) this.append({ type: 'batch.stopped', batchId, because: 'replicaLost', notStarted: results.filter((r) => r.state === 'queued').map((r) => r.target), time: now });
     }
-    for (const row of terminals) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, time: now });
+    for (const row of terminals) this.append({ type: 'session.disconnected', sessionId: row.sessionId, reason: 'replicaLost', detail, replica: lost.id, time: now });
     for (const { batchId } of ending) this.append({ type: 'batch.finished', batchId, time: now });
     this.flush();
     return { terminals: terminals.map((row) => row.sessionId), batches: ending.map((batch) => batch.batchId) };

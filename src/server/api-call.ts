@@ -13,6 +13,7 @@ import type { ServerInfo, SessionRow } from '../protocol/index.ts';
 import type { Caller } from './caller.ts';
 import type { Authenticator } from './auth/authenticator.ts';
 import { HttpError } from './replies.ts';
+import { beingChecked, otherHolder } from './replicas/holder-unanswered.ts';
 
 export interface ApiContext {
   system: ExecSystem;
@@ -94,5 +95,7 @@ export async function holder(ctx: ApiCall, row: SessionRow): Promise<{ answer: u
   if (row.disconnectReason === 'replicaLost' && (await system.adopt(row.sessionId))) return 'here';
   if (peers.advertise(row.replica)) return { answer: await peers.forward(row.replica, ctx.caller, 'POST', ctx.path) };
   if (await system.adopt(row.sessionId)) return 'here';
+  // running still, as far as the log says: its holder's lease ran out, and it is not known to be lost yet
+  if (otherHolder(row, system.shared?.replica.id)) throw new HttpError(409, `Terminal ${row.sessionId} ${beingChecked(row.replica)}. Try again then.`);
   throw new HttpError(409, `Terminal ${row.sessionId} ran on replica ${row.replica}, which stopped answering; its terminals are being marked disconnected. Try again in a few seconds.`);
 }

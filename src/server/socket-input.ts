@@ -12,6 +12,7 @@ import type { HubSocket } from './hub-sockets.ts';
 import { refuseReadOnly, type Viewer } from './stream-viewers.ts';
 import { ConnectingInput } from './connecting-input.ts';
 import { droppedInput } from './input-refusals.ts';
+import { beingChecked, otherHolder } from './replicas/holder-unanswered.ts';
 
 export interface InputViewers {
   /** what `socket` shows of the session, if it shows it */
@@ -53,7 +54,11 @@ export class SocketInput {
     if (this.system.io.input(frame.sessionId, frame.payload)) return this.viewers.typed(viewer, true);
     const dropped = this.system.io.dropsInput(frame.sessionId); // after its input ended, between two Auto attempts past what is carried, or past what may wait unsent (terminal-io.ts): refused, not held
     if (dropped) return socket.error('rateLimited', droppedInput(frame.sessionId, dropped), frame.sessionId);
-    const connecting = this.system.sessionList.byId[frame.sessionId]?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
+    const row = this.system.sessionList.byId[frame.sessionId];
+    // listed as running on another replica, which the hub relays to while it answers: not known to be lost yet (holder-unanswered.ts)
+    const holder = socket.caller.via ? undefined : otherHolder(row, this.system.shared?.replica.id);
+    if (holder) return socket.error('notRunning', `Session ${frame.sessionId} ${beingChecked(holder)}, and can be restarted then. What was typed now was not sent.`, frame.sessionId);
+    const connecting = row?.state === 'connecting'; // typed while the exec connects: kept (a little), sent when its stream opens
     if (connecting && this.#connecting.hold(frame.sessionId, frame.payload, viewer)) return this.viewers.typed(viewer, false);
     socket.error(connecting ? 'rateLimited' : 'notRunning', droppedInput(frame.sessionId, connecting ? 'connecting' : 'notRunning'), frame.sessionId);
   }

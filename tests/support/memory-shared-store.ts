@@ -7,6 +7,7 @@
 // swept here (the tests' sessions outlive them).
 import type { CompactionReport } from '../../src/events/compaction-rules.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
+import { onceKey } from '../../src/events/once-keys.ts';
 import type { LostReplica, ReplicaInfo, RevokedSignIn, SharedStart, SharedStore, SharedStoreListeners, UnnumberedEntry } from '../../src/events/shared-store.ts';
 import type { Snapshot } from '../../src/events/store.ts';
 
@@ -47,7 +48,11 @@ export class MemoryLog {
   }
 
   append(entries: UnnumberedEntry[]): void {
-    for (const entry of entries) this.entries.push({ ...structuredClone(entry), seq: this.entries.length + 1 } as LogEntry);
+    for (const entry of entries) {
+      const once = onceKey(entry);
+      if (once !== null && this.entries.some((stored) => onceKey(stored) === once)) continue; // a fact that happens once, stored already
+      this.entries.push({ ...structuredClone(entry), seq: this.entries.length + 1 } as LogEntry);
+    }
     for (const store of this.stores) store.deliverSoon();
   }
 

@@ -90,6 +90,9 @@ const MIGRATIONS: Migration[] = [
   // then the claim is asked for again (its answer may have been lost) and is handed on when the
   // claimer is lost or stops (leases.ts). Rows ended before this column are taken as settled.
   (client) => client.query('ALTER TABLE replicas ADD COLUMN settled timestamptz; UPDATE replicas SET settled = ended WHERE ended IS NOT NULL'),
+  // What a fact happens once for (once-keys.ts): a second write of it is not stored, whoever
+  // writes it, decided by the index in the writing transaction. Older rows have none.
+  (client) => client.query('ALTER TABLE entries ADD COLUMN once text; CREATE UNIQUE INDEX entries_once ON entries (once) WHERE once IS NOT NULL'),
 ];
 
 /** The schema version this code writes and reads. */
