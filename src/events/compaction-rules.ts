@@ -96,8 +96,9 @@ export class CompactionPlanner {
       const batch = this.#batches.get(entry.batchId);
       if (batch) batch.finishedAt = entry.time;
     }
-    // What an old session's audit records need: its lifecycle facts, not its activity.
-    if (entry.type !== 'session.activity' && ('sessionId' in entry || entry.type === 'exec.refused')) {
+    // What an old session's audit records need: its lifecycle facts, not its activity (and its
+    // batch's stop and finish: who cancelled it is who stopped its runs).
+    if (entry.type !== 'session.activity' && ('sessionId' in entry || entry.type === 'exec.refused' || entry.type === 'batch.stopped' || entry.type === 'batch.finished')) {
       this.#auditBatch.push(entry);
       if (this.#auditBatch.length >= AUDIT_BATCH) this.#foldAudit();
     }

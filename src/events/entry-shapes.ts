@@ -101,6 +101,7 @@ const auditRecord = object<AuditRecord>({
   outcome: optional(object({ kind: text })),
   joined: optional(list(object<NonNullable<AuditRecord['joined']>[number]>({ who: text, role: text, shareId: text, at: number, typedAt: optional(number) }))),
   recording: optional(object<AuditRecording>({ file: text, input: optional(flag), stopped: optional(text), bytes: optional(number) })),
+  closedOnItsOwn: optional(object<NonNullable<AuditRecord['closedOnItsOwn']>>({ because: text, kept: number, at: number })),
 });
 
 /** An entry of type `T`, without what every entry has (checked before this table is asked). */

@@ -16,13 +16,17 @@ export function visibleSessions(system: ExecSystem, caller: Caller): SessionRow[
 
 /**
  * A terminal's alerts are its owner's, an admin's included (watching someone's terminal is no reason
- * to be alerted about it); the log's own (`storage`, no session) concern everyone but a share link's browser.
+ * to be alerted about it), and so are a batch's; the log's own (`storage`, no session) concern everyone but a share link's browser.
  */
 export function visibleAlerts(system: ExecSystem, caller: Caller): Alert[] {
   // a share link's browser is nobody's here: the server's own troubles (a log path) are not its business
   if (caller.share) return [];
   const rows = system.sessionList.byId;
-  return system.alerts.list.filter((alert) => alert.sessionId === '' || (rows[alert.sessionId] !== undefined && owns(caller, rows[alert.sessionId].person)));
+  return system.alerts.list.filter((alert) => {
+    const batch = alert.batchId === undefined ? undefined : system.batches.byId[alert.batchId];
+    if (alert.batchId !== undefined) return batch !== undefined && owns(caller, batch.person);
+    return alert.sessionId === '' || (rows[alert.sessionId] !== undefined && owns(caller, rows[alert.sessionId].person));
+  });
 }
 
 export function visibleBatches(system: ExecSystem, caller: Caller): BatchRow[] {

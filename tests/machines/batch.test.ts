@@ -114,7 +114,7 @@ test('a cancel starts nothing more and stops the running terminals: their execs 
   assert.is(stop && 'keepsTerminals' in stop && stop.keepsTerminals, true, 'the log says the cancel kept them');
   assert.equal(entries.filter((e) => e.type === 'session.stopped').map((e) => ('because' in e ? e.because : '')), ['batchCancelled', 'batchCancelled']);
   assert.ok(entries.findIndex((e) => e.type === 'batch.finished') > entries.findLastIndex((e) => e.type === 'session.stopped'), 'done once the last run ended');
-  assert.equal(system.auditTrail.records.filter((r) => r.sessionId === 't2').map((r) => r.outcome), [{ kind: 'stopped', because: 'batchCancelled' }]);
+  assert.equal(system.auditTrail.records.filter((r) => r.sessionId === 't2').map((r) => r.outcome), [{ kind: 'stopped', because: 'batchCancelled', by: 'tester' }], 'its record says who cancelled');
   assert.is(system.cancelBatch('b1'), false, 'a batch that is done is not cancelled again');
   // an ended terminal like any other: no idle timeout, restartable, closable
   clock.advanceBy(3_600_000);

@@ -79,7 +79,7 @@ test("an admin ends one terminal: its process ends, it stays its owner's, stoppe
 
 const batchOf = async (user: string, batchId: string) => ((await as(user, '/batches')).json.batches as BatchRow[]).find((b) => b.batchId === batchId);
 
-test("an admin ends a run of a batch: the whole batch stops, by them, its next target never starting, and its owner is told", async () => {
+test("an admin ends a run of a batch: the whole batch stops, by them, its next target never starting, its run and record say who, and its owner is told", async () => {
   const started = await as('alice', '/batches', { namespace: 'batch', labelSelector: 'app=worker', container: 'main', concurrency: 1, command: { line: "sh -c 'echo started; sleep 60'" } });
   assert.is(started.status, 201, started.body);
   const batchId: string = started.json.batchId;
@@ -94,7 +94,9 @@ test("an admin ends a run of a batch: the whole batch stops, by them, its next t
   assert.equal([done?.totals.cancelled, done?.totals.notStarted], [1, 2]);
   await waitFor(() => app.sandbox!.liveProcessGroups().length === 0, 'its process gone, and none started', 15_000);
   const row = await rowOf('alice', run);
-  assert.equal([row?.state, row?.stopReason], ['stopped', 'batchCancelled']);
+  assert.equal([row?.state, row?.stopReason, row?.stoppedBy], ['stopped', 'batchCancelled', 'carol'], 'its run says who stopped it, as an ended terminal does');
+  const records = (await as('carol', '/audit')).json.records as AuditRecord[];
+  assert.equal(records.find((r) => r.sessionId === run)?.outcome, { kind: 'stopped', because: 'batchCancelled', by: 'carol' }, 'and so does its audit record');
   const alerts = (await as('alice', '/alerts')).json.alerts as Alert[];
   assert.equal(alerts.filter((a) => a.sessionId === run).map((a) => [a.kind, a.message.includes(`Batch ${batchId} was stopped by carol`)]), [['ended', true]], 'its owner is told, once');
   assert.equal((await as('carol', '/alerts')).json.alerts, [], 'the admin is not');

@@ -231,9 +231,11 @@ export function badge(row: SessionRow): { text: string; tone: BadgeTone; detail?
 /** What a page says of a word from a newer server than the one that gave it its code. */
 export const NEWER_SERVER = 'This page is older than octant-exec now: reload it.';
 
-/** Why a terminal's run was stopped on purpose: its batch (the request that made it) was cancelled, or an admin ended it. */
+/** Why a terminal's run was stopped on purpose: its batch (the request that made it) was cancelled (by an admin: who), or an admin ended it. */
 function stoppedDetail(row: SessionRow): string {
   if (row.stopReason === 'endedByAdmin') return `Ended by ${row.stoppedBy ? `${row.stoppedBy}, ` : ''}an admin of octant-exec: the command was ended. Its output is kept.`;
+  const byAdmin = row.stopReason === 'batchCancelled' && row.stoppedBy !== undefined && row.stoppedBy !== row.person?.user;
+  if (byAdmin) return `Its batch ${row.requestId} was stopped by ${row.stoppedBy}, an admin of octant-exec: the command was ended. Its output is kept.`;
   const why = row.stopReason === 'batchCancelled' ? `Its batch ${row.requestId} was cancelled` : 'It was stopped';
   return `${why}: the command was ended. Restart to run it again.`;
 }

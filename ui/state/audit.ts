@@ -50,8 +50,17 @@ export function outcomeKind(record: AuditRecord): OutcomeKind {
   return record.outcome?.kind ?? 'running';
 }
 
-/** How a run ended, in a few words: "exited 42", "failed: shell missing", "refused: …", "running". */
+/**
+ * How a run ended, in a few words: "exited 42", "failed: shell missing", "refused: …", "running";
+ * and when its terminal was closed on its own (not by its owner: past their ended-terminal limit), that too.
+ */
 export function outcomeText(record: AuditRecord): string {
+  const closed = record.closedOnItsOwn;
+  if (!closed) return endingText(record);
+  return `${endingText(record)}, then closed on its own (at most ${closed.kept} ended terminals are kept per person)`;
+}
+
+function endingText(record: AuditRecord): string {
   const outcome = record.outcome;
   if (!outcome) return 'running';
   switch (outcome.kind) {
@@ -65,7 +74,9 @@ export function outcomeText(record: AuditRecord): string {
       return `disconnected: ${outcome.reason}`;
     case 'stopped':
       if (outcome.because === 'endedByAdmin') return `ended by admin ${outcome.by ?? ''}`.trimEnd();
-      return outcome.because === 'batchCancelled' ? 'stopped: its batch was cancelled' : `stopped: ${outcome.because}`;
+      if (outcome.because !== 'batchCancelled') return `stopped: ${outcome.because}`;
+      // its owner's own cancel is theirs to know; anyone else's is an admin's
+      return outcome.by && outcome.by !== auditPerson(record) ? `stopped: its batch was stopped by admin ${outcome.by}` : 'stopped: its batch was cancelled';
     case 'closed':
       return 'closed';
     case 'refused':

@@ -44,10 +44,11 @@ export function batchTotalsText(batch: BatchRow): string {
   return `${succeeded} succeeded, ${failed} failed, ${skipped} skipped${cancelled ? `, ${cancelled} cancelled` : ''}${notStarted ? `, ${notStarted} not started` : ''}`;
 }
 
-/** Why a batch stopped before its end, for its page's details line: a cancel (by whom), or what ended every exec. */
-export function batchStopText(stopped: NonNullable<BatchRow['stopped']>): string {
+/** Why a batch stopped before its end, for its page's details line: a cancel (by whom: an admin, when not its `owner`), or what ended every exec. */
+export function batchStopText(stopped: NonNullable<BatchRow['stopped']>, owner?: string): string {
   switch (stopped.because) {
     case 'cancelled':
+      if (stopped.by && owner !== undefined && stopped.by !== owner) return `stopped by ${stopped.by}, an admin of octant-exec`;
       return `stopped${stopped.by ? ` by ${stopped.by}` : ''}`;
     case 'replicaLost':
       return 'ended: the replica running it stopped answering';

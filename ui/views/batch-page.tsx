@@ -63,7 +63,7 @@ function BatchSummary(props: { batch: BatchRow }) {
         by {batch.requestedBy} · started {clock(batch.startedAt)}
         {batch.finishedAt ? ` · done ${clock(batch.finishedAt)}` : ''} · at most {batch.concurrency} at once
         {batch.timeoutMs ? ` · each ended after ${Math.round(batch.timeoutMs / 1000)} s` : ''}
-        {batch.stopped ? ` · ${batchStopText(batch.stopped)} ${clock(batch.stopped.at)}` : ''}
+        {batch.stopped ? ` · ${batchStopText(batch.stopped, batch.person?.user)} ${clock(batch.stopped.at)}` : ''}
       </p>
       <p class="batch-totals" role="status" aria-label="Totals">
         {batchTotalsText(batch)}

@@ -1,15 +1,18 @@
 // Alerts: what a user must be told without looking: a terminal timed out, lost its connection,
 // could not start, or was ended by an admin (or its batch stopped by one). Closing the terminal retires its alerts, and so does restarting it: what
-// they said is over once it runs again. (One more kind, `storage`, is
-// not from the log: the system raises it while the log cannot be written.)
+// they said is over once it runs again. A batch stopped by an admin while none of its commands ran
+// has no terminal to tell it on: that alert is the batch's own (`batchId`), the latest ones kept.
+// (One more kind, `storage`, is not from the log: the system raises it while the log cannot be written.)
 import type { ExecTarget } from '../../domain/target.ts';
 import type { Projection } from '../projection.ts';
 
 export interface Alert {
   /** the seq of the entry that raised it (0: none, for `storage`) */
   id: number;
-  /** '' for `storage` */
+  /** '' for `storage`, and for an alert on a batch alone */
   sessionId: string;
+  /** an alert on a batch alone (stopped by an admin while none of its commands ran): its owner's */
+  batchId?: string;
   kind: 'timedOut' | 'disconnected' | 'failed' | 'refused' | 'ended' | 'storage';
   target?: ExecTarget;
   message: string;
@@ -21,9 +24,12 @@ export interface Alerts {
   targets: Record<string, ExecTarget>;
   /** a batch's run (until closed): its batch; absent in older snapshots */
   batchOf?: Record<string, string>;
-  /** a batch until it finishes: its owner, and who stopped it when that was someone else (news to them, once); absent in older snapshots */
-  batches?: Record<string, { owner: string; stoppedBy?: string }>;
+  /** a batch until it finishes: its owner, and who stopped it when that was someone else (news to them, once), leaving how many never to start; absent in older snapshots */
+  batches?: Record<string, { owner: string; stoppedBy?: string; notStarted?: number }>;
 }
+
+/** alerts on batches alone kept, the newest (as many as the batches kept, batches.ts: one whose batch is gone is shown to nobody) */
+export const BATCH_ALERTS_KEPT = 200;
 
 export const alertsProjection: Projection<Alerts> = {
   initial: () => ({ list: [], targets: {}, batchOf: {}, batches: {} }),
@@ -47,12 +53,21 @@ export const alertsProjection: Projection<Alerts> = {
       case 'batch.stopped': {
         // a cancel of their own batch is the owner's doing: only someone else's (an admin's) is news to them
         const batch = draft.batches?.[entry.batchId];
-        if (batch && entry.because === 'cancelled' && entry.by && entry.by !== batch.owner) batch.stoppedBy = entry.by;
+        if (batch && entry.because === 'cancelled' && entry.by && entry.by !== batch.owner) Object.assign(batch, { stoppedBy: entry.by, notStarted: entry.notStarted.length });
         break;
       }
-      case 'batch.finished':
+      case 'batch.finished': {
+        // still untold: the stop ended none of its runs (none ran: its queue waited on its owner's limit)
+        const batch = draft.batches?.[entry.batchId];
+        if (batch?.stoppedBy) {
+          const message = `Batch ${entry.batchId} was stopped by ${batch.stoppedBy}, an admin of octant-exec, while none of its commands was running: nothing more of it starts (${batch.notStarted ?? 0} never started).`;
+          draft.list.push({ id: entry.seq, sessionId: '', batchId: entry.batchId, kind: 'ended', message, at: entry.time });
+          const onBatches = draft.list.filter((alert) => alert.batchId !== undefined);
+          if (onBatches.length > BATCH_ALERTS_KEPT) draft.list.splice(draft.list.indexOf(onBatches[0]), 1);
+        }
         delete draft.batches?.[entry.batchId];
         break;
+      }
       case 'session.timedOut':
         raise(
           entry.sessionId,

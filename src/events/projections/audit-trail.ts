@@ -9,13 +9,14 @@ import type { ExecTarget } from '../../domain/target.ts';
 import type { ShareRole } from '../../domain/share.ts';
 import type { LogEntry } from '../log-entry.ts';
 import type { Projection } from '../projection.ts';
+import { noteBatchCancel, stopperOf, type HoldsBatchCancels } from './batch-cancels.ts';
 
 export type AuditOutcome =
   | { kind: 'exited'; code: number }
   | { kind: 'failed'; reason: string; message: string }
   | { kind: 'timedOut' }
   | { kind: 'disconnected'; reason: string }
-  /** ended on purpose, the terminal kept: `batchCancelled`, or `endedByAdmin` (`by` whom) */
+  /** ended on purpose, the terminal kept: `batchCancelled` (`by` who cancelled the batch, in a team mode), or `endedByAdmin` (`by` whom) */
   | { kind: 'stopped'; because: string; by?: string }
   | { kind: 'closed' }
   | { kind: 'refused'; message: string };
@@ -41,6 +42,8 @@ export interface AuditRecord {
   joined?: { who: string; role: ShareRole; shareId: string; at: number; typedAt?: number }[];
   /** the run's recording, when it was recorded: GET /api/v1/sessions/SESSION/recording?run=RUN */
   recording?: AuditRecording;
+  /** its terminal's last run, closed on its own, not by its owner: past their --max-ended-per-person (`kept`, the limit then), it had ended longest ago */
+  closedOnItsOwn?: { because: 'tooManyEnded'; kept: number; at: number };
 }
 
 export interface AuditRecording {
@@ -59,7 +62,7 @@ export const SHARE_JOINS_KEPT = 100;
 /** What every run of a session shares. */
 type SessionBase = Pick<AuditRecord, 'requestId' | 'sessionId' | 'who' | 'person' | 'target' | 'interactive' | 'mode'>;
 
-export interface AuditTrail {
+export interface AuditTrail extends HoldsBatchCancels {
   /** in the order the runs started */
   records: AuditRecord[];
   /** every session not closed: what its runs share, and its current run's record, numbered among all records ever (recordAt) */
@@ -121,6 +124,7 @@ function recordAt(trail: Draft<AuditTrail>, n: number): Draft<AuditRecord> | und
 }
 
 function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
+  noteBatchCancel(draft, entry);
   const session = 'sessionId' in entry ? draft.sessions[entry.sessionId] : undefined;
   // undefined when the run's record was let go: it is finished, so nothing changes it any more
   const current = () => (session ? recordAt(draft, session.current) : undefined);
@@ -197,9 +201,12 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
     case 'session.disconnected':
       finish({ kind: 'disconnected', reason: entry.reason });
       break;
-    case 'session.stopped':
-      finish({ kind: 'stopped', because: entry.because, ...(entry.by ? { by: entry.by } : {}) });
+    case 'session.stopped': {
+      // a batch's run: its request is the batch
+      const by = session ? stopperOf(draft, entry, session.base.requestId) : entry.by;
+      finish({ kind: 'stopped', because: entry.because, ...(by ? { by } : {}) });
       break;
+    }
     case 'share.joined': {
       const record = current();
       if (!record) break;
@@ -220,10 +227,14 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       else if (record.joined.length < 2 * SHARE_JOINS_KEPT) record.joined.push({ who: entry.who, role: 'participant', shareId: entry.shareId, at: entry.time, typedAt: entry.time });
       break;
     }
-    case 'session.closed':
+    case 'session.closed': {
       finish({ kind: 'closed' });
+      const record = current();
+      // (a record compaction wrote for the run says it already)
+      if (record && entry.because && !record.closedOnItsOwn) record.closedOnItsOwn = { because: entry.because, kept: entry.kept ?? 0, at: entry.time };
       delete draft.sessions[entry.sessionId];
       break;
+    }
   }
 }
 

@@ -4,6 +4,7 @@ import type { Person } from '../../domain/person.ts';
 import type { ExecFailure, ExecTarget, TerminalSize } from '../../domain/target.ts';
 import type { DisconnectReason, StopReason } from '../../machines/facts.ts';
 import type { Projection } from '../projection.ts';
+import { noteBatchCancel, stopperOf, type HoldsBatchCancels } from './batch-cancels.ts';
 import { isRunning, type TerminalState } from '../../protocol/terminal-states.ts';
 
 /** A terminal's state as the list shows it (src/protocol/terminal-states.ts). */
@@ -39,7 +40,7 @@ export interface SessionRow {
   disconnectDetail?: string;
   /** stopped: why its run was ended on purpose (its batch was cancelled, or an admin ended it) */
   stopReason?: StopReason;
-  /** stopped by an admin (`endedByAdmin`): who */
+  /** stopped: who, when known: the admin who ended it (`endedByAdmin`), or who cancelled its batch (`batchCancelled`, in a team mode: its owner or an admin) */
   stoppedBy?: string;
   /** timedOut: idle past its idle timeout, or run past a batch's deadline, and after how long (absent in rows of older snapshots: idle) */
   timeout?: { cause: 'idle' | 'deadline'; afterMs: number };
@@ -67,7 +68,7 @@ export interface RowRecording {
   input?: true;
 }
 
-export interface SessionList {
+export interface SessionList extends HoldsBatchCancels {
   /** in the order they were opened */
   order: string[];
   byId: Record<string, SessionRow>;
@@ -99,6 +100,7 @@ export const sessionListProjection: Projection<SessionList> = {
       };
       return;
     }
+    noteBatchCancel(draft, entry);
     if (!('sessionId' in entry)) return;
     const row = draft.byId[entry.sessionId];
     if (!row) return;
@@ -147,7 +149,9 @@ export const sessionListProjection: Projection<SessionList> = {
       case 'session.stopped':
         end('stopped');
         row.stopReason = entry.because;
-        if (entry.by) row.stoppedBy = entry.by;
+        // a batch's run: its request is the batch
+        const by = stopperOf(draft, entry, row.requestId);
+        if (by) row.stoppedBy = by;
         break;
       case 'session.restarted':
         Object.assign(row, { state: 'connecting', run: entry.run, startedAt: entry.time, lastActivityAt: entry.time });
