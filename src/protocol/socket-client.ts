@@ -49,10 +49,12 @@ export class SocketClient {
   readonly #listeners = new Set<(message: ServerMessage) => void>();
   /** pod lists this page watches, by context and namespace: renewed on every reconnect */
   readonly #podWatches = new Map<string, { namespace: string; context?: string }>();
-  readonly #stateListeners = new Set<(state: ConnectionState) => void>();
+  readonly #stateListeners = new Set<(state: ConnectionState, closedBecause?: string) => void>();
   #ws: WebSocket | undefined;
   #state: ConnectionState = 'connecting';
   #failures = 0;
+  /** the reason the server gave when it closed the last socket that said hello, on purpose (1008: its sign-in ended) */
+  #closedBecause: string | undefined;
   #retry: ReturnType<typeof setTimeout> | undefined;
   #closed = false;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -94,12 +96,13 @@ export class SocketClient {
       if (typeof event.data === 'string') this.#control(event.data);
       else this.#bytes(new Uint8Array(event.data as ArrayBuffer));
     };
-    ws.onclose = () => this.#lost(ws);
+    ws.onclose = (event) => this.#lost(ws, event);
   }
 
   /** The socket closed, or went silent: forget its accounting and reconnect. */
-  #lost(ws: WebSocket): void {
+  #lost(ws: WebSocket, event?: CloseEvent): void {
     if (this.#ws !== ws) return;
+    if (this.#state === 'open') this.#closedBecause = event?.code === 1008 ? event.reason : undefined;
     this.#ws = undefined;
     clearInterval(this.#heartbeat);
     ws.onclose = ws.onmessage = ws.onopen = null;
@@ -150,13 +153,10 @@ export class SocketClient {
     return () => this.#listeners.delete(listener);
   }
 
-  onState(listener: (state: ConnectionState) => void): () => void {
+  /** `closedBecause`: the server's reason for closing the last open socket on purpose (signedOut: whose sign-in ended, and how) */
+  onState(listener: (state: ConnectionState, closedBecause?: string) => void): () => void {
     this.#stateListeners.add(listener);
     return () => this.#stateListeners.delete(listener);
-  }
-
-  isAttached(sessionId: string): boolean {
-    return this.#attachments.has(sessionId);
   }
 
   /**
@@ -283,7 +283,7 @@ export class SocketClient {
   #setState(state: ConnectionState): void {
     if (this.#state === state) return;
     this.#state = state;
-    for (const listener of this.#stateListeners) listener(state);
+    for (const listener of this.#stateListeners) listener(state, this.#closedBecause);
   }
 
   /**

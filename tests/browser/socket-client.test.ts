@@ -23,7 +23,7 @@ class FakeSocket {
   closedWith: number | undefined;
   onopen: (() => void) | null = null;
   onmessage: ((event: { data: unknown }) => void) | null = null;
-  onclose: (() => void) | null = null;
+  onclose: ((event?: { code: number; reason: string }) => void) | null = null;
   constructor(readonly url: string) {
     FakeSocket.all.push(this);
   }
@@ -47,9 +47,10 @@ class FakeSocket {
     const frame = encodeFrame(kind, sessionId, new TextEncoder().encode(text));
     this.onmessage?.({ data: frame.buffer.slice(frame.byteOffset, frame.byteOffset + frame.byteLength) });
   }
-  drop() {
+  /** closed by the server (with a close frame's `code` and `reason`), or lost */
+  drop(code?: number, reason = '') {
     this.readyState = 3;
-    this.onclose?.();
+    this.onclose?.(code === undefined ? undefined : { code, reason });
   }
   messages(type?: string) {
     return this.sent.filter((m): m is string => typeof m === 'string').map((m) => JSON.parse(m)).filter((m) => !type || m.type === type);
@@ -404,6 +405,37 @@ test('when the server no longer knows the page, retries stop and the state says 
   await waitFor(() => c.state === 'signedOut', 'signed out');
   assert.is(asked, 1);
   assert.is(FakeSocket.all.length, 2);
+  c.close();
+});
+
+test('signed out: the state listener hears the reason the server closed the open socket with (1008), not a refused reconnect\'s', async () => {
+  const heard: [string, string | undefined][] = [];
+  const c = client({ mayRetry: async () => false });
+  c.onState((state, closedBecause) => heard.push([state, closedBecause]));
+  c.connect();
+  FakeSocket.all[0].open();
+  FakeSocket.all[0].drop(1008, 'signed out by an admin');
+  await waitFor(() => FakeSocket.all.length === 2, 'one retry');
+  FakeSocket.all[1].drop(1006);
+  await waitFor(() => c.state === 'signedOut', 'signed out');
+  assert.equal(heard.at(-1), ['signedOut', 'signed out by an admin']);
+  c.close();
+});
+
+test('a socket lost without a reason (or closed for another code) gives none, even after an earlier one\'s', async () => {
+  const heard: [string, string | undefined][] = [];
+  const c = client({ mayRetry: async () => false });
+  c.onState((state, closedBecause) => heard.push([state, closedBecause]));
+  c.connect();
+  FakeSocket.all[0].open();
+  FakeSocket.all[0].drop(1008, 'who you are is asked again: connect again');
+  await waitFor(() => FakeSocket.all.length === 2, 'one retry');
+  FakeSocket.all[1].open();
+  FakeSocket.all[1].drop(1001, 'going away');
+  await waitFor(() => FakeSocket.all.length === 3, 'another retry');
+  FakeSocket.all[2].drop();
+  await waitFor(() => c.state === 'signedOut', 'signed out');
+  assert.equal(heard.at(-1), ['signedOut', undefined]);
   c.close();
 });
 

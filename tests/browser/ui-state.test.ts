@@ -8,7 +8,7 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
 import { PLAY_MAX_BYTES, READ_PAST_PLAY_MAX, tooLargeToPlay } from '../../ui/state/recordings.ts';
-import { outageAfterConnection, outageAfterMessage, outageWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
+import { outageAfterConnection, outageAfterMessage, outageWords, signedOutWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
 import { applyConnection, applyServerMessage, badge, initialState, NEWER_SERVER, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { batchResultText } from '../../ui/state/batch-words.ts';
@@ -302,6 +302,16 @@ test("in a team mode the banner waits for 30 s of silence whatever ended a termi
   outage = after(outage, outageAfterConnection(outage, 'reconnecting', 11_000));
   assert.equal(outageWords(outage, 11_100, true), { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false });
   assert.equal(outageWords(outage, 11_000 + SILENT_FOR_MS, true), { text: 'octant-exec has not answered for 30 seconds: it seems to have stopped. Reload this page once it is back.', stopped: true });
+});
+
+test('signed out: the banner says an administrator did when the socket was closed for that, offers a sign-in again in a team mode, and the printed URL in local mode', () => {
+  const state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
+  const because = applyConnection(state, 'signedOut', 'signed out by an admin').signedOutBecause;
+  assert.is(because, 'signed out by an admin');
+  assert.equal(signedOutWords(true, because), { text: 'An administrator of octant-exec signed you out: this page no longer reaches your terminals.', signInAgain: true });
+  for (const other of [undefined, 'signed out'])
+    assert.equal(signedOutWords(true, other), { text: 'Your sign-in has ended (signed out, expired, or octant-exec restarted): this page no longer reaches your terminals.', signInAgain: true }, String(other));
+  assert.equal(signedOutWords(false, undefined), { text: 'octant-exec no longer accepts this page (was it restarted?): open the URL it printed.', signInAgain: false });
 });
 
 test.run();

@@ -55,7 +55,7 @@ export class Actions {
       if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get().dismissed, env.storage);
       if (closed) this.notify(closed.message, closed.title);
     });
-    env.socket.onState((connection) => env.store.update((state) => ({ ...applyConnection(state, connection), ...outageAfterConnection(state.outage, connection, Date.now()) })));
+    env.socket.onState((connection, closedBecause) => env.store.update((state) => ({ ...applyConnection(state, connection, closedBecause), ...outageAfterConnection(state.outage, connection, Date.now()) })));
   }
 
   get #store() {

@@ -32,6 +32,8 @@ export interface PodSelection {
 export interface AppState {
   route: Route;
   connection: ConnectionState;
+  /** signedOut: the server's reason for closing the page's socket (1008), when it gave one (state/outage.ts says it) */
+  signedOutBecause?: string;
   /** the socket is down, or its server said it is stopping: what the banner says (state/outage.ts) */
   outage?: import('./outage.ts').Outage;
   /** signing in with the token from the URL (or pasted: `tokenField`, local mode); `failed` carries a sentence */
@@ -164,11 +166,11 @@ export function applyServerMessage(state: AppState, message: ServerMessage): Par
  * sign-in ended) nothing reaches its terminals from here, nor any news of them: each one still
  * running shows disconnected, with why, as one whose stream dropped does, not live forever.
  */
-export function applyConnection(state: AppState, connection: ConnectionState): Partial<AppState> {
+export function applyConnection(state: AppState, connection: ConnectionState, closedBecause?: string): Partial<AppState> {
   if (connection !== 'signedOut') return { connection };
   const byId = { ...state.sessions.byId };
   for (const [id, row] of Object.entries(byId)) if (!isEnded(row)) byId[id] = { ...row, state: 'disconnected', disconnectDetail: `${SIGNED_OUT}: it cannot reach the terminal any more.` };
-  return { connection, sessions: { order: state.sessions.order, byId } };
+  return { connection, signedOutBecause: closedBecause, sessions: { order: state.sessions.order, byId } };
 }
 
 const SIGNED_OUT = 'This page is no longer signed in to octant-exec';

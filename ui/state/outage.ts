@@ -9,6 +9,7 @@
 // nobody there sees a printed URL (people open the team's address and sign in).
 import type { ServerMessage } from '../../src/protocol/index.ts';
 import type { ConnectionState } from '../../src/protocol/socket-client.ts';
+import { SIGNED_OUT_BY_ADMIN } from '../../src/protocol/close-reasons.ts';
 
 export interface Outage {
   /** when the server last ended a terminal of this page because it was stopping (the page's clock) */
@@ -52,4 +53,16 @@ export function outageWords(outage: Outage | undefined, now: number, team: boole
     return { text: team ? `${silent}. Reload this page once it is back.` : `${silent} (or to run at another address now). When it is started again, open the URL it prints.`, stopped: true };
   }
   return { text: 'Connection to octant-exec lost: reconnecting… Terminals keep running on the server unless it was stopped.', stopped: false };
+}
+
+/**
+ * The banner's words once octant-exec no longer takes the page (the socket's `signedOut`), and
+ * whether to offer signing in again (a team mode: a reload signs in at the identity provider; in
+ * local mode the token is in the URL it printed). `because`: the server's reason for closing the
+ * socket, which says when an admin signed the person out everywhere (docs/team-mode.md, "Offboarding").
+ */
+export function signedOutWords(team: boolean, because: string | undefined): { text: string; signInAgain: boolean } {
+  if (!team) return { text: 'octant-exec no longer accepts this page (was it restarted?): open the URL it printed.', signInAgain: false };
+  if (because === SIGNED_OUT_BY_ADMIN) return { text: 'An administrator of octant-exec signed you out: this page no longer reaches your terminals.', signInAgain: true };
+  return { text: 'Your sign-in has ended (signed out, expired, or octant-exec restarted): this page no longer reaches your terminals.', signInAgain: true };
 }

@@ -66,6 +66,11 @@ export class InputQueue {
     return this.#queue.length > 0;
   }
 
+  /** Whether any of the input is still on its way: here, or in the socket's queue (a detach would drop it). */
+  get onItsWay(): boolean {
+    return this.#queue.length > 0 || this.#socketPending > 0;
+  }
+
   /** Keystrokes go at once, unless a paste is still going out: then after it. */
   type(data: string): void {
     if (this.#queue.length > 0) this.#queue.push({ text: data, at: 0 });

@@ -1,7 +1,9 @@
 // Keeps one TerminalSession per session this page shows, in step with the store: created when a
 // view first needs it, told of every change to its row (and whether it is only watched: someone
 // else's terminal in a team mode) and of this browser's settings (font size, copy on select, WebGL),
-// disposed when the session is closed.
+// disposed when the session is closed, or when no view shows it any more (the page left its pod):
+// attached, it would have the server send this page every byte it prints, for nothing. Shown
+// again, it attaches afresh, as after a reload: a terminal's screen as the server has it.
 import type { SocketClient } from '../../src/protocol/socket-client.ts';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import type { AppState } from '../state/app-state.ts';
@@ -17,6 +19,8 @@ export interface TerminalManagerOptions {
 
 export class TerminalManager {
   readonly #sessions = new Map<string, TerminalSession>();
+  /** how many strips of tabs show each session now */
+  readonly #shown = new Map<string, number>();
   readonly #socket: SocketClient;
   readonly #dark: MediaQueryList;
   readonly #store: Store<AppState>;
@@ -46,6 +50,34 @@ export class TerminalManager {
     return session;
   }
 
+  /**
+   * A strip of tabs (a pod's, a batch's) shows these sessions: each one's terminal receives its
+   * output, shown or not, so switching tabs is instant. Returns the let-go, for when the strip goes
+   * or changes: a session no strip shows then is disposed (detached), once what was typed or
+   * pasted into it has gone (a detach would drop it).
+   */
+  show(rows: SessionRow[]): () => void {
+    for (const row of rows) {
+      this.get(row);
+      this.#shown.set(row.sessionId, (this.#shown.get(row.sessionId) ?? 0) + 1);
+    }
+    return () => {
+      for (const { sessionId } of rows) this.#shown.set(sessionId, (this.#shown.get(sessionId) ?? 1) - 1);
+      // after the commit: the strip that replaces this one (one more tab of the same pod) shows most of them again
+      queueMicrotask(() => rows.forEach(({ sessionId }) => this.#letGo(sessionId)));
+    };
+  }
+
+  #letGo(sessionId: string): void {
+    const session = this.#sessions.get(sessionId);
+    if ((this.#shown.get(sessionId) ?? 0) > 0) return;
+    this.#shown.delete(sessionId);
+    // its panel is gone, and with it the paste's progress line: hear the end of the paste instead
+    if (session?.inputOnItsWay) return session.onInputProgress((progress) => progress || this.#letGo(sessionId));
+    this.#sessions.delete(sessionId);
+    session?.dispose();
+  }
+
   peek(sessionId: string): TerminalSession | undefined {
     return this.#sessions.get(sessionId);
   }
@@ -58,6 +90,7 @@ export class TerminalManager {
       const row = state.sessions.byId[id];
       if (!row) {
         this.#sessions.delete(id);
+        this.#shown.delete(id);
         session.dispose();
       } else {
         // first read-only (a watcher's size follows the row), then the row's own changes

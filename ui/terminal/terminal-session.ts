@@ -3,7 +3,7 @@
 // can acknowledge them), it sends keystrokes and sizes back, and it writes our own short notes
 // (terminal-notes.ts) between the program's output. It also holds what the right-click menu and
 // the keys do to it: copy, paste, select all, clear, font size.
-// The screen outlives the views: switching tabs or pages moves its element, never rebuilds it.
+// The screen outlives its panel: switching tabs moves its element; leaving its pod lets it go (terminal-manager.ts).
 // A TTY attaches for its screen as the server has it: after a reload, vim or top come back whole.
 import { Terminal, type IDisposable } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
@@ -263,6 +263,10 @@ export class TerminalSession implements SessionSink {
   /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
   onInputProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
     this.#input.onProgress(listener);
+  }
+
+  get inputOnItsWay(): boolean {
+    return this.#input.onItsWay;
   }
 
   /** Stop sending the rest of a paste. */

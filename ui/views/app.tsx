@@ -1,7 +1,8 @@
 // The page: top bar (not on the embed page), alerts, and the screen the route names (the embed
 // page: its pod view, or the Terminals page within it).
 import { useEffect, useRef, useState } from 'preact/hooks';
-import { outageWords, SILENT_FOR_MS } from '../state/outage.ts';
+import { outageWords, signedOutWords, SILENT_FOR_MS } from '../state/outage.ts';
+import { routeUrl } from '../state/route.ts';
 import { pageTitle } from '../state/page-title.ts';
 import { preferencesStoredElsewhere } from '../state/preferences.ts';
 import { signedIn } from '../state/team.ts';
@@ -63,13 +64,7 @@ export function App() {
         </p>
       )}
       {state.connection === 'reconnecting' && <ReconnectBanner />}
-      {state.connection === 'signedOut' && (
-        <p class="banner error" role="alert">
-          {state.info?.signedIn
-            ? 'Your sign-in has ended (signed out, expired, or octant-exec restarted): reload the page to sign in again.'
-            : 'octant-exec no longer accepts this page (was it restarted?): open the URL it printed.'}
-        </p>
-      )}
+      {state.connection === 'signedOut' && <SignedOutBanner />}
       <Alerts />
       <main>
         {route.page === 'pods' && (route.pod ? <PodView /> : <PodList />)}
@@ -100,6 +95,24 @@ function ReconnectBanner() {
     // one element throughout, so a screen reader hears its words change
     <p class={words.stopped ? 'banner error' : 'banner'} role="status">
       {words.text}
+    </p>
+  );
+}
+
+/** The banner once octant-exec no longer takes the page: why, when the server said (an admin signed the person out), and in a team mode a way to sign in again. */
+function SignedOutBanner() {
+  const state = useAppState();
+  const words = signedOutWords(!!state.info?.signedIn, state.signedOutBecause);
+  return (
+    <p class="banner error" role="alert">
+      {words.text}
+      {/* this address again: the server sends a page not signed in to the sign-in, and back here after it */}
+      {words.signInAgain && (
+        <>
+          {' '}
+          <a href={routeUrl(state.route)}>Sign in again</a>
+        </>
+      )}
     </p>
   );
 }

@@ -55,10 +55,9 @@ export function TerminalTabs(props: {
   useEffect(() => {
     if (arrowedTo && arrowedTo !== selected) setArrowedTo(undefined);
   }, [selected, arrowedTo]);
-  // Every terminal of the pod receives its output, shown or not, so switching tabs is instant.
-  useEffect(() => {
-    for (const row of rows) terminals.get(row);
-  }, [rows.map((r) => r.sessionId).join(' ')]);
+  // Every terminal of the strip receives its output, shown or not, so switching tabs is instant;
+  // leaving the strip (the page goes elsewhere) lets go of them.
+  useEffect(() => terminals.show(rows), [rows.map((r) => r.sessionId).join(' ')]);
   // A close this strip started (Delete or ×), and the tab to go to then: for the selected tab the one
   // that follows, else the selected one. Set, no terminal takes the focus (the close moves the
   // selection before the server ends the terminal, and a question may come first).

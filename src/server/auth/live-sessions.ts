@@ -5,6 +5,7 @@
 // never keep the process alive, and close() stops them all.
 import type { Caller } from '../caller.ts';
 import type { Session, SessionClock } from './sessions.ts';
+import { SIGNED_OUT_BY_ADMIN } from '../../protocol/close-reasons.ts';
 
 /**
  * How a session left this process: `ended` (signed out, expired, or pushed out to make room: by its
@@ -16,7 +17,7 @@ import type { Session, SessionClock } from './sessions.ts';
  */
 export type SessionEnd = 'ended' | 'signedOutByAdmin' | 'forgotten';
 
-export const SIGNED_OUT_BY_ADMIN = 'signed out by an admin';
+export { SIGNED_OUT_BY_ADMIN };
 /** What the sockets of a session that left are closed with (1008), by how it left. */
 export const socketCloseReason = (how: SessionEnd): string => (how === 'signedOutByAdmin' ? SIGNED_OUT_BY_ADMIN : 'signed out');
 export type EndedListener = (caller: Caller, how: SessionEnd) => void;
