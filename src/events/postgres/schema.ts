@@ -91,8 +91,11 @@ const MIGRATIONS: Migration[] = [
   // claimer is lost or stops (leases.ts). Rows ended before this column are taken as settled.
   (client) => client.query('ALTER TABLE replicas ADD COLUMN settled timestamptz; UPDATE replicas SET settled = ended WHERE ended IS NOT NULL'),
   // What a fact happens once for (once-keys.ts): a second write of it is not stored, whoever
-  // writes it, decided by the index in the writing transaction. Older rows have none.
-  (client) => client.query('ALTER TABLE entries ADD COLUMN once text; CREATE UNIQUE INDEX entries_once ON entries (once) WHERE once IS NOT NULL'),
+  // writes it, decided by the index in the writing transaction. Older rows have none. The ALTER
+  // waits for every open transaction on entries, and every replica's appends and reads queue
+  // behind it meanwhile: past 2 s it gives up (this start fails; its pod is started again) rather than
+  // hold the older replicas of a rolling upgrade while a long read or a compaction finishes.
+  (client) => client.query("SET LOCAL lock_timeout = '2s'; ALTER TABLE entries ADD COLUMN once text; CREATE UNIQUE INDEX entries_once ON entries (once) WHERE once IS NOT NULL"),
 ];
 
 /** The schema version this code writes and reads. */
