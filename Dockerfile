@@ -44,6 +44,7 @@ ENV HOME=/var/lib/octant-exec
 # so that the default state directory ($XDG_STATE_HOME/octant-exec) is the manifests' --state-dir:
 # `octant-exec log stats|verify|export` run in the pod read the server's log with no flag
 ENV XDG_STATE_HOME=/var/lib
-EXPOSE 7788
+# the app; and the metrics, where --metrics-address puts them (the manifests in deploy/ do)
+EXPOSE 7788 9464
 ENTRYPOINT ["octant-exec"]
 CMD ["serve", "--help"]

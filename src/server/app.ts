@@ -55,6 +55,7 @@ import { FileRecordings } from '../recording/file-recordings.ts';
 import type { RecordingStorage } from '../recording/recording-storage.ts';
 import { DEFAULT_RECORDING } from '../recording/recording-policy.ts';
 import type { RecordingPolicy } from '../protocol/http.ts';
+import { listenForMetrics, type MetricsAddress, type MetricsListener } from './metrics/metrics-listener.ts';
 import { SOCKET_PATH, handleRequest, handleUpgrade, type Gate, type ServerParts } from './requests.ts';
 
 export { SOCKET_PATH } from './requests.ts';
@@ -130,6 +131,8 @@ export interface OctantExecOptions {
   recordMinFreeBytes?: number;
   /** the server's own identity from the service-account folder (in a pod) rather than a kubeconfig */
   inCluster?: boolean;
+  /** serve Prometheus metrics there, apart from the app (--metrics-address; docs/operations.md, "Metrics") */
+  metrics?: MetricsAddress;
   /** that folder (token, ca.crt, namespace); default /var/run/secrets/kubernetes.io/serviceaccount */
   serviceAccountDir?: string;
 }
@@ -150,6 +153,8 @@ export interface RunningApp {
   hub: StreamHub;
   sandbox?: Sandbox;
   server: Server;
+  /** where the metrics answer, when --metrics-address asked for them */
+  metricsUrl?: string;
   /** resolves, with why, if the server must stop by itself (a replica that lost its lease in the shared log, a server its state directory's writer lock) */
   fatal: Promise<string>;
   /** end every exec, close every socket, stop the sandbox; safe to call twice */
@@ -195,6 +200,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
   let pods: PodWatching | undefined;
   let copies: DebugCopies | undefined;
   let recorder: Recorder | undefined;
+  let metrics: MetricsListener | undefined;
   try {
     // Until the parts are set, only the probes answer (/readyz: 503); the rest is told to wait.
     const gate: Gate = { readiness: 'starting' };
@@ -258,6 +264,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
     pods = new KubePodWatches(reader, (context, namespace, pod) => guard?.podGone(context, namespace, pod));
     guard = new SessionPodGuard(system, pods);
     hub = new StreamHub(system, { warn, ...options.hub, pingIntervalMs: options.hub?.pingIntervalMs ?? keepalive.pageMs }, pods, peers);
+    if (options.metrics) metrics = await listenForMetrics(options.metrics, system, hub, warn);
     const ui = new StaticUi(uiDir ?? fileURLToPath(new URL('../../dist/ui', import.meta.url)));
     const token = options.tokenFile === undefined ? newToken() : tokenFromFile(options.tokenFile);
     const info: ServerParts['info'] = {
@@ -319,10 +326,12 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
       hub: h,
       sandbox,
       server: s,
+      ...(metrics ? { metricsUrl: metrics.url } : {}),
       fatal,
       close: () =>
         (closing ??= (async () => {
           gate.readiness = 'closing';
+          await metrics?.close();
           authenticator.close(); // its session timers
           g.close();
           p.close();
@@ -340,6 +349,7 @@ export async function startOctantExec(options: OctantExecOptions): Promise<Runni
         })()),
     };
   } catch (error) {
+    await metrics?.close();
     await recorder?.close();
     await copies?.close();
     pods?.close();

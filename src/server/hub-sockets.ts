@@ -90,6 +90,13 @@ export class HubSockets {
     return this.#connections.size;
   }
 
+  /** Sockets of pages and clients, not another replica's relay (which a page on that replica opened: counted there). */
+  get pageCount(): number {
+    let pages = 0;
+    for (const connection of this.#connections) if (connection.caller.via === undefined) pages++;
+    return pages;
+  }
+
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, caller: Caller): void {
     this.#wss.handleUpgrade(req, socket, head, (ws) => this.#connect(ws, caller));
   }

@@ -148,6 +148,11 @@ export class StreamHub {
     return this.#sockets.count;
   }
 
+  /** Open sockets of pages and clients, another replica's relays left out. */
+  get pageCount(): number {
+    return this.#sockets.pageCount;
+  }
+
   /** Close every socket (1001, going away) and stop listening to the system. */
   close(): void {
     this.#unwatch();

@@ -13,6 +13,7 @@ import { join, relative } from 'node:path';
 import { loadAll } from 'js-yaml';
 import { parseFlags } from '../../src/cli/flags.ts';
 import { serveSpec } from '../../src/cli/serve/serve-spec.ts';
+import { metricsAddress } from '../../src/cli/serve/metrics-address.ts';
 
 const root = new URL('../../', import.meta.url).pathname;
 const deploy = join(root, 'deploy');
@@ -43,10 +44,6 @@ const deployments = () => ofKind('Deployment');
 const replicated = (deployment: Obj) => flag(server(deployment).args, 'store-file') !== undefined;
 const singleWriters = () => deployments().filter(({ object }) => !replicated(object));
 const replicaLayouts = () => deployments().filter(({ object }) => replicated(object));
-/**
- * Flags of the replica layout that `serve` does not take yet (issue 17 is adding them). Once it
- * does, the test below says so: take the flag out of this list, and the parse checks it too.
- */
 
 const NAMESPACE = 'octant-exec';
 const cluster = new Set(['Namespace', 'ClusterRole', 'ClusterRoleBinding', 'Kustomization']);
@@ -276,6 +273,19 @@ test('proxy mode: people reach oauth2-proxy, which forwards to the server on loo
     assert.is(proxy.name, 'oauth2-proxy', `${file}: the Service goes to the proxy, never around it`);
     assert.is(flag(proxy.args, 'upstream'), `http://127.0.0.1:${flag(args, 'port')}/`, `${file}: the proxy forwards to the server on loopback`);
     assert.is(flag(proxy.args, 'pass-user-headers'), 'true', `${file}: X-Forwarded-User/Groups/Email`);
+  }
+});
+
+test("metrics: every Deployment serves them on a port of the server's container named metrics, apart from the app and from the Service", () => {
+  const service = one('Service');
+  for (const { file, object } of deployments()) {
+    const { container, args } = server(object);
+    const metrics = metricsAddress(flag(args, 'metrics-address') ?? 'none given');
+    const port = (container.ports as Obj[]).find((p) => p.name === 'metrics');
+    assert.is(port?.containerPort, metrics.port, `${file}: the metrics port is the container's, named metrics`);
+    assert.is(metrics.host, '::', `${file}: on the pod's address, where a scraper reaches it`);
+    assert.is.not(String(metrics.port), flag(args, 'port'), `${file}: apart from the app's port`);
+    assert.not.ok((service.spec.ports as Obj[]).some((p) => p.targetPort === 'metrics' || p.targetPort === metrics.port), `${file}: no Service sends people there`);
   }
 });
 

@@ -8,7 +8,7 @@ import type { ReplicaInfo } from '../../events/shared-store.ts';
 import { tokenUrl } from '../../protocol/token-fragment.ts';
 
 /** `replica`: the replica this server is in a shared log */
-type ReadyFacts = Pick<RunningApp, 'url' | 'token' | 'auth' | 'port' | 'socketUrl' | 'cluster' | 'clusterNote' | 'stateDir'> & { replica?: ReplicaInfo };
+type ReadyFacts = Pick<RunningApp, 'url' | 'token' | 'auth' | 'port' | 'socketUrl' | 'cluster' | 'clusterNote' | 'stateDir' | 'metricsUrl'> & { replica?: ReplicaInfo };
 
 export interface ReadyHow {
   json: boolean;
@@ -20,12 +20,13 @@ export function readyLines(app: ReadyFacts, how: ReadyHow): string[] {
   // In a team mode people sign in: the URL carries no token, and the launch's token opens nothing.
   const team = app.auth !== 'local';
   const token = team || how.tokenFile !== undefined ? null : app.token;
-  if (how.json) return [JSON.stringify({ url: app.url, token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir })];
+  if (how.json) return [JSON.stringify({ url: app.url, token, port: app.port, socket: app.socketUrl, cluster: app.cluster, stateDir: app.stateDir, ...(app.metricsUrl ? { metrics: app.metricsUrl } : {}) })];
   const log = app.replica ? `event log shared in PostgreSQL, as replica ${app.replica.id} reached at ${app.replica.advertise}` : `event log in ${app.stateDir}`;
   const open = token !== null ? tokenUrl(app.url, token) : team ? app.url : `${app.url}, then give its Token field the token in ${how.tokenFile} (not printed: it outlives this launch)`;
   return [
     `octant-exec: ${app.clusterNote}`,
     `octant-exec: ${log}; terminal socket at ${how.socketPath}`,
+    ...(app.metricsUrl ? [`octant-exec: Prometheus metrics at ${app.metricsUrl}`] : []),
     ...(team ? [`octant-exec: people sign in with --auth ${app.auth}; /healthz and /readyz answer probes`] : []),
     `octant-exec: open ${open}`,
   ];

@@ -8,6 +8,7 @@ import { serveSpec } from './serve-spec.ts';
 import { debugImageList } from '../../domain/debug-images.ts';
 import { teamOptions } from './serve-auth-options.ts';
 import { sharedLogOptions } from './store-options.ts';
+import { metricsAddress } from './metrics-address.ts';
 import { KEEPALIVE_MAX_MS } from '../../server/keepalive.ts';
 import { RECORD_MODES } from '../../protocol/http.ts';
 import { DEFAULT_MAX_LIVE_SESSIONS } from '../../domain/live-sessions.ts';
@@ -71,6 +72,7 @@ export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<s
     recordMinFreeBytes: whole('record-min-free', 0, Number.MAX_SAFE_INTEGER),
     log: { retention: defined(retention), snapshots: defined(snapshots) },
     recording: defined(recording),
+    metrics: v['metrics-address'] === undefined ? undefined : metricsAddress(v['metrics-address']),
     ...team,
     ...sharedLogOptions(v),
   };

@@ -11,11 +11,18 @@ const inTheClear = {
   'kube-token': 'tokens and cookies',
 } as const;
 
-type Flags = Pick<OctantExecOptions, 'host' | 'auth' | 'publicUrl' | 'sharedLog' | 'tokenFile'>;
+type Flags = Pick<OctantExecOptions, 'host' | 'auth' | 'publicUrl' | 'sharedLog' | 'tokenFile' | 'metrics'>;
 
 export function serveWarnings(options: Flags): string[] {
   const replicas = options.sharedLog && (options.auth?.mode ?? 'local') === 'local' && options.tokenFile === undefined ? ['replicas in local mode without --token-file: each prints a token of its own, and a page signed in on one is refused by the others; give them one --token-file.'] : [];
-  return [...replicas, ...exposure(options), ...anyoneTrusted(options)];
+  return [...replicas, ...exposure(options), ...anyoneTrusted(options), ...metricsExposed(options)];
+}
+
+/** Metrics beyond loopback are how a deployed server is scraped; on a person's own machine, a port others can read. */
+function metricsExposed(options: Flags): string[] {
+  const metrics = options.metrics;
+  if (!metrics || isLoopback(metrics.host) || (options.auth?.mode ?? 'local') !== 'local') return [];
+  return [`metrics on ${metrics.host}:${metrics.port}: anyone who reaches it reads this server's counts (no names; no sign-in is asked); give 127.0.0.1:${metrics.port} to keep them to this machine.`];
 }
 
 function exposure(options: Flags): string[] {
