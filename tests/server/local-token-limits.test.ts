@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { connect } from 'node:net';
 import { LocalAuthenticator, WRONG_TOKENS_IN_ALL, WRONG_TOKENS_PER_PEER } from '../../src/server/auth/local-auth.ts';
 import { FrontDoor } from '../../src/server/security.ts';
+import { SHARE_COOKIE } from '../../src/server/shares/share-links.ts';
 import { send, upgrade, type Answer } from './auth-support.ts';
 import { startTestApp, type TestApp } from './support.ts';
 
@@ -51,6 +52,8 @@ function assertTooMany(answer: Answer, whose: RegExp): void {
 test('wrong bearer tokens from one address get 429 with Retry-After; the right token still works from it; another address gets its 401', async () => {
   assertTooMany(await floodUntilRefused(() => sessions(WRONG, FLOODER)), /from your address/);
   assert.is((await sessions(WRONG, FLOODER)).status, 429, 'still limited');
+  const withShare = await send(app.port, '/api/v1/sessions', { from: FLOODER, headers: { ...bearer(WRONG), Cookie: `${SHARE_COOKIE}s1=abc` } });
+  assert.is(withShare.status, 429, "a share link's cookie riding along changes nothing (not its 401, with the flood's Retry-After)");
   assert.is((await sessions(app.token, FLOODER)).status, 200, 'the right token is let in whatever the flood');
   assert.is((await upgrade(app.port, bearer(app.token), { from: FLOODER })).status, 101, 'its socket too');
   assert.is((await sessions(WRONG, OTHER)).status, 401, 'another address is not held by the first one');

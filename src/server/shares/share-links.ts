@@ -55,7 +55,8 @@ export class ShareLinkAuthenticator implements Authenticator {
 
   identify(req: IncomingMessage): Verdict {
     const verdict = this.inner.identify(req);
-    if ('caller' in verdict) return verdict;
+    // let in, or held back for a flood of wrong tokens (429, with its Retry-After): a share's cookie changes neither
+    if ('caller' in verdict || verdict.refused.status === 429) return verdict;
     // its refusals keep the inner mode's headers (local mode asks for its token: the page's field)
     const held = shareCookies(req.headers.cookie);
     if (held.size === 0) return verdict;
