@@ -34,7 +34,7 @@ function startApp(): void {
   // The token must not stay in the address bar, the history or a bookmark.
   history.replaceState(null, '', routeUrl(route));
 
-  const store = new Store(initialState(route, readDismissed(storage), readPreferences(preferenceStorage)));
+  const store = new Store(initialState(route, readDismissed({ storage, preferenceStorage }), readPreferences(preferenceStorage)));
   const socket = new SocketClient({
     url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api/v1/stream`,
     // After a failed reconnect, ask the API whether we are still signed in (a restarted server is not).

@@ -23,7 +23,7 @@ const timedOut: Alert = { id: 7, sessionId: 't1', kind: 'timedOut', message: 'ti
 function page(storage: Storage) {
   let deliver: (message: ServerMessage) => void = () => {};
   const socket = { onMessage: (listener: typeof deliver) => ((deliver = listener), () => {}), onState: () => () => {} } as unknown as SocketClient;
-  const store = new Store(initialState({ page: 'pods', namespace: 'default' }, readDismissed(storage)));
+  const store = new Store(initialState({ page: 'pods', namespace: 'default' }, readDismissed({ storage })));
   const actions = new Actions({ api: {} as Api, socket, store, storage, history: { pushState: () => {}, replaceState: () => {} } });
   return { store, actions, deliver: (message: ServerMessage) => deliver(message) };
 }

@@ -41,13 +41,23 @@ test('an admin stops a batch with nothing running (its queue waiting on its owne
   assert.equal(alerts.list.map((a) => [a.sessionId, a.batchId, a.kind, a.target]), [['', 'b2', 'ended', undefined]]);
   assert.is(alerts.list[0].message, 'Batch b2 was stopped by carol, an admin of octant-exec, while none of its commands was running: nothing more of it starts (2 never started).');
   assert.equal(alerts.batches, {});
-  assert.equal(fold([...queued, ...stopped.slice(0, 1), entry({ type: 'batch.stopped', batchId: 'b2', because: 'cancelled', by: 'carol', notStarted: [], keepsTerminals: true }), ...stopped.slice(1)]).list.length, 1, 'a stop logged twice (a lost replica\'s second claimer) is told once');
+  const twice = fold([...queued, ...stopped.slice(0, 1), entry({ type: 'batch.stopped', batchId: 'b2', because: 'cancelled', by: 'carol', notStarted: [], keepsTerminals: true }), ...stopped.slice(1)]);
+  assert.equal(twice.list.map((a) => a.message), [alerts.list[0].message], 'a stop logged twice (a lost replica\'s second claimer) is told once, with what the first stop left unstarted');
   assert.equal(fold([...queued, entry({ type: 'batch.stopped', batchId: 'b2', because: 'cancelled', by: 'alice', notStarted: [0, 1].map(worker), keepsTerminals: true }), ...stopped.slice(1)]).list, [], "the owner's own cancel raises none");
 });
 
 test('a stop that ends running runs is told once, on the first of them, not again at the batch\'s finish', () => {
   const alerts = fold([...started, ...stoppedBy('carol')]);
   assert.is(alerts.list.filter((a) => a.kind === 'ended').length, 1);
+  const [stop, first, ...rest] = stoppedBy('carol');
+  const again = entry({ type: 'batch.stopped', batchId: 'b1', because: 'cancelled', by: 'carol', notStarted: [], keepsTerminals: true });
+  assert.equal(fold([...started, stop, first, again, ...rest]).list.map((a) => a.sessionId), ['t1'], 'nor again for a stop logged twice, told on a run between the two');
+});
+
+test('a snapshot of an older build that kept who stopped the batch but not how many never started: the alert leaves the count out', () => {
+  const queued = entry({ type: 'batch.started', batchId: 'b3', action: { argv: ['sleep', '60'], requestedBy: 'alice', person: alice, concurrency: 2 }, targets: [worker(0)], skipped: [] });
+  const older = { ...fold([queued]), batches: { b3: { owner: 'alice', stoppedBy: 'carol' } } };
+  assert.equal(fold([entry({ type: 'batch.finished', batchId: 'b3' })], older).list.map((a) => a.message), ['Batch b3 was stopped by carol, an admin of octant-exec, while none of its commands was running: nothing more of it starts.']);
 });
 
 test('the alerts on batches alone are bounded: the oldest go first', () => {

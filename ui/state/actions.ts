@@ -52,7 +52,7 @@ export class Actions {
         return serverClockOffsetMs === state.serverClockOffsetMs && !outage ? change : { ...change, serverClockOffsetMs, ...outage };
       });
       // dismissals of alerts the server no longer lists were forgotten: a reload forgets them too
-      if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get().dismissed, env.storage);
+      if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get(), env);
       if (closed) this.notify(closed.message, closed.title);
     });
     env.socket.onState((connection, closedBecause) => env.store.update((state) => ({ ...applyConnection(state, connection, closedBecause), ...outageAfterConnection(state.outage, connection, Date.now()) })));
@@ -382,7 +382,7 @@ export class Actions {
 
   dismissAlert(id: number): void {
     this.#store.update((state) => ({ dismissed: [...state.dismissed, id] }));
-    saveDismissed(this.#store.get().dismissed, this.#env.storage);
+    saveDismissed(this.#store.get(), this.#env);
   }
 
   notify(message: string, title?: string): void {

@@ -1,22 +1,53 @@
-// Which alerts this browser tab dismissed, kept in its sessionStorage so a reload does not bring
-// them back. The list is untrusted (another version of the page, a hand edit): numbers only.
-const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
+// Which alerts were dismissed, kept so a reload does not bring them back: in this browser tab's
+// sessionStorage, and for an alert on a batch alone (an admin stopped a batch of this person's
+// while none of its commands ran) in the browser's localStorage too, shared by its tabs. A
+// terminal's alerts go from the server's list when the terminal is closed or restarted; a batch
+// alone has nothing to close, and its alert would otherwise come back in every new tab until 200
+// newer ones pushed it out. The lists are untrusted (another version of the page, a hand edit):
+// numbers only.
+import type { Alert } from '../../src/protocol/index.ts';
 
-/** how many dismissals are kept: the newest */
+const DISMISSED_KEY = 'octant-exec.dismissed-alerts';
+const BATCH_ALERTS_KEY = 'octant-exec.dismissed-batch-alerts';
+
+/** how many dismissals are kept: the newest (as many as the server keeps alerts on batches alone) */
 const KEEP = 200;
 
-export function readDismissed(storage?: Storage): number[] {
+/** Where the dismissals are kept: this tab's storage, and the browser's. */
+export interface DismissalStorage {
+  storage?: Storage;
+  preferenceStorage?: Storage;
+}
+
+export function readDismissed({ storage, preferenceStorage }: DismissalStorage): number[] {
+  return [...new Set([...readList(storage, DISMISSED_KEY), ...readList(preferenceStorage, BATCH_ALERTS_KEY)])];
+}
+
+/**
+ * Keeps this tab's dismissals, and its batch alerts' in the browser's list beside the other tabs'
+ * (read again first: another tab may have added one); a dismissal of an alert the server no
+ * longer lists is forgotten there too.
+ */
+export function saveDismissed({ dismissed, alerts }: { dismissed: readonly number[]; alerts: readonly Alert[] }, { storage, preferenceStorage }: DismissalStorage): void {
+  writeList(storage, DISMISSED_KEY, dismissed);
+  if (!preferenceStorage) return;
+  const onBatches = new Set(alerts.filter((alert) => alert.batchId !== undefined).map((alert) => alert.id));
+  const kept = [...readList(preferenceStorage, BATCH_ALERTS_KEY), ...dismissed].filter((id) => onBatches.has(id));
+  writeList(preferenceStorage, BATCH_ALERTS_KEY, [...new Set(kept)]);
+}
+
+function readList(storage: Storage | undefined, key: string): number[] {
   try {
-    const parsed: unknown = JSON.parse(storage?.getItem(DISMISSED_KEY) ?? '[]');
+    const parsed: unknown = JSON.parse(storage?.getItem(key) ?? '[]');
     return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : [];
   } catch {
     return [];
   }
 }
 
-export function saveDismissed(dismissed: readonly number[], storage?: Storage): void {
+function writeList(storage: Storage | undefined, key: string, list: readonly number[]): void {
   try {
-    storage?.setItem(DISMISSED_KEY, JSON.stringify(dismissed.slice(-KEEP)));
+    storage?.setItem(key, JSON.stringify(list.slice(-KEEP)));
   } catch {
     // storage disabled: dismissal lasts until reload
   }

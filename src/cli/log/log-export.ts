@@ -3,7 +3,7 @@
 // (lines skipped, entries lost: what `log verify` finds) every record it can make is written, and
 // stderr says what was skipped, with exit 1: the export is not the whole trail.
 import process from 'node:process';
-import { auditRecords } from '../../events/audit-records.ts';
+import { auditRecords, closesOnTheirOwn } from '../../events/audit-records.ts';
 import type { LogEntry } from '../../events/log-entry.ts';
 import type { LogOptions } from './log-command.ts';
 import { MissingEntries } from './log-verify.ts';
@@ -16,7 +16,9 @@ export async function exportCommand({ store, since }: LogOptions): Promise<numbe
   let damaged = 0;
   const missing = new MissingEntries();
   let lines: string[] = [];
-  for (const record of auditRecords(noting(store.read(0, () => void (damaged++, missing.damaged())), missing))) {
+  // two reads: the first notes the closes on their own, which the second puts on records long out (audit-records.ts)
+  const closes = closesOnTheirOwn(store.read(0));
+  for (const record of auditRecords(noting(store.read(0, () => void (damaged++, missing.damaged())), missing), closes)) {
     if (record.startedAt < from) continue;
     lines.push(JSON.stringify(record) + '\n');
     if (lines.length >= 1_000) {

@@ -24,8 +24,12 @@ export interface Alerts {
   targets: Record<string, ExecTarget>;
   /** a batch's run (until closed): its batch; absent in older snapshots */
   batchOf?: Record<string, string>;
-  /** a batch until it finishes: its owner, and who stopped it when that was someone else (news to them, once), leaving how many never to start; absent in older snapshots */
-  batches?: Record<string, { owner: string; stoppedBy?: string; notStarted?: number }>;
+  /**
+   * a batch until it finishes: its owner, and who stopped it when that was someone else (news to
+   * them, once: `told` when a run's alert said it), leaving how many never to start (absent in an
+   * older snapshot's); absent in older snapshots
+   */
+  batches?: Record<string, { owner: string; stoppedBy?: string; notStarted?: number; told?: true }>;
 }
 
 /** alerts on batches alone kept, the newest (as many as the batches kept, batches.ts: one whose batch is gone is shown to nobody) */
@@ -51,16 +55,19 @@ export const alertsProjection: Projection<Alerts> = {
         (draft.batches ??= {})[entry.batchId] = { owner: entry.action.person?.user ?? entry.action.requestedBy };
         break;
       case 'batch.stopped': {
-        // a cancel of their own batch is the owner's doing: only someone else's (an admin's) is news to them
+        // a cancel of their own batch is the owner's doing: only someone else's (an admin's) is news to them;
+        // the first stop stands (one logged again, by a lost replica's second claimer, finds nothing left to start)
         const batch = draft.batches?.[entry.batchId];
-        if (batch && entry.because === 'cancelled' && entry.by && entry.by !== batch.owner) Object.assign(batch, { stoppedBy: entry.by, notStarted: entry.notStarted.length });
+        if (batch && !batch.stoppedBy && entry.because === 'cancelled' && entry.by && entry.by !== batch.owner) Object.assign(batch, { stoppedBy: entry.by, notStarted: entry.notStarted.length });
         break;
       }
       case 'batch.finished': {
         // still untold: the stop ended none of its runs (none ran: its queue waited on its owner's limit)
         const batch = draft.batches?.[entry.batchId];
-        if (batch?.stoppedBy) {
-          const message = `Batch ${entry.batchId} was stopped by ${batch.stoppedBy}, an admin of octant-exec, while none of its commands was running: nothing more of it starts (${batch.notStarted ?? 0} never started).`;
+        if (batch?.stoppedBy && !batch.told) {
+          // (an older snapshot's stop did not keep how many never started)
+          const never = batch.notStarted === undefined ? '' : ` (${batch.notStarted} never started)`;
+          const message = `Batch ${entry.batchId} was stopped by ${batch.stoppedBy}, an admin of octant-exec, while none of its commands was running: nothing more of it starts${never}.`;
           draft.list.push({ id: entry.seq, sessionId: '', batchId: entry.batchId, kind: 'ended', message, at: entry.time });
           const onBatches = draft.list.filter((alert) => alert.batchId !== undefined);
           if (onBatches.length > BATCH_ALERTS_KEPT) draft.list.splice(draft.list.indexOf(onBatches[0]), 1);
@@ -85,9 +92,9 @@ export const alertsProjection: Projection<Alerts> = {
         // the first run its batch's stop ends says it, for the whole batch
         const batchId = draft.batchOf?.[entry.sessionId];
         const batch = batchId === undefined ? undefined : draft.batches?.[batchId];
-        if (entry.because !== 'batchCancelled' || !batch?.stoppedBy) break;
+        if (entry.because !== 'batchCancelled' || !batch?.stoppedBy || batch.told) break;
         raise(entry.sessionId, 'ended', `Batch ${batchId} was stopped by ${batch.stoppedBy}, an admin of octant-exec: nothing more of it starts, and its running commands were ended (the one in ${where(entry.sessionId)} among them). Their output is kept.`);
-        delete batch.stoppedBy;
+        batch.told = true;
         break;
       }
       case 'session.failed':

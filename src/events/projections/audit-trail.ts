@@ -231,11 +231,17 @@ function applyAuditEntry(draft: Draft<AuditTrail>, entry: LogEntry): void {
       finish({ kind: 'closed' });
       const record = current();
       // (a record compaction wrote for the run says it already)
-      if (record && entry.because && !record.closedOnItsOwn) record.closedOnItsOwn = { because: entry.because, kept: entry.kept ?? 0, at: entry.time };
+      const closed = closedOnItsOwn(entry);
+      if (record && closed && !record.closedOnItsOwn) record.closedOnItsOwn = closed;
       delete draft.sessions[entry.sessionId];
       break;
     }
   }
+}
+
+/** What a close says on its terminal's last run: undefined for a close by its owner. */
+export function closedOnItsOwn(entry: Extract<LogEntry, { type: 'session.closed' }>): AuditRecord['closedOnItsOwn'] {
+  return entry.because ? { because: entry.because, kept: entry.kept ?? 0, at: entry.time } : undefined;
 }
 
 /** The record of a session's run, newest first (undefined when it was let go). */
