@@ -10,15 +10,21 @@ import { batchView } from './batch-view.ts';
 import { owns, sees } from './caller.ts';
 import { HttpError } from './replies.ts';
 import { visibleBatches } from './visible.ts';
+import { listFilter } from './list-filter.ts';
 import { isId, type BatchesReply, type BatchReply, type BatchStarted } from '../protocol/index.ts';
 
 export function batchRoutes(segment: string): Route[] {
   return [
     { method: 'POST', pattern: /^\/batches$/, handler: (ctx, req) => createBatch(ctx, req), status: 201 },
-    { method: 'GET', pattern: /^\/batches$/, handler: (ctx): BatchesReply => ({ batches: visibleBatches(ctx.system, ctx.caller) }) },
+    { method: 'GET', pattern: /^\/batches$/, handler: (ctx, _req, url) => batches(ctx, url) },
     { method: 'GET', pattern: new RegExp(`^/batches/${segment}$`), handler: (ctx, _req, _url, [id]): BatchReply => ({ batch: batchView(visibleBatch(ctx, id)) }) },
     { method: 'POST', pattern: new RegExp(`^/batches/${segment}/cancel$`), handler: (ctx, _req, _url, [id]) => cancelBatch(ctx, id) },
   ];
+}
+
+function batches(ctx: ApiCall, url: URL): BatchesReply {
+  const wanted = listFilter(url);
+  return { batches: visibleBatches(ctx.system, ctx.caller).filter((row) => wanted(row.person, row.state === 'running')) };
 }
 
 async function createBatch(ctx: ApiCall, req: IncomingMessage): Promise<BatchStarted> {

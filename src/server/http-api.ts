@@ -14,6 +14,7 @@ import { modeAction } from './mode-actions.ts';
 import { HttpError, sendJson } from './replies.ts';
 import { owns, samePerson, sees, signedIn, type Caller } from './caller.ts';
 import { visibleAlerts, visibleAudit, visibleSessions } from './visible.ts';
+import { listFilter } from './list-filter.ts';
 import type { FilesCall } from './files/files-call.ts';
 import { upload } from './files/upload.ts';
 import { sendRecording, setRecording } from './recording-routes.ts';
@@ -23,6 +24,7 @@ import { sentByAnotherSite } from './auth/same-origin.ts';
 import {
   isEnded,
   isId,
+  isRunning,
   type ActorSnapshots,
   type AlertsReply,
   type AuditReply,
@@ -55,7 +57,7 @@ const routes: Route[] = [
   { method: 'GET', pattern: /^\/permissions$/, handler: (ctx, _req, url) => permissions(ctx, url) },
   { method: 'POST', pattern: /^\/exec$/, handler: (ctx, req) => createExec(ctx, req), status: 201 },
   ...batchRoutes(segment),
-  { method: 'GET', pattern: /^\/sessions$/, handler: (ctx) => sessions(ctx) },
+  { method: 'GET', pattern: /^\/sessions$/, handler: (ctx, _req, url) => sessions(ctx, url) },
   { method: 'POST', pattern: /^\/sessions\/close-ended$/, handler: (ctx) => closeAllEnded(ctx) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/restart$`), handler: (ctx, _req, _url, [id]) => restart(ctx, id) },
   { method: 'POST', pattern: new RegExp(`^/sessions/${segment}/close$`), handler: (ctx, _req, _url, [id]) => close(ctx, id) },
@@ -155,8 +157,9 @@ function filesCall(ctx: ApiCall, url: URL): FilesCall {
 }
 
 
-function sessions(ctx: ApiCall): SessionsReply {
-  return { sessions: visibleSessions(ctx.system, ctx.caller) };
+function sessions(ctx: ApiCall, url: URL): SessionsReply {
+  const wanted = listFilter(url);
+  return { sessions: visibleSessions(ctx.system, ctx.caller).filter((row) => wanted(row.person, isRunning(row.state))) };
 }
 
 /** A session the caller may act on: 404 for one they may not see (never confirm another person's id), 403 for one an admin only watches. */

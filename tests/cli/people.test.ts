@@ -5,9 +5,7 @@
 // anything is sent.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionRow } from '../../src/protocol/index.ts';
@@ -62,6 +60,13 @@ test("an admin's show lists what a person runs, end ends all of it, and says wha
   assert.match(shown.stdout, `${first}  interactive  batch/worker-1/main  `);
   const json = await people(['show', 'alice', '--json']);
   assert.equal(JSON.parse(json.stdout).batches.map((b: { batchId: string }) => b.batchId), [batchId]);
+  // what show asks for: her running rows alone, not every person's history
+  const listed = async (path: string) => (await api('carol', path)).json;
+  assert.equal((await listed('/sessions?user=alice&running=true')).sessions.map((s: SessionRow) => s.sessionId).sort(), JSON.parse(json.stdout).sessions.map((s: SessionRow) => s.sessionId).sort());
+  assert.equal((await listed('/batches?user=alice&running=true')).batches.map((b: { batchId: string }) => b.batchId), [batchId]);
+  assert.equal((await listed('/sessions?user=carol')).sessions, []);
+  assert.is((await api('carol', '/sessions?running=yes')).status, 400);
+  assert.match((await api('carol', '/batches?user=%20alice')).json.error.message, 'user starts or ends with white space');
 
   const ended = await people(['end', 'alice']);
   assert.is(ended.code, 0, ended.stderr);
@@ -73,21 +78,31 @@ test("an admin's show lists what a person runs, end ends all of it, and says wha
   assert.equal(await people(['end', 'alice']), { code: 0, stdout: "nothing of alice's was running here: nothing ended\n", stderr: '' });
   assert.equal(JSON.parse((await people(['end', 'alice', '--json'])).stdout), { user: 'alice', ended: [], batches: [] });
   assert.equal(await people(['show', 'alice']), { code: 0, stdout: 'alice runs no terminal and no batch here\n', stderr: '' });
+  assert.equal((await listed('/sessions?user=alice&running=true')).sessions, []);
+  const hers = (await listed('/sessions?user=alice')).sessions.map((s: SessionRow) => s.sessionId);
+  for (const id of [first, second]) assert.ok(hers.includes(id), 'her ended ones, without running=true');
 });
 
-test('anyone but an admin gets the server\'s sentence, what to check, and exit 1; a bearer token is told of --cookie-file', async () => {
-  const refused = await people(['end', 'bob'], 'alice');
-  assert.is(refused.code, 1);
-  assert.is(refused.stdout, '');
-  assert.match(refused.stderr, 'octant-exec people end: There is no person "bob" whose terminals you may end. Only an admin of a team mode');
-  assert.match((await people(['sign-out', 'bob'], 'alice')).stderr, 'There is no person "bob" whom you may sign out.');
-  const show = await people(['show', 'bob'], 'alice');
-  assert.equal([show.code, show.stdout], [1, '']);
-  assert.match(show.stderr, 'you are signed in as alice, who is not an admin');
+test('anyone but an admin is told who they are, exit 1, before anything is done; a bearer token is told of --cookie-file', async () => {
+  for (const command of ['end', 'sign-out', 'show']) {
+    const refused = await people([command, 'bob'], 'alice');
+    assert.equal([refused.code, refused.stdout], [1, '']);
+    assert.match(refused.stderr, `octant-exec people ${command}: you are signed in as alice, who is not an admin (a member of an --admin-group): only an admin may`);
+  }
   const bearer = await people(['end', 'alice'], '', { OCTANT_EXEC_TOKEN: app.sandbox!.users.carol.token });
   assert.is(bearer.code, 1);
   assert.match(bearer.stderr, 'Sign in first');
   assert.match(bearer.stderr, 'give your session cookie with --cookie-file');
+});
+
+test('show reaches a person named . or .. (in a query); a cookie file others may read is warned of, once', async () => {
+  assert.equal(await people(['show', '..']), { code: 0, stdout: '.. runs no terminal and no batch here\n', stderr: '' });
+  const open = join(dir, 'open.cookie');
+  writeFileSync(open, `${cookies.carol}\n`);
+  chmodSync(open, 0o644);
+  const run = await runCli(['people', 'show', '.', '--server', app.origin, '--cookie-file', open]);
+  assert.equal([run.code, run.stdout], [0, '. runs no terminal and no batch here\n']);
+  assert.is(run.stderr, `octant-exec: warning: --cookie-file ${open} may be read by every user of this machine (mode 0644), and it holds a credential: chmod 600 ${open}\n`);
 });
 
 test("sign-out ends the person's sign-in: their next call is refused, and the admin is told when", async () => {
@@ -117,6 +132,9 @@ test('bad input is a usage error (2) before anything is sent; a server that does
   await usage(['end', ' alice'], 'USER starts or ends with white space');
   await usage(['end', 'a'.repeat(257)], 'USER is longer than 256 characters');
   await usage(['fire', 'alice'], 'unknown command "fire"');
+  // a URL's path resolves them away (/people/../end is /end): said, with what reaches them
+  await usage(['end', '..'], 'USER ".." cannot be put in a URL\'s path: `octant-exec people show ..` lists what they run');
+  await usage(['sign-out', '.'], 'USER "." cannot be put in a URL\'s path');
   writeFileSync(join(dir, 'bad.cookie'), 'just-a-value\n');
   const bad = await runCli(['people', 'end', 'alice', '--server', app.origin, '--cookie-file', join(dir, 'bad.cookie')]);
   assert.equal([bad.code, bad.stdout], [2, '']);
@@ -130,30 +148,6 @@ test('bad input is a usage error (2) before anything is sent; a server that does
   const gone = await runCli(['people', 'end', 'alice', '--server', 'http://127.0.0.1:1/', '--cookie-file', cookieFile('carol')]);
   assert.equal([gone.code, gone.stdout], [1, '']);
   assert.match(gone.stderr, 'octant-exec people end: cannot reach the octant-exec server at http://127.0.0.1:1');
-});
-
-test("end's 503 for replicas it could not ask: what was ended on stdout, the server's sentence and each replica on stderr, exit 1", async () => {
-  // the answer of a replica whose peer did not answer (tests/server/admin-end-replicas.test.ts makes it for real)
-  const message = 'A replica of octant-exec could not be asked to end what alice runs there (unreached says why): what is listed was ended. Run it again (once every replica runs this version, when one answered 404).';
-  const answer = { error: { status: 503, message }, user: 'alice', ended: ['s-1'], batches: [], unreached: [{ replica: 'r-2', error: 'connect ECONNREFUSED' }] };
-  let asked = '';
-  const server: Server = createServer((req, res) => {
-    asked = `${req.method} ${req.url} ${req.headers.cookie}`;
-    res.writeHead(503, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  try {
-    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
-    const run = await runCli(['people', 'end', 'al/ice', '--server', url, '--cookie-file', cookieFile('carol')]);
-    assert.is(asked, `POST /api/v1/people/al%2Fice/end ${cookies.carol}`, 'the name percent-encoded, the cookie as the browser sends it');
-    assert.is(run.code, 1);
-    assert.is(run.stdout, 'ended 1 terminal of al/ice: s-1\n');
-    assert.is(run.stderr, `octant-exec people end: ${message}\n  replica r-2: connect ECONNREFUSED\n`);
-    const json = await runCli(['people', 'end', 'alice', '--json', '--server', url, '--cookie-file', cookieFile('carol')]);
-    assert.equal([json.code, JSON.parse(json.stdout)], [1, answer]);
-  } finally {
-    server.close();
-  }
 });
 
 test.run();

@@ -6,7 +6,7 @@ import { createServer as createTcpServer, type Socket } from 'node:net';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
-import { callServer, callServerJson, ServerError } from '../../src/cli/server/server-client.ts';
+import { callServer, callServerJson, ServerError, TOKEN_ADVICE } from '../../src/cli/server/server-client.ts';
 
 const listening = async <S extends { listen(port: number, host: string, done: () => void): unknown; address(): unknown }>(server: S) => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -111,6 +111,21 @@ test("a 401 gets the command line's token hint only when it is the server's own 
     assert.is(relayed.message, cluster401);
   } finally {
     answering.close();
+  }
+});
+
+test('wrong tokens sent too often (429, WWW-Authenticate: Bearer) get the same hint: the page\'s sentence speaks of its URL', async () => {
+  const limited = createHttpServer((_req, res) => {
+    res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': '1', 'WWW-Authenticate': 'Bearer' });
+    res.end(JSON.stringify({ error: { status: 429, message: 'Too many wrong tokens from your address: wait a second.' } }));
+  });
+  const url = await listening(limited);
+  try {
+    const refused = await callServerJson({ url, token: 't' }, 'GET', '/api/v1/info').then(() => assert.unreachable('answered') as never, (e: unknown) => e as ServerError);
+    assert.is(refused.status, 429);
+    assert.ok(refused.message.endsWith(TOKEN_ADVICE), refused.message);
+  } finally {
+    limited.close();
   }
 });
 

@@ -32,7 +32,8 @@ async function namespaceFor(given: Given, contexts: KubeContexts): Promise<strin
   if (given.namespace !== undefined) return given.namespace;
   if (given.server) {
     try {
-      const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile });
+      // no warning of a too open --token-file here: a completion's stderr lands in the middle of the command line being typed
+      const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile }, undefined, () => {});
       return await serverNamespace({ ...access, answerWaitMs: SERVER_WAIT_MS }, given.context);
     } catch {
       // no server given, or none answers: the command will say so; the kubeconfig's is the best guess

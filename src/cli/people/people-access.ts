@@ -2,7 +2,7 @@
 // proxy mode through a proxy that takes bearer tokens), or, for the kube-token and oidc modes,
 // which take none, the admin's own session cookie from --cookie-file. The cookie is a credential
 // like the token: read from a file, never an argument, never printed.
-import { readFileSync } from 'node:fs';
+import { readSecretFile, warnOnStderr } from '../server/secret-file.ts';
 import { serverAccess, serverUrl, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
 
@@ -19,12 +19,7 @@ export function peopleAccess(flags: AccessFlags): ServerAccess {
   const file = flags['cookie-file'];
   if (file === undefined) return serverAccess(flags);
   if (flags['token-file'] !== undefined) throw new UsageError('give --cookie-file or --token-file, not both: the server takes one of them');
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8').trim();
-  } catch (error) {
-    throw new UsageError(`cannot read --cookie-file: ${(error as Error).message}`);
-  }
+  const text = readSecretFile(file, '--cookie-file', warnOnStderr);
   // what the browser shows as the cookie's name and value, joined: the value alone would leave the name (with __Host- or without) to a guess
   if (!COOKIE.test(text)) throw new UsageError('--cookie-file must hold one cookie as NAME=VALUE (octant_exec_session=…, or __Host-octant_exec_session=… over https), on one line');
   return { url: serverUrl(flags), token: '', cookie: text };

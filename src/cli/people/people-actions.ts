@@ -2,26 +2,40 @@
 // answer as it is, with --json). End's 503 for replicas it could not ask still carries what was
 // ended: that is printed, the server's sentence and each replica's trouble go to stderr, exit 1.
 import process from 'node:process';
-import type { EndPersonReply, SignOutPersonReply } from '../../protocol/index.ts';
+import type { EndPersonReply, SignedIn, SignOutPersonReply } from '../../protocol/index.ts';
 import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 
+/** What each sub-command is given: the admin it speaks for (GET /info) checked already. */
+export interface PeopleCall {
+  access: ServerAccess;
+  user: string;
+  json: boolean;
+  program: string;
+  caller: SignedIn;
+}
+
 /** Each sub-command: the exit status, after what it prints. */
-export type PeopleAction = (access: ServerAccess, user: string, json: boolean, program: string) => Promise<number>;
+export type PeopleAction = (call: PeopleCall) => Promise<number>;
 
 /** The route of one person: the name percent-encoded, as the server reads it. */
 export const personPath = (user: string, what: 'end' | 'sign-out') => `/api/v1/people/${encodeURIComponent(user)}/${what}`;
 
-export const signOutPerson: PeopleAction = async (access, user, json) => {
+export const signOutPerson: PeopleAction = async ({ access, user, json, caller }) => {
   const reply = await callServerJson<SignOutPersonReply>(access, 'POST', personPath(user, 'sign-out'));
   if (json) return print(reply);
   const at = Number.isFinite(reply.signedOutAt) ? new Date(reply.signedOutAt).toISOString() : 'now';
   const shares = listOf(reply.shares);
   const revoked = shares.length ? `; ${counted(shares.length, 'share')} they made revoked: ${shares.join(', ')}` : '; they had no live share';
-  process.stdout.write(`signed ${user} out everywhere: every sign-in of theirs made until ${at} has ended${revoked}\n`);
+  // in proxy mode octant-exec has no sign-in to end: the proxy says who each request is, and goes on letting them in
+  const done =
+    caller.mode === 'proxy'
+      ? `signed ${user} out of what was open: their sockets opened until ${at} are closed on every replica${revoked}. The proxy still lets them in until their account is gone there: take it away at the proxy or the identity provider`
+      : `signed ${user} out everywhere: every sign-in of theirs made until ${at} has ended${revoked}`;
+  process.stdout.write(`${done}\n`);
   return 0;
 };
 
-export const endPerson: PeopleAction = async (access, user, json, program) => {
+export const endPerson: PeopleAction = async ({ access, user, json, program }) => {
   let reply: EndPersonReply;
   let partly: ServerError | undefined;
   try {

@@ -1,14 +1,17 @@
 // `octant-exec people sign-out|end|show USER`: an admin's offboarding through a running server
 // (docs/team-mode.md, "Offboarding"), the routes POST /api/v1/people/USER/sign-out and /end, and
-// the session and batch lists every admin reads. The server decides who may: anyone but an admin
-// of a team mode gets its 404, said with what to check.
+// the session and batch lists every admin reads. Who the caller is (GET /info) is asked first: an
+// admin of a team mode, or the sentence that says who they are instead. With --json, stdout holds
+// one JSON object whatever happens past the usage checks: the answer, or the refusal.
 import process from 'node:process';
 import { nameProblem } from '../../server/auth/person-names.ts';
+import type { SignedIn } from '../../protocol/index.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { ServerError, TOKEN_ADVICE, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
 import { peopleAccess } from './people-access.ts';
-import { endPerson, signOutPerson, type PeopleAction } from './people-actions.ts';
+import { endPerson, print, signOutPerson, type PeopleAction } from './people-actions.ts';
+import { adminCaller } from './people-caller.ts';
 import { showPerson } from './people-show.ts';
 import type { peopleSpec } from './people-spec.ts';
 
@@ -22,20 +25,27 @@ export async function peopleCommand({ values, subcommand, operands }: ParsedArgs
   // the server's own check of a name (a 400), said before anything is sent, in the command line's words
   const problem = nameProblem(user);
   if (problem) throw new UsageError(`USER ${problem}: give the name as octant-exec shows it (the Sessions and Audit pages)`);
+  // a URL resolves a . or .. step away (/people/../end is /end), encoded or not, and the server refuses one; show asks in a query
+  if (name !== 'show' && (user === '.' || user === '..')) throw new UsageError(`USER "${user}" cannot be put in a URL's path: \`octant-exec people show ${user}\` lists what they run, for the page's End… (or POST /api/v1/sessions/ID/end) to end one at a time; no sign-out reaches them: take their access away at the identity provider (docs/team-mode.md, "Offboarding")`);
   const access = peopleAccess(values);
   const program = `octant-exec people ${name}`;
+  let caller: SignedIn | undefined;
   try {
-    return await actions[name](access, user, !!values.json, program);
+    caller = await adminCaller(access);
+    return await actions[name]({ access, user, json: !!values.json, program, caller });
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
-    process.stderr.write(`${program}: ${error.message}${advice(error, access)}\n`);
+    // the server's JSON refusal as it is; a sentence of ours (no answer) in the same shape
+    if (values.json) print(error.answer ?? { error: { ...(error.status ? { status: error.status } : {}), message: error.message } });
+    process.stderr.write(`${program}: ${error.message}${advice(error, access, caller !== undefined)}\n`);
     return 1;
   }
 }
 
-/** What to check, for the refusals a command line meets that the server words for a page. */
-function advice(error: ServerError, access: ServerAccess): string {
-  if (error.status === 404) return ' Only an admin of a team mode (a member of an --admin-group) may: check that the server runs in a team mode and that your token or cookie is an admin\'s.';
+/** What to check, for the refusals a command line meets that the server words for a page. `admin`: GET /info said the caller is one. */
+function advice(error: ServerError, access: ServerAccess, admin: boolean): string {
+  // an admin's own route missing: a server from before `people`; /info missing: not octant-exec's address
+  if (error.status === 404) return admin ? ' The server says you are an admin, so it is likely older than this command, without this route: upgrade it (meanwhile the page\'s End… ends one terminal at a time).' : ' Is --server the address of an octant-exec server (in proxy mode, of the proxy in front of it)?';
   if (error.status !== 401 || error.message.endsWith(TOKEN_ADVICE)) return '';
   if (access.cookie) return ' Then put the new session cookie in --cookie-file.';
   return ' For the command line: in the kube-token and oidc modes give your session cookie with --cookie-file; in proxy mode --server is the proxy\'s address (octant-exec people --help).';

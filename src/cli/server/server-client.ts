@@ -5,11 +5,11 @@
 // server's own sentence.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { readFileSync } from 'node:fs';
 import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { UsageError } from '../usage.ts';
+import { readSecretFile, warnOnStderr, type Warn } from './secret-file.ts';
 
 export interface ServerAccess {
   url: URL;
@@ -36,16 +36,9 @@ export class ServerError extends Error {
 
 const HOW = 'start one with `octant-exec --json` and set OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from its url and token';
 
-export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env): ServerAccess {
+export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env, warn: Warn = warnOnStderr): ServerAccess {
   const url = serverUrl(flags, env);
-  let token = env.OCTANT_EXEC_TOKEN;
-  if (flags['token-file']) {
-    try {
-      token = readFileSync(flags['token-file'], 'utf8').trim();
-    } catch (error) {
-      throw new UsageError(`cannot read --token-file: ${(error as Error).message}`);
-    }
-  }
+  const token = flags['token-file'] ? readSecretFile(flags['token-file'], '--token-file', warn) : env.OCTANT_EXEC_TOKEN;
   if (!token) throw new UsageError(`no token for the server (--token-file FILE or $OCTANT_EXEC_TOKEN): ${HOW}`);
   return { url, token };
 }
@@ -110,7 +103,8 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
     // The server's own refusal of our token (it says `WWW-Authenticate: Bearer`, as the page knows
     // it) speaks to a page ("open the URL it printed"): the command line's token comes from
     // elsewhere. A 401 without it is the cluster's refusal of the kubeconfig's credentials, passed on.
-    const ownRefusal = res.statusCode === 401 && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
+    // A 429 with it: wrong tokens sent too often (local-auth.ts), ours among them.
+    const ownRefusal = (res.statusCode === 401 || res.statusCode === 429) && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
     throw new ServerError(ownRefusal ? `${sentence} ${TOKEN_ADVICE}` : sentence, res.statusCode, answer);
   }
   return res;
@@ -119,18 +113,37 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
 /** What ends the sentence of the server's refusal of our token: where the command line's token comes from. */
 export const TOKEN_ADVICE = "For the command line: the token is $OCTANT_EXEC_TOKEN or --token-file, the token of the server's --json line (or of its --token-file).";
 
-/** Far more than any JSON answer a client command asks for (a pod, an exec's ids, the info). */
+/**
+ * Far more than any JSON answer a client command asks for (a pod, an exec's ids, the info): the
+ * bound is against a server that is not octant-exec (a file, a stream that never ends), not a limit
+ * of octant-exec's own answers.
+ */
 const MAX_ANSWER_CHARS = 1024 * 1024;
 
-/** A call with a JSON body (if any) whose answer is JSON: the answer, parsed. */
-export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}, body?: unknown): Promise<T> {
+/**
+ * For a list that grows with a team's use (GET /sessions, /batches: an admin's hold every person's
+ * rows, and a busy server's come to megabytes), when the server cannot be asked for less (one of an
+ * older build ignores the filter, ?user=): what a machine holds in memory with ease, and a bound still.
+ */
+export const LIST_MAX_CHARS = 128 * 1024 * 1024;
+
+/** A call with a JSON body (if any) whose answer is JSON: the answer, parsed. `maxChars`: the most it takes (MAX_ANSWER_CHARS, or LIST_MAX_CHARS). */
+export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}, body?: unknown, maxChars = MAX_ANSWER_CHARS): Promise<T> {
   const stream = body === undefined ? undefined : { type: 'application/json', stream: Readable.from([Buffer.from(JSON.stringify(body))]) };
   const res = await callServer(access, method, path, query, stream);
-  let text = '';
-  for await (const chunk of res) {
-    text += chunk;
-    if (text.length > MAX_ANSWER_CHARS) throw new ServerError(`the server at ${access.url.origin} answered ${path} with more than ${MAX_ANSWER_CHARS} characters: is it an octant-exec server?`);
+  // decoded as a whole stream: a character split between two chunks stays one character
+  res.setEncoding('utf8');
+  const chunks: string[] = [];
+  let length = 0;
+  for await (const chunk of res as AsyncIterable<string>) {
+    chunks.push(chunk);
+    length += chunk.length;
+    if (length > maxChars) {
+      res.destroy();
+      throw new ServerError(`the server at ${access.url.origin} answered ${path} with more than ${maxChars} characters: is it an octant-exec server?`);
+    }
   }
+  const text = chunks.join('');
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -139,8 +152,9 @@ export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'P
 }
 
 async function errorAnswer(res: IncomingMessage): Promise<{ sentence: string; answer?: unknown }> {
+  res.setEncoding('utf8');
   let text = '';
-  for await (const chunk of res) if (text.length < 16_384) text += chunk;
+  for await (const chunk of res as AsyncIterable<string>) if (text.length < 16_384) text += chunk;
   try {
     const answer: unknown = JSON.parse(text);
     const message = (answer as { error?: { message?: unknown } } | null)?.error?.message;
