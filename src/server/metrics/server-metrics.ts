@@ -67,8 +67,8 @@ export class ServerMetrics {
     const batches = Object.values(this.system.batches.byId).filter((batch) => batch.state === 'running' && (replica === undefined || batch.replica === replica));
     const logDown = this.system.alerts.list.some((alert) => alert.kind === 'storage');
     return [
-      { name: 'octant_exec_terminals', help: 'Terminals listed that this server runs or ran last, by state (an ended one stays until it is closed).', type: 'gauge', samples: [...byState].map(([state, value]) => ({ labels: { state }, value })) },
-      { name: 'octant_exec_runs_started_total', help: 'Runs started: terminals opened, and restarted.', type: 'counter', samples: [{ value: this.#runsStarted }] },
+      { name: 'octant_exec_terminals', help: 'Terminals listed that this server runs or ran last (file copies too, as the Terminals page lists them), by state (an ended one stays until it is closed).', type: 'gauge', samples: [...byState].map(([state, value]) => ({ labels: { state }, value })) },
+      { name: 'octant_exec_runs_started_total', help: 'Runs started: terminals opened (file copies too), and restarted.', type: 'counter', samples: [{ value: this.#runsStarted }] },
       { name: 'octant_exec_runs_ended_total', help: 'Runs ended, by how: the state they left their terminal in, or closed while running.', type: 'counter', samples: [...this.#runsEnded].map(([how, value]) => ({ labels: { how }, value })) },
       { name: 'octant_exec_output_bytes_total', help: "Bytes the containers' programs wrote to terminals (stdout and stderr; file downloads are not counted).", type: 'counter', samples: [{ value: this.#outputBytes }] },
       { name: 'octant_exec_input_bytes_total', help: "Bytes sent to the containers' programs (keystrokes, pastes, file uploads).", type: 'counter', samples: [{ value: this.#inputBytes }] },
