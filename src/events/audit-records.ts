@@ -68,3 +68,26 @@ export function* auditRecords(entries: Iterable<LogEntry>, closes: ClosesOnTheir
   yield* release();
   yield* trail.records.map(withClose);
 }
+
+/**
+ * The records of a log read twice, as `log export` writes them: `first` is read whole for the
+ * closes on their own, then `second` up to where `first` ended. A running server writes on
+ * between the reads: a close the first read did not see, on a record the second has already
+ * let out, would be lost, and the export would be the trail of no moment of the log.
+ */
+export function* auditRecordsOfTwoReads(first: Iterable<LogEntry>, second: Iterable<LogEntry>): Generator<AuditRecord, void, undefined> {
+  let last = 0;
+  const closes = closesOnTheirOwn(
+    (function* () {
+      for (const entry of first) yield ((last = entry.seq), entry);
+    })(),
+  );
+  yield* auditRecords(upTo(second, last), closes);
+}
+
+function* upTo(entries: Iterable<LogEntry>, last: number): Iterable<LogEntry> {
+  for (const entry of entries) {
+    if (entry.seq > last) return;
+    yield entry;
+  }
+}

@@ -12,7 +12,7 @@
 //   and the closes of their sessions.
 import { RUN_ENDING_FACTS } from '../domain/run-endings.ts';
 import { applyEntries } from './projection.ts';
-import { auditTrail, type AuditRecord, type AuditTrail } from './projections/audit-trail.ts';
+import { auditTrail, closedOnItsOwn, type AuditRecord, type AuditTrail } from './projections/audit-trail.ts';
 import type { LogEntry } from './log-entry.ts';
 
 export interface CompactionPolicy {
@@ -45,6 +45,8 @@ interface SessionSummary {
   lastTime: number;
   /** it has entries after `through`: still moving, never removed */
   later: boolean;
+  /** some of its entries went into the audit trail (they were old) */
+  folded: boolean;
 }
 
 export interface CompactionRules {
@@ -80,8 +82,9 @@ export class CompactionPlanner {
 
   observe(entry: LogEntry): void {
     const covered = entry.seq <= this.#policy.through;
+    let summary: SessionSummary | undefined;
     if ('sessionId' in entry) {
-      const summary = this.#sessions.get(entry.sessionId) ?? { lastEnd: 0, ended: false, closed: false, lastTime: entry.time, later: false };
+      summary = this.#sessions.get(entry.sessionId) ?? { lastEnd: 0, ended: false, closed: false, lastTime: entry.time, later: false, folded: false };
       this.#sessions.set(entry.sessionId, summary);
       if (!(entry.type === 'session.closed' && summary.ended)) summary.lastTime = entry.time;
       if (!covered) summary.later = true;
@@ -89,7 +92,11 @@ export class CompactionPlanner {
       else if (entry.type === 'session.restarted') summary.ended = false;
       if (entry.type === 'session.spawned' && entry.batchId) this.#batches.get(entry.batchId)?.sessions.push(entry.sessionId);
     }
-    if (!covered || !this.#old(entry.time)) return;
+    // A close on its own comes after the end that makes its session old, often newer than
+    // `expireBefore`: it goes on the session's record all the same, or the record would not say it
+    // and every export would have to hold a note for it (audit-records.ts).
+    const lateCloseOnItsOwn = entry.type === 'session.closed' && !!summary?.folded && !!closedOnItsOwn(entry);
+    if (!covered || !(this.#old(entry.time) || lateCloseOnItsOwn)) return;
     if (entry.type === 'exec.requested') this.#requests.set(entry.requestId, entry.sessionIds);
     if (entry.type === 'batch.started') this.#batches.set(entry.batchId, { sessions: [] });
     if (entry.type === 'batch.finished') {
@@ -100,6 +107,7 @@ export class CompactionPlanner {
     // batch's stop and finish: who cancelled it is who stopped its runs).
     if (entry.type !== 'session.activity' && ('sessionId' in entry || entry.type === 'exec.refused' || entry.type === 'batch.stopped' || entry.type === 'batch.finished')) {
       this.#auditBatch.push(entry);
+      if (summary) summary.folded = true;
       if (this.#auditBatch.length >= AUDIT_BATCH) this.#foldAudit();
     }
   }

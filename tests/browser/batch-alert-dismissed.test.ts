@@ -59,4 +59,13 @@ test('once the server no longer lists it, its dismissal is forgotten in the brow
   assert.equal(readDismissed({ preferenceStorage: browser }), [9]);
 });
 
+test('a tab whose list is stale (socket down since before the alert) keeps the other tabs\' dismissals when it dismisses', () => {
+  const browser = memoryStorage();
+  const current = tab(browser, [timedOut, onBatch(8)]);
+  const stale = tab(browser, [timedOut]);
+  current.actions.dismissAlert(8);
+  stale.actions.dismissAlert(7);
+  assert.equal(tab(browser, [timedOut, onBatch(8)]).shown(), [7]);
+});
+
 test.run();

@@ -10,6 +10,7 @@ import { CompactionPlanner } from '../../src/events/compaction-rules.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { project } from '../../src/events/projection.ts';
 import { auditTrail } from '../../src/events/projections/audit-trail.ts';
+import { sessionListProjection, sessionRows } from '../../src/events/projections/session-list.ts';
 
 let seq = 0;
 const entry = (time: number, fields: Record<string, unknown>) => ({ seq: ++seq, time, ...fields }) as unknown as LogEntry;
@@ -39,8 +40,8 @@ test('closed by its owner: nothing more is said', () => {
 });
 
 /** The log compacted with every closed terminal's runs removed, their audit records kept. */
-function compacted(all: LogEntry[]): LogEntry[] {
-  const planner = new CompactionPlanner({ through: all.at(-1)!.seq, expireBefore: 10_000 });
+function compacted(all: LogEntry[], expireBefore = 10_000): LogEntry[] {
+  const planner = new CompactionPlanner({ through: all.at(-1)!.seq, expireBefore });
   for (const e of all) planner.observe(e);
   const rules = planner.rules();
   const kept = all.map((e) => rules.apply(e)).filter((e): e is LogEntry => e !== undefined);
@@ -67,6 +68,17 @@ test('the export says it, though the close comes thousands of entries after the 
   assert.equal(trail.map((r) => [r.sessionId, r.run, r.closedOnItsOwn?.kept]), [['t4', 1, undefined], ['t4', 2, 200], ['t5', 1, undefined], ['t6', 1, undefined], ['t6', 2, undefined]]);
   assert.equal(exported(all), trail, 'the export is GET /audit\'s trail, closedOnItsOwn on the last run and nowhere else');
   assert.equal(exported(compacted(all)), trail, 'the same once compaction removed the closed terminals, their records kept');
+});
+
+test('a close on its own newer than the retention age, of a terminal that ended before it: the record compaction writes says it, and the export holds no note for it', () => {
+  const all = [...ran('t7'), entry(2_000, { type: 'session.closed', sessionId: 't7', because: 'tooManyEnded', kept: 200 })];
+  const close = all.at(-1)!;
+  const kept = compacted(all, 1_500); // the runs ended before the retention age, the close came after
+  assert.equal(closesOnTheirOwn(kept).size, 0, 'no note: the record says it');
+  assert.equal(records(kept), records(all));
+  assert.equal(exported(kept), records(all), 'and the export');
+  assert.ok(kept.includes(close), 'the close stays: whoever replays the log sees the terminal closed');
+  assert.equal(sessionRows(project(sessionListProjection, kept)), sessionRows(project(sessionListProjection, all)));
 });
 
 test.run();

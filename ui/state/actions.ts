@@ -51,8 +51,8 @@ export class Actions {
         const outage = outageAfterMessage(state.outage, message, receivedAt);
         return serverClockOffsetMs === state.serverClockOffsetMs && !outage ? change : { ...change, serverClockOffsetMs, ...outage };
       });
-      // dismissals of alerts the server no longer lists were forgotten: a reload forgets them too
-      if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get(), env);
+      // dismissals of alerts the server's fresh list no longer has were forgotten: a reload forgets them too
+      if (env.store.get().dismissed !== dismissed) saveDismissed(env.store.get(), env, { prune: true });
       if (closed) this.notify(closed.message, closed.title);
     });
     env.socket.onState((connection, closedBecause) => env.store.update((state) => ({ ...applyConnection(state, connection, closedBecause), ...outageAfterConnection(state.outage, connection, Date.now()) })));

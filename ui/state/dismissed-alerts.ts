@@ -25,14 +25,17 @@ export function readDismissed({ storage, preferenceStorage }: DismissalStorage):
 
 /**
  * Keeps this tab's dismissals, and its batch alerts' in the browser's list beside the other tabs'
- * (read again first: another tab may have added one); a dismissal of an alert the server no
- * longer lists is forgotten there too.
+ * (read again first: another tab may have added one). Only with `prune`, right after a fresh list
+ * from the server, is a dismissal of an alert the server no longer lists forgotten there: this
+ * tab's list may be stale (its socket down since before another tab's alert came), and judging
+ * the other tabs' dismissals by it would drop theirs.
  */
-export function saveDismissed({ dismissed, alerts }: { dismissed: readonly number[]; alerts: readonly Alert[] }, { storage, preferenceStorage }: DismissalStorage): void {
+export function saveDismissed({ dismissed, alerts }: { dismissed: readonly number[]; alerts: readonly Alert[] }, { storage, preferenceStorage }: DismissalStorage, { prune = false } = {}): void {
   writeList(storage, DISMISSED_KEY, dismissed);
   if (!preferenceStorage) return;
   const onBatches = new Set(alerts.filter((alert) => alert.batchId !== undefined).map((alert) => alert.id));
-  const kept = [...readList(preferenceStorage, BATCH_ALERTS_KEY), ...dismissed].filter((id) => onBatches.has(id));
+  const shared = readList(preferenceStorage, BATCH_ALERTS_KEY);
+  const kept = [...(prune ? shared.filter((id) => onBatches.has(id)) : shared), ...dismissed.filter((id) => onBatches.has(id))];
   writeList(preferenceStorage, BATCH_ALERTS_KEY, [...new Set(kept)]);
 }
 

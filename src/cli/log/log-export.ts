@@ -3,7 +3,7 @@
 // (lines skipped, entries lost: what `log verify` finds) every record it can make is written, and
 // stderr says what was skipped, with exit 1: the export is not the whole trail.
 import process from 'node:process';
-import { auditRecords, closesOnTheirOwn } from '../../events/audit-records.ts';
+import { auditRecordsOfTwoReads } from '../../events/audit-records.ts';
 import type { LogEntry } from '../../events/log-entry.ts';
 import type { LogOptions } from './log-command.ts';
 import { MissingEntries } from './log-verify.ts';
@@ -17,8 +17,7 @@ export async function exportCommand({ store, since }: LogOptions): Promise<numbe
   const missing = new MissingEntries();
   let lines: string[] = [];
   // two reads: the first notes the closes on their own, which the second puts on records long out (audit-records.ts)
-  const closes = closesOnTheirOwn(store.read(0));
-  for (const record of auditRecords(noting(store.read(0, () => void (damaged++, missing.damaged())), missing), closes)) {
+  for (const record of auditRecordsOfTwoReads(store.read(0), noting(store.read(0, () => void (damaged++, missing.damaged())), missing))) {
     if (record.startedAt < from) continue;
     lines.push(JSON.stringify(record) + '\n');
     if (lines.length >= 1_000) {
