@@ -5,14 +5,13 @@
 // terminal lost again with another replica (adopted, restarted there, that one lost) is ended again.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
 import { PgStore } from '../../src/events/postgres/pg-store.ts';
 import type { UnnumberedEntry } from '../../src/events/shared-store.ts';
 import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { ReplicaWatch } from '../../src/runtime/replica-watch.ts';
-import { SHARED_SNAPSHOT_FORMAT } from '../../src/runtime/system-snapshot.ts';
 import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { pgReplica, type PgReplica } from '../support/pg-replica.ts';
 import { listening } from '../support/shared-store-events.ts';
 import { shellIn } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
@@ -27,12 +26,6 @@ test.after(async ({ cluster }) => {
   await cluster?.remove();
 });
 
-async function replica(url: string, advertise: string, lease: { leaseMs: number; heartbeatMs: number }) {
-  const store = await PgStore.open({ url, advertise, ...lease });
-  const system = ExecSystem.openShared({ adapter: new FakeExecAdapter((s) => void s.open()), store, start: await store.start((f) => f === SHARED_SNAPSHOT_FORMAT), snapshots: false, warn: () => {} });
-  return { store, system };
-}
-
 /** a live replica that judges the others after its own short lease, so the test need not wait the default 10 s */
 const LIVE = { leaseMs: 1_000, heartbeatMs: 250 };
 
@@ -42,10 +35,10 @@ const alertsOf = (system: ExecSystem, sessionId: string) => system.alerts.list.f
 test("two claimers of one lost replica, the first one writing twice: each terminal's end once in the log, one alert each", async ({ cluster }) => {
   const url = await cluster.createDatabase();
   // never renewed: as a replica SIGKILLed once its terminals run
-  const lost = await replica(url, 'http://lost:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
-  const [b, c] = [await replica(url, 'http://b:1', LIVE), await replica(url, 'http://c:1', LIVE)];
+  const lost = await pgReplica(url, 'http://lost:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
+  const [b, c] = [await pgReplica(url, 'http://b:1', LIVE), await pgReplica(url, 'http://c:1', LIVE)];
   const watch = new ReplicaWatch(b.system, b.store, () => {}, 200);
-  let fresh: Awaited<ReturnType<typeof replica>> | undefined;
+  let fresh: PgReplica | undefined;
   try {
     const started = lost.system.exec(shellIn('web', 'all'), ['nginx', 'sidecar']);
     assert.ok('sessionIds' in started);
@@ -64,7 +57,7 @@ test("two claimers of one lost replica, the first one writing twice: each termin
 
     const log = await c.store.read(0, 10_000);
     for (const id of ids) assert.is(disconnections(log, id), 1, `${id} ended once in the log`);
-    fresh = await replica(url, 'http://fresh:1', LIVE); // folds the whole log
+    fresh = await pgReplica(url, 'http://fresh:1', LIVE); // folds the whole log
     for (const r of [b, c, fresh]) for (const id of ids) assert.is(alertsOf(r.system, id), 1, `one alert for ${id}`);
   } finally {
     await watch.close();

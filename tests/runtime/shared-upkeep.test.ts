@@ -3,12 +3,10 @@
 // second newest snapshot covers, keeping one audit record per run.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
-import { PgStore } from '../../src/events/postgres/pg-store.ts';
-import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { LogUpkeep } from '../../src/runtime/log-upkeep.ts';
 import { SHARED_SNAPSHOT_FORMAT } from '../../src/runtime/system-snapshot.ts';
 import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { pgReplica, type PgReplica } from '../support/pg-replica.ts';
 import { shellIn } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -23,14 +21,7 @@ test.after(async ({ cluster }) => {
   await cluster?.remove();
 });
 
-async function replica(url: string, advertise: string, lease?: { leaseMs: number; heartbeatMs: number }) {
-  const store = await PgStore.open({ url, advertise, ...lease });
-  const adapter = new FakeExecAdapter((s) => void s.open());
-  const system = ExecSystem.openShared({ adapter, store, start: await store.start((f) => f === SHARED_SNAPSHOT_FORMAT), snapshots: false, warn: () => {} });
-  return { store, adapter, system };
-}
-
-async function ran(r: Awaited<ReturnType<typeof replica>>, pod: string): Promise<string> {
+async function ran(r: PgReplica, pod: string): Promise<string> {
   const result = r.system.exec(shellIn(pod), ['nginx']);
   assert.ok('sessionIds' in result);
   await waitFor(() => r.adapter.live().length > 0, 'its stream');
@@ -40,7 +31,7 @@ async function ran(r: Awaited<ReturnType<typeof replica>>, pod: string): Promise
 }
 
 /** Writes a snapshot and waits until the store has it (a shared log's are written in the background). */
-async function snapshot(r: Awaited<ReturnType<typeof replica>>): Promise<void> {
+async function snapshot(r: PgReplica): Promise<void> {
   const stored = new Promise<void>((resolve) => {
     const stop = r.system.onSnapshot(() => {
       stop();
@@ -53,8 +44,8 @@ async function snapshot(r: Awaited<ReturnType<typeof replica>>): Promise<void> {
 
 test("a replica closes its old terminals and a lost replica's, then compacts: the lists empty, one audit record per run", async ({ cluster }) => {
   const url = await cluster.createDatabase();
-  const lost = await replica(url, 'http://lost:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
-  const keeper = await replica(url, 'http://keeper:1');
+  const lost = await pgReplica(url, 'http://lost:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
+  const keeper = await pgReplica(url, 'http://keeper:1');
   try {
     const theirs = await ran(lost, 'web');
     const mine = await ran(keeper, 'web');

@@ -4,13 +4,11 @@
 // disconnected once, and each is taken over and closed once, the half-adopted one included.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { FakeExecAdapter } from '../../src/adapters/fake-exec.ts';
 import { PgStore } from '../../src/events/postgres/pg-store.ts';
 import type { LogEntry } from '../../src/events/log-entry.ts';
-import { ExecSystem } from '../../src/runtime/exec-system.ts';
 import { ReplicaWatch } from '../../src/runtime/replica-watch.ts';
-import { SHARED_SNAPSHOT_FORMAT } from '../../src/runtime/system-snapshot.ts';
 import { startCluster, type PgCluster } from '../support/postgres.ts';
+import { pgReplica } from '../support/pg-replica.ts';
 import { shellIn } from '../support/system.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -24,22 +22,15 @@ test.after(async ({ cluster }) => {
   await cluster?.remove();
 });
 
-async function replica(url: string, advertise: string, lease: { leaseMs: number; heartbeatMs: number }) {
-  const store = await PgStore.open({ url, advertise, ...lease });
-  const adapter = new FakeExecAdapter((s) => void s.open());
-  const system = ExecSystem.openShared({ adapter, store, start: await store.start((f) => f === SHARED_SNAPSHOT_FORMAT), snapshots: false, warn: () => {} });
-  return { store, adapter, system };
-}
-
 /** how many entries of `type` the log holds for `sessionId` */
 const count = (log: LogEntry[], type: LogEntry['type'], sessionId: string) => log.filter((e) => e.type === type && 'sessionId' in e && e.sessionId === sessionId).length;
 
 test('the replica that finds the taker lost marks the first one\'s terminals disconnected and closes each once', async ({ cluster }) => {
   const url = await cluster.createDatabase();
   // never renewed: as a replica SIGKILLed once its terminals run
-  const first = await replica(url, 'http://first:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
+  const first = await pgReplica(url, 'http://first:1', { leaseMs: 500, heartbeatMs: 3_600_000 });
   // judges the others after its own (short) lease period, so the test need not wait the default 10 s
-  const keeper = await replica(url, 'http://keeper:1', { leaseMs: 1_000, heartbeatMs: 250 });
+  const keeper = await pgReplica(url, 'http://keeper:1', { leaseMs: 1_000, heartbeatMs: 250 });
   const watch = new ReplicaWatch(keeper.system, keeper.store, () => {}, 200);
   let taker: PgStore | undefined;
   try {
