@@ -12,7 +12,7 @@ take their access away at the identity provider and in RBAC first, then sign-out
 USER is the person's name as octant-exec shows it (the Sessions and Audit pages), prefix
 included.`,
   subcommands: {
-    'sign-out': 'ends every sign-in of USER made until now, on every replica: their\nopen sockets close, the shares they made are revoked',
+    'sign-out': 'ends every sign-in of USER made until now, on every replica: their\nopen sockets close, the shares they made are revoked (in proxy\nmode only the sockets: the proxy decides who gets in)',
     end: 'ends every running terminal and batch of USER (each stays in their\nlist, stopped, saying who ended it); prints what was ended',
     show: "USER's running terminals and batches: what end would end",
   },
