@@ -13,6 +13,8 @@ import { octantSpec } from './octant/octant-spec.ts';
 import { peopleSpec } from './people/people-spec.ts';
 import { sandboxSpec } from './sandbox/sandbox-spec.ts';
 import { serveSpec } from './serve/serve-spec.ts';
+import { signInSpec } from './sign-in/sign-in-spec.ts';
+import { signOutSpec } from './sign-in/sign-out-spec.ts';
 
 type Run<S extends CommandSpec> = (parsed: ParsedArgs<S>) => Promise<number>;
 
@@ -35,6 +37,8 @@ export const commands: Record<string, Command> = {
   debug: command(debugSpec, async () => (await import('./terminal/debug-command.ts')).debugCommand),
   cp: command(cpSpec, async () => (await import('./cp/cp-command.ts')).cpCommand),
   people: command(peopleSpec, async () => (await import('./people/people-command.ts')).peopleCommand),
+  'sign-in': command(signInSpec, async () => (await import('./sign-in/sign-in-command.ts')).signInCommand),
+  'sign-out': command(signOutSpec, async () => (await import('./sign-in/sign-out-command.ts')).signOutCommand),
   log: command(logSpec, async () => (await import('./log/log-command.ts')).logCommand),
   octant: command(octantSpec, async () => (await import('./octant/octant-command.ts')).octantCommand),
   completion: command(completionSpec, async () => (await import('./completion/completion-command.ts')).completionCommand),

@@ -28,6 +28,9 @@ export interface SignOutReply {
 export type AuthMode = 'local' | 'proxy' | 'oidc' | 'kube-token';
 export const AUTH_MODES: readonly AuthMode[] = ['local', 'proxy', 'oidc', 'kube-token'];
 
+/** A Kubernetes bearer token as kube-token's sign-in takes one (the form, or `octant-exec sign-in`): base64url and dots (JWTs) or similar; a bound, and no blanks or controls (one header line). */
+export const BEARER_TOKEN_SHAPE = /^[\x21-\x7e]{1,16384}$/;
+
 /** Who the caller is, in a team mode. */
 export interface SignedIn {
   mode: Exclude<AuthMode, 'local'>;

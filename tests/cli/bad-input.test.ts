@@ -9,7 +9,7 @@ const test = suite('bad input');
 
 test('each mistake gets one line naming it and the nearest spelling, exit 2, nothing on stdout', async () => {
   const cases: [string[], string][] = [
-    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, exec, attach, debug, cp, people, log, octant, completion (see octant-exec --help)'],
+    [['bach', '-l', 'app=web', '--', 'id'], 'octant-exec: unknown command "bach" (did you mean batch?): the commands are serve, batch, sandbox, exec, attach, debug, cp, people, sign-in, sign-out, log, octant, completion (see octant-exec --help)'],
     [['--prot', '80'], 'octant-exec: unknown option "--prot" (did you mean --port?) (see octant-exec --help)'],
     [['batch', '--namepsace', 'x', 'web', '--', 'id'], 'octant-exec batch: unknown option "--namepsace" (did you mean --namespace?) (see octant-exec batch --help)'],
     [['sandbox', '--port'], 'octant-exec sandbox: --port needs a value (see octant-exec sandbox --help)'],

@@ -22,9 +22,9 @@ const names = async (kind: ClusterNameKind, given: Given) => {
 const complete = (...words: string[]) => completions(words, names);
 
 test('commands, then their flags, subcommands and fixed values, matching what is typed', async () => {
-  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'people', 'log', 'octant', 'completion']);
+  assert.equal(await complete(''), ['serve', 'batch', 'sandbox', 'exec', 'attach', 'debug', 'cp', 'people', 'sign-in', 'sign-out', 'log', 'octant', 'completion']);
   assert.equal(await complete('ba'), ['batch']);
-  assert.equal(await complete('debug', '--co'), ['--container', '--context', '--copy']);
+  assert.equal(await complete('debug', '--co'), ['--container', '--context', '--copy', '--cookie-file']);
   const dash = await complete('batch', '-');
   assert.ok(['--namespace', '-n', '--container', '-c', '--selector', '-l', '-h'].every((flag) => dash.includes(flag)), `'-' offers the short spellings too: ${dash.join(' ')}`);
   assert.not.ok((await complete('batch', '--')).some((flag) => !flag.startsWith('--')), "'--': the long ones only");
@@ -77,7 +77,7 @@ test('contexts, namespaces and pods come from the cluster, asked with the flags 
   asked.length = 0;
   assert.equal(await complete('attach', '-n', 'batch', 'worker-1'), ['worker-1'], 'the pod of exec, attach and debug');
   // a client of a running server: where it is, whose context's namespace is the one without -n (cluster-names.ts)
-  const server = { url: undefined, tokenFile: undefined };
+  const server = { url: undefined, tokenFile: undefined, cookieFile: undefined };
   assert.equal(asked, [['pod', { kubeconfig: undefined, context: undefined, namespace: 'batch', server }]]);
   // -c: the containers of the pods named so far (in the namespace the operand names), or of the selector's
   asked.length = 0;

@@ -4,7 +4,7 @@
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { parseFlags, type CommandSpec } from '../../src/cli/flags.ts';
-import { renderHelp } from '../../src/cli/help.ts';
+import { columns, renderHelp } from '../../src/cli/help.ts';
 import { editDistance, nearest } from '../../src/cli/nearest.ts';
 import { UsageError } from '../../src/cli/usage.ts';
 import { commands } from '../../src/cli/commands.ts';
@@ -126,6 +126,9 @@ test('help: the usage line, the flags under their headings with their values, co
   for (const command of Object.values(commands)) {
     for (const line of renderHelp(command.spec).split('\n')) assert.ok(line.length <= 96, `${command.spec.name}: ${line}`);
   }
+  // the top help's list of commands, as main.ts lays it out
+  const list = columns(Object.values(commands).map(({ spec }) => [spec.name, spec.summary]));
+  for (const line of list.split('\n')) assert.ok(line.length <= 96, `the list of commands: ${line}`);
 });
 
 test("the defaults the help states are the code's", () => {

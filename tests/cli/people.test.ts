@@ -117,7 +117,7 @@ test("sign-out ends the person's sign-in: their next call is refused, and the ad
   const hers = await people(['show', 'carol'], 'alice');
   assert.is(hers.code, 1);
   assert.match(hers.stderr, 'Your sign-in has ended');
-  assert.match(hers.stderr, 'Then put the new session cookie in --cookie-file.');
+  assert.match(hers.stderr, 'For the command line: sign in on the page again, and put the new session cookie in --cookie-file.');
 });
 
 test('bad input is a usage error (2) before anything is sent; a server that does not answer is 1', async () => {

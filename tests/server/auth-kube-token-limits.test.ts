@@ -6,40 +6,10 @@
 // cookie is a __Host- one over https.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { Buffer } from 'node:buffer';
-import { KubeTokenAuthenticator } from '../../src/server/auth/kube-token-auth.ts';
-import { SESSION_MS, SessionStore } from '../../src/server/auth/sessions.ts';
+import { SESSION_MS } from '../../src/server/auth/sessions.ts';
 import { escapeHtml } from '../../src/server/auth/auth-pages.ts';
-import { VirtualClock } from '../../src/runtime/clock.ts';
-import type { TokenReviewResult } from '../../src/adapters/kubernetes/token-review.ts';
-import { FrontDoor } from '../../src/server/security.ts';
-import type { Caller } from '../../src/server/caller.ts';
-import { Jar, around, formOf, send } from './auth-support.ts';
-
-/** Whose each token is, as the cluster would say: the token's text is the user's name. */
-const review = async (token: string): Promise<TokenReviewResult> => ({ authenticated: true, username: token.startsWith('eyJ') ? 'jwt-user' : token, groups: ['system:authenticated'] });
-
-async function kubeToken(options: { maxSessions?: number; secure?: boolean } = {}) {
-  const clock = new VirtualClock(1_000_000);
-  const warnings: string[] = [];
-  const sessions = options.maxSessions ? { sessions: new SessionStore(clock, options.maxSessions) } : {};
-  const auth = new KubeTokenAuthenticator({ door: new FrontDoor({ token: 't', port: 1 }), adminGroups: new Set(), secure: options.secure ?? false, review, warn: (m) => warnings.push(m), clock, ...sessions });
-  const ended: Caller[] = [];
-  auth.onEnded((caller) => ended.push(caller));
-  const server = await around(auth);
-  const signIn = async (token: string) => {
-    const jar = new Jar();
-    const page = await send(server.port, '/auth/sign-in');
-    jar.take(page.cookies);
-    const answer = await send(server.port, '/auth/sign-in', { body: new URLSearchParams({ ...formOf(page.body).fields, token }).toString(), headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: jar.header() } });
-    return { page, answer, jar: jar.take(answer.cookies) };
-  };
-  const who = async (jar: Jar) => (await send(server.port, '/', { headers: { Cookie: jar.header() } })).json.person?.user;
-  return { clock, warnings, ended, server, signIn, who, close: async () => (auth.close(), await server.close()) };
-}
-
-/** A JWT as the cluster issues them, its payload read by nobody but the test's stand-in. */
-const jwt = (payload: object) => `eyJhbGciOiJSUzI1NiJ9.${Buffer.from(JSON.stringify(payload)).toString('base64url')}.c2ln`;
+import { formOf, send } from './auth-support.ts';
+import { jwt, kubeToken } from './kube-token-stand-in.ts';
 
 test("a full store refuses the new sign-in (503, a sentence, Retry-After) and ends nobody else's session", async () => {
   const kt = await kubeToken({ maxSessions: 3 });
@@ -52,7 +22,7 @@ test("a full store refuses the new sign-in (503, a sentence, Retry-After) and en
     assert.is(dave.answer.headers['retry-after'], '60');
     assert.match(dave.answer.body, /as many people signed in as it can hold: try again in a few minutes/);
     assert.is(dave.jar.get('octant_exec_session'), undefined);
-    assert.is(await kt.who(alice.jar), 'alice', "alice's session is still hers");
+    assert.is(await kt.who(alice.jar.header()), 'alice', "alice's session is still hers");
     assert.equal(kt.ended, [], 'nobody was signed out to make room');
     kt.clock.advanceBy(SESSION_MS);
     assert.is((await kt.signIn('dave')).answer.status, 303, 'once sessions end, there is room again');
@@ -69,8 +39,8 @@ test("a full store ends the oldest session of whoever holds the most: identities
     const alice = await kt.signIn('alice');
     assert.is(alice.answer.status, 303, alice.answer.body);
     assert.equal(kt.ended.map((caller) => caller.person?.user), ['mallory-1']);
-    assert.is(await kt.who(bob.jar), 'bob');
-    assert.is(await kt.who(alice.jar), 'alice');
+    assert.is(await kt.who(bob.jar.header()), 'bob');
+    assert.is(await kt.who(alice.jar.header()), 'alice');
     assert.is((await kt.signIn('dave')).answer.status, 503, 'one session each now: the newcomer waits');
   } finally {
     await kt.close();
@@ -104,7 +74,7 @@ test("a JWT that expires before 8 hours are up ends its session then; one withou
     assert.match((await kt.signIn('opaque-token')).answer.cookies.join('\n'), /Max-Age=28800/);
     assert.match((await kt.signIn('not.a-json.payload')).answer.cookies.join('\n'), /Max-Age=28800/);
     kt.clock.advanceBy(600_000 - 1);
-    assert.is(await kt.who(short.jar), 'jwt-user');
+    assert.is(await kt.who(short.jar.header()), 'jwt-user');
     assert.is(kt.ended.length, 0);
     kt.clock.advanceBy(1);
     assert.is(kt.ended.length, 1, 'ended when the token did');

@@ -8,7 +8,7 @@ import { ClusterReader } from '../../adapters/kubernetes/cluster.ts';
 import type { KubeContexts } from '../../adapters/kubernetes/kubeconfig.ts';
 import { within } from '../../domain/within.ts';
 import { findKubeconfig } from '../../runtime/cluster-choice.ts';
-import { serverAccess } from '../server/server-client.ts';
+import { serverAccess } from '../server/server-access.ts';
 import { serverNamespace } from '../server/server-namespace.ts';
 import type { ClusterNameKind, Given } from './complete.ts';
 
@@ -32,8 +32,8 @@ async function namespaceFor(given: Given, contexts: KubeContexts): Promise<strin
   if (given.namespace !== undefined) return given.namespace;
   if (given.server) {
     try {
-      // no warning of a too open --token-file here: a completion's stderr lands in the middle of the command line being typed
-      const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile }, undefined, () => {});
+      // no warning of a too open --token-file (or cookie file) here: a completion's stderr lands in the middle of the command line being typed
+      const access = serverAccess({ server: given.server.url, 'token-file': given.server.tokenFile, 'cookie-file': given.server.cookieFile }, undefined, () => {});
       return await serverNamespace({ ...access, answerWaitMs: SERVER_WAIT_MS }, given.context);
     } catch {
       // no server given, or none answers: the command will say so; the kubeconfig's is the best guess

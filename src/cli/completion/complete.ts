@@ -18,7 +18,7 @@ export interface Given {
   pods?: string[];
   selector?: string;
   /** a client of a running server (exec, attach, debug, cp): where it is (--server, --token-file; else the environment's) */
-  server?: { url?: string; tokenFile?: string };
+  server?: { url?: string; tokenFile?: string; cookieFile?: string };
 }
 
 export type ClusterNames = (kind: ClusterNameKind, given: Given) => Promise<string[]>;
@@ -44,7 +44,7 @@ export async function completions(words: string[], names: ClusterNames): Promise
     return splitAtEquals ? values : values.map((value) => `--${assignment[1]}=${value}`);
   }
   const { values, positionals } = parseArgs({ args: rest, options: parseArgsOptions(flags), strict: false, allowPositionals: true });
-  const given: Given = { kubeconfig: text(values.kubeconfig), context: text(values.context), namespace: text(values.namespace), ...(flags.server ? { server: { url: text(values.server), tokenFile: text(values['token-file']) } } : {}) };
+  const given: Given = { kubeconfig: text(values.kubeconfig), context: text(values.context), namespace: text(values.namespace), ...(flags.server ? { server: { url: text(values.server), tokenFile: text(values['token-file']), cookieFile: text(values['cookie-file']) } } : {}) };
   const previous = rest.at(-1);
   const pending = previous === undefined ? undefined : flagOf(previous, flags);
   if (pending?.type === 'string') return matching(await valuesOf(pending.completes, pending.completes === 'container' ? { ...given, ...podsGiven(spec.operands === 'pod' ? positionals : [], values) } : given, names));

@@ -29,7 +29,8 @@ import { CHANGED_STATUS, tellChanged, type ChangedCopy } from './changed-files.t
 import { removingPartsOnSignal } from './parts-on-signal.ts';
 import { PlacementError, remoteTarget, uploadPlacement, type RemoteKind } from './upload-placement.ts';
 import type { cpSpec } from './cp-spec.ts';
-import { callServer, ServerError, serverAccess, serverText, type ServerAccess } from '../server/server-client.ts';
+import { serverAccess } from '../server/server-access.ts';
+import { callServer, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { makeFolders } from '../make-folders.ts';
 import { serverNamespace } from '../server/server-namespace.ts';
 import { oneNamespace } from '../one-namespace.ts';

@@ -7,9 +7,9 @@ import process from 'node:process';
 import { nameProblem } from '../../server/auth/person-names.ts';
 import type { SignedIn } from '../../protocol/index.ts';
 import type { ParsedArgs } from '../flags.ts';
+import { serverAccess } from '../server/server-access.ts';
 import { ServerError, TOKEN_ADVICE, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
-import { peopleAccess } from './people-access.ts';
 import { endPerson, print, signOutPerson, type PeopleAction } from './people-actions.ts';
 import { adminCaller } from './people-caller.ts';
 import { showPerson } from './people-show.ts';
@@ -27,7 +27,7 @@ export async function peopleCommand({ values, subcommand, operands }: ParsedArgs
   if (problem) throw new UsageError(`USER ${problem}: give the name as octant-exec shows it (the Sessions and Audit pages)`);
   // a URL resolves a . or .. step away (/people/../end is /end), encoded or not, and the server refuses one; show asks in a query
   if (name !== 'show' && (user === '.' || user === '..')) throw new UsageError(`USER "${user}" cannot be put in a URL's path: \`octant-exec people show ${user}\` lists what they run, for the page's End… (or POST /api/v1/sessions/ID/end) to end one at a time; no sign-out reaches them: take their access away at the identity provider (docs/team-mode.md, "Offboarding")`);
-  const access = peopleAccess(values);
+  const access = serverAccess(values);
   const program = `octant-exec people ${name}`;
   let caller: SignedIn | undefined;
   try {
@@ -46,7 +46,6 @@ export async function peopleCommand({ values, subcommand, operands }: ParsedArgs
 function advice(error: ServerError, access: ServerAccess, admin: boolean): string {
   // an admin's own route missing: a server from before `people`; /info missing: not octant-exec's address
   if (error.status === 404) return admin ? ' The server says you are an admin, so it is likely older than this command, without this route: upgrade it (meanwhile the page\'s End… ends one terminal at a time).' : ' Is --server the address of an octant-exec server (in proxy mode, of the proxy in front of it)?';
-  if (error.status !== 401 || error.message.endsWith(TOKEN_ADVICE)) return '';
-  if (access.cookie) return ' Then put the new session cookie in --cookie-file.';
-  return ' For the command line: in the kube-token and oidc modes give your session cookie with --cookie-file; in proxy mode --server is the proxy\'s address (octant-exec people --help).';
+  if (error.status !== 401 || access.cookie || error.message.endsWith(TOKEN_ADVICE)) return '';
+  return " For the command line: in kube-token mode run `octant-exec sign-in` first; in oidc mode give your session cookie with --cookie-file; in proxy mode --server is the proxy's address (octant-exec people --help).";
 }

@@ -4,6 +4,7 @@ import type { OctantExecOptions } from '../../server/app.ts';
 import type { FlagValues } from '../flags.ts';
 import { defaultStateDir } from '../state-dir.ts';
 import { UsageError, oneOf, wholeNumber } from '../usage.ts';
+import { isLoopback } from '../loopback.ts';
 import { serveSpec } from './serve-spec.ts';
 import { debugImageList } from '../../domain/debug-images.ts';
 import { teamOptions } from './serve-auth-options.ts';
@@ -18,12 +19,6 @@ export interface ServeArgs {
   options: OctantExecOptions;
   open: boolean;
   json: boolean;
-}
-
-const loopback = new Set(['127.0.0.1', 'localhost', '::1']);
-
-export function isLoopback(host: string): boolean {
-  return loopback.has(host);
 }
 
 export function serveOptions(values: FlagValues<typeof serveSpec>, env: Record<string, string | undefined> = process.env): ServeArgs {

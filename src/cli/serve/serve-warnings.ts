@@ -1,7 +1,7 @@
 // What serve says on stderr before it starts, when the flags make a risk that is allowed but
 // should not go unnoticed: each one line, in the CLI's words.
 import type { OctantExecOptions } from '../../server/app.ts';
-import { isLoopback } from './serve-options.ts';
+import { isLoopback, isLoopbackUrl } from '../loopback.ts';
 
 /** What a sign-in mode without TLS sends in the clear, as people would name it. */
 const inTheClear = {
@@ -43,7 +43,7 @@ function exposure(options: Flags): string[] {
 
 function remoteHttp(publicUrl: string | undefined): boolean {
   if (!publicUrl?.startsWith('http:')) return false;
-  return !isLoopback(new URL(publicUrl).hostname.replace(/^\[(.*)\]$/, '$1'));
+  return !isLoopbackUrl(new URL(publicUrl));
 }
 
 /** A trusted range of every address (a /0) on a server others reach: whoever reaches it names themselves. */

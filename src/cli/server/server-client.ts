@@ -1,21 +1,20 @@
-// How a client command reaches a running octant-exec server: its URL from --server or
-// $OCTANT_EXEC_URL, its token from --token-file or $OCTANT_EXEC_TOKEN (never an argument: other
-// users can read a process's arguments), sent as a bearer token; or a team mode's session cookie
-// (people's --cookie-file), sent as the browser sends it. Answers that are errors become the
-// server's own sentence.
+// How a client command calls a running octant-exec server (which one, and as whom:
+// server-access.ts): a token sent as a bearer token, or a team mode's session cookie sent as the
+// browser sends it. Answers that are errors become the server's own sentence.
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import process from 'node:process';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { UsageError } from '../usage.ts';
-import { readSecretFile, warnOnStderr, type Warn } from './secret-file.ts';
+import { SIGN_IN_PATH } from '../../server/auth/auth-paths.ts';
+import type { KeptSignIn } from './kept-sign-ins.ts';
 
 export interface ServerAccess {
   url: URL;
   token: string;
   /** a team mode's session cookie (`NAME=VALUE`), sent instead of the token: kube-token and oidc take no bearer token */
   cookie?: string;
+  /** where the cookie came from: `octant-exec sign-in` (this sign-in), or --cookie-file */
+  signIn?: KeptSignIn;
   /** how long a call waits for the answer to begin (ANSWER_WAIT_MS; 0: as long as the server takes) */
   answerWaitMs?: number;
 }
@@ -32,29 +31,6 @@ export class ServerError extends Error {
   constructor(message: string, readonly status?: number, readonly answer?: unknown) {
     super(message);
   }
-}
-
-const HOW = 'start one with `octant-exec --json` and set OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from its url and token';
-
-export function serverAccess(flags: { server?: string; 'token-file'?: string }, env = process.env, warn: Warn = warnOnStderr): ServerAccess {
-  const url = serverUrl(flags, env);
-  const token = flags['token-file'] ? readSecretFile(flags['token-file'], '--token-file', warn) : env.OCTANT_EXEC_TOKEN;
-  if (!token) throw new UsageError(`no token for the server (--token-file FILE or $OCTANT_EXEC_TOKEN): ${HOW}`);
-  return { url, token };
-}
-
-/** The server's URL, from --server or $OCTANT_EXEC_URL. */
-export function serverUrl(flags: { server?: string }, env = process.env): URL {
-  const where = flags.server ?? env.OCTANT_EXEC_URL;
-  if (!where) throw new UsageError(`say which octant-exec server to use (--server URL or $OCTANT_EXEC_URL): ${HOW}`);
-  let url: URL;
-  try {
-    url = new URL(where);
-  } catch {
-    throw new UsageError(`"${where.slice(0, 100)}" is not a URL: give the server's, e.g. http://127.0.0.1:7788/`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError('the server URL must be http:// or https://');
-  return url;
 }
 
 /** One call; `body` is streamed (with backpressure). Resolves with the answer once its headers are in; error answers throw their sentence. */
@@ -100,14 +76,30 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
     const { sentence, answer } = await errorAnswer(res);
     // the rest of a refused body is not wanted: sending it on would hold the command (a GiB to a missing pod: seconds)
     req.destroy();
-    // The server's own refusal of our token (it says `WWW-Authenticate: Bearer`, as the page knows
-    // it) speaks to a page ("open the URL it printed"): the command line's token comes from
-    // elsewhere. A 401 without it is the cluster's refusal of the kubeconfig's credentials, passed on.
-    // A 429 with it: wrong tokens sent too often (local-auth.ts), ours among them.
-    const ownRefusal = (res.statusCode === 401 || res.statusCode === 429) && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
-    throw new ServerError(ownRefusal ? `${sentence} ${TOKEN_ADVICE}` : sentence, res.statusCode, answer);
+    throw new ServerError(`${sentence}${refusalAdvice(res, sentence, access)}`, res.statusCode, answer);
   }
   return res;
+}
+
+/** What the command line adds to a refusal of its credential, which the server words for a page. */
+function refusalAdvice(res: IncomingMessage, sentence: string, access: ServerAccess): string {
+  // The server's own refusal of a token (it says `WWW-Authenticate: Bearer`, as the page knows it)
+  // speaks to a page ("open the URL it printed"): the command line's token comes from elsewhere. A
+  // 401 without it is the cluster's refusal of the kubeconfig's credentials, passed on. A 429 with
+  // it: wrong tokens sent too often (local-auth.ts), ours among them.
+  const challenged = (res.statusCode === 401 || res.statusCode === 429) && /^bearer\b/i.test(res.headers['www-authenticate'] ?? '');
+  // a kept sign-in sent to a local-mode server: another server at the address it was made with (a port-forward's, gone)
+  if (challenged && access.signIn) return ` The sign-in kept for ${access.url.origin} (as ${serverText(access.signIn.user)}, with a team's server) was sent, and this server does not take it: it is another at the same address. \`octant-exec sign-out --server ${access.url.origin}\` forgets it; this server's token goes in --token-file.`;
+  if (challenged) return ` ${TOKEN_ADVICE}`;
+  // A team mode's refusal of a session names its sign-in page: the command line signs in its own way.
+  if (res.statusCode === 401 && access.cookie !== undefined && sentence.includes(SIGN_IN_PATH)) return ` ${signInAdvice(access)}`;
+  return '';
+}
+
+/** What the command line does when the server no longer takes its session cookie. */
+function signInAdvice(access: ServerAccess): string {
+  if (!access.signIn) return 'For the command line: sign in on the page again, and put the new session cookie in --cookie-file.';
+  return `For the command line: run \`octant-exec sign-in --server ${access.url.origin}\` again (you were ${serverText(access.signIn.user)}).`;
 }
 
 /** What ends the sentence of the server's refusal of our token: where the command line's token comes from. */

@@ -1,4 +1,4 @@
-// The flags every client of a running server takes: where the server is and its token, and
+// The flags every client of a running server takes: where the server is and its credential, and
 // which container (in which namespace and kube context) a command acts on. One wording for cp,
 // exec, attach and debug.
 import type { FlagSpec } from '../flags.ts';
@@ -6,6 +6,7 @@ import type { FlagSpec } from '../flags.ts';
 export const serverFlags = {
   server: { type: 'string', value: 'URL', help: 'the octant-exec server (default: $OCTANT_EXEC_URL)' },
   'token-file': { type: 'string', value: 'FILE', help: "a file holding the server's token (default: $OCTANT_EXEC_TOKEN)", completes: 'file' },
+  'cookie-file': { type: 'string', value: 'FILE', help: "a team mode's session cookie as NAME=VALUE, copied from a browser\n(default: the sign-in `octant-exec sign-in` kept for the server)", completes: 'file' },
 } as const satisfies Record<string, FlagSpec>;
 
 export const targetFlags = {
@@ -20,4 +21,5 @@ workload's TYPE/NAME (deploy/web) is refused: name one of its pods.`;
 
 /** How to reach the server, for the footer of each client command's help. */
 export const serverFooter = `The server and its token: \`octant-exec --json\` prints both ({"url", "token"}); set
-OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).`;
+OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).
+A team's server in kube-token mode: \`octant-exec sign-in --server URL\` once, as yourself.`;

@@ -1,7 +1,7 @@
 // `octant-exec attach POD`: this terminal on the container's main process; Ctrl-P Ctrl-Q leaves
 // it running.
 import type { ParsedArgs } from '../flags.ts';
-import { serverAccess } from '../server/server-client.ts';
+import { serverAccess } from '../server/server-access.ts';
 import type { attachSpec } from './attach-spec.ts';
 import { DETACH_KEYS_NAME } from './detach-keys.ts';
 import { runTerminal } from './run-terminal.ts';

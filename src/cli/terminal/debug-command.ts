@@ -4,7 +4,8 @@
 import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
 import type { ServerInfo } from '../../protocol/index.ts';
-import { callServerJson, ServerError, serverAccess, serverText, type ServerAccess } from '../server/server-client.ts';
+import { serverAccess } from '../server/server-access.ts';
+import { callServerJson, ServerError, serverText, type ServerAccess } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
 import type { debugSpec } from './debug-spec.ts';
 import { runTerminal } from './run-terminal.ts';

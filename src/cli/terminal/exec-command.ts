@@ -3,7 +3,7 @@
 // apart and byte-exact, as a file or a pipe they go to needs them).
 import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
-import { serverAccess } from '../server/server-client.ts';
+import { serverAccess } from '../server/server-access.ts';
 import type { execSpec } from './exec-spec.ts';
 import { runTerminal } from './run-terminal.ts';
 import { targetOperand } from './terminal-target.ts';

@@ -14,6 +14,7 @@ import { readJson } from '../read-json.ts';
 import { HttpError, sendJson } from '../replies.ts';
 import { authMessages, sameSecret, type AuthProblem, type FrontDoor } from '../security.ts';
 import { refused, type Authenticator, type Refusal, type Verdict } from './authenticator.ts';
+import { refuseTokenExchange } from './command-sign-in.ts';
 import { PeerLimits, type Limited, type Rate } from './peer-limits.ts';
 
 export const LOGIN_PATH = '/api/v1/session';
@@ -52,6 +53,7 @@ export class LocalAuthenticator implements Authenticator {
 
   /** The page trades the token (from the URL fragment) for the session cookie, once. */
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    refuseTokenExchange(req, url, 'local');
     if (url.pathname !== LOGIN_PATH) return false;
     if (url.search) throw new HttpError(400, 'The token goes in the JSON body, never in the query string.');
     if (req.method !== 'POST') throw new HttpError(405, 'POST {"token": "…"} here to get the session cookie.');

@@ -23,6 +23,7 @@ import type { Authenticator, Verdict } from './authenticator.ts';
 import { sendContinue, sendMessage } from './auth-pages.ts';
 import { localPath } from './local-path.ts';
 import { CALLBACK_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from './auth-paths.ts';
+import { refuseTokenExchange } from './command-sign-in.ts';
 import { clearCookie, setCookie } from './cookies.ts';
 import { IdTokenRejected, verifyIdToken, type IdTokenClaims } from './id-token.ts';
 import { IssuerUnreachable } from './issuer-fetch.ts';
@@ -115,6 +116,7 @@ export class OidcAuthenticator implements Authenticator {
   }
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    refuseTokenExchange(req, url, 'oidc');
     switch (url.pathname) {
       case SIGN_IN_PATH:
         if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'Open this page with GET.');

@@ -16,6 +16,7 @@ import { Buffer } from 'node:buffer';
 import type { IncomingMessage } from 'node:http';
 import { AssertedNames, type NamePrefixes } from './asserted-person.ts';
 import { refused, type Authenticator, type Verdict } from './authenticator.ts';
+import { refuseTokenExchange } from './command-sign-in.ts';
 import { nameProblem } from './person-names.ts';
 import { MemoryRevocations, type Revocations } from './revocations.ts';
 import { SESSION_MS } from './sessions.ts';
@@ -81,7 +82,8 @@ export class ProxyAuthenticator implements Authenticator {
     return { caller: { ...teamCaller('proxy', person, this.adminGroups, null), socketLifetimeMs: SESSION_MS } };
   }
 
-  async route(): Promise<boolean> {
+  async route(req: IncomingMessage, _res: unknown, url: URL): Promise<boolean> {
+    refuseTokenExchange(req, url, 'proxy');
     return false; // the proxy signs people in and out
   }
 

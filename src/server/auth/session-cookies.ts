@@ -37,11 +37,11 @@ export class CookieSessions {
     return refused(401, `Your sign-in has ended (it expired, you signed out, or the server restarted): sign in again at ${this.signInPage}.`);
   }
 
-  /** Starts a session: the Set-Cookie header that hands it to the browser, or why none could be made. */
-  start(caller: Caller, expiresAt: number, now: number): { setCookie: string } | StartRefused {
+  /** Starts a session: the Set-Cookie header that hands it to the browser and the cookie's NAME=VALUE (a command line's), or why none could be made. */
+  start(caller: Caller, expiresAt: number, now: number): { setCookie: string; cookie: string } | StartRefused {
     const value = this.store.start(caller, expiresAt);
     if (typeof value !== 'string') return value;
-    return { setCookie: setCookie(this.#name, value, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 }) };
+    return { setCookie: setCookie(this.#name, value, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 }), cookie: `${this.#name}=${value}` };
   }
 
   /** Ends the request's session, if any; returns it and the Set-Cookie header that removes the cookie. */
