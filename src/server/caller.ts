@@ -38,6 +38,8 @@ export interface Caller {
 export interface SignIn {
   idHash: string;
   endsAt: number;
+  /** when it was made (absent in a caller another replica vouches for): the command line's sign-in allowed through it counts as made then too (command-line-handoff.ts) */
+  at?: number;
 }
 
 export const LOCAL_CALLER: Caller = { mode: 'local', admin: true, signOut: null };

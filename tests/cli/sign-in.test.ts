@@ -162,7 +162,9 @@ test('a server whose answer is no sign-in (a control character, a header-breakin
     { cookie: 'octant_exec_session=a', user: 'mallory' },
   ];
   for (const answer of answers) {
-    const fake = createServer((_req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(answer)));
+    // it says it takes a token, as a kube-token server does; then answers the trade with something else
+    const ways = { mode: 'kube-token', commandLine: ['token', 'browser'] };
+    const fake = createServer((req, res) => res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify(req.method === 'GET' ? ways : answer)));
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     const origin = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
     const out = await cli('frank', ['sign-in', '--server', origin, '--kube-token-file', token]);

@@ -79,7 +79,7 @@ test('sessions: a fixed lifetime, ended on time by their own timer, ended at sig
   const id = store.start(alice, 1000) as string;
   assert.match(id, /^[A-Za-z0-9_-]{43}$/);
   // the session's caller names it as its sign-out is kept (a hash, never the id), with its end: a share it makes ends with it
-  const aliceSession = { ...alice, signIn: { idHash: revokedIdHash(id), endsAt: 1000 } };
+  const aliceSession = { ...alice, signIn: { idHash: revokedIdHash(id), endsAt: 1000, at: 0 } };
   assert.equal(store.find(id), { session: { caller: aliceSession, expiresAt: 1000, signedInAt: 0 } });
   assert.is.not(aliceSession.signIn.idHash, id);
   clock.advanceTo(999);
@@ -93,7 +93,7 @@ test('sessions: a fixed lifetime, ended on time by their own timer, ended at sig
   assert.equal(store.find('made-up'), { problem: 'ended' });
   const bob = caller('bob');
   const bobId = store.start(bob, 5000) as string;
-  const bobSession = { ...bob, signIn: { idHash: revokedIdHash(bobId), endsAt: 5000 } };
+  const bobSession = { ...bob, signIn: { idHash: revokedIdHash(bobId), endsAt: 5000, at: 1000 } };
   assert.equal(store.end(bobId)?.caller, bobSession);
   assert.equal(store.find(bobId), { problem: 'ended' });
   clock.advanceTo(5000);

@@ -39,7 +39,7 @@ test('signed sessions: a cookie made on one replica is the same person on anothe
   if (!('session' in found)) return;
   // the caller names its session as its sign-out is kept (the hash of the id inside the cookie), with its end: a share it makes ends with it
   const sid = JSON.parse(Buffer.from(value.split('.')[1], 'base64url').toString()).sid as string;
-  assert.equal(found.session, { caller: { ...alice, signIn: { idHash: revokedIdHash(sid), endsAt: 1000 } }, expiresAt: 1000, signedInAt: 0 });
+  assert.equal(found.session, { caller: { ...alice, signIn: { idHash: revokedIdHash(sid), endsAt: 1000, at: 0 } }, expiresAt: 1000, signedInAt: 0 });
   const again = b.find(value);
   assert.ok('session' in again && again.session.caller === found.session.caller, 'the sockets of one session carry one Caller, so they close together');
   assert.equal(b.find(undefined), { problem: 'missing' });
@@ -119,8 +119,8 @@ test('signed sessions: the end is told on time on every replica that saw the ses
   const told: Caller[] = [];
   unseen.onEnded((caller) => told.push(caller));
   assert.ok(unseen.end(third));
-  const sid = JSON.parse(Buffer.from(third.split('.')[1], 'base64url').toString()).sid as string;
-  assert.equal(told.map((caller) => caller.signIn), [{ idHash: revokedIdHash(sid), endsAt: 9000 }]);
+  const { sid, iat } = JSON.parse(Buffer.from(third.split('.')[1], 'base64url').toString()) as { sid: string; iat: number };
+  assert.equal(told.map((caller) => caller.signIn), [{ idHash: revokedIdHash(sid), endsAt: 9000, at: iat }]);
   for (const sessions of [a, b, shared, unseen]) sessions.close();
 });
 

@@ -37,6 +37,8 @@ export interface CliOptions {
   env?: Record<string, string>;
   /** piped to stdin, then its end (default: no stdin, /dev/null) */
   input?: Uint8Array | string;
+  /** stdin a pipe the test writes to as it goes (child.stdin), instead of `input` */
+  typing?: boolean;
   /** a file descriptor for its stdout (default: a pipe, collected) */
   stdout?: number;
 }
@@ -55,8 +57,9 @@ export function startCli(args: string[], options: CliOptions = {}): Cli {
   const home = mkdtempSync(join(tmpdir(), 'octant-exec-cli-home-'));
   const [file, ...rest] = cliArgv(args, options);
   const path = options.pathPrefix ? `${options.pathPrefix}:${process.env.PATH}` : process.env.PATH;
-  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...denoDir, ...options.env }, stdio: [options.input === undefined ? 'ignore' : 'pipe', options.stdout ?? 'pipe', 'pipe'] });
+  const child = spawn(file, rest, { env: { PATH: path, HOME: home, TMPDIR: tmpdir(), ...denoDir, ...options.env }, stdio: [options.input === undefined && !options.typing ? 'ignore' : 'pipe', options.stdout ?? 'pipe', 'pipe'] });
   if (options.input !== undefined) child.stdin!.on('error', () => {}).end(options.input);
+  else if (options.typing) child.stdin!.on('error', () => {});
   const stdout: string[] = [];
   let pending = '';
   let stderr = '';

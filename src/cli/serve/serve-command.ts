@@ -4,7 +4,7 @@ import type { ParsedArgs } from '../flags.ts';
 import { makeStateDir } from '../state-dir.ts';
 import { stoppedBy, stopSignals } from '../stop-signal.ts';
 import { failureLine } from '../system-error.ts';
-import { openBrowser, removeRedirect } from './open-browser.ts';
+import { openBrowser, removeRedirect } from '../browser-opener.ts';
 import { pageDir } from './page-dir.ts';
 import { readyLines } from './ready-lines.ts';
 import { tokenUrl } from '../../protocol/token-fragment.ts';
@@ -36,12 +36,12 @@ export async function serveCommand({ values }: ParsedArgs<typeof serveSpec>): Pr
     // asked to stop while starting, it never says it is ready
     const replica = app.system.shared?.replica;
     for (const line of readyLines({ ...app, ...(replica ? { replica } : {}) }, { json, tokenFile: options.tokenFile, socketPath: SOCKET_PATH })) console.log(line);
-    // the browser is handed a per-launch token through a file of the user's alone (open-browser.ts),
+    // the browser is handed a per-launch token through a file of the user's alone (browser-opener.ts),
     // never a log; a --token-file's not at all: the URL the browser opens stays in its history
     // (before the page takes the token out), and that token outlives the launch
     removeRedirect(app.stateDir); // an earlier launch's, if it was stopped before it could
     const handsToken = app.auth === 'local' && options.tokenFile === undefined;
-    if (open) forgetRedirect = openBrowser(handsToken ? tokenUrl(app.url, app.token) : app.url, app.stateDir);
+    if (open) forgetRedirect = openBrowser(handsToken ? tokenUrl(app.url, app.token) : app.url, app.stateDir, (problem) => console.error(`octant-exec: --open ${problem}`));
   }
 
   // A replica that lost its lease in the shared log stops, and its orchestrator starts it afresh.

@@ -38,7 +38,8 @@ export async function callServer(access: ServerAccess, method: 'GET' | 'HEAD' | 
   const url = new URL(path, access.url);
   for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, value);
   const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
-  const req = send(url, { method, headers: { ...headers, ...(access.cookie ? { Cookie: access.cookie } : { Authorization: `Bearer ${access.token}` }), ...(body ? { 'Content-Type': body.type } : {}) } });
+  const credential = access.cookie ? { Cookie: access.cookie } : access.token ? { Authorization: `Bearer ${access.token}` } : {};
+  const req = send(url, { method, headers: { ...headers, ...credential, ...(body ? { 'Content-Type': body.type } : {}) } });
   const answer = new Promise<IncomingMessage>((resolve, reject) => {
     const waitMs = access.answerWaitMs ?? ANSWER_WAIT_MS;
     // 0: no wait of ours (an upload is answered once the container has taken it all, which may
@@ -122,7 +123,7 @@ export const LIST_MAX_CHARS = 128 * 1024 * 1024;
 /** A call with a JSON body (if any) whose answer is JSON: the answer, parsed. `maxChars`: the most it takes (MAX_ANSWER_CHARS, or LIST_MAX_CHARS). */
 export async function callServerJson<T>(access: ServerAccess, method: 'GET' | 'POST', path: string, query: Record<string, string | undefined> = {}, body?: unknown, maxChars = MAX_ANSWER_CHARS): Promise<T> {
   const stream = body === undefined ? undefined : { type: 'application/json', stream: Readable.from([Buffer.from(JSON.stringify(body))]) };
-  const res = await callServer(access, method, path, query, stream);
+  const res = await callServer(access, method, path, query, stream, { Accept: 'application/json' });
   // decoded as a whole stream: a character split between two chunks stays one character
   res.setEncoding('utf8');
   const chunks: string[] = [];

@@ -1,16 +1,18 @@
-// `octant-exec sign-in`: the person's Kubernetes token traded once for a session of a kube-token
-// server (POST /auth/sign-in with the token as a bearer header: docs/api.md), the session kept for
-// the client commands that follow (kept-sign-ins.ts). The token is sent to that server alone, and
-// never over plain http to another machine.
+// `octant-exec sign-in`: a session of a team's server for the client commands that follow
+// (kept-sign-ins.ts), got the way the server takes (ways-in.ts, asked first): the person's
+// Kubernetes token traded once (token-sign-in.ts, kube-token mode), or their leave given on the
+// page in a browser where they are signed in (browser-handoff.ts, --browser; oidc mode always).
 import process from 'node:process';
 import type { ParsedArgs } from '../flags.ts';
 import { isLoopbackUrl } from '../loopback.ts';
 import { SESSION_COOKIE } from '../server/credential-shapes.ts';
 import { isIsoTime, keepSignIn, signInsDir, signInsFolder, type KeptSignIn } from '../server/kept-sign-ins.ts';
 import { serverUrl } from '../server/server-access.ts';
-import { callServerJson, ServerError, serverText } from '../server/server-client.ts';
+import { ServerError, serverText } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
-import { kubeToken } from './kube-token-source.ts';
+import { browserHandoff } from './browser-handoff.ts';
+import { tokenSignIn } from './token-sign-in.ts';
+import { waysIn } from './ways-in.ts';
 import type { signInSpec } from './sign-in-spec.ts';
 
 /** The server's answer to a token exchange. */
@@ -21,15 +23,28 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
   // named here, not taken from $OCTANT_EXEC_URL: the token goes there, and it may open more than the cluster (a cloud's)
   if (values.server === undefined) throw new UsageError('say which server to sign in to with --server URL (not $OCTANT_EXEC_URL: your Kubernetes token is sent there, so it is named where you see it)');
   const url = serverUrl(values);
+  // what is sent (a token) and what comes back (the session) would be anyone's on the way
   if (url.protocol === 'http:' && !isLoopbackUrl(url)) {
-    throw new UsageError(`${url.origin} is plain http on another machine: your Kubernetes token would cross the network for anyone on the way to read. Give the server's https:// address, or a port-forward to it on this machine (kubectl port-forward … 17788:7788, then --server http://127.0.0.1:17788)`);
+    throw new UsageError(`${url.origin} is plain http on another machine: your Kubernetes token and the session would cross the network for anyone on the way to read. Give the server's https:// address, or a port-forward to it on this machine (kubectl port-forward … 17788:7788, then --server http://127.0.0.1:17788)`);
   }
-  const { token, from } = await kubeToken(values);
-  signInsFolder(process.env); // where the session will be kept, before the server makes one
+  const tokenFlag = (['kube-token-file', 'kubeconfig', 'context'] as const).find((flag) => values[flag] !== undefined);
+  if (values.browser && tokenFlag) throw new UsageError(`--browser hands over no token: leave out --${tokenFlag}`);
   const program = 'octant-exec sign-in';
+  // where the session will be kept, made before the server makes one
+  const folder = () => void signInsFolder(process.env);
   let answer: Answer;
+  let from: string;
   try {
-    answer = valid(await callServerJson<unknown>({ url, token }, 'POST', '/auth/sign-in'), url);
+    const ways = await waysIn(url);
+    if (values.browser || !ways.includes('token')) {
+      if (tokenFlag) throw new UsageError(`${url.origin} signs the command line in through a browser only (oidc mode), and takes no token: leave out --${tokenFlag}`);
+      answer = valid(await browserHandoff(url, { tell: (line) => void process.stderr.write(`${line}\n`), dir: signInsFolder(process.env) }), url);
+      from = 'the leave you gave in the browser';
+    } else {
+      const traded = await tokenSignIn(url, values, folder);
+      answer = valid(traded.answer, url);
+      from = traded.from;
+    }
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
     if (values.json) process.stdout.write(`${JSON.stringify(error.answer ?? { error: { ...(error.status ? { status: error.status } : {}), message: error.message } })}\n`);
@@ -61,7 +76,8 @@ function said(signIn: KeptSignIn, from: string): string {
 
 /** What the command line adds to the server's sentence, for the refusals it words for a page or that mean another kind of server. */
 function advice(error: ServerError): string {
-  // no such route (or not by POST): an older server, or not a kube-token one that says so
-  if ((error.status === 404 || error.status === 405) && /^the server answered \d+$/.test(error.message)) return ': is --server the address of an octant-exec server in kube-token mode (of this version or later)?';
+  // an HTML page where the ways in should be: an octant-exec from before `sign-in`, or no octant-exec at all
+  if (/answered \/auth\/sign-in with something that is not JSON/.test(error.message)) return ' (an octant-exec older than this command has no sign-in for it: sign in on the page and give the session cookie with --cookie-file)';
+  if ((error.status === 404 || error.status === 405) && /^the server answered \d+$/.test(error.message)) return ': is --server the address of an octant-exec server in a team mode (of this version or later)?';
   return '';
 }

@@ -10,16 +10,18 @@ export function escapeHtml(text: string): string {
 const style = 'body{font:16px/1.5 system-ui,sans-serif;max-width:36rem;margin:4rem auto;padding:0 1rem}textarea{width:100%;font:13px monospace}button{font-size:1rem;margin-top:.5rem}.problem{color:#b00020}';
 
 /**
- * The sign-in pages post forms to the server itself (kube-token's token, the command line's
+ * For the pages whose form posts to the server itself (kube-token's token, the command line's
  * Allow). Under the app's `no-referrer`, a browser sends such a post with `Origin: null`, which the
  * cross-site check (same-origin.ts) must refuse: these pages keep their origin for their own
- * requests, and still send nothing of it (nor of their address) to any other site.
+ * requests, and still send nothing of it (nor of their address) to any other site. Only these:
+ * another auth page's address may hold what its own links must not carry on (the OIDC callback's
+ * code and state).
  */
-const OWN_REQUESTS_ONLY = { 'Referrer-Policy': 'same-origin' };
+export const POSTS_A_FORM = { 'Referrer-Policy': 'same-origin' };
 
 export function sendPage(res: ServerResponse, status: number, title: string, body: string, headers: Record<string, string | string[]> = {}): void {
   const html = `<!doctype html>\n<html lang="en">\n<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(title)} · octant-exec</title><style>${style}</style></head>\n<body>\n<h1>${escapeHtml(title)}</h1>\n${body}\n</body>\n</html>\n`;
-  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store', ...OWN_REQUESTS_ONLY, ...headers });
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(html), 'Cache-Control': 'no-store', ...headers });
   res.end(html);
 }
 

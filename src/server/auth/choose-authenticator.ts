@@ -46,7 +46,7 @@ export function chooseAuthenticator(settings: AuthSettings, parts: Authenticator
         sessionMs: settings.sessionMs,
         ...signed(settings, parts.revocations),
         // the form from one replica, posted to another, is taken there
-        ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey) } : {}),
+        ...(settings.sessionKey ? { forms: FormTokens.forSessionKey(settings.sessionKey), sessionKey: settings.sessionKey } : {}),
       });
     case 'oidc':
       return new OidcAuthenticator({

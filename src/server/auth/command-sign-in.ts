@@ -14,16 +14,25 @@ export function bearerToken(req: IncomingMessage): string | undefined {
 const HOW_THIS_SERVER_SIGNS_IN = {
   local: 'This server is in local mode: it takes the token of its --json line (OCTANT_EXEC_TOKEN, or --token-file), no sign-in.',
   proxy: 'This server is behind an authenticating proxy: the proxy in front signs people in, not octant-exec. Give the command line a token the proxy takes (--token-file or OCTANT_EXEC_TOKEN).',
-  oidc: "This server signs people in through its OpenID provider, in a browser: open /auth/sign-in there; the command line can use the browser's session cookie with --cookie-file.",
+  oidc: 'This server signs people in through its OpenID provider, in a browser: run `octant-exec sign-in --browser`, which has you allow the command line there.',
 };
+
+/** Whether a request asks for JSON (a command line, the page's fetch) rather than a page. */
+export function asksForJson(req: IncomingMessage): boolean {
+  return (req.headers.accept ?? '').includes('application/json');
+}
 
 /**
  * Refuses a command line's sign-in in a mode that trades no token (throws: the server answers the
- * sentence as JSON); returns when the request is none. oidc has the route, for a browser's GET, so
- * only a POST with a bearer token is that (400); local and proxy have no sign-in route at all (404).
+ * sentence as JSON); returns when the request is none. oidc has the route, for a browser's GET and
+ * the command line's question (command-line-handoff.ts), so only a POST with a bearer token is that
+ * (400); local and proxy have no sign-in route at all (404), asked as the command line asks which
+ * ways in there are (a GET for JSON) or with a token.
  */
 export function refuseTokenExchange(req: IncomingMessage, url: URL, mode: keyof typeof HOW_THIS_SERVER_SIGNS_IN): void {
-  if (url.pathname !== SIGN_IN_PATH || req.method !== 'POST') return;
-  if (mode !== 'oidc') throw new HttpError(404, HOW_THIS_SERVER_SIGNS_IN[mode]);
+  if (url.pathname !== SIGN_IN_PATH) return;
+  const asked = req.method === 'POST' || (req.method === 'GET' && asksForJson(req));
+  if (mode !== 'oidc' && asked) throw new HttpError(404, HOW_THIS_SERVER_SIGNS_IN[mode]);
+  if (req.method !== 'POST') return;
   if (bearerToken(req) !== undefined) throw new HttpError(400, HOW_THIS_SERVER_SIGNS_IN.oidc);
 }

@@ -4,7 +4,8 @@
 // The token is used for that one review and then dropped: it is never stored, logged, echoed in a
 // page or a message. A command line signs in the same way with the token in an Authorization
 // header instead of the form, and gets the session's cookie in JSON (token-exchange.ts); the step
-// both take, and their one budget of attempts, is kube-token-sign-in.ts.
+// both take, and their one budget of attempts, is kube-token-sign-in.ts. A command line may also be
+// allowed by a person signed in on the page, with no token of theirs (command-line-handoff.ts).
 //
 // A session lasts a fixed 8 hours from sign-in (a working day), or until the token's own expiry when
 // it is a JWT that has one (a token made for ten minutes does not open eight hours), and ends then
@@ -24,10 +25,11 @@ import type { TokenReviewResult } from '../../adapters/kubernetes/token-review.t
 import type { EndedListener } from './live-sessions.ts';
 import { cookieValue, type FrontDoor } from '../security.ts';
 import type { Authenticator, Verdict } from './authenticator.ts';
-import { sendMessage, sendPage } from './auth-pages.ts';
+import { POSTS_A_FORM, sendMessage, sendPage } from './auth-pages.ts';
 import { localPath } from './local-path.ts';
 import { SIGN_IN_PATH, SIGN_OUT_PATH } from './auth-paths.ts';
 import { bearerToken } from './command-sign-in.ts';
+import { CommandLineHandoff } from './command-line-handoff.ts';
 import { clearCookie, setCookie } from './cookies.ts';
 import { readForm } from './form-body.ts';
 import { FormTokens } from './form-tokens.ts';
@@ -71,6 +73,8 @@ export interface KubeTokenOptions {
   sessions?: Sessions;
   /** the sign-in form's CSRF tokens; default this launch's own (replicas share theirs: choose-authenticator.ts) */
   forms?: FormTokens;
+  /** the key replicas share (choose-authenticator.ts): the command line's sign-in through the browser (its codes, its form) is taken by all */
+  sessionKey?: Uint8Array;
 }
 
 export class KubeTokenAuthenticator implements Authenticator {
@@ -79,6 +83,7 @@ export class KubeTokenAuthenticator implements Authenticator {
   readonly #sessions: CookieSessions;
   readonly #forms: FormTokens;
   readonly #signIns: KubeTokenSignIn;
+  readonly #handoff: CommandLineHandoff;
 
   constructor(private readonly options: KubeTokenOptions) {
     const clock = options.clock ?? SYSTEM_CLOCK;
@@ -86,6 +91,8 @@ export class KubeTokenAuthenticator implements Authenticator {
     this.#sessions = new CookieSessions(options.sessions ?? new SessionStore(clock), options.secure, SIGN_IN_PATH);
     const { adminGroups, review, warn } = options;
     this.#signIns = new KubeTokenSignIn({ adminGroups, review, warn, sessions: this.#sessions, sessionMs: options.sessionMs ?? SESSION_MS, clock });
+    const { door, secure, sessionKey } = options;
+    this.#handoff = new CommandLineHandoff({ mode: 'kube-token', door, secure, adminGroups, warn, sessions: this.#sessions, clock, ...(sessionKey ? { sessionKey } : {}) });
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -107,6 +114,7 @@ export class KubeTokenAuthenticator implements Authenticator {
   }
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
+    if (await this.#handoff.route(req, res, url)) return true;
     if (url.pathname === SIGN_OUT_PATH) {
       signOut(req, res, this.options.door, this.#sessions, () => null);
       return true;
@@ -124,7 +132,7 @@ export class KubeTokenAuthenticator implements Authenticator {
     const { cookie, field } = this.#forms.issue();
     const named = formCookie(this.options.secure);
     const setForm = setCookie(named.name, cookie, { path: named.path, sameSite: 'Strict', secure: this.options.secure, maxAge: FORM_SECONDS });
-    sendPage(res, status, 'Sign in to octant-exec', kubeTokenForm(field, then, problem), { ...headers, 'Set-Cookie': setForm });
+    sendPage(res, status, 'Sign in to octant-exec', kubeTokenForm(field, then, problem), { ...POSTS_A_FORM, ...headers, 'Set-Cookie': setForm });
   }
 
   async #signIn(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -14,6 +14,8 @@
 // its sockets; sign-out (or a restart, when sessions are in memory) ends it early. (Providers issue
 // short ID tokens, Keycloak's last 5 minutes, meant to be checked once, not to time a session:
 // octant-exec keeps no refresh token to renew them with.)
+//
+// The command line signs in by having a person signed in here allow it (command-line-handoff.ts).
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Person } from '../../domain/person.ts';
@@ -24,6 +26,7 @@ import { sendContinue, sendMessage } from './auth-pages.ts';
 import { localPath } from './local-path.ts';
 import { CALLBACK_PATH, SIGN_IN_PATH, SIGN_OUT_PATH } from './auth-paths.ts';
 import { refuseTokenExchange } from './command-sign-in.ts';
+import { CommandLineHandoff } from './command-line-handoff.ts';
 import { clearCookie, setCookie } from './cookies.ts';
 import { IdTokenRejected, verifyIdToken, type IdTokenClaims } from './id-token.ts';
 import { IssuerUnreachable } from './issuer-fetch.ts';
@@ -72,6 +75,8 @@ export interface OidcOptions {
   sessions?: Sessions;
   /** how sign-ins under way are kept (choose-authenticator.ts); default signed flow cookies under a key of this process's own */
   flows?: OidcFlows;
+  /** the key replicas share (choose-authenticator.ts): the command line's sign-in through the browser (its codes, its form) is taken by all */
+  sessionKey?: Uint8Array;
 }
 
 export class OidcAuthenticator implements Authenticator {
@@ -83,6 +88,7 @@ export class OidcAuthenticator implements Authenticator {
   readonly #keys: JwksCache;
   readonly #names: AssertedNames;
   readonly #signIns: PeerLimits;
+  readonly #handoff: CommandLineHandoff;
   readonly #now: () => number;
 
   constructor(private readonly options: OidcOptions) {
@@ -95,6 +101,8 @@ export class OidcAuthenticator implements Authenticator {
     this.#keys = new JwksCache(async () => (await this.#discovery.get()).jwksUri, this.#now);
     this.#names = new AssertedNames(options.prefixes, 'oidc sign-in', options.warn);
     this.#signIns = new PeerLimits(SIGN_INS_PER_PEER, SIGN_INS_IN_ALL, this.#now);
+    const { door, secure, adminGroups, warn, sessionKey } = options;
+    this.#handoff = new CommandLineHandoff({ mode: 'oidc', door, secure, adminGroups, warn, sessions: this.#sessions, clock, ...(sessionKey ? { sessionKey } : {}) });
   }
 
   identify(req: IncomingMessage): Verdict {
@@ -117,6 +125,7 @@ export class OidcAuthenticator implements Authenticator {
 
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     refuseTokenExchange(req, url, 'oidc');
+    if (await this.#handoff.route(req, res, url)) return true;
     switch (url.pathname) {
       case SIGN_IN_PATH:
         if (req.method !== 'GET') sendMessage(res, 405, 'Sign in', 'Open this page with GET.');

@@ -38,8 +38,8 @@ export class CookieSessions {
   }
 
   /** Starts a session: the Set-Cookie header that hands it to the browser and the cookie's NAME=VALUE (a command line's), or why none could be made. */
-  start(caller: Caller, expiresAt: number, now: number): { setCookie: string; cookie: string } | StartRefused {
-    const value = this.store.start(caller, expiresAt);
+  start(caller: Caller, expiresAt: number, now: number, signedInAt?: number): { setCookie: string; cookie: string } | StartRefused {
+    const value = this.store.start(caller, expiresAt, signedInAt);
     if (typeof value !== 'string') return value;
     return { setCookie: setCookie(this.#name, value, { path: '/', sameSite: 'Strict', secure: this.secure, maxAge: (expiresAt - now) / 1000 }), cookie: `${this.#name}=${value}` };
   }

@@ -11,7 +11,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { clearTimeout, setTimeout } from 'node:timers';
 import type { Caller } from '../caller.ts';
 import { LiveSessions, type EndedListener } from './live-sessions.ts';
-import { revokedIdHash } from './revocations.ts';
+import { MemoryRevocations, revokedIdHash } from './revocations.ts';
 
 /** Enough for a team's people on a few browsers each; past it whoever holds the most loses their oldest (live-sessions.ts), or, nobody holding more than one, a new sign-in is refused (STORE_FULL). */
 export const MAX_SESSIONS = 10_000;
@@ -62,14 +62,20 @@ export const STORE_FULL: StartRefused = {
 
 /** How the sign-in modes keep sessions, whichever way was chosen at start (choose-authenticator.ts). */
 export interface Sessions {
-  /** A new session for `caller` until `expiresAt`: the cookie's value, or why none can be made. */
-  start(caller: Caller, expiresAt: number): string | StartRefused;
+  /**
+   * A new session for `caller` until `expiresAt`: the cookie's value, or why none can be made.
+   * `signedInAt`: when it counts as made, if before now (the command line's, allowed in a browser
+   * signed in then: an admin's sign-out of the person since ends it too, when it reaches here late).
+   */
+  start(caller: Caller, expiresAt: number, signedInAt?: number): string | StartRefused;
   /** The session a cookie's value stands for; anything unusable is simply not a session. */
   find(value: string | undefined): Lookup;
   /** Ends the session (sign-out); its sockets are told through onEnded. */
   end(value: string | undefined): Session | undefined;
   /** Ends every session of `user` made until now, wherever it is used (an admin's sign-out of them), and returns that now; the ones here are told through onEnded. */
   endPerson(user: string): number;
+  /** Whether an admin signed `user` out everywhere at `at` or later (endPerson): what a sign-in made at `at` would not outlive (the command line's allowed then: command-line-token.ts). */
+  personSignedOutSince(user: string, at: number): boolean;
   /** Told the caller of every session that ends here: signed out, or expired when it happens. */
   onEnded(listener: EndedListener): void;
   /** The server is closing: every timer stops. */
@@ -78,12 +84,15 @@ export interface Sessions {
 
 export class SessionStore implements Sessions {
   readonly #live: LiveSessions;
+  /** admins' sign-outs of people, for personSignedOutSince only: the sessions they end are gone */
+  readonly #signedOut: MemoryRevocations;
 
   constructor(
     private readonly clock: SessionClock = SYSTEM_CLOCK,
     maxSessions = MAX_SESSIONS,
   ) {
     this.#live = new LiveSessions(clock, maxSessions);
+    this.#signedOut = new MemoryRevocations(() => clock.now());
   }
 
   get size(): number {
@@ -91,9 +100,9 @@ export class SessionStore implements Sessions {
   }
 
   /** A new session for `caller` until `expiresAt`; returns the id for the cookie (not kept here), or STORE_FULL. */
-  start(caller: Caller, expiresAt: number): string | StartRefused {
+  start(caller: Caller, expiresAt: number, signedInAt = this.clock.now()): string | StartRefused {
     const id = randomBytes(32).toString('base64url');
-    return this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt), expiresAt, signedInAt: this.clock.now() }) ? id : STORE_FULL;
+    return this.#live.add(digest(id), { caller: sessionCaller(caller, id, expiresAt, signedInAt), expiresAt, signedInAt }) ? id : STORE_FULL;
   }
 
   find(id: string | undefined): Lookup {
@@ -106,10 +115,16 @@ export class SessionStore implements Sessions {
     return id ? this.#live.drop(digest(id)) : undefined;
   }
 
-  /** Every session of theirs is here, and no id of one can come back: ending them is all. */
+  /** Every session of theirs is here, and no id of one can come back: ending them is all, but for when (personSignedOutSince). */
   endPerson(user: string): number {
+    const at = this.clock.now();
+    this.#signedOut.revokePerson(user, at);
     this.#live.dropPerson(user, () => true, 'signedOutByAdmin');
-    return this.clock.now();
+    return at;
+  }
+
+  personSignedOutSince(user: string, at: number): boolean {
+    return this.#signedOut.isPersonRevoked(user, at);
   }
 
   onEnded(listener: EndedListener): void {
@@ -125,8 +140,8 @@ export class SessionStore implements Sessions {
  * `caller` as the session with id `id` holds it: with the session's id hashed as a sign-out keeps
  * it (revocations.ts: nothing of it is a cookie) and its end, so that a share it makes ends with it.
  */
-export function sessionCaller(caller: Caller, id: string, expiresAt: number): Caller {
-  return { ...caller, signIn: { idHash: revokedIdHash(id), endsAt: expiresAt } };
+export function sessionCaller(caller: Caller, id: string, expiresAt: number, signedInAt: number): Caller {
+  return { ...caller, signIn: { idHash: revokedIdHash(id), endsAt: expiresAt, at: signedInAt } };
 }
 
 function digest(id: string): string {

@@ -16,18 +16,16 @@
 //
 // Nothing is kept per flow, so there is nothing to bound but the used states: the sign-in page's
 // own rate limits (oidc-auth.ts) bound how many flows can begin.
-import { Buffer } from 'node:buffer';
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import type { Buffer } from 'node:buffer';
+import { createHmac } from 'node:crypto';
 import { FLOW_MS, freshFlow, type Flow, type OidcFlows } from './oidc-flows.ts';
 import { UsedStates } from './used-states.ts';
-import { fromBase64urlJson, toBase64urlJson } from './base64url-json.ts';
+import { openValue, signValue } from './signed-value.ts';
 import { sameSecret } from '../security.ts';
 
 const VERSION = 'f1';
 /** `then` is at most 1000 characters (local-path.ts): a real flow cookie is well under this. */
 const MAX_VALUE_LENGTH = 3000;
-const MAC_BYTES = 32;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
 
 interface Payload {
   state: string;
@@ -52,8 +50,7 @@ export class SignedFlows implements OidcFlows {
   begin(then: string): { cookie: string; flow: Flow; challenge: string } {
     const { flow, challenge } = freshFlow(then, this.now() + FLOW_MS);
     const payload: Payload = { state: flow.state, nonce: flow.nonce, verifier: flow.verifier, then: flow.then, exp: flow.expiresAt };
-    const signed = `${VERSION}.${toBase64urlJson(payload)}`;
-    return { cookie: `${signed}.${this.#mac(signed).toString('base64url')}`, flow, challenge };
+    return { cookie: signValue(this.#key, VERSION, payload), flow, challenge };
   }
 
   take(cookie: string | undefined, state: string): Flow | 'otherState' | undefined {
@@ -65,24 +62,14 @@ export class SignedFlows implements OidcFlows {
 
   /** The flow in a cookie this key signed; anything else (changed, cut, another key or version) is none. */
   #open(value: string): Flow | undefined {
-    if (value.length > MAX_VALUE_LENGTH) return undefined;
-    const parts = value.split('.');
-    if (parts.length !== 3 || parts[0] !== VERSION || !BASE64URL.test(parts[1]) || !BASE64URL.test(parts[2])) return undefined;
-    const given = Buffer.from(parts[2], 'base64url');
-    // Only the one spelling we write: base64url's last letter has spare bits another letter could flip unseen.
-    if (given.length !== MAC_BYTES || given.toString('base64url') !== parts[2] || !timingSafeEqual(given, this.#mac(`${parts[0]}.${parts[1]}`))) return undefined;
-    const p = parsed(parts[1]);
+    const p = parsed(openValue(this.#key, VERSION, value, MAX_VALUE_LENGTH));
     return p && { state: p.state, nonce: p.nonce, verifier: p.verifier, then: p.then, expiresAt: p.exp };
-  }
-
-  #mac(signed: string): Buffer {
-    return createHmac('sha256', this.#key).update(signed).digest();
   }
 }
 
 /** Signed by us, so well-formed; checked anyway, as a value from outside. */
-function parsed(text: string): Payload | undefined {
-  const p = fromBase64urlJson(text) as Partial<Payload> | undefined;
+function parsed(opened: unknown): Payload | undefined {
+  const p = opened as Partial<Payload> | undefined;
   const ok = typeof p === 'object' && p !== null && [p.state, p.nonce, p.verifier, p.then].every((field) => typeof field === 'string') && Number.isFinite(p.exp);
   return ok ? (p as Payload) : undefined;
 }

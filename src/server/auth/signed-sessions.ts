@@ -43,12 +43,11 @@ export class SignedSessions implements Sessions {
     this.revocations.onPersonRevoked((user, at) => this.#live.dropPerson(user, (session) => session.signedInAt <= at, 'signedOutByAdmin'));
   }
 
-  start(caller: Caller, expiresAt: number): string | StartRefused {
+  start(caller: Caller, expiresAt: number, signedInAt = this.#clock.now()): string | StartRefused {
     const sid = randomBytes(16).toString('base64url');
-    const signedInAt = this.#clock.now();
     const value = seal(this.#key, { sid, caller, expiresAt, signedInAt });
     if (!value) return { problem: 'Your name and groups are too long to fit in a browser cookie: ask your admin to send fewer groups (the groups claim or the identity provider).' };
-    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt), expiresAt, signedInAt });
+    this.#live.add(sid, { caller: sessionCaller(caller, sid, expiresAt, signedInAt), expiresAt, signedInAt });
     return value;
   }
 
@@ -85,6 +84,10 @@ export class SignedSessions implements Sessions {
     const at = this.#clock.now();
     this.revocations.revokePerson(user, at);
     return at;
+  }
+
+  personSignedOutSince(user: string, at: number): boolean {
+    return this.revocations.isPersonRevoked(user, at);
   }
 
   onEnded(listener: EndedListener): void {
