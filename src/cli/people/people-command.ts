@@ -47,5 +47,5 @@ function advice(error: ServerError, access: ServerAccess, admin: boolean): strin
   // an admin's own route missing: a server from before `people`; /info missing: not octant-exec's address
   if (error.status === 404) return admin ? ' The server says you are an admin, so it is likely older than this command, without this route: upgrade it (meanwhile the page\'s End… ends one terminal at a time).' : ' Is --server the address of an octant-exec server (in proxy mode, of the proxy in front of it)?';
   if (error.status !== 401 || access.cookie || error.message.endsWith(TOKEN_ADVICE)) return '';
-  return " For the command line: in kube-token mode run `octant-exec sign-in` first; in oidc mode give your session cookie with --cookie-file; in proxy mode --server is the proxy's address (octant-exec people --help).";
+  return " For the command line: in the kube-token and oidc modes run `octant-exec sign-in --server URL` first (or give your session cookie with --cookie-file); in proxy mode --server is the proxy's address (octant-exec people --help).";
 }

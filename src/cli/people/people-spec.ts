@@ -20,13 +20,13 @@ included.`,
     json: { type: 'boolean', help: "the server's answer as one JSON object on stdout (a refusal too)" },
     ...serverFlags,
   },
-  footer: `Who you are: in kube-token mode, sign in first as yourself: \`octant-exec sign-in --server URL\`.
-In oidc mode, sign in on the page and put the session cookie the browser keeps for the server
-(octant_exec_session, or __Host-octant_exec_session over https) in --cookie-file as NAME=VALUE,
-readable by you alone: (umask 077; cat > FILE), then paste it (a file others may read is warned
-of). In proxy mode, --server is the proxy's address and the token one it takes as a bearer token
-(oauth2-proxy: --skip-jwt-bearer-tokens). Local mode has one person and no admins: nothing to
-offboard.
+  footer: `Who you are: in the kube-token and oidc modes, sign in first as yourself with
+\`octant-exec sign-in --server URL\` (oidc: through your browser); or sign in on the page and put
+the session cookie the browser keeps for the server (octant_exec_session, or
+__Host-octant_exec_session over https) in --cookie-file as NAME=VALUE, readable by you alone:
+(umask 077; cat > FILE), then paste it (a file others may read is warned of). In proxy mode,
+--server is the proxy's address and the token one it takes as a bearer token (oauth2-proxy:
+--skip-jwt-bearer-tokens). Local mode has one person and no admins: nothing to offboard.
 Exit status: 0 when done; 1 when the server refused or could not be asked (its sentence on
 stderr), or when end could not ask every replica (what was ended is printed: run it again);
 2 for a usage error.`,

@@ -22,4 +22,4 @@ workload's TYPE/NAME (deploy/web) is refused: name one of its pods.`;
 /** How to reach the server, for the footer of each client command's help. */
 export const serverFooter = `The server and its token: \`octant-exec --json\` prints both ({"url", "token"}); set
 OCTANT_EXEC_URL and OCTANT_EXEC_TOKEN from them (the token is never a command-line argument).
-A team's server in kube-token mode: \`octant-exec sign-in --server URL\` once, as yourself.`;
+A team's server (kube-token or oidc mode): \`octant-exec sign-in --server URL\` once, as yourself.`;
