@@ -118,7 +118,11 @@ async function answerSentAsTheLoopStalls(hops: number, look: number, stallMs: nu
     path = await relay(hops, p.peer);
     try {
       await waitFor(() => (pingsAtStall !== undefined && p.pings > pingsAtStall) || p.gone, 'the grace judged', 5_000);
-      assert.is(p.gone, false, `round ${round}: the answer read before the verdict`);
+      if (p.gone) {
+        // Says which of two faults it was: a verdict come too soon, or an answer lost on its way.
+        const late = await waitFor(() => p.answers > 0, 'the answer after a verdict of gone', 1_000).then(() => true, () => false);
+        assert.unreachable(`round ${round}: the peer dropped, its answer ${late ? 'read only after the verdict' : 'not read within 1 s after it'}`);
+      }
     } finally {
       done(p);
       path.sockets.forEach((s) => s.destroy());
