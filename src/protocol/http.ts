@@ -31,6 +31,26 @@ export const AUTH_MODES: readonly AuthMode[] = ['local', 'proxy', 'oidc', 'kube-
 /** A Kubernetes bearer token as kube-token's sign-in takes one (the form, or `octant-exec sign-in`): base64url and dots (JWTs) or similar; a bound, and no blanks or controls (one header line). */
 export const BEARER_TOKEN_SHAPE = /^[\x21-\x7e]{1,16384}$/;
 
+/** A way the command line signs in: trading a Kubernetes token, or a browser's leave. */
+export type CommandLineWay = 'token' | 'browser';
+
+/** GET /auth/sign-in asking for JSON, in kube-token and oidc mode: how the command line may sign in. */
+export interface CommandLineWays {
+  mode: 'kube-token' | 'oidc';
+  commandLine: CommandLineWay[];
+}
+
+/** POST /auth/sign-in with a token, or POST /auth/command-line/token: the command line's session. */
+export interface CommandLineSession {
+  /** the session cookie as NAME=VALUE, to send as it is */
+  cookie: string;
+  user: string;
+  groups: string[];
+  admin: boolean;
+  /** ISO 8601 (as toISOString writes it): when the session ends */
+  expiresAt: string;
+}
+
 /** Who the caller is, in a team mode. */
 export interface SignedIn {
   mode: Exclude<AuthMode, 'local'>;

@@ -9,22 +9,16 @@ import { randomBytes } from 'node:crypto';
 import { chmodSync, lstatSync, renameSync, rmSync, writeFileSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import process from 'node:process';
+import type { CommandLineSession } from '../../protocol/http.ts';
 import { makeFolders } from '../make-folders.ts';
 import { defaultStateDir } from '../state-dir.ts';
 import { UsageError } from '../usage.ts';
 import { SESSION_COOKIE } from './credential-shapes.ts';
 import { readSecretFile, type Warn } from './secret-file.ts';
 
-export interface KeptSignIn {
-  /** the server's origin, as its URL gives it (https://exec.example.com) */
+/** A session the server gave the command line, kept with the server's origin (https://exec.example.com). */
+export interface KeptSignIn extends CommandLineSession {
   server: string;
-  /** the session cookie as NAME=VALUE, as the server named it */
-  cookie: string;
-  user: string;
-  groups: string[];
-  admin: boolean;
-  /** ISO 8601 (as toISOString writes it): the session's end, as the server said it */
-  expiresAt: string;
 }
 
 type Env = Record<string, string | undefined>;

@@ -3,6 +3,7 @@
 // Kubernetes token traded once (token-sign-in.ts, kube-token mode), or their leave given on the
 // page in a browser where they are signed in (browser-handoff.ts, --browser; oidc mode always).
 import process from 'node:process';
+import type { CommandLineSession } from '../../protocol/http.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { isLoopbackUrl } from '../loopback.ts';
 import { SESSION_COOKIE } from '../server/credential-shapes.ts';
@@ -14,9 +15,6 @@ import { browserHandoff } from './browser-handoff.ts';
 import { tokenSignIn } from './token-sign-in.ts';
 import { waysIn } from './ways-in.ts';
 import type { signInSpec } from './sign-in-spec.ts';
-
-/** The server's answer to a token exchange. */
-type Answer = Omit<KeptSignIn, 'server'>;
 
 export async function signInCommand({ values, operands }: ParsedArgs<typeof signInSpec>): Promise<number> {
   if (operands.length) throw new UsageError(`sign-in takes no operands ("${operands.join(' ').slice(0, 60)}"): the server is --server URL`);
@@ -32,7 +30,7 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
   const program = 'octant-exec sign-in';
   // where the session will be kept, made before the server makes one
   const folder = () => void signInsFolder(process.env);
-  let answer: Answer;
+  let answer: CommandLineSession;
   let from: string;
   try {
     const ways = await waysIn(url);
@@ -60,8 +58,8 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
 }
 
 /** The answer, if it is a sign-in; anything else is not an octant-exec server's. */
-function valid(answer: unknown, url: URL): Answer {
-  const { cookie, user, groups, admin, expiresAt } = (answer ?? {}) as Partial<Answer>;
+function valid(answer: unknown, url: URL): CommandLineSession {
+  const { cookie, user, groups, admin, expiresAt } = (answer ?? {}) as Partial<CommandLineSession>;
   const ok = typeof cookie === 'string' && SESSION_COOKIE.test(cookie) && typeof user === 'string' && Array.isArray(groups) && groups.every((group) => typeof group === 'string') && typeof admin === 'boolean' && isIsoTime(expiresAt);
   if (!ok) throw new ServerError(`the server at ${url.origin} answered the sign-in with something that is not one: is it an octant-exec server?`);
   return { cookie, user, groups, admin, expiresAt };

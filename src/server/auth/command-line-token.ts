@@ -7,6 +7,7 @@
 // verifier or the cookie is ever logged.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHash } from 'node:crypto';
+import type { CommandLineSession } from '../../protocol/http.ts';
 import { sendError, sendJson } from '../replies.ts';
 import { readJson } from '../read-json.ts';
 import type { FrontDoor } from '../security.ts';
@@ -18,7 +19,6 @@ import { crossSiteProblem } from './same-origin.ts';
 import type { CookieSessions } from './session-cookies.ts';
 import type { SessionClock } from './sessions.ts';
 import { signedInLine, teamCaller } from './team-caller.ts';
-import type { Exchanged } from './token-exchange.ts';
 
 // A trade follows a click on the page, as an OIDC sign-in does (the same limits: an office behind
 // one address signing in at nine is well within them); a flood is a script gone wrong or a guess
@@ -72,6 +72,6 @@ export async function tradeCode(req: IncomingMessage, res: ServerResponse, door:
     return sendError(res, session.retryAfterSeconds !== undefined ? 503 : 400, session.problem);
   }
   options.warn(`${signedInLine(caller, req.socket.remoteAddress)} (the command line, allowed in the browser)`);
-  const answer: Exchanged = { cookie: session.cookie, user: person.user, groups: person.groups, admin: caller.admin, expiresAt: new Date(handoff.sessionEnd).toISOString() };
+  const answer: CommandLineSession = { cookie: session.cookie, user: person.user, groups: person.groups, admin: caller.admin, expiresAt: new Date(handoff.sessionEnd).toISOString() };
   sendJson(res, 200, answer);
 }

@@ -9,6 +9,7 @@
 // Refusals carry no WWW-Authenticate: the command line reads a Bearer challenge as local mode's
 // refusal of its token.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CommandLineSession } from '../../protocol/http.ts';
 import { sendError, sendJson } from '../replies.ts';
 import type { FrontDoor } from '../security.ts';
 import type { KubeTokenSignIn, Wording } from './kube-token-sign-in.ts';
@@ -20,16 +21,6 @@ export const COMMAND_WORDING: Wording = {
   ownToken: 'Run `octant-exec sign-in` with a token of your own user.',
   logged: ' (a token exchange, from the command line)',
 };
-
-/** What a command line gets for a session: the cookie to send as it is, and who it is for until when. */
-export interface Exchanged {
-  cookie: string;
-  user: string;
-  groups: string[];
-  admin: boolean;
-  /** ISO 8601 */
-  expiresAt: string;
-}
 
 export async function exchangeToken(req: IncomingMessage, res: ServerResponse, token: string, door: FrontDoor, signIns: KubeTokenSignIn): Promise<void> {
   // The body means nothing here and is never read: a request with one has its connection closed
@@ -43,6 +34,6 @@ export async function exchangeToken(req: IncomingMessage, res: ServerResponse, t
     return sendError(res, outcome.refused.status, outcome.refused.message);
   }
   const { caller, person, expiresAt, cookie } = outcome.signedIn;
-  const answer: Exchanged = { cookie, user: person.user, groups: person.groups, admin: caller.admin, expiresAt: new Date(expiresAt).toISOString() };
+  const answer: CommandLineSession = { cookie, user: person.user, groups: person.groups, admin: caller.admin, expiresAt: new Date(expiresAt).toISOString() };
   sendJson(res, 200, answer);
 }
