@@ -38,7 +38,7 @@ test('signed in on the page, alice allows the command line there; Chromium takes
   await alice.page.waitForURL((url) => url.origin === `http://127.0.0.1:${new URL(page).searchParams.get('port')}`);
   await waitForText(alice.page.locator('body'), /the terminal says whether it is signed in/);
   assert.is(await cli.exit, 0, cli.stderr());
-  assert.match(cli.stdout.join('\n'), `signed in to ${team.origin} as alice (groups dev) with the leave you gave in the browser`);
+  assert.match(cli.stdout.join('\n'), `signed in to ${team.origin} as alice (groups dev), as you allowed in the browser`);
   assert.equal(alice.problems, []);
 });
 

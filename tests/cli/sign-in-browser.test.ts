@@ -91,7 +91,7 @@ test('kube-token: --browser reads no token; the person allows it on the page, an
   for (const junk of ['abc', `h1.${otherChallenge}.mac`]) assert.is((await send(port, `/?code=${junk}`)).status, 400);
   await allow(kube, jar, page, code);
   assert.is(await cli.exit, 0, cli.stderr());
-  assert.match(cli.stdout.join('\n'), `signed in to ${kube.origin} as alice (groups dev, system:authenticated) with the leave you gave in the browser, until`);
+  assert.match(cli.stdout.join('\n'), `signed in to ${kube.origin} as alice (groups dev, system:authenticated), as you allowed in the browser, until`);
   assert.not.ok(existsSync(argument), 'the file that opened the page is gone');
   const ran = await runCli(['exec', '--server', kube.origin, 'batch/worker-1', '-c', 'main', '--', 'sh', '-c', 'echo $HOSTNAME'], 60_000, { env: { XDG_STATE_HOME: stateOf('alice') } });
   assert.equal([ran.code, ran.stdout], [0, 'worker-1\n'], ran.stderr);

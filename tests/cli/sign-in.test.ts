@@ -42,7 +42,7 @@ test("signed in with the kubeconfig's token, exec runs as that person through th
   const alice = app.sandbox!.users.alice;
   const signed = await signIn('alice', ['--kubeconfig', alice.kubeconfigPath]);
   assert.is(signed.code, 0, signed.stderr);
-  assert.match(signed.stdout, new RegExp(`^signed in to ${app.origin} as alice \\(groups dev, system:authenticated\\) with the token of kubeconfig user "alice" \\(context octant-exec-sandbox-alice\\), until \\d{4}-\\d\\d-\\d\\dT`));
+  assert.match(signed.stdout, new RegExp(`^signed in to ${app.origin} as alice \\(groups dev, system:authenticated\\), with the token of kubeconfig user "alice" \\(context octant-exec-sandbox-alice\\), until \\d{4}-\\d\\d-\\d\\dT`));
   const [file] = keptFiles('alice');
   assert.is(statSync(file).mode & 0o777, 0o600);
   assert.is(statSync(join(stateOf('alice'), 'octant-exec', 'sign-ins')).mode & 0o777, 0o700);
@@ -91,7 +91,7 @@ test("a token from stdin, and an admin's people command through the kept sign-in
   const carol = app.sandbox!.users.carol;
   const signed = await signIn('carol', ['--kube-token-file', '-'], {}, `Bearer ${carol.token}\n`);
   assert.is(signed.code, 0, signed.stderr);
-  assert.match(signed.stdout, 'as carol (groups octant-admins, system:authenticated), an admin with the token from stdin, until');
+  assert.match(signed.stdout, 'as carol (groups octant-admins, system:authenticated), an admin, with the token from stdin, until');
   const alice = app.sandbox!.users.alice;
   assert.is((await signIn('alice', ['--kubeconfig', alice.kubeconfigPath])).code, 0);
   const shown = await cli('carol', ['people', 'show', 'alice', '--server', app.origin]);

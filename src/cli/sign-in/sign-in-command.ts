@@ -31,17 +31,17 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
   // where the session will be kept, made before the server makes one
   const folder = () => void signInsFolder(process.env);
   let answer: CommandLineSession;
-  let from: string;
+  let how: string;
   try {
     const ways = await waysIn(url);
     if (values.browser || !ways.includes('token')) {
       if (tokenFlag) throw new UsageError(`${url.origin} signs the command line in through a browser only (oidc mode), and takes no token: leave out --${tokenFlag}`);
       answer = valid(await browserHandoff(url, { tell: (line) => void process.stderr.write(`${line}\n`), dir: signInsFolder(process.env) }), url);
-      from = 'the leave you gave in the browser';
+      how = 'as you allowed in the browser';
     } else {
       const traded = await tokenSignIn(url, values, folder);
       answer = valid(traded.answer, url);
-      from = traded.from;
+      how = `with ${traded.from}`;
     }
   } catch (error) {
     if (!(error instanceof ServerError)) throw error;
@@ -53,7 +53,7 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
   keepSignIn(signIn, process.env);
   // never the cookie: the session is kept, not shown
   if (values.json) process.stdout.write(`${JSON.stringify({ server: signIn.server, user: signIn.user, groups: signIn.groups, admin: signIn.admin, expiresAt: signIn.expiresAt })}\n`);
-  else process.stdout.write(`${said(signIn, from)}\n`);
+  else process.stdout.write(`${said(signIn, how)}\n`);
   return 0;
 }
 
@@ -65,11 +65,11 @@ function valid(answer: unknown, url: URL): CommandLineSession {
   return { cookie, user, groups, admin, expiresAt };
 }
 
-/** The line a person reads: who, with whose token, until when, and for which commands. */
-function said(signIn: KeptSignIn, from: string): string {
+/** The line a person reads: who, how (with whose token), until when, and for which commands. */
+function said(signIn: KeptSignIn, how: string): string {
   const groups = signIn.groups.length ? ` (groups ${signIn.groups.slice(0, 8).map(serverText).join(', ')}${signIn.groups.length > 8 ? `, and ${signIn.groups.length - 8} more` : ''})` : '';
   const admin = signIn.admin ? ', an admin' : '';
-  return `signed in to ${signIn.server} as ${serverText(signIn.user)}${groups}${admin} with ${from}, until ${signIn.expiresAt}: exec, attach, debug, cp and people use it with that server (kept in ${signInsDir()})`;
+  return `signed in to ${signIn.server} as ${serverText(signIn.user)}${groups}${admin}, ${how}, until ${signIn.expiresAt}: exec, attach, debug, cp and people use it with that server (kept in ${signInsDir()})`;
 }
 
 /** What the command line adds to the server's sentence, for the refusals it words for a page or that mean another kind of server. */
