@@ -1,6 +1,7 @@
 # octant-exec's image for a team install (deploy/, docs/team-mode.md): the package built and packed
 # in one stage, then installed as a user installs it (`npm install -g` of the packed tarball) in a
-# slim Node 20 stage that runs it as user 10001, who owns nothing but the state directory.
+# slim Node 24 stage (an LTS line supported until April 2028; Node 20's ended in April 2026) that
+# runs it as user 10001, who owns nothing but the state directory.
 #
 # This file is not built on the project's own machines: they have no Docker engine and reach no
 # image registry. What is checked instead: tests/deploy/manifests.test.ts (the stages, the user,
@@ -8,11 +9,12 @@
 # tests/deploy/dockerfile-build-stage.test.ts (this build stage's steps run as written, outside
 # Docker, leaving the tarball where the second stage takes it), and tests/cli/package.test.ts
 # (`npm pack` of the checkout installed offline into an empty folder, and the installed
-# `octant-exec` run by Node alone, which is what the second stage does).
+# `octant-exec` run by Node alone, which is what the second stage does, also by the Node of this
+# file's FROM: tests/support/image-node.ts).
 #
 #   docker build -t registry.example.com/octant-exec:0.1.0 .
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /src
 # the dependencies first, so a change to the code does not fetch them again
 COPY package.json package-lock.json ./
@@ -30,7 +32,7 @@ COPY deploy/ deploy/
 RUN npm run build
 RUN mkdir -p /pack && npm pack --ignore-scripts --pack-destination /pack
 
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 ENV NODE_ENV=production
 COPY --from=build /pack/ /pack/
 # Only the runtime dependency is fetched (node-pty's prebuilt binary); the rest is bundled in dist/.

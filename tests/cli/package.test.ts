@@ -1,14 +1,15 @@
 // The installed package, as a user gets it (tests/support/package-install.ts: npm pack, then an
 // offline install into an empty folder): what the tarball and the install hold, and the
 // installed octant-exec run as it is, by Node alone: --version and --help, the app with the
-// sandbox through a real exec, the sandbox command and batch against it, octant install and
-// uninstall, a broken install; and the built entry under Deno.
+// sandbox through a real exec (also on the image's Node), the sandbox command and batch against
+// it, octant install and uninstall, a broken install; and the built entry under Deno.
 import { suite } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { imageNode, imageNodeMajor } from '../support/image-node.ts';
 import { packAndInstall, type InstalledPackage } from '../support/package-install.ts';
 import { runCli, startCli, type Cli, type CliOptions } from '../support/cli.ts';
 import { killAndRemove } from '../support/killed-state-dir.ts';
@@ -86,8 +87,8 @@ test('--version and --help answer from the installed program', async () => {
   assert.match(bad.stderr, /^octant-exec: unknown command "bach" \(did you mean batch\?\)/);
 });
 
-test('the app with --sandbox: the ready line, the page, and a real exec in a sandbox container', async () => {
-  const cli = start(['--sandbox', '--json', '--port', '0', '--state-dir', join(dir, 'app-state')]);
+/** The app started as `cli` (with --sandbox --json): its ready line, the built page, and a real exec in a sandbox container. */
+async function servesAndExecs(cli: Cli): Promise<void> {
   const info = await ready(cli);
   const app = { port: info.port, token: info.token, host: `127.0.0.1:${info.port}`, origin: `http://127.0.0.1:${info.port}` } as TestApp;
   const page = await fetch(info.url, { headers: { Host: app.host } });
@@ -100,6 +101,15 @@ test('the app with --sandbox: the ready line, the page, and a real exec in a san
   await tab.close();
   await stop(cli);
   assert.match(cli.stderr(), /stopped \(SIGTERM\)/);
+}
+
+test('the app with --sandbox: the ready line, the page, and a real exec in a sandbox container', () =>
+  servesAndExecs(start(['--sandbox', '--json', '--port', '0', '--state-dir', join(dir, 'app-state')])));
+
+test(`the image's Node (the Dockerfile's node:${imageNodeMajor()}) runs the installed app, with a real exec`, async () => {
+  const { node, version } = await imageNode();
+  assert.ok(version.startsWith(`v${imageNodeMajor()}.`), version);
+  await servesAndExecs(start([join(pkg.root, 'bin', 'octant-exec.mjs'), '--sandbox', '--json', '--port', '0', '--state-dir', join(dir, 'image-node-state')], { program: node }));
 });
 
 test('the sandbox command and batch against it: one result per container', async () => {
@@ -139,6 +149,19 @@ test("octant install writes into Octant's folder and says how to start both; a f
   const removed = await runCli(['octant', 'uninstall'], 30_000, installed({ env }));
   assert.is(removed.stdout, `octant-exec: removed ${plugin}\n`);
   assert.not.ok(existsSync(plugin));
+});
+
+test('an older Node than package.json\'s engines is told what the program needs, not a failure from inside', async () => {
+  const { node } = await imageNode();
+  const { engines } = JSON.parse(readFileSync(join(pkg.root, 'package.json'), 'utf8'));
+  const asIf = (version: string) => runCli(['--import', `data:text/javascript,Object.defineProperty(process.versions,"node",{value:"${version}"})`, join(pkg.root, 'bin', 'octant-exec.mjs'), '--version'], 30_000, { program: node });
+  assert.is(engines.node, '>=20.6');
+  const old = await asIf('20.5.1');
+  assert.is(old.code, 1);
+  assert.is(old.stderr, `octant-exec: needs Node.js 20.6 or later, and this is Node.js 20.5.1 (${node}): install a newer Node.js (https://nodejs.org)\n`);
+  const enough = await asIf('20.6.0');
+  assert.is(enough.code, 0, enough.stderr);
+  assert.match(enough.stdout, /^octant-exec \d/);
 });
 
 test('a broken install names what is missing or damaged', async () => {

@@ -79,7 +79,8 @@ function lockFor(manifest: Manifest, spec: string) {
   return { name: 'installed', lockfileVersion: 3, requires: true, packages };
 }
 
-function run(command: string, args: string[], cwd: string): Promise<string> {
+/** Runs `command` in `cwd`: its stdout, or an error with the end of its stderr. */
+export function run(command: string, args: string[], cwd: string): Promise<string> {
   return new Promise((resolve, reject) =>
     execFile(command, args, { cwd, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) =>
       error ? reject(new Error(`${command} ${args.join(' ')} in ${cwd}: ${error.message}\n${stderr.slice(-2000)}`)) : resolve(stdout),
