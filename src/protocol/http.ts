@@ -51,6 +51,23 @@ export interface CommandLineSession {
   expiresAt: string;
 }
 
+/** Crockford's base32: digits and letters but I, L, O and U, so that no two are mistaken for each other. */
+const CODE_DIGITS = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+/**
+ * The code a person compares on the Allow page and in their terminal: the first 40 bits of the
+ * command line's PKCE challenge (base64url, 43 characters) in Crockford's base32, split 4-4
+ * (K7Q2-M9XD). The challenge's own characters would not do: its '-' and '_' read as the split.
+ */
+export function shownCode(challenge: string): string {
+  const bytes = atob(challenge.slice(0, 8).replace(/-/g, '+').replace(/_/g, '/'));
+  let bits = 0;
+  for (let i = 0; i < 5; i++) bits = bits * 256 + bytes.charCodeAt(i);
+  let code = '';
+  for (let i = 0; i < 8; i++, bits = Math.floor(bits / 32)) code = CODE_DIGITS[bits % 32] + code;
+  return `${code.slice(0, 4)}-${code.slice(4)}`;
+}
+
 /** Who the caller is, in a team mode. */
 export interface SignedIn {
   mode: Exclude<AuthMode, 'local'>;

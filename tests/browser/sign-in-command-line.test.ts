@@ -31,7 +31,7 @@ test('signed in on the page, alice allows the command line there; Chromium takes
   // no opener on this PATH: the command prints the page, and the person opens it
   cli = startCli(['sign-in', '--server', team.origin], { env: { PATH: '/nonexistent', XDG_STATE_HOME: state } });
   await waitFor(() => /Open (\S+) in a browser/.test(cli!.stderr()), 'the command printing the page to open');
-  const [, page, code] = /Open (\S+) in a browser .* shows the code (\S{4}-\S{4})\./.exec(cli.stderr())!;
+  const [, page, code] = /Open (\S+) in a browser .* shows the code ([0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4})\./.exec(cli.stderr())!;
   await alice.page.goto(page);
   await waitForText(alice.page.locator('body'), new RegExp(code));
   await alice.page.getByRole('button', { name: 'Allow', exact: true }).click();

@@ -10,6 +10,7 @@ import { startTestApp } from './support.ts';
 import { Jar, formOf, send, upgrade } from './auth-support.ts';
 import { FORM, kubeTokenSignIn } from './team-sign-in.ts';
 import { allow, codeOf, LISTENER, pagePath, pkce, trade } from './command-line-support.ts';
+import { shownCode } from '../../src/protocol/http.ts';
 
 const warnings: string[] = [];
 const app = await startTestApp({ auth: { mode: 'kube-token' }, adminGroups: ['octant-admins'], warn: (m) => warnings.push(m) });
@@ -24,6 +25,14 @@ async function signedIn(token = alice.token): Promise<Jar> {
   return jar;
 }
 
+test("the code to compare is the challenge's first 40 bits in Crockford's base32: letters and digits, never the challenge's '-' or '_'", () => {
+  assert.is(shownCode('ASNFZ4mr' + 'x'.repeat(35)), '04HM-ASW9'); // 01 23 45 67 89
+  assert.is(shownCode('--__----' + 'x'.repeat(35)), 'ZFQZ-ZYZF'); // fb ef ff fb ef
+  assert.is(shownCode('AAAAAAAA' + 'x'.repeat(35)), '0000-0000');
+  assert.is(shownCode('________' + 'x'.repeat(35)), 'ZZZZ-ZZZZ');
+  assert.is.not(shownCode('ASNFZ4mr' + 'x'.repeat(35)), shownCode('ASNFZ5mr' + 'x'.repeat(35)), 'a change in the first 40 bits shows');
+});
+
 test('GET /auth/sign-in asking for JSON names the ways in: a token or the browser; a browser still gets the form', async () => {
   const ways = await send(app.port, '/auth/sign-in', { headers: { Accept: 'application/json' } });
   assert.equal([ways.status, ways.json, ways.headers['cache-control']], [200, { mode: 'kube-token', commandLine: ['token', 'browser'] }, 'no-store']);
@@ -37,7 +46,7 @@ test('the whole handoff: the page says who and shows the code, Allow redirects t
   const { verifier, challenge } = pkce();
   const { page, answer } = await allow(app, jar, challenge);
   assert.match(page.body, /asks to act as <strong>alice<\/strong> \(groups dev, system:authenticated\)/);
-  assert.ok(page.body.includes(`<code>${challenge.slice(0, 4)}-${challenge.slice(4, 8)}</code>`), 'the code to compare');
+  assert.ok(page.body.includes(`<code>${shownCode(challenge)}</code>`), 'the code to compare');
   assert.match(String(page.headers['content-security-policy']), new RegExp(`form-action 'self' http://127\\.0\\.0\\.1:${LISTENER};`), "the form's redirect to the listener is allowed, and no other");
   assert.match(page.cookies[0], /^octant_exec_command_line=[A-Za-z0-9_-]{43}; HttpOnly; SameSite=Strict; Path=\/auth\/command-line; Max-Age=600$/);
   assert.not.match(page.body, /<script/);

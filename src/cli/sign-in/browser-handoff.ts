@@ -17,6 +17,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import process from 'node:process';
 import { createInterface } from 'node:readline';
+import { shownCode } from '../../protocol/http.ts';
 import { openBrowser } from '../browser-opener.ts';
 import { callServerJson, ServerError } from '../server/server-client.ts';
 
@@ -42,7 +43,7 @@ export async function browserHandoff(url: URL, options: HandoffOptions): Promise
   try {
     const page = new URL('/auth/command-line', url);
     page.search = new URLSearchParams({ port: String(listener.port), challenge }).toString();
-    options.tell(`Open ${page.href} in a browser on this machine where you are signed in to ${url.origin} (or sign in there), and allow the command line if the page shows the code ${challenge.slice(0, 4)}-${challenge.slice(4, 8)}.`);
+    options.tell(`Open ${page.href} in a browser on this machine where you are signed in to ${url.origin} (or sign in there), and allow the command line if the page shows the code ${shownCode(challenge)}.`);
     options.tell('(A browser on another machine, as over ssh, cannot reach this one: paste here the address it ends on after Allow.)');
     forgetFile = openBrowser(page.href, options.dir, () => {}); // no opener, or none that works: the address is printed
     const code = await listener.code;
@@ -119,7 +120,7 @@ function pastedCodes(challenge: string, take: (code: string) => boolean): { clos
   const lines = createInterface({ input: process.stdin, terminal: false });
   lines.on('line', (line) => {
     const code = /[?&]code=([A-Za-z0-9._~-]+)/.exec(line)?.[1];
-    if (code && !take(code)) process.stderr.write(`that address holds no code for this command line (its challenge starts ${challenge.slice(0, 8)}): paste the one the browser ends on after Allow\n`);
+    if (code && !take(code)) process.stderr.write(`that address holds no code for this command line (its code is ${shownCode(challenge)}): paste the one the browser ends on after Allow\n`);
   });
   lines.on('error', () => {}); // no stdin to read: the listener alone
   return {

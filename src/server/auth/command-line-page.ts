@@ -2,6 +2,7 @@
 // it will act as and until when, the code to compare with the one the command line shows, and one
 // button. No script, as every sign-in page (auth-pages.ts).
 import type { Person } from '../../domain/person.ts';
+import { shownCode } from '../../protocol/http.ts';
 import { securityHeaders } from '../security.ts';
 import { escapeHtml } from './auth-pages.ts';
 import { COMMAND_LINE_PATH } from './auth-paths.ts';
@@ -13,9 +14,6 @@ export interface Asked {
 }
 
 export const RUN_AGAIN = 'run `octant-exec sign-in --browser` again';
-
-/** The code the person compares: the challenge's first 8 characters, as they are, split 4-4. */
-export const shownCode = (challenge: string) => `${challenge.slice(0, 4)}-${challenge.slice(4, 8)}`;
 
 /** This page's address for `asked` (where a sign-in comes back to). */
 export const pageFor = (asked: Asked) => `${COMMAND_LINE_PATH}?port=${asked.port}&challenge=${asked.challenge}`;
