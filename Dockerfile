@@ -1,7 +1,8 @@
 # octant-exec's image for a team install (deploy/, docs/team-mode.md): the package built and packed
 # in one stage, then installed as a user installs it (`npm install -g` of the packed tarball) in a
-# slim Node 24 stage (an LTS line supported until April 2028; Node 20's ended in April 2026) that
-# runs it as user 10001, who owns nothing but the state directory.
+# slim Node 26 stage (the active LTS line since October 2026, supported until April 2029; Node
+# 20's support ended in April 2026) on Debian 13, that runs it as user 10001, who owns nothing
+# but the state directory.
 #
 # This file is not built on the project's own machines: they have no Docker engine and reach no
 # image registry. What is checked instead: tests/deploy/manifests.test.ts (the stages, the user,
@@ -14,7 +15,7 @@
 #
 #   docker build -t registry.example.com/octant-exec:0.1.0 .
 
-FROM node:24-bookworm-slim AS build
+FROM node:26-trixie-slim AS build
 WORKDIR /src
 # the dependencies first, so a change to the code does not fetch them again
 COPY package.json package-lock.json ./
@@ -32,7 +33,7 @@ COPY deploy/ deploy/
 RUN npm run build
 RUN mkdir -p /pack && npm pack --ignore-scripts --pack-destination /pack
 
-FROM node:24-bookworm-slim
+FROM node:26-trixie-slim
 ENV NODE_ENV=production
 COPY --from=build /pack/ /pack/
 # Only the runtime dependency is fetched (node-pty's prebuilt binary); the rest is bundled in dist/.

@@ -11,8 +11,9 @@ import process from 'node:process';
 import { fileURLToPath } from 'node:url';
 
 // An older Node would fail somewhere inside with a sentence about undefined: say what it needs
-// (package.json's engines, the one place the floor is written). Deno says its own version.
-const floor = /^>=(\d+)\.(\d+)$/.exec(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines.node);
+// (package.json's engines, >=MAJOR.MINOR, the one place the floor is written; the package tests
+// fail on another shape). Under Deno, process.versions.node is not a Node's: no floor there.
+const floor = /^>=(\d+)\.(\d+)$/.exec(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).engines?.node ?? '');
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (!process.versions.deno && floor && (major < Number(floor[1]) || (major === Number(floor[1]) && minor < Number(floor[2])))) {
   process.stderr.write(`octant-exec: needs Node.js ${floor[1]}.${floor[2]} or later, and this is Node.js ${process.versions.node} (${process.execPath}): install a newer Node.js (https://nodejs.org)\n`);

@@ -300,11 +300,11 @@ test('the Ingress: the Service, WebSocket timeouts of an hour, and the host the 
   assert.ok(ingress.spec.tls?.[0]?.hosts?.includes(rule.host), 'TLS for the host');
 });
 
-test('the Dockerfile: a build stage and a slim Node 24 stage that installs the packed package and runs it as the manifests expect', () => {
+test('the Dockerfile: a build stage and a slim Node 26 stage that installs the packed package and runs it as the manifests expect', () => {
   const text = readFileSync(join(root, 'Dockerfile'), 'utf8');
   const froms = [...text.matchAll(/^FROM .*$/gm)];
   assert.is(froms.length, 2, 'two stages');
-  for (const [from] of froms) assert.match(from, /^FROM node:24-[a-z]+-slim\b/, 'Node 24, an LTS line still supported (tests/cli/package runs the app on it)');
+  for (const [from] of froms) assert.match(from, /^FROM node:26-[a-z]+-slim\b/, 'Node 26, the active LTS line (tests/cli/package runs the app on it)');
   const build = text.slice(0, froms[1].index);
   const runtime = text.slice(froms[1].index);
   for (const step of ['npm ci', 'npm run build', 'npm pack']) assert.ok(build.includes(step), `the build stage runs ${step}`);
