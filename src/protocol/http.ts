@@ -31,8 +31,9 @@ export const AUTH_MODES: readonly AuthMode[] = ['local', 'proxy', 'oidc', 'kube-
 /** A Kubernetes bearer token as kube-token's sign-in takes one (the form, or `octant-exec sign-in`): base64url and dots (JWTs) or similar; a bound, and no blanks or controls (one header line). */
 export const BEARER_TOKEN_SHAPE = /^[\x21-\x7e]{1,16384}$/;
 
-/** A way the command line signs in: trading a Kubernetes token, or a browser's leave. */
-export type CommandLineWay = 'token' | 'browser';
+/** The ways the command line signs in: trading a Kubernetes token, or as a person allows it in a browser. */
+export const COMMAND_LINE_WAYS = ['token', 'browser'] as const;
+export type CommandLineWay = (typeof COMMAND_LINE_WAYS)[number];
 
 /** GET /auth/sign-in asking for JSON, in kube-token and oidc mode: how the command line may sign in. */
 export interface CommandLineWays {

@@ -111,12 +111,18 @@ export function isIsoTime(text: unknown): text is string {
   return Number.isFinite(time.getTime()) && time.toISOString() === text;
 }
 
+/** `value`'s session, if it is one as a server gives it (its fields alone), else undefined: the server's answer, or a kept file, is not trusted. */
+export function commandLineSession(value: unknown): CommandLineSession | undefined {
+  const { cookie, user, groups, admin, expiresAt } = (value ?? {}) as Partial<CommandLineSession>;
+  const ok = typeof cookie === 'string' && SESSION_COOKIE.test(cookie) && typeof user === 'string' && Array.isArray(groups) && groups.every((group) => typeof group === 'string') && typeof admin === 'boolean' && isIsoTime(expiresAt);
+  return ok ? { cookie, user, groups, admin, expiresAt } : undefined;
+}
+
 function parsed(text: string): KeptSignIn | undefined {
   try {
     const value = JSON.parse(text) as Partial<KeptSignIn>;
-    const { server, cookie, user, groups, admin, expiresAt } = value;
-    const valid = typeof server === 'string' && typeof cookie === 'string' && SESSION_COOKIE.test(cookie) && typeof user === 'string' && Array.isArray(groups) && typeof admin === 'boolean' && isIsoTime(expiresAt);
-    return valid ? (value as KeptSignIn) : undefined;
+    const session = commandLineSession(value);
+    return session && typeof value.server === 'string' ? { server: value.server, ...session } : undefined;
   } catch {
     return undefined;
   }

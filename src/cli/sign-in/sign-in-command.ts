@@ -6,8 +6,7 @@ import process from 'node:process';
 import type { CommandLineSession } from '../../protocol/http.ts';
 import type { ParsedArgs } from '../flags.ts';
 import { isLoopbackUrl } from '../loopback.ts';
-import { SESSION_COOKIE } from '../server/credential-shapes.ts';
-import { isIsoTime, keepSignIn, signInsDir, signInsFolder, type KeptSignIn } from '../server/kept-sign-ins.ts';
+import { commandLineSession, keepSignIn, signInsDir, signInsFolder, type KeptSignIn } from '../server/kept-sign-ins.ts';
 import { serverUrl } from '../server/server-access.ts';
 import { ServerError, serverText } from '../server/server-client.ts';
 import { UsageError } from '../usage.ts';
@@ -59,10 +58,9 @@ export async function signInCommand({ values, operands }: ParsedArgs<typeof sign
 
 /** The answer, if it is a sign-in; anything else is not an octant-exec server's. */
 function valid(answer: unknown, url: URL): CommandLineSession {
-  const { cookie, user, groups, admin, expiresAt } = (answer ?? {}) as Partial<CommandLineSession>;
-  const ok = typeof cookie === 'string' && SESSION_COOKIE.test(cookie) && typeof user === 'string' && Array.isArray(groups) && groups.every((group) => typeof group === 'string') && typeof admin === 'boolean' && isIsoTime(expiresAt);
-  if (!ok) throw new ServerError(`the server at ${url.origin} answered the sign-in with something that is not one: is it an octant-exec server?`);
-  return { cookie, user, groups, admin, expiresAt };
+  const session = commandLineSession(answer);
+  if (!session) throw new ServerError(`the server at ${url.origin} answered the sign-in with something that is not one: is it an octant-exec server?`);
+  return session;
 }
 
 /** The line a person reads: who, how (with whose token), until when, and for which commands. */

@@ -11,7 +11,7 @@
 // GET /auth/sign-in asking for JSON says which ways in the command line has here.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
-import type { CommandLineWays } from '../../protocol/http.ts';
+import { COMMAND_LINE_WAYS, type CommandLineWays } from '../../protocol/http.ts';
 import { cookieValue, type FrontDoor } from '../security.ts';
 import { sendJson } from '../replies.ts';
 import { POSTS_A_FORM, sendMessage, sendPage } from './auth-pages.ts';
@@ -57,7 +57,7 @@ export class CommandLineHandoff {
   /** Answers the command line's routes; false for any other request. */
   async route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<boolean> {
     if (url.pathname === SIGN_IN_PATH && req.method === 'GET' && asksForJson(req)) {
-      const ways: CommandLineWays = { mode: this.options.mode, commandLine: this.options.mode === 'kube-token' ? ['token', 'browser'] : ['browser'] };
+      const ways: CommandLineWays = { mode: this.options.mode, commandLine: this.options.mode === 'kube-token' ? [...COMMAND_LINE_WAYS] : ['browser'] };
       sendJson(res, 200, ways);
     } else if (url.pathname === COMMAND_LINE_TOKEN_PATH) {
       if (req.method === 'POST') await tradeCode(req, res, this.options.door, this.#limits, this.#trade);
