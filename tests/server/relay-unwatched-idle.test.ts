@@ -8,7 +8,7 @@ import { waitFor } from '../support/wait.ts';
 import { StreamClient, call, openExec, sessionState, type TestApp } from './support.ts';
 import { withTwoReplicas } from './replica-pair.ts';
 
-const test = suite('replicas: output watched through the relay', { deadlineMs: 120_000 });
+const test = suite('replicas: output watched through the relay', { deadlineMs: 180_000 });
 
 /** a line every 100 ms (at least: each turn sleeps that long), numbered */
 const TICKING = { argv: ['sh', '-c', 'i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.1; done'] };
@@ -17,9 +17,11 @@ const state = async (app: TestApp, id: string) => (await sessionState(app, id))?
 
 test("a terminal on A watched from B runs on while one nobody watches times out; without its page it times out too", () =>
   withTwoReplicas(async (a, b, pages) => {
-    const exec = async () => (await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: TICKING, idleTimeoutSeconds: 3 }))[0];
-    const unwatched = await exec();
-    const watched = await exec();
+    const exec = async (idleTimeoutSeconds: number) => (await openExec(a, { namespace: 'default', pod: 'web', containers: ['nginx'], command: TICKING, idleTimeoutSeconds }))[0];
+    const unwatched = await exec(3);
+    // its timeout runs until the page on B attaches (output nobody watches is no activity): long
+    // enough for that on a loaded machine (with 3 s, CI's sandbox had not even printed by then)
+    const watched = await exec(10);
     await waitFor(async () => (await state(b, watched)) !== undefined, 'B lists the terminal');
     const page = await StreamClient.open(b);
     pages.push(page);
@@ -28,8 +30,8 @@ test("a terminal on A watched from B runs on while one nobody watches times out;
     assert.is(a.hub.stats(watched)?.viewers.length, 1, 'the relay is a viewer on the holder');
 
     await waitFor(async () => (await state(a, unwatched)) === 'timedOut', 'the terminal nobody watches to time out', 20_000);
-    // a hundred lines a tenth of a second apart at least: far past the idle timeout, each watched from B
-    await page.waitForText(watched, /tick-100\r?\n/, 60_000);
+    // two hundred lines a tenth of a second apart at least: far past the idle timeout, each watched from B
+    await page.waitForText(watched, /tick-200\r?\n/, 90_000);
     assert.is(await state(a, watched), 'interactive', 'watched through the relay: its output is activity');
 
     await page.close();
