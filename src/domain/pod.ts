@@ -29,6 +29,8 @@ export interface PodSummary {
   namespace: string;
   name: string;
   phase: string;
+  /** what kubectl's STATUS column says (CrashLoopBackOff, Init:0/1, Terminating, …): pod-status.ts */
+  status: string;
   createdAt?: string;
   labels: Record<string, string>;
   containers: ContainerInfo[];

@@ -102,6 +102,7 @@ test('the panel bar and the Terminals page say what the tabs say: an attach to t
 test('a crash-looping pod: Shell is off, and the advice names only the way in that works (Debug copy), not Shell or Exec', async () => {
   await openPod('crashloop');
   assert.ok(await page.getByRole('button', { name: 'Shell', exact: true }).isDisabled());
+  assert.is(await page.locator('.pod-head .phase').innerText(), 'CrashLoopBackOff', "the pod's status beside its name, not its phase (Running)");
   // the advice follows the pod's state, which comes after its heading: waited for (CI58 read it before)
   await waitForText(page.locator('.empty-terminals'), /: use Debug copy\.$/);
   assert.is(await page.locator('.empty-terminals').innerText(), 'No terminals in this pod yet: use Debug copy.');

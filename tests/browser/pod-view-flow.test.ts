@@ -45,6 +45,14 @@ test('the printed URL signs in, drops the token from the address bar and lists t
   assert.not.match(page.url(), /token/);
   for (const name of ['Pods', 'Terminals', 'Inspector']) assert.ok(await page.getByRole('link', { name, exact: true }).isVisible(), `${name} link`);
   for (const pod of ['alpine-tools', 'distroless-app', 'crashloop']) assert.ok(await page.getByRole('link', { name: pod, exact: true }).isVisible(), pod);
+  // the status as kubectl says it, not the phase: a crash-looping pod is in phase Running
+  const status = async (pod: string) => {
+    const cell = page.locator('tbody tr', { has: page.getByRole('link', { name: pod, exact: true }) }).locator('.phase');
+    await waitForText(cell, /\S/);
+    return [await cell.innerText(), await cell.getAttribute('class'), await cell.getAttribute('title')];
+  };
+  assert.equal(await status('web'), ['Running', 'phase phase-ok', 'phase Running']);
+  assert.equal(await status('crashloop'), ['CrashLoopBackOff', 'phase phase-bad', 'phase Running']);
   assert.is(await page.getByText('not isolated').count(), 0, 'the sandbox isolates its containers: no warning banner');
 });
 

@@ -172,7 +172,7 @@ test('server messages fold into the store: sessions come and go, pods follow the
   assert.is(state.sessions.byId.t1.state, 'idle');
   apply({ type: 'sessionClosed', sessionId: 't1' });
   assert.equal(state.sessions.order, ['t2']);
-  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
+  const web = { namespace: 'default', name: 'web', phase: 'Running', status: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
   apply({ type: 'pods', namespace: 'other', pods: [{ ...web, namespace: 'other' }] });
   assert.is(state.pods.loaded, false, 'another namespace is ignored');
   state = { ...state, pod: { namespace: 'default', name: 'web' } };
@@ -184,7 +184,7 @@ test('server messages fold into the store: sessions come and go, pods follow the
 test('a shown pod missing from a new list is gone: the view says not found and its terminals cannot restart, until a list has it again', () => {
   let state = initialState({ page: 'pods', namespace: 'default', pod: 'web' });
   const apply = (message: Parameters<typeof applyServerMessage>[1]) => (state = { ...state, ...applyServerMessage(state, message) });
-  const web = { namespace: 'default', name: 'web', phase: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
+  const web = { namespace: 'default', name: 'web', phase: 'Running', status: 'Running', labels: {}, containers: [], ready: { ready: 0, total: 0 } };
   const other = { ...web, name: 'other' };
   const shell = row({ state: 'disconnected', disconnectReason: 'podDeleted' });
   state = { ...state, pod: { namespace: 'default', name: 'web' } };

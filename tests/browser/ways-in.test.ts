@@ -7,7 +7,7 @@ import type { ContainerInfo, PodSummary } from '../../src/protocol/index.ts';
 import { noTerminalsAdvice, otherWaysIn, waysIn } from '../../ui/views/ways-in.ts';
 
 const container = (over: Partial<ContainerInfo>): ContainerInfo => ({ name: 'app', kind: 'regular', image: 'busybox:1.36', state: 'running', ready: true, ...over });
-const pod = (phase: string, containers: ContainerInfo[]): PodSummary => ({ namespace: 'default', name: 'p', phase, labels: {}, containers, defaultContainer: 'app', ready: { ready: 0, total: containers.length } });
+const pod = (phase: string, containers: ContainerInfo[]): PodSummary => ({ namespace: 'default', name: 'p', phase, status: phase, labels: {}, containers, defaultContainer: 'app', ready: { ready: 0, total: containers.length } });
 const advice = (p: PodSummary, allowed = true) => ({ empty: noTerminalsAdvice(waysIn(p, allowed)), shellOff: otherWaysIn(waysIn(p, allowed)) });
 
 test('a running pod: Shell or Exec; with another container crash-looping, Debug copy too', () => {

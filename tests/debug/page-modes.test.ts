@@ -31,6 +31,7 @@ const pod = (containers: Partial<PodSummary['containers'][number]>[], phase = 'R
   namespace: 'default',
   name: 'p',
   phase,
+  status: phase,
   labels: {},
   containers: containers.map((c, i) => ({ name: `c${i}`, kind: 'regular', image: 'busybox:1.36', state: 'running', ready: true, ...c })),
   ready: { ready: 0, total: containers.length },

@@ -8,7 +8,7 @@ import { initializingContainer, isSidecar, needsDebugCopy, notExecableReason, ty
 const container = (name: string, kind: ContainerInfo['kind'], state: Partial<ContainerInfo> = {}): ContainerInfo => ({ name, kind, image: 'busybox:1.36', state: 'running', ready: true, ...state });
 const waiting = (reason: string) => ({ state: 'waiting' as const, reason, ready: false });
 const completed = { state: 'terminated' as const, reason: 'Completed', exitCode: 0 };
-const pod = (containers: ContainerInfo[], phase = 'Pending'): PodSummary => ({ namespace: 'default', name: 'web', phase, labels: {}, containers, defaultContainer: 'app', ready: { ready: 0, total: 1 } });
+const pod = (containers: ContainerInfo[], phase = 'Pending'): PodSummary => ({ namespace: 'default', name: 'web', phase, status: phase, labels: {}, containers, defaultContainer: 'app', ready: { ready: 0, total: 1 } });
 
 test('a sidecar is an init container with restartPolicy: Always, nothing else', () => {
   assert.equal([isSidecar({ restartPolicy: 'Always' }), isSidecar({ restartPolicy: 'Never' }), isSidecar({})], [true, false, false]);

@@ -9,6 +9,7 @@ import { age } from './format.ts';
 import { AppLink } from './link.tsx';
 import { ExecDenied, useExecGate } from './permission.tsx';
 import { runsWithPod } from '../../src/domain/pod.ts';
+import { PodStatus } from './pod-status.tsx';
 
 export function PodList() {
   const state = useAppState();
@@ -60,7 +61,7 @@ export function PodList() {
                 </th>
                 <th>Name</th>
                 <th>Ready</th>
-                <th>Phase</th>
+                <th>Status</th>
                 <th>Age</th>
                 <th>Containers</th>
                 <th>Terminals</th>
@@ -81,7 +82,7 @@ export function PodList() {
                       {pod.ready.ready}/{pod.ready.total}
                     </td>
                     <td>
-                      <span class={`phase phase-${pod.phase.toLowerCase()}`}>{pod.phase}</span>
+                      <PodStatus pod={pod} />
                     </td>
                     <td title={pod.createdAt}>{age(pod.createdAt)}</td>
                     <td class="muted">

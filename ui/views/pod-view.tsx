@@ -16,6 +16,7 @@ import { permissionKey } from '../state/team.ts';
 import { execableContainers, needsDebugCopy, notExecableReason } from '../../src/domain/pod.ts';
 import { isDebugTarget } from '../../src/domain/debug-images.ts';
 import { KIND_TAGS } from './container-kind.ts';
+import { PodStatus } from './pod-status.tsx';
 import { noTerminalsAdvice, otherWaysIn, waysIn } from './ways-in.ts';
 
 export function PodView(props: { embed?: boolean }) {
@@ -57,7 +58,7 @@ export function PodView(props: { embed?: boolean }) {
       </p>
       <div class="pod-head">
         <h1 id="pod-title">{name}</h1>
-        {view && <span class={`phase phase-${view.phase.toLowerCase()}`}>{view.phase}</span>}
+        {view && <PodStatus pod={view} />}
         <span class="spacer" />
         <button
           type="button"

@@ -1,6 +1,7 @@
 // From a Kubernetes Pod object to the PodSummary the UI and the exec actions use.
 import type { V1Container, V1ContainerStatus, V1EphemeralContainer, V1Pod } from '@kubernetes/client-node';
 import { isSidecar, runsWithPod, type ContainerInfo, type ContainerKind, type PodSummary } from '../../domain/pod.ts';
+import { podStatusText } from '../../domain/pod-status.ts';
 
 const defaultContainerAnnotation = 'kubectl.kubernetes.io/default-container';
 
@@ -30,6 +31,7 @@ export function podSummary(pod: V1Pod): PodSummary {
     namespace: pod.metadata?.namespace ?? '',
     name: pod.metadata?.name ?? '',
     phase: pod.status?.phase ?? 'Unknown',
+    status: podStatusText(pod.status ?? {}, pod.spec?.containers?.length ?? 0, !!pod.metadata?.deletionTimestamp),
     createdAt: pod.metadata?.creationTimestamp ? new Date(pod.metadata.creationTimestamp).toISOString() : undefined,
     labels: pod.metadata?.labels ?? {},
     containers,

@@ -4,6 +4,7 @@
 // metadata (kubectl reads the namespace column of -A from it). A client that asks for plain JSON
 // still gets the pods; without this, kubectl printed only NAME and AGE.
 import type { IncomingMessage } from 'node:http';
+import { podStatusText, type PodStatusParts } from '../../domain/pod-status.ts';
 
 type Json = Record<string, unknown>;
 type Status = { name?: string; ready?: boolean; restartCount?: number; state?: Json; lastState?: Json };
@@ -70,50 +71,21 @@ function podCells(pod: Json, now: number): unknown[] {
   const sidecarNames = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
   const sidecars = (status.initContainerStatuses ?? []).filter((c) => sidecarNames.has(c.name ?? ''));
   const containers = [...(status.containerStatuses ?? []), ...sidecars];
-  const reason = podReason(status, spec.containers.length);
-  // while the pod initializes, the restarts are its init containers'; after, its containers' and sidecars'
-  const restarting = reason.startsWith('Init:') ? (status.initContainerStatuses ?? []) : containers;
+  // while the pod initializes (deleted or not), the restarts are its init containers'; after, its containers' and sidecars'
+  const initializing = podStatusText(status as PodStatusParts, spec.containers.length).startsWith('Init:');
+  const restarting = initializing ? (status.initContainerStatuses ?? []) : containers;
   const restarts = restarting.reduce((sum, c) => sum + (c.restartCount ?? 0), 0);
   const lastRestart = restarting.map((c) => (c.lastState?.terminated as { finishedAt?: string } | undefined)?.finishedAt).filter((t): t is string => !!t).sort().at(-1);
   const ready = containers.filter((c) => c.ready).length;
-  // a pod that has finished keeps its outcome while it is deleted
-  const terminating = meta(pod).deletionTimestamp && status.phase !== 'Succeeded' && status.phase !== 'Failed';
   return [
     meta(pod).name,
     `${ready}/${spec.containers.length + sidecarNames.size}`,
-    terminating ? 'Terminating' : reason,
+    podStatusText(status as PodStatusParts, spec.containers.length, !!meta(pod).deletionTimestamp),
     lastRestart && restarts > 0 ? `${restarts} (${age(lastRestart, now)} ago)` : String(restarts),
     age(meta(pod).creationTimestamp, now),
     status.podIP ?? '<none>',
     spec.nodeName ?? '<none>',
   ];
-}
-
-/** What kubectl's STATUS column says: an init container's progress or trouble, else the last container's waiting or ended reason, else the phase. */
-function podReason(status: { phase?: string; reason?: string; containerStatuses?: Status[]; initContainerStatuses?: Status[] }, total: number): string {
-  const inits = status.initContainerStatuses ?? [];
-  for (const [i, init] of inits.entries()) {
-    const terminated = init.state?.terminated as { exitCode?: number; reason?: string; signal?: number } | undefined;
-    const waiting = init.state?.waiting as { reason?: string } | undefined;
-    if (terminated?.exitCode === 0) continue;
-    if (init.state?.running && init.ready) continue; // a sidecar that has started
-    if (terminated) return `Init:${terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`)}`;
-    if (waiting?.reason && waiting.reason !== 'PodInitializing') return `Init:${waiting.reason}`;
-    return `Init:${i}/${inits.length}`;
-  }
-  let reason = status.reason || status.phase || 'Unknown';
-  let running = false;
-  for (const container of [...(status.containerStatuses ?? [])].reverse()) {
-    const waiting = container.state?.waiting as { reason?: string } | undefined;
-    const terminated = container.state?.terminated as { exitCode?: number; reason?: string; signal?: number } | undefined;
-    if (waiting?.reason) reason = waiting.reason;
-    else if (terminated) reason = terminated.reason || (terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode}`);
-    else if (container.state?.running && container.ready) running = true;
-  }
-  // as kubectl 1.27–1.33 print it: the first container's Completed stands even when another one
-  // failed (kubernetes#121563); only a container still running turns it back
-  if (reason === 'Completed' && running) return total > 0 && (status.containerStatuses ?? []).every((c) => c.ready) ? 'Running' : 'NotReady';
-  return reason;
 }
 
 /** A time since, as kubectl's AGE column writes it: 45s, 2m30s, 3h, 4d5h, 2y. */
