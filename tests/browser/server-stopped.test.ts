@@ -4,8 +4,8 @@
 // "reconnecting…" for ever. Steps share one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { Page } from 'playwright-core';
-import { appForFile, byName, waitForText, type BrowserApp } from './support.ts';
+import type { Page, Request } from 'playwright-core';
+import { alertCards, appForFile, byName, waitForText, type BrowserApp } from './support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -31,6 +31,26 @@ test('octant-exec is stopped: its terminal shows disconnected, and the banner sa
   const banner = page.getByRole('status').filter({ hasText: 'octant-exec' });
   await waitForText(banner, /^octant-exec was stopped\b.*When it is started again, open the URL it prints\.$/);
   assert.not.match(await banner.innerText(), /reconnecting/);
+});
+
+test('while it cannot be reached, Restart and Shell are off (focusable, saying why) and a click on them sends nothing', async () => {
+  const off = /^octant-exec cannot be reached right now: this comes back once it answers again\.$/;
+  for (const name of ['Restart', 'Shell']) {
+    await page.waitForFunction((n) => [...document.querySelectorAll('button')].some((el) => el.textContent === n && el.getAttribute('aria-disabled') === 'true'), name);
+    assert.match((await button(name).getAttribute('title')) ?? '', off, name);
+    assert.is(await button(name).evaluate((el) => (el as HTMLButtonElement).disabled), false, `${name} is not disabled: it keeps the focus it may have`);
+  }
+  // a click's request would be sent in the click's own task, and its event comes before the evaluate's answer
+  const asked: string[] = [];
+  const onRequest = (request: Request) => void (new URL(request.url()).pathname.startsWith('/api/') && asked.push(request.url()));
+  page.on('request', onRequest);
+  const alerts = await alertCards(page).count();
+  await button('Restart').click({ force: true });
+  await button('Shell').click({ force: true });
+  await page.evaluate(() => 0);
+  page.off('request', onRequest);
+  assert.equal(asked, [], 'nothing asked of the server');
+  assert.is(await alertCards(page).count(), alerts, 'no alert of a request that could not be sent');
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {

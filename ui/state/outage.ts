@@ -66,3 +66,12 @@ export function signedOutWords(team: boolean, because: string | undefined): { te
   if (because === SIGNED_OUT_BY_ADMIN) return { text: 'An administrator of octant-exec signed you out: this page no longer reaches your terminals.', signInAgain: true };
   return { text: 'Your sign-in has ended (signed out, expired, or octant-exec restarted): this page no longer reaches your terminals.', signInAgain: true };
 }
+
+/**
+ * Why the buttons that ask the server for something (Shell, Exec, Restart, …) are off while the
+ * socket is down, or undefined when it is up: each would only fail with an alert of its own,
+ * beside the banner that already says the server cannot be reached.
+ */
+export function unreachableReason(connection: ConnectionState): string | undefined {
+  return connection === 'reconnecting' ? 'octant-exec cannot be reached right now: this comes back once it answers again.' : undefined;
+}

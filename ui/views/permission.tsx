@@ -1,7 +1,8 @@
 // Exec actions the cluster does not allow this person (team mode): the buttons stay on screen,
 // disabled, with the reason as their tooltip and as a text they are described by, so a screen
-// reader hears why and a browser test can read it. The same buttons while an exec is on its way:
-// marked off but focusable (pendingProps).
+// reader hears why and a browser test can read it. The same buttons while an exec is on its way,
+// or while the server cannot be reached: marked off but focusable (pendingProps).
+import { unreachableReason } from '../state/outage.ts';
 import { execPermission } from '../state/team.ts';
 import { useAppState } from './context.ts';
 
@@ -41,11 +42,17 @@ function pendingProps(base: GatedButton): Pick<GatedButtonProps, 'aria-disabled'
 }
 
 export function useExecGate(): ExecGate & { reason?: string } {
-  const permission = execPermission(useAppState());
+  const state = useAppState();
+  const permission = execPermission(state);
   if (permission.allowed) {
+    // no reason paragraph for it: the banner says the server cannot be reached
+    const unreachable = unreachableReason(state.connection);
     return {
       allowed: true,
-      props: (base) => ({ disabled: !!base.disabled, ...pendingProps(base), ...(base.title ? { title: base.title } : {}), ...(base.describedBy ? { 'aria-describedby': base.describedBy } : {}) }),
+      props: (base) => {
+        const title = (!base.disabled && unreachable) || base.title;
+        return { disabled: !!base.disabled, ...pendingProps({ ...base, pending: base.pending || !!unreachable }), ...(title ? { title } : {}), ...(base.describedBy ? { 'aria-describedby': base.describedBy } : {}) };
+      },
     };
   }
   return {

@@ -5,6 +5,7 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
+import { unreachableReason } from '../state/outage.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
@@ -35,6 +36,7 @@ export function TerminalPanel(props: {
   const state = useAppState();
   const owner = watchedOwner(state, row);
   const restartOff = restartOffReason(state, row);
+  const unreachable = unreachableReason(state.connection);
   const { transfers } = useServices();
   const [filesDialog, setFilesDialog] = useState<{ kind: 'upload'; files?: File[] } | { kind: 'download' } | undefined>(undefined);
   const [dropping, setDropping] = useState(false);
@@ -121,8 +123,11 @@ export function TerminalPanel(props: {
             type="button"
             ref={restartButton}
             disabled={!!restartOff}
-            title={restartOff}
+            // off while the server cannot be reached, but focusable (a disabled button drops the focus)
+            aria-disabled={!restartOff && unreachable ? 'true' : undefined}
+            title={restartOff ?? unreachable}
             onClick={() => {
+              if (unreachable) return;
               // the button goes once the terminal runs again: typing should reach the new run
               terminals.peek(row.sessionId)?.focus();
               void actions.restart(row.sessionId);
