@@ -223,6 +223,18 @@ test('Delete on a tab closes it and the focus goes to the tab that follows (the 
   assert.is(await focusGoesTo(page, tabById(first)), true, 'the one before');
 });
 
+test("another tab's ×, clicked and its question answered with the mouse: the focus goes to the shown tab, not to <body>", async () => {
+  const [left] = await tabIds();
+  await button('Shell').click();
+  await page.waitForFunction(() => document.querySelectorAll('[role=tab]').length === 2);
+  const added = (await tabIds()).find((id) => id !== left)!;
+  await settled(added);
+  await button(`Close ${await tabById(left).getAttribute('aria-label')}`).click();
+  await page.getByRole('dialog', { name: 'Close a running terminal?' }).getByRole('button', { name: 'Close terminal', exact: true }).click();
+  await tabById(left).waitFor({ state: 'detached' });
+  assert.is(await focusGoesTo(page, tabById(added)), true, 'the shown tab');
+});
+
 test("the last tab closed (its × by the keyboard): the focus goes to the pod view's advice, not to <body>", async () => {
   const only = (await page.getByRole('tab').getAttribute('aria-label'))!;
   await page.locator('[role=tabpanel] .xterm').click();

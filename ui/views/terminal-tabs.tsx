@@ -60,14 +60,17 @@ export function TerminalTabs(props: {
   useEffect(() => terminals.show(rows), [rows.map((r) => r.sessionId).join(' ')]);
   // A close this strip started (Delete or ×), and the tab to go to then: for the selected tab the one
   // that follows, else the selected one. Set, no terminal takes the focus (the close moves the
-  // selection before the server ends the terminal, and a question may come first).
-  const closingTab = useRef<{ id: string; to: string | undefined } | undefined>(undefined);
+  // selection before the server ends the terminal, and a question may come first). Another tab's
+  // close is waited for until its tab goes: its question took the focus, and gives it back to a ×
+  // that goes with the tab.
+  const closingTab = useRef<{ id: string; to: string | undefined; wasSelected: boolean } | undefined>(undefined);
   const empty = useRef<HTMLParagraphElement>(null);
   useEffect(() => {
     const pending = closingTab.current;
     const gone = pending && !rows.some((r) => r.sessionId === pending.id);
-    // still there and selected: the close question is open, or was cancelled (it gave the focus back)
-    if (!pending || (!gone && selected === pending.id)) return;
+    // still there and selected (or another tab, still there): the close question is open, or was
+    // cancelled (it gave the focus back), or the server has not ended it yet
+    if (!pending || (!gone && (selected === pending.id || !pending.wasSelected))) return;
     closingTab.current = undefined;
     const to = rows.some((r) => r.sessionId === pending.to) ? pending.to : selected;
     const active = document.activeElement;
@@ -92,7 +95,7 @@ export function TerminalTabs(props: {
   const closeTab = (i: number) => {
     const row = rows[i];
     const to = row.sessionId === selected ? (rows[i + 1] ?? rows[i - 1])?.sessionId : selected;
-    closingTab.current = { id: row.sessionId, to };
+    closingTab.current = { id: row.sessionId, to, wasSelected: row.sessionId === selected };
     closing.close(row);
   };
   const moveTo = (index: number) => {
