@@ -4,12 +4,13 @@
 // control reached by keyboard is never hidden under the sticky top bar; a table wider than the
 // window (the Terminals page's, the Pods list, a pod's Containers) scrolls within itself with its
 // row's buttons in view, and the Inspector stacks its columns within the window, at 640 px and at
-// 400 px; at 400 px an alert's buttons go under its text. Steps share one server and one page, in
-// order.
+// 400 px; at 400 px an alert's buttons go under its text; a tab named by a long command ends in an
+// ellipsis. Steps share one server and one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
 import { alertCards, appForFile, byName, screenshot, waitForText, type BrowserApp } from './support.ts';
+import { openExec, type TestApp } from '../server/support.ts';
 
 let b: BrowserApp;
 let page: Page;
@@ -137,6 +138,22 @@ test("at 400 px an alert's buttons go under its text, which keeps the card's wid
   } finally {
     await page.unroute('**/api/v1/exec');
   }
+});
+
+test("at 640 px a tab named by a long command ends in an ellipsis, with the whole name in its title: it neither takes a row of its own nor widens the page", async () => {
+  await page.setViewportSize({ width: 640, height: 900 });
+  const app = Object.assign(Object.create(b.app), { host: `127.0.0.1:${b.app.port}`, origin: `http://127.0.0.1:${b.app.port}` }) as TestApp;
+  const words = 'a one-shot command whose words run on for far longer than any tab should be wide';
+  await openExec(app, { namespace: 'default', pod: 'web', containers: ['nginx'], command: { argv: ['echo', words] }, interactive: false });
+  await page.reload();
+  const tab = page.getByRole('tab').filter({ hasText: 'echo' });
+  await waitForText(tab, /echo 'a one-shot/);
+  const title = tab.locator('.tab-title');
+  const [width, full] = await title.evaluate((el) => [el.getBoundingClientRect().width, el.scrollWidth > el.clientWidth]);
+  assert.ok(full, 'the name is cut short');
+  assert.ok(width <= 640 / 2, `the name takes ${width} px of the window's 640`);
+  assert.match((await tab.getAttribute('title')) ?? '', words);
+  await assertFits('.tab-list', '[role=tab]');
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {
