@@ -35,7 +35,9 @@ test('a pod still initializing: its init container tagged and running, its main 
   await page.goto(b.openUrl);
   await page.getByRole('link', { name: 'migrating', exact: true }).click();
   await page.getByRole('heading', { name: 'migrating' }).waitFor();
-  await waitForText(page.locator('.pod-head .phase'), /^Pending$/);
+  // kubectl's status of it, its phase on hover
+  await waitForText(page.locator('.pod-head .phase'), /^Init:0\/1$/);
+  assert.is(await page.locator('.pod-head .phase').getAttribute('title'), 'phase Pending');
   assert.equal(await containerRow('migrate'), ['migrate init', 'running', 'no']);
   assert.equal(await containerRow('app'), ['app default', 'waiting (PodInitializing)', 'no']);
   assert.ok(await button('Shell').isDisabled(), 'no shell in a main container that has not started');
