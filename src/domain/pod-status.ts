@@ -25,6 +25,7 @@ const ended = (terminated: NonNullable<ContainerState['terminated']>) => termina
  * pod's main containers, as its spec lists them.
  */
 export function podStatusText(status: PodStatusParts, containers: number, deleting = false): string {
+  if (deleting && status.reason === 'NodeLost') return 'Unknown';
   if (deleting && status.phase !== 'Succeeded' && status.phase !== 'Failed') return 'Terminating';
   const inits = status.initContainerStatuses ?? [];
   for (const [i, init] of inits.entries()) {
@@ -49,8 +50,9 @@ export function podStatusText(status: PodStatusParts, containers: number, deleti
   return reason;
 }
 
-/** How a page colours a status: fine, on its way, or in trouble. */
-export function podStatusTone(text: string): 'ok' | 'pending' | 'bad' {
+/** How a page colours a status: fine, on its way, or in trouble (a Failed pod always, whatever its reason says: Completed, DeadlineExceeded, …). */
+export function podStatusTone(text: string, phase?: string): 'ok' | 'pending' | 'bad' {
+  if (phase === 'Failed' || phase === 'Unknown') return 'bad';
   if (text === 'Running' || text === 'Completed' || text === 'Succeeded') return 'ok';
   if (/BackOff|Err|Error|Failed|OOMKilled|Signal:|ExitCode:|Evicted|Unknown|NotReady|Invalid/.test(text)) return 'bad';
   return 'pending';

@@ -18,6 +18,7 @@ test("the summary a page gets says a crash-looping pod's reason, though its phas
   const summary = podSummary(pod);
   assert.equal([summary.phase, summary.status], ['Running', 'CrashLoopBackOff']);
   assert.is(podSummary({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date() } }).status, 'Terminating');
+  assert.is(podSummary({ ...pod, metadata: { ...pod.metadata, deletionTimestamp: new Date() }, status: { ...pod.status, reason: 'NodeLost' } }).status, 'Unknown', 'as kubectl says a deleted pod of a lost node');
 });
 
 test('init containers, then the last container with a reason, then the phase', () => {
@@ -32,4 +33,6 @@ test('the tone a page colours it with', () => {
   for (const ok of ['Running', 'Completed', 'Succeeded']) assert.is(podStatusTone(ok), 'ok', ok);
   for (const bad of ['CrashLoopBackOff', 'ImagePullBackOff', 'ErrImagePull', 'Error', 'Init:Error', 'Init:CrashLoopBackOff', 'OOMKilled', 'Failed', 'Signal:9', 'ExitCode:2', 'Evicted', 'Unknown', 'NotReady']) assert.is(podStatusTone(bad), 'bad', bad);
   for (const pending of ['Pending', 'ContainerCreating', 'PodInitializing', 'Init:0/1', 'Terminating']) assert.is(podStatusTone(pending), 'pending', pending);
+  // a Failed pod is in trouble whatever its reason reads (kubectl says Completed for some)
+  for (const reason of ['Completed', 'DeadlineExceeded', 'OutOfmemory']) assert.is(podStatusTone(reason, 'Failed'), 'bad', reason);
 });

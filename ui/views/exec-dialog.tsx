@@ -133,7 +133,7 @@ export function ExecDialog(props: {
         </span>
       </div>
       <p id="exec-idle-hint" class="hint">
-        With no keystroke and no output for this long, the terminal ends. Once it has been quiet a minute, a countdown shows the time left (none for a timeout of a minute or less). The server's default is {`${props.serverIdleSeconds}\u00a0s`}.
+        With no keystroke and no output for this long, the terminal ends. A countdown shows in its last minute, once it has been quiet a minute (none for a timeout of a minute or less). The server's default is {`${props.serverIdleSeconds}\u00a0s`}.
       </p>
     </ModalForm>
   );

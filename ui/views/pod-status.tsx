@@ -5,8 +5,9 @@ import type { PodSummary } from '../../src/domain/pod.ts';
 
 export function PodStatus({ pod }: { pod: Pick<PodSummary, 'phase' | 'status'> }) {
   return (
-    <span class={`phase phase-${podStatusTone(pod.status)}`} title={`phase ${pod.phase}`}>
-      {pod.status}
+    // a replica of an older version sends no status: its phase then
+    <span class={`phase phase-${podStatusTone(pod.status ?? pod.phase, pod.phase)}`} title={`phase ${pod.phase}`}>
+      {pod.status ?? pod.phase}
     </span>
   );
 }

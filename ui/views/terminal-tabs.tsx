@@ -68,6 +68,11 @@ export function TerminalTabs(props: {
   useEffect(() => {
     const pending = closingTab.current;
     const gone = pending && !rows.some((r) => r.sessionId === pending.id);
+    // another tab's close, and another tab shown since (the question cancelled, a new terminal): not ours to finish
+    if (pending && !pending.wasSelected && !gone && selected !== pending.to) {
+      closingTab.current = undefined;
+      return;
+    }
     // still there and selected (or another tab, still there): the close question is open, or was
     // cancelled (it gave the focus back), or the server has not ended it yet
     if (!pending || (!gone && (selected === pending.id || !pending.wasSelected))) return;
@@ -157,8 +162,9 @@ export function TerminalTabs(props: {
               >
                 <span class="tab-title">
                   <b>{props.withPod ? `${row.target.pod}/${row.target.container}` : row.target.container}</b> {modeLabel(row) ?? commandLabel(row)}
-                  {suffixOf(row)}
                 </span>
+                {/* outside the title, which a long command cuts short: the ordinal tells two such tabs apart */}
+                {suffixOf(row)}
                 <TabBadge row={row} />
                 <RecordingBadge row={row} id={`rec-${row.sessionId}`} />
                 {owner && (
@@ -188,7 +194,7 @@ export function TerminalTabs(props: {
       <div aria-owns={rows.filter((row) => !watchedOwner(state, row)).map((row) => `close-${row.sessionId}`).join(' ')} />
       {current && (
         <div role="tabpanel" id={`panel-${current.sessionId}`} aria-labelledby={`tab-${current.sessionId}`} class="tab-panel">
-          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo && current.sessionId !== requested?.sessionId && !closingTab.current} />
+          <TerminalPanel row={current} key={current.sessionId} takeFocus={current.sessionId !== arrowedTo && current.sessionId !== requested?.sessionId && !closingTab.current?.wasSelected} />
         </div>
       )}
       {closing.dialog}
