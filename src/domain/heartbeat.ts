@@ -42,6 +42,13 @@ const SETTLE_SHARE = 0.2;
  * sockets at the 9th turn, every time, and Deno by the 5th: twenty leave room for twice that.
  */
 const SETTLE_TURNS = 20;
+/**
+ * A turn lasts this long at least. With twenty turns of a millisecond (a 50 ms interval's), CI's
+ * Deno run still read a relayed answer only after the verdict (2026-12-08): on a machine that
+ * runs us late, a timer that short can come due again before the loop reads its sockets. Every
+ * real connection's grace (1 s) makes its turns 10 ms; a short interval's settle is now longer.
+ */
+const MIN_TURN_MS = 5;
 
 export class Heartbeat {
   readonly #options: HeartbeatOptions;
@@ -60,7 +67,7 @@ export class Heartbeat {
     this.#options = options;
     this.#deadAfterMs = options.deadAfterMs ?? options.intervalMs;
     this.#graceMs = Math.min(options.intervalMs, MAX_GRACE_MS);
-    this.#settleTurnMs = Math.max(1, Math.round((this.#graceMs * SETTLE_SHARE) / SETTLE_TURNS));
+    this.#settleTurnMs = Math.max(MIN_TURN_MS, Math.round((this.#graceMs * SETTLE_SHARE) / SETTLE_TURNS));
     this.#timer = setInterval(() => this.#check(), options.intervalMs);
     (this.#timer as { unref?: () => void }).unref?.();
   }
