@@ -26,6 +26,6 @@ export interface SessionSink {
   /** the server detached this session (it was closed, or the share that showed it ended: `message` says why) */
   detached?(reason: string, message?: string): void;
   error?(message: string): void;
-  /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went */
-  inputPending?(bytes: number): void;
+  /** bytes of this session's input still waiting to be sent (a big paste goes out paced); 0 once all went, or (`lost`) once the rest was dropped as the link went */
+  inputPending?(bytes: number, lost: boolean): void;
 }

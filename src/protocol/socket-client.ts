@@ -113,8 +113,7 @@ export class SocketClient {
       if (a.early) a.early = []; // a refused attach's (undefined) stays refused: keys typed while reconnecting go nowhere
       a.acks.forget();
     }
-    // input waiting for this socket is dropped, as keystrokes typed while reconnecting are
-    this.#dropInput(() => true);
+    this.#dropInput(() => true, true); // as keystrokes typed while reconnecting are (a paste cut short says so)
     if (this.#closed) return;
     this.#setState('reconnecting');
     void this.#scheduleRetry();
@@ -250,7 +249,8 @@ export class SocketClient {
     }
   }
 
-  #dropInput(which: (sessionId: string) => boolean): void {
+  /** `lost`: dropped because the link went, not on request */
+  #dropInput(which: (sessionId: string) => boolean, lost = false): void {
     const dropped = new Set<string>();
     for (let i = this.#outbox.length - 1; i >= 0; i--) {
       if (!which(this.#outbox[i].sessionId)) continue;
@@ -258,13 +258,13 @@ export class SocketClient {
       this.#outbox.splice(i, 1);
     }
     if (this.#outbox.length === 0) clearTimeout(this.#inputRetry);
-    for (const sessionId of dropped) this.#tellPending(sessionId);
+    for (const sessionId of dropped) this.#tellPending(sessionId, lost);
   }
 
-  #tellPending(sessionId: string): void {
+  #tellPending(sessionId: string, lost = false): void {
     let bytes = 0;
     for (const item of this.#outbox) if (item.sessionId === sessionId) bytes += item.bytes.length;
-    this.#attachments.get(sessionId)?.sink.inputPending?.(bytes);
+    this.#attachments.get(sessionId)?.sink.inputPending?.(bytes, lost);
   }
 
   /** The end of input: the process's stdin is closed (a session without a terminal), once the input queued before it has gone. */

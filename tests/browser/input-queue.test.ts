@@ -4,15 +4,17 @@
 // (withoutPasteMarkers): never bracketed paste's own markers, however hidden, and the rest as pasted.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import { InputQueue, PASTE_PIECE, withoutPasteMarkers } from '../../ui/terminal/input-queue.ts';
+import { InputQueue, PASTE_PIECE, withoutPasteMarkers, type InputProgress } from '../../ui/terminal/input-queue.ts';
 
 /** A socket that sends nothing until `send(bytes)`; it tells the queue what it still holds. */
 function heldSocket() {
   let queue: Uint8Array = new Uint8Array(0);
   const sent: number[] = [];
   const utf8 = new TextEncoder();
+  let linkDown = false;
   const socket = {
     input: (text: string) => {
+      if (linkDown) return false; // reconnecting: the socket takes nothing
       const bytes = utf8.encode(text);
       const next = new Uint8Array(queue.length + bytes.length);
       next.set(queue);
@@ -31,12 +33,28 @@ function heldSocket() {
     input,
     /** the socket sends `n` bytes (all when not given) */
     send: (n = queue.length) => {
-      sent.push(...queue.subarray(0, n));
+      for (const byte of queue.subarray(0, n)) sent.push(byte); // not spread: a paste is too many arguments
       queue = queue.subarray(n);
       input.socketPending(queue.length);
     },
     sentText: () => new TextDecoder().decode(new Uint8Array(sent)),
+    /** the link goes: what the socket held is dropped, and it takes nothing until `linkUp` */
+    linkGoes: () => {
+      linkDown = true;
+      queue = new Uint8Array(0);
+      input.socketPending(0, true);
+    },
+    linkUp: () => {
+      linkDown = false;
+    },
   };
+}
+
+/** every progress the queue tells, in order */
+function progressOf(input: InputQueue) {
+  const told: (InputProgress | undefined)[] = [];
+  input.onProgress((progress) => told.push(progress));
+  return told;
 }
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 0));
@@ -71,6 +89,51 @@ test('Stop pasting before the start marker went: nothing of the paste, no end ma
   input.cancel();
   send();
   assert.is(sentText(), '');
+});
+
+test('the link going in the middle of a paste: its progress says it was cut short where it stood, and nothing more goes', async () => {
+  const { input, send, sentText, linkGoes, linkUp } = heldSocket();
+  const told = progressOf(input);
+  const total = 20 * PASTE_PIECE;
+  input.paste('d'.repeat(total), false);
+  await settle();
+  send(PASTE_PIECE); // one piece went; more waits in the socket and in the queue
+  await settle();
+  linkGoes();
+  await settle();
+  const last = told.at(-1);
+  assert.ok(last?.cut, `cut short, not done: ${JSON.stringify(last)}`);
+  assert.ok(last.sent >= PASTE_PIECE && last.sent < total, `where it stood: ${last.sent} of ${total}`);
+  linkUp();
+  input.type('x'); // typed once the link is back: goes at once, nothing of the paste before it
+  send();
+  assert.is(sentText(), 'd'.repeat(PASTE_PIECE) + 'x');
+  assert.ok(told.at(-1)?.cut, 'the notice stays until a new paste');
+});
+
+test('a paste while the link is down: cut short at none of it', async () => {
+  const { input, sentText, linkGoes, send } = heldSocket();
+  const told = progressOf(input);
+  linkGoes();
+  input.paste('e'.repeat(2 * PASTE_PIECE), false);
+  await settle();
+  send();
+  assert.equal(told.at(-1), { sent: 0, total: 2 * PASTE_PIECE, cut: true });
+  assert.is(sentText(), '');
+});
+
+test('a paste that went whole, then the link goes: done, not cut', async () => {
+  const { input, send, linkGoes } = heldSocket();
+  const told = progressOf(input);
+  input.paste('f'.repeat(2 * PASTE_PIECE), false);
+  for (let turn = 0; turn < 4; turn++) {
+    await settle();
+    send();
+  }
+  assert.is(told.at(-1), undefined, 'done');
+  assert.ok(told.some((progress) => progress && !progress.cut), 'after a progress line');
+  linkGoes();
+  assert.is(told.at(-1), undefined, 'still done');
 });
 
 const hasMarker = (text: string) => /\x1b\[20[01]~/.test(text);

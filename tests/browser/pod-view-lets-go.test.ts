@@ -2,7 +2,7 @@
 // the server and the sandbox: the server counts the page among a terminal's viewers (it sends that
 // page every byte the terminal prints) only while the page shows its pod. Back at the pod, the
 // terminal is attached again with its screen, and takes keys (a paste on its way when the page
-// leaves: pod-view-lets-go-paste.test.ts). Steps share one page, in order.
+// leaves: paste-on-its-way.test.ts). Steps share one page, in order.
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';

@@ -285,7 +285,14 @@ test('a big paste is paced: within the server\'s input rate, only while the sock
   // a server taking 100 kB/s: the page keeps to 90 kB/s with bursts of 200 kB
   ws.json(hello({ limits: { ...hello().limits, inputBytesPerSecond: 100_000 } }));
   const pending: number[] = [];
-  c.attach('t1', { ...slowScreen().sink, inputPending: (bytes) => pending.push(bytes) });
+  const lost: boolean[] = [];
+  c.attach('t1', {
+    ...slowScreen().sink,
+    inputPending: (bytes, linkWent) => {
+      pending.push(bytes);
+      lost.push(linkWent);
+    },
+  });
   ws.json({ type: 'attached', sessionId: 't1', from: 0, to: 0, dropped: 0, restored: false, running: true, session: {} });
   const inputFrames = () => ws.sent.filter((m): m is Uint8Array => typeof m !== 'string');
   const sentBytes = () => inputFrames().reduce((n, f) => n + f.length - 4, 0);
@@ -319,8 +326,13 @@ test('a big paste is paced: within the server\'s input rate, only while the sock
   now += 1000;
   assert.ok(c.input('t1', 'x'));
   assert.equal([...inputFrames().at(-1)!.subarray(4)], [0x78]);
-  // reconnecting: input is refused (dropped), and says so
+  assert.not.ok(lost.some(Boolean), 'what Stop pasting dropped was not lost');
+  // the link goes with input waiting: dropped, and the sink is told why (a paste says it was cut short)
+  ws.bufferedAmount = 1024 * 1024;
+  assert.ok(c.input('t1', 'waits'));
   ws.drop();
+  assert.equal([pending.at(-1), lost.at(-1)], [0, true]);
+  // reconnecting: input is refused (dropped), and says so
   assert.is(c.input('t1', 'y'), false);
   c.close();
 });

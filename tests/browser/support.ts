@@ -117,10 +117,10 @@ export function otherBrowsers(browser: BrowserOptions = {}): OtherBrowsers {
  * One app and one Chromium page for the steps of a test file, in order: started before the first
  * step and closed after the last; `ready` gets them once they are there.
  */
-export function appForFile(suite: Pick<Test, 'before' | 'after'>, ready: (b: BrowserApp) => void): void {
+export function appForFile(suite: Pick<Test, 'before' | 'after'>, ready: (b: BrowserApp) => void, options: Partial<OctantExecOptions> = {}): void {
   let b: BrowserApp | undefined;
   suite.before(async () => {
-    b = await startBrowserApp();
+    b = await startBrowserApp(options);
     ready(b);
   });
   suite.after(async () => {

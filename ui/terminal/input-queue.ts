@@ -9,6 +9,8 @@
 export interface InputProgress {
   sent: number;
   total: number;
+  /** the link to the server went before all of it did: the rest was dropped, and is not sent again by itself */
+  cut?: true;
 }
 
 /** A paste longer than this goes out in pieces of this many characters. */
@@ -103,8 +105,13 @@ export class InputQueue {
     this.#onProgress = listener;
   }
 
-  /** The socket says how much of our input it still holds. */
-  socketPending(bytes: number): void {
+  /** The socket says how much of our input it still holds (`lost`: it dropped the rest, its link gone). */
+  socketPending(bytes: number, lost = false): void {
+    if (lost) {
+      this.#cut();
+      this.#socketPending = bytes;
+      return;
+    }
     this.#socketPending = bytes;
     // told from inside the socket's sending: the next piece goes after it, not in the middle
     if (this.#queue.length > 0 && bytes < PASTE_LOW_WATER && !this.#feedScheduled) {
@@ -120,7 +127,7 @@ export class InputQueue {
       const item = this.#queue[0];
       if (!item.paste) {
         this.#queue.shift();
-        if (!this.#hand(item.text)) break;
+        if (!this.#hand(item.text)) return;
       } else {
         let end = Math.min(item.text.length, item.at + PASTE_PIECE);
         const last = item.text.charCodeAt(end - 1);
@@ -136,9 +143,9 @@ export class InputQueue {
           if (item.paste.bracketed) piece += BRACKET_END;
           this.#queue.shift();
         }
+        if (!this.#hand(piece)) return;
         this.#pasted.handed += end - item.at;
         item.at = end;
-        if (!this.#hand(piece)) break;
         if (whole && item.paste.bracketed && this.#bracket) this.#bracket.endAt = this.#handed;
       }
     }
@@ -148,13 +155,23 @@ export class InputQueue {
   /** One piece to the socket; false (and what waits dropped) when it is reconnecting. */
   #hand(piece: string): boolean {
     if (!this.#socket.input(piece)) {
-      // the socket is reconnecting: what waits is dropped, as keystrokes typed then are
-      this.#queue = [];
-      this.#bracket = undefined;
+      this.#cut();
       return false;
     }
     this.#handed += utf8.encode(piece).length;
     return true;
+  }
+
+  /**
+   * The link went: what waits is dropped, as keystrokes typed while reconnecting are. A paste cut
+   * short says so; its progress line would otherwise go as if all of it had gone.
+   */
+  #cut(): void {
+    const { handed, total } = this.#pasted;
+    this.#queue = [];
+    this.#bracket = undefined;
+    this.#pasted = { handed: 0, total: 0 };
+    if (total > 0) this.#onProgress?.({ sent: Math.max(0, handed - this.#socketPending), total, cut: true });
   }
 
   #tellProgress(): void {

@@ -365,8 +365,8 @@ export class TerminalSession implements SessionSink {
     }
   }
 
-  inputPending(bytes: number): void {
-    this.#input.socketPending(bytes);
+  inputPending(bytes: number, lost: boolean): void {
+    this.#input.socketPending(bytes, lost);
   }
 
   detached(_reason: string, message?: string): void {

@@ -208,7 +208,15 @@ export function TerminalPanel(props: {
       )}
       {(row.state === 'failed' || row.state === 'timedOut' || row.state === 'disconnected' || row.state === 'stopped') && b.detail && <p class={row.state === 'failed' ? 'panel-message error' : 'panel-message warn'}>{b.detail}</p>}
       <TransferList transfers={mine} />
-      {pasting && (
+      {pasting?.cut && (
+        <p class="panel-message warn paste-cut" role="alert">
+          Pasting stopped at {Math.floor((pasting.sent / pasting.total) * 100)}%: the link to octant-exec went before the rest was sent. Once it is back, paste what is missing.{' '}
+          <button type="button" onClick={() => setPasting(undefined)}>
+            Dismiss
+          </button>
+        </p>
+      )}
+      {pasting && !pasting.cut && (
         <p class="panel-message paste-progress" role="status">
           Pasting: {Math.floor((pasting.sent / pasting.total) * 100)}% sent (paced to what the server takes)…{' '}
           <button type="button" onClick={() => terminals.peek(row.sessionId)?.cancelInput()}>
