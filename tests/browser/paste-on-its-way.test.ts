@@ -7,8 +7,8 @@
 // never finishes a write it cannot take at once, as for big-paste.test.ts).
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
-import type { Page, WebSocketRoute } from 'playwright-core';
-import { appForFile, byName, chooseInTerminalMenu, PAGE_WAIT_MS, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import type { Page } from 'playwright-core';
+import { appForFile, byName, chooseInTerminalMenu, cuttableLink, PAGE_WAIT_MS, waitForRow, waitForText, type BrowserApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SIZE = 4_000_000;
@@ -30,8 +30,7 @@ appForFile(
 );
 
 const { badgeOf, button } = byName(() => page);
-/** the page's sockets, in order: each goes through the test, which can cut it as a network would */
-const links: WebSocketRoute[] = [];
+let link: Awaited<ReturnType<typeof cuttableLink>>;
 let id = '';
 
 /** Paste SIZE characters from the clipboard into the shown terminal, whose shell runs `reader` on a raw tty; resolves once the progress line shows. */
@@ -45,12 +44,7 @@ async function pasteInto(reader: string): Promise<void> {
 }
 
 test('a shell in web is live, and the clipboard holds 4 MB', async () => {
-  await page.routeWebSocket(/\/api\/v1\/stream$/, (ws) => {
-    const server = ws.connectToServer();
-    ws.onMessage((message) => server.send(message));
-    server.onMessage((message) => ws.send(message));
-    links.push(ws);
-  });
+  link = await cuttableLink(page);
   await page.goto(b.openUrl);
   await b.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(b.app.url).origin });
   await page.getByRole('link', { name: 'web', exact: true }).click();
@@ -72,7 +66,7 @@ test('a paste on its way when the page leaves the pod goes out whole before the 
 test('the link goes while a paste goes out: the panel says the paste stopped part way and what to do, until dismissed', async () => {
   await pasteInto('cat > /dev/null');
   const panel = page.getByRole('tabpanel');
-  await links.at(-1)!.close({ code: 4000, reason: 'the test cut the link' });
+  await link.cut();
   const cut = panel.locator('.paste-cut');
   await waitForText(cut, /^Pasting stopped at \d+%: the link to octant-exec went before the rest was sent\. Once it is back, paste what is missing\./);
   const percent = Number(/(\d+)%/.exec(await cut.innerText())![1]);

@@ -33,10 +33,10 @@ test('octant-exec is stopped: its terminal shows disconnected, and the banner sa
   assert.not.match(await banner.innerText(), /reconnecting/);
 });
 
-test('while it cannot be reached, Restart and Shell are off (focusable, saying why) and a click on them sends nothing', async () => {
+test('while it cannot be reached, Restart, Shell and the tab\'s × are off (focusable, saying why) and a click on them sends nothing', async () => {
   const off = /^octant-exec cannot be reached right now: this comes back once it answers again\.$/;
-  for (const name of ['Restart', 'Shell']) {
-    await page.waitForFunction((n) => [...document.querySelectorAll('button')].some((el) => el.textContent === n && el.getAttribute('aria-disabled') === 'true'), name);
+  for (const name of ['Restart', 'Shell', 'Close nginx: shell']) {
+    await page.waitForFunction((n) => [...document.querySelectorAll('button')].some((el) => (el.getAttribute('aria-label') ?? el.textContent) === n && el.getAttribute('aria-disabled') === 'true'), name);
     assert.match((await button(name).getAttribute('title')) ?? '', off, name);
     assert.is(await button(name).evaluate((el) => (el as HTMLButtonElement).disabled), false, `${name} is not disabled: it keeps the focus it may have`);
   }
@@ -47,10 +47,13 @@ test('while it cannot be reached, Restart and Shell are off (focusable, saying w
   const alerts = await alertCards(page).count();
   await button('Restart').click({ force: true });
   await button('Shell').click({ force: true });
+  await button('Close nginx: shell').click({ force: true });
+  await tab('nginx: shell').press('Delete');
   await page.evaluate(() => 0);
   page.off('request', onRequest);
   assert.equal(asked, [], 'nothing asked of the server');
   assert.is(await alertCards(page).count(), alerts, 'no alert of a request that could not be sent');
+  assert.is(await tab('nginx: shell').count(), 1, 'the terminal is still there');
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {

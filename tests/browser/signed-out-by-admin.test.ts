@@ -45,6 +45,12 @@ test('carol signs alice out everywhere: her banner says an administrator did, an
   await waitForText(banner(), /^An administrator of octant-exec signed you out: this page no longer reaches your terminals\. Sign in again$/);
   await waitForText(badge(), /^disconnected$/);
   assert.is(await page.getByRole('status').filter({ hasText: 'reconnecting' }).count(), 0, 'no "reconnecting…" beside it');
+  // what would ask the server is off, saying why (each would only fail with an alert of its own)
+  for (const name of ['Shell', 'Close nginx: shell']) {
+    const button = page.getByRole('button', { name, exact: true });
+    assert.is(await button.getAttribute('aria-disabled'), 'true', name);
+    assert.is(await button.getAttribute('title'), 'octant-exec no longer takes this page: the banner at the top says how to get back in.', name);
+  }
 });
 
 test('"Sign in again" goes through the provider and back to her shell, live', async () => {

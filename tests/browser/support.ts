@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import process from 'node:process';
-import type { BrowserContext, BrowserContextOptions, Locator, Page } from 'playwright-core';
+import type { BrowserContext, BrowserContextOptions, Locator, Page, WebSocketRoute } from 'playwright-core';
 import { startOctantExec, type OctantExecOptions, type RunningApp } from '../../src/server/app.ts';
 import { buildUi } from '../../scripts/build-ui.ts';
 import { removeAtRunEnd } from '../support/run-end.ts';
@@ -262,6 +262,32 @@ export async function chooseInTerminalMenu(page: Page, item: string): Promise<vo
   const menu = await openTerminalMenu(page);
   await menu.getByRole('menuitem', { name: item, exact: true }).click();
   await menu.waitFor({ state: 'detached' });
+}
+
+/**
+ * The page's stream socket through the test, which can cut it as a network would (the server and
+ * its terminals stay); `keepDown`: the page's next sockets are refused too, until `restore`. Set
+ * before the page opens the app.
+ */
+export async function cuttableLink(page: Page): Promise<{ cut(keepDown?: boolean): Promise<void>; restore(): void }> {
+  const links: WebSocketRoute[] = [];
+  let down = false;
+  await page.routeWebSocket(/\/api\/v1\/stream$/, (ws) => {
+    if (down) return void ws.close({ code: 1011, reason: 'the test keeps the link down' });
+    const server = ws.connectToServer();
+    ws.onMessage((message) => server.send(message));
+    server.onMessage((message) => ws.send(message));
+    links.push(ws);
+  });
+  return {
+    async cut(keepDown = false) {
+      down = keepDown;
+      await links.at(-1)?.close({ code: 4000, reason: 'the test cut the link' });
+    },
+    restore() {
+      down = false;
+    },
+  };
 }
 
 /** Every run saves into artifacts/; docs/screenshots is refreshed only on request (UPDATE_DOCS_SCREENSHOTS=1). */

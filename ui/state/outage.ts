@@ -69,9 +69,11 @@ export function signedOutWords(team: boolean, because: string | undefined): { te
 
 /**
  * Why the buttons that ask the server for something (Shell, Exec, Restart, …) are off while the
- * socket is down, or undefined when it is up: each would only fail with an alert of its own,
- * beside the banner that already says the server cannot be reached.
+ * socket is down or the server no longer takes this page, or undefined when it is up: each would
+ * only fail with an alert of its own, beside the banner that already says why.
  */
-export function unreachableReason(connection: ConnectionState): string | undefined {
-  return connection === 'reconnecting' ? 'octant-exec cannot be reached right now: this comes back once it answers again.' : undefined;
+export function offReason(connection: ConnectionState): string | undefined {
+  if (connection === 'reconnecting') return 'octant-exec cannot be reached right now: this comes back once it answers again.';
+  if (connection === 'signedOut') return 'octant-exec no longer takes this page: the banner at the top says how to get back in.';
+  return undefined;
 }

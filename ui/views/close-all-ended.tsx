@@ -6,15 +6,17 @@
 import { useState } from 'preact/hooks';
 import { useServices } from './context.ts';
 import { ModalForm } from './modal-form.tsx';
+import { useServerButton } from './server-button.ts';
 
 /** The button and its question; `ended` is how many terminals have ended, read live while it asks. */
 export function CloseAllEnded(props: { ended: number }) {
   const { actions } = useServices();
   const [asking, setAsking] = useState(false);
+  const serverButton = useServerButton();
   const terminals = props.ended === 1 ? '1 ended terminal' : `${props.ended} ended terminals`;
   return (
     <>
-      <button type="button" aria-disabled={props.ended === 0 ? 'true' : undefined} onClick={() => props.ended > 0 && setAsking(true)}>
+      <button type="button" {...(props.ended === 0 ? { 'aria-disabled': 'true' } : serverButton(undefined, () => setAsking(true)))}>
         Close all ended
       </button>
       {asking && (

@@ -10,6 +10,7 @@ import { runsText } from '../state/app-state.ts';
 import { useSelect, useServices } from './context.ts';
 import { useFocusAfterRemoval } from './focus-after-removal.ts';
 import { ModalForm } from './modal-form.tsx';
+import { useServerButton } from './server-button.ts';
 
 /** `owner`: whose running terminal an admin watches here (nothing is offered without one). */
 export function EndTerminal(props: { row: SessionRow; owner: string | undefined; focusAfter: () => HTMLElement | null | undefined }) {
@@ -18,10 +19,11 @@ export function EndTerminal(props: { row: SessionRow; owner: string | undefined;
   const batch = useSelect(store, (state) => (state.batches.byId[row.requestId]?.state === 'running' ? row.requestId : undefined));
   const [asking, setAsking] = useState(false);
   const focus = useFocusAfterRemoval(owner ? ['end'] : []);
+  const serverButton = useServerButton();
   if (!owner) return null;
   return (
     <>
-      <button type="button" title={`End ${owner}'s terminal: its process stops; the terminal stays theirs, with its output`} onClick={() => setAsking(true)}>
+      <button type="button" {...serverButton(`End ${owner}'s terminal: its process stops; the terminal stays theirs, with its output`, () => setAsking(true))}>
         End…
       </button>
       {asking && (

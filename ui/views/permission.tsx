@@ -2,7 +2,7 @@
 // disabled, with the reason as their tooltip and as a text they are described by, so a screen
 // reader hears why and a browser test can read it. The same buttons while an exec is on its way,
 // or while the server cannot be reached: marked off but focusable (pendingProps).
-import { unreachableReason } from '../state/outage.ts';
+import { offReason } from '../state/outage.ts';
 import { execPermission } from '../state/team.ts';
 import { useAppState } from './context.ts';
 
@@ -45,8 +45,8 @@ export function useExecGate(): ExecGate & { reason?: string } {
   const state = useAppState();
   const permission = execPermission(state);
   if (permission.allowed) {
-    // no reason paragraph for it: the banner says the server cannot be reached
-    const unreachable = unreachableReason(state.connection);
+    // no reason paragraph for it: the banner says why the server cannot be asked
+    const unreachable = offReason(state.connection);
     return {
       allowed: true,
       props: (base) => {

@@ -7,6 +7,7 @@ import { isEnded } from '../state/app-state.ts';
 import { recordingBadge } from '../state/recordings.ts';
 import { useAppState, useServices } from './context.ts';
 import { AppLink } from './link.tsx';
+import { useServerButton } from './server-button.ts';
 
 export function RecordingBadge(props: { row: SessionRow; long?: boolean; id?: string }) {
   const b = recordingBadge(props.row);
@@ -22,6 +23,7 @@ export function RecordingControls(props: { row: SessionRow; mine: boolean }) {
   const { row } = props;
   const { actions } = useServices();
   const state = useAppState();
+  const serverButton = useServerButton();
   const mode = state.info?.recording.mode;
   if (!row.interactive || !mode) return null;
   const on = row.recording?.on === true;
@@ -31,7 +33,7 @@ export function RecordingControls(props: { row: SessionRow; mine: boolean }) {
   return (
     <>
       {canToggle && (
-        <button type="button" aria-pressed={on} title={on ? 'Stop recording this terminal' : 'Record what this terminal prints from now on, to play back later'} onClick={() => void toggle()}>
+        <button type="button" aria-pressed={on} {...serverButton(on ? 'Stop recording this terminal' : 'Record what this terminal prints from now on, to play back later', () => void toggle())}>
           {on ? 'Stop recording' : 'Record'}
         </button>
       )}

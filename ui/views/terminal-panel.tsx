@@ -5,7 +5,8 @@ import { useLayoutEffect, useRef, useState } from 'preact/hooks';
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app-state.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
-import { unreachableReason } from '../state/outage.ts';
+import { offReason } from '../state/outage.ts';
+import { useServerButton } from './server-button.ts';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
@@ -36,7 +37,7 @@ export function TerminalPanel(props: {
   const state = useAppState();
   const owner = watchedOwner(state, row);
   const restartOff = restartOffReason(state, row);
-  const unreachable = unreachableReason(state.connection);
+  const serverButton = useServerButton();
   const { transfers } = useServices();
   const [filesDialog, setFilesDialog] = useState<{ kind: 'upload'; files?: File[] } | { kind: 'download' } | undefined>(undefined);
   const [dropping, setDropping] = useState(false);
@@ -46,6 +47,8 @@ export function TerminalPanel(props: {
   const [sharing, setSharing] = useState(false);
   // files go to a running container, by its owner (a watcher may not act in it)
   const canCopy = !owner && !ended;
+  // a file dropped while the server cannot be asked is refused where it is dropped, not in a dialog
+  const canDrop = canCopy && !offReason(state.connection);
   const inputHeld = !owner && !ended && state.inputHeld.includes(row.sessionId);
   // a dialog whose button went with the terminal's run (Upload…, Share…: a live terminal's) gives the
   // focus to what the panel offers now, Restart, else to the terminal's tab: never to <body>
@@ -123,15 +126,13 @@ export function TerminalPanel(props: {
             type="button"
             ref={restartButton}
             disabled={!!restartOff}
-            // off while the server cannot be reached, but focusable (a disabled button drops the focus)
-            aria-disabled={!restartOff && unreachable ? 'true' : undefined}
-            title={restartOff ?? unreachable}
-            onClick={() => {
-              if (unreachable) return;
-              // the button goes once the terminal runs again: typing should reach the new run
-              terminals.peek(row.sessionId)?.focus();
-              void actions.restart(row.sessionId);
-            }}
+            {...(restartOff
+              ? { title: restartOff }
+              : serverButton(undefined, () => {
+                  // the button goes once the terminal runs again: typing should reach the new run
+                  terminals.peek(row.sessionId)?.focus();
+                  void actions.restart(row.sessionId);
+                }))}
           >
             Restart
           </button>
@@ -139,16 +140,16 @@ export function TerminalPanel(props: {
         {/* an admin ends another person's running terminal (offboarding); its owner closes their own */}
         <EndTerminal row={row} owner={!ended && signedIn(state)?.admin ? owner : undefined} focusAfter={focusAfterDialog} />
         {canCopy && row.interactive && (
-          <button type="button" title="Let someone watch this terminal, or type in it too, through a link" onClick={() => setSharing(true)}>
+          <button type="button" {...serverButton('Let someone watch this terminal, or type in it too, through a link', () => setSharing(true))}>
             Share…
           </button>
         )}
         {canCopy && (
           <>
-            <button type="button" title={`Put files into ${row.target.container} (or drop them on the terminal)`} onClick={() => setFilesDialog({ kind: 'upload' })}>
+            <button type="button" {...serverButton(`Put files into ${row.target.container} (or drop them on the terminal)`, () => setFilesDialog({ kind: 'upload' }))}>
               Upload…
             </button>
-            <button type="button" title={`Get a file or directory out of ${row.target.container}`} onClick={() => setFilesDialog({ kind: 'download' })}>
+            <button type="button" {...serverButton(`Get a file or directory out of ${row.target.container}`, () => setFilesDialog({ kind: 'download' }))}>
               Download…
             </button>
           </>
@@ -245,7 +246,7 @@ export function TerminalPanel(props: {
           setMenuAt({ x: e.clientX, y: e.clientY });
         }}
         onDragOver={(e) => {
-          if (!canCopy || !e.dataTransfer?.types.includes('Files')) return;
+          if (!canDrop || !e.dataTransfer?.types.includes('Files')) return;
           e.preventDefault();
           setDropping(true);
         }}
@@ -253,7 +254,7 @@ export function TerminalPanel(props: {
         onDrop={(e) => {
           setDropping(false);
           const files = [...(e.dataTransfer?.files ?? [])];
-          if (!canCopy || files.length === 0) return;
+          if (!canDrop || files.length === 0) return;
           e.preventDefault();
           setFilesDialog({ kind: 'upload', files });
         }}

@@ -15,6 +15,7 @@ import { useAppState, useServices } from './context.ts';
 import { TerminalPanel } from './terminal-panel.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import { useCloseTerminal } from './close-terminal.tsx';
+import { useServerButton } from './server-button.ts';
 import { RecordingBadge } from './recording-controls.tsx';
 import { recordingBadge } from '../state/recordings.ts';
 
@@ -36,6 +37,7 @@ export function TerminalTabs(props: {
   const state = useAppState();
   const { rows } = props;
   const closing = useCloseTerminal();
+  const serverButton = useServerButton();
   // the tab the arrow keys went to keeps the focus (roving tabindex): its terminal must not take it
   const [arrowedTo, setArrowedTo] = useState<string | undefined>(undefined);
   const selected = rows.find((r) => r.sessionId === props.selected)?.sessionId ?? rows[0]?.sessionId;
@@ -157,7 +159,7 @@ export function TerminalTabs(props: {
                   if (target !== undefined) {
                     e.preventDefault();
                     moveTo(target);
-                  } else if (e.key === 'Delete' && !owner) closeTab(i);
+                  } else if (e.key === 'Delete' && !owner) serverButton(undefined, () => closeTab(i)).onClick?.(); // nothing while the server cannot be asked
                 }}
               >
                 <span class="tab-title">
@@ -179,9 +181,8 @@ export function TerminalTabs(props: {
                   class="tab-close"
                   id={`close-${row.sessionId}`}
                   aria-label={`Close ${nameOf(row)}`}
-                  title={`Close ${nameOf(row)}`}
                   tabIndex={isSelected ? 0 : -1}
-                  onClick={() => closeTab(i)}
+                  {...serverButton(`Close ${nameOf(row)}`, () => closeTab(i))}
                 >
                   ×
                 </button>

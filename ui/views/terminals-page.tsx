@@ -13,6 +13,7 @@ import { clock } from './format.ts';
 import { signedIn, watchedOwner } from '../state/team.ts';
 import { isTransfer } from '../../src/domain/exec-action.ts';
 import { useCloseTerminal } from './close-terminal.tsx';
+import { useServerButton } from './server-button.ts';
 import { CloseAllEnded } from './close-all-ended.tsx';
 import { AppLink } from './link.tsx';
 import { RecordingBadge } from './recording-controls.tsx';
@@ -29,6 +30,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
   const closable = rows.filter((row) => isEnded(row) && !watchedOwner(state, row)).length;
   const team = signedIn(state) !== null;
   const closing = useCloseTerminal();
+  const serverButton = useServerButton();
   const focus = useFocusAfterRemoval(rows.map((row) => row.sessionId));
   const closeButton = (row: SessionRow | undefined) => (row ? document.getElementById(`row-close-${row.sessionId}`) : null);
   const close = (at: number) => {
@@ -117,7 +119,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                       {owner ? (
                         <span class="badge tone-quiet">watching</span>
                       ) : (
-                        <button type="button" id={`row-close-${row.sessionId}`} aria-label={`Close ${name}`} onClick={() => close(at)}>
+                        <button type="button" id={`row-close-${row.sessionId}`} aria-label={`Close ${name}`} {...serverButton(undefined, () => close(at))}>
                           Close
                         </button>
                       )}
