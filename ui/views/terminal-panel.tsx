@@ -96,7 +96,17 @@ export function TerminalPanel(props: {
 
   return (
     <div class="terminal-panel">
-      <div class="panel-bar">
+      {/* A bar button acts on the first click of a double click only: the buttons change with the
+          terminal's state (Restart goes, Share… or Record comes to where it was), and the second
+          click would act on what came, or undo the first (Record, Search) */}
+      <div
+        class="panel-bar"
+        onClickCapture={(e) => {
+          if (e.detail < 2) return;
+          e.stopPropagation();
+          e.preventDefault();
+        }}
+      >
         <span class={`badge tone-${b.tone}`} title={countdown ?? b.detail}>
           {b.text}
         </span>
