@@ -156,6 +156,25 @@ test("at 640 px a tab named by a long command ends in an ellipsis, with the whol
   await assertFits('.tab-list', '[role=tab]');
 });
 
+test("at 800 px the Terminals page shows that long command on one line, cut short, with the whole of it on hover, and counts what runs and what ended", async () => {
+  await page.setViewportSize({ width: 800, height: 900 });
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  const cell = page.locator('table[aria-label="Terminals"] td.command-cell').filter({ hasText: 'echo' });
+  await waitForText(cell, /^echo 'a one-shot/);
+  // the count beside the heading: the shell runs, the command has ended
+  await waitForText(page.locator('.page-head .muted'), /^1 running, 1 ended$/);
+  const [lines, cut] = await cell.evaluate((el) => {
+    const text = document.createRange();
+    text.selectNodeContents(el);
+    return [new Set([...text.getClientRects()].map((r) => Math.round(r.top))).size, el.scrollWidth > el.clientWidth];
+  });
+  assert.ok(cut, 'the command is cut short');
+  assert.is(lines, 1, 'one line, where it used to wrap into six');
+  await screenshot(page, 'terminals-long-command-800');
+  assert.match((await cell.getAttribute('title')) ?? '', /far longer than any tab should be wide/);
+  await assertFits('table[aria-label="Terminals"] td.actions', 'button', 2);
+});
+
 test('no page error and no Content-Security-Policy violation happened on the way', () => {
   assert.equal(b.problems, []);
 });

@@ -54,7 +54,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
       <div class="page-head">
         <h1 id="terminals-title" tabIndex={-1}>Terminals</h1>
         <span class="muted">
-          {rows.length} open, {ended} ended
+          {rows.length - ended} running, {ended} ended
         </span>
         <span class="spacer" />
         {!props.embed && <AppLink to={{ page: 'recordings', session: undefined }}>Recordings</AppLink>}
@@ -85,6 +85,7 @@ export function TerminalsPage(props: { embed?: boolean }) {
                 const b = badge(row);
                 const owner = watchedOwner(state, row);
                 const name = `${row.target.pod}/${podTabTitle(state, row)}`;
+                const command = isTransfer(row.mode) ? `${row.mode.kind} ${row.mode.path}` : runsTextWithMode(row);
                 return (
                   <tr key={row.sessionId} data-session={row.sessionId}>
                     {team && <td title={row.person?.groups.join(', ')}>{row.person?.user ?? row.requestedBy}</td>}
@@ -94,15 +95,17 @@ export function TerminalsPage(props: { embed?: boolean }) {
                       {row.target.pod}
                     </td>
                     <td>{row.target.container}</td>
-                    <td class="mono">{isTransfer(row.mode) ? <span data-testid="transfer-kind">{row.mode.kind} {row.mode.path}</span> : runsTextWithMode(row)}</td>
+                    <td class="mono command-cell" title={command}>
+                      {isTransfer(row.mode) ? <span data-testid="transfer-kind">{command}</span> : command}
+                    </td>
                     <td>
                       <span class={`badge tone-${b.tone}`} title={b.detail}>
                         {b.text}
                       </span>
                       <RecordingBadge row={row} />
                     </td>
-                    <td>{clock(row.startedAt)}</td>
-                    <td>{clock(row.lastActivityAt)}</td>
+                    <td class="time">{clock(row.startedAt)}</td>
+                    <td class="time">{clock(row.lastActivityAt)}</td>
                     <td>{row.exitCode ?? ''}</td>
                     <td class="actions">
                       {!isTransfer(row.mode) &&
