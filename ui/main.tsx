@@ -48,7 +48,7 @@ function startApp(): void {
     },
   });
   const actions = new Actions({ api, socket, store, history, storage, preferenceStorage });
-  const terminals = new TerminalManager(store, socket, { zoom: (step) => actions.zoom(step) });
+  const terminals = new TerminalManager(store, socket, { zoom: (step) => actions.zoom(step), notify: (message, title) => actions.notify(message, title) });
   const inspector = new InspectorFeed(api, socket);
   const transfers = new TransferActions(store, api, (name, blob) => download(name, blob));
   window.addEventListener('popstate', () => actions.routeChanged(readRoute(location, storage)));

@@ -111,6 +111,54 @@ test('the link going in the middle of a paste: its progress says it was cut shor
   assert.ok(told.at(-1)?.cut, 'the notice stays until a new paste');
 });
 
+test('a bracketed paste cut short in the middle: the next input starts with the end marker the program waits for', async () => {
+  const { input, send, sentText, linkGoes, linkUp } = heldSocket();
+  input.paste('g'.repeat(3 * PASTE_PIECE), true);
+  await settle();
+  send(PASTE_PIECE); // the start marker and some of it went: the program is in paste mode
+  await settle();
+  linkGoes();
+  linkUp();
+  input.type('echo hi\r');
+  send();
+  const text = sentText();
+  assert.ok(text.startsWith('\x1b[200~'), 'the paste began');
+  assert.ok(text.endsWith('\x1b[201~echo hi\r'), `then ended, before what was typed: ${JSON.stringify(text.slice(-20))}`);
+  assert.is(text.split('\x1b[201~').length - 1, 1, 'once');
+});
+
+test('a bracketed paste cut short before its start marker went: no end marker owed', async () => {
+  const { input, send, sentText, linkGoes, linkUp } = heldSocket();
+  input.paste('h'.repeat(3 * PASTE_PIECE), true);
+  await settle();
+  linkGoes(); // all of it still in the socket: dropped
+  linkUp();
+  input.type('x');
+  send();
+  assert.is(sentText(), 'x');
+});
+
+test('a paste cut short is told to each new listener until dismissed, and a new paste replaces it', async () => {
+  const { input, send, linkGoes, linkUp } = heldSocket();
+  input.paste('i'.repeat(4 * PASTE_PIECE), false);
+  await settle();
+  send(PASTE_PIECE);
+  await settle();
+  linkGoes();
+  const later = progressOf(input); // a panel shown again (another tab was): it hears the cut at once
+  assert.ok(later[0]?.cut, JSON.stringify(later));
+  input.dismissCut();
+  assert.is(later.at(-1), undefined, 'dismissed: the notice goes');
+  assert.equal(progressOf(input), [], 'and no new listener hears of it');
+  linkUp();
+  linkGoes();
+  const again = progressOf(input);
+  linkUp();
+  input.paste('j'.repeat(2 * PASTE_PIECE), false);
+  await settle();
+  assert.ok(again.length > 0 && !again.at(-1)?.cut, 'a new paste shows its progress');
+});
+
 test('a paste while the link is down: cut short at none of it', async () => {
   const { input, sentText, linkGoes, send } = heldSocket();
   const told = progressOf(input);

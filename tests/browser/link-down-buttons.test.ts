@@ -27,6 +27,19 @@ const OFF = 'octant-exec cannot be reached right now: this comes back once it an
 const ASKING = ['Share…', 'Upload…', 'Download…', 'Record', 'Close nginx: shell'];
 let link: Awaited<ReturnType<typeof cuttableLink>>;
 
+/** A file dragged onto the shown terminal and dropped: whether the page took the drag and the drop from the browser (which would open the file), and the cursor it asked for. */
+const dropAFile = () =>
+  page.evaluate(() => {
+    const area = document.querySelector('[role=tabpanel] .terminal-area')!;
+    const files = new DataTransfer();
+    files.items.add(new File(['hello'], 'notes.txt', { type: 'text/plain' }));
+    const over = new DragEvent('dragover', { dataTransfer: files, bubbles: true, cancelable: true });
+    area.dispatchEvent(over);
+    const drop = new DragEvent('drop', { dataTransfer: files, bubbles: true, cancelable: true });
+    area.dispatchEvent(drop);
+    return { over: over.defaultPrevented, cursor: files.dropEffect, drop: drop.defaultPrevented };
+  });
+
 test('a live shell in web, its link through the test', async () => {
   link = await cuttableLink(page);
   await page.goto(b.openUrl);
@@ -44,7 +57,8 @@ test('the link goes: what asks the server is off, saying why, and a click opens 
     assert.is(await button(name).getAttribute('title'), OFF, name);
   }
   const asked: string[] = [];
-  const onRequest = (request: Request) => void (new URL(request.url()).pathname.startsWith('/api/') && asked.push(request.url()));
+  // the reconnects' own question (GET /api/v1/info: still signed in?) is not a click's
+  const onRequest = (request: Request) => void (/^\/api\/(?!v1\/info$)/.test(new URL(request.url()).pathname) && asked.push(request.url()));
   page.on('request', onRequest);
   const alerts = await alertCards(page).count();
   for (const name of ASKING) await button(name).click({ force: true });
@@ -55,6 +69,9 @@ test('the link goes: what asks the server is off, saying why, and a click opens 
   assert.is(await page.getByRole('dialog').count(), 0, 'no dialog opened');
   assert.is(await alertCards(page).count(), alerts, 'no alert of a request that could not be sent');
   assert.is(await button('Record').getAttribute('aria-pressed'), 'false', 'not recording');
+  // a file dropped is taken from the browser (it would open the file, leaving the page), and goes nowhere
+  assert.equal(await dropAFile(), { over: true, cursor: 'none', drop: true });
+  assert.is(await page.getByRole('dialog').count(), 0, 'no Upload dialog');
 });
 
 test('the link is back: the terminal is live again and its buttons on, with their own titles', async () => {
@@ -67,6 +84,31 @@ test('the link is back: the terminal is live again and its buttons on, with thei
   }
   await button('Share…').click();
   await page.getByRole('dialog').waitFor();
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  // a file dropped now opens the Upload dialog with it
+  assert.equal((await dropAFile()).drop, true);
+  await waitForText(page.getByRole('dialog'), /notes\.txt/);
+});
+
+test('a dialog opened before the link goes cannot run meanwhile: its Run is off, saying why, and Enter does nothing', async () => {
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog').waitFor({ state: 'detached' });
+  await button('Download…').click();
+  const dialog = page.getByRole('dialog');
+  await dialog.getByRole('textbox').fill('/etc/hostname');
+  await link.cut(true);
+  const run = dialog.getByRole('button', { name: 'Download', exact: true });
+  await page.waitForFunction(() => document.querySelector('dialog button[type=submit]')?.getAttribute('aria-disabled') === 'true');
+  assert.is(await run.getAttribute('title'), OFF);
+  const alerts = await alertCards(page).count();
+  await dialog.getByRole('textbox').press('Enter');
+  await run.click({ force: true });
+  assert.is(await dialog.count(), 1, 'the dialog stays, with what was typed');
+  assert.is(await alertCards(page).count(), alerts, 'no alert');
+  link.restore();
+  await page.waitForFunction(() => document.querySelector('dialog button[type=submit]')?.getAttribute('aria-disabled') === null);
+  await page.keyboard.press('Escape');
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {

@@ -8,7 +8,7 @@
 import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { appForFile, byName, chooseInTerminalMenu, cuttableLink, PAGE_WAIT_MS, waitForRow, waitForText, type BrowserApp } from './support.ts';
+import { alertCards, appForFile, byName, chooseInTerminalMenu, cuttableLink, PAGE_WAIT_MS, waitForRow, waitForText, type BrowserApp } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
 const SIZE = 4_000_000;
@@ -68,16 +68,32 @@ test('the link goes while a paste goes out: the panel says the paste stopped par
   const panel = page.getByRole('tabpanel');
   await link.cut();
   const cut = panel.locator('.paste-cut');
-  await waitForText(cut, /^Pasting stopped at \d+%: the link to octant-exec went before the rest was sent\. Once it is back, paste what is missing\./);
+  await waitForText(cut, /^Pasting stopped at about \d+%: the link to octant-exec went before the rest was sent\. Once it is back, paste what is missing\./);
   const percent = Number(/(\d+)%/.exec(await cut.innerText())![1]);
   assert.ok(percent < 100, `part of it: ${percent}%`);
   assert.is(await cut.getAttribute('role'), 'alert');
   assert.is(await panel.locator('.paste-progress').count(), 0, 'no progress line left');
-  // the link comes back, and the terminal with it: live, and the notice stays until dismissed
+  // the link comes back, and the terminal with it: the notice stays until dismissed
+  await page.waitForFunction(() => !document.querySelector('.banner'));
   await waitForText(badgeOf('nginx: shell'), /^live$/);
   assert.is(await cut.count(), 1);
   await cut.getByRole('button', { name: 'Dismiss' }).click();
   assert.is(await cut.count(), 0);
+  assert.ok(await page.evaluate(() => document.activeElement?.classList.contains('xterm-helper-textarea')), 'the focus back in the terminal');
+});
+
+test('the link goes while a paste goes out from a pod the page has left: an alert says so, and the page lets go of the terminal', async () => {
+  // `cat` still reads what is pasted
+  await chooseInTerminalMenu(page, 'Paste');
+  await waitForText(page.getByRole('tabpanel').locator('.paste-progress'), /^Pasting: \d+% sent/);
+  await page.getByRole('link', { name: 'Terminals', exact: true }).click();
+  await link.cut();
+  await waitForText(alertCards(page).filter({ hasText: 'Paste into web/nginx' }), /Pasting stopped at about \d+%: the link to octant-exec went before the rest was sent\./);
+  // once back, the page attaches again what it shows, not this terminal
+  await page.waitForFunction(() => !document.querySelector('.banner'));
+  const attached = link.sentOnLast().filter((m) => m.type === 'attach').map((m) => m.sessionId);
+  assert.not.ok(attached.includes(id), `attached again: ${attached}`);
+  await waitFor(() => b.app.hub.stats(id)?.viewers.length === 0, 'the page no viewer of it', PAGE_WAIT_MS);
 });
 
 test('no page error and no Content-Security-Policy violation happened on the way', () => {

@@ -266,20 +266,28 @@ export async function chooseInTerminalMenu(page: Page, item: string): Promise<vo
 
 /**
  * The page's stream socket through the test, which can cut it as a network would (the server and
- * its terminals stay); `keepDown`: the page's next sockets are refused too, until `restore`. Set
- * before the page opens the app.
+ * its terminals stay); `keepDown`: the page's next sockets are refused too, until `restore`.
+ * `sentOnLast`: the control messages the page sent on its newest socket. Set before the page
+ * opens the app.
  */
-export async function cuttableLink(page: Page): Promise<{ cut(keepDown?: boolean): Promise<void>; restore(): void }> {
+export async function cuttableLink(page: Page): Promise<{ cut(keepDown?: boolean): Promise<void>; restore(): void; sentOnLast(): { type: string; sessionId?: string }[] }> {
   const links: WebSocketRoute[] = [];
+  const sent: string[][] = [];
   let down = false;
   await page.routeWebSocket(/\/api\/v1\/stream$/, (ws) => {
     if (down) return void ws.close({ code: 1011, reason: 'the test keeps the link down' });
     const server = ws.connectToServer();
-    ws.onMessage((message) => server.send(message));
+    const mine: string[] = [];
+    ws.onMessage((message) => {
+      if (typeof message === 'string') mine.push(message);
+      server.send(message);
+    });
     server.onMessage((message) => ws.send(message));
     links.push(ws);
+    sent.push(mine);
   });
   return {
+    sentOnLast: () => (sent.at(-1) ?? []).map((text) => JSON.parse(text)),
     async cut(keepDown = false) {
       down = keepDown;
       await links.at(-1)?.close({ code: 4000, reason: 'the test cut the link' });

@@ -8,7 +8,7 @@ import type { LogEntry } from '../../src/events/log-entry.ts';
 import type { SessionRow } from '../../src/events/projections/session-list.ts';
 import { newestShown } from '../../ui/state/newest-first.ts';
 import { PLAY_MAX_BYTES, READ_PAST_PLAY_MAX, tooLargeToPlay } from '../../ui/state/recordings.ts';
-import { outageAfterConnection, outageAfterMessage, outageWords, signedOutWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
+import { offReason, outageAfterConnection, outageAfterMessage, outageWords, signedOutWords, SILENT_FOR_MS, type Outage } from '../../ui/state/outage.ts';
 import { applyConnection, applyServerMessage, badge, initialState, NEWER_SERVER, restartOffReason, runsTextWithMode, sessionsOfPod, tabName, type AppState } from '../../ui/state/app-state.ts';
 import { splitCommandLine } from '../../src/domain/command-line.ts';
 import { batchResultText } from '../../ui/state/batch-words.ts';
@@ -144,7 +144,9 @@ test('once octant-exec no longer accepts the page, its running terminals show di
     assert.match(b.detail ?? '', /no longer signed in to octant-exec/, id);
   }
   assert.is(state.sessions.byId.t3, exited);
-  assert.match(restartOffReason(state, state.sessions.byId.t1) ?? '', /no longer signed in/);
+  // Restart is off as every button that asks the server is (focusable: aria-disabled), saying why
+  assert.is(restartOffReason(state, state.sessions.byId.t1), undefined);
+  assert.match(offReason(state.connection) ?? '', /^octant-exec no longer takes this page/);
 });
 
 test('alerts arrive after the first list: those at load are old news; a reconnect brings the ones raised meanwhile; a retired one is forgotten', () => {

@@ -180,9 +180,12 @@ export function podGoneSentence(namespace: string, name: string): string {
   return `Not found in namespace "${namespace}": the pod ${name} is no longer in the cluster's list (deleted).`;
 }
 
-/** Why Restart is off: for a page octant-exec no longer accepts, a debug copy its timeout deleted, or a terminal of a pod that is gone (a new run would only fail at the cluster). */
+/**
+ * Why Restart is off: for a debug copy its timeout deleted, or a terminal of a pod that is gone (a
+ * new run would only fail at the cluster). While the server cannot be asked, it is off as every
+ * button that asks the server is (server-button.ts).
+ */
 export function restartOffReason(state: AppState, row: SessionRow): string | undefined {
-  if (state.connection === 'signedOut') return `${SIGNED_OUT}: it would refuse a restart.`;
   if (row.mode?.kind === 'copy' && row.state === 'timedOut') return `The copy ${row.target.pod} was deleted when this terminal timed out: open a new Debug copy.`;
   const { pod } = state;
   if (!pod?.gone || pod.namespace !== row.target.namespace || pod.name !== row.target.pod || !sameContext(state, row.target.context, pod.context)) return undefined;

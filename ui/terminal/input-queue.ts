@@ -13,6 +13,14 @@ export interface InputProgress {
   cut?: true;
 }
 
+/**
+ * What to tell of a paste cut short. "About": what the socket had handed to the browser may still
+ * have been dropped with the link, and characters are counted against bytes.
+ */
+export function cutShortWords(progress: InputProgress): string {
+  return `Pasting stopped at about ${Math.floor((progress.sent / progress.total) * 100)}%: the link to octant-exec went before the rest was sent. Once it is back, paste what is missing.`;
+}
+
 /** A paste longer than this goes out in pieces of this many characters. */
 export const PASTE_PIECE = 64 * 1024;
 /** the next piece goes to the socket once less than this (bytes) waits there */
@@ -56,6 +64,10 @@ export class InputQueue {
   /** where the bracketed paste going out starts and (once its last piece is handed) ends, in handed bytes */
   #bracket: { startAt: number; endAt?: number } | undefined;
   #feedScheduled = false;
+  /** the last paste the link's loss cut short, told to each new listener until dismissed or another paste starts */
+  #cutShort: InputProgress | undefined;
+  /** a bracketed paste cut short after its start marker went: the program waits in paste mode for its end marker, sent before the next input */
+  #endOwed = false;
   readonly #socket: InputSocket;
   #onProgress: ((progress: InputProgress | undefined) => void) | undefined;
 
@@ -76,13 +88,14 @@ export class InputQueue {
   /** Keystrokes go at once, unless a paste is still going out: then after it. */
   type(data: string): void {
     if (this.#queue.length > 0) this.#queue.push({ text: data, at: 0 });
-    else this.#socket.input(data);
+    else this.#hand(data);
   }
 
   /** A big paste, sent in pieces (`bracketed`: the program asked for bracketed paste). */
   paste(text: string, bracketed: boolean): void {
     this.#queue.push({ text, at: 0, paste: { bracketed } });
     this.#pasted.total += text.length;
+    this.#cutShort = undefined;
     this.#feed();
   }
 
@@ -91,7 +104,7 @@ export class InputQueue {
     // What went is what the socket no longer holds. The program is in paste mode when the start
     // marker went and the end marker did not (it may sit in the socket's queue, dropped now).
     const sent = this.#handed - this.#socketPending;
-    const inPasteMode = this.#bracket !== undefined && sent > this.#bracket.startAt && (this.#bracket.endAt === undefined || sent < this.#bracket.endAt);
+    const inPasteMode = this.#inPasteMode(sent);
     this.#queue = [];
     this.#socket.cancel();
     this.#handed = sent;
@@ -100,16 +113,34 @@ export class InputQueue {
     this.#tellProgress();
   }
 
-  /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
+  /** The program is in paste mode once the start marker went (`sent`: bytes the socket no longer holds), until the end marker did. */
+  #inPasteMode(sent: number): boolean {
+    return this.#bracket !== undefined && sent > this.#bracket.startAt && (this.#bracket.endAt === undefined || sent < this.#bracket.endAt);
+  }
+
+  /**
+   * The progress line of a big paste: called as it goes, undefined once all of it went (or was
+   * cancelled); at once with where things stand (a paste on its way, or one cut short).
+   */
   onProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
     this.#onProgress = listener;
+    if (this.#cutShort) listener?.(this.#cutShort);
+    else if (this.#pasted.total > 0) this.#tellProgress();
+  }
+
+  /** The person read that a paste was cut short: no listener hears of it again. */
+  dismissCut(): void {
+    this.#cutShort = undefined;
+    if (this.#pasted.total === 0) this.#onProgress?.(undefined);
   }
 
   /** The socket says how much of our input it still holds (`lost`: it dropped the rest, its link gone). */
   socketPending(bytes: number, lost = false): void {
     if (lost) {
-      this.#cut();
+      // what went is what the socket held no more before it dropped the rest
+      const before = this.#socketPending;
       this.#socketPending = bytes;
+      this.#cut(before);
       return;
     }
     this.#socketPending = bytes;
@@ -136,7 +167,8 @@ export class InputQueue {
         let piece = item.text.slice(item.at, end).replace(/\r?\n/g, '\r');
         if (item.paste.bracketed && item.at === 0) {
           piece = BRACKET_START + piece;
-          this.#bracket = { startAt: this.#handed };
+          // an end marker owed to a paste cut short goes just before (#hand)
+          this.#bracket = { startAt: this.#handed + (this.#endOwed ? BRACKET_END.length : 0) };
         }
         const whole = end === item.text.length;
         if (whole) {
@@ -152,26 +184,35 @@ export class InputQueue {
     this.#tellProgress();
   }
 
-  /** One piece to the socket; false (and what waits dropped) when it is reconnecting. */
+  /** One piece to the socket, after an end marker owed; false (and what waits dropped) when it is reconnecting. */
   #hand(piece: string): boolean {
-    if (!this.#socket.input(piece)) {
+    const text = (this.#endOwed ? BRACKET_END : '') + piece;
+    if (!this.#socket.input(text)) {
       this.#cut();
       return false;
     }
-    this.#handed += utf8.encode(piece).length;
+    this.#endOwed = false;
+    this.#handed += utf8.encode(text).length;
     return true;
   }
 
   /**
    * The link went: what waits is dropped, as keystrokes typed while reconnecting are. A paste cut
-   * short says so; its progress line would otherwise go as if all of it had gone.
+   * short says so; its progress line would otherwise go as if all of it had gone. One cut after
+   * its start marker went owes the program its end marker. `pending`: what the socket held of our
+   * input just before it dropped it.
    */
-  #cut(): void {
+  #cut(pending = this.#socketPending): void {
+    const sent = this.#handed - pending;
     const { handed, total } = this.#pasted;
+    if (this.#inPasteMode(sent)) this.#endOwed = true;
+    this.#handed = sent;
     this.#queue = [];
     this.#bracket = undefined;
     this.#pasted = { handed: 0, total: 0 };
-    if (total > 0) this.#onProgress?.({ sent: Math.max(0, handed - this.#socketPending), total, cut: true });
+    if (total === 0) return;
+    this.#cutShort = { sent: Math.max(0, handed - pending), total, cut: true };
+    this.#onProgress?.(this.#cutShort);
   }
 
   #tellProgress(): void {

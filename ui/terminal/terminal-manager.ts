@@ -11,10 +11,13 @@ import type { Store } from '../state/store.ts';
 import { isWatched } from '../state/team.ts';
 import type { Preferences } from '../state/preferences.ts';
 import { TerminalSession } from './terminal-session.ts';
+import { cutShortWords } from './input-queue.ts';
 
 export interface TerminalManagerOptions {
   /** Ctrl/Cmd + (1), − (-1) or 0 on any terminal: the font size setting changes (and comes back through the store) */
   zoom: (step: -1 | 0 | 1) => void;
+  /** an alert, for a paste cut short in a terminal no view shows any more */
+  notify: (message: string, title: string) => void;
 }
 
 export class TerminalManager {
@@ -72,8 +75,17 @@ export class TerminalManager {
     const session = this.#sessions.get(sessionId);
     if ((this.#shown.get(sessionId) ?? 0) > 0) return;
     this.#shown.delete(sessionId);
-    // its panel is gone, and with it the paste's progress line: hear the end of the paste instead
-    if (session?.inputOnItsWay) return session.onInputProgress((progress) => progress || this.#letGo(sessionId));
+    // its panel is gone, and with it the paste's progress line: hear the end of the paste instead,
+    // and of one cut short (the link went) in an alert, then let go (dismissed, it says it went)
+    const pasting = session?.pasting;
+    if (pasting?.onItsWay) {
+      return pasting.onProgress((progress) => {
+        if (progress?.cut) {
+          this.#options.notify(cutShortWords(progress), `Paste into ${session!.row.target.pod}/${session!.row.target.container}`);
+          pasting.dismissCut();
+        } else if (!progress) this.#letGo(sessionId);
+      });
+    }
     this.#sessions.delete(sessionId);
     session?.dispose();
   }

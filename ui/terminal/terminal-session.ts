@@ -13,7 +13,7 @@ import type { AttachInfo, SessionSink, SocketClient } from '../../src/protocol/s
 import type { SessionRow } from '../../src/protocol/index.ts';
 import { isEnded } from '../state/app-state.ts';
 import { openSafeLink } from './safe-link.ts';
-import { InputQueue, PASTE_PIECE, withoutPasteMarkers, type InputProgress } from './input-queue.ts';
+import { InputQueue, PASTE_PIECE, withoutPasteMarkers } from './input-queue.ts';
 import { TerminalRenderer } from './renderer.ts';
 import type { RendererChoice } from '../state/preferences.ts';
 import { pageKey } from './terminal-keys.ts';
@@ -148,7 +148,7 @@ export class TerminalSession implements SessionSink {
     if (readOnly === this.#readOnly) return;
     this.#readOnly = readOnly;
     this.#syncInput();
-    if (readOnly) this.cancelInput();
+    if (readOnly) this.#input.cancel();
     this.fit();
   }
 
@@ -260,18 +260,9 @@ export class TerminalSession implements SessionSink {
     this.term.clear();
   }
 
-  /** The progress line of a big paste: called as it goes, undefined once all of it went (or was cancelled). */
-  onInputProgress(listener: ((progress: InputProgress | undefined) => void) | undefined): void {
-    this.#input.onProgress(listener);
-  }
-
-  get inputOnItsWay(): boolean {
-    return this.#input.onItsWay;
-  }
-
-  /** Stop sending the rest of a paste. */
-  cancelInput(): void {
-    this.#input.cancel();
+  /** A big paste's progress line (onProgress), its Stop pasting (cancel), and whether input is still on its way (a detach would drop it). */
+  get pasting(): Pick<InputQueue, 'onProgress' | 'cancel' | 'dismissCut' | 'onItsWay'> {
+    return this.#input;
   }
 
   setTheme(dark: boolean): void {
@@ -312,7 +303,7 @@ export class TerminalSession implements SessionSink {
     this.#row = row;
     this.#syncInput();
     // ended: the rest of a paste would only be refused, piece by piece
-    if (this.#input.busy && this.#inputOff(row)) this.cancelInput();
+    if (this.#input.busy && this.#inputOff(row)) this.#input.cancel();
     if (this.#ownersSize && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#notes.started) this.#notes.after(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
     this.#notes.state(row);

@@ -9,6 +9,7 @@ import { useAppState, useServices } from './context.ts';
 import { clock } from './format.ts';
 import { AppLink } from './link.tsx';
 import { stripNames, TerminalTabs } from './terminal-tabs.tsx';
+import { useServerButton } from './server-button.ts';
 
 export function BatchPage() {
   const state = useAppState();
@@ -37,6 +38,7 @@ export function BatchPage() {
 function BatchSummary(props: { batch: BatchRow }) {
   const state = useAppState();
   const { actions } = useServices();
+  const serverButton = useServerButton();
   const { batch } = props;
   const terminals = sessionsOfBatch(state, batch);
   // "Open" is named by the terminal's tab below, so a screen reader's list of buttons tells them apart
@@ -54,7 +56,7 @@ function BatchSummary(props: { batch: BatchRow }) {
         <span class={`badge tone-${batch.state === 'running' ? 'busy' : batch.totals.failed || batch.totals.skipped || batch.totals.notStarted || batch.totals.cancelled ? 'bad' : 'done'}`}>{batch.state}</span>
         <span class="muted mono">{formatArgv(batch.argv)}</span>
         {batch.state === 'running' && (
-          <button type="button" title="Start nothing more of this batch, and stop its running commands (their terminals stay, with their output)" onClick={() => void actions.cancelBatch(batch.batchId)}>
+          <button type="button" {...serverButton('Start nothing more of this batch, and stop its running commands (their terminals stay, with their output)', () => void actions.cancelBatch(batch.batchId))}>
             Stop
           </button>
         )}

@@ -7,6 +7,7 @@
 // sentence in its description, so a screen reader says it on the field (WCAG 3.3.1).
 import type { ComponentChildren } from 'preact';
 import { useLayoutEffect, useRef, useState } from 'preact/hooks';
+import { useOffReason } from './server-button.ts';
 
 /** Why a dialog cannot run; `shown` is false when a field already says it, `field` the id of the field it is about. */
 export interface FormProblem {
@@ -39,9 +40,14 @@ export function ModalForm(props: {
   cancelLabel?: string;
   /** where the focus goes when what opened the dialog went meanwhile (a terminal ended, and its Upload… with it) */
   focusAfter?: () => HTMLElement | null | undefined;
+  /** its run asks nothing of the server (Settings): it runs while the server cannot be asked too */
+  local?: true;
   children: ComponentChildren;
 }) {
   const { problem } = props;
+  // a run that asks the server waits while it cannot be asked (opened before the link went): off, saying why
+  const off = useOffReason();
+  const run = () => (props.local || !off) && props.onRun();
   const dialog = useRef<HTMLDialogElement>(null);
   // read while the dialog is first drawn, before it takes the focus
   const [opener] = useState(() => document.activeElement);
@@ -78,12 +84,12 @@ export function ModalForm(props: {
       <form
         onSubmit={(e) => {
           e.preventDefault();
-          props.onRun();
+          run();
         }}
         onKeyDown={(e) => {
           if (e.key === 'Enter' && (e.target as HTMLElement).tagName === 'SELECT') {
             e.preventDefault();
-            props.onRun();
+            run();
           }
         }}
       >
@@ -98,7 +104,7 @@ export function ModalForm(props: {
           <button type="button" onClick={props.onClose}>
             {props.cancelLabel ?? 'Cancel'}
           </button>
-          <button type="submit" class="primary" disabled={!!problem}>
+          <button type="submit" class="primary" disabled={!!problem} {...(!problem && !props.local && off ? { 'aria-disabled': 'true', title: off } : {})}>
             {props.runLabel ?? 'Run'}
           </button>
         </div>

@@ -26,7 +26,7 @@ export function SettingsDialog(props: { onClose: () => void }) {
   const size = Number(typed);
   const sizeProblem = Number.isInteger(size) && size >= FONT_SIZE.min && size <= FONT_SIZE.max ? undefined : `The font size is a whole number of pixels from ${FONT_SIZE.min} to ${FONT_SIZE.max}.`;
   return (
-    <ModalForm class="settings-dialog" titleId="settings-title" title="Settings" runLabel="Done" onClose={cancel} onRun={props.onClose}>
+    <ModalForm class="settings-dialog" titleId="settings-title" title="Settings" runLabel="Done" onClose={cancel} onRun={props.onClose} local>
       <p class="muted">For the terminals in this browser; kept here, not on the server.</p>
       <div class="field">
         <label for="setting-font-size">Font size (px)</label>

@@ -7,6 +7,7 @@ import { badge, isEnded, restartOffReason, runsTextWithMode } from '../state/app
 import { signedIn, watchedOwner } from '../state/team.ts';
 import { offReason } from '../state/outage.ts';
 import { useServerButton } from './server-button.ts';
+import { useExecGate } from './permission.tsx';
 import { useAppState, useServices } from './context.ts';
 import { download } from './format.ts';
 import { DownloadDialog, UploadDialog } from './files-dialog.tsx';
@@ -16,7 +17,7 @@ import { ShareDialog } from './share-dialog.tsx';
 import { EndTerminal } from './end-terminal.tsx';
 import { useIdleCountdown } from './idle-countdown.tsx';
 import { panelAnnouncement } from './panel-announcement.ts';
-import type { InputProgress } from '../terminal/input-queue.ts';
+import { cutShortWords, type InputProgress } from '../terminal/input-queue.ts';
 import { RecordingBadge, RecordingControls } from './recording-controls.tsx';
 
 export function TerminalPanel(props: {
@@ -68,13 +69,13 @@ export function TerminalPanel(props: {
       element.scrollIntoView({ block: 'nearest' });
     }
     session.onSearchRequest(() => openSearch());
-    session.onInputProgress(setPasting);
+    session.pasting.onProgress(setPasting);
     const observer = new ResizeObserver(() => session.fit());
     observer.observe(element);
     return () => {
       observer.disconnect();
       session.onSearchRequest(undefined);
-      session.onInputProgress(undefined);
+      session.pasting.onProgress(undefined);
       session.unmount();
     };
   }, [row.sessionId]);
@@ -221,8 +222,15 @@ export function TerminalPanel(props: {
       <TransferList transfers={mine} />
       {pasting?.cut && (
         <p class="panel-message warn paste-cut" role="alert">
-          Pasting stopped at {Math.floor((pasting.sent / pasting.total) * 100)}%: the link to octant-exec went before the rest was sent. Once it is back, paste what is missing.{' '}
-          <button type="button" onClick={() => setPasting(undefined)}>
+          {cutShortWords(pasting)}{' '}
+          <button
+            type="button"
+            onClick={() => {
+              // the focus back to the terminal, not to <body> with the button that had it
+              terminals.peek(row.sessionId)?.focus();
+              terminals.peek(row.sessionId)?.pasting.dismissCut();
+            }}
+          >
             Dismiss
           </button>
         </p>
@@ -230,7 +238,7 @@ export function TerminalPanel(props: {
       {pasting && !pasting.cut && (
         <p class="panel-message paste-progress" role="status">
           Pasting: {Math.floor((pasting.sent / pasting.total) * 100)}% sent (paced to what the server takes)…{' '}
-          <button type="button" onClick={() => terminals.peek(row.sessionId)?.cancelInput()}>
+          <button type="button" onClick={() => terminals.peek(row.sessionId)?.pasting.cancel()}>
             Stop pasting
           </button>
         </p>
@@ -243,7 +251,13 @@ export function TerminalPanel(props: {
       {clipboardProblem && (
         <p class="panel-message warn" role="alert">
           {clipboardProblem}{' '}
-          <button type="button" onClick={() => setClipboardProblem(undefined)}>
+          <button
+            type="button"
+            onClick={() => {
+              terminals.peek(row.sessionId)?.focus();
+              setClipboardProblem(undefined);
+            }}
+          >
             Dismiss
           </button>
         </p>
@@ -255,18 +269,22 @@ export function TerminalPanel(props: {
           e.preventDefault(); // ours instead of the browser's
           setMenuAt({ x: e.clientX, y: e.clientY });
         }}
+        // Files dragged here are always taken from the browser (which would open a file dropped and
+        // leave the page); where they cannot go (an ended or watched terminal, the server not to be
+        // asked) the cursor says no and a drop does nothing
         onDragOver={(e) => {
-          if (!canDrop || !e.dataTransfer?.types.includes('Files')) return;
+          if (!e.dataTransfer?.types.includes('Files')) return;
           e.preventDefault();
-          setDropping(true);
+          if (canDrop) setDropping(true);
+          else e.dataTransfer.dropEffect = 'none';
         }}
         onDragLeave={() => setDropping(false)}
         onDrop={(e) => {
           setDropping(false);
           const files = [...(e.dataTransfer?.files ?? [])];
-          if (!canDrop || files.length === 0) return;
+          if (files.length === 0) return;
           e.preventDefault();
-          setFilesDialog({ kind: 'upload', files });
+          if (canDrop) setFilesDialog({ kind: 'upload', files });
         }}
       />
       {menuAt && (
@@ -310,6 +328,7 @@ export function TerminalPanel(props: {
 function ModeNote(props: { row: SessionRow }) {
   const { row } = props;
   const { actions } = useServices();
+  const gate = useExecGate(); // it starts a terminal, as Shell does
   const image = useAppState().info?.debugImages[0];
   if (row.mode?.kind === 'copy') {
     return (
@@ -332,7 +351,7 @@ function ModeNote(props: { row: SessionRow }) {
   return (
     <p class="mode-note">
       No shell in this image.{' '}
-      <button type="button" onClick={() => void actions.debug({ namespace: row.target.namespace, name: row.target.pod }, row.target.container, image)}>
+      <button type="button" {...gate.props({ onClick: () => void actions.debug({ namespace: row.target.namespace, name: row.target.pod }, row.target.container, image) })}>
         Debug with {image}
       </button>
     </p>
