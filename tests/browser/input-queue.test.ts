@@ -6,8 +6,8 @@ import { test } from '../support/test.ts';
 import * as assert from 'uvu/assert';
 import { InputQueue, PASTE_PIECE, withoutPasteMarkers, type InputProgress } from '../../ui/terminal/input-queue.ts';
 
-/** A socket that sends nothing until `send(bytes)`; it tells the queue what it still holds. */
-function heldSocket() {
+/** A socket that sends nothing until `send(bytes)`; it tells the queue what it still holds. `owesEnd`: as InputQueue's. */
+function heldSocket(owesEnd = false) {
   let queue: Uint8Array = new Uint8Array(0);
   const sent: number[] = [];
   const utf8 = new TextEncoder();
@@ -28,7 +28,7 @@ function heldSocket() {
       input.socketPending(0);
     },
   };
-  const input = new InputQueue(socket);
+  const input = new InputQueue(socket, owesEnd);
   return {
     input,
     /** the socket sends `n` bytes (all when not given) */
@@ -157,6 +157,45 @@ test('a paste cut short is told to each new listener until dismissed, and a new 
   input.paste('j'.repeat(2 * PASTE_PIECE), false);
   await settle();
   assert.ok(again.length > 0 && !again.at(-1)?.cut, 'a new paste shows its progress');
+});
+
+test('the end marker owed goes to a queue that takes the place of the one that owed it, and not to a new run', async () => {
+  const first = heldSocket();
+  first.input.paste('k'.repeat(3 * PASTE_PIECE), true);
+  await settle();
+  first.send(PASTE_PIECE);
+  await settle();
+  first.linkGoes();
+  assert.ok(first.input.owesEnd, 'owed');
+  const next = heldSocket(first.input.owesEnd); // the page left the pod and came back: a new session
+  next.input.type('ls\r');
+  next.send();
+  assert.is(next.sentText(), '\x1b[201~ls\r');
+  const restarted = heldSocket(true);
+  restarted.input.forgetEnd(); // the terminal's next run
+  restarted.input.type('ls\r');
+  restarted.send();
+  assert.is(restarted.sentText(), 'ls\r');
+});
+
+test('settled once nothing is on its way: typed keys that went, or a link that dropped them', async () => {
+  const sent = heldSocket();
+  let settledAfterSend = 0;
+  sent.input.type('typed, not a paste');
+  sent.input.whenSettled(() => settledAfterSend++);
+  assert.is(settledAfterSend, 0, 'still in the socket');
+  sent.send();
+  assert.is(settledAfterSend, 1);
+  const dropped = heldSocket();
+  let settledAfterLoss = 0;
+  dropped.input.type('typed, then lost');
+  dropped.input.whenSettled(() => settledAfterLoss++);
+  dropped.linkGoes();
+  assert.is(settledAfterLoss, 1, 'no paste to say was cut, settled all the same');
+  const idle = heldSocket();
+  let settledAtOnce = 0;
+  idle.input.whenSettled(() => settledAtOnce++);
+  assert.is(settledAtOnce, 1, 'nothing on its way: at once');
 });
 
 test('a paste while the link is down: cut short at none of it', async () => {

@@ -67,12 +67,43 @@ export class InputQueue {
   /** the last paste the link's loss cut short, told to each new listener until dismissed or another paste starts */
   #cutShort: InputProgress | undefined;
   /** a bracketed paste cut short after its start marker went: the program waits in paste mode for its end marker, sent before the next input */
-  #endOwed = false;
+  #endOwed: boolean;
   readonly #socket: InputSocket;
   #onProgress: ((progress: InputProgress | undefined) => void) | undefined;
+  #onSettled: (() => void) | undefined;
 
-  constructor(socket: InputSocket) {
+  /** `owesEnd`: an earlier queue of this terminal owed its program an end marker (#endOwed) */
+  constructor(socket: InputSocket, owesEnd = false) {
     this.#socket = socket;
+    this.#endOwed = owesEnd;
+  }
+
+  /** The end marker owed, for a queue that takes this one's place. */
+  get owesEnd(): boolean {
+    return this.#endOwed;
+  }
+
+  /** A new run of the terminal: its program never saw the paste that owed the end marker. */
+  forgetEnd(): void {
+    this.#endOwed = false;
+  }
+
+  /** The paste cut short, until dismissed or another paste starts. */
+  get cutShort(): InputProgress | undefined {
+    return this.#cutShort;
+  }
+
+  /** Called once, when nothing is on its way any more: all of it went, or the link's loss dropped it. */
+  whenSettled(listener: () => void): void {
+    this.#onSettled = listener;
+    this.#settleIfIdle();
+  }
+
+  #settleIfIdle(): void {
+    const settled = this.#onSettled;
+    if (!settled || this.onItsWay) return;
+    this.#onSettled = undefined;
+    settled();
   }
 
   /** Whether anything waits here (then a small paste queues too, to keep the order). */
@@ -149,6 +180,7 @@ export class InputQueue {
       this.#feedScheduled = true;
       queueMicrotask(() => this.#feed());
     } else if (this.#pasted.total > 0) this.#tellProgress();
+    this.#settleIfIdle();
   }
 
   /** Hand the socket the next pieces while little waits there. */
@@ -210,9 +242,11 @@ export class InputQueue {
     this.#queue = [];
     this.#bracket = undefined;
     this.#pasted = { handed: 0, total: 0 };
-    if (total === 0) return;
-    this.#cutShort = { sent: Math.max(0, handed - pending), total, cut: true };
-    this.#onProgress?.(this.#cutShort);
+    if (total > 0) {
+      this.#cutShort = { sent: Math.max(0, handed - pending), total, cut: true };
+      this.#onProgress?.(this.#cutShort);
+    }
+    this.#settleIfIdle();
   }
 
   #tellProgress(): void {

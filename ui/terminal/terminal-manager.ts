@@ -24,6 +24,8 @@ export class TerminalManager {
   readonly #sessions = new Map<string, TerminalSession>();
   /** how many strips of tabs show each session now */
   readonly #shown = new Map<string, number>();
+  /** terminals whose disposed session owed its program a bracketed paste's end marker (input-queue.ts): the next one sends it */
+  readonly #endsOwed = new Set<string>();
   readonly #socket: SocketClient;
   readonly #dark: MediaQueryList;
   readonly #store: Store<AppState>;
@@ -47,7 +49,8 @@ export class TerminalManager {
     let session = this.#sessions.get(row.sessionId);
     if (!session) {
       const { fontSize, copyOnSelect, renderer, screenReader } = this.#preferences;
-      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, renderer, screenReader, zoom: this.#options.zoom });
+      const owesPasteEnd = this.#endsOwed.delete(row.sessionId);
+      session = new TerminalSession(row, this.#socket, { dark: this.#dark.matches, readOnly: isWatched(this.#store.get(), row), fontSize, copyOnSelect, renderer, screenReader, zoom: this.#options.zoom, owesPasteEnd });
       this.#sessions.set(row.sessionId, session);
     }
     return session;
@@ -75,19 +78,16 @@ export class TerminalManager {
     const session = this.#sessions.get(sessionId);
     if ((this.#shown.get(sessionId) ?? 0) > 0) return;
     this.#shown.delete(sessionId);
-    // its panel is gone, and with it the paste's progress line: hear the end of the paste instead,
-    // and of one cut short (the link went) in an alert, then let go (dismissed, it says it went)
-    const pasting = session?.pasting;
-    if (pasting?.onItsWay) {
-      return pasting.onProgress((progress) => {
-        if (progress?.cut) {
-          this.#options.notify(cutShortWords(progress), `Paste into ${session!.row.target.pod}/${session!.row.target.container}`);
-          pasting.dismissCut();
-        } else if (!progress) this.#letGo(sessionId);
-      });
-    }
+    if (!session) return;
+    // what was typed or pasted and not yet sent would go with a detach: let go once it went (or
+    // the link's loss dropped it), after whatever is told from inside the queue has run
+    if (session.pasting.onItsWay) return session.pasting.whenSettled(() => queueMicrotask(() => this.#letGo(sessionId)));
+    // a paste cut short that no panel shows any more is said in an alert
+    const cut = session.pasting.cutShort;
+    if (cut) this.#options.notify(cutShortWords(cut), `Paste into ${session.row.target.pod}/${session.row.target.container}`);
+    if (session.pasting.owesEnd) this.#endsOwed.add(sessionId);
     this.#sessions.delete(sessionId);
-    session?.dispose();
+    session.dispose();
   }
 
   peek(sessionId: string): TerminalSession | undefined {
@@ -95,6 +95,7 @@ export class TerminalManager {
   }
 
   #sync(state: AppState): void {
+    for (const id of this.#endsOwed) if (!state.sessions.byId[id]) this.#endsOwed.delete(id);
     const preferences = state.preferences;
     const changed = preferences !== this.#preferences;
     this.#preferences = preferences;

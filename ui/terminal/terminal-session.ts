@@ -36,6 +36,8 @@ export interface TerminalOptions {
   screenReader: boolean;
   /** Ctrl/Cmd + (1), − (-1), 0 (default size) pressed in this terminal */
   zoom: (step: -1 | 0 | 1) => void;
+  /** an earlier session of this terminal owed its program a bracketed paste's end marker (input-queue.ts) */
+  owesPasteEnd?: boolean;
 }
 
 export class TerminalSession implements SessionSink {
@@ -69,7 +71,7 @@ export class TerminalSession implements SessionSink {
     this.#sizeFromOwner = options.sizeFromOwner ?? false;
     this.#copyOnSelect = options.copyOnSelect;
     this.#zoom = options.zoom;
-    this.#input = new InputQueue({ input: (text) => this.#socket.input(row.sessionId, text), cancel: () => this.#socket.cancelInput(row.sessionId) });
+    this.#input = new InputQueue({ input: (text) => this.#socket.input(row.sessionId, text), cancel: () => this.#socket.cancelInput(row.sessionId) }, options.owesPasteEnd);
     this.element = document.createElement('div');
     this.element.className = 'xterm-host';
     this.term = new Terminal({
@@ -244,6 +246,7 @@ export class TerminalSession implements SessionSink {
     const text = withoutPasteMarkers(pasted); // never the end of a bracketed paste before its end
     if (!this.takesInput || text === '') return;
     if (text.length <= PASTE_PIECE && !this.#input.busy) {
+      this.#input.dismissCut(); // a new paste, of what was missing say: the old notice goes
       this.term.paste(text);
       return;
     }
@@ -260,8 +263,8 @@ export class TerminalSession implements SessionSink {
     this.term.clear();
   }
 
-  /** A big paste's progress line (onProgress), its Stop pasting (cancel), and whether input is still on its way (a detach would drop it). */
-  get pasting(): Pick<InputQueue, 'onProgress' | 'cancel' | 'dismissCut' | 'onItsWay'> {
+  /** A big paste's progress line and Stop pasting, one cut short (and the end marker it owes), and whether input is still on its way (a detach would drop it). */
+  get pasting(): Pick<InputQueue, 'onProgress' | 'cancel' | 'dismissCut' | 'onItsWay' | 'whenSettled' | 'cutShort' | 'owesEnd'> {
     return this.#input;
   }
 
@@ -304,6 +307,7 @@ export class TerminalSession implements SessionSink {
     this.#syncInput();
     // ended: the rest of a paste would only be refused, piece by piece
     if (this.#input.busy && this.#inputOff(row)) this.#input.cancel();
+    if (before.run !== row.run) this.#input.forgetEnd(); // a new program never saw the paste
     if (this.#ownersSize && (before.size?.cols !== row.size?.cols || before.size?.rows !== row.size?.rows)) this.fit();
     if (before.run !== row.run && this.#notes.started) this.#notes.after(`── restarted (run ${row.run}) ──`, row.interactive ? '\x1b[?25h' : '');
     this.#notes.state(row);

@@ -238,7 +238,13 @@ export function TerminalPanel(props: {
       {pasting && !pasting.cut && (
         <p class="panel-message paste-progress" role="status">
           Pasting: {Math.floor((pasting.sent / pasting.total) * 100)}% sent (paced to what the server takes)…{' '}
-          <button type="button" onClick={() => terminals.peek(row.sessionId)?.pasting.cancel()}>
+          <button
+            type="button"
+            onClick={() => {
+              terminals.peek(row.sessionId)?.focus(); // the button goes with the line
+              terminals.peek(row.sessionId)?.pasting.cancel();
+            }}
+          >
             Stop pasting
           </button>
         </p>
