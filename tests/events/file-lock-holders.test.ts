@@ -164,9 +164,11 @@ test('a lock unreadable for now (EIO, ESTALE: here a folder in its place) fails 
 
 test('a lock that cannot be touched (its volume turned read-only) is said once, for another server would take it as stale', async () => {
   const ownMounts = ['unshare', '--mount', '--map-root-user']; // root's, or a user namespace's
-  const mountsAllowed = process.platform === 'linux' && spawnSync(ownMounts[0], [...ownMounts.slice(1), 'mount', '--bind', '/tmp', '/tmp']).status === 0;
-  assert.ok(mountsAllowed, `unshare ${ownMounts.slice(1).join(' ')} is refused here: run the tests as root (or with user namespaces allowed)`);
   await withTempDir(async (dir) => {
+    // the test's own folder, not /tmp: a mount another run left under /tmp (a test killed on its
+    // tiny disk) makes a bind of /tmp itself fail in a user namespace, whatever the rights
+    const probe = process.platform === 'linux' ? spawnSync(ownMounts[0], [...ownMounts.slice(1), 'mount', '--bind', dir, dir], { encoding: 'utf8' }) : undefined;
+    assert.ok(probe?.status === 0, `unshare ${ownMounts.slice(1).join(' ')} is refused here (${probe?.stderr?.trim() || probe?.error?.message || process.platform}): run the tests as root (or with user namespaces allowed)`);
     const holder = startHolder(dir, ownMounts);
     try {
       assert.match(await holder.next('took', 'refused'), /^took /);
