@@ -76,10 +76,12 @@ test('Download… saves the same file back, byte for byte', async () => {
 });
 
 test('a log still written to downloads whole as tar read it, and its row says it changed, as an alert', async () => {
-  // 8 MB first, then lines in bursts of a thousand (a line every 10 ms or more, each after a fork
-  // of sleep, could all miss a quick read on a loaded machine, CI166)
+  // 8 MB first, then lines without a pause until the download is over: tar must see the file
+  // change while it reads it, and a pause between lines (10 ms, or a burst every 10 ms) let a quick
+  // read on a loaded machine fall between two (CI166, CI169). The loop keeps a core busy for the
+  // few seconds of the download.
   await page.locator('[role=tabpanel] .xterm').click();
-  await page.keyboard.type('head -c 8000000 /dev/zero | tr "\\0" x > /tmp/grow.log && (while [ ! -e /tmp/grow-stop ]; do for i in $(seq 1000); do echo line; done; sleep 0.01; done >> /tmp/grow.log &) && echo grow-started\r');
+  await page.keyboard.type('head -c 8000000 /dev/zero | tr "\\0" x > /tmp/grow.log && (while [ ! -e /tmp/grow-stop ]; do echo line; done >> /tmp/grow.log &) && echo grow-started\r');
   await waitForRow(page, /^grow-started$/, 30_000);
   try {
     const download = await saveDownload('/tmp/grow.log');
